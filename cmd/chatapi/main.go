@@ -1,0 +1,161 @@
+// Command chatapi runs the ChatAPI server: REST and WebSocket on one
+// listener, on SQLite by default or PostgreSQL when DATABASE_URL says so.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/server"
+	"github.com/chatapi/chatapi/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "chatapi:", err)
+		os.Exit(1)
+	}
+}
+
+// config is everything the process is told at start.
+type config struct {
+	addr          string
+	databaseURL   string
+	masterKey     string
+	logLevel      slog.Level
+	rateLimit     int
+	bodyLimit     int64
+	shutdownDrain time.Duration
+}
+
+func loadConfig(args []string, getenv func(string) string) (config, error) {
+	fs := flag.NewFlagSet("chatapi", flag.ContinueOnError)
+	addr := fs.String("addr", envOr(getenv, "CHATAPI_ADDR", ":8080"), "listen address (CHATAPI_ADDR)")
+	dbURL := fs.String("database-url", getenv("DATABASE_URL"), "SQLite path or postgres:// URL (DATABASE_URL); default ./data/chatapi.db")
+	logLevel := fs.String("log-level", envOr(getenv, "LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
+	rateLimit := fs.Int("rate-limit", envInt(getenv, "RATE_LIMIT_RPS", 100), "default requests/s per tenant (RATE_LIMIT_RPS)")
+	bodyLimit := fs.Int64("body-limit", int64(envInt(getenv, "BODY_LIMIT_BYTES", 64<<10)), "request body limit in bytes (BODY_LIMIT_BYTES)")
+	drain := fs.Duration("shutdown-drain-timeout", envDuration(getenv, "SHUTDOWN_DRAIN_TIMEOUT", 10*time.Second), "graceful shutdown limit (SHUTDOWN_DRAIN_TIMEOUT)")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
+		return config{}, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	return config{
+		addr: *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
+		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
+	}, nil
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(args, getenv)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+
+	if cfg.masterKey == "" {
+		cfg.masterKey, err = newMasterKey()
+		if err != nil {
+			return err
+		}
+		// Printed once, to the terminal, never through the logger.
+		fmt.Fprintf(stdout, "MASTER_API_KEY was not set; generated for this run: %s\n", cfg.masterKey)
+	}
+
+	st, err := store.Open(ctx, cfg.databaseURL)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer st.Close()
+
+	app, err := server.New(server.Config{
+		MasterKey:        cfg.masterKey,
+		Version:          version,
+		BodyLimit:        cfg.bodyLimit,
+		DefaultRateLimit: cfg.rateLimit,
+		Logger:           logger,
+	}, st, &event.Recorder{})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
+	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect(), "version", version)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.shutdownDrain.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownDrain)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func newMasterKey() (string, error) {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return "mk_" + hex.EncodeToString(b[:]), nil
+}
+
+func envOr(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(getenv func(string) string, name string, def int) int {
+	if n, err := strconv.Atoi(getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
+func envDuration(getenv func(string) string, name string, def time.Duration) time.Duration {
+	v := getenv(name)
+	if d, err := time.ParseDuration(v); err == nil {
+		return d
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		return time.Duration(n) * time.Second
+	}
+	return def
+}

@@ -1,0 +1,62 @@
+// Package event defines the changes that realtime delivery announces: every
+// handler that changes a room, a membership, a message, an ack or a
+// notification describes the change as an Event and hands it to a publisher.
+package event
+
+import (
+	"context"
+	"sync"
+
+	"github.com/chatapi/chatapi/store"
+)
+
+// Type is the wire name of the event clients receive (see asyncapi.yaml).
+type Type string
+
+// Event types announced to clients.
+const (
+	MessageCreated Type = "message"
+	MessageUpdated Type = "message.updated"
+	MessageDeleted Type = "message.deleted"
+	AckReceived    Type = "ack.received"
+	RoomUpdated    Type = "room.updated"
+	MemberJoined   Type = "member.joined"
+	MemberLeft     Type = "member.left"
+	Notification   Type = "notification"
+)
+
+// Event is one change, scoped to a tenant and, for room events, to a room.
+// Only the fields its Type needs are set.
+type Event struct {
+	Type     Type
+	TenantID string
+	RoomID   string
+	// UserID is the member who joined, left or acked.
+	UserID  string
+	Seq     int64
+	Room    *store.Room
+	Member  *store.Member
+	Message *store.Message
+}
+
+// Recorder is a publisher that only remembers what it was given, in order.
+// It stands in until realtime delivery exists, and lets tests assert on what
+// a request announced.
+type Recorder struct {
+	mu     sync.Mutex
+	events []Event
+}
+
+// Publish records e.
+func (r *Recorder) Publish(_ context.Context, e Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+}
+
+// Events returns a copy of what was published so far.
+func (r *Recorder) Events() []Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Event(nil), r.events...)
+}

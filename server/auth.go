@@ -1,0 +1,179 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
+
+	"github.com/chatapi/chatapi/store"
+)
+
+// authKind is what an operation's security requirement asks of a request.
+type authKind int
+
+const (
+	authNone   authKind = iota
+	authMaster          // X-Master-Key
+	authTenant          // X-API-Key + X-User-Id
+)
+
+// operation is what the middleware needs to know of one operation of the spec.
+type operation struct {
+	auth    authKind
+	hasBody bool
+}
+
+// operationsOf reads every operation's security requirement from the spec,
+// so that who may call what is decided by the contract itself. The map is
+// keyed by "METHOD /path/{param}".
+func operationsOf(spec *openapi3.T) (map[string]operation, error) {
+	ops := make(map[string]operation)
+	for path, item := range spec.Paths.Map() {
+		for method, op := range item.Operations() {
+			sec := spec.Security
+			if op.Security != nil {
+				sec = *op.Security
+			}
+			kind, err := authKindOf(sec)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %w", method, path, err)
+			}
+			ops[method+" "+path] = operation{auth: kind, hasBody: op.RequestBody != nil}
+		}
+	}
+	return ops, nil
+}
+
+func authKindOf(sec openapi3.SecurityRequirements) (authKind, error) {
+	if len(sec) == 0 {
+		return authNone, nil
+	}
+	if len(sec) > 1 {
+		return 0, errors.New("alternative security requirements are not supported")
+	}
+	req := sec[0]
+	_, master := req["MasterKeyAuth"]
+	_, key := req["ApiKeyAuth"]
+	_, user := req["UserIdAuth"]
+	switch {
+	case master && len(req) == 1:
+		return authMaster, nil
+	case key && user && len(req) == 2:
+		return authTenant, nil
+	case len(req) == 0:
+		return authNone, nil
+	}
+	return 0, fmt.Errorf("unsupported security requirement %v", req)
+}
+
+// principal is who a tenant request acts as.
+type principal struct {
+	tenant store.Tenant
+	userID string
+}
+
+type principalKey struct{}
+
+func principalFrom(ctx context.Context) principal {
+	p, _ := ctx.Value(principalKey{}).(principal)
+	return p
+}
+
+var userIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:@-]{1,128}$`)
+
+// ValidUserID reports whether id is a well-formed user id.
+func ValidUserID(id string) bool { return userIDPattern.MatchString(id) }
+
+// HashAPIKey is how tenant keys are kept at rest.
+func HashAPIKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+// newAPIKey returns a fresh tenant key: sk_ and 32 random bytes in hex.
+func newAPIKey() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("generate api key: %w", err)
+	}
+	return "sk_" + hex.EncodeToString(b[:]), nil
+}
+
+// masterKeyMatches compares in constant time; hashing first makes the time
+// independent of the lengths too.
+func (s *Server) masterKeyMatches(given string) bool {
+	if s.cfg.MasterKey == "" || given == "" {
+		return false
+	}
+	a := sha256.Sum256([]byte(given))
+	b := sha256.Sum256([]byte(s.cfg.MasterKey))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+}
+
+var (
+	errBadMasterKey = &apiError{status: http.StatusUnauthorized, code: codeAuthentication, message: "missing or invalid master key"}
+	errBadAPIKey    = &apiError{status: http.StatusUnauthorized, code: codeAuthentication, message: "missing or invalid API key"}
+	errBadUserID    = &apiError{status: http.StatusBadRequest, code: codeValidation, field: "X-User-Id",
+		message: "X-User-Id must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -"}
+)
+
+// authenticate checks the credentials an operation asks for and, for tenant
+// operations, applies the tenant's rate limit and records the principal.
+func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			switch kind {
+			case authMaster:
+				if !s.masterKeyMatches(c.Request().Header.Get("X-Master-Key")) {
+					return errBadMasterKey
+				}
+				return next(c)
+			case authTenant:
+				p, err := s.tenantPrincipal(c)
+				if err != nil {
+					return err
+				}
+				if err := s.limits.allow(c.Response().Header(), p.tenant); err != nil {
+					return err
+				}
+				ctx := context.WithValue(c.Request().Context(), principalKey{}, p)
+				c.SetRequest(c.Request().WithContext(ctx))
+				c.Set(logTenantKey, p.tenant.ID)
+				c.Set(logUserKey, p.userID)
+				return next(c)
+			}
+			return next(c)
+		}
+	}
+}
+
+func (s *Server) tenantPrincipal(c echo.Context) (principal, error) {
+	key := c.Request().Header.Get("X-API-Key")
+	if key == "" {
+		return principal{}, errBadAPIKey
+	}
+	t, err := s.store.TenantByKeyHash(c.Request().Context(), HashAPIKey(key))
+	if errors.Is(err, store.ErrNotFound) {
+		return principal{}, errBadAPIKey
+	}
+	if err != nil {
+		return principal{}, fmt.Errorf("look up tenant: %w", err)
+	}
+	user := c.Request().Header.Get("X-User-Id")
+	if !ValidUserID(user) {
+		return principal{}, errBadUserID
+	}
+	return principal{tenant: t, userID: user}, nil
+}
+
+func setIntHeader(h http.Header, name string, v int64) { h.Set(name, strconv.FormatInt(v, 10)) }

@@ -1,0 +1,43 @@
+package server
+
+import (
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	echoSwagger "github.com/swaggo/echo-swagger"
+	swaggerFiles "github.com/swaggo/files/v2"
+
+	contracts "github.com/chatapi/chatapi"
+)
+
+// registerDocs serves the contracts as written and Swagger UI on openapi.yaml.
+func registerDocs(e *echo.Echo) {
+	e.GET("/openapi.yaml", serveYAML(contracts.OpenAPI))
+	e.GET("/asyncapi.yaml", serveYAML(contracts.AsyncAPI))
+
+	ui := echoSwagger.EchoWrapHandler(func(c *echoSwagger.Config) {
+		c.URLs = []string{"/openapi.yaml"}
+	}, echoSwagger.PersistAuthorization(true))
+	e.GET("/docs", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/docs/") })
+	e.GET("/docs/", func(c echo.Context) error {
+		c.Request().RequestURI = "/docs/index.html"
+		return ui(c)
+	})
+	e.GET("/docs/*", func(c echo.Context) error {
+		name := c.Param("*")
+		if name != "index.html" {
+			if _, err := fs.Stat(swaggerFiles.FS, strings.TrimPrefix(name, "/")); err != nil {
+				return echo.ErrNotFound
+			}
+		}
+		return ui(c)
+	})
+}
+
+func serveYAML(doc []byte) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return c.Blob(http.StatusOK, "application/yaml", doc)
+	}
+}

@@ -1,0 +1,198 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/labstack/echo/v4"
+
+	"github.com/chatapi/chatapi/gen/chatapi"
+	"github.com/chatapi/chatapi/store"
+)
+
+// Error codes of SPEC; each has its status in statusOf.
+const (
+	codeValidation     = chatapi.ErrorCodeVALIDATIONERROR
+	codeAuthentication = chatapi.ErrorCodeAUTHENTICATIONERROR
+	codeAuthorization  = chatapi.ErrorCodeAUTHORIZATIONERROR
+	codeNotFound       = chatapi.ErrorCodeNOTFOUND
+	codeConflict       = chatapi.ErrorCodeCONFLICT
+	codeRateLimit      = chatapi.ErrorCodeRATELIMITEXCEEDED
+	codeInternal       = chatapi.ErrorCodeINTERNALERROR
+	// codeNotImplemented marks operations whose feature has not landed; it
+	// is reported as INTERNAL_ERROR with status 501.
+	codeNotImplemented = chatapi.ErrorCodeINTERNALERROR
+)
+
+// apiError is a refusal the server decided on itself.
+type apiError struct {
+	status  int
+	code    chatapi.ErrorCode
+	message string
+	field   string
+	details map[string]any
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.status, e.code, e.message) }
+
+func invalid(field, format string, args ...any) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: codeValidation, field: field, message: fmt.Sprintf(format, args...)}
+}
+
+// handleError is Echo's single error handler: every refusal, whatever raised
+// it (a handler, the validator, the router, a panic), leaves in the envelope.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	ae := s.toAPIError(err, c)
+	body := chatapi.ErrorResponse{
+		Success: false,
+		Error:   chatapi.Error{Code: ae.code, Message: ae.message},
+	}
+	if ae.field != "" {
+		body.Error.Field = &ae.field
+	}
+	if len(ae.details) > 0 {
+		body.Error.Details = &ae.details
+	}
+	var werr error
+	if c.Request().Method == http.MethodHead {
+		werr = c.NoContent(ae.status)
+	} else {
+		werr = c.JSON(ae.status, body)
+	}
+	if werr != nil {
+		s.cfg.Logger.Warn("write error response", "request_id", requestID(c), "error", werr.Error())
+	}
+}
+
+func (s *Server) toAPIError(err error, c echo.Context) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var inv *store.InvalidError
+	if errors.As(err, &inv) {
+		return &apiError{status: http.StatusBadRequest, code: codeValidation, field: inv.Field, message: inv.Message}
+	}
+	var conflict *store.ConflictError
+	if errors.As(err, &conflict) {
+		ae := &apiError{status: http.StatusConflict, code: codeConflict, message: conflict.Message}
+		if conflict.RoomID != "" {
+			ae.details = map[string]any{"room_id": conflict.RoomID}
+		}
+		return ae
+	}
+	var forbidden *store.ForbiddenError
+	switch {
+	case errors.As(err, &forbidden):
+		return &apiError{status: http.StatusForbidden, code: codeAuthorization, message: forbidden.Message}
+	case errors.Is(err, store.ErrNotFound):
+		return &apiError{status: http.StatusNotFound, code: codeNotFound, message: "not found"}
+	case errors.Is(err, store.ErrForbidden):
+		return &apiError{status: http.StatusForbidden, code: codeAuthorization, message: "not allowed"}
+	case errors.Is(err, store.ErrConflict):
+		return &apiError{status: http.StatusConflict, code: codeConflict, message: "conflict"}
+	case errors.Is(err, store.ErrInvalid):
+		return &apiError{status: http.StatusBadRequest, code: codeValidation, message: "invalid request"}
+	}
+	var reqErr *openapi3filter.RequestError
+	if errors.As(err, &reqErr) {
+		return fromRequestError(reqErr)
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return fromHTTPError(he)
+	}
+	s.cfg.Logger.Error("internal error", "request_id", requestID(c), "route", c.Path(), "error", err.Error())
+	return internalError(c)
+}
+
+func internalError(c echo.Context) *apiError {
+	return &apiError{status: http.StatusInternalServerError, code: codeInternal,
+		message: "internal error (request id " + requestID(c) + ")"}
+}
+
+// fromRequestError turns a contract violation found by the validator into a
+// 400 naming the field at fault.
+func fromRequestError(e *openapi3filter.RequestError) *apiError {
+	if e.Parameter != nil {
+		msg := e.Reason
+		var se *openapi3.SchemaError
+		if errors.As(e.Err, &se) {
+			msg = se.Reason
+		} else if e.Err != nil && msg == "" {
+			msg = e.Err.Error()
+		}
+		if msg == "" {
+			msg = "invalid value"
+		}
+		return invalid(e.Parameter.Name, "%s", firstLine(msg))
+	}
+	var se *openapi3.SchemaError
+	if errors.As(e.Err, &se) {
+		field := strings.Join(se.JSONPointer(), ".")
+		if field == "" {
+			field = "body"
+		}
+		return invalid(field, "%s", firstLine(se.Reason))
+	}
+	var pe *openapi3filter.ParseError
+	if errors.As(e.Err, &pe) {
+		return invalid("body", "request body is not valid JSON")
+	}
+	if e.Err != nil && strings.Contains(e.Err.Error(), "value is required but missing") {
+		return invalid("body", "request body is required")
+	}
+	msg := e.Reason
+	if msg == "" && e.Err != nil {
+		msg = e.Err.Error()
+	}
+	return invalid("body", "%s", firstLine(msg))
+}
+
+// fromHTTPError maps Echo's own refusals (routing, body limit, binding).
+func fromHTTPError(he *echo.HTTPError) *apiError {
+	if he.Internal != nil {
+		var reqErr *openapi3filter.RequestError
+		if errors.As(he.Internal, &reqErr) {
+			return fromRequestError(reqErr)
+		}
+	}
+	msg := http.StatusText(he.Code)
+	if m, ok := he.Message.(string); ok && m != "" {
+		msg = firstLine(m)
+	}
+	switch he.Code {
+	case http.StatusNotFound:
+		return &apiError{status: he.Code, code: codeNotFound, message: "no such route"}
+	case http.StatusMethodNotAllowed:
+		return &apiError{status: he.Code, code: codeValidation, message: "method not allowed on this route"}
+	case http.StatusRequestEntityTooLarge:
+		return &apiError{status: he.Code, code: codeValidation, field: "body", message: "request body too large"}
+	case http.StatusUnsupportedMediaType:
+		return &apiError{status: he.Code, code: codeValidation, field: "body", message: "request body must be application/json"}
+	case http.StatusUnauthorized:
+		return &apiError{status: he.Code, code: codeAuthentication, message: msg}
+	case http.StatusForbidden:
+		return &apiError{status: he.Code, code: codeAuthorization, message: msg}
+	case http.StatusTooManyRequests:
+		return &apiError{status: he.Code, code: codeRateLimit, message: msg}
+	}
+	if he.Code >= 400 && he.Code < 500 {
+		return &apiError{status: http.StatusBadRequest, code: codeValidation, message: msg}
+	}
+	return &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "internal error"}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

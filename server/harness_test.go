@@ -1,0 +1,234 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/gen/chatclient"
+	"github.com/chatapi/chatapi/server"
+	"github.com/chatapi/chatapi/store"
+)
+
+const testMasterKey = "mk_test_master_key"
+
+// env is a live server over a real listener, on a fresh SQLite database.
+type env struct {
+	t      *testing.T
+	url    string
+	store  *store.Store
+	events *event.Recorder
+	logs   *syncBuffer
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newEnv(t *testing.T) *env {
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith lets a test wrap the store the server sees.
+func newEnvWith(t *testing.T, wrap func(*store.Store) server.Store) *env {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chatapi.db"))
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var s server.Store = st
+	if wrap != nil {
+		s = wrap(st)
+	}
+	e := &env{t: t, store: st, events: &event.Recorder{}, logs: &syncBuffer{}}
+	app, err := server.New(server.Config{
+		MasterKey: testMasterKey,
+		Version:   "test",
+		Logger:    slog.New(slog.NewJSONHandler(e.logs, nil)),
+	}, s, e.events)
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	srv := httptest.NewServer(app)
+	t.Cleanup(srv.Close)
+	e.url = srv.URL
+	return e
+}
+
+// client is the generated client with the given headers set on every request.
+func (e *env) client(headers map[string]string) *chatclient.ClientWithResponses {
+	e.t.Helper()
+	c, err := chatclient.NewClientWithResponses(e.url, chatclient.WithRequestEditorFn(
+		func(_ context.Context, req *http.Request) error {
+			for k, v := range headers {
+				req.Header.Set(k, v)
+			}
+			return nil
+		}))
+	if err != nil {
+		e.t.Fatalf("client: %v", err)
+	}
+	return c
+}
+
+func (e *env) admin() *chatclient.ClientWithResponses {
+	return e.client(map[string]string{"X-Master-Key": testMasterKey})
+}
+
+// tenant is a created tenant and its key.
+type tenant struct {
+	id  string
+	key string
+	e   *env
+}
+
+func (e *env) newTenant(name string, rps int) tenant {
+	e.t.Helper()
+	body := chatclient.CreateTenantJSONRequestBody{Name: name}
+	if rps > 0 {
+		body.RateLimitRps = &rps
+	}
+	resp, err := e.admin().CreateTenantWithResponse(context.Background(), body)
+	if err != nil || resp.JSON201 == nil {
+		e.t.Fatalf("create tenant: %v %s", err, bodyOf(resp))
+	}
+	return tenant{id: resp.JSON201.Data.TenantId, key: resp.JSON201.Data.ApiKey, e: e}
+}
+
+// as is the generated client acting as user in the tenant.
+func (tn tenant) as(user string) *chatclient.ClientWithResponses {
+	return tn.e.client(map[string]string{"X-API-Key": tn.key, "X-User-Id": user})
+}
+
+func (tn tenant) createRoom(user string, typ chatclient.RoomType, members ...string) chatclient.Room {
+	tn.e.t.Helper()
+	resp, err := tn.as(user).CreateRoomWithResponse(context.Background(), chatclient.CreateRoomRequest{Type: typ, Members: &members})
+	if err != nil || resp.JSON201 == nil {
+		tn.e.t.Fatalf("create %s room: %v %s", typ, err, bodyOf(resp))
+	}
+	return resp.JSON201.Data
+}
+
+// response is what every generated response has.
+type response interface {
+	StatusCode() int
+	GetBody() []byte
+}
+
+// bodyOf returns the raw body of a generated response, for failure messages.
+func bodyOf[R response](r R) string {
+	if v := reflect.ValueOf(r); !v.IsValid() || (v.Kind() == reflect.Pointer && v.IsNil()) {
+		return "<nil>"
+	}
+	return string(r.GetBody())
+}
+
+// refused asserts that a generated call was refused as wanted.
+func refused[R response](t *testing.T, r R, err error, want refusal) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("request failed: %v", err)
+	}
+	checkRefusal(t, r.StatusCode(), r.GetBody(), want)
+}
+
+// envelope is the SPEC envelope, decoded loosely so a test sees exactly
+// what was sent.
+type envelope struct {
+	Success *bool           `json:"success"`
+	Data    json.RawMessage `json:"data"`
+	Error   *struct {
+		Code    string         `json:"code"`
+		Message string         `json:"message"`
+		Field   string         `json:"field"`
+		Details map[string]any `json:"details"`
+	} `json:"error"`
+}
+
+// refusal is the status and error of a refused request.
+type refusal struct {
+	status int
+	code   string
+	field  string
+}
+
+// do sends a raw request, for inputs the generated client cannot produce.
+func (e *env) do(method, path string, headers map[string]string, body io.Reader) (*http.Response, envelope) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.url+path, body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var env envelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		e.t.Fatalf("%s %s: status %d, body is not the envelope: %q", method, path, resp.StatusCode, raw)
+	}
+	return resp, env
+}
+
+// checkRefusal asserts that raw is the error envelope with the wanted status,
+// code and (when want.field is set) field.
+func checkRefusal(t *testing.T, status int, raw []byte, want refusal) {
+	t.Helper()
+	var env envelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		t.Fatalf("body is not JSON: %q", raw)
+	}
+	if status != want.status {
+		t.Errorf("status = %d, want %d (body %s)", status, want.status, raw)
+	}
+	if env.Success == nil || *env.Success || env.Error == nil || string(env.Data) != "null" {
+		t.Fatalf("not an error envelope: %s", raw)
+	}
+	if env.Error.Code != want.code {
+		t.Errorf("code = %s, want %s (body %s)", env.Error.Code, want.code, raw)
+	}
+	if env.Error.Message == "" {
+		t.Errorf("empty message: %s", raw)
+	}
+	if want.field != "" && env.Error.Field != want.field {
+		t.Errorf("field = %q, want %q (body %s)", env.Error.Field, want.field, raw)
+	}
+}
+
+func readAll(t *testing.T, resp *http.Response) []byte {
+	t.Helper()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	return raw
+}

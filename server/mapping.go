@@ -1,0 +1,124 @@
+package server
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/chatapi/chatapi/gen/chatapi"
+	"github.com/chatapi/chatapi/store"
+)
+
+// Mapping between the store's domain types and the generated wire types.
+// Generated types stop here.
+
+// Size limits of SPEC on free-form JSON objects, in encoded bytes.
+const (
+	maxMetadataBytes = 4 << 10
+	maxPayloadBytes  = 16 << 10
+)
+
+// encodeObject encodes a free-form object from a request, refusing it when
+// it is over max bytes. A nil object stays nil.
+func encodeObject[M ~map[string]any](field string, obj *M, max int) (json.RawMessage, error) {
+	if obj == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(*obj)
+	if err != nil {
+		return nil, invalid(field, "%s is not a JSON object", field)
+	}
+	if len(b) > max {
+		return nil, invalid(field, "%s is %d bytes encoded; at most %d", field, len(b), max)
+	}
+	return b, nil
+}
+
+// decodeObject turns a stored JSON object into its wire form; nil or
+// unreadable stays nil.
+func decodeObject(raw json.RawMessage) map[string]any {
+	if len(raw) == 0 {
+		return nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil
+	}
+	return m
+}
+
+func tenantOut(t store.Tenant) chatapi.Tenant {
+	return chatapi.Tenant{TenantId: t.ID, Name: t.Name, RateLimitRps: t.RateLimitRPS, CreatedAt: t.CreatedAt.UTC()}
+}
+
+func tenantWithKeyOut(t store.Tenant, key string) chatapi.TenantWithKey {
+	return chatapi.TenantWithKey{TenantId: t.ID, Name: t.Name, ApiKey: key, RateLimitRps: t.RateLimitRPS, CreatedAt: t.CreatedAt.UTC()}
+}
+
+func roomOut(r store.Room) chatapi.Room {
+	meta := decodeObject(r.Metadata)
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	return chatapi.Room{
+		RoomId:      r.ID,
+		Type:        chatapi.RoomType(r.Type),
+		Name:        r.Name,
+		UniqueKey:   r.UniqueKey,
+		Metadata:    meta,
+		LastSeq:     r.LastSeq,
+		MemberCount: r.MemberCount,
+		CreatedAt:   r.CreatedAt.UTC(),
+		UpdatedAt:   r.UpdatedAt.UTC(),
+	}
+}
+
+func roomSummaryOut(r store.RoomSummary) chatapi.RoomSummary {
+	room := roomOut(r.Room)
+	out := chatapi.RoomSummary{
+		RoomId:      room.RoomId,
+		Type:        room.Type,
+		Name:        room.Name,
+		UniqueKey:   room.UniqueKey,
+		Metadata:    room.Metadata,
+		LastSeq:     room.LastSeq,
+		MemberCount: room.MemberCount,
+		CreatedAt:   room.CreatedAt,
+		UpdatedAt:   room.UpdatedAt,
+		UnreadCount: r.UnreadCount,
+	}
+	if r.LastMessage != nil {
+		m := messageOut(*r.LastMessage)
+		out.LastMessage = &m
+	}
+	return out
+}
+
+func memberOut(m store.Member) chatapi.Member {
+	return chatapi.Member{UserId: m.UserID, Role: chatapi.Role(m.Role), JoinedAt: m.JoinedAt.UTC(), LastAck: m.LastAck}
+}
+
+func messageOut(m store.Message) chatapi.Message {
+	out := chatapi.Message{
+		MessageId:   m.ID,
+		RoomId:      m.RoomID,
+		SenderId:    m.SenderID,
+		Seq:         m.Seq,
+		Content:     m.Content,
+		ClientMsgId: m.ClientMsgID,
+		CreatedAt:   m.CreatedAt.UTC(),
+		EditedAt:    utcPtr(m.EditedAt),
+		DeletedAt:   utcPtr(m.DeletedAt),
+	}
+	if meta := decodeObject(m.Meta); meta != nil {
+		out.Meta = &meta
+	}
+	return out
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

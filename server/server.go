@@ -1,0 +1,141 @@
+// Package server is ChatAPI's HTTP edge: an Echo application that implements
+// the interface generated from openapi.yaml. Handlers translate between the
+// generated types and the store; authentication, validation against the
+// contract, rate limiting, logging and the error envelope are middleware.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/gen/chatapi"
+	"github.com/chatapi/chatapi/store"
+)
+
+// Store is what the handlers need from persistence.
+type Store interface {
+	CheckWritable(ctx context.Context) error
+
+	CreateTenant(ctx context.Context, name string, rateLimitRPS int, apiKeyHash string) (store.Tenant, error)
+	ListTenants(ctx context.Context) ([]store.Tenant, error)
+	TenantByKeyHash(ctx context.Context, hash string) (store.Tenant, error)
+	RotateTenantKey(ctx context.Context, tenantID, newHash string) (store.Tenant, error)
+
+	CreateRoom(ctx context.Context, tenantID, actor string, p store.NewRoom) (store.Room, error)
+	ListRooms(ctx context.Context, tenantID, userID string, f store.RoomFilter) ([]store.RoomSummary, error)
+	GetRoom(ctx context.Context, tenantID, actor, roomID string) (store.Room, error)
+	UpdateRoom(ctx context.Context, tenantID, actor, roomID string, u store.RoomUpdate) (store.Room, error)
+	ListMembers(ctx context.Context, tenantID, actor, roomID string) ([]store.Member, error)
+	AddMember(ctx context.Context, tenantID, actor, roomID, userID string, role store.Role) (store.Member, error)
+	RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) error
+}
+
+// Publisher announces changes to realtime delivery. It must not block on
+// slow receivers.
+type Publisher interface {
+	Publish(ctx context.Context, e event.Event)
+}
+
+// Config holds what the HTTP edge is told at start.
+type Config struct {
+	// MasterKey guards the admin endpoints. Empty disables them (401).
+	MasterKey string
+	// Version is reported by /health.
+	Version string
+	// BodyLimit bounds request bodies, in bytes.
+	BodyLimit int64
+	// DefaultRateLimit is the requests/s of tenants created without one.
+	DefaultRateLimit int
+	// Logger receives one line per request.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Connections counts open WebSocket connections for /health; nil reports 0.
+	Connections func() int
+}
+
+// Server implements the generated strict server interface.
+type Server struct {
+	cfg     Config
+	store   Store
+	pub     Publisher
+	limits  *rateLimiter
+	started time.Time
+}
+
+var _ chatapi.StrictServerInterface = (*Server)(nil)
+
+// New builds the Echo application: middleware, the generated routes and the
+// documentation routes. extra routes (such as /ws) can be added by the caller
+// on the returned instance.
+func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 64 << 10
+	}
+	if cfg.DefaultRateLimit <= 0 {
+		cfg.DefaultRateLimit = 100
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), started: cfg.Now()}
+
+	spec, err := chatapi.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("load embedded spec: %w", err)
+	}
+	ops, err := operationsOf(spec)
+	if err != nil {
+		return nil, err
+	}
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
+	e.Use(s.logRequests)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.cfg.Logger.Error("panic", "request_id", requestID(c), "error", err.Error(), "stack", string(stack))
+			return err
+		},
+	}))
+
+	validate := newRequestValidator(spec)
+	bodyLimit := limitBody(cfg.BodyLimit)
+	router := &specRouter{e: e, ops: ops, mw: func(op operation) []echo.MiddlewareFunc {
+		return []echo.MiddlewareFunc{bodyLimit, s.authenticate(op.auth), requireJSON(op.hasBody), validate}
+	}}
+	chatapi.RegisterHandlers(router, chatapi.NewStrictHandler(s, nil))
+	if router.err != nil {
+		return nil, router.err
+	}
+	registerDocs(e)
+	return e, nil
+}
+
+func (s *Server) publish(ctx context.Context, ev event.Event) {
+	if s.pub != nil {
+		s.pub.Publish(ctx, ev)
+	}
+}
+
+// notImplemented answers operations whose feature has not landed yet.
+func notImplemented() error {
+	return &apiError{status: http.StatusNotImplemented, code: codeNotImplemented, message: "not implemented yet"}
+}

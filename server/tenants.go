@@ -1,0 +1,50 @@
+package server
+
+import (
+	"context"
+
+	"github.com/chatapi/chatapi/gen/chatapi"
+)
+
+// CreateTenant creates a tenant and returns its key, the only time it is shown.
+func (s *Server) CreateTenant(ctx context.Context, req chatapi.CreateTenantRequestObject) (chatapi.CreateTenantResponseObject, error) {
+	rps := s.cfg.DefaultRateLimit
+	if req.Body.RateLimitRps != nil {
+		rps = *req.Body.RateLimitRps
+	}
+	key, err := newAPIKey()
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.CreateTenant(ctx, req.Body.Name, rps, HashAPIKey(key))
+	if err != nil {
+		return nil, err
+	}
+	return chatapi.CreateTenant201JSONResponse{Success: true, Data: tenantWithKeyOut(t, key)}, nil
+}
+
+// ListTenants lists tenants without their keys.
+func (s *Server) ListTenants(ctx context.Context, _ chatapi.ListTenantsRequestObject) (chatapi.ListTenantsResponseObject, error) {
+	ts, err := s.store.ListTenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]chatapi.Tenant, len(ts))
+	for i, t := range ts {
+		out[i] = tenantOut(t)
+	}
+	return chatapi.ListTenants200JSONResponse{Success: true, Data: out}, nil
+}
+
+// RotateTenantKey replaces a tenant's key; the old one stops working at once.
+func (s *Server) RotateTenantKey(ctx context.Context, req chatapi.RotateTenantKeyRequestObject) (chatapi.RotateTenantKeyResponseObject, error) {
+	key, err := newAPIKey()
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.RotateTenantKey(ctx, req.TenantId, HashAPIKey(key))
+	if err != nil {
+		return nil, err
+	}
+	return chatapi.RotateTenantKey200JSONResponse{Success: true, Data: tenantWithKeyOut(t, key)}, nil
+}

@@ -1,0 +1,152 @@
+// Package store persists ChatAPI's tenants, rooms, members, messages,
+// notifications, subscriptions and dead letters in SQLite (the embedded
+// default) or PostgreSQL, behind one API. The tenant id is an explicit
+// parameter of every tenant-scoped method, so isolation is visible in every
+// query. Authorization rules that must hold inside a transaction (who may add
+// a member, who may edit a room) are enforced here and reported with the
+// sentinel errors below.
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sentinel errors. Callers test them with errors.Is; the server maps them to
+// the SPEC error codes.
+var (
+	ErrNotFound      = errors.New("not found")
+	ErrConflict      = errors.New("conflict")
+	ErrForbidden     = errors.New("forbidden")
+	ErrInvalid       = errors.New("invalid")
+	ErrSchemaTooNew  = errors.New("database schema is newer than this binary")
+	ErrUnknownDriver = errors.New("unsupported database url")
+)
+
+// InvalidError is a refused input, naming the field at fault. It wraps ErrInvalid.
+type InvalidError struct {
+	Field   string
+	Message string
+}
+
+func (e *InvalidError) Error() string { return fmt.Sprintf("%s: %s", e.Field, e.Message) }
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *InvalidError) Unwrap() error { return ErrInvalid }
+
+// ConflictError is a refused create because the thing exists; RoomID names the
+// existing room when there is one. It wraps ErrConflict.
+type ConflictError struct {
+	Message string
+	RoomID  string
+}
+
+func (e *ConflictError) Error() string { return e.Message }
+
+// Unwrap makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// ForbiddenError explains a refusal to an authenticated user. It wraps ErrForbidden.
+type ForbiddenError struct{ Message string }
+
+func (e *ForbiddenError) Error() string { return e.Message }
+
+// Unwrap makes errors.Is(err, ErrForbidden) true.
+func (e *ForbiddenError) Unwrap() error { return ErrForbidden }
+
+// Tenant is an organisation using the service. Its API key is kept only as a
+// SHA-256 hash and never leaves the store.
+type Tenant struct {
+	ID           string
+	Name         string
+	RateLimitRPS int
+	CreatedAt    time.Time
+}
+
+// RoomType is dm, group or channel.
+type RoomType string
+
+// Room types.
+const (
+	RoomDM      RoomType = "dm"
+	RoomGroup   RoomType = "group"
+	RoomChannel RoomType = "channel"
+)
+
+// Role is a member's role in a room.
+type Role string
+
+// Member roles.
+const (
+	RoleAdmin  Role = "admin"
+	RoleMember Role = "member"
+)
+
+// Room is a conversation. Metadata is a JSON object ({} when none was given).
+type Room struct {
+	ID          string
+	TenantID    string
+	Type        RoomType
+	Name        *string
+	UniqueKey   *string
+	Metadata    json.RawMessage
+	LastSeq     int64
+	MemberCount int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// RoomSummary is a room as its member sees it in a listing.
+type RoomSummary struct {
+	Room
+	UnreadCount int64
+	LastMessage *Message
+}
+
+// Member is a user's membership of a room; LastAck is their read cursor.
+type Member struct {
+	RoomID   string
+	UserID   string
+	Role     Role
+	JoinedAt time.Time
+	LastAck  int64
+}
+
+// Message is one stored message. Meta is a JSON object or nil.
+type Message struct {
+	ID          string
+	RoomID      string
+	SenderID    string
+	Seq         int64
+	Content     string
+	Meta        json.RawMessage
+	ClientMsgID *string
+	CreatedAt   time.Time
+	EditedAt    *time.Time
+	DeletedAt   *time.Time
+}
+
+// NewRoom is what CreateRoom needs. Members may include the creator.
+type NewRoom struct {
+	Type     RoomType
+	Name     *string
+	Metadata json.RawMessage
+	Members  []string
+}
+
+// RoomUpdate changes a room; a nil field is left as it is. SetName with a nil
+// Name clears the name.
+type RoomUpdate struct {
+	SetName  bool
+	Name     *string
+	Metadata json.RawMessage
+}
+
+// RoomFilter pages and filters ListRooms. Limit 0 means the default (50).
+type RoomFilter struct {
+	Type   *RoomType
+	Limit  int
+	Offset int
+}
