@@ -126,7 +126,11 @@ func (tn tenant) as(user string) *chatclient.ClientWithResponses {
 
 func (tn tenant) createRoom(user string, typ chatclient.RoomType, members ...string) chatclient.Room {
 	tn.e.t.Helper()
-	resp, err := tn.as(user).CreateRoomWithResponse(context.Background(), chatclient.CreateRoomRequest{Type: typ, Members: &members})
+	req := chatclient.CreateRoomRequest{Type: typ}
+	if len(members) > 0 {
+		req.Members = &members
+	}
+	resp, err := tn.as(user).CreateRoomWithResponse(context.Background(), req)
 	if err != nil || resp.JSON201 == nil {
 		tn.e.t.Fatalf("create %s room: %v %s", typ, err, bodyOf(resp))
 	}
