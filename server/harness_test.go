@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/gen/chatclient"
@@ -55,7 +56,16 @@ func newEnv(t *testing.T) *env {
 func newEnvWith(t *testing.T, wrap func(*store.Store) server.Store) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chatapi.db"))
+	// A clock that moves 1 ms per reading, so that "newest first" is never a tie.
+	var mu sync.Mutex
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tick := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Millisecond)
+		return clock
+	}
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chatapi.db"), store.WithClock(tick))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -150,3 +150,26 @@ type RoomFilter struct {
 	Limit  int
 	Offset int
 }
+
+// NewMessage is what SendMessage needs. A ClientMsgID makes the send
+// idempotent per room and sender.
+type NewMessage struct {
+	Content     string
+	Meta        json.RawMessage
+	ClientMsgID *string
+}
+
+// MessagePage selects ListMessages' page, always in ascending seq order:
+// the Limit messages right after AfterSeq, or right before BeforeSeq, or
+// the latest Limit when neither is set. Limit 0 means the default (50).
+type MessagePage struct {
+	AfterSeq  *int64
+	BeforeSeq *int64
+	Limit     int
+}
+
+// MessageUpdate edits a message; a nil field is left as it is.
+type MessageUpdate struct {
+	Content *string
+	Meta    json.RawMessage
+}

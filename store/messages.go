@@ -1,0 +1,378 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Limits SPEC sets on messages.
+const (
+	MaxMessageContentLength = 4000 // characters
+	MaxMessageMetaSize      = 4096 // bytes of compact JSON
+	MaxClientMsgIDLength    = 64   // characters
+	DefaultMessagesLimit    = 50
+	MaxMessagesLimit        = 100
+)
+
+type messageRow struct {
+	ID          string  `db:"id"`
+	RoomID      string  `db:"room_id"`
+	SenderID    string  `db:"sender_id"`
+	Seq         int64   `db:"seq"`
+	Content     string  `db:"content"`
+	Meta        *string `db:"meta"`
+	ClientMsgID *string `db:"client_msg_id"`
+	CreatedAt   int64   `db:"created_at"`
+	EditedAt    *int64  `db:"edited_at"`
+	DeletedAt   *int64  `db:"deleted_at"`
+}
+
+const messageColumns = `id, room_id, sender_id, seq, content, meta, client_msg_id, created_at, edited_at, deleted_at`
+
+func (r messageRow) message() Message {
+	m := Message{
+		ID:          r.ID,
+		RoomID:      r.RoomID,
+		SenderID:    r.SenderID,
+		Seq:         r.Seq,
+		Content:     r.Content,
+		ClientMsgID: r.ClientMsgID,
+		CreatedAt:   fromMillis(r.CreatedAt),
+		EditedAt:    fromNullMillis(r.EditedAt),
+		DeletedAt:   fromNullMillis(r.DeletedAt),
+	}
+	if r.Meta != nil {
+		m.Meta = []byte(*r.Meta)
+	}
+	return m
+}
+
+// memberRoom reads the room through q for userID, who must be a member. A
+// room that is not the tenant's is ErrNotFound; a room the user is not a
+// member of, a ForbiddenError.
+func (s *Store) memberRoom(ctx context.Context, q sqlx.QueryerContext, tenantID, roomID, userID string) (roomActorRow, error) {
+	room, err := s.roomForActor(ctx, q, tenantID, roomID, userID)
+	if err != nil {
+		return roomActorRow{}, err
+	}
+	if room.ActorRole == nil {
+		return roomActorRow{}, &ForbiddenError{Message: "not a member of this room"}
+	}
+	return room, nil
+}
+
+// SendMessage stores a message from sender, a member of the room, with the
+// room's next seq, and marks the room read for the sender. created is false
+// when m.ClientMsgID repeats one of the sender's earlier sends to the room:
+// that message is returned and nothing is stored.
+//
+// The seq comes from incrementing rooms.last_seq in the transaction that
+// stores the message: the row lock (PostgreSQL) or the single writer (SQLite)
+// makes concurrent sends take 1, 2, 3… and a failed send rolls its increment
+// back, so seqs have no gaps.
+func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string, m NewMessage) (msg Message, created bool, err error) {
+	if n := utf8.RuneCountInString(m.Content); n == 0 || n > MaxMessageContentLength {
+		return Message{}, false, &InvalidError{Field: "content",
+			Message: fmt.Sprintf("must be 1 to %d characters", MaxMessageContentLength)}
+	}
+	meta, err := normalizeObject("meta", m.Meta, MaxMessageMetaSize)
+	if err != nil {
+		return Message{}, false, err
+	}
+	if m.ClientMsgID != nil {
+		if n := utf8.RuneCountInString(*m.ClientMsgID); n == 0 || n > MaxClientMsgIDLength {
+			return Message{}, false, &InvalidError{Field: "client_msg_id",
+				Message: fmt.Sprintf("must be 1 to %d characters", MaxClientMsgIDLength)}
+		}
+	}
+
+	var row messageRow
+	// A repeated client_msg_id rolls back the seq it took.
+	errReplay := errors.New("client_msg_id replayed")
+	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+		now := s.nowMillis()
+		// Taking the seq first locks the room row (PostgreSQL): the checks
+		// below then see every earlier send and membership change committed.
+		var seq int64
+		err := tx.GetContext(ctx, &seq, tx.Rebind(`
+			UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = ?
+			WHERE tenant_id = ? AND id = ?
+			RETURNING last_seq`), now, tenantID, roomID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("room %s: %w", roomID, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("allocate seq: %w", err)
+		}
+		if _, err := s.memberRoom(ctx, tx, tenantID, roomID, sender); err != nil {
+			return err
+		}
+		if m.ClientMsgID != nil {
+			existing, err := s.messageByClientID(ctx, tx, tenantID, roomID, sender, *m.ClientMsgID)
+			if err == nil {
+				row = existing
+				return errReplay
+			}
+			if !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
+		row = messageRow{
+			ID: newID("msg_"), RoomID: roomID, SenderID: sender, Seq: seq, Content: m.Content,
+			Meta: meta, ClientMsgID: m.ClientMsgID, CreatedAt: now,
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`
+			INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, meta, client_msg_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			row.ID, tenantID, row.RoomID, row.Seq, row.SenderID, row.Content, row.Meta, row.ClientMsgID, row.CreatedAt); err != nil {
+			return fmt.Errorf("insert message: %w", err)
+		}
+		return s.advanceAck(ctx, tx, tenantID, roomID, sender, seq)
+	})
+	switch {
+	case errors.Is(err, errReplay):
+		return row.message(), false, nil
+	case m.ClientMsgID != nil && s.dialect.isUniqueViolation(err):
+		// Only under an isolation level stricter than READ COMMITTED can two
+		// sends of one client_msg_id both miss the lookup; the UNIQUE
+		// constraint stops the second, whose answer is the first's message.
+		existing, lookupErr := s.messageByClientID(ctx, s.r, tenantID, roomID, sender, *m.ClientMsgID)
+		if lookupErr != nil {
+			return Message{}, false, fmt.Errorf("send message: %w", errors.Join(err, lookupErr))
+		}
+		return existing.message(), false, nil
+	case err != nil:
+		return Message{}, false, err
+	}
+	return row.message(), true, nil
+}
+
+func (s *Store) messageByClientID(ctx context.Context, q sqlx.QueryerContext, tenantID, roomID, sender, clientMsgID string) (messageRow, error) {
+	var row messageRow
+	err := sqlx.GetContext(ctx, q, &row, s.w.Rebind(`
+		SELECT `+messageColumns+`
+		FROM messages
+		WHERE tenant_id = ? AND room_id = ? AND sender_id = ? AND client_msg_id = ?`), tenantID, roomID, sender, clientMsgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return messageRow{}, ErrNotFound
+	}
+	if err != nil {
+		return messageRow{}, fmt.Errorf("find message by client_msg_id: %w", err)
+	}
+	return row, nil
+}
+
+// ListMessages returns a page of the room's messages, in ascending seq, to
+// one of its members (see MessagePage).
+func (s *Store) ListMessages(ctx context.Context, tenantID, actor, roomID string, p MessagePage) ([]Message, error) {
+	limit := p.Limit
+	switch {
+	case limit == 0:
+		limit = DefaultMessagesLimit
+	case limit < 0 || limit > MaxMessagesLimit:
+		return nil, &InvalidError{Field: "limit", Message: fmt.Sprintf("must be 1 to %d", MaxMessagesLimit)}
+	}
+	if p.AfterSeq != nil && p.BeforeSeq != nil {
+		return nil, &InvalidError{Field: "before_seq", Message: "give after_seq or before_seq, not both"}
+	}
+	if _, err := s.memberRoom(ctx, s.r, tenantID, roomID, actor); err != nil {
+		return nil, err
+	}
+
+	query, args := `
+		SELECT `+messageColumns+`
+		FROM messages
+		WHERE tenant_id = ? AND room_id = ?`, []any{tenantID, roomID}
+	descending := true // the latest page, or the page right before BeforeSeq
+	switch {
+	case p.AfterSeq != nil:
+		query += ` AND seq > ? ORDER BY seq LIMIT ?`
+		args = append(args, *p.AfterSeq, limit)
+		descending = false
+	case p.BeforeSeq != nil:
+		query += ` AND seq < ? ORDER BY seq DESC LIMIT ?`
+		args = append(args, *p.BeforeSeq, limit)
+	default:
+		query += ` ORDER BY seq DESC LIMIT ?`
+		args = append(args, limit)
+	}
+	var rows []messageRow
+	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(query), args...); err != nil {
+		return nil, fmt.Errorf("list messages: %w", err)
+	}
+	if descending {
+		slices.Reverse(rows)
+	}
+	out := make([]Message, len(rows))
+	for i, r := range rows {
+		out[i] = r.message()
+	}
+	return out, nil
+}
+
+// Ack moves userID's read cursor in the room to seq, never backwards, and
+// returns the cursor. A seq beyond the room's last message is an
+// InvalidError on seq.
+func (s *Store) Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (lastAck int64, err error) {
+	if seq < 0 {
+		return 0, &InvalidError{Field: "seq", Message: "must not be negative"}
+	}
+	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+		room, err := s.memberRoom(ctx, tx, tenantID, roomID, userID)
+		if err != nil {
+			return err
+		}
+		if seq > room.LastSeq {
+			return &InvalidError{Field: "seq", Message: fmt.Sprintf("is beyond the room's last message (%d)", room.LastSeq)}
+		}
+		if err := s.advanceAck(ctx, tx, tenantID, roomID, userID, seq); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &lastAck, tx.Rebind(`
+			SELECT last_ack FROM room_members
+			WHERE tenant_id = ? AND room_id = ? AND user_id = ?`), tenantID, roomID, userID); err != nil {
+			return fmt.Errorf("read ack: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return lastAck, nil
+}
+
+// advanceAck sets a member's last_ack to seq unless it is already past it.
+func (s *Store) advanceAck(ctx context.Context, tx *sqlx.Tx, tenantID, roomID, userID string, seq int64) error {
+	_, err := tx.ExecContext(ctx, tx.Rebind(`
+		UPDATE room_members SET last_ack = ?
+		WHERE tenant_id = ? AND room_id = ? AND user_id = ? AND last_ack < ?`),
+		seq, tenantID, roomID, userID, seq)
+	if err != nil {
+		return fmt.Errorf("advance ack: %w", err)
+	}
+	return nil
+}
+
+// messageForActor reads a message of a room actor is a member of, with the
+// room (for actor's role).
+func (s *Store) messageForActor(ctx context.Context, tx *sqlx.Tx, tenantID, actor, roomID, messageID string) (messageRow, roomActorRow, error) {
+	room, err := s.memberRoom(ctx, tx, tenantID, roomID, actor)
+	if err != nil {
+		return messageRow{}, roomActorRow{}, err
+	}
+	var row messageRow
+	err = tx.GetContext(ctx, &row, tx.Rebind(`
+		SELECT `+messageColumns+`
+		FROM messages
+		WHERE tenant_id = ? AND room_id = ? AND id = ?`), tenantID, roomID, messageID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return messageRow{}, roomActorRow{}, fmt.Errorf("message %s: %w", messageID, ErrNotFound)
+	}
+	if err != nil {
+		return messageRow{}, roomActorRow{}, fmt.Errorf("read message: %w", err)
+	}
+	return row, room, nil
+}
+
+// EditMessage changes a message's content or meta and sets edited_at. Only
+// its sender, still a member, may; a deleted message is a ConflictError.
+func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messageID string, u MessageUpdate) (Message, error) {
+	if u.Content == nil && u.Meta == nil {
+		return Message{}, &InvalidError{Field: "content", Message: "give content or meta to change"}
+	}
+	if u.Content != nil {
+		if n := utf8.RuneCountInString(*u.Content); n == 0 || n > MaxMessageContentLength {
+			return Message{}, &InvalidError{Field: "content",
+				Message: fmt.Sprintf("must be 1 to %d characters", MaxMessageContentLength)}
+		}
+	}
+	var meta *string
+	if u.Meta != nil {
+		m, err := normalizeObject("meta", u.Meta, MaxMessageMetaSize)
+		if err != nil {
+			return Message{}, err
+		}
+		meta = m
+	}
+
+	var out messageRow
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		row, _, err := s.messageForActor(ctx, tx, tenantID, actor, roomID, messageID)
+		if err != nil {
+			return err
+		}
+		if row.SenderID != actor {
+			return &ForbiddenError{Message: "only the sender may edit a message"}
+		}
+		if row.DeletedAt != nil {
+			return &ConflictError{Message: "the message is deleted"}
+		}
+		if u.Content != nil {
+			row.Content = *u.Content
+		}
+		if u.Meta != nil {
+			row.Meta = meta
+		}
+		now := s.nowMillis()
+		row.EditedAt = &now
+		// deleted_at IS NULL again: a delete may have committed since the read.
+		res, err := tx.ExecContext(ctx, tx.Rebind(`
+			UPDATE messages SET content = ?, meta = ?, edited_at = ?
+			WHERE tenant_id = ? AND room_id = ? AND id = ? AND deleted_at IS NULL`),
+			row.Content, row.Meta, row.EditedAt, tenantID, roomID, messageID)
+		if err != nil {
+			return fmt.Errorf("edit message: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("edit message: %w", err)
+		} else if n == 0 {
+			return &ConflictError{Message: "the message is deleted"}
+		}
+		out = row
+		return nil
+	})
+	if err != nil {
+		return Message{}, err
+	}
+	return out.message(), nil
+}
+
+// DeleteMessage soft-deletes a message: its content and meta are emptied,
+// deleted_at is set, its seq stays taken. Its sender or a room admin may;
+// deleting a deleted message returns it unchanged.
+func (s *Store) DeleteMessage(ctx context.Context, tenantID, actor, roomID, messageID string) (Message, error) {
+	var out messageRow
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		row, room, err := s.messageForActor(ctx, tx, tenantID, actor, roomID, messageID)
+		if err != nil {
+			return err
+		}
+		if row.SenderID != actor && !room.actorIsAdmin() {
+			return &ForbiddenError{Message: "only the sender or a room admin may delete a message"}
+		}
+		if row.DeletedAt != nil {
+			out = row
+			return nil
+		}
+		now := s.nowMillis()
+		row.Content, row.Meta, row.DeletedAt = "", nil, &now
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`
+			UPDATE messages SET content = '', meta = NULL, deleted_at = ?
+			WHERE tenant_id = ? AND room_id = ? AND id = ?`),
+			now, tenantID, roomID, messageID); err != nil {
+			return fmt.Errorf("delete message: %w", err)
+		}
+		out = row
+		return nil
+	})
+	if err != nil {
+		return Message{}, err
+	}
+	return out.message(), nil
+}

@@ -1,0 +1,25 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/chatapi/chatapi/store/pgtest"
+	"github.com/chatapi/chatapi/store/storetest"
+)
+
+func TestPostgres(t *testing.T) {
+	if postgres.err != nil {
+		pgtest.Unavailable(t, postgres.err)
+	}
+	storetest.Run(t, storetest.Backend{
+		Driver: "postgres",
+		NewURL: func(t *testing.T) string {
+			url, drop, err := pgtest.NewSchema(t.Context(), postgres.url, "")
+			if err != nil {
+				t.Fatalf("NewSchema: %v", err)
+			}
+			t.Cleanup(drop)
+			return url
+		},
+	})
+}

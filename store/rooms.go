@@ -1,0 +1,409 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Limits SPEC sets on rooms.
+const (
+	MaxRoomNameLength   = 100  // characters
+	MaxRoomMetadataSize = 4096 // bytes of compact JSON
+	DefaultRoomsLimit   = 50
+)
+
+type roomRow struct {
+	ID          string  `db:"id"`
+	TenantID    string  `db:"tenant_id"`
+	Type        string  `db:"type"`
+	Name        *string `db:"name"`
+	UniqueKey   *string `db:"unique_key"`
+	Metadata    string  `db:"metadata"`
+	LastSeq     int64   `db:"last_seq"`
+	MemberCount int     `db:"member_count"`
+	CreatedAt   int64   `db:"created_at"`
+	UpdatedAt   int64   `db:"updated_at"`
+}
+
+// roomColumns selects a roomRow from rooms aliased r.
+const roomColumns = `r.id, r.tenant_id, r.type, r.name, r.unique_key, r.metadata,
+	r.last_seq, r.member_count, r.created_at, r.updated_at`
+
+func (r roomRow) room() Room {
+	return Room{
+		ID:          r.ID,
+		TenantID:    r.TenantID,
+		Type:        RoomType(r.Type),
+		Name:        r.Name,
+		UniqueKey:   r.UniqueKey,
+		Metadata:    json.RawMessage(r.Metadata),
+		LastSeq:     r.LastSeq,
+		MemberCount: r.MemberCount,
+		CreatedAt:   fromMillis(r.CreatedAt),
+		UpdatedAt:   fromMillis(r.UpdatedAt),
+	}
+}
+
+// roomActorRow is a room with the acting user's role in it (nil: not a member).
+type roomActorRow struct {
+	roomRow
+	ActorRole *string `db:"actor_role"`
+}
+
+func (r roomActorRow) actorIsAdmin() bool {
+	return r.ActorRole != nil && Role(*r.ActorRole) == RoleAdmin
+}
+
+// roomForActor reads a room of the tenant with actor's role in it, through q
+// (the reader pool, or a transaction). Another tenant's room is ErrNotFound.
+func (s *Store) roomForActor(ctx context.Context, q sqlx.QueryerContext, tenantID, roomID, actor string) (roomActorRow, error) {
+	var row roomActorRow
+	err := sqlx.GetContext(ctx, q, &row, s.w.Rebind(`
+		SELECT `+roomColumns+`, m.role AS actor_role
+		FROM rooms r
+		LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?
+		WHERE r.tenant_id = ? AND r.id = ?`), actor, tenantID, roomID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return roomActorRow{}, fmt.Errorf("room %s: %w", roomID, ErrNotFound)
+	}
+	if err != nil {
+		return roomActorRow{}, fmt.Errorf("read room: %w", err)
+	}
+	return row, nil
+}
+
+// visibleRoom is roomForActor on the readers, refusing a user who may not see
+// the room: members see their rooms, any user of the tenant sees a channel.
+func (s *Store) visibleRoom(ctx context.Context, tenantID, actor, roomID string) (roomActorRow, error) {
+	row, err := s.roomForActor(ctx, s.r, tenantID, roomID, actor)
+	if err != nil {
+		return roomActorRow{}, err
+	}
+	if row.ActorRole == nil && RoomType(row.Type) != RoomChannel {
+		return roomActorRow{}, &ForbiddenError{Message: "not a member of this room"}
+	}
+	return row, nil
+}
+
+// touchRoom sets the room's updated_at at the start of a transaction that
+// changes the room or its members. On PostgreSQL the UPDATE also locks the
+// row, so such transactions on one room run one after the other and each sees
+// the others' members and counts; on SQLite the single writer already does.
+// An error rolls the transaction back, and the timestamp with it.
+func (s *Store) touchRoom(ctx context.Context, tx *sqlx.Tx, tenantID, roomID string, now int64) error {
+	res, err := tx.ExecContext(ctx, tx.Rebind(`
+		UPDATE rooms SET updated_at = ?
+		WHERE tenant_id = ? AND id = ?`), now, tenantID, roomID)
+	if err != nil {
+		return fmt.Errorf("lock room: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("lock room: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("room %s: %w", roomID, ErrNotFound)
+	}
+	return nil
+}
+
+// CreateRoom creates a room with actor as a member, and returns it.
+//
+// dm: actor and p.Members must make exactly two distinct users, both plain
+// members; a second dm for the same pair is a ConflictError naming the
+// existing room. group and channel: actor is admin, the other listed users
+// members.
+func (s *Store) CreateRoom(ctx context.Context, tenantID, actor string, p NewRoom) (Room, error) {
+	if actor == "" {
+		return Room{}, &InvalidError{Field: "user_id", Message: "must not be empty"}
+	}
+	if err := validateRoomName(p.Name); err != nil {
+		return Room{}, err
+	}
+	metadata, err := normalizeMetadata(p.Metadata)
+	if err != nil {
+		return Room{}, err
+	}
+	others := make([]string, 0, len(p.Members))
+	for _, m := range p.Members {
+		if m == "" {
+			return Room{}, &InvalidError{Field: "members", Message: "user ids must not be empty"}
+		}
+		if m != actor && !slices.Contains(others, m) {
+			others = append(others, m)
+		}
+	}
+
+	creatorRole := RoleAdmin
+	var uniqueKey *string
+	switch p.Type {
+	case RoomDM:
+		if len(others) != 1 {
+			return Room{}, &InvalidError{Field: "members",
+				Message: "a dm room has exactly two distinct users: the creator and one other"}
+		}
+		pair := []string{actor, others[0]}
+		slices.Sort(pair)
+		key := "dm:" + pair[0] + ":" + pair[1]
+		uniqueKey = &key
+		creatorRole = RoleMember
+	case RoomGroup, RoomChannel:
+	default:
+		return Room{}, &InvalidError{Field: "type", Message: "must be dm, group or channel"}
+	}
+
+	now := s.nowMillis()
+	row := roomRow{
+		ID:          newID("room_"),
+		TenantID:    tenantID,
+		Type:        string(p.Type),
+		Name:        p.Name,
+		UniqueKey:   uniqueKey,
+		Metadata:    metadata,
+		MemberCount: 1 + len(others),
+		CreatedAt:   now,
+		UpdatedAt:   now,
+	}
+	members := make([]memberRow, 0, row.MemberCount)
+	members = append(members, memberRow{UserID: actor, Role: string(creatorRole), JoinedAt: now})
+	for _, u := range others {
+		members = append(members, memberRow{UserID: u, Role: string(RoleMember), JoinedAt: now})
+	}
+
+	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`
+			INSERT INTO rooms (id, tenant_id, type, name, unique_key, metadata,
+				last_seq, member_count, created_at, updated_at, last_activity_at)
+			VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`),
+			row.ID, row.TenantID, row.Type, row.Name, row.UniqueKey, row.Metadata,
+			row.MemberCount, row.CreatedAt, row.UpdatedAt, row.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("insert room: %w", err)
+		}
+		return insertMembers(ctx, tx, tenantID, row.ID, members)
+	})
+	// The UNIQUE (tenant_id, unique_key) constraint decides between concurrent
+	// creators of one dm: the loser's insert fails once the winner commits.
+	if uniqueKey != nil && s.dialect.isUniqueViolation(err) {
+		existing, lookupErr := s.roomIDByUniqueKey(ctx, tenantID, *uniqueKey)
+		if lookupErr != nil {
+			return Room{}, fmt.Errorf("create room: %w", errors.Join(err, lookupErr))
+		}
+		return Room{}, &ConflictError{Message: "a dm room for these users already exists", RoomID: existing}
+	}
+	if err != nil {
+		return Room{}, fmt.Errorf("create room: %w", err)
+	}
+	return row.room(), nil
+}
+
+func (s *Store) roomIDByUniqueKey(ctx context.Context, tenantID, key string) (string, error) {
+	var id string
+	err := s.r.GetContext(ctx, &id, s.r.Rebind(`
+		SELECT id FROM rooms WHERE tenant_id = ? AND unique_key = ?`), tenantID, key)
+	if err != nil {
+		return "", fmt.Errorf("find room by unique key: %w", err)
+	}
+	return id, nil
+}
+
+type roomSummaryRow struct {
+	roomRow
+	LastAck        int64   `db:"last_ack"`
+	MsgID          *string `db:"msg_id"`
+	MsgSenderID    *string `db:"msg_sender_id"`
+	MsgSeq         *int64  `db:"msg_seq"`
+	MsgContent     *string `db:"msg_content"`
+	MsgMeta        *string `db:"msg_meta"`
+	MsgClientMsgID *string `db:"msg_client_msg_id"`
+	MsgCreatedAt   *int64  `db:"msg_created_at"`
+	MsgEditedAt    *int64  `db:"msg_edited_at"`
+	MsgDeletedAt   *int64  `db:"msg_deleted_at"`
+}
+
+func (r roomSummaryRow) summary() RoomSummary {
+	sum := RoomSummary{Room: r.room(), UnreadCount: max(0, r.LastSeq-r.LastAck)}
+	if r.MsgID != nil {
+		m := Message{
+			ID:          *r.MsgID,
+			RoomID:      r.ID,
+			SenderID:    deref(r.MsgSenderID),
+			Seq:         deref(r.MsgSeq),
+			Content:     deref(r.MsgContent),
+			ClientMsgID: r.MsgClientMsgID,
+			CreatedAt:   fromMillis(deref(r.MsgCreatedAt)),
+			EditedAt:    fromNullMillis(r.MsgEditedAt),
+			DeletedAt:   fromNullMillis(r.MsgDeletedAt),
+		}
+		if r.MsgMeta != nil {
+			m.Meta = json.RawMessage(*r.MsgMeta)
+		}
+		sum.LastMessage = &m
+	}
+	return sum
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// ListRooms returns the rooms userID is a member of, most recent activity
+// first, each with its unread count and last message, in one query.
+func (s *Store) ListRooms(ctx context.Context, tenantID, userID string, f RoomFilter) ([]RoomSummary, error) {
+	if f.Limit < 0 {
+		return nil, &InvalidError{Field: "limit", Message: "must not be negative"}
+	}
+	if f.Offset < 0 {
+		return nil, &InvalidError{Field: "offset", Message: "must not be negative"}
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = DefaultRoomsLimit
+	}
+
+	var q strings.Builder
+	q.WriteString(`
+		SELECT ` + roomColumns + `, m.last_ack,
+			msg.id AS msg_id, msg.sender_id AS msg_sender_id, msg.seq AS msg_seq,
+			msg.content AS msg_content, msg.meta AS msg_meta,
+			msg.client_msg_id AS msg_client_msg_id, msg.created_at AS msg_created_at,
+			msg.edited_at AS msg_edited_at, msg.deleted_at AS msg_deleted_at
+		FROM room_members m
+		JOIN rooms r ON r.id = m.room_id AND r.tenant_id = m.tenant_id
+		LEFT JOIN messages msg ON msg.room_id = r.id AND msg.seq = r.last_seq
+		WHERE m.tenant_id = ? AND m.user_id = ?`)
+	args := []any{tenantID, userID}
+	if f.Type != nil {
+		switch *f.Type {
+		case RoomDM, RoomGroup, RoomChannel:
+		default:
+			return nil, &InvalidError{Field: "type", Message: "must be dm, group or channel"}
+		}
+		q.WriteString(` AND r.type = ?`)
+		args = append(args, string(*f.Type))
+	}
+	q.WriteString(`
+		ORDER BY r.last_activity_at DESC, r.id
+		LIMIT ? OFFSET ?`)
+	args = append(args, limit, f.Offset)
+
+	var rows []roomSummaryRow
+	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(q.String()), args...); err != nil {
+		return nil, fmt.Errorf("list rooms: %w", err)
+	}
+	out := make([]RoomSummary, len(rows))
+	for i, r := range rows {
+		out[i] = r.summary()
+	}
+	return out, nil
+}
+
+// GetRoom returns a room actor may see: a member sees the room, any user of
+// the tenant sees a channel; others get a ForbiddenError. A missing room, or
+// another tenant's, is ErrNotFound.
+func (s *Store) GetRoom(ctx context.Context, tenantID, actor, roomID string) (Room, error) {
+	row, err := s.visibleRoom(ctx, tenantID, actor, roomID)
+	if err != nil {
+		return Room{}, err
+	}
+	return row.room(), nil
+}
+
+// UpdateRoom changes a room's name or metadata; only the room's admins may
+// (a dm has none). It bumps updated_at.
+func (s *Store) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, u RoomUpdate) (Room, error) {
+	if u.SetName {
+		if err := validateRoomName(u.Name); err != nil {
+			return Room{}, err
+		}
+	}
+	var metadata string
+	if u.Metadata != nil {
+		m, err := normalizeMetadata(u.Metadata)
+		if err != nil {
+			return Room{}, err
+		}
+		metadata = m
+	}
+
+	var out Room
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.touchRoom(ctx, tx, tenantID, roomID, s.nowMillis()); err != nil {
+			return err
+		}
+		row, err := s.roomForActor(ctx, tx, tenantID, roomID, actor)
+		if err != nil {
+			return err
+		}
+		if !row.actorIsAdmin() {
+			return &ForbiddenError{Message: "only room admins may update the room"}
+		}
+		if u.SetName {
+			row.Name = u.Name
+		}
+		if u.Metadata != nil {
+			row.Metadata = metadata
+		}
+		_, err = tx.ExecContext(ctx, tx.Rebind(`
+			UPDATE rooms SET name = ?, metadata = ?
+			WHERE tenant_id = ? AND id = ?`), row.Name, row.Metadata, tenantID, roomID)
+		if err != nil {
+			return fmt.Errorf("update room: %w", err)
+		}
+		out = row.room()
+		return nil
+	})
+	if err != nil {
+		return Room{}, err
+	}
+	return out, nil
+}
+
+func validateRoomName(name *string) error {
+	if name != nil && utf8.RuneCountInString(*name) > MaxRoomNameLength {
+		return &InvalidError{Field: "name", Message: fmt.Sprintf("must be at most %d characters", MaxRoomNameLength)}
+	}
+	return nil
+}
+
+// normalizeMetadata checks room metadata: a JSON object within
+// MaxRoomMetadataSize, compacted; nothing (or null) is the empty object.
+func normalizeMetadata(raw json.RawMessage) (string, error) {
+	obj, err := normalizeObject("metadata", raw, MaxRoomMetadataSize)
+	if err != nil || obj == nil {
+		return "{}", err
+	}
+	return *obj, nil
+}
+
+// normalizeObject checks that raw is a JSON object of at most maxSize bytes
+// once compacted, and returns it compacted; nil for nothing or null. field
+// names the input in the InvalidError.
+func normalizeObject(field string, raw json.RawMessage, maxSize int) (*string, error) {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || string(trimmed) == "null" {
+		return nil, nil
+	}
+	var buf bytes.Buffer
+	if trimmed[0] != '{' || json.Compact(&buf, trimmed) != nil {
+		return nil, &InvalidError{Field: field, Message: "must be a JSON object"}
+	}
+	if buf.Len() > maxSize {
+		return nil, &InvalidError{Field: field, Message: fmt.Sprintf("must be at most %d bytes", maxSize)}
+	}
+	obj := buf.String()
+	return &obj, nil
+}

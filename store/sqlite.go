@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// sqlitePragmas hold on every connection because they are in the DSN, not
+// executed once on a pool. busy_timeout makes a second process wait for the
+// write lock instead of failing; _txlock=immediate takes the write lock at
+// BEGIN, so a transaction that reads then writes cannot fail to upgrade.
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// sqlitePath extracts the file path from a SQLite database URL.
+func sqlitePath(databaseURL string) (string, error) {
+	path := databaseURL
+	switch {
+	case path == "":
+		return DefaultSQLitePath, nil
+	case strings.HasPrefix(path, "sqlite:"):
+		path = strings.TrimPrefix(path, "sqlite:")
+		// sqlite:///abs/path and sqlite://rel/path, as other tools write them.
+		path = strings.TrimPrefix(path, "//")
+	case strings.HasPrefix(path, "file:"):
+		path = strings.TrimPrefix(path, "file:")
+		path = strings.TrimPrefix(path, "//")
+	case strings.Contains(path, "://"):
+		scheme, _, _ := strings.Cut(path, "://")
+		return "", fmt.Errorf("%w: scheme %q (use postgres://, sqlite: or a file path)", ErrUnknownDriver, scheme)
+	}
+	// The store adds its own DSN parameters; a query on the URL is not ours to keep.
+	path, _, _ = strings.Cut(path, "?")
+	if path == "" || path == ":memory:" {
+		// Writer and readers are separate connections: they would each see
+		// their own empty in-memory database.
+		return "", fmt.Errorf("%w: SQLite needs a file path, got %q", ErrUnknownDriver, databaseURL)
+	}
+	return path, nil
+}
+
+// openSQLite opens one writer connection and a pool of readers on the file.
+// SQLite allows one writer at a time: a single writer connection queues
+// writers in Go instead of in busy-retry loops, while WAL lets readers run
+// beside it.
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	sqlx.BindDriver("sqlite", sqlx.QUESTION)
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	dsn := path + "?" + sqlitePragmas
+
+	w, err := sqlx.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	// The writer connects first: it creates the file and switches it to WAL
+	// before any reader opens it.
+	if err := w.PingContext(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("connect sqlite writer: %w", err), w.Close())
+	}
+
+	r, err := sqlx.Open("sqlite", dsn+"&_query_only=1")
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite readers: %w", err), w.Close())
+	}
+	readers := max(4, runtime.NumCPU())
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+
+	return &Store{w: w, r: r, dialect: dialect{
+		name: "sqlite",
+		// BEGIN IMMEDIATE (_txlock) already serializes migrating processes.
+		migrationLock:     "",
+		isUniqueViolation: sqliteUniqueViolation,
+	}}, nil
+}
+
+func sqliteUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return true
+	}
+	return false
+}

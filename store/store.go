@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Store is ChatAPI's persistence, over SQLite or PostgreSQL. It is safe for
+// concurrent use; Close releases it.
+type Store struct {
+	// w runs every write and every transaction: SQLite's single writer
+	// connection, or PostgreSQL's pool.
+	w *sqlx.DB
+	// r runs plain reads: a separate SQLite pool that never waits behind the
+	// writer (WAL), or the same PostgreSQL pool as w.
+	r       *sqlx.DB
+	dialect dialect
+	now     func() time.Time
+}
+
+// dialect is what differs between the databases beyond SQL both accept.
+type dialect struct {
+	name string
+	// migrationLock runs first in every migration transaction, so that
+	// instances starting together apply each migration once ("" for none).
+	migrationLock string
+	// isUniqueViolation reports whether err is the driver's UNIQUE or
+	// PRIMARY KEY constraint violation.
+	isUniqueViolation func(err error) bool
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	now func() time.Time
+}
+
+// WithClock makes the store read the time from now instead of time.Now, so
+// tests control timestamps and ordering.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+// DefaultSQLitePath is the database Open uses for an empty URL.
+const DefaultSQLitePath = "./data/chatapi.db"
+
+// Open connects to the database named by databaseURL and applies the
+// migrations it lacks. postgres:// and postgresql:// URLs select PostgreSQL;
+// anything else is a SQLite file: a plain path, sqlite:PATH or file:PATH, and
+// "" for DefaultSQLitePath. A URL with another scheme fails with
+// ErrUnknownDriver; a database migrated by a newer binary fails with
+// ErrSchemaTooNew.
+func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, error) {
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+
+	var s *Store
+	var err error
+	switch {
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		s, err = openPostgres(ctx, databaseURL)
+	default:
+		path, perr := sqlitePath(databaseURL)
+		if perr != nil {
+			return nil, perr
+		}
+		s, err = openSQLite(ctx, path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.now = o.now
+
+	if err := s.migrate(ctx); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	return s, nil
+}
+
+// Close releases the database connections.
+func (s *Store) Close() error {
+	if s.r == s.w {
+		return s.w.Close()
+	}
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Dialect names the database in use: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect.name }
+
+// withTx runs fn in a transaction on the writer and commits when fn returns
+// nil. fn must use only tx: on SQLite the writer has a single connection, which
+// tx holds.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.w.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	// A no-op after Commit; after an error or a panic it frees the writer.
+	defer func() { _ = tx.Rollback() }()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// nowMillis is the store's clock in the unit the schema keeps.
+func (s *Store) nowMillis() int64 { return s.now().UnixMilli() }
+
+// fromMillis turns a stored timestamp into a UTC time.
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// fromNullMillis is fromMillis for a nullable column.
+func fromNullMillis(ms *int64) *time.Time {
+	if ms == nil {
+		return nil
+	}
+	t := fromMillis(*ms)
+	return &t
+}

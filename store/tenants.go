@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// DefaultRateLimitRPS is a tenant's request rate when its creator names none.
+const DefaultRateLimitRPS = 100
+
+type tenantRow struct {
+	ID           string `db:"id"`
+	Name         string `db:"name"`
+	RateLimitRPS int    `db:"rate_limit_rps"`
+	CreatedAt    int64  `db:"created_at"`
+}
+
+func (r tenantRow) tenant() Tenant {
+	return Tenant{ID: r.ID, Name: r.Name, RateLimitRPS: r.RateLimitRPS, CreatedAt: fromMillis(r.CreatedAt)}
+}
+
+// CreateTenant stores a tenant whose API key hashes to apiKeyHash. A
+// rateLimitRPS of 0 means DefaultRateLimitRPS. A hash already in use is a
+// ConflictError.
+func (s *Store) CreateTenant(ctx context.Context, name string, rateLimitRPS int, apiKeyHash string) (Tenant, error) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return Tenant{}, &InvalidError{Field: "name", Message: "must not be empty"}
+	case rateLimitRPS < 0:
+		return Tenant{}, &InvalidError{Field: "rate_limit_rps", Message: "must not be negative"}
+	case apiKeyHash == "":
+		return Tenant{}, &InvalidError{Field: "api_key_hash", Message: "must not be empty"}
+	}
+	if rateLimitRPS == 0 {
+		rateLimitRPS = DefaultRateLimitRPS
+	}
+	row := tenantRow{ID: newID("tn_"), Name: name, RateLimitRPS: rateLimitRPS, CreatedAt: s.nowMillis()}
+	_, err := s.w.ExecContext(ctx, s.w.Rebind(`
+		INSERT INTO tenants (id, name, api_key_hash, rate_limit_rps, created_at)
+		VALUES (?, ?, ?, ?, ?)`),
+		row.ID, row.Name, apiKeyHash, row.RateLimitRPS, row.CreatedAt)
+	if s.dialect.isUniqueViolation(err) {
+		return Tenant{}, &ConflictError{Message: "api key hash already in use"}
+	}
+	if err != nil {
+		return Tenant{}, fmt.Errorf("create tenant: %w", err)
+	}
+	return row.tenant(), nil
+}
+
+// ListTenants returns every tenant, oldest first.
+func (s *Store) ListTenants(ctx context.Context) ([]Tenant, error) {
+	var rows []tenantRow
+	err := s.r.SelectContext(ctx, &rows, `
+		SELECT id, name, rate_limit_rps, created_at
+		FROM tenants
+		ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
+	}
+	tenants := make([]Tenant, len(rows))
+	for i, r := range rows {
+		tenants[i] = r.tenant()
+	}
+	return tenants, nil
+}
+
+// TenantByKeyHash returns the tenant whose API key hashes to hash, or ErrNotFound.
+func (s *Store) TenantByKeyHash(ctx context.Context, hash string) (Tenant, error) {
+	var row tenantRow
+	err := s.r.GetContext(ctx, &row, s.r.Rebind(`
+		SELECT id, name, rate_limit_rps, created_at
+		FROM tenants
+		WHERE api_key_hash = ?`), hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Tenant{}, fmt.Errorf("tenant by key: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Tenant{}, fmt.Errorf("tenant by key: %w", err)
+	}
+	return row.tenant(), nil
+}
+
+// RotateTenantKey replaces the tenant's API key hash: the old key stops
+// working at once. An unknown tenant is ErrNotFound.
+func (s *Store) RotateTenantKey(ctx context.Context, tenantID, newHash string) (Tenant, error) {
+	if newHash == "" {
+		return Tenant{}, &InvalidError{Field: "api_key_hash", Message: "must not be empty"}
+	}
+	var row tenantRow
+	err := s.w.GetContext(ctx, &row, s.w.Rebind(`
+		UPDATE tenants SET api_key_hash = ?
+		WHERE id = ?
+		RETURNING id, name, rate_limit_rps, created_at`), newHash, tenantID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Tenant{}, fmt.Errorf("tenant %s: %w", tenantID, ErrNotFound)
+	case s.dialect.isUniqueViolation(err):
+		return Tenant{}, &ConflictError{Message: "api key hash already in use"}
+	case err != nil:
+		return Tenant{}, fmt.Errorf("rotate tenant key: %w", err)
+	}
+	return row.tenant(), nil
+}
