@@ -70,10 +70,8 @@ func TestHealthAndContracts(t *testing.T) {
 		}
 	})
 	t.Run("unknown docs file", func(t *testing.T) {
-		resp, env := e.do("GET", "/docs/nope.js", nil, nil)
-		if resp.StatusCode != 404 || env.Error == nil || env.Error.Code != "NOT_FOUND" {
-			t.Errorf("status %d, envelope %+v", resp.StatusCode, env)
-		}
+		status, _, body := e.raw("GET", "/docs/nope.js", nil, "")
+		checkRefusal(t, status, body, refusal{404, "NOT_FOUND", ""})
 	})
 }
 
