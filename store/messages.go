@@ -171,12 +171,9 @@ func (s *Store) messageByClientID(ctx context.Context, q sqlx.QueryerContext, te
 // ListMessages returns a page of the room's messages, in ascending seq, to
 // one of its members (see MessagePage).
 func (s *Store) ListMessages(ctx context.Context, tenantID, actor, roomID string, p MessagePage) ([]Message, error) {
-	limit := p.Limit
-	switch {
-	case limit == 0:
-		limit = DefaultMessagesLimit
-	case limit < 0 || limit > MaxMessagesLimit:
-		return nil, &InvalidError{Field: "limit", Message: fmt.Sprintf("must be 1 to %d", MaxMessagesLimit)}
+	limit, err := pageLimit(p.Limit, DefaultMessagesLimit, MaxMessagesLimit)
+	if err != nil {
+		return nil, err
 	}
 	if p.AfterSeq != nil && p.BeforeSeq != nil {
 		return nil, &InvalidError{Field: "before_seq", Message: "give after_seq or before_seq, not both"}
@@ -185,23 +182,7 @@ func (s *Store) ListMessages(ctx context.Context, tenantID, actor, roomID string
 		return nil, err
 	}
 
-	query, args := `
-		SELECT `+messageColumns+`
-		FROM messages
-		WHERE tenant_id = ? AND room_id = ?`, []any{tenantID, roomID}
-	descending := true // the latest page, or the page right before BeforeSeq
-	switch {
-	case p.AfterSeq != nil:
-		query += ` AND seq > ? ORDER BY seq LIMIT ?`
-		args = append(args, *p.AfterSeq, limit)
-		descending = false
-	case p.BeforeSeq != nil:
-		query += ` AND seq < ? ORDER BY seq DESC LIMIT ?`
-		args = append(args, *p.BeforeSeq, limit)
-	default:
-		query += ` ORDER BY seq DESC LIMIT ?`
-		args = append(args, limit)
-	}
+	query, args, descending := listMessagesQuery(tenantID, roomID, p, limit)
 	var rows []messageRow
 	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(query), args...); err != nil {
 		return nil, fmt.Errorf("list messages: %w", err)
@@ -214,6 +195,25 @@ func (s *Store) ListMessages(ctx context.Context, tenantID, actor, roomID string
 		out[i] = r.message()
 	}
 	return out, nil
+}
+
+// listMessagesQuery is ListMessages' SQL (before Rebind) for page p with its
+// limit resolved. descending says the rows come newest first and must be
+// reversed. Every mode reads the (room_id, seq) primary key in order and
+// stops after limit rows (store/plan_test.go holds it to that).
+func listMessagesQuery(tenantID, roomID string, p MessagePage, limit int) (query string, args []any, descending bool) {
+	query, args = `
+		SELECT `+messageColumns+`
+		FROM messages
+		WHERE tenant_id = ? AND room_id = ?`, []any{tenantID, roomID}
+	switch {
+	case p.AfterSeq != nil:
+		return query + ` AND seq > ? ORDER BY seq LIMIT ?`, append(args, *p.AfterSeq, limit), false
+	case p.BeforeSeq != nil:
+		return query + ` AND seq < ? ORDER BY seq DESC LIMIT ?`, append(args, *p.BeforeSeq, limit), true
+	default: // the latest page
+		return query + ` ORDER BY seq DESC LIMIT ?`, append(args, limit), true
+	}
 }
 
 // Ack moves userID's read cursor in the room to seq, never backwards, and

@@ -173,3 +173,61 @@ type MessageUpdate struct {
 	Content *string
 	Meta    json.RawMessage
 }
+
+// NewNotification is what CreateNotification needs. Its recipients are the
+// union of UserIDs, the members of RoomID (the sender must be one) and, with
+// TopicSubscribers, the subscribers of Topic; at least one of the three must
+// be given. The sender receives it only when named in UserIDs, never through
+// the room or the topic. A union that turns out empty is fine.
+type NewNotification struct {
+	Topic            string
+	Payload          json.RawMessage
+	UserIDs          []string
+	RoomID           *string
+	TopicSubscribers bool
+}
+
+// Notification is a stored notification. Payload is a JSON object.
+type Notification struct {
+	ID        string
+	Topic     string
+	Payload   json.RawMessage
+	SenderID  string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Subscription is a user's subscription to a notification topic.
+type Subscription struct {
+	Topic     string
+	CreatedAt time.Time
+}
+
+// FailedMessage is a message whose redelivery to a connected member gave up
+// after Attempts tries.
+type FailedMessage struct {
+	TenantID      string
+	MessageID     string
+	RoomID        string
+	UserID        string
+	Attempts      int
+	LastAttemptAt time.Time
+	Error         string
+}
+
+// FailedNotification is a notification whose redelivery to one recipient
+// gave up after Attempts tries.
+type FailedNotification struct {
+	TenantID       string
+	NotificationID string
+	UserID         string
+	Attempts       int
+	LastAttemptAt  time.Time
+	Error          string
+}
+
+// DeadLetters is what ListDeadLetters returns, each list newest first.
+type DeadLetters struct {
+	Messages      []FailedMessage
+	Notifications []FailedNotification
+}

@@ -61,10 +61,11 @@ func TestOpenRefusedURLs(t *testing.T) {
 }
 
 func TestOpenPostgresDialect(t *testing.T) {
-	if postgres.err != nil {
-		pgtest.Unavailable(t, postgres.err)
+	pgURL, err := store.SharedPostgres()
+	if err != nil {
+		pgtest.Unavailable(t, err)
 	}
-	url, drop, err := pgtest.NewSchema(t.Context(), postgres.url, "")
+	url, drop, err := pgtest.NewSchema(t.Context(), pgURL, "")
 	if err != nil {
 		t.Fatalf("NewSchema: %v", err)
 	}

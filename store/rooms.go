@@ -273,7 +273,32 @@ func (s *Store) ListRooms(ctx context.Context, tenantID, userID string, f RoomFi
 	if limit == 0 {
 		limit = DefaultRoomsLimit
 	}
+	if f.Type != nil {
+		switch *f.Type {
+		case RoomDM, RoomGroup, RoomChannel:
+		default:
+			return nil, &InvalidError{Field: "type", Message: "must be dm, group or channel"}
+		}
+	}
+	query, args := listRoomsQuery(tenantID, userID, f.Type, limit, f.Offset)
 
+	var rows []roomSummaryRow
+	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(query), args...); err != nil {
+		return nil, fmt.Errorf("list rooms: %w", err)
+	}
+	out := make([]RoomSummary, len(rows))
+	for i, r := range rows {
+		out[i] = r.summary()
+	}
+	return out, nil
+}
+
+// listRoomsQuery is ListRooms' SQL (before Rebind): the user's memberships
+// through room_members_tenant_user, each room by its primary key and its
+// last message by the messages primary key (room_id, seq), so the cost
+// follows the user's room count, not the size of any table
+// (store/plan_test.go holds it to that).
+func listRoomsQuery(tenantID, userID string, typ *RoomType, limit, offset int) (string, []any) {
 	var q strings.Builder
 	q.WriteString(`
 		SELECT ` + roomColumns + `, m.last_ack,
@@ -286,29 +311,14 @@ func (s *Store) ListRooms(ctx context.Context, tenantID, userID string, f RoomFi
 		LEFT JOIN messages msg ON msg.room_id = r.id AND msg.seq = r.last_seq
 		WHERE m.tenant_id = ? AND m.user_id = ?`)
 	args := []any{tenantID, userID}
-	if f.Type != nil {
-		switch *f.Type {
-		case RoomDM, RoomGroup, RoomChannel:
-		default:
-			return nil, &InvalidError{Field: "type", Message: "must be dm, group or channel"}
-		}
+	if typ != nil {
 		q.WriteString(` AND r.type = ?`)
-		args = append(args, string(*f.Type))
+		args = append(args, string(*typ))
 	}
 	q.WriteString(`
 		ORDER BY r.last_activity_at DESC, r.id
 		LIMIT ? OFFSET ?`)
-	args = append(args, limit, f.Offset)
-
-	var rows []roomSummaryRow
-	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(q.String()), args...); err != nil {
-		return nil, fmt.Errorf("list rooms: %w", err)
-	}
-	out := make([]RoomSummary, len(rows))
-	for i, r := range rows {
-		out[i] = r.summary()
-	}
-	return out, nil
+	return q.String(), append(args, limit, offset)
 }
 
 // GetRoom returns a room actor may see: a member sees the room, any user of

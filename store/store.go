@@ -115,6 +115,18 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	return nil
 }
 
+// pageLimit resolves a listing's limit: 0 is def, 1 to maxLimit is taken as
+// it is, anything else is an InvalidError on limit.
+func pageLimit(limit, def, maxLimit int) (int, error) {
+	switch {
+	case limit == 0:
+		return def, nil
+	case limit < 0 || limit > maxLimit:
+		return 0, &InvalidError{Field: "limit", Message: fmt.Sprintf("must be 1 to %d", maxLimit)}
+	}
+	return limit, nil
+}
+
 // nowMillis is the store's clock in the unit the schema keeps.
 func (s *Store) nowMillis() int64 { return s.now().UnixMilli() }
 

@@ -145,47 +145,76 @@ func testSendMessage(t *testing.T, b Backend) {
 }
 
 // testConcurrentSends has many members send to one room at once: the seqs
-// must be exactly 1..N, and racing repeats of one client_msg_id store one
-// message.
+// must be exactly 1..N with each sender's messages in its own order, and
+// racing repeats of one client_msg_id store one message.
 func testConcurrentSends(t *testing.T, b Backend) {
 	s := newStore(t, b)
 	ctx := t.Context()
 	tenant := newTenant(t, s)
-	senders := []string{"alice", "bob", "carol", "dave"}
-	room := newRoom(t, s, tenant, "alice", store.RoomGroup, senders...)
 
-	const n = 40
-	seqs := make([]int64, n)
+	const senders, perSender = 50, 4
+	users := make([]string, senders)
+	for i := range users {
+		users[i] = fmt.Sprintf("user-%02d", i)
+	}
+	room := newRoom(t, s, tenant, users[0], store.RoomGroup, users[1:]...)
+
+	seqs := make([][]int64, senders) // per sender, in the order it sent
 	var wg sync.WaitGroup
 	start := make(chan struct{})
-	for i := range n {
+	for i, user := range users {
 		wg.Go(func() {
 			<-start
-			m, _, err := s.SendMessage(ctx, tenant, senders[i%len(senders)], room.ID,
-				store.NewMessage{Content: fmt.Sprintf("m%d", i)})
-			if err != nil {
-				t.Errorf("SendMessage: %v", err)
+			for j := range perSender {
+				m, created, err := s.SendMessage(ctx, tenant, user, room.ID,
+					store.NewMessage{Content: fmt.Sprintf("%s #%d", user, j)})
+				if err != nil || !created {
+					t.Errorf("SendMessage %s #%d: created %v, %v", user, j, created, err)
+					return
+				}
+				seqs[i] = append(seqs[i], m.Seq)
 			}
-			seqs[i] = m.Seq
 		})
 	}
 	close(start)
 	wg.Wait()
-	slices.Sort(seqs)
-	for i, seq := range seqs {
+	var all []int64
+	for i, own := range seqs {
+		if !slices.IsSorted(own) || len(slices.Compact(slices.Clone(own))) != len(own) {
+			t.Errorf("%s got seqs %v, want them increasing in send order", users[i], own)
+		}
+		all = append(all, own...)
+	}
+	slices.Sort(all)
+	if len(all) != senders*perSender {
+		t.Fatalf("got %d seqs, want %d", len(all), senders*perSender)
+	}
+	for i, seq := range all {
 		if seq != int64(i+1) {
-			t.Fatalf("got seqs %v, want 1..%d", seqs, n)
+			t.Fatalf("got seqs %v, want exactly 1..%d", all, senders*perSender)
+		}
+	}
+	// The stored messages agree: seq i is the sender's message with that seq.
+	stored, err := s.ListMessages(ctx, tenant, users[0], room.ID, store.MessagePage{AfterSeq: ptr[int64](0), Limit: store.MaxMessagesLimit})
+	if err != nil {
+		t.Fatalf("ListMessages: %v", err)
+	}
+	for _, m := range stored {
+		i := slices.Index(users, m.SenderID)
+		j := slices.Index(seqs[i], m.Seq)
+		if j < 0 || m.Content != fmt.Sprintf("%s #%d", m.SenderID, j) {
+			t.Errorf("stored seq %d is %q from %s, want that sender's #%d", m.Seq, m.Content, m.SenderID, j)
 		}
 	}
 
-	const repeats = 8
+	const repeats = 20
 	ids := make([]string, repeats)
 	created := make([]bool, repeats)
 	start = make(chan struct{})
 	for i := range repeats {
 		wg.Go(func() {
 			<-start
-			m, c, err := s.SendMessage(ctx, tenant, "bob", room.ID, store.NewMessage{Content: "dup", ClientMsgID: ptr("same")})
+			m, c, err := s.SendMessage(ctx, tenant, users[1], room.ID, store.NewMessage{Content: "dup", ClientMsgID: ptr("same")})
 			if err != nil {
 				t.Errorf("SendMessage: %v", err)
 			}
@@ -194,15 +223,15 @@ func testConcurrentSends(t *testing.T, b Backend) {
 	}
 	close(start)
 	wg.Wait()
-	if got := len(slices.Compact(slices.Sorted(slices.Values(ids)))); got != 1 {
-		t.Errorf("racing repeats got %d message ids %v, want 1", got, ids)
+	if got := slices.Compact(slices.Sorted(slices.Values(ids))); len(got) != 1 || got[0] == "" {
+		t.Errorf("racing repeats got message ids %v, want one", got)
 	}
 	if got := len(slices.DeleteFunc(created, func(c bool) bool { return !c })); got != 1 {
 		t.Errorf("racing repeats created %d messages, want 1", got)
 	}
-	after, err := s.GetRoom(ctx, tenant, "alice", room.ID)
-	if err != nil || after.LastSeq != n+1 {
-		t.Errorf("got last_seq %d, %v; want %d", after.LastSeq, err, n+1)
+	after, err := s.GetRoom(ctx, tenant, users[0], room.ID)
+	if err != nil || after.LastSeq != senders*perSender+1 {
+		t.Errorf("got last_seq %d, %v; want %d", after.LastSeq, err, senders*perSender+1)
 	}
 }
 

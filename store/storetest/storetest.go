@@ -50,6 +50,12 @@ func Run(t *testing.T, b Backend) {
 		{"DeleteMessage", testDeleteMessage},
 		{"Ack", testAck},
 		{"ListRoomsWithMessages", testListRoomsWithMessages},
+		{"CreateNotification", testCreateNotification},
+		{"ListNotifications", testListNotifications},
+		{"AckNotification", testAckNotification},
+		{"Subscriptions", testSubscriptions},
+		{"ConcurrentSubscribes", testConcurrentSubscribes},
+		{"DeadLetters", testDeadLetters},
 		{"TenantIsolation", testTenantIsolation},
 		{"Migrations", testMigrations},
 	}
@@ -77,10 +83,25 @@ func (c *clock) Now() time.Time {
 	return c.now
 }
 
+// Advance moves the clock d forward, as if that much time passed.
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 // open opens a store on url with the suite's clock and closes it when t ends.
 func open(t *testing.T, url string) *store.Store {
 	t.Helper()
-	s, err := store.Open(t.Context(), url, store.WithClock((&clock{now: epoch}).Now))
+	s, _ := openClock(t, url)
+	return s
+}
+
+// openClock is open, also returning the store's clock.
+func openClock(t *testing.T, url string) (*store.Store, *clock) {
+	t.Helper()
+	c := &clock{now: epoch}
+	s, err := store.Open(t.Context(), url, store.WithClock(c.Now))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -89,13 +110,19 @@ func open(t *testing.T, url string) *store.Store {
 			t.Errorf("Close: %v", err)
 		}
 	})
-	return s
+	return s, c
 }
 
 // newStore opens a store on a fresh database.
 func newStore(t *testing.T, b Backend) *store.Store {
 	t.Helper()
 	return open(t, b.NewURL(t))
+}
+
+// newStoreClock opens a store on a fresh database, with its clock.
+func newStoreClock(t *testing.T, b Backend) (*store.Store, *clock) {
+	t.Helper()
+	return openClock(t, b.NewURL(t))
 }
 
 // newTenant creates a tenant with a random key hash and returns its id.

@@ -1,0 +1,319 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chatapi/chatapi/store/pgtest"
+)
+
+// TestQueryPlans asks each database how it runs the listing queries, with
+// the very SQL and arguments the store sends, and fails when one reads a
+// whole table: their cost must follow the page asked for, not the size of
+// the tables. The plans are logged (go test -v -run TestQueryPlans).
+func TestQueryPlans(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		s := openPlanStore(t, filepath.Join(t.TempDir(), "plan.db"))
+		seed := seedPlanData(t, s, sqlitePlanSize)
+		// As migrated: the store never runs ANALYZE, so this is the plan
+		// production gets.
+		checkPlans(t, s, seed, explainSQLite)
+		t.Run("analyzed", func(t *testing.T) {
+			// And after an operator's ANALYZE (or PRAGMA optimize), when
+			// the planner weighs the real row counts.
+			if _, err := s.w.ExecContext(t.Context(), `ANALYZE`); err != nil {
+				t.Fatalf("ANALYZE: %v", err)
+			}
+			checkPlans(t, s, seed, explainSQLite)
+		})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		if testPostgres.err != nil {
+			pgtest.Unavailable(t, testPostgres.err)
+		}
+		url, drop, err := pgtest.NewSchema(t.Context(), testPostgres.url, "")
+		if err != nil {
+			t.Fatalf("NewSchema: %v", err)
+		}
+		t.Cleanup(drop)
+		s := openPlanStore(t, url)
+		seed := seedPlanData(t, s, postgresPlanSize)
+		// PostgreSQL plans from statistics: without them it guesses, and on
+		// tiny tables a sequential scan is the right choice.
+		if _, err := s.w.ExecContext(t.Context(), `ANALYZE`); err != nil {
+			t.Fatalf("ANALYZE: %v", err)
+		}
+		checkPlans(t, s, seed, explainPostgres)
+	})
+}
+
+func openPlanStore(t *testing.T, url string) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), url)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// planSeed names what seedPlanData stored.
+type planSeed struct {
+	tenantID string
+	roomID   string // one of alice's rooms
+	messages int    // in that room
+}
+
+// planSize is how much seedPlanData stores.
+type planSize struct {
+	rooms         int // alice's rooms
+	messages      int // per room of alice's
+	otherRooms    int // rooms of other users, one member each
+	notifications int // spread evenly over recipients
+	recipients    int // users other than alice
+	tenants       int // tenants holding the dead letters
+	deadLetters   int // per tenant and kind
+}
+
+// postgresPlanSize has enough rows that PostgreSQL prefers an index wherever
+// one fits, as it will on a production database: on small tables a
+// sequential scan is cheaper, and the planner knows it.
+var postgresPlanSize = planSize{
+	rooms: 5, messages: 1000, otherRooms: 20000, notifications: 50000, recipients: 1000, tenants: 5, deadLetters: 1000,
+}
+
+// sqlitePlanSize is smaller: SQLite's plans do not depend on row counts
+// until ANALYZE, and seeding the PostgreSQL size through the race-detected
+// SQLite driver takes twenty seconds.
+var sqlitePlanSize = planSize{
+	rooms: 5, messages: 1000, otherRooms: 2000, notifications: 5000, recipients: 100, tenants: 5, deadLetters: 200,
+}
+
+// seedPlanData fills a fresh database in a few statements (recursive CTEs,
+// which both dialects accept) rather than through the API, which would take
+// one transaction per message.
+func seedPlanData(t *testing.T, s *Store, size planSize) planSeed {
+	t.Helper()
+	ctx := t.Context()
+	var tenants []string
+	for i := range size.tenants {
+		tn, err := s.CreateTenant(ctx, "plan", 0, fmt.Sprintf("plan-hash-%d", i))
+		if err != nil {
+			t.Fatalf("CreateTenant: %v", err)
+		}
+		tenants = append(tenants, tn.ID)
+	}
+	tenant := tenants[0]
+	var roomID string
+	for range size.rooms {
+		r, err := s.CreateRoom(ctx, tenant, "alice", NewRoom{Type: RoomGroup, Members: []string{"bob"}})
+		if err != nil {
+			t.Fatalf("CreateRoom: %v", err)
+		}
+		roomID = r.ID
+	}
+	series := func(n int) string {
+		return fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) `, n)
+	}
+	now := s.nowMillis()
+	statements := []struct {
+		query string
+		args  []any
+	}{
+		{series(size.messages) + `
+			INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, created_at)
+			SELECT 'msg_' || r.id || '_' || n.i, r.tenant_id, r.id, n.i, 'bob', 'hello', n.i
+			FROM rooms r, n WHERE r.tenant_id = ?`, []any{tenant}},
+		{`UPDATE rooms SET last_seq = ? WHERE tenant_id = ?`, []any{size.messages, tenant}},
+		{series(size.otherRooms) + `
+			INSERT INTO rooms (id, tenant_id, type, metadata, last_seq, member_count, created_at, updated_at, last_activity_at)
+			SELECT 'room_other_' || n.i, ?, 'group', '{}', 0, 1, n.i, n.i, n.i FROM n`, []any{tenant}},
+		{`INSERT INTO room_members (tenant_id, room_id, user_id, role, joined_at, last_ack)
+			SELECT tenant_id, id, 'owner_' || id, 'admin', 0, 0 FROM rooms
+			WHERE tenant_id = ? AND id LIKE 'room_other_%'`, []any{tenant}},
+		{series(size.notifications) + `
+			INSERT INTO notifications (id, tenant_id, sender_id, topic, payload, created_at, expires_at)
+			SELECT 'ntf_' || n.i, ?, 'bob', 'news', '{}', n.i, ? FROM n`, []any{tenant, now + NotificationTTL.Milliseconds()}},
+		{`INSERT INTO notification_recipients (notification_id, tenant_id, user_id, state, attempts)
+			SELECT id, tenant_id, 'user_' || (created_at % ?), 'pending', 0 FROM notifications
+			WHERE tenant_id = ?`, []any{size.recipients, tenant}},
+		{series(size.deadLetters) + `
+			INSERT INTO dead_letter_messages (id, tenant_id, message_id, user_id, room_id, attempts, last_attempt_at, error)
+			SELECT 'dlm_' || t.id || '_' || n.i, t.id, 'msg_gone', 'carol', 'room_gone', 5, n.i, 'timeout'
+			FROM tenants t, n`, nil},
+		{series(size.deadLetters) + `
+			INSERT INTO dead_letter_notifications (id, tenant_id, notification_id, user_id, attempts, last_attempt_at, error)
+			SELECT 'dln_' || t.id || '_' || n.i, t.id, 'ntf_gone', 'carol', 5, n.i, 'timeout'
+			FROM tenants t, n`, nil},
+	}
+	for _, st := range statements {
+		if _, err := s.w.ExecContext(ctx, s.w.Rebind(st.query), st.args...); err != nil {
+			t.Fatalf("seed: %v\n%s", err, st.query)
+		}
+	}
+	return planSeed{tenantID: tenant, roomID: roomID, messages: size.messages}
+}
+
+// planCase is one query as the store sends it, and the tables it must reach
+// through an index.
+type planCase struct {
+	name   string
+	query  string // before Rebind
+	args   []any
+	tables []string
+	// orderedScan allows SQLite's "SCAN t USING INDEX i": walking an index
+	// in ORDER BY order and stopping at LIMIT, the plan of a listing without
+	// a filter (all tenants' dead letters). Never allowed for messages.
+	orderedScan bool
+}
+
+func planCases(s *Store, seed planSeed) []planCase {
+	page := func(p MessagePage) (string, []any) {
+		q, args, _ := listMessagesQuery(seed.tenantID, seed.roomID, p, DefaultMessagesLimit)
+		return q, args
+	}
+	at := int64(seed.messages / 2)
+	var cases []planCase
+	for _, c := range []struct {
+		name string
+		p    MessagePage
+	}{
+		{"ListMessages after_seq", MessagePage{AfterSeq: &at}},
+		{"ListMessages before_seq", MessagePage{BeforeSeq: &at}},
+		{"ListMessages latest", MessagePage{}},
+	} {
+		q, args := page(c.p)
+		cases = append(cases, planCase{name: c.name, query: q, args: args, tables: []string{"messages"}})
+	}
+	group := RoomGroup
+	for _, c := range []struct {
+		name string
+		typ  *RoomType
+	}{
+		{"ListRooms", nil},
+		{"ListRooms type", &group},
+	} {
+		q, args := listRoomsQuery(seed.tenantID, "alice", c.typ, DefaultRoomsLimit, 0)
+		cases = append(cases, planCase{name: c.name, query: q, args: args,
+			tables: []string{"room_members", "rooms", "messages"}})
+	}
+	cases = append(cases, planCase{name: "ListNotifications", query: listNotificationsSQL,
+		args:   []any{seed.tenantID, "user_7", s.nowMillis(), DefaultNotificationsLimit},
+		tables: []string{"notification_recipients", "notifications"}})
+	for _, c := range []struct {
+		name   string
+		tenant string
+	}{
+		{"ListDeadLetters tenant", seed.tenantID},
+		{"ListDeadLetters all", ""},
+	} {
+		msgQuery, ntfQuery, args := deadLettersQueries(c.tenant, DefaultDeadLettersLimit)
+		cases = append(cases,
+			planCase{name: c.name + " messages", query: msgQuery, args: args,
+				tables: []string{"dead_letter_messages"}, orderedScan: c.tenant == ""},
+			planCase{name: c.name + " notifications", query: ntfQuery, args: args,
+				tables: []string{"dead_letter_notifications"}, orderedScan: c.tenant == ""})
+	}
+	return cases
+}
+
+// explainer returns the plan of query (already rebound), one line per
+// element, and the reasons it is not index-only for c.
+type explainer func(ctx context.Context, s *Store, c planCase, query string) (plan []string, problems []string, err error)
+
+func checkPlans(t *testing.T, s *Store, seed planSeed, explain explainer) {
+	for _, c := range planCases(s, seed) {
+		t.Run(c.name, func(t *testing.T) {
+			plan, problems, err := explain(t.Context(), s, c, s.r.Rebind(c.query))
+			if err != nil {
+				t.Fatalf("explain: %v", err)
+			}
+			t.Logf("plan:\n\t%s", strings.Join(plan, "\n\t"))
+			for _, p := range problems {
+				t.Error(p)
+			}
+		})
+	}
+}
+
+// explainSQLite runs EXPLAIN QUERY PLAN. Every table must be read by a
+// SEARCH through an index or the primary key; "SCAN t" is a full table scan.
+func explainSQLite(ctx context.Context, s *Store, c planCase, query string) ([]string, []string, error) {
+	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, c.args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notUsed int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
+			return nil, nil, err
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+
+	var problems []string
+	searched := map[string]bool{}
+	search := regexp.MustCompile(`^SEARCH (\w+)(?: AS (\w+))? USING (?:COVERING INDEX|INDEX|INTEGER PRIMARY KEY|PRIMARY KEY)\b`)
+	scan := regexp.MustCompile(`^SCAN (\w+)(?: AS (\w+))?(.*)$`)
+	for _, line := range plan {
+		if m := search.FindStringSubmatch(line); m != nil {
+			searched[m[1]] = true
+			continue
+		}
+		if m := scan.FindStringSubmatch(line); m != nil {
+			ordered := strings.Contains(m[3], " USING INDEX ") || strings.Contains(m[3], " USING COVERING INDEX ")
+			if !(c.orderedScan && ordered) {
+				problems = append(problems, fmt.Sprintf("%q reads all of %s", line, m[1]))
+			}
+			searched[m[1]] = ordered
+		}
+	}
+	for _, table := range c.tables {
+		if !searched[table] && !searched[alias(query, table)] {
+			problems = append(problems, fmt.Sprintf("no index read of %s in the plan", table))
+		}
+	}
+	return plan, problems, nil
+}
+
+// alias returns the alias query gives table ("FROM messages msg"), or "".
+func alias(query, table string) string {
+	m := regexp.MustCompile(`\b(?:FROM|JOIN) ` + table + ` (\w+)`).FindStringSubmatch(query)
+	if m == nil || m[1] == "WHERE" || m[1] == "ON" {
+		return ""
+	}
+	return m[1]
+}
+
+// explainPostgres runs EXPLAIN with the store's arguments (a custom plan for
+// these values). Every table must be reached by an index scan, index-only
+// scan or bitmap index scan, never a Seq Scan.
+func explainPostgres(ctx context.Context, s *Store, c planCase, query string) ([]string, []string, error) {
+	var plan []string
+	if err := s.r.SelectContext(ctx, &plan, "EXPLAIN "+query, c.args...); err != nil {
+		return nil, nil, err
+	}
+	text := strings.Join(plan, "\n")
+	var problems []string
+	for _, table := range c.tables {
+		if regexp.MustCompile(`Seq Scan on ` + table + `\b`).MatchString(text) {
+			problems = append(problems, fmt.Sprintf("a Seq Scan reads all of %s", table))
+		}
+		indexed := regexp.MustCompile(`(?:Index Scan(?: Backward)?|Index Only Scan(?: Backward)?) using \w+ on ` + table + `\b` +
+			`|Bitmap Heap Scan on ` + table + `\b`)
+		if !indexed.MatchString(text) {
+			problems = append(problems, fmt.Sprintf("no index scan of %s in the plan", table))
+		}
+	}
+	return plan, problems, nil
+}
