@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -50,27 +49,8 @@ func TestEdgeRefusalsUseEnvelope(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var body *strings.Reader
-			if tc.body != "" {
-				body = strings.NewReader(tc.body)
-			}
-			req, err := http.NewRequest(tc.method, e.url+tc.path, nil)
-			if body != nil {
-				req, err = http.NewRequest(tc.method, e.url+tc.path, body)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			for k, v := range tc.headers {
-				req.Header.Set(k, v)
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			raw := readAll(t, resp)
-			checkRefusal(t, resp.StatusCode, raw, tc.want)
+			status, _, raw := e.raw(tc.method, tc.path, tc.headers, tc.body)
+			checkRefusal(t, status, raw, tc.want)
 		})
 	}
 	// Nothing the refused requests carried was stored.
@@ -83,7 +63,9 @@ func TestEdgeRefusalsUseEnvelope(t *testing.T) {
 // panickyStore panics in one method, as a bug in a handler's dependency would.
 type panickyStore struct{ *store.Store }
 
-func (panickyStore) ListTenants(context.Context) ([]store.Tenant, error) { panic("boom: SELECT secret") }
+func (panickyStore) ListTenants(context.Context) ([]store.Tenant, error) {
+	panic("boom: SELECT secret")
+}
 
 func TestPanicBecomesInternalErrorEnvelope(t *testing.T) {
 	e := newEnvWith(t, func(st *store.Store) server.Store { return panickyStore{st} })

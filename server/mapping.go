@@ -11,24 +11,15 @@ import (
 // Mapping between the store's domain types and the generated wire types.
 // Generated types stop here.
 
-// Size limits of SPEC on free-form JSON objects, in encoded bytes.
-const (
-	maxMetadataBytes = 4 << 10
-	maxPayloadBytes  = 16 << 10
-)
-
-// encodeObject encodes a free-form object from a request, refusing it when
-// it is over max bytes. A nil object stays nil.
-func encodeObject[M ~map[string]any](field string, obj *M, max int) (json.RawMessage, error) {
+// encodeObject encodes a free-form object from a request; a nil object stays
+// nil. The store checks its size against SPEC's limits.
+func encodeObject[M ~map[string]any](field string, obj *M) (json.RawMessage, error) {
 	if obj == nil {
 		return nil, nil
 	}
 	b, err := json.Marshal(*obj)
 	if err != nil {
 		return nil, invalid(field, "%s is not a JSON object", field)
-	}
-	if len(b) > max {
-		return nil, invalid(field, "%s is %d bytes encoded; at most %d", field, len(b), max)
 	}
 	return b, nil
 }

@@ -20,31 +20,6 @@ func (s *Server) ListDeadLetters(context.Context, chatapi.ListDeadLettersRequest
 	return nil, notImplemented()
 }
 
-// SendMessage is part of messaging.
-func (s *Server) SendMessage(context.Context, chatapi.SendMessageRequestObject) (chatapi.SendMessageResponseObject, error) {
-	return nil, notImplemented()
-}
-
-// ListMessages is part of messaging.
-func (s *Server) ListMessages(context.Context, chatapi.ListMessagesRequestObject) (chatapi.ListMessagesResponseObject, error) {
-	return nil, notImplemented()
-}
-
-// UpdateMessage is part of messaging.
-func (s *Server) UpdateMessage(context.Context, chatapi.UpdateMessageRequestObject) (chatapi.UpdateMessageResponseObject, error) {
-	return nil, notImplemented()
-}
-
-// DeleteMessage is part of messaging.
-func (s *Server) DeleteMessage(context.Context, chatapi.DeleteMessageRequestObject) (chatapi.DeleteMessageResponseObject, error) {
-	return nil, notImplemented()
-}
-
-// AckMessages is part of messaging.
-func (s *Server) AckMessages(context.Context, chatapi.AckMessagesRequestObject) (chatapi.AckMessagesResponseObject, error) {
-	return nil, notImplemented()
-}
-
 // SendNotification is part of messaging.
 func (s *Server) SendNotification(context.Context, chatapi.SendNotificationRequestObject) (chatapi.SendNotificationResponseObject, error) {
 	return nil, notImplemented()

@@ -11,7 +11,7 @@ import (
 // CreateRoom creates a room with the caller in it.
 func (s *Server) CreateRoom(ctx context.Context, req chatapi.CreateRoomRequestObject) (chatapi.CreateRoomResponseObject, error) {
 	p := principalFrom(ctx)
-	meta, err := encodeObject("metadata", req.Body.Metadata, maxMetadataBytes)
+	meta, err := encodeObject("metadata", req.Body.Metadata)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (s *Server) GetRoom(ctx context.Context, req chatapi.GetRoomRequestObject) 
 // UpdateRoom changes a room's name or metadata and tells its members.
 func (s *Server) UpdateRoom(ctx context.Context, req chatapi.UpdateRoomRequestObject) (chatapi.UpdateRoomResponseObject, error) {
 	p := principalFrom(ctx)
-	meta, err := encodeObject("metadata", req.Body.Metadata, maxMetadataBytes)
+	meta, err := encodeObject("metadata", req.Body.Metadata)
 	if err != nil {
 		return nil, err
 	}

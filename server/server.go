@@ -35,6 +35,12 @@ type Store interface {
 	ListMembers(ctx context.Context, tenantID, actor, roomID string) ([]store.Member, error)
 	AddMember(ctx context.Context, tenantID, actor, roomID, userID string, role store.Role) (store.Member, error)
 	RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) error
+
+	SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage) (store.Message, bool, error)
+	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)
+	EditMessage(ctx context.Context, tenantID, actor, roomID, messageID string, u store.MessageUpdate) (store.Message, error)
+	DeleteMessage(ctx context.Context, tenantID, actor, roomID, messageID string) (store.Message, error)
+	Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (int64, error)
 }
 
 // Publisher announces changes to realtime delivery. It must not block on

@@ -1,0 +1,83 @@
+package server
+
+import (
+	"context"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/gen/chatapi"
+	"github.com/chatapi/chatapi/store"
+)
+
+// SendMessage stores a message and, when it is new, announces it.
+func (s *Server) SendMessage(ctx context.Context, req chatapi.SendMessageRequestObject) (chatapi.SendMessageResponseObject, error) {
+	p := principalFrom(ctx)
+	meta, err := encodeObject("meta", req.Body.Meta)
+	if err != nil {
+		return nil, err
+	}
+	msg, created, err := s.store.SendMessage(ctx, p.tenant.ID, p.userID, req.RoomId, store.NewMessage{
+		Content: req.Body.Content, Meta: meta, ClientMsgID: req.Body.ClientMsgId,
+	})
+	if err != nil {
+		return nil, err
+	}
+	body := chatapi.MessageResponse{Success: true, Data: messageOut(msg)}
+	if !created {
+		return chatapi.SendMessage200JSONResponse(body), nil
+	}
+	s.publish(ctx, event.Event{Type: event.MessageCreated, TenantID: p.tenant.ID, RoomID: msg.RoomID, Seq: msg.Seq, Message: &msg})
+	return chatapi.SendMessage201JSONResponse(body), nil
+}
+
+// ListMessages pages a room's messages in ascending seq order.
+func (s *Server) ListMessages(ctx context.Context, req chatapi.ListMessagesRequestObject) (chatapi.ListMessagesResponseObject, error) {
+	p := principalFrom(ctx)
+	msgs, err := s.store.ListMessages(ctx, p.tenant.ID, p.userID, req.RoomId, store.MessagePage{
+		AfterSeq: req.Params.AfterSeq, BeforeSeq: req.Params.BeforeSeq, Limit: intOr(req.Params.Limit, defaultLimit),
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]chatapi.Message, len(msgs))
+	for i, m := range msgs {
+		out[i] = messageOut(m)
+	}
+	return chatapi.ListMessages200JSONResponse{Success: true, Data: out}, nil
+}
+
+// UpdateMessage edits the caller's own message and announces the edit.
+func (s *Server) UpdateMessage(ctx context.Context, req chatapi.UpdateMessageRequestObject) (chatapi.UpdateMessageResponseObject, error) {
+	p := principalFrom(ctx)
+	meta, err := encodeObject("meta", req.Body.Meta)
+	if err != nil {
+		return nil, err
+	}
+	msg, err := s.store.EditMessage(ctx, p.tenant.ID, p.userID, req.RoomId, req.MessageId, store.MessageUpdate{Content: req.Body.Content, Meta: meta})
+	if err != nil {
+		return nil, err
+	}
+	s.publish(ctx, event.Event{Type: event.MessageUpdated, TenantID: p.tenant.ID, RoomID: msg.RoomID, Seq: msg.Seq, Message: &msg})
+	return chatapi.UpdateMessage200JSONResponse{Success: true, Data: messageOut(msg)}, nil
+}
+
+// DeleteMessage soft-deletes a message and announces it.
+func (s *Server) DeleteMessage(ctx context.Context, req chatapi.DeleteMessageRequestObject) (chatapi.DeleteMessageResponseObject, error) {
+	p := principalFrom(ctx)
+	msg, err := s.store.DeleteMessage(ctx, p.tenant.ID, p.userID, req.RoomId, req.MessageId)
+	if err != nil {
+		return nil, err
+	}
+	s.publish(ctx, event.Event{Type: event.MessageDeleted, TenantID: p.tenant.ID, RoomID: msg.RoomID, Seq: msg.Seq, Message: &msg})
+	return chatapi.DeleteMessage200JSONResponse{Success: true, Data: messageOut(msg)}, nil
+}
+
+// AckMessages moves the caller's read cursor and announces the receipt.
+func (s *Server) AckMessages(ctx context.Context, req chatapi.AckMessagesRequestObject) (chatapi.AckMessagesResponseObject, error) {
+	p := principalFrom(ctx)
+	last, err := s.store.Ack(ctx, p.tenant.ID, p.userID, req.Body.RoomId, req.Body.Seq)
+	if err != nil {
+		return nil, err
+	}
+	s.publish(ctx, event.Event{Type: event.AckReceived, TenantID: p.tenant.ID, RoomID: req.Body.RoomId, UserID: p.userID, Seq: last})
+	return chatapi.AckMessages200JSONResponse{Success: true, Data: chatapi.AckResult{RoomId: req.Body.RoomId, LastAck: last}}, nil
+}
