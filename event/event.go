@@ -37,6 +37,9 @@ type Event struct {
 	Room    *store.Room
 	Member  *store.Member
 	Message *store.Message
+	// Notification and Recipients are set for notification events.
+	Notification *store.Notification
+	Recipients   []string
 }
 
 // Recorder is a publisher that only remembers what it was given, in order.

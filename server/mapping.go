@@ -113,3 +113,38 @@ func utcPtr(t *time.Time) *time.Time {
 	u := t.UTC()
 	return &u
 }
+
+func notificationOut(n store.Notification) chatapi.Notification {
+	payload := decodeObject(n.Payload)
+	if payload == nil {
+		payload = map[string]any{}
+	}
+	return chatapi.Notification{
+		NotificationId: n.ID, Topic: n.Topic, Payload: payload,
+		CreatedAt: n.CreatedAt.UTC(), ExpiresAt: n.ExpiresAt.UTC(),
+	}
+}
+
+func subscriptionOut(sub store.Subscription) chatapi.Subscription {
+	return chatapi.Subscription{Topic: sub.Topic, CreatedAt: sub.CreatedAt.UTC()}
+}
+
+func deadLettersOut(d store.DeadLetters) chatapi.DeadLetters {
+	out := chatapi.DeadLetters{
+		FailedMessages:      make([]chatapi.FailedMessage, len(d.Messages)),
+		FailedNotifications: make([]chatapi.FailedNotification, len(d.Notifications)),
+	}
+	for i, f := range d.Messages {
+		out.FailedMessages[i] = chatapi.FailedMessage{
+			TenantId: f.TenantID, MessageId: f.MessageID, RoomId: f.RoomID, UserId: f.UserID,
+			Attempts: f.Attempts, LastAttemptAt: f.LastAttemptAt.UTC(), Error: f.Error,
+		}
+	}
+	for i, f := range d.Notifications {
+		out.FailedNotifications[i] = chatapi.FailedNotification{
+			TenantId: f.TenantID, NotificationId: f.NotificationID, UserId: f.UserID,
+			Attempts: f.Attempts, LastAttemptAt: f.LastAttemptAt.UTC(), Error: f.Error,
+		}
+	}
+	return out
+}

@@ -41,6 +41,14 @@ type Store interface {
 	EditMessage(ctx context.Context, tenantID, actor, roomID, messageID string, u store.MessageUpdate) (store.Message, error)
 	DeleteMessage(ctx context.Context, tenantID, actor, roomID, messageID string) (store.Message, error)
 	Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (int64, error)
+
+	CreateNotification(ctx context.Context, tenantID, sender string, n store.NewNotification) (store.Notification, []string, error)
+	ListNotifications(ctx context.Context, tenantID, userID string, limit int) ([]store.Notification, error)
+	AckNotification(ctx context.Context, tenantID, userID, notificationID string) (time.Time, error)
+	Subscribe(ctx context.Context, tenantID, userID, topic string) (store.Subscription, bool, error)
+	ListSubscriptions(ctx context.Context, tenantID, userID string) ([]store.Subscription, error)
+	Unsubscribe(ctx context.Context, tenantID, userID, topic string) error
+	ListDeadLetters(ctx context.Context, tenantID string, limit int) (store.DeadLetters, error)
 }
 
 // Publisher announces changes to realtime delivery. It must not block on
