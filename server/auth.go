@@ -158,22 +158,31 @@ func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
 }
 
 func (s *Server) tenantPrincipal(c echo.Context) (principal, error) {
-	key := c.Request().Header.Get("X-API-Key")
-	if key == "" {
-		return principal{}, errBadAPIKey
-	}
-	t, err := s.store.TenantByKeyHash(c.Request().Context(), HashAPIKey(key))
-	if errors.Is(err, store.ErrNotFound) {
-		return principal{}, errBadAPIKey
-	}
+	t, err := s.tenantByKey(c.Request().Context(), c.Request().Header.Get("X-API-Key"))
 	if err != nil {
-		return principal{}, fmt.Errorf("look up tenant: %w", err)
+		return principal{}, err
 	}
 	user := c.Request().Header.Get("X-User-Id")
 	if !ValidUserID(user) {
 		return principal{}, errBadUserID
 	}
 	return principal{tenant: t, userID: user}, nil
+}
+
+// tenantByKey finds the tenant whose key this is; an empty or unknown key is
+// errBadAPIKey.
+func (s *Server) tenantByKey(ctx context.Context, key string) (store.Tenant, error) {
+	if key == "" {
+		return store.Tenant{}, errBadAPIKey
+	}
+	t, err := s.store.TenantByKeyHash(ctx, HashAPIKey(key))
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Tenant{}, errBadAPIKey
+	}
+	if err != nil {
+		return store.Tenant{}, fmt.Errorf("look up tenant: %w", err)
+	}
+	return t, nil
 }
 
 func setIntHeader(h http.Header, name string, v int64) { h.Set(name, strconv.FormatInt(v, 10)) }

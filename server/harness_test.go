@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,7 +31,12 @@ type env struct {
 	store  *store.Store
 	events *event.Recorder
 	logs   *syncBuffer
+	// skew moves the server's clock ahead of the real one (nanoseconds).
+	skew atomic.Int64
 }
+
+// advance moves the server's clock forward.
+func (e *env) advance(d time.Duration) { e.skew.Add(int64(d)) }
 
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -80,6 +86,8 @@ func newEnvWith(t testing.TB, wrap func(*store.Store) server.Store) *env {
 		MasterKey: testMasterKey,
 		Version:   "test",
 		Logger:    slog.New(slog.NewJSONHandler(e.logs, nil)),
+		WS:        wsStandIn{},
+		Now:       func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) },
 	}, s, e.events)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
@@ -246,4 +254,13 @@ func readAll(t testing.TB, resp *http.Response) []byte {
 		t.Fatalf("read body: %v", err)
 	}
 	return raw
+}
+
+// wsStandIn takes the place of the realtime hub behind /ws: it answers with
+// whom the server authenticated, so handshake authentication can be tested
+// on its own.
+type wsStandIn struct{}
+
+func (wsStandIn) ServeWS(w http.ResponseWriter, _ *http.Request, tenantID, userID string) {
+	io.WriteString(w, "ws "+tenantID+" "+userID)
 }

@@ -10,11 +10,6 @@ import (
 // notifications). Until then they answer 501 in the envelope, after the
 // same authentication and validation as any other operation.
 
-// CreateToken is part of realtime.
-func (s *Server) CreateToken(context.Context, chatapi.CreateTokenRequestObject) (chatapi.CreateTokenResponseObject, error) {
-	return nil, notImplemented()
-}
-
 // GetPresence is part of realtime.
 func (s *Server) GetPresence(context.Context, chatapi.GetPresenceRequestObject) (chatapi.GetPresenceResponseObject, error) {
 	return nil, notImplemented()

@@ -26,6 +26,7 @@ type Store interface {
 	CreateTenant(ctx context.Context, name string, rateLimitRPS int, apiKeyHash string) (store.Tenant, error)
 	ListTenants(ctx context.Context) ([]store.Tenant, error)
 	TenantByKeyHash(ctx context.Context, hash string) (store.Tenant, error)
+	TenantByID(ctx context.Context, tenantID string) (store.Tenant, error)
 	RotateTenantKey(ctx context.Context, tenantID, newHash string) (store.Tenant, error)
 
 	CreateRoom(ctx context.Context, tenantID, actor string, p store.NewRoom) (store.Room, error)
@@ -73,6 +74,15 @@ type Config struct {
 	Now func() time.Time
 	// Connections counts open WebSocket connections for /health; nil reports 0.
 	Connections func() int
+	// TokenSecret signs user tokens; empty derives one from MasterKey.
+	TokenSecret []byte
+	// WS runs authenticated WebSocket connections at GET /ws; nil answers 501.
+	WS WebSocketHandler
+}
+
+// WebSocketHandler takes over an authenticated upgrade request.
+type WebSocketHandler interface {
+	ServeWS(w http.ResponseWriter, r *http.Request, tenantID, userID string)
 }
 
 // Server implements the generated strict server interface.
@@ -81,6 +91,7 @@ type Server struct {
 	store   Store
 	pub     Publisher
 	limits  *rateLimiter
+	secret  []byte
 	started time.Time
 }
 
@@ -105,7 +116,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
-	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), started: cfg.Now()}
+	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
 
 	spec, err := chatapi.GetSwagger()
 	if err != nil {
@@ -140,6 +151,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 		return nil, router.err
 	}
 	registerDocs(e)
+	e.GET("/ws", s.serveWS)
 	return e, nil
 }
 

@@ -84,6 +84,22 @@ func (s *Store) TenantByKeyHash(ctx context.Context, hash string) (Tenant, error
 	return row.tenant(), nil
 }
 
+// TenantByID finds a tenant by its id; an unknown id is ErrNotFound.
+func (s *Store) TenantByID(ctx context.Context, tenantID string) (Tenant, error) {
+	var row tenantRow
+	err := s.r.GetContext(ctx, &row, s.r.Rebind(`
+		SELECT id, name, rate_limit_rps, created_at
+		FROM tenants
+		WHERE id = ?`), tenantID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Tenant{}, fmt.Errorf("tenant by id: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Tenant{}, fmt.Errorf("tenant by id: %w", err)
+	}
+	return row.tenant(), nil
+}
+
 // RotateTenantKey replaces the tenant's API key hash: the old key stops
 // working at once. An unknown tenant is ErrNotFound.
 func (s *Store) RotateTenantKey(ctx context.Context, tenantID, newHash string) (Tenant, error) {

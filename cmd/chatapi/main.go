@@ -45,6 +45,7 @@ type config struct {
 	rateLimit     int
 	bodyLimit     int64
 	shutdownDrain time.Duration
+	tokenSecret   string
 }
 
 func loadConfig(args []string, getenv func(string) string) (config, error) {
@@ -65,6 +66,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	return config{
 		addr: *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
 		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
+		tokenSecret: getenv("TOKEN_SECRET"),
 	}, nil
 }
 
@@ -96,6 +98,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		BodyLimit:        cfg.bodyLimit,
 		DefaultRateLimit: cfg.rateLimit,
 		Logger:           logger,
+		TokenSecret:      []byte(cfg.tokenSecret),
 	}, st, &event.Recorder{})
 	if err != nil {
 		return err

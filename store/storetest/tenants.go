@@ -52,12 +52,21 @@ func testTenants(t *testing.T, b Backend) {
 				if byHash != got {
 					t.Errorf("TenantByKeyHash got %+v, want %+v", byHash, got)
 				}
+				byID, err := s.TenantByID(ctx, got.ID)
+				if err != nil || byID != got {
+					t.Errorf("TenantByID got %+v, %v, want %+v", byID, err, got)
+				}
 			})
 		}
 	})
 
 	t.Run("unknown hash", func(t *testing.T) {
 		_, err := s.TenantByKeyHash(ctx, "no-such-hash")
+		checkErr(t, err, store.ErrNotFound, "")
+	})
+
+	t.Run("unknown id", func(t *testing.T) {
+		_, err := s.TenantByID(ctx, "tn_nope")
 		checkErr(t, err, store.ErrNotFound, "")
 	})
 
