@@ -70,32 +70,27 @@ func (s *Store) ListTenants(ctx context.Context) ([]Tenant, error) {
 
 // TenantByKeyHash returns the tenant whose API key hashes to hash, or ErrNotFound.
 func (s *Store) TenantByKeyHash(ctx context.Context, hash string) (Tenant, error) {
-	var row tenantRow
-	err := s.r.GetContext(ctx, &row, s.r.Rebind(`
-		SELECT id, name, rate_limit_rps, created_at
-		FROM tenants
-		WHERE api_key_hash = ?`), hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Tenant{}, fmt.Errorf("tenant by key: %w", ErrNotFound)
-	}
-	if err != nil {
-		return Tenant{}, fmt.Errorf("tenant by key: %w", err)
-	}
-	return row.tenant(), nil
+	return s.tenantWhere(ctx, "api_key_hash", hash)
 }
 
 // TenantByID finds a tenant by its id; an unknown id is ErrNotFound.
 func (s *Store) TenantByID(ctx context.Context, tenantID string) (Tenant, error) {
+	return s.tenantWhere(ctx, "id", tenantID)
+}
+
+// tenantWhere reads the one tenant whose unique column (a constant of the
+// callers above, never input) holds value.
+func (s *Store) tenantWhere(ctx context.Context, column, value string) (Tenant, error) {
 	var row tenantRow
 	err := s.r.GetContext(ctx, &row, s.r.Rebind(`
 		SELECT id, name, rate_limit_rps, created_at
 		FROM tenants
-		WHERE id = ?`), tenantID)
+		WHERE `+column+` = ?`), value)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Tenant{}, fmt.Errorf("tenant by id: %w", ErrNotFound)
+		return Tenant{}, fmt.Errorf("tenant by %s: %w", column, ErrNotFound)
 	}
 	if err != nil {
-		return Tenant{}, fmt.Errorf("tenant by id: %w", err)
+		return Tenant{}, fmt.Errorf("tenant by %s: %w", column, err)
 	}
 	return row.tenant(), nil
 }
