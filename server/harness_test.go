@@ -61,6 +61,12 @@ func newEnv(t testing.TB) *env {
 
 // newEnvWith lets a test wrap the store the server sees.
 func newEnvWith(t testing.TB, wrap func(*store.Store) server.Store) *env {
+	return newEnvWS(t, wrap, nil)
+}
+
+// newEnvWS runs the server with hub (built on the store) behind /ws and as
+// the publisher; nil keeps the stand-in and the recorder.
+func newEnvWS(t testing.TB, wrap func(*store.Store) server.Store, hub func(*store.Store) hubUnderTest) *env {
 	t.Helper()
 	ctx := context.Background()
 	// A clock that moves 1 ms per reading, so that "newest first" is never a tie.
@@ -82,13 +88,19 @@ func newEnvWith(t testing.TB, wrap func(*store.Store) server.Store) *env {
 		s = wrap(st)
 	}
 	e := &env{t: t, store: st, events: &event.Recorder{}, logs: &syncBuffer{}}
-	app, err := server.New(server.Config{
+	cfg := server.Config{
 		MasterKey: testMasterKey,
 		Version:   "test",
 		Logger:    slog.New(slog.NewJSONHandler(e.logs, nil)),
 		WS:        wsStandIn{},
 		Now:       func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) },
-	}, s, e.events)
+	}
+	var pub server.Publisher = e.events
+	if hub != nil {
+		h := hub(st)
+		cfg.WS, cfg.Connections, pub = h, h.Connections, h
+	}
+	app, err := server.New(cfg, s, pub)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
@@ -263,4 +275,11 @@ type wsStandIn struct{}
 
 func (wsStandIn) ServeWS(w http.ResponseWriter, _ *http.Request, tenantID, userID string) {
 	io.WriteString(w, "ws "+tenantID+" "+userID)
+}
+
+// hubUnderTest is the realtime hub as the server sees it.
+type hubUnderTest interface {
+	server.WebSocketHandler
+	server.Publisher
+	Connections() int
 }

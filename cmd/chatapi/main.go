@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/server"
 	"github.com/chatapi/chatapi/store"
 )
@@ -92,6 +92,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer st.Close()
 
+	hub, err := realtime.New(realtime.Config{Logger: logger}, st)
+	if err != nil {
+		return fmt.Errorf("realtime: %w", err)
+	}
 	app, err := server.New(server.Config{
 		MasterKey:        cfg.masterKey,
 		Version:          version,
@@ -99,7 +103,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		DefaultRateLimit: cfg.rateLimit,
 		Logger:           logger,
 		TokenSecret:      []byte(cfg.tokenSecret),
-	}, st, &event.Recorder{})
+		WS:               hub,
+		Connections:      hub.Connections,
+	}, st, hub)
 	if err != nil {
 		return err
 	}
@@ -121,8 +127,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger.Info("shutting down", "timeout", cfg.shutdownDrain.String())
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownDrain)
 	defer cancel()
+	// Hijacked WebSocket connections are not closed by the HTTP server's
+	// shutdown: the hub says goodbye to them (server.shutdown, close 1001)
+	// while the HTTP server drains in-flight requests.
+	herr := make(chan error, 1)
+	go func() { herr <- hub.Shutdown(sctx) }()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-herr; err != nil {
+		return fmt.Errorf("realtime shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

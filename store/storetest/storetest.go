@@ -56,6 +56,7 @@ func Run(t *testing.T, b Backend) {
 		{"Subscriptions", testSubscriptions},
 		{"ConcurrentSubscribes", testConcurrentSubscribes},
 		{"DeadLetters", testDeadLetters},
+		{"RealtimeReads", testRealtimeReads},
 		{"TenantIsolation", testTenantIsolation},
 		{"Migrations", testMigrations},
 	}

@@ -1,0 +1,323 @@
+package realtime
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/store"
+)
+
+// conn is one client connection. The read loop runs in ServeWS; a writer
+// goroutine exists only while the queue has frames, so an idle connection
+// costs no goroutine beyond its handler.
+type conn struct {
+	hub      *Hub
+	ws       *websocket.Conn
+	tenantID string
+	userID   string
+	limiter  *rate.Limiter
+	// watching holds the channels this connection subscribed to; guarded by hub.mu.
+	watching map[string]struct{}
+
+	mu      sync.Mutex
+	queue   [][]byte
+	writing bool // a writer goroutine is draining queue
+	held    bool // the connect-time sync is being written; live frames wait
+	// closing is set once, by the first of: queue overflow, shutdown, write
+	// failure, end of the read loop. After it nothing more is queued.
+	closing atomic.Bool
+	// wg joins the writer and the closer before ServeWS returns.
+	wg sync.WaitGroup
+}
+
+func newConn(h *Hub, ws *websocket.Conn, tenantID, userID string) *conn {
+	return &conn{
+		hub: h, ws: ws, tenantID: tenantID, userID: userID,
+		limiter:  rate.NewLimiter(h.cfg.EventRate, h.cfg.EventBurst),
+		watching: make(map[string]struct{}),
+		held:     true,
+	}
+}
+
+// run syncs the client, then reads and handles its events until the
+// connection ends, then joins the connection's goroutines.
+func (c *conn) run(ctx context.Context) {
+	defer func() {
+		c.stop()
+		c.wg.Wait()
+		_ = c.ws.CloseNow()
+	}()
+	if err := c.sync(ctx); err != nil {
+		if !errors.Is(err, context.Canceled) && websocket.CloseStatus(err) == -1 {
+			c.hub.cfg.Logger.Warn("realtime: sync", "tenant_id", c.tenantID, "user_id", c.userID, "error", err)
+		}
+		c.closeAsync(websocket.StatusInternalError, "sync failed", nil)
+	}
+	c.release()
+	for {
+		typ, data, err := c.ws.Read(ctx)
+		if err != nil {
+			return
+		}
+		c.handle(ctx, typ, data)
+	}
+}
+
+// enqueue queues frame without blocking. A full queue closes the connection
+// with 1013: the client reads too slowly and will catch up by syncing.
+func (c *conn) enqueue(frame []byte) {
+	c.mu.Lock()
+	if c.closing.Load() {
+		c.mu.Unlock()
+		return
+	}
+	if len(c.queue) >= c.hub.cfg.QueueSize {
+		c.mu.Unlock()
+		c.closeAsync(websocket.StatusTryAgainLater, "outgoing queue full", nil)
+		return
+	}
+	c.queue = append(c.queue, frame)
+	c.startWriterLocked()
+	c.mu.Unlock()
+}
+
+// startWriterLocked starts the writer unless one runs or the sync holds the
+// queue. c.mu is held.
+func (c *conn) startWriterLocked() {
+	if c.writing || c.held || len(c.queue) == 0 || c.closing.Load() {
+		return
+	}
+	c.writing = true
+	c.wg.Add(1)
+	go c.drain()
+}
+
+// release lets queued live frames go after the sync.
+func (c *conn) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.held = false
+	c.startWriterLocked()
+}
+
+// drain writes queued frames until the queue is empty, then exits.
+func (c *conn) drain() {
+	defer c.wg.Done()
+	for {
+		c.mu.Lock()
+		if len(c.queue) == 0 || c.closing.Load() {
+			c.queue = nil
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		frame := c.queue[0]
+		c.queue[0] = nil
+		c.queue = c.queue[1:]
+		c.mu.Unlock()
+		if err := c.write(frame); err != nil {
+			c.closeAsync(websocket.StatusInternalError, "write failed", nil)
+		}
+	}
+}
+
+// write sends one frame with the write timeout.
+func (c *conn) write(frame []byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), c.hub.cfg.WriteTimeout)
+	defer cancel()
+	return c.ws.Write(ctx, websocket.MessageText, frame)
+}
+
+// closeAsync closes the connection with code, once, without blocking the
+// caller: a closing handshake waits on the client, and the caller may be a
+// Publish serving everyone else. final, when set, is written first.
+func (c *conn) closeAsync(code websocket.StatusCode, reason string, final []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closing.CompareAndSwap(false, true) {
+		return
+	}
+	c.queue = nil
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		if final != nil {
+			_ = c.write(final)
+		}
+		_ = c.ws.Close(code, reason)
+	}()
+}
+
+// stop marks the connection closing after its read loop ended.
+func (c *conn) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closing.Store(true)
+	c.queue = nil
+}
+
+func (c *conn) sendError(fe *frameError) {
+	c.enqueue(mustEncode(errorFrame{Type: "error", Code: fe.Code, Message: fe.Message, Field: fe.Field, RequestID: fe.RequestID}))
+}
+
+// handle runs one client frame.
+func (c *conn) handle(ctx context.Context, typ websocket.MessageType, data []byte) {
+	in, fe := c.hub.dec.decode(typ, data)
+	if !c.limiter.Allow() {
+		reqID := in.RequestID
+		if fe != nil {
+			reqID = fe.RequestID
+		}
+		c.sendError(&frameError{Code: codeRateLimited, Message: "too many events, slow down", RequestID: reqID})
+		return
+	}
+	if fe != nil {
+		c.sendError(fe)
+		return
+	}
+	if err := c.dispatch(ctx, in); err != nil {
+		c.sendError(c.storeError(err, in.RequestID))
+	}
+}
+
+func (c *conn) dispatch(ctx context.Context, in inbound) error {
+	h := c.hub
+	switch in.Type {
+	case "ping":
+		c.enqueue(mustEncode(pongFrame{Type: "pong", RequestID: in.RequestID}))
+	case "send_message":
+		msg, created, err := h.store.SendMessage(ctx, c.tenantID, c.userID, in.RoomID, store.NewMessage{
+			Content: in.Content, Meta: in.Meta, ClientMsgID: in.ClientMsgID,
+		})
+		if err != nil {
+			return err
+		}
+		c.enqueue(mustEncode(messageSentFrame{Type: "message.sent", RequestID: in.RequestID, RoomID: msg.RoomID, MessageID: msg.ID, Seq: msg.Seq, CreatedAt: msg.CreatedAt}))
+		if created {
+			h.Publish(ctx, event.Event{Type: event.MessageCreated, TenantID: c.tenantID, RoomID: msg.RoomID, Seq: msg.Seq, Message: &msg})
+		}
+	case "ack":
+		last, err := h.store.Ack(ctx, c.tenantID, c.userID, in.RoomID, in.Seq)
+		if err != nil {
+			return err
+		}
+		h.Publish(ctx, event.Event{Type: event.AckReceived, TenantID: c.tenantID, RoomID: in.RoomID, UserID: c.userID, Seq: last})
+	case "typing.start", "typing.stop":
+		if _, err := h.store.IsMember(ctx, c.tenantID, in.RoomID, c.userID); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return &store.ForbiddenError{Message: "not a member of this room"}
+			}
+			return err
+		}
+		to, err := h.roomRecipients(ctx, c.tenantID, in.RoomID, c.userID)
+		if err != nil {
+			return err
+		}
+		action := "start"
+		if in.Type == "typing.stop" {
+			action = "stop"
+		}
+		frame := mustEncode(typingFrame{Type: "typing", RoomID: in.RoomID, UserID: c.userID, Action: action})
+		deliver(frame, to)
+	case "subscribe":
+		room, err := h.store.GetRoom(ctx, c.tenantID, c.userID, in.RoomID)
+		if err != nil {
+			return err
+		}
+		if room.Type != store.RoomChannel {
+			return &store.ForbiddenError{Message: "only channels can be watched; this room is a " + string(room.Type)}
+		}
+		h.watch(c, in.RoomID)
+	case "unsubscribe":
+		h.unwatch(c, in.RoomID)
+	case "notification.ack":
+		if _, err := h.store.AckNotification(ctx, c.tenantID, c.userID, in.NotificationID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storeError is the error event for a refused store call, with the codes
+// SPEC gives REST; anything unexpected is logged and reported without
+// internals.
+func (c *conn) storeError(err error, reqID string) *frameError {
+	fe := &frameError{RequestID: reqID}
+	var inv *store.InvalidError
+	var conflict *store.ConflictError
+	var forbidden *store.ForbiddenError
+	switch {
+	case errors.As(err, &inv):
+		fe.Code, fe.Message, fe.Field = codeValidation, inv.Field+": "+inv.Message, inv.Field
+	case errors.As(err, &forbidden):
+		fe.Code, fe.Message = codeAuthorization, forbidden.Message
+	case errors.As(err, &conflict):
+		fe.Code, fe.Message = codeConflict, conflict.Message
+	case errors.Is(err, store.ErrNotFound):
+		fe.Code, fe.Message = codeNotFound, "not found"
+	case errors.Is(err, store.ErrForbidden):
+		fe.Code, fe.Message = codeAuthorization, "not allowed"
+	case errors.Is(err, store.ErrConflict):
+		fe.Code, fe.Message = codeConflict, "conflict"
+	case errors.Is(err, store.ErrInvalid):
+		fe.Code, fe.Message = codeValidation, "invalid event"
+	default:
+		c.hub.cfg.Logger.Error("realtime: client event", "tenant_id", c.tenantID, "user_id", c.userID, "error", err)
+		fe.Code, fe.Message = codeInternal, "internal error"
+	}
+	return fe
+}
+
+// sync streams what the user is owed: per room, the messages after their
+// read cursor (at most SyncLimit, oldest first), their pending
+// notifications, then sync.complete. It writes directly, ahead of the live
+// frames that queue up meanwhile.
+func (c *conn) sync(ctx context.Context) error {
+	h := c.hub
+	cursors, err := h.store.MemberCursors(ctx, c.tenantID, c.userID)
+	if err != nil {
+		return err
+	}
+	rooms := make([]syncRoom, 0, len(cursors))
+	for _, cur := range cursors {
+		after, delivered := cur.LastAck, 0
+		for delivered < h.cfg.SyncLimit {
+			limit := min(store.MaxMessagesLimit, h.cfg.SyncLimit-delivered)
+			page, err := h.store.ListMessages(ctx, c.tenantID, c.userID, cur.RoomID, store.MessagePage{AfterSeq: &after, Limit: limit})
+			if errors.Is(err, store.ErrForbidden) {
+				break // left the room since the cursors were read
+			}
+			if err != nil {
+				return err
+			}
+			for i := range page {
+				if err := c.write(mustEncode(newMessageFrame(event.MessageCreated, &page[i]))); err != nil {
+					return err
+				}
+				after = page[i].Seq
+				delivered++
+			}
+			if len(page) < limit {
+				break
+			}
+		}
+		last := max(cur.LastSeq, after)
+		rooms = append(rooms, syncRoom{RoomID: cur.RoomID, LastSeq: last, Delivered: delivered, HasMore: after < last})
+	}
+	pending, err := h.store.ListNotifications(ctx, c.tenantID, c.userID, store.MaxNotificationsLimit)
+	if err != nil {
+		return err
+	}
+	for i := range pending {
+		if err := c.write(mustEncode(newNotificationFrame(&pending[i]))); err != nil {
+			return err
+		}
+	}
+	return c.write(mustEncode(syncCompleteFrame{Type: "sync.complete", Rooms: rooms}))
+}

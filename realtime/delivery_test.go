@@ -1,0 +1,418 @@
+package realtime_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/realtime"
+	"github.com/chatapi/chatapi/store"
+)
+
+func TestFanOut(t *testing.T) {
+	e := newEnv(t, realtime.Config{})
+	ctx := context.Background()
+	room := e.room(store.RoomGroup, "alice", "bob")
+	a1, _, _ := e.connect("alice")
+	a2, _, _ := e.connect("alice") // a second device
+	b, _, _ := e.connect("bob")
+	stranger, _, _ := e.connect("mallory")
+
+	// A message sent over WebSocket reaches every connection of every member.
+	b.send(map[string]any{"type": "send_message", "request_id": "s1", "room_id": room, "content": "hello"})
+	if got := b.until(); strings.Join(types(got), ",") != "message.sent,message" {
+		t.Fatalf("sender got %v, want message.sent, message", types(got))
+	}
+	var msgID string
+	for _, c := range []*client{a1, a2} {
+		f := c.next()
+		if f.Type != "message" || f.str("content") != "hello" || f.num("seq") != 1 || f.str("sender_id") != "bob" {
+			t.Fatalf("member got %s, want the message", f.Raw)
+		}
+		msgID = f.str("message_id")
+	}
+
+	// Changes made through the store and published, as the REST handlers do.
+	name := "renamed"
+	tests := []struct {
+		name       string
+		publish    func(t *testing.T) event.Event
+		want       string
+		recipients []*client
+	}{
+		{"room.updated", func(t *testing.T) event.Event {
+			r, err := e.st.UpdateRoom(ctx, e.tenant, "alice", room, store.RoomUpdate{SetName: true, Name: &name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.Event{Type: event.RoomUpdated, TenantID: e.tenant, RoomID: r.ID, Room: &r}
+		}, "room.updated", []*client{a1, a2, b}},
+		{"message.updated", func(t *testing.T) event.Event {
+			content := "hello again"
+			m, err := e.st.EditMessage(ctx, e.tenant, "bob", room, msgID, store.MessageUpdate{Content: &content})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.Event{Type: event.MessageUpdated, TenantID: e.tenant, RoomID: room, Seq: m.Seq, Message: &m}
+		}, "message.updated", []*client{a1, a2, b}},
+		{"ack.received", func(t *testing.T) event.Event {
+			last, err := e.st.Ack(ctx, e.tenant, "alice", room, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.Event{Type: event.AckReceived, TenantID: e.tenant, RoomID: room, UserID: "alice", Seq: last}
+		}, "ack.received", []*client{a1, a2, b}},
+		{"member.joined", func(t *testing.T) event.Event {
+			m, err := e.st.AddMember(ctx, e.tenant, "alice", room, "carol", store.RoleMember)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.Event{Type: event.MemberJoined, TenantID: e.tenant, RoomID: room, UserID: m.UserID, Member: &m}
+		}, "member.joined", []*client{a1, a2, b}},
+		{"member.left tells the one who left", func(t *testing.T) event.Event {
+			if err := e.st.RemoveMember(ctx, e.tenant, "alice", room, "bob"); err != nil {
+				t.Fatal(err)
+			}
+			return event.Event{Type: event.MemberLeft, TenantID: e.tenant, RoomID: room, UserID: "bob"}
+		}, "member.left", []*client{a1, a2, b}},
+		{"message.deleted no longer reaches who left", func(t *testing.T) event.Event {
+			m, err := e.st.DeleteMessage(ctx, e.tenant, "alice", room, msgID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.Event{Type: event.MessageDeleted, TenantID: e.tenant, RoomID: room, Seq: m.Seq, Message: &m}
+		}, "message.deleted", []*client{a1, a2}},
+		{"notification goes to its recipients only", func(t *testing.T) event.Event {
+			n, recipients, err := e.st.CreateNotification(ctx, e.tenant, "bob", store.NewNotification{
+				Topic: "orders.shipped", Payload: json.RawMessage(`{"order":"1"}`), UserIDs: []string{"alice"},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.Event{Type: event.Notification, TenantID: e.tenant, Notification: &n, Recipients: recipients}
+		}, "notification", []*client{a1, a2}},
+	}
+	everyone := []*client{a1, a2, b, stranger}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.hub.Publish(ctx, tt.publish(t))
+			for i, c := range everyone {
+				got := c.until()
+				wantOne := false
+				for _, r := range tt.recipients {
+					wantOne = wantOne || r == c
+				}
+				switch {
+				case wantOne && (len(got) != 1 || got[0].Type != tt.want):
+					t.Errorf("connection %d got %v, want one %s", i, types(got), tt.want)
+				case !wantOne && len(got) != 0:
+					t.Errorf("connection %d got %v, want nothing", i, types(got))
+				}
+			}
+		})
+	}
+}
+
+func TestTypingAndChannelWatch(t *testing.T) {
+	e := newEnv(t, realtime.Config{})
+	group := e.room(store.RoomGroup, "alice", "bob")
+	channel := e.room(store.RoomChannel, "alice")
+	a1, _, _ := e.connect("alice")
+	a2, _, _ := e.connect("alice")
+	b, _, _ := e.connect("bob")
+
+	// Typing goes to the other members only, not to the typist's devices.
+	a1.send(map[string]any{"type": "typing.start", "room_id": group})
+	a1.until()
+	if got := b.next(); got.Type != "typing" || got.str("user_id") != "alice" || got.str("action") != "start" {
+		t.Fatalf("bob got %s, want alice typing", got.Raw)
+	}
+	if got := a2.until(); len(got) != 0 {
+		t.Fatalf("typist's other device got %v", types(got))
+	}
+
+	// A watcher receives a channel's live events until it unsubscribes.
+	b.send(map[string]any{"type": "subscribe", "room_id": channel})
+	b.until()
+	a1.send(map[string]any{"type": "send_message", "room_id": channel, "content": "news"})
+	if got := b.next(); got.Type != "message" || got.str("content") != "news" {
+		t.Fatalf("watcher got %s, want the channel message", got.Raw)
+	}
+	b.send(map[string]any{"type": "unsubscribe", "room_id": channel})
+	b.until()
+	a1.send(map[string]any{"type": "send_message", "room_id": channel, "content": "more"})
+	a1.until()
+	if got := b.until(); len(got) != 0 {
+		t.Fatalf("after unsubscribe got %v", types(got))
+	}
+}
+
+func TestSyncAfterOffline(t *testing.T) {
+	e := newEnv(t, realtime.Config{})
+	ctx := context.Background()
+	room := e.room(store.RoomGroup, "alice", "bob")
+	ntf, _, err := e.st.CreateNotification(ctx, e.tenant, "bob", store.NewNotification{Topic: "t", Payload: json.RawMessage(`{}`), UserIDs: []string{"alice"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 {
+		m, _, err := e.st.SendMessage(ctx, e.tenant, "bob", room, store.NewMessage{Content: fmt.Sprintf("m%d", i+1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.hub.Publish(ctx, event.Event{Type: event.MessageCreated, TenantID: e.tenant, RoomID: room, Seq: m.Seq, Message: &m})
+	}
+
+	a, before, done := e.connect("alice")
+	var seqs []int64
+	var notifications int
+	for _, f := range before {
+		switch f.Type {
+		case "message":
+			seqs = append(seqs, f.num("seq"))
+		case "notification":
+			notifications++
+		default:
+			t.Errorf("unexpected %s during sync", f.Raw)
+		}
+	}
+	if len(seqs) != 30 || notifications != 1 {
+		t.Fatalf("sync sent seqs %v and %d notifications, want 1..30 and 1", seqs, notifications)
+	}
+	for i, s := range seqs {
+		if s != int64(i+1) {
+			t.Fatalf("sync order %v, want 1..30", seqs)
+		}
+	}
+	rooms, _ := done.F["rooms"].([]any)
+	if len(rooms) != 1 || !strings.Contains(string(done.Raw), `"delivered":30`) || !strings.Contains(string(done.Raw), `"has_more":false`) {
+		t.Fatalf("sync.complete %s, want one room with 30 delivered", done.Raw)
+	}
+
+	a.send(map[string]any{"type": "ack", "room_id": room, "seq": 30})
+	a.send(map[string]any{"type": "notification.ack", "notification_id": ntf.ID})
+	if got := a.until(); len(got) != 1 || got[0].Type != "ack.received" || got[0].num("seq") != 30 {
+		t.Fatalf("after ack got %v, want ack.received 30", types(got))
+	}
+	_ = a.ws.Close(websocket.StatusNormalClosure, "")
+
+	_, before, done = e.connect("alice")
+	if len(before) != 0 || !strings.Contains(string(done.Raw), `"delivered":0`) {
+		t.Fatalf("after ack and reconnect got %v then %s, want only sync.complete with nothing delivered", types(before), done.Raw)
+	}
+}
+
+func TestSyncCapsEachRoom(t *testing.T) {
+	e := newEnv(t, realtime.Config{SyncLimit: 10})
+	ctx := context.Background()
+	room := e.room(store.RoomGroup, "alice", "bob")
+	for i := range 25 {
+		if _, _, err := e.st.SendMessage(ctx, e.tenant, "bob", room, store.NewMessage{Content: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, before, done := e.connect("alice")
+	if len(before) != 10 || before[9].num("seq") != 10 {
+		t.Fatalf("got %d messages, want seqs 1..10", len(before))
+	}
+	if !strings.Contains(string(done.Raw), `"last_seq":25,"delivered":10,"has_more":true`) {
+		t.Fatalf("sync.complete %s, want last_seq 25, delivered 10, has_more", done.Raw)
+	}
+}
+
+func TestSlowConsumerIsClosedWithoutBlockingOthers(t *testing.T) {
+	opts := smallReadBuffer()
+	if opts == nil {
+		t.Skip("needs a small socket receive buffer (unix)")
+	}
+	e := newEnv(t, realtime.Config{QueueSize: 64})
+	room := e.room(store.RoomGroup, "alice", "bob", "carol")
+	stuck := e.dial("alice", opts)
+	if f := stuck.next(); f.Type != "sync.complete" {
+		t.Fatalf("got %s, want sync.complete", f.Raw)
+	}
+	b, _, _ := e.connect("bob")
+	c, _, _ := e.connect("carol")
+
+	const n = 1000
+	// Big frames (about 24 KB), so that the kernel's socket buffers (a few
+	// MB on loopback) fill early and the hub's queue is what overflows.
+	content := strings.Repeat("x", 4000)
+	meta := json.RawMessage(`{"pad":"` + strings.Repeat("p", 20<<10) + `"}`)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	// Healthy readers check order and report progress.
+	progress := make([]chan int64, 2)
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for i, cl := range []*client{b, c} {
+		progress[i] = make(chan int64, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for want := int64(1); want <= n; want++ {
+				f, err := readFrame(ctx, cl.ws)
+				if err != nil {
+					errs <- fmt.Errorf("reader %d at seq %d: %w", i, want, err)
+					return
+				}
+				if f.Type != "message" || f.num("seq") != want {
+					errs <- fmt.Errorf("reader %d got %s, want seq %d", i, f.Type, want)
+					return
+				}
+				progress[i] <- want
+			}
+		}()
+	}
+
+	// Publish in steps of 32 (half a queue), waiting for the healthy readers
+	// between steps; the whole loop is bounded by ctx, so a Publish that
+	// blocked on the stuck client would fail the test, not hang it.
+	// The stuck client reads again halfway: its queue overflowed long
+	// before, and the hub's close frame is waiting for the socket to drain.
+	type stuckResult struct {
+		frames []frame
+		err    error
+	}
+	stuckDone := make(chan stuckResult, 1)
+	seen := []int64{0, 0}
+	for seq := int64(1); seq <= n; seq++ {
+		if seq == n/2 {
+			go func() {
+				var r stuckResult
+				for {
+					f, err := readFrame(ctx, stuck.ws)
+					if err != nil {
+						r.err = err
+						stuckDone <- r
+						return
+					}
+					r.frames = append(r.frames, f)
+				}
+			}()
+		}
+		m := store.Message{ID: fmt.Sprintf("msg_%d", seq), RoomID: room, SenderID: "bob", Seq: seq, Content: content, Meta: meta, CreatedAt: time.Now().UTC()}
+		e.hub.Publish(ctx, event.Event{Type: event.MessageCreated, TenantID: e.tenant, RoomID: room, Seq: seq, Message: &m})
+		if seq%32 != 0 && seq != n {
+			continue
+		}
+		for i := range seen {
+			for seen[i] < seq {
+				select {
+				case s := <-progress[i]:
+					seen[i] = s
+				case err := <-errs:
+					t.Fatal(err)
+				case <-ctx.Done():
+					t.Fatalf("published %d, reader %d at %d: %v", seq, i, seen[i], ctx.Err())
+				}
+			}
+		}
+	}
+	wg.Wait()
+
+	var r stuckResult
+	select {
+	case r = <-stuckDone:
+	case <-ctx.Done():
+		t.Fatalf("stuck client not closed: %v", ctx.Err())
+	}
+	if code := websocket.CloseStatus(r.err); code != websocket.StatusTryAgainLater {
+		t.Fatalf("stuck client ended with %v (close %d) after %d frames, want close 1013", r.err, code, len(r.frames))
+	}
+	got := r.frames
+	if len(got) >= n {
+		t.Fatalf("stuck client got all %d frames before the close", len(got))
+	}
+	for i, f := range got {
+		if f.num("seq") != int64(i+1) {
+			t.Fatalf("stuck client frame %d is seq %d", i, f.num("seq"))
+		}
+	}
+	t.Logf("stuck client received %d of %d before 1013", len(got), n)
+}
+
+func TestShutdown(t *testing.T) {
+	e := newEnv(t, realtime.Config{ReconnectAfter: 1500 * time.Millisecond})
+	a, _, _ := e.connect("alice")
+	b, _, _ := e.connect("bob")
+	if got := e.hub.Connections(); got != 2 {
+		t.Fatalf("Connections() = %d, want 2", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- e.hub.Shutdown(ctx) }()
+	for _, c := range []*client{a, b} {
+		f := c.next()
+		if f.Type != "server.shutdown" || f.num("reconnect_after_ms") != 1500 {
+			t.Fatalf("got %s, want server.shutdown after 1500 ms", f.Raw)
+		}
+		c.expectClose(websocket.StatusGoingAway)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if got := e.hub.Connections(); got != 0 {
+		t.Fatalf("Connections() = %d after shutdown, want 0", got)
+	}
+	dctx, dcancel := context.WithTimeout(context.Background(), ioTimeout)
+	defer dcancel()
+	if ws, _, err := websocket.Dial(dctx, e.url("alice"), nil); err == nil {
+		_ = ws.CloseNow()
+		t.Fatal("dial after shutdown succeeded")
+	}
+}
+
+func TestMessagesInSeqOrder(t *testing.T) {
+	e := newEnv(t, realtime.Config{})
+	ctx := context.Background()
+	room := e.room(store.RoomGroup, "alice", "bob")
+	a, _, _ := e.connect("alice")
+	send := func() store.Message {
+		m, _, err := e.st.SendMessage(ctx, e.tenant, "bob", room, store.NewMessage{Content: "m"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	publish := func(m store.Message) {
+		e.hub.Publish(ctx, event.Event{Type: event.MessageCreated, TenantID: e.tenant, RoomID: room, Seq: m.Seq, Message: &m})
+	}
+	expect := func(seqs ...int64) {
+		t.Helper()
+		for _, want := range seqs {
+			if f := a.next(); f.Type != "message" || f.num("seq") != want {
+				t.Fatalf("got %s, want message seq %d", f.Raw, want)
+			}
+		}
+	}
+
+	m1 := send()
+	publish(m1)
+	expect(1)
+
+	// Committed as 2 and 3, announced as 3 then 2.
+	m2, m3 := send(), send()
+	publish(m3)
+	publish(m2)
+	expect(2, 3)
+
+	// 4 is never announced: after a short wait it is read from the store.
+	m4, m5 := send(), send()
+	_ = m4
+	publish(m5)
+	expect(4, 5)
+
+	// A late announcement of 4 is still delivered (clients deduplicate by seq).
+	publish(m4)
+	expect(4)
+}

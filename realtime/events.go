@@ -1,0 +1,198 @@
+package realtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/store"
+)
+
+// Error codes of the error event, as in openapi.yaml's ErrorCode.
+const (
+	codeValidation    = "VALIDATION_ERROR"
+	codeAuthorization = "AUTHORIZATION_ERROR"
+	codeNotFound      = "NOT_FOUND"
+	codeConflict      = "CONFLICT"
+	codeRateLimited   = "RATE_LIMIT_EXCEEDED"
+	codeInternal      = "INTERNAL_ERROR"
+)
+
+// The frames below are the server events of asyncapi.yaml; realtime_test
+// validates every frame it receives against those schemas.
+
+type messageFrame struct {
+	Type        string          `json:"type"`
+	MessageID   string          `json:"message_id"`
+	RoomID      string          `json:"room_id"`
+	SenderID    string          `json:"sender_id"`
+	Seq         int64           `json:"seq"`
+	Content     string          `json:"content"`
+	Meta        json.RawMessage `json:"meta"`
+	ClientMsgID *string         `json:"client_msg_id"`
+	CreatedAt   time.Time       `json:"created_at"`
+	EditedAt    *time.Time      `json:"edited_at"`
+	DeletedAt   *time.Time      `json:"deleted_at"`
+}
+
+func newMessageFrame(typ event.Type, m *store.Message) messageFrame {
+	meta := m.Meta
+	if len(meta) == 0 {
+		meta = nil // encodes as null
+	}
+	return messageFrame{
+		Type: string(typ), MessageID: m.ID, RoomID: m.RoomID, SenderID: m.SenderID, Seq: m.Seq,
+		Content: m.Content, Meta: meta, ClientMsgID: m.ClientMsgID,
+		CreatedAt: m.CreatedAt, EditedAt: m.EditedAt, DeletedAt: m.DeletedAt,
+	}
+}
+
+type roomBody struct {
+	RoomID      string          `json:"room_id"`
+	Type        store.RoomType  `json:"type"`
+	Name        *string         `json:"name"`
+	UniqueKey   *string         `json:"unique_key"`
+	Metadata    json.RawMessage `json:"metadata"`
+	LastSeq     int64           `json:"last_seq"`
+	MemberCount int             `json:"member_count"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+}
+
+type roomUpdatedFrame struct {
+	Type   string   `json:"type"`
+	RoomID string   `json:"room_id"`
+	Room   roomBody `json:"room"`
+}
+
+type ackReceivedFrame struct {
+	Type   string `json:"type"`
+	RoomID string `json:"room_id"`
+	Seq    int64  `json:"seq"`
+	UserID string `json:"user_id"`
+}
+
+type memberFrame struct {
+	Type   string     `json:"type"`
+	RoomID string     `json:"room_id"`
+	UserID string     `json:"user_id"`
+	Role   store.Role `json:"role,omitempty"`
+}
+
+type notificationFrame struct {
+	Type           string          `json:"type"`
+	NotificationID string          `json:"notification_id"`
+	Topic          string          `json:"topic"`
+	Payload        json.RawMessage `json:"payload"`
+	CreatedAt      time.Time       `json:"created_at"`
+	ExpiresAt      time.Time       `json:"expires_at"`
+}
+
+func newNotificationFrame(n *store.Notification) notificationFrame {
+	payload := n.Payload
+	if len(payload) == 0 {
+		payload = json.RawMessage(`{}`)
+	}
+	return notificationFrame{Type: string(event.Notification), NotificationID: n.ID, Topic: n.Topic, Payload: payload, CreatedAt: n.CreatedAt, ExpiresAt: n.ExpiresAt}
+}
+
+type messageSentFrame struct {
+	Type      string    `json:"type"`
+	RequestID string    `json:"request_id,omitempty"`
+	RoomID    string    `json:"room_id"`
+	MessageID string    `json:"message_id"`
+	Seq       int64     `json:"seq"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+type typingFrame struct {
+	Type   string `json:"type"`
+	RoomID string `json:"room_id"`
+	UserID string `json:"user_id"`
+	Action string `json:"action"`
+}
+
+type syncRoom struct {
+	RoomID    string `json:"room_id"`
+	LastSeq   int64  `json:"last_seq"`
+	Delivered int    `json:"delivered"`
+	HasMore   bool   `json:"has_more"`
+}
+
+type syncCompleteFrame struct {
+	Type  string     `json:"type"`
+	Rooms []syncRoom `json:"rooms"`
+}
+
+type shutdownFrame struct {
+	Type             string `json:"type"`
+	ReconnectAfterMS int64  `json:"reconnect_after_ms"`
+}
+
+type pongFrame struct {
+	Type      string `json:"type"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+type errorFrame struct {
+	Type      string `json:"type"`
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Field     string `json:"field,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// encodeEvent is the frame a published event becomes, encoded once for all
+// its recipients.
+func encodeEvent(e event.Event) ([]byte, error) {
+	var v any
+	switch e.Type {
+	case event.MessageCreated, event.MessageUpdated, event.MessageDeleted:
+		if e.Message == nil {
+			return nil, fmt.Errorf("%s event without a message", e.Type)
+		}
+		v = newMessageFrame(e.Type, e.Message)
+	case event.AckReceived:
+		v = ackReceivedFrame{Type: string(e.Type), RoomID: e.RoomID, Seq: e.Seq, UserID: e.UserID}
+	case event.RoomUpdated:
+		if e.Room == nil {
+			return nil, fmt.Errorf("%s event without a room", e.Type)
+		}
+		r := e.Room
+		meta := r.Metadata
+		if len(meta) == 0 {
+			meta = json.RawMessage(`{}`)
+		}
+		v = roomUpdatedFrame{Type: string(e.Type), RoomID: r.ID, Room: roomBody{
+			RoomID: r.ID, Type: r.Type, Name: r.Name, UniqueKey: r.UniqueKey, Metadata: meta,
+			LastSeq: r.LastSeq, MemberCount: r.MemberCount, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		}}
+	case event.MemberJoined:
+		role := store.RoleMember
+		if e.Member != nil && e.Member.Role != "" {
+			role = e.Member.Role
+		}
+		v = memberFrame{Type: string(e.Type), RoomID: e.RoomID, UserID: e.UserID, Role: role}
+	case event.MemberLeft:
+		v = memberFrame{Type: string(e.Type), RoomID: e.RoomID, UserID: e.UserID}
+	case event.Notification:
+		if e.Notification == nil {
+			return nil, fmt.Errorf("%s event without a notification", e.Type)
+		}
+		v = newNotificationFrame(e.Notification)
+	default:
+		return nil, fmt.Errorf("unknown event type %q", e.Type)
+	}
+	return json.Marshal(v)
+}
+
+// mustEncode encodes a frame built here from known-good values.
+func mustEncode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Every frame type above marshals; reaching this is a programming error.
+		return []byte(`{"type":"error","code":"INTERNAL_ERROR","message":"internal error"}`)
+	}
+	return b
+}

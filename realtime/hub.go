@@ -1,0 +1,326 @@
+// Package realtime delivers ChatAPI's events over WebSocket connections, as
+// asyncapi.yaml describes them: it validates client events against that
+// contract, runs them against the store, fans published events out to the
+// connections of the users they concern, and catches a connecting user up on
+// what they missed.
+package realtime
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/store"
+)
+
+// Store is what the hub needs from persistence.
+type Store interface {
+	SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage) (store.Message, bool, error)
+	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)
+	Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (int64, error)
+	GetRoom(ctx context.Context, tenantID, actor, roomID string) (store.Room, error)
+	IsMember(ctx context.Context, tenantID, roomID, userID string) (store.Member, error)
+	ListNotifications(ctx context.Context, tenantID, userID string, limit int) ([]store.Notification, error)
+	AckNotification(ctx context.Context, tenantID, userID, notificationID string) (time.Time, error)
+	RoomMemberIDs(ctx context.Context, tenantID, roomID string) ([]string, error)
+	MemberCursors(ctx context.Context, tenantID, userID string) ([]store.RoomCursor, error)
+	RoomMessagesBetween(ctx context.Context, tenantID, roomID string, afterSeq, beforeSeq int64, limit int) ([]store.Message, error)
+}
+
+// Config tunes the hub; zero fields take the defaults in brackets.
+type Config struct {
+	// QueueSize bounds each connection's outgoing frames [256]; a connection
+	// whose queue is full is closed with 1013.
+	QueueSize int
+	// WriteTimeout bounds every frame written to a client [10s].
+	WriteTimeout time.Duration
+	// ReadLimit is the largest frame accepted, in bytes [64 KiB]; a larger
+	// one closes the connection with 1009.
+	ReadLimit int64
+	// EventRate and EventBurst limit each connection's client events [20/s, 40].
+	EventRate  rate.Limit
+	EventBurst int
+	// SyncLimit caps the messages streamed per room on connect [500].
+	SyncLimit int
+	// ReconnectAfter is what server.shutdown tells clients to wait [2s].
+	ReconnectAfter time.Duration
+	// AcceptOptions are passed to websocket.Accept (origin checks…).
+	AcceptOptions *websocket.AcceptOptions
+	// Logger receives delivery failures [discarded].
+	Logger *slog.Logger
+}
+
+func (c *Config) defaults() {
+	if c.QueueSize <= 0 {
+		c.QueueSize = 256
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 10 * time.Second
+	}
+	if c.ReadLimit <= 0 {
+		c.ReadLimit = 64 << 10
+	}
+	if c.EventRate <= 0 {
+		c.EventRate = 20
+	}
+	if c.EventBurst <= 0 {
+		c.EventBurst = 40
+	}
+	if c.SyncLimit <= 0 {
+		c.SyncLimit = 500
+	}
+	if c.ReconnectAfter <= 0 {
+		c.ReconnectAfter = 2 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+type userKey struct{ tenantID, userID string }
+
+type roomKey struct{ tenantID, roomID string }
+
+// Hub delivers events to WebSocket connections. Construct with New.
+type Hub struct {
+	cfg   Config
+	store Store
+	dec   *decoder
+	order *sequencer
+
+	mu       sync.RWMutex
+	closed   bool
+	conns    map[*conn]struct{}
+	users    map[userKey]map[*conn]struct{}
+	watchers map[roomKey]map[*conn]struct{}
+	// handlers counts running ServeWS calls; Shutdown waits for them.
+	handlers sync.WaitGroup
+}
+
+// New builds a hub over st, compiling the client event schemas of
+// asyncapi.yaml once.
+func New(cfg Config, st Store) (*Hub, error) {
+	cfg.defaults()
+	dec, err := newDecoder()
+	if err != nil {
+		return nil, fmt.Errorf("load websocket contract: %w", err)
+	}
+	h := &Hub{
+		cfg: cfg, store: st, dec: dec,
+		conns:    make(map[*conn]struct{}),
+		users:    make(map[userKey]map[*conn]struct{}),
+		watchers: make(map[roomKey]map[*conn]struct{}),
+	}
+	h.order = newSequencer(h)
+	return h, nil
+}
+
+// Connections reports how many WebSocket connections are open.
+func (h *Hub) Connections() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.conns)
+}
+
+// ServeWS accepts the upgrade of an authenticated request for userID of
+// tenantID and runs the connection until it ends. It returns only after
+// every goroutine of the connection has stopped.
+func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, tenantID, userID string) {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		w.Header().Set("Retry-After", "2")
+		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	h.handlers.Add(1)
+	h.mu.Unlock()
+	defer h.handlers.Done()
+
+	ws, err := websocket.Accept(w, r, h.cfg.AcceptOptions)
+	if err != nil {
+		return // Accept has answered the request
+	}
+	ws.SetReadLimit(h.cfg.ReadLimit)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	c := newConn(h, ws, tenantID, userID)
+	// Registered before the backlog is read, so nothing published meanwhile
+	// is lost: it waits in the queue until the sync is written.
+	if !h.register(c) {
+		_ = ws.Close(websocket.StatusGoingAway, "server is shutting down")
+		return
+	}
+	defer h.unregister(c)
+	c.run(ctx)
+}
+
+func (h *Hub) register(c *conn) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.conns[c] = struct{}{}
+	k := userKey{c.tenantID, c.userID}
+	if h.users[k] == nil {
+		h.users[k] = make(map[*conn]struct{})
+	}
+	h.users[k][c] = struct{}{}
+	return true
+}
+
+func (h *Hub) unregister(c *conn) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.conns, c)
+	k := userKey{c.tenantID, c.userID}
+	delete(h.users[k], c)
+	if len(h.users[k]) == 0 {
+		delete(h.users, k)
+	}
+	for roomID := range c.watching {
+		h.unwatchLocked(c, roomID)
+	}
+}
+
+// watch makes c receive roomID's live events without membership.
+func (h *Hub) watch(c *conn, roomID string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.conns[c]; !ok {
+		return
+	}
+	k := roomKey{c.tenantID, roomID}
+	if h.watchers[k] == nil {
+		h.watchers[k] = make(map[*conn]struct{})
+	}
+	h.watchers[k][c] = struct{}{}
+	c.watching[roomID] = struct{}{}
+}
+
+func (h *Hub) unwatch(c *conn, roomID string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.unwatchLocked(c, roomID)
+}
+
+func (h *Hub) unwatchLocked(c *conn, roomID string) {
+	k := roomKey{c.tenantID, roomID}
+	delete(h.watchers[k], c)
+	if len(h.watchers[k]) == 0 {
+		delete(h.watchers, k)
+	}
+	delete(c.watching, roomID)
+}
+
+// Publish delivers e to every connection it concerns: room events to the
+// room's members and watchers, notifications to their recipients. The event
+// is encoded once; each recipient gets the same bytes through its bounded
+// queue, so a slow client never holds Publish or anyone else up. A room's
+// message events go out in seq order (see sequencer).
+func (h *Hub) Publish(ctx context.Context, e event.Event) {
+	frame, err := encodeEvent(e)
+	if err != nil {
+		h.cfg.Logger.Error("realtime: encode event", "type", string(e.Type), "error", err)
+		return
+	}
+	if e.Type == event.Notification {
+		deliver(frame, h.recipients(e.TenantID, e.Recipients, "", ""))
+		return
+	}
+	var also []string
+	if e.Type == event.MemberLeft && e.UserID != "" {
+		also = []string{e.UserID} // the one who left is told too
+	}
+	to, err := h.roomRecipients(ctx, e.TenantID, e.RoomID, "", also...)
+	if err != nil {
+		h.cfg.Logger.Error("realtime: room members", "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
+		return
+	}
+	if e.Type == event.MessageCreated && e.Message != nil && e.Message.Seq > 0 {
+		h.order.message(roomKey{e.TenantID, e.RoomID}, e.Message.Seq, frame, to)
+		return
+	}
+	deliver(frame, to)
+}
+
+// roomRecipients returns the connections of the room's members (and of also)
+// and of its watchers, leaving out except's. The members are read from the
+// store on every call: simple and always right; a membership cache kept
+// current by member.joined / member.left is the optimisation when it shows
+// in profiles.
+func (h *Hub) roomRecipients(ctx context.Context, tenantID, roomID, except string, also ...string) ([]*conn, error) {
+	ids, err := h.store.RoomMemberIDs(ctx, tenantID, roomID)
+	if err != nil {
+		return nil, err
+	}
+	return h.recipients(tenantID, append(ids, also...), roomID, except), nil
+}
+
+// recipients returns the connections of users and the watchers of room
+// ("" for none) in tenantID, each once, leaving out except's connections.
+func (h *Hub) recipients(tenantID string, users []string, room, except string) []*conn {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	var out []*conn
+	seen := make(map[*conn]struct{})
+	add := func(set map[*conn]struct{}) {
+		for c := range set {
+			if _, dup := seen[c]; dup || c.userID == except {
+				continue
+			}
+			seen[c] = struct{}{}
+			out = append(out, c)
+		}
+	}
+	for _, u := range users {
+		add(h.users[userKey{tenantID, u}])
+	}
+	if room != "" {
+		add(h.watchers[roomKey{tenantID, room}])
+	}
+	return out
+}
+
+// Shutdown sends server.shutdown to every connection, closes each with 1001
+// and waits for their handlers to return, or for ctx: then the remaining
+// connections are dropped and ctx's error returned. New upgrades are refused
+// from the start.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	h.closed = true
+	conns := make([]*conn, 0, len(h.conns))
+	for c := range h.conns {
+		conns = append(conns, c)
+	}
+	h.mu.Unlock()
+
+	// Held message events go out before the goodbye.
+	_ = h.order.stop(ctx) // on ctx's end, the select below reports it
+	frame := mustEncode(shutdownFrame{Type: "server.shutdown", ReconnectAfterMS: h.cfg.ReconnectAfter.Milliseconds()})
+	for _, c := range conns {
+		c.closeAsync(websocket.StatusGoingAway, "server shutting down", frame)
+	}
+	done := make(chan struct{})
+	go func() {
+		h.handlers.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		for _, c := range conns {
+			_ = c.ws.CloseNow()
+		}
+		return fmt.Errorf("realtime shutdown: %w", ctx.Err())
+	}
+}

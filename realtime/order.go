@@ -1,0 +1,244 @@
+package realtime
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/store"
+)
+
+// Two senders can commit seq 5 and 6 and announce them in the opposite
+// order. The sequencer holds a room's early message events back until the
+// missing seq is announced; after gapTimeout it reads the missing messages
+// from the store, and whatever the store does not have is skipped, so one
+// lost announcement delays a room by gapTimeout at most.
+const (
+	gapTimeout = 200 * time.Millisecond
+	// maxHeld bounds the events held per room; beyond it the gap is filled
+	// at once.
+	maxHeld = 256
+	// idleRoom is how long a room's position is kept without messages.
+	idleRoom = 10 * time.Minute
+)
+
+type heldFrame struct {
+	frame []byte
+	to    []*conn
+}
+
+// roomOrder is one room's position in its message stream.
+type roomOrder struct {
+	mu   sync.Mutex
+	next int64 // the seq to deliver next; 0 before the first message
+	held map[int64]heldFrame
+	// timer, when set, fills the gap; armed is counted in sequencer.timers.
+	timer   *time.Timer
+	touched time.Time
+}
+
+// sequencer delivers each room's message events in seq order.
+type sequencer struct {
+	hub *Hub
+
+	mu        sync.Mutex
+	rooms     map[roomKey]*roomOrder
+	stopped   bool
+	lastPrune time.Time
+	// timers counts armed and running gap timers; Shutdown waits for them.
+	timers sync.WaitGroup
+}
+
+func newSequencer(h *Hub) *sequencer {
+	return &sequencer{hub: h, rooms: make(map[roomKey]*roomOrder)}
+}
+
+func deliver(frame []byte, to []*conn) {
+	for _, c := range to {
+		c.enqueue(frame)
+	}
+}
+
+func (s *sequencer) room(k roomKey) *roomOrder {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if now.Sub(s.lastPrune) > idleRoom {
+		s.lastPrune = now
+		for rk, ro := range s.rooms {
+			// TryLock: the usual lock order is ro.mu then s.mu (armLocked);
+			// a busy room is not idle anyway.
+			if !ro.mu.TryLock() {
+				continue
+			}
+			idle := len(ro.held) == 0 && ro.timer == nil && now.Sub(ro.touched) > idleRoom
+			ro.mu.Unlock()
+			if idle {
+				delete(s.rooms, rk)
+			}
+		}
+	}
+	ro := s.rooms[k]
+	if ro == nil {
+		ro = &roomOrder{held: make(map[int64]heldFrame)}
+		s.rooms[k] = ro
+	}
+	return ro
+}
+
+// message delivers the event of message seq of room k, or holds it until
+// the messages before it are delivered.
+func (s *sequencer) message(k roomKey, seq int64, frame []byte, to []*conn) {
+	ro := s.room(k)
+	ro.mu.Lock()
+	defer ro.mu.Unlock()
+	ro.touched = time.Now()
+	switch {
+	case ro.next == 0 || seq < ro.next:
+		// The first message seen in the room sets the position; an older one
+		// (late after a gap was skipped, or a repeat) goes out at once: clients
+		// deduplicate by seq.
+		deliver(frame, to)
+		if ro.next == 0 {
+			ro.next = seq + 1
+		}
+	case seq == ro.next:
+		deliver(frame, to)
+		ro.next++
+		ro.releaseHeld()
+	default:
+		ro.held[seq] = heldFrame{frame, to}
+		if len(ro.held) >= maxHeld {
+			ro.skipGap()
+			return
+		}
+		s.armLocked(k, ro)
+	}
+}
+
+// releaseHeld delivers held events from next on while they are consecutive.
+// An armed timer is left to find nothing to do. ro.mu is held.
+func (ro *roomOrder) releaseHeld() {
+	for {
+		h, ok := ro.held[ro.next]
+		if !ok {
+			break
+		}
+		delete(ro.held, ro.next)
+		deliver(h.frame, h.to)
+		ro.next++
+	}
+}
+
+// skipGap delivers every held event in seq order, giving up on the missing
+// ones before them. ro.mu is held.
+func (ro *roomOrder) skipGap() {
+	for len(ro.held) > 0 {
+		lowest := int64(-1)
+		for seq := range ro.held {
+			if lowest < 0 || seq < lowest {
+				lowest = seq
+			}
+		}
+		ro.next = lowest
+		ro.releaseHeld()
+	}
+}
+
+// armLocked starts the room's gap timer unless it runs. ro.mu is held.
+func (s *sequencer) armLocked(k roomKey, ro *roomOrder) {
+	if ro.timer != nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		ro.skipGap()
+		return
+	}
+	s.timers.Add(1)
+	ro.timer = time.AfterFunc(gapTimeout, func() {
+		defer s.timers.Done()
+		s.fillGap(k, ro)
+	})
+}
+
+// fillGap reads the messages missing before a room's held events from the
+// store and delivers them, then the held events; what the store does not
+// have is skipped.
+func (s *sequencer) fillGap(k roomKey, ro *roomOrder) {
+	ro.mu.Lock()
+	ro.timer = nil
+	from, upto := ro.next, int64(-1)
+	for seq := range ro.held {
+		if upto < 0 || seq < upto {
+			upto = seq
+		}
+	}
+	ro.mu.Unlock()
+	if upto < 0 {
+		return // filled by a late announcement meanwhile
+	}
+
+	h := s.hub
+	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
+	defer cancel()
+	msgs, err := h.store.RoomMessagesBetween(ctx, k.tenantID, k.roomID, from-1, upto, store.MaxMessagesLimit)
+	var to []*conn
+	if err == nil && len(msgs) > 0 {
+		to, err = h.roomRecipients(ctx, k.tenantID, k.roomID, "")
+	}
+	if err != nil {
+		h.cfg.Logger.Error("realtime: fill message gap", "tenant_id", k.tenantID, "room_id", k.roomID, "error", err)
+		msgs = nil
+	}
+
+	ro.mu.Lock()
+	defer ro.mu.Unlock()
+	for i := range msgs {
+		m := &msgs[i]
+		if m.Seq < ro.next {
+			continue // announced meanwhile
+		}
+		if _, ok := ro.held[m.Seq]; ok {
+			continue
+		}
+		ro.next = m.Seq
+		deliver(mustEncode(newMessageFrame(event.MessageCreated, m)), to)
+		ro.next++
+		ro.releaseHeld()
+	}
+	ro.skipGap()
+}
+
+// stop fills every pending gap at once and waits for running gap timers, or ctx.
+func (s *sequencer) stop(ctx context.Context) error {
+	s.mu.Lock()
+	s.stopped = true
+	rooms := make([]*roomOrder, 0, len(s.rooms))
+	for _, ro := range s.rooms {
+		rooms = append(rooms, ro)
+	}
+	s.mu.Unlock()
+	for _, ro := range rooms {
+		ro.mu.Lock()
+		if ro.timer != nil && ro.timer.Stop() {
+			ro.timer = nil
+			s.timers.Done()
+		}
+		ro.skipGap()
+		ro.mu.Unlock()
+	}
+	done := make(chan struct{})
+	go func() {
+		s.timers.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// RoomCursor is where a member stands in one of their rooms: the room's last
+// seq and the member's read cursor. Messages after LastAck are owed to them.
+type RoomCursor struct {
+	RoomID  string
+	LastSeq int64
+	LastAck int64
+}
+
+// RoomMemberIDs returns the user ids of the room's members, with no actor
+// check: realtime delivery uses it to fan an event out to the room after the
+// change was authorized. A room that is not the tenant's (or none) has no
+// members, so the answer is empty rather than ErrNotFound.
+func (s *Store) RoomMemberIDs(ctx context.Context, tenantID, roomID string) ([]string, error) {
+	var ids []string
+	err := s.r.SelectContext(ctx, &ids, s.r.Rebind(`
+		SELECT user_id FROM room_members
+		WHERE tenant_id = ? AND room_id = ?
+		ORDER BY user_id`), tenantID, roomID)
+	if err != nil {
+		return nil, fmt.Errorf("list room member ids: %w", err)
+	}
+	return ids, nil
+}
+
+// MemberCursors returns a RoomCursor for every room userID is a member of,
+// ordered by room id, with no paging: the connect-time sync walks all of them.
+func (s *Store) MemberCursors(ctx context.Context, tenantID, userID string) ([]RoomCursor, error) {
+	var rows []struct {
+		RoomID  string `db:"room_id"`
+		LastSeq int64  `db:"last_seq"`
+		LastAck int64  `db:"last_ack"`
+	}
+	err := s.r.SelectContext(ctx, &rows, s.r.Rebind(`
+		SELECT m.room_id, r.last_seq, m.last_ack
+		FROM room_members m
+		JOIN rooms r ON r.id = m.room_id AND r.tenant_id = m.tenant_id
+		WHERE m.tenant_id = ? AND m.user_id = ?
+		ORDER BY m.room_id`), tenantID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list member cursors: %w", err)
+	}
+	out := make([]RoomCursor, len(rows))
+	for i, r := range rows {
+		out[i] = RoomCursor{RoomID: r.RoomID, LastSeq: r.LastSeq, LastAck: r.LastAck}
+	}
+	return out, nil
+}
+
+// RoomMessagesBetween returns the room's messages with afterSeq < seq <
+// beforeSeq, in ascending seq, at most limit (1 to MaxMessagesLimit), with no
+// actor check: realtime delivery uses it to fill a gap in the live stream
+// when a message's announcement is late.
+func (s *Store) RoomMessagesBetween(ctx context.Context, tenantID, roomID string, afterSeq, beforeSeq int64, limit int) ([]Message, error) {
+	limit, err := pageLimit(limit, MaxMessagesLimit, MaxMessagesLimit)
+	if err != nil {
+		return nil, err
+	}
+	var rows []messageRow
+	err = s.r.SelectContext(ctx, &rows, s.r.Rebind(`
+		SELECT `+messageColumns+`
+		FROM messages
+		WHERE tenant_id = ? AND room_id = ? AND seq > ? AND seq < ?
+		ORDER BY seq LIMIT ?`), tenantID, roomID, afterSeq, beforeSeq, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list messages between: %w", err)
+	}
+	out := make([]Message, len(rows))
+	for i, r := range rows {
+		out[i] = r.message()
+	}
+	return out, nil
+}
