@@ -22,6 +22,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := next(c); err != nil {
 			c.Error(err)
 		}
+		s.metrics.observe(c, s.cfg.Now().Sub(start))
 		tenant, _ := c.Get(logTenantKey).(string)
 		user, _ := c.Get(logUserKey).(string)
 		s.cfg.Logger.Info("request",

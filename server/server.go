@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/gen/chatapi"
@@ -78,6 +79,11 @@ type Config struct {
 	TokenSecret []byte
 	// WS runs authenticated WebSocket connections at GET /ws; nil answers 501.
 	WS WebSocketHandler
+	// Metrics receives the HTTP metrics; nil makes a registry of its own.
+	Metrics *prometheus.Registry
+	// MetricsElsewhere leaves GET /metrics off this application because the
+	// caller serves it on a private listener (METRICS_ADDR).
+	MetricsElsewhere bool
 }
 
 // WebSocketHandler takes over an authenticated upgrade request.
@@ -92,6 +98,7 @@ type Server struct {
 	pub     Publisher
 	limits  *rateLimiter
 	secret  []byte
+	metrics *httpMetrics
 	started time.Time
 }
 
@@ -117,6 +124,14 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 		cfg.Version = "dev"
 	}
 	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
+
+	if cfg.Metrics == nil {
+		cfg.Metrics = prometheus.NewRegistry()
+	}
+	var err error
+	if s.metrics, err = newHTTPMetrics(cfg.Metrics); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
 
 	spec, err := chatapi.GetSwagger()
 	if err != nil {
@@ -152,6 +167,9 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	}
 	registerDocs(e)
 	e.GET("/ws", s.serveWS)
+	if !cfg.MetricsElsewhere {
+		e.GET("/metrics", MetricsHandler(cfg.Metrics))
+	}
 	return e, nil
 }
 

@@ -19,6 +19,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/server"
 	"github.com/chatapi/chatapi/store"
@@ -46,6 +50,7 @@ type config struct {
 	bodyLimit     int64
 	shutdownDrain time.Duration
 	tokenSecret   string
+	metricsAddr   string
 }
 
 func loadConfig(args []string, getenv func(string) string) (config, error) {
@@ -66,7 +71,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	return config{
 		addr: *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
 		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
-		tokenSecret: getenv("TOKEN_SECRET"),
+		tokenSecret: getenv("TOKEN_SECRET"), metricsAddr: getenv("METRICS_ADDR"),
 	}, nil
 }
 
@@ -96,6 +101,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("realtime: %w", err)
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "chatapi_ws_connections", Help: "Open WebSocket connections on this instance.",
+		}, func() float64 { return float64(hub.Connections()) }))
 	app, err := server.New(server.Config{
 		MasterKey:        cfg.masterKey,
 		Version:          version,
@@ -105,6 +115,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		TokenSecret:      []byte(cfg.tokenSecret),
 		WS:               hub,
 		Connections:      hub.Connections,
+		Metrics:          reg,
+		MetricsElsewhere: cfg.metricsAddr != "",
 	}, st, hub)
 	if err != nil {
 		return err
@@ -117,8 +129,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
 	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect(), "version", version)
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if cfg.metricsAddr != "" {
+		// Metrics on a private listener; it stops with the process.
+		mln, err := net.Listen("tcp", cfg.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("METRICS_ADDR: %w", err)
+		}
+		msrv := &http.Server{Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), ReadHeaderTimeout: 10 * time.Second}
+		defer msrv.Close()
+		go func() {
+			if err := msrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("metrics listener: %w", err)
+			}
+		}()
+		logger.Info("metrics listening", "addr", mln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return err
