@@ -23,6 +23,9 @@ const (
 	MemberJoined   Type = "member.joined"
 	MemberLeft     Type = "member.left"
 	Notification   Type = "notification"
+	// NotificationAcked is internal: a recipient confirmed a notification
+	// over REST, so realtime stops redelivering it. Clients never see it.
+	NotificationAcked Type = "notification.acked"
 )
 
 // Event is one change, scoped to a tenant and, for room events, to a room.
@@ -40,6 +43,8 @@ type Event struct {
 	// Notification and Recipients are set for notification events.
 	Notification *store.Notification
 	Recipients   []string
+	// NotificationID is set for NotificationAcked.
+	NotificationID string
 }
 
 // Recorder is a publisher that only remembers what it was given, in order.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
@@ -32,13 +33,25 @@ type conn struct {
 	// closing is set once, by the first of: queue overflow, shutdown, write
 	// failure, end of the read loop. After it nothing more is queued.
 	closing atomic.Bool
-	// wg joins the writer and the closer before ServeWS returns.
+	// wg joins the writer, the closer and a running heartbeat before
+	// ServeWS returns.
 	wg sync.WaitGroup
+
+	// lastActive is when the client last sent a frame (hub.clock).
+	lastActive atomic.Int64
+	// heartbeat pings and checks idleness; guarded by mu. lastPing is
+	// touched only by the heartbeat's own runs, which follow each other.
+	heartbeat *time.Timer
+	lastPing  int64
+
+	rmu   sync.Mutex
+	retry retryState
 }
 
-func newConn(h *Hub, ws *websocket.Conn, tenantID, userID string) *conn {
+// newConn is a connection before its upgrade; ws is set once accepted.
+func newConn(h *Hub, tenantID, userID string) *conn {
 	return &conn{
-		hub: h, ws: ws, tenantID: tenantID, userID: userID,
+		hub: h, tenantID: tenantID, userID: userID,
 		limiter:  rate.NewLimiter(h.cfg.EventRate, h.cfg.EventBurst),
 		watching: make(map[string]struct{}),
 		held:     true,
@@ -50,6 +63,8 @@ func newConn(h *Hub, ws *websocket.Conn, tenantID, userID string) *conn {
 func (c *conn) run(ctx context.Context) {
 	defer func() {
 		c.stop()
+		c.stopHeartbeat()
+		c.stopRedelivery()
 		c.wg.Wait()
 		_ = c.ws.CloseNow()
 	}()
@@ -60,11 +75,14 @@ func (c *conn) run(ctx context.Context) {
 		c.closeAsync(websocket.StatusInternalError, "sync failed", nil)
 	}
 	c.release()
+	c.startHeartbeat()
 	for {
 		typ, data, err := c.ws.Read(ctx)
 		if err != nil {
 			return
 		}
+		c.touch()
+		c.hub.stats.eventsIn.Add(1)
 		c.handle(ctx, typ, data)
 	}
 }
@@ -79,9 +97,12 @@ func (c *conn) enqueue(frame []byte) {
 	}
 	if len(c.queue) >= c.hub.cfg.QueueSize {
 		c.mu.Unlock()
-		c.closeAsync(websocket.StatusTryAgainLater, "outgoing queue full", nil)
+		if c.closeAsync(websocket.StatusTryAgainLater, "outgoing queue full", nil) {
+			c.hub.stats.slowDropped.Add(1)
+		}
 		return
 	}
+	c.hub.stats.eventsOut.Add(1)
 	c.queue = append(c.queue, frame)
 	c.startWriterLocked()
 	c.mu.Unlock()
@@ -127,6 +148,12 @@ func (c *conn) drain() {
 	}
 }
 
+// syncWrite writes one frame of the connect-time sync, counted out.
+func (c *conn) syncWrite(frame []byte) error {
+	c.hub.stats.eventsOut.Add(1)
+	return c.write(frame)
+}
+
 // write sends one frame with the write timeout.
 func (c *conn) write(frame []byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), c.hub.cfg.WriteTimeout)
@@ -136,12 +163,13 @@ func (c *conn) write(frame []byte) error {
 
 // closeAsync closes the connection with code, once, without blocking the
 // caller: a closing handshake waits on the client, and the caller may be a
-// Publish serving everyone else. final, when set, is written first.
-func (c *conn) closeAsync(code websocket.StatusCode, reason string, final []byte) {
+// Publish serving everyone else. final, when set, is written first. It
+// reports whether this call closed the connection.
+func (c *conn) closeAsync(code websocket.StatusCode, reason string, final []byte) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.closing.CompareAndSwap(false, true) {
-		return
+		return false
 	}
 	c.queue = nil
 	c.wg.Add(1)
@@ -152,6 +180,7 @@ func (c *conn) closeAsync(code websocket.StatusCode, reason string, final []byte
 		}
 		_ = c.ws.Close(code, reason)
 	}()
+	return true
 }
 
 // stop marks the connection closing after its read loop ended.
@@ -225,6 +254,12 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 		}
 		frame := mustEncode(typingFrame{Type: "typing", RoomID: in.RoomID, UserID: c.userID, Action: action})
 		deliver(frame, to)
+		k := typingKey{c.tenantID, in.RoomID, c.userID}
+		if action == "start" {
+			h.typingStarted(k)
+		} else {
+			h.typingStoppedBy(k)
+		}
 	case "subscribe":
 		room, err := h.store.GetRoom(ctx, c.tenantID, c.userID, in.RoomID)
 		if err != nil {
@@ -240,6 +275,7 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 		if _, err := h.store.AckNotification(ctx, c.tenantID, c.userID, in.NotificationID); err != nil {
 			return err
 		}
+		h.NotificationAcked(c.tenantID, c.userID, in.NotificationID)
 	}
 	return nil
 }
@@ -297,7 +333,7 @@ func (c *conn) sync(ctx context.Context) error {
 				return err
 			}
 			for i := range page {
-				if err := c.write(mustEncode(newMessageFrame(event.MessageCreated, &page[i]))); err != nil {
+				if err := c.syncWrite(mustEncode(newMessageFrame(event.MessageCreated, &page[i]))); err != nil {
 					return err
 				}
 				after = page[i].Seq
@@ -307,6 +343,9 @@ func (c *conn) sync(ctx context.Context) error {
 				break
 			}
 		}
+		if delivered > 0 {
+			c.trackMessages(cur.RoomID, cur.LastAck+1, after)
+		}
 		last := max(cur.LastSeq, after)
 		rooms = append(rooms, syncRoom{RoomID: cur.RoomID, LastSeq: last, Delivered: delivered, HasMore: after < last})
 	}
@@ -315,9 +354,11 @@ func (c *conn) sync(ctx context.Context) error {
 		return err
 	}
 	for i := range pending {
-		if err := c.write(mustEncode(newNotificationFrame(&pending[i]))); err != nil {
+		frame := mustEncode(newNotificationFrame(&pending[i]))
+		if err := c.syncWrite(frame); err != nil {
 			return err
 		}
+		c.trackNotification(pending[i].ID, frame)
 	}
-	return c.write(mustEncode(syncCompleteFrame{Type: "sync.complete", Rooms: rooms}))
+	return c.syncWrite(mustEncode(syncCompleteFrame{Type: "sync.complete", Rooms: rooms}))
 }

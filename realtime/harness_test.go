@@ -277,3 +277,16 @@ func types(fs []frame) []string {
 }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// settle reads what each client has been sent so far and fails on anything
+// but presence.update: the presence of the users who connected after it.
+func settle(t *testing.T, cs ...*client) {
+	t.Helper()
+	for i, c := range cs {
+		for _, f := range c.until() {
+			if f.Type != "presence.update" {
+				t.Fatalf("client %d got %s while settling", i, f.Raw)
+			}
+		}
+	}
+}

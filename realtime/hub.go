@@ -32,6 +32,9 @@ type Store interface {
 	RoomMemberIDs(ctx context.Context, tenantID, roomID string) ([]string, error)
 	MemberCursors(ctx context.Context, tenantID, userID string) ([]store.RoomCursor, error)
 	RoomMessagesBetween(ctx context.Context, tenantID, roomID string, afterSeq, beforeSeq int64, limit int) ([]store.Message, error)
+	RoomPeerIDs(ctx context.Context, tenantID, userID string) ([]string, error)
+	RecordFailedMessage(ctx context.Context, f store.FailedMessage) error
+	RecordFailedNotification(ctx context.Context, f store.FailedNotification) error
 }
 
 // Config tunes the hub; zero fields take the defaults in brackets.
@@ -51,7 +54,25 @@ type Config struct {
 	SyncLimit int
 	// ReconnectAfter is what server.shutdown tells clients to wait [2s].
 	ReconnectAfter time.Duration
-	// AcceptOptions are passed to websocket.Accept (origin checks…).
+	// PresenceGrace is how long after a user's last connection closes
+	// offline is announced, unless they reconnect [5s].
+	PresenceGrace time.Duration
+	// TypingTimeout is how long a typing.start lasts unless refreshed; then
+	// the server relays the stop [8s].
+	TypingTimeout time.Duration
+	// PingInterval is the period of protocol pings [30s].
+	PingInterval time.Duration
+	// IdleTimeout drops a connection from which no frame (pongs included)
+	// arrived for that long [60s].
+	IdleTimeout time.Duration
+	// AckTimeout is how long a delivered message or notification waits for
+	// its ack before it is sent again; each further wait doubles [10s].
+	AckTimeout time.Duration
+	// RetryMaxAttempts is how many times a message or notification is
+	// delivered to a connection before it is dead-lettered [5].
+	RetryMaxAttempts int
+	// AcceptOptions are passed to websocket.Accept (origin checks…); its
+	// ping and pong hooks are kept and wrapped.
 	AcceptOptions *websocket.AcceptOptions
 	// Logger receives delivery failures [discarded].
 	Logger *slog.Logger
@@ -79,6 +100,24 @@ func (c *Config) defaults() {
 	if c.ReconnectAfter <= 0 {
 		c.ReconnectAfter = 2 * time.Second
 	}
+	if c.PresenceGrace <= 0 {
+		c.PresenceGrace = 5 * time.Second
+	}
+	if c.TypingTimeout <= 0 {
+		c.TypingTimeout = 8 * time.Second
+	}
+	if c.PingInterval <= 0 {
+		c.PingInterval = 30 * time.Second
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 60 * time.Second
+	}
+	if c.AckTimeout <= 0 {
+		c.AckTimeout = 10 * time.Second
+	}
+	if c.RetryMaxAttempts <= 0 {
+		c.RetryMaxAttempts = 5
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -94,12 +133,23 @@ type Hub struct {
 	store Store
 	dec   *decoder
 	order *sequencer
+	stats counters
+	// epoch starts hub.clock.
+	epoch time.Time
+	// bg holds the work of presence and typing timers.
+	bg tasks
 
 	mu       sync.RWMutex
 	closed   bool
 	conns    map[*conn]struct{}
 	users    map[userKey]map[*conn]struct{}
 	watchers map[roomKey]map[*conn]struct{}
+	// presence keeps every user seen since start, for last_seen.
+	presence map[userKey]*presence
+
+	typingMu      sync.Mutex
+	typing        map[typingKey]*typist
+	typingStopped bool
 	// handlers counts running ServeWS calls; Shutdown waits for them.
 	handlers sync.WaitGroup
 }
@@ -117,6 +167,9 @@ func New(cfg Config, st Store) (*Hub, error) {
 		conns:    make(map[*conn]struct{}),
 		users:    make(map[userKey]map[*conn]struct{}),
 		watchers: make(map[roomKey]map[*conn]struct{}),
+		presence: make(map[userKey]*presence),
+		typing:   make(map[typingKey]*typist),
+		epoch:    time.Now(),
 	}
 	h.order = newSequencer(h)
 	return h, nil
@@ -144,29 +197,36 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, tenantID, userID s
 	h.mu.Unlock()
 	defer h.handlers.Done()
 
-	ws, err := websocket.Accept(w, r, h.cfg.AcceptOptions)
+	c := newConn(h, tenantID, userID)
+	ws, err := websocket.Accept(w, r, h.acceptOptions(c))
 	if err != nil {
 		return // Accept has answered the request
 	}
+	c.ws = ws
 	ws.SetReadLimit(h.cfg.ReadLimit)
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	c := newConn(h, ws, tenantID, userID)
 	// Registered before the backlog is read, so nothing published meanwhile
 	// is lost: it waits in the queue until the sync is written.
-	if !h.register(c) {
+	ok, came, decision := h.register(c)
+	if !ok {
 		_ = ws.Close(websocket.StatusGoingAway, "server is shutting down")
 		return
 	}
 	defer h.unregister(c)
+	if came != nil {
+		h.announcePresence(ctx, userKey{tenantID, userID}, came, decision, "online", time.Now().UTC())
+	}
 	c.run(ctx)
 }
 
-func (h *Hub) register(c *conn) bool {
+// register adds c to the hub unless it is shutting down. When c is its
+// user's first connection, came and decision are the online to announce.
+func (h *Hub) register(c *conn) (ok bool, came *presence, decision uint64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		return false
+		return false, nil, 0
 	}
 	h.conns[c] = struct{}{}
 	k := userKey{c.tenantID, c.userID}
@@ -174,7 +234,8 @@ func (h *Hub) register(c *conn) bool {
 		h.users[k] = make(map[*conn]struct{})
 	}
 	h.users[k][c] = struct{}{}
-	return true
+	came, decision, _ = h.connectedLocked(k)
+	return true, came, decision
 }
 
 func (h *Hub) unregister(c *conn) {
@@ -189,6 +250,7 @@ func (h *Hub) unregister(c *conn) {
 	for roomID := range c.watching {
 		h.unwatchLocked(c, roomID)
 	}
+	h.disconnectedLocked(k)
 }
 
 // watch makes c receive roomID's live events without membership.
@@ -225,16 +287,38 @@ func (h *Hub) unwatchLocked(c *conn, roomID string) {
 // room's members and watchers, notifications to their recipients. The event
 // is encoded once; each recipient gets the same bytes through its bounded
 // queue, so a slow client never holds Publish or anyone else up. A room's
-// message events go out in seq order (see sequencer).
+// message events go out in seq order (see sequencer). Delivered messages
+// and notifications are sent again until acked (see redelivery.go); an
+// ack.received event is what ends a room's redelivery to its user.
 func (h *Hub) Publish(ctx context.Context, e event.Event) {
+	if e.Type == event.NotificationAcked {
+		h.NotificationAcked(e.TenantID, e.UserID, e.NotificationID)
+		return
+	}
 	frame, err := encodeEvent(e)
 	if err != nil {
 		h.cfg.Logger.Error("realtime: encode event", "type", string(e.Type), "error", err)
 		return
 	}
 	if e.Type == event.Notification {
-		deliver(frame, h.recipients(e.TenantID, e.Recipients, "", ""))
+		to := h.recipients(e.TenantID, e.Recipients, "", "")
+		deliver(frame, to)
+		for _, c := range to {
+			c.trackNotification(e.Notification.ID, frame)
+		}
 		return
+	}
+	if e.Type == event.MessageCreated && e.Message != nil && e.Message.Seq > 0 {
+		to, track, err := h.messageRecipients(ctx, e.TenantID, e.RoomID, e.Message.SenderID)
+		if err != nil {
+			h.cfg.Logger.Error("realtime: room members", "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
+			return
+		}
+		h.order.message(roomKey{e.TenantID, e.RoomID}, e.Message.Seq, frame, to, track)
+		return
+	}
+	if e.Type == event.AckReceived {
+		h.acked(e.TenantID, e.UserID, e.RoomID, e.Seq)
 	}
 	var also []string
 	if e.Type == event.MemberLeft && e.UserID != "" {
@@ -243,10 +327,6 @@ func (h *Hub) Publish(ctx context.Context, e event.Event) {
 	to, err := h.roomRecipients(ctx, e.TenantID, e.RoomID, "", also...)
 	if err != nil {
 		h.cfg.Logger.Error("realtime: room members", "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
-		return
-	}
-	if e.Type == event.MessageCreated && e.Message != nil && e.Message.Seq > 0 {
-		h.order.message(roomKey{e.TenantID, e.RoomID}, e.Message.Seq, frame, to)
 		return
 	}
 	deliver(frame, to)
@@ -302,6 +382,9 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 		conns = append(conns, c)
 	}
 	h.mu.Unlock()
+	// Nobody is left to tell of presence or typing.
+	h.stopTyping()
+	h.stopPresence()
 
 	// Held message events go out before the goodbye.
 	_ = h.order.stop(ctx) // on ctx's end, the select below reports it
@@ -316,11 +399,15 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	}()
 	select {
 	case <-done:
-		return nil
 	case <-ctx.Done():
 		for _, c := range conns {
 			_ = c.ws.CloseNow()
 		}
+		_ = h.bg.stop(ctx)
 		return fmt.Errorf("realtime shutdown: %w", ctx.Err())
 	}
+	if err := h.bg.stop(ctx); err != nil {
+		return fmt.Errorf("realtime shutdown: %w", err)
+	}
+	return nil
 }

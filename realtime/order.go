@@ -18,7 +18,8 @@ const (
 	gapTimeout = 200 * time.Millisecond
 	// maxHeld bounds the events held per room; beyond it the gap is filled
 	// at once.
-	maxHeld = 256
+	maxHeld    = 256
+	maxSkipped = 1024
 	// idleRoom is how long a room's position is kept without messages.
 	idleRoom = 10 * time.Minute
 )
@@ -26,6 +27,8 @@ const (
 type heldFrame struct {
 	frame []byte
 	to    []*conn
+	// track are the connections that owe an ack for it (see redelivery.go).
+	track []*conn
 }
 
 // roomOrder is one room's position in its message stream.
@@ -33,6 +36,9 @@ type roomOrder struct {
 	mu   sync.Mutex
 	next int64 // the seq to deliver next; 0 before the first message
 	held map[int64]heldFrame
+	// skipped are seqs given up on by skipGap: their late announcement is
+	// still delivered, once. At most maxSkipped are remembered.
+	skipped map[int64]struct{}
 	// timer, when set, fills the gap; armed is counted in sequencer.timers.
 	timer   *time.Timer
 	touched time.Time
@@ -81,7 +87,7 @@ func (s *sequencer) room(k roomKey) *roomOrder {
 	}
 	ro := s.rooms[k]
 	if ro == nil {
-		ro = &roomOrder{held: make(map[int64]heldFrame)}
+		ro = &roomOrder{held: make(map[int64]heldFrame), skipped: make(map[int64]struct{})}
 		s.rooms[k] = ro
 	}
 	return ro
@@ -89,28 +95,32 @@ func (s *sequencer) room(k roomKey) *roomOrder {
 
 // message delivers the event of message seq of room k, or holds it until
 // the messages before it are delivered.
-func (s *sequencer) message(k roomKey, seq int64, frame []byte, to []*conn) {
+func (s *sequencer) message(k roomKey, seq int64, frame []byte, to, track []*conn) {
 	ro := s.room(k)
 	ro.mu.Lock()
 	defer ro.mu.Unlock()
 	ro.touched = time.Now()
 	switch {
-	case ro.next == 0 || seq < ro.next:
-		// The first message seen in the room sets the position; an older one
-		// (late after a gap was skipped, or a repeat) goes out at once: clients
-		// deduplicate by seq.
-		deliver(frame, to)
-		if ro.next == 0 {
-			ro.next = seq + 1
+	case ro.next == 0:
+		// The first message seen in the room sets the position.
+		deliverMessage(k.roomID, seq, frame, to, track)
+		ro.next = seq + 1
+	case seq < ro.next:
+		// Behind the position: it was delivered already (announced, or read
+		// from the store to fill a gap) unless its gap was skipped. Sending it
+		// again would reorder the stream.
+		if _, ok := ro.skipped[seq]; ok {
+			delete(ro.skipped, seq)
+			deliverMessage(k.roomID, seq, frame, to, track)
 		}
 	case seq == ro.next:
-		deliver(frame, to)
+		deliverMessage(k.roomID, seq, frame, to, track)
 		ro.next++
-		ro.releaseHeld()
+		ro.releaseHeld(k.roomID)
 	default:
-		ro.held[seq] = heldFrame{frame, to}
+		ro.held[seq] = heldFrame{frame, to, track}
 		if len(ro.held) >= maxHeld {
-			ro.skipGap()
+			ro.skipGap(k.roomID)
 			return
 		}
 		s.armLocked(k, ro)
@@ -119,21 +129,21 @@ func (s *sequencer) message(k roomKey, seq int64, frame []byte, to []*conn) {
 
 // releaseHeld delivers held events from next on while they are consecutive.
 // An armed timer is left to find nothing to do. ro.mu is held.
-func (ro *roomOrder) releaseHeld() {
+func (ro *roomOrder) releaseHeld(roomID string) {
 	for {
 		h, ok := ro.held[ro.next]
 		if !ok {
 			break
 		}
 		delete(ro.held, ro.next)
-		deliver(h.frame, h.to)
+		deliverMessage(roomID, ro.next, h.frame, h.to, h.track)
 		ro.next++
 	}
 }
 
 // skipGap delivers every held event in seq order, giving up on the missing
 // ones before them. ro.mu is held.
-func (ro *roomOrder) skipGap() {
+func (ro *roomOrder) skipGap(roomID string) {
 	for len(ro.held) > 0 {
 		lowest := int64(-1)
 		for seq := range ro.held {
@@ -141,8 +151,11 @@ func (ro *roomOrder) skipGap() {
 				lowest = seq
 			}
 		}
+		for seq := ro.next; seq < lowest && ro.next > 0 && len(ro.skipped) < maxSkipped; seq++ {
+			ro.skipped[seq] = struct{}{}
+		}
 		ro.next = lowest
-		ro.releaseHeld()
+		ro.releaseHeld(roomID)
 	}
 }
 
@@ -154,7 +167,7 @@ func (s *sequencer) armLocked(k roomKey, ro *roomOrder) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopped {
-		ro.skipGap()
+		ro.skipGap(k.roomID)
 		return
 	}
 	s.timers.Add(1)
@@ -185,10 +198,11 @@ func (s *sequencer) fillGap(k roomKey, ro *roomOrder) {
 	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
 	defer cancel()
 	msgs, err := h.store.RoomMessagesBetween(ctx, k.tenantID, k.roomID, from-1, upto, store.MaxMessagesLimit)
-	var to []*conn
+	var members []string
 	if err == nil && len(msgs) > 0 {
-		to, err = h.roomRecipients(ctx, k.tenantID, k.roomID, "")
+		members, err = h.store.RoomMemberIDs(ctx, k.tenantID, k.roomID)
 	}
+	to := h.recipients(k.tenantID, members, k.roomID, "")
 	if err != nil {
 		h.cfg.Logger.Error("realtime: fill message gap", "tenant_id", k.tenantID, "room_id", k.roomID, "error", err)
 		msgs = nil
@@ -205,29 +219,30 @@ func (s *sequencer) fillGap(k roomKey, ro *roomOrder) {
 			continue
 		}
 		ro.next = m.Seq
-		deliver(mustEncode(newMessageFrame(event.MessageCreated, m)), to)
+		track := h.recipients(k.tenantID, members, "", m.SenderID)
+		deliverMessage(k.roomID, m.Seq, mustEncode(newMessageFrame(event.MessageCreated, m)), to, track)
 		ro.next++
-		ro.releaseHeld()
+		ro.releaseHeld(k.roomID)
 	}
-	ro.skipGap()
+	ro.skipGap(k.roomID)
 }
 
 // stop fills every pending gap at once and waits for running gap timers, or ctx.
 func (s *sequencer) stop(ctx context.Context) error {
 	s.mu.Lock()
 	s.stopped = true
-	rooms := make([]*roomOrder, 0, len(s.rooms))
-	for _, ro := range s.rooms {
-		rooms = append(rooms, ro)
+	rooms := make(map[roomKey]*roomOrder, len(s.rooms))
+	for k, ro := range s.rooms {
+		rooms[k] = ro
 	}
 	s.mu.Unlock()
-	for _, ro := range rooms {
+	for k, ro := range rooms {
 		ro.mu.Lock()
 		if ro.timer != nil && ro.timer.Stop() {
 			ro.timer = nil
 			s.timers.Done()
 		}
-		ro.skipGap()
+		ro.skipGap(k.roomID)
 		ro.mu.Unlock()
 	}
 	done := make(chan struct{})

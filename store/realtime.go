@@ -77,3 +77,20 @@ func (s *Store) RoomMessagesBetween(ctx context.Context, tenantID, roomID string
 	}
 	return out, nil
 }
+
+// RoomPeerIDs returns, once each and ordered, the users who share at least
+// one room with userID, leaving userID out, with no actor check: presence
+// tells them when userID comes and goes. One query, however many rooms.
+func (s *Store) RoomPeerIDs(ctx context.Context, tenantID, userID string) ([]string, error) {
+	var ids []string
+	err := s.r.SelectContext(ctx, &ids, s.r.Rebind(`
+		SELECT DISTINCT o.user_id
+		FROM room_members m
+		JOIN room_members o ON o.tenant_id = m.tenant_id AND o.room_id = m.room_id
+		WHERE m.tenant_id = ? AND m.user_id = ? AND o.user_id <> ?
+		ORDER BY o.user_id`), tenantID, userID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list room peer ids: %w", err)
+	}
+	return ids, nil
+}

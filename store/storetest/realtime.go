@@ -45,6 +45,25 @@ func testRealtimeReads(t *testing.T, b Backend) {
 		}
 	})
 
+	t.Run("peer ids", func(t *testing.T) {
+		for _, tc := range []struct {
+			name, tenant, user string
+			want               []string
+		}{
+			{"in two rooms", a, "alice", []string{"bob", "carol", "dave"}},
+			{"in one room", a, "dave", []string{"alice"}},
+			{"in no room", a, "zed", nil},
+			{"other tenant", other, "alice", nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got, err := s.RoomPeerIDs(ctx, tc.tenant, tc.user)
+				if err != nil || !slices.Equal(got, tc.want) {
+					t.Errorf("RoomPeerIDs = %v, %v; want %v", got, err, tc.want)
+				}
+			})
+		}
+	})
+
 	t.Run("cursors", func(t *testing.T) {
 		for _, tc := range []struct {
 			name, tenant, user string

@@ -1,0 +1,174 @@
+package realtime
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// PresenceInfo is what this instance knows of a user's presence.
+type PresenceInfo struct {
+	UserID string
+	// Online is true from the user's first connection until offline is
+	// announced: while connected, and during the grace after the last
+	// connection closed.
+	Online bool
+	// LastSeen is now while connected, the time the last connection closed
+	// after that, and nil for a user this instance never saw.
+	LastSeen *time.Time
+}
+
+type presenceFrame struct {
+	Type     string     `json:"type"`
+	UserID   string     `json:"user_id"`
+	Status   string     `json:"status"`
+	LastSeen *time.Time `json:"last_seen"`
+}
+
+// presence is one user's presence on this instance, guarded by hub.mu
+// except announcing.
+type presence struct {
+	conns    int       // open connections
+	online   bool      // online was announced and offline not yet
+	lastSeen time.Time // when the last connection closed
+	// decision numbers every change of online; an announcement that is no
+	// longer the latest decision is skipped, so a late offline cannot follow
+	// the online of a reconnect.
+	decision uint64
+	// expiry announces offline after the grace; nil while connected.
+	expiry *time.Timer
+	// announcing serializes the user's announcements, held across the
+	// check of decision and the delivery.
+	announcing sync.Mutex
+}
+
+// connectedLocked records a new connection of k; it returns the presence
+// and the decision to announce when the user just came online. h.mu is held.
+func (h *Hub) connectedLocked(k userKey) (*presence, uint64, bool) {
+	p := h.presence[k]
+	if p == nil {
+		p = &presence{}
+		h.presence[k] = p
+	}
+	p.conns++
+	if p.conns > 1 {
+		return nil, 0, false
+	}
+	// A new decision even on a reconnect within the grace: an expiry timer
+	// that fires anyway finds its decision stale.
+	p.decision++
+	if p.expiry != nil {
+		p.expiry.Stop()
+		p.expiry = nil
+	}
+	if p.online {
+		return nil, 0, false
+	}
+	p.online = true
+	return p, p.decision, true
+}
+
+// disconnectedLocked records the end of a connection of k and, after its
+// last one, starts the grace. h.mu is held.
+func (h *Hub) disconnectedLocked(k userKey) {
+	p := h.presence[k]
+	if p == nil {
+		return
+	}
+	p.conns--
+	if p.conns > 0 {
+		return
+	}
+	p.lastSeen = time.Now().UTC()
+	if h.closed {
+		return // the instance is going away; its presence goes with it
+	}
+	decision := p.decision
+	p.expiry = time.AfterFunc(h.cfg.PresenceGrace, func() { h.expirePresence(k, p, decision) })
+}
+
+// expirePresence announces offline unless the user reconnected since.
+func (h *Hub) expirePresence(k userKey, p *presence, decision uint64) {
+	if !h.bg.enter() {
+		return
+	}
+	defer h.bg.leave()
+	h.mu.Lock()
+	if h.presence[k] != p || p.decision != decision || p.conns > 0 || !p.online {
+		h.mu.Unlock()
+		return
+	}
+	p.online = false
+	p.expiry = nil
+	p.decision++
+	decision = p.decision
+	lastSeen := p.lastSeen
+	h.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
+	defer cancel()
+	h.announcePresence(ctx, k, p, decision, "offline", lastSeen)
+}
+
+// announcePresence tells the connections of the users who share a room
+// with k's user that it is now status, unless a later decision superseded
+// this one. The peers come from one store read; the online ones are picked
+// from the hub's users.
+func (h *Hub) announcePresence(ctx context.Context, k userKey, p *presence, decision uint64, status string, lastSeen time.Time) {
+	p.announcing.Lock()
+	defer p.announcing.Unlock()
+	h.mu.RLock()
+	latest := p.decision == decision
+	h.mu.RUnlock()
+	if !latest {
+		return
+	}
+	peers, err := h.store.RoomPeerIDs(ctx, k.tenantID, k.userID)
+	if err != nil {
+		if ctx.Err() != nil {
+			return // the connection ended first
+		}
+		h.cfg.Logger.Error("realtime: presence peers", "tenant_id", k.tenantID, "user_id", k.userID, "error", err)
+		return
+	}
+	to := h.recipients(k.tenantID, peers, "", k.userID)
+	if len(to) == 0 {
+		return
+	}
+	deliver(mustEncode(presenceFrame{Type: "presence.update", UserID: k.userID, Status: status, LastSeen: &lastSeen}), to)
+}
+
+// Presence returns, in the order of userIDs, what this instance knows of
+// each user's presence in tenantID.
+func (h *Hub) Presence(tenantID string, userIDs []string) []PresenceInfo {
+	now := time.Now().UTC()
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	out := make([]PresenceInfo, len(userIDs))
+	for i, u := range userIDs {
+		out[i].UserID = u
+		p := h.presence[userKey{tenantID, u}]
+		switch {
+		case p == nil:
+		case p.conns > 0:
+			out[i].Online = true
+			out[i].LastSeen = &now
+		default:
+			seen := p.lastSeen
+			out[i].Online = p.online
+			out[i].LastSeen = &seen
+		}
+	}
+	return out
+}
+
+// stopPresence cancels the pending offline announcements, for Shutdown.
+func (h *Hub) stopPresence() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, p := range h.presence {
+		if p.expiry != nil {
+			p.expiry.Stop()
+			p.expiry = nil
+		}
+	}
+}

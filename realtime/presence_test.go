@@ -1,0 +1,84 @@
+package realtime_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/chatapi/chatapi/realtime"
+	"github.com/chatapi/chatapi/store"
+)
+
+func TestPresence(t *testing.T) {
+	const grace = 250 * time.Millisecond
+	e := newEnv(t, realtime.Config{PresenceGrace: grace})
+	e.room(store.RoomGroup, "alice", "bob")
+	e.room(store.RoomDM, "alice", "carol")
+	e.room(store.RoomGroup, "dave", "erin")
+	a, _, _ := e.connect("alice")
+	stranger, _, _ := e.connect("dave") // shares no room with bob
+
+	presence := func(user string) realtime.PresenceInfo {
+		t.Helper()
+		got := e.hub.Presence(e.tenant, []string{user})
+		if len(got) != 1 || got[0].UserID != user {
+			t.Fatalf("Presence(%s) = %+v", user, got)
+		}
+		return got[0]
+	}
+	expectUpdate := func(c *client, user, status string) frame {
+		t.Helper()
+		f := c.next()
+		if f.Type != "presence.update" || f.str("user_id") != user || f.str("status") != status || f.str("last_seen") == "" {
+			t.Fatalf("got %s, want presence.update of %s %s", f.Raw, user, status)
+		}
+		return f
+	}
+
+	if p := presence("bob"); p.Online || p.LastSeen != nil {
+		t.Fatalf("never seen: %+v, want offline with no last_seen", p)
+	}
+
+	// The first connection is announced to those who share a room, only.
+	b1, _, _ := e.connect("bob")
+	expectUpdate(a, "bob", "online")
+	if got := stranger.until(); len(got) != 0 {
+		t.Fatalf("user sharing no room got %v", types(got))
+	}
+	if p := presence("bob"); !p.Online || p.LastSeen == nil || time.Since(*p.LastSeen) > time.Minute {
+		t.Fatalf("connected: %+v, want online, seen now", p)
+	}
+
+	// A second device, its close, and a reconnect within the grace say nothing.
+	b2, _, _ := e.connect("bob")
+	_ = b2.ws.Close(websocket.StatusNormalClosure, "")
+	_ = b1.ws.Close(websocket.StatusNormalClosure, "")
+	b3, _, _ := e.connect("bob")
+	time.Sleep(2 * grace)
+	if got := a.until(); len(got) != 0 {
+		t.Fatalf("reconnect within the grace announced %v", types(got))
+	}
+
+	// The last close is announced after the grace.
+	closed := time.Now()
+	_ = b3.ws.Close(websocket.StatusNormalClosure, "")
+	f := expectUpdate(a, "bob", "offline")
+	if waited := time.Since(closed); waited < grace {
+		t.Fatalf("offline after %v, want at least the grace %v", waited, grace)
+	}
+	p := presence("bob")
+	if p.Online || p.LastSeen == nil || p.LastSeen.Format(time.RFC3339Nano) != f.str("last_seen") {
+		t.Fatalf("after offline: %+v, want offline, last seen %s", p, f.str("last_seen"))
+	}
+	if got := stranger.until(); len(got) != 0 {
+		t.Fatalf("user sharing no room got %v", types(got))
+	}
+
+	// Coming back after the grace is a new online; other tenants know nothing.
+	e.connect("bob")
+	expectUpdate(a, "bob", "online")
+	if got := e.hub.Presence("ten_other", []string{"bob"}); got[0].Online || got[0].LastSeen != nil {
+		t.Fatalf("other tenant sees %+v", got[0])
+	}
+}

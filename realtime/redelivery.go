@@ -1,0 +1,278 @@
+package realtime
+
+import (
+	"context"
+	"time"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/store"
+)
+
+// Redelivery. What a connection was sent and its user has not acked is sent
+// again after AckTimeout, then after twice as long, and so on; after
+// RetryMaxAttempts deliveries it is dead-lettered and no longer retried on
+// this connection (it stays owed: the next connect-time sync sends it).
+//
+// Messages are acked per room and cumulatively, so a room's state is a
+// range, not a row per message: the oldest unacked seq and the highest
+// delivered. Notifications are acked one by one; a connection tracks at most
+// maxTrackedNotifications of them (the rest wait for the next sync). One
+// time.AfterFunc timer per connection, armed for the earliest due retry.
+
+// maxTrackedNotifications bounds the notifications a connection retries.
+const maxTrackedNotifications = 256
+
+// roomDelivery is what a connection owes its user in one room.
+type roomDelivery struct {
+	oldest    int64 // oldest seq delivered and not acked
+	delivered int64 // highest seq delivered
+	attempts  int   // deliveries of the range so far
+	due       time.Time
+}
+
+type pendingNotification struct {
+	frame    []byte
+	attempts int
+	due      time.Time
+}
+
+// retryState is a connection's redelivery bookkeeping, guarded by conn.rmu.
+type retryState struct {
+	rooms map[string]*roomDelivery
+	notes map[string]*pendingNotification
+	timer *time.Timer
+	at    time.Time // when timer fires; zero when not armed
+}
+
+// backoff is the wait after the attempts-th delivery.
+func (h *Hub) backoff(attempts int) time.Duration {
+	return h.cfg.AckTimeout << min(attempts-1, 20)
+}
+
+// trackMessages records that seqs from..to of roomID were delivered to c.
+func (c *conn) trackMessages(roomID string, from, to int64) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	if c.retry.rooms == nil {
+		c.retry.rooms = make(map[string]*roomDelivery)
+	}
+	rd := c.retry.rooms[roomID]
+	if rd == nil {
+		rd = &roomDelivery{oldest: from, delivered: to, attempts: 1, due: time.Now().Add(c.hub.cfg.AckTimeout)}
+		c.retry.rooms[roomID] = rd
+		c.armLocked(rd.due)
+		return
+	}
+	rd.oldest = min(rd.oldest, from)
+	rd.delivered = max(rd.delivered, to)
+}
+
+// ackedMessages records the user's read cursor of roomID.
+func (c *conn) ackedMessages(roomID string, seq int64) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	rd := c.retry.rooms[roomID]
+	switch {
+	case rd == nil || seq < rd.oldest:
+	case seq >= rd.delivered:
+		delete(c.retry.rooms, roomID)
+	default:
+		// Progress: what is left starts a fresh count.
+		rd.oldest, rd.attempts = seq+1, 1
+		rd.due = time.Now().Add(c.hub.cfg.AckTimeout)
+		c.armLocked(rd.due)
+	}
+}
+
+// trackNotification records that frame, notification id, was delivered to c.
+func (c *conn) trackNotification(id string, frame []byte) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	if c.retry.notes == nil {
+		c.retry.notes = make(map[string]*pendingNotification)
+	}
+	if _, ok := c.retry.notes[id]; ok || len(c.retry.notes) >= maxTrackedNotifications {
+		return
+	}
+	p := &pendingNotification{frame: frame, attempts: 1, due: time.Now().Add(c.hub.cfg.AckTimeout)}
+	c.retry.notes[id] = p
+	c.armLocked(p.due)
+}
+
+func (c *conn) ackedNotification(id string) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	delete(c.retry.notes, id)
+}
+
+// armLocked makes the timer fire by at. c.rmu is held.
+func (c *conn) armLocked(at time.Time) {
+	if !c.retry.at.IsZero() && !at.Before(c.retry.at) {
+		return
+	}
+	c.retry.at = at
+	d := max(time.Until(at), time.Millisecond)
+	if c.retry.timer == nil {
+		c.retry.timer = time.AfterFunc(d, c.redeliver)
+		return
+	}
+	c.retry.timer.Reset(d)
+}
+
+type dueRange struct {
+	roomID   string
+	from, to int64
+	attempts int
+	dead     bool
+}
+
+type dueNotification struct {
+	id       string
+	frame    []byte
+	attempts int
+	dead     bool
+}
+
+// redeliver sends what is due again, or dead-letters it, and re-arms the
+// timer for the next due retry. It runs in the timer's goroutine, joined by
+// run like the writer.
+func (c *conn) redeliver() {
+	c.mu.Lock()
+	if c.closing.Load() {
+		c.mu.Unlock()
+		return
+	}
+	c.wg.Add(1)
+	c.mu.Unlock()
+	defer c.wg.Done()
+
+	h := c.hub
+	now := time.Now()
+	var rooms []dueRange
+	var notes []dueNotification
+	c.rmu.Lock()
+	c.retry.at = time.Time{}
+	var next time.Time
+	later := func(t time.Time) {
+		if next.IsZero() || t.Before(next) {
+			next = t
+		}
+	}
+	for id, rd := range c.retry.rooms {
+		if rd.due.After(now) {
+			later(rd.due)
+			continue
+		}
+		d := dueRange{roomID: id, from: rd.oldest, to: rd.delivered, attempts: rd.attempts}
+		if rd.attempts >= h.cfg.RetryMaxAttempts {
+			d.dead = true
+			delete(c.retry.rooms, id)
+		} else {
+			rd.attempts++
+			d.attempts = rd.attempts
+			rd.due = now.Add(h.backoff(rd.attempts))
+			later(rd.due)
+		}
+		rooms = append(rooms, d)
+	}
+	for id, p := range c.retry.notes {
+		if p.due.After(now) {
+			later(p.due)
+			continue
+		}
+		d := dueNotification{id: id, frame: p.frame, attempts: p.attempts}
+		if p.attempts >= h.cfg.RetryMaxAttempts {
+			d.dead = true
+			delete(c.retry.notes, id)
+		} else {
+			p.attempts++
+			d.attempts = p.attempts
+			p.due = now.Add(h.backoff(p.attempts))
+			later(p.due)
+		}
+		notes = append(notes, d)
+	}
+	if !next.IsZero() {
+		c.armLocked(next)
+	}
+	c.rmu.Unlock()
+
+	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
+	defer cancel()
+	for _, d := range rooms {
+		msgs, err := h.store.RoomMessagesBetween(ctx, c.tenantID, d.roomID, d.from-1, d.to+1, store.MaxMessagesLimit)
+		if err != nil {
+			h.cfg.Logger.Error("realtime: redeliver messages", "tenant_id", c.tenantID, "room_id", d.roomID, "user_id", c.userID, "error", err)
+			continue
+		}
+		for i := range msgs {
+			m := &msgs[i]
+			if !d.dead {
+				c.enqueue(mustEncode(newMessageFrame(event.MessageCreated, m)))
+				continue
+			}
+			if err := h.store.RecordFailedMessage(ctx, store.FailedMessage{
+				TenantID: c.tenantID, MessageID: m.ID, RoomID: d.roomID, UserID: c.userID,
+				Attempts: d.attempts, LastAttemptAt: now, Error: "not acknowledged",
+			}); err != nil {
+				h.cfg.Logger.Error("realtime: dead-letter message", "tenant_id", c.tenantID, "message_id", m.ID, "error", err)
+			}
+		}
+	}
+	for _, d := range notes {
+		if !d.dead {
+			c.enqueue(d.frame)
+			continue
+		}
+		if err := h.store.RecordFailedNotification(ctx, store.FailedNotification{
+			TenantID: c.tenantID, NotificationID: d.id, UserID: c.userID,
+			Attempts: d.attempts, LastAttemptAt: now, Error: "not acknowledged",
+		}); err != nil {
+			h.cfg.Logger.Error("realtime: dead-letter notification", "tenant_id", c.tenantID, "notification_id", d.id, "error", err)
+		}
+	}
+}
+
+// stopRedelivery cancels c's timer; c is closing.
+func (c *conn) stopRedelivery() {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	if c.retry.timer != nil {
+		c.retry.timer.Stop()
+	}
+}
+
+// deliverMessage delivers a message event to its recipients and tracks it
+// on the connections of the members who owe an ack (not the sender's).
+func deliverMessage(roomID string, seq int64, frame []byte, to, track []*conn) {
+	deliver(frame, to)
+	for _, c := range track {
+		c.trackMessages(roomID, seq, seq)
+	}
+}
+
+// messageRecipients are the connections a room's message goes to (members
+// and watchers) and those that must ack it (members but the sender).
+func (h *Hub) messageRecipients(ctx context.Context, tenantID, roomID, sender string) (to, track []*conn, err error) {
+	ids, err := h.store.RoomMemberIDs(ctx, tenantID, roomID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h.recipients(tenantID, ids, roomID, ""), h.recipients(tenantID, ids, "", sender), nil
+}
+
+// acked applies a user's read cursor to their connections.
+func (h *Hub) acked(tenantID, userID, roomID string, seq int64) {
+	for _, c := range h.recipients(tenantID, []string{userID}, "", "") {
+		c.ackedMessages(roomID, seq)
+	}
+}
+
+// NotificationAcked stops the redelivery of a notification to userID's
+// connections on this instance. The hub calls it for notification.ack
+// events; call it after an ack over REST.
+func (h *Hub) NotificationAcked(tenantID, userID, notificationID string) {
+	for _, c := range h.recipients(tenantID, []string{userID}, "", "") {
+		c.ackedNotification(notificationID)
+	}
+}
