@@ -98,7 +98,7 @@ func newEnvWS(t testing.TB, wrap func(*store.Store) server.Store, hub func(*stor
 	var pub server.Publisher = e.events
 	if hub != nil {
 		h := hub(st)
-		cfg.WS, cfg.Connections, pub = h, h.Connections, h
+		cfg.WS, cfg.Connections, cfg.Presence, pub = h, h.Connections, h, h
 	}
 	app, err := server.New(cfg, s, pub)
 	if err != nil {
@@ -281,5 +281,6 @@ func (wsStandIn) ServeWS(w http.ResponseWriter, _ *http.Request, tenantID, userI
 type hubUnderTest interface {
 	server.WebSocketHandler
 	server.Publisher
+	server.PresenceReader
 	Connections() int
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/chatapi/chatapi/gen/chatapi"
+	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/store"
 )
 
@@ -145,6 +146,14 @@ func deadLettersOut(d store.DeadLetters) chatapi.DeadLetters {
 			TenantId: f.TenantID, NotificationId: f.NotificationID, UserId: f.UserID,
 			Attempts: f.Attempts, LastAttemptAt: f.LastAttemptAt.UTC(), Error: f.Error,
 		}
+	}
+	return out
+}
+
+func presenceOut(p realtime.PresenceInfo) chatapi.Presence {
+	out := chatapi.Presence{UserId: p.UserID, Status: chatapi.PresenceStatusOffline, LastSeen: utcPtr(p.LastSeen)}
+	if p.Online {
+		out.Status = chatapi.PresenceStatusOnline
 	}
 	return out
 }

@@ -56,6 +56,7 @@ func (s *Server) AckNotification(ctx context.Context, req chatapi.AckNotificatio
 	if err != nil {
 		return nil, err
 	}
+	s.publish(ctx, event.Event{Type: event.NotificationAcked, TenantID: p.tenant.ID, UserID: p.userID, NotificationID: req.NotificationId})
 	return chatapi.AckNotification200JSONResponse{Success: true, Data: chatapi.NotificationAck{NotificationId: req.NotificationId, AckedAt: at.UTC()}}, nil
 }
 

@@ -67,6 +67,14 @@ func TestRESTMessageReachesWebSocketClient(t *testing.T) {
 	if ev["type"] != "message" || ev["message_id"] != sent.MessageId || ev["content"] != "over REST" || ev["seq"] != float64(1) {
 		t.Errorf("event = %v, want the message %s", ev, sent.MessageId)
 	}
+	pr, err := tn.as("alice").GetPresenceWithResponse(ctx, &chatclient.GetPresenceParams{UserIds: []string{"bob", "zed"}})
+	if err != nil || pr.JSON200 == nil || len(pr.JSON200.Data) != 2 {
+		t.Fatalf("presence: %v %s", err, bodyOf(pr))
+	}
+	if bob, zed := pr.JSON200.Data[0], pr.JSON200.Data[1]; bob.UserId != "bob" || bob.Status != chatclient.PresenceStatusOnline || bob.LastSeen == nil ||
+		zed.UserId != "zed" || zed.Status != chatclient.PresenceStatusOffline || zed.LastSeen != nil {
+		t.Errorf("presence = %s", pr.Body)
+	}
 	if h, err := e.client(nil).GetHealthWithResponse(ctx); err != nil || h.JSON200 == nil || h.JSON200.Data.Connections != 1 {
 		t.Errorf("health connections: %v %s", err, bodyOf(h))
 	}

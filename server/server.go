@@ -17,6 +17,7 @@ import (
 
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/gen/chatapi"
+	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/store"
 )
 
@@ -79,11 +80,18 @@ type Config struct {
 	TokenSecret []byte
 	// WS runs authenticated WebSocket connections at GET /ws; nil answers 501.
 	WS WebSocketHandler
+	// Presence answers GET /presence; nil answers 501.
+	Presence PresenceReader
 	// Metrics receives the HTTP metrics; nil makes a registry of its own.
 	Metrics *prometheus.Registry
 	// MetricsElsewhere leaves GET /metrics off this application because the
 	// caller serves it on a private listener (METRICS_ADDR).
 	MetricsElsewhere bool
+}
+
+// PresenceReader tells who is online, as the realtime hub knows it.
+type PresenceReader interface {
+	Presence(tenantID string, userIDs []string) []realtime.PresenceInfo
 }
 
 // WebSocketHandler takes over an authenticated upgrade request.

@@ -51,6 +51,7 @@ type config struct {
 	shutdownDrain time.Duration
 	tokenSecret   string
 	metricsAddr   string
+	retryMax      int
 }
 
 func loadConfig(args []string, getenv func(string) string) (config, error) {
@@ -61,6 +62,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	rateLimit := fs.Int("rate-limit", envInt(getenv, "RATE_LIMIT_RPS", 100), "default requests/s per tenant (RATE_LIMIT_RPS)")
 	bodyLimit := fs.Int64("body-limit", int64(envInt(getenv, "BODY_LIMIT_BYTES", 64<<10)), "request body limit in bytes (BODY_LIMIT_BYTES)")
 	drain := fs.Duration("shutdown-drain-timeout", envDuration(getenv, "SHUTDOWN_DRAIN_TIMEOUT", 10*time.Second), "graceful shutdown limit (SHUTDOWN_DRAIN_TIMEOUT)")
+	retryMax := fs.Int("retry-max-attempts", envInt(getenv, "RETRY_MAX_ATTEMPTS", 5), "deliveries of an unacked message before it is dead-lettered (RETRY_MAX_ATTEMPTS)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -72,6 +74,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		addr: *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
 		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
 		tokenSecret: getenv("TOKEN_SECRET"), metricsAddr: getenv("METRICS_ADDR"),
+		retryMax: *retryMax,
 	}, nil
 }
 
@@ -97,7 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer st.Close()
 
-	hub, err := realtime.New(realtime.Config{Logger: logger}, st)
+	hub, err := realtime.New(realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax}, st)
 	if err != nil {
 		return fmt.Errorf("realtime: %w", err)
 	}
@@ -105,7 +108,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "chatapi_ws_connections", Help: "Open WebSocket connections on this instance.",
-		}, func() float64 { return float64(hub.Connections()) }))
+		}, func() float64 { return float64(hub.Connections()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_events_in_total", Help: "Frames received from WebSocket clients.",
+		}, func() float64 { return float64(hub.Stats().EventsIn) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_events_out_total", Help: "Frames sent to WebSocket clients.",
+		}, func() float64 { return float64(hub.Stats().EventsOut) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_slow_consumers_dropped_total", Help: "Connections closed with 1013 because their queue was full.",
+		}, func() float64 { return float64(hub.Stats().SlowConsumersDropped) }))
 	app, err := server.New(server.Config{
 		MasterKey:        cfg.masterKey,
 		Version:          version,
@@ -115,6 +127,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		TokenSecret:      []byte(cfg.tokenSecret),
 		WS:               hub,
 		Connections:      hub.Connections,
+		Presence:         hub,
 		Metrics:          reg,
 		MetricsElsewhere: cfg.metricsAddr != "",
 	}, st, hub)
