@@ -6,6 +6,7 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -55,7 +56,10 @@ func buildAndRun(m *testing.M) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	binary = filepath.Join(dir, "chatapi")
-	build := exec.CommandContext(ctx, goTool, "build", "-o", binary, "./cmd/chatapi")
+	// Built with the race detector, so that every scenario here (1,000
+	// unpaced connects, concurrent senders, shutdown) also checks the server
+	// for data races: a race report makes the process exit non-zero.
+	build := exec.CommandContext(ctx, goTool, "build", "-race", "-o", binary, "./cmd/chatapi")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: go build ./cmd/chatapi: %v\n%s", err, out)
@@ -143,6 +147,9 @@ func tryStart(t testing.TB, dbPath string, attempt int) (*proc, error) {
 	}()
 	t.Cleanup(func() {
 		p.kill()
+		if log, err := os.ReadFile(logPath); err == nil && bytes.Contains(log, []byte("WARNING: DATA RACE")) {
+			t.Errorf("the server reported a data race")
+		}
 		if t.Failed() {
 			t.Logf("chatapi log (%s), tail:\n%s", addr, p.logTail(8<<10))
 		}
