@@ -70,13 +70,9 @@ func (c *conn) nextBeat() time.Duration {
 // and re-arms the timer. It runs in the timer's goroutine, joined by run
 // like the writer.
 func (c *conn) beat() {
-	c.mu.Lock()
-	if c.closing.Load() {
-		c.mu.Unlock()
+	if !c.enterTimer() {
 		return
 	}
-	c.wg.Add(1)
-	c.mu.Unlock()
 	defer c.wg.Done()
 
 	h := c.hub
@@ -120,4 +116,17 @@ func (c *conn) stopHeartbeat() {
 	if c.heartbeat != nil {
 		c.heartbeat.Stop()
 	}
+}
+
+// enterTimer joins a timer callback to c's goroutines, so that run waits for
+// it; false when c is closing and the callback must do nothing. The caller
+// calls c.wg.Done when it returns.
+func (c *conn) enterTimer() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing.Load() {
+		return false
+	}
+	c.wg.Add(1)
+	return true
 }

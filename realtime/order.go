@@ -245,15 +245,5 @@ func (s *sequencer) stop(ctx context.Context) error {
 		ro.skipGap(k.roomID)
 		ro.mu.Unlock()
 	}
-	done := make(chan struct{})
-	go func() {
-		s.timers.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return waitCtx(ctx, &s.timers)
 }

@@ -137,13 +137,9 @@ type dueNotification struct {
 // timer for the next due retry. It runs in the timer's goroutine, joined by
 // run like the writer.
 func (c *conn) redeliver() {
-	c.mu.Lock()
-	if c.closing.Load() {
-		c.mu.Unlock()
+	if !c.enterTimer() {
 		return
 	}
-	c.wg.Add(1)
-	c.mu.Unlock()
 	defer c.wg.Done()
 
 	h := c.hub

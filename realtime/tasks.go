@@ -32,9 +32,14 @@ func (t *tasks) stop(ctx context.Context) error {
 	t.mu.Lock()
 	t.stopped = true
 	t.mu.Unlock()
+	return waitCtx(ctx, &t.wg)
+}
+
+// waitCtx waits for wg, or for ctx to end.
+func waitCtx(ctx context.Context, wg *sync.WaitGroup) error {
 	done := make(chan struct{})
 	go func() {
-		t.wg.Wait()
+		wg.Wait()
 		close(done)
 	}()
 	select {
