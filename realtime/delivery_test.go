@@ -267,6 +267,11 @@ func TestSlowConsumerIsClosedWithoutBlockingOthers(t *testing.T) {
 					errs <- fmt.Errorf("reader %d at seq %d: %w", i, want, err)
 					return
 				}
+				if f.Type == "presence.update" {
+					// The stuck user going offline may be announced meanwhile.
+					want--
+					continue
+				}
 				if f.Type != "message" || f.num("seq") != want {
 					errs <- fmt.Errorf("reader %d got %s, want seq %d", i, f.Type, want)
 					return
