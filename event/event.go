@@ -47,9 +47,8 @@ type Event struct {
 	NotificationID string
 }
 
-// Recorder is a publisher that only remembers what it was given, in order.
-// It stands in until realtime delivery exists, and lets tests assert on what
-// a request announced.
+// Recorder is a publisher that only remembers what it was given, in order,
+// so that tests can assert on what a request announced.
 type Recorder struct {
 	mu     sync.Mutex
 	events []Event
