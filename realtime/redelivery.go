@@ -22,18 +22,34 @@ import (
 // maxTrackedNotifications bounds the notifications a connection retries.
 const maxTrackedNotifications = 256
 
+// attempt counts the deliveries of something owed and when the next is due.
+type attempt struct {
+	attempts int // deliveries so far
+	due      time.Time
+}
+
+// step is one retry timer visit to something due: it gives up (dead) after
+// max deliveries, or counts one more and schedules the next. The attempts
+// returned are those the delivery now made counts as.
+func (a *attempt) step(now time.Time, max int, backoff func(int) time.Duration) (attempts int, dead bool) {
+	if a.attempts >= max {
+		return a.attempts, true
+	}
+	a.attempts++
+	a.due = now.Add(backoff(a.attempts))
+	return a.attempts, false
+}
+
 // roomDelivery is what a connection owes its user in one room.
 type roomDelivery struct {
+	attempt
 	oldest    int64 // oldest seq delivered and not acked
 	delivered int64 // highest seq delivered
-	attempts  int   // deliveries of the range so far
-	due       time.Time
 }
 
 type pendingNotification struct {
-	frame    []byte
-	attempts int
-	due      time.Time
+	attempt
+	frame []byte
 }
 
 // retryState is a connection's redelivery bookkeeping, guarded by conn.rmu.
@@ -58,7 +74,7 @@ func (c *conn) trackMessages(roomID string, from, to int64) {
 	}
 	rd := c.retry.rooms[roomID]
 	if rd == nil {
-		rd = &roomDelivery{oldest: from, delivered: to, attempts: 1, due: time.Now().Add(c.hub.cfg.AckTimeout)}
+		rd = &roomDelivery{oldest: from, delivered: to, attempt: attempt{attempts: 1, due: time.Now().Add(c.hub.cfg.AckTimeout)}}
 		c.retry.rooms[roomID] = rd
 		c.armLocked(rd.due)
 		return
@@ -94,7 +110,7 @@ func (c *conn) trackNotification(id string, frame []byte) {
 	if _, ok := c.retry.notes[id]; ok || len(c.retry.notes) >= maxTrackedNotifications {
 		return
 	}
-	p := &pendingNotification{frame: frame, attempts: 1, due: time.Now().Add(c.hub.cfg.AckTimeout)}
+	p := &pendingNotification{frame: frame, attempt: attempt{attempts: 1, due: time.Now().Add(c.hub.cfg.AckTimeout)}}
 	c.retry.notes[id] = p
 	c.armLocked(p.due)
 }
@@ -159,14 +175,10 @@ func (c *conn) redeliver() {
 			later(rd.due)
 			continue
 		}
-		d := dueRange{roomID: id, from: rd.oldest, to: rd.delivered, attempts: rd.attempts}
-		if rd.attempts >= h.cfg.RetryMaxAttempts {
-			d.dead = true
+		d := dueRange{roomID: id, from: rd.oldest, to: rd.delivered}
+		if d.attempts, d.dead = rd.step(now, h.cfg.RetryMaxAttempts, h.backoff); d.dead {
 			delete(c.retry.rooms, id)
 		} else {
-			rd.attempts++
-			d.attempts = rd.attempts
-			rd.due = now.Add(h.backoff(rd.attempts))
 			later(rd.due)
 		}
 		rooms = append(rooms, d)
@@ -176,14 +188,10 @@ func (c *conn) redeliver() {
 			later(p.due)
 			continue
 		}
-		d := dueNotification{id: id, frame: p.frame, attempts: p.attempts}
-		if p.attempts >= h.cfg.RetryMaxAttempts {
-			d.dead = true
+		d := dueNotification{id: id, frame: p.frame}
+		if d.attempts, d.dead = p.step(now, h.cfg.RetryMaxAttempts, h.backoff); d.dead {
 			delete(c.retry.notes, id)
 		} else {
-			p.attempts++
-			d.attempts = p.attempts
-			p.due = now.Add(h.backoff(p.attempts))
 			later(p.due)
 		}
 		notes = append(notes, d)
