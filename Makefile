@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 GEN_PKGS := chatapi chatclient
 
-.PHONY: run build gen gen-check lint test test-go clean
+.PHONY: run build gen gen-check lint sdk test test-go clean
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/chatapi
@@ -36,10 +36,14 @@ gen-check:
 lint:
 	bash tools/lint.sh
 
+## sdk: generate the client SDKs from openapi.yaml into dist/sdk/.
+sdk:
+	bash tools/sdk/go/generate.sh dist/sdk/go
+
 test-go:
 	$(GO) test -race -count=1 ./...
 
-test: gen-check lint test-go
+test: gen-check lint sdk test-go
 
 clean:
 	rm -rf bin dist
