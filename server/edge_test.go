@@ -44,6 +44,7 @@ func TestEdgeRefusalsUseEnvelope(t *testing.T) {
 		{"negative offset", "GET", "/rooms?offset=-1", auth, "", refusal{400, "VALIDATION_ERROR", "offset"}},
 		{"unknown type filter", "GET", "/rooms?type=forum", auth, "", refusal{400, "VALIDATION_ERROR", "type"}},
 		{"tenant name empty", "POST", "/admin/tenants", map[string]string{"X-Master-Key": testMasterKey, "Content-Type": "application/json"}, `{"name":""}`, refusal{400, "VALIDATION_ERROR", "name"}},
+		{"rate limit null", "POST", "/admin/tenants", map[string]string{"X-Master-Key": testMasterKey, "Content-Type": "application/json"}, `{"name":"x","rate_limit_rps":null}`, refusal{400, "VALIDATION_ERROR", "rate_limit_rps"}},
 		{"rate limit out of range", "POST", "/admin/tenants", map[string]string{"X-Master-Key": testMasterKey, "Content-Type": "application/json"}, `{"name":"x","rate_limit_rps":0}`, refusal{400, "VALIDATION_ERROR", "rate_limit_rps"}},
 		{"not implemented yet", "GET", "/presence?user_ids=bob", auth, "", refusal{501, "INTERNAL_ERROR", ""}},
 	}

@@ -39,6 +39,7 @@ func TestCreateToken(t *testing.T) {
 		{"over 24 h", `{"ttl_seconds":86401}`},
 		{"zero", `{"ttl_seconds":0}`},
 		{"not a number", `{"ttl_seconds":"1h"}`},
+		{"null", `{"ttl_seconds":null}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, _, body := e.raw("POST", "/tokens", auth, tc.body)

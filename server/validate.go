@@ -20,6 +20,10 @@ func newRequestValidator(spec *openapi3.T) echo.MiddlewareFunc {
 	return echomw.OapiRequestValidatorWithOptions(spec, &echomw.Options{
 		DoNotValidateServers: true,
 		Options: openapi3filter.Options{
+			// Filling defaults would replace an explicit null with the
+			// default before checking it, accepting null for fields that are
+			// not nullable. Handlers apply defaults themselves.
+			SkipSettingDefaults: true,
 			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
 		},
 	})

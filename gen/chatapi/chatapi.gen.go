@@ -1203,10 +1203,10 @@ type ListRoomsParams struct {
 
 // ListMessagesParams defines parameters for ListMessages.
 type ListMessagesParams struct {
-	// AfterSeq Return messages with a seq greater than this.
+	// AfterSeq Return messages with a seq greater than this. Not together with `before_seq`.
 	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
 
-	// BeforeSeq Return the messages right before this seq.
+	// BeforeSeq Return the messages right before this seq. Not together with `after_seq`.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
@@ -2218,6 +2218,20 @@ func (response RotateTenantKey200JSONResponse) VisitRotateTenantKeyResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateTenantKey400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RotateTenantKey400JSONResponse) VisitRotateTenantKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4194,6 +4208,20 @@ func (response ListSubscriptions200JSONResponse) VisitListSubscriptionsResponse(
 	return err
 }
 
+type ListSubscriptions400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListSubscriptions400JSONResponse) VisitListSubscriptionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSubscriptions401JSONResponse struct{ UnauthorizedJSONResponse }
 
 func (response ListSubscriptions401JSONResponse) VisitListSubscriptionsResponse(w http.ResponseWriter) error {
@@ -5633,80 +5661,80 @@ var swaggerSpec = []string{
 	"k2nIl8sTEI27IBxzQZgyD0stEfCk3NXMgytzIVF7sPF7Jm33/lebvIWHtuE0pXJ2onBt2ltN6M9kdjBt",
 	"7xlW2B9oLRBXF0ofWPeN155E+h37TcUgoLk9kMXZ1fiUy8xEgDZeuhlC0cjr142Dd0cbP4OSmxmPACM8",
 	"poOeVK0AK5rDksML6aKD1Vrw+uDk9PD44uDd0cXPh78p6KH8YpRQhgiLJpxmBq4bKr10E2CaGpqhwiHU",
-	"slSk4aPBP//x/wdb31suAkUuQfUogx7S1bBNQW2UkksqZJpnUjdAqgZtHEV1MBUJUDbidRBfjLFUB0wF",
-	"wkiQeLQx5gIexyfTWNINc6LhGEs0xOEVYdGejqP7+YtfMH3PWB5qqIQYhJ89vJtZFbwSxfsQgLMjcsI/",
-	"Y6WXKb4jUqCHZdmIvu6+cnx4cgq/zxM1e2fsjH37rdUcSWHv22+NeVOcPZL4SuegmP4ceyjIiTFAa3JM",
-	"zljODmDa56wASwY56vXXHQ79jNVPfd8kjbtOfb2HDsoUC1CfscAmUE04wIp649BO5Ntv0XAqZfbQA54Q",
-	"J0UPnwm+JAZXmUajsATNIPRrlqwtHqLijAW3Z5k6cObtIZlOyX/qmwadgXagfvvPf/yX+hG0BPUzm8bx",
-	"f96GPCJ+EbWGC+cvijqgoOxf7u4CA8dx3jBGFKBgu8tVAVOI05QSoQ6h0hMm8AE9jjYvQXZslb4tAVqb",
-	"MvopK029vp939rEIQLfVgWNm4kZXw9/Zeo7cxUnBLRRYjW7yPRIcK/sMKHJsJxgrfsQSBT8enqLNGxGo",
-	"BTTXDsHReMY+YDFjIZ7Q3gwn8fnaZunndbT20+nrVyglI5ICI2KJPmxGPBSbqVl183yt8ov1dV0uVd1D",
-	"Rt01guX10anne9M0VkJHyonY29zkE8IEn6Yh6fH0ctMMEpvqW3VpUgm3mhEvnrPkmpoDT6i35233+r1t",
-	"eLYjx3A5beLwSr9A4kK6aorJSgaC3ZUiizSDMJIcJfjTmun96+uWJuv7COt/nTE85Nck/z5PZtCdT4Su",
-	"qUqininMo/UjyePInCwOr3pZL5RAY1BfROb5oXcQXr0u6mAb5fuvPJot1smmS+1jU1BjsN25DY3VKuau",
-	"rPMrvq52xNzq95dpv2M3Ahls+13LOBsDSDfvyW0bA9cC22vvseOiIEgD2dGbdU2fI2XT6oMJQwbzh5T6",
-	"PMGg7fmDimaGMGJn/oi8BZ0aMOiwRLV/G4zb7bIfR5MmNXjr+fzB1QZpd7632wXv5Q6FoOFm6VqK4bIq",
-	"ociqQC/xJZS6yEqWeudq2CbogZtR0QIAKP3S1Zz4Zd4ZAEldVT0lqKEuaXB8eHr828Xrg18vDk5PD1+/",
-	"Oz1RssZUyvSzDC5IvNgrNCnoolJ6meuQKK+okHbR+nJb7g+OJy4zu1vfN+o2wRGKi6L5nbsCV5ou247q",
-	"xdsAu78s9rJperWdr0oM1do3fLBr2+7mIqdTsdlabdmmArF2kai26j7dJLwVXWg5rPzFBzxVUxh0N434",
-	"cL4aQevq2tAgcMu094CCtt6/+R7SxdjPQDIVW/TDucJvIX8Ue5Z2aQkfgKkkeUyAtVHovIK2uPqZY+ZT",
-	"4HGUC48e+pnMtFZiHtKN+Q0YiXWhcWrWWg0/fSinOjRF+4yosCNy1QCc9rx0IGyF6BVQqyOC3kCsefj7",
-	"SRCdzM+3Sm9+gyKtOwUp298Y+uoCylIyrWC27v5lujVacW1INcYsOmM0e6mNsJru5KeDja3dZ2iMxXjf",
-	"uH4gbD0yweuYC+m63OwWU/fRl7uRXWeScXW+6qQxD5a7qvLUgAUD+Y/OkStkyGqMupUn/VrCxeNfJp9F",
-	"r34EYaKJPRcKXe6vzducWu42NbtvmNQWt+Q5EmIKgoeRm9zFnFnuJh8ehI4ytY3gMbY4RALVd0oI1W+6",
-	"Y1hdk5R22lbU4zlaZ6aivsNyvELls8TRz3+Jtl5dvfuO/cdOevr97K/b178+S34fhD/t/vFD//JgSxx+",
-	"N32zI3/+k3K0RRP3vHoXtpUfgb00gebsVYRYmhjNdu55e7fqd+C7M/8e540UnBrkMVFSRKAb01jA6mmP",
-	"QsyKNgMK81k3gB46AOemQFv9vnHwB7rGwB7iV6Z/AJUwg1IadvvbxiOWfVXpNaC/Zdx56/9IpClvvyp2",
-	"e4AWEStgi0qvgAZ+yE6HZu0vNBfsak/RPXHRr6DCRIlzXORNHv6VMNLWpKLCfiVWOzGYHGfElfGXoTbN",
-	"YAmRKQ2FYadaX0UnV5V8h6zca5FLNCNVD4L27CCd2hRVjDinuVbq4LjwNbZa50m7sZdXYLJT3Jrqatbq",
-	"L7VV07MqkHWsk2aqoFZymFZkOTaW62ug24kphFyptveY7uXP5YYFizSZuVFgcWKZyjVDlr7dvK1QzN2m",
-	"6cbRYNPqsqBCl7GayP1aGSudPI1izi5JmgPIU5SSUonYWiCnVP5wUYYsFxJbtXaZV0xtqn+6ANvdrZxX",
-	"OgRiqgdUbkn2qAGZRcMr/wqRDlxCYBf+ajHOTiRPtXFWrQOdNZo09edQSgSPrzObLDDVFgO0pkyS6IxB",
-	"RoNvipbrAGre5Md+sTkkihsFktyHq9JonLUycIGz4pv+Llj3tVU4mYoxZIHp5llckDOmK3DtF73jBbok",
-	"EooMmuylWVbZq4feM3elYvCznjFLTACw+tYzQYLvUIRnzrjNCWFRRYIs7d5a/F4sqgE6autpfbgohWdK",
-	"3LXcpwtJgdlCLrOtJbXcDvrJQrqHXedxe4UysdUeBtaL9ouUKSrQlEVQQ2/2NTD9lAPTiv8Xk9MmQ8Y2",
-	"/CdWvUanYZL1DyQ4HEOebOTIS9VNrZVENOI2l4EQ1IaaGFlFxpqlntflmxN4fsGTBG8Ioj7K+43SSFhl",
-	"kfv9SmXNLA3WVNgknyYxNKQ2VqorCJ1LrapksZnyPqU6Wyt1Kmk7g9D5iKfJKu0tq7hmUy3MwoGR1Zcs",
-	"Ar8ak3d+aSIju/JhplalK2C8AmnnLDbpkHlvGUGEyXTmqBbpZ8Vc4AJCWFw9tjr4ucRFhj3FuaBGWcIi",
-	"Z0EtJyAht9VVAV80KVwmGQWHkl5TOdM+CV9LkMwne8YCuzZPgNbSSl2gf/7f/9dUFcikydrVfIKmzJZj",
-	"2EuXnBa9J5BrVCDFluVclqxCjjNzRddf60bHRem77kkr8z98OxoJ8lgemjxUUC1HVanko9k9X9s7IQTN",
-	"+FRJbN0mecrC8b+1hyXy7nF2Xzg9sdWuTf+ia3KMfjujx3RNhczbkYFMy5Ijt0rlJAdb1WqR26UKj/lb",
-	"lHoZxo75Ovq2yGjRrpyod1MuvrVVLmLoPsUVieda3b0Gy9yUzfszOa1SI4QyeauFUpc8Cv2kyhK0VCCs",
-	"y3NjYwL3kC4kRj7hUMYzeHkQUSEpC2XJYs5FNbinlK425NKIZKgHG+gJg314vAEP1aMss5+cMYETgiaY",
-	"pnbwFEbv9J9rkWxy73uGmINMTSSfAKBLXQ/2jJlKZ3pQUcqsBGXIEyJQAHHhQO8gpvlFLnJom9M+oITe",
-	"Paxi42LI7FffC3HKoW6a/QitpVFWE6+XuHjBpBH7rd5Dpox0lv4g+Prtcm8ZJK1KIM6XfysTf11E3yMb",
-	"3R0k3wvORjHVrxH/XCZ0npmSaklRlc+5Mrx5a6jxbq5arN8DWtWAlTQ1Ik4/FTTtPMomtNM0zgXYSkLY",
-	"CzH0To2jt3YbVJlLwkiK40VZNitD+ZVpP4On7HNx3I9ENrPboiEwXYk6D31NsAzHzjep+on6mOjn5jxF",
-	"GR33oCqxqaoKOaj7Rc3V8sssIANDl0GdW4uH9CtIM216YN6ZruvP+h/yPdZikmVZG8l+Z//wusH2Y4sZ",
-	"A8uXKW7+VFqFZr6FtIrN3NSYo118k6sVhd3moz84ZUjShJiE++Lx6prlNXOnBZmHqKt7xaGA6SIM9APO",
-	"LcXMumSFaTzi8jkvNmc/nzNvWPIgDmmNui4+D3NmX9WIlTpWcsrNOCyj5furEk63TF6fPbWUBhxFef32",
-	"wpPhVvJRgmdqwBmTY5IIEo/QWsnzsr6fTWu+VBNxRjIfT8Xr0u+dsYaH5MY3pBnH/ZI8yhod3esdeROf",
-	"RfiadFdYcmAew7XRLE126tKkVZhkm1yZMJmb1kRuMrfflyZLvroqWpOzlCxARQOumsRr0So2bw3F3mmZ",
-	"FhNJGhpzGOmjK18Z4bOPiu5WeU2sQoDFBF8TsZ6XtDhjblEUk5F0CiLddc2SRauwSbpZCA/Cye7eda2a",
-	"ARS91aiNvioJK2KZY0PEBsfQ1waIdeUaw/zorM4FMfqFm1WzKgINFkBW9QW69onQZBlD1RmdzNBDAaQM",
-	"Qvhcx1IY+SRRAM+2ApNPSGXvjAVDMuIpsb7MPkrp5Vgi/Wf1LXpDqByTdM/EayUR+Yy9M/YjvVZQQBzJ",
-	"Vd2Gs3jWFJm3yti0BueP4f1wuTwYBKg+oktwPKRIjjGDsH2loLI7WJ9jqRSxX6gjiTpxJ5Q6M9VAWkIm",
-	"ZBUI8rEE4m4DiMX5dIRx4Ibx0R91tIf/Kw1vnlTQP0sl0z6swcpMSIC9mw2pyerr/bBaI7JW0icXTA9k",
-	"Rpp0eEtUFK0rjY9HC26Q7WuXeBITIXydzcZ5sq5LJEBuuiRxLOyRmaehLILRAQpKvBmgBF9pIM6YInNE",
-	"I5JMuGLUfCHwJmke2CtabOHKS86i5dMZy/ajBoYmiYFxOabssodOzJ2V4PTK6pIK7iq7nRdJm9LdszZ2",
-	"9zBYKxLK1QmsUV5lFXcTwrKCN1lmqRG+knySmso6cb+jt9qD+unvsffPIqvno/r+knz7bpWCvE2IH2Qc",
-	"xEdQABmnMSVplTEdLdT8jIeKvhh3/j0yO76SweckA3iSrWvb2H0iv4Z7nvY7jCS/mxx6RJvFt3lbcEOr",
-	"g+Y0vx8RNMUuvNDqfhd8JJEeahLpNA8ru4wkE0lJ5J+xoGDOAIr3qpsaDEBQNq7IRDbWJs2o1Uzh9OW8",
-	"hL/Z9/QDXFxVs2IJuVT9Zit7cf6vYFw8riwyaPlihdHnkguaFeZJhod1O5mF5ifJ2LIFDAaoiRzk7BA0",
-	"5sVkZDMvNWYVurtTKyl6aCyYHvP5NO82v4jdEuTe2lZ10GDBIqJPV6ppJHzVsL4EDesworKLhlXq6tCt",
-	"1I6jHYSPcDwZ4yGRVH02c6fNnJTWeow3V3l/6YetSdPYNbrJlCk3e36yb3RE5UAzGisfdPObnZOsAELp",
-	"XST0RdI90bK2yEPowneJKdQlGeM0iYnQtbot11qv4U1LqTPyPe7S+xZicHW1/kw5pnMZY+V80erliVOC",
-	"o1mpafy9vDVPZeMn5Q0/2m3753I2WP3fM8nSIqxqt+LmLQxpTwQpUjyKi9KeRdfBIUWvR5cPoCKoWkO8",
-	"p/ZkLY0jIVQ6wVB6L3t5bTDQXKuhSyfHlRXOelBOdPaRdHBiuXvk11pXrhztAkW61lQ3XoKOsi2dhI5N",
-	"rXOMxJinciOm1yQyTXizEJdiqaKdl+77mzX0EyS9JqmO75kWwBmvmRrGB2iY8hvILJ0QVmuumxVYQJQJ",
-	"SXAEvcHGPIbAm5WICkXYX5IRnsYSxXREIHucM4LGfJoWJVW2duAXoqW2ummyu7wmIuML0yFL1wZdtIq6",
-	"bt+bqyArSxN1VJ+sNUg2rY/v1cZ4RSWSS12Mm0oj6/7FX6/nh35QWjTutiTKqZYe53e1Es9298wP5+U2",
-	"kKbeM0iGpsvTyA3IMYp4OE2M4x9+r6vp5T3XNsFSNDDV+4NcE5aZIzm747hoFLiPGLeb55kekuY6NoVw",
-	"6/lRpyYikeLQNGpU0ogqXEKhGJLDXZ3yJQ+Fa8Iso57hSwL7VZPajVL27cad4NW0apvDY5P6rCeW2C7O",
-	"UIDwNoJXgOTN5GnRH7KY3JxzffaXNCVhkXPio0lKrxXBwMMC04hyOoxpmL0YFta0+v1QfdZfxlydNWUm",
-	"JmQqn9+MaWgKO1ReBVlzZvmPDkzobA0fBsI/SEShhoPGc0zghyIryZrTeGXqkx5UGnauWVCJ9Xr/TpsM",
-	"skZb9VlLtc7UhWmKXuiKPkBrtptnaNpUmYnLldIchOboGGpeddhXuTVjWXNoPDBdZcsal5dhuju/++8A",
-	"AAD//w==",
+	"slSk4aPBP//x/wdb31suAkUuQfUogx7S1bBNQW2UkksqZKozqdGB3S8h7zuVJVAo7EMhQBJpm3Sn30eO",
+	"+o2YRXmnquDXDbXgxlEUtCDCfFLHgqIwyka8joEXYywV/VCBMBIkHm2MuYC398k0lnTDEEw4xhINcXhF",
+	"WLSnw/R+/qAYdnHG8khGJYIh/Oxd38wqEJYo0QJ7tAN+wj9jpYcvviMQoYdlyY6+bu5yfHhyCr/P80B7",
+	"Z+yMffut1XtJHc633xrrqSAtJPGVTnEx7T/2FL4NrQdoTY7JGcu5DTwHOafpUypOB77uQFNnrE5U+yYn",
+	"3UVU6z10UGYIgPqMBTb9a7oETtcbh24l336LhlMps3ck8EI5KVoETfAlMbjKFCaFJeg1oR/LZF33EBVn",
+	"LLg9y7SNM28PyXRK/lNfZOgMlA/123/+47/Uj6CEqJ/ZNI7/8zbkEfGLoDjQ9l8UdUC92r/c3QUGjuO8",
+	"H40oQMF2E60CphCnKSVCHUKl5UzgA3ocXWSC7NgqbWECtDZl9FNW+Xp9P28cZBGA7toDx8zEjS62v7P1",
+	"HLlrnwKHB1YfnXyPBMfK/AOKHNv5y4ofsUTBj4enaPNGBGoBzbVD8GOesQ9YzFiIJ7Q3w0l8vrZZ+nkd",
+	"rf10+vqVEjIkBUbEEn3YjHgoNlOz6ub5WuUX6+u6Gqu65ow2bQTL66NTz/emaayEjpQTsbe5ySeECT5N",
+	"Q9Lj6eWmGSQ21bfqTqYSLk0jXjxnRTc1B55Qb8/b7vV72/AqSI7h7tvE4ZV+4MSFdJUsk5UEB7vpRRbI",
+	"BmEkOUrwpzXTWtjXHVPW9xHW/zpjeMivSf59niuhG6vkkrpn6v5o9Uvy2MjuAIdXvazVSqAxqO8587rR",
+	"OwivXhdlto1u/1cezRZrlNOltLKp1zHY7tzlxupEc1c2KRRfVxtubvX7y3T3sfuMDLb9rlWijX2lewPl",
+	"ppOBa4HttbfwcVEQZJns6M26ps+Rsmm12YQhg/lDSm2kYND2/EFFr0QYsTN/RN7hTg0YdFii2h4Oxu12",
+	"2Y+jB5QavPV8/uBq/7U739vtgvdyA0RQoLNsMMVwWRFSZBW4l/gSKmlkFVG9czVsE9TMzajoMACUfunq",
+	"ffwybzyApC7anhLUUPY0OD48Pf7t4vXBrxcHp6eHr9+dnihZYwpx+lmCGOR17BWaFDRpKT38dUiUV1RI",
+	"uyZ+uev3B8cLmpndDPAbdZvgCMVFTf7OTYcrPZ1tP/jiXYbdXxZ72TSt4M5XJYZq3SE+2KVzd3OR06mW",
+	"ba10bVP9WbsGVVvxoG4S3gpetBxW/qAEXsIpDLp7Unw4X42gdTWFaBC4Zdp7QEFbbw99D+lizHMgmYqp",
+	"++Fc4beQP4o9S7u0hA/AVJI8Jn7bKHReQddd/Yoyc1nwOMqFRw/9TGZaKzHv9Mb8BhzqdaFxatZaDT99",
+	"KGdSNAUTjaiwA37V+J527HQgbIXoFVCrI0DfQKx5dP1JEJ3Mz7dKb36DIq0bESnb3xj66gLKMj6tWLlu",
+	"LmaaQVphc8hkxiw6YzR7CI6wmu7kp4ONrd1naIzFeN94liAqPjKx8ZgL6brc7A5W99GXu5FdZ5JxNdbq",
+	"pDEPlruq8syDBfMEHp0jV8iQ1RB4K0/6tXyOx79MPote/QjCRBN7LhS63F+btzm13G1qdt8wmTNuyXMk",
+	"xBQEDyM3uQc7s9xNuj0IHWVqG8GTeU1HqTLsx0QJofpNdwyra5LSPuGKejxH68xU1HdYjleofJY4+vkv",
+	"0darq3ffsf/YSU+/n/11+/rXZ8nvg/Cn3T9+6F8ebInD76ZvduTPf1KOtmjiM3D1oub1I3CkpumcI4ug",
+	"TxNv2v5Ab+9W/Q7cfebf47y1g1PpPCZK8Ah0Y1odWF32UYhZ0fhAHVbWn6CHDsAfKtBWv29iAoGuerCH",
+	"+JXpaEAlzKD0jN3+tnGiZV9Vuh/obxl3Kgo/EmkK7q+KQx+gacUKOKnSvaCBhbLToVlDDs04u9q5dE9c",
+	"9CuoMHHrHBd524l/JYy0tc2osF+J1U4MJscZcWX8ZahNM1hCZEpDYdip1unRyVUldyMrd3/kEs1I1emg",
+	"nUFIJ1tFFbvPaeGVekoufPOt1t/Sbh/mNaHspLumSp+1ilBt9f2smmgdK7eZuqyVrKoVGZuNBQQb6HZi",
+	"SjNX6v89pkf6c3luwYhNZm4UWJxYpnLNkKVvN28rFHO3afqDNJjBulCp0IW1JnK/VlhLp3OjmLNLkuYA",
+	"8hSlpFS0thb7KRVkXJQhy6XNVq2Q5jVcmyqyLsB2dyvnlQ6xm+oBlZukPWoMZ9GIzL9CcASXENiFv1rs",
+	"uRPJU23PVStTZ60vTUU8lBLB4+vMjAtM/ccArSkrJjpjkAThmzLqOuaatx2y35AOieJGgST34ao0Gmet",
+	"MF3grEGnvwvWfW1ITqZiDHlpup0XF+SM6Zpg+0U3e4EuiYSyhyafapbVGuuh98xdOxlcs2fMEhMArL71",
+	"TFzhOxThmTPUc0JYVJEgS3vEFr8Xi/qEjmp/Wh8uivOZonst9+lCUmC2kJdta0ktt4N+spDuYVee3F6h",
+	"TGw1oYH1ov0iy4oKNGURVPWbfY1lP+VYtuL/xeS0SaqxDf+JVUHSaZhkHQ0JDseQuRs5MmV1m20lEY24",
+	"zWUgxMGhSkdWI7JmqeeVAufEql/wJMEbgqiPZJEyKaxCzf1+pdZnlphran6ST5MYWmQbK9UVt86lVlWy",
+	"2Ex5n+KhrbVDlbSdQbR9xNNklfaWVe6zqTpn4cDIKl4WsWKNyTu/NJGRXfkwUz3TFWNegbRzlr90yLy3",
+	"jCDCZDpz1K/0s/IycAEhLK4eWx38XOIiw57iXFCjLGGRs6CWE5DD2+qqgC+aFC6Tv4JDSa+pnGmfhK8l",
+	"SObGPWOBXS0oQGtppVLRP//v/2uqU2Qya+36QkFTMswx7KVLGozeE8g1KpBiy3L6S1azx5nsoivCdaPj",
+	"ohhf9zyX+R++HY0EeSwPTR5dqBbIqtQW0uyer+2dEIJmfKoktm7cPGXh+N/aIxl5Pzu7U52e2Gogp3/R",
+	"NZ9Gv+bRY7pmT+YN0kCmZfmUW6UCl4Otav3K7VLNyfx1TL0wZMcUH31bZLRo13LUuymXA9sql1V0n+KK",
+	"xHOtEmCDZW4K+f2ZnFapEUKZvNVCqUvqhX7kZQlaKhDWBcOxMYF7SJc2I59wKOMZPFaIqJCUhbJkMeei",
+	"GtxTSlcbcmlEMlSoDfSEwT6894Cn81H2GICcMYETgiaYpo5XKs+1SDbp+j1DzEGmJpJPANClrlB7xkzt",
+	"NT2oKK5WgjLkCREogFByoHcQ0/wiFzm0zZkiUNTvHlaxcTFk9qvvhTjlUMnNfhbX0rqriddLXLxgnon9",
+	"evAhs0w6S38QfP12ubcMklYlEOfLv5WJvy6i75GN7g6S7wVno5jq95F/LhM6T2ZJtaSoyudcGd68NdR4",
+	"N1ct1i8UrfrESpoaEacfL5oGI2UT2mka5wJsJSHshRh6p8bRW7sNqswlYSTF8aIsmxXG/Mq0n8FT9rk4",
+	"7kcim9lt0RCYro2dh74mWIZj5zNW/Wh+TPQDeJ6ijI57UCfZ1HmFtNX9ogps+TEXkIGhy6DOrcXT/hVk",
+	"pjY9ee9M1/VCAw/5hGsxybKsjWS//H943WD7scWMgeXLFDd/Kq1CM99CWsVmbmrM0S6+ydWKwm7z0R+c",
+	"MiRpQkyOfvHedc3ymrnTgszb1dU9/FDAdBEG+s3nlmJmXUTDtEJx+ZwXm7Ofz5m3UHkQh7RGXRefhzmz",
+	"r2rESh0rOeVmHJbR8v1VCadbJq8Yn1pKA46ivKJ84clwK/kowTM14IzJMUkEiUdoreR5Wd/PpjVfqok4",
+	"I5mPp1obpHfGGt6eG9+QZhz34/Moa710r6fnTXwW4WvSXWHJgXkM10azNNmpS5NWYZJtcmXCZG5aE7nJ",
+	"3H5fmiz56qpoTc5SsgAVLcFqEq9Fq9i8NRR7p2VaTCRpaBVipI+uxWWEzz4q+m3lVboKARYTfE3Eel4F",
+	"44y5RVFMRtIpiHQfOEsWrcIm6WYhPAgnu7vptWoGUIZXozb6qiSsiGWODREbHEOnHSDWlWsM86OzOhfE",
+	"6BduVs0KDzRYAFmhGOgjKEKTZQyFanQyQw8FkDII4XMdS2Hkk0QBvPQKTD4hlb0zFgzJiKfE+jL7KKWX",
+	"Y4n0n9W36A2hckzSPROvlUTkM/bO2I/0WkEBcSRXQRzO4llTZN6qfNManD+GJ8flimIQoPqILsHxkCI5",
+	"xgzC9j30hksk+aVOWtLyx9pspQS0O5ifY7EU0V+oh4qiCOcudOaq2UkJ2ZB1IMhH5xaKg+01ZCAUm+wI",
+	"9cAN9aM/A2lPGKg07XlSaQJZ8pn2eg1WZnQC7N2sTk1oX2+U1ZqdtbpBuSh7IMPTJNBbwqNov2m8QlrU",
+	"w22wdoknMRHC1/lvnCfrug4DZLNLEsfCHpn5JspCGx2goMSbAUrwlQbijCkyRzQiyYQrRs0XAv+T5oG9",
+	"ok0Yrrz9LNpWnbFsP2pgaNIeGJdjyi576MTccglOr6xOr+DgsluSkbQpQT5rxXcPE7cioVzdzBrlVVY1",
+	"OCEsq6qT5aIa4SvJJ6mprBP3O/rDPahn/x57/yyyej6q7y/Jt+9WKcjbhPhBxkF8BEWccRpTklYZ09EG",
+	"zs94qOjtceffIxfkKxl8TjKAR9y6gI7d6/JrgOhpv9xI8rvJoUe02YibtwU3tLp0TvP7EUFj78Jvre53",
+	"wUcS6aEm9U7zsLLkSDKRlET+GQsK5gygQrC6qcFkBGXjikxkYwHUjFrNFE7vz0v4m31PP8DFVTUrlpBL",
+	"1W+2sjfq/wrGxePKIoOWL1YYfS65oFlhnmR4WEeVWWh+Wo0tW8BggMLLQc4OQWMmTUY285JpVqG7O7WS",
+	"og/Iggk1n0/zbvOL2G1N7q1tVQcNFqxU+nSlmkbCVw3rS9CwDiMqu2hYpdYR3YrzOHpO+AjHkzEeEknV",
+	"ZzN3os1Jaa3HeKWV98h+2Co2jZ2vm0yZcsPqP9NDIFGhgYwsy7TR/DDoJKuyUHp8Ce2gdCu4rBv0EJoP",
+	"XmIKxU/GOE1iInQNccsb12t4OFNqCH2P6/e+1R5czbw/UyLrXF5aOSu1OobilOBoVuqVfy8Hz1PZ+El5",
+	"w48mOP5c/gmr7X0mWVqEVe0i3byFIe3ZJkUeSXG32rPoYjukaHHpchtUBFVrHPnUnqylXyZEVycY6vtl",
+	"z7sNBpoLQnRpYLmy6lwPyonO9pkOTiw3zfxaUMuVCF6gSBe06sZL0Ei3pcPRsanBjpEY81RuxPSaRKb3",
+	"cBYVUyxVtBnT7Y6zPoaCpNck1SFB0/k44zVTW/kADVN+A+mrE8JqPYWzKg6IMiEJjqBn2ZjHEKuzsl2h",
+	"OPxLMsLTWKKYjgikqHNG0JhP06Juy9YO/EK01Hw3vYWX10RkfGE6d+kCpItWd9ddi3MVZGW5qI4Sl7W+",
+	"0Kbj8726N6+odHOpeXNTyWbdtvnr9fzQr1aLfuWWRDnV0uP8rlZH2m4a+uG83P3SFJUGydB0eRq5AYlK",
+	"EQ+niYkVwO91yb68F9wmGJcGpnrfkmvCMnMkZ3ccFw0M9xHjdlM/qou5m+vYVNutJ1mdmiBGikPTQFJJ",
+	"I6pwCdVoSA53dcqXPBSuCbO0fYYvCexXTWo3cNm3+5WCI9SquQ4vWuqznlhiuzhDAcLbCF4BkjeTp0Xf",
+	"ymJyc8712V/SlIRFmoqPJim9VgQDrxdMg8zpMKZh9ixZWNPqR0r1WX8Zc3XWlJkwkqnIfjOmoakeUXl6",
+	"ZM2ZJVk6MKETPHwYCP8gEYVCERrPMYEfikQma07jyKlPelBpJLpmQSXW631FbTLIGoDVZy0VVFMXpqms",
+	"ocsGAa3ZnqGhaZ9lJi6XY3MQmqOTqXk6Yl/l1oxlzaHxwHQpL2tcXuvp7vzuvwMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
