@@ -47,6 +47,17 @@ type Event struct {
 	NotificationID string
 }
 
+// ForMessage is the event of a created, updated or deleted message; typ is
+// MessageCreated, MessageUpdated or MessageDeleted.
+func ForMessage(typ Type, tenantID string, m store.Message) Event {
+	return Event{Type: typ, TenantID: tenantID, RoomID: m.RoomID, Seq: m.Seq, Message: &m}
+}
+
+// ForAck is the read receipt of userID's cursor moving to seq in a room.
+func ForAck(tenantID, roomID, userID string, seq int64) Event {
+	return Event{Type: AckReceived, TenantID: tenantID, RoomID: roomID, UserID: userID, Seq: seq}
+}
+
 // Recorder is a publisher that only remembers what it was given, in order,
 // so that tests can assert on what a request announced.
 type Recorder struct {

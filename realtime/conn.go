@@ -229,14 +229,14 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 		}
 		c.enqueue(mustEncode(messageSentFrame{Type: "message.sent", RequestID: in.RequestID, RoomID: msg.RoomID, MessageID: msg.ID, Seq: msg.Seq, CreatedAt: msg.CreatedAt}))
 		if created {
-			h.Publish(ctx, event.Event{Type: event.MessageCreated, TenantID: c.tenantID, RoomID: msg.RoomID, Seq: msg.Seq, Message: &msg})
+			h.Publish(ctx, event.ForMessage(event.MessageCreated, c.tenantID, msg))
 		}
 	case "ack":
 		last, err := h.store.Ack(ctx, c.tenantID, c.userID, in.RoomID, in.Seq)
 		if err != nil {
 			return err
 		}
-		h.Publish(ctx, event.Event{Type: event.AckReceived, TenantID: c.tenantID, RoomID: in.RoomID, UserID: c.userID, Seq: last})
+		h.Publish(ctx, event.ForAck(c.tenantID, in.RoomID, c.userID, last))
 	case "typing.start", "typing.stop":
 		if _, err := h.store.IsMember(ctx, c.tenantID, in.RoomID, c.userID); err != nil {
 			if errors.Is(err, store.ErrNotFound) {

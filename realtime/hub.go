@@ -392,14 +392,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	for _, c := range conns {
 		c.closeAsync(websocket.StatusGoingAway, "server shutting down", frame)
 	}
-	done := make(chan struct{})
-	go func() {
-		h.handlers.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-ctx.Done():
+	if waitCtx(ctx, &h.handlers) != nil {
 		for _, c := range conns {
 			_ = c.ws.CloseNow()
 		}

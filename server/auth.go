@@ -143,18 +143,27 @@ func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
 				if err != nil {
 					return err
 				}
-				if err := s.limits.allow(c.Response().Header(), p.tenant); err != nil {
+				if err := s.admit(c, p); err != nil {
 					return err
 				}
 				ctx := context.WithValue(c.Request().Context(), principalKey{}, p)
 				c.SetRequest(c.Request().WithContext(ctx))
-				c.Set(logTenantKey, p.tenant.ID)
-				c.Set(logUserKey, p.userID)
 				return next(c)
 			}
 			return next(c)
 		}
 	}
+}
+
+// admit applies the tenant's rate limit to an authenticated request and
+// names the principal for the request's log line.
+func (s *Server) admit(c echo.Context, p principal) error {
+	if err := s.limits.allow(c.Response().Header(), p.tenant); err != nil {
+		return err
+	}
+	c.Set(logTenantKey, p.tenant.ID)
+	c.Set(logUserKey, p.userID)
+	return nil
 }
 
 func (s *Server) tenantPrincipal(c echo.Context) (principal, error) {

@@ -25,7 +25,7 @@ func (s *Server) SendMessage(ctx context.Context, req chatapi.SendMessageRequest
 	if !created {
 		return chatapi.SendMessage200JSONResponse(body), nil
 	}
-	s.publish(ctx, event.Event{Type: event.MessageCreated, TenantID: p.tenant.ID, RoomID: msg.RoomID, Seq: msg.Seq, Message: &msg})
+	s.publish(ctx, event.ForMessage(event.MessageCreated, p.tenant.ID, msg))
 	return chatapi.SendMessage201JSONResponse(body), nil
 }
 
@@ -56,7 +56,7 @@ func (s *Server) UpdateMessage(ctx context.Context, req chatapi.UpdateMessageReq
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.Event{Type: event.MessageUpdated, TenantID: p.tenant.ID, RoomID: msg.RoomID, Seq: msg.Seq, Message: &msg})
+	s.publish(ctx, event.ForMessage(event.MessageUpdated, p.tenant.ID, msg))
 	return chatapi.UpdateMessage200JSONResponse{Success: true, Data: messageOut(msg)}, nil
 }
 
@@ -67,7 +67,7 @@ func (s *Server) DeleteMessage(ctx context.Context, req chatapi.DeleteMessageReq
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.Event{Type: event.MessageDeleted, TenantID: p.tenant.ID, RoomID: msg.RoomID, Seq: msg.Seq, Message: &msg})
+	s.publish(ctx, event.ForMessage(event.MessageDeleted, p.tenant.ID, msg))
 	return chatapi.DeleteMessage200JSONResponse{Success: true, Data: messageOut(msg)}, nil
 }
 
@@ -78,6 +78,6 @@ func (s *Server) AckMessages(ctx context.Context, req chatapi.AckMessagesRequest
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.Event{Type: event.AckReceived, TenantID: p.tenant.ID, RoomID: req.Body.RoomId, UserID: p.userID, Seq: last})
+	s.publish(ctx, event.ForAck(p.tenant.ID, req.Body.RoomId, p.userID, last))
 	return chatapi.AckMessages200JSONResponse{Success: true, Data: chatapi.AckResult{RoomId: req.Body.RoomId, LastAck: last}}, nil
 }

@@ -24,7 +24,7 @@ func newRequestValidator(spec *openapi3.T) echo.MiddlewareFunc {
 			// default before checking it, accepting null for fields that are
 			// not nullable. Handlers apply defaults themselves.
 			SkipSettingDefaults: true,
-			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
+			AuthenticationFunc:  func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
 		},
 	})
 }

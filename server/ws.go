@@ -17,38 +17,36 @@ var errBadWSToken = &apiError{status: http.StatusUnauthorized, code: codeAuthent
 // their query fallback (?api_key=&user_id=). A refused handshake is an HTTP
 // answer in the envelope; no socket is opened.
 func (s *Server) serveWS(c echo.Context) error {
-	tenant, user, err := s.wsPrincipal(c)
+	p, err := s.wsPrincipal(c)
 	if err != nil {
 		return err
 	}
-	if err := s.limits.allow(c.Response().Header(), tenant); err != nil {
+	if err := s.admit(c, p); err != nil {
 		return err
 	}
-	c.Set(logTenantKey, tenant.ID)
-	c.Set(logUserKey, user)
 	if s.cfg.WS == nil {
 		return notImplemented()
 	}
-	s.cfg.WS.ServeWS(c.Response(), c.Request(), tenant.ID, user)
+	s.cfg.WS.ServeWS(c.Response(), c.Request(), p.tenant.ID, p.userID)
 	return nil
 }
 
-func (s *Server) wsPrincipal(c echo.Context) (store.Tenant, string, error) {
+func (s *Server) wsPrincipal(c echo.Context) (principal, error) {
 	q := c.Request().URL.Query()
 	ctx := c.Request().Context()
 	if tok := q.Get("token"); tok != "" {
 		claims, err := s.verifyToken(tok)
 		if err != nil {
-			return store.Tenant{}, "", errBadWSToken
+			return principal{}, errBadWSToken
 		}
 		t, err := s.store.TenantByID(ctx, claims.Tenant)
 		if errors.Is(err, store.ErrNotFound) {
-			return store.Tenant{}, "", errBadWSToken
+			return principal{}, errBadWSToken
 		}
 		if err != nil {
-			return store.Tenant{}, "", fmt.Errorf("look up tenant: %w", err)
+			return principal{}, fmt.Errorf("look up tenant: %w", err)
 		}
-		return t, claims.User, nil
+		return principal{tenant: t, userID: claims.User}, nil
 	}
 	key, user := c.Request().Header.Get("X-API-Key"), c.Request().Header.Get("X-User-Id")
 	if key == "" {
@@ -59,10 +57,10 @@ func (s *Server) wsPrincipal(c echo.Context) (store.Tenant, string, error) {
 	}
 	t, err := s.tenantByKey(ctx, key)
 	if err != nil {
-		return store.Tenant{}, "", err
+		return principal{}, err
 	}
 	if !ValidUserID(user) {
-		return store.Tenant{}, "", errBadUserID
+		return principal{}, errBadUserID
 	}
-	return t, user, nil
+	return principal{tenant: t, userID: user}, nil
 }
