@@ -1,13 +1,17 @@
 # ChatAPI. `make run` starts the service on SQLite under ./data/; `make test`
-# runs every check: generated code freshness, contract lint, Go tests with -race
-# (both store backends, the Swagger UI browser check).
+# runs every check: generated code freshness, contract lint, the SDKs and the
+# Postman collection, then Go tests with -race (both store backends, the Swagger
+# UI browser check, and the SDK flows, newman and schemathesis against a live
+# server).
 SHELL := /bin/bash
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 GEN_PKGS := chatapi chatclient
+PYTHON ?= python3
+VENV := dist/venv
 
-.PHONY: run build gen gen-check lint sdk test test-go clean
+.PHONY: run build gen gen-check docs docs-check lint venv sdk postman test test-go clean
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/chatapi
@@ -32,18 +36,51 @@ gen-check:
 		fi; \
 	done; echo "gen/: up to date"
 
+## docs: regenerate docs/realtime/index.html, the HTML reference of
+## asyncapi.yaml the binary serves at /docs/realtime/ (AsyncAPI generator).
+docs:
+	bash tools/asyncapi-docs/build.sh docs/realtime/index.html
+
+## docs-check: fail when docs/realtime/index.html is stale against asyncapi.yaml.
+docs-check:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	bash tools/asyncapi-docs/build.sh "$$tmp/index.html" || exit 1; \
+	if ! cmp -s "$$tmp/index.html" docs/realtime/index.html; then \
+		echo "docs/realtime/index.html is stale: run 'make docs' and commit the result"; exit 1; \
+	fi; echo "docs/realtime/: up to date"
+
 ## lint: lint openapi.yaml and asyncapi.yaml (installs the pinned npm tools).
 lint:
 	bash tools/lint.sh
 
-## sdk: generate the client SDKs from openapi.yaml into dist/sdk/.
-sdk:
+## venv: the Python tools (openapi-python-client, the example client's
+## httpx and websockets, schemathesis), pinned, in a virtualenv under dist/.
+$(VENV)/.installed: tools/sdk/python/requirements.txt tools/schemathesis/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check \
+		-r tools/sdk/python/requirements.txt -r tools/schemathesis/requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+## sdk: generate the client SDKs from openapi.yaml into dist/sdk/ (Go,
+## TypeScript, Python), failing on any generator warning; the TypeScript
+## example is type-checked against its generated types.
+sdk: venv
 	bash tools/sdk/go/generate.sh dist/sdk/go
+	bash tools/sdk/ts/generate.sh dist/sdk/ts
+	bash tools/sdk/ts/typecheck.sh dist/sdk/ts
+	bash tools/sdk/python/generate.sh dist/sdk/python $(VENV)
+
+## postman: convert openapi.yaml into a Postman collection (with status
+## assertions and the auth headers as collection variables).
+postman:
+	bash tools/postman/build.sh dist/chatapi.postman_collection.json
 
 test-go:
 	$(GO) test -race -count=1 ./...
 
-test: gen-check lint sdk test-go
+test: gen-check docs-check lint sdk postman test-go
 
 clean:
 	rm -rf bin dist

@@ -12,7 +12,8 @@ import (
 	contracts "github.com/chatapi/chatapi"
 )
 
-// registerDocs serves the contracts as written and Swagger UI on openapi.yaml.
+// registerDocs serves the contracts as written, Swagger UI on openapi.yaml and
+// the generated HTML reference of asyncapi.yaml.
 func registerDocs(e *echo.Echo) {
 	e.GET("/openapi.yaml", serveYAML(contracts.OpenAPI))
 	e.GET("/asyncapi.yaml", serveYAML(contracts.AsyncAPI))
@@ -20,6 +21,12 @@ func registerDocs(e *echo.Echo) {
 	ui := echoSwagger.EchoWrapHandler(func(c *echoSwagger.Config) {
 		c.URLs = []string{"/openapi.yaml"}
 	}, echoSwagger.PersistAuthorization(true))
+	e.GET("/docs/realtime", func(c echo.Context) error {
+		return c.Redirect(http.StatusMovedPermanently, "/docs/realtime/")
+	})
+	e.GET("/docs/realtime/", func(c echo.Context) error {
+		return c.HTMLBlob(http.StatusOK, contracts.AsyncAPIHTML)
+	})
 	e.GET("/docs", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/docs/") })
 	e.GET("/docs/", func(c echo.Context) error {
 		c.Request().RequestURI = "/docs/index.html"

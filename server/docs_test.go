@@ -33,6 +33,7 @@ func TestHealthAndContracts(t *testing.T) {
 	}{
 		{"/openapi.yaml", contracts.OpenAPI, "application/yaml"},
 		{"/asyncapi.yaml", contracts.AsyncAPI, "application/yaml"},
+		{"/docs/realtime/", contracts.AsyncAPIHTML, "text/html"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			resp, err := http.Get(e.url + tc.path)

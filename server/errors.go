@@ -136,6 +136,9 @@ func fromRequestError(e *openapi3filter.RequestError) *apiError {
 	}
 	var se *openapi3.SchemaError
 	if errors.As(e.Err, &se) {
+		if ae := fromNotRule(se); ae != nil {
+			return ae
+		}
 		field := strings.Join(se.JSONPointer(), ".")
 		if field == "" {
 			field = "body"
@@ -154,6 +157,24 @@ func fromRequestError(e *openapi3filter.RequestError) *apiError {
 		msg = e.Err.Error()
 	}
 	return invalid("body", "%s", firstLine(msg))
+}
+
+// fromNotRule explains a breach of a rule the contract states as a `not`
+// schema (kin-openapi reports those without a reason): the rule's
+// description is the message and its x-error-field the field.
+func fromNotRule(se *openapi3.SchemaError) *apiError {
+	if se.SchemaField != "not" || se.Schema == nil || se.Schema.Not == nil || se.Schema.Not.Value == nil {
+		return nil
+	}
+	rule := se.Schema.Not.Value
+	if rule.Description == "" {
+		return nil
+	}
+	field, _ := rule.Extensions["x-error-field"].(string)
+	if field == "" {
+		field = "body"
+	}
+	return invalid(field, "%s", rule.Description)
 }
 
 // fromHTTPError maps Echo's own refusals (routing, body limit, binding).

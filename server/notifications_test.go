@@ -70,6 +70,7 @@ func TestNotifyTargets(t *testing.T) {
 		want refusal
 	}{
 		{"no targets", `{"topic":"t","payload":{},"targets":{}}`, refusal{400, "VALIDATION_ERROR", "targets"}},
+		{"only topic_subscribers false", `{"topic":"t","payload":{},"targets":{"topic_subscribers":false}}`, refusal{400, "VALIDATION_ERROR", "targets"}},
 		{"bad topic", `{"topic":"Bad Topic","payload":{},"targets":{"user_ids":["bob"]}}`, refusal{400, "VALIDATION_ERROR", "topic"}},
 		{"payload not an object", `{"topic":"t","payload":[1],"targets":{"user_ids":["bob"]}}`, refusal{400, "VALIDATION_ERROR", "payload"}},
 		{"payload over 16 KB", `{"topic":"t","payload":{"k":"` + strings.Repeat("p", 17<<10) + `"},"targets":{"user_ids":["bob"]}}`, refusal{400, "VALIDATION_ERROR", "payload"}},

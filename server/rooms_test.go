@@ -66,14 +66,21 @@ func TestCreateRoom(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		members []string
+		field   string
 	}{
-		{"dm with nobody", nil},
-		{"dm with myself", []string{"alice"}},
-		{"dm with two others", []string{"bob", "carol"}},
+		{"dm with nobody", nil, "members"},
+		{"dm with an empty list", []string{}, "members"},
+		{"dm with myself", []string{"alice"}, "members"},
+		{"dm with two others", []string{"bob", "carol"}, "members"},
+		{"dm with a malformed id", []string{"b o b"}, "members.0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := tn.as("alice").CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &tc.members})
-			refused(t, r, err, refusal{400, "VALIDATION_ERROR", "members"})
+			req := chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm}
+			if tc.members != nil {
+				req.Members = &tc.members
+			}
+			r, err := tn.as("alice").CreateRoomWithResponse(ctx, req)
+			refused(t, r, err, refusal{400, "VALIDATION_ERROR", tc.field})
 		})
 	}
 }

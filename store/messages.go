@@ -175,9 +175,6 @@ func (s *Store) ListMessages(ctx context.Context, tenantID, actor, roomID string
 	if err != nil {
 		return nil, err
 	}
-	if p.AfterSeq != nil && p.BeforeSeq != nil {
-		return nil, &InvalidError{Field: "before_seq", Message: "give after_seq or before_seq, not both"}
-	}
 	if _, err := s.memberRoom(ctx, s.r, tenantID, roomID, actor); err != nil {
 		return nil, err
 	}
@@ -207,6 +204,8 @@ func listMessagesQuery(tenantID, roomID string, p MessagePage, limit int) (query
 		FROM messages
 		WHERE tenant_id = ? AND room_id = ?`, []any{tenantID, roomID}
 	switch {
+	case p.AfterSeq != nil && p.BeforeSeq != nil: // a window: the first limit inside it
+		return query + ` AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`, append(args, *p.AfterSeq, *p.BeforeSeq, limit), false
 	case p.AfterSeq != nil:
 		return query + ` AND seq > ? ORDER BY seq LIMIT ?`, append(args, *p.AfterSeq, limit), false
 	case p.BeforeSeq != nil:

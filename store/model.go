@@ -161,7 +161,9 @@ type NewMessage struct {
 
 // MessagePage selects ListMessages' page, always in ascending seq order:
 // the Limit messages right after AfterSeq, or right before BeforeSeq, or
-// the latest Limit when neither is set. Limit 0 means the default (50).
+// the latest Limit when neither is set. With both, the first Limit messages
+// strictly between them (none when the window is empty). Limit 0 means the
+// default (50).
 type MessagePage struct {
 	AfterSeq  *int64
 	BeforeSeq *int64

@@ -177,6 +177,7 @@ func planCases(s *Store, seed planSeed) []planCase {
 		return q, args
 	}
 	at := int64(seed.messages / 2)
+	before := at + 100
 	var cases []planCase
 	for _, c := range []struct {
 		name string
@@ -185,6 +186,7 @@ func planCases(s *Store, seed planSeed) []planCase {
 		{"ListMessages after_seq", MessagePage{AfterSeq: &at}},
 		{"ListMessages before_seq", MessagePage{BeforeSeq: &at}},
 		{"ListMessages latest", MessagePage{}},
+		{"ListMessages between", MessagePage{AfterSeq: &at, BeforeSeq: &before}},
 	} {
 		q, args := page(c.p)
 		cases = append(cases, planCase{name: c.name, query: q, args: args, tables: []string{"messages"}})

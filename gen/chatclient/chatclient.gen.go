@@ -179,10 +179,12 @@ type AddMemberRequest struct {
 }
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
+// A `dm` names exactly one other user in `members` (not the caller);
+// `group` and `channel` take any number, including none.
 type CreateRoomRequest struct {
-	// Members Users to add besides the caller; for a dm, the other user.
+	// Members Users to add besides the caller; for a dm, exactly the one other user.
 	//
-	// Example: ["bob","carol"]
+	// Example: ["bob"]
 	Members *[]UserId `json:"members,omitempty"`
 
 	// Metadata Free-form JSON object, at most 4 KB encoded.
@@ -1199,10 +1201,10 @@ type ListRoomsParams struct {
 
 // ListMessagesParams defines parameters for ListMessages.
 type ListMessagesParams struct {
-	// AfterSeq Return messages with a seq greater than this. Not together with `before_seq`.
+	// AfterSeq Return messages with a seq greater than this. With `before_seq`, the first `limit` messages strictly between the two.
 	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
 
-	// BeforeSeq Return the messages right before this seq. Not together with `after_seq`.
+	// BeforeSeq Return the messages right before this seq. With `after_seq`, the first `limit` messages strictly between the two.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
@@ -1316,7 +1318,8 @@ type ClientInterface interface {
 	// AckMessagesWithBody Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused. Members are told with `ack.received`.
+	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
+	// told with `ack.received`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1326,7 +1329,8 @@ type ClientInterface interface {
 	// AckMessages Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused. Members are told with `ack.received`.
+	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
+	// told with `ack.received`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1388,6 +1392,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /docs/ (the `GetDocs` operationId).
 	GetDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRealtimeDocs WebSocket API reference
+	//
+	// The HTML reference of the WebSocket API (`GET /ws`), generated from
+	// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
+	// event, in both directions, with its payload schema and examples. One
+	// self-contained page; it loads nothing from the network.
+	//
+	// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
+	GetRealtimeDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetHealth Service health
 	//
@@ -1550,7 +1564,8 @@ type ClientInterface interface {
 	// RemoveMember Remove a member, or leave
 	//
 	// Room admins remove anyone; any member removes themself (leaves). Members
-	// are told with `member.left`.
+	// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
+	// joined again once left.
 	//
 	// Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 	RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1559,7 +1574,8 @@ type ClientInterface interface {
 	//
 	// Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
 	// `before_seq`: the `limit` right before it. Neither: the latest `limit`.
-	// Giving both is refused. Members only.
+	// Both: the first `limit` strictly between them (empty when the window is).
+	// Members only.
 	//
 	// Corresponds with GET /rooms/{room_id}/messages (the `ListMessages` operationId).
 	ListMessages(ctx context.Context, roomId RoomIdPath, params *ListMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1672,7 +1688,8 @@ type ClientInterface interface {
 // AckMessagesWithBody Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused. Members are told with `ack.received`.
+// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
+// told with `ack.received`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1692,7 +1709,8 @@ func (c *Client) AckMessagesWithBody(ctx context.Context, contentType string, bo
 // AckMessages Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused. Members are told with `ack.received`.
+// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
+// told with `ack.received`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1825,6 +1843,26 @@ func (c *Client) GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEdito
 // Corresponds with GET /docs/ (the `GetDocs` operationId).
 func (c *Client) GetDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDocsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRealtimeDocs WebSocket API reference
+//
+// The HTML reference of the WebSocket API (`GET /ws`), generated from
+// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
+// event, in both directions, with its payload schema and examples. One
+// self-contained page; it loads nothing from the network.
+//
+// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
+func (c *Client) GetRealtimeDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRealtimeDocsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2166,7 +2204,8 @@ func (c *Client) AddMember(ctx context.Context, roomId RoomIdPath, body AddMembe
 // RemoveMember Remove a member, or leave
 //
 // Room admins remove anyone; any member removes themself (leaves). Members
-// are told with `member.left`.
+// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
+// joined again once left.
 //
 // Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 func (c *Client) RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2185,7 +2224,8 @@ func (c *Client) RemoveMember(ctx context.Context, roomId RoomIdPath, userId Use
 //
 // Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
 // `before_seq`: the `limit` right before it. Neither: the latest `limit`.
-// Giving both is refused. Members only.
+// Both: the first `limit` strictly between them (empty when the window is).
+// Members only.
 //
 // Corresponds with GET /rooms/{room_id}/messages (the `ListMessages` operationId).
 func (c *Client) ListMessages(ctx context.Context, roomId RoomIdPath, params *ListMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2658,6 +2698,33 @@ func NewGetDocsRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/docs/")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetRealtimeDocsRequest constructs an http.Request for the GetRealtimeDocs method
+func NewGetRealtimeDocsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/docs/realtime/")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3674,7 +3741,8 @@ type ClientWithResponsesInterface interface {
 	// AckMessagesWithBodyWithResponse Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused. Members are told with `ack.received`.
+	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
+	// told with `ack.received`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3684,7 +3752,8 @@ type ClientWithResponsesInterface interface {
 	// AckMessagesWithResponse Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused. Members are told with `ack.received`.
+	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
+	// told with `ack.received`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3756,6 +3825,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /docs/ (the `GetDocs` operationId).
 	GetDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsResponse, error)
+
+	// GetRealtimeDocsWithResponse WebSocket API reference
+	//
+	// The HTML reference of the WebSocket API (`GET /ws`), generated from
+	// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
+	// event, in both directions, with its payload schema and examples. One
+	// self-contained page; it loads nothing from the network.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
+	GetRealtimeDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRealtimeDocsResponse, error)
 
 	// GetHealthWithResponse Service health
 	//
@@ -3936,7 +4017,8 @@ type ClientWithResponsesInterface interface {
 	// RemoveMemberWithResponse Remove a member, or leave
 	//
 	// Room admins remove anyone; any member removes themself (leaves). Members
-	// are told with `member.left`.
+	// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
+	// joined again once left.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3947,7 +4029,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
 	// `before_seq`: the `limit` right before it. Neither: the latest `limit`.
-	// Giving both is refused. Members only.
+	// Both: the first `limit` strictly between them (empty when the window is).
+	// Members only.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4503,6 +4586,40 @@ func (r GetDocsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetDocsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRealtimeDocsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRealtimeDocsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRealtimeDocsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRealtimeDocsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRealtimeDocsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6430,7 +6547,8 @@ func (r CreateTokenResponse) ContentType() string {
 // AckMessagesWithBodyWithResponse Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused. Members are told with `ack.received`.
+// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
+// told with `ack.received`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6446,7 +6564,8 @@ func (c *ClientWithResponses) AckMessagesWithBodyWithResponse(ctx context.Contex
 // AckMessagesWithResponse Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused. Members are told with `ack.received`.
+// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
+// told with `ack.received`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6565,6 +6684,24 @@ func (c *ClientWithResponses) GetDocsWithResponse(ctx context.Context, reqEditor
 		return nil, err
 	}
 	return ParseGetDocsResponse(rsp)
+}
+
+// GetRealtimeDocsWithResponse WebSocket API reference
+//
+// The HTML reference of the WebSocket API (`GET /ws`), generated from
+// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
+// event, in both directions, with its payload schema and examples. One
+// self-contained page; it loads nothing from the network.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
+func (c *ClientWithResponses) GetRealtimeDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRealtimeDocsResponse, error) {
+	rsp, err := c.GetRealtimeDocs(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRealtimeDocsResponse(rsp)
 }
 
 // GetHealthWithResponse Service health
@@ -6848,7 +6985,8 @@ func (c *ClientWithResponses) AddMemberWithResponse(ctx context.Context, roomId 
 // RemoveMemberWithResponse Remove a member, or leave
 //
 // Room admins remove anyone; any member removes themself (leaves). Members
-// are told with `member.left`.
+// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
+// joined again once left.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -6865,7 +7003,8 @@ func (c *ClientWithResponses) RemoveMemberWithResponse(ctx context.Context, room
 //
 // Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
 // `before_seq`: the `limit` right before it. Neither: the latest `limit`.
-// Giving both is refused. Members only.
+// Both: the first `limit` strictly between them (empty when the window is).
+// Members only.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -7407,6 +7546,22 @@ func ParseGetDocsResponse(rsp *http.Response) (*GetDocsResponse, error) {
 	}
 
 	response := &GetDocsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseGetRealtimeDocsResponse parses an HTTP response from a GetRealtimeDocsWithResponse call
+func ParseGetRealtimeDocsResponse(rsp *http.Response) (*GetRealtimeDocsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRealtimeDocsResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

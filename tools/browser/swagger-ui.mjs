@@ -7,7 +7,9 @@
 //   - the key operations are listed (by operationId and path);
 //   - the Authorize dialog offers X-API-Key, X-User-Id and X-Master-Key;
 //   - "Try it out" → "Execute" on GET /health gets a live 200 whose body
-//     holds "success": true.
+//     holds "success": true;
+//   - the description's link to /docs/realtime/ opens the AsyncAPI reference,
+//     which renders the WebSocket events.
 // Prints `swagger-ui: ok (N operations)` and exits 0, or prints what failed
 // (with a screenshot path) and exits 1. A Go test starts the server and runs it.
 import { mkdtempSync } from 'node:fs';
@@ -21,6 +23,8 @@ const REQUIRED_OPERATIONS = [
   { method: 'post', path: '/admin/tenants', operationId: 'createTenant' },
   { method: 'get', path: '/rooms/{room_id}/messages', operationId: 'listMessages' },
 ];
+// Event titles the WebSocket reference must show (one each way, and a reply).
+const REALTIME_EVENTS = ['Send message', 'Message sent', 'Sync complete'];
 const AUTH_HEADERS = ['X-API-Key', 'X-User-Id', 'X-Master-Key'];
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -121,6 +125,27 @@ async function checkTryHealth(page) {
   if (!/"success":\s*true/.test(body)) fail(`GET /health body lacks "success": true: ${body.slice(0, 300)}`);
 }
 
+// The description links the WebSocket reference; following the link shows
+// the page the AsyncAPI generator made, rendered with its events.
+async function checkRealtimeDocs(page, pageErrors) {
+  const link = page.locator('.info a[href="/docs/realtime/"]').first();
+  if ((await link.count()) !== 1) fail('the description has no link to /docs/realtime/');
+  // Swagger UI opens description links in a new tab; follow it in this one.
+  const target = new URL(await link.getAttribute('href'), page.url()).toString();
+  const resp = await page.goto(target, { waitUntil: 'load', timeout: TIMEOUT_MS });
+  if (!resp || !resp.ok()) fail(`GET ${target} answered ${resp ? resp.status() : 'nothing'}`);
+  // The page renders itself from the embedded document after load.
+  await page.waitForFunction(
+    (titles) => {
+      const lines = new Set(document.body.innerText.split('\n').map((l) => l.trim()));
+      return titles.every((t) => lines.has(t));
+    },
+    REALTIME_EVENTS,
+    { timeout: TIMEOUT_MS },
+  );
+  if (pageErrors.length > 0) fail(`the realtime reference raised: ${pageErrors.join(' | ')}`);
+}
+
 async function main() {
   const base = process.argv[2];
   if (!base) {
@@ -143,7 +168,8 @@ async function main() {
     const count = await checkOperations(page);
     await checkAuthorize(page);
     await checkTryHealth(page);
-    console.log(`swagger-ui: ok (${count} operations)`);
+    await checkRealtimeDocs(page, pageErrors);
+    console.log(`swagger-ui: ok (${count} operations, realtime reference linked)`);
     return 0;
   } catch (err) {
     console.error(`swagger-ui: FAIL at ${url}: ${err instanceof CheckError ? err.message : err.stack || err}`);

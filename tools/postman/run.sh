@@ -4,11 +4,14 @@
 # the acting user, a message in it, a notification for the acting user, and a
 # second throwaway tenant whose key the rotate-key request may rotate.
 # Exits non-zero on any failed assertion.
-# Usage: run.sh BASE_URL MASTER_KEY
+# Usage: [COLLECTION=dist/chatapi.postman_collection.json] run.sh BASE_URL MASTER_KEY
 set -euo pipefail
 base=${1:?usage: run.sh BASE_URL MASTER_KEY}; base=${base%/}
 master=${2:?usage: run.sh BASE_URL MASTER_KEY}
 here=$(cd "$(dirname "$0")" && pwd)
+# COLLECTION: a collection `make postman` built; without it, build one here.
+collection=${COLLECTION:-}
+case "$collection" in ""|/*) ;; *) collection="$PWD/$collection" ;; esac
 cd "$here"
 [ -x node_modules/.bin/newman ] || npm ci --no-audit --no-fund >&2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -36,8 +39,11 @@ msg=$(post "/rooms/$room/messages" '{"content":"hello from run.sh"}' "${auth[@]}
 ntf=$(post /notify "{\"topic\":\"postman.run\",\"payload\":{\"n\":1},\"targets\":{\"user_ids\":[\"$user\"]}}" "${auth[@]}" | json data.notification_id)
 echo "run.sh: room=$room message=$msg notification=$ntf rotate-target=$spare_id" >&2
 
-./build.sh "$work/collection.json"
-node_modules/.bin/newman run "$work/collection.json" \
+if [ -z "$collection" ]; then
+  collection="$work/collection.json"
+  ./build.sh "$collection"
+fi
+node_modules/.bin/newman run "$collection" \
   --env-var "baseUrl=$base" --env-var "apiKey=$key" --env-var "userId=$user" \
   --env-var "masterKey=$master" --env-var "roomId=$room" --env-var "messageId=$msg" \
   --env-var "tenantId=$spare_id" --env-var "notificationId=$ntf" \

@@ -11,8 +11,9 @@ base=${1:?usage: run.sh BASE_URL MASTER_KEY}; base=${base%/}
 master=${2:?usage: run.sh BASE_URL MASTER_KEY}
 shift 2 # the rest goes to schemathesis run
 here=$(cd "$(dirname "$0")" && pwd)
-cd "$here"
 venv=${VENV:-$here/.venv}
+case "$venv" in /*) ;; *) venv="$PWD/$venv" ;; esac
+cd "$here"
 if [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r requirements.txt
@@ -27,7 +28,7 @@ user=${FUZZ_USER:-fuzzer}
 report=${REPORT_DIR:-$(mktemp -d)}
 echo "schemathesis: reports in $report" >&2
 timeout --signal=INT --kill-after=30 "${MAX_SECONDS:-600}" \
-"$venv/bin/schemathesis" run "$base/openapi.yaml" \
+"$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" run "$base/openapi.yaml" \
   --checks all \
   -H "X-API-Key: $key" -H "X-User-Id: $user" -H "X-Master-Key: $master" \
   --max-examples "${MAX_EXAMPLES:-25}" \

@@ -9,7 +9,14 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 (cd "$root" && go build -o "$out/.oapi-codegen" github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen)
 cp "$here/oapi-codegen.yaml" "$out/cfg.yaml"
-(cd "$out" && ./.oapi-codegen -config cfg.yaml "$root/openapi.yaml")
+# oapi-codegen prints nothing when all is well: any output is a warning, and
+# generation must be warning-free.
+log=$(cd "$out" && ./.oapi-codegen -config cfg.yaml "$root/openapi.yaml" 2>&1) || { echo "$log" >&2; exit 1; }
+if [ -n "$log" ]; then
+	echo "$log" >&2
+	echo "generate.sh: oapi-codegen printed warnings" >&2
+	exit 1
+fi
 rm -f "$out/.oapi-codegen" "$out/cfg.yaml"
 if [ ! -f "$out/go.mod" ]; then
 	(cd "$out" && go mod init chatapi.example/sdk >/dev/null 2>&1)
