@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 GEN_PKGS := chatapi chatclient
 
-.PHONY: run build gen gen-check lint sdk test test-go clean
+.PHONY: run build loadgen bench gen gen-check lint sdk test test-go clean
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/chatapi
@@ -15,6 +15,11 @@ run:
 build:
 	mkdir -p bin
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/chatapi ./cmd/chatapi
+
+## loadgen: bin/loadgen, the load generator (tools/loadgen).
+loadgen:
+	mkdir -p bin
+	$(GO) build -o bin/loadgen ./tools/loadgen
 
 ## gen: regenerate gen/ from openapi.yaml.
 gen:
