@@ -109,6 +109,7 @@ func (a *api) do(ctx context.Context, method, path string, headers map[string]st
 // tenant is one tenant's API key on the server.
 type tenant struct {
 	a   *api
+	id  string
 	key string
 }
 
@@ -116,13 +117,14 @@ type tenant struct {
 // highest the API allows, so the per-tenant limiter is not what is measured.
 func newTenant(ctx context.Context, a *api, masterKey, name string) (tenant, error) {
 	var out struct {
-		APIKey string `json:"api_key"`
+		TenantID string `json:"tenant_id"`
+		APIKey   string `json:"api_key"`
 	}
 	body := map[string]any{"name": name, "rate_limit_rps": 100000}
 	if _, err := a.do(ctx, http.MethodPost, "/admin/tenants", map[string]string{"X-Master-Key": masterKey}, body, &out); err != nil {
 		return tenant{}, fmt.Errorf("create tenant: %w", err)
 	}
-	return tenant{a: a, key: out.APIKey}, nil
+	return tenant{a: a, id: out.TenantID, key: out.APIKey}, nil
 }
 
 func (tn tenant) headers(user string) map[string]string {

@@ -124,13 +124,11 @@ func (o options) validate() error {
 	if o.timeout <= 0 || o.timeout > 2*maxDuration {
 		errs = append(errs, fmt.Errorf("-timeout %v: must be above 0 and at most %v", o.timeout, 2*maxDuration))
 	}
-	if o.scenario != "baseline" {
-		if err := checkLoopback(o.base); err != nil {
-			errs = append(errs, err)
-		}
-		if o.masterKey == "" {
-			errs = append(errs, errors.New("the master key is needed: -master-key or MASTER_API_KEY"))
-		}
+	if err := checkLoopback(o.base); err != nil {
+		errs = append(errs, err)
+	}
+	if o.masterKey == "" {
+		errs = append(errs, errors.New("the master key is needed: -master-key or MASTER_API_KEY"))
 	}
 	if _, err := parseChecks(o.check); err != nil {
 		errs = append(errs, err)
