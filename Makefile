@@ -21,6 +21,11 @@ loadgen:
 	mkdir -p bin
 	$(GO) build -o bin/loadgen ./tools/loadgen
 
+## bench: measure the service with tools/loadgen on SQLite and PostgreSQL
+## (tools/bench/run.sh; BENCH_QUICK=1 for a short run). Not part of test.
+bench:
+	bash tools/bench/run.sh
+
 ## gen: regenerate gen/ from openapi.yaml.
 gen:
 	$(GO) generate ./gen/...
