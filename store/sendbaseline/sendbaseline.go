@@ -51,7 +51,7 @@ func Run(ctx context.Context, db *sql.DB, postgres bool, targets []Target, c int
 	if len(targets) == 0 || c < 1 {
 		return Result{FirstError: errors.New("sendbaseline: no targets or senders")}
 	}
-	q := statements(postgres)
+	q := NewSender(db, postgres)
 	var sent, failed atomic.Int64
 	var firstErr error
 	var once sync.Once
@@ -62,7 +62,7 @@ func Run(ctx context.Context, db *sql.DB, postgres bool, targets []Target, c int
 		t := targets[i%len(targets)]
 		wg.Go(func() {
 			for n := 0; time.Now().Before(deadline) && ctx.Err() == nil; n++ {
-				if err := q.send(ctx, db, t, fmt.Sprintf("baseline %d", n)); err != nil {
+				if err := q.Send(ctx, t, fmt.Sprintf("baseline %d", n)); err != nil {
 					failed.Add(1)
 					once.Do(func() { firstErr = err })
 					continue
@@ -73,6 +73,19 @@ func Run(ctx context.Context, db *sql.DB, postgres bool, targets []Target, c int
 	}
 	wg.Wait()
 	return Result{Sent: sent.Load(), Errors: failed.Load(), Elapsed: time.Since(start), FirstError: firstErr}
+}
+
+// Sender commits one send transaction at a time on its database; it is
+// safe for concurrent use.
+type Sender struct {
+	db *sql.DB
+	q  queries
+}
+
+// NewSender prepares the statements for db; postgres selects $n
+// placeholders, otherwise ? (SQLite).
+func NewSender(db *sql.DB, postgres bool) *Sender {
+	return &Sender{db: db, q: statements(postgres)}
 }
 
 type queries struct{ allocate, member, insert, advance string }
@@ -113,8 +126,11 @@ func dollar(s string) string {
 	return b.String()
 }
 
-func (q queries) send(ctx context.Context, db *sql.DB, t Target, content string) error {
-	tx, err := db.BeginTx(ctx, nil)
+// Send commits one message from t.Sender to t.RoomID in SendMessage's
+// transaction shape.
+func (s *Sender) Send(ctx context.Context, t Target, content string) error {
+	q := s.q
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
