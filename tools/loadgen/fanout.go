@@ -33,6 +33,7 @@ type member struct {
 	seen       map[int64]bool
 	maxSeq     int64
 	outOfOrder int64
+	firstOOO   string // the first out-of-order arrival, for the report
 	dups       int64
 	lat        latencies
 	got        atomic.Int64 // distinct seqs received
@@ -80,6 +81,9 @@ func (m *member) record(f frame, now time.Time) {
 	m.got.Add(1)
 	if f.Seq < m.maxSeq {
 		m.outOfOrder++
+		if m.firstOOO == "" {
+			m.firstOOO = fmt.Sprintf("%s got seq %d after seq %d", m.user, f.Seq, m.maxSeq)
+		}
 	}
 	m.maxSeq = max(m.maxSeq, f.Seq)
 	if sent, ok := sentAt(f.Content); ok {
@@ -322,6 +326,7 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 
 	var lat latencies
 	var missing, outOfOrder, dups, delivered, closed int64
+	var notes []string
 	for _, m := range ms {
 		m.mu.Lock()
 		for s := int64(1); s <= p.maxSeq; s++ {
@@ -330,6 +335,9 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 			}
 		}
 		outOfOrder += m.outOfOrder
+		if m.firstOOO != "" && len(notes) < 3 {
+			notes = append(notes, "out of order: "+m.firstOOO)
+		}
 		dups += m.dups
 		delivered += int64(len(m.seen))
 		lat = append(lat, m.lat...)
@@ -366,6 +374,7 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 			"connect_redials":  int64(redials),
 		},
 		Errors: p.errors,
+		Notes:  notes,
 		Order: []string{"deliveries_per_s", "p50_ms", "p99_ms", "max_ms", "missing", "out_of_order",
 			"redelivered", "closed_by_server", "send_p99_ms", "late_sends", "connect_s", "connect_redials", "sent_total"},
 		Params: map[string]any{"m": o.members, "r": o.rate, "d": o.duration.String()},

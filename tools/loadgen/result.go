@@ -25,6 +25,8 @@ type outcome struct {
 	Order []string
 	// Params are the sizes actually run.
 	Params map[string]any
+	// Notes are examples of what went wrong, for the report.
+	Notes []string
 }
 
 // result is one scenario invocation: the RESULT line.
@@ -42,6 +44,7 @@ type result struct {
 	// the table can compute (baseline_ratio); empty without checks.
 	Verdict string   `json:"verdict,omitempty"`
 	Misses  []string `json:"misses,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
 	// PerRun keeps each run's metrics, for the record.
 	PerRun []map[string]float64 `json:"per_run,omitempty"`
 }
@@ -63,6 +66,7 @@ func summarize(o options, runs []outcome) (result, error) {
 		for k, v := range run.Errors {
 			r.Errors[k] += v
 		}
+		r.Notes = append(r.Notes, run.Notes...)
 		if len(runs) > 1 {
 			r.PerRun = append(r.PerRun, run.Metrics)
 		}
@@ -185,6 +189,9 @@ func (r result) print(w io.Writer) error {
 	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(tw, "errors by status\t%s\n", r.errorList())
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(tw, "note\t%s\n", n)
 	}
 	if r.Verdict != "" {
 		fmt.Fprintf(tw, "target\t%s\n", r.Check)
