@@ -16,6 +16,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"syscall"
 	"time"
@@ -168,6 +169,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer psrv.Close()
+		// With the profiler on, contention is sampled too: the block and
+		// mutex profiles show where requests wait (e.g. for SQLite's one
+		// writer connection), which a CPU profile cannot.
+		runtime.SetBlockProfileRate(int((100 * time.Microsecond).Nanoseconds()))
+		runtime.SetMutexProfileFraction(100)
 		logger.Info("pprof listening", "addr", cfg.pprofAddr)
 	}
 	select {
