@@ -11,7 +11,7 @@ GEN_PKGS := chatapi chatclient
 PYTHON ?= python3
 VENV := dist/venv
 
-.PHONY: run build gen gen-check docs docs-check lint venv sdk postman test test-go clean
+.PHONY: run build loadgen bench gen gen-check docs docs-check lint venv sdk postman test test-go clean
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/chatapi
@@ -19,6 +19,16 @@ run:
 build:
 	mkdir -p bin
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/chatapi ./cmd/chatapi
+
+## loadgen: bin/loadgen, the load generator (tools/loadgen).
+loadgen:
+	mkdir -p bin
+	$(GO) build -o bin/loadgen ./tools/loadgen
+
+## bench: measure the service with tools/loadgen on SQLite and PostgreSQL
+## (tools/bench/run.sh; BENCH_QUICK=1 for a short run). Not part of test.
+bench:
+	bash tools/bench/run.sh
 
 ## gen: regenerate gen/ from openapi.yaml.
 gen:

@@ -13,8 +13,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"syscall"
 	"time"
@@ -51,6 +53,7 @@ type config struct {
 	shutdownDrain time.Duration
 	tokenSecret   string
 	metricsAddr   string
+	pprofAddr     string
 	retryMax      int
 }
 
@@ -62,6 +65,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	rateLimit := fs.Int("rate-limit", envInt(getenv, "RATE_LIMIT_RPS", 100), "default requests/s per tenant (RATE_LIMIT_RPS)")
 	bodyLimit := fs.Int64("body-limit", int64(envInt(getenv, "BODY_LIMIT_BYTES", 64<<10)), "request body limit in bytes (BODY_LIMIT_BYTES)")
 	drain := fs.Duration("shutdown-drain-timeout", envDuration(getenv, "SHUTDOWN_DRAIN_TIMEOUT", 10*time.Second), "graceful shutdown limit (SHUTDOWN_DRAIN_TIMEOUT)")
+	pprofAddr := fs.String("pprof-addr", getenv("PPROF_ADDR"), "serve /debug/pprof/ on this loopback address (PPROF_ADDR); off when empty")
 	retryMax := fs.Int("retry-max-attempts", envInt(getenv, "RETRY_MAX_ATTEMPTS", 5), "deliveries of an unacked message before it is dead-lettered (RETRY_MAX_ATTEMPTS)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -74,7 +78,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		addr: *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
 		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
 		tokenSecret: getenv("TOKEN_SECRET"), metricsAddr: getenv("METRICS_ADDR"),
-		retryMax: *retryMax,
+		retryMax: *retryMax, pprofAddr: *pprofAddr,
 	}, nil
 }
 
@@ -142,7 +146,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
 	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect(), "version", version)
 
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- srv.Serve(ln) }()
 	if cfg.metricsAddr != "" {
 		// Metrics on a private listener; it stops with the process.
@@ -158,6 +162,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 		}()
 		logger.Info("metrics listening", "addr", mln.Addr().String())
+	}
+	if cfg.pprofAddr != "" {
+		psrv, err := servePprof(cfg.pprofAddr, errc)
+		if err != nil {
+			return err
+		}
+		defer psrv.Close()
+		// With the profiler on, contention is sampled too: the block and
+		// mutex profiles show where requests wait (e.g. for SQLite's one
+		// writer connection), which a CPU profile cannot.
+		runtime.SetBlockProfileRate(int((100 * time.Microsecond).Nanoseconds()))
+		runtime.SetMutexProfileFraction(100)
+		logger.Info("pprof listening", "addr", cfg.pprofAddr)
 	}
 	select {
 	case err := <-errc:
@@ -182,6 +199,37 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	return nil
+}
+
+// servePprof serves net/http/pprof on its own listener, which must be a
+// loopback address: profiles expose internals and cost CPU, so they are
+// never on the public listener nor reachable from another machine.
+func servePprof(addr string, errc chan<- error) (*http.Server, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("PPROF_ADDR: %w", err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("PPROF_ADDR %q: must be a loopback address (127.0.0.1:PORT, [::1]:PORT, localhost:PORT)", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("PPROF_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	// A CPU profile takes its seconds parameter to answer: no write timeout.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("pprof listener: %w", err)
+		}
+	}()
+	return srv, nil
 }
 
 func newMasterKey() (string, error) {

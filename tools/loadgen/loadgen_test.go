@@ -1,0 +1,157 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const testMasterKey = "mk_loadgen_test_0123456789abcdef"
+
+// startServer builds cmd/chatapi and runs it on a temporary SQLite file and
+// a free loopback port until the test ends.
+func startServer(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "chatapi")
+	build := exec.Command("go", "build", "-o", bin, "github.com/chatapi/chatapi/cmd/chatapi")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/chatapi: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var logs bytes.Buffer
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "CHATAPI_ADDR="+addr, "MASTER_API_KEY="+testMasterKey,
+		"DATABASE_URL="+filepath.Join(dir, "x.db"), "LOG_LEVEL=warn")
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	base := "http://" + addr
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(base + "/health")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not healthy on %s: %v", addr, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// runResult runs loadgen with args and returns its RESULT.
+func runResult(t *testing.T, args ...string) result {
+	t.Helper()
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := run(ctx, args, func(string) string { return "" }, nil, &out); err != nil {
+		t.Fatalf("loadgen %v: %v\n%s", args, err, out.String())
+	}
+	for line := range strings.Lines(out.String()) {
+		if js, ok := strings.CutPrefix(line, "RESULT "); ok {
+			var r result
+			if err := json.Unmarshal([]byte(js), &r); err != nil {
+				t.Fatalf("RESULT line: %v", err)
+			}
+			return r
+		}
+	}
+	t.Fatalf("no RESULT line in:\n%s", out.String())
+	return result{}
+}
+
+// The scenarios run briefly against the real binary, so loadgen cannot rot:
+// they must work end to end and find nothing lost, doubled or out of order.
+func TestScenariosAgainstServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the server")
+	}
+	base := startServer(t)
+	common := []string{"-base", base, "-master-key", testMasterKey}
+	tests := []struct {
+		name string
+		args []string
+		zero []string // counts that must be 0
+		pos  []string // values that must be above 0
+	}{
+		{"send", []string{"-scenario", "send", "-c", "4", "-g", "2", "-d", "1s"},
+			[]string{"gaps", "dups", "lost", "errors"}, []string{"msgs_per_s", "sent_total"}},
+		{"fanout", []string{"-scenario", "fanout", "-m", "20", "-r", "20", "-d", "1s"},
+			[]string{"missing", "out_of_order", "closed_by_server", "errors"}, []string{"deliveries_per_s", "sent_total"}},
+		{"fanout mixed", []string{"-scenario", "fanout", "-m", "5", "-r", "10", "-d", "1s", "-mixed", "-c", "2", "-g", "1"},
+			[]string{"missing", "out_of_order", "mixed_gaps", "mixed_dups", "mixed_lost", "errors"}, []string{"mixed_msgs_per_s"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runResult(t, append(common, tt.args...)...)
+			for _, k := range tt.zero {
+				if v, ok := r.value(k); !ok || v != 0 {
+					t.Errorf("%s = %v (reported: %v), want 0; result %+v", k, v, ok, r)
+				}
+			}
+			for _, k := range tt.pos {
+				if v, ok := r.value(k); !ok || v <= 0 {
+					t.Errorf("%s = %v (reported: %v), want > 0", k, v, ok)
+				}
+			}
+		})
+	}
+}
+
+func TestRefusesNonLoopback(t *testing.T) {
+	for _, base := range []string{"http://10.0.0.1:8080", "http://example.com", "https://127.0.0.1:8080", "http://0.0.0.0:8080"} {
+		t.Run(base, func(t *testing.T) {
+			err := run(t.Context(), []string{"-base", base, "-master-key", "k"}, func(string) string { return "" }, nil, &bytes.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), "loopback") {
+				t.Errorf("run with -base %s: err = %v, want a loopback refusal", base, err)
+			}
+		})
+	}
+}
+
+func TestTable(t *testing.T) {
+	in := strings.Join([]string{
+		`RESULT {"scenario":"baseline","label":"pg","metrics":{"msgs_per_s":4000},"counts":{}}`,
+		`RESULT {"scenario":"send","label":"pg","metrics":{"msgs_per_s":3000,"p99_ms":4},"counts":{"gaps":0},"check":"msgs_per_s>=3000,baseline_ratio>=0.5,gaps==0"}`,
+		"noise",
+	}, "\n")
+	var out bytes.Buffer
+	if err := printTable(strings.NewReader(in), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"baseline_ratio 0.75", "| PASS |"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("table:\n%s\nwant it to contain %q", got, want)
+		}
+	}
+}

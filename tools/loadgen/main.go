@@ -1,0 +1,215 @@
+// Command loadgen measures a running ChatAPI server through its REST and
+// WebSocket APIs. Each scenario creates its own tenant (with the master key),
+// users and rooms, runs bounded in count and time, and prints one
+// machine-readable line, "RESULT " followed by JSON, and a readable table.
+//
+//	loadgen -base http://127.0.0.1:8080 -master-key KEY -scenario send -c 32 -g 8 -d 10s
+//	loadgen -scenario fanout -m 1000 -r 50 -d 10s [-mixed -c 16]
+//	loadgen -scenario conns -n 10000 -step 1000 -server-pid PID
+//	loadgen -scenario history -k 10000
+//	loadgen -scenario sync -k 1000
+//	loadgen -scenario baseline -database-url URL -c 32 -d 10s
+//	loadgen table < results.log    # the RESULT lines of several runs as one table
+//
+// Only loopback servers are accepted: this is a load generator for the
+// machine it runs on, not a tool to point at someone else's.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+// Bounds on what one invocation may ask for.
+const (
+	maxDuration = 10 * time.Minute
+	maxSenders  = 1024
+	maxRooms    = 1024
+	maxMembers  = 1000 // the API's members limit on room creation
+	maxConns    = 50000
+	maxMessages = 1_000_000
+	maxRate     = 100000
+	maxRuns     = 10
+)
+
+// options are the flags of a scenario run.
+type options struct {
+	base      string
+	masterKey string
+	scenario  string
+	label     string
+	runs      int
+	check     string
+	timeout   time.Duration
+
+	senders  int           // -c
+	rooms    int           // -g
+	duration time.Duration // -d
+	members  int           // -m
+	rate     int           // -r
+	mixed    bool
+	conns    int // -n
+	step     int
+	pid      int
+	messages int // -k
+	dbURL    string
+}
+
+func parseOptions(args []string, getenv func(string) string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.StringVar(&o.base, "base", envOr(getenv, "CHATAPI_BASE", "http://127.0.0.1:8080"), "server base URL, loopback only (CHATAPI_BASE)")
+	fs.StringVar(&o.masterKey, "master-key", getenv("MASTER_API_KEY"), "the server's master key (MASTER_API_KEY)")
+	fs.StringVar(&o.scenario, "scenario", "send", "send, fanout, conns, history, sync or baseline")
+	fs.StringVar(&o.label, "label", "", "a name for this run in the RESULT line and table (e.g. sqlite, postgres)")
+	fs.IntVar(&o.runs, "runs", 1, "run the scenario this many times and report the median")
+	fs.StringVar(&o.check, "check", "", "targets, e.g. 'msgs_per_s>=9000,p99_ms<=10,gaps==0': the RESULT says pass or miss")
+	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "bound on the whole invocation")
+	fs.IntVar(&o.senders, "c", 32, "concurrent REST senders (send, fanout -mixed, baseline)")
+	fs.IntVar(&o.rooms, "g", 8, "rooms the senders share (send, fanout -mixed, baseline)")
+	fs.DurationVar(&o.duration, "d", 10*time.Second, "how long to send (send, fanout, baseline); how long to read (history)")
+	fs.IntVar(&o.members, "m", 1000, "room members connected over WebSocket (fanout)")
+	fs.IntVar(&o.rate, "r", 50, "messages per second from the fanout sender")
+	fs.BoolVar(&o.mixed, "mixed", false, "fanout: run a send load (-c senders, -g rooms) at the same time")
+	fs.IntVar(&o.conns, "n", 10000, "idle connections to open (conns)")
+	fs.IntVar(&o.step, "step", 1000, "connections per step (conns)")
+	fs.IntVar(&o.pid, "server-pid", 0, "server process id, to read its RSS from /proc (conns); 0 reads /metrics")
+	fs.IntVar(&o.messages, "k", 10000, "messages to read back (history) or to sync (sync)")
+	fs.StringVar(&o.dbURL, "database-url", "", "baseline: the server's database (SQLite path or postgres:// URL)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return o, o.validate()
+}
+
+func (o options) validate() error {
+	var errs []error
+	bound := func(name string, v, lo, hi int) {
+		if v < lo || v > hi {
+			errs = append(errs, fmt.Errorf("%s = %d: must be %d to %d", name, v, lo, hi))
+		}
+	}
+	bound("-c", o.senders, 1, maxSenders)
+	bound("-g", o.rooms, 1, maxRooms)
+	bound("-m", o.members, 1, maxMembers)
+	bound("-r", o.rate, 1, maxRate)
+	bound("-n", o.conns, 1, maxConns)
+	bound("-step", o.step, 1, maxConns)
+	bound("-k", o.messages, 1, maxMessages)
+	bound("-runs", o.runs, 1, maxRuns)
+	if o.duration <= 0 || o.duration > maxDuration {
+		errs = append(errs, fmt.Errorf("-d %v: must be above 0 and at most %v", o.duration, maxDuration))
+	}
+	if o.timeout <= 0 || o.timeout > 2*maxDuration {
+		errs = append(errs, fmt.Errorf("-timeout %v: must be above 0 and at most %v", o.timeout, 2*maxDuration))
+	}
+	if err := checkLoopback(o.base); err != nil {
+		errs = append(errs, err)
+	}
+	if o.masterKey == "" {
+		errs = append(errs, errors.New("the master key is needed: -master-key or MASTER_API_KEY"))
+	}
+	if _, err := parseChecks(o.check); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// checkLoopback refuses a base URL whose host is not a loopback address.
+func checkLoopback(base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return fmt.Errorf("-base: %w", err)
+	}
+	if u.Scheme != "http" {
+		return fmt.Errorf("-base %q: only http:// to a loopback address", base)
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("-base %q: loadgen only targets loopback addresses (127.0.0.0/8, ::1, localhost)", base)
+	}
+	return nil
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "table" {
+		return printTable(stdin, stdout)
+	}
+	o, err := parseOptions(args, getenv)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+
+	sc := scenarioNamed(o.scenario)
+	if sc == nil {
+		return fmt.Errorf("unknown scenario %q", o.scenario)
+	}
+	var runs []outcome
+	for i := range o.runs {
+		out, err := sc(ctx, o)
+		if err != nil {
+			return fmt.Errorf("%s run %d: %w", o.scenario, i+1, err)
+		}
+		runs = append(runs, out)
+	}
+	res, err := summarize(o, runs)
+	if err != nil {
+		return err
+	}
+	return res.print(stdout)
+}
+
+// scenario runs once and reports what it measured.
+type scenario func(ctx context.Context, o options) (outcome, error)
+
+func scenarioNamed(name string) scenario {
+	switch name {
+	case "send":
+		return runSend
+	case "fanout":
+		return runFanout
+	case "conns":
+		return runConns
+	case "history":
+		return runHistory
+	case "sync":
+		return runSync
+	case "baseline":
+		return runBaseline
+	}
+	return nil
+}
+
+func envOr(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
