@@ -434,3 +434,45 @@ func TestMessagesInSeqOrder(t *testing.T) {
 	publish(send())
 	expect(6)
 }
+
+// A message announced so late that hundreds of later ones are held meanwhile
+// (an overloaded publisher) is read from the store, not skipped: the client
+// still gets every seq once, in order, and the late announcement is dropped.
+func TestLateAnnouncementUnderBacklogStaysInOrder(t *testing.T) {
+	// A gap timer that never fires in the test: only the backlog fills.
+	e := newEnv(t, realtime.Config{QueueSize: 2048, GapTimeout: time.Hour})
+	ctx := context.Background()
+	room := e.room(store.RoomGroup, "alice", "bob")
+	a, _, _ := e.connect("alice")
+	var msgs []store.Message
+	const total = 400 // more than the sequencer holds before filling at once
+	for range total {
+		m, _, err := e.st.SendMessage(ctx, e.tenant, "bob", room, store.NewMessage{Content: "m"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, m)
+	}
+	publish := func(m store.Message) {
+		e.hub.Publish(ctx, event.Event{Type: event.MessageCreated, TenantID: e.tenant, RoomID: room, Seq: m.Seq, Message: &m})
+	}
+	publish(msgs[0])
+	for _, m := range msgs[2:] { // seq 2 is late
+		publish(m)
+	}
+	publish(msgs[1])
+	publish(msgs[0]) // and a duplicate of an early one
+	for want := int64(1); want <= total; want++ {
+		if f := a.next(); f.Type != "message" || f.num("seq") != want {
+			t.Fatalf("got %s, want message seq %d", f.Raw, want)
+		}
+	}
+	m, _, err := e.st.SendMessage(ctx, e.tenant, "bob", room, store.NewMessage{Content: "after"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	publish(m)
+	if f := a.next(); f.Type != "message" || f.num("seq") != total+1 {
+		t.Fatalf("got %s, want message seq %d: a late or repeated announcement was sent again", f.Raw, total+1)
+	}
+}

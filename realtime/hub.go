@@ -50,6 +50,10 @@ type Config struct {
 	// EventRate and EventBurst limit each connection's client events [20/s, 40].
 	EventRate  rate.Limit
 	EventBurst int
+	// GapTimeout is how long a room's message events wait for an earlier
+	// seq's announcement before the missing messages are read from the
+	// store [200ms].
+	GapTimeout time.Duration
 	// SyncLimit caps the messages streamed per room on connect [500].
 	SyncLimit int
 	// ReconnectAfter is what server.shutdown tells clients to wait [2s].
@@ -93,6 +97,9 @@ func (c *Config) defaults() {
 	}
 	if c.EventBurst <= 0 {
 		c.EventBurst = 40
+	}
+	if c.GapTimeout <= 0 {
+		c.GapTimeout = 200 * time.Millisecond
 	}
 	if c.SyncLimit <= 0 {
 		c.SyncLimit = 500

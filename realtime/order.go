@@ -11,14 +11,16 @@ import (
 
 // Two senders can commit seq 5 and 6 and announce them in the opposite
 // order. The sequencer holds a room's early message events back until the
-// missing seq is announced; after gapTimeout it reads the missing messages
-// from the store, and whatever the store does not have is skipped, so one
-// lost announcement delays a room by gapTimeout at most.
+// missing seq is announced; after Config.GapTimeout it reads the missing
+// messages from the store, and whatever the store does not have is skipped,
+// so one lost announcement delays a room by GapTimeout at most.
 const (
-	gapTimeout = 200 * time.Millisecond
-	// maxHeld bounds the events held per room; beyond it the gap is filled
-	// at once.
+	// maxHeld is how many events a room holds before its gap is filled from
+	// the store at once rather than after GapTimeout; hardCap is where it
+	// gives up on the store and skips the gap, so a room's memory stays
+	// bounded even when the store does not answer.
 	maxHeld    = 256
+	hardCap    = 4 * maxHeld
 	maxSkipped = 1024
 	// idleRoom is how long a room's position is kept without messages.
 	idleRoom = 10 * time.Minute
@@ -119,11 +121,17 @@ func (s *sequencer) message(k roomKey, seq int64, frame []byte, to, track []*con
 		ro.releaseHeld(k.roomID)
 	default:
 		ro.held[seq] = heldFrame{frame, to, track}
-		if len(ro.held) >= maxHeld {
+		if len(ro.held) >= hardCap {
 			ro.skipGap(k.roomID)
 			return
 		}
 		s.armLocked(k, ro)
+		if len(ro.held) >= maxHeld {
+			// The missing seqs are stored (a message is stored before it is
+			// announced, and seqs commit in order): read them now rather
+			// than skipping them, which would deliver them out of order.
+			s.fillSoonLocked(ro)
+		}
 	}
 }
 
@@ -171,10 +179,19 @@ func (s *sequencer) armLocked(k roomKey, ro *roomOrder) {
 		return
 	}
 	s.timers.Add(1)
-	ro.timer = time.AfterFunc(gapTimeout, func() {
+	ro.timer = time.AfterFunc(s.hub.cfg.GapTimeout, func() {
 		defer s.timers.Done()
 		s.fillGap(k, ro)
 	})
+}
+
+// fillSoonLocked makes the room's armed gap timer fire now. A timer that
+// already fired is filling the gap; Stop tells the two apart, so the
+// timer's count in s.timers stays exact. ro.mu is held.
+func (s *sequencer) fillSoonLocked(ro *roomOrder) {
+	if ro.timer != nil && ro.timer.Stop() {
+		ro.timer.Reset(0)
+	}
 }
 
 // fillGap reads the messages missing before a room's held events from the
