@@ -108,6 +108,22 @@ func (c *conn) enqueue(frame []byte) {
 	c.mu.Unlock()
 }
 
+// enqueueEphemeral queues a frame that is state, not history (presence,
+// typing): a connection whose queue is half full skips it rather than being
+// closed for it, so a burst of them (a thousand members coming online in one
+// room) never costs a connection. Messages and notifications are owed and
+// always go through enqueue.
+func (c *conn) enqueueEphemeral(frame []byte) {
+	c.mu.Lock()
+	behind := len(c.queue) >= c.hub.cfg.QueueSize/2
+	c.mu.Unlock()
+	if behind {
+		c.hub.stats.ephemeralSkipped.Add(1)
+		return
+	}
+	c.enqueue(frame)
+}
+
 // startWriterLocked starts the writer unless one runs or the sync holds the
 // queue. c.mu is held.
 func (c *conn) startWriterLocked() {
@@ -253,7 +269,7 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 			action = "stop"
 		}
 		frame := mustEncode(typingFrame{Type: "typing", RoomID: in.RoomID, UserID: c.userID, Action: action})
-		deliver(frame, to)
+		deliverEphemeral(frame, to)
 		k := typingKey{c.tenantID, in.RoomID, c.userID}
 		if action == "start" {
 			h.typingStarted(k)

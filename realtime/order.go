@@ -68,6 +68,13 @@ func deliver(frame []byte, to []*conn) {
 	}
 }
 
+// deliverEphemeral is deliver for presence and typing (see enqueueEphemeral).
+func deliverEphemeral(frame []byte, to []*conn) {
+	for _, c := range to {
+		c.enqueueEphemeral(frame)
+	}
+}
+
 func (s *sequencer) room(k roomKey) *roomOrder {
 	s.mu.Lock()
 	defer s.mu.Unlock()

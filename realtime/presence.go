@@ -134,7 +134,7 @@ func (h *Hub) announcePresence(ctx context.Context, k userKey, p *presence, deci
 	if len(to) == 0 {
 		return
 	}
-	deliver(mustEncode(presenceFrame{Type: "presence.update", UserID: k.userID, Status: status, LastSeen: &lastSeen}), to)
+	deliverEphemeral(mustEncode(presenceFrame{Type: "presence.update", UserID: k.userID, Status: status, LastSeen: &lastSeen}), to)
 }
 
 // Presence returns, in the order of userIDs, what this instance knows of

@@ -12,10 +12,13 @@ type Stats struct {
 	// SlowConsumersDropped counts the connections closed with 1013 because
 	// their outgoing queue was full.
 	SlowConsumersDropped uint64
+	// EphemeralSkipped counts presence and typing frames not queued for a
+	// connection whose queue was half full.
+	EphemeralSkipped uint64
 }
 
 type counters struct {
-	eventsIn, eventsOut, slowDropped atomic.Uint64
+	eventsIn, eventsOut, slowDropped, ephemeralSkipped atomic.Uint64
 }
 
 // Stats returns the hub's counters. Each is read atomically; together they
@@ -25,5 +28,6 @@ func (h *Hub) Stats() Stats {
 		EventsIn:             h.stats.eventsIn.Load(),
 		EventsOut:            h.stats.eventsOut.Load(),
 		SlowConsumersDropped: h.stats.slowDropped.Load(),
+		EphemeralSkipped:     h.stats.ephemeralSkipped.Load(),
 	}
 }

@@ -66,7 +66,7 @@ func (h *Hub) typingExpired(k typingKey, t *typist) {
 		h.cfg.Logger.Error("realtime: typing stop", "tenant_id", k.tenantID, "room_id", k.roomID, "error", err)
 		return
 	}
-	deliver(mustEncode(typingFrame{Type: "typing", RoomID: k.roomID, UserID: k.userID, Action: "stop"}), to)
+	deliverEphemeral(mustEncode(typingFrame{Type: "typing", RoomID: k.roomID, UserID: k.userID, Action: "stop"}), to)
 }
 
 // stopTyping cancels every typing timer, for Shutdown.

@@ -121,7 +121,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}, func() float64 { return float64(hub.Stats().EventsOut) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "chatapi_ws_slow_consumers_dropped_total", Help: "Connections closed with 1013 because their queue was full.",
-		}, func() float64 { return float64(hub.Stats().SlowConsumersDropped) }))
+		}, func() float64 { return float64(hub.Stats().SlowConsumersDropped) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_ephemeral_skipped_total", Help: "Presence and typing frames skipped for connections whose queue was half full.",
+		}, func() float64 { return float64(hub.Stats().EphemeralSkipped) }))
 	app, err := server.New(server.Config{
 		MasterKey:        cfg.masterKey,
 		Version:          version,
