@@ -143,7 +143,10 @@ func (c *conn) release() {
 	c.startWriterLocked()
 }
 
-// drain writes queued frames until the queue is empty, then exits.
+// drain writes queued frames until the queue is empty, then exits. It takes
+// the whole queue at a time and writes it under one WriteTimeout, so a burst
+// costs one lock and one timer, not one per frame; a client that cannot take
+// a queue's worth of frames within WriteTimeout is closed and syncs again.
 func (c *conn) drain() {
 	defer c.wg.Done()
 	for {
@@ -154,14 +157,29 @@ func (c *conn) drain() {
 			c.mu.Unlock()
 			return
 		}
-		frame := c.queue[0]
-		c.queue[0] = nil
-		c.queue = c.queue[1:]
+		batch := c.queue
+		c.queue = nil
 		c.mu.Unlock()
-		if err := c.write(frame); err != nil {
+		if err := c.writeAll(batch); err != nil {
 			c.closeAsync(websocket.StatusInternalError, "write failed", nil)
 		}
 	}
+}
+
+// writeAll writes frames in order, the whole batch within WriteTimeout; it
+// stops at the first error or when the connection is closing.
+func (c *conn) writeAll(frames [][]byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), c.hub.cfg.WriteTimeout)
+	defer cancel()
+	for _, frame := range frames {
+		if c.closing.Load() {
+			return nil
+		}
+		if err := c.ws.Write(ctx, websocket.MessageText, frame); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // syncWrite writes one frame of the connect-time sync, counted out.

@@ -42,7 +42,8 @@ type Config struct {
 	// QueueSize bounds each connection's outgoing frames [256]; a connection
 	// whose queue is full is closed with 1013.
 	QueueSize int
-	// WriteTimeout bounds every frame written to a client [10s].
+	// WriteTimeout bounds every write to a client: one frame, or the batch of
+	// queued frames a writer takes at once [10s].
 	WriteTimeout time.Duration
 	// ReadLimit is the largest frame accepted, in bytes [64 KiB]; a larger
 	// one closes the connection with 1009.
