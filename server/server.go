@@ -91,7 +91,7 @@ type Config struct {
 
 // PresenceReader tells who is online, as the realtime hub knows it.
 type PresenceReader interface {
-	Presence(tenantID string, userIDs []string) []realtime.PresenceInfo
+	PresenceOf(ctx context.Context, tenantID string, userIDs []string) ([]realtime.PresenceInfo, error)
 }
 
 // WebSocketHandler takes over an authenticated upgrade request.
