@@ -132,8 +132,16 @@ func (h *Hub) RunCluster(ctx context.Context) error {
 	}()
 	tick := time.NewTicker(h.cfg.Instance.Heartbeat)
 	defer tick.Stop()
+	// reapAfter: after the database was unreachable (from here), every
+	// instance's heartbeat looks overdue; others are judged only once this
+	// one has beaten for a whole InstanceTimeout again, so have they.
+	var reapAfter time.Time
 	for {
-		h.clusterBeat(ctx, ps, id)
+		if !h.clusterBeat(ctx, ps, id, reapAfter) {
+			reapAfter = time.Time{}
+		} else if reapAfter.IsZero() {
+			reapAfter = time.Now().Add(h.cfg.Instance.InstanceTimeout)
+		}
 		select {
 		case <-ctx.Done():
 			return nil
@@ -142,7 +150,9 @@ func (h *Hub) RunCluster(ctx context.Context) error {
 	}
 }
 
-func (h *Hub) clusterBeat(ctx context.Context, ps PresenceStore, id string) {
+// clusterBeat heartbeats, and reaps dead instances once reapAfter (set)
+// has passed; it reports whether the heartbeat went through.
+func (h *Hub) clusterBeat(ctx context.Context, ps PresenceStore, id string, reapAfter time.Time) bool {
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.Instance.Heartbeat+h.cfg.WriteTimeout)
 	defer cancel()
 	revived, err := ps.Heartbeat(ctx, id)
@@ -150,7 +160,7 @@ func (h *Hub) clusterBeat(ctx context.Context, ps PresenceStore, id string) {
 		if ctx.Err() == nil {
 			h.cfg.Logger.Warn("realtime: heartbeat", "instance", id, "error", err)
 		}
-		return
+		return false
 	}
 	if revived {
 		// New, or taken for dead while it could not reach the database: its
@@ -161,16 +171,20 @@ func (h *Hub) clusterBeat(ctx context.Context, ps PresenceStore, id string) {
 			}
 		}
 	}
+	if reapAfter.IsZero() || time.Now().Before(reapAfter) {
+		return true
+	}
 	gone, err := ps.ReapInstances(ctx, h.liveSince())
 	if err != nil {
 		if ctx.Err() == nil {
 			h.cfg.Logger.Warn("realtime: reap instances", "error", err)
 		}
-		return
+		return true
 	}
 	for _, g := range gone {
 		h.Publish(ctx, event.ForPresence(g.TenantID, g.UserID, "offline", g.LastSeen))
 	}
+	return true
 }
 
 // connectedUsers lists the users with a connection on this instance.
