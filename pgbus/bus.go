@@ -210,7 +210,8 @@ func (b *Bus) Run(ctx context.Context, local Local) error {
 			}
 			cancel()
 		case <-ping.C:
-			go func() { _ = l.Ping() }()
+			// A broken connection fails the ping, and the listener reconnects.
+			_ = l.Ping()
 		}
 		if !ping.Stop() {
 			select {

@@ -129,11 +129,13 @@ func (s *sequencer) message(k roomKey, seq int64, frame []byte, to, track []*con
 // startingSeq is the position of a room whose first message event here is
 // seq: the seq after the last one its recipients were handed (by their
 // connect-time sync), so that events of other senders (other instances)
-// announced late are waited for; seq itself when none of them knows.
+// announced late are waited for; seq itself when none of them knows. A
+// connection far behind (its sync was capped) does not hold the room back:
+// it pages the rest over REST.
 func startingSeq(roomID string, seq int64, to []*conn) int64 {
 	start := seq
 	for _, c := range to {
-		if pos, ok := c.position(roomID, -1); ok && pos >= 0 && pos+1 < start {
+		if pos, ok := c.position(roomID, -1); ok && pos >= 0 && pos+1 < start && seq-(pos+1) < maxHeld {
 			start = pos + 1
 		}
 	}
