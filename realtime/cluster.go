@@ -30,7 +30,7 @@ type PresenceStore interface {
 	SetDisconnected(ctx context.Context, instanceID, tenantID, userID string, lastSeen time.Time) error
 	Presence(ctx context.Context, tenantID string, userIDs []string, liveSince time.Time) ([]store.UserPresence, error)
 	ReapInstances(ctx context.Context, deadBefore time.Time) ([]store.GoneUser, error)
-	RemoveInstance(ctx context.Context, instanceID string) error
+	RetireInstance(ctx context.Context, instanceID string, lastBeat time.Time) error
 }
 
 // ClusterConfig places the hub among several instances; see Config.
@@ -114,7 +114,7 @@ func (h *Hub) PresenceOf(ctx context.Context, tenantID string, userIDs []string)
 // RunCluster heartbeats this instance and, every heartbeat, takes the
 // instances silent for longer than InstanceTimeout for dead: their users no
 // longer connected anywhere are announced offline. It returns when ctx
-// ends, after removing this instance's presence. Without Config.Presence
+// ends, after retiring this instance. Without Config.Presence
 // it returns at once.
 func (h *Hub) RunCluster(ctx context.Context) error {
 	ps := h.cfg.Presence
@@ -123,11 +123,15 @@ func (h *Hub) RunCluster(ctx context.Context) error {
 	}
 	id := h.cfg.Instance.InstanceID
 	defer func() {
-		// A clean stop: this instance's users are no longer connected here.
+		// A clean stop: the others take this instance for dead after the
+		// presence grace rather than the whole timeout. Its clients,
+		// told to reconnect, stay online if they do so elsewhere meanwhile;
+		// the others are announced offline.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.WriteTimeout)
 		defer cancel()
-		if err := ps.RemoveInstance(rctx, id); err != nil {
-			h.cfg.Logger.Warn("realtime: remove instance", "instance", id, "error", err)
+		lastBeat := time.Now().Add(-h.cfg.Instance.InstanceTimeout + h.cfg.PresenceGrace)
+		if err := ps.RetireInstance(rctx, id, lastBeat); err != nil {
+			h.cfg.Logger.Warn("realtime: retire instance", "instance", id, "error", err)
 		}
 	}()
 	tick := time.NewTicker(h.cfg.Instance.Heartbeat)

@@ -190,31 +190,20 @@ func (s *Store) ReapInstances(ctx context.Context, deadBefore time.Time) ([]Gone
 	return gone, err
 }
 
-// RemoveInstance removes instanceID and its connections at a clean stop;
-// its users are last seen now.
-func (s *Store) RemoveInstance(ctx context.Context, instanceID string) error {
-	return s.withTx(ctx, func(tx *sqlx.Tx) error {
-		var users []struct {
-			TenantID string `db:"tenant_id"`
-			UserID   string `db:"user_id"`
-		}
-		if err := tx.SelectContext(ctx, &users, tx.Rebind(`
-			DELETE FROM presence_connections WHERE instance_id = ? RETURNING tenant_id, user_id`), instanceID); err != nil {
-			return fmt.Errorf("remove connections of instance: %w", err)
-		}
-		now := s.nowMillis()
-		for _, u := range users {
-			if err := touchLastSeen(ctx, tx, u.TenantID, u.UserID, now); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM instances WHERE id = ?`), instanceID); err != nil {
-			return fmt.Errorf("remove instance: %w", err)
-		}
-		return nil
-	})
+// RetireInstance backdates instanceID's heartbeat to lastBeat at a clean
+// stop, so that the others take it for dead as soon as lastBeat is older
+// than their timeout, rather than a whole timeout after its last beat:
+// they then announce offline its users who did not reconnect elsewhere. A
+// heartbeat is never moved forward by it.
+func (s *Store) RetireInstance(ctx context.Context, instanceID string, lastBeat time.Time) error {
+	_, err := s.w.ExecContext(ctx, s.w.Rebind(`
+		UPDATE instances SET heartbeat_at = ? WHERE id = ? AND heartbeat_at > ?`),
+		lastBeat.UnixMilli(), instanceID, lastBeat.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("retire instance: %w", err)
+	}
+	return nil
 }
-
 // PutEventPayload stores an event body too large for a notification and
 // returns its id, for EventPayload.
 func (s *Store) PutEventPayload(ctx context.Context, body []byte) (int64, error) {

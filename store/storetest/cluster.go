@@ -53,10 +53,6 @@ func testCluster(t *testing.T, b Backend) {
 	t.Run("heartbeat", func(t *testing.T) {
 		beat(t, "hb", true)
 		beat(t, "hb", false)
-		if err := s.RemoveInstance(ctx, "hb"); err != nil {
-			t.Fatal(err)
-		}
-		beat(t, "hb", true) // taken for gone, back again
 	})
 
 	t.Run("connected where", func(t *testing.T) {
@@ -145,12 +141,39 @@ func testCluster(t *testing.T, b Backend) {
 	t.Run("clean stop", func(t *testing.T) {
 		beat(t, "leaving", true)
 		connect(t, "leaving", tn, "fred", false)
-		if err := s.RemoveInstance(ctx, "leaving"); err != nil {
+		if got := status(t, tn, "fred"); !got[0].Online {
+			t.Fatalf("fred = %+v, want online", got[0])
+		}
+		// Retired a second short of the timeout ago: dead a second from now.
+		if err := s.RetireInstance(ctx, "leaving", clk.Now().Add(-timeout+time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		if got := status(t, tn, "fred"); got[0].Online || got[0].LastSeen == nil {
-			t.Fatalf("fred = %+v, want offline with a last seen", got[0])
+		if got := status(t, tn, "fred"); !got[0].Online {
+			t.Fatalf("fred right after the stop = %+v, want online still", got[0])
 		}
+		clk.Advance(2 * time.Second)
+		beat(t, "loud", false)
+		beat(t, "b", false)
+		if got := status(t, tn, "fred"); got[0].Online {
+			t.Fatalf("fred after the grace = %+v, want offline", got[0])
+		}
+		gone, err := s.ReapInstances(ctx, live())
+		if err != nil || len(gone) != 1 || gone[0].UserID != "fred" {
+			t.Fatalf("ReapInstances = %+v, %v; want fred", gone, err)
+		}
+		// A retirement never revives: a later beat time is ignored.
+		beat(t, "late", true)
+		clk.Advance(timeout + time.Second)
+		if err := s.RetireInstance(ctx, "late", clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		beat(t, "loud", false)
+		beat(t, "b", false)
+		gone, err = s.ReapInstances(ctx, live())
+		if err != nil || len(gone) != 0 {
+			t.Fatalf("ReapInstances = %+v, %v; want the silent instance reaped, no users", gone, err)
+		}
+		beat(t, "late", true)
 	})
 
 	t.Run("event payloads", func(t *testing.T) {
