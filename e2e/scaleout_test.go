@@ -48,8 +48,9 @@ func TestThreeInstancesOnePostgres(t *testing.T) {
 		}
 	}
 
+	var lp *peer
 	t.Run("presence", func(t *testing.T) {
-		lp := connect(t, ctx, ps[2], tn, late)
+		lp = connect(t, ctx, ps[2], tn, late)
 		if err := lp.waitFor(ctx, "sync.complete", has(func(e cevent) bool { return e.Type == "sync.complete" })); err != nil {
 			t.Fatal(err)
 		}
@@ -159,6 +160,28 @@ func TestThreeInstancesOnePostgres(t *testing.T) {
 		for _, i := range []int{0, 3, 5} {
 			if slices.ContainsFunc(peers[i].events(), func(e cevent) bool { return e.Type == "notification" }) {
 				t.Errorf("%s got a notification meant for others", users[i])
+			}
+		}
+	})
+
+	t.Run("presence offline", func(t *testing.T) {
+		if lp == nil {
+			t.Skip("late never connected")
+		}
+		_ = lp.ws.Close(1000, "bye")
+		// After the grace, peers on the other instances hear it, and every
+		// instance says so.
+		for _, pr := range peers[:2] {
+			if err := pr.waitFor(ctx, "late offline", has(func(e cevent) bool {
+				return e.Type == "presence.update" && e.UserID == late && e.Status == "offline"
+			})); err != nil {
+				t.Error(err)
+			}
+		}
+		want := map[string]string{late: "offline", users[2]: "online"}
+		for i := range ps {
+			if err := on(i).waitPresence(ctx, users[3], want); err != nil {
+				t.Errorf("instance %d: %v", i, err)
 			}
 		}
 	})
