@@ -204,6 +204,7 @@ func (s *Store) RetireInstance(ctx context.Context, instanceID string, lastBeat 
 	}
 	return nil
 }
+
 // PutEventPayload stores an event body too large for a notification and
 // returns its id, for EventPayload.
 func (s *Store) PutEventPayload(ctx context.Context, body []byte) (int64, error) {
