@@ -101,11 +101,12 @@ type proc struct {
 // startServer starts the binary on dbPath and a free loopback port and waits
 // for /health. A free port can be taken between the probe and the start, so
 // a process that exits before it is healthy is retried on another port.
-func startServer(t testing.TB, dbPath string) *proc {
+// env adds NAME=value settings to the process's environment.
+func startServer(t testing.TB, dbPath string, env ...string) *proc {
 	t.Helper()
 	var lastErr error
 	for attempt := range 3 {
-		p, err := tryStart(t, dbPath, attempt)
+		p, err := tryStart(t, dbPath, attempt, env)
 		if err == nil {
 			return p
 		}
@@ -115,7 +116,7 @@ func startServer(t testing.TB, dbPath string) *proc {
 	return nil
 }
 
-func tryStart(t testing.TB, dbPath string, attempt int) (*proc, error) {
+func tryStart(t testing.TB, dbPath string, attempt int, env []string) (*proc, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -135,6 +136,7 @@ func tryStart(t testing.TB, dbPath string, attempt int) (*proc, error) {
 		"SHUTDOWN_DRAIN_TIMEOUT="+drainTimeout.String(),
 		"LOG_LEVEL=warn",
 	)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	if err := cmd.Start(); err != nil {

@@ -6,6 +6,7 @@ package event
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/chatapi/chatapi/store"
 )
@@ -26,6 +27,12 @@ const (
 	// NotificationAcked is internal: a recipient confirmed a notification
 	// over REST, so realtime stops redelivering it. Clients never see it.
 	NotificationAcked Type = "notification.acked"
+	// Typing relays a member's typing.start or typing.stop (Action) to the
+	// room's other members.
+	Typing Type = "typing"
+	// Presence tells the users who share a room with UserID that they came
+	// online or went offline (Status).
+	Presence Type = "presence.update"
 )
 
 // Event is one change, scoped to a tenant and, for room events, to a room.
@@ -45,6 +52,11 @@ type Event struct {
 	Recipients   []string
 	// NotificationID is set for NotificationAcked.
 	NotificationID string
+	// Action is "start" or "stop" for Typing.
+	Action string `json:",omitempty"`
+	// Status is "online" or "offline" for Presence, seen last at LastSeen.
+	Status   string     `json:",omitempty"`
+	LastSeen *time.Time `json:",omitempty"`
 }
 
 // ForMessage is the event of a created, updated or deleted message; typ is
@@ -56,6 +68,23 @@ func ForMessage(typ Type, tenantID string, m store.Message) Event {
 // ForAck is the read receipt of userID's cursor moving to seq in a room.
 func ForAck(tenantID, roomID, userID string, seq int64) Event {
 	return Event{Type: AckReceived, TenantID: tenantID, RoomID: roomID, UserID: userID, Seq: seq}
+}
+
+// ForTyping is userID typing (action "start") or no longer (action "stop")
+// in a room.
+func ForTyping(tenantID, roomID, userID, action string) Event {
+	return Event{Type: Typing, TenantID: tenantID, RoomID: roomID, UserID: userID, Action: action}
+}
+
+// ForPresence is userID coming online or going offline (status), last seen
+// at lastSeen.
+func ForPresence(tenantID, userID, status string, lastSeen time.Time) Event {
+	return Event{Type: Presence, TenantID: tenantID, UserID: userID, Status: status, LastSeen: &lastSeen}
+}
+
+// ForNotificationAck is userID's confirmation of a notification.
+func ForNotificationAck(tenantID, userID, notificationID string) Event {
+	return Event{Type: NotificationAcked, TenantID: tenantID, UserID: userID, NotificationID: notificationID}
 }
 
 // Recorder is a publisher that only remembers what it was given, in order,

@@ -46,6 +46,9 @@ type conn struct {
 
 	rmu   sync.Mutex
 	retry retryState
+
+	// msgs is what the client was handed per room (see resync.go).
+	msgs messageCursor
 }
 
 // newConn is a connection before its upgrade; ws is set once accepted.
@@ -74,6 +77,7 @@ func (c *conn) run(ctx context.Context) {
 		}
 		c.closeAsync(websocket.StatusInternalError, "sync failed", nil)
 	}
+	c.goLive()
 	c.release()
 	c.startHeartbeat()
 	for {
@@ -278,16 +282,11 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 			}
 			return err
 		}
-		to, err := h.roomRecipients(ctx, c.tenantID, in.RoomID, c.userID)
-		if err != nil {
-			return err
-		}
 		action := "start"
 		if in.Type == "typing.stop" {
 			action = "stop"
 		}
-		frame := mustEncode(typingFrame{Type: "typing", RoomID: in.RoomID, UserID: c.userID, Action: action})
-		deliverEphemeral(frame, to)
+		h.Publish(ctx, event.ForTyping(c.tenantID, in.RoomID, c.userID, action))
 		k := typingKey{c.tenantID, in.RoomID, c.userID}
 		if action == "start" {
 			h.typingStarted(k)
@@ -309,7 +308,7 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 		if _, err := h.store.AckNotification(ctx, c.tenantID, c.userID, in.NotificationID); err != nil {
 			return err
 		}
-		h.NotificationAcked(c.tenantID, c.userID, in.NotificationID)
+		h.Publish(ctx, event.ForNotificationAck(c.tenantID, c.userID, in.NotificationID))
 	}
 	return nil
 }
@@ -380,6 +379,7 @@ func (c *conn) sync(ctx context.Context) error {
 		if delivered > 0 {
 			c.trackMessages(cur.RoomID, cur.LastAck+1, after)
 		}
+		c.synced(cur.RoomID, after)
 		last := max(cur.LastSeq, after)
 		rooms = append(rooms, syncRoom{RoomID: cur.RoomID, LastSeq: last, Delivered: delivered, HasMore: after < last})
 	}

@@ -81,6 +81,16 @@ type Config struct {
 	AcceptOptions *websocket.AcceptOptions
 	// Logger receives delivery failures [discarded].
 	Logger *slog.Logger
+	// Cluster, when set, carries the events of this instance to the other
+	// instances on the same database (see cluster.go); nil for a single
+	// instance.
+	Cluster Broadcaster
+	// Presence, when set, keeps who is connected where in the shared
+	// database, so that presence is right across instances; nil keeps it in
+	// this process only.
+	Presence PresenceStore
+	// Instance names this instance and times its heartbeat, with Presence.
+	Instance ClusterConfig
 }
 
 func (c *Config) defaults() {
@@ -129,6 +139,7 @@ func (c *Config) defaults() {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	c.Instance.defaults()
 }
 
 type userKey struct{ tenantID, userID string }
@@ -222,9 +233,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, tenantID, userID s
 		return
 	}
 	defer h.unregister(c)
-	if came != nil {
-		h.announcePresence(ctx, userKey{tenantID, userID}, came, decision, "online", time.Now().UTC())
-	}
+	h.cameOnline(ctx, userKey{tenantID, userID}, came, decision)
 	c.run(ctx)
 }
 
@@ -291,16 +300,26 @@ func (h *Hub) unwatchLocked(c *conn, roomID string) {
 	delete(c.watching, roomID)
 }
 
-// Publish delivers e to every connection it concerns: room events to the
-// room's members and watchers, notifications to their recipients. The event
+// Deliver delivers e to every connection of this instance it concerns: room
+// events to the room's members and watchers, notifications to their
+// recipients, typing to the room's other members, presence to the user's
+// peers. Publish calls it for events of this instance; a cluster bus calls it
+// for the events of the others. The event
 // is encoded once; each recipient gets the same bytes through its bounded
 // queue, so a slow client never holds Publish or anyone else up. A room's
 // message events go out in seq order (see sequencer). Delivered messages
 // and notifications are sent again until acked (see redelivery.go); an
 // ack.received event is what ends a room's redelivery to its user.
-func (h *Hub) Publish(ctx context.Context, e event.Event) {
-	if e.Type == event.NotificationAcked {
+func (h *Hub) Deliver(ctx context.Context, e event.Event) {
+	switch e.Type {
+	case event.NotificationAcked:
 		h.NotificationAcked(e.TenantID, e.UserID, e.NotificationID)
+		return
+	case event.Typing:
+		h.deliverTyping(ctx, e)
+		return
+	case event.Presence:
+		h.deliverPresence(ctx, e)
 		return
 	}
 	frame, err := encodeEvent(e)

@@ -109,11 +109,10 @@ func (s *sequencer) message(k roomKey, seq int64, frame []byte, to, track []*con
 	ro.mu.Lock()
 	defer ro.mu.Unlock()
 	ro.touched = time.Now()
+	if ro.next == 0 {
+		ro.next = startingSeq(k.roomID, seq, to)
+	}
 	switch {
-	case ro.next == 0:
-		// The first message seen in the room sets the position.
-		deliverMessage(k.roomID, seq, frame, to, track)
-		ro.next = seq + 1
 	case seq < ro.next:
 		// Behind the position: it was delivered already (announced, or read
 		// from the store to fill a gap) unless its gap was skipped. Sending it
@@ -140,6 +139,22 @@ func (s *sequencer) message(k roomKey, seq int64, frame []byte, to, track []*con
 			s.fillSoonLocked(ro)
 		}
 	}
+}
+
+// startingSeq is the position of a room whose first message event here is
+// seq: the seq after the last one its recipients were handed (by their
+// connect-time sync), so that events of other senders (other instances)
+// announced late are waited for; seq itself when none of them knows. A
+// connection far behind (its sync was capped) does not hold the room back:
+// it pages the rest over REST.
+func startingSeq(roomID string, seq int64, to []*conn) int64 {
+	start := seq
+	for _, c := range to {
+		if pos, ok := c.position(roomID, -1); ok && pos >= 0 && pos+1 < start && seq-(pos+1) < maxHeld {
+			start = pos + 1
+		}
+	}
+	return start
 }
 
 // releaseHeld delivers held events from next on while they are consecutive.
@@ -248,7 +263,19 @@ func (s *sequencer) fillGap(k roomKey, ro *roomOrder) {
 		ro.next++
 		ro.releaseHeld(k.roomID)
 	}
-	ro.skipGap(k.roomID)
+	// What the store did not have below upto is given up. Events held
+	// meanwhile beyond it may wait on a gap of their own, announced late
+	// from another instance: that gap gets its own wait, not a skip.
+	if ro.next < upto {
+		for seq := ro.next; seq < upto && len(ro.skipped) < maxSkipped; seq++ {
+			ro.skipped[seq] = struct{}{}
+		}
+		ro.next = upto
+		ro.releaseHeld(k.roomID)
+	}
+	if len(ro.held) > 0 {
+		s.armLocked(k, ro)
+	}
 }
 
 // stop fills every pending gap at once and waits for running gap timers, or ctx.

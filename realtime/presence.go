@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/chatapi/chatapi/event"
 )
 
 // PresenceInfo is what this instance knows of a user's presence.
@@ -109,10 +111,43 @@ func (h *Hub) expirePresence(k userKey, p *presence, decision uint64) {
 	h.announcePresence(ctx, k, p, decision, "offline", lastSeen)
 }
 
-// announcePresence tells the connections of the users who share a room
-// with k's user that it is now status, unless a later decision superseded
-// this one. The peers come from one store read; the online ones are picked
-// from the hub's users.
+// cameOnline follows the registration of a connection of k: in a cluster
+// it records the connection in the database, and when came is set (the
+// user's first connection here) it announces online, unless another
+// instance holds the user already.
+func (h *Hub) cameOnline(ctx context.Context, k userKey, came *presence, decision uint64) {
+	if h.cfg.Presence == nil {
+		if came != nil {
+			h.announcePresence(ctx, k, came, decision, "online", time.Now().UTC())
+		}
+		return
+	}
+	h.mu.RLock()
+	p := h.presence[k]
+	h.mu.RUnlock()
+	if p == nil {
+		return
+	}
+	// Under announcing, so that the removal of an expiring grace cannot
+	// land after this record.
+	p.announcing.Lock()
+	elsewhere, err := h.cfg.Presence.SetConnected(ctx, h.cfg.Instance.InstanceID, k.tenantID, k.userID, h.liveSince())
+	p.announcing.Unlock()
+	if err != nil {
+		if ctx.Err() == nil {
+			h.cfg.Logger.Error("realtime: record presence", "tenant_id", k.tenantID, "user_id", k.userID, "error", err)
+		}
+		return
+	}
+	if came != nil && !elsewhere {
+		h.announcePresence(ctx, k, came, decision, "online", time.Now().UTC())
+	}
+}
+
+// announcePresence publishes that k's user is now status, unless a later
+// decision superseded this one. In a cluster, offline first removes this
+// instance's record and is not announced while another instance holds the
+// user.
 func (h *Hub) announcePresence(ctx context.Context, k userKey, p *presence, decision uint64, status string, lastSeen time.Time) {
 	p.announcing.Lock()
 	defer p.announcing.Unlock()
@@ -122,19 +157,21 @@ func (h *Hub) announcePresence(ctx context.Context, k userKey, p *presence, deci
 	if !latest {
 		return
 	}
-	peers, err := h.store.RoomPeerIDs(ctx, k.tenantID, k.userID)
-	if err != nil {
-		if ctx.Err() != nil {
-			return // the connection ended first
+	if ps := h.cfg.Presence; ps != nil && status == "offline" {
+		if err := ps.SetDisconnected(ctx, h.cfg.Instance.InstanceID, k.tenantID, k.userID, lastSeen); err != nil {
+			h.cfg.Logger.Error("realtime: record presence", "tenant_id", k.tenantID, "user_id", k.userID, "error", err)
+			return
 		}
-		h.cfg.Logger.Error("realtime: presence peers", "tenant_id", k.tenantID, "user_id", k.userID, "error", err)
-		return
+		shared, err := ps.Presence(ctx, k.tenantID, []string{k.userID}, h.liveSince())
+		if err != nil {
+			h.cfg.Logger.Error("realtime: read presence", "tenant_id", k.tenantID, "user_id", k.userID, "error", err)
+			return
+		}
+		if shared[0].Online {
+			return // still connected through another instance
+		}
 	}
-	to := h.recipients(k.tenantID, peers, "", k.userID)
-	if len(to) == 0 {
-		return
-	}
-	deliverEphemeral(mustEncode(presenceFrame{Type: "presence.update", UserID: k.userID, Status: status, LastSeen: &lastSeen}), to)
+	h.Publish(ctx, event.ForPresence(k.tenantID, k.userID, status, lastSeen))
 }
 
 // Presence returns, in the order of userIDs, what this instance knows of

@@ -249,7 +249,9 @@ func (c *conn) stopRedelivery() {
 // deliverMessage delivers a message event to its recipients and tracks it
 // on the connections of the members who owe an ack (not the sender's).
 func deliverMessage(roomID string, seq int64, frame []byte, to, track []*conn) {
-	deliver(frame, to)
+	for _, c := range to {
+		c.sendMessage(roomID, seq, frame)
+	}
 	for _, c := range track {
 		c.trackMessages(roomID, seq, seq)
 	}

@@ -3,6 +3,8 @@ package realtime
 import (
 	"context"
 	"time"
+
+	"github.com/chatapi/chatapi/event"
 )
 
 type typingKey struct{ tenantID, roomID, userID string }
@@ -61,12 +63,18 @@ func (h *Hub) typingExpired(k typingKey, t *typist) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
 	defer cancel()
-	to, err := h.roomRecipients(ctx, k.tenantID, k.roomID, k.userID)
+	h.Publish(ctx, event.ForTyping(k.tenantID, k.roomID, k.userID, "stop"))
+}
+
+// deliverTyping relays a typing event to the connections of the room's
+// other members on this instance.
+func (h *Hub) deliverTyping(ctx context.Context, e event.Event) {
+	to, err := h.roomRecipients(ctx, e.TenantID, e.RoomID, e.UserID)
 	if err != nil {
-		h.cfg.Logger.Error("realtime: typing stop", "tenant_id", k.tenantID, "room_id", k.roomID, "error", err)
+		h.cfg.Logger.Error("realtime: typing", "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
 		return
 	}
-	deliverEphemeral(mustEncode(typingFrame{Type: "typing", RoomID: k.roomID, UserID: k.userID, Action: "stop"}), to)
+	deliverEphemeral(mustEncode(typingFrame{Type: "typing", RoomID: e.RoomID, UserID: e.UserID, Action: e.Action}), to)
 }
 
 // stopTyping cancels every typing timer, for Shutdown.

@@ -12,7 +12,10 @@ func (s *Server) GetPresence(ctx context.Context, req chatapi.GetPresenceRequest
 		return nil, notImplemented()
 	}
 	p := principalFrom(ctx)
-	infos := s.cfg.Presence.Presence(p.tenant.ID, req.Params.UserIds)
+	infos, err := s.cfg.Presence.PresenceOf(ctx, p.tenant.ID, req.Params.UserIds)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]chatapi.Presence, len(infos))
 	for i, in := range infos {
 		out[i] = presenceOut(in)

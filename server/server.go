@@ -87,11 +87,13 @@ type Config struct {
 	// MetricsElsewhere leaves GET /metrics off this application because the
 	// caller serves it on a private listener (METRICS_ADDR).
 	MetricsElsewhere bool
+	// RequestTimeout bounds each REST request (not /ws) [30s].
+	RequestTimeout time.Duration
 }
 
 // PresenceReader tells who is online, as the realtime hub knows it.
 type PresenceReader interface {
-	Presence(tenantID string, userIDs []string) []realtime.PresenceInfo
+	PresenceOf(ctx context.Context, tenantID string, userIDs []string) ([]realtime.PresenceInfo, error)
 }
 
 // WebSocketHandler takes over an authenticated upgrade request.
@@ -131,6 +133,9 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = defaultRequestTimeout
+	}
 	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
 
 	if cfg.Metrics == nil {
@@ -156,6 +161,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
 	e.Use(s.logRequests)
+	e.Use(boundRequests(cfg.RequestTimeout))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		DisablePrintStack: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,6 +28,10 @@ const postgresMigrationLock = `SELECT pg_advisory_xact_lock(hashtext('chatapi.sc
 // openPostgres opens one pool for reads and writes: PostgreSQL runs
 // concurrent writers itself.
 func openPostgres(ctx context.Context, databaseURL string) (*Store, error) {
+	databaseURL, err := PostgresURL(databaseURL)
+	if err != nil {
+		return nil, err
+	}
 	db, err := sqlx.Open("postgres", databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
@@ -44,6 +49,67 @@ func openPostgres(ctx context.Context, databaseURL string) (*Store, error) {
 	}}, nil
 }
 
+// postgresConnectTimeout bounds every connection attempt (seconds) unless
+// the URL sets connect_timeout itself: while the server is down, a request
+// fails within it instead of hanging on a dial.
+const postgresConnectTimeout = "5"
+
+// PostgresURL is databaseURL with the defaults the store relies on
+// (connect_timeout), for the store's pool and for LISTEN connections.
+func PostgresURL(databaseURL string) (string, error) {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return "", errors.New("postgres url: cannot be parsed") // the error would quote the password
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", postgresConnectTimeout)
+		u.RawQuery = q.Encode()
+	}
+	return u.String(), nil
+}
+
 func postgresUniqueViolation(err error) bool {
 	return pq.As(err, pqerror.UniqueViolation) != nil
+}
+
+// maxNotifyPayload is what fits a NOTIFY payload (8000 bytes) with room for
+// the envelope; a larger event travels by reference (PutEventPayload).
+const maxNotifyPayload = 7900
+
+// ErrNotifyUnsupported is returned by Notify on a database without
+// LISTEN/NOTIFY (SQLite: one instance only).
+var ErrNotifyUnsupported = errors.New("notify needs PostgreSQL")
+
+// EventChannel is the LISTEN/NOTIFY channel of this database schema, so that
+// deployments (or tests) sharing a server in different schemas do not hear
+// each other.
+func (s *Store) EventChannel(ctx context.Context) (string, error) {
+	if s.dialect.name != "postgres" {
+		return "", ErrNotifyUnsupported
+	}
+	var ch string
+	if err := s.r.GetContext(ctx, &ch, `SELECT 'chatapi_' || substr(md5(current_schema()), 1, 16)`); err != nil {
+		return "", fmt.Errorf("event channel: %w", err)
+	}
+	return ch, nil
+}
+
+// MaxNotifyPayload is the largest payload Notify sends; larger ones must go
+// by reference through PutEventPayload.
+func (s *Store) MaxNotifyPayload() int { return maxNotifyPayload }
+
+// Notify sends payload (at most MaxNotifyPayload bytes) on channel to every
+// listener of the database.
+func (s *Store) Notify(ctx context.Context, channel, payload string) error {
+	if s.dialect.name != "postgres" {
+		return ErrNotifyUnsupported
+	}
+	if len(payload) > maxNotifyPayload {
+		return fmt.Errorf("notify: payload of %d bytes over %d", len(payload), maxNotifyPayload)
+	}
+	if _, err := s.w.ExecContext(ctx, `SELECT pg_notify($1, $2)`, channel, payload); err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	return nil
 }

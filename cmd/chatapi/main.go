@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/chatapi/chatapi/pgbus"
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/server"
 	"github.com/chatapi/chatapi/store"
@@ -55,6 +57,8 @@ type config struct {
 	metricsAddr   string
 	pprofAddr     string
 	retryMax      int
+	// instance places this process among several on one PostgreSQL database.
+	instance realtime.ClusterConfig
 }
 
 func loadConfig(args []string, getenv func(string) string) (config, error) {
@@ -67,6 +71,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	drain := fs.Duration("shutdown-drain-timeout", envDuration(getenv, "SHUTDOWN_DRAIN_TIMEOUT", 10*time.Second), "graceful shutdown limit (SHUTDOWN_DRAIN_TIMEOUT)")
 	pprofAddr := fs.String("pprof-addr", getenv("PPROF_ADDR"), "serve /debug/pprof/ on this loopback address (PPROF_ADDR); off when empty")
 	retryMax := fs.Int("retry-max-attempts", envInt(getenv, "RETRY_MAX_ATTEMPTS", 5), "deliveries of an unacked message before it is dead-lettered (RETRY_MAX_ATTEMPTS)")
+	instanceID := fs.String("instance-id", getenv("INSTANCE_ID"), "this instance's name among several on one PostgreSQL database; default random (INSTANCE_ID)")
+	heartbeat := fs.Duration("instance-heartbeat", envDuration(getenv, "INSTANCE_HEARTBEAT", 2*time.Second), "how often an instance proves it is alive, PostgreSQL only (INSTANCE_HEARTBEAT)")
+	instanceTimeout := fs.Duration("instance-timeout", envDuration(getenv, "INSTANCE_TIMEOUT", 10*time.Second), "silence after which an instance is taken for dead and its users offline (INSTANCE_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -79,6 +86,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
 		tokenSecret: getenv("TOKEN_SECRET"), metricsAddr: getenv("METRICS_ADDR"),
 		retryMax: *retryMax, pprofAddr: *pprofAddr,
+		instance: realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 	}, nil
 }
 
@@ -104,9 +112,49 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer st.Close()
 
-	hub, err := realtime.New(realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax}, st)
+	hubCfg := realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax}
+	var bus *pgbus.Bus
+	if st.Dialect() == "postgres" {
+		// Several instances may share the database: events travel between
+		// them over LISTEN/NOTIFY and presence lives in the database.
+		if cfg.instance.InstanceID == "" {
+			if cfg.instance.InstanceID, err = newInstanceID(); err != nil {
+				return err
+			}
+		}
+		dsn, err := store.PostgresURL(cfg.databaseURL)
+		if err != nil {
+			return err
+		}
+		bus, err = pgbus.New(ctx, pgbus.Config{DSN: dsn, InstanceID: cfg.instance.InstanceID, Logger: logger}, st)
+		if err != nil {
+			return err
+		}
+		hubCfg.Cluster, hubCfg.Presence, hubCfg.Instance = bus, st, cfg.instance
+	}
+	hub, err := realtime.New(hubCfg, st)
 	if err != nil {
 		return fmt.Errorf("realtime: %w", err)
+	}
+	// The bus and the heartbeat run until the hub has said goodbye to its
+	// clients (below), then stop with runCtx.
+	runCtx, stopRunning := context.WithCancel(context.WithoutCancel(ctx))
+	var background sync.WaitGroup
+	defer func() {
+		stopRunning()
+		background.Wait()
+	}()
+	if bus != nil {
+		busErr := make(chan error, 1)
+		background.Go(func() { busErr <- bus.Run(runCtx, hub) })
+		background.Go(func() { _ = hub.RunCluster(runCtx) })
+		select {
+		case <-bus.Listening():
+		case err := <-busErr:
+			return fmt.Errorf("event bus: %w", err)
+		case <-ctx.Done():
+			return nil
+		}
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -147,7 +195,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
-	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect(), "version", version)
+	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect(), "version", version, "instance", cfg.instance.InstanceID)
 
 	errc := make(chan error, 3)
 	go func() { errc <- srv.Serve(ln) }()
@@ -241,6 +289,16 @@ func newMasterKey() (string, error) {
 		return "", err
 	}
 	return "mk_" + hex.EncodeToString(b[:]), nil
+}
+
+// newInstanceID names this process among the instances on one database.
+func newInstanceID() (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:])), nil
 }
 
 func envOr(getenv func(string) string, name, def string) string {

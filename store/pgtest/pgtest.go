@@ -174,7 +174,78 @@ type cluster struct {
 	dir     string
 	asUser  string // run the binaries as this user (root cannot run initdb)
 	url     string
+	port    int
 	started bool
+}
+
+// Server is a throwaway PostgreSQL cluster a test may stop and start again
+// on the same data directory and port, as an operator restarting the
+// database would.
+type Server struct {
+	// URL reaches the server's postgres database as user postgres.
+	URL string
+	c   *cluster
+}
+
+// ErrNotRestartable is returned by Server.Stop and Start for the server
+// DATABASE_URL_TEST names: tests do not stop servers they did not start.
+var ErrNotRestartable = errors.New("pgtest: DATABASE_URL_TEST names a server tests cannot stop")
+
+// StartServer returns the server DATABASE_URL_TEST names (not restartable),
+// or else starts a throwaway cluster; ErrNoPostgres when there is neither.
+// Close removes a throwaway cluster.
+func StartServer() (*Server, error) {
+	if u := os.Getenv("DATABASE_URL_TEST"); u != "" {
+		if err := ping(u); err != nil {
+			return nil, fmt.Errorf("pgtest: DATABASE_URL_TEST: %w", err)
+		}
+		return &Server{URL: u}, nil
+	}
+	bin, err := findBinaries()
+	if err != nil {
+		return nil, err
+	}
+	c := &cluster{bin: bin}
+	if err := c.start(); err != nil {
+		c.stop()
+		return nil, err
+	}
+	return &Server{URL: c.url, c: c}, nil
+}
+
+// Stop shuts the server down as pg_ctl stop -m fast does: clients are
+// disconnected, the data stays.
+func (s *Server) Stop() error {
+	if s.c == nil {
+		return ErrNotRestartable
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	if out, err := s.c.run(ctx, "pg_ctl", "stop", "-w", "-m", "fast", "-D", filepath.Join(s.c.dir, "data")); err != nil {
+		return fmt.Errorf("pgtest: pg_ctl stop: %w\n%s", err, out)
+	}
+	s.c.started = false
+	return nil
+}
+
+// Start starts a stopped server again on its data directory and port.
+func (s *Server) Start() error {
+	if s.c == nil {
+		return ErrNotRestartable
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	return s.c.serve(ctx)
+}
+
+// Restartable reports whether Stop and Start work on this server.
+func (s *Server) Restartable() bool { return s.c != nil }
+
+// Close kills a throwaway server and removes its directory.
+func (s *Server) Close() {
+	if s.c != nil {
+		s.c.stop()
+	}
 }
 
 func (c *cluster) start() error {
@@ -208,15 +279,24 @@ func (c *cluster) start() error {
 		"--locale=C", "--no-sync"); err != nil {
 		return fmt.Errorf("pgtest: initdb: %w\n%s", err, out)
 	}
+	c.port = port
+	if err := c.serve(ctx); err != nil {
+		return err
+	}
+	c.url = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	return nil
+}
+
+// serve starts the server on the cluster's data directory and port.
+func (c *cluster) serve(ctx context.Context) error {
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"+
-		" -c full_page_writes=off -c max_connections=200", port, dir)
-	logFile := filepath.Join(dir, "log")
-	if out, err := c.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", data, "-l", logFile, "-o", opts); err != nil {
+		" -c full_page_writes=off -c max_connections=200", c.port, c.dir)
+	logFile := filepath.Join(c.dir, "log")
+	if out, err := c.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", filepath.Join(c.dir, "data"), "-l", logFile, "-o", opts); err != nil {
 		log, _ := os.ReadFile(logFile)
 		return fmt.Errorf("pgtest: pg_ctl start: %w\n%s\n%s", err, out, log)
 	}
 	c.started = true
-	c.url = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
 	return nil
 }
 

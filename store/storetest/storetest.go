@@ -58,6 +58,7 @@ func Run(t *testing.T, b Backend) {
 		{"DeadLetters", testDeadLetters},
 		{"RealtimeReads", testRealtimeReads},
 		{"TenantIsolation", testTenantIsolation},
+		{"Cluster", testCluster},
 		{"Migrations", testMigrations},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,277 @@
+// Package pgbus carries realtime events between the instances that share one
+// PostgreSQL database, over LISTEN/NOTIFY through lib/pq's reconnecting
+// Listener.
+//
+// Each instance delivers its own events locally (realtime.Hub.Publish) and
+// broadcasts them; every instance listens and delivers the events of the
+// others to its connections, skipping its own, so each event reaches each
+// instance once. An event whose encoding does not fit a notification (8000
+// bytes) is stored in event_payloads and the notification carries its id.
+// When the listening connection was lost and is back, events may have been
+// missed meanwhile: the local hub is told to resync its clients from the
+// store.
+package pgbus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/chatapi/chatapi/event"
+)
+
+// Store is what the bus needs from the database.
+type Store interface {
+	EventChannel(ctx context.Context) (string, error)
+	MaxNotifyPayload() int
+	Notify(ctx context.Context, channel, payload string) error
+	PutEventPayload(ctx context.Context, body []byte) (int64, error)
+	EventPayload(ctx context.Context, id int64) ([]byte, error)
+	PruneEventPayloads(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Local is the instance's own delivery: the realtime hub.
+type Local interface {
+	// Deliver hands an event of another instance to this instance's clients.
+	Deliver(ctx context.Context, e event.Event)
+	// Resync catches this instance's clients up from the store after events
+	// may have been missed.
+	Resync(ctx context.Context)
+}
+
+// Config tunes the bus; zero fields take the defaults in brackets.
+type Config struct {
+	// DSN is the PostgreSQL URL the listener connects with (see
+	// store.PostgresURL for the connect timeout).
+	DSN string
+	// InstanceID names this instance in notifications; it must be unique
+	// among the instances on the database.
+	InstanceID string
+	// PublishTimeout bounds one broadcast [2s].
+	PublishTimeout time.Duration
+	// DeliverTimeout bounds the store reads of one delivery [10s].
+	DeliverTimeout time.Duration
+	// MinReconnect and MaxReconnect bound the listener's reconnect backoff
+	// [100ms, 2s].
+	MinReconnect, MaxReconnect time.Duration
+	// PayloadTTL is how long large event bodies are kept [10m].
+	PayloadTTL time.Duration
+	// Logger receives bus failures [discarded].
+	Logger *slog.Logger
+}
+
+func (c *Config) defaults() {
+	if c.PublishTimeout <= 0 {
+		c.PublishTimeout = 2 * time.Second
+	}
+	if c.DeliverTimeout <= 0 {
+		c.DeliverTimeout = 10 * time.Second
+	}
+	if c.MinReconnect <= 0 {
+		c.MinReconnect = 100 * time.Millisecond
+	}
+	if c.MaxReconnect <= 0 {
+		c.MaxReconnect = 2 * time.Second
+	}
+	if c.PayloadTTL <= 0 {
+		c.PayloadTTL = 10 * time.Minute
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Bus is one instance's end of the event bus. Construct with New, run with
+// Run; Broadcast may be called before and after Run.
+type Bus struct {
+	cfg     Config
+	store   Store
+	channel string
+
+	// listening is closed once the first LISTEN is in place.
+	listening chan struct{}
+	once      sync.Once
+}
+
+// New prepares a bus over st; it reads the schema's channel name once.
+func New(ctx context.Context, cfg Config, st Store) (*Bus, error) {
+	cfg.defaults()
+	if cfg.InstanceID == "" || cfg.DSN == "" {
+		return nil, errors.New("pgbus: DSN and InstanceID are required")
+	}
+	ch, err := st.EventChannel(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pgbus: %w", err)
+	}
+	return &Bus{cfg: cfg, store: st, channel: ch, listening: make(chan struct{})}, nil
+}
+
+// notification is the NOTIFY payload: the origin instance and either the
+// event itself or the id of its stored body.
+type notification struct {
+	Origin string          `json:"o"`
+	Event  json.RawMessage `json:"e,omitempty"`
+	Ref    int64           `json:"r,omitempty"`
+}
+
+// Broadcast sends e to the other instances. It does not deliver e here
+// (the hub did). It waits for the database at most PublishTimeout, and
+// is not cancelled by the end of ctx (a request that answered already).
+func (b *Bus) Broadcast(ctx context.Context, e event.Event) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.PublishTimeout)
+	defer cancel()
+	if err := b.broadcast(ctx, e); err != nil {
+		b.cfg.Logger.Error("pgbus: broadcast", "type", string(e.Type), "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
+	}
+}
+
+func (b *Bus) broadcast(ctx context.Context, e event.Event) error {
+	body, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode event: %w", err)
+	}
+	payload, err := json.Marshal(notification{Origin: b.cfg.InstanceID, Event: body})
+	if err != nil {
+		return fmt.Errorf("encode notification: %w", err)
+	}
+	if len(payload) > b.store.MaxNotifyPayload() {
+		id, err := b.store.PutEventPayload(ctx, body)
+		if err != nil {
+			return err
+		}
+		if payload, err = json.Marshal(notification{Origin: b.cfg.InstanceID, Ref: id}); err != nil {
+			return fmt.Errorf("encode notification: %w", err)
+		}
+	}
+	return b.store.Notify(ctx, b.channel, string(payload))
+}
+
+// Listening is closed once the bus listens, for tests and readiness.
+func (b *Bus) Listening() <-chan struct{} { return b.listening }
+
+// Run listens for the other instances' events and delivers them to local
+// until ctx ends; it also prunes old event bodies. It returns nil after ctx
+// ends, or the error that stopped it from listening at all.
+func (b *Bus) Run(ctx context.Context, local Local) error {
+	l := pq.NewListener(b.cfg.DSN, b.cfg.MinReconnect, b.cfg.MaxReconnect, func(ev pq.ListenerEventType, err error) {
+		switch ev {
+		case pq.ListenerEventDisconnected:
+			b.cfg.Logger.Warn("pgbus: listener disconnected; events of other instances wait for the reconnect", "error", err)
+		case pq.ListenerEventConnectionAttemptFailed:
+			b.cfg.Logger.Debug("pgbus: listener reconnect failed", "error", err)
+		}
+	})
+	defer l.Close()
+	// Listen waits for a connection; the end of ctx ends the wait.
+	stop := context.AfterFunc(ctx, func() { _ = l.Close() })
+	defer stop()
+	if err := l.Listen(b.channel); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("pgbus: listen: %w", err)
+	}
+	b.once.Do(func() { close(b.listening) })
+	b.cfg.Logger.Info("pgbus: listening", "instance", b.cfg.InstanceID)
+
+	prune := time.NewTicker(b.cfg.PayloadTTL / 4)
+	defer prune.Stop()
+	// A listener that hears nothing pings, so that a dead connection shows.
+	const pingEvery = 30 * time.Second
+	ping := time.NewTimer(pingEvery)
+	defer ping.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case n := <-l.NotificationChannel():
+			if n != nil {
+				b.handle(ctx, local, n.Extra)
+				break
+			}
+			// lib/pq sends nil once it listens again after a reconnect (the
+			// ListenerEventReconnected event), ahead of what the new
+			// connection hears: what was missed meanwhile is read from the
+			// store before the live stream goes on.
+			b.cfg.Logger.Info("pgbus: listener reconnected; resyncing clients")
+			rctx, cancel := context.WithTimeout(ctx, 2*b.cfg.DeliverTimeout)
+			local.Resync(rctx)
+			cancel()
+		case <-prune.C:
+			pctx, cancel := context.WithTimeout(ctx, b.cfg.DeliverTimeout)
+			if _, err := b.store.PruneEventPayloads(pctx, time.Now().Add(-b.cfg.PayloadTTL)); err != nil && ctx.Err() == nil {
+				b.cfg.Logger.Warn("pgbus: prune event payloads", "error", err)
+			}
+			cancel()
+		case <-ping.C:
+			// A broken connection fails the ping, and the listener reconnects.
+			_ = l.Ping()
+		}
+		if !ping.Stop() {
+			select {
+			case <-ping.C:
+			default:
+			}
+		}
+		ping.Reset(pingEvery)
+	}
+}
+
+// handle delivers one notification of another instance.
+func (b *Bus) handle(ctx context.Context, local Local, payload string) {
+	var n notification
+	if err := json.Unmarshal([]byte(payload), &n); err != nil {
+		b.cfg.Logger.Error("pgbus: undecodable notification", "error", err)
+		return
+	}
+	if n.Origin == b.cfg.InstanceID {
+		return // delivered here when published
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.DeliverTimeout)
+	defer cancel()
+	body := []byte(n.Event)
+	if n.Ref != 0 {
+		var err error
+		if body, err = b.store.EventPayload(ctx, n.Ref); err != nil {
+			b.cfg.Logger.Error("pgbus: read event payload", "id", n.Ref, "error", err)
+			return
+		}
+	}
+	e, err := decodeEvent(body)
+	if err != nil {
+		b.cfg.Logger.Error("pgbus: undecodable event", "error", err)
+		return
+	}
+	local.Deliver(ctx, e)
+}
+
+// decodeEvent reverses json.Marshal of an event. A JSON document field that
+// was empty comes back as the literal null; it is made empty again, as the
+// publisher had it.
+func decodeEvent(body []byte) (event.Event, error) {
+	var e event.Event
+	if err := json.Unmarshal(body, &e); err != nil {
+		return e, err
+	}
+	unnull := func(m *json.RawMessage) {
+		if string(*m) == "null" {
+			*m = nil
+		}
+	}
+	if e.Message != nil {
+		unnull(&e.Message.Meta)
+	}
+	if e.Room != nil {
+		unnull(&e.Room.Metadata)
+	}
+	if e.Notification != nil {
+		unnull(&e.Notification.Payload)
+	}
+	return e, nil
+}

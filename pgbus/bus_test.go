@@ -1,0 +1,198 @@
+package pgbus_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/pgbus"
+	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/store/pgtest"
+)
+
+var pg struct {
+	url string
+	err error
+}
+
+func TestMain(m *testing.M) {
+	url, stop, err := pgtest.Start()
+	pg.url, pg.err = url, err
+	code := m.Run()
+	if stop != nil {
+		stop()
+	}
+	os.Exit(code)
+}
+
+// recorder is the local hub of one instance.
+type recorder struct {
+	mu      sync.Mutex
+	events  []event.Event
+	resyncs int
+	changed chan struct{}
+}
+
+func newRecorder() *recorder { return &recorder{changed: make(chan struct{}, 1)} }
+
+func (r *recorder) Deliver(_ context.Context, e event.Event) {
+	r.mu.Lock()
+	r.events = append(r.events, e)
+	r.mu.Unlock()
+	r.poke()
+}
+
+func (r *recorder) Resync(context.Context) {
+	r.mu.Lock()
+	r.resyncs++
+	r.mu.Unlock()
+	r.poke()
+}
+
+func (r *recorder) poke() {
+	select {
+	case r.changed <- struct{}{}:
+	default:
+	}
+}
+
+// wait waits until cond holds of what r recorded.
+func (r *recorder) wait(t *testing.T, what string, cond func(evs []event.Event, resyncs int) bool) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		r.mu.Lock()
+		ok := cond(r.events, r.resyncs)
+		r.mu.Unlock()
+		if ok {
+			return
+		}
+		select {
+		case <-r.changed:
+		case <-timeout:
+			t.Fatalf("waiting for %s", what)
+		}
+	}
+}
+
+// instance is one bus running over its own store on the shared schema.
+func instance(t *testing.T, url, id string) (*pgbus.Bus, *recorder, *store.Store) {
+	t.Helper()
+	st, err := store.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	dsn, err := store.PostgresURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := pgbus.New(t.Context(), pgbus.Config{DSN: dsn, InstanceID: id, MaxReconnect: 200 * time.Millisecond}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx, rec) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	select {
+	case <-b.Listening():
+	case err := <-done:
+		t.Fatalf("Run: %v", err)
+	}
+	return b, rec, st
+}
+
+func TestBus(t *testing.T) {
+	if pg.err != nil {
+		pgtest.Unavailable(t, pg.err)
+	}
+	url, drop, err := pgtest.NewSchema(t.Context(), pg.url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	a, _, _ := instance(t, url, "a")
+	_, recB, _ := instance(t, url, "b")
+	// Another deployment in another schema of the same server hears nothing.
+	otherURL, dropOther, err := pgtest.NewSchema(t.Context(), pg.url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(dropOther)
+	_, recOther, _ := instance(t, otherURL, "a")
+
+	big := strings.Repeat("é", 4000) // 8000 bytes of content alone
+	for _, tc := range []struct {
+		name    string
+		content string
+	}{
+		{"inline", "hello"},
+		{"by reference", big},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := store.Message{ID: "msg_" + tc.name, RoomID: "room_1", SenderID: "u", Seq: 7, Content: tc.content, CreatedAt: time.Now().UTC()}
+			a.Broadcast(t.Context(), event.ForMessage(event.MessageCreated, "ten_1", m))
+			recB.wait(t, "the message", func(evs []event.Event, _ int) bool {
+				for _, e := range evs {
+					if e.Message != nil && e.Message.ID == m.ID {
+						if e.Message.Content != tc.content || e.Message.Meta != nil || e.TenantID != "ten_1" {
+							t.Fatalf("got %+v", e.Message)
+						}
+						return true
+					}
+				}
+				return false
+			})
+		})
+	}
+	recOther.mu.Lock()
+	if len(recOther.events) != 0 {
+		t.Errorf("another schema's bus got %d events", len(recOther.events))
+	}
+	recOther.mu.Unlock()
+}
+
+// When the listening connection is cut, the bus reconnects and asks the
+// hub to resync, then hears events again.
+func TestBusResyncsAfterReconnect(t *testing.T) {
+	if pg.err != nil {
+		pgtest.Unavailable(t, pg.err)
+	}
+	url, drop, err := pgtest.NewSchema(t.Context(), pg.url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	a, _, _ := instance(t, url, "a")
+	_, recB, _ := instance(t, url, "b")
+
+	db, err := sql.Open("postgres", pg.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var cut int
+	if err := db.QueryRowContext(t.Context(), `
+		SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()`).Scan(&cut); err != nil || cut == 0 {
+		t.Fatalf("terminate listeners: %d, %v", cut, err)
+	}
+	recB.wait(t, "a resync", func(_ []event.Event, resyncs int) bool { return resyncs > 0 })
+	a.Broadcast(t.Context(), event.ForTyping("ten_1", "room_1", "u", "start"))
+	recB.wait(t, "the event after the reconnect", func(evs []event.Event, _ int) bool {
+		return len(evs) > 0 && fmt.Sprint(evs[len(evs)-1].Type) == "typing"
+	})
+}
