@@ -234,7 +234,10 @@ func TestSlowConsumerIsClosedWithoutBlockingOthers(t *testing.T) {
 	if opts == nil {
 		t.Skip("needs a small socket receive buffer (unix)")
 	}
-	e := newEnv(t, realtime.Config{QueueSize: 64})
+	// The write timeout is long so that, however slow the machine, it is the
+	// full queue that ends the stuck connection (1013), not a write timing
+	// out (which drops it without a close frame).
+	e := newEnv(t, realtime.Config{QueueSize: 64, WriteTimeout: time.Minute})
 	room := e.room(store.RoomGroup, "alice", "bob", "carol")
 	stuck := e.dial("alice", opts)
 	if f := stuck.next(); f.Type != "sync.complete" {
