@@ -225,8 +225,21 @@ func healthStatus(ctx context.Context, a *api) (int, string, error) {
 
 // ack moves user's read cursor of room to seq over REST.
 func (tn tenant) ack(ctx context.Context, user, room string, seq int64) error {
-	_, err := tn.a.do(ctx, http.MethodPost, "/acks", tn.headers(user), map[string]any{"room_id": room, "seq": seq}, nil)
+	_, err := tn.cursor(ctx, user, room, seq)
 	return err
+}
+
+// cursor acks seq and returns the read cursor the server holds after it
+// (acks never move it back, so cursor(…, 0) reads it).
+func (tn tenant) cursor(ctx context.Context, user, room string, seq int64) (int64, error) {
+	var out struct {
+		LastAck int64 `json:"last_ack"`
+	}
+	status, err := tn.a.do(ctx, http.MethodPost, "/acks", tn.headers(user), map[string]any{"room_id": room, "seq": seq}, &out)
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("POST /acks: status %d", status)
+	}
+	return out.LastAck, err
 }
 
 // presence returns GET /presence's status per user.
