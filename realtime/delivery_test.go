@@ -234,10 +234,7 @@ func TestSlowConsumerIsClosedWithoutBlockingOthers(t *testing.T) {
 	if opts == nil {
 		t.Skip("needs a small socket receive buffer (unix)")
 	}
-	// The write timeout is long so that, however slow the machine, it is the
-	// full queue that ends the stuck connection (1013), not a write timing
-	// out (which drops it without a close frame).
-	e := newEnv(t, realtime.Config{QueueSize: 64, WriteTimeout: time.Minute})
+	e := newEnv(t, realtime.Config{QueueSize: 64})
 	room := e.room(store.RoomGroup, "alice", "bob", "carol")
 	stuck := e.dial("alice", opts)
 	if f := stuck.next(); f.Type != "sync.complete" {
@@ -287,16 +284,21 @@ func TestSlowConsumerIsClosedWithoutBlockingOthers(t *testing.T) {
 	// Publish in steps of 32 (half a queue), waiting for the healthy readers
 	// between steps; the whole loop is bounded by ctx, so a Publish that
 	// blocked on the stuck client would fail the test, not hang it.
-	// The stuck client reads again halfway: its queue overflowed long
-	// before, and the hub's close frame is waiting for the socket to drain.
+	// The stuck client reads again once its queue has overflowed.
 	type stuckResult struct {
 		frames []frame
 		err    error
 	}
 	stuckDone := make(chan stuckResult, 1)
 	seen := []int64{0, 0}
+	stuckReading := false
 	for seq := int64(1); seq <= n; seq++ {
-		if seq == n/2 {
+		// The stuck client reads again as soon as its queue has overflowed:
+		// the hub's close frame then waits on the socket to drain, and the
+		// library gives that wait only a few seconds before it drops the
+		// connection without one, which a loaded machine could exceed.
+		if !stuckReading && e.hub.Stats().SlowConsumersDropped > 0 {
+			stuckReading = true
 			go func() {
 				var r stuckResult
 				for {
@@ -329,6 +331,9 @@ func TestSlowConsumerIsClosedWithoutBlockingOthers(t *testing.T) {
 		}
 	}
 	wg.Wait()
+	if !stuckReading {
+		t.Fatal("the stuck client's queue never overflowed")
+	}
 
 	var r stuckResult
 	select {
