@@ -21,6 +21,9 @@ type Store struct {
 	r       *sqlx.DB
 	dialect dialect
 	now     func() time.Time
+	// sends batches SendMessage on SQLite (see groupCommitter); nil on
+	// PostgreSQL, whose pool runs sends to different rooms side by side.
+	sends *groupCommitter
 }
 
 // dialect is what differs between the databases beyond SQL both accept.
@@ -82,15 +85,24 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
+	if s.dialect.name == "sqlite" {
+		if s.sends, err = newGroupCommitter(ctx, s); err != nil {
+			return nil, errors.Join(err, s.Close())
+		}
+	}
 	return s, nil
 }
 
 // Close releases the database connections.
 func (s *Store) Close() error {
-	if s.r == s.w {
-		return s.w.Close()
+	var errs []error
+	if s.sends != nil {
+		errs = append(errs, s.sends.close())
 	}
-	return errors.Join(s.r.Close(), s.w.Close())
+	if s.r == s.w {
+		return errors.Join(append(errs, s.w.Close())...)
+	}
+	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
 }
 
 // Dialect names the database in use: "sqlite" or "postgres".
