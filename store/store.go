@@ -24,6 +24,8 @@ type Store struct {
 	// sends batches SendMessage on SQLite (see groupCommitter); nil on
 	// PostgreSQL, whose pool runs sends to different rooms side by side.
 	sends *groupCommitter
+	// reads holds hot reads prepared on r.
+	reads *readStmts
 }
 
 // dialect is what differs between the databases beyond SQL both accept.
@@ -81,6 +83,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		return nil, err
 	}
 	s.now = o.now
+	s.reads = newReadStmts(s.r)
 
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
@@ -98,6 +101,9 @@ func (s *Store) Close() error {
 	var errs []error
 	if s.sends != nil {
 		errs = append(errs, s.sends.close())
+	}
+	if s.reads != nil {
+		errs = append(errs, s.reads.close())
 	}
 	if s.r == s.w {
 		return errors.Join(append(errs, s.w.Close())...)
