@@ -105,6 +105,7 @@ type Server struct {
 	store   Store
 	pub     Publisher
 	limits  *rateLimiter
+	tenants *tenantCache
 	secret  []byte
 	metrics *httpMetrics
 	started time.Time
@@ -131,7 +132,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
-	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
+	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
 
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
