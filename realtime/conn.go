@@ -14,9 +14,10 @@ import (
 	"github.com/chatapi/chatapi/store"
 )
 
-// conn is one client connection. The read loop runs in ServeWS; a writer
-// goroutine exists only while the queue has frames, so an idle connection
-// costs no goroutine beyond its handler.
+// conn is one client connection. ServeWS syncs it, then its read loop runs
+// in a goroutine of its own (Hub.serve); a writer goroutine exists only
+// while the queue has frames, so an idle connection costs that one
+// goroutine.
 type conn struct {
 	hub      *Hub
 	ws       *websocket.Conn
@@ -33,8 +34,8 @@ type conn struct {
 	// closing is set once, by the first of: queue overflow, shutdown, write
 	// failure, end of the read loop. After it nothing more is queued.
 	closing atomic.Bool
-	// wg joins the writer, the closer and a running heartbeat before
-	// ServeWS returns.
+	// wg joins the writer, the closer and a running heartbeat before the
+	// connection's goroutine ends.
 	wg sync.WaitGroup
 
 	// lastActive is when the client last sent a frame (hub.clock).
@@ -58,16 +59,12 @@ func newConn(h *Hub, tenantID, userID string) *conn {
 	}
 }
 
-// run syncs the client, then reads and handles its events until the
-// connection ends, then joins the connection's goroutines.
-func (c *conn) run(ctx context.Context) {
-	defer func() {
-		c.stop()
-		c.stopHeartbeat()
-		c.stopRedelivery()
-		c.wg.Wait()
-		_ = c.ws.CloseNow()
-	}()
+// start syncs the client, then lets live frames go and starts the
+// heartbeat. It runs in ServeWS, before the connection's own goroutine: the
+// sync's store reads grow a goroutine's stack to tens of KB, which the
+// handler's goroutine takes with it when it ends, while the long-lived read
+// loop starts on a fresh, small stack.
+func (c *conn) start(ctx context.Context) {
 	if err := c.sync(ctx); err != nil {
 		if !errors.Is(err, context.Canceled) && websocket.CloseStatus(err) == -1 {
 			c.hub.cfg.Logger.Warn("realtime: sync", "tenant_id", c.tenantID, "user_id", c.userID, "error", err)
@@ -76,6 +73,18 @@ func (c *conn) run(ctx context.Context) {
 	}
 	c.release()
 	c.startHeartbeat()
+}
+
+// readLoop reads and handles the client's events until the connection
+// ends, then joins the connection's goroutines.
+func (c *conn) readLoop(ctx context.Context) {
+	defer func() {
+		c.stop()
+		c.stopHeartbeat()
+		c.stopRedelivery()
+		c.wg.Wait()
+		_ = c.ws.CloseNow()
+	}()
 	for {
 		typ, data, err := c.ws.Read(ctx)
 		if err != nil {
