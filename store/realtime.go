@@ -18,6 +18,14 @@ type RoomCursor struct {
 // change was authorized. A room that is not the tenant's (or none) has no
 // members, so the answer is empty rather than ErrNotFound.
 func (s *Store) RoomMemberIDs(ctx context.Context, tenantID, roomID string) ([]string, error) {
+	var gen uint64
+	if s.members != nil {
+		ids, ok, g := s.members.get(tenantID, roomID)
+		if ok {
+			return ids, nil
+		}
+		gen = g
+	}
 	var ids []string
 	st, err := s.reads.get(ctx, s.r.Rebind(`
 		SELECT user_id FROM room_members
@@ -28,6 +36,9 @@ func (s *Store) RoomMemberIDs(ctx context.Context, tenantID, roomID string) ([]s
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list room member ids: %w", err)
+	}
+	if s.members != nil {
+		s.members.put(tenantID, roomID, ids, gen)
 	}
 	return ids, nil
 }

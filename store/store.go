@@ -26,6 +26,9 @@ type Store struct {
 	sends *groupCommitter
 	// reads holds hot reads prepared on r.
 	reads *readStmts
+	// members caches RoomMemberIDs on SQLite (see memberCache); nil on
+	// PostgreSQL.
+	members *memberCache
 }
 
 // dialect is what differs between the databases beyond SQL both accept.
@@ -89,6 +92,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		return nil, errors.Join(err, s.Close())
 	}
 	if s.dialect.name == "sqlite" {
+		s.members = newMemberCache()
 		if s.sends, err = newGroupCommitter(ctx, s); err != nil {
 			return nil, errors.Join(err, s.Close())
 		}
@@ -109,6 +113,14 @@ func (s *Store) Close() error {
 		return errors.Join(append(errs, s.w.Close())...)
 	}
 	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
+}
+
+// membersChanged tells the member cache, if any, that a transaction that
+// may have changed the room's members has ended.
+func (s *Store) membersChanged(tenantID, roomID string) {
+	if s.members != nil {
+		s.members.forget(tenantID, roomID)
+	}
 }
 
 // Dialect names the database in use: "sqlite" or "postgres".
