@@ -42,10 +42,11 @@ type sendResult struct {
 // It adds no waiting: a batch is whatever queued up while the writer was
 // busy, so a lone send commits at once. Each send still gets its own seq,
 // created flag and error: the checks that can refuse a send (room, membership,
-// client_msg_id replay) run before it writes anything, so a refused send
-// leaves the shared transaction as it found it. Any other failure rolls the
-// whole batch back and every send of it is retried in a transaction of its
-// own, exactly as without group commit.
+// client_msg_id replay) run before it writes anything, or in the statement
+// that would write, so a refused send leaves the shared transaction as it
+// found it. Any other failure rolls the whole batch back and every send of
+// it is retried in a transaction of its own, exactly as without group
+// commit.
 type groupCommitter struct {
 	s    *Store
 	reqs chan *sendRequest
@@ -65,7 +66,7 @@ func newGroupCommitter(ctx context.Context, s *Store) (*groupCommitter, error) {
 		s: s, reqs: make(chan *sendRequest), stop: make(chan struct{}), done: make(chan struct{}),
 		stmts: make(map[string]*sqlx.Stmt),
 	}
-	for _, query := range []string{sendMemberRoleSQL, sendByClientIDSQL, sendNextSeqSQL, sendInsertSQL, sendAdvanceAckSQL} {
+	for _, query := range []string{sendByClientIDSQL, sendNextSeqSQL, sendMemberRoleSQL, sendInsertSQL, sendAdvanceAckSQL} {
 		st, err := s.w.PreparexContext(ctx, query)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("prepare send statements: %w", err), g.closeStmts())
@@ -175,21 +176,26 @@ func (g *groupCommitter) commit(batch []*sendRequest) {
 	}
 }
 
-// The statements of a send, in the order sendInTx runs them; SQLite's
-// placeholders, as only the SQLite store commits in groups.
+// The statements of a send; SQLite's placeholders, as only the SQLite
+// store commits in groups.
 const (
-	sendMemberRoleSQL = `
-		SELECT m.role FROM rooms r
-		LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?
-		WHERE r.tenant_id = ? AND r.id = ?`
+	// sendByClientIDSQL finds the message a client_msg_id already stored.
 	sendByClientIDSQL = `
 		SELECT ` + messageColumns + `
 		FROM messages
 		WHERE tenant_id = ? AND room_id = ? AND sender_id = ? AND client_msg_id = ?`
+	// sendNextSeqSQL takes the room's next seq if the sender is a member,
+	// checking membership and allocating in one statement; no row means no
+	// room or no membership, which sendMemberRoleSQL tells apart.
 	sendNextSeqSQL = `
 		UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = ?
-		WHERE tenant_id = ? AND id = ?
+		WHERE tenant_id = ? AND id = ? AND EXISTS (
+			SELECT 1 FROM room_members WHERE tenant_id = ? AND room_id = ? AND user_id = ?)
 		RETURNING last_seq`
+	sendMemberRoleSQL = `
+		SELECT m.role FROM rooms r
+		LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?
+		WHERE r.tenant_id = ? AND r.id = ?`
 	sendInsertSQL = `
 		INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, meta, client_msg_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -200,23 +206,17 @@ const (
 
 // sendInTx stores one send of a batch in tx. A send the rules refuse comes
 // back as its result, with nothing written; an error means tx is spoiled.
+// The usual send runs three statements (four with a client_msg_id).
 func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, error) {
 	q := func(query string) *sqlx.Stmt { return tx.Stmtx(g.stmts[query]) }
-	var role sql.NullString
-	err := q(sendMemberRoleSQL).QueryRowx(r.sender, r.tenantID, r.roomID).Scan(&role)
-	if errors.Is(err, sql.ErrNoRows) {
-		return sendResult{err: fmt.Errorf("room %s: %w", r.roomID, ErrNotFound)}, nil
-	}
-	if err != nil {
-		return sendResult{}, fmt.Errorf("read room: %w", err)
-	}
-	if !role.Valid {
-		return sendResult{err: &ForbiddenError{Message: "not a member of this room"}}, nil
-	}
 	if r.m.ClientMsgID != nil {
 		var existing messageRow
 		err := q(sendByClientIDSQL).QueryRowx(r.tenantID, r.roomID, r.sender, *r.m.ClientMsgID).StructScan(&existing)
 		if err == nil {
+			// A replay, answered only to a member, as a first send would be.
+			if res, err := g.refusal(tx, r); res.err != nil || err != nil {
+				return res, err
+			}
 			return sendResult{row: existing}, nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
@@ -225,7 +225,15 @@ func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, erro
 	}
 	now := g.s.nowMillis()
 	var seq int64
-	if err := q(sendNextSeqSQL).QueryRowx(now, r.tenantID, r.roomID).Scan(&seq); err != nil {
+	err := q(sendNextSeqSQL).QueryRowx(now, r.tenantID, r.roomID, r.tenantID, r.roomID, r.sender).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		res, err := g.refusal(tx, r)
+		if err == nil && res.err == nil {
+			err = errors.New("allocate seq: no row for a member of an existing room")
+		}
+		return res, err
+	}
+	if err != nil {
 		return sendResult{}, fmt.Errorf("allocate seq: %w", err)
 	}
 	row := messageRow{
@@ -239,4 +247,21 @@ func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, erro
 		return sendResult{}, fmt.Errorf("advance ack: %w", err)
 	}
 	return sendResult{row: row, created: true}, nil
+}
+
+// refusal reports why the sender may not send to the room, if they may not:
+// ErrNotFound for a room that is not the tenant's, a ForbiddenError for a
+// non-member. It writes nothing.
+func (g *groupCommitter) refusal(tx *sqlx.Tx, r *sendRequest) (sendResult, error) {
+	var role sql.NullString
+	err := tx.Stmtx(g.stmts[sendMemberRoleSQL]).QueryRowx(r.sender, r.tenantID, r.roomID).Scan(&role)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return sendResult{err: fmt.Errorf("room %s: %w", r.roomID, ErrNotFound)}, nil
+	case err != nil:
+		return sendResult{}, fmt.Errorf("read room: %w", err)
+	case !role.Valid:
+		return sendResult{err: &ForbiddenError{Message: "not a member of this room"}}, nil
+	}
+	return sendResult{}, nil
 }
