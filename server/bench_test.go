@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -20,25 +21,49 @@ import (
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/server"
 	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/store/pgtest"
 )
 
 // BenchmarkSendMessage measures the REST send path as production runs it:
 // the real Echo router, contract validator, authentication, rate limiter,
-// request logging (JSON, discarded), the SQLite store with its production
-// DSN on a temporary file and the realtime hub as publisher (no sockets), over
-// a loopback HTTP server with keep-alive connections. 32 senders share 8
-// group rooms (4 each), every send carries a client_msg_id. It reports
-// msgs/s and the p50/p99 latency seen by the client, and fails when the seqs a
-// room handed out are not exactly 1..n.
+// request logging (JSON, discarded), the store and the realtime hub as
+// publisher (no sockets), over a loopback HTTP server with keep-alive
+// connections. 32 senders share 8 group rooms (4 each), every send carries
+// a client_msg_id. It reports msgs/s, the p50/p99 latency seen by the client
+// and the process's CPU per message, and fails when the seqs a room handed
+// out are not exactly 1..n.
+//
+// sqlite runs on a temporary file with the production DSN. postgres runs
+// only when DATABASE_URL_TEST names a PostgreSQL server (as for the store
+// suite), in a schema of its own; point it at a server with fsync on to
+// measure what production pays.
 //
 // The client is plain net/http rather than the generated client so that the
 // load generator, which shares the cores, costs as little as it can.
 //
-//	go test -run '^$' -bench SendMessage -benchtime 20000x -count 5 ./server/
+//	go test -run '^$' -bench SendMessage/sqlite -benchtime 10000x -count 5 ./server/
 func BenchmarkSendMessage(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		benchmarkSendMessage(b, filepath.Join(b.TempDir(), "chatapi.db"))
+	})
+	b.Run("postgres", func(b *testing.B) {
+		base := os.Getenv("DATABASE_URL_TEST")
+		if base == "" {
+			b.Skip("DATABASE_URL_TEST is not set")
+		}
+		url, drop, err := pgtest.NewSchema(context.Background(), base, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(drop)
+		benchmarkSendMessage(b, url)
+	})
+}
+
+func benchmarkSendMessage(b *testing.B, databaseURL string) {
 	const senders, rooms = 32, 8
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "chatapi.db"))
+	st, err := store.Open(ctx, databaseURL)
 	if err != nil {
 		b.Fatalf("open store: %v", err)
 	}
