@@ -92,6 +92,8 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 		}
 	}
 
+	// SQLite commits sends in groups on its single writer; PostgreSQL
+	// stores each in one statement (see sendStatement).
 	if s.sends != nil {
 		res := s.sends.send(&sendRequest{ctx: ctx, tenantID: tenantID, sender: sender, roomID: roomID, m: m, meta: meta})
 		if res.err != nil {
@@ -99,7 +101,7 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 		}
 		return res.row.message(), res.created, nil
 	}
-	row, created, err := s.sendOne(ctx, tenantID, sender, roomID, m, meta)
+	row, created, err := s.sendStatement(ctx, tenantID, sender, roomID, m, meta)
 	if err != nil {
 		return Message{}, false, err
 	}
