@@ -178,19 +178,25 @@ func (s *Server) tenantPrincipal(c echo.Context) (principal, error) {
 	return principal{tenant: t, userID: user}, nil
 }
 
-// tenantByKey finds the tenant whose key this is; an empty or unknown key is
-// errBadAPIKey.
+// tenantByKey finds the tenant whose key this is, through the tenant cache
+// (see tenantCacheTTL); an empty or unknown key is errBadAPIKey.
 func (s *Server) tenantByKey(ctx context.Context, key string) (store.Tenant, error) {
 	if key == "" {
 		return store.Tenant{}, errBadAPIKey
 	}
-	t, err := s.store.TenantByKeyHash(ctx, HashAPIKey(key))
+	hash := HashAPIKey(key)
+	t, ok, gen := s.tenants.get(hash)
+	if ok {
+		return t, nil
+	}
+	t, err := s.store.TenantByKeyHash(ctx, hash)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Tenant{}, errBadAPIKey
 	}
 	if err != nil {
 		return store.Tenant{}, fmt.Errorf("look up tenant: %w", err)
 	}
+	s.tenants.put(hash, t, gen)
 	return t, nil
 }
 

@@ -107,6 +107,7 @@ type Server struct {
 	store   Store
 	pub     Publisher
 	limits  *rateLimiter
+	tenants *tenantCache
 	secret  []byte
 	metrics *httpMetrics
 	started time.Time
@@ -136,7 +137,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = defaultRequestTimeout
 	}
-	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
+	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
 
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()

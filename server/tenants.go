@@ -46,5 +46,8 @@ func (s *Server) RotateTenantKey(ctx context.Context, req chatapi.RotateTenantKe
 	if err != nil {
 		return nil, err
 	}
+	// Before answering: once the caller has the new key, the old one fails
+	// on this instance (other instances: within tenantCacheTTL).
+	s.tenants.forget(t.ID)
 	return chatapi.RotateTenantKey200JSONResponse{Success: true, Data: tenantWithKeyOut(t, key)}, nil
 }

@@ -104,6 +104,7 @@ func (s *Store) AddMember(ctx context.Context, tenantID, actor, roomID, userID s
 	}
 
 	var out Member
+	defer s.membersChanged(tenantID, roomID)
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		now := s.nowMillis()
 		if err := s.touchRoom(ctx, tx, tenantID, roomID, now); err != nil {
@@ -158,6 +159,7 @@ func (s *Store) AddMember(ctx context.Context, tenantID, actor, roomID, userID s
 // would strand its other user, since the pair's dm can be neither re-created
 // nor re-joined. A user who is not a member is ErrNotFound.
 func (s *Store) RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) error {
+	defer s.membersChanged(tenantID, roomID)
 	return s.withTx(ctx, func(tx *sqlx.Tx) error {
 		if err := s.touchRoom(ctx, tx, tenantID, roomID, s.nowMillis()); err != nil {
 			return err

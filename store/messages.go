@@ -92,10 +92,28 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 		}
 	}
 
+	// SQLite commits sends in groups on its single writer; PostgreSQL
+	// stores each in one statement (see sendStatement).
+	if s.sends != nil {
+		res := s.sends.send(&sendRequest{ctx: ctx, tenantID: tenantID, sender: sender, roomID: roomID, m: m, meta: meta})
+		if res.err != nil {
+			return Message{}, false, res.err
+		}
+		return res.row.message(), res.created, nil
+	}
+	row, created, err := s.sendStatement(ctx, tenantID, sender, roomID, m, meta)
+	if err != nil {
+		return Message{}, false, err
+	}
+	return row.message(), created, nil
+}
+
+// sendOne stores one validated send in a transaction of its own.
+func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m NewMessage, meta *string) (messageRow, bool, error) {
 	var row messageRow
 	// A repeated client_msg_id rolls back the seq it took.
 	errReplay := errors.New("client_msg_id replayed")
-	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		now := s.nowMillis()
 		// Taking the seq first locks the room row (PostgreSQL): the checks
 		// below then see every earlier send and membership change committed.
@@ -137,20 +155,20 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 	})
 	switch {
 	case errors.Is(err, errReplay):
-		return row.message(), false, nil
+		return row, false, nil
 	case m.ClientMsgID != nil && s.dialect.isUniqueViolation(err):
 		// Only under an isolation level stricter than READ COMMITTED can two
 		// sends of one client_msg_id both miss the lookup; the UNIQUE
 		// constraint stops the second, whose answer is the first's message.
 		existing, lookupErr := s.messageByClientID(ctx, s.r, tenantID, roomID, sender, *m.ClientMsgID)
 		if lookupErr != nil {
-			return Message{}, false, fmt.Errorf("send message: %w", errors.Join(err, lookupErr))
+			return messageRow{}, false, fmt.Errorf("send message: %w", errors.Join(err, lookupErr))
 		}
-		return existing.message(), false, nil
+		return existing, false, nil
 	case err != nil:
-		return Message{}, false, err
+		return messageRow{}, false, err
 	}
-	return row.message(), true, nil
+	return row, true, nil
 }
 
 func (s *Store) messageByClientID(ctx context.Context, q sqlx.QueryerContext, tenantID, roomID, sender, clientMsgID string) (messageRow, error) {

@@ -18,13 +18,27 @@ type RoomCursor struct {
 // change was authorized. A room that is not the tenant's (or none) has no
 // members, so the answer is empty rather than ErrNotFound.
 func (s *Store) RoomMemberIDs(ctx context.Context, tenantID, roomID string) ([]string, error) {
+	var gen uint64
+	if s.members != nil {
+		ids, ok, g := s.members.get(tenantID, roomID)
+		if ok {
+			return ids, nil
+		}
+		gen = g
+	}
 	var ids []string
-	err := s.r.SelectContext(ctx, &ids, s.r.Rebind(`
+	st, err := s.reads.get(ctx, s.r.Rebind(`
 		SELECT user_id FROM room_members
 		WHERE tenant_id = ? AND room_id = ?
-		ORDER BY user_id`), tenantID, roomID)
+		ORDER BY user_id`))
+	if err == nil {
+		err = st.SelectContext(ctx, &ids, tenantID, roomID)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list room member ids: %w", err)
+	}
+	if s.members != nil {
+		s.members.put(tenantID, roomID, ids, gen)
 	}
 	return ids, nil
 }

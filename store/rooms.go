@@ -191,6 +191,7 @@ func (s *Store) CreateRoom(ctx context.Context, tenantID, actor string, p NewRoo
 		}
 		return insertMembers(ctx, tx, tenantID, row.ID, members)
 	})
+	s.membersChanged(tenantID, row.ID)
 	// The UNIQUE (tenant_id, unique_key) constraint decides between concurrent
 	// creators of one dm: the loser's insert fails once the winner commits.
 	if uniqueKey != nil && s.dialect.isUniqueViolation(err) {

@@ -21,6 +21,14 @@ type Store struct {
 	r       *sqlx.DB
 	dialect dialect
 	now     func() time.Time
+	// sends batches SendMessage on SQLite (see groupCommitter); nil on
+	// PostgreSQL, whose pool runs sends to different rooms side by side.
+	sends *groupCommitter
+	// reads holds hot reads prepared on r.
+	reads *readStmts
+	// members caches RoomMemberIDs on SQLite (see memberCache); nil on
+	// PostgreSQL.
+	members *memberCache
 }
 
 // dialect is what differs between the databases beyond SQL both accept.
@@ -78,19 +86,41 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		return nil, err
 	}
 	s.now = o.now
+	s.reads = newReadStmts(s.r)
 
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
+	}
+	if s.dialect.name == "sqlite" {
+		s.members = newMemberCache()
+		if s.sends, err = newGroupCommitter(ctx, s); err != nil {
+			return nil, errors.Join(err, s.Close())
+		}
 	}
 	return s, nil
 }
 
 // Close releases the database connections.
 func (s *Store) Close() error {
-	if s.r == s.w {
-		return s.w.Close()
+	var errs []error
+	if s.sends != nil {
+		errs = append(errs, s.sends.close())
 	}
-	return errors.Join(s.r.Close(), s.w.Close())
+	if s.reads != nil {
+		errs = append(errs, s.reads.close())
+	}
+	if s.r == s.w {
+		return errors.Join(append(errs, s.w.Close())...)
+	}
+	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
+}
+
+// membersChanged tells the member cache, if any, that a transaction that
+// may have changed the room's members has ended.
+func (s *Store) membersChanged(tenantID, roomID string) {
+	if s.members != nil {
+		s.members.forget(tenantID, roomID)
+	}
 }
 
 // Dialect names the database in use: "sqlite" or "postgres".

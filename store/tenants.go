@@ -82,10 +82,13 @@ func (s *Store) TenantByID(ctx context.Context, tenantID string) (Tenant, error)
 // callers above, never input) holds value.
 func (s *Store) tenantWhere(ctx context.Context, column, value string) (Tenant, error) {
 	var row tenantRow
-	err := s.r.GetContext(ctx, &row, s.r.Rebind(`
+	st, err := s.reads.get(ctx, s.r.Rebind(`
 		SELECT id, name, rate_limit_rps, created_at
 		FROM tenants
-		WHERE `+column+` = ?`), value)
+		WHERE `+column+` = ?`))
+	if err == nil {
+		err = st.GetContext(ctx, &row, value)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return Tenant{}, fmt.Errorf("tenant by %s: %w", column, ErrNotFound)
 	}

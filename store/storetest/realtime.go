@@ -45,6 +45,39 @@ func testRealtimeReads(t *testing.T, b Backend) {
 		}
 	})
 
+	t.Run("member ids follow membership changes", func(t *testing.T) {
+		a := newTenant(t, s)
+		room := newRoom(t, s, a, "alice", store.RoomGroup, "bob")
+		want := func(want ...string) {
+			t.Helper()
+			// Twice: the second answer may come from a cache.
+			for range 2 {
+				got, err := s.RoomMemberIDs(ctx, a, room.ID)
+				slices.Sort(got)
+				if err != nil || !slices.Equal(got, want) {
+					t.Fatalf("RoomMemberIDs = %v, %v; want %v", got, err, want)
+				}
+			}
+		}
+		want("alice", "bob")
+		if _, err := s.AddMember(ctx, a, "alice", room.ID, "erin", store.RoleMember); err != nil {
+			t.Fatalf("AddMember: %v", err)
+		}
+		want("alice", "bob", "erin")
+		if err := s.RemoveMember(ctx, a, "bob", room.ID, "bob"); err != nil {
+			t.Fatalf("RemoveMember: %v", err)
+		}
+		want("alice", "erin")
+		// A refused change changes nothing.
+		if err := s.RemoveMember(ctx, a, "erin", room.ID, "alice"); err == nil {
+			t.Fatal("a member removed an admin")
+		}
+		want("alice", "erin")
+		got, _ := s.RoomMemberIDs(ctx, a, room.ID)
+		got[0] = "mallory" // callers may change their copy
+		want("alice", "erin")
+	})
+
 	t.Run("peer ids", func(t *testing.T) {
 		for _, tc := range []struct {
 			name, tenant, user string

@@ -1,0 +1,62 @@
+package realtime
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+)
+
+// Sizes of the read and write buffers a WebSocket connection keeps for its
+// whole life. net/http hands 4 KiB of each to the hijacker; at 10,000 idle
+// connections that is 80 MB of buffers that sit empty. Reads only need the
+// buffer for frame headers and small frames: a payload larger than the
+// buffer is read straight into the message when the buffer is empty. Writes
+// go out in one syscall only when header and payload fit the buffer, so the
+// write buffer stays large enough for a typical event frame.
+const (
+	connReadBufferSize  = 256
+	connWriteBufferSize = 1 << 10
+)
+
+// smallBuffers wraps a ResponseWriter so that its Hijack hands out buffers
+// of the sizes above instead of net/http's. Bytes the client sent after
+// the handshake, already read into net/http's buffer, are carried over.
+type smallBuffers struct {
+	http.ResponseWriter
+}
+
+// Unwrap lets http.ResponseController reach the original writer.
+func (w smallBuffers) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Hijack hijacks the underlying connection and swaps its buffers.
+func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	// net/http has already written the response head; this is a no-op
+	// unless something was buffered after it.
+	if err := brw.Writer.Flush(); err != nil {
+		_ = conn.Close()
+		return nil, nil, fmt.Errorf("flush handshake: %w", err)
+	}
+	var r io.Reader = conn
+	n := brw.Reader.Buffered()
+	if n > 0 {
+		early, _ := brw.Reader.Peek(n)
+		r = io.MultiReader(bytes.NewReader(bytes.Clone(early)), conn)
+	}
+	br := bufio.NewReaderSize(r, max(connReadBufferSize, n))
+	if n > 0 {
+		// Pull the early bytes into br's buffer: the websocket library
+		// keeps what is Buffered() and reads the rest from conn directly.
+		if _, err := br.Peek(n); err != nil {
+			_ = conn.Close()
+			return nil, nil, fmt.Errorf("carry early bytes over: %w", err)
+		}
+	}
+	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, connWriteBufferSize)), nil
+}
