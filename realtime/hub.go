@@ -307,6 +307,9 @@ func (h *Hub) watch(c *conn, roomID string) {
 		h.watchers[k] = make(map[*conn]struct{})
 	}
 	h.watchers[k][c] = struct{}{}
+	if c.watching == nil {
+		c.watching = make(map[string]struct{})
+	}
 	c.watching[roomID] = struct{}{}
 }
 
