@@ -12,15 +12,17 @@ import (
 // Sizes of the read and write buffers a WebSocket connection keeps for its
 // whole life. net/http hands 4 KiB of each to the hijacker; at 10,000 idle
 // connections that is 80 MB of buffers that sit empty. Reads only need the
-// buffer for frame headers and small frames: a payload larger than the
-// buffer is read straight into the message when the buffer is empty. Writes
+// buffer for frame headers (at most 14 B from a client): a payload larger
+// than the buffer is read straight into the message when the buffer is
+// empty, so an inbound frame larger than 64 B costs a second read syscall,
+// which client events, rate-limited per connection, can afford. Writes
 // go out in one syscall only when header and payload fit the buffer: 512 B
 // holds a typical message event (about 350 B with a line of text) and every
 // presence, typing and ack event; a longer frame costs a second write
 // syscall. Each 512 B less is about 1 KB less RSS per idle connection: the
 // buffer is live, and the GC lets the heap grow to twice what is live.
 const (
-	connReadBufferSize  = 256
+	connReadBufferSize  = 64
 	connWriteBufferSize = 512
 )
 
