@@ -52,7 +52,7 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	n := brw.Reader.Buffered()
 	if n > 0 {
 		early, _ := brw.Reader.Peek(n)
-		r = io.MultiReader(bytes.NewReader(bytes.Clone(early)), conn)
+		r = &earlyReader{early: bytes.Clone(early), conn: conn}
 	}
 	br := bufio.NewReaderSize(r, max(connReadBufferSize, n))
 	if n > 0 {
@@ -64,4 +64,25 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		}
 	}
 	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, connWriteBufferSize)), nil
+}
+
+// earlyReader reads the bytes that arrived with the handshake, then the
+// connection. It stays under the connection's read buffer for its whole
+// life, so it is one small object: io.MultiReader over a bytes.Reader was
+// three, and a frame more on the idle read loop's stack.
+type earlyReader struct {
+	early []byte
+	conn net.Conn
+}
+
+func (r *earlyReader) Read(p []byte) (int, error) {
+	if len(r.early) == 0 {
+		return r.conn.Read(p)
+	}
+	n := copy(p, r.early)
+	r.early = r.early[n:]
+	if len(r.early) == 0 {
+		r.early = nil // let the copy go
+	}
+	return n, nil
 }
