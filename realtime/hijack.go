@@ -72,7 +72,7 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // three, and a frame more on the idle read loop's stack.
 type earlyReader struct {
 	early []byte
-	conn net.Conn
+	conn  net.Conn
 }
 
 func (r *earlyReader) Read(p []byte) (int, error) {
