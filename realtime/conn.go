@@ -50,7 +50,9 @@ type conn struct {
 	lastPing  int64
 
 	// writeTimer bounds the drain's writes (see drainWrite). Only the one
-	// running drain uses it; c.mu hands it from one drain to the next.
+	// running drain uses it; c.mu hands it from one drain to the next. The
+	// connect-time sync, which runs before any drain, uses it too and then
+	// drops it (see start): an idle connection keeps no timer for writes.
 	writeTimer *time.Timer
 	// writeStart is hub.clock when the drain's current write began, 0
 	// between writes.
@@ -82,6 +84,12 @@ func (c *conn) start(ctx context.Context) {
 			c.hub.cfg.Logger.Warn("realtime: sync", "tenant_id", c.tenantID, "user_id", c.userID, "error", err)
 		}
 		c.closeAsync(websocket.StatusInternalError, "sync failed", nil)
+	}
+	// No drain has run yet (the queue is held until release), so the
+	// sync's timer is still the sync's alone.
+	if c.writeTimer != nil {
+		c.writeTimer.Stop()
+		c.writeTimer = nil
 	}
 	c.goLive()
 	c.release()
@@ -201,15 +209,21 @@ func (c *conn) drainBatch(frames [][]byte) error {
 	return nil
 }
 
-// syncWrite writes one frame of the connect-time sync, counted out.
+// syncWrite writes one frame of the connect-time sync, counted out. It
+// goes through drainWrite, whose context is context.Background:
+// coder/websocket keeps the context of a connection's last write until the
+// next one, and a sync written with a deadline context per frame left the
+// last one (about 250 B with its done channel) reachable for as long as the
+// connection stayed idle.
 func (c *conn) syncWrite(frame []byte) error {
 	c.hub.stats.eventsOut.Add(1)
-	return c.write(frame)
+	return c.drainWrite(frame)
 }
 
-// drainWrite is write for the drain, the path of every live event: the
-// timeout is one timer per connection, re-armed for each frame, rather than
-// a context with a deadline per frame, which coder/websocket then watches.
+// drainWrite is write for the drain, the path of every live event and of
+// the connect-time sync (see syncWrite): the timeout is one timer per
+// connection, re-armed for each frame, rather than a context with a
+// deadline per frame, which coder/websocket then watches.
 // Profiles of a 1,000-member fan-out gave the per-frame context and its
 // garbage about a sixth of the server's CPU. A timer that fires while the
 // write it was armed for still runs closes the connection, which ends the
