@@ -157,10 +157,13 @@ type Hub struct {
 	// bg holds the work of presence and typing timers.
 	bg tasks
 
-	mu       sync.RWMutex
-	closed   bool
-	conns    map[*conn]struct{}
-	users    map[userKey]map[*conn]struct{}
+	mu     sync.RWMutex
+	closed bool
+	conns  map[*conn]struct{}
+	// users holds each user's connections: a slice, not a set, because a
+	// user has one or a few, and a one-entry map costs about 300 B, a
+	// slice 8 B, per connected user.
+	users    map[userKey][]*conn
 	watchers map[roomKey]map[*conn]struct{}
 	// presence keeps every user seen since start, for last_seen.
 	presence map[userKey]*presence
@@ -184,7 +187,7 @@ func New(cfg Config, st Store) (*Hub, error) {
 	h := &Hub{
 		cfg: cfg, store: st, dec: dec,
 		conns:    make(map[*conn]struct{}),
-		users:    make(map[userKey]map[*conn]struct{}),
+		users:    make(map[userKey][]*conn),
 		watchers: make(map[roomKey]map[*conn]struct{}),
 		presence: make(map[userKey]*presence),
 		typing:   make(map[typingKey]*typist),
@@ -272,10 +275,7 @@ func (h *Hub) register(c *conn) (ok bool, came *presence, decision uint64) {
 	}
 	h.conns[c] = struct{}{}
 	k := userKey{c.tenantID, c.userID}
-	if h.users[k] == nil {
-		h.users[k] = make(map[*conn]struct{})
-	}
-	h.users[k][c] = struct{}{}
+	h.users[k] = append(h.users[k], c)
 	came, decision, _ = h.connectedLocked(k)
 	return true, came, decision
 }
@@ -285,9 +285,19 @@ func (h *Hub) unregister(c *conn) {
 	defer h.mu.Unlock()
 	delete(h.conns, c)
 	k := userKey{c.tenantID, c.userID}
-	delete(h.users[k], c)
-	if len(h.users[k]) == 0 {
+	cs := h.users[k]
+	for i := range cs {
+		if cs[i] == c {
+			last := len(cs) - 1
+			cs[i], cs[last] = cs[last], nil
+			cs = cs[:last]
+			break
+		}
+	}
+	if len(cs) == 0 {
 		delete(h.users, k)
+	} else {
+		h.users[k] = cs
 	}
 	for roomID := range c.watching {
 		h.unwatchLocked(c, roomID)
@@ -407,20 +417,22 @@ func (h *Hub) recipients(tenantID string, users []string, room, except string) [
 	defer h.mu.RUnlock()
 	var out []*conn
 	seen := make(map[*conn]struct{})
-	add := func(set map[*conn]struct{}) {
-		for c := range set {
-			if _, dup := seen[c]; dup || c.userID == except {
-				continue
-			}
-			seen[c] = struct{}{}
-			out = append(out, c)
+	add := func(c *conn) {
+		if _, dup := seen[c]; dup || c.userID == except {
+			return
 		}
+		seen[c] = struct{}{}
+		out = append(out, c)
 	}
 	for _, u := range users {
-		add(h.users[userKey{tenantID, u}])
+		for _, c := range h.users[userKey{tenantID, u}] {
+			add(c)
+		}
 	}
 	if room != "" {
-		add(h.watchers[roomKey{tenantID, room}])
+		for c := range h.watchers[roomKey{tenantID, room}] {
+			add(c)
+		}
 	}
 	return out
 }
