@@ -59,7 +59,7 @@ type conn struct {
 	writeStart atomic.Int64
 
 	rmu   sync.Mutex
-	retry retryState
+	retry *retryState // nil until something owed is tracked
 
 	// msgs is what the client was handed per room (see resync.go).
 	msgs messageCursor

@@ -53,6 +53,8 @@ type pendingNotification struct {
 }
 
 // retryState is a connection's redelivery bookkeeping, guarded by conn.rmu.
+// A connection makes it when it is first handed something owed, so one that
+// is only ever idle does not carry it.
 type retryState struct {
 	rooms map[string]*roomDelivery
 	notes map[string]*pendingNotification
@@ -65,10 +67,28 @@ func (h *Hub) backoff(attempts int) time.Duration {
 	return h.cfg.AckTimeout << min(attempts-1, 20)
 }
 
+// retryLocked returns c's redelivery state, made on first use. c.rmu is held.
+func (c *conn) retryLocked() *retryState {
+	if c.retry == nil {
+		c.retry = &retryState{}
+	}
+	return c.retry
+}
+
+// tracking reports whether notification id waits for its ack; r may be nil.
+func (r *retryState) tracking(id string) bool {
+	if r == nil {
+		return false
+	}
+	_, ok := r.notes[id]
+	return ok
+}
+
 // trackMessages records that seqs from..to of roomID were delivered to c.
 func (c *conn) trackMessages(roomID string, from, to int64) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
+	c.retryLocked()
 	if c.retry.rooms == nil {
 		c.retry.rooms = make(map[string]*roomDelivery)
 	}
@@ -87,6 +107,9 @@ func (c *conn) trackMessages(roomID string, from, to int64) {
 func (c *conn) ackedMessages(roomID string, seq int64) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
+	if c.retry == nil {
+		return
+	}
 	rd := c.retry.rooms[roomID]
 	switch {
 	case rd == nil || seq < rd.oldest:
@@ -104,6 +127,7 @@ func (c *conn) ackedMessages(roomID string, seq int64) {
 func (c *conn) trackNotification(id string, frame []byte) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
+	c.retryLocked()
 	if c.retry.notes == nil {
 		c.retry.notes = make(map[string]*pendingNotification)
 	}
@@ -118,7 +142,9 @@ func (c *conn) trackNotification(id string, frame []byte) {
 func (c *conn) ackedNotification(id string) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
-	delete(c.retry.notes, id)
+	if c.retry != nil {
+		delete(c.retry.notes, id)
+	}
 }
 
 // armLocked makes the timer fire by at. c.rmu is held.
@@ -163,6 +189,10 @@ func (c *conn) redeliver() {
 	var rooms []dueRange
 	var notes []dueNotification
 	c.rmu.Lock()
+	if c.retry == nil { // the timer exists only once the state does
+		c.rmu.Unlock()
+		return
+	}
 	c.retry.at = time.Time{}
 	var next time.Time
 	later := func(t time.Time) {
@@ -241,7 +271,7 @@ func (c *conn) redeliver() {
 func (c *conn) stopRedelivery() {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
-	if c.retry.timer != nil {
+	if c.retry != nil && c.retry.timer != nil {
 		c.retry.timer.Stop()
 	}
 }

@@ -187,7 +187,7 @@ func (c *conn) catchUp(ctx context.Context, cur store.RoomCursor) error {
 // resendNotification hands c a pending notification it is not retrying.
 func (c *conn) resendNotification(n *store.Notification) {
 	c.rmu.Lock()
-	_, tracked := c.retry.notes[n.ID]
+	tracked := c.retry.tracking(n.ID)
 	c.rmu.Unlock()
 	if tracked {
 		return
