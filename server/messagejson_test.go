@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -34,6 +35,9 @@ func ourPage(t testing.TB, msgs []store.Message) ([]byte, string) {
 	}
 	if rec.Code != 200 {
 		t.Errorf("status %d, want 200", rec.Code)
+	}
+	if got, want := rec.Header().Get("Content-Length"), strconv.Itoa(rec.Body.Len()); got != want {
+		t.Errorf("Content-Length %s, want %s", got, want)
 	}
 	return rec.Body.Bytes(), rec.Header().Get("Content-Type")
 }
