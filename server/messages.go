@@ -38,7 +38,7 @@ func (s *Server) ListMessages(ctx context.Context, req chatapi.ListMessagesReque
 	if err != nil {
 		return nil, err
 	}
-	return messagePage(msgs), nil
+	return messagePage{msgs: msgs, bufs: &s.pageBufs}, nil
 }
 
 // UpdateMessage edits the caller's own message and announces the edit.
