@@ -38,11 +38,7 @@ func (s *Server) ListMessages(ctx context.Context, req chatapi.ListMessagesReque
 	if err != nil {
 		return nil, err
 	}
-	out := make([]chatapi.Message, len(msgs))
-	for i, m := range msgs {
-		out[i] = messageOut(m)
-	}
-	return chatapi.ListMessages200JSONResponse{Success: true, Data: out}, nil
+	return messagePage{msgs: msgs, bufs: &s.pageBufs}, nil
 }
 
 // UpdateMessage edits the caller's own message and announces the edit.

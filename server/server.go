@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -111,6 +112,8 @@ type Server struct {
 	secret  []byte
 	metrics *httpMetrics
 	started time.Time
+	// pageBufs lends ListMessages its response buffers (see messagePage).
+	pageBufs sync.Pool
 }
 
 var _ chatapi.StrictServerInterface = (*Server)(nil)

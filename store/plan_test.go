@@ -173,7 +173,7 @@ type planCase struct {
 
 func planCases(s *Store, seed planSeed) []planCase {
 	page := func(p MessagePage) (string, []any) {
-		q, args, _ := listMessagesQuery(seed.tenantID, seed.roomID, p, DefaultMessagesLimit)
+		q, args, _ := listMessagesQuery(seed.tenantID, "alice", seed.roomID, p, DefaultMessagesLimit)
 		return q, args
 	}
 	at := int64(seed.messages / 2)
@@ -189,7 +189,7 @@ func planCases(s *Store, seed planSeed) []planCase {
 		{"ListMessages between", MessagePage{AfterSeq: &at, BeforeSeq: &before}},
 	} {
 		q, args := page(c.p)
-		cases = append(cases, planCase{name: c.name, query: q, args: args, tables: []string{"messages"}})
+		cases = append(cases, planCase{name: c.name, query: q, args: args, tables: []string{"messages", "room_members"}})
 	}
 	group := RoomGroup
 	for _, c := range []struct {
@@ -265,7 +265,7 @@ func explainSQLite(ctx context.Context, s *Store, c planCase, query string) ([]s
 
 	var problems []string
 	searched := map[string]bool{}
-	search := regexp.MustCompile(`^SEARCH (\w+)(?: AS (\w+))? USING (?:COVERING INDEX|INDEX|INTEGER PRIMARY KEY|PRIMARY KEY)\b`)
+	search := regexp.MustCompile(`^SEARCH (\w+)(?: AS (\w+))?(?: EXISTS)? USING (?:COVERING INDEX|INDEX|INTEGER PRIMARY KEY|PRIMARY KEY)\b`)
 	scan := regexp.MustCompile(`^SCAN (\w+)(?: AS (\w+))?(.*)$`)
 	for _, line := range plan {
 		if m := search.FindStringSubmatch(line); m != nil {
