@@ -31,6 +31,8 @@ const (
 type operation struct {
 	auth    authKind
 	hasBody bool
+	// validate checks a request against this operation of the contract.
+	validate echo.MiddlewareFunc
 }
 
 // operationsOf reads every operation's security requirement from the spec,
@@ -48,7 +50,11 @@ func operationsOf(spec *openapi3.T) (map[string]operation, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", method, path, err)
 			}
-			ops[method+" "+path] = operation{auth: kind, hasBody: op.RequestBody != nil}
+			ops[method+" "+path] = operation{
+				auth:     kind,
+				hasBody:  op.RequestBody != nil,
+				validate: validateRequests(spec, path, item, method, op),
+			}
 		}
 	}
 	return ops, nil

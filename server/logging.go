@@ -1,6 +1,8 @@
 package server
 
 import (
+	"log/slog"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -22,17 +24,24 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := next(c); err != nil {
 			c.Error(err)
 		}
-		s.metrics.observe(c, s.cfg.Now().Sub(start))
+		elapsed := s.cfg.Now().Sub(start)
+		s.metrics.observe(c, elapsed)
+		ctx := c.Request().Context()
+		// Checked first so that a server logging at warn builds nothing;
+		// LogAttrs takes the attributes without boxing each value.
+		if !s.cfg.Logger.Enabled(ctx, slog.LevelInfo) {
+			return nil
+		}
 		tenant, _ := c.Get(logTenantKey).(string)
 		user, _ := c.Get(logUserKey).(string)
-		s.cfg.Logger.Info("request",
-			"request_id", requestID(c),
-			"method", c.Request().Method,
-			"route", c.Path(),
-			"status", c.Response().Status,
-			"latency_ms", float64(s.cfg.Now().Sub(start).Microseconds())/1000,
-			"tenant", tenant,
-			"user", user,
+		s.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "request",
+			slog.String("request_id", requestID(c)),
+			slog.String("method", c.Request().Method),
+			slog.String("route", c.Path()),
+			slog.Int("status", c.Response().Status),
+			slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
+			slog.String("tenant", tenant),
+			slog.String("user", user),
 		)
 		return nil
 	}

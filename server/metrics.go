@@ -2,6 +2,7 @@ package server
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -13,6 +14,17 @@ import (
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// series caches the children of one method and route (a seriesKey), so
+	// that a request does not hash and look up its label values again.
+	series sync.Map
+}
+
+type seriesKey struct{ method, route string }
+
+// routeSeries holds the metrics of one method and route.
+type routeSeries struct {
+	latency  prometheus.Observer
+	byStatus sync.Map // int → prometheus.Counter
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) (*httpMetrics, error) {
@@ -43,8 +55,25 @@ func (m *httpMetrics) observe(c echo.Context, elapsed time.Duration) {
 		route = "unmatched"
 	}
 	method := c.Request().Method
-	m.requests.WithLabelValues(method, route, strconv.Itoa(c.Response().Status)).Inc()
-	m.latency.WithLabelValues(method, route).Observe(elapsed.Seconds())
+	status := c.Response().Status
+	rs := m.seriesOf(method, route)
+	rs.latency.Observe(elapsed.Seconds())
+	if n, ok := rs.byStatus.Load(status); ok {
+		n.(prometheus.Counter).Inc()
+		return
+	}
+	n := m.requests.WithLabelValues(method, route, strconv.Itoa(status))
+	rs.byStatus.Store(status, n)
+	n.Inc()
+}
+
+func (m *httpMetrics) seriesOf(method, route string) *routeSeries {
+	key := seriesKey{method, route}
+	if rs, ok := m.series.Load(key); ok {
+		return rs.(*routeSeries)
+	}
+	rs, _ := m.series.LoadOrStore(key, &routeSeries{latency: m.latency.WithLabelValues(method, route)})
+	return rs.(*routeSeries)
 }
 
 // MetricsHandler serves a registry in the Prometheus text format.

@@ -1,32 +1,85 @@
 package server
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	echomw "github.com/oapi-codegen/echo-middleware"
 )
 
-// newRequestValidator checks every request against the embedded contract
-// before any handler runs. Credentials are checked by authenticate, so the
-// validator's own security check is switched off.
-func newRequestValidator(spec *openapi3.T) echo.MiddlewareFunc {
-	return echomw.OapiRequestValidatorWithOptions(spec, &echomw.Options{
-		DoNotValidateServers: true,
-		Options: openapi3filter.Options{
-			// Filling defaults would replace an explicit null with the
-			// default before checking it, accepting null for fields that are
-			// not nullable. Handlers apply defaults themselves.
-			SkipSettingDefaults: true,
-			AuthenticationFunc:  func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
-		},
-	})
+// validatorOptions are the kin-openapi options every request is checked with.
+var validatorOptions = openapi3filter.Options{
+	// Filling defaults would replace an explicit null with the default before
+	// checking it, accepting null for fields that are not nullable. Handlers
+	// apply defaults themselves.
+	SkipSettingDefaults: true,
+}
+
+// validateRequests checks every request of one operation against the
+// embedded contract before its handler runs.
+//
+// It is installed per route, so the operation is known when the route is
+// registered: asking kin-openapi's router to find it again for every request
+// (gorilla/mux regular expressions, as oapi-codegen's echo-middleware does)
+// would cost more than the validation itself. Path parameters are the ones
+// Echo matched, unescaped as that middleware did; an empty one is no match.
+//
+// The operation's security requirements are left out of what kin-openapi
+// checks: authenticate has decided them from the same spec (operationsOf),
+// and kin-openapi's check, with an authentication function that accepts
+// everything, only read the whole body into memory once more.
+func validateRequests(spec *openapi3.T, path string, item *openapi3.PathItem, method string, op *openapi3.Operation) echo.MiddlewareFunc {
+	withoutSecurity := *op
+	withoutSecurity.Security = &openapi3.SecurityRequirements{}
+	route := &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: &withoutSecurity}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			names, values := c.ParamNames(), c.ParamValues()
+			var params map[string]string
+			if len(names) > 0 {
+				params = make(map[string]string, len(names))
+				for i, name := range names {
+					v := values[i]
+					if v == "" {
+						// The contract's templates match one or more
+						// characters; Echo's match none too.
+						return echo.NewHTTPError(http.StatusNotFound, routers.ErrPathNotFound.Error())
+					}
+					if unescaped, err := url.PathUnescape(v); err == nil {
+						v = unescaped
+					}
+					params[name] = v
+				}
+			}
+			in := &openapi3filter.RequestValidationInput{
+				Request:    c.Request(),
+				PathParams: params,
+				Route:      route,
+				Options:    &validatorOptions,
+			}
+			if err := openapi3filter.ValidateRequest(c.Request().Context(), in); err != nil {
+				return validationFailure(err)
+			}
+			return next(c)
+		}
+	}
+}
+
+// validationFailure wraps what kin-openapi found as Echo errors, the way
+// oapi-codegen's echo-middleware did; handleError unwraps them.
+func validationFailure(err error) error {
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) {
+		return &echo.HTTPError{Code: http.StatusBadRequest, Message: firstLine(re.Error()), Internal: err}
+	}
+	return &echo.HTTPError{Code: http.StatusInternalServerError, Message: fmt.Sprintf("error validating request: %s", err), Internal: err}
 }
 
 // requireJSON refuses a body that is not JSON with 415 before the validator
