@@ -1374,7 +1374,9 @@ type ClientInterface interface {
 
 	// RotateTenantKey Rotate a tenant's API key
 	//
-	// Issues a new API key for the tenant. The old key is refused from then on.
+	// Issues a new API key for the tenant. The old key is refused from then on
+	// by the instance that answers; with several instances on one database, by
+	// every instance within 500 ms (each caches a key's tenant that long).
 	//
 	// Corresponds with POST /admin/tenants/{tenant_id}/rotate-key (the `RotateTenantKey` operationId).
 	RotateTenantKey(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1804,7 +1806,9 @@ func (c *Client) CreateTenant(ctx context.Context, body CreateTenantJSONRequestB
 
 // RotateTenantKey Rotate a tenant's API key
 //
-// Issues a new API key for the tenant. The old key is refused from then on.
+// Issues a new API key for the tenant. The old key is refused from then on
+// by the instance that answers; with several instances on one database, by
+// every instance within 500 ms (each caches a key's tenant that long).
 //
 // Corresponds with POST /admin/tenants/{tenant_id}/rotate-key (the `RotateTenantKey` operationId).
 func (c *Client) RotateTenantKey(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3801,7 +3805,9 @@ type ClientWithResponsesInterface interface {
 
 	// RotateTenantKeyWithResponse Rotate a tenant's API key
 	//
-	// Issues a new API key for the tenant. The old key is refused from then on.
+	// Issues a new API key for the tenant. The old key is refused from then on
+	// by the instance that answers; with several instances on one database, by
+	// every instance within 500 ms (each caches a key's tenant that long).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6643,7 +6649,9 @@ func (c *ClientWithResponses) CreateTenantWithResponse(ctx context.Context, body
 
 // RotateTenantKeyWithResponse Rotate a tenant's API key
 //
-// Issues a new API key for the tenant. The old key is refused from then on.
+// Issues a new API key for the tenant. The old key is refused from then on
+// by the instance that answers; with several instances on one database, by
+// every instance within 500 ms (each caches a key's tenant that long).
 //
 // Returns a wrapper object for the known response body format(s).
 //
