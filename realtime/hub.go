@@ -413,9 +413,17 @@ func (h *Hub) roomRecipients(ctx context.Context, tenantID, roomID, except strin
 // recipients returns the connections of users and the watchers of room
 // ("" for none) in tenantID, each once, leaving out except's connections.
 func (h *Hub) recipients(tenantID string, users []string, room, except string) []*conn {
+	out, _ := h.recipientsSplit(tenantID, users, room, except)
+	return out
+}
+
+// recipientsSplit is recipients that also says how many of the connections,
+// at the front, are users' (the rest are only watching room), so that a
+// message's fan-out finds the connections that owe an ack in the same pass
+// (see owing).
+func (h *Hub) recipientsSplit(tenantID string, users []string, room, except string) (out []*conn, ofUsers int) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	var out []*conn
 	seen := make(map[*conn]struct{})
 	add := func(c *conn) {
 		if _, dup := seen[c]; dup || c.userID == except {
@@ -429,12 +437,13 @@ func (h *Hub) recipients(tenantID string, users []string, room, except string) [
 			add(c)
 		}
 	}
+	ofUsers = len(out)
 	if room != "" {
 		for c := range h.watchers[roomKey{tenantID, room}] {
 			add(c)
 		}
 	}
-	return out
+	return out, ofUsers
 }
 
 // Shutdown sends server.shutdown to every connection, closes each with 1001

@@ -241,7 +241,7 @@ func (s *sequencer) fillGap(k roomKey, ro *roomOrder) {
 	if err == nil && len(msgs) > 0 {
 		members, err = h.store.RoomMemberIDs(ctx, k.tenantID, k.roomID)
 	}
-	to := h.recipients(k.tenantID, members, k.roomID, "")
+	to, ofMembers := h.recipientsSplit(k.tenantID, members, k.roomID, "")
 	if err != nil {
 		h.cfg.Logger.Error("realtime: fill message gap", "tenant_id", k.tenantID, "room_id", k.roomID, "error", err)
 		msgs = nil
@@ -258,8 +258,7 @@ func (s *sequencer) fillGap(k roomKey, ro *roomOrder) {
 			continue
 		}
 		ro.next = m.Seq
-		track := h.recipients(k.tenantID, members, "", m.SenderID)
-		deliverMessage(k.roomID, m.Seq, mustEncode(newMessageFrame(event.MessageCreated, m)), to, track)
+		deliverMessage(k.roomID, m.Seq, mustEncode(newMessageFrame(event.MessageCreated, m)), to, owing(to[:ofMembers], m.SenderID))
 		ro.next++
 		ro.releaseHeld(k.roomID)
 	}

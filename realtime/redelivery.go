@@ -294,7 +294,20 @@ func (h *Hub) messageRecipients(ctx context.Context, tenantID, roomID, sender st
 	if err != nil {
 		return nil, nil, err
 	}
-	return h.recipients(tenantID, ids, roomID, ""), h.recipients(tenantID, ids, "", sender), nil
+	to, ofMembers := h.recipientsSplit(tenantID, ids, roomID, "")
+	return to, owing(to[:ofMembers], sender), nil
+}
+
+// owing are those of members (a room's members' connections) that must ack
+// a message of sender: all but the sender's own.
+func owing(members []*conn, sender string) []*conn {
+	track := make([]*conn, 0, len(members))
+	for _, c := range members {
+		if c.userID != sender {
+			track = append(track, c)
+		}
+	}
+	return track
 }
 
 // acked applies a user's read cursor to their connections.
