@@ -3,10 +3,6 @@ package realtime_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,34 +24,13 @@ import (
 func BenchmarkFanout1000(b *testing.B) {
 	const members = 1000
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
 	// No acks are sent: redelivery must not start during the benchmark.
-	hub, err := realtime.New(realtime.Config{AckTimeout: time.Hour, QueueSize: 1024}, st)
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hub.ServeWS(w, r, r.URL.Query().Get("tenant"), r.URL.Query().Get("user"))
-	}))
-	defer srv.Close()
-	defer func() {
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		_ = hub.Shutdown(sctx)
-	}()
-	tn, err := st.CreateTenant(ctx, "bench", 1000, "hash-bench")
-	if err != nil {
-		b.Fatal(err)
-	}
+	e := newEnv(b, realtime.Config{AckTimeout: time.Hour, QueueSize: 1024})
 	users := make([]string, members)
 	for i := range users {
 		users[i] = fmt.Sprintf("u%d", i)
 	}
-	room, err := st.CreateRoom(ctx, tn.ID, "sender", store.NewRoom{Type: store.RoomGroup, Members: users})
+	room, err := e.st.CreateRoom(ctx, e.tenant, "sender", store.NewRoom{Type: store.RoomGroup, Members: users})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,12 +40,8 @@ func BenchmarkFanout1000(b *testing.B) {
 	rctx, stop := context.WithCancel(ctx)
 	var readers sync.WaitGroup
 	defer func() { stop(); readers.Wait() }()
-	sem := make(chan struct{}, 64)
 	for _, u := range users {
-		sem <- struct{}{}
-		q := url.Values{"tenant": {tn.ID}, "user": {u}}
-		ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/?"+q.Encode(), nil)
-		<-sem
+		ws, _, err := websocket.Dial(ctx, e.url(u), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -104,7 +75,7 @@ func BenchmarkFanout1000(b *testing.B) {
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
 		seq++
-		hub.Publish(ctx, event.ForMessage(event.MessageCreated, tn.ID, store.Message{
+		e.hub.Publish(ctx, event.ForMessage(event.MessageCreated, e.tenant, store.Message{
 			ID: fmt.Sprintf("msg_%d", seq), RoomID: room.ID, SenderID: "sender", Seq: seq,
 			Content: "fanout", CreatedAt: time.Now().UTC(),
 		}))

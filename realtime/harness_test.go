@@ -100,7 +100,7 @@ func (f frame) str(k string) string { s, _ := f.F[k].(string); return s }
 func (f frame) num(k string) int64 { n, _ := f.F[k].(float64); return int64(n) }
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	st     *store.Store
 	hub    *realtime.Hub
 	srv    *httptest.Server
@@ -110,7 +110,7 @@ type env struct {
 // newEnv runs a hub over a fresh SQLite store behind an httptest server whose
 // handler takes tenant and user from the query: the stand-in for the
 // server's authentication, which is not under test here.
-func newEnv(t *testing.T, cfg realtime.Config) *env {
+func newEnv(t testing.TB, cfg realtime.Config) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chat.db"))
@@ -155,7 +155,7 @@ func (e *env) url(user string) string {
 }
 
 type client struct {
-	t  *testing.T
+	t  testing.TB
 	ws *websocket.Conn
 }
 
