@@ -240,7 +240,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, tenantID, userID s
 	ws.SetReadLimit(h.cfg.ReadLimit)
 	// Registered before the backlog is read, so nothing published meanwhile
 	// is lost: it waits in the queue until the sync is written.
-	ok, came, decision := h.register(c)
+	p, decision, came, ok := h.register(c)
 	if !ok {
 		go func() {
 			defer h.running.Done()
@@ -248,7 +248,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, tenantID, userID s
 		}()
 		return
 	}
-	h.cameOnline(r.Context(), userKey{tenantID, userID}, came, decision)
+	h.cameOnline(r.Context(), userKey{tenantID, userID}, p, decision, came)
 	c.start(r.Context())
 	go h.serve(c)
 }
@@ -265,19 +265,19 @@ func (h *Hub) serve(c *conn) {
 	c.readLoop(context.Background())
 }
 
-// register adds c to the hub unless it is shutting down. When c is its
-// user's first connection, came and decision are the online to announce.
-func (h *Hub) register(c *conn) (ok bool, came *presence, decision uint64) {
+// register adds c to the hub unless it is shutting down (ok false), and
+// returns the presence of c's user as connectedLocked does.
+func (h *Hub) register(c *conn) (p *presence, decision uint64, came, ok bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		return false, nil, 0
+		return nil, 0, false, false
 	}
 	h.conns[c] = struct{}{}
 	k := userKey{c.tenantID, c.userID}
 	h.users[k] = append(h.users[k], c)
-	came, decision, _ = h.connectedLocked(k)
-	return true, came, decision
+	p, decision, came = h.connectedLocked(k)
+	return p, decision, came, true
 }
 
 func (h *Hub) unregister(c *conn) {

@@ -44,17 +44,18 @@ type presence struct {
 	announcing sync.Mutex
 }
 
-// connectedLocked records a new connection of k; it returns the presence
-// and the decision to announce when the user just came online. h.mu is held.
-func (h *Hub) connectedLocked(k userKey) (*presence, uint64, bool) {
-	p := h.presence[k]
+// connectedLocked records a new connection of k and returns k's presence;
+// came, with the decision to announce, when the user just came online.
+// h.mu is held.
+func (h *Hub) connectedLocked(k userKey) (p *presence, decision uint64, came bool) {
+	p = h.presence[k]
 	if p == nil {
 		p = &presence{}
 		h.presence[k] = p
 	}
 	p.conns++
 	if p.conns > 1 {
-		return nil, 0, false
+		return p, 0, false
 	}
 	// A new decision even on a reconnect within the grace: an expiry timer
 	// that fires anyway finds its decision stale.
@@ -64,7 +65,7 @@ func (h *Hub) connectedLocked(k userKey) (*presence, uint64, bool) {
 		p.expiry = nil
 	}
 	if p.online {
-		return nil, 0, false
+		return p, 0, false
 	}
 	p.online = true
 	return p, p.decision, true
@@ -111,21 +112,15 @@ func (h *Hub) expirePresence(k userKey, p *presence, decision uint64) {
 	h.announcePresence(ctx, k, p, decision, "offline", lastSeen)
 }
 
-// cameOnline follows the registration of a connection of k: in a cluster
-// it records the connection in the database, and when came is set (the
-// user's first connection here) it announces online, unless another
-// instance holds the user already.
-func (h *Hub) cameOnline(ctx context.Context, k userKey, came *presence, decision uint64) {
+// cameOnline follows the registration of a connection of k, whose presence
+// is p: in a cluster it records the connection in the database, and when
+// came is set (the user's first connection here) it announces online,
+// unless another instance holds the user already.
+func (h *Hub) cameOnline(ctx context.Context, k userKey, p *presence, decision uint64, came bool) {
 	if h.cfg.Presence == nil {
-		if came != nil {
-			h.announcePresence(ctx, k, came, decision, "online", time.Now().UTC())
+		if came {
+			h.announcePresence(ctx, k, p, decision, "online", time.Now().UTC())
 		}
-		return
-	}
-	h.mu.RLock()
-	p := h.presence[k]
-	h.mu.RUnlock()
-	if p == nil {
 		return
 	}
 	// Under announcing, so that the removal of an expiring grace cannot
@@ -139,8 +134,8 @@ func (h *Hub) cameOnline(ctx context.Context, k userKey, came *presence, decisio
 		}
 		return
 	}
-	if came != nil && !elsewhere {
-		h.announcePresence(ctx, k, came, decision, "online", time.Now().UTC())
+	if came && !elsewhere {
+		h.announcePresence(ctx, k, p, decision, "online", time.Now().UTC())
 	}
 }
 
