@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -444,6 +445,14 @@ func (h *Hub) recipientsSplit(tenantID string, users []string, room, except stri
 		}
 	}
 	return out, ofUsers
+}
+
+// userConns returns a copy of one user's connections: recipients for a
+// single user, without its dedup map, on the path of every ack.
+func (h *Hub) userConns(tenantID, userID string) []*conn {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return slices.Clone(h.users[userKey{tenantID, userID}])
 }
 
 // Shutdown sends server.shutdown to every connection, closes each with 1001

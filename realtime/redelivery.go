@@ -312,7 +312,7 @@ func owing(members []*conn, sender string) []*conn {
 
 // acked applies a user's read cursor to their connections.
 func (h *Hub) acked(tenantID, userID, roomID string, seq int64) {
-	for _, c := range h.recipients(tenantID, []string{userID}, "", "") {
+	for _, c := range h.userConns(tenantID, userID) {
 		c.ackedMessages(roomID, seq)
 	}
 }
@@ -321,7 +321,7 @@ func (h *Hub) acked(tenantID, userID, roomID string, seq int64) {
 // connections on this instance. The hub calls it for notification.ack
 // events; call it after an ack over REST.
 func (h *Hub) NotificationAcked(tenantID, userID, notificationID string) {
-	for _, c := range h.recipients(tenantID, []string{userID}, "", "") {
+	for _, c := range h.userConns(tenantID, userID) {
 		c.ackedNotification(notificationID)
 	}
 }
