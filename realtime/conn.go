@@ -121,20 +121,14 @@ func (c *conn) readLoop(ctx context.Context) {
 // with 1013: the client reads too slowly and will catch up by syncing.
 func (c *conn) enqueue(frame []byte) {
 	c.mu.Lock()
-	if c.closing.Load() {
-		c.mu.Unlock()
-		return
-	}
-	if len(c.queue) >= c.hub.cfg.QueueSize {
+	if len(c.queue) >= c.hub.cfg.QueueSize && !c.closing.Load() {
 		c.mu.Unlock()
 		if c.closeAsync(websocket.StatusTryAgainLater, "outgoing queue full", nil) {
 			c.hub.stats.slowDropped.Add(1)
 		}
 		return
 	}
-	c.hub.stats.eventsOut.Add(1)
-	c.queue = append(c.queue, frame)
-	c.startWriterLocked()
+	c.pushLocked(frame)
 	c.mu.Unlock()
 }
 
@@ -145,13 +139,23 @@ func (c *conn) enqueue(frame []byte) {
 // always go through enqueue.
 func (c *conn) enqueueEphemeral(frame []byte) {
 	c.mu.Lock()
-	behind := len(c.queue) >= c.hub.cfg.QueueSize/2
-	c.mu.Unlock()
-	if behind {
+	defer c.mu.Unlock()
+	if len(c.queue) >= c.hub.cfg.QueueSize/2 {
 		c.hub.stats.ephemeralSkipped.Add(1)
 		return
 	}
-	c.enqueue(frame)
+	c.pushLocked(frame)
+}
+
+// pushLocked queues frame on a connection that is not closing; the caller
+// has checked the queue's bound. c.mu is held.
+func (c *conn) pushLocked(frame []byte) {
+	if c.closing.Load() {
+		return
+	}
+	c.hub.stats.eventsOut.Add(1)
+	c.queue = append(c.queue, frame)
+	c.startWriterLocked()
 }
 
 // startWriterLocked starts the writer unless one runs or the sync holds the
