@@ -145,9 +145,7 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 			ID: newID("msg_"), RoomID: roomID, SenderID: sender, Seq: seq, Content: m.Content,
 			Meta: meta, ClientMsgID: m.ClientMsgID, CreatedAt: now,
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`
-			INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, meta, client_msg_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		if _, err := tx.ExecContext(ctx, tx.Rebind(insertMessageSQL),
 			row.ID, tenantID, row.RoomID, row.Seq, row.SenderID, row.Content, row.Meta, row.ClientMsgID, row.CreatedAt); err != nil {
 			return fmt.Errorf("insert message: %w", err)
 		}
@@ -171,12 +169,27 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 	return row, true, nil
 }
 
+// The statements of a send that every send path runs, in SQLite's
+// placeholders: the group committer prepares them as they are, the others
+// Rebind them.
+const (
+	// messageByClientIDSQL finds the message a client_msg_id already stored.
+	messageByClientIDSQL = `
+		SELECT ` + messageColumns + `
+		FROM messages
+		WHERE tenant_id = ? AND room_id = ? AND sender_id = ? AND client_msg_id = ?`
+	insertMessageSQL = `
+		INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, meta, client_msg_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// advanceAckSQL moves a member's last_ack to a seq, never backwards.
+	advanceAckSQL = `
+		UPDATE room_members SET last_ack = ?
+		WHERE tenant_id = ? AND room_id = ? AND user_id = ? AND last_ack < ?`
+)
+
 func (s *Store) messageByClientID(ctx context.Context, q sqlx.QueryerContext, tenantID, roomID, sender, clientMsgID string) (messageRow, error) {
 	var row messageRow
-	err := sqlx.GetContext(ctx, q, &row, s.w.Rebind(`
-		SELECT `+messageColumns+`
-		FROM messages
-		WHERE tenant_id = ? AND room_id = ? AND sender_id = ? AND client_msg_id = ?`), tenantID, roomID, sender, clientMsgID)
+	err := sqlx.GetContext(ctx, q, &row, s.w.Rebind(messageByClientIDSQL), tenantID, roomID, sender, clientMsgID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return messageRow{}, ErrNotFound
 	}
@@ -323,10 +336,7 @@ func (s *Store) Ack(ctx context.Context, tenantID, userID, roomID string, seq in
 
 // advanceAck sets a member's last_ack to seq unless it is already past it.
 func (s *Store) advanceAck(ctx context.Context, tx *sqlx.Tx, tenantID, roomID, userID string, seq int64) error {
-	_, err := tx.ExecContext(ctx, tx.Rebind(`
-		UPDATE room_members SET last_ack = ?
-		WHERE tenant_id = ? AND room_id = ? AND user_id = ? AND last_ack < ?`),
-		seq, tenantID, roomID, userID, seq)
+	_, err := tx.ExecContext(ctx, tx.Rebind(advanceAckSQL), seq, tenantID, roomID, userID, seq)
 	if err != nil {
 		return fmt.Errorf("advance ack: %w", err)
 	}
