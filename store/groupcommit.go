@@ -66,7 +66,7 @@ func newGroupCommitter(ctx context.Context, s *Store) (*groupCommitter, error) {
 		s: s, reqs: make(chan *sendRequest), stop: make(chan struct{}), done: make(chan struct{}),
 		stmts: make(map[string]*sqlx.Stmt),
 	}
-	for _, query := range []string{messageByClientIDSQL, sendNextSeqSQL, sendMemberRoleSQL, insertMessageSQL, advanceAckSQL} {
+	for _, query := range []string{messageByClientIDSQL, sendNextSeqSQL, insertMessageSQL, advanceAckSQL} {
 		st, err := s.w.PreparexContext(ctx, query)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("prepare send statements: %w", err), g.closeStmts())
@@ -186,11 +186,6 @@ const sendNextSeqSQL = `
 		SELECT 1 FROM room_members WHERE tenant_id = ? AND room_id = ? AND user_id = ?)
 	RETURNING last_seq`
 
-const sendMemberRoleSQL = `
-	SELECT m.role FROM rooms r
-	LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?
-	WHERE r.tenant_id = ? AND r.id = ?`
-
 // sendInTx stores one send of a batch in tx. A send the rules refuse comes
 // back as its result, with nothing written; an error means tx is spoiled.
 // The usual send runs three statements (four with a client_msg_id).
@@ -236,19 +231,16 @@ func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, erro
 	return sendResult{row: row, created: true}, nil
 }
 
-// refusal reports why the sender may not send to the room, if they may not:
-// ErrNotFound for a room that is not the tenant's, a ForbiddenError for a
-// non-member. It writes nothing.
+// refusal reports why the sender may not send to the room, if they may not,
+// as memberRoom (the rule of every send path) tells it: ErrNotFound for a
+// room that is not the tenant's, a ForbiddenError for a non-member. It
+// writes nothing, and runs only when a send is refused or replayed, so it is
+// not prepared.
 func (g *groupCommitter) refusal(tx *sqlx.Tx, r *sendRequest) (sendResult, error) {
-	var role sql.NullString
-	err := tx.Stmtx(g.stmts[sendMemberRoleSQL]).QueryRowx(r.sender, r.tenantID, r.roomID).Scan(&role)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return sendResult{err: fmt.Errorf("room %s: %w", r.roomID, ErrNotFound)}, nil
-	case err != nil:
-		return sendResult{}, fmt.Errorf("read room: %w", err)
-	case !role.Valid:
-		return sendResult{err: &ForbiddenError{Message: "not a member of this room"}}, nil
+	_, err := g.s.memberRoom(context.Background(), tx, r.tenantID, r.roomID, r.sender)
+	var forbidden *ForbiddenError
+	if errors.Is(err, ErrNotFound) || errors.As(err, &forbidden) {
+		return sendResult{err: err}, nil
 	}
-	return sendResult{}, nil
+	return sendResult{}, err
 }
