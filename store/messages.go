@@ -157,12 +157,8 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 	case m.ClientMsgID != nil && s.dialect.isUniqueViolation(err):
 		// Only under an isolation level stricter than READ COMMITTED can two
 		// sends of one client_msg_id both miss the lookup; the UNIQUE
-		// constraint stops the second, whose answer is the first's message.
-		existing, lookupErr := s.messageByClientID(ctx, s.r, tenantID, roomID, sender, *m.ClientMsgID)
-		if lookupErr != nil {
-			return messageRow{}, false, fmt.Errorf("send message: %w", errors.Join(err, lookupErr))
-		}
-		return existing, false, nil
+		// constraint stops the second.
+		return s.replayAfterConflict(ctx, tenantID, roomID, sender, *m.ClientMsgID, err)
 	case err != nil:
 		return messageRow{}, false, err
 	}
@@ -186,6 +182,16 @@ const (
 		UPDATE room_members SET last_ack = ?
 		WHERE tenant_id = ? AND room_id = ? AND user_id = ? AND last_ack < ?`
 )
+
+// replayAfterConflict answers a send that conflict, a unique violation on
+// client_msg_id, stopped: a replay, whose answer is the stored message.
+func (s *Store) replayAfterConflict(ctx context.Context, tenantID, roomID, sender, clientMsgID string, conflict error) (messageRow, bool, error) {
+	existing, err := s.messageByClientID(ctx, s.r, tenantID, roomID, sender, clientMsgID)
+	if err != nil {
+		return messageRow{}, false, fmt.Errorf("send message: %w", errors.Join(conflict, err))
+	}
+	return existing, false, nil
+}
 
 func (s *Store) messageByClientID(ctx context.Context, q sqlx.QueryerContext, tenantID, roomID, sender, clientMsgID string) (messageRow, error) {
 	var row messageRow
