@@ -77,18 +77,16 @@ func (s *Store) memberRoom(ctx context.Context, q sqlx.QueryerContext, tenantID,
 // makes concurrent sends take 1, 2, 3… and a failed send rolls its increment
 // back, so seqs have no gaps.
 func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string, m NewMessage) (msg Message, created bool, err error) {
-	if n := utf8.RuneCountInString(m.Content); n == 0 || n > MaxMessageContentLength {
-		return Message{}, false, &InvalidError{Field: "content",
-			Message: fmt.Sprintf("must be 1 to %d characters", MaxMessageContentLength)}
+	if err := checkLength("content", m.Content, MaxMessageContentLength); err != nil {
+		return Message{}, false, err
 	}
 	meta, err := normalizeObject("meta", m.Meta, MaxMessageMetaSize)
 	if err != nil {
 		return Message{}, false, err
 	}
 	if m.ClientMsgID != nil {
-		if n := utf8.RuneCountInString(*m.ClientMsgID); n == 0 || n > MaxClientMsgIDLength {
-			return Message{}, false, &InvalidError{Field: "client_msg_id",
-				Message: fmt.Sprintf("must be 1 to %d characters", MaxClientMsgIDLength)}
+		if err := checkLength("client_msg_id", *m.ClientMsgID, MaxClientMsgIDLength); err != nil {
+			return Message{}, false, err
 		}
 	}
 
@@ -106,6 +104,14 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 		return Message{}, false, err
 	}
 	return row.message(), created, nil
+}
+
+// checkLength is an InvalidError on field unless v has 1 to maxLen characters.
+func checkLength(field, v string, maxLen int) error {
+	if n := utf8.RuneCountInString(v); n == 0 || n > maxLen {
+		return &InvalidError{Field: field, Message: fmt.Sprintf("must be 1 to %d characters", maxLen)}
+	}
+	return nil
 }
 
 // sendOne stores one validated send in a transaction of its own.
@@ -377,9 +383,8 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 		return Message{}, &InvalidError{Field: "content", Message: "give content or meta to change"}
 	}
 	if u.Content != nil {
-		if n := utf8.RuneCountInString(*u.Content); n == 0 || n > MaxMessageContentLength {
-			return Message{}, &InvalidError{Field: "content",
-				Message: fmt.Sprintf("must be 1 to %d characters", MaxMessageContentLength)}
+		if err := checkLength("content", *u.Content, MaxMessageContentLength); err != nil {
+			return Message{}, err
 		}
 	}
 	var meta *string
