@@ -234,20 +234,20 @@ type roomSummaryRow struct {
 func (r roomSummaryRow) summary() RoomSummary {
 	sum := RoomSummary{Room: r.room(), UnreadCount: max(0, r.LastSeq-r.LastAck)}
 	if r.MsgID != nil {
-		m := Message{
+		// The LEFT JOIN makes every column nullable; with msg_id set, the
+		// NOT NULL ones are all there.
+		m := messageRow{
 			ID:          *r.MsgID,
 			RoomID:      r.ID,
 			SenderID:    deref(r.MsgSenderID),
 			Seq:         deref(r.MsgSeq),
 			Content:     deref(r.MsgContent),
+			Meta:        r.MsgMeta,
 			ClientMsgID: r.MsgClientMsgID,
-			CreatedAt:   fromMillis(deref(r.MsgCreatedAt)),
-			EditedAt:    fromNullMillis(r.MsgEditedAt),
-			DeletedAt:   fromNullMillis(r.MsgDeletedAt),
-		}
-		if r.MsgMeta != nil {
-			m.Meta = json.RawMessage(*r.MsgMeta)
-		}
+			CreatedAt:   deref(r.MsgCreatedAt),
+			EditedAt:    r.MsgEditedAt,
+			DeletedAt:   r.MsgDeletedAt,
+		}.message()
 		sum.LastMessage = &m
 	}
 	return sum
