@@ -129,7 +129,7 @@ func (s *Store) CreateRoom(ctx context.Context, tenantID, actor string, p NewRoo
 	if err := validateRoomName(p.Name); err != nil {
 		return Room{}, err
 	}
-	metadata, err := normalizeMetadata(p.Metadata)
+	metadata, err := objectOrEmpty("metadata", p.Metadata, MaxRoomMetadataSize)
 	if err != nil {
 		return Room{}, err
 	}
@@ -343,7 +343,7 @@ func (s *Store) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, 
 	}
 	var metadata string
 	if u.Metadata != nil {
-		m, err := normalizeMetadata(u.Metadata)
+		m, err := objectOrEmpty("metadata", u.Metadata, MaxRoomMetadataSize)
 		if err != nil {
 			return Room{}, err
 		}
@@ -390,10 +390,10 @@ func validateRoomName(name *string) error {
 	return nil
 }
 
-// normalizeMetadata checks room metadata: a JSON object within
-// MaxRoomMetadataSize, compacted; nothing (or null) is the empty object.
-func normalizeMetadata(raw json.RawMessage) (string, error) {
-	obj, err := normalizeObject("metadata", raw, MaxRoomMetadataSize)
+// objectOrEmpty is normalizeObject for a field stored NOT NULL (room
+// metadata, notification payload): nothing (or null) is the empty object.
+func objectOrEmpty(field string, raw json.RawMessage, maxSize int) (string, error) {
+	obj, err := normalizeObject(field, raw, maxSize)
 	if err != nil || obj == nil {
 		return "{}", err
 	}
