@@ -66,7 +66,7 @@ func newGroupCommitter(ctx context.Context, s *Store) (*groupCommitter, error) {
 		s: s, reqs: make(chan *sendRequest), stop: make(chan struct{}), done: make(chan struct{}),
 		stmts: make(map[string]*sqlx.Stmt),
 	}
-	for _, query := range []string{sendByClientIDSQL, sendNextSeqSQL, sendMemberRoleSQL, sendInsertSQL, sendAdvanceAckSQL} {
+	for _, query := range []string{messageByClientIDSQL, sendNextSeqSQL, insertMessageSQL, advanceAckSQL} {
 		st, err := s.w.PreparexContext(ctx, query)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("prepare send statements: %w", err), g.closeStmts())
@@ -176,33 +176,15 @@ func (g *groupCommitter) commit(batch []*sendRequest) {
 	}
 }
 
-// The statements of a send; SQLite's placeholders, as only the SQLite
-// store commits in groups.
-const (
-	// sendByClientIDSQL finds the message a client_msg_id already stored.
-	sendByClientIDSQL = `
-		SELECT ` + messageColumns + `
-		FROM messages
-		WHERE tenant_id = ? AND room_id = ? AND sender_id = ? AND client_msg_id = ?`
-	// sendNextSeqSQL takes the room's next seq if the sender is a member,
-	// checking membership and allocating in one statement; no row means no
-	// room or no membership, which sendMemberRoleSQL tells apart.
-	sendNextSeqSQL = `
-		UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = ?
-		WHERE tenant_id = ? AND id = ? AND EXISTS (
-			SELECT 1 FROM room_members WHERE tenant_id = ? AND room_id = ? AND user_id = ?)
-		RETURNING last_seq`
-	sendMemberRoleSQL = `
-		SELECT m.role FROM rooms r
-		LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?
-		WHERE r.tenant_id = ? AND r.id = ?`
-	sendInsertSQL = `
-		INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, meta, client_msg_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	sendAdvanceAckSQL = `
-		UPDATE room_members SET last_ack = ?
-		WHERE tenant_id = ? AND room_id = ? AND user_id = ? AND last_ack < ?`
-)
+// sendNextSeqSQL takes the room's next seq if the sender is a member,
+// checking membership and allocating in one statement; no row means no room
+// or no membership, which refusal tells apart. The committer's other
+// statements are the ones every send path runs (messageByClientIDSQL, …).
+const sendNextSeqSQL = `
+	UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = ?
+	WHERE tenant_id = ? AND id = ? AND EXISTS (
+		SELECT 1 FROM room_members WHERE tenant_id = ? AND room_id = ? AND user_id = ?)
+	RETURNING last_seq`
 
 // sendInTx stores one send of a batch in tx. A send the rules refuse comes
 // back as its result, with nothing written; an error means tx is spoiled.
@@ -211,7 +193,7 @@ func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, erro
 	q := func(query string) *sqlx.Stmt { return tx.Stmtx(g.stmts[query]) }
 	if r.m.ClientMsgID != nil {
 		var existing messageRow
-		err := q(sendByClientIDSQL).QueryRowx(r.tenantID, r.roomID, r.sender, *r.m.ClientMsgID).StructScan(&existing)
+		err := q(messageByClientIDSQL).QueryRowx(r.tenantID, r.roomID, r.sender, *r.m.ClientMsgID).StructScan(&existing)
 		if err == nil {
 			// A replay, answered only to a member, as a first send would be.
 			if res, err := g.refusal(tx, r); res.err != nil || err != nil {
@@ -240,28 +222,25 @@ func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, erro
 		ID: newID("msg_"), RoomID: r.roomID, SenderID: r.sender, Seq: seq, Content: r.m.Content,
 		Meta: r.meta, ClientMsgID: r.m.ClientMsgID, CreatedAt: now,
 	}
-	if _, err := q(sendInsertSQL).Exec(row.ID, r.tenantID, row.RoomID, row.Seq, row.SenderID, row.Content, row.Meta, row.ClientMsgID, row.CreatedAt); err != nil {
+	if _, err := q(insertMessageSQL).Exec(row.ID, r.tenantID, row.RoomID, row.Seq, row.SenderID, row.Content, row.Meta, row.ClientMsgID, row.CreatedAt); err != nil {
 		return sendResult{}, fmt.Errorf("insert message: %w", err)
 	}
-	if _, err := q(sendAdvanceAckSQL).Exec(seq, r.tenantID, r.roomID, r.sender, seq); err != nil {
+	if _, err := q(advanceAckSQL).Exec(seq, r.tenantID, r.roomID, r.sender, seq); err != nil {
 		return sendResult{}, fmt.Errorf("advance ack: %w", err)
 	}
 	return sendResult{row: row, created: true}, nil
 }
 
-// refusal reports why the sender may not send to the room, if they may not:
-// ErrNotFound for a room that is not the tenant's, a ForbiddenError for a
-// non-member. It writes nothing.
+// refusal reports why the sender may not send to the room, if they may not,
+// as memberRoom (the rule of every send path) tells it: ErrNotFound for a
+// room that is not the tenant's, a ForbiddenError for a non-member. It
+// writes nothing, and runs only when a send is refused or replayed, so it is
+// not prepared.
 func (g *groupCommitter) refusal(tx *sqlx.Tx, r *sendRequest) (sendResult, error) {
-	var role sql.NullString
-	err := tx.Stmtx(g.stmts[sendMemberRoleSQL]).QueryRowx(r.sender, r.tenantID, r.roomID).Scan(&role)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return sendResult{err: fmt.Errorf("room %s: %w", r.roomID, ErrNotFound)}, nil
-	case err != nil:
-		return sendResult{}, fmt.Errorf("read room: %w", err)
-	case !role.Valid:
-		return sendResult{err: &ForbiddenError{Message: "not a member of this room"}}, nil
+	_, err := g.s.memberRoom(context.Background(), tx, r.tenantID, r.roomID, r.sender)
+	var forbidden *ForbiddenError
+	if errors.Is(err, ErrNotFound) || errors.As(err, &forbidden) {
+		return sendResult{err: err}, nil
 	}
-	return sendResult{}, nil
+	return sendResult{}, err
 }

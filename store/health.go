@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // CheckWritable proves the database takes writes by rewriting the one
@@ -24,14 +22,12 @@ func (s *Store) CheckWritable(ctx context.Context) error {
 // dropIdle closes the pool's idle connections after a failed probe: when
 // the database restarted they are dead, and each would fail the next
 // request that takes it. Connections are opened afresh as needed. SQLite's
-// connections are files, not sessions: kept.
+// connections are files, not sessions: kept. On PostgreSQL s.r is s.w, one
+// pool, whose idle limit goes back to openPostgres's.
 func (s *Store) dropIdle() {
 	if s.dialect.name != "postgres" {
 		return
 	}
-	for _, db := range []*sqlx.DB{s.w, s.r} {
-		stats := db.Stats()
-		db.SetMaxIdleConns(0)
-		db.SetMaxIdleConns(max(stats.MaxOpenConnections, 2))
-	}
+	s.w.SetMaxIdleConns(0)
+	s.w.SetMaxIdleConns(postgresMaxOpenConns)
 }

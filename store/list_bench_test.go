@@ -19,11 +19,7 @@ func BenchmarkListMessages(b *testing.B) {
 	for name, url := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			st, err := store.Open(ctx, url)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
+			st := openBench(b, url)
 			tn, err := st.CreateTenant(ctx, "bench", 1000, "hash-list-"+strconv.FormatInt(time.Now().UnixNano(), 10))
 			if err != nil {
 				b.Fatal(err)

@@ -77,18 +77,16 @@ func (s *Store) memberRoom(ctx context.Context, q sqlx.QueryerContext, tenantID,
 // makes concurrent sends take 1, 2, 3… and a failed send rolls its increment
 // back, so seqs have no gaps.
 func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string, m NewMessage) (msg Message, created bool, err error) {
-	if n := utf8.RuneCountInString(m.Content); n == 0 || n > MaxMessageContentLength {
-		return Message{}, false, &InvalidError{Field: "content",
-			Message: fmt.Sprintf("must be 1 to %d characters", MaxMessageContentLength)}
+	if err := checkLength("content", m.Content, MaxMessageContentLength); err != nil {
+		return Message{}, false, err
 	}
 	meta, err := normalizeObject("meta", m.Meta, MaxMessageMetaSize)
 	if err != nil {
 		return Message{}, false, err
 	}
 	if m.ClientMsgID != nil {
-		if n := utf8.RuneCountInString(*m.ClientMsgID); n == 0 || n > MaxClientMsgIDLength {
-			return Message{}, false, &InvalidError{Field: "client_msg_id",
-				Message: fmt.Sprintf("must be 1 to %d characters", MaxClientMsgIDLength)}
+		if err := checkLength("client_msg_id", *m.ClientMsgID, MaxClientMsgIDLength); err != nil {
+			return Message{}, false, err
 		}
 	}
 
@@ -106,6 +104,14 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 		return Message{}, false, err
 	}
 	return row.message(), created, nil
+}
+
+// checkLength is an InvalidError on field unless v has 1 to maxLen characters.
+func checkLength(field, v string, maxLen int) error {
+	if n := utf8.RuneCountInString(v); n == 0 || n > maxLen {
+		return &InvalidError{Field: field, Message: fmt.Sprintf("must be 1 to %d characters", maxLen)}
+	}
+	return nil
 }
 
 // sendOne stores one validated send in a transaction of its own.
@@ -145,9 +151,7 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 			ID: newID("msg_"), RoomID: roomID, SenderID: sender, Seq: seq, Content: m.Content,
 			Meta: meta, ClientMsgID: m.ClientMsgID, CreatedAt: now,
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`
-			INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, meta, client_msg_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		if _, err := tx.ExecContext(ctx, tx.Rebind(insertMessageSQL),
 			row.ID, tenantID, row.RoomID, row.Seq, row.SenderID, row.Content, row.Meta, row.ClientMsgID, row.CreatedAt); err != nil {
 			return fmt.Errorf("insert message: %w", err)
 		}
@@ -159,24 +163,45 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 	case m.ClientMsgID != nil && s.dialect.isUniqueViolation(err):
 		// Only under an isolation level stricter than READ COMMITTED can two
 		// sends of one client_msg_id both miss the lookup; the UNIQUE
-		// constraint stops the second, whose answer is the first's message.
-		existing, lookupErr := s.messageByClientID(ctx, s.r, tenantID, roomID, sender, *m.ClientMsgID)
-		if lookupErr != nil {
-			return messageRow{}, false, fmt.Errorf("send message: %w", errors.Join(err, lookupErr))
-		}
-		return existing, false, nil
+		// constraint stops the second.
+		return s.replayAfterConflict(ctx, tenantID, roomID, sender, *m.ClientMsgID, err)
 	case err != nil:
 		return messageRow{}, false, err
 	}
 	return row, true, nil
 }
 
+// The statements of a send that every send path runs, in SQLite's
+// placeholders: the group committer prepares them as they are, the others
+// Rebind them.
+const (
+	// messageByClientIDSQL finds the message a client_msg_id already stored.
+	messageByClientIDSQL = `
+		SELECT ` + messageColumns + `
+		FROM messages
+		WHERE tenant_id = ? AND room_id = ? AND sender_id = ? AND client_msg_id = ?`
+	insertMessageSQL = `
+		INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, meta, client_msg_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// advanceAckSQL moves a member's last_ack to a seq, never backwards.
+	advanceAckSQL = `
+		UPDATE room_members SET last_ack = ?
+		WHERE tenant_id = ? AND room_id = ? AND user_id = ? AND last_ack < ?`
+)
+
+// replayAfterConflict answers a send that conflict, a unique violation on
+// client_msg_id, stopped: a replay, whose answer is the stored message.
+func (s *Store) replayAfterConflict(ctx context.Context, tenantID, roomID, sender, clientMsgID string, conflict error) (messageRow, bool, error) {
+	existing, err := s.messageByClientID(ctx, s.r, tenantID, roomID, sender, clientMsgID)
+	if err != nil {
+		return messageRow{}, false, fmt.Errorf("send message: %w", errors.Join(conflict, err))
+	}
+	return existing, false, nil
+}
+
 func (s *Store) messageByClientID(ctx context.Context, q sqlx.QueryerContext, tenantID, roomID, sender, clientMsgID string) (messageRow, error) {
 	var row messageRow
-	err := sqlx.GetContext(ctx, q, &row, s.w.Rebind(`
-		SELECT `+messageColumns+`
-		FROM messages
-		WHERE tenant_id = ? AND room_id = ? AND sender_id = ? AND client_msg_id = ?`), tenantID, roomID, sender, clientMsgID)
+	err := sqlx.GetContext(ctx, q, &row, s.w.Rebind(messageByClientIDSQL), tenantID, roomID, sender, clientMsgID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return messageRow{}, ErrNotFound
 	}
@@ -323,10 +348,7 @@ func (s *Store) Ack(ctx context.Context, tenantID, userID, roomID string, seq in
 
 // advanceAck sets a member's last_ack to seq unless it is already past it.
 func (s *Store) advanceAck(ctx context.Context, tx *sqlx.Tx, tenantID, roomID, userID string, seq int64) error {
-	_, err := tx.ExecContext(ctx, tx.Rebind(`
-		UPDATE room_members SET last_ack = ?
-		WHERE tenant_id = ? AND room_id = ? AND user_id = ? AND last_ack < ?`),
-		seq, tenantID, roomID, userID, seq)
+	_, err := tx.ExecContext(ctx, tx.Rebind(advanceAckSQL), seq, tenantID, roomID, userID, seq)
 	if err != nil {
 		return fmt.Errorf("advance ack: %w", err)
 	}
@@ -361,9 +383,8 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 		return Message{}, &InvalidError{Field: "content", Message: "give content or meta to change"}
 	}
 	if u.Content != nil {
-		if n := utf8.RuneCountInString(*u.Content); n == 0 || n > MaxMessageContentLength {
-			return Message{}, &InvalidError{Field: "content",
-				Message: fmt.Sprintf("must be 1 to %d characters", MaxMessageContentLength)}
+		if err := checkLength("content", *u.Content, MaxMessageContentLength); err != nil {
+			return Message{}, err
 		}
 	}
 	var meta *string

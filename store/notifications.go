@@ -79,13 +79,9 @@ func (s *Store) CreateNotification(ctx context.Context, tenantID, sender string,
 	if err := validateTopic(n.Topic); err != nil {
 		return Notification{}, nil, err
 	}
-	payload, err := normalizeObject("payload", n.Payload, MaxNotificationPayloadSize)
+	payload, err := objectOrEmpty("payload", n.Payload, MaxNotificationPayloadSize)
 	if err != nil {
 		return Notification{}, nil, err
-	}
-	if payload == nil {
-		empty := "{}"
-		payload = &empty
 	}
 	if len(n.UserIDs) == 0 && n.RoomID == nil && !n.TopicSubscribers {
 		return Notification{}, nil, &InvalidError{Field: "targets",
@@ -100,7 +96,7 @@ func (s *Store) CreateNotification(ctx context.Context, tenantID, sender string,
 	row := notificationRow{
 		ID:        newID("ntf_"),
 		Topic:     n.Topic,
-		Payload:   *payload,
+		Payload:   payload,
 		SenderID:  sender,
 		CreatedAt: now,
 		ExpiresAt: now + NotificationTTL.Milliseconds(),

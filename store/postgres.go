@@ -166,11 +166,7 @@ func (s *Store) sendStatement(ctx context.Context, tenantID, sender, roomID stri
 		}
 		return s.sendOne(ctx, tenantID, sender, roomID, m, meta)
 	case m.ClientMsgID != nil && s.dialect.isUniqueViolation(err):
-		existing, lookupErr := s.messageByClientID(ctx, s.r, tenantID, roomID, sender, *m.ClientMsgID)
-		if lookupErr != nil {
-			return messageRow{}, false, fmt.Errorf("send message: %w", errors.Join(err, lookupErr))
-		}
-		return existing, false, nil
+		return s.replayAfterConflict(ctx, tenantID, roomID, sender, *m.ClientMsgID, err)
 	}
 	return messageRow{}, false, fmt.Errorf("send message: %w", err)
 }

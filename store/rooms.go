@@ -129,7 +129,7 @@ func (s *Store) CreateRoom(ctx context.Context, tenantID, actor string, p NewRoo
 	if err := validateRoomName(p.Name); err != nil {
 		return Room{}, err
 	}
-	metadata, err := normalizeMetadata(p.Metadata)
+	metadata, err := objectOrEmpty("metadata", p.Metadata, MaxRoomMetadataSize)
 	if err != nil {
 		return Room{}, err
 	}
@@ -234,20 +234,20 @@ type roomSummaryRow struct {
 func (r roomSummaryRow) summary() RoomSummary {
 	sum := RoomSummary{Room: r.room(), UnreadCount: max(0, r.LastSeq-r.LastAck)}
 	if r.MsgID != nil {
-		m := Message{
+		// The LEFT JOIN makes every column nullable; with msg_id set, the
+		// NOT NULL ones are all there.
+		m := messageRow{
 			ID:          *r.MsgID,
 			RoomID:      r.ID,
 			SenderID:    deref(r.MsgSenderID),
 			Seq:         deref(r.MsgSeq),
 			Content:     deref(r.MsgContent),
+			Meta:        r.MsgMeta,
 			ClientMsgID: r.MsgClientMsgID,
-			CreatedAt:   fromMillis(deref(r.MsgCreatedAt)),
-			EditedAt:    fromNullMillis(r.MsgEditedAt),
-			DeletedAt:   fromNullMillis(r.MsgDeletedAt),
-		}
-		if r.MsgMeta != nil {
-			m.Meta = json.RawMessage(*r.MsgMeta)
-		}
+			CreatedAt:   deref(r.MsgCreatedAt),
+			EditedAt:    r.MsgEditedAt,
+			DeletedAt:   r.MsgDeletedAt,
+		}.message()
 		sum.LastMessage = &m
 	}
 	return sum
@@ -343,7 +343,7 @@ func (s *Store) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, 
 	}
 	var metadata string
 	if u.Metadata != nil {
-		m, err := normalizeMetadata(u.Metadata)
+		m, err := objectOrEmpty("metadata", u.Metadata, MaxRoomMetadataSize)
 		if err != nil {
 			return Room{}, err
 		}
@@ -390,10 +390,10 @@ func validateRoomName(name *string) error {
 	return nil
 }
 
-// normalizeMetadata checks room metadata: a JSON object within
-// MaxRoomMetadataSize, compacted; nothing (or null) is the empty object.
-func normalizeMetadata(raw json.RawMessage) (string, error) {
-	obj, err := normalizeObject("metadata", raw, MaxRoomMetadataSize)
+// objectOrEmpty is normalizeObject for a field stored NOT NULL (room
+// metadata, notification payload): nothing (or null) is the empty object.
+func objectOrEmpty(field string, raw json.RawMessage, maxSize int) (string, error) {
+	obj, err := normalizeObject(field, raw, maxSize)
 	if err != nil || obj == nil {
 		return "{}", err
 	}

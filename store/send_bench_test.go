@@ -37,6 +37,17 @@ func benchBackends(b *testing.B) map[string]string {
 	return urls
 }
 
+// openBench opens the store at url for the benchmark b, closing it when b
+// ends.
+func openBench(b *testing.B, url string) *store.Store {
+	st, err := store.Open(context.Background(), url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}
+
 // benchRoomsOf creates a tenant and rooms of benchSenders/benchRooms
 // senders each; sender i is in room i mod benchRooms.
 func benchRoomsOf(b *testing.B, st *store.Store) (tenantID string, targets []sendbaseline.Target) {
@@ -74,11 +85,7 @@ func BenchmarkSendMessage(b *testing.B) {
 	for name, url := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			st, err := store.Open(ctx, url)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
+			st := openBench(b, url)
 			tenantID, targets := benchRoomsOf(b, st)
 			b.Run("serial", func(b *testing.B) {
 				t := targets[0]
@@ -105,12 +112,7 @@ func BenchmarkSendBaseline(b *testing.B) {
 	for name, url := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			st, err := store.Open(ctx, url) // migrates the schema
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			_, targets := benchRoomsOf(b, st)
+			_, targets := benchRoomsOf(b, openBench(b, url)) // migrates the schema
 			db, postgres, err := sendbaseline.Open(ctx, url)
 			if err != nil {
 				b.Fatal(err)

@@ -42,22 +42,11 @@ const startTimeout = 60 * time.Second
 // is started in a temporary directory on a free 127.0.0.1 port; stop kills it
 // and removes the directory. ErrNoPostgres when there is neither.
 func Start() (baseURL string, stop func(), err error) {
-	if u := os.Getenv("DATABASE_URL_TEST"); u != "" {
-		if err := ping(u); err != nil {
-			return "", nil, fmt.Errorf("pgtest: DATABASE_URL_TEST: %w", err)
-		}
-		return u, func() {}, nil
-	}
-	bin, err := findBinaries()
+	srv, err := StartServer()
 	if err != nil {
 		return "", nil, err
 	}
-	c := &cluster{bin: bin}
-	if err := c.start(); err != nil {
-		c.stop()
-		return "", nil, err
-	}
-	return c.url, c.stop, nil
+	return srv.URL, srv.Close, nil
 }
 
 // Required reports whether a missing PostgreSQL must fail the tests rather
