@@ -173,11 +173,18 @@ func (s *Server) admit(c echo.Context, p principal) error {
 }
 
 func (s *Server) tenantPrincipal(c echo.Context) (principal, error) {
-	t, err := s.tenantByKey(c.Request().Context(), c.Request().Header.Get("X-API-Key"))
+	h := c.Request().Header
+	return s.keyPrincipal(c.Request().Context(), h.Get("X-API-Key"), h.Get("X-User-Id"))
+}
+
+// keyPrincipal is who a tenant key and a user id name, however the request
+// carried them: errBadAPIKey for an unknown key, errBadUserID for a
+// malformed id.
+func (s *Server) keyPrincipal(ctx context.Context, key, user string) (principal, error) {
+	t, err := s.tenantByKey(ctx, key)
 	if err != nil {
 		return principal{}, err
 	}
-	user := c.Request().Header.Get("X-User-Id")
 	if !ValidUserID(user) {
 		return principal{}, errBadUserID
 	}
