@@ -191,6 +191,22 @@ func refused[R response](t *testing.T, r R, err error, want refusal) {
 	checkRefusal(t, r.StatusCode(), r.GetBody(), want)
 }
 
+// answered asserts a generated call's status and, when code is set, that it
+// was a refusal with that error code.
+func answered[R response](t *testing.T, r R, err error, status int, code string) {
+	t.Helper()
+	if code != "" {
+		refused(t, r, err, refusal{status, code, ""})
+		return
+	}
+	if err != nil {
+		t.Fatalf("request failed: %v", err)
+	}
+	if r.StatusCode() != status {
+		t.Fatalf("status = %d, want %d: %s", r.StatusCode(), status, r.GetBody())
+	}
+}
+
 // envelope is the SPEC envelope, decoded loosely so a test sees exactly
 // what was sent.
 type envelope struct {
