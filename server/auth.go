@@ -137,14 +137,16 @@ var (
 // operations, applies the tenant's rate limit and records the principal.
 func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			switch kind {
-			case authMaster:
+		switch kind {
+		case authMaster:
+			return func(c echo.Context) error {
 				if !s.masterKeyMatches(c.Request().Header.Get("X-Master-Key")) {
 					return errBadMasterKey
 				}
 				return next(c)
-			case authTenant:
+			}
+		case authTenant:
+			return func(c echo.Context) error {
 				p, err := s.tenantPrincipal(c)
 				if err != nil {
 					return err
@@ -156,8 +158,8 @@ func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
 				c.SetRequest(c.Request().WithContext(ctx))
 				return next(c)
 			}
-			return next(c)
 		}
+		return next
 	}
 }
 
