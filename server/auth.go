@@ -137,14 +137,16 @@ var (
 // operations, applies the tenant's rate limit and records the principal.
 func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			switch kind {
-			case authMaster:
+		switch kind {
+		case authMaster:
+			return func(c echo.Context) error {
 				if !s.masterKeyMatches(c.Request().Header.Get("X-Master-Key")) {
 					return errBadMasterKey
 				}
 				return next(c)
-			case authTenant:
+			}
+		case authTenant:
+			return func(c echo.Context) error {
 				p, err := s.tenantPrincipal(c)
 				if err != nil {
 					return err
@@ -156,8 +158,8 @@ func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
 				c.SetRequest(c.Request().WithContext(ctx))
 				return next(c)
 			}
-			return next(c)
 		}
+		return next
 	}
 }
 
@@ -173,11 +175,18 @@ func (s *Server) admit(c echo.Context, p principal) error {
 }
 
 func (s *Server) tenantPrincipal(c echo.Context) (principal, error) {
-	t, err := s.tenantByKey(c.Request().Context(), c.Request().Header.Get("X-API-Key"))
+	h := c.Request().Header
+	return s.keyPrincipal(c.Request().Context(), h.Get("X-API-Key"), h.Get("X-User-Id"))
+}
+
+// keyPrincipal is who a tenant key and a user id name, however the request
+// carried them: errBadAPIKey for an unknown key, errBadUserID for a
+// malformed id.
+func (s *Server) keyPrincipal(ctx context.Context, key, user string) (principal, error) {
+	t, err := s.tenantByKey(ctx, key)
 	if err != nil {
 		return principal{}, err
 	}
-	user := c.Request().Header.Get("X-User-Id")
 	if !ValidUserID(user) {
 		return principal{}, errBadUserID
 	}

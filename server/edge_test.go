@@ -69,7 +69,7 @@ func (panickyStore) ListTenants(context.Context) ([]store.Tenant, error) {
 }
 
 func TestPanicBecomesInternalErrorEnvelope(t *testing.T) {
-	e := newEnvWith(t, func(st *store.Store) server.Store { return panickyStore{st} })
+	e := newEnvWith(t, envOptions{wrap: func(st *store.Store) server.Store { return panickyStore{st} }})
 	resp, err := e.admin().ListTenantsWithResponse(context.Background())
 	refused(t, resp, err, refusal{500, "INTERNAL_ERROR", ""})
 	if strings.Contains(string(resp.Body), "boom") || strings.Contains(string(resp.Body), "SELECT") {

@@ -179,12 +179,6 @@ func fromNotRule(se *openapi3.SchemaError) *apiError {
 
 // fromHTTPError maps Echo's own refusals (routing, body limit, binding).
 func fromHTTPError(he *echo.HTTPError) *apiError {
-	if he.Internal != nil {
-		var reqErr *openapi3filter.RequestError
-		if errors.As(he.Internal, &reqErr) {
-			return fromRequestError(reqErr)
-		}
-	}
 	msg := http.StatusText(he.Code)
 	if m, ok := he.Message.(string); ok && m != "" {
 		msg = firstLine(m)

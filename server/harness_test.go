@@ -56,17 +56,21 @@ func (b *syncBuffer) String() string {
 }
 
 func newEnv(t testing.TB) *env {
-	return newEnvWith(t, nil)
+	return newEnvWith(t, envOptions{})
 }
 
-// newEnvWith lets a test wrap the store the server sees.
-func newEnvWith(t testing.TB, wrap func(*store.Store) server.Store) *env {
-	return newEnvWS(t, wrap, nil)
+// envOptions changes the server newEnvWith runs; the zero value is newEnv's.
+type envOptions struct {
+	// wrap wraps the store the server sees.
+	wrap func(*store.Store) server.Store
+	// hub, built on the store, runs behind /ws and as the publisher in
+	// place of the stand-in and the recorder.
+	hub func(*store.Store) hubUnderTest
+	// requestTimeout is Config.RequestTimeout; zero keeps the default.
+	requestTimeout time.Duration
 }
 
-// newEnvWS runs the server with hub (built on the store) behind /ws and as
-// the publisher; nil keeps the stand-in and the recorder.
-func newEnvWS(t testing.TB, wrap func(*store.Store) server.Store, hub func(*store.Store) hubUnderTest) *env {
+func newEnvWith(t testing.TB, opts envOptions) *env {
 	t.Helper()
 	ctx := context.Background()
 	// A clock that moves 1 ms per reading, so that "newest first" is never a tie.
@@ -84,8 +88,8 @@ func newEnvWS(t testing.TB, wrap func(*store.Store) server.Store, hub func(*stor
 	}
 	t.Cleanup(func() { st.Close() })
 	var s server.Store = st
-	if wrap != nil {
-		s = wrap(st)
+	if opts.wrap != nil {
+		s = opts.wrap(st)
 	}
 	e := &env{t: t, store: st, events: &event.Recorder{}, logs: &syncBuffer{}}
 	cfg := server.Config{
@@ -94,10 +98,12 @@ func newEnvWS(t testing.TB, wrap func(*store.Store) server.Store, hub func(*stor
 		Logger:    slog.New(slog.NewJSONHandler(e.logs, nil)),
 		WS:        wsStandIn{},
 		Now:       func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) },
+
+		RequestTimeout: opts.requestTimeout,
 	}
 	var pub server.Publisher = e.events
-	if hub != nil {
-		h := hub(st)
+	if opts.hub != nil {
+		h := opts.hub(st)
 		cfg.WS, cfg.Connections, cfg.Presence, pub = h, h.Connections, h, h
 	}
 	app, err := server.New(cfg, s, pub)
@@ -189,6 +195,22 @@ func refused[R response](t *testing.T, r R, err error, want refusal) {
 		t.Fatalf("request failed: %v", err)
 	}
 	checkRefusal(t, r.StatusCode(), r.GetBody(), want)
+}
+
+// answered asserts a generated call's status and, when code is set, that it
+// was a refusal with that error code.
+func answered[R response](t *testing.T, r R, err error, status int, code string) {
+	t.Helper()
+	if code != "" {
+		refused(t, r, err, refusal{status, code, ""})
+		return
+	}
+	if err != nil {
+		t.Fatalf("request failed: %v", err)
+	}
+	if r.StatusCode() != status {
+		t.Fatalf("status = %d, want %d: %s", r.StatusCode(), status, r.GetBody())
+	}
 }
 
 // envelope is the SPEC envelope, decoded loosely so a test sees exactly

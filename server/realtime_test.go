@@ -19,7 +19,7 @@ import (
 // the server's handshake authentication, another user sends over REST, and
 // the message arrives as a `message` event from the real hub.
 func TestRESTMessageReachesWebSocketClient(t *testing.T) {
-	e := newEnvWS(t, nil, func(st *store.Store) hubUnderTest {
+	e := newEnvWith(t, envOptions{hub: func(st *store.Store) hubUnderTest {
 		h, err := realtime.New(realtime.Config{}, st)
 		if err != nil {
 			t.Fatalf("realtime.New: %v", err)
@@ -30,7 +30,7 @@ func TestRESTMessageReachesWebSocketClient(t *testing.T) {
 			h.Shutdown(ctx)
 		})
 		return h
-	})
+	}})
 	tn := e.newTenant("acme", 1000)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

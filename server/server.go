@@ -140,11 +140,11 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = defaultRequestTimeout
 	}
-	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
-
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
 	}
+	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
+
 	var err error
 	if s.metrics, err = newHTTPMetrics(cfg.Metrics); err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -64,33 +63,25 @@ func validateRequests(spec *openapi3.T, path string, item *openapi3.PathItem, me
 				Route:      route,
 				Options:    &validatorOptions,
 			}
+			// A RequestError goes to handleError as it is, which names the
+			// field at fault (fromRequestError).
 			if err := openapi3filter.ValidateRequest(c.Request().Context(), in); err != nil {
-				return validationFailure(err)
+				return err
 			}
 			return next(c)
 		}
 	}
 }
 
-// validationFailure wraps what kin-openapi found as Echo errors, the way
-// oapi-codegen's echo-middleware did; handleError unwraps them.
-func validationFailure(err error) error {
-	var re *openapi3filter.RequestError
-	if errors.As(err, &re) {
-		return &echo.HTTPError{Code: http.StatusBadRequest, Message: firstLine(re.Error()), Internal: err}
-	}
-	return &echo.HTTPError{Code: http.StatusInternalServerError, Message: fmt.Sprintf("error validating request: %s", err), Internal: err}
-}
-
 // requireJSON refuses a body that is not JSON with 415 before the validator
 // reads it, for operations that take a body.
 func requireJSON(takesBody bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		if !takesBody {
+			return next
+		}
 		return func(c echo.Context) error {
 			req := c.Request()
-			if !takesBody {
-				return next(c)
-			}
 			if req.ContentLength == 0 && req.Header.Get("Content-Type") == "" {
 				return next(c)
 			}

@@ -55,12 +55,5 @@ func (s *Server) wsPrincipal(c echo.Context) (principal, error) {
 	if user == "" {
 		user = q.Get("user_id")
 	}
-	t, err := s.tenantByKey(ctx, key)
-	if err != nil {
-		return principal{}, err
-	}
-	if !ValidUserID(user) {
-		return principal{}, errBadUserID
-	}
-	return principal{tenant: t, userID: user}, nil
+	return s.keyPrincipal(ctx, key, user)
 }

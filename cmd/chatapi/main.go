@@ -197,25 +197,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
 	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect(), "version", version, "instance", cfg.instance.InstanceID)
 
+	// Every listener is served by a goroutine of background, closed on the
+	// way out (the public one after its graceful Shutdown), so that a failure
+	// to open a later listener does not leave the earlier ones serving.
 	errc := make(chan error, 3)
-	go func() { errc <- srv.Serve(ln) }()
+	defer srv.Close()
+	serve(&background, errc, "listener", srv, ln)
 	if cfg.metricsAddr != "" {
-		// Metrics on a private listener; it stops with the process.
+		// Metrics on a private listener.
 		mln, err := net.Listen("tcp", cfg.metricsAddr)
 		if err != nil {
 			return fmt.Errorf("METRICS_ADDR: %w", err)
 		}
 		msrv := &http.Server{Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), ReadHeaderTimeout: 10 * time.Second}
 		defer msrv.Close()
-		go func() {
-			if err := msrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				errc <- fmt.Errorf("metrics listener: %w", err)
-			}
-		}()
+		serve(&background, errc, "metrics listener", msrv, mln)
 		logger.Info("metrics listening", "addr", mln.Addr().String())
 	}
 	if cfg.pprofAddr != "" {
-		psrv, err := servePprof(cfg.pprofAddr, errc)
+		psrv, err := servePprof(cfg.pprofAddr, &background, errc)
 		if err != nil {
 			return err
 		}
@@ -239,23 +239,30 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// shutdown: the hub says goodbye to them (server.shutdown, close 1001)
 	// while the HTTP server drains in-flight requests.
 	herr := make(chan error, 1)
-	go func() { herr <- hub.Shutdown(sctx) }()
+	background.Go(func() { herr <- hub.Shutdown(sctx) })
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-herr; err != nil {
 		return fmt.Errorf("realtime shutdown: %w", err)
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
 	return nil
+}
+
+// serve runs srv on ln as a goroutine of wg until srv is closed or shut
+// down; any other end is sent to errc, named.
+func serve(wg *sync.WaitGroup, errc chan<- error, name string, srv *http.Server, ln net.Listener) {
+	wg.Go(func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("%s: %w", name, err)
+		}
+	})
 }
 
 // servePprof serves net/http/pprof on its own listener, which must be a
 // loopback address: profiles expose internals and cost CPU, so they are
 // never on the public listener nor reachable from another machine.
-func servePprof(addr string, errc chan<- error) (*http.Server, error) {
+func servePprof(addr string, wg *sync.WaitGroup, errc chan<- error) (*http.Server, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("PPROF_ADDR: %w", err)
@@ -275,11 +282,7 @@ func servePprof(addr string, errc chan<- error) (*http.Server, error) {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	// A CPU profile takes its seconds parameter to answer: no write timeout.
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errc <- fmt.Errorf("pprof listener: %w", err)
-		}
-	}()
+	serve(wg, errc, "pprof listener", srv, ln)
 	return srv, nil
 }
 

@@ -5,14 +5,17 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
 func TestServePprof(t *testing.T) {
 	t.Run("refuses non-loopback addresses", func(t *testing.T) {
 		for _, addr := range []string{":0", "0.0.0.0:0", "10.1.2.3:0", "example.com:0", "nohost"} {
-			if srv, err := servePprof(addr, make(chan error, 1)); err == nil {
+			var wg sync.WaitGroup
+			if srv, err := servePprof(addr, &wg, make(chan error, 1)); err == nil {
 				srv.Close()
+				wg.Wait()
 				t.Errorf("servePprof(%q) = nil error, want a refusal", addr)
 			}
 		}
@@ -24,10 +27,12 @@ func TestServePprof(t *testing.T) {
 		}
 		addr := ln.Addr().String()
 		ln.Close()
-		srv, err := servePprof(addr, make(chan error, 1))
+		var wg sync.WaitGroup
+		srv, err := servePprof(addr, &wg, make(chan error, 1))
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer wg.Wait()
 		defer srv.Close()
 		resp, err := http.Get("http://" + addr + "/debug/pprof/")
 		if err != nil {
