@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -248,14 +250,7 @@ func (tn tenant) presence(ctx context.Context, asUser string, users ...string) (
 		UserID string `json:"user_id"`
 		Status string `json:"status"`
 	}
-	q := ""
-	for i, u := range users {
-		if i > 0 {
-			q += ","
-		}
-		q += u
-	}
-	if _, err := tn.a.do(ctx, http.MethodGet, "/presence?user_ids="+q, tn.headers(asUser), nil, &out); err != nil {
+	if _, err := tn.a.do(ctx, http.MethodGet, "/presence?user_ids="+strings.Join(users, ","), tn.headers(asUser), nil, &out); err != nil {
 		return nil, err
 	}
 	m := make(map[string]string, len(out))
@@ -275,7 +270,7 @@ func (tn tenant) waitPresence(ctx context.Context, asUser string, want map[strin
 	var err error
 	for {
 		got, err = tn.presence(ctx, asUser, users...)
-		if err == nil && fmt.Sprint(got) == fmt.Sprint(want) {
+		if err == nil && maps.Equal(got, want) {
 			return nil
 		}
 		select {
