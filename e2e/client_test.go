@@ -219,13 +219,19 @@ func checkStored(t *testing.T, ctx context.Context, tn tenant, user, roomID stri
 
 // wsEvent holds the fields of server events these tests look at.
 type wsEvent struct {
-	Type             string `json:"type"`
-	RoomID           string `json:"room_id"`
-	MessageID        string `json:"message_id"`
-	Seq              int64  `json:"seq"`
-	ReconnectAfterMS *int64 `json:"reconnect_after_ms"`
-	Code             string `json:"code"`
-	Message          string `json:"message"`
+	Type             string          `json:"type"`
+	RoomID           string          `json:"room_id"`
+	UserID           string          `json:"user_id"`
+	MessageID        string          `json:"message_id"`
+	Seq              int64           `json:"seq"`
+	Action           string          `json:"action"`
+	Status           string          `json:"status"`
+	NotificationID   string          `json:"notification_id"`
+	Payload          json.RawMessage `json:"payload"`
+	ReconnectAfterMS *int64          `json:"reconnect_after_ms"`
+	Code             string          `json:"code"`
+	Message          string          `json:"message"`
+	RequestID        string          `json:"request_id"`
 }
 
 // dialWS opens /ws for user with the REST headers, using hc for the handshake.

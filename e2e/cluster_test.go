@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -51,20 +53,6 @@ func startCluster(t *testing.T, url string, n int) []*proc {
 	return ps
 }
 
-// cevent holds the fields of server events the cluster tests look at.
-type cevent struct {
-	Type           string          `json:"type"`
-	RoomID         string          `json:"room_id"`
-	UserID         string          `json:"user_id"`
-	Seq            int64           `json:"seq"`
-	Action         string          `json:"action"`
-	Status         string          `json:"status"`
-	NotificationID string          `json:"notification_id"`
-	Payload        json.RawMessage `json:"payload"`
-	Code           string          `json:"code"`
-	RequestID      string          `json:"request_id"`
-}
-
 // peer is one WebSocket client: a goroutine reads every event into log
 // until the connection ends.
 type peer struct {
@@ -72,7 +60,7 @@ type peer struct {
 	ws   *websocket.Conn
 
 	mu      sync.Mutex
-	log     []cevent
+	log     []wsEvent
 	changed chan struct{} // signalled after each event, and at the end
 	done    chan struct{} // closed when reading stopped
 	err     error         // why reading stopped, set before done closes
@@ -111,9 +99,9 @@ func (pr *peer) read() {
 			pr.signal()
 			return
 		}
-		var ev cevent
+		var ev wsEvent
 		if err := json.Unmarshal(data, &ev); err != nil {
-			ev = cevent{Type: "undecodable: " + string(data)}
+			ev = wsEvent{Type: "undecodable: " + string(data)}
 		}
 		pr.mu.Lock()
 		pr.log = append(pr.log, ev)
@@ -139,15 +127,15 @@ func (pr *peer) send(ctx context.Context, v any) error {
 }
 
 // events returns a copy of what was read so far.
-func (pr *peer) events() []cevent {
+func (pr *peer) events() []wsEvent {
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
-	return append([]cevent(nil), pr.log...)
+	return append([]wsEvent(nil), pr.log...)
 }
 
 // waitFor waits until cond holds for the events read so far, and fails
 // with what when the connection ends or ctx does first.
-func (pr *peer) waitFor(ctx context.Context, what string, cond func([]cevent) bool) error {
+func (pr *peer) waitFor(ctx context.Context, what string, cond func([]wsEvent) bool) error {
 	for {
 		if cond(pr.events()) {
 			return nil
@@ -166,8 +154,8 @@ func (pr *peer) waitFor(ctx context.Context, what string, cond func([]cevent) bo
 }
 
 // has is the condition "some event satisfies match".
-func has(match func(cevent) bool) func([]cevent) bool {
-	return func(evs []cevent) bool {
+func has(match func(wsEvent) bool) func([]wsEvent) bool {
+	return func(evs []wsEvent) bool {
 		for _, e := range evs {
 			if match(e) {
 				return true
@@ -178,7 +166,7 @@ func has(match func(cevent) bool) func([]cevent) bool {
 }
 
 // messageSeqs are the seqs of the message events of room, in arrival order.
-func messageSeqs(evs []cevent, room string) []int64 {
+func messageSeqs(evs []wsEvent, room string) []int64 {
 	var out []int64
 	for _, e := range evs {
 		if e.Type == "message" && e.RoomID == room {
@@ -248,14 +236,7 @@ func (tn tenant) presence(ctx context.Context, asUser string, users ...string) (
 		UserID string `json:"user_id"`
 		Status string `json:"status"`
 	}
-	q := ""
-	for i, u := range users {
-		if i > 0 {
-			q += ","
-		}
-		q += u
-	}
-	if _, err := tn.a.do(ctx, http.MethodGet, "/presence?user_ids="+q, tn.headers(asUser), nil, &out); err != nil {
+	if _, err := tn.a.do(ctx, http.MethodGet, "/presence?user_ids="+strings.Join(users, ","), tn.headers(asUser), nil, &out); err != nil {
 		return nil, err
 	}
 	m := make(map[string]string, len(out))
@@ -275,7 +256,7 @@ func (tn tenant) waitPresence(ctx context.Context, asUser string, want map[strin
 	var err error
 	for {
 		got, err = tn.presence(ctx, asUser, users...)
-		if err == nil && fmt.Sprint(got) == fmt.Sprint(want) {
+		if err == nil && maps.Equal(got, want) {
 			return nil
 		}
 		select {

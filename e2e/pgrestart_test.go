@@ -42,14 +42,14 @@ func TestPostgresRestart(t *testing.T) {
 	}
 	alice := connect(t, ctx, ps[0], tn, "alice")
 	bob := connect(t, ctx, ps[1], tn, "bob")
-	synced := has(func(e cevent) bool { return e.Type == "sync.complete" })
+	synced := has(func(e wsEvent) bool { return e.Type == "sync.complete" })
 	for _, pr := range []*peer{alice, bob} {
 		if err := pr.waitFor(ctx, "sync.complete", synced); err != nil {
 			t.Fatal(err)
 		}
 	}
-	gotSeq := func(seq int64) func([]cevent) bool {
-		return func(evs []cevent) bool { return slices.Contains(messageSeqs(evs, room), seq) }
+	gotSeq := func(seq int64) func([]wsEvent) bool {
+		return func(evs []wsEvent) bool { return slices.Contains(messageSeqs(evs, room), seq) }
 	}
 	if status, _, err := on(0).send(ctx, "alice", room, "before"); err != nil || status != http.StatusCreated {
 		t.Fatalf("send before the restart: %d %v", status, err)
@@ -139,7 +139,7 @@ func TestPostgresRestart(t *testing.T) {
 			}
 			wctx, cancel := context.WithTimeout(ctx, 2*failFast)
 			defer cancel()
-			if err := alice.waitFor(wctx, "error event", has(func(e cevent) bool {
+			if err := alice.waitFor(wctx, "error event", has(func(e wsEvent) bool {
 				return e.Type == "error" && e.RequestID == "down-1" && e.Code == "INTERNAL_ERROR"
 			})); err != nil {
 				t.Error(err)

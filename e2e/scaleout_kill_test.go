@@ -36,7 +36,7 @@ func TestKill9OneOfThreeInstances(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create room: %v", err)
 	}
-	synced := has(func(e cevent) bool { return e.Type == "sync.complete" })
+	synced := has(func(e wsEvent) bool { return e.Type == "sync.complete" })
 	conns := make([]*peer, len(victims))
 	for i, v := range victims {
 		conns[i] = connect(t, ctx, ps[0], tn, v)
@@ -162,7 +162,7 @@ func TestKill9OneOfThreeInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, pr := range conns {
-		err := pr.waitFor(ctx, fmt.Sprintf("seq %d", last), func(evs []cevent) bool {
+		err := pr.waitFor(ctx, fmt.Sprintf("seq %d", last), func(evs []wsEvent) bool {
 			seqs := messageSeqs(evs, room)
 			return len(seqs) > 0 && seqs[len(seqs)-1] >= last
 		})
@@ -180,7 +180,7 @@ func TestKill9OneOfThreeInstances(t *testing.T) {
 	}
 
 	// The ghost was connected to the dead instance only.
-	if err := wp.waitFor(ctx, "ghost offline", has(func(e cevent) bool {
+	if err := wp.waitFor(ctx, "ghost offline", has(func(e wsEvent) bool {
 		return e.Type == "presence.update" && e.UserID == ghost && e.Status == "offline"
 	})); err != nil {
 		t.Error(err)

@@ -43,7 +43,7 @@ func TestThreeInstancesOnePostgres(t *testing.T) {
 		peers[i] = connect(t, ctx, ps[i%3], tn, u)
 	}
 	for _, pr := range peers {
-		if err := pr.waitFor(ctx, "sync.complete", has(func(e cevent) bool { return e.Type == "sync.complete" })); err != nil {
+		if err := pr.waitFor(ctx, "sync.complete", has(func(e wsEvent) bool { return e.Type == "sync.complete" })); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -51,12 +51,12 @@ func TestThreeInstancesOnePostgres(t *testing.T) {
 	var lp *peer
 	t.Run("presence", func(t *testing.T) {
 		lp = connect(t, ctx, ps[2], tn, late)
-		if err := lp.waitFor(ctx, "sync.complete", has(func(e cevent) bool { return e.Type == "sync.complete" })); err != nil {
+		if err := lp.waitFor(ctx, "sync.complete", has(func(e wsEvent) bool { return e.Type == "sync.complete" })); err != nil {
 			t.Fatal(err)
 		}
 		// Peers on instances 0 and 1 hear of it too.
 		for _, pr := range peers[:2] {
-			if err := pr.waitFor(ctx, "late online", has(func(e cevent) bool {
+			if err := pr.waitFor(ctx, "late online", has(func(e wsEvent) bool {
 				return e.Type == "presence.update" && e.UserID == late && e.Status == "online"
 			})); err != nil {
 				t.Error(err)
@@ -79,7 +79,7 @@ func TestThreeInstancesOnePostgres(t *testing.T) {
 			if i == 1 {
 				continue
 			}
-			if err := pr.waitFor(ctx, "typing of "+users[1], has(func(e cevent) bool {
+			if err := pr.waitFor(ctx, "typing of "+users[1], has(func(e wsEvent) bool {
 				return e.Type == "typing" && e.UserID == users[1] && e.Action == "start" && e.RoomID == room
 			})); err != nil {
 				t.Error(err)
@@ -108,7 +108,7 @@ func TestThreeInstancesOnePostgres(t *testing.T) {
 		}
 		checkStored(t, ctx, tn, users[0], room, nil)
 		for _, pr := range peers {
-			err := pr.waitFor(ctx, fmt.Sprintf("%d messages", total), func(evs []cevent) bool {
+			err := pr.waitFor(ctx, fmt.Sprintf("%d messages", total), func(evs []wsEvent) bool {
 				return len(messageSeqs(evs, room)) >= total
 			})
 			seqs := messageSeqs(pr.events(), room)
@@ -130,7 +130,7 @@ func TestThreeInstancesOnePostgres(t *testing.T) {
 			if i == 2 {
 				continue
 			}
-			if err := pr.waitFor(ctx, "receipt of "+users[2], has(func(e cevent) bool {
+			if err := pr.waitFor(ctx, "receipt of "+users[2], has(func(e wsEvent) bool {
 				return e.Type == "ack.received" && e.UserID == users[2] && e.Seq == total
 			})); err != nil {
 				t.Error(err)
@@ -151,14 +151,14 @@ func TestThreeInstancesOnePostgres(t *testing.T) {
 		}
 		for _, i := range []int{1, 4, 2} {
 			pr := peers[i]
-			if err := pr.waitFor(ctx, "notification", has(func(e cevent) bool {
+			if err := pr.waitFor(ctx, "notification", has(func(e wsEvent) bool {
 				return e.Type == "notification" && e.NotificationID == out.NotificationID && strings.Contains(string(e.Payload), blob)
 			})); err != nil {
 				t.Error(err)
 			}
 		}
 		for _, i := range []int{0, 3, 5} {
-			if slices.ContainsFunc(peers[i].events(), func(e cevent) bool { return e.Type == "notification" }) {
+			if slices.ContainsFunc(peers[i].events(), func(e wsEvent) bool { return e.Type == "notification" }) {
 				t.Errorf("%s got a notification meant for others", users[i])
 			}
 		}
@@ -172,7 +172,7 @@ func TestThreeInstancesOnePostgres(t *testing.T) {
 		// After the grace, peers on the other instances hear it, and every
 		// instance says so.
 		for _, pr := range peers[:2] {
-			if err := pr.waitFor(ctx, "late offline", has(func(e cevent) bool {
+			if err := pr.waitFor(ctx, "late offline", has(func(e wsEvent) bool {
 				return e.Type == "presence.update" && e.UserID == late && e.Status == "offline"
 			})); err != nil {
 				t.Error(err)

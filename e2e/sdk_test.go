@@ -72,20 +72,13 @@ var clientChecks = []clientCheck{
 // they need is made by `make sdk` and `make postman`, which `make test` runs
 // first; without it a check skips, and under CI it fails.
 func TestClients(t *testing.T) {
-	root, err := filepath.Abs("..")
+	root, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range clientChecks {
 		t.Run(c.name, func(t *testing.T) {
-			for _, need := range c.needs {
-				if _, err := os.Stat(filepath.Join(root, need)); err != nil {
-					if os.Getenv("CI") == "true" {
-						t.Fatalf("%s is missing: run make sdk postman", need)
-					}
-					t.Skipf("%s is missing: run make sdk postman", need)
-				}
-			}
+			needBuilt(t, root, c.needs...)
 			p := startServer(t, filepath.Join(t.TempDir(), "x.db"))
 			ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 			defer cancel()
@@ -111,17 +104,11 @@ func TestClients(t *testing.T) {
 // non-zero. The server here is a stand-in that serves the real openapi.yaml
 // but answers every request 200 with a body no operation declares.
 func TestSchemathesisCatchesContractBreaks(t *testing.T) {
-	root, err := filepath.Abs("..")
+	root, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	venv := filepath.Join(root, "dist/venv/bin/schemathesis")
-	if _, err := os.Stat(venv); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("dist/venv is missing: run make sdk")
-		}
-		t.Skip("dist/venv is missing: run make sdk")
-	}
+	needBuilt(t, root, "dist/venv/bin/schemathesis")
 	base := contractBreaker(t, root)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -135,6 +122,20 @@ func TestSchemathesisCatchesContractBreaks(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "Response violates schema") {
 		t.Fatalf("schemathesis failed, but not on the response schema:\n%s", out)
+	}
+}
+
+// needBuilt skips t when one of paths (under root) is missing, and fails it
+// under CI, where `make test` builds them before the Go tests.
+func needBuilt(t *testing.T, root string, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if _, err := os.Stat(filepath.Join(root, p)); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is missing: run make sdk postman", p)
+			}
+			t.Skipf("%s is missing: run make sdk postman", p)
+		}
 	}
 }
 

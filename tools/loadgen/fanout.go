@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -207,9 +208,7 @@ func settle(ctx context.Context, tn tenant, hc *http.Client, ms []*member, quiet
 	}
 }
 
-// pacedSender sends to room at rate messages/s for d, each message from a
-// pool of workers at its scheduled time, so one slow answer does not delay
-// the next send. It returns the seqs the server allocated.
+// paced is what pacedSend measured.
 type paced struct {
 	ok     int64
 	maxSeq int64
@@ -218,6 +217,9 @@ type paced struct {
 	lat    latencies
 }
 
+// pacedSend sends to room at rate messages/s for d, each message from a
+// pool of workers at its scheduled time, so one slow answer does not delay
+// the next send.
 func pacedSend(ctx context.Context, tn tenant, user, room string, rate int, d time.Duration) paced {
 	n := int(float64(rate) * d.Seconds())
 	workers := min(64, rate/20+4)
@@ -325,9 +327,10 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 	}
 
 	var lat latencies
-	var missing, outOfOrder, dups, delivered, closed int64
+	var missing, outOfOrder, dups, delivered, closed, frames int64
 	var notes []string
 	for _, m := range ms {
+		frames += m.frames.Load()
 		m.mu.Lock()
 		for s := int64(1); s <= p.maxSeq; s++ {
 			if !m.seen[s] {
@@ -347,10 +350,6 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 			closed++ // the server closed it (e.g. 1013, slow consumer)
 		default:
 		}
-	}
-	var frames int64
-	for _, m := range ms {
-		frames += m.frames.Load()
 	}
 	ls := lat.summary()
 	sendLat := p.lat.summary()
@@ -385,12 +384,8 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 			return outcome{}, err
 		}
 		mo := sendOutcome(o, mixed, chk, "mixed_")
-		for k, v := range mo.Metrics {
-			out.Metrics[k] = v
-		}
-		for k, v := range mo.Counts {
-			out.Counts[k] = v
-		}
+		maps.Copy(out.Metrics, mo.Metrics)
+		maps.Copy(out.Counts, mo.Counts)
 		for k, v := range mo.Errors {
 			out.Errors["mixed_"+k] += v
 		}

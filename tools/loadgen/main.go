@@ -179,11 +179,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		runs = append(runs, out)
 	}
-	res, err := summarize(o, runs)
-	if err != nil {
-		return err
-	}
-	return res.print(stdout)
+	return summarize(o, runs).print(stdout)
 }
 
 // scenario runs once and reports what it measured.

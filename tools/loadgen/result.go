@@ -49,7 +49,8 @@ type result struct {
 	PerRun []map[string]float64 `json:"per_run,omitempty"`
 }
 
-func summarize(o options, runs []outcome) (result, error) {
+// summarize folds the runs of one invocation into its RESULT.
+func summarize(o options, runs []outcome) result {
 	r := result{
 		Scenario: o.scenario, Label: o.label, Runs: len(runs), Params: runs[0].Params,
 		Metrics: map[string]float64{}, Counts: map[string]int64{}, Errors: map[string]int64{},
@@ -75,7 +76,7 @@ func summarize(o options, runs []outcome) (result, error) {
 		r.Metrics[k] = round(median(vs))
 	}
 	r.evaluate()
-	return r, nil
+	return r
 }
 
 func round(v float64) float64 { return math.Round(v*1000) / 1000 }

@@ -148,7 +148,7 @@ func runSend(ctx context.Context, o options) (outcome, error) {
 // beside another scenario (fanout -mixed).
 func sendOutcome(o options, st sendStats, chk seqCheck, prefix string) outcome {
 	lat := st.lat.summary()
-	out := outcome{
+	return outcome{
 		Metrics: map[string]float64{
 			prefix + "msgs_per_s": float64(st.ok) / st.elapsed.Seconds(),
 			prefix + "p50_ms":     lat.P50,
@@ -166,5 +166,4 @@ func sendOutcome(o options, st sendStats, chk seqCheck, prefix string) outcome {
 			prefix + "gaps", prefix + "dups", prefix + "lost", prefix + "sent_total"},
 		Params: map[string]any{"c": o.senders, "g": min(o.rooms, o.senders), "d": o.duration.String()},
 	}
-	return out
 }

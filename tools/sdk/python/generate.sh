@@ -2,7 +2,9 @@
 # Generate the ChatAPI Python client from openapi.yaml.
 # Usage: generate.sh OUT_DIR VENV
 #   OUT_DIR  where the client goes (OUT_DIR/chatapi-client, package chatapi_client)
-#   VENV     virtualenv to create if missing and install requirements.txt into
+#   VENV     virtualenv holding the generator; created with requirements.txt
+#            when it has none (`make venv` makes it, and remakes it when the
+#            requirements change)
 # Fails on any generator warning.
 set -euo pipefail
 if [ $# -ne 2 ]; then
@@ -13,11 +15,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
 venv=$2
-if [ ! -x "$venv/bin/python" ]; then
+if [ ! -x "$venv/bin/openapi-python-client" ]; then
   python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
 fi
 venv=$(cd "$venv" && pwd)
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
 # ruff (a dependency of the generator) formats the output: it must be on PATH.
 export PATH="$venv/bin:$PATH"
 log=$(mktemp)
