@@ -78,7 +78,7 @@ func TestFanOut(t *testing.T) {
 			return event.Event{Type: event.MemberJoined, TenantID: e.tenant, RoomID: room, UserID: m.UserID, Member: &m}
 		}, "member.joined", []*client{a1, a2, b}},
 		{"member.left tells the one who left", func(t *testing.T) event.Event {
-			if err := e.st.RemoveMember(ctx, e.tenant, "alice", room, "bob"); err != nil {
+			if _, err := e.st.RemoveMember(ctx, e.tenant, "alice", room, "bob"); err != nil {
 				t.Fatal(err)
 			}
 			return event.Event{Type: event.MemberLeft, TenantID: e.tenant, RoomID: room, UserID: "bob"}

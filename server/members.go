@@ -40,7 +40,7 @@ func (s *Server) AddMember(ctx context.Context, req chatapi.AddMemberRequestObje
 // RemoveMember removes a member, or lets the caller leave, and tells the room.
 func (s *Server) RemoveMember(ctx context.Context, req chatapi.RemoveMemberRequestObject) (chatapi.RemoveMemberResponseObject, error) {
 	p := principalFrom(ctx)
-	if err := s.store.RemoveMember(ctx, p.tenant.ID, p.userID, req.RoomId, req.UserId); err != nil {
+	if _, err := s.store.RemoveMember(ctx, p.tenant.ID, p.userID, req.RoomId, req.UserId); err != nil {
 		return nil, err
 	}
 	s.publish(ctx, event.Event{Type: event.MemberLeft, TenantID: p.tenant.ID, RoomID: req.RoomId, UserID: req.UserId})

@@ -38,7 +38,7 @@ type Store interface {
 	UpdateRoom(ctx context.Context, tenantID, actor, roomID string, u store.RoomUpdate) (store.Room, error)
 	ListMembers(ctx context.Context, tenantID, actor, roomID string) ([]store.Member, error)
 	AddMember(ctx context.Context, tenantID, actor, roomID, userID string, role store.Role) (store.Member, error)
-	RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) error
+	RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) (int64, error)
 
 	SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage) (store.Message, bool, error)
 	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)

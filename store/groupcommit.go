@@ -66,7 +66,7 @@ func newGroupCommitter(ctx context.Context, s *Store) (*groupCommitter, error) {
 		s: s, reqs: make(chan *sendRequest), stop: make(chan struct{}), done: make(chan struct{}),
 		stmts: make(map[string]*sqlx.Stmt),
 	}
-	for _, query := range []string{messageByClientIDSQL, sendNextSeqSQL, insertMessageSQL, advanceAckSQL} {
+	for _, query := range []string{messageByClientIDSQL, sendNextSeqSQL, insertMessageSQL, insertEventSQL, advanceAckSQL} {
 		st, err := s.w.PreparexContext(ctx, query)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("prepare send statements: %w", err), g.closeStmts())
@@ -176,19 +176,19 @@ func (g *groupCommitter) commit(batch []*sendRequest) {
 	}
 }
 
-// sendNextSeqSQL takes the room's next seq if the sender is a member,
-// checking membership and allocating in one statement; no row means no room
-// or no membership, which refusal tells apart. The committer's other
+// sendNextSeqSQL takes the room's next seq and event_seq if the sender is a
+// member, checking membership and allocating in one statement; no row means
+// no room or no membership, which refusal tells apart. The committer's other
 // statements are the ones every send path runs (messageByClientIDSQL, …).
 const sendNextSeqSQL = `
-	UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = ?
+	UPDATE rooms SET last_seq = last_seq + 1, last_event_seq = last_event_seq + 1, last_activity_at = ?
 	WHERE tenant_id = ? AND id = ? AND EXISTS (
 		SELECT 1 FROM room_members WHERE tenant_id = ? AND room_id = ? AND user_id = ?)
-	RETURNING last_seq`
+	RETURNING last_seq, last_event_seq`
 
 // sendInTx stores one send of a batch in tx. A send the rules refuse comes
 // back as its result, with nothing written; an error means tx is spoiled.
-// The usual send runs three statements (four with a client_msg_id).
+// The usual send runs four statements (five with a client_msg_id).
 func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, error) {
 	q := func(query string) *sqlx.Stmt { return tx.Stmtx(g.stmts[query]) }
 	if r.m.ClientMsgID != nil {
@@ -206,8 +206,8 @@ func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, erro
 		}
 	}
 	now := g.s.nowMillis()
-	var seq int64
-	err := q(sendNextSeqSQL).QueryRowx(now, r.tenantID, r.roomID, r.tenantID, r.roomID, r.sender).Scan(&seq)
+	var seq, eventSeq int64
+	err := q(sendNextSeqSQL).QueryRowx(now, r.tenantID, r.roomID, r.tenantID, r.roomID, r.sender).Scan(&seq, &eventSeq)
 	if errors.Is(err, sql.ErrNoRows) {
 		res, err := g.refusal(tx, r)
 		if err == nil && res.err == nil {
@@ -220,10 +220,17 @@ func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, erro
 	}
 	row := messageRow{
 		ID: newID("msg_"), RoomID: r.roomID, SenderID: r.sender, Seq: seq, Content: r.m.Content,
-		Meta: r.meta, ClientMsgID: r.m.ClientMsgID, CreatedAt: now,
+		Meta: r.meta, ClientMsgID: r.m.ClientMsgID, CreatedAt: now, EventSeq: eventSeq,
 	}
-	if _, err := q(insertMessageSQL).Exec(row.ID, r.tenantID, row.RoomID, row.Seq, row.SenderID, row.Content, row.Meta, row.ClientMsgID, row.CreatedAt); err != nil {
+	ev, err := sendEvent(row)
+	if err != nil {
+		return sendResult{}, err
+	}
+	if _, err := q(insertMessageSQL).Exec(append(messageValues(r.tenantID, row), seq)...); err != nil {
 		return sendResult{}, fmt.Errorf("insert message: %w", err)
+	}
+	if _, err := q(insertEventSQL).Exec(append(eventValues(r.tenantID, r.roomID, ev), seq, eventSeq)...); err != nil {
+		return sendResult{}, fmt.Errorf("append message event: %w", err)
 	}
 	if _, err := q(advanceAckSQL).Exec(seq, r.tenantID, r.roomID, r.sender, seq); err != nil {
 		return sendResult{}, fmt.Errorf("advance ack: %w", err)

@@ -17,28 +17,35 @@ type memberRow struct {
 	Role     string `db:"role"`
 	JoinedAt int64  `db:"joined_at"`
 	LastAck  int64  `db:"last_ack"`
+
+	JoinedEventSeq int64 `db:"joined_event_seq"`
 }
+
+// memberColumns selects a memberRow from room_members.
+const memberColumns = `room_id, user_id, role, joined_at, last_ack, joined_event_seq`
 
 func (r memberRow) member() Member {
-	return Member{RoomID: r.RoomID, UserID: r.UserID, Role: Role(r.Role), JoinedAt: fromMillis(r.JoinedAt), LastAck: r.LastAck}
+	return Member{RoomID: r.RoomID, UserID: r.UserID, Role: Role(r.Role), JoinedAt: fromMillis(r.JoinedAt),
+		LastAck: r.LastAck, JoinedEventSeq: r.JoinedEventSeq}
 }
 
-// memberInsertBatch rows per INSERT keep the parameters (6 a row) far below
+// memberInsertBatch rows per INSERT keep the parameters (7 a row) far below
 // both databases' limits while creating a large room in a few round trips.
 const memberInsertBatch = 200
 
-// insertMembers adds members (their UserID, Role, JoinedAt and LastAck) to a room.
+// insertMembers adds members (their UserID, Role, JoinedAt, LastAck and
+// JoinedEventSeq) to a room.
 func insertMembers(ctx context.Context, tx *sqlx.Tx, tenantID, roomID string, members []memberRow) error {
 	for batch := range slices.Chunk(members, memberInsertBatch) {
 		var q strings.Builder
-		q.WriteString(`INSERT INTO room_members (tenant_id, room_id, user_id, role, joined_at, last_ack) VALUES `)
-		args := make([]any, 0, 6*len(batch))
+		q.WriteString(`INSERT INTO room_members (tenant_id, room_id, user_id, role, joined_at, last_ack, joined_event_seq) VALUES `)
+		args := make([]any, 0, 7*len(batch))
 		for i, m := range batch {
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("(?, ?, ?, ?, ?, ?)")
-			args = append(args, tenantID, roomID, m.UserID, m.Role, m.JoinedAt, m.LastAck)
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, tenantID, roomID, m.UserID, m.Role, m.JoinedAt, m.LastAck, m.JoinedEventSeq)
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(q.String()), args...); err != nil {
 			return fmt.Errorf("insert members: %w", err)
@@ -55,7 +62,7 @@ func (s *Store) ListMembers(ctx context.Context, tenantID, actor, roomID string)
 	}
 	var rows []memberRow
 	err := s.r.SelectContext(ctx, &rows, s.r.Rebind(`
-		SELECT room_id, user_id, role, joined_at, last_ack
+		SELECT `+memberColumns+`
 		FROM room_members
 		WHERE tenant_id = ? AND room_id = ?
 		ORDER BY joined_at, user_id`), tenantID, roomID)
@@ -74,7 +81,7 @@ func (s *Store) ListMembers(ctx context.Context, tenantID, actor, roomID string)
 func (s *Store) IsMember(ctx context.Context, tenantID, roomID, userID string) (Member, error) {
 	var row memberRow
 	err := s.r.GetContext(ctx, &row, s.r.Rebind(`
-		SELECT room_id, user_id, role, joined_at, last_ack
+		SELECT `+memberColumns+`
 		FROM room_members
 		WHERE tenant_id = ? AND room_id = ? AND user_id = ?`), tenantID, roomID, userID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -126,12 +133,18 @@ func (s *Store) AddMember(ctx context.Context, tenantID, actor, roomID, userID s
 				return &ForbiddenError{Message: "only room admins may add other users or admins to a channel"}
 			}
 		}
-		m := memberRow{RoomID: roomID, UserID: userID, Role: string(role), JoinedAt: now, LastAck: room.LastSeq}
+		// The member.joined event's seq is where the member's view of the
+		// log starts; a refusal below rolls it back.
+		eventSeq, err := nextEventSeq(ctx, tx, tenantID, roomID)
+		if err != nil {
+			return err
+		}
+		m := memberRow{RoomID: roomID, UserID: userID, Role: string(role), JoinedAt: now, LastAck: room.LastSeq, JoinedEventSeq: eventSeq}
 		res, err := tx.ExecContext(ctx, tx.Rebind(`
-			INSERT INTO room_members (tenant_id, room_id, user_id, role, joined_at, last_ack)
-			VALUES (?, ?, ?, ?, ?, ?)
+			INSERT INTO room_members (tenant_id, room_id, user_id, role, joined_at, last_ack, joined_event_seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (room_id, user_id) DO NOTHING`),
-			tenantID, m.RoomID, m.UserID, m.Role, m.JoinedAt, m.LastAck)
+			tenantID, m.RoomID, m.UserID, m.Role, m.JoinedAt, m.LastAck, m.JoinedEventSeq)
 		if err != nil {
 			return fmt.Errorf("insert member: %w", err)
 		}
@@ -145,6 +158,16 @@ func (s *Store) AddMember(ctx context.Context, tenantID, actor, roomID, userID s
 			WHERE tenant_id = ? AND id = ?`), tenantID, roomID); err != nil {
 			return fmt.Errorf("count member: %w", err)
 		}
+		// The event carries the room as the new member sees it.
+		room.MemberCount++
+		ev, err := newEvent(EventMemberJoined, userID, memberJoinedBodyV1{UserID: userID, Role: role, Room: roomBody(room.roomRow)}, now)
+		if err != nil {
+			return err
+		}
+		ev.EventSeq = eventSeq
+		if err := insertEvents(ctx, tx, tenantID, roomID, []eventRow{ev}); err != nil {
+			return err
+		}
 		out = m.member()
 		return nil
 	})
@@ -157,11 +180,13 @@ func (s *Store) AddMember(ctx context.Context, tenantID, actor, roomID, userID s
 // RemoveMember ends userID's membership: admins remove anyone, anyone removes
 // themself. A dm's members are fixed (InvalidError on room_id): leaving one
 // would strand its other user, since the pair's dm can be neither re-created
-// nor re-joined. A user who is not a member is ErrNotFound.
-func (s *Store) RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) error {
+// nor re-joined. A user who is not a member is ErrNotFound. It returns the
+// event_seq of the member.left event.
+func (s *Store) RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) (eventSeq int64, err error) {
 	defer s.membersChanged(tenantID, roomID)
-	return s.withTx(ctx, func(tx *sqlx.Tx) error {
-		if err := s.touchRoom(ctx, tx, tenantID, roomID, s.nowMillis()); err != nil {
+	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+		now := s.nowMillis()
+		if err := s.touchRoom(ctx, tx, tenantID, roomID, now); err != nil {
 			return err
 		}
 		room, err := s.roomForActor(ctx, tx, tenantID, roomID, actor)
@@ -190,6 +215,15 @@ func (s *Store) RemoveMember(ctx context.Context, tenantID, actor, roomID, userI
 			WHERE tenant_id = ? AND id = ?`), tenantID, roomID); err != nil {
 			return fmt.Errorf("count member: %w", err)
 		}
-		return nil
+		ev, err := newEvent(EventMemberLeft, userID, memberLeftBodyV1{UserID: userID}, now)
+		if err != nil {
+			return err
+		}
+		eventSeq, err = appendEvent(ctx, tx, tenantID, roomID, ev)
+		return err
 	})
+	if err != nil {
+		return 0, err
+	}
+	return eventSeq, nil
 }

@@ -31,6 +31,8 @@ type messageRow struct {
 	CreatedAt   int64   `db:"created_at"`
 	EditedAt    *int64  `db:"edited_at"`
 	DeletedAt   *int64  `db:"deleted_at"`
+	// EventSeq is the event the change that produced the row appended.
+	EventSeq int64 `db:"-"`
 }
 
 const messageColumns = `id, room_id, sender_id, seq, content, meta, client_msg_id, created_at, edited_at, deleted_at`
@@ -46,6 +48,7 @@ func (r messageRow) message() Message {
 		CreatedAt:   fromMillis(r.CreatedAt),
 		EditedAt:    fromNullMillis(r.EditedAt),
 		DeletedAt:   fromNullMillis(r.DeletedAt),
+		EventSeq:    r.EventSeq,
 	}
 	if r.Meta != nil {
 		m.Meta = []byte(*r.Meta)
@@ -121,13 +124,13 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 	errReplay := errors.New("client_msg_id replayed")
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		now := s.nowMillis()
-		// Taking the seq first locks the room row (PostgreSQL): the checks
+		// Taking the seqs first locks the room row (PostgreSQL): the checks
 		// below then see every earlier send and membership change committed.
-		var seq int64
-		err := tx.GetContext(ctx, &seq, tx.Rebind(`
-			UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = ?
+		var seq, eventSeq int64
+		err := tx.QueryRowxContext(ctx, tx.Rebind(`
+			UPDATE rooms SET last_seq = last_seq + 1, last_event_seq = last_event_seq + 1, last_activity_at = ?
 			WHERE tenant_id = ? AND id = ?
-			RETURNING last_seq`), now, tenantID, roomID)
+			RETURNING last_seq, last_event_seq`), now, tenantID, roomID).Scan(&seq, &eventSeq)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("room %s: %w", roomID, ErrNotFound)
 		}
@@ -151,10 +154,17 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 			ID: newID("msg_"), RoomID: roomID, SenderID: sender, Seq: seq, Content: m.Content,
 			Meta: meta, ClientMsgID: m.ClientMsgID, CreatedAt: now,
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(insertMessageSQL),
-			row.ID, tenantID, row.RoomID, row.Seq, row.SenderID, row.Content, row.Meta, row.ClientMsgID, row.CreatedAt); err != nil {
+		ev, err := sendEvent(row)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(insertMessageSQL), append(messageValues(tenantID, row), seq)...); err != nil {
 			return fmt.Errorf("insert message: %w", err)
 		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(insertEventSQL), append(eventValues(tenantID, roomID, ev), seq, eventSeq)...); err != nil {
+			return fmt.Errorf("append message event: %w", err)
+		}
+		row.EventSeq = eventSeq
 		return s.advanceAck(ctx, tx, tenantID, roomID, sender, seq)
 	})
 	switch {
@@ -171,9 +181,27 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 	return row, true, nil
 }
 
+// messageInsertColumns are the columns of messages every send path writes,
+// in the order of messageValues and then seq, which the statement may
+// allocate itself (postgresSendSQL does). With eventInsertColumns, the one
+// place that says what a send stores: adding a message field touches these
+// and messageValues, whichever path runs the send.
+const messageInsertColumns = `id, tenant_id, room_id, sender_id, content, meta, client_msg_id, created_at, seq`
+
+// messageValues are a new message's values in messageInsertColumns order,
+// but seq.
+func messageValues(tenantID string, r messageRow) []any {
+	return []any{r.ID, tenantID, r.RoomID, r.SenderID, r.Content, r.Meta, r.ClientMsgID, r.CreatedAt}
+}
+
+// sendEvent is the message event of a new message, without its seqs.
+func sendEvent(r messageRow) (eventRow, error) {
+	return newEvent(EventMessage, r.SenderID, messageBody(r), r.CreatedAt)
+}
+
 // The statements of a send that every send path runs, in SQLite's
 // placeholders: the group committer prepares them as they are, the others
-// Rebind them.
+// Rebind them. insertEventSQL appends the message event.
 const (
 	// messageByClientIDSQL finds the message a client_msg_id already stored.
 	messageByClientIDSQL = `
@@ -181,7 +209,7 @@ const (
 		FROM messages
 		WHERE tenant_id = ? AND room_id = ? AND sender_id = ? AND client_msg_id = ?`
 	insertMessageSQL = `
-		INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, meta, client_msg_id, created_at)
+		INSERT INTO messages (` + messageInsertColumns + `)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	// advanceAckSQL moves a member's last_ack to a seq, never backwards.
 	advanceAckSQL = `
@@ -429,6 +457,9 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 		} else if n == 0 {
 			return &ConflictError{Message: "the message is deleted"}
 		}
+		if row.EventSeq, err = appendMessageEvent(ctx, tx, tenantID, EventMessageUpdated, actor, row, now); err != nil {
+			return err
+		}
 		out = row
 		return nil
 	})
@@ -463,6 +494,9 @@ func (s *Store) DeleteMessage(ctx context.Context, tenantID, actor, roomID, mess
 			now, tenantID, roomID, messageID); err != nil {
 			return fmt.Errorf("delete message: %w", err)
 		}
+		if row.EventSeq, err = appendMessageEvent(ctx, tx, tenantID, EventMessageDeleted, actor, row, now); err != nil {
+			return err
+		}
 		out = row
 		return nil
 	})
@@ -470,4 +504,15 @@ func (s *Store) DeleteMessage(ctx context.Context, tenantID, actor, roomID, mess
 		return Message{}, err
 	}
 	return out.message(), nil
+}
+
+// appendMessageEvent appends the typ event of the message row, changed by
+// actor at now in tx, and returns its event_seq.
+func appendMessageEvent(ctx context.Context, tx *sqlx.Tx, tenantID string, typ EventType, actor string, row messageRow, now int64) (int64, error) {
+	ev, err := newEvent(typ, actor, messageBody(row), now)
+	if err != nil {
+		return 0, err
+	}
+	ev.MessageSeq = &row.Seq
+	return appendEvent(ctx, tx, tenantID, row.RoomID, ev)
 }

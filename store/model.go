@@ -21,6 +21,7 @@ var (
 	ErrConflict      = errors.New("conflict")
 	ErrForbidden     = errors.New("forbidden")
 	ErrInvalid       = errors.New("invalid")
+	ErrGone          = errors.New("gone")
 	ErrSchemaTooNew  = errors.New("database schema is newer than this binary")
 	ErrUnknownDriver = errors.New("unsupported database url")
 )
@@ -96,6 +97,9 @@ type Room struct {
 	MemberCount int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// LastEventSeq is the event_seq of the room's latest event: after
+	// CreateRoom or UpdateRoom, the event that change appended.
+	LastEventSeq int64
 }
 
 // RoomSummary is a room as its member sees it in a listing.
@@ -106,12 +110,15 @@ type RoomSummary struct {
 }
 
 // Member is a user's membership of a room; LastAck is their read cursor.
+// JoinedEventSeq is the event_seq of their member.joined, where their view
+// of the room's log starts (0 for members from before the log).
 type Member struct {
-	RoomID   string
-	UserID   string
-	Role     Role
-	JoinedAt time.Time
-	LastAck  int64
+	RoomID         string
+	UserID         string
+	Role           Role
+	JoinedAt       time.Time
+	LastAck        int64
+	JoinedEventSeq int64
 }
 
 // Message is one stored message. Meta is a JSON object or nil.
@@ -126,6 +133,10 @@ type Message struct {
 	CreatedAt   time.Time
 	EditedAt    *time.Time
 	DeletedAt   *time.Time
+	// EventSeq is the event_seq of the change that returned the message
+	// (a send, an edit, a delete); 0 when nothing changed (a read, a
+	// client_msg_id replay, the delete of a deleted message).
+	EventSeq int64
 }
 
 // NewRoom is what CreateRoom needs. Members may include the creator.

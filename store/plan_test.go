@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/jmoiron/sqlx"
 
 	"github.com/chatapi/chatapi/store/pgtest"
 )
@@ -130,8 +133,18 @@ func seedPlanData(t *testing.T, s *Store, size planSize) planSeed {
 			FROM rooms r, n WHERE r.tenant_id = ?`, []any{tenant}},
 		{`UPDATE rooms SET last_seq = ? WHERE tenant_id = ?`, []any{size.messages, tenant}},
 		{series(size.otherRooms) + `
-			INSERT INTO rooms (id, tenant_id, type, metadata, last_seq, member_count, created_at, updated_at, last_activity_at)
-			SELECT 'room_other_' || n.i, ?, 'group', '{}', 0, 1, n.i, n.i, n.i FROM n`, []any{tenant}},
+			INSERT INTO rooms (id, tenant_id, num, type, metadata, last_seq, member_count, created_at, updated_at, last_activity_at)
+			SELECT 'room_other_' || n.i, ?, 1000 + n.i, 'group', '{}', 0, 1, n.i, n.i, n.i FROM n`, []any{tenant}},
+		// A log for each of alice's rooms (after the member.joined events
+		// CreateRoom appended), and the owner of every other room leaving it.
+		{series(size.messages) + `
+			INSERT INTO room_events (tenant_id, room_id, type, user_id, payload_version, payload, created_at, message_seq, event_seq)
+			SELECT r.tenant_id, r.id, 'message', 'bob', 1, '{}', n.i, n.i, r.last_event_seq + n.i
+			FROM rooms r, n WHERE r.tenant_id = ? AND r.id NOT LIKE 'room_other_%'`, []any{tenant}},
+		{`UPDATE rooms SET last_event_seq = last_event_seq + ? WHERE tenant_id = ? AND id NOT LIKE 'room_other_%'`, []any{size.messages, tenant}},
+		{`INSERT INTO room_events (tenant_id, room_id, type, user_id, payload_version, payload, created_at, message_seq, event_seq)
+			SELECT tenant_id, id, 'member.left', 'owner_' || id, 1, '{}', created_at, NULL, 1
+			FROM rooms WHERE tenant_id = ? AND id LIKE 'room_other_%'`, []any{tenant}},
 		{`INSERT INTO room_members (tenant_id, room_id, user_id, role, joined_at, last_ack)
 			SELECT tenant_id, id, 'owner_' || id, 'admin', 0, 0 FROM rooms
 			WHERE tenant_id = ? AND id LIKE 'room_other_%'`, []any{tenant}},
@@ -169,6 +182,9 @@ type planCase struct {
 	// in ORDER BY order and stopping at LIMIT, the plan of a listing without
 	// a filter (all tenants' dead letters). Never allowed for messages.
 	orderedScan bool
+	// subqueries are the query's own subqueries, which SQLite may SCAN:
+	// their rows are what the query bounded them to, not a table.
+	subqueries []string
 }
 
 func planCases(s *Store, seed planSeed) []planCase {
@@ -203,6 +219,35 @@ func planCases(s *Store, seed planSeed) []planCase {
 		cases = append(cases, planCase{name: c.name, query: q, args: args,
 			tables: []string{"room_members", "rooms", "messages"}})
 	}
+	for _, c := range []struct {
+		name        string
+		after, upto int64
+	}{
+		{"ListRoomEvents", at, 0},
+		{"Sync range", at, at + 10},
+	} {
+		q, args := readEventsQuery(seed.tenantID, seed.roomID, c.after, c.upto, DefaultEventsLimit)
+		cases = append(cases, planCase{name: c.name, query: q, args: args, tables: []string{"room_events", "messages"}})
+	}
+	cases = append(cases, planCase{name: "Sync memberships", query: syncMembershipsSQL,
+		args: []any{seed.tenantID, "alice"}, tables: []string{"room_members", "rooms"}})
+	for _, c := range []struct {
+		name   string
+		query  string
+		args   []any
+		tables []string
+	}{
+		{"Sync rooms by number", syncRoomsSQL, []any{seed.tenantID, []int64{1, 2, 1500}}, []string{"rooms"}},
+		{"Sync leaves", syncLeftsSQL, []any{seed.tenantID, "owner_room_other_7", []string{"room_other_7", seed.roomID}}, []string{"room_events"}},
+	} {
+		q, args, err := sqlx.In(c.query, c.args...)
+		if err != nil {
+			panic(err)
+		}
+		cases = append(cases, planCase{name: c.name, query: q, args: args, tables: c.tables})
+	}
+	cases = append(cases, planCase{name: "PruneEvents", query: pruneBatchSQL,
+		args: []any{int64(seed.messages / 2), 1000}, tables: []string{"room_events"}, subqueries: []string{"oldest"}})
 	cases = append(cases, planCase{name: "ListNotifications", query: listNotificationsSQL,
 		args:   []any{seed.tenantID, "user_7", s.nowMillis(), DefaultNotificationsLimit},
 		tables: []string{"notification_recipients", "notifications"}})
@@ -273,6 +318,9 @@ func explainSQLite(ctx context.Context, s *Store, c planCase, query string) ([]s
 			continue
 		}
 		if m := scan.FindStringSubmatch(line); m != nil {
+			if slices.Contains(c.subqueries, m[1]) {
+				continue
+			}
 			ordered := strings.Contains(m[3], " USING INDEX ") || strings.Contains(m[3], " USING COVERING INDEX ")
 			if !(c.orderedScan && ordered) {
 				problems = append(problems, fmt.Sprintf("%q reads all of %s", line, m[1]))

@@ -32,11 +32,15 @@ type roomRow struct {
 	MemberCount int     `db:"member_count"`
 	CreatedAt   int64   `db:"created_at"`
 	UpdatedAt   int64   `db:"updated_at"`
+	// Num numbers the room in its tenant, for sync cursors.
+	Num            int64 `db:"num"`
+	LastEventSeq   int64 `db:"last_event_seq"`
+	PrunedEventSeq int64 `db:"pruned_event_seq"`
 }
 
 // roomColumns selects a roomRow from rooms aliased r.
 const roomColumns = `r.id, r.tenant_id, r.type, r.name, r.unique_key, r.metadata,
-	r.last_seq, r.member_count, r.created_at, r.updated_at`
+	r.last_seq, r.member_count, r.created_at, r.updated_at, r.num, r.last_event_seq, r.pruned_event_seq`
 
 func (r roomRow) room() Room {
 	return Room{
@@ -50,6 +54,8 @@ func (r roomRow) room() Room {
 		MemberCount: r.MemberCount,
 		CreatedAt:   fromMillis(r.CreatedAt),
 		UpdatedAt:   fromMillis(r.UpdatedAt),
+
+		LastEventSeq: r.LastEventSeq,
 	}
 }
 
@@ -173,23 +179,46 @@ func (s *Store) CreateRoom(ctx context.Context, tenantID, actor string, p NewRoo
 		CreatedAt:   now,
 		UpdatedAt:   now,
 	}
+	// Each member's joining is an event of the new room's log, the creator
+	// first, so that a later sync presents the room to each of them.
 	members := make([]memberRow, 0, row.MemberCount)
-	members = append(members, memberRow{UserID: actor, Role: string(creatorRole), JoinedAt: now})
-	for _, u := range others {
-		members = append(members, memberRow{UserID: u, Role: string(RoleMember), JoinedAt: now})
+	members = append(members, memberRow{UserID: actor, Role: string(creatorRole), JoinedAt: now, JoinedEventSeq: 1})
+	for i, u := range others {
+		members = append(members, memberRow{UserID: u, Role: string(RoleMember), JoinedAt: now, JoinedEventSeq: int64(i + 2)})
 	}
+	row.LastEventSeq = int64(len(members))
 
 	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &row.Num, tx.Rebind(`
+			UPDATE tenants SET last_room_num = last_room_num + 1
+			WHERE id = ?
+			RETURNING last_room_num`), tenantID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("tenant %s: %w", tenantID, ErrNotFound)
+			}
+			return fmt.Errorf("number room: %w", err)
+		}
 		_, err := tx.ExecContext(ctx, tx.Rebind(`
-			INSERT INTO rooms (id, tenant_id, type, name, unique_key, metadata,
-				last_seq, member_count, created_at, updated_at, last_activity_at)
-			VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`),
-			row.ID, row.TenantID, row.Type, row.Name, row.UniqueKey, row.Metadata,
-			row.MemberCount, row.CreatedAt, row.UpdatedAt, row.CreatedAt)
+			INSERT INTO rooms (id, tenant_id, num, type, name, unique_key, metadata,
+				last_seq, member_count, created_at, updated_at, last_activity_at, last_event_seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`),
+			row.ID, row.TenantID, row.Num, row.Type, row.Name, row.UniqueKey, row.Metadata,
+			row.MemberCount, row.CreatedAt, row.UpdatedAt, row.CreatedAt, row.LastEventSeq)
 		if err != nil {
 			return fmt.Errorf("insert room: %w", err)
 		}
-		return insertMembers(ctx, tx, tenantID, row.ID, members)
+		if err := insertMembers(ctx, tx, tenantID, row.ID, members); err != nil {
+			return err
+		}
+		events := make([]eventRow, len(members))
+		for i, m := range members {
+			body := memberJoinedBodyV1{UserID: m.UserID, Role: Role(m.Role), Room: roomBody(row)}
+			if events[i], err = newEvent(EventMemberJoined, m.UserID, body, now); err != nil {
+				return err
+			}
+			events[i].EventSeq = m.JoinedEventSeq
+		}
+		return insertEvents(ctx, tx, tenantID, row.ID, events)
 	})
 	s.membersChanged(tenantID, row.ID)
 	// The UNIQUE (tenant_id, unique_key) constraint decides between concurrent
@@ -352,7 +381,8 @@ func (s *Store) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, 
 
 	var out Room
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		if err := s.touchRoom(ctx, tx, tenantID, roomID, s.nowMillis()); err != nil {
+		now := s.nowMillis()
+		if err := s.touchRoom(ctx, tx, tenantID, roomID, now); err != nil {
 			return err
 		}
 		row, err := s.roomForActor(ctx, tx, tenantID, roomID, actor)
@@ -373,6 +403,13 @@ func (s *Store) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, 
 			WHERE tenant_id = ? AND id = ?`), row.Name, row.Metadata, tenantID, roomID)
 		if err != nil {
 			return fmt.Errorf("update room: %w", err)
+		}
+		ev, err := newEvent(EventRoomUpdated, actor, roomUpdatedBodyV1{Room: roomBody(row.roomRow)}, now)
+		if err != nil {
+			return err
+		}
+		if row.LastEventSeq, err = appendEvent(ctx, tx, tenantID, roomID, ev); err != nil {
+			return err
 		}
 		out = row.room()
 		return nil

@@ -43,7 +43,7 @@ func testTenantIsolation(t *testing.T, b Backend) {
 				{"ListMembers", func() error { _, err := s.ListMembers(ctx, bTenant, "alice", room.ID); return err }},
 				{"AddMember self", func() error { _, err := s.AddMember(ctx, bTenant, "carol", room.ID, "carol", ""); return err }},
 				{"AddMember as admin", func() error { _, err := s.AddMember(ctx, bTenant, "alice", room.ID, "carol", ""); return err }},
-				{"RemoveMember", func() error { return s.RemoveMember(ctx, bTenant, "alice", room.ID, "bob") }},
+				{"RemoveMember", func() error { _, err := s.RemoveMember(ctx, bTenant, "alice", room.ID, "bob"); return err }},
 				{"IsMember", func() error { _, err := s.IsMember(ctx, bTenant, room.ID, "alice"); return err }},
 				{"SendMessage", func() error {
 					_, _, err := s.SendMessage(ctx, bTenant, "alice", room.ID, store.NewMessage{Content: "x", ClientMsgID: ptr("k")})

@@ -176,7 +176,7 @@ func testRemoveMember(t *testing.T, b Backend) {
 			if tt.otherTen {
 				callTenant = other
 			}
-			err := s.RemoveMember(ctx, callTenant, tt.actor, room.ID, tt.user)
+			_, err := s.RemoveMember(ctx, callTenant, tt.actor, room.ID, tt.user)
 			checkErr(t, err, tt.wantErr, tt.wantField)
 
 			after, gerr := s.GetRoom(ctx, tenant, "bob", room.ID)
@@ -286,7 +286,7 @@ func testConcurrentMembership(t *testing.T, b Backend) {
 		newcomer := fmt.Sprintf("new-%02d", i)
 		wg.Go(func() {
 			<-start
-			if err := s.RemoveMember(ctx, tenant, leaver, room.ID, leaver); err != nil {
+			if _, err := s.RemoveMember(ctx, tenant, leaver, room.ID, leaver); err != nil {
 				t.Errorf("RemoveMember %s: %v", leaver, err)
 			}
 		})
