@@ -23,6 +23,7 @@ const (
 	codeConflict       = chatapi.ErrorCodeCONFLICT
 	codeRateLimit      = chatapi.ErrorCodeRATELIMITEXCEEDED
 	codeInternal       = chatapi.ErrorCodeINTERNALERROR
+	codeSyncReset      = chatapi.ErrorCodeSYNCRESETREQUIRED
 	// codeNotImplemented marks operations whose feature has not landed; it
 	// is reported as INTERNAL_ERROR with status 501.
 	codeNotImplemented = chatapi.ErrorCodeINTERNALERROR
@@ -88,6 +89,15 @@ func (s *Server) toAPIError(err error, c echo.Context) *apiError {
 		}
 		return ae
 	}
+	var gone *store.GoneError
+	if errors.As(err, &gone) {
+		ae := &apiError{status: http.StatusGone, code: codeSyncReset, message: gone.Message,
+			details: map[string]any{"last_event_seq": gone.LastEventSeq}}
+		if gone.Cursor != nil {
+			ae.details = map[string]any{"cursor": gone.Cursor.String()}
+		}
+		return ae
+	}
 	var forbidden *store.ForbiddenError
 	switch {
 	case errors.As(err, &forbidden):
@@ -100,6 +110,8 @@ func (s *Server) toAPIError(err error, c echo.Context) *apiError {
 		return &apiError{status: http.StatusConflict, code: codeConflict, message: "conflict"}
 	case errors.Is(err, store.ErrInvalid):
 		return &apiError{status: http.StatusBadRequest, code: codeValidation, message: "invalid request"}
+	case errors.Is(err, store.ErrGone):
+		return &apiError{status: http.StatusGone, code: codeSyncReset, message: "past the event retention"}
 	}
 	var reqErr *openapi3filter.RequestError
 	if errors.As(err, &reqErr) {

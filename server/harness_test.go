@@ -33,10 +33,16 @@ type env struct {
 	logs   *syncBuffer
 	// skew moves the server's clock ahead of the real one (nanoseconds).
 	skew atomic.Int64
+	// storeSkew moves the store's clock forward (nanoseconds).
+	storeSkew atomic.Int64
 }
 
 // advance moves the server's clock forward.
 func (e *env) advance(d time.Duration) { e.skew.Add(int64(d)) }
+
+// advanceStore moves the store's clock forward, as if d passed between the
+// changes it stores.
+func (e *env) advanceStore(d time.Duration) { e.storeSkew.Add(int64(d)) }
 
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -76,11 +82,12 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 	// A clock that moves 1 ms per reading, so that "newest first" is never a tie.
 	var mu sync.Mutex
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	e := &env{t: t, events: &event.Recorder{}, logs: &syncBuffer{}}
 	tick := func() time.Time {
 		mu.Lock()
 		defer mu.Unlock()
 		clock = clock.Add(time.Millisecond)
-		return clock
+		return clock.Add(time.Duration(e.storeSkew.Load()))
 	}
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chatapi.db"), store.WithClock(tick))
 	if err != nil {
@@ -91,7 +98,7 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 	if opts.wrap != nil {
 		s = opts.wrap(st)
 	}
-	e := &env{t: t, store: st, events: &event.Recorder{}, logs: &syncBuffer{}}
+	e.store = st
 	cfg := server.Config{
 		MasterKey: testMasterKey,
 		Version:   "test",

@@ -46,6 +46,9 @@ type Store interface {
 	DeleteMessage(ctx context.Context, tenantID, actor, roomID, messageID string) (store.Message, error)
 	Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (int64, error)
 
+	ListRoomEvents(ctx context.Context, tenantID, actor, roomID string, after *int64, limit int) ([]store.RoomEvent, error)
+	Sync(ctx context.Context, tenantID, userID string, cursor *store.SyncCursor, limit int) (store.SyncPage, error)
+
 	CreateNotification(ctx context.Context, tenantID, sender string, n store.NewNotification) (store.Notification, []string, error)
 	ListNotifications(ctx context.Context, tenantID, userID string, limit int) ([]store.Notification, error)
 	AckNotification(ctx context.Context, tenantID, userID, notificationID string) (time.Time, error)

@@ -31,6 +31,7 @@ const (
 	ErrorCodeINTERNALERROR       ErrorCode = "INTERNAL_ERROR"
 	ErrorCodeNOTFOUND            ErrorCode = "NOT_FOUND"
 	ErrorCodeRATELIMITEXCEEDED   ErrorCode = "RATE_LIMIT_EXCEEDED"
+	ErrorCodeSYNCRESETREQUIRED   ErrorCode = "SYNC_RESET_REQUIRED"
 	ErrorCodeVALIDATIONERROR     ErrorCode = "VALIDATION_ERROR"
 )
 
@@ -48,6 +49,8 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeNOTFOUND:
 		return true
 	case ErrorCodeRATELIMITEXCEEDED:
+		return true
+	case ErrorCodeSYNCRESETREQUIRED:
 		return true
 	case ErrorCodeVALIDATIONERROR:
 		return true
@@ -68,6 +71,57 @@ func (e HealthStatus) Valid() bool {
 	case HealthStatusDegraded:
 		return true
 	case HealthStatusOk:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MemberJoinedEventType.
+const (
+	MemberJoinedEventTypeMemberJoined MemberJoinedEventType = "member.joined"
+)
+
+// Valid indicates whether the value is a known member of the MemberJoinedEventType enum.
+func (e MemberJoinedEventType) Valid() bool {
+	switch e {
+	case MemberJoinedEventTypeMemberJoined:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MemberLeftEventType.
+const (
+	MemberLeftEventTypeMemberLeft MemberLeftEventType = "member.left"
+)
+
+// Valid indicates whether the value is a known member of the MemberLeftEventType enum.
+func (e MemberLeftEventType) Valid() bool {
+	switch e {
+	case MemberLeftEventTypeMemberLeft:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MessageEventType.
+const (
+	MessageEventTypeMessage        MessageEventType = "message"
+	MessageEventTypeMessageDeleted MessageEventType = "message.deleted"
+	MessageEventTypeMessageUpdated MessageEventType = "message.updated"
+)
+
+// Valid indicates whether the value is a known member of the MessageEventType enum.
+func (e MessageEventType) Valid() bool {
+	switch e {
+	case MessageEventTypeMessage:
+		return true
+	case MessageEventTypeMessageDeleted:
+		return true
+	case MessageEventTypeMessageUpdated:
 		return true
 	default:
 		return false
@@ -125,6 +179,21 @@ func (e RoomType) Valid() bool {
 	case RoomTypeDm:
 		return true
 	case RoomTypeGroup:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoomUpdatedEventType.
+const (
+	RoomUpdatedEventTypeRoomUpdated RoomUpdatedEventType = "room.updated"
+)
+
+// Valid indicates whether the value is a known member of the RoomUpdatedEventType enum.
+func (e RoomUpdatedEventType) Valid() bool {
+	switch e {
+	case RoomUpdatedEventTypeRoomUpdated:
 		return true
 	default:
 		return false
@@ -253,7 +322,8 @@ type DeadLettersResponse struct {
 type Error struct {
 	// Code `VALIDATION_ERROR` 400 (also 405, 413, 415), `AUTHENTICATION_ERROR` 401,
 	// `AUTHORIZATION_ERROR` 403, `NOT_FOUND` 404, `CONFLICT` 409,
-	// `RATE_LIMIT_EXCEEDED` 429, `INTERNAL_ERROR` 500.
+	// `RATE_LIMIT_EXCEEDED` 429, `INTERNAL_ERROR` 500, `SYNC_RESET_REQUIRED`
+	// 410 (events the request needs are past the retention).
 	//
 	//
 	// Example: VALIDATION_ERROR
@@ -277,7 +347,8 @@ type Error struct {
 
 // ErrorCode `VALIDATION_ERROR` 400 (also 405, 413, 415), `AUTHENTICATION_ERROR` 401,
 // `AUTHORIZATION_ERROR` 403, `NOT_FOUND` 404, `CONFLICT` 409,
-// `RATE_LIMIT_EXCEEDED` 429, `INTERNAL_ERROR` 500.
+// `RATE_LIMIT_EXCEEDED` 429, `INTERNAL_ERROR` 500, `SYNC_RESET_REQUIRED`
+// 410 (events the request needs are past the retention).
 //
 // Example: VALIDATION_ERROR
 type ErrorCode string
@@ -295,6 +366,11 @@ type ErrorResponse struct {
 	// Example: false
 	Success bool `json:"success"`
 }
+
+// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+//
+// Example: 42
+type EventSeq = int64
 
 // FailedMessage A message a connected user never acknowledged.
 type FailedMessage struct {
@@ -427,6 +503,80 @@ type Member struct {
 	UserId UserId `json:"user_id"`
 }
 
+// MemberJoinedEvent A user became a member of the room; `room` is the room as they found it.
+type MemberJoinedEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Role A member's role in a room.
+	//
+	// Example: member
+	Role Role `json:"role"`
+
+	// Room A room.
+	Room Room `json:"room"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The event type.
+	//
+	// Example: member.joined
+	Type MemberJoinedEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// MemberJoinedEventType The event type.
+//
+// Example: member.joined
+type MemberJoinedEventType string
+
+// MemberLeftEvent A user stopped being a member of the room (left, or removed by an admin).
+type MemberLeftEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The event type.
+	//
+	// Example: member.left
+	Type MemberLeftEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// MemberLeftEventType The event type.
+//
+// Example: member.left
+type MemberLeftEventType string
+
 // MemberListResponse Envelope of a list of members.
 type MemberListResponse struct {
 	// Data The members.
@@ -499,6 +649,78 @@ type Message struct {
 	// Example: 13
 	Seq Seq `json:"seq"`
 }
+
+// MessageEvent A message was sent (`message`), edited (`message.updated`) or deleted
+// (`message.deleted`): the whole message after the change. The earlier
+// events of a message deleted since show it deleted, with its content
+// empty.
+type MessageEvent struct {
+	// ClientMsgId The sender's idempotency id, or null.
+	//
+	// Example: 3f1c2a9e-local-1
+	ClientMsgId *string `json:"client_msg_id"`
+
+	// Content The text; empty once deleted.
+	//
+	// Example: Hello, team!
+	Content string `json:"content"`
+
+	// CreatedAt When the message was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeletedAt When the message was deleted, or null.
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// EditedAt When the message was last edited, or null.
+	EditedAt *time.Time `json:"edited_at"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// Meta The sender's meta object, or null.
+	//
+	// Example: {"mentions":["bob"],"type":"text"}
+	Meta *map[string]interface{} `json:"meta"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// SenderId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	SenderId UserId `json:"sender_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: message
+	Type MessageEventType `json:"type"`
+}
+
+// MessageEventType The event type.
+//
+// Example: message
+type MessageEventType string
 
 // MessageId A message id, `msg_` followed by random characters.
 //
@@ -792,6 +1014,39 @@ type Room struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// RoomEvent One change to a room, as the WebSocket event of its `type` carries it
+// (asyncapi.yaml), with its place in the room's log (`event_seq`) and
+// when it happened (`occurred_at`). Clients ignore fields they do not
+// know, and event types they do not know: later versions add both.
+type RoomEvent struct {
+	union json.RawMessage
+}
+
+// RoomEventBase What every event of a room's log carries besides its body.
+type RoomEventBase struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+}
+
+// RoomEventListResponse Envelope of a page of a room's event log.
+type RoomEventListResponse struct {
+	// Data The events, ascending `event_seq`.
+	Data []RoomEvent `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // RoomId A room id, `room_` followed by random characters.
 //
 // Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -880,6 +1135,37 @@ type RoomSummary struct {
 // Example: group
 type RoomType string
 
+// RoomUpdatedEvent The room's name or metadata changed; `room` is the room after the change.
+type RoomUpdatedEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Room A room.
+	Room Room `json:"room"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The event type.
+	//
+	// Example: room.updated
+	Type RoomUpdatedEventType `json:"type"`
+}
+
+// RoomUpdatedEventType The event type.
+//
+// Example: room.updated
+type RoomUpdatedEventType string
+
 // SendMessageRequest A message to send.
 type SendMessageRequest struct {
 	// ClientMsgId The client's own id for the send; a repeat returns the first message.
@@ -940,6 +1226,39 @@ type SubscriptionRequest struct {
 type SubscriptionResponse struct {
 	// Data A topic subscription of the caller.
 	Data Subscription `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// SyncCursor Where a user stands in the logs of their rooms. Opaque to clients; its length grows with the number of rooms.
+//
+// Example: v1.1-e.2-4
+type SyncCursor = string
+
+// SyncPage A page of the caller's events since a cursor.
+type SyncPage struct {
+	// Events Each room's events in `event_seq` order, room after room.
+	Events []RoomEvent `json:"events"`
+
+	// HasMore More events are owed than this page holds; sync again with `next_cursor` at once.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextCursor Where a user stands in the logs of their rooms. Opaque to clients; its length grows with the number of rooms.
+	//
+	// Example: v1.1-e.2-4
+	NextCursor SyncCursor `json:"next_cursor"`
+}
+
+// SyncPageResponse Envelope of SyncPage.
+type SyncPageResponse struct {
+	// Data A page of the caller's events since a cursor.
+	Data SyncPage `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -1109,6 +1428,9 @@ type UpdateRoomRequest struct {
 // Example: alice
 type UserId = string
 
+// EventLimit defines model for EventLimit.
+type EventLimit = int
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -1203,6 +1525,15 @@ type ListRoomsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// ListRoomEventsParams defines parameters for ListRoomEvents.
+type ListRoomEventsParams struct {
+	// After Return the events with an `event_seq` greater than this.
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many events at most (default 100, at most 500).
+	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListMessagesParams defines parameters for ListMessages.
 type ListMessagesParams struct {
 	// AfterSeq Return messages with a seq greater than this. With `before_seq`, the first `limit` messages strictly between the two.
@@ -1213,6 +1544,15 @@ type ListMessagesParams struct {
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SyncParams defines parameters for Sync.
+type SyncParams struct {
+	// Cursor The `next_cursor` of the previous sync (or `details.cursor` of a 410).
+	Cursor *SyncCursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit How many events at most (default 100, at most 500).
+	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
@@ -1244,6 +1584,151 @@ type CreateSubscriptionJSONRequestBody = SubscriptionRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
+
+// AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
+func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
+	var body MessageEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMessageEvent overwrites any union data inside the RoomEvent as the provided MessageEvent
+func (t *RoomEvent) FromMessageEvent(v MessageEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMessageEvent performs a merge with any union data inside the RoomEvent, using the provided MessageEvent
+func (t *RoomEvent) MergeMessageEvent(v MessageEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMemberJoinedEvent returns the union data inside the RoomEvent as a MemberJoinedEvent
+func (t RoomEvent) AsMemberJoinedEvent() (MemberJoinedEvent, error) {
+	var body MemberJoinedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMemberJoinedEvent overwrites any union data inside the RoomEvent as the provided MemberJoinedEvent
+func (t *RoomEvent) FromMemberJoinedEvent(v MemberJoinedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMemberJoinedEvent performs a merge with any union data inside the RoomEvent, using the provided MemberJoinedEvent
+func (t *RoomEvent) MergeMemberJoinedEvent(v MemberJoinedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMemberLeftEvent returns the union data inside the RoomEvent as a MemberLeftEvent
+func (t RoomEvent) AsMemberLeftEvent() (MemberLeftEvent, error) {
+	var body MemberLeftEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMemberLeftEvent overwrites any union data inside the RoomEvent as the provided MemberLeftEvent
+func (t *RoomEvent) FromMemberLeftEvent(v MemberLeftEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMemberLeftEvent performs a merge with any union data inside the RoomEvent, using the provided MemberLeftEvent
+func (t *RoomEvent) MergeMemberLeftEvent(v MemberLeftEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsRoomUpdatedEvent returns the union data inside the RoomEvent as a RoomUpdatedEvent
+func (t RoomEvent) AsRoomUpdatedEvent() (RoomUpdatedEvent, error) {
+	var body RoomUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRoomUpdatedEvent overwrites any union data inside the RoomEvent as the provided RoomUpdatedEvent
+func (t *RoomEvent) FromRoomUpdatedEvent(v RoomUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRoomUpdatedEvent performs a merge with any union data inside the RoomEvent, using the provided RoomUpdatedEvent
+func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t RoomEvent) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "member.joined":
+		return t.AsMemberJoinedEvent()
+	case "member.left":
+		return t.AsMemberLeftEvent()
+	case "message":
+		return t.AsMessageEvent()
+	case "message.deleted":
+		return t.AsMessageEvent()
+	case "message.updated":
+		return t.AsMessageEvent()
+	case "room.updated":
+		return t.AsRoomUpdatedEvent()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t RoomEvent) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *RoomEvent) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -1289,6 +1774,9 @@ type ServerInterface interface {
 	// UpdateRoom Update a room
 	// (PATCH /rooms/{room_id})
 	UpdateRoom(ctx echo.Context, roomId RoomIdPath) error
+	// ListRoomEvents Read a room's event log
+	// (GET /rooms/{room_id}/events)
+	ListRoomEvents(ctx echo.Context, roomId RoomIdPath, params ListRoomEventsParams) error
 	// ListMembers List members
 	// (GET /rooms/{room_id}/members)
 	ListMembers(ctx echo.Context, roomId RoomIdPath) error
@@ -1319,6 +1807,9 @@ type ServerInterface interface {
 	// DeleteSubscription Unsubscribe from a topic
 	// (DELETE /subscriptions/{topic})
 	DeleteSubscription(ctx echo.Context, topic Topic) error
+	// Sync Catch up on every room
+	// (GET /sync)
+	Sync(ctx echo.Context, params SyncParams) error
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx echo.Context) error
@@ -1540,6 +2031,38 @@ func (w *ServerInterfaceWrapper) UpdateRoom(ctx echo.Context) error {
 	return err
 }
 
+// ListRoomEvents converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRoomEvents(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRoomEventsParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRoomEvents(ctx, roomId, params)
+	return err
+}
+
 // ListMembers converts echo context to params.
 func (w *ServerInterfaceWrapper) ListMembers(ctx echo.Context) error {
 	var err error
@@ -1733,6 +2256,31 @@ func (w *ServerInterfaceWrapper) DeleteSubscription(ctx echo.Context) error {
 	return err
 }
 
+// Sync converts echo context to params.
+func (w *ServerInterfaceWrapper) Sync(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SyncParams
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.Sync(ctx, params)
+	return err
+}
+
 // CreateToken converts echo context to params.
 func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 	var err error
@@ -1806,6 +2354,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/rooms/:room_id/messages", wrapper.SendMessage, options.OperationMiddlewares["sendMessage"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.DeleteMessage, options.OperationMiddlewares["deleteMessage"]...)
 	router.PATCH(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.UpdateMessage, options.OperationMiddlewares["updateMessage"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/events", wrapper.ListRoomEvents, options.OperationMiddlewares["listRoomEvents"]...)
+	router.GET(options.BaseURL+"/sync", wrapper.Sync, options.OperationMiddlewares["sync"]...)
 	router.POST(options.BaseURL+"/acks", wrapper.AckMessages, options.OperationMiddlewares["ackMessages"]...)
 	router.POST(options.BaseURL+"/notify", wrapper.SendNotification, options.OperationMiddlewares["sendNotification"]...)
 	router.GET(options.BaseURL+"/notifications", wrapper.ListNotifications, options.OperationMiddlewares["listNotifications"]...)
@@ -3238,6 +3788,139 @@ func (response UpdateRoom500JSONResponse) VisitUpdateRoomResponse(w http.Respons
 	return err
 }
 
+type ListRoomEventsRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+	Params ListRoomEventsParams
+}
+
+type ListRoomEventsResponseObject interface {
+	VisitListRoomEventsResponse(w http.ResponseWriter) error
+}
+
+type ListRoomEvents200JSONResponse RoomEventListResponse
+
+func (response ListRoomEvents200JSONResponse) VisitListRoomEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomEvents400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListRoomEvents400JSONResponse) VisitListRoomEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomEvents401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListRoomEvents401JSONResponse) VisitListRoomEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomEvents403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListRoomEvents403JSONResponse) VisitListRoomEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomEvents404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListRoomEvents404JSONResponse) VisitListRoomEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomEvents410JSONResponse ErrorResponse
+
+func (response ListRoomEvents410JSONResponse) VisitListRoomEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomEvents429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListRoomEvents429JSONResponse) VisitListRoomEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomEvents500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListRoomEvents500JSONResponse) VisitListRoomEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListMembersRequestObject struct {
 	RoomId RoomIdPath `json:"room_id"`
 }
@@ -4516,6 +5199,110 @@ func (response DeleteSubscription500JSONResponse) VisitDeleteSubscriptionRespons
 	return err
 }
 
+type SyncRequestObject struct {
+	Params SyncParams
+}
+
+type SyncResponseObject interface {
+	VisitSyncResponse(w http.ResponseWriter) error
+}
+
+type Sync200JSONResponse SyncPageResponse
+
+func (response Sync200JSONResponse) VisitSyncResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Sync400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response Sync400JSONResponse) VisitSyncResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Sync401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response Sync401JSONResponse) VisitSyncResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Sync410JSONResponse ErrorResponse
+
+func (response Sync410JSONResponse) VisitSyncResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Sync429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response Sync429JSONResponse) VisitSyncResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Sync500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response Sync500JSONResponse) VisitSyncResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTokenRequestObject struct {
 	Body *CreateTokenJSONRequestBody
 }
@@ -4680,6 +5467,9 @@ type StrictServerInterface interface {
 	// UpdateRoom Update a room
 	// (PATCH /rooms/{room_id})
 	UpdateRoom(ctx context.Context, request UpdateRoomRequestObject) (UpdateRoomResponseObject, error)
+	// ListRoomEvents Read a room's event log
+	// (GET /rooms/{room_id}/events)
+	ListRoomEvents(ctx context.Context, request ListRoomEventsRequestObject) (ListRoomEventsResponseObject, error)
 	// ListMembers List members
 	// (GET /rooms/{room_id}/members)
 	ListMembers(ctx context.Context, request ListMembersRequestObject) (ListMembersResponseObject, error)
@@ -4710,6 +5500,9 @@ type StrictServerInterface interface {
 	// DeleteSubscription Unsubscribe from a topic
 	// (DELETE /subscriptions/{topic})
 	DeleteSubscription(ctx context.Context, request DeleteSubscriptionRequestObject) (DeleteSubscriptionResponseObject, error)
+	// Sync Catch up on every room
+	// (GET /sync)
+	Sync(ctx context.Context, request SyncRequestObject) (SyncResponseObject, error)
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
@@ -5180,6 +5973,32 @@ func (sh *strictHandler) UpdateRoom(ctx echo.Context, roomId RoomIdPath) error {
 	return nil
 }
 
+// ListRoomEvents operation middleware
+func (sh *strictHandler) ListRoomEvents(ctx echo.Context, roomId RoomIdPath, params ListRoomEventsParams) error {
+	var request ListRoomEventsRequestObject
+
+	request.RoomId = roomId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRoomEvents(ctx.Request().Context(), request.(ListRoomEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRoomEvents")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRoomEventsResponseObject); ok {
+		return validResponse.VisitListRoomEventsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListMembers operation middleware
 func (sh *strictHandler) ListMembers(ctx echo.Context, roomId RoomIdPath) error {
 	var request ListMembersRequestObject
@@ -5522,6 +6341,31 @@ func (sh *strictHandler) DeleteSubscription(ctx echo.Context, topic Topic) error
 	return nil
 }
 
+// Sync operation middleware
+func (sh *strictHandler) Sync(ctx echo.Context, params SyncParams) error {
+	var request SyncRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.Sync(ctx.Request().Context(), request.(SyncRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "Sync")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SyncResponseObject); ok {
+		return validResponse.VisitSyncResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // CreateToken operation middleware
 func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 	var request CreateTokenRequestObject
@@ -5576,173 +6420,211 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rUiS3sij8Ktr97QiDo2i6uYw9EF/sg2ewzfLcNuDjy8Ch1FVqWqZK6impgV5sItbP8/ucd9gPtp7k",
-	"hFJSlapK1V3dNMzCnj/2ACUplcpM5U2Zd52Ip2POCJOis3fXGREckwz+eYwleUNTKuE/6jcxEVFGx5Jy",
-	"1tnrnI4IkoRhJr8SKCOfJkRIgcYkQ4JEnMXdTtAhtzgdJ6Sz1+/1go6IRiTFaiY5HZPOXocySS5J1rm/",
-	"D4rljkmKKaPssr7ksV0lIUOJKENyRFA0yTLCJBpMMiFLiy6wpCCeHf7M6C2SNCVoTW9JrCMs0c2IRiNY",
-	"ejCJrohEVKDhJEkQvsSUlbf9zYudXn9np9d3QRnyLMVSA/NipxN4YSMymx4MJcnqcJ1oYJDk6AZTiQZk",
-	"yDOCZDal7NIHxUw83AedMc5wSqQ5+Ibz/pHfoBSzKaKSpEIhIuVCorWYDPEkkWi3F+S/7Pd66yUQdntB",
-	"h6pZPk1INu0EHYZTBUYCa7nwmen0kBTf0nSSGvpJKTM/eVH2lgiBL8lR/AHLkZ9eU/1JCbROKi4vtgbf",
-	"RC/jHtkZ7uIXg2+ib4fbuGNAHqvpcojNFBc07gQdRfY0I3FnT2YT4m7j3zMy7Ox1/r/Ngr829V/FZg4o",
-	"gP2OSzqkEVZgzoKdOd+VN8Dk8MICvTXo5xvxb8Cd5yG7KMMNW3k/HHoZqUI6kiNxRcdVXvXRB9czegmk",
-	"Qh+9Eon0/FzFeToLxxnnaRm36jcXBU0U6PUjFz5/AFI1gADrKcjWWdBq6VuGV7KLKhko2P3Q6gkeAq8F",
-	"EiD+WZBsFrwTQbIytDG+Jn7Q1LcPAUzDosVbRsSYM0FAuh3EKWU/MzyRI57Rv6t51SXIJGFAuXg8TgxV",
-	"b/4hFOx3BcB3nRhL3NljkyQJOiTLeKaHxwrmg59Pfzx8d3r06uD06P27i8Pj4/fHncBKDCU7qBBKRPMM",
-	"UXaNExqjFAtJMnRFpp37oCMmUUSE6OwNcSLIfdvNHipAjs0u9Z49si9fSV1YDig3GWeXXbX8dzg2V+zq",
-	"kPI/D94cvS4jZEhJEnf28gVcFJnfoXQi1MWG+kpa7PR6PRSNcIYjuKQeGVNGmQE04UTd1iTeRyGAHSJF",
-	"oMJoHsk4oxJQ94qzYUKjFSLu1ft33785enXaUSBKTBMgXytgZkmmexehGMUpGhB5QwjoS0LzoUDklgr5",
-	"qLg8kmYRhJOM4Hi6j0Kzla7Zh4tO+FbRpPobuhkRpdPAf6lAnBHA8/c8G9A4Jmy1bPv++Oj3Jq7lLJlq",
-	"mLCSHYoopijmSI7oo6LvYCJHhEm1KxIHaDCRSgdAOEn4DYnRGvyAUpIOSBboPzENov5J4VQQFpNsHVB3",
-	"xCTJGE4Oi/2vAn1H704Pj98dvPFgjpoVEYxBazljxWh32I+28Euy/pgYPOEpkSNFUkNMExIjygSNicFM",
-	"dk0jsg8/GJCRwFOhcAdj+BDZDQhA4Dsuv+cTtsIb493704vv3//87nUJbUBr6gSHsNojIugdR2ICxgwg",
-	"iWdA1LlicR90PuBpwnF8yvkbnF2SR70XHAwYQhnweIok5yiBxZ9I7sOqSuZck0zTCv07QWCqAE5OOX+L",
-	"2dRao6vDyfHB6eHFm6O3R6cXh7++Ojx8fVghDCwNHIjcRoTESi5kylJECVam4iMi6L1FRmHz59Aopc71",
-	"HCiINnLj1bes+XrTMXPvg86vG7lJvpFboTOHl30UlSlKnoRW0xQjalMZw6blNOprQOK/jqZ58OHoKdRM",
-	"s0xFxzRAAPv8zMRkPOaZJPFbElN8Cnba08sVq2LWFntiMaMkfVgFIuyCSWUmBsMlunKUcxzHVH2Mkw8Z",
-	"H5NMUmKhra55eE2yqZbwk7FSp0NBPoXWfQaXzQgLNFAKYkYiQq8JOO/GzsSO4tnOgA06gnya9/EJ+dTR",
-	"Bpo18T46FrSa4Dw34/ngDxIBiwMiDIprduYhuyYJHxN1e+sPJ4ms70ZT0Gzo8uFq0ZzMZrpEJonRrlwS",
-	"qpnC2YQo9dbg31ADfK4kerdwCA44TwhmNRzZqQO9DwtdM7LAX+IzySOcJCQDBy6OUTTJBM8QVvIYgMPR",
-	"VR13CRbyAkdXrU43WJRwGskhX9a7zTh+C4rwcixyADaR4g0cx/C/3BVU5QItgWbvJAFVxbow2noqyhu3",
-	"o327fZURLInC2LLbZeRG7xAVVKBkEU5ulApszQqEWYwYITEIqYG67oUkcfeMHaAwTq31Rm5xJJOpMtIQ",
-	"VyabRidlKNTziFCbKzJfbH3/jIWXGZ+MQ1gkjEaYMZKESOIrgjCbIjbRlg1lUTKJlfhiYAUGHcb1jtn0",
-	"/bCz9/HO/qJ8Vmbpzt5dFbf2L+f390HzqE5K2ZEkqejsbd3P+RLfmi979/f351V8gw2eC1qLLXnDUQwm",
-	"byS1TR5oBKnT5Rr3BUYpQ3bBKlFKc4ESNknV9uLUoRohM9BnKiiAv54HndsNkB0b1idj17gPmndbiZKA",
-	"N8GwzoAoA0s4B70PZoXCQFDsfEQqtFJyC37sDPhAAUc1TtvxT+CcQh+cwQYDOMvwVDtFJG4j+N/a7+6t",
-	"O/KuxkAxFeMET4EByj7NDxlXfIoOxjxJeAfAekPYpRyZMIbSW/BAfasdmpWDCvLznCcuQXFqOtgGoaEd",
-	"tg8RG4XXuUwgfkyVooTNSDuIUoJe8WzswVdKWf6zB1vKDLkAM+QiG4tShACGN4QQi0Bl7lGR3DFw0BoE",
-	"FLX9h1OyXo9nNkcf/AEq95gAWzOOiV8RttwpvYd/CKUAYTgwc7VdEVY/NCmTCxPbLGFu+0UddW/okEA0",
-	"lDKDObGfR/y2dtCITzJRwpKeJUfTty92WmCphpHXBMdviJRe6aP+uJHAX0mMYpLQa5JRIupb1S6gC2MM",
-	"eKYyYTmBGFG2Lo6uGL9JSHypdbJWwuh7WMTMVPByIYMMFG4QzgOKG1tbATzudHWgKpRZxVMDzOezT6qd",
-	"hu4MWE5Hd2njGWvpuUu2DMMvIyzRDWHSxmiqKNI2bwub9JX68L4USfCLFH0lVRiDZwThAZ9oaQjbCBDp",
-	"XnZRmPvxlbhhhQ8/LsdRWwcuaqgxisndDEMaPlGSCIRXkJ+aEzlw75oi7FS7S3JPQf3CF0SNiohVZ4im",
-	"4mzfsKfjKvYsNjueNU9Zg2MuoGukoFeGHMqwh1WXSKgAQGs4EQqU3QDt9LfVf3bXAxT6XEtqQD84Y6En",
-	"VKL+th2gMHdlq1/sBCi08Sv180s12OPdDNHO1ssAheUYQoh2e73uGVOINCqtx6vT4APzR3NcR7sTWPM7",
-	"XCsRjXP3PD2A1Kio7AXyki5xhKAinynKyHAicNIsBisEqQ01pUuCReTXKQv6aCUZ50tFsywoHiVCN6rI",
-	"6kRi+Sb1MKSN2WAUccZIJEmsVR3/dVlGKpaSpGPpVShAhZgi+wlKcVze625db3EQXBXhU0SliT9V0na4",
-	"LEFp/C67+co+2tJeEP3BBZa+Bc2Vpb60U6Eb7NlHZ6u39WKj39/Y2jnd6u31dvd6vd/VfW/z02IsyYZS",
-	"+WbIyhYeDiffKVjcj1gkqbTORXmo78XNiynne+XeqCI/xTmt6uHMp++SZuYhclfn+kLpn4nSqxlzCybG",
-	"fXYSrmf8PZh6fyQ4aUrzMpH1rwQawVcVRdDQsDZ8+ltBJx5c3GRUuteXkFhOhFrxSkE7hpMx5uQ1yYRe",
-	"rN/tdXt1T1VpgbuadUwY+oUMTjik7jrfIs509JsyITGLSLfjo/4StB6SBJcWRuobYj0K6rIbYEHQH5N5",
-	"NkSx95oaF5PLDMckDguzJJ84wsx4aNXCUpv6VnkCJNrRHtdggeGmTGNBlearVhxnXN3gSEicSb2FuenM",
-	"zpk10QvEIMxX3bn6sEFRDnf5VIrlghItNNNxO2P1x5yaF7dTDb88YxNVh1f8ihiECsDf5I+a/MEpI/Fs",
-	"IQ4Xmv5wpujuLSS6F45VPXV4x6wZODiaE+rSB/GGCtmObDEEbdS/jAu/rYmhE+bzIa38TYZKPI6v5033",
-	"7VCtv11OQhSYe76YanaeSJ6R2H1+UbmyE0qYvEjFpeEo3y3BYrglaEzSMZeERVNE4wDxLLeCC6GxbdIL",
-	"NxIe4WSj32kRdnHyT3wxjFu5j5RqNEVcXYYxSYisyqofSZLwAEmC038rRzJ23IiUsyZ4++eIRmvpKtVW",
-	"Y3KWhOwvJiHNPtpDYAaUEO9dai7CSUwXWhn0fD1oBasvab+mRPNye/dpiXrVcKR5xk+6d52UMKO85oFQ",
-	"A7wiQjBI5nl7lkjWUfAtcJ0tnd/TYE8XAOiZg9LrAJA8ZSFR4h2XlkokPUNOHcWzvEpKsoRqqRANuYkP",
-	"DqYowyzmqeO7bf2UzJEFL3bmBjUNjMvd8jpws9g1r8cECIuIMEi2EOTTAtd+Y8Drmd9mbxdm9+8zQjaU",
-	"SEJ/O3n/zvC6Ez4xuC4eS+6gn75DhEUc0nl1WOVOwRMgKwruw4VlRNOG2moyDTd1O1Ump4bne/pFqsgD",
-	"j95/0JXzlHxMo85eJ8ETFo3QOMGMlbJBHNgW8hnqnH6bjOPRvOYpIFS21Du2FtM7yO2YZkTMXFhIPhZo",
-	"QCCgqL2Vfhi2Nnr9JWB4sGNvrF9HLDLQPKiAk9WHPsclCB/V0kdqLj09WQFS9X4s0H0+h6YOtLlcJauI",
-	"syHNUp0LWHqJXHE4R1ct6CmfbSZJ9Z/yOOeiON9ZCwy2E7OVQcuJ2+rZPWOxWzmSecINlDQmh4spaTOe",
-	"yy+mpLnQLqOplRJqFlHXagNbKWmzs4D+HETzoRDIK7u2+y+a722eWbOp09/a3uk4oQsxouMxiZuv8OnS",
-	"WZguD0gOxmWdfB54N+Hsksh2NDU9NR8/7E6r32AWiPMZKGwtZqcPeQvizvDseWU660WIcdXNvuM/m9b4",
-	"YI0tIxEdU1vuqKFMiX4gT3VlH15OTt+en9pbUxxKmpgDQfMJnRbst4Bo+GXE7QsunYLvggK5ugnB6u5h",
-	"BGneUltLKXNn7hfvK5Jk1vsKE8LwPbDI/6RfWHiHFz6qpjc/556nFJf0mpQ3wofILhcgMxTeToA8uRCT",
-	"gRo/gEcK2YTUU6CrnzlPKQDL514GrD6ckIUMfODDOS9A1TQswU3eWPGdwgTkr6vxJZoteQmdULNzgnVJ",
-	"YAtFPMrTjOJpTd+TjlxnilySzkqEQ5whIwtb5cR9yIggLPJGLNTWvxJobD5peAUnCGHzYpq55zpP3tnX",
-	"0NKhSeBRs8ySkdszZeRcR3dTQsF7llCmrh6akALcEU9iUeYwX7pEKb8AJuoEHT4cwr9KGZP5X+tZByuK",
-	"oObpAMWZnM847mVUdUsHrdX094zAExNzn5uMrda6ek6afyI9/Zik/JrETYkE6vKCun66vl7T+8sFhenD",
-	"aKye7zd3Y+0oqzRkOZW0jM7nTBc8Ic15JV8JlPEEHh0V6SVW8kC1G4gQARJKcsf8ziN3FHX4FvSTXKsQ",
-	"rS5ZhAUyX686haVtsM2i4iLiEzarEp9J7CiVAJin567yBaUyNdzngIG6DjGbznlLOfeyW1zbWuixZdCZ",
-	"MPppQi6uyLS+qe/zl65hnO6dTXq97QjD/4j5aaB/CtENlbqGqLzh5rV0LJCAqhhGP4DXsTdUJ9rP3fhk",
-	"HLckU54hKoWlgBEdG/VkhNnlCim3UZTCd4YuSvh06Msh+wpJV6wpZ9t+2QLn3MDs2oEIkC3kQZxVFHIx",
-	"F6KCbxl9REGwkMswH9BK/VBgnUzSFGfTP5UGAhUTWt3P3qug1bWsLpdnjiN79CUfQItN3/lsJOdNXbvJ",
-	"8vDxuS+ThpEbtfs8im5yaCqP/vJKESWxCeI7Izhuuh7VPlBoRU+IUsombjGDr4T5K46uyiH5raBVWeeS",
-	"AeOCEpSRVT+Z86BBhLEyfEpCBPp60QsgWAA8IiDn8yQ8c9i2/FI12zwN9/LLSXSRKdaxh8YZvcYSkhO0",
-	"CoHjWEtNXR6xW9Ty2EPjySChkVt3zylaW5SrCDowuxLuemhZlbN/rInPE8LiPK9hOWe6Tfhp9KO3yE3U",
-	"n3wlEL9hiMZ50F1NuK/UVjImWKKMyEnGND0NaeaexZzcxcUulbmJjIH3GepiqYxzYLBpci0YHVJs6k9e",
-	"9R58IupEK8PVkxyTbANYIq/mqEiCRcRUktmvI16Jin65sMO2h5FnVZUOOifaAzduyscAf5z108Gvradu",
-	"6aSMYnDh/5udFLrYi6cVRHGcPXjP0EHHMgqQi86FFKHawFYKUemM/0QakbuvZSWopm8lPy0pIsm7fj/7",
-	"Q2hqPvxtSMgdsZyGV6WF53r2+rGhV2LBX7QWwScSzMUrMl1SUJl6Oo/jHVlZ1aFWdYVaVhKqlwqq3xpL",
-	"vAmd9cRTG9MVmOdK4XzuRiLQJrJkixnIzV0IFtNkNHzL3A8a+oVuBmdIqzvB8M+f6DbQO/qFytFPPvdW",
-	"ThNgXSihYIq9BkiMlOoLldK5N1yGx9TvMyuxqplvXycOICoDE4VnXJo16u1tOuLqYudvn17+fnW6lf7y",
-	"7e3x7vW7bwYftqPfXoze9OPve5cnW/jw5eSnHfmfnWXf4HwRYk8mxCypLCvODP22kxilIcvpA2Wuec7s",
-	"z6+I14IR9JKRODDUuCEiPrYlKBrqys3N7taJCleElZK8cRSR8Uze6i/KW9K/qQ9YCIQFCjdvxH/AN///",
-	"P//x32WfTue6341/2B2+/+G3v/92+jf69pe3u7+//i5598Nv/d9Of6fvtt7udHFCI9LNG331ur3hNn4Z",
-	"zfWHa7jmJmabQoCtSNl/FK1IGIB51qRrjIs5uZLVzBidwCm6NlmzXH1y69uqhjLGUpJMTf2/PuKNv/c2",
-	"XnYvNs7v+kF/69v7f/fR38+ssNAbZDzYTxPnOzTMfO7nR7GgXPja0Zk7YjlyK+HkGVPdzxB8epAD8hVE",
-	"3XT9XOuV2kd4IAgzhe0EwhnRmREYfIdT9Qt/4l6tEEqzH1CXcr2VzV4/tKYfVa4/kfuvAb3Ll7ku4Tbj",
-	"PG2D2ADKGMI7b6WPoCghGJJB22D8sSoMa9elhkojGWWQ/mEBawqZozX9omzdU1e3fj/VT0CnxTTkx+UJ",
-	"h8ZdEI24IEyZh6U+IXhcbvXXgStzIVF7sPG7lbZ7/2OWvIV3ydEko3J6onBter6N6U9kejCZ3UivsD/Q",
-	"WiiuLpQ+sB4Yrz2J9bP/m4pBQHN7wMbV1fiMS2siQG873SGk6G7368bBh6ONn0DJtcYjwAhvD6FR20yA",
-	"Fc1hyeFBedHWbS18e3Byenh8cfDh6OKnw98U9FCtMk4pQ4TFY06tgeuHSi/dBJimhmaocASlPxVpBKj/",
-	"z3/83/7Wt46LQJFLWD3KsIt0AXFTZR5l5JIKmenEc3TgNhHJm7HZhAmFfaibSGJtk+70eshT7hIKzJv2",
-	"beGvG2rBjaM4nIEI80kdC4rCKBvyOgZejbBU9EMFwkiQZLgx4gJKFaSTRNINQzDRCEs0wNEVYfGeDssH",
-	"+ftr2MUZyyMZlQiGCOwzyKlTTy1VogX26Ab8RHDGSu+EAk8gQg+zyY2B7nh0fHhyCr/P8z67Z+yMff21",
-	"05BMHc7XXxvrqSAtXbxf3nBkeuLsKXwbWg/RmhyRM5ZzG3gOck7Tp1ScDnzdgqbOWJ2o9k0Kv4+o1rvo",
-	"oMwQAPUZC13613QJnK43Di18vv4aDSZS2mc38KA7LfpmjfElMbiyCpPCEjRg0W+LbCtKRMUZC+/OrLZx",
-	"1tmD7PT/0hcZOgPlQ/32n//4b/UjKCHqZzZJkv+6i3hMgiIIDrT9H4o6oLzvf9zfhwaO47xJkyhAwW5n",
-	"uQKmCGcZJUIdQqUPUxgAejytlUJ7bJVeSSFamzB6awuFr+/n3bQcAtCtrOCYmbjRHSh2tl4if6lY4PDQ",
-	"aS6V75HgRJl/QJEjN19Z8SOWKPzh8BRt3ohQLaC5dgB+zDP2EYspi/CYdqc4Tc7XNks/r6O1H0/fvlFC",
-	"hmTAiFiij5sxj8RmZlbdPF+r/GJ9XRevVdec0aaNYHl7dNoJOpMsUUJHyrHY29zkY8IEn2QR6fLsctMM",
-	"EpvqW3UnUwmXphEvHW8BPDUHHtPOXme72+tuwyMqOYK7bxNHV/o9GBfSV+FNVhIc3E4wNpANwkhylOLb",
-	"NdNvO9BthNb3Edb/OmN4wK9J/n2eK6G7DXkk9ZqWyXsIJuqa8kmglp0xyRPzaYijq65tTBRq1OoL0LwS",
-	"7RxEV2+LcuVG6f+Ox9PF2kq1KVFt6p70t1v3hHL6Nt2XbQ2TklJqT7vV6y3TC8vtytPfDtpW2zaGl+6k",
-	"ldtUBq4Ftje74ZWPtCD9ZEdv1jd9jpRNpyktDOnPH1JqugaDtucPKjqLwoid+SPyfpBqQL/FEtVmijBu",
-	"t81+PB3T1OCtl/MHV7sV3ged3TZ4L7cLBc3apoUphrPFXJHTKEDiS6hIYivLwvOvzibon5tx0akBKP3S",
-	"1yn8dd7AAUld/D4jqKF8bHh8eHr828Xbg18vDk5PD99+OD1RQsgUNA1sphgkfOwVKha0NCo9oPZIlDdU",
-	"SLe3QLlH/kfPU5qp2zrzK3XN4BglRW+D1i26Kx3QXQf54j25/V8We9k0jRPPVyWGal02ProliHdzkdOq",
-	"JnCtBHBTHV+3ltesIkztJLwT1ZhxWPnLEngSpzDo7+3x8Xw1gtbXXKNB4JZp7xEFbb2Z+gOki7HbgWQq",
-	"NvDHc4XfQv4o9izt0hE+AFNJ8pjAbqPQeQM9qvVzSuvL4EmcC48u+olMtbfIPNgb8RvwtNeFxqlZazX8",
-	"9LGcYtEUZTSiwo0EVgN/2uPTgrAVoldArZ7IfQOx5mH3Z0F0Mj/fKr0FDRq2bugkELYuI3UB2VRQJ4iu",
-	"W/GZ1qlOPB1SmjGLzxi1D+oRVtOd/HiwsbX7Ao2wGO0blxOEy4cmaJ5wIX2Xm9sJ7CH6cjuya00yvgZl",
-	"rTTm/nJXVZ6SsGACwZNz5AoZshobn8mTQS3R4+kvk8+iVz+BMNHEnguFNvfX5l1OLfebmt03TEqNX/Ic",
-	"CTEBwcPITe7atia9ycMHoaNMbSN4rJE+zJTFPyJKCJ0x49K3lfG1bq59NmJfU4lQNyNO8m+gnj5nRY36",
-	"APwt+pbNJ1JDKUO7vR5KBVojOBqhCEcjAPuKTL+yGrVeMuHsct0n0o4BHZrGtfe6oq/PUYOtzvwBy9EK",
-	"teGSiHn5S7z15urDN+w/d7LTb6ffbV//+iL9vR/9uPvH973Lgy1x+M3k3Y786S8qYhwi/QxiZlF7/wlE",
-	"hKbpXEQU4akmYeF6Ljt7d+p34Jh0/507Kc0vR3kjD69qfEyUeBToxjS2kEV/DxRhVrS5UCdoOb2LDrRo",
-	"QFu9nglphLpIwx7iV6Z/BZUwg9KGdnvbxtVnv6r0utDfMu5VZ34g0rRXWBXbPkKLkhWwV6VXRQNf2dOh",
-	"tv2K5qZd7QJ7IC56FVSYsHuOi7zJyL8SRmY1SanwZIn/TgwmR5a4LNMZatNclxKZ0UgYdqr19fRyVckp",
-	"ysq9PrlEU1J1jWiXFdK5YnHFOvXaoaUOogtfh6v1Cs22YvMKYG7OYFNd11r9r1nVHJ0KeC3r9JkqvJWk",
-	"sBWZxI3lIhvodmwKcVeqPT6l3/xz+ZfB1E6nfhQ4nFimcs2QpW837yoUc79pusE0GOu6LK3QZdTGcr9W",
-	"Rk1no4MmSrIcQJ6hjJRKFNciVKXym4syZLmQ3aq11Lxib1P93QXY7n7lvNIiwlQ9oHJLvCeNNC0aN/pX",
-	"COHgEgLb8NcMq/NE8kxbndU65LbRqal/iDIieHJtjc3QVNAL0ZoybeIzBjkcgSmar0PDeZMp9wnsgChu",
-	"FEjyAK5Ko3HW6uiF3pJ5+rtwPdDm7ngiRpBWp5u3cUHOmC5hpmUBVGUR6JJIKHJp0sGmtjRaF/3M/JWy",
-	"TVzbERMArL71TPTjGxTjqTcgdUJYXJEgS/vtFr8Xi2qUnuKEWh8uagmaGoEz7tOFpMB0IV/g1pJabgv9",
-	"ZCHdw60zur1CmTjTrgbWi/eLJDEq0ITFUIRw+iXi/pwj7or/F5PTJifI9QaMnYKXXsPE9q8EPxxIYU+i",
-	"r26qriSiEbe5DIRoPRQZsSUta5Z6XthwTkT9FU9TvCGI+kgWGZ/CKcvd61VKk9q8YlOilNyOE2iIbqxU",
-	"X3Q9l1pVyeIy5UNqnc4sdaqk7RRyAoY8S1dpbznVSZuKiRYODFugs4hoa0zeB6WJjOzKh5lin75I+Aqk",
-	"nbdap0fmvWcEESazqafcZmCr48AFhLC4emp18HOJC4s9Wx3ZNZpyFtRyAlKQZ7oq4Ismhctk2eBI0msq",
-	"p9onEWgJYn27Zyx0ix2FaC2rFFr65//+P01llkxisFseKWxK2TmGvbRJ1tF7ArlGBVJsWU7SsSWHvCk5",
-	"uoBdOzouage2z8aZ/+H74VCQp/LQ5CGHaj2vSmkkze752p0TQtCUT5TE1m26Jywa/dvs8EbevdDtS6gn",
-	"dtoF6l+0zfrRj5H0mLY5nnk7PJBpNutzq1SPs79VLbe5XSqRmT/uqdexbJmIpG8LS4tu6Um9m3I1s61y",
-	"FUj/Ka5IPNcKFzZY5qbu4F/JaZUZIWTlrRZKbRJE9Bs1R9BSgbCub46NCdxFujIbucWRTKbw1iKmQlIW",
-	"yZLFnItqcE8pXW3ApRHJUFA31BOG+/BcBV7+x/YtAzljAqcEjTHNPKnbL7VINq8NuoaYQ6smklsA6FIX",
-	"1D1jpnScHlTUhitBGfGUCBRCwDvUO0hofpGLHNrmfBaoQfgAq9i4GKz9GnQinHEoROe+6pvRqK2J10tc",
-	"vGA2jPv48TFzYVpLfxB8vdlybxkkrUogzpd/KxN/bUTfExvdLSTfK86GCdXPO/9aJnSecpNpSVGVz7ky",
-	"vHlnqPF+rlqsH1g65ZSVNDUiTr+9NO1kyia01zTOBdhKQtgLMfROjaO3dhtUmUvCSIaTRVnW1vX8wrSf",
-	"wVP2uTjuByKb2W3REJgu5Z2HvsZYRiPvK1z95n9E9Pt9niFLx10o62zK1EJy7X5RxDYjyHlyBmRg6DKs",
-	"c2tRmWAF+bNNL/Zb03W9TsJjPjRbTLIsayO5hQseXzfYfmoxY2D5c4qbv5RWoZlvIa1iMzc15mgXX+Vq",
-	"RWG3BegPThmSNCXmJUHxXHfN8Zr504LME9vVPU9RwLQRBvpl6pZiZl0DxHRu8fmcF5uzl8+Zd3x5FIe0",
-	"Rl0bn4c5sy9qxEodKznlWg6ztPxwVcLrlskL3meO0oDjOC+IX3gy/Eo+SvFUDThjckRSQZIhWit5Xtb3",
-	"7bTmSzURZ8T6eKoP5rtn7K1fXTG+Ic04/ifyse0U9aAH8k18FuNr0l5hyYF5CtdGszTZqUuTmcLEbnJl",
-	"wmRuWhO5sW6/P5ss+eKqmJmcpWQBKjqY1STeDK1i885Q7L2WaQmRpKHTiZE+upSYET77qGgPlhcZKwRY",
-	"QvA1EUWxjjPmF0UJGcqwSZAFSFAopoLitMjKPmOaVXWJX11uS03jfe8DgDkSbRWWTTs741Hkgb+F4Ez9",
-	"AmoR6wOKv6gaK2K8Y8MKBsfQXghIfuV6x/wYr84oMVqKn+FtkYUGO8IWxYHmiSIyucpQrUenRHRRCImH",
-	"EITXERlGbiUK4RFZaLISqWLBcECGPCPOl/ajjF6OFP8OdcnuLnpHqByRbM9EfSUR+YzdM/Ydl6M9pxWL",
-	"nUbIjEJIa0DkDdEpRSla00UP87J7N5TF/AZRse5oQ5wl06aUAKcw0MysgGN4kV2uxAaRsU/oEjweGZIj",
-	"zCBfoIt+AVnnoCTw7Cify7c1JG94pcS2P9sgP6BSysFCPWoUsXl3q1NrDZSlc4S0CEE+2a0WZLL0Tn2b",
-	"KzDYcnd9/+6e/D3L7MyHSvOkZ5XvYLPotPuuvzLrGWBvZz5rYvpyqa3Wfq6VacpF4yNZ0OYlgCNkiran",
-	"xr2lbxu4kNYu8TghQgQ6kY/zdF2XvYC0fEmSRLgjrZMFlS4BdIDCEm+GKMVXGogzpsgc0ZikY64YNV8I",
-	"HGmaB/aKdm248oi1kHtnzO5HDYxM/gbjckTZZRedmIs2xdmV02EXPHVuaziSNWX62xaID7DVKxLK11Wu",
-	"UV7Z6s0pYbaIkU2qNcJXklupqawV93v69D1qiOIBe/8ssno+qh8uybfvVynIZwnxA8tBfAjFtHGWUJJV",
-	"GdPTji+wPFT0WLkPHpDU8oUMPicZwGt0Xa/I7Tn6JdL1vJ+gpPnd5NEjZpmpm3cFN8z0TZ3m9yOChuqF",
-	"A17d74IPJdJDTQ6h5mFEBVTIpyQOzlhYMGcIlZrVTQ1WKygbV2QsSwVnyy4sTa1mCq8//TX8zb2nH+Hi",
-	"qpoVS8il6jdb9rH9v4Jx8bSyyKDlTyuMPpdc0KwwTzI8rq/MLDQ/P8iVLWAwQAHsMGeHsDElyJLNvKyg",
-	"VejuXq2k6MeyYGbQ59O8Z/lF3PYyD9a2qoP6CxaGfb5STSPhi4b1Z9CwDmMq22hYpRYe7aoMeXp/BAgn",
-	"4xEeEEnVZ1N/xtBJaa2neG6W9yp/3HI8jR3Im0yZcuPwv9KLJlGhAUuWZdpofuF0YstFlF6RQlsu3ZLP",
-	"duUeQBNICP9SgUY4SxMidMl2xxvXbXgBVGrM/YDr96FlK3xN1T9TRu5cXlo5K810DCUZwbFTgOWhDp7n",
-	"svGT8oafTHD8tfwTFsmOZJkhrGoX6eYdDJmdNlMkxBR3qzuLrhpEilajPrdBRVDNjEufupPN6FsK0dUx",
-	"hkKF9p26wUBzZYs2jURXVmbsUTnR28bUw4nl5qVfKoP5MtoLFOnKXO14CRoaz+g0dWxK3mMkRjyTGwm9",
-	"JrHpAW2jYoqlinZvuu207ScpSHZNMh0SNB2oLa+ZUtYHaJDxG8jDHRNW6+1sy1FA9WmCY+gdN+IJxOqc",
-	"tF2oxf+aDPEkkSihQwK59pwRNOKTrChAs7UDvxAzSuybHs/LayIyuTAd1HQl1UWL6evu0bkKsrKkWk+t",
-	"zlp/btN5+0FdtFdUmLrURLupILVun/3len7s57dF33hHopxq6XF+X6uS7TZv/Xhe7kJqSmaDZGi6PI3c",
-	"gISmmEeT1MQK4Pe69mDek28TjEsDU71NzDVh1hzJ2R0nRSPJfcS421yRciiCZa5jUza4nox1aoIYGY5M",
-	"I09dbF+SDMrqkBzu6pSveSR8E9r3BwxfEtivmtTtl7Pv9o0FR6hTUR6e5tRnPXHEdnGGAoS3EbwCJK+V",
-	"p0X/0GJyc8712V/TjERFmkqAxhm9VgQDzzBMo9LJIKGRfV8tnGn1a6v6rL+MuDprykwYydSbvxnRyJTB",
-	"qLyhcua0eZ4eTOgEjwAGwj9ITKHihcZzQuCHIpHJmdM4cuqTHlQauq45UIn1en9Xlwxsv7X6rKXKcOrC",
-	"NCVCdP0joDXXMzQw3crMxOW6ch5C83SUNW9g3KvcmbGsOTQemK5J5ozLi1bdn9//vwAAAP//",
+	"7L3vcts4sij+Kjj6narYU7Qs2XJmYtep/XkSz0x2YidrKyebiXJNmIQsrimAISDLGh9X7cf7+d532Aeb",
+	"J7mFBkCCJChRsuxsMvkyE9sk2Gh0N/p/37YCNk4YJVTw1v5ta0RwSFL45ykW5FU0jgT8R/4mJDxIo0RE",
+	"jLb2W/0RQYJQTMUTjlLyaUK44CghKeIkYDRst7wWucHjJCat/W6n47V4MCJjLFcSs4S09lsRFeSSpK27",
+	"Oy//3CkZ44hG9LL6yVPzlZgMBYooEiOCgkmaEirQxSTlovDRJT7JiWOHb2l0g0Q0JmhDbYlvIizQdBQF",
+	"I/j0xSS4IgJFHA0ncYzwJY5ocdvfP+11ur1ep2uDMmTpGAsFzNNey3PCRkQ6OxwKklbhOlPAIMHQFEcC",
+	"XZAhSwkS6Syily4o5uLhzmslOMVjIvTBH10TWnfov7ApGmM6Q0Q+xCU6xowLtBGSIZ7EAsmDzn671+ls",
+	"Vskgkgt9mpB01vJaFI8lODF8zoZTL6jfGeObaDwZt/b34KeIqp+6Ttwtgj0SZOwAfc+CvFuGfG95wPds",
+	"uLsN4D4mnONL8jJ8g8XIzXBj9UgBtNaYX57vXHwfPAs7pDfcw08vvg9+GO7ilgY5kctlEOslzqOw5bUk",
+	"30YpCVv7Ip0Qexv/mZJha7/1/23nAmJb/ZVvZ4AC2CdMRMMowBLMebBT67niBqgYnhugdy662UbcG7DX",
+	"uc8uinDDVl4Ph05JUCIdwRC/ipKysHHRB1MrOgmkRB+dAol03GKBsfE8HKeMjYu4lb85z2kiR68bufD4",
+	"PZCqAARY+3A5zINWXR9FeAU9L5OBhN0NrVrgPvAaIAHit5yk8+CdcJIWoQ3xNXGDJp+9D2AKFiWfU8IT",
+	"RjkB8XwYjiP6luKJGLE0+l2uK29xKggFysVJEmuq3v4Hl7Df5gDftkIscGufTuLYa5E0Zal6PZQwH77t",
+	"/3J00n/5/LD/8vXJ+dHp6evTlmckhpQdEefyjmEpiug1jqMQjTEXJEVXZNa681p8EgSE89b+EMec3DXd",
+	"7JEE5FTvUu3ZIfuyL8kb1wJlmjJ62Zaf/xGHWkdYH1L++/DVyxdFhAwjEoet/ewDNor079B4wuXNjLpS",
+	"WvQ6nQ4KRjjFAdyyD4wprY0BmnAs1Q0SHiAfwPaRJFCuVac4SSMBqHvO6DCOgjUi7vnrk59evXzeb0kQ",
+	"BY5iIF8jYOZJpjsboRiFY3RBxJQQUPi44kOOyE3ExYPi8qXQH0E4TgkOZwfI11tp633Y6IRnJU3Kv6Hp",
+	"iEilDP4bccQoATz/xNKLKAwJXS/bvj59+Vsd1zIazxRMWMoOSRQzFDIkRtGDou9wIkaECrkrEnroYiKk",
+	"DoBwHLMpCdEG/IDGZHxBUk/9iSoQ1U8Sp5zQkKSbgLqXVJCU4vgo3/860PfypH90enL4yoG5SH8RwTto",
+	"I2OsEO0Nu8EOfkY2HxKDZ2xMxEiS1BBHMQlRRHkUEo2Z9DoKyAH8oEFGHM+4xB28w4bIbIADAk+Y+IlN",
+	"6BpvjJPX/fOfXr89eVFAG9CaPMEhfO0BEXTCEJ+ANQZIYikQdaZY3HmtN3gWMxz2GXuF00vyoPeChQFN",
+	"KBcsnCHBGIrh448k9+GrUuZck1TRSvQ7QWCqAE76jB1jOjPm9PpwcnrYPzp/9fL4Zf/86O/Pj45eHJUI",
+	"AwsNByI3ASGhlAupNHVRjKWt+4AIem2QkTstMmikUme7PiREW5n17fqsfnrbstPvvNbftzKfwlZmhc59",
+	"vehkKS1RcIU0WiZ/o7KUNmwaLiOfBiT++2iah29ePoaaqT9T0jE1EMA+bymfJAlLBQmPSRjhPthpjy9X",
+	"jIpZ+dgjixkp6f0yEH4bTCq9MBguwZWlnOMwjOTDOH6TsoSkIiIG2vI3j65JOlMSfpJIddrn5JNv/H9w",
+	"2YwwRxdSQUxJQKJrAt7HxFrYUjybGbBei5NPix4+I59aykAzJt4Hy4KWC3zMzHh28Q8SAIsDIjSKK3bm",
+	"Eb0mMUuIvL3Vg5NYVHejKGg+dNnr8qMZmc11iUxirV3ZJFQxhdMJkeqtxr+mBnhcSvR27tG8YCwmmFZw",
+	"ZJb21D4MdPXIAn+JyyQPcByTFDzQOETBJOUsRVjKYwAOB1dV3MWYi3McXDU6XW9Zwqklh+yzzm2G4TEo",
+	"wquxyCHYRJI3cBjC/zJXUJkLlASav5MYVBXjwmjqqShu3Lzt2u3zlGBBJMZW3S4lU7VDlFOBlEU4nkoV",
+	"2JgVCNMQUUJCEFIX8rrngoTtAT1Efjg21hu5wYGIZ9JIQ0yabAqdEUW+Wof7ylwR2cc2DwbUv0zZJPHh",
+	"I34wwpSS2EcCXxGE6QzRibJsIhrEk1CKLwpWoNeiTO2Yzl4PW/sfbs0vimelP93avy3j1vzl492dV/9W",
+	"axzRl4KMeWt/527Bk/hGP9m5u7v7WMY32OCZoDXYElOGQjB5A6Fsck8hSJ4uU7jPMRpRZD5YJkqhL1BC",
+	"J2O5vXBsUQ0XKegzJRTAXz96rZstkB1bxidjvnHn1e+2FOYBb4JmnQsiDSxuHfQBmBUSA16+8xEp0UrB",
+	"LfihdcEuJHCRwmkz/vGsU+iCM1hjAKcpnimniMBNBP+xee7OuCNvKwwURjyJ8QwYoOjTfJMyyafoMGFx",
+	"zFoA1itCL8VIhzGk3oIv5LPKoVk6KC87z0XiEhSnuoOtERrKYXsfsZF7nYsE4sZUIcxZj7TDYEzQc5Ym",
+	"DnyNI5r97MCWNEPOwQw5TxNejX3VxEDzSGvmURHMMnDQBkRElf2Hx8QRiauPPrgDVPYxAbbmHBO7InS1",
+	"U3oN/+BSAcJwYPpquyK0emhCxOc6OFvA3O7TKupeRUMC4dyIaszxgyzit9NDIzZJeQFLapUMTT887TXA",
+	"UgUjLwgOXxEhnNJH/nErhr+SEIUkjq5JGhFe3apyAZ1rY8CxlA7LcUSJtHVxcEXZNCbhpdLJGgmjn+Aj",
+	"eqWcl3MZpKGwg3AOUOzY2hrgsZerAlWizDKeamD+OP+kmmno1gur6eg2bXzBWnrmki3C8G6EBZoSKkyM",
+	"powiZfM2sEmfywfvCpEEt0hRV1KJMVhKEL5gEyUNYRseIu3LNvIzP74UNzT34YfFOGrjwEUFNVoxuZ1j",
+	"SMMjUhKB8PKyU7MiB/Zdk4edKndJ5imoXvicyLcCYtQZoqg4PdDsabmKHR+bH89apKzBMefQ1VLQc00O",
+	"Rdj9skvElwCgDRxzCcqeh3rdXfmfvU0P+S7Xknyh6w2o7wiVyL/tesjPXNnyFz0P+SZ+JX9+Jl92eDd9",
+	"1Nt55iG/GEPw0V6n4yH/7P3J8/PTo7Oj/vnp0d/evjw9euEPaK/bQRs6f8ZmTWmmcIRTghKs7+2USNxH",
+	"jG62B1Qei1aQHT6iGo+aOzZku+2tMJ3bfVuJjzi2JY80pxkHeBVKLXqanOxBLEErSXSGUjKccBzXi9oS",
+	"0StjUOqrYHW59dacBhtJ38WSV38WlJsCM2l1Z41iV1LRmfJTlWCgKkXrCUdJjAPQeSLBwYh7wtXfUMwu",
+	"VfhoGElNUf0y4qjrge0mRmSGhtIImKJpJEZSfl7ipCggejteNaFtnobktYo6hkNUmWgWRgGjlASChEoJ",
+	"dCsSRVLAQpBxIpyqFihXM2QeQWMcFk9ozwUvqbvcZigSOjJXSmhiogCl9kjtZV92cYTyD6kHzrFwfVBf",
+	"5vJJsxSaYsc+Wjudnadb3e7WTq+/09nv7O13Or+1rJMKsSBbUhmec4s08P1YmWDe8h7WPH2ncZbOfb1S",
+	"dsZQMRMu89PlmTvWaZUPZx5XOnRWB5Hb2ug3Sv9MlF7OJVwyZfCzk3A1F/Le1PsLwXFdApzOOXjC0Qie",
+	"KqnImoaVSdjd8Vrhxfk0jYR96XKBxYTLL15JaBM4GW1oX5OUq4912512p+rDK3zgtuI3IBS9IxdnDLKy",
+	"rWcRoyovIKJcYBqQdstF/QVoHSQJzj6M5DPE+FrkFX2BOUH/mCyyrvK9VxTckFymOCShnxts2cIBptp3",
+	"LT8slBPEKIKARPO2w2maY7guiZxH0iaQX0xSJvUOxAVOhdrCwkx168zq6AWiM/qp9kJLQaMog7t4Kvnn",
+	"vAIt1NNxMzP+l4yal7fgNb98wca7Cjy5FTEIooAnzh1P+geLKAnnC3G40NSDc0V3ZynRvXQU77EDX/qb",
+	"noWjBUFAdRB/hcdBtYdbPo51kGiRUgWv/Ii53MPtPeJ+8qSbKHGr6Xw6NuAw98D8kH+3JZwiwbbCYdHM",
+	"LP7JJfvud8/K5dyKoT5YQFT1ID/WRGcvSIDHJI9NsmGWwHCgHFG+tL6ypAbMjQk2oSHSuVuKRl6RoVg7",
+	"hTzOScZkKJznCH94vFNsfm5csCQhIbogUF/lOD60IYH3EEtRSsbsWj48y7JZN+2Di7hodidhiFXLf+nI",
+	"ZVOvh6oTyl5p5GbXV4DD3/9lX2rNUK2eXe36zzH35WKq3mcsWEpCu+qspI/HEaHifMwvNYO6VEAaggoY",
+	"hWScMEFoMENRCLxiHHO5KNjVWdVbMQtwvNVtNYg2W2l3rtDtjThA0u6ZISY13ZDERJQVkV9IHDMPCYLH",
+	"/1EM4PbsQLz1TQhyLtB7jBtL2q0Kk/PUn+5y6o/eR3MI9AsFxDs/tRDhJIyW+jIY8eqlNXx9RefUmChe",
+	"bh41KlCvfB0pnnGT7m1rrFz13Mr/0MBLIgRvwyIH9Ao5ihK+JW7HldMaa5xlOQBqZa9QFAWSpygkCrxj",
+	"01KBpOfIqXurPQ1IxqEeLa/tqJUygm1PEknnluOxrTdc1obMi80SoBYrMQU5JGHd8PWv/E1PM2b+OwOn",
+	"vynpXIM4oPnf9a/8zX3g9OmIxTm/56mXwQjTS6Ly8whO44ikA6rDXqDemFf0etoTwUdsiiKRi6tpJEYQ",
+	"utCENaAgzdsD2rJrpufFEeR140v683U4Q+lnKaYhG1txzMZl1dYF8bS3MMFHw7ia6qeSGJbT/dQ7HsI8",
+	"IBQSDzn5tIQuWJv88YWrOMdL3wE/pYRsyXsK/fXs9Ym+AKxUAo3rvHFAD/36IyI0YFDaolIMbiU8HjL3",
+	"w52/9MVRt6Gm6m2N+tZMv82o4cs9/Txt8p5H7z7o0nkKlkRBa78V4wkNRiiJMaWFzEgLtqWiRKq+zSSm",
+	"OtTxRVppJBoqozvLKaPkJolSwud+WFrRXNvQOs3NDcPOVqe7Agz3DuUkqlJwmRd1cSGcrDr0BUEgeKiS",
+	"SlkJ4qjFcpDKSlOO7o8LaOpQOUjLZBUwOozSscqLL3TlKIUYg6sG9JStNpekuo95nAtRnO2sAQabidnS",
+	"S6uJ2/LZfcFit3Qki4QbKGlUDJdT0ua0jllOSbOhXUVTKySXLqOuVV5spKTNz4j9OojmTS6Q13Ztd5/W",
+	"39ssNbZ0q7uz22tZwWo+ipKEhPVX+GzligSbBwQDj0OVfO55N+H0kohmNDXr64fvd6dVbzADxMc5KGws",
+	"Zmf3qYu0V/jieWU2rzpS+2/n3/GfTWu8t8aWkiBKItO7sKZll2oWE6k2faxYqLW7uMylojgUNDELgvoT",
+	"6ufst4RoeDdipppZxQRtUKBuJSZY3j2UIMVbbZV5aa/czWsNM2+Zs9ZQR8VcxYbZn1S1ofP13HFZV//6",
+	"0VFWeBldk+JG2BCZz3lIv6pyUaU8OeeTC/n+BRTspRNSLQcqP2aVFQKWPzoZsFxEKHIZeN8gqQugcrow",
+	"Zzq/OX/ORBfh/QLNFlzHVnKRdYJVSWCaJj1ImWJeZtp1lOZUmSKTpPMSthGjSMvCRrnbb1LCCQ2cYSy5",
+	"9SccJfqRmopwTghdlMWShTOydM0DBW001CmbcpV5MnJ3roxcGP2oSyF7TeOIyqsnikkO7ojFIS9ymCtB",
+	"rpBRBgu1vBYbDuFfBed09tc1R+nz1IosASw/k49zjnsVVd3QQWM1/TUlUG6p73Odo9tYV89I8yvS009V",
+	"mkNd6pi8vKBJr2qWW9eLYElhej8aa5ICUtpYM8oqvLKaSlpE55dMFywm9ZmETzhKWQzFKHlCoZE8kCsD",
+	"0TFAgiNFyCV3TnWyWvmDbpJrFLdX7fswR/rpdSctNo3AGlScB2xC53Wl1dk+hXY4i/TcdXYTkKaGXRrv",
+	"yesQ09mCvgILL7uVU9KaNR7wWhMafZqQ8ysyq27qp6zrgx+O9weTTmc3wPA/on+6UD/5KkQJ2tqU6c4h",
+	"IUccOkRp/QA6RUwjVRC2cOM6BNuATFkKsVFNAaMo0eoJBF/XR7m1olSn1wFdFPBp0ZdF9iWSLllT1rbd",
+	"skWH8t03tNpz3vzG0wmUlsqjQvVsCDjz5Qd8FOA0jYi0EAd0A/MZDXAStWd4HG9aweesiM5g/glHMbtE",
+	"Gz6sKTfnb0pLZUCn2mYe4SQhFELrLIAu9XJn/mYbPYeMCI6iS8pSosp/da5nyKSdN6BXlE1VFV6eXlB4",
+	"BMkn9lXbPJNez1ULEyZGqlw0jCSOxhHFQl0mY5wkup1cMXl2bnKbnZDsFbI1576W56jaHczmBRlLT2f5",
+	"Ecu9ZfIsmr0F98SCVyThvVWPqNdyu3B2ojtRa4nCKGmQlFKAYXFOSvkQmr2R43/R89X9fbTZDTJn3LX9",
+	"ymzN2ArbrGEYy7TUkWx0wcJZ9VbOWGhh7a2pd5WYznlqjpDUQuEBUvBKIjHfQxG0uYJsGeslwZekgOOs",
+	"hneZaINKwLFTQywB1tiiySXx12TSKDWiRpdU8Sm4+JYKUM3rv79chErCt4q5KyFYKiKVvdCYFs4m4zFO",
+	"Z18bNTQ0/5yWRiOrTxfRfMk4Mke/VEKmI78SVESrfUmzxbLspI+u7F1KpnL3WZKWztst9VfJmvIVtHKw",
+	"DlKCwzrrS+4D+Uaz9dE4ohO7b9wTrv+Kg6tixteO12gEUME/ZoPiFZHVKAdUiTBahE9KCK3jqg8g+ACo",
+	"nWBGZIn/+rD7ziRYPxz7+5ntw9tI90XcR0kaXWMBuW/KQsVhqGtjoBN9O2+buI+SyUUcBXaLc2s+SN4Z",
+	"0GvB6tJ2UK8WPQXmj07xWVBy1lo59W9TL1fQZz+WbyIrCblBdrGd6N201q2f20fSKJQ8ZwxBY5W6i93K",
+	"icNy82eEhlmq42rxdZMDXBtab1DDoh55whGbUhSFWR6eXPBAKmQkIViglIhJSrnVUcU5rslR47KcIrCw",
+	"4MVzdmlaruRlAQymnKKBcIas22pHKLUH17XibmiDEpJuAalkww4kSdCA6EarB1XEQzObYt/D3Xntajou",
+	"P9mZCsoldSmaEKIzoTv4tQnerZynmb+chwTnWy7Ltb1YQ2KHtQfnGVroWEVptdG5lPJaebGREls4469I",
+	"i7X3taoEVfQt5achRSRY2x16vw9NLYa/CQnZb6ymlZdp4Ys9+xkNnkNDdKeUSQnCpr4Z05Ab7TBml1wL",
+	"sCjVtiB6neBPE7hE1V3ID8CdE8MNgS5TNuW5F1yJ44Lpmcut6267u0XaO1u90r23t7f7tHDt7HitBAtB",
+	"Ugnw/7rubgwG7Q+drWd46/ePt12vu3O3Vfxx87v/dAk7iYc3NQWuxqlSUIt1kZKqR8K6qXyN18pxyEdY",
+	"RzzzpSJqu1kQJBp6tt5jolX3976MMD8fs9SxW+iCaeZ2pgSplsEjrHvjACogYeAA8RkN1CBRdao+JTfi",
+	"XCHCR1hAKW2T1nZey3pzIePlBOv0rkmqt5ezNltH/28aF8mYp1eUGYbGvmB5oTpUOTUc+IuXNQGUrH9F",
+	"ZisqNro99cMEWNfWxLtRm+6GjbmrnberWuYKjcTm9QVT8bgSzAu1tmztWiJQblBBl3OC1g/1XM7yUfCt",
+	"ok8q6JfSJK1XGollzT9fkfaodvQuEqNfXRHyjCayKKmeneRBFS9FMHiQOTPucBK5w+4FVtXrHajYDYqE",
+	"pxN5KRP6G9Vx1y1+dd7766dnv131d8bvfrg53bs++f7izW7w/unoVTf8qXN5toOPnk1+7Ym/tVbt7fBN",
+	"iD2aEDOksqo40/TbTGIUXllNFyhyzZfM/uyKOD0ePLqkJPQ0NW7xgCWmb2nNmIaFBaIq1/mK0EKdKA4C",
+	"kszlre6yvCXcm3qDOUeYI397yv8Cz/zXH//8l1+xXcKf94avf37/+/v+X6Pjd8d7v734MT75+X33ff+3",
+	"6GTnuNfGcRSQdjb4v9PuDHfxs2CxwxXgWljbqedqNCJl91E0ImEA5osmXe2MWFBuVU6uVzVgvG3qvYrD",
+	"XHZ+KGsoloH6AW/93tl61j7fUuboD3dOa/QtzT16NTIe/C0T6zk0TF0hxgfxuNjwNaMz+43VyK2Aky+Y",
+	"6lR46V4Bi+cQ/FDjqIwX+wDhC+jbohPFpPEOydWmQSBOibv2p9I9tz5uoCYj3Yj6KAHaUK1iNh8pXFCD",
+	"3tWnxhVwq7ouLkasB1NBoH8YxLOCmGCoJ2uC8Yca2KVCHQoqhWTdd9AAVpd1izZUU4pNx5iq6v1UPQGV",
+	"WV9TYpPVLGl3QTBinFBpHhbG7uIkKYIIV+ZSovZw6zcjbff//3nyFvpdBZM0ErMziWt1LIdJ9CuZHU7q",
+	"2lyX7Q+04fOrc6kPbHo6ykdC1U5uWjIIosweMKm58v2UCWMiRPIjauCuUXH3W3/fOnzzcutXUHKN8Qgw",
+	"QvsSzAVJ5wIsaQ4LBo3K4GkN9fHhWf/o9PzwzcvzX4/eS+hh+Es4jigiNExYZAxcN1Tq03WAKWqohwoH",
+	"MElHkoaHun/88/92d36wXASSXPzyUfptpObx6aGNKCWXERepql1Fh/ZM3jGOpc5nVM8olNiHESEkVDZp",
+	"r9NBjukxMK8ReN5H/t+35Ae3Xob+HEToR6pYkBQW0SGrYuD5CAtJPxFHGHESD7dGjENHq/EkFtGWJphg",
+	"hAW6wMEVoeG+cph7WQsn2MWAZpHPUsSTe6aTysxqwj9WHl4aFpI6uDeghVYDniNwqV4z9VGeGiB+enTW",
+	"h99nedTtAR3Q776z5vvLw/nuO2095aSlZmGKKUN6xPS+xLemdR9tiBEZ0IzbwHOQcZo6pfx04OkGNDWg",
+	"VaI60FXALqLabKPDIkMA1APq2/Sv6BI4XW0cJmJ/9x26mAhhKvehJ9Q4H0Of4EuicWUUJoklmGes2hOk",
+	"WsNCER9Q/3ZgtI1Bax8KXP9HXWRoAMqH/O0f//yX/BGUEPkzncTx/9wGLCRenugEtP0XSR0wLesvd3e+",
+	"huM0m3nOc1BwfpAkzGEyCbx+Zay57wF6HJPKfXNspdHjPtqY0OjGzN3bPMiG01sEoCbDwzFTPlUDXXs7",
+	"z5B78pKKTFiz2rM9EhxL8w8ospD/L/kRC+T/fNRH21MOGSiKay/AjzmgHwoVAB83tosVAWjjl/7xKylk",
+	"SAqMiAX6sB2ygG+n+qvbHzdKv9jU05vkNae1aS1Yjl/2W15rksZS6AiR8P3tbZYQytkkDUibpZfb+iW+",
+	"LZ+Vd3Ik4NLU4qXlnJog18BJ1Npv7bY77V3owyBGcPdt4+BKtZRgXLjGAohSEps9WNkkvoAwEgyN8c0G",
+	"pDrL6x6mcm8eIKz+NaD4gl0Tu2DCypZzSeoNJZP3ESzU1m15QS0bUMFi/aiPg6u2mfPtK9SqC1A3mmkd",
+	"BlfH+fQ/rfT/yMLZclPam0x80/00u7uNR6xbY9DviraGTjs0/AentNPprDJa3h5y3d31mg6v04aXGkyf",
+	"2VQariW2N39+vIu0IN2rpzbrWj5DyvaPOMzwJ1/pLn7lLcVGYofqpd3FL/3E0osoDJUfpNfpLX7jhImf",
+	"2ISqT3QbfEK3aOkz9gqnKnjY6+412Q+fJAmUlx2TMMKmnK2382zxy33GjjE1/Wqgx8FeE7y/1PMBtc0N",
+	"RrdO/ZUMZyYAIWvupsCX0NTQjCOCDhKtbdA/t8N88ClQ+iURtYOMIqh9glmSKTTCcM0c8k+P+qfvz48P",
+	"/35+2O8fHb/pn0khpKfgeCYbGBLE9nMVCyaEF3owOSTKq4gLe1SnFKgpHhMF/AdHNf5MqQC5w17SepyP",
+	"Cm0SHANl9NNEYi7TRW0HeTOOtH3t7ifzvWzDlQ1pnesRQ5WhtR/suVV7mchpNEiqMjeqbviT3SN6Xh/X",
+	"ZhLeimrMOaysOB26akgMukflfvi4HkHrmlVbI3CLtPeAghYU6bK0XVW6aLsdSKZkA3/4KPGbyx/JnoVd",
+	"WsIHYCpIHh3YrRU6cjWuS9uML4PFYSY82uhXMlPeIt3zY8Sm4GmvCo2+/tZ6+OlDMcWiLsqoRYUdCSwH",
+	"/pTHpwFhS0SvgVodkfsaYs3C7l8E0YnsfMv05tVo2Go+OkfYuIzkBWRSx60guuqcfUVmUle24ukqc4+G",
+	"AxqZmkaE5XJnvxxu7ew9RSPMRwfa5QTh8qEOmseMC9flZg/Wv4++3IzsGpOMa95/I425u9pVlaUkLJlA",
+	"8OgcuUaGLMfG5/KkV0n0ePzL5LPo1Y8gTBSxZ0Khyf21fZtRy922YvctnVLjljwvOZ+A4KFkmrm2jUmv",
+	"a61A6EhTWwseY6QPU2nxj4gUQgOqXfpmnKLSzZXPhh8oKuHyZsRx9gwMYWQ0H2zogb9F3bLZQvLViKK9",
+	"TgeNOdogOBihAAcjAPuKzJ4YjVp9Mmb0ctMl0k4BHYrGlfe6pK8vUIONzvwGi9EateGCiHn2Ltx5dfXm",
+	"e/q3Xtr/Yfbj7vXfn45/6wa/7P3jp87l4Q4/+n5y0hO//klFjEWkn0HMLGvvP4KIUDSdiYg8PFUnLGzP",
+	"ZWv/Vv4OHJP2vzMnpf7lKJv+6lSNT4kUjxxN9TRUkQ+FRQGm+WxUeYKG09voUIkGtNPp6JCGr/q87SN2",
+	"pYeeRgJWkNrQXmdXu/rMU6UBqepZypzqzM9E6Jmc62LbB5hruwb2Kg04reErczqRmdmruGlPucDuiYtO",
+	"CRU67J7hIptM+++EkXmTdUs8WeC/M43JkSEuw3Sa2hTXjYlIo4BrdirZ/jVcVXCKFl4BX9eMlF0jymWF",
+	"VK5YWLJOnXboSQGQZa/D9XqF5luxWRNhO2ewbjREpYXwvIbwVhPthq2+9SCPUlLYmkzi2o7zNXSb6IYt",
+	"pYbxj+k3/1z+ZTC1xzM3CixOLFK5YsjCs9u3JYq529YjhGuMdTXZgqtOzIk4qHRiVtnooImSNAMQBoEW",
+	"ppxUIlSFDv7LMmSxF/a6tdRs6EfdCI8l2O5u7bzSIMJUPiBbej5ypGnZuNG/QwgHFxDYhL/mWJ1ngqXK",
+	"6iyPMlK2X9ZCHaWEs/jaGJu+bsLtow1p2oQDCjkcnp67pULDWT8su2T+gkhu5Egw1UFPa5yVVty+s+u2",
+	"es7f9JS5m0z4CNLq1MR/xsmAqi7IShZAY0eOLomAPvk6HWxmuiu30VvqHraj49qWmFDt/uDW09GP71GI",
+	"Z86A1BmhYUmCrOy3W/5ezBvaO/qbK304b0eu24zPuU+XkgKzpXyBOytquQ30k6V0D3tUwe4aZeJcuxpY",
+	"LzzIk8QijiY0hD7ms28R9y854i75fzk5rXOCbG9AYvXMdxom77SZD344kMKORF9JVUoianGbyUCI1kMj",
+	"KdMVv2KpZ73RF0TUn7PxGG9xIh8SecYntyb7dDql6QYmr1hPOSA3SczC3Ep1RdczqVWWLDZT3mdcwtxp",
+	"CVLaziAnYMjS8TrtLWvAQd08gtyBYXr85xFthck7r7CQll3Za3pegCsSvgZp52z475B5rylBhIp05ujY",
+	"75keF3ABIcyvHlsd/FziwmDPDFixjaaMBZWcgBTkua4KeKJO4dJZNjgQ0XUkZson4SkJYny7A+rbDe18",
+	"tJGWmun98b//T10rPZ0YbLfA8+tSdk5hL02SddSeQK5FPG+qVmkr50zJUb3SmtFx3n68eTbO4gdfD4ec",
+	"PJaHJgs5lHs2llqpKXbPvt06IwTN2ERKbGg0A5Uo/zE/vJG15LXn3auFrTH06hdNs35UMZJ6p2mOZzZm",
+	"HWSayfrcKbT07+6UO/bvFrrsZ8U91Vb4DROR1G1haNHuXq92U+xYuVNsJO8+xTWJ50pz2hrLXHcE+jM5",
+	"rVIthIy8VUKpSYKIqlGzBG3EEVYjkrA2gdtIdd8kNzgQ8QxqLcKIi4gGomAxZ6Ia3FNSV7tgQotkmMnh",
+	"qwX9AyhXgcr/0NQykAHleExQgqPUkbr9TIlkXW3Q1sTsGzWR3ABAl6rL0YDq9qDqpbz/ZwHKgI0JRz4E",
+	"vH21gzjKLnKeQVufzwIdN+9hFWsXg7FfvVaAUwbNRu2qvjmznut4vcDFS2bD2MWPD5kL01j6g+DrzJd7",
+	"qyBpXQJxsfxbm/hrIvoe2ehuIPmeMzqMI1Xe+ecyobOUm1RJirJ8zpTh7VtNjXcL1WJVYGlNZJHSVIs4",
+	"VXupJ1IWTWinaZwJsLWEsJdi6F6Fo3f2alSZS0JJiuNlWdb0bv7GtJ/BU/a5OO5nIurZbdkQmGqRnYW+",
+	"EiyCkbMKV9X8j0ilH3UbWvfrVuSQXHuQNypPCbJKzuze2X6VW/POBGvIn62r2G9M19U+CQ9ZaLacZFnV",
+	"RrIbFzy8brD72GJGw/J1ips/lVahmG8prWI77yTrVC5UkXY+3kxkyoarryza6Hpox0O76I9//itr2XmJ",
+	"E765P6C+cZl5yC8NzLJ/pb0t6lfWoDAo/LYmgPleWTYiaH+rZhPo/v6qf0hxFBtk/qqhUZDJWxrGtsEJ",
+	"QaXS6ywz1NrygIIRac9XayMfgqfaojQNb/V4Afmp/PUDg58BjYSXJTmbfCoF4hVJRBsd5Y1z5S9AmfOP",
+	"/vvopH9+etQ/Oum/fH3iD+hGSIZ4Egu024HY7eY+wtRABOumpucuBgSprGkSol63M6D+2fuT5+enR2dH",
+	"ctm/vX15evTCP0ApkcxhHTyEpqWsjuhEB4sHNDPAQdxaY53QIdIHasoen3BEcBpHJM26HY/YFGbgmSc3",
+	"9FWg2sxY5dhQhbKhFTi+X6PSbs7zyR6Zdr5zHbOnUBRjnyKQAC4S/SXcP2neybjguH3qdtkCxgo+26WG",
+	"AjTwyOr5XmvOm7MmpX1fGoFWvnuf6bs3ZcUJqmZayX3v7d5j+zbnWAXPzHW91LeKIxDtuFWIr1W4q+TR",
+	"ds3uyP3bpZEaa/JqW0f+w7I+7tvWmFBTd2rioHr3gtyIyhy9OjiXd5Ob4Ktuj2AhXU9sug927VZk90Zz",
+	"+SWT5GYh/tmjI777UIjPJgDJA7C22O0sgGhnKYiKLAbDQm0GU77UNcYequMUazTtBQMQvzbVe6WLRrOI",
+	"6cIYQNZEy6GaAGuBzpG1HLFIaqfT697Zs1+tVjAltSzSv5Evgo6VYC50y0ahOKmiBUH8INOBQHdzK0CF",
+	"BpGQ/NGYtEDDb0ZSpguFVvVW2oReok6P+6yGzSnBoWP4qGXiaK3unq4cl4GUxWIWuF+fZH7XPLDlIXnB",
+	"IxGNiS61zvsZbVhpBe66Ca30rq9+X2kbi7Uu1bpnJ9PfzHR8V1LOcmt2qjrhg2Ts6CnEDWSyPrNvfta1",
+	"Rp4zyjX8aWj5/r5WZ9w6m/qYWl5VHIbZVMg81Os2GdEYz+QLAypGZMxJPEQbhdD05oFZVj8pF2KUmCB4",
+	"uaNYe0CP3f7colPD2UMsDI8zk2n1DmJ1fKYtjKZNtQwwjxH7rZcmvao0mStMzCbXJkwW1n2QqcmL+Npk",
+	"ybdY7tzqFSkLUEaCVYk3R6vYvtUUe6dkmjQVa8b9aumjei1r4XMA0kytlXVhzgVYTPA14bn7bEDdogi8",
+	"qXWCzMuGkYXjvGx1QBWr6kld0I9YLuNsiACAWRJtHaGfZqbgg8gDtZ+wmVjQhzPF5ujCb6rG2qwCxQoa",
+	"xzBjG0h+7XrHYperSrmfa0aYLnQ1doTpGooiajsI8uCKCS6APaYCDJTcCORDlw1fG3CRZEH/ggxZSqwn",
+	"zUNpdDmS/DtUM43a6IREYkTSfZ0WKwjPVmwP6I9MjPat2bZmGS7SCHL+LoiYElVzMUYbqit81pd8GtGQ",
+	"TVHENy1tiNF4VueftzqnNvHOF1pVQ+rgJ4dLHr0DWWehxHPsKFvLtTUkpqw0g2iObx/s/nv592tjERmU",
+	"hXMEHwYnn8xWczJZeaeuzeUYbLi77krRi/UX/M9PDX8Y1/njJIQXHa7dtVnPAHsz81kR07dLbb32c6WP",
+	"bSYaH8iC1qXSlpDJh+qamfpw28CFtHGJk5hw7qlKJ8bGm6ovIASHBYljbr9pnCyFOG4bHSK/wJs+GuMr",
+	"BcSASjJHUUjGCYNQsPkQONIUD+zn8+9xqctPLvcG1OwH3J06wZ0yMYroZRud6Yt2jNOrHGblqbNn7ZO0",
+	"rhRan8x9bPX7hPqaBn0ac7+1p0fJ4fr8Yc71x9fuHTq7W6cgnyfEDw0HsSFMG9KZGSXGPLD0iGzSg+ah",
+	"fAjlnXePrP9vZPA5yQDadamGriZY+y0V8Muv0R9nd5NDj5hnpm7f5tww1zfVz+5HaX5jywEv73fOhkLn",
+	"f+kiK53YFXHI7YpI6EHymGFOH0bZyJsarFZQNlQSXK03vZg16LqlX8Df7Hv6AS6uslmxglyqS3v4tzAu",
+	"HlcWlXIGv5kXa5ILihUWSYaH9ZXpDy0uoLBlCxgMMCHIz9jBr62ZKKcX15VNrEN3X5AltmTpxOfTvOf5",
+	"RR4l6e3rl2oKCd80rK9BwzoKI9FEwyrMOGzWhtUxHNFDOE5G+IKISD42c2cMnRW+9Rj9OLpm7M3D9iu1",
+	"N9bELVnA3Z+r5QMv0YAhyyJt1LeAODP99AptdmBusZpZjswTMCUfwr8RRyOcjmPC1UwryxvXrmmRYINz",
+	"n+v3vn39bDg+c8niQl5aOyvNdQzFKcGh1aHyvg6eL2XjZ8UNP5rg+HP5JwySLckyR1hVLtLtW3hlftpM",
+	"nhCT3632KqagUcm1GrdBSVDNjUv37cXyBl4lctbR1QRDJ3fTyEtjoL7139xxF/D23fr6MD8oJ0pqNDw2",
+	"jxPt5761TnaX/OYoUmUIDXlpRoP5uqjpXcBMq+TaRsc6P8xXee2+6rc3oMViC1e1sKedhZC3ompLMR9Q",
+	"NSHZXafsQ62oynE7gBnX2uCn5EacawjQdBTFZED9EebnY5YSXyVGsInIoNxHlGXFE+Aq1Wn5ukEcoSFi",
+	"Q7X3bC8xu/Tkhq8ISbLgIERFJT5hAvRhBVE6T04hCX6vP5SmkZROpvA3ShGb0rzE2RQ9y93AJKJUjyLV",
+	"jUFQ/qkZpN4hlkLX0wHViWZqaUJDnoVE1UdQqYxaz3SAYI6VRdTPgY04Ygn+NCH7avPS9OFqtFsbvRsR",
+	"CrEjVXgtEBdRHMPAcw7Dxau1KGijUr/soXL5cnEa94D2uh3kLFLeN5UtMzZJdTvFSoGOVaOsacAZ0JWM",
+	"0UDKFwlOp5InKbmO2IQDOaANZpXTWE9i1Ot2Nos3xHW33d0K2ztbvZrcG/V+406PchvP1SufqWBYF/jx",
+	"Jhk4D+kqt8sMe6v5mNZYmljriHpaqZXUuy3XSvYWwLNrwVOvdnf6ULdcLbX+odp+aW9n2fZLZXxKFNy7",
+	"/ZLe2d2SX7M7RABxm0sh68VscbLhRAKcuCazY0aDNw18g5mGapoilC6MrME1eLoz2fbINspj1nQWz6R7",
+	"dWNOpVjVmV9R2T2jbqJq5eO8+wEVRfVDF25qqNUlqY98Ts3mXMgrF9vn7W2HRTBCkwQxaumOrlpNqYkK",
+	"dkWUX9TtjjrV02mx1PxSsRVHUrOBtzIVTLKO1F1Un20eXUqFS8+J5CS9JqlKTuMBS+DlwtTJQ3SRsilU",
+	"hCWEcuRvT/lf4AP/9cc//+Wb3i8wKJJgqRYO6IjFkDVmFZDB2NwXWoWJoyGBqk9GCRqxSZr3it/pwS/4",
+	"nGm48tv38omJ+Fy1UeVq6Nmyc28lAJYzbG3lXY6xWkq8d/PLCDCvmD78eW/4+uf3v7/v/zU6fne899uL",
+	"H+OTn9933/d/i052jnttuELb3e+f9jrdXq/TaXeGu/jZ2mZIKjQsmB0pH/rmKHr4TplQsyk0axhR0lfS",
+	"4+NdZaDlYRJZ0yy9lirQKEy3BMlQp+BruQGp9SELJmOdtQK/V6aV1GDSuLXf2gbFQsNUneh+TahxjGfs",
+	"jmNpmCUsooIfSFtUnrGU+YqJ2rnmryf8VcsC+jqdJsWBNmLVXFxBUuiATzK4y0u+YAF3LWgqYSm+JLBf",
+	"uag92v4AjWFOKEzohZC8NfwVisSrq55ZYjs/Qw7CWwteDpLXyNOsT5e1uD7n6uovopQEecK0h5I0upYE",
+	"AwXBCi3J5CKOAtMKlVvLqsZo1VXfjZg864jqhCY9GlZZ4lAWXKrmt9Y0FUcOTKhUYw9ehH9IawWMbsBz",
+	"TOCHPKXeWlOHFKuL5rOzxqBDbFhQcTWvQHVmR6DO26u+0KN5amgra7OQOUKUw0FPRgYHkTUzV2eE226e",
+	"Td0iDRw60ia2vBlCD1YGklDKAo5j7aNQndrhgtSwap2hCmlh3Iy82nXf8VxXKkRTVa1/tmxxWI0DD9VI",
+	"rDH2baXDWrHobaslLTXoxHovm4Rx9/Hu/wUAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,6 +28,7 @@ const (
 	ErrorCodeINTERNALERROR       ErrorCode = "INTERNAL_ERROR"
 	ErrorCodeNOTFOUND            ErrorCode = "NOT_FOUND"
 	ErrorCodeRATELIMITEXCEEDED   ErrorCode = "RATE_LIMIT_EXCEEDED"
+	ErrorCodeSYNCRESETREQUIRED   ErrorCode = "SYNC_RESET_REQUIRED"
 	ErrorCodeVALIDATIONERROR     ErrorCode = "VALIDATION_ERROR"
 )
 
@@ -44,6 +46,8 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeNOTFOUND:
 		return true
 	case ErrorCodeRATELIMITEXCEEDED:
+		return true
+	case ErrorCodeSYNCRESETREQUIRED:
 		return true
 	case ErrorCodeVALIDATIONERROR:
 		return true
@@ -64,6 +68,57 @@ func (e HealthStatus) Valid() bool {
 	case HealthStatusDegraded:
 		return true
 	case HealthStatusOk:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MemberJoinedEventType.
+const (
+	MemberJoinedEventTypeMemberJoined MemberJoinedEventType = "member.joined"
+)
+
+// Valid indicates whether the value is a known member of the MemberJoinedEventType enum.
+func (e MemberJoinedEventType) Valid() bool {
+	switch e {
+	case MemberJoinedEventTypeMemberJoined:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MemberLeftEventType.
+const (
+	MemberLeftEventTypeMemberLeft MemberLeftEventType = "member.left"
+)
+
+// Valid indicates whether the value is a known member of the MemberLeftEventType enum.
+func (e MemberLeftEventType) Valid() bool {
+	switch e {
+	case MemberLeftEventTypeMemberLeft:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MessageEventType.
+const (
+	MessageEventTypeMessage        MessageEventType = "message"
+	MessageEventTypeMessageDeleted MessageEventType = "message.deleted"
+	MessageEventTypeMessageUpdated MessageEventType = "message.updated"
+)
+
+// Valid indicates whether the value is a known member of the MessageEventType enum.
+func (e MessageEventType) Valid() bool {
+	switch e {
+	case MessageEventTypeMessage:
+		return true
+	case MessageEventTypeMessageDeleted:
+		return true
+	case MessageEventTypeMessageUpdated:
 		return true
 	default:
 		return false
@@ -121,6 +176,21 @@ func (e RoomType) Valid() bool {
 	case RoomTypeDm:
 		return true
 	case RoomTypeGroup:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoomUpdatedEventType.
+const (
+	RoomUpdatedEventTypeRoomUpdated RoomUpdatedEventType = "room.updated"
+)
+
+// Valid indicates whether the value is a known member of the RoomUpdatedEventType enum.
+func (e RoomUpdatedEventType) Valid() bool {
+	switch e {
+	case RoomUpdatedEventTypeRoomUpdated:
 		return true
 	default:
 		return false
@@ -249,7 +319,8 @@ type DeadLettersResponse struct {
 type Error struct {
 	// Code `VALIDATION_ERROR` 400 (also 405, 413, 415), `AUTHENTICATION_ERROR` 401,
 	// `AUTHORIZATION_ERROR` 403, `NOT_FOUND` 404, `CONFLICT` 409,
-	// `RATE_LIMIT_EXCEEDED` 429, `INTERNAL_ERROR` 500.
+	// `RATE_LIMIT_EXCEEDED` 429, `INTERNAL_ERROR` 500, `SYNC_RESET_REQUIRED`
+	// 410 (events the request needs are past the retention).
 	//
 	//
 	// Example: VALIDATION_ERROR
@@ -273,7 +344,8 @@ type Error struct {
 
 // ErrorCode `VALIDATION_ERROR` 400 (also 405, 413, 415), `AUTHENTICATION_ERROR` 401,
 // `AUTHORIZATION_ERROR` 403, `NOT_FOUND` 404, `CONFLICT` 409,
-// `RATE_LIMIT_EXCEEDED` 429, `INTERNAL_ERROR` 500.
+// `RATE_LIMIT_EXCEEDED` 429, `INTERNAL_ERROR` 500, `SYNC_RESET_REQUIRED`
+// 410 (events the request needs are past the retention).
 //
 // Example: VALIDATION_ERROR
 type ErrorCode string
@@ -291,6 +363,11 @@ type ErrorResponse struct {
 	// Example: false
 	Success bool `json:"success"`
 }
+
+// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+//
+// Example: 42
+type EventSeq = int64
 
 // FailedMessage A message a connected user never acknowledged.
 type FailedMessage struct {
@@ -423,6 +500,80 @@ type Member struct {
 	UserId UserId `json:"user_id"`
 }
 
+// MemberJoinedEvent A user became a member of the room; `room` is the room as they found it.
+type MemberJoinedEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Role A member's role in a room.
+	//
+	// Example: member
+	Role Role `json:"role"`
+
+	// Room A room.
+	Room Room `json:"room"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The event type.
+	//
+	// Example: member.joined
+	Type MemberJoinedEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// MemberJoinedEventType The event type.
+//
+// Example: member.joined
+type MemberJoinedEventType string
+
+// MemberLeftEvent A user stopped being a member of the room (left, or removed by an admin).
+type MemberLeftEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The event type.
+	//
+	// Example: member.left
+	Type MemberLeftEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// MemberLeftEventType The event type.
+//
+// Example: member.left
+type MemberLeftEventType string
+
 // MemberListResponse Envelope of a list of members.
 type MemberListResponse struct {
 	// Data The members.
@@ -495,6 +646,78 @@ type Message struct {
 	// Example: 13
 	Seq Seq `json:"seq"`
 }
+
+// MessageEvent A message was sent (`message`), edited (`message.updated`) or deleted
+// (`message.deleted`): the whole message after the change. The earlier
+// events of a message deleted since show it deleted, with its content
+// empty.
+type MessageEvent struct {
+	// ClientMsgId The sender's idempotency id, or null.
+	//
+	// Example: 3f1c2a9e-local-1
+	ClientMsgId *string `json:"client_msg_id"`
+
+	// Content The text; empty once deleted.
+	//
+	// Example: Hello, team!
+	Content string `json:"content"`
+
+	// CreatedAt When the message was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeletedAt When the message was deleted, or null.
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// EditedAt When the message was last edited, or null.
+	EditedAt *time.Time `json:"edited_at"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// Meta The sender's meta object, or null.
+	//
+	// Example: {"mentions":["bob"],"type":"text"}
+	Meta *map[string]interface{} `json:"meta"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// SenderId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	SenderId UserId `json:"sender_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: message
+	Type MessageEventType `json:"type"`
+}
+
+// MessageEventType The event type.
+//
+// Example: message
+type MessageEventType string
 
 // MessageId A message id, `msg_` followed by random characters.
 //
@@ -788,6 +1011,39 @@ type Room struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// RoomEvent One change to a room, as the WebSocket event of its `type` carries it
+// (asyncapi.yaml), with its place in the room's log (`event_seq`) and
+// when it happened (`occurred_at`). Clients ignore fields they do not
+// know, and event types they do not know: later versions add both.
+type RoomEvent struct {
+	union json.RawMessage
+}
+
+// RoomEventBase What every event of a room's log carries besides its body.
+type RoomEventBase struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+}
+
+// RoomEventListResponse Envelope of a page of a room's event log.
+type RoomEventListResponse struct {
+	// Data The events, ascending `event_seq`.
+	Data []RoomEvent `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // RoomId A room id, `room_` followed by random characters.
 //
 // Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -876,6 +1132,37 @@ type RoomSummary struct {
 // Example: group
 type RoomType string
 
+// RoomUpdatedEvent The room's name or metadata changed; `room` is the room after the change.
+type RoomUpdatedEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Room A room.
+	Room Room `json:"room"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The event type.
+	//
+	// Example: room.updated
+	Type RoomUpdatedEventType `json:"type"`
+}
+
+// RoomUpdatedEventType The event type.
+//
+// Example: room.updated
+type RoomUpdatedEventType string
+
 // SendMessageRequest A message to send.
 type SendMessageRequest struct {
 	// ClientMsgId The client's own id for the send; a repeat returns the first message.
@@ -936,6 +1223,39 @@ type SubscriptionRequest struct {
 type SubscriptionResponse struct {
 	// Data A topic subscription of the caller.
 	Data Subscription `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// SyncCursor Where a user stands in the logs of their rooms. Opaque to clients; its length grows with the number of rooms.
+//
+// Example: v1.1-e.2-4
+type SyncCursor = string
+
+// SyncPage A page of the caller's events since a cursor.
+type SyncPage struct {
+	// Events Each room's events in `event_seq` order, room after room.
+	Events []RoomEvent `json:"events"`
+
+	// HasMore More events are owed than this page holds; sync again with `next_cursor` at once.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextCursor Where a user stands in the logs of their rooms. Opaque to clients; its length grows with the number of rooms.
+	//
+	// Example: v1.1-e.2-4
+	NextCursor SyncCursor `json:"next_cursor"`
+}
+
+// SyncPageResponse Envelope of SyncPage.
+type SyncPageResponse struct {
+	// Data A page of the caller's events since a cursor.
+	Data SyncPage `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -1105,6 +1425,9 @@ type UpdateRoomRequest struct {
 // Example: alice
 type UserId = string
 
+// EventLimit defines model for EventLimit.
+type EventLimit = int
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -1199,6 +1522,15 @@ type ListRoomsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// ListRoomEventsParams defines parameters for ListRoomEvents.
+type ListRoomEventsParams struct {
+	// After Return the events with an `event_seq` greater than this.
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many events at most (default 100, at most 500).
+	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListMessagesParams defines parameters for ListMessages.
 type ListMessagesParams struct {
 	// AfterSeq Return messages with a seq greater than this. With `before_seq`, the first `limit` messages strictly between the two.
@@ -1209,6 +1541,15 @@ type ListMessagesParams struct {
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SyncParams defines parameters for Sync.
+type SyncParams struct {
+	// Cursor The `next_cursor` of the previous sync (or `details.cursor` of a 410).
+	Cursor *SyncCursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit How many events at most (default 100, at most 500).
+	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
@@ -1240,6 +1581,151 @@ type CreateSubscriptionJSONRequestBody = SubscriptionRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
+
+// AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
+func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
+	var body MessageEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMessageEvent overwrites any union data inside the RoomEvent as the provided MessageEvent
+func (t *RoomEvent) FromMessageEvent(v MessageEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMessageEvent performs a merge with any union data inside the RoomEvent, using the provided MessageEvent
+func (t *RoomEvent) MergeMessageEvent(v MessageEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMemberJoinedEvent returns the union data inside the RoomEvent as a MemberJoinedEvent
+func (t RoomEvent) AsMemberJoinedEvent() (MemberJoinedEvent, error) {
+	var body MemberJoinedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMemberJoinedEvent overwrites any union data inside the RoomEvent as the provided MemberJoinedEvent
+func (t *RoomEvent) FromMemberJoinedEvent(v MemberJoinedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMemberJoinedEvent performs a merge with any union data inside the RoomEvent, using the provided MemberJoinedEvent
+func (t *RoomEvent) MergeMemberJoinedEvent(v MemberJoinedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMemberLeftEvent returns the union data inside the RoomEvent as a MemberLeftEvent
+func (t RoomEvent) AsMemberLeftEvent() (MemberLeftEvent, error) {
+	var body MemberLeftEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMemberLeftEvent overwrites any union data inside the RoomEvent as the provided MemberLeftEvent
+func (t *RoomEvent) FromMemberLeftEvent(v MemberLeftEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMemberLeftEvent performs a merge with any union data inside the RoomEvent, using the provided MemberLeftEvent
+func (t *RoomEvent) MergeMemberLeftEvent(v MemberLeftEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsRoomUpdatedEvent returns the union data inside the RoomEvent as a RoomUpdatedEvent
+func (t RoomEvent) AsRoomUpdatedEvent() (RoomUpdatedEvent, error) {
+	var body RoomUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRoomUpdatedEvent overwrites any union data inside the RoomEvent as the provided RoomUpdatedEvent
+func (t *RoomEvent) FromRoomUpdatedEvent(v RoomUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRoomUpdatedEvent performs a merge with any union data inside the RoomEvent, using the provided RoomUpdatedEvent
+func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t RoomEvent) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "member.joined":
+		return t.AsMemberJoinedEvent()
+	case "member.left":
+		return t.AsMemberLeftEvent()
+	case "message":
+		return t.AsMessageEvent()
+	case "message.deleted":
+		return t.AsMessageEvent()
+	case "message.updated":
+		return t.AsMessageEvent()
+	case "room.updated":
+		return t.AsRoomUpdatedEvent()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t RoomEvent) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *RoomEvent) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -1534,6 +2020,22 @@ type ClientInterface interface {
 	// Corresponds with PATCH /rooms/{room_id} (the `UpdateRoom` operationId).
 	UpdateRoom(ctx context.Context, roomId RoomIdPath, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListRoomEvents Read a room's event log
+	//
+	// Every change to the room, in `event_seq` order (1, 2, 3 … without gaps):
+	// `message`, `message.updated`, `message.deleted`, `member.joined`,
+	// `member.left`, `room.updated`. Each event is the object the WebSocket
+	// event of that `type` carries (see asyncapi.yaml) with its `event_seq`
+	// and `occurred_at`. `after`: the events after that `event_seq`; without
+	// it, from the oldest event kept. Events are kept for `EVENT_RETENTION`
+	// (default 30 days): an `after` older than that is answered 410
+	// `SYNC_RESET_REQUIRED`; reload the room, then continue after
+	// `details.last_event_seq`. A deleted message's earlier events show it
+	// deleted (content empty). Members only (channels: any user of the tenant).
+	//
+	// Corresponds with GET /rooms/{room_id}/events (the `ListRoomEvents` operationId).
+	ListRoomEvents(ctx context.Context, roomId RoomIdPath, params *ListRoomEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListMembers List members
 	//
 	// The room's members with role, join time and read cursor (`last_ack`).
@@ -1663,6 +2165,25 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /subscriptions/{topic} (the `DeleteSubscription` operationId).
 	DeleteSubscription(ctx context.Context, topic Topic, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Sync Catch up on every room
+	//
+	// The changes to every room the caller belongs to since `cursor`, each
+	// room's events in `event_seq` order, room after room, as
+	// `GET /rooms/{room_id}/events` shows them; page with `next_cursor` while
+	// `has_more`. Without `cursor`: no events and a cursor at the end of every
+	// room's log, to keep for the next sync.
+	//
+	// A room the caller joined since the cursor arrives from their own
+	// `member.joined`, which carries the room. A room they left or were
+	// removed from ends with their own `member.left`, and nothing after it.
+	// The cursor is opaque: keep it as it is. When an event it still needs is
+	// past the retention (`EVENT_RETENTION`, default 30 days) the answer is
+	// 410 `SYNC_RESET_REQUIRED`: reload your rooms and continue from
+	// `details.cursor`.
+	//
+	// Corresponds with GET /sync (the `Sync` operationId).
+	Sync(ctx context.Context, params *SyncParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTokenWithBody Create a user token
 	//
@@ -2146,6 +2667,32 @@ func (c *Client) UpdateRoom(ctx context.Context, roomId RoomIdPath, body UpdateR
 	return c.Client.Do(req)
 }
 
+// ListRoomEvents Read a room's event log
+//
+// Every change to the room, in `event_seq` order (1, 2, 3 … without gaps):
+// `message`, `message.updated`, `message.deleted`, `member.joined`,
+// `member.left`, `room.updated`. Each event is the object the WebSocket
+// event of that `type` carries (see asyncapi.yaml) with its `event_seq`
+// and `occurred_at`. `after`: the events after that `event_seq`; without
+// it, from the oldest event kept. Events are kept for `EVENT_RETENTION`
+// (default 30 days): an `after` older than that is answered 410
+// `SYNC_RESET_REQUIRED`; reload the room, then continue after
+// `details.last_event_seq`. A deleted message's earlier events show it
+// deleted (content empty). Members only (channels: any user of the tenant).
+//
+// Corresponds with GET /rooms/{room_id}/events (the `ListRoomEvents` operationId).
+func (c *Client) ListRoomEvents(ctx context.Context, roomId RoomIdPath, params *ListRoomEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRoomEventsRequest(c.Server, roomId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListMembers List members
 //
 // The room's members with role, join time and read cursor (`last_ack`).
@@ -2406,6 +2953,35 @@ func (c *Client) CreateSubscription(ctx context.Context, body CreateSubscription
 // Corresponds with DELETE /subscriptions/{topic} (the `DeleteSubscription` operationId).
 func (c *Client) DeleteSubscription(ctx context.Context, topic Topic, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteSubscriptionRequest(c.Server, topic)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Sync Catch up on every room
+//
+// The changes to every room the caller belongs to since `cursor`, each
+// room's events in `event_seq` order, room after room, as
+// `GET /rooms/{room_id}/events` shows them; page with `next_cursor` while
+// `has_more`. Without `cursor`: no events and a cursor at the end of every
+// room's log, to keep for the next sync.
+//
+// A room the caller joined since the cursor arrives from their own
+// `member.joined`, which carries the room. A room they left or were
+// removed from ends with their own `member.left`, and nothing after it.
+// The cursor is opaque: keep it as it is. When an event it still needs is
+// past the retention (`EVENT_RETENTION`, default 30 days) the answer is
+// 410 `SYNC_RESET_REQUIRED`: reload your rooms and continue from
+// `details.cursor`.
+//
+// Corresponds with GET /sync (the `Sync` operationId).
+func (c *Client) Sync(ctx context.Context, params *SyncParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSyncRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3208,6 +3784,79 @@ func NewUpdateRoomRequestWithBody(server string, roomId RoomIdPath, contentType 
 	return req, nil
 }
 
+// NewListRoomEventsRequest constructs an http.Request for the ListRoomEvents method
+func NewListRoomEventsRequest(server string, roomId RoomIdPath, params *ListRoomEventsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/events", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListMembersRequest constructs an http.Request for the ListMembers method
 func NewListMembersRequest(server string, roomId RoomIdPath) (*http.Request, error) {
 	var err error
@@ -3658,6 +4307,72 @@ func NewDeleteSubscriptionRequest(server string, topic Topic) (*http.Request, er
 	return req, nil
 }
 
+// NewSyncRequest constructs an http.Request for the Sync method
+func NewSyncRequest(server string, params *SyncParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sync")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreateTokenRequest calls the generic CreateToken builder with application/json body
 func NewCreateTokenRequest(server string, body CreateTokenJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3989,6 +4704,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /rooms/{room_id} (the `UpdateRoom` operationId).
 	UpdateRoomWithResponse(ctx context.Context, roomId RoomIdPath, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRoomResponse, error)
 
+	// ListRoomEventsWithResponse Read a room's event log
+	//
+	// Every change to the room, in `event_seq` order (1, 2, 3 … without gaps):
+	// `message`, `message.updated`, `message.deleted`, `member.joined`,
+	// `member.left`, `room.updated`. Each event is the object the WebSocket
+	// event of that `type` carries (see asyncapi.yaml) with its `event_seq`
+	// and `occurred_at`. `after`: the events after that `event_seq`; without
+	// it, from the oldest event kept. Events are kept for `EVENT_RETENTION`
+	// (default 30 days): an `after` older than that is answered 410
+	// `SYNC_RESET_REQUIRED`; reload the room, then continue after
+	// `details.last_event_seq`. A deleted message's earlier events show it
+	// deleted (content empty). Members only (channels: any user of the tenant).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rooms/{room_id}/events (the `ListRoomEvents` operationId).
+	ListRoomEventsWithResponse(ctx context.Context, roomId RoomIdPath, params *ListRoomEventsParams, reqEditors ...RequestEditorFn) (*ListRoomEventsResponse, error)
+
 	// ListMembersWithResponse List members
 	//
 	// The room's members with role, join time and read cursor (`last_ack`).
@@ -4130,6 +4863,27 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /subscriptions/{topic} (the `DeleteSubscription` operationId).
 	DeleteSubscriptionWithResponse(ctx context.Context, topic Topic, reqEditors ...RequestEditorFn) (*DeleteSubscriptionResponse, error)
+
+	// SyncWithResponse Catch up on every room
+	//
+	// The changes to every room the caller belongs to since `cursor`, each
+	// room's events in `event_seq` order, room after room, as
+	// `GET /rooms/{room_id}/events` shows them; page with `next_cursor` while
+	// `has_more`. Without `cursor`: no events and a cursor at the end of every
+	// room's log, to keep for the next sync.
+	//
+	// A room the caller joined since the cursor arrives from their own
+	// `member.joined`, which carries the room. A room they left or were
+	// removed from ends with their own `member.left`, and nothing after it.
+	// The cursor is opaque: keep it as it is. When an event it still needs is
+	// past the retention (`EVENT_RETENTION`, default 30 days) the answer is
+	// 410 `SYNC_RESET_REQUIRED`: reload your rooms and continue from
+	// `details.cursor`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sync (the `Sync` operationId).
+	SyncWithResponse(ctx context.Context, params *SyncParams, reqEditors ...RequestEditorFn) (*SyncResponse, error)
 
 	// CreateTokenWithBodyWithResponse Create a user token
 	//
@@ -5485,6 +6239,106 @@ func (r UpdateRoomResponse) ContentType() string {
 	return ""
 }
 
+// ListRoomEventsResponse429Headers the declared response headers of an HTTP 429 response for ListRoomEvents
+type ListRoomEventsResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListRoomEventsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoomEventListResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *ErrorResponse
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListRoomEventsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRoomEventsResponse) GetJSON200() *RoomEventListResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListRoomEventsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListRoomEventsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListRoomEventsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListRoomEventsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r ListRoomEventsResponse) GetJSON410() *ErrorResponse {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListRoomEventsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListRoomEventsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRoomEventsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRoomEventsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRoomEventsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRoomEventsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListMembersResponse429Headers the declared response headers of an HTTP 429 response for ListMembers
 type ListMembersResponse429Headers struct {
 	RetryAfter          *int
@@ -6457,6 +7311,92 @@ func (r DeleteSubscriptionResponse) ContentType() string {
 	return ""
 }
 
+// SyncResponse429Headers the declared response headers of an HTTP 429 response for Sync
+type SyncResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type SyncResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SyncPageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *ErrorResponse
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SyncResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SyncResponse) GetJSON200() *SyncPageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SyncResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SyncResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r SyncResponse) GetJSON410() *ErrorResponse {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SyncResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SyncResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SyncResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SyncResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SyncResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SyncResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateTokenResponse429Headers the declared response headers of an HTTP 429 response for CreateToken
 type CreateTokenResponse429Headers struct {
 	RetryAfter          *int
@@ -6941,6 +7881,30 @@ func (c *ClientWithResponses) UpdateRoomWithResponse(ctx context.Context, roomId
 	return ParseUpdateRoomResponse(rsp)
 }
 
+// ListRoomEventsWithResponse Read a room's event log
+//
+// Every change to the room, in `event_seq` order (1, 2, 3 … without gaps):
+// `message`, `message.updated`, `message.deleted`, `member.joined`,
+// `member.left`, `room.updated`. Each event is the object the WebSocket
+// event of that `type` carries (see asyncapi.yaml) with its `event_seq`
+// and `occurred_at`. `after`: the events after that `event_seq`; without
+// it, from the oldest event kept. Events are kept for `EVENT_RETENTION`
+// (default 30 days): an `after` older than that is answered 410
+// `SYNC_RESET_REQUIRED`; reload the room, then continue after
+// `details.last_event_seq`. A deleted message's earlier events show it
+// deleted (content empty). Members only (channels: any user of the tenant).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rooms/{room_id}/events (the `ListRoomEvents` operationId).
+func (c *ClientWithResponses) ListRoomEventsWithResponse(ctx context.Context, roomId RoomIdPath, params *ListRoomEventsParams, reqEditors ...RequestEditorFn) (*ListRoomEventsResponse, error) {
+	rsp, err := c.ListRoomEvents(ctx, roomId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRoomEventsResponse(rsp)
+}
+
 // ListMembersWithResponse List members
 //
 // The room's members with role, join time and read cursor (`last_ack`).
@@ -7165,6 +8129,33 @@ func (c *ClientWithResponses) DeleteSubscriptionWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseDeleteSubscriptionResponse(rsp)
+}
+
+// SyncWithResponse Catch up on every room
+//
+// The changes to every room the caller belongs to since `cursor`, each
+// room's events in `event_seq` order, room after room, as
+// `GET /rooms/{room_id}/events` shows them; page with `next_cursor` while
+// `has_more`. Without `cursor`: no events and a cursor at the end of every
+// room's log, to keep for the next sync.
+//
+// A room the caller joined since the cursor arrives from their own
+// `member.joined`, which carries the room. A room they left or were
+// removed from ends with their own `member.left`, and nothing after it.
+// The cursor is opaque: keep it as it is. When an event it still needs is
+// past the retention (`EVENT_RETENTION`, default 30 days) the answer is
+// 410 `SYNC_RESET_REQUIRED`: reload your rooms and continue from
+// `details.cursor`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sync (the `Sync` operationId).
+func (c *ClientWithResponses) SyncWithResponse(ctx context.Context, params *SyncParams, reqEditors ...RequestEditorFn) (*SyncResponse, error) {
+	rsp, err := c.Sync(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSyncResponse(rsp)
 }
 
 // CreateTokenWithBodyWithResponse Create a user token
@@ -8454,6 +9445,115 @@ func ParseUpdateRoomResponse(rsp *http.Response) (*UpdateRoomResponse, error) {
 	return response, nil
 }
 
+// ParseListRoomEventsResponse parses an HTTP response from a ListRoomEventsWithResponse call
+func ParseListRoomEventsResponse(rsp *http.Response) (*ListRoomEventsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRoomEventsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoomEventListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListRoomEventsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListMembersResponse parses an HTTP response from a ListMembersWithResponse call
 func ParseListMembersResponse(rsp *http.Response) (*ListMembersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -9482,6 +10582,101 @@ func ParseDeleteSubscriptionResponse(rsp *http.Response) (*DeleteSubscriptionRes
 	switch {
 	case rsp.StatusCode == 429:
 		var headers DeleteSubscriptionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSyncResponse parses an HTTP response from a SyncWithResponse call
+func ParseSyncResponse(rsp *http.Response) (*SyncResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SyncResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SyncPageResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SyncResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
