@@ -57,6 +57,8 @@ type config struct {
 	metricsAddr   string
 	pprofAddr     string
 	retryMax      int
+	// eventRetention is how long room events are kept (EVENT_RETENTION).
+	eventRetention time.Duration
 	// instance places this process among several on one PostgreSQL database.
 	instance realtime.ClusterConfig
 }
@@ -74,8 +76,12 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	instanceID := fs.String("instance-id", getenv("INSTANCE_ID"), "this instance's name among several on one PostgreSQL database; default random (INSTANCE_ID)")
 	heartbeat := fs.Duration("instance-heartbeat", envDuration(getenv, "INSTANCE_HEARTBEAT", 2*time.Second), "how often an instance proves it is alive, PostgreSQL only (INSTANCE_HEARTBEAT)")
 	instanceTimeout := fs.Duration("instance-timeout", envDuration(getenv, "INSTANCE_TIMEOUT", 10*time.Second), "silence after which an instance is taken for dead and its users offline (INSTANCE_TIMEOUT)")
+	eventRetention := fs.Duration("event-retention", envDuration(getenv, "EVENT_RETENTION", defaultEventRetention), "how long room events are kept for GET /sync and GET /rooms/{room_id}/events (EVENT_RETENTION)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
+	}
+	if *eventRetention <= 0 {
+		return config{}, fmt.Errorf("EVENT_RETENTION: must be positive, got %s", *eventRetention)
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -85,7 +91,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		addr: *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
 		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
 		tokenSecret: getenv("TOKEN_SECRET"), metricsAddr: getenv("METRICS_ADDR"),
-		retryMax: *retryMax, pprofAddr: *pprofAddr,
+		retryMax: *retryMax, pprofAddr: *pprofAddr, eventRetention: *eventRetention,
 		instance: realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 	}, nil
 }
@@ -156,6 +162,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return nil
 		}
 	}
+	background.Go(func() { pruneEvents(runCtx, st, cfg.eventRetention, logger) })
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -247,6 +254,39 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("realtime shutdown: %w", err)
 	}
 	return nil
+}
+
+// defaultEventRetention is SPEC's EVENT_RETENTION default: 30 days.
+const defaultEventRetention = 30 * 24 * time.Hour
+
+// Pruning of the room event log: how often at most, and how many events a
+// transaction deletes (the writer is free for sends between two).
+const (
+	maxPruneInterval = 10 * time.Minute
+	pruneBatch       = 1000
+)
+
+// pruneEvents deletes the room events older than retention, at start and
+// then every retention/4 (at most maxPruneInterval), until ctx ends. Every
+// instance on a PostgreSQL database prunes; the store makes concurrent
+// pruners safe.
+func pruneEvents(ctx context.Context, st *store.Store, retention time.Duration, logger *slog.Logger) {
+	tick := time.NewTicker(min(retention/4, maxPruneInterval))
+	defer tick.Stop()
+	for {
+		n, err := st.PruneEvents(ctx, time.Now().Add(-retention), pruneBatch)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Warn("prune room events", "error", err.Error(), "deleted", n)
+		case n > 0:
+			logger.Info("pruned room events", "deleted", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // serve runs srv on ln as a goroutine of wg until srv is closed or shut
