@@ -65,13 +65,14 @@ func (e *GoneError) Error() string { return e.Message }
 // Unwrap makes errors.Is(err, ErrGone) true.
 func (e *GoneError) Unwrap() error { return ErrGone }
 
-// The bodies of the events as stored, version eventPayloadVersion: explicit
-// wire types, never store structs serialised by field name, so that the
-// stored log keeps its meaning when the Go types change. A body holds what
-// asyncapi.yaml gives the event but the fields of its row (type, room_id,
-// event_seq, occurred_at and a message's seq), which eventFrame adds when
-// the event is read: the seqs are allocated by the statement that stores
-// the body (on PostgreSQL, one statement does the whole send).
+// The bodies of the events as stored in room_events, version
+// eventPayloadVersion: explicit wire types, never store structs serialised
+// by field name, so that the stored log keeps its meaning when the Go types
+// change. A body holds what asyncapi.yaml gives the event but the fields of
+// its row (type, room_id, event_seq, occurred_at and a message's seq),
+// which eventFrame adds when the event is read. A message's own event (type
+// message) has no stored body: it is the messages row, sent with the
+// room's event_seq, encoded with messageBodyV1 when read.
 const eventPayloadVersion = 1
 
 type messageBodyV1 struct {
@@ -166,8 +167,20 @@ func eventValues(tenantID, roomID string, e eventRow) []any {
 	return []any{tenantID, roomID, string(e.Type), e.UserID, eventPayloadVersion, string(e.Payload), e.CreatedAt}
 }
 
-// insertEventSQL stores one event; the group committer prepares it as it is.
-const insertEventSQL = `INSERT INTO room_events (` + eventInsertColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// insertEventsSQL stores n events (in SQLite's placeholders); their values
+// are eventValues and the two seqs, event after event. The group committer
+// prepares it for every batch size.
+func insertEventsSQL(n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO room_events (` + eventInsertColumns + `) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	return q.String()
+}
 
 // eventInsertBatch rows per INSERT keep the parameters (9 a row) far below
 // both databases' limits.
@@ -177,17 +190,11 @@ const eventInsertBatch = 100
 func insertEvents(ctx context.Context, tx *sqlx.Tx, tenantID, roomID string, events []eventRow) error {
 	for start := 0; start < len(events); start += eventInsertBatch {
 		batch := events[start:min(start+eventInsertBatch, len(events))]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO room_events (` + eventInsertColumns + `) VALUES `)
 		args := make([]any, 0, 9*len(batch))
-		for i, e := range batch {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		for _, e := range batch {
 			args = append(append(args, eventValues(tenantID, roomID, e)...), e.MessageSeq, e.EventSeq)
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(q.String()), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(insertEventsSQL(len(batch))), args...); err != nil {
 			return fmt.Errorf("append events: %w", err)
 		}
 	}
@@ -227,19 +234,33 @@ func appendEvent(ctx context.Context, tx *sqlx.Tx, tenantID, roomID string, e ev
 	return seq, nil
 }
 
-// eventSelect reads events of one room (aliased e) with the deletion time of
-// the message a message event is about, so that a deleted message's earlier
-// events are served without its content.
-const eventSelect = `
-	SELECT e.event_seq, e.type, e.user_id, e.message_seq, e.payload_version, e.payload, e.created_at, m.deleted_at
-	FROM room_events e
-	LEFT JOIN messages m ON m.room_id = e.room_id AND m.seq = e.message_seq`
-
 // readEvents returns up to limit events of the room with after < event_seq
-// (and event_seq <= upto when upto > 0), in event_seq order, through the
-// room_events primary key.
+// (and event_seq <= upto when upto > 0), in event_seq order: the rows of
+// room_events, merged with the messages sent in that range, each a message
+// event. Both reads follow an index in event_seq order and stop at limit.
 func (s *Store) readEvents(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]RoomEvent, error) {
-	query, args := readEventsQuery(tenantID, roomID, after, upto, limit)
+	changes, err := s.readChanges(ctx, tenantID, roomID, after, upto, limit)
+	if err != nil {
+		return nil, err
+	}
+	sent, err := s.readSent(ctx, tenantID, roomID, after, upto, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RoomEvent, 0, min(limit, len(changes)+len(sent)))
+	for len(out) < limit && (len(changes) > 0 || len(sent) > 0) {
+		if len(sent) == 0 || (len(changes) > 0 && changes[0].EventSeq < sent[0].EventSeq) {
+			out, changes = append(out, changes[0]), changes[1:]
+		} else {
+			out, sent = append(out, sent[0]), sent[1:]
+		}
+	}
+	return out, nil
+}
+
+// readChanges reads readEvents' rows of room_events.
+func (s *Store) readChanges(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]RoomEvent, error) {
+	query, args := readChangesQuery(tenantID, roomID, after, upto, limit)
 	st, err := s.reads.get(ctx, s.r.Rebind(query))
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
@@ -249,7 +270,7 @@ func (s *Store) readEvents(ctx context.Context, tenantID, roomID string, after, 
 		return nil, fmt.Errorf("read events: %w", err)
 	}
 	defer rows.Close()
-	out := make([]RoomEvent, 0, min(limit, 64))
+	var out []RoomEvent
 	for rows.Next() {
 		var (
 			e              RoomEvent
@@ -264,7 +285,7 @@ func (s *Store) readEvents(ctx context.Context, tenantID, roomID string, after, 
 			return nil, fmt.Errorf("read events: %w", err)
 		}
 		e.RoomID, e.Type, e.CreatedAt = roomID, EventType(typ), fromMillis(createdAt)
-		if messageDeleted.Valid && (e.Type == EventMessage || e.Type == EventMessageUpdated) {
+		if messageDeleted.Valid && e.Type == EventMessageUpdated {
 			if payload, err = redactMessage(payload, messageDeleted.Int64); err != nil {
 				return nil, fmt.Errorf("event %d of room %s: %w", e.EventSeq, roomID, err)
 			}
@@ -284,9 +305,15 @@ func (s *Store) readEvents(ctx context.Context, tenantID, roomID string, after, 
 	return out, nil
 }
 
-// readEventsQuery is readEvents' SQL (before Rebind) and arguments.
-func readEventsQuery(tenantID, roomID string, after, upto int64, limit int) (string, []any) {
-	query := eventSelect + `
+// readChangesQuery is readChanges' SQL (before Rebind) and arguments: the
+// page of room_events through its primary key, each with the deletion time
+// of the message a message.updated is about (by the messages primary key),
+// so that a deleted message's edits are served without its words.
+func readChangesQuery(tenantID, roomID string, after, upto int64, limit int) (string, []any) {
+	query := `
+		SELECT e.event_seq, e.type, e.user_id, e.message_seq, e.payload_version, e.payload, e.created_at,
+			(SELECT m.deleted_at FROM messages m WHERE m.room_id = e.room_id AND m.seq = e.message_seq) AS message_deleted_at
+		FROM room_events e
 		WHERE e.tenant_id = ? AND e.room_id = ? AND e.event_seq > ?`
 	args := []any{tenantID, roomID, after}
 	if upto > 0 {
@@ -294,6 +321,53 @@ func readEventsQuery(tenantID, roomID string, after, upto int64, limit int) (str
 		args = append(args, upto)
 	}
 	return query + ` ORDER BY e.event_seq LIMIT ?`, append(args, limit)
+}
+
+// readSent reads readEvents' messages: each the event of its sending, shown
+// as the message is now (edited, or deleted without its words), as
+// GET /rooms/{room_id}/messages shows it; the log's later events say what
+// changed it.
+func (s *Store) readSent(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]RoomEvent, error) {
+	query, args := readSentQuery(tenantID, roomID, after, upto, limit)
+	st, err := s.reads.get(ctx, s.r.Rebind(query))
+	if err != nil {
+		return nil, fmt.Errorf("read sent messages: %w", err)
+	}
+	var rows []struct {
+		messageRow
+		EventSeq int64 `db:"event_seq"`
+	}
+	if err := st.SelectContext(ctx, &rows, args...); err != nil {
+		return nil, fmt.Errorf("read sent messages: %w", err)
+	}
+	out := make([]RoomEvent, len(rows))
+	for i, r := range rows {
+		payload, err := json.Marshal(messageBody(r.messageRow))
+		if err != nil {
+			return nil, err
+		}
+		e := RoomEvent{RoomID: roomID, EventSeq: r.EventSeq, Type: EventMessage, UserID: r.SenderID, CreatedAt: fromMillis(r.CreatedAt)}
+		if e.Frame, err = eventFrame(e, &r.Seq, payload); err != nil {
+			return nil, err
+		}
+		out[i] = e
+	}
+	return out, nil
+}
+
+// readSentQuery is readSent's SQL (before Rebind) and arguments, through
+// messages_room_event.
+func readSentQuery(tenantID, roomID string, after, upto int64, limit int) (string, []any) {
+	query := `
+		SELECT ` + messageColumns + `, event_seq
+		FROM messages
+		WHERE tenant_id = ? AND room_id = ? AND event_seq > ?`
+	args := []any{tenantID, roomID, after}
+	if upto > 0 {
+		query += ` AND event_seq <= ?`
+		args = append(args, upto)
+	}
+	return query + ` ORDER BY event_seq LIMIT ?`, append(args, limit)
 }
 
 // redactMessage empties the content and meta of a message body whose
@@ -401,7 +475,10 @@ const pruneBatchSQL = `
 // deleted. A room's log stays a contiguous run that ends with its newest
 // event: a batch deletes, in each room it reaches, everything up to the
 // newest of the batch's events there, and records that in
-// rooms.pruned_event_seq, which readers compare their place with.
+// rooms.pruned_event_seq, which readers compare their place with. The
+// messages sent before that place leave the log with it (they stay
+// messages); a room that only gets messages keeps them in its log as long
+// as they exist.
 func (s *Store) PruneEvents(ctx context.Context, before time.Time, batch int) (int64, error) {
 	if batch <= 0 {
 		batch = 1000

@@ -66,7 +66,7 @@ func newGroupCommitter(ctx context.Context, s *Store) (*groupCommitter, error) {
 		s: s, reqs: make(chan *sendRequest), stop: make(chan struct{}), done: make(chan struct{}),
 		stmts: make(map[string]*sqlx.Stmt),
 	}
-	for _, query := range []string{messageByClientIDSQL, sendNextSeqSQL, insertMessageSQL, insertEventSQL, advanceAckSQL} {
+	for _, query := range []string{messageByClientIDSQL, sendNextSeqSQL, insertMessageSQL, advanceAckSQL} {
 		st, err := s.w.PreparexContext(ctx, query)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("prepare send statements: %w", err), g.closeStmts())
@@ -188,7 +188,7 @@ const sendNextSeqSQL = `
 
 // sendInTx stores one send of a batch in tx. A send the rules refuse comes
 // back as its result, with nothing written; an error means tx is spoiled.
-// The usual send runs four statements (five with a client_msg_id).
+// The usual send runs three statements (four with a client_msg_id).
 func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, error) {
 	q := func(query string) *sqlx.Stmt { return tx.Stmtx(g.stmts[query]) }
 	if r.m.ClientMsgID != nil {
@@ -222,15 +222,8 @@ func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, erro
 		ID: newID("msg_"), RoomID: r.roomID, SenderID: r.sender, Seq: seq, Content: r.m.Content,
 		Meta: r.meta, ClientMsgID: r.m.ClientMsgID, CreatedAt: now, EventSeq: eventSeq,
 	}
-	ev, err := sendEvent(row)
-	if err != nil {
-		return sendResult{}, err
-	}
-	if _, err := q(insertMessageSQL).Exec(append(messageValues(r.tenantID, row), seq)...); err != nil {
+	if _, err := q(insertMessageSQL).Exec(append(messageValues(r.tenantID, row), seq, eventSeq)...); err != nil {
 		return sendResult{}, fmt.Errorf("insert message: %w", err)
-	}
-	if _, err := q(insertEventSQL).Exec(append(eventValues(r.tenantID, r.roomID, ev), seq, eventSeq)...); err != nil {
-		return sendResult{}, fmt.Errorf("append message event: %w", err)
 	}
 	if _, err := q(advanceAckSQL).Exec(seq, r.tenantID, r.roomID, r.sender, seq); err != nil {
 		return sendResult{}, fmt.Errorf("advance ack: %w", err)

@@ -154,15 +154,8 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 			ID: newID("msg_"), RoomID: roomID, SenderID: sender, Seq: seq, Content: m.Content,
 			Meta: meta, ClientMsgID: m.ClientMsgID, CreatedAt: now,
 		}
-		ev, err := sendEvent(row)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(insertMessageSQL), append(messageValues(tenantID, row), seq)...); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(insertMessageSQL), append(messageValues(tenantID, row), seq, eventSeq)...); err != nil {
 			return fmt.Errorf("insert message: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(insertEventSQL), append(eventValues(tenantID, roomID, ev), seq, eventSeq)...); err != nil {
-			return fmt.Errorf("append message event: %w", err)
 		}
 		row.EventSeq = eventSeq
 		return s.advanceAck(ctx, tx, tenantID, roomID, sender, seq)
@@ -182,26 +175,22 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 }
 
 // messageInsertColumns are the columns of messages every send path writes,
-// in the order of messageValues and then seq, which the statement may
-// allocate itself (postgresSendSQL does). With eventInsertColumns, the one
-// place that says what a send stores: adding a message field touches these
-// and messageValues, whichever path runs the send.
-const messageInsertColumns = `id, tenant_id, room_id, sender_id, content, meta, client_msg_id, created_at, seq`
+// in the order of messageValues and then the message's seq and event_seq,
+// which the statement may allocate itself (postgresSendSQL does): the one
+// place that says what a send stores, so that adding a message field
+// touches these two, whichever path runs the send. Its event_seq makes the
+// row the message's event in the room's log (see readEvents).
+const messageInsertColumns = `id, tenant_id, room_id, sender_id, content, meta, client_msg_id, created_at, seq, event_seq`
 
 // messageValues are a new message's values in messageInsertColumns order,
-// but seq.
+// but the two seqs.
 func messageValues(tenantID string, r messageRow) []any {
 	return []any{r.ID, tenantID, r.RoomID, r.SenderID, r.Content, r.Meta, r.ClientMsgID, r.CreatedAt}
 }
 
-// sendEvent is the message event of a new message, without its seqs.
-func sendEvent(r messageRow) (eventRow, error) {
-	return newEvent(EventMessage, r.SenderID, messageBody(r), r.CreatedAt)
-}
-
 // The statements of a send that every send path runs, in SQLite's
 // placeholders: the group committer prepares them as they are, the others
-// Rebind them. insertEventSQL appends the message event.
+// Rebind them.
 const (
 	// messageByClientIDSQL finds the message a client_msg_id already stored.
 	messageByClientIDSQL = `
@@ -210,7 +199,7 @@ const (
 		WHERE tenant_id = ? AND room_id = ? AND sender_id = ? AND client_msg_id = ?`
 	insertMessageSQL = `
 		INSERT INTO messages (` + messageInsertColumns + `)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	// advanceAckSQL moves a member's last_ack to a seq, never backwards.
 	advanceAckSQL = `
 		UPDATE room_members SET last_ack = ?

@@ -135,13 +135,15 @@ func seedPlanData(t *testing.T, s *Store, size planSize) planSeed {
 		{series(size.otherRooms) + `
 			INSERT INTO rooms (id, tenant_id, num, type, metadata, last_seq, member_count, created_at, updated_at, last_activity_at)
 			SELECT 'room_other_' || n.i, ?, 1000 + n.i, 'group', '{}', 0, 1, n.i, n.i, n.i FROM n`, []any{tenant}},
-		// A log for each of alice's rooms (after the member.joined events
-		// CreateRoom appended), and the owner of every other room leaving it.
+		// A log for each of alice's rooms after the member.joined events
+		// CreateRoom appended: each message sent (its event the message)
+		// then edited; and the owner of every other room leaving it.
+		{`UPDATE messages SET event_seq = 1 + 2 * seq WHERE tenant_id = ?`, []any{tenant}},
 		{series(size.messages) + `
 			INSERT INTO room_events (tenant_id, room_id, type, user_id, payload_version, payload, created_at, message_seq, event_seq)
-			SELECT r.tenant_id, r.id, 'message', 'bob', 1, '{}', n.i, n.i, r.last_event_seq + n.i
+			SELECT r.tenant_id, r.id, 'message.updated', 'bob', 1, '{}', n.i, n.i, 2 + 2 * n.i
 			FROM rooms r, n WHERE r.tenant_id = ? AND r.id NOT LIKE 'room_other_%'`, []any{tenant}},
-		{`UPDATE rooms SET last_event_seq = last_event_seq + ? WHERE tenant_id = ? AND id NOT LIKE 'room_other_%'`, []any{size.messages, tenant}},
+		{`UPDATE rooms SET last_event_seq = 2 + 2 * ? WHERE tenant_id = ? AND id NOT LIKE 'room_other_%'`, []any{size.messages, tenant}},
 		{`INSERT INTO room_events (tenant_id, room_id, type, user_id, payload_version, payload, created_at, message_seq, event_seq)
 			SELECT tenant_id, id, 'member.left', 'owner_' || id, 1, '{}', created_at, NULL, 1
 			FROM rooms WHERE tenant_id = ? AND id LIKE 'room_other_%'`, []any{tenant}},
@@ -223,11 +225,13 @@ func planCases(s *Store, seed planSeed) []planCase {
 		name        string
 		after, upto int64
 	}{
-		{"ListRoomEvents", at, 0},
-		{"Sync range", at, at + 10},
+		{"ListRoomEvents", 2 * at, 0},
+		{"Sync range", 2 * at, 2*at + 20},
 	} {
-		q, args := readEventsQuery(seed.tenantID, seed.roomID, c.after, c.upto, DefaultEventsLimit)
-		cases = append(cases, planCase{name: c.name, query: q, args: args, tables: []string{"room_events", "messages"}})
+		q, args := readChangesQuery(seed.tenantID, seed.roomID, c.after, c.upto, DefaultEventsLimit)
+		cases = append(cases, planCase{name: c.name + " changes", query: q, args: args, tables: []string{"room_events", "messages"}})
+		q, args = readSentQuery(seed.tenantID, seed.roomID, c.after, c.upto, DefaultEventsLimit)
+		cases = append(cases, planCase{name: c.name + " messages", query: q, args: args, tables: []string{"messages"}})
 	}
 	cases = append(cases, planCase{name: "Sync memberships", query: syncMembershipsSQL,
 		args: []any{seed.tenantID, "alice"}, tables: []string{"room_members", "rooms"}})

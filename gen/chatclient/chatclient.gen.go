@@ -648,9 +648,12 @@ type Message struct {
 }
 
 // MessageEvent A message was sent (`message`), edited (`message.updated`) or deleted
-// (`message.deleted`): the whole message after the change. The earlier
-// events of a message deleted since show it deleted, with its content
-// empty.
+// (`message.deleted`). `message`: the message as it is now, at its place
+// in the log (its later edits and deletion follow as events of their
+// own); `message.updated`, `message.deleted`: the whole message after
+// that change, except that the edits of a message deleted since show it
+// deleted, without content. `occurred_at` of a `message` is its
+// `created_at`.
 type MessageEvent struct {
 	// ClientMsgId The sender's idempotency id, or null.
 	//
@@ -2028,10 +2031,13 @@ type ClientInterface interface {
 	// event of that `type` carries (see asyncapi.yaml) with its `event_seq`
 	// and `occurred_at`. `after`: the events after that `event_seq`; without
 	// it, from the oldest event kept. Events are kept for `EVENT_RETENTION`
-	// (default 30 days): an `after` older than that is answered 410
-	// `SYNC_RESET_REQUIRED`; reload the room, then continue after
-	// `details.last_event_seq`. A deleted message's earlier events show it
-	// deleted (content empty). Members only (channels: any user of the tenant).
+	// (default 30 days; a `message` as long as the message): an `after`
+	// older than that is answered 410 `SYNC_RESET_REQUIRED`; reload the
+	// room, then continue after `details.last_event_seq`. A `message` event
+	// shows the message as it is now (its edits and deletion follow as
+	// events of their own); the edits of a message deleted since show it
+	// deleted, without content. Members only (channels: any user of the
+	// tenant).
 	//
 	// Corresponds with GET /rooms/{room_id}/events (the `ListRoomEvents` operationId).
 	ListRoomEvents(ctx context.Context, roomId RoomIdPath, params *ListRoomEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2675,10 +2681,13 @@ func (c *Client) UpdateRoom(ctx context.Context, roomId RoomIdPath, body UpdateR
 // event of that `type` carries (see asyncapi.yaml) with its `event_seq`
 // and `occurred_at`. `after`: the events after that `event_seq`; without
 // it, from the oldest event kept. Events are kept for `EVENT_RETENTION`
-// (default 30 days): an `after` older than that is answered 410
-// `SYNC_RESET_REQUIRED`; reload the room, then continue after
-// `details.last_event_seq`. A deleted message's earlier events show it
-// deleted (content empty). Members only (channels: any user of the tenant).
+// (default 30 days; a `message` as long as the message): an `after`
+// older than that is answered 410 `SYNC_RESET_REQUIRED`; reload the
+// room, then continue after `details.last_event_seq`. A `message` event
+// shows the message as it is now (its edits and deletion follow as
+// events of their own); the edits of a message deleted since show it
+// deleted, without content. Members only (channels: any user of the
+// tenant).
 //
 // Corresponds with GET /rooms/{room_id}/events (the `ListRoomEvents` operationId).
 func (c *Client) ListRoomEvents(ctx context.Context, roomId RoomIdPath, params *ListRoomEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4712,10 +4721,13 @@ type ClientWithResponsesInterface interface {
 	// event of that `type` carries (see asyncapi.yaml) with its `event_seq`
 	// and `occurred_at`. `after`: the events after that `event_seq`; without
 	// it, from the oldest event kept. Events are kept for `EVENT_RETENTION`
-	// (default 30 days): an `after` older than that is answered 410
-	// `SYNC_RESET_REQUIRED`; reload the room, then continue after
-	// `details.last_event_seq`. A deleted message's earlier events show it
-	// deleted (content empty). Members only (channels: any user of the tenant).
+	// (default 30 days; a `message` as long as the message): an `after`
+	// older than that is answered 410 `SYNC_RESET_REQUIRED`; reload the
+	// room, then continue after `details.last_event_seq`. A `message` event
+	// shows the message as it is now (its edits and deletion follow as
+	// events of their own); the edits of a message deleted since show it
+	// deleted, without content. Members only (channels: any user of the
+	// tenant).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7889,10 +7901,13 @@ func (c *ClientWithResponses) UpdateRoomWithResponse(ctx context.Context, roomId
 // event of that `type` carries (see asyncapi.yaml) with its `event_seq`
 // and `occurred_at`. `after`: the events after that `event_seq`; without
 // it, from the oldest event kept. Events are kept for `EVENT_RETENTION`
-// (default 30 days): an `after` older than that is answered 410
-// `SYNC_RESET_REQUIRED`; reload the room, then continue after
-// `details.last_event_seq`. A deleted message's earlier events show it
-// deleted (content empty). Members only (channels: any user of the tenant).
+// (default 30 days; a `message` as long as the message): an `after`
+// older than that is answered 410 `SYNC_RESET_REQUIRED`; reload the
+// room, then continue after `details.last_event_seq`. A `message` event
+// shows the message as it is now (its edits and deletion follow as
+// events of their own); the edits of a message deleted since show it
+// deleted, without content. Members only (channels: any user of the
+// tenant).
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -1,7 +1,7 @@
 // Package sendbaseline runs the transaction Store.SendMessage runs (take
 // the room's next seq and event_seq, check the sender's membership, insert
-// the message and its event, move the sender's read cursor) directly with
-// database/sql, from
+// the message, which is its own event in the room's log, move the sender's
+// read cursor) directly with database/sql, from
 // concurrent goroutines. It is the ceiling the REST send path is compared
 // with: what the database alone allows for the same work, with no HTTP,
 // JSON, validation or store layer in between.
@@ -14,7 +14,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -90,7 +89,7 @@ func NewSender(db *sql.DB, postgres bool) *Sender {
 	return &Sender{db: db, q: statements(postgres)}
 }
 
-type queries struct{ allocate, member, insert, event, advance string }
+type queries struct{ allocate, member, insert, advance string }
 
 func statements(postgres bool) queries {
 	q := queries{
@@ -102,15 +101,13 @@ func statements(postgres bool) queries {
 			FROM rooms r
 			LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?
 			WHERE r.tenant_id = ? AND r.id = ?`,
-		insert: `INSERT INTO messages (id, tenant_id, room_id, sender_id, content, meta, client_msg_id, created_at, seq)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		event: `INSERT INTO room_events (tenant_id, room_id, type, user_id, payload_version, payload, created_at, message_seq, event_seq)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		insert: `INSERT INTO messages (id, tenant_id, room_id, sender_id, content, meta, client_msg_id, created_at, seq, event_seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		advance: `UPDATE room_members SET last_ack = ?
 			WHERE tenant_id = ? AND room_id = ? AND user_id = ? AND last_ack < ?`,
 	}
 	if postgres {
-		q.allocate, q.member, q.insert, q.event, q.advance = dollar(q.allocate), dollar(q.member), dollar(q.insert), dollar(q.event), dollar(q.advance)
+		q.allocate, q.member, q.insert, q.advance = dollar(q.allocate), dollar(q.member), dollar(q.insert), dollar(q.advance)
 	}
 	return q
 }
@@ -155,33 +152,12 @@ func (s *Sender) Send(ctx context.Context, t Target, content string) error {
 	if role == nil {
 		return fmt.Errorf("%s is not a member of %s", t.Sender, t.RoomID)
 	}
-	msgID := "msg_" + rand.Text()
-	if _, err := tx.ExecContext(ctx, q.insert, msgID, t.TenantID, t.RoomID, t.Sender,
-		content, nil, nil, now, seq); err != nil {
+	if _, err := tx.ExecContext(ctx, q.insert, "msg_"+rand.Text(), t.TenantID, t.RoomID, t.Sender,
+		content, nil, nil, now, seq, eventSeq); err != nil {
 		return fmt.Errorf("insert message: %w", err)
-	}
-	// The event's body, encoded as the store encodes it.
-	body, err := json.Marshal(eventBody{MessageID: msgID, SenderID: t.Sender, Content: content, CreatedAt: time.UnixMilli(now).UTC()})
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, q.event, t.TenantID, t.RoomID, "message", t.Sender, 1, string(body), now, seq, eventSeq); err != nil {
-		return fmt.Errorf("append event: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, q.advance, seq, t.TenantID, t.RoomID, t.Sender, seq); err != nil {
 		return fmt.Errorf("advance ack: %w", err)
 	}
 	return tx.Commit()
-}
-
-// eventBody is the body of a message event as the store stores it.
-type eventBody struct {
-	MessageID   string          `json:"message_id"`
-	SenderID    string          `json:"sender_id"`
-	Content     string          `json:"content"`
-	Meta        json.RawMessage `json:"meta"`
-	ClientMsgID *string         `json:"client_msg_id"`
-	CreatedAt   time.Time       `json:"created_at"`
-	EditedAt    *time.Time      `json:"edited_at"`
-	DeletedAt   *time.Time      `json:"deleted_at"`
 }

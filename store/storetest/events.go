@@ -204,7 +204,8 @@ func testEventLog(t *testing.T, b Backend) {
 		"1 member.joined alice",
 		"2 member.joined bob",
 		"3 member.joined carol",
-		`4 message #1 "hello"`,
+		// A message's event shows it as it is now: its edits follow.
+		`4 message #1 "hello again"`,
 		`5 message #2 "once"`,
 		`6 message.updated #1 "hello again"`,
 		"7 member.joined dave",
@@ -230,8 +231,9 @@ func testEventLog(t *testing.T, b Backend) {
 			t.Errorf("dave's member.joined = %s, want the room as he found it (4 members, last_seq 2)", log[6].Frame)
 		}
 		first := decode(t, log[3])
-		if first.MessageID != msg.ID || first.SenderID != "alice" || first.Seq != 1 || first.EditedAt != nil || first.DeletedAt != nil {
-			t.Errorf("message event = %s, want message %s as sent", log[3].Frame, msg.ID)
+		if first.MessageID != msg.ID || first.SenderID != "alice" || first.Seq != 1 || first.EditedAt == nil || first.DeletedAt != nil ||
+			!log[3].CreatedAt.Equal(msg.CreatedAt) || log[3].UserID != "alice" {
+			t.Errorf("message event = %s, want message %s as it is now, at its sending", log[3].Frame, msg.ID)
 		}
 		edit := decode(t, log[5])
 		if edit.EditedAt == nil || !edit.EditedAt.Equal(*edited.EditedAt) || log[5].UserID != "alice" {
@@ -490,16 +492,21 @@ func testConcurrentEvents(t *testing.T, b Backend) {
 
 // testPruneEvents prunes a log by age: a read from a pruned place is
 // refused with where to continue, a read from the start gets what is kept.
+// Messages are their own events and stay as long as they do; the room's log
+// still starts after the last event pruned.
 func testPruneEvents(t *testing.T, b Backend) {
 	s, clk := newStoreClock(t, b)
 	ctx := t.Context()
 	tenant := newTenant(t, s)
 	room := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob") // events 1, 2
-	for i := range 3 {
-		send(t, s, tenant, "alice", room.ID, fmt.Sprintf("old %d", i)) // 3, 4, 5
+	send(t, s, tenant, "alice", room.ID, "old")                    // 3
+	for i := range 3 {                                             // 4, 5, 6
+		if _, err := s.UpdateRoom(ctx, tenant, "alice", room.ID, store.RoomUpdate{SetName: true, Name: ptr(fmt.Sprint("old ", i))}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	clk.Advance(31 * 24 * time.Hour)
-	send(t, s, tenant, "bob", room.ID, "new") // 6
+	send(t, s, tenant, "bob", room.ID, "new") // 7
 	cutoff := clk.Now().Add(-30 * 24 * time.Hour)
 
 	n, err := s.PruneEvents(ctx, cutoff, 2)
@@ -510,16 +517,19 @@ func testPruneEvents(t *testing.T, b Backend) {
 		t.Fatalf("second PruneEvents = %d, %v; want nothing left", n, err)
 	}
 	kept, err := s.ListRoomEvents(ctx, tenant, "bob", room.ID, nil, 0)
-	if err != nil || len(kept) != 1 || kept[0].EventSeq != 6 {
-		t.Fatalf("ListRoomEvents from the start = %d events, %v; want event 6 alone", len(kept), err)
+	if err != nil || len(kept) != 1 || kept[0].EventSeq != 7 {
+		t.Fatalf("ListRoomEvents from the start = %d events, %v; want event 7 alone", len(kept), err)
 	}
-	if got, err := s.ListRoomEvents(ctx, tenant, "bob", room.ID, ptr[int64](5), 0); err != nil || len(got) != 1 {
-		t.Fatalf("ListRoomEvents after 5 = %d events, %v; want event 6", len(got), err)
+	if got, err := s.ListRoomEvents(ctx, tenant, "bob", room.ID, ptr[int64](6), 0); err != nil || len(got) != 1 {
+		t.Fatalf("ListRoomEvents after 6 = %d events, %v; want event 7", len(got), err)
 	}
-	_, err = s.ListRoomEvents(ctx, tenant, "bob", room.ID, ptr[int64](4), 0)
+	_, err = s.ListRoomEvents(ctx, tenant, "bob", room.ID, ptr[int64](2), 0)
 	var gone *store.GoneError
-	if !errors.As(err, &gone) || !errors.Is(err, store.ErrGone) || gone.LastEventSeq != 6 {
-		t.Fatalf("ListRoomEvents after a pruned event = %v, want a GoneError with last_event_seq 6", err)
+	if !errors.As(err, &gone) || !errors.Is(err, store.ErrGone) || gone.LastEventSeq != 7 {
+		t.Fatalf("ListRoomEvents after a pruned event = %v, want a GoneError with last_event_seq 7", err)
+	}
+	if msgs, err := s.ListMessages(ctx, tenant, "bob", room.ID, store.MessagePage{}); err != nil || len(msgs) != 2 {
+		t.Errorf("ListMessages after pruning = %d messages, %v; want both", len(msgs), err)
 	}
 }
 
@@ -728,7 +738,9 @@ func testSync(t *testing.T, b Backend) {
 		room := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob")
 		quiet := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob")
 		cursor := freshCursor(t, s, tenant, "bob")
-		send(t, s, tenant, "alice", room.ID, "soon pruned") // 3
+		if _, err := s.UpdateRoom(ctx, tenant, "alice", room.ID, store.RoomUpdate{SetName: true, Name: ptr("soon pruned")}); err != nil { // 3
+			t.Fatal(err)
+		}
 		clk.Advance(31 * 24 * time.Hour)
 		// The quiet room's events are pruned too, but the cursor is past them.
 		if _, err := s.PruneEvents(ctx, clk.Now().Add(-30*24*time.Hour), 0); err != nil {
@@ -742,7 +754,7 @@ func testSync(t *testing.T, b Backend) {
 		send(t, s, tenant, "alice", room.ID, "after the reset") // 4
 		send(t, s, tenant, "alice", quiet.ID, "quiet no more")  // 3
 		got, _ := syncAll(t, s, tenant, "bob", *gone.Cursor, 0)
-		if want := []string{`4 message #2 "after the reset"`, `3 message #1 "quiet no more"`}; !slices.Equal(summaries(t, got), want) {
+		if want := []string{`4 message #1 "after the reset"`, `3 message #1 "quiet no more"`}; !slices.Equal(summaries(t, got), want) {
 			t.Errorf("Sync from the fresh cursor = %q, want %q", summaries(t, got), want)
 		}
 		// A cursor past the pruned events is good, however old.
