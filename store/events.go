@@ -236,31 +236,12 @@ func appendEvent(ctx context.Context, tx *sqlx.Tx, tenantID, roomID string, e ev
 
 // readEvents returns up to limit events of the room with after < event_seq
 // (and event_seq <= upto when upto > 0), in event_seq order: the rows of
-// room_events, merged with the messages sent in that range, each a message
-// event. Both reads follow an index in event_seq order and stop at limit.
+// room_events merged with the messages sent in that range, each a message
+// event. One statement, so that both are read from one snapshot: two reads
+// could see a message that committed after a change the first read missed,
+// a gap a reader would step over.
 func (s *Store) readEvents(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]RoomEvent, error) {
-	changes, err := s.readChanges(ctx, tenantID, roomID, after, upto, limit)
-	if err != nil {
-		return nil, err
-	}
-	sent, err := s.readSent(ctx, tenantID, roomID, after, upto, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]RoomEvent, 0, min(limit, len(changes)+len(sent)))
-	for len(out) < limit && (len(changes) > 0 || len(sent) > 0) {
-		if len(sent) == 0 || (len(changes) > 0 && changes[0].EventSeq < sent[0].EventSeq) {
-			out, changes = append(out, changes[0]), changes[1:]
-		} else {
-			out, sent = append(out, sent[0]), sent[1:]
-		}
-	}
-	return out, nil
-}
-
-// readChanges reads readEvents' rows of room_events.
-func (s *Store) readChanges(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]RoomEvent, error) {
-	query, args := readChangesQuery(tenantID, roomID, after, upto, limit)
+	query, args := readEventsQuery(tenantID, roomID, after, upto, limit)
 	st, err := s.reads.get(ctx, s.r.Rebind(query))
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
@@ -270,25 +251,38 @@ func (s *Store) readChanges(ctx context.Context, tenantID, roomID string, after,
 		return nil, fmt.Errorf("read events: %w", err)
 	}
 	defer rows.Close()
-	var out []RoomEvent
+	out := make([]RoomEvent, 0, min(limit, 64))
 	for rows.Next() {
 		var (
 			e              RoomEvent
 			typ            string
 			messageSeq     sql.NullInt64
-			version        int
+			version        sql.NullInt64
 			payload        []byte
 			createdAt      int64
 			messageDeleted sql.NullInt64
+			// The message of a message event; NULL for the others.
+			id, content sql.NullString
+			msg         messageRow
 		)
-		if err := rows.Scan(&e.EventSeq, &typ, &e.UserID, &messageSeq, &version, &payload, &createdAt, &messageDeleted); err != nil {
+		if err := rows.Scan(&e.EventSeq, &typ, &e.UserID, &messageSeq, &version, &payload, &createdAt, &messageDeleted,
+			&id, &content, &msg.Meta, &msg.ClientMsgID, &msg.EditedAt); err != nil {
 			return nil, fmt.Errorf("read events: %w", err)
 		}
 		e.RoomID, e.Type, e.CreatedAt = roomID, EventType(typ), fromMillis(createdAt)
-		if messageDeleted.Valid && e.Type == EventMessageUpdated {
-			if payload, err = redactMessage(payload, messageDeleted.Int64); err != nil {
-				return nil, fmt.Errorf("event %d of room %s: %w", e.EventSeq, roomID, err)
+		switch {
+		case e.Type == EventMessage:
+			// The message as it is now; its changes follow in the log.
+			msg.ID, msg.RoomID, msg.SenderID, msg.Seq, msg.Content, msg.CreatedAt = id.String, roomID, e.UserID, messageSeq.Int64, content.String, createdAt
+			if messageDeleted.Valid {
+				msg.DeletedAt = &messageDeleted.Int64
 			}
+			payload, err = json.Marshal(messageBody(msg))
+		case e.Type == EventMessageUpdated && messageDeleted.Valid:
+			payload, err = redactMessage(payload, messageDeleted.Int64)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("event %d of room %s: %w", e.EventSeq, roomID, err)
 		}
 		var seq *int64
 		if messageSeq.Valid {
@@ -305,69 +299,43 @@ func (s *Store) readChanges(ctx context.Context, tenantID, roomID string, after,
 	return out, nil
 }
 
-// readChangesQuery is readChanges' SQL (before Rebind) and arguments: the
-// page of room_events through its primary key, each with the deletion time
-// of the message a message.updated is about (by the messages primary key),
-// so that a deleted message's edits are served without its words.
-func readChangesQuery(tenantID, roomID string, after, upto int64, limit int) (string, []any) {
-	query := `
-		SELECT e.event_seq, e.type, e.user_id, e.message_seq, e.payload_version, e.payload, e.created_at,
-			(SELECT m.deleted_at FROM messages m WHERE m.room_id = e.room_id AND m.seq = e.message_seq) AS message_deleted_at
-		FROM room_events e
-		WHERE e.tenant_id = ? AND e.room_id = ? AND e.event_seq > ?`
-	args := []any{tenantID, roomID, after}
-	if upto > 0 {
-		query += ` AND e.event_seq <= ?`
-		args = append(args, upto)
-	}
-	return query + ` ORDER BY e.event_seq LIMIT ?`, append(args, limit)
-}
-
-// readSent reads readEvents' messages: each the event of its sending, shown
-// as the message is now (edited, or deleted without its words), as
-// GET /rooms/{room_id}/messages shows it; the log's later events say what
-// changed it.
-func (s *Store) readSent(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]RoomEvent, error) {
-	query, args := readSentQuery(tenantID, roomID, after, upto, limit)
-	st, err := s.reads.get(ctx, s.r.Rebind(query))
-	if err != nil {
-		return nil, fmt.Errorf("read sent messages: %w", err)
-	}
-	var rows []struct {
-		messageRow
-		EventSeq int64 `db:"event_seq"`
-	}
-	if err := st.SelectContext(ctx, &rows, args...); err != nil {
-		return nil, fmt.Errorf("read sent messages: %w", err)
-	}
-	out := make([]RoomEvent, len(rows))
-	for i, r := range rows {
-		payload, err := json.Marshal(messageBody(r.messageRow))
-		if err != nil {
-			return nil, err
+// readEventsQuery is readEvents' SQL (before Rebind) and arguments. Each
+// side reads its page through an index in event_seq order (the room_events
+// primary key, messages_room_event) and stops at limit; a change carries the
+// deletion time of the message it is about (by the messages primary key), so
+// that a deleted message's edits are served without its words.
+func readEventsQuery(tenantID, roomID string, after, upto int64, limit int) (string, []any) {
+	bound := func(col string) string {
+		if upto > 0 {
+			return ` AND ` + col + ` <= ?`
 		}
-		e := RoomEvent{RoomID: roomID, EventSeq: r.EventSeq, Type: EventMessage, UserID: r.SenderID, CreatedAt: fromMillis(r.CreatedAt)}
-		if e.Frame, err = eventFrame(e, &r.Seq, payload); err != nil {
-			return nil, err
-		}
-		out[i] = e
+		return ""
 	}
-	return out, nil
-}
-
-// readSentQuery is readSent's SQL (before Rebind) and arguments, through
-// messages_room_event.
-func readSentQuery(tenantID, roomID string, after, upto int64, limit int) (string, []any) {
 	query := `
-		SELECT ` + messageColumns + `, event_seq
-		FROM messages
-		WHERE tenant_id = ? AND room_id = ? AND event_seq > ?`
-	args := []any{tenantID, roomID, after}
+		SELECT * FROM (
+			SELECT e.event_seq, e.type, e.user_id, e.message_seq, e.payload_version, e.payload, e.created_at,
+				(SELECT m.deleted_at FROM messages m WHERE m.room_id = e.room_id AND m.seq = e.message_seq) AS message_deleted_at,
+				CAST(NULL AS TEXT) AS message_id, CAST(NULL AS TEXT) AS content, CAST(NULL AS TEXT) AS meta,
+				CAST(NULL AS TEXT) AS client_msg_id, CAST(NULL AS BIGINT) AS edited_at
+			FROM room_events e
+			WHERE e.tenant_id = ? AND e.room_id = ? AND e.event_seq > ?` + bound("e.event_seq") + `
+			ORDER BY e.event_seq LIMIT ?
+		) changes
+		UNION ALL
+		SELECT * FROM (
+			SELECT m.event_seq, '` + string(EventMessage) + `', m.sender_id, m.seq, CAST(NULL AS INTEGER), CAST(NULL AS TEXT), m.created_at,
+				m.deleted_at, m.id, m.content, m.meta, m.client_msg_id, m.edited_at
+			FROM messages m
+			WHERE m.tenant_id = ? AND m.room_id = ? AND m.event_seq > ?` + bound("m.event_seq") + `
+			ORDER BY m.event_seq LIMIT ?
+		) sent
+		ORDER BY event_seq LIMIT ?`
+	side := []any{tenantID, roomID, after}
 	if upto > 0 {
-		query += ` AND event_seq <= ?`
-		args = append(args, upto)
+		side = append(side, upto)
 	}
-	return query + ` ORDER BY event_seq LIMIT ?`, append(args, limit)
+	args := append(append(side, limit), side...)
+	return query, append(args, limit, limit)
 }
 
 // redactMessage empties the content and meta of a message body whose

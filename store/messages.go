@@ -476,11 +476,19 @@ func (s *Store) DeleteMessage(ctx context.Context, tenantID, actor, roomID, mess
 			return nil
 		}
 		now := s.nowMillis()
-		row.Content, row.Meta, row.DeletedAt = "", nil, &now
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`
+		// deleted_at IS NULL again: another delete may have committed since
+		// the read, and a message is deleted (and its event appended) once.
+		// RETURNING gives the event an edit committed since the read.
+		err = tx.QueryRowxContext(ctx, tx.Rebind(`
 			UPDATE messages SET content = '', meta = NULL, deleted_at = ?
-			WHERE tenant_id = ? AND room_id = ? AND id = ?`),
-			now, tenantID, roomID, messageID); err != nil {
+			WHERE tenant_id = ? AND room_id = ? AND id = ? AND deleted_at IS NULL
+			RETURNING `+messageColumns),
+			now, tenantID, roomID, messageID).StructScan(&row)
+		if errors.Is(err, sql.ErrNoRows) {
+			out, _, err = s.messageForActor(ctx, tx, tenantID, actor, roomID, messageID)
+			return err
+		}
+		if err != nil {
 			return fmt.Errorf("delete message: %w", err)
 		}
 		if row.EventSeq, err = appendMessageEvent(ctx, tx, tenantID, EventMessageDeleted, actor, row, now); err != nil {

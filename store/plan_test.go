@@ -228,10 +228,9 @@ func planCases(s *Store, seed planSeed) []planCase {
 		{"ListRoomEvents", 2 * at, 0},
 		{"Sync range", 2 * at, 2*at + 20},
 	} {
-		q, args := readChangesQuery(seed.tenantID, seed.roomID, c.after, c.upto, DefaultEventsLimit)
-		cases = append(cases, planCase{name: c.name + " changes", query: q, args: args, tables: []string{"room_events", "messages"}})
-		q, args = readSentQuery(seed.tenantID, seed.roomID, c.after, c.upto, DefaultEventsLimit)
-		cases = append(cases, planCase{name: c.name + " messages", query: q, args: args, tables: []string{"messages"}})
+		q, args := readEventsQuery(seed.tenantID, seed.roomID, c.after, c.upto, DefaultEventsLimit)
+		cases = append(cases, planCase{name: c.name, query: q, args: args,
+			tables: []string{"room_events", "messages"}, subqueries: []string{"changes", "sent"}})
 	}
 	cases = append(cases, planCase{name: "Sync memberships", query: syncMembershipsSQL,
 		args: []any{seed.tenantID, "alice"}, tables: []string{"room_members", "rooms"}})

@@ -488,6 +488,31 @@ func testConcurrentEvents(t *testing.T, b Backend) {
 	if r, _ := s.GetRoom(ctx, tenant, "admin", room.ID); deref(r.Name) != name {
 		t.Errorf("replayed name %q, room's %q", name, deref(r.Name))
 	}
+
+	t.Run("racing deletes of one message", func(t *testing.T) {
+		m := send(t, s, tenant, users[0], room.ID, "doomed")
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range 8 {
+			actor := []string{users[0], "admin"}[i%2]
+			wg.Go(func() {
+				<-start
+				if _, err := s.DeleteMessage(ctx, tenant, actor, room.ID, m.ID); err != nil {
+					t.Errorf("DeleteMessage by %s: %v", actor, err)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		after := m.EventSeq
+		events, err := s.ListRoomEvents(ctx, tenant, "admin", room.ID, &after, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := summaries(t, events); len(got) != 1 || events[0].Type != store.EventMessageDeleted {
+			t.Errorf("after racing deletes the log has %q, want one message.deleted", got)
+		}
+	})
 }
 
 // testPruneEvents prunes a log by age: a read from a pruned place is
