@@ -839,7 +839,7 @@ func testSyncBacklog(t *testing.T, b Backend) {
 	tenant := newTenant(t, s)
 	cursor := freshCursor(t, s, tenant, "bob") // bob is in no room yet
 	start := time.Now()
-	Backlog(t, s, tenant, "bob", syncBacklogRooms, syncBacklogPerRoom)
+	Backlog(t, s, tenant, "bob", syncBacklogRooms, syncBacklogPerRoom, backlogMessages)
 	t.Logf("seeded in %v", time.Since(start))
 
 	stats := PageSync(t, s, tenant, "bob", cursor, store.MaxEventsLimit)
@@ -855,20 +855,20 @@ func testSyncBacklog(t *testing.T, b Backend) {
 	}
 }
 
-// backlogMessages of a room's backlog are messages, the rest member.joined
-// events: sends are one transaction each, which under the race detector
-// (modernc's SQLite is Go code) take most of the test's time, while a room
-// created with many members appends their events in one.
+// backlogMessages of a room's backlog in testSyncBacklog are messages, the
+// rest member.joined events: sends are one transaction each, which under
+// the race detector (modernc's SQLite is Go code) take most of the test's
+// time, while a room created with many members appends their events in one.
 const backlogMessages = 20
 
 // Backlog owes user perRoom events in each of rooms new rooms: each room is
 // created by alice with user and others (their member.joined events, user's
-// first), then gets backlogMessages messages, the rooms side by side.
-// Exported for the backlog benchmark.
-func Backlog(t testing.TB, s *store.Store, tenant, user string, rooms, perRoom int) {
+// first), then gets messages messages, the rooms side by side. Exported for
+// the backlog benchmark.
+func Backlog(t testing.TB, s *store.Store, tenant, user string, rooms, perRoom, messages int) {
 	t.Helper()
 	ctx := context.Background()
-	joins := perRoom - backlogMessages
+	joins := perRoom - messages
 	members := []string{user}
 	for i := range joins - 1 {
 		members = append(members, fmt.Sprintf("member-%d", i))
@@ -881,7 +881,7 @@ func Backlog(t testing.TB, s *store.Store, tenant, user string, rooms, perRoom i
 				t.Errorf("CreateRoom: %v", err)
 				return
 			}
-			for i := range perRoom - joins {
+			for i := range messages {
 				if _, _, err := s.SendMessage(ctx, tenant, "alice", r.ID, store.NewMessage{Content: fmt.Sprintf("backlog %d", i)}); err != nil {
 					t.Errorf("SendMessage: %v", err)
 					return
