@@ -137,7 +137,8 @@ type roomUpdatedBodyV1 struct {
 	Room roomBodyV1 `json:"room"`
 }
 
-// eventRow is an event to store. MessageSeq is set for message events.
+// eventRow is an event to store in room_events. MessageSeq is set for
+// message.updated and message.deleted.
 type eventRow struct {
 	Type       EventType
 	UserID     string
@@ -156,9 +157,8 @@ func newEvent(typ EventType, userID string, body any, now int64) (eventRow, erro
 	return eventRow{Type: typ, UserID: userID, Payload: payload, CreatedAt: now}, nil
 }
 
-// eventInsertColumns are the columns of room_events every path that appends
-// writes, in the order of eventValues and then the two seqs, which the
-// statement may allocate itself (postgresSendSQL does).
+// eventInsertColumns are the columns of room_events an append writes, in the
+// order of eventValues and then the two seqs.
 const eventInsertColumns = `tenant_id, room_id, type, user_id, payload_version, payload, created_at, message_seq, event_seq`
 
 // eventValues are an event's values in eventInsertColumns order, but the
@@ -168,8 +168,7 @@ func eventValues(tenantID, roomID string, e eventRow) []any {
 }
 
 // insertEventsSQL stores n events (in SQLite's placeholders); their values
-// are eventValues and the two seqs, event after event. The group committer
-// prepares it for every batch size.
+// are eventValues and the two seqs, event after event.
 func insertEventsSQL(n int) string {
 	var q strings.Builder
 	q.WriteString(`INSERT INTO room_events (` + eventInsertColumns + `) VALUES `)

@@ -5,7 +5,7 @@
 -- cost a quarter of the send throughput. Every other change is a row of
 -- room_events. Rooms get a number per tenant (rooms.num, from
 -- tenants.last_room_num) so that a sync cursor names a room in a few
--- characters; pruning keeps a prefix of each room's log and records its end
+-- characters; pruning deletes a prefix of each room's log and records its end
 -- in rooms.pruned_event_seq; room_members.joined_event_seq is the member.joined
 -- event where a member's view of the room starts. Existing rooms start with an
 -- empty log. Kept semantically identical to migrations/postgres/0005_room_events.sql.
