@@ -6,11 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-if [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
-	echo "lint: installing pinned npm tools (npm ci)"
-	npm ci --no-audit --no-fund --loglevel=error
-	touch node_modules
-fi
+bash npm-ci.sh .
 
 export REDOCLY_TELEMETRY=off
 exec ./node_modules/.bin/redocly lint --config redocly.yaml --format stylish \

@@ -10,11 +10,7 @@ out=${1:?usage: build.sh OUT_FILE}
 case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$here"
-if [[ ! -x node_modules/.bin/asyncapi-generator || package-lock.json -nt node_modules ]]; then
-	echo "asyncapi-docs: installing pinned npm tools (npm ci)" >&2
-	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2
-	touch node_modules
-fi
+bash ../npm-ci.sh .
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # --disable-warning hides only the notice that the `ag` command is deprecated
