@@ -16,7 +16,8 @@ case "$venv" in /*) ;; *) venv="$PWD/$venv" ;; esac
 cd "$here"
 if [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r requirements.txt
+  "$venv/bin/pip" install -q --disable-pip-version-check \
+    --require-hashes --only-binary=:all: -r requirements.txt
 fi
 
 tenant=$(curl -sS --fail-with-body -X POST "$base/admin/tenants" \
