@@ -25,6 +25,11 @@ const (
 	tokenVersion    = "v1"
 )
 
+// tokenEncoding is base64url without padding, strict: a part whose last
+// character carries set bits that encode nothing is refused, so that only
+// the exact string issued verifies, not its variants.
+var tokenEncoding = base64.RawURLEncoding.Strict()
+
 type tokenClaims struct {
 	Tenant string `json:"t"`
 	User   string `json:"u"`
@@ -47,8 +52,8 @@ func tokenSecret(cfg Config) []byte {
 
 func (s *Server) signToken(c tokenClaims) string {
 	payload, _ := json.Marshal(c) // a struct of strings and an int cannot fail
-	signed := tokenVersion + "." + base64.RawURLEncoding.EncodeToString(payload)
-	return signed + "." + base64.RawURLEncoding.EncodeToString(s.tokenMAC(signed))
+	signed := tokenVersion + "." + tokenEncoding.EncodeToString(payload)
+	return signed + "." + tokenEncoding.EncodeToString(s.tokenMAC(signed))
 }
 
 func (s *Server) tokenMAC(signed string) []byte {
@@ -64,11 +69,11 @@ func (s *Server) verifyToken(tok string) (tokenClaims, error) {
 		return tokenClaims{}, errBadToken
 	}
 	signed, sig := tok[:i], tok[i+1:]
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	got, err := tokenEncoding.DecodeString(sig)
 	if err != nil || !hmac.Equal(got, s.tokenMAC(signed)) {
 		return tokenClaims{}, errBadToken
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(signed, tokenVersion+"."))
+	payload, err := tokenEncoding.DecodeString(strings.TrimPrefix(signed, tokenVersion+"."))
 	if err != nil {
 		return tokenClaims{}, errBadToken
 	}

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -111,5 +112,31 @@ func TestWebSocketHandshakeAuth(t *testing.T) {
 	})
 	if logs := e.logs.String(); strings.Contains(logs, good) || strings.Contains(logs, tn.key) {
 		t.Error("a token or key reached the log")
+	}
+}
+
+// A token's base64 parts are canonical: the last character of the MAC
+// (32 bytes, 43 characters) carries two bits that encode nothing, and a
+// token whose only difference is those bits is not the token that was
+// issued.
+func TestTokenBase64MustBeCanonical(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant("acme", 1000)
+	r, err := tn.as("alice").CreateTokenWithResponse(context.Background(), chatclient.CreateTokenRequest{})
+	if err != nil || r.JSON201 == nil {
+		t.Fatalf("token: %v %s", err, bodyOf(r))
+	}
+	good := r.JSON201.Data.Token
+	if status, _, body := e.raw("GET", "/ws?token="+url.QueryEscape(good), nil, ""); status != 200 {
+		t.Fatalf("the issued token: %d %s", status, body)
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, good[len(good)-1])
+	for _, bits := range []int{1, 2, 3} {
+		t.Run(fmt.Sprintf("unused bits %02b", bits), func(t *testing.T) {
+			tampered := good[:len(good)-1] + string(alphabet[last^bits])
+			status, _, body := e.raw("GET", "/ws?token="+url.QueryEscape(tampered), nil, "")
+			checkRefusal(t, status, body, refusal{401, "AUTHENTICATION_ERROR", ""})
+		})
 	}
 }
