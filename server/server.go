@@ -97,9 +97,11 @@ type PresenceReader interface {
 	PresenceOf(ctx context.Context, tenantID string, userIDs []string) ([]realtime.PresenceInfo, error)
 }
 
-// WebSocketHandler takes over an authenticated upgrade request.
+// WebSocketHandler takes over an authenticated upgrade request. It answers
+// the request itself, or returns a *realtime.TooManyConnectionsError
+// without answering.
 type WebSocketHandler interface {
-	ServeWS(w http.ResponseWriter, r *http.Request, tenantID, userID string)
+	ServeWS(w http.ResponseWriter, r *http.Request, s realtime.Session) error
 }
 
 // Server implements the generated strict server interface.

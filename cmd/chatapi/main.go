@@ -59,6 +59,11 @@ type config struct {
 	retryMax      int
 	// instance places this process among several on one PostgreSQL database.
 	instance realtime.ClusterConfig
+	// wsMaxConns caps one user's WebSocket connections on this instance.
+	wsMaxConns int
+	// wsCredentialCheck is how often WebSocket connections are checked for
+	// expired tokens and rotated keys.
+	wsCredentialCheck time.Duration
 }
 
 func loadConfig(args []string, getenv func(string) string) (config, error) {
@@ -74,6 +79,8 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	instanceID := fs.String("instance-id", getenv("INSTANCE_ID"), "this instance's name among several on one PostgreSQL database; default random (INSTANCE_ID)")
 	heartbeat := fs.Duration("instance-heartbeat", envDuration(getenv, "INSTANCE_HEARTBEAT", 2*time.Second), "how often an instance proves it is alive, PostgreSQL only (INSTANCE_HEARTBEAT)")
 	instanceTimeout := fs.Duration("instance-timeout", envDuration(getenv, "INSTANCE_TIMEOUT", 10*time.Second), "silence after which an instance is taken for dead and its users offline (INSTANCE_TIMEOUT)")
+	wsMaxConns := fs.Int("ws-max-connections-per-user", envInt(getenv, "WS_MAX_CONNECTIONS_PER_USER", 10), "WebSocket connections one user may hold on this instance (WS_MAX_CONNECTIONS_PER_USER)")
+	wsCheck := fs.Duration("ws-credential-check-interval", envDuration(getenv, "WS_CREDENTIAL_CHECK_INTERVAL", 5*time.Second), "how often WebSocket connections of expired tokens and rotated keys are closed (WS_CREDENTIAL_CHECK_INTERVAL)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -81,12 +88,19 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
 		return config{}, fmt.Errorf("LOG_LEVEL: %w", err)
 	}
+	if *wsMaxConns < 1 {
+		return config{}, fmt.Errorf("WS_MAX_CONNECTIONS_PER_USER: must be at least 1, got %d", *wsMaxConns)
+	}
+	if *wsCheck <= 0 {
+		return config{}, fmt.Errorf("WS_CREDENTIAL_CHECK_INTERVAL: must be positive, got %v", *wsCheck)
+	}
 	return config{
 		addr: *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
 		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
 		tokenSecret: getenv("TOKEN_SECRET"), metricsAddr: getenv("METRICS_ADDR"),
 		retryMax: *retryMax, pprofAddr: *pprofAddr,
-		instance: realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
+		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
+		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck,
 	}, nil
 }
 
@@ -112,7 +126,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer st.Close()
 
-	hubCfg := realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax}
+	hubCfg := realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax,
+		MaxConnsPerUser: cfg.wsMaxConns, CredentialCheckInterval: cfg.wsCredentialCheck}
 	var bus *pgbus.Bus
 	if st.Dialect() == "postgres" {
 		// Several instances may share the database: events travel between
@@ -144,6 +159,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		stopRunning()
 		background.Wait()
 	}()
+	background.Go(func() { _ = hub.RunCredentialChecks(runCtx) })
 	if bus != nil {
 		busErr := make(chan error, 1)
 		background.Go(func() { busErr <- bus.Run(runCtx, hub) })
