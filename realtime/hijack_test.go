@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -100,4 +102,28 @@ func serverFrame(t *testing.T, br *bufio.Reader) []byte {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// The HTTP server's read and write deadlines bound requests, not the
+// WebSocket connections hijacked from them, which have a heartbeat of their
+// own: a connection outlives both deadlines and still reads and writes.
+func TestConnectionOutlivesHTTPServerDeadlines(t *testing.T) {
+	e := newEnv(t, realtime.Config{})
+	const deadline = 100 * time.Millisecond
+	srv := httptest.NewUnstartedServer(e.srv.Config.Handler)
+	srv.Config.ReadTimeout = deadline
+	srv.Config.WriteTimeout = deadline
+	srv.Config.IdleTimeout = deadline
+	srv.Start()
+	t.Cleanup(srv.Close)
+	e.srv = srv
+
+	c, _, _ := e.connect("alice")
+	for i := range 3 {
+		time.Sleep(2 * deadline)
+		c.send(map[string]any{"type": "ping", "request_id": fmt.Sprintf("p%d", i)})
+		if f := c.next(); f.Type != "pong" || f.str("request_id") != fmt.Sprintf("p%d", i) {
+			t.Fatalf("got %s, want pong p%d", f.Raw, i)
+		}
+	}
 }

@@ -165,6 +165,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(closeUnreadBodies)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
 	e.Use(s.logRequests)
 	e.Use(boundRequests(cfg.RequestTimeout))
@@ -178,7 +179,9 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 
 	bodyLimit := limitBody(cfg.BodyLimit)
 	router := &specRouter{e: e, ops: ops, mw: func(op operation) []echo.MiddlewareFunc {
-		mw := []echo.MiddlewareFunc{bodyLimit, s.authenticate(op.auth), requireJSON(op.hasBody)}
+		// Credentials first: a request without them is refused before
+		// anything looks at its body.
+		mw := []echo.MiddlewareFunc{s.authenticate(op.auth), bodyLimit, requireJSON(op.hasBody)}
 		if op.validate != nil { // nil for a route the spec lacks: New refuses those
 			mw = append(mw, op.validate)
 		}
