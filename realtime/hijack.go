@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"time"
 )
 
 // Sizes of the read and write buffers a WebSocket connection keeps for its
@@ -42,13 +41,6 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
 	if err != nil {
 		return nil, nil, err
-	}
-	// The server's read and write deadlines bound requests; a WebSocket
-	// lives on its heartbeat. net/http documents that a hijacked
-	// connection may keep them, so they are cleared here.
-	if err := conn.SetDeadline(time.Time{}); err != nil {
-		_ = conn.Close()
-		return nil, nil, fmt.Errorf("clear deadlines: %w", err)
 	}
 	// net/http has already written the response head; this is a no-op
 	// unless something was buffered after it.

@@ -127,3 +127,27 @@ func TestConnectionOutlivesHTTPServerDeadlines(t *testing.T) {
 		}
 	}
 }
+
+// A handshake that reaches the hub after the HTTP server's read and write
+// deadlines have passed (a loaded server) still completes: the 101 answer
+// is not lost on the way out, and the connection works.
+func TestSlowHandshakeOutlivesHTTPServerDeadlines(t *testing.T) {
+	e := newEnv(t, realtime.Config{})
+	const deadline = 100 * time.Millisecond
+	hub := e.srv.Config.Handler
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(3 * deadline) // the server's work before the upgrade
+		hub.ServeHTTP(w, r)
+	}))
+	srv.Config.ReadTimeout = deadline
+	srv.Config.WriteTimeout = deadline
+	srv.Start()
+	t.Cleanup(srv.Close)
+	e.srv = srv
+
+	c, _, _ := e.connect("alice")
+	c.send(map[string]any{"type": "ping", "request_id": "slow"})
+	if f := c.next(); f.Type != "pong" || f.str("request_id") != "slow" {
+		t.Fatalf("got %s, want pong slow", f.Raw)
+	}
+}

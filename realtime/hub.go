@@ -262,6 +262,13 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 	h.running.Add(1)
 	h.mu.Unlock()
 
+	// The HTTP server's write deadline bounds requests; this one becomes a
+	// WebSocket with write timeouts of its own. It is lifted before the 101
+	// is written: net/http flushes the 101 before the hijack clears the
+	// deadlines, and a handshake that got here after the deadline (a loaded
+	// server) lost its 101 while the connection went on.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+
 	c := newConn(h, s)
 	ws, err := websocket.Accept(smallBuffers{w}, r, h.acceptOptions(c))
 	if err != nil {
