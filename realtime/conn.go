@@ -23,6 +23,10 @@ type conn struct {
 	ws       *websocket.Conn
 	tenantID string
 	userID   string
+	// keyGen and expires bound the connection's life (see Session and
+	// credentials.go); expires is unix nanoseconds, 0 for never.
+	keyGen  int64
+	expires int64
 	// limiter is made on the client's first event (see handle): most
 	// connections only listen, and at 10,000 of them every per-connection
 	// allocation shows in the server's RSS. Only the read loop touches it.
@@ -66,11 +70,15 @@ type conn struct {
 }
 
 // newConn is a connection before its upgrade; ws is set once accepted.
-func newConn(h *Hub, tenantID, userID string) *conn {
-	return &conn{
-		hub: h, tenantID: tenantID, userID: userID,
+func newConn(h *Hub, s Session) *conn {
+	c := &conn{
+		hub: h, tenantID: s.TenantID, userID: s.UserID, keyGen: s.KeyGeneration,
 		held: true,
 	}
+	if !s.Expires.IsZero() {
+		c.expires = s.Expires.UnixNano()
+	}
+	return c
 }
 
 // start syncs the client, then lets live frames go and starts the

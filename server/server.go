@@ -97,9 +97,11 @@ type PresenceReader interface {
 	PresenceOf(ctx context.Context, tenantID string, userIDs []string) ([]realtime.PresenceInfo, error)
 }
 
-// WebSocketHandler takes over an authenticated upgrade request.
+// WebSocketHandler takes over an authenticated upgrade request. It answers
+// the request itself, or returns a *realtime.TooManyConnectionsError
+// without answering.
 type WebSocketHandler interface {
-	ServeWS(w http.ResponseWriter, r *http.Request, tenantID, userID string)
+	ServeWS(w http.ResponseWriter, r *http.Request, s realtime.Session) error
 }
 
 // Server implements the generated strict server interface.
@@ -163,6 +165,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(closeUnreadBodies)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
 	e.Use(s.logRequests)
 	e.Use(boundRequests(cfg.RequestTimeout))
@@ -176,7 +179,9 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 
 	bodyLimit := limitBody(cfg.BodyLimit)
 	router := &specRouter{e: e, ops: ops, mw: func(op operation) []echo.MiddlewareFunc {
-		mw := []echo.MiddlewareFunc{bodyLimit, s.authenticate(op.auth), requireJSON(op.hasBody)}
+		// Credentials first: a request without them is refused before
+		// anything looks at its body.
+		mw := []echo.MiddlewareFunc{s.authenticate(op.auth), bodyLimit, requireJSON(op.hasBody)}
 		if op.validate != nil { // nil for a route the spec lacks: New refuses those
 			mw = append(mw, op.validate)
 		}

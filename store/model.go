@@ -63,6 +63,10 @@ type Tenant struct {
 	Name         string
 	RateLimitRPS int
 	CreatedAt    time.Time
+	// KeyGeneration counts the tenant's keys: 1 for the key it was created
+	// with, one more at each rotation. What a key opened or issued (a user
+	// token, a WebSocket connection) is valid only while it is current.
+	KeyGeneration int64
 }
 
 // RoomType is dm, group or channel.

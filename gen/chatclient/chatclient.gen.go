@@ -1033,7 +1033,7 @@ type Token struct {
 
 	// Token Pass as `/ws?token=…`.
 	//
-	// Example: v1.dG5fOGYzYTJiMWM5ZDBlNGY1YTZiN2M4.alice.1764014400.0f3a9c
+	// Example: v2.dG5fOGYzYTJiMWM5ZDBlNGY1YTZiN2M4.alice.1764014400.0f3a9c
 	Token string `json:"token"`
 }
 
@@ -1376,7 +1376,10 @@ type ClientInterface interface {
 	//
 	// Issues a new API key for the tenant. The old key is refused from then on
 	// by the instance that answers; with several instances on one database, by
-	// every instance within 500 ms (each caches a key's tenant that long).
+	// every instance within 500 ms (each caches a key's tenant that long). The
+	// user tokens the old key issued are refused at once, and WebSocket
+	// connections opened with the old key or its tokens are closed with 1008
+	// within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
 	//
 	// Corresponds with POST /admin/tenants/{tenant_id}/rotate-key (the `RotateTenantKey` operationId).
 	RotateTenantKey(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1668,7 +1671,8 @@ type ClientInterface interface {
 	//
 	// Returns a short-lived token for the calling user, signed by the server and
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-	// holding the tenant key. Default lifetime one hour, at most 24 hours.
+	// holding the tenant key. Default lifetime one hour, at most 24 hours;
+	// a rotation of the tenant's key ends it sooner.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1679,7 +1683,8 @@ type ClientInterface interface {
 	//
 	// Returns a short-lived token for the calling user, signed by the server and
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-	// holding the tenant key. Default lifetime one hour, at most 24 hours.
+	// holding the tenant key. Default lifetime one hour, at most 24 hours;
+	// a rotation of the tenant's key ends it sooner.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1808,7 +1813,10 @@ func (c *Client) CreateTenant(ctx context.Context, body CreateTenantJSONRequestB
 //
 // Issues a new API key for the tenant. The old key is refused from then on
 // by the instance that answers; with several instances on one database, by
-// every instance within 500 ms (each caches a key's tenant that long).
+// every instance within 500 ms (each caches a key's tenant that long). The
+// user tokens the old key issued are refused at once, and WebSocket
+// connections opened with the old key or its tokens are closed with 1008
+// within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
 //
 // Corresponds with POST /admin/tenants/{tenant_id}/rotate-key (the `RotateTenantKey` operationId).
 func (c *Client) RotateTenantKey(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2420,7 +2428,8 @@ func (c *Client) DeleteSubscription(ctx context.Context, topic Topic, reqEditors
 //
 // Returns a short-lived token for the calling user, signed by the server and
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-// holding the tenant key. Default lifetime one hour, at most 24 hours.
+// holding the tenant key. Default lifetime one hour, at most 24 hours;
+// a rotation of the tenant's key ends it sooner.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2441,7 +2450,8 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 //
 // Returns a short-lived token for the calling user, signed by the server and
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-// holding the tenant key. Default lifetime one hour, at most 24 hours.
+// holding the tenant key. Default lifetime one hour, at most 24 hours;
+// a rotation of the tenant's key ends it sooner.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3807,7 +3817,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Issues a new API key for the tenant. The old key is refused from then on
 	// by the instance that answers; with several instances on one database, by
-	// every instance within 500 ms (each caches a key's tenant that long).
+	// every instance within 500 ms (each caches a key's tenant that long). The
+	// user tokens the old key issued are refused at once, and WebSocket
+	// connections opened with the old key or its tokens are closed with 1008
+	// within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4135,7 +4148,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a short-lived token for the calling user, signed by the server and
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-	// holding the tenant key. Default lifetime one hour, at most 24 hours.
+	// holding the tenant key. Default lifetime one hour, at most 24 hours;
+	// a rotation of the tenant's key ends it sooner.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4146,7 +4160,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a short-lived token for the calling user, signed by the server and
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-	// holding the tenant key. Default lifetime one hour, at most 24 hours.
+	// holding the tenant key. Default lifetime one hour, at most 24 hours;
+	// a rotation of the tenant's key ends it sooner.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6651,7 +6666,10 @@ func (c *ClientWithResponses) CreateTenantWithResponse(ctx context.Context, body
 //
 // Issues a new API key for the tenant. The old key is refused from then on
 // by the instance that answers; with several instances on one database, by
-// every instance within 500 ms (each caches a key's tenant that long).
+// every instance within 500 ms (each caches a key's tenant that long). The
+// user tokens the old key issued are refused at once, and WebSocket
+// connections opened with the old key or its tokens are closed with 1008
+// within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -7171,7 +7189,8 @@ func (c *ClientWithResponses) DeleteSubscriptionWithResponse(ctx context.Context
 //
 // Returns a short-lived token for the calling user, signed by the server and
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-// holding the tenant key. Default lifetime one hour, at most 24 hours.
+// holding the tenant key. Default lifetime one hour, at most 24 hours;
+// a rotation of the tenant's key ends it sooner.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7188,7 +7207,8 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 //
 // Returns a short-lived token for the calling user, signed by the server and
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-// holding the tenant key. Default lifetime one hour, at most 24 hours.
+// holding the tenant key. Default lifetime one hour, at most 24 hours;
+// a rotation of the tenant's key ends it sooner.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
