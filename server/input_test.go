@@ -116,6 +116,61 @@ func TestMalformedBodiesRefused(t *testing.T) {
 	}
 }
 
+// Numbers in free-form objects (meta, metadata, payload) come back as the
+// client wrote them, never rounded through float64; a NUL in one of their
+// strings is the client's data and is kept.
+func TestFreeFormObjectsKeepTheirValues(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant("acme", 100000)
+	auth := map[string]string{"X-API-Key": tn.key, "X-User-Id": "alice", "Content-Type": "application/json"}
+	const obj = `{"big":9007199254740993,"huge":1e400,"neg":-12345678901234567890,"frac":0.10000000000000000001,"nul":"a\u0000b"}`
+	wants := []string{`"big":9007199254740993`, `"huge":1e400`, `"neg":-12345678901234567890`, `"frac":0.10000000000000000001`, `"nul":"a\u0000b"`}
+	check := func(t *testing.T, what string, raw []byte) {
+		t.Helper()
+		for _, w := range wants {
+			if !strings.Contains(string(raw), w) {
+				t.Errorf("%s lacks %s: %s", what, w, raw)
+			}
+		}
+	}
+
+	status, _, raw := e.raw("POST", "/rooms", auth, `{"type":"group","members":["bob"],"metadata":`+obj+`}`)
+	if status != 201 {
+		t.Fatalf("create room: %d %s", status, raw)
+	}
+	check(t, "created room", raw)
+	var created struct {
+		Data struct {
+			RoomID string `json:"room_id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &created); err != nil {
+		t.Fatal(err)
+	}
+	room := created.Data.RoomID
+	_, _, raw = e.raw("GET", "/rooms/"+room, auth, "")
+	check(t, "room", raw)
+	_, _, raw = e.raw("PATCH", "/rooms/"+room, auth, `{"metadata":`+obj+`}`)
+	check(t, "updated room", raw)
+
+	status, _, raw = e.raw("POST", "/rooms/"+room+"/messages", auth, `{"content":"x","meta":`+obj+`}`)
+	if status != 201 {
+		t.Fatalf("send: %d %s", status, raw)
+	}
+	check(t, "sent message", raw)
+	_, _, raw = e.raw("GET", "/rooms/"+room+"/messages", auth, "")
+	check(t, "message page", raw)
+	_, _, raw = e.raw("GET", "/rooms", auth, "")
+	check(t, "room list", raw)
+
+	status, _, raw = e.raw("POST", "/notify", auth, `{"topic":"t","payload":`+obj+`,"targets":{"user_ids":["bob"]}}`)
+	if status != 202 {
+		t.Fatalf("notify: %d %s", status, raw)
+	}
+	_, _, raw = e.raw("GET", "/notifications", map[string]string{"X-API-Key": tn.key, "X-User-Id": "bob"}, "")
+	check(t, "notifications", raw)
+}
+
 // A body over the limit is 413 whether or not its length was declared.
 func TestChunkedBodyOverLimit(t *testing.T) {
 	e := newEnv(t)
@@ -136,4 +191,29 @@ func TestChunkedBodyOverLimit(t *testing.T) {
 	defer resp.Body.Close()
 	raw := readAll(t, resp)
 	checkRefusal(t, resp.StatusCode, raw, refusal{413, "VALIDATION_ERROR", "body"})
+}
+
+// Media types are case-insensitive and may carry parameters.
+func TestJSONMediaTypeSpellings(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant("acme", 100000)
+	room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+	for _, ct := range []string{
+		"Application/JSON",
+		"application/json; charset=utf-8",
+		`APPLICATION/JSON;Charset="UTF-8"`,
+	} {
+		t.Run(ct, func(t *testing.T) {
+			status, _, raw := e.raw("POST", "/rooms/"+room.RoomId+"/messages",
+				map[string]string{"X-API-Key": tn.key, "X-User-Id": "alice", "Content-Type": ct}, `{"content":"hi"}`)
+			if status != 201 {
+				t.Errorf("status = %d, want 201: %s", status, raw)
+			}
+		})
+	}
+	t.Run("another charset", func(t *testing.T) {
+		status, _, raw := e.raw("POST", "/rooms/"+room.RoomId+"/messages",
+			map[string]string{"X-API-Key": tn.key, "X-User-Id": "alice", "Content-Type": "application/json; charset=latin1"}, `{"content":"hi"}`)
+		checkRefusal(t, status, raw, refusal{415, "VALIDATION_ERROR", "body"})
+	})
 }

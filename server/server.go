@@ -163,6 +163,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.Binder = bodyBinder{}
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
 	e.Use(s.logRequests)
 	e.Use(boundRequests(cfg.RequestTimeout))

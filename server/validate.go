@@ -155,6 +155,30 @@ func checkJSONText(body []byte) error {
 	return nil
 }
 
+// bodyBinder binds the request bodies of the generated handlers, which call
+// it in place of Echo's binder. Numbers are decoded as written
+// (json.Number), so the free-form objects (meta, metadata, payload) keep
+// every digit a client sent instead of rounding through float64, and a
+// number that does not fit its field is refused without Go's error text.
+// requireJSON and the validator have checked the body before.
+type bodyBinder struct{}
+
+func (bodyBinder) Bind(v any, c echo.Context) error {
+	dec := json.NewDecoder(c.Request().Body)
+	dec.UseNumber()
+	err := dec.Decode(v)
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil, errors.Is(err, io.EOF): // no body: as Echo's binder, leave v empty
+		return nil
+	case errors.As(err, &te) && strings.HasPrefix(te.Value, "number"):
+		return invalid(te.Field, "%s is out of range", te.Field)
+	case errors.As(err, &te):
+		return invalid(te.Field, "%s has the wrong type", te.Field)
+	}
+	return invalid("body", "request body does not match the operation")
+}
+
 // limitBody refuses bodies over n bytes with 413, whether or not the client
 // declared the length.
 func limitBody(n int64) echo.MiddlewareFunc {
