@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -124,7 +125,9 @@ func fromRequestError(e *openapi3filter.RequestError) *apiError {
 	if e.Parameter != nil {
 		msg := e.Reason
 		var se *openapi3.SchemaError
-		if errors.As(e.Err, &se) {
+		if errors.As(e.Err, &se) && isOutOfRange(se) {
+			msg = e.Parameter.Name + " is out of range"
+		} else if errors.As(e.Err, &se) {
 			msg = se.Reason
 		} else if e.Err != nil && msg == "" {
 			msg = e.Err.Error()
@@ -143,6 +146,9 @@ func fromRequestError(e *openapi3filter.RequestError) *apiError {
 		if field == "" {
 			field = "body"
 		}
+		if isOutOfRange(se) {
+			return invalid(field, "%s is out of range", field)
+		}
 		return invalid(field, "%s", firstLine(se.Reason))
 	}
 	var pe *openapi3filter.ParseError
@@ -157,6 +163,15 @@ func fromRequestError(e *openapi3filter.RequestError) *apiError {
 		msg = e.Err.Error()
 	}
 	return invalid("body", "%s", firstLine(msg))
+}
+
+// isOutOfRange reports whether the validator refused a number it could not
+// hold (beyond float64, such as 1e400) or one outside its integer format;
+// its own words for those name Go types.
+func isOutOfRange(se *openapi3.SchemaError) bool {
+	var ne *strconv.NumError
+	return errors.As(se.Origin, &ne) && errors.Is(ne.Err, strconv.ErrRange) ||
+		se.SchemaField == "format" && se.Schema != nil && se.Schema.Type.Is("integer")
 }
 
 // fromNotRule explains a breach of a rule the contract states as a `not`

@@ -171,6 +171,37 @@ func TestFreeFormObjectsKeepTheirValues(t *testing.T) {
 	check(t, "notifications", raw)
 }
 
+// Values that do not fit their field, and repeated parameters, are refused
+// with the field named and a message of our own, without Go's error text.
+func TestOutOfRangeAndRepeatedInputRefused(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant("acme", 100000)
+	room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+	auth := map[string]string{"X-API-Key": tn.key, "X-User-Id": "alice", "Content-Type": "application/json"}
+	admin := map[string]string{"X-Master-Key": testMasterKey, "Content-Type": "application/json"}
+	for _, tc := range []struct {
+		name, method, path string
+		headers            map[string]string
+		body, field        string
+	}{
+		{"seq over int64", "POST", "/acks", auth, `{"room_id":"` + room.RoomId + `","seq":9223372036854775808}`, "seq"},
+		{"seq far over int64", "POST", "/acks", auth, `{"room_id":"` + room.RoomId + `","seq":1e19}`, "seq"},
+		{"seq beyond float64", "POST", "/acks", auth, `{"room_id":"` + room.RoomId + `","seq":1e400}`, "seq"},
+		{"ttl over int", "POST", "/tokens", auth, `{"ttl_seconds":99999999999999999999}`, "ttl_seconds"},
+		{"rate limit beyond float64", "POST", "/admin/tenants", admin, `{"name":"x","rate_limit_rps":-1e400}`, "rate_limit_rps"},
+		{"repeated limit", "GET", "/rooms?limit=1&limit=2000", auth, "", "limit"},
+		{"repeated after_seq", "GET", "/rooms/" + room.RoomId + "/messages?after_seq=1&after_seq=2", auth, "", "after_seq"},
+		{"repeated user_ids", "GET", "/presence?user_ids=a&user_ids=b", auth, "", "user_ids"},
+		{"after_seq over int64", "GET", "/rooms/" + room.RoomId + "/messages?after_seq=99999999999999999999", auth, "", "after_seq"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, _, raw := e.raw(tc.method, tc.path, tc.headers, tc.body)
+			checkRefusal(t, status, raw, refusal{400, "VALIDATION_ERROR", tc.field})
+			checkNoGoText(t, raw)
+		})
+	}
+}
+
 // A body over the limit is 413 whether or not its length was declared.
 func TestChunkedBodyOverLimit(t *testing.T) {
 	e := newEnv(t)

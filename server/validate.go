@@ -44,8 +44,12 @@ func validateRequests(spec *openapi3.T, path string, item *openapi3.PathItem, me
 	withoutSecurity := *op
 	withoutSecurity.Security = &openapi3.SecurityRequirements{}
 	route := &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: &withoutSecurity}
+	once := singleQueryParams(item, op)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			if err := checkRepeatedParams(c.Request(), once); err != nil {
+				return err
+			}
 			names, values := c.ParamNames(), c.ParamValues()
 			var params map[string]string
 			if len(names) > 0 {
@@ -77,6 +81,43 @@ func validateRequests(spec *openapi3.T, path string, item *openapi3.PathItem, me
 			return next(c)
 		}
 	}
+}
+
+// singleQueryParams names the query parameters of an operation that must
+// appear at most once: all but exploded arrays (?a=1&a=2). The validator
+// and the generated binding would otherwise see only the first of several
+// values, or refuse them with a message of their own.
+func singleQueryParams(item *openapi3.PathItem, op *openapi3.Operation) []string {
+	var once []string
+	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, ref := range params {
+			p := ref.Value
+			if p == nil || p.In != openapi3.ParameterInQuery {
+				continue
+			}
+			sm, err := p.SerializationMethod()
+			repeatable := err == nil && sm.Explode && p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Type.Is("array")
+			if !repeatable {
+				once = append(once, p.Name)
+			}
+		}
+	}
+	return once
+}
+
+// checkRepeatedParams refuses a request that repeats one of the query
+// parameters once names.
+func checkRepeatedParams(req *http.Request, once []string) error {
+	if len(once) == 0 || req.URL.RawQuery == "" {
+		return nil
+	}
+	q := req.URL.Query()
+	for _, name := range once {
+		if len(q[name]) > 1 {
+			return invalid(name, "%s must be given at most once", name)
+		}
+	}
+	return nil
 }
 
 // requireJSON makes sure that the body of an operation that takes one is
