@@ -123,19 +123,25 @@ func internalError(c echo.Context) *apiError {
 // 400 naming the field at fault.
 func fromRequestError(e *openapi3filter.RequestError) *apiError {
 	if e.Parameter != nil {
-		msg := e.Reason
+		name, msg := e.Parameter.Name, e.Reason
 		var se *openapi3.SchemaError
-		if errors.As(e.Err, &se) && isOutOfRange(se) {
-			msg = e.Parameter.Name + " is out of range"
-		} else if errors.As(e.Err, &se) {
+		var pe *openapi3filter.ParseError
+		switch {
+		case errors.As(e.Err, &se) && isOutOfRange(se):
+			msg = name + " is out of range"
+		case errors.As(e.Err, &se):
 			msg = se.Reason
-		} else if e.Err != nil && msg == "" {
+		case errors.As(e.Err, &pe) && pe.Reason != "":
+			// The parse error's own text ends in strconv's ("invalid
+			// syntax"); its reason ("an invalid integer") says it all.
+			msg = name + " is " + pe.Reason
+		case e.Err != nil && msg == "":
 			msg = e.Err.Error()
 		}
 		if msg == "" {
 			msg = "invalid value"
 		}
-		return invalid(e.Parameter.Name, "%s", firstLine(msg))
+		return invalid(name, "%s", firstLine(msg))
 	}
 	var se *openapi3.SchemaError
 	if errors.As(e.Err, &se) {

@@ -192,6 +192,8 @@ func TestOutOfRangeAndRepeatedInputRefused(t *testing.T) {
 		{"repeated limit", "GET", "/rooms?limit=1&limit=2000", auth, "", "limit"},
 		{"repeated after_seq", "GET", "/rooms/" + room.RoomId + "/messages?after_seq=1&after_seq=2", auth, "", "after_seq"},
 		{"repeated user_ids", "GET", "/presence?user_ids=a&user_ids=b", auth, "", "user_ids"},
+		{"limit not an integer", "GET", "/rooms?limit=ten", auth, "", "limit"},
+		{"offset beyond float64", "GET", "/rooms?offset=1e400", auth, "", "offset"},
 		{"after_seq over int64", "GET", "/rooms/" + room.RoomId + "/messages?after_seq=99999999999999999999", auth, "", "after_seq"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
