@@ -209,12 +209,15 @@ func (bodyBinder) Bind(v any, c echo.Context) error {
 	dec.UseNumber()
 	err := dec.Decode(v)
 	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field == "" {
+		te.Field = "body"
+	}
 	switch {
 	case err == nil, errors.Is(err, io.EOF): // no body: as Echo's binder, leave v empty
 		return nil
-	case errors.As(err, &te) && strings.HasPrefix(te.Value, "number"):
+	case te != nil && strings.HasPrefix(te.Value, "number"):
 		return invalid(te.Field, "%s is out of range", te.Field)
-	case errors.As(err, &te):
+	case te != nil:
 		return invalid(te.Field, "%s has the wrong type", te.Field)
 	}
 	return invalid("body", "request body does not match the operation")
