@@ -308,6 +308,10 @@ func (c *conn) sendError(fe *frameError) {
 // handle runs one client frame.
 func (c *conn) handle(ctx context.Context, typ websocket.MessageType, data []byte) {
 	in, fe := c.hub.dec.decode(typ, data)
+	if fe != nil && fe.Close != 0 {
+		c.closeAsync(fe.Close, fe.Message, nil)
+		return
+	}
 	if c.limiter == nil {
 		c.limiter = rate.NewLimiter(c.hub.cfg.EventRate, c.hub.cfg.EventBurst)
 	}

@@ -166,6 +166,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(closeUnreadBodies)
+	e.Binder = bodyBinder{}
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
 	e.Use(s.logRequests)
 	e.Use(boundRequests(cfg.RequestTimeout))

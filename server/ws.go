@@ -29,7 +29,8 @@ func (s *Server) serveWS(c echo.Context) error {
 	if s.cfg.WS == nil {
 		return notImplemented()
 	}
-	err = s.cfg.WS.ServeWS(c.Response(), c.Request(), realtime.Session{
+	w := &handshakeWriter{ResponseWriter: c.Response()}
+	err = s.cfg.WS.ServeWS(w, c.Request(), realtime.Session{
 		TenantID: p.tenant.ID, UserID: p.userID,
 		KeyGeneration: p.tenant.KeyGeneration, Expires: expires,
 	})
@@ -39,7 +40,60 @@ func (s *Server) serveWS(c echo.Context) error {
 			message: fmt.Sprintf("this user already holds %d WebSocket connections, the most allowed: close one first", tooMany.Limit),
 			details: map[string]any{"limit": tooMany.Limit}}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if w.refused != 0 {
+		return handshakeRefusal(w.refused)
+	}
+	return nil
+}
+
+// handshakeWriter is the ResponseWriter the WebSocket handler answers on.
+// A refused handshake (no upgrade, a foreign origin, a shutdown) is written
+// by the WebSocket library as plain text; handshakeWriter keeps its status
+// and headers (Upgrade on a 426, Retry-After on a 503) and drops its text,
+// so that serveWS answers in the envelope instead.
+type handshakeWriter struct {
+	http.ResponseWriter
+	refused int
+}
+
+func (w *handshakeWriter) WriteHeader(status int) {
+	if status >= http.StatusBadRequest {
+		w.refused = status
+		w.Header().Del("Content-Type") // the library's text/plain
+		return
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *handshakeWriter) Write(b []byte) (int, error) {
+	if w.refused != 0 {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets the WebSocket library hijack the connection underneath.
+func (w *handshakeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// handshakeRefusal is the envelope of a handshake the WebSocket handler
+// refused with status, in our words rather than the library's.
+func handshakeRefusal(status int) *apiError {
+	switch {
+	case status == http.StatusUpgradeRequired:
+		return &apiError{status: status, code: codeValidation,
+			message: "GET /ws takes a WebSocket handshake (Connection: Upgrade, Upgrade: websocket)"}
+	case status == http.StatusForbidden:
+		return &apiError{status: status, code: codeAuthorization,
+			message: "WebSocket connections from this origin are not allowed"}
+	case status == http.StatusServiceUnavailable:
+		return &apiError{status: status, code: codeInternal, message: "the server is shutting down; reconnect shortly"}
+	case status < http.StatusInternalServerError:
+		return &apiError{status: status, code: codeValidation, message: "not a valid WebSocket handshake (RFC 6455, version 13)"}
+	}
+	return &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "internal error"}
 }
 
 // wsPrincipal authenticates the handshake and says when its credentials

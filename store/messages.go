@@ -77,7 +77,7 @@ func (s *Store) memberRoom(ctx context.Context, q sqlx.QueryerContext, tenantID,
 // makes concurrent sends take 1, 2, 3… and a failed send rolls its increment
 // back, so seqs have no gaps.
 func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string, m NewMessage) (msg Message, created bool, err error) {
-	if err := checkLength("content", m.Content, MaxMessageContentLength); err != nil {
+	if err := checkContent(m.Content); err != nil {
 		return Message{}, false, err
 	}
 	meta, err := normalizeObject("meta", m.Meta, MaxMessageMetaSize)
@@ -86,6 +86,9 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 	}
 	if m.ClientMsgID != nil {
 		if err := checkLength("client_msg_id", *m.ClientMsgID, MaxClientMsgIDLength); err != nil {
+			return Message{}, false, err
+		}
+		if err := checkText("client_msg_id", *m.ClientMsgID, false); err != nil {
 			return Message{}, false, err
 		}
 	}
@@ -104,6 +107,15 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 		return Message{}, false, err
 	}
 	return row.message(), created, nil
+}
+
+// checkContent is an InvalidError on content unless it is 1 to
+// MaxMessageContentLength characters of text (checkText, multiline).
+func checkContent(content string) error {
+	if err := checkLength("content", content, MaxMessageContentLength); err != nil {
+		return err
+	}
+	return checkText("content", content, true)
 }
 
 // checkLength is an InvalidError on field unless v has 1 to maxLen characters.
@@ -383,7 +395,7 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 		return Message{}, &InvalidError{Field: "content", Message: "give content or meta to change"}
 	}
 	if u.Content != nil {
-		if err := checkLength("content", *u.Content, MaxMessageContentLength); err != nil {
+		if err := checkContent(*u.Content); err != nil {
 			return Message{}, err
 		}
 	}

@@ -384,10 +384,13 @@ func (s *Store) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, 
 }
 
 func validateRoomName(name *string) error {
-	if name != nil && utf8.RuneCountInString(*name) > MaxRoomNameLength {
+	if name == nil {
+		return nil
+	}
+	if utf8.RuneCountInString(*name) > MaxRoomNameLength {
 		return &InvalidError{Field: "name", Message: fmt.Sprintf("must be at most %d characters", MaxRoomNameLength)}
 	}
-	return nil
+	return checkText("name", *name, false)
 }
 
 // objectOrEmpty is normalizeObject for a field stored NOT NULL (room
@@ -411,6 +414,11 @@ func normalizeObject(field string, raw json.RawMessage, maxSize int) (*string, e
 	var buf bytes.Buffer
 	if trimmed[0] != '{' || json.Compact(&buf, trimmed) != nil {
 		return nil, &InvalidError{Field: field, Message: "must be a JSON object"}
+	}
+	// json.Compact passes any bytes inside strings on; PostgreSQL would
+	// refuse invalid UTF-8 where SQLite keeps it.
+	if !utf8.Valid(buf.Bytes()) {
+		return nil, &InvalidError{Field: field, Message: "must be valid UTF-8"}
 	}
 	if buf.Len() > maxSize {
 		return nil, &InvalidError{Field: field, Message: fmt.Sprintf("must be at most %d bytes", maxSize)}

@@ -40,6 +40,9 @@ func (s *Store) CreateTenant(ctx context.Context, name string, rateLimitRPS int,
 	case apiKeyHash == "":
 		return Tenant{}, &InvalidError{Field: "api_key_hash", Message: "must not be empty"}
 	}
+	if err := checkText("name", name, false); err != nil {
+		return Tenant{}, err
+	}
 	if rateLimitRPS == 0 {
 		rateLimitRPS = DefaultRateLimitRPS
 	}

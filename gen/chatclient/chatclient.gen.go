@@ -192,7 +192,7 @@ type CreateRoomRequest struct {
 	// Example: {"topic":"launch planning"}
 	Metadata *Metadata `json:"metadata,omitempty"`
 
-	// Name A display name.
+	// Name A display name; no control characters.
 	//
 	// Example: Project Apollo
 	Name *string `json:"name,omitempty"`
@@ -205,7 +205,7 @@ type CreateRoomRequest struct {
 
 // CreateTenantRequest A new tenant.
 type CreateTenantRequest struct {
-	// Name The tenant's display name.
+	// Name The tenant's display name; no control characters.
 	//
 	// Example: Acme Corp
 	Name string `json:"name"`
@@ -878,12 +878,12 @@ type RoomType string
 
 // SendMessageRequest A message to send.
 type SendMessageRequest struct {
-	// ClientMsgId The client's own id for the send; a repeat returns the first message.
+	// ClientMsgId The client's own id for the send, without control characters; a repeat returns the first message.
 	//
 	// Example: 3f1c2a9e-local-1
 	ClientMsgId *string `json:"client_msg_id,omitempty"`
 
-	// Content The text, 1 to 4000 characters.
+	// Content The text, 1 to 4000 characters; no control characters but tab, line feed and carriage return.
 	//
 	// Example: Hello, team!
 	Content string `json:"content"`
@@ -1076,7 +1076,7 @@ type UnsubscribedResponse struct {
 
 // UpdateMessageRequest Changes to a message; absent fields are left as they are.
 type UpdateMessageRequest struct {
-	// Content The new text.
+	// Content The new text; no control characters but tab, line feed and carriage return.
 	//
 	// Example: Hello, team! (edited)
 	Content *string `json:"content,omitempty"`
@@ -1094,7 +1094,7 @@ type UpdateRoomRequest struct {
 	// Example: {"topic":"launch planning"}
 	Metadata *Metadata `json:"metadata,omitempty"`
 
-	// Name A display name; the empty string removes it.
+	// Name A display name, without control characters; the empty string removes it.
 	//
 	// Example: Project Apollo (launch)
 	Name *string `json:"name,omitempty"`

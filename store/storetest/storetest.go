@@ -57,6 +57,7 @@ func Run(t *testing.T, b Backend) {
 		{"ConcurrentSubscribes", testConcurrentSubscribes},
 		{"DeadLetters", testDeadLetters},
 		{"RealtimeReads", testRealtimeReads},
+		{"StoredText", testStoredText},
 		{"TenantIsolation", testTenantIsolation},
 		{"Cluster", testCluster},
 		{"Migrations", testMigrations},
