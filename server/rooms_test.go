@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/chatapi/chatapi/event"
@@ -156,7 +157,8 @@ func TestRoomAuthorization(t *testing.T) {
 		}, 201, ""},
 		{"add to a dm", func() (response, error) {
 			return as("alice").AddMemberWithResponse(ctx, dm.RoomId, chatclient.AddMemberRequest{UserId: "carol"})
-		}, 400, "VALIDATION_ERROR"},
+		}, 409, "CONFLICT"},
+		{"leave a dm", func() (response, error) { return as("bob").RemoveMemberWithResponse(ctx, dm.RoomId, "bob") }, 409, "CONFLICT"},
 		{"member removes another", func() (response, error) { return as("bob").RemoveMemberWithResponse(ctx, group.RoomId, "carol") }, 403, "AUTHORIZATION_ERROR"},
 		{"admin removes a non-member", func() (response, error) { return as("alice").RemoveMemberWithResponse(ctx, group.RoomId, "zoe") }, 404, "NOT_FOUND"},
 		{"admin removes a member", func() (response, error) { return as("alice").RemoveMemberWithResponse(ctx, group.RoomId, "carol") }, 200, ""},
@@ -206,6 +208,47 @@ func TestRoomAuthorization(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("event %d = %s, want %s", i, got[i], want[i])
 		}
+	}
+}
+
+// A request valid by the contract but refused because of the state of what
+// it names is 409 CONFLICT, naming the input and the state (SPEC's "400 or
+// 409"); 400 stays for requests wrong whatever the state.
+func TestStateConflicts(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant("acme", 1000)
+	ctx := context.Background()
+	dm := tn.createRoom("alice", chatclient.RoomTypeDm, "bob")
+	group := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+	tn.send("alice", group.RoomId, "hi")
+
+	for _, tc := range []struct {
+		name  string
+		call  func() (response, error)
+		want  refusal
+		state string // a word of the message naming the state
+	}{
+		{"add to a dm", func() (response, error) {
+			return tn.as("alice").AddMemberWithResponse(ctx, dm.RoomId, chatclient.AddMemberRequest{UserId: "carol"})
+		}, refusal{409, "CONFLICT", "room_id"}, "dm"},
+		{"leave a dm", func() (response, error) { return tn.as("bob").RemoveMemberWithResponse(ctx, dm.RoomId, "bob") },
+			refusal{409, "CONFLICT", "room_id"}, "dm"},
+		{"remove the other user of a dm", func() (response, error) { return tn.as("alice").RemoveMemberWithResponse(ctx, dm.RoomId, "bob") },
+			refusal{409, "CONFLICT", "room_id"}, "dm"},
+		{"ack beyond the room's last_seq", func() (response, error) {
+			return tn.as("bob").AckMessagesWithResponse(ctx, chatclient.AckRequest{RoomId: group.RoomId, Seq: 2})
+		}, refusal{409, "CONFLICT", "seq"}, "last_seq"},
+		{"add an existing member", func() (response, error) {
+			return tn.as("alice").AddMemberWithResponse(ctx, group.RoomId, chatclient.AddMemberRequest{UserId: "bob"})
+		}, refusal{409, "CONFLICT", "user_id"}, "member"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := tc.call()
+			refused(t, r, err, tc.want)
+			if !strings.Contains(string(r.GetBody()), tc.state) {
+				t.Errorf("message does not name the state %q: %s", tc.state, r.GetBody())
+			}
+		})
 	}
 }
 

@@ -199,7 +199,7 @@ func (s *Store) CreateRoom(ctx context.Context, tenantID, actor string, p NewRoo
 		if lookupErr != nil {
 			return Room{}, fmt.Errorf("create room: %w", errors.Join(err, lookupErr))
 		}
-		return Room{}, &ConflictError{Message: "a dm room for these users already exists", RoomID: existing}
+		return Room{}, &ConflictError{Field: "members", Message: "a dm room for these users already exists", RoomID: existing}
 	}
 	if err != nil {
 		return Room{}, fmt.Errorf("create room: %w", err)

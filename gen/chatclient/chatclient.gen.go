@@ -1318,8 +1318,8 @@ type ClientInterface interface {
 	// AckMessagesWithBody Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1329,8 +1329,8 @@ type ClientInterface interface {
 	// AckMessages Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1544,8 +1544,10 @@ type ClientInterface interface {
 	// AddMemberWithBody Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1555,8 +1557,10 @@ type ClientInterface interface {
 	// AddMember Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1566,8 +1570,9 @@ type ClientInterface interface {
 	// RemoveMember Remove a member, or leave
 	//
 	// Room admins remove anyone; any member removes themself (leaves). Members
-	// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-	// joined again once left.
+	// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+	// since a dm's two members never change (a dm left could not be joined
+	// again, nor created again for the pair).
 	//
 	// Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 	RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1617,6 +1622,7 @@ type ClientInterface interface {
 	// UpdateMessageWithBody Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1626,6 +1632,7 @@ type ClientInterface interface {
 	// UpdateMessage Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1690,8 +1697,8 @@ type ClientInterface interface {
 // AckMessagesWithBody Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1711,8 +1718,8 @@ func (c *Client) AckMessagesWithBody(ctx context.Context, contentType string, bo
 // AckMessages Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2166,8 +2173,10 @@ func (c *Client) ListMembers(ctx context.Context, roomId RoomIdPath, reqEditors 
 // AddMemberWithBody Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2187,8 +2196,10 @@ func (c *Client) AddMemberWithBody(ctx context.Context, roomId RoomIdPath, conte
 // AddMember Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2208,8 +2219,9 @@ func (c *Client) AddMember(ctx context.Context, roomId RoomIdPath, body AddMembe
 // RemoveMember Remove a member, or leave
 //
 // Room admins remove anyone; any member removes themself (leaves). Members
-// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-// joined again once left.
+// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+// since a dm's two members never change (a dm left could not be joined
+// again, nor created again for the pair).
 //
 // Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 func (c *Client) RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2309,6 +2321,7 @@ func (c *Client) DeleteMessage(ctx context.Context, roomId RoomIdPath, messageId
 // UpdateMessageWithBody Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2328,6 +2341,7 @@ func (c *Client) UpdateMessageWithBody(ctx context.Context, roomId RoomIdPath, m
 // UpdateMessage Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3745,8 +3759,8 @@ type ClientWithResponsesInterface interface {
 	// AckMessagesWithBodyWithResponse Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3756,8 +3770,8 @@ type ClientWithResponsesInterface interface {
 	// AckMessagesWithResponse Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4001,8 +4015,10 @@ type ClientWithResponsesInterface interface {
 	// AddMemberWithBodyWithResponse Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4012,8 +4028,10 @@ type ClientWithResponsesInterface interface {
 	// AddMemberWithResponse Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4023,8 +4041,9 @@ type ClientWithResponsesInterface interface {
 	// RemoveMemberWithResponse Remove a member, or leave
 	//
 	// Room admins remove anyone; any member removes themself (leaves). Members
-	// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-	// joined again once left.
+	// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+	// since a dm's two members never change (a dm left could not be joined
+	// again, nor created again for the pair).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4080,6 +4099,7 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithBodyWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4089,6 +4109,7 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4175,6 +4196,8 @@ type AckMessagesResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -4210,6 +4233,11 @@ func (r AckMessagesResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r AckMessagesResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AckMessagesResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -5600,7 +5628,7 @@ type AddMemberResponse struct {
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *Conflict
+	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -5639,7 +5667,7 @@ func (r AddMemberResponse) GetJSON404() *NotFound {
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r AddMemberResponse) GetJSON409() *Conflict {
+func (r AddMemberResponse) GetJSON409() *ErrorResponse {
 	return r.JSON409
 }
 
@@ -5713,6 +5741,8 @@ type RemoveMemberResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
@@ -5744,6 +5774,11 @@ func (r RemoveMemberResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r RemoveMemberResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RemoveMemberResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -6106,6 +6141,8 @@ type UpdateMessageResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -6141,6 +6178,11 @@ func (r UpdateMessageResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UpdateMessageResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateMessageResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -6553,8 +6595,8 @@ func (r CreateTokenResponse) ContentType() string {
 // AckMessagesWithBodyWithResponse Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6570,8 +6612,8 @@ func (c *ClientWithResponses) AckMessagesWithBodyWithResponse(ctx context.Contex
 // AckMessagesWithResponse Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6959,8 +7001,10 @@ func (c *ClientWithResponses) ListMembersWithResponse(ctx context.Context, roomI
 // AddMemberWithBodyWithResponse Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6976,8 +7020,10 @@ func (c *ClientWithResponses) AddMemberWithBodyWithResponse(ctx context.Context,
 // AddMemberWithResponse Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6993,8 +7039,9 @@ func (c *ClientWithResponses) AddMemberWithResponse(ctx context.Context, roomId 
 // RemoveMemberWithResponse Remove a member, or leave
 //
 // Room admins remove anyone; any member removes themself (leaves). Members
-// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-// joined again once left.
+// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+// since a dm's two members never change (a dm left could not be joined
+// again, nor created again for the pair).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -7080,6 +7127,7 @@ func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, roo
 // UpdateMessageWithBodyWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7095,6 +7143,7 @@ func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Cont
 // UpdateMessageWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7249,6 +7298,13 @@ func ParseAckMessagesResponse(rsp *http.Response) (*AckMessagesResponse, error) 
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
@@ -8606,7 +8662,7 @@ func ParseAddMemberResponse(rsp *http.Response) (*AddMemberResponse, error) {
 		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Conflict
+		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -8727,6 +8783,13 @@ func ParseRemoveMemberResponse(rsp *http.Response) (*RemoveMemberResponse, error
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
@@ -9156,6 +9219,13 @@ func ParseUpdateMessageResponse(rsp *http.Response) (*UpdateMessageResponse, err
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge

@@ -187,7 +187,7 @@ func testDMConflict(t *testing.T, b Backend) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := s.CreateRoom(ctx, tenant, tt.actor, store.NewRoom{Type: store.RoomDM, Members: tt.members})
-			checkErr(t, err, store.ErrConflict, "")
+			checkErr(t, err, store.ErrConflict, "members")
 			var ce *store.ConflictError
 			if !errors.As(err, &ce) || ce.RoomID != first.ID {
 				t.Errorf("got %#v, want a ConflictError naming room %s", err, first.ID)
