@@ -64,6 +64,34 @@ func TestCreateRoom(t *testing.T) {
 		}
 	})
 
+	// SPEC: "dm: members names the other user (naming the creator too is
+	// allowed)". The pair is the same whichever way it is written.
+	t.Run("dm naming the creator too", func(t *testing.T) {
+		r, err := tn.as("alice").CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &[]string{"dave", "alice"}})
+		if err != nil || r.JSON201 == nil {
+			t.Fatalf("create: %v %s", err, bodyOf(r))
+		}
+		room := r.JSON201.Data
+		if room.UniqueKey == nil || *room.UniqueKey != "dm:alice:dave" || room.MemberCount != 2 {
+			t.Errorf("dm = %+v", room)
+		}
+		for _, tc := range []struct {
+			creator string
+			members []string
+		}{
+			{"alice", []string{"alice", "dave"}},
+			{"alice", []string{"dave"}},
+			{"dave", []string{"dave", "alice"}},
+			{"dave", []string{"alice"}},
+		} {
+			r, err := tn.as(tc.creator).CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &tc.members})
+			refused(t, r, err, refusal{409, "CONFLICT", "members"})
+			if r.JSON409 == nil || r.JSON409.Error.Details == nil || (*r.JSON409.Error.Details)["room_id"] != room.RoomId {
+				t.Errorf("%s %v: 409 lacks details.room_id %s: %s", tc.creator, tc.members, room.RoomId, r.Body)
+			}
+		}
+	})
+
 	for _, tc := range []struct {
 		name    string
 		members []string
@@ -72,7 +100,8 @@ func TestCreateRoom(t *testing.T) {
 		{"dm with nobody", nil, "members"},
 		{"dm with an empty list", []string{}, "members"},
 		{"dm with myself", []string{"alice"}, "members"},
-		{"dm with two others", []string{"bob", "carol"}, "members"},
+		{"dm with myself twice", []string{"alice", "alice"}, "members"},
+		{"dm with two others and me", []string{"bob", "alice", "carol"}, "members"},
 		{"dm with a malformed id", []string{"b o b"}, "members.0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,6 +113,13 @@ func TestCreateRoom(t *testing.T) {
 			refused(t, r, err, refusal{400, "VALIDATION_ERROR", tc.field})
 		})
 	}
+	// Two users besides the caller fit the schema (which cannot know the
+	// caller) but make a dm between others: the caller may open only their
+	// own dms.
+	t.Run("dm between two others", func(t *testing.T) {
+		r, err := tn.as("alice").CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &[]string{"bob", "carol"}})
+		refused(t, r, err, refusal{403, "AUTHORIZATION_ERROR", ""})
+	})
 }
 
 func memberRoles(t *testing.T, c *chatclient.ClientWithResponses, roomID string) map[string]chatclient.Role {

@@ -179,10 +179,11 @@ type AddMemberRequest struct {
 }
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
-// A `dm` names exactly one other user in `members` (not the caller);
-// `group` and `channel` take any number, including none.
+// A `dm` names the one other user in `members`, and may name the caller
+// too (`[bob]`, `[bob, alice]` and `[alice, bob]` by alice are the same
+// pair); `group` and `channel` take any number, including none.
 type CreateRoomRequest struct {
-	// Members Users to add besides the caller; for a dm, exactly the one other user.
+	// Members Users to add besides the caller; for a dm, the one other user (the caller may be listed too).
 	//
 	// Example: ["bob"]
 	Members *[]UserId `json:"members,omitempty"`
@@ -1488,8 +1489,11 @@ type ClientInterface interface {
 	// CreateRoomWithBody Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes any type of body and a specified content type.
@@ -1500,8 +1504,11 @@ type ClientInterface interface {
 	// CreateRoom Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes a body of the `application/json` content type.
@@ -2057,8 +2064,11 @@ func (c *Client) ListRooms(ctx context.Context, params *ListRoomsParams, reqEdit
 // CreateRoomWithBody Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes any type of body and a specified content type.
@@ -2079,8 +2089,11 @@ func (c *Client) CreateRoomWithBody(ctx context.Context, contentType string, bod
 // CreateRoom Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes a body of the `application/json` content type.
@@ -3955,8 +3968,11 @@ type ClientWithResponsesInterface interface {
 	// CreateRoomWithBodyWithResponse Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -3967,8 +3983,11 @@ type ClientWithResponsesInterface interface {
 	// CreateRoomWithResponse Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -5230,6 +5249,8 @@ type CreateRoomResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -5257,6 +5278,11 @@ func (r CreateRoomResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateRoomResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateRoomResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -6905,8 +6931,11 @@ func (c *ClientWithResponses) ListRoomsWithResponse(ctx context.Context, params 
 // CreateRoomWithBodyWithResponse Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -6923,8 +6952,11 @@ func (c *ClientWithResponses) CreateRoomWithBodyWithResponse(ctx context.Context
 // CreateRoomWithResponse Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -8217,6 +8249,13 @@ func ParseCreateRoomResponse(rsp *http.Response) (*CreateRoomResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
