@@ -51,9 +51,11 @@ gen-check:
 docs:
 	bash tools/asyncapi-docs/build.sh docs/realtime/index.html
 
-## docs-check: fail when docs/realtime/index.html is stale against asyncapi.yaml.
+## docs-check: fail when docs/realtime/index.html is stale against
+## asyncapi.yaml, or shows a backtick to its reader (tools/asyncapi-docs/check.mjs).
 docs-check:
-	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	@node tools/asyncapi-docs/check.mjs docs/realtime/index.html || exit 1; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	bash tools/asyncapi-docs/build.sh "$$tmp/index.html" || exit 1; \
 	if ! cmp -s "$$tmp/index.html" docs/realtime/index.html; then \
 		echo "docs/realtime/index.html is stale: run 'make docs' and commit the result"; exit 1; \

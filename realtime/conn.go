@@ -378,7 +378,8 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 			return err
 		}
 		if room.Type != store.RoomChannel {
-			return &store.ForbiddenError{Message: "only channels can be watched; this room is a " + string(room.Type)}
+			// The user may see the room; its type is what refuses the watch.
+			return &store.ConflictError{Field: "room_id", Message: "only channels can be watched; this room is a " + string(room.Type)}
 		}
 		h.watch(c, in.RoomID)
 	case "unsubscribe":
@@ -406,7 +407,7 @@ func (c *conn) storeError(err error, reqID string) *frameError {
 	case errors.As(err, &forbidden):
 		fe.Code, fe.Message = codeAuthorization, forbidden.Message
 	case errors.As(err, &conflict):
-		fe.Code, fe.Message = codeConflict, conflict.Message
+		fe.Code, fe.Message, fe.Field = codeConflict, conflict.Message, conflict.Field
 	case errors.Is(err, store.ErrNotFound):
 		fe.Code, fe.Message = codeNotFound, "not found"
 	case errors.Is(err, store.ErrForbidden):

@@ -57,11 +57,14 @@ func TestClientEvents(t *testing.T) {
 
 		{name: "send_message to a room not joined", frame: obj("type", q("send_message"), "request_id", q("r5"), "room_id", q(foreign), "content", q("hi")),
 			want: []want{{typ: "error", code: "AUTHORIZATION_ERROR", requestID: "r5"}}},
+		// Valid events refused by the state of the room they name: CONFLICT.
 		{name: "ack beyond the last seq", frame: obj("type", q("ack"), "room_id", q(group), "seq", 99),
-			want: []want{{typ: "error", code: "VALIDATION_ERROR", field: "seq"}}},
+			want: []want{{typ: "error", code: "CONFLICT", field: "seq"}}},
 		{name: "typing in a room not joined", frame: obj("type", q("typing.start"), "room_id", q(foreign)),
 			want: []want{{typ: "error", code: "AUTHORIZATION_ERROR"}}},
 		{name: "subscribe to a group", frame: obj("type", q("subscribe"), "room_id", q(group)),
+			want: []want{{typ: "error", code: "CONFLICT", field: "room_id"}}},
+		{name: "subscribe to a group not joined", frame: obj("type", q("subscribe"), "room_id", q(foreign)),
 			want: []want{{typ: "error", code: "AUTHORIZATION_ERROR"}}},
 		{name: "subscribe to a missing room", frame: obj("type", q("subscribe"), "room_id", q("room_missing")),
 			want: []want{{typ: "error", code: "NOT_FOUND"}}},

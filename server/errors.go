@@ -83,7 +83,7 @@ func (s *Server) toAPIError(err error, c echo.Context) *apiError {
 	}
 	var conflict *store.ConflictError
 	if errors.As(err, &conflict) {
-		ae := &apiError{status: http.StatusConflict, code: codeConflict, message: conflict.Message}
+		ae := &apiError{status: http.StatusConflict, code: codeConflict, field: conflict.Field, message: conflict.Message}
 		if conflict.RoomID != "" {
 			ae.details = map[string]any{"room_id": conflict.RoomID}
 		}

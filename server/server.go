@@ -192,10 +192,10 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if router.err != nil {
 		return nil, router.err
 	}
-	registerDocs(e)
+	registerDocs(e, bodyLimit)
 	e.GET("/ws", s.serveWS)
 	if !cfg.MetricsElsewhere {
-		e.GET("/metrics", MetricsHandler(cfg.Metrics))
+		e.GET("/metrics", MetricsHandler(cfg.Metrics), bodyLimit)
 	}
 	return e, nil
 }

@@ -328,8 +328,8 @@ func listMessagesQuery(tenantID, actor, roomID string, p MessagePage, limit int)
 }
 
 // Ack moves userID's read cursor in the room to seq, never backwards, and
-// returns the cursor. A seq beyond the room's last message is an
-// InvalidError on seq.
+// returns the cursor. A seq beyond the room's last message is a
+// ConflictError on seq: the room's state refuses it, not the request.
 func (s *Store) Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (lastAck int64, err error) {
 	if seq < 0 {
 		return 0, &InvalidError{Field: "seq", Message: "must not be negative"}
@@ -340,7 +340,8 @@ func (s *Store) Ack(ctx context.Context, tenantID, userID, roomID string, seq in
 			return err
 		}
 		if seq > room.LastSeq {
-			return &InvalidError{Field: "seq", Message: fmt.Sprintf("is beyond the room's last message (%d)", room.LastSeq)}
+			return &ConflictError{Field: "seq",
+				Message: fmt.Sprintf("seq %d is beyond the room's last_seq (%d)", seq, room.LastSeq)}
 		}
 		if err := s.advanceAck(ctx, tx, tenantID, roomID, userID, seq); err != nil {
 			return err
@@ -418,7 +419,7 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 			return &ForbiddenError{Message: "only the sender may edit a message"}
 		}
 		if row.DeletedAt != nil {
-			return &ConflictError{Message: "the message is deleted"}
+			return &ConflictError{Field: "message_id", Message: "the message is deleted"}
 		}
 		if u.Content != nil {
 			row.Content = *u.Content
@@ -439,7 +440,7 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("edit message: %w", err)
 		} else if n == 0 {
-			return &ConflictError{Message: "the message is deleted"}
+			return &ConflictError{Field: "message_id", Message: "the message is deleted"}
 		}
 		out = row
 		return nil

@@ -183,10 +183,11 @@ type AddMemberRequest struct {
 }
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
-// A `dm` names exactly one other user in `members` (not the caller);
-// `group` and `channel` take any number, including none.
+// A `dm` names the one other user in `members`, and may name the caller
+// too (`[bob]`, `[bob, alice]` and `[alice, bob]` by alice are the same
+// pair); `group` and `channel` take any number, including none.
 type CreateRoomRequest struct {
-	// Members Users to add besides the caller; for a dm, exactly the one other user.
+	// Members Users to add besides the caller; for a dm, the one other user (the caller may be listed too).
 	//
 	// Example: ["bob"]
 	Members *[]UserId `json:"members,omitempty"`
@@ -1925,6 +1926,20 @@ func (response AckMessages404JSONResponse) VisitAckMessagesResponse(w http.Respo
 	return err
 }
 
+type AckMessages409JSONResponse ErrorResponse
+
+func (response AckMessages409JSONResponse) VisitAckMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AckMessages413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response AckMessages413JSONResponse) VisitAckMessagesResponse(w http.ResponseWriter) error {
@@ -2297,6 +2312,20 @@ func (response GetHealth200JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealth413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response GetHealth413JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2887,6 +2916,20 @@ func (response CreateRoom401JSONResponse) VisitCreateRoomResponse(w http.Respons
 	return err
 }
 
+type CreateRoom403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateRoom403JSONResponse) VisitCreateRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateRoom409JSONResponse struct{ ConflictJSONResponse }
 
 func (response CreateRoom409JSONResponse) VisitCreateRoomResponse(w http.ResponseWriter) error {
@@ -3435,7 +3478,7 @@ func (response AddMember404JSONResponse) VisitAddMemberResponse(w http.ResponseW
 	return err
 }
 
-type AddMember409JSONResponse struct{ ConflictJSONResponse }
+type AddMember409JSONResponse ErrorResponse
 
 func (response AddMember409JSONResponse) VisitAddMemberResponse(w http.ResponseWriter) error {
 
@@ -3594,6 +3637,20 @@ func (response RemoveMember404JSONResponse) VisitRemoveMemberResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMember409JSONResponse ErrorResponse
+
+func (response RemoveMember409JSONResponse) VisitRemoveMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4115,6 +4172,20 @@ func (response UpdateMessage404JSONResponse) VisitUpdateMessageResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMessage409JSONResponse ErrorResponse
+
+func (response UpdateMessage409JSONResponse) VisitUpdateMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5576,177 +5647,191 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1tU+S2ti/+VXT8P1WBlGm6eZhkoP61L5lhEnbm6QA5k2Sag9W2mnawpR5LDfTmULVf3tf3fofzwfYn",
-	"uaUlyZZtudvdNEyYzJtkAFteWlpaWk/6rVsvZOmYUUIF9/ZuvRHBEcngn8dYkNdxGgv4j/xNRHiYxWMR",
-	"M+rteacjggShmIpvOMrIpwnhgqMxyRAnIaNRx/M9coPTcUK8vV6363s8HJEUy5HEdEy8PS+mglyQzLu7",
-	"84vPHZMUxzSmF/VPHpuvJGQoUEyRGBEUTrKMUIEGk4yL0kcX+CQnjhn+QuMbJOKUoDU1Jb6OsEDXozgc",
-	"wacHk/CSCBRzNJwkCcIXOKblaX/3bKfb29np9mxShixLsVDEPNvxfCdtRGTTg6EgWZ2uE0UMEgxd41ig",
-	"ARmyjCCRTWN64aJiJh/ufG+MM5wSoRe+Yb1/YtcoxXSKYkFSLhmRMi7QWkSGeJIItNv181/2ut31Egm7",
-	"Xd+L5SifJiSber5HcSrJSOBbNn16OPVKim/idJJq+Uljqn9ysuwN4RxfkKPoPRYjt7ym6pESaV7KL863",
-	"Bt+Fz6Mu2Rnu4meD78Lvh9vY0ySP5XA5xXqI8zjyfE+KfZyRyNsT2YTY0/j3jAy9Pe//2yz216b6K9/M",
-	"CQWy3zIRD+MQSzJn0U6t58oToGJ4bojeGvTyibgnYI9zn1mU6YapvBsOnRupIjqCIX4Zj6t71SUfTI3o",
-	"FJCKfHRLItJ17yrG0lk8zhhLy7yVvzkvZKJgr5u58Pg9mKoIBFpPQbfOolZp3zK9gp5XxUDS7qZWDXAf",
-	"eg2RQPEvnGSz6J1wkpWpjfAVcZMmn70PYYoWpd4ywseMcgLa7SBKY/oLxRMxYln8DzmuPASpIBQkF4/H",
-	"iZbqzT+4pP22IPjWi7DA3h6dJInvkSxjmXo9kjQf/HL60+Hb06MXB6dH796eHx4fvzv2fKMxpO6IOZcq",
-	"mmUoplc4iSOUYi5Ihi7J1LvzPT4JQ8K5tzfECSd3bSd7KAk51rNUc3bovvxL8sCySLnOGL3oyM//gCN9",
-	"xK6OKf958ProZZkhw5gkkbeXf8Bmkf4dSidcHmyoJ7XFTrfbReEIZziEQ+qBOaWNGWATTuRpTaJ9FADZ",
-	"AZICyrXlkYyzWADrXjA6TOJwhYx78e7tq9dHL049SaLAcQLiaxTMLM10ZzMUoyhFAyKuCQF7iat9yBG5",
-	"ibl4UF4eCf0RhJOM4Gi6jwI9lY6eh81OeFbKpPwbuh4RadPAf2OOGCXA51csG8RRROhqt+2746Pfm3Yt",
-	"o8lU0YSl7pBCMUURQ2IUPyj7DiZiRKiQsyKRjwYTIW0AhJOEXZMIrcEPKCXpgGS++hNVJKqfJE85oRHJ",
-	"1oF1R1SQjOLksJj/Kth39Pb08PjtwWsH52L9RQTvoLV8Y0Vod9gLt/Bzsv6QHDxhKREjKVJDHCckQjHl",
-	"cUQ0Z7KrOCT78IMmGXE85ZJ38A4bIjMBDgx8y8QrNqErPDHevjs9f/Xul7cvS2wDWZMrOISvPSCD3jLE",
-	"J+DMAJNYBkKdGxZ3vvceTxOGo1PGXuPsgjzouWBxQAvKgEVTJBhDCXz8kfQ+fFXqnCuSKVmJ/0EQuCrA",
-	"k1PG3mA6Nd7o6nhyfHB6eP766M3R6fnhry8OD18eVgQDC00HIjchIZHUC5n0FFGCpav4gAx6Z5hR+Pw5",
-	"NdKosyMHkqKN3Hl1fVY/vWm5uXe+9+tG7pJv5F7ozNfLMYrKEKVIQqthijdqQ2nHpuUw8mlg4p/H0jx4",
-	"f/QYZqb+TMXG1ETA9vmF8sl4zDJBojckivEp+GmPr1eMiVn72COrGanpgyoRQQdcKj0wOC7hpWWc4yiK",
-	"5cM4eZ+xMclETAy11W8eXpFsqjT8ZCzN6YCTT4EJn8FhM8IcDaSBmJGQxFcEgndja2DL8GznwPoeJ5/m",
-	"PXxCPnnKQTMu3kfLg5YDnOVuPBv8QULY4sAIzeKan3lIr0jCxkSe3urBSSLqs1ESNJu6/HX50VzMZoZE",
-	"Jom2rmwRqrnC2YRI81bzX0sDPC41eqcICA4YSwimNR6ZoX01D0NdM7MgXuJyyUOcJCSDAC6OUDjJOMsQ",
-	"lvoYiMPhZZ13CebiHIeXrVbXX1RwGsUh/6xzmlH0Bgzh5bbIAfhEcm/gKIL/5aGg6i5QGmj2TBIwVUwI",
-	"o22kojxx87Zrti8yggWRHFt2upRcqxmiQgqkLsLJtTSBjVuBMI0QJSQCJTWQxz0XJOr06QEKotR4b+QG",
-	"hyKZSicNMemyKXbGFAVqHB4od0XkH1vf79PgImOTcQAfCcIRppQkARL4kiBMp4hOlGcT0zCZRFJ9UfAC",
-	"fY8yNWM6fTf09j7eml+U10p/2tu7rfLW/OXs7s5vfstLY3okSMq9va27OU/iG/1k9+7u7qzKb/DBc0Vr",
-	"uCWuGYrA5Q2F8sl9xSC5ukzxvuBoTJH5YFUohT5ACZ2kcnpRakkNFxnYMxUWwF/PfO9mA3THhonJmG/c",
-	"+c2zrWRJIJqgt86ASAeLWwu9D26F5IBfzHxEKrJSCgt+9AZsIImLFU/b7R/fWoUeBIM1B3CW4akKigjc",
-	"RvG/Mc/dmXDkbW0DRTEfJ3gKG2AfUYak9ZKxxApTlUOd7zMmty86GLMkYR5Q+5rQCzHS2Q1pzuCBfFbF",
-	"OcdYSOfT2/P+6+N/9fs33e5Gv3/Te3X27b97tdX1cyGYp2PB2mqShgZNo6K899E1Rai6LFVu9pZSiwtz",
-	"+iBMCXrBsrGDyWlM858XZrF0eM7B4TnPxryUi4DBG5KVRUo0j90IZrlSaA1Sl8rTxClZr2dOm/Mc7lSY",
-	"vbbA4hlryy4JXW5p38E/uDS1MKyyPkQvCa2vtBDJuc6ilji3/azOutfxkEDeNaaac3w/zy1u7aARm1QW",
-	"XY2Ss+n7ZzstuFTjyEuCo9dECKeek3/cSOCvJEIRSeIrksWE16eqgk3n2u1wDKUTgBxRIr1qHF5Sdp2Q",
-	"6EJZf63U3iv4iB6pUACFttNU2Ok+Byl2Fm8F9NjD1YmqSGaVTw00n81eqXa+gPXCct6ALRtP2B/Ig79l",
-	"Gj6MsEDXhAqTDaqySHnXLbzfF/LBu1LOwq1S1ClX2RgsIwgP2ERpQ5iGj0jnooOCPGMg1Q0tsgVROWPb",
-	"OkVSY402gW5nuOzwiNREoLz8fNWsHIV9EhUJrtpZksck6qYFJ/KtkBjDiSgpzvb19rSC0o6Pzc6czTML",
-	"YZkL6hol6IUWhzLtQTX4EkgC0BpOuCRl10c7vW35n911HwWuIJZ8oef3aeBIysi/bfsoyIPm8hc7PgpM",
-	"pkz+/Fy+7IijBmhn67mPgnK2IkC73W6nTyUjtfHsiB81RNvceSM7pG+l8Nyh3Uru5MxeTwchNSkqx5uc",
-	"okssJSjFZ4oyMpxwnDSrwYpAKpdQmqfge1XM1Jp8tNKM87Wi/iwYHiVB16bI6lRi+SR1bEiTHcLS9KQk",
-	"FCRSpo77uCwzVZqY6Vg4DQowIabIPIJSHJXnulu3WywGV1X4FMVCZ7oqBUJMlKjUEZ7d/Msu2VLxFvXA",
-	"ORauD+ojSz5phkLX2DEPb6u79Wyj19vY2jnd6u51d/e63d/leW8q4SIsyIY0+WboyhaxFKuyyl88YlmU",
-	"w7SuerlvlMeuwClXluVxr6ISxlqt6uLMl++SZeYQctvm+irpn0nSq7V5C5bgfXYRrtcW3lt6fyI4aSoo",
-	"0zn8bzgawVMVQ1DLsHJ8elu+Fw3Or7NY2McXF1hMuPzipaR2DCuj3ckrknH1sV6n2+nWY2KlD9zWvGNC",
-	"0QcyOGFQJGw9ixhVefaYcoFpSDqeS/pL1DpEEoJnGMlniIkoyMNugDlBf0zm+RDF3GtmXEQuMhyRKCjc",
-	"knzgEFMdC5YfFsrVN8YTMNG87QhCFhxuqmnmsbR85RfHGZMnOOICZ0JNYW7htLVmTfIC2Q79VGeuPaxZ",
-	"lNNdXpXic35JFprluJ2z+lMuzYv7qXq/PGEXVSVy3IYYJCUg3uTOz/zBYkqi2UocDjT14EzV3V1IdS+c",
-	"FXvsRJL+pm/xaE5STS3E65iLdmKLIT0k/6WTBW1dDFWan7/SKt6kpcQR+Hract+O1erZ5TREwbmny6nm",
-	"4IlgGYnsix6VIzuJCRXnKb/QO8p1StAITok4IumYCULDKYojH7Es94ILpbGtCxk3EhbiZKPX7CIXusKq",
-	"dHElPm7EPpKm0RQxeRhGJCGiqqt+IknCfCQITv+tnOfYsXNf1jch2j9HNRpPV5q2ipOzNGRvMQ2p59Ge",
-	"Av1CifHOT81lOInihb4Mdr56aQVfX9J/TYnay+3DpyXpla8jtWfconvrpYRq4zVPuWripRCCQzIv2rNE",
-	"WZCkb4HjbOlKogZ/uiBAjeyX7iGA5ikridLesWWpJNIz9NRRNCuqJDVLID8VoCHT+cHBFGWYRixtTHLO",
-	"uLRm6YJnO7NSngcbv+ONf3Q3np9vnN32/Gc7d860p57FcnaASu0sZgiod3yEeUgoFH5w8mkBw6AxJfbE",
-	"z7s3CyuEVxkhG1Jpob+fvHurtYGVYNG8Li5u7qCff0CEhgxKi1Xi5VbS4yOjLO6ChbVI04Ta2joNZ3k7",
-	"YyeXhqe7+kXZyj2X3r3QlfUUbByH3p6X4AkNR2icYEpLRSYWbQtFFdX9AlMY5LDN5pkosWhpmWwtZpmQ",
-	"m3GcET7zw1ywMUcDAilHFc9007C10e0tQcO9Q39jdVNjkRf15Q5YWbXoc4KG8FCtwKQW9FODFSRVT9CC",
-	"3WdzZOpAOdRVsQoZHcZZquoSS7eiKyHp8LKFPOWjzRSp3mMu51wW5zNrwcF2arby0nLqtrp2T1jtVpZk",
-	"nnIDM46K4WJm3Iyr+6s24+z5LGPLlYpyFjHoai+2MuNmVxJ9GWL1vlDZKzvYe8+aT3aWGdfL621t73hW",
-	"+oOP4vGYRM2H/HTp8k97lwgGDmpdfO55euHsgoh2MjU91Q/f79Srn3GGiLMZLGytiKf3ublij/Dk98p0",
-	"1v0VHe6bbQV8Nrvy3jZdRsJ4HBtwpgZQFXWdP1Y4RKxcSr89vzy4ZlqUbDWLguYVOi223wKq4cOImftm",
-	"6sKATQrU+yYEy7OHEqT2lpxaGlN75F5xGyRJZt0G0WkQ13WQ/E/qPojz9SLO1XRD6cxx8eMiviLlibAh",
-	"Mp/zkX4VbnqAPjnnk4F8fwBXKrIJqZdRVx+zLn4Al8+cG7B6zUMUOvCe1/ycBFVLuTjTtWfFc5ITUAMv",
-	"3y/JbCnSaKWrrRWsawIDa/EgF0mKi0A9R0lzfVPkmnRWMR1iFGld2Kqu7n1GOKGhM+shp/4NR2P9SMOd",
-	"PU4InZcXzaPfeQHQvqI2HuoiIDnKLB25PVNHzg2WNxUlvKNJTOXREyekIHfEkoiXd5ir5KJUowADeb7H",
-	"hkP4V6nqMv9rvXJhRVnYvKSgWJOzGcu9jKlu5KC1mf6OErimos9zXfXV2lbPRfMLstOPScquSNRUjCAP",
-	"L0AhVGiATbdFF1Sm95Oxes3g3Im1k6zSK8uZpGV2PmW5YAlprk35hqOMJXBxqShRMZoHsHkgywRMKOkd",
-	"/TuH3pHS4fqgW+RapXkVwBLmSD+96jKYtgk7w4rzkE3oLNxAXRxSAiyYZ+eu8r6ndDXse4i+PA4xnc65",
-	"4jn3sFvc2lrolqfvTWj8aULOL8m0PqlX+b3cIEr3+pNudzvE8D+ifxqonwJ0HQuFeCqumb7bHXHEAcND",
-	"2wdwl/c6VsX6cyc+GUctxZRlKBbcSMAoHmvzZITpxQolt1GVwnNaLkr8tOTLEvuKSFe8KWvabt0C69yw",
-	"2VWIEShbKMY4C8Jy1UFGOYNlLBZJ40JBxfyFVgaKJOtkkqY4m35RNgogQLQ6wZ2HRauDWx4/T5xHZulL",
-	"UYIWk751eVHWzb12g+Up6DNXvQ4l13L2eSZeV+pUrhbmyBclxQoKPiM4ajpA5TxQYJRTgNKYTmxwhm+4",
-	"/isOL8tp/S2/FUx1ycWxSfHLzKqvzJnfoORomT6pIXx1AKkPIPgAxEzgJMhL/fRiGzipak17Guzlxxfv",
-	"IA0+sofGWXyFBRQ4KCMDR5HSqwrusVNgk+yh8WSQxKGNI2iB8BbwG74Ho0v1r14tG3vmjzX1eUJolNdG",
-	"LBduN2VFjZH2FhWQ6pFvOGLXFMVRnriXA6q1YBPhwGHYl0YvGRMsUEbEJKNK1oZxZq/TnOrJ1kdSC8SG",
-	"uYWWvvOabAPMBEBwCjzwEYQihoSo0F2IsyyWPFeTXqxQs838ut/L//wg//NC/udw5qRN3WALnQQVRfU7",
-	"wIppLm16oiz7qtCNSbYBuzcH0pTSS0OiQXz263IgtVqvjHSx7dA5swC9fe9EhRPHTeUnEFw0QUf4tQk7",
-	"Ll2DUrxcBDNnV8kudgVsBSkpaw7ONbTYsYytZrNzIZut9mIr2620xl+Q8WbPa1llr+Rbqnojikiwjjtp",
-	"cB+Zmk9/GxGy31jOGK3KwlNde3X70qmx4C/FISt930syXVJRaYChhwn1LIjd1AzS1ApoqSW0Uh07qX5q",
-	"LHFJdtadVxUZqNA8VwvnYzcKgfL3BV3M229uALFqX1/NYJkTRM1vobPDeqXVqaF32Bd0XqgZfYjF6GdX",
-	"NC+XGnCVpNrQSLw+4iNpxwOMPXNmB/E4docIS5tZj7ev6iRQLHxddECZ0N+o9x7y+OX5zt8/Pf/98nQr",
-	"/fD9zfHu1dvvBu+3w9+ejV73olfdi5MtfPh88vOO+A9v2WtLX9Xco6k5IyrLKjwtv+00RumV5SyG8q55",
-	"ytufXRKnj8PjC0oiX0vjBg/Z2KB2NEDxzS13V3UZl4SWqt5xGJLxzL3VW3RvCfek3mPOEeYo2Lzmf4Nn",
-	"/v9//fN/ygEq72qrE/24O3z342//+O307/GbD292f3/5Q/L2x996v53+Hr/derPTwUkckk7eha3b6Q63",
-	"8fNwbvhf0TW3Ul1jJ7YSZfdStBJhIOZJi652P+aUhlYLgVS9Ku+Y2tQynOfW97NsGGXAdJQF09v63m3C",
-	"/EILH75Bx4OHNbGeQ8PMFUt/EB/Lpq+dnNlvLCduJZ48Yan7BXJt94qmvoAkowI3NnGrfYQHnFCNBcgR",
-	"zogqBMEQ7JzKX7jrFGvYMc2hSQWZeyMeKhCJ1tQt1vU/b0SyYT2XBz0vLWbGWNpmJX2AmoS7+NIAQmFC",
-	"MBTbtlnih8Kbnh2CB+BMoFgtAMqg9MYQ3VSugNbUfb91B2ryQlF359qpgqWGysW8FFTHPsIR44RKX7fU",
-	"bwaPyy0jPTjdFzoVcs+2c773v2YdDXDrPJxksZieyFXSvQPH8c9kejCZ3ZCxcJXQWsAvz6Xpsu7rPUki",
-	"BepwXfFd4tx1MRUP8v2MCePNQI9E1Wmm6JL468bB+6ONn8EeN34u0Aj3RqHh30yCpbRiwQAuoGgPuBa8",
-	"OTg5PTw+P3h/dP7z4W+SesAijdKYIkKjMYuNL+6mSn26iTAlDc1U4RCAXaVo+Kj3r3/+397W97b2Y0MU",
-	"VJcy6CAFRK+7FaCMXMRcZOpKADqwm9HkTf1MKYvkPqBikki5zzvdLnKAmUKjAt0GMPh1Q35w4ygKZjBC",
-	"P1LngpSwmA5ZnQMvRlhI+Yk5woiTZLgxYhyAKNJJIuINLTDhCAs0wOElodGeKofw87vzMIs+zdMylXQM",
-	"980V1qmFlpdKpQRztBOt3O/T0g0u35FVUa+ZslNfdc46Pjw5hd/nFbmdPu3Tb7+1GtvJxfn2W+3oFaKl",
-	"mkCIa4Z0b6U9yW8t6wFaEyPSp/lugyBHvtPUKhWrA0+3kKk+rQvVvr5c4RKq9Q46KG8IoLpPA1v+lVzC",
-	"TlcTh1ZQ334rj3BhLkTBZfy06L82xhdE88rYdpJL0MhH3foyLU1RzPs0uO0bw6jv7cG9gf9WRyDqg50k",
-	"f/uvf/6P/BHsJfkznSTJf9+GLCJ+UXwAsv03KR0A3vy3u7tA03GcN/viBSnY7lBY0ARmCOFyESr9vAIf",
-	"2ONo0RWYZav03ArQ2oTGNwYGfn0/78pmCYBqiQbLTPm16mSys/UcuYGAYYcHVpOyfI4EJ9JTBYkc2ZXk",
-	"cj9igYIfD0/R5jUP5AfUrh1AULZPP2I+pSEex50pTpOztc3Sz+to7afTN6+lkiEZbEQs0MfNiIV8M9Nf",
-	"3Txbq/xifV1BE8tjThv+WrG8OTr1fG+SJVLpCDHme5ubbEwoZ5MsJB2WXWzql/imfFaeybGAQ1OrF88J",
-	"byjHwOPY2/O2O93ONlxvEyM4+zZxeKlu6jEuXPh9olJYYncUMgUEoIwEQym+WdN9233Vjmp9H2H1rz7F",
-	"A3ZF8ufzGhXVtcqhqdeUTt5DMFBHg2OBQdengiX60QCHlx3T4CpQrFUHoL7h6x2El28KMHrtn/zAouli",
-	"7cnaAJBrVJveduveYlb/r7uyW6RLgUptjre63WV6qtndnXrbflssde0jqo5sufun6VpgerMbp7lEC8p+",
-	"dtRkXcPnTNm0mhvDK735r5Sa98FL2/NfKjrUwhs789/I+4rKF3otPlFtygnv7baZj6Pznnx56/n8l6td",
-	"L+98b7cN38ttZ8GyNuV4csMZqF5ktYEQ+ALQZAxuMFzM8zbB/tyMij4cIOkXro7zL/P2HEio1gYZQQ3g",
-	"wMHx4enxb+dvDn49Pzg9PXzz/vREKiENV+ubCj2oXtkrTCxojVW62u7QKK9jLuzOEVKhZjgliviPjktO",
-	"U7sF6zfymMERSorOFa1bvVc66dux/MV7u7ufLOayqRtwnq1KDdV6qHy0AaZ3c5XTCvG5BvDchNJsI7XN",
-	"gthqp+GtBMyMxcrv/MBlRclBd+eWj2erUbSu1ikNCrcsew+oaOtN+e+hXbTfDiJT8YE/nkn+FvpHbs/S",
-	"LC3lAzSVNI/OQTcqndfQ61xddDWxDJZEufLooJ/JVMWZ9FXKEbuGKF1daZzqb61mP30s14s0JUS1qrCT",
-	"ltUcpco1thBsyegVSKujyKBBWPMKgSchdCJf36q8+Q0WtmrXxRE2ISN5AJkyWyvfr1o66ha8VuofSskx",
-	"jfo0NlAHCMvhTn462NjafYZGmI/2dcgJMvtDnd9PGBeuw81uDncfe7md2LUWGVfPulYWc2+5oyqvnliw",
-	"1uHRd+QKN2Q1jT9zT/q1mpTHP0w+i139CMpECXuuFNqcX5u3ubTcbartvqGrf9ya54jzCSgeSq7z0LZx",
-	"6fX9B1A60tXWisc46cNMevwjIpVQn+qQvul7oGxzFbPh+0pKuDwZcZI/A90SGC06EPgQb1GnbD6QfDWm",
-	"aLfbRSlHawSHIxTicARkX5LpN8aiVp9MGL1YB5r7tKiUUAGMYhJ8IlVkRvLJYAHBe78c1ezTUm+HMaEm",
-	"OGEPp6P6+kNy1DBheRij1+1+36d6FjrWhdaCDyfnL44PXx6+PT06eH3+4qfDFz+fQ8+o/zx4HfhIN1FE",
-	"u4ivuxT0MSyu2rEqFl/xPuYY9cYDeI/FaIW2fUlhPv8Qbb2+fP8d/Y+d7PT76Q/bV78+S3/vhT/t/vGq",
-	"e3GwxQ+/m7zdET//RRWmteU+g9JcNHrxCApPyXSu8IpkW5Pqs+Ow3t6t/B2EWe1/5yFX/ctR3nTGaegf",
-	"E6nsObrWTVhE0YsGhZgWLVnkChq91UEHStGhrW5XJ2gCBQayh9il7rUSCxhBKpjd7rYOXJqnKn1Z1LOU",
-	"OY2zH4nQrUBWtW0foJ3OCrZXpa9Kw74yqxObVkFqN+2qgN49edGtsEKXH+S8yBvi/Jk4MquhT2VPlvbf",
-	"iebkyAiX2XRa2tSuS4nI4pDr7VTrQevcVaUQLy33pWUCTUk10KMCcEgV6UUVX9vpVZe63S58HK42xjXb",
-	"J8+R5uxizSaE4RrO3CxcUQtpsSUepMaDrlTjrcjBb4QlbZDbsYaEr6CKPmYW4HNFyyFwkE7dLLB2YlnK",
-	"1YYsPbt5W5GYu03duagh9KAAkrmC6xuL/Rpcn7oGAHY1yXICWYYyUgLLruXbSjCvi27IMmDiqq3UHDu6",
-	"CQl6gW13t/K90iJfVl2gcvvGR82bLZoF+zMkpHCJgW321wwf+kSwTPnQVUR805RX42yijHCWXBnXOdBI",
-	"jQFak65NpPxV7uv2DSrRnTdEs28nD4jcjdLjVP6qtjhreI2BE5pRPRes+8p5H0/4CEoIVaNBxkmfKqg8",
-	"pQsA/YejCyIATFUXt00NBF8H/ULdmO06S2+pCSBWnXo6l/MdivDUmV47ITSqaJClo5CLn4sF6qkDBFPZ",
-	"wwVmpcainHGeLqQFpgtFNreWtHJb2CcL2R42nu32CnXiTL8atl60X5S8xRxNaARgl9Ov9QNPuX5A7v/F",
-	"9LSucLKjAWMLWNXpmJheqxBVBC3sKFuWUqU0ola3uQ6E2gOAqjHQqTVPPQfQnFMf8IKlKd7gRD4kivpV",
-	"bsG/d7sVCFxTJa2hcMnNOIHm/dpLddUK5FqrqlnsTXkfTN2ZkLpS206hwmHIsnSV/paFgtsEWlsEMAwQ",
-	"bJGfV5y880sDad2Vv6ZBZV15/RVoOycqrEPnvaMEESqyqQPW1TcYS3AAIcwvH9sc/FzqwnDPoHDbTlO+",
-	"BZWegILqmaEKeKLJ4NI1QzgU8VUspiom4SsNYmK7fRrYkFkBWssqcF3/+t//pwmsS5c52yBbQVMB0jHM",
-	"pU3pkZoT6LWYI7ktyyVHBrjKWWCkgBLbyXGBUdm+tmj+g++GQ04eK0KTpxyqqHAVgC213fNveyeEoCmb",
-	"SI2tWspPaDj6t9npjbzTpt1DUw1stbZUv2hbw6QuZal32las5q0bQaeZGtatEu5rb6sK67pdgmLNLznV",
-	"8VJbllWp08LIog1xqmZTxsTbKqONuldxReq5Bn/Z4Jlr9Mq/UtAq00rI6FullNqUu6i7epaijTnCCkcf",
-	"axe4gxS+H7nBoUimcHMkirmIaShKHnOuqiE8JW21ARNaJQNwc6AGDPbh8g1ALkTmZgbpU45TgsY4zhyF",
-	"6M+VStZ3JzpamANjJpIbIOhCATf3qQYgVC8VCIMlKkOWEo4CSN8HagZJnB/kPKe2uToHkCzv4RXrEIPx",
-	"X30vxBkDOEP7duOMloFNe720ixes7bEvgT5kZU9r7Q+Krztb7y3DpFUpxPn6b2Xqr43qe2Snu4Xme8Ho",
-	"MInVZdW/lgudFxBlSlNU9XNuDG/eamm8m2sWq+uiFmy31KZaxambpLptUdmFdrrGuQJbSQp7oQ29U9vR",
-	"W7sNpswFoSTDyaJb1qDDft20nyFS9rl23I9ENG+3RVNgCjI+T32NsQhHzjvFCvtgRBSOAcuQkeMOgINr",
-	"sGMoFd4voJAzgqwLdCAGWi6D+m4tEBpWUA3chE7QWq7reBEPeW1uMc2yrI9kgzQ8vG2w/dhqRtPyZaqb",
-	"v5RVoTbfQlbFZu5qzLEuvsnNisJv89EfLKZIxCnR9yKKy8drVtTMXRakLwyv7rKNJKaNMlD3bLfkZlaI",
-	"JrpDkCvmvNiY3XzMvLPQgwSkFevaxDz0mn01I1YaWMkl1+wwI8v3NyWcYZm8bUJmGQ04ivK2CkUkw23k",
-	"oxRP5Qt9KkYk5SQZorVS5GV93wyrn5QDMUpMjKd6/b/Tp2/c5oqODamN477wH5mOZPe67t+0zyJ8Rdob",
-	"LDkxjxHaaNYmO3VtMlOZmEmuTJnMLWsi1ybs96Xpkq+hipnFWVIXoKJTXk3jzbAqNm+1xN4pnZYQQRr6",
-	"5Wjto2DTtPLZR0UbuhxQrVBgCcFXhBfQI33qVkUJGYqgSZH5iMcADYOitKjK7lO1VRW2sgIPk8M47/sA",
-	"YZZGW4Vn087PeBB94G5VOdO+ABBotUDRV1NjRRvvWG8FzWNoUgUiv3K7Y36OV1WUaCvFveENZESDH2Eg",
-	"fqBJJw91rTJgD6mSiA4KoPAQkvAqI0PJjUABXCILdFViLLdgMCBDlhHrSfNQFl+M5P4dKqz0DnpLYjEi",
-	"2Z7O+grC8xE7ffoDE6M9q0uOGYaLLIaU1oCIa6JKilK0pgAecxDB65hG7BrFcA3QWEOMJtOmkgAL5mhm",
-	"VcAx3C8v48pBZuwTuoCIR4bECFOoF+igD6DrLJb4jhnlY7mmhsQ1q2Cbu6sN8gUqlRws1D5ICptztqq0",
-	"VlNZWkcoi+Dkk5lqISZLz9Q1uYKDLWfXc8/u0e+zzK58qLTCelL1DqaKToXveivznoH2du6zEqavh9pq",
-	"/eca6FSuGh/Ig9Y3ASwlU1wW1+EtddrAgbR2gccJ4dxXhXyMpesKxAPK8gVJEm6/aYIsqHQIoAMUlPZm",
-	"gFJ8qYjoUynmKI5IOmZyo+YfgkCa2gN7RWM/XLnEWui9PjXzASxqXb9BmRjF9KKDTvRBm+Ls0urkDJE6",
-	"u8EgyZoq/U0jzXv46hUN5eo/2KivDIp1SqiBZDJFtVr5CnIjlJS12v2Obo8PmqK4x9w/i66ez+r7a/Lt",
-	"u1Uq8llK/MDsIDYEUHGcJTHJqhvT0SnRN3uoaG5z59+jqOWrGHxOMYDb6Ap9ye5c+zXT9bSvoKT52eSw",
-	"I2a5qZu3xW6YGZs6zc9HBI37iwC8PN85GwqkXtU1hGoPo5hDN4CYRH6fBsXmDAB3Wp7U4LWCsXFJxqIE",
-	"n1sOYSlp1UM44+kv4W/2Of0AB1fVrVhCL1Wf2TKX7f8MzsXj6iLNli9WGX0uvaC2wjzN8LCxMv2h+fVB",
-	"tm4BhwHgvIN8OwSNJUFGbOZVBa3CdndaJUUrmwUrgz6f5T0rLmJ35rm3tVV9qbcgzO3T1WqKCV8trC/B",
-	"wjqMYtHGwio1JGmHMuToZOIjnIxHeEBELB+buiuGTkrfeozrZnkb+YeF42lsDt/kypR7uv+VbjTxigwY",
-	"sSzLRvMNpxMDF1G6RQrtyVQvRNMwfQDdNyH9G3M0wlmaEK4A6K1oXKfhBlCpZ/o9jt/7wla4+t1/porc",
-	"uXtp5VtpZmAoyQiOLACW+wZ4nsrET8oTfjTF8deKTxgmW5plhrKqHaSbt/DK7LKZoiCmOFvtURRqECl6",
-	"vLrCBhVFNTMvfWoPNqNhLGRXxxiACs09dc2BZmSLNh1cVwYz9qA70dk/1rETy11jvyKDuSraCxYpZK52",
-	"e0nhPTfjgh1rAH+M+IhlYiOJr0ikm2+brJjcUkXzOtXv23TH5CS7IplKCerW32avaWDuAzTI2DXU4Y4J",
-	"rTXVNnAUgKVNcASd8EYsgVydVbYLnQVeasDpJB4SqLVnlKARm2QFAM3WDvyC7/cpVs0E5P4vlQCrln2I",
-	"0AgQxThj1J3000j+uhn38paLSM41prZCXl20lYBq852bLCsrwnVge9YaqesW6d5Vb/l25ysCsi51O28C",
-	"sFZ9zr8e5w99XbeArbc00KnSNmd3NVRtu3Xtx7NyD1YNsQ2apOmw1XoGCqAiFk5SnVuA3yuswrwj4SY4",
-	"o5qmepOcK0KN+5Jvd5wUbTSh6TUu9wgtjm8NM1wv3jrVSY8Mh7qNqWo1IEgGMDwkp7s65EsWcteA5r4C",
-	"xRcE5isHtbsF7dtdcyFwaiHQw1We+qgnlpq3Ww9IZa8VtWoiYPRv0T21GFyvc330l3FGwqKsxUfjLL6S",
-	"AgPXNnSb1skgiUNzH5tbw6rbWfVRP4yYXOuY6rSTxqe/HsWhhs2o3LmyxjR1oQ5OqIIQH16Ef5AoBoQM",
-	"xeeEwA9F4ZM1pg781Ac9qLSzXbOo4uv17ra2GJhuc/VRS0hy8oDVkCIKLwlkzY4kDXSvNj1wGYfOIWiO",
-	"frr6wLSPfmvEsqXRuGAKw8x6Lwe5uju7+38BAAD//w==",
+	"7H3vctu2tu+r4OiemdodWpb8J23kObOvm7htdvPv2O5J08jHhEjIQk0CCgHZ0fbxzP54P9/7DvvB+iR3",
+	"sACQIAlKlC0nTZsvbWyT4MLCwvqHhd+66UQ8nXJGmBSdwU1nQnBMMvjnMZbkOU2phP+o38RERBmdSspZ",
+	"Z9A5nRAkCcNMfiVQRt7PiJACTUmGBIk4i7udoEM+4HSakM6g3+sFHRFNSIrVSHI+JZ1BhzJJLkjWub0N",
+	"is8dkxRTRtlF/ZPH9isJGUtEGZITgqJZlhEm0WiWCVn66AqfFMQzw58Z/YAkTQna0FMSmwhLdD2h0QQ+",
+	"PZpFl0QiKtB4liQIX2DKytP+5tFer7+31+u7pIx5lmKpiXm01wm8tBGZzQ/HkmR1uk40MUhydI2pRCMy",
+	"5hlBMptTduGjYiEfboPOFGc4JdIsfMN6/8ivUYrZHFFJUqEYkXIh0UZMxniWSLTfC/Jf9nu9zRIJ+72g",
+	"Q9Uo72ckm3eCDsOpIiOBb7n0meH0Kyn+QNNZauQnpcz85GXZCyIEviDP4tdYTvzymupHSqR1UnFxvjP6",
+	"Jnoc98jeeB8/Gn0TfTvexR1D8lQNl1NshjincSfoKLGnGYk7A5nNiDuNf8/IuDPo/K/tYn9t67+K7ZxQ",
+	"IPsll3RMI6zIXEQ7c54rT4DJ8bklemfUzyfin4A7zn1mUaYbpvJqPPZupIroSI7EJZ1W96pPPrge0Ssg",
+	"FfnolUSk599VnKeLeJxxnpZ5q35zXshEwV4/c+HxezBVEwi0noJuXUSt1r5leiU7r4qBot1PrR7gPvRa",
+	"IoHinwXJFtE7EyQrUxvjK+InTT17H8I0LVq9ZURMORMEtNthnFL2M8MzOeEZ/YcaVxlBJgkDycXTaWKk",
+	"evs3oWi/KQi+6cRY4s6AzZIk6JAs45l+PVY0H/58+uPRy9NnTw5Pn716eX50fPzquBNYjaF0BxVCqWie",
+	"IcqucEJjlGIhSYYuybxzG3TELIqIEJ3BGCeC3Lad7JEi5NjMUs/Zo/vyLymD5ZBynXF20VWf/w7HxsSu",
+	"jyn/dfj82dMyQ8aUJHFnkH/AZZH5HUpnQhk21FfaYq/X66FogjMcgZF6YE4ZZ0axCXiDRkpzCZKMA3Q9",
+	"wZJckUz9UUiekRhtKFdAfyBAGIFJ2zxAIUwzREqghfFUkmlGJbD6CWfjhEZrZPSTVy+/f/7syWlHTUli",
+	"moC4W4W0SJPdFkuSknSkOOwuCUZxCpoRjXmmJiL0VhYIJxnB8RyRD1TIB12W/1KbJUCjmUQZGc8EidWi",
+	"uO6fkFgSxMewQvAXu4x6ATYmJCODIVN/iVNDsp2BWi7DtK7hmLtw8LDaLWAfhkzN9HuejWgcE7Ze/fHq",
+	"+NmvTeqDs2SuFwIrJSZQiuco5khO6IMy/3AmJ4RJNStiFoFxiXCS8Gsl//AD0qIT6D8xTaL+CfYHYTHJ",
+	"NkH2nzFJMoaTo2L+62Dfs5enR8cvD597OEfNFxG8gzbyHR6j/XE/2sGPyeZDcvCEp0ROlASNMU1IjCgT",
+	"NCaGM9kVjcgB/GBIRgLPheIdvMPHyE5AAANfcvk9n7E1mq6Xr07Pv3/188unJbaBrKkVHMPXHpBBLzkS",
+	"M4iqgEmgZ6jIPZzboPMazxOO41POn+PsgjyogXI4YARlxOM5kpyjBD7+kQwQfJUKxJXBAVmh/yDawKCN",
+	"8LtXT9+eP3/24tnp+XdvT49Ows3AxKYTnsQCcYaUpZojPiUZsCZQv2CIMyV5SkviS6LEDD4EXD7l/AVm",
+	"cxtor4/Lx4enR4bYo1+eHB09PaqImtLeembkQ0RIrDRNpoJglGAVBT8gy19Z9hbpjJwa5a+6SRFF0VYe",
+	"l/s+a57ediL426Dzy1aebdjKA+yFr5fTL5UhSkmSVsMUb9SGMjFby2HU08DEP44Tffj62cfwoM1nKu6z",
+	"IQK2z89MzKZTnkkSvyAxxacQgn58TWW959rHPrLiUrYjrBIRdiFaNANDTBZdOnEHjmOqHsbJ60ypLkmJ",
+	"pbb6zSOl37TNmE1VpBAK8j60mUEwXxMs0IgQhjISEXpFIC85dQZ2fOR2sXnQEeT9sodPyPuOjj1t9PrO",
+	"SQ6oAc7yDAUf/UYi2OLACMPiWgh9xK5Iwqfg5OoHZ4msz0ZL0GLq8tfVR3MxW5jtmSXGX3NFqBblZzOC",
+	"rieElRxweFxp9G6R6xxxnhDMajyyQwd6Hpa6ZmZBKsiXbYhwkpAMctM4VmGC4BnCSh8DcTi6rPMuwUKe",
+	"4+iy1eoGqwpOozjkn/VOM45fgGt9ty1yCLGa2hs4juF/eZarugu0Blo8kwScH5udaZuEKU/cvu2b7ZOM",
+	"YEkUx+46XUau9QxRIQVKF+HkWjnVNlBBmMWIERKDkhopcy8kibtDdojCOHXDP+UvcTkhmWYlZSg0cXIY",
+	"wDAqDlOP64AUvjhkylvcCN+N+OgsDBD8I0A4oRE5C+Gt8B38FCB4RMWz8DPCmQkMcEqGbIpppsLTi4zP",
+	"pubFaIIZI0kIDhzCbI7YTAdflEXJLFb6kHEGeW7GNQvZ/NW4M3h3Y39RXnwb9w9uqotl/3J2exs0v9VJ",
+	"KXsmSSo6g93bJU/iD+bJ3u3t7Vl1AYtsg16AOvPNWDrvEil54RksQb6IylPfrAm4NMaYsFmqZhanjgQK",
+	"mYFvVJk9/PUs6HzYAj20Vc2T3AbNE60cJkHGxGzDEVHhn3Dk5QCCHjX5wCdzG8WTnqmWkqrvOiM+UjRT",
+	"zeV2WzRw1qUPqXTDGJxlGDyrlEjcxra8sM/d2mTuTW2PxlRME7NpDlQAohykjCdOkq+cKH6dcaUh0OGU",
+	"JwnvALXPCbuQE3M2pDwmPFLP6izxFEsVMXcGnf9+99/D4Ydeb2s4/ND//uzrf+/UFj3IZWOZGgeHrklI",
+	"GpSZzpHfR50Vif6ysPnZWzqYXZnTh1FK0BOeTT1MTinLf16ZxSqmOoeY6jybitJJDgzecNRbHCjnCSfJ",
+	"nWgNbcDBb64xN+vnzs2nRP6DRHdtgcUL1pZfEna3pX0F/xDKm8OwysZOXxJWX2kpk3NzBl3i3O6jOuue",
+	"0zGBU2vKDOfEQX4yu7OHJnxWWXQ9Ss6mbx/tteBSjSNPCY6fEym96k/9cSuBv5IYxSShVySjRNSnqjNk",
+	"5yay8Qxljk8FYpCIx9El49cJiS+0g9lK7X0PHzEjFQqg0HaGCvew1EOKewa6Bnrc4epEVSSzyqcGms8W",
+	"r1S7cMN54W4Bhysbn3HIkWesyzS8mWCJrgmT9iytyiIdwLcIsJ+oB29LJzh+laKtXGVj8IwgPOIzrQ1h",
+	"GgEi3YsuCvNTDaVuWHGiEZfPu1sfGNVYYzyjmwVZAXhEaSJQXkG+ahmBJCer1GUUx4M1W5KnPequhSDq",
+	"rYhYf4poKc4OzPZ0Mumejy0+d1zmLcIyF9Q1StATIw5l2sNqfidUBKANnAhFyn6A9vq76j/7mwEKfXky",
+	"9UI/GLLQc5Kk/rYboDDP9Ktf7AUotOeG6ufH6mVPqjZEezuPAxSWj1hCtN/rdYdMMdL41J4UVUNCz3/Y",
+	"5Z5DOAea/uxx5cDnzF1PDyE1KSqntLyiSxwlqJPpcPyIk2Y1WBFIHXUq9xSisYqbWpOPVppxuVY0nwXH",
+	"oyToxhVZn0osW1LPhrRHWli5noxEKmgBV8dvLstMVS5mOpVehwJciDmyj6AUx+W57tf9FofBVRU+R1Sa",
+	"47lKeRWXJSpNEmk//7JPtnRKRz9wjqXvg8ZkqSftUOgae+bR2entPNrq97d29k53eoPe/qDX+1XZe1tH",
+	"GGNJtpTLt0BXtkjXOHVpwepJ0aKYqHXN0H0TSW79UrkuL0+tFXVEzmpVF2e5fJc8M4+Quz7XF0n/RJJe",
+	"rWxcsYDxk4twvTLz3tL7I8FJUzmeKTz4SqAJPFVxBI0M68CnvxN04tH5dUala76ExHIm1BcvFbVTWBkT",
+	"Tl6RTOiP9bu9bq+eKit94KYWHROG3pDRCYcSa+dZxJkuDqBMSMwi0u34pL9ErUckIbeGkXqG2IyCMnYj",
+	"LAj6bbYshijmXnPjYnKR4ZjEYRGW5ANHmJl0s/qw1KG+dZ6AifZtT26y4HBTRbigyvNVX5xmXFlwJCTO",
+	"pJ7C0rJzZ82a5AUOVMxT3aX+sGFRTnd5VYrPBSVZaJbjdsHqj7k0rx6nmv3yGYeo+qzI74jBuQfkm/xH",
+	"QL9xyki8WImDQdMPLlTdvZVU98oHbx/7rMp8M3B4tOTcTi/EcypkO7HFkNFX/zJnCG1DDH2xIX+lVb7J",
+	"SIkn8fV5y307Vutn76YhCs59vpxqTp7oimbnmkzFZCeUMHmeiguzo3xWgsVgJWhM0imXhEVzROMA8SyP",
+	"ggulsWuqL7cSHuFkq98cIhe6wimm8R18fJAHSLlGc8SVMYxJQmRVV/1IkoQHSBKc/lv5nGPPPftyvgnZ",
+	"/iWq0Ua6yrXVnFykIfuraUgzj/YUmBdKjPd+ainDSUxX+jL4+fqlNXz9jvFrSvRebp8+LUmveh3pPeMX",
+	"3ZtOSphxXvMjV0O8EkIISJZle+5QeaToW8Gc3blYqSGeLgjQIwelWxygecpKorR3XFkqifQCPfUsXpRV",
+	"UpolVJ8K0Zib88HRHGWYxTxtPORccOXP0QWP9hYdeR5u/Yq3/tHbeny+dXbTDx7t3XqPPc0s7uYH6KOd",
+	"1RwB/U6AsIgIg1IQQd6v4Bg0Hol95vbuxcoK4fuMkC2ltNDfT169NNrAOWAxvC6uve6hn75DhEUcqpf1",
+	"wcuNoidAVlnchitrkaYJtfV1Gmx5O2cnl4bPd/WLspV7Lr1/oSvrKfmURp1BJ8EzFk3QNMGMlYpMHNpW",
+	"yiqay1emCsjjmy1zUahs6ZnsrOaZkA9TmhGx8MNC8qlAIwJHjjqf6adhZ6vXvwMN9079TfX1klVeNDdS",
+	"YGX1oi9JGsJDtQKTWtJPD1aQVLWgBbvPlsjUoQ6oq2IVcTamWapLH0t3yisp6eiyhTzloy0Uqf7HXM6l",
+	"LM5n1oKD7dRs5aW7qdvq2n3GareyJMuUG7hxTI5Xc+MWAB+s241z53MXX65UlLOKQ1d7sZUbt7iS6M8h",
+	"Vq8Llb02w95/1GzZeWZDr05/Z3ev4xx/iAmdTkncbOTndy7/dHeJ5BCg1sXnntYLZxdEtpOp+al5+H5W",
+	"r27jLBFnC1jYWhHP73M5xh3hs98r80VXZEy6b7EX8Mn8ynv7dBmJ6JRaaKsGSBqNZEA1ihMv45PsLi8P",
+	"rrkWJV/NoaB5hU6L7beCangz4fZKm75H4JIC9b4Jwcr2MIL03lJTSylzR+4X90OSZNH9EHMM4rsgkv9J",
+	"3xDxvl7kuZouQZ15roJc0CtSnggfI/u5AJlX4UoM6JNzMRup9+F2iFL+9TLq6mPOfRDg8pl3A1Zvf8hC",
+	"B97zJqGXoGopl+Cm9qx4TnECauDV+yWZLWUaneNqZwXrmsAiejzIRZLialDfU9Jc3xS5Jl1UTIc4Q0YX",
+	"tqqre50RQVjkPfVQU/9KoKl5pOFaoCCELTsXzbPfeQHQgaaWjk0RkBplkY7cXagjlybLm4oSXrGEMmV6",
+	"aEIKcjVOQGmH+UouSjUKMFAn6PDxGP5VqrrM/1qvXFjTKWxeUlCsydmC5b6Lq27loLWb/ooRuKZi7Lmp",
+	"+mrtq+ei+Sfy049Jyq9I3FSMoIwXYDhqvIqmC6krKtP7yVi9ZnDpxNpJVumVu7mkZXZ+znLBE9Jcm/KV",
+	"QBlP4OJSUaJiNQ8ACsEpEzChpHfM7zx6R0mH74N+kWt1zAuXUyHzpZ9edxlM2wM7y4rziM/YItRFe2HW",
+	"xURY5ueu876nCjXce4iBMoeYzZdc8Vxq7Fb3tla65Rl0Zoy+n5HzSzKvT+r7/LpuGKeD4azX240w/I+Y",
+	"n0b6pxBdU6nxYuU1N7eYY4EEwIQY/wCu+l5TXay/dOKzadxSTHmGqBRWAiZ0atyTCWYXa5TcRlUKzxm5",
+	"KPHTkS9H7CsiXYmmnGn7dQusc8Nm1ylGoGylHOMiANB1JxnVDO7isSgaV0oq5i+0clAUWSezNMXZ/E/l",
+	"owDIRCsL7jUWrQy3Mj+fOY/s0peyBC0mfeOLohpv7kGum1yrueTn6qbupnJR0CJbcEZaEFMcYdcv7+ZV",
+	"JHOdHTGuhvrm2dKYElAhLviW+fXXzln5jGUEx012WbEHhVbnhSilbOZCQXwlzF9xdFmuFtgJWmGHlyIn",
+	"l5SgvAZnvjn5dScr06cUT6Dtmv4Agg9AKgYMTF5BaGTIAmFVS+XTcJBbRdG1KCcDNM3oFZZQN6F9FxzH",
+	"Wl1r6MtuAYIyQNPZKKGRi6noICMXYB9BB0ZXVkW/WvYh7R9rWvmEsDgvubhbFt/KWWMCv0VhpX7kK4H4",
+	"NUM0zusB1IB6LfhMeuAdDpQvTaYES5QROcuYlrUxzdx1WlKU2drStQCCWFq/GXhv3zagVwAcqcSjAEGG",
+	"Y0yIzghGOMuo4rme9Gr1n23m1/tW/ec79Z8n6j9HCydtyxFbqCooVKpfLdZM8ynpEx0wVIVuSrIt2L05",
+	"qKiSXhYRgxZ0UJcDpV77ZQCNXY/OWYSyHnROdJZy2lTVAjlLm8uEX9ts5p1LWxx0nDxHurj4drWbZWs4",
+	"6XLm4F1Dhx13cQFddq7kCtZebOUSltb4T+QTuvO6q7LX8q1UvRVFJHnXfxZxH5laTn8bEXLfuJuPW5WF",
+	"z3Xt9aVOr8aCvxRGVoXUl2R+R0VlcIseJoO0IiRUM/ZTK/ymlohNdUimutW4w93bRVdpdcKhQvNSLZyP",
+	"3SgEOo0g2WpJhOauHOtOIegZ3MWC6PmtZDucV1pZDbPD/kT2Qs/oDZWTn3xJwlxqIFRSasNgCAdITJQf",
+	"D5D+3HvoiKfUn3ksbWYz3oEuv0BUBqaWgXFpvlFvCNURl+d7f3//+NfL0530zbcfjvevXn4zer0bvX00",
+	"ed6Pv+9dnOzgo8ezn/bkf3buehvqi5r7aGrOispdFZ6R33Yao/TK3TyG8q75nLc/vyTeGEfQC0biwEjj",
+	"loj41IKBNCD8La2i1+Uel4SViulxFJHpwr3VX3VvSf+kXmMhEBYo3L4Wf4Nn/uP3f/6rnKDqXO104x/2",
+	"x69+ePuPt6d/py/evNj/9el3ycsf3vbfnv5KX+682OsCym03b43X6/bGu/hxtPRUQdO1tADeQDK2EmX/",
+	"UrQSYSDmsxZdE34sqTit1hfpMljRtSWvZZTQnW8X+TDagelqD6a/863fhfmZFTF8g46HCGvmPIfGmS9F",
+	"/yAxlktfOzlz37ibuJV48hlL3c9whHevbOoTOLvUUMo2b3WA8EgQZiAGBUBoQ30JhmTnXP3CX/5Yg6Rp",
+	"Tk1qJN4P8qESkWhDX47d/ONmJBvW8+5w7aXFzDhP26xkAAiWcMUfUNejhGCo4W2zxA8FY704BQ94nECx",
+	"XgCUQUWPJbqpCgJt6GuEmx4w5pWy7t6103VQDQWReYWpyX1EEy4Is13Xci8bT8t9PDtg3VeyCnlk2z0f",
+	"/O9FpgEus0ezjMr5iVol09BxSn8i88PZ4i6ZRaiENkJxea5cl83A7EkSa6yI60rsQvPQxRZSqPczLm00",
+	"A40rdY+conXlL1uHr59t/QT+uI1zgUa4jgpdGBcSrNs1cUAhKHo2boQvDk9Oj47PD18/O//p6K2iHiBO",
+	"45QyRFg85dTG4n6q9KebCNPS0EwVjgAvVolGgPq///P/9Xe+dbUfH6OwupRhF2nYe9NnAWXkggqpm1F1",
+	"0aHbRifFiXJPrZdMY8V92+sPwue9Xg95MFKhI4LptRj+sqU+uPUsDhcwwjxS54KSMMrGvM6BJxMslfxQ",
+	"gTASJBlvTbgAfIt0lki6ZQQmmmCJRji6JCwe6CqLIL+SD7MYsvxYpnIcIwJ7M3bugPClSinBHN2DVhEM",
+	"WeliWOA5VdGv2WrWQHcROz46OYXf54W+3SEbsq+/dpr8qcX5+msT6BWipbtNyGuOTFeogeK3kfUQWhQM",
+	"Wb7bIMmR7zS9SsXq6IYGy2VqyOpCdWDubPiEarOLDssbAqgestCVfy2XsNP1xKGJ1ddfKxMu7T0ruOOf",
+	"Fr3opviCGF5Z305xCVoQ6ctkts8somLIwpuhdYyGnQFcR/gfbQLREPwk9dvf//kv9SP4S+pnNkuS/7mJ",
+	"eEyCogoCZPtvSjoAE/pvt7ehpUO9JwawM3iG9nqPFUUN+0TvJQGnwdrHgx5witYWXU4HiEo0ygi+1MfH",
+	"2kwiKIKDfAN0Qhmy5q6nijwXbbiRHgT9tIYspweNSIRnguTHhNWWnyJvr0hNu88B1OZ9JYZsTD8AopHZ",
+	"YpihEEeXIRqROWdxXimXF10I8j4MENZayDY4xUNm21sq1yOmUudODYKJgwSB4lTPo9xgFJrRqEGc9o66",
+	"9llPYpTw6FJA+q7OQcqmcOigPIuIZEztfthPtZaltWalyqTpdjIFyDba6+1pU4eHTH0lNm0XY0503hCG",
+	"qAAOBGivt6tfo/nsRhoJY8ic1iRqANOU1Ijpcd5NTxQ7BrtNRYutA94yEUpXVBrmhQHsYk8PvNBql0pT",
+	"uxBtzBj9YJsgbB7kjRQdPaV7DoI2YuJai/zezmPkh8EGQxQ6XQDtVjwmOJE0BZWgzGVxj0KZDSxR+MPR",
+	"Kdq+FqH6gDYuIzg7GLJ3WMxZhKe0O8dpcraxXfp5E238ePriudovJAN7gSV6tx3zSGxn5qvbZxuVX2xu",
+	"GsKe8gi4fnKNLy5Ihn5+lgNoxjyaKfsCu5xkVwTA2UM9UhhoRhUTKREQVr4XDhBQOQVLp0RnSvg0IYEZ",
+	"ecise4xLhkY3UFIyk3epFHafH75+ptHFlUtpgmxjxF88O+0EnVmWKAMv5VQMtrf5lDDBZ1lEujy72DYv",
+	"iW31rPJ/qQQH1ZjyjhehVI2Bp7Qz6Ox2e91duKEqJ+BnbuPoUl+25UL6IDhlpYjL7Ttm9xLsSclRij9s",
+	"GDUW6KZ1mwcI638NGR7xK+JXTR6v6DHa0DpjgGAgs3DmVaNfIFkIrZGt3lUq+YWtrlI6gidmSKUgu7Zd",
+	"XqiXIF8dFTF0DqPLF0XfCaO/v+PxfLVmh216DRgAq/5u606FTjfB23KqQhnhaj/4nV7vLh0a3V5x/d2g",
+	"bdsEk7fR/R3zlIyha4XpLW7D6BNBKMXb05P1DZ8zZdvpAg+v9Je/UmoFCi/tLn+p6KANb+wtfyPvewwv",
+	"PH6Q3un2jqctR7f9NQV5j/p7avvVPQe7O9FGf/dB+0iHVgUs8l70SvdbrEC1pzK8t99muT1tTtXLO4+X",
+	"v1xtMXwbdPbbiGW5azgkA2xhstJHFrQcOQ1xJL4AXC2LoA5XlDvbEDJvx0VHIlAEF0Q2Yq9T8MSgyUtG",
+	"UANMenh8dHr89vzF4S/nh6enRy9en54oXW6AuwNb3QwFd4MiKjT2zwH58Cjc51RIt4eOsksZTokm/p3n",
+	"uufc7aD9lXI5cIySoodPm+IEiJ/fzxTn8vDZPX5sJ9XuSab/yWIu26bb8dm6tHStm9Q7F2p/P1cFrbDv",
+	"a1D3TXj1LmblIrDBdgbQOTNesFj57Ue4tq046O9h9e5sPXbI10SqwR6VZe8B7RDE/lVjdFftYlKNIDKV",
+	"tN27M8XfQv+o7VmapaN8gKaS5jFlM41K5znEVvrKv02/8iTOlUcX/UTm2mkzl8on/BoOFupK49R8az37",
+	"6V25xK2phsOoCrfOolpWocsjWgi2YvQapNVTF9UgrHlR02chdDJf36q8BQ2Bim5cKBC2WW5lgOzNAKdE",
+	"SffPNf3OnWolSCVAridPDiGshjv58XBrZ/8RmmAxOTBZcihGGpuSpIQL6TNubpvM+4QT7cSutcj4une2",
+	"Cij6dzNVecHXiuVZH31HrnFDViuPFu7JoFZG9/GNySfxqz+CMtHCniuFNvZr+yaXltttvd23TMGiX/M8",
+	"E2IGioeR6/w0zmZGzJUtUDo8ia3isbmOccZT9ZxSQpAa1olR3QFG++Y6fycOtJQIZRlxkj8DfWM4K3qx",
+	"BJB701Y2H0i9Shna7/VQKtAGwdEERTiaANmXZP6V9aj1JxPOLjZNbrco7jJdw/NJiJlSkRnJJ4MlnDcG",
+	"5YOYISt1uZkSZnM87nDmINJ8SI0aJTzPBvV7vW91qq1o/oo2wjcn50+Oj54evTx9dvj8/MmPR09+Oofu",
+	"ef91+DwMkGkni/aR2PQp6GNYXL1j9fFhJfpY4tTbCOA1lpM1+vYlhfn4Tbzz/PL1N+w/97LTb+ff7V79",
+	"8ij9tR/9uP/b972Lwx1x9M3s5Z786S+qMJ0t9wmU5qrJnY+g8LRM5wqvqA9oUn1uTr4zuFG/m+Tdtbx+",
+	"/DFRulyga9NtShZNt1CEWdF7Si2QVUtddKj1GNrp9cyRcahRjwaIX4b5EYwaQemP/d6uSdvapyoNqPSz",
+	"jHt9rx+IND2P1rUrH6Bv2Bp2T6WBVMO2satDbU+0+b2Safs6DXpPHvYqLDSFVDkP845hfyROLup4Vtmq",
+	"pW15YlZgYoXS7kUjpXozpkRmNBJmG9aadHt3YykxzsqNu7lEc1LN/5hzKV1uHFdCcG+wXWoHvrKVXG/q",
+	"a3GonkNxumXnTRDsNSDORcDLDhRtS8BcA5hfqSteU9zfiNvcILdT0zOjArv8Mc9OPlUSHfIJ6dzPAmcn",
+	"lqVcb8jSs9s3FYm53Tat3RoyEhpBXmg806k8qOGZ6gtN4G6TLCeQZygjpW4CtVPKEg72qhuyjCi7buc1",
+	"B9dvgspfYdvdrn2vtDhlrC5Qub/tRz1tXPXs8I9wToVLDGyzvxaE1ieSZzq0rrYMsV3LDRAxyojgyZWN",
+	"qEMDZRuiDagE0mGsCEx/G10dkHeMdHEWRkTtRhWI6jDWeKo1QNvQi12rnzO1CgxNZ2ICJQm6EysXZMg0",
+	"lqjWBQCPJtAFgTIoW6Y7txilXfQz8ze1gAh5yBw1AcRqq2eOeL5BMZ57T91OCIsrGuTOycnV7WIBC+1B",
+	"CdZ+dAHqa8B6F9jTlbTAfKWE584dvdwW/slKvocL+L27Rp24MNyGrRcfFMW7VKAZiwENeP6nq7r4S5UV",
+	"qP2/mp429WNukmDqIE97AxPbjBqSjboes34BQxdvKo1o1G2uA6EkAUC3LLZ0LcLPEYaXlA084WmKtwRR",
+	"D8miEl84/TF6vQpGuL3vYbDCyYdpAjU1Jkr1lRDkWquqWdxNeR/Q8YWY40rbzqHwYcyzdJ3xlgMT3oTq",
+	"XSQ+LFJ2cWyvOXkblAYyuit/zaBu+47716DtvLDZHp33ihFEmMzmHtzrwKLFgQFCWFx+bHfwU6kLyz3b",
+	"psANmvItqPUEXA1ZmKqAJ5ocLlNKhCNJr6ic65xEoDWITfkOWeiC/4VoI6sAD/7+f/5vE+ygubDhwgWG",
+	"TXVJxzCXNhVJek6g16hAaluWK5EsBJ+37kgjybaT4wLEt33J0fIHX43HgnysDE1+ElGFzaxABertnn+7",
+	"c0IImvOZ0thqbfX9wX9bfOqRtyJ2mwybSsmi96/+RdvSJn29VL/Tts43720LOs1W/u6UgLH7O1Xc690S",
+	"VnV+XbMOKN2y2kpbCyuLLga0nk0Z3XOnDMfsX0UlXE387z9uWmv9uWLqverMd/wz9zL9cdSL+2RnvIv3",
+	"RvvRo/gb8q0zW4DHdKfaidMBGKSBXorypHvNky6msyabVANFbkhHGEzjv1KmLjOa1xoZrYnblP7oq9aO",
+	"daECYd1dBZu4v4s0PCv5gCOZzOHiXwxXiyJZShPk9glycspBHXFp7BDA+Yd6wHBg/yWc201DBsG9cR2U",
+	"1UnNjWp3cMl5F73Eqc5LouIVp0ZAn3ujvV7vQL2vHs2hZdGICBqTkkE1T++iDWx/BVdIIPUABQY0A7DV",
+	"OBWbXXRo0X7itMBeVWROMc181zKaLmkZv750T6s7ZAb7VhveAty2xOGIK66FUIahL+gAfJfxvETO6eYq",
+	"K8BmvkcawyygTTgEnQhnHJB03Yv1C5rgNinnktpdsUbLxR94yAqt1ubar653782kdVmwFgZrXaq7jdr+",
+	"w2dJWuj5J5yNE6qRFf5aWZK8dCzTuqVqjfJ4Z/vGyO/t0shHYxs4rSsOEEZGKWrYA9O6r5wl8WY/cpW3",
+	"luqGlVTAXt1l22/wVi8IIxlOVt3kFsr8yzb/BMnQT7XjfiCyebutesqp26bkp5tTLKOJFwBDA/VMiHbO",
+	"eIasHHehQYZB5oci8YMCt798sxTEwMhlWN+tBZzQGurAm6B0Wst1HdzoIe+TrqZZ7hoGu4hCD+9N7H5s",
+	"NWNo+XOqm7+UV6E330pexXYenCzxLr7K3YoiSg3Qb5wyJGlKzI2Y4vb+hpMY9Vd+mYv067tmpYhpowz0",
+	"BfQdtZk1/Jbpkuc7VlhtzF4+Zt5d70HOHDTr2mR4zJp9cSPWmkbKJdfuMCvL93clvEmovMdP5jgNOI7z",
+	"HkBF7sPv5EOCCMfxkMkJSQEgaKOUZ9o8sMOaJ9VAgHyjM1r1RE0OoGGTNJsBEhSgTgBGCBJJVmXoO5e6",
+	"hd6BRQq6nnC4EGezZxb4Z1AG6DA7KNxswN4YMjOJrt6sfvSN2HYCvRf2RtPejvEVae8k5cR8jARMswbb",
+	"q2uwhQrMTnJtCmxptRy5tonVL0gcKyFxFN0kCzSOHEsHtlycBmoDCtK4Tx8SlOO0QgvacPIWJSo2oaVd",
+	"3n7boy7+itgdSj+jooNvzQot8PS2b8yOvtV2JiGSNDTcMxZB464ag3CAiva4OSJrYVQSgq+IKFT1kFWi",
+	"WbOfEzKWYZNxQR7bMmStjAvaAHEC+NuIzxJ9H2FEkFaDQwadHQLEeJbjlMKv8vOJKaaZ/0YfTNaxIuuI",
+	"YNvFkw+ig/1tuRf6kdCZQi96/EUl/7lV8jJaup9UAx4bnYQsxiTPEOietTvly2tcdEWdceH9mtci6TQE",
+	"2RYYDrq4i8jc1dDIVVAS1kUhFF5DEZI+4GTkg0Qh3K0NTVU2ld0hC0dkzDPiPGkfyujFROnCse5600Uv",
+	"CZUTkg1M1YskIh+xO2TfcTkZOP0O7TBCZhROt0dEXhNdUpmiDQ3VncNBX1MW82tE4Xa09ds5S+ZNJVEO",
+	"ON7CqqhjgN0oIwQDwPB7dAEKXalxrOEau+gNGB2HJYFnRvlYvqmpDVDpUuOvtsoXqFRytVIjyHrDXTNb",
+	"fbXAUFlaRygLE+S9nWohJneeqW9yBQdbzq7vn91Hv8+3uPKr0tT0s6r3slXEOrfdX1tqCWhvl1vSwvQl",
+	"ubTe5FINiy9XjQ+UXjI3oRwlU2BomNyvtjZgkDYu8DQhQgS6kJnzdFNjG8G1JEmSRLhv2gwkKhkBdIjC",
+	"0t4MUYovbXmTEnNEY5JOudqo+Ycgy6z3wKBo0Ywrl/8LvVegR0NXEVPKxThgN3fRiTG0Kc4uC5p1Gttt",
+	"FU2ypptOtoH5PZJKFQ3l6yTdqK9sP5KUMItUZy8VGOUryQeppazV7vf07X7Q87t7zP2T6OrlrL6/Jt+9",
+	"XaciX6TED+0O4mPAaMdZQklW3ZienteB3UNFm8Lb4B41Yl/E4FOKAaB4aFC6vLf9l2Pgz/4KXprbJo8f",
+	"sShM3b4pdsPCJOFpbh91U4vidApKf/lYmm4PpiRX72FEBfR1oiQOhiwsNmcIHUSwwWjWzsYlmTZjrltp",
+	"NUN4D36ewt9cO/0AhqsaVtxBL1Wf2bFgI3+E4OLj6qJKh5Av4cWa9ILeCss0w8PmysyHlhfPuboFAgZo",
+	"FhHm2yFsrJezYpOXzA3ZYVWmFreEKLZY6D0JKHVkvJfv7/VqiqaGK5bdfTrPfVFexe3ReG9vrfpSf0X0",
+	"8M9XK2om/GmV4gOfvjjyUT2AcVSCEb2HPmapf/EveIZ9FFPZxksttedrh1Tn6esXIJxMJ3hEJFWPzf0l",
+	"iSelb32MK8t92/7gYSHd3Im1Se2WePfXuiAqKjJgxbIsG80XRk8s5JAoX8ZE2HQGR/YJ6EUPtQdUoAnO",
+	"0oQI3dvEyWh2Gy4luuTcxwW5L/SRS8cnLvlfupfWvpUWJtdMH0S3jfm9kmSfy8RPyhP+aIrjr5XjsUx2",
+	"NMsCZVUzpNs38MriGrCiuquwre4oGnmOGL3WkHqpKKqFZ/un7mAFxklFnM0J9RQD2K3FOjEcaEZHWggU",
+	"Dm/frg+q8kF3opJGu8cW7UT3uS/okv4rMwWLNLpju72kWwk0Y0sem94wGIkJz+RWQq9IrBsQlHrEFq2c",
+	"Bb1g0Ns0hzwnmT5WFRGfwsulng+HaJTxa2EBGFC4fS3+Bh/4j9//+a/QQhpBmwaCY+gLPeEJnHc69wKg",
+	"ac1T08sgoWMCl3k4I2jCZ1kBYrazB78QB0OGdZ8atf9Ldwx0A2tEWAyolIJz5j84NU1iFK338lxkcm7a",
+	"NWj07lW71CgCHJdlbRX3Hnxoban7xaUhWKnOoHPV78Y/7I9f/fD2H29P/05fvHmx/+vT75KXP7ztvz39",
+	"lb7cebHXhaxDt//No71ef2+v1+v2xrv48dp6JGg2LOmNoB76Ys4fHg+g6IjiaKBTrW3ObmsNGw6hC7/t",
+	"1hB0dCliqXsDaJImY2v0TFNrY6UR857B2xCMGprq/deuCLPhS77dcVI0lT9AjFcaGXcL822g6usFcKfm",
+	"4CjDkVRRvKXNefcpj4TvTXvzieELAhNTtLkd5w5QCg0vdJMYprMCtosJXAqsj3ri6HO3fY3S6kYj60Y0",
+	"VtHmvWqcwc2C1kd/SjMSFTVAAZpm9EpJBlwA09ydzkYJjSyyg3CG1fc866O+mXC1qJSZMzrT40Q3U4dr",
+	"YJXbm86YtojWwwldPRPAi/APElNA59F8Tgj8UFSJOWOaDE990ALtWa2YQBsOVUIj7GlYLQRXuN1R846l",
+	"9VFLsKPKkhooJg2uByeObspoZPp9moHLoKUeQaunm/K2+46Nd0YsuxSNC6YBL533ckTE27Pb/x8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -179,10 +179,11 @@ type AddMemberRequest struct {
 }
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
-// A `dm` names exactly one other user in `members` (not the caller);
-// `group` and `channel` take any number, including none.
+// A `dm` names the one other user in `members`, and may name the caller
+// too (`[bob]`, `[bob, alice]` and `[alice, bob]` by alice are the same
+// pair); `group` and `channel` take any number, including none.
 type CreateRoomRequest struct {
-	// Members Users to add besides the caller; for a dm, exactly the one other user.
+	// Members Users to add besides the caller; for a dm, the one other user (the caller may be listed too).
 	//
 	// Example: ["bob"]
 	Members *[]UserId `json:"members,omitempty"`
@@ -1318,8 +1319,8 @@ type ClientInterface interface {
 	// AckMessagesWithBody Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1329,8 +1330,8 @@ type ClientInterface interface {
 	// AckMessages Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1390,23 +1391,6 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 	GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// GetDocs Interactive API documentation
-	//
-	// Swagger UI on this document; its Authorize button takes the three auth headers.
-	//
-	// Corresponds with GET /docs/ (the `GetDocs` operationId).
-	GetDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// GetRealtimeDocs WebSocket API reference
-	//
-	// The HTML reference of the WebSocket API (`GET /ws`), generated from
-	// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
-	// event, in both directions, with its payload schema and examples. One
-	// self-contained page; it loads nothing from the network.
-	//
-	// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
-	GetRealtimeDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetHealth Service health
 	//
@@ -1491,8 +1475,11 @@ type ClientInterface interface {
 	// CreateRoomWithBody Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes any type of body and a specified content type.
@@ -1503,8 +1490,11 @@ type ClientInterface interface {
 	// CreateRoom Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes a body of the `application/json` content type.
@@ -1547,8 +1537,10 @@ type ClientInterface interface {
 	// AddMemberWithBody Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1558,8 +1550,10 @@ type ClientInterface interface {
 	// AddMember Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1569,8 +1563,9 @@ type ClientInterface interface {
 	// RemoveMember Remove a member, or leave
 	//
 	// Room admins remove anyone; any member removes themself (leaves). Members
-	// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-	// joined again once left.
+	// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+	// since a dm's two members never change (a dm left could not be joined
+	// again, nor created again for the pair).
 	//
 	// Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 	RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1620,6 +1615,7 @@ type ClientInterface interface {
 	// UpdateMessageWithBody Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1629,6 +1625,7 @@ type ClientInterface interface {
 	// UpdateMessage Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1695,8 +1692,8 @@ type ClientInterface interface {
 // AckMessagesWithBody Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1716,8 +1713,8 @@ func (c *Client) AckMessagesWithBody(ctx context.Context, contentType string, bo
 // AckMessages Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1838,43 +1835,6 @@ func (c *Client) RotateTenantKey(ctx context.Context, tenantId TenantIdPath, req
 // Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 func (c *Client) GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAsyncAPISpecRequest(c.Server)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// GetDocs Interactive API documentation
-//
-// Swagger UI on this document; its Authorize button takes the three auth headers.
-//
-// Corresponds with GET /docs/ (the `GetDocs` operationId).
-func (c *Client) GetDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDocsRequest(c.Server)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// GetRealtimeDocs WebSocket API reference
-//
-// The HTML reference of the WebSocket API (`GET /ws`), generated from
-// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
-// event, in both directions, with its payload schema and examples. One
-// self-contained page; it loads nothing from the network.
-//
-// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
-func (c *Client) GetRealtimeDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRealtimeDocsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2058,8 +2018,11 @@ func (c *Client) ListRooms(ctx context.Context, params *ListRoomsParams, reqEdit
 // CreateRoomWithBody Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes any type of body and a specified content type.
@@ -2080,8 +2043,11 @@ func (c *Client) CreateRoomWithBody(ctx context.Context, contentType string, bod
 // CreateRoom Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes a body of the `application/json` content type.
@@ -2174,8 +2140,10 @@ func (c *Client) ListMembers(ctx context.Context, roomId RoomIdPath, reqEditors 
 // AddMemberWithBody Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2195,8 +2163,10 @@ func (c *Client) AddMemberWithBody(ctx context.Context, roomId RoomIdPath, conte
 // AddMember Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2216,8 +2186,9 @@ func (c *Client) AddMember(ctx context.Context, roomId RoomIdPath, body AddMembe
 // RemoveMember Remove a member, or leave
 //
 // Room admins remove anyone; any member removes themself (leaves). Members
-// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-// joined again once left.
+// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+// since a dm's two members never change (a dm left could not be joined
+// again, nor created again for the pair).
 //
 // Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 func (c *Client) RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2317,6 +2288,7 @@ func (c *Client) DeleteMessage(ctx context.Context, roomId RoomIdPath, messageId
 // UpdateMessageWithBody Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2336,6 +2308,7 @@ func (c *Client) UpdateMessageWithBody(ctx context.Context, roomId RoomIdPath, m
 // UpdateMessage Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2685,60 +2658,6 @@ func NewGetAsyncAPISpecRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/asyncapi.yaml")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetDocsRequest constructs an http.Request for the GetDocs method
-func NewGetDocsRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/docs/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetRealtimeDocsRequest constructs an http.Request for the GetRealtimeDocs method
-func NewGetRealtimeDocsRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/docs/realtime/")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3755,8 +3674,8 @@ type ClientWithResponsesInterface interface {
 	// AckMessagesWithBodyWithResponse Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3766,8 +3685,8 @@ type ClientWithResponsesInterface interface {
 	// AckMessagesWithResponse Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3835,27 +3754,6 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 	GetAsyncAPISpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAsyncAPISpecResponse, error)
-
-	// GetDocsWithResponse Interactive API documentation
-	//
-	// Swagger UI on this document; its Authorize button takes the three auth headers.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /docs/ (the `GetDocs` operationId).
-	GetDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsResponse, error)
-
-	// GetRealtimeDocsWithResponse WebSocket API reference
-	//
-	// The HTML reference of the WebSocket API (`GET /ws`), generated from
-	// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
-	// event, in both directions, with its payload schema and examples. One
-	// self-contained page; it loads nothing from the network.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
-	GetRealtimeDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRealtimeDocsResponse, error)
 
 	// GetHealthWithResponse Service health
 	//
@@ -3954,8 +3852,11 @@ type ClientWithResponsesInterface interface {
 	// CreateRoomWithBodyWithResponse Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -3966,8 +3867,11 @@ type ClientWithResponsesInterface interface {
 	// CreateRoomWithResponse Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -4014,8 +3918,10 @@ type ClientWithResponsesInterface interface {
 	// AddMemberWithBodyWithResponse Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4025,8 +3931,10 @@ type ClientWithResponsesInterface interface {
 	// AddMemberWithResponse Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4036,8 +3944,9 @@ type ClientWithResponsesInterface interface {
 	// RemoveMemberWithResponse Remove a member, or leave
 	//
 	// Room admins remove anyone; any member removes themself (leaves). Members
-	// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-	// joined again once left.
+	// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+	// since a dm's two members never change (a dm left could not be joined
+	// again, nor created again for the pair).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4093,6 +4002,7 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithBodyWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4102,6 +4012,7 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4190,6 +4101,8 @@ type AckMessagesResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -4225,6 +4138,11 @@ func (r AckMessagesResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r AckMessagesResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AckMessagesResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -4543,11 +4461,18 @@ type GetAsyncAPISpecResponse struct {
 	HTTPResponse *http.Response
 	// YAML200 the response for an HTTP 200 `application/yaml` response
 	YAML200 *map[string]interface{}
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 }
 
 // GetYAML200 returns the response for an HTTP 200 `application/yaml` response
 func (r GetAsyncAPISpecResponse) GetYAML200() *map[string]interface{} {
 	return r.YAML200
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetAsyncAPISpecResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetBody returns the raw response body bytes
@@ -4579,79 +4504,13 @@ func (r GetAsyncAPISpecResponse) ContentType() string {
 	return ""
 }
 
-type GetDocsResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-}
-
-// GetBody returns the raw response body bytes
-func (r GetDocsResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r GetDocsResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetDocsResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetDocsResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type GetRealtimeDocsResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-}
-
-// GetBody returns the raw response body bytes
-func (r GetRealtimeDocsResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r GetRealtimeDocsResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetRealtimeDocsResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetRealtimeDocsResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
 type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *HealthResponse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *HealthResponse
 }
@@ -4659,6 +4518,11 @@ type GetHealthResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetHealthResponse) GetJSON200() *HealthResponse {
 	return r.JSON200
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetHealthResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON503 returns the response for an HTTP 503 `application/json` response
@@ -4698,6 +4562,20 @@ func (r GetHealthResponse) ContentType() string {
 type GetMetricsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorResponse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetMetricsResponse) GetJSON404() *ErrorResponse {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetMetricsResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetBody returns the raw response body bytes
@@ -5006,11 +4884,18 @@ type GetOpenAPISpecResponse struct {
 	HTTPResponse *http.Response
 	// YAML200 the response for an HTTP 200 `application/yaml` response
 	YAML200 *map[string]interface{}
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 }
 
 // GetYAML200 returns the response for an HTTP 200 `application/yaml` response
 func (r GetOpenAPISpecResponse) GetYAML200() *map[string]interface{} {
 	return r.YAML200
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetOpenAPISpecResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetBody returns the raw response body bytes
@@ -5217,6 +5102,8 @@ type CreateRoomResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -5244,6 +5131,11 @@ func (r CreateRoomResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateRoomResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateRoomResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -5615,7 +5507,7 @@ type AddMemberResponse struct {
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *Conflict
+	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -5654,7 +5546,7 @@ func (r AddMemberResponse) GetJSON404() *NotFound {
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r AddMemberResponse) GetJSON409() *Conflict {
+func (r AddMemberResponse) GetJSON409() *ErrorResponse {
 	return r.JSON409
 }
 
@@ -5728,6 +5620,8 @@ type RemoveMemberResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
@@ -5759,6 +5653,11 @@ func (r RemoveMemberResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r RemoveMemberResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RemoveMemberResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -6121,6 +6020,8 @@ type UpdateMessageResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -6156,6 +6057,11 @@ func (r UpdateMessageResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UpdateMessageResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateMessageResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -6568,8 +6474,8 @@ func (r CreateTokenResponse) ContentType() string {
 // AckMessagesWithBodyWithResponse Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6585,8 +6491,8 @@ func (c *ClientWithResponses) AckMessagesWithBodyWithResponse(ctx context.Contex
 // AckMessagesWithResponse Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6695,39 +6601,6 @@ func (c *ClientWithResponses) GetAsyncAPISpecWithResponse(ctx context.Context, r
 		return nil, err
 	}
 	return ParseGetAsyncAPISpecResponse(rsp)
-}
-
-// GetDocsWithResponse Interactive API documentation
-//
-// Swagger UI on this document; its Authorize button takes the three auth headers.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /docs/ (the `GetDocs` operationId).
-func (c *ClientWithResponses) GetDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsResponse, error) {
-	rsp, err := c.GetDocs(ctx, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseGetDocsResponse(rsp)
-}
-
-// GetRealtimeDocsWithResponse WebSocket API reference
-//
-// The HTML reference of the WebSocket API (`GET /ws`), generated from
-// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
-// event, in both directions, with its payload schema and examples. One
-// self-contained page; it loads nothing from the network.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
-func (c *ClientWithResponses) GetRealtimeDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRealtimeDocsResponse, error) {
-	rsp, err := c.GetRealtimeDocs(ctx, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseGetRealtimeDocsResponse(rsp)
 }
 
 // GetHealthWithResponse Service health
@@ -6881,8 +6754,11 @@ func (c *ClientWithResponses) ListRoomsWithResponse(ctx context.Context, params 
 // CreateRoomWithBodyWithResponse Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -6899,8 +6775,11 @@ func (c *ClientWithResponses) CreateRoomWithBodyWithResponse(ctx context.Context
 // CreateRoomWithResponse Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -6977,8 +6856,10 @@ func (c *ClientWithResponses) ListMembersWithResponse(ctx context.Context, roomI
 // AddMemberWithBodyWithResponse Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6994,8 +6875,10 @@ func (c *ClientWithResponses) AddMemberWithBodyWithResponse(ctx context.Context,
 // AddMemberWithResponse Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7011,8 +6894,9 @@ func (c *ClientWithResponses) AddMemberWithResponse(ctx context.Context, roomId 
 // RemoveMemberWithResponse Remove a member, or leave
 //
 // Room admins remove anyone; any member removes themself (leaves). Members
-// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-// joined again once left.
+// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+// since a dm's two members never change (a dm left could not be joined
+// again, nor created again for the pair).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -7098,6 +6982,7 @@ func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, roo
 // UpdateMessageWithBodyWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7113,6 +6998,7 @@ func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Cont
 // UpdateMessageWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7269,6 +7155,13 @@ func ParseAckMessagesResponse(rsp *http.Response) (*AckMessagesResponse, error) 
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
@@ -7560,38 +7453,13 @@ func ParseGetAsyncAPISpecResponse(rsp *http.Response) (*GetAsyncAPISpecResponse,
 		}
 		response.YAML200 = &dest
 
-	}
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
 
-	return response, nil
-}
-
-// ParseGetDocsResponse parses an HTTP response from a GetDocsWithResponse call
-func ParseGetDocsResponse(rsp *http.Response) (*GetDocsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &GetDocsResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	return response, nil
-}
-
-// ParseGetRealtimeDocsResponse parses an HTTP response from a GetRealtimeDocsWithResponse call
-func ParseGetRealtimeDocsResponse(rsp *http.Response) (*GetRealtimeDocsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &GetRealtimeDocsResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
 	}
 
 	return response, nil
@@ -7618,6 +7486,13 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest HealthResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7641,6 +7516,23 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 	response := &GetMetricsResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	}
 
 	return response, nil
@@ -7966,6 +7858,13 @@ func ParseGetOpenAPISpecResponse(rsp *http.Response) (*GetOpenAPISpecResponse, e
 		}
 		response.YAML200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	}
 
 	return response, nil
@@ -8181,6 +8080,13 @@ func ParseCreateRoomResponse(rsp *http.Response) (*CreateRoomResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
@@ -8626,7 +8532,7 @@ func ParseAddMemberResponse(rsp *http.Response) (*AddMemberResponse, error) {
 		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Conflict
+		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -8747,6 +8653,13 @@ func ParseRemoveMemberResponse(rsp *http.Response) (*RemoveMemberResponse, error
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
@@ -9176,6 +9089,13 @@ func ParseUpdateMessageResponse(rsp *http.Response) (*UpdateMessageResponse, err
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Generate the HTML reference of the WebSocket API from ../../asyncapi.yaml
 # with the pinned AsyncAPI generator and HTML template, as one self-contained
-# page (scripts and styles inlined: it loads nothing from the network).
+# page (scripts and styles inlined: it loads nothing from the network), then
+# postprocess.mjs removes the backticks the template's styles put around
+# inline code, and check.mjs refuses a page that still shows one.
 # Installs the pinned tools first (npm ci; no browser download). Fails on any
 # generator warning.
 # Usage: build.sh OUT_FILE
@@ -25,6 +27,8 @@ if grep -Ei 'warn|error' "$work/log" >&2; then
 	echo "asyncapi-docs: the generator printed warnings (above)" >&2
 	exit 1
 fi
+node postprocess.mjs "$work/out/index.html"
+node check.mjs "$work/out/index.html"
 mkdir -p "$(dirname "$out")"
 cp "$work/out/index.html" "$out"
 echo "asyncapi-docs: $(wc -c <"$out") bytes" >&2
