@@ -51,9 +51,11 @@ gen-check:
 docs:
 	bash tools/asyncapi-docs/build.sh docs/realtime/index.html
 
-## docs-check: fail when docs/realtime/index.html is stale against asyncapi.yaml.
+## docs-check: fail when docs/realtime/index.html is stale against
+## asyncapi.yaml, or shows a backtick to its reader (tools/asyncapi-docs/check.mjs).
 docs-check:
-	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	@node tools/asyncapi-docs/check.mjs docs/realtime/index.html || exit 1; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	bash tools/asyncapi-docs/build.sh "$$tmp/index.html" || exit 1; \
 	if ! cmp -s "$$tmp/index.html" docs/realtime/index.html; then \
 		echo "docs/realtime/index.html is stale: run 'make docs' and commit the result"; exit 1; \
@@ -64,10 +66,13 @@ lint:
 	bash tools/lint.sh
 
 ## venv: the Python tools (openapi-python-client, the example client's
-## httpx and websockets, schemathesis), pinned, in a virtualenv under dist/.
+## httpx and websockets, schemathesis) in a virtualenv under dist/, exactly
+## as the requirements.txt files pin them: every transitive dependency, its
+## hashes checked, wheels only (building an sdist would fetch unpinned build
+## tools). Each requirements.txt is compiled from the requirements.in beside it.
 $(VENV)/.installed: tools/sdk/python/requirements.txt tools/schemathesis/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check \
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: \
 		-r tools/sdk/python/requirements.txt -r tools/schemathesis/requirements.txt
 	touch $@
 

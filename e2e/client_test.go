@@ -95,22 +95,24 @@ func (a *api) do(ctx context.Context, method, path string, headers map[string]st
 type tenant struct {
 	a   *api
 	key string
+	id  string
 }
 
 func (a *api) newTenant(t testing.TB, ctx context.Context, name string, rps int) tenant {
 	t.Helper()
 	var out struct {
-		APIKey string `json:"api_key"`
+		APIKey   string `json:"api_key"`
+		TenantID string `json:"tenant_id"`
 	}
 	body := map[string]any{"name": name, "rate_limit_rps": rps}
 	if _, err := a.do(ctx, http.MethodPost, "/admin/tenants", map[string]string{"X-Master-Key": masterKey}, body, &out); err != nil {
 		t.Fatalf("create tenant: %v", err)
 	}
-	return tenant{a: a, key: out.APIKey}
+	return tenant{a: a, key: out.APIKey, id: out.TenantID}
 }
 
 // on is the same tenant on another process (a restart on the same database).
-func (tn tenant) on(a *api) tenant { return tenant{a: a, key: tn.key} }
+func (tn tenant) on(a *api) tenant { return tenant{a: a, key: tn.key, id: tn.id} }
 
 func (tn tenant) headers(user string) map[string]string {
 	return map[string]string{"X-API-Key": tn.key, "X-User-Id": user}

@@ -24,7 +24,7 @@ import (
 
 // clusterEnv makes instances heartbeat fast and take a silent one for dead
 // after two seconds, so the tests do not wait for the production defaults.
-var clusterEnv = []string{"INSTANCE_HEARTBEAT=200ms", "INSTANCE_TIMEOUT=2s"}
+var clusterEnv = []string{"INSTANCE_HEARTBEAT=200ms", "INSTANCE_TIMEOUT=2s", credentialCheckEnv}
 
 // newPostgres returns a PostgreSQL server for one test (a throwaway cluster,
 // or DATABASE_URL_TEST's) and the URL of a fresh schema on it.
@@ -83,9 +83,40 @@ func dialPeer(ctx context.Context, p *proc, tn tenant, user string) (*peer, erro
 	if err != nil {
 		return nil, err
 	}
+	return startPeer(user, ws), nil
+}
+
+// startPeer reads ws as user's peer.
+func startPeer(user string, ws *websocket.Conn) *peer {
 	pr := &peer{user: user, ws: ws, changed: make(chan struct{}, 1), done: make(chan struct{})}
 	go pr.read()
-	return pr, nil
+	return pr
+}
+
+// waitClosed waits up to within for the server to close the connection, and
+// fails unless it closed it with code.
+func (pr *peer) waitClosed(ctx context.Context, code websocket.StatusCode, within time.Duration) error {
+	select {
+	case <-pr.done:
+	case <-time.After(within):
+		return fmt.Errorf("%s: still open after %v, want closed with %d", pr.user, within, code)
+	case <-ctx.Done():
+		return fmt.Errorf("%s: waiting for close %d: %w", pr.user, code, ctx.Err())
+	}
+	if got := websocket.CloseStatus(pr.err); got != code {
+		return fmt.Errorf("%s: connection ended with %v (%v), want close %d", pr.user, got, pr.err, code)
+	}
+	return nil
+}
+
+// open reports whether the connection is still being read.
+func (pr *peer) open() bool {
+	select {
+	case <-pr.done:
+		return false
+	default:
+		return true
+	}
 }
 
 func (pr *peer) read() {

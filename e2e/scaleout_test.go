@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // Three instances, separate processes, on one PostgreSQL database, with
@@ -184,5 +186,18 @@ func TestThreeInstancesOnePostgres(t *testing.T) {
 				t.Errorf("instance %d: %v", i, err)
 			}
 		}
+	})
+
+	t.Run("key rotation", func(t *testing.T) {
+		// Rotated through instance 0: every instance closes its
+		// connections of the old key.
+		start := time.Now()
+		tn.rotateKey(t, ctx)
+		for _, pr := range peers {
+			if err := pr.waitClosed(ctx, websocket.StatusPolicyViolation, closeWithin); err != nil {
+				t.Error(err)
+			}
+		}
+		t.Logf("connections on 3 instances closed within %v of the rotation", time.Since(start).Round(time.Millisecond))
 	})
 }

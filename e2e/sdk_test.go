@@ -3,7 +3,9 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -36,8 +38,10 @@ var clientChecks = []clientCheck{
 	{
 		name:  "go sdk",
 		needs: []string{"dist/sdk/go/chatapi.gen.go"},
-		cmd:   []string{"bash", "-c", "cd tools/sdk/go && go run ."},
-		ok:    "go-sdk: ok",
+		// -mod=readonly even when GOFLAGS says otherwise: the example builds
+		// from its committed go.mod/go.sum or fails, never resolves.
+		cmd: []string{"bash", "-c", "cd tools/sdk/go && go run -mod=readonly ."},
+		ok:  "go-sdk: ok",
 	},
 	{
 		name:  "typescript sdk",
@@ -122,6 +126,115 @@ func TestSchemathesisCatchesContractBreaks(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "Response violates schema") {
 		t.Fatalf("schemathesis failed, but not on the response schema:\n%s", out)
+	}
+}
+
+// TestGoSDKIsPinned guards the generated Go SDK and its example against
+// resolving versions at generation or test time (a `go mod tidy` there once
+// took a newer oapi-codegen/runtime the day it was released and broke a fresh
+// clone). With the pinned modules downloaded and the module proxy then off,
+// generate.sh must succeed and write exactly the committed
+// tools/sdk/go/sdk.go.mod and sdk.go.sum; both modules must be tidy (complete
+// and minimal) and build with -mod=readonly; and every module they require is
+// pinned at the version ChatAPI's own go.mod pins.
+func TestGoSDKIsPinned(t *testing.T) {
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	here := filepath.Join(root, "tools", "sdk", "go")
+	tmp := t.TempDir()
+	pins, sdk, flow := filepath.Join(tmp, "pins"), filepath.Join(tmp, "sdk"), filepath.Join(tmp, "flow")
+	copyFile(t, filepath.Join(here, "sdk.go.mod"), filepath.Join(pins, "go.mod"))
+	copyFile(t, filepath.Join(here, "sdk.go.sum"), filepath.Join(pins, "go.sum"))
+	// Exact versions only (go.sum checks them), so that generating needs no
+	// proxy: the generator's modules and the SDK's.
+	run(t, root, nil, "go", "mod", "download")
+	run(t, pins, nil, "go", "mod", "download")
+	offline := []string{"GOPROXY=off", "GOFLAGS=-mod=readonly"}
+	run(t, root, offline, "bash", "tools/sdk/go/generate.sh", sdk)
+
+	// The example module, pointed at this SDK rather than dist/sdk/go.
+	for _, f := range []string{"go.mod", "go.sum", "main.go"} {
+		copyFile(t, filepath.Join(here, f), filepath.Join(flow, f))
+	}
+	run(t, flow, nil, "go", "mod", "edit", "-replace", "chatapi.example/sdk="+sdk)
+	run(t, flow, nil, "go", "mod", "download")
+	for _, f := range []string{"go.mod", "go.sum"} {
+		if got, want := readFile(t, filepath.Join(sdk, f)), readFile(t, filepath.Join(here, "sdk."+f)); got != want {
+			t.Errorf("generate.sh wrote a %s that differs from tools/sdk/go/sdk.%s:\n%s", f, f, got)
+		}
+	}
+	for _, dir := range []string{sdk, flow} {
+		run(t, dir, offline, "go", "build", "-mod=readonly", "-o", os.DevNull, "./...")
+		// Tidy also reads the go.mod files of the dependencies' test
+		// imports, which no build downloads: it may use the proxy, and with
+		// every import provided it resolves no version.
+		run(t, dir, nil, "go", "mod", "tidy", "-diff")
+	}
+
+	ours := requires(t, root)
+	for _, dir := range []string{sdk, flow} {
+		for path, v := range requires(t, dir) {
+			if path == "chatapi.example/sdk" {
+				continue
+			}
+			if ours[path] != v {
+				t.Errorf("%s requires %s %s, ChatAPI's go.mod %q: pin the same version in both", dir, path, v, ours[path])
+			}
+		}
+	}
+}
+
+// requires maps each module the go.mod in dir requires to its version.
+func requires(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	var mod struct {
+		Require []struct{ Path, Version string }
+	}
+	if err := json.Unmarshal([]byte(run(t, dir, nil, "go", "mod", "edit", "-json")), &mod); err != nil {
+		t.Fatal(err)
+	}
+	m := make(map[string]string, len(mod.Require))
+	for _, r := range mod.Require {
+		m[r.Path] = r.Version
+	}
+	return m
+}
+
+// run runs name with args in dir, env added to the test's environment, and
+// returns its standard output; it fails t when the command fails.
+func run(t *testing.T, dir string, env []string, name string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s (in %s, %s): %v\n%s%s", name, strings.Join(args, " "), dir, strings.Join(env, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, []byte(readFile(t, from)), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

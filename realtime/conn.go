@@ -23,6 +23,10 @@ type conn struct {
 	ws       *websocket.Conn
 	tenantID string
 	userID   string
+	// keyGen and expires bound the connection's life (see Session and
+	// credentials.go); expires is unix nanoseconds, 0 for never.
+	keyGen  int64
+	expires int64
 	// limiter is made on the client's first event (see handle): most
 	// connections only listen, and at 10,000 of them every per-connection
 	// allocation shows in the server's RSS. Only the read loop touches it.
@@ -66,11 +70,15 @@ type conn struct {
 }
 
 // newConn is a connection before its upgrade; ws is set once accepted.
-func newConn(h *Hub, tenantID, userID string) *conn {
-	return &conn{
-		hub: h, tenantID: tenantID, userID: userID,
+func newConn(h *Hub, s Session) *conn {
+	c := &conn{
+		hub: h, tenantID: s.TenantID, userID: s.UserID, keyGen: s.KeyGeneration,
 		held: true,
 	}
+	if !s.Expires.IsZero() {
+		c.expires = s.Expires.UnixNano()
+	}
+	return c
 }
 
 // start syncs the client, then lets live frames go and starts the
@@ -300,6 +308,10 @@ func (c *conn) sendError(fe *frameError) {
 // handle runs one client frame.
 func (c *conn) handle(ctx context.Context, typ websocket.MessageType, data []byte) {
 	in, fe := c.hub.dec.decode(typ, data)
+	if fe != nil && fe.Close != 0 {
+		c.closeAsync(fe.Close, fe.Message, nil)
+		return
+	}
 	if c.limiter == nil {
 		c.limiter = rate.NewLimiter(c.hub.cfg.EventRate, c.hub.cfg.EventBurst)
 	}
@@ -366,7 +378,8 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 			return err
 		}
 		if room.Type != store.RoomChannel {
-			return &store.ForbiddenError{Message: "only channels can be watched; this room is a " + string(room.Type)}
+			// The user may see the room; its type is what refuses the watch.
+			return &store.ConflictError{Field: "room_id", Message: "only channels can be watched; this room is a " + string(room.Type)}
 		}
 		h.watch(c, in.RoomID)
 	case "unsubscribe":
@@ -394,7 +407,7 @@ func (c *conn) storeError(err error, reqID string) *frameError {
 	case errors.As(err, &forbidden):
 		fe.Code, fe.Message = codeAuthorization, forbidden.Message
 	case errors.As(err, &conflict):
-		fe.Code, fe.Message = codeConflict, conflict.Message
+		fe.Code, fe.Message, fe.Field = codeConflict, conflict.Message, conflict.Field
 	case errors.Is(err, store.ErrNotFound):
 		fe.Code, fe.Message = codeNotFound, "not found"
 	case errors.Is(err, store.ErrForbidden):

@@ -23,7 +23,7 @@ func TestEphemeralFramesGiveWayWhenBehind(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := newConn(h, "tn", "alice")
+			c := newConn(h, Session{TenantID: "tn", UserID: "alice"})
 			for range tc.ephemeral {
 				c.enqueueEphemeral([]byte(`{"type":"presence.update"}`))
 			}

@@ -27,6 +27,8 @@ func CompileServerMessages(names ...string) (map[string]*jsonschema.Schema, erro
 type DecodeResult struct {
 	Type, RequestID           string
 	ErrCode, ErrField, ErrMsg string
+	// Close is the close code a refusal fails the connection with, or 0.
+	Close int
 }
 
 // NewFrameDecoder exposes the inbound decoder to the fuzz test.
@@ -42,7 +44,7 @@ func NewFrameDecoder() (func(binary bool, data []byte) DecodeResult, error) {
 		}
 		in, fe := d.decode(typ, data)
 		if fe != nil {
-			return DecodeResult{RequestID: fe.RequestID, ErrCode: fe.Code, ErrField: fe.Field, ErrMsg: fe.Message}
+			return DecodeResult{RequestID: fe.RequestID, ErrCode: fe.Code, ErrField: fe.Field, ErrMsg: fe.Message, Close: int(fe.Close)}
 		}
 		return DecodeResult{Type: in.Type, RequestID: in.RequestID}
 	}, nil

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -118,12 +119,19 @@ func newEnv(t testing.TB, cfg realtime.Config) *env {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	if cfg.MaxConnsPerUser == 0 {
+		// Tests open a connection of the same user per subtest and keep
+		// them; TestMaxConnsPerUser sets its own cap.
+		cfg.MaxConnsPerUser = 1000
+	}
 	hub, err := realtime.New(cfg, st)
 	if err != nil {
 		t.Fatalf("new hub: %v", err)
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hub.ServeWS(w, r, r.URL.Query().Get("tenant"), r.URL.Query().Get("user"))
+		if err := hub.ServeWS(w, r, sessionOf(r)); err != nil {
+			http.Error(w, err.Error(), http.StatusTooManyRequests)
+		}
 	}))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -138,6 +146,21 @@ func newEnv(t testing.TB, cfg realtime.Config) *env {
 		t.Fatalf("create tenant: %v", err)
 	}
 	return &env{t: t, st: st, hub: hub, srv: srv, tenant: tn.ID}
+}
+
+// sessionOf reads the session from the query: tenant, user, and
+// optionally gen (the key generation, 1 when absent) and expires (unix
+// nanoseconds).
+func sessionOf(r *http.Request) realtime.Session {
+	q := r.URL.Query()
+	s := realtime.Session{TenantID: q.Get("tenant"), UserID: q.Get("user"), KeyGeneration: 1}
+	if g, err := strconv.ParseInt(q.Get("gen"), 10, 64); err == nil {
+		s.KeyGeneration = g
+	}
+	if ns, err := strconv.ParseInt(q.Get("expires"), 10, 64); err == nil {
+		s.Expires = time.Unix(0, ns)
+	}
+	return s
 }
 
 func (e *env) room(typ store.RoomType, creator string, members ...string) string {

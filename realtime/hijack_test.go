@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -100,4 +102,52 @@ func serverFrame(t *testing.T, br *bufio.Reader) []byte {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// The HTTP server's read and write deadlines bound requests, not the
+// WebSocket connections hijacked from them, which have a heartbeat of their
+// own: a connection outlives both deadlines and still reads and writes.
+func TestConnectionOutlivesHTTPServerDeadlines(t *testing.T) {
+	e := newEnv(t, realtime.Config{})
+	const deadline = 100 * time.Millisecond
+	srv := httptest.NewUnstartedServer(e.srv.Config.Handler)
+	srv.Config.ReadTimeout = deadline
+	srv.Config.WriteTimeout = deadline
+	srv.Config.IdleTimeout = deadline
+	srv.Start()
+	t.Cleanup(srv.Close)
+	e.srv = srv
+
+	c, _, _ := e.connect("alice")
+	for i := range 3 {
+		time.Sleep(2 * deadline)
+		c.send(map[string]any{"type": "ping", "request_id": fmt.Sprintf("p%d", i)})
+		if f := c.next(); f.Type != "pong" || f.str("request_id") != fmt.Sprintf("p%d", i) {
+			t.Fatalf("got %s, want pong p%d", f.Raw, i)
+		}
+	}
+}
+
+// A handshake that reaches the hub after the HTTP server's read and write
+// deadlines have passed (a loaded server) still completes: the 101 answer
+// is not lost on the way out, and the connection works.
+func TestSlowHandshakeOutlivesHTTPServerDeadlines(t *testing.T) {
+	e := newEnv(t, realtime.Config{})
+	const deadline = 100 * time.Millisecond
+	hub := e.srv.Config.Handler
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(3 * deadline) // the server's work before the upgrade
+		hub.ServeHTTP(w, r)
+	}))
+	srv.Config.ReadTimeout = deadline
+	srv.Config.WriteTimeout = deadline
+	srv.Start()
+	t.Cleanup(srv.Close)
+	e.srv = srv
+
+	c, _, _ := e.connect("alice")
+	c.send(map[string]any{"type": "ping", "request_id": "slow"})
+	if f := c.next(); f.Type != "pong" || f.str("request_id") != "slow" {
+		t.Fatalf("got %s, want pong slow", f.Raw)
+	}
 }

@@ -36,6 +36,7 @@ type Store interface {
 	RoomPeerIDs(ctx context.Context, tenantID, userID string) ([]string, error)
 	RecordFailedMessage(ctx context.Context, f store.FailedMessage) error
 	RecordFailedNotification(ctx context.Context, f store.FailedNotification) error
+	TenantKeyGenerations(ctx context.Context, tenantIDs []string) (map[string]int64, error)
 }
 
 // Config tunes the hub; zero fields take the defaults in brackets.
@@ -76,6 +77,14 @@ type Config struct {
 	// RetryMaxAttempts is how many times a message or notification is
 	// delivered to a connection before it is dead-lettered [5].
 	RetryMaxAttempts int
+	// MaxConnsPerUser caps one user's connections on this hub [10]; one more
+	// is refused (TooManyConnectionsError).
+	MaxConnsPerUser int
+	// CredentialCheckInterval is how often RunCredentialChecks closes the
+	// connections of expired tokens and rotated keys [5s].
+	CredentialCheckInterval time.Duration
+	// Now is the wall clock that token expiry is judged by [time.Now].
+	Now func() time.Time
 	// AcceptOptions are passed to websocket.Accept (origin checks…); its
 	// ping and pong hooks are kept and wrapped.
 	AcceptOptions *websocket.AcceptOptions
@@ -136,6 +145,15 @@ func (c *Config) defaults() {
 	if c.RetryMaxAttempts <= 0 {
 		c.RetryMaxAttempts = 5
 	}
+	if c.MaxConnsPerUser <= 0 {
+		c.MaxConnsPerUser = 10
+	}
+	if c.CredentialCheckInterval <= 0 {
+		c.CredentialCheckInterval = 5 * time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -164,7 +182,11 @@ type Hub struct {
 	// users holds each user's connections: a slice, not a set, because a
 	// user has one or a few, and a one-entry map costs about 300 B, a
 	// slice 8 B, per connected user.
-	users    map[userKey][]*conn
+	users map[userKey][]*conn
+	// joining counts each user's connections between the check of
+	// MaxConnsPerUser and their registration, so that handshakes at once
+	// cannot pass the cap together.
+	joining  map[userKey]int
 	watchers map[roomKey]map[*conn]struct{}
 	// presence keeps every user seen since start, for last_seen.
 	presence map[userKey]*presence
@@ -189,6 +211,7 @@ func New(cfg Config, st Store) (*Hub, error) {
 		cfg: cfg, store: st, dec: dec,
 		conns:    make(map[*conn]struct{}),
 		users:    make(map[userKey][]*conn),
+		joining:  make(map[userKey]int),
 		watchers: make(map[roomKey]map[*conn]struct{}),
 		presence: make(map[userKey]*presence),
 		typing:   make(map[typingKey]*typist),
@@ -205,9 +228,11 @@ func (h *Hub) Connections() int {
 	return len(h.conns)
 }
 
-// ServeWS accepts the upgrade of an authenticated request for userID of
-// tenantID and returns: the connection runs on in a goroutine of its own,
-// which the hub owns and Shutdown joins.
+// ServeWS accepts the upgrade of an authenticated request for the session
+// and returns: the connection runs on in a goroutine of its own, which the
+// hub owns and Shutdown joins. A user at MaxConnsPerUser connections gets a
+// *TooManyConnectionsError and no answer: the caller answers the request.
+// Otherwise ServeWS has answered it and returns nil.
 //
 // This departs on purpose from the house rule that per-connection
 // goroutines are joined before the handler returns. A handler that stays
@@ -220,22 +245,38 @@ func (h *Hub) Connections() int {
 // connection, measured at 10,000, from 36.7 KB to 15.3 KB (medians of 3).
 // The goroutine is still owned: it is counted in h.running before ServeWS
 // returns, and Shutdown waits for it.
-func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, tenantID, userID string) {
+func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
+	k := userKey{s.TenantID, s.UserID}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
 		w.Header().Set("Retry-After", "2")
 		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
-		return
+		return nil
 	}
+	if len(h.users[k])+h.joining[k] >= h.cfg.MaxConnsPerUser {
+		h.mu.Unlock()
+		return &TooManyConnectionsError{Limit: h.cfg.MaxConnsPerUser}
+	}
+	h.joining[k]++
 	h.running.Add(1)
 	h.mu.Unlock()
 
-	c := newConn(h, tenantID, userID)
+	// The HTTP server's write deadline bounds requests; this one becomes a
+	// WebSocket with write timeouts of its own. It is lifted before the 101
+	// is written: net/http flushes the 101 before the hijack clears the
+	// deadlines, and a handshake that got here after the deadline (a loaded
+	// server) lost its 101 while the connection went on.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+
+	c := newConn(h, s)
 	ws, err := websocket.Accept(smallBuffers{w}, r, h.acceptOptions(c))
 	if err != nil {
+		h.mu.Lock()
+		h.joinedLocked(k)
+		h.mu.Unlock()
 		h.running.Done()
-		return // Accept has answered the request
+		return nil // Accept has answered the request
 	}
 	c.ws = ws
 	ws.SetReadLimit(h.cfg.ReadLimit)
@@ -247,11 +288,19 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, tenantID, userID s
 			defer h.running.Done()
 			_ = ws.Close(websocket.StatusGoingAway, "server is shutting down")
 		}()
-		return
+		return nil
 	}
-	h.cameOnline(r.Context(), userKey{tenantID, userID}, p, decision, came)
+	h.cameOnline(r.Context(), k, p, decision, came)
 	c.start(r.Context())
 	go h.serve(c)
+	return nil
+}
+
+// joinedLocked ends a handshake of k counted in joining. h.mu is held.
+func (h *Hub) joinedLocked(k userKey) {
+	if h.joining[k]--; h.joining[k] <= 0 {
+		delete(h.joining, k)
+	}
 }
 
 // serve runs a registered, synced connection's read loop until it ends,
@@ -271,11 +320,12 @@ func (h *Hub) serve(c *conn) {
 func (h *Hub) register(c *conn) (p *presence, decision uint64, came, ok bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	k := userKey{c.tenantID, c.userID}
+	h.joinedLocked(k)
 	if h.closed {
 		return nil, 0, false, false
 	}
 	h.conns[c] = struct{}{}
-	k := userKey{c.tenantID, c.userID}
 	h.users[k] = append(h.users[k], c)
 	p, decision, came = h.connectedLocked(k)
 	return p, decision, came, true

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -44,11 +45,13 @@ type inbound struct {
 }
 
 // frameError is why a frame was refused, as the error event will say it.
+// A frame with Close set fails the connection with that code instead.
 type frameError struct {
 	Code      string
 	Message   string
 	Field     string
 	RequestID string
+	Close     websocket.StatusCode
 }
 
 func (e *frameError) Error() string { return e.Code + ": " + e.Message }
@@ -78,10 +81,16 @@ func newDecoder() (*decoder, error) {
 
 // decode turns one frame into a client event, or says why it cannot: a
 // binary or non-JSON frame, a frame that is not an object with a known
-// string `type`, or one its schema refuses.
+// string `type`, or one its schema refuses. A text frame that is not UTF-8
+// breaks the protocol itself (RFC 6455, 8.1): encoding/json would read it
+// with U+FFFD in place of the bad bytes, so it closes the connection with
+// 1007 instead.
 func (d *decoder) decode(typ websocket.MessageType, data []byte) (inbound, *frameError) {
 	if typ != websocket.MessageText {
 		return inbound{}, &frameError{Code: codeValidation, Message: "frames must be JSON text, not binary"}
+	}
+	if !utf8.Valid(data) {
+		return inbound{}, &frameError{Code: codeValidation, Message: "text frame is not valid UTF-8", Close: websocket.StatusInvalidFramePayloadData}
 	}
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 
@@ -56,11 +57,14 @@ func TestClientEvents(t *testing.T) {
 
 		{name: "send_message to a room not joined", frame: obj("type", q("send_message"), "request_id", q("r5"), "room_id", q(foreign), "content", q("hi")),
 			want: []want{{typ: "error", code: "AUTHORIZATION_ERROR", requestID: "r5"}}},
+		// Valid events refused by the state of the room they name: CONFLICT.
 		{name: "ack beyond the last seq", frame: obj("type", q("ack"), "room_id", q(group), "seq", 99),
-			want: []want{{typ: "error", code: "VALIDATION_ERROR", field: "seq"}}},
+			want: []want{{typ: "error", code: "CONFLICT", field: "seq"}}},
 		{name: "typing in a room not joined", frame: obj("type", q("typing.start"), "room_id", q(foreign)),
 			want: []want{{typ: "error", code: "AUTHORIZATION_ERROR"}}},
 		{name: "subscribe to a group", frame: obj("type", q("subscribe"), "room_id", q(group)),
+			want: []want{{typ: "error", code: "CONFLICT", field: "room_id"}}},
+		{name: "subscribe to a group not joined", frame: obj("type", q("subscribe"), "room_id", q(foreign)),
 			want: []want{{typ: "error", code: "AUTHORIZATION_ERROR"}}},
 		{name: "subscribe to a missing room", frame: obj("type", q("subscribe"), "room_id", q("room_missing")),
 			want: []want{{typ: "error", code: "NOT_FOUND"}}},
@@ -83,6 +87,18 @@ func TestClientEvents(t *testing.T) {
 			want: []want{{typ: "error", code: "VALIDATION_ERROR", field: "content"}}},
 		{name: "meta not an object", frame: obj("type", q("send_message"), "room_id", q(group), "content", q("hi"), "meta", "null"),
 			want: []want{{typ: "error", code: "VALIDATION_ERROR", field: "meta"}}},
+		{name: "NUL in content", frame: obj("type", q("send_message"), "request_id", q("r8"), "room_id", q(group), "content", `"a\u0000b"`),
+			want: []want{{typ: "error", code: "VALIDATION_ERROR", field: "content", requestID: "r8"}}},
+		{name: "escape character in content", frame: obj("type", q("send_message"), "room_id", q(group), "content", `"\u001b[31mred"`),
+			want: []want{{typ: "error", code: "VALIDATION_ERROR", field: "content"}}},
+		{name: "NUL in client_msg_id", frame: obj("type", q("send_message"), "room_id", q(group), "content", q("hi"), "client_msg_id", `"c\u0000"`),
+			want: []want{{typ: "error", code: "VALIDATION_ERROR", field: "client_msg_id"}}},
+		{name: "NUL in room_id", frame: obj("type", q("ack"), "room_id", `"room_\u0000"`, "seq", 0),
+			want: []want{{typ: "error", code: "VALIDATION_ERROR", field: "room_id"}}},
+		{name: "NUL in notification_id", frame: obj("type", q("notification.ack"), "notification_id", `"ntf_\u0000"`),
+			want: []want{{typ: "error", code: "VALIDATION_ERROR", field: "notification_id"}}},
+		{name: "text after the event", frame: text(`{"type":"ping"} xyz`), want: []want{{typ: "error", code: "VALIDATION_ERROR"}}},
+		{name: "two events in one frame", frame: text(`{"type":"ping"}{"type":"ping"}`), want: []want{{typ: "error", code: "VALIDATION_ERROR"}}},
 		{name: "request_id too long is not echoed", frame: obj("type", q("dance"), "request_id", q(strings.Repeat("r", 65))),
 			want: []want{{typ: "error", code: "VALIDATION_ERROR", field: "type"}}},
 	}
@@ -117,6 +133,22 @@ func TestOversizedFrameCloses1009(t *testing.T) {
 	c, _, _ := e.connect("alice")
 	c.sendRaw(websocket.MessageText, []byte(`{"type":"ping","request_id":"`+strings.Repeat("x", 65<<10)+`"}`))
 	c.expectClose(websocket.StatusMessageTooBig)
+}
+
+// A text frame that is not UTF-8 fails the WebSocket connection with 1007
+// (RFC 6455, 8.1) instead of being read with U+FFFD in place of its bytes.
+func TestInvalidUTF8Closes1007(t *testing.T) {
+	e := newEnv(t, realtime.Config{})
+	group := e.room(store.RoomGroup, "alice", "bob")
+	c, _, _ := e.connect("alice")
+	c.sendRaw(websocket.MessageText, []byte("{\"type\":\"send_message\",\"room_id\":\""+group+"\",\"content\":\"a\xffb\"}"))
+	if got := c.expectClose(websocket.StatusInvalidFramePayloadData); len(got) != 0 {
+		t.Errorf("got frames %v before the close, want none", types(got))
+	}
+	msgs, err := e.st.ListMessages(t.Context(), e.tenant, "alice", group, store.MessagePage{})
+	if err != nil || len(msgs) != 0 {
+		t.Errorf("the frame was stored: %v %+v", err, msgs)
+	}
 }
 
 func TestRateLimit(t *testing.T) {
@@ -176,6 +208,9 @@ func FuzzDecodeFrame(f *testing.F) {
 				t.Fatalf("accepted %q (binary %v) as %q", data, binary, got.Type)
 			}
 			return
+		}
+		if utf8.Valid(data) == (got.Close == int(websocket.StatusInvalidFramePayloadData)) && !binary {
+			t.Fatalf("text frame %q: close %d; want 1007 exactly for invalid UTF-8", data, got.Close)
 		}
 		ev := map[string]any{"type": "error", "code": got.ErrCode, "message": got.ErrMsg}
 		if got.ErrField != "" {

@@ -13,25 +13,26 @@ import (
 )
 
 // registerDocs serves the contracts as written, Swagger UI on openapi.yaml and
-// the generated HTML reference of asyncapi.yaml.
-func registerDocs(e *echo.Echo) {
-	e.GET("/openapi.yaml", serveYAML(contracts.OpenAPI))
-	e.GET("/asyncapi.yaml", serveYAML(contracts.AsyncAPI))
+// the generated HTML reference of asyncapi.yaml. limit bounds request bodies
+// here as on every operation (openapi.yaml documents the 413).
+func registerDocs(e *echo.Echo, limit echo.MiddlewareFunc) {
+	e.GET("/openapi.yaml", serveYAML(contracts.OpenAPI), limit)
+	e.GET("/asyncapi.yaml", serveYAML(contracts.AsyncAPI), limit)
 
 	ui := echoSwagger.EchoWrapHandler(func(c *echoSwagger.Config) {
 		c.URLs = []string{"/openapi.yaml"}
 	}, echoSwagger.PersistAuthorization(true))
 	e.GET("/docs/realtime", func(c echo.Context) error {
 		return c.Redirect(http.StatusMovedPermanently, "/docs/realtime/")
-	})
+	}, limit)
 	e.GET("/docs/realtime/", func(c echo.Context) error {
 		return c.HTMLBlob(http.StatusOK, contracts.AsyncAPIHTML)
-	})
-	e.GET("/docs", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/docs/") })
+	}, limit)
+	e.GET("/docs", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/docs/") }, limit)
 	e.GET("/docs/", func(c echo.Context) error {
 		c.Request().RequestURI = "/docs/index.html"
 		return ui(c)
-	})
+	}, limit)
 	e.GET("/docs/*", func(c echo.Context) error {
 		name := c.Param("*")
 		if name != "index.html" {
@@ -40,7 +41,7 @@ func registerDocs(e *echo.Echo) {
 			}
 		}
 		return ui(c)
-	})
+	}, limit)
 }
 
 func serveYAML(doc []byte) echo.HandlerFunc {

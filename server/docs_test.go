@@ -74,6 +74,14 @@ func TestHealthAndContracts(t *testing.T) {
 		status, _, body := e.raw("GET", "/docs/nope.js", nil, "")
 		checkRefusal(t, status, body, refusal{404, "NOT_FOUND", ""})
 	})
+	// The body limit holds on every operation, the unauthenticated ones
+	// included, as openapi.yaml's 413 answers say.
+	for _, path := range []string{"/health", "/metrics", "/openapi.yaml", "/asyncapi.yaml", "/docs/", "/docs/realtime/"} {
+		t.Run("body over the limit on "+path, func(t *testing.T) {
+			status, _, body := e.raw("GET", path, nil, strings.Repeat("x", 65<<10))
+			checkRefusal(t, status, body, refusal{413, "VALIDATION_ERROR", "body"})
+		})
+	}
 }
 
 // TestSwaggerUIInBrowser drives Swagger UI at /docs/ in headless Chromium: the

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -83,7 +84,7 @@ func (s *Server) toAPIError(err error, c echo.Context) *apiError {
 	}
 	var conflict *store.ConflictError
 	if errors.As(err, &conflict) {
-		ae := &apiError{status: http.StatusConflict, code: codeConflict, message: conflict.Message}
+		ae := &apiError{status: http.StatusConflict, code: codeConflict, field: conflict.Field, message: conflict.Message}
 		if conflict.RoomID != "" {
 			ae.details = map[string]any{"room_id": conflict.RoomID}
 		}
@@ -134,17 +135,25 @@ func internalError(c echo.Context) *apiError {
 // 400 naming the field at fault.
 func fromRequestError(e *openapi3filter.RequestError) *apiError {
 	if e.Parameter != nil {
-		msg := e.Reason
+		name, msg := e.Parameter.Name, e.Reason
 		var se *openapi3.SchemaError
-		if errors.As(e.Err, &se) {
+		var pe *openapi3filter.ParseError
+		switch {
+		case errors.As(e.Err, &se) && isOutOfRange(se):
+			msg = name + " is out of range"
+		case errors.As(e.Err, &se):
 			msg = se.Reason
-		} else if e.Err != nil && msg == "" {
+		case errors.As(e.Err, &pe) && pe.Reason != "":
+			// The parse error's own text ends in strconv's ("invalid
+			// syntax"); its reason ("an invalid integer") says it all.
+			msg = name + " is " + pe.Reason
+		case e.Err != nil && msg == "":
 			msg = e.Err.Error()
 		}
 		if msg == "" {
 			msg = "invalid value"
 		}
-		return invalid(e.Parameter.Name, "%s", firstLine(msg))
+		return invalid(name, "%s", firstLine(msg))
 	}
 	var se *openapi3.SchemaError
 	if errors.As(e.Err, &se) {
@@ -154,6 +163,9 @@ func fromRequestError(e *openapi3filter.RequestError) *apiError {
 		field := strings.Join(se.JSONPointer(), ".")
 		if field == "" {
 			field = "body"
+		}
+		if isOutOfRange(se) {
+			return invalid(field, "%s is out of range", field)
 		}
 		return invalid(field, "%s", firstLine(se.Reason))
 	}
@@ -169,6 +181,15 @@ func fromRequestError(e *openapi3filter.RequestError) *apiError {
 		msg = e.Err.Error()
 	}
 	return invalid("body", "%s", firstLine(msg))
+}
+
+// isOutOfRange reports whether the validator refused a number it could not
+// hold (beyond float64, such as 1e400) or one outside its integer format;
+// its own words for those name Go types.
+func isOutOfRange(se *openapi3.SchemaError) bool {
+	var ne *strconv.NumError
+	return errors.As(se.Origin, &ne) && errors.Is(ne.Err, strconv.ErrRange) ||
+		se.SchemaField == "format" && se.Schema != nil && se.Schema.Type.Is("integer")
 }
 
 // fromNotRule explains a breach of a rule the contract states as a `not`

@@ -18,6 +18,7 @@ import (
 
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/gen/chatclient"
+	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/server"
 	"github.com/chatapi/chatapi/store"
 )
@@ -36,6 +37,9 @@ type env struct {
 	// storeSkew moves the store's clock forward (nanoseconds).
 	storeSkew atomic.Int64
 }
+
+// now is the server's clock.
+func (e *env) now() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }
 
 // advance moves the server's clock forward.
 func (e *env) advance(d time.Duration) { e.skew.Add(int64(d)) }
@@ -69,9 +73,10 @@ func newEnv(t testing.TB) *env {
 type envOptions struct {
 	// wrap wraps the store the server sees.
 	wrap func(*store.Store) server.Store
-	// hub, built on the store, runs behind /ws and as the publisher in
-	// place of the stand-in and the recorder.
-	hub func(*store.Store) hubUnderTest
+	// hub, built on the store and the server's clock, runs behind /ws and
+	// as the publisher in place of the stand-in and the recorder (see
+	// realHub).
+	hub func(st *store.Store, now func() time.Time) hubUnderTest
 	// requestTimeout is Config.RequestTimeout; zero keeps the default.
 	requestTimeout time.Duration
 }
@@ -104,13 +109,13 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 		Version:   "test",
 		Logger:    slog.New(slog.NewJSONHandler(e.logs, nil)),
 		WS:        wsStandIn{},
-		Now:       func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) },
+		Now:       e.now,
 
 		RequestTimeout: opts.requestTimeout,
 	}
 	var pub server.Publisher = e.events
 	if opts.hub != nil {
-		h := opts.hub(st)
+		h := opts.hub(st, e.now)
 		cfg.WS, cfg.Connections, cfg.Presence, pub = h, h.Connections, h, h
 	}
 	app, err := server.New(cfg, s, pub)
@@ -302,8 +307,36 @@ func readAll(t testing.TB, resp *http.Response) []byte {
 // on its own.
 type wsStandIn struct{}
 
-func (wsStandIn) ServeWS(w http.ResponseWriter, _ *http.Request, tenantID, userID string) {
-	io.WriteString(w, "ws "+tenantID+" "+userID)
+func (wsStandIn) ServeWS(w http.ResponseWriter, _ *http.Request, s realtime.Session) error {
+	io.WriteString(w, "ws "+s.TenantID+" "+s.UserID)
+	return nil
+}
+
+// realHub is envOptions.hub for the realtime hub with cfg, on the server's
+// clock, checking credentials as cmd/chatapi does; it is shut down when the
+// test ends.
+func realHub(t testing.TB, cfg realtime.Config) func(*store.Store, func() time.Time) hubUnderTest {
+	return func(st *store.Store, now func() time.Time) hubUnderTest {
+		cfg.Now = now
+		h, err := realtime.New(cfg, st)
+		if err != nil {
+			t.Fatalf("realtime.New: %v", err)
+		}
+		ctx, stop := context.WithCancel(context.Background())
+		checks := make(chan struct{})
+		go func() {
+			defer close(checks)
+			_ = h.RunCredentialChecks(ctx)
+		}()
+		t.Cleanup(func() {
+			stop()
+			<-checks
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			h.Shutdown(ctx)
+		})
+		return h
+	}
 }
 
 // hubUnderTest is the realtime hub as the server sees it.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
@@ -13,7 +14,8 @@ import (
 // Generated types stop here.
 
 // encodeObject encodes a free-form object from a request; a nil object stays
-// nil. The store checks its size against SPEC's limits.
+// nil. Its numbers are json.Number (bodyBinder), which encode as the client
+// wrote them. The store checks its size against SPEC's limits.
 func encodeObject[M ~map[string]any](field string, obj *M) (json.RawMessage, error) {
 	if obj == nil {
 		return nil, nil
@@ -26,13 +28,16 @@ func encodeObject[M ~map[string]any](field string, obj *M) (json.RawMessage, err
 }
 
 // decodeObject turns a stored JSON object into its wire form; nil or
-// unreadable stays nil.
+// unreadable stays nil. Numbers stay json.Number, so that they are written
+// back as stored, never rounded through float64.
 func decodeObject(raw json.RawMessage) map[string]any {
 	if len(raw) == 0 {
 		return nil
 	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
 	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
+	if err := dec.Decode(&m); err != nil {
 		return nil
 	}
 	return m

@@ -105,7 +105,7 @@ func appendMessageJSON(b []byte, m store.Message) ([]byte, error) {
 		b = append(b, "null"...)
 	} else {
 		// Rare, and re-encoded as messageOut's map is: sorted keys,
-		// numbers as float64.
+		// numbers as stored (json.Number).
 		enc, err := json.Marshal(meta)
 		if err != nil {
 			return nil, err

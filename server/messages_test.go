@@ -384,7 +384,7 @@ func TestAcks(t *testing.T) {
 		{"ack 3", "bob", room.RoomId, 3, 3, nil},
 		{"ack lower keeps the cursor", "bob", room.RoomId, 2, 3, nil},
 		{"ack the same", "bob", room.RoomId, 3, 3, nil},
-		{"ack above last_seq", "bob", room.RoomId, 6, 0, &refusal{400, "VALIDATION_ERROR", "seq"}},
+		{"ack above last_seq", "bob", room.RoomId, 6, 0, &refusal{409, "CONFLICT", "seq"}},
 		{"ack all", "bob", room.RoomId, 5, 5, nil},
 		{"ack as non-member", "eve", room.RoomId, 1, 0, &refusal{403, "AUTHORIZATION_ERROR", ""}},
 		{"ack a missing room", "bob", "room_nope", 1, 0, &refusal{404, "NOT_FOUND", ""}},

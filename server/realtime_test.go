@@ -3,6 +3,8 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,25 +14,13 @@ import (
 
 	"github.com/chatapi/chatapi/gen/chatclient"
 	"github.com/chatapi/chatapi/realtime"
-	"github.com/chatapi/chatapi/store"
 )
 
 // The whole path: a browser-style client opens /ws with a user token through
 // the server's handshake authentication, another user sends over REST, and
 // the message arrives as a `message` event from the real hub.
 func TestRESTMessageReachesWebSocketClient(t *testing.T) {
-	e := newEnvWith(t, envOptions{hub: func(st *store.Store) hubUnderTest {
-		h, err := realtime.New(realtime.Config{}, st)
-		if err != nil {
-			t.Fatalf("realtime.New: %v", err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			h.Shutdown(ctx)
-		})
-		return h
-	}})
+	e := newEnvWith(t, envOptions{hub: realHub(t, realtime.Config{})})
 	tn := e.newTenant("acme", 1000)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -78,4 +68,95 @@ func TestRESTMessageReachesWebSocketClient(t *testing.T) {
 	if h, err := e.client(nil).GetHealthWithResponse(ctx); err != nil || h.JSON200 == nil || h.JSON200.Data.Connections != 1 {
 		t.Errorf("health connections: %v %s", err, bodyOf(h))
 	}
+}
+
+// What the handshake let in ends with its credentials: a token's connection
+// when the token expires, every connection of a tenant key when the key is
+// rotated, both with 1008. A user's connections are capped, and one over
+// the cap is refused with a 429 envelope.
+func TestConnectionsEndWithTheirCredentials(t *testing.T) {
+	e := newEnvWith(t, envOptions{hub: realHub(t, realtime.Config{
+		CredentialCheckInterval: 20 * time.Millisecond, MaxConnsPerUser: 2,
+	})})
+	tn := e.newTenant("acme", 1000)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	wsURL := "ws" + strings.TrimPrefix(e.url, "http") + "/ws"
+	dial := func(key, user, token string) (*websocket.Conn, *http.Response, error) {
+		q := url.Values{}
+		if token != "" {
+			q.Set("token", token)
+		} else {
+			q.Set("api_key", key)
+			q.Set("user_id", user)
+		}
+		c, resp, err := websocket.Dial(ctx, wsURL+"?"+q.Encode(), nil)
+		if err == nil {
+			t.Cleanup(func() { _ = c.CloseNow() })
+			if _, data, err := c.Read(ctx); err != nil || !strings.Contains(string(data), `"sync.complete"`) {
+				t.Fatalf("%s: first frame %s, %v; want sync.complete", user, data, err)
+			}
+		}
+		return c, resp, err
+	}
+	// closedWith reads c until it ends and checks the close code.
+	closedWith := func(c *websocket.Conn, want websocket.StatusCode) {
+		t.Helper()
+		for {
+			if _, _, err := c.Read(ctx); err != nil {
+				if got := websocket.CloseStatus(err); got != want {
+					t.Fatalf("connection ended with %v (%v), want close %d", got, err, want)
+				}
+				return
+			}
+		}
+	}
+
+	tok, err := tn.as("bob").CreateTokenWithResponse(ctx, chatclient.CreateTokenRequest{TtlSeconds: ptr(600)})
+	if err != nil || tok.JSON201 == nil {
+		t.Fatalf("token: %v %s", err, bodyOf(tok))
+	}
+	byToken, _, err := dial("", "bob", tok.JSON201.Data.Token)
+	if err != nil {
+		t.Fatalf("dial with the token: %v", err)
+	}
+	byKey, _, err := dial(tn.key, "alice", "")
+	if err != nil {
+		t.Fatalf("dial with the key: %v", err)
+	}
+
+	t.Run("expired token", func(t *testing.T) {
+		e.advance(601 * time.Second)
+		closedWith(byToken, websocket.StatusPolicyViolation)
+	})
+
+	t.Run("rotated key", func(t *testing.T) {
+		rot, err := e.admin().RotateTenantKeyWithResponse(ctx, tn.id)
+		if err != nil || rot.JSON200 == nil {
+			t.Fatalf("rotate: %v %s", err, bodyOf(rot))
+		}
+		closedWith(byKey, websocket.StatusPolicyViolation)
+		tn.key = rot.JSON200.Data.ApiKey
+	})
+
+	t.Run("connections per user", func(t *testing.T) {
+		for i := range 2 {
+			if _, _, err := dial(tn.key, "carol", ""); err != nil {
+				t.Fatalf("connection %d: %v", i+1, err)
+			}
+		}
+		_, resp, err := dial(tn.key, "carol", "")
+		if err == nil || resp == nil {
+			t.Fatalf("a third connection: %v, want refused", err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		checkRefusal(t, resp.StatusCode, body, refusal{429, "RATE_LIMIT_EXCEEDED", ""})
+		var env envelope
+		if err := json.Unmarshal(body, &env); err != nil || env.Error.Details["limit"] != float64(2) {
+			t.Errorf("refusal %s: want details.limit 2", body)
+		}
+		if _, _, err := dial(tn.key, "dave", ""); err != nil {
+			t.Errorf("another user: %v", err)
+		}
+	})
 }

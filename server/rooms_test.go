@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/chatapi/chatapi/event"
@@ -63,6 +64,34 @@ func TestCreateRoom(t *testing.T) {
 		}
 	})
 
+	// SPEC: "dm: members names the other user (naming the creator too is
+	// allowed)". The pair is the same whichever way it is written.
+	t.Run("dm naming the creator too", func(t *testing.T) {
+		r, err := tn.as("alice").CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &[]string{"dave", "alice"}})
+		if err != nil || r.JSON201 == nil {
+			t.Fatalf("create: %v %s", err, bodyOf(r))
+		}
+		room := r.JSON201.Data
+		if room.UniqueKey == nil || *room.UniqueKey != "dm:alice:dave" || room.MemberCount != 2 {
+			t.Errorf("dm = %+v", room)
+		}
+		for _, tc := range []struct {
+			creator string
+			members []string
+		}{
+			{"alice", []string{"alice", "dave"}},
+			{"alice", []string{"dave"}},
+			{"dave", []string{"dave", "alice"}},
+			{"dave", []string{"alice"}},
+		} {
+			r, err := tn.as(tc.creator).CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &tc.members})
+			refused(t, r, err, refusal{409, "CONFLICT", "members"})
+			if r.JSON409 == nil || r.JSON409.Error.Details == nil || (*r.JSON409.Error.Details)["room_id"] != room.RoomId {
+				t.Errorf("%s %v: 409 lacks details.room_id %s: %s", tc.creator, tc.members, room.RoomId, r.Body)
+			}
+		}
+	})
+
 	for _, tc := range []struct {
 		name    string
 		members []string
@@ -71,7 +100,8 @@ func TestCreateRoom(t *testing.T) {
 		{"dm with nobody", nil, "members"},
 		{"dm with an empty list", []string{}, "members"},
 		{"dm with myself", []string{"alice"}, "members"},
-		{"dm with two others", []string{"bob", "carol"}, "members"},
+		{"dm with myself twice", []string{"alice", "alice"}, "members"},
+		{"dm with two others and me", []string{"bob", "alice", "carol"}, "members"},
 		{"dm with a malformed id", []string{"b o b"}, "members.0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -83,6 +113,13 @@ func TestCreateRoom(t *testing.T) {
 			refused(t, r, err, refusal{400, "VALIDATION_ERROR", tc.field})
 		})
 	}
+	// Two users besides the caller fit the schema (which cannot know the
+	// caller) but make a dm between others: the caller may open only their
+	// own dms.
+	t.Run("dm between two others", func(t *testing.T) {
+		r, err := tn.as("alice").CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &[]string{"bob", "carol"}})
+		refused(t, r, err, refusal{403, "AUTHORIZATION_ERROR", ""})
+	})
 }
 
 func memberRoles(t *testing.T, c *chatclient.ClientWithResponses, roomID string) map[string]chatclient.Role {
@@ -156,7 +193,8 @@ func TestRoomAuthorization(t *testing.T) {
 		}, 201, ""},
 		{"add to a dm", func() (response, error) {
 			return as("alice").AddMemberWithResponse(ctx, dm.RoomId, chatclient.AddMemberRequest{UserId: "carol"})
-		}, 400, "VALIDATION_ERROR"},
+		}, 409, "CONFLICT"},
+		{"leave a dm", func() (response, error) { return as("bob").RemoveMemberWithResponse(ctx, dm.RoomId, "bob") }, 409, "CONFLICT"},
 		{"member removes another", func() (response, error) { return as("bob").RemoveMemberWithResponse(ctx, group.RoomId, "carol") }, 403, "AUTHORIZATION_ERROR"},
 		{"admin removes a non-member", func() (response, error) { return as("alice").RemoveMemberWithResponse(ctx, group.RoomId, "zoe") }, 404, "NOT_FOUND"},
 		{"admin removes a member", func() (response, error) { return as("alice").RemoveMemberWithResponse(ctx, group.RoomId, "carol") }, 200, ""},
@@ -206,6 +244,47 @@ func TestRoomAuthorization(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("event %d = %s, want %s", i, got[i], want[i])
 		}
+	}
+}
+
+// A request valid by the contract but refused because of the state of what
+// it names is 409 CONFLICT, naming the input and the state (SPEC's "400 or
+// 409"); 400 stays for requests wrong whatever the state.
+func TestStateConflicts(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant("acme", 1000)
+	ctx := context.Background()
+	dm := tn.createRoom("alice", chatclient.RoomTypeDm, "bob")
+	group := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+	tn.send("alice", group.RoomId, "hi")
+
+	for _, tc := range []struct {
+		name  string
+		call  func() (response, error)
+		want  refusal
+		state string // a word of the message naming the state
+	}{
+		{"add to a dm", func() (response, error) {
+			return tn.as("alice").AddMemberWithResponse(ctx, dm.RoomId, chatclient.AddMemberRequest{UserId: "carol"})
+		}, refusal{409, "CONFLICT", "room_id"}, "dm"},
+		{"leave a dm", func() (response, error) { return tn.as("bob").RemoveMemberWithResponse(ctx, dm.RoomId, "bob") },
+			refusal{409, "CONFLICT", "room_id"}, "dm"},
+		{"remove the other user of a dm", func() (response, error) { return tn.as("alice").RemoveMemberWithResponse(ctx, dm.RoomId, "bob") },
+			refusal{409, "CONFLICT", "room_id"}, "dm"},
+		{"ack beyond the room's last_seq", func() (response, error) {
+			return tn.as("bob").AckMessagesWithResponse(ctx, chatclient.AckRequest{RoomId: group.RoomId, Seq: 2})
+		}, refusal{409, "CONFLICT", "seq"}, "last_seq"},
+		{"add an existing member", func() (response, error) {
+			return tn.as("alice").AddMemberWithResponse(ctx, group.RoomId, chatclient.AddMemberRequest{UserId: "bob"})
+		}, refusal{409, "CONFLICT", "user_id"}, "member"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := tc.call()
+			refused(t, r, err, tc.want)
+			if !strings.Contains(string(r.GetBody()), tc.state) {
+				t.Errorf("message does not name the state %q: %s", tc.state, r.GetBody())
+			}
+		})
 	}
 }
 

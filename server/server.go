@@ -100,9 +100,11 @@ type PresenceReader interface {
 	PresenceOf(ctx context.Context, tenantID string, userIDs []string) ([]realtime.PresenceInfo, error)
 }
 
-// WebSocketHandler takes over an authenticated upgrade request.
+// WebSocketHandler takes over an authenticated upgrade request. It answers
+// the request itself, or returns a *realtime.TooManyConnectionsError
+// without answering.
 type WebSocketHandler interface {
-	ServeWS(w http.ResponseWriter, r *http.Request, tenantID, userID string)
+	ServeWS(w http.ResponseWriter, r *http.Request, s realtime.Session) error
 }
 
 // Server implements the generated strict server interface.
@@ -166,6 +168,8 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(closeUnreadBodies)
+	e.Binder = bodyBinder{}
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
 	e.Use(s.logRequests)
 	e.Use(boundRequests(cfg.RequestTimeout))
@@ -179,7 +183,9 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 
 	bodyLimit := limitBody(cfg.BodyLimit)
 	router := &specRouter{e: e, ops: ops, mw: func(op operation) []echo.MiddlewareFunc {
-		mw := []echo.MiddlewareFunc{bodyLimit, s.authenticate(op.auth), requireJSON(op.hasBody)}
+		// Credentials first: a request without them is refused before
+		// anything looks at its body.
+		mw := []echo.MiddlewareFunc{s.authenticate(op.auth), bodyLimit, requireJSON(op.hasBody)}
 		if op.validate != nil { // nil for a route the spec lacks: New refuses those
 			mw = append(mw, op.validate)
 		}
@@ -189,10 +195,10 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if router.err != nil {
 		return nil, router.err
 	}
-	registerDocs(e)
+	registerDocs(e, bodyLimit)
 	e.GET("/ws", s.serveWS)
 	if !cfg.MetricsElsewhere {
-		e.GET("/metrics", MetricsHandler(cfg.Metrics))
+		e.GET("/metrics", MetricsHandler(cfg.Metrics), bodyLimit)
 	}
 	return e, nil
 }

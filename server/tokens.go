@@ -15,20 +15,30 @@ import (
 )
 
 // User tokens let a browser open /ws without holding the tenant key. A token
-// is "v1.<payload>.<mac>", both parts base64url without padding; the payload
-// names the tenant, the user and the expiry, the MAC is HMAC-SHA256 over
-// "v1.<payload>" with the server's token secret.
+// is "v2.<payload>.<mac>", both parts base64url without padding; the payload
+// names the tenant, the user, the expiry and the tenant's key generation
+// when it was issued, the MAC is HMAC-SHA256 over "v2.<payload>" with the
+// server's token secret. A rotation of the tenant's key moves the
+// generation on, which ends every token issued before it (v1 tokens, which
+// had no generation, are refused).
 
 const (
 	defaultTokenTTL = time.Hour
 	maxTokenTTL     = 24 * time.Hour
-	tokenVersion    = "v1"
+	tokenVersion    = "v2"
 )
+
+// tokenEncoding is base64url without padding, strict: a part whose last
+// character carries set bits that encode nothing is refused, so that only
+// the exact string issued verifies, not its variants.
+var tokenEncoding = base64.RawURLEncoding.Strict()
 
 type tokenClaims struct {
 	Tenant string `json:"t"`
 	User   string `json:"u"`
 	Expiry int64  `json:"e"`
+	// KeyGeneration is the tenant's store.Tenant.KeyGeneration at issue.
+	KeyGeneration int64 `json:"g"`
 }
 
 var errBadToken = errors.New("invalid or expired token")
@@ -47,8 +57,8 @@ func tokenSecret(cfg Config) []byte {
 
 func (s *Server) signToken(c tokenClaims) string {
 	payload, _ := json.Marshal(c) // a struct of strings and an int cannot fail
-	signed := tokenVersion + "." + base64.RawURLEncoding.EncodeToString(payload)
-	return signed + "." + base64.RawURLEncoding.EncodeToString(s.tokenMAC(signed))
+	signed := tokenVersion + "." + tokenEncoding.EncodeToString(payload)
+	return signed + "." + tokenEncoding.EncodeToString(s.tokenMAC(signed))
 }
 
 func (s *Server) tokenMAC(signed string) []byte {
@@ -64,18 +74,18 @@ func (s *Server) verifyToken(tok string) (tokenClaims, error) {
 		return tokenClaims{}, errBadToken
 	}
 	signed, sig := tok[:i], tok[i+1:]
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	got, err := tokenEncoding.DecodeString(sig)
 	if err != nil || !hmac.Equal(got, s.tokenMAC(signed)) {
 		return tokenClaims{}, errBadToken
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(signed, tokenVersion+"."))
+	payload, err := tokenEncoding.DecodeString(strings.TrimPrefix(signed, tokenVersion+"."))
 	if err != nil {
 		return tokenClaims{}, errBadToken
 	}
 	var c tokenClaims
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || c.Tenant == "" || !ValidUserID(c.User) {
+	if err := dec.Decode(&c); err != nil || c.Tenant == "" || !ValidUserID(c.User) || c.KeyGeneration < 1 {
 		return tokenClaims{}, errBadToken
 	}
 	if !s.cfg.Now().Before(time.Unix(c.Expiry, 0)) {
@@ -95,6 +105,6 @@ func (s *Server) CreateToken(ctx context.Context, req chatapi.CreateTokenRequest
 		return nil, invalid("ttl_seconds", "must be 1 to %d", int(maxTokenTTL/time.Second))
 	}
 	exp := s.cfg.Now().Add(ttl).Truncate(time.Second)
-	tok := s.signToken(tokenClaims{Tenant: p.tenant.ID, User: p.userID, Expiry: exp.Unix()})
+	tok := s.signToken(tokenClaims{Tenant: p.tenant.ID, User: p.userID, Expiry: exp.Unix(), KeyGeneration: p.tenant.KeyGeneration})
 	return chatapi.CreateToken201JSONResponse{Success: true, Data: chatapi.Token{Token: tok, ExpiresAt: exp.UTC()}}, nil
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -29,7 +30,7 @@ func TestCreateToken(t *testing.T) {
 				t.Fatalf("create token: %v %s", err, bodyOf(r))
 			}
 			left := time.Until(r.JSON201.Data.ExpiresAt)
-			if left > tc.want || left < tc.want-time.Minute || !strings.HasPrefix(r.JSON201.Data.Token, "v1.") {
+			if left > tc.want || left < tc.want-time.Minute || !strings.HasPrefix(r.JSON201.Data.Token, "v2.") {
 				t.Errorf("token %+v expires in %v, want about %v", r.JSON201.Data, left, tc.want)
 			}
 		})
@@ -87,7 +88,7 @@ func TestWebSocketHandshakeAuth(t *testing.T) {
 		{"query fallback", url.Values{"api_key": {tn.key}, "user_id": {"erin"}}, nil, "ws " + tn.id + " erin", nil},
 		{"forged token", url.Values{"token": {forged}}, nil, "", &refusal{401, "AUTHENTICATION_ERROR", ""}},
 		{"claims with another signature", url.Values{"token": {swapped}}, nil, "", &refusal{401, "AUTHENTICATION_ERROR", ""}},
-		{"garbage token", url.Values{"token": {"v1.x.y"}}, nil, "", &refusal{401, "AUTHENTICATION_ERROR", ""}},
+		{"garbage token", url.Values{"token": {"v2.x.y"}}, nil, "", &refusal{401, "AUTHENTICATION_ERROR", ""}},
 		{"no credentials", nil, nil, "", &refusal{401, "AUTHENTICATION_ERROR", ""}},
 		{"unknown key", url.Values{"api_key": {"sk_nope"}, "user_id": {"erin"}}, nil, "", &refusal{401, "AUTHENTICATION_ERROR", ""}},
 		{"key without user", url.Values{"api_key": {tn.key}}, nil, "", &refusal{400, "VALIDATION_ERROR", "X-User-Id"}},
@@ -111,5 +112,69 @@ func TestWebSocketHandshakeAuth(t *testing.T) {
 	})
 	if logs := e.logs.String(); strings.Contains(logs, good) || strings.Contains(logs, tn.key) {
 		t.Error("a token or key reached the log")
+	}
+}
+
+// A token's base64 parts are canonical: the last character of the MAC
+// (32 bytes, 43 characters) carries two bits that encode nothing, and a
+// token whose only difference is those bits is not the token that was
+// issued.
+func TestTokenBase64MustBeCanonical(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant("acme", 1000)
+	r, err := tn.as("alice").CreateTokenWithResponse(context.Background(), chatclient.CreateTokenRequest{})
+	if err != nil || r.JSON201 == nil {
+		t.Fatalf("token: %v %s", err, bodyOf(r))
+	}
+	good := r.JSON201.Data.Token
+	if status, _, body := e.raw("GET", "/ws?token="+url.QueryEscape(good), nil, ""); status != 200 {
+		t.Fatalf("the issued token: %d %s", status, body)
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, good[len(good)-1])
+	for _, bits := range []int{1, 2, 3} {
+		t.Run(fmt.Sprintf("unused bits %02b", bits), func(t *testing.T) {
+			tampered := good[:len(good)-1] + string(alphabet[last^bits])
+			status, _, body := e.raw("GET", "/ws?token="+url.QueryEscape(tampered), nil, "")
+			checkRefusal(t, status, body, refusal{401, "AUTHENTICATION_ERROR", ""})
+		})
+	}
+}
+
+// A rotation of the tenant's key ends the tokens issued under the old key,
+// however long they had left: the /ws handshake refuses them with 401,
+// while the tokens issued with the new key open it.
+func TestRotatedKeyEndsItsTokens(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant("acme", 1000)
+	ctx := context.Background()
+	token := func(key, user string) string {
+		t.Helper()
+		c := e.client(map[string]string{"X-API-Key": key, "X-User-Id": user})
+		ttl := 86400
+		r, err := c.CreateTokenWithResponse(ctx, chatclient.CreateTokenRequest{TtlSeconds: &ttl})
+		if err != nil || r.JSON201 == nil {
+			t.Fatalf("token: %v %s", err, bodyOf(r))
+		}
+		return r.JSON201.Data.Token
+	}
+	open := func(tok string) (int, []byte) {
+		status, _, body := e.raw("GET", "/ws?token="+url.QueryEscape(tok), nil, "")
+		return status, body
+	}
+	old := token(tn.key, "alice")
+	if status, body := open(old); status != 200 {
+		t.Fatalf("before the rotation: %d %s", status, body)
+	}
+	rot, err := e.admin().RotateTenantKeyWithResponse(ctx, tn.id)
+	if err != nil || rot.JSON200 == nil {
+		t.Fatalf("rotate: %v %s", err, bodyOf(rot))
+	}
+	status, body := open(old)
+	checkRefusal(t, status, body, refusal{401, "AUTHENTICATION_ERROR", ""})
+
+	fresh := token(rot.JSON200.Data.ApiKey, "alice")
+	if status, body := open(fresh); status != 200 || string(body) != "ws "+tn.id+" alice" {
+		t.Errorf("a token of the new key: %d %s", status, body)
 	}
 }

@@ -1,10 +1,16 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -38,8 +44,12 @@ func validateRequests(spec *openapi3.T, path string, item *openapi3.PathItem, me
 	withoutSecurity := *op
 	withoutSecurity.Security = &openapi3.SecurityRequirements{}
 	route := &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: &withoutSecurity}
+	once := singleQueryParams(item, op)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			if err := checkRepeatedParams(c.Request(), once); err != nil {
+				return err
+			}
 			names, values := c.ParamNames(), c.ParamValues()
 			var params map[string]string
 			if len(names) > 0 {
@@ -73,8 +83,50 @@ func validateRequests(spec *openapi3.T, path string, item *openapi3.PathItem, me
 	}
 }
 
-// requireJSON refuses a body that is not JSON with 415 before the validator
-// reads it, for operations that take a body.
+// singleQueryParams names the query parameters of an operation that must
+// appear at most once: all but exploded arrays (?a=1&a=2). The validator
+// and the generated binding would otherwise see only the first of several
+// values, or refuse them with a message of their own.
+func singleQueryParams(item *openapi3.PathItem, op *openapi3.Operation) []string {
+	var once []string
+	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, ref := range params {
+			p := ref.Value
+			if p == nil || p.In != openapi3.ParameterInQuery {
+				continue
+			}
+			sm, err := p.SerializationMethod()
+			repeatable := err == nil && sm.Explode && p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Type.Is("array")
+			if !repeatable {
+				once = append(once, p.Name)
+			}
+		}
+	}
+	return once
+}
+
+// checkRepeatedParams refuses a request that repeats one of the query
+// parameters once names.
+func checkRepeatedParams(req *http.Request, once []string) error {
+	if len(once) == 0 || req.URL.RawQuery == "" {
+		return nil
+	}
+	q := req.URL.Query()
+	for _, name := range once {
+		if len(q[name]) > 1 {
+			return invalid(name, "%s must be given at most once", name)
+		}
+	}
+	return nil
+}
+
+// requireJSON makes sure that the body of an operation that takes one is
+// one JSON value in UTF-8 before the validator reads it: 415 for another
+// media type (compared case-insensitively, with at most a UTF-8 charset), 413
+// beyond the body limit whether or not the length was declared, 400 for
+// invalid UTF-8 (which encoding/json would replace with U+FFFD) and for
+// anything after the value (which it would ignore). The body is read once
+// here and handed on from memory.
 func requireJSON(takesBody bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		if !takesBody {
@@ -85,13 +137,90 @@ func requireJSON(takesBody bool) echo.MiddlewareFunc {
 			if req.ContentLength == 0 && req.Header.Get("Content-Type") == "" {
 				return next(c)
 			}
-			mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
-			if err != nil || mt != echo.MIMEApplicationJSON {
+			if !isJSONMediaType(req.Header.Get("Content-Type")) {
 				return echo.NewHTTPError(http.StatusUnsupportedMediaType)
 			}
+			body, err := io.ReadAll(req.Body)
+			if err != nil {
+				var he *echo.HTTPError
+				if errors.As(err, &he) { // the body limit's 413
+					return he
+				}
+				return invalid("body", "request body could not be read")
+			}
+			if err := checkJSONText(body); err != nil {
+				return err
+			}
+			req.Body.Close()
+			req.ContentLength = int64(len(body))
+			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+			req.Body, _ = req.GetBody()
 			return next(c)
 		}
 	}
+}
+
+// isJSONMediaType reports whether a Content-Type names application/json,
+// in any case, with no parameter but a UTF-8 charset (JSON exchanged
+// between systems is UTF-8, RFC 8259).
+func isJSONMediaType(contentType string) bool {
+	mt, params, err := mime.ParseMediaType(contentType) // lowercases mt and the parameter names
+	if err != nil || mt != echo.MIMEApplicationJSON {
+		return false
+	}
+	for name, v := range params {
+		if name != "charset" || !strings.EqualFold(v, "utf-8") {
+			return false
+		}
+	}
+	return true
+}
+
+// checkJSONText refuses a non-empty body that is not exactly one JSON value
+// in UTF-8; surrounding whitespace is fine.
+func checkJSONText(body []byte) error {
+	if len(body) == 0 {
+		return nil // the validator knows whether the operation needs one
+	}
+	if !utf8.Valid(body) {
+		return invalid("body", "request body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var v json.RawMessage
+	if err := dec.Decode(&v); err != nil {
+		return invalid("body", "request body is not valid JSON")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return invalid("body", "request body must be one JSON value with nothing after it")
+	}
+	return nil
+}
+
+// bodyBinder binds the request bodies of the generated handlers, which call
+// it in place of Echo's binder. Numbers are decoded as written
+// (json.Number), so the free-form objects (meta, metadata, payload) keep
+// every digit a client sent instead of rounding through float64, and a
+// number that does not fit its field is refused without Go's error text.
+// requireJSON and the validator have checked the body before.
+type bodyBinder struct{}
+
+func (bodyBinder) Bind(v any, c echo.Context) error {
+	dec := json.NewDecoder(c.Request().Body)
+	dec.UseNumber()
+	err := dec.Decode(v)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field == "" {
+		te.Field = "body"
+	}
+	switch {
+	case err == nil, errors.Is(err, io.EOF): // no body: as Echo's binder, leave v empty
+		return nil
+	case te != nil && strings.HasPrefix(te.Value, "number"):
+		return invalid(te.Field, "%s is out of range", te.Field)
+	case te != nil:
+		return invalid(te.Field, "%s has the wrong type", te.Field)
+	}
+	return invalid("body", "request body does not match the operation")
 }
 
 // limitBody refuses bodies over n bytes with 413, whether or not the client

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/store"
 )
 
@@ -17,7 +19,7 @@ var errBadWSToken = &apiError{status: http.StatusUnauthorized, code: codeAuthent
 // their query fallback (?api_key=&user_id=). A refused handshake is an HTTP
 // answer in the envelope; no socket is opened.
 func (s *Server) serveWS(c echo.Context) error {
-	p, err := s.wsPrincipal(c)
+	p, expires, err := s.wsPrincipal(c)
 	if err != nil {
 		return err
 	}
@@ -27,26 +29,95 @@ func (s *Server) serveWS(c echo.Context) error {
 	if s.cfg.WS == nil {
 		return notImplemented()
 	}
-	s.cfg.WS.ServeWS(c.Response(), c.Request(), p.tenant.ID, p.userID)
+	w := &handshakeWriter{ResponseWriter: c.Response()}
+	err = s.cfg.WS.ServeWS(w, c.Request(), realtime.Session{
+		TenantID: p.tenant.ID, UserID: p.userID,
+		KeyGeneration: p.tenant.KeyGeneration, Expires: expires,
+	})
+	var tooMany *realtime.TooManyConnectionsError
+	if errors.As(err, &tooMany) {
+		return &apiError{status: http.StatusTooManyRequests, code: codeRateLimit,
+			message: fmt.Sprintf("this user already holds %d WebSocket connections, the most allowed: close one first", tooMany.Limit),
+			details: map[string]any{"limit": tooMany.Limit}}
+	}
+	if err != nil {
+		return err
+	}
+	if w.refused != 0 {
+		return handshakeRefusal(w.refused)
+	}
 	return nil
 }
 
-func (s *Server) wsPrincipal(c echo.Context) (principal, error) {
+// handshakeWriter is the ResponseWriter the WebSocket handler answers on.
+// A refused handshake (no upgrade, a foreign origin, a shutdown) is written
+// by the WebSocket library as plain text; handshakeWriter keeps its status
+// and headers (Upgrade on a 426, Retry-After on a 503) and drops its text,
+// so that serveWS answers in the envelope instead.
+type handshakeWriter struct {
+	http.ResponseWriter
+	refused int
+}
+
+func (w *handshakeWriter) WriteHeader(status int) {
+	if status >= http.StatusBadRequest {
+		w.refused = status
+		w.Header().Del("Content-Type") // the library's text/plain
+		return
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *handshakeWriter) Write(b []byte) (int, error) {
+	if w.refused != 0 {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets the WebSocket library hijack the connection underneath.
+func (w *handshakeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// handshakeRefusal is the envelope of a handshake the WebSocket handler
+// refused with status, in our words rather than the library's.
+func handshakeRefusal(status int) *apiError {
+	switch {
+	case status == http.StatusUpgradeRequired:
+		return &apiError{status: status, code: codeValidation,
+			message: "GET /ws takes a WebSocket handshake (Connection: Upgrade, Upgrade: websocket)"}
+	case status == http.StatusForbidden:
+		return &apiError{status: status, code: codeAuthorization,
+			message: "WebSocket connections from this origin are not allowed"}
+	case status == http.StatusServiceUnavailable:
+		return &apiError{status: status, code: codeInternal, message: "the server is shutting down; reconnect shortly"}
+	case status < http.StatusInternalServerError:
+		return &apiError{status: status, code: codeValidation, message: "not a valid WebSocket handshake (RFC 6455, version 13)"}
+	}
+	return &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "internal error"}
+}
+
+// wsPrincipal authenticates the handshake and says when its credentials
+// expire (zero for a tenant key). A token is good only while its tenant's
+// key is the one it was issued under.
+func (s *Server) wsPrincipal(c echo.Context) (principal, time.Time, error) {
 	q := c.Request().URL.Query()
 	ctx := c.Request().Context()
 	if tok := q.Get("token"); tok != "" {
 		claims, err := s.verifyToken(tok)
 		if err != nil {
-			return principal{}, errBadWSToken
+			return principal{}, time.Time{}, errBadWSToken
 		}
 		t, err := s.store.TenantByID(ctx, claims.Tenant)
 		if errors.Is(err, store.ErrNotFound) {
-			return principal{}, errBadWSToken
+			return principal{}, time.Time{}, errBadWSToken
 		}
 		if err != nil {
-			return principal{}, fmt.Errorf("look up tenant: %w", err)
+			return principal{}, time.Time{}, fmt.Errorf("look up tenant: %w", err)
 		}
-		return principal{tenant: t, userID: claims.User}, nil
+		if t.KeyGeneration != claims.KeyGeneration {
+			return principal{}, time.Time{}, errBadWSToken
+		}
+		return principal{tenant: t, userID: claims.User}, time.Unix(claims.Expiry, 0), nil
 	}
 	key, user := c.Request().Header.Get("X-API-Key"), c.Request().Header.Get("X-User-Id")
 	if key == "" {
@@ -55,5 +126,6 @@ func (s *Server) wsPrincipal(c echo.Context) (principal, error) {
 	if user == "" {
 		user = q.Get("user_id")
 	}
-	return s.keyPrincipal(ctx, key, user)
+	p, err := s.keyPrincipal(ctx, key, user)
+	return p, time.Time{}, err
 }

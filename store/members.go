@@ -29,6 +29,12 @@ func (r memberRow) member() Member {
 		LastAck: r.LastAck, JoinedEventSeq: r.JoinedEventSeq}
 }
 
+// dmMembersFixed refuses adding to or leaving a dm. The request is valid in
+// itself; the room being a dm is what blocks it, hence a conflict.
+func dmMembersFixed() error {
+	return &ConflictError{Field: "room_id", Message: "the room is a dm, whose two members never change"}
+}
+
 // memberInsertBatch rows per INSERT keep the parameters (7 a row) far below
 // both databases' limits while creating a large room in a few round trips.
 const memberInsertBatch = 200
@@ -94,7 +100,7 @@ func (s *Store) IsMember(ctx context.Context, tenantID, roomID, userID string) (
 }
 
 // AddMember makes userID a member of the room with role ("" is member).
-// A dm's members are fixed (InvalidError on room_id). In a group only admins
+// A dm's members are fixed (ConflictError on room_id). In a group only admins
 // add members; in a channel any user may join as a plain member, and only
 // admins add others or admins. An existing member is a ConflictError.
 // The new member's read cursor starts at the room's last message: what was
@@ -123,7 +129,7 @@ func (s *Store) AddMember(ctx context.Context, tenantID, actor, roomID, userID s
 		}
 		switch RoomType(room.Type) {
 		case RoomDM:
-			return &InvalidError{Field: "room_id", Message: "a dm room's members cannot change"}
+			return dmMembersFixed()
 		case RoomGroup:
 			if !room.actorIsAdmin() {
 				return &ForbiddenError{Message: "only room admins may add members to a group"}
@@ -151,7 +157,7 @@ func (s *Store) AddMember(ctx context.Context, tenantID, actor, roomID, userID s
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("insert member: %w", err)
 		} else if n == 0 {
-			return &ConflictError{Message: "already a member of this room", RoomID: roomID}
+			return &ConflictError{Field: "user_id", Message: "user_id is already a member of this room", RoomID: roomID}
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`
 			UPDATE rooms SET member_count = member_count + 1
@@ -178,7 +184,7 @@ func (s *Store) AddMember(ctx context.Context, tenantID, actor, roomID, userID s
 }
 
 // RemoveMember ends userID's membership: admins remove anyone, anyone removes
-// themself. A dm's members are fixed (InvalidError on room_id): leaving one
+// themself. A dm's members are fixed (ConflictError on room_id): leaving one
 // would strand its other user, since the pair's dm can be neither re-created
 // nor re-joined. A user who is not a member is ErrNotFound. It returns the
 // event_seq of the member.left event.
@@ -194,7 +200,7 @@ func (s *Store) RemoveMember(ctx context.Context, tenantID, actor, roomID, userI
 			return err
 		}
 		if RoomType(room.Type) == RoomDM {
-			return &InvalidError{Field: "room_id", Message: "a dm room's members cannot change"}
+			return dmMembersFixed()
 		}
 		if userID != actor && !room.actorIsAdmin() {
 			return &ForbiddenError{Message: "only room admins may remove other members"}

@@ -80,7 +80,7 @@ func (s *Store) memberRoom(ctx context.Context, q sqlx.QueryerContext, tenantID,
 // makes concurrent sends take 1, 2, 3… and a failed send rolls its increment
 // back, so seqs have no gaps.
 func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string, m NewMessage) (msg Message, created bool, err error) {
-	if err := checkLength("content", m.Content, MaxMessageContentLength); err != nil {
+	if err := checkContent(m.Content); err != nil {
 		return Message{}, false, err
 	}
 	meta, err := normalizeObject("meta", m.Meta, MaxMessageMetaSize)
@@ -89,6 +89,9 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 	}
 	if m.ClientMsgID != nil {
 		if err := checkLength("client_msg_id", *m.ClientMsgID, MaxClientMsgIDLength); err != nil {
+			return Message{}, false, err
+		}
+		if err := checkText("client_msg_id", *m.ClientMsgID, false); err != nil {
 			return Message{}, false, err
 		}
 	}
@@ -107,6 +110,15 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 		return Message{}, false, err
 	}
 	return row.message(), created, nil
+}
+
+// checkContent is an InvalidError on content unless it is 1 to
+// MaxMessageContentLength characters of text (checkText, multiline).
+func checkContent(content string) error {
+	if err := checkLength("content", content, MaxMessageContentLength); err != nil {
+		return err
+	}
+	return checkText("content", content, true)
 }
 
 // checkLength is an InvalidError on field unless v has 1 to maxLen characters.
@@ -333,8 +345,8 @@ func listMessagesQuery(tenantID, actor, roomID string, p MessagePage, limit int)
 }
 
 // Ack moves userID's read cursor in the room to seq, never backwards, and
-// returns the cursor. A seq beyond the room's last message is an
-// InvalidError on seq.
+// returns the cursor. A seq beyond the room's last message is a
+// ConflictError on seq: the room's state refuses it, not the request.
 func (s *Store) Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (lastAck int64, err error) {
 	if seq < 0 {
 		return 0, &InvalidError{Field: "seq", Message: "must not be negative"}
@@ -345,7 +357,8 @@ func (s *Store) Ack(ctx context.Context, tenantID, userID, roomID string, seq in
 			return err
 		}
 		if seq > room.LastSeq {
-			return &InvalidError{Field: "seq", Message: fmt.Sprintf("is beyond the room's last message (%d)", room.LastSeq)}
+			return &ConflictError{Field: "seq",
+				Message: fmt.Sprintf("seq %d is beyond the room's last_seq (%d)", seq, room.LastSeq)}
 		}
 		if err := s.advanceAck(ctx, tx, tenantID, roomID, userID, seq); err != nil {
 			return err
@@ -400,7 +413,7 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 		return Message{}, &InvalidError{Field: "content", Message: "give content or meta to change"}
 	}
 	if u.Content != nil {
-		if err := checkLength("content", *u.Content, MaxMessageContentLength); err != nil {
+		if err := checkContent(*u.Content); err != nil {
 			return Message{}, err
 		}
 	}
@@ -423,7 +436,7 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 			return &ForbiddenError{Message: "only the sender may edit a message"}
 		}
 		if row.DeletedAt != nil {
-			return &ConflictError{Message: "the message is deleted"}
+			return &ConflictError{Field: "message_id", Message: "the message is deleted"}
 		}
 		if u.Content != nil {
 			row.Content = *u.Content
@@ -444,7 +457,7 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("edit message: %w", err)
 		} else if n == 0 {
-			return &ConflictError{Message: "the message is deleted"}
+			return &ConflictError{Field: "message_id", Message: "the message is deleted"}
 		}
 		if row.EventSeq, err = appendMessageEvent(ctx, tx, tenantID, EventMessageUpdated, actor, row, now); err != nil {
 			return err

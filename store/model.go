@@ -37,10 +37,14 @@ func (e *InvalidError) Error() string { return fmt.Sprintf("%s: %s", e.Field, e.
 // Unwrap makes errors.Is(err, ErrInvalid) true.
 func (e *InvalidError) Unwrap() error { return ErrInvalid }
 
-// ConflictError is a refused create because the thing exists; RoomID names the
-// existing room when there is one. It wraps ErrConflict.
+// ConflictError is a request refused because of the current state of
+// something it names (the thing exists already, a dm's members are fixed, an
+// ack is beyond the room's last message): Message says which state blocks it,
+// Field names the input at fault when there is one, and RoomID the existing
+// room when there is one. It wraps ErrConflict.
 type ConflictError struct {
 	Message string
+	Field   string
 	RoomID  string
 }
 
@@ -64,6 +68,10 @@ type Tenant struct {
 	Name         string
 	RateLimitRPS int
 	CreatedAt    time.Time
+	// KeyGeneration counts the tenant's keys: 1 for the key it was created
+	// with, one more at each rotation. What a key opened or issued (a user
+	// token, a WebSocket connection) is valid only while it is current.
+	KeyGeneration int64
 }
 
 // RoomType is dm, group or channel.

@@ -125,8 +125,9 @@ func (s *Store) touchRoom(ctx context.Context, tx *sqlx.Tx, tenantID, roomID str
 // CreateRoom creates a room with actor as a member, and returns it.
 //
 // dm: actor and p.Members must make exactly two distinct users, both plain
-// members; a second dm for the same pair is a ConflictError naming the
-// existing room. group and channel: actor is admin, the other listed users
+// members (p.Members names the other user, and may name actor too): naming
+// no one else is an InvalidError, naming two or more others a ForbiddenError;
+// a second dm for the same pair is a ConflictError naming the existing room. group and channel: actor is admin, the other listed users
 // members.
 func (s *Store) CreateRoom(ctx context.Context, tenantID, actor string, p NewRoom) (Room, error) {
 	if actor == "" {
@@ -153,9 +154,15 @@ func (s *Store) CreateRoom(ctx context.Context, tenantID, actor string, p NewRoo
 	var uniqueKey *string
 	switch p.Type {
 	case RoomDM:
-		if len(others) != 1 {
+		switch {
+		case len(others) == 0:
 			return Room{}, &InvalidError{Field: "members",
-				Message: "a dm room has exactly two distinct users: the creator and one other"}
+				Message: "a dm room has exactly two distinct users: the creator and one other named in members"}
+		case len(others) > 1:
+			// Well formed, but a dm between other users: a caller opens
+			// only their own dms (as a tenant backend does, acting as one
+			// of the two).
+			return Room{}, &ForbiddenError{Message: "a dm is opened by one of its two users; name one other user in members"}
 		}
 		pair := []string{actor, others[0]}
 		slices.Sort(pair)
@@ -228,7 +235,7 @@ func (s *Store) CreateRoom(ctx context.Context, tenantID, actor string, p NewRoo
 		if lookupErr != nil {
 			return Room{}, fmt.Errorf("create room: %w", errors.Join(err, lookupErr))
 		}
-		return Room{}, &ConflictError{Message: "a dm room for these users already exists", RoomID: existing}
+		return Room{}, &ConflictError{Field: "members", Message: "a dm room for these users already exists", RoomID: existing}
 	}
 	if err != nil {
 		return Room{}, fmt.Errorf("create room: %w", err)
@@ -421,10 +428,13 @@ func (s *Store) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, 
 }
 
 func validateRoomName(name *string) error {
-	if name != nil && utf8.RuneCountInString(*name) > MaxRoomNameLength {
+	if name == nil {
+		return nil
+	}
+	if utf8.RuneCountInString(*name) > MaxRoomNameLength {
 		return &InvalidError{Field: "name", Message: fmt.Sprintf("must be at most %d characters", MaxRoomNameLength)}
 	}
-	return nil
+	return checkText("name", *name, false)
 }
 
 // objectOrEmpty is normalizeObject for a field stored NOT NULL (room
@@ -448,6 +458,11 @@ func normalizeObject(field string, raw json.RawMessage, maxSize int) (*string, e
 	var buf bytes.Buffer
 	if trimmed[0] != '{' || json.Compact(&buf, trimmed) != nil {
 		return nil, &InvalidError{Field: field, Message: "must be a JSON object"}
+	}
+	// json.Compact passes any bytes inside strings on; PostgreSQL would
+	// refuse invalid UTF-8 where SQLite keeps it.
+	if !utf8.Valid(buf.Bytes()) {
+		return nil, &InvalidError{Field: field, Message: "must be valid UTF-8"}
 	}
 	if buf.Len() > maxSize {
 		return nil, &InvalidError{Field: field, Message: fmt.Sprintf("must be at most %d bytes", maxSize)}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // DefaultRateLimitRPS is a tenant's request rate when its creator names none.
@@ -14,13 +16,17 @@ const DefaultRateLimitRPS = 100
 type tenantRow struct {
 	ID           string `db:"id"`
 	Name         string `db:"name"`
-	RateLimitRPS int    `db:"rate_limit_rps"`
-	CreatedAt    int64  `db:"created_at"`
+	RateLimitRPS  int    `db:"rate_limit_rps"`
+	CreatedAt     int64  `db:"created_at"`
+	KeyGeneration int64  `db:"key_generation"`
 }
 
 func (r tenantRow) tenant() Tenant {
-	return Tenant{ID: r.ID, Name: r.Name, RateLimitRPS: r.RateLimitRPS, CreatedAt: fromMillis(r.CreatedAt)}
+	return Tenant{ID: r.ID, Name: r.Name, RateLimitRPS: r.RateLimitRPS, CreatedAt: fromMillis(r.CreatedAt), KeyGeneration: r.KeyGeneration}
 }
+
+// tenantColumns are the columns of tenantRow.
+const tenantColumns = `id, name, rate_limit_rps, created_at, key_generation`
 
 // CreateTenant stores a tenant whose API key hashes to apiKeyHash. A
 // rateLimitRPS of 0 means DefaultRateLimitRPS. A hash already in use is a
@@ -34,14 +40,17 @@ func (s *Store) CreateTenant(ctx context.Context, name string, rateLimitRPS int,
 	case apiKeyHash == "":
 		return Tenant{}, &InvalidError{Field: "api_key_hash", Message: "must not be empty"}
 	}
+	if err := checkText("name", name, false); err != nil {
+		return Tenant{}, err
+	}
 	if rateLimitRPS == 0 {
 		rateLimitRPS = DefaultRateLimitRPS
 	}
-	row := tenantRow{ID: newID("tn_"), Name: name, RateLimitRPS: rateLimitRPS, CreatedAt: s.nowMillis()}
+	row := tenantRow{ID: newID("tn_"), Name: name, RateLimitRPS: rateLimitRPS, CreatedAt: s.nowMillis(), KeyGeneration: 1}
 	_, err := s.w.ExecContext(ctx, s.w.Rebind(`
-		INSERT INTO tenants (id, name, api_key_hash, rate_limit_rps, created_at)
-		VALUES (?, ?, ?, ?, ?)`),
-		row.ID, row.Name, apiKeyHash, row.RateLimitRPS, row.CreatedAt)
+		INSERT INTO tenants (id, name, api_key_hash, rate_limit_rps, created_at, key_generation)
+		VALUES (?, ?, ?, ?, ?, ?)`),
+		row.ID, row.Name, apiKeyHash, row.RateLimitRPS, row.CreatedAt, row.KeyGeneration)
 	if s.dialect.isUniqueViolation(err) {
 		return Tenant{}, &ConflictError{Message: "api key hash already in use"}
 	}
@@ -55,7 +64,7 @@ func (s *Store) CreateTenant(ctx context.Context, name string, rateLimitRPS int,
 func (s *Store) ListTenants(ctx context.Context) ([]Tenant, error) {
 	var rows []tenantRow
 	err := s.r.SelectContext(ctx, &rows, `
-		SELECT id, name, rate_limit_rps, created_at
+		SELECT `+tenantColumns+`
 		FROM tenants
 		ORDER BY created_at, id`)
 	if err != nil {
@@ -83,7 +92,7 @@ func (s *Store) TenantByID(ctx context.Context, tenantID string) (Tenant, error)
 func (s *Store) tenantWhere(ctx context.Context, column, value string) (Tenant, error) {
 	var row tenantRow
 	st, err := s.reads.get(ctx, s.r.Rebind(`
-		SELECT id, name, rate_limit_rps, created_at
+		SELECT `+tenantColumns+`
 		FROM tenants
 		WHERE `+column+` = ?`))
 	if err == nil {
@@ -98,17 +107,18 @@ func (s *Store) tenantWhere(ctx context.Context, column, value string) (Tenant, 
 	return row.tenant(), nil
 }
 
-// RotateTenantKey replaces the tenant's API key hash: the old key stops
-// working at once. An unknown tenant is ErrNotFound.
+// RotateTenantKey replaces the tenant's API key hash and moves its key
+// generation on: the old key, and what it issued, stop working at once. An
+// unknown tenant is ErrNotFound.
 func (s *Store) RotateTenantKey(ctx context.Context, tenantID, newHash string) (Tenant, error) {
 	if newHash == "" {
 		return Tenant{}, &InvalidError{Field: "api_key_hash", Message: "must not be empty"}
 	}
 	var row tenantRow
 	err := s.w.GetContext(ctx, &row, s.w.Rebind(`
-		UPDATE tenants SET api_key_hash = ?
+		UPDATE tenants SET api_key_hash = ?, key_generation = key_generation + 1
 		WHERE id = ?
-		RETURNING id, name, rate_limit_rps, created_at`), newHash, tenantID)
+		RETURNING `+tenantColumns), newHash, tenantID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return Tenant{}, fmt.Errorf("tenant %s: %w", tenantID, ErrNotFound)
@@ -118,4 +128,31 @@ func (s *Store) RotateTenantKey(ctx context.Context, tenantID, newHash string) (
 		return Tenant{}, fmt.Errorf("rotate tenant key: %w", err)
 	}
 	return row.tenant(), nil
+}
+
+// keyGenerationsChunk bounds the ids of one TenantKeyGenerations query.
+const keyGenerationsChunk = 500
+
+// TenantKeyGenerations returns the current key generation of each of
+// tenantIDs that exists; an id missing from the answer names no tenant.
+func (s *Store) TenantKeyGenerations(ctx context.Context, tenantIDs []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(tenantIDs))
+	for start := 0; start < len(tenantIDs); start += keyGenerationsChunk {
+		ids := tenantIDs[start:min(start+keyGenerationsChunk, len(tenantIDs))]
+		q, args, err := sqlx.In(`SELECT id, key_generation FROM tenants WHERE id IN (?)`, ids)
+		if err != nil {
+			return nil, fmt.Errorf("key generations query: %w", err)
+		}
+		var rows []struct {
+			ID            string `db:"id"`
+			KeyGeneration int64  `db:"key_generation"`
+		}
+		if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(q), args...); err != nil {
+			return nil, fmt.Errorf("read key generations: %w", err)
+		}
+		for _, r := range rows {
+			out[r.ID] = r.KeyGeneration
+		}
+	}
+	return out, nil
 }

@@ -61,6 +61,28 @@ type config struct {
 	eventRetention time.Duration
 	// instance places this process among several on one PostgreSQL database.
 	instance realtime.ClusterConfig
+	// http bounds every connection of the public listener (see httpServer).
+	http httpTimeouts
+	// wsMaxConns caps one user's WebSocket connections on this instance.
+	wsMaxConns int
+	// wsCredentialCheck is how often WebSocket connections are checked for
+	// expired tokens and rotated keys.
+	wsCredentialCheck time.Duration
+}
+
+// httpTimeouts are the http.Server deadlines. Hijacked WebSocket
+// connections drop them (realtime's smallBuffers) and keep their own
+// heartbeat.
+type httpTimeouts struct {
+	// readHeader bounds the request line and headers.
+	readHeader time.Duration
+	// read bounds the whole request, body included, from its first byte.
+	read time.Duration
+	// write bounds the response, from the end of the request headers: it
+	// must cover the body's read and the handler's own limit (30 s).
+	write time.Duration
+	// idle bounds the wait for the next request on a kept-alive connection.
+	idle time.Duration
 }
 
 func loadConfig(args []string, getenv func(string) string) (config, error) {
@@ -77,6 +99,12 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	heartbeat := fs.Duration("instance-heartbeat", envDuration(getenv, "INSTANCE_HEARTBEAT", 2*time.Second), "how often an instance proves it is alive, PostgreSQL only (INSTANCE_HEARTBEAT)")
 	instanceTimeout := fs.Duration("instance-timeout", envDuration(getenv, "INSTANCE_TIMEOUT", 10*time.Second), "silence after which an instance is taken for dead and its users offline (INSTANCE_TIMEOUT)")
 	eventRetention := fs.Duration("event-retention", envDuration(getenv, "EVENT_RETENTION", defaultEventRetention), "how long room events are kept for GET /sync and GET /rooms/{room_id}/events (EVENT_RETENTION)")
+	readHeader := fs.Duration("http-read-header-timeout", envDuration(getenv, "HTTP_READ_HEADER_TIMEOUT", 10*time.Second), "limit on reading a request's headers; 0 for none (HTTP_READ_HEADER_TIMEOUT)")
+	read := fs.Duration("http-read-timeout", envDuration(getenv, "HTTP_READ_TIMEOUT", 30*time.Second), "limit on reading a whole request, body included; 0 for none (HTTP_READ_TIMEOUT)")
+	write := fs.Duration("http-write-timeout", envDuration(getenv, "HTTP_WRITE_TIMEOUT", 60*time.Second), "limit on answering a request, from the end of its headers; 0 for none (HTTP_WRITE_TIMEOUT)")
+	idle := fs.Duration("http-idle-timeout", envDuration(getenv, "HTTP_IDLE_TIMEOUT", 60*time.Second), "how long a kept-alive connection may wait for its next request; 0 takes HTTP_READ_TIMEOUT (HTTP_IDLE_TIMEOUT)")
+	wsMaxConns := fs.Int("ws-max-connections-per-user", envInt(getenv, "WS_MAX_CONNECTIONS_PER_USER", 10), "WebSocket connections one user may hold on this instance (WS_MAX_CONNECTIONS_PER_USER)")
+	wsCheck := fs.Duration("ws-credential-check-interval", envDuration(getenv, "WS_CREDENTIAL_CHECK_INTERVAL", 5*time.Second), "how often WebSocket connections of expired tokens and rotated keys are closed (WS_CREDENTIAL_CHECK_INTERVAL)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -87,12 +115,28 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
 		return config{}, fmt.Errorf("LOG_LEVEL: %w", err)
 	}
+	for name, d := range map[string]time.Duration{
+		"HTTP_READ_HEADER_TIMEOUT": *readHeader, "HTTP_READ_TIMEOUT": *read,
+		"HTTP_WRITE_TIMEOUT": *write, "HTTP_IDLE_TIMEOUT": *idle,
+	} {
+		if d < 0 {
+			return config{}, fmt.Errorf("%s: must not be negative, got %v", name, d)
+		}
+	}
+	if *wsMaxConns < 1 {
+		return config{}, fmt.Errorf("WS_MAX_CONNECTIONS_PER_USER: must be at least 1, got %d", *wsMaxConns)
+	}
+	if *wsCheck <= 0 {
+		return config{}, fmt.Errorf("WS_CREDENTIAL_CHECK_INTERVAL: must be positive, got %v", *wsCheck)
+	}
 	return config{
 		addr: *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
 		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
 		tokenSecret: getenv("TOKEN_SECRET"), metricsAddr: getenv("METRICS_ADDR"),
 		retryMax: *retryMax, pprofAddr: *pprofAddr, eventRetention: *eventRetention,
-		instance: realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
+		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
+		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
+		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck,
 	}, nil
 }
 
@@ -118,7 +162,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer st.Close()
 
-	hubCfg := realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax}
+	hubCfg := realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax,
+		MaxConnsPerUser: cfg.wsMaxConns, CredentialCheckInterval: cfg.wsCredentialCheck}
 	var bus *pgbus.Bus
 	if st.Dialect() == "postgres" {
 		// Several instances may share the database: events travel between
@@ -150,6 +195,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		stopRunning()
 		background.Wait()
 	}()
+	background.Go(func() { _ = hub.RunCredentialChecks(runCtx) })
 	if bus != nil {
 		busErr := make(chan error, 1)
 		background.Go(func() { busErr <- bus.Run(runCtx, hub) })
@@ -201,7 +247,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
+	srv := httpServer(app, cfg.http)
 	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect(), "version", version, "instance", cfg.instance.InstanceID)
 
 	// Every listener is served by a goroutine of background, closed on the
@@ -216,7 +262,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return fmt.Errorf("METRICS_ADDR: %w", err)
 		}
-		msrv := &http.Server{Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), ReadHeaderTimeout: 10 * time.Second}
+		msrv := httpServer(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), cfg.http)
 		defer msrv.Close()
 		serve(&background, errc, "metrics listener", msrv, mln)
 		logger.Info("metrics listening", "addr", mln.Addr().String())
@@ -286,6 +332,19 @@ func pruneEvents(ctx context.Context, st *store.Store, retention time.Duration, 
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+// httpServer serves h with every deadline of t, so that no client holds a
+// connection without limit: not with slow headers, a body that never comes
+// or trickles in, a response it does not read, nor an idle keep-alive.
+func httpServer(h http.Handler, t httpTimeouts) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: t.readHeader,
+		ReadTimeout:       t.read,
+		WriteTimeout:      t.write,
+		IdleTimeout:       t.idle,
 	}
 }
 

@@ -252,10 +252,11 @@ type AddMemberRequest struct {
 }
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
-// A `dm` names exactly one other user in `members` (not the caller);
-// `group` and `channel` take any number, including none.
+// A `dm` names the one other user in `members`, and may name the caller
+// too (`[bob]`, `[bob, alice]` and `[alice, bob]` by alice are the same
+// pair); `group` and `channel` take any number, including none.
 type CreateRoomRequest struct {
-	// Members Users to add besides the caller; for a dm, exactly the one other user.
+	// Members Users to add besides the caller; for a dm, the one other user (the caller may be listed too).
 	//
 	// Example: ["bob"]
 	Members *[]UserId `json:"members,omitempty"`
@@ -265,7 +266,7 @@ type CreateRoomRequest struct {
 	// Example: {"topic":"launch planning"}
 	Metadata *Metadata `json:"metadata,omitempty"`
 
-	// Name A display name.
+	// Name A display name; no control characters.
 	//
 	// Example: Project Apollo
 	Name *string `json:"name,omitempty"`
@@ -278,7 +279,7 @@ type CreateRoomRequest struct {
 
 // CreateTenantRequest A new tenant.
 type CreateTenantRequest struct {
-	// Name The tenant's display name.
+	// Name The tenant's display name; no control characters.
 	//
 	// Example: Acme Corp
 	Name string `json:"name"`
@@ -1171,12 +1172,12 @@ type RoomUpdatedEventType string
 
 // SendMessageRequest A message to send.
 type SendMessageRequest struct {
-	// ClientMsgId The client's own id for the send; a repeat returns the first message.
+	// ClientMsgId The client's own id for the send, without control characters; a repeat returns the first message.
 	//
 	// Example: 3f1c2a9e-local-1
 	ClientMsgId *string `json:"client_msg_id,omitempty"`
 
-	// Content The text, 1 to 4000 characters.
+	// Content The text, 1 to 4000 characters; no control characters but tab, line feed and carriage return.
 	//
 	// Example: Hello, team!
 	Content string `json:"content"`
@@ -1359,7 +1360,7 @@ type Token struct {
 
 	// Token Pass as `/ws?token=…`.
 	//
-	// Example: v1.dG5fOGYzYTJiMWM5ZDBlNGY1YTZiN2M4.alice.1764014400.0f3a9c
+	// Example: v2.dG5fOGYzYTJiMWM5ZDBlNGY1YTZiN2M4.alice.1764014400.0f3a9c
 	Token string `json:"token"`
 }
 
@@ -1402,7 +1403,7 @@ type UnsubscribedResponse struct {
 
 // UpdateMessageRequest Changes to a message; absent fields are left as they are.
 type UpdateMessageRequest struct {
-	// Content The new text.
+	// Content The new text; no control characters but tab, line feed and carriage return.
 	//
 	// Example: Hello, team! (edited)
 	Content *string `json:"content,omitempty"`
@@ -1420,7 +1421,7 @@ type UpdateRoomRequest struct {
 	// Example: {"topic":"launch planning"}
 	Metadata *Metadata `json:"metadata,omitempty"`
 
-	// Name A display name; the empty string removes it.
+	// Name A display name, without control characters; the empty string removes it.
 	//
 	// Example: Project Apollo (launch)
 	Name *string `json:"name,omitempty"`
@@ -2478,6 +2479,20 @@ func (response AckMessages404JSONResponse) VisitAckMessagesResponse(w http.Respo
 	return err
 }
 
+type AckMessages409JSONResponse ErrorResponse
+
+func (response AckMessages409JSONResponse) VisitAckMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AckMessages413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response AckMessages413JSONResponse) VisitAckMessagesResponse(w http.ResponseWriter) error {
@@ -2850,6 +2865,20 @@ func (response GetHealth200JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealth413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response GetHealth413JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3436,6 +3465,20 @@ func (response CreateRoom401JSONResponse) VisitCreateRoomResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRoom403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateRoom403JSONResponse) VisitCreateRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4121,7 +4164,7 @@ func (response AddMember404JSONResponse) VisitAddMemberResponse(w http.ResponseW
 	return err
 }
 
-type AddMember409JSONResponse struct{ ConflictJSONResponse }
+type AddMember409JSONResponse ErrorResponse
 
 func (response AddMember409JSONResponse) VisitAddMemberResponse(w http.ResponseWriter) error {
 
@@ -4280,6 +4323,20 @@ func (response RemoveMember404JSONResponse) VisitRemoveMemberResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMember409JSONResponse ErrorResponse
+
+func (response RemoveMember409JSONResponse) VisitRemoveMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4801,6 +4858,20 @@ func (response UpdateMessage404JSONResponse) VisitUpdateMessageResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMessage409JSONResponse ErrorResponse
+
+func (response UpdateMessage409JSONResponse) VisitUpdateMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6423,213 +6494,232 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3vcts4sij+Kjj6naqxp2hZsuXMxK5T+/Mkzkx2YidrKyebiXJNmIQsrimAISDLGh9X7cf7+d532Aeb",
-	"J7mFBkCCJChRsuxsMvmyO5FJsNHobvT/vm0FbJwwSqjgrf3b1ojgkKTwn6dYkFfROBLwP/KXkPAgjRIR",
-	"Mdrab/VHBAlCMRXfcZSSTxPCBUcJSREnAaNhu+W1yA0eJzFp7Xc7Ha/FgxEZY7mSmCWktd+KqCCXJG3d",
-	"3Xn5507JGEc0opfVT56ar8RkKFBEkRgRFEzSlFCBLiYpF4WPLvFJThw7fEujGySiMUEbakt8E2GBpqMo",
-	"GMGnLybBFREo4mg4iWOEL3FEi9v+4Umv0+31Ol0blCFLx1goYJ70Wp4TNiLS2eFQkLQK15kCBgmGpjgS",
-	"6IIMWUqQSGcRvXRBMRcPd14rwSkeE6EP/uia0LpD/4VN0RjTGSLyIS7RMWZcoI2QDPEkFkgedPbrXqez",
-	"WSWDSC70aULSWctrUTyW4MTwORtOvaB+Z4xvovFk3Nrfg39FVP2r68TdItgjQcYO0PcsyLtlyPeWB3zP",
-	"hrvbAO5jwjm+JC/DN1iM3Aw3Vo8UQGuN+eX5zsUPwdOwQ3rDPfzk4ofgx+EubmmQE7lcBrFe4jwKW15L",
-	"8m2UkrC1L9IJsbfxnykZtvZb/992LiC21V/5dgYogH3CRDSMAizBnAc7tZ4rboCK4bkBeueim23EvQF7",
-	"nfvsogg3bOX1cOiUBCXSEQzxqygpCxsXfTC1opNASvTRKZBIxy0WGBvPw3HK2LiIW/nLeU4TOXrdyIXH",
-	"74FUBSDA2ofLYR606voowivoeZkMJOxuaNUC94HXAAkQv+UknQfvhJO0CG2Ir4kbNPnsfQBTsCj5nBKe",
-	"MMoJiOfDcBzRtxRPxIil0e9yXXmLU0EoUC5OklhT9fY/uIT9Ngf4thVigVv7dBLHXoukKUvV66GE+fBt",
-	"/5ejk/7LZ4f9l69Pzo9OT1+ftjwjMaTsiDiXdwxLUUSvcRyFaIy5ICm6IrPWndfikyAgnLf2hzjm5K7p",
-	"Zo8kIKd6l2rPDtmXfUneuBYo05TRy7b8/E841DrC+pDy34evXj4vImQYkThs7WcfsFGkf0PjCZc3M+pK",
-	"adHrdDooGOEUB3DLPjCmtDYGaMKxVDdIeIB8ANtHkkC5Vp3iJI0EoO4Zo8M4CtaIuGevT168evms35Ig",
-	"ChzFQL5GwMyTTHc2QjEKx+iCiCkhoPBxxYcckZuIiwfF5UuhP4JwnBIczg6Qr7fS1vuw0QnPSpqUf0PT",
-	"EZFKGfxvxBGjBPD8gqUXURgSul62fX368rc6rmU0nimYsJQdkihmKGRIjKIHRd/hRIwIFXJXJPTQxURI",
-	"HQDhOGZTEqIN+Acak/EFST31J6pAVP+SOOWEhiTdBNS9pIKkFMdH+f7Xgb6XJ/2j05PDVw7MRfqLCN5B",
-	"GxljhWhv2A128FOy+ZAYPGNjIkaSpIY4ikmIIsqjkGjMpNdRQA7gHxpkxPGMS9zBO2yIzAY4IPCEiRds",
-	"Qtd4Y5y87p+/eP325HkBbUBr8gSH8LUHRNAJQ3wC1hggiaVA1Jlicee13uBZzHDYZ+wVTi/Jg94LFgY0",
-	"oVywcIYEYyiGjz+S3IevSplzTVJFK9HvBIGpAjjpM3aM6cyY0+vDyelh/+j81cvjl/3zo78/Ozp6flQi",
-	"DCw0HIjcBISEUi6k0tRFMZa27gMi6LVBRu60yKCRSp3t+pAQbWXWt+uz+ulty06/81p/38p8CluZFTr3",
-	"9aKTpbREwRXSaJn8jcpS2rBpuIx8GpD476NpHr55+Rhqpv5MScfUQAD7vKV8kiQsFSQ8JmGE+2CnPb5c",
-	"MSpm5WOPLGakpPfLQPhtMKn0wmC4BFeWco7DMJIP4/hNyhKSiogYaMvfPLom6UxJ+Eki1Wmfk0++8f/B",
-	"ZTPCHF1IBTElAYmuCXgfE2thS/FsZsB6LU4+LXr4jHxqKQPNmHgfLAtaLvAxM+PZxT9IACwOiNAortiZ",
-	"R/SaxCwh8vZWD05iUd2NoqD50GWvy49mZDbXJTKJtXZlk1DFFE4nRKq3Gv+aGuBxKdHbuUfzgrGYYFrB",
-	"kVnaU/sw0NUjC/wlLpM8wHFMUvBA4xAFk5SzFGEpjwE4HFxVcRdjLs5xcNXodL1lCaeWHLLPOrcZhseg",
-	"CK/GIodgE0newGEI/5e5gspcoCTQ/J3EoKoYF0ZTT0Vx4+Zt126fpQQLIjG26nYpmaodopwKpCzC8VSq",
-	"wMasQJiGiBISgpC6kNc9FyRsD+gh8sOxsd7IDQ5EPJNGGmLSZFPojCjy1TrcV+aKyD62eTCg/mXKJokP",
-	"H/GDEaaUxD4S+IogTGeITpRlE9EgnoRSfFGwAr0WZWrHdPZ62Nr/cGt+KJ6V/nRr/7aMW/OXj3d3Xv1b",
-	"rXFEXwoy5q39nbsFT+Ib/WTn7u7uYxnfYINngtZgS0wZCsHkDYSyyT2FIHm6TOE+x2hEkflgmSiFvkAJ",
-	"nYzl9sKxRTVcpKDPlFAAf/3otW62QHZsGZ+M+cadV7/bUpgHvAmadS6INLC4ddAHYFZIDHj5zkekRCsF",
-	"t+CH1gW7kMBFCqfN+MezTqELzmCNAZymeKacIgI3EfzH5rk74468rTBQGPEkxjNggKJP803KJJ+iw4TF",
-	"MWsBWK8IvRQjHcaQegu+kM8qh2bpoLzsPBeJS1Cc6g62Rmgoh+19xEbudS4SiBtThTBnPdIOgzFBz1ia",
-	"OPA1jmj2bwe2pBlyDmbIeZrwauyrJgaaR1ozj4pgloGDNiAiquw/PCaOSFx99MEdoLKPCbA155jYFaGr",
-	"ndJr+A8uFSAMB6avtitCq4cmRHyug7MFzO0+qaLuVTQkEM6NqMYcP8gifjs9NGKTlBewpFbJ0PTjk14D",
-	"LFUw8pzg8BURwil95B+3YvgrCVFI4uiapBHh1a0qF9C5NgYcS+mwHEeUSFsXB1eUTWMSXiqdrJEwegEf",
-	"0SvlvJzLIA2FHYRzgGLH1tYAj71cFagSZZbxVAPzx/kn1UxDt15YTUe3aeML1tIzl2wRhncjLNCUUGFi",
-	"NGUUKZu3gU36TD54V4gkuEWKupJKjMFSgvAFmyhpCNvwEGlftpGf+fGluKG5Dz8sxlEbBy4qqNGKye0c",
-	"QxoekZIIhJeXnZoVObDvmjzsVLlLMk9B9cLnRL4VEKPOEEXF6YFmT8tV7PjY/HjWImUNjjmHrpaCnmly",
-	"KMLul10ivgQAbeCYS1D2PNTr7sr/2dv0kO9yLckXut6A+o5Qifzbrof8zJUtf+h5yDfxK/nvp/Jlh3fT",
-	"R72dpx7yizEEH+11Oh7yz96fPDs/PTo76p+fHv3t7cvTo+f+gPa6HbSh82ds1pRmCkc4JSjB+t5OicR9",
-	"xOhme0DlsWgF2eEjqvGouWNDttveCtO53beV+IhjW/JIc5pxgFeh1KKnyckexBK0kkRnKCXDCcdxvagt",
-	"Eb0yBqW+ClaXW2/NabCR9F0sefVnQbkpMJNWd9YodiUVnSk/VQkGqlK0vuMoiXEAOk8kOBhx33H1NxSz",
-	"SxU+GkZSU1Q/Rhx1PbDdxIjM0FAaAVM0jcRIys9LnBQFRG/Hqya0zdOQvFZRx3CIKhPNwihglJJAkFAp",
-	"gW5FokgKWAgyToRT1QLlaobMI2iMw+IJ7bngJXWX2wxFQkfmSglNTBSg1B6pvezLLo5Q/iH1wDkWrg/q",
-	"y1w+aZZCU+zYR2uns/Nkq9vd2un1dzr7nb39Tue3lnVSIRZkSyrDc26RBr4fKxPMW97DmqfvNM7Sua9X",
-	"ys4YKmbCZX66PHPHOq3y4czjSofO6iByWxv9RumfidLLuYRLpgx+dhKu5kLem3p/ITiuS4DTOQffcTSC",
-	"p0oqsqZhZRJ2d7xWeHE+TSNhX7pcYDHh8otXEtoETkYb2tck5epj3Xan3an68AofuK34DQhF78jFGYOs",
-	"bOtZxKjKC4goF5gGpN1yUX8BWgdJgrMPI/kMMb4WeUVfYE7QPyaLrKt87xUFNySXKQ5J6OcGW7ZwgKn2",
-	"XcsPC+UEMYogING87XCa5hiuSyLnkbQJ5BeTlEm9A3GBU6G2sDBT3TqzOnqB6Ix+qr3QUtAoyuAunkr+",
-	"Oa9AC/V03MyM/yWj5uUteM0vX7DxrgJPbkUMgijgiXPHk/7BIkrC+UIcLjT14FzR3VlKdC8dxXvswJf+",
-	"pmfhaEEQUB3EX+FxUO3hlo9jHSRapFTBKz9hLvdwe4+4nzzpJkrcajqfjg04zD0wP+TfbQmnSLCtcFg0",
-	"M4t/csm++92zcjm3YqgPFhBVPciPNdHZCxLgMcljk2yYJTAcKEeUL62vLKkBc2OCTWiIdO6WopFXZCjW",
-	"TiGPc5IxGQrnOcIfHu8Um58bFyxJSIguCNRXOY4PbUjgPcRSlJIxu5YPz7Js1k374CIumt1JGGLV8r90",
-	"5LKp10PVCWWvNHKz6yvA4e//si+1ZqhWz652/eeY+3IxVe8zFiwloV11VtLH44hQcT7ml5pBXSogDUEF",
-	"jEIyTpggNJihKAReMY65XBTs6qzqrZgFON7qthpEm620O1fo9kYcIGn3zBCTmm5IYiLKisgvJI6ZhwTB",
-	"4/8oBnB7diDe+iYEORfoPcaNJe1Whcl56k93OfVH76M5BPqFAuKdn1qIcBJGS30ZjHj10hq+vqJzakwU",
-	"LzePGhWoV76OFM+4Sfe2NVauem7lf2jgJRGCt2GRA3qFHEUJ3xK348ppjTXOshwAtbJXKIoCyVMUEgXe",
-	"sWmpQNJz5NS91Z4GJONQj5bXdtRKGcG2J4mkc8vx2NYbLmtD5sVmCVCLlZiCHJKwbvj6J3/T04yZ/2bg",
-	"9DclnWsQBzT/u/7J32yjbJ39AtNjjiKhMoOnUFMdCR2GGFCdtRuzS7Qhf4a8fwCCQ9ABVo8YNYEHzE2t",
-	"udK3onRA2ZRuHqAKwB6qwKjgmo5YbEE3FCQdUDHCAgUjTC+JB9UIiUDwG4SIAR7QwsxrekntMOEjNkWR",
-	"GNBMrJoIiab/NvJZAL0JJEGr8HKOL4mcSPAB9XNu8NsD2rLLwOeFRuQN6kuW8jWilMqZYhqysRWabVwp",
-	"bt15T3oLc5Y0jKtpsyovYzl1Vr3jIcwDQiGXkpNPS6i3tfksX7jWdrz0tfYiJWRLXr3or2evT/SdZmVH",
-	"aFznvRB66NefEKEBg2odlTVxK+HxkLny7vyl78K6DTXV2Gs00mYqe0YNX+7p55mg9zx690GXzlOwJApa",
-	"+60YT2gwkrKc0kKypwXbUoEvVbJncm0dFsYiRTsSDfXrneX0a3KTRCnhcz/MBUu4dgvozD03DDtbne4K",
-	"MNw7OpWo4sdlXtT1knCy6tAXxLXgoUp2aCUupRbLQSrrgTm6Py6gqUPl8y2TVcDoMErHKtW/0GikFDUN",
-	"rhrQU7baXJLqPuZxLkRxtrMGGGwmZksvrSZuy2f3BYvd0pEsEm6gpFExXE5Jm9MNZzklzYZ2FU2tkC+7",
-	"jLpWebGRkjY/yffrIJo3uUBe27XdfVJ/b7PUuAda3Z3dXsuKv/NRlCQkrL/CZysXWdg8IBg4Uarkc8+7",
-	"CaeXRDSjqVlfP3y/O616gxkgPs5BYWMxO7tPqae9whfPK7N5BZ/aJT3/jv9sWuO9NbaUBFESmXaMNV3I",
-	"VP8b5WIZsmLt2e7iyp2K4lDQxCwI6k+on7PfEqLh3YiZAm0V5rRBgVKcmGB591CCFG+1VTKpvXI3L5/M",
-	"HIDO8kkd6HPVT2Z/UgWUztdzX2xdSe9HR6XkZXRNihthQ2Q+5yH9qkqvlfLknE8u5PsXUIOYTki1wqn8",
-	"mFUpCVj+6GTAcl2kyGXgfeO+LoDKGdCc6ZTt/DkTMIX3CzRb8IZb+VLWCVYlgekD9SCVl3nlbNdRbVRl",
-	"ikySzstBR4wiLQsbpaO/SQknNHBG5uTWv+Mo0Y/UFLlzQuiixJwsQpNloB4oaKOhzkKVq8yTkbtzZeTC",
-	"gE5dVtxrGkdUXj1RTHJwRywOeZHDXDl/hSQ5WKjltdhwCP9V8Ldnf11z4kGeLZLltOVn8nHOca+iqhs6",
-	"aKymv6YEKkj1fa7Tjhvr6hlpfkV6+qnK3KjLhpOXF/QdVv1/69orLClM70djTbJaShtrRlmFV1ZTSYvo",
-	"/JLpgsWkPjnyO45SFkN9TZ4jaSQPpP9AwA+Q4Mh6csmdU51/V/6gm+QapSKojoSYI/30uvMwmwaVDSrO",
-	"Azah8xrt6gSmQoefRXruOhskSFPDrvb35HWI6WxBq4SFl93KWXbNeil4rQmNPk3I+RWZVTf1Imtk4Yfj",
-	"/cGk09kNMPwf0f+6UP/yIZqptLUp081QQo44NL3S+gE0v5hGqsZt4cZ1kLYBmbIU4sWaAkZRotUTCNWu",
-	"j3JrRanOGAS6KODToi+L7EskXbKmrG27ZYvOTnDf0GrPeT8fT+eEWiqPyj5gQ8CZLz/gowCnaUQ4xKc3",
-	"MJ/RACdRe4bH8aaKU+cBebuL1ndcheV9WFNuzt+UlsqATrXNPMJJQihkC9jB7c02egZJHhxFl5SlRFU0",
-	"6/TVkEk7b0CvVDYADa2MicIjSD6xrzMCdKI/V11ZmBipCtgwkjgaRxQLdZmMcZLoDnnFfOC5+Xp2jrVX",
-	"SECd+1qedms3ZZsXZCw9naV8LPeWSR1p9hbcEwtekYT3Vj2iXsvtwtmJbq6tJQqjpEGeTQGGxWk25UNo",
-	"9kaO/0XPV/f30WY3SAZytytQZmvGVthmDcNYpkuQZKMLFs6qt3LGQgvLiU0Jr8R0zlNzhKQWCg+QVVgS",
-	"ifkeiqDNFWTLWC8JviQFHGdlyctEG1R6kJ0aYgmwxhZNLom/JpNGqRE1uqSKT8HFt1SAat5IgeUiVBK+",
-	"VcxdCcFSEanshca0cDYZj3E6+9qooaH557Q0Gll9ui7oS8aROfqlckwdKaOgIlodWZotlmUnfXQlJFMy",
-	"lbvPkrR0KnKpZUzWZ7CglYN1kBIc1llfch/IN5qtj8YRndit8L7j+q84uCpmfO14jaYaFfxjNiheEVmN",
-	"0lqVCKNF+KSE0Dqu+gCCD4DaCWZEVsugD7vvzOv1w7G/n9k+vI10q8d9lKTRNRaQ+6YsVByGutwHmuu3",
-	"806Q+yiZXMRRYHdtt0ae5M0OvRasLm0H9WrRU2D+6BSfBSVnrcVg/zYlgAV99mP5JrLyqhskTNu5603L",
-	"9/q5fSSNQslzxhA0Vqm7fi9rQ6ueApo7IzTMUh1Xi6+bHODa0HqDshz1yHccsSlFUZjl4ckFD6RCRhKC",
-	"BUqJmKSUW01inBOoHGU7yykCC2t4PGfjqeWqeBbAYCpEGghnyLqtNrlSe3BdK+4ePSgh6RaQSja/QZIE",
-	"DYjuHXtQRTz05ym2ctyd14Gn4/KTnamgXFKXogkhOhO6g59N8G7lPM385TwkON9yWa6TxxoSO6w9OM/Q",
-	"QscqSquNzqWU18qLjZTYwhl/RVqsva9VJaiibyk/DSkiwdru0Pt9aGox/E1IyH5jNa28TAtf7NnPaPAM",
-	"erw7pUxKEDYl25iGHOXFRnn5kLYF0esEf5rAJaruQn4A7pwYbgh0mbIpz73gShwXTM9cbl13290t0t7Z",
-	"6pXuvb293SeFa2fHayVYCJJKgP/XdXdjMGh/6Gw9xVu/f7ztet2du63iPze//0+XsJN4eFNTs2ucKgW1",
-	"WJdQqdolrPvk13itHId8hHXEM18qorabBUGioWfrPSZadX/vywjz8zFLHbuFxp5mFGlKkOqCPMK63Q+g",
-	"AhIGDhCf0UDNRlWn6lNyI84VInyEBVQHN+nW57WsNxcyXk6wTu+apHp7OWuzdfT/pnGRjHl6RZlhaOwL",
-	"lheq6ZZTw4G/5FV7kvWvyGxFxUZ33H6YAOva+pI36jzesNd4tZl4VctcoTfavFZnKh5Xgnmh1patXUsE",
-	"yg0q6HJO0Po5pctZPgq+VfRJBf1SmqT1SiOxrPnnK9Ie1Y7eRWL0qytCntFEFiXV46A8qPilCGYpMmfG",
-	"HU4id9i9wKp6vQMVu0GR8LJaaaG/UZ3g3eJX572/fnr621V/Z/zux5vTveuTHy7e7Abvn4xedcMXncuz",
-	"HXz0dPJrT/yttWq7im9C7NGEmCGVVcWZpt9mEqPwymq6QJFrvmT2Z1fE6fHg0SUloaepcYsHLDGtWGsm",
-	"TywsEFW5zleEFupEcRCQZC5vdZflLeHe1BvMOcIc+dtT/hd45r/++Oe//IrtEv68N3z98/vf3/f/Gh2/",
-	"O9777flP8cnP77vv+79FJzvHvTaOo4C0uz886XW6vV6n0+4Md/HTYLHDFeBaWNupR4U0ImX3UTQiYQDm",
-	"iyZd7YxYUG5VTq5XNWC8beq9ivNpdn4sayiWgfoBb/3e2XraPt9S5uiPd05r9C3NPXo1Mh78LRPrOTRM",
-	"XSHGB/G42PA1ozP7jdXIrYCTL5jqVHjpXgGLZxD8UBO2jBf7AOELaEWjE8Wk8Q7J1abnIU6Ju/an0hC4",
-	"Pm6ghj3diPooAdpQ3W82HylcUIPe1QfhFXCrGkkuRqwHg06gJRrEs4KYYKgna4Lxh5pBpkIdCiqFZN1K",
-	"0QBWl3WLNlRTik3H5K3q/VQ9AZVZX1Nik9UsaXdBMGKcUGkeFiYJ4yQpgghX5lKi9nDrNyNt9///efIW",
-	"WngFkzQSszOJa3Ush0n0K5kdTuo6d5ftD7Th86tzqQ9sejrKR0LVIW9aMgiizB4wqbny/ZQJYyJE8iNq",
-	"hrBRcfdbf986fPNy61dQco3xCDBC+xLMBUnnAixpDgsGvdfgaQ318eFZ/+j0/PDNy/Nfj95L6GGeTTiO",
-	"KCI0TFhkDFw3VOrTdYApaqiHCgcwHEiShoe6f/zz/3Z3frRcBJJc/PJR+m2kRgzqOZQoJZcRF6mqXUWH",
-	"9pjhMY6lzmdUzyiU2IepJyRUNmmv00GOgTgwghJ43kf+37fkB7dehv4cROhHqliQFBbRIati4NkIC0k/",
-	"EUcYcRIPt0aMQ/Or8SQW0ZYmmGCEBbrAwRWh4b5ymHtZCyfYxYBmkc9SxJN7ppPKzJorMFYeXhoWkjq4",
-	"N6CFVgOeI3CpXjP1UZ6aiX56dNaH37M86vaADuj338uTJ1SYwuLvv9fWU05aarynmDKkp2bvS3xrWvfR",
-	"hhiRAc24DTwHGaepU8pPB55uQFMDWiWqA10F7CKqzTY6LDIEQD2gvk3/ii6B09XGYcj399+ji4kQpnIf",
-	"ekKN88n6Cb4kGldGYZJYghHNqj1BqjUsFPEB9W8HRtsYtPahwPV/1EWGBqB8yF//+Oe/5D9BCZH/ppM4",
-	"/p/bgIXEyxOdgLb/IqkDBoD95e7O13CcZmPceQ4Kzg+ShDlMJoHXr0xq9z1Aj2P4um+OrTRN3UcbExrd",
-	"mFGCmwfZvH2LANSwezhmyqdqRm1v5ylyD5NSkQlr/Hy2R4Jjaf4BRRby/yU/YoH8n4/6aHvKIQNFce0F",
-	"+DEH9EOhAuDjxnaxIgBt/NI/fiWFDEmBEbFAH7ZDFvDtVH91++NG6YdNPZBKXnNam9aC5fhlv+W1Jmks",
-	"hY4QCd/f3mYJoZxN0oC0WXq5rV/i2/JZeSdHAi5NLV5azkEQcg2cRK391m67096FPgxiBHffNg6uVEsJ",
-	"xoVr0oEoJbHZs6JN4gsII8HQGN9sQKqzvO5h0PjmAcLqvwYUX7BrYhdMWNlyLkm9oWTyPoKF2rrTMKhl",
-	"AypYrB/1cXDVNqPLfYVadQHqRjOtw+DqOB9oqJX+n1g4W27wfJMhdrpFaHe38dR4a7L7XdHW0GmHhv/g",
-	"lHY6nVWm5dtzu7u7XtN5fNrwUrP2M5tKw7XE9uaPxHeRFqR79dRmXctnSNn+CYcZ/uQr3cWvvKXYSOxQ",
-	"vbS7+KUXLL2IwlD5QXqd3uI3Tph4wSZUfaLb4BO6RUufsVc4VcHDXnevyX74JEmgvOyYhBE25Wy9naeL",
-	"X+4zdoyp6VcDPQ72muD9pR55qG1uMLp16q9kODPUCFmjRAW+hKaGZsISdJBobYP+uR3ms1yB0i+JqJ3N",
-	"FEHtE4zHTKERhmuMkn961D99f358+Pfzw37/6PhN/0wKIT3YxzPZwJAgtp+rWDD0vNCDySFRXkVc2NNH",
-	"pUBN8Zgo4D84qvFnSgXIHfaS1uN8+mmT4Bgoo58mEnOZLmo7yJtxpO1rdz+Z72UbrmxI61yPGKrM4f1g",
-	"j+Lay0ROo9lYlVFYdfOs7LbX8/q4NpPwVlRjzmFlxenQVUNi0D3998PH9Qha1/jdGoFbpL0HFLSgSJel",
-	"7arSRdvtQDIlG/jDR4nfXP5I9izs0hI+AFNB8ujAbq3QkatxXdpmfBksDjPh0Ua/kpnyFumeHyM2BU97",
-	"VWj09bfWw08fiikWdVFGLSrsSGA58Kc8Pg0IWyJ6DdTqiNzXEGsWdv8iiE5k51umN69Gw1Yj3znCxmUk",
-	"LyCTOm4F0dtgu1yRmdSVrXi6ytyj4YBGpqYRYbnc2S+HWzt7T9AI89GBdjlBuHyog+Yx48J1uekh9Cp9",
-	"4R76cjOya0wyNlhLaczd1a6qLCVhyQSCR+fINTJkOTY+lye9SqLH418mn0WvfgRhoog9EwpN7q/t24xa",
-	"7rYVu2/plBq35HnJ+QQEDyXTzLVtTHpdawVCR5raWvAYI32YSot/RKQQGlDt0jcTIpVurnw2/EBRCZc3",
-	"I46zZ2CuJKP5rEYP/C3qls0Wkq9GFO11OmjM0QbBwQgFOBgB2Fdk9p3RqNUnY0YvN10i7RTQoWhcea9L",
-	"+voCNdjozG+wGK1RGy6ImKfvwp1XV29+oH/rpf0fZz/tXv/9yfi3bvDL3j9edC4Pd/jRD5OTnvj1Typi",
-	"LCL9DGJmWXv/EUSEoulMROThqTphYXsuW/u38jdwTNr/nTkp9Y+jbKCtUzU+JVI8cjTVA15FPucWBZjm",
-	"417lCRpOb6NDJRrQTqejQxq+6vO2j9iVnuMaCVhBakN7nV3t6jNPlWa+qmcpc6ozPxOhx4yui20fYFTv",
-	"GtirNLO1hq/M6URmDLHipj3lArsnLjolVOiwe4aLbNjuvxNG5g0LLvFkgf/ONCZHhrgM02lqU1w3JiKN",
-	"Aq7ZqWT713BVwSlaeAV8XTNSdo0olxVSuWJhyTp12qEnBUCWvQ7X6xWab8VmTYTtnMG60RCVFsLzGsJb",
-	"TbQbtvrWgzxKSWFrMolrO87X0G2iG7aUGsY/pt/8c/mXwdQez9wosDixSOWKIQvPbt+WKOZuW09FrjHW",
-	"1WQLrjoxJ+Kg0olZZaODJkrSDECYbVqYclKJUBU6+C/LkMVe2OvWUrOhH3UjPJZgu7u180qDCFP5gGzp",
-	"+ciRpmXjRv8OIRxcQGAT/ppjdZ4JliqrszzKSNl+WQt1lBLO4mtjbPq6CbePNqRpEw4o5HB4eu6WCg1n",
-	"/bDskvkLIrmRI8FUBz2tcVZacfvOrtvqOX/TU+ZuMuEjSKuTWq0YMU4GVHVBVrIAGjtydEkE9MnX6WAz",
-	"0125jd5S97AdHde2xIRq9we3no5+/IBCPHMGpM4IDUsSZGW/3fL3Yt7Q3tHfXOnDeTty3WZ8zn26lBSY",
-	"LeUL3FlRy22gnyyle9ijCnbXKBPn2tXAeuFBniQWcTShIfQxn32LuH/JEXfJ/8vJaZ0TZHsDEqtnvtMw",
-	"eafNfPDDgRR2JPpKqlISUYvbTAZCtB4aSZmu+BVLPeuNviCi/oyNx3iLE/mQyDM+uTXZp9MpTTcwecV6",
-	"ygG5SWIW5laqK7qeSa2yZLGZ8j7jEuZOS5DSdgY5AUOWjtdpb1kDDurmEeQODNPjP49oK0zeeYWFtOzK",
-	"XtPzAlyR8DVIO2fDf4fMe00JIlSkM0fHfs/0uIALCGF+9djq4OcSFwZ7ZsCKbTRlLKjkBKQgz3VVwBN1",
-	"CpfOssGBiK4jMVM+CU9JEOPbHVDfbmjno4201Ezvj//9f+pa6enEYLsFnl+XsnMKe2mSrKP2BHIt4nlT",
-	"tUpbOWdKjuqV1oyO8/bjzbNxFj/4ejjk5LE8NFnIodyzsdRKTbF79u3WGSFoxiZIj41WlSj/MT+8kbXk",
-	"tUf4q4Wtyfrqh6ZZP6oYSb3TNMczmxwPMs1kfe4UWvp3d8od+3cLXfaz4p5qK/yGiUjqtjC0aHevV7sp",
-	"dqzcKTaSd5/imsRzpTltjWWuOwL9mZxWqRZCRt4qodQkQUTVqFmCNuIIqxFJWJvAbaS6b5IbHIh4BrUW",
-	"YcRFRANRsJgzUQ3uKamrXTChRTLM5PDVgv4BlKtA5X9oahnIgHI8JijBUepI3X6qRLKuNmhrYvaNmkhu",
-	"AKBL1eVoQHV7UPVS3v+zAGXAxoQjHwLevtpBHGUXOc+grc9ngY6b97CKtYvB2K9eK8Apg2ajdlXfnFnP",
-	"dbxe4OIls2Hs4seHzIVpLP1B8HXmy71VkLQugbhY/q1N/DURfY9sdDeQfM8YHcaRKu/8c5nQWcpNqiRF",
-	"WT5nyvD2rabGu4VqsSqwtCaySGmqRZyqvdQTKYsmtNM0zgTYWkLYSzF0r8LRO3s1qswloSTF8bIsa3o3",
-	"f2Paz+Ap+1wc9zMR9ey2bAhMtcjOQl8JFsHIWYWrav5HpNKPug2t+3UrckiuPcgblacEWSVndu9sv8qt",
-	"eWeCNeTP1lXsN6brap+Ehyw0W06yrGoj2Y0LHl432H1sMaNh+TrFzZ9Kq1DMt5RWsZ13knUqF6pIOx9v",
-	"JjJlw9VXFm10PbTjoV30xz//lbXsvMQJ39wfUN+4zDzklwZm2T9pb4v6yRoUBoXf1gQw3yvLRgTtb9Vs",
-	"At3fX/UPKY5ig8xfNTQKMnlLw9g2OCGoVHqdZYZaWx5QMCLt+Wpt5EPwVFuUpuGtHi8gP5W/fmDwM6CR",
-	"8LIkZ5NPpUC8Ioloo6O8ca78AZQ5/+i/j07656dH/aOT/svXJ/6AboRkiCexQLsdiN1CObTBOcIcEkXM",
-	"YDr9++Y+wtRAPaDy46lpzIsBiyq1moSo1+0g/+z9ybPz06OzI/npv719eXr03D9AKZEMpIx1RR0Qv5YC",
-	"PaITE1HOjHQQydboJ3RowQm/DygfsWkBUgm4acA4RRvyMEgY6W4TQDMqth/HbIow14dstZNmU7qpm9fA",
-	"exC/N4trotONl+XHYSif/jlvP6vvqLxAHOpiNrRKyffLSrbpMLA5z018ZDoMz/UVn0Kdjk1YQJW4yIeX",
-	"cCWmeXPlgi/5iduLDOdTcCMvNaeggZNYjxxbcyqfNbzth9JUtrI68FSrAykrDnU1A1Tuq0r0HtvdOsdQ",
-	"eWo0iKW+VZzKaIfSQnytInAlJ7trnEjuci9N+ViTo9068h+XdbvftsaEmlJYE5rVuxfkRlRG+9XBubzn",
-	"3sSDdccGC+l6iNR9sGt3R7s3mssvmbw7C/FPHx3x3YdCfDaUSB6AtcVuZwFEO0tBVGQxmF9qM5hy764x",
-	"HFKd8Fij/C+Yyfi1WQMrXTSaRUxjyAASOVoOTQhYC1ScrAuKRVI7nV73zh5Ha3WnKWmKkf5FvghqX4K5",
-	"0F0kheIkW+nS0xxomGtcoE669a1Cz0rIR2lMWmB0NCMpo/MpzXK1TSxQGz+rrXVKcOiYh2pZXVqru6d3",
-	"yWWzZeGhBR7h7zJXcB5r85C84JGIxkRXf+ctljasTAd3KYfWetfXUkBpG4u1LtVNaCfT38zAflee0HJr",
-	"dqo64YMkEenByA1ksj6zb67ftQbDM8o1/Glo+f7uX2coPRtEmVqOXhyG2aDKPPrsDsygMZ7JFwZUjMiY",
-	"k3iINgrR8s0Ds6x+Ui7EKDFx+XKTs/aAHrtdzEU/i7OtWRgeZybT6k3N6vhMWxhN+3wZYB4jHF0vTXpV",
-	"aTJXmJhNrk2YLCxFIVOTqvG1yZJv4eW5BTVSFqCMBKsSb45WsX2rKfZOyTRpKtZMINbSR7V/1sLnAKSZ",
-	"WitrDJ0LsJjga8LzBosD6hZF4OCtE2ReNh8tHOeVtAOqWFUPD4MWyXIZZ48GAMySaOuIRjUzBR9EHqj9",
-	"hM3Egj6cKTZHF35TNdZmFShW0DiGsd9A8mvXOxa7XFUVwFwzwjTGq7EjTCNTFFHbQZDHe0y8A+wxFfOg",
-	"5EYgHxp/+NqAiyQL+hdkyFJiPWkeSqPLkeTfoRqz1EYnJBIjku7rTF1BeLZie0B/YmK0b43bNctwkUaQ",
-	"hnhBxJSoMpAx2lCN6rNW6dOIhmyKIr5paUOMxrM6/7zVzLWJd77QPRuyGT85XPLoHcg6CyWeY0fZWq6t",
-	"ITFlpbFIc3z7YPffy79fG4vIoCycI/gwOPlktpqTyco7dW0ux2DD3XVXil6svwfB/Gz1h3GdP06OetHh",
-	"2l2b9QywNzOfFTF9u9TWaz9XWutmovGBLGhdvW3HgLM5v2bMP9w2cCFtXOIkJpx7qviKsfGmalUIoWhB",
-	"4pjbbxonSyGQC5HoAm/6aIyvFBADKskcRSEZJ0wyavYhcKQpHtjPR/LjUuOhXO4NaBbTpqGe2QHtVkYR",
-	"vWyjM33RjnF6lcOsPHX2+H+S1lVn65O5j61+n1Bf06BPY+639vQoaWWfP8y5/vjavUNnd+sU5POE+KHh",
-	"IDaEAUg4jSOSlhnzwNIjsuETmofyuZh33j0KEb6RweckA+ggpnrMmmDtt+zEL79twDi7mxx6xDwzdfs2",
-	"54a5vql+dj9K8xtbDnh5v3M2FDrdS9d9KR5GEYepZhEJvQH1c+b0YbqOvKnBagVlQ+Xl1XrTi4mMrlv6",
-	"OfzNvqcf4OIqmxUryKW6tId/C+PicWWRSRH8WoXR55ILihUWSYaH9ZXpDy2u6bBlCxgMMLTIz9jBry3j",
-	"KGc811VyrEN3X5AltmQ1x+fTvOf5RR4l6e3rl2oKCd80rK9BwzoKI9FEwyqMXWzWGdYxr9FDOE5G+IKI",
-	"SD42c2cMnRW+9RgtQrpmEs/DtlC1N9bELVnA3Z+rCwUv0YAhyyJt1HelODMt/gqdf2CUshqjjswTMLgf",
-	"wr8RRyOcjmPCVYWI5Y1r13RtsMG5z/V731aDNhyfuYpyIS+tnZXmOobilODQapp5XwfPl7Lxs+KGH01w",
-	"/Ln8EwbJlmSZI6wqF+n2LbwyP20mT4jJ71Z7FVNjqeRajdugJKjmxqX79mJ5T7ESOevoaoKhubzpLaYx",
-	"UN+NcO4EDnj7bn2toR+UEyU1Gh6bx4n2c9+6OburkHMUqTKEhrw0o8F8XdS0U2Cme3Nt72WdH+arvHZf",
-	"tQBUpal5sYWrgNnTzkLIW1GVrJgPqBra7C6d9lFWqjo+gLHb2uCn5EacawjQdBTFZED9EebnY5YSXyVG",
-	"sInIoNxHlGXFE+Aq1Wn5umcdoSFiQ7X3bC8xu/Tkhq8ISbLgIERFJT5hKPVhBVE6T04hCX7XH0rTSEon",
-	"U4usimbzqmtThy13A8ORUj0dVfcqQfmnZpB6h1gKjVgHVCeaqaUJDXkWElUfQaXKbj1mAoI5VhZRPwc2",
-	"4ogl+NOE7KvNS9NHVwi30bsRoRA7UrXgAnERxTHMYOcw77xai4I2KiXVHipVVG8WB4QPaG1N9L6pbJmx",
-	"Sao7PFYKdMDNrGpbNA04A7qSMRpI+SLB6VTyJCXXEZtwIAe0waxyGutJjHrdzmbxhrjutrtbYXtnq1eT",
-	"e6Peb9x8Um7jmXrlMxUM6wI/3iQD5yFd5XaZYW81H9MaSxNrHVFPKrWSerflWsneAnh2LXjq1e5OH+qW",
-	"q6XWP1Y7Qu3tLNsRqoxPiYJ7d4TSO7tb8mt20wogbnMpZO2hLU42nEiAE9dkdsxo8KaBbzDTUPWtVL4w",
-	"sp7b4OnOZNsj2yiPWdNZPJPu1Y05lWJVZ35FZfeMuomqlY/z7gdUFNUPXbipoVaXpD7yOTWbcyGvXGyf",
-	"t90eFsEITRLEqKU7umo1pSYq2BVRflG3O+pUD8zFUvNLxVYcSc0G3spUMMk6UndRrb95dCkVLj26kpP0",
-	"mqQqOY0HLIGXC4MwD9FFyqZQEZYQypG/PeV/gQ/81x///Jdv2tHA7EqCpVo4oCMWQ9aYVUAGk3yfaxUm",
-	"joYEqj4ZJWjEJmnevn6nBz/wOQN65bfv5RMT8bnq7MrVHLZlR/FKACxn2NrKuxyTvpR47+aXEWBeMX34",
-	"897w9c/vf3/f/2t0/O5477fnP8UnP7/vvu//Fp3sHPfacIW2uz886XW6vV6n0+4Md/HTtY21VGhYMM5S",
-	"PvTNUfTwzTuhZlNo1jCipK+kx8e7yozNwySyBmx6LVWgURi4CZKhTsHXcgNS60MWTMY6awV+V6aV1GDS",
-	"uLXf2gbFQsNUHTJ/TahxjGfsjmNpmCUsooIfSFtUnrGU+YqJ2rnmr4cOVssC+jqdJsWBNmLVqF5BUmjK",
-	"TzK4y0s+ZwF3LWgqYSm+JLBf1e0pn7Z/gMYwuhSGBkNI3ppHC0Xi1VXPLLGdnyEH4a0FLwfJa+Rp1jrM",
-	"Wlyfc3X151FKgjxh2kNJGl1LgoGCYIWWZHIRR4HpzsqtZVWvtuqq70ZMnnVEdUKTnlarLHEoCy5V81tr",
-	"moojByZUqrEHL8J/SGsFjO6sqxa9tFLqrTV1SLG6aD7Oaww6xIYFFVcjFFSzeATqvL3qcz0tqIa2sjYL",
-	"mSNEORz0sGZwEFljfHVGuO3m2dRd28ChI21iy5sh9KxnIAmlLOA41j4K1TweLkgNq9YZqpAWJuDIq123",
-	"Qs91pUI0VdX6Z8sW5+c48FCNxBpj31Y6rBWL3rZa0lKzV6z3suEcdx/v/l8AAAD//w==",
+	"7H3tdts2tuir4OietWJ30bJky2ljr7PmuonbZpo4GVuZTBrlmDAJWRxTAENAdjQ5Xmt+3t/3vsM82DzJ",
+	"XdgbIMEvibJlp2n7p40pAtwANvb3x+dOIKaJ4Iwr2dn/3JkwGrIU/nlCFXsRTSMF/9FPQiaDNEpUJHhn",
+	"vzOcMKIYp1w9kiRlH2dMKkkSlhLJAsHDbsfrsE90msSss9/v9byODCZsSvVMap6wzn4n4opdsLRzc+Pl",
+	"nzthUxrxiF9UP3livxKzsSIRJ2rCSDBLU8YVOZ+lUhU+usInJatZ4RsefSIqmjKygUuSm4Qqcj2Jggl8",
+	"+nwWXDJFIknGszgm9IJGvLjsbx8Pev3BoNd3QRmLdEoVAvN40PFqYWMqnR+OFUurcJ0iMEQJck0jRc7Z",
+	"WKSMqHQe8Ys6KBbuw43XSWhKp0yZgz+6Yrzp0H8S12RK+Zww/ZLU2zEVUpGNkI3pLFZEH3T2dK/X26yi",
+	"QaQn+jhj6bzjdTidanBi+JwLp5nQjJnST9F0Nu3s78FfEce/+rV7twz2SLFpDeh7DuT9MuR7qwO+58Ld",
+	"bwH3SyYlvWDPw9dUTeov3BRfKYDWmcqLs53zb4MnYY8Nxnv08fm3wXfjXdoxICd6ugxiM8VZFHa8jr63",
+	"UcrCzr5KZ8xdxn+mbNzZ7/yv7ZxAbOOvcjsDFMA+FioaRwHVYC6CnTvvFRfA1fjMAr1z3s8WUr8Ad567",
+	"rKIINyzl1XhcSwlKqKMEkZdRUiY2dfghcMZaBCnhR6+AIr16siDEdNEep0JMi3urn5zlOJFvb/3mwut3",
+	"2FQEEGAdAnNYBC2yjyK8ip+V0UDDXg8tTnAXeC2QAPEbydJF8M4kS4vQhvSK1YOm370LYAgL0ueUyURw",
+	"yYA8H4bTiL/hdKYmIo3+oefVXJwrxgFzaZLEBqu3/y417J9zgD93QqpoZ5/P4tjrsDQVKQ4PNcyHb4Y/",
+	"HR0Pnz89HD5/dXx2dHLy6qTjWYqhaUckpeYxIiURv6JxFJIplYql5JLNOzdeR86CgEnZ2R/TWLKbtos9",
+	"0oCcmFXimmtoX/YlzXEdUK5TwS+6+vPf09DICOvblL8evnj+rLgh44jFYWc/+4C7ReYZmc6k5sykr6nF",
+	"oNfrkWBCUxoAl73nnTLSmN4m2BtyrimXZPHYI9cTqtgVS/WPUomUhWRDyzL4AY9QAixt84D4sEyfaISW",
+	"RtSKkzRSsNVPBR/HUbDGjX766viHF8+fDjt6SYpGMaC7JUiLKNlNfiRTNj3XO+weCSXhFCgjGYtUL0Ti",
+	"VZaEximj4ZywT5FU93osf9WXxSPnM0VSNp5JFupDceVXqahiRIzhhOAXe4x4ABsTlrL9Ede/hFMDsl2B",
+	"Pi6zaV2zY+7Bwcv6tgB/GHG90h9Eeh6FIePrpR+vTp7/0kQ+BI/neBBUEzFJpnROQkHUJLrXzT+cqQnj",
+	"Sq+KmUPgQhEax+Ja4z/8QRB1PPyJI4j4F9wPxkOWbgLuP+eKpZzGR/n617F9z4+HRyfHhy9qdi4yXyQw",
+	"hmxkNzwke+N+sEOfsM373MFTMWVqojFoTKOYhSTiMgqZ2Zn0KgrYAfxhQCaSzqXeOxgjxsQuQMIGHgv1",
+	"g5jxNbKu41fDsx9evTl+Vtg2wDV9gmP42j1u0LEgcgZqIWwS0JlIZhLOjdd5TeexoOFQiBc0vWD3yqCc",
+	"HTCIci7COVFCkBg+/kAMCL4aSSI0wwFcif7BkMGQDf/7V8/enb14/vL58Oz7d8OjU3/TM8r1RMShJIJr",
+	"NTOdE5GwFLbGA72TCK4xT1NJesk0msGHYJeHQrykfG4tBevb5ZPD4ZEB9uhvT4+Onh2VUE1Tb1wZ+xQw",
+	"FmpKk2otnsRUq/H3uOWv7Pbm9pgMGi2vulYdDdFWZlio+6x5e9sxQdx4nb9tZeaSrUzBXji8aD8qTVGw",
+	"8rSaJh9RmcrobC2n0W/DJv56hOjD188fQoI2nymJzwYIuD5vuJwliUgVC1+yMKJDUEEfnlJZ6bnysQcm",
+	"XJp3+GUg/C5oi2Zi0MmCS0fvoGEY6Zdp/DrVpEtFzEJb/uaRpm/IM2aJ1hR8yT761rQJ7GtCJTlnjJOU",
+	"BSy6YmBYTZyJHRm5nW7udST7uOzlU/axg7qn1V7fO8YBPcGHzEIhzv/OArjisBFmiysq9BG/YrFIQMjF",
+	"F2exqq4GMWgxdNlw/dEMzRZae2axkddcFKpo+emMkesJ4wUBHF7XFL2bG2vPhYgZ5ZU9slN7uA4LXfNm",
+	"gSmoztoQ0DhmKRjXaajVBClSQjU9BuBocFndu5hKdUaDy1an662KOI3okH22dplh+BJE69tdkUPQ1fTd",
+	"oGEI/8usXOVbgBRo8UpiEH6sdaatEaa4cDu6brVPU0YV0zt22+Vydo0rJDkWaFpE42stVFtFhVAeEs5Y",
+	"CETqXLN7qVjYHfFD4odTV/3T8pJQE5biVkac+EZP9j2YRuth+nVUSOGLI66lxQ3//bk4/+B7BP7hERpH",
+	"Afvgwyj/PfzlEXhF67PwN6GpUQzolI14QqNUq6cXqZglZmAwoZyz2AcBjlA+J3yGylfEg3gWanrIBQc7",
+	"Nxe4hXz+atzZf//ZPigevtX79z+XD8v+8uHmxmse1ZlG/LliU9nZ371Z8ib9ZN7s3dzcfCgfYG5twAOo",
+	"br6ZC+0ugcYXkcIRZIeoJfXNCoIrw4wZn031ysKpg4FSpSAblVYPv37wOp+2gA5tle0kN17zQkveMLCY",
+	"mGt4zrT6Jx18OQClRy/eq8O5jfzNmqUWjKrvO+fiXMMc4S63u6Kecy59MKWbjaFpSkGymjJF2/CWl/a9",
+	"G2vM/Vy5o2Ekk9hcmgOtgGgBKRWxY+QrGopfp0JTCHKYiDgWHYD2BeMXamJ8Q1piouf6XbQSJ1Rpjbmz",
+	"3/nv9/89Gn3q9bZGo0/9Hz5885+dyqF7GW4sI+Mg0DUhSQMxQxv5XchZbugvIlv99hY8yyvv9GEwZeSp",
+	"SJOaTZ5GPPt75S3WOtUZ6FRnaSKrPsoGX3XuEc8MTko42hrZAM91RjFrPKbNXqJ6R6J7trDFC85WXDJ+",
+	"u6N9Bf+QWpqjcMqGT18yXj1ppeIz40Qv7Nzu4+rWvYjGDNzuETc7Jw8yz+zOgEzErHToOEu2Td89HrTY",
+	"pcqOPGM0fMGUqiV/+setGH5lIQlZHF2xNGKyulS0kJ0ZzaZmKuM+lYSDIZ4Gl1xcxyy8QAGzFdn7AT5i",
+	"ZsoJQE7tDBSus7QGFNcHugZ43OmqQJUws7xPDTB/WHxS7dQNZ8DtFA4XN75ilSOzWBdheDuhilwzrqwv",
+	"rbxFqMC3ULCf6hdvCh6cepKCXK50MUTKCD0XM6SGsAyPsO5Fl/iZV0OTG557NMKiv7u1w6iyNUYy+rzA",
+	"KgCvaEoExMvLTi1lYOTkpbiM3D1Y4SWZ2aMqWkimRwXMylMMsTg9MNfTsaTXfGyx33GZtAjHnEPXiEFP",
+	"DToUYffL9h1fA0A2aCw1KHseGfR39X/2Nj3i19nJ9IC+N+J+jSdJ/7brET+z9OsHA4/41m+o/36iB9eY",
+	"an0y2HniEb/oYvHJXq/nEf/03fHTs5Oj06Ph2cnRX948Pzl65o/4oN8jGybOqeCOYyyUoOQkVFpPnd77",
+	"SPDN7ojrYzESeo3Bq8E8WO86c70ajnu03hZdcR/VLEsfaY4zNeBVMLVoNqu9HswhtGiwBxcnjZtJbQnp",
+	"UbPVIjBofCVRuIKDrajvcsprPgvCTeEyGXFnjWRXY9EpGt1KMHAMpXskSRLTAGSeSElQIB9J/I3E4gK9",
+	"a+NIS4r4MJKkj9q7mrA5GWu94ppcR2qi6ecFTYoEYrDjVQMPF0lIXqcoY9SQKuvso1oo5yzQ6hwIgfWC",
+	"RBEVtPA9TVStqAXC1ZzYV8iUhsUT2quDlzUxtzmJlHFclgLPhCpAacxre9mX624EGrvwhTOq6j5omLl+",
+	"005FrmnNOjo7vZ3HW/3+1s5guNPb7+3t93q/dJyTCqliW1oYXsBFWhiynIg9b3VzcR5m1Tqa6q4mNjey",
+	"qxixmBkd8wgr57TKh7PoVtbIrDVI7kqjf2D6F8L0cszniqGdXxyFqzGrd8benxiNmwIVTUjGI0km8FZJ",
+	"RDY4jCphf8frhOdn12mkXKYrFVUzqb94qaFN4GSMon3FUokf63d73V7ViFj4wOeK3YBx8padnwqInnfe",
+	"JYJj2ETEpaI8YN1OHfYXoK1BSbA6UqLfYdbWoln0OZWM/H22TLvK114RcEN2kdKQhX6usGUTB5QbQ7z+",
+	"sEIjiBUEYRPt6Bqrbb7DTcH+MtI6gf5ikgotdxCpaKpwCUszCpwza8IXcDWZt7pLNQWzRRncxVPJP+cV",
+	"cKEZj9up8T9l2Ly6Bm/uy1esvKMXrV4QA48QWOLqnWN/FxFn4WIiDgwNX1xIunsrke6VXZIP7cUz3/Sc",
+	"PVri0cSD+DO8DqI9cPk4Ng6qZUIVDPmeSr2Gz3dwYuqTbiPE3U7mMw6FGnUP1A/9u0vhEAW7uIdFNbP4",
+	"Ux3tuxuf1dPVC4bmYGGjqgf5ocHVfM4COmW5o1WMs2iMAzRE+Vr7yiI0qLQq2IyHxMRHI468YGO1dgx5",
+	"mJOM2VjVniP88HCn2P7cpBJJwkJyziAPrub4yIYG3iMiJSmbiiuMwrbBvpvuwUVSteNJFByZ+l/GddrW",
+	"6oH5XNmQVmZ2wwJq7P1fN1Nrt9X47u3Yf75zX+9ONduMMZHDyQ4syeNxxLg6m8oLc0HrREAegggYhWya",
+	"CMV4MCdRCHfFGuZyUrBrgs63YhHQeKvfbLXL6YMTQ1jn7/2kDojWe+ZEaEk3ZDFTZUHkJxbHwiOK0el/",
+	"FN27A9fl73wTnJxL5B5rxtJ6K+7kIvGnv5r4Y9bRHgIzoLDxtZ9auuEsjFb6MijxOGgNX7+lcWrK8C63",
+	"9xoVsFcPJ3hn6lH3c2eKpnrpRJoY4DUSgrVhmQH6FgGXGr4VuOOtYzQbjGU5ADizV0heA8pTJBKFu+Pi",
+	"UgGlF9CpO4s9LVCmRjxaXdrBmTKE7c4SjeeO4bFrFlyWhuzAdhFYy4WYAh3SsG745pG/6ZmLmT+zcPqb",
+	"Gs8NiCOe/24e+Ztdks2zX7j0VJJIYZjzNeS+R8q4IUbchCDH4oJs6MeQxABASHA6wOyR4NbxQKWtCYDy",
+	"VpSOuLjmmwekArBHKjAiXNcTETvQjRWEIU6oIsGE8gvmQWpFokzyhz5TgAekMDvMTGkMJnIirkmkRjwj",
+	"q9ZDYvC/S3wRQA6eRmh0L+f7pTcnUnLE/fw2+CaBLidbC1wjmoP6+kr5ZqNQ5EwpD8W0MYZpQUa/w/Me",
+	"DxZFNB1u/UK3/tHbenK29eFz33s8uKmNajKruJ28i5Ebqwm8OMYjVAaMQ6SnZB9XEIAbI16+crnu5cqM",
+	"74eUsS3NnMmfT18dG67nxE+Yvc6rWgzIz98TxgMByUkYV/FZw+MRyxRv/JW5ZdOC2sr0DTJrO6E+w4av",
+	"9/TzqNQ7Hn39QZfOU4kkCjr7nZjOeDDR1J7zQgypA9tKrjGTW22CfGt0kGWieKRaSuA7q0ng7FMSpUwu",
+	"/LBUIpHGcGBi++ph2Nnq9W8Bw539Vwlmj64y0CScwsnioS/xfMFLlfjRiucKJ8tBKkuK+XZ/WIJTh2gV",
+	"LqNVIPg4SqeY2VAoGVPyqwaXLfApm20hSvUf8jiXbnG2shY72I7MlgbdjtyWz+4rJrulI1lG3ECM42q8",
+	"mhi3oK7RusU4dz23keUKMberCHSVga3EuMWBwr8NtHqdk+y1Mfb+42bOLlJrYuj0d3YHHceHLydRkrCw",
+	"mcnPb53d4d4SJcAQU0WfO3Ivml4w1Q6n5kPz8t24XpXHWSA+LNjC1oR4fpfcV3eGr/6uzBdlwBqz9mIp",
+	"4IvJlXeW6VIWRElkS282VJzDQkVophmLYvmx3eXZPxXRoiCrORA0n9Awv34rkIa3E2Ez1tFV6oIC6Twx",
+	"o5r3cEbwbnUxINWduZ+nf2ZGxNr0T+MsrMv/zH7CBNDa4bk9tynH+UNNpudFdMWKCxFjYj/nETMUQ3Q1",
+	"PTmTs3M9HpI/NfGvZkmVX3PSPWGXP9RewHJyp8pp4F19x3UAlaOopTBh3/l71ukK4ws4W7CoOzFXzglW",
+	"KYEt2HUveaJ55m+/JmOpeikySroojp0ITgwtbBXS/jplkvGg1runl/5IksS80pD1Lxnjy4J7Mi9PFsV6",
+	"gNBGYxPJqmdZRCN3F9LIpU6hpsi6VzyOuGY9UcxycLEMUOGG1cUNFgLtYKKO1xHjMfyrYLPPfl1z8EIe",
+	"cZLFxeVn8mHBcd9GVLd40FpMf8UZZKEafm5Cl1vL6hlq/obk9BOM/miKqNPMC2pMYzmqpnoTKxLTu+FY",
+	"m8iY0sLaYVZhyO1E0uJ2fs14IWLWHGD5SJJUxJCjk8dZWsoDIUTgNIRNqImcqqM7JyaGr/zBepRrFc4A",
+	"gU5g+cK31x3L2dYxbbfiLBAzvqiosq2H4ZY8WibnrrOcg1Y13DIDnmaHlM+XVHBYyuxuHanXroiD15nx",
+	"6OOMnV2yeXVRP2TVOPxwuj+a9Xq7AYX/MfPXOf7lg0cUpbVrYYqUhJJIqAJm5AOo5HEdYZ7c0oUbR28L",
+	"NBUp+JwNBkyixIgn4O5dH+Y2klITdQh4UdhPB78ctC+hdEmbcpZdT1tMhEM9h8Y15wWOPBNX6og8GMEg",
+	"xrBnvv6ATwKaphGT4OPeoHLOA5pE3Tmdxpvo686d+m5ZsUcSXfs+zKkX529qTWXEr43OPKFJwjhEHLgO",
+	"8s0ueQqBIpJEF1ykDLOiTQhsKLSeN+KXGFHAQyfqovAK0W/sm6gCkywgsbSMUBPMog0jvUfTiFOFzGRK",
+	"k8SUDCzGFC+M+XPjtL1CEOvCYXnorlulbpEbsvR2Fjay2igbftJuFPCJJUM04r3BV3BYrhfOj00hdUNR",
+	"BGctYnUKMCwP1SkfQrsR+f4ve7+6vg/udYOAovqSB6i2ZteKulfDXixb6khfIywzWubK2RVampJs04D1",
+	"Tud3agGRNEThHiITSyQxX0MRtIWEbBXtJaEXrLDHWWrzKt4GDDFyg0ccAtZao8kp8W9JpUExokGWRA8W",
+	"ML6VXFiL2kes24elV3AbhVjDuJLPKhvQGltOZ9MpTee/NXxpqSDW6iKt9EKTffQ175E9+pUiWWsCU0GI",
+	"bKz7Aq5Udq3XkoVtmfDlUpkZWxdxJVYN8FQqltsgxTka340mq7/5YanJEmoKXogt8/gbJxRrxlNGwya1",
+	"T28P8a1I7ZNpxGduIcFH0vxKg8tiMNqO16p1VsEw54LiFc+gVUwu0k5ehE8THiNc4wcIfADkXdBfskQM",
+	"g0PD2qBkP5z6+5nSJbu2RuY+SdLoiioIy0PVmIahyVWCxgndvITmPklm53EUuBX5nb46ealIrwOza6UF",
+	"hxZNFPbHWqpckK7Wmsn2q8lfLAjSH8os0AkKbxHt7Qbet809HOaKGVRiFSmxGqhVh+uTD7OCwPgW4Nwp",
+	"42EWhXk7x76lDY0+/RY5RfjKI0nENSdRmIUI6gmLgdjFgo4HWkpkCaOKpEzNUi6d6je1LdBq8pFaSyct",
+	"Sj8uTV3yauttNdSrhAYkip57BJweY8bQSQgah95zXPRqqU9t1tf7Tv/ne/2fp/o/RwsXbTNxWrAXiF2u",
+	"FhPDTatjrPW1kEjC0i3A6qyNiMZeHjBTH/igigdQB6lYMnN3UaWjXp0t8RQdl0lToCu4Ma17Ex5bB+et",
+	"o12deriZ23SxdrdaxZQ1BL84a6g9Q2c7biO2u9u5kvheGdhKjC+c8W9IjnfXdVtij/itSb1FRaJEtz48",
+	"4S44tRz+NijkjridXlLGha/27Oc8eAqNAWqpTMoItanxlIeS5EldeZqW0YbJq4R+nAG/R7YtD8DkFQNT",
+	"IRepuJa5pwDJcUH5zunWVb/b32Ldna1BiQ3v7e0+LnCqnQKnuupvjEbd972tJ3TrHx8+973+zs1W8c/N",
+	"elal9+F1Q260NTwVJHiTqoY5YtQ0V2iw7NUc8hE1XuF8qoi7pigCwZieK6JZj97dLVQTKs+mIq1ZLRRQ",
+	"ta15U0aw2vSEmrJKsBUQVHFA5JwH2CsYT9Xn7JM6w43wCVWQhd2mKqLXcUYuvXg5wtZaIDXWu9M5i23C",
+	"/9etU43s27ekGRbHvmJ6gcXNaiUc+CUXyvXVv2TzWwo2prL5/TihVywa31wdvlWF95Y13atF26tS5i1q",
+	"0C0qKYc+yxLMS6W2bO5GJEBTseKrGYqb+/au20yMK7iNxInrW0nWdIa0Itzmhv2G5Etc0dtITX6uizPI",
+	"sCbzNZsuYx7kXnMCTT9FbdwiTaL64IXCZTbzHaAHjETKy7LWlflGted9R16eDf788ckvl8Od6dvvPp3s",
+	"XR1/e/56N3j3ePKiH/7QuzjdoUdPZj8P1F86ty0c8geZezAyZ1HltgTP4G87ilEYcjtpoXhrvubrLy5Z",
+	"rU1ERhechZ7Bxi0ZiMQWxW3oAbI0ERcjxi8ZL+Tj0iBgycK71V/1bqn6Rb2mUhIqib99Lf8E7/zXv//5",
+	"L7+k3ex0wx/3xq9+fPePd8M/Ry/fvtz75dn38fGP7/rvhr9ExzsvB13og9Xtf/t40OsPBr1etzfepU+C",
+	"5dZjgGtpDq1p2tIKleuPohUKAzBfNeoac8WSpLVyigJm0smuzZor9hHa+W6RDIMCTBclmP7Od/UizBue",
+	"2/waaDxYZGbOe2Sc1rlh78Um48LXDs/cEbdDt8KefMVYh76yO3lfnoInB5utWTv3AaHnUBTIhNtp9R5C",
+	"1G31SZqy+gyqSmnmZlcG9ur6pO7LcUE2sIrR5q/Xg9Fwnrdv6Fg4TKwhuvwkPehxA9XwwBsYxIxCGmCb",
+	"I76vRneLXXZQjgkgxgMwFTYt0E2B1GQDK5Fs1rRrW8lLV3t2mErRkFOVJakZ20cwEZJxresWemnTJCku",
+	"ALj7Slwh02y7Z/v/exFrgLpvwSyN1PxUnxIe6GES/czmh7Omcu9lVYls+PLyTIsum565kyzEsorXJd0l",
+	"ylQXG4utx6dCWW0m0h/BLtpWGt/v/G3r8PXzrZ9BHrd6LsAIFW2oVCxdCDA2dBdQsA/eNlC/PDwdHp2c",
+	"Hb5+fvbz0TsNPTRBCqcRJ4yHiYisLl4PFX66CTDEhmaoaAAdpTRqeKT/73/+v/7Ody71E2Pil4/S7xJs",
+	"jGk6sZKUXURSYbv6Ljl0G21PaazFUyslR6HefWiVw0JUnwe9HqnpogQ9U4Fa+MT/25b+4Nbz0F+wEeaV",
+	"6i5oDIv4WFR34OmEKo0/kSSUSBaPtyZCQsW06SxW0ZZBmGBCFTmnwSXj4T5a/72sqhesYsQzN27JfSs9",
+	"W1xn7jSjmKK5moeFYBrpjXihtoRX44XFYTYhziPiiqXk5Oh0CM+zwPnuiI/4N9/ok2dc2Uzyb74xil6O",
+	"WtiPVl0LYvrG7+v9NrjuQxPTEc9uGxg5spuGp5SfDrY8XY5TI15FqgOT9l2HVJtdcli8EAD1iPsu/iNe",
+	"wk3HhUOb+2++0Sxc2VINUCZsasIyjH/A7JWV7fQuQZNyrEeRGmGQRHLE/c8jKxiNOvuQ0fw/yALJCOQk",
+	"/fTf//yX/hPkJf03n8Xx/3wORMi8PNINcPtPGjuga9yfbm58C4ceJ/fhZoiUDHpPNEQN9wTvkoToEZTx",
+	"oFCghhX62mnSHimN2x65nlCF/dRsaPU+iRQ5Txm9xHATZJME8mjA3uBhgoS9iXl/5WAWJ2mkuho8tx9Z",
+	"IzwEOu6PeAYP1ByfydxRNUtTLSJITYfBWS6mDPvERwq/vA/pPY/kiI+jT1D811wxyolPg0ufnLO5wPZQ",
+	"1leVh9151jNIY33n5oSOOM6AokcYmYh4W04xLyZHwimuA3rwSTsDtKvWk5jIDTqXJn0SF3Eei+BSgvmu",
+	"uoMRT8DpoCWLgKVc3364TwYjuln7PxAzbPM/THUDR2ehDR8Z9AbI6uiI66/oXYDaXoKh3RCmKNUs88ig",
+	"t0ts/otZ3TkW0xtxp3mxniAUcGcMmp7oFQKSyPzG0JzesDC/OjaxwP/blh72Qo/agv/6Htzi/OkJm9KI",
+	"R/zCt9TF/U0y5ZONGY8+2TapmwdIAot0CuDCnvFcXiPKD3aekPpGeegNPGEqnW8djhVL7VU8YTRW0RRI",
+	"wrCQl6TZBlXE//FoSLavJQSoIXM5B9/BiL8vZCZ92NguZiqRjZ+GL1/o+8JS4BdUkffboQjkdmq+uv1h",
+	"o/Rgc9MA9kwEsOun1/TigqXkzfOskUwogtnUdEuDJifQvtHHmXwPNypfSAEAv/Q9f58AlAlwOo06CRNJ",
+	"zDwz84hb8ZgWGA3mQWmcQbHHNs3VB3L4+jnmOmmR0ijZhom/fD7seJ1ZGmsGr1Qi97e3RcK4FLM0YF2R",
+	"XmybQXJbv6vl30iBgGpYeae2U4+egyZRZ7+z2+11d6HIjZqAnLlNg0us1yOkqmtFo0qBusiuwVWb3SW4",
+	"k0qQKf20YciY5pLso795QCj+a8Tpubhi9aSpRip6QjaQZuwTmMgcnBlq6AsYCzVZz+iuJskvbQStphEi",
+	"NlNqAtk15UlCH48gOx2tMXQOg8uXeWdaQ7+/F+G8pETTJInNQW//XWL42IrdSE2t5/6ulv6B6SzT3KDs",
+	"GyqjN0VThWbC8ACJDZzmTq+3GtBWecxbt/R3vbaNVY3dRvN5xyRj4FphecbqBOurCS2tQUEIfR3gYuum",
+	"zzZl+3saZvunh/SXD3nDqZWiQhy0u3zQDyI9j8IQzaiD3mD5iGOhfhAzbj7x5Dbnhjufmc+wda/bPtSW",
+	"ibEZrTa3UbKPpD/Q168qOdjbSTb6u5sFYxtIfK2PtthOtOZwfUsCFkkveNL9FidgyogNhXhBUwzeGPT3",
+	"2hy3nCUJpEC/ZGFEbcr1YOfJ8sFDIV5SbmuqQR2evTZo+dy09jUWTdhlk3yi6ZFt3kecltmKXkBpXttJ",
+	"EKocdbZBZd4O857lQAgumGrsQRiBJAZtoFMo1lTXLtA/ORqevDt7efi3s8Ph8Ojl6+GppuWmgZ1nM1gg",
+	"QHc/1woN/3PqBNYQ3BeRVG6Xbc2XUjplCPz7mooxc+TxuTtUk4I47/LdJjgB9OePM71zmfrsuh/bYbXr",
+	"yax/M1/LNohvkAGwHipd6Tf/3m05uZeRglY9ICstH5v6NrrtHRbVK2/HAB2f8YLDygqoQOUnvYP1Xe7f",
+	"f1gPH6prM9/Aj4q4d498CHT/MjO6LXUxpkZAmZLZ7v0Hvb85/dHXs7BKh/gATAXKY8JmGonOC9CtMP3a",
+	"ml9FHGbEo0t+ZnMU2kxdqom4BsdClWgMzbfWc5/eF0PcmmI4DKlw4yzKYRUYHtECsfVGrwFba+KiGpA1",
+	"C2r6KpBOZedbxjevQVF5CgcoCbVWbs2AbCaRE6IEJgswPWv1MI9WwshpHo54ZhwiVE93+tPh1s7eYzKh",
+	"cnJgrOQQjDQ2IUmxkKqOuSFEJjjsDupEO7RrjTIuWCspFP3bsaos4GvF8KwHv5FrvJDlyKOFd9KrhNE9",
+	"PDP5InL1AxATRPaMKLThX9ufM2y52cbrvmUCFuspz3MpZ0B4OLvOvHHWMmLScoHoiDi0hMfaOsapmOr3",
+	"NBEC0zAaRrETMsrmaL+TB4glUnNGGmfvQP9kwfOexB7Y3pDLZhPpoREne70emUqywWgwIQENJgD2JZs/",
+	"shI1fjIW/GLT2Hbz4C60A+WLkDNNIlOWLcYkEHhFR8yIF7o9Y32hLKnETmcckeZDetYgFpk1qN/rfYem",
+	"tohbuyfZ8N+enj09OXp2dDx8fvji7OlPR09/Pnt+PDw6+evhC98jIRvTWazIHpGbdQT6BA4Xbyy6D0va",
+	"xxKh3moAr6marFG2LxDMJ2/DnReXr7/lfxmkw+/m3+9e/e3x9Jd+8NPe33/oXRzuyKNvZ8cD9fPvlGA6",
+	"V+4LEM1VjTsPQPAQpzOCl8cHNJE+1ybf2f+sn02yLvO1cvwJ07RckmvTdV3lzedJQHneg10fkCVLXXKI",
+	"dIzs9HrGZexj4dR9Ii79zAWjZ9D0Y6+3a8y29q1SI3Z8l4ta2etHpkzv73Xdynvon7+G21NqpN5wbezp",
+	"RJLg2c7vZEzbQzPoHfewV9pCE0iV7WHWOf/XtJOLOv+XrmrhWp6aE5hYpLR30WApXsYpU2kUSHMNSwaO",
+	"httYMIwXhoBBb87K9h/jl8Jw47Ckgtcq28cFQFblkus1fS1W1bNq/m7YeVMXp0ot/0W9W5xuFi17bpie",
+	"W6W44jXp/Y2tXxrwNjGV00qdWx7Sd/KljOhgT5jO67fAuYlFLMcLWXh3+3MJY262KTazarBIYBMqiS0R",
+	"EnVQaYmACU0gbrM0AxAalRcaklW8lIVWOqteyGJTinULr1l/rqZuWytcu5u135UWXsbyAbnU84G9jav6",
+	"Dn8Nfipa2MA292uBan2qRIqqdbnrICq4WS8TkjIp4iurUfumG4ZPNiASCNVY6ZkWmRgdkBWmdOuynDN9",
+	"G7UiimqskVQrPTH82vYX+J6JVeAkmckJhCRoaVhNhGQjju0IkBZAhWVJLhiEQdkw3bltc9Alb3h9XzzQ",
+	"kEfcIRNYdxe4nnHxfEtCOq/1up0yHpYoyK2Nk6vzxbyzTE2jEZSj874gpt/HAn66EhWYr2Tw3LmllNtC",
+	"PllJ9nB7Bu2ukSYuVLfh6oUHefBuJMmMh9BQZP6bi7r4XYUV6Pu/Gp028WOukSBxmtfUKiZvjXkAjI0Y",
+	"j1lNwMDgTU0RDbnNaCCEJEBhRduepqLhZ01KloQNPBXTKd2STL+k8kh86bTY6/VKbYZsvodpN8Q+JTHE",
+	"1BgttS6EIKNaZcriXsq79C1a2LZIU9s5BD6MRTpdp77ldBpqagyUGz5ss53cbY87eeMVJjK0KxtmGvfU",
+	"ufvXQO1qO+/U0LxXnBHGVTqvaZ3j2UJKwIAIlZcPLQ5+KXJhd892OnOVpuwKIp2A1JCFpgp4o0ngMqFE",
+	"NFDRVaTmaJPwkIJYk++I+26BV59spKXisv/+P/+3qbSsSdhwS8L6TXFJJ7CWNhFJuCaga5HMi4xWyqzW",
+	"xh1h7dB2eJz3AWkfcrT8xVfjsWQPZaHJPBHl0sil0qJ43bNvd04ZI3Mx0xQbqplB/uB/LPZ6ZLXxTT4D",
+	"vGMiJSEl1XnQNrQJ00txTNs4Xx66NM1G/u4Ueuv0d8qtc3YL7W6ydM1qT5qW0VbILSwuum1kcDXFCs47",
+	"xY4u9aeokatp//tPms4aP5cvvVde+U79yms3/UnQC/tsZ7xLB+d7wePwW/ads1oogewutRNO94Eh7eNR",
+	"FBfda150vpw18aRK4fsGc4Sptfd7stSlhvJaJoOUuE3oD6ZaO9wlkoRig0Zq9P4uwRLc7BMNVDyHxL8Q",
+	"UosCVTATZPwJbHJaQD0XyvAh6Ajm44T+vv2XdLKbRhyUeyM6aK4zNRnV7uRKiC45plO0S5J8iBMjgH5v",
+	"Muj1DvR4/WpWPjxrVOLMad7eJRvUPoIUEjA9zE39R3HNSTiVm11yaKv9hNO8VrMGM6FRWpeW0ZSkZeT6",
+	"Qp5Wd8RNfXNkvHkB88IOB0Lvmg9hGJigA+W7jOQls51ujrKCkuF3MGOYA7QGB68T0FRAtXQ3sd7aIJD7",
+	"kCSmnBcqN1WJc4Hsrhij5dYfuM8Irdbsup5c7955k9bFwVowrHWR7jZk+1dvJWlB558KPo4jrKzw+7KS",
+	"ZKFjKdKWMjfK9J3tzwZ/b5ZqPljbwOl+d0Cw0j9nMZY9MN2/i1aSWutHRvLWEt2wEgkYVEW2vQZp9YJx",
+	"ltJ41Utu21X8cc2/gDH0S924H5lqvm6rejmxK0jm3UyoCia1BTCwUM+EVVpwdKEJkum+AkHiB3lvlmJm",
+	"qdsuxK/e1ryc0BriwJtK6bTG62pxo/vMJ12NstxWDXYrCt2/NLH70GTGwPLbJDe/K6kCL99KUsV2XpG+",
+	"VrjAwhN5K1mVCRt19enJRt8jOx7ZJf/+57+y4l4XNJGb+yPuW6uoR/xSc1L3kTGo4SOnKSsUs3C6rfpe",
+	"mTYSKKOP7ZhMSyMs3VVsewsR7NigEyLSS41vNyRjpFROIosJdpZsdFW3l22X+OAfNzqoLZxvOirpT+XD",
+	"D+z+jHikvCxY34bMIYiXLFFdcpQX4NcPQJjzj/56dDw8OzkaHh0Pn7869kd8w8ak7/bAPQ/VEeyeEyoh",
+	"Fsg2ATbPN/exvAtAPeL646kt8I+VZTBFgIVk0O8R//Td8dOzk6PTI/3pv7x5fnL0zD8gKdMXKK+hYEIU",
+	"NEGP+MwGDWRqPZBkp80mOXTghOcjLifiugCpBtyWab4mG/owWBiZQk+AMxi+EcfimlBpDtlpSyGu+aap",
+	"KgfjIETDTm6r0mADB/1xaIBsHhcL1THulIEAu8eGESnlflnItlVTNhd5Ao5sp4KF7oATyDdzEQuwkhbv",
+	"4QWwxDRv0lBwFzyudxTA+RQ8BSv1O2rhBzDtXdccrek0yv221AG3LA48MeJAKooN9G3PuLuKEoOHtqgv",
+	"UFSeWAlipW8VO2C73tKQXqGTteRHqeuSlntVSg3G1uRLcY78u1U9K587U8ZtSrf1vpvVK/ZJVdooN8G5",
+	"unPGuvxNYRZn0/N2mrfeXbcK6p23uTzIhlY6G//kwTe+f18bn/Vh1AfgLLHfWwLRzkoQFa8Y9Ip3Lxga",
+	"hNfo/Kl2024Q/pf0v/6taQO99dW/qZGE4GqBiJMVO3JQaqc36N+45XGcSjQlSTEyT6BAjhb7EiqVqTWt",
+	"8Ca5QpfpCsXDXOICcbJe3rrPYjvDstRrJMvbLWKJ2PhFda0TRsOa3vOO1mWkujtal+p0tsyhtMQi/Cgz",
+	"BeeeRY9oBk9UNGWmikFecW3DCWapz9YxUu/6SmOgtLFc6sKiYTuZ/AaGs4ZQsNXm7FVlwnuJE8Ota0OT",
+	"zZn9Yfpdq+s/w1x7Py0u3938Wxs4kPXeTh1DLw3DrDd37q+ud8yAU5+G4YirCZtCUdeNQmzA5oGd1ryp",
+	"J4JqpRiFUHWuZ0UPrWN908taFoaaXKhrkZEMrJODpp8DW931eiKgiImNeLDFWveLRRXNDfI3G+ol5pYc",
+	"Y9uprZgYhi8zNe329RKb7rbRatqWELTAPITTvJmCDaoUbCEBs4tcGwFbmuHErm0wzB/VE1eqnpi3eK+K",
+	"iFhEPZx6+gJK1nhP71u2c2FBG1wdFJseMcE+NtyoTC5+j/UWNX0m2RWtcqEFkt72Z3Ojb5DPaPW9pnaC",
+	"w2iwV4ZhCAfAYcwJ2C4aOVOJGb1iMifVI17yQLpG9ybmQmp4y4i3Yi5kA9AJWpYEYhZjDvk5I0gGRxy6",
+	"8XmEizTrLYGNZm1MWUKjtL4KCyzW4SLr8Dq2U/nvhQbjesJ2pNgc+DW16BD+QZJ/2yR5GSxfWmVGmkRs",
+	"XwCREqA9axfKl/sjMAtqoY5tq582KNm2mDeJuGs9y52h1hkIxgp0CHL2SREf6iH5xroRqe6I++dsLFLm",
+	"vGlfSqOLiaaFY+xU2iXHLFITlu6bTAXFZDZjd8S/F2qCP0F6SzaNVGkEEcnnTF0zTIObkg1sr5S18LmO",
+	"eCiuSQQVrVwHV5Pzyilo3sZ1VejqAk1hPtb4q8hbYDrOlng1K8rmqluavgClzqILHF9nWLf6Ds6vRkdd",
+	"BmXhHMHAJ9lHu9QcTW690rrF5TvYcnX9W7n21l+DZXG2zv34lR4mR6fojeivzbQEsLezLSEy/WFcWq9x",
+	"qVI/PSON92ReMtUr3ACJrO6hsf0itwGGtHFBk5hJ6WHyqRDTTaxHC3EaisWxdEdaC2QhygHCNAp30ydT",
+	"emlTUjSakyhk00Toi5p9CKzMeAf2oXFRwvLCk1nBtpzu5R1/wBdg0m+4gH47XXJqGO2Uppc5zGjGzlJM",
+	"4GtN1SnMydzFqHQXP3hbj2jr2++s6UFiLr98DMD6nc939ivfrJOQLyLih/YGiTH01aJpHLG0fDEPHDki",
+	"a7Rl7lDeWv7Gu0Nezx9o8CXRACovYiFxG8nwR+ju1182ZZrxpho5YpGauv05vw0LjYTDjD9iI8LcOwXp",
+	"mmKsTCykSaPEO0wiCb14IxZ6I+7nl9OHro/U9NVBYQODVhv6ZJWjfOu49DP4zeXT98C4ymrFLehSU0zQ",
+	"r0K5eFhaVOrq+Id6sSa6gFdhGWW4X1uZ+dDyhCeXtoDCAA3+/Ow6+I05TuV0gO6IH5ZxanEbv/yK+bWe",
+	"gEIX/TvJ/ktCMFdMlfpykvsiu8qDRJT+9qkibsJvlijes/fFwY+yA8YhCQb17tvNUv3i79CHfRRGqo2U",
+	"Wmip3q66eE0vdo/QOJnQc6Yi/dq8PiTxtPCthygz1bct6+63DLe7sDam3cLe/b6K+sgSDli0LOJGc5Gf",
+	"U1smVhYL6BCKeNkl9o2IX5jYg0iSCU2nMZOYguZYNLsNhWRccO4igty1XK0LxxdO0156l9Z+lRYa10zv",
+	"+qxs8F2NZF/Lwk+LC34wwvH7svHYTXYoywJiVWGk259hyOIYsDy6K+et7iw2iRvpWoPppUSoFvr2h+5k",
+	"eV3KEjobD3VCoUGJrU9pdqC5ou3C5k4w+mZ97QXu9SZqbLR3bNFNdN/7oyNAfZmDfIswz6nlXZrzYLEs",
+	"auu1CNsBoLF+v4ma9zFxxscyspj7nmdz1VVI8IzBFWJ/MFWeyhH3fzwakobaDD7JcuGnByTJPL0+Z5/U",
+	"mYGAXE+imI24P6HybCpS5mNwiZipDMp9wkWWnQXmZpP3Y+qeMh4SMca1Z2uJxYWnF3zJWJI5WMGzrPez",
+	"O+IjfljZKAzcNJsEz82H0jTS1MkWO8Cs/EoygKdXA10EU9NG3BRDIvmn5hgvKlIo5j3iJsIRp2Y8lJlb",
+	"2VQkLJWOMK2KwCHmRGINc2AjSURCP87YPi5eqz6mBEGXvJ0wDv43LDahiFRRHBPOWChJJEe8muxGNio1",
+	"G/I2gqZkwyYMQVESpmksurBvU+fmYpaaKsGVDEAw1WPynMGBWqe4vhgtqHwR4UyuSpKyq0jMJKAD2RBO",
+	"vp7zJiWDfm+zyCGu+t3+Vtjd2Ro0xC/h+NYFjPUynuKQL1SRwGQQyzZRTPfpbnDzmAe3s7OtMfe50Rj3",
+	"uJKMndtyCsnYgyXw7DrwNIvdvWHvSW0th++qJef2dlYtOVfeT70Fdy45Z1Z2s+LX3Ko4gNyWKWQtBpyb",
+	"bG8ig5u4JrVjzoPXLeyjmYRquFKZYWR9G8BbkNG2B9ZRHjJpvHgm/ctP9lSK9s+cRWV8BjlRNbV6EX8g",
+	"RVJ93zZUAzUySXPkC5LCF0JeYWxftp4nVcGEzBIiuCM71iWDa0kUGxE3d6Y6MZ3lqZb8UrUVR1qygVGZ",
+	"CKavjpZdsAa0jC60wGV6PEuWXrEUA/xkIBIYXOgYfUjOU3Etbflm4m9fyz/BB/7r3//8l2/rXUGTZ0a1",
+	"WDjiExFD5J2ToQot758ZESaOxgzSygVnZCJmad4CZWcAD+TBiFPscq/loUK26yMJrZpBctPilBC8PoTP",
+	"tJjXsN7JhqbiM9PsGXt/rtrjXgPgGM/WlvtZ010S2UE/Z15wUkgkwh/3xq9+fPePd8M/Ry/fvtz75dn3",
+	"8fGP7/rvhr9ExzsvB11gud3+t48Hvf5g0Ot1e+Nd+mRtHZZxG5Z0VtYv/WFYuv9qwnk/dYf0DJHafLip",
+	"tHs+TCKn17PXwaSYQu9noCRNCoGhM5DOEIpgNjWRQvAcVTEt8aRxZ7+zDYKIgak82YvoinFrSM+uO401",
+	"OUhExJU80LqrPmPNI/ASdXNNwTS6raZiDE0IU0oDrHJjYHPGPhOBrBtpc/A5vWCwMKwzR0MSM6WgvPIU",
+	"2mVji3mO/inbAx3KU1RnPXXoudv8XlN1Q5Gxjb0ltFnRQmdyc6DV2Z9FKQvyaHSPJGl0pTEDShHg7iaz",
+	"8zgKbF1o6UyLVSKrs76dCH2oETfRYqZDOqroUJCgVEfEmdOmc9XsBMZxezAQ/qHVGNDGs3p+/MLJV3Dm",
+	"NL7G6qR5r8gpCBcbDlQS+/NgUw4Ccr476zPTiq4BibICL5mFBC0RG9A/CC1HTut4E27v2n82Tb1IsPRo",
+	"Zdkxc6hgAi0mACVQiqBxbIwX2KQDOKGB1QgTVUgL7dU0zzctJ3IhquBmxSoj2bTF5mw1+1B10Voe7koj",
+	"zoxFM1wjamFjL2dc1vnp5sPN/w8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

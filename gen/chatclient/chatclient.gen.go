@@ -249,10 +249,11 @@ type AddMemberRequest struct {
 }
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
-// A `dm` names exactly one other user in `members` (not the caller);
-// `group` and `channel` take any number, including none.
+// A `dm` names the one other user in `members`, and may name the caller
+// too (`[bob]`, `[bob, alice]` and `[alice, bob]` by alice are the same
+// pair); `group` and `channel` take any number, including none.
 type CreateRoomRequest struct {
-	// Members Users to add besides the caller; for a dm, exactly the one other user.
+	// Members Users to add besides the caller; for a dm, the one other user (the caller may be listed too).
 	//
 	// Example: ["bob"]
 	Members *[]UserId `json:"members,omitempty"`
@@ -262,7 +263,7 @@ type CreateRoomRequest struct {
 	// Example: {"topic":"launch planning"}
 	Metadata *Metadata `json:"metadata,omitempty"`
 
-	// Name A display name.
+	// Name A display name; no control characters.
 	//
 	// Example: Project Apollo
 	Name *string `json:"name,omitempty"`
@@ -275,7 +276,7 @@ type CreateRoomRequest struct {
 
 // CreateTenantRequest A new tenant.
 type CreateTenantRequest struct {
-	// Name The tenant's display name.
+	// Name The tenant's display name; no control characters.
 	//
 	// Example: Acme Corp
 	Name string `json:"name"`
@@ -1168,12 +1169,12 @@ type RoomUpdatedEventType string
 
 // SendMessageRequest A message to send.
 type SendMessageRequest struct {
-	// ClientMsgId The client's own id for the send; a repeat returns the first message.
+	// ClientMsgId The client's own id for the send, without control characters; a repeat returns the first message.
 	//
 	// Example: 3f1c2a9e-local-1
 	ClientMsgId *string `json:"client_msg_id,omitempty"`
 
-	// Content The text, 1 to 4000 characters.
+	// Content The text, 1 to 4000 characters; no control characters but tab, line feed and carriage return.
 	//
 	// Example: Hello, team!
 	Content string `json:"content"`
@@ -1356,7 +1357,7 @@ type Token struct {
 
 	// Token Pass as `/ws?token=…`.
 	//
-	// Example: v1.dG5fOGYzYTJiMWM5ZDBlNGY1YTZiN2M4.alice.1764014400.0f3a9c
+	// Example: v2.dG5fOGYzYTJiMWM5ZDBlNGY1YTZiN2M4.alice.1764014400.0f3a9c
 	Token string `json:"token"`
 }
 
@@ -1399,7 +1400,7 @@ type UnsubscribedResponse struct {
 
 // UpdateMessageRequest Changes to a message; absent fields are left as they are.
 type UpdateMessageRequest struct {
-	// Content The new text.
+	// Content The new text; no control characters but tab, line feed and carriage return.
 	//
 	// Example: Hello, team! (edited)
 	Content *string `json:"content,omitempty"`
@@ -1417,7 +1418,7 @@ type UpdateRoomRequest struct {
 	// Example: {"topic":"launch planning"}
 	Metadata *Metadata `json:"metadata,omitempty"`
 
-	// Name A display name; the empty string removes it.
+	// Name A display name, without control characters; the empty string removes it.
 	//
 	// Example: Project Apollo (launch)
 	Name *string `json:"name,omitempty"`
@@ -1807,8 +1808,8 @@ type ClientInterface interface {
 	// AckMessagesWithBody Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1818,8 +1819,8 @@ type ClientInterface interface {
 	// AckMessages Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1865,7 +1866,10 @@ type ClientInterface interface {
 	//
 	// Issues a new API key for the tenant. The old key is refused from then on
 	// by the instance that answers; with several instances on one database, by
-	// every instance within 500 ms (each caches a key's tenant that long).
+	// every instance within 500 ms (each caches a key's tenant that long). The
+	// user tokens the old key issued are refused at once, and WebSocket
+	// connections opened with the old key or its tokens are closed with 1008
+	// within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
 	//
 	// Corresponds with POST /admin/tenants/{tenant_id}/rotate-key (the `RotateTenantKey` operationId).
 	RotateTenantKey(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1876,23 +1880,6 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 	GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// GetDocs Interactive API documentation
-	//
-	// Swagger UI on this document; its Authorize button takes the three auth headers.
-	//
-	// Corresponds with GET /docs/ (the `GetDocs` operationId).
-	GetDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// GetRealtimeDocs WebSocket API reference
-	//
-	// The HTML reference of the WebSocket API (`GET /ws`), generated from
-	// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
-	// event, in both directions, with its payload schema and examples. One
-	// self-contained page; it loads nothing from the network.
-	//
-	// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
-	GetRealtimeDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetHealth Service health
 	//
@@ -1977,8 +1964,11 @@ type ClientInterface interface {
 	// CreateRoomWithBody Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes any type of body and a specified content type.
@@ -1989,8 +1979,11 @@ type ClientInterface interface {
 	// CreateRoom Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes a body of the `application/json` content type.
@@ -2052,8 +2045,10 @@ type ClientInterface interface {
 	// AddMemberWithBody Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2063,8 +2058,10 @@ type ClientInterface interface {
 	// AddMember Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2074,8 +2071,9 @@ type ClientInterface interface {
 	// RemoveMember Remove a member, or leave
 	//
 	// Room admins remove anyone; any member removes themself (leaves). Members
-	// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-	// joined again once left.
+	// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+	// since a dm's two members never change (a dm left could not be joined
+	// again, nor created again for the pair).
 	//
 	// Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 	RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2125,6 +2123,7 @@ type ClientInterface interface {
 	// UpdateMessageWithBody Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2134,6 +2133,7 @@ type ClientInterface interface {
 	// UpdateMessage Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2195,7 +2195,8 @@ type ClientInterface interface {
 	//
 	// Returns a short-lived token for the calling user, signed by the server and
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-	// holding the tenant key. Default lifetime one hour, at most 24 hours.
+	// holding the tenant key. Default lifetime one hour, at most 24 hours;
+	// a rotation of the tenant's key ends it sooner.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2206,7 +2207,8 @@ type ClientInterface interface {
 	//
 	// Returns a short-lived token for the calling user, signed by the server and
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-	// holding the tenant key. Default lifetime one hour, at most 24 hours.
+	// holding the tenant key. Default lifetime one hour, at most 24 hours;
+	// a rotation of the tenant's key ends it sooner.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2217,8 +2219,8 @@ type ClientInterface interface {
 // AckMessagesWithBody Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2238,8 +2240,8 @@ func (c *Client) AckMessagesWithBody(ctx context.Context, contentType string, bo
 // AckMessages Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2335,7 +2337,10 @@ func (c *Client) CreateTenant(ctx context.Context, body CreateTenantJSONRequestB
 //
 // Issues a new API key for the tenant. The old key is refused from then on
 // by the instance that answers; with several instances on one database, by
-// every instance within 500 ms (each caches a key's tenant that long).
+// every instance within 500 ms (each caches a key's tenant that long). The
+// user tokens the old key issued are refused at once, and WebSocket
+// connections opened with the old key or its tokens are closed with 1008
+// within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
 //
 // Corresponds with POST /admin/tenants/{tenant_id}/rotate-key (the `RotateTenantKey` operationId).
 func (c *Client) RotateTenantKey(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2357,43 +2362,6 @@ func (c *Client) RotateTenantKey(ctx context.Context, tenantId TenantIdPath, req
 // Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 func (c *Client) GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAsyncAPISpecRequest(c.Server)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// GetDocs Interactive API documentation
-//
-// Swagger UI on this document; its Authorize button takes the three auth headers.
-//
-// Corresponds with GET /docs/ (the `GetDocs` operationId).
-func (c *Client) GetDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDocsRequest(c.Server)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// GetRealtimeDocs WebSocket API reference
-//
-// The HTML reference of the WebSocket API (`GET /ws`), generated from
-// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
-// event, in both directions, with its payload schema and examples. One
-// self-contained page; it loads nothing from the network.
-//
-// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
-func (c *Client) GetRealtimeDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRealtimeDocsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2577,8 +2545,11 @@ func (c *Client) ListRooms(ctx context.Context, params *ListRoomsParams, reqEdit
 // CreateRoomWithBody Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes any type of body and a specified content type.
@@ -2599,8 +2570,11 @@ func (c *Client) CreateRoomWithBody(ctx context.Context, contentType string, bod
 // CreateRoom Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes a body of the `application/json` content type.
@@ -2722,8 +2696,10 @@ func (c *Client) ListMembers(ctx context.Context, roomId RoomIdPath, reqEditors 
 // AddMemberWithBody Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2743,8 +2719,10 @@ func (c *Client) AddMemberWithBody(ctx context.Context, roomId RoomIdPath, conte
 // AddMember Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2764,8 +2742,9 @@ func (c *Client) AddMember(ctx context.Context, roomId RoomIdPath, body AddMembe
 // RemoveMember Remove a member, or leave
 //
 // Room admins remove anyone; any member removes themself (leaves). Members
-// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-// joined again once left.
+// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+// since a dm's two members never change (a dm left could not be joined
+// again, nor created again for the pair).
 //
 // Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 func (c *Client) RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2865,6 +2844,7 @@ func (c *Client) DeleteMessage(ctx context.Context, roomId RoomIdPath, messageId
 // UpdateMessageWithBody Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2884,6 +2864,7 @@ func (c *Client) UpdateMessageWithBody(ctx context.Context, roomId RoomIdPath, m
 // UpdateMessage Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3005,7 +2986,8 @@ func (c *Client) Sync(ctx context.Context, params *SyncParams, reqEditors ...Req
 //
 // Returns a short-lived token for the calling user, signed by the server and
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-// holding the tenant key. Default lifetime one hour, at most 24 hours.
+// holding the tenant key. Default lifetime one hour, at most 24 hours;
+// a rotation of the tenant's key ends it sooner.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3026,7 +3008,8 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 //
 // Returns a short-lived token for the calling user, signed by the server and
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-// holding the tenant key. Default lifetime one hour, at most 24 hours.
+// holding the tenant key. Default lifetime one hour, at most 24 hours;
+// a rotation of the tenant's key ends it sooner.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3260,60 +3243,6 @@ func NewGetAsyncAPISpecRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/asyncapi.yaml")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetDocsRequest constructs an http.Request for the GetDocs method
-func NewGetDocsRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/docs/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetRealtimeDocsRequest constructs an http.Request for the GetRealtimeDocs method
-func NewGetRealtimeDocsRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/docs/realtime/")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -4469,8 +4398,8 @@ type ClientWithResponsesInterface interface {
 	// AckMessagesWithBodyWithResponse Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4480,8 +4409,8 @@ type ClientWithResponsesInterface interface {
 	// AckMessagesWithResponse Acknowledge messages
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-	// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-	// told with `ack.received`.
+	// above the room's `last_seq` is refused with 409 (`field: seq`), the
+	// room's state being what refuses it. Members are told with `ack.received`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4531,7 +4460,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Issues a new API key for the tenant. The old key is refused from then on
 	// by the instance that answers; with several instances on one database, by
-	// every instance within 500 ms (each caches a key's tenant that long).
+	// every instance within 500 ms (each caches a key's tenant that long). The
+	// user tokens the old key issued are refused at once, and WebSocket
+	// connections opened with the old key or its tokens are closed with 1008
+	// within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4546,27 +4478,6 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 	GetAsyncAPISpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAsyncAPISpecResponse, error)
-
-	// GetDocsWithResponse Interactive API documentation
-	//
-	// Swagger UI on this document; its Authorize button takes the three auth headers.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /docs/ (the `GetDocs` operationId).
-	GetDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsResponse, error)
-
-	// GetRealtimeDocsWithResponse WebSocket API reference
-	//
-	// The HTML reference of the WebSocket API (`GET /ws`), generated from
-	// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
-	// event, in both directions, with its payload schema and examples. One
-	// self-contained page; it loads nothing from the network.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
-	GetRealtimeDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRealtimeDocsResponse, error)
 
 	// GetHealthWithResponse Service health
 	//
@@ -4665,8 +4576,11 @@ type ClientWithResponsesInterface interface {
 	// CreateRoomWithBodyWithResponse Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -4677,8 +4591,11 @@ type ClientWithResponsesInterface interface {
 	// CreateRoomWithResponse Create a room
 	//
 	// Creates a room; the caller is always a member. `dm`: exactly two distinct
-	// users, the caller being one, both with role `member`; a second dm for the
-	// same pair is refused with 409 and `details.room_id` of the existing room.
+	// users, the caller being one, both with role `member`: `members` names the
+	// other user, and may name the caller too. Naming no other user is refused
+	// with 400; naming two users besides the caller with 403 (a caller opens
+	// only their own dms). A second dm for the same pair is refused with 409
+	// and `details.room_id` of the existing room.
 	// `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -4746,8 +4663,10 @@ type ClientWithResponsesInterface interface {
 	// AddMemberWithBodyWithResponse Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4757,8 +4676,10 @@ type ClientWithResponsesInterface interface {
 	// AddMemberWithResponse Add a member
 	//
 	// `group`: room admins add users. `channel`: any user of the tenant may add
-	// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-	// Members are told with `member.joined`.
+	// themself (role `member`); admins may add anyone. `dm`: refused with 409
+	// (`field: room_id`), since a dm's two members never change; a user who
+	// is a member already: 409 (`field: user_id`). Members are told with
+	// `member.joined`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4768,8 +4689,9 @@ type ClientWithResponsesInterface interface {
 	// RemoveMemberWithResponse Remove a member, or leave
 	//
 	// Room admins remove anyone; any member removes themself (leaves). Members
-	// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-	// joined again once left.
+	// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+	// since a dm's two members never change (a dm left could not be joined
+	// again, nor created again for the pair).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4825,6 +4747,7 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithBodyWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4834,6 +4757,7 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4901,7 +4825,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a short-lived token for the calling user, signed by the server and
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-	// holding the tenant key. Default lifetime one hour, at most 24 hours.
+	// holding the tenant key. Default lifetime one hour, at most 24 hours;
+	// a rotation of the tenant's key ends it sooner.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4912,7 +4837,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a short-lived token for the calling user, signed by the server and
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-	// holding the tenant key. Default lifetime one hour, at most 24 hours.
+	// holding the tenant key. Default lifetime one hour, at most 24 hours;
+	// a rotation of the tenant's key ends it sooner.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4941,6 +4867,8 @@ type AckMessagesResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -4976,6 +4904,11 @@ func (r AckMessagesResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r AckMessagesResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AckMessagesResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -5294,11 +5227,18 @@ type GetAsyncAPISpecResponse struct {
 	HTTPResponse *http.Response
 	// YAML200 the response for an HTTP 200 `application/yaml` response
 	YAML200 *map[string]interface{}
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 }
 
 // GetYAML200 returns the response for an HTTP 200 `application/yaml` response
 func (r GetAsyncAPISpecResponse) GetYAML200() *map[string]interface{} {
 	return r.YAML200
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetAsyncAPISpecResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetBody returns the raw response body bytes
@@ -5330,79 +5270,13 @@ func (r GetAsyncAPISpecResponse) ContentType() string {
 	return ""
 }
 
-type GetDocsResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-}
-
-// GetBody returns the raw response body bytes
-func (r GetDocsResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r GetDocsResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetDocsResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetDocsResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type GetRealtimeDocsResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-}
-
-// GetBody returns the raw response body bytes
-func (r GetRealtimeDocsResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r GetRealtimeDocsResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetRealtimeDocsResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetRealtimeDocsResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
 type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *HealthResponse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *HealthResponse
 }
@@ -5410,6 +5284,11 @@ type GetHealthResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetHealthResponse) GetJSON200() *HealthResponse {
 	return r.JSON200
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetHealthResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON503 returns the response for an HTTP 503 `application/json` response
@@ -5449,6 +5328,20 @@ func (r GetHealthResponse) ContentType() string {
 type GetMetricsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorResponse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetMetricsResponse) GetJSON404() *ErrorResponse {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetMetricsResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetBody returns the raw response body bytes
@@ -5757,11 +5650,18 @@ type GetOpenAPISpecResponse struct {
 	HTTPResponse *http.Response
 	// YAML200 the response for an HTTP 200 `application/yaml` response
 	YAML200 *map[string]interface{}
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 }
 
 // GetYAML200 returns the response for an HTTP 200 `application/yaml` response
 func (r GetOpenAPISpecResponse) GetYAML200() *map[string]interface{} {
 	return r.YAML200
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetOpenAPISpecResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetBody returns the raw response body bytes
@@ -5968,6 +5868,8 @@ type CreateRoomResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -5995,6 +5897,11 @@ func (r CreateRoomResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateRoomResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateRoomResponse) GetJSON403() *Forbidden {
+	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
@@ -6466,7 +6373,7 @@ type AddMemberResponse struct {
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *Conflict
+	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -6505,7 +6412,7 @@ func (r AddMemberResponse) GetJSON404() *NotFound {
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r AddMemberResponse) GetJSON409() *Conflict {
+func (r AddMemberResponse) GetJSON409() *ErrorResponse {
 	return r.JSON409
 }
 
@@ -6579,6 +6486,8 @@ type RemoveMemberResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
@@ -6610,6 +6519,11 @@ func (r RemoveMemberResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r RemoveMemberResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RemoveMemberResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -6972,6 +6886,8 @@ type UpdateMessageResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -7007,6 +6923,11 @@ func (r UpdateMessageResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UpdateMessageResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateMessageResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -7505,8 +7426,8 @@ func (r CreateTokenResponse) ContentType() string {
 // AckMessagesWithBodyWithResponse Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7522,8 +7443,8 @@ func (c *ClientWithResponses) AckMessagesWithBodyWithResponse(ctx context.Contex
 // AckMessagesWithResponse Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
-// above the room's `last_seq` is refused with 400 (`field: seq`). Members are
-// told with `ack.received`.
+// above the room's `last_seq` is refused with 409 (`field: seq`), the
+// room's state being what refuses it. Members are told with `ack.received`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7603,7 +7524,10 @@ func (c *ClientWithResponses) CreateTenantWithResponse(ctx context.Context, body
 //
 // Issues a new API key for the tenant. The old key is refused from then on
 // by the instance that answers; with several instances on one database, by
-// every instance within 500 ms (each caches a key's tenant that long).
+// every instance within 500 ms (each caches a key's tenant that long). The
+// user tokens the old key issued are refused at once, and WebSocket
+// connections opened with the old key or its tokens are closed with 1008
+// within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -7629,39 +7553,6 @@ func (c *ClientWithResponses) GetAsyncAPISpecWithResponse(ctx context.Context, r
 		return nil, err
 	}
 	return ParseGetAsyncAPISpecResponse(rsp)
-}
-
-// GetDocsWithResponse Interactive API documentation
-//
-// Swagger UI on this document; its Authorize button takes the three auth headers.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /docs/ (the `GetDocs` operationId).
-func (c *ClientWithResponses) GetDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsResponse, error) {
-	rsp, err := c.GetDocs(ctx, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseGetDocsResponse(rsp)
-}
-
-// GetRealtimeDocsWithResponse WebSocket API reference
-//
-// The HTML reference of the WebSocket API (`GET /ws`), generated from
-// asyncapi.yaml with the AsyncAPI generator when the binary is built: every
-// event, in both directions, with its payload schema and examples. One
-// self-contained page; it loads nothing from the network.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /docs/realtime/ (the `GetRealtimeDocs` operationId).
-func (c *ClientWithResponses) GetRealtimeDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRealtimeDocsResponse, error) {
-	rsp, err := c.GetRealtimeDocs(ctx, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseGetRealtimeDocsResponse(rsp)
 }
 
 // GetHealthWithResponse Service health
@@ -7815,8 +7706,11 @@ func (c *ClientWithResponses) ListRoomsWithResponse(ctx context.Context, params 
 // CreateRoomWithBodyWithResponse Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -7833,8 +7727,11 @@ func (c *ClientWithResponses) CreateRoomWithBodyWithResponse(ctx context.Context
 // CreateRoomWithResponse Create a room
 //
 // Creates a room; the caller is always a member. `dm`: exactly two distinct
-// users, the caller being one, both with role `member`; a second dm for the
-// same pair is refused with 409 and `details.room_id` of the existing room.
+// users, the caller being one, both with role `member`: `members` names the
+// other user, and may name the caller too. Naming no other user is refused
+// with 400; naming two users besides the caller with 403 (a caller opens
+// only their own dms). A second dm for the same pair is refused with 409
+// and `details.room_id` of the existing room.
 // `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -7938,8 +7835,10 @@ func (c *ClientWithResponses) ListMembersWithResponse(ctx context.Context, roomI
 // AddMemberWithBodyWithResponse Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7955,8 +7854,10 @@ func (c *ClientWithResponses) AddMemberWithBodyWithResponse(ctx context.Context,
 // AddMemberWithResponse Add a member
 //
 // `group`: room admins add users. `channel`: any user of the tenant may add
-// themself (role `member`); admins may add anyone. `dm`: refused with 400.
-// Members are told with `member.joined`.
+// themself (role `member`); admins may add anyone. `dm`: refused with 409
+// (`field: room_id`), since a dm's two members never change; a user who
+// is a member already: 409 (`field: user_id`). Members are told with
+// `member.joined`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7972,8 +7873,9 @@ func (c *ClientWithResponses) AddMemberWithResponse(ctx context.Context, roomId 
 // RemoveMemberWithResponse Remove a member, or leave
 //
 // Room admins remove anyone; any member removes themself (leaves). Members
-// are told with `member.left`. `dm`: refused with 400, since a dm cannot be
-// joined again once left.
+// are told with `member.left`. `dm`: refused with 409 (`field: room_id`),
+// since a dm's two members never change (a dm left could not be joined
+// again, nor created again for the pair).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -8059,6 +7961,7 @@ func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, roo
 // UpdateMessageWithBodyWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8074,6 +7977,7 @@ func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Cont
 // UpdateMessageWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8177,7 +8081,8 @@ func (c *ClientWithResponses) SyncWithResponse(ctx context.Context, params *Sync
 //
 // Returns a short-lived token for the calling user, signed by the server and
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-// holding the tenant key. Default lifetime one hour, at most 24 hours.
+// holding the tenant key. Default lifetime one hour, at most 24 hours;
+// a rotation of the tenant's key ends it sooner.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8194,7 +8099,8 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 //
 // Returns a short-lived token for the calling user, signed by the server and
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
-// holding the tenant key. Default lifetime one hour, at most 24 hours.
+// holding the tenant key. Default lifetime one hour, at most 24 hours;
+// a rotation of the tenant's key ends it sooner.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8255,6 +8161,13 @@ func ParseAckMessagesResponse(rsp *http.Response) (*AckMessagesResponse, error) 
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
@@ -8546,38 +8459,13 @@ func ParseGetAsyncAPISpecResponse(rsp *http.Response) (*GetAsyncAPISpecResponse,
 		}
 		response.YAML200 = &dest
 
-	}
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
 
-	return response, nil
-}
-
-// ParseGetDocsResponse parses an HTTP response from a GetDocsWithResponse call
-func ParseGetDocsResponse(rsp *http.Response) (*GetDocsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &GetDocsResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	return response, nil
-}
-
-// ParseGetRealtimeDocsResponse parses an HTTP response from a GetRealtimeDocsWithResponse call
-func ParseGetRealtimeDocsResponse(rsp *http.Response) (*GetRealtimeDocsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &GetRealtimeDocsResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
 	}
 
 	return response, nil
@@ -8604,6 +8492,13 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest HealthResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -8627,6 +8522,23 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 	response := &GetMetricsResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	}
 
 	return response, nil
@@ -8952,6 +8864,13 @@ func ParseGetOpenAPISpecResponse(rsp *http.Response) (*GetOpenAPISpecResponse, e
 		}
 		response.YAML200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	}
 
 	return response, nil
@@ -9167,6 +9086,13 @@ func ParseCreateRoomResponse(rsp *http.Response) (*CreateRoomResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
@@ -9721,7 +9647,7 @@ func ParseAddMemberResponse(rsp *http.Response) (*AddMemberResponse, error) {
 		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Conflict
+		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -9842,6 +9768,13 @@ func ParseRemoveMemberResponse(rsp *http.Response) (*RemoveMemberResponse, error
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
@@ -10271,6 +10204,13 @@ func ParseUpdateMessageResponse(rsp *http.Response) (*UpdateMessageResponse, err
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge

@@ -86,9 +86,10 @@ func testAddMember(t *testing.T, b Backend) {
 		{name: "channel member adds another", typ: store.RoomChannel, actor: "bob", user: "carol", wantErr: store.ErrForbidden},
 		{name: "channel admin adds another", typ: store.RoomChannel, actor: "alice", user: "carol", wantRole: store.RoleMember},
 		{name: "channel admin adds an admin", typ: store.RoomChannel, actor: "alice", user: "carol", role: store.RoleAdmin, wantRole: store.RoleAdmin},
-		{name: "dm", typ: store.RoomDM, actor: "alice", user: "carol", wantErr: store.ErrInvalid, wantField: "room_id"},
-		{name: "already a member", typ: store.RoomGroup, actor: "alice", user: "bob", wantErr: store.ErrConflict},
-		{name: "channel member joins again", typ: store.RoomChannel, actor: "bob", user: "bob", wantErr: store.ErrConflict},
+		// A dm's members are fixed: a state of the room, so a conflict, not a bad request.
+		{name: "dm", typ: store.RoomDM, actor: "alice", user: "carol", wantErr: store.ErrConflict, wantField: "room_id"},
+		{name: "already a member", typ: store.RoomGroup, actor: "alice", user: "bob", wantErr: store.ErrConflict, wantField: "user_id"},
+		{name: "channel member joins again", typ: store.RoomChannel, actor: "bob", user: "bob", wantErr: store.ErrConflict, wantField: "user_id"},
 		{name: "unknown role", typ: store.RoomGroup, actor: "alice", user: "carol", role: "owner", wantErr: store.ErrInvalid, wantField: "role"},
 		{name: "empty user", typ: store.RoomGroup, actor: "alice", user: "", wantErr: store.ErrInvalid, wantField: "user_id"},
 		{name: "missing room", typ: store.RoomGroup, actor: "alice", user: "carol", roomID: "room_missing", wantErr: store.ErrNotFound},
@@ -161,7 +162,7 @@ func testRemoveMember(t *testing.T, b Backend) {
 		{name: "outsider removes a member", typ: store.RoomChannel, actor: "mallory", user: "bob", wantErr: store.ErrForbidden},
 		{name: "outsider leaves", typ: store.RoomChannel, actor: "mallory", user: "mallory", wantErr: store.ErrNotFound},
 		{name: "admin removes an outsider", typ: store.RoomGroup, actor: "alice", user: "mallory", wantErr: store.ErrNotFound},
-		{name: "dm", typ: store.RoomDM, actor: "bob", user: "bob", wantErr: store.ErrInvalid, wantField: "room_id"},
+		{name: "dm", typ: store.RoomDM, actor: "bob", user: "bob", wantErr: store.ErrConflict, wantField: "room_id"},
 		{name: "other tenant", typ: store.RoomGroup, actor: "alice", user: "bob", otherTen: true, wantErr: store.ErrNotFound},
 	}
 	for _, tt := range tests {

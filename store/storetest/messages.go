@@ -313,7 +313,8 @@ func testAck(t *testing.T, b Backend) {
 		{name: "forward", tenant: tenant, user: "bob", seq: 3, want: 3},
 		{name: "never backwards", tenant: tenant, user: "bob", seq: 1, want: 3},
 		{name: "to the end", tenant: tenant, user: "bob", seq: 5, want: 5},
-		{name: "beyond the last message", tenant: tenant, user: "bob", seq: 6, wantErr: store.ErrInvalid, wantField: "seq"},
+		// Beyond the room's last_seq: valid by itself, refused by the room's state.
+		{name: "beyond the last message", tenant: tenant, user: "bob", seq: 6, wantErr: store.ErrConflict, wantField: "seq"},
 		{name: "negative", tenant: tenant, user: "bob", seq: -1, wantErr: store.ErrInvalid, wantField: "seq"},
 		{name: "outsider", tenant: tenant, user: "mallory", seq: 1, wantErr: store.ErrForbidden},
 		{name: "other tenant", tenant: other, user: "bob", seq: 1, wantErr: store.ErrNotFound},
@@ -416,7 +417,7 @@ func testEditMessage(t *testing.T, b Backend) {
 		{name: "room admin is not the sender", actor: "bob", update: store.MessageUpdate{Content: ptr("x")}, wantErr: store.ErrForbidden},
 		{name: "member is not the sender", actor: "carol", update: store.MessageUpdate{Content: ptr("x")}, wantErr: store.ErrForbidden},
 		{name: "outsider", actor: "mallory", update: store.MessageUpdate{Content: ptr("x")}, wantErr: store.ErrForbidden},
-		{name: "deleted", actor: "alice", deleted: true, update: store.MessageUpdate{Content: ptr("x")}, wantErr: store.ErrConflict},
+		{name: "deleted", actor: "alice", deleted: true, update: store.MessageUpdate{Content: ptr("x")}, wantErr: store.ErrConflict, wantField: "message_id"},
 		{name: "missing message", actor: "alice", msgID: "msg_missing", update: store.MessageUpdate{Content: ptr("x")}, wantErr: store.ErrNotFound},
 		{name: "other tenant", actor: "alice", otherTen: true, update: store.MessageUpdate{Content: ptr("x")}, wantErr: store.ErrNotFound},
 	}

@@ -65,6 +65,19 @@ func testCreateRoom(t *testing.T, b Backend) {
 			wantField: "members",
 		},
 		{
+			name:      "dm with oneself twice",
+			actor:     "alice",
+			room:      store.NewRoom{Type: store.RoomDM, Members: []string{"alice", "alice"}},
+			wantErr:   store.ErrInvalid,
+			wantField: "members",
+		},
+		{
+			name:    "dm of three, the creator listed",
+			actor:   "alice",
+			room:    store.NewRoom{Type: store.RoomDM, Members: []string{"bob", "alice", "carol"}},
+			wantErr: store.ErrForbidden,
+		},
+		{
 			name:      "dm with nobody",
 			actor:     "alice",
 			room:      store.NewRoom{Type: store.RoomDM},
@@ -72,11 +85,12 @@ func testCreateRoom(t *testing.T, b Backend) {
 			wantField: "members",
 		},
 		{
-			name:      "dm of three",
-			actor:     "alice",
-			room:      store.NewRoom{Type: store.RoomDM, Members: []string{"bob", "carol"}},
-			wantErr:   store.ErrInvalid,
-			wantField: "members",
+			// Valid in form, but a dm between two other users: the caller
+			// may open only their own.
+			name:    "dm between two others",
+			actor:   "alice",
+			room:    store.NewRoom{Type: store.RoomDM, Members: []string{"bob", "carol"}},
+			wantErr: store.ErrForbidden,
 		},
 		{
 			name:      "empty member id",
@@ -183,11 +197,12 @@ func testDMConflict(t *testing.T, b Backend) {
 		{"same creator", "alice", []string{"bob"}},
 		{"other side", "bob", []string{"alice"}},
 		{"creator listed", "bob", []string{"bob", "alice"}},
+		{"creator listed last", "alice", []string{"bob", "alice"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := s.CreateRoom(ctx, tenant, tt.actor, store.NewRoom{Type: store.RoomDM, Members: tt.members})
-			checkErr(t, err, store.ErrConflict, "")
+			checkErr(t, err, store.ErrConflict, "members")
 			var ce *store.ConflictError
 			if !errors.As(err, &ce) || ce.RoomID != first.ID {
 				t.Errorf("got %#v, want a ConflictError naming room %s", err, first.ID)

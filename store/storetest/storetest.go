@@ -63,6 +63,7 @@ func Run(t *testing.T, b Backend) {
 		{"ConcurrentSubscribes", testConcurrentSubscribes},
 		{"DeadLetters", testDeadLetters},
 		{"RealtimeReads", testRealtimeReads},
+		{"StoredText", testStoredText},
 		{"TenantIsolation", testTenantIsolation},
 		{"Cluster", testCluster},
 		{"Migrations", testMigrations},
@@ -168,11 +169,18 @@ func checkErr(t *testing.T, err, want error, field string) {
 	}
 	if field != "" {
 		var ie *store.InvalidError
-		if !errors.As(err, &ie) {
-			t.Fatalf("got error %T %v, want *store.InvalidError", err, err)
+		var ce *store.ConflictError
+		var got string
+		switch {
+		case errors.As(err, &ie):
+			got = ie.Field
+		case errors.As(err, &ce):
+			got = ce.Field
+		default:
+			t.Fatalf("got error %T %v, want *store.InvalidError or *store.ConflictError", err, err)
 		}
-		if ie.Field != field {
-			t.Fatalf("got invalid field %q, want %q", ie.Field, field)
+		if got != field {
+			t.Fatalf("got field %q, want %q", got, field)
 		}
 	}
 }

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -99,12 +101,20 @@ func testTenants(t *testing.T, b Backend) {
 		if err != nil {
 			t.Fatalf("CreateTenant: %v", err)
 		}
+		if tn.KeyGeneration != 1 {
+			t.Errorf("a new tenant's key generation is %d, want 1", tn.KeyGeneration)
+		}
 		rotated, err := s.RotateTenantKey(ctx, tn.ID, "new-hash")
 		if err != nil {
 			t.Fatalf("RotateTenantKey: %v", err)
 		}
-		if rotated != tn {
-			t.Errorf("got %+v, want %+v", rotated, tn)
+		want := tn
+		want.KeyGeneration = 2
+		if rotated != want {
+			t.Errorf("got %+v, want %+v", rotated, want)
+		}
+		if byID, err := s.TenantByID(ctx, tn.ID); err != nil || byID != want {
+			t.Errorf("TenantByID after the rotation: got %+v, %v; want %+v", byID, err, want)
 		}
 		if _, err := s.TenantByKeyHash(ctx, "old-hash"); err == nil {
 			t.Error("old key hash still finds the tenant")
@@ -114,6 +124,36 @@ func testTenants(t *testing.T, b Backend) {
 		got, err := s.TenantByKeyHash(ctx, "new-hash")
 		if err != nil || got.ID != tn.ID {
 			t.Errorf("new key hash: got %+v, %v; want tenant %s", got, err, tn.ID)
+		}
+	})
+
+	t.Run("key generations", func(t *testing.T) {
+		s := newStore(t, b)
+		var ids []string
+		want := map[string]int64{}
+		// More tenants than one query asks for, each rotated i%3 times.
+		for i := range 501 {
+			tn, err := s.CreateTenant(ctx, "t", 0, fmt.Sprintf("gen-hash-%d", i))
+			if err != nil {
+				t.Fatalf("CreateTenant: %v", err)
+			}
+			for r := range i % 3 {
+				if _, err := s.RotateTenantKey(ctx, tn.ID, fmt.Sprintf("gen-hash-%d-%d", i, r)); err != nil {
+					t.Fatalf("RotateTenantKey: %v", err)
+				}
+			}
+			ids = append(ids, tn.ID)
+			want[tn.ID] = int64(1 + i%3)
+		}
+		got, err := s.TenantKeyGenerations(ctx, append(ids, "tn_missing"))
+		if err != nil {
+			t.Fatalf("TenantKeyGenerations: %v", err)
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("got %d generations, want %d (the unknown id left out); first differences: %v", len(got), len(want), firstDiffs(got, want, 3))
+		}
+		if got, err := s.TenantKeyGenerations(ctx, nil); err != nil || len(got) != 0 {
+			t.Errorf("no ids: got %v, %v", got, err)
 		}
 	})
 
@@ -135,4 +175,20 @@ func testCheckWritable(t *testing.T, b Backend) {
 	if err := s.CheckWritable(ctx); err == nil {
 		t.Error("CheckWritable with a cancelled context: got no error")
 	}
+}
+
+// firstDiffs lists up to n keys whose values differ between got and want.
+func firstDiffs(got, want map[string]int64, n int) []string {
+	var out []string
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			out = append(out, fmt.Sprintf("%s: got %d, want %d", k, g, w))
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			out = append(out, fmt.Sprintf("%s: got %d, want none", k, g))
+		}
+	}
+	return out[:min(n, len(out))]
 }

@@ -9,7 +9,7 @@
 //   - "Try it out" → "Execute" on GET /health gets a live 200 whose body
 //     holds "success": true;
 //   - the description's link to /docs/realtime/ opens the AsyncAPI reference,
-//     which renders the WebSocket events.
+//     which renders the WebSocket events, with no backtick to be seen.
 // Prints `swagger-ui: ok (N operations)` and exits 0, or prints what failed
 // (with a screenshot path) and exits 1. A Go test starts the server and runs it.
 import { mkdtempSync } from 'node:fs';
@@ -144,6 +144,18 @@ async function checkRealtimeDocs(page, pageErrors) {
     { timeout: TIMEOUT_MS },
   );
   if (pageErrors.length > 0) fail(`the realtime reference raised: ${pageErrors.join(' | ')}`);
+  // Code reads as code: no backtick in the text (Markdown shown raw) nor
+  // drawn by the styles around inline code (see tools/asyncapi-docs).
+  const shown = await page.evaluate(() => {
+    const drawn = [...document.querySelectorAll('code')].filter((c) =>
+      ['::before', '::after'].some((p) => getComputedStyle(c, p).content.includes('`')),
+    );
+    const text = document.body.innerText;
+    const i = text.indexOf('`');
+    return { drawn: drawn.length, raw: i < 0 ? '' : text.slice(Math.max(0, i - 40), i + 40) };
+  });
+  if (shown.drawn > 0) fail(`the realtime reference draws backticks around ${shown.drawn} code spans`);
+  if (shown.raw) fail(`the realtime reference shows a backtick: …${shown.raw}…`);
 }
 
 async function main() {

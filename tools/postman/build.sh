@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: build.sh OUT_JSON}
 case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 cd "$here"
-[ -x node_modules/.bin/openapi2postmanv2 ] || npm ci --no-audit --no-fund >&2
+bash ../npm-ci.sh .
 raw=$(mktemp); log=$(mktemp)
 trap 'rm -f "$raw" "$log"' EXIT
 node_modules/.bin/openapi2postmanv2 -s ../../openapi.yaml -o "$raw" -p \

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 collection=${COLLECTION:-}
 case "$collection" in ""|/*) ;; *) collection="$PWD/$collection" ;; esac
 cd "$here"
-[ -x node_modules/.bin/newman ] || npm ci --no-audit --no-fund >&2
+bash ../npm-ci.sh .
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 user=alice
 

@@ -1,3 +1,6 @@
+// The example of the Go SDK (see README's Clients). Complete and tidy, and
+// run with -mod=readonly: every version is pinned here, the same as in
+// ChatAPI's go.mod (e2e's TestGoSDKIsPinned checks both).
 module chatapi.example/flow
 
 go 1.26.8
@@ -11,7 +14,7 @@ require (
 	github.com/apapsch/go-jsonmerge/v2 v2.0.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/oapi-codegen/runtime v1.8.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 )
 
 replace chatapi.example/sdk => ../../../dist/sdk/go

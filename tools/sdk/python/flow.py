@@ -202,6 +202,14 @@ def main():
     mine = [r for r in rooms if r.room_id == room.room_id]
     check(mine, "GET /rooms as bob: room missing")
     check(mine[0].unread_count == 0, f"GET /rooms as bob: unread_count {mine[0].unread_count}, want 0")
+    check(mine[0].last_message is not None and mine[0].last_message.seq == 3, "GET /rooms as bob: last_message is not seq 3")
+
+    # A room without messages lists with last_message null (the generated
+    # client once typed it as a plain Message and crashed on null).
+    dm = call("POST /rooms (dm)", 201, create_room, client=bob, body=CreateRoomRequest(type_=RoomType.DM, members=["alice"]))
+    rooms = call("GET /rooms (with an empty dm)", 200, list_rooms, client=bob)
+    empty = [r for r in rooms if r.room_id == dm.room_id]
+    check(empty and empty[0].last_message is None, "GET /rooms as bob: the empty dm's last_message is not None")
 
     payload = NotificationPayload.from_dict({"hello": "bob"})
     ntf = call(

@@ -3,8 +3,9 @@
 # Usage: generate.sh OUT_DIR VENV
 #   OUT_DIR  where the client goes (OUT_DIR/chatapi-client, package chatapi_client)
 #   VENV     virtualenv holding the generator; created with requirements.txt
-#            when it has none (`make venv` makes it, and remakes it when the
-#            requirements change)
+#            (every dependency pinned, hashes checked) when it has none
+#            (`make venv` makes it, and remakes it when the requirements
+#            change)
 # Fails on any generator warning.
 set -euo pipefail
 if [ $# -ne 2 ]; then
@@ -17,7 +18,8 @@ out=$(cd "$1" && pwd)
 venv=$2
 if [ ! -x "$venv/bin/openapi-python-client" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    --require-hashes --only-binary=:all: -r "$here/requirements.txt"
 fi
 venv=$(cd "$venv" && pwd)
 # ruff (a dependency of the generator) formats the output: it must be on PATH.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generate TypeScript types for the ChatAPI REST API from openapi.yaml.
 # Usage: generate.sh OUT_DIR   -> OUT_DIR/schema.d.ts
-# Installs the pinned tools (npm ci) when missing; fails on any warning.
+# Installs the pinned tools (npm ci, ../../npm-ci.sh) first; fails on any warning.
 set -euo pipefail
 if [ $# -ne 1 ]; then
   echo "usage: $0 OUT_DIR" >&2
@@ -11,9 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
 cd "$here"
-if [ ! -x node_modules/.bin/openapi-typescript ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+bash ../../npm-ci.sh .
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # --default-non-nullable=false: a property with a `default` (e.g. CreateTenantRequest.rate_limit_rps,

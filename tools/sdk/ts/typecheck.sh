@@ -11,9 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$(cd "$1" && pwd)
 [ -f "$out/schema.d.ts" ] || { echo "typecheck.sh: $out/schema.d.ts missing; run generate.sh first" >&2; exit 1; }
 cd "$here"
-if [ ! -x node_modules/.bin/tsc ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+bash ../../npm-ci.sh .
 cfg=$(mktemp -d)
 trap 'rm -rf "$cfg"' EXIT
 cat >"$cfg/tsconfig.json" <<JSON

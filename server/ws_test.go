@@ -1,0 +1,54 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chatapi/chatapi/realtime"
+)
+
+// A request to /ws that is not a WebSocket handshake, or one from a foreign
+// origin, is refused in the envelope like every other refusal.
+func TestWebSocketRefusalsUseEnvelope(t *testing.T) {
+	e := newEnvWith(t, envOptions{hub: realHub(t, realtime.Config{})})
+	tn := e.newTenant("acme", 100000)
+	creds := map[string]string{"X-API-Key": tn.key, "X-User-Id": "alice"}
+	upgrade := map[string]string{
+		"X-API-Key": tn.key, "X-User-Id": "alice",
+		"Connection": "Upgrade", "Upgrade": "websocket",
+		"Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+	}
+	with := func(h map[string]string, k, v string) map[string]string {
+		out := map[string]string{k: v}
+		for hk, hv := range h {
+			if hk != k {
+				out[hk] = hv
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name    string
+		method  string
+		headers map[string]string
+		want    refusal
+		header  [2]string // a response header the refusal must keep
+	}{
+		{"no upgrade", "GET", creds, refusal{426, "VALIDATION_ERROR", ""}, [2]string{"Upgrade", "websocket"}},
+		{"upgrade to something else", "GET", with(upgrade, "Upgrade", "h2c"), refusal{426, "VALIDATION_ERROR", ""}, [2]string{"Upgrade", "websocket"}},
+		{"wrong version", "GET", with(upgrade, "Sec-WebSocket-Version", "8"), refusal{400, "VALIDATION_ERROR", ""}, [2]string{"Sec-WebSocket-Version", "13"}},
+		{"cross-origin", "GET", with(upgrade, "Origin", "https://elsewhere.example"), refusal{403, "AUTHORIZATION_ERROR", ""}, [2]string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, h, raw := e.raw(tc.method, "/ws", tc.headers, "")
+			checkRefusal(t, status, raw, tc.want)
+			checkNoGoText(t, raw)
+			if ct := h.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("Content-Type = %q, want application/json", ct)
+			}
+			if k := tc.header[0]; k != "" && h.Get(k) != tc.header[1] {
+				t.Errorf("%s = %q, want %q", k, h.Get(k), tc.header[1])
+			}
+		})
+	}
+}
