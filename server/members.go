@@ -33,16 +33,17 @@ func (s *Server) AddMember(ctx context.Context, req chatapi.AddMemberRequestObje
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.Event{Type: event.MemberJoined, TenantID: p.tenant.ID, RoomID: req.RoomId, UserID: m.UserID, Member: &m})
+	s.publish(ctx, event.Event{Type: event.MemberJoined, TenantID: p.tenant.ID, RoomID: req.RoomId, UserID: m.UserID, EventSeq: m.JoinedEventSeq, Member: &m})
 	return chatapi.AddMember201JSONResponse{Success: true, Data: memberOut(m)}, nil
 }
 
 // RemoveMember removes a member, or lets the caller leave, and tells the room.
 func (s *Server) RemoveMember(ctx context.Context, req chatapi.RemoveMemberRequestObject) (chatapi.RemoveMemberResponseObject, error) {
 	p := principalFrom(ctx)
-	if _, err := s.store.RemoveMember(ctx, p.tenant.ID, p.userID, req.RoomId, req.UserId); err != nil {
+	eventSeq, err := s.store.RemoveMember(ctx, p.tenant.ID, p.userID, req.RoomId, req.UserId)
+	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.Event{Type: event.MemberLeft, TenantID: p.tenant.ID, RoomID: req.RoomId, UserID: req.UserId})
+	s.publish(ctx, event.Event{Type: event.MemberLeft, TenantID: p.tenant.ID, RoomID: req.RoomId, UserID: req.UserId, EventSeq: eventSeq})
 	return chatapi.RemoveMember200JSONResponse{Success: true, Data: chatapi.RemovedMember{RoomId: req.RoomId, UserId: req.UserId}}, nil
 }

@@ -73,7 +73,7 @@ func (s *Server) UpdateRoom(ctx context.Context, req chatapi.UpdateRoomRequestOb
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.Event{Type: event.RoomUpdated, TenantID: p.tenant.ID, RoomID: room.ID, Room: &room})
+	s.publish(ctx, event.Event{Type: event.RoomUpdated, TenantID: p.tenant.ID, RoomID: room.ID, EventSeq: room.LastEventSeq, Room: &room})
 	return chatapi.UpdateRoom200JSONResponse{Success: true, Data: roomOut(room)}, nil
 }
 
