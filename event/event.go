@@ -49,9 +49,9 @@ type Event struct {
 	// events that are not in the log (acks, typing, presence,
 	// notifications).
 	EventSeq int64
-	Room    *store.Room
-	Member  *store.Member
-	Message *store.Message
+	Room     *store.Room
+	Member   *store.Member
+	Message  *store.Message
 	// Notification and Recipients are set for notification events.
 	Notification *store.Notification
 	Recipients   []string
