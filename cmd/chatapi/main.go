@@ -210,6 +210,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	background.Go(func() { pruneEvents(runCtx, st, cfg.eventRetention, logger) })
 	reg := prometheus.NewRegistry()
+	if bus != nil {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_bus_refused_version_total", Help: "Event bus notifications of another wire version, refused: another server version shares the database.",
+		}, func() float64 { return float64(bus.Stats().RefusedVersion) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "chatapi_bus_undecodable_total", Help: "Event bus notifications that did not decode.",
+			}, func() float64 { return float64(bus.Stats().Undecodable) }))
+	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "chatapi_ws_connections", Help: "Open WebSocket connections on this instance.",
