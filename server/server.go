@@ -1,7 +1,8 @@
 // Package server is ChatAPI's HTTP edge: an Echo application that implements
 // the interface generated from openapi.yaml. Handlers translate between the
-// generated types and the store's reads or chat.Service's changes; authentication, validation against the
-// contract, rate limiting, logging and the error envelope are middleware.
+// generated types and the store's reads or chat.Service's changes;
+// authentication, validation against the contract, rate limiting, logging
+// and the error envelope are middleware.
 package server
 
 import (
