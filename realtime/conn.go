@@ -354,6 +354,16 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 			return err
 		}
 		h.Publish(ctx, event.ForAck(c.tenantID, in.RoomID, c.userID, last))
+	case "delivered":
+		cur, err := h.store.Delivered(ctx, c.tenantID, c.userID, in.RoomID, in.Seq)
+		if err != nil {
+			return err
+		}
+		// This connection has it all; the user's other devices may not.
+		c.receivedMessages(in.RoomID, max(in.Seq, cur.To))
+		if cur.Moved() {
+			h.Publish(ctx, event.ForDelivery(c.tenantID, in.RoomID, c.userID, cur.From, cur.To))
+		}
 	case "typing.start", "typing.stop":
 		if _, err := h.store.IsMember(ctx, c.tenantID, in.RoomID, c.userID); err != nil {
 			if errors.Is(err, store.ErrNotFound) {

@@ -68,6 +68,9 @@ type config struct {
 	// wsCredentialCheck is how often WebSocket connections are checked for
 	// expired tokens and rotated keys.
 	wsCredentialCheck time.Duration
+	// receiptsMaxMembers is the largest room whose members get per-user
+	// read and delivery receipts.
+	receiptsMaxMembers int
 }
 
 // httpTimeouts are the http.Server deadlines. Hijacked WebSocket
@@ -105,6 +108,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	idle := fs.Duration("http-idle-timeout", envDuration(getenv, "HTTP_IDLE_TIMEOUT", 60*time.Second), "how long a kept-alive connection may wait for its next request; 0 takes HTTP_READ_TIMEOUT (HTTP_IDLE_TIMEOUT)")
 	wsMaxConns := fs.Int("ws-max-connections-per-user", envInt(getenv, "WS_MAX_CONNECTIONS_PER_USER", 10), "WebSocket connections one user may hold on this instance (WS_MAX_CONNECTIONS_PER_USER)")
 	wsCheck := fs.Duration("ws-credential-check-interval", envDuration(getenv, "WS_CREDENTIAL_CHECK_INTERVAL", 5*time.Second), "how often WebSocket connections of expired tokens and rotated keys are closed (WS_CREDENTIAL_CHECK_INTERVAL)")
+	receiptsMax := fs.Int("receipts-max-members", envInt(getenv, "RECEIPTS_MAX_MEMBERS", 100), "largest room whose members get per-user read and delivery receipts (RECEIPTS_MAX_MEMBERS)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -126,6 +130,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	if *wsMaxConns < 1 {
 		return config{}, fmt.Errorf("WS_MAX_CONNECTIONS_PER_USER: must be at least 1, got %d", *wsMaxConns)
 	}
+	if *receiptsMax < 1 {
+		return config{}, fmt.Errorf("RECEIPTS_MAX_MEMBERS: must be at least 1, got %d", *receiptsMax)
+	}
 	if *wsCheck <= 0 {
 		return config{}, fmt.Errorf("WS_CREDENTIAL_CHECK_INTERVAL: must be positive, got %v", *wsCheck)
 	}
@@ -136,7 +143,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		retryMax: *retryMax, pprofAddr: *pprofAddr, eventRetention: *eventRetention,
 		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
-		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck,
+		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, receiptsMaxMembers: *receiptsMax,
 	}, nil
 }
 
@@ -163,7 +170,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer st.Close()
 
 	hubCfg := realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax,
-		MaxConnsPerUser: cfg.wsMaxConns, CredentialCheckInterval: cfg.wsCredentialCheck}
+		MaxConnsPerUser: cfg.wsMaxConns, CredentialCheckInterval: cfg.wsCredentialCheck,
+		ReceiptsMaxMembers: cfg.receiptsMaxMembers}
 	var bus *pgbus.Bus
 	if st.Dialect() == "postgres" {
 		// Several instances may share the database: events travel between
