@@ -5,18 +5,17 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/chatapi/chatapi/chat"
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/store"
 )
 
-// Error codes of the error event, as in openapi.yaml's ErrorCode.
+// Error codes of the error event, as in openapi.yaml's ErrorCode. The
+// store's refusals take theirs from chat.Classify.
 const (
-	codeValidation    = "VALIDATION_ERROR"
-	codeAuthorization = "AUTHORIZATION_ERROR"
-	codeNotFound      = "NOT_FOUND"
-	codeConflict      = "CONFLICT"
-	codeRateLimited   = "RATE_LIMIT_EXCEEDED"
-	codeInternal      = "INTERNAL_ERROR"
+	codeValidation  = chat.CodeValidation
+	codeRateLimited = "RATE_LIMIT_EXCEEDED"
+	codeInternal    = "INTERNAL_ERROR"
 )
 
 // The frames below are the server events of asyncapi.yaml; realtime_test

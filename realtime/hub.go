@@ -1,8 +1,8 @@
 // Package realtime delivers ChatAPI's events over WebSocket connections, as
 // asyncapi.yaml describes them: it validates client events against that
-// contract, runs them against the store, fans published events out to the
-// connections of the users they concern, and catches a connecting user up on
-// what they missed.
+// contract, makes the changes they ask for through chat.Service (as the REST
+// handlers do), fans published events out to the connections of the users
+// they concern, and catches a connecting user up on what they missed.
 package realtime
 
 import (
@@ -17,20 +17,20 @@ import (
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
 
+	"github.com/chatapi/chatapi/chat"
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/store"
 )
 
-// Store is what the hub needs from persistence.
+// Store is what the hub needs from persistence: the changes, which client
+// events make through a chat.Service over it (as the REST handlers do), the
+// rule for watching, and the reads of delivery.
 type Store interface {
-	SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage) (store.Message, bool, error)
+	chat.Store
+	CanWatch(ctx context.Context, tenantID, userID, roomID string) error
+
 	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)
-	Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (int64, error)
-	Delivered(ctx context.Context, tenantID, userID, roomID string, seq int64) (store.Cursor, error)
-	GetRoom(ctx context.Context, tenantID, actor, roomID string) (store.Room, error)
-	IsMember(ctx context.Context, tenantID, roomID, userID string) (store.Member, error)
 	ListNotifications(ctx context.Context, tenantID, userID string, limit int) ([]store.Notification, error)
-	AckNotification(ctx context.Context, tenantID, userID, notificationID string) (time.Time, error)
 	RoomMemberIDs(ctx context.Context, tenantID, roomID string) ([]string, error)
 	MemberCursors(ctx context.Context, tenantID, userID string) ([]store.RoomCursor, error)
 	RoomMessagesBetween(ctx context.Context, tenantID, roomID string, afterSeq, beforeSeq int64, limit int) ([]store.Message, error)
@@ -187,6 +187,8 @@ type roomKey struct{ tenantID, roomID string }
 type Hub struct {
 	cfg   Config
 	store Store
+	// chat stores and announces what client events change.
+	chat  *chat.Service
 	dec   *decoder
 	order *sequencer
 	// receipts coalesces read and delivery receipts (see receipts.go).
@@ -240,6 +242,7 @@ func New(cfg Config, st Store) (*Hub, error) {
 	}
 	h.order = newSequencer(h)
 	h.receipts = newReceipts(h)
+	h.chat = chat.New(st, h)
 	return h, nil
 }
 

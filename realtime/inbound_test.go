@@ -69,6 +69,8 @@ func TestClientEvents(t *testing.T) {
 			want: []want{{typ: "error", code: "AUTHORIZATION_ERROR"}}},
 		{name: "typing in a room not joined", frame: obj("type", q("typing.start"), "room_id", q(foreign)),
 			want: []want{{typ: "error", code: "AUTHORIZATION_ERROR"}}},
+		{name: "typing in a missing room", frame: obj("type", q("typing.start"), "request_id", q("r9"), "room_id", q("room_missing")),
+			want: []want{{typ: "error", code: "NOT_FOUND", requestID: "r9"}}},
 		{name: "subscribe to a group", frame: obj("type", q("subscribe"), "room_id", q(group)),
 			want: []want{{typ: "error", code: "CONFLICT", field: "room_id"}}},
 		{name: "subscribe to a group not joined", frame: obj("type", q("subscribe"), "room_id", q(foreign)),

@@ -2,9 +2,10 @@
 // notifications, subscriptions and dead letters in SQLite (the embedded
 // default) or PostgreSQL, behind one API. The tenant id is an explicit
 // parameter of every tenant-scoped method, so isolation is visible in every
-// query. Authorization rules that must hold inside a transaction (who may add
-// a member, who may edit a room) are enforced here and reported with the
-// sentinel errors below.
+// query. The rules that guard the data (who may add a member, who may edit a
+// room, who may type in a room, which rooms may be watched) are enforced
+// here, the ones that must hold inside a transaction in it, and reported
+// with the sentinel errors below.
 package store
 
 import (
@@ -14,8 +15,8 @@ import (
 	"time"
 )
 
-// Sentinel errors. Callers test them with errors.Is; the server maps them to
-// the SPEC error codes.
+// Sentinel errors. Callers test them with errors.Is; chat.Classify maps them
+// to the SPEC error codes for REST and WebSocket alike.
 var (
 	ErrNotFound      = errors.New("not found")
 	ErrConflict      = errors.New("conflict")

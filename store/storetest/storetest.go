@@ -41,6 +41,7 @@ func Run(t *testing.T, b Backend) {
 		{"AddMember", testAddMember},
 		{"RemoveMember", testRemoveMember},
 		{"IsMember", testIsMember},
+		{"RoomRules", testRoomRules},
 		{"ConcurrentMembership", testConcurrentMembership},
 		{"ListRooms", testListRooms},
 		{"SendMessage", testSendMessage},
