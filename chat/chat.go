@@ -20,6 +20,7 @@ type Store interface {
 	EditMessage(ctx context.Context, tenantID, actor, roomID, messageID string, u store.MessageUpdate) (store.Message, error)
 	DeleteMessage(ctx context.Context, tenantID, actor, roomID, messageID string) (store.Message, error)
 	Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (int64, error)
+	Delivered(ctx context.Context, tenantID, userID, roomID string, seq int64) (store.Cursor, error)
 	UpdateRoom(ctx context.Context, tenantID, actor, roomID string, u store.RoomUpdate) (store.Room, error)
 	AddMember(ctx context.Context, tenantID, actor, roomID, userID string, role store.Role) (store.Member, error)
 	RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) (int64, error)
@@ -102,6 +103,20 @@ func (s *Service) Ack(ctx context.Context, tenantID, userID, roomID string, seq 
 	}
 	s.pub.Publish(ctx, event.ForAck(tenantID, roomID, userID, last))
 	return last, nil
+}
+
+// Delivered moves userID's delivered cursor in a room and, when it moved,
+// announces the delivery receipt. It returns the cursor's move, which
+// never goes back.
+func (s *Service) Delivered(ctx context.Context, tenantID, userID, roomID string, seq int64) (store.Cursor, error) {
+	cur, err := s.store.Delivered(ctx, tenantID, userID, roomID, seq)
+	if err != nil {
+		return store.Cursor{}, err
+	}
+	if cur.Moved() {
+		s.pub.Publish(ctx, event.ForDelivery(tenantID, roomID, userID, cur.From, cur.To))
+	}
+	return cur, nil
 }
 
 // UpdateRoom changes a room's name or metadata and tells its members.

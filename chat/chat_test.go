@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -73,6 +74,25 @@ func TestServiceAnnouncesWhatItStored(t *testing.T) {
 		}},
 		{name: "ack", want: event.AckReceived, wantUser: "bob", do: func(ctx context.Context) error {
 			_, err := svc.Ack(ctx, tn, "bob", room.ID, 1)
+			return err
+		}},
+		{name: "send another", want: event.MessageCreated, do: func(ctx context.Context) error {
+			_, _, err := svc.SendMessage(ctx, tn, "alice", room.ID, store.NewMessage{Content: "two"}, nil)
+			return err
+		}},
+		{name: "delivered what was read already", do: func(ctx context.Context) error {
+			cur, err := svc.Delivered(ctx, tn, "bob", room.ID, 1)
+			if err == nil && cur != (store.Cursor{From: 1, To: 1}) {
+				return fmt.Errorf("got %+v, want bob's cursor at 1, his ack", cur)
+			}
+			return err
+		}},
+		{name: "delivered", want: event.DeliveryReceived, wantUser: "bob", do: func(ctx context.Context) error {
+			_, err := svc.Delivered(ctx, tn, "bob", room.ID, 2)
+			return err
+		}},
+		{name: "delivered beyond the last message", wantErr: store.ErrConflict, do: func(ctx context.Context) error {
+			_, err := svc.Delivered(ctx, tn, "bob", room.ID, 3)
 			return err
 		}},
 		{name: "delete", want: event.MessageDeleted, do: func(ctx context.Context) error {

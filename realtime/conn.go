@@ -351,6 +351,13 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 		if _, err := h.chat.Ack(ctx, c.tenantID, c.userID, in.RoomID, in.Seq); err != nil {
 			return err
 		}
+	case "delivered":
+		cur, err := h.chat.Delivered(ctx, c.tenantID, c.userID, in.RoomID, in.Seq)
+		if err != nil {
+			return err
+		}
+		// This connection has it all; the user's other devices may not.
+		c.receivedMessages(in.RoomID, max(in.Seq, cur.To))
 	case "typing.start", "typing.stop":
 		action := "start"
 		if in.Type == "typing.stop" {

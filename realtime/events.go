@@ -72,6 +72,27 @@ type ackReceivedFrame struct {
 	UserID string `json:"user_id"`
 }
 
+// receiptEntry is one member's cursors that moved; a cursor that did not
+// move is left out.
+type receiptEntry struct {
+	UserID        string `json:"user_id"`
+	LastAck       *int64 `json:"last_ack,omitempty"`
+	LastDelivered *int64 `json:"last_delivered,omitempty"`
+}
+
+type receiptsFrame struct {
+	Type     string         `json:"type"`
+	RoomID   string         `json:"room_id"`
+	Receipts []receiptEntry `json:"receipts"`
+}
+
+type deliveryReceivedFrame struct {
+	Type   string `json:"type"`
+	RoomID string `json:"room_id"`
+	UserID string `json:"user_id"`
+	Seq    int64  `json:"seq"`
+}
+
 type memberFrame struct {
 	Type   string     `json:"type"`
 	RoomID string     `json:"room_id"`

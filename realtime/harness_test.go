@@ -28,21 +28,23 @@ const ioTimeout = 5 * time.Second
 
 // serverMessages maps each server event type to its message in asyncapi.yaml.
 var serverMessages = map[string]string{
-	"message":         "message",
-	"message.sent":    "messageSent",
-	"message.updated": "messageUpdated",
-	"message.deleted": "messageDeleted",
-	"ack.received":    "ackReceived",
-	"presence.update": "presenceUpdate",
-	"typing":          "typing",
-	"notification":    "notification",
-	"room.updated":    "roomUpdated",
-	"member.joined":   "memberJoined",
-	"member.left":     "memberLeft",
-	"sync.complete":   "syncComplete",
-	"server.shutdown": "serverShutdown",
-	"error":           "error",
-	"pong":            "pong",
+	"message":           "message",
+	"message.sent":      "messageSent",
+	"message.updated":   "messageUpdated",
+	"message.deleted":   "messageDeleted",
+	"ack.received":      "ackReceived",
+	"receipts":          "receipts",
+	"delivery.received": "deliveryReceived",
+	"presence.update":   "presenceUpdate",
+	"typing":            "typing",
+	"notification":      "notification",
+	"room.updated":      "roomUpdated",
+	"member.joined":     "memberJoined",
+	"member.left":       "memberLeft",
+	"sync.complete":     "syncComplete",
+	"server.shutdown":   "serverShutdown",
+	"error":             "error",
+	"pong":              "pong",
 }
 
 // serverSchemas compiles the server event schemas once for the test binary.

@@ -80,7 +80,8 @@ type Config struct {
 	// arrived for that long [60s].
 	IdleTimeout time.Duration
 	// AckTimeout is how long a delivered message or notification waits for
-	// its ack before it is sent again; each further wait doubles [10s].
+	// its confirmation (delivered or ack; notification.ack) before it is
+	// sent again; each further wait doubles [10s].
 	AckTimeout time.Duration
 	// RetryMaxAttempts is how many times a message or notification is
 	// delivered to a connection before it is dead-lettered [5].
@@ -93,6 +94,14 @@ type Config struct {
 	CredentialCheckInterval time.Duration
 	// Now is the wall clock that token expiry is judged by [time.Now].
 	Now func() time.Time
+	// Clock times redelivery and the receipts flush [the real time].
+	Clock Clock
+	// ReceiptsInterval is how often a room's moved cursors go out as one
+	// receipts frame [1s].
+	ReceiptsInterval time.Duration
+	// ReceiptsMaxMembers is the largest room whose members get per-user
+	// receipts [100]; see receipts.go for what larger rooms get.
+	ReceiptsMaxMembers int
 	// AcceptOptions are passed to websocket.Accept (origin checks…); its
 	// ping and pong hooks are kept and wrapped.
 	AcceptOptions *websocket.AcceptOptions
@@ -165,6 +174,15 @@ func (c *Config) defaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.Clock == nil {
+		c.Clock = wallClock{}
+	}
+	if c.ReceiptsInterval <= 0 {
+		c.ReceiptsInterval = time.Second
+	}
+	if c.ReceiptsMaxMembers <= 0 {
+		c.ReceiptsMaxMembers = 100
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -183,7 +201,9 @@ type Hub struct {
 	chat  *chat.Service
 	dec   *decoder
 	order *sequencer
-	stats counters
+	// receipts coalesces read and delivery receipts (see receipts.go).
+	receipts *receipts
+	stats    counters
 	// epoch starts hub.clock.
 	epoch time.Time
 	// bg holds the work of presence and typing timers.
@@ -233,6 +253,7 @@ func New(cfg Config, st Store) (*Hub, error) {
 		epoch:    time.Now(),
 	}
 	h.order = newSequencer(h)
+	h.receipts = newReceipts(h)
 	h.chat = chat.New(st, h)
 	return h, nil
 }
@@ -419,10 +440,17 @@ func (h *Hub) unwatchLocked(c *conn, roomID string) {
 // is encoded once; each recipient gets the same bytes through its bounded
 // queue, so a slow client never holds Publish or anyone else up. A room's
 // message events go out in seq order (see sequencer). Delivered messages
-// and notifications are sent again until acked (see redelivery.go); an
-// ack.received event is what ends a room's redelivery to its user.
+// and notifications are sent again until confirmed (see redelivery.go).
+// Read and delivery receipts are coalesced per room (see receipts.go).
 func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 	switch e.Type {
+	case event.AckReceived:
+		h.acked(e.TenantID, e.UserID, e.RoomID, e.Seq)
+		h.receipts.read(roomKey{e.TenantID, e.RoomID}, e.UserID, e.Seq)
+		return
+	case event.DeliveryReceived:
+		h.receipts.delivered(roomKey{e.TenantID, e.RoomID}, e.UserID, e.FromSeq, e.Seq)
+		return
 	case event.NotificationAcked:
 		h.NotificationAcked(e.TenantID, e.UserID, e.NotificationID)
 		return
@@ -447,16 +475,13 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		return
 	}
 	if e.Type == event.MessageCreated && e.Message != nil && e.Message.Seq > 0 {
-		to, track, err := h.messageRecipients(ctx, e.TenantID, e.RoomID, e.Message.SenderID)
+		to, track, err := h.messageRecipients(ctx, e.TenantID, e.RoomID, e.Message.SenderID, e.Message.Seq)
 		if err != nil {
 			h.cfg.Logger.Error("realtime: room members", "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
 			return
 		}
 		h.order.message(roomKey{e.TenantID, e.RoomID}, e.Message.Seq, frame, to, track)
 		return
-	}
-	if e.Type == event.AckReceived {
-		h.acked(e.TenantID, e.UserID, e.RoomID, e.Seq)
 	}
 	var also []string
 	if e.Type == event.MemberLeft && e.UserID != "" {
@@ -542,6 +567,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	// Nobody is left to tell of presence or typing.
 	h.stopTyping()
 	h.stopPresence()
+	h.receipts.stop()
 
 	// Held message events go out before the goodbye.
 	_ = h.order.stop(ctx) // on ctx's end, the select below reports it

@@ -118,7 +118,9 @@ type RoomSummary struct {
 	LastMessage *Message
 }
 
-// Member is a user's membership of a room; LastAck is their read cursor.
+// Member is a user's membership of a room; LastAck is their read cursor,
+// LastDelivered their delivered cursor (never below LastAck: reading
+// implies receipt).
 // JoinedEventSeq is the event_seq of their member.joined, where their view
 // of the room's log starts (0 for members from before the log).
 type Member struct {
@@ -127,6 +129,7 @@ type Member struct {
 	Role           Role
 	JoinedAt       time.Time
 	LastAck        int64
+	LastDelivered  int64
 	JoinedEventSeq int64
 }
 

@@ -113,3 +113,33 @@ func TestLoadConfigReconnectAfter(t *testing.T) {
 		})
 	}
 }
+
+// RECEIPTS_MAX_MEMBERS: its default, the environment, the flag, and a room
+// size no room has refused.
+func TestLoadConfigReceiptsMaxMembers(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		want    int
+		refused bool
+	}{
+		{name: "default", want: 100},
+		{name: "environment", env: map[string]string{"RECEIPTS_MAX_MEMBERS": "250"}, want: 250},
+		{name: "flag over the environment", env: map[string]string{"RECEIPTS_MAX_MEMBERS": "250"}, args: []string{"-receipts-max-members=20"}, want: 20},
+		{name: "zero", env: map[string]string{"RECEIPTS_MAX_MEMBERS": "0"}, refused: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := loadConfig(tc.args, func(k string) string { return tc.env[k] })
+			if tc.refused {
+				if err == nil || !strings.Contains(err.Error(), "RECEIPTS_MAX_MEMBERS") {
+					t.Fatalf("got %v, want a refusal naming RECEIPTS_MAX_MEMBERS", err)
+				}
+				return
+			}
+			if err != nil || cfg.receiptsMaxMembers != tc.want {
+				t.Fatalf("got %d, %v; want %d", cfg.receiptsMaxMembers, err, tc.want)
+			}
+		})
+	}
+}

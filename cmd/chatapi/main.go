@@ -71,6 +71,9 @@ type config struct {
 	// reconnectAfter is how long WebSocket clients are told to wait before
 	// they reconnect when this instance shuts down.
 	reconnectAfter time.Duration
+	// receiptsMaxMembers is the largest room whose members get per-user
+	// read and delivery receipts.
+	receiptsMaxMembers int
 }
 
 // httpTimeouts are the http.Server deadlines. Hijacked WebSocket
@@ -110,6 +113,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	wsMaxConns := fs.Int("ws-max-connections-per-user", env.int("WS_MAX_CONNECTIONS_PER_USER", 10), "WebSocket connections one user may hold on this instance (WS_MAX_CONNECTIONS_PER_USER)")
 	wsCheck := fs.Duration("ws-credential-check-interval", env.duration("WS_CREDENTIAL_CHECK_INTERVAL", 5*time.Second), "how often WebSocket connections of expired tokens and rotated keys are closed (WS_CREDENTIAL_CHECK_INTERVAL)")
 	reconnectAfter := fs.Duration("shutdown-reconnect-after", env.duration("SHUTDOWN_RECONNECT_AFTER", 2*time.Second), "how long WebSocket clients are told to wait before reconnecting, in server.shutdown and the Retry-After of a handshake refused during shutdown (SHUTDOWN_RECONNECT_AFTER)")
+	receiptsMax := fs.Int("receipts-max-members", env.int("RECEIPTS_MAX_MEMBERS", 100), "largest room whose members get per-user read and delivery receipts (RECEIPTS_MAX_MEMBERS)")
 	if err := env.err(); err != nil {
 		return config{}, err
 	}
@@ -137,6 +141,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	if *wsMaxConns < 1 {
 		return config{}, fmt.Errorf("WS_MAX_CONNECTIONS_PER_USER: must be at least 1, got %d", *wsMaxConns)
 	}
+	if *receiptsMax < 1 {
+		return config{}, fmt.Errorf("RECEIPTS_MAX_MEMBERS: must be at least 1, got %d", *receiptsMax)
+	}
 	if *wsCheck <= 0 {
 		return config{}, fmt.Errorf("WS_CREDENTIAL_CHECK_INTERVAL: must be positive, got %v", *wsCheck)
 	}
@@ -148,6 +155,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
 		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, reconnectAfter: *reconnectAfter,
+		receiptsMaxMembers: *receiptsMax,
 	}, nil
 }
 
@@ -175,7 +183,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	hubCfg := realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax,
 		MaxConnsPerUser: cfg.wsMaxConns, CredentialCheckInterval: cfg.wsCredentialCheck,
-		ReconnectAfter: cfg.reconnectAfter}
+		ReconnectAfter: cfg.reconnectAfter, ReceiptsMaxMembers: cfg.receiptsMaxMembers}
 	var bus *pgbus.Bus
 	if st.Dialect() == "postgres" {
 		// Several instances may share the database: events travel between

@@ -50,6 +50,7 @@ func Run(t *testing.T, b Backend) {
 		{"EditMessage", testEditMessage},
 		{"DeleteMessage", testDeleteMessage},
 		{"Ack", testAck},
+		{"Delivered", testDelivered},
 		{"ListRoomsWithMessages", testListRoomsWithMessages},
 		{"EventLog", testEventLog},
 		{"ListRoomEvents", testListRoomEvents},
