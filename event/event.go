@@ -20,10 +20,13 @@ const (
 	MessageUpdated Type = "message.updated"
 	MessageDeleted Type = "message.deleted"
 	AckReceived    Type = "ack.received"
-	RoomUpdated    Type = "room.updated"
-	MemberJoined   Type = "member.joined"
-	MemberLeft     Type = "member.left"
-	Notification   Type = "notification"
+	// DeliveryReceived is a member's delivered cursor moving (FromSeq to
+	// Seq). Realtime coalesces it, with AckReceived, into receipts.
+	DeliveryReceived Type = "delivery.received"
+	RoomUpdated      Type = "room.updated"
+	MemberJoined     Type = "member.joined"
+	MemberLeft       Type = "member.left"
+	Notification     Type = "notification"
 	// NotificationAcked is internal: a recipient confirmed a notification
 	// over REST, so realtime stops redelivering it. Clients never see it.
 	NotificationAcked Type = "notification.acked"
@@ -41,12 +44,14 @@ type Event struct {
 	Type     Type
 	TenantID string
 	RoomID   string
-	// UserID is the member who joined, left or acked.
+	// UserID is the member who joined, left, acked or confirmed delivery.
 	UserID string
 	Seq    int64
+	// FromSeq is where a DeliveryReceived cursor moved from.
+	FromSeq int64 `json:",omitempty"`
 	// EventSeq is the room event's place in its room's event log, taken
 	// from the log entry the change appended in its own transaction; 0 for
-	// events that are not in the log (acks, typing, presence,
+	// events that are not in the log (acks, receipts, typing, presence,
 	// notifications).
 	EventSeq int64
 	Room     *store.Room
@@ -73,6 +78,12 @@ func ForMessage(typ Type, tenantID string, m store.Message) Event {
 // ForAck is the read receipt of userID's cursor moving to seq in a room.
 func ForAck(tenantID, roomID, userID string, seq int64) Event {
 	return Event{Type: AckReceived, TenantID: tenantID, RoomID: roomID, UserID: userID, Seq: seq}
+}
+
+// ForDelivery is the delivery receipt of userID's delivered cursor moving
+// from from to seq in a room.
+func ForDelivery(tenantID, roomID, userID string, from, seq int64) Event {
+	return Event{Type: DeliveryReceived, TenantID: tenantID, RoomID: roomID, UserID: userID, FromSeq: from, Seq: seq}
 }
 
 // ForTyping is userID typing (action "start") or no longer (action "stop")

@@ -218,7 +218,8 @@ func TestBusWireRoundTrip(t *testing.T) {
 			ID: "ntf_1", Topic: "t", Payload: []byte(`{"x":true}`), SenderID: "u", CreatedAt: at, ExpiresAt: at,
 		}},
 		event.ForPresence("ten_1", "u", "offline", at),
-		{Type: "delivery.received", TenantID: "ten_1", RoomID: "room_1", UserID: "v", Seq: 7},
+		event.ForDelivery("ten_1", "room_1", "v", 3, 7),
+		{Type: "a.future.type", TenantID: "ten_1", RoomID: "room_1", UserID: "v", Seq: 8},
 	}
 	for _, e := range sent {
 		a.Broadcast(t.Context(), e)

@@ -43,6 +43,7 @@ type wireEvent struct {
 	RoomID         string            `json:"room_id,omitempty"`
 	UserID         string            `json:"user_id,omitempty"`
 	Seq            int64             `json:"seq,omitempty"`
+	FromSeq        int64             `json:"from_seq,omitempty"`
 	EventSeq       int64             `json:"event_seq,omitempty"`
 	Room           *wireRoom         `json:"room,omitempty"`
 	Member         *wireMember       `json:"member,omitempty"`
@@ -105,7 +106,7 @@ type wireNotification struct {
 func encodeEvent(e event.Event) ([]byte, error) {
 	w := wireEvent{
 		Type: string(e.Type), TenantID: e.TenantID, RoomID: e.RoomID, UserID: e.UserID,
-		Seq: e.Seq, EventSeq: e.EventSeq, Recipients: e.Recipients, NotificationID: e.NotificationID,
+		Seq: e.Seq, FromSeq: e.FromSeq, EventSeq: e.EventSeq, Recipients: e.Recipients, NotificationID: e.NotificationID,
 		Action: e.Action, Status: e.Status, LastSeen: e.LastSeen,
 	}
 	if r := e.Room; r != nil {
@@ -149,7 +150,7 @@ func decodeEvent(body []byte) (event.Event, error) {
 	}
 	e := event.Event{
 		Type: event.Type(w.Type), TenantID: w.TenantID, RoomID: w.RoomID, UserID: w.UserID,
-		Seq: w.Seq, EventSeq: w.EventSeq, Recipients: w.Recipients, NotificationID: w.NotificationID,
+		Seq: w.Seq, FromSeq: w.FromSeq, EventSeq: w.EventSeq, Recipients: w.Recipients, NotificationID: w.NotificationID,
 		Action: w.Action, Status: w.Status, LastSeen: w.LastSeen,
 	}
 	if r := w.Room; r != nil {

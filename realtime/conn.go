@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
 
+	"github.com/chatapi/chatapi/chat"
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/store"
 )
@@ -342,34 +343,33 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 	case "ping":
 		c.enqueue(mustEncode(pongFrame{Type: "pong", RequestID: in.RequestID}))
 	case "send_message":
-		msg, created, err := h.store.SendMessage(ctx, c.tenantID, c.userID, in.RoomID, store.NewMessage{
+		_, _, err := h.chat.SendMessage(ctx, c.tenantID, c.userID, in.RoomID, store.NewMessage{
 			Content: in.Content, Meta: in.Meta, ClientMsgID: in.ClientMsgID,
+		}, func(msg store.Message) {
+			c.enqueue(mustEncode(messageSentFrame{Type: "message.sent", RequestID: in.RequestID, RoomID: msg.RoomID, MessageID: msg.ID, Seq: msg.Seq, CreatedAt: msg.CreatedAt}))
 		})
 		if err != nil {
 			return err
 		}
-		c.enqueue(mustEncode(messageSentFrame{Type: "message.sent", RequestID: in.RequestID, RoomID: msg.RoomID, MessageID: msg.ID, Seq: msg.Seq, CreatedAt: msg.CreatedAt}))
-		if created {
-			h.Publish(ctx, event.ForMessage(event.MessageCreated, c.tenantID, msg))
-		}
 	case "ack":
-		last, err := h.store.Ack(ctx, c.tenantID, c.userID, in.RoomID, in.Seq)
+		if _, err := h.chat.Ack(ctx, c.tenantID, c.userID, in.RoomID, in.Seq); err != nil {
+			return err
+		}
+	case "delivered":
+		cur, err := h.chat.Delivered(ctx, c.tenantID, c.userID, in.RoomID, in.Seq)
 		if err != nil {
 			return err
 		}
-		h.Publish(ctx, event.ForAck(c.tenantID, in.RoomID, c.userID, last))
+		// This connection has it all; the user's other devices may not.
+		c.receivedMessages(in.RoomID, max(in.Seq, cur.To))
 	case "typing.start", "typing.stop":
-		if _, err := h.store.IsMember(ctx, c.tenantID, in.RoomID, c.userID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return &store.ForbiddenError{Message: "not a member of this room"}
-			}
-			return err
-		}
 		action := "start"
 		if in.Type == "typing.stop" {
 			action = "stop"
 		}
-		h.Publish(ctx, event.ForTyping(c.tenantID, in.RoomID, c.userID, action))
+		if err := h.chat.Typing(ctx, c.tenantID, in.RoomID, c.userID, action); err != nil {
+			return err
+		}
 		k := typingKey{c.tenantID, in.RoomID, c.userID}
 		if action == "start" {
 			h.typingStarted(k)
@@ -377,52 +377,34 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 			h.typingStoppedBy(k)
 		}
 	case "subscribe":
-		room, err := h.store.GetRoom(ctx, c.tenantID, c.userID, in.RoomID)
-		if err != nil {
+		if err := h.store.CanWatch(ctx, c.tenantID, c.userID, in.RoomID); err != nil {
 			return err
-		}
-		if room.Type != store.RoomChannel {
-			// The user may see the room; its type is what refuses the watch.
-			return &store.ConflictError{Field: "room_id", Message: "only channels can be watched; this room is a " + string(room.Type)}
 		}
 		h.watch(c, in.RoomID)
 	case "unsubscribe":
 		h.unwatch(c, in.RoomID)
 	case "notification.ack":
-		if _, err := h.store.AckNotification(ctx, c.tenantID, c.userID, in.NotificationID); err != nil {
+		if _, err := h.chat.AckNotification(ctx, c.tenantID, c.userID, in.NotificationID); err != nil {
 			return err
 		}
-		h.Publish(ctx, event.ForNotificationAck(c.tenantID, c.userID, in.NotificationID))
 	}
 	return nil
 }
 
-// storeError is the error event for a refused store call, with the codes
-// SPEC gives REST; anything unexpected is logged and reported without
-// internals.
+// storeError is the error event for a refused store call, classified as
+// REST classifies it (chat.Classify); anything unexpected is logged and
+// reported without internals.
 func (c *conn) storeError(err error, reqID string) *frameError {
-	fe := &frameError{RequestID: reqID}
-	var inv *store.InvalidError
-	var conflict *store.ConflictError
-	var forbidden *store.ForbiddenError
-	switch {
-	case errors.As(err, &inv):
-		fe.Code, fe.Message, fe.Field = codeValidation, inv.Field+": "+inv.Message, inv.Field
-	case errors.As(err, &forbidden):
-		fe.Code, fe.Message = codeAuthorization, forbidden.Message
-	case errors.As(err, &conflict):
-		fe.Code, fe.Message, fe.Field = codeConflict, conflict.Message, conflict.Field
-	case errors.Is(err, store.ErrNotFound):
-		fe.Code, fe.Message = codeNotFound, "not found"
-	case errors.Is(err, store.ErrForbidden):
-		fe.Code, fe.Message = codeAuthorization, "not allowed"
-	case errors.Is(err, store.ErrConflict):
-		fe.Code, fe.Message = codeConflict, "conflict"
-	case errors.Is(err, store.ErrInvalid):
-		fe.Code, fe.Message = codeValidation, "invalid event"
-	default:
+	r, ok := chat.Classify(err)
+	if !ok {
 		c.hub.cfg.Logger.Error("realtime: client event", "tenant_id", c.tenantID, "user_id", c.userID, "error", err)
-		fe.Code, fe.Message = codeInternal, "internal error"
+		return &frameError{Code: codeInternal, Message: "internal error", RequestID: reqID}
+	}
+	fe := &frameError{Code: r.Code, Message: r.Message, Field: r.Field, RequestID: reqID}
+	if r.Code == codeValidation && r.Field != "" {
+		// Error events name the field in the message too, as the schema's
+		// refusals of a frame do (decoder.describe).
+		fe.Message = r.Field + ": " + r.Message
 	}
 	return fe
 }

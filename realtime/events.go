@@ -5,18 +5,17 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/chatapi/chatapi/chat"
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/store"
 )
 
-// Error codes of the error event, as in openapi.yaml's ErrorCode.
+// Error codes of the error event, as in openapi.yaml's ErrorCode. The
+// store's refusals take theirs from chat.Classify.
 const (
-	codeValidation    = "VALIDATION_ERROR"
-	codeAuthorization = "AUTHORIZATION_ERROR"
-	codeNotFound      = "NOT_FOUND"
-	codeConflict      = "CONFLICT"
-	codeRateLimited   = "RATE_LIMIT_EXCEEDED"
-	codeInternal      = "INTERNAL_ERROR"
+	codeValidation  = chat.CodeValidation
+	codeRateLimited = "RATE_LIMIT_EXCEEDED"
+	codeInternal    = "INTERNAL_ERROR"
 )
 
 // The frames below are the server events of asyncapi.yaml; realtime_test
@@ -75,6 +74,27 @@ type ackReceivedFrame struct {
 	RoomID string `json:"room_id"`
 	Seq    int64  `json:"seq"`
 	UserID string `json:"user_id"`
+}
+
+// receiptEntry is one member's cursors that moved; a cursor that did not
+// move is left out.
+type receiptEntry struct {
+	UserID        string `json:"user_id"`
+	LastAck       *int64 `json:"last_ack,omitempty"`
+	LastDelivered *int64 `json:"last_delivered,omitempty"`
+}
+
+type receiptsFrame struct {
+	Type     string         `json:"type"`
+	RoomID   string         `json:"room_id"`
+	Receipts []receiptEntry `json:"receipts"`
+}
+
+type deliveryReceivedFrame struct {
+	Type   string `json:"type"`
+	RoomID string `json:"room_id"`
+	UserID string `json:"user_id"`
+	Seq    int64  `json:"seq"`
 }
 
 type memberFrame struct {

@@ -33,6 +33,8 @@ var serverMessages = map[string]string{
 	"message.updated":     "messageUpdated",
 	"message.deleted":     "messageDeleted",
 	"ack.received":        "ackReceived",
+	"receipts":            "receipts",
+	"delivery.received":   "deliveryReceived",
 	"presence.update":     "presenceUpdate",
 	"typing":              "typing",
 	"notification":        "notification",

@@ -1,8 +1,8 @@
 // Package realtime delivers ChatAPI's events over WebSocket connections, as
 // asyncapi.yaml describes them: it validates client events against that
-// contract, runs them against the store, fans published events out to the
-// connections of the users they concern, and catches a connecting user up on
-// what they missed.
+// contract, makes the changes they ask for through chat.Service (as the REST
+// handlers do), fans published events out to the connections of the users
+// they concern, and catches a connecting user up on what they missed.
 package realtime
 
 import (
@@ -11,25 +11,27 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
 
+	"github.com/chatapi/chatapi/chat"
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/store"
 )
 
-// Store is what the hub needs from persistence.
+// Store is what the hub needs from persistence: the changes, which client
+// events make through a chat.Service over it (as the REST handlers do), the
+// rule for watching, and the reads of delivery.
 type Store interface {
-	SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage) (store.Message, bool, error)
+	chat.Store
+	CanWatch(ctx context.Context, tenantID, userID, roomID string) error
+
 	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)
-	Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (int64, error)
-	GetRoom(ctx context.Context, tenantID, actor, roomID string) (store.Room, error)
-	IsMember(ctx context.Context, tenantID, roomID, userID string) (store.Member, error)
 	ListNotifications(ctx context.Context, tenantID, userID string, limit int) ([]store.Notification, error)
-	AckNotification(ctx context.Context, tenantID, userID, notificationID string) (time.Time, error)
 	RoomMemberIDs(ctx context.Context, tenantID, roomID string) ([]string, error)
 	MemberCursors(ctx context.Context, tenantID, userID string) ([]store.RoomCursor, error)
 	RoomMessagesBetween(ctx context.Context, tenantID, roomID string, afterSeq, beforeSeq int64, limit int) ([]store.Message, error)
@@ -56,11 +58,17 @@ type Config struct {
 	EventBurst int
 	// SyncLimit caps the messages streamed per room on connect [500].
 	SyncLimit int
-	// ReconnectAfter is what server.shutdown tells clients to wait [2s].
+	// ReconnectAfter is what server.shutdown tells clients to wait, and
+	// the Retry-After of a handshake refused during shutdown [2s].
 	ReconnectAfter time.Duration
 	// PresenceGrace is how long after a user's last connection closes
 	// offline is announced, unless they reconnect [5s].
 	PresenceGrace time.Duration
+	// PresenceMemory is how many users gone offline the hub remembers, for
+	// their last_seen [50,000]. Past it, the longest gone are forgotten:
+	// Presence then reports them as never seen here (in a cluster the
+	// database still knows their last_seen).
+	PresenceMemory int
 	// TypingTimeout is how long a typing.start lasts unless refreshed; then
 	// the server relays the stop [8s].
 	TypingTimeout time.Duration
@@ -70,7 +78,8 @@ type Config struct {
 	// arrived for that long [60s].
 	IdleTimeout time.Duration
 	// AckTimeout is how long a delivered message or notification waits for
-	// its ack before it is sent again; each further wait doubles [10s].
+	// its confirmation (delivered or ack; notification.ack) before it is
+	// sent again; each further wait doubles [10s].
 	AckTimeout time.Duration
 	// RetryMaxAttempts is how many times a message or notification is
 	// delivered to a connection before it is dead-lettered [5].
@@ -83,6 +92,14 @@ type Config struct {
 	CredentialCheckInterval time.Duration
 	// Now is the wall clock that token expiry is judged by [time.Now].
 	Now func() time.Time
+	// Clock times redelivery and the receipts flush [the real time].
+	Clock Clock
+	// ReceiptsInterval is how often a room's moved cursors go out as one
+	// receipts frame [1s].
+	ReceiptsInterval time.Duration
+	// ReceiptsMaxMembers is the largest room whose members get per-user
+	// receipts [100]; see receipts.go for what larger rooms get.
+	ReceiptsMaxMembers int
 	// AcceptOptions are passed to websocket.Accept (origin checks…); its
 	// ping and pong hooks are kept and wrapped.
 	AcceptOptions *websocket.AcceptOptions
@@ -125,6 +142,9 @@ func (c *Config) defaults() {
 	if c.PresenceGrace <= 0 {
 		c.PresenceGrace = 5 * time.Second
 	}
+	if c.PresenceMemory <= 0 {
+		c.PresenceMemory = 50_000
+	}
 	if c.TypingTimeout <= 0 {
 		c.TypingTimeout = 8 * time.Second
 	}
@@ -149,6 +169,15 @@ func (c *Config) defaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.Clock == nil {
+		c.Clock = wallClock{}
+	}
+	if c.ReceiptsInterval <= 0 {
+		c.ReceiptsInterval = time.Second
+	}
+	if c.ReceiptsMaxMembers <= 0 {
+		c.ReceiptsMaxMembers = 100
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -163,9 +192,13 @@ type roomKey struct{ tenantID, roomID string }
 type Hub struct {
 	cfg   Config
 	store Store
+	// chat stores and announces what client events change.
+	chat  *chat.Service
 	dec   *decoder
 	order *sequencer
-	stats counters
+	// receipts coalesces read and delivery receipts (see receipts.go).
+	receipts *receipts
+	stats    counters
 	// epoch starts hub.clock.
 	epoch time.Time
 	// bg holds the work of presence and typing timers.
@@ -183,7 +216,9 @@ type Hub struct {
 	// cannot pass the cap together.
 	joining  map[userKey]int
 	watchers map[roomKey]map[*conn]struct{}
-	// presence keeps every user seen since start, for last_seen.
+	// presence keeps the users connected, in their grace, or gone offline
+	// (at most PresenceMemory of those: see forgetOfflineLocked), for
+	// last_seen.
 	presence map[userKey]*presence
 
 	typingMu      sync.Mutex
@@ -213,6 +248,8 @@ func New(cfg Config, st Store) (*Hub, error) {
 		epoch:    time.Now(),
 	}
 	h.order = newSequencer(h)
+	h.receipts = newReceipts(h)
+	h.chat = chat.New(st, h)
 	return h, nil
 }
 
@@ -245,7 +282,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
-		w.Header().Set("Retry-After", "2")
+		w.Header().Set("Retry-After", retryAfter(h.cfg.ReconnectAfter))
 		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
 		return nil
 	}
@@ -289,6 +326,12 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 	c.start(r.Context())
 	go h.serve(c)
 	return nil
+}
+
+// retryAfter is d as a Retry-After header: whole seconds, rounded up, at
+// least 1.
+func retryAfter(d time.Duration) string {
+	return strconv.FormatInt(max(1, int64((d+time.Second-1)/time.Second)), 10)
 }
 
 // joinedLocked ends a handshake of k counted in joining. h.mu is held.
@@ -392,10 +435,17 @@ func (h *Hub) unwatchLocked(c *conn, roomID string) {
 // is encoded once; each recipient gets the same bytes through its bounded
 // queue, so a slow client never holds Publish or anyone else up. A room's
 // events go out in event_seq order (see order.go). Delivered messages
-// and notifications are sent again until acked (see redelivery.go); an
-// ack.received event is what ends a room's redelivery to its user.
+// and notifications are sent again until confirmed (see redelivery.go).
+// Read and delivery receipts are coalesced per room (see receipts.go).
 func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 	switch e.Type {
+	case event.AckReceived:
+		h.acked(e.TenantID, e.UserID, e.RoomID, e.Seq)
+		h.receipts.read(roomKey{e.TenantID, e.RoomID}, e.UserID, e.Seq)
+		return
+	case event.DeliveryReceived:
+		h.receipts.delivered(roomKey{e.TenantID, e.RoomID}, e.UserID, e.FromSeq, e.Seq)
+		return
 	case event.NotificationAcked:
 		h.NotificationAcked(e.TenantID, e.UserID, e.NotificationID)
 		return
@@ -419,9 +469,6 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		}
 		return
 	}
-	if e.Type == event.AckReceived {
-		h.acked(e.TenantID, e.UserID, e.RoomID, e.Seq)
-	}
 	var also []string
 	if e.Type == event.MemberLeft && e.UserID != "" {
 		also = []string{e.UserID} // the one who left is told too
@@ -435,9 +482,10 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 	ev := roomEvent{eventSeq: e.EventSeq, frame: frame, to: to}
 	if e.Type == event.MessageCreated && e.Message != nil {
 		ev.msgSeq, ev.track = e.Message.Seq, owing(to[:ofMembers], e.Message.SenderID)
+		h.receipts.sent(roomKey{e.TenantID, e.RoomID}, e.Message.Seq, e.Message.SenderID, len(ids))
 	}
 	if e.EventSeq <= 0 {
-		// Not in the log (ack.received), or announced without its place.
+		// Announced without its place in the log.
 		sendRoomEvent(e.RoomID, ev)
 		return
 	}
@@ -516,6 +564,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	// Nobody is left to tell of presence or typing.
 	h.stopTyping()
 	h.stopPresence()
+	h.receipts.stop()
 
 	frame := mustEncode(shutdownFrame{Type: "server.shutdown", ReconnectAfterMS: h.cfg.ReconnectAfter.Milliseconds()})
 	for _, c := range conns {

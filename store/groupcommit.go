@@ -66,7 +66,7 @@ func newGroupCommitter(ctx context.Context, s *Store) (*groupCommitter, error) {
 		s: s, reqs: make(chan *sendRequest), stop: make(chan struct{}), done: make(chan struct{}),
 		stmts: make(map[string]*sqlx.Stmt),
 	}
-	for _, query := range []string{messageByClientIDSQL, sendNextSeqSQL, insertMessageSQL, advanceAckSQL} {
+	for _, query := range []string{messageByClientIDSQL, allocateIfMemberSQL, insertMessageSQL, advanceAckSQL} {
 		st, err := s.w.PreparexContext(ctx, query)
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("prepare send statements: %w", err), g.closeStmts())
@@ -176,16 +176,6 @@ func (g *groupCommitter) commit(batch []*sendRequest) {
 	}
 }
 
-// sendNextSeqSQL takes the room's next seq and event_seq if the sender is a
-// member, checking membership and allocating in one statement; no row means
-// no room or no membership, which refusal tells apart. The committer's other
-// statements are the ones every send path runs (messageByClientIDSQL, …).
-const sendNextSeqSQL = `
-	UPDATE rooms SET last_seq = last_seq + 1, last_event_seq = last_event_seq + 1, last_activity_at = ?
-	WHERE tenant_id = ? AND id = ? AND EXISTS (
-		SELECT 1 FROM room_members WHERE tenant_id = ? AND room_id = ? AND user_id = ?)
-	RETURNING last_seq, last_event_seq`
-
 // sendInTx stores one send of a batch in tx. A send the rules refuse comes
 // back as its result, with nothing written; an error means tx is spoiled.
 // The usual send runs three statements (four with a client_msg_id).
@@ -205,9 +195,11 @@ func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, erro
 			return sendResult{}, fmt.Errorf("find message by client_msg_id: %w", err)
 		}
 	}
-	now := g.s.nowMillis()
-	var seq, eventSeq int64
-	err := q(sendNextSeqSQL).QueryRowx(now, r.tenantID, r.roomID, r.tenantID, r.roomID, r.sender).Scan(&seq, &eventSeq)
+	// The seqs are taken only if the sender is a member: membership is
+	// checked and the seqs allocated in one statement; no row means no room
+	// or no membership, which refusal tells apart.
+	row := newMessageRow(r.sender, r.roomID, r.m, r.meta, g.s.nowMillis())
+	err := q(allocateIfMemberSQL).QueryRowx(sendArgs(r.tenantID, &row, allocateParams, memberParams)...).Scan(&row.Seq, &row.EventSeq)
 	if errors.Is(err, sql.ErrNoRows) {
 		res, err := g.refusal(tx, r)
 		if err == nil && res.err == nil {
@@ -218,14 +210,10 @@ func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, erro
 	if err != nil {
 		return sendResult{}, fmt.Errorf("allocate seq: %w", err)
 	}
-	row := messageRow{
-		ID: newID("msg_"), RoomID: r.roomID, SenderID: r.sender, Seq: seq, Content: r.m.Content,
-		Meta: r.meta, ClientMsgID: r.m.ClientMsgID, CreatedAt: now, EventSeq: eventSeq,
-	}
-	if _, err := q(insertMessageSQL).Exec(append(messageValues(r.tenantID, row), seq, eventSeq)...); err != nil {
+	if _, err := q(insertMessageSQL).Exec(sendValues(r.tenantID, &row)...); err != nil {
 		return sendResult{}, fmt.Errorf("insert message: %w", err)
 	}
-	if _, err := q(advanceAckSQL).Exec(seq, r.tenantID, r.roomID, r.sender, seq); err != nil {
+	if _, err := q(advanceAckSQL).Exec(row.Seq, r.tenantID, r.roomID, r.sender, row.Seq); err != nil {
 		return sendResult{}, fmt.Errorf("advance ack: %w", err)
 	}
 	return sendResult{row: row, created: true}, nil

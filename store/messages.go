@@ -135,14 +135,10 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 	// A repeated client_msg_id rolls back the seq it took.
 	errReplay := errors.New("client_msg_id replayed")
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		now := s.nowMillis()
 		// Taking the seqs first locks the room row (PostgreSQL): the checks
 		// below then see every earlier send and membership change committed.
-		var seq, eventSeq int64
-		err := tx.QueryRowxContext(ctx, tx.Rebind(`
-			UPDATE rooms SET last_seq = last_seq + 1, last_event_seq = last_event_seq + 1, last_activity_at = ?
-			WHERE tenant_id = ? AND id = ?
-			RETURNING last_seq, last_event_seq`), now, tenantID, roomID).Scan(&seq, &eventSeq)
+		row = newMessageRow(sender, roomID, m, meta, s.nowMillis())
+		err := tx.QueryRowxContext(ctx, tx.Rebind(allocateSQL), sendArgs(tenantID, &row, allocateParams)...).Scan(&row.Seq, &row.EventSeq)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("room %s: %w", roomID, ErrNotFound)
 		}
@@ -162,15 +158,10 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 				return err
 			}
 		}
-		row = messageRow{
-			ID: newID("msg_"), RoomID: roomID, SenderID: sender, Seq: seq, Content: m.Content,
-			Meta: meta, ClientMsgID: m.ClientMsgID, CreatedAt: now,
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(insertMessageSQL), append(messageValues(tenantID, row), seq, eventSeq)...); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(insertMessageSQL), sendValues(tenantID, &row)...); err != nil {
 			return fmt.Errorf("insert message: %w", err)
 		}
-		row.EventSeq = eventSeq
-		return s.advanceAck(ctx, tx, tenantID, roomID, sender, seq)
+		return s.advanceAck(ctx, tx, tenantID, roomID, sender, row.Seq)
 	})
 	switch {
 	case errors.Is(err, errReplay):
@@ -186,37 +177,12 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 	return row, true, nil
 }
 
-// messageInsertColumns are the columns of messages every send path writes,
-// in the order of messageValues and then the message's seq and event_seq,
-// which the statement may allocate itself (postgresSendSQL does): the one
-// place that says what a send stores, so that adding a message field
-// touches these two, whichever path runs the send. Its event_seq makes the
-// row the message's event in the room's log (see readEvents).
-const messageInsertColumns = `id, tenant_id, room_id, sender_id, content, meta, client_msg_id, created_at, seq, event_seq`
-
-// messageValues are a new message's values in messageInsertColumns order,
-// but the two seqs.
-func messageValues(tenantID string, r messageRow) []any {
-	return []any{r.ID, tenantID, r.RoomID, r.SenderID, r.Content, r.Meta, r.ClientMsgID, r.CreatedAt}
-}
-
-// The statements of a send that every send path runs, in SQLite's
-// placeholders: the group committer prepares them as they are, the others
-// Rebind them.
-const (
-	// messageByClientIDSQL finds the message a client_msg_id already stored.
-	messageByClientIDSQL = `
-		SELECT ` + messageColumns + `
-		FROM messages
-		WHERE tenant_id = ? AND room_id = ? AND sender_id = ? AND client_msg_id = ?`
-	insertMessageSQL = `
-		INSERT INTO messages (` + messageInsertColumns + `)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	// advanceAckSQL moves a member's last_ack to a seq, never backwards.
-	advanceAckSQL = `
-		UPDATE room_members SET last_ack = ?
-		WHERE tenant_id = ? AND room_id = ? AND user_id = ? AND last_ack < ?`
-)
+// messageByClientIDSQL finds the message a client_msg_id already stored
+// (in SQLite's placeholders: the group committer prepares it as it is).
+const messageByClientIDSQL = `
+	SELECT ` + messageColumns + `
+	FROM messages
+	WHERE tenant_id = ? AND room_id = ? AND sender_id = ? AND client_msg_id = ?`
 
 // replayAfterConflict answers a send that conflict, a unique violation on
 // client_msg_id, stopped: a replay, whose answer is the stored message.
@@ -342,38 +308,6 @@ func listMessagesQuery(tenantID, actor, roomID string, p MessagePage, limit int)
 	default: // the latest page
 		return query + ` ORDER BY seq DESC LIMIT ?`, append(args, limit), true
 	}
-}
-
-// Ack moves userID's read cursor in the room to seq, never backwards, and
-// returns the cursor. A seq beyond the room's last message is a
-// ConflictError on seq: the room's state refuses it, not the request.
-func (s *Store) Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (lastAck int64, err error) {
-	if seq < 0 {
-		return 0, &InvalidError{Field: "seq", Message: "must not be negative"}
-	}
-	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
-		room, err := s.memberRoom(ctx, tx, tenantID, roomID, userID)
-		if err != nil {
-			return err
-		}
-		if seq > room.LastSeq {
-			return &ConflictError{Field: "seq",
-				Message: fmt.Sprintf("seq %d is beyond the room's last_seq (%d)", seq, room.LastSeq)}
-		}
-		if err := s.advanceAck(ctx, tx, tenantID, roomID, userID, seq); err != nil {
-			return err
-		}
-		if err := tx.GetContext(ctx, &lastAck, tx.Rebind(`
-			SELECT last_ack FROM room_members
-			WHERE tenant_id = ? AND room_id = ? AND user_id = ?`), tenantID, roomID, userID); err != nil {
-			return fmt.Errorf("read ack: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return lastAck, nil
 }
 
 // advanceAck sets a member's last_ack to seq unless it is already past it.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -125,24 +126,20 @@ func (s *Store) Notify(ctx context.Context, channel, payload string) error {
 // locked only for the statement and its commit. Data-modifying WITH is
 // PostgreSQL's own: SQLite runs sends through the group committer instead.
 //
-// Its parameters are messageValues ($1 to $8), its columns
-// messageInsertColumns: the same as the other send paths.
-const postgresSendSQL = `
-	WITH seq AS (
-		UPDATE rooms SET last_seq = last_seq + 1, last_event_seq = last_event_seq + 1, last_activity_at = $8::bigint
-		WHERE tenant_id = $2::text AND id = $3::text AND EXISTS (
-			SELECT 1 FROM room_members
-			WHERE tenant_id = $2::text AND room_id = $3::text AND user_id = $4::text)
-		RETURNING last_seq, last_event_seq
+// It is built from the shape every send path shares (sendshape.go): its
+// parameters are sendValues but the seqs, which it allocates with
+// allocateIfMemberSQL's statement and inserts with the other sendColumns.
+var postgresSendSQL = `
+	WITH seq AS (` +
+	postgresParams(allocateIfMemberSQL, slices.Concat(allocateParams, memberParams)...) + `
 	), msg AS (
-		INSERT INTO messages (` + messageInsertColumns + `)
-		SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::bigint,
-			seq.last_seq, seq.last_event_seq FROM seq
+		INSERT INTO messages (` + sendColumnList() + `)
+		SELECT ` + postgresSendSelect() + ` FROM seq
 		RETURNING messages.seq, messages.event_seq
 	), ack AS (
 		UPDATE room_members SET last_ack = msg.seq FROM msg
-		WHERE room_members.tenant_id = $2::text AND room_members.room_id = $3::text
-			AND room_members.user_id = $4::text AND room_members.last_ack < msg.seq
+		WHERE ` + postgresParams(`room_members.tenant_id = ? AND room_members.room_id = ? AND room_members.user_id = ?`, memberParams...) + `
+			AND room_members.last_ack < msg.seq
 	)
 	SELECT seq, event_seq FROM msg`
 
@@ -152,14 +149,10 @@ const postgresSendSQL = `
 // room or no membership, unless membership changed in between, which the
 // transaction of sendOne settles.
 func (s *Store) sendStatement(ctx context.Context, tenantID, sender, roomID string, m NewMessage, meta *string) (messageRow, bool, error) {
-	now := s.nowMillis()
-	row := messageRow{
-		ID: newID("msg_"), RoomID: roomID, SenderID: sender, Content: m.Content,
-		Meta: meta, ClientMsgID: m.ClientMsgID, CreatedAt: now,
-	}
+	row := newMessageRow(sender, roomID, m, meta, s.nowMillis())
 	st, err := s.reads.get(ctx, postgresSendSQL)
 	if err == nil {
-		err = st.QueryRowxContext(ctx, messageValues(tenantID, row)...).Scan(&row.Seq, &row.EventSeq)
+		err = st.QueryRowxContext(ctx, sendValues(tenantID, &row)[:sendParams]...).Scan(&row.Seq, &row.EventSeq)
 	}
 	switch {
 	case err == nil:

@@ -10,7 +10,6 @@ import (
 
 	"github.com/chatapi/chatapi/store"
 	"github.com/chatapi/chatapi/store/pgtest"
-	"github.com/chatapi/chatapi/store/sendbaseline"
 )
 
 // benchSenders is how many goroutines send at once in the parallel
@@ -48,9 +47,12 @@ func openBench(b *testing.B, url string) *store.Store {
 	return st
 }
 
+// benchTarget is a room with a member who sends to it.
+type benchTarget struct{ RoomID, Sender string }
+
 // benchRoomsOf creates a tenant and rooms of benchSenders/benchRooms
 // senders each; sender i is in room i mod benchRooms.
-func benchRoomsOf(b *testing.B, st *store.Store) (tenantID string, targets []sendbaseline.Target) {
+func benchRoomsOf(b *testing.B, st *store.Store) (tenantID string, targets []benchTarget) {
 	ctx := context.Background()
 	tn, err := st.CreateTenant(ctx, "bench", 1000, "hash-"+b.Name())
 	if err != nil {
@@ -73,14 +75,16 @@ func benchRoomsOf(b *testing.B, st *store.Store) (tenantID string, targets []sen
 		rooms[r] = room.ID
 	}
 	for i, s := range senders {
-		targets = append(targets, sendbaseline.Target{TenantID: tn.ID, RoomID: rooms[i%benchRooms], Sender: s})
+		targets = append(targets, benchTarget{RoomID: rooms[i%benchRooms], Sender: s})
 	}
 	return tn.ID, targets
 }
 
 // BenchmarkSendMessage stores messages through Store.SendMessage: serial
 // (one sender, one room: the latency of one send) and parallel
-// (benchSenders goroutines over benchRooms rooms: the throughput).
+// (benchSenders goroutines over benchRooms rooms: the throughput). The
+// same work straight through database/sql is tools/loadgen/sendbaseline's
+// BenchmarkSendBaseline.
 func BenchmarkSendMessage(b *testing.B) {
 	for name, url := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
@@ -96,7 +100,7 @@ func BenchmarkSendMessage(b *testing.B) {
 				}
 			})
 			b.Run(fmt.Sprintf("parallel%d", benchSenders), func(b *testing.B) {
-				parallelSends(b, targets, func(t sendbaseline.Target) error {
+				parallelSends(b, targets, func(t benchTarget) error {
 					_, _, err := st.SendMessage(ctx, tenantID, t.Sender, t.RoomID, store.NewMessage{Content: "bench"})
 					return err
 				})
@@ -105,37 +109,9 @@ func BenchmarkSendMessage(b *testing.B) {
 	}
 }
 
-// BenchmarkSendBaseline runs SendMessage's transaction directly with
-// database/sql (store/sendbaseline): the ceiling BenchmarkSendMessage and
-// the REST path are compared with.
-func BenchmarkSendBaseline(b *testing.B) {
-	for name, url := range benchBackends(b) {
-		b.Run(name, func(b *testing.B) {
-			ctx := context.Background()
-			_, targets := benchRoomsOf(b, openBench(b, url)) // migrates the schema
-			db, postgres, err := sendbaseline.Open(ctx, url)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer db.Close()
-			s := sendbaseline.NewSender(db, postgres)
-			b.Run("serial", func(b *testing.B) {
-				for b.Loop() {
-					if err := s.Send(ctx, targets[0], "bench"); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-			b.Run(fmt.Sprintf("parallel%d", benchSenders), func(b *testing.B) {
-				parallelSends(b, targets, func(t sendbaseline.Target) error { return s.Send(ctx, t, "bench") })
-			})
-		})
-	}
-}
-
 // parallelSends runs send from benchSenders goroutines, each on its own
 // target, and reports msgs/s.
-func parallelSends(b *testing.B, targets []sendbaseline.Target, send func(sendbaseline.Target) error) {
+func parallelSends(b *testing.B, targets []benchTarget, send func(benchTarget) error) {
 	var next atomic.Int64
 	// RunParallel starts parallelism × GOMAXPROCS goroutines.
 	b.SetParallelism(max(1, benchSenders/runtime.GOMAXPROCS(0)))

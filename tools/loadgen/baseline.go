@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 
-	"github.com/chatapi/chatapi/store/sendbaseline"
+	"github.com/chatapi/chatapi/tools/loadgen/sendbaseline"
 )
 
 // runBaseline is the direct-to-database ceiling of the send scenario: the
 // same rooms and senders (created over REST), then SendMessage's
 // transaction run with database/sql against the server's database from C
-// goroutines (see store/sendbaseline).
+// goroutines (see tools/loadgen/sendbaseline).
 func runBaseline(ctx context.Context, o options) (outcome, error) {
 	if o.dbURL == "" {
 		return outcome{}, errors.New("baseline needs -database-url: the server's database")

@@ -1,13 +1,16 @@
 // Package sendbaseline runs the transaction Store.SendMessage runs (take
-// the room's next seq and event_seq, check the sender's membership, insert
-// the message, which is its own event in the room's log, move the sender's
-// read cursor) directly with database/sql, from
-// concurrent goroutines. It is the ceiling the REST send path is compared
-// with: what the database alone allows for the same work, with no HTTP,
-// JSON, validation or store layer in between.
+// the room's next seq and event_seq and mark its activity, check the
+// sender's membership, insert the message, which is its own event in the
+// room's log, move the sender's read cursor) directly with database/sql,
+// from concurrent goroutines. It is the load generator's ceiling for the
+// REST send path: what the database alone allows for the same work, with no
+// HTTP, JSON, validation or store layer in between.
 //
-// The statements copy store/messages.go's; keep them in step when SendMessage's
-// transaction changes shape.
+// The statements are its own, written after store/sendshape.go's;
+// TestBaselineWritesWhatTheStoreWrites sends the same messages through both
+// into two fresh databases and compares every table, so a send that stores
+// something more (a new column, another row) fails it until the baseline
+// does the same work.
 package sendbaseline
 
 import (
@@ -79,14 +82,28 @@ func Run(ctx context.Context, db *sql.DB, postgres bool, targets []Target, c int
 // Sender commits one send transaction at a time on its database; it is
 // safe for concurrent use.
 type Sender struct {
-	db *sql.DB
-	q  queries
+	db  *sql.DB
+	q   queries
+	now func() time.Time
+}
+
+// Option configures NewSender.
+type Option func(*Sender)
+
+// WithClock makes the sender stamp messages with now instead of time.Now,
+// as store.WithClock does for the store.
+func WithClock(now func() time.Time) Option {
+	return func(s *Sender) { s.now = now }
 }
 
 // NewSender prepares the statements for db; postgres selects $n
 // placeholders, otherwise ? (SQLite).
-func NewSender(db *sql.DB, postgres bool) *Sender {
-	return &Sender{db: db, q: statements(postgres)}
+func NewSender(db *sql.DB, postgres bool, opts ...Option) *Sender {
+	s := &Sender{db: db, q: statements(postgres), now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 type queries struct{ allocate, member, insert, advance string }
@@ -136,7 +153,7 @@ func (s *Sender) Send(ctx context.Context, t Target, content string) error {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
-	now := time.Now().UnixMilli()
+	now := s.now().UnixMilli()
 	var seq, eventSeq int64
 	if err := tx.QueryRowContext(ctx, q.allocate, now, t.TenantID, t.RoomID).Scan(&seq, &eventSeq); err != nil {
 		return fmt.Errorf("allocate seq: %w", err)

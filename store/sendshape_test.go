@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestSendShape holds the statements of a send to the one column list
+// they are built from: every column of messages is either written by a
+// send (sendColumns) or by a later change, the allocated columns come last
+// (postgresSendSQL passes the others as a prefix of sendValues), and each
+// statement has exactly the parameters its callers pass.
+func TestSendShape(t *testing.T) {
+	// Columns a send leaves to later changes (an edit, a delete).
+	setLater := []string{"edited_at", "deleted_at"}
+
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "shape.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var table []string
+	if err := s.r.SelectContext(context.Background(), &table, `SELECT name FROM pragma_table_info('messages') ORDER BY cid`); err != nil {
+		t.Fatal(err)
+	}
+	var sent []string
+	for _, c := range sendColumns {
+		sent = append(sent, c.name)
+	}
+	for _, col := range table {
+		if !slices.Contains(sent, col) && !slices.Contains(setLater, col) {
+			t.Errorf("messages.%s is neither in sendColumns nor set by a later change: a send would not store it", col)
+		}
+	}
+	for _, col := range sent {
+		if !slices.Contains(table, col) {
+			t.Errorf("sendColumns names %s, which messages lacks", col)
+		}
+	}
+
+	for i, c := range sendColumns {
+		if (i < sendParams) != (c.allocated == "") {
+			t.Errorf("sendColumns[%d] %s: the allocated columns must come last (sendParams %d)", i, c.name, sendParams)
+		}
+	}
+	if got := len(sendValues("t", &messageRow{})); got != len(sendColumns) {
+		t.Errorf("sendValues gives %d values for %d columns", got, len(sendColumns))
+	}
+
+	params := []struct {
+		name  string
+		query string
+		args  int
+	}{
+		{"insertMessageSQL", insertMessageSQL, len(sendColumns)},
+		{"allocateSQL", allocateSQL, len(allocateParams)},
+		{"allocateIfMemberSQL", allocateIfMemberSQL, len(allocateParams) + len(memberParams)},
+		{"advanceAckSQL", advanceAckSQL, 5},
+		{"postgresSendSQL", postgresSendSQL, 0},
+	}
+	for _, p := range params {
+		if got := strings.Count(p.query, "?"); got != p.args {
+			t.Errorf("%s has %d placeholders, its callers pass %d", p.name, got, p.args)
+		}
+	}
+	for n := 1; n <= sendParams; n++ {
+		if !strings.Contains(postgresSendSQL, "$"+strconv.Itoa(n)+"::") {
+			t.Errorf("postgresSendSQL does not use parameter $%d", n)
+		}
+	}
+	if strings.Contains(postgresSendSQL, "$"+strconv.Itoa(sendParams+1)) {
+		t.Errorf("postgresSendSQL uses a parameter beyond its %d", sendParams)
+	}
+}
