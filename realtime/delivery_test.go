@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -367,7 +368,7 @@ func TestSlowConsumerIsClosedWithoutBlockingOthers(t *testing.T) {
 }
 
 func TestShutdown(t *testing.T) {
-	e := newEnv(t, realtime.Config{ReconnectAfter: 1500 * time.Millisecond})
+	e := newEnv(t, realtime.Config{ReconnectAfter: 3500 * time.Millisecond})
 	a, _, _ := e.connect("alice")
 	b, _, _ := e.connect("bob")
 	if got := e.hub.Connections(); got != 2 {
@@ -379,8 +380,8 @@ func TestShutdown(t *testing.T) {
 	go func() { done <- e.hub.Shutdown(ctx) }()
 	for _, c := range []*client{a, b} {
 		f := c.next()
-		if f.Type != "server.shutdown" || f.num("reconnect_after_ms") != 1500 {
-			t.Fatalf("got %s, want server.shutdown after 1500 ms", f.Raw)
+		if f.Type != "server.shutdown" || f.num("reconnect_after_ms") != 3500 {
+			t.Fatalf("got %s, want server.shutdown after 3500 ms", f.Raw)
 		}
 		c.expectClose(websocket.StatusGoingAway)
 	}
@@ -392,9 +393,15 @@ func TestShutdown(t *testing.T) {
 	}
 	dctx, dcancel := context.WithTimeout(context.Background(), ioTimeout)
 	defer dcancel()
-	if ws, _, err := websocket.Dial(dctx, e.url("alice"), nil); err == nil {
+	ws, resp, err := websocket.Dial(dctx, e.url("alice"), nil)
+	if err == nil {
 		_ = ws.CloseNow()
 		t.Fatal("dial after shutdown succeeded")
+	}
+	// The handshake says when to come back: ReconnectAfter, in whole
+	// seconds rounded up.
+	if resp == nil || resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "4" {
+		t.Fatalf("dial after shutdown answered %+v, want 503 with Retry-After 4", resp)
 	}
 }
 

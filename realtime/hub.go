@@ -1,8 +1,3 @@
-// Package realtime delivers ChatAPI's events over WebSocket connections, as
-// asyncapi.yaml describes them: it validates client events against that
-// contract, makes the changes they ask for through chat.Service (as the REST
-// handlers do), fans published events out to the connections of the users
-// they concern, and catches a connecting user up on what they missed.
 package realtime
 
 import (
@@ -11,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -59,11 +55,17 @@ type Config struct {
 	GapTimeout time.Duration
 	// SyncLimit caps the messages streamed per room on connect [500].
 	SyncLimit int
-	// ReconnectAfter is what server.shutdown tells clients to wait [2s].
+	// ReconnectAfter is what server.shutdown tells clients to wait, and
+	// the Retry-After of a handshake refused during shutdown [2s].
 	ReconnectAfter time.Duration
 	// PresenceGrace is how long after a user's last connection closes
 	// offline is announced, unless they reconnect [5s].
 	PresenceGrace time.Duration
+	// PresenceMemory is how many users gone offline the hub remembers, for
+	// their last_seen [50,000]. Past it, the longest gone are forgotten:
+	// Presence then reports them as never seen here (in a cluster the
+	// database still knows their last_seen).
+	PresenceMemory int
 	// TypingTimeout is how long a typing.start lasts unless refreshed; then
 	// the server relays the stop [8s].
 	TypingTimeout time.Duration
@@ -140,6 +142,9 @@ func (c *Config) defaults() {
 	if c.PresenceGrace <= 0 {
 		c.PresenceGrace = 5 * time.Second
 	}
+	if c.PresenceMemory <= 0 {
+		c.PresenceMemory = 50_000
+	}
 	if c.TypingTimeout <= 0 {
 		c.TypingTimeout = 8 * time.Second
 	}
@@ -211,7 +216,9 @@ type Hub struct {
 	// cannot pass the cap together.
 	joining  map[userKey]int
 	watchers map[roomKey]map[*conn]struct{}
-	// presence keeps every user seen since start, for last_seen.
+	// presence keeps the users connected, in their grace, or gone offline
+	// (at most PresenceMemory of those: see forgetOfflineLocked), for
+	// last_seen.
 	presence map[userKey]*presence
 
 	typingMu      sync.Mutex
@@ -275,7 +282,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
-		w.Header().Set("Retry-After", "2")
+		w.Header().Set("Retry-After", retryAfter(h.cfg.ReconnectAfter))
 		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
 		return nil
 	}
@@ -319,6 +326,12 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 	c.start(r.Context())
 	go h.serve(c)
 	return nil
+}
+
+// retryAfter is d as a Retry-After header: whole seconds, rounded up, at
+// least 1.
+func retryAfter(d time.Duration) string {
+	return strconv.FormatInt(max(1, int64((d+time.Second-1)/time.Second)), 10)
 }
 
 // joinedLocked ends a handshake of k counted in joining. h.mu is held.
