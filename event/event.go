@@ -1,6 +1,6 @@
-// Package event defines the changes that realtime delivery announces: every
-// handler that changes a room, a membership, a message, an ack or a
-// notification describes the change as an Event and hands it to a publisher.
+// Package event defines the changes that realtime delivery announces: once a
+// change to a room, a membership, a message, an ack or a notification is
+// stored, chat.Service describes it as an Event and hands it to a publisher.
 package event
 
 import (

@@ -1,8 +1,3 @@
-// Package realtime delivers ChatAPI's events over WebSocket connections, as
-// asyncapi.yaml describes them: it validates client events against that
-// contract, makes the changes they ask for through chat.Service (as the REST
-// handlers do), fans published events out to the connections of the users
-// they concern, and catches a connecting user up on what they missed.
 package realtime
 
 import (
