@@ -234,6 +234,14 @@ type wsEvent struct {
 	Code             string          `json:"code"`
 	Message          string          `json:"message"`
 	RequestID        string          `json:"request_id"`
+	Receipts         []wsReceipt     `json:"receipts"`
+}
+
+// wsReceipt is one member's entry of a receipts event.
+type wsReceipt struct {
+	UserID        string `json:"user_id"`
+	LastAck       *int64 `json:"last_ack"`
+	LastDelivered *int64 `json:"last_delivered"`
 }
 
 // dialWS opens /ws for user with the REST headers, using hc for the handshake.

@@ -132,8 +132,11 @@ func TestThreeInstancesOnePostgres(t *testing.T) {
 			if i == 2 {
 				continue
 			}
+			// Coalesced: a receipts event of the room within about a second.
 			if err := pr.waitFor(ctx, "receipt of "+users[2], has(func(e wsEvent) bool {
-				return e.Type == "ack.received" && e.UserID == users[2] && e.Seq == total
+				return e.Type == "receipts" && e.RoomID == room && slices.ContainsFunc(e.Receipts, func(r wsReceipt) bool {
+					return r.UserID == users[2] && r.LastAck != nil && *r.LastAck == total
+				})
 			})); err != nil {
 				t.Error(err)
 			}

@@ -1,6 +1,6 @@
-// Package event defines the changes that realtime delivery announces: every
-// handler that changes a room, a membership, a message, an ack or a
-// notification describes the change as an Event and hands it to a publisher.
+// Package event defines the changes that realtime delivery announces: once a
+// change to a room, a membership, a message, an ack or a notification is
+// stored, chat.Service describes it as an Event and hands it to a publisher.
 package event
 
 import (
@@ -20,10 +20,13 @@ const (
 	MessageUpdated Type = "message.updated"
 	MessageDeleted Type = "message.deleted"
 	AckReceived    Type = "ack.received"
-	RoomUpdated    Type = "room.updated"
-	MemberJoined   Type = "member.joined"
-	MemberLeft     Type = "member.left"
-	Notification   Type = "notification"
+	// DeliveryReceived is a member's delivered cursor moving (FromSeq to
+	// Seq). Realtime coalesces it, with AckReceived, into receipts.
+	DeliveryReceived Type = "delivery.received"
+	RoomUpdated      Type = "room.updated"
+	MemberJoined     Type = "member.joined"
+	MemberLeft       Type = "member.left"
+	Notification     Type = "notification"
 	// NotificationAcked is internal: a recipient confirmed a notification
 	// over REST, so realtime stops redelivering it. Clients never see it.
 	NotificationAcked Type = "notification.acked"
@@ -41,12 +44,19 @@ type Event struct {
 	Type     Type
 	TenantID string
 	RoomID   string
-	// UserID is the member who joined, left or acked.
-	UserID  string
-	Seq     int64
-	Room    *store.Room
-	Member  *store.Member
-	Message *store.Message
+	// UserID is the member who joined, left, acked or confirmed delivery.
+	UserID string
+	Seq    int64
+	// FromSeq is where a DeliveryReceived cursor moved from.
+	FromSeq int64 `json:",omitempty"`
+	// EventSeq is the room event's place in its room's event log, taken
+	// from the log entry the change appended in its own transaction; 0 for
+	// events that are not in the log (acks, receipts, typing, presence,
+	// notifications).
+	EventSeq int64
+	Room     *store.Room
+	Member   *store.Member
+	Message  *store.Message
 	// Notification and Recipients are set for notification events.
 	Notification *store.Notification
 	Recipients   []string
@@ -62,12 +72,18 @@ type Event struct {
 // ForMessage is the event of a created, updated or deleted message; typ is
 // MessageCreated, MessageUpdated or MessageDeleted.
 func ForMessage(typ Type, tenantID string, m store.Message) Event {
-	return Event{Type: typ, TenantID: tenantID, RoomID: m.RoomID, Seq: m.Seq, Message: &m}
+	return Event{Type: typ, TenantID: tenantID, RoomID: m.RoomID, Seq: m.Seq, EventSeq: m.EventSeq, Message: &m}
 }
 
 // ForAck is the read receipt of userID's cursor moving to seq in a room.
 func ForAck(tenantID, roomID, userID string, seq int64) Event {
 	return Event{Type: AckReceived, TenantID: tenantID, RoomID: roomID, UserID: userID, Seq: seq}
+}
+
+// ForDelivery is the delivery receipt of userID's delivered cursor moving
+// from from to seq in a room.
+func ForDelivery(tenantID, roomID, userID string, from, seq int64) Event {
+	return Event{Type: DeliveryReceived, TenantID: tenantID, RoomID: roomID, UserID: userID, FromSeq: from, Seq: seq}
 }
 
 // ForTyping is userID typing (action "start") or no longer (action "stop")

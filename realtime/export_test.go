@@ -23,7 +23,8 @@ func CompileServerMessages(names ...string) (map[string]*jsonschema.Schema, erro
 	return out, nil
 }
 
-// DecodeResult is what DecodeFrame found: the event type, or the refusal.
+// DecodeResult is what the decoder of NewFrameDecoder found in a frame: the
+// event type, or the refusal.
 type DecodeResult struct {
 	Type, RequestID           string
 	ErrCode, ErrField, ErrMsg string

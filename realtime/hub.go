@@ -1,8 +1,3 @@
-// Package realtime delivers ChatAPI's events over WebSocket connections, as
-// asyncapi.yaml describes them: it validates client events against that
-// contract, runs them against the store, fans published events out to the
-// connections of the users they concern, and catches a connecting user up on
-// what they missed.
 package realtime
 
 import (
@@ -11,28 +6,32 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
 
+	"github.com/chatapi/chatapi/chat"
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/store"
 )
 
-// Store is what the hub needs from persistence.
+// Store is what the hub needs from persistence: the changes, which client
+// events make through a chat.Service over it (as the REST handlers do), the
+// rule for watching, and the reads of delivery.
 type Store interface {
-	SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage) (store.Message, bool, error)
+	chat.Store
+	CanWatch(ctx context.Context, tenantID, userID, roomID string) error
+
 	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)
-	Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (int64, error)
-	GetRoom(ctx context.Context, tenantID, actor, roomID string) (store.Room, error)
-	IsMember(ctx context.Context, tenantID, roomID, userID string) (store.Member, error)
 	ListNotifications(ctx context.Context, tenantID, userID string, limit int) ([]store.Notification, error)
-	AckNotification(ctx context.Context, tenantID, userID, notificationID string) (time.Time, error)
 	RoomMemberIDs(ctx context.Context, tenantID, roomID string) ([]string, error)
 	MemberCursors(ctx context.Context, tenantID, userID string) ([]store.RoomCursor, error)
 	RoomMessagesBetween(ctx context.Context, tenantID, roomID string, afterSeq, beforeSeq int64, limit int) ([]store.Message, error)
+	RoomEventsAfter(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]store.RoomEvent, error)
+	Sync(ctx context.Context, tenantID, userID string, cursor *store.SyncCursor, limit int) (store.SyncPage, error)
 	RoomPeerIDs(ctx context.Context, tenantID, userID string) ([]string, error)
 	RecordFailedMessage(ctx context.Context, f store.FailedMessage) error
 	RecordFailedNotification(ctx context.Context, f store.FailedNotification) error
@@ -52,17 +51,19 @@ type Config struct {
 	// EventRate and EventBurst limit each connection's client events [20/s, 40].
 	EventRate  rate.Limit
 	EventBurst int
-	// GapTimeout is how long a room's message events wait for an earlier
-	// seq's announcement before the missing messages are read from the
-	// store [200ms].
-	GapTimeout time.Duration
 	// SyncLimit caps the messages streamed per room on connect [500].
 	SyncLimit int
-	// ReconnectAfter is what server.shutdown tells clients to wait [2s].
+	// ReconnectAfter is what server.shutdown tells clients to wait, and
+	// the Retry-After of a handshake refused during shutdown [2s].
 	ReconnectAfter time.Duration
 	// PresenceGrace is how long after a user's last connection closes
 	// offline is announced, unless they reconnect [5s].
 	PresenceGrace time.Duration
+	// PresenceMemory is how many users gone offline the hub remembers, for
+	// their last_seen [50,000]. Past it, the longest gone are forgotten:
+	// Presence then reports them as never seen here (in a cluster the
+	// database still knows their last_seen).
+	PresenceMemory int
 	// TypingTimeout is how long a typing.start lasts unless refreshed; then
 	// the server relays the stop [8s].
 	TypingTimeout time.Duration
@@ -72,7 +73,8 @@ type Config struct {
 	// arrived for that long [60s].
 	IdleTimeout time.Duration
 	// AckTimeout is how long a delivered message or notification waits for
-	// its ack before it is sent again; each further wait doubles [10s].
+	// its confirmation (delivered or ack; notification.ack) before it is
+	// sent again; each further wait doubles [10s].
 	AckTimeout time.Duration
 	// RetryMaxAttempts is how many times a message or notification is
 	// delivered to a connection before it is dead-lettered [5].
@@ -85,6 +87,14 @@ type Config struct {
 	CredentialCheckInterval time.Duration
 	// Now is the wall clock that token expiry is judged by [time.Now].
 	Now func() time.Time
+	// Clock times redelivery and the receipts flush [the real time].
+	Clock Clock
+	// ReceiptsInterval is how often a room's moved cursors go out as one
+	// receipts frame [1s].
+	ReceiptsInterval time.Duration
+	// ReceiptsMaxMembers is the largest room whose members get per-user
+	// receipts [100]; see receipts.go for what larger rooms get.
+	ReceiptsMaxMembers int
 	// AcceptOptions are passed to websocket.Accept (origin checks…); its
 	// ping and pong hooks are kept and wrapped.
 	AcceptOptions *websocket.AcceptOptions
@@ -118,9 +128,6 @@ func (c *Config) defaults() {
 	if c.EventBurst <= 0 {
 		c.EventBurst = 40
 	}
-	if c.GapTimeout <= 0 {
-		c.GapTimeout = 200 * time.Millisecond
-	}
 	if c.SyncLimit <= 0 {
 		c.SyncLimit = 500
 	}
@@ -129,6 +136,9 @@ func (c *Config) defaults() {
 	}
 	if c.PresenceGrace <= 0 {
 		c.PresenceGrace = 5 * time.Second
+	}
+	if c.PresenceMemory <= 0 {
+		c.PresenceMemory = 50_000
 	}
 	if c.TypingTimeout <= 0 {
 		c.TypingTimeout = 8 * time.Second
@@ -154,6 +164,15 @@ func (c *Config) defaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.Clock == nil {
+		c.Clock = wallClock{}
+	}
+	if c.ReceiptsInterval <= 0 {
+		c.ReceiptsInterval = time.Second
+	}
+	if c.ReceiptsMaxMembers <= 0 {
+		c.ReceiptsMaxMembers = 100
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -168,9 +187,13 @@ type roomKey struct{ tenantID, roomID string }
 type Hub struct {
 	cfg   Config
 	store Store
+	// chat stores and announces what client events change.
+	chat  *chat.Service
 	dec   *decoder
 	order *sequencer
-	stats counters
+	// receipts coalesces read and delivery receipts (see receipts.go).
+	receipts *receipts
+	stats    counters
 	// epoch starts hub.clock.
 	epoch time.Time
 	// bg holds the work of presence and typing timers.
@@ -188,7 +211,9 @@ type Hub struct {
 	// cannot pass the cap together.
 	joining  map[userKey]int
 	watchers map[roomKey]map[*conn]struct{}
-	// presence keeps every user seen since start, for last_seen.
+	// presence keeps the users connected, in their grace, or gone offline
+	// (at most PresenceMemory of those: see forgetOfflineLocked), for
+	// last_seen.
 	presence map[userKey]*presence
 
 	typingMu      sync.Mutex
@@ -218,6 +243,8 @@ func New(cfg Config, st Store) (*Hub, error) {
 		epoch:    time.Now(),
 	}
 	h.order = newSequencer(h)
+	h.receipts = newReceipts(h)
+	h.chat = chat.New(st, h)
 	return h, nil
 }
 
@@ -250,7 +277,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
-		w.Header().Set("Retry-After", "2")
+		w.Header().Set("Retry-After", retryAfter(h.cfg.ReconnectAfter))
 		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
 		return nil
 	}
@@ -294,6 +321,12 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 	c.start(r.Context())
 	go h.serve(c)
 	return nil
+}
+
+// retryAfter is d as a Retry-After header: whole seconds, rounded up, at
+// least 1.
+func retryAfter(d time.Duration) string {
+	return strconv.FormatInt(max(1, int64((d+time.Second-1)/time.Second)), 10)
 }
 
 // joinedLocked ends a handshake of k counted in joining. h.mu is held.
@@ -396,11 +429,18 @@ func (h *Hub) unwatchLocked(c *conn, roomID string) {
 // for the events of the others. The event
 // is encoded once; each recipient gets the same bytes through its bounded
 // queue, so a slow client never holds Publish or anyone else up. A room's
-// message events go out in seq order (see sequencer). Delivered messages
-// and notifications are sent again until acked (see redelivery.go); an
-// ack.received event is what ends a room's redelivery to its user.
+// events go out in event_seq order (see order.go). Delivered messages
+// and notifications are sent again until confirmed (see redelivery.go).
+// Read and delivery receipts are coalesced per room (see receipts.go).
 func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 	switch e.Type {
+	case event.AckReceived:
+		h.acked(e.TenantID, e.UserID, e.RoomID, e.Seq)
+		h.receipts.read(roomKey{e.TenantID, e.RoomID}, e.UserID, e.Seq)
+		return
+	case event.DeliveryReceived:
+		h.receipts.delivered(roomKey{e.TenantID, e.RoomID}, e.UserID, e.FromSeq, e.Seq)
+		return
 	case event.NotificationAcked:
 		h.NotificationAcked(e.TenantID, e.UserID, e.NotificationID)
 		return
@@ -424,28 +464,27 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		}
 		return
 	}
-	if e.Type == event.MessageCreated && e.Message != nil && e.Message.Seq > 0 {
-		to, track, err := h.messageRecipients(ctx, e.TenantID, e.RoomID, e.Message.SenderID)
-		if err != nil {
-			h.cfg.Logger.Error("realtime: room members", "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
-			return
-		}
-		h.order.message(roomKey{e.TenantID, e.RoomID}, e.Message.Seq, frame, to, track)
-		return
-	}
-	if e.Type == event.AckReceived {
-		h.acked(e.TenantID, e.UserID, e.RoomID, e.Seq)
-	}
 	var also []string
 	if e.Type == event.MemberLeft && e.UserID != "" {
 		also = []string{e.UserID} // the one who left is told too
 	}
-	to, err := h.roomRecipients(ctx, e.TenantID, e.RoomID, "", also...)
+	ids, err := h.store.RoomMemberIDs(ctx, e.TenantID, e.RoomID)
 	if err != nil {
 		h.cfg.Logger.Error("realtime: room members", "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
 		return
 	}
-	deliver(frame, to)
+	to, ofMembers := h.recipientsSplit(e.TenantID, append(ids, also...), e.RoomID, "")
+	ev := roomEvent{eventSeq: e.EventSeq, frame: frame, to: to}
+	if e.Type == event.MessageCreated && e.Message != nil {
+		ev.msgSeq, ev.track = e.Message.Seq, owing(to[:ofMembers], e.Message.SenderID)
+		h.receipts.sent(roomKey{e.TenantID, e.RoomID}, e.Message.Seq, e.Message.SenderID, len(ids))
+	}
+	if e.EventSeq <= 0 {
+		// Announced without its place in the log.
+		sendRoomEvent(e.RoomID, ev)
+		return
+	}
+	h.order.deliver(roomKey{e.TenantID, e.RoomID}, ev)
 }
 
 // roomRecipients returns the connections of the room's members (and of also)
@@ -520,9 +559,8 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	// Nobody is left to tell of presence or typing.
 	h.stopTyping()
 	h.stopPresence()
+	h.receipts.stop()
 
-	// Held message events go out before the goodbye.
-	_ = h.order.stop(ctx) // on ctx's end, the select below reports it
 	frame := mustEncode(shutdownFrame{Type: "server.shutdown", ReconnectAfterMS: h.cfg.ReconnectAfter.Milliseconds()})
 	for _, c := range conns {
 		c.closeAsync(websocket.StatusGoingAway, "server shutting down", frame)

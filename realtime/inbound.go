@@ -19,6 +19,7 @@ import (
 var inboundMessages = map[string]string{
 	"send_message":     "sendMessage",
 	"ack":              "ack",
+	"delivered":        "delivered",
 	"typing.start":     "typingStart",
 	"typing.stop":      "typingStop",
 	"subscribe":        "subscribe",

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/coder/websocket"
@@ -20,7 +21,8 @@ type want struct {
 }
 
 func TestClientEvents(t *testing.T) {
-	e := newEnv(t, realtime.Config{})
+	// Receipts are flushed on a timer; none falls into these subtests.
+	e := newEnv(t, realtime.Config{ReceiptsInterval: time.Hour})
 	group := e.room(store.RoomGroup, "alice", "bob")
 	channel := e.room(store.RoomChannel, "bob")
 	foreign := e.room(store.RoomGroup, "bob", "carol")
@@ -50,6 +52,7 @@ func TestClientEvents(t *testing.T) {
 		{name: "send_message", frame: obj("type", q("send_message"), "request_id", q("r2"), "room_id", q(group), "content", q("hi"), "meta", `{"type":"text"}`, "client_msg_id", q("c-1")),
 			want: []want{{typ: "message.sent", requestID: "r2"}, {typ: "message"}}},
 		{name: "ack", frame: obj("type", q("ack"), "room_id", q(group), "seq", 0), want: []want{{typ: "ack.received"}}},
+		{name: "delivered", frame: obj("type", q("delivered"), "room_id", q(group), "seq", 0)},
 		{name: "typing.start in own room", frame: obj("type", q("typing.start"), "room_id", q(group))},
 		{name: "typing.stop in own room", frame: obj("type", q("typing.stop"), "room_id", q(group))},
 		{name: "subscribe to a channel", frame: obj("type", q("subscribe"), "room_id", q(channel))},
@@ -60,8 +63,14 @@ func TestClientEvents(t *testing.T) {
 		// Valid events refused by the state of the room they name: CONFLICT.
 		{name: "ack beyond the last seq", frame: obj("type", q("ack"), "room_id", q(group), "seq", 99),
 			want: []want{{typ: "error", code: "CONFLICT", field: "seq"}}},
+		{name: "delivered beyond the last seq", frame: obj("type", q("delivered"), "request_id", q("r9"), "room_id", q(group), "seq", 99),
+			want: []want{{typ: "error", code: "CONFLICT", field: "seq", requestID: "r9"}}},
+		{name: "delivered in a room not joined", frame: obj("type", q("delivered"), "room_id", q(foreign), "seq", 0),
+			want: []want{{typ: "error", code: "AUTHORIZATION_ERROR"}}},
 		{name: "typing in a room not joined", frame: obj("type", q("typing.start"), "room_id", q(foreign)),
 			want: []want{{typ: "error", code: "AUTHORIZATION_ERROR"}}},
+		{name: "typing in a missing room", frame: obj("type", q("typing.start"), "request_id", q("r9"), "room_id", q("room_missing")),
+			want: []want{{typ: "error", code: "NOT_FOUND", requestID: "r9"}}},
 		{name: "subscribe to a group", frame: obj("type", q("subscribe"), "room_id", q(group)),
 			want: []want{{typ: "error", code: "CONFLICT", field: "room_id"}}},
 		{name: "subscribe to a group not joined", frame: obj("type", q("subscribe"), "room_id", q(foreign)),

@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -106,10 +107,44 @@ func (h *Hub) expirePresence(k userKey, p *presence, decision uint64) {
 	p.decision++
 	decision = p.decision
 	lastSeen := p.lastSeen
+	h.forgetOfflineLocked()
 	h.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
 	defer cancel()
 	h.announcePresence(ctx, k, p, decision, "offline", lastSeen)
+}
+
+// forgetOfflineLocked bounds what the hub remembers of users gone offline:
+// when they are more than PresenceMemory, the longest gone are forgotten
+// until a quarter of the room is free again, so that the sweep, which reads
+// the whole map, runs once per PresenceMemory/4 users gone offline rather
+// than once each. h.mu is held.
+func (h *Hub) forgetOfflineLocked() {
+	limit := h.cfg.PresenceMemory
+	// Every connected user has an entry; so may users in their grace. A
+	// cheap bound first: no sweep while the map could hold no more than
+	// limit users gone offline.
+	if len(h.presence)-len(h.users) <= limit {
+		return
+	}
+	type gone struct {
+		k    userKey
+		seen time.Time
+	}
+	var offline []gone
+	for k, p := range h.presence {
+		if p.conns == 0 && !p.online {
+			offline = append(offline, gone{k, p.lastSeen})
+		}
+	}
+	if len(offline) <= limit {
+		return
+	}
+	slices.SortFunc(offline, func(a, b gone) int { return a.seen.Compare(b.seen) })
+	keep := limit - limit/4
+	for _, g := range offline[:len(offline)-keep] {
+		delete(h.presence, g.k)
+	}
 }
 
 // cameOnline follows the registration of a connection of k, whose presence

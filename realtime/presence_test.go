@@ -82,3 +82,43 @@ func TestPresence(t *testing.T) {
 		t.Fatalf("other tenant sees %+v", got[0])
 	}
 }
+
+// The hub remembers a bounded number of users gone offline: past
+// PresenceMemory the longest gone are forgotten, the latest kept.
+func TestPresenceForgetsTheLongestGone(t *testing.T) {
+	const memory = 4
+	e := newEnv(t, realtime.Config{PresenceGrace: time.Millisecond, PresenceMemory: memory})
+	users := []string{"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"}
+	for _, u := range users {
+		c, _, _ := e.connect(u)
+		_ = c.ws.Close(websocket.StatusNormalClosure, "")
+		deadline := time.Now().Add(10 * time.Second)
+		for e.hub.Presence(e.tenant, []string{u})[0].Online {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s still online 10 s after closing", u)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	got := e.hub.Presence(e.tenant, users)
+	var remembered []string
+	for _, p := range got {
+		if p.LastSeen != nil {
+			remembered = append(remembered, p.UserID)
+		}
+	}
+	if len(remembered) == 0 || len(remembered) > memory {
+		t.Fatalf("remembered %v, want between 1 and %d users", remembered, memory)
+	}
+	if last := remembered[len(remembered)-1]; last != users[len(users)-1] {
+		t.Errorf("remembered %v, want the latest gone (%s) among them", remembered, users[len(users)-1])
+	}
+	if remembered[0] == users[0] {
+		t.Errorf("remembered %v, want the first gone (%s) forgotten", remembered, users[0])
+	}
+	// Forgetting does not stop anyone coming back.
+	e.connect(users[0])
+	if p := e.hub.Presence(e.tenant, users[:1])[0]; !p.Online {
+		t.Errorf("%s reconnected: %+v, want online", users[0], p)
+	}
+}

@@ -8,14 +8,17 @@ import (
 	"github.com/chatapi/chatapi/store"
 )
 
-// Redelivery. What a connection was sent and its user has not acked is sent
-// again after AckTimeout, then after twice as long, and so on; after
+// Redelivery. What a connection was sent and its client has not confirmed
+// is sent again after AckTimeout, then after twice as long, and so on; after
 // RetryMaxAttempts deliveries it is dead-lettered and no longer retried on
 // this connection (it stays owed: the next connect-time sync sends it).
 //
-// Messages are acked per room and cumulatively, so a room's state is a
-// range, not a row per message: the oldest unacked seq and the highest
-// delivered. Notifications are acked one by one; a connection tracks at most
+// Messages are confirmed per room and cumulatively, by the connection's own
+// `delivered` or by an `ack` of its user from any device (reading implies
+// receipt), never by reading alone: a client that confirms what it received
+// is never sent it again, however long its user leaves the room unread. So
+// a room's state is a range, not a row per message: the oldest unconfirmed
+// seq and the highest delivered. Notifications are acked one by one; a connection tracks at most
 // maxTrackedNotifications of them (the rest wait for the next sync). One
 // time.AfterFunc timer per connection, armed for the earliest due retry.
 
@@ -58,7 +61,7 @@ type pendingNotification struct {
 type retryState struct {
 	rooms map[string]*roomDelivery
 	notes map[string]*pendingNotification
-	timer *time.Timer
+	timer Timer
 	at    time.Time // when timer fires; zero when not armed
 }
 
@@ -94,7 +97,7 @@ func (c *conn) trackMessages(roomID string, from, to int64) {
 	}
 	rd := c.retry.rooms[roomID]
 	if rd == nil {
-		rd = &roomDelivery{oldest: from, delivered: to, attempt: attempt{attempts: 1, due: time.Now().Add(c.hub.cfg.AckTimeout)}}
+		rd = &roomDelivery{oldest: from, delivered: to, attempt: attempt{attempts: 1, due: c.hub.cfg.Clock.Now().Add(c.hub.cfg.AckTimeout)}}
 		c.retry.rooms[roomID] = rd
 		c.armLocked(rd.due)
 		return
@@ -103,8 +106,10 @@ func (c *conn) trackMessages(roomID string, from, to int64) {
 	rd.delivered = max(rd.delivered, to)
 }
 
-// ackedMessages records the user's read cursor of roomID.
-func (c *conn) ackedMessages(roomID string, seq int64) {
+// receivedMessages records that c's client has everything of roomID up to
+// seq: its user's read cursor (an ack from any of their devices, reading
+// implies receipt) or its own delivered cursor.
+func (c *conn) receivedMessages(roomID string, seq int64) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	if c.retry == nil {
@@ -118,7 +123,7 @@ func (c *conn) ackedMessages(roomID string, seq int64) {
 	default:
 		// Progress: what is left starts a fresh count.
 		rd.oldest, rd.attempts = seq+1, 1
-		rd.due = time.Now().Add(c.hub.cfg.AckTimeout)
+		rd.due = c.hub.cfg.Clock.Now().Add(c.hub.cfg.AckTimeout)
 		c.armLocked(rd.due)
 	}
 }
@@ -134,7 +139,7 @@ func (c *conn) trackNotification(id string, frame []byte) {
 	if _, ok := c.retry.notes[id]; ok || len(c.retry.notes) >= maxTrackedNotifications {
 		return
 	}
-	p := &pendingNotification{frame: frame, attempt: attempt{attempts: 1, due: time.Now().Add(c.hub.cfg.AckTimeout)}}
+	p := &pendingNotification{frame: frame, attempt: attempt{attempts: 1, due: c.hub.cfg.Clock.Now().Add(c.hub.cfg.AckTimeout)}}
 	c.retry.notes[id] = p
 	c.armLocked(p.due)
 }
@@ -153,9 +158,9 @@ func (c *conn) armLocked(at time.Time) {
 		return
 	}
 	c.retry.at = at
-	d := max(time.Until(at), time.Millisecond)
+	d := max(at.Sub(c.hub.cfg.Clock.Now()), time.Millisecond)
 	if c.retry.timer == nil {
-		c.retry.timer = time.AfterFunc(d, c.redeliver)
+		c.retry.timer = c.hub.cfg.Clock.AfterFunc(d, c.redeliver)
 		return
 	}
 	c.retry.timer.Reset(d)
@@ -185,7 +190,7 @@ func (c *conn) redeliver() {
 	defer c.wg.Done()
 
 	h := c.hub
-	now := time.Now()
+	now := h.cfg.Clock.Now()
 	var rooms []dueRange
 	var notes []dueNotification
 	c.rmu.Lock()
@@ -289,12 +294,14 @@ func deliverMessage(roomID string, seq int64, frame []byte, to, track []*conn) {
 
 // messageRecipients are the connections a room's message goes to (members
 // and watchers) and those that must ack it (members but the sender).
-func (h *Hub) messageRecipients(ctx context.Context, tenantID, roomID, sender string) (to, track []*conn, err error) {
+// It remembers the message's sender for delivery receipts.
+func (h *Hub) messageRecipients(ctx context.Context, tenantID, roomID, sender string, seq int64) (to, track []*conn, err error) {
 	ids, err := h.store.RoomMemberIDs(ctx, tenantID, roomID)
 	if err != nil {
 		return nil, nil, err
 	}
 	to, ofMembers := h.recipientsSplit(tenantID, ids, roomID, "")
+	h.receipts.sent(roomKey{tenantID, roomID}, seq, sender, len(ids))
 	return to, owing(to[:ofMembers], sender), nil
 }
 
@@ -310,10 +317,18 @@ func owing(members []*conn, sender string) []*conn {
 	return track
 }
 
-// acked applies a user's read cursor to their connections.
+// acked applies a user's read cursor to their connections on this
+// instance: their redelivery, and the ack.received that tells each device
+// the user's read cursor.
 func (h *Hub) acked(tenantID, userID, roomID string, seq int64) {
-	for _, c := range h.userConns(tenantID, userID) {
-		c.ackedMessages(roomID, seq)
+	conns := h.userConns(tenantID, userID)
+	if len(conns) == 0 {
+		return
+	}
+	frame := mustEncode(ackReceivedFrame{Type: string(event.AckReceived), RoomID: roomID, Seq: seq, UserID: userID})
+	for _, c := range conns {
+		c.receivedMessages(roomID, seq)
+		c.enqueue(frame)
 	}
 }
 

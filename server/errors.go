@@ -11,20 +11,19 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
 
+	"github.com/chatapi/chatapi/chat"
 	"github.com/chatapi/chatapi/gen/chatapi"
-	"github.com/chatapi/chatapi/store"
 )
 
-// Error codes of SPEC; each has its status in statusOf.
+// Error codes of SPEC for the refusals the server decides on itself; the
+// store's refusals take theirs from chat.Classify.
 const (
 	codeValidation     = chatapi.ErrorCodeVALIDATIONERROR
 	codeAuthentication = chatapi.ErrorCodeAUTHENTICATIONERROR
 	codeAuthorization  = chatapi.ErrorCodeAUTHORIZATIONERROR
 	codeNotFound       = chatapi.ErrorCodeNOTFOUND
-	codeConflict       = chatapi.ErrorCodeCONFLICT
 	codeRateLimit      = chatapi.ErrorCodeRATELIMITEXCEEDED
 	codeInternal       = chatapi.ErrorCodeINTERNALERROR
-	codeSyncReset      = chatapi.ErrorCodeSYNCRESETREQUIRED
 	// codeNotImplemented marks operations whose feature has not landed; it
 	// is reported as INTERNAL_ERROR with status 501.
 	codeNotImplemented = chatapi.ErrorCodeINTERNALERROR
@@ -78,41 +77,8 @@ func (s *Server) toAPIError(err error, c echo.Context) *apiError {
 	if errors.As(err, &ae) {
 		return ae
 	}
-	var inv *store.InvalidError
-	if errors.As(err, &inv) {
-		return &apiError{status: http.StatusBadRequest, code: codeValidation, field: inv.Field, message: inv.Message}
-	}
-	var conflict *store.ConflictError
-	if errors.As(err, &conflict) {
-		ae := &apiError{status: http.StatusConflict, code: codeConflict, field: conflict.Field, message: conflict.Message}
-		if conflict.RoomID != "" {
-			ae.details = map[string]any{"room_id": conflict.RoomID}
-		}
-		return ae
-	}
-	var gone *store.GoneError
-	if errors.As(err, &gone) {
-		ae := &apiError{status: http.StatusGone, code: codeSyncReset, message: gone.Message,
-			details: map[string]any{"last_event_seq": gone.LastEventSeq}}
-		if gone.Cursor != nil {
-			ae.details = map[string]any{"cursor": gone.Cursor.String()}
-		}
-		return ae
-	}
-	var forbidden *store.ForbiddenError
-	switch {
-	case errors.As(err, &forbidden):
-		return &apiError{status: http.StatusForbidden, code: codeAuthorization, message: forbidden.Message}
-	case errors.Is(err, store.ErrNotFound):
-		return &apiError{status: http.StatusNotFound, code: codeNotFound, message: "not found"}
-	case errors.Is(err, store.ErrForbidden):
-		return &apiError{status: http.StatusForbidden, code: codeAuthorization, message: "not allowed"}
-	case errors.Is(err, store.ErrConflict):
-		return &apiError{status: http.StatusConflict, code: codeConflict, message: "conflict"}
-	case errors.Is(err, store.ErrInvalid):
-		return &apiError{status: http.StatusBadRequest, code: codeValidation, message: "invalid request"}
-	case errors.Is(err, store.ErrGone):
-		return &apiError{status: http.StatusGone, code: codeSyncReset, message: "past the event retention"}
+	if r, ok := chat.Classify(err); ok {
+		return &apiError{status: r.Status, code: chatapi.ErrorCode(r.Code), message: r.Message, field: r.Field, details: r.Details}
 	}
 	var reqErr *openapi3filter.RequestError
 	if errors.As(err, &reqErr) {

@@ -91,7 +91,7 @@ func roomSummaryOut(r store.RoomSummary) chatapi.RoomSummary {
 }
 
 func memberOut(m store.Member) chatapi.Member {
-	return chatapi.Member{UserId: m.UserID, Role: chatapi.Role(m.Role), JoinedAt: m.JoinedAt.UTC(), LastAck: m.LastAck}
+	return chatapi.Member{UserId: m.UserID, Role: chatapi.Role(m.Role), JoinedAt: m.JoinedAt.UTC(), LastAck: m.LastAck, LastDelivered: m.LastDelivered}
 }
 
 func messageOut(m store.Message) chatapi.Message {

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 
-	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/gen/chatapi"
 	"github.com/chatapi/chatapi/store"
 )
@@ -29,20 +28,18 @@ func (s *Server) AddMember(ctx context.Context, req chatapi.AddMemberRequestObje
 	if req.Body.Role != nil {
 		role = store.Role(*req.Body.Role)
 	}
-	m, err := s.store.AddMember(ctx, p.tenant.ID, p.userID, req.RoomId, req.Body.UserId, role)
+	m, err := s.chat.AddMember(ctx, p.tenant.ID, p.userID, req.RoomId, req.Body.UserId, role)
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.Event{Type: event.MemberJoined, TenantID: p.tenant.ID, RoomID: req.RoomId, UserID: m.UserID, Member: &m})
 	return chatapi.AddMember201JSONResponse{Success: true, Data: memberOut(m)}, nil
 }
 
 // RemoveMember removes a member, or lets the caller leave, and tells the room.
 func (s *Server) RemoveMember(ctx context.Context, req chatapi.RemoveMemberRequestObject) (chatapi.RemoveMemberResponseObject, error) {
 	p := principalFrom(ctx)
-	if _, err := s.store.RemoveMember(ctx, p.tenant.ID, p.userID, req.RoomId, req.UserId); err != nil {
+	if err := s.chat.RemoveMember(ctx, p.tenant.ID, p.userID, req.RoomId, req.UserId); err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.Event{Type: event.MemberLeft, TenantID: p.tenant.ID, RoomID: req.RoomId, UserID: req.UserId})
 	return chatapi.RemoveMember200JSONResponse{Success: true, Data: chatapi.RemovedMember{RoomId: req.RoomId, UserId: req.UserId}}, nil
 }

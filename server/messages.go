@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 
-	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/gen/chatapi"
 	"github.com/chatapi/chatapi/store"
 )
@@ -15,9 +14,9 @@ func (s *Server) SendMessage(ctx context.Context, req chatapi.SendMessageRequest
 	if err != nil {
 		return nil, err
 	}
-	msg, created, err := s.store.SendMessage(ctx, p.tenant.ID, p.userID, req.RoomId, store.NewMessage{
+	msg, created, err := s.chat.SendMessage(ctx, p.tenant.ID, p.userID, req.RoomId, store.NewMessage{
 		Content: req.Body.Content, Meta: meta, ClientMsgID: req.Body.ClientMsgId,
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +24,6 @@ func (s *Server) SendMessage(ctx context.Context, req chatapi.SendMessageRequest
 	if !created {
 		return chatapi.SendMessage200JSONResponse(body), nil
 	}
-	s.publish(ctx, event.ForMessage(event.MessageCreated, p.tenant.ID, msg))
 	return chatapi.SendMessage201JSONResponse(body), nil
 }
 
@@ -48,32 +46,29 @@ func (s *Server) UpdateMessage(ctx context.Context, req chatapi.UpdateMessageReq
 	if err != nil {
 		return nil, err
 	}
-	msg, err := s.store.EditMessage(ctx, p.tenant.ID, p.userID, req.RoomId, req.MessageId, store.MessageUpdate{Content: req.Body.Content, Meta: meta})
+	msg, err := s.chat.EditMessage(ctx, p.tenant.ID, p.userID, req.RoomId, req.MessageId, store.MessageUpdate{Content: req.Body.Content, Meta: meta})
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.ForMessage(event.MessageUpdated, p.tenant.ID, msg))
 	return chatapi.UpdateMessage200JSONResponse{Success: true, Data: messageOut(msg)}, nil
 }
 
 // DeleteMessage soft-deletes a message and announces it.
 func (s *Server) DeleteMessage(ctx context.Context, req chatapi.DeleteMessageRequestObject) (chatapi.DeleteMessageResponseObject, error) {
 	p := principalFrom(ctx)
-	msg, err := s.store.DeleteMessage(ctx, p.tenant.ID, p.userID, req.RoomId, req.MessageId)
+	msg, err := s.chat.DeleteMessage(ctx, p.tenant.ID, p.userID, req.RoomId, req.MessageId)
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.ForMessage(event.MessageDeleted, p.tenant.ID, msg))
 	return chatapi.DeleteMessage200JSONResponse{Success: true, Data: messageOut(msg)}, nil
 }
 
 // AckMessages moves the caller's read cursor and announces the receipt.
 func (s *Server) AckMessages(ctx context.Context, req chatapi.AckMessagesRequestObject) (chatapi.AckMessagesResponseObject, error) {
 	p := principalFrom(ctx)
-	last, err := s.store.Ack(ctx, p.tenant.ID, p.userID, req.Body.RoomId, req.Body.Seq)
+	last, err := s.chat.Ack(ctx, p.tenant.ID, p.userID, req.Body.RoomId, req.Body.Seq)
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.ForAck(p.tenant.ID, req.Body.RoomId, p.userID, last))
 	return chatapi.AckMessages200JSONResponse{Success: true, Data: chatapi.AckResult{RoomId: req.Body.RoomId, LastAck: last}}, nil
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 
-	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/gen/chatapi"
 	"github.com/chatapi/chatapi/store"
 )
@@ -23,12 +22,9 @@ func (s *Server) SendNotification(ctx context.Context, req chatapi.SendNotificat
 	if t := req.Body.Targets; t.TopicSubscribers != nil {
 		n.TopicSubscribers = *t.TopicSubscribers
 	}
-	stored, recipients, err := s.store.CreateNotification(ctx, p.tenant.ID, p.userID, n)
+	stored, recipients, err := s.chat.SendNotification(ctx, p.tenant.ID, p.userID, n)
 	if err != nil {
 		return nil, err
-	}
-	if len(recipients) > 0 {
-		s.publish(ctx, event.Event{Type: event.Notification, TenantID: p.tenant.ID, Notification: &stored, Recipients: recipients})
 	}
 	return chatapi.SendNotification202JSONResponse{Success: true, Data: chatapi.NotifyResult{
 		NotificationId: stored.ID, CreatedAt: stored.CreatedAt.UTC(), Recipients: len(recipients),
@@ -52,11 +48,10 @@ func (s *Server) ListNotifications(ctx context.Context, req chatapi.ListNotifica
 // AckNotification confirms one of the caller's notifications.
 func (s *Server) AckNotification(ctx context.Context, req chatapi.AckNotificationRequestObject) (chatapi.AckNotificationResponseObject, error) {
 	p := principalFrom(ctx)
-	at, err := s.store.AckNotification(ctx, p.tenant.ID, p.userID, req.NotificationId)
+	at, err := s.chat.AckNotification(ctx, p.tenant.ID, p.userID, req.NotificationId)
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.Event{Type: event.NotificationAcked, TenantID: p.tenant.ID, UserID: p.userID, NotificationID: req.NotificationId})
 	return chatapi.AckNotification200JSONResponse{Success: true, Data: chatapi.NotificationAck{NotificationId: req.NotificationId, AckedAt: at.UTC()}}, nil
 }
 

@@ -160,3 +160,87 @@ func TestConnectionsEndWithTheirCredentials(t *testing.T) {
 		}
 	})
 }
+
+// Received is not read, through the whole path: what bob's client confirms
+// with `delivered` shows in the members list as his last_delivered, while
+// his last_ack and unread count stay; an ack then moves both cursors.
+func TestDeliveredShowsInMembersList(t *testing.T) {
+	e := newEnvWith(t, envOptions{hub: realHub(t, realtime.Config{})})
+	tn := e.newTenant("acme", 1000)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+	for range 3 {
+		tn.send("alice", room.RoomId, "hi")
+	}
+
+	tok, err := tn.as("bob").CreateTokenWithResponse(ctx, chatclient.CreateTokenRequest{})
+	if err != nil || tok.JSON201 == nil {
+		t.Fatalf("token: %v %s", err, bodyOf(tok))
+	}
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.url, "http")+"/ws?token="+url.QueryEscape(tok.JSON201.Data.Token), nil)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer conn.CloseNow()
+	send := func(v map[string]any) {
+		t.Helper()
+		b, _ := json.Marshal(v)
+		if err := conn.Write(ctx, websocket.MessageText, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// waitPong reads up to the pong of a ping sent after everything else,
+	// so the events before it have been handled.
+	waitPong := func() []map[string]any {
+		t.Helper()
+		send(map[string]any{"type": "ping", "request_id": "end"})
+		var got []map[string]any
+		for {
+			_, data, err := conn.Read(ctx)
+			if err != nil {
+				t.Fatalf("read: %v", err)
+			}
+			var ev map[string]any
+			if err := json.Unmarshal(data, &ev); err != nil {
+				t.Fatal(err)
+			}
+			if ev["type"] == "pong" && ev["request_id"] == "end" {
+				return got
+			}
+			got = append(got, ev)
+		}
+	}
+	cursors := func() (lastAck, lastDelivered, unread int64) {
+		t.Helper()
+		ms, err := tn.as("alice").ListMembersWithResponse(ctx, room.RoomId)
+		if err != nil || ms.JSON200 == nil {
+			t.Fatalf("members: %v %s", err, bodyOf(ms))
+		}
+		for _, m := range ms.JSON200.Data {
+			if m.UserId == "bob" {
+				lastAck, lastDelivered = m.LastAck, m.LastDelivered
+			}
+		}
+		return lastAck, lastDelivered, unreadOf(t, tn, "bob", room.RoomId)
+	}
+
+	waitPong() // the sync: three messages
+	send(map[string]any{"type": "delivered", "room_id": room.RoomId, "seq": 3})
+	if got := waitPong(); len(got) != 0 {
+		t.Fatalf("delivered answered %v, want nothing", got)
+	}
+	if a, d, u := cursors(); a != 0 || d != 3 || u != 3 {
+		t.Errorf("after delivered 3: last_ack %d, last_delivered %d, unread %d; want 0, 3, 3", a, d, u)
+	}
+	send(map[string]any{"type": "delivered", "room_id": room.RoomId, "seq": 4, "request_id": "r1"})
+	if got := waitPong(); len(got) != 1 || got[0]["code"] != "CONFLICT" || got[0]["field"] != "seq" || got[0]["request_id"] != "r1" {
+		t.Errorf("delivered beyond the last message answered %v, want CONFLICT on seq", got)
+	}
+	if r, err := tn.as("bob").AckMessagesWithResponse(ctx, chatclient.AckRequest{RoomId: room.RoomId, Seq: 2}); err != nil || r.JSON200 == nil {
+		t.Fatalf("ack: %v %s", err, bodyOf(r))
+	}
+	if a, d, u := cursors(); a != 2 || d != 3 || u != 1 {
+		t.Errorf("after ack 2: last_ack %d, last_delivered %d, unread %d; want 2, 3, 1", a, d, u)
+	}
+}

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 
-	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/gen/chatapi"
 	"github.com/chatapi/chatapi/store"
 )
@@ -69,11 +68,10 @@ func (s *Server) UpdateRoom(ctx context.Context, req chatapi.UpdateRoomRequestOb
 			u.Name = req.Body.Name
 		}
 	}
-	room, err := s.store.UpdateRoom(ctx, p.tenant.ID, p.userID, req.RoomId, u)
+	room, err := s.chat.UpdateRoom(ctx, p.tenant.ID, p.userID, req.RoomId, u)
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, event.Event{Type: event.RoomUpdated, TenantID: p.tenant.ID, RoomID: room.ID, Room: &room})
 	return chatapi.UpdateRoom200JSONResponse{Success: true, Data: roomOut(room)}, nil
 }
 

@@ -1,7 +1,8 @@
 // Package server is ChatAPI's HTTP edge: an Echo application that implements
 // the interface generated from openapi.yaml. Handlers translate between the
-// generated types and the store; authentication, validation against the
-// contract, rate limiting, logging and the error envelope are middleware.
+// generated types and the store's reads or chat.Service's changes;
+// authentication, validation against the contract, rate limiting, logging
+// and the error envelope are middleware.
 package server
 
 import (
@@ -16,14 +17,17 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/chat"
 	"github.com/chatapi/chatapi/gen/chatapi"
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/store"
 )
 
-// Store is what the handlers need from persistence.
+// Store is what the handlers need from persistence: the changes, which they
+// make through a chat.Service over it, and the reads.
 type Store interface {
+	chat.Store
+
 	CheckWritable(ctx context.Context) error
 
 	CreateTenant(ctx context.Context, name string, rateLimitRPS int, apiKeyHash string) (store.Tenant, error)
@@ -35,23 +39,14 @@ type Store interface {
 	CreateRoom(ctx context.Context, tenantID, actor string, p store.NewRoom) (store.Room, error)
 	ListRooms(ctx context.Context, tenantID, userID string, f store.RoomFilter) ([]store.RoomSummary, error)
 	GetRoom(ctx context.Context, tenantID, actor, roomID string) (store.Room, error)
-	UpdateRoom(ctx context.Context, tenantID, actor, roomID string, u store.RoomUpdate) (store.Room, error)
 	ListMembers(ctx context.Context, tenantID, actor, roomID string) ([]store.Member, error)
-	AddMember(ctx context.Context, tenantID, actor, roomID, userID string, role store.Role) (store.Member, error)
-	RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) (int64, error)
 
-	SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage) (store.Message, bool, error)
 	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)
-	EditMessage(ctx context.Context, tenantID, actor, roomID, messageID string, u store.MessageUpdate) (store.Message, error)
-	DeleteMessage(ctx context.Context, tenantID, actor, roomID, messageID string) (store.Message, error)
-	Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (int64, error)
 
 	ListRoomEvents(ctx context.Context, tenantID, actor, roomID string, after *int64, limit int) ([]store.RoomEvent, error)
 	Sync(ctx context.Context, tenantID, userID string, cursor *store.SyncCursor, limit int) (store.SyncPage, error)
 
-	CreateNotification(ctx context.Context, tenantID, sender string, n store.NewNotification) (store.Notification, []string, error)
 	ListNotifications(ctx context.Context, tenantID, userID string, limit int) ([]store.Notification, error)
-	AckNotification(ctx context.Context, tenantID, userID, notificationID string) (time.Time, error)
 	Subscribe(ctx context.Context, tenantID, userID, topic string) (store.Subscription, bool, error)
 	ListSubscriptions(ctx context.Context, tenantID, userID string) ([]store.Subscription, error)
 	Unsubscribe(ctx context.Context, tenantID, userID, topic string) error
@@ -60,9 +55,7 @@ type Store interface {
 
 // Publisher announces changes to realtime delivery. It must not block on
 // slow receivers.
-type Publisher interface {
-	Publish(ctx context.Context, e event.Event)
-}
+type Publisher = chat.Publisher
 
 // Config holds what the HTTP edge is told at start.
 type Config struct {
@@ -111,7 +104,7 @@ type WebSocketHandler interface {
 type Server struct {
 	cfg     Config
 	store   Store
-	pub     Publisher
+	chat    *chat.Service
 	limits  *rateLimiter
 	tenants *tenantCache
 	secret  []byte
@@ -124,7 +117,8 @@ type Server struct {
 var _ chatapi.StrictServerInterface = (*Server)(nil)
 
 // New builds the Echo application: middleware, the generated routes and the
-// documentation routes. extra routes (such as /ws) can be added by the caller
+// documentation routes. Changes are stored in st and announced to pub (nil:
+// to no one) through one chat.Service, the one the WebSocket path uses too. extra routes (such as /ws) can be added by the caller
 // on the returned instance.
 func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if cfg.Now == nil {
@@ -148,7 +142,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, store: st, pub: pub, limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
+	s := &Server{cfg: cfg, store: st, chat: chat.New(st, pub), limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
 
 	var err error
 	if s.metrics, err = newHTTPMetrics(cfg.Metrics); err != nil {
@@ -201,12 +195,6 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 		e.GET("/metrics", MetricsHandler(cfg.Metrics), bodyLimit)
 	}
 	return e, nil
-}
-
-func (s *Server) publish(ctx context.Context, ev event.Event) {
-	if s.pub != nil {
-		s.pub.Publish(ctx, ev)
-	}
 }
 
 // notImplemented answers operations whose feature has not landed yet.

@@ -17,16 +17,19 @@ type memberRow struct {
 	Role     string `db:"role"`
 	JoinedAt int64  `db:"joined_at"`
 	LastAck  int64  `db:"last_ack"`
+	// LastDelivered is the stored column; the member's delivered cursor
+	// is max(it, LastAck).
+	LastDelivered int64 `db:"last_delivered"`
 
 	JoinedEventSeq int64 `db:"joined_event_seq"`
 }
 
 // memberColumns selects a memberRow from room_members.
-const memberColumns = `room_id, user_id, role, joined_at, last_ack, joined_event_seq`
+const memberColumns = `room_id, user_id, role, joined_at, last_ack, last_delivered, joined_event_seq`
 
 func (r memberRow) member() Member {
 	return Member{RoomID: r.RoomID, UserID: r.UserID, Role: Role(r.Role), JoinedAt: fromMillis(r.JoinedAt),
-		LastAck: r.LastAck, JoinedEventSeq: r.JoinedEventSeq}
+		LastAck: r.LastAck, LastDelivered: max(r.LastDelivered, r.LastAck), JoinedEventSeq: r.JoinedEventSeq}
 }
 
 // dmMembersFixed refuses adding to or leaving a dm. The request is valid in

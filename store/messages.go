@@ -310,38 +310,6 @@ func listMessagesQuery(tenantID, actor, roomID string, p MessagePage, limit int)
 	}
 }
 
-// Ack moves userID's read cursor in the room to seq, never backwards, and
-// returns the cursor. A seq beyond the room's last message is a
-// ConflictError on seq: the room's state refuses it, not the request.
-func (s *Store) Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (lastAck int64, err error) {
-	if seq < 0 {
-		return 0, &InvalidError{Field: "seq", Message: "must not be negative"}
-	}
-	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
-		room, err := s.memberRoom(ctx, tx, tenantID, roomID, userID)
-		if err != nil {
-			return err
-		}
-		if seq > room.LastSeq {
-			return &ConflictError{Field: "seq",
-				Message: fmt.Sprintf("seq %d is beyond the room's last_seq (%d)", seq, room.LastSeq)}
-		}
-		if err := s.advanceAck(ctx, tx, tenantID, roomID, userID, seq); err != nil {
-			return err
-		}
-		if err := tx.GetContext(ctx, &lastAck, tx.Rebind(`
-			SELECT last_ack FROM room_members
-			WHERE tenant_id = ? AND room_id = ? AND user_id = ?`), tenantID, roomID, userID); err != nil {
-			return fmt.Errorf("read ack: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return lastAck, nil
-}
-
 // advanceAck sets a member's last_ack to seq unless it is already past it.
 func (s *Store) advanceAck(ctx context.Context, tx *sqlx.Tx, tenantID, roomID, userID string, seq int64) error {
 	_, err := tx.ExecContext(ctx, tx.Rebind(advanceAckSQL), seq, tenantID, roomID, userID, seq)

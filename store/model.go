@@ -2,9 +2,10 @@
 // notifications, subscriptions and dead letters in SQLite (the embedded
 // default) or PostgreSQL, behind one API. The tenant id is an explicit
 // parameter of every tenant-scoped method, so isolation is visible in every
-// query. Authorization rules that must hold inside a transaction (who may add
-// a member, who may edit a room) are enforced here and reported with the
-// sentinel errors below.
+// query. The rules that guard the data (who may add a member, who may edit a
+// room, who may type in a room, which rooms may be watched) are enforced
+// here, the ones that must hold inside a transaction in it, and reported
+// with the sentinel errors below.
 package store
 
 import (
@@ -14,8 +15,8 @@ import (
 	"time"
 )
 
-// Sentinel errors. Callers test them with errors.Is; the server maps them to
-// the SPEC error codes.
+// Sentinel errors. Callers test them with errors.Is; chat.Classify maps them
+// to the SPEC error codes for REST and WebSocket alike.
 var (
 	ErrNotFound      = errors.New("not found")
 	ErrConflict      = errors.New("conflict")
@@ -117,7 +118,9 @@ type RoomSummary struct {
 	LastMessage *Message
 }
 
-// Member is a user's membership of a room; LastAck is their read cursor.
+// Member is a user's membership of a room; LastAck is their read cursor,
+// LastDelivered their delivered cursor (never below LastAck: reading
+// implies receipt).
 // JoinedEventSeq is the event_seq of their member.joined, where their view
 // of the room's log starts (0 for members from before the log).
 type Member struct {
@@ -126,6 +129,7 @@ type Member struct {
 	Role           Role
 	JoinedAt       time.Time
 	LastAck        int64
+	LastDelivered  int64
 	JoinedEventSeq int64
 }
 

@@ -369,6 +369,36 @@ func (s *Store) GetRoom(ctx context.Context, tenantID, actor, roomID string) (Ro
 	return row.room(), nil
 }
 
+// CanType reports whether userID may say they are typing in the room: only
+// its members may. A missing room, or another tenant's, is ErrNotFound, as
+// for every room read; a user who is not a member gets a ForbiddenError.
+func (s *Store) CanType(ctx context.Context, tenantID, roomID, userID string) error {
+	row, err := s.roomForActor(ctx, s.r, tenantID, roomID, userID)
+	if err != nil {
+		return err
+	}
+	if row.ActorRole == nil {
+		return &ForbiddenError{Message: "not a member of this room"}
+	}
+	return nil
+}
+
+// CanWatch reports whether userID may watch the room (receive its events
+// without being a member): only channels can be watched, by any user who may
+// see them. A room the user may not see is refused as GetRoom refuses it;
+// a room of another type is a ConflictError on room_id, since its type, not
+// the user, is what refuses the watch.
+func (s *Store) CanWatch(ctx context.Context, tenantID, userID, roomID string) error {
+	row, err := s.visibleRoom(ctx, tenantID, userID, roomID)
+	if err != nil {
+		return err
+	}
+	if t := RoomType(row.Type); t != RoomChannel {
+		return &ConflictError{Field: "room_id", Message: "only channels can be watched; this room is a " + string(t)}
+	}
+	return nil
+}
+
 // UpdateRoom changes a room's name or metadata; only the room's admins may
 // (a dm has none). It bumps updated_at.
 func (s *Store) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, u RoomUpdate) (Room, error) {

@@ -29,6 +29,8 @@ type Store struct {
 	// members caches RoomMemberIDs on SQLite (see memberCache); nil on
 	// PostgreSQL.
 	members *memberCache
+	// cursors writes the moves of members' read and delivered cursors.
+	cursors *cursorWriter
 }
 
 // dialect is what differs between the databases beyond SQL both accept.
@@ -87,6 +89,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	}
 	s.now = o.now
 	s.reads = newReadStmts(s.r)
+	s.cursors = newCursorWriter(s)
 
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
@@ -103,6 +106,9 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 // Close releases the database connections.
 func (s *Store) Close() error {
 	var errs []error
+	if s.cursors != nil {
+		s.cursors.close()
+	}
 	if s.sends != nil {
 		errs = append(errs, s.sends.close())
 	}

@@ -14,8 +14,8 @@ import (
 const DefaultRateLimitRPS = 100
 
 type tenantRow struct {
-	ID           string `db:"id"`
-	Name         string `db:"name"`
+	ID            string `db:"id"`
+	Name          string `db:"name"`
 	RateLimitRPS  int    `db:"rate_limit_rps"`
 	CreatedAt     int64  `db:"created_at"`
 	KeyGeneration int64  `db:"key_generation"`

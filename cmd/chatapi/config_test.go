@@ -52,3 +52,94 @@ func TestLoadConfigConnectionLimits(t *testing.T) {
 		})
 	}
 }
+
+// A malformed environment value stops the start with a message naming the
+// variable, instead of giving way to the default unseen.
+func TestLoadConfigRefusesMalformedEnvironment(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want []string // each must appear in the error
+	}{
+		{"integer", map[string]string{"RETRY_MAX_ATTEMPTS": "abc"}, []string{`RETRY_MAX_ATTEMPTS="abc"`, "integer"}},
+		{"fraction for an integer", map[string]string{"RATE_LIMIT_RPS": "1.5"}, []string{`RATE_LIMIT_RPS="1.5"`}},
+		{"size with a unit", map[string]string{"BODY_LIMIT_BYTES": "64k"}, []string{`BODY_LIMIT_BYTES="64k"`}},
+		{"integer out of range", map[string]string{"WS_MAX_CONNECTIONS_PER_USER": "99999999999999999999"}, []string{"WS_MAX_CONNECTIONS_PER_USER"}},
+		{"duration", map[string]string{"HTTP_READ_TIMEOUT": "soon"}, []string{`HTTP_READ_TIMEOUT="soon"`, "duration"}},
+		{"duration in days", map[string]string{"EVENT_RETENTION": "30d"}, []string{`EVENT_RETENTION="30d"`}},
+		{"duration with a space", map[string]string{"SHUTDOWN_DRAIN_TIMEOUT": "10 s"}, []string{"SHUTDOWN_DRAIN_TIMEOUT"}},
+		{"reconnect delay", map[string]string{"SHUTDOWN_RECONNECT_AFTER": "later"}, []string{"SHUTDOWN_RECONNECT_AFTER"}},
+		{"no reconnect delay", map[string]string{"SHUTDOWN_RECONNECT_AFTER": "0s"}, []string{"SHUTDOWN_RECONNECT_AFTER", "positive"}},
+		{"log level", map[string]string{"LOG_LEVEL": "loud"}, []string{"LOG_LEVEL"}},
+		{"every bad one named", map[string]string{"RETRY_MAX_ATTEMPTS": "abc", "INSTANCE_HEARTBEAT": "often"},
+			[]string{"RETRY_MAX_ATTEMPTS", "INSTANCE_HEARTBEAT"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := loadConfig(nil, func(k string) string { return tc.env[k] })
+			if err == nil {
+				t.Fatalf("started with %v, want a refusal", tc.env)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("got %q, want it to say %s", err, w)
+				}
+			}
+		})
+	}
+}
+
+// The reconnect delay clients are told at shutdown comes from the
+// environment, or its flag.
+func TestLoadConfigReconnectAfter(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want time.Duration
+	}{
+		{"default", nil, nil, 2 * time.Second},
+		{"environment", map[string]string{"SHUTDOWN_RECONNECT_AFTER": "5s"}, nil, 5 * time.Second},
+		{"seconds", map[string]string{"SHUTDOWN_RECONNECT_AFTER": "7"}, nil, 7 * time.Second},
+		{"flag over the environment", map[string]string{"SHUTDOWN_RECONNECT_AFTER": "5s"}, []string{"-shutdown-reconnect-after=1500ms"}, 1500 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := loadConfig(tc.args, func(k string) string { return tc.env[k] })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.reconnectAfter != tc.want {
+				t.Errorf("got %v, want %v", cfg.reconnectAfter, tc.want)
+			}
+		})
+	}
+}
+
+// RECEIPTS_MAX_MEMBERS: its default, the environment, the flag, and a room
+// size no room has refused.
+func TestLoadConfigReceiptsMaxMembers(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		want    int
+		refused bool
+	}{
+		{name: "default", want: 100},
+		{name: "environment", env: map[string]string{"RECEIPTS_MAX_MEMBERS": "250"}, want: 250},
+		{name: "flag over the environment", env: map[string]string{"RECEIPTS_MAX_MEMBERS": "250"}, args: []string{"-receipts-max-members=20"}, want: 20},
+		{name: "zero", env: map[string]string{"RECEIPTS_MAX_MEMBERS": "0"}, refused: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := loadConfig(tc.args, func(k string) string { return tc.env[k] })
+			if tc.refused {
+				if err == nil || !strings.Contains(err.Error(), "RECEIPTS_MAX_MEMBERS") {
+					t.Fatalf("got %v, want a refusal naming RECEIPTS_MAX_MEMBERS", err)
+				}
+				return
+			}
+			if err != nil || cfg.receiptsMaxMembers != tc.want {
+				t.Fatalf("got %d, %v; want %d", cfg.receiptsMaxMembers, err, tc.want)
+			}
+		})
+	}
+}

@@ -68,6 +68,12 @@ type config struct {
 	// wsCredentialCheck is how often WebSocket connections are checked for
 	// expired tokens and rotated keys.
 	wsCredentialCheck time.Duration
+	// reconnectAfter is how long WebSocket clients are told to wait before
+	// they reconnect when this instance shuts down.
+	reconnectAfter time.Duration
+	// receiptsMaxMembers is the largest room whose members get per-user
+	// read and delivery receipts.
+	receiptsMaxMembers int
 }
 
 // httpTimeouts are the http.Server deadlines. Hijacked WebSocket
@@ -87,26 +93,35 @@ type httpTimeouts struct {
 
 func loadConfig(args []string, getenv func(string) string) (config, error) {
 	fs := flag.NewFlagSet("chatapi", flag.ContinueOnError)
-	addr := fs.String("addr", envOr(getenv, "CHATAPI_ADDR", ":8080"), "listen address (CHATAPI_ADDR)")
+	env := &environment{getenv: getenv}
+	addr := fs.String("addr", env.str("CHATAPI_ADDR", ":8080"), "listen address (CHATAPI_ADDR)")
 	dbURL := fs.String("database-url", getenv("DATABASE_URL"), "SQLite path or postgres:// URL (DATABASE_URL); default ./data/chatapi.db")
-	logLevel := fs.String("log-level", envOr(getenv, "LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
-	rateLimit := fs.Int("rate-limit", envInt(getenv, "RATE_LIMIT_RPS", 100), "default requests/s per tenant (RATE_LIMIT_RPS)")
-	bodyLimit := fs.Int64("body-limit", int64(envInt(getenv, "BODY_LIMIT_BYTES", 64<<10)), "request body limit in bytes (BODY_LIMIT_BYTES)")
-	drain := fs.Duration("shutdown-drain-timeout", envDuration(getenv, "SHUTDOWN_DRAIN_TIMEOUT", 10*time.Second), "graceful shutdown limit (SHUTDOWN_DRAIN_TIMEOUT)")
+	logLevel := fs.String("log-level", env.str("LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
+	rateLimit := fs.Int("rate-limit", env.int("RATE_LIMIT_RPS", 100), "default requests/s per tenant (RATE_LIMIT_RPS)")
+	bodyLimit := fs.Int64("body-limit", int64(env.int("BODY_LIMIT_BYTES", 64<<10)), "request body limit in bytes (BODY_LIMIT_BYTES)")
+	drain := fs.Duration("shutdown-drain-timeout", env.duration("SHUTDOWN_DRAIN_TIMEOUT", 10*time.Second), "graceful shutdown limit (SHUTDOWN_DRAIN_TIMEOUT)")
 	pprofAddr := fs.String("pprof-addr", getenv("PPROF_ADDR"), "serve /debug/pprof/ on this loopback address (PPROF_ADDR); off when empty")
-	retryMax := fs.Int("retry-max-attempts", envInt(getenv, "RETRY_MAX_ATTEMPTS", 5), "deliveries of an unacked message before it is dead-lettered (RETRY_MAX_ATTEMPTS)")
+	retryMax := fs.Int("retry-max-attempts", env.int("RETRY_MAX_ATTEMPTS", 5), "deliveries of an unacked message before it is dead-lettered (RETRY_MAX_ATTEMPTS)")
 	instanceID := fs.String("instance-id", getenv("INSTANCE_ID"), "this instance's name among several on one PostgreSQL database; default random (INSTANCE_ID)")
-	heartbeat := fs.Duration("instance-heartbeat", envDuration(getenv, "INSTANCE_HEARTBEAT", 2*time.Second), "how often an instance proves it is alive, PostgreSQL only (INSTANCE_HEARTBEAT)")
-	instanceTimeout := fs.Duration("instance-timeout", envDuration(getenv, "INSTANCE_TIMEOUT", 10*time.Second), "silence after which an instance is taken for dead and its users offline (INSTANCE_TIMEOUT)")
-	eventRetention := fs.Duration("event-retention", envDuration(getenv, "EVENT_RETENTION", defaultEventRetention), "how long room events are kept for GET /sync and GET /rooms/{room_id}/events (EVENT_RETENTION)")
-	readHeader := fs.Duration("http-read-header-timeout", envDuration(getenv, "HTTP_READ_HEADER_TIMEOUT", 10*time.Second), "limit on reading a request's headers; 0 for none (HTTP_READ_HEADER_TIMEOUT)")
-	read := fs.Duration("http-read-timeout", envDuration(getenv, "HTTP_READ_TIMEOUT", 30*time.Second), "limit on reading a whole request, body included; 0 for none (HTTP_READ_TIMEOUT)")
-	write := fs.Duration("http-write-timeout", envDuration(getenv, "HTTP_WRITE_TIMEOUT", 60*time.Second), "limit on answering a request, from the end of its headers; 0 for none (HTTP_WRITE_TIMEOUT)")
-	idle := fs.Duration("http-idle-timeout", envDuration(getenv, "HTTP_IDLE_TIMEOUT", 60*time.Second), "how long a kept-alive connection may wait for its next request; 0 takes HTTP_READ_TIMEOUT (HTTP_IDLE_TIMEOUT)")
-	wsMaxConns := fs.Int("ws-max-connections-per-user", envInt(getenv, "WS_MAX_CONNECTIONS_PER_USER", 10), "WebSocket connections one user may hold on this instance (WS_MAX_CONNECTIONS_PER_USER)")
-	wsCheck := fs.Duration("ws-credential-check-interval", envDuration(getenv, "WS_CREDENTIAL_CHECK_INTERVAL", 5*time.Second), "how often WebSocket connections of expired tokens and rotated keys are closed (WS_CREDENTIAL_CHECK_INTERVAL)")
+	heartbeat := fs.Duration("instance-heartbeat", env.duration("INSTANCE_HEARTBEAT", 2*time.Second), "how often an instance proves it is alive, PostgreSQL only (INSTANCE_HEARTBEAT)")
+	instanceTimeout := fs.Duration("instance-timeout", env.duration("INSTANCE_TIMEOUT", 10*time.Second), "silence after which an instance is taken for dead and its users offline (INSTANCE_TIMEOUT)")
+	eventRetention := fs.Duration("event-retention", env.duration("EVENT_RETENTION", defaultEventRetention), "how long room events are kept for GET /sync and GET /rooms/{room_id}/events (EVENT_RETENTION)")
+	readHeader := fs.Duration("http-read-header-timeout", env.duration("HTTP_READ_HEADER_TIMEOUT", 10*time.Second), "limit on reading a request's headers; 0 for none (HTTP_READ_HEADER_TIMEOUT)")
+	read := fs.Duration("http-read-timeout", env.duration("HTTP_READ_TIMEOUT", 30*time.Second), "limit on reading a whole request, body included; 0 for none (HTTP_READ_TIMEOUT)")
+	write := fs.Duration("http-write-timeout", env.duration("HTTP_WRITE_TIMEOUT", 60*time.Second), "limit on answering a request, from the end of its headers; 0 for none (HTTP_WRITE_TIMEOUT)")
+	idle := fs.Duration("http-idle-timeout", env.duration("HTTP_IDLE_TIMEOUT", 60*time.Second), "how long a kept-alive connection may wait for its next request; 0 takes HTTP_READ_TIMEOUT (HTTP_IDLE_TIMEOUT)")
+	wsMaxConns := fs.Int("ws-max-connections-per-user", env.int("WS_MAX_CONNECTIONS_PER_USER", 10), "WebSocket connections one user may hold on this instance (WS_MAX_CONNECTIONS_PER_USER)")
+	wsCheck := fs.Duration("ws-credential-check-interval", env.duration("WS_CREDENTIAL_CHECK_INTERVAL", 5*time.Second), "how often WebSocket connections of expired tokens and rotated keys are closed (WS_CREDENTIAL_CHECK_INTERVAL)")
+	reconnectAfter := fs.Duration("shutdown-reconnect-after", env.duration("SHUTDOWN_RECONNECT_AFTER", 2*time.Second), "how long WebSocket clients are told to wait before reconnecting, in server.shutdown and the Retry-After of a handshake refused during shutdown (SHUTDOWN_RECONNECT_AFTER)")
+	receiptsMax := fs.Int("receipts-max-members", env.int("RECEIPTS_MAX_MEMBERS", 100), "largest room whose members get per-user read and delivery receipts (RECEIPTS_MAX_MEMBERS)")
+	if err := env.err(); err != nil {
+		return config{}, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
+	}
+	if *reconnectAfter <= 0 {
+		return config{}, fmt.Errorf("SHUTDOWN_RECONNECT_AFTER: must be positive, got %v", *reconnectAfter)
 	}
 	if *eventRetention <= 0 {
 		return config{}, fmt.Errorf("EVENT_RETENTION: must be positive, got %s", *eventRetention)
@@ -126,6 +141,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	if *wsMaxConns < 1 {
 		return config{}, fmt.Errorf("WS_MAX_CONNECTIONS_PER_USER: must be at least 1, got %d", *wsMaxConns)
 	}
+	if *receiptsMax < 1 {
+		return config{}, fmt.Errorf("RECEIPTS_MAX_MEMBERS: must be at least 1, got %d", *receiptsMax)
+	}
 	if *wsCheck <= 0 {
 		return config{}, fmt.Errorf("WS_CREDENTIAL_CHECK_INTERVAL: must be positive, got %v", *wsCheck)
 	}
@@ -136,7 +154,8 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		retryMax: *retryMax, pprofAddr: *pprofAddr, eventRetention: *eventRetention,
 		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
-		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck,
+		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, reconnectAfter: *reconnectAfter,
+		receiptsMaxMembers: *receiptsMax,
 	}, nil
 }
 
@@ -163,7 +182,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer st.Close()
 
 	hubCfg := realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax,
-		MaxConnsPerUser: cfg.wsMaxConns, CredentialCheckInterval: cfg.wsCredentialCheck}
+		MaxConnsPerUser: cfg.wsMaxConns, CredentialCheckInterval: cfg.wsCredentialCheck,
+		ReconnectAfter: cfg.reconnectAfter, ReceiptsMaxMembers: cfg.receiptsMaxMembers}
 	var bus *pgbus.Bus
 	if st.Dialect() == "postgres" {
 		// Several instances may share the database: events travel between
@@ -210,6 +230,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	background.Go(func() { pruneEvents(runCtx, st, cfg.eventRetention, logger) })
 	reg := prometheus.NewRegistry()
+	if bus != nil {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_bus_refused_version_total", Help: "Event bus notifications of another wire version, refused: another server version shares the database.",
+		}, func() float64 { return float64(bus.Stats().RefusedVersion) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "chatapi_bus_undecodable_total", Help: "Event bus notifications that did not decode.",
+			}, func() float64 { return float64(bus.Stats().Undecodable) }))
+	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "chatapi_ws_connections", Help: "Open WebSocket connections on this instance.",
@@ -225,7 +253,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}, func() float64 { return float64(hub.Stats().SlowConsumersDropped) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "chatapi_ws_ephemeral_skipped_total", Help: "Presence and typing frames skipped for connections whose queue was half full.",
-		}, func() float64 { return float64(hub.Stats().EphemeralSkipped) }))
+		}, func() float64 { return float64(hub.Stats().EphemeralSkipped) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_order_gaps_total", Help: "Live room events that were not the next of their room, so that the event log was read for those in between.",
+		}, func() float64 { return float64(hub.Stats().OrderGaps) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_order_filled_total", Help: "Room events delivered from the event log to fill a gap in the live stream.",
+		}, func() float64 { return float64(hub.Stats().OrderFilled) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_order_skipped_total", Help: "Room events of a gap the event log no longer had or could not be read for; clients catch up by resuming.",
+		}, func() float64 { return float64(hub.Stats().OrderSkipped) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_order_dropped_total", Help: "Late live announcements of room events already delivered from the event log.",
+		}, func() float64 { return float64(hub.Stats().OrderDropped) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_resumes_reset_total", Help: "WebSocket resumes from a cursor past the event retention, answered by sync.reset_required.",
+		}, func() float64 { return float64(hub.Stats().ResumesReset) }))
 	app, err := server.New(server.Config{
 		MasterKey:        cfg.masterKey,
 		Version:          version,
@@ -403,27 +446,50 @@ func newInstanceID() (string, error) {
 	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:])), nil
 }
 
-func envOr(getenv func(string) string, name, def string) string {
-	if v := getenv(name); v != "" {
+// environment reads the configuration's environment variables. A variable
+// that is set but cannot be read is not ignored for its default: err names
+// every such variable, and the start stops.
+type environment struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (e *environment) str(name, def string) string {
+	if v := e.getenv(name); v != "" {
 		return v
 	}
 	return def
 }
 
-func envInt(getenv func(string) string, name string, def int) int {
-	if n, err := strconv.Atoi(getenv(name)); err == nil {
-		return n
+func (e *environment) int(name string, def int) int {
+	v := e.getenv(name)
+	if v == "" {
+		return def
 	}
-	return def
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want an integer", name, v))
+		return def
+	}
+	return n
 }
 
-func envDuration(getenv func(string) string, name string, def time.Duration) time.Duration {
-	v := getenv(name)
+// duration reads Go's durations ("30s", "1m30s") and, for convenience, a
+// bare number of seconds ("30").
+func (e *environment) duration(name string, def time.Duration) time.Duration {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
 	if d, err := time.ParseDuration(v); err == nil {
 		return d
 	}
 	if n, err := strconv.Atoi(v); err == nil {
 		return time.Duration(n) * time.Second
 	}
+	e.errs = append(e.errs, fmt.Errorf("%s=%q: want a duration such as 30s, 1m or 1h30m, or a number of seconds", name, v))
 	return def
 }
+
+// err is every variable that could not be read, or nil.
+func (e *environment) err() error { return errors.Join(e.errs...) }

@@ -478,7 +478,10 @@ type HealthResponse struct {
 	Success bool `json:"success"`
 }
 
-// Member A member of a room.
+// Member A member of a room. `last_ack` is the read cursor (`unread_count`
+// counts the messages after it); `last_delivered` the delivered
+// cursor: every message up to it reached a client of the member
+// (WebSocket `delivered`) or was read, so it is never below `last_ack`.
 type Member struct {
 	// JoinedAt When the user joined.
 	//
@@ -489,6 +492,11 @@ type Member struct {
 	//
 	// Example: 13
 	LastAck Seq `json:"last_ack"`
+
+	// LastDelivered A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	LastDelivered Seq `json:"last_delivered"`
 
 	// Role A member's role in a room.
 	//
@@ -589,7 +597,10 @@ type MemberListResponse struct {
 
 // MemberResponse Envelope of Member.
 type MemberResponse struct {
-	// Data A member of a room.
+	// Data A member of a room. `last_ack` is the read cursor (`unread_count`
+	// counts the messages after it); `last_delivered` the delivered
+	// cursor: every message up to it reached a client of the member
+	// (WebSocket `delivered`) or was read, so it is never below `last_ack`.
 	Data Member `json:"data"`
 
 	// Error Always null on success.
@@ -1809,7 +1820,11 @@ type ClientInterface interface {
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
 	// above the room's `last_seq` is refused with 409 (`field: seq`), the
-	// room's state being what refuses it. Members are told with `ack.received`.
+	// room's state being what refuses it. The user's own connections are
+	// told at once with `ack.received`; the room's members with the
+	// coalesced `receipts` event (rooms of up to `RECEIPTS_MAX_MEMBERS`
+	// members, default 100). Reading implies receipt: it moves the
+	// delivered cursor too, and ends redelivery of what it covers.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1820,7 +1835,11 @@ type ClientInterface interface {
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
 	// above the room's `last_seq` is refused with 409 (`field: seq`), the
-	// room's state being what refuses it. Members are told with `ack.received`.
+	// room's state being what refuses it. The user's own connections are
+	// told at once with `ack.received`; the room's members with the
+	// coalesced `receipts` event (rooms of up to `RECEIPTS_MAX_MEMBERS`
+	// members, default 100). Reading implies receipt: it moves the
+	// delivered cursor too, and ends redelivery of what it covers.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2037,7 +2056,12 @@ type ClientInterface interface {
 
 	// ListMembers List members
 	//
-	// The room's members with role, join time and read cursor (`last_ack`).
+	// The room's members with role, join time, read cursor (`last_ack`:
+	// what they read) and delivered cursor (`last_delivered`: what their
+	// clients confirmed receiving with the WebSocket `delivered` event,
+	// never below `last_ack`). In rooms larger than `RECEIPTS_MAX_MEMBERS`
+	// (default 100), where no per-user receipts are pushed, this is where
+	// a sender sees who received and read what.
 	//
 	// Corresponds with GET /rooms/{room_id}/members (the `ListMembers` operationId).
 	ListMembers(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2220,7 +2244,11 @@ type ClientInterface interface {
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
 // above the room's `last_seq` is refused with 409 (`field: seq`), the
-// room's state being what refuses it. Members are told with `ack.received`.
+// room's state being what refuses it. The user's own connections are
+// told at once with `ack.received`; the room's members with the
+// coalesced `receipts` event (rooms of up to `RECEIPTS_MAX_MEMBERS`
+// members, default 100). Reading implies receipt: it moves the
+// delivered cursor too, and ends redelivery of what it covers.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2241,7 +2269,11 @@ func (c *Client) AckMessagesWithBody(ctx context.Context, contentType string, bo
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
 // above the room's `last_seq` is refused with 409 (`field: seq`), the
-// room's state being what refuses it. Members are told with `ack.received`.
+// room's state being what refuses it. The user's own connections are
+// told at once with `ack.received`; the room's members with the
+// coalesced `receipts` event (rooms of up to `RECEIPTS_MAX_MEMBERS`
+// members, default 100). Reading implies receipt: it moves the
+// delivered cursor too, and ends redelivery of what it covers.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2678,7 +2710,12 @@ func (c *Client) ListRoomEvents(ctx context.Context, roomId RoomIdPath, params *
 
 // ListMembers List members
 //
-// The room's members with role, join time and read cursor (`last_ack`).
+// The room's members with role, join time, read cursor (`last_ack`:
+// what they read) and delivered cursor (`last_delivered`: what their
+// clients confirmed receiving with the WebSocket `delivered` event,
+// never below `last_ack`). In rooms larger than `RECEIPTS_MAX_MEMBERS`
+// (default 100), where no per-user receipts are pushed, this is where
+// a sender sees who received and read what.
 //
 // Corresponds with GET /rooms/{room_id}/members (the `ListMembers` operationId).
 func (c *Client) ListMembers(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4399,7 +4436,11 @@ type ClientWithResponsesInterface interface {
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
 	// above the room's `last_seq` is refused with 409 (`field: seq`), the
-	// room's state being what refuses it. Members are told with `ack.received`.
+	// room's state being what refuses it. The user's own connections are
+	// told at once with `ack.received`; the room's members with the
+	// coalesced `receipts` event (rooms of up to `RECEIPTS_MAX_MEMBERS`
+	// members, default 100). Reading implies receipt: it moves the
+	// delivered cursor too, and ends redelivery of what it covers.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4410,7 +4451,11 @@ type ClientWithResponsesInterface interface {
 	//
 	// Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
 	// above the room's `last_seq` is refused with 409 (`field: seq`), the
-	// room's state being what refuses it. Members are told with `ack.received`.
+	// room's state being what refuses it. The user's own connections are
+	// told at once with `ack.received`; the room's members with the
+	// coalesced `receipts` event (rooms of up to `RECEIPTS_MAX_MEMBERS`
+	// members, default 100). Reading implies receipt: it moves the
+	// delivered cursor too, and ends redelivery of what it covers.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4653,7 +4698,12 @@ type ClientWithResponsesInterface interface {
 
 	// ListMembersWithResponse List members
 	//
-	// The room's members with role, join time and read cursor (`last_ack`).
+	// The room's members with role, join time, read cursor (`last_ack`:
+	// what they read) and delivered cursor (`last_delivered`: what their
+	// clients confirmed receiving with the WebSocket `delivered` event,
+	// never below `last_ack`). In rooms larger than `RECEIPTS_MAX_MEMBERS`
+	// (default 100), where no per-user receipts are pushed, this is where
+	// a sender sees who received and read what.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7427,7 +7477,11 @@ func (r CreateTokenResponse) ContentType() string {
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
 // above the room's `last_seq` is refused with 409 (`field: seq`), the
-// room's state being what refuses it. Members are told with `ack.received`.
+// room's state being what refuses it. The user's own connections are
+// told at once with `ack.received`; the room's members with the
+// coalesced `receipts` event (rooms of up to `RECEIPTS_MAX_MEMBERS`
+// members, default 100). Reading implies receipt: it moves the
+// delivered cursor too, and ends redelivery of what it covers.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7444,7 +7498,11 @@ func (c *ClientWithResponses) AckMessagesWithBodyWithResponse(ctx context.Contex
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
 // above the room's `last_seq` is refused with 409 (`field: seq`), the
-// room's state being what refuses it. Members are told with `ack.received`.
+// room's state being what refuses it. The user's own connections are
+// told at once with `ack.received`; the room's members with the
+// coalesced `receipts` event (rooms of up to `RECEIPTS_MAX_MEMBERS`
+// members, default 100). Reading implies receipt: it moves the
+// delivered cursor too, and ends redelivery of what it covers.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7819,7 +7877,12 @@ func (c *ClientWithResponses) ListRoomEventsWithResponse(ctx context.Context, ro
 
 // ListMembersWithResponse List members
 //
-// The room's members with role, join time and read cursor (`last_ack`).
+// The room's members with role, join time, read cursor (`last_ack`:
+// what they read) and delivered cursor (`last_delivered`: what their
+// clients confirmed receiving with the WebSocket `delivered` event,
+// never below `last_ack`). In rooms larger than `RECEIPTS_MAX_MEMBERS`
+// (default 100), where no per-user receipts are pushed, this is where
+// a sender sees who received and read what.
 //
 // Returns a wrapper object for the known response body format(s).
 //

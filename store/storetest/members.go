@@ -243,6 +243,59 @@ func testIsMember(t *testing.T, b Backend) {
 	}
 }
 
+// testRoomRules covers the rules the WebSocket transport asks about: who
+// may type in a room and which rooms may be watched.
+func testRoomRules(t *testing.T, b Backend) {
+	s := newStore(t, b)
+	ctx := t.Context()
+	tenant := newTenant(t, s)
+	other := newTenant(t, s)
+	group := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob")
+	channel := newRoom(t, s, tenant, "alice", store.RoomChannel)
+
+	t.Run("typing", func(t *testing.T) {
+		for _, tt := range []struct {
+			name    string
+			tenant  string
+			room    string
+			user    string
+			wantErr error
+		}{
+			{"admin", tenant, group.ID, "alice", nil},
+			{"member", tenant, group.ID, "bob", nil},
+			{"outsider", tenant, group.ID, "carol", store.ErrForbidden},
+			{"outsider of a channel", tenant, channel.ID, "carol", store.ErrForbidden},
+			{"missing room", tenant, "room_missing", "alice", store.ErrNotFound},
+			{"other tenant", other, group.ID, "alice", store.ErrNotFound},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				checkErr(t, s.CanType(ctx, tt.tenant, tt.room, tt.user), tt.wantErr, "")
+			})
+		}
+	})
+	t.Run("watching", func(t *testing.T) {
+		for _, tt := range []struct {
+			name      string
+			tenant    string
+			room      string
+			user      string
+			wantErr   error
+			wantField string
+		}{
+			{"channel, outsider", tenant, channel.ID, "carol", nil, ""},
+			{"channel, member", tenant, channel.ID, "alice", nil, ""},
+			{"group, member", tenant, group.ID, "bob", store.ErrConflict, "room_id"},
+			{"group, outsider", tenant, group.ID, "carol", store.ErrForbidden, ""},
+			{"missing room", tenant, "room_missing", "alice", store.ErrNotFound, ""},
+			{"other tenant", other, channel.ID, "carol", store.ErrNotFound, ""},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				checkErr(t, s.CanWatch(ctx, tt.tenant, tt.user, tt.room), tt.wantErr, tt.wantField)
+			})
+		}
+	})
+}
+
 // testConcurrentMembership joins and leaves one room from many goroutines at
 // once: member_count must end equal to the real number of members.
 func testConcurrentMembership(t *testing.T, b Backend) {

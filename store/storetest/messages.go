@@ -527,3 +527,85 @@ func testDeleteMessage(t *testing.T, b Backend) {
 		})
 	}
 }
+
+// testDelivered checks the delivered cursor: Ack's rules, never backwards,
+// reading implies receipt, and the read cursor (unread counts) untouched.
+func testDelivered(t *testing.T, b Backend) {
+	s := newStore(t, b)
+	ctx := t.Context()
+	tenant := newTenant(t, s)
+	other := newTenant(t, s)
+	room := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob", "carol")
+	for range 10 {
+		send(t, s, tenant, "alice", room.ID, "x")
+	}
+
+	// In order: each step starts from the cursors the previous one left.
+	tests := []struct {
+		name      string
+		tenant    string
+		user      string
+		ack       bool // move the read cursor instead
+		seq       int64
+		want      store.Cursor
+		wantErr   error
+		wantField string
+	}{
+		{name: "forward", tenant: tenant, user: "bob", seq: 3, want: store.Cursor{From: 0, To: 3}},
+		{name: "never backwards", tenant: tenant, user: "bob", seq: 2, want: store.Cursor{From: 3, To: 3}},
+		{name: "the same again", tenant: tenant, user: "bob", seq: 3, want: store.Cursor{From: 3, To: 3}},
+		{name: "read past it", tenant: tenant, user: "bob", ack: true, seq: 6, want: store.Cursor{To: 6}},
+		{name: "covered by the read cursor", tenant: tenant, user: "bob", seq: 5, want: store.Cursor{From: 6, To: 6}},
+		{name: "past the read cursor", tenant: tenant, user: "bob", seq: 9, want: store.Cursor{From: 6, To: 9}},
+		{name: "beyond the last message", tenant: tenant, user: "bob", seq: 11, wantErr: store.ErrConflict, wantField: "seq"},
+		{name: "negative", tenant: tenant, user: "bob", seq: -1, wantErr: store.ErrInvalid, wantField: "seq"},
+		{name: "outsider", tenant: tenant, user: "mallory", seq: 1, wantErr: store.ErrForbidden},
+		{name: "other tenant", tenant: other, user: "bob", seq: 1, wantErr: store.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.ack {
+				got, err := s.Ack(ctx, tt.tenant, tt.user, room.ID, tt.seq)
+				if err != nil || got != tt.want.To {
+					t.Fatalf("Ack: got %d, %v; want %d", got, err, tt.want.To)
+				}
+				return
+			}
+			got, err := s.Delivered(ctx, tt.tenant, tt.user, room.ID, tt.seq)
+			checkErr(t, err, tt.wantErr, tt.wantField)
+			if err == nil && got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+
+	// Many movers at once (clients confirm every ~200 ms): each member ends
+	// at the highest seq it confirmed, whatever order the writes took.
+	var wg sync.WaitGroup
+	for _, user := range []string{"alice", "carol"} {
+		for seq := int64(1); seq <= 10; seq++ {
+			wg.Go(func() {
+				if _, err := s.Delivered(ctx, tenant, user, room.ID, seq); err != nil {
+					t.Errorf("Delivered %s %d: %v", user, seq, err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+
+	members, err := s.ListMembers(ctx, tenant, "bob", room.ID)
+	if err != nil {
+		t.Fatalf("ListMembers: %v", err)
+	}
+	want := map[string][2]int64{"alice": {10, 10}, "bob": {6, 9}, "carol": {0, 10}}
+	for _, m := range members {
+		if got := [2]int64{m.LastAck, m.LastDelivered}; got != want[m.UserID] {
+			t.Errorf("%s: got last_ack, last_delivered %v, want %v", m.UserID, got, want[m.UserID])
+		}
+	}
+	// Receipt is not reading: carol's unread count is still every message.
+	rooms, err := s.ListRooms(ctx, tenant, "carol", store.RoomFilter{})
+	if err != nil || len(rooms) != 1 || rooms[0].UnreadCount != 10 {
+		t.Errorf("carol's rooms %+v, %v; want one with 10 unread", rooms, err)
+	}
+}

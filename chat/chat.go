@@ -1,0 +1,185 @@
+// Package chat is where a change to a room or a notification is stored and
+// then announced, once, for every transport: the REST handlers (server) and
+// the WebSocket inbound path (realtime) translate their requests into calls
+// of Service and map its errors through Classify, so neither stores or
+// publishes on its own and both refuse alike.
+package chat
+
+import (
+	"context"
+	"time"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/store"
+)
+
+// Store is what the service changes. The rules that guard each change live
+// in the store, next to the data (see store.CanType, store.CanWatch).
+type Store interface {
+	SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage) (store.Message, bool, error)
+	EditMessage(ctx context.Context, tenantID, actor, roomID, messageID string, u store.MessageUpdate) (store.Message, error)
+	DeleteMessage(ctx context.Context, tenantID, actor, roomID, messageID string) (store.Message, error)
+	Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (int64, error)
+	Delivered(ctx context.Context, tenantID, userID, roomID string, seq int64) (store.Cursor, error)
+	UpdateRoom(ctx context.Context, tenantID, actor, roomID string, u store.RoomUpdate) (store.Room, error)
+	AddMember(ctx context.Context, tenantID, actor, roomID, userID string, role store.Role) (store.Member, error)
+	RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) (int64, error)
+	CreateNotification(ctx context.Context, tenantID, sender string, n store.NewNotification) (store.Notification, []string, error)
+	AckNotification(ctx context.Context, tenantID, userID, notificationID string) (time.Time, error)
+	CanType(ctx context.Context, tenantID, roomID, userID string) error
+}
+
+// Publisher announces a stored change to realtime delivery (the hub). It
+// must not block on slow receivers.
+type Publisher interface {
+	Publish(ctx context.Context, e event.Event)
+}
+
+// Service stores changes and announces the ones that happened. It holds no
+// state of its own and is safe for concurrent use.
+type Service struct {
+	store Store
+	pub   Publisher
+}
+
+// New returns a service over st announcing to pub; a nil pub announces to
+// no one (a server without realtime delivery).
+func New(st Store, pub Publisher) *Service {
+	if pub == nil {
+		pub = discard{}
+	}
+	return &Service{store: st, pub: pub}
+}
+
+type discard struct{}
+
+func (discard) Publish(context.Context, event.Event) {}
+
+// SendMessage stores a message and, when it is new (not the replay of a
+// client_msg_id already stored), announces it. created tells which.
+// confirm, when not nil, runs once the message is stored (new or not) and
+// before it is announced: the WebSocket path queues the sender's
+// message.sent there, so that it reaches the sender ahead of the message.
+func (s *Service) SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage, confirm func(store.Message)) (msg store.Message, created bool, err error) {
+	msg, created, err = s.store.SendMessage(ctx, tenantID, sender, roomID, m)
+	if err != nil {
+		return store.Message{}, false, err
+	}
+	if confirm != nil {
+		confirm(msg)
+	}
+	if created {
+		s.pub.Publish(ctx, event.ForMessage(event.MessageCreated, tenantID, msg))
+	}
+	return msg, created, nil
+}
+
+// EditMessage edits actor's own message and announces the edit.
+func (s *Service) EditMessage(ctx context.Context, tenantID, actor, roomID, messageID string, u store.MessageUpdate) (store.Message, error) {
+	msg, err := s.store.EditMessage(ctx, tenantID, actor, roomID, messageID, u)
+	if err != nil {
+		return store.Message{}, err
+	}
+	s.pub.Publish(ctx, event.ForMessage(event.MessageUpdated, tenantID, msg))
+	return msg, nil
+}
+
+// DeleteMessage soft-deletes a message and announces it.
+func (s *Service) DeleteMessage(ctx context.Context, tenantID, actor, roomID, messageID string) (store.Message, error) {
+	msg, err := s.store.DeleteMessage(ctx, tenantID, actor, roomID, messageID)
+	if err != nil {
+		return store.Message{}, err
+	}
+	s.pub.Publish(ctx, event.ForMessage(event.MessageDeleted, tenantID, msg))
+	return msg, nil
+}
+
+// Ack moves userID's read cursor in a room and announces the receipt; it
+// returns the cursor, which never moves back.
+func (s *Service) Ack(ctx context.Context, tenantID, userID, roomID string, seq int64) (int64, error) {
+	last, err := s.store.Ack(ctx, tenantID, userID, roomID, seq)
+	if err != nil {
+		return 0, err
+	}
+	s.pub.Publish(ctx, event.ForAck(tenantID, roomID, userID, last))
+	return last, nil
+}
+
+// Delivered moves userID's delivered cursor in a room and, when it moved,
+// announces the delivery receipt. It returns the cursor's move, which
+// never goes back.
+func (s *Service) Delivered(ctx context.Context, tenantID, userID, roomID string, seq int64) (store.Cursor, error) {
+	cur, err := s.store.Delivered(ctx, tenantID, userID, roomID, seq)
+	if err != nil {
+		return store.Cursor{}, err
+	}
+	if cur.Moved() {
+		s.pub.Publish(ctx, event.ForDelivery(tenantID, roomID, userID, cur.From, cur.To))
+	}
+	return cur, nil
+}
+
+// UpdateRoom changes a room's name or metadata and tells its members.
+func (s *Service) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, u store.RoomUpdate) (store.Room, error) {
+	room, err := s.store.UpdateRoom(ctx, tenantID, actor, roomID, u)
+	if err != nil {
+		return store.Room{}, err
+	}
+	s.pub.Publish(ctx, event.Event{Type: event.RoomUpdated, TenantID: tenantID, RoomID: room.ID, EventSeq: room.LastEventSeq, Room: &room})
+	return room, nil
+}
+
+// AddMember adds userID to a room and tells its members.
+func (s *Service) AddMember(ctx context.Context, tenantID, actor, roomID, userID string, role store.Role) (store.Member, error) {
+	m, err := s.store.AddMember(ctx, tenantID, actor, roomID, userID, role)
+	if err != nil {
+		return store.Member{}, err
+	}
+	s.pub.Publish(ctx, event.Event{Type: event.MemberJoined, TenantID: tenantID, RoomID: roomID, UserID: m.UserID, EventSeq: m.JoinedEventSeq, Member: &m})
+	return m, nil
+}
+
+// RemoveMember removes userID from a room (or lets actor leave) and tells
+// the room.
+func (s *Service) RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) error {
+	eventSeq, err := s.store.RemoveMember(ctx, tenantID, actor, roomID, userID)
+	if err != nil {
+		return err
+	}
+	s.pub.Publish(ctx, event.Event{Type: event.MemberLeft, TenantID: tenantID, RoomID: roomID, UserID: userID, EventSeq: eventSeq})
+	return nil
+}
+
+// SendNotification stores a notification for its resolved recipients and,
+// when there are any, announces it for delivery.
+func (s *Service) SendNotification(ctx context.Context, tenantID, sender string, n store.NewNotification) (store.Notification, []string, error) {
+	stored, recipients, err := s.store.CreateNotification(ctx, tenantID, sender, n)
+	if err != nil {
+		return store.Notification{}, nil, err
+	}
+	if len(recipients) > 0 {
+		s.pub.Publish(ctx, event.Event{Type: event.Notification, TenantID: tenantID, Notification: &stored, Recipients: recipients})
+	}
+	return stored, recipients, nil
+}
+
+// AckNotification confirms one of userID's notifications and announces it,
+// so that redelivery to their other connections stops.
+func (s *Service) AckNotification(ctx context.Context, tenantID, userID, notificationID string) (time.Time, error) {
+	at, err := s.store.AckNotification(ctx, tenantID, userID, notificationID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	s.pub.Publish(ctx, event.ForNotificationAck(tenantID, userID, notificationID))
+	return at, nil
+}
+
+// Typing relays that userID started or stopped (action "start" or "stop")
+// typing in a room, if they may (store.CanType). Nothing is stored.
+func (s *Service) Typing(ctx context.Context, tenantID, roomID, userID, action string) error {
+	if err := s.store.CanType(ctx, tenantID, roomID, userID); err != nil {
+		return err
+	}
+	s.pub.Publish(ctx, event.ForTyping(tenantID, roomID, userID, action))
+	return nil
+}

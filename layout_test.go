@@ -1,0 +1,78 @@
+package contracts_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestREADMENamesEveryPackage keeps the README's layout section whole: every
+// directory that holds Go code is named there (as `dir/`), and every
+// directory named there exists.
+func TestREADMENamesEveryPackage(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout := section(string(readme), "### Layout")
+	if layout == "" {
+		t.Fatal("README.md has no ### Layout section")
+	}
+	var dirs []string
+	err = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			name := d.Name()
+			if path != "." && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if dir := filepath.Dir(path); strings.HasSuffix(path, ".go") && dir != "." && (len(dirs) == 0 || dirs[len(dirs)-1] != dir) {
+			dirs = append(dirs, dir)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) < 5 {
+		t.Fatalf("found only %v: not the repository root?", dirs)
+	}
+	for _, dir := range dirs {
+		if !strings.Contains(layout, "`"+filepath.ToSlash(dir)+"/`") {
+			t.Errorf("README.md's layout does not name %s/", filepath.ToSlash(dir))
+		}
+	}
+	quoted := strings.Split(layout, "`")
+	for i := 1; i < len(quoted); i += 2 {
+		named := quoted[i]
+		if !strings.HasSuffix(named, "/") || strings.ContainsAny(named, " \n") {
+			continue
+		}
+		if fi, err := os.Stat(named); err != nil || !fi.IsDir() {
+			t.Errorf("README.md's layout names %s, which is not a directory", named)
+		}
+	}
+}
+
+// section returns the text under heading, up to the next heading of the same
+// or a higher level.
+func section(doc, heading string) string {
+	start := strings.Index(doc, "\n"+heading+"\n")
+	if start < 0 {
+		return ""
+	}
+	body := doc[start+len(heading)+2:]
+	level := strings.Count(strings.Fields(heading)[0], "#")
+	for _, prefix := range []string{"\n# ", "\n## ", "\n### "}[:level] {
+		if end := strings.Index(body, prefix); end >= 0 {
+			body = body[:end]
+		}
+	}
+	return body
+}
