@@ -282,13 +282,17 @@ func (c *conn) stopRedelivery() {
 }
 
 // deliverMessage delivers a message event to its recipients and tracks it
-// on the connections of the members who owe an ack (not the sender's).
+// on the connections of the members who owe a confirmation (not the
+// sender's). It tracks first: a client may read the message and confirm it
+// before a fan-out to a thousand connections is done, and a confirmation
+// handled before the message is tracked would leave it tracked, and sent
+// again, for good.
 func deliverMessage(roomID string, seq int64, frame []byte, to, track []*conn) {
-	for _, c := range to {
-		c.sendMessage(roomID, seq, frame)
-	}
 	for _, c := range track {
 		c.trackMessages(roomID, seq, seq)
+	}
+	for _, c := range to {
+		c.sendMessage(roomID, seq, frame)
 	}
 }
 
