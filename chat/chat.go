@@ -125,7 +125,7 @@ func (s *Service) UpdateRoom(ctx context.Context, tenantID, actor, roomID string
 	if err != nil {
 		return store.Room{}, err
 	}
-	s.pub.Publish(ctx, event.Event{Type: event.RoomUpdated, TenantID: tenantID, RoomID: room.ID, Room: &room})
+	s.pub.Publish(ctx, event.Event{Type: event.RoomUpdated, TenantID: tenantID, RoomID: room.ID, EventSeq: room.LastEventSeq, Room: &room})
 	return room, nil
 }
 
@@ -135,17 +135,18 @@ func (s *Service) AddMember(ctx context.Context, tenantID, actor, roomID, userID
 	if err != nil {
 		return store.Member{}, err
 	}
-	s.pub.Publish(ctx, event.Event{Type: event.MemberJoined, TenantID: tenantID, RoomID: roomID, UserID: m.UserID, Member: &m})
+	s.pub.Publish(ctx, event.Event{Type: event.MemberJoined, TenantID: tenantID, RoomID: roomID, UserID: m.UserID, EventSeq: m.JoinedEventSeq, Member: &m})
 	return m, nil
 }
 
 // RemoveMember removes userID from a room (or lets actor leave) and tells
 // the room.
 func (s *Service) RemoveMember(ctx context.Context, tenantID, actor, roomID, userID string) error {
-	if _, err := s.store.RemoveMember(ctx, tenantID, actor, roomID, userID); err != nil {
+	eventSeq, err := s.store.RemoveMember(ctx, tenantID, actor, roomID, userID)
+	if err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, event.Event{Type: event.MemberLeft, TenantID: tenantID, RoomID: roomID, UserID: userID})
+	s.pub.Publish(ctx, event.Event{Type: event.MemberLeft, TenantID: tenantID, RoomID: roomID, UserID: userID, EventSeq: eventSeq})
 	return nil
 }
 

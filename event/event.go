@@ -49,9 +49,14 @@ type Event struct {
 	Seq    int64
 	// FromSeq is where a DeliveryReceived cursor moved from.
 	FromSeq int64 `json:",omitempty"`
-	Room    *store.Room
-	Member  *store.Member
-	Message *store.Message
+	// EventSeq is the room event's place in its room's event log, taken
+	// from the log entry the change appended in its own transaction; 0 for
+	// events that are not in the log (acks, receipts, typing, presence,
+	// notifications).
+	EventSeq int64
+	Room     *store.Room
+	Member   *store.Member
+	Message  *store.Message
 	// Notification and Recipients are set for notification events.
 	Notification *store.Notification
 	Recipients   []string
@@ -67,7 +72,7 @@ type Event struct {
 // ForMessage is the event of a created, updated or deleted message; typ is
 // MessageCreated, MessageUpdated or MessageDeleted.
 func ForMessage(typ Type, tenantID string, m store.Message) Event {
-	return Event{Type: typ, TenantID: tenantID, RoomID: m.RoomID, Seq: m.Seq, Message: &m}
+	return Event{Type: typ, TenantID: tenantID, RoomID: m.RoomID, Seq: m.Seq, EventSeq: m.EventSeq, Message: &m}
 }
 
 // ForAck is the read receipt of userID's cursor moving to seq in a room.

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -97,6 +98,8 @@ type Bus struct {
 	// listening is closed once the first LISTEN is in place.
 	listening chan struct{}
 	once      sync.Once
+
+	refusedVersion, refused atomic.Uint64
 }
 
 // New prepares a bus over st; it reads the schema's channel name once.
@@ -112,14 +115,6 @@ func New(ctx context.Context, cfg Config, st Store) (*Bus, error) {
 	return &Bus{cfg: cfg, store: st, channel: ch, listening: make(chan struct{})}, nil
 }
 
-// notification is the NOTIFY payload: the origin instance and either the
-// event itself or the id of its stored body.
-type notification struct {
-	Origin string          `json:"o"`
-	Event  json.RawMessage `json:"e,omitempty"`
-	Ref    int64           `json:"r,omitempty"`
-}
-
 // Broadcast sends e to the other instances. It does not deliver e here
 // (the hub did). It waits for the database at most PublishTimeout, and
 // is not cancelled by the end of ctx (a request that answered already).
@@ -132,11 +127,11 @@ func (b *Bus) Broadcast(ctx context.Context, e event.Event) {
 }
 
 func (b *Bus) broadcast(ctx context.Context, e event.Event) error {
-	body, err := json.Marshal(e)
+	body, err := encodeEvent(e)
 	if err != nil {
-		return fmt.Errorf("encode event: %w", err)
+		return err
 	}
-	payload, err := json.Marshal(notification{Origin: b.cfg.InstanceID, Event: body})
+	payload, err := json.Marshal(envelope{V: WireVersion, Origin: b.cfg.InstanceID, Event: body})
 	if err != nil {
 		return fmt.Errorf("encode notification: %w", err)
 	}
@@ -145,7 +140,7 @@ func (b *Bus) broadcast(ctx context.Context, e event.Event) error {
 		if err != nil {
 			return err
 		}
-		if payload, err = json.Marshal(notification{Origin: b.cfg.InstanceID, Ref: id}); err != nil {
+		if payload, err = json.Marshal(envelope{V: WireVersion, Origin: b.cfg.InstanceID, Ref: id}); err != nil {
 			return fmt.Errorf("encode notification: %w", err)
 		}
 	}
@@ -220,13 +215,23 @@ func (b *Bus) Run(ctx context.Context, local Local) error {
 
 // handle delivers one notification of another instance.
 func (b *Bus) handle(ctx context.Context, local Local, payload string) {
-	var n notification
+	var n envelope
 	if err := json.Unmarshal([]byte(payload), &n); err != nil {
+		b.refused.Add(1)
 		b.cfg.Logger.Error("pgbus: undecodable notification", "error", err)
 		return
 	}
 	if n.Origin == b.cfg.InstanceID {
 		return // delivered here when published
+	}
+	if n.V != WireVersion {
+		// Another version of the server shares the database: its events
+		// are not guessed at. Its clients' events do not reach this
+		// instance's clients until both run one version.
+		b.refusedVersion.Add(1)
+		b.cfg.Logger.Error("pgbus: refused a notification of another wire version; run one server version on the database",
+			"version", n.V, "want", WireVersion, "origin", n.Origin)
+		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.DeliverTimeout)
 	defer cancel()
@@ -240,33 +245,22 @@ func (b *Bus) handle(ctx context.Context, local Local, payload string) {
 	}
 	e, err := decodeEvent(body)
 	if err != nil {
+		b.refused.Add(1)
 		b.cfg.Logger.Error("pgbus: undecodable event", "error", err)
 		return
 	}
 	local.Deliver(ctx, e)
 }
 
-// decodeEvent reverses json.Marshal of an event. A JSON document field that
-// was empty comes back as the literal null; it is made empty again, as the
-// publisher had it.
-func decodeEvent(body []byte) (event.Event, error) {
-	var e event.Event
-	if err := json.Unmarshal(body, &e); err != nil {
-		return e, err
-	}
-	unnull := func(m *json.RawMessage) {
-		if string(*m) == "null" {
-			*m = nil
-		}
-	}
-	if e.Message != nil {
-		unnull(&e.Message.Meta)
-	}
-	if e.Room != nil {
-		unnull(&e.Room.Metadata)
-	}
-	if e.Notification != nil {
-		unnull(&e.Notification.Payload)
-	}
-	return e, nil
+// Stats are the bus's counters since it started, for metrics.
+type Stats struct {
+	// RefusedVersion counts notifications of another WireVersion, refused.
+	RefusedVersion uint64
+	// Undecodable counts notifications or event bodies that did not decode.
+	Undecodable uint64
+}
+
+// Stats returns the bus's counters.
+func (b *Bus) Stats() Stats {
+	return Stats{RefusedVersion: b.refusedVersion.Load(), Undecodable: b.refused.Load()}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -191,4 +192,71 @@ func TestBusResyncsAfterReconnect(t *testing.T) {
 	recB.wait(t, "the event after the reconnect", func(evs []event.Event, _ int) bool {
 		return len(evs) > 0 && fmt.Sprint(evs[len(evs)-1].Type) == "typing"
 	})
+}
+
+// Every field of an event crosses the bus under its wire name and comes back
+// as it was sent.
+func TestBusWireRoundTrip(t *testing.T) {
+	url := freshSchema(t)
+	a, _, _ := instance(t, url, "a")
+	_, recB, _ := instance(t, url, "b")
+	at := time.Date(2026, 12, 6, 1, 2, 3, 4000000, time.UTC)
+	name, key, cmid := "room", "key", "c1"
+	sent := []event.Event{
+		event.ForMessage(event.MessageUpdated, "ten_1", store.Message{
+			ID: "msg_1", RoomID: "room_1", SenderID: "u", Seq: 7, Content: "hi", Meta: []byte(`{"a":1}`),
+			ClientMsgID: &cmid, CreatedAt: at, EditedAt: &at, EventSeq: 12,
+		}),
+		{Type: event.RoomUpdated, TenantID: "ten_1", RoomID: "room_1", EventSeq: 13, Room: &store.Room{
+			ID: "room_1", TenantID: "ten_1", Type: store.RoomGroup, Name: &name, UniqueKey: &key,
+			Metadata: []byte(`{}`), LastSeq: 7, MemberCount: 3, CreatedAt: at, UpdatedAt: at, LastEventSeq: 13,
+		}},
+		{Type: event.MemberJoined, TenantID: "ten_1", RoomID: "room_1", UserID: "v", EventSeq: 14, Member: &store.Member{
+			RoomID: "room_1", UserID: "v", Role: store.RoleAdmin, JoinedAt: at, LastAck: 7, JoinedEventSeq: 14,
+		}},
+		{Type: event.Notification, TenantID: "ten_1", Recipients: []string{"u", "v"}, Notification: &store.Notification{
+			ID: "ntf_1", Topic: "t", Payload: []byte(`{"x":true}`), SenderID: "u", CreatedAt: at, ExpiresAt: at,
+		}},
+		event.ForPresence("ten_1", "u", "offline", at),
+		event.ForDelivery("ten_1", "room_1", "v", 3, 7),
+		{Type: "a.future.type", TenantID: "ten_1", RoomID: "room_1", UserID: "v", Seq: 8},
+	}
+	for _, e := range sent {
+		a.Broadcast(t.Context(), e)
+	}
+	recB.wait(t, "every event", func(evs []event.Event, _ int) bool { return len(evs) == len(sent) })
+	recB.mu.Lock()
+	defer recB.mu.Unlock()
+	for i, want := range sent {
+		if got := recB.events[i]; !reflect.DeepEqual(got, want) {
+			t.Errorf("event %d:\n got %+v\nwant %+v", i, got, want)
+		}
+	}
+}
+
+// A notification of another wire version (another server version on the
+// same database) is refused, logged and counted, never delivered half-read;
+// the bus goes on with the next.
+func TestBusRefusesAnotherWireVersion(t *testing.T) {
+	url := freshSchema(t)
+	a, _, st := instance(t, url, "a")
+	b, recB, _ := instance(t, url, "b")
+	ch, err := st.EventChannel(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	future := fmt.Sprintf(`{"v":%d,"o":"c","e":{"type":"typing","tenant_id":"ten_1","room_id":"room_1","user_id":"u","action":"start"}}`, pgbus.WireVersion+1)
+	if err := st.Notify(t.Context(), ch, future); err != nil {
+		t.Fatal(err)
+	}
+	a.Broadcast(t.Context(), event.ForTyping("ten_1", "room_1", "u", "stop"))
+	recB.wait(t, "the event after the refused one", func(evs []event.Event, _ int) bool { return len(evs) > 0 })
+	recB.mu.Lock()
+	defer recB.mu.Unlock()
+	if len(recB.events) != 1 || recB.events[0].Action != "stop" {
+		t.Fatalf("delivered %+v, want only the current version's typing stop", recB.events)
+	}
+	if got := b.Stats().RefusedVersion; got != 1 {
+		t.Fatalf("RefusedVersion = %d, want 1", got)
+	}
 }

@@ -3,6 +3,7 @@ package realtime
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -68,13 +69,16 @@ type conn struct {
 
 	// msgs is what the client was handed per room (see resync.go).
 	msgs messageCursor
+	// resume is the cursor of a resume (Session.Resume), used by the
+	// connect-time sync only.
+	resume *store.SyncCursor
 }
 
 // newConn is a connection before its upgrade; ws is set once accepted.
 func newConn(h *Hub, s Session) *conn {
 	c := &conn{
 		hub: h, tenantID: s.TenantID, userID: s.UserID, keyGen: s.KeyGeneration,
-		held: true,
+		held: true, resume: s.Resume,
 	}
 	if !s.Expires.IsZero() {
 		c.expires = s.Expires.UnixNano()
@@ -405,31 +409,103 @@ func (c *conn) storeError(err error, reqID string) *frameError {
 	return fe
 }
 
-// sync streams what the user is owed: per room, the messages after their
-// read cursor (at most SyncLimit, oldest first), their pending
-// notifications, then sync.complete. It writes directly, ahead of the live
-// frames that queue up meanwhile.
+// syncPage is how many events a resume reads from the log at a time.
+const syncPage = store.MaxEventsLimit
+
+// sync streams what the user is owed, then sync.complete with a cursor to
+// resume from. Without a resume cursor: per room, the messages after their
+// read cursor (at most SyncLimit, oldest first). With one: the room event
+// log after it, a page at a time (see replay); a cursor past the retention
+// gets sync.reset_required and then the messages as without one. Pending
+// notifications follow either. It writes directly, ahead of the live frames
+// that wait meanwhile (see messageCursor): those the sync covered are
+// dropped when it ends, so the switch to live has no gap and no duplicate.
 func (c *conn) sync(ctx context.Context) error {
+	var (
+		rooms  = []syncRoom{}
+		cursor store.SyncCursor
+		err    error
+	)
+	resumed := false
+	if c.resume != nil {
+		cursor, resumed, err = c.replay(ctx, *c.resume)
+		c.resume = nil
+		if err != nil {
+			return err
+		}
+	}
+	if !resumed {
+		if cursor, rooms, err = c.syncMessages(ctx); err != nil {
+			return err
+		}
+	}
+	if err := c.syncNotifications(ctx); err != nil {
+		return err
+	}
+	return c.syncWrite(mustEncode(syncCompleteFrame{Type: "sync.complete", Rooms: rooms, Cursor: cursor.String()}))
+}
+
+// replay writes the user's room events after cursor, read from the log a
+// page at a time, and returns the cursor after them. A cursor past the
+// retention is answered by sync.reset_required with a fresh cursor, and
+// resumed false: the client reloads its rooms, and is owed the messages
+// after its read cursors as on a connect without a cursor.
+func (c *conn) replay(ctx context.Context, cursor store.SyncCursor) (store.SyncCursor, bool, error) {
 	h := c.hub
+	for {
+		page, err := h.store.Sync(ctx, c.tenantID, c.userID, &cursor, syncPage)
+		var gone *store.GoneError
+		if errors.As(err, &gone) && gone.Cursor != nil {
+			c.hub.stats.resumesReset.Add(1)
+			return store.SyncCursor{}, false, c.syncWrite(mustEncode(syncResetFrame{Type: "sync.reset_required", Cursor: gone.Cursor.String()}))
+		}
+		if err != nil {
+			return store.SyncCursor{}, false, err
+		}
+		h.order.start(c.tenantID, page.Ends)
+		for i := range page.Events {
+			e := &page.Events[i]
+			if err := c.syncWrite(e.Frame); err != nil {
+				return store.SyncCursor{}, false, err
+			}
+			c.replayedTo(e.RoomID, e.EventSeq)
+		}
+		cursor = page.Next
+		if !page.HasMore {
+			return cursor, true, nil
+		}
+	}
+}
+
+// syncMessages streams, per room, the messages after the user's read cursor
+// (at most SyncLimit, oldest first), and returns a cursor at the end of
+// every room's log, taken before the messages are read: whatever commits
+// later comes live, as it would after a resume from that cursor.
+func (c *conn) syncMessages(ctx context.Context) (store.SyncCursor, []syncRoom, error) {
+	h := c.hub
+	fresh, err := h.store.Sync(ctx, c.tenantID, c.userID, nil, 0)
+	if err != nil {
+		return store.SyncCursor{}, nil, err
+	}
+	h.order.start(c.tenantID, fresh.Ends)
 	cursors, err := h.store.MemberCursors(ctx, c.tenantID, c.userID)
 	if err != nil {
-		return err
+		return store.SyncCursor{}, nil, err
 	}
 	rooms := make([]syncRoom, 0, len(cursors))
 	for _, cur := range cursors {
 		after, delivered := cur.LastAck, 0
 		for delivered < h.cfg.SyncLimit {
 			limit := min(store.MaxMessagesLimit, h.cfg.SyncLimit-delivered)
-			page, err := h.store.ListMessages(ctx, c.tenantID, c.userID, cur.RoomID, store.MessagePage{AfterSeq: &after, Limit: limit})
-			if errors.Is(err, store.ErrForbidden) {
-				break // left the room since the cursors were read
-			}
+			// The room is one of the user's (MemberCursors); these reads
+			// carry each message's event_seq.
+			page, err := h.store.RoomMessagesBetween(ctx, c.tenantID, cur.RoomID, after, math.MaxInt64, limit)
 			if err != nil {
-				return err
+				return store.SyncCursor{}, nil, err
 			}
 			for i := range page {
 				if err := c.syncWrite(mustEncode(newMessageFrame(event.MessageCreated, &page[i]))); err != nil {
-					return err
+					return store.SyncCursor{}, nil, err
 				}
 				after = page[i].Seq
 				delivered++
@@ -445,7 +521,12 @@ func (c *conn) sync(ctx context.Context) error {
 		last := max(cur.LastSeq, after)
 		rooms = append(rooms, syncRoom{RoomID: cur.RoomID, LastSeq: last, Delivered: delivered, HasMore: after < last})
 	}
-	pending, err := h.store.ListNotifications(ctx, c.tenantID, c.userID, store.MaxNotificationsLimit)
+	return fresh.Next, rooms, nil
+}
+
+// syncNotifications streams the user's pending notifications.
+func (c *conn) syncNotifications(ctx context.Context) error {
+	pending, err := c.hub.store.ListNotifications(ctx, c.tenantID, c.userID, store.MaxNotificationsLimit)
 	if err != nil {
 		return err
 	}
@@ -456,5 +537,5 @@ func (c *conn) sync(ctx context.Context) error {
 		}
 		c.trackNotification(pending[i].ID, frame)
 	}
-	return c.syncWrite(mustEncode(syncCompleteFrame{Type: "sync.complete", Rooms: rooms}))
+	return nil
 }

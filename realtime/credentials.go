@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/chatapi/chatapi/store"
 )
 
 // Credentials. A connection lives no longer than what opened it: a user
@@ -29,6 +31,10 @@ type Session struct {
 	// Expires, when set, is when the credentials (a user token) expire: the
 	// connection is closed then. Zero for a tenant key, which does not.
 	Expires time.Time
+	// Resume, when set, is the cursor the client resumes from (GET
+	// /ws?cursor=): the connect-time sync replays the room event log after
+	// it instead of streaming the messages after each read cursor.
+	Resume *store.SyncCursor
 }
 
 // TooManyConnectionsError refuses a connection beyond MaxConnsPerUser.

@@ -172,7 +172,7 @@ func TestSyncAfterOffline(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.hub.Publish(ctx, event.Event{Type: event.MessageCreated, TenantID: e.tenant, RoomID: room, Seq: m.Seq, Message: &m})
+		e.hub.Publish(ctx, event.ForMessage(event.MessageCreated, e.tenant, m))
 	}
 
 	a, before, done := e.connect("alice")
@@ -430,7 +430,7 @@ func TestMessagesInSeqOrder(t *testing.T) {
 		return m
 	}
 	publish := func(m store.Message) {
-		e.hub.Publish(ctx, event.Event{Type: event.MessageCreated, TenantID: e.tenant, RoomID: room, Seq: m.Seq, Message: &m})
+		e.hub.Publish(ctx, event.ForMessage(event.MessageCreated, e.tenant, m))
 	}
 	expect := func(seqs ...int64) {
 		t.Helper()
@@ -451,7 +451,7 @@ func TestMessagesInSeqOrder(t *testing.T) {
 	publish(m2)
 	expect(2, 3)
 
-	// 4 is never announced: after a short wait it is read from the store.
+	// 4 is never announced: 5's announcement reads it from the log at once.
 	m4, m5 := send(), send()
 	_ = m4
 	publish(m5)
@@ -468,8 +468,7 @@ func TestMessagesInSeqOrder(t *testing.T) {
 // (an overloaded publisher) is read from the store, not skipped: the client
 // still gets every seq once, in order, and the late announcement is dropped.
 func TestLateAnnouncementUnderBacklogStaysInOrder(t *testing.T) {
-	// A gap timer that never fires in the test: only the backlog fills.
-	e := newEnv(t, realtime.Config{QueueSize: 2048, GapTimeout: time.Hour})
+	e := newEnv(t, realtime.Config{QueueSize: 2048})
 	ctx := context.Background()
 	room := e.room(store.RoomGroup, "alice", "bob")
 	a, _, _ := e.connect("alice")
@@ -483,7 +482,7 @@ func TestLateAnnouncementUnderBacklogStaysInOrder(t *testing.T) {
 		msgs = append(msgs, m)
 	}
 	publish := func(m store.Message) {
-		e.hub.Publish(ctx, event.Event{Type: event.MessageCreated, TenantID: e.tenant, RoomID: room, Seq: m.Seq, Message: &m})
+		e.hub.Publish(ctx, event.ForMessage(event.MessageCreated, e.tenant, m))
 	}
 	publish(msgs[0])
 	for _, m := range msgs[2:] { // seq 2 is late

@@ -8,9 +8,11 @@
 //
 // Connecting (hub.go ServeWS, conn.go): the handshake registers the
 // connection before anything is read, so nothing published meanwhile is
-// lost: live message events wait in the connection's cursor (resync.go)
-// while the connect-time sync writes what the user is owed, then go out
-// after it, those the sync covered dropped. The HTTP handler then returns;
+// lost: live room events wait in the connection's cursor (resync.go)
+// while the connect-time sync writes what the user is owed (the messages
+// after each read cursor, or, for a resume with ?cursor=, the room event
+// log after it, a page at a time), then go out after it, those the sync
+// covered dropped, so the switch to live has no gap and no duplicate. The HTTP handler then returns;
 // the connection's read loop runs in a goroutine the hub owns (Shutdown
 // joins it).
 //
@@ -25,10 +27,11 @@
 // Publish and Deliver (cluster.go, hub.go): Publish delivers an event to
 // this instance's connections (Deliver) and hands it to Config.Cluster for
 // the other instances, whose events arrive through Deliver. Deliver encodes
-// an event once and routes it by type: a room's message events through the
-// sequencer (order.go), which releases them in seq order and fills a gap
-// from the store; other room events, notifications, typing and presence
-// straight to their recipients; read and delivery receipts into the
+// an event once and routes it by type: a room's events (every type of its
+// log) through the sequencer (order.go), which checks they come in
+// event_seq order and, where one is missing, reads it from the log and
+// delivers it first, dropping its late announcement; notifications, typing
+// and presence straight to their recipients; read and delivery receipts into the
 // per-room coalescing of receipts.go; acks to the redelivery state.
 //
 // Recipients and queues (conn.go): recipients are collected under a read
@@ -51,8 +54,8 @@
 //
 //  1. presence.announcing (one user's presence announcements; held across
 //     the Publish of the announcement)
-//  2. roomOrder.mu (one room of the sequencer; held while its messages are
-//     handed to their connections)
+//  2. roomOrder.mu (one room of the sequencer; held while its events are
+//     handed to their connections, a gap's read of the log included)
 //  3. sequencer.mu (the sequencer's room map; the reverse only with TryLock,
 //     when idle rooms are pruned)
 //  4. Hub.mu (connections, users, watchers, presence map), read-locked to
@@ -67,5 +70,6 @@
 //
 // No lock is held across store I/O, except presence.announcing around the
 // cluster's presence records, which must land in the order they were
-// decided.
+// decided, and roomOrder.mu around the read of a gap from the log, so that
+// the room's later events wait for the ones it brings.
 package realtime

@@ -33,6 +33,9 @@ type messageFrame struct {
 	CreatedAt   time.Time       `json:"created_at"`
 	EditedAt    *time.Time      `json:"edited_at"`
 	DeletedAt   *time.Time      `json:"deleted_at"`
+	// EventSeq is the message event's place in the room's log; left out
+	// where the store does not know it (a message from before the log).
+	EventSeq int64 `json:"event_seq,omitempty"`
 }
 
 func newMessageFrame(typ event.Type, m *store.Message) messageFrame {
@@ -43,7 +46,7 @@ func newMessageFrame(typ event.Type, m *store.Message) messageFrame {
 	return messageFrame{
 		Type: string(typ), MessageID: m.ID, RoomID: m.RoomID, SenderID: m.SenderID, Seq: m.Seq,
 		Content: m.Content, Meta: meta, ClientMsgID: m.ClientMsgID,
-		CreatedAt: m.CreatedAt, EditedAt: m.EditedAt, DeletedAt: m.DeletedAt,
+		CreatedAt: m.CreatedAt, EditedAt: m.EditedAt, DeletedAt: m.DeletedAt, EventSeq: m.EventSeq,
 	}
 }
 
@@ -60,9 +63,10 @@ type roomBody struct {
 }
 
 type roomUpdatedFrame struct {
-	Type   string   `json:"type"`
-	RoomID string   `json:"room_id"`
-	Room   roomBody `json:"room"`
+	Type     string   `json:"type"`
+	RoomID   string   `json:"room_id"`
+	Room     roomBody `json:"room"`
+	EventSeq int64    `json:"event_seq,omitempty"`
 }
 
 type ackReceivedFrame struct {
@@ -94,10 +98,11 @@ type deliveryReceivedFrame struct {
 }
 
 type memberFrame struct {
-	Type   string     `json:"type"`
-	RoomID string     `json:"room_id"`
-	UserID string     `json:"user_id"`
-	Role   store.Role `json:"role,omitempty"`
+	Type     string     `json:"type"`
+	RoomID   string     `json:"room_id"`
+	UserID   string     `json:"user_id"`
+	Role     store.Role `json:"role,omitempty"`
+	EventSeq int64      `json:"event_seq,omitempty"`
 }
 
 type notificationFrame struct {
@@ -143,6 +148,13 @@ type syncRoom struct {
 type syncCompleteFrame struct {
 	Type  string     `json:"type"`
 	Rooms []syncRoom `json:"rooms"`
+	// Cursor is where a later connection resumes from (GET /ws?cursor=).
+	Cursor string `json:"cursor"`
+}
+
+type syncResetFrame struct {
+	Type   string `json:"type"`
+	Cursor string `json:"cursor"`
 }
 
 type shutdownFrame struct {
@@ -172,7 +184,9 @@ func encodeEvent(e event.Event) ([]byte, error) {
 		if e.Message == nil {
 			return nil, fmt.Errorf("%s event without a message", e.Type)
 		}
-		v = newMessageFrame(e.Type, e.Message)
+		f := newMessageFrame(e.Type, e.Message)
+		f.EventSeq = e.EventSeq
+		v = f
 	case event.AckReceived:
 		v = ackReceivedFrame{Type: string(e.Type), RoomID: e.RoomID, Seq: e.Seq, UserID: e.UserID}
 	case event.RoomUpdated:
@@ -187,15 +201,15 @@ func encodeEvent(e event.Event) ([]byte, error) {
 		v = roomUpdatedFrame{Type: string(e.Type), RoomID: r.ID, Room: roomBody{
 			RoomID: r.ID, Type: r.Type, Name: r.Name, UniqueKey: r.UniqueKey, Metadata: meta,
 			LastSeq: r.LastSeq, MemberCount: r.MemberCount, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		}}
+		}, EventSeq: e.EventSeq}
 	case event.MemberJoined:
 		role := store.RoleMember
 		if e.Member != nil && e.Member.Role != "" {
 			role = e.Member.Role
 		}
-		v = memberFrame{Type: string(e.Type), RoomID: e.RoomID, UserID: e.UserID, Role: role}
+		v = memberFrame{Type: string(e.Type), RoomID: e.RoomID, UserID: e.UserID, Role: role, EventSeq: e.EventSeq}
 	case event.MemberLeft:
-		v = memberFrame{Type: string(e.Type), RoomID: e.RoomID, UserID: e.UserID}
+		v = memberFrame{Type: string(e.Type), RoomID: e.RoomID, UserID: e.UserID, EventSeq: e.EventSeq}
 	case event.Notification:
 		if e.Notification == nil {
 			return nil, fmt.Errorf("%s event without a notification", e.Type)

@@ -28,23 +28,24 @@ const ioTimeout = 5 * time.Second
 
 // serverMessages maps each server event type to its message in asyncapi.yaml.
 var serverMessages = map[string]string{
-	"message":           "message",
-	"message.sent":      "messageSent",
-	"message.updated":   "messageUpdated",
-	"message.deleted":   "messageDeleted",
-	"ack.received":      "ackReceived",
-	"receipts":          "receipts",
-	"delivery.received": "deliveryReceived",
-	"presence.update":   "presenceUpdate",
-	"typing":            "typing",
-	"notification":      "notification",
-	"room.updated":      "roomUpdated",
-	"member.joined":     "memberJoined",
-	"member.left":       "memberLeft",
-	"sync.complete":     "syncComplete",
-	"server.shutdown":   "serverShutdown",
-	"error":             "error",
-	"pong":              "pong",
+	"message":             "message",
+	"message.sent":        "messageSent",
+	"message.updated":     "messageUpdated",
+	"message.deleted":     "messageDeleted",
+	"ack.received":        "ackReceived",
+	"receipts":            "receipts",
+	"delivery.received":   "deliveryReceived",
+	"presence.update":     "presenceUpdate",
+	"typing":              "typing",
+	"notification":        "notification",
+	"room.updated":        "roomUpdated",
+	"member.joined":       "memberJoined",
+	"member.left":         "memberLeft",
+	"sync.complete":       "syncComplete",
+	"sync.reset_required": "syncResetRequired",
+	"server.shutdown":     "serverShutdown",
+	"error":               "error",
+	"pong":                "pong",
 }
 
 // serverSchemas compiles the server event schemas once for the test binary.
@@ -162,6 +163,13 @@ func sessionOf(r *http.Request) realtime.Session {
 	if ns, err := strconv.ParseInt(q.Get("expires"), 10, 64); err == nil {
 		s.Expires = time.Unix(0, ns)
 	}
+	if q.Has("cursor") {
+		// The server refuses a malformed cursor at the handshake; here a
+		// test gives only good ones.
+		if cur, err := store.ParseSyncCursor(q.Get("cursor")); err == nil {
+			s.Resume = &cur
+		}
+	}
 	return s
 }
 
@@ -179,6 +187,11 @@ func (e *env) url(user string) string {
 	return "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/ws?" + url.Values{"tenant": {e.tenant}, "user": {user}}.Encode()
 }
 
+// resumeURL is url with a resume cursor.
+func (e *env) resumeURL(user, cursor string) string {
+	return e.url(user) + "&" + url.Values{"cursor": {cursor}}.Encode()
+}
+
 type client struct {
 	t  testing.TB
 	ws *websocket.Conn
@@ -187,9 +200,15 @@ type client struct {
 // dial opens a connection without reading anything.
 func (e *env) dial(user string, opts *websocket.DialOptions) *client {
 	e.t.Helper()
+	return e.dialURL(user, e.url(user), opts)
+}
+
+// dialURL opens a connection of user to u without reading anything.
+func (e *env) dialURL(user, u string, opts *websocket.DialOptions) *client {
+	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, e.url(user), opts)
+	ws, _, err := websocket.Dial(ctx, u, opts)
 	if err != nil {
 		e.t.Fatalf("dial as %s: %v", user, err)
 	}

@@ -30,6 +30,8 @@ type Store interface {
 	RoomMemberIDs(ctx context.Context, tenantID, roomID string) ([]string, error)
 	MemberCursors(ctx context.Context, tenantID, userID string) ([]store.RoomCursor, error)
 	RoomMessagesBetween(ctx context.Context, tenantID, roomID string, afterSeq, beforeSeq int64, limit int) ([]store.Message, error)
+	RoomEventsAfter(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]store.RoomEvent, error)
+	Sync(ctx context.Context, tenantID, userID string, cursor *store.SyncCursor, limit int) (store.SyncPage, error)
 	RoomPeerIDs(ctx context.Context, tenantID, userID string) ([]string, error)
 	RecordFailedMessage(ctx context.Context, f store.FailedMessage) error
 	RecordFailedNotification(ctx context.Context, f store.FailedNotification) error
@@ -49,10 +51,6 @@ type Config struct {
 	// EventRate and EventBurst limit each connection's client events [20/s, 40].
 	EventRate  rate.Limit
 	EventBurst int
-	// GapTimeout is how long a room's message events wait for an earlier
-	// seq's announcement before the missing messages are read from the
-	// store [200ms].
-	GapTimeout time.Duration
 	// SyncLimit caps the messages streamed per room on connect [500].
 	SyncLimit int
 	// ReconnectAfter is what server.shutdown tells clients to wait, and
@@ -129,9 +127,6 @@ func (c *Config) defaults() {
 	}
 	if c.EventBurst <= 0 {
 		c.EventBurst = 40
-	}
-	if c.GapTimeout <= 0 {
-		c.GapTimeout = 200 * time.Millisecond
 	}
 	if c.SyncLimit <= 0 {
 		c.SyncLimit = 500
@@ -434,7 +429,7 @@ func (h *Hub) unwatchLocked(c *conn, roomID string) {
 // for the events of the others. The event
 // is encoded once; each recipient gets the same bytes through its bounded
 // queue, so a slow client never holds Publish or anyone else up. A room's
-// message events go out in seq order (see sequencer). Delivered messages
+// events go out in event_seq order (see order.go). Delivered messages
 // and notifications are sent again until confirmed (see redelivery.go).
 // Read and delivery receipts are coalesced per room (see receipts.go).
 func (h *Hub) Deliver(ctx context.Context, e event.Event) {
@@ -469,25 +464,27 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		}
 		return
 	}
-	if e.Type == event.MessageCreated && e.Message != nil && e.Message.Seq > 0 {
-		to, track, err := h.messageRecipients(ctx, e.TenantID, e.RoomID, e.Message.SenderID, e.Message.Seq)
-		if err != nil {
-			h.cfg.Logger.Error("realtime: room members", "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
-			return
-		}
-		h.order.message(roomKey{e.TenantID, e.RoomID}, e.Message.Seq, frame, to, track)
-		return
-	}
 	var also []string
 	if e.Type == event.MemberLeft && e.UserID != "" {
 		also = []string{e.UserID} // the one who left is told too
 	}
-	to, err := h.roomRecipients(ctx, e.TenantID, e.RoomID, "", also...)
+	ids, err := h.store.RoomMemberIDs(ctx, e.TenantID, e.RoomID)
 	if err != nil {
 		h.cfg.Logger.Error("realtime: room members", "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
 		return
 	}
-	deliver(frame, to)
+	to, ofMembers := h.recipientsSplit(e.TenantID, append(ids, also...), e.RoomID, "")
+	ev := roomEvent{eventSeq: e.EventSeq, frame: frame, to: to}
+	if e.Type == event.MessageCreated && e.Message != nil {
+		ev.msgSeq, ev.track = e.Message.Seq, owing(to[:ofMembers], e.Message.SenderID)
+		h.receipts.sent(roomKey{e.TenantID, e.RoomID}, e.Message.Seq, e.Message.SenderID, len(ids))
+	}
+	if e.EventSeq <= 0 {
+		// Announced without its place in the log.
+		sendRoomEvent(e.RoomID, ev)
+		return
+	}
+	h.order.deliver(roomKey{e.TenantID, e.RoomID}, ev)
 }
 
 // roomRecipients returns the connections of the room's members (and of also)
@@ -564,8 +561,6 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	h.stopPresence()
 	h.receipts.stop()
 
-	// Held message events go out before the goodbye.
-	_ = h.order.stop(ctx) // on ctx's end, the select below reports it
 	frame := mustEncode(shutdownFrame{Type: "server.shutdown", ReconnectAfterMS: h.cfg.ReconnectAfter.Milliseconds()})
 	for _, c := range conns {
 		c.closeAsync(websocket.StatusGoingAway, "server shutting down", frame)

@@ -11,32 +11,45 @@ import (
 )
 
 // Each connection remembers, per room, the highest message seq it was
-// handed (by the connect-time sync or live). A live message at or below it
-// is not sent again, so the paths that can hand the same message to a
-// connection (the live stream, the sequencer's gap fill, the connect-time
-// sync overlapping live events, a resync after the cluster bus lost
-// events) never duplicate a seq on the wire, nor reorder a room. While the
-// connect-time sync runs, live messages wait here and those the sync
-// covered are dropped when it ends.
+// handed (by the connect-time sync or live), and, after a resume, the
+// event_seq up to which the log was replayed to it. A live event at or below
+// either is not sent again, so the paths that can hand the same message or
+// event to a connection (the live stream, the connect-time sync or replay
+// overlapping live events, a resync after the cluster bus lost events)
+// never duplicate it on the wire, nor reorder a room. While the connect-time
+// sync runs, live events wait here and those it covered are dropped when it
+// ends.
 
-// messageCursor is a connection's message position per room.
+// messageCursor is a connection's position per room.
 type messageCursor struct {
 	// mu is taken before conn.mu (enqueue), never after.
 	mu   sync.Mutex
 	live bool // false while the connect-time sync runs
-	got  map[string]int64
-	held []heldMessage
+	// got is the highest message seq handed per room.
+	got map[string]int64
+	// replayed is the event_seq up to which a resume replayed each room's
+	// log.
+	replayed map[string]int64
+	held     []heldEvent
 }
 
-type heldMessage struct {
-	roomID string
-	seq    int64
-	frame  []byte
+type heldEvent struct {
+	roomID           string
+	eventSeq, msgSeq int64
+	frame            []byte
 }
 
 // sendMessage queues the message event seq of roomID unless c was handed it
 // (or a later one) already; it reports whether it queued it.
 func (c *conn) sendMessage(roomID string, seq int64, frame []byte) bool {
+	return c.sendRoomEvent(roomID, 0, seq, frame)
+}
+
+// sendRoomEvent queues a room event unless c was handed it already: by its
+// event_seq (when set) against the replay of a resume, and, for a new
+// message (msgSeq set), by the message's seq. It reports whether it queued
+// the event.
+func (c *conn) sendRoomEvent(roomID string, eventSeq, msgSeq int64, frame []byte) bool {
 	m := &c.msgs
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -48,20 +61,25 @@ func (c *conn) sendMessage(roomID string, seq int64, frame []byte) bool {
 			}
 			return false
 		}
-		m.held = append(m.held, heldMessage{roomID, seq, frame})
+		m.held = append(m.held, heldEvent{roomID, eventSeq, msgSeq, frame})
 		return true
 	}
-	return m.sendLocked(c, roomID, seq, frame)
+	return m.sendLocked(c, roomID, eventSeq, msgSeq, frame)
 }
 
-func (m *messageCursor) sendLocked(c *conn, roomID string, seq int64, frame []byte) bool {
-	if seq <= m.got[roomID] {
+func (m *messageCursor) sendLocked(c *conn, roomID string, eventSeq, msgSeq int64, frame []byte) bool {
+	if eventSeq > 0 && eventSeq <= m.replayed[roomID] {
 		return false
 	}
-	if m.got == nil {
-		m.got = make(map[string]int64)
+	if msgSeq > 0 {
+		if msgSeq <= m.got[roomID] {
+			return false
+		}
+		if m.got == nil {
+			m.got = make(map[string]int64)
+		}
+		m.got[roomID] = msgSeq
 	}
-	m.got[roomID] = seq
 	c.enqueue(frame)
 	return true
 }
@@ -78,15 +96,27 @@ func (c *conn) synced(roomID string, seq int64) {
 	m.got[roomID] = max(m.got[roomID], seq)
 }
 
-// goLive ends the connect-time sync: the live messages that waited are
+// replayedTo records that a resume replayed roomID's log to c up to
+// eventSeq.
+func (c *conn) replayedTo(roomID string, eventSeq int64) {
+	m := &c.msgs
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.replayed == nil {
+		m.replayed = make(map[string]int64)
+	}
+	m.replayed[roomID] = max(m.replayed[roomID], eventSeq)
+}
+
+// goLive ends the connect-time sync: the live events that waited are
 // queued, but for those the sync handed over already.
 func (c *conn) goLive() {
 	m := &c.msgs
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.live = true
-	for _, hm := range m.held {
-		m.sendLocked(c, hm.roomID, hm.seq, hm.frame)
+	for _, he := range m.held {
+		m.sendLocked(c, he.roomID, he.eventSeq, he.msgSeq, he.frame)
 	}
 	m.held = nil
 }

@@ -15,10 +15,24 @@ type Stats struct {
 	// EphemeralSkipped counts presence and typing frames not queued for a
 	// connection whose queue was half full.
 	EphemeralSkipped uint64
+	// OrderGaps counts the times a room's live event was not the one after
+	// the last delivered, and the log was read for those in between;
+	// OrderFilled counts the events delivered from it, OrderSkipped those it
+	// no longer had (pruned) or a failed read did not bring.
+	OrderGaps, OrderFilled, OrderSkipped uint64
+	// OrderDropped counts live announcements of events delivered already
+	// from the log; OrderLate those delivered after a later event of their
+	// room, because they came before the room had a position here.
+	OrderDropped, OrderLate uint64
+	// ResumesReset counts resumes from a cursor past the event retention,
+	// answered by sync.reset_required.
+	ResumesReset uint64
 }
 
 type counters struct {
-	eventsIn, eventsOut, slowDropped, ephemeralSkipped atomic.Uint64
+	eventsIn, eventsOut, slowDropped, ephemeralSkipped            atomic.Uint64
+	orderGaps, orderFilled, orderSkipped, orderDropped, orderLate atomic.Uint64
+	resumesReset                                                  atomic.Uint64
 }
 
 // Stats returns the hub's counters. Each is read atomically; together they
@@ -29,5 +43,11 @@ func (h *Hub) Stats() Stats {
 		EventsOut:            h.stats.eventsOut.Load(),
 		SlowConsumersDropped: h.stats.slowDropped.Load(),
 		EphemeralSkipped:     h.stats.ephemeralSkipped.Load(),
+		OrderGaps:            h.stats.orderGaps.Load(),
+		OrderFilled:          h.stats.orderFilled.Load(),
+		OrderSkipped:         h.stats.orderSkipped.Load(),
+		OrderDropped:         h.stats.orderDropped.Load(),
+		OrderLate:            h.stats.orderLate.Load(),
+		ResumesReset:         h.stats.resumesReset.Load(),
 	}
 }

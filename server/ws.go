@@ -26,6 +26,10 @@ func (s *Server) serveWS(c echo.Context) error {
 	if err := s.admit(c, p); err != nil {
 		return err
 	}
+	resume, err := wsResumeCursor(c)
+	if err != nil {
+		return err
+	}
 	if s.cfg.WS == nil {
 		return notImplemented()
 	}
@@ -33,6 +37,7 @@ func (s *Server) serveWS(c echo.Context) error {
 	err = s.cfg.WS.ServeWS(w, c.Request(), realtime.Session{
 		TenantID: p.tenant.ID, UserID: p.userID,
 		KeyGeneration: p.tenant.KeyGeneration, Expires: expires,
+		Resume: resume,
 	})
 	var tooMany *realtime.TooManyConnectionsError
 	if errors.As(err, &tooMany) {
@@ -47,6 +52,24 @@ func (s *Server) serveWS(c echo.Context) error {
 		return handshakeRefusal(w.refused)
 	}
 	return nil
+}
+
+// wsResumeCursor is the handshake's ?cursor=, nil without one. A cursor
+// that is not one (from sync.complete or GET /sync) refuses the handshake
+// with 400 on field cursor: resuming from a guess could skip events.
+func wsResumeCursor(c echo.Context) (*store.SyncCursor, error) {
+	q := c.Request().URL.Query()
+	if !q.Has("cursor") {
+		return nil, nil
+	}
+	if len(q["cursor"]) > 1 {
+		return nil, &store.InvalidError{Field: "cursor", Message: "give one cursor"}
+	}
+	cur, err := store.ParseSyncCursor(q.Get("cursor"))
+	if err != nil {
+		return nil, err
+	}
+	return &cur, nil
 }
 
 // handshakeWriter is the ResponseWriter the WebSocket handler answers on.

@@ -1,8 +1,13 @@
 package server_test
 
 import (
+	"context"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/chatapi/chatapi/realtime"
 )
@@ -51,4 +56,42 @@ func TestWebSocketRefusalsUseEnvelope(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A resume cursor that is not one refuses the handshake with 400 on field
+// cursor, before any socket is opened; a good one is accepted.
+func TestWebSocketResumeCursorIsChecked(t *testing.T) {
+	e := newEnvWith(t, envOptions{hub: realHub(t, realtime.Config{})})
+	tn := e.newTenant("acme", 100000)
+	upgrade := map[string]string{
+		"X-API-Key": tn.key, "X-User-Id": "alice",
+		"Connection": "Upgrade", "Upgrade": "websocket",
+		"Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+	}
+	for _, tc := range []struct {
+		name, query string
+	}{
+		{"not a cursor", "cursor=abc"},
+		{"empty", "cursor="},
+		{"another version", "cursor=v2.1-4"},
+		{"a bad room entry", "cursor=v1.1-"},
+		{"two cursors", "cursor=v1.1-4&cursor=v1.2-4"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, _, raw := e.raw("GET", "/ws?"+tc.query, upgrade, "")
+			checkRefusal(t, status, raw, refusal{400, "VALIDATION_ERROR", "cursor"})
+		})
+	}
+	t.Run("a good cursor", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		h := http.Header{}
+		h.Set("X-API-Key", tn.key)
+		h.Set("X-User-Id", "alice")
+		ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.url, "http")+"/ws?cursor=v1.1-4", &websocket.DialOptions{HTTPHeader: h})
+		if err != nil {
+			t.Fatalf("dial with a good cursor: %v", err)
+		}
+		_ = ws.CloseNow()
+	})
 }

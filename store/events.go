@@ -43,6 +43,9 @@ type RoomEvent struct {
 	// user who made the change.
 	UserID    string
 	CreatedAt time.Time
+	// MessageSeq is the seq of the message the event is about, for the
+	// message events; 0 for the others.
+	MessageSeq int64
 	// Frame is the event as a client receives it: the JSON object
 	// asyncapi.yaml gives the event type, with event_seq and occurred_at.
 	Frame json.RawMessage
@@ -286,6 +289,7 @@ func (s *Store) readEvents(ctx context.Context, tenantID, roomID string, after, 
 		var seq *int64
 		if messageSeq.Valid {
 			seq = &messageSeq.Int64
+			e.MessageSeq = messageSeq.Int64
 		}
 		if e.Frame, err = eventFrame(e, seq, payload); err != nil {
 			return nil, fmt.Errorf("event %d of room %s: %w", e.EventSeq, roomID, err)
@@ -425,6 +429,22 @@ func (s *Store) ListRoomEvents(ctx context.Context, tenantID, actor, roomID stri
 		return nil, gone
 	}
 	return events, nil
+}
+
+// RoomEventsAfter returns up to limit (1 to MaxEventsLimit) events of the
+// room with after < event_seq <= upto, in event_seq order, with no actor
+// check: realtime delivery reads the log with it where its live stream has a
+// gap. Events the retention pruned are simply not there: the caller sees
+// where the returned run starts.
+func (s *Store) RoomEventsAfter(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]RoomEvent, error) {
+	limit, err := pageLimit(limit, MaxEventsLimit, MaxEventsLimit)
+	if err != nil {
+		return nil, err
+	}
+	if upto <= after {
+		return nil, nil
+	}
+	return s.readEvents(ctx, tenantID, roomID, after, upto, limit)
 }
 
 // pruneBatchSQL finds a batch of the oldest events through

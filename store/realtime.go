@@ -69,16 +69,20 @@ func (s *Store) MemberCursors(ctx context.Context, tenantID, userID string) ([]R
 
 // RoomMessagesBetween returns the room's messages with afterSeq < seq <
 // beforeSeq, in ascending seq, at most limit (1 to MaxMessagesLimit), with no
-// actor check: realtime delivery uses it to fill a gap in the live stream
-// when a message's announcement is late.
+// actor check: realtime delivery uses it to redeliver messages and to catch
+// a connection up. Each carries, as EventSeq, the event_seq of its own
+// message event (0 for a message from before the log).
 func (s *Store) RoomMessagesBetween(ctx context.Context, tenantID, roomID string, afterSeq, beforeSeq int64, limit int) ([]Message, error) {
 	limit, err := pageLimit(limit, MaxMessagesLimit, MaxMessagesLimit)
 	if err != nil {
 		return nil, err
 	}
-	var rows []messageRow
+	var rows []struct {
+		messageRow
+		EventSeq int64 `db:"event_seq"`
+	}
 	err = s.r.SelectContext(ctx, &rows, s.r.Rebind(`
-		SELECT `+messageColumns+`
+		SELECT `+messageColumns+`, COALESCE(event_seq, 0) AS event_seq
 		FROM messages
 		WHERE tenant_id = ? AND room_id = ? AND seq > ? AND seq < ?
 		ORDER BY seq LIMIT ?`), tenantID, roomID, afterSeq, beforeSeq, limit)
@@ -87,6 +91,7 @@ func (s *Store) RoomMessagesBetween(ctx context.Context, tenantID, roomID string
 	}
 	out := make([]Message, len(rows))
 	for i, r := range rows {
+		r.messageRow.EventSeq = r.EventSeq
 		out[i] = r.message()
 	}
 	return out, nil

@@ -100,6 +100,10 @@ type SyncPage struct {
 	Next SyncCursor
 	// HasMore says more events are owed than the page held.
 	HasMore bool
+	// Ends is, for each room the user is a member of, by id, the event_seq
+	// of its last event when the page was read: what a live stream that
+	// starts now continues from.
+	Ends map[string]int64
 }
 
 // syncRoom is a room Sync looks at: one the user is a member of, or one the
@@ -146,12 +150,14 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 		return SyncPage{}, fmt.Errorf("sync: read memberships: %w", err)
 	}
 	fresh := SyncCursor{pos: make(map[int64]int64, len(members))}
+	ends := make(map[string]int64, len(members))
 	for _, r := range members {
 		r.member = true
 		fresh.pos[r.Num] = r.Last
+		ends[r.ID] = r.Last
 	}
 	if cursor == nil {
-		return SyncPage{Events: []RoomEvent{}, Next: fresh}, nil
+		return SyncPage{Events: []RoomEvent{}, Next: fresh, Ends: ends}, nil
 	}
 	gone := &GoneError{Message: "the cursor is past the event retention; reload your rooms and continue from details.cursor", Cursor: &fresh}
 
@@ -231,7 +237,7 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 		}
 	}
 
-	page := SyncPage{Events: make([]RoomEvent, 0, min(limit, 64)), Next: next}
+	page := SyncPage{Events: make([]RoomEvent, 0, min(limit, 64)), Next: next, Ends: ends}
 	for _, p := range plans {
 	ranges:
 		for _, rg := range p.ranges {

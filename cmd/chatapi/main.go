@@ -230,6 +230,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	background.Go(func() { pruneEvents(runCtx, st, cfg.eventRetention, logger) })
 	reg := prometheus.NewRegistry()
+	if bus != nil {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_bus_refused_version_total", Help: "Event bus notifications of another wire version, refused: another server version shares the database.",
+		}, func() float64 { return float64(bus.Stats().RefusedVersion) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "chatapi_bus_undecodable_total", Help: "Event bus notifications that did not decode.",
+			}, func() float64 { return float64(bus.Stats().Undecodable) }))
+	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "chatapi_ws_connections", Help: "Open WebSocket connections on this instance.",
@@ -245,7 +253,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}, func() float64 { return float64(hub.Stats().SlowConsumersDropped) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "chatapi_ws_ephemeral_skipped_total", Help: "Presence and typing frames skipped for connections whose queue was half full.",
-		}, func() float64 { return float64(hub.Stats().EphemeralSkipped) }))
+		}, func() float64 { return float64(hub.Stats().EphemeralSkipped) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_order_gaps_total", Help: "Live room events that were not the next of their room, so that the event log was read for those in between.",
+		}, func() float64 { return float64(hub.Stats().OrderGaps) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_order_filled_total", Help: "Room events delivered from the event log to fill a gap in the live stream.",
+		}, func() float64 { return float64(hub.Stats().OrderFilled) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_order_skipped_total", Help: "Room events of a gap the event log no longer had or could not be read for; clients catch up by resuming.",
+		}, func() float64 { return float64(hub.Stats().OrderSkipped) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_order_dropped_total", Help: "Late live announcements of room events already delivered from the event log.",
+		}, func() float64 { return float64(hub.Stats().OrderDropped) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_ws_resumes_reset_total", Help: "WebSocket resumes from a cursor past the event retention, answered by sync.reset_required.",
+		}, func() float64 { return float64(hub.Stats().ResumesReset) }))
 	app, err := server.New(server.Config{
 		MasterKey:        cfg.masterKey,
 		Version:          version,

@@ -27,7 +27,7 @@ func runConns(ctx context.Context, o options) (outcome, error) {
 
 	// Warm up: the first connections pay for buffers and maps that are not
 	// per connection.
-	warm, err := connectMembers(ctx, tn, hc, []string{"warm0", "warm1"}, "", 2)
+	warm, err := connectMembers(ctx, tn, hc, []string{"warm0", "warm1"}, "", "none", 2)
 	closeMembers(warm)
 	if err != nil {
 		return outcome{}, err
@@ -44,7 +44,7 @@ func runConns(ctx context.Context, o options) (outcome, error) {
 	for i := 0; i < len(users); i += o.step {
 		step := users[i:min(i+o.step, len(users))]
 		t0 := time.Now()
-		ms, err := connectMembers(ctx, tn, hc, step, "", 100)
+		ms, err := connectMembers(ctx, tn, hc, step, "", "none", 100)
 		all = append(all, ms...)
 		if err != nil {
 			return outcome{}, fmt.Errorf("step at %d: %w", i, err)

@@ -23,6 +23,9 @@ type member struct {
 	c    *websocket.Conn
 	user string
 	room string
+	// confirm is the client event sent every confirmEvery for what arrived
+	// ("delivered" or "ack"), or "" for none.
+	confirm string
 
 	synced  chan struct{} // closed on sync.complete
 	frames  atomic.Int64  // every frame received
@@ -38,16 +41,64 @@ type member struct {
 	dups       int64
 	lat        latencies
 	got        atomic.Int64 // distinct seqs received
+	// contiguous is the highest seq up to which every seq arrived: what a
+	// confirmation may cover.
+	contiguous int64
+
+	confirms  atomic.Int64 // confirmations sent
+	errFrames atomic.Int64 // error events received (a refused confirmation)
 }
 
-func newMember(c *websocket.Conn, user, room string) *member {
-	return &member{c: c, user: user, room: room, synced: make(chan struct{}), done: make(chan struct{}),
+// confirmEvery is how often a confirming receiver tells the server what
+// arrived, as the SDKs batch it.
+const confirmEvery = 200 * time.Millisecond
+
+func newMember(c *websocket.Conn, user, room, confirm string) *member {
+	if confirm == "none" {
+		confirm = ""
+	}
+	return &member{c: c, user: user, room: room, confirm: confirm, synced: make(chan struct{}), done: make(chan struct{}),
 		seen: map[int64]bool{}}
+}
+
+// confirmLoop sends m.confirm for what arrived, every confirmEvery while
+// something new did, until the connection ends.
+func (m *member) confirmLoop(ctx context.Context) {
+	tick := time.NewTicker(confirmEvery)
+	defer tick.Stop()
+	var sent int64
+	for {
+		select {
+		case <-m.done:
+			return
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		m.mu.Lock()
+		upTo := m.contiguous
+		m.mu.Unlock()
+		if upTo <= sent {
+			continue
+		}
+		b, _ := json.Marshal(map[string]any{"type": m.confirm, "room_id": m.room, "seq": upTo})
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := m.c.Write(wctx, websocket.MessageText, b)
+		cancel()
+		if err != nil {
+			return // the read loop sees the connection end
+		}
+		sent = upTo
+		m.confirms.Add(1)
+	}
 }
 
 // read receives frames until the connection ends.
 func (m *member) read(ctx context.Context) {
 	defer close(m.done)
+	if m.confirm != "" {
+		go m.confirmLoop(ctx)
+	}
 	var once sync.Once
 	for {
 		_, data, err := m.c.Read(ctx)
@@ -67,6 +118,8 @@ func (m *member) read(ctx context.Context) {
 			once.Do(func() { close(m.synced) })
 		case f.Type == "message" && f.RoomID == m.room:
 			m.record(f, now)
+		case f.Type == "error":
+			m.errFrames.Add(1)
 		}
 	}
 }
@@ -75,10 +128,13 @@ func (m *member) record(f frame, now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.seen[f.Seq] {
-		m.dups++ // a redelivery (no acks are sent): counted, not a failure
+		m.dups++ // a redelivery: expected when nothing is confirmed
 		return
 	}
 	m.seen[f.Seq] = true
+	for m.seen[m.contiguous+1] {
+		m.contiguous++
+	}
 	m.got.Add(1)
 	if f.Seq < m.maxSeq {
 		m.outOfOrder++
@@ -108,7 +164,7 @@ func sentAt(content string) (time.Time, bool) {
 
 // connectMembers dials users with bounded concurrency and starts each
 // reader. On error the connections opened are returned for closing.
-func connectMembers(ctx context.Context, tn tenant, hc *http.Client, users []string, room string, parallel int) ([]*member, error) {
+func connectMembers(ctx context.Context, tn tenant, hc *http.Client, users []string, room, confirm string, parallel int) ([]*member, error) {
 	ms := make([]*member, len(users))
 	sem := make(chan struct{}, parallel)
 	errs := make([]error, len(users))
@@ -122,7 +178,7 @@ func connectMembers(ctx context.Context, tn tenant, hc *http.Client, users []str
 				errs[i] = err
 				return
 			}
-			m := newMember(c, u, room)
+			m := newMember(c, u, room, confirm)
 			ms[i] = m
 			go m.read(ctx)
 		})
@@ -179,7 +235,7 @@ func settle(ctx context.Context, tn tenant, hc *http.Client, ms []*member, quiet
 				if err != nil {
 					return redials, err
 				}
-				ms[i] = newMember(c, m.user, m.room)
+				ms[i] = newMember(c, m.user, m.room, m.confirm)
 				go ms[i].read(ctx)
 				allSynced = false
 				continue
@@ -283,7 +339,7 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 	hc := wsHTTPClient()
 	defer hc.CloseIdleConnections()
 	connectStart := time.Now()
-	ms, err := connectMembers(ctx, tn, hc, users, room, 64)
+	ms, err := connectMembers(ctx, tn, hc, users, room, o.confirm, 64)
 	defer closeMembers(ms)
 	if err != nil {
 		return outcome{}, err
@@ -327,10 +383,12 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 	}
 
 	var lat latencies
-	var missing, outOfOrder, dups, delivered, closed, frames int64
+	var missing, outOfOrder, dups, delivered, closed, frames, confirms, errFrames int64
 	var notes []string
 	for _, m := range ms {
 		frames += m.frames.Load()
+		confirms += m.confirms.Load()
+		errFrames += m.errFrames.Load()
 		m.mu.Lock()
 		for s := int64(1); s <= p.maxSeq; s++ {
 			if !m.seen[s] {
@@ -365,7 +423,9 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 		Counts: map[string]int64{
 			"missing":          missing,
 			"out_of_order":     outOfOrder,
-			"redelivered":      dups,
+			"duplicates":       dups,
+			"confirms":         confirms,
+			"error_events":     errFrames,
 			"closed_by_server": closed,
 			"sent_total":       p.ok,
 			"late_sends":       p.late,
@@ -375,8 +435,9 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 		Errors: p.errors,
 		Notes:  notes,
 		Order: []string{"deliveries_per_s", "p50_ms", "p99_ms", "max_ms", "missing", "out_of_order",
-			"redelivered", "closed_by_server", "send_p99_ms", "late_sends", "connect_s", "connect_redials", "sent_total"},
-		Params: map[string]any{"m": o.members, "r": o.rate, "d": o.duration.String()},
+			"duplicates", "closed_by_server", "send_p99_ms", "late_sends", "connect_s", "connect_redials", "sent_total",
+			"confirms", "error_events"},
+		Params: map[string]any{"m": o.members, "r": o.rate, "d": o.duration.String(), "confirm": o.confirm},
 	}
 	if load != nil {
 		chk, err := load.verify(ctx, mixed)

@@ -107,6 +107,10 @@ func TestScenariosAgainstServer(t *testing.T) {
 			[]string{"gaps", "dups", "lost", "errors"}, []string{"msgs_per_s", "sent_total"}},
 		{"fanout", []string{"-scenario", "fanout", "-m", "20", "-r", "20", "-d", "1s"},
 			[]string{"missing", "out_of_order", "closed_by_server", "errors"}, []string{"deliveries_per_s", "sent_total"}},
+		{"fanout confirming delivered", []string{"-scenario", "fanout", "-m", "20", "-r", "20", "-d", "1s", "-confirm", "delivered"},
+			[]string{"missing", "out_of_order", "duplicates", "closed_by_server", "error_events", "errors"}, []string{"deliveries_per_s", "confirms"}},
+		{"fanout confirming ack", []string{"-scenario", "fanout", "-m", "20", "-r", "20", "-d", "1s", "-confirm", "ack"},
+			[]string{"missing", "out_of_order", "duplicates", "closed_by_server", "error_events", "errors"}, []string{"deliveries_per_s", "confirms"}},
 		{"fanout mixed", []string{"-scenario", "fanout", "-m", "5", "-r", "10", "-d", "1s", "-mixed", "-c", "2", "-g", "1"},
 			[]string{"missing", "out_of_order", "mixed_gaps", "mixed_dups", "mixed_lost", "errors"}, []string{"mixed_msgs_per_s"}},
 	}

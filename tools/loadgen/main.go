@@ -71,6 +71,8 @@ type options struct {
 	pid      int
 	messages int // -k
 	dbURL    string
+	// confirm is what fanout receivers send back: none, delivered or ack.
+	confirm string
 }
 
 func parseOptions(args []string, getenv func(string) string) (options, error) {
@@ -93,6 +95,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.IntVar(&o.step, "step", 1000, "connections per step (conns)")
 	fs.IntVar(&o.pid, "server-pid", 0, "server process id, to read its RSS from /proc (conns); 0 reads /metrics")
 	fs.IntVar(&o.messages, "k", 10000, "messages to read back (history) or to sync (sync)")
+	fs.StringVar(&o.confirm, "confirm", "none", "fanout: what each receiver confirms every 200 ms: none, delivered (received) or ack (read)")
 	fs.StringVar(&o.dbURL, "database-url", "", "baseline: the server's database (SQLite path or postgres:// URL)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -126,6 +129,11 @@ func (o options) validate() error {
 	}
 	if err := checkLoopback(o.base); err != nil {
 		errs = append(errs, err)
+	}
+	switch o.confirm {
+	case "none", "delivered", "ack":
+	default:
+		errs = append(errs, fmt.Errorf("-confirm %q: must be none, delivered or ack", o.confirm))
 	}
 	if o.masterKey == "" {
 		errs = append(errs, errors.New("the master key is needed: -master-key or MASTER_API_KEY"))

@@ -1,0 +1,183 @@
+package pgbus
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/store"
+)
+
+// The bus's wire format: what one instance tells the others, as its own
+// types with explicit JSON names, never the Go structs of event or store
+// serialised by field name (a renamed field would silently stop crossing).
+// Two versions of the server on one database during a rolling deploy read
+// each other's notifications as long as they speak the same WireVersion;
+// a notification of another version is refused loudly (logged and counted
+// in Stats.RefusedVersion), never half-read.
+//
+// Extending it: a new event type needs nothing here (its type travels as a
+// string), and a new field is added to wireEvent with omitempty, which
+// readers of the same version that do not know it ignore. A change an older
+// reader would misread (a field that changes meaning, a required field)
+// takes a new WireVersion.
+
+// WireVersion is the version of the notifications this bus sends and the
+// only one it accepts.
+const WireVersion = 1
+
+// envelope is the NOTIFY payload: the version, the origin instance, and
+// either the event or the id of its stored body (see PutEventPayload).
+type envelope struct {
+	V      int             `json:"v"`
+	Origin string          `json:"o"`
+	Event  json.RawMessage `json:"e,omitempty"`
+	Ref    int64           `json:"r,omitempty"`
+}
+
+// wireEvent is an event.Event on the wire.
+type wireEvent struct {
+	Type           string            `json:"type"`
+	TenantID       string            `json:"tenant_id"`
+	RoomID         string            `json:"room_id,omitempty"`
+	UserID         string            `json:"user_id,omitempty"`
+	Seq            int64             `json:"seq,omitempty"`
+	FromSeq        int64             `json:"from_seq,omitempty"`
+	EventSeq       int64             `json:"event_seq,omitempty"`
+	Room           *wireRoom         `json:"room,omitempty"`
+	Member         *wireMember       `json:"member,omitempty"`
+	Message        *wireMessage      `json:"message,omitempty"`
+	Notification   *wireNotification `json:"notification,omitempty"`
+	Recipients     []string          `json:"recipients,omitempty"`
+	NotificationID string            `json:"notification_id,omitempty"`
+	Action         string            `json:"action,omitempty"`
+	Status         string            `json:"status,omitempty"`
+	LastSeen       *time.Time        `json:"last_seen,omitempty"`
+}
+
+type wireRoom struct {
+	ID           string          `json:"id"`
+	TenantID     string          `json:"tenant_id"`
+	Type         string          `json:"type"`
+	Name         *string         `json:"name,omitempty"`
+	UniqueKey    *string         `json:"unique_key,omitempty"`
+	Metadata     json.RawMessage `json:"metadata,omitempty"`
+	LastSeq      int64           `json:"last_seq"`
+	MemberCount  int             `json:"member_count"`
+	CreatedAt    time.Time       `json:"created_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+	LastEventSeq int64           `json:"last_event_seq,omitempty"`
+}
+
+type wireMember struct {
+	RoomID         string    `json:"room_id"`
+	UserID         string    `json:"user_id"`
+	Role           string    `json:"role"`
+	JoinedAt       time.Time `json:"joined_at"`
+	LastAck        int64     `json:"last_ack"`
+	JoinedEventSeq int64     `json:"joined_event_seq,omitempty"`
+}
+
+type wireMessage struct {
+	ID          string          `json:"id"`
+	RoomID      string          `json:"room_id"`
+	SenderID    string          `json:"sender_id"`
+	Seq         int64           `json:"seq"`
+	Content     string          `json:"content"`
+	Meta        json.RawMessage `json:"meta,omitempty"`
+	ClientMsgID *string         `json:"client_msg_id,omitempty"`
+	CreatedAt   time.Time       `json:"created_at"`
+	EditedAt    *time.Time      `json:"edited_at,omitempty"`
+	DeletedAt   *time.Time      `json:"deleted_at,omitempty"`
+	EventSeq    int64           `json:"event_seq,omitempty"`
+}
+
+type wireNotification struct {
+	ID        string          `json:"id"`
+	Topic     string          `json:"topic"`
+	Payload   json.RawMessage `json:"payload,omitempty"`
+	SenderID  string          `json:"sender_id"`
+	CreatedAt time.Time       `json:"created_at"`
+	ExpiresAt time.Time       `json:"expires_at"`
+}
+
+// encodeEvent is e's wire body.
+func encodeEvent(e event.Event) ([]byte, error) {
+	w := wireEvent{
+		Type: string(e.Type), TenantID: e.TenantID, RoomID: e.RoomID, UserID: e.UserID,
+		Seq: e.Seq, FromSeq: e.FromSeq, EventSeq: e.EventSeq, Recipients: e.Recipients, NotificationID: e.NotificationID,
+		Action: e.Action, Status: e.Status, LastSeen: e.LastSeen,
+	}
+	if r := e.Room; r != nil {
+		w.Room = &wireRoom{
+			ID: r.ID, TenantID: r.TenantID, Type: string(r.Type), Name: r.Name, UniqueKey: r.UniqueKey,
+			Metadata: r.Metadata, LastSeq: r.LastSeq, MemberCount: r.MemberCount,
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, LastEventSeq: r.LastEventSeq,
+		}
+	}
+	if m := e.Member; m != nil {
+		w.Member = &wireMember{
+			RoomID: m.RoomID, UserID: m.UserID, Role: string(m.Role), JoinedAt: m.JoinedAt,
+			LastAck: m.LastAck, JoinedEventSeq: m.JoinedEventSeq,
+		}
+	}
+	if m := e.Message; m != nil {
+		w.Message = &wireMessage{
+			ID: m.ID, RoomID: m.RoomID, SenderID: m.SenderID, Seq: m.Seq, Content: m.Content,
+			Meta: m.Meta, ClientMsgID: m.ClientMsgID, CreatedAt: m.CreatedAt,
+			EditedAt: m.EditedAt, DeletedAt: m.DeletedAt, EventSeq: m.EventSeq,
+		}
+	}
+	if n := e.Notification; n != nil {
+		w.Notification = &wireNotification{
+			ID: n.ID, Topic: n.Topic, Payload: n.Payload, SenderID: n.SenderID,
+			CreatedAt: n.CreatedAt, ExpiresAt: n.ExpiresAt,
+		}
+	}
+	b, err := json.Marshal(w)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s event: %w", e.Type, err)
+	}
+	return b, nil
+}
+
+// decodeEvent reads a wire body back into an event.
+func decodeEvent(body []byte) (event.Event, error) {
+	var w wireEvent
+	if err := json.Unmarshal(body, &w); err != nil {
+		return event.Event{}, err
+	}
+	e := event.Event{
+		Type: event.Type(w.Type), TenantID: w.TenantID, RoomID: w.RoomID, UserID: w.UserID,
+		Seq: w.Seq, FromSeq: w.FromSeq, EventSeq: w.EventSeq, Recipients: w.Recipients, NotificationID: w.NotificationID,
+		Action: w.Action, Status: w.Status, LastSeen: w.LastSeen,
+	}
+	if r := w.Room; r != nil {
+		e.Room = &store.Room{
+			ID: r.ID, TenantID: r.TenantID, Type: store.RoomType(r.Type), Name: r.Name, UniqueKey: r.UniqueKey,
+			Metadata: r.Metadata, LastSeq: r.LastSeq, MemberCount: r.MemberCount,
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, LastEventSeq: r.LastEventSeq,
+		}
+	}
+	if m := w.Member; m != nil {
+		e.Member = &store.Member{
+			RoomID: m.RoomID, UserID: m.UserID, Role: store.Role(m.Role), JoinedAt: m.JoinedAt,
+			LastAck: m.LastAck, JoinedEventSeq: m.JoinedEventSeq,
+		}
+	}
+	if m := w.Message; m != nil {
+		e.Message = &store.Message{
+			ID: m.ID, RoomID: m.RoomID, SenderID: m.SenderID, Seq: m.Seq, Content: m.Content,
+			Meta: m.Meta, ClientMsgID: m.ClientMsgID, CreatedAt: m.CreatedAt,
+			EditedAt: m.EditedAt, DeletedAt: m.DeletedAt, EventSeq: m.EventSeq,
+		}
+	}
+	if n := w.Notification; n != nil {
+		e.Notification = &store.Notification{
+			ID: n.ID, Topic: n.Topic, Payload: n.Payload, SenderID: n.SenderID,
+			CreatedAt: n.CreatedAt, ExpiresAt: n.ExpiresAt,
+		}
+	}
+	return e, nil
+}
