@@ -202,7 +202,7 @@ func (r *receipts) sent(k roomKey, seq int64, sender string, members int) {
 	rs.used = r.h.cfg.Clock.Now()
 }
 
-// sendersBetween returns the distinct senders of the remembered messages
+// sendersBetweenLocked returns the distinct senders of the remembered messages
 // with from < seq <= to, leaving out except. r.mu is held.
 func (r *receipts) sendersBetweenLocked(k roomKey, from, to int64, except string) []string {
 	rs := r.senders[k]
