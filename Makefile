@@ -93,7 +93,7 @@ postman:
 	bash tools/postman/build.sh dist/chatapi.postman_collection.json
 
 test-go:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 test: gen-check docs-check lint sdk postman test-go
 

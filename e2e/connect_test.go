@@ -26,7 +26,11 @@ func TestThousandClientsConnectAtOnce(t *testing.T) {
 	// connections; the server is a separate process with its own limit.
 	raiseOpenFiles(t, clients+256)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	// The budget bounds a hang, not the speed: every handshake and sync
+	// queues for the race-built server's few SQLite readers, so the whole
+	// connect is throughput-bound. It took 55 s on a loaded 2-core machine
+	// and did not finish in 90 s under more load; the time is logged.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	p := startServer(t, filepath.Join(t.TempDir(), "x.db"))
 	a := newAPI(t, p)
@@ -141,14 +145,15 @@ func TestThousandClientsConnectAtOnce(t *testing.T) {
 	t.Logf("all closed in %v", time.Since(start).Round(time.Millisecond))
 
 	// The server lets go of every connection and is still healthy.
-	deadline := time.Now().Add(10 * time.Second)
+	const letGo = time.Minute
+	deadline := time.Now().Add(letGo)
 	for {
 		n, err := healthConnections(ctx, a)
 		if err == nil && n == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Errorf("10s after closing: health connections = %d, err %v; want 0", n, err)
+			t.Errorf("%v after closing: health connections = %d, err %v; want 0", letGo, n, err)
 			break
 		}
 		time.Sleep(50 * time.Millisecond)

@@ -36,7 +36,23 @@ const (
 	// Presence tells the users who share a room with UserID that they came
 	// online or went offline (Status).
 	Presence Type = "presence.update"
+	// Receipts travels between instances only: the read and delivered
+	// cursors that moved on one instance in a room since its last receipts
+	// flush (Receipts), one event per room and flush instead of one per
+	// ack or delivered.
+	Receipts Type = "receipts"
 )
+
+// Receipt is one member's cursor moves in a Receipts event; a zero field
+// did not move.
+type Receipt struct {
+	UserID string
+	// LastAck is the read cursor.
+	LastAck int64 `json:",omitempty"`
+	// DeliveredFrom and DeliveredTo are the delivered cursor's move.
+	DeliveredFrom int64 `json:",omitempty"`
+	DeliveredTo   int64 `json:",omitempty"`
+}
 
 // Event is one change, scoped to a tenant and, for room events, to a room.
 // Only the fields its Type needs are set.
@@ -49,6 +65,8 @@ type Event struct {
 	Seq    int64
 	// FromSeq is where a DeliveryReceived cursor moved from.
 	FromSeq int64 `json:",omitempty"`
+	// Receipts are the moves of a Receipts event.
+	Receipts []Receipt `json:",omitempty"`
 	// EventSeq is the room event's place in its room's event log, taken
 	// from the log entry the change appended in its own transaction; 0 for
 	// events that are not in the log (acks, receipts, typing, presence,

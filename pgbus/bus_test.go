@@ -212,13 +212,16 @@ func TestBusWireRoundTrip(t *testing.T) {
 			Metadata: []byte(`{}`), LastSeq: 7, MemberCount: 3, CreatedAt: at, UpdatedAt: at, LastEventSeq: 13,
 		}},
 		{Type: event.MemberJoined, TenantID: "ten_1", RoomID: "room_1", UserID: "v", EventSeq: 14, Member: &store.Member{
-			RoomID: "room_1", UserID: "v", Role: store.RoleAdmin, JoinedAt: at, LastAck: 7, JoinedEventSeq: 14,
+			RoomID: "room_1", UserID: "v", Role: store.RoleAdmin, JoinedAt: at, LastAck: 7, LastDelivered: 9, JoinedEventSeq: 14,
 		}},
 		{Type: event.Notification, TenantID: "ten_1", Recipients: []string{"u", "v"}, Notification: &store.Notification{
 			ID: "ntf_1", Topic: "t", Payload: []byte(`{"x":true}`), SenderID: "u", CreatedAt: at, ExpiresAt: at,
 		}},
 		event.ForPresence("ten_1", "u", "offline", at),
 		event.ForDelivery("ten_1", "room_1", "v", 3, 7),
+		{Type: event.Receipts, TenantID: "ten_1", RoomID: "room_1", Receipts: []event.Receipt{
+			{UserID: "u", LastAck: 5}, {UserID: "v", DeliveredFrom: 3, DeliveredTo: 7}, {UserID: "w", LastAck: 6, DeliveredFrom: 1, DeliveredTo: 8},
+		}},
 		{Type: "a.future.type", TenantID: "ten_1", RoomID: "room_1", UserID: "v", Seq: 8},
 	}
 	for _, e := range sent {

@@ -54,6 +54,15 @@ type wireEvent struct {
 	Action         string            `json:"action,omitempty"`
 	Status         string            `json:"status,omitempty"`
 	LastSeen       *time.Time        `json:"last_seen,omitempty"`
+	Receipts       []wireReceipt     `json:"receipts,omitempty"`
+}
+
+// wireReceipt is one member's cursor moves in a receipts event.
+type wireReceipt struct {
+	UserID        string `json:"user_id"`
+	LastAck       int64  `json:"last_ack,omitempty"`
+	DeliveredFrom int64  `json:"delivered_from,omitempty"`
+	DeliveredTo   int64  `json:"delivered_to,omitempty"`
 }
 
 type wireRoom struct {
@@ -76,6 +85,7 @@ type wireMember struct {
 	Role           string    `json:"role"`
 	JoinedAt       time.Time `json:"joined_at"`
 	LastAck        int64     `json:"last_ack"`
+	LastDelivered  int64     `json:"last_delivered,omitempty"`
 	JoinedEventSeq int64     `json:"joined_event_seq,omitempty"`
 }
 
@@ -109,6 +119,9 @@ func encodeEvent(e event.Event) ([]byte, error) {
 		Seq: e.Seq, FromSeq: e.FromSeq, EventSeq: e.EventSeq, Recipients: e.Recipients, NotificationID: e.NotificationID,
 		Action: e.Action, Status: e.Status, LastSeen: e.LastSeen,
 	}
+	for _, r := range e.Receipts {
+		w.Receipts = append(w.Receipts, wireReceipt{UserID: r.UserID, LastAck: r.LastAck, DeliveredFrom: r.DeliveredFrom, DeliveredTo: r.DeliveredTo})
+	}
 	if r := e.Room; r != nil {
 		w.Room = &wireRoom{
 			ID: r.ID, TenantID: r.TenantID, Type: string(r.Type), Name: r.Name, UniqueKey: r.UniqueKey,
@@ -119,7 +132,7 @@ func encodeEvent(e event.Event) ([]byte, error) {
 	if m := e.Member; m != nil {
 		w.Member = &wireMember{
 			RoomID: m.RoomID, UserID: m.UserID, Role: string(m.Role), JoinedAt: m.JoinedAt,
-			LastAck: m.LastAck, JoinedEventSeq: m.JoinedEventSeq,
+			LastAck: m.LastAck, LastDelivered: m.LastDelivered, JoinedEventSeq: m.JoinedEventSeq,
 		}
 	}
 	if m := e.Message; m != nil {
@@ -153,6 +166,9 @@ func decodeEvent(body []byte) (event.Event, error) {
 		Seq: w.Seq, FromSeq: w.FromSeq, EventSeq: w.EventSeq, Recipients: w.Recipients, NotificationID: w.NotificationID,
 		Action: w.Action, Status: w.Status, LastSeen: w.LastSeen,
 	}
+	for _, r := range w.Receipts {
+		e.Receipts = append(e.Receipts, event.Receipt{UserID: r.UserID, LastAck: r.LastAck, DeliveredFrom: r.DeliveredFrom, DeliveredTo: r.DeliveredTo})
+	}
 	if r := w.Room; r != nil {
 		e.Room = &store.Room{
 			ID: r.ID, TenantID: r.TenantID, Type: store.RoomType(r.Type), Name: r.Name, UniqueKey: r.UniqueKey,
@@ -163,7 +179,7 @@ func decodeEvent(body []byte) (event.Event, error) {
 	if m := w.Member; m != nil {
 		e.Member = &store.Member{
 			RoomID: m.RoomID, UserID: m.UserID, Role: store.Role(m.Role), JoinedAt: m.JoinedAt,
-			LastAck: m.LastAck, JoinedEventSeq: m.JoinedEventSeq,
+			LastAck: m.LastAck, LastDelivered: m.LastDelivered, JoinedEventSeq: m.JoinedEventSeq,
 		}
 	}
 	if m := w.Message; m != nil {

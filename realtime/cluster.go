@@ -55,10 +55,18 @@ func (c *ClusterConfig) defaults() {
 
 // Publish delivers e to the connections it concerns on this instance and,
 // in a cluster, on every other instance. Server handlers call it for their
-// changes; the hub for its clients' events.
+// changes; the hub for its clients' events. Read and delivery receipts
+// cross to the other instances coalesced, one Receipts event per room and
+// receipts flush (see receipts.go), not one per ack or delivered.
 func (h *Hub) Publish(ctx context.Context, e event.Event) {
 	h.Deliver(ctx, e)
-	if h.cfg.Cluster != nil {
+	if h.cfg.Cluster == nil {
+		return
+	}
+	switch e.Type {
+	case event.AckReceived, event.DeliveryReceived:
+		h.receipts.outbound(e)
+	default:
 		h.cfg.Cluster.Broadcast(ctx, e)
 	}
 }

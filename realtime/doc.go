@@ -12,9 +12,9 @@
 // while the connect-time sync writes what the user is owed (the messages
 // after each read cursor, or, for a resume with ?cursor=, the room event
 // log after it, a page at a time), then go out after it, those the sync
-// covered dropped, so the switch to live has no gap and no duplicate. The HTTP handler then returns;
-// the connection's read loop runs in a goroutine the hub owns (Shutdown
-// joins it).
+// covered dropped, so the switch to live has no gap and no duplicate. The
+// HTTP handler then returns; the connection's read loop runs in a goroutine
+// the hub owns (Shutdown joins it).
 //
 // Inbound (conn.go handle, inbound.go): the read loop reads one frame at a
 // time (ReadLimit), checks it against its schema in asyncapi.yaml, applies
@@ -31,8 +31,9 @@
 // log) through the sequencer (order.go), which checks they come in
 // event_seq order and, where one is missing, reads it from the log and
 // delivers it first, dropping its late announcement; notifications, typing
-// and presence straight to their recipients; read and delivery receipts into the
-// per-room coalescing of receipts.go; acks to the redelivery state.
+// and presence straight to their recipients; read and delivery receipts
+// into the per-room coalescing of receipts.go; acks to the redelivery
+// state.
 //
 // Recipients and queues (conn.go): recipients are collected under a read
 // lock of the hub and the lock released before anything is queued. Each

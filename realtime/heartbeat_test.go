@@ -12,9 +12,12 @@ import (
 )
 
 func TestHeartbeat(t *testing.T) {
+	// The live client has idle/interval pings to answer before it would be
+	// dropped: 15, so that a loaded machine that delays a few of them does
+	// not drop it.
 	const (
-		interval = 40 * time.Millisecond
-		idle     = 250 * time.Millisecond
+		interval = 50 * time.Millisecond
+		idle     = 750 * time.Millisecond
 	)
 	e := newEnv(t, realtime.Config{PingInterval: interval, IdleTimeout: idle})
 
@@ -55,14 +58,16 @@ func TestHeartbeat(t *testing.T) {
 		t.Fatalf("got %s, want sync.complete", f.Raw)
 	}
 
-	// A client that stops reading sends no pongs: it is dropped.
-	silent, _, _ := e.connect("bob")
+	// A client that stops reading sends no pongs: it is dropped. Its last
+	// activity the hub saw is after this instant (the handshake and the
+	// sync come after it), so the drop cannot come less than idle after it.
 	silentSince := time.Now()
+	silent, _, _ := e.connect("bob")
 
-	deadline := time.Now().Add(ioTimeout)
+	deadline := time.Now().Add(idle + ioTimeout)
 	for e.hub.Connections() > 1 {
 		if time.Now().After(deadline) {
-			t.Fatalf("silent client still connected after %v", ioTimeout)
+			t.Fatalf("silent client still connected after %v", idle+ioTimeout)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -441,6 +441,18 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 	case event.DeliveryReceived:
 		h.receipts.delivered(roomKey{e.TenantID, e.RoomID}, e.UserID, e.FromSeq, e.Seq)
 		return
+	case event.Receipts: // another instance's, coalesced
+		k := roomKey{e.TenantID, e.RoomID}
+		for _, r := range e.Receipts {
+			if r.LastAck > 0 {
+				h.acked(e.TenantID, r.UserID, e.RoomID, r.LastAck)
+				h.receipts.read(k, r.UserID, r.LastAck)
+			}
+			if r.DeliveredTo > 0 {
+				h.receipts.delivered(k, r.UserID, r.DeliveredFrom, r.DeliveredTo)
+			}
+		}
+		return
 	case event.NotificationAcked:
 		h.NotificationAcked(e.TenantID, e.UserID, e.NotificationID)
 		return

@@ -149,15 +149,19 @@ func (s *sequencer) deliver(k roomKey, ev roomEvent) {
 	ro.last = ev.eventSeq
 }
 
-// sendRoomEvent queues ev on its connections.
+// sendRoomEvent queues ev on its connections. A message is tracked for
+// redelivery before it is queued: a client may read and confirm it before
+// a fan-out to a thousand connections is done, and a confirmation handled
+// before the message is tracked would leave it tracked, and sent again,
+// for good.
 func sendRoomEvent(roomID string, ev roomEvent) {
-	for _, c := range ev.to {
-		c.sendRoomEvent(roomID, ev.eventSeq, ev.msgSeq, ev.frame)
-	}
 	if ev.msgSeq > 0 {
 		for _, c := range ev.track {
 			c.trackMessages(roomID, ev.msgSeq, ev.msgSeq)
 		}
+	}
+	for _, c := range ev.to {
+		c.sendRoomEvent(roomID, ev.eventSeq, ev.msgSeq, ev.frame)
 	}
 }
 

@@ -25,7 +25,13 @@ import (
 //
 // Apart from that, a user's own devices learn their read cursor at once
 // (ack.received to the user's connections, see Hub.acked), whatever the
-// room's size.
+// room's size; those on other instances with the next flush.
+//
+// In a cluster the moves this instance's clients made travel to the other
+// instances with the flush too, one Receipts event per room (out), never
+// one per ack or delivered: a thousand clients confirming every 200 ms cost
+// the bus a notification per room and second, not five thousand. The other
+// instances fold them into their own pending receipts.
 //
 // One timer for the hub, armed only while moves wait, so an idle hub costs
 // nothing.
@@ -60,6 +66,9 @@ type receipts struct {
 
 	mu      sync.Mutex
 	pending map[roomKey]*roomReceipts
+	// out is what this instance's clients moved, for the other instances
+	// (Config.Cluster), sent with the flush.
+	out     map[roomKey]*roomReceipts
 	armed   bool
 	timer   Timer
 	senders map[roomKey]*roomSenders
@@ -67,7 +76,8 @@ type receipts struct {
 }
 
 func newReceipts(h *Hub) *receipts {
-	return &receipts{h: h, pending: make(map[roomKey]*roomReceipts), senders: make(map[roomKey]*roomSenders)}
+	return &receipts{h: h, pending: make(map[roomKey]*roomReceipts), out: make(map[roomKey]*roomReceipts),
+		senders: make(map[roomKey]*roomSenders)}
 }
 
 // roomLocked returns k's pending receipts and arms the flush. r.mu is held.
@@ -77,6 +87,12 @@ func (r *receipts) roomLocked(k roomKey) *roomReceipts {
 		p = &roomReceipts{}
 		r.pending[k] = p
 	}
+	r.armLocked()
+	return p
+}
+
+// armLocked makes sure a flush is due. r.mu is held.
+func (r *receipts) armLocked() {
 	if !r.armed {
 		r.armed = true
 		if r.timer == nil {
@@ -85,33 +101,87 @@ func (r *receipts) roomLocked(k roomKey) *roomReceipts {
 			r.timer.Reset(r.h.cfg.ReceiptsInterval)
 		}
 	}
-	return p
+}
+
+// add merges a read (ack > 0) or delivered (to > 0) move into p.
+func (p *roomReceipts) add(userID string, ack, from, to int64) {
+	if ack > 0 {
+		if p.read == nil {
+			p.read = make(map[string]int64)
+		}
+		p.read[userID] = max(p.read[userID], ack)
+	}
+	if to > 0 {
+		if p.delivered == nil {
+			p.delivered = make(map[string]span)
+		}
+		s, ok := p.delivered[userID]
+		if !ok {
+			s = span{from: from, to: to}
+		}
+		p.delivered[userID] = span{from: min(s.from, from), to: max(s.to, to)}
+	}
+}
+
+// outbound records a move of this instance's for the other instances.
+func (r *receipts) outbound(e event.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := roomKey{e.TenantID, e.RoomID}
+	p := r.out[k]
+	if p == nil {
+		p = &roomReceipts{}
+		r.out[k] = p
+	}
+	if e.Type == event.AckReceived {
+		p.add(e.UserID, e.Seq, 0, 0)
+	} else {
+		p.add(e.UserID, 0, e.FromSeq, e.Seq)
+	}
+	r.armLocked()
+}
+
+// outEvents turns out into one Receipts event per room.
+func outEvents(out map[roomKey]*roomReceipts) []event.Event {
+	evs := make([]event.Event, 0, len(out))
+	for k, p := range out {
+		byUser := make(map[string]*event.Receipt)
+		entry := func(u string) *event.Receipt {
+			e := byUser[u]
+			if e == nil {
+				e = &event.Receipt{UserID: u}
+				byUser[u] = e
+			}
+			return e
+		}
+		for u, seq := range p.read {
+			entry(u).LastAck = seq
+		}
+		for u, s := range p.delivered {
+			e := entry(u)
+			e.DeliveredFrom, e.DeliveredTo = s.from, s.to
+		}
+		ev := event.Event{Type: event.Receipts, TenantID: k.tenantID, RoomID: k.roomID}
+		for _, e := range byUser {
+			ev.Receipts = append(ev.Receipts, *e)
+		}
+		evs = append(evs, ev)
+	}
+	return evs
 }
 
 // read records a read cursor move.
 func (r *receipts) read(k roomKey, userID string, seq int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	p := r.roomLocked(k)
-	if p.read == nil {
-		p.read = make(map[string]int64)
-	}
-	p.read[userID] = max(p.read[userID], seq)
+	r.roomLocked(k).add(userID, seq, 0, 0)
 }
 
 // delivered records a delivered cursor move.
 func (r *receipts) delivered(k roomKey, userID string, from, to int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	p := r.roomLocked(k)
-	if p.delivered == nil {
-		p.delivered = make(map[string]span)
-	}
-	s, ok := p.delivered[userID]
-	if !ok {
-		s = span{from: from, to: to}
-	}
-	p.delivered[userID] = span{from: min(s.from, from), to: max(s.to, to)}
+	r.roomLocked(k).add(userID, 0, from, to)
 }
 
 // sent records the sender of a room's message, for delivery receipts;
@@ -132,7 +202,7 @@ func (r *receipts) sent(k roomKey, seq int64, sender string, members int) {
 	rs.used = r.h.cfg.Clock.Now()
 }
 
-// sendersBetween returns the distinct senders of the remembered messages
+// sendersBetweenLocked returns the distinct senders of the remembered messages
 // with from < seq <= to, leaving out except. r.mu is held.
 func (r *receipts) sendersBetweenLocked(k roomKey, from, to int64, except string) []string {
 	rs := r.senders[k]
@@ -171,8 +241,13 @@ func (r *receipts) flush() {
 	r.mu.Lock()
 	pending := r.pending
 	r.pending = make(map[roomKey]*roomReceipts)
+	var out []event.Event
+	if len(r.out) > 0 {
+		out = outEvents(r.out)
+		r.out = make(map[roomKey]*roomReceipts)
+	}
 	r.armed = false
-	var out []receiptsFlush
+	var flushes []receiptsFlush
 	for k, p := range pending {
 		f := receiptsFlush{k: k}
 		users := make(map[string]*receiptEntry)
@@ -203,7 +278,7 @@ func (r *receipts) flush() {
 			f.entries = append(f.entries, *e)
 		}
 		slices.SortFunc(f.entries, func(a, b receiptEntry) int { return strings.Compare(a.UserID, b.UserID) })
-		out = append(out, f)
+		flushes = append(flushes, f)
 	}
 	now := r.h.cfg.Clock.Now()
 	if now.Sub(r.pruned) > time.Minute {
@@ -218,8 +293,11 @@ func (r *receipts) flush() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), r.h.cfg.WriteTimeout)
 	defer cancel()
-	for _, f := range out {
+	for _, f := range flushes {
 		r.h.sendReceipts(ctx, f)
+	}
+	for _, e := range out {
+		r.h.cfg.Cluster.Broadcast(ctx, e)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -256,5 +257,93 @@ func TestReceiptsCoalesced(t *testing.T) {
 		if got := ids(ms); !slices.Equal(got, []string{"bob", "carol"}) {
 			t.Errorf("members with last_delivered %d: %v, want bob and carol (her own sends)", n, got)
 		}
+	}
+}
+
+// busRecorder is a Config.Cluster that keeps what the hub broadcast.
+type busRecorder struct {
+	mu     sync.Mutex
+	events []event.Event
+}
+
+func (b *busRecorder) Broadcast(_ context.Context, e event.Event) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.events = append(b.events, e)
+}
+
+func (b *busRecorder) take() []event.Event {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := b.events
+	b.events = nil
+	return out
+}
+
+// TestReceiptsCrossInstancesCoalesced: in a cluster, the acks and
+// delivered confirmations of a second leave an instance as one receipts
+// event per room and flush, not one per event; another instance's receipts
+// event reaches this one's connections (the acker's own devices get
+// ack.received, the members the next receipts frame) and is not sent on.
+func TestReceiptsCrossInstancesCoalesced(t *testing.T) {
+	clock := newFakeClock()
+	bus := &busRecorder{}
+	e := newEnv(t, realtime.Config{Clock: clock, Cluster: bus, AckTimeout: time.Hour})
+	room := e.room(store.RoomGroup, "carol", "alice", "bob")
+	a, _, _ := e.connect("alice")
+	b, _, _ := e.connect("bob")
+	settle(t, a, b)
+	ctx := context.Background()
+	for range 3 {
+		m, _, err := e.st.SendMessage(ctx, e.tenant, "carol", room, store.NewMessage{Content: "hi"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.hub.Publish(ctx, event.ForMessage(event.MessageCreated, e.tenant, m))
+	}
+	for _, cl := range []*client{a, b} {
+		for range 3 {
+			if f := cl.next(); f.Type != "message" {
+				t.Fatalf("got %s, want a message", f.Raw)
+			}
+		}
+	}
+	bus.take()
+
+	for seq := 1; seq <= 3; seq++ {
+		b.send(map[string]any{"type": "delivered", "room_id": room, "seq": seq})
+		b.send(map[string]any{"type": "ack", "room_id": room, "seq": seq})
+	}
+	b.until()
+	if got := bus.take(); len(got) != 0 {
+		t.Fatalf("broadcast %d events before the flush, want none: %+v", len(got), got)
+	}
+	clock.Advance(time.Second)
+	got := bus.take()
+	want := []event.Receipt{{UserID: "bob", LastAck: 3, DeliveredFrom: 0, DeliveredTo: 3}}
+	if len(got) != 1 || got[0].Type != event.Receipts || got[0].RoomID != room || !slices.Equal(got[0].Receipts, want) {
+		t.Fatalf("broadcast %+v, want one receipts event of the room with %+v", got, want)
+	}
+	a.until()
+	b.until()
+
+	// Another instance's: alice read up to 2 there.
+	e.hub.Deliver(ctx, event.Event{Type: event.Receipts, TenantID: e.tenant, RoomID: room,
+		Receipts: []event.Receipt{{UserID: "alice", LastAck: 2, DeliveredTo: 3}}})
+	if f := a.until(); len(f) != 1 || f[0].Type != "ack.received" || f[0].num("seq") != 2 {
+		t.Fatalf("alice got %v, want ack.received 2 at once", types(f))
+	}
+	clock.Advance(time.Second)
+	for _, cl := range []*client{a, b} {
+		f := cl.until()
+		if len(f) != 1 || f[0].Type != "receipts" {
+			t.Fatalf("got %v, want one receipts", types(f))
+		}
+		if r, _ := jsonMarshal(f[0].F["receipts"]); string(r) != `[{"last_ack":2,"last_delivered":3,"user_id":"alice"}]` {
+			t.Errorf("receipts %s", r)
+		}
+	}
+	if got := bus.take(); len(got) != 0 {
+		t.Fatalf("sent another instance's receipts on: %+v", got)
 	}
 }

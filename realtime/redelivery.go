@@ -281,30 +281,6 @@ func (c *conn) stopRedelivery() {
 	}
 }
 
-// deliverMessage delivers a message event to its recipients and tracks it
-// on the connections of the members who owe an ack (not the sender's).
-func deliverMessage(roomID string, seq int64, frame []byte, to, track []*conn) {
-	for _, c := range to {
-		c.sendMessage(roomID, seq, frame)
-	}
-	for _, c := range track {
-		c.trackMessages(roomID, seq, seq)
-	}
-}
-
-// messageRecipients are the connections a room's message goes to (members
-// and watchers) and those that must ack it (members but the sender).
-// It remembers the message's sender for delivery receipts.
-func (h *Hub) messageRecipients(ctx context.Context, tenantID, roomID, sender string, seq int64) (to, track []*conn, err error) {
-	ids, err := h.store.RoomMemberIDs(ctx, tenantID, roomID)
-	if err != nil {
-		return nil, nil, err
-	}
-	to, ofMembers := h.recipientsSplit(tenantID, ids, roomID, "")
-	h.receipts.sent(roomKey{tenantID, roomID}, seq, sender, len(ids))
-	return to, owing(to[:ofMembers], sender), nil
-}
-
 // owing are those of members (a room's members' connections) that must ack
 // a message of sender: all but the sender's own.
 func owing(members []*conn, sender string) []*conn {
