@@ -226,6 +226,7 @@ type wsEvent struct {
 	UserID           string          `json:"user_id"`
 	MessageID        string          `json:"message_id"`
 	Seq              int64           `json:"seq"`
+	EventSeq         int64           `json:"event_seq"`
 	Action           string          `json:"action"`
 	Status           string          `json:"status"`
 	NotificationID   string          `json:"notification_id"`

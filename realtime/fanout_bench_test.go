@@ -78,6 +78,8 @@ func BenchmarkFanout1000(b *testing.B) {
 		e.hub.Publish(ctx, event.ForMessage(event.MessageCreated, e.tenant, store.Message{
 			ID: fmt.Sprintf("msg_%d", seq), RoomID: room.ID, SenderID: "sender", Seq: seq,
 			Content: "fanout", CreatedAt: time.Now().UTC(),
+			// The room's log holds its members' joins; each message follows.
+			EventSeq: room.LastEventSeq + seq,
 		}))
 		for delivered.Load() < (seq-window)*members {
 			time.Sleep(50 * time.Microsecond)
