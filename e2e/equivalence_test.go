@@ -59,16 +59,17 @@ func TestStateEquivalencePostgresCluster(t *testing.T) {
 // Half the clients follow through WebSocket connections instead, cut at
 // random (mid-replay too) and resumed with ?cursor= on any instance.
 //
-// Skipped: it fails on SQLite and on the cluster, for reasons in realtime's
-// live delivery, not in the log or the resume. A room event's recipients
-// are the room's members when the hub delivers it, not when it committed:
-// a member who leaves right after a message misses the message (member.left
-// 40 after 38; 39 is a message, sent while they were in); one who joins
-// right after gets one that was not theirs; and a hub that first sees a room
-// at a later event delivers an earlier one after it ("below the floor"),
-// out of order (message 12 before the member.joined 11 it follows). Remove
-// the skip when live delivery takes recipients from the event's place in
-// the log.
+// Skipped: it fails on SQLite and on the cluster, in realtime's live
+// delivery (after sync.complete), not in the log or the replay. A room
+// event's recipients are the room's members when the hub delivers it, not
+// when it committed: a member who leaves right after a change misses it
+// (room.updated 30, then their own member.left 31: 30 never came); one who
+// joins right after gets one that was not theirs (a member.left 10 of a
+// room the client was never told it joined); and a hub that first sees a
+// room at a later event delivers an earlier one after it ("below the
+// floor"), out of order. A member who stayed also missed a run once on
+// SQLite (26 to 29, others leaving and joining, then 30), cause not found.
+// Remove the skip when live delivery follows the event's place in the log.
 func TestStateEquivalenceWebSocket(t *testing.T) {
 	t.Skip("live delivery picks recipients by membership at delivery time: see the comment")
 	for _, seed := range equivalenceSeedsSQLite {
@@ -459,9 +460,6 @@ type follower struct {
 	replica *replica
 	// ws, when set, are the instances a WebSocket client connects to.
 	ws []*proc
-	// cursorRooms are the rooms the WebSocket client was in when it was
-	// given its cursor (at sync.complete).
-	cursorRooms map[string]bool
 
 	pages, drops, aways int // GET /sync
 	conns, cuts, resent int // WebSocket
@@ -659,14 +657,6 @@ func (f *follower) connection(ctx, life context.Context, p *proc, cutAfter int, 
 				return synced, protocolErr("%s: sync.complete without a cursor: %s", f.user, data)
 			}
 			f.cursor, synced = head.Cursor, true
-			// What the cursor names: everything before the frame, so the
-			// rooms the client is in now.
-			f.cursorRooms = map[string]bool{}
-			for id, v := range f.replica.rooms {
-				if v.member {
-					f.cursorRooms[id] = true
-				}
-			}
 			if untilSync {
 				return true, nil
 			}
@@ -699,7 +689,7 @@ func (f *follower) connection(ctx, life context.Context, p *proc, cutAfter int, 
 			f.resent++
 			continue
 		}
-		if err := f.replica.apply(e, !f.cursorRooms[e.RoomID], func(room string, after, before int64) ([]roomEvent, error) {
+		if err := f.replica.apply(e, true, func(room string, after, before int64) ([]roomEvent, error) {
 			return roomEvents(ctx, f.tn, f.user, room, after, before)
 		}); err != nil {
 			return synced, protocolErr("%s (WebSocket, %d frames into a connection to %s, sync.complete %v): %w", f.user, frames, p.addr, synced, err)
@@ -831,16 +821,21 @@ func newReplica(user string) *replica {
 // what the room's log holds before it (the room's history, or what
 // happened while the user was away) is read with backfill, as a client
 // that shows history would. Any other event must follow the last one
-// applied at once: no gap, no repeat. With staleCursor (a WebSocket client
-// whose resume cursor was taken before it joined the room, so that a
-// replay starts the room at its latest member.joined, knowing nothing of
-// what the client was given live since), the user's own member.joined may
-// also follow a gap in a room the client is in: it left and came back
-// meanwhile, and the log between is read as for a room joined anew.
-func (r *replica) apply(e roomEvent, staleCursor bool, backfill func(room string, after, before int64) ([]roomEvent, error)) error {
+// applied at once: no gap, no repeat.
+//
+// With rejoin (WebSocket clients), the user's own member.joined may also
+// follow a gap in a room the client is in: the resume cursor, kept at the
+// last sync.complete, knows nothing of what came live since, and a room
+// left and joined again after it is replayed, as SPEC has it, from the
+// first member.left after the cursor and then from the latest
+// member.joined; what the client was given live and the memberships in
+// between are not in the replay, and the log between is read as for a room
+// joined anew. A GET /sync client's cursor is always current, so it gets
+// no such leeway: its replay must bring the first member.left.
+func (r *replica) apply(e roomEvent, rejoin bool, backfill func(room string, after, before int64) ([]roomEvent, error)) error {
 	v := r.rooms[e.RoomID]
 	ownJoin := e.Type == "member.joined" && e.UserID == r.user
-	if v == nil || !v.member || (staleCursor && ownJoin) {
+	if v == nil || !v.member || (rejoin && ownJoin) {
 		if !ownJoin {
 			last := int64(0)
 			if v != nil {
