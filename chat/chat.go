@@ -84,13 +84,18 @@ func (s *Service) EditMessage(ctx context.Context, tenantID, actor, roomID, mess
 	return msg, nil
 }
 
-// DeleteMessage soft-deletes a message and announces it.
+// DeleteMessage soft-deletes a message and announces it. Deleting a
+// deleted message changes nothing (no event_seq) and announces nothing: the
+// room's log holds one message.deleted per message, and so does the live
+// stream.
 func (s *Service) DeleteMessage(ctx context.Context, tenantID, actor, roomID, messageID string) (store.Message, error) {
 	msg, err := s.store.DeleteMessage(ctx, tenantID, actor, roomID, messageID)
 	if err != nil {
 		return store.Message{}, err
 	}
-	s.pub.Publish(ctx, event.ForMessage(event.MessageDeleted, tenantID, msg))
+	if msg.EventSeq != 0 {
+		s.pub.Publish(ctx, event.ForMessage(event.MessageDeleted, tenantID, msg))
+	}
 	return msg, nil
 }
 

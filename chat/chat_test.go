@@ -99,6 +99,10 @@ func TestServiceAnnouncesWhatItStored(t *testing.T) {
 			_, err := svc.DeleteMessage(ctx, tn, "alice", room.ID, first.ID)
 			return err
 		}},
+		{name: "delete the deleted message again", do: func(ctx context.Context) error {
+			_, err := svc.DeleteMessage(ctx, tn, "alice", room.ID, first.ID)
+			return err
+		}},
 		{name: "update room", want: event.RoomUpdated, do: func(ctx context.Context) error {
 			_, err := svc.UpdateRoom(ctx, tn, "alice", room.ID, store.RoomUpdate{SetName: true, Name: new("renamed")})
 			return err

