@@ -21,8 +21,8 @@ type Stats struct {
 	// no longer had (pruned) or a failed read did not bring.
 	OrderGaps, OrderFilled, OrderSkipped uint64
 	// OrderDropped counts live announcements of events delivered already
-	// from the log; OrderLate those delivered after a later event of their
-	// room, because they came before the room had a position here.
+	// from the log; OrderLate those below the position the room was given
+	// when it was first seen here, delivered as they come.
 	OrderDropped, OrderLate uint64
 	// ResumesReset counts resumes from a cursor past the event retention,
 	// answered by sync.reset_required.
