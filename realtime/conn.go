@@ -463,6 +463,12 @@ func (c *conn) replay(ctx context.Context, cursor store.SyncCursor) (store.SyncC
 			return store.SyncCursor{}, false, err
 		}
 		h.order.start(c.tenantID, page.Ends)
+		// Each room's events up to its end are in this page or the next
+		// ones (or are not the user's): a live one among them, announced
+		// late, is not sent again.
+		for roomID, end := range page.Ends {
+			c.replayedTo(roomID, end)
+		}
 		for i := range page.Events {
 			e := &page.Events[i]
 			if err := c.syncWrite(e.Frame); err != nil {

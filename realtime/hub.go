@@ -476,6 +476,22 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		}
 		return
 	}
+	if e.EventSeq <= 0 {
+		// Announced without its place in the log: to the members now.
+		h.deliverUnplaced(ctx, e, frame)
+		return
+	}
+	ev := roomEvent{eventSeq: e.EventSeq, typ: store.EventType(e.Type), userID: e.UserID, frame: frame, announced: true}
+	if e.Type == event.MessageCreated && e.Message != nil {
+		ev.userID, ev.msgSeq = e.Message.SenderID, e.Message.Seq
+	}
+	h.order.deliver(roomKey{e.TenantID, e.RoomID}, ev)
+}
+
+// deliverUnplaced delivers a room event announced without its event_seq
+// to the room's members as the store has them now (and to the one who
+// left, for a member.left), and its watchers.
+func (h *Hub) deliverUnplaced(ctx context.Context, e event.Event, frame []byte) {
 	var also []string
 	if e.Type == event.MemberLeft && e.UserID != "" {
 		also = []string{e.UserID} // the one who left is told too
@@ -486,17 +502,13 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		return
 	}
 	to, ofMembers := h.recipientsSplit(e.TenantID, append(ids, also...), e.RoomID, "")
-	ev := roomEvent{eventSeq: e.EventSeq, frame: frame, to: to}
+	ev := roomEvent{frame: frame}
+	var track []*conn
 	if e.Type == event.MessageCreated && e.Message != nil {
-		ev.msgSeq, ev.track = e.Message.Seq, owing(to[:ofMembers], e.Message.SenderID)
+		ev.msgSeq, track = e.Message.Seq, owing(to[:ofMembers], e.Message.SenderID)
 		h.receipts.sent(roomKey{e.TenantID, e.RoomID}, e.Message.Seq, e.Message.SenderID, len(ids))
 	}
-	if e.EventSeq <= 0 {
-		// Announced without its place in the log.
-		sendRoomEvent(e.RoomID, ev)
-		return
-	}
-	h.order.deliver(roomKey{e.TenantID, e.RoomID}, ev)
+	sendRoomEvent(e.RoomID, ev, to, track)
 }
 
 // roomRecipients returns the connections of the room's members (and of also)

@@ -2,6 +2,8 @@ package realtime
 
 import (
 	"context"
+	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -39,6 +41,11 @@ type roomOrder struct {
 	// the room had a position), so it goes out late rather than never.
 	floor   int64
 	touched time.Time
+	// members are the room's members as of last, when known; until then
+	// (a new position, or a run of the log skipped) they are read at the
+	// next event (see loadMembersLocked).
+	members memberSet
+	known   bool
 }
 
 // sequencer keeps every room's position.
@@ -115,19 +122,24 @@ func (s *sequencer) start(tenantID string, ends map[string]int64) {
 }
 
 // roomEvent is a room event ready to go out: its frame, its place in the
-// log, and who gets it.
+// log and what its recipients depend on. Who gets it is decided where it
+// goes out, from the room's members as of its place (see roomOrder).
 type roomEvent struct {
 	eventSeq int64
+	typ      store.EventType
+	// userID is the member who joined or left, for a member event; the
+	// sender, for a new message; else empty.
+	userID string
 	// msgSeq is the message's seq for a new message (type message), which
 	// its recipients owe an ack for; 0 for the other events.
 	msgSeq int64
 	frame  []byte
-	to     []*conn
-	// track are the connections that owe an ack for it (see redelivery.go).
-	track []*conn
+	// announced is set for an event announced live (Deliver), clear for one
+	// read from the log: the receipts count only the former's sends.
+	announced bool
 }
 
-// deliver hands ev, an event of room k, to its connections in event_seq
+// deliver hands ev, an event of room k, to its recipients in event_seq
 // order: the events between the room's position and ev are read from the
 // log first, and an event the room is past already is dropped.
 func (s *sequencer) deliver(k roomKey, ev roomEvent) {
@@ -138,34 +150,161 @@ func (s *sequencer) deliver(k roomKey, ev roomEvent) {
 	st := &s.hub.stats
 	switch {
 	case ro.last == 0 && ro.floor == 0:
-		ro.floor = ev.eventSeq
+		// The room's first event on this hub: no connection here synced
+		// it (that would have given it a position), so none is owed what
+		// came before.
+		ro.floor, ro.last = ev.eventSeq, ev.eventSeq-1
 	case ev.eventSeq <= ro.last:
 		if ev.eventSeq >= ro.floor {
 			st.orderDropped.Add(1)
 			return // delivered already, from the log
 		}
 		st.orderLate.Add(1)
-		sendRoomEvent(k.roomID, ev)
+		s.sendLate(k, ev)
 		return
 	case ev.eventSeq > ro.last+1:
 		s.fillLocked(k, ro, ev.eventSeq)
 	}
-	sendRoomEvent(k.roomID, ev)
+	s.sendLocked(k, ro, ev)
+}
+
+// sendLocked hands ev, the room's next event (ev.eventSeq is ro.last+1),
+// to the connections of the room's members as of ev, and of its watchers,
+// then applies it to the members and moves the position. A member.joined
+// goes to the joiner too, a member.left to the one who left, whose last
+// event of the room it is. ro.mu is held.
+func (s *sequencer) sendLocked(k roomKey, ro *roomOrder, ev roomEvent) {
+	h := s.hub
+	if !ro.known {
+		s.loadMembersLocked(k, ro)
+	}
+	if ev.typ == store.EventMemberJoined {
+		ro.members.add(ev.userID)
+	}
+	ids := ro.members.ids
+	if ev.typ == store.EventMemberLeft && !ro.members.has(ev.userID) {
+		ids = append(ids[:len(ids):len(ids)], ev.userID)
+	}
+	to, ofMembers := h.recipientsSplit(k.tenantID, ids, k.roomID, "")
+	var track []*conn
+	if ev.typ == store.EventMessage && ev.msgSeq > 0 {
+		track = owing(to[:ofMembers], ev.userID)
+		if ev.announced {
+			h.receipts.sent(k, ev.msgSeq, ev.userID, len(ids))
+		}
+	}
+	if ev.typ == store.EventMemberLeft {
+		ro.members.remove(ev.userID)
+	}
+	sendRoomEvent(k.roomID, ev, to, track)
 	ro.last = ev.eventSeq
 }
 
-// sendRoomEvent queues ev on its connections. A message is tracked for
-// redelivery before it is queued: a client may read and confirm it before
-// a fan-out to a thousand connections is done, and a confirmation handled
-// before the message is tracked would leave it tracked, and sent again,
-// for good.
-func sendRoomEvent(roomID string, ev roomEvent) {
+// loadMembersLocked sets the room's members as of its position, ro.last:
+// the members now, with the joins and leaves the log holds after the
+// position undone (see membersAt). When that cannot be read, the members
+// now stand in, and it is tried again at the next event. ro.mu is held.
+func (s *sequencer) loadMembersLocked(k roomKey, ro *roomOrder) {
+	h := s.hub
+	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
+	defer cancel()
+	ids, err := s.membersAt(ctx, k, ro.last)
+	if err == nil {
+		ro.members.reset(ids)
+		ro.known = true
+		return
+	}
+	h.cfg.Logger.Error("realtime: room members at an event", "tenant_id", k.tenantID, "room_id", k.roomID, "event_seq", ro.last, "error", err)
+	ids, err = h.store.RoomMemberIDs(ctx, k.tenantID, k.roomID)
+	if err != nil {
+		h.cfg.Logger.Error("realtime: room members", "tenant_id", k.tenantID, "room_id", k.roomID, "error", err)
+	}
+	ro.members.reset(ids)
+}
+
+// membersAt returns the room's members as of event_seq pos, the events
+// up to pos committed. It reads the members now, then the log after pos
+// to its end: a membership and its event commit together, so the log read
+// second holds every join and leave the members read first reflect, and
+// maybe later ones. A user's membership at pos is then the opposite of
+// what their first member event after pos made it, or, without one, what
+// it is now; later events, read or not, do not matter.
+func (s *sequencer) membersAt(ctx context.Context, k roomKey, pos int64) ([]string, error) {
+	h := s.hub
+	now, err := h.store.RoomMemberIDs(ctx, k.tenantID, k.roomID)
+	if err != nil {
+		return nil, err
+	}
+	in := make(map[string]bool, len(now))
+	for _, id := range now {
+		in[id] = true
+	}
+	decided := make(map[string]bool)
+	for after := pos; ; {
+		events, err := h.store.RoomEventsAfter(ctx, k.tenantID, k.roomID, after, math.MaxInt64, store.MaxEventsLimit)
+		if err != nil {
+			return nil, err
+		}
+		for i := range events {
+			e := &events[i]
+			after = e.EventSeq
+			if (e.Type != store.EventMemberJoined && e.Type != store.EventMemberLeft) || decided[e.UserID] {
+				continue
+			}
+			decided[e.UserID] = true
+			in[e.UserID] = e.Type == store.EventMemberLeft
+		}
+		if len(events) < store.MaxEventsLimit {
+			break
+		}
+	}
+	ids := make([]string, 0, len(in))
+	for id, member := range in {
+		if member {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// sendLate hands ev, an event below the room's floor (announced after a
+// later one reached this hub before the room had a position here), to the
+// members as of ev, read from the store, and the room's watchers. It goes
+// out late rather than never: the connections that got the later event
+// were not synced with the room here, and those that synced since were
+// replayed past it (see conn.replay) and drop it.
+func (s *sequencer) sendLate(k roomKey, ev roomEvent) {
+	h := s.hub
+	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
+	defer cancel()
+	ids, err := s.membersAt(ctx, k, ev.eventSeq-1)
+	if err != nil {
+		h.cfg.Logger.Error("realtime: room members at an event", "tenant_id", k.tenantID, "room_id", k.roomID, "event_seq", ev.eventSeq, "error", err)
+		return
+	}
+	if ev.typ == store.EventMemberJoined || (ev.typ == store.EventMemberLeft && !slices.Contains(ids, ev.userID)) {
+		ids = append(ids, ev.userID)
+	}
+	to, ofMembers := h.recipientsSplit(k.tenantID, ids, k.roomID, "")
+	var track []*conn
+	if ev.typ == store.EventMessage && ev.msgSeq > 0 {
+		track = owing(to[:ofMembers], ev.userID)
+	}
+	sendRoomEvent(k.roomID, ev, to, track)
+}
+
+// sendRoomEvent queues ev on the connections to. A message is tracked for
+// redelivery on track before it is queued: a client may read and confirm
+// it before a fan-out to a thousand connections is done, and a
+// confirmation handled before the message is tracked would leave it
+// tracked, and sent again, for good.
+func sendRoomEvent(roomID string, ev roomEvent, to, track []*conn) {
 	if ev.msgSeq > 0 {
-		for _, c := range ev.track {
+		for _, c := range track {
 			c.trackMessages(roomID, ev.msgSeq, ev.msgSeq)
 		}
 	}
-	for _, c := range ev.to {
+	for _, c := range to {
 		c.sendRoomEvent(roomID, ev.eventSeq, ev.msgSeq, ev.frame)
 	}
 }
@@ -173,18 +312,15 @@ func sendRoomEvent(roomID string, ev roomEvent) {
 // fillLocked delivers the room's events after its position and before
 // upto, read from the log, and moves the position to upto-1. Events the log
 // no longer has (pruned) or that a failed read did not bring are skipped
-// and counted: their readers catch up with a resume. ro.mu is held.
+// and counted: their readers catch up with a resume; the members are read
+// again at the next event then. ro.mu is held.
 func (s *sequencer) fillLocked(k roomKey, ro *roomOrder, upto int64) {
 	h := s.hub
 	h.stats.orderGaps.Add(1)
 	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
 	defer cancel()
-	var members []string
 	for ro.last < upto-1 {
 		events, err := h.store.RoomEventsAfter(ctx, k.tenantID, k.roomID, ro.last, upto-1, store.MaxEventsLimit)
-		if err == nil && members == nil && len(events) > 0 {
-			members, err = h.store.RoomMemberIDs(ctx, k.tenantID, k.roomID)
-		}
 		if err != nil {
 			h.cfg.Logger.Error("realtime: fill a gap from the event log", "tenant_id", k.tenantID, "room_id", k.roomID, "after", ro.last, "error", err)
 			break
@@ -192,7 +328,6 @@ func (s *sequencer) fillLocked(k roomKey, ro *roomOrder, upto int64) {
 		if len(events) == 0 {
 			break
 		}
-		to, ofMembers := h.recipientsSplit(k.tenantID, members, k.roomID, "")
 		for i := range events {
 			e := &events[i]
 			if e.EventSeq <= ro.last {
@@ -200,22 +335,65 @@ func (s *sequencer) fillLocked(k roomKey, ro *roomOrder, upto int64) {
 			}
 			if e.EventSeq > ro.last+1 {
 				h.stats.orderSkipped.Add(uint64(e.EventSeq - ro.last - 1))
+				ro.last, ro.known = e.EventSeq-1, false
 			}
-			ev := roomEvent{eventSeq: e.EventSeq, frame: e.Frame, to: to}
-			switch e.Type {
-			case store.EventMessage:
-				ev.msgSeq, ev.track = e.MessageSeq, owing(to[:ofMembers], e.UserID)
-			case store.EventMemberLeft:
-				// The one who left is told too.
-				ev.to = append(to[:len(to):len(to)], h.recipients(k.tenantID, []string{e.UserID}, "", "")...)
+			ev := roomEvent{eventSeq: e.EventSeq, typ: e.Type, userID: e.UserID, frame: e.Frame}
+			if e.Type == store.EventMessage {
+				ev.msgSeq = e.MessageSeq
 			}
-			sendRoomEvent(k.roomID, ev)
-			ro.last = e.EventSeq
+			s.sendLocked(k, ro, ev)
 			h.stats.orderFilled.Add(1)
 		}
 	}
 	if ro.last < upto-1 {
 		h.stats.orderSkipped.Add(uint64(upto - 1 - ro.last))
-		ro.last = upto - 1
+		ro.last, ro.known = upto-1, false
 	}
+}
+
+// memberSet is a room's members as a set that also keeps them as a slice,
+// the form recipientsSplit takes, without building it per event.
+type memberSet struct {
+	ids []string
+	at  map[string]int // id → index in ids
+}
+
+func (m *memberSet) reset(ids []string) {
+	m.ids = slices.Clone(ids)
+	m.at = make(map[string]int, len(ids))
+	for i, id := range m.ids {
+		m.at[id] = i
+	}
+}
+
+func (m *memberSet) has(id string) bool {
+	_, ok := m.at[id]
+	return ok
+}
+
+func (m *memberSet) add(id string) {
+	if m.has(id) {
+		return
+	}
+	if m.at == nil {
+		m.at = make(map[string]int)
+	}
+	// A fresh slice: the one recipientsSplit may still read stays as it was.
+	m.ids = append(m.ids[:len(m.ids):len(m.ids)], id)
+	m.at[id] = len(m.ids) - 1
+}
+
+func (m *memberSet) remove(id string) {
+	i, ok := m.at[id]
+	if !ok {
+		return
+	}
+	last := len(m.ids) - 1
+	ids := slices.Clone(m.ids[:last])
+	if i != last {
+		ids[i] = m.ids[last]
+		m.at[ids[i]] = i
+	}
+	m.ids = ids
+	delete(m.at, id)
 }
