@@ -449,7 +449,10 @@ func (c *conn) sync(ctx context.Context) error {
 // page at a time, and returns the cursor after them. A cursor past the
 // retention is answered by sync.reset_required with a fresh cursor, and
 // resumed false: the client reloads its rooms, and is owed the messages
-// after its read cursors as on a connect without a cursor.
+// after its read cursors as on a connect without a cursor. When the hub
+// took a room's position past the end a page was read at (see
+// sequencer.start), the log is read again from the new cursor, so that the
+// events it delivers late are replayed here, in order, and dropped live.
 func (c *conn) replay(ctx context.Context, cursor store.SyncCursor) (store.SyncCursor, bool, error) {
 	h := c.hub
 	for {
@@ -462,7 +465,7 @@ func (c *conn) replay(ctx context.Context, cursor store.SyncCursor) (store.SyncC
 		if err != nil {
 			return store.SyncCursor{}, false, err
 		}
-		h.order.start(c.tenantID, page.Ends)
+		behind := h.order.start(c.tenantID, page.Ends)
 		// Each room's events up to its end are in this page or the next
 		// ones (or are not the user's): a live one among them, announced
 		// late, is not sent again.
@@ -477,7 +480,7 @@ func (c *conn) replay(ctx context.Context, cursor store.SyncCursor) (store.SyncC
 			c.replayedTo(e.RoomID, e.EventSeq)
 		}
 		cursor = page.Next
-		if !page.HasMore {
+		if !page.HasMore && !behind {
 			return cursor, true, nil
 		}
 	}

@@ -106,19 +106,40 @@ func (s *sequencer) room(k roomKey) *roomOrder {
 // event reaches the hub after that read, and an event at or below the end
 // was committed before it. Without it, a room's first two events announced
 // in the opposite order would leave it no position to detect that from.
-func (s *sequencer) start(tenantID string, ends map[string]int64) {
+//
+// It reports whether a room's position here starts after its end plus
+// one: the hub first saw that room, between the read and now, at a later
+// event than the one after the end, and the events in between reach it
+// late (below the floor), after the connection was handed the later one.
+// The caller reads the log again, past them, before it goes live.
+func (s *sequencer) start(tenantID string, ends map[string]int64) (behind bool) {
 	if len(ends) == 0 {
-		return
+		return false
 	}
+	type had struct {
+		ro  *roomOrder
+		end int64
+	}
+	var existing []had
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := time.Now()
 	for roomID, last := range ends {
 		k := roomKey{tenantID, roomID}
-		if s.rooms[k] == nil {
-			s.rooms[k] = &roomOrder{last: last, floor: last + 1, touched: now}
+		if ro := s.rooms[k]; ro != nil {
+			existing = append(existing, had{ro, last})
+			continue
 		}
+		s.rooms[k] = &roomOrder{last: last, floor: last + 1, touched: now}
 	}
+	s.mu.Unlock()
+	for _, e := range existing {
+		e.ro.mu.Lock()
+		if e.ro.floor > e.end+1 {
+			behind = true
+		}
+		e.ro.mu.Unlock()
+	}
+	return behind
 }
 
 // roomEvent is a room event ready to go out: its frame, its place in the
