@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -538,4 +539,65 @@ func (r *seqReader) next(ctx context.Context) (typ string, seq int64, err error)
 		r.checked[head.Type] = true
 	}
 	return head.Type, head.Seq, nil
+}
+
+// A room event goes to the members as of its place in the log, not as of
+// when the hub delivers it: here three changes commit before the first is
+// announced. Bob, removed right after a message, still gets it, then his
+// own member.left, and nothing after; Dave, added after, gets his
+// member.joined and nothing before it.
+func TestRoomEventsGoToTheMembersAsOfTheirPlace(t *testing.T) {
+	e := newEnv(t, realtime.Config{})
+	ctx := context.Background()
+	room := e.room(store.RoomGroup, "alice", "bob", "carol")
+	bob, _, _ := e.connect("bob")
+	dave, _, _ := e.connect("dave")
+
+	m, _, err := e.st.SendMessage(ctx, e.tenant, "alice", room, store.NewMessage{Content: "before bob goes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	left, err := e.st.RemoveMember(ctx, e.tenant, "alice", room, "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined, err := e.st.AddMember(ctx, e.tenant, "alice", room, "dave", store.RoleMember)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, _, err := e.st.SendMessage(ctx, e.tenant, "alice", room, store.NewMessage{Content: "after dave came"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.hub.Publish(ctx, event.ForMessage(event.MessageCreated, e.tenant, m))
+	e.hub.Publish(ctx, event.Event{Type: event.MemberLeft, TenantID: e.tenant, RoomID: room, UserID: "bob", EventSeq: left})
+	e.hub.Publish(ctx, event.Event{Type: event.MemberJoined, TenantID: e.tenant, RoomID: room, UserID: "dave", EventSeq: joined.JoinedEventSeq, Member: &joined})
+	e.hub.Publish(ctx, event.ForMessage(event.MessageCreated, e.tenant, m2))
+
+	roomEvents := func(c *client, n int) []string {
+		t.Helper()
+		var got []string
+		for len(got) < n {
+			f := c.next()
+			switch f.Type {
+			case "message", "member.joined", "member.left":
+				got = append(got, fmt.Sprintf("%s %d", f.Type, f.num("event_seq")))
+			}
+		}
+		return got
+	}
+	if got, want := roomEvents(bob, 2), []string{fmt.Sprintf("message %d", m.EventSeq), fmt.Sprintf("member.left %d", left)}; !slices.Equal(got, want) {
+		t.Errorf("bob got %v, want %v", got, want)
+	}
+	if got, want := roomEvents(dave, 2), []string{fmt.Sprintf("member.joined %d", joined.JoinedEventSeq), fmt.Sprintf("message %d", m2.EventSeq)}; !slices.Equal(got, want) {
+		t.Errorf("dave got %v, want %v", got, want)
+	}
+	// Nothing after his member.left reaches bob: the next frame he gets is
+	// one of his own.
+	bob.send(map[string]any{"type": "ping", "request_id": "p1"})
+	for f := bob.next(); f.Type != "pong"; f = bob.next() {
+		if f.str("room_id") == room {
+			t.Errorf("bob, after leaving, got %s", f.Raw)
+		}
+	}
 }
