@@ -9,7 +9,8 @@ import (
 )
 
 // TestREADMENamesEveryPackage keeps the README's layout section whole: every
-// directory that holds Go code is named there (as `dir/`), and every
+// directory that holds Go code (build output .gitignore keeps at the root
+// aside) is named there (as `dir/`), and every
 // directory named there exists.
 func TestREADMENamesEveryPackage(t *testing.T) {
 	readme, err := os.ReadFile("README.md")
@@ -20,6 +21,7 @@ func TestREADMENamesEveryPackage(t *testing.T) {
 	if layout == "" {
 		t.Fatal("README.md has no ### Layout section")
 	}
+	ignored := rootIgnoredDirs(t)
 	var dirs []string
 	err = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -27,7 +29,7 @@ func TestREADMENamesEveryPackage(t *testing.T) {
 		}
 		if d.IsDir() {
 			name := d.Name()
-			if path != "." && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "testdata") {
+			if path != "." && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "testdata" || ignored[filepath.ToSlash(path)]) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -58,6 +60,24 @@ func TestREADMENamesEveryPackage(t *testing.T) {
 			t.Errorf("README.md's layout names %s, which is not a directory", named)
 		}
 	}
+}
+
+// rootIgnoredDirs lists the directories .gitignore anchors at the root
+// ("/dist/"): build output, not packages of the project.
+func rootIgnoredDirs(t *testing.T) map[string]bool {
+	t.Helper()
+	data, err := os.ReadFile(".gitignore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "/") && strings.HasSuffix(line, "/") {
+			dirs[strings.Trim(line, "/")] = true
+		}
+	}
+	return dirs
 }
 
 // section returns the text under heading, up to the next heading of the same

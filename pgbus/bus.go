@@ -37,8 +37,10 @@ type Store interface {
 	PruneEventPayloads(ctx context.Context, before time.Time) (int64, error)
 }
 
-// Local is the instance's own delivery: the realtime hub.
-type Local interface {
+// Local is the instance's own delivery: the realtime hub. It is an alias of
+// an interface, the same type as membus.Local, so that either bus fits one
+// interface where the bus is chosen.
+type Local = interface {
 	// Deliver hands an event of another instance to this instance's clients.
 	Deliver(ctx context.Context, e event.Event)
 	// Resync catches this instance's clients up from the store after events
@@ -252,8 +254,9 @@ func (b *Bus) handle(ctx context.Context, local Local, payload string) {
 	local.Deliver(ctx, e)
 }
 
-// Stats are the bus's counters since it started, for metrics.
-type Stats struct {
+// Stats are the bus's counters since it started, for metrics; the same type
+// as membus.Stats (an alias of one struct).
+type Stats = struct {
 	// RefusedVersion counts notifications of another WireVersion, refused.
 	RefusedVersion uint64
 	// Undecodable counts notifications or event bodies that did not decode.

@@ -13,6 +13,8 @@ import (
 
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/pgbus"
+	"github.com/chatapi/chatapi/realtime"
+	"github.com/chatapi/chatapi/realtime/bustest"
 	"github.com/chatapi/chatapi/store"
 	"github.com/chatapi/chatapi/store/pgtest"
 )
@@ -85,6 +87,15 @@ func (r *recorder) wait(t *testing.T, what string, cond func(evs []event.Event, 
 // instance is one bus running over its own store on the shared schema.
 func instance(t *testing.T, url, id string) (*pgbus.Bus, *recorder, *store.Store) {
 	t.Helper()
+	rec := newRecorder()
+	b, st := start(t, url, id, rec)
+	return b, rec, st
+}
+
+// start runs a bus of instance id over its own store on url, delivering to
+// local, until t ends; it returns once the bus listens.
+func start(t *testing.T, url, id string, local pgbus.Local) (*pgbus.Bus, *store.Store) {
+	t.Helper()
 	st, err := store.Open(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
@@ -98,10 +109,9 @@ func instance(t *testing.T, url, id string) (*pgbus.Bus, *recorder, *store.Store
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := newRecorder()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx, rec) }()
+	go func() { done <- b.Run(ctx, local) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -113,7 +123,7 @@ func instance(t *testing.T, url, id string) (*pgbus.Bus, *recorder, *store.Store
 	case err := <-done:
 		t.Fatalf("Run: %v", err)
 	}
-	return b, rec, st
+	return b, st
 }
 
 // freshSchema is the URL of a new schema of the test server, dropped when
@@ -262,4 +272,15 @@ func TestBusRefusesAnotherWireVersion(t *testing.T) {
 	if got := b.Stats().RefusedVersion; got != 1 {
 		t.Fatalf("RefusedVersion = %d, want 1", got)
 	}
+}
+
+// The suite every bus passes, the in-process one too.
+func TestBusSuite(t *testing.T) {
+	bustest.Run(t, func(t *testing.T) bustest.Join {
+		url := freshSchema(t)
+		return func(t *testing.T, id string, local bustest.Local) realtime.Broadcaster {
+			b, _ := start(t, url, id, local)
+			return b
+		}
+	})
 }

@@ -11,19 +11,25 @@ import (
 // Several instances on one database. Every event an instance originates
 // (from a REST handler or a WebSocket client) is delivered to its own
 // connections and handed to Config.Cluster, which carries it to the other
-// instances; theirs arrive through Deliver. Presence is kept in the database
-// (Config.Presence) so that a user counts as online while any live instance
-// holds a connection of theirs; RunCluster heartbeats this instance and
-// announces offline the users of instances that died without a word.
+// instances; theirs arrive through Deliver. Presence is kept where the
+// instances share it (Config.Presence) so that a user counts as online while
+// any live instance holds a connection of theirs; RunCluster heartbeats this
+// instance and announces offline the users of instances that died without a
+// word. A single instance runs the same code over the in-process bus and
+// presence of package membus, where no other instance ever shows.
 
 // Broadcaster carries this instance's events to the other instances. It
-// must not deliver them here, and must not block on slow receivers.
+// must not deliver them here, and must not block on slow receivers; each
+// publisher's events reach the others in the order it broadcast them.
+// pgbus.Bus and membus.Bus implement it; realtime/bustest is their suite.
 type Broadcaster interface {
 	Broadcast(ctx context.Context, e event.Event)
 }
 
 // PresenceStore keeps who is connected on which instance, and which
-// instances are alive, in the database the instances share.
+// instances are alive, where the instances share it: store.Store in the
+// database, membus.Presence in this process. realtime/presencetest is
+// their suite.
 type PresenceStore interface {
 	Heartbeat(ctx context.Context, instanceID string) (revived bool, err error)
 	SetConnected(ctx context.Context, instanceID, tenantID, userID string, liveSince time.Time) (elsewhere bool, err error)
@@ -60,9 +66,6 @@ func (c *ClusterConfig) defaults() {
 // receipts flush (see receipts.go), not one per ack or delivered.
 func (h *Hub) Publish(ctx context.Context, e event.Event) {
 	h.Deliver(ctx, e)
-	if h.cfg.Cluster == nil {
-		return
-	}
 	switch e.Type {
 	case event.AckReceived, event.DeliveryReceived:
 		h.receipts.outbound(e)
@@ -93,13 +96,10 @@ func (h *Hub) liveSince() time.Time {
 	return time.Now().Add(-h.cfg.Instance.InstanceTimeout)
 }
 
-// PresenceOf answers GET /presence: what this instance knows, and in a
-// cluster what the database knows of the others.
+// PresenceOf answers GET /presence: what this instance knows, and what the
+// presence store knows of the others.
 func (h *Hub) PresenceOf(ctx context.Context, tenantID string, userIDs []string) ([]PresenceInfo, error) {
 	local := h.Presence(tenantID, userIDs)
-	if h.cfg.Presence == nil {
-		return local, nil
-	}
 	shared, err := h.cfg.Presence.Presence(ctx, tenantID, userIDs, h.liveSince())
 	if err != nil {
 		return nil, err
@@ -122,13 +122,9 @@ func (h *Hub) PresenceOf(ctx context.Context, tenantID string, userIDs []string)
 // RunCluster heartbeats this instance and, every heartbeat, takes the
 // instances silent for longer than InstanceTimeout for dead: their users no
 // longer connected anywhere are announced offline. It returns when ctx
-// ends, after retiring this instance. Without Config.Presence
-// it returns at once.
+// ends, after retiring this instance.
 func (h *Hub) RunCluster(ctx context.Context) error {
 	ps := h.cfg.Presence
-	if ps == nil {
-		return nil
-	}
 	id := h.cfg.Instance.InstanceID
 	defer func() {
 		// A clean stop: the others take this instance for dead after the

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chatapi/chatapi/chat"
 	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/membus"
 	"github.com/chatapi/chatapi/store"
 )
 
@@ -100,13 +101,13 @@ type Config struct {
 	AcceptOptions *websocket.AcceptOptions
 	// Logger receives delivery failures [discarded].
 	Logger *slog.Logger
-	// Cluster, when set, carries the events of this instance to the other
-	// instances on the same database (see cluster.go); nil for a single
-	// instance.
+	// Cluster carries the events of this instance to the other instances
+	// on the same database (see cluster.go) [membus.New(): a single
+	// instance, alone on its bus].
 	Cluster Broadcaster
-	// Presence, when set, keeps who is connected where in the shared
-	// database, so that presence is right across instances; nil keeps it in
-	// this process only.
+	// Presence keeps who is connected where, shared by the instances, so
+	// that presence is right across them [a membus.Presence of
+	// PresenceMemory users: this process only].
 	Presence PresenceStore
 	// Instance names this instance and times its heartbeat, with Presence.
 	Instance ClusterConfig
@@ -175,6 +176,12 @@ func (c *Config) defaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Cluster == nil {
+		c.Cluster = membus.New()
+	}
+	if c.Presence == nil {
+		c.Presence = membus.NewPresence(membus.PresenceConfig{Memory: c.PresenceMemory})
 	}
 	c.Instance.defaults()
 }

@@ -148,16 +148,10 @@ func (h *Hub) forgetOfflineLocked() {
 }
 
 // cameOnline follows the registration of a connection of k, whose presence
-// is p: in a cluster it records the connection in the database, and when
-// came is set (the user's first connection here) it announces online,
-// unless another instance holds the user already.
+// is p: it records the connection in the presence store, and when came is
+// set (the user's first connection here) it announces online, unless
+// another instance holds the user already.
 func (h *Hub) cameOnline(ctx context.Context, k userKey, p *presence, decision uint64, came bool) {
-	if h.cfg.Presence == nil {
-		if came {
-			h.announcePresence(ctx, k, p, decision, "online", time.Now().UTC())
-		}
-		return
-	}
 	// Under announcing, so that the removal of an expiring grace cannot
 	// land after this record.
 	p.announcing.Lock()
@@ -175,9 +169,9 @@ func (h *Hub) cameOnline(ctx context.Context, k userKey, p *presence, decision u
 }
 
 // announcePresence publishes that k's user is now status, unless a later
-// decision superseded this one. In a cluster, offline first removes this
-// instance's record and is not announced while another instance holds the
-// user.
+// decision superseded this one. Offline first removes this instance's
+// record from the presence store and is not announced while another
+// instance holds the user.
 func (h *Hub) announcePresence(ctx context.Context, k userKey, p *presence, decision uint64, status string, lastSeen time.Time) {
 	p.announcing.Lock()
 	defer p.announcing.Unlock()
@@ -187,7 +181,7 @@ func (h *Hub) announcePresence(ctx context.Context, k userKey, p *presence, deci
 	if !latest {
 		return
 	}
-	if ps := h.cfg.Presence; ps != nil && status == "offline" {
+	if ps := h.cfg.Presence; status == "offline" {
 		if err := ps.SetDisconnected(ctx, h.cfg.Instance.InstanceID, k.tenantID, k.userID, lastSeen); err != nil {
 			h.cfg.Logger.Error("realtime: record presence", "tenant_id", k.tenantID, "user_id", k.userID, "error", err)
 			return

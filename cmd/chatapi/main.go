@@ -26,6 +26,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/chatapi/chatapi/membus"
 	"github.com/chatapi/chatapi/pgbus"
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/server"
@@ -184,25 +185,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	hubCfg := realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax,
 		MaxConnsPerUser: cfg.wsMaxConns, CredentialCheckInterval: cfg.wsCredentialCheck,
 		ReconnectAfter: cfg.reconnectAfter, ReceiptsMaxMembers: cfg.receiptsMaxMembers}
-	var bus *pgbus.Bus
-	if st.Dialect() == "postgres" {
-		// Several instances may share the database: events travel between
-		// them over LISTEN/NOTIFY and presence lives in the database.
-		if cfg.instance.InstanceID == "" {
-			if cfg.instance.InstanceID, err = newInstanceID(); err != nil {
-				return err
-			}
-		}
-		dsn, err := store.PostgresURL(cfg.databaseURL)
-		if err != nil {
+	if cfg.instance.InstanceID == "" {
+		if cfg.instance.InstanceID, err = newInstanceID(); err != nil {
 			return err
 		}
-		bus, err = pgbus.New(ctx, pgbus.Config{DSN: dsn, InstanceID: cfg.instance.InstanceID, Logger: logger}, st)
-		if err != nil {
-			return err
-		}
-		hubCfg.Cluster, hubCfg.Presence, hubCfg.Instance = bus, st, cfg.instance
 	}
+	bus, presence, err := openCluster(ctx, st, cfg, logger)
+	if err != nil {
+		return err
+	}
+	hubCfg.Cluster, hubCfg.Presence, hubCfg.Instance = bus, presence, cfg.instance
 	hub, err := realtime.New(hubCfg, st)
 	if err != nil {
 		return fmt.Errorf("realtime: %w", err)
@@ -216,28 +208,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		background.Wait()
 	}()
 	background.Go(func() { _ = hub.RunCredentialChecks(runCtx) })
-	if bus != nil {
-		busErr := make(chan error, 1)
-		background.Go(func() { busErr <- bus.Run(runCtx, hub) })
-		background.Go(func() { _ = hub.RunCluster(runCtx) })
-		select {
-		case <-bus.Listening():
-		case err := <-busErr:
-			return fmt.Errorf("event bus: %w", err)
-		case <-ctx.Done():
-			return nil
-		}
+	busErr := make(chan error, 1)
+	background.Go(func() { busErr <- bus.Run(runCtx, hub) })
+	background.Go(func() { _ = hub.RunCluster(runCtx) })
+	select {
+	case <-bus.Listening():
+	case err := <-busErr:
+		return fmt.Errorf("event bus: %w", err)
+	case <-ctx.Done():
+		return nil
 	}
 	background.Go(func() { pruneEvents(runCtx, st, cfg.eventRetention, logger) })
 	reg := prometheus.NewRegistry()
-	if bus != nil {
-		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "chatapi_bus_refused_version_total", Help: "Event bus notifications of another wire version, refused: another server version shares the database.",
-		}, func() float64 { return float64(bus.Stats().RefusedVersion) }),
-			prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "chatapi_bus_undecodable_total", Help: "Event bus notifications that did not decode.",
-			}, func() float64 { return float64(bus.Stats().Undecodable) }))
-	}
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "chatapi_bus_refused_version_total", Help: "Event bus notifications of another wire version, refused: another server version shares the database.",
+	}, func() float64 { return float64(bus.Stats().RefusedVersion) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "chatapi_bus_undecodable_total", Help: "Event bus notifications that did not decode.",
+		}, func() float64 { return float64(bus.Stats().Undecodable) }))
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "chatapi_ws_connections", Help: "Open WebSocket connections on this instance.",
@@ -343,6 +331,40 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("realtime shutdown: %w", err)
 	}
 	return nil
+}
+
+// eventBus carries this instance's events to the other instances and
+// theirs to the hub: pgbus.Bus or membus.Bus.
+type eventBus interface {
+	realtime.Broadcaster
+	Run(ctx context.Context, local pgbus.Local) error
+	Listening() <-chan struct{}
+	Stats() pgbus.Stats
+}
+
+// Both buses fit, the in-process one through its aliases of pgbus's types.
+var (
+	_ eventBus = (*pgbus.Bus)(nil)
+	_ eventBus = (*membus.Bus)(nil)
+)
+
+// openCluster returns how this instance meets the others. On PostgreSQL
+// several instances may share the database: events travel between them over
+// LISTEN/NOTIFY and presence lives in the database. On SQLite the instance
+// is alone: its bus and presence are in-process.
+func openCluster(ctx context.Context, st *store.Store, cfg config, logger *slog.Logger) (eventBus, realtime.PresenceStore, error) {
+	if st.Dialect() != "postgres" {
+		return membus.New(), membus.NewPresence(membus.PresenceConfig{}), nil
+	}
+	dsn, err := store.PostgresURL(cfg.databaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	bus, err := pgbus.New(ctx, pgbus.Config{DSN: dsn, InstanceID: cfg.instance.InstanceID, Logger: logger}, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bus, st, nil
 }
 
 // defaultEventRetention is SPEC's EVENT_RETENTION default: 30 days.

@@ -1,0 +1,205 @@
+package membus
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/chatapi/chatapi/store"
+)
+
+// PresenceConfig tunes a Presence; zero fields take the defaults in brackets.
+type PresenceConfig struct {
+	// Memory is how many users gone offline Presence remembers, for their
+	// last_seen [50,000]. Past it, the longest gone are forgotten, as the
+	// hub's own memory (realtime.Config.PresenceMemory) does.
+	Memory int
+	// Now is the clock of heartbeats [time.Now].
+	Now func() time.Time
+}
+
+// Presence keeps who is connected on which instance, and which instances
+// are alive, in this process: the in-process counterpart of the store's
+// presence tables, with the same semantics (see store.Store.Heartbeat and
+// what follows it). It is safe for concurrent use.
+type Presence struct {
+	cfg PresenceConfig
+
+	mu sync.Mutex
+	// instances holds each instance's last heartbeat.
+	instances map[string]time.Time
+	// conns holds, per user, the instances holding a connection of theirs.
+	conns map[userKey]map[string]struct{}
+	// lastSeen holds when each user's last connection anywhere closed.
+	lastSeen map[userKey]time.Time
+}
+
+type userKey struct{ tenantID, userID string }
+
+// NewPresence returns an empty Presence.
+func NewPresence(cfg PresenceConfig) *Presence {
+	if cfg.Memory <= 0 {
+		cfg.Memory = 50_000
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Presence{
+		cfg:       cfg,
+		instances: make(map[string]time.Time),
+		conns:     make(map[userKey]map[string]struct{}),
+		lastSeen:  make(map[userKey]time.Time),
+	}
+}
+
+// Heartbeat records that instanceID is alive now. revived is true when it
+// was unknown: new, or reaped as dead.
+func (p *Presence) Heartbeat(_ context.Context, instanceID string) (revived bool, err error) {
+	now := p.cfg.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, known := p.instances[instanceID]
+	p.instances[instanceID] = now
+	return !known, nil
+}
+
+// SetConnected records that instanceID holds a connection of userID and
+// reports whether another instance alive since liveSince holds one too.
+func (p *Presence) SetConnected(_ context.Context, instanceID, tenantID, userID string, liveSince time.Time) (elsewhere bool, err error) {
+	k := userKey{tenantID, userID}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	on := p.conns[k]
+	if on == nil {
+		on = make(map[string]struct{}, 1)
+		p.conns[k] = on
+	}
+	on[instanceID] = struct{}{}
+	for id := range on {
+		if id != instanceID && p.aliveLocked(id, liveSince) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// SetDisconnected records that instanceID holds no more connections of
+// userID, whose last connection there closed at lastSeen.
+func (p *Presence) SetDisconnected(_ context.Context, instanceID, tenantID, userID string, lastSeen time.Time) error {
+	k := userKey{tenantID, userID}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.dropConnLocked(k, instanceID)
+	p.touchLocked(k, lastSeen)
+	return nil
+}
+
+// Presence returns, in the order of userIDs, whether each user of tenantID
+// has a connection on an instance alive since liveSince, and when they were
+// last seen.
+func (p *Presence) Presence(_ context.Context, tenantID string, userIDs []string, liveSince time.Time) ([]store.UserPresence, error) {
+	out := make([]store.UserPresence, len(userIDs))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, u := range userIDs {
+		k := userKey{tenantID, u}
+		out[i].UserID = u
+		out[i].Online = p.onlineLocked(k, liveSince)
+		if at, ok := p.lastSeen[k]; ok {
+			out[i].LastSeen = &at
+		}
+	}
+	return out, nil
+}
+
+// ReapInstances removes the instances whose last heartbeat is before
+// deadBefore, with their connections, and returns the users who were
+// connected only there (and on no live instance).
+func (p *Presence) ReapInstances(_ context.Context, deadBefore time.Time) ([]store.GoneUser, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var gone []store.GoneUser
+	for id, beat := range p.instances {
+		if !beat.Before(deadBefore) {
+			continue
+		}
+		delete(p.instances, id)
+		for k, on := range p.conns {
+			if _, ok := on[id]; !ok {
+				continue
+			}
+			p.dropConnLocked(k, id)
+			p.touchLocked(k, beat)
+			if !p.onlineLocked(k, deadBefore) {
+				gone = append(gone, store.GoneUser{TenantID: k.tenantID, UserID: k.userID, LastSeen: beat})
+			}
+		}
+	}
+	return gone, nil
+}
+
+// RetireInstance backdates instanceID's heartbeat to lastBeat at a clean
+// stop; it never moves a heartbeat forward.
+func (p *Presence) RetireInstance(_ context.Context, instanceID string, lastBeat time.Time) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if beat, ok := p.instances[instanceID]; ok && beat.After(lastBeat) {
+		p.instances[instanceID] = lastBeat
+	}
+	return nil
+}
+
+func (p *Presence) aliveLocked(instanceID string, liveSince time.Time) bool {
+	beat, ok := p.instances[instanceID]
+	return ok && !beat.Before(liveSince)
+}
+
+func (p *Presence) onlineLocked(k userKey, liveSince time.Time) bool {
+	for id := range p.conns[k] {
+		if p.aliveLocked(id, liveSince) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Presence) dropConnLocked(k userKey, instanceID string) {
+	on := p.conns[k]
+	delete(on, instanceID)
+	if len(on) == 0 {
+		delete(p.conns, k)
+	}
+}
+
+// touchLocked moves k's last_seen to at, never back, and bounds what is
+// remembered of users gone offline: past Memory, the longest gone are
+// forgotten until a quarter of the memory is free again (as the hub does),
+// so that the sweep runs once per Memory/4 users gone rather than once each.
+func (p *Presence) touchLocked(k userKey, at time.Time) {
+	if prev, ok := p.lastSeen[k]; !ok || prev.Before(at) {
+		p.lastSeen[k] = at
+	}
+	limit := p.cfg.Memory
+	if len(p.lastSeen)-len(p.conns) <= limit {
+		return
+	}
+	type gone struct {
+		k    userKey
+		seen time.Time
+	}
+	var offline []gone
+	for k, seen := range p.lastSeen {
+		if _, on := p.conns[k]; !on {
+			offline = append(offline, gone{k, seen})
+		}
+	}
+	if len(offline) <= limit {
+		return
+	}
+	slices.SortFunc(offline, func(a, b gone) int { return a.seen.Compare(b.seen) })
+	keep := limit - limit/4
+	for _, g := range offline[:len(offline)-keep] {
+		delete(p.lastSeen, g.k)
+	}
+}
