@@ -25,6 +25,14 @@ import (
 // the log (TestLiveEventsInEventSeqOrderUnderConcurrentWriters logs it).
 // Announcing from the writer, in commit order, would spare those reads;
 // the check stays either way, for the bus.
+//
+// Who gets an event is decided here too, from the room's members as of
+// its place: the hub keeps them per room, applying each member.joined and
+// member.left as it hands it out, so a member who leaves right after a
+// change still gets it (then their member.left, their last), and one who
+// joins right after gets nothing before their member.joined, however late
+// the events reach the hub. The members at a position are read once, from
+// the members now and the log after it (see membersAt).
 
 // idleRoom is how long a room's position is kept without events.
 const idleRoom = 10 * time.Minute
