@@ -184,9 +184,6 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 			// A place past the log's end (only a forged cursor has one)
 			// owes nothing; the next cursor holds the real end.
 			r.pos, r.inCursor = min(p, r.Last), true
-			if r.pos < r.Last && r.pos < r.Pruned {
-				return SyncPage{}, gone
-			}
 			next.pos[num] = r.pos
 		}
 		if r.inCursor && r.pos < r.Last && (!r.member || r.JoinedAt > r.pos) {
@@ -198,7 +195,11 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 		return SyncPage{}, err
 	}
 
-	// What each room owes, room after room by number.
+	// What each room owes, room after room by number. A run whose first
+	// event has been pruned is owed only when nothing later stands for it:
+	// a later membership starts with the user's own member.joined (the room
+	// anew), and a last member.left says all a client needs of a room it
+	// is out of.
 	type plan struct {
 		room   *syncRoom
 		ranges []syncRange
@@ -206,16 +207,20 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 	var plans []plan
 	for _, num := range slices.Sorted(maps.Keys(rooms)) {
 		r := rooms[num]
+		intact := r.pos >= r.Pruned // the events after the cursor's place are kept
 		var ranges []syncRange
 		switch {
 		case r.member && r.inCursor && r.JoinedAt <= r.pos:
 			if r.pos < r.Last {
+				if !intact {
+					return SyncPage{}, gone
+				}
 				ranges = append(ranges, syncRange{after: r.pos})
 			}
 		case r.member:
 			// Joined since the cursor: first the end of an earlier
 			// membership the cursor was in, then the new one.
-			if r.inCursor {
+			if r.inCursor && intact {
 				if left := firstLeft(lefts[r.ID], r.pos, r.JoinedAt); left > 0 {
 					ranges = append(ranges, syncRange{after: r.pos, upto: left})
 				}
@@ -226,10 +231,26 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 			}
 			ranges = append(ranges, syncRange{after: after})
 		default: // named by the cursor, no longer a member
-			if left := firstLeft(lefts[r.ID], r.pos, 0); left > 0 {
-				ranges = append(ranges, syncRange{after: r.pos, upto: left})
-			} else {
+			first := firstLeft(lefts[r.ID], r.pos, 0)
+			if first == 0 {
+				if r.pos < r.Last && !intact {
+					// Whether the user left after the cursor's place
+					// went with the pruned events.
+					return SyncPage{}, gone
+				}
 				delete(next.pos, num) // never a member there, or left before the cursor
+				break
+			}
+			// The end of the membership the cursor was in, then, when the
+			// user joined and left again since (live clients may have seen
+			// those runs), their last member.left alone: the room ends
+			// with it, whatever the client was given meanwhile.
+			last := lefts[r.ID][len(lefts[r.ID])-1]
+			if intact {
+				ranges = append(ranges, syncRange{after: r.pos, upto: first})
+			}
+			if last > first || !intact {
+				ranges = append(ranges, syncRange{after: last - 1, upto: last})
 			}
 		}
 		if len(ranges) > 0 {
@@ -240,7 +261,7 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 	page := SyncPage{Events: make([]RoomEvent, 0, min(limit, 64)), Next: next, Ends: ends}
 	for _, p := range plans {
 	ranges:
-		for _, rg := range p.ranges {
+		for i, rg := range p.ranges {
 			room := p.room.ID
 			remaining := limit - len(page.Events)
 			if remaining == 0 {
@@ -271,10 +292,13 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 			}
 			page.Events = append(page.Events, events...)
 			if left {
-				delete(next.pos, p.room.Num)
-				if rg.upto == 0 {
+				if rg.upto == 0 || i == len(p.ranges)-1 {
+					delete(next.pos, p.room.Num)
 					break ranges
 				}
+				// The next run is still owed: a cursor just before it
+				// owes it (and nothing of the time the user was out).
+				next.pos[p.room.Num] = p.ranges[i+1].after
 				continue
 			}
 			next.pos[p.room.Num] = events[len(events)-1].EventSeq

@@ -692,6 +692,56 @@ func testSync(t *testing.T, b Backend) {
 		}
 	})
 
+	// A live client may have been given later memberships than its cursor
+	// knows of: the replay brings it to where the user is now.
+	t.Run("memberships since the cursor", func(t *testing.T) {
+		tenant := newTenant(t, s)
+		leave := func(room string) {
+			t.Helper()
+			if _, err := s.RemoveMember(ctx, tenant, "bob", room, "bob"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		join := func(room string) {
+			t.Helper()
+			if _, err := s.AddMember(ctx, tenant, "alice", room, "bob", ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob")  // 1, 2
+		back := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob") // 1, 2
+		cursor := freshCursor(t, s, tenant, "bob")
+		send(t, s, tenant, "alice", out.ID, "o1")  // 3
+		leave(out.ID)                              // 4
+		send(t, s, tenant, "alice", out.ID, "o2")  // 5
+		join(out.ID)                               // 6
+		send(t, s, tenant, "alice", out.ID, "o3")  // 7
+		leave(out.ID)                              // 8
+		join(out.ID)                               // 9
+		send(t, s, tenant, "alice", out.ID, "o4")  // 10
+		leave(out.ID)                              // 11
+		send(t, s, tenant, "alice", out.ID, "o5")  // 12
+		leave(back.ID)                             // 3
+		send(t, s, tenant, "alice", back.ID, "b1") // 4
+		join(back.ID)                              // 5
+		leave(back.ID)                             // 6
+		join(back.ID)                              // 7
+		send(t, s, tenant, "alice", back.ID, "b2") // 8
+		want := []string{
+			`3 message #1 "o1"`, "4 member.left bob", "11 member.left bob",
+			"3 member.left bob", "7 member.joined bob", `8 message #2 "b2"`,
+		}
+		for _, limit := range []int{0, 1, 2, 3} {
+			got, next := syncAll(t, s, tenant, "bob", cursor, limit)
+			if !slices.Equal(summaries(t, got), want) {
+				t.Fatalf("Sync, %d a page = %q, want %q", limit, summaries(t, got), want)
+			}
+			if again, _ := syncAll(t, s, tenant, "bob", next, limit); len(again) != 0 {
+				t.Errorf("Sync from the next cursor = %q, want nothing", summaries(t, again))
+			}
+		}
+	})
+
 	t.Run("pages", func(t *testing.T) {
 		tenant := newTenant(t, s)
 		var rooms []store.Room
@@ -785,6 +835,40 @@ func testSync(t *testing.T, b Backend) {
 		// A cursor past the pruned events is good, however old.
 		if got, _ := syncAll(t, s, tenant, "bob", *gone.Cursor, 0); len(got) != 2 {
 			t.Errorf("Sync from the fresh cursor again = %d events, want 2", len(got))
+		}
+	})
+
+	// A membership the cursor was in, its end pruned, stands for nothing
+	// once a later one is kept whole: no reset.
+	t.Run("pruned earlier membership", func(t *testing.T) {
+		s, clk := newStoreClock(t, b)
+		tenant := newTenant(t, s)
+		back := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob") // 1, 2
+		out := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob")  // 1, 2
+		cursor := freshCursor(t, s, tenant, "bob")
+		for _, room := range []string{back.ID, out.ID} {
+			if _, err := s.RemoveMember(ctx, tenant, "bob", room, "bob"); err != nil { // 3
+				t.Fatal(err)
+			}
+			send(t, s, tenant, "alice", room, "while bob was out") // 4
+		}
+		clk.Advance(31 * 24 * time.Hour)
+		if _, err := s.PruneEvents(ctx, clk.Now().Add(-30*24*time.Hour), 0); err != nil {
+			t.Fatal(err)
+		}
+		for _, room := range []string{back.ID, out.ID} {
+			if _, err := s.AddMember(ctx, tenant, "alice", room, "bob", ""); err != nil { // 5
+				t.Fatal(err)
+			}
+			send(t, s, tenant, "alice", room, "welcome back") // 6
+		}
+		if _, err := s.RemoveMember(ctx, tenant, "bob", out.ID, "bob"); err != nil { // 7
+			t.Fatal(err)
+		}
+		got, _ := syncAll(t, s, tenant, "bob", cursor, 0)
+		want := []string{"5 member.joined bob", `6 message #2 "welcome back"`, "7 member.left bob"}
+		if !slices.Equal(summaries(t, got), want) {
+			t.Errorf("Sync = %q, want %q", summaries(t, got), want)
 		}
 	})
 }
