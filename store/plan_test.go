@@ -234,6 +234,8 @@ func planCases(s *Store, seed planSeed) []planCase {
 	}
 	cases = append(cases, planCase{name: "Sync memberships", query: syncMembershipsSQL,
 		args: []any{seed.tenantID, "alice"}, tables: []string{"room_members", "rooms"}})
+	cases = append(cases, planCase{name: "Sync recent leaves", query: syncRecentLeftsSQL,
+		args: []any{seed.tenantID, "owner_room_other_7", int64(1)}, tables: []string{"room_events", "rooms"}})
 	for _, c := range []struct {
 		name   string
 		query  string

@@ -18,14 +18,20 @@ const MaxSyncCursorLength = 65536
 // by its number in the tenant, the last event_seq the user was given. The
 // zero value names no room.
 //
-// Its text (String, ParseSyncCursor) is "v1" and then ".<room>-<event_seq>"
-// per room, both numbers in base 36: a few characters a room, so that the
-// cursor of a user in hundreds of rooms still fits a URL, and nothing has to
-// be kept on the server for it. Every string of that form is a cursor Sync
-// can act on (a room the user never was in adds nothing), so the contract's
-// pattern tells exactly which cursors are valid. Clients treat it as opaque.
+// It also holds when Sync made it (unix milliseconds, 0 when unknown): a
+// live client may be given a room joined after that, which the cursor does
+// not name, and must learn when it has left it again (see Sync).
+//
+// Its text (String, ParseSyncCursor) is "v1", then ".t<time>" when the time
+// is known, then ".<room>-<event_seq>" per room, all numbers in base 36: a
+// few characters a room, so that the cursor of a user in hundreds of rooms
+// still fits a URL, and nothing has to be kept on the server for it. Every
+// string of that form is a cursor Sync can act on (a room the user never was
+// in adds nothing), so the contract's pattern tells exactly which cursors
+// are valid. Clients treat it as opaque.
 type SyncCursor struct {
 	pos map[int64]int64
+	at  int64
 }
 
 // syncCursorVersion starts a cursor's text; a cursor of another form is
@@ -39,6 +45,10 @@ const maxBase36Digits = 12
 func (c SyncCursor) String() string {
 	var b strings.Builder
 	b.WriteString(syncCursorVersion)
+	if c.at > 0 {
+		b.WriteString(".t")
+		b.WriteString(strconv.FormatInt(c.at, 36))
+	}
 	for _, num := range slices.Sorted(maps.Keys(c.pos)) {
 		b.WriteByte('.')
 		b.WriteString(strconv.FormatInt(num, 36))
@@ -57,6 +67,18 @@ func ParseSyncCursor(text string) (SyncCursor, error) {
 	}
 	c := SyncCursor{pos: make(map[int64]int64)}
 	rest := text[len(syncCursorVersion):]
+	if strings.HasPrefix(rest, ".t") {
+		atText := rest[2:]
+		rest = ""
+		if i := strings.IndexByte(atText, '.'); i >= 0 {
+			atText, rest = atText[:i], atText[i:]
+		}
+		at, ok := parseBase36(atText)
+		if !ok {
+			return SyncCursor{}, bad
+		}
+		c.at = at
+	}
 	for rest != "" {
 		if rest[0] != '.' {
 			return SyncCursor{}, bad
@@ -118,6 +140,9 @@ type syncRoom struct {
 	// pos is where the cursor places the user, when it names the room.
 	pos      int64
 	inCursor bool
+	// RecentLeft is the user's last member.left in the room when it is
+	// no older than the cursor (0: none).
+	RecentLeft int64 `db:"recent_left"`
 }
 
 // syncRange is a run of a room's events owed to the user: after < event_seq
@@ -145,11 +170,14 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 	if err != nil {
 		return SyncPage{}, err
 	}
+	// Before the memberships are read: a membership that began after the
+	// read ends with a member.left no older than this.
+	start := s.nowMillis()
 	var members []*syncRoom
 	if err := s.r.SelectContext(ctx, &members, s.r.Rebind(syncMembershipsSQL), tenantID, userID); err != nil {
 		return SyncPage{}, fmt.Errorf("sync: read memberships: %w", err)
 	}
-	fresh := SyncCursor{pos: make(map[int64]int64, len(members))}
+	fresh := SyncCursor{pos: make(map[int64]int64, len(members)), at: start}
 	ends := make(map[string]int64, len(members))
 	for _, r := range members {
 		r.member = true
@@ -174,9 +202,12 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 	if err := s.syncOtherRooms(ctx, tenantID, others, rooms); err != nil {
 		return SyncPage{}, err
 	}
+	if err := s.syncRecentLefts(ctx, tenantID, userID, cursor.at, rooms); err != nil {
+		return SyncPage{}, err
+	}
 
 	// Place the user in each room and find where they may have left.
-	next := SyncCursor{pos: make(map[int64]int64, len(rooms))}
+	next := SyncCursor{pos: make(map[int64]int64, len(rooms)), at: start}
 	var leftIn []string
 	for num, r := range rooms {
 		p, ok := cursor.pos[num]
@@ -208,6 +239,10 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 	for _, num := range slices.Sorted(maps.Keys(rooms)) {
 		r := rooms[num]
 		intact := r.pos >= r.Pruned // the events after the cursor's place are kept
+		// A cursor placed at the user's own member.left (kept there so
+		// that it is not owed again) has them out of the room: nothing
+		// of the time until they join again is theirs.
+		out := r.inCursor && slices.Contains(lefts[r.ID], r.pos)
 		var ranges []syncRange
 		switch {
 		case r.member && r.inCursor && r.JoinedAt <= r.pos:
@@ -220,7 +255,7 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 		case r.member:
 			// Joined since the cursor: first the end of an earlier
 			// membership the cursor was in, then the new one.
-			if r.inCursor && intact {
+			if r.inCursor && intact && !out {
 				if left := firstLeft(lefts[r.ID], r.pos, r.JoinedAt); left > 0 {
 					ranges = append(ranges, syncRange{after: r.pos, upto: left})
 				}
@@ -230,6 +265,11 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 				return SyncPage{}, gone
 			}
 			ranges = append(ranges, syncRange{after: after})
+		case !r.inCursor:
+			// Joined after the cursor was made and left again: a live
+			// client may have been given the member.joined; the last
+			// member.left tells it the room is over.
+			ranges = append(ranges, syncRange{after: r.RecentLeft - 1, upto: r.RecentLeft})
 		default: // named by the cursor, no longer a member
 			first := firstLeft(lefts[r.ID], r.pos, 0)
 			if first == 0 {
@@ -238,7 +278,11 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 					// went with the pruned events.
 					return SyncPage{}, gone
 				}
-				delete(next.pos, num) // never a member there, or left before the cursor
+				if r.RecentLeft == 0 {
+					delete(next.pos, num) // never a member there, or left before the cursor
+				}
+				// else kept while the member.left is as recent as the
+				// cursor: without the room, it would be owed again.
 				break
 			}
 			// The end of the membership the cursor was in, then, when the
@@ -246,10 +290,10 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 			// those runs), their last member.left alone: the room ends
 			// with it, whatever the client was given meanwhile.
 			last := lefts[r.ID][len(lefts[r.ID])-1]
-			if intact {
+			if intact && !out {
 				ranges = append(ranges, syncRange{after: r.pos, upto: first})
 			}
-			if last > first || !intact {
+			if last > first || !intact || out {
 				ranges = append(ranges, syncRange{after: last - 1, upto: last})
 			}
 		}
@@ -265,8 +309,7 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 			room := p.room.ID
 			remaining := limit - len(page.Events)
 			if remaining == 0 {
-				page.HasMore = true
-				return page, nil
+				return page.more(cursor), nil
 			}
 			events, err := s.readEvents(ctx, tenantID, room, rg.after, rg.upto, remaining+1)
 			if err != nil {
@@ -293,7 +336,9 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 			page.Events = append(page.Events, events...)
 			if left {
 				if rg.upto == 0 || i == len(p.ranges)-1 {
-					delete(next.pos, p.room.Num)
+					// Kept at the member.left until the cursor is newer
+					// than it, so that it is not owed again.
+					next.pos[p.room.Num] = events[len(events)-1].EventSeq
 					break ranges
 				}
 				// The next run is still owed: a cursor just before it
@@ -303,12 +348,20 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 			}
 			next.pos[p.room.Num] = events[len(events)-1].EventSeq
 			if more {
-				page.HasMore = true
-				return page, nil
+				return page.more(cursor), nil
 			}
 		}
 	}
 	return page, nil
+}
+
+// more marks p as a page with more owed: its cursor keeps the time of the
+// cursor it continues, since rooms left since then may not have been given
+// yet.
+func (p SyncPage) more(cursor *SyncCursor) SyncPage {
+	p.HasMore = true
+	p.Next.at = cursor.at
+	return p
 }
 
 // The reads of Sync (before sqlx.In and Rebind), each through an index
@@ -332,6 +385,15 @@ const (
 		SELECT room_id, event_seq FROM room_events
 		WHERE tenant_id = ? AND user_id = ? AND type = 'member.left' AND room_id IN (?)
 		ORDER BY room_id, event_seq`
+	// syncRecentLeftsSQL reads the rooms where the user's last member.left
+	// is no older than a time, through room_events_member_left (the
+	// user's leaves in the retention), then rooms by primary key.
+	syncRecentLeftsSQL = `
+		SELECT r.id AS room_id, r.num, r.last_event_seq, r.pruned_event_seq, MAX(e.event_seq) AS recent_left
+		FROM room_events e
+		JOIN rooms r ON r.id = e.room_id
+		WHERE e.tenant_id = ? AND e.user_id = ? AND e.type = 'member.left' AND e.created_at >= ?
+		GROUP BY r.id, r.num, r.last_event_seq, r.pruned_event_seq`
 )
 
 // syncBatch bounds the ids of one IN list.
@@ -352,6 +414,28 @@ func (s *Store) syncOtherRooms(ctx context.Context, tenantID string, nums []int6
 		for _, r := range found {
 			rooms[r.Num] = r
 		}
+	}
+	return nil
+}
+
+// syncRecentLefts notes, in rooms, where the user left a room no earlier
+// than at (a cursor's time), and adds the rooms that are not there yet.
+func (s *Store) syncRecentLefts(ctx context.Context, tenantID, userID string, at int64, rooms map[int64]*syncRoom) error {
+	if at == 0 {
+		return nil
+	}
+	var found []*syncRoom
+	if err := s.r.SelectContext(ctx, &found, s.r.Rebind(syncRecentLeftsSQL), tenantID, userID, at); err != nil {
+		return fmt.Errorf("sync: read recent leaves: %w", err)
+	}
+	for _, f := range found {
+		if r := rooms[f.Num]; r != nil {
+			if !r.member {
+				r.RecentLeft = f.RecentLeft
+			}
+			continue
+		}
+		rooms[f.Num] = f
 	}
 	return nil
 }

@@ -2206,7 +2206,17 @@ type ClientInterface interface {
 	//
 	// A room the caller joined since the cursor arrives from their own
 	// `member.joined`, which carries the room. A room they left or were
-	// removed from ends with their own `member.left`, and nothing after it.
+	// removed from ends with their own `member.left`, and nothing after it:
+	// the end of the membership the cursor was in, then, if they joined and
+	// left again since, their last `member.left` alone (a client that was
+	// given a later membership live learns that it ended). A room joined
+	// after the cursor was made and left again, which the cursor does not
+	// name, is owed that last `member.left` alone too: a WebSocket client may
+	// have been given its `member.joined` live. A client ignores its own
+	// `member.left` of a room it is not in or never heard of. A
+	// membership since the cursor is replayed whole from its
+	// `member.joined`; an earlier one whose events are past the retention
+	// is then skipped, not a reason for 410.
 	// The cursor is opaque: keep it as it is. When an event it still needs is
 	// past the retention (`EVENT_RETENTION`, default 30 days) the answer is
 	// 410 `SYNC_RESET_REQUIRED`: reload your rooms and continue from
@@ -3000,7 +3010,17 @@ func (c *Client) DeleteSubscription(ctx context.Context, topic Topic, reqEditors
 //
 // A room the caller joined since the cursor arrives from their own
 // `member.joined`, which carries the room. A room they left or were
-// removed from ends with their own `member.left`, and nothing after it.
+// removed from ends with their own `member.left`, and nothing after it:
+// the end of the membership the cursor was in, then, if they joined and
+// left again since, their last `member.left` alone (a client that was
+// given a later membership live learns that it ended). A room joined
+// after the cursor was made and left again, which the cursor does not
+// name, is owed that last `member.left` alone too: a WebSocket client may
+// have been given its `member.joined` live. A client ignores its own
+// `member.left` of a room it is not in or never heard of. A
+// membership since the cursor is replayed whole from its
+// `member.joined`; an earlier one whose events are past the retention
+// is then skipped, not a reason for 410.
 // The cursor is opaque: keep it as it is. When an event it still needs is
 // past the retention (`EVENT_RETENTION`, default 30 days) the answer is
 // 410 `SYNC_RESET_REQUIRED`: reload your rooms and continue from
@@ -4860,7 +4880,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// A room the caller joined since the cursor arrives from their own
 	// `member.joined`, which carries the room. A room they left or were
-	// removed from ends with their own `member.left`, and nothing after it.
+	// removed from ends with their own `member.left`, and nothing after it:
+	// the end of the membership the cursor was in, then, if they joined and
+	// left again since, their last `member.left` alone (a client that was
+	// given a later membership live learns that it ended). A room joined
+	// after the cursor was made and left again, which the cursor does not
+	// name, is owed that last `member.left` alone too: a WebSocket client may
+	// have been given its `member.joined` live. A client ignores its own
+	// `member.left` of a room it is not in or never heard of. A
+	// membership since the cursor is replayed whole from its
+	// `member.joined`; an earlier one whose events are past the retention
+	// is then skipped, not a reason for 410.
 	// The cursor is opaque: keep it as it is. When an event it still needs is
 	// past the retention (`EVENT_RETENTION`, default 30 days) the answer is
 	// 410 `SYNC_RESET_REQUIRED`: reload your rooms and continue from
@@ -8123,7 +8153,17 @@ func (c *ClientWithResponses) DeleteSubscriptionWithResponse(ctx context.Context
 //
 // A room the caller joined since the cursor arrives from their own
 // `member.joined`, which carries the room. A room they left or were
-// removed from ends with their own `member.left`, and nothing after it.
+// removed from ends with their own `member.left`, and nothing after it:
+// the end of the membership the cursor was in, then, if they joined and
+// left again since, their last `member.left` alone (a client that was
+// given a later membership live learns that it ended). A room joined
+// after the cursor was made and left again, which the cursor does not
+// name, is owed that last `member.left` alone too: a WebSocket client may
+// have been given its `member.joined` live. A client ignores its own
+// `member.left` of a room it is not in or never heard of. A
+// membership since the cursor is replayed whole from its
+// `member.joined`; an earlier one whose events are past the retention
+// is then skipped, not a reason for 410.
 // The cursor is opaque: keep it as it is. When an event it still needs is
 // past the retention (`EVENT_RETENTION`, default 30 days) the answer is
 // 410 `SYNC_RESET_REQUIRED`: reload your rooms and continue from
