@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -158,13 +159,23 @@ type syncRange struct {
 //
 // A room joined since the cursor is owed from the user's own member.joined
 // (which carries the room); a room left since is owed up to the user's own
-// member.left and no further, and leaves the cursor. When an event the
-// cursor still needs has been pruned, the answer is a GoneError with a
-// fresh cursor: the user must reload their rooms.
+// member.left and no further. A live client may have been given more than
+// its cursor knows (a WebSocket client resumes from the cursor of its last
+// sync.complete), so a resume ends every room the user is out of with their
+// last member.left: a room the cursor names is owed the end of the
+// membership it was in, then, if the user joined and left again, their last
+// member.left alone; a room the cursor does not name that the user left no
+// earlier than the cursor was made (less syncClockSkew) is owed that last
+// member.left alone. Such a room stays in the next cursor at the
+// member.left while it is that recent, so that it is not owed again. When
+// an event the cursor still needs has been pruned, and no later membership
+// kept whole stands for it, the answer is a GoneError with a fresh cursor:
+// the user must reload their rooms.
 //
-// The cost follows the page: the user's memberships are read once, then
-// each room's owed run through the log's primary key, with a LIMIT of what
-// the page still holds.
+// The cost follows the page: the user's memberships, the rooms the cursor
+// names and the user's recent leaves are read once, then each room's owed
+// run through the log's primary key, with a LIMIT of what the page still
+// holds.
 func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncCursor, limit int) (SyncPage, error) {
 	limit, err := pageLimit(limit, DefaultEventsLimit, MaxEventsLimit)
 	if err != nil {
@@ -396,6 +407,12 @@ const (
 		GROUP BY r.id, r.num, r.last_event_seq, r.pruned_event_seq`
 )
 
+// syncClockSkew is how far the clocks of the instances may disagree: a
+// member.left written by another instance up to this much before a cursor
+// was made (by its clock) may still be one the cursor's client was not
+// given.
+const syncClockSkew = 5 * time.Second
+
 // syncBatch bounds the ids of one IN list.
 const syncBatch = 500
 
@@ -418,14 +435,16 @@ func (s *Store) syncOtherRooms(ctx context.Context, tenantID string, nums []int6
 	return nil
 }
 
-// syncRecentLefts notes, in rooms, where the user left a room no earlier
-// than at (a cursor's time), and adds the rooms that are not there yet.
+// syncRecentLefts notes, in rooms, where the user last left a room no
+// earlier than at (a cursor's time) less syncClockSkew, and adds the rooms
+// that are not there yet.
 func (s *Store) syncRecentLefts(ctx context.Context, tenantID, userID string, at int64, rooms map[int64]*syncRoom) error {
 	if at == 0 {
 		return nil
 	}
 	var found []*syncRoom
-	if err := s.r.SelectContext(ctx, &found, s.r.Rebind(syncRecentLeftsSQL), tenantID, userID, at); err != nil {
+	since := at - syncClockSkew.Milliseconds()
+	if err := s.r.SelectContext(ctx, &found, s.r.Rebind(syncRecentLeftsSQL), tenantID, userID, since); err != nil {
 		return fmt.Errorf("sync: read recent leaves: %w", err)
 	}
 	for _, f := range found {
