@@ -876,6 +876,30 @@ func testSync(t *testing.T, b Backend) {
 		}
 	})
 
+	// The instance that writes a member.left may have a clock behind the
+	// one that made the cursor: a leave a little older than the cursor is
+	// still owed, one from long before it is not.
+	t.Run("clocks that disagree", func(t *testing.T) {
+		s, clk := newStoreClock(t, b)
+		tenant := newTenant(t, s)
+		room := newRoom(t, s, tenant, "alice", store.RoomGroup, "carol") // 1, 2
+		cursor := freshCursor(t, s, tenant, "bob")
+		clk.Advance(-2 * time.Second)
+		if _, err := s.AddMember(ctx, tenant, "alice", room.ID, "bob", ""); err != nil { // 3
+			t.Fatal(err)
+		}
+		if _, err := s.RemoveMember(ctx, tenant, "bob", room.ID, "bob"); err != nil { // 4
+			t.Fatal(err)
+		}
+		if got, _ := syncAll(t, s, tenant, "bob", cursor, 0); !slices.Equal(summaries(t, got), []string{"4 member.left bob"}) {
+			t.Errorf("Sync = %q, want bob's member.left", summaries(t, got))
+		}
+		clk.Advance(time.Hour)
+		if got, _ := syncAll(t, s, tenant, "bob", freshCursor(t, s, tenant, "bob"), 0); len(got) != 0 {
+			t.Errorf("Sync from a cursor made an hour later = %q, want nothing", summaries(t, got))
+		}
+	})
+
 	// A membership the cursor was in, its end pruned, stands for nothing
 	// once a later one is kept whole: no reset.
 	t.Run("pruned earlier membership", func(t *testing.T) {
