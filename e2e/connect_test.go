@@ -84,9 +84,20 @@ func TestThousandClientsConnectAtOnce(t *testing.T) {
 				return
 			}
 			conns[i] = c
-			if errs[i] = awaitSync(ctx, c, 100); errs[i] == nil {
-				synced.Add(1)
+			if errs[i] = awaitSync(ctx, c, 100); errs[i] != nil {
+				return
 			}
+			synced.Add(1)
+			// Read on, as a client does: pings are answered only while
+			// reading, and the first clients wait out the rest's connect,
+			// which under load takes longer than the server's idle timeout.
+			go func() {
+				for {
+					if _, _, err := c.Read(ctx); err != nil {
+						return
+					}
+				}
+			}()
 		})
 	}
 	close(gate)
