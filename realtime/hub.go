@@ -443,21 +443,18 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 	switch e.Type {
 	case event.AckReceived:
 		h.acked(e.TenantID, e.UserID, e.RoomID, e.Seq)
-		h.receipts.read(roomKey{e.TenantID, e.RoomID}, e.UserID, e.Seq)
+		h.receipts.moved(roomKey{e.TenantID, e.RoomID}, e.UserID, e.Seq, 0, 0)
 		return
 	case event.DeliveryReceived:
-		h.receipts.delivered(roomKey{e.TenantID, e.RoomID}, e.UserID, e.FromSeq, e.Seq)
+		h.receipts.moved(roomKey{e.TenantID, e.RoomID}, e.UserID, 0, e.FromSeq, e.Seq)
 		return
 	case event.Receipts: // another instance's, coalesced
 		k := roomKey{e.TenantID, e.RoomID}
 		for _, r := range e.Receipts {
 			if r.LastAck > 0 {
 				h.acked(e.TenantID, r.UserID, e.RoomID, r.LastAck)
-				h.receipts.read(k, r.UserID, r.LastAck)
 			}
-			if r.DeliveredTo > 0 {
-				h.receipts.delivered(k, r.UserID, r.DeliveredFrom, r.DeliveredTo)
-			}
+			h.receipts.moved(k, r.UserID, r.LastAck, r.DeliveredFrom, r.DeliveredTo)
 		}
 		return
 	case event.NotificationAcked:

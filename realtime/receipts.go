@@ -46,13 +46,14 @@ type sent struct {
 	sender string
 }
 
-// roomReceipts is what waits to be sent for one room.
-type roomReceipts struct {
-	read      map[string]int64 // user → read cursor
-	delivered map[string]span  // user → delivered cursor move
-}
+// roomReceipts is what waits to be sent for one room: each user's cursor
+// moves since the last flush.
+type roomReceipts map[string]*cursorMove
 
-type span struct{ from, to int64 }
+// cursorMove is one user's moves: the read cursor's (ack, 0 when it did
+// not move) and the delivered cursor's (from, to; to is 0 when it did
+// not move).
+type cursorMove struct{ ack, from, to int64 }
 
 // roomSenders remembers the senders of a room's latest messages.
 type roomSenders struct {
@@ -65,10 +66,10 @@ type receipts struct {
 	h *Hub
 
 	mu      sync.Mutex
-	pending map[roomKey]*roomReceipts
+	pending map[roomKey]roomReceipts
 	// out is what this instance's clients moved, for the other instances
 	// (Config.Cluster), sent with the flush.
-	out     map[roomKey]*roomReceipts
+	out     map[roomKey]roomReceipts
 	armed   bool
 	timer   Timer
 	senders map[roomKey]*roomSenders
@@ -76,19 +77,20 @@ type receipts struct {
 }
 
 func newReceipts(h *Hub) *receipts {
-	return &receipts{h: h, pending: make(map[roomKey]*roomReceipts), out: make(map[roomKey]*roomReceipts),
+	return &receipts{h: h, pending: make(map[roomKey]roomReceipts), out: make(map[roomKey]roomReceipts),
 		senders: make(map[roomKey]*roomSenders)}
 }
 
-// roomLocked returns k's pending receipts and arms the flush. r.mu is held.
-func (r *receipts) roomLocked(k roomKey) *roomReceipts {
-	p := r.pending[k]
+// addLocked merges a move of userID's in room k into rooms (pending or
+// out) and arms the flush. r.mu is held.
+func (r *receipts) addLocked(rooms map[roomKey]roomReceipts, k roomKey, userID string, ack, from, to int64) {
+	p := rooms[k]
 	if p == nil {
-		p = &roomReceipts{}
-		r.pending[k] = p
+		p = make(roomReceipts)
+		rooms[k] = p
 	}
+	p.add(userID, ack, from, to)
 	r.armLocked()
-	return p
 }
 
 // armLocked makes sure a flush is due. r.mu is held.
@@ -103,23 +105,22 @@ func (r *receipts) armLocked() {
 	}
 }
 
-// add merges a read (ack > 0) or delivered (to > 0) move into p.
-func (p *roomReceipts) add(userID string, ack, from, to int64) {
-	if ack > 0 {
-		if p.read == nil {
-			p.read = make(map[string]int64)
-		}
-		p.read[userID] = max(p.read[userID], ack)
+// add merges a read (ack > 0) and a delivered (to > 0) move into p.
+func (p roomReceipts) add(userID string, ack, from, to int64) {
+	if ack <= 0 && to <= 0 {
+		return
 	}
+	m := p[userID]
+	if m == nil {
+		m = &cursorMove{}
+		p[userID] = m
+	}
+	m.ack = max(m.ack, ack)
 	if to > 0 {
-		if p.delivered == nil {
-			p.delivered = make(map[string]span)
+		if m.to == 0 {
+			m.from = from
 		}
-		s, ok := p.delivered[userID]
-		if !ok {
-			s = span{from: from, to: to}
-		}
-		p.delivered[userID] = span{from: min(s.from, from), to: max(s.to, to)}
+		m.from, m.to = min(m.from, from), max(m.to, to)
 	}
 }
 
@@ -128,60 +129,32 @@ func (r *receipts) outbound(e event.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	k := roomKey{e.TenantID, e.RoomID}
-	p := r.out[k]
-	if p == nil {
-		p = &roomReceipts{}
-		r.out[k] = p
-	}
 	if e.Type == event.AckReceived {
-		p.add(e.UserID, e.Seq, 0, 0)
+		r.addLocked(r.out, k, e.UserID, e.Seq, 0, 0)
 	} else {
-		p.add(e.UserID, 0, e.FromSeq, e.Seq)
+		r.addLocked(r.out, k, e.UserID, 0, e.FromSeq, e.Seq)
 	}
-	r.armLocked()
 }
 
 // outEvents turns out into one Receipts event per room.
-func outEvents(out map[roomKey]*roomReceipts) []event.Event {
+func outEvents(out map[roomKey]roomReceipts) []event.Event {
 	evs := make([]event.Event, 0, len(out))
 	for k, p := range out {
-		byUser := make(map[string]*event.Receipt)
-		entry := func(u string) *event.Receipt {
-			e := byUser[u]
-			if e == nil {
-				e = &event.Receipt{UserID: u}
-				byUser[u] = e
-			}
-			return e
-		}
-		for u, seq := range p.read {
-			entry(u).LastAck = seq
-		}
-		for u, s := range p.delivered {
-			e := entry(u)
-			e.DeliveredFrom, e.DeliveredTo = s.from, s.to
-		}
-		ev := event.Event{Type: event.Receipts, TenantID: k.tenantID, RoomID: k.roomID}
-		for _, e := range byUser {
-			ev.Receipts = append(ev.Receipts, *e)
+		ev := event.Event{Type: event.Receipts, TenantID: k.tenantID, RoomID: k.roomID, Receipts: make([]event.Receipt, 0, len(p))}
+		for u, m := range p {
+			ev.Receipts = append(ev.Receipts, event.Receipt{UserID: u, LastAck: m.ack, DeliveredFrom: m.from, DeliveredTo: m.to})
 		}
 		evs = append(evs, ev)
 	}
 	return evs
 }
 
-// read records a read cursor move.
-func (r *receipts) read(k roomKey, userID string, seq int64) {
+// moved records a user's read (ack > 0) and delivered (to > 0) cursor
+// moves, to be sent with the next flush.
+func (r *receipts) moved(k roomKey, userID string, ack, from, to int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.roomLocked(k).add(userID, seq, 0, 0)
-}
-
-// delivered records a delivered cursor move.
-func (r *receipts) delivered(k roomKey, userID string, from, to int64) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.roomLocked(k).add(userID, 0, from, to)
+	r.addLocked(r.pending, k, userID, ack, from, to)
 }
 
 // sent records the sender of a room's message, for delivery receipts;
@@ -240,42 +213,31 @@ func (r *receipts) flush() {
 	defer r.h.bg.leave()
 	r.mu.Lock()
 	pending := r.pending
-	r.pending = make(map[roomKey]*roomReceipts)
+	r.pending = make(map[roomKey]roomReceipts)
 	var out []event.Event
 	if len(r.out) > 0 {
 		out = outEvents(r.out)
-		r.out = make(map[roomKey]*roomReceipts)
+		r.out = make(map[roomKey]roomReceipts)
 	}
 	r.armed = false
 	var flushes []receiptsFlush
 	for k, p := range pending {
-		f := receiptsFlush{k: k}
-		users := make(map[string]*receiptEntry)
-		entry := func(u string) *receiptEntry {
-			e := users[u]
-			if e == nil {
-				e = &receiptEntry{UserID: u}
-				users[u] = e
+		f := receiptsFlush{k: k, entries: make([]receiptEntry, 0, len(p))}
+		for u, m := range p {
+			e := receiptEntry{UserID: u}
+			if m.ack > 0 {
+				e.LastAck = &m.ack
 			}
-			return e
-		}
-		for u, seq := range p.read {
-			e := entry(u)
-			e.LastAck = &seq
-			e.LastDelivered = &seq // reading implies receipt
-		}
-		for u, s := range p.delivered {
-			e := entry(u)
-			if e.LastDelivered == nil || s.to > *e.LastDelivered {
-				to := s.to
-				e.LastDelivered = &to
+			if delivered := max(m.ack, m.to); delivered > 0 { // reading implies receipt
+				e.LastDelivered = &delivered
 			}
-			if senders := r.sendersBetweenLocked(k, s.from, s.to, u); len(senders) > 0 {
-				f.delivered = append(f.delivered, deliveryNote{userID: u, seq: s.to, senders: senders})
+			f.entries = append(f.entries, e)
+			if m.to == 0 {
+				continue
 			}
-		}
-		for _, e := range users {
-			f.entries = append(f.entries, *e)
+			if senders := r.sendersBetweenLocked(k, m.from, m.to, u); len(senders) > 0 {
+				f.delivered = append(f.delivered, deliveryNote{userID: u, seq: m.to, senders: senders})
+			}
 		}
 		slices.SortFunc(f.entries, func(a, b receiptEntry) int { return strings.Compare(a.UserID, b.UserID) })
 		flushes = append(flushes, f)
