@@ -210,23 +210,30 @@ func (s *sequencer) sendLocked(k roomKey, ro *roomOrder, ev roomEvent) {
 	if ev.typ == store.EventMemberJoined {
 		ro.members.add(ev.userID)
 	}
-	ids := ro.members.ids
-	if ev.typ == store.EventMemberLeft && !ro.members.has(ev.userID) {
-		ids = append(ids[:len(ids):len(ids)], ev.userID)
+	if ev.typ == store.EventMessage && ev.msgSeq > 0 && ev.announced {
+		h.receipts.sent(k, ev.msgSeq, ev.userID, len(ro.members.ids))
 	}
-	to, ofMembers := h.recipientsSplit(k.tenantID, ids, k.roomID, "")
-	var track []*conn
-	if ev.typ == store.EventMessage && ev.msgSeq > 0 {
-		track = owing(to[:ofMembers], ev.userID)
-		if ev.announced {
-			h.receipts.sent(k, ev.msgSeq, ev.userID, len(ids))
-		}
-	}
+	h.sendTo(k, ev, ro.members.ids)
 	if ev.typ == store.EventMemberLeft {
 		ro.members.remove(ev.userID)
 	}
-	sendRoomEvent(k.roomID, ev, to, track)
 	ro.last = ev.eventSeq
+}
+
+// sendTo queues ev, an event of room k, on the connections of members (the
+// room's members as of ev) and of the room's watchers; a member event goes
+// to its user too (a member.left to the one who left). A message is tracked
+// for redelivery on the members' connections, its sender's left out.
+func (h *Hub) sendTo(k roomKey, ev roomEvent, members []string) {
+	if (ev.typ == store.EventMemberJoined || ev.typ == store.EventMemberLeft) && !slices.Contains(members, ev.userID) {
+		members = append(members[:len(members):len(members)], ev.userID)
+	}
+	to, ofMembers := h.recipientsSplit(k.tenantID, members, k.roomID, "")
+	var track []*conn
+	if ev.typ == store.EventMessage && ev.msgSeq > 0 {
+		track = owing(to[:ofMembers], ev.userID)
+	}
+	sendRoomEvent(k.roomID, ev, to, track)
 }
 
 // loadMembersLocked sets the room's members as of its position, ro.last:
@@ -311,15 +318,7 @@ func (s *sequencer) sendLate(k roomKey, ev roomEvent) {
 		h.cfg.Logger.Error("realtime: room members at an event", "tenant_id", k.tenantID, "room_id", k.roomID, "event_seq", ev.eventSeq, "error", err)
 		return
 	}
-	if ev.typ == store.EventMemberJoined || (ev.typ == store.EventMemberLeft && !slices.Contains(ids, ev.userID)) {
-		ids = append(ids, ev.userID)
-	}
-	to, ofMembers := h.recipientsSplit(k.tenantID, ids, k.roomID, "")
-	var track []*conn
-	if ev.typ == store.EventMessage && ev.msgSeq > 0 {
-		track = owing(to[:ofMembers], ev.userID)
-	}
-	sendRoomEvent(k.roomID, ev, to, track)
+	h.sendTo(k, ev, ids)
 }
 
 // sendRoomEvent queues ev on the connections to. A message is tracked for
