@@ -173,9 +173,7 @@ func (p *Presence) dropConnLocked(k userKey, instanceID string) {
 }
 
 // touchLocked moves k's last_seen to at, never back, and bounds what is
-// remembered of users gone offline: past Memory, the longest gone are
-// forgotten until a quarter of the memory is free again (as the hub does),
-// so that the sweep runs once per Memory/4 users gone rather than once each.
+// remembered of users gone offline (see LongestGone).
 func (p *Presence) touchLocked(k userKey, at time.Time) {
 	if prev, ok := p.lastSeen[k]; !ok || prev.Before(at) {
 		p.lastSeen[k] = at
@@ -184,22 +182,40 @@ func (p *Presence) touchLocked(k userKey, at time.Time) {
 	if len(p.lastSeen)-len(p.conns) <= limit {
 		return
 	}
-	type gone struct {
-		k    userKey
-		seen time.Time
-	}
-	var offline []gone
+	offline := make(map[userKey]time.Time)
 	for k, seen := range p.lastSeen {
 		if _, on := p.conns[k]; !on {
-			offline = append(offline, gone{k, seen})
+			offline[k] = seen
 		}
 	}
-	if len(offline) <= limit {
-		return
+	for _, k := range LongestGone(offline, limit) {
+		delete(p.lastSeen, k)
 	}
-	slices.SortFunc(offline, func(a, b gone) int { return a.seen.Compare(b.seen) })
-	keep := limit - limit/4
-	for _, g := range offline[:len(offline)-keep] {
-		delete(p.lastSeen, g.k)
+}
+
+// LongestGone bounds what is remembered of users gone offline (by when
+// they were last seen): when offline holds more than memory users, it
+// returns the longest gone, to forget, so many that a quarter of memory is
+// free again, so that a caller's sweep of its whole map runs once per
+// memory/4 users gone rather than once each. The hub's presence and this
+// package's share it.
+func LongestGone[K comparable](offline map[K]time.Time, memory int) []K {
+	if len(offline) <= memory {
+		return nil
 	}
+	type gone struct {
+		k    K
+		seen time.Time
+	}
+	all := make([]gone, 0, len(offline))
+	for k, seen := range offline {
+		all = append(all, gone{k, seen})
+	}
+	slices.SortFunc(all, func(a, b gone) int { return a.seen.Compare(b.seen) })
+	keep := memory - memory/4
+	forget := make([]K, 0, len(all)-keep)
+	for _, g := range all[:len(all)-keep] {
+		forget = append(forget, g.k)
+	}
+	return forget
 }

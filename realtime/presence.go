@@ -2,11 +2,11 @@ package realtime
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/membus"
 )
 
 // PresenceInfo is what this instance knows of a user's presence.
@@ -114,11 +114,8 @@ func (h *Hub) expirePresence(k userKey, p *presence, decision uint64) {
 	h.announcePresence(ctx, k, p, decision, "offline", lastSeen)
 }
 
-// forgetOfflineLocked bounds what the hub remembers of users gone offline:
-// when they are more than PresenceMemory, the longest gone are forgotten
-// until a quarter of the room is free again, so that the sweep, which reads
-// the whole map, runs once per PresenceMemory/4 users gone offline rather
-// than once each. h.mu is held.
+// forgetOfflineLocked bounds what the hub remembers of users gone offline
+// to PresenceMemory, by the rule of membus.LongestGone. h.mu is held.
 func (h *Hub) forgetOfflineLocked() {
 	limit := h.cfg.PresenceMemory
 	// Every connected user has an entry; so may users in their grace. A
@@ -127,23 +124,14 @@ func (h *Hub) forgetOfflineLocked() {
 	if len(h.presence)-len(h.users) <= limit {
 		return
 	}
-	type gone struct {
-		k    userKey
-		seen time.Time
-	}
-	var offline []gone
+	offline := make(map[userKey]time.Time)
 	for k, p := range h.presence {
 		if p.conns == 0 && !p.online {
-			offline = append(offline, gone{k, p.lastSeen})
+			offline[k] = p.lastSeen
 		}
 	}
-	if len(offline) <= limit {
-		return
-	}
-	slices.SortFunc(offline, func(a, b gone) int { return a.seen.Compare(b.seen) })
-	keep := limit - limit/4
-	for _, g := range offline[:len(offline)-keep] {
-		delete(h.presence, g.k)
+	for _, k := range membus.LongestGone(offline, limit) {
+		delete(h.presence, k)
 	}
 }
 
