@@ -117,8 +117,9 @@ type cursorKey struct {
 	tenantID, roomID, userID string
 }
 
+// cursorRequest is a move and where its commit's outcome goes. A move
+// once handed over is written even if its caller gives up waiting.
 type cursorRequest struct {
-	ctx  context.Context
 	move cursorMove
 	done chan error
 }
@@ -151,7 +152,7 @@ func newCursorWriter(s *Store) *cursorWriter {
 
 // write hands m to the writer and waits until it is committed.
 func (w *cursorWriter) write(ctx context.Context, m cursorMove) error {
-	r := &cursorRequest{ctx: ctx, move: m, done: make(chan error, 1)}
+	r := &cursorRequest{move: m, done: make(chan error, 1)}
 	select {
 	case w.reqs <- r:
 	case <-w.stop:
@@ -169,30 +170,12 @@ func (w *cursorWriter) close() {
 
 func (w *cursorWriter) run() {
 	defer close(w.done)
-	batch := make([]*cursorRequest, 0, maxCursorBatch)
-	for {
-		select {
-		case r := <-w.reqs:
-			batch = append(batch, r)
-		case <-w.stop:
-			return
-		}
-	gather:
-		for len(batch) < maxCursorBatch {
-			select {
-			case r := <-w.reqs:
-				batch = append(batch, r)
-			default:
-				break gather
-			}
-		}
+	commitBatches(w.reqs, w.stop, maxCursorBatch, func(batch []*cursorRequest) {
 		err := w.commit(batch)
 		for _, r := range batch {
 			r.done <- err
 		}
-		clear(batch)
-		batch = batch[:0]
-	}
+	})
 }
 
 // commit writes batch in one transaction: the highest seq per member and

@@ -109,24 +109,32 @@ func (g *groupCommitter) closeStmts() error {
 
 func (g *groupCommitter) run() {
 	defer close(g.done)
-	batch := make([]*sendRequest, 0, maxSendBatch)
+	commitBatches(g.reqs, g.stop, maxSendBatch, g.commit)
+}
+
+// commitBatches is the loop of a writer that batches: it waits for a
+// request, gathers whatever else queued meanwhile (up to max), hands the
+// batch to commit, and starts over, until stop is closed. What queues while
+// one batch commits shares the next one; a lone request commits at once.
+func commitBatches[R any](reqs <-chan R, stop <-chan struct{}, max int, commit func([]R)) {
+	batch := make([]R, 0, max)
 	for {
 		select {
-		case r := <-g.reqs:
+		case r := <-reqs:
 			batch = append(batch, r)
-		case <-g.stop:
+		case <-stop:
 			return
 		}
 	gather:
-		for len(batch) < maxSendBatch {
+		for len(batch) < max {
 			select {
-			case r := <-g.reqs:
+			case r := <-reqs:
 				batch = append(batch, r)
 			default:
 				break gather
 			}
 		}
-		g.commit(batch)
+		commit(batch)
 		clear(batch)
 		batch = batch[:0]
 	}
