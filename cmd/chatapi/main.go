@@ -220,43 +220,40 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	background.Go(func() { pruneEvents(runCtx, st, cfg.eventRetention, logger) })
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-		Name: "chatapi_bus_refused_version_total", Help: "Event bus notifications of another wire version, refused: another server version shares the database.",
-	}, func() float64 { return float64(bus.Stats().RefusedVersion) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "chatapi_bus_undecodable_total", Help: "Event bus notifications that did not decode.",
-		}, func() float64 { return float64(bus.Stats().Undecodable) }))
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "chatapi_ws_connections", Help: "Open WebSocket connections on this instance.",
-		}, func() float64 { return float64(hub.Connections()) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "chatapi_ws_events_in_total", Help: "Frames received from WebSocket clients.",
-		}, func() float64 { return float64(hub.Stats().EventsIn) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "chatapi_ws_events_out_total", Help: "Frames sent to WebSocket clients.",
-		}, func() float64 { return float64(hub.Stats().EventsOut) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "chatapi_ws_slow_consumers_dropped_total", Help: "Connections closed with 1013 because their queue was full.",
-		}, func() float64 { return float64(hub.Stats().SlowConsumersDropped) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "chatapi_ws_ephemeral_skipped_total", Help: "Presence and typing frames skipped for connections whose queue was half full.",
-		}, func() float64 { return float64(hub.Stats().EphemeralSkipped) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "chatapi_ws_order_gaps_total", Help: "Live room events that were not the next of their room, so that the event log was read for those in between.",
-		}, func() float64 { return float64(hub.Stats().OrderGaps) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "chatapi_ws_order_filled_total", Help: "Room events delivered from the event log to fill a gap in the live stream.",
-		}, func() float64 { return float64(hub.Stats().OrderFilled) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "chatapi_ws_order_skipped_total", Help: "Room events of a gap the event log no longer had or could not be read for; clients catch up by resuming.",
-		}, func() float64 { return float64(hub.Stats().OrderSkipped) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "chatapi_ws_order_dropped_total", Help: "Late live announcements of room events already delivered from the event log.",
-		}, func() float64 { return float64(hub.Stats().OrderDropped) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "chatapi_ws_resumes_reset_total", Help: "WebSocket resumes from a cursor past the event retention, answered by sync.reset_required.",
-		}, func() float64 { return float64(hub.Stats().ResumesReset) }))
+		}, func() float64 { return float64(hub.Connections()) }))
+	for _, c := range []struct {
+		name, help string
+		value      func() uint64
+	}{
+		{"chatapi_bus_refused_version_total", "Event bus notifications of another wire version, refused: another server version shares the database.",
+			func() uint64 { return bus.Stats().RefusedVersion }},
+		{"chatapi_bus_undecodable_total", "Event bus notifications that did not decode.",
+			func() uint64 { return bus.Stats().Undecodable }},
+		{"chatapi_ws_events_in_total", "Frames received from WebSocket clients.",
+			func() uint64 { return hub.Stats().EventsIn }},
+		{"chatapi_ws_events_out_total", "Frames sent to WebSocket clients.",
+			func() uint64 { return hub.Stats().EventsOut }},
+		{"chatapi_ws_slow_consumers_dropped_total", "Connections closed with 1013 because their queue was full.",
+			func() uint64 { return hub.Stats().SlowConsumersDropped }},
+		{"chatapi_ws_ephemeral_skipped_total", "Presence and typing frames skipped for connections whose queue was half full.",
+			func() uint64 { return hub.Stats().EphemeralSkipped }},
+		{"chatapi_ws_order_gaps_total", "Live room events that were not the next of their room, so that the event log was read for those in between.",
+			func() uint64 { return hub.Stats().OrderGaps }},
+		{"chatapi_ws_order_filled_total", "Room events delivered from the event log to fill a gap in the live stream.",
+			func() uint64 { return hub.Stats().OrderFilled }},
+		{"chatapi_ws_order_skipped_total", "Room events of a gap the event log no longer had or could not be read for; clients catch up by resuming.",
+			func() uint64 { return hub.Stats().OrderSkipped }},
+		{"chatapi_ws_order_dropped_total", "Late live announcements of room events already delivered from the event log.",
+			func() uint64 { return hub.Stats().OrderDropped }},
+		{"chatapi_ws_resumes_reset_total", "WebSocket resumes from a cursor past the event retention, answered by sync.reset_required.",
+			func() uint64 { return hub.Stats().ResumesReset }},
+	} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help},
+			func() float64 { return float64(c.value()) }))
+	}
 	app, err := server.New(server.Config{
 		MasterKey:        cfg.masterKey,
 		Version:          version,
