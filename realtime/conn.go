@@ -497,16 +497,12 @@ func (c *conn) syncMessages(ctx context.Context) (store.SyncCursor, []syncRoom, 
 		return store.SyncCursor{}, nil, err
 	}
 	h.order.start(c.tenantID, fresh.Ends)
-	cursors, err := h.store.MemberCursors(ctx, c.tenantID, c.userID)
-	if err != nil {
-		return store.SyncCursor{}, nil, err
-	}
-	rooms := make([]syncRoom, 0, len(cursors))
-	for _, cur := range cursors {
+	rooms := make([]syncRoom, 0, len(fresh.Members))
+	for _, cur := range fresh.Members {
 		after, delivered := cur.LastAck, 0
 		for delivered < h.cfg.SyncLimit {
 			limit := min(store.MaxMessagesLimit, h.cfg.SyncLimit-delivered)
-			// The room is one of the user's (MemberCursors); these reads
+			// The room is one of the user's (fresh.Members); these reads
 			// carry each message's event_seq.
 			page, err := h.store.RoomMessagesBetween(ctx, c.tenantID, cur.RoomID, after, math.MaxInt64, limit)
 			if err != nil {

@@ -127,6 +127,10 @@ type SyncPage struct {
 	// of its last event when the page was read: what a live stream that
 	// starts now continues from.
 	Ends map[string]int64
+	// Members is, without a cursor, the user's rooms by id with their read
+	// cursors, read with Ends (MemberCursors' answer, without a second
+	// read): where a connect without a cursor streams messages from.
+	Members []RoomCursor
 }
 
 // syncRoom is a room Sync looks at: one the user is a member of, or one the
@@ -137,6 +141,8 @@ type syncRoom struct {
 	Last     int64  `db:"last_event_seq"`
 	Pruned   int64  `db:"pruned_event_seq"`
 	JoinedAt int64  `db:"joined_event_seq"` // the user's member.joined, if a member
+	LastSeq  int64  `db:"last_seq"`
+	LastAck  int64  `db:"last_ack"`
 	member   bool
 	// pos is where the cursor places the user, when it names the room.
 	pos      int64
@@ -196,7 +202,12 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 		ends[r.ID] = r.Last
 	}
 	if cursor == nil {
-		return SyncPage{Events: []RoomEvent{}, Next: fresh, Ends: ends}, nil
+		cursors := make([]RoomCursor, len(members))
+		for i, r := range members {
+			cursors[i] = RoomCursor{RoomID: r.ID, LastSeq: r.LastSeq, LastAck: r.LastAck}
+		}
+		slices.SortFunc(cursors, func(a, b RoomCursor) int { return strings.Compare(a.RoomID, b.RoomID) })
+		return SyncPage{Events: []RoomEvent{}, Next: fresh, Ends: ends, Members: cursors}, nil
 	}
 	gone := &GoneError{Message: "the cursor is past the event retention; reload your rooms and continue from details.cursor", Cursor: &fresh}
 
@@ -381,7 +392,8 @@ const (
 	// syncMembershipsSQL reads the user's rooms through
 	// room_members_tenant_user.
 	syncMembershipsSQL = `
-		SELECT r.id AS room_id, r.num, r.last_event_seq, r.pruned_event_seq, m.joined_event_seq
+		SELECT r.id AS room_id, r.num, r.last_event_seq, r.pruned_event_seq, m.joined_event_seq,
+			r.last_seq, m.last_ack
 		FROM room_members m
 		JOIN rooms r ON r.id = m.room_id AND r.tenant_id = m.tenant_id
 		WHERE m.tenant_id = ? AND m.user_id = ?`

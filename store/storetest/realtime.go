@@ -116,6 +116,11 @@ func testRealtimeReads(t *testing.T, b Backend) {
 						t.Errorf("cursor %+v, want %v", c, w)
 					}
 				}
+				// A sync without a cursor reads the same with the log's ends.
+				fresh, err := s.Sync(ctx, tc.tenant, tc.user, nil, 0)
+				if err != nil || !slices.Equal(fresh.Members, got) {
+					t.Errorf("Sync(no cursor).Members = %+v, %v; want MemberCursors' %+v", fresh.Members, err, got)
+				}
 			})
 		}
 	})
