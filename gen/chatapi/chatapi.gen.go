@@ -1443,6 +1443,90 @@ type UpdateRoomRequest struct {
 // Example: alice
 type UserId = string
 
+// UserPage A page of users.
+type UserPage struct {
+	// HasMore Whether the directory has more users after this page.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page when `has_more`, else null.
+	NextAfter *string `json:"next_after"`
+
+	// Users The users, in the order asked (ids) or by user id (directory).
+	Users []UserProfile `json:"users"`
+}
+
+// UserPageResponse Envelope of UserPage.
+type UserPageResponse struct {
+	// Data A page of users.
+	Data UserPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserProfile A user's profile. A user who never set one has empty fields and `updated_at` null.
+type UserProfile struct {
+	// AvatarUrl An https URL of the user's picture; empty when unset.
+	//
+	// Example: https://cdn.example.com/avatars/alice.png
+	AvatarUrl string `json:"avatar_url"`
+
+	// Custom The app's own fields.
+	//
+	// Example: {"title":"Engineer"}
+	Custom map[string]interface{} `json:"custom"`
+
+	// DisplayName The name other users see; empty when unset.
+	//
+	// Example: Alice Liddell
+	DisplayName string `json:"display_name"`
+
+	// UpdatedAt When the profile last changed; null for a user who never set one.
+	//
+	// Example: 2026-11-24T20:15:00Z
+	UpdatedAt *time.Time `json:"updated_at"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserProfileRequest A user's profile fields. PUT replaces the profile (absent fields become empty); PATCH changes the fields present.
+type UserProfileRequest struct {
+	// AvatarUrl An https URL of the user's picture (ASCII, percent-encoded); the empty string clears it.
+	//
+	// Example: https://cdn.example.com/avatars/alice.png
+	AvatarUrl *string `json:"avatar_url,omitempty"`
+
+	// Custom Free-form JSON object, at most 5 KB encoded; `{}` clears it.
+	//
+	// Example: {"title":"Engineer"}
+	Custom *map[string]interface{} `json:"custom,omitempty"`
+
+	// DisplayName The name other users see, at most 100 characters, no control characters; the empty string clears it.
+	//
+	// Example: Alice Liddell
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+// UserResponse Envelope of UserProfile.
+type UserResponse struct {
+	// Data A user's profile. A user who never set one has empty fields and `updated_at` null.
+	Data UserProfile `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
@@ -1570,6 +1654,21 @@ type SyncParams struct {
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListUsersParams defines parameters for ListUsers.
+type ListUsersParams struct {
+	// Ids Comma-separated user ids, at most 100.
+	Ids *[]UserId `form:"ids,omitempty" json:"ids,omitempty"`
+
+	// Q A prefix of the display name or id, any case; no control characters.
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// After The last user id of the previous page.
+	After *UserId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Users per page (directory only), 1 to 50; 20 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
 type AckMessagesJSONRequestBody = AckRequest
 
@@ -1599,6 +1698,12 @@ type CreateSubscriptionJSONRequestBody = SubscriptionRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
+
+// PatchUserJSONRequestBody defines body for PatchUser for application/json ContentType.
+type PatchUserJSONRequestBody = UserProfileRequest
+
+// PutUserJSONRequestBody defines body for PutUser for application/json ContentType.
+type PutUserJSONRequestBody = UserProfileRequest
 
 // AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
 func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
@@ -1828,6 +1933,18 @@ type ServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx echo.Context) error
+	// ListUsers Find users
+	// (GET /users)
+	ListUsers(ctx echo.Context, params ListUsersParams) error
+	// GetUser Get a user's profile
+	// (GET /users/{user_id})
+	GetUser(ctx echo.Context, userId UserId) error
+	// PatchUser Change my profile
+	// (PATCH /users/{user_id})
+	PatchUser(ctx echo.Context, userId UserId) error
+	// PutUser Set my profile
+	// (PUT /users/{user_id})
+	PutUser(ctx echo.Context, userId UserId) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -2305,6 +2422,93 @@ func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 	return err
 }
 
+// ListUsers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUsersParams
+	// ------------- Optional query parameter "ids" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "ids", ctx.QueryParams(), &params.Ids, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ids: %s", err))
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", ctx.QueryParams(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter q: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUsers(ctx, params)
+	return err
+}
+
+// GetUser converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUser(ctx, userId)
+	return err
+}
+
+// PatchUser converts echo context to params.
+func (w *ServerInterfaceWrapper) PatchUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PatchUser(ctx, userId)
+	return err
+}
+
+// PutUser converts echo context to params.
+func (w *ServerInterfaceWrapper) PutUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutUser(ctx, userId)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -2379,6 +2583,10 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/subscriptions", wrapper.CreateSubscription, options.OperationMiddlewares["createSubscription"]...)
 	router.DELETE(options.BaseURL+"/subscriptions/:topic", wrapper.DeleteSubscription, options.OperationMiddlewares["deleteSubscription"]...)
 	router.GET(options.BaseURL+"/presence", wrapper.GetPresence, options.OperationMiddlewares["getPresence"]...)
+	router.GET(options.BaseURL+"/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
+	router.GET(options.BaseURL+"/users/:user_id", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
+	router.PATCH(options.BaseURL+"/users/:user_id", wrapper.PatchUser, options.OperationMiddlewares["patchUser"]...)
+	router.PUT(options.BaseURL+"/users/:user_id", wrapper.PutUser, options.OperationMiddlewares["putUser"]...)
 
 }
 
@@ -5508,6 +5716,456 @@ func (response CreateToken500JSONResponse) VisitCreateTokenResponse(w http.Respo
 	return err
 }
 
+type ListUsersRequestObject struct {
+	Params ListUsersParams
+}
+
+type ListUsersResponseObject interface {
+	VisitListUsersResponse(w http.ResponseWriter) error
+}
+
+type ListUsers200JSONResponse UserPageResponse
+
+func (response ListUsers200JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListUsers400JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListUsers401JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListUsers429JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListUsers500JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+}
+
+type GetUserResponseObject interface {
+	VisitGetUserResponse(w http.ResponseWriter) error
+}
+
+type GetUser200JSONResponse UserResponse
+
+func (response GetUser200JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUser400JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUser401JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUser429JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUser500JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+	Body   *PatchUserJSONRequestBody
+}
+
+type PatchUserResponseObject interface {
+	VisitPatchUserResponse(w http.ResponseWriter) error
+}
+
+type PatchUser200JSONResponse UserResponse
+
+func (response PatchUser200JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PatchUser400JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PatchUser401JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PatchUser403JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PatchUser413JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response PatchUser415JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PatchUser429JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PatchUser500JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+	Body   *PutUserJSONRequestBody
+}
+
+type PutUserResponseObject interface {
+	VisitPutUserResponse(w http.ResponseWriter) error
+}
+
+type PutUser200JSONResponse UserResponse
+
+func (response PutUser200JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PutUser400JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PutUser401JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PutUser403JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PutUser413JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response PutUser415JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PutUser429JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PutUser500JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// AckMessages Acknowledge messages
@@ -5591,6 +6249,18 @@ type StrictServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// ListUsers Find users
+	// (GET /users)
+	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
+	// GetUser Get a user's profile
+	// (GET /users/{user_id})
+	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
+	// PatchUser Change my profile
+	// (PATCH /users/{user_id})
+	PatchUser(ctx context.Context, request PatchUserRequestObject) (PatchUserResponseObject, error)
+	// PutUser Set my profile
+	// (PUT /users/{user_id})
+	PutUser(ctx context.Context, request PutUserRequestObject) (PutUserResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -6500,248 +7170,416 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 	return nil
 }
 
+// ListUsers operation middleware
+func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) error {
+	var request ListUsersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUsers(ctx.Request().Context(), request.(ListUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUsers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUsersResponseObject); ok {
+		return validResponse.VisitListUsersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUser operation middleware
+func (sh *strictHandler) GetUser(ctx echo.Context, userId UserId) error {
+	var request GetUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUser(ctx.Request().Context(), request.(GetUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUserResponseObject); ok {
+		return validResponse.VisitGetUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PatchUser operation middleware
+func (sh *strictHandler) PatchUser(ctx echo.Context, userId UserId) error {
+	var request PatchUserRequestObject
+
+	request.UserId = userId
+
+	var body PatchUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PatchUser(ctx.Request().Context(), request.(PatchUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PatchUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PatchUserResponseObject); ok {
+		return validResponse.VisitPatchUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutUser operation middleware
+func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
+	var request PutUserRequestObject
+
+	request.UserId = userId
+
+	var body PutUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutUser(ctx.Request().Context(), request.(PutUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutUserResponseObject); ok {
+		return validResponse.VisitPutUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tcuM2suir4OieqtgpWpZseZKR69ReZ8ZJvBl7Zm1ls5NojgmRkMU1BXAIyB7tHFftz/v73nfYB9sn",
-	"uYVugAQpUqJs2ZNJ8icZUwTYaDQa/d0fW4GYJoIzrmSr/7E1YTRkKfzznCr2KppGCv6jn4RMBmmUqEjw",
-	"Vr81mDCiGKdcfSFJyt7PmFSSJCwlkgWCh+2W12If6DSJWavf7XS8lgwmbEr1TGqesFa/FXHFrljaurvz",
-	"8s+dsymNeMSvFj95br8Ss7EiESdqwkgwS1PGFRnNUqkKH13jk5JVrPBHHn0gKpoysoVLktuEKnI7iYIJ",
-	"fHo0C66ZIpEk41kcE3pFI15c9lfPep1ur9fpuqCMRTqlCoF51mt5lbAxlc6Pxoqli3BdIDBECXJLI0VG",
-	"bCxSRlQ6j/hVFRRL8XDntRKa0ilTZuOPbxiv2/TvxS2ZUj4nTL8kNTqmQiqyFbIxncWK6I3Onh50OtuL",
-	"ZBDpid7PWDpveS1OpxqcGD7nwmkmNGOm9EM0nU1b/QP4K+L4V7cSd6tgjxSbVoB+4EDeLUN+sD7gBy7c",
-	"3QZwnzIp6RU7Cd9QNak+cFN8pQBaayqvLvdGXwXPww7rjQ/os9FXwdfjfdoyICd6ugxiM8VlFLa8lj63",
-	"UcrCVl+lM+Yu4z9TNm71W/9rN2cQu/ir3M0ABbDPhIrGUUA1mMtg5857xQVwNb60QO+NutlCqhfgzvOQ",
-	"VRThhqW8Ho8rOUGJdJQg8jpKysymij4EzlhJICX66BRIpFPNFoSYLsNxKsS0iFv95DKniRy91ciF1x+A",
-	"VAQQYB3A5bAMWrw+ivAqflkmAw17NbQ4wUPgtUACxD9Kli6DdyZZWoQ2pDesGjT97kMAQ1iQP6dMJoJL",
-	"Buz5KJxG/EdOZ2oi0ugfel59i3PFOFAuTZLYUPXu36WG/WMO8MdWSBVt9fksjr0WS1OR4vBQw3z04+D7",
-	"47PByYujwcnrs8vj8/PX5y3PcgzNOyIp9R0jUhLxGxpHIZlSqVhKrtm8dee15CwImJSt/pjGkt01Xeyx",
-	"BuTcrBLXXMH7si/pG9cB5TYV/KqtP/8NDY2MsDmk/PXo1cnLIkLGEYvDVj/7gIsi84xMZ1LfzKSruUWv",
-	"0+mQYEJTGsAt+8iYMtKYRhPghow055IsHnvkdkIVu2Gp/lEqkbKQbGlZBj/gEUrgSts+JD4s0yeaoKUR",
-	"teIkjRSg+oXg4zgKNojoF6/Pvn118mLQ0ktSNIqB3C1DWsbJ7vItmbLpSGPY3RJKwilwRjIWqV6IxKMs",
-	"CY1TRsM5YR8iqR51W/6qD4tHRjNFUjaeSRbqTXHlV6moYkSMYYfgF7uNuAFbE5ay/pDrX8KpAdmuQG+X",
-	"QVrbYMzdOHhZnxa4H4Zcr/RbkY6iMGR8s/zj9fnJz3XsQ/B4jhtBNROTZErnJBRETaJHRf7RTE0YV3pV",
-	"zGwCF4rQOBa3mv7hD4Kk4+FPHEHEv+B8MB6ydBto/4QrlnIaH+fr3wT6Ts4Gx+dnR68qMBeZLxIYQ7ay",
-	"Ex6Sg3E32KPP2fZjYvBCTJmaaAoa0yhmIYm4jEJmMJPeRAE7hD8MyETSudS4gzFiTOwCJCDwTKhvxYxv",
-	"8Oo6ez24/Pb1j2cvC2gDWtM7OIavPSKCzgSRM1ALAUnAZyKZSTh3XusNnceChgMhXtH0ij3qBeVgwBDK",
-	"SIRzooQgMXz8iS4g+GokidAXDtBK9A+GFwzZ8r95/fLt5auT05PB5TdvB8cX/rZnlOuJiENJBNdqZjon",
-	"ImEpoMYDvZMIrilPc0l6zTSZwYcAywMhTimfW0vB5rB8fjQ4NsAe/+3F8fHL4xKpae6NK2MfAsZCzWlS",
-	"rcWTmGo1/hFR/tqiN7fHZNBoedW16miIdjLDQtVnzdu7jgnizmv9bSczl+xkCvbS4UX7UWmKgpWn0TT5",
-	"iIWpjM7WcBr9NiDx1yNEH705eQoJ2nymJD4bIOD4/MjlLElEqlh4ysKIDkAFfXpOZaXnhY89MePSd4df",
-	"BsJvg7ZoJgadLLh29A4ahpF+mcZvUs26VMQstOVvHmv+hnfGLNGagi/Ze9+aNuH6mlBJRoxxkrKARTcM",
-	"DKuJM7EjIzfTzb2WZO9XvXzB3rdQ97Ta6y+OcUBP8C6zUIjR31kARxwQYVC8oEIf8xsWiwSEXHxxFqvF",
-	"1SAFLYcuG64/mpHZUmvPLDbymktCC1p+OmPkdsJ4QQCH1zVHb+fG2pEQMaN8AUd2ag/XYaGrRxaYgqqs",
-	"DQGNY5aCcZ2GWk2QIiVU82MAjgbXi7iLqVSXNLhutLveuoRTSw7ZZyuXGYanIFrf74gcga6mzwYNQ/hf",
-	"ZuUqnwLkQMtXEoPwY60zTY0wxYXb0VWrfZEyqpjG2H2Xy9ktrpDkVKB5EY1vtVBtFRVCeUg4YyEwqZG+",
-	"7qViYXvIj4gfTl31T8tLQk1YiqiMOPGNnux7MI3Ww/TrqJDCF4dcS4tb/i8jMXrnewT+4REaRwF758Mo",
-	"/xf4yyPwitZn4W9CU6MY0Ckb8oRGqVZPr1IxS8zAYEI5Z7EPAhyhfE74DJWviAfxLNT8kAsOdm4uEIV8",
-	"/nrc6v/y0T4obr7V+/sfy5tlf3l3d+fVj2pNI36i2FS2+vt3K96kH8ybnbu7u3flDcytDbgBi8g3c6Hd",
-	"JdD0IlLYgmwTtaS+vUDgylzGjM+memXh1KFAqVKQjUqrh1/fea0PO8CHdsp2kjuvfqElbxhYTMwxHDGt",
-	"/kmHXg5B6dGL96pobit/s2KpBaPqL62RGGmYI8RysyPqOfvSBVO6QQxNUwqS1ZQp2uRuObXv3Vlj7seF",
-	"MxpGMonNoTnUCogWkFIRO0a+oqH4TSo0hyBHiYhj0QJoXzF+pSbGN6QlJjrS76KVOKFKa8ytfuu/f/nv",
-	"4fBDp7MzHH7ofvvuy/9sLWy6l9HGKjYOAl0dkdQwM7SRP4Sd5Yb+IrFVo7fgWV4b00fBlJEXIk0qkDyN",
-	"ePb32ijWOtUl6FSXaSIXfZQ1vurcI54ZnJRwtDWyBZ7rjGNWeEzrvUTVjkR3bwHFS/ZWXDN+v619Df+Q",
-	"WpqjsMvmnr5mfHGnlYovjRO9gLn9Z4uoexWNGbjdI24wJw8zz+xej0zErLTpOEuGpq+f9RpgaQEjLxkN",
-	"XzGlKtmf/nEnhl9ZSEIWRzcsjZhcXCpayC6NZlMxlXGfSsLBEE+Day5uYxZeoYDZiO19Cx8xM+UMIOd2",
-	"BgrXWVoBiusD3QA87nSLQJUos4ynGpjfLd+pZuqGM+B+CodLG5+xypFZrIsw/DShitwyrqwvrYwiVOAb",
-	"KNgv9It3BQ9ONUvBW650METKCB2JGXJDWIZHWPuqTfzMq6HZDc89GmHR393YYbSAGiMZfVxiFYBXNCcC",
-	"5uVlu5YyMHLyUlxG7h5cuEsys8eiaCGZHhUwK08xpOL00BxPx5Je8bHlfsdV0iJscw5dLQW9MORQhN0v",
-	"23d8DQDZorHUoBx4pNfd1/852PaIX2Un0wO63pD7FZ4k/du+R/zM0q8f9DziW7+h/vu5HlxhqvVJb++5",
-	"R/yii8UnB52OR/yLt2cvLs+PL44Hl+fHf/nx5Pz4pT/kvW6HbJk4p4I7jrFQgpKTUGk9dRr3keDb7SHX",
-	"22Ik9AqDV415sNp15no1HPdotS16wX1UsSy9pTnNVIC3QKlFs1nl8WAOo0WDPbg4aVzPaktEj5qtFoFB",
-	"4yuJwgs02Ij7rua85rMg3BQOkxF3Nsh2NRVdoNGtBAPHULovJEliGoDMEykJCuQXEn8jsbhC79o40pIi",
-	"Powk6aL2riZsTsZar7glt5GaaP55RZMig+jteYuBh8skJK9VlDEqWJV19lEtlHMWaHUOhMBqQaJIClr4",
-	"niaqUtQC4WpO7CtkSsPiDh1UwcvqLrc5iZRxXJYCz4QqQGnMawfZl6tOBBq78IVLqqo+aC5z/aaditzS",
-	"inW09jp7z3a63Z293mCv0+8c9Dudn1vOToVUsR0tDC+5RRoYspyIPW99c3EeZtU4muqhJjY3sqsYsZgZ",
-	"HfMIK2e3ypuz7FRWyKwVRO5Ko39Q+iei9HLM55qhnZ+chBdjVh9Mvd8zGtcFKpqQjC8kmcBbJRHZ0DCq",
-	"hN09rxWOLm/TSLmXrlRUzaT+4rWGNoGdMYr2DUslfqzb7rQ7i0bEwgc+LtgNGCc/sdGFgOh5510iOIZN",
-	"RFwqygPWblVRfwHaCpIEqyMl+h1mbS36ih5RycjfZ6u0q3ztCwJuyK5SGrLQzxW2bOKAcmOI1x9WaASx",
-	"giAg0Y6usNrmGK4L9peR1gn0F5NUaLmDSEVThUtYmVHg7FkdvYCrybzVXqkpGBRlcBd3Jf+cV6CFejpu",
-	"psZ/n1Hz+hq8OS+fsfKOXrRqQQw8QmCJQ9eRb11yvhYUEbjci7jlz7j++zIQM678IYf/SzeCS5obAkNB",
-	"YTZj9NLkD5Rv/xxynLZvpH8rFqJHO1L608FE3zkkiCMtu4qx+ZQGe8i3cm7g5x/Zhtheiv5Pj0iYKrJW",
-	"qhHT4m6+TFS8imTxdxFxFi6/ueAWxxeX3ledte6rNf2wRfQ2dt4+tb/TfNNzEOssdWEZ9TT8ZxgPWhEI",
-	"SHFsfHur5FEY8g2VelEfH+D/1Yekifx7P3HZ+GIqNGXQ3PTv7uWAx6CNSC1q6MWfqq6Nh4koerpqmdrs",
-	"NCBqcSPf1XjpRyygU5b7qM1B17Mcog0v50cQByyt9jrjITGh5Ugjr9hYbZxCnmYnYzZWlfsIPzzdLjbf",
-	"N6lEkrCQjBikEFZsH9nSwHuaJ6dsKm4wgN3GSW+7GxdJ1ew6p+AD1v8yXuemBqNBdnnIxh4Kc3tWuEo+",
-	"b3mgGarx3ftJTjnmPl9M1ZvbMQfGSawsqTIgsVxO5ZU5oFXSMw9Beo5CNk2EYjyYkyiEs2Jtmjkr2Dfx",
-	"+juxCGi80603eOb8wQm/rHKVf1CHRKuMcyK0khCymKmyOPM9i2PhEcXo9D+KnvGeGy3hfBP8wyukJyvq",
-	"aTENMblMiOquJ0SZdTSHwAwoIL7yUysRzsJorS+D/QMHbeDr97TrTRme5eYOtwL16uEEz0w16X5sTdHL",
-	"IZ0gHQO8JkIw1Kyy3d8jVlXDt8bteO/w1ho7Yw4AzuwV8v6A8xSZROHsuLRUIOklfOrBYk8DkqkQj9aX",
-	"dnCmjGDbs0TTuWOzbZsFl6UhO7BZ8NpqIabAhzSsW7555G975mDmzyycqGIaEIc8/9088rfbJJunXzj0",
-	"VFptVNxC2YBIGQ/OkJvo7VhckS39GPI/AAgJ/hqYPRLc+myotOUUUN6K0iEXt1zr3WWAPbIAI8J1OxGx",
-	"A51W3YcccmSCCeVXzIOslESZvBm9pwAPSGF2mJnS2JrkRNySSA15xlatc8nQf5v4IoD0RU3Q6JnP8aWR",
-	"Eyk55H5+GnyTe5izrSVeJX2D+vpI+QZRKHKmlIdiWhv+taQYgnPnPestCwY72vmZ7vyjs/P8cufdx673",
-	"rHdXGRBmVnE/eReNLOsJvDjGI1QGjEOQrGTv1xCAa4OFPnO57nTti+/blLEdfTmTP1+8PjO3nhN6YnCd",
-	"FwTpkR++IYwHAvK6MCTlo4bHI/ZSvPPXvi3rFtRUpq+RWZsJ9Rk1fL67nwf0PnDrqze6tJ9KJFHQ6rdi",
-	"OuPBRHN7zgvhtw5sa3kVTVq6iY+u0EFWieKRaiiB760ngbMPSZQyufTDUolEGsNBZvurgmFvp9O9BwwP",
-	"dv0lmHi7zkCTqws7i5u+wmkILy2E3i44/XCyHKSypJij+90KmjpC23KZrALBx1E6xaSQQrWdkks6uG5A",
-	"T9lsS0mq+5TbuRLF2coaYLAZmy0Nuh+7Le/dZ8x2S1uyirmBGMfVeD0xbklJqE2Lce567iPLFcKV1xHo",
-	"FgY2EuOWx1j/NsjqTc6yN3axd5/V3+witSaGVndvv9dywh/kJEoSFtZf8vN7J8a4p0QJMMQsks8Dby+a",
-	"XjHVjKbmA/Pyw269xTvOAvFuCQobM+L5Q9KG3Rk++7MyX5Y8bMzay6WATyZXPlimS1kQJZGtWlpTrA9r",
-	"PKGZZiyKldv2VydOLYgWBVnNgaB+hwb58VuDNfw0ETbZH12lLiiQCRUzqu8ezgierTbG8rozd/PM2cyI",
-	"WJk5a5yFVamz2U+YO1s5PLfn1qWHv6tIkr2KblhxIWJM7Oc8YoZidLPmJ5dyNtLjIW9WM//FBLPya06m",
-	"LGD5XeUBLOfFqpwHPtR3XAVQOQBdChMzk79nna4wvkCzBYu6E67m7OAiJ7C1zh4lxTZPmu5WJHstHoqM",
-	"ky5LASCCE8MLG2UDvEmZZDyo9O7ppX8hSWJeqSmYIBnjq0KEMi9PFgB8iNBGYxORpGdZxiP3l/LIlU6h",
-	"uqDE1zyOuL56opjl4GIFpcIJqwq5LMQowkQtryXGY/hXwWaf/brh4IU84iQLKcz35N2S7b6PqG7poLGY",
-	"/pozSOA197mJ+m4sq2ek+RuS088x+qMuGFFfXlCeGyt51ZXqWJOZPozGmkTGlBbWjLIKQ+4nkhbR+TnT",
-	"hYhZfWzqF5KkIob0prx+i+U8EEIETkNAQkXkVBXfOTcxfOUPVpNco3AGCHQCyxe+vemI0KaOaYsKjM9d",
-	"IuLaUiJutahVcu4mK2FoVcOt0ODp65Dy+YriFysvu3tH6jWrf+G1Zjx6P2OX12y+uKhvs0ImfjjtD2ed",
-	"zn5A4X/M/DXCv3zwiKK0ditMfZdQEgkF1Ix8AEVQbiNMMVy5cOPobUCmIgWfs6GASZQY8QTcvZuj3FpW",
-	"aqIOgS4K+HToyyH7EkmXtCln2dW8xUQ4VN/QuOa8NpRn4kodkQcjGMQYcObrD/gkoGkaMQk+7i0q5zyg",
-	"SdSe02m8jb7u3KnvVmT7QqJr34c59eL8ba2pDPmt0ZknNEkYh4gD10G+3SYvIFBEkuiKi5RhQrkJgQ2F",
-	"1vOG/BojCnjoRF0UXiH6jb6JKjB5FhKr8gg1wTj4MNI4mkacKrxMpjRJTLXFYkzx0pg/N07bKwSxLh2W",
-	"h+66Bf6WuSFLb2dhI+uNsuEnzUbBPbFiiCa8H/EVHJbrhfMzU4PecBTBWYNYnQIMq0N1ypvQbESO/1Xv",
-	"L67vnXvcIKCouloEqq3ZsaLu0bAHy1aJ0scIK7SWb+XsCK3M5rYZ1BrT+ZlawiQNU3iEyMQSS8zXUARt",
-	"KSNbR3tJ6BUr4DjLCl/H24AhRm7wiMPAGms0OSf+Lak0KEbUyJLowYKLby0X1rLOG5v2YekV3Ech1jCu",
-	"5bPKBjSmlovZdErT+W+NXhoqiJW6SCO90GQffc44slu/ViRrRWAqCJG1JXPAlcpu9VqysC0Tvlyq0GNL",
-	"Sq51VQM8C8XebZDiHI3vRpPV33y30mQJ5RivxI55/KUTiuWmZVb0P9PcyLcitU+mEZ+5NRi/kG5CpMuM",
-	"9rxGXccKhjkXFK+4B41icpF38iJ8mvEY4Ro/QOADIO+C/pIlYhgaGlQGJfvh1O9nSpds2/KifZKk0Q1V",
-	"EJaHqjENQ5OrBD0n2nn10T5JZqM4CtxmBk5LorzKpteC2bXSgkOLJgr7YyVXLkhXG81k+9XkLxYE6Xfl",
-	"K9AJCm8Q7e0G3jfNPRzkihkUsRUpsRqoVYerkw+zWsr4FtDcBeNhFoV5P8e+5Q21Pv0GOUX4yheSiFtO",
-	"ojALEdQTFgOxi7UwD7WUyBJGFUmZmqVcOoWDKrvHVeQjNZZOGlTNXJm65FWWKqsp9Qm9WxQdeQScHmPG",
-	"0EkIGofGOS56vdSnJuvrfK3/843+zwv9n+Oli7aZOA2uF4hdXqzDhkiruliry0iRhKU7QNVZBxZNvTxg",
-	"prTy4SIdQAmpYrXR/WVFojpVtsQLdFwmdYGu4Ma07k14bB2c9452dUoJZ27T5drdesVmNhD84qyhcg8d",
-	"dNxHbHfRuZb4vjCwkRhf2OPfkBzvruu+zB7pW7N6S4pEiXZ1eMJDaGo1/E1IyB1xP72kTAuf7d7PefAC",
-	"ypZUcpmUEWpT4ykPJcmTuvI0LaMNk9cJfT+D+x6vbXkIJq8YLhVylYpbmXsKkB0XlO+cb910290d1t7b",
-	"6ZWu4YOD/WeFm2qvcFPddLeGw7b6pbPznO78493Hrtfdu9v+k35YfLZTeqX6/tLIeVOTMG2tUQWx3uSv",
-	"YeIYNWVmasx9FTt/TI2rOJ8q4q59ikCEpufKbdbN93Cz1YTKy6lIK1YLBWltq+OUEazePaGmTBWgAiIt",
-	"Domc8wB7L+NW+5x9UJeICJ9QBanZTapMei1n5MrTmFNxpVlSHwV3OmexdYfiTeP8I/v2PRmJpbHPmIlg",
-	"sbhKsQd+ySV1zQ+u2fye0o6pFP84nuk1i/DXV9tvVDG/YY38xSL4i6LnPWr6LSvRh47MEswrRbls7loi",
-	"QPux4utZj+v7IG/adowruI8YiutbSwB1hjRi3OaE/YaETlzRT5Ga/FAVfJBRTeaANl3bPEjI5gSaqIrK",
-	"YEaaRNURDYXDbOY7RLcYiZSXpbIr8w24x4r0KK8ve39+//zn68He9KevP5wf3Jx9NXqzH7x9NnnVDb/t",
-	"XF3s0ePnsx966i+t+1YT+YPNPRmbs6RyX4Zn6LcZxygMuZ+0UDw1n/PxF9es0lAioyvOQs9Q444MRGKL",
-	"DNf0VFmZnYth5NeMF5J0aRCwZOnZ6q57tlT1ot5QKQmVxN+9lX+Cd/7r3//8l19Sefba4XcH49ffvf3H",
-	"28Gfo9OfTg9+fvlNfPbd2+7bwc/R2d5prw19xdrdr571Ot1er9Npd8b79Hmw2qQMcK1MrDVNcBqRcvVW",
-	"NCJhAOazJl1jw1iRyVbOW8D0Otm2qXTFvkx7Xy+TYVCAaaME0937ulqE+ZHnhsAaHg9mmpnzHhmnVb7Z",
-	"RzHUuPA1ozN3xP3IrYCTz5jq0IH2IJfMC3DvYPM6a/w+JHQElYJMDJ5W7yFu3ZakpCmrTqtaKHVd79/A",
-	"3mcf1GN5M8gWljba/vW6NWr28/4NMgubiYVFV++kBz2DoEQeuAiDmFHIDWyyxY/VOHC5Hw9qNAHEuAGm",
-	"7KYFui66mmxheZLtivZ3a7nuKvcO8ytqEq2yzDVj+wgmQjKudd1Cb3KaJMUFwO2+1q2Qabbty/7/XnY1",
-	"QDG4YJZGan6hdwk39CiJfmDzo1ld+fyyqkS2fHl9qUWXbc+cSRZircXbku4SZaqLDdDW41OhrDYT6Y9g",
-	"V3Irjfdbf9s5enOy8wPI41bPBRihzA2ViqVLAcYG+QKq+MHbBurTo4vB8fnl0ZuTyx+O32rooalUOI04",
-	"YTxMRGR18Wqo8NN1gCE11ENFA+jQpUnDI91///P/dfe+drmfGBO/vJV+m2CjUdPZlqTsKpIK2/+3yZHb",
-	"uHxKYy2eWik5CjX2ofUQC1F97nU6pKIrFfSgBW7hE/9vO/qDOyehvwQR5pVFLGgKi/hYLGLgxYQqTT+R",
-	"JJRIFo93JkJCGbXpLFbRjiGYYEIVGdHgmvGwjy4BL6/Brlcx5Jlvt+TTlZ6tuDN3mntM0VzNw0KEjfSG",
-	"vFBwwqtwzeIwmyXnEXHDUnJ+fDGA51k0fXvIh/zLL/XOM65sevmXXxpFLyct7O+rbgUxffj7Gt+G1n1o",
-	"Cjvk2WkDI0d20nCX8t3BFrKraWrIF4nq0OSCVxHVdpscFQ8EQD3kvkv/SJdw0nHhIo3+wb78Ul/hytZv",
-	"gNphUxOrYfwDBldWttNYgqbvWKQiNcIgieSQ+x+HVjAatvqQ5vw/eAWSIchJ+um///kv/SfIS/pvPovj",
-	"//kYiJB5efgb0PafNHVAF74/3d35Fg49TvbhZIiU9DrPNUQ15wTPkoSQEpTxoHqghhX6BGrWHilN2x65",
-	"nVCF/elsvHWfRIqMUkavMQYFr0kCyTVgb/Awa8KexLxfdTCLkzRSbQ2e29+tFh5yQ+MoHPIMHihEPpO5",
-	"o2qWplpEkJoPgwddTBn23Y8UfrkPOT9fyCEfRx+gIrA5YpQTHxopjNhcYLst66vKY/E86y6ksT5zc0KH",
-	"HGdA0SOMTJi8rbGYV5gj4RTXAT0NpZ0B2n/rSUw4B51Lk1OJixjFIriWYL5bxGDEE3A6aMkiYCnXpx/O",
-	"k6GIdtZOEcQM20wR89/A+1loa0h6nR5edXTI9Vc0FqDgl2BoN4QpSoXMPNLr7BObFGNWN8IKe0PuNIPW",
-	"E4QCzowh03O9QiASmZ8YmvMbFuZHx2Yb+H/b0cNe6VE78F/fg1OcPz1nUxrxiF/5lru4v0mmfLI149EH",
-	"23Z2+xBZYJFPAVzYg5/LWyT53t5zUt14EL2B50yl852jsWKpPYrnjMYqmgJLGBSSlfS1QRXxvzsekN1b",
-	"CVFreLmMwHcw5L8U0pXebe0W05fI1veD01f6vLAU7guqyC+7oQjkbmq+uvtuq/Rge9sA9lIEgPWLW3p1",
-	"xVLy40nWmCcUwWxqus9B0xhoh+njTL6HiMoXUgDAL33P7xOAMoGbTpNOwkQSM8/MPORWPKaFiwaTozTN",
-	"oNhjmxDrDTl6c4IJUFqkNEq2ucRPTwYtrzVLY33BK5XI/u6uSBiXYpYGrC3Sq10zSO7qd7X8GykQUM1V",
-	"3qrsfKTnoEnU6rf22532PlS+UROQM3dpcI1FfIRUVa19VCl61+3RYs8SnEklyJR+2DJsTN+S7L2/fUgo",
-	"/mvI6UjcsGrWVCEVPSdbyDP6BCYyG2eGGv4CxkLN1jO+q1nywFQYMKGJbvcmmupTIrBFKkrHQPs0uG6b",
-	"eiahf+gCaWN0bXDEkAeCxkwGLCQ+DEmU9E3Y6RYIR1AoBBrL+OfHL45P3gwuLk+P/nZ5enz6zfH5hW/Z",
-	"LshG0KeVdDud7TY5ZxSyXqJpEmt2YaaHWwoVKwAgK2Fo90EJYdLxeKhHZRKXGCN2gMtqwkDKy4hSK0qt",
-	"o+D6NG9wbK6tb0Q4L9kOaJLEhr53/y4xlG7Npram7nV3Xys9cNeuUlihBB7q4HdFC42WPeAB8lgg4r1O",
-	"Zz2grc6cN8Pp7ntN+/Mac5UWbxxLlIFrjeUZYxusryLMtuLkQRhwDxdbNX2GlN1vaJjhTw/prh7yI6dW",
-	"eAxx0P7qQd+KdBSFIVqPe53e6hFnQn0rZtx84vl99g0xn1kNsQO024XWlsyx2b02z1Oy96Tb01xnUWCy",
-	"TIlsdfe3CzZGEHQbb22xK23F5vqW8y0T2nCnuw12wJRUGwjxiqYYs9LrHjTZbjlLEkgHP2VhRG36eW/v",
-	"+erBAyFOKbf15aAm0UETsjwxHaKNIRewbBJxND+yPSCJ03ld0SsoU2wbUkLFp9YuWAp2w7z1PTCCK6Zq",
-	"W1lGwEehm3gKhauquk7658eD87fAto8Gg+PTNwPNt20fRM9m80Cwct9pSMbDUs3ECob7KpLKbdaur+OU",
-	"ThkC/0tF9Zw5ija5F1izgjhvFt8kJgPMBu9nGnOZ1cD1ujajateBW/1mvpZdkFohG2IzXLrcjl/jKu9c",
-	"epCxgkatRBc6h9a1/3RbXSyr3d7sAnRc5Us2KysmA1WwNAbN2gvE1er/8m4z95BDjqvuoyLtPeI9BCaP",
-	"8mV0X+5iLKxAMiVr5S/vNH5z/qOPZ2GVDvMBmAqcx0QL1TKdV6BSYiq6tTqLOMyYR5v8wOboETA1uibi",
-	"Fvwpi0xjYL61mfP0SzGyry50xbAKN7ykHE2CUSENCFsjegPUWhEOVkOsWSzXZ0F0KtvfMr15NfrZC9hA",
-	"Sag17usLyGZVOZFZqBRdszloxXmQFkaR83DIM5sYoXq6i++PdvYOnpEJlZND4xyAGKyxicSKhVRVlxtC",
-	"ZGLiHqBONCO7xiTjgrWWQtG931WVxbmtGZX25CdygweyHHC19Ex6C9GDT3+ZfBK5+gmYCRJ7xhSa3F+7",
-	"HzNqudvF475j4jSrOc+JlDNgPJzdZk5IaxAyKcrAdEQcWsZjTTzjVEz1e5oJgUUc7cHYUBtlczRbykOk",
-	"EqlvRhpn70AbbsHz1tYemBzxls0m0kMjTg46HTKVZIvRYEICGkwA7Gs2/8JK1PjJWPCrbWPSzmPa0PyV",
-	"L0LONItMWbYYY0jyiv6nIS80DcdaS1mCjZ3O+F/Nh/SsQSwyI1i30/kaLYwRt+ZesuX/dHH54vz45fHZ",
-	"4OTo1eWL749f/HB5cjY4Pv/r0Ss/NykdELldxaDPYXPxxKLXtKR9rBDqrQbwhqrJBmX7AsN8/lO49+r6",
-	"zVf8L7108PX8m/2bvz2b/twNvj/4+7edq6M9efzV7KynfvidMkznyH0CprmucecJGB7SdMbw8rCIOtbn",
-	"uiJa/Y/62QSbr9fJ8edM83JJbk3zfmV60kcB9NXPW/nrDbJsqU2OkI+RvU7HeMp9LCLbJ+LazzxPegbN",
-	"Pw46+8Yibd8q9fPHd7molL2+Y8q0kN/UqXQ74/e7e8UW+qZ0SNaHQFznzfb7+8/0iapwRmzg9JT68dcc",
-	"G7s7kSS4t/MHGdMO0Az6QBx2Sig08WMZDu12/6owacnZkB4ZMSB3xXi7fFQLx/LC7MDEEqU9i4ZK8TBO",
-	"mUqjQJpjWDJw1JzGgmG8MAQMenNWtv8YdxxGWYclFbxS2T4rALLuLblZ09dyVT3rbOBG29d1tFroa7Cs",
-	"j43T2aNh/xHTf6wUTr0hvb+2DU4N3Samilypi81T+k4+lREd7AnTeTUKnJNYpHI8kIV3dz+WKOZul2Jj",
-	"rxqLBDbkypyXhwvtITCPC8RtlmYAQtP2QnO2BS9loa3Qugey2KBj08Jr1qusrvPYGsfubuNnpYGXsbxB",
-	"Lvd8Ym/jur7DX4OfihYQ2OR8LVGtL5RIUbUud2BEBTfr60JSJkV8YzVq33QG8ckWBEChGis90y4U4xiy",
-	"Ip1ujZoR06dRK6KoxhpJdaE/iF/ZCgTfMyEanCQzOYFIDC0Nq4mQbMixNQPyAqg2LckVg7gEG508t3Ea",
-	"bfIjr+4RaMI3HDaBQQ9w6xkXz1ckpPNKr9sF42GJg9zbOLn+vZh32alouoJydN4jxfQ+WXKfrsUF5msZ",
-	"PPfuKeU2kE/Wkj3c/kn7G+SJS9VtOHrhYR6zHEky4yE0V5n/5qIufldhBfr8r8enTdicayRInEY+lYrJ",
-	"T8Y8AMZGDENdzDvBmFXNEQ27zXgghCRAkUnbqmdBw88atqwIG3ghplO6I5l+SeUJCNJpN9jplFou2TQX",
-	"03qJfUhiiKkxWmpVCEHGtcqcxT2UD+nhtLSFk+a2cwh8GIt0ukl9y+m6VNckKTd82MZDudseMXnnFSYy",
-	"vCsbZpoYVbn7N8DtKrsQVfC815wRxlU6r2gj5NmiUnABESqvn1oc/FTswmLPdn1zlabsCCKfgKDPpaYK",
-	"DAutEbhMKBENVHQTqTnaJDzkINbkO+S+W+zWx0hTN4L23//n/9aV2TV5Km55XL8uLukc1tIkIikLdcXQ",
-	"JFtwdaHkbGXcEdZRbUbHeU+U5iFHq198PR5L9lQWmswTUS4TXSqzisc9+3brgjEyFzPNsaGyG6RN/sdy",
-	"r0fWJ8CkccA7JlISMnGdB01DmzCrFsc0jfPlocvTbOTvXqHPUHev3EZov9D6J8tSXezP0zDaCm8LS4tu",
-	"Sx1cTbGa9V6xu031LmriqsN/93ndXuPn8qV3yivfq155JdKfB52wy/bG+7Q3OgiehV+xr53VQjlod6mt",
-	"cNqHC6mPW1FcdKd+0flyNnQnLTQBqDFHmLqDvydLXWo4r71kkBM3Cf3BDHPndokkodiskhq9v02wHDn7",
-	"QAMVzyHfMYSMqkAVzATZ/QQ2OS2gjoQy9xB0R/NxQr9v/yWdpK4hB+XeiA761pmaRHJ3ciVEm5zRKdol",
-	"ST7EiRFAvzfpdTqHerx+NSulnjVtceY0b++TLWofQeYMmB7mphamuOUknMrtNjmyRY7CaV63WoOZ0Cit",
-	"ykapy00zcn0hPa095KbWO168eTH3AoYDobHmQxgG5iVB1TIjeckM0/VRVlA+/QFmDLOB1uDgtQKaCqgc",
-	"79YTsDYIvH1IElPOCwWrFplzge2uGaPlll14zAitxtd1NbvefzCSNnWDNbiwNsW6m7DtX72VpAGffyH4",
-	"OI6woMTvy0qShY6lyFvKt1Gm7+x+NPR7t1LzwZIOTifAQ4JdDziLsdqD6YRetJJUWj8ylreR6Ia1WEBv",
-	"UWQ7qJFWrxhnKY3XPeS2dccfx/wTGEM/1Yn7jqn647aulxM7pGTezYSqYFJZ9wPrE03YQjuSNjSEMp1o",
-	"IEj8MO9TkzICybMYouS2TvEXT2teRWkDceB1FYQa0/ViTafHzCddj7PcVw12Cyk9vjSx/9RsxsDy22Q3",
-	"vyupAg/fWlLFbl6Iv1K4wHobeVtdlQkbVWX5yVbXI3se2Sf//ue/sppmVzSR2/0h961V1CN+qVGr+8gY",
-	"1PCR06AWang4nWd9r8wbCXQPwBoBpr0TViwrtgCGCHZsVgoR6aUmwFuSMVKqopHFBDtLNrqq29e3TXzw",
-	"jxsd1PYLMN2l9Kfy4YcWP0MeKS8L1rchcwjiNUtUmxznfQf0AxDm/OO/Hp8NLs+PB8dng5PXZ/6Qb9mY",
-	"9P0OuOehKITFOaESYoFsQ2TzfLuPVW0A6iHXH09tXwMsqIMpAiwkvW6H+Bdvz15cnh9fHOtP/+XHk/Pj",
-	"l/4hSZk+QHnpCBOioBl6xGc2aCBT64ElOy1HyZEDJzwfcjkRtwVINeC2OvUt2dKbwcLI1LcCmsHwjTgW",
-	"t4RKs8lOiw5xy7dNMT0YByEadnJbjAf7VuiPQzNo87hYn49x1SanNtCDx3OyZURK2S8L2bZYzPYyT8Cx",
-	"bdCw1B1wDvlmLmEBVdLiObyCKzHNe1MU3AXPqh0FsD8FT8FavZ8a+AFMq9sNR2s6TYO/KnUDLosDz404",
-	"kApwmyAfsa3lNiBK9J7aor5EUXluJYi1vlXsBu56S0N6g07Wkh+lqmNc7lUpNVvbkC/F2fKv1/WsfGxN",
-	"Gbcp3db7blav2Ae10FK6Ds71nTPW5W8KszhIz1uL3hu7bvHXB6O5PMiGVjqIf/7kiO8+FuKznpR6A5wl",
-	"djsrINpbC6LiEYO++e4BQ4PwBp0/i53Fa4T/Fb3Af2vaQGdz9W8qJCE4WiDiZMWOHJLa6/S6d255HKcS",
-	"TUlSjMwTKJCjxb6ESmVKbCs8Sa7QZZph8TCXuECcrJa3HrPYzqAs9RrJ8n6LWCE2flJd65zRsKIPv6N1",
-	"GanugdalKp0tcyitsAiX66pp2ccj+oInKpoyr1BlbiuPZOkPOdQzg1g5/c62FbKLBdHMkOy53yd2XJQO",
-	"uWmBR/IwY6z9BtXkbI5uXiLQz+dBfHpDjrU6RkzL9E6kTZuccBMZE2uV3Yi7dXXgttz6b54pa8kFdEoF",
-	"Wd0WmEMynckJtN/QxzCS+PqQU4LXCpGM6YeC2Ep2phoEDWH1dYK+URg2V1UEBbXVAivWW9szf2VIxmdG",
-	"HAY7ZE1k3Xrf6Sz9TiZ2P0ooHqK4ybVnjsUf1vWNRldkFG5ZoKX5h1vYK2MzslbvqWNLp2GYtYLPQwKq",
-	"fV8QN0HDcMjVhE2hXPBWIfxi+9BOa97UE0EdXAz0WIxfyMpp2tiFbS9rhhlqjqxuRcaVkb2hde3Q1g2+",
-	"nQioE2ODSmwZ4H6xXKc5QZoZnlY5DnJjmTGfVRalDMPTTBO+f0nKurNtFMemVRotME8Rl1DP1XqLXK2C",
-	"qXW8BuveGE9bmVfGbm0I0h81K9eqWWn1tyrBHCv2h1MtMgjJao/uY0vULixo+ayCYtsjJsTKBnmVOcjv",
-	"scqlZtkkO6KLF9MS+Xr3oznRd3j1xExVdHJx/bjYmMXcEYdw6ZgdsC1b8nsmZvSGyZx7D3nJ7+u6Ouru",
-	"G1Jx3Qx5o/uGbAE5QX+cQMxizNwfMYKcccih9aNHuEizRibY1dhG8iU0Sqtr38BinYtlE77eZoaWR+HB",
-	"uJ6wGSs2G35LLTmEf7Dk3zZLXgXLpzZUIE8itgmFSAnwno3L6au9QJh7ttSyYWvO1pg2bAl1EnHXZpm7",
-	"oK0LFkxE6Ibl7IMiPlSh8o1NKdJquj9iY5Ey5037UhpdTTQvHGNb3DY5Y5GasLRv8kMUk9mM7SH/RqgJ",
-	"/gRJRdk0UqURxIGPmLplmHw4JVvYyyvrF3Ub8VDckgjqiLluxXpLQlatuYnDsNBCCDoQva/wEpKf4NJx",
-	"UOJVrCibq2pp+gCU2tgucTdeYrXwB7gca92jGZSFfQR7jmTv7VJzMrn3SqsWl2Ow4eq693Kobr7yzfIc",
-	"qcfx5j1NZlTRB9TdmLUJYG9mbkJi+sPetFl700LV+ow1PpLFydQMccNSMku2sbjjbQMX0tYVTWImpYcp",
-	"v0JMt7EKMETHKBbHsqIHSjG2BIJjCmfTJ1N6bROBNJmTKGTTROiDmn0IbNJ4BvrQJSthebnPrExezvfy",
-	"9lLggTFJT1xAc6c2uTAX7ZSm1znMaPTOEnvga3U1QczOPMTO9JDog6Z+6Man31nTk0S6fvrIi827/B/s",
-	"zb/bJCNfxsSP7AkSY2jiRtM4Ymn5YB46ckTW1c2cIatDwxVw/2yqP8jgU5IB1LvE8u02fuSPgOnPv1jN",
-	"NLubKuSIZWrq7sf8NCw1Eg6y+xG7XuYOK0iSFWNlIlBN8iqeYRJJaPwcsdAbcj8/nD60GKWmmxEKGxgq",
-	"fFqdQ1KOra66pV/Cb+49/QgXV1mtuAdfqovE+lUoF0/Li0otRP9QLzbEF/AorOIMj2srMx9anWbm8hZQ",
-	"GKCbpJ8dB782s6ychNEe8qMyTS3vGZkfMb/SE4AZKZuQ/VcEvq6ZoPbpJPdldpUnieP97XNFRMJvlik+",
-	"svfFoY+yA8ZhCYb0HtvNsvjF36EP+ziMVBMptdC/v1lN94rG/x6hcTKhI6Yi/dq8umz7ReFbT1Hcq2sb",
-	"BT5u8XN3YU1MuwXc/b5KKckSDViyLNJGfWmlC1ucVxbLFhGKdNkm9o2IX5nYg0iSCU2nMZOY+OdYNNs1",
-	"5XtccB4igjy0SLALxydOjl95ljZ+lJYa1zA6KS93/VAj2eey8Ivigp+Mcfy+bDwWyQ5nWcKsFi7S3Y8w",
-	"ZHkMWB7dld+t7iw2dR75Wo3ppcSolvr2B+5keTXQEjkbD3VCoS2MrQpqMFBfR3hpSy0Yfbe5pg6PehI1",
-	"Ndoztuwkuu/90YehurhEjiLMLmt4luY8WC6L2io5wvZdqO2aYALpfUw/8rF4L1YcyHPoqupSeMbgCrE/",
-	"WKCAyiH3vzsekJqKGD7JKhBMD0mSeXp9zj6oSwMBuZ1EMRtyf0Ll5VSkzMfgEjFTGZR9wkWWEwfmZpM9",
-	"ZarNMh4SMca1Z2uJxZWnF3zNWJI5WMGzrPHZHvIhP1pAFAZuGiTBc/OhNI00d7IlJrAWwkJ+gKdXA70b",
-	"U9O83ZSgIvmn5hgvKlIooT7kJsIRp2Y8lJlb2dSBLBXsMA2iwCFmI7H64A+3eHCaaEyixF3GLdWbi6Ul",
-	"PBKNER6zaHCrA2woJwISPAMIVHovQEJoLDiEwKJ5xnSq10RxFd0wTihEeaUuKHF0w0jMaMpNY/tIaaBZ",
-	"uJ1hKAudNXmcBdinNETveg6mRbnzZijQ7z7kml17UMP+loWmd2bdQpQQfUKdZDqzrCmdD/mE3jAyYowT",
-	"XBvUMSnuPSxOL8OMi644BDpAnQyXVvCjeXcTW5FD6XMnUhP3OGE01bvZJkdD7qBwgTTBuJjEdM5CcjsR",
-	"sWEtWIq7COKh63jVa8agS5bXRlnML4U8Ggi2kNdwrYA7FuIhqDTNXnrdTnvIBwWYRELfz1gfj59Wvk3p",
-	"kTb5SU+mAcEiM4pIFcUx4YyFkkRyyBeBIFsLtVry9qGmVMs2DEFlBqapLbbStymzczFLTQ7kQuYvOIsw",
-	"adZwocqwDM2aG8gZRZZnzmiSsptIzCQwJLIlnDxd502q0btdlFFuuu3uTtje2+nVRNDh+MaFy/UyXuCQ",
-	"T1SJxFQOkE3i6B7T4eXWL+jdz9K7wZoHtebgZwtFGHJrYqEIQ28FPPsOPPWKX2fQeV5Zw+XrxVKTB3vr",
-	"lpos41Oj4MGlJs3K7tb8mlsNC4jbiiVZaxHnJNuTyOAkbkjxnfPgTQMLfaYjGe5dvheyfi3gr8p42xNr",
-	"yU9ZLKK4J93rD3ZXihb4/IrK7hm8iRZLKiy7H0iRVT+2Fd9AjZek2fIlxSCWQr5wsX3aOr5UBRMyS4jg",
-	"jvZSVQRC60LYgLy+Ix2GsEtCte6Rqp0YqgvAqEwJ0EdHS89Y+11GV1r6Nb3dJUu19AWysAxEAoMLneKP",
-	"yCgVt9KWbSf+7q38E3zgv/79z3/5ts4dNHdnVItwQz4RMcR+OmnT12zeJi+NCBNHY6aiKQOhbCJmad76",
-	"aK8HD+ThkGt5UWGLvUIK9hcSWrSD7qDFKSF4dRApGnMHGtYHWXFVfGmavGPP3zXrpgMAjvl2YwnJFV1l",
-	"8Tro5pcX7BQyifC7g/Hr797+4+3gz9HpT6cHP7/8Jj777m337eDn6GzvtNeGK7fd/epZr9Pt9Tqddme8",
-	"T59vrLM6omFFR3X90h+mzcevIg4Jv8ocDct6Bsht3t0ttHk/SiKnx7vXwrSsQs934CR1CoHhM5BQE4pg",
-	"NjWxavAcjQFa4knjVr+1C4KIgak82Sutj1pXTnbcaazZQSIiruQh4YLoPdZ3BB6idq4pmAbXi8lAAxNE",
-	"l9IAq1sZ2JyxL0Ugq0bawhCcXjFYGJa+oVpvVwrKqk+hTT7wLYi4ySfF7veLs144/DzfLAlc3XBkCSzZ",
-	"MtpMk3cmNxu6OPvLKGVBng/hkSSNbjRlQH0MxG4yG8VRYOvBS2darA67OOtPE6E3NeJG18cimMZiAVUy",
-	"sro3eBc7c9qEwgpMYCYB1h6Cf2g1BuxBWR1PfuVkzDhzGm/34qR5j9gpCBdbDlRy21uoXIQowf48BER/",
-	"90MvTVfKGrrKaj1lZjs0hWxBKzE0Z3p5xViTA+IaJbdN6VgwP2r92bG9qWAC3WaASlCwoHFsDFnYrwcu",
-	"RwOrkS8WIS10WtRigOk+k8tVBd8/VsPJpi32aazAw2LcgL3WXQHFmbFoG66lNuzx54zLmsDdvbv7/wEA",
-	"AP//",
+	"7L3vdts2tjj6Kjg6s1blXlqWbDlt5HVWr5u4baaJk7Gd6bSRx4RIyOKYAhgCsqPJ8V3z8X6+9x3mweZJ",
+	"fgt7AyRIkRJly07T9ksbU/yzsbGx///52ArENBGccSVbg4+tCaMhS+GfJ1Sxl9E0UvAffSVkMkijREWC",
+	"twatswkjinHK1ReSpOz9jEklScJSIlkgeNhpeS32gU6TmLUGvW7Xa8lgwqZUv0nNE9YatCKu2CVLW7e3",
+	"Xv65EzalEY/45eInT+xXYjZWJOJETRgJZmnKuCKjWSpV4aNrfFKyihW+5dEHoqIpI21cktwiVJGbSRRM",
+	"4NOjWXDFFIkkGc/imNBLGvHisr960u/2+v1uzwVlLNIpVQjMk37Lq4SNqXR+OFYsXYTrFIEhSpAbGiky",
+	"YmORMqLSecQvq6BYiodbr5XQlE6ZMht/dM143ab/IG7IlPI5YfomqdExFVKRdsjGdBYrojc6u7rf7W4t",
+	"kkGkX/R+xtJ5y2txOtXgxPA5F07zQvPMlH6IprNpa7APf0Uc/+pV4m4V7JFi0wrQ9x3Ie2XI99cHfN+F",
+	"u9cA7ldMSnrJXoRvqJpUH7gp3lIArTWVlxe7o6+Cp2GX9cf79Mnoq+Dr8R5tGZAT/boMYvOKiyhseS19",
+	"bqOUha2BSmfMXcafUjZuDVr/vZMziB38Ve5kgALYx0JF4yigGsxlsHPnvuICuBpfWKB3R71sIdULcN9z",
+	"n1UU4YalvB6PKzlBiXSUIPIqSsrMpoo+BL6xkkBK9NEtkEi3mi0IMV2G41SIaRG3+spFThM5equRC7ff",
+	"A6kIIMB6BsJhGbQoPorwKn5RJgMNezW0+IL7wGuBBIjfSpYug3cmWVqENqTXrBo0fe99AENYkD+nTCaC",
+	"Swbs+TCcRvwtpzM1EWn0T/1eLcW5YhwolyZJbKh65x9Sw/4xB/hjK6SKtgZ8Fsdei6WpSPHxUMN8+Pbs",
+	"h6PjsxfPDs9evD6+ODo5eX3S8izH0LwjklLLGJGSiF/TOArJlErFUnLF5q1bryVnQcCkbA3GNJbstuli",
+	"jzQgJ2aVuOYK3pd9SUtcB5SbVPDLjv78tzQ0OsLmkPLXw5cvnhcRMo5YHLYG2QdcFJlrZDqTWjKTnuYW",
+	"/W63S4IJTWkAUvaBMWW0MY0mwA0Zac4lWTz2yM2EKnbNUv2jVCJlIWlrXQY/4BFKQKRtHRAflukTTdDS",
+	"qFpxkkYKUP1M8HEcBRtE9LPXx9+9fPHsrKWXpGgUA7lbhrSMk93mWzJl05HGsLsllIRT4IxkLFK9EIlH",
+	"WRIap4yGc8I+RFI96Lb8VR8Wj4xmiqRsPJMs1Jvi6q9SUcWIGMMOwS92G3ED2hOWssGQ61/CqQHZrkBv",
+	"l0Fax2DM3Ti4WZ8WkA9Drlf6nUhHURgyvln+8frkxS917EPweI4bQTUTk2RK5yQURE2iB0X+4UxNGFd6",
+	"VcxsAheK0DgWN5r+4Q+CpOPhTxxBxL/gfDAesnQLaP8FVyzlND7K178J9L04Pjs6OT58WYG5yHyRwDOk",
+	"nZ3wkOyPe8Eufcq2HhKDp2LK1ERT0JhGMQtJxGUUMoOZ9DoK2AH8YUAmks6lxh08I8bELkACAo+F+k7M",
+	"+AZF1/Hrs4vvXr89fl5AG9Ca3sExfO0BEXQsiJyBWQhIAj4TyUzDufVab+g8FjQ8E+IlTS/ZgwooBwOG",
+	"UEYinBMlBInh448kgOCrkSRCCxygleifDAUMafvfvn7+88XLF69enF18+/PZ0am/5RnjeiLiUBLBtZmZ",
+	"zolIWAqo8cDuJIJrytNckl4xTWbwIcDymRCvKJ9bT8HmsHxyeHZkgD3627Ojo+dHJVLT3BtXxj4EjIWa",
+	"06Taiicx1Wb8A6L8tUVv7o/JoNH6quvV0RBtZ46Fqs+au3ccF8St1/rbduYu2c4M7KWPF/1HpVcUvDyN",
+	"XpM/sfAqY7M1fI2+G5D461GiD9+8eAwN2nympD4bIOD4vOVyliQiVSx8xcKInoEJ+vicymrPCx97ZMal",
+	"ZYdfBsLvgLVoXgw2WXDl2B00DCN9M43fpJp1qYhZaMvfPNL8DWXGLNGWgi/Ze9+6NkF8TagkI8Y4SVnA",
+	"omsGjtXEebGjIzezzb2WZO9X3XzK3rfQ9rTW6zvHOaBfcJ55KMToHyyAIw6IMCheMKGP+DWLRQJKLt44",
+	"i9XiapCClkOXPa4/mpHZUm/PLDb6mktCC1Z+OmPkZsJ4QQGH2zVH7+TO2pEQMaN8AUf21R6uw0JXjyxw",
+	"BVV5GwIaxywF5zoNtZkgRUqo5scAHA2uFnEXU6kuaHDVaHe9dQmnlhyyz1YuMwxfgWp9tyNyCLaaPhs0",
+	"DOF/mZerfAqQAy1fSQzKj/XONHXCFBdun65a7bOUUcU0xu66XM5ucIUkpwLNi2h8o5Vqa6gQykPCGQuB",
+	"SY20uJeKhZ0hPyR+OHXNP60vCTVhKaIy4sQ3drLvwWu0HaZvR4MUvjjkWlts++9GYnTuewT+4REaRwE7",
+	"9+Ep/x385RG4Rduz8DehqTEM6JQNeUKjVJunl6mYJebBYEI5Z7EPChyhfE74DI2viAfxLNT8kAsOfm4u",
+	"EIV8/nrcGrz7aC8UN9/a/YOP5c2yv5zf3nr1T7WmEX+h2FS2Bnu3K+6kH8yd3dvb2/PyBubeBtyAReSb",
+	"d6HfJdD0IlLYgmwTtaa+tUDgyghjxmdTvbJw6lCgVCnoRqXVw6/nXuvDNvCh7bKf5NarX2gpGgYeE3MM",
+	"R0ybf9KhlwMwevTivSqaa+d3Viy14FR91xqJkYY5Qiw3O6Kesy89cKUbxNA0paBZTZmiTWTLK3vfrXXm",
+	"flw4o2Ekk9gcmgNtgGgFKRWx4+QrOorfpEJzCHKYiDgWLYD2JeOXamJiQ1pjoiN9L3qJE6q0xdwatP7+",
+	"7u/D4Ydud3s4/ND77vzLP7UWNt3LaGMVGweFro5IapgZ+sjvw85yR3+R2KrRW4gsr43pw2DKyDORJhVI",
+	"nkY8+3ttFGub6gJsqos0kYsxyppYdR4RzxxOSjjWGmlD5DrjmBUR0/ooUXUg0d1bQPGSvRVXjN9ta1/D",
+	"P6TW5ijsspHTV4wv7rRS8YUJohcwt/dkEXUvozGDsHvEDebkQRaZ3e2TiZiVNh3fkqHp6yf9BlhawMhz",
+	"RsOXTKlK9qd/3I7hVxaSkMXRNUsjJheXih6yC2PZVLzKhE8l4eCIp8EVFzcxCy9RwWzE9r6Dj5g35Qwg",
+	"53YGCjdYWgGKGwPdADzu6xaBKlFmGU81MJ8v36lm5obzwN0MDpc2PmOTI/NYF2H4aUIVuWFc2VhaGUVo",
+	"wDcwsJ/pG28LEZxqloJSrnQwRMoIHYkZckNYhkdY57JD/CyqodkNzyMaYTHe3ThgtIAaoxl9XOIVgFs0",
+	"JwLm5WW7ljJwcvJSXkYeHlyQJZnbY1G1kEw/FTCrTzGk4vTAHE/Hk17xseVxx1XaImxzDl0tBT0z5FCE",
+	"3S/7d3wNAGnTWGpQ9j3S7+3p/+xvecSv8pPpB3rekPsVkST9255H/MzTry/0PeLbuKH++6l+uMJV65P+",
+	"7lOP+MUQi0/2u12P+Kc/Hz+7ODk6PTq7ODn6y9sXJ0fP/SHv97qkbfKcCuE4xkIJRk5CpY3UadxHgm91",
+	"hlxvi9HQKxxeNe7B6tCZG9VwwqPVvuiF8FHFsvSW5jRTAd4CpRbdZpXHgzmMFh32EOKkcT2rLRE9WrZa",
+	"BQaLr6QKL9BgI+67mvOaz4JyUzhMRt3ZINvVVHSKTrcSDBxT6b6QJIlpADpPpCQYkF9I/I3E4hKja+NI",
+	"a4p4MZKkh9a7mrA5GWu74obcRGqi+eclTYoMor/rLSYeLtOQvFZRx6hgVTbYR7VSzlmgzTlQAqsViSIp",
+	"aOV7mqhKVQuUqzmxt5ApDYs7tF8FL6sTbnMSKRO4LCWeCVWA0rjX9rMvV50IdHbhDRdUVX3QCHN9p30V",
+	"uaEV62jtdnefbPd627v9s93uoLs/6HZ/aTk7FVLFtrUyvESKNHBkORl73vru4jzNqnE21X1dbG5mVzFj",
+	"MXM65hlWzm6VN2fZqazQWSuI3NVG/6D0T0Tp5ZzPNVM7PzkJL+as3pt6f2A0rktUNCkZX0gygbtKKrKh",
+	"YTQJe7teKxxd3KSRcoWuVFTNpP7ilYY2gZ0xhvY1SyV+rNfpdrqLTsTCBz4u+A0YJz+x0amA7HnnXiI4",
+	"pk1EXCrKA9ZpVVF/AdoKkgSvIyX6HmZ9LVpEj6hk5B+zVdZVvvYFBTdklykNWejnBlv24oBy44jXH1bo",
+	"BLGKICDRPl3htc0xXJfsLyNtE+gvJqnQegeRiqYKl7CyosDZszp6gVCTuauz0lIwKMrgLu5K/jmvQAv1",
+	"dNzMjP8ho+b1LXhzXj5j4x2jaNWKGESEwBOHoSPfhuR8rSgicHkUse3PuP77IhAzrvwhh/9LN4NLGgmB",
+	"qaDwNuP00uQPlG//HHJ87cBo/1YtxIh2pPSng4mWOSSII627irH5lAZ7yNs5N/Dzj2xBbi/F+KdHJLwq",
+	"sl6qEdPqbr5MNLyKZPEPEXEWLpdcIMXxxqXyqruWvFozDltEb+Pg7WPHO803PQexzlIXllFPw3+G58Eq",
+	"AgUpjk1sb5U+Co98S6Ve1Md7xH/1IWmi/95NXTaxmApLGSw3/bsrHPAYdBCpRQu9+FOV2LifiqJfV61T",
+	"m50GRC1u5HlNlH7EAjpleYzaHHT9lgP04eX8CPKApbVeZzwkJrUcaeQlG6uNU8jj7GTMxqpyH+GHx9vF",
+	"5vsmlUgSFpIRgxLCiu0jbQ28p3lyyqbiGhPYbZ70lrtxkVTNxDmFGLD+l4k6N3UYnWXCQzaOUBjpWREq",
+	"+bz1gWaoxnvvpjnlmPt8MVXvbscaGKewsmTKgMZyMZWX5oBWac88BO05Ctk0EYrxYE6iEM6K9WnmrGDP",
+	"5OtvxyKg8Xav3uGZ8wcn/bIqVP5BHRBtMs6J0EZCyGKmyurMDyyOhUcUo9P/KkbG+262hPNNiA+v0J6s",
+	"qqfVNMTkMiWqt54SZdbRHALzQAHxlZ9aiXAWRmt9Gfwf+NAGvn5Hv96U4VluHnArUK9+nOCZqSbdj60p",
+	"Rjmkk6RjgNdECI6aVb77O+SqavjWkI53Tm+t8TPmAOCbvULdH3CeIpMonB2XlgokvYRP3VvtaUAyFerR",
+	"+toOvikj2M4s0XTu+Gw7ZsFlbcg+2Cx5bbUSU+BDGta2by75W545mPk1CyeamAbEIc9/N5f8rQ7J3jMo",
+	"HHoqrTUqbqBtQKRMBGfITfZ2LC5JW1+G+g8AQkK8Bt4eCW5jNlTadgqob0XpkIsbru3uMsAeWYAR4bqZ",
+	"iNiBTpvuQw41MsGE8kvmQVVKokzdjN5TgAe0MPuYeaXxNcmJuCGRGvKMrdrgkqH/DvFFAOWLmqAxMp/j",
+	"SyMnUnLI/fw0+Kb2MGdbS6JKWoL6+kj5BlGocqaUh2Jam/61pBmCI/Oe9Jclgx1u/0K3/9ndfnqxff6x",
+	"5z3p31YmhJlV3E3fRSfLegovPuMRKgPGIUlWsvdrKMC1yUKfuV73am3B913K2LYWzuTPp6+PjdRzUk8M",
+	"rvOGIH3y47eE8UBAXRempHzU8HjECsVbf21pWbegpjp9jc7aTKnPqOHz3f08ofeeW1+90aX9VCKJgtag",
+	"FdMZDyaa23NeSL91YFsrqmjK0k1+dIUNskoVj1RDDXx3PQ2cfUiilMmlH5ZKJNI4DjLfXxUMu9vd3h1g",
+	"uHfoL8HC23UeNLW6sLO46SuChnDTQurtQtAPX5aDVNYUc3Sfr6CpQ/Qtl8kqEHwcpVMsCil02ymFpIOr",
+	"BvSUvW0pSfUecztXojhbWQMMNmOzpYfuxm7Le/cZs93SlqxibqDGcTVeT41b0hJq02qcu5676HKFdOV1",
+	"FLqFBxupcctzrH8bZPUmZ9kbE+y9J/WSXaTWxdDq7e71W076g5xEScLCeiE/v3NhjHtKlABHzCL53FN6",
+	"0fSSqWY0NT8zN99P6i3KOAvE+RIUNmbE8/uUDbtv+OzPynxZ8bBxay/XAj6ZXnlvnS5lQZREtmtpTbM+",
+	"7PGEbpqxKHZu21tdOLWgWhR0NQeC+h06y4/fGqzhp4mwxf4YKnVBgUqomFEtezgjeLY6mMvrvrmXV85m",
+	"TsTKylkTLKwqnc1+wtrZysdzf25defh5RZHsZXTNigsRY2I/5xHzKGY3a35yIWcj/TzUzWrmv1hgVr7N",
+	"qZQFLJ9XHsByXazKeeB9Y8dVAJUT0KUwOTP5fTboCs8XaLbgUXfS1ZwdXOQEttfZg5TY5kXTvYpir8VD",
+	"kXHSZSUARHBieGGjaoA3KZOMB5XRPb30LyRJzC01DRMkY3xVilAW5ckSgA8Q2mhsMpL0W5bxyL2lPHJl",
+	"UKguKfE1jyOuRU8Usxxc7KBUOGFVKZeFHEV4UctrifEY/lXw2We/bjh5Ic84yVIK8z05X7Ldd1HVLR00",
+	"VtNfcwYFvEaem6zvxrp6Rpq/IT39BLM/6pIRtfCC9tzYyauuVceazPR+NNYkM6a0sGaUVXjkbippEZ2f",
+	"M12ImNXnpn4hSSpiKG/K+7dYzgMpRBA0BCRUZE5V8Z0Tk8NX/mA1yTVKZ4BEJ/B84d2bzghtGpi2qMD8",
+	"3CUqrm0l4naLWqXnbrIThjY13A4NnhaHlM9XNL9YKezunKnXrP+F15rx6P2MXVyx+eKivssamfjhdDCc",
+	"dbt7AYX/MfPXCP/yISKK2tqNMP1dQkkkNFAz+gE0QbmJsMRw5cJNoLcBmYoUYs6GAiZRYtQTCPdujnJr",
+	"WanJOgS6KODToS+H7EskXbKmnGVX8xaT4VAtoXHNeW8oz+SVOioPZjCIMeDM1x/wSUDTNGISYtxtKuc8",
+	"oEnUmdNpvIWx7jyo73Zk+0JiaN+Hd+rF+VvaUhnyG2MzT2iSMA4ZB26AfKtDnkGiiCTRJRcpw4JykwIb",
+	"Cm3nDfkVZhTw0Mm6KNxC9B0Dk1Vg6iwkduURaoJ58GGkcTSNOFUoTKY0SUy3xWJO8dKcPzdP2ysksS59",
+	"LE/ddRv8LQtDlu7O0kbWe8qmnzR7CuTEikc04b3FW/Cx3C6cH5se9IajCM4a5OoUYFidqlPehGZP5Phf",
+	"df/i+s7d4wYJRdXdItBszY4VdY+GPVi2S5Q+RtihtSyVsyO0sprbVlBrTOdnagmTNEzhATITSywxX0MR",
+	"tKWMbB3rJaGXrIDjrCp8nWgDphi5ySMOA2ts0eSc+Ldk0qAaUaNLYgQLBN9aIaxlkzc2HcPSK7iLQaxh",
+	"XCtmlT3QmFpOZ9MpTee/NXppaCBW2iKN7EJTffQ548hu/VqZrBWJqaBE1rbMgVAqu9FrydK2TPpyqUOP",
+	"bSm5lqgGeBaavdskxTk6340lq795vtJlCe0YL8W2ufylk4rllmVWzD/T3Mi3KrVPphGfuT0Yv5BuQaTL",
+	"jHa9RlPHCo45FxSvuAeNcnKRd/IifJrxGOUaP0DgA6Dvgv2SFWIYGjqrTEr2w6k/yIwu2bHtRQckSaNr",
+	"qiAtD01jGoamVglmTnTy7qMDksxGcRS4wwyckUR5l02vBW/XRgs+WnRR2B8ruXJBu9poJduvpn6xoEif",
+	"l0WgkxTeINvbTbxvWnt4lhtm0MRWpMRaoNYcri4+zHop411Ac6eMh1kW5t0C+5Y31Mb0G9QU4S1fSCJu",
+	"OInCLEVQv7CYiF3shXmgtUSWMKpIytQs5dJpHFQ5Pa6iHqmxdtKga+bK0iWvslVZTatPmN2i6MgjEPQY",
+	"M4ZBQrA4NM5x0euVPjVZX/dr/Z9v9X+e6f8cLV20rcRpIF4gd3mxDxsirUqwVreRIglLt4Gqswksmnp5",
+	"wExr5YNFOoAWUsVuo3vLmkR1q3yJpxi4TOoSXSGMacObcNkGOO+c7eq0Es7Cpsutu/WazWwg+cVZQ+Ue",
+	"Oui4i9ruonMt9X3hwUZqfGGPf0N6vLuuuzJ7pG/N6i0pEiU61ekJ96Gp1fA3ISH3ibvZJWVa+Gz3fs6D",
+	"Z9C2pJLLpIxQWxpPeShJXtSVl2kZa5i8Tuj7Gch7FNvyAFxeMQgVcpmKG5lHCpAdF4zvnG9d9zq9bdbZ",
+	"3e6XxPD+/t6TgqTaLUiq6157OOyod93tp3T7n+cfe15v93brG32xeG27dEu1/NLIeVNTMG29UQW13tSv",
+	"YeEYNW1matx9FTt/RE2oOH9VxF3/FIEMTc/V22yY7/5uqwmVF1ORVqwWGtLaUccpI9i9e0JNmypABWRa",
+	"HBA55wHOXsat9jn7oC4QET6hCkqzm3SZ9FrOkytPY07FlW5JfRTc1zmLrTsUbxrXH9m778hILI19xkwE",
+	"m8VVqj3wS66pa35wxeZ31HZMp/iHiUyv2YS/vtt+o475DXvkLzbBX1Q979DTb1mLPgxklmBeqcpl764l",
+	"AvQfK76e97h+DvKmfce4gruoobi+tRRQ55FGjNucsN+Q0okr+ilSkx+rkg8yqskC0GZqmwcF2ZzAEFVR",
+	"mcxIk6g6o6FwmM37DjAsRiLlZaXsynwD5FiRHuXVRf/P75/+cnW2O/3p6w8n+9fHX43e7AU/P5m87IXf",
+	"dS9Pd+nR09mPffWX1l27ifzB5h6NzVlSuSvDM/TbjGMUHrmbtlA8NZ/z8RdXrNJRIqNLzkLPUOO2DERi",
+	"mwzXzFRZWZ2LaeRXjBeKdGkQsGTp2eqte7ZU9aLeUCkJlcTfuZHfwD3/859//dsvmTy7nfD7/fHr73/+",
+	"589nf45e/fRq/5fn38bH3//c+/nsl+h491W/A3PFOr2vnvS7vX6/2+10x3v0abDapQxwrSysNUNwGpFy",
+	"9VY0ImEA5rMmXePDWFHJVq5bwPI62bGldMW5TLtfL9NhUIHpoAbT2/26WoV5y3NHYA2PBzfNzLmPjNOq",
+	"2OyDOGpc+JrRmfvE3citgJPPmOowgHavkMwzCO/g8Drr/D4gdASdgkwOnjbvIW/dtqSkKasuq1podV0f",
+	"38DZZx/UQ0UzSBtbG239esMaNft59wGZhc3ExqKrd9KDmUHQIg9ChEHMKNQGNtnihxocuDyOBz2aAGLc",
+	"ANN20wJdl11N2tieZKti/N1aobvKvcP6ippCq6xyzfg+gomQjGtbtzCbnCZJcQEg3deSCpll27kY/N8r",
+	"RINk6SpXZlYgV9z3er+gbTIPbbCjlAVKpHOY1KzvN4WnNrxsHIVr+P6oHc++yFF8+M23qNa34zKAHfsW",
+	"ZN8jLJZs1UidYhFXdQEhrsazDnCQ5YTKKxaSdhRKaKE2mtvkd9LO8LHV2MiHPUrFOIrZyqlxCKjjxyzg",
+	"7LyGaJs7Ne3ddxS6lto+Z4Hr7Maykkq4o0PM2b+ZiKwOEusN9XFABmYZMw+Jn2f6+xl1lrwY11TR9GKW",
+	"xpXjkiZKJZK8PXlpz4AFKArULGW2Eypga8YlK3FLeHywsxOEvGOudgIx3cGvyh00NRJ+WenFmEmFiTfr",
+	"9dikSWJSORAV5cZSkQLYjvhlxFmhSXG+LUZyXNT7MTD5JZu5K4lkK9FxCBObX0ZhyOK4ddeCFEMMhQoU",
+	"U/6CU+yqSeTuMftG/GwTRakFrHsubWbUsLJ6xTlQ9xmBnh86S0XkzdszkjKoUJGFjWgXVaIRC8TUqBNb",
+	"B+TN4dmzH8w+2fwguA/rY9WmzyRpH54+e/HCIwlLA8bVtunCslWh5RQ0s7sdW0eP2O32vy6oDm37IkeH",
+	"2D7/v9qDd93tp1qR2L/d+qb9bueb/z5/91/b/8/5l1vfbH3zp03xghUtavadDjUHxP9469eg40FZhtMy",
+	"p5CS5VUbMc33sMxrHkQ9XUPKGwl2d0Gfqyyfp6yHVsnBLI3U/FTDiMs/TKIf2fxwVjdcqhxIIG1fXl38",
+	"51//9rc8Y7GyEDuR35Q8+1Hm2Lfli/r5VCjr64/0RyaMhlDyi3Tb+tv24ZsX2z+Ct9rqhgAjNIGkUrF0",
+	"KcB6b6kS0OMa7jZQvzo8PTs6uTh88+Lix6OfNfQgrMJpxAnjYSIiG6mqhgo/XQcYipZ6qGgA82v1sfNI",
+	"7z//+v97u1+7vgExJn7Z0PE7BMfwcwbNfUjKLiOpUuzvQw7JNJJSv1WkZEpjzWmsDzkKNfZhMCcLMbjU",
+	"73ZJxcxWUNNAIPjE/9u2/uD2i9BfgghzyyIWNIVFfCwWMfBsQpWmn0gSSiSLx9sTIaHJ8HQWq2jbEEww",
+	"oYqMaHDFeDjAhBkvn1CkVzHkWeZjKeNRerYf5dwZfTfFZA4eFvLPpTfkhXZsXkXiIj5me0h4RGhV5uTo",
+	"9AyuZ7WmnSEf8i+/1DvPuLLNl7780oRBctIiil5h5TCiVA40vg2t+6StJmzIs9MGIcDspOEu5bsDdzeg",
+	"qSFfJKoDw/uriGqrQw6LBwKgHnLfpX+kSzjpuHCRRv9kX35JRjOlbHcz6Kw7NZnM1ihGXFnWrLF0BBsG",
+	"8jE1vJxEcsj9j0PL2YatATQB+l/UlsgQGJ2++p9//Vv/CQxP/631xP/9qAWqlxeHAG1/o6kDZlR/c3vr",
+	"Wzj0c3IAJ0OkpN99qiGqOSd4liQkXCOTht7aGlaYoq2t4khp2vbIzYQqnN5sqxEHJFJklDJ6hRoYCgkC",
+	"2jJE4zysKbYnUR82U+sxi5M0Uh0Nnjv9uBYeck3jKBzyDB4Y0zOTeRrXLE21tig1H4b8UjFlaqJJKVL4",
+	"5QFUxH8hh3wcfYB5GeaIUU58GDM2YnOBw2htJldeqeJZE4DG+szNCR1yfAM65sLIFJHaDuR5/2USTnEd",
+	"MPFb2jd0yJk+HVmyM51L03EEFzGKRXAlIbi9iMGIJ5CSo7WZgKVcn344T4YiOtmwcVBt7Khx7A4BuYGF",
+	"od+k3+2jqKNDrr+isQDtcAXDqDq8otTm1yP97h6xJeNmdSPsPz3kJr95SufwglDAmTFkeqJXCEQi8xND",
+	"c37Dwvzo2Fpc/2/b+rGX+qlt+K/vwSnOr56wKY14xC99y13c3yRTPmnPePTBxLDl1gGywCKfArhgnZTL",
+	"GyT5/u5TUj2WG3PlTphK59uH4Nqya2Q01sYeMM5CKb8WG1QR//ujM7JzI6GmA4XLCDJrhvxdoZj/vL1T",
+	"LO4n7R/OXr3U54WlIC+oIu92QhHIndR8dee8XbqwtWUAey4CwPrpDb28ZCl5+yIbWxmKYDY1s5lhpCIM",
+	"i/fxTb6HiMoXUgDAL33PHxCAMgFJp0knYSKJmWfePOTWeUwLggZbB2iaQbUH52riOT988wLbA2hF3OjI",
+	"Roi/enGmDVlt32W2lkgYl2KWBqwj0ssd85Dc0fdq9duYIEaUtyrngup30CRqDVp7nW5nD/pCqgnomTs0",
+	"uMIWl0KqqsGXqlTb5k4wtGcJzqQSZEo/tA0b01KSvfe3DgjFfw05HYlrVs2aKrSip6SNPGNA4EVm48yj",
+	"hr9AKF2z9YzvapZ8ltu+4oYXZpvSVJ8SEYc2GdTQPg2uOqbbX+gfuEDaCjabOjzkgaAxkwELiQ+PJEr6",
+	"piirDcoReLNh7KJ/cvTs6MWbs9OLV4d/u3h19Orbo5NT37Jd0I3GdBaDkbfVISeMQk14NE1izS7M60FK",
+	"YdgBAMgafNt9UEKYZhU81E9lGpcYI3aAy2rCQMrLiPJFCGk1VyZeJFtowzCpvhXhvBRZo0kSG/re+YfE",
+	"QhPHGM4q3JbWXEOXgd6eNnpA1q4y16BBNLprbosmltY94ALyWCDi3W53PaCtlZmPiuzteY2WktubWr1x",
+	"TEkD1xrLM7YyrK+iCK3i5EGRXB8XW/X6DCk739Iww59+pLf6kbecWuUxxIf2Vj/0nUhHURhibkW/21/9",
+	"xLFQ34kZN594epd9Q8xnZr/WMDUrNMpYy2vZhpK2943tgiLZe9Lra66zqDBZpkTavb2tgpMAFN3GWwtq",
+	"7LLN9S3nW6a04U73GuyAaTh8JsRLmmLwo9/bb7LdcpYk0CzpFQsjapsz9Xefrn74TIhXlNvuy9Cxc78J",
+	"Wb7giqWcWk8MYNmUqWt+ZCekZ1YmNDC+hCEedlw79ENt7YCnYCdkNNyOmVImgHbJVO2g9wj4KFXkRquP",
+	"NTPZ/ZOjs5OfgW0fnp0dvXpzpvm2nRLu2Vp3KOUbOON6eVjqKF7BcF9GUj1nNHxp4NXiOKVThsC/q+gt",
+	"OUfVJs+R1KzALLdpxjK4Dd7PNOYyr4Gbk9iMqt30xuo787XsgNYKtcKb4dI4U/8iIwqNq3yu/37GChoN",
+	"2l+Yq183HN8dBLdsslEzAegkki7ZrCxyAj1iNQbN2gvE1Rq8O9+MHHLIcZU8KtLeA8ohcHmUhdFduYvx",
+	"sALJlLyV7841fnP+o49nYZUO8wGYCpzH5NLXMp2XYFJioyabkyHiMGMeHfIjm2O+jAnLTcQNZBstMo0z",
+	"863NnKd3xbqXusRuwyrc5OtyrjXmTDcgbI3oDVBrRbFEDbFmlQ6fBdGpbH/L9ObV2GfPYAMloda5rwWQ",
+	"7Tng1C2gUXTF5mAV5yUMWGPJwyHPfGKE6ted/nC4vbv/hEyonByY4ABUKIxNnUIspKoSbgiRqRi5hznR",
+	"jOwak4wL1loGRe9uoiqrAlmzZuPRT+QGD2S5HGHpmfQWamseX5h8Er36EZgJEnvGFJrIr52PGbXc7uBx",
+	"3zZVTNWc54WUM2A8nN1kQUjrEDINfIDpiDi0jMe6eMapmOr7NBMCjzj6g6WiPGCom6PbUh4glUgtGWmc",
+	"3SOJ4JDepI/biErmgcsRpWz2Iv1oxMl+t0umkrQZDSYkoMEEwL5i8y+sRo2fjAW/3DIu7bziA91f+SLk",
+	"TLPIlGWLMY4krxh/GnLX7SSwE2lWfm5fZ+Kv5kP6rUEsMidYr9v9Gj2MEbfuXtL2fzq9eHZy9Pzo+OzF",
+	"4cuLZz8cPfvx4sXx2dHJXw9f+rlLaZ/IrSoGfQKbiycWo6Yl62OFUm8tgDdUTTao2xcY5tOfwt2XV2++",
+	"4n/pp2dfz7/du/7bk+kvveCH/X9817083JVHX82O++rH3ynDdI7cJ2Ca6zp3HoHhIU1nDC9Pi6hjfW4o",
+	"ojX4qK9NGI0xTaBSjz9hmpdLcuNkHUuWXkcBIwHl5CaNFHSf0Btk2VKHHCIfI7vdromU+zhiYUDElZ9F",
+	"nvQbNP/Y7+4Zj7S9K2SXKQ1ZWLiXi0rd63umfsBVbOpUOkysNejteq1wdKFX6qb9ZVO6xBWk4UF24GDv",
+	"iT5RFcGIDZweXOSqY2N3J5IE93Z+L2faPrpB74nDbgmFJtUww6Hd7l8VJi05G9IjIwbkrhjvlI9q4Vie",
+	"mh2YWKK0Z9FQKR7GKVNpFEhzDEsOjprTWHCMFx4Bh96clf0/JhyHNYhhyQSvNLaPC4CsKyU36/pabqpn",
+	"c7/cWtS6ea8LU7+WTXl05t41nM5npvOWig03ZPfXDomsodvE9FguzXh8zNjJp3Kigz9hOq9GgXMSi1SO",
+	"B7Jw787HEsXc7lAce1vjkcBxtVnw8mBheBp2OQB1m6UZgCLNA5eYhrgQpSwM3Vz3QBbH121aec0m+dbN",
+	"5V3j2N1u/Kw0iDKWN8jlno8cbVw3dvhriFPRAgKbnK8lpvWpEima1uX55GjgZlMPScqkiK+tRe2buXk+",
+	"aUMCFJqx0jPD9DGPIWth73ZwHDF9GrUhimas0VQXpuf5lYPy8D6TosFJMpMTyMTQ2rCaCMmGHAeXIS+A",
+	"THdJLhnkJdjs5LnN0+iQt7x6grZJ33DYBCY9gNQzIZ6vSEjnlVG3U8bDEge5s3NyfbmYz6CsGEmIenQ+",
+	"QdBMBlwiT9fiAvO1HJ67d9RyG+gna+ke7nTRvQ3yxKXmNhy98CDPWY4kmfEQRg/Of3NZF7+rtAJ9/tfj",
+	"0yZtznUSJM6Yy0rDxBYlg7MR01AXq7IxZ1VzRMNuMx4IKQlQwGcHWS5Y+Nk4wxVpA8/EdEq3JdM3qbwA",
+	"QRYqi0oDSW0RuBlMyj4kMeTUGCu1KoUg41plzuIeyvtMOF064FRz2zkkPoxFOt2kveXMJK0bIZo7PuxY",
+	"zjxsj5i89QovMrwre8yM+KwK92+A21XO6Kzgea85I4yrdF4xZLOq4vz3YUBZ7GWtCRxmkR1B5BOQ9LnU",
+	"VYFpoTUKl0klooGKriMo1E6l8pCDWJfvkPvuKAgfM03dDNr//L//X90QClOn4g6P8Ovykk5gLU0ykrJU",
+	"V0xNsuMIFgYyVOYd4ZSBZnScTwxsnnK0+sbX47Fkj+WhySIR5SEqpSEEeNyzb7dOGSNzMdMcG/oeQ1OR",
+	"/1oe9cimaJkyDrjHZEpCnxrnQtPUJuw5g880zfPlocvTbObvbmEKZ2+3PGRzrzAYM+vhsji9smG2FUoL",
+	"S4vuwElcTXHWy26x1L56FzVx1eG/97Rur/Fz+dK75ZXvVq+8EulPg27YY7vjPdof7QdPwq/Y185qYViK",
+	"u9RWOB2AQBrgVhQX3a1fdL6cDcmkhRFZNe4I05X79+SpSw3ntUIGOXGT1B/sv+RIl0gSiqPcqbH7OwSH",
+	"9bAPNFDxHOodQ6ioClTBTZDJJ/DJaQV1JJSRQzA72McX+gP7L+kUdQ15XsaOqu3UtFlyX66E6JBjOkW/",
+	"pFP57uQIYNyb9LvdA/28vjUbNJSNNHTeae7eI21qL0HlDLge5qZTvLjhJJzKrQ45tC1Aw2k+1UWDmdAo",
+	"rapGqatNM3p9oTytM+RmEhIK3nzUUQHDgdBY8yENA+uSoKev0bxkhun6LCsYLnQPN4bZQOtw8FoBTQXM",
+	"VXK7bVkfBEofksSU80I710XmXGC7a+ZouU3JHjJDq7G4rmbXe/dG0qYkWAOBtSnW3YRt/+q9JA34/DPB",
+	"x3GE/Sx+X16SLHUsRd5SlkaZvbPz0dDv7UrLB1s6OHOyDwjOBOPMtCbi8wovSaX3I2N5G8luWIsF9BdV",
+	"tv0abfWScZbSeN1Dbgfb/XHMP4Ez9FOduO+Zqj9u60Y5cX5gFt1MqAomlX0/sqZT5WF9HRiXauY0QpL4",
+	"QT7FMWUEimcxRckdLOgvnta8x+gG8sDr+ms2puvFjqcPWU+6Hme5qxnsthl9eG1i77HZjIHlt8luflda",
+	"BR6+tbSKnXxMVaVygf02zHx5CDRbZaNqaBVp9zyy65E98p9//Tvr+HtJE7k1GHLfekU9Yv+Z8TXnknGo",
+	"4SWwqv8hIq4vwCvgSszGyvfKvJHAbC3sEWCGn2L7L/inkzSejfKHjHRfH1c/6x7SloyRUheNLCfYWbKx",
+	"VZ0x+H7H9qxFG9RO0zLNcfWn8scPLH6GPFJelqxvU+YQxCuWqA45yqdy6QugzPlHfz06Prs4OTo7Oj57",
+	"8frYH/K2zUnf60J4HppCWJwTKiEXyHSKtrW0WwPsagNQD7n+eGqnfmFDHSwRYCHp97rEP/35+NnFydHp",
+	"kf70X96+ODl67h+QlOkDlLeOMCkKmqFHfGaTBjKzHliyM5CfHDpwwvUhlxNxU4BUA25nt9yQtt4MFkam",
+	"vxXQDKZvxLG4IVSaTXYG2IkbbpswwnOQomFfbpvx4FQ3/XESKegBwaBTl9u9mnHVIa9sogeP56RtVEo5",
+	"KCvZtlnM1rJIwJEdX7Y0HHAC9WYuYQFV0uI5vASRmOaT2wrhgifVgQJsKOwKlbUmozaIA8ASN56tma27",
+	"NfjKazkncVEdeGrUgVRA2AT5iB28vAFVov/YHvUlhspTq0Gs9a0Csy1ES0N6jUHWUhylap5yHlUpjSLe",
+	"UCzF2fKv142sfGxNGbcl3Tb6blav2AfQZJYRUQbn+sEZG/I3jVkcpOeD9++MXXc0wr3RXH7IplY6iH/6",
+	"6IjvPRTis4ntegOcJfa6KyDaXQui4hHT2kvhgKFDeIPBH8NuV0eAUJJ4hMrAZAg7wuS3Zw10N9f/pkIT",
+	"gqMFKk7W7Mghqd1uv3frtsdxOtGUNMXIXIEGOVrtS6hUpkeuwpPkKl1mVCwPc40L1Mlqfeshm+2clbVe",
+	"O8PhTotYoTZ+UlvrhNHQWFp2/0gsLh2ry2h19/QuVdlsWUBphUe43FdN6z4e0QKeqGjKvEKXuXaeyTIY",
+	"cuhnBrly+p4tq2QXG6KZR7Lr/oDY56J0yM2AaJKnGWPvN+gmZ2t08xaBfv4exKc35NirY8S0Tu9k2nTI",
+	"C24yY2Jtsht1t64PXNvt/+aZtpZckISl26Cr2wZzSKYzOYHhdPoYRhJvH3JKUKwQyZiE/v62k53pBkFD",
+	"WH2dom8Mhs11FUFFbbXCiv3Wds1fGZLxmlGHwQ9Zk1m33ne6S7+Tqd0PkoqHKG4i9syx+MO7vtHsiozC",
+	"LQu0NH9/D3tlboYJ/w+M6EBfOg1NZL/jpgRUx74gb4KG4ZCrCZtCu+B2If1i68C+1typXwR9cDHRYzF/",
+	"IWunaXMXtrxsVHyoObK6ERlXRvaG3rUDZ3QI9ImxSSW2DfCg2K7TnCDNDF9VBQ5yZ5lxn1U2pQzDV5kl",
+	"fPeWlHVn2xiOTbs0WmAeIy+hnqv1F7laBVPreg3WvTGetrKujN3YFKQ/elau1bPS2m9Vijl27A+nWmUQ",
+	"ktUe3YfWqF1Y0PNZBcWWR0yKlU3yKnOQ32OXS82ySXZEFwXTEv1656M50bcoemKmKkatuHFcHFtoZMQB",
+	"CB2zA3agYS5nYkavmcy595CX4r5uqKNO3pAKcTPkjeQNaQM5wfTIQMxirNwfMYKccchhMLpHuEizQSZw",
+	"KcvkS2iUVve+gcU6gmUTsd5mjpYH4cG4nrAZKzYbfkMtOYR/sOTfNkteBcundlQgTyJ2CIVICfCejevp",
+	"q6NAWHu21LNhe87WuDZsC3UScddnmYegbQgWXESDfHCoD12ofONTirSZ7o/YWKTMudPelEaXE80L9c/Q",
+	"6/6YRWrC0oGpD1FMZm/sDPm3Qk0GZrZcmv8CI8IgD3zE1A3D4sMpaTtTCvUzNxEPxQ2JoI+YG1as9yRk",
+	"3ZqbBAwLI4RgAtH7iigh+QmEjoMSr2JF2buqlqYPQCHa2OsuCTdeYLfwe4Qca8OjGZSFfQR/jmTv7VJz",
+	"MrnzSqsWl2Ow4ep6dwqobr7zzfIaqYeJ5j1OZVQxBtTbmLcJYG/mbkJi+sPftFl/00LX+ow1PpDHyfQM",
+	"cdNSMk+28bijtAGB1L6kScyk9LDkV4jpFnYBhuwYxeJYVsxAKeaWQHJM4Wz6ZEqvbCGQJnMShWyaCH1Q",
+	"sw+BTxrPwACmZCUsb/eZtcnL+V4+XgoiMKboiQsY7tQhp0bQTml6lcOMTu+ssAe+VtcTxOzMffxM98k+",
+	"aBqHbnz6nTU9Sqbrp8+82HzI/97R/NtNMvJlTPzQniAxhiFuNI0jlpYP5oGjR2RT3cwZsjY0iIC7V1P9",
+	"QQafkgyg3yW2b7f5I38kTH/+zWqmmWyq0COWmak7H/PTsNRJeJbJR5x6mQesoEhWjJXJQDXFq3iGSSRh",
+	"2HTEQm/I/fxw+jBilJppRqhsYKrwq+oaknJudZWUfg6/uXL6AQRX2ay4A1+qy8T6VRgXj8uLSiNE/zAv",
+	"NsQX8Cis4gwP6yszH1pdZubyFjAYYJqknx0Hv7ayrFyE0RnywzJNLZ8ZmR8xvzISgBUpm9D9VyS+rlmg",
+	"9uk092V+lUfJ4/3tc0VEwm+WKT5w9MWhj3IAxmEJhvQeOsyy+MXfYQz7KIxUEy21ML+/WU/3isH/HqFx",
+	"MqEjpiJ927y6bftp4VuP0dyrZwcFPmzzc3dhTVy7Bdz9vlopyRINWLIs0kZ9a6VT25xXFtsWEYp02SH2",
+	"johfmtyDSJIJTacxk1j453g0OzXte1xw7qOC3LdJsAvHJy6OX3mWNn6UljrXMDspb3d9XyfZ57Lw0+KC",
+	"H41x/L58PBbJDmdZwqwWBOnOR3hkeQ5Ynt2Vy1b3LbZ0HvlajeulxKiWxvbP3Jfl3UBL5Gwi1AmFsTC2",
+	"K6jBQH0f4aUjteDp280NdXjQk6ip0Z6xZSfRve+POQzVzSVyFGF1WcOzNOfBcl3UdskRdu5C7dQEk0jv",
+	"Y/mRj817seNAXkNX1ZfCMw5XyP3BBgVUDrn//dEZqemI4ZOsA8H0gCRZpNfn7IO6MBCQm0kUsyH3J1Re",
+	"TEXKfEwuETOVQTkgXGQ1ceBuNtVTptss4yERY1x7tpZYXHp6wVeMJVmAFSLLGp+dIR/ywwVEYeKmQRJc",
+	"Nx9K00hzJ9tiAnshLNQHeHo1MLsxNcPbTQsqkn9qjvmiIoUW6kNuMhzx1YyHMgsrmz6QpYYdZkAUBMRs",
+	"JtYA4uEWD84QjUmUuMu4oXpzsbWER6IxwmMWDWF1gA31RECCZwCBTu8FSAiNBYcUWHTPmEn1miguo2vG",
+	"CYUsr9QFJY6uGYkZTbkZbB8pDTQLtzIMZamzpo6zAPuUhhhdz8G0KHfuDAXG3Ydcs2sPetjfsNDMzqxb",
+	"iBJiQKhTTGeWNaXzIZ/Qa0ZGjHGCa4M+JsW9h8XpZZjnoksOiQ7QJ8OlFfxoPt3EduRQ+tyJ1OQ9ThhN",
+	"9W52yOGQOyhcIE1wLiYxnbOQ3ExEbFgLtuIugnjgBl71mjHpkuW9URbrS6GOBpIt5BWIFQjHQj4ElWbY",
+	"S7/X7Qz5WQEmkdD3MzbA46eNb9N6pEN+0i/TgGCTGUWkiuKYcMZCSSI55ItAkPZCr5Z8fKhp1bIFj6Ax",
+	"A6+pbbYysCWzczFLTQ3kQuUvBIuwaNZwocq0DM2aG+gZRZZnzmiSsutIzCQwJNIWTp2ucyfV6N0q6ijX",
+	"vU5vO+zsbvdrMujw+caNy/UynuEjn6gTiekcIJvk0T1kwMvtX9C/m6d3gz0Pat3BTxaaMOTexEIThv4K",
+	"ePYceOoNv+5Z92llD5evF1tN7u+u22qyjE+Ngnu3mjQru13za243LCBuq5Zko0Wck2xPIoOTuCHDd86D",
+	"Nw089JmNZLh3WS5k81ogXpXxtke2kh+zWURxT3pXH+yuFD3wuYjK5AxKosWWCsvkAymy6of24huoUUia",
+	"LV/SDGIp5AuC7dP28aUqmJBZQgR3rJeqJhDaFsIB5PUT6TCFXRKqbY9UbcfQXQCeyowAfXS09oy932V0",
+	"qbVfM9tdslRrX6ALy0Ak8HBhUvwhGaXiRtq27cTfuZHfwAf+5z//+rdv+9zBcHdGtQo35BMRQ+6nUzZ9",
+	"xeYd8tyoMHE0ZiqaMlDKJmKW5qOPdvtwQR4MudYXFY7YK5RgfyFhRDvYDlqdEoJXJ5GiM/dMw3ovL66K",
+	"L8yQd5z5u2bfdADAcd9urCC5YqosioNeLrxgp5BJhN/vj19///M/fz77c/Tqp1f7vzz/Nj7+/ufez2e/",
+	"RMe7r/odELmd3ldP+t1ev9/tdrrjPfp0Y5PVEQ0rJqrrm/5wbT58F3Eo+FXmaFjWc4bcBlkPzlaqHacG",
+	"no0olKYOKknFOIqZaZ6ozSycldB2ZpptVQ2t8owtDxVO5i3YezzrbWBMRMkUgUYKmb8k+7ztmfiFxIfC",
+	"KGWBEuncMzw2e9WEamZpvyMKviJqW1GinRhGUtuZWSPmKCRS0dR2UfTf+6QdUMm2Iy4Zl5GKrlk8Pxhy",
+	"LuDHOJJK4vcFZ7h4M+vN+piyEjN0F2XI2u9uHYBhKE35mDbibfsGtJIS0+DStktyXT4dRA1R9IppAzNl",
+	"AQsZD9hAA+blLZZg+pQBIUniuWX+Gf6WVpW9NdO3fg3T7nDQ3ScYbLdQVXaoDd1x9MEKrUUy8qDMW5PO",
+	"AeGoq6YiJsGEpjRQ0GTGtX5pHNWYvcV6sSn98JLxSzUxi0io0oygNWj9/d3fh8MP3e72cPih9935l3/K",
+	"DQCpUpiGsbiOM0t4Gc2WzPgEUmVKkMK+NWsY2mRnFsECooOiFTwyRVLd8khPE/F+94DsdrFiko4kw6EF",
+	"GaS7NWWGcBbKSMWau/3uigK8jXkGqk0wxJ81BKU9bPSaKppezNK4NWhNlErkYGcnCHnHvLgTiOkO3iR3",
+	"UMAn/LLltYKZVGgDq0jB7h3xy4gzBrq9IdoLg5dD/SB5GYUhi8E0XWKI2njpQmOo8w0FaCRLm1iM2NHn",
+	"d5Fe8V3Ew4VZiMidHVlebE5RG13RN30hrYg8qJXDIEoXRXcbb+p3+1uVc0I0WBtLFf+MqH9jtL+K7s1G",
+	"/D4oH2d0FEm24gw0cFnrdyyRZsWAuN3du4bEM/HWbBQIJFravuS5K0zc8OzYKdNFkYxEiLqGPHAGv0mt",
+	"us475JCb44pynwQxo6nWiBX7oPA7HvE/3vr2Fx9PCiR6OzPkcmxXZHvvVSmMb/Qys8N/R1O86mC21pMc",
+	"CPVjZFM9InNawZSe/FqYkjZYsBru155j/fvyCmB7p+l8OQudVTogk5gG5UQmhzMNLPfCNICZMgMWkQ9p",
+	"jgRcBWdd3oGtzNR9mcqnUCL+4FmfnUL1B+/6lRbkquWMC25nwSyN1Bx0v8Mk+pHND2dq0hq8O/daqIzZ",
+	"v7VKhlGROk3RxEygOVAogtnU1N3CdUxs0vQKR2gHgqoGpPLLXkbXjNu09Iyt0ZgwHiYi4kqCf0jTA+PK",
+	"nN5OroX+wGhsKgMrImiCq5QG2KnfwOY8+1wEsupJ2+SW00sGC8M23jQkMVMKRkROqVQshRgMeAfzlx5C",
+	"T+jFt546sanc8SzBZ2miSxLCSzZolGUlOS83zunFtz8HD1DW28UjSRpdU8UI9PpF7CazURwFdraldF6L",
+	"k64W3/rTROhNjbjJW8KBPib7Cjr+Zj28Ma7ovNM2R6vABHZFwT7q8A8WRjCfOJ9JxC+d7j/OO03lToXH",
+	"Mbji4iZm4eUUAqVtByq55S10YUeU4KxxAmkM7oee493zGrrK+tZnKYiY1tVmNJiY1Ewvn35l+tm4CZZb",
+	"ZgwWpFLKOQ+cPEIVTGByNlAJBklpHJukPJw9DkqAgdXEShchPRYqGpsTA759M0k7jxEX6phGxulqXlt4",
+	"ugoPizVQrnFmg63OG4t5rrXUJngcceY89yZlknHTVn3REZqHXWxlf00cxHkl8sXb89v/EwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

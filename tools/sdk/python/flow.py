@@ -51,6 +51,7 @@ from chatapi_client.api.messages import list_messages, send_message  # noqa: E40
 from chatapi_client.api.notifications import send_notification  # noqa: E402
 from chatapi_client.api.rooms import create_room, list_rooms  # noqa: E402
 from chatapi_client.api.tokens import create_token  # noqa: E402
+from chatapi_client.api.users import list_users, patch_user, put_user  # noqa: E402
 from chatapi_client.models import (  # noqa: E402
     AckRequest,
     CreateRoomRequest,
@@ -61,6 +62,8 @@ from chatapi_client.models import (  # noqa: E402
     NotifyTargets,
     RoomType,
     SendMessageRequest,
+    UserProfileRequest,
+    UserProfileRequestCustom,
 )
 
 
@@ -210,6 +213,18 @@ def main():
     rooms = call("GET /rooms (with an empty dm)", 200, list_rooms, client=bob)
     empty = [r for r in rooms if r.room_id == dm.room_id]
     check(empty and empty[0].last_message is None, "GET /rooms as bob: the empty dm's last_message is not None")
+
+    # Profiles: alice sets hers, bob reads it beside one never set.
+    custom = UserProfileRequestCustom.from_dict({"title": "Engineer"})
+    call("PUT /users/{user_id}", 200, put_user, user_id="alice", client=alice,
+         body=UserProfileRequest(display_name="Alice Liddell", custom=custom))
+    prof = call("PATCH /users/{user_id}", 200, patch_user, user_id="alice", client=alice,
+                body=UserProfileRequest(display_name="Alice"))
+    check(prof.display_name == "Alice" and prof.custom.to_dict() == {"title": "Engineer"}, f"PATCH /users: {prof}")
+    page = call("GET /users?ids", 200, list_users, client=bob, ids=["alice", "nobody"])
+    names = [u.display_name for u in page.users]
+    check(names == ["Alice", ""], f"GET /users?ids: display names {names}, want ['Alice', '']")
+    check(page.users[1].updated_at is None, "GET /users?ids: a user never seen has updated_at")
 
     payload = NotificationPayload.from_dict({"hello": "bob"})
     ntf = call(
