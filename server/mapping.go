@@ -82,6 +82,9 @@ func roomSummaryOut(r store.RoomSummary) chatapi.RoomSummary {
 		CreatedAt:   room.CreatedAt,
 		UpdatedAt:   room.UpdatedAt,
 		UnreadCount: r.UnreadCount,
+		MutedUntil:  utcPtr(r.Settings.MutedUntil),
+		Archived:    r.Settings.Archived,
+		Pinned:      r.Settings.Pinned,
 	}
 	if r.LastMessage != nil {
 		m := messageOut(*r.LastMessage)
@@ -209,4 +212,22 @@ func userPageOut(ps []store.Profile, more bool) chatapi.UserPage {
 		page.NextAfter = &ps[len(ps)-1].UserID
 	}
 	return page
+}
+
+// settingsChange is a settings request's change: muted_until absent stays,
+// null unmutes.
+func settingsChange(body *chatapi.MemberSettingsRequest) store.SettingsChange {
+	ch := store.SettingsChange{Archived: body.Archived, Pinned: body.Pinned}
+	if body.MutedUntil.IsSpecified() {
+		ch.SetMutedUntil = true
+		if !body.MutedUntil.IsNull() {
+			until := body.MutedUntil.MustGet()
+			ch.MutedUntil = &until
+		}
+	}
+	return ch
+}
+
+func settingsOut(ms store.MemberSettings) chatapi.MemberSettings {
+	return chatapi.MemberSettings{RoomId: ms.RoomID, MutedUntil: utcPtr(ms.MutedUntil), Archived: ms.Archived, Pinned: ms.Pinned}
 }

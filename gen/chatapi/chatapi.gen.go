@@ -20,6 +20,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
+	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -613,6 +614,59 @@ type MemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// MemberSettings A member's own settings of a room.
+type MemberSettings struct {
+	// Archived Whether the room is archived (until a new message arrives).
+	//
+	// Example: false
+	Archived bool `json:"archived"`
+
+	// MutedUntil Until when the room is muted; null when it is not.
+	//
+	// Example: 2026-11-25T08:00:00Z
+	MutedUntil *time.Time `json:"muted_until"`
+
+	// Pinned Whether the room is pinned.
+	//
+	// Example: true
+	Pinned bool `json:"pinned"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+}
+
+// MemberSettingsRequest Changes to the caller's settings of a room; absent fields stay as they are.
+type MemberSettingsRequest struct {
+	// Archived Archive (true) or restore (false) the room for the caller.
+	//
+	// Example: false
+	Archived *bool `json:"archived,omitempty"`
+
+	// MutedUntil Mute the room until then (a time not in the future unmutes); null unmutes.
+	//
+	// Example: 2026-11-25T08:00:00Z
+	MutedUntil nullable.Nullable[time.Time] `json:"muted_until,omitempty"`
+
+	// Pinned Pin (true) or unpin (false) the room for the caller.
+	//
+	// Example: true
+	Pinned *bool `json:"pinned,omitempty"`
+}
+
+// MemberSettingsResponse Envelope of MemberSettings.
+type MemberSettingsResponse struct {
+	// Data A member's own settings of a room.
+	Data MemberSettings `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // Message A stored message.
 type Message struct {
 	// ClientMsgId The sender's idempotency id, or null.
@@ -1093,6 +1147,11 @@ type RoomResponse struct {
 
 // RoomSummary A room in the caller's list, with unread count and last message.
 type RoomSummary struct {
+	// Archived Whether the caller archived the room (only in `archived=true` listings).
+	//
+	// Example: false
+	Archived bool `json:"archived"`
+
 	// CreatedAt When the room was created.
 	//
 	// Example: 2026-11-24T20:00:00Z
@@ -1116,10 +1175,18 @@ type RoomSummary struct {
 	// Example: {"topic":"launch planning"}
 	Metadata Metadata `json:"metadata"`
 
+	// MutedUntil Until when the caller muted the room; null when it is not muted (also once the mute ran out).
+	MutedUntil *time.Time `json:"muted_until"`
+
 	// Name The display name, if any.
 	//
 	// Example: Project Apollo
 	Name *string `json:"name"`
+
+	// Pinned Whether the caller pinned the room; pinned rooms come first.
+	//
+	// Example: false
+	Pinned bool `json:"pinned"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -1614,6 +1681,9 @@ type GetPresenceParams struct {
 
 // ListRoomsParams defines parameters for ListRooms.
 type ListRoomsParams struct {
+	// Archived true lists only the rooms the caller archived; false (the default) the others.
+	Archived *bool `form:"archived,omitempty" json:"archived,omitempty"`
+
 	// Type Only rooms of this type.
 	Type *RoomType `form:"type,omitempty" json:"type,omitempty"`
 
@@ -1686,6 +1756,9 @@ type UpdateRoomJSONRequestBody = UpdateRoomRequest
 
 // AddMemberJSONRequestBody defines body for AddMember for application/json ContentType.
 type AddMemberJSONRequestBody = AddMemberRequest
+
+// UpdateMemberSettingsJSONRequestBody defines body for UpdateMemberSettings for application/json ContentType.
+type UpdateMemberSettingsJSONRequestBody = MemberSettingsRequest
 
 // SendMessageJSONRequestBody defines body for SendMessage for application/json ContentType.
 type SendMessageJSONRequestBody = SendMessageRequest
@@ -1906,6 +1979,9 @@ type ServerInterface interface {
 	// RemoveMember Remove a member, or leave
 	// (DELETE /rooms/{room_id}/members/{user_id})
 	RemoveMember(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error
+	// UpdateMemberSettings Change my settings of a room
+	// (PATCH /rooms/{room_id}/members/{user_id})
+	UpdateMemberSettings(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error
 	// ListMessages List messages
 	// (GET /rooms/{room_id}/messages)
 	ListMessages(ctx echo.Context, roomId RoomIdPath, params ListMessagesParams) error
@@ -2096,6 +2172,13 @@ func (w *ServerInterfaceWrapper) ListRooms(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListRoomsParams
+	// ------------- Optional query parameter "archived" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "archived", ctx.QueryParams(), &params.Archived, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter archived: %s", err))
+	}
+
 	// ------------- Optional query parameter "type" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", ctx.QueryParams(), &params.Type, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -2248,6 +2331,30 @@ func (w *ServerInterfaceWrapper) RemoveMember(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RemoveMember(ctx, roomId, userId)
+	return err
+}
+
+// UpdateMemberSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMemberSettings(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "user_id" -------------
+	var userId UserIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMemberSettings(ctx, roomId, userId)
 	return err
 }
 
@@ -2569,6 +2676,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/rooms/:room_id/members", wrapper.ListMembers, options.OperationMiddlewares["listMembers"]...)
 	router.POST(options.BaseURL+"/rooms/:room_id/members", wrapper.AddMember, options.OperationMiddlewares["addMember"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/members/:user_id", wrapper.RemoveMember, options.OperationMiddlewares["removeMember"]...)
+	router.PATCH(options.BaseURL+"/rooms/:room_id/members/:user_id", wrapper.UpdateMemberSettings, options.OperationMiddlewares["updateMemberSettings"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/messages", wrapper.ListMessages, options.OperationMiddlewares["listMessages"]...)
 	router.POST(options.BaseURL+"/rooms/:room_id/messages", wrapper.SendMessage, options.OperationMiddlewares["sendMessage"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.DeleteMessage, options.OperationMiddlewares["deleteMessage"]...)
@@ -4600,6 +4708,156 @@ func (response RemoveMember500JSONResponse) VisitRemoveMemberResponse(w http.Res
 	return err
 }
 
+type UpdateMemberSettingsRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+	UserId UserIdPath `json:"user_id"`
+	Body   *UpdateMemberSettingsJSONRequestBody
+}
+
+type UpdateMemberSettingsResponseObject interface {
+	VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error
+}
+
+type UpdateMemberSettings200JSONResponse MemberSettingsResponse
+
+func (response UpdateMemberSettings200JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateMemberSettings400JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateMemberSettings401JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateMemberSettings403JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateMemberSettings404JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateMemberSettings413JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateMemberSettings415JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateMemberSettings429JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateMemberSettings500JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListMessagesRequestObject struct {
 	RoomId RoomIdPath `json:"room_id"`
 	Params ListMessagesParams
@@ -6222,6 +6480,9 @@ type StrictServerInterface interface {
 	// RemoveMember Remove a member, or leave
 	// (DELETE /rooms/{room_id}/members/{user_id})
 	RemoveMember(ctx context.Context, request RemoveMemberRequestObject) (RemoveMemberResponseObject, error)
+	// UpdateMemberSettings Change my settings of a room
+	// (PATCH /rooms/{room_id}/members/{user_id})
+	UpdateMemberSettings(ctx context.Context, request UpdateMemberSettingsRequestObject) (UpdateMemberSettingsResponseObject, error)
 	// ListMessages List messages
 	// (GET /rooms/{room_id}/messages)
 	ListMessages(ctx context.Context, request ListMessagesRequestObject) (ListMessagesResponseObject, error)
@@ -6853,6 +7114,55 @@ func (sh *strictHandler) RemoveMember(ctx echo.Context, roomId RoomIdPath, userI
 	return nil
 }
 
+// UpdateMemberSettings operation middleware
+func (sh *strictHandler) UpdateMemberSettings(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error {
+	var request UpdateMemberSettingsRequestObject
+
+	request.RoomId = roomId
+	request.UserId = userId
+
+	var body UpdateMemberSettingsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateMemberSettings(ctx.Request().Context(), request.(UpdateMemberSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateMemberSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateMemberSettingsResponseObject); ok {
+		return validResponse.VisitUpdateMemberSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListMessages operation middleware
 func (sh *strictHandler) ListMessages(ctx echo.Context, roomId RoomIdPath, params ListMessagesParams) error {
 	var request ListMessagesRequestObject
@@ -7321,265 +7631,279 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3vdts2tjj6Kjg6s1blXlqWbDlt5HVWr5u4baaJk7Gd6bSRx4RIyOKYAhgCsqPJ8V3z8X6+9x3mweZJ",
-	"fgt7AyRIkRJly07T9ksbU/yzsbGx///52ArENBGccSVbg4+tCaMhS+GfJ1Sxl9E0UvAffSVkMkijREWC",
-	"twatswkjinHK1ReSpOz9jEklScJSIlkgeNhpeS32gU6TmLUGvW7Xa8lgwqZUv0nNE9YatCKu2CVLW7e3",
-	"Xv65EzalEY/45eInT+xXYjZWJOJETRgJZmnKuCKjWSpV4aNrfFKyihW+5dEHoqIpI21cktwiVJGbSRRM",
-	"4NOjWXDFFIkkGc/imNBLGvHisr960u/2+v1uzwVlLNIpVQjMk37Lq4SNqXR+OFYsXYTrFIEhSpAbGiky",
-	"YmORMqLSecQvq6BYiodbr5XQlE6ZMht/dM143ab/IG7IlPI5YfomqdExFVKRdsjGdBYrojc6u7rf7W4t",
-	"kkGkX/R+xtJ5y2txOtXgxPA5F07zQvPMlH6IprNpa7APf0Uc/+pV4m4V7JFi0wrQ9x3Ie2XI99cHfN+F",
-	"u9cA7ldMSnrJXoRvqJpUH7gp3lIArTWVlxe7o6+Cp2GX9cf79Mnoq+Dr8R5tGZAT/boMYvOKiyhseS19",
-	"bqOUha2BSmfMXcafUjZuDVr/vZMziB38Ve5kgALYx0JF4yigGsxlsHPnvuICuBpfWKB3R71sIdULcN9z",
-	"n1UU4YalvB6PKzlBiXSUIPIqSsrMpoo+BL6xkkBK9NEtkEi3mi0IMV2G41SIaRG3+spFThM5equRC7ff",
-	"A6kIIMB6BsJhGbQoPorwKn5RJgMNezW0+IL7wGuBBIjfSpYug3cmWVqENqTXrBo0fe99AENYkD+nTCaC",
-	"Swbs+TCcRvwtpzM1EWn0T/1eLcW5YhwolyZJbKh65x9Sw/4xB/hjK6SKtgZ8Fsdei6WpSPHxUMN8+Pbs",
-	"h6PjsxfPDs9evD6+ODo5eX3S8izH0LwjklLLGJGSiF/TOArJlErFUnLF5q1bryVnQcCkbA3GNJbstuli",
-	"jzQgJ2aVuOYK3pd9SUtcB5SbVPDLjv78tzQ0OsLmkPLXw5cvnhcRMo5YHLYG2QdcFJlrZDqTWjKTnuYW",
-	"/W63S4IJTWkAUvaBMWW0MY0mwA0Zac4lWTz2yM2EKnbNUv2jVCJlIWlrXQY/4BFKQKRtHRAflukTTdDS",
-	"qFpxkkYKUP1M8HEcBRtE9LPXx9+9fPHsrKWXpGgUA7lbhrSMk93mWzJl05HGsLsllIRT4IxkLFK9EIlH",
-	"WRIap4yGc8I+RFI96Lb8VR8Wj4xmiqRsPJMs1Jvi6q9SUcWIGMMOwS92G3ED2hOWssGQ61/CqQHZrkBv",
-	"l0Fax2DM3Ti4WZ8WkA9Drlf6nUhHURgyvln+8frkxS917EPweI4bQTUTk2RK5yQURE2iB0X+4UxNGFd6",
-	"VcxsAheK0DgWN5r+4Q+CpOPhTxxBxL/gfDAesnQLaP8FVyzlND7K178J9L04Pjs6OT58WYG5yHyRwDOk",
-	"nZ3wkOyPe8Eufcq2HhKDp2LK1ERT0JhGMQtJxGUUMoOZ9DoK2AH8YUAmks6lxh08I8bELkACAo+F+k7M",
-	"+AZF1/Hrs4vvXr89fl5AG9Ca3sExfO0BEXQsiJyBWQhIAj4TyUzDufVab+g8FjQ8E+IlTS/ZgwooBwOG",
-	"UEYinBMlBInh448kgOCrkSRCCxygleifDAUMafvfvn7+88XLF69enF18+/PZ0am/5RnjeiLiUBLBtZmZ",
-	"zolIWAqo8cDuJIJrytNckl4xTWbwIcDymRCvKJ9bT8HmsHxyeHZkgD3627Ojo+dHJVLT3BtXxj4EjIWa",
-	"06Taiicx1Wb8A6L8tUVv7o/JoNH6quvV0RBtZ46Fqs+au3ccF8St1/rbduYu2c4M7KWPF/1HpVcUvDyN",
-	"XpM/sfAqY7M1fI2+G5D461GiD9+8eAwN2nympD4bIOD4vOVyliQiVSx8xcKInoEJ+vicymrPCx97ZMal",
-	"ZYdfBsLvgLVoXgw2WXDl2B00DCN9M43fpJp1qYhZaMvfPNL8DWXGLNGWgi/Ze9+6NkF8TagkI8Y4SVnA",
-	"omsGjtXEebGjIzezzb2WZO9X3XzK3rfQ9rTW6zvHOaBfcJ55KMToHyyAIw6IMCheMKGP+DWLRQJKLt44",
-	"i9XiapCClkOXPa4/mpHZUm/PLDb6mktCC1Z+OmPkZsJ4QQGH2zVH7+TO2pEQMaN8AUf21R6uw0JXjyxw",
-	"BVV5GwIaxywF5zoNtZkgRUqo5scAHA2uFnEXU6kuaHDVaHe9dQmnlhyyz1YuMwxfgWp9tyNyCLaaPhs0",
-	"DOF/mZerfAqQAy1fSQzKj/XONHXCFBdun65a7bOUUcU0xu66XM5ucIUkpwLNi2h8o5Vqa6gQykPCGQuB",
-	"SY20uJeKhZ0hPyR+OHXNP60vCTVhKaIy4sQ3drLvwWu0HaZvR4MUvjjkWlts++9GYnTuewT+4REaRwE7",
-	"9+Ep/x385RG4Rduz8DehqTEM6JQNeUKjVJunl6mYJebBYEI5Z7EPChyhfE74DI2viAfxLNT8kAsOfm4u",
-	"EIV8/nrcGrz7aC8UN9/a/YOP5c2yv5zf3nr1T7WmEX+h2FS2Bnu3K+6kH8yd3dvb2/PyBubeBtyAReSb",
-	"d6HfJdD0IlLYgmwTtaa+tUDgyghjxmdTvbJw6lCgVCnoRqXVw6/nXuvDNvCh7bKf5NarX2gpGgYeE3MM",
-	"R0ybf9KhlwMwevTivSqaa+d3Viy14FR91xqJkYY5Qiw3O6Kesy89cKUbxNA0paBZTZmiTWTLK3vfrXXm",
-	"flw4o2Ekk9gcmgNtgGgFKRWx4+QrOorfpEJzCHKYiDgWLYD2JeOXamJiQ1pjoiN9L3qJE6q0xdwatP7+",
-	"7u/D4Ydud3s4/ND77vzLP7UWNt3LaGMVGweFro5IapgZ+sjvw85yR3+R2KrRW4gsr43pw2DKyDORJhVI",
-	"nkY8+3ttFGub6gJsqos0kYsxyppYdR4RzxxOSjjWGmlD5DrjmBUR0/ooUXUg0d1bQPGSvRVXjN9ta1/D",
-	"P6TW5ijsspHTV4wv7rRS8YUJohcwt/dkEXUvozGDsHvEDebkQRaZ3e2TiZiVNh3fkqHp6yf9BlhawMhz",
-	"RsOXTKlK9qd/3I7hVxaSkMXRNUsjJheXih6yC2PZVLzKhE8l4eCIp8EVFzcxCy9RwWzE9r6Dj5g35Qwg",
-	"53YGCjdYWgGKGwPdADzu6xaBKlFmGU81MJ8v36lm5obzwN0MDpc2PmOTI/NYF2H4aUIVuWFc2VhaGUVo",
-	"wDcwsJ/pG28LEZxqloJSrnQwRMoIHYkZckNYhkdY57JD/CyqodkNzyMaYTHe3ThgtIAaoxl9XOIVgFs0",
-	"JwLm5WW7ljJwcvJSXkYeHlyQJZnbY1G1kEw/FTCrTzGk4vTAHE/Hk17xseVxx1XaImxzDl0tBT0z5FCE",
-	"3S/7d3wNAGnTWGpQ9j3S7+3p/+xvecSv8pPpB3rekPsVkST9255H/MzTry/0PeLbuKH++6l+uMJV65P+",
-	"7lOP+MUQi0/2u12P+Kc/Hz+7ODk6PTq7ODn6y9sXJ0fP/SHv97qkbfKcCuE4xkIJRk5CpY3UadxHgm91",
-	"hlxvi9HQKxxeNe7B6tCZG9VwwqPVvuiF8FHFsvSW5jRTAd4CpRbdZpXHgzmMFh32EOKkcT2rLRE9WrZa",
-	"BQaLr6QKL9BgI+67mvOaz4JyUzhMRt3ZINvVVHSKTrcSDBxT6b6QJIlpADpPpCQYkF9I/I3E4hKja+NI",
-	"a4p4MZKkh9a7mrA5GWu74obcRGqi+eclTYoMor/rLSYeLtOQvFZRx6hgVTbYR7VSzlmgzTlQAqsViSIp",
-	"aOV7mqhKVQuUqzmxt5ApDYs7tF8FL6sTbnMSKRO4LCWeCVWA0rjX9rMvV50IdHbhDRdUVX3QCHN9p30V",
-	"uaEV62jtdnefbPd627v9s93uoLs/6HZ/aTk7FVLFtrUyvESKNHBkORl73vru4jzNqnE21X1dbG5mVzFj",
-	"MXM65hlWzm6VN2fZqazQWSuI3NVG/6D0T0Tp5ZzPNVM7PzkJL+as3pt6f2A0rktUNCkZX0gygbtKKrKh",
-	"YTQJe7teKxxd3KSRcoWuVFTNpP7ilYY2gZ0xhvY1SyV+rNfpdrqLTsTCBz4u+A0YJz+x0amA7HnnXiI4",
-	"pk1EXCrKA9ZpVVF/AdoKkgSvIyX6HmZ9LVpEj6hk5B+zVdZVvvYFBTdklykNWejnBlv24oBy44jXH1bo",
-	"BLGKICDRPl3htc0xXJfsLyNtE+gvJqnQegeRiqYKl7CyosDZszp6gVCTuauz0lIwKMrgLu5K/jmvQAv1",
-	"dNzMjP8ho+b1LXhzXj5j4x2jaNWKGESEwBOHoSPfhuR8rSgicHkUse3PuP77IhAzrvwhh/9LN4NLGgmB",
-	"qaDwNuP00uQPlG//HHJ87cBo/1YtxIh2pPSng4mWOSSII627irH5lAZ7yNs5N/Dzj2xBbi/F+KdHJLwq",
-	"sl6qEdPqbr5MNLyKZPEPEXEWLpdcIMXxxqXyqruWvFozDltEb+Pg7WPHO803PQexzlIXllFPw3+G58Eq",
-	"AgUpjk1sb5U+Co98S6Ve1Md7xH/1IWmi/95NXTaxmApLGSw3/bsrHPAYdBCpRQu9+FOV2LifiqJfV61T",
-	"m50GRC1u5HlNlH7EAjpleYzaHHT9lgP04eX8CPKApbVeZzwkJrUcaeQlG6uNU8jj7GTMxqpyH+GHx9vF",
-	"5vsmlUgSFpIRgxLCiu0jbQ28p3lyyqbiGhPYbZ70lrtxkVTNxDmFGLD+l4k6N3UYnWXCQzaOUBjpWREq",
-	"+bz1gWaoxnvvpjnlmPt8MVXvbscaGKewsmTKgMZyMZWX5oBWac88BO05Ctk0EYrxYE6iEM6K9WnmrGDP",
-	"5OtvxyKg8Xav3uGZ8wcn/bIqVP5BHRBtMs6J0EZCyGKmyurMDyyOhUcUo9P/KkbG+262hPNNiA+v0J6s",
-	"qqfVNMTkMiWqt54SZdbRHALzQAHxlZ9aiXAWRmt9Gfwf+NAGvn5Hv96U4VluHnArUK9+nOCZqSbdj60p",
-	"Rjmkk6RjgNdECI6aVb77O+SqavjWkI53Tm+t8TPmAOCbvULdH3CeIpMonB2XlgokvYRP3VvtaUAyFerR",
-	"+toOvikj2M4s0XTu+Gw7ZsFlbcg+2Cx5bbUSU+BDGta2by75W545mPk1CyeamAbEIc9/N5f8rQ7J3jMo",
-	"HHoqrTUqbqBtQKRMBGfITfZ2LC5JW1+G+g8AQkK8Bt4eCW5jNlTadgqob0XpkIsbru3uMsAeWYAR4bqZ",
-	"iNiBTpvuQw41MsGE8kvmQVVKokzdjN5TgAe0MPuYeaXxNcmJuCGRGvKMrdrgkqH/DvFFAOWLmqAxMp/j",
-	"SyMnUnLI/fw0+Kb2MGdbS6JKWoL6+kj5BlGocqaUh2Jam/61pBmCI/Oe9Jclgx1u/0K3/9ndfnqxff6x",
-	"5z3p31YmhJlV3E3fRSfLegovPuMRKgPGIUlWsvdrKMC1yUKfuV73am3B913K2LYWzuTPp6+PjdRzUk8M",
-	"rvOGIH3y47eE8UBAXRempHzU8HjECsVbf21pWbegpjp9jc7aTKnPqOHz3f08ofeeW1+90aX9VCKJgtag",
-	"FdMZDyaa23NeSL91YFsrqmjK0k1+dIUNskoVj1RDDXx3PQ2cfUiilMmlH5ZKJNI4DjLfXxUMu9vd3h1g",
-	"uHfoL8HC23UeNLW6sLO46SuChnDTQurtQtAPX5aDVNYUc3Sfr6CpQ/Qtl8kqEHwcpVMsCil02ymFpIOr",
-	"BvSUvW0pSfUecztXojhbWQMMNmOzpYfuxm7Le/cZs93SlqxibqDGcTVeT41b0hJq02qcu5676HKFdOV1",
-	"FLqFBxupcctzrH8bZPUmZ9kbE+y9J/WSXaTWxdDq7e71W076g5xEScLCeiE/v3NhjHtKlABHzCL53FN6",
-	"0fSSqWY0NT8zN99P6i3KOAvE+RIUNmbE8/uUDbtv+OzPynxZ8bBxay/XAj6ZXnlvnS5lQZREtmtpTbM+",
-	"7PGEbpqxKHZu21tdOLWgWhR0NQeC+h06y4/fGqzhp4mwxf4YKnVBgUqomFEtezgjeLY6mMvrvrmXV85m",
-	"TsTKylkTLKwqnc1+wtrZysdzf25defh5RZHsZXTNigsRY2I/5xHzKGY3a35yIWcj/TzUzWrmv1hgVr7N",
-	"qZQFLJ9XHsByXazKeeB9Y8dVAJUT0KUwOTP5fTboCs8XaLbgUXfS1ZwdXOQEttfZg5TY5kXTvYpir8VD",
-	"kXHSZSUARHBieGGjaoA3KZOMB5XRPb30LyRJzC01DRMkY3xVilAW5ckSgA8Q2mhsMpL0W5bxyL2lPHJl",
-	"UKguKfE1jyOuRU8Usxxc7KBUOGFVKZeFHEV4UctrifEY/lXw2We/bjh5Ic84yVIK8z05X7Ldd1HVLR00",
-	"VtNfcwYFvEaem6zvxrp6Rpq/IT39BLM/6pIRtfCC9tzYyauuVceazPR+NNYkM6a0sGaUVXjkbippEZ2f",
-	"M12ImNXnpn4hSSpiKG/K+7dYzgMpRBA0BCRUZE5V8Z0Tk8NX/mA1yTVKZ4BEJ/B84d2bzghtGpi2qMD8",
-	"3CUqrm0l4naLWqXnbrIThjY13A4NnhaHlM9XNL9YKezunKnXrP+F15rx6P2MXVyx+eKivssamfjhdDCc",
-	"dbt7AYX/MfPXCP/yISKK2tqNMP1dQkkkNFAz+gE0QbmJsMRw5cJNoLcBmYoUYs6GAiZRYtQTCPdujnJr",
-	"WanJOgS6KODToS+H7EskXbKmnGVX8xaT4VAtoXHNeW8oz+SVOioPZjCIMeDM1x/wSUDTNGISYtxtKuc8",
-	"oEnUmdNpvIWx7jyo73Zk+0JiaN+Hd+rF+VvaUhnyG2MzT2iSMA4ZB26AfKtDnkGiiCTRJRcpw4JykwIb",
-	"Cm3nDfkVZhTw0Mm6KNxC9B0Dk1Vg6iwkduURaoJ58GGkcTSNOFUoTKY0SUy3xWJO8dKcPzdP2ysksS59",
-	"LE/ddRv8LQtDlu7O0kbWe8qmnzR7CuTEikc04b3FW/Cx3C6cH5se9IajCM4a5OoUYFidqlPehGZP5Phf",
-	"df/i+s7d4wYJRdXdItBszY4VdY+GPVi2S5Q+RtihtSyVsyO0sprbVlBrTOdnagmTNEzhATITSywxX0MR",
-	"tKWMbB3rJaGXrIDjrCp8nWgDphi5ySMOA2ts0eSc+Ldk0qAaUaNLYgQLBN9aIaxlkzc2HcPSK7iLQaxh",
-	"XCtmlT3QmFpOZ9MpTee/NXppaCBW2iKN7EJTffQ548hu/VqZrBWJqaBE1rbMgVAqu9FrydK2TPpyqUOP",
-	"bSm5lqgGeBaavdskxTk6340lq795vtJlCe0YL8W2ufylk4rllmVWzD/T3Mi3KrVPphGfuT0Yv5BuQaTL",
-	"jHa9RlPHCo45FxSvuAeNcnKRd/IifJrxGOUaP0DgA6Dvgv2SFWIYGjqrTEr2w6k/yIwu2bHtRQckSaNr",
-	"qiAtD01jGoamVglmTnTy7qMDksxGcRS4wwyckUR5l02vBW/XRgs+WnRR2B8ruXJBu9poJduvpn6xoEif",
-	"l0WgkxTeINvbTbxvWnt4lhtm0MRWpMRaoNYcri4+zHop411Ac6eMh1kW5t0C+5Y31Mb0G9QU4S1fSCJu",
-	"OInCLEVQv7CYiF3shXmgtUSWMKpIytQs5dJpHFQ5Pa6iHqmxdtKga+bK0iWvslVZTatPmN2i6MgjEPQY",
-	"M4ZBQrA4NM5x0euVPjVZX/dr/Z9v9X+e6f8cLV20rcRpIF4gd3mxDxsirUqwVreRIglLt4Gqswksmnp5",
-	"wExr5YNFOoAWUsVuo3vLmkR1q3yJpxi4TOoSXSGMacObcNkGOO+c7eq0Es7Cpsutu/WazWwg+cVZQ+Ue",
-	"Oui4i9ruonMt9X3hwUZqfGGPf0N6vLuuuzJ7pG/N6i0pEiU61ekJ96Gp1fA3ISH3ibvZJWVa+Gz3fs6D",
-	"Z9C2pJLLpIxQWxpPeShJXtSVl2kZa5i8Tuj7Gch7FNvyAFxeMQgVcpmKG5lHCpAdF4zvnG9d9zq9bdbZ",
-	"3e6XxPD+/t6TgqTaLUiq6157OOyod93tp3T7n+cfe15v93brG32xeG27dEu1/NLIeVNTMG29UQW13tSv",
-	"YeEYNW1matx9FTt/RE2oOH9VxF3/FIEMTc/V22yY7/5uqwmVF1ORVqwWGtLaUccpI9i9e0JNmypABWRa",
-	"HBA55wHOXsat9jn7oC4QET6hCkqzm3SZ9FrOkytPY07FlW5JfRTc1zmLrTsUbxrXH9m778hILI19xkwE",
-	"m8VVqj3wS66pa35wxeZ31HZMp/iHiUyv2YS/vtt+o475DXvkLzbBX1Q979DTb1mLPgxklmBeqcpl764l",
-	"AvQfK76e97h+DvKmfce4gruoobi+tRRQ55FGjNucsN+Q0okr+ilSkx+rkg8yqskC0GZqmwcF2ZzAEFVR",
-	"mcxIk6g6o6FwmM37DjAsRiLlZaXsynwD5FiRHuXVRf/P75/+cnW2O/3p6w8n+9fHX43e7AU/P5m87IXf",
-	"dS9Pd+nR09mPffWX1l27ifzB5h6NzVlSuSvDM/TbjGMUHrmbtlA8NZ/z8RdXrNJRIqNLzkLPUOO2DERi",
-	"mwzXzFRZWZ2LaeRXjBeKdGkQsGTp2eqte7ZU9aLeUCkJlcTfuZHfwD3/859//dsvmTy7nfD7/fHr73/+",
-	"589nf45e/fRq/5fn38bH3//c+/nsl+h491W/A3PFOr2vnvS7vX6/2+10x3v0abDapQxwrSysNUNwGpFy",
-	"9VY0ImEA5rMmXePDWFHJVq5bwPI62bGldMW5TLtfL9NhUIHpoAbT2/26WoV5y3NHYA2PBzfNzLmPjNOq",
-	"2OyDOGpc+JrRmfvE3citgJPPmOowgHavkMwzCO/g8Drr/D4gdASdgkwOnjbvIW/dtqSkKasuq1podV0f",
-	"38DZZx/UQ0UzSBtbG239esMaNft59wGZhc3ExqKrd9KDmUHQIg9ChEHMKNQGNtnihxocuDyOBz2aAGLc",
-	"ANN20wJdl11N2tieZKti/N1aobvKvcP6ippCq6xyzfg+gomQjGtbtzCbnCZJcQEg3deSCpll27kY/N8r",
-	"RINk6SpXZlYgV9z3er+gbTIPbbCjlAVKpHOY1KzvN4WnNrxsHIVr+P6oHc++yFF8+M23qNa34zKAHfsW",
-	"ZN8jLJZs1UidYhFXdQEhrsazDnCQ5YTKKxaSdhRKaKE2mtvkd9LO8LHV2MiHPUrFOIrZyqlxCKjjxyzg",
-	"7LyGaJs7Ne3ddxS6lto+Z4Hr7Maykkq4o0PM2b+ZiKwOEusN9XFABmYZMw+Jn2f6+xl1lrwY11TR9GKW",
-	"xpXjkiZKJZK8PXlpz4AFKArULGW2Eypga8YlK3FLeHywsxOEvGOudgIx3cGvyh00NRJ+WenFmEmFiTfr",
-	"9dikSWJSORAV5cZSkQLYjvhlxFmhSXG+LUZyXNT7MTD5JZu5K4lkK9FxCBObX0ZhyOK4ddeCFEMMhQoU",
-	"U/6CU+yqSeTuMftG/GwTRakFrHsubWbUsLJ6xTlQ9xmBnh86S0XkzdszkjKoUJGFjWgXVaIRC8TUqBNb",
-	"B+TN4dmzH8w+2fwguA/rY9WmzyRpH54+e/HCIwlLA8bVtunCslWh5RQ0s7sdW0eP2O32vy6oDm37IkeH",
-	"2D7/v9qDd93tp1qR2L/d+qb9bueb/z5/91/b/8/5l1vfbH3zp03xghUtavadDjUHxP9469eg40FZhtMy",
-	"p5CS5VUbMc33sMxrHkQ9XUPKGwl2d0Gfqyyfp6yHVsnBLI3U/FTDiMs/TKIf2fxwVjdcqhxIIG1fXl38",
-	"51//9rc8Y7GyEDuR35Q8+1Hm2Lfli/r5VCjr64/0RyaMhlDyi3Tb+tv24ZsX2z+Ct9rqhgAjNIGkUrF0",
-	"KcB6b6kS0OMa7jZQvzo8PTs6uTh88+Lix6OfNfQgrMJpxAnjYSIiG6mqhgo/XQcYipZ6qGgA82v1sfNI",
-	"7z//+v97u1+7vgExJn7Z0PE7BMfwcwbNfUjKLiOpUuzvQw7JNJJSv1WkZEpjzWmsDzkKNfZhMCcLMbjU",
-	"73ZJxcxWUNNAIPjE/9u2/uD2i9BfgghzyyIWNIVFfCwWMfBsQpWmn0gSSiSLx9sTIaHJ8HQWq2jbEEww",
-	"oYqMaHDFeDjAhBkvn1CkVzHkWeZjKeNRerYf5dwZfTfFZA4eFvLPpTfkhXZsXkXiIj5me0h4RGhV5uTo",
-	"9AyuZ7WmnSEf8i+/1DvPuLLNl7780oRBctIiil5h5TCiVA40vg2t+6StJmzIs9MGIcDspOEu5bsDdzeg",
-	"qSFfJKoDw/uriGqrQw6LBwKgHnLfpX+kSzjpuHCRRv9kX35JRjOlbHcz6Kw7NZnM1ihGXFnWrLF0BBsG",
-	"8jE1vJxEcsj9j0PL2YatATQB+l/UlsgQGJ2++p9//Vv/CQxP/631xP/9qAWqlxeHAG1/o6kDZlR/c3vr",
-	"Wzj0c3IAJ0OkpN99qiGqOSd4liQkXCOTht7aGlaYoq2t4khp2vbIzYQqnN5sqxEHJFJklDJ6hRoYCgkC",
-	"2jJE4zysKbYnUR82U+sxi5M0Uh0Nnjv9uBYeck3jKBzyDB4Y0zOTeRrXLE21tig1H4b8UjFlaqJJKVL4",
-	"5QFUxH8hh3wcfYB5GeaIUU58GDM2YnOBw2htJldeqeJZE4DG+szNCR1yfAM65sLIFJHaDuR5/2USTnEd",
-	"MPFb2jd0yJk+HVmyM51L03EEFzGKRXAlIbi9iMGIJ5CSo7WZgKVcn344T4YiOtmwcVBt7Khx7A4BuYGF",
-	"od+k3+2jqKNDrr+isQDtcAXDqDq8otTm1yP97h6xJeNmdSPsPz3kJr95SufwglDAmTFkeqJXCEQi8xND",
-	"c37Dwvzo2Fpc/2/b+rGX+qlt+K/vwSnOr56wKY14xC99y13c3yRTPmnPePTBxLDl1gGywCKfArhgnZTL",
-	"GyT5/u5TUj2WG3PlTphK59uH4Nqya2Q01sYeMM5CKb8WG1QR//ujM7JzI6GmA4XLCDJrhvxdoZj/vL1T",
-	"LO4n7R/OXr3U54WlIC+oIu92QhHIndR8dee8XbqwtWUAey4CwPrpDb28ZCl5+yIbWxmKYDY1s5lhpCIM",
-	"i/fxTb6HiMoXUgDAL33PHxCAMgFJp0knYSKJmWfePOTWeUwLggZbB2iaQbUH52riOT988wLbA2hF3OjI",
-	"Roi/enGmDVlt32W2lkgYl2KWBqwj0ssd85Dc0fdq9duYIEaUtyrngup30CRqDVp7nW5nD/pCqgnomTs0",
-	"uMIWl0KqqsGXqlTb5k4wtGcJzqQSZEo/tA0b01KSvfe3DgjFfw05HYlrVs2aKrSip6SNPGNA4EVm48yj",
-	"hr9AKF2z9YzvapZ8ltu+4oYXZpvSVJ8SEYc2GdTQPg2uOqbbX+gfuEDaCjabOjzkgaAxkwELiQ+PJEr6",
-	"piirDcoReLNh7KJ/cvTs6MWbs9OLV4d/u3h19Orbo5NT37Jd0I3GdBaDkbfVISeMQk14NE1izS7M60FK",
-	"YdgBAMgafNt9UEKYZhU81E9lGpcYI3aAy2rCQMrLiPJFCGk1VyZeJFtowzCpvhXhvBRZo0kSG/re+YfE",
-	"QhPHGM4q3JbWXEOXgd6eNnpA1q4y16BBNLprbosmltY94ALyWCDi3W53PaCtlZmPiuzteY2WktubWr1x",
-	"TEkD1xrLM7YyrK+iCK3i5EGRXB8XW/X6DCk739Iww59+pLf6kbecWuUxxIf2Vj/0nUhHURhibkW/21/9",
-	"xLFQ34kZN594epd9Q8xnZr/WMDUrNMpYy2vZhpK2943tgiLZe9Lra66zqDBZpkTavb2tgpMAFN3GWwtq",
-	"7LLN9S3nW6a04U73GuyAaTh8JsRLmmLwo9/bb7LdcpYk0CzpFQsjapsz9Xefrn74TIhXlNvuy9Cxc78J",
-	"Wb7giqWcWk8MYNmUqWt+ZCekZ1YmNDC+hCEedlw79ENt7YCnYCdkNNyOmVImgHbJVO2g9wj4KFXkRquP",
-	"NTPZ/ZOjs5OfgW0fnp0dvXpzpvm2nRLu2Vp3KOUbOON6eVjqKF7BcF9GUj1nNHxp4NXiOKVThsC/q+gt",
-	"OUfVJs+R1KzALLdpxjK4Dd7PNOYyr4Gbk9iMqt30xuo787XsgNYKtcKb4dI4U/8iIwqNq3yu/37GChoN",
-	"2l+Yq183HN8dBLdsslEzAegkki7ZrCxyAj1iNQbN2gvE1Rq8O9+MHHLIcZU8KtLeA8ohcHmUhdFduYvx",
-	"sALJlLyV7841fnP+o49nYZUO8wGYCpzH5NLXMp2XYFJioyabkyHiMGMeHfIjm2O+jAnLTcQNZBstMo0z",
-	"863NnKd3xbqXusRuwyrc5OtyrjXmTDcgbI3oDVBrRbFEDbFmlQ6fBdGpbH/L9ObV2GfPYAMloda5rwWQ",
-	"7Tng1C2gUXTF5mAV5yUMWGPJwyHPfGKE6ted/nC4vbv/hEyonByY4ABUKIxNnUIspKoSbgiRqRi5hznR",
-	"jOwak4wL1loGRe9uoiqrAlmzZuPRT+QGD2S5HGHpmfQWamseX5h8Er36EZgJEnvGFJrIr52PGbXc7uBx",
-	"3zZVTNWc54WUM2A8nN1kQUjrEDINfIDpiDi0jMe6eMapmOr7NBMCjzj6g6WiPGCom6PbUh4glUgtGWmc",
-	"3SOJ4JDepI/biErmgcsRpWz2Iv1oxMl+t0umkrQZDSYkoMEEwL5i8y+sRo2fjAW/3DIu7bziA91f+SLk",
-	"TLPIlGWLMY4krxh/GnLX7SSwE2lWfm5fZ+Kv5kP6rUEsMidYr9v9Gj2MEbfuXtL2fzq9eHZy9Pzo+OzF",
-	"4cuLZz8cPfvx4sXx2dHJXw9f+rlLaZ/IrSoGfQKbiycWo6Yl62OFUm8tgDdUTTao2xcY5tOfwt2XV2++",
-	"4n/pp2dfz7/du/7bk+kvveCH/X9817083JVHX82O++rH3ynDdI7cJ2Ca6zp3HoHhIU1nDC9Pi6hjfW4o",
-	"ojX4qK9NGI0xTaBSjz9hmpdLcuNkHUuWXkcBIwHl5CaNFHSf0Btk2VKHHCIfI7vdromU+zhiYUDElZ9F",
-	"nvQbNP/Y7+4Zj7S9K2SXKQ1ZWLiXi0rd63umfsBVbOpUOkysNejteq1wdKFX6qb9ZVO6xBWk4UF24GDv",
-	"iT5RFcGIDZweXOSqY2N3J5IE93Z+L2faPrpB74nDbgmFJtUww6Hd7l8VJi05G9IjIwbkrhjvlI9q4Vie",
-	"mh2YWKK0Z9FQKR7GKVNpFEhzDEsOjprTWHCMFx4Bh96clf0/JhyHNYhhyQSvNLaPC4CsKyU36/pabqpn",
-	"c7/cWtS6ea8LU7+WTXl05t41nM5npvOWig03ZPfXDomsodvE9FguzXh8zNjJp3Kigz9hOq9GgXMSi1SO",
-	"B7Jw787HEsXc7lAce1vjkcBxtVnw8mBheBp2OQB1m6UZgCLNA5eYhrgQpSwM3Vz3QBbH121aec0m+dbN",
-	"5V3j2N1u/Kw0iDKWN8jlno8cbVw3dvhriFPRAgKbnK8lpvWpEima1uX55GjgZlMPScqkiK+tRe2buXk+",
-	"aUMCFJqx0jPD9DGPIWth73ZwHDF9GrUhimas0VQXpuf5lYPy8D6TosFJMpMTyMTQ2rCaCMmGHAeXIS+A",
-	"THdJLhnkJdjs5LnN0+iQt7x6grZJ33DYBCY9gNQzIZ6vSEjnlVG3U8bDEge5s3NyfbmYz6CsGEmIenQ+",
-	"QdBMBlwiT9fiAvO1HJ67d9RyG+gna+ke7nTRvQ3yxKXmNhy98CDPWY4kmfEQRg/Of3NZF7+rtAJ9/tfj",
-	"0yZtznUSJM6Yy0rDxBYlg7MR01AXq7IxZ1VzRMNuMx4IKQlQwGcHWS5Y+Nk4wxVpA8/EdEq3JdM3qbwA",
-	"QRYqi0oDSW0RuBlMyj4kMeTUGCu1KoUg41plzuIeyvtMOF064FRz2zkkPoxFOt2kveXMJK0bIZo7PuxY",
-	"zjxsj5i89QovMrwre8yM+KwK92+A21XO6Kzgea85I4yrdF4xZLOq4vz3YUBZ7GWtCRxmkR1B5BOQ9LnU",
-	"VYFpoTUKl0klooGKriMo1E6l8pCDWJfvkPvuKAgfM03dDNr//L//X90QClOn4g6P8Ovykk5gLU0ykrJU",
-	"V0xNsuMIFgYyVOYd4ZSBZnScTwxsnnK0+sbX47Fkj+WhySIR5SEqpSEEeNyzb7dOGSNzMdMcG/oeQ1OR",
-	"/1oe9cimaJkyDrjHZEpCnxrnQtPUJuw5g880zfPlocvTbObvbmEKZ2+3PGRzrzAYM+vhsji9smG2FUoL",
-	"S4vuwElcTXHWy26x1L56FzVx1eG/97Rur/Fz+dK75ZXvVq+8EulPg27YY7vjPdof7QdPwq/Y185qYViK",
-	"u9RWOB2AQBrgVhQX3a1fdL6cDcmkhRFZNe4I05X79+SpSw3ntUIGOXGT1B/sv+RIl0gSiqPcqbH7OwSH",
-	"9bAPNFDxHOodQ6ioClTBTZDJJ/DJaQV1JJSRQzA72McX+gP7L+kUdQ15XsaOqu3UtFlyX66E6JBjOkW/",
-	"pFP57uQIYNyb9LvdA/28vjUbNJSNNHTeae7eI21qL0HlDLge5qZTvLjhJJzKrQ45tC1Aw2k+1UWDmdAo",
-	"rapGqatNM3p9oTytM+RmEhIK3nzUUQHDgdBY8yENA+uSoKev0bxkhun6LCsYLnQPN4bZQOtw8FoBTQXM",
-	"VXK7bVkfBEofksSU80I710XmXGC7a+ZouU3JHjJDq7G4rmbXe/dG0qYkWAOBtSnW3YRt/+q9JA34/DPB",
-	"x3GE/Sx+X16SLHUsRd5SlkaZvbPz0dDv7UrLB1s6OHOyDwjOBOPMtCbi8wovSaX3I2N5G8luWIsF9BdV",
-	"tv0abfWScZbSeN1Dbgfb/XHMP4Ez9FOduO+Zqj9u60Y5cX5gFt1MqAomlX0/sqZT5WF9HRiXauY0QpL4",
-	"QT7FMWUEimcxRckdLOgvnta8x+gG8sDr+ms2puvFjqcPWU+6Hme5qxnsthl9eG1i77HZjIHlt8luflda",
-	"BR6+tbSKnXxMVaVygf02zHx5CDRbZaNqaBVp9zyy65E98p9//Tvr+HtJE7k1GHLfekU9Yv+Z8TXnknGo",
-	"4SWwqv8hIq4vwCvgSszGyvfKvJHAbC3sEWCGn2L7L/inkzSejfKHjHRfH1c/6x7SloyRUheNLCfYWbKx",
-	"VZ0x+H7H9qxFG9RO0zLNcfWn8scPLH6GPFJelqxvU+YQxCuWqA45yqdy6QugzPlHfz06Prs4OTo7Oj57",
-	"8frYH/K2zUnf60J4HppCWJwTKiEXyHSKtrW0WwPsagNQD7n+eGqnfmFDHSwRYCHp97rEP/35+NnFydHp",
-	"kf70X96+ODl67h+QlOkDlLeOMCkKmqFHfGaTBjKzHliyM5CfHDpwwvUhlxNxU4BUA25nt9yQtt4MFkam",
-	"vxXQDKZvxLG4IVSaTXYG2IkbbpswwnOQomFfbpvx4FQ3/XESKegBwaBTl9u9mnHVIa9sogeP56RtVEo5",
-	"KCvZtlnM1rJIwJEdX7Y0HHAC9WYuYQFV0uI5vASRmOaT2wrhgifVgQJsKOwKlbUmozaIA8ASN56tma27",
-	"NfjKazkncVEdeGrUgVRA2AT5iB28vAFVov/YHvUlhspTq0Gs9a0Csy1ES0N6jUHWUhylap5yHlUpjSLe",
-	"UCzF2fKv142sfGxNGbcl3Tb6blav2AfQZJYRUQbn+sEZG/I3jVkcpOeD9++MXXc0wr3RXH7IplY6iH/6",
-	"6IjvPRTis4ntegOcJfa6KyDaXQui4hHT2kvhgKFDeIPBH8NuV0eAUJJ4hMrAZAg7wuS3Zw10N9f/pkIT",
-	"gqMFKk7W7Mghqd1uv3frtsdxOtGUNMXIXIEGOVrtS6hUpkeuwpPkKl1mVCwPc40L1Mlqfeshm+2clbVe",
-	"O8PhTotYoTZ+UlvrhNHQWFp2/0gsLh2ry2h19/QuVdlsWUBphUe43FdN6z4e0QKeqGjKvEKXuXaeyTIY",
-	"cuhnBrly+p4tq2QXG6KZR7Lr/oDY56J0yM2AaJKnGWPvN+gmZ2t08xaBfv4exKc35NirY8S0Tu9k2nTI",
-	"C24yY2Jtsht1t64PXNvt/+aZtpZckISl26Cr2wZzSKYzOYHhdPoYRhJvH3JKUKwQyZiE/v62k53pBkFD",
-	"WH2dom8Mhs11FUFFbbXCiv3Wds1fGZLxmlGHwQ9Zk1m33ne6S7+Tqd0PkoqHKG4i9syx+MO7vtHsiozC",
-	"LQu0NH9/D3tlboYJ/w+M6EBfOg1NZL/jpgRUx74gb4KG4ZCrCZtCu+B2If1i68C+1typXwR9cDHRYzF/",
-	"IWunaXMXtrxsVHyoObK6ERlXRvaG3rUDZ3QI9ImxSSW2DfCg2K7TnCDNDF9VBQ5yZ5lxn1U2pQzDV5kl",
-	"fPeWlHVn2xiOTbs0WmAeIy+hnqv1F7laBVPreg3WvTGetrKujN3YFKQ/elau1bPS2m9Vijl27A+nWmUQ",
-	"ktUe3YfWqF1Y0PNZBcWWR0yKlU3yKnOQ32OXS82ySXZEFwXTEv1656M50bcoemKmKkatuHFcHFtoZMQB",
-	"CB2zA3agYS5nYkavmcy595CX4r5uqKNO3pAKcTPkjeQNaQM5wfTIQMxirNwfMYKccchhMLpHuEizQSZw",
-	"KcvkS2iUVve+gcU6gmUTsd5mjpYH4cG4nrAZKzYbfkMtOYR/sOTfNkteBcundlQgTyJ2CIVICfCejevp",
-	"q6NAWHu21LNhe87WuDZsC3UScddnmYegbQgWXESDfHCoD12ofONTirSZ7o/YWKTMudPelEaXE80L9c/Q",
-	"6/6YRWrC0oGpD1FMZm/sDPm3Qk0GZrZcmv8CI8IgD3zE1A3D4sMpaTtTCvUzNxEPxQ2JoI+YG1as9yRk",
-	"3ZqbBAwLI4RgAtH7iigh+QmEjoMSr2JF2buqlqYPQCHa2OsuCTdeYLfwe4Qca8OjGZSFfQR/jmTv7VJz",
-	"MrnzSqsWl2Ow4ep6dwqobr7zzfIaqYeJ5j1OZVQxBtTbmLcJYG/mbkJi+sPftFl/00LX+ow1PpDHyfQM",
-	"cdNSMk+28bijtAGB1L6kScyk9LDkV4jpFnYBhuwYxeJYVsxAKeaWQHJM4Wz6ZEqvbCGQJnMShWyaCH1Q",
-	"sw+BTxrPwACmZCUsb/eZtcnL+V4+XgoiMKboiQsY7tQhp0bQTml6lcOMTu+ssAe+VtcTxOzMffxM98k+",
-	"aBqHbnz6nTU9Sqbrp8+82HzI/97R/NtNMvJlTPzQniAxhiFuNI0jlpYP5oGjR2RT3cwZsjY0iIC7V1P9",
-	"QQafkgyg3yW2b7f5I38kTH/+zWqmmWyq0COWmak7H/PTsNRJeJbJR5x6mQesoEhWjJXJQDXFq3iGSSRh",
-	"2HTEQm/I/fxw+jBilJppRqhsYKrwq+oaknJudZWUfg6/uXL6AQRX2ay4A1+qy8T6VRgXj8uLSiNE/zAv",
-	"NsQX8Cis4gwP6yszH1pdZubyFjAYYJqknx0Hv7ayrFyE0RnywzJNLZ8ZmR8xvzISgBUpm9D9VyS+rlmg",
-	"9uk092V+lUfJ4/3tc0VEwm+WKT5w9MWhj3IAxmEJhvQeOsyy+MXfYQz7KIxUEy21ML+/WU/3isH/HqFx",
-	"MqEjpiJ927y6bftp4VuP0dyrZwcFPmzzc3dhTVy7Bdz9vlopyRINWLIs0kZ9a6VT25xXFtsWEYp02SH2",
-	"johfmtyDSJIJTacxk1j453g0OzXte1xw7qOC3LdJsAvHJy6OX3mWNn6UljrXMDspb3d9XyfZ57Lw0+KC",
-	"H41x/L58PBbJDmdZwqwWBOnOR3hkeQ5Ynt2Vy1b3LbZ0HvlajeulxKiWxvbP3Jfl3UBL5Gwi1AmFsTC2",
-	"K6jBQH0f4aUjteDp280NdXjQk6ip0Z6xZSfRve+POQzVzSVyFGF1WcOzNOfBcl3UdskRdu5C7dQEk0jv",
-	"Y/mRj817seNAXkNX1ZfCMw5XyP3BBgVUDrn//dEZqemI4ZOsA8H0gCRZpNfn7IO6MBCQm0kUsyH3J1Re",
-	"TEXKfEwuETOVQTkgXGQ1ceBuNtVTptss4yERY1x7tpZYXHp6wVeMJVmAFSLLGp+dIR/ywwVEYeKmQRJc",
-	"Nx9K00hzJ9tiAnshLNQHeHo1MLsxNcPbTQsqkn9qjvmiIoUW6kNuMhzx1YyHMgsrmz6QpYYdZkAUBMRs",
-	"JtYA4uEWD84QjUmUuMu4oXpzsbWER6IxwmMWDWF1gA31RECCZwCBTu8FSAiNBYcUWHTPmEn1miguo2vG",
-	"CYUsr9QFJY6uGYkZTbkZbB8pDTQLtzIMZamzpo6zAPuUhhhdz8G0KHfuDAXG3Ydcs2sPetjfsNDMzqxb",
-	"iBJiQKhTTGeWNaXzIZ/Qa0ZGjHGCa4M+JsW9h8XpZZjnoksOiQ7QJ8OlFfxoPt3EduRQ+tyJ1OQ9ThhN",
-	"9W52yOGQOyhcIE1wLiYxnbOQ3ExEbFgLtuIugnjgBl71mjHpkuW9URbrS6GOBpIt5BWIFQjHQj4ElWbY",
-	"S7/X7Qz5WQEmkdD3MzbA46eNb9N6pEN+0i/TgGCTGUWkiuKYcMZCSSI55ItAkPZCr5Z8fKhp1bIFj6Ax",
-	"A6+pbbYysCWzczFLTQ3kQuUvBIuwaNZwocq0DM2aG+gZRZZnzmiSsutIzCQwJNIWTp2ucyfV6N0q6ijX",
-	"vU5vO+zsbvdrMujw+caNy/UynuEjn6gTiekcIJvk0T1kwMvtX9C/m6d3gz0Pat3BTxaaMOTexEIThv4K",
-	"ePYceOoNv+5Z92llD5evF1tN7u+u22qyjE+Ngnu3mjQru13za243LCBuq5Zko0Wck2xPIoOTuCHDd86D",
-	"Nw089JmNZLh3WS5k81ogXpXxtke2kh+zWURxT3pXH+yuFD3wuYjK5AxKosWWCsvkAymy6of24huoUUia",
-	"LV/SDGIp5AuC7dP28aUqmJBZQgR3rJeqJhDaFsIB5PUT6TCFXRKqbY9UbcfQXQCeyowAfXS09oy932V0",
-	"qbVfM9tdslRrX6ALy0Ak8HBhUvwhGaXiRtq27cTfuZHfwAf+5z//+rdv+9zBcHdGtQo35BMRQ+6nUzZ9",
-	"xeYd8tyoMHE0ZiqaMlDKJmKW5qOPdvtwQR4MudYXFY7YK5RgfyFhRDvYDlqdEoJXJ5GiM/dMw3ovL66K",
-	"L8yQd5z5u2bfdADAcd9urCC5YqosioNeLrxgp5BJhN/vj19///M/fz77c/Tqp1f7vzz/Nj7+/ufez2e/",
-	"RMe7r/odELmd3ldP+t1ev9/tdrrjPfp0Y5PVEQ0rJqrrm/5wbT58F3Eo+FXmaFjWc4bcBlkPzlaqHacG",
-	"no0olKYOKknFOIqZaZ6ozSycldB2ZpptVQ2t8owtDxVO5i3YezzrbWBMRMkUgUYKmb8k+7ztmfiFxIfC",
-	"KGWBEuncMzw2e9WEamZpvyMKviJqW1GinRhGUtuZWSPmKCRS0dR2UfTf+6QdUMm2Iy4Zl5GKrlk8Pxhy",
-	"LuDHOJJK4vcFZ7h4M+vN+piyEjN0F2XI2u9uHYBhKE35mDbibfsGtJIS0+DStktyXT4dRA1R9IppAzNl",
-	"AQsZD9hAA+blLZZg+pQBIUniuWX+Gf6WVpW9NdO3fg3T7nDQ3ScYbLdQVXaoDd1x9MEKrUUy8qDMW5PO",
-	"AeGoq6YiJsGEpjRQ0GTGtX5pHNWYvcV6sSn98JLxSzUxi0io0oygNWj9/d3fh8MP3e72cPih9935l3/K",
-	"DQCpUpiGsbiOM0t4Gc2WzPgEUmVKkMK+NWsY2mRnFsECooOiFTwyRVLd8khPE/F+94DsdrFiko4kw6EF",
-	"GaS7NWWGcBbKSMWau/3uigK8jXkGqk0wxJ81BKU9bPSaKppezNK4NWhNlErkYGcnCHnHvLgTiOkO3iR3",
-	"UMAn/LLltYKZVGgDq0jB7h3xy4gzBrq9IdoLg5dD/SB5GYUhi8E0XWKI2njpQmOo8w0FaCRLm1iM2NHn",
-	"d5Fe8V3Ew4VZiMidHVlebE5RG13RN30hrYg8qJXDIEoXRXcbb+p3+1uVc0I0WBtLFf+MqH9jtL+K7s1G",
-	"/D4oH2d0FEm24gw0cFnrdyyRZsWAuN3du4bEM/HWbBQIJFravuS5K0zc8OzYKdNFkYxEiLqGPHAGv0mt",
-	"us475JCb44pynwQxo6nWiBX7oPA7HvE/3vr2Fx9PCiR6OzPkcmxXZHvvVSmMb/Qys8N/R1O86mC21pMc",
-	"CPVjZFM9InNawZSe/FqYkjZYsBru155j/fvyCmB7p+l8OQudVTogk5gG5UQmhzMNLPfCNICZMgMWkQ9p",
-	"jgRcBWdd3oGtzNR9mcqnUCL+4FmfnUL1B+/6lRbkquWMC25nwSyN1Bx0v8Mk+pHND2dq0hq8O/daqIzZ",
-	"v7VKhlGROk3RxEygOVAogtnU1N3CdUxs0vQKR2gHgqoGpPLLXkbXjNu09Iyt0ZgwHiYi4kqCf0jTA+PK",
-	"nN5OroX+wGhsKgMrImiCq5QG2KnfwOY8+1wEsupJ2+SW00sGC8M23jQkMVMKRkROqVQshRgMeAfzlx5C",
-	"T+jFt546sanc8SzBZ2miSxLCSzZolGUlOS83zunFtz8HD1DW28UjSRpdU8UI9PpF7CazURwFdraldF6L",
-	"k64W3/rTROhNjbjJW8KBPib7Cjr+Zj28Ma7ovNM2R6vABHZFwT7q8A8WRjCfOJ9JxC+d7j/OO03lToXH",
-	"Mbji4iZm4eUUAqVtByq55S10YUeU4KxxAmkM7oee493zGrrK+tZnKYiY1tVmNJiY1Ewvn35l+tm4CZZb",
-	"ZgwWpFLKOQ+cPEIVTGByNlAJBklpHJukPJw9DkqAgdXEShchPRYqGpsTA759M0k7jxEX6phGxulqXlt4",
-	"ugoPizVQrnFmg63OG4t5rrXUJngcceY89yZlknHTVn3REZqHXWxlf00cxHkl8sXb89v/EwAA//8=",
+	"7L3tdts21jB6K3j0PmtV6qFlyR9pI69n9biJ23qaOBlbmTaNPCZEQhbHFMAQkB1NXp81P8/vc+5hLmyu",
+	"5F3YGyBBipIoW3aaNn8SSyKBjY2Njf29PzYCMUkEZ1zJRu9jY8xoyFL485Qq9iKaRAr+0d+ETAZplKhI",
+	"8Eav0R8zohinXH0lScreT5lUkiQsJZIFgofthtdgH+gkiVmj1+10vIYMxmxC9UhqlrBGrxFxxS5Z2ri9",
+	"9fLpTtmERjzil/NTntpZYjZSJOJEjRkJpmnKuCLDaSpVYdI1ppSsYoVvePSBqGjCSBOXJFuEKnIzjoIx",
+	"TD2cBldMkUiS0TSOCb2kES8u+5sne53u3l6n64IyEumEKgTmyV7Dq4SNqXR2OFIsnYfrDIEhSpAbGiky",
+	"ZCORMqLSWcQvq6BYiodbr5HQlE6YMht/dM34ok3/SdyQCeUzwvRDUqNjIqQizZCN6DRWRG909u1+p9Oa",
+	"J4NID/R+ytJZw2twOtHgxDCdC6cZ0LwzoR+iyXTS6O3Dp4jjp24l7lbBHik2qQB934G8W4Z8f33A9124",
+	"uzXgfsmkpJfsOHxN1bj6wE3wkQJojYm8vNgZfhM8DTtsb7RPnwy/Cb4d7dKGATnRw2UQmyEuorDhNfS5",
+	"jVIWNnoqnTJ3Gf+dslGj1/hf2zmD2MZf5XYGKIB9IlQ0igKqwVwGO3eeKy6Aq9GFBXpn2M0WUr0Ad5z7",
+	"rKIINyzl1WhUyQlKpKMEkVdRUmY2VfQhcMRKAinRR6dAIp1qtiDEZBmOUyEmRdzqby5ymsjRW41cePwe",
+	"SEUAAdY+XA7LoMXrowiv4hdlMtCwV0OLA9wHXgskQPxGsnQZvFPJ0iK0Ib1m1aDpZ+8DGMKC/DllMhFc",
+	"MmDPh+Ek4m84naqxSKN/6nH1Lc4V40C5NEliQ9Xb/5Aa9o85wB8bIVW00ePTOPYaLE1Fiq+HGubDN/2f",
+	"jk76x88O+8evTi6OTk9fnTY8yzE074ik1HeMSEnEr2kchWRCpWIpuWKzxq3XkNMgYFI2eiMaS3Zbd7FH",
+	"GpBTs0pccwXvy2bSN64Dyk0q+GVbT/89DY2MsDmk/O3wxfHzIkJGEYvDRi+bwEWR+Y5MplLfzKSrucVe",
+	"p9MhwZimNIBb9oExZaQxjSbADRlqziVZPPLIzZgqds1S/aNUImUhaWpZBifwCCVwpbUOiA/L9IkmaGlE",
+	"rThJIwWofib4KI6CDSL62auTH14cP+s39JIUjWIgd8uQlnGy23xLJmwy1Bh2t4SScAKckYxEqhci8ShL",
+	"QuOU0XBG2IdIqgfdlr/pw+KR4VSRlI2mkoV6U1z5VSqqGBEj2CH4xW4jbkBzzFLWG3D9SzgxINsV6O0y",
+	"SGsbjLkbBw/r0wL3w4Drlf4g0mEUhoxvln+8Oj3+bRH7EDye4UZQzcQkmdAZCQVR4+hBkX84VWPGlV4V",
+	"M5vAhSI0jsWNpn/4QJB0PPyJI4j4Cc4H4yFLW0D7x1yxlNP4KF//JtB3fNI/Oj05fFGBucjMSOAd0sxO",
+	"eEj2R91ghz5lrYfE4JmYMDXWFDSiUcxCEnEZhcxgJr2OAnYAHwzIRNKZ1LiDd8SI2AVIQOCJUD+IKd/g",
+	"1XXyqn/xw6s3J88LaANa0zs4gtkeEEEngsgpqIWAJOAzkcwknFuv8ZrOYkHDvhAvaHrJHvSCcjBgCGUo",
+	"whlRQpAYJn+kCwhmjSQR+sIBWon+yfCCIU3/+1fP3168OH553L/4/m3/6MxveUa5Hos4lERwrWamMyIS",
+	"lgJqPNA7ieCa8jSXpFdMkxlMBFjuC/GS8pm1FGwOy6eH/SMD7NGvz46Onh+VSE1zb1wZ+xAwFmpOk2ot",
+	"nsRUq/EPiPJXFr25PSaDRsurrlVHQ7SVGRaqpjVPbzsmiFuv8etWZi7ZyhTspa8X7UelIQpWnlrD5G/M",
+	"DWV0tprD6KcBib8fIfrw9fFjSNBmmpL4bICA4/OGy2mSiFSx8CULI9oHFfTxOZWVnucme2TGpe8OvwyE",
+	"3wZt0QwMOllw5egdNAwj/TCNX6eadamIWWjLcx5p/oZ3xjTRmoIv2Xvfmjbh+hpTSYaMcZKygEXXDAyr",
+	"iTOwIyPX0829hmTvVz18xt43UPe02us7xzigBzjPLBRi+A8WwBEHRBgUz6nQR/yaxSIBIRcfnMZqfjVI",
+	"Qcuhy17Xk2ZkttTaM42NvOaS0JyWn04ZuRkzXhDA4XHN0du5sXYoRMwon8ORHdrDdVjoFiMLTEFV1oaA",
+	"xjFLwbhOQ60mSJESqvkxAEeDq3ncxVSqCxpc1dpdb13CWUgO2bSVywzDlyBa3+2IHIKups8GDUP4L7Ny",
+	"lU8BcqDlK4lB+LHWmbpGmOLC7dtVq32WMqqYxthdl8vZDa6Q5FSgeRGNb7RQbRUVQnlIOGMhMKmhvu6l",
+	"YmF7wA+JH05c9U/LS0KNWYqojDjxjZ7sezCM1sP046iQwowDrqXFpv9uKIbnvkfgD4/QOArYuQ9v+e/g",
+	"k0fgEa3PwmdCU6MY0Akb8IRGqVZPL1MxTcyLwZhyzmIfBDhC+YzwKSpfEQ/iaaj5IRcc7NxcIAr57NWo",
+	"0Xv30X5R3Hyr9/c+ljfL/nJ+e+stfqsxifixYhPZ6O3erniSfjBPdm5vb8/LG5hbG3AD5pFvxkK7S6Dp",
+	"RaSwBdkmakm9NUfgylzGjE8nemXhxKFAqVKQjUqrh1/PvcaHLeBDW2U7ya23eKElbxhYTMwxHDKt/kmH",
+	"Xg5A6dGL96porpk/WbHUglH1XWMohhrmCLFc74h6zr50wZRuEEPTlIJkNWGK1rlbXtrnbq0x9+PcGQ0j",
+	"mcTm0BxoBUQLSKmIHSNf0VD8OhWaQ5DDRMSxaAC0Lxi/VGPjG9ISEx3qZ9FKnFClNeZGr/H3d38fDD50",
+	"OluDwYfuD+df/3djbtO9jDZWsXEQ6BYRyQJmhjby+7Cz3NBfJLZq9BY8y2tj+jCYMPJMpEkFkicRzz6v",
+	"jWKtU12ATnWRJnLeR7nAV517xDODkxKOtkaa4LnOOGaFx3Sxl6jakejuLaB4yd6KK8bvtrWv4A+ppTkK",
+	"u2zu6SvG53daqfjCONELmNt9Mo+6F9GIgds94gZz8iDzzO7skbGYljYdR8nQ9O2TvRpYmsPIc0bDF0yp",
+	"Svanf9yK4VcWkpDF0TVLIybnl4oWsguj2VQMZdynknAwxNPgioubmIWXKGDWYns/wCRmpJwB5NzOQOE6",
+	"SytAcX2gG4DHHW4eqBJllvG0AObz5TtVT91wXribwuHSxmescmQW6yIMv4ypIjeMK+tLK6MIFfgaCvYz",
+	"/eBtwYNTzVLwlisdDJEyQodiitwQluER1r5sEz/zamh2w3OPRlj0d9d2GM2hxkhGH5dYBeARzYmAeXnZ",
+	"rqUMjJy8FJeRuwfn7pLM7DEvWkim3wqYlacYUnF6YI6nY0mvmGy533GVtAjbnEO3kIKeGXIowu6X7Tu+",
+	"BoA0aSw1KPse2evu6n/2Wx7xq+xk+oWuN+B+hSdJ/7brET+z9Osv9jziW7+h/vxUv1xhqvXJ3s5Tj/hF",
+	"F4tP9jsdj/hnb0+eXZwenR31L06P/vrm+PTouT/ge90OaZo4p4I7jrFQgpKTUGk9dRr3keCt9oDrbTES",
+	"eoXBa4F5sNp15no1HPdotS16zn1UsSy9pTnNVIA3R6lFs1nl8WAOo0WDPbg4abyY1ZaIHjVbLQKDxlcS",
+	"hedosBb3Xc15zbQg3BQOkxF3Nsh2NRWdodGtBAPHULqvJEliGoDMEykJCuRXEn8jsbhE79oo0pIifhlJ",
+	"0kXtXY3ZjIy0XnFDbiI11vzzkiZFBrG3480HHi6TkLxGUcaoYFXW2Ue1UM5ZoNU5EAKrBYkiKWjhe5Ko",
+	"SlELhKsZsY+QCQ2LO7RfBS9bdLnNSKSM47IUeCZUAUpjXtvPZq46EWjswgcuqKqa0Fzm+kk7FLmhFeto",
+	"7HR2nmx1u1s7e/2dTq+z3+t0fms4OxVSxba0MLzkFqlhyHIi9rz1zcV5mFXtaKr7mtjcyK5ixGJmdMwj",
+	"rJzdKm/OslNZIbNWELkrjX6h9E9E6eWYzzVDOz85Cc/HrN6ben9iNF4UqGhCMr6SZAxPlURkQ8OoEnZ3",
+	"vEY4vLhJI+VeulJRNZV6xisNbQI7YxTta5ZKnKzb7rQ780bEwgQf5+wGjJNf2PBMQPS88ywRHMMmIi4V",
+	"5QFrN6qovwBtBUmC1ZES/QyzthZ9RQ+pZOQf01XaVb72OQE3ZJcpDVno5wpbNnBAuTHE64kVGkGsIAhI",
+	"tG9XWG1zDC8K9peR1gn0jEkqtNxBpKKpwiWszChw9mwRvYCryTzVXqkpGBRlcBd3JZ/OK9DCYjqup8b/",
+	"lFHz+hq8OS+fsfKOXrRqQQw8QmCJQ9eRb11yvhYUEbjci9j0p1x/vgjElCt/wOF/6UZwSXNDYCgojGaM",
+	"Xpr8gfLtxwHHYXtG+rdiIXq0I6WnDsb6ziFBHGnZVYzMVBrsAW/m3MDPJ2lBbC9F/6dHJAwVWSvVkGlx",
+	"N18mKl5FsviHiDgLl99ccIvjg0vvq85a99Waftgiems7bx/b32nm9BzEOkudW8ZiGv4LvA9aEQhIcWx8",
+	"e6vkUXjleyr1oj7ew/+rD0kd+fdu4rLxxVRoyqC56d/dywGPQRuRWtTQiz9VXRv3E1H0cNUytdlpQNT8",
+	"Rp4v8NIPWUAnLPdRm4OuRzlAG17OjyAOWFrtdcpDYkLLkUZesJHaOIU8zk7GbKQq9xF+eLxdrL9vUokk",
+	"YSEZMkghrNg+0tTAe5onp2wirjGA3cZJt9yNi6Sqd51T8AHrv4zXua7BqJ9dHrK2h8LcnhWuks9bHqiH",
+	"anz2bpJTjrnPG1NnTKmIX8rFEtRXkogbTqR50BGo5pX6NBhH1yxcrIFkJyeSxD5NmlOuotg4TDP7WZpG",
+	"10y26hghvcZkqlh4AeNU5Szr4XO8mvnhnQOwsOKPRpQSaoHQs9/vfLtC6Flgps25WhJxXhdB+GwBmMKo",
+	"zvo3FbTm4tHL9zODezUh3c1v/mxMuZavjWaahfnNU90BoUOp7xlwPIHGN8uuTJrC1TOJuDtjtz6dHuIv",
+	"pKkR3ULGDhlhpAlwt/INMnlTBtYNkOnLqWL58HgmlKbLJsWMe61KmyjY0VRNU0amXI8oW4aKzceHIl+v",
+	"8WHrUmyZL+2z7RPzxzs9SLsfTdi5++hWNElEiuFpkEXauIzUeDpsB2KyLWgSbQUiZJeMb2ez37qvy6so",
+	"2RIJEtJWIsDXhwAuOU+vI+5s4pQn+vMaW1h90G5rkH/9m8e+c58bKOPfn/VNtNjxi9mYTop/yagGuvPF",
+	"RF4a7ldlx+Eh8JIoZJNEKMaDGYlCkNqsdy0/Lbsmc2wrFgGNt7p1eLqTCFAVtPVBHRA2SdSMCB6AiYCp",
+	"smL9E4tj4RHF6OS/ijFae27cnjMnRCqt0OPtXXpDbV7rMnW+u546b9ZRHwLzQgHxd7tEWRitNTNY4vGl",
+	"Dcx+Rw/ThOGZrh/6UaBe/TrBM1NNuh8bE/S3Sydc1ACviRBcBqu8yHfImtDwraGn3TnRYoHHKwcAR/YK",
+	"GejAeYpMonB2XFoqkPQSPnVvBbwGyVQo6uvr3ThSRrDtaaLp3PEets2Cy3q5fbFeGPVqdbrAhzSsTd98",
+	"5bc8czDz7yycaOw0IA54/rv5ym+1STZOr3DoqcyE+RsoYBMpE0sw4EaCisUlaeqvIRMRgJAQOQCjR4Lb",
+	"6AEqbWEf1PyjdMDFDW8dkDmAPTIHI8J1MxaxA91IQS7BmCoSgODrQX5kokwGp95TgAekXvuaGdJ4PeRY",
+	"3JBIDXjGVm2Yg6H/NvFFAIn0mqAxRizHl0ZOpOSA+/lp8E0WfM62lsQ36BvU10fKN4hC40dKeSgmCwOR",
+	"l5Tlce68J3vLwpIPt36jW//sbD292Dr/2PWe7N1WhiabVdzN8oLm/vVML/iOR6gMGId0Dcner2GKWRi2",
+	"+pnLdS/Xvvh+SBnb0pcz+cvZqxNz6zlBkAbXeWmqPfLz94RxrUiENjjyo4bHI/ZSvPXXvi0XLaiujL9A",
+	"Zq0n3GfU8Pnufp5acs+tr97o0n4qkURBo9eI6ZQHY83tOS8kgjiwrRXfMq8llnSQVaJ4pGpK4DvrSeDs",
+	"QxKlTC6dWCqRSGPCzrxQVTDsbHW6d4Dh3kEoCZaAWOdFUzUCdhY3fUX4Cjw0lwQyF36Cg+UglSXFHN3n",
+	"K2jqEL2cZbIKBB9F6QTTEwt130r2qeCqBj1loy0lqe5jbudKFGcrq4HBemy29NLd2G157z5jtlvaklXM",
+	"DcQ4rkbriXFLihNuWoxz13MXWa6QOLOOQDf3Yi0xbnm2zx+DrF7nLHtjF3v3yeKbXaTWxNDo7uzuNZxA",
+	"PDmOkoSFiy/52Z1TNN1TogQYYubJ5563F00vmapHU7O+efh+t978HWeBOF+CwtqMeHafAhbuCJ/9WZkt",
+	"K2NhzNrLpYBPJlfeW6ZLWRAlka2fvaBsLFYbRDPNSBS9L7urU3jnRIuCrOZAsHiH+vnxW4M1/DIWtuwM",
+	"Bu24oEBObsyovns4I3i2ql2StoZDZkSsrOFgwlaqijhkP2EVh8rXc3vuIp/veUW5hsvomhUXIkbETucR",
+	"8yrm2Wh+ciGnQ/0+VHDQzH8+1bn8mFOzAbB8XnkAyxUaVM4D7xvFVAVQORVKChO9mT9nw3/g/VqueWcH",
+	"5zmBrbr5IMUe8vId3Yq04/lDkXHSZcloRHBieGGtvLTXKZOMB5XePb30ryRJzCMLSvdIxviqYNXMy5Ol",
+	"ohiXeDQysbF6lGU8cvd+cR2LwuNf8Tji+uqJYpaDi7X8CiesKvi/EC0PAzW8hhiN4K+CzT77dcNhdHns",
+	"Yxbcnu/J+ZLtvouobumgtpj+ijMoJWHuc5N/VFtWz0jzDySnn2Ic4qKweH15QaMIrCm5qGjUmsz0fjRW",
+	"J0aztLB6lFV45W4iaRGdnzNdiJgtjfFLRQyJtnlsn+U8EMwKTkNAQkUMbxXfOTXR5OUJq0muVjgDxOyA",
+	"5Quf3nRuQl3HtEUFZoosEXFtUSu3buEqOXeTNZm0quHWCvL0dUj5bEUZppWX3Z1jxutVYvIaUx69n7KL",
+	"KzabX9QPWUktP5z0BtNOZzeg8B8zn4b4yQePKEprN8JUGgslkVDK08gHUI7rJsJk95ULN47eGmQqUvA5",
+	"GwoYR4kRT8DduznKXchKTfw70EUBnw59OWRfIumSNuUsu5q3mAiH6hsa15xXKfRMuKYj8mAEgxgBznw9",
+	"gU8CmqYRk+DjblI54wFNovaMTuIW+rpzp75bG/Qria59H8bUi/NbWlMZcBvjO6ZJwjhEHLgO8labPINA",
+	"EUmiSy5SZiNMIbI0FFrPG/ArjCjgoRN1UXiE6Cd6JqrAZPxJrA8n1BgzssJI42gScarwMpnQJDF1f4vZ",
+	"LUtj/9yMIa+QTrH0tTyJxC01u8wNWXo6CxtZ7y0bflLvLbgnVryiCe8NPoKv5Xrh7MR0QzEcRXBWI1an",
+	"AMPqUJ3yJtR7I8f/qufn13fuHjcIKKquW4Rqa3asqHs07MGy9Qr1McJa4eVbOTtCK+uK2FoeGtP5mVrC",
+	"JA1TeIDIxBJLzNdQBG0pI1tHe0noJSvgOKtPso63AUOM3OARh4HV1mhyTvxHUmlQjFggS6IHCy6+tVxY",
+	"y3pAbdqHpVdwF4VYw7iWzyp7oTa1nE0nE5rO/mj0UlNBrNRFaumFJg/2c8aR3fq1IlkrAlPrZX2ZOrdZ",
+	"0leeQwkdcCJOfPvb/2jp24dTEPHLuilgIMsurCEHHl12o1GaRY+ZKOpSyTpbY3ktiQHQMtf9xMZKztAH",
+	"YBRqPef5SsvpeTHb5msnImydZDdbXniqHJxXJr2ZZ7AynbCFNfSXmpUSMVWt9oOmvRlQ8VEHVvMF8DYS",
+	"iIkp+VWPKtyaDhXNUzUB+lYL8skk4lNZzEBzqim4E+54tVqWFmypLigler1L5l1FoDVeiLy4An2OjMaE",
+	"IBAAAZQYUEqz7BrDGPqVkeZ+OPF7mSYt27Z6eY8kaXRNFcRaor2DhqFJhYaWVu28uHmPJNNhHAVurySn",
+	"42FexNtrwOhaE8VXi3Yn+2PlVVsQmTeaKP+7KY9Q0I7Oy3KNE+lfI4TfzaaoW9qgn2vbUCNfpMSaFayN",
+	"o7q2QdaqAZ8CmjtjPMxCa+8WrWE57cJAjRqJYviISXeOwizuUw9YjK4vlto+0KI/SxhVJGVqmnLp1CWs",
+	"bE5bkWRWW+SsUZR7ZT6aV1kJdUElcWgNp+jQI+DJGjGGnl9QIzXOcdHr5bPVWV/nW/3P9/qfZ/qfo6WL",
+	"tulVNS5rCEifL/OKSKuSlqqrVJKEpVtA1VmDN029+ubEzg0H83QAFSqLxcx3l9Wg7FQZiM/QG50sil4G",
+	"37T1WcPX1mt95xBm537OfOHLVfb1atltIKLJWUPlHjrouIsu5qJzLZ1s7sVaullhj/9Aypm7rrsye6Rv",
+	"zeotKRIl2tUxJ/ehqdXw1yEh9427KZtlWvhs937Gg2dQFa2Sy6SMUFt5h/JQkjxTL8+9MyYO8iqh76dw",
+	"3+O1LQ/AjhnDpUIuU3Ejc/cPsuOCRSXnW9fddneLtXe29krX8P7+7pPCTbVTuKmuu83BoK3edbae0q1/",
+	"nn/set2d29Z3+svid1ulR6rvL42c1wuy4K2JsSDWm6REzAakpordAhtuxc4fUeP/z4fSOnhudCQQduu5",
+	"cpv13d7fFjmm8mIi0orVQr17AxBNGcHmIGNqqmACKiB85oDIGQ8IvaQRx632OfugLhARPqEKtNh6aqLz",
+	"5srTmFNxpa1ZHwV3OGexiw7F69pJZfbpOzISS2OfMRPBWrSVYg/8kkvqmh9csdkdpR3TiOZhwg3W7PGz",
+	"uJlPrYY8NVvwzPfYmRc971AyeFkFYPROl2BeKcplYy8kAnQKKL6eS0Dxi3JCy5PhN8EDOARwBXcRQ3F9",
+	"awmgziu1GLc5YX8goRNX9Eukxj9XRZRkVJNFFZimsB5k2XMCFmpRGaFKk6g6TKVwmM14B+jrJJHyHLsr",
+	"zgH3WJEe5dXF3l/eP/3tqr8z+eXbD6f71yffDF/vBm+fjF90wx86l2c79Ojp9Oc99dfGXUvEfGFzj8bm",
+	"LKncleEZ+q3HMQqv3E1aKJ6az/n4iytWaSiR0SVnoWeocUsGIrE9DBa0bFuZco25AVeMFzKvaRCwZOnZ",
+	"6q57tlT1ol5TKQmVxN++kd/BM//zn3/92y+pPDvt8Mf90asf3/7zbf8v0ctfXu7/9vz7+OTHt923/d+i",
+	"k52Xe21oW9rufvNkr9Pd2+t02p3RLn0arDYpA1wrs6VNj71apFy9FbVIGID5rEnX2DBWpCeWk1EwZ1K2",
+	"bX5kse3jzrfLZBgUYNoowXR3vq0WYd7w3BC4gMeDmWbqPEdGaZXD/UEMNS589ejMfeNu5FbAyWdMdehA",
+	"u5dLxinomVUwKpfu1Oo9JCOsWb5zqX8DW6t+UA/lzSBNrFfV+v26NRbs5937bxc2s6oIa9VOetCSEOoe",
+	"goswiBmFhM86W/xQfYmX+/Gg8BZAjBtgqnpboBeFzJMm1pxpVXTXXct1V7l3mDSzIHsuS0c0to9gLCTj",
+	"WtdVrpRNk6S4ALjd17oVMs22fdH7v1dcDZKlq0yZWdZjcd8X2wXdSJEwSlmgRDojYyqJft5kE1v3sjEU",
+	"rmH7gzerOYoPv/kW1fpxXAawY9+C7HuExZKt6thXzMyrzgrF1XjWAA53OaHyioWkGYUS6uINZzajgTQz",
+	"fLRqK/mwR6kYRTFb2ZQWAXXsmAWcnS8g2vpGTfv0HS9dS22f84Xr7MayPFl4ok3M2b8Ziyy5FZNI9XFA",
+	"BmYZMw+Jn6dv+Bl1lqwY11TR9GKaxpXdGMdKJZK8OX1hz4AFKArUNGW2vC1ga8olK3FLeL23vR2EvG2+",
+	"heLPOKvcRlUjgQrT81aMqVQYeLNe4VSaJCaUA1FRrhYWKYDtiF9GnBV6IOTbYm6Oi8V2DAx+yVr6SyLZ",
+	"SnQc6uWSF1EYsjhu3DXLyBBDIa3IxPVhk9xqErm7z74WP9tEpnEB655Lmxk1rExJcg7UXb3MxUNnqYi8",
+	"ftMnKYO0I1nYiGZRJBoyCFUEUmgdkNeH/Wc/mX2y8UHwHCY9q02fSdI8PHt2fOyRhKUB42rLlNZpVUg5",
+	"BcnsbsfWkSN2OnvfFkSHph3IkSG2zv+vZu9dZ+upFiT2b1vfNd9tf/e/zt/919b/c/5167vWd/+9KV6w",
+	"ou7QvlN26ID4H2/9Beh4UJbh1EEqhGR51UpM/T0s85oHEU/XuOXNDXb3iz4XWT7Pux7qXwfTNFKzMw0j",
+	"Lv8wiX5ms8Ppot6VZUcCafry6uI///q33/KMxspCDNq+KVn2o8ywb3NS9fupUNbWH+lJxoyGkMeNdNv4",
+	"devw9fHWz2CttrIhwAiVPalULF0KsN5bqgQULoenDdQvD8/6R6cXh6+PL34+equhh8sqnEScMB5Cdwe5",
+	"BCqcehFgeLUshooG0B5fHzuPdP/zr/+/u/OtaxsQI+KXFR2/DZQrocW5Po4pu4ykSrFoEzkkk0hKPapI",
+	"yYTGmtNYG3IUauxD328WonNpr9MhFS3hQUyDC8En/q9besKt49BfggjzyDwWNIVFfCTmMfBsTJWmn0gS",
+	"SiSLR1tjIaFy9GQaq2jLEEwwpooMaXDFeNjDgBkvb4CoVzHgWeRjKeJRerbI6MzprDvBYA4eFuLPpTfg",
+	"hRp7XkXgIr5mC4N4RGhR5vTorA/fZwnE7QEf8K+/1jvPuLIVtb7+2rhBctIiil5hOjiiVPY0vg2t+6Sp",
+	"xmzAs9MGLsDspOEu5bsDT9egqQGfJ6oDw/uriKrVJofFAwFQD7jv0j/SJZx0XLhIo3+yr78mw6lStmQd",
+	"lEu2fU6sUoy4sqxZY+kINgzux9TwchLJAfc/DixnGzR6UNnpf6O0RAbA6PS3//nXv/VHYHj6s5YT//dH",
+	"faF6eaoN0PZ3mjoUjWL53e2tb+HQ78kenAyRkr3OUw3RgnOCZ0lCwDUyaSiYrmG9SQW/1FpxpDRte+Rm",
+	"TBVIvpFNMe2RSJFhyugVSmB4SRCQlsEb52GiuD2J+rCZbJBpnKSRamvwiP/s1ckPL46f9ZfAQ65pHIUD",
+	"nsEDXQCnMg/jmqaplhal5sMQXyomTI01KUUKZ+5BmYOv5ICPog/QBMUcMcqJD11Mh2wmeOimvue5LJ5V",
+	"AWisz9yM0AHHEdAwF0YmM9iWlc+LapNwgutgHyKpTy6O0CZ9fTqyYGc6k6aMDC5iGIvgSoJzex6DEU8g",
+	"JEdLMwFLuT79cJ4MRbRNDgK2UYWJwQAHJT8gNjBL0NJaDNnr7OFVRwdcz6KxADWOBUOvOgxRqt3skb3O",
+	"bpb2ZFY3xKLiA25TpegMBggFnBlDpqd6hUAkMj8xNOc3LMyPjk2w9n/d0q+90G9twb++B6c4//aUTWjE",
+	"I37pW+7i/iaZ8klzyqMPxoctWwfIAot8CuCCdVIub5Dk93aeEv/0sH908eL45XH/4ujXZ0dHz4+em6oY",
+	"/ilT6WzrEExbdo2MxtDDSTPOQn0GfW1QRfwfj/pk+0ZCTgdeLkOIrBnwd4UKDefN7WLFBtL8qf/yhT4v",
+	"LIX7girybjsUgdxOzazb583SF62WAey5CADrZzf08pKl5M1x1hU7FMFU3y9wyll6zUIAFEfyPURUvpAC",
+	"AH5pPr9HAMoEbjpNOgkTScw8M/KAW+MxLVw0WA9C0wyKPdi2G8/54etjrPmgBXEjI5tL/OVxXyuyWr/L",
+	"dC2RMC7FNA1YW6SX2+Ylua2f1eK3UUHMVd6obDuux6BJ1Og1dtud9i4U+1RjkDO3aXCFdUuFVFV9tVUp",
+	"+81tkGzPEpxJJciEfmgaNqZvSfbebx0Qin8NOB2Ka1bNmiqkoqekiTyjR2Ags3HmVcNfwJWu2XrGdzVL",
+	"7ue6r7jhhdbpNNWnRMShDQY1tE+Dq7Yp4Rj6By6QNoPNhg4PeCBozGTAQuLDK4mSvknKamJKohiZrs7+",
+	"6dGzo+PX/bOLl4e/Xrw8evn90emZb9kuyEYjOo1ByWu1ySmjkOgfTZJYswszPNxS6HYAALKq7XYflBCm",
+	"AgkP9VuZxCVGiB3gspowkPIyojwOIazmyviLZAN1GCbV9yKclTxrNEliQ9/b/5CYaOIow1mG29JEeigd",
+	"0d3VSg/ctavUNaj6jeaa26KKZdq9WR4LRLzT6awHtNUy807U3V2v1lJyfVOLN44qaeBaY3lGV4b1VSSh",
+	"VZw8SJLbw8VWDZ8hZft7Gmb40690V7/yhlMrPIb40u7ql34Q6TAKQ4yt2OvsrX7jRKgfxJSbKZ7eZd8Q",
+	"85naryVMzQqNMNbwGrZKqC1oZEvbSPaedPc015kXmCxTIs3ubqtgJABBt/bWghi7bHN9y/mWCW24090a",
+	"O2CqSPeFeEFTdH7sdffrbLecJglUwHrJwojailt7O09Xv9wX4iXltqQ2lGHdr0OWx1yxlFNriQEsm9oD",
+	"mh8ZNTHvoQNVqS+hM8tzw9ygyG1jGywF2yGj4VbMlDIOtEtWcZmZNyPgo1SRGy0+6ks6V0y1sAAeQ//0",
+	"qH/6Ftj2Yb9/9PJ1X/NtqhSbJEp6tnIApPL1cmXYXPtOmfgKhvsikuo5o+ELA6++jlM6YQj8u4qCoTMU",
+	"bfIYSc0KzHLrRiyD2eD9VGMusxq4MYn1qNoNb6x+Ml/LNkitkCu8GS49olHMwouMKDSu7JY0evsZK2gs",
+	"2NR9kj1tO/LjZ3CslCNbre/D7e63rF1VvQvQCSRdslmZ5wQK/2oMmrUXiKvRe3e+mXvIIcdV91GR9h7w",
+	"HgKTR/kyuit3MRZWIJmStfLducZvzn/08Sys0mE+AFOB85hY+oVM5wWolFh9y8ZkiDjMmEeb/MxmGC9j",
+	"3HJjcQPRRvNMo2/m2sx5elfMe1kU2G1YhRt8XY61xpjpGoStEb0Baq1IllhArFmmw2dBdCrb3zK9eQv0",
+	"s2ewgZJQa9zXF5CtOeDkLaBSdMVmoBXnKQyYY8nDAc9sYoTq4c5+Otza2X9CxlSOD4xzADIURiZPIRZS",
+	"VV1uCJHJGLmHOlGP7GqTjAvWWgpF925XVZYFsmbOxqOfyA0eyHI6wtIz6c3l1jz+ZfJJ5OpHYCZI7BlT",
+	"qHN/bX/MqOV2G4/7lsliquY8x1JOgfFwdpM5Ia1ByBTwAaYj4tAyHmviGaVigo3sBQeLONqDpaJYZIoq",
+	"Y7aUB0glUt+MNM6ekURwCG/Sx21IJfPA5Ii3bDaQfjXiZL/TIRNJmowGYxLQYAxgX7HZV1aixiljwS9b",
+	"xqSdZ3yg+StfhJxqFpmybDHGkOQV/U8D7pqdBJaXzdLP7XDG/2om0qMGsciMYN1O51u0MEbcmntJ0//l",
+	"7OLZ6dHzo5P+8eGLi2c/HT37+eL4pH90+rfDF35uUtonslXFoE9hc/HEote0pH2sEOqtBvCaqvEGZfsC",
+	"w3z6S7jz4ur1N/yve2n/29n3u9e/Ppn81g1+2v/HD53Lwx159M30ZE/9/CdlmM6R+wRMc13jziMwPKTp",
+	"jOHlYRGLWJ/rimj0PurvxozGGCZQKcefMs3LJblxoo4lS6+jgJGAcnKTRgqqT+gNsmypTQ6Rj5GdTsd4",
+	"yn3sm9Ej4srPPE96BM0/9ju7xiJtnwrZZUpDFhae5aJS9vqRqZ9wFZs6lQ4Ta/S6O14jHF7olbphf1nr",
+	"NXEFYXgQHdjbfaJPVIUzYgOnBxe56tjY3Ykkwb2d3cuYto9m0HvisFNCoQk1zHBot/t3hUlLzob0yJAB",
+	"uSvG2+WjWjiWZ2YHxpYo7Vk0VIqHccJUGgXSHMOSgWPBaSwYxguvgEFvxsr2H+OOwxzEsKSCVyrbJwVA",
+	"1r0lN2v6Wq6qZ83c3FzURU1851q5LWvd6TQzrNly0bRcLiUbbkjvX9j5cwHdJqZwdqlx52P6Tj6VER3s",
+	"CZNZNQqck1ikcjyQhWe3P5Yo5nabYi/jBRYJ7EGcOS8P5jriYZUDELdZmgEo0txxiWGIc17KQifVdQ9k",
+	"sSfhpoXXrD3zombLaxy7242flRpexvIGudzzkb2N6/oOfw9+KlpAYJ3ztUS1PlMiRdW63HQeFdyslSVJ",
+	"mRTxtdWofdMM0SdNCIBCNVZ6WLbZxDFkfQncCo5Dpk+jVkRRjTWS6lxLRL+y+yE+Z0I0OEmmcgyRGFoa",
+	"VmMh2YBjNzrkBRDpLsklg7gEG508s3EabfKGV7dFN+EbDpvAoAe49YyL5xsS0lml1+2M8bDEQe5snFz/",
+	"Xswbi1b0mUQ5Om8Lado9LrlP1+ICs7UMnjt3lHJryCdryR5uy9jdDfLEpeo2HL3wII9ZjiSZ8hD6Sc7+",
+	"cFEXf6qwAn3+1+PTJmzONRIkTu/SSsXEJiWDsRHDUOezsjFmVXNEw24zHgghCZDAZ7uTzmn4WY/KFWED",
+	"z8RkQrck0w+pPAFBFjKLSl1mbRK46TbLPiQxxNQYLbUqhCDjWmXO4h7K+7StXdq1VnPbGQQ+jEQ62aS+",
+	"5TSaXdQXNjd82F6rudseMXnrFQYyvCt7zfRtrXL3b4DbVTZereB5rzgjjKt0VtE5tSrj/M+hQFnsZaUJ",
+	"HGaRHUHkExD0udRUgWGhCwQuQC+3PeNMbwswTBiBCmONBpwGKrqOIJUbfgQekxmFfbebhI+hqG6I7X/+",
+	"3//PjWovNLJoeeaDiXXB2PNC3K+44UQyBf1XBrzpO90pfC/v1KL/xiX4rTa005GVzV5AkoMCIWKqDio7",
+	"vUh0UasxmyyKooLxVzFCPWJpwPkNsfMfEOB1mMljXCktR2ytKiBRxRaddh35aZ1PGayM9cqCiDHoyzZ6",
+	"mGt1URnRhf0b6nGIvMFm/WCu1Q++Go0k26jtK+8nZDBex+lT7v5T6veAnDUDpnHGGJmJqb4cocQ01G/5",
+	"r+UOpqwLncmYgWdMUCqUBHK+qBtFhuV98J26IdU8dK8PG2S9U+hi290pN6ndLTSWLXcRQggMVc01hLXd",
+	"e/Cirxn5htRvqdft6IqTFTvz7BTLHlRvsybH2tTRfbqIOnD+HFmdMq52auMK/7b4MRCVEPQ06IRdtjPa",
+	"pXvD/eBJ+A371kEQ9LpxsdMIJz2QJ3q4vUU8dRbjKV/whkSKubZ1C6xJpqj6n8nQmpqryMoIeDXVidzC",
+	"8lnOXRRJQuMbOpNQKA16uBLstcQ+0EDpK+xGkBAS4gJVsPJk4gWYVLV+MRTKCAnQz9vHAf2e/Us6OXkD",
+	"nlchQM1kYqpkuYMrIdrkhE7QrOwULnBCPDBsgex1Ogf6ff1o1icqazPqjGme3iVNar+CxCewHM1MoX8t",
+	"goQT2WqTQ1vBNZzkTXk0mAmN0qpkokWphUYtK2QXtgfcNLLCDLy8U1UBw4HQWPMhigbTykDIMIKzzDC9",
+	"OEgOekPdwwplNtDai7xGQFMBbbHcYmnWhIQ3GkliynmhGu88dy9w6jVD7Nyacg8ZYFdbBKhm6Lv3RtKm",
+	"Lr0ad9ymWHcdtv27N3LV4PPPBB/FEZYj+XMZubLIvxR5S/k2ytTV7Y+Gfm9XKq5YkcPpXX9AsKUbZ6ay",
+	"FJ9VGLkqjVcZy9tIcMpaLGBvXqjbL0t15qxfMs5SGq97yG1fwi/H/BPYsj/VifuRqcXHbV0nNbZ/zJzT",
+	"CVXBuLJsS1YzrNxrEW0ups0m2DsO8iacKSOQ+4wRZm5fSH/+tOYlYjcQxr+oPGptup4vWPuQ6cDrcZYa",
+	"qvUKNDyGNLH72GzGwPLHZDd/KqkCD99aUsV23mWsUrjAcilY/RDjBKywUdVzjDS7HtnxyC75z7/+nRVs",
+	"vqSJbPUG3LdWa4/YPzO+5nxljHT4FWjV/xAR11/AEPBNzEZKP1DkjQRao2GJB9O7Fqu3wZ9OzD8+AmIQ",
+	"VcTXx9XPir80JWOkVAQlt97nSza6qgiglAYUaW3bksOog9pmaKa2sZ4qf/3A4mfAI+VluRY24hFBvGKJ",
+	"apOjvKma/gKEOf/ob0cn/YvTo/7RSf/41Yk/4E2bUrDbgegKqOmRewokhHKZQt82FbrVw6JEAPWA68lT",
+	"27QN6yFhhgcLyV63Q/yztyfPLk6Pzo701H99c3x69Nw/ICnTByiv/GEcIpqhR3xqYz4ytR5Yco6JNjl0",
+	"4ITvB1yOxU0BUg24bb1zQ5p6M1gYmfJkQDMYfRPH4oZQaTbZ6T8obritoQnvQYSNHdzWUsKmfHpyEiko",
+	"4cGg0JpbfJxx1SYvbZwOj2ekaURK2SsL2bbWT2uZa+TIdp9b6h85hXRBl7CAKmnxHF7ClZjmjfcKPokn",
+	"C7wgUA/avVTWamxbw9kAS9x4sG227kbvG6/hnMR5ceCpEQdSAb4Z5CO2b/YGRIm9WqLE49gjnloJYq25",
+	"Csy24OwO6TX6yEu+map22LmnptRJekP+GWfLv13XW/OxMWHcZuTb4AmzesU+gCSzjIgyONd3+NiIDVNX",
+	"x0E6ujbuhV23s8W90Vx+yUbGOoh/+uiI7z4U4rOG+3oDnCV2Oysg2lkLouIR09JL4YChQXiDzh/Dbld7",
+	"gPAm8QiVgQnwdi6TP5420Nlc+aIKSQiOFog4Wa0qh6R2OnvdW7e6kVNIqCQpRuYbqG+kxb6ESmVKHCs8",
+	"Sa7QZTr98jCXuECcrJa3HrJWUr8s9doWHHdaxAqx8ZPqWqeMhkbTsvtHYnHpaF1GqrundalKZ8scSiss",
+	"wuWyeFr28Yi+4ImKJswrFAls5mFGvQGHcnQQ6KSfaVkhu1jPzrySfe/3iH0vSgfc9PcmeZQ4lu6DYoA2",
+	"xTqv8Ojn4yA+vQHHUitDpmV6JwyqTY65Cb+JtcpuxN1FZfyabvk+z1Ql5YIkLN0CWd3WB0Qyncox9BbU",
+	"xzCS+PiAU4LXCpGMSWjPYAsRmmIeNITVLxL0jcKwuaIwKKitFlixXN6O+ZQhGb8z4jDYIRcERq43T2fp",
+	"PJnY/SCRlIjiOteeORZfrOsbja7IKNyyQEvz97ewV8ZmGPd/z1wdaEunofHst92QgGrfF8RN0DAccDVm",
+	"E6j23CyEX7QO7LDmST0QlDHGQI/5+IWsGqqNXWh5Waf/UHNkdSMyrozsDa1rB07nFyjzY4NKbBXnXrHa",
+	"qjlBmhm+rHIc5MYyYz6rrCkahi8zTfjuFUUXnW2jONYtsmmBeYy4hMVcbW+eq1UwtY5XY90b42kr0wLZ",
+	"jQ1B+lJydK2So1Z/qxLMseFCONEig5Bs4dF9aInahQUtn1VQtDxiQqxskFeZg/wZi5Rqlk2yIzp/MS2R",
+	"r7c/mhN9i1dPzFRFpxzXj4tdJ80dcQCXjtkB248yv2diRq+ZzLn3gJf8vq6rY9F9QyqumwGvdd+QJpAT",
+	"xPYHYhpj4YUhI8gZBxz62nuEizTrQwNfZZF8CY3S6tJFsFjnYtmEr7eeoeVBeDCuJ6zHis2G31BLDuEX",
+	"lvzHZsmrYPnUhgrkScT2EBEpAd6zcTl9tRcIUwfXiZupzGsqJsfPTJYWUeKA+FYsBhG6MEIEfbT8CfM9",
+	"Qp0I6q9kPrBbMA6FaAh25mIowhl2iQX1X6RuR8BJq00OCz0EpdLqgtMcW0vjTiZWT+/H1EZdgGWhEGfN",
+	"NSWBiayYWY8+50gSm5KVuzdNhyYlFI0lgWnAC2taS065nk9qQLIcsB5xj5U7JPYLgXvRJ009p4mZHs4G",
+	"3Pnxu2I+WMvMS41Aahy3aRpBL2ZOIqUBMIlnPZtEh5Yc6LoIKXMQW+BAUHXH2E7nmnDPzPbdK0jbTRTJ",
+	"NYL9fufb3M7hptOsKcFbGB8jLGou02btxT1mb4Uyfmq2WXCZQR6VQm153C+RTJ91fDSKqJNZBc9fQ4y3",
+	"9ecX2MltOxXNbxwHWB7PZON5wN/Qy5uI+1CR0jcOCmRqQzYSKXOetA+l0eVYC9b6Z+h7c8Iiffn0TAKj",
+	"YjIbsT3g3ws17pk+s2n+C7QLhaSiIVM3DAsRTEjT6Vis37mJeChuSAQ1Rd0YlcVm6axzQ53ok0I7QehG",
+	"+L4i5IT8AhqMgxKvYkXZWFVL09JUIXSl21kSu3KBnUPuEb+yMNYmg7Kwj+AckOy9XWpOJndeadXicgzW",
+	"XF33TtE5m6+CtzyJ92FCQx4ndbcYUNDdmOsCYK/nu0Bi+uK82KzzYq6DTcYaH8h9YeqHuTGOmVvUuG/x",
+	"toELqXlJk5hJ6WH5DyEmLewIAKGWisWxrOiHVgxUhEjLwtn0yYRe2axSTeYkCtkkEfqgZhOBgxPPQA86",
+	"ZiYsL/2dlczN+V7eahLc+SaDVqtcEb9skzNz0U5oepXDjB7ULEsUZltUH8zszH3k/fuEstUNaqp9+p01",
+	"PUraxKcP49t8/Ni9Q8NuN8nIlzHxQ3uCtEjLCaNpHLG0fDAPHDki6/BqzpA1yMIVcPfU3C9k8CnJAGpf",
+	"YysXG4z4RWf9/AvXTbK7qUKOWKambn/MT8NSj1M/ux+xA3Ye/QAVF8RImXQGUwkBzzCJJNHKYsRCb8D9",
+	"/HD60G7cFpJCYQPzTl5WJySWE3Wqbunn8Jt7Tz/AxVVWK+7AlxaF9f4ulIvH5UWlduJf1IsN8QU8Cqs4",
+	"w8M6XsxEq30vLm8BhQE6S/vZcfAXpimXM/raA35Ypqnl/aPzI+a3lpn87y/7r8iiWDPb+dNJ7svsKo+S",
+	"FPLH54qIhD8sU3xgV75DH2VvvsMSDOk9tM9+fsY/YUDUURipOlKqKXyerNHfBYozkcKLHqFxMqZDpiL9",
+	"2Ky6hctZYa7HaMXStU2DH7YRiruwOqbdAu7+XHX5ZIkGLFkWaWNxnb4zW6hfFmvgEYp02Sb2iYhfmkC2",
+	"SJIxTScxk5hF7lg02wtqwbng3EcEuW/DABeOT1xpZeVZ2vhRWmpcw1DXvPXFfY1kn8vCz4oLfjTG8eey",
+	"8VgkO5xlCbOau0i3P8IrywOK81BhJ9rFGcXWYUG+tsD0UmJUS337fXewvH51iZyNhzqh0CLO1rE2GFjc",
+	"U2Bpe014+3ZzDZ4e9CRqarRnbNlJdJ/70pOpulJRjiJMVa55lmY8WC6L2qBMYXswLeygZLKyfMxl9bFM",
+	"P5avyROyq4ocecbgCrE/NuqsEBU5V17JJ1k5m8kBSTJPr8/ZB3VhICA34yhmA+6PqbyYiJT5GFwipiqD",
+	"ske4yBKswdxsUnFNOXTGQyJGuPZsLbG49PSCrxhLMgcreJY1PtsDPuCHc4jCLACDJPjeTGSCOW29Iiys",
+	"M5ds5unVQB9nLKpkvbxtcugE7mLIaQrtVAbchMvj0BARa93KpqhwqfqTaRYJDjEbidUDf7jFg9NQaxwl",
+	"7jJuqN5crFPkkWiE8JhFg1sdYEM5EZDgGUCg60sBEkJjwSGfAs0zWDrpRhPFZXTNOKEQ5ZW6oMTRNSMx",
+	"oyk0rqbQYovxkIWtDENZHoYpClCAfUJD9K7nYFqUO0+GAv3uA67ZtQf9bG5YaPpoL1qIEqJHqJOZbZY1",
+	"obMBH9NrRoaMcYJrg6JYxb2HxellmPeiSw6BDlB0yaUVnDQP5rblnSAAWKQmiH7MaKp3s00OB9xB4Rxp",
+	"gnExiemMheRmLGLDWiIl58jzwHW86jVjBD/LC23NFyuwEeWcyCu4VsAdC/EQVJrGb3vdTnvA+wWYRELf",
+	"T1kPj59Wvk0dqzb5RQ+mAcGKZYpIFcUx4YyFkkRywOeBIM25wl95K3FT9wv7YKAyA8MsrNzVs/UXZmKa",
+	"mjDsuTIS4CzCCgyGC1WGZWjWXEPOKLI8c0aTlF1HYiqBIZGmcIo+OE9Sjd5WUUa57ra7W2F7Z2tvQQQd",
+	"vl+71YZexjN85ROVtTJlaGSdOLqHdHi5xXD27mbp3WABnYXm4CdzFX1ya2Khos/eCnh2HXgWK36dfudp",
+	"ZUGwb+frFu/vrFu3uIxPjYJ71y02K7tdcza3tCIQtxVLsqwC5yTbk8jgJG5I8Z3x4HUNC32mIxnuXb4X",
+	"st5t4K/KeNsja8mPWXmouCfdqw92V4oW+PyKyu4ZvInm6/Msux9IkVU/tBXfQI2XpNnyJZWFlkI+d7F9",
+	"2qQHqoIxmSZEcEd7qaoopHUhJa4YWuarDaIYwi4J1bpHqrZiKFUDb2VKgD46WnrGRiIyuuSQ4mUiMFMt",
+	"fYEsLAORwMtu3XhySIapuJG2Bwjxt2/kdzDB//znX//2bdFUEnGpGNUi3ICPRQyxn04Njis2a5PnRoSJ",
+	"oxFT0QQ6rZGxmKZ5G8SdPfhCHgy4lhcVttst1PP4SurRUHfQ4pQQvDqIFI25fQ3rvay4Kr7ADicS+/+v",
+	"2YQDAHDMtxurblHRYR6vg25+ecFOIZMIf9wfvfrx7T/f9v8Svfzl5f5vz7+PT358233b/y062Xm514Yr",
+	"t9395slep7u31+m0O6Nd+jTYEKc3aFh+7gHcL6bNh29JAdUjlDkalvX0kdsg68E+iwtbq4JlIwqlyYNK",
+	"UjGKYmYS9bSahY13mk5/01ZVA0vP6PKQ4WRGwUYWWaEcoyJKpghU5cnsJdn0tgDvVxJfCqOUBUqkM8/w",
+	"2GyoMdXM0s4jCrYiausao54YRlLrmVlV/ygkUtHUluT13/ukGVDJtiIuGZeRiq5ZPDsYcC7gR+xyCPML",
+	"znDxpu+rtTFlKWZoLsqQtd9pHYBiKE36mFbibdIzakmJqZZsa++5Jp82ooYoesW0gpmygIWMB6ynAfPy",
+	"en08zEFIknhmmX+Gv6VZZW9MJ87fQ+dbbHr7CZrczmWVHWpFdxR9sJfWPBl5UDNEk84B4SirpiImwZim",
+	"NFDlvpYaGwvU3mK+2IR+eMH4pRqbRSRUaUbQ6DX+/u7vg8GHTmdrMPjQ/eH86//OFQCpUmitNL+OviW8",
+	"jGZLanwCoTIlSGHf6lWfrrMz82AB0UHSCh6ZIqm2PNLVRLzfOSA7HcyYpJC0X4B0Z0GaIZyFMlIx526/",
+	"syIBb2OWgWoVDPFnFUFpDxu9poqmF9M0bvQaY6US2dveDkLeNgO3AzHZxofkNl7wCb9seI1gKhXqwCpS",
+	"sHtH/DLijIFsb4j2wuDlUL9IXkRhyGJQTZcootZfOldl8HxDDhrJ0joaI5aH+1OEV/wQ8XCuLzJyZ+cu",
+	"L1Y6WuhdMdUyzBV5sPAehqt0/upu4kN7nb1WZdMpDdbGQsU/I+rfGO2vonuzEX8OyseGT0WSrTgDNUzW",
+	"eowlt1nRIW53964u8ex6q1cfx9SbMRdwoVqOPXbKlOQlUMMGmogeOF1EsVhNmxxyc1zx3idBzGiqJWLF",
+	"Ppi6Nh7xP9769hcfTwoEehfL6diZ56O9d6sExtd6mdnhv6MqXnUwG+vdHAj1oxRoeTzmtIIpPfm9MKXP",
+	"p3LLn7QQy1IWOq00QCYxDarqeJmhepZ7ZZWnsFsv8iHNkYCrYOPkO7CVqbovU/kUQsQXnvXZCVRfeNfv",
+	"NCFXLWdc8DgLpmmkZiD7HSbRz2x2OFXjRu/duddAYcx+1iIZekUWSYrGZwLFgUIRTCcm7xa+x8AmTa9w",
+	"hLbBqWpAKg/2Irpm3IalZ2yNxoTxMBERVxLsQ5oeGFfm9LZzKfQnRmOTGVjhQRNcpTTAti8GNufd5yKQ",
+	"VW/aiumcXjJYGPaEoCGJmVLQb3hCpWIp+GDAOpgPeggNBuZHPXN8U7nhWYLN0niXJLiXrNMoi0pyBjfG",
+	"6fnRn4MFKKvt4pEkja6pYgQKxyN2k+kwjgLbKFk6w2LbxPlRfxkLvakRN3FL2B3ORF9B+fisIQT6FZ0x",
+	"bcWyCkxgVRRsygF/sDCCZvd5gzt+6VT/ccY0mTsVFsfgioubmIWXE3CUNh2oZMuba+mBKDGlJCGMwZ3o",
+	"OT49W0BXWROULAQRw7qajAZjE5rp5a0UTT0bN8CyZXoqQiilnPHAiSNUwZhJa3JAJymNYxOUBw5eFAIM",
+	"rMZXOg/piVtPkyiB1hHP8REX8piGxuhqhi28XYWH+RwoVzmzzlZnxGKc60JqEzyOOHPee50yybjp0TFv",
+	"CM3dLjazf4EfxBkS+eLt+e3/CQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

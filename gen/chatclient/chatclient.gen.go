@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -610,6 +611,59 @@ type MemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// MemberSettings A member's own settings of a room.
+type MemberSettings struct {
+	// Archived Whether the room is archived (until a new message arrives).
+	//
+	// Example: false
+	Archived bool `json:"archived"`
+
+	// MutedUntil Until when the room is muted; null when it is not.
+	//
+	// Example: 2026-11-25T08:00:00Z
+	MutedUntil *time.Time `json:"muted_until"`
+
+	// Pinned Whether the room is pinned.
+	//
+	// Example: true
+	Pinned bool `json:"pinned"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+}
+
+// MemberSettingsRequest Changes to the caller's settings of a room; absent fields stay as they are.
+type MemberSettingsRequest struct {
+	// Archived Archive (true) or restore (false) the room for the caller.
+	//
+	// Example: false
+	Archived *bool `json:"archived,omitempty"`
+
+	// MutedUntil Mute the room until then (a time not in the future unmutes); null unmutes.
+	//
+	// Example: 2026-11-25T08:00:00Z
+	MutedUntil nullable.Nullable[time.Time] `json:"muted_until,omitempty"`
+
+	// Pinned Pin (true) or unpin (false) the room for the caller.
+	//
+	// Example: true
+	Pinned *bool `json:"pinned,omitempty"`
+}
+
+// MemberSettingsResponse Envelope of MemberSettings.
+type MemberSettingsResponse struct {
+	// Data A member's own settings of a room.
+	Data MemberSettings `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // Message A stored message.
 type Message struct {
 	// ClientMsgId The sender's idempotency id, or null.
@@ -1090,6 +1144,11 @@ type RoomResponse struct {
 
 // RoomSummary A room in the caller's list, with unread count and last message.
 type RoomSummary struct {
+	// Archived Whether the caller archived the room (only in `archived=true` listings).
+	//
+	// Example: false
+	Archived bool `json:"archived"`
+
 	// CreatedAt When the room was created.
 	//
 	// Example: 2026-11-24T20:00:00Z
@@ -1113,10 +1172,18 @@ type RoomSummary struct {
 	// Example: {"topic":"launch planning"}
 	Metadata Metadata `json:"metadata"`
 
+	// MutedUntil Until when the caller muted the room; null when it is not muted (also once the mute ran out).
+	MutedUntil *time.Time `json:"muted_until"`
+
 	// Name The display name, if any.
 	//
 	// Example: Project Apollo
 	Name *string `json:"name"`
+
+	// Pinned Whether the caller pinned the room; pinned rooms come first.
+	//
+	// Example: false
+	Pinned bool `json:"pinned"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -1611,6 +1678,9 @@ type GetPresenceParams struct {
 
 // ListRoomsParams defines parameters for ListRooms.
 type ListRoomsParams struct {
+	// Archived true lists only the rooms the caller archived; false (the default) the others.
+	Archived *bool `form:"archived,omitempty" json:"archived,omitempty"`
+
 	// Type Only rooms of this type.
 	Type *RoomType `form:"type,omitempty" json:"type,omitempty"`
 
@@ -1683,6 +1753,9 @@ type UpdateRoomJSONRequestBody = UpdateRoomRequest
 
 // AddMemberJSONRequestBody defines body for AddMember for application/json ContentType.
 type AddMemberJSONRequestBody = AddMemberRequest
+
+// UpdateMemberSettingsJSONRequestBody defines body for UpdateMemberSettings for application/json ContentType.
+type UpdateMemberSettingsJSONRequestBody = MemberSettingsRequest
 
 // SendMessageJSONRequestBody defines body for SendMessage for application/json ContentType.
 type SendMessageJSONRequestBody = SendMessageRequest
@@ -2079,8 +2152,11 @@ type ClientInterface interface {
 
 	// ListRooms List my rooms
 	//
-	// The rooms the caller belongs to, newest activity first, each with its
-	// `unread_count` (room `last_seq` − the caller's `last_ack`) and `last_message`.
+	// The rooms the caller belongs to, the ones they pinned first, then newest
+	// activity first, each with its `unread_count` (room `last_seq` − the
+	// caller's `last_ack`), `last_message` and the caller's own settings
+	// (`muted_until`, `archived`, `pinned`). Rooms the caller archived are
+	// left out; `archived=true` lists only them.
 	//
 	// Corresponds with GET /rooms (the `ListRooms` operationId).
 	ListRooms(ctx context.Context, params *ListRoomsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2206,6 +2282,38 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 	RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateMemberSettingsWithBody Change my settings of a room
+	//
+	// Changes the caller's own settings of a room they belong to; `user_id`
+	// is the caller's id or `me`, another user's settings are refused with
+	// 403 (nobody else sees or changes them). Absent fields stay as they are.
+	// `muted_until`: a muted room sends the caller no mention notifications
+	// and is left out of their unread totals until then; null unmutes.
+	// `archived`: the room is left out of `GET /rooms` (and listed by
+	// `GET /rooms?archived=true`) until a new message arrives in it.
+	// `pinned`: pinned rooms come first in `GET /rooms`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+	UpdateMemberSettingsWithBody(ctx context.Context, roomId RoomIdPath, userId UserIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateMemberSettings Change my settings of a room
+	//
+	// Changes the caller's own settings of a room they belong to; `user_id`
+	// is the caller's id or `me`, another user's settings are refused with
+	// 403 (nobody else sees or changes them). Absent fields stay as they are.
+	// `muted_until`: a muted room sends the caller no mention notifications
+	// and is left out of their unread totals until then; null unmutes.
+	// `archived`: the room is left out of `GET /rooms` (and listed by
+	// `GET /rooms?archived=true`) until a new message arrives in it.
+	// `pinned`: pinned rooms come first in `GET /rooms`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+	UpdateMemberSettings(ctx context.Context, roomId RoomIdPath, userId UserIdPath, body UpdateMemberSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMessages List messages
 	//
@@ -2735,8 +2843,11 @@ func (c *Client) GetPresence(ctx context.Context, params *GetPresenceParams, req
 
 // ListRooms List my rooms
 //
-// The rooms the caller belongs to, newest activity first, each with its
-// `unread_count` (room `last_seq` − the caller's `last_ack`) and `last_message`.
+// The rooms the caller belongs to, the ones they pinned first, then newest
+// activity first, each with its `unread_count` (room `last_seq` − the
+// caller's `last_ack`), `last_message` and the caller's own settings
+// (`muted_until`, `archived`, `pinned`). Rooms the caller archived are
+// left out; `archived=true` lists only them.
 //
 // Corresponds with GET /rooms (the `ListRooms` operationId).
 func (c *Client) ListRooms(ctx context.Context, params *ListRoomsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2963,6 +3074,58 @@ func (c *Client) AddMember(ctx context.Context, roomId RoomIdPath, body AddMembe
 // Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 func (c *Client) RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRemoveMemberRequest(c.Server, roomId, userId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateMemberSettingsWithBody Change my settings of a room
+//
+// Changes the caller's own settings of a room they belong to; `user_id`
+// is the caller's id or `me`, another user's settings are refused with
+// 403 (nobody else sees or changes them). Absent fields stay as they are.
+// `muted_until`: a muted room sends the caller no mention notifications
+// and is left out of their unread totals until then; null unmutes.
+// `archived`: the room is left out of `GET /rooms` (and listed by
+// `GET /rooms?archived=true`) until a new message arrives in it.
+// `pinned`: pinned rooms come first in `GET /rooms`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+func (c *Client) UpdateMemberSettingsWithBody(ctx context.Context, roomId RoomIdPath, userId UserIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMemberSettingsRequestWithBody(c.Server, roomId, userId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateMemberSettings Change my settings of a room
+//
+// Changes the caller's own settings of a room they belong to; `user_id`
+// is the caller's id or `me`, another user's settings are refused with
+// 403 (nobody else sees or changes them). Absent fields stay as they are.
+// `muted_until`: a muted room sends the caller no mention notifications
+// and is left out of their unread totals until then; null unmutes.
+// `archived`: the room is left out of `GET /rooms` (and listed by
+// `GET /rooms?archived=true`) until a new message arrives in it.
+// `pinned`: pinned rooms come first in `GET /rooms`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+func (c *Client) UpdateMemberSettings(ctx context.Context, roomId RoomIdPath, userId UserIdPath, body UpdateMemberSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMemberSettingsRequest(c.Server, roomId, userId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3897,6 +4060,18 @@ func NewListRoomsRequest(server string, params *ListRoomsParams) (*http.Request,
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Archived != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "archived", *params.Archived, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Type != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -4259,6 +4434,60 @@ func NewRemoveMemberRequest(server string, roomId RoomIdPath, userId UserIdPath)
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewUpdateMemberSettingsRequest calls the generic UpdateMemberSettings builder with application/json body
+func NewUpdateMemberSettingsRequest(server string, roomId RoomIdPath, userId UserIdPath, body UpdateMemberSettingsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateMemberSettingsRequestWithBody(server, roomId, userId, "application/json", bodyReader)
+}
+
+// NewUpdateMemberSettingsRequestWithBody constructs an http.Request for the UpdateMemberSettings method, with any body, and a specified content type
+func NewUpdateMemberSettingsRequestWithBody(server string, roomId RoomIdPath, userId UserIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/members/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -5137,8 +5366,11 @@ type ClientWithResponsesInterface interface {
 
 	// ListRoomsWithResponse List my rooms
 	//
-	// The rooms the caller belongs to, newest activity first, each with its
-	// `unread_count` (room `last_seq` − the caller's `last_ack`) and `last_message`.
+	// The rooms the caller belongs to, the ones they pinned first, then newest
+	// activity first, each with its `unread_count` (room `last_seq` − the
+	// caller's `last_ack`), `last_message` and the caller's own settings
+	// (`muted_until`, `archived`, `pinned`). Rooms the caller archived are
+	// left out; `archived=true` lists only them.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5274,6 +5506,38 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 	RemoveMemberWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*RemoveMemberResponse, error)
+
+	// UpdateMemberSettingsWithBodyWithResponse Change my settings of a room
+	//
+	// Changes the caller's own settings of a room they belong to; `user_id`
+	// is the caller's id or `me`, another user's settings are refused with
+	// 403 (nobody else sees or changes them). Absent fields stay as they are.
+	// `muted_until`: a muted room sends the caller no mention notifications
+	// and is left out of their unread totals until then; null unmutes.
+	// `archived`: the room is left out of `GET /rooms` (and listed by
+	// `GET /rooms?archived=true`) until a new message arrives in it.
+	// `pinned`: pinned rooms come first in `GET /rooms`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+	UpdateMemberSettingsWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemberSettingsResponse, error)
+
+	// UpdateMemberSettingsWithResponse Change my settings of a room
+	//
+	// Changes the caller's own settings of a room they belong to; `user_id`
+	// is the caller's id or `me`, another user's settings are refused with
+	// 403 (nobody else sees or changes them). Absent fields stay as they are.
+	// `muted_until`: a muted room sends the caller no mention notifications
+	// and is left out of their unread totals until then; null unmutes.
+	// `archived`: the room is left out of `GET /rooms` (and listed by
+	// `GET /rooms?archived=true`) until a new message arrives in it.
+	// `pinned`: pinned rooms come first in `GET /rooms`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+	UpdateMemberSettingsWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, body UpdateMemberSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemberSettingsResponse, error)
 
 	// ListMessagesWithResponse List messages
 	//
@@ -7218,6 +7482,113 @@ func (r RemoveMemberResponse) ContentType() string {
 	return ""
 }
 
+// UpdateMemberSettingsResponse429Headers the declared response headers of an HTTP 429 response for UpdateMemberSettings
+type UpdateMemberSettingsResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type UpdateMemberSettingsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MemberSettingsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateMemberSettingsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON200() *MemberSettingsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateMemberSettingsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateMemberSettingsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateMemberSettingsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateMemberSettingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListMessagesResponse429Headers the declared response headers of an HTTP 429 response for ListMessages
 type ListMessagesResponse429Headers struct {
 	RetryAfter          *int
@@ -8708,8 +9079,11 @@ func (c *ClientWithResponses) GetPresenceWithResponse(ctx context.Context, param
 
 // ListRoomsWithResponse List my rooms
 //
-// The rooms the caller belongs to, newest activity first, each with its
-// `unread_count` (room `last_seq` − the caller's `last_ack`) and `last_message`.
+// The rooms the caller belongs to, the ones they pinned first, then newest
+// activity first, each with its `unread_count` (room `last_seq` − the
+// caller's `last_ack`), `last_message` and the caller's own settings
+// (`muted_until`, `archived`, `pinned`). Rooms the caller archived are
+// left out; `archived=true` lists only them.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -8910,6 +9284,50 @@ func (c *ClientWithResponses) RemoveMemberWithResponse(ctx context.Context, room
 		return nil, err
 	}
 	return ParseRemoveMemberResponse(rsp)
+}
+
+// UpdateMemberSettingsWithBodyWithResponse Change my settings of a room
+//
+// Changes the caller's own settings of a room they belong to; `user_id`
+// is the caller's id or `me`, another user's settings are refused with
+// 403 (nobody else sees or changes them). Absent fields stay as they are.
+// `muted_until`: a muted room sends the caller no mention notifications
+// and is left out of their unread totals until then; null unmutes.
+// `archived`: the room is left out of `GET /rooms` (and listed by
+// `GET /rooms?archived=true`) until a new message arrives in it.
+// `pinned`: pinned rooms come first in `GET /rooms`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+func (c *ClientWithResponses) UpdateMemberSettingsWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemberSettingsResponse, error) {
+	rsp, err := c.UpdateMemberSettingsWithBody(ctx, roomId, userId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMemberSettingsResponse(rsp)
+}
+
+// UpdateMemberSettingsWithResponse Change my settings of a room
+//
+// Changes the caller's own settings of a room they belong to; `user_id`
+// is the caller's id or `me`, another user's settings are refused with
+// 403 (nobody else sees or changes them). Absent fields stay as they are.
+// `muted_until`: a muted room sends the caller no mention notifications
+// and is left out of their unread totals until then; null unmutes.
+// `archived`: the room is left out of `GET /rooms` (and listed by
+// `GET /rooms?archived=true`) until a new message arrives in it.
+// `pinned`: pinned rooms come first in `GET /rooms`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+func (c *ClientWithResponses) UpdateMemberSettingsWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, body UpdateMemberSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemberSettingsResponse, error) {
+	rsp, err := c.UpdateMemberSettings(ctx, roomId, userId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMemberSettingsResponse(rsp)
 }
 
 // ListMessagesWithResponse List messages
@@ -10931,6 +11349,122 @@ func ParseRemoveMemberResponse(rsp *http.Response) (*RemoveMemberResponse, error
 	switch {
 	case rsp.StatusCode == 429:
 		var headers RemoveMemberResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateMemberSettingsResponse parses an HTTP response from a UpdateMemberSettingsWithResponse call
+func ParseUpdateMemberSettingsResponse(rsp *http.Response) (*UpdateMemberSettingsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateMemberSettingsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MemberSettingsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateMemberSettingsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

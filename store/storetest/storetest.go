@@ -44,6 +44,7 @@ func Run(t *testing.T, b Backend) {
 		{"RoomRules", testRoomRules},
 		{"ConcurrentMembership", testConcurrentMembership},
 		{"ListRooms", testListRooms},
+		{"MemberSettings", testMemberSettings},
 		{"SendMessage", testSendMessage},
 		{"ConcurrentSends", testConcurrentSends},
 		{"ListMessages", testListMessages},

@@ -181,6 +181,20 @@ async function main() {
     `GET /users?q: ${JSON.stringify(dir)}`,
   );
 
+  // Bob archives the room: it leaves his list and shows with archived=true.
+  await ok(
+    "PATCH /rooms/{room_id}/members/{user_id}",
+    200,
+    bob.PATCH("/rooms/{room_id}/members/{user_id}", { params: { path: { room_id: room.room_id, user_id: "me" } }, body: { archived: true } }),
+  );
+  const archived = await ok("GET /rooms?archived=true", 200, bob.GET("/rooms", { params: { query: { archived: true } } }));
+  assert(archived.length === 1 && archived[0].archived === true, `GET /rooms?archived=true: ${JSON.stringify(archived)}`);
+  await ok(
+    "PATCH /rooms/{room_id}/members/{user_id} (restore)",
+    200,
+    bob.PATCH("/rooms/{room_id}/members/{user_id}", { params: { path: { room_id: room.room_id, user_id: "me" } }, body: { archived: false } }),
+  );
+
   // A notification to bob.
   const ntf = await ok(
     "POST /notify",
