@@ -8,6 +8,7 @@ module chatapi.example/sdk
 go 1.26.8
 
 require (
+	github.com/oapi-codegen/nullable v1.1.0
 	github.com/oapi-codegen/runtime v1.8.0
 	go.yaml.in/yaml/v3 v3.0.5
 )
