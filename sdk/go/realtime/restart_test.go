@@ -31,7 +31,10 @@ const masterKey = "mk_sdk_go_test_master_key_0123456789"
 // live server is restarted, gracefully (SIGTERM) and by a crash (kill -9):
 // afterwards each client holds every message exactly once and in order, no
 // send is lost or stored twice, after SIGTERM no client dialled before the
-// server's reconnect_after_ms, and Close leaves no goroutine behind.
+// server's reconnect_after_ms, and Close leaves no goroutine behind. The
+// crashed server comes back with another TOKEN_SECRET, so the clients'
+// tokens are refused and each must get a new one from its TokenFunc; after
+// SIGTERM the one token each holds is still good and none is asked for.
 //
 // It needs the chatapi binary: CHATAPI_BIN names it (e2e's
 // TestGoRealtimeSDK builds it and runs this test); without it, it skips.
@@ -51,16 +54,19 @@ const (
 )
 
 func testRestart(t *testing.T, bin string, sig syscall.Signal) {
-	srv := startServer(t, bin, filepath.Join(t.TempDir(), "chat.db"), "")
+	srv := startServer(t, bin, filepath.Join(t.TempDir(), "chat.db"), "", "TOKEN_SECRET=first-secret-0123456789")
 	// Counted with the server's one waiting goroutine, which its restart
 	// replaces.
 	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 
-	key := createTenant(ctx, t, srv.base)
+	// The restarted server listens on the same address: the clients keep
+	// this base URL (srv itself is replaced at the restart).
+	base := srv.base
+	key := createTenant(ctx, t, base)
 	users := []string{"alice", "bob", "carol"}
-	room := createRoom(ctx, t, srv.base, key, users)
+	room := createRoom(ctx, t, base, key, users)
 
 	type state struct {
 		user     string
@@ -78,12 +84,12 @@ func testRestart(t *testing.T, bin string, sig syscall.Signal) {
 		st := &state{user: u, dials: &dialLog{}, consumed: make(chan struct{})}
 		hc := &http.Client{Transport: st.dials}
 		c, err := realtime.Connect(ctx, realtime.Options{
-			BaseURL: srv.base,
+			BaseURL: base,
 			Token: func(ctx context.Context) (string, error) {
 				st.mu.Lock()
 				st.tokens++
 				st.mu.Unlock()
-				return userToken(ctx, srv.base, key, u)
+				return userToken(ctx, base, key, u)
 			},
 			HTTPClient: hc,
 			MinBackoff: 100 * time.Millisecond,
@@ -151,7 +157,11 @@ func testRestart(t *testing.T, bin string, sig syscall.Signal) {
 	}
 	downAt := time.Now()
 	srv.stop(t, sig)
-	srv = startServer(t, bin, srv.db, srv.addr)
+	secret := "TOKEN_SECRET=first-secret-0123456789"
+	if sig == syscall.SIGKILL {
+		secret = "TOKEN_SECRET=second-secret-0123456789"
+	}
+	srv = startServer(t, bin, srv.db, srv.addr, secret)
 	t.Logf("%v: server down for %v", sig, time.Since(downAt).Round(time.Millisecond))
 	wg.Wait()
 	close(errs)
@@ -208,6 +218,15 @@ func testRestart(t *testing.T, bin string, sig syscall.Signal) {
 			if got[content] != id {
 				t.Errorf("%s: message %q arrived as %q, sent as %q", st.user, content, got[content], id)
 			}
+		}
+		st.mu.Lock()
+		tokens := st.tokens
+		st.mu.Unlock()
+		if sig == syscall.SIGKILL && tokens < 2 {
+			t.Errorf("%s asked for %d token(s); the restarted server refuses the first", st.user, tokens)
+		}
+		if sig == syscall.SIGTERM && tokens != 1 {
+			t.Errorf("%s asked for %d tokens while its first was good", st.user, tokens)
 		}
 		if sig == syscall.SIGTERM {
 			st.mu.Lock()
@@ -284,7 +303,7 @@ type server struct {
 
 // startServer runs the binary on db and addr ("" picks a free port) and
 // waits for /health.
-func startServer(t *testing.T, bin, db, addr string) *server {
+func startServer(t *testing.T, bin, db, addr string, env ...string) *server {
 	t.Helper()
 	if addr == "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -303,6 +322,7 @@ func startServer(t *testing.T, bin, db, addr string) *server {
 	cmd.Env = append(os.Environ(),
 		"CHATAPI_ADDR="+addr, "DATABASE_URL="+db, "MASTER_API_KEY="+masterKey,
 		"SHUTDOWN_RECONNECT_AFTER="+reconnectAfter.String(), "SHUTDOWN_DRAIN_TIMEOUT=5s", "LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -161,7 +161,10 @@ class RealtimeClient:
     async def connect(self, timeout: Optional[float] = None) -> None:
         """Starts the client and waits (at most ``timeout`` seconds) for its
         first connection's ``sync.complete``; on timeout the client is closed
-        and :class:`TimeoutError` raised."""
+        and :class:`TimeoutError` raised, and :class:`ClientClosed` when
+        :meth:`close` comes first."""
+        if self._closed:
+            raise ClientClosed()
         if self._task is None:
             self._synced = asyncio.Event()
             self._task = asyncio.create_task(self._run(), name="chatapi-realtime")
@@ -170,11 +173,15 @@ class RealtimeClient:
         except asyncio.TimeoutError:
             await self.close()
             raise TimeoutError(f"realtime: no sync within {timeout}s (last error: {self.last_error!r})") from None
+        if self._closed:
+            raise ClientClosed()
 
     async def close(self) -> None:
         """Ends the connection and the client's tasks, waits for them, and
         fails the sends still waiting with :class:`ClientClosed`."""
         self._closed = True
+        if self._synced is not None:
+            self._synced.set()  # wakes connect(), which sees the client closed
         if self._task is not None:
             self._task.cancel()
             try:

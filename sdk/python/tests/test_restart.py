@@ -3,7 +3,10 @@
 The server is stopped with SIGTERM (one run) and kill -9 (another) while the
 clients send; afterwards every client holds every message exactly once and
 in order, no send is lost or stored twice, and after SIGTERM no client
-dialled again before the server's ``reconnect_after_ms``.
+dialled again before the server's ``reconnect_after_ms``. The crashed server
+comes back with another TOKEN_SECRET, so the clients' tokens are refused and
+each must ask its token provider for a new one; after SIGTERM the one token
+each holds is still good and none is asked for.
 
 Needs the chatapi binary in CHATAPI_BIN (e2e's TestPythonRealtimeSDK builds
 it and runs ``python -m pytest sdk/python/tests``); skips without it.
@@ -40,7 +43,7 @@ pytestmark = pytest.mark.skipif(not BIN, reason="CHATAPI_BIN is not set: e2e's T
 class Server:
     """The chatapi binary on a SQLite file and a loopback port."""
 
-    def __init__(self, db: str, addr: str = "") -> None:
+    def __init__(self, db: str, addr: str = "", secret: str = "first-secret-0123456789") -> None:
         if not addr:
             with socket.socket() as s:
                 s.bind(("127.0.0.1", 0))
@@ -55,6 +58,7 @@ class Server:
             SHUTDOWN_RECONNECT_AFTER=f"{RECONNECT_AFTER_MS}ms",
             SHUTDOWN_DRAIN_TIMEOUT="5s",
             LOG_LEVEL="warn",
+            TOKEN_SECRET=secret,
         )
         self.proc = subprocess.Popen([BIN], env=env, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 30
@@ -167,7 +171,8 @@ async def scenario(servers: list, sig: int) -> None:
     # Stopping and starting the process blocks: do it off the event loop,
     # which keeps the clients running meanwhile.
     await asyncio.to_thread(old.stop, sig)
-    servers.append(await asyncio.to_thread(Server, old.db, old.addr))
+    secret = "second-secret-0123456789" if sig == signal.SIGKILL else "first-secret-0123456789"
+    servers.append(await asyncio.to_thread(Server, old.db, old.addr, secret))
     await asyncio.gather(*tasks)
 
     total = len(USERS) * PER_USER
@@ -184,6 +189,10 @@ async def scenario(servers: list, sig: int) -> None:
         assert seqs == list(range(1, total + 1)), f"{st.user} received seqs {seqs}"
         got = {m["content"]: m["message_id"] for m in st.messages}
         assert got == sent, f"{st.user}: received {got}, sent {sent}"
+        if sig == signal.SIGKILL:
+            assert st.tokens >= 2, f"{st.user} asked for {st.tokens} token(s); the restarted server refuses the first"
+        else:
+            assert st.tokens == 1, f"{st.user} asked for {st.tokens} tokens while its first was good"
         if sig == signal.SIGTERM:
             assert st.shutdown_at and st.asked_ms == RECONNECT_AFTER_MS, f"{st.user}: server.shutdown {st.asked_ms}"
             after = [t for t in st.dials if t > st.shutdown_at]
