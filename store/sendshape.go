@@ -40,7 +40,7 @@ var sendColumns = []sendColumn{
 // its seqs are taken.
 func newMessageRow(sender, roomID string, m NewMessage, meta *string, now int64) messageRow {
 	return messageRow{
-		ID: newID("msg_"), RoomID: roomID, SenderID: sender, Content: m.Content,
+		ID: newMessageID(now), RoomID: roomID, SenderID: sender, Content: m.Content,
 		Meta: meta, ClientMsgID: m.ClientMsgID, CreatedAt: now,
 	}
 }
