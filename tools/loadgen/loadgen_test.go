@@ -111,6 +111,10 @@ func TestScenariosAgainstServer(t *testing.T) {
 			[]string{"missing", "out_of_order", "duplicates", "closed_by_server", "error_events", "errors"}, []string{"deliveries_per_s", "confirms"}},
 		{"fanout confirming ack", []string{"-scenario", "fanout", "-m", "20", "-r", "20", "-d", "1s", "-confirm", "ack"},
 			[]string{"missing", "out_of_order", "duplicates", "closed_by_server", "error_events", "errors"}, []string{"deliveries_per_s", "confirms"}},
+		{"storm", []string{"-scenario", "storm", "-m", "30"},
+			[]string{"not_synced", "not_live", "closed_by_server"}, []string{"synced_s", "live_s", "presence_frames"}},
+		{"conns held", []string{"-scenario", "conns", "-n", "20", "-step", "10", "-hold", "1s"},
+			[]string{"dropped_while_held"}, []string{"connected", "open_at_end"}},
 		{"fanout mixed", []string{"-scenario", "fanout", "-m", "5", "-r", "10", "-d", "1s", "-mixed", "-c", "2", "-g", "1"},
 			[]string{"missing", "out_of_order", "mixed_gaps", "mixed_dups", "mixed_lost", "errors"}, []string{"mixed_msgs_per_s"}},
 	}
