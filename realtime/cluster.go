@@ -88,7 +88,10 @@ func (h *Hub) deliverPresence(ctx context.Context, e event.Event) {
 	if len(to) == 0 {
 		return
 	}
-	deliverEphemeral(mustEncode(presenceFrame{Type: "presence.update", UserID: e.UserID, Status: e.Status, LastSeen: e.LastSeen}), to)
+	frame := mustEncode(presenceFrame{Type: "presence.update", UserID: e.UserID, Status: e.Status, LastSeen: e.LastSeen})
+	for _, c := range to {
+		c.sendPresence(frame)
+	}
 }
 
 // liveSince is the oldest heartbeat of an instance still taken for alive.

@@ -65,6 +65,12 @@ type Config struct {
 	// Presence then reports them as never seen here (in a cluster the
 	// database still knows their last_seen).
 	PresenceMemory int
+	// PresenceBurst and PresenceInterval coalesce presence per connection
+	// (see presence.go): up to PresenceBurst presence.update frames within
+	// PresenceInterval, then, while changes keep coming, one presence.batch
+	// per interval [8, 250ms].
+	PresenceBurst    int
+	PresenceInterval time.Duration
 	// TypingTimeout is how long a typing.start lasts unless refreshed; then
 	// the server relays the stop [8s].
 	TypingTimeout time.Duration
@@ -140,6 +146,12 @@ func (c *Config) defaults() {
 	}
 	if c.PresenceMemory <= 0 {
 		c.PresenceMemory = 50_000
+	}
+	if c.PresenceBurst <= 0 {
+		c.PresenceBurst = 8
+	}
+	if c.PresenceInterval <= 0 {
+		c.PresenceInterval = 250 * time.Millisecond
 	}
 	if c.TypingTimeout <= 0 {
 		c.TypingTimeout = 8 * time.Second
