@@ -33,7 +33,6 @@ type Store interface {
 	RoomMessagesBetween(ctx context.Context, tenantID, roomID string, afterSeq, beforeSeq int64, limit int) ([]store.Message, error)
 	RoomEventsAfter(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]store.RoomEvent, error)
 	Sync(ctx context.Context, tenantID, userID string, cursor *store.SyncCursor, limit int) (store.SyncPage, error)
-	RoomPeerIDs(ctx context.Context, tenantID, userID string) ([]string, error)
 	RecordFailedMessage(ctx context.Context, f store.FailedMessage) error
 	RecordFailedNotification(ctx context.Context, f store.FailedNotification) error
 	TenantKeyGenerations(ctx context.Context, tenantIDs []string) (map[string]int64, error)
