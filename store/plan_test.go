@@ -217,7 +217,7 @@ func planCases(s *Store, seed planSeed) []planCase {
 		{"ListRooms", nil},
 		{"ListRooms type", &group},
 	} {
-		q, args := listRoomsQuery(seed.tenantID, "alice", c.typ, DefaultRoomsLimit, 0)
+		q, args := listRoomsQuery(seed.tenantID, "alice", RoomFilter{Type: c.typ}, DefaultRoomsLimit)
 		cases = append(cases, planCase{name: c.name, query: q, args: args,
 			tables: []string{"room_members", "rooms", "messages"}})
 	}
