@@ -298,6 +298,15 @@ class PresenceUpdate(TypedDict):
     last_seen: Optional[str]
 
 
+class PresenceBatch(TypedDict):
+    """Presence changes held together while they came quickly.
+
+    Server → client event "presence.batch"."""
+
+    type: Literal["presence.batch"]
+    updates: List[PresenceUpdate]
+
+
 class ReceiptsReceipt(TypedDict):
     user_id: str
     last_ack: NotRequired[int]
@@ -384,6 +393,7 @@ SERVER_EVENTS: Dict[str, type] = {
     "message.updated": MessageUpdated,
     "notification": Notification,
     "pong": Pong,
+    "presence.batch": PresenceBatch,
     "presence.update": PresenceUpdate,
     "receipts": Receipts,
     "room.updated": RoomUpdated,

@@ -250,6 +250,12 @@ func (m *model) typeOf(file string, s map[string]any, hint string) (*typ, bool, 
 	doc := str(s["description"])
 	nullable := s["nullable"] == true
 	if r, ok := s["$ref"].(string); ok {
+		// Another message's payload is that message's type.
+		if key, ok := strings.CutPrefix(r, "#/components/messages/"); ok {
+			if key, ok := strings.CutSuffix(key, "/payload"); ok && !strings.Contains(key, "/") {
+				return &typ{kind: "struct", name: goName(key)}, nullable, doc, nil
+			}
+		}
 		f, t, err := m.resolve(file, r)
 		if err != nil {
 			return nil, false, "", err
