@@ -243,7 +243,7 @@ func appendEvent(ctx context.Context, tx *sqlx.Tx, tenantID, roomID string, e ev
 // could see a message that committed after a change the first read missed,
 // a gap a reader would step over.
 func (s *Store) readEvents(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]RoomEvent, error) {
-	query, args := readEventsQuery(tenantID, roomID, after, upto, limit)
+	query, args := s.dialect.readEventsQuery(tenantID, roomID, after, upto, limit)
 	st, err := s.reads.get(ctx, s.r.Rebind(query))
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
@@ -304,42 +304,36 @@ func (s *Store) readEvents(ctx context.Context, tenantID, roomID string, after, 
 }
 
 // readEventsQuery is readEvents' SQL (before Rebind) and arguments. Each
-// side reads its page through an index in event_seq order (the room_events
-// primary key, messages_room_event) and stops at limit; a change carries the
-// deletion time of the message it is about (by the messages primary key), so
-// that a deleted message's edits are served without its words.
-func readEventsQuery(tenantID, roomID string, after, upto int64, limit int) (string, []any) {
+// side reads its rows through an index in event_seq order (the room_events
+// primary key, messages_room_event); the dialect puts the two together
+// (eventsInOrder), reading no more of either than the page takes, and
+// store/plan_test.go holds both to that. A change carries the deletion
+// time of the message it is about (by the messages primary key), so that a
+// deleted message's edits are served without its words.
+func (d dialect) readEventsQuery(tenantID, roomID string, after, upto int64, limit int) (string, []any) {
 	bound := func(col string) string {
 		if upto > 0 {
 			return ` AND ` + col + ` <= ?`
 		}
 		return ""
 	}
-	query := `
-		SELECT * FROM (
-			SELECT e.event_seq, e.type, e.user_id, e.message_seq, e.payload_version, e.payload, e.created_at,
-				(SELECT m.deleted_at FROM messages m WHERE m.room_id = e.room_id AND m.seq = e.message_seq) AS message_deleted_at,
-				CAST(NULL AS TEXT) AS message_id, CAST(NULL AS TEXT) AS content, CAST(NULL AS TEXT) AS meta,
-				CAST(NULL AS TEXT) AS client_msg_id, CAST(NULL AS BIGINT) AS edited_at
-			FROM room_events e
-			WHERE e.tenant_id = ? AND e.room_id = ? AND e.event_seq > ?` + bound("e.event_seq") + `
-			ORDER BY e.event_seq LIMIT ?
-		) changes
-		UNION ALL
-		SELECT * FROM (
-			SELECT m.event_seq, '` + string(EventMessage) + `', m.sender_id, m.seq, CAST(NULL AS INTEGER), CAST(NULL AS TEXT), m.created_at,
-				m.deleted_at, m.id, m.content, m.meta, m.client_msg_id, m.edited_at
-			FROM messages m
-			WHERE m.tenant_id = ? AND m.room_id = ? AND m.event_seq > ?` + bound("m.event_seq") + `
-			ORDER BY m.event_seq LIMIT ?
-		) sent
-		ORDER BY event_seq LIMIT ?`
+	changes := `
+		SELECT e.event_seq, e.type, e.user_id, e.message_seq, e.payload_version, e.payload, e.created_at,
+			(SELECT m.deleted_at FROM messages m WHERE m.room_id = e.room_id AND m.seq = e.message_seq) AS message_deleted_at,
+			CAST(NULL AS TEXT) AS message_id, CAST(NULL AS TEXT) AS content, CAST(NULL AS TEXT) AS meta,
+			CAST(NULL AS TEXT) AS client_msg_id, CAST(NULL AS BIGINT) AS edited_at
+		FROM room_events e
+		WHERE e.tenant_id = ? AND e.room_id = ? AND e.event_seq > ?` + bound("e.event_seq")
+	sent := `
+		SELECT m.event_seq, '` + string(EventMessage) + `', m.sender_id, m.seq, CAST(NULL AS INTEGER), CAST(NULL AS TEXT), m.created_at,
+			m.deleted_at, m.id, m.content, m.meta, m.client_msg_id, m.edited_at
+		FROM messages m
+		WHERE m.tenant_id = ? AND m.room_id = ? AND m.event_seq > ?` + bound("m.event_seq")
 	side := []any{tenantID, roomID, after}
 	if upto > 0 {
 		side = append(side, upto)
 	}
-	args := append(append(side, limit), side...)
-	return query, append(args, limit, limit)
+	return d.eventsInOrder(changes, sent, side, limit)
 }
 
 // redactMessage empties the content and meta of a message body whose
