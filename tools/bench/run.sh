@@ -103,6 +103,7 @@ for mode in none delivered ack; do
 done
 step history sqlite -scenario history -k 10000 -d "$HIST_D" -runs "$RUNS" -check 'pages_per_s>=2000'
 step sync sqlite -scenario sync -k 1000 -runs "$RUNS" -check 'all_received_ms<=1000,sync_complete_ms<=1000,missing==0'
+step sync-resume sqlite -scenario sync -resume -k 10000 -runs "$RUNS" -check 'ws_resume_ms<=200,rest_resume_ms<=200,missing==0,out_of_order==0,duplicates==0'
 stop_server
 
 # conns on a fresh process, so the RSS it reports is the connections'.

@@ -113,6 +113,9 @@ func TestScenariosAgainstServer(t *testing.T) {
 			[]string{"missing", "out_of_order", "duplicates", "closed_by_server", "error_events", "errors"}, []string{"deliveries_per_s", "confirms"}},
 		{"fanout mixed", []string{"-scenario", "fanout", "-m", "5", "-r", "10", "-d", "1s", "-mixed", "-c", "2", "-g", "1"},
 			[]string{"missing", "out_of_order", "mixed_gaps", "mixed_dups", "mixed_lost", "errors"}, []string{"mixed_msgs_per_s"}},
+		{"history", []string{"-scenario", "history", "-k", "250", "-d", "1s"}, nil, []string{"pages_per_s", "passes"}},
+		{"sync resume", []string{"-scenario", "sync", "-resume", "-k", "1200"},
+			[]string{"missing", "out_of_order", "duplicates"}, []string{"ws_received", "rest_received", "ws_resume_ms", "rest_resume_ms"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

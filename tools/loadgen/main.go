@@ -8,6 +8,7 @@
 //	loadgen -scenario conns -n 10000 -step 1000 -server-pid PID
 //	loadgen -scenario history -k 10000
 //	loadgen -scenario sync -k 1000
+//	loadgen -scenario sync -resume -k 10000
 //	loadgen -scenario baseline -database-url URL -c 32 -d 10s
 //	loadgen table < results.log    # the RESULT lines of several runs as one table
 //
@@ -73,6 +74,7 @@ type options struct {
 	dbURL    string
 	// confirm is what fanout receivers send back: none, delivered or ack.
 	confirm string
+	resume  bool
 }
 
 func parseOptions(args []string, getenv func(string) string) (options, error) {
@@ -96,6 +98,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.IntVar(&o.pid, "server-pid", 0, "server process id, to read its RSS from /proc (conns); 0 reads /metrics")
 	fs.IntVar(&o.messages, "k", 10000, "messages to read back (history) or to sync (sync)")
 	fs.StringVar(&o.confirm, "confirm", "none", "fanout: what each receiver confirms every 200 ms: none, delivered (received) or ack (read)")
+	fs.BoolVar(&o.resume, "resume", false, "sync: resume from a cursor taken before the K messages, over WebSocket and over REST")
 	fs.StringVar(&o.dbURL, "database-url", "", "baseline: the server's database (SQLite path or postgres:// URL)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
