@@ -82,6 +82,9 @@ func roomSummaryOut(r store.RoomSummary) chatapi.RoomSummary {
 		CreatedAt:   room.CreatedAt,
 		UpdatedAt:   room.UpdatedAt,
 		UnreadCount: r.UnreadCount,
+		MutedUntil:  utcPtr(r.Settings.MutedUntil),
+		Archived:    r.Settings.Archived,
+		Pinned:      r.Settings.Pinned,
 	}
 	if r.LastMessage != nil {
 		m := messageOut(*r.LastMessage)
@@ -161,4 +164,70 @@ func presenceOut(p realtime.PresenceInfo) chatapi.Presence {
 		out.Status = chatapi.PresenceStatusOnline
 	}
 	return out
+}
+
+// profileChange is a profile request's change; replace (PUT) turns every
+// absent field into its empty value.
+func profileChange(body *chatapi.UserProfileRequest, replace bool) (store.ProfileChange, error) {
+	custom, err := encodeObject("custom", body.Custom)
+	if err != nil {
+		return store.ProfileChange{}, err
+	}
+	ch := store.ProfileChange{DisplayName: body.DisplayName, AvatarURL: body.AvatarUrl, Custom: custom}
+	if replace {
+		empty := ""
+		if ch.DisplayName == nil {
+			ch.DisplayName = &empty
+		}
+		if ch.AvatarURL == nil {
+			ch.AvatarURL = &empty
+		}
+		if ch.Custom == nil {
+			ch.Custom = json.RawMessage("{}")
+		}
+	}
+	return ch, nil
+}
+
+func userOut(p store.Profile) chatapi.UserProfile {
+	custom := decodeObject(p.Custom)
+	if custom == nil {
+		custom = map[string]any{}
+	}
+	return chatapi.UserProfile{
+		UserId:      p.UserID,
+		DisplayName: p.DisplayName,
+		AvatarUrl:   p.AvatarURL,
+		Custom:      custom,
+		UpdatedAt:   utcPtr(p.UpdatedAt),
+	}
+}
+
+func userPageOut(ps []store.Profile, more bool) chatapi.UserPage {
+	page := chatapi.UserPage{Users: make([]chatapi.UserProfile, len(ps)), HasMore: more}
+	for i, p := range ps {
+		page.Users[i] = userOut(p)
+	}
+	if more && len(ps) > 0 {
+		page.NextAfter = &ps[len(ps)-1].UserID
+	}
+	return page
+}
+
+// settingsChange is a settings request's change: muted_until absent stays,
+// null unmutes.
+func settingsChange(body *chatapi.MemberSettingsRequest) store.SettingsChange {
+	ch := store.SettingsChange{Archived: body.Archived, Pinned: body.Pinned}
+	if body.MutedUntil.IsSpecified() {
+		ch.SetMutedUntil = true
+		if !body.MutedUntil.IsNull() {
+			until := body.MutedUntil.MustGet()
+			ch.MutedUntil = &until
+		}
+	}
+	return ch
+}
+
+func settingsOut(ms store.MemberSettings) chatapi.MemberSettings {
+	return chatapi.MemberSettings{RoomId: ms.RoomID, MutedUntil: utcPtr(ms.MutedUntil), Archived: ms.Archived, Pinned: ms.Pinned}
 }

@@ -43,3 +43,18 @@ func (s *Server) RemoveMember(ctx context.Context, req chatapi.RemoveMemberReque
 	}
 	return chatapi.RemoveMember200JSONResponse{Success: true, Data: chatapi.RemovedMember{RoomId: req.RoomId, UserId: req.UserId}}, nil
 }
+
+// UpdateMemberSettings changes the caller's own settings of a room; "me"
+// names the caller.
+func (s *Server) UpdateMemberSettings(ctx context.Context, req chatapi.UpdateMemberSettingsRequestObject) (chatapi.UpdateMemberSettingsResponseObject, error) {
+	p := principalFrom(ctx)
+	userID := req.UserId
+	if userID == "me" {
+		userID = p.userID
+	}
+	ms, err := s.store.UpdateMemberSettings(ctx, p.tenant.ID, p.userID, req.RoomId, userID, settingsChange(req.Body))
+	if err != nil {
+		return nil, err
+	}
+	return chatapi.UpdateMemberSettings200JSONResponse{Success: true, Data: settingsOut(ms)}, nil
+}

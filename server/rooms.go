@@ -29,6 +29,9 @@ func (s *Server) CreateRoom(ctx context.Context, req chatapi.CreateRoomRequestOb
 func (s *Server) ListRooms(ctx context.Context, req chatapi.ListRoomsRequestObject) (chatapi.ListRoomsResponseObject, error) {
 	p := principalFrom(ctx)
 	f := store.RoomFilter{Limit: intOr(req.Params.Limit, defaultLimit), Offset: intOr(req.Params.Offset, 0)}
+	if req.Params.Archived != nil {
+		f.Archived = *req.Params.Archived
+	}
 	if req.Params.Type != nil {
 		t := store.RoomType(*req.Params.Type)
 		f.Type = &t

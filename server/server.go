@@ -49,6 +49,10 @@ type Store interface {
 	ListNotifications(ctx context.Context, tenantID, userID string, limit int) ([]store.Notification, error)
 	Subscribe(ctx context.Context, tenantID, userID, topic string) (store.Subscription, bool, error)
 	ListSubscriptions(ctx context.Context, tenantID, userID string) ([]store.Subscription, error)
+	UpdateMemberSettings(ctx context.Context, tenantID, actor, roomID, userID string, ch store.SettingsChange) (store.MemberSettings, error)
+	UpdateProfile(ctx context.Context, tenantID, actor, userID string, ch store.ProfileChange) (store.Profile, error)
+	GetProfiles(ctx context.Context, tenantID string, userIDs []string) ([]store.Profile, error)
+	SearchUsers(ctx context.Context, tenantID, q, after string, limit int) ([]store.Profile, bool, error)
 	Unsubscribe(ctx context.Context, tenantID, userID, topic string) error
 	ListDeadLetters(ctx context.Context, tenantID string, limit int) (store.DeadLetters, error)
 }

@@ -44,9 +44,10 @@ func validateRequests(spec *openapi3.T, path string, item *openapi3.PathItem, me
 	withoutSecurity := *op
 	withoutSecurity.Security = &openapi3.SecurityRequirements{}
 	route := &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: &withoutSecurity}
-	once := singleQueryParams(item, op)
+	once, lists := singleQueryParams(item, op)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			joinRepeatedLists(c.Request(), lists)
 			if err := checkRepeatedParams(c.Request(), once); err != nil {
 				return err
 			}
@@ -86,9 +87,10 @@ func validateRequests(spec *openapi3.T, path string, item *openapi3.PathItem, me
 // singleQueryParams names the query parameters of an operation that must
 // appear at most once: all but exploded arrays (?a=1&a=2). The validator
 // and the generated binding would otherwise see only the first of several
-// values, or refuse them with a message of their own.
-func singleQueryParams(item *openapi3.PathItem, op *openapi3.Operation) []string {
-	var once []string
+// values, or refuse them with a message of their own. lists are the arrays
+// the contract writes comma-separated (?a=1,2), which joinRepeatedLists
+// also takes repeated.
+func singleQueryParams(item *openapi3.PathItem, op *openapi3.Operation) (once, lists []string) {
 	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
 		for _, ref := range params {
 			p := ref.Value
@@ -96,13 +98,37 @@ func singleQueryParams(item *openapi3.PathItem, op *openapi3.Operation) []string
 				continue
 			}
 			sm, err := p.SerializationMethod()
-			repeatable := err == nil && sm.Explode && p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Type.Is("array")
-			if !repeatable {
+			array := err == nil && p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Type.Is("array")
+			switch {
+			case array && !sm.Explode:
+				lists = append(lists, p.Name)
+			case !array:
 				once = append(once, p.Name)
 			}
 		}
 	}
-	return once
+	return once, lists
+}
+
+// joinRepeatedLists turns ?a=1&a=2 into ?a=1,2 for the comma-separated
+// arrays lists names: some generated clients (openapi-python-client) send
+// every array repeated whatever the contract's style, and the two forms
+// mean the same list.
+func joinRepeatedLists(req *http.Request, lists []string) {
+	if len(lists) == 0 || req.URL.RawQuery == "" {
+		return
+	}
+	q := req.URL.Query()
+	changed := false
+	for _, name := range lists {
+		if vs := q[name]; len(vs) > 1 {
+			q[name] = []string{strings.Join(vs, ",")}
+			changed = true
+		}
+	}
+	if changed {
+		req.URL.RawQuery = q.Encode()
+	}
 }
 
 // checkRepeatedParams refuses a request that repeats one of the query

@@ -11,12 +11,13 @@ import (
 )
 
 // TestMessagesWithoutRowid migrates a SQLite database holding messages
-// from schema 6 to the latest: 0007 copies messages into a WITHOUT ROWID
-// table, and every message, field and constraint must come through.
+// from the schema before messages_without_rowid to the latest: that
+// migration copies messages into a WITHOUT ROWID table, and every message,
+// field and constraint must come through.
 func TestMessagesWithoutRowid(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "old.db")
-	migrateSQLiteTo(t, ctx, path, 6, `
+	migrateSQLiteTo(t, ctx, path, migrationVersion(t, "sqlite", "messages_without_rowid")-1, `
 		INSERT INTO tenants (id, name, api_key_hash, rate_limit_rps, created_at) VALUES ('ten_1', 'old', 'old-hash', 10, 1);
 		INSERT INTO rooms (id, tenant_id, type, metadata, last_seq, member_count, created_at, updated_at, last_activity_at, num, last_event_seq)
 			VALUES ('room_1', 'ten_1', 'group', '{}', 3, 2, 1, 1, 1, 1, 5);
@@ -96,6 +97,22 @@ func TestMessagesWithoutRowid(t *testing.T) {
 		VALUES ('msg_dup', 'ten_1', 'room_1', 1, 'alice', 'x', 1)`); err == nil {
 		t.Error("a second message with seq 1 in the room was stored")
 	}
+}
+
+// migrationVersion is the version of the dialect's migration called name.
+func migrationVersion(t *testing.T, dialect, name string) int64 {
+	t.Helper()
+	ms, err := loadMigrations(dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if strings.HasSuffix(m.name, "_"+name+".sql") {
+			return m.version
+		}
+	}
+	t.Fatalf("no %s migration %s", dialect, name)
+	return 0
 }
 
 // migrateSQLiteTo applies SQLite's migrations up to version to a new

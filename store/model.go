@@ -116,6 +116,8 @@ type RoomSummary struct {
 	Room
 	UnreadCount int64
 	LastMessage *Message
+	// Settings are the listing user's own settings of the room.
+	Settings MemberSettings
 }
 
 // Member is a user's membership of a room; LastAck is their read cursor,
@@ -168,10 +170,12 @@ type RoomUpdate struct {
 }
 
 // RoomFilter pages and filters ListRooms. Limit 0 means the default (50).
+// Archived lists the rooms the user archived instead of the others.
 type RoomFilter struct {
-	Type   *RoomType
-	Limit  int
-	Offset int
+	Type     *RoomType
+	Archived bool
+	Limit    int
+	Offset   int
 }
 
 // NewMessage is what SendMessage needs. A ClientMsgID makes the send

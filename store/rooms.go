@@ -255,6 +255,7 @@ func (s *Store) roomIDByUniqueKey(ctx context.Context, tenantID, key string) (st
 
 type roomSummaryRow struct {
 	roomRow
+	settingsRow
 	LastAck        int64   `db:"last_ack"`
 	MsgID          *string `db:"msg_id"`
 	MsgSenderID    *string `db:"msg_sender_id"`
@@ -267,8 +268,8 @@ type roomSummaryRow struct {
 	MsgDeletedAt   *int64  `db:"msg_deleted_at"`
 }
 
-func (r roomSummaryRow) summary() RoomSummary {
-	sum := RoomSummary{Room: r.room(), UnreadCount: max(0, r.LastSeq-r.LastAck)}
+func (r roomSummaryRow) summary(now int64) RoomSummary {
+	sum := RoomSummary{Room: r.room(), UnreadCount: max(0, r.LastSeq-r.LastAck), Settings: r.settings(r.ID, r.LastSeq, now)}
 	if r.MsgID != nil {
 		// The LEFT JOIN makes every column nullable; with msg_id set, the
 		// NOT NULL ones are all there.
@@ -297,8 +298,10 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// ListRooms returns the rooms userID is a member of, most recent activity
-// first, each with its unread count and last message, in one query.
+// ListRooms returns the rooms userID is a member of, the ones they pinned
+// first, then most recent activity first, each with its unread count, last
+// message and the user's settings, in one query. Archived rooms are left
+// out, or only they are listed with f.Archived.
 func (s *Store) ListRooms(ctx context.Context, tenantID, userID string, f RoomFilter) ([]RoomSummary, error) {
 	if f.Limit < 0 {
 		return nil, &InvalidError{Field: "limit", Message: "must not be negative"}
@@ -317,15 +320,16 @@ func (s *Store) ListRooms(ctx context.Context, tenantID, userID string, f RoomFi
 			return nil, &InvalidError{Field: "type", Message: "must be dm, group or channel"}
 		}
 	}
-	query, args := listRoomsQuery(tenantID, userID, f.Type, limit, f.Offset)
+	query, args := listRoomsQuery(tenantID, userID, f, limit)
 
 	var rows []roomSummaryRow
 	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(query), args...); err != nil {
 		return nil, fmt.Errorf("list rooms: %w", err)
 	}
+	now := s.nowMillis()
 	out := make([]RoomSummary, len(rows))
 	for i, r := range rows {
-		out[i] = r.summary()
+		out[i] = r.summary(now)
 	}
 	return out, nil
 }
@@ -335,10 +339,10 @@ func (s *Store) ListRooms(ctx context.Context, tenantID, userID string, f RoomFi
 // last message by the messages primary key (room_id, seq), so the cost
 // follows the user's room count, not the size of any table
 // (store/plan_test.go holds it to that).
-func listRoomsQuery(tenantID, userID string, typ *RoomType, limit, offset int) (string, []any) {
+func listRoomsQuery(tenantID, userID string, f RoomFilter, limit int) (string, []any) {
 	var q strings.Builder
 	q.WriteString(`
-		SELECT ` + roomColumns + `, m.last_ack,
+		SELECT ` + roomColumns + `, m.last_ack, ` + settingsColumns + `,
 			msg.id AS msg_id, msg.sender_id AS msg_sender_id, msg.seq AS msg_seq,
 			msg.content AS msg_content, msg.meta AS msg_meta,
 			msg.client_msg_id AS msg_client_msg_id, msg.created_at AS msg_created_at,
@@ -348,14 +352,20 @@ func listRoomsQuery(tenantID, userID string, typ *RoomType, limit, offset int) (
 		LEFT JOIN messages msg ON msg.room_id = r.id AND msg.seq = r.last_seq
 		WHERE m.tenant_id = ? AND m.user_id = ?`)
 	args := []any{tenantID, userID}
-	if typ != nil {
+	if f.Type != nil {
 		q.WriteString(` AND r.type = ?`)
-		args = append(args, string(*typ))
+		args = append(args, string(*f.Type))
+	}
+	// Archived while no message came after the mark (see 0008).
+	if f.Archived {
+		q.WriteString(` AND m.archived_seq IS NOT NULL AND r.last_seq <= m.archived_seq`)
+	} else {
+		q.WriteString(` AND (m.archived_seq IS NULL OR r.last_seq > m.archived_seq)`)
 	}
 	q.WriteString(`
-		ORDER BY r.last_activity_at DESC, r.id
+		ORDER BY (m.pinned_at IS NULL), r.last_activity_at DESC, r.id
 		LIMIT ? OFFSET ?`)
-	return q.String(), append(args, limit, offset)
+	return q.String(), append(args, limit, f.Offset)
 }
 
 // GetRoom returns a room actor may see: a member sees the room, any user of

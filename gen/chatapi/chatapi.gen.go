@@ -20,6 +20,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
+	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -613,6 +614,59 @@ type MemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// MemberSettings A member's own settings of a room.
+type MemberSettings struct {
+	// Archived Whether the room is archived (until a new message arrives).
+	//
+	// Example: false
+	Archived bool `json:"archived"`
+
+	// MutedUntil Until when the room is muted; null when it is not.
+	//
+	// Example: 2026-11-25T08:00:00Z
+	MutedUntil *time.Time `json:"muted_until"`
+
+	// Pinned Whether the room is pinned.
+	//
+	// Example: true
+	Pinned bool `json:"pinned"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+}
+
+// MemberSettingsRequest Changes to the caller's settings of a room; absent fields stay as they are.
+type MemberSettingsRequest struct {
+	// Archived Archive (true) or restore (false) the room for the caller.
+	//
+	// Example: false
+	Archived *bool `json:"archived,omitempty"`
+
+	// MutedUntil Mute the room until then (a time not in the future unmutes); null unmutes.
+	//
+	// Example: 2026-11-25T08:00:00Z
+	MutedUntil nullable.Nullable[time.Time] `json:"muted_until,omitempty"`
+
+	// Pinned Pin (true) or unpin (false) the room for the caller.
+	//
+	// Example: true
+	Pinned *bool `json:"pinned,omitempty"`
+}
+
+// MemberSettingsResponse Envelope of MemberSettings.
+type MemberSettingsResponse struct {
+	// Data A member's own settings of a room.
+	Data MemberSettings `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // Message A stored message.
 type Message struct {
 	// ClientMsgId The sender's idempotency id, or null.
@@ -1093,6 +1147,11 @@ type RoomResponse struct {
 
 // RoomSummary A room in the caller's list, with unread count and last message.
 type RoomSummary struct {
+	// Archived Whether the caller archived the room (only in `archived=true` listings).
+	//
+	// Example: false
+	Archived bool `json:"archived"`
+
 	// CreatedAt When the room was created.
 	//
 	// Example: 2026-11-24T20:00:00Z
@@ -1116,10 +1175,18 @@ type RoomSummary struct {
 	// Example: {"topic":"launch planning"}
 	Metadata Metadata `json:"metadata"`
 
+	// MutedUntil Until when the caller muted the room; null when it is not muted (also once the mute ran out).
+	MutedUntil *time.Time `json:"muted_until"`
+
 	// Name The display name, if any.
 	//
 	// Example: Project Apollo
 	Name *string `json:"name"`
+
+	// Pinned Whether the caller pinned the room; pinned rooms come first.
+	//
+	// Example: false
+	Pinned bool `json:"pinned"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -1443,6 +1510,90 @@ type UpdateRoomRequest struct {
 // Example: alice
 type UserId = string
 
+// UserPage A page of users.
+type UserPage struct {
+	// HasMore Whether the directory has more users after this page.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page when `has_more`, else null.
+	NextAfter *string `json:"next_after"`
+
+	// Users The users, in the order asked (ids) or by user id (directory).
+	Users []UserProfile `json:"users"`
+}
+
+// UserPageResponse Envelope of UserPage.
+type UserPageResponse struct {
+	// Data A page of users.
+	Data UserPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserProfile A user's profile. A user who never set one has empty fields and `updated_at` null.
+type UserProfile struct {
+	// AvatarUrl An https URL of the user's picture; empty when unset.
+	//
+	// Example: https://cdn.example.com/avatars/alice.png
+	AvatarUrl string `json:"avatar_url"`
+
+	// Custom The app's own fields.
+	//
+	// Example: {"title":"Engineer"}
+	Custom map[string]interface{} `json:"custom"`
+
+	// DisplayName The name other users see; empty when unset.
+	//
+	// Example: Alice Liddell
+	DisplayName string `json:"display_name"`
+
+	// UpdatedAt When the profile last changed; null for a user who never set one.
+	//
+	// Example: 2026-11-24T20:15:00Z
+	UpdatedAt *time.Time `json:"updated_at"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserProfileRequest A user's profile fields. PUT replaces the profile (absent fields become empty); PATCH changes the fields present.
+type UserProfileRequest struct {
+	// AvatarUrl An https URL of the user's picture (ASCII, percent-encoded); the empty string clears it.
+	//
+	// Example: https://cdn.example.com/avatars/alice.png
+	AvatarUrl *string `json:"avatar_url,omitempty"`
+
+	// Custom Free-form JSON object, at most 5 KB encoded; `{}` clears it.
+	//
+	// Example: {"title":"Engineer"}
+	Custom *map[string]interface{} `json:"custom,omitempty"`
+
+	// DisplayName The name other users see, at most 100 characters, no control characters; the empty string clears it.
+	//
+	// Example: Alice Liddell
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+// UserResponse Envelope of UserProfile.
+type UserResponse struct {
+	// Data A user's profile. A user who never set one has empty fields and `updated_at` null.
+	Data UserProfile `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
@@ -1530,6 +1681,9 @@ type GetPresenceParams struct {
 
 // ListRoomsParams defines parameters for ListRooms.
 type ListRoomsParams struct {
+	// Archived true lists only the rooms the caller archived; false (the default) the others.
+	Archived *bool `form:"archived,omitempty" json:"archived,omitempty"`
+
 	// Type Only rooms of this type.
 	Type *RoomType `form:"type,omitempty" json:"type,omitempty"`
 
@@ -1570,6 +1724,21 @@ type SyncParams struct {
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListUsersParams defines parameters for ListUsers.
+type ListUsersParams struct {
+	// Ids Comma-separated user ids, at most 100.
+	Ids *[]UserId `form:"ids,omitempty" json:"ids,omitempty"`
+
+	// Q A prefix of the display name or id, any case; no control characters.
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// After The last user id of the previous page.
+	After *UserId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Users per page (directory only), 1 to 50; 20 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
 type AckMessagesJSONRequestBody = AckRequest
 
@@ -1588,6 +1757,9 @@ type UpdateRoomJSONRequestBody = UpdateRoomRequest
 // AddMemberJSONRequestBody defines body for AddMember for application/json ContentType.
 type AddMemberJSONRequestBody = AddMemberRequest
 
+// UpdateMemberSettingsJSONRequestBody defines body for UpdateMemberSettings for application/json ContentType.
+type UpdateMemberSettingsJSONRequestBody = MemberSettingsRequest
+
 // SendMessageJSONRequestBody defines body for SendMessage for application/json ContentType.
 type SendMessageJSONRequestBody = SendMessageRequest
 
@@ -1599,6 +1771,12 @@ type CreateSubscriptionJSONRequestBody = SubscriptionRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
+
+// PatchUserJSONRequestBody defines body for PatchUser for application/json ContentType.
+type PatchUserJSONRequestBody = UserProfileRequest
+
+// PutUserJSONRequestBody defines body for PutUser for application/json ContentType.
+type PutUserJSONRequestBody = UserProfileRequest
 
 // AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
 func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
@@ -1801,6 +1979,9 @@ type ServerInterface interface {
 	// RemoveMember Remove a member, or leave
 	// (DELETE /rooms/{room_id}/members/{user_id})
 	RemoveMember(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error
+	// UpdateMemberSettings Change my settings of a room
+	// (PATCH /rooms/{room_id}/members/{user_id})
+	UpdateMemberSettings(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error
 	// ListMessages List messages
 	// (GET /rooms/{room_id}/messages)
 	ListMessages(ctx echo.Context, roomId RoomIdPath, params ListMessagesParams) error
@@ -1828,6 +2009,18 @@ type ServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx echo.Context) error
+	// ListUsers Find users
+	// (GET /users)
+	ListUsers(ctx echo.Context, params ListUsersParams) error
+	// GetUser Get a user's profile
+	// (GET /users/{user_id})
+	GetUser(ctx echo.Context, userId UserId) error
+	// PatchUser Change my profile
+	// (PATCH /users/{user_id})
+	PatchUser(ctx echo.Context, userId UserId) error
+	// PutUser Set my profile
+	// (PUT /users/{user_id})
+	PutUser(ctx echo.Context, userId UserId) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -1979,6 +2172,13 @@ func (w *ServerInterfaceWrapper) ListRooms(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListRoomsParams
+	// ------------- Optional query parameter "archived" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "archived", ctx.QueryParams(), &params.Archived, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter archived: %s", err))
+	}
+
 	// ------------- Optional query parameter "type" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", ctx.QueryParams(), &params.Type, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -2131,6 +2331,30 @@ func (w *ServerInterfaceWrapper) RemoveMember(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RemoveMember(ctx, roomId, userId)
+	return err
+}
+
+// UpdateMemberSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMemberSettings(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "user_id" -------------
+	var userId UserIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMemberSettings(ctx, roomId, userId)
 	return err
 }
 
@@ -2305,6 +2529,93 @@ func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 	return err
 }
 
+// ListUsers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUsersParams
+	// ------------- Optional query parameter "ids" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "ids", ctx.QueryParams(), &params.Ids, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ids: %s", err))
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", ctx.QueryParams(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter q: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUsers(ctx, params)
+	return err
+}
+
+// GetUser converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUser(ctx, userId)
+	return err
+}
+
+// PatchUser converts echo context to params.
+func (w *ServerInterfaceWrapper) PatchUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PatchUser(ctx, userId)
+	return err
+}
+
+// PutUser converts echo context to params.
+func (w *ServerInterfaceWrapper) PutUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutUser(ctx, userId)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -2365,6 +2676,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/rooms/:room_id/members", wrapper.ListMembers, options.OperationMiddlewares["listMembers"]...)
 	router.POST(options.BaseURL+"/rooms/:room_id/members", wrapper.AddMember, options.OperationMiddlewares["addMember"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/members/:user_id", wrapper.RemoveMember, options.OperationMiddlewares["removeMember"]...)
+	router.PATCH(options.BaseURL+"/rooms/:room_id/members/:user_id", wrapper.UpdateMemberSettings, options.OperationMiddlewares["updateMemberSettings"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/messages", wrapper.ListMessages, options.OperationMiddlewares["listMessages"]...)
 	router.POST(options.BaseURL+"/rooms/:room_id/messages", wrapper.SendMessage, options.OperationMiddlewares["sendMessage"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.DeleteMessage, options.OperationMiddlewares["deleteMessage"]...)
@@ -2379,6 +2691,10 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/subscriptions", wrapper.CreateSubscription, options.OperationMiddlewares["createSubscription"]...)
 	router.DELETE(options.BaseURL+"/subscriptions/:topic", wrapper.DeleteSubscription, options.OperationMiddlewares["deleteSubscription"]...)
 	router.GET(options.BaseURL+"/presence", wrapper.GetPresence, options.OperationMiddlewares["getPresence"]...)
+	router.GET(options.BaseURL+"/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
+	router.GET(options.BaseURL+"/users/:user_id", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
+	router.PATCH(options.BaseURL+"/users/:user_id", wrapper.PatchUser, options.OperationMiddlewares["patchUser"]...)
+	router.PUT(options.BaseURL+"/users/:user_id", wrapper.PutUser, options.OperationMiddlewares["putUser"]...)
 
 }
 
@@ -4392,6 +4708,156 @@ func (response RemoveMember500JSONResponse) VisitRemoveMemberResponse(w http.Res
 	return err
 }
 
+type UpdateMemberSettingsRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+	UserId UserIdPath `json:"user_id"`
+	Body   *UpdateMemberSettingsJSONRequestBody
+}
+
+type UpdateMemberSettingsResponseObject interface {
+	VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error
+}
+
+type UpdateMemberSettings200JSONResponse MemberSettingsResponse
+
+func (response UpdateMemberSettings200JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateMemberSettings400JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateMemberSettings401JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateMemberSettings403JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateMemberSettings404JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateMemberSettings413JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateMemberSettings415JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateMemberSettings429JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberSettings500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateMemberSettings500JSONResponse) VisitUpdateMemberSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListMessagesRequestObject struct {
 	RoomId RoomIdPath `json:"room_id"`
 	Params ListMessagesParams
@@ -5508,6 +5974,456 @@ func (response CreateToken500JSONResponse) VisitCreateTokenResponse(w http.Respo
 	return err
 }
 
+type ListUsersRequestObject struct {
+	Params ListUsersParams
+}
+
+type ListUsersResponseObject interface {
+	VisitListUsersResponse(w http.ResponseWriter) error
+}
+
+type ListUsers200JSONResponse UserPageResponse
+
+func (response ListUsers200JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListUsers400JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListUsers401JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListUsers429JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListUsers500JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+}
+
+type GetUserResponseObject interface {
+	VisitGetUserResponse(w http.ResponseWriter) error
+}
+
+type GetUser200JSONResponse UserResponse
+
+func (response GetUser200JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUser400JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUser401JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUser429JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUser500JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+	Body   *PatchUserJSONRequestBody
+}
+
+type PatchUserResponseObject interface {
+	VisitPatchUserResponse(w http.ResponseWriter) error
+}
+
+type PatchUser200JSONResponse UserResponse
+
+func (response PatchUser200JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PatchUser400JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PatchUser401JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PatchUser403JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PatchUser413JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response PatchUser415JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PatchUser429JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PatchUser500JSONResponse) VisitPatchUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+	Body   *PutUserJSONRequestBody
+}
+
+type PutUserResponseObject interface {
+	VisitPutUserResponse(w http.ResponseWriter) error
+}
+
+type PutUser200JSONResponse UserResponse
+
+func (response PutUser200JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PutUser400JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PutUser401JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PutUser403JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PutUser413JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response PutUser415JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PutUser429JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PutUser500JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// AckMessages Acknowledge messages
@@ -5564,6 +6480,9 @@ type StrictServerInterface interface {
 	// RemoveMember Remove a member, or leave
 	// (DELETE /rooms/{room_id}/members/{user_id})
 	RemoveMember(ctx context.Context, request RemoveMemberRequestObject) (RemoveMemberResponseObject, error)
+	// UpdateMemberSettings Change my settings of a room
+	// (PATCH /rooms/{room_id}/members/{user_id})
+	UpdateMemberSettings(ctx context.Context, request UpdateMemberSettingsRequestObject) (UpdateMemberSettingsResponseObject, error)
 	// ListMessages List messages
 	// (GET /rooms/{room_id}/messages)
 	ListMessages(ctx context.Context, request ListMessagesRequestObject) (ListMessagesResponseObject, error)
@@ -5591,6 +6510,18 @@ type StrictServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// ListUsers Find users
+	// (GET /users)
+	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
+	// GetUser Get a user's profile
+	// (GET /users/{user_id})
+	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
+	// PatchUser Change my profile
+	// (PATCH /users/{user_id})
+	PatchUser(ctx context.Context, request PatchUserRequestObject) (PatchUserResponseObject, error)
+	// PutUser Set my profile
+	// (PUT /users/{user_id})
+	PutUser(ctx context.Context, request PutUserRequestObject) (PutUserResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -6183,6 +7114,55 @@ func (sh *strictHandler) RemoveMember(ctx echo.Context, roomId RoomIdPath, userI
 	return nil
 }
 
+// UpdateMemberSettings operation middleware
+func (sh *strictHandler) UpdateMemberSettings(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error {
+	var request UpdateMemberSettingsRequestObject
+
+	request.RoomId = roomId
+	request.UserId = userId
+
+	var body UpdateMemberSettingsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateMemberSettings(ctx.Request().Context(), request.(UpdateMemberSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateMemberSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateMemberSettingsResponseObject); ok {
+		return validResponse.VisitUpdateMemberSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListMessages operation middleware
 func (sh *strictHandler) ListMessages(ctx echo.Context, roomId RoomIdPath, params ListMessagesParams) error {
 	var request ListMessagesRequestObject
@@ -6500,248 +7480,430 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 	return nil
 }
 
+// ListUsers operation middleware
+func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) error {
+	var request ListUsersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUsers(ctx.Request().Context(), request.(ListUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUsers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUsersResponseObject); ok {
+		return validResponse.VisitListUsersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUser operation middleware
+func (sh *strictHandler) GetUser(ctx echo.Context, userId UserId) error {
+	var request GetUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUser(ctx.Request().Context(), request.(GetUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUserResponseObject); ok {
+		return validResponse.VisitGetUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PatchUser operation middleware
+func (sh *strictHandler) PatchUser(ctx echo.Context, userId UserId) error {
+	var request PatchUserRequestObject
+
+	request.UserId = userId
+
+	var body PatchUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PatchUser(ctx.Request().Context(), request.(PatchUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PatchUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PatchUserResponseObject); ok {
+		return validResponse.VisitPatchUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutUser operation middleware
+func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
+	var request PutUserRequestObject
+
+	request.UserId = userId
+
+	var body PutUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutUser(ctx.Request().Context(), request.(PutUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutUserResponseObject); ok {
+		return validResponse.VisitPutUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tcuM2suir4OieqtgpWpZseZKR69ReZ8ZJvBl7Zm1ls5NojgmRkMU1BXAIyB7tHFftz/v73nfYB9sn",
-	"uYVugAQpUqJs2ZNJ8icZUwTYaDQa/d0fW4GYJoIzrmSr/7E1YTRkKfzznCr2KppGCv6jn4RMBmmUqEjw",
-	"Vr81mDCiGKdcfSFJyt7PmFSSJCwlkgWCh+2W12If6DSJWavf7XS8lgwmbEr1TGqesFa/FXHFrljaurvz",
-	"8s+dsymNeMSvFj95br8Ss7EiESdqwkgwS1PGFRnNUqkKH13jk5JVrPBHHn0gKpoysoVLktuEKnI7iYIJ",
-	"fHo0C66ZIpEk41kcE3pFI15c9lfPep1ur9fpuqCMRTqlCoF51mt5lbAxlc6Pxoqli3BdIDBECXJLI0VG",
-	"bCxSRlQ6j/hVFRRL8XDntRKa0ilTZuOPbxiv2/TvxS2ZUj4nTL8kNTqmQiqyFbIxncWK6I3Onh50OtuL",
-	"ZBDpid7PWDpveS1OpxqcGD7nwmkmNGOm9EM0nU1b/QP4K+L4V7cSd6tgjxSbVoB+4EDeLUN+sD7gBy7c",
-	"3QZwnzIp6RU7Cd9QNak+cFN8pQBaayqvLvdGXwXPww7rjQ/os9FXwdfjfdoyICd6ugxiM8VlFLa8lj63",
-	"UcrCVl+lM+Yu4z9TNm71W/9rN2cQu/ir3M0ABbDPhIrGUUA1mMtg5857xQVwNb60QO+NutlCqhfgzvOQ",
-	"VRThhqW8Ho8rOUGJdJQg8jpKysymij4EzlhJICX66BRIpFPNFoSYLsNxKsS0iFv95DKniRy91ciF1x+A",
-	"VAQQYB3A5bAMWrw+ivAqflkmAw17NbQ4wUPgtUACxD9Kli6DdyZZWoQ2pDesGjT97kMAQ1iQP6dMJoJL",
-	"Buz5KJxG/EdOZ2oi0ugfel59i3PFOFAuTZLYUPXu36WG/WMO8MdWSBVt9fksjr0WS1OR4vBQw3z04+D7",
-	"47PByYujwcnrs8vj8/PX5y3PcgzNOyIp9R0jUhLxGxpHIZlSqVhKrtm8dee15CwImJSt/pjGkt01Xeyx",
-	"BuTcrBLXXMH7si/pG9cB5TYV/KqtP/8NDY2MsDmk/PXo1cnLIkLGEYvDVj/7gIsi84xMZ1LfzKSruUWv",
-	"0+mQYEJTGsAt+8iYMtKYRhPghow055IsHnvkdkIVu2Gp/lEqkbKQbGlZBj/gEUrgSts+JD4s0yeaoKUR",
-	"teIkjRSg+oXg4zgKNojoF6/Pvn118mLQ0ktSNIqB3C1DWsbJ7vItmbLpSGPY3RJKwilwRjIWqV6IxKMs",
-	"CY1TRsM5YR8iqR51W/6qD4tHRjNFUjaeSRbqTXHlV6moYkSMYYfgF7uNuAFbE5ay/pDrX8KpAdmuQG+X",
-	"QVrbYMzdOHhZnxa4H4Zcr/RbkY6iMGR8s/zj9fnJz3XsQ/B4jhtBNROTZErnJBRETaJHRf7RTE0YV3pV",
-	"zGwCF4rQOBa3mv7hD4Kk4+FPHEHEv+B8MB6ydBto/4QrlnIaH+fr3wT6Ts4Gx+dnR68qMBeZLxIYQ7ay",
-	"Ex6Sg3E32KPP2fZjYvBCTJmaaAoa0yhmIYm4jEJmMJPeRAE7hD8MyETSudS4gzFiTOwCJCDwTKhvxYxv",
-	"8Oo6ez24/Pb1j2cvC2gDWtM7OIavPSKCzgSRM1ALAUnAZyKZSTh3XusNnceChgMhXtH0ij3qBeVgwBDK",
-	"SIRzooQgMXz8iS4g+GokidAXDtBK9A+GFwzZ8r95/fLt5auT05PB5TdvB8cX/rZnlOuJiENJBNdqZjon",
-	"ImEpoMYDvZMIrilPc0l6zTSZwYcAywMhTimfW0vB5rB8fjQ4NsAe/+3F8fHL4xKpae6NK2MfAsZCzWlS",
-	"rcWTmGo1/hFR/tqiN7fHZNBoedW16miIdjLDQtVnzdu7jgnizmv9bSczl+xkCvbS4UX7UWmKgpWn0TT5",
-	"iIWpjM7WcBr9NiDx1yNEH705eQoJ2nymJD4bIOD4/MjlLElEqlh4ysKIDkAFfXpOZaXnhY89MePSd4df",
-	"BsJvg7ZoJgadLLh29A4ahpF+mcZvUs26VMQstOVvHmv+hnfGLNGagi/Ze9+aNuH6mlBJRoxxkrKARTcM",
-	"DKuJM7EjIzfTzb2WZO9XvXzB3rdQ97Ta6y+OcUBP8C6zUIjR31kARxwQYVC8oEIf8xsWiwSEXHxxFqvF",
-	"1SAFLYcuG64/mpHZUmvPLDbymktCC1p+OmPkdsJ4QQCH1zVHb+fG2pEQMaN8AUd2ag/XYaGrRxaYgqqs",
-	"DQGNY5aCcZ2GWk2QIiVU82MAjgbXi7iLqVSXNLhutLveuoRTSw7ZZyuXGYanIFrf74gcga6mzwYNQ/hf",
-	"ZuUqnwLkQMtXEoPwY60zTY0wxYXb0VWrfZEyqpjG2H2Xy9ktrpDkVKB5EY1vtVBtFRVCeUg4YyEwqZG+",
-	"7qViYXvIj4gfTl31T8tLQk1YiqiMOPGNnux7MI3Ww/TrqJDCF4dcS4tb/i8jMXrnewT+4REaRwF758Mo",
-	"/xf4yyPwitZn4W9CU6MY0Ckb8oRGqVZPr1IxS8zAYEI5Z7EPAhyhfE74DJWviAfxLNT8kAsOdm4uEIV8",
-	"/nrc6v/y0T4obr7V+/sfy5tlf3l3d+fVj2pNI36i2FS2+vt3K96kH8ybnbu7u3flDcytDbgBi8g3c6Hd",
-	"JdD0IlLYgmwTtaS+vUDgylzGjM+memXh1KFAqVKQjUqrh1/fea0PO8CHdsp2kjuvfqElbxhYTMwxHDGt",
-	"/kmHXg5B6dGL96pobit/s2KpBaPqL62RGGmYI8RysyPqOfvSBVO6QQxNUwqS1ZQp2uRuObXv3Vlj7seF",
-	"MxpGMonNoTnUCogWkFIRO0a+oqH4TSo0hyBHiYhj0QJoXzF+pSbGN6QlJjrS76KVOKFKa8ytfuu/f/nv",
-	"4fBDp7MzHH7ofvvuy/9sLWy6l9HGKjYOAl0dkdQwM7SRP4Sd5Yb+IrFVo7fgWV4b00fBlJEXIk0qkDyN",
-	"ePb32ijWOtUl6FSXaSIXfZQ1vurcI54ZnJRwtDWyBZ7rjGNWeEzrvUTVjkR3bwHFS/ZWXDN+v619Df+Q",
-	"WpqjsMvmnr5mfHGnlYovjRO9gLn9Z4uoexWNGbjdI24wJw8zz+xej0zErLTpOEuGpq+f9RpgaQEjLxkN",
-	"XzGlKtmf/nEnhl9ZSEIWRzcsjZhcXCpayC6NZlMxlXGfSsLBEE+Day5uYxZeoYDZiO19Cx8xM+UMIOd2",
-	"BgrXWVoBiusD3QA87nSLQJUos4ynGpjfLd+pZuqGM+B+CodLG5+xypFZrIsw/DShitwyrqwvrYwiVOAb",
-	"KNgv9It3BQ9ONUvBW650METKCB2JGXJDWIZHWPuqTfzMq6HZDc89GmHR393YYbSAGiMZfVxiFYBXNCcC",
-	"5uVlu5YyMHLyUlxG7h5cuEsys8eiaCGZHhUwK08xpOL00BxPx5Je8bHlfsdV0iJscw5dLQW9MORQhN0v",
-	"23d8DQDZorHUoBx4pNfd1/852PaIX2Un0wO63pD7FZ4k/du+R/zM0q8f9DziW7+h/vu5HlxhqvVJb++5",
-	"R/yii8UnB52OR/yLt2cvLs+PL44Hl+fHf/nx5Pz4pT/kvW6HbJk4p4I7jrFQgpKTUGk9dRr3keDb7SHX",
-	"22Ik9AqDV415sNp15no1HPdotS16wX1UsSy9pTnNVIC3QKlFs1nl8WAOo0WDPbg4aVzPaktEj5qtFoFB",
-	"4yuJwgs02Ij7rua85rMg3BQOkxF3Nsh2NRVdoNGtBAPHULovJEliGoDMEykJCuQXEn8jsbhC79o40pIi",
-	"Powk6aL2riZsTsZar7glt5GaaP55RZMig+jteYuBh8skJK9VlDEqWJV19lEtlHMWaHUOhMBqQaJIClr4",
-	"niaqUtQC4WpO7CtkSsPiDh1UwcvqLrc5iZRxXJYCz4QqQGnMawfZl6tOBBq78IVLqqo+aC5z/aaditzS",
-	"inW09jp7z3a63Z293mCv0+8c9Dudn1vOToVUsR0tDC+5RRoYspyIPW99c3EeZtU4muqhJjY3sqsYsZgZ",
-	"HfMIK2e3ypuz7FRWyKwVRO5Ko39Q+iei9HLM55qhnZ+chBdjVh9Mvd8zGtcFKpqQjC8kmcBbJRHZ0DCq",
-	"hN09rxWOLm/TSLmXrlRUzaT+4rWGNoGdMYr2DUslfqzb7rQ7i0bEwgc+LtgNGCc/sdGFgOh5510iOIZN",
-	"RFwqygPWblVRfwHaCpIEqyMl+h1mbS36ih5RycjfZ6u0q3ztCwJuyK5SGrLQzxW2bOKAcmOI1x9WaASx",
-	"giAg0Y6usNrmGK4L9peR1gn0F5NUaLmDSEVThUtYmVHg7FkdvYCrybzVXqkpGBRlcBd3Jf+cV6CFejpu",
-	"psZ/n1Hz+hq8OS+fsfKOXrRqQQw8QmCJQ9eRb11yvhYUEbjci7jlz7j++zIQM678IYf/SzeCS5obAkNB",
-	"YTZj9NLkD5Rv/xxynLZvpH8rFqJHO1L608FE3zkkiCMtu4qx+ZQGe8i3cm7g5x/Zhtheiv5Pj0iYKrJW",
-	"qhHT4m6+TFS8imTxdxFxFi6/ueAWxxeX3ledte6rNf2wRfQ2dt4+tb/TfNNzEOssdWEZ9TT8ZxgPWhEI",
-	"SHFsfHur5FEY8g2VelEfH+D/1Yekifx7P3HZ+GIqNGXQ3PTv7uWAx6CNSC1q6MWfqq6Nh4koerpqmdrs",
-	"NCBqcSPf1XjpRyygU5b7qM1B17Mcog0v50cQByyt9jrjITGh5Ugjr9hYbZxCnmYnYzZWlfsIPzzdLjbf",
-	"N6lEkrCQjBikEFZsH9nSwHuaJ6dsKm4wgN3GSW+7GxdJ1ew6p+AD1v8yXuemBqNBdnnIxh4Kc3tWuEo+",
-	"b3mgGarx3ftJTjnmPl9M1ZvbMQfGSawsqTIgsVxO5ZU5oFXSMw9Beo5CNk2EYjyYkyiEs2Jtmjkr2Dfx",
-	"+juxCGi80603eOb8wQm/rHKVf1CHRKuMcyK0khCymKmyOPM9i2PhEcXo9D+KnvGeGy3hfBP8wyukJyvq",
-	"aTENMblMiOquJ0SZdTSHwAwoIL7yUysRzsJorS+D/QMHbeDr97TrTRme5eYOtwL16uEEz0w16X5sTdHL",
-	"IZ0gHQO8JkIw1Kyy3d8jVlXDt8bteO/w1ho7Yw4AzuwV8v6A8xSZROHsuLRUIOklfOrBYk8DkqkQj9aX",
-	"dnCmjGDbs0TTuWOzbZsFl6UhO7BZ8NpqIabAhzSsW7555G975mDmzyycqGIaEIc8/9088rfbJJunXzj0",
-	"VFptVNxC2YBIGQ/OkJvo7VhckS39GPI/AAgJ/hqYPRLc+myotOUUUN6K0iEXt1zr3WWAPbIAI8J1OxGx",
-	"A51W3YcccmSCCeVXzIOslESZvBm9pwAPSGF2mJnS2JrkRNySSA15xlatc8nQf5v4IoD0RU3Q6JnP8aWR",
-	"Eyk55H5+GnyTe5izrSVeJX2D+vpI+QZRKHKmlIdiWhv+taQYgnPnPestCwY72vmZ7vyjs/P8cufdx673",
-	"rHdXGRBmVnE/eReNLOsJvDjGI1QGjEOQrGTv1xCAa4OFPnO57nTti+/blLEdfTmTP1+8PjO3nhN6YnCd",
-	"FwTpkR++IYwHAvK6MCTlo4bHI/ZSvPPXvi3rFtRUpq+RWZsJ9Rk1fL67nwf0PnDrqze6tJ9KJFHQ6rdi",
-	"OuPBRHN7zgvhtw5sa3kVTVq6iY+u0EFWieKRaiiB760ngbMPSZQyufTDUolEGsNBZvurgmFvp9O9BwwP",
-	"dv0lmHi7zkCTqws7i5u+wmkILy2E3i44/XCyHKSypJij+90KmjpC23KZrALBx1E6xaSQQrWdkks6uG5A",
-	"T9lsS0mq+5TbuRLF2coaYLAZmy0Nuh+7Le/dZ8x2S1uyirmBGMfVeD0xbklJqE2Lce567iPLFcKV1xHo",
-	"FgY2EuOWx1j/NsjqTc6yN3axd5/V3+witSaGVndvv9dywh/kJEoSFtZf8vN7J8a4p0QJMMQsks8Dby+a",
-	"XjHVjKbmA/Pyw269xTvOAvFuCQobM+L5Q9KG3Rk++7MyX5Y8bMzay6WATyZXPlimS1kQJZGtWlpTrA9r",
-	"PKGZZiyKldv2VydOLYgWBVnNgaB+hwb58VuDNfw0ETbZH12lLiiQCRUzqu8ezgierTbG8rozd/PM2cyI",
-	"WJk5a5yFVamz2U+YO1s5PLfn1qWHv6tIkr2KblhxIWJM7Oc8YoZidLPmJ5dyNtLjIW9WM//FBLPya06m",
-	"LGD5XeUBLOfFqpwHPtR3XAVQOQBdChMzk79nna4wvkCzBYu6E67m7OAiJ7C1zh4lxTZPmu5WJHstHoqM",
-	"ky5LASCCE8MLG2UDvEmZZDyo9O7ppX8hSWJeqSmYIBnjq0KEMi9PFgB8iNBGYxORpGdZxiP3l/LIlU6h",
-	"uqDE1zyOuL56opjl4GIFpcIJqwq5LMQowkQtryXGY/hXwWaf/brh4IU84iQLKcz35N2S7b6PqG7poLGY",
-	"/pozSOA197mJ+m4sq2ek+RuS088x+qMuGFFfXlCeGyt51ZXqWJOZPozGmkTGlBbWjLIKQ+4nkhbR+TnT",
-	"hYhZfWzqF5KkIob0prx+i+U8EEIETkNAQkXkVBXfOTcxfOUPVpNco3AGCHQCyxe+vemI0KaOaYsKjM9d",
-	"IuLaUiJutahVcu4mK2FoVcOt0ODp65Dy+YriFysvu3tH6jWrf+G1Zjx6P2OX12y+uKhvs0ImfjjtD2ed",
-	"zn5A4X/M/DXCv3zwiKK0ditMfZdQEgkF1Ix8AEVQbiNMMVy5cOPobUCmIgWfs6GASZQY8QTcvZuj3FpW",
-	"aqIOgS4K+HToyyH7EkmXtCln2dW8xUQ4VN/QuOa8NpRn4kodkQcjGMQYcObrD/gkoGkaMQk+7i0q5zyg",
-	"SdSe02m8jb7u3KnvVmT7QqJr34c59eL8ba2pDPmt0ZknNEkYh4gD10G+3SYvIFBEkuiKi5RhQrkJgQ2F",
-	"1vOG/BojCnjoRF0UXiH6jb6JKjB5FhKr8gg1wTj4MNI4mkacKrxMpjRJTLXFYkzx0pg/N07bKwSxLh2W",
-	"h+66Bf6WuSFLb2dhI+uNsuEnzUbBPbFiiCa8H/EVHJbrhfMzU4PecBTBWYNYnQIMq0N1ypvQbESO/1Xv",
-	"L67vnXvcIKCouloEqq3ZsaLu0bAHy1aJ0scIK7SWb+XsCK3M5rYZ1BrT+ZlawiQNU3iEyMQSS8zXUARt",
-	"KSNbR3tJ6BUr4DjLCl/H24AhRm7wiMPAGms0OSf+Lak0KEbUyJLowYKLby0X1rLOG5v2YekV3Ech1jCu",
-	"5bPKBjSmlovZdErT+W+NXhoqiJW6SCO90GQffc44slu/ViRrRWAqCJG1JXPAlcpu9VqysC0Tvlyq0GNL",
-	"Sq51VQM8C8XebZDiHI3vRpPV33y30mQJ5RivxI55/KUTiuWmZVb0P9PcyLcitU+mEZ+5NRi/kG5CpMuM",
-	"9rxGXccKhjkXFK+4B41icpF38iJ8mvEY4Ro/QOADIO+C/pIlYhgaGlQGJfvh1O9nSpds2/KifZKk0Q1V",
-	"EJaHqjENQ5OrBD0n2nn10T5JZqM4CtxmBk5LorzKpteC2bXSgkOLJgr7YyVXLkhXG81k+9XkLxYE6Xfl",
-	"K9AJCm8Q7e0G3jfNPRzkihkUsRUpsRqoVYerkw+zWsr4FtDcBeNhFoV5P8e+5Q21Pv0GOUX4yheSiFtO",
-	"ojALEdQTFgOxi7UwD7WUyBJGFUmZmqVcOoWDKrvHVeQjNZZOGlTNXJm65FWWKqsp9Qm9WxQdeQScHmPG",
-	"0EkIGofGOS56vdSnJuvrfK3/843+zwv9n+Oli7aZOA2uF4hdXqzDhkiruliry0iRhKU7QNVZBxZNvTxg",
-	"prTy4SIdQAmpYrXR/WVFojpVtsQLdFwmdYGu4Ma07k14bB2c9452dUoJZ27T5drdesVmNhD84qyhcg8d",
-	"dNxHbHfRuZb4vjCwkRhf2OPfkBzvruu+zB7pW7N6S4pEiXZ1eMJDaGo1/E1IyB1xP72kTAuf7d7PefAC",
-	"ypZUcpmUEWpT4ykPJcmTuvI0LaMNk9cJfT+D+x6vbXkIJq8YLhVylYpbmXsKkB0XlO+cb910290d1t7b",
-	"6ZWu4YOD/WeFm2qvcFPddLeGw7b6pbPznO78493Hrtfdu9v+k35YfLZTeqX6/tLIeVOTMG2tUQWx3uSv",
-	"YeIYNWVmasx9FTt/TI2rOJ8q4q59ikCEpufKbdbN93Cz1YTKy6lIK1YLBWltq+OUEazePaGmTBWgAiIt",
-	"Domc8wB7L+NW+5x9UJeICJ9QBanZTapMei1n5MrTmFNxpVlSHwV3OmexdYfiTeP8I/v2PRmJpbHPmIlg",
-	"sbhKsQd+ySV1zQ+u2fye0o6pFP84nuk1i/DXV9tvVDG/YY38xSL4i6LnPWr6LSvRh47MEswrRbls7loi",
-	"QPux4utZj+v7IG/adowruI8YiutbSwB1hjRi3OaE/YaETlzRT5Ga/FAVfJBRTeaANl3bPEjI5gSaqIrK",
-	"YEaaRNURDYXDbOY7RLcYiZSXpbIr8w24x4r0KK8ve39+//zn68He9KevP5wf3Jx9NXqzH7x9NnnVDb/t",
-	"XF3s0ePnsx966i+t+1YT+YPNPRmbs6RyX4Zn6LcZxygMuZ+0UDw1n/PxF9es0lAioyvOQs9Q444MRGKL",
-	"DNf0VFmZnYth5NeMF5J0aRCwZOnZ6q57tlT1ot5QKQmVxN+9lX+Cd/7r3//8l19Sefba4XcH49ffvf3H",
-	"28Gfo9OfTg9+fvlNfPbd2+7bwc/R2d5prw19xdrdr571Ot1er9Npd8b79Hmw2qQMcK1MrDVNcBqRcvVW",
-	"NCJhAOazJl1jw1iRyVbOW8D0Otm2qXTFvkx7Xy+TYVCAaaME0937ulqE+ZHnhsAaHg9mmpnzHhmnVb7Z",
-	"RzHUuPA1ozN3xP3IrYCTz5jq0IH2IJfMC3DvYPM6a/w+JHQElYJMDJ5W7yFu3ZakpCmrTqtaKHVd79/A",
-	"3mcf1GN5M8gWljba/vW6NWr28/4NMgubiYVFV++kBz2DoEQeuAiDmFHIDWyyxY/VOHC5Hw9qNAHEuAGm",
-	"7KYFui66mmxheZLtivZ3a7nuKvcO8ytqEq2yzDVj+wgmQjKudd1Cb3KaJMUFwO2+1q2Qabbty/7/XnY1",
-	"QDG4YJZGan6hdwk39CiJfmDzo1ld+fyyqkS2fHl9qUWXbc+cSRZircXbku4SZaqLDdDW41OhrDYT6Y9g",
-	"V3Irjfdbf9s5enOy8wPI41bPBRihzA2ViqVLAcYG+QKq+MHbBurTo4vB8fnl0ZuTyx+O32rooalUOI04",
-	"YTxMRGR18Wqo8NN1gCE11ENFA+jQpUnDI91///P/dfe+drmfGBO/vJV+m2CjUdPZlqTsKpIK2/+3yZHb",
-	"uHxKYy2eWik5CjX2ofUQC1F97nU6pKIrFfSgBW7hE/9vO/qDOyehvwQR5pVFLGgKi/hYLGLgxYQqTT+R",
-	"JJRIFo93JkJCGbXpLFbRjiGYYEIVGdHgmvGwjy4BL6/Brlcx5Jlvt+TTlZ6tuDN3mntM0VzNw0KEjfSG",
-	"vFBwwqtwzeIwmyXnEXHDUnJ+fDGA51k0fXvIh/zLL/XOM65sevmXXxpFLyct7O+rbgUxffj7Gt+G1n1o",
-	"Cjvk2WkDI0d20nCX8t3BFrKraWrIF4nq0OSCVxHVdpscFQ8EQD3kvkv/SJdw0nHhIo3+wb78Ul/hytZv",
-	"gNphUxOrYfwDBldWttNYgqbvWKQiNcIgieSQ+x+HVjAatvqQ5vw/eAWSIchJ+um///kv/SfIS/pvPovj",
-	"//kYiJB5efgb0PafNHVAF74/3d35Fg49TvbhZIiU9DrPNUQ15wTPkoSQEpTxoHqghhX6BGrWHilN2x65",
-	"nVCF/elsvHWfRIqMUkavMQYFr0kCyTVgb/Awa8KexLxfdTCLkzRSbQ2e29+tFh5yQ+MoHPIMHihEPpO5",
-	"o2qWplpEkJoPgwddTBn23Y8UfrkPOT9fyCEfRx+gIrA5YpQTHxopjNhcYLst66vKY/E86y6ksT5zc0KH",
-	"HGdA0SOMTJi8rbGYV5gj4RTXAT0NpZ0B2n/rSUw4B51Lk1OJixjFIriWYL5bxGDEE3A6aMkiYCnXpx/O",
-	"k6GIdtZOEcQM20wR89/A+1loa0h6nR5edXTI9Vc0FqDgl2BoN4QpSoXMPNLr7BObFGNWN8IKe0PuNIPW",
-	"E4QCzowh03O9QiASmZ8YmvMbFuZHx2Yb+H/b0cNe6VE78F/fg1OcPz1nUxrxiF/5lru4v0mmfLI149EH",
-	"23Z2+xBZYJFPAVzYg5/LWyT53t5zUt14EL2B50yl852jsWKpPYrnjMYqmgJLGBSSlfS1QRXxvzsekN1b",
-	"CVFreLmMwHcw5L8U0pXebe0W05fI1veD01f6vLAU7guqyC+7oQjkbmq+uvtuq/Rge9sA9lIEgPWLW3p1",
-	"xVLy40nWmCcUwWxqus9B0xhoh+njTL6HiMoXUgDAL33P7xOAMoGbTpNOwkQSM8/MPORWPKaFiwaTozTN",
-	"oNhjmxDrDTl6c4IJUFqkNEq2ucRPTwYtrzVLY33BK5XI/u6uSBiXYpYGrC3Sq10zSO7qd7X8GykQUM1V",
-	"3qrsfKTnoEnU6rf22532PlS+UROQM3dpcI1FfIRUVa19VCl61+3RYs8SnEklyJR+2DJsTN+S7L2/fUgo",
-	"/mvI6UjcsGrWVCEVPSdbyDP6BCYyG2eGGv4CxkLN1jO+q1nywFQYMKGJbvcmmupTIrBFKkrHQPs0uG6b",
-	"eiahf+gCaWN0bXDEkAeCxkwGLCQ+DEmU9E3Y6RYIR1AoBBrL+OfHL45P3gwuLk+P/nZ5enz6zfH5hW/Z",
-	"LshG0KeVdDud7TY5ZxSyXqJpEmt2YaaHWwoVKwAgK2Fo90EJYdLxeKhHZRKXGCN2gMtqwkDKy4hSK0qt",
-	"o+D6NG9wbK6tb0Q4L9kOaJLEhr53/y4xlG7Npram7nV3Xys9cNeuUlihBB7q4HdFC42WPeAB8lgg4r1O",
-	"Zz2grc6cN8Pp7ntN+/Mac5UWbxxLlIFrjeUZYxusryLMtuLkQRhwDxdbNX2GlN1vaJjhTw/prh7yI6dW",
-	"eAxx0P7qQd+KdBSFIVqPe53e6hFnQn0rZtx84vl99g0xn1kNsQO024XWlsyx2b02z1Oy96Tb01xnUWCy",
-	"TIlsdfe3CzZGEHQbb22xK23F5vqW8y0T2nCnuw12wJRUGwjxiqYYs9LrHjTZbjlLEkgHP2VhRG36eW/v",
-	"+erBAyFOKbf15aAm0UETsjwxHaKNIRewbBJxND+yPSCJ03ld0SsoU2wbUkLFp9YuWAp2w7z1PTCCK6Zq",
-	"W1lGwEehm3gKhauquk7658eD87fAto8Gg+PTNwPNt20fRM9m80Cwct9pSMbDUs3ECob7KpLKbdaur+OU",
-	"ThkC/0tF9Zw5ija5F1izgjhvFt8kJgPMBu9nGnOZ1cD1ujajateBW/1mvpZdkFohG2IzXLrcjl/jKu9c",
-	"epCxgkatRBc6h9a1/3RbXSyr3d7sAnRc5Us2KysmA1WwNAbN2gvE1er/8m4z95BDjqvuoyLtPeI9BCaP",
-	"8mV0X+5iLKxAMiVr5S/vNH5z/qOPZ2GVDvMBmAqcx0QL1TKdV6BSYiq6tTqLOMyYR5v8wOboETA1uibi",
-	"Fvwpi0xjYL61mfP0SzGyry50xbAKN7ykHE2CUSENCFsjegPUWhEOVkOsWSzXZ0F0KtvfMr15NfrZC9hA",
-	"Sag17usLyGZVOZFZqBRdszloxXmQFkaR83DIM5sYoXq6i++PdvYOnpEJlZND4xyAGKyxicSKhVRVlxtC",
-	"ZGLiHqBONCO7xiTjgrWWQtG931WVxbmtGZX25CdygweyHHC19Ex6C9GDT3+ZfBK5+gmYCRJ7xhSa3F+7",
-	"HzNqudvF475j4jSrOc+JlDNgPJzdZk5IaxAyKcrAdEQcWsZjTTzjVEz1e5oJgUUc7cHYUBtlczRbykOk",
-	"EqlvRhpn70AbbsHz1tYemBzxls0m0kMjTg46HTKVZIvRYEICGkwA7Gs2/8JK1PjJWPCrbWPSzmPa0PyV",
-	"L0LONItMWbYYY0jyiv6nIS80DcdaS1mCjZ3O+F/Nh/SsQSwyI1i30/kaLYwRt+ZesuX/dHH54vz45fHZ",
-	"4OTo1eWL749f/HB5cjY4Pv/r0Ss/NykdELldxaDPYXPxxKLXtKR9rBDqrQbwhqrJBmX7AsN8/lO49+r6",
-	"zVf8L7108PX8m/2bvz2b/twNvj/4+7edq6M9efzV7KynfvidMkznyH0CprmucecJGB7SdMbw8rCIOtbn",
-	"uiJa/Y/62QSbr9fJ8edM83JJbk3zfmV60kcB9NXPW/nrDbJsqU2OkI+RvU7HeMp9LCLbJ+LazzxPegbN",
-	"Pw46+8Yibd8q9fPHd7molL2+Y8q0kN/UqXQ74/e7e8UW+qZ0SNaHQFznzfb7+8/0iapwRmzg9JT68dcc",
-	"G7s7kSS4t/MHGdMO0Az6QBx2Sig08WMZDu12/6owacnZkB4ZMSB3xXi7fFQLx/LC7MDEEqU9i4ZK8TBO",
-	"mUqjQJpjWDJw1JzGgmG8MAQMenNWtv8YdxxGWYclFbxS2T4rALLuLblZ09dyVT3rbOBG29d1tFroa7Cs",
-	"j43T2aNh/xHTf6wUTr0hvb+2DU4N3Samilypi81T+k4+lREd7AnTeTUKnJNYpHI8kIV3dz+WKOZul2Jj",
-	"rxqLBDbkypyXhwvtITCPC8RtlmYAQtP2QnO2BS9loa3Qugey2KBj08Jr1qusrvPYGsfubuNnpYGXsbxB",
-	"Lvd8Ym/jur7DX4OfihYQ2OR8LVGtL5RIUbUud2BEBTfr60JSJkV8YzVq33QG8ckWBEChGis90y4U4xiy",
-	"Ip1ujZoR06dRK6KoxhpJdaE/iF/ZCgTfMyEanCQzOYFIDC0Nq4mQbMixNQPyAqg2LckVg7gEG508t3Ea",
-	"bfIjr+4RaMI3HDaBQQ9w6xkXz1ckpPNKr9sF42GJg9zbOLn+vZh32alouoJydN4jxfQ+WXKfrsUF5msZ",
-	"PPfuKeU2kE/Wkj3c/kn7G+SJS9VtOHrhYR6zHEky4yE0V5n/5qIufldhBfr8r8enTdicayRInEY+lYrJ",
-	"T8Y8AMZGDENdzDvBmFXNEQ27zXgghCRAkUnbqmdBw88atqwIG3ghplO6I5l+SeUJCNJpN9jplFou2TQX",
-	"03qJfUhiiKkxWmpVCEHGtcqcxT2UD+nhtLSFk+a2cwh8GIt0ukl9y+m6VNckKTd82MZDudseMXnnFSYy",
-	"vCsbZpoYVbn7N8DtKrsQVfC815wRxlU6r2gj5NmiUnABESqvn1oc/FTswmLPdn1zlabsCCKfgKDPpaYK",
-	"DAutEbhMKBENVHQTqTnaJDzkINbkO+S+W+zWx0hTN4L23//n/9aV2TV5Km55XL8uLukc1tIkIikLdcXQ",
-	"JFtwdaHkbGXcEdZRbUbHeU+U5iFHq198PR5L9lQWmswTUS4TXSqzisc9+3brgjEyFzPNsaGyG6RN/sdy",
-	"r0fWJ8CkccA7JlISMnGdB01DmzCrFsc0jfPlocvTbOTvXqHPUHev3EZov9D6J8tSXezP0zDaCm8LS4tu",
-	"Sx1cTbGa9V6xu031LmriqsN/93ndXuPn8qV3yivfq155JdKfB52wy/bG+7Q3OgiehV+xr53VQjlod6mt",
-	"cNqHC6mPW1FcdKd+0flyNnQnLTQBqDFHmLqDvydLXWo4r71kkBM3Cf3BDHPndokkodiskhq9v02wHDn7",
-	"QAMVzyHfMYSMqkAVzATZ/QQ2OS2gjoQy9xB0R/NxQr9v/yWdpK4hB+XeiA761pmaRHJ3ciVEm5zRKdol",
-	"ST7EiRFAvzfpdTqHerx+NSulnjVtceY0b++TLWofQeYMmB7mphamuOUknMrtNjmyRY7CaV63WoOZ0Cit",
-	"ykapy00zcn0hPa095KbWO168eTH3AoYDobHmQxgG5iVB1TIjeckM0/VRVlA+/QFmDLOB1uDgtQKaCqgc",
-	"79YTsDYIvH1IElPOCwWrFplzge2uGaPlll14zAitxtd1NbvefzCSNnWDNbiwNsW6m7DtX72VpAGffyH4",
-	"OI6woMTvy0qShY6lyFvKt1Gm7+x+NPR7t1LzwZIOTifAQ4JdDziLsdqD6YRetJJUWj8ylreR6Ia1WEBv",
-	"UWQ7qJFWrxhnKY3XPeS2dccfx/wTGEM/1Yn7jqn647aulxM7pGTezYSqYFJZ9wPrE03YQjuSNjSEMp1o",
-	"IEj8MO9TkzICybMYouS2TvEXT2teRWkDceB1FYQa0/ViTafHzCddj7PcVw12Cyk9vjSx/9RsxsDy22Q3",
-	"vyupAg/fWlLFbl6Iv1K4wHobeVtdlQkbVWX5yVbXI3se2Sf//ue/sppmVzSR2/0h961V1CN+qVGr+8gY",
-	"1PCR06AWang4nWd9r8wbCXQPwBoBpr0TViwrtgCGCHZsVgoR6aUmwFuSMVKqopHFBDtLNrqq29e3TXzw",
-	"jxsd1PYLMN2l9Kfy4YcWP0MeKS8L1rchcwjiNUtUmxznfQf0AxDm/OO/Hp8NLs+PB8dng5PXZ/6Qb9mY",
-	"9P0OuOehKITFOaESYoFsQ2TzfLuPVW0A6iHXH09tXwMsqIMpAiwkvW6H+Bdvz15cnh9fHOtP/+XHk/Pj",
-	"l/4hSZk+QHnpCBOioBl6xGc2aCBT64ElOy1HyZEDJzwfcjkRtwVINeC2OvUt2dKbwcLI1LcCmsHwjTgW",
-	"t4RKs8lOiw5xy7dNMT0YByEadnJbjAf7VuiPQzNo87hYn49x1SanNtCDx3OyZURK2S8L2bZYzPYyT8Cx",
-	"bdCw1B1wDvlmLmEBVdLiObyCKzHNe1MU3AXPqh0FsD8FT8FavZ8a+AFMq9sNR2s6TYO/KnUDLosDz404",
-	"kApwmyAfsa3lNiBK9J7aor5EUXluJYi1vlXsBu56S0N6g07Wkh+lqmNc7lUpNVvbkC/F2fKv1/WsfGxN",
-	"Gbcp3db7blav2Ae10FK6Ds71nTPW5W8KszhIz1uL3hu7bvHXB6O5PMiGVjqIf/7kiO8+FuKznpR6A5wl",
-	"djsrINpbC6LiEYO++e4BQ4PwBp0/i53Fa4T/Fb3Af2vaQGdz9W8qJCE4WiDiZMWOHJLa6/S6d255HKcS",
-	"TUlSjMwTKJCjxb6ESmVKbCs8Sa7QZZph8TCXuECcrJa3HrPYzqAs9RrJ8n6LWCE2flJd65zRsKIPv6N1",
-	"GanugdalKp0tcyitsAiX66pp2ccj+oInKpoyr1BlbiuPZOkPOdQzg1g5/c62FbKLBdHMkOy53yd2XJQO",
-	"uWmBR/IwY6z9BtXkbI5uXiLQz+dBfHpDjrU6RkzL9E6kTZuccBMZE2uV3Yi7dXXgttz6b54pa8kFdEoF",
-	"Wd0WmEMynckJtN/QxzCS+PqQU4LXCpGM6YeC2Ep2phoEDWH1dYK+URg2V1UEBbXVAivWW9szf2VIxmdG",
-	"HAY7ZE1k3Xrf6Sz9TiZ2P0ooHqK4ybVnjsUf1vWNRldkFG5ZoKX5h1vYK2MzslbvqWNLp2GYtYLPQwKq",
-	"fV8QN0HDcMjVhE2hXPBWIfxi+9BOa97UE0EdXAz0WIxfyMpp2tiFbS9rhhlqjqxuRcaVkb2hde3Q1g2+",
-	"nQioE2ODSmwZ4H6xXKc5QZoZnlY5DnJjmTGfVRalDMPTTBO+f0nKurNtFMemVRotME8Rl1DP1XqLXK2C",
-	"qXW8BuveGE9bmVfGbm0I0h81K9eqWWn1tyrBHCv2h1MtMgjJao/uY0vULixo+ayCYtsjJsTKBnmVOcjv",
-	"scqlZtkkO6KLF9MS+Xr3oznRd3j1xExVdHJx/bjYmMXcEYdw6ZgdsC1b8nsmZvSGyZx7D3nJ7+u6Ouru",
-	"G1Jx3Qx5o/uGbAE5QX+cQMxizNwfMYKcccih9aNHuEizRibY1dhG8iU0Sqtr38BinYtlE77eZoaWR+HB",
-	"uJ6wGSs2G35LLTmEf7Dk3zZLXgXLpzZUIE8itgmFSAnwno3L6au9QJh7ttSyYWvO1pg2bAl1EnHXZpm7",
-	"oK0LFkxE6Ibl7IMiPlSh8o1NKdJquj9iY5Ey5037UhpdTTQvHGNb3DY5Y5GasLRv8kMUk9mM7SH/RqgJ",
-	"/gRJRdk0UqURxIGPmLplmHw4JVvYyyvrF3Ub8VDckgjqiLluxXpLQlatuYnDsNBCCDoQva/wEpKf4NJx",
-	"UOJVrCibq2pp+gCU2tgucTdeYrXwB7gca92jGZSFfQR7jmTv7VJzMrn3SqsWl2Ow4eq693Kobr7yzfIc",
-	"qcfx5j1NZlTRB9TdmLUJYG9mbkJi+sPetFl700LV+ow1PpLFydQMccNSMku2sbjjbQMX0tYVTWImpYcp",
-	"v0JMt7EKMETHKBbHsqIHSjG2BIJjCmfTJ1N6bROBNJmTKGTTROiDmn0IbNJ4BvrQJSthebnPrExezvfy",
-	"9lLggTFJT1xAc6c2uTAX7ZSm1znMaPTOEnvga3U1QczOPMTO9JDog6Z+6Man31nTk0S6fvrIi827/B/s",
-	"zb/bJCNfxsSP7AkSY2jiRtM4Ymn5YB46ckTW1c2cIatDwxVw/2yqP8jgU5IB1LvE8u02fuSPgOnPv1jN",
-	"NLubKuSIZWrq7sf8NCw1Eg6y+xG7XuYOK0iSFWNlIlBN8iqeYRJJaPwcsdAbcj8/nD60GKWmmxEKGxgq",
-	"fFqdQ1KOra66pV/Cb+49/QgXV1mtuAdfqovE+lUoF0/Li0otRP9QLzbEF/AorOIMj2srMx9anWbm8hZQ",
-	"GKCbpJ8dB782s6ychNEe8qMyTS3vGZkfMb/SE4AZKZuQ/VcEvq6ZoPbpJPdldpUnieP97XNFRMJvlik+",
-	"svfFoY+yA8ZhCYb0HtvNsvjF36EP+ziMVBMptdC/v1lN94rG/x6hcTKhI6Yi/dq8umz7ReFbT1Hcq2sb",
-	"BT5u8XN3YU1MuwXc/b5KKckSDViyLNJGfWmlC1ucVxbLFhGKdNkm9o2IX5nYg0iSCU2nMZOY+OdYNNs1",
-	"5XtccB4igjy0SLALxydOjl95ljZ+lJYa1zA6KS93/VAj2eey8Ivigp+Mcfy+bDwWyQ5nWcKsFi7S3Y8w",
-	"ZHkMWB7dld+t7iw2dR75Wo3ppcSolvr2B+5keTXQEjkbD3VCoS2MrQpqMFBfR3hpSy0Yfbe5pg6PehI1",
-	"Ndoztuwkuu/90YehurhEjiLMLmt4luY8WC6L2io5wvZdqO2aYALpfUw/8rF4L1YcyHPoqupSeMbgCrE/",
-	"WKCAyiH3vzsekJqKGD7JKhBMD0mSeXp9zj6oSwMBuZ1EMRtyf0Ll5VSkzMfgEjFTGZR9wkWWEwfmZpM9",
-	"ZarNMh4SMca1Z2uJxZWnF3zNWJI5WMGzrPHZHvIhP1pAFAZuGiTBc/OhNI00d7IlJrAWwkJ+gKdXA70b",
-	"U9O83ZSgIvmn5hgvKlIooT7kJsIRp2Y8lJlb2dSBLBXsMA2iwCFmI7H64A+3eHCaaEyixF3GLdWbi6Ul",
-	"PBKNER6zaHCrA2woJwISPAMIVHovQEJoLDiEwKJ5xnSq10RxFd0wTihEeaUuKHF0w0jMaMpNY/tIaaBZ",
-	"uJ1hKAudNXmcBdinNETveg6mRbnzZijQ7z7kml17UMP+loWmd2bdQpQQfUKdZDqzrCmdD/mE3jAyYowT",
-	"XBvUMSnuPSxOL8OMi644BDpAnQyXVvCjeXcTW5FD6XMnUhP3OGE01bvZJkdD7qBwgTTBuJjEdM5CcjsR",
-	"sWEtWIq7COKh63jVa8agS5bXRlnML4U8Ggi2kNdwrYA7FuIhqDTNXnrdTnvIBwWYRELfz1gfj59Wvk3p",
-	"kTb5SU+mAcEiM4pIFcUx4YyFkkRyyBeBIFsLtVry9qGmVMs2DEFlBqapLbbStymzczFLTQ7kQuYvOIsw",
-	"adZwocqwDM2aG8gZRZZnzmiSsptIzCQwJLIlnDxd502q0btdlFFuuu3uTtje2+nVRNDh+MaFy/UyXuCQ",
-	"T1SJxFQOkE3i6B7T4eXWL+jdz9K7wZoHtebgZwtFGHJrYqEIQ28FPPsOPPWKX2fQeV5Zw+XrxVKTB3vr",
-	"lpos41Oj4MGlJs3K7tb8mlsNC4jbiiVZaxHnJNuTyOAkbkjxnfPgTQMLfaYjGe5dvheyfi3gr8p42xNr",
-	"yU9ZLKK4J93rD3ZXihb4/IrK7hm8iRZLKiy7H0iRVT+2Fd9AjZek2fIlxSCWQr5wsX3aOr5UBRMyS4jg",
-	"jvZSVQRC60LYgLy+Ix2GsEtCte6Rqp0YqgvAqEwJ0EdHS89Y+11GV1r6Nb3dJUu19AWysAxEAoMLneKP",
-	"yCgVt9KWbSf+7q38E3zgv/79z3/5ts4dNHdnVItwQz4RMcR+OmnT12zeJi+NCBNHY6aiKQOhbCJmad76",
-	"aK8HD+ThkGt5UWGLvUIK9hcSWrSD7qDFKSF4dRApGnMHGtYHWXFVfGmavGPP3zXrpgMAjvl2YwnJFV1l",
-	"8Tro5pcX7BQyifC7g/Hr797+4+3gz9HpT6cHP7/8Jj777m337eDn6GzvtNeGK7fd/epZr9Pt9Tqddme8",
-	"T59vrLM6omFFR3X90h+mzcevIg4Jv8ocDct6Bsht3t0ttHk/SiKnx7vXwrSsQs934CR1CoHhM5BQE4pg",
-	"NjWxavAcjQFa4knjVr+1C4KIgak82Sutj1pXTnbcaazZQSIiruQh4YLoPdZ3BB6idq4pmAbXi8lAAxNE",
-	"l9IAq1sZ2JyxL0Ugq0bawhCcXjFYGJa+oVpvVwrKqk+hTT7wLYi4ySfF7veLs144/DzfLAlc3XBkCSzZ",
-	"MtpMk3cmNxu6OPvLKGVBng/hkSSNbjRlQH0MxG4yG8VRYOvBS2darA67OOtPE6E3NeJG18cimMZiAVUy",
-	"sro3eBc7c9qEwgpMYCYB1h6Cf2g1BuxBWR1PfuVkzDhzGm/34qR5j9gpCBdbDlRy21uoXIQowf48BER/",
-	"90MvTVfKGrrKaj1lZjs0hWxBKzE0Z3p5xViTA+IaJbdN6VgwP2r92bG9qWAC3WaASlCwoHFsDFnYrwcu",
-	"RwOrkS8WIS10WtRigOk+k8tVBd8/VsPJpi32aazAw2LcgL3WXQHFmbFoG66lNuzx54zLmsDdvbv7/wEA",
-	"AP//",
+	"7L3tdts21jB6K3j0PmtV6qFlyR9pI69n9biJ23qaOBlbmTaNPCZEQhbHFMAQkB1NXp81P8/vc+5hLmyu",
+	"5F3YGyBBipIoW3aaNn8SSyKBjY2Njf29PzYCMUkEZ1zJRu9jY8xoyFL485Qq9iKaRAr+0d+ETAZplKhI",
+	"8Eav0R8zohinXH0lScreT5lUkiQsJZIFgofthtdgH+gkiVmj1+10vIYMxmxC9UhqlrBGrxFxxS5Z2ri9",
+	"9fLpTtmERjzil/NTntpZYjZSJOJEjRkJpmnKuCLDaSpVYdI1ppSsYoVvePSBqGjCSBOXJFuEKnIzjoIx",
+	"TD2cBldMkUiS0TSOCb2kES8u+5sne53u3l6n64IyEumEKgTmyV7Dq4SNqXR2OFIsnYfrDIEhSpAbGiky",
+	"ZCORMqLSWcQvq6BYiodbr5HQlE6YMht/dM34ok3/SdyQCeUzwvRDUqNjIqQizZCN6DRWRG909u1+p9Oa",
+	"J4NID/R+ytJZw2twOtHgxDCdC6cZ0LwzoR+iyXTS6O3Dp4jjp24l7lbBHik2qQB934G8W4Z8f33A9124",
+	"uzXgfsmkpJfsOHxN1bj6wE3wkQJojYm8vNgZfhM8DTtsb7RPnwy/Cb4d7dKGATnRw2UQmyEuorDhNfS5",
+	"jVIWNnoqnTJ3Gf+dslGj1/hf2zmD2MZf5XYGKIB9IlQ0igKqwVwGO3eeKy6Aq9GFBXpn2M0WUr0Ad5z7",
+	"rKIINyzl1WhUyQlKpKMEkVdRUmY2VfQhcMRKAinRR6dAIp1qtiDEZBmOUyEmRdzqby5ymsjRW41cePwe",
+	"SEUAAdY+XA7LoMXrowiv4hdlMtCwV0OLA9wHXgskQPxGsnQZvFPJ0iK0Ib1m1aDpZ+8DGMKC/DllMhFc",
+	"MmDPh+Ek4m84naqxSKN/6nH1Lc4V40C5NEliQ9Xb/5Aa9o85wB8bIVW00ePTOPYaLE1Fiq+HGubDN/2f",
+	"jk76x88O+8evTi6OTk9fnTY8yzE074ik1HeMSEnEr2kchWRCpWIpuWKzxq3XkNMgYFI2eiMaS3Zbd7FH",
+	"GpBTs0pccwXvy2bSN64Dyk0q+GVbT/89DY2MsDmk/O3wxfHzIkJGEYvDRi+bwEWR+Y5MplLfzKSrucVe",
+	"p9MhwZimNIBb9oExZaQxjSbADRlqziVZPPLIzZgqds1S/aNUImUhaWpZBifwCCVwpbUOiA/L9IkmaGlE",
+	"rThJIwWofib4KI6CDSL62auTH14cP+s39JIUjWIgd8uQlnGy23xLJmwy1Bh2t4SScAKckYxEqhci8ShL",
+	"QuOU0XBG2IdIqgfdlr/pw+KR4VSRlI2mkoV6U1z5VSqqGBEj2CH4xW4jbkBzzFLWG3D9SzgxINsV6O0y",
+	"SGsbjLkbBw/r0wL3w4Drlf4g0mEUhoxvln+8Oj3+bRH7EDye4UZQzcQkmdAZCQVR4+hBkX84VWPGlV4V",
+	"M5vAhSI0jsWNpn/4QJB0PPyJI4j4Cc4H4yFLW0D7x1yxlNP4KF//JtB3fNI/Oj05fFGBucjMSOAd0sxO",
+	"eEj2R91ghz5lrYfE4JmYMDXWFDSiUcxCEnEZhcxgJr2OAnYAHwzIRNKZ1LiDd8SI2AVIQOCJUD+IKd/g",
+	"1XXyqn/xw6s3J88LaANa0zs4gtkeEEEngsgpqIWAJOAzkcwknFuv8ZrOYkHDvhAvaHrJHvSCcjBgCGUo",
+	"whlRQpAYJn+kCwhmjSQR+sIBWon+yfCCIU3/+1fP3168OH553L/4/m3/6MxveUa5Hos4lERwrWamMyIS",
+	"lgJqPNA7ieCa8jSXpFdMkxlMBFjuC/GS8pm1FGwOy6eH/SMD7NGvz46Onh+VSE1zb1wZ+xAwFmpOk2ot",
+	"nsRUq/EPiPJXFr25PSaDRsurrlVHQ7SVGRaqpjVPbzsmiFuv8etWZi7ZyhTspa8X7UelIQpWnlrD5G/M",
+	"DWV0tprD6KcBib8fIfrw9fFjSNBmmpL4bICA4/OGy2mSiFSx8CULI9oHFfTxOZWVnucme2TGpe8OvwyE",
+	"3wZt0QwMOllw5egdNAwj/TCNX6eadamIWWjLcx5p/oZ3xjTRmoIv2Xvfmjbh+hpTSYaMcZKygEXXDAyr",
+	"iTOwIyPX0829hmTvVz18xt43UPe02us7xzigBzjPLBRi+A8WwBEHRBgUz6nQR/yaxSIBIRcfnMZqfjVI",
+	"Qcuhy17Xk2ZkttTaM42NvOaS0JyWn04ZuRkzXhDA4XHN0du5sXYoRMwon8ORHdrDdVjoFiMLTEFV1oaA",
+	"xjFLwbhOQ60mSJESqvkxAEeDq3ncxVSqCxpc1dpdb13CWUgO2bSVywzDlyBa3+2IHIKups8GDUP4L7Ny",
+	"lU8BcqDlK4lB+LHWmbpGmOLC7dtVq32WMqqYxthdl8vZDa6Q5FSgeRGNb7RQbRUVQnlIOGMhMKmhvu6l",
+	"YmF7wA+JH05c9U/LS0KNWYqojDjxjZ7sezCM1sP046iQwowDrqXFpv9uKIbnvkfgD4/QOArYuQ9v+e/g",
+	"k0fgEa3PwmdCU6MY0Akb8IRGqVZPL1MxTcyLwZhyzmIfBDhC+YzwKSpfEQ/iaaj5IRcc7NxcIAr57NWo",
+	"0Xv30X5R3Hyr9/c+ljfL/nJ+e+stfqsxifixYhPZ6O3erniSfjBPdm5vb8/LG5hbG3AD5pFvxkK7S6Dp",
+	"RaSwBdkmakm9NUfgylzGjE8nemXhxKFAqVKQjUqrh1/PvcaHLeBDW2U7ya23eKElbxhYTMwxHDKt/kmH",
+	"Xg5A6dGL96porpk/WbHUglH1XWMohhrmCLFc74h6zr50wZRuEEPTlIJkNWGK1rlbXtrnbq0x9+PcGQ0j",
+	"mcTm0BxoBUQLSKmIHSNf0VD8OhWaQ5DDRMSxaAC0Lxi/VGPjG9ISEx3qZ9FKnFClNeZGr/H3d38fDD50",
+	"OluDwYfuD+df/3djbtO9jDZWsXEQ6BYRyQJmhjby+7Cz3NBfJLZq9BY8y2tj+jCYMPJMpEkFkicRzz6v",
+	"jWKtU12ATnWRJnLeR7nAV517xDODkxKOtkaa4LnOOGaFx3Sxl6jakejuLaB4yd6KK8bvtrWv4A+ppTkK",
+	"u2zu6SvG53daqfjCONELmNt9Mo+6F9GIgds94gZz8iDzzO7skbGYljYdR8nQ9O2TvRpYmsPIc0bDF0yp",
+	"Svanf9yK4VcWkpDF0TVLIybnl4oWsguj2VQMZdynknAwxNPgioubmIWXKGDWYns/wCRmpJwB5NzOQOE6",
+	"SytAcX2gG4DHHW4eqBJllvG0AObz5TtVT91wXribwuHSxmescmQW6yIMv4ypIjeMK+tLK6MIFfgaCvYz",
+	"/eBtwYNTzVLwlisdDJEyQodiitwQluER1r5sEz/zamh2w3OPRlj0d9d2GM2hxkhGH5dYBeARzYmAeXnZ",
+	"rqUMjJy8FJeRuwfn7pLM7DEvWkim3wqYlacYUnF6YI6nY0mvmGy533GVtAjbnEO3kIKeGXIowu6X7Tu+",
+	"BoA0aSw1KPse2evu6n/2Wx7xq+xk+oWuN+B+hSdJ/7brET+z9Osv9jziW7+h/vxUv1xhqvXJ3s5Tj/hF",
+	"F4tP9jsdj/hnb0+eXZwenR31L06P/vrm+PTouT/ge90OaZo4p4I7jrFQgpKTUGk9dRr3keCt9oDrbTES",
+	"eoXBa4F5sNp15no1HPdotS16zn1UsSy9pTnNVIA3R6lFs1nl8WAOo0WDPbg4abyY1ZaIHjVbLQKDxlcS",
+	"hedosBb3Xc15zbQg3BQOkxF3Nsh2NRWdodGtBAPHULqvJEliGoDMEykJCuRXEn8jsbhE79oo0pIifhlJ",
+	"0kXtXY3ZjIy0XnFDbiI11vzzkiZFBrG3480HHi6TkLxGUcaoYFXW2Ue1UM5ZoNU5EAKrBYkiKWjhe5Ko",
+	"SlELhKsZsY+QCQ2LO7RfBS9bdLnNSKSM47IUeCZUAUpjXtvPZq46EWjswgcuqKqa0Fzm+kk7FLmhFeto",
+	"7HR2nmx1u1s7e/2dTq+z3+t0fms4OxVSxba0MLzkFqlhyHIi9rz1zcV5mFXtaKr7mtjcyK5ixGJmdMwj",
+	"rJzdKm/OslNZIbNWELkrjX6h9E9E6eWYzzVDOz85Cc/HrN6ben9iNF4UqGhCMr6SZAxPlURkQ8OoEnZ3",
+	"vEY4vLhJI+VeulJRNZV6xisNbQI7YxTta5ZKnKzb7rQ780bEwgQf5+wGjJNf2PBMQPS88ywRHMMmIi4V",
+	"5QFrN6qovwBtBUmC1ZES/QyzthZ9RQ+pZOQf01XaVb72OQE3ZJcpDVno5wpbNnBAuTHE64kVGkGsIAhI",
+	"tG9XWG1zDC8K9peR1gn0jEkqtNxBpKKpwiWszChw9mwRvYCryTzVXqkpGBRlcBd3JZ/OK9DCYjqup8b/",
+	"lFHz+hq8OS+fsfKOXrRqQQw8QmCJQ9eRb11yvhYUEbjci9j0p1x/vgjElCt/wOF/6UZwSXNDYCgojGaM",
+	"Xpr8gfLtxwHHYXtG+rdiIXq0I6WnDsb6ziFBHGnZVYzMVBrsAW/m3MDPJ2lBbC9F/6dHJAwVWSvVkGlx",
+	"N18mKl5FsviHiDgLl99ccIvjg0vvq85a99Waftgiems7bx/b32nm9BzEOkudW8ZiGv4LvA9aEQhIcWx8",
+	"e6vkUXjleyr1oj7ew/+rD0kd+fdu4rLxxVRoyqC56d/dywGPQRuRWtTQiz9VXRv3E1H0cNUytdlpQNT8",
+	"Rp4v8NIPWUAnLPdRm4OuRzlAG17OjyAOWFrtdcpDYkLLkUZesJHaOIU8zk7GbKQq9xF+eLxdrL9vUokk",
+	"YSEZMkghrNg+0tTAe5onp2wirjGA3cZJt9yNi6Sqd51T8AHrv4zXua7BqJ9dHrK2h8LcnhWuks9bHqiH",
+	"anz2bpJTjrnPG1NnTKmIX8rFEtRXkogbTqR50BGo5pX6NBhH1yxcrIFkJyeSxD5NmlOuotg4TDP7WZpG",
+	"10y26hghvcZkqlh4AeNU5Szr4XO8mvnhnQOwsOKPRpQSaoHQs9/vfLtC6Flgps25WhJxXhdB+GwBmMKo",
+	"zvo3FbTm4tHL9zODezUh3c1v/mxMuZavjWaahfnNU90BoUOp7xlwPIHGN8uuTJrC1TOJuDtjtz6dHuIv",
+	"pKkR3ULGDhlhpAlwt/INMnlTBtYNkOnLqWL58HgmlKbLJsWMe61KmyjY0VRNU0amXI8oW4aKzceHIl+v",
+	"8WHrUmyZL+2z7RPzxzs9SLsfTdi5++hWNElEiuFpkEXauIzUeDpsB2KyLWgSbQUiZJeMb2ez37qvy6so",
+	"2RIJEtJWIsDXhwAuOU+vI+5s4pQn+vMaW1h90G5rkH/9m8e+c58bKOPfn/VNtNjxi9mYTop/yagGuvPF",
+	"RF4a7ldlx+Eh8JIoZJNEKMaDGYlCkNqsdy0/Lbsmc2wrFgGNt7p1eLqTCFAVtPVBHRA2SdSMCB6AiYCp",
+	"smL9E4tj4RHF6OS/ijFae27cnjMnRCqt0OPtXXpDbV7rMnW+u546b9ZRHwLzQgHxd7tEWRitNTNY4vGl",
+	"Dcx+Rw/ThOGZrh/6UaBe/TrBM1NNuh8bE/S3Sydc1ACviRBcBqu8yHfImtDwraGn3TnRYoHHKwcAR/YK",
+	"GejAeYpMonB2XFoqkPQSPnVvBbwGyVQo6uvr3ThSRrDtaaLp3PEets2Cy3q5fbFeGPVqdbrAhzSsTd98",
+	"5bc8czDz7yycaOw0IA54/rv5ym+1STZOr3DoqcyE+RsoYBMpE0sw4EaCisUlaeqvIRMRgJAQOQCjR4Lb",
+	"6AEqbWEf1PyjdMDFDW8dkDmAPTIHI8J1MxaxA91IQS7BmCoSgODrQX5kokwGp95TgAekXvuaGdJ4PeRY",
+	"3JBIDXjGVm2Yg6H/NvFFAIn0mqAxRizHl0ZOpOSA+/lp8E0WfM62lsQ36BvU10fKN4hC40dKeSgmCwOR",
+	"l5Tlce68J3vLwpIPt36jW//sbD292Dr/2PWe7N1WhiabVdzN8oLm/vVML/iOR6gMGId0Dcner2GKWRi2",
+	"+pnLdS/Xvvh+SBnb0pcz+cvZqxNz6zlBkAbXeWmqPfLz94RxrUiENjjyo4bHI/ZSvPXXvi0XLaiujL9A",
+	"Zq0n3GfU8Pnufp5acs+tr97o0n4qkURBo9eI6ZQHY83tOS8kgjiwrRXfMq8llnSQVaJ4pGpK4DvrSeDs",
+	"QxKlTC6dWCqRSGPCzrxQVTDsbHW6d4Dh3kEoCZaAWOdFUzUCdhY3fUX4Cjw0lwQyF36Cg+UglSXFHN3n",
+	"K2jqEL2cZbIKBB9F6QTTEwt130r2qeCqBj1loy0lqe5jbudKFGcrq4HBemy29NLd2G157z5jtlvaklXM",
+	"DcQ4rkbriXFLihNuWoxz13MXWa6QOLOOQDf3Yi0xbnm2zx+DrF7nLHtjF3v3yeKbXaTWxNDo7uzuNZxA",
+	"PDmOkoSFiy/52Z1TNN1TogQYYubJ5563F00vmapHU7O+efh+t978HWeBOF+CwtqMeHafAhbuCJ/9WZkt",
+	"K2NhzNrLpYBPJlfeW6ZLWRAlka2fvaBsLFYbRDPNSBS9L7urU3jnRIuCrOZAsHiH+vnxW4M1/DIWtuwM",
+	"Bu24oEBObsyovns4I3i2ql2StoZDZkSsrOFgwlaqijhkP2EVh8rXc3vuIp/veUW5hsvomhUXIkbETucR",
+	"8yrm2Wh+ciGnQ/0+VHDQzH8+1bn8mFOzAbB8XnkAyxUaVM4D7xvFVAVQORVKChO9mT9nw3/g/VqueWcH",
+	"5zmBrbr5IMUe8vId3Yq04/lDkXHSZcloRHBieGGtvLTXKZOMB5XePb30ryRJzCMLSvdIxviqYNXMy5Ol",
+	"ohiXeDQysbF6lGU8cvd+cR2LwuNf8Tji+uqJYpaDi7X8CiesKvi/EC0PAzW8hhiN4K+CzT77dcNhdHns",
+	"Yxbcnu/J+ZLtvouobumgtpj+ijMoJWHuc5N/VFtWz0jzDySnn2Ic4qKweH15QaMIrCm5qGjUmsz0fjRW",
+	"J0aztLB6lFV45W4iaRGdnzNdiJgtjfFLRQyJtnlsn+U8EMwKTkNAQkUMbxXfOTXR5OUJq0muVjgDxOyA",
+	"5Quf3nRuQl3HtEUFZoosEXFtUSu3buEqOXeTNZm0quHWCvL0dUj5bEUZppWX3Z1jxutVYvIaUx69n7KL",
+	"KzabX9QPWUktP5z0BtNOZzeg8B8zn4b4yQePKEprN8JUGgslkVDK08gHUI7rJsJk95ULN47eGmQqUvA5",
+	"GwoYR4kRT8DduznKXchKTfw70EUBnw59OWRfIumSNuUsu5q3mAiH6hsa15xXKfRMuKYj8mAEgxgBznw9",
+	"gU8CmqYRk+DjblI54wFNovaMTuIW+rpzp75bG/Qria59H8bUi/NbWlMZcBvjO6ZJwjhEHLgO8labPINA",
+	"EUmiSy5SZiNMIbI0FFrPG/ArjCjgoRN1UXiE6Cd6JqrAZPxJrA8n1BgzssJI42gScarwMpnQJDF1f4vZ",
+	"LUtj/9yMIa+QTrH0tTyJxC01u8wNWXo6CxtZ7y0bflLvLbgnVryiCe8NPoKv5Xrh7MR0QzEcRXBWI1an",
+	"AMPqUJ3yJtR7I8f/qufn13fuHjcIKKquW4Rqa3asqHs07MGy9Qr1McJa4eVbOTtCK+uK2FoeGtP5mVrC",
+	"JA1TeIDIxBJLzNdQBG0pI1tHe0noJSvgOKtPso63AUOM3OARh4HV1mhyTvxHUmlQjFggS6IHCy6+tVxY",
+	"y3pAbdqHpVdwF4VYw7iWzyp7oTa1nE0nE5rO/mj0UlNBrNRFaumFJg/2c8aR3fq1IlkrAlPrZX2ZOrdZ",
+	"0leeQwkdcCJOfPvb/2jp24dTEPHLuilgIMsurCEHHl12o1GaRY+ZKOpSyTpbY3ktiQHQMtf9xMZKztAH",
+	"YBRqPef5SsvpeTHb5msnImydZDdbXniqHJxXJr2ZZ7AynbCFNfSXmpUSMVWt9oOmvRlQ8VEHVvMF8DYS",
+	"iIkp+VWPKtyaDhXNUzUB+lYL8skk4lNZzEBzqim4E+54tVqWFmypLigler1L5l1FoDVeiLy4An2OjMaE",
+	"IBAAAZQYUEqz7BrDGPqVkeZ+OPF7mSYt27Z6eY8kaXRNFcRaor2DhqFJhYaWVu28uHmPJNNhHAVurySn",
+	"42FexNtrwOhaE8VXi3Yn+2PlVVsQmTeaKP+7KY9Q0I7Oy3KNE+lfI4TfzaaoW9qgn2vbUCNfpMSaFayN",
+	"o7q2QdaqAZ8CmjtjPMxCa+8WrWE57cJAjRqJYviISXeOwizuUw9YjK4vlto+0KI/SxhVJGVqmnLp1CWs",
+	"bE5bkWRWW+SsUZR7ZT6aV1kJdUElcWgNp+jQI+DJGjGGnl9QIzXOcdHr5bPVWV/nW/3P9/qfZ/qfo6WL",
+	"tulVNS5rCEifL/OKSKuSlqqrVJKEpVtA1VmDN029+ubEzg0H83QAFSqLxcx3l9Wg7FQZiM/QG50sil4G",
+	"37T1WcPX1mt95xBm537OfOHLVfb1atltIKLJWUPlHjrouIsu5qJzLZ1s7sVaullhj/9Aypm7rrsye6Rv",
+	"zeotKRIl2tUxJ/ehqdXw1yEh9427KZtlWvhs937Gg2dQFa2Sy6SMUFt5h/JQkjxTL8+9MyYO8iqh76dw",
+	"3+O1LQ/AjhnDpUIuU3Ejc/cPsuOCRSXnW9fddneLtXe29krX8P7+7pPCTbVTuKmuu83BoK3edbae0q1/",
+	"nn/set2d29Z3+svid1ulR6rvL42c1wuy4K2JsSDWm6REzAakpordAhtuxc4fUeP/z4fSOnhudCQQduu5",
+	"cpv13d7fFjmm8mIi0orVQr17AxBNGcHmIGNqqmACKiB85oDIGQ8IvaQRx632OfugLhARPqEKtNh6aqLz",
+	"5srTmFNxpa1ZHwV3OGexiw7F69pJZfbpOzISS2OfMRPBWrSVYg/8kkvqmh9csdkdpR3TiOZhwg3W7PGz",
+	"uJlPrYY8NVvwzPfYmRc971AyeFkFYPROl2BeKcplYy8kAnQKKL6eS0Dxi3JCy5PhN8EDOARwBXcRQ3F9",
+	"awmgziu1GLc5YX8goRNX9Eukxj9XRZRkVJNFFZimsB5k2XMCFmpRGaFKk6g6TKVwmM14B+jrJJHyHLsr",
+	"zgH3WJEe5dXF3l/eP/3tqr8z+eXbD6f71yffDF/vBm+fjF90wx86l2c79Ojp9Oc99dfGXUvEfGFzj8bm",
+	"LKncleEZ+q3HMQqv3E1aKJ6az/n4iytWaSiR0SVnoWeocUsGIrE9DBa0bFuZco25AVeMFzKvaRCwZOnZ",
+	"6q57tlT1ol5TKQmVxN++kd/BM//zn3/92y+pPDvt8Mf90asf3/7zbf8v0ctfXu7/9vz7+OTHt923/d+i",
+	"k52Xe21oW9rufvNkr9Pd2+t02p3RLn0arDYpA1wrs6VNj71apFy9FbVIGID5rEnX2DBWpCeWk1EwZ1K2",
+	"bX5kse3jzrfLZBgUYNoowXR3vq0WYd7w3BC4gMeDmWbqPEdGaZXD/UEMNS589ejMfeNu5FbAyWdMdehA",
+	"u5dLxinomVUwKpfu1Oo9JCOsWb5zqX8DW6t+UA/lzSBNrFfV+v26NRbs5937bxc2s6oIa9VOetCSEOoe",
+	"goswiBmFhM86W/xQfYmX+/Gg8BZAjBtgqnpboBeFzJMm1pxpVXTXXct1V7l3mDSzIHsuS0c0to9gLCTj",
+	"WtdVrpRNk6S4ALjd17oVMs22fdH7v1dcDZKlq0yZWdZjcd8X2wXdSJEwSlmgRDojYyqJft5kE1v3sjEU",
+	"rmH7gzerOYoPv/kW1fpxXAawY9+C7HuExZKt6thXzMyrzgrF1XjWAA53OaHyioWkGYUS6uINZzajgTQz",
+	"fLRqK/mwR6kYRTFb2ZQWAXXsmAWcnS8g2vpGTfv0HS9dS22f84Xr7MayPFl4ok3M2b8Ziyy5FZNI9XFA",
+	"BmYZMw+Jn6dv+Bl1lqwY11TR9GKaxpXdGMdKJZK8OX1hz4AFKArUNGW2vC1ga8olK3FLeL23vR2EvG2+",
+	"heLPOKvcRlUjgQrT81aMqVQYeLNe4VSaJCaUA1FRrhYWKYDtiF9GnBV6IOTbYm6Oi8V2DAx+yVr6SyLZ",
+	"SnQc6uWSF1EYsjhu3DXLyBBDIa3IxPVhk9xqErm7z74WP9tEpnEB655Lmxk1rExJcg7UXb3MxUNnqYi8",
+	"ftMnKYO0I1nYiGZRJBoyCFUEUmgdkNeH/Wc/mX2y8UHwHCY9q02fSdI8PHt2fOyRhKUB42rLlNZpVUg5",
+	"BcnsbsfWkSN2OnvfFkSHph3IkSG2zv+vZu9dZ+upFiT2b1vfNd9tf/e/zt/919b/c/5167vWd/+9KV6w",
+	"ou7QvlN26ID4H2/9Beh4UJbh1EEqhGR51UpM/T0s85oHEU/XuOXNDXb3iz4XWT7Pux7qXwfTNFKzMw0j",
+	"Lv8wiX5ms8Ppot6VZUcCafry6uI///q33/KMxspCDNq+KVn2o8ywb3NS9fupUNbWH+lJxoyGkMeNdNv4",
+	"devw9fHWz2CttrIhwAiVPalULF0KsN5bqgQULoenDdQvD8/6R6cXh6+PL34+equhh8sqnEScMB5Cdwe5",
+	"BCqcehFgeLUshooG0B5fHzuPdP/zr/+/u/OtaxsQI+KXFR2/DZQrocW5Po4pu4ykSrFoEzkkk0hKPapI",
+	"yYTGmtNYG3IUauxD328WonNpr9MhFS3hQUyDC8En/q9besKt49BfggjzyDwWNIVFfCTmMfBsTJWmn0gS",
+	"SiSLR1tjIaFy9GQaq2jLEEwwpooMaXDFeNjDgBkvb4CoVzHgWeRjKeJRerbI6MzprDvBYA4eFuLPpTfg",
+	"hRp7XkXgIr5mC4N4RGhR5vTorA/fZwnE7QEf8K+/1jvPuLIVtb7+2rhBctIiil5hOjiiVPY0vg2t+6Sp",
+	"xmzAs9MGLsDspOEu5bsDT9egqQGfJ6oDw/uriKrVJofFAwFQD7jv0j/SJZx0XLhIo3+yr78mw6lStmQd",
+	"lEu2fU6sUoy4sqxZY+kINgzux9TwchLJAfc/DixnGzR6UNnpf6O0RAbA6PS3//nXv/VHYHj6s5YT//dH",
+	"faF6eaoN0PZ3mjoUjWL53e2tb+HQ78kenAyRkr3OUw3RgnOCZ0lCwDUyaSiYrmG9SQW/1FpxpDRte+Rm",
+	"TBVIvpFNMe2RSJFhyugVSmB4SRCQlsEb52GiuD2J+rCZbJBpnKSRamvwiP/s1ckPL46f9ZfAQ65pHIUD",
+	"nsEDXQCnMg/jmqaplhal5sMQXyomTI01KUUKZ+5BmYOv5ICPog/QBMUcMcqJD11Mh2wmeOimvue5LJ5V",
+	"AWisz9yM0AHHEdAwF0YmM9iWlc+LapNwgutgHyKpTy6O0CZ9fTqyYGc6k6aMDC5iGIvgSoJzex6DEU8g",
+	"JEdLMwFLuT79cJ4MRbRNDgK2UYWJwQAHJT8gNjBL0NJaDNnr7OFVRwdcz6KxADWOBUOvOgxRqt3skb3O",
+	"bpb2ZFY3xKLiA25TpegMBggFnBlDpqd6hUAkMj8xNOc3LMyPjk2w9n/d0q+90G9twb++B6c4//aUTWjE",
+	"I37pW+7i/iaZ8klzyqMPxoctWwfIAot8CuCCdVIub5Dk93aeEv/0sH908eL45XH/4ujXZ0dHz4+em6oY",
+	"/ilT6WzrEExbdo2MxtDDSTPOQn0GfW1QRfwfj/pk+0ZCTgdeLkOIrBnwd4UKDefN7WLFBtL8qf/yhT4v",
+	"LIX7girybjsUgdxOzazb583SF62WAey5CADrZzf08pKl5M1x1hU7FMFU3y9wyll6zUIAFEfyPURUvpAC",
+	"AH5pPr9HAMoEbjpNOgkTScw8M/KAW+MxLVw0WA9C0wyKPdi2G8/54etjrPmgBXEjI5tL/OVxXyuyWr/L",
+	"dC2RMC7FNA1YW6SX2+Ylua2f1eK3UUHMVd6obDuux6BJ1Og1dtud9i4U+1RjkDO3aXCFdUuFVFV9tVUp",
+	"+81tkGzPEpxJJciEfmgaNqZvSfbebx0Qin8NOB2Ka1bNmiqkoqekiTyjR2Ags3HmVcNfwJWu2XrGdzVL",
+	"7ue6r7jhhdbpNNWnRMShDQY1tE+Dq7Yp4Rj6By6QNoPNhg4PeCBozGTAQuLDK4mSvknKamJKohiZrs7+",
+	"6dGzo+PX/bOLl4e/Xrw8evn90emZb9kuyEYjOo1ByWu1ySmjkOgfTZJYswszPNxS6HYAALKq7XYflBCm",
+	"AgkP9VuZxCVGiB3gspowkPIyojwOIazmyviLZAN1GCbV9yKclTxrNEliQ9/b/5CYaOIow1mG29JEeigd",
+	"0d3VSg/ctavUNaj6jeaa26KKZdq9WR4LRLzT6awHtNUy807U3V2v1lJyfVOLN44qaeBaY3lGV4b1VSSh",
+	"VZw8SJLbw8VWDZ8hZft7Gmb40690V7/yhlMrPIb40u7ql34Q6TAKQ4yt2OvsrX7jRKgfxJSbKZ7eZd8Q",
+	"85naryVMzQqNMNbwGrZKqC1oZEvbSPaedPc015kXmCxTIs3ubqtgJABBt/bWghi7bHN9y/mWCW24090a",
+	"O2CqSPeFeEFTdH7sdffrbLecJglUwHrJwojailt7O09Xv9wX4iXltqQ2lGHdr0OWx1yxlFNriQEsm9oD",
+	"mh8ZNTHvoQNVqS+hM8tzw9ygyG1jGywF2yGj4VbMlDIOtEtWcZmZNyPgo1SRGy0+6ks6V0y1sAAeQ//0",
+	"qH/6Ftj2Yb9/9PJ1X/NtqhSbJEp6tnIApPL1cmXYXPtOmfgKhvsikuo5o+ELA6++jlM6YQj8u4qCoTMU",
+	"bfIYSc0KzHLrRiyD2eD9VGMusxq4MYn1qNoNb6x+Ml/LNkitkCu8GS49olHMwouMKDSu7JY0evsZK2gs",
+	"2NR9kj1tO/LjZ3CslCNbre/D7e63rF1VvQvQCSRdslmZ5wQK/2oMmrUXiKvRe3e+mXvIIcdV91GR9h7w",
+	"HgKTR/kyuit3MRZWIJmStfLducZvzn/08Sys0mE+AFOB85hY+oVM5wWolFh9y8ZkiDjMmEeb/MxmGC9j",
+	"3HJjcQPRRvNMo2/m2sx5elfMe1kU2G1YhRt8XY61xpjpGoStEb0Baq1IllhArFmmw2dBdCrb3zK9eQv0",
+	"s2ewgZJQa9zXF5CtOeDkLaBSdMVmoBXnKQyYY8nDAc9sYoTq4c5+Otza2X9CxlSOD4xzADIURiZPIRZS",
+	"VV1uCJHJGLmHOlGP7GqTjAvWWgpF925XVZYFsmbOxqOfyA0eyHI6wtIz6c3l1jz+ZfJJ5OpHYCZI7BlT",
+	"qHN/bX/MqOV2G4/7lsliquY8x1JOgfFwdpM5Ia1ByBTwAaYj4tAyHmviGaVigo3sBQeLONqDpaJYZIoq",
+	"Y7aUB0glUt+MNM6ekURwCG/Sx21IJfPA5Ii3bDaQfjXiZL/TIRNJmowGYxLQYAxgX7HZV1aixiljwS9b",
+	"xqSdZ3yg+StfhJxqFpmybDHGkOQV/U8D7pqdBJaXzdLP7XDG/2om0qMGsciMYN1O51u0MEbcmntJ0//l",
+	"7OLZ6dHzo5P+8eGLi2c/HT37+eL4pH90+rfDF35uUtonslXFoE9hc/HEote0pH2sEOqtBvCaqvEGZfsC",
+	"w3z6S7jz4ur1N/yve2n/29n3u9e/Ppn81g1+2v/HD53Lwx159M30ZE/9/CdlmM6R+wRMc13jziMwPKTp",
+	"jOHlYRGLWJ/rimj0PurvxozGGCZQKcefMs3LJblxoo4lS6+jgJGAcnKTRgqqT+gNsmypTQ6Rj5GdTsd4",
+	"yn3sm9Ej4srPPE96BM0/9ju7xiJtnwrZZUpDFhae5aJS9vqRqZ9wFZs6lQ4Ta/S6O14jHF7olbphf1nr",
+	"NXEFYXgQHdjbfaJPVIUzYgOnBxe56tjY3Ykkwb2d3cuYto9m0HvisFNCoQk1zHBot/t3hUlLzob0yJAB",
+	"uSvG2+WjWjiWZ2YHxpYo7Vk0VIqHccJUGgXSHMOSgWPBaSwYxguvgEFvxsr2H+OOwxzEsKSCVyrbJwVA",
+	"1r0lN2v6Wq6qZ83c3FzURU1851q5LWvd6TQzrNly0bRcLiUbbkjvX9j5cwHdJqZwdqlx52P6Tj6VER3s",
+	"CZNZNQqck1ikcjyQhWe3P5Yo5nabYi/jBRYJ7EGcOS8P5jriYZUDELdZmgEo0txxiWGIc17KQifVdQ9k",
+	"sSfhpoXXrD3zombLaxy7242flRpexvIGudzzkb2N6/oOfw9+KlpAYJ3ztUS1PlMiRdW63HQeFdyslSVJ",
+	"mRTxtdWofdMM0SdNCIBCNVZ6WLbZxDFkfQncCo5Dpk+jVkRRjTWS6lxLRL+y+yE+Z0I0OEmmcgyRGFoa",
+	"VmMh2YBjNzrkBRDpLsklg7gEG508s3EabfKGV7dFN+EbDpvAoAe49YyL5xsS0lml1+2M8bDEQe5snFz/",
+	"Xswbi1b0mUQ5Om8Lado9LrlP1+ICs7UMnjt3lHJryCdryR5uy9jdDfLEpeo2HL3wII9ZjiSZ8hD6Sc7+",
+	"cFEXf6qwAn3+1+PTJmzONRIkTu/SSsXEJiWDsRHDUOezsjFmVXNEw24zHgghCZDAZ7uTzmn4WY/KFWED",
+	"z8RkQrck0w+pPAFBFjKLSl1mbRK46TbLPiQxxNQYLbUqhCDjWmXO4h7K+7StXdq1VnPbGQQ+jEQ62aS+",
+	"5TSaXdQXNjd82F6rudseMXnrFQYyvCt7zfRtrXL3b4DbVTZereB5rzgjjKt0VtE5tSrj/M+hQFnsZaUJ",
+	"HGaRHUHkExD0udRUgWGhCwQuQC+3PeNMbwswTBiBCmONBpwGKrqOIJUbfgQekxmFfbebhI+hqG6I7X/+",
+	"3//PjWovNLJoeeaDiXXB2PNC3K+44UQyBf1XBrzpO90pfC/v1KL/xiX4rTa005GVzV5AkoMCIWKqDio7",
+	"vUh0UasxmyyKooLxVzFCPWJpwPkNsfMfEOB1mMljXCktR2ytKiBRxRaddh35aZ1PGayM9cqCiDHoyzZ6",
+	"mGt1URnRhf0b6nGIvMFm/WCu1Q++Go0k26jtK+8nZDBex+lT7v5T6veAnDUDpnHGGJmJqb4cocQ01G/5",
+	"r+UOpqwLncmYgWdMUCqUBHK+qBtFhuV98J26IdU8dK8PG2S9U+hi290pN6ndLTSWLXcRQggMVc01hLXd",
+	"e/Cirxn5htRvqdft6IqTFTvz7BTLHlRvsybH2tTRfbqIOnD+HFmdMq52auMK/7b4MRCVEPQ06IRdtjPa",
+	"pXvD/eBJ+A371kEQ9LpxsdMIJz2QJ3q4vUU8dRbjKV/whkSKubZ1C6xJpqj6n8nQmpqryMoIeDXVidzC",
+	"8lnOXRRJQuMbOpNQKA16uBLstcQ+0EDpK+xGkBAS4gJVsPJk4gWYVLV+MRTKCAnQz9vHAf2e/Us6OXkD",
+	"nlchQM1kYqpkuYMrIdrkhE7QrOwULnBCPDBsgex1Ogf6ff1o1icqazPqjGme3iVNar+CxCewHM1MoX8t",
+	"goQT2WqTQ1vBNZzkTXk0mAmN0qpkokWphUYtK2QXtgfcNLLCDLy8U1UBw4HQWPMhigbTykDIMIKzzDC9",
+	"OEgOekPdwwplNtDai7xGQFMBbbHcYmnWhIQ3GkliynmhGu88dy9w6jVD7Nyacg8ZYFdbBKhm6Lv3RtKm",
+	"Lr0ad9ymWHcdtv27N3LV4PPPBB/FEZYj+XMZubLIvxR5S/k2ytTV7Y+Gfm9XKq5YkcPpXX9AsKUbZ6ay",
+	"FJ9VGLkqjVcZy9tIcMpaLGBvXqjbL0t15qxfMs5SGq97yG1fwi/H/BPYsj/VifuRqcXHbV0nNbZ/zJzT",
+	"CVXBuLJsS1YzrNxrEW0ups0m2DsO8iacKSOQ+4wRZm5fSH/+tOYlYjcQxr+oPGptup4vWPuQ6cDrcZYa",
+	"qvUKNDyGNLH72GzGwPLHZDd/KqkCD99aUsV23mWsUrjAcilY/RDjBKywUdVzjDS7HtnxyC75z7/+nRVs",
+	"vqSJbPUG3LdWa4/YPzO+5nxljHT4FWjV/xAR11/AEPBNzEZKP1DkjQRao2GJB9O7Fqu3wZ9OzD8+AmIQ",
+	"VcTXx9XPir80JWOkVAQlt97nSza6qgiglAYUaW3bksOog9pmaKa2sZ4qf/3A4mfAI+VluRY24hFBvGKJ",
+	"apOjvKma/gKEOf/ob0cn/YvTo/7RSf/41Yk/4E2bUrDbgegKqOmRewokhHKZQt82FbrVw6JEAPWA68lT",
+	"27QN6yFhhgcLyV63Q/yztyfPLk6Pzo701H99c3x69Nw/ICnTByiv/GEcIpqhR3xqYz4ytR5Yco6JNjl0",
+	"4ITvB1yOxU0BUg24bb1zQ5p6M1gYmfJkQDMYfRPH4oZQaTbZ6T8obritoQnvQYSNHdzWUsKmfHpyEiko",
+	"4cGg0JpbfJxx1SYvbZwOj2ekaURK2SsL2bbWT2uZa+TIdp9b6h85hXRBl7CAKmnxHF7ClZjmjfcKPokn",
+	"C7wgUA/avVTWamxbw9kAS9x4sG227kbvG6/hnMR5ceCpEQdSAb4Z5CO2b/YGRIm9WqLE49gjnloJYq25",
+	"Csy24OwO6TX6yEu+map22LmnptRJekP+GWfLv13XW/OxMWHcZuTb4AmzesU+gCSzjIgyONd3+NiIDVNX",
+	"x0E6ujbuhV23s8W90Vx+yUbGOoh/+uiI7z4U4rOG+3oDnCV2Oysg2lkLouIR09JL4YChQXiDzh/Dbld7",
+	"gPAm8QiVgQnwdi6TP5420Nlc+aIKSQiOFog4Wa0qh6R2OnvdW7e6kVNIqCQpRuYbqG+kxb6ESmVKHCs8",
+	"Sa7QZTr98jCXuECcrJa3HrJWUr8s9doWHHdaxAqx8ZPqWqeMhkbTsvtHYnHpaF1GqrundalKZ8scSiss",
+	"wuWyeFr28Yi+4ImKJswrFAls5mFGvQGHcnQQ6KSfaVkhu1jPzrySfe/3iH0vSgfc9PcmeZQ4lu6DYoA2",
+	"xTqv8Ojn4yA+vQHHUitDpmV6JwyqTY65Cb+JtcpuxN1FZfyabvk+z1Ql5YIkLN0CWd3WB0Qyncox9BbU",
+	"xzCS+PiAU4LXCpGMSWjPYAsRmmIeNITVLxL0jcKwuaIwKKitFlixXN6O+ZQhGb8z4jDYIRcERq43T2fp",
+	"PJnY/SCRlIjiOteeORZfrOsbja7IKNyyQEvz97ewV8ZmGPd/z1wdaEunofHst92QgGrfF8RN0DAccDVm",
+	"E6j23CyEX7QO7LDmST0QlDHGQI/5+IWsGqqNXWh5Waf/UHNkdSMyrozsDa1rB07nFyjzY4NKbBXnXrHa",
+	"qjlBmhm+rHIc5MYyYz6rrCkahi8zTfjuFUUXnW2jONYtsmmBeYy4hMVcbW+eq1UwtY5XY90b42kr0wLZ",
+	"jQ1B+lJydK2So1Z/qxLMseFCONEig5Bs4dF9aInahQUtn1VQtDxiQqxskFeZg/wZi5Rqlk2yIzp/MS2R",
+	"r7c/mhN9i1dPzFRFpxzXj4tdJ80dcQCXjtkB248yv2diRq+ZzLn3gJf8vq6rY9F9QyqumwGvdd+QJpAT",
+	"xPYHYhpj4YUhI8gZBxz62nuEizTrQwNfZZF8CY3S6tJFsFjnYtmEr7eeoeVBeDCuJ6zHis2G31BLDuEX",
+	"lvzHZsmrYPnUhgrkScT2EBEpAd6zcTl9tRcIUwfXiZupzGsqJsfPTJYWUeKA+FYsBhG6MEIEfbT8CfM9",
+	"Qp0I6q9kPrBbMA6FaAh25mIowhl2iQX1X6RuR8BJq00OCz0EpdLqgtMcW0vjTiZWT+/H1EZdgGWhEGfN",
+	"NSWBiayYWY8+50gSm5KVuzdNhyYlFI0lgWnAC2taS065nk9qQLIcsB5xj5U7JPYLgXvRJ009p4mZHs4G",
+	"3Pnxu2I+WMvMS41Aahy3aRpBL2ZOIqUBMIlnPZtEh5Yc6LoIKXMQW+BAUHXH2E7nmnDPzPbdK0jbTRTJ",
+	"NYL9fufb3M7hptOsKcFbGB8jLGou02btxT1mb4Uyfmq2WXCZQR6VQm153C+RTJ91fDSKqJNZBc9fQ4y3",
+	"9ecX2MltOxXNbxwHWB7PZON5wN/Qy5uI+1CR0jcOCmRqQzYSKXOetA+l0eVYC9b6Z+h7c8Iiffn0TAKj",
+	"YjIbsT3g3ws17pk+s2n+C7QLhaSiIVM3DAsRTEjT6Vis37mJeChuSAQ1Rd0YlcVm6axzQ53ok0I7QehG",
+	"+L4i5IT8AhqMgxKvYkXZWFVL09JUIXSl21kSu3KBnUPuEb+yMNYmg7Kwj+AckOy9XWpOJndeadXicgzW",
+	"XF33TtE5m6+CtzyJ92FCQx4ndbcYUNDdmOsCYK/nu0Bi+uK82KzzYq6DTcYaH8h9YeqHuTGOmVvUuG/x",
+	"toELqXlJk5hJ6WH5DyEmLewIAKGWisWxrOiHVgxUhEjLwtn0yYRe2axSTeYkCtkkEfqgZhOBgxPPQA86",
+	"ZiYsL/2dlczN+V7eahLc+SaDVqtcEb9skzNz0U5oepXDjB7ULEsUZltUH8zszH3k/fuEstUNaqp9+p01",
+	"PUraxKcP49t8/Ni9Q8NuN8nIlzHxQ3uCtEjLCaNpHLG0fDAPHDki6/BqzpA1yMIVcPfU3C9k8CnJAGpf",
+	"YysXG4z4RWf9/AvXTbK7qUKOWKambn/MT8NSj1M/ux+xA3Ye/QAVF8RImXQGUwkBzzCJJNHKYsRCb8D9",
+	"/HD60G7cFpJCYQPzTl5WJySWE3Wqbunn8Jt7Tz/AxVVWK+7AlxaF9f4ulIvH5UWlduJf1IsN8QU8Cqs4",
+	"w8M6XsxEq30vLm8BhQE6S/vZcfAXpimXM/raA35Ypqnl/aPzI+a3lpn87y/7r8iiWDPb+dNJ7svsKo+S",
+	"FPLH54qIhD8sU3xgV75DH2VvvsMSDOk9tM9+fsY/YUDUURipOlKqKXyerNHfBYozkcKLHqFxMqZDpiL9",
+	"2Ky6hctZYa7HaMXStU2DH7YRiruwOqbdAu7+XHX5ZIkGLFkWaWNxnb4zW6hfFmvgEYp02Sb2iYhfmkC2",
+	"SJIxTScxk5hF7lg02wtqwbng3EcEuW/DABeOT1xpZeVZ2vhRWmpcw1DXvPXFfY1kn8vCz4oLfjTG8eey",
+	"8VgkO5xlCbOau0i3P8IrywOK81BhJ9rFGcXWYUG+tsD0UmJUS337fXewvH51iZyNhzqh0CLO1rE2GFjc",
+	"U2Bpe014+3ZzDZ4e9CRqarRnbNlJdJ/70pOpulJRjiJMVa55lmY8WC6L2qBMYXswLeygZLKyfMxl9bFM",
+	"P5avyROyq4ocecbgCrE/NuqsEBU5V17JJ1k5m8kBSTJPr8/ZB3VhICA34yhmA+6PqbyYiJT5GFwipiqD",
+	"ske4yBKswdxsUnFNOXTGQyJGuPZsLbG49PSCrxhLMgcreJY1PtsDPuCHc4jCLACDJPjeTGSCOW29Iiys",
+	"M5ds5unVQB9nLKpkvbxtcugE7mLIaQrtVAbchMvj0BARa93KpqhwqfqTaRYJDjEbidUDf7jFg9NQaxwl",
+	"7jJuqN5crFPkkWiE8JhFg1sdYEM5EZDgGUCg60sBEkJjwSGfAs0zWDrpRhPFZXTNOKEQ5ZW6oMTRNSMx",
+	"oyk0rqbQYovxkIWtDENZHoYpClCAfUJD9K7nYFqUO0+GAv3uA67ZtQf9bG5YaPpoL1qIEqJHqJOZbZY1",
+	"obMBH9NrRoaMcYJrg6JYxb2HxellmPeiSw6BDlB0yaUVnDQP5rblnSAAWKQmiH7MaKp3s00OB9xB4Rxp",
+	"gnExiemMheRmLGLDWiIl58jzwHW86jVjBD/LC23NFyuwEeWcyCu4VsAdC/EQVJrGb3vdTnvA+wWYRELf",
+	"T1kPj59Wvk0dqzb5RQ+mAcGKZYpIFcUx4YyFkkRywOeBIM25wl95K3FT9wv7YKAyA8MsrNzVs/UXZmKa",
+	"mjDsuTIS4CzCCgyGC1WGZWjWXEPOKLI8c0aTlF1HYiqBIZGmcIo+OE9Sjd5WUUa57ra7W2F7Z2tvQQQd",
+	"vl+71YZexjN85ROVtTJlaGSdOLqHdHi5xXD27mbp3WABnYXm4CdzFX1ya2Khos/eCnh2HXgWK36dfudp",
+	"ZUGwb+frFu/vrFu3uIxPjYJ71y02K7tdcza3tCIQtxVLsqwC5yTbk8jgJG5I8Z3x4HUNC32mIxnuXb4X",
+	"st5t4K/KeNsja8mPWXmouCfdqw92V4oW+PyKyu4ZvInm6/Msux9IkVU/tBXfQI2XpNnyJZWFlkI+d7F9",
+	"2qQHqoIxmSZEcEd7qaoopHUhJa4YWuarDaIYwi4J1bpHqrZiKFUDb2VKgD46WnrGRiIyuuSQ4mUiMFMt",
+	"fYEsLAORwMtu3XhySIapuJG2Bwjxt2/kdzDB//znX//2bdFUEnGpGNUi3ICPRQyxn04Njis2a5PnRoSJ",
+	"oxFT0QQ6rZGxmKZ5G8SdPfhCHgy4lhcVttst1PP4SurRUHfQ4pQQvDqIFI25fQ3rvay4Kr7ADicS+/+v",
+	"2YQDAHDMtxurblHRYR6vg25+ecFOIZMIf9wfvfrx7T/f9v8Svfzl5f5vz7+PT358233b/y062Xm514Yr",
+	"t9395slep7u31+m0O6Nd+jTYEKc3aFh+7gHcL6bNh29JAdUjlDkalvX0kdsg68E+iwtbq4JlIwqlyYNK",
+	"UjGKYmYS9bSahY13mk5/01ZVA0vP6PKQ4WRGwUYWWaEcoyJKpghU5cnsJdn0tgDvVxJfCqOUBUqkM8/w",
+	"2GyoMdXM0s4jCrYiausao54YRlLrmVlV/ygkUtHUluT13/ukGVDJtiIuGZeRiq5ZPDsYcC7gR+xyCPML",
+	"znDxpu+rtTFlKWZoLsqQtd9pHYBiKE36mFbibdIzakmJqZZsa++5Jp82ooYoesW0gpmygIWMB6ynAfPy",
+	"en08zEFIknhmmX+Gv6VZZW9MJ87fQ+dbbHr7CZrczmWVHWpFdxR9sJfWPBl5UDNEk84B4SirpiImwZim",
+	"NFDlvpYaGwvU3mK+2IR+eMH4pRqbRSRUaUbQ6DX+/u7vg8GHTmdrMPjQ/eH86//OFQCpUmitNL+OviW8",
+	"jGZLanwCoTIlSGHf6lWfrrMz82AB0UHSCh6ZIqm2PNLVRLzfOSA7HcyYpJC0X4B0Z0GaIZyFMlIx526/",
+	"syIBb2OWgWoVDPFnFUFpDxu9poqmF9M0bvQaY6US2dveDkLeNgO3AzHZxofkNl7wCb9seI1gKhXqwCpS",
+	"sHtH/DLijIFsb4j2wuDlUL9IXkRhyGJQTZcootZfOldl8HxDDhrJ0joaI5aH+1OEV/wQ8XCuLzJyZ+cu",
+	"L1Y6WuhdMdUyzBV5sPAehqt0/upu4kN7nb1WZdMpDdbGQsU/I+rfGO2vonuzEX8OyseGT0WSrTgDNUzW",
+	"eowlt1nRIW53964u8ex6q1cfx9SbMRdwoVqOPXbKlOQlUMMGmogeOF1EsVhNmxxyc1zx3idBzGiqJWLF",
+	"Ppi6Nh7xP9769hcfTwoEehfL6diZ56O9d6sExtd6mdnhv6MqXnUwG+vdHAj1oxRoeTzmtIIpPfm9MKXP",
+	"p3LLn7QQy1IWOq00QCYxDarqeJmhepZ7ZZWnsFsv8iHNkYCrYOPkO7CVqbovU/kUQsQXnvXZCVRfeNfv",
+	"NCFXLWdc8DgLpmmkZiD7HSbRz2x2OFXjRu/duddAYcx+1iIZekUWSYrGZwLFgUIRTCcm7xa+x8AmTa9w",
+	"hLbBqWpAKg/2Irpm3IalZ2yNxoTxMBERVxLsQ5oeGFfm9LZzKfQnRmOTGVjhQRNcpTTAti8GNufd5yKQ",
+	"VW/aiumcXjJYGPaEoCGJmVLQb3hCpWIp+GDAOpgPeggNBuZHPXN8U7nhWYLN0niXJLiXrNMoi0pyBjfG",
+	"6fnRn4MFKKvt4pEkja6pYgQKxyN2k+kwjgLbKFk6w2LbxPlRfxkLvakRN3FL2B3ORF9B+fisIQT6FZ0x",
+	"bcWyCkxgVRRsygF/sDCCZvd5gzt+6VT/ccY0mTsVFsfgioubmIWXE3CUNh2oZMuba+mBKDGlJCGMwZ3o",
+	"OT49W0BXWROULAQRw7qajAZjE5rp5a0UTT0bN8CyZXoqQiilnPHAiSNUwZhJa3JAJymNYxOUBw5eFAIM",
+	"rMZXOg/piVtPkyiB1hHP8REX8piGxuhqhi28XYWH+RwoVzmzzlZnxGKc60JqEzyOOHPee50yybjp0TFv",
+	"CM3dLjazf4EfxBkS+eLt+e3/CQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

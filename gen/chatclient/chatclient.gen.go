@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -610,6 +611,59 @@ type MemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// MemberSettings A member's own settings of a room.
+type MemberSettings struct {
+	// Archived Whether the room is archived (until a new message arrives).
+	//
+	// Example: false
+	Archived bool `json:"archived"`
+
+	// MutedUntil Until when the room is muted; null when it is not.
+	//
+	// Example: 2026-11-25T08:00:00Z
+	MutedUntil *time.Time `json:"muted_until"`
+
+	// Pinned Whether the room is pinned.
+	//
+	// Example: true
+	Pinned bool `json:"pinned"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+}
+
+// MemberSettingsRequest Changes to the caller's settings of a room; absent fields stay as they are.
+type MemberSettingsRequest struct {
+	// Archived Archive (true) or restore (false) the room for the caller.
+	//
+	// Example: false
+	Archived *bool `json:"archived,omitempty"`
+
+	// MutedUntil Mute the room until then (a time not in the future unmutes); null unmutes.
+	//
+	// Example: 2026-11-25T08:00:00Z
+	MutedUntil nullable.Nullable[time.Time] `json:"muted_until,omitempty"`
+
+	// Pinned Pin (true) or unpin (false) the room for the caller.
+	//
+	// Example: true
+	Pinned *bool `json:"pinned,omitempty"`
+}
+
+// MemberSettingsResponse Envelope of MemberSettings.
+type MemberSettingsResponse struct {
+	// Data A member's own settings of a room.
+	Data MemberSettings `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // Message A stored message.
 type Message struct {
 	// ClientMsgId The sender's idempotency id, or null.
@@ -1090,6 +1144,11 @@ type RoomResponse struct {
 
 // RoomSummary A room in the caller's list, with unread count and last message.
 type RoomSummary struct {
+	// Archived Whether the caller archived the room (only in `archived=true` listings).
+	//
+	// Example: false
+	Archived bool `json:"archived"`
+
 	// CreatedAt When the room was created.
 	//
 	// Example: 2026-11-24T20:00:00Z
@@ -1113,10 +1172,18 @@ type RoomSummary struct {
 	// Example: {"topic":"launch planning"}
 	Metadata Metadata `json:"metadata"`
 
+	// MutedUntil Until when the caller muted the room; null when it is not muted (also once the mute ran out).
+	MutedUntil *time.Time `json:"muted_until"`
+
 	// Name The display name, if any.
 	//
 	// Example: Project Apollo
 	Name *string `json:"name"`
+
+	// Pinned Whether the caller pinned the room; pinned rooms come first.
+	//
+	// Example: false
+	Pinned bool `json:"pinned"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -1440,6 +1507,90 @@ type UpdateRoomRequest struct {
 // Example: alice
 type UserId = string
 
+// UserPage A page of users.
+type UserPage struct {
+	// HasMore Whether the directory has more users after this page.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page when `has_more`, else null.
+	NextAfter *string `json:"next_after"`
+
+	// Users The users, in the order asked (ids) or by user id (directory).
+	Users []UserProfile `json:"users"`
+}
+
+// UserPageResponse Envelope of UserPage.
+type UserPageResponse struct {
+	// Data A page of users.
+	Data UserPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserProfile A user's profile. A user who never set one has empty fields and `updated_at` null.
+type UserProfile struct {
+	// AvatarUrl An https URL of the user's picture; empty when unset.
+	//
+	// Example: https://cdn.example.com/avatars/alice.png
+	AvatarUrl string `json:"avatar_url"`
+
+	// Custom The app's own fields.
+	//
+	// Example: {"title":"Engineer"}
+	Custom map[string]interface{} `json:"custom"`
+
+	// DisplayName The name other users see; empty when unset.
+	//
+	// Example: Alice Liddell
+	DisplayName string `json:"display_name"`
+
+	// UpdatedAt When the profile last changed; null for a user who never set one.
+	//
+	// Example: 2026-11-24T20:15:00Z
+	UpdatedAt *time.Time `json:"updated_at"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserProfileRequest A user's profile fields. PUT replaces the profile (absent fields become empty); PATCH changes the fields present.
+type UserProfileRequest struct {
+	// AvatarUrl An https URL of the user's picture (ASCII, percent-encoded); the empty string clears it.
+	//
+	// Example: https://cdn.example.com/avatars/alice.png
+	AvatarUrl *string `json:"avatar_url,omitempty"`
+
+	// Custom Free-form JSON object, at most 5 KB encoded; `{}` clears it.
+	//
+	// Example: {"title":"Engineer"}
+	Custom *map[string]interface{} `json:"custom,omitempty"`
+
+	// DisplayName The name other users see, at most 100 characters, no control characters; the empty string clears it.
+	//
+	// Example: Alice Liddell
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+// UserResponse Envelope of UserProfile.
+type UserResponse struct {
+	// Data A user's profile. A user who never set one has empty fields and `updated_at` null.
+	Data UserProfile `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
@@ -1527,6 +1678,9 @@ type GetPresenceParams struct {
 
 // ListRoomsParams defines parameters for ListRooms.
 type ListRoomsParams struct {
+	// Archived true lists only the rooms the caller archived; false (the default) the others.
+	Archived *bool `form:"archived,omitempty" json:"archived,omitempty"`
+
 	// Type Only rooms of this type.
 	Type *RoomType `form:"type,omitempty" json:"type,omitempty"`
 
@@ -1567,6 +1721,21 @@ type SyncParams struct {
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListUsersParams defines parameters for ListUsers.
+type ListUsersParams struct {
+	// Ids Comma-separated user ids, at most 100.
+	Ids *[]UserId `form:"ids,omitempty" json:"ids,omitempty"`
+
+	// Q A prefix of the display name or id, any case; no control characters.
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// After The last user id of the previous page.
+	After *UserId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Users per page (directory only), 1 to 50; 20 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
 type AckMessagesJSONRequestBody = AckRequest
 
@@ -1585,6 +1754,9 @@ type UpdateRoomJSONRequestBody = UpdateRoomRequest
 // AddMemberJSONRequestBody defines body for AddMember for application/json ContentType.
 type AddMemberJSONRequestBody = AddMemberRequest
 
+// UpdateMemberSettingsJSONRequestBody defines body for UpdateMemberSettings for application/json ContentType.
+type UpdateMemberSettingsJSONRequestBody = MemberSettingsRequest
+
 // SendMessageJSONRequestBody defines body for SendMessage for application/json ContentType.
 type SendMessageJSONRequestBody = SendMessageRequest
 
@@ -1596,6 +1768,12 @@ type CreateSubscriptionJSONRequestBody = SubscriptionRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
+
+// PatchUserJSONRequestBody defines body for PatchUser for application/json ContentType.
+type PatchUserJSONRequestBody = UserProfileRequest
+
+// PutUserJSONRequestBody defines body for PutUser for application/json ContentType.
+type PutUserJSONRequestBody = UserProfileRequest
 
 // AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
 func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
@@ -1974,8 +2152,11 @@ type ClientInterface interface {
 
 	// ListRooms List my rooms
 	//
-	// The rooms the caller belongs to, newest activity first, each with its
-	// `unread_count` (room `last_seq` − the caller's `last_ack`) and `last_message`.
+	// The rooms the caller belongs to, the ones they pinned first, then newest
+	// activity first, each with its `unread_count` (room `last_seq` − the
+	// caller's `last_ack`), `last_message` and the caller's own settings
+	// (`muted_until`, `archived`, `pinned`). Rooms the caller archived are
+	// left out; `archived=true` lists only them.
 	//
 	// Corresponds with GET /rooms (the `ListRooms` operationId).
 	ListRooms(ctx context.Context, params *ListRoomsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2101,6 +2282,38 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 	RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateMemberSettingsWithBody Change my settings of a room
+	//
+	// Changes the caller's own settings of a room they belong to; `user_id`
+	// is the caller's id or `me`, another user's settings are refused with
+	// 403 (nobody else sees or changes them). Absent fields stay as they are.
+	// `muted_until`: a muted room sends the caller no mention notifications
+	// and is left out of their unread totals until then; null unmutes.
+	// `archived`: the room is left out of `GET /rooms` (and listed by
+	// `GET /rooms?archived=true`) until a new message arrives in it.
+	// `pinned`: pinned rooms come first in `GET /rooms`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+	UpdateMemberSettingsWithBody(ctx context.Context, roomId RoomIdPath, userId UserIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateMemberSettings Change my settings of a room
+	//
+	// Changes the caller's own settings of a room they belong to; `user_id`
+	// is the caller's id or `me`, another user's settings are refused with
+	// 403 (nobody else sees or changes them). Absent fields stay as they are.
+	// `muted_until`: a muted room sends the caller no mention notifications
+	// and is left out of their unread totals until then; null unmutes.
+	// `archived`: the room is left out of `GET /rooms` (and listed by
+	// `GET /rooms?archived=true`) until a new message arrives in it.
+	// `pinned`: pinned rooms come first in `GET /rooms`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+	UpdateMemberSettings(ctx context.Context, roomId RoomIdPath, userId UserIdPath, body UpdateMemberSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMessages List messages
 	//
@@ -2248,6 +2461,68 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /tokens (the `CreateToken` operationId).
 	CreateToken(ctx context.Context, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUsers Find users
+	//
+	// With `ids`: the profiles of those users (at most 100), in the order asked,
+	// the empty profile for a user who never set one. Without `ids`: the
+	// tenant's user directory, every user who has a profile or belongs to a
+	// room, whose display name or id starts with `q` (case-insensitively;
+	// no `q` lists everyone), in user id order, `limit` a page (at most 50);
+	// pass the last `user_id` of a page as `after` for the next. `ids` takes
+	// precedence: `q`, `after` and `limit` apply to the directory only.
+	//
+	// Corresponds with GET /users (the `ListUsers` operationId).
+	ListUsers(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUser Get a user's profile
+	//
+	// The user's profile; a user who never set one has the empty profile (never 404).
+	//
+	// Corresponds with GET /users/{user_id} (the `GetUser` operationId).
+	GetUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchUserWithBody Change my profile
+	//
+	// Changes the fields of the caller's own profile that the body names; the
+	// others stay. An empty string clears a text field, `{}` clears `custom`.
+	// Another user's profile is refused with 403.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /users/{user_id} (the `PatchUser` operationId).
+	PatchUserWithBody(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchUser Change my profile
+	//
+	// Changes the fields of the caller's own profile that the body names; the
+	// others stay. An empty string clears a text field, `{}` clears `custom`.
+	// Another user's profile is refused with 403.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /users/{user_id} (the `PatchUser` operationId).
+	PatchUser(ctx context.Context, userId UserId, body PatchUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutUserWithBody Set my profile
+	//
+	// Replaces the caller's own profile: fields left out become empty. Another
+	// user's profile is refused with 403.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
+	PutUserWithBody(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutUser Set my profile
+	//
+	// Replaces the caller's own profile: fields left out become empty. Another
+	// user's profile is refused with 403.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
+	PutUser(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // AckMessagesWithBody Acknowledge messages
@@ -2568,8 +2843,11 @@ func (c *Client) GetPresence(ctx context.Context, params *GetPresenceParams, req
 
 // ListRooms List my rooms
 //
-// The rooms the caller belongs to, newest activity first, each with its
-// `unread_count` (room `last_seq` − the caller's `last_ack`) and `last_message`.
+// The rooms the caller belongs to, the ones they pinned first, then newest
+// activity first, each with its `unread_count` (room `last_seq` − the
+// caller's `last_ack`), `last_message` and the caller's own settings
+// (`muted_until`, `archived`, `pinned`). Rooms the caller archived are
+// left out; `archived=true` lists only them.
 //
 // Corresponds with GET /rooms (the `ListRooms` operationId).
 func (c *Client) ListRooms(ctx context.Context, params *ListRoomsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2796,6 +3074,58 @@ func (c *Client) AddMember(ctx context.Context, roomId RoomIdPath, body AddMembe
 // Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 func (c *Client) RemoveMember(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRemoveMemberRequest(c.Server, roomId, userId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateMemberSettingsWithBody Change my settings of a room
+//
+// Changes the caller's own settings of a room they belong to; `user_id`
+// is the caller's id or `me`, another user's settings are refused with
+// 403 (nobody else sees or changes them). Absent fields stay as they are.
+// `muted_until`: a muted room sends the caller no mention notifications
+// and is left out of their unread totals until then; null unmutes.
+// `archived`: the room is left out of `GET /rooms` (and listed by
+// `GET /rooms?archived=true`) until a new message arrives in it.
+// `pinned`: pinned rooms come first in `GET /rooms`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+func (c *Client) UpdateMemberSettingsWithBody(ctx context.Context, roomId RoomIdPath, userId UserIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMemberSettingsRequestWithBody(c.Server, roomId, userId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateMemberSettings Change my settings of a room
+//
+// Changes the caller's own settings of a room they belong to; `user_id`
+// is the caller's id or `me`, another user's settings are refused with
+// 403 (nobody else sees or changes them). Absent fields stay as they are.
+// `muted_until`: a muted room sends the caller no mention notifications
+// and is left out of their unread totals until then; null unmutes.
+// `archived`: the room is left out of `GET /rooms` (and listed by
+// `GET /rooms?archived=true`) until a new message arrives in it.
+// `pinned`: pinned rooms come first in `GET /rooms`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+func (c *Client) UpdateMemberSettings(ctx context.Context, roomId RoomIdPath, userId UserIdPath, body UpdateMemberSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMemberSettingsRequest(c.Server, roomId, userId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3073,6 +3403,128 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 // Corresponds with POST /tokens (the `CreateToken` operationId).
 func (c *Client) CreateToken(ctx context.Context, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateTokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListUsers Find users
+//
+// With `ids`: the profiles of those users (at most 100), in the order asked,
+// the empty profile for a user who never set one. Without `ids`: the
+// tenant's user directory, every user who has a profile or belongs to a
+// room, whose display name or id starts with `q` (case-insensitively;
+// no `q` lists everyone), in user id order, `limit` a page (at most 50);
+// pass the last `user_id` of a page as `after` for the next. `ids` takes
+// precedence: `q`, `after` and `limit` apply to the directory only.
+//
+// Corresponds with GET /users (the `ListUsers` operationId).
+func (c *Client) ListUsers(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUsersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUser Get a user's profile
+//
+// The user's profile; a user who never set one has the empty profile (never 404).
+//
+// Corresponds with GET /users/{user_id} (the `GetUser` operationId).
+func (c *Client) GetUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUserRequest(c.Server, userId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchUserWithBody Change my profile
+//
+// Changes the fields of the caller's own profile that the body names; the
+// others stay. An empty string clears a text field, `{}` clears `custom`.
+// Another user's profile is refused with 403.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /users/{user_id} (the `PatchUser` operationId).
+func (c *Client) PatchUserWithBody(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchUserRequestWithBody(c.Server, userId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchUser Change my profile
+//
+// Changes the fields of the caller's own profile that the body names; the
+// others stay. An empty string clears a text field, `{}` clears `custom`.
+// Another user's profile is refused with 403.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /users/{user_id} (the `PatchUser` operationId).
+func (c *Client) PatchUser(ctx context.Context, userId UserId, body PatchUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchUserRequest(c.Server, userId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutUserWithBody Set my profile
+//
+// Replaces the caller's own profile: fields left out become empty. Another
+// user's profile is refused with 403.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
+func (c *Client) PutUserWithBody(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutUserRequestWithBody(c.Server, userId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutUser Set my profile
+//
+// Replaces the caller's own profile: fields left out become empty. Another
+// user's profile is refused with 403.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
+func (c *Client) PutUser(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutUserRequest(c.Server, userId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3608,6 +4060,18 @@ func NewListRoomsRequest(server string, params *ListRoomsParams) (*http.Request,
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Archived != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "archived", *params.Archived, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Type != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -3970,6 +4434,60 @@ func NewRemoveMemberRequest(server string, roomId RoomIdPath, userId UserIdPath)
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewUpdateMemberSettingsRequest calls the generic UpdateMemberSettings builder with application/json body
+func NewUpdateMemberSettingsRequest(server string, roomId RoomIdPath, userId UserIdPath, body UpdateMemberSettingsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateMemberSettingsRequestWithBody(server, roomId, userId, "application/json", bodyReader)
+}
+
+// NewUpdateMemberSettingsRequestWithBody constructs an http.Request for the UpdateMemberSettings method, with any body, and a specified content type
+func NewUpdateMemberSettingsRequestWithBody(server string, roomId RoomIdPath, userId UserIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/members/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -4408,6 +4926,224 @@ func NewCreateTokenRequestWithBody(server string, contentType string, body io.Re
 	return req, nil
 }
 
+// NewListUsersRequest constructs an http.Request for the ListUsers method
+func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Ids != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetUserRequest constructs an http.Request for the GetUser method
+func NewGetUserRequest(server string, userId UserId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPatchUserRequest calls the generic PatchUser builder with application/json body
+func NewPatchUserRequest(server string, userId UserId, body PatchUserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchUserRequestWithBody(server, userId, "application/json", bodyReader)
+}
+
+// NewPatchUserRequestWithBody constructs an http.Request for the PatchUser method, with any body, and a specified content type
+func NewPatchUserRequestWithBody(server string, userId UserId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPutUserRequest calls the generic PutUser builder with application/json body
+func NewPutUserRequest(server string, userId UserId, body PutUserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutUserRequestWithBody(server, userId, "application/json", bodyReader)
+}
+
+// NewPutUserRequestWithBody constructs an http.Request for the PutUser method, with any body, and a specified content type
+func NewPutUserRequestWithBody(server string, userId UserId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -4630,8 +5366,11 @@ type ClientWithResponsesInterface interface {
 
 	// ListRoomsWithResponse List my rooms
 	//
-	// The rooms the caller belongs to, newest activity first, each with its
-	// `unread_count` (room `last_seq` − the caller's `last_ack`) and `last_message`.
+	// The rooms the caller belongs to, the ones they pinned first, then newest
+	// activity first, each with its `unread_count` (room `last_seq` − the
+	// caller's `last_ack`), `last_message` and the caller's own settings
+	// (`muted_until`, `archived`, `pinned`). Rooms the caller archived are
+	// left out; `archived=true` lists only them.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4767,6 +5506,38 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /rooms/{room_id}/members/{user_id} (the `RemoveMember` operationId).
 	RemoveMemberWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*RemoveMemberResponse, error)
+
+	// UpdateMemberSettingsWithBodyWithResponse Change my settings of a room
+	//
+	// Changes the caller's own settings of a room they belong to; `user_id`
+	// is the caller's id or `me`, another user's settings are refused with
+	// 403 (nobody else sees or changes them). Absent fields stay as they are.
+	// `muted_until`: a muted room sends the caller no mention notifications
+	// and is left out of their unread totals until then; null unmutes.
+	// `archived`: the room is left out of `GET /rooms` (and listed by
+	// `GET /rooms?archived=true`) until a new message arrives in it.
+	// `pinned`: pinned rooms come first in `GET /rooms`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+	UpdateMemberSettingsWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemberSettingsResponse, error)
+
+	// UpdateMemberSettingsWithResponse Change my settings of a room
+	//
+	// Changes the caller's own settings of a room they belong to; `user_id`
+	// is the caller's id or `me`, another user's settings are refused with
+	// 403 (nobody else sees or changes them). Absent fields stay as they are.
+	// `muted_until`: a muted room sends the caller no mention notifications
+	// and is left out of their unread totals until then; null unmutes.
+	// `archived`: the room is left out of `GET /rooms` (and listed by
+	// `GET /rooms?archived=true`) until a new message arrives in it.
+	// `pinned`: pinned rooms come first in `GET /rooms`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+	UpdateMemberSettingsWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, body UpdateMemberSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemberSettingsResponse, error)
 
 	// ListMessagesWithResponse List messages
 	//
@@ -4924,6 +5695,72 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /tokens (the `CreateToken` operationId).
 	CreateTokenWithResponse(ctx context.Context, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error)
+
+	// ListUsersWithResponse Find users
+	//
+	// With `ids`: the profiles of those users (at most 100), in the order asked,
+	// the empty profile for a user who never set one. Without `ids`: the
+	// tenant's user directory, every user who has a profile or belongs to a
+	// room, whose display name or id starts with `q` (case-insensitively;
+	// no `q` lists everyone), in user id order, `limit` a page (at most 50);
+	// pass the last `user_id` of a page as `after` for the next. `ids` takes
+	// precedence: `q`, `after` and `limit` apply to the directory only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /users (the `ListUsers` operationId).
+	ListUsersWithResponse(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*ListUsersResponse, error)
+
+	// GetUserWithResponse Get a user's profile
+	//
+	// The user's profile; a user who never set one has the empty profile (never 404).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /users/{user_id} (the `GetUser` operationId).
+	GetUserWithResponse(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*GetUserResponse, error)
+
+	// PatchUserWithBodyWithResponse Change my profile
+	//
+	// Changes the fields of the caller's own profile that the body names; the
+	// others stay. An empty string clears a text field, `{}` clears `custom`.
+	// Another user's profile is refused with 403.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /users/{user_id} (the `PatchUser` operationId).
+	PatchUserWithBodyWithResponse(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchUserResponse, error)
+
+	// PatchUserWithResponse Change my profile
+	//
+	// Changes the fields of the caller's own profile that the body names; the
+	// others stay. An empty string clears a text field, `{}` clears `custom`.
+	// Another user's profile is refused with 403.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /users/{user_id} (the `PatchUser` operationId).
+	PatchUserWithResponse(ctx context.Context, userId UserId, body PatchUserJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchUserResponse, error)
+
+	// PutUserWithBodyWithResponse Set my profile
+	//
+	// Replaces the caller's own profile: fields left out become empty. Another
+	// user's profile is refused with 403.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
+	PutUserWithBodyWithResponse(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutUserResponse, error)
+
+	// PutUserWithResponse Set my profile
+	//
+	// Replaces the caller's own profile: fields left out become empty. Another
+	// user's profile is refused with 403.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
+	PutUserWithResponse(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*PutUserResponse, error)
 }
 
 // AckMessagesResponse429Headers the declared response headers of an HTTP 429 response for AckMessages
@@ -6645,6 +7482,113 @@ func (r RemoveMemberResponse) ContentType() string {
 	return ""
 }
 
+// UpdateMemberSettingsResponse429Headers the declared response headers of an HTTP 429 response for UpdateMemberSettings
+type UpdateMemberSettingsResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type UpdateMemberSettingsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MemberSettingsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateMemberSettingsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON200() *MemberSettingsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateMemberSettingsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateMemberSettingsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateMemberSettingsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateMemberSettingsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateMemberSettingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListMessagesResponse429Headers the declared response headers of an HTTP 429 response for ListMessages
 type ListMessagesResponse429Headers struct {
 	RetryAfter          *int
@@ -7503,6 +8447,364 @@ func (r CreateTokenResponse) ContentType() string {
 	return ""
 }
 
+// ListUsersResponse429Headers the declared response headers of an HTTP 429 response for ListUsers
+type ListUsersResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListUsersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserPageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListUsersResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUsersResponse) GetJSON200() *UserPageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListUsersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListUsersResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListUsersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListUsersResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUsersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUsersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUsersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUsersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUserResponse429Headers the declared response headers of an HTTP 429 response for GetUser
+type GetUserResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type GetUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetUserResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUserResponse) GetJSON200() *UserResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PatchUserResponse429Headers the declared response headers of an HTTP 429 response for PatchUser
+type PatchUserResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type PatchUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchUserResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PatchUserResponse) GetJSON200() *UserResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PatchUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PatchUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PatchUserResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PatchUserResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r PatchUserResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PatchUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PatchUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PatchUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PatchUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PatchUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PatchUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutUserResponse429Headers the declared response headers of an HTTP 429 response for PutUser
+type PutUserResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type PutUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PutUserResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutUserResponse) GetJSON200() *UserResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutUserResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PutUserResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r PutUserResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PutUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PutUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PutUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // AckMessagesWithBodyWithResponse Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
@@ -7777,8 +9079,11 @@ func (c *ClientWithResponses) GetPresenceWithResponse(ctx context.Context, param
 
 // ListRoomsWithResponse List my rooms
 //
-// The rooms the caller belongs to, newest activity first, each with its
-// `unread_count` (room `last_seq` − the caller's `last_ack`) and `last_message`.
+// The rooms the caller belongs to, the ones they pinned first, then newest
+// activity first, each with its `unread_count` (room `last_seq` − the
+// caller's `last_ack`), `last_message` and the caller's own settings
+// (`muted_until`, `archived`, `pinned`). Rooms the caller archived are
+// left out; `archived=true` lists only them.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -7979,6 +9284,50 @@ func (c *ClientWithResponses) RemoveMemberWithResponse(ctx context.Context, room
 		return nil, err
 	}
 	return ParseRemoveMemberResponse(rsp)
+}
+
+// UpdateMemberSettingsWithBodyWithResponse Change my settings of a room
+//
+// Changes the caller's own settings of a room they belong to; `user_id`
+// is the caller's id or `me`, another user's settings are refused with
+// 403 (nobody else sees or changes them). Absent fields stay as they are.
+// `muted_until`: a muted room sends the caller no mention notifications
+// and is left out of their unread totals until then; null unmutes.
+// `archived`: the room is left out of `GET /rooms` (and listed by
+// `GET /rooms?archived=true`) until a new message arrives in it.
+// `pinned`: pinned rooms come first in `GET /rooms`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+func (c *ClientWithResponses) UpdateMemberSettingsWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemberSettingsResponse, error) {
+	rsp, err := c.UpdateMemberSettingsWithBody(ctx, roomId, userId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMemberSettingsResponse(rsp)
+}
+
+// UpdateMemberSettingsWithResponse Change my settings of a room
+//
+// Changes the caller's own settings of a room they belong to; `user_id`
+// is the caller's id or `me`, another user's settings are refused with
+// 403 (nobody else sees or changes them). Absent fields stay as they are.
+// `muted_until`: a muted room sends the caller no mention notifications
+// and is left out of their unread totals until then; null unmutes.
+// `archived`: the room is left out of `GET /rooms` (and listed by
+// `GET /rooms?archived=true`) until a new message arrives in it.
+// `pinned`: pinned rooms come first in `GET /rooms`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /rooms/{room_id}/members/{user_id} (the `UpdateMemberSettings` operationId).
+func (c *ClientWithResponses) UpdateMemberSettingsWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, body UpdateMemberSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemberSettingsResponse, error) {
+	rsp, err := c.UpdateMemberSettings(ctx, roomId, userId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMemberSettingsResponse(rsp)
 }
 
 // ListMessagesWithResponse List messages
@@ -8214,6 +9563,108 @@ func (c *ClientWithResponses) CreateTokenWithResponse(ctx context.Context, body 
 		return nil, err
 	}
 	return ParseCreateTokenResponse(rsp)
+}
+
+// ListUsersWithResponse Find users
+//
+// With `ids`: the profiles of those users (at most 100), in the order asked,
+// the empty profile for a user who never set one. Without `ids`: the
+// tenant's user directory, every user who has a profile or belongs to a
+// room, whose display name or id starts with `q` (case-insensitively;
+// no `q` lists everyone), in user id order, `limit` a page (at most 50);
+// pass the last `user_id` of a page as `after` for the next. `ids` takes
+// precedence: `q`, `after` and `limit` apply to the directory only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /users (the `ListUsers` operationId).
+func (c *ClientWithResponses) ListUsersWithResponse(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*ListUsersResponse, error) {
+	rsp, err := c.ListUsers(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUsersResponse(rsp)
+}
+
+// GetUserWithResponse Get a user's profile
+//
+// The user's profile; a user who never set one has the empty profile (never 404).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /users/{user_id} (the `GetUser` operationId).
+func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*GetUserResponse, error) {
+	rsp, err := c.GetUser(ctx, userId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUserResponse(rsp)
+}
+
+// PatchUserWithBodyWithResponse Change my profile
+//
+// Changes the fields of the caller's own profile that the body names; the
+// others stay. An empty string clears a text field, `{}` clears `custom`.
+// Another user's profile is refused with 403.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /users/{user_id} (the `PatchUser` operationId).
+func (c *ClientWithResponses) PatchUserWithBodyWithResponse(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchUserResponse, error) {
+	rsp, err := c.PatchUserWithBody(ctx, userId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchUserResponse(rsp)
+}
+
+// PatchUserWithResponse Change my profile
+//
+// Changes the fields of the caller's own profile that the body names; the
+// others stay. An empty string clears a text field, `{}` clears `custom`.
+// Another user's profile is refused with 403.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /users/{user_id} (the `PatchUser` operationId).
+func (c *ClientWithResponses) PatchUserWithResponse(ctx context.Context, userId UserId, body PatchUserJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchUserResponse, error) {
+	rsp, err := c.PatchUser(ctx, userId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchUserResponse(rsp)
+}
+
+// PutUserWithBodyWithResponse Set my profile
+//
+// Replaces the caller's own profile: fields left out become empty. Another
+// user's profile is refused with 403.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
+func (c *ClientWithResponses) PutUserWithBodyWithResponse(ctx context.Context, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutUserResponse, error) {
+	rsp, err := c.PutUserWithBody(ctx, userId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutUserResponse(rsp)
+}
+
+// PutUserWithResponse Set my profile
+//
+// Replaces the caller's own profile: fields left out become empty. Another
+// user's profile is refused with 403.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
+func (c *ClientWithResponses) PutUserWithResponse(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*PutUserResponse, error) {
+	rsp, err := c.PutUser(ctx, userId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutUserResponse(rsp)
 }
 
 // ParseAckMessagesResponse parses an HTTP response from a AckMessagesWithResponse call
@@ -9932,6 +11383,122 @@ func ParseRemoveMemberResponse(rsp *http.Response) (*RemoveMemberResponse, error
 	return response, nil
 }
 
+// ParseUpdateMemberSettingsResponse parses an HTTP response from a UpdateMemberSettingsWithResponse call
+func ParseUpdateMemberSettingsResponse(rsp *http.Response) (*UpdateMemberSettingsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateMemberSettingsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MemberSettingsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateMemberSettingsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListMessagesResponse parses an HTTP response from a ListMessagesWithResponse call
 func ParseListMessagesResponse(rsp *http.Response) (*ListMessagesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -10837,6 +12404,400 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 	switch {
 	case rsp.StatusCode == 429:
 		var headers CreateTokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListUsersResponse parses an HTTP response from a ListUsersWithResponse call
+func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUsersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserPageResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListUsersResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUserResponse parses an HTTP response from a GetUserWithResponse call
+func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePatchUserResponse parses an HTTP response from a PatchUserWithResponse call
+func ParsePatchUserResponse(rsp *http.Response) (*PatchUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PatchUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers PatchUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutUserResponse parses an HTTP response from a PutUserWithResponse call
+func ParsePutUserResponse(rsp *http.Response) (*PutUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers PutUserResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

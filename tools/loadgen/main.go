@@ -5,12 +5,19 @@
 //
 //	loadgen -base http://127.0.0.1:8080 -master-key KEY -scenario send -c 32 -g 8 -d 10s
 //	loadgen -scenario fanout -m 1000 -r 50 -d 10s [-mixed -c 16]
-//	loadgen -scenario conns -n 10000 -step 1000 -server-pid PID
+//	loadgen -scenario conns -n 10000 -step 1000 -server-pid PID [-hold 2m]
+//	loadgen -scenario storm -m 1000
 //	loadgen -scenario history -k 10000
 //	loadgen -scenario sync -k 1000
 //	loadgen -scenario sync -resume -k 10000
 //	loadgen -scenario baseline -database-url URL -c 32 -d 10s
+//	loadgen -scenario cluster -bases URL,URL,URL -m 600 -r 100 -d 30s -confirm ack
+//	loadgen -scenario bus -bases URL,URL,URL -g 8 -m 4 -r 100 -d 5s
 //	loadgen table < results.log    # the RESULT lines of several runs as one table
+//
+// Every RESULT reports the CPU the load generator used over what it
+// measured, beside the servers' (-server-pid PID[,PID…]) and PostgreSQL's
+// (-db-pid: the postmaster's pid), in cores.
 //
 // Only loopback servers are accepted: this is a load generator for the
 // machine it runs on, not a tool to point at someone else's.
@@ -26,6 +33,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -49,11 +57,15 @@ const (
 	maxMessages = 1_000_000
 	maxRate     = 100000
 	maxRuns     = 10
+	maxBases    = 16
+	maxPayload  = 4000 // the API's content limit
 )
 
 // options are the flags of a scenario run.
 type options struct {
-	base      string
+	base string
+	// bases are the instances of a cluster (cluster, bus); base is the first.
+	bases     []string
 	masterKey string
 	scenario  string
 	label     string
@@ -69,12 +81,26 @@ type options struct {
 	mixed    bool
 	conns    int // -n
 	step     int
-	pid      int
-	messages int // -k
+	pid      int           // the first of pids (conns reads its RSS)
+	pids     []int         // -server-pid: every server measured
+	dbPID    int           // -db-pid: PostgreSQL's postmaster
+	hold     time.Duration // conns: how long to keep them idle
+	messages int           // -k
 	dbURL    string
 	// confirm is what fanout receivers send back: none, delivered or ack.
 	confirm string
-	resume  bool
+	// resume makes sync resume from a cursor (see runResume).
+	resume bool
+	// payload pads each fanout, cluster or bus message to this many bytes
+	// of content (0: no padding).
+	payload int
+	// via is which instances a cluster sends through: all (in turn) or first.
+	via string
+	// limit is the bus scenario's latency bound: the ramp stops past it.
+	limit time.Duration
+
+	// cpu measures the current run (set by run).
+	cpu *cpuMeter
 }
 
 func parseOptions(args []string, getenv func(string) string) (options, error) {
@@ -82,7 +108,9 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.StringVar(&o.base, "base", envOr(getenv, "CHATAPI_BASE", "http://127.0.0.1:8080"), "server base URL, loopback only (CHATAPI_BASE)")
 	fs.StringVar(&o.masterKey, "master-key", getenv("MASTER_API_KEY"), "the server's master key (MASTER_API_KEY)")
-	fs.StringVar(&o.scenario, "scenario", "send", "send, fanout, conns, history, sync or baseline")
+	var bases, pids string
+	fs.StringVar(&bases, "bases", "", "cluster, bus: the instances' base URLs, comma-separated (loopback only); the first replaces -base")
+	fs.StringVar(&o.scenario, "scenario", "send", "send, fanout, conns, storm, history, sync, baseline, cluster or bus")
 	fs.StringVar(&o.label, "label", "", "a name for this run in the RESULT line and table (e.g. sqlite, postgres)")
 	fs.IntVar(&o.runs, "runs", 1, "run the scenario this many times and report the median")
 	fs.StringVar(&o.check, "check", "", "targets, e.g. 'msgs_per_s>=9000,p99_ms<=10,gaps==0': the RESULT says pass or miss")
@@ -90,12 +118,17 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.IntVar(&o.senders, "c", 32, "concurrent REST senders (send, fanout -mixed, baseline)")
 	fs.IntVar(&o.rooms, "g", 8, "rooms the senders share (send, fanout -mixed, baseline)")
 	fs.DurationVar(&o.duration, "d", 10*time.Second, "how long to send (send, fanout, baseline); how long to read (history)")
-	fs.IntVar(&o.members, "m", 1000, "room members connected over WebSocket (fanout)")
+	fs.IntVar(&o.members, "m", 1000, "room members connected over WebSocket (fanout, storm)")
 	fs.IntVar(&o.rate, "r", 50, "messages per second from the fanout sender")
 	fs.BoolVar(&o.mixed, "mixed", false, "fanout: run a send load (-c senders, -g rooms) at the same time")
 	fs.IntVar(&o.conns, "n", 10000, "idle connections to open (conns)")
 	fs.IntVar(&o.step, "step", 1000, "connections per step (conns)")
-	fs.IntVar(&o.pid, "server-pid", 0, "server process id, to read its RSS from /proc (conns); 0 reads /metrics")
+	fs.DurationVar(&o.hold, "hold", 0, "conns: keep the connections idle this long after connecting, counting those dropped")
+	fs.StringVar(&pids, "server-pid", "", "server process ids, PID[,PID…] in the order of -bases: their CPU is reported, and conns reads the first's RSS from /proc (without it, /metrics)")
+	fs.IntVar(&o.dbPID, "db-pid", 0, "PostgreSQL's postmaster pid: its CPU (with its children's) is reported")
+	fs.IntVar(&o.payload, "payload", 0, "fanout, cluster, bus: pad each message's content to this many bytes")
+	fs.StringVar(&o.via, "via", "all", "cluster: send through all instances in turn, or the first only")
+	fs.DurationVar(&o.limit, "limit", 100*time.Millisecond, "bus: the ramp stops once p99 across instances passes this")
 	fs.IntVar(&o.messages, "k", 10000, "messages to read back (history) or to sync (sync)")
 	fs.StringVar(&o.confirm, "confirm", "none", "fanout: what each receiver confirms every 200 ms: none, delivered (received) or ack (read)")
 	fs.BoolVar(&o.resume, "resume", false, "sync: resume from a cursor taken before the K messages, over WebSocket and over REST")
@@ -105,6 +138,23 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	var err error
+	if o.pids, err = parsePIDs(pids); err != nil {
+		return o, err
+	}
+	if len(o.pids) > 0 {
+		o.pid = o.pids[0]
+	}
+	for b := range strings.SplitSeq(bases, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			o.bases = append(o.bases, b)
+		}
+	}
+	if len(o.bases) > 0 {
+		o.base = o.bases[0]
+	} else {
+		o.bases = []string{o.base}
 	}
 	return o, o.validate()
 }
@@ -127,11 +177,31 @@ func (o options) validate() error {
 	if o.duration <= 0 || o.duration > maxDuration {
 		errs = append(errs, fmt.Errorf("-d %v: must be above 0 and at most %v", o.duration, maxDuration))
 	}
+	if o.hold < 0 || o.hold > maxDuration {
+		errs = append(errs, fmt.Errorf("-hold %v: must be 0 to %v", o.hold, maxDuration))
+	}
 	if o.timeout <= 0 || o.timeout > 2*maxDuration {
 		errs = append(errs, fmt.Errorf("-timeout %v: must be above 0 and at most %v", o.timeout, 2*maxDuration))
 	}
-	if err := checkLoopback(o.base); err != nil {
-		errs = append(errs, err)
+	bound("-payload", o.payload, 0, maxPayload)
+	if len(o.bases) > maxBases {
+		errs = append(errs, fmt.Errorf("-bases: at most %d", maxBases))
+	}
+	for _, b := range o.bases {
+		if err := checkLoopback(b); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if o.scenario == "bus" && len(o.bases) < 2 {
+		errs = append(errs, errors.New("-scenario bus: -bases needs two instances at least (a sender's and a receivers')"))
+	}
+	switch o.via {
+	case "all", "first":
+	default:
+		errs = append(errs, fmt.Errorf("-via %q: must be all or first", o.via))
+	}
+	if o.limit <= 0 {
+		errs = append(errs, fmt.Errorf("-limit %v: must be above 0", o.limit))
 	}
 	switch o.confirm {
 	case "none", "delivered", "ack":
@@ -184,10 +254,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	var runs []outcome
 	for i := range o.runs {
+		o.cpu = newCPUMeter(o.pids, o.dbPID)
 		out, err := sc(ctx, o)
 		if err != nil {
 			return fmt.Errorf("%s run %d: %w", o.scenario, i+1, err)
 		}
+		o.cpu.report(&out)
 		runs = append(runs, out)
 	}
 	return summarize(o, runs).print(stdout)
@@ -204,12 +276,18 @@ func scenarioNamed(name string) scenario {
 		return runFanout
 	case "conns":
 		return runConns
+	case "storm":
+		return runStorm
 	case "history":
 		return runHistory
 	case "sync":
 		return runSync
 	case "baseline":
 		return runBaseline
+	case "cluster":
+		return runCluster
+	case "bus":
+		return runBus
 	}
 	return nil
 }

@@ -6,15 +6,16 @@ module chatapi.example/flow
 go 1.26.8
 
 require (
-	chatapi.example/sdk v0.0.0
+	github.com/chatapi/chatapi/sdk/go v0.0.0
 	github.com/coder/websocket v1.8.15
 )
 
 require (
 	github.com/apapsch/go-jsonmerge/v2 v2.0.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
+	github.com/oapi-codegen/nullable v1.1.0 // indirect
 	github.com/oapi-codegen/runtime v1.8.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 )
 
-replace chatapi.example/sdk => ../../../dist/sdk/go
+replace github.com/chatapi/chatapi/sdk/go => ../../../sdk/go

@@ -19,7 +19,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	chatapi "chatapi.example/sdk"
+	chatapi "github.com/chatapi/chatapi/sdk/go"
 )
 
 func main() {
@@ -83,6 +83,27 @@ func run(ctx context.Context, base, master string) error {
 	rooms, err := bob.ListRoomsWithResponse(ctx, nil)
 	if err != nil || rooms.JSON200 == nil || len(rooms.JSON200.Data) != 1 || rooms.JSON200.Data[0].UnreadCount != 0 {
 		return fmt.Errorf("unread: %v %s", err, body(rooms))
+	}
+	dn, avatar := "Alice Liddell", "https://cdn.example.com/alice.png"
+	if p, err := alice.PutUserWithResponse(ctx, "alice", chatapi.UserProfileRequest{DisplayName: &dn, AvatarUrl: &avatar}); err != nil || p.JSON200 == nil {
+		return fmt.Errorf("put profile: %v %s", err, body(p))
+	}
+	ids := []string{"alice", "nobody"}
+	profiles, err := bob.ListUsersWithResponse(ctx, &chatapi.ListUsersParams{Ids: &ids})
+	if err != nil || profiles.JSON200 == nil || len(profiles.JSON200.Data.Users) != 2 ||
+		profiles.JSON200.Data.Users[0].DisplayName != dn || profiles.JSON200.Data.Users[1].UpdatedAt != nil {
+		return fmt.Errorf("profiles: %v %s", err, body(profiles))
+	}
+	// bob mutes the room for an hour, then unmutes it with null.
+	mute := chatapi.MemberSettingsRequest{}
+	mute.MutedUntil.Set(time.Now().Add(time.Hour))
+	if ms, err := bob.UpdateMemberSettingsWithResponse(ctx, roomID, "me", mute); err != nil || ms.JSON200 == nil || ms.JSON200.Data.MutedUntil == nil {
+		return fmt.Errorf("mute: %v %s", err, body(ms))
+	}
+	unmute := chatapi.MemberSettingsRequest{}
+	unmute.MutedUntil.SetNull()
+	if ms, err := bob.UpdateMemberSettingsWithResponse(ctx, roomID, "me", unmute); err != nil || ms.JSON200 == nil || ms.JSON200.Data.MutedUntil != nil {
+		return fmt.Errorf("unmute: %v %s", err, body(ms))
 	}
 	users := []string{"bob"}
 	n, err := alice.SendNotificationWithResponse(ctx, chatapi.NotifyRequest{

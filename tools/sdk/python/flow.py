@@ -2,8 +2,8 @@
 
     BASE_URL=http://127.0.0.1:8080 MASTER_KEY=mk_... SDK_DIR=OUT_DIR VENV/bin/python flow.py
 
-SDK_DIR is the OUT_DIR given to generate.sh (the client is in
-SDK_DIR/chatapi-client, package chatapi_client). REST calls go through the
+SDK_DIR is the Python SDK's directory (sdk/python, holding the generated
+package chatapi_client). REST calls go through the
 generated client; GET /ws through `websockets`. Prints "python-sdk: ok" and
 exits 0 on success; prints the reason and exits 1 otherwise. Every request and
 every wait is bounded by 10 seconds.
@@ -34,10 +34,9 @@ def check(cond, msg):
 
 def load_sdk():
     sdk_dir = os.environ.get("SDK_DIR", "")
-    check(sdk_dir, "SDK_DIR is not set (the OUT_DIR given to generate.sh)")
-    pkg_root = os.path.join(sdk_dir, "chatapi-client")
-    check(os.path.isdir(os.path.join(pkg_root, "chatapi_client")), f"no generated client under {pkg_root}")
-    sys.path.insert(0, pkg_root)
+    check(sdk_dir, "SDK_DIR is not set (sdk/python)")
+    check(os.path.isdir(os.path.join(sdk_dir, "chatapi_client")), f"no generated client under {sdk_dir}")
+    sys.path.insert(0, sdk_dir)
 
 
 load_sdk()
@@ -49,18 +48,23 @@ from chatapi_client.api.admin import create_tenant  # noqa: E402
 from chatapi_client.api.delivery import ack_messages  # noqa: E402
 from chatapi_client.api.messages import list_messages, send_message  # noqa: E402
 from chatapi_client.api.notifications import send_notification  # noqa: E402
+from chatapi_client.api.members import update_member_settings  # noqa: E402
 from chatapi_client.api.rooms import create_room, list_rooms  # noqa: E402
 from chatapi_client.api.tokens import create_token  # noqa: E402
+from chatapi_client.api.users import list_users, patch_user, put_user  # noqa: E402
 from chatapi_client.models import (  # noqa: E402
     AckRequest,
     CreateRoomRequest,
     CreateTenantRequest,
     CreateTokenRequest,
+    MemberSettingsRequest,
     NotificationPayload,
     NotifyRequest,
     NotifyTargets,
     RoomType,
     SendMessageRequest,
+    UserProfileRequest,
+    UserProfileRequestCustom,
 )
 
 
@@ -210,6 +214,25 @@ def main():
     rooms = call("GET /rooms (with an empty dm)", 200, list_rooms, client=bob)
     empty = [r for r in rooms if r.room_id == dm.room_id]
     check(empty and empty[0].last_message is None, "GET /rooms as bob: the empty dm's last_message is not None")
+
+    # Profiles: alice sets hers, bob reads it beside one never set.
+    custom = UserProfileRequestCustom.from_dict({"title": "Engineer"})
+    call("PUT /users/{user_id}", 200, put_user, user_id="alice", client=alice,
+         body=UserProfileRequest(display_name="Alice Liddell", custom=custom))
+    prof = call("PATCH /users/{user_id}", 200, patch_user, user_id="alice", client=alice,
+                body=UserProfileRequest(display_name="Alice"))
+    check(prof.display_name == "Alice" and prof.custom.to_dict() == {"title": "Engineer"}, f"PATCH /users: {prof}")
+    page = call("GET /users?ids", 200, list_users, client=bob, ids=["alice", "nobody"])
+    names = [u.display_name for u in page.users]
+    check(names == ["Alice", ""], f"GET /users?ids: display names {names}, want ['Alice', '']")
+    check(page.users[1].updated_at is None, "GET /users?ids: a user never seen has updated_at")
+
+    # bob pins the room; it comes first in his list, with pinned set.
+    ms = call("PATCH /rooms/{room_id}/members/{user_id}", 200, update_member_settings, room_id=room.room_id,
+              user_id="me", client=bob, body=MemberSettingsRequest(pinned=True, muted_until=None))
+    check(ms.pinned and ms.muted_until is None, f"PATCH members/me: {ms}")
+    rooms = call("GET /rooms (pinned)", 200, list_rooms, client=bob)
+    check(rooms[0].room_id == room.room_id and rooms[0].pinned, "GET /rooms as bob: the pinned room is not first")
 
     payload = NotificationPayload.from_dict({"hello": "bob"})
     ntf = call(

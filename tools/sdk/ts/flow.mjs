@@ -169,6 +169,32 @@ async function main() {
   assert(mine, "GET /rooms as bob: room missing");
   assert(mine.unread_count === 0, `GET /rooms as bob: unread_count ${mine.unread_count}, want 0`);
 
+  // Profiles: alice sets hers, bob finds her in the directory.
+  await ok(
+    "PUT /users/{user_id}",
+    200,
+    alice.PUT("/users/{user_id}", { params: { path: { user_id: "alice" } }, body: { display_name: "Alice Liddell", custom: { title: "Engineer" } } }),
+  );
+  const dir = await ok("GET /users?q", 200, bob.GET("/users", { params: { query: { q: "alice l" } } }));
+  assert(
+    dir.users.length === 1 && dir.users[0].user_id === "alice" && dir.users[0].custom.title === "Engineer" && dir.has_more === false,
+    `GET /users?q: ${JSON.stringify(dir)}`,
+  );
+
+  // Bob archives the room: it leaves his list and shows with archived=true.
+  await ok(
+    "PATCH /rooms/{room_id}/members/{user_id}",
+    200,
+    bob.PATCH("/rooms/{room_id}/members/{user_id}", { params: { path: { room_id: room.room_id, user_id: "me" } }, body: { archived: true } }),
+  );
+  const archived = await ok("GET /rooms?archived=true", 200, bob.GET("/rooms", { params: { query: { archived: true } } }));
+  assert(archived.length === 1 && archived[0].archived === true, `GET /rooms?archived=true: ${JSON.stringify(archived)}`);
+  await ok(
+    "PATCH /rooms/{room_id}/members/{user_id} (restore)",
+    200,
+    bob.PATCH("/rooms/{room_id}/members/{user_id}", { params: { path: { room_id: room.room_id, user_id: "me" } }, body: { archived: false } }),
+  );
+
   // A notification to bob.
   const ntf = await ok(
     "POST /notify",

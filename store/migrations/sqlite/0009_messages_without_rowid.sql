@@ -1,10 +1,10 @@
--- 0007_messages_without_rowid: messages are stored in their primary key's
+-- 0009_messages_without_rowid: messages are stored in their primary key's
 -- order, (room_id, seq), as room_events already are. With a rowid, a page
 -- of history read the primary key's index over (room_id, seq) and then
 -- looked up each message's row by its rowid: two b-tree searches a
 -- message. WITHOUT ROWID the page is one range of the table itself, and a
 -- send writes one b-tree less. SQLite's storage, no difference in meaning:
--- PostgreSQL's 0007 changes nothing.
+-- PostgreSQL's 0009 changes nothing.
 --
 -- SQLite cannot change a table to WITHOUT ROWID in place: the table is
 -- copied, so this migration takes time in proportion to the messages
