@@ -78,21 +78,23 @@ $(VENV)/.installed: tools/sdk/python/requirements.txt tools/schemathesis/require
 
 venv: $(VENV)/.installed
 
-## sdk: generate the client SDKs from the contracts: the Go SDK's
-## generated code into sdk/go (committed: REST client from openapi.yaml,
-## realtime event types from asyncapi.yaml), the TypeScript and Python
-## clients into dist/sdk/, failing on any generator warning; the TypeScript
-## example is type-checked against its generated types.
+## sdk: generate the client SDKs from the contracts: the generated code of
+## the Go SDK into sdk/go and of the Python SDK into sdk/python (committed:
+## REST clients from openapi.yaml, realtime event types from asyncapi.yaml),
+## the TypeScript client into dist/sdk/, failing on any generator warning;
+## the TypeScript example is type-checked against its generated types.
 sdk: venv
 	bash tools/sdk/go/generate.sh sdk/go
 	bash tools/sdk/ts/generate.sh dist/sdk/ts
 	bash tools/sdk/ts/typecheck.sh dist/sdk/ts
-	bash tools/sdk/python/generate.sh dist/sdk/python $(VENV)
+	bash tools/sdk/python/generate.sh sdk/python $(VENV)
 
-## sdk-check: fail when the committed generated code of sdk/go is stale
-## against openapi.yaml and asyncapi.yaml (run before sdk rewrites it).
-sdk-check:
+## sdk-check: fail when the committed generated code of sdk/go or
+## sdk/python is stale against openapi.yaml and asyncapi.yaml (run before
+## sdk rewrites it).
+sdk-check: venv
 	bash tools/sdk/go/check.sh
+	bash tools/sdk/python/check.sh $(VENV)
 
 ## postman: convert openapi.yaml into a Postman collection (with status
 ## assertions and the auth headers as collection variables).

@@ -51,9 +51,9 @@ var clientChecks = []clientCheck{
 	},
 	{
 		name:  "python sdk",
-		needs: []string{"dist/sdk/python/chatapi-client/chatapi_client/client.py", "dist/venv/bin/python"},
+		needs: []string{"sdk/python/chatapi_client/client.py", "dist/venv/bin/python"},
 		cmd:   []string{"dist/venv/bin/python", "tools/sdk/python/flow.py"},
-		env:   []string{"SDK_DIR=dist/sdk/python"},
+		env:   []string{"SDK_DIR=sdk/python", "PYTHONDONTWRITEBYTECODE=1"},
 		ok:    "python-sdk: ok",
 	},
 	{

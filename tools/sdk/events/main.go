@@ -472,7 +472,7 @@ from typing import Any, Dict, List, Literal, NotRequired, Optional, TypedDict
 			}
 			fmt.Fprintf(&b, "%s = Literal[%s]\n", d.name, strings.Join(vals, ", "))
 			if d.doc != "" {
-				fmt.Fprintf(&b, "\"\"\"%s\"\"\"\n", pyDoc(d.doc))
+				fmt.Fprintf(&b, "\"\"\"%s\"\"\"\n", pyDoc(d.doc, ""))
 			}
 			b.WriteString("\n\n")
 		}
@@ -491,7 +491,7 @@ from typing import Any, Dict, List, Literal, NotRequired, Optional, TypedDict
 			doc = fmt.Sprintf("%s\n\n%s event %q.", doc, dir, d.event)
 		}
 		if doc != "" {
-			fmt.Fprintf(&b, "    \"\"\"%s\"\"\"\n\n", pyDoc(doc))
+			fmt.Fprintf(&b, "    \"\"\"%s\"\"\"\n\n", pyDoc(doc, "    "))
 		}
 		if d.message {
 			fmt.Fprintf(&b, "    type: Literal[%q]\n", d.event)
@@ -581,10 +581,16 @@ func pyType(t *typ) string {
 	return "Any"
 }
 
-func pyDoc(s string) string {
+func pyDoc(s, indent string) string {
 	s = strings.ReplaceAll(strings.TrimSpace(s), `\`, `\\`)
 	s = strings.ReplaceAll(s, `"""`, `\"\"\"`)
-	return strings.ReplaceAll(s, "\n", "\n    ")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if i > 0 && strings.TrimSpace(l) != "" {
+			lines[i] = indent + l
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // ---- helpers ----
