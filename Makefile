@@ -80,12 +80,16 @@ venv: $(VENV)/.installed
 
 ## sdk: generate the client SDKs from openapi.yaml into dist/sdk/ (Go,
 ## TypeScript, Python), failing on any generator warning; the TypeScript
-## example is type-checked against its generated types.
+## example is type-checked against its generated types. The TypeScript SDK
+## package (sdk/typescript) is generated from both contracts, compiled to
+## sdk/typescript/dist and packed into dist/sdk/typescript with its browser
+## bundle's size.
 sdk: venv
 	bash tools/sdk/go/generate.sh dist/sdk/go
 	bash tools/sdk/ts/generate.sh dist/sdk/ts
 	bash tools/sdk/ts/typecheck.sh dist/sdk/ts
 	bash tools/sdk/python/generate.sh dist/sdk/python $(VENV)
+	bash sdk/typescript/build.sh dist/sdk/typescript
 
 ## postman: convert openapi.yaml into a Postman collection (with status
 ## assertions and the auth headers as collection variables).
@@ -98,4 +102,4 @@ test-go:
 test: gen-check docs-check lint sdk postman test-go
 
 clean:
-	rm -rf bin dist
+	rm -rf bin dist sdk/typescript/dist sdk/typescript/src/generated

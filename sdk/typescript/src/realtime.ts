@@ -159,6 +159,7 @@ export class RealtimeClient {
   private readonly deliveredDue = new Map<string, number>();
   private deliveredTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly readsDue = new Map<string, number>();
+  private readonly typingSent = new Map<string, number>();
 
   private lastFrameAt = 0;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
@@ -296,9 +297,20 @@ export class RealtimeClient {
     if (this.connected) this.flushReads();
   }
 
-  /** Says the user started or stopped typing in a room (only while connected). */
-  typing(roomId: string, typing: boolean): boolean {
-    return this.send({ type: typing ? "typing.start" : "typing.stop", room_id: roomId });
+  /**
+   * Says whether the user is typing in a room; call it on every keystroke.
+   * A start goes out at most every 3 s (the server stops one not refreshed
+   * within 8 s), a stop only after a start. Only while connected.
+   */
+  typing(roomId: string, typing: boolean): void {
+    const last = this.typingSent.get(roomId);
+    if (typing) {
+      if (last !== undefined && Date.now() - last < 3000) return;
+      if (this.send({ type: "typing.start", room_id: roomId })) this.typingSent.set(roomId, Date.now());
+    } else if (last !== undefined) {
+      this.typingSent.delete(roomId);
+      this.send({ type: "typing.stop", room_id: roomId });
+    }
   }
 
   /**
@@ -421,6 +433,7 @@ export class RealtimeClient {
     this.outbox = [];
     this.byRequest.clear();
     this.lastSend = undefined;
+    this.typingSent.clear();
     clearTimeout(this.pumpTimer);
     this.pumpTimer = undefined;
     clearInterval(this.heartbeatTimer);

@@ -250,6 +250,21 @@ test("a cursor the server refuses (400) is dropped for a plain connect", async (
   rt.close();
 });
 
+test("typing starts are throttled and a stop follows only a start", async () => {
+  const { rt } = fakeClient();
+  const ws = await connected(rt);
+  rt.typing("a", false);
+  for (let i = 0; i < 10; i++) rt.typing("a", true);
+  rt.typing("a", false);
+  rt.typing("a", false);
+  await until("the frames", () => ws.sent.length >= 2);
+  assert.deepEqual(ws.sent.filter((e) => e.type.startsWith("typing")), [
+    { type: "typing.start", room_id: "a" },
+    { type: "typing.stop", room_id: "a" },
+  ]);
+  rt.close();
+});
+
 test("close stops reconnecting and rejects what waits", async () => {
   const { rt, statuses } = fakeClient();
   await connected(rt);
