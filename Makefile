@@ -11,7 +11,7 @@ GEN_PKGS := chatapi chatclient
 PYTHON ?= python3
 VENV := dist/venv
 
-.PHONY: run build loadgen bench gen gen-check docs docs-check lint venv sdk postman test test-go clean
+.PHONY: run build loadgen bench gen gen-check docs docs-check lint venv sdk sdk-check postman test test-go clean
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/chatapi
@@ -78,18 +78,27 @@ $(VENV)/.installed: tools/sdk/python/requirements.txt tools/schemathesis/require
 
 venv: $(VENV)/.installed
 
-## sdk: generate the client SDKs from openapi.yaml into dist/sdk/ (Go,
-## TypeScript, Python), failing on any generator warning; the TypeScript
-## example is type-checked against its generated types. The TypeScript SDK
-## package (sdk/typescript) is generated from both contracts, compiled to
-## sdk/typescript/dist and packed into dist/sdk/typescript with its browser
-## bundle's size.
+## sdk: generate the client SDKs from the contracts: the generated code of
+## the Go SDK into sdk/go and of the Python SDK into sdk/python (committed:
+## REST clients from openapi.yaml, realtime event types from asyncapi.yaml),
+## the TypeScript client into dist/sdk/, failing on any generator warning;
+## the TypeScript example is type-checked against its generated types. The
+## TypeScript SDK package (sdk/typescript) is generated from both contracts
+## into its src/generated (not committed), compiled to sdk/typescript/dist
+## and packed into dist/sdk/typescript with its browser bundle's size.
 sdk: venv
-	bash tools/sdk/go/generate.sh dist/sdk/go
+	bash tools/sdk/go/generate.sh sdk/go
 	bash tools/sdk/ts/generate.sh dist/sdk/ts
 	bash tools/sdk/ts/typecheck.sh dist/sdk/ts
-	bash tools/sdk/python/generate.sh dist/sdk/python $(VENV)
+	bash tools/sdk/python/generate.sh sdk/python $(VENV)
 	bash sdk/typescript/build.sh dist/sdk/typescript
+
+## sdk-check: fail when the committed generated code of sdk/go or
+## sdk/python is stale against openapi.yaml and asyncapi.yaml (run before
+## sdk rewrites it).
+sdk-check: venv
+	bash tools/sdk/go/check.sh
+	bash tools/sdk/python/check.sh $(VENV)
 
 ## postman: convert openapi.yaml into a Postman collection (with status
 ## assertions and the auth headers as collection variables).
@@ -99,7 +108,7 @@ postman:
 test-go:
 	$(GO) test -race -count=1 -timeout 30m ./...
 
-test: gen-check docs-check lint sdk postman test-go
+test: gen-check sdk-check docs-check lint sdk postman test-go
 
 clean:
 	rm -rf bin dist sdk/typescript/dist sdk/typescript/src/generated

@@ -37,7 +37,7 @@ type clientCheck struct {
 var clientChecks = []clientCheck{
 	{
 		name:  "go sdk",
-		needs: []string{"dist/sdk/go/chatapi.gen.go"},
+		needs: []string{"sdk/go/chatapi.gen.go"},
 		// -mod=readonly even when GOFLAGS says otherwise: the example builds
 		// from its committed go.mod/go.sum or fails, never resolves.
 		cmd: []string{"bash", "-c", "cd tools/sdk/go && go run -mod=readonly ."},
@@ -51,9 +51,9 @@ var clientChecks = []clientCheck{
 	},
 	{
 		name:  "python sdk",
-		needs: []string{"dist/sdk/python/chatapi-client/chatapi_client/client.py", "dist/venv/bin/python"},
+		needs: []string{"sdk/python/chatapi_client/client.py", "dist/venv/bin/python"},
 		cmd:   []string{"dist/venv/bin/python", "tools/sdk/python/flow.py"},
-		env:   []string{"SDK_DIR=dist/sdk/python"},
+		env:   []string{"SDK_DIR=sdk/python", "PYTHONDONTWRITEBYTECODE=1"},
 		ok:    "python-sdk: ok",
 	},
 	{
@@ -129,42 +129,50 @@ func TestSchemathesisCatchesContractBreaks(t *testing.T) {
 	}
 }
 
-// TestGoSDKIsPinned guards the generated Go SDK and its example against
-// resolving versions at generation or test time (a `go mod tidy` there once
-// took a newer oapi-codegen/runtime the day it was released and broke a fresh
-// clone). With the pinned modules downloaded and the module proxy then off,
-// generate.sh must succeed and write exactly the committed
-// tools/sdk/go/sdk.go.mod and sdk.go.sum; both modules must be tidy (complete
-// and minimal) and build with -mod=readonly; and every module they require is
-// pinned at the version ChatAPI's own go.mod pins.
+// TestGoSDKIsPinned guards the Go SDK (sdk/go, a module of its own) and its
+// example against resolving versions at generation or test time (a `go mod
+// tidy` there once took a newer oapi-codegen/runtime the day it was released
+// and broke a fresh clone). With the pinned modules downloaded and the module
+// proxy then off, generate.sh must regenerate a copy of sdk/go exactly as
+// committed (so its generated code is not stale either); both modules must be
+// tidy (complete and minimal) and build with -mod=readonly; and every module
+// they require is pinned at the version ChatAPI's own go.mod pins.
 func TestGoSDKIsPinned(t *testing.T) {
 	root, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
 	here := filepath.Join(root, "tools", "sdk", "go")
+	committed := filepath.Join(root, "sdk", "go")
 	tmp := t.TempDir()
-	pins, sdk, flow := filepath.Join(tmp, "pins"), filepath.Join(tmp, "sdk"), filepath.Join(tmp, "flow")
-	copyFile(t, filepath.Join(here, "sdk.go.mod"), filepath.Join(pins, "go.mod"))
-	copyFile(t, filepath.Join(here, "sdk.go.sum"), filepath.Join(pins, "go.sum"))
+	sdk, flow := filepath.Join(tmp, "sdk"), filepath.Join(tmp, "flow")
+	files := sdkFiles(t, committed)
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".gen.go") {
+			copyFile(t, filepath.Join(committed, f), filepath.Join(sdk, f))
+		}
+	}
 	// Exact versions only (go.sum checks them), so that generating needs no
 	// proxy: the generator's modules and the SDK's.
 	run(t, root, nil, "go", "mod", "download")
-	run(t, pins, nil, "go", "mod", "download")
+	run(t, sdk, nil, "go", "mod", "download")
 	offline := []string{"GOPROXY=off", "GOFLAGS=-mod=readonly"}
 	run(t, root, offline, "bash", "tools/sdk/go/generate.sh", sdk)
+	for _, f := range files {
+		if got, want := readFile(t, filepath.Join(sdk, f)), readFile(t, filepath.Join(committed, f)); got != want {
+			t.Errorf("generate.sh wrote an sdk/go/%s that differs from the committed one: run make sdk and commit it", f)
+		}
+	}
+	if got := sdkFiles(t, sdk); len(got) != len(files) {
+		t.Errorf("generate.sh wrote %v, sdk/go holds %v", got, files)
+	}
 
-	// The example module, pointed at this SDK rather than dist/sdk/go.
+	// The example module, pointed at this copy rather than sdk/go.
 	for _, f := range []string{"go.mod", "go.sum", "main.go"} {
 		copyFile(t, filepath.Join(here, f), filepath.Join(flow, f))
 	}
-	run(t, flow, nil, "go", "mod", "edit", "-replace", "chatapi.example/sdk="+sdk)
+	run(t, flow, nil, "go", "mod", "edit", "-replace", "github.com/chatapi/chatapi/sdk/go="+sdk)
 	run(t, flow, nil, "go", "mod", "download")
-	for _, f := range []string{"go.mod", "go.sum"} {
-		if got, want := readFile(t, filepath.Join(sdk, f)), readFile(t, filepath.Join(here, "sdk."+f)); got != want {
-			t.Errorf("generate.sh wrote a %s that differs from tools/sdk/go/sdk.%s:\n%s", f, f, got)
-		}
-	}
 	for _, dir := range []string{sdk, flow} {
 		run(t, dir, offline, "go", "build", "-mod=readonly", "-o", os.DevNull, "./...")
 		// Tidy also reads the go.mod files of the dependencies' test
@@ -176,7 +184,7 @@ func TestGoSDKIsPinned(t *testing.T) {
 	ours := requires(t, root)
 	for _, dir := range []string{sdk, flow} {
 		for path, v := range requires(t, dir) {
-			if path == "chatapi.example/sdk" {
+			if path == "github.com/chatapi/chatapi/sdk/go" {
 				continue
 			}
 			if ours[path] != v {
@@ -184,6 +192,24 @@ func TestGoSDKIsPinned(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sdkFiles lists the files under dir, relative to it.
+func sdkFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		files = append(files, rel)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 // requires maps each module the go.mod in dir requires to its version.

@@ -7,6 +7,12 @@
 // others to its connections, skipping its own, so each event reaches each
 // instance once. An event whose encoding does not fit a notification (8000
 // bytes) is stored in event_payloads and the notification carries its id.
+//
+// Broadcast queues the notification; one publisher sends what queued
+// meanwhile in one transaction (Store.NotifyBatch), as the send path's
+// group committer does with sends: PostgreSQL commits notifying
+// transactions one at a time, server-wide, so one per event would cap every
+// instance's events together at one commit each.
 // When the listening connection was lost and is back, events may have been
 // missed meanwhile: the local hub is told to resync its clients from the
 // store.
@@ -31,7 +37,7 @@ import (
 type Store interface {
 	EventChannel(ctx context.Context) (string, error)
 	MaxNotifyPayload() int
-	Notify(ctx context.Context, channel, payload string) error
+	NotifyBatch(ctx context.Context, channel string, payloads []string) error
 	PutEventPayload(ctx context.Context, body []byte) (int64, error)
 	EventPayload(ctx context.Context, id int64) ([]byte, error)
 	PruneEventPayloads(ctx context.Context, before time.Time) (int64, error)
@@ -56,8 +62,12 @@ type Config struct {
 	// InstanceID names this instance in notifications; it must be unique
 	// among the instances on the database.
 	InstanceID string
-	// PublishTimeout bounds one broadcast [2s].
+	// PublishTimeout bounds how long Broadcast waits for room in a full
+	// queue, and how long one batch of notifications may take [2s].
 	PublishTimeout time.Duration
+	// QueueSize is how many notifications may wait for the publisher
+	// [8192]; MaxBatch how many it sends in one transaction [512].
+	QueueSize, MaxBatch int
 	// DeliverTimeout bounds the store reads of one delivery [10s].
 	DeliverTimeout time.Duration
 	// MinReconnect and MaxReconnect bound the listener's reconnect backoff
@@ -72,6 +82,12 @@ type Config struct {
 func (c *Config) defaults() {
 	if c.PublishTimeout <= 0 {
 		c.PublishTimeout = 2 * time.Second
+	}
+	if c.QueueSize <= 0 {
+		c.QueueSize = 8192
+	}
+	if c.MaxBatch <= 0 {
+		c.MaxBatch = 512
 	}
 	if c.DeliverTimeout <= 0 {
 		c.DeliverTimeout = 10 * time.Second
@@ -91,11 +107,16 @@ func (c *Config) defaults() {
 }
 
 // Bus is one instance's end of the event bus. Construct with New, run with
-// Run; Broadcast may be called before and after Run.
+// Run; Broadcast may be called before Run (what it queues is sent once Run
+// starts) and after (what it queues is dropped).
 type Bus struct {
 	cfg     Config
 	store   Store
 	channel string
+
+	// queue holds the notifications Broadcast encoded, in its order, for
+	// the publisher Run starts.
+	queue chan string
 
 	// listening is closed once the first LISTEN is in place.
 	listening chan struct{}
@@ -114,39 +135,114 @@ func New(ctx context.Context, cfg Config, st Store) (*Bus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgbus: %w", err)
 	}
-	return &Bus{cfg: cfg, store: st, channel: ch, listening: make(chan struct{})}, nil
+	return &Bus{cfg: cfg, store: st, channel: ch, listening: make(chan struct{}), queue: make(chan string, cfg.QueueSize)}, nil
 }
 
 // Broadcast sends e to the other instances. It does not deliver e here
-// (the hub did). It waits for the database at most PublishTimeout, and
-// is not cancelled by the end of ctx (a request that answered already).
+// (the hub did). It queues e's notification for the publisher, waiting for
+// room at most PublishTimeout, and is not cancelled by the end of ctx (a
+// request that answered already). Events broadcast one after the other
+// reach the others in that order.
 func (b *Bus) Broadcast(ctx context.Context, e event.Event) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.PublishTimeout)
 	defer cancel()
-	if err := b.broadcast(ctx, e); err != nil {
-		b.cfg.Logger.Error("pgbus: broadcast", "type", string(e.Type), "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
+	payload, err := b.encode(ctx, e)
+	if err == nil {
+		select {
+		case b.queue <- payload:
+			return
+		default:
+		}
+		select {
+		case b.queue <- payload:
+			return
+		case <-ctx.Done():
+			err = errors.New("publish queue full")
+		}
 	}
+	b.cfg.Logger.Error("pgbus: broadcast", "type", string(e.Type), "tenant_id", e.TenantID, "room_id", e.RoomID, "error", err)
 }
 
-func (b *Bus) broadcast(ctx context.Context, e event.Event) error {
+// encode is e's notification: the event itself, or, when too large, a
+// reference to its body stored meanwhile.
+func (b *Bus) encode(ctx context.Context, e event.Event) (string, error) {
 	body, err := encodeEvent(e)
 	if err != nil {
-		return err
+		return "", err
 	}
 	payload, err := json.Marshal(envelope{V: WireVersion, Origin: b.cfg.InstanceID, Event: body})
 	if err != nil {
-		return fmt.Errorf("encode notification: %w", err)
+		return "", fmt.Errorf("encode notification: %w", err)
 	}
 	if len(payload) > b.store.MaxNotifyPayload() {
 		id, err := b.store.PutEventPayload(ctx, body)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if payload, err = json.Marshal(envelope{V: WireVersion, Origin: b.cfg.InstanceID, Ref: id}); err != nil {
-			return fmt.Errorf("encode notification: %w", err)
+			return "", fmt.Errorf("encode notification: %w", err)
 		}
 	}
-	return b.store.Notify(ctx, b.channel, string(payload))
+	return string(payload), nil
+}
+
+// publish sends the queued notifications until ctx ends, then what is
+// queued still: each time, whatever queued while the last batch was sent,
+// in one transaction. At a trickle a batch is one event, sent at once; under
+// load batches grow instead of a queue of transactions.
+func (b *Bus) publish(ctx context.Context) {
+	batch := make([]string, 0, b.cfg.MaxBatch)
+	for {
+		select {
+		case p := <-b.queue:
+			batch = append(batch, p)
+		case <-ctx.Done():
+			b.flush(context.WithoutCancel(ctx))
+			return
+		}
+	more:
+		for len(batch) < b.cfg.MaxBatch {
+			select {
+			case p := <-b.queue:
+				batch = append(batch, p)
+			default:
+				break more
+			}
+		}
+		b.send(ctx, batch)
+		batch = batch[:0]
+	}
+}
+
+// flush sends what is queued, once, at the end of Run.
+func (b *Bus) flush(ctx context.Context) {
+	batch := make([]string, 0, b.cfg.MaxBatch)
+	for {
+		select {
+		case p := <-b.queue:
+			batch = append(batch, p)
+			if len(batch) < b.cfg.MaxBatch {
+				continue
+			}
+		default:
+		}
+		if len(batch) == 0 {
+			return
+		}
+		b.send(ctx, batch)
+		batch = batch[:0]
+	}
+}
+
+// send notifies one batch; a batch that fails is logged and dropped, as a
+// lost notification would be: the other instances' hubs fill the gap of a
+// room from its event log at the room's next event.
+func (b *Bus) send(ctx context.Context, batch []string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.PublishTimeout)
+	defer cancel()
+	if err := b.store.NotifyBatch(ctx, b.channel, batch); err != nil {
+		b.cfg.Logger.Error("pgbus: notify", "events", len(batch), "error", err)
+	}
 }
 
 // Listening is closed once the bus listens, for tests and readiness.
@@ -176,6 +272,9 @@ func (b *Bus) Run(ctx context.Context, local Local) error {
 	}
 	b.once.Do(func() { close(b.listening) })
 	b.cfg.Logger.Info("pgbus: listening", "instance", b.cfg.InstanceID)
+	var publisher sync.WaitGroup
+	defer publisher.Wait()
+	publisher.Go(func() { b.publish(ctx) })
 
 	prune := time.NewTicker(b.cfg.PayloadTTL / 4)
 	defer prune.Stop()

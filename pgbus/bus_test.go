@@ -284,3 +284,54 @@ func TestBusSuite(t *testing.T) {
 		}
 	})
 }
+
+// What is broadcast before the bus runs waits in its queue and is sent, in
+// order, once it does; what many publishers broadcast at once shares
+// transactions and all of it arrives.
+func TestBusQueuesUntilRun(t *testing.T) {
+	url := freshSchema(t)
+	_, recB, _ := instance(t, url, "b")
+	st, err := store.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	dsn, err := store.PostgresURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := pgbus.New(t.Context(), pgbus.Config{DSN: dsn, InstanceID: "a"}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		a.Broadcast(t.Context(), event.ForTyping("ten_1", "room_1", fmt.Sprintf("early%d", i), "start"))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, newRecorder()) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	const publishers, each = 8, 100
+	var wg sync.WaitGroup
+	for p := range publishers {
+		wg.Go(func() {
+			for i := range each {
+				a.Broadcast(t.Context(), event.ForTyping("ten_1", "room_1", fmt.Sprintf("p%d-%d", p, i), "start"))
+			}
+		})
+	}
+	wg.Wait()
+	recB.wait(t, "every event", func(evs []event.Event, _ int) bool { return len(evs) == 3+publishers*each })
+	recB.mu.Lock()
+	defer recB.mu.Unlock()
+	for i := range 3 {
+		if got, want := recB.events[i].UserID, fmt.Sprintf("early%d", i); got != want {
+			t.Errorf("event %d from %s, want %s (broadcast before Run, in order)", i, got, want)
+		}
+	}
+}

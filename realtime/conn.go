@@ -55,13 +55,17 @@ type conn struct {
 	heartbeat *time.Timer
 	lastPing  int64
 
-	// writeTimer bounds the drain's writes (see drainWrite). Only the one
-	// running drain uses it; c.mu hands it from one drain to the next. The
-	// connect-time sync, which runs before any drain, uses it too and then
-	// drops it (see start): an idle connection keeps no timer for writes.
+	// out is under coder/websocket's buffered writer: the drain holds its
+	// frames there and writes them together (see socketwriter.go).
+	out socketWriter
+	// writeTimer bounds the drain's socket writes (see flushHeld). Only the
+	// one running drain uses it; c.mu hands it from one drain to the next.
+	// The connect-time sync, which runs before any drain, uses it too and
+	// then drops it (see start): an idle connection keeps no timer for
+	// writes.
 	writeTimer *time.Timer
-	// writeStart is hub.clock when the drain's current write began, 0
-	// between writes.
+	// writeStart is hub.clock when the drain's current socket write began,
+	// 0 between writes.
 	writeStart atomic.Int64
 
 	rmu   sync.Mutex
@@ -99,7 +103,8 @@ func (c *conn) start(ctx context.Context) {
 		c.closeAsync(websocket.StatusInternalError, "sync failed", nil)
 	}
 	// No drain has run yet (the queue is held until release), so the
-	// sync's timer is still the sync's alone.
+	// sync's held frames and timer are still the sync's alone.
+	_ = c.flushHeld(true) // a failed write has the read loop end
 	if c.writeTimer != nil {
 		c.writeTimer.Stop()
 		c.writeTimer = nil
@@ -191,8 +196,8 @@ func (c *conn) release() {
 }
 
 // drain writes queued frames until the queue is empty, then exits. It takes
-// the whole queue at a time, so a burst costs one lock, not one per frame;
-// each frame still has the write timeout (drainWrite).
+// the whole queue at a time, so a burst costs one lock, not one per frame,
+// and one socket write per heldFlushBytes (drainBatch).
 func (c *conn) drain() {
 	defer c.wg.Done()
 	for {
@@ -212,41 +217,59 @@ func (c *conn) drain() {
 	}
 }
 
-// drainBatch writes frames in order through drainWrite; it stops at the
-// first error or when the connection is closing.
+// drainBatch writes frames in order, held (see socketwriter.go) and
+// released at the end; it stops at the first error or when the connection
+// is closing. What it held goes out even then: a closing handshake written
+// meanwhile may be among it.
 func (c *conn) drainBatch(frames [][]byte) error {
+	c.out.hold()
 	for _, frame := range frames {
 		if c.closing.Load() {
-			return nil
+			break
 		}
-		if err := c.drainWrite(frame); err != nil {
+		if err := c.writeHeld(frame); err != nil {
+			_ = c.flushHeld(true)
 			return err
 		}
+	}
+	return c.flushHeld(true)
+}
+
+// syncWrite writes one frame of the connect-time sync, counted out, held
+// like the drain's: start releases what is left when the sync ends.
+// coder/websocket keeps the context of a connection's last write until
+// the next one, so it is context.Background (see writeHeld): a sync
+// written with a deadline context per frame left the last one (about
+// 250 B with its done channel) reachable for as long as the connection
+// stayed idle.
+func (c *conn) syncWrite(frame []byte) error {
+	c.hub.stats.eventsOut.Add(1)
+	c.out.hold()
+	return c.writeHeld(frame)
+}
+
+// writeHeld writes one frame while c.out holds: into memory, and to the
+// socket once heldFlushBytes wait. The write timeout is on the socket
+// writes (flushHeld) rather than per frame: a held frame cannot block.
+func (c *conn) writeHeld(frame []byte) error {
+	if err := c.ws.Write(context.Background(), websocket.MessageText, frame); err != nil {
+		return err
+	}
+	if c.out.heldBytes() >= heldFlushBytes {
+		return c.flushHeld(false)
 	}
 	return nil
 }
 
-// syncWrite writes one frame of the connect-time sync, counted out. It
-// goes through drainWrite, whose context is context.Background:
-// coder/websocket keeps the context of a connection's last write until the
-// next one, and a sync written with a deadline context per frame left the
-// last one (about 250 B with its done channel) reachable for as long as the
-// connection stayed idle.
-func (c *conn) syncWrite(frame []byte) error {
-	c.hub.stats.eventsOut.Add(1)
-	return c.drainWrite(frame)
-}
-
-// drainWrite is write for the drain, the path of every live event and of
-// the connect-time sync (see syncWrite): the timeout is one timer per
-// connection, re-armed for each frame, rather than a context with a
-// deadline per frame, which coder/websocket then watches.
-// Profiles of a 1,000-member fan-out gave the per-frame context and its
-// garbage about a sixth of the server's CPU. A timer that fires while the
-// write it was armed for still runs closes the connection, which ends the
-// write with an error, as coder/websocket does when a write's context
-// expires.
-func (c *conn) drainWrite(frame []byte) error {
+// flushHeld writes the held frames in one socket write, with the write
+// timeout, and with release stops holding. The timeout is one timer per
+// connection, re-armed for each write, rather than a context with a
+// deadline, which coder/websocket then watches: profiles of a 1,000-member
+// fan-out gave the per-frame context and its garbage about a sixth of the
+// server's CPU. A timer that fires while the write it was armed for still
+// runs closes the connection, which ends the write with an error, as
+// coder/websocket does when a write's context expires.
+func (c *conn) flushHeld(release bool) error {
 	timeout := c.hub.cfg.WriteTimeout
 	c.writeStart.Store(c.hub.clock())
 	if c.writeTimer == nil {
@@ -254,7 +277,7 @@ func (c *conn) drainWrite(frame []byte) error {
 	} else {
 		c.writeTimer.Reset(timeout)
 	}
-	err := c.ws.Write(context.Background(), websocket.MessageText, frame)
+	err := c.out.flush(release)
 	c.writeStart.Store(0)
 	c.writeTimer.Stop()
 	return err

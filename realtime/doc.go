@@ -43,8 +43,9 @@
 // never blocks: a full queue closes the connection (1013) once,
 // asynchronously, and the client catches up on reconnect. Presence and
 // typing are skipped for a half-full queue rather than closing it. The
-// writer (drain) takes the whole queue at once and writes each frame under
-// the write timeout.
+// writer (drain) takes the whole queue at once and writes its frames held
+// in memory under coder/websocket (socketwriter.go): one socket write per
+// batch, or per 16 KiB of it, each under the write timeout.
 //
 // Redelivery (redelivery.go): messages and notifications handed to a
 // connection are tracked until its client confirms them, sent again with
@@ -69,7 +70,9 @@
 // These are leaves, taken with no other lock of the package held inside
 // them: conn.rmu (redelivery state; released before queueing),
 // receipts.mu (released before receipts are sent), Hub.typingMu (released
-// before typing is published), tasks.mu.
+// before typing is published), tasks.mu, socketWriter.mu (taken under
+// coder/websocket's own write lock; held across the socket write of a
+// flush, so that nothing overtakes what was held).
 //
 // No lock is held across store I/O, except presence.announcing around the
 // cluster's presence records, which must land in the order they were

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // Several instances on one database. Each instance heartbeats its row of
@@ -238,4 +239,43 @@ func (s *Store) PruneEventPayloads(ctx context.Context, before time.Time) (int64
 		return 0, fmt.Errorf("prune event payloads: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// NotifyBatch sends payloads (each at most MaxNotifyPayload bytes) on
+// channel to every listener of the database, in their order, in one
+// transaction.
+//
+// PostgreSQL commits the transactions that notify one at a time across the
+// whole server (they hold one lock from before their commit record to its
+// end), so a transaction per event caps the bus at one commit each: with
+// synchronous_commit on, one disk flush per event. Hence one transaction
+// for whatever the bus has queued, and one that does not wait for its
+// commit to reach the disk: a notification is not data (the events it
+// carries were committed, durably, before they were broadcast), and a
+// server that crashed has dropped its listeners, who resync on reconnect.
+func (s *Store) NotifyBatch(ctx context.Context, channel string, payloads []string) error {
+	if s.dialect.name != "postgres" {
+		return ErrNotifyUnsupported
+	}
+	if len(payloads) == 0 {
+		return nil
+	}
+	for _, p := range payloads {
+		if len(p) > maxNotifyPayload {
+			return fmt.Errorf("notify: payload of %d bytes over %d", len(p), maxNotifyPayload)
+		}
+	}
+	return s.withTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return fmt.Errorf("notify: %w", err)
+		}
+		// The payloads in array order: pg_notify, volatile, is evaluated
+		// after the sort.
+		if _, err := tx.ExecContext(ctx, `
+			SELECT pg_notify($1, t.payload) FROM unnest($2::text[]) WITH ORDINALITY AS t(payload, n) ORDER BY t.n`,
+			channel, pq.StringArray(payloads)); err != nil {
+			return fmt.Errorf("notify: %w", err)
+		}
+		return nil
+	})
 }

@@ -2,9 +2,12 @@ package storetest
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lib/pq"
 
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/realtime/presencetest"
@@ -69,6 +72,73 @@ func testCluster(t *testing.T, b Backend) {
 		}
 		if err := s.Notify(ctx, ch, strings.Repeat("y", s.MaxNotifyPayload()+1)); err == nil {
 			t.Fatal("Notify over the limit: no error")
+		}
+	})
+
+	t.Run("notify batch", func(t *testing.T) {
+		url := b.NewURL(t)
+		s, err := store.Open(ctx, url)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		if s.Dialect() != "postgres" {
+			if err := s.NotifyBatch(ctx, "x", []string{"a"}); !errors.Is(err, store.ErrNotifyUnsupported) {
+				t.Fatalf("NotifyBatch on %s: %v, want ErrNotifyUnsupported", s.Dialect(), err)
+			}
+			return
+		}
+		ch, err := s.EventChannel(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dsn, err := store.PostgresURL(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := pq.NewListener(dsn, 10*time.Millisecond, time.Second, nil)
+		t.Cleanup(func() { _ = l.Close() })
+		if err := l.Listen(ch); err != nil {
+			t.Fatal(err)
+		}
+		next := func() string {
+			t.Helper()
+			select {
+			case n := <-l.NotificationChannel():
+				if n == nil {
+					t.Fatal("listener reconnected")
+				}
+				return n.Extra
+			case <-time.After(10 * time.Second):
+				t.Fatal("no notification within 10 s")
+			}
+			return ""
+		}
+		large := strings.Repeat("z", s.MaxNotifyPayload())
+		sent := []string{"3", "1", large, "2"}
+		var many []string
+		for i := range 300 {
+			many = append(many, strconv.Itoa(i))
+		}
+		for _, batch := range [][]string{sent, many} {
+			if err := s.NotifyBatch(ctx, ch, batch); err != nil {
+				t.Fatalf("NotifyBatch: %v", err)
+			}
+			for i, want := range batch {
+				if got := next(); got != want {
+					t.Fatalf("notification %d: %.20q, want %.20q (the batch's order)", i, got, want)
+				}
+			}
+		}
+		// One payload over the limit refuses the whole batch, sending none.
+		if err := s.NotifyBatch(ctx, ch, []string{"lost", large + "z"}); err == nil {
+			t.Fatal("NotifyBatch over the limit: no error")
+		}
+		if err := s.NotifyBatch(ctx, ch, []string{"after"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := next(); got != "after" {
+			t.Fatalf("after a refused batch: %q, want after", got)
 		}
 	})
 }

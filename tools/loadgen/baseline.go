@@ -34,7 +34,9 @@ func runBaseline(ctx context.Context, o options) (outcome, error) {
 		return outcome{}, err
 	}
 	defer db.Close()
+	o.cpu.begin()
 	r := sendbaseline.Run(ctx, db, postgres, targets, o.senders, o.duration)
+	o.cpu.end()
 	if r.Sent == 0 {
 		return outcome{}, errors.Join(errors.New("baseline committed nothing"), r.FirstError)
 	}

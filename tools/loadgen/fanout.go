@@ -23,6 +23,9 @@ type member struct {
 	c    *websocket.Conn
 	user string
 	room string
+	// inst is the index of the instance (of -bases) it is connected to;
+	// set once connected and settled, before the measured sends.
+	inst int
 	// confirm is the client event sent every confirmEvery for what arrived
 	// ("delivered" or "ack"), or "" for none.
 	confirm string
@@ -39,8 +42,10 @@ type member struct {
 	outOfOrder int64
 	firstOOO   string // the first out-of-order arrival, for the report
 	dups       int64
-	lat        latencies
-	got        atomic.Int64 // distinct seqs received
+	// lat holds the latencies by the instance the message was sent
+	// through (-1: not said), so that a cluster tells the bus's share.
+	lat map[int]latencies
+	got atomic.Int64 // distinct seqs received
 	// contiguous is the highest seq up to which every seq arrived: what a
 	// confirmation may cover.
 	contiguous int64
@@ -58,7 +63,7 @@ func newMember(c *websocket.Conn, user, room, confirm string) *member {
 		confirm = ""
 	}
 	return &member{c: c, user: user, room: room, confirm: confirm, synced: make(chan struct{}), done: make(chan struct{}),
-		seen: map[int64]bool{}}
+		seen: map[int64]bool{}, lat: map[int]latencies{}}
 }
 
 // confirmLoop sends m.confirm for what arrived, every confirmEvery while
@@ -143,23 +148,51 @@ func (m *member) record(f frame, now time.Time) {
 		}
 	}
 	m.maxSeq = max(m.maxSeq, f.Seq)
-	if sent, ok := sentAt(f.Content); ok {
-		m.lat = append(m.lat, now.Sub(sent))
+	if sent, via, ok := parseContent(f.Content); ok {
+		m.lat[via] = append(m.lat[via], now.Sub(sent))
 	}
 }
 
-// sentAt reads the send time from content "t=<unix nanos> …".
-func sentAt(content string) (time.Time, bool) {
-	rest, ok := strings.CutPrefix(content, "t=")
-	if !ok {
-		return time.Time{}, false
+// takeLatencies returns the latencies recorded since the last call, by the
+// instance the messages were sent through.
+func (m *member) takeLatencies() map[int]latencies {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := m.lat
+	m.lat = map[int]latencies{}
+	return out
+}
+
+// content is a paced message's content: its send time, its number, the
+// instance it is sent through, padded with x to payload bytes.
+func content(sent time.Time, i, via, payload int) string {
+	c := "t=" + strconv.FormatInt(sent.UnixNano(), 10) + " #" + strconv.Itoa(i) + " via=" + strconv.Itoa(via)
+	if pad := payload - len(c) - 1; pad > 0 {
+		c += " " + strings.Repeat("x", pad)
 	}
-	num, _, _ := strings.Cut(rest, " ")
+	return c
+}
+
+// parseContent reads what content wrote: the send time and the instance
+// (-1 when the content does not say).
+func parseContent(c string) (sent time.Time, via int, ok bool) {
+	rest, ok := strings.CutPrefix(c, "t=")
+	if !ok {
+		return time.Time{}, 0, false
+	}
+	num, rest, _ := strings.Cut(rest, " ")
 	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil {
-		return time.Time{}, false
+		return time.Time{}, 0, false
 	}
-	return time.Unix(0, n), true
+	via = -1
+	if _, after, found := strings.Cut(rest, "via="); found {
+		v, _, _ := strings.Cut(after, " ")
+		if k, err := strconv.Atoi(v); err == nil {
+			via = k
+		}
+	}
+	return time.Unix(0, n), via, true
 }
 
 // connectMembers dials users with bounded concurrency and starts each
@@ -264,24 +297,35 @@ func settle(ctx context.Context, tn tenant, hc *http.Client, ms []*member, quiet
 	}
 }
 
+// sendTarget is where a paced message goes: through which instance (tn,
+// its index via), from whom, to which room.
+type sendTarget struct {
+	tn   tenant
+	via  int
+	user string
+	room string
+}
+
 // paced is what pacedSend measured.
 type paced struct {
 	ok     int64
-	maxSeq int64
+	maxSeq map[string]int64 // by room
 	errors map[string]int64
 	late   int64 // sends that started over 10 ms after their schedule
 	lat    latencies
+	// elapsed is from the first scheduled send to the last answer.
+	elapsed time.Duration
 }
 
-// pacedSend sends to room at rate messages/s for d, each message from a
-// pool of workers at its scheduled time, so one slow answer does not delay
-// the next send.
-func pacedSend(ctx context.Context, tn tenant, user, room string, rate int, d time.Duration) paced {
+// pacedSend sends rate messages/s for d, message i to target(i), each from
+// a pool of workers at its scheduled time, so one slow answer does not
+// delay the next send.
+func pacedSend(ctx context.Context, rate int, d time.Duration, payload int, target func(i int) sendTarget) paced {
 	n := int(float64(rate) * d.Seconds())
-	workers := min(64, rate/20+4)
+	workers := min(maxPacedWorkers, rate/20+4)
 	jobs := make(chan int, workers)
 	var mu sync.Mutex
-	out := paced{errors: map[string]int64{}}
+	out := paced{errors: map[string]int64{}, maxSeq: map[string]int64{}}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range workers {
@@ -291,8 +335,9 @@ func pacedSend(ctx context.Context, tn tenant, user, room string, rate int, d ti
 				if wait := time.Until(due); wait > 0 {
 					time.Sleep(wait)
 				}
+				to := target(i)
 				t0 := time.Now()
-				status, sent, err := tn.send(ctx, user, room, "t="+strconv.FormatInt(t0.UnixNano(), 10)+" #"+strconv.Itoa(i))
+				status, sent, err := to.tn.send(ctx, to.user, to.room, content(t0, i, to.via, payload))
 				took := time.Since(t0)
 				mu.Lock()
 				if t0.Sub(due) > 10*time.Millisecond {
@@ -302,7 +347,7 @@ func pacedSend(ctx context.Context, tn tenant, user, room string, rate int, d ti
 					out.errors[errorKey(status, err)]++
 				} else {
 					out.ok++
-					out.maxSeq = max(out.maxSeq, sent.Seq)
+					out.maxSeq[to.room] = max(out.maxSeq[to.room], sent.Seq)
 					out.lat = append(out.lat, took)
 				}
 				mu.Unlock()
@@ -314,37 +359,199 @@ func pacedSend(ctx context.Context, tn tenant, user, room string, rate int, d ti
 	}
 	close(jobs)
 	wg.Wait()
+	out.elapsed = time.Since(start)
 	return out
 }
 
+// maxPacedWorkers bounds the paced sender's concurrent requests (and its
+// HTTP connections to each instance).
+const maxPacedWorkers = 256
+
+// drain waits, at most limit, until every member got every message of its
+// room up to maxSeq.
+func drain(ctx context.Context, ms []*member, maxSeq map[string]int64, limit time.Duration) {
+	end := time.Now().Add(limit)
+	for time.Now().Before(end) && ctx.Err() == nil {
+		all := true
+		for _, m := range ms {
+			if m.got.Load() < maxSeq[m.room] {
+				all = false
+				break
+			}
+		}
+		if all {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// tenants opens an API client to each base and the one tenant they share
+// (created through the first: the instances share one database).
+func tenants(ctx context.Context, bases []string, conns int, name, masterKey string) ([]tenant, func(), error) {
+	apis := make([]*api, len(bases))
+	for i, b := range bases {
+		apis[i] = newAPI(b, conns)
+	}
+	closeAll := func() {
+		for _, a := range apis {
+			a.close()
+		}
+	}
+	tn, err := newTenant(ctx, apis[0], masterKey, name)
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	tns := make([]tenant, len(apis))
+	for i, a := range apis {
+		tns[i] = tenant{a: a, id: tn.id, key: tn.key}
+	}
+	return tns, closeAll, nil
+}
+
+// placement is one instance's share of the receivers: users of one room.
+type placement struct {
+	inst  int
+	room  string
+	users []string
+}
+
+// connectSpread connects each placement's users to its instance, waits
+// until they are all synced and quiet, and returns them grouped by
+// instance, each knowing its instance.
+func connectSpread(ctx context.Context, tns []tenant, hc *http.Client, places []placement, confirm string) ([]*member, int, error) {
+	byInst := make([][]*member, len(tns))
+	var errs []error
+	for _, p := range places {
+		ms, err := connectMembers(ctx, tns[p.inst], hc, p.users, p.room, confirm, 64)
+		byInst[p.inst] = append(byInst[p.inst], ms...)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	var all []*member
+	for _, ms := range byInst {
+		all = append(all, ms...)
+	}
+	if len(errs) > 0 {
+		return all, 0, errors.Join(errs...)
+	}
+	redials := 0
+	from := 0
+	for i, ms := range byInst {
+		// settle redials through the member's instance: it replaces members
+		// within this instance's part of all.
+		part := all[from : from+len(ms)]
+		n, err := settle(ctx, tns[i], hc, part, 500*time.Millisecond, 60*time.Second)
+		redials += n
+		if err != nil {
+			return all, redials, err
+		}
+		for _, m := range part {
+			m.inst = i
+		}
+		from += len(ms)
+	}
+	return all, redials, nil
+}
+
+// tally is what the members got of the messages up to maxSeq of their
+// room.
+type tally struct {
+	delivered, missing, outOfOrder, dups, closed, frames, confirms, errFrames int64
+	notes                                                                     []string
+}
+
+func tallyMembers(ms []*member, maxSeq map[string]int64) tally {
+	var t tally
+	for _, m := range ms {
+		t.frames += m.frames.Load()
+		t.confirms += m.confirms.Load()
+		t.errFrames += m.errFrames.Load()
+		m.mu.Lock()
+		for s := int64(1); s <= maxSeq[m.room]; s++ {
+			if !m.seen[s] {
+				t.missing++
+			}
+		}
+		t.outOfOrder += m.outOfOrder
+		if m.firstOOO != "" && len(t.notes) < 3 {
+			t.notes = append(t.notes, "out of order: "+m.firstOOO)
+		}
+		t.dups += m.dups
+		t.delivered += int64(len(m.seen))
+		m.mu.Unlock()
+		select {
+		case <-m.done:
+			t.closed++ // the server closed it (e.g. 1013, slow consumer)
+		default:
+		}
+	}
+	return t
+}
+
+// latencySplit gathers the members' latencies since the last call: all of
+// them, those of messages sent through another instance than the
+// receiver's (across the bus), and those sent through the receiver's own.
+func latencySplit(ms []*member) (all, across, same latencies) {
+	for _, m := range ms {
+		for via, l := range m.takeLatencies() {
+			all = append(all, l...)
+			switch {
+			case via == m.inst:
+				same = append(same, l...)
+			case via >= 0:
+				across = append(across, l...)
+			}
+		}
+	}
+	return all, across, same
+}
+
 func runFanout(ctx context.Context, o options) (outcome, error) {
-	a := newAPI(o.base, o.senders+64)
-	defer a.close()
-	tn, err := newTenant(ctx, a, o.masterKey, "loadgen-fanout")
+	return runRoomFanout(ctx, o, o.bases[:1], "loadgen-fanout", "fan")
+}
+
+// runCluster is the fanout over every instance of -bases: the members
+// spread over them in turn, the messages sent through each in turn (-via
+// all) or through the first.
+func runCluster(ctx context.Context, o options) (outcome, error) {
+	return runRoomFanout(ctx, o, o.bases, "loadgen-cluster", "cl")
+}
+
+// runRoomFanout: M members of one room, connected to the instances in
+// turn, receive R messages/s for d from one sender.
+func runRoomFanout(ctx context.Context, o options, bases []string, name, prefix string) (outcome, error) {
+	tns, closeAPIs, err := tenants(ctx, bases, min(maxPacedWorkers, o.rate/20+4)+o.senders+16, name, o.masterKey)
 	if err != nil {
 		return outcome{}, err
 	}
-	const sender = "fan-sender"
-	users := userIDs("fan", o.members)
-	room, err := tn.createRoom(ctx, sender, users)
+	defer closeAPIs()
+	sender := prefix + "-sender"
+	users := userIDs(prefix, o.members)
+	room, err := tns[0].createRoom(ctx, sender, users)
 	if err != nil {
 		return outcome{}, err
 	}
 	var load *sendLoad
 	if o.mixed {
-		if load, err = setupSendLoad(ctx, tn, "mix", o.senders, o.rooms); err != nil {
+		if load, err = setupSendLoad(ctx, tns[0], "mix", o.senders, o.rooms); err != nil {
 			return outcome{}, err
 		}
+	}
+	places := make([]placement, len(tns))
+	for i := range places {
+		places[i] = placement{inst: i, room: room}
+	}
+	for j, u := range users {
+		places[j%len(tns)].users = append(places[j%len(tns)].users, u)
 	}
 	hc := wsHTTPClient()
 	defer hc.CloseIdleConnections()
 	connectStart := time.Now()
-	ms, err := connectMembers(ctx, tn, hc, users, room, o.confirm, 64)
+	ms, redials, err := connectSpread(ctx, tns, hc, places, o.confirm)
 	defer closeMembers(ms)
-	if err != nil {
-		return outcome{}, err
-	}
-	redials, err := settle(ctx, tn, hc, ms, 500*time.Millisecond, 60*time.Second)
 	if err != nil {
 		return outcome{}, err
 	}
@@ -352,6 +559,7 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 	framesBefore := int64(0)
 	for _, m := range ms {
 		framesBefore += m.frames.Load()
+		m.takeLatencies() // what the connect-time sync carried is not measured
 	}
 
 	var mixed sendStats
@@ -359,61 +567,32 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 	if load != nil {
 		mixedDone.Go(func() { mixed = load.run(ctx, o.duration) })
 	}
+	countersBefore := readCounters(ctx, tns)
+	o.cpu.begin()
 	start := time.Now()
-	p := pacedSend(ctx, tn, sender, room, o.rate, o.duration)
+	p := pacedSend(ctx, o.rate, o.duration, o.payload, func(i int) sendTarget {
+		k := 0
+		if o.via == "all" {
+			k = i % len(tns)
+		}
+		return sendTarget{tn: tns[k], via: k, user: sender, room: room}
+	})
 	// Every member is owed seqs 1..maxSeq: wait for them, a bounded while.
-	drainEnd := time.Now().Add(5 * time.Second)
-	for time.Now().Before(drainEnd) && ctx.Err() == nil {
-		all := true
-		for _, m := range ms {
-			if m.got.Load() < p.maxSeq {
-				all = false
-				break
-			}
-		}
-		if all {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	drain(ctx, ms, p.maxSeq, 5*time.Second)
 	elapsed := time.Since(start)
+	o.cpu.end()
 	mixedDone.Wait()
 	if ctx.Err() != nil {
 		return outcome{}, ctx.Err()
 	}
 
-	var lat latencies
-	var missing, outOfOrder, dups, delivered, closed, frames, confirms, errFrames int64
-	var notes []string
-	for _, m := range ms {
-		frames += m.frames.Load()
-		confirms += m.confirms.Load()
-		errFrames += m.errFrames.Load()
-		m.mu.Lock()
-		for s := int64(1); s <= p.maxSeq; s++ {
-			if !m.seen[s] {
-				missing++
-			}
-		}
-		outOfOrder += m.outOfOrder
-		if m.firstOOO != "" && len(notes) < 3 {
-			notes = append(notes, "out of order: "+m.firstOOO)
-		}
-		dups += m.dups
-		delivered += int64(len(m.seen))
-		lat = append(lat, m.lat...)
-		m.mu.Unlock()
-		select {
-		case <-m.done:
-			closed++ // the server closed it (e.g. 1013, slow consumer)
-		default:
-		}
-	}
+	t := tallyMembers(ms, p.maxSeq)
+	lat, across, _ := latencySplit(ms)
 	ls := lat.summary()
 	sendLat := p.lat.summary()
 	out := outcome{
 		Metrics: map[string]float64{
-			"deliveries_per_s": float64(delivered) / elapsed.Seconds(),
+			"deliveries_per_s": float64(t.delivered) / elapsed.Seconds(),
 			"p50_ms":           ls.P50,
 			"p99_ms":           ls.P99,
 			"max_ms":           ls.Max,
@@ -421,23 +600,34 @@ func runFanout(ctx context.Context, o options) (outcome, error) {
 			"connect_s":        connectTime.Seconds(),
 		},
 		Counts: map[string]int64{
-			"missing":          missing,
-			"out_of_order":     outOfOrder,
-			"duplicates":       dups,
-			"confirms":         confirms,
-			"error_events":     errFrames,
-			"closed_by_server": closed,
+			"missing":          t.missing,
+			"out_of_order":     t.outOfOrder,
+			"duplicates":       t.dups,
+			"confirms":         t.confirms,
+			"error_events":     t.errFrames,
+			"closed_by_server": t.closed,
 			"sent_total":       p.ok,
 			"late_sends":       p.late,
-			"frames_total":     frames - framesBefore,
+			"frames_total":     t.frames - framesBefore,
 			"connect_redials":  int64(redials),
 		},
 		Errors: p.errors,
-		Notes:  notes,
+		Notes:  t.notes,
 		Order: []string{"deliveries_per_s", "p50_ms", "p99_ms", "max_ms", "missing", "out_of_order",
 			"duplicates", "closed_by_server", "send_p99_ms", "late_sends", "connect_s", "connect_redials", "sent_total",
 			"confirms", "error_events"},
 		Params: map[string]any{"m": o.members, "r": o.rate, "d": o.duration.String(), "confirm": o.confirm},
+	}
+	if o.payload > 0 {
+		out.Params["payload"] = o.payload
+	}
+	if len(tns) > 1 {
+		as := across.summary()
+		out.Metrics["across_p50_ms"], out.Metrics["across_p99_ms"], out.Metrics["across_max_ms"] = as.P50, as.P99, as.Max
+		out.Order = append(out.Order, "across_p50_ms", "across_p99_ms", "across_max_ms")
+		out.Params["instances"] = len(tns)
+		out.Params["via"] = o.via
+		addCounterDeltas(&out, countersBefore, readCounters(ctx, tns))
 	}
 	if load != nil {
 		chk, err := load.verify(ctx, mixed)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,8 +21,8 @@ import (
 const testMasterKey = "mk_loadgen_test_0123456789abcdef"
 
 // startServer builds cmd/chatapi and runs it on a temporary SQLite file and
-// a free loopback port until the test ends.
-func startServer(t *testing.T) string {
+// a free loopback port until the test ends; it returns its base URL and pid.
+func startServer(t *testing.T) (string, int) {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "chatapi")
@@ -57,7 +58,7 @@ func startServer(t *testing.T) string {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return base
+				return base, cmd.Process.Pid
 			}
 		}
 		if time.Now().After(deadline) {
@@ -95,8 +96,11 @@ func TestScenariosAgainstServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the server")
 	}
-	base := startServer(t)
-	common := []string{"-base", base, "-master-key", testMasterKey}
+	base, pid := startServer(t)
+	common := []string{"-base", base, "-master-key", testMasterKey, "-server-pid", strconv.Itoa(pid)}
+	// One server named twice stands for two instances: what the cluster
+	// scenarios measure, not the bus, is what is tested here.
+	two := base + "," + base
 	tests := []struct {
 		name string
 		args []string
@@ -113,6 +117,11 @@ func TestScenariosAgainstServer(t *testing.T) {
 			[]string{"missing", "out_of_order", "duplicates", "closed_by_server", "error_events", "errors"}, []string{"deliveries_per_s", "confirms"}},
 		{"fanout mixed", []string{"-scenario", "fanout", "-m", "5", "-r", "10", "-d", "1s", "-mixed", "-c", "2", "-g", "1"},
 			[]string{"missing", "out_of_order", "mixed_gaps", "mixed_dups", "mixed_lost", "errors"}, []string{"mixed_msgs_per_s"}},
+		{"cluster", []string{"-scenario", "cluster", "-bases", two, "-m", "10", "-r", "20", "-d", "1s", "-confirm", "ack"},
+			[]string{"missing", "out_of_order", "duplicates", "closed_by_server", "error_events", "errors"},
+			[]string{"deliveries_per_s", "across_p99_ms", "server_cpu_cores"}},
+		{"bus", []string{"-scenario", "bus", "-bases", two, "-g", "2", "-m", "2", "-r", "20", "-d", "500ms", "-confirm", "delivered", "-limit", "10s"},
+			[]string{"missing", "out_of_order", "duplicates", "errors"}, []string{"max_events_per_s", "steps"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +134,12 @@ func TestScenariosAgainstServer(t *testing.T) {
 			for _, k := range tt.pos {
 				if v, ok := r.value(k); !ok || v <= 0 {
 					t.Errorf("%s = %v (reported: %v), want > 0", k, v, ok)
+				}
+			}
+			// Every scenario says what the load generator and the server used.
+			for _, k := range []string{"loadgen_cpu_cores", "server_cpu_cores"} {
+				if v, ok := r.value(k); !ok || v < 0 {
+					t.Errorf("%s = %v (reported: %v), want a share of the cores", k, v, ok)
 				}
 			}
 		})
@@ -157,5 +172,61 @@ func TestTable(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("table:\n%s\nwant it to contain %q", got, want)
 		}
+	}
+}
+
+func TestCPUMeter(t *testing.T) {
+	self := os.Getpid()
+	m := newCPUMeter([]int{self, self}, self)
+	m.begin()
+	// Burn CPU time (not wall time: the machine may be busy) until the
+	// kernel has counted some of it.
+	start, _ := procCPU("self", false)
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+		if now, _ := procCPU("self", false); now-start >= 0.05 {
+			break
+		}
+	}
+	var out outcome
+	m.report(&out)
+	for _, k := range []string{"loadgen_cpu_cores", "server_cpu_cores", "server1_cpu_cores", "server2_cpu_cores", "db_cpu_cores"} {
+		if v, ok := out.Metrics[k]; !ok || v <= 0 {
+			t.Errorf("%s = %v (reported: %v) after burning CPU, want above 0", k, v, ok)
+		}
+	}
+	if s, one := out.Metrics["server_cpu_cores"], out.Metrics["server1_cpu_cores"]; s < 1.5*one {
+		t.Errorf("server_cpu_cores %v is not the sum of two servers of %v each", s, one)
+	}
+	if got := out.Params["cpu_window"]; got != "measured" {
+		t.Errorf("cpu_window = %v, want measured", got)
+	}
+
+	gone := newCPUMeter([]int{1 << 30}, 0)
+	var out2 outcome
+	gone.report(&out2)
+	if _, ok := out2.Metrics["server_cpu_cores"]; ok || len(out2.Notes) == 0 {
+		t.Errorf("a server that is not there: metrics %v, notes %q; want no figure and a note", out2.Metrics, out2.Notes)
+	}
+	if got := out2.Params["cpu_window"]; got != "whole run" {
+		t.Errorf("cpu_window = %v, want whole run", got)
+	}
+}
+
+func TestContentRoundTrip(t *testing.T) {
+	at := time.Unix(1700000000, 123456789)
+	for _, tt := range []struct {
+		via, payload int
+	}{{0, 0}, {2, 0}, {1, 500}} {
+		c := content(at, 7, tt.via, tt.payload)
+		if tt.payload > 0 && len(c) != tt.payload {
+			t.Errorf("content with payload %d is %d bytes", tt.payload, len(c))
+		}
+		sent, via, ok := parseContent(c)
+		if !ok || !sent.Equal(at) || via != tt.via {
+			t.Errorf("parseContent(%.60q) = %v, %d, %v; want %v, %d, true", c, sent, via, ok, at, tt.via)
+		}
+	}
+	if _, via, ok := parseContent("t=5 #1"); !ok || via != -1 {
+		t.Errorf("content without via: via %d ok %v, want -1 true", via, ok)
 	}
 }

@@ -9,7 +9,13 @@
 //	loadgen -scenario history -k 10000
 //	loadgen -scenario sync -k 1000
 //	loadgen -scenario baseline -database-url URL -c 32 -d 10s
+//	loadgen -scenario cluster -bases URL,URL,URL -m 600 -r 100 -d 30s -confirm ack
+//	loadgen -scenario bus -bases URL,URL,URL -g 8 -m 4 -r 100 -d 5s
 //	loadgen table < results.log    # the RESULT lines of several runs as one table
+//
+// Every RESULT reports the CPU the load generator used over what it
+// measured, beside the servers' (-server-pid PID[,PID…]) and PostgreSQL's
+// (-db-pid: the postmaster's pid), in cores.
 //
 // Only loopback servers are accepted: this is a load generator for the
 // machine it runs on, not a tool to point at someone else's.
@@ -25,6 +31,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -48,11 +55,15 @@ const (
 	maxMessages = 1_000_000
 	maxRate     = 100000
 	maxRuns     = 10
+	maxBases    = 16
+	maxPayload  = 4000 // the API's content limit
 )
 
 // options are the flags of a scenario run.
 type options struct {
-	base      string
+	base string
+	// bases are the instances of a cluster (cluster, bus); base is the first.
+	bases     []string
 	masterKey string
 	scenario  string
 	label     string
@@ -68,11 +79,23 @@ type options struct {
 	mixed    bool
 	conns    int // -n
 	step     int
-	pid      int
-	messages int // -k
+	pid      int   // the first of pids (conns reads its RSS)
+	pids     []int // -server-pid: every server measured
+	dbPID    int   // -db-pid: PostgreSQL's postmaster
+	messages int   // -k
 	dbURL    string
 	// confirm is what fanout receivers send back: none, delivered or ack.
 	confirm string
+	// payload pads each fanout, cluster or bus message to this many bytes
+	// of content (0: no padding).
+	payload int
+	// via is which instances a cluster sends through: all (in turn) or first.
+	via string
+	// limit is the bus scenario's latency bound: the ramp stops past it.
+	limit time.Duration
+
+	// cpu measures the current run (set by run).
+	cpu *cpuMeter
 }
 
 func parseOptions(args []string, getenv func(string) string) (options, error) {
@@ -80,7 +103,9 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.StringVar(&o.base, "base", envOr(getenv, "CHATAPI_BASE", "http://127.0.0.1:8080"), "server base URL, loopback only (CHATAPI_BASE)")
 	fs.StringVar(&o.masterKey, "master-key", getenv("MASTER_API_KEY"), "the server's master key (MASTER_API_KEY)")
-	fs.StringVar(&o.scenario, "scenario", "send", "send, fanout, conns, history, sync or baseline")
+	var bases, pids string
+	fs.StringVar(&bases, "bases", "", "cluster, bus: the instances' base URLs, comma-separated (loopback only); the first replaces -base")
+	fs.StringVar(&o.scenario, "scenario", "send", "send, fanout, conns, history, sync, baseline, cluster or bus")
 	fs.StringVar(&o.label, "label", "", "a name for this run in the RESULT line and table (e.g. sqlite, postgres)")
 	fs.IntVar(&o.runs, "runs", 1, "run the scenario this many times and report the median")
 	fs.StringVar(&o.check, "check", "", "targets, e.g. 'msgs_per_s>=9000,p99_ms<=10,gaps==0': the RESULT says pass or miss")
@@ -93,7 +118,11 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.BoolVar(&o.mixed, "mixed", false, "fanout: run a send load (-c senders, -g rooms) at the same time")
 	fs.IntVar(&o.conns, "n", 10000, "idle connections to open (conns)")
 	fs.IntVar(&o.step, "step", 1000, "connections per step (conns)")
-	fs.IntVar(&o.pid, "server-pid", 0, "server process id, to read its RSS from /proc (conns); 0 reads /metrics")
+	fs.StringVar(&pids, "server-pid", "", "server process ids, PID[,PID…] in the order of -bases: their CPU is reported, and conns reads the first's RSS from /proc (without it, /metrics)")
+	fs.IntVar(&o.dbPID, "db-pid", 0, "PostgreSQL's postmaster pid: its CPU (with its children's) is reported")
+	fs.IntVar(&o.payload, "payload", 0, "fanout, cluster, bus: pad each message's content to this many bytes")
+	fs.StringVar(&o.via, "via", "all", "cluster: send through all instances in turn, or the first only")
+	fs.DurationVar(&o.limit, "limit", 100*time.Millisecond, "bus: the ramp stops once p99 across instances passes this")
 	fs.IntVar(&o.messages, "k", 10000, "messages to read back (history) or to sync (sync)")
 	fs.StringVar(&o.confirm, "confirm", "none", "fanout: what each receiver confirms every 200 ms: none, delivered (received) or ack (read)")
 	fs.StringVar(&o.dbURL, "database-url", "", "baseline: the server's database (SQLite path or postgres:// URL)")
@@ -102,6 +131,23 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	var err error
+	if o.pids, err = parsePIDs(pids); err != nil {
+		return o, err
+	}
+	if len(o.pids) > 0 {
+		o.pid = o.pids[0]
+	}
+	for b := range strings.SplitSeq(bases, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			o.bases = append(o.bases, b)
+		}
+	}
+	if len(o.bases) > 0 {
+		o.base = o.bases[0]
+	} else {
+		o.bases = []string{o.base}
 	}
 	return o, o.validate()
 }
@@ -127,8 +173,25 @@ func (o options) validate() error {
 	if o.timeout <= 0 || o.timeout > 2*maxDuration {
 		errs = append(errs, fmt.Errorf("-timeout %v: must be above 0 and at most %v", o.timeout, 2*maxDuration))
 	}
-	if err := checkLoopback(o.base); err != nil {
-		errs = append(errs, err)
+	bound("-payload", o.payload, 0, maxPayload)
+	if len(o.bases) > maxBases {
+		errs = append(errs, fmt.Errorf("-bases: at most %d", maxBases))
+	}
+	for _, b := range o.bases {
+		if err := checkLoopback(b); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if o.scenario == "bus" && len(o.bases) < 2 {
+		errs = append(errs, errors.New("-scenario bus: -bases needs two instances at least (a sender's and a receivers')"))
+	}
+	switch o.via {
+	case "all", "first":
+	default:
+		errs = append(errs, fmt.Errorf("-via %q: must be all or first", o.via))
+	}
+	if o.limit <= 0 {
+		errs = append(errs, fmt.Errorf("-limit %v: must be above 0", o.limit))
 	}
 	switch o.confirm {
 	case "none", "delivered", "ack":
@@ -181,10 +244,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	var runs []outcome
 	for i := range o.runs {
+		o.cpu = newCPUMeter(o.pids, o.dbPID)
 		out, err := sc(ctx, o)
 		if err != nil {
 			return fmt.Errorf("%s run %d: %w", o.scenario, i+1, err)
 		}
+		o.cpu.report(&out)
 		runs = append(runs, out)
 	}
 	return summarize(o, runs).print(stdout)
@@ -207,6 +272,10 @@ func scenarioNamed(name string) scenario {
 		return runSync
 	case "baseline":
 		return runBaseline
+	case "cluster":
+		return runCluster
+	case "bus":
+		return runBus
 	}
 	return nil
 }

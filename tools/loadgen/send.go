@@ -133,7 +133,9 @@ func runSend(ctx context.Context, o options) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
+	o.cpu.begin()
 	st := l.run(ctx, o.duration)
+	o.cpu.end()
 	if ctx.Err() != nil {
 		return outcome{}, ctx.Err()
 	}

@@ -6,7 +6,7 @@ module chatapi.example/flow
 go 1.26.8
 
 require (
-	chatapi.example/sdk v0.0.0
+	github.com/chatapi/chatapi/sdk/go v0.0.0
 	github.com/coder/websocket v1.8.15
 )
 
@@ -18,4 +18,4 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 )
 
-replace chatapi.example/sdk => ../../../dist/sdk/go
+replace github.com/chatapi/chatapi/sdk/go => ../../../sdk/go

@@ -19,7 +19,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	chatapi "chatapi.example/sdk"
+	chatapi "github.com/chatapi/chatapi/sdk/go"
 )
 
 func main() {

@@ -2,8 +2,8 @@
 
     BASE_URL=http://127.0.0.1:8080 MASTER_KEY=mk_... SDK_DIR=OUT_DIR VENV/bin/python flow.py
 
-SDK_DIR is the OUT_DIR given to generate.sh (the client is in
-SDK_DIR/chatapi-client, package chatapi_client). REST calls go through the
+SDK_DIR is the Python SDK's directory (sdk/python, holding the generated
+package chatapi_client). REST calls go through the
 generated client; GET /ws through `websockets`. Prints "python-sdk: ok" and
 exits 0 on success; prints the reason and exits 1 otherwise. Every request and
 every wait is bounded by 10 seconds.
@@ -34,10 +34,9 @@ def check(cond, msg):
 
 def load_sdk():
     sdk_dir = os.environ.get("SDK_DIR", "")
-    check(sdk_dir, "SDK_DIR is not set (the OUT_DIR given to generate.sh)")
-    pkg_root = os.path.join(sdk_dir, "chatapi-client")
-    check(os.path.isdir(os.path.join(pkg_root, "chatapi_client")), f"no generated client under {pkg_root}")
-    sys.path.insert(0, pkg_root)
+    check(sdk_dir, "SDK_DIR is not set (sdk/python)")
+    check(os.path.isdir(os.path.join(sdk_dir, "chatapi_client")), f"no generated client under {sdk_dir}")
+    sys.path.insert(0, sdk_dir)
 
 
 load_sdk()

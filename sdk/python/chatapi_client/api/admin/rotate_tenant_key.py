@@ -1,0 +1,208 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.tenant_with_key_response import TenantWithKeyResponse
+from ...types import Response
+
+
+def _get_kwargs(
+    tenant_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/admin/tenants/{tenant_id}/rotate-key".format(
+            tenant_id=quote(str(tenant_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | TenantWithKeyResponse | None:
+    if response.status_code == 200:
+        response_200 = TenantWithKeyResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | TenantWithKeyResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    tenant_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorResponse | TenantWithKeyResponse]:
+    """Rotate a tenant's API key
+
+     Issues a new API key for the tenant. The old key is refused from then on
+    by the instance that answers; with several instances on one database, by
+    every instance within 500 ms (each caches a key's tenant that long). The
+    user tokens the old key issued are refused at once, and WebSocket
+    connections opened with the old key or its tokens are closed with 1008
+    within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
+
+    Args:
+        tenant_id (str): A tenant id, `tn_` followed by random characters. Example:
+            tn_8f3a2b1c9d0e4f5a6b7c.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | TenantWithKeyResponse]
+    """
+
+    kwargs = _get_kwargs(
+        tenant_id=tenant_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    tenant_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorResponse | TenantWithKeyResponse | None:
+    """Rotate a tenant's API key
+
+     Issues a new API key for the tenant. The old key is refused from then on
+    by the instance that answers; with several instances on one database, by
+    every instance within 500 ms (each caches a key's tenant that long). The
+    user tokens the old key issued are refused at once, and WebSocket
+    connections opened with the old key or its tokens are closed with 1008
+    within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
+
+    Args:
+        tenant_id (str): A tenant id, `tn_` followed by random characters. Example:
+            tn_8f3a2b1c9d0e4f5a6b7c.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | TenantWithKeyResponse
+    """
+
+    return sync_detailed(
+        tenant_id=tenant_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    tenant_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorResponse | TenantWithKeyResponse]:
+    """Rotate a tenant's API key
+
+     Issues a new API key for the tenant. The old key is refused from then on
+    by the instance that answers; with several instances on one database, by
+    every instance within 500 ms (each caches a key's tenant that long). The
+    user tokens the old key issued are refused at once, and WebSocket
+    connections opened with the old key or its tokens are closed with 1008
+    within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
+
+    Args:
+        tenant_id (str): A tenant id, `tn_` followed by random characters. Example:
+            tn_8f3a2b1c9d0e4f5a6b7c.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | TenantWithKeyResponse]
+    """
+
+    kwargs = _get_kwargs(
+        tenant_id=tenant_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    tenant_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorResponse | TenantWithKeyResponse | None:
+    """Rotate a tenant's API key
+
+     Issues a new API key for the tenant. The old key is refused from then on
+    by the instance that answers; with several instances on one database, by
+    every instance within 500 ms (each caches a key's tenant that long). The
+    user tokens the old key issued are refused at once, and WebSocket
+    connections opened with the old key or its tokens are closed with 1008
+    within seconds (`WS_CREDENTIAL_CHECK_INTERVAL`, default 5 s).
+
+    Args:
+        tenant_id (str): A tenant id, `tn_` followed by random characters. Example:
+            tn_8f3a2b1c9d0e4f5a6b7c.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | TenantWithKeyResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            tenant_id=tenant_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,181 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .ack_request import AckRequest
+from .ack_response import AckResponse
+from .ack_result import AckResult
+from .add_member_request import AddMemberRequest
+from .create_room_request import CreateRoomRequest
+from .create_tenant_request import CreateTenantRequest
+from .create_token_request import CreateTokenRequest
+from .dead_letters import DeadLetters
+from .dead_letters_response import DeadLettersResponse
+from .error import Error
+from .error_code import ErrorCode
+from .error_details import ErrorDetails
+from .error_response import ErrorResponse
+from .error_response_data_type_0 import ErrorResponseDataType0
+from .failed_message import FailedMessage
+from .failed_notification import FailedNotification
+from .get_async_api_spec_response_200 import GetAsyncApiSpecResponse200
+from .get_open_api_spec_response_200 import GetOpenApiSpecResponse200
+from .health import Health
+from .health_response import HealthResponse
+from .health_status import HealthStatus
+from .member import Member
+from .member_joined_event import MemberJoinedEvent
+from .member_joined_event_type import MemberJoinedEventType
+from .member_left_event import MemberLeftEvent
+from .member_left_event_type import MemberLeftEventType
+from .member_list_response import MemberListResponse
+from .member_response import MemberResponse
+from .member_settings import MemberSettings
+from .member_settings_request import MemberSettingsRequest
+from .member_settings_response import MemberSettingsResponse
+from .message import Message
+from .message_event import MessageEvent
+from .message_event_type import MessageEventType
+from .message_list_response import MessageListResponse
+from .message_meta import MessageMeta
+from .message_meta_type_0 import MessageMetaType0
+from .message_response import MessageResponse
+from .metadata import Metadata
+from .notification import Notification
+from .notification_ack import NotificationAck
+from .notification_ack_response import NotificationAckResponse
+from .notification_list_response import NotificationListResponse
+from .notification_payload import NotificationPayload
+from .notify_request import NotifyRequest
+from .notify_response import NotifyResponse
+from .notify_result import NotifyResult
+from .notify_targets import NotifyTargets
+from .null_error_type_0 import NullErrorType0
+from .presence import Presence
+from .presence_list_response import PresenceListResponse
+from .presence_status import PresenceStatus
+from .removed_member import RemovedMember
+from .removed_member_response import RemovedMemberResponse
+from .role import Role
+from .room import Room
+from .room_event_base import RoomEventBase
+from .room_event_list_response import RoomEventListResponse
+from .room_list_response import RoomListResponse
+from .room_response import RoomResponse
+from .room_summary import RoomSummary
+from .room_type import RoomType
+from .room_updated_event import RoomUpdatedEvent
+from .room_updated_event_type import RoomUpdatedEventType
+from .send_message_request import SendMessageRequest
+from .subscription import Subscription
+from .subscription_list_response import SubscriptionListResponse
+from .subscription_request import SubscriptionRequest
+from .subscription_response import SubscriptionResponse
+from .sync_page import SyncPage
+from .sync_page_response import SyncPageResponse
+from .tenant import Tenant
+from .tenant_list_response import TenantListResponse
+from .tenant_with_key import TenantWithKey
+from .tenant_with_key_response import TenantWithKeyResponse
+from .token import Token
+from .token_response import TokenResponse
+from .unsubscribed import Unsubscribed
+from .unsubscribed_response import UnsubscribedResponse
+from .update_message_request import UpdateMessageRequest
+from .update_room_request import UpdateRoomRequest
+from .user_page import UserPage
+from .user_page_response import UserPageResponse
+from .user_profile import UserProfile
+from .user_profile_custom import UserProfileCustom
+from .user_profile_request import UserProfileRequest
+from .user_profile_request_custom import UserProfileRequestCustom
+from .user_response import UserResponse
+
+__all__ = (
+    "AckRequest",
+    "AckResponse",
+    "AckResult",
+    "AddMemberRequest",
+    "CreateRoomRequest",
+    "CreateTenantRequest",
+    "CreateTokenRequest",
+    "DeadLetters",
+    "DeadLettersResponse",
+    "Error",
+    "ErrorCode",
+    "ErrorDetails",
+    "ErrorResponse",
+    "ErrorResponseDataType0",
+    "FailedMessage",
+    "FailedNotification",
+    "GetAsyncApiSpecResponse200",
+    "GetOpenApiSpecResponse200",
+    "Health",
+    "HealthResponse",
+    "HealthStatus",
+    "Member",
+    "MemberJoinedEvent",
+    "MemberJoinedEventType",
+    "MemberLeftEvent",
+    "MemberLeftEventType",
+    "MemberListResponse",
+    "MemberResponse",
+    "MemberSettings",
+    "MemberSettingsRequest",
+    "MemberSettingsResponse",
+    "Message",
+    "MessageEvent",
+    "MessageEventType",
+    "MessageListResponse",
+    "MessageMeta",
+    "MessageMetaType0",
+    "MessageResponse",
+    "Metadata",
+    "Notification",
+    "NotificationAck",
+    "NotificationAckResponse",
+    "NotificationListResponse",
+    "NotificationPayload",
+    "NotifyRequest",
+    "NotifyResponse",
+    "NotifyResult",
+    "NotifyTargets",
+    "NullErrorType0",
+    "Presence",
+    "PresenceListResponse",
+    "PresenceStatus",
+    "RemovedMember",
+    "RemovedMemberResponse",
+    "Role",
+    "Room",
+    "RoomEventBase",
+    "RoomEventListResponse",
+    "RoomListResponse",
+    "RoomResponse",
+    "RoomSummary",
+    "RoomType",
+    "RoomUpdatedEvent",
+    "RoomUpdatedEventType",
+    "SendMessageRequest",
+    "Subscription",
+    "SubscriptionListResponse",
+    "SubscriptionRequest",
+    "SubscriptionResponse",
+    "SyncPage",
+    "SyncPageResponse",
+    "Tenant",
+    "TenantListResponse",
+    "TenantWithKey",
+    "TenantWithKeyResponse",
+    "Token",
+    "TokenResponse",
+    "Unsubscribed",
+    "UnsubscribedResponse",
+    "UpdateMessageRequest",
+    "UpdateRoomRequest",
+    "UserPage",
+    "UserPageResponse",
+    "UserProfile",
+    "UserProfileCustom",
+    "UserProfileRequest",
+    "UserProfileRequestCustom",
+    "UserResponse",
+)

@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.room_type import RoomType
+
+if TYPE_CHECKING:
+    from ..models.message import Message
+    from ..models.metadata import Metadata
+
+
+T = TypeVar("T", bound="RoomSummary")
+
+
+@_attrs_define
+class RoomSummary:
+    """A room in the caller's list, with unread count and last message.
+
+    Attributes:
+        room_id (str): A room id, `room_` followed by random characters. Example: room_5a6b7c8f3a2b1c9d0e4f.
+        type_ (RoomType): `dm`: two users. `group`: private, members added by admins. `channel`: public inside the
+            tenant. Example: group.
+        name (None | str): The display name, if any. Example: Project Apollo.
+        unique_key (None | str): For a dm, `dm:<a>:<b>` with the two user ids sorted; null otherwise.
+        metadata (Metadata): Free-form JSON object, at most 4 KB encoded. Example: {'topic': 'launch planning'}.
+        last_seq (int): A per-room message sequence number; the first message is 1. Example: 13.
+        member_count (int): How many members the room has. Example: 3.
+        created_at (datetime.datetime): When the room was created. Example: 2026-11-24T20:00:00Z.
+        updated_at (datetime.datetime): When the room or its membership last changed. Example: 2026-11-24T20:00:00Z.
+        muted_until (datetime.datetime | None): Until when the caller muted the room; null when it is not muted (also
+            once the mute ran out).
+        archived (bool): Whether the caller archived the room (only in `archived=true` listings). Example: False.
+        pinned (bool): Whether the caller pinned the room; pinned rooms come first. Example: False.
+        unread_count (int): Room `last_seq` minus the caller's `last_ack`. Example: 2.
+        last_message (Message | None): The newest message, or null when there is none.
+    """
+
+    room_id: str
+    type_: RoomType
+    name: None | str
+    unique_key: None | str
+    metadata: Metadata
+    last_seq: int
+    member_count: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    muted_until: datetime.datetime | None
+    archived: bool
+    pinned: bool
+    unread_count: int
+    last_message: Message | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.message import Message
+
+        room_id = self.room_id
+
+        type_ = self.type_.value
+
+        name: None | str
+        name = self.name
+
+        unique_key: None | str
+        unique_key = self.unique_key
+
+        metadata = self.metadata.to_dict()
+
+        last_seq = self.last_seq
+
+        member_count = self.member_count
+
+        created_at = self.created_at.isoformat()
+
+        updated_at = self.updated_at.isoformat()
+
+        muted_until: None | str
+        if isinstance(self.muted_until, datetime.datetime):
+            muted_until = self.muted_until.isoformat()
+        else:
+            muted_until = self.muted_until
+
+        archived = self.archived
+
+        pinned = self.pinned
+
+        unread_count = self.unread_count
+
+        last_message: dict[str, Any] | None
+        if isinstance(self.last_message, Message):
+            last_message = self.last_message.to_dict()
+        else:
+            last_message = self.last_message
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "room_id": room_id,
+                "type": type_,
+                "name": name,
+                "unique_key": unique_key,
+                "metadata": metadata,
+                "last_seq": last_seq,
+                "member_count": member_count,
+                "created_at": created_at,
+                "updated_at": updated_at,
+                "muted_until": muted_until,
+                "archived": archived,
+                "pinned": pinned,
+                "unread_count": unread_count,
+                "last_message": last_message,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.message import Message
+        from ..models.metadata import Metadata
+
+        d = dict(src_dict)
+        room_id = d.pop("room_id")
+
+        type_ = RoomType(d.pop("type"))
+
+        def _parse_name(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        name = _parse_name(d.pop("name"))
+
+        def _parse_unique_key(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        unique_key = _parse_unique_key(d.pop("unique_key"))
+
+        metadata = Metadata.from_dict(d.pop("metadata"))
+
+        last_seq = d.pop("last_seq")
+
+        member_count = d.pop("member_count")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        def _parse_muted_until(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                muted_until_type_0 = datetime.datetime.fromisoformat(data)
+
+                return muted_until_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        muted_until = _parse_muted_until(d.pop("muted_until"))
+
+        archived = d.pop("archived")
+
+        pinned = d.pop("pinned")
+
+        unread_count = d.pop("unread_count")
+
+        def _parse_last_message(data: object) -> Message | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                last_message_type_0 = Message.from_dict(data)
+
+                return last_message_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Message | None, data)
+
+        last_message = _parse_last_message(d.pop("last_message"))
+
+        room_summary = cls(
+            room_id=room_id,
+            type_=type_,
+            name=name,
+            unique_key=unique_key,
+            metadata=metadata,
+            last_seq=last_seq,
+            member_count=member_count,
+            created_at=created_at,
+            updated_at=updated_at,
+            muted_until=muted_until,
+            archived=archived,
+            pinned=pinned,
+            unread_count=unread_count,
+            last_message=last_message,
+        )
+
+        room_summary.additional_properties = d
+        return room_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

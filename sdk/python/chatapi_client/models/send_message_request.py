@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.message_meta import MessageMeta
+
+
+T = TypeVar("T", bound="SendMessageRequest")
+
+
+@_attrs_define
+class SendMessageRequest:
+    """A message to send.
+
+    Attributes:
+        content (str): The text, 1 to 4000 characters; no control characters but tab, line feed and carriage return.
+            Example: Hello, team!.
+        meta (MessageMeta | Unset): Free-form JSON object about the message, at most 4 KB encoded, e.g. `{type,
+            mentions}`. Example: {'type': 'text', 'mentions': ['bob']}.
+        client_msg_id (str | Unset): The client's own id for the send, without control characters; a repeat returns the
+            first message. Example: 3f1c2a9e-local-1.
+    """
+
+    content: str
+    meta: MessageMeta | Unset = UNSET
+    client_msg_id: str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        content = self.content
+
+        meta: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.meta, Unset):
+            meta = self.meta.to_dict()
+
+        client_msg_id = self.client_msg_id
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "content": content,
+            }
+        )
+        if meta is not UNSET:
+            field_dict["meta"] = meta
+        if client_msg_id is not UNSET:
+            field_dict["client_msg_id"] = client_msg_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.message_meta import MessageMeta
+
+        d = dict(src_dict)
+        content = d.pop("content")
+
+        _meta = d.pop("meta", UNSET)
+        meta: MessageMeta | Unset
+        if isinstance(_meta, Unset):
+            meta = UNSET
+        else:
+            meta = MessageMeta.from_dict(_meta)
+
+        client_msg_id = d.pop("client_msg_id", UNSET)
+
+        send_message_request = cls(
+            content=content,
+            meta=meta,
+            client_msg_id=client_msg_id,
+        )
+
+        return send_message_request
