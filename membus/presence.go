@@ -29,8 +29,10 @@ type Presence struct {
 	mu sync.Mutex
 	// instances holds each instance's last heartbeat.
 	instances map[string]time.Time
-	// conns holds, per user, the instances holding a connection of theirs.
-	conns map[userKey]map[string]struct{}
+	// conns holds, per user, the instances holding a connection of theirs:
+	// a slice, as a user is on one instance or a few, and a one-entry map
+	// per connected user cost about 200 B more.
+	conns map[userKey][]string
 	// lastSeen holds when each user's last connection anywhere closed.
 	lastSeen map[userKey]time.Time
 }
@@ -48,7 +50,7 @@ func NewPresence(cfg PresenceConfig) *Presence {
 	return &Presence{
 		cfg:       cfg,
 		instances: make(map[string]time.Time),
-		conns:     make(map[userKey]map[string]struct{}),
+		conns:     make(map[userKey][]string),
 		lastSeen:  make(map[userKey]time.Time),
 	}
 }
@@ -71,12 +73,11 @@ func (p *Presence) SetConnected(_ context.Context, instanceID, tenantID, userID 
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	on := p.conns[k]
-	if on == nil {
-		on = make(map[string]struct{}, 1)
+	if !slices.Contains(on, instanceID) {
+		on = append(on, instanceID)
 		p.conns[k] = on
 	}
-	on[instanceID] = struct{}{}
-	for id := range on {
+	for _, id := range on {
 		if id != instanceID && p.aliveLocked(id, liveSince) {
 			return true, nil
 		}
@@ -126,7 +127,7 @@ func (p *Presence) ReapInstances(_ context.Context, deadBefore time.Time) ([]sto
 		}
 		delete(p.instances, id)
 		for k, on := range p.conns {
-			if _, ok := on[id]; !ok {
+			if !slices.Contains(on, id) {
 				continue
 			}
 			p.dropConnLocked(k, id)
@@ -156,7 +157,7 @@ func (p *Presence) aliveLocked(instanceID string, liveSince time.Time) bool {
 }
 
 func (p *Presence) onlineLocked(k userKey, liveSince time.Time) bool {
-	for id := range p.conns[k] {
+	for _, id := range p.conns[k] {
 		if p.aliveLocked(id, liveSince) {
 			return true
 		}
@@ -165,10 +166,11 @@ func (p *Presence) onlineLocked(k userKey, liveSince time.Time) bool {
 }
 
 func (p *Presence) dropConnLocked(k userKey, instanceID string) {
-	on := p.conns[k]
-	delete(on, instanceID)
+	on := slices.DeleteFunc(p.conns[k], func(id string) bool { return id == instanceID })
 	if len(on) == 0 {
 		delete(p.conns, k)
+	} else {
+		p.conns[k] = on
 	}
 }
 

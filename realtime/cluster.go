@@ -77,7 +77,7 @@ func (h *Hub) Publish(ctx context.Context, e event.Event) {
 // deliverPresence tells the connections of the users who share a room with
 // e's user, on this instance, that the user is now e.Status.
 func (h *Hub) deliverPresence(ctx context.Context, e event.Event) {
-	peers, err := h.store.RoomPeerIDs(ctx, e.TenantID, e.UserID)
+	peers, err := h.presencePeers(ctx, e.TenantID, e.UserID)
 	if err != nil {
 		if ctx.Err() == nil {
 			h.cfg.Logger.Error("realtime: presence peers", "tenant_id", e.TenantID, "user_id", e.UserID, "error", err)
@@ -88,7 +88,10 @@ func (h *Hub) deliverPresence(ctx context.Context, e event.Event) {
 	if len(to) == 0 {
 		return
 	}
-	deliverEphemeral(mustEncode(presenceFrame{Type: "presence.update", UserID: e.UserID, Status: e.Status, LastSeen: e.LastSeen}), to)
+	frame := mustEncode(presenceFrame{Type: "presence.update", UserID: e.UserID, Status: e.Status, LastSeen: e.LastSeen})
+	for _, c := range to {
+		c.sendPresence(frame)
+	}
 }
 
 // liveSince is the oldest heartbeat of an instance still taken for alive.

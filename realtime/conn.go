@@ -71,6 +71,10 @@ type conn struct {
 	rmu   sync.Mutex
 	retry *retryState // nil until something owed is tracked
 
+	// presence holds the presence frames coalesced while changes come
+	// quickly (see presence.go); nil otherwise. Guarded by mu.
+	presence *presenceOut
+
 	// msgs is what the client was handed per room (see resync.go).
 	msgs messageCursor
 	// resume is the cursor of a resume (Session.Resume), used by the

@@ -36,6 +36,7 @@ var serverMessages = map[string]string{
 	"receipts":            "receipts",
 	"delivery.received":   "deliveryReceived",
 	"presence.update":     "presenceUpdate",
+	"presence.batch":      "presenceBatch",
 	"typing":              "typing",
 	"notification":        "notification",
 	"room.updated":        "roomUpdated",

@@ -33,7 +33,6 @@ type Store interface {
 	RoomMessagesBetween(ctx context.Context, tenantID, roomID string, afterSeq, beforeSeq int64, limit int) ([]store.Message, error)
 	RoomEventsAfter(ctx context.Context, tenantID, roomID string, after, upto int64, limit int) ([]store.RoomEvent, error)
 	Sync(ctx context.Context, tenantID, userID string, cursor *store.SyncCursor, limit int) (store.SyncPage, error)
-	RoomPeerIDs(ctx context.Context, tenantID, userID string) ([]string, error)
 	RecordFailedMessage(ctx context.Context, f store.FailedMessage) error
 	RecordFailedNotification(ctx context.Context, f store.FailedNotification) error
 	TenantKeyGenerations(ctx context.Context, tenantIDs []string) (map[string]int64, error)
@@ -65,6 +64,12 @@ type Config struct {
 	// Presence then reports them as never seen here (in a cluster the
 	// database still knows their last_seen).
 	PresenceMemory int
+	// PresenceBurst and PresenceInterval coalesce presence per connection
+	// (see presence.go): up to PresenceBurst presence.update frames within
+	// PresenceInterval, then, while changes keep coming, one presence.batch
+	// per interval [8, 250ms].
+	PresenceBurst    int
+	PresenceInterval time.Duration
 	// TypingTimeout is how long a typing.start lasts unless refreshed; then
 	// the server relays the stop [8s].
 	TypingTimeout time.Duration
@@ -140,6 +145,12 @@ func (c *Config) defaults() {
 	}
 	if c.PresenceMemory <= 0 {
 		c.PresenceMemory = 50_000
+	}
+	if c.PresenceBurst <= 0 {
+		c.PresenceBurst = 8
+	}
+	if c.PresenceInterval <= 0 {
+		c.PresenceInterval = 250 * time.Millisecond
 	}
 	if c.TypingTimeout <= 0 {
 		c.TypingTimeout = 8 * time.Second

@@ -221,3 +221,120 @@ func (h *Hub) stopPresence() {
 		}
 	}
 }
+
+// Presence frames per connection. A user's presence goes to everyone who
+// shares a room with them, so a thousand members of one room connecting at
+// once are a million presence.update frames, a write each, when each
+// connection gets one per change. A connection therefore gets changes as
+// they happen up to PresenceBurst within PresenceInterval; past that, while
+// changes keep coming, those held meanwhile go out together as one
+// presence.batch per interval, until an interval passes without a change.
+// A storm of T seconds costs each connection at most PresenceBurst +
+// T/PresenceInterval + 1 presence frames, whatever the room's size. The
+// updates are the presence.update frames themselves, encoded once per
+// change for all recipients; a batch only joins them.
+
+// presenceOut is a connection's presence run: from its first change until
+// an interval passes without one. An idle connection has none.
+type presenceOut struct {
+	sent  int      // frames sent at once in this run
+	held  [][]byte // presence.update frames waiting for the interval's end
+	timer *time.Timer
+}
+
+// sendPresence hands c one presence.update frame: at once, or held for the
+// interval's presence.batch. Frames are queued outside c.mu (enqueueEphemeral
+// takes it); the order still holds: a user's announcements follow each
+// other (presence.announcing), and held frames go out an interval later.
+func (c *conn) sendPresence(frame []byte) {
+	c.mu.Lock()
+	if c.closing.Load() {
+		c.mu.Unlock()
+		return
+	}
+	p := c.presence
+	if p == nil {
+		p = &presenceOut{timer: time.AfterFunc(c.hub.cfg.PresenceInterval, c.flushPresence)}
+		c.presence = p
+	}
+	if p.sent >= c.hub.cfg.PresenceBurst || len(p.held) > 0 {
+		p.held = append(p.held, frame)
+		c.mu.Unlock()
+		return
+	}
+	p.sent++
+	c.mu.Unlock()
+	c.enqueueEphemeral(frame)
+}
+
+// flushPresence ends an interval of c's presence run: the frames held go
+// out as one (a presence.batch when there are several) and the run goes on;
+// an interval without a change ends it. It runs in the timer's goroutine,
+// joined by run like the heartbeat.
+func (c *conn) flushPresence() {
+	if !c.enterTimer() {
+		return
+	}
+	defer c.wg.Done()
+	c.mu.Lock()
+	p := c.presence
+	held := p.held
+	p.held = nil
+	if len(held) == 0 {
+		c.presence = nil
+	} else {
+		p.timer.Reset(c.hub.cfg.PresenceInterval)
+	}
+	c.mu.Unlock()
+	switch len(held) {
+	case 0:
+	case 1:
+		c.enqueueEphemeral(held[0])
+	default:
+		c.enqueueEphemeral(presenceBatch(held))
+	}
+}
+
+// presenceBatch is the presence.batch of the presence.update frames updates.
+func presenceBatch(updates [][]byte) []byte {
+	const head, tail = `{"type":"presence.batch","updates":[`, `]}`
+	n := len(head) + len(tail) + len(updates)
+	for _, u := range updates {
+		n += len(u)
+	}
+	b := make([]byte, 0, n)
+	b = append(b, head...)
+	for i, u := range updates {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, u...)
+	}
+	return append(b, tail...)
+}
+
+// presencePeers returns the members of userID's rooms, userID among them
+// and some more than once (recipients leaves them out): the user's rooms,
+// then each room's members, as a message's fan-out reads them
+// (RoomMemberIDs, which the SQLite store keeps cached). One query that
+// joined the memberships and sorted the distinct peers was 62 % of the
+// server's CPU when a thousand members of one room connected at once: a
+// thousand rows sorted per connect.
+func (h *Hub) presencePeers(ctx context.Context, tenantID, userID string) ([]string, error) {
+	rooms, err := h.store.MemberCursors(ctx, tenantID, userID)
+	if err != nil {
+		return nil, err
+	}
+	var peers []string
+	for _, r := range rooms {
+		ids, err := h.store.RoomMemberIDs(ctx, tenantID, r.RoomID)
+		if err != nil {
+			return nil, err
+		}
+		if len(rooms) == 1 {
+			return ids, nil // the store's slice, read only
+		}
+		peers = append(peers, ids...)
+	}
+	return peers, nil
+}

@@ -1,6 +1,8 @@
 package realtime_test
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -120,5 +122,64 @@ func TestPresenceForgetsTheLongestGone(t *testing.T) {
 	e.connect(users[0])
 	if p := e.hub.Presence(e.tenant, users[:1])[0]; !p.Online {
 		t.Errorf("%s reconnected: %+v, want online", users[0], p)
+	}
+}
+
+// Many members coming online at once reach a connection as PresenceBurst
+// presence.update frames, then presence.batch frames with the rest: every
+// change once, in fewer frames than changes. Once an interval
+// passes without a change, the next one comes alone, at once.
+func TestPresenceStormIsBatched(t *testing.T) {
+	const burst, n = 3, 40
+	const interval = 100 * time.Millisecond
+	e := newEnv(t, realtime.Config{PresenceBurst: burst, PresenceInterval: interval})
+	users := make([]string, n)
+	for i := range users {
+		users[i] = fmt.Sprintf("u%02d", i)
+	}
+	e.room(store.RoomGroup, "watcher", append(users, "late")...)
+	w, _, _ := e.connect("watcher")
+	for _, u := range users {
+		e.dial(u, nil) // connect without waiting for the sync
+	}
+
+	var got []string
+	frames := 0
+	for len(got) < n {
+		f := w.next()
+		frames++
+		var updates []map[string]any
+		switch f.Type {
+		case "presence.update":
+			updates = []map[string]any{f.F}
+		case "presence.batch":
+			if frames <= burst {
+				t.Fatalf("frame %d is a batch, want the first %d alone: %s", frames, burst, f.Raw)
+			}
+			for _, u := range f.F["updates"].([]any) {
+				updates = append(updates, u.(map[string]any))
+			}
+		default:
+			t.Fatalf("got %s, want presence", f.Raw)
+		}
+		for _, u := range updates {
+			if u["status"] != "online" {
+				t.Fatalf("got %v, want online", u)
+			}
+			got = append(got, u["user_id"].(string))
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, users) {
+		t.Fatalf("online updates for %v, want each of %v once", got, users)
+	}
+	if frames > n/2 {
+		t.Errorf("%d changes came in %d frames, want them batched", n, frames)
+	}
+
+	time.Sleep(3 * interval) // the run ends
+	e.dial("late", nil)
+	if f := w.next(); f.Type != "presence.update" || f.str("user_id") != "late" {
+		t.Fatalf("after a quiet interval got %s, want late's presence.update alone", f.Raw)
 	}
 }

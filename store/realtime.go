@@ -51,12 +51,15 @@ func (s *Store) MemberCursors(ctx context.Context, tenantID, userID string) ([]R
 		LastSeq int64  `db:"last_seq"`
 		LastAck int64  `db:"last_ack"`
 	}
-	err := s.r.SelectContext(ctx, &rows, s.r.Rebind(`
+	st, err := s.reads.get(ctx, s.r.Rebind(`
 		SELECT m.room_id, r.last_seq, m.last_ack
 		FROM room_members m
 		JOIN rooms r ON r.id = m.room_id AND r.tenant_id = m.tenant_id
 		WHERE m.tenant_id = ? AND m.user_id = ?
-		ORDER BY m.room_id`), tenantID, userID)
+		ORDER BY m.room_id`))
+	if err == nil {
+		err = st.SelectContext(ctx, &rows, tenantID, userID)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list member cursors: %w", err)
 	}
@@ -81,11 +84,14 @@ func (s *Store) RoomMessagesBetween(ctx context.Context, tenantID, roomID string
 		messageRow
 		EventSeq int64 `db:"event_seq"`
 	}
-	err = s.r.SelectContext(ctx, &rows, s.r.Rebind(`
+	st, err := s.reads.get(ctx, s.r.Rebind(`
 		SELECT `+messageColumns+`, COALESCE(event_seq, 0) AS event_seq
 		FROM messages
 		WHERE tenant_id = ? AND room_id = ? AND seq > ? AND seq < ?
-		ORDER BY seq LIMIT ?`), tenantID, roomID, afterSeq, beforeSeq, limit)
+		ORDER BY seq LIMIT ?`))
+	if err == nil {
+		err = st.SelectContext(ctx, &rows, tenantID, roomID, afterSeq, beforeSeq, limit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list messages between: %w", err)
 	}

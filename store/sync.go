@@ -191,7 +191,11 @@ func (s *Store) Sync(ctx context.Context, tenantID, userID string, cursor *SyncC
 	// read ends with a member.left no older than this.
 	start := s.nowMillis()
 	var members []*syncRoom
-	if err := s.r.SelectContext(ctx, &members, s.r.Rebind(syncMembershipsSQL), tenantID, userID); err != nil {
+	st, err := s.reads.get(ctx, s.r.Rebind(syncMembershipsSQL))
+	if err == nil {
+		err = st.SelectContext(ctx, &members, tenantID, userID)
+	}
+	if err != nil {
 		return SyncPage{}, fmt.Errorf("sync: read memberships: %w", err)
 	}
 	fresh := SyncCursor{pos: make(map[int64]int64, len(members)), at: start}

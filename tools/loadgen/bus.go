@@ -25,6 +25,7 @@ type busStep struct {
 	rate               int     // asked, messages/s
 	sentPerS           float64 // answered 201, per second of sending
 	across, local      latencySummary
+	hop                latencySummary // from the sender's instance to another
 	missing, errors    int64
 	late               int64
 	cores              string
@@ -32,8 +33,8 @@ type busStep struct {
 }
 
 func (s busStep) String() string {
-	return fmt.Sprintf("rate %d/s: sent %.0f/s, across p50 %.1f p99 %.1f ms, on the sender's instance p99 %.1f ms, missing %d, errors %d, late sends %d; %s",
-		s.rate, s.sentPerS, s.across.P50, s.across.P99, s.local.P99, s.missing, s.errors, s.late, s.cores)
+	return fmt.Sprintf("rate %d/s: sent %.0f/s, across p50 %.1f p99 %.1f ms, on the sender's instance p99 %.1f ms, the hop between p50 %.1f p99 %.1f ms, missing %d, errors %d, late sends %d; %s",
+		s.rate, s.sentPerS, s.across.P50, s.across.P99, s.local.P99, s.hop.P50, s.hop.P99, s.missing, s.errors, s.late, s.cores)
 }
 
 func runBus(ctx context.Context, o options) (outcome, error) {
@@ -81,6 +82,7 @@ func runBus(ctx context.Context, o options) (outcome, error) {
 	}
 	for _, m := range ms {
 		m.takeLatencies()
+		m.trackArrivals()
 	}
 
 	countersBefore := readCounters(ctx, tns)
@@ -105,6 +107,7 @@ func runBus(ctx context.Context, o options) (outcome, error) {
 			return outcome{}, ctx.Err()
 		}
 		_, across, local := latencySplit(ms)
+		hop := hops(ms)
 		t := tallyMembers(ms, maxSeq)
 		var nerr int64
 		for k, v := range p.errors {
@@ -113,7 +116,7 @@ func runBus(ctx context.Context, o options) (outcome, error) {
 		}
 		st := busStep{
 			rate: rate, sentPerS: float64(p.ok) / p.elapsed.Seconds(),
-			across: across.summary(), local: local.summary(),
+			across: across.summary(), local: local.summary(), hop: hop.summary(),
 			missing: t.missing - missingBefore, errors: nerr, late: p.late,
 			cores: after.coresSince(before),
 		}
@@ -169,12 +172,42 @@ func runBus(ctx context.Context, o options) (outcome, error) {
 		out.Metrics["at_max_across_p50_ms"] = best.across.P50
 		out.Metrics["at_max_across_p99_ms"] = best.across.P99
 		out.Metrics["at_max_local_p99_ms"] = best.local.P99
+		out.Metrics["at_max_hop_p50_ms"] = best.hop.P50
+		out.Metrics["at_max_hop_p99_ms"] = best.hop.P99
 	}
 	out.Metrics["last_rate"] = float64(last.rate)
 	out.Metrics["last_sent_per_s"] = last.sentPerS
 	out.Metrics["last_across_p99_ms"] = last.across.P99
 	out.Order = []string{"max_events_per_s", "at_max_across_p50_ms", "at_max_across_p99_ms", "at_max_local_p99_ms",
-		"last_rate", "last_sent_per_s", "last_across_p99_ms", "missing", "out_of_order", "duplicates", "closed_by_server", "steps"}
+		"at_max_hop_p50_ms", "at_max_hop_p99_ms", "last_rate", "last_sent_per_s", "last_across_p99_ms", "missing", "out_of_order", "duplicates", "closed_by_server", "steps"}
 	addCounterDeltas(&out, countersBefore, readCounters(ctx, tns))
 	return out, nil
+}
+
+// hops is, for every message that reached a receiver on another instance
+// than the sender's, how long after the receiver on the sender's instance
+// (the room's first member, on instance 0) it arrived there: the bus's own
+// share of the latency, without the send path's. It takes the arrivals
+// recorded since the last call.
+func hops(ms []*member) latencies {
+	local := map[string]map[int64]time.Time{}
+	var remote []*member
+	arrivals := map[*member]map[int64]time.Time{}
+	for _, m := range ms {
+		arrivals[m] = m.trackArrivals()
+		if m.inst == 0 {
+			local[m.room] = arrivals[m]
+		} else {
+			remote = append(remote, m)
+		}
+	}
+	var out latencies
+	for _, m := range remote {
+		for seq, at := range arrivals[m] {
+			if l, ok := local[m.room][seq]; ok {
+				out = append(out, max(0, at.Sub(l)))
+			}
+		}
+	}
+	return out
 }

@@ -13,7 +13,9 @@ import (
 )
 
 // runConns opens N idle connections in steps and reports the server's RSS
-// growth per connection and how long the connects took.
+// growth per connection and how long the connects took. With -hold it then
+// keeps them idle that long (the server's heartbeat pings them; the clients
+// answer) and counts the connections dropped meanwhile.
 func runConns(ctx context.Context, o options) (outcome, error) {
 	a := newAPI(o.base, 8)
 	defer a.close()
@@ -67,14 +69,36 @@ func runConns(ctx context.Context, o options) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	open := int64(0)
-	for _, m := range all {
+	openNow := func() int64 {
+		open := int64(0)
+		for _, m := range all {
+			select {
+			case <-m.done:
+			default:
+				open++
+			}
+		}
+		return open
+	}
+	openAfterConnect := openNow()
+	var notes []string
+	if o.hold > 0 {
 		select {
-		case <-m.done:
-		default:
-			open++
+		case <-time.After(o.hold):
+		case <-ctx.Done():
+			return outcome{}, ctx.Err()
+		}
+		for _, m := range all {
+			select {
+			case <-m.done:
+				if len(notes) < 3 {
+					notes = append(notes, fmt.Sprintf("%s dropped: %v", m.user, m.readErr))
+				}
+			default:
+			}
 		}
 	}
+	open := openNow()
 	perConn := float64(after-before) / float64(len(all)) / 1024
 	return outcome{
 		Metrics: map[string]float64{
@@ -84,9 +108,12 @@ func runConns(ctx context.Context, o options) (outcome, error) {
 			"rss_before_mb":   float64(before) / (1 << 20),
 			"rss_after_mb":    float64(after) / (1 << 20),
 		},
-		Counts: map[string]int64{"connected": int64(len(all)), "open_at_end": open},
-		Order:  []string{"rss_per_conn_kb", "connect_s", "worst_step_s", "connected", "open_at_end", "rss_before_mb", "rss_after_mb"},
-		Params: map[string]any{"n": o.conns, "step": o.step},
+		Counts: map[string]int64{"connected": int64(len(all)), "open_at_end": open,
+			"dropped_while_held": openAfterConnect - open},
+		Order: []string{"rss_per_conn_kb", "connect_s", "worst_step_s", "connected", "open_at_end", "dropped_while_held",
+			"rss_before_mb", "rss_after_mb"},
+		Params: map[string]any{"n": o.conns, "step": o.step, "hold": o.hold.String()},
+		Notes:  notes,
 	}, nil
 }
 

@@ -45,7 +45,9 @@ type member struct {
 	// lat holds the latencies by the instance the message was sent
 	// through (-1: not said), so that a cluster tells the bus's share.
 	lat map[int]latencies
-	got atomic.Int64 // distinct seqs received
+	// arrivals, once made by trackArrivals, holds when each seq arrived.
+	arrivals map[int64]time.Time
+	got      atomic.Int64 // distinct seqs received
 	// contiguous is the highest seq up to which every seq arrived: what a
 	// confirmation may cover.
 	contiguous int64
@@ -148,6 +150,9 @@ func (m *member) record(f frame, now time.Time) {
 		}
 	}
 	m.maxSeq = max(m.maxSeq, f.Seq)
+	if m.arrivals != nil {
+		m.arrivals[f.Seq] = now
+	}
 	if sent, via, ok := parseContent(f.Content); ok {
 		m.lat[via] = append(m.lat[via], now.Sub(sent))
 	}
@@ -160,6 +165,16 @@ func (m *member) takeLatencies() map[int]latencies {
 	defer m.mu.Unlock()
 	out := m.lat
 	m.lat = map[int]latencies{}
+	return out
+}
+
+// trackArrivals starts (or restarts) recording when each seq arrives, and
+// returns what was recorded since the last call.
+func (m *member) trackArrivals() map[int64]time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := m.arrivals
+	m.arrivals = map[int64]time.Time{}
 	return out
 }
 

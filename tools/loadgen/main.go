@@ -5,7 +5,8 @@
 //
 //	loadgen -base http://127.0.0.1:8080 -master-key KEY -scenario send -c 32 -g 8 -d 10s
 //	loadgen -scenario fanout -m 1000 -r 50 -d 10s [-mixed -c 16]
-//	loadgen -scenario conns -n 10000 -step 1000 -server-pid PID
+//	loadgen -scenario conns -n 10000 -step 1000 -server-pid PID [-hold 2m]
+//	loadgen -scenario storm -m 1000
 //	loadgen -scenario history -k 10000
 //	loadgen -scenario sync -k 1000
 //	loadgen -scenario baseline -database-url URL -c 32 -d 10s
@@ -79,10 +80,11 @@ type options struct {
 	mixed    bool
 	conns    int // -n
 	step     int
-	pid      int   // the first of pids (conns reads its RSS)
-	pids     []int // -server-pid: every server measured
-	dbPID    int   // -db-pid: PostgreSQL's postmaster
-	messages int   // -k
+	pid      int           // the first of pids (conns reads its RSS)
+	pids     []int         // -server-pid: every server measured
+	dbPID    int           // -db-pid: PostgreSQL's postmaster
+	hold     time.Duration // conns: how long to keep them idle
+	messages int           // -k
 	dbURL    string
 	// confirm is what fanout receivers send back: none, delivered or ack.
 	confirm string
@@ -105,7 +107,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.StringVar(&o.masterKey, "master-key", getenv("MASTER_API_KEY"), "the server's master key (MASTER_API_KEY)")
 	var bases, pids string
 	fs.StringVar(&bases, "bases", "", "cluster, bus: the instances' base URLs, comma-separated (loopback only); the first replaces -base")
-	fs.StringVar(&o.scenario, "scenario", "send", "send, fanout, conns, history, sync, baseline, cluster or bus")
+	fs.StringVar(&o.scenario, "scenario", "send", "send, fanout, conns, storm, history, sync, baseline, cluster or bus")
 	fs.StringVar(&o.label, "label", "", "a name for this run in the RESULT line and table (e.g. sqlite, postgres)")
 	fs.IntVar(&o.runs, "runs", 1, "run the scenario this many times and report the median")
 	fs.StringVar(&o.check, "check", "", "targets, e.g. 'msgs_per_s>=9000,p99_ms<=10,gaps==0': the RESULT says pass or miss")
@@ -113,11 +115,12 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.IntVar(&o.senders, "c", 32, "concurrent REST senders (send, fanout -mixed, baseline)")
 	fs.IntVar(&o.rooms, "g", 8, "rooms the senders share (send, fanout -mixed, baseline)")
 	fs.DurationVar(&o.duration, "d", 10*time.Second, "how long to send (send, fanout, baseline); how long to read (history)")
-	fs.IntVar(&o.members, "m", 1000, "room members connected over WebSocket (fanout)")
+	fs.IntVar(&o.members, "m", 1000, "room members connected over WebSocket (fanout, storm)")
 	fs.IntVar(&o.rate, "r", 50, "messages per second from the fanout sender")
 	fs.BoolVar(&o.mixed, "mixed", false, "fanout: run a send load (-c senders, -g rooms) at the same time")
 	fs.IntVar(&o.conns, "n", 10000, "idle connections to open (conns)")
 	fs.IntVar(&o.step, "step", 1000, "connections per step (conns)")
+	fs.DurationVar(&o.hold, "hold", 0, "conns: keep the connections idle this long after connecting, counting those dropped")
 	fs.StringVar(&pids, "server-pid", "", "server process ids, PID[,PID…] in the order of -bases: their CPU is reported, and conns reads the first's RSS from /proc (without it, /metrics)")
 	fs.IntVar(&o.dbPID, "db-pid", 0, "PostgreSQL's postmaster pid: its CPU (with its children's) is reported")
 	fs.IntVar(&o.payload, "payload", 0, "fanout, cluster, bus: pad each message's content to this many bytes")
@@ -169,6 +172,9 @@ func (o options) validate() error {
 	bound("-runs", o.runs, 1, maxRuns)
 	if o.duration <= 0 || o.duration > maxDuration {
 		errs = append(errs, fmt.Errorf("-d %v: must be above 0 and at most %v", o.duration, maxDuration))
+	}
+	if o.hold < 0 || o.hold > maxDuration {
+		errs = append(errs, fmt.Errorf("-hold %v: must be 0 to %v", o.hold, maxDuration))
 	}
 	if o.timeout <= 0 || o.timeout > 2*maxDuration {
 		errs = append(errs, fmt.Errorf("-timeout %v: must be above 0 and at most %v", o.timeout, 2*maxDuration))
@@ -266,6 +272,8 @@ func scenarioNamed(name string) scenario {
 		return runFanout
 	case "conns":
 		return runConns
+	case "storm":
+		return runStorm
 	case "history":
 		return runHistory
 	case "sync":
