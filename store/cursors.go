@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -190,9 +192,15 @@ func (w *cursorWriter) commit(batch []*cursorRequest) error {
 			highest[k] = m.seq
 		}
 	}
+	keys := slices.Collect(maps.Keys(highest))
+	// In the order every multi-row cursor update locks its rows (see
+	// compareMembers).
+	slices.SortFunc(keys, func(a, b cursorKey) int {
+		return compareMembers(memberKey{a.tenantID, a.roomID, a.userID}, memberKey{b.tenantID, b.roomID, b.userID})
+	})
 	byCol := map[cursorColumn][]any{}
-	for k, seq := range highest {
-		byCol[k.col] = append(byCol[k.col], k.tenantID, k.roomID, k.userID, seq)
+	for _, k := range keys {
+		byCol[k.col] = append(byCol[k.col], k.tenantID, k.roomID, k.userID, highest[k])
 	}
 	return w.s.withTx(context.Background(), func(tx *sqlx.Tx) error {
 		for col, args := range byCol {

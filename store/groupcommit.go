@@ -1,10 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -33,48 +38,89 @@ type sendResult struct {
 }
 
 // groupCommitter stores the sends of concurrent callers in shared
-// transactions on SQLite's single writer connection. Profiles of the REST
-// send path showed the writer as the bottleneck, each message paying a
-// BEGIN, a COMMIT (WAL frame writes) and the parsing of every statement;
-// sharing one transaction among the sends that queued up while the previous
-// one ran spreads the first two, and prepared statements remove the third.
+// transactions, on both databases. Profiles of the REST send path showed
+// the writer as the bottleneck, each message paying a BEGIN, a COMMIT (WAL
+// frame writes on SQLite, a WAL flush on PostgreSQL) and its statements;
+// sharing one transaction among the sends that queued up while the
+// previous one ran spreads the first two, and a batch's statements do the
+// work of all its sends at once: the room's counters are taken once per
+// room (its sends get consecutive seqs), membership is checked in one
+// query, the messages are stored in one INSERT and the senders' read
+// cursors moved in one UPDATE. A batch costs a few statements, not three
+// or four per send.
 //
 // It adds no waiting: a batch is whatever queued up while the writer was
 // busy, so a lone send commits at once. Each send still gets its own seq,
-// created flag and error: the checks that can refuse a send (room, membership,
-// client_msg_id replay) run before it writes anything, or in the statement
-// that would write, so a refused send leaves the shared transaction as it
-// found it. Any other failure rolls the whole batch back and every send of
-// it is retried in a transaction of its own, exactly as without group
-// commit.
+// created flag and error. A send the rules refuse (no room, not a member)
+// is answered with its refusal and the batch runs again without it, so
+// that the others' seqs stay gapless; a replayed client_msg_id is answered
+// with the stored message. Any other failure rolls the whole batch back
+// and every send of it is retried in a transaction of its own, exactly as
+// without group commit.
+//
+// On PostgreSQL, where several instances may send to one room, the rooms
+// of a batch are locked in one order (by tenant and room id), so that two
+// instances' batches cannot deadlock on each other.
 type groupCommitter struct {
 	s    *Store
 	reqs chan *sendRequest
 	stop chan struct{}
 	done chan struct{}
-	// stmts holds the statements of a send prepared on the writer, by SQL;
-	// written only before run starts.
-	stmts map[string]*sqlx.Stmt
+	// stmts holds the batch statements prepared on the writer. Their row
+	// counts vary with the batch, so a statement runs unprepared the first
+	// time it is met and is prepared after that transaction (on SQLite the
+	// transaction holds the writer's only connection). Only run's
+	// goroutine touches it.
+	stmts map[batchStmt]*batchStmtState
 }
 
-// newGroupCommitter prepares the statements of a send on the writer and
-// starts the committer; close stops it. The writer has a single connection,
-// so each statement is compiled once for the store's life and database/sql
-// reuses it inside every transaction on that connection.
-func newGroupCommitter(ctx context.Context, s *Store) (*groupCommitter, error) {
+// batchStmt names a statement of a batch: what it does and for how many
+// rows.
+type batchStmt struct {
+	kind batchStmtKind
+	rows int
+}
+
+type batchStmtKind int
+
+const (
+	stmtClientID batchStmtKind = iota // messageByClientIDSQL
+	stmtAllocate                      // allocateRoomsSQL
+	stmtMembers                       // membersOfSQL
+	stmtInsert                        // insertMessagesSQL
+	stmtCursors                       // cursorUpdateSQL on last_ack
+)
+
+type batchStmtState struct {
+	query string // rebound for the database
+	st    *sqlx.Stmt
+}
+
+// sql is the statement's text, in SQLite's placeholders.
+func (b batchStmt) sql() string {
+	switch b.kind {
+	case stmtClientID:
+		return messageByClientIDSQL
+	case stmtAllocate:
+		return allocateRoomsSQL(b.rows)
+	case stmtMembers:
+		return membersOfSQL(b.rows)
+	case stmtInsert:
+		return insertMessagesSQL(b.rows)
+	case stmtCursors:
+		return cursorUpdateSQL(colLastAck, b.rows)
+	}
+	panic(fmt.Sprintf("store: batch statement kind %d", b.kind))
+}
+
+// newGroupCommitter starts the committer; close stops it.
+func newGroupCommitter(s *Store) *groupCommitter {
 	g := &groupCommitter{
 		s: s, reqs: make(chan *sendRequest), stop: make(chan struct{}), done: make(chan struct{}),
-		stmts: make(map[string]*sqlx.Stmt),
-	}
-	for _, query := range []string{messageByClientIDSQL, allocateIfMemberSQL, insertMessageSQL, advanceAckSQL} {
-		st, err := s.w.PreparexContext(ctx, query)
-		if err != nil {
-			return nil, errors.Join(fmt.Errorf("prepare send statements: %w", err), g.closeStmts())
-		}
-		g.stmts[query] = st
+		stmts: make(map[batchStmt]*batchStmtState),
 	}
 	go g.run()
-	return g, nil
+	return g
 }
 
 // send hands r to the committer and waits for its result. Once accepted a
@@ -96,13 +142,11 @@ func (g *groupCommitter) send(r *sendRequest) sendResult {
 func (g *groupCommitter) close() error {
 	close(g.stop)
 	<-g.done
-	return g.closeStmts()
-}
-
-func (g *groupCommitter) closeStmts() error {
 	var errs []error
-	for _, st := range g.stmts {
-		errs = append(errs, st.Close())
+	for _, s := range g.stmts {
+		if s.st != nil {
+			errs = append(errs, s.st.Close())
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -140,36 +184,39 @@ func commitBatches[R any](reqs <-chan R, stop <-chan struct{}, max int, commit f
 	}
 }
 
+// errSendsRefused rolls back a batch in which the rules refused sends that
+// had taken seqs; it runs again without them.
+var errSendsRefused = errors.New("sends refused")
+
 // commit stores batch in one transaction, falling back to one transaction
 // per send when the shared one fails.
 func (g *groupCommitter) commit(batch []*sendRequest) {
 	results := make([]sendResult, len(batch))
-	live := 0
+	var live []int
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i].err = err
 			continue
 		}
-		live++
+		live = append(live, i)
 	}
-	if live > 0 {
-		// The shared transaction belongs to no single caller: a caller that
-		// gives up must not roll back the others' messages.
-		err := g.s.withTx(context.Background(), func(tx *sqlx.Tx) error {
-			for i, r := range batch {
-				if results[i].err != nil {
-					continue
-				}
-				res, err := g.sendInTx(tx, r)
-				if err != nil {
-					return err
-				}
-				results[i] = res
-			}
-			return nil
+	for len(live) > 0 {
+		b := &sendBatch{g: g, batch: batch, live: live, results: results}
+		ctx, cancel := b.context()
+		err := g.s.withTx(ctx, func(tx *sqlx.Tx) error {
+			b.tx, b.ctx = tx, ctx
+			return b.store()
 		})
+		cancel()
+		g.prepareMet()
+		if errors.Is(err, errSendsRefused) {
+			// Answered already; the others run again.
+			live = slices.DeleteFunc(live, func(i int) bool { return results[i].err != nil })
+			continue
+		}
 		if err != nil {
-			for i, r := range batch {
+			for _, i := range live {
+				r := batch[i]
 				if ctxErr := r.ctx.Err(); ctxErr != nil {
 					results[i] = sendResult{err: ctxErr}
 					continue
@@ -178,65 +225,368 @@ func (g *groupCommitter) commit(batch []*sendRequest) {
 				results[i] = sendResult{row: row, created: created, err: err}
 			}
 		}
+		break
 	}
 	for i, r := range batch {
 		r.done <- results[i]
 	}
 }
 
-// sendInTx stores one send of a batch in tx. A send the rules refuse comes
-// back as its result, with nothing written; an error means tx is spoiled.
-// The usual send runs three statements (four with a client_msg_id).
-func (g *groupCommitter) sendInTx(tx *sqlx.Tx, r *sendRequest) (sendResult, error) {
-	q := func(query string) *sqlx.Stmt { return tx.Stmtx(g.stmts[query]) }
-	if r.m.ClientMsgID != nil {
-		var existing messageRow
-		err := q(messageByClientIDSQL).QueryRowx(r.tenantID, r.roomID, r.sender, *r.m.ClientMsgID).StructScan(&existing)
-		if err == nil {
-			// A replay, answered only to a member, as a first send would be.
-			if res, err := g.refusal(tx, r); res.err != nil || err != nil {
-				return res, err
-			}
-			return sendResult{row: existing}, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return sendResult{}, fmt.Errorf("find message by client_msg_id: %w", err)
+// prepareMet prepares, on the writer, the statements the last batch ran
+// unprepared. One that fails to prepare keeps running unprepared.
+func (g *groupCommitter) prepareMet() {
+	for _, s := range g.stmts {
+		if s.st == nil {
+			s.st, _ = g.s.w.Preparex(s.query)
 		}
 	}
-	// The seqs are taken only if the sender is a member: membership is
-	// checked and the seqs allocated in one statement; no row means no room
-	// or no membership, which refusal tells apart.
-	row := newMessageRow(r.sender, r.roomID, r.m, r.meta, g.s.nowMillis())
-	err := q(allocateIfMemberSQL).QueryRowx(sendArgs(r.tenantID, &row, allocateParams, memberParams)...).Scan(&row.Seq, &row.EventSeq)
-	if errors.Is(err, sql.ErrNoRows) {
-		res, err := g.refusal(tx, r)
-		if err == nil && res.err == nil {
-			err = errors.New("allocate seq: no row for a member of an existing room")
-		}
-		return res, err
-	}
-	if err != nil {
-		return sendResult{}, fmt.Errorf("allocate seq: %w", err)
-	}
-	if _, err := q(insertMessageSQL).Exec(sendValues(r.tenantID, &row)...); err != nil {
-		return sendResult{}, fmt.Errorf("insert message: %w", err)
-	}
-	if _, err := q(advanceAckSQL).Exec(row.Seq, r.tenantID, r.roomID, r.sender, row.Seq); err != nil {
-		return sendResult{}, fmt.Errorf("advance ack: %w", err)
-	}
-	return sendResult{row: row, created: true}, nil
 }
 
-// refusal reports why the sender may not send to the room, if they may not,
-// as memberRoom (the rule of every send path) tells it: ErrNotFound for a
+// sendBatch is the work of one transaction of the committer.
+type sendBatch struct {
+	g       *groupCommitter
+	tx      *sqlx.Tx
+	ctx     context.Context
+	batch   []*sendRequest
+	live    []int        // the sends of batch this transaction stores, in arrival order
+	results []sendResult // by index in batch
+}
+
+// context bounds the shared transaction: it belongs to no single caller, so
+// one that gives up must not roll back the others' messages, but once every
+// caller has given up nobody waits for it.
+func (b *sendBatch) context() (context.Context, context.CancelFunc) {
+	var last time.Time
+	for _, i := range b.live {
+		d, ok := b.batch[i].ctx.Deadline()
+		if !ok {
+			return context.WithCancel(context.Background())
+		}
+		if d.After(last) {
+			last = d
+		}
+	}
+	return context.WithDeadline(context.Background(), last)
+}
+
+// clientKey is what makes a client_msg_id a replay.
+type clientKey struct{ tenantID, roomID, sender, clientMsgID string }
+
+// memberKey is a sender in a room.
+type memberKey struct{ tenantID, roomID, sender string }
+
+// store writes the batch's live sends in b.tx and fills their results, or
+// answers the ones the rules refuse and returns errSendsRefused when any
+// of them had taken seqs. Any other error means b.tx is spoiled.
+func (b *sendBatch) store() error {
+	// The sends that store a message, and the replays: of a send earlier in
+	// the batch (by its index in batch), or of a message stored before.
+	var (
+		fresh    []int
+		replayOf = map[int]int{}
+		stored   = map[int]messageRow{}
+		firstOf  = map[clientKey]int{}
+	)
+	for _, i := range b.live {
+		r := b.batch[i]
+		if r.m.ClientMsgID == nil {
+			fresh = append(fresh, i)
+			continue
+		}
+		k := clientKey{r.tenantID, r.roomID, r.sender, *r.m.ClientMsgID}
+		if j, ok := firstOf[k]; ok {
+			replayOf[i] = j
+			continue
+		}
+		firstOf[k] = i
+		existing, found, err := b.messageByClientID(r)
+		if err != nil {
+			return err
+		}
+		if found {
+			stored[i] = existing
+			continue
+		}
+		fresh = append(fresh, i)
+	}
+
+	rows, refused, err := b.allocate(fresh)
+	if err != nil {
+		return err
+	}
+	// Members only: a fresh send from anyone else has taken seqs it must
+	// give back, a replay is refused as a first send would be.
+	var checked []int
+	for _, i := range b.live {
+		if _, ok := replayOf[i]; !ok && b.results[i].err == nil {
+			checked = append(checked, i)
+		}
+	}
+	outsiders, err := b.outsiders(checked)
+	if err != nil {
+		return err
+	}
+	for _, i := range outsiders {
+		if err := b.refuse(i); err != nil {
+			return err
+		}
+		if _, ok := stored[i]; !ok {
+			refused = true
+		}
+	}
+	for i, j := range replayOf {
+		if err := b.results[j].err; err != nil {
+			b.results[i].err = err
+		}
+	}
+	if refused {
+		return errSendsRefused
+	}
+
+	if err := b.insert(fresh, rows); err != nil {
+		return err
+	}
+	if err := b.moveCursors(fresh, rows); err != nil {
+		return err
+	}
+	for _, i := range fresh {
+		b.results[i] = sendResult{row: rows[i], created: true}
+	}
+	for i, row := range stored {
+		if b.results[i].err == nil {
+			b.results[i] = sendResult{row: row}
+		}
+	}
+	for i, j := range replayOf {
+		if b.results[i].err == nil {
+			b.results[i] = sendResult{row: rows[j]}
+			if row, ok := stored[j]; ok {
+				b.results[i].row = row
+			}
+		}
+	}
+	return nil
+}
+
+// messageByClientID finds the message r's client_msg_id stored before.
+func (b *sendBatch) messageByClientID(r *sendRequest) (messageRow, bool, error) {
+	var row messageRow
+	err := b.queryRow(batchStmt{kind: stmtClientID}, r.tenantID, r.roomID, r.sender, *r.m.ClientMsgID).StructScan(&row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return messageRow{}, false, nil
+	}
+	if err != nil {
+		return messageRow{}, false, fmt.Errorf("find message by client_msg_id: %w", err)
+	}
+	return row, true, nil
+}
+
+// allocate takes the seqs of the fresh sends, for all their rooms in one
+// statement that lists the rooms in one order (see groupCommitter), and
+// returns their rows by index in batch. A room that is not there refuses
+// its sends (refused).
+func (b *sendBatch) allocate(fresh []int) (rows map[int]messageRow, refused bool, err error) {
+	if len(fresh) == 0 {
+		return nil, false, nil
+	}
+	byRoom := map[roomRef][]int{}
+	for _, i := range fresh {
+		r := b.batch[i]
+		k := roomRef{r.tenantID, r.roomID}
+		byRoom[k] = append(byRoom[k], i)
+	}
+	rooms := slices.SortedFunc(maps.Keys(byRoom), func(a, b roomRef) int {
+		return cmp.Or(strings.Compare(a.tenantID, b.tenantID), strings.Compare(a.roomID, b.roomID))
+	})
+	now := b.g.s.nowMillis()
+	args := make([]any, 0, 1+3*len(rooms))
+	args = append(args, now)
+	for _, room := range rooms {
+		args = append(args, room.tenantID, room.roomID, len(byRoom[room]))
+	}
+	res, err := b.query(batchStmt{kind: stmtAllocate, rows: len(rooms)}, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("allocate seqs: %w", err)
+	}
+	type seqs struct{ last, lastEvent int64 }
+	taken := make(map[roomRef]seqs, len(rooms))
+	for res.Next() {
+		var room roomRef
+		var s seqs
+		if err := res.Scan(&room.tenantID, &room.roomID, &s.last, &s.lastEvent); err != nil {
+			res.Close()
+			return nil, false, fmt.Errorf("allocate seqs: %w", err)
+		}
+		taken[room] = s
+	}
+	if err := errors.Join(res.Err(), res.Close()); err != nil {
+		return nil, false, fmt.Errorf("allocate seqs: %w", err)
+	}
+	rows = make(map[int]messageRow, len(fresh))
+	for _, room := range rooms {
+		sends := byRoom[room]
+		s, ok := taken[room]
+		if !ok {
+			for _, i := range sends {
+				if err := b.refuse(i); err != nil {
+					return nil, false, err
+				}
+			}
+			refused = true
+			continue
+		}
+		n := int64(len(sends))
+		for k, i := range sends {
+			r := b.batch[i]
+			row := newMessageRow(r.sender, r.roomID, r.m, r.meta, now)
+			row.Seq = s.last - n + 1 + int64(k)
+			row.EventSeq = s.lastEvent - n + 1 + int64(k)
+			rows[i] = row
+		}
+	}
+	return rows, refused, nil
+}
+
+// membersOfSQL returns the indexes of the n (index, tenant, room, user)
+// rows given whose user is a member of the room.
+func membersOfSQL(n int) string {
+	return `SELECT v.column1 FROM (VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(CAST(? AS INTEGER), ?, ?, ?), ", n), ", ") + `) AS v
+		JOIN room_members m ON m.room_id = v.column3 AND m.user_id = v.column4 AND m.tenant_id = v.column2`
+}
+
+// outsiders returns those of sends whose sender is not a member of the room.
+func (b *sendBatch) outsiders(sends []int) ([]int, error) {
+	if len(sends) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, 4*len(sends))
+	for _, i := range sends {
+		r := b.batch[i]
+		args = append(args, i, r.tenantID, r.roomID, r.sender)
+	}
+	rows, err := b.query(batchStmt{kind: stmtMembers, rows: len(sends)}, args...)
+	if err != nil {
+		return nil, fmt.Errorf("check membership: %w", err)
+	}
+	defer rows.Close()
+	members := make(map[int]bool, len(sends))
+	for rows.Next() {
+		var i int
+		if err := rows.Scan(&i); err != nil {
+			return nil, fmt.Errorf("check membership: %w", err)
+		}
+		members[i] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("check membership: %w", err)
+	}
+	var out []int
+	for _, i := range sends {
+		if !members[i] {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
+
+// refuse answers send i with why its sender may not send to the room, as
+// memberRoom (the rule of every send path) tells it: ErrNotFound for a
 // room that is not the tenant's, a ForbiddenError for a non-member. It
-// writes nothing, and runs only when a send is refused or replayed, so it is
-// not prepared.
-func (g *groupCommitter) refusal(tx *sqlx.Tx, r *sendRequest) (sendResult, error) {
-	_, err := g.s.memberRoom(context.Background(), tx, r.tenantID, r.roomID, r.sender)
+// runs only when a send is refused, so it is not prepared.
+func (b *sendBatch) refuse(i int) error {
+	r := b.batch[i]
+	_, err := b.g.s.memberRoom(b.ctx, b.tx, r.tenantID, r.roomID, r.sender)
 	var forbidden *ForbiddenError
 	if errors.Is(err, ErrNotFound) || errors.As(err, &forbidden) {
-		return sendResult{err: err}, nil
+		b.results[i].err = err
+		return nil
 	}
-	return sendResult{}, err
+	if err == nil {
+		err = errors.New("a send refused to a member of an existing room")
+	}
+	return err
+}
+
+// insert stores the rows of the fresh sends in one statement.
+func (b *sendBatch) insert(fresh []int, rows map[int]messageRow) error {
+	if len(fresh) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(sendColumns)*len(fresh))
+	for _, i := range fresh {
+		row := rows[i]
+		args = sendValues(args, b.batch[i].tenantID, &row)
+	}
+	if _, err := b.exec(batchStmt{kind: stmtInsert, rows: len(fresh)}, args...); err != nil {
+		return fmt.Errorf("insert messages: %w", err)
+	}
+	return nil
+}
+
+// moveCursors marks each sender's room read up to their last message of
+// the batch, in one statement.
+func (b *sendBatch) moveCursors(fresh []int, rows map[int]messageRow) error {
+	highest := map[memberKey]int64{}
+	var order []memberKey
+	for _, i := range fresh {
+		r := b.batch[i]
+		k := memberKey{r.tenantID, r.roomID, r.sender}
+		if _, ok := highest[k]; !ok {
+			order = append(order, k)
+		}
+		highest[k] = max(highest[k], rows[i].Seq)
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	slices.SortFunc(order, compareMembers)
+	args := make([]any, 0, 4*len(order))
+	for _, k := range order {
+		args = append(args, k.tenantID, k.roomID, k.sender, highest[k])
+	}
+	if _, err := b.exec(batchStmt{kind: stmtCursors, rows: len(order)}, args...); err != nil {
+		return fmt.Errorf("advance ack: %w", err)
+	}
+	return nil
+}
+
+// stmt is s's state, its text rebound for the database on first use.
+func (b *sendBatch) stmt(s batchStmt) *batchStmtState {
+	st, ok := b.g.stmts[s]
+	if !ok {
+		st = &batchStmtState{query: b.g.s.w.Rebind(s.sql())}
+		b.g.stmts[s] = st
+	}
+	return st
+}
+
+func (b *sendBatch) queryRow(s batchStmt, args ...any) *sqlx.Row {
+	if st := b.stmt(s); st.st != nil {
+		return b.tx.StmtxContext(b.ctx, st.st).QueryRowxContext(b.ctx, args...)
+	}
+	return b.tx.QueryRowxContext(b.ctx, b.stmt(s).query, args...)
+}
+
+func (b *sendBatch) query(s batchStmt, args ...any) (*sqlx.Rows, error) {
+	if st := b.stmt(s); st.st != nil {
+		return b.tx.StmtxContext(b.ctx, st.st).QueryxContext(b.ctx, args...)
+	}
+	return b.tx.QueryxContext(b.ctx, b.stmt(s).query, args...)
+}
+
+func (b *sendBatch) exec(s batchStmt, args ...any) (sql.Result, error) {
+	if st := b.stmt(s); st.st != nil {
+		return b.tx.StmtxContext(b.ctx, st.st).ExecContext(b.ctx, args...)
+	}
+	return b.tx.ExecContext(b.ctx, b.stmt(s).query, args...)
+}
+
+// compareMembers orders member keys by tenant, room and user: the one
+// order in which every multi-row cursor update (the group committer's, the
+// cursor writer's) lists its rows, which PostgreSQL reads in that order
+// against the primary key and locks one by one (TestQueryPlans holds the
+// plan), so that two of them, in two instances or in one, cannot deadlock.
+func compareMembers(a, b memberKey) int {
+	return cmp.Or(strings.Compare(a.tenantID, b.tenantID), strings.Compare(a.roomID, b.roomID), strings.Compare(a.sender, b.sender))
 }

@@ -5,22 +5,48 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+
+	"github.com/chatapi/chatapi/store/pgtest"
 )
 
-// TestGroupCommitBatch hands the SQLite group committer one batch mixing
-// sends it must store, refuse and replay, then one whose shared transaction
-// fails, and checks every send gets its own answer with gapless seqs.
+// TestGroupCommitBatch hands the group committer, on each database, batches
+// mixing sends to several rooms that it must store, refuse and replay, then
+// one whose shared transaction fails, and checks every send gets its own
+// answer, each room gapless seqs and each sender's read cursor its last.
 func TestGroupCommitBatch(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		s := openPlanStore(t, filepath.Join(t.TempDir(), "chatapi.db"))
+		testGroupCommitBatch(t, s, `
+			CREATE TRIGGER refuse_poison BEFORE INSERT ON messages
+			WHEN NEW.content = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END`)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		if testPostgres.err != nil {
+			pgtest.Unavailable(t, testPostgres.err)
+		}
+		url, drop, err := pgtest.NewSchema(t.Context(), testPostgres.url, "")
+		if err != nil {
+			t.Fatalf("NewSchema: %v", err)
+		}
+		t.Cleanup(drop)
+		s := openPlanStore(t, url)
+		testGroupCommitBatch(t, s, `ALTER TABLE messages ADD CONSTRAINT refuse_poison CHECK (content <> 'poison')`)
+	})
+}
+
+// testGroupCommitBatch runs the batches on s; poison makes the database
+// refuse to store a message whose content is "poison".
+func testGroupCommitBatch(t *testing.T, s *Store, poison string) {
 	ctx := t.Context()
-	s := openPlanStore(t, filepath.Join(t.TempDir(), "chatapi.db"))
-	if s.sends == nil {
-		t.Fatal("SQLite store without a group committer")
-	}
 	tn, err := s.CreateTenant(ctx, "t", 0, "hash")
 	if err != nil {
 		t.Fatalf("CreateTenant: %v", err)
 	}
 	room, err := s.CreateRoom(ctx, tn.ID, "alice", NewRoom{Type: RoomGroup, Members: []string{"bob"}})
+	if err != nil {
+		t.Fatalf("CreateRoom: %v", err)
+	}
+	other, err := s.CreateRoom(ctx, tn.ID, "bob", NewRoom{Type: RoomGroup, Members: []string{"carol"}})
 	if err != nil {
 		t.Fatalf("CreateRoom: %v", err)
 	}
@@ -53,6 +79,34 @@ func TestGroupCommitBatch(t *testing.T) {
 				}
 			case got.err != nil || got.row.Seq != w.seq || got.created != w.created:
 				t.Errorf("send %d: got seq %d, created %v, %v; want seq %d, created %v", i, got.row.Seq, got.created, got.err, w.seq, w.created)
+			case got.row.Content != r.m.Content && w.created:
+				t.Errorf("send %d: got content %q, want %q", i, got.row.Content, r.m.Content)
+			}
+		}
+	}
+	// check reads back what the rooms and cursors hold.
+	check := func(t *testing.T, roomID string, lastSeq int64, acks map[string]int64) {
+		t.Helper()
+		got, err := s.GetRoom(ctx, tn.ID, "bob", roomID)
+		if err != nil || got.LastSeq != lastSeq {
+			t.Errorf("room %s: got last_seq %d, %v; want %d", roomID, got.LastSeq, err, lastSeq)
+		}
+		msgs, err := s.ListMessages(ctx, tn.ID, "bob", roomID, MessagePage{AfterSeq: new(int64), Limit: MaxMessagesLimit})
+		if err != nil {
+			t.Fatalf("ListMessages: %v", err)
+		}
+		for i, m := range msgs {
+			if m.Seq != int64(i+1) {
+				t.Errorf("room %s: message %d has seq %d; want 1..%d without gaps", roomID, i, m.Seq, lastSeq)
+			}
+		}
+		if int64(len(msgs)) != lastSeq {
+			t.Errorf("room %s: got %d messages, want %d", roomID, len(msgs), lastSeq)
+		}
+		for user, want := range acks {
+			m, err := s.IsMember(ctx, tn.ID, roomID, user)
+			if err != nil || m.LastAck != want {
+				t.Errorf("room %s, %s: got last_ack %d, %v; want %d", roomID, user, m.LastAck, err, want)
 			}
 		}
 	}
@@ -61,34 +115,50 @@ func TestGroupCommitBatch(t *testing.T) {
 		run(t, []*sendRequest{
 			req(ctx, "alice", room.ID, "one", str("c1")),
 			req(ctx, "carol", room.ID, "not a member", nil),
+			req(ctx, "bob", other.ID, "elsewhere", nil),
 			req(ctx, "bob", "room_missing", "no room", nil),
 			req(ctx, "alice", room.ID, "one again", str("c1")), // replay within the batch
 			req(cancelled, "bob", room.ID, "given up", nil),
 			req(ctx, "bob", room.ID, "two", nil),
+			req(ctx, "carol", other.ID, "elsewhere too", nil),
+			req(ctx, "carol", room.ID, "not a member", str("c2")),
+			req(ctx, "bob", other.ID, "elsewhere again", nil),
 		}, []want{
-			{seq: 1, created: true}, {err: isForbidden}, {err: isNotFound},
+			{seq: 1, created: true}, {err: isForbidden}, {seq: 1, created: true}, {err: isNotFound},
 			{seq: 1, created: false}, {err: isCanceled}, {seq: 2, created: true},
+			{seq: 2, created: true}, {err: isForbidden}, {seq: 3, created: true},
 		})
+		check(t, room.ID, 2, map[string]int64{"alice": 1, "bob": 2})
+		check(t, other.ID, 3, map[string]int64{"bob": 3, "carol": 2})
+	})
+
+	t.Run("a replay of a stored message is answered with it", func(t *testing.T) {
+		run(t, []*sendRequest{
+			req(ctx, "bob", room.ID, "three", nil),
+			req(ctx, "alice", room.ID, "one once more", str("c1")),
+			req(ctx, "carol", room.ID, "one from an outsider", str("c1")),
+			req(ctx, "alice", room.ID, "four", str("c3")),
+		}, []want{
+			{seq: 3, created: true}, {seq: 1, created: false}, {err: isForbidden}, {seq: 4, created: true},
+		})
+		check(t, room.ID, 4, map[string]int64{"alice": 4, "bob": 3})
 	})
 
 	t.Run("a failing send falls back to one transaction each", func(t *testing.T) {
-		if _, err := s.w.ExecContext(ctx, `
-			CREATE TRIGGER refuse_poison BEFORE INSERT ON messages
-			WHEN NEW.content = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END`); err != nil {
-			t.Fatalf("create trigger: %v", err)
+		if _, err := s.w.ExecContext(ctx, poison); err != nil {
+			t.Fatalf("poison: %v", err)
 		}
 		run(t, []*sendRequest{
-			req(ctx, "alice", room.ID, "three", nil),
+			req(ctx, "alice", room.ID, "five", nil),
 			req(ctx, "bob", room.ID, "poison", nil),
 			req(ctx, "alice", room.ID, "one once more", str("c1")),
-			req(ctx, "bob", room.ID, "four", nil),
+			req(ctx, "carol", other.ID, "elsewhere", nil),
+			req(ctx, "bob", room.ID, "six", nil),
 		}, []want{
-			{seq: 3, created: true}, {err: func(err error) bool { return err != nil }},
-			{seq: 1, created: false}, {seq: 4, created: true},
+			{seq: 5, created: true}, {err: func(err error) bool { return err != nil }},
+			{seq: 1, created: false}, {seq: 4, created: true}, {seq: 6, created: true},
 		})
-		got, err := s.GetRoom(ctx, tn.ID, "alice", room.ID)
-		if err != nil || got.LastSeq != 4 {
-			t.Errorf("got last_seq %d, %v; want 4", got.LastSeq, err)
-		}
+		check(t, room.ID, 6, map[string]int64{"alice": 5, "bob": 6})
+		check(t, other.ID, 4, map[string]int64{"carol": 4})
 	})
 }

@@ -30,3 +30,22 @@ func newID(prefix string) string {
 	}
 	return string(out)
 }
+
+// messageIDTimeLength base62 characters hold a message id's creation time
+// in milliseconds (62^8 ms is some 6,900 years).
+const messageIDTimeLength = 8
+
+// newMessageID returns the id of a message created at nowMillis: msg_, the
+// time (base62, fixed width) and idLength random characters, as newID's.
+// Ids that sort by time are added at the end of the messages id index,
+// where a batch of sends changes one page of it; random ones changed a
+// page per message, and a commit copies every page it changed into the
+// WAL (SQLite) or the WAL's full-page images (PostgreSQL).
+func newMessageID(nowMillis int64) string {
+	var t [messageIDTimeLength]byte
+	for i := len(t) - 1; i >= 0; i-- {
+		t[i] = base62[nowMillis%62]
+		nowMillis /= 62
+	}
+	return newID("msg_" + string(t[:]))
+}

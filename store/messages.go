@@ -96,20 +96,12 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 		}
 	}
 
-	// SQLite commits sends in groups on its single writer; PostgreSQL
-	// stores each in one statement (see sendStatement).
-	if s.sends != nil {
-		res := s.sends.send(&sendRequest{ctx: ctx, tenantID: tenantID, sender: sender, roomID: roomID, m: m, meta: meta})
-		if res.err != nil {
-			return Message{}, false, res.err
-		}
-		return res.row.message(), res.created, nil
+	// Sends are committed in groups (see groupCommitter).
+	res := s.sends.send(&sendRequest{ctx: ctx, tenantID: tenantID, sender: sender, roomID: roomID, m: m, meta: meta})
+	if res.err != nil {
+		return Message{}, false, res.err
 	}
-	row, created, err := s.sendStatement(ctx, tenantID, sender, roomID, m, meta)
-	if err != nil {
-		return Message{}, false, err
-	}
-	return row.message(), created, nil
+	return res.row.message(), res.created, nil
 }
 
 // checkContent is an InvalidError on content unless it is 1 to
@@ -138,7 +130,7 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 		// Taking the seqs first locks the room row (PostgreSQL): the checks
 		// below then see every earlier send and membership change committed.
 		row = newMessageRow(sender, roomID, m, meta, s.nowMillis())
-		err := tx.QueryRowxContext(ctx, tx.Rebind(allocateSQL), sendArgs(tenantID, &row, allocateParams)...).Scan(&row.Seq, &row.EventSeq)
+		err := tx.QueryRowxContext(ctx, tx.Rebind(allocateSeqsSQL), 1, 1, row.CreatedAt, tenantID, roomID).Scan(&row.Seq, &row.EventSeq)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("room %s: %w", roomID, ErrNotFound)
 		}
@@ -158,7 +150,7 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(insertMessageSQL), sendValues(tenantID, &row)...); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(insertMessagesSQL(1)), sendValues(nil, tenantID, &row)...); err != nil {
 			return fmt.Errorf("insert message: %w", err)
 		}
 		return s.advanceAck(ctx, tx, tenantID, roomID, sender, row.Seq)
@@ -177,8 +169,7 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 	return row, true, nil
 }
 
-// messageByClientIDSQL finds the message a client_msg_id already stored
-// (in SQLite's placeholders: the group committer prepares it as it is).
+// messageByClientIDSQL finds the message a client_msg_id already stored.
 const messageByClientIDSQL = `
 	SELECT ` + messageColumns + `
 	FROM messages

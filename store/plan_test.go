@@ -256,6 +256,14 @@ func planCases(s *Store, seed planSeed) []planCase {
 			args:   []any{seed.tenantID, seed.roomID, "bob", 5, seed.tenantID, seed.roomID, "alice", 7},
 			tables: []string{"room_members"}, subqueries: []string{"v"}})
 	}
+	cases = append(cases, planCase{name: "send: allocate seqs", query: allocateSeqsSQL,
+		args: []any{3, 3, s.nowMillis(), seed.tenantID, seed.roomID}, tables: []string{"rooms"}})
+	cases = append(cases, planCase{name: "send: allocate seqs in rooms", query: allocateRoomsSQL(2),
+		args:   []any{s.nowMillis(), seed.tenantID, "room_other_7", 2, seed.tenantID, seed.roomID, 3},
+		tables: []string{"rooms"}, subqueries: []string{"v"}})
+	cases = append(cases, planCase{name: "send: members of the batch", query: membersOfSQL(2),
+		args:   []any{0, seed.tenantID, seed.roomID, "alice", 1, seed.tenantID, seed.roomID, "bob"},
+		tables: []string{"room_members"}, subqueries: []string{"v"}})
 	cases = append(cases, planCase{name: "PruneEvents", query: pruneBatchSQL,
 		args: []any{int64(seed.messages / 2), 1000}, tables: []string{"room_events"}, subqueries: []string{"oldest"}})
 	cases = append(cases, planCase{name: "ListNotifications", query: listNotificationsSQL,

@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -114,56 +112,4 @@ func (s *Store) Notify(ctx context.Context, channel, payload string) error {
 		return fmt.Errorf("notify: %w", err)
 	}
 	return nil
-}
-
-// postgresSendSQL stores a send in one statement, which PostgreSQL runs as
-// its own transaction: take the room's next seq and event_seq if the sender
-// is a member, insert the message with them, move the sender's read cursor.
-// A send in a transaction of its own cost PostgreSQL a BEGIN, five queries
-// and a COMMIT, two round trips each through lib/pq's unnamed statements,
-// all while the room's row stayed locked; the benchmark's senders queued on
-// those locks. Prepared, this is one round trip, and the room's row is
-// locked only for the statement and its commit. Data-modifying WITH is
-// PostgreSQL's own: SQLite runs sends through the group committer instead.
-//
-// It is built from the shape every send path shares (sendshape.go): its
-// parameters are sendValues but the seqs, which it allocates with
-// allocateIfMemberSQL's statement and inserts with the other sendColumns.
-var postgresSendSQL = `
-	WITH seq AS (` +
-	postgresParams(allocateIfMemberSQL, slices.Concat(allocateParams, memberParams)...) + `
-	), msg AS (
-		INSERT INTO messages (` + sendColumnList() + `)
-		SELECT ` + postgresSendSelect() + ` FROM seq
-		RETURNING messages.seq, messages.event_seq
-	), ack AS (
-		UPDATE room_members SET last_ack = msg.seq FROM msg
-		WHERE ` + postgresParams(`room_members.tenant_id = ? AND room_members.room_id = ? AND room_members.user_id = ?`, memberParams...) + `
-			AND room_members.last_ack < msg.seq
-	)
-	SELECT seq, event_seq FROM msg`
-
-// sendStatement is SendMessage on PostgreSQL: postgresSendSQL, then, only
-// when it stores nothing, the reason. A unique violation on client_msg_id
-// is a replay (the statement checked membership first); no row means no
-// room or no membership, unless membership changed in between, which the
-// transaction of sendOne settles.
-func (s *Store) sendStatement(ctx context.Context, tenantID, sender, roomID string, m NewMessage, meta *string) (messageRow, bool, error) {
-	row := newMessageRow(sender, roomID, m, meta, s.nowMillis())
-	st, err := s.reads.get(ctx, postgresSendSQL)
-	if err == nil {
-		err = st.QueryRowxContext(ctx, sendValues(tenantID, &row)[:sendParams]...).Scan(&row.Seq, &row.EventSeq)
-	}
-	switch {
-	case err == nil:
-		return row, true, nil
-	case errors.Is(err, sql.ErrNoRows):
-		if _, err := s.memberRoom(ctx, s.r, tenantID, roomID, sender); err != nil {
-			return messageRow{}, false, err
-		}
-		return s.sendOne(ctx, tenantID, sender, roomID, m, meta)
-	case m.ClientMsgID != nil && s.dialect.isUniqueViolation(err):
-		return s.replayAfterConflict(ctx, tenantID, roomID, sender, *m.ClientMsgID, err)
-	}
-	return messageRow{}, false, fmt.Errorf("send message: %w", err)
 }

@@ -18,7 +18,7 @@ import (
 // executed once on a pool. busy_timeout makes a second process wait for the
 // write lock instead of failing; _txlock=immediate takes the write lock at
 // BEGIN, so a transaction that reads then writes cannot fail to upgrade.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(memory)&_txlock=immediate"
 
 // sqlitePath extracts the file path from a SQLite database URL.
 func sqlitePath(databaseURL string) (string, error) {

@@ -21,8 +21,7 @@ type Store struct {
 	r       *sqlx.DB
 	dialect dialect
 	now     func() time.Time
-	// sends batches SendMessage on SQLite (see groupCommitter); nil on
-	// PostgreSQL, whose pool runs sends to different rooms side by side.
+	// sends batches SendMessage (see groupCommitter).
 	sends *groupCommitter
 	// reads holds hot reads prepared on r.
 	reads *readStmts
@@ -96,10 +95,8 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	}
 	if s.dialect.name == "sqlite" {
 		s.members = newMemberCache()
-		if s.sends, err = newGroupCommitter(ctx, s); err != nil {
-			return nil, errors.Join(err, s.Close())
-		}
 	}
+	s.sends = newGroupCommitter(s)
 	return s, nil
 }
 
