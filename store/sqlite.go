@@ -85,6 +85,8 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		// BEGIN IMMEDIATE (_txlock) already serializes migrating processes.
 		migrationLock:     "",
 		isUniqueViolation: sqliteUniqueViolation,
+		// One writer.
+		sendShards: 1,
 	}}, nil
 }
 
