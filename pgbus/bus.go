@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -113,6 +114,8 @@ type Bus struct {
 	cfg     Config
 	store   Store
 	channel string
+	// prefix starts every notification of this instance (envelopePrefix).
+	prefix string
 
 	// queue holds the notifications Broadcast encoded, in its order, for
 	// the publisher Run starts.
@@ -135,7 +138,8 @@ func New(ctx context.Context, cfg Config, st Store) (*Bus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgbus: %w", err)
 	}
-	return &Bus{cfg: cfg, store: st, channel: ch, listening: make(chan struct{}), queue: make(chan string, cfg.QueueSize)}, nil
+	return &Bus{cfg: cfg, store: st, channel: ch, prefix: envelopePrefix(cfg.InstanceID),
+		listening: make(chan struct{}), queue: make(chan string, cfg.QueueSize)}, nil
 }
 
 // Broadcast sends e to the other instances. It does not deliver e here
@@ -170,20 +174,15 @@ func (b *Bus) encode(ctx context.Context, e event.Event) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	payload, err := json.Marshal(envelope{V: WireVersion, Origin: b.cfg.InstanceID, Event: body})
-	if err != nil {
-		return "", fmt.Errorf("encode notification: %w", err)
-	}
+	payload := inlineNotification(b.prefix, body)
 	if len(payload) > b.store.MaxNotifyPayload() {
 		id, err := b.store.PutEventPayload(ctx, body)
 		if err != nil {
 			return "", err
 		}
-		if payload, err = json.Marshal(envelope{V: WireVersion, Origin: b.cfg.InstanceID, Ref: id}); err != nil {
-			return "", fmt.Errorf("encode notification: %w", err)
-		}
+		payload = refNotification(b.prefix, id)
 	}
-	return string(payload), nil
+	return payload, nil
 }
 
 // publish sends the queued notifications until ctx ends, then what is
@@ -316,8 +315,21 @@ func (b *Bus) Run(ctx context.Context, local Local) error {
 
 // handle delivers one notification of another instance.
 func (b *Bus) handle(ctx context.Context, local Local, payload string) {
+	if strings.HasPrefix(payload, b.prefix) {
+		return // delivered here when published
+	}
 	var n envelope
 	if err := json.Unmarshal([]byte(payload), &n); err != nil {
+		// Another version's event need not fit this version's wireEvent:
+		// its version says which failure this is.
+		var head struct {
+			V      int    `json:"v"`
+			Origin string `json:"o"`
+		}
+		if json.Unmarshal([]byte(payload), &head) == nil && head.V != WireVersion {
+			b.refuseVersion(head.V, head.Origin)
+			return
+		}
 		b.refused.Add(1)
 		b.cfg.Logger.Error("pgbus: undecodable notification", "error", err)
 		return
@@ -326,31 +338,42 @@ func (b *Bus) handle(ctx context.Context, local Local, payload string) {
 		return // delivered here when published
 	}
 	if n.V != WireVersion {
-		// Another version of the server shares the database: its events
-		// are not guessed at. Its clients' events do not reach this
-		// instance's clients until both run one version.
-		b.refusedVersion.Add(1)
-		b.cfg.Logger.Error("pgbus: refused a notification of another wire version; run one server version on the database",
-			"version", n.V, "want", WireVersion, "origin", n.Origin)
+		b.refuseVersion(n.V, n.Origin)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.DeliverTimeout)
 	defer cancel()
-	body := []byte(n.Event)
-	if n.Ref != 0 {
-		var err error
-		if body, err = b.store.EventPayload(ctx, n.Ref); err != nil {
+	var e event.Event
+	switch {
+	case n.Ref != 0:
+		body, err := b.store.EventPayload(ctx, n.Ref)
+		if err != nil {
 			b.cfg.Logger.Error("pgbus: read event payload", "id", n.Ref, "error", err)
 			return
 		}
-	}
-	e, err := decodeEvent(body)
-	if err != nil {
+		if e, err = decodeEvent(body); err != nil {
+			b.refused.Add(1)
+			b.cfg.Logger.Error("pgbus: undecodable event", "error", err)
+			return
+		}
+	case n.Event != nil:
+		e = n.Event.event()
+	default:
 		b.refused.Add(1)
-		b.cfg.Logger.Error("pgbus: undecodable event", "error", err)
+		b.cfg.Logger.Error("pgbus: a notification without an event", "origin", n.Origin)
 		return
 	}
 	local.Deliver(ctx, e)
+}
+
+// refuseVersion counts and logs a notification of another wire version.
+// Another version of the server shares the database: its events are not
+// guessed at. Its clients' events do not reach this instance's clients
+// until both run one version.
+func (b *Bus) refuseVersion(v int, origin string) {
+	b.refusedVersion.Add(1)
+	b.cfg.Logger.Error("pgbus: refused a notification of another wire version; run one server version on the database",
+		"version", v, "want", WireVersion, "origin", origin)
 }
 
 // Stats are the bus's counters since it started, for metrics; the same type

@@ -335,3 +335,35 @@ func TestBusQueuesUntilRun(t *testing.T) {
 		}
 	}
 }
+
+// Notifications are read by their fields, not their layout: another
+// instance's, written by hand in any order of fields, is delivered; one
+// with neither an event nor a reference is counted as undecodable.
+func TestBusReadsNotificationsByField(t *testing.T) {
+	url := freshSchema(t)
+	_, _, st := instance(t, url, "a")
+	b, recB, _ := instance(t, url, "b")
+	ch, err := st.EventChannel(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	typing := `{"type":"typing","tenant_id":"ten_1","room_id":"room_1","user_id":"u","action":"%s"}`
+	for _, p := range []string{
+		fmt.Sprintf(`{"v":%d,"o":"c","e":`+typing+`}`, pgbus.WireVersion, "start"),
+		fmt.Sprintf(`{"o":"c","v":%d}`, pgbus.WireVersion),
+		fmt.Sprintf(`{"e":`+typing+`,"o":"c","v":%d}`, "stop", pgbus.WireVersion),
+	} {
+		if err := st.Notify(t.Context(), ch, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recB.wait(t, "both events", func(evs []event.Event, _ int) bool { return len(evs) == 2 })
+	recB.mu.Lock()
+	defer recB.mu.Unlock()
+	if recB.events[0].Action != "start" || recB.events[1].Action != "stop" {
+		t.Errorf("delivered %+v, want typing start then stop", recB.events)
+	}
+	if got := b.Stats().Undecodable; got != 1 {
+		t.Errorf("Undecodable = %d, want 1 (the notification without an event)", got)
+	}
+}

@@ -3,6 +3,7 @@ package pgbus
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/chatapi/chatapi/event"
@@ -28,12 +29,36 @@ import (
 const WireVersion = 1
 
 // envelope is the NOTIFY payload: the version, the origin instance, and
-// either the event or the id of its stored body (see PutEventPayload).
+// either the event or the id of its stored body (see PutEventPayload):
+//
+//	{"v":1,"o":"<instance>","e":{<wireEvent>}}
+//	{"v":1,"o":"<instance>","r":<id>}
+//
+// It is written by appending (envelopePrefix), in that order of fields, so
+// that an instance knows its own notifications by their first bytes,
+// without decoding them, and the event body is not validated and copied a
+// second time; it is read in one pass, the event with it.
 type envelope struct {
-	V      int             `json:"v"`
-	Origin string          `json:"o"`
-	Event  json.RawMessage `json:"e,omitempty"`
-	Ref    int64           `json:"r,omitempty"`
+	V      int        `json:"v"`
+	Origin string     `json:"o"`
+	Event  *wireEvent `json:"e,omitempty"`
+	Ref    int64      `json:"r,omitempty"`
+}
+
+// envelopePrefix is the start of every notification instance sends, up to
+// the event or reference.
+func envelopePrefix(instance string) string {
+	o, _ := json.Marshal(instance) // a string always encodes
+	return `{"v":` + strconv.Itoa(WireVersion) + `,"o":` + string(o) + `,`
+}
+
+// inlineNotification and refNotification complete prefix.
+func inlineNotification(prefix string, body []byte) string {
+	return prefix + `"e":` + string(body) + `}`
+}
+
+func refNotification(prefix string, id int64) string {
+	return prefix + `"r":` + strconv.FormatInt(id, 10) + `}`
 }
 
 // wireEvent is an event.Event on the wire.
@@ -161,6 +186,11 @@ func decodeEvent(body []byte) (event.Event, error) {
 	if err := json.Unmarshal(body, &w); err != nil {
 		return event.Event{}, err
 	}
+	return w.event(), nil
+}
+
+// event is w as an event.Event.
+func (w *wireEvent) event() event.Event {
 	e := event.Event{
 		Type: event.Type(w.Type), TenantID: w.TenantID, RoomID: w.RoomID, UserID: w.UserID,
 		Seq: w.Seq, FromSeq: w.FromSeq, EventSeq: w.EventSeq, Recipients: w.Recipients, NotificationID: w.NotificationID,
@@ -195,5 +225,5 @@ func decodeEvent(body []byte) (event.Event, error) {
 			CreatedAt: n.CreatedAt, ExpiresAt: n.ExpiresAt,
 		}
 	}
-	return e, nil
+	return e
 }
