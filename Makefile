@@ -82,12 +82,16 @@ venv: $(VENV)/.installed
 ## the Go SDK into sdk/go and of the Python SDK into sdk/python (committed:
 ## REST clients from openapi.yaml, realtime event types from asyncapi.yaml),
 ## the TypeScript client into dist/sdk/, failing on any generator warning;
-## the TypeScript example is type-checked against its generated types.
+## the TypeScript example is type-checked against its generated types. The
+## TypeScript SDK package (sdk/typescript) is generated from both contracts
+## into its src/generated (not committed), compiled to sdk/typescript/dist
+## and packed into dist/sdk/typescript with its browser bundle's size.
 sdk: venv
 	bash tools/sdk/go/generate.sh sdk/go
 	bash tools/sdk/ts/generate.sh dist/sdk/ts
 	bash tools/sdk/ts/typecheck.sh dist/sdk/ts
 	bash tools/sdk/python/generate.sh sdk/python $(VENV)
+	bash sdk/typescript/build.sh dist/sdk/typescript
 
 ## sdk-check: fail when the committed generated code of sdk/go or
 ## sdk/python is stale against openapi.yaml and asyncapi.yaml (run before
@@ -107,4 +111,4 @@ test-go:
 test: gen-check sdk-check docs-check lint sdk postman test-go
 
 clean:
-	rm -rf bin dist
+	rm -rf bin dist sdk/typescript/dist sdk/typescript/src/generated

@@ -186,9 +186,10 @@ func (b *Bus) encode(ctx context.Context, e event.Event) (string, error) {
 }
 
 // publish sends the queued notifications until ctx ends, then what is
-// queued still: each time, whatever queued while the last batch was sent,
-// in one transaction. At a trickle a batch is one event, sent at once; under
-// load batches grow instead of a queue of transactions.
+// queued still, for at most PublishTimeout more: each time, whatever queued
+// while the last batch was sent, in one transaction. At a trickle a batch is
+// one event, sent at once; under load batches grow instead of a queue of
+// transactions.
 func (b *Bus) publish(ctx context.Context) {
 	batch := make([]string, 0, b.cfg.MaxBatch)
 	for {
@@ -196,50 +197,54 @@ func (b *Bus) publish(ctx context.Context) {
 		case p := <-b.queue:
 			batch = append(batch, p)
 		case <-ctx.Done():
-			b.flush(context.WithoutCancel(ctx))
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.PublishTimeout)
+			defer cancel()
+			b.flush(fctx)
 			return
 		}
-	more:
-		for len(batch) < b.cfg.MaxBatch {
-			select {
-			case p := <-b.queue:
-				batch = append(batch, p)
-			default:
-				break more
-			}
-		}
-		b.send(ctx, batch)
+		b.send(ctx, b.more(batch))
 		batch = batch[:0]
 	}
 }
 
-// flush sends what is queued, once, at the end of Run.
-func (b *Bus) flush(ctx context.Context) {
-	batch := make([]string, 0, b.cfg.MaxBatch)
-	for {
+// more adds to batch what is queued, up to MaxBatch, without waiting.
+func (b *Bus) more(batch []string) []string {
+	for len(batch) < b.cfg.MaxBatch {
 		select {
 		case p := <-b.queue:
 			batch = append(batch, p)
-			if len(batch) < b.cfg.MaxBatch {
-				continue
-			}
 		default:
+			return batch
 		}
-		if len(batch) == 0 {
+	}
+	return batch
+}
+
+// flush sends what is queued until none is or ctx ends: at the end of Run,
+// whose context ended.
+func (b *Bus) flush(ctx context.Context) {
+	batch := make([]string, 0, b.cfg.MaxBatch)
+	for ctx.Err() == nil {
+		if batch = b.more(batch[:0]); len(batch) == 0 {
 			return
 		}
 		b.send(ctx, batch)
-		batch = batch[:0]
 	}
 }
 
-// send notifies one batch; a batch that fails is logged and dropped, as a
-// lost notification would be: the other instances' hubs fill the gap of a
-// room from its event log at the room's next event.
+// send notifies one batch, within PublishTimeout (and ctx's deadline, if
+// sooner), even after ctx ended; a batch that fails is logged and dropped,
+// as a lost notification would be: the other instances' hubs fill the gap
+// of a room from its event log at the room's next event.
 func (b *Bus) send(ctx context.Context, batch []string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.PublishTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.PublishTimeout)
 	defer cancel()
-	if err := b.store.NotifyBatch(ctx, b.channel, batch); err != nil {
+	if d, ok := ctx.Deadline(); ok {
+		var cancelEarlier context.CancelFunc
+		sctx, cancelEarlier = context.WithDeadline(sctx, d)
+		defer cancelEarlier()
+	}
+	if err := b.store.NotifyBatch(sctx, b.channel, batch); err != nil {
 		b.cfg.Logger.Error("pgbus: notify", "events", len(batch), "error", err)
 	}
 }

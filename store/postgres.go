@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -54,7 +55,23 @@ func openPostgres(ctx context.Context, databaseURL string) (*Store, error) {
 		migrationLock:     postgresMigrationLock,
 		isUniqueViolation: postgresUniqueViolation,
 		sendShards:        postgresSendShards,
+		eventsInOrder:     postgresEventsInOrder,
 	}}, nil
+}
+
+// postgresEventsInOrder limits each side to limit rows in its index's
+// order, then orders and limits the two runs together. PostgreSQL plans
+// the compound of the two bare sides (as SQLite takes it) as a sort of
+// every row of the room's log after the place: it does not merge them.
+func postgresEventsInOrder(changes, sent string, side []any, limit int) (string, []any) {
+	args := append(append(append(append(slices.Clone(side), limit), side...), limit), limit)
+	return `
+		SELECT * FROM (` + changes + `
+			ORDER BY event_seq LIMIT ?) changes
+		UNION ALL
+		SELECT * FROM (` + sent + `
+			ORDER BY event_seq LIMIT ?) sent
+		ORDER BY event_seq LIMIT ?`, args
 }
 
 // postgresConnectTimeout bounds every connection attempt (seconds) unless

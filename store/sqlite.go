@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -85,9 +86,23 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		// BEGIN IMMEDIATE (_txlock) already serializes migrating processes.
 		migrationLock:     "",
 		isUniqueViolation: sqliteUniqueViolation,
+		eventsInOrder:     sqliteEventsInOrder,
 		// One writer.
 		sendShards: 1,
 	}}, nil
+}
+
+// sqliteEventsInOrder is one compound SELECT of the two sides, ordered and
+// limited as a whole: SQLite runs each side as a co-routine in its index's
+// order and merges them, stopping at limit. A side written as a subquery
+// with its own ORDER BY and LIMIT is instead sorted into a temporary
+// b-tree, every row of it, before the merge starts: on a resume, that sort
+// was a third of the time of reading the log.
+func sqliteEventsInOrder(changes, sent string, side []any, limit int) (string, []any) {
+	args := append(append(slices.Clone(side), side...), limit)
+	return changes + `
+		UNION ALL` + sent + `
+		ORDER BY event_seq LIMIT ?`, args
 }
 
 func sqliteUniqueViolation(err error) bool {

@@ -47,6 +47,12 @@ type dialect struct {
 	isUniqueViolation func(err error) bool
 	// sendShards is how many group committers store sends side by side.
 	sendShards int
+	// eventsInOrder puts the two sides of a read of a room's log together
+	// (see readEventsQuery): the first limit of their rows, by event_seq.
+	// Each side is a SELECT that takes the arguments side and reads in
+	// event_seq order; the two planners need the query written
+	// differently to read no more than the page.
+	eventsInOrder func(changes, sent string, side []any, limit int) (string, []any)
 }
 
 // Option configures Open.

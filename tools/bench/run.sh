@@ -149,6 +149,7 @@ if wanted send baseline fanout-delivered fanout-ack history sync resume; then
 	step fanout-ack sqlite -scenario fanout -m 200 -r 500 -d "$FAN_D" -confirm ack -runs "$FAN_RUNS" -check "$FAN_CHECK,p99_ms<=10"
 	step history sqlite -scenario history -k 10000 -d "$HIST_D" -runs "$RUNS" -check 'pages_per_s>=2000'
 	step sync sqlite -scenario sync -k 1000 -runs "$RUNS" -check 'all_received_ms<=1000,sync_complete_ms<=1000,missing==0'
+	step resume sqlite -scenario sync -resume -k 10000 -runs "$RUNS" -check 'ws_resume_ms<=200,rest_resume_ms<=200,missing==0,out_of_order==0,duplicates==0'
 	stop_servers
 fi
 

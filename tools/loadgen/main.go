@@ -9,6 +9,7 @@
 //	loadgen -scenario storm -m 1000
 //	loadgen -scenario history -k 10000
 //	loadgen -scenario sync -k 1000
+//	loadgen -scenario sync -resume -k 10000
 //	loadgen -scenario baseline -database-url URL -c 32 -d 10s
 //	loadgen -scenario cluster -bases URL,URL,URL -m 600 -r 100 -d 30s -confirm ack
 //	loadgen -scenario bus -bases URL,URL,URL -g 8 -m 4 -r 100 -d 5s
@@ -88,6 +89,8 @@ type options struct {
 	dbURL    string
 	// confirm is what fanout receivers send back: none, delivered or ack.
 	confirm string
+	// resume makes sync resume from a cursor (see runResume).
+	resume bool
 	// payload pads each fanout, cluster or bus message to this many bytes
 	// of content (0: no padding).
 	payload int
@@ -128,6 +131,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.DurationVar(&o.limit, "limit", 100*time.Millisecond, "bus: the ramp stops once p99 across instances passes this")
 	fs.IntVar(&o.messages, "k", 10000, "messages to read back (history) or to sync (sync)")
 	fs.StringVar(&o.confirm, "confirm", "none", "fanout: what each receiver confirms every 200 ms: none, delivered (received) or ack (read)")
+	fs.BoolVar(&o.resume, "resume", false, "sync: resume from a cursor taken before the K messages, over WebSocket and over REST")
 	fs.StringVar(&o.dbURL, "database-url", "", "baseline: the server's database (SQLite path or postgres:// URL)")
 	if err := fs.Parse(args); err != nil {
 		return o, err

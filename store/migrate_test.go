@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// TestMessagesWithoutRowid migrates a SQLite database holding messages
+// from the schema before messages_without_rowid to the latest: that
+// migration copies messages into a WITHOUT ROWID table, and every message,
+// field and constraint must come through.
+func TestMessagesWithoutRowid(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	migrateSQLiteTo(t, ctx, path, migrationVersion(t, "sqlite", "messages_without_rowid")-1, `
+		INSERT INTO tenants (id, name, api_key_hash, rate_limit_rps, created_at) VALUES ('ten_1', 'old', 'old-hash', 10, 1);
+		INSERT INTO rooms (id, tenant_id, type, metadata, last_seq, member_count, created_at, updated_at, last_activity_at, num, last_event_seq)
+			VALUES ('room_1', 'ten_1', 'group', '{}', 3, 2, 1, 1, 1, 1, 5);
+		INSERT INTO room_members (tenant_id, room_id, user_id, role, joined_at) VALUES
+			('ten_1', 'room_1', 'alice', 'admin', 1), ('ten_1', 'room_1', 'bob', 'member', 1);
+		INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, meta, client_msg_id, created_at, edited_at, deleted_at, event_seq) VALUES
+			('msg_1', 'ten_1', 'room_1', 1, 'alice', 'from before the log', NULL, NULL, 10, NULL, NULL, NULL),
+			('msg_2', 'ten_1', 'room_1', 2, 'bob', 'edited', '{"k":"v"}', 'c-2', 20, 25, NULL, 4),
+			('msg_3', 'ten_1', 'room_1', 3, 'alice', '', NULL, 'c-3', 30, NULL, 35, 5);`)
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+
+	var table string
+	if err := s.r.GetContext(ctx, &table, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'`); err != nil {
+		t.Fatalf("read the schema: %v", err)
+	}
+	if !strings.Contains(table, "WITHOUT ROWID") {
+		t.Errorf("messages is %s, want a WITHOUT ROWID table", table)
+	}
+	var indexes []string
+	if err := s.r.SelectContext(ctx, &indexes, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL`); err != nil {
+		t.Fatalf("read the indexes: %v", err)
+	}
+	if !slices.Equal(indexes, []string{"messages_room_event"}) {
+		t.Errorf("messages' own indexes %v, want [messages_room_event]", indexes)
+	}
+
+	got, err := s.ListMessages(ctx, "ten_1", "bob", "room_1", MessagePage{})
+	if err != nil {
+		t.Fatalf("ListMessages: %v", err)
+	}
+	var summary []string
+	for _, m := range got {
+		line := m.ID + " " + m.SenderID + " " + m.Content + " " + string(m.Meta) + " " + m.CreatedAt.Format("05.000")
+		if m.ClientMsgID != nil {
+			line += " " + *m.ClientMsgID
+		}
+		if m.EditedAt != nil {
+			line += " edited " + m.EditedAt.Format("05.000")
+		}
+		if m.DeletedAt != nil {
+			line += " deleted " + m.DeletedAt.Format("05.000")
+		}
+		summary = append(summary, line)
+	}
+	want := []string{
+		"msg_1 alice from before the log  00.010",
+		`msg_2 bob edited {"k":"v"} 00.020 c-2 edited 00.025`,
+		"msg_3 alice   00.030 c-3 deleted 00.035",
+	}
+	if !slices.Equal(summary, want) {
+		t.Errorf("messages after the migration\n got %q\nwant %q", summary, want)
+	}
+	events, err := s.RoomEventsAfter(ctx, "ten_1", "room_1", 3, 5, MaxEventsLimit)
+	if err != nil {
+		t.Fatalf("RoomEventsAfter: %v", err)
+	}
+	if len(events) != 2 || events[0].MessageSeq != 2 || events[1].MessageSeq != 3 {
+		t.Errorf("message events 4 and 5: got %+v, want messages 2 and 3", events)
+	}
+
+	// The constraints came along: a client_msg_id sent again is a replay,
+	// and the next message takes seq 4.
+	replay, created, err := s.SendMessage(ctx, "ten_1", "bob", "room_1", NewMessage{Content: "again", ClientMsgID: new("c-2")})
+	if err != nil || created || replay.ID != "msg_2" {
+		t.Errorf("send of client_msg_id c-2 again: got %s, created %v, %v; want a replay of msg_2", replay.ID, created, err)
+	}
+	next, created, err := s.SendMessage(ctx, "ten_1", "bob", "room_1", NewMessage{Content: "new"})
+	if err != nil || !created || next.Seq != 4 {
+		t.Errorf("send: got seq %d, created %v, %v; want seq 4", next.Seq, created, err)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, created_at)
+		VALUES ('msg_dup', 'ten_1', 'room_1', 1, 'alice', 'x', 1)`); err == nil {
+		t.Error("a second message with seq 1 in the room was stored")
+	}
+}
+
+// migrationVersion is the version of the dialect's migration called name.
+func migrationVersion(t *testing.T, dialect, name string) int64 {
+	t.Helper()
+	ms, err := loadMigrations(dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if strings.HasSuffix(m.name, "_"+name+".sql") {
+			return m.version
+		}
+	}
+	t.Fatalf("no %s migration %s", dialect, name)
+	return 0
+}
+
+// migrateSQLiteTo applies SQLite's migrations up to version to a new
+// database at path, as an older binary did, then runs data.
+func migrateSQLiteTo(t *testing.T, ctx context.Context, path string, version int64, data string) {
+	t.Helper()
+	db, err := sqlx.Open("sqlite", path+"?"+sqlitePragmas)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer db.Close()
+	ms, err := loadMigrations("sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, createSchemaMigrations); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.version > version {
+			break
+		}
+		if _, err := db.ExecContext(ctx, m.sql); err != nil {
+			t.Fatalf("migration %s: %v", m.name, err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, m.version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.ExecContext(ctx, data); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+}
