@@ -507,6 +507,17 @@ type Pong struct {
 // EventType is "pong".
 func (Pong) EventType() string { return "pong" }
 
+// PresenceBatch: Presence changes held together while they came quickly.
+//
+// Server → client event "presence.batch".
+type PresenceBatch struct {
+	// The presence changes, oldest first; each is a `presence.update` event.
+	Updates []any `json:"updates"`
+}
+
+// EventType is "presence.batch".
+func (PresenceBatch) EventType() string { return "presence.batch" }
+
 // PresenceUpdate: A user came online or went offline.
 //
 // Server → client event "presence.update".
@@ -670,6 +681,10 @@ func decodeServerEvent(typ string, data []byte) (Event, error) {
 		return e, err
 	case "pong":
 		var e Pong
+		err := json.Unmarshal(data, &e)
+		return e, err
+	case "presence.batch":
+		var e PresenceBatch
 		err := json.Unmarshal(data, &e)
 		return e, err
 	case "presence.update":

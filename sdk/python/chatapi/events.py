@@ -287,6 +287,15 @@ class Pong(TypedDict):
     request_id: NotRequired[str]
 
 
+class PresenceBatch(TypedDict):
+    """Presence changes held together while they came quickly.
+
+    Server → client event "presence.batch"."""
+
+    type: Literal["presence.batch"]
+    updates: List[Any]
+
+
 class PresenceUpdate(TypedDict):
     """A user came online or went offline.
 
@@ -384,6 +393,7 @@ SERVER_EVENTS: Dict[str, type] = {
     "message.updated": MessageUpdated,
     "notification": Notification,
     "pong": Pong,
+    "presence.batch": PresenceBatch,
     "presence.update": PresenceUpdate,
     "receipts": Receipts,
     "room.updated": RoomUpdated,

@@ -25,6 +25,18 @@ const openapi = YAML.parse(await readFile(path.join(path.dirname(asyncapiPath), 
 
 const OPENAPI_REF = "./openapi.yaml#/components/schemas/";
 const OWN_REF = "#/components/schemas/";
+const MESSAGE_REF = "#/components/messages/";
+
+function pascal(name) {
+  return name
+    .split(/[._-]/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join("");
+}
+
+// Each message's type name (`message.sent` -> MessageSentEvent), by its key.
+const eventType = new Map(Object.entries(asyncapi.components.messages).map(([key, msg]) => [key, pascal(msg.name) + "Event"]));
 
 // OpenAPI 3.0's `nullable` is not JSON Schema: make it a type union, and
 // point every $ref at the definitions of the one schema compiled here.
@@ -37,6 +49,12 @@ function convert(node) {
     if (k === "$ref") {
       if (v.startsWith(OPENAPI_REF)) out.$ref = "#/definitions/" + v.slice(OPENAPI_REF.length);
       else if (v.startsWith(OWN_REF)) out.$ref = "#/definitions/" + v.slice(OWN_REF.length);
+      else if (v.startsWith(MESSAGE_REF) && /^[^/]+\/payload(\/|$)/.test(v.slice(MESSAGE_REF.length))) {
+        // Another message's payload: that message's event type.
+        const [key, , ...rest] = v.slice(MESSAGE_REF.length).split("/");
+        if (!eventType.has(key)) throw new Error(`gen-events: $ref to an unknown message ${v}`);
+        out.$ref = ["#/definitions/" + eventType.get(key), ...rest].join("/");
+      }
       else throw new Error(`gen-events: unexpected $ref ${v}`);
       continue;
     }
@@ -49,14 +67,6 @@ function convert(node) {
     else return { anyOf: [out, { type: "null" }] };
   }
   return out;
-}
-
-function pascal(name) {
-  return name
-    .split(/[._-]/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join("");
 }
 
 // The openapi.yaml schemas asyncapi.yaml reaches, directly or through others.
@@ -100,7 +110,7 @@ const client = [];
 for (const [key, msg] of Object.entries(asyncapi.components.messages)) {
   const dir = direction.get(key);
   if (!dir) throw new Error(`gen-events: message ${key} is in no operation`);
-  const typeName = pascal(msg.name) + "Event";
+  const typeName = eventType.get(key);
   if (definitions[typeName]) throw new Error(`gen-events: ${typeName} collides with a schema`);
   definitions[typeName] = { ...convert(msg.payload), title: typeName, description: msg.summary };
   (dir === "server" ? server : client).push({ wire: msg.name, typeName });

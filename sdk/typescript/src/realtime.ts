@@ -163,7 +163,7 @@ export class RealtimeClient {
 
   private lastFrameAt = 0;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  private syncWaiters: Array<() => void> = [];
+  private syncWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
 
   constructor(opts: RealtimeOptions) {
     this.opts = opts;
@@ -210,10 +210,11 @@ export class RealtimeClient {
 
   /**
    * Starts connecting (and reconnecting until {@link close}); resolves at
-   * the next `sync.complete`, when everything owed has arrived.
+   * the next `sync.complete`, when everything owed has arrived, and rejects
+   * if the client is closed first.
    */
   async connect(): Promise<void> {
-    const synced = new Promise<void>((resolve) => this.syncWaiters.push(resolve));
+    const synced = new Promise<void>((resolve, reject) => this.syncWaiters.push({ resolve, reject }));
     if (!this.stopped) return synced;
     this.stopped = false;
     if (!this.loaded) {
@@ -243,6 +244,7 @@ export class RealtimeClient {
       p.reject(new ChatApiError("CLIENT_CLOSED", "the client was closed before the server confirmed the message"));
     }
     this.pending.clear();
+    for (const w of this.syncWaiters.splice(0)) w.reject(new ChatApiError("CLIENT_CLOSED", "the client was closed before it synced"));
     this.flushDelivered(false);
     this.emitStatus({ status: "closed" });
   }
@@ -498,7 +500,7 @@ export class RealtimeClient {
         this.backoff.reset();
         this.emit(ev);
         this.emitStatus({ status: "synced", cursor: this.state.cursor });
-        for (const w of this.syncWaiters.splice(0)) w();
+        for (const w of this.syncWaiters.splice(0)) w.resolve();
         return;
       case "server.shutdown":
         this.shutdownUntil = Date.now() + Number(ev.reconnect_after_ms ?? 0);

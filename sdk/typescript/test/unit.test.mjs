@@ -274,4 +274,9 @@ test("close stops reconnecting and rejects what waits", async () => {
   await sleep(100);
   assert.equal(FakeSocket.all.length, 1);
   assert.equal(statuses.at(-1).status, "closed");
+  const { rt: never } = fakeClient();
+  FakeSocket.refuse = 100;
+  const connecting = never.connect();
+  never.close();
+  await assert.rejects(connecting, { code: "CLIENT_CLOSED" });
 });
