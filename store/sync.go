@@ -460,7 +460,13 @@ func (s *Store) syncRecentLefts(ctx context.Context, tenantID, userID string, at
 	}
 	var found []*syncRoom
 	since := at - syncClockSkew.Milliseconds()
-	if err := s.r.SelectContext(ctx, &found, s.r.Rebind(syncRecentLeftsSQL), tenantID, userID, since); err != nil {
+	// Prepared once: every page of a resume reads it, and compiling it
+	// again was a few percent of a page.
+	st, err := s.reads.get(ctx, s.r.Rebind(syncRecentLeftsSQL))
+	if err == nil {
+		err = st.SelectContext(ctx, &found, tenantID, userID, since)
+	}
+	if err != nil {
 		return fmt.Errorf("sync: read recent leaves: %w", err)
 	}
 	for _, f := range found {
