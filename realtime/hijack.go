@@ -15,15 +15,18 @@ import (
 // buffer for frame headers (at most 14 B from a client): a payload larger
 // than the buffer is read straight into the message when the buffer is
 // empty, so an inbound frame larger than 64 B costs a second read syscall,
-// which client events, rate-limited per connection, can afford. Writes
-// go out in one syscall only when header and payload fit the buffer: 512 B
-// holds a typical message event (about 350 B with a line of text) and every
-// presence, typing and ack event; a longer frame costs a second write
-// syscall. Each 512 B less is about 1 KB less RSS per idle connection: the
-// buffer is live, and the GC lets the heap grow to twice what is live.
+// which client events, rate-limited per connection, can afford. The write
+// buffer writes into the connection's socketWriter, which holds what the
+// drain writes (every event, and the connect-time sync) and sends it in one
+// write: a frame longer than the buffer only costs a second append there,
+// not a second syscall. What is written outside a drain is control frames
+// (pings, pongs, the close), whose header and at most 125 B of payload fit
+// 128 B: one syscall each. Each 128 B less is about 256 B less RSS per
+// idle connection: the buffer is live, and the GC lets the heap grow to
+// twice what is live.
 const (
 	connReadBufferSize  = 64
-	connWriteBufferSize = 512
+	connWriteBufferSize = 128
 )
 
 // smallBuffers wraps a ResponseWriter so that its Hijack hands out buffers

@@ -131,7 +131,7 @@ func TestPresenceForgetsTheLongestGone(t *testing.T) {
 // passes without a change, the next one comes alone, at once.
 func TestPresenceStormIsBatched(t *testing.T) {
 	const burst, n = 3, 40
-	const interval = 100 * time.Millisecond
+	const interval = 500 * time.Millisecond
 	e := newEnv(t, realtime.Config{PresenceBurst: burst, PresenceInterval: interval})
 	users := make([]string, n)
 	for i := range users {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"hash/maphash"
 	"path/filepath"
 	"testing"
 
@@ -68,7 +70,7 @@ func testGroupCommitBatch(t *testing.T, s *Store, poison string) {
 	isCanceled := func(err error) bool { return errors.Is(err, context.Canceled) }
 	run := func(t *testing.T, batch []*sendRequest, wants []want) {
 		t.Helper()
-		s.sends.commit(batch)
+		s.sends[0].commit(batch)
 		for i, r := range batch {
 			got := <-r.done
 			w := wants[i]
@@ -161,4 +163,28 @@ func testGroupCommitBatch(t *testing.T, s *Store, poison string) {
 		check(t, room.ID, 6, map[string]int64{"alice": 5, "bob": 6})
 		check(t, other.ID, 4, map[string]int64{"carol": 4})
 	})
+}
+
+// TestSendsForKeepsARoomOnOneCommitter holds a room's sends to one group
+// committer (their order, and no two committers locking one room) while
+// the rooms spread over all of them.
+func TestSendsForKeepsARoomOnOneCommitter(t *testing.T) {
+	s := &Store{sends: make([]*groupCommitter, 4), shardSeed: maphash.MakeSeed()}
+	for i := range s.sends {
+		s.sends[i] = &groupCommitter{}
+	}
+	used := map[*groupCommitter]bool{}
+	for i := range 64 {
+		room := fmt.Sprintf("room_%d", i)
+		g := s.sendsFor("tn_1", room)
+		for range 3 {
+			if again := s.sendsFor("tn_1", room); again != g {
+				t.Fatalf("%s went to two committers", room)
+			}
+		}
+		used[g] = true
+	}
+	if len(used) != len(s.sends) {
+		t.Errorf("64 rooms used %d of %d committers", len(used), len(s.sends))
+	}
 }

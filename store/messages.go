@@ -97,7 +97,7 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 	}
 
 	// Sends are committed in groups (see groupCommitter).
-	res := s.sends.send(&sendRequest{ctx: ctx, tenantID: tenantID, sender: sender, roomID: roomID, m: m, meta: meta})
+	res := s.sendsFor(tenantID, roomID).send(&sendRequest{ctx: ctx, tenantID: tenantID, sender: sender, roomID: roomID, m: m, meta: meta})
 	if res.err != nil {
 		return Message{}, false, res.err
 	}

@@ -21,6 +21,13 @@ const (
 	postgresConnMaxIdleTime = 5 * time.Minute
 )
 
+// postgresSendShards is how many group committers store sends at once on
+// PostgreSQL, each a room's sends in their own transactions: a single one
+// would leave the database waiting on one connection's round trips and
+// WAL flush at a time. Each holds a pooled connection only while it
+// commits.
+const postgresSendShards = 4
+
 // postgresMigrationLock serializes the migrations of instances that start
 // together. The key is per schema, so databases in different schemas
 // (tests, several deployments) do not wait for each other.
@@ -47,6 +54,7 @@ func openPostgres(ctx context.Context, databaseURL string) (*Store, error) {
 		name:              "postgres",
 		migrationLock:     postgresMigrationLock,
 		isUniqueViolation: postgresUniqueViolation,
+		sendShards:        postgresSendShards,
 		eventsInOrder:     postgresEventsInOrder,
 	}}, nil
 }

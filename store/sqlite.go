@@ -87,6 +87,8 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		migrationLock:     "",
 		isUniqueViolation: sqliteUniqueViolation,
 		eventsInOrder:     sqliteEventsInOrder,
+		// One writer.
+		sendShards: 1,
 	}}, nil
 }
 

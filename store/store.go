@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"time"
 
@@ -21,13 +22,16 @@ type Store struct {
 	r       *sqlx.DB
 	dialect dialect
 	now     func() time.Time
-	// sends batches SendMessage (see groupCommitter).
-	sends *groupCommitter
+	// sends batches SendMessage (see groupCommitter), a room's sends
+	// always in the same one (sendsFor).
+	sends []*groupCommitter
 	// reads holds hot reads prepared on r.
 	reads *readStmts
 	// members caches RoomMemberIDs on SQLite (see memberCache); nil on
 	// PostgreSQL.
 	members *memberCache
+	// shardSeed spreads rooms over sends.
+	shardSeed maphash.Seed
 	// cursors writes the moves of members' read and delivered cursors.
 	cursors *cursorWriter
 }
@@ -41,6 +45,8 @@ type dialect struct {
 	// isUniqueViolation reports whether err is the driver's UNIQUE or
 	// PRIMARY KEY constraint violation.
 	isUniqueViolation func(err error) bool
+	// sendShards is how many group committers store sends side by side.
+	sendShards int
 	// eventsInOrder puts the two sides of a read of a room's log together
 	// (see readEventsQuery): the first limit of their rows, by event_seq.
 	// Each side is a SELECT that takes the arguments side and reads in
@@ -93,6 +99,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		return nil, err
 	}
 	s.now = o.now
+	s.shardSeed = maphash.MakeSeed()
 	s.reads = newReadStmts(s.r)
 	s.cursors = newCursorWriter(s)
 
@@ -102,7 +109,9 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	if s.dialect.name == "sqlite" {
 		s.members = newMemberCache()
 	}
-	s.sends = newGroupCommitter(s)
+	for range s.dialect.sendShards {
+		s.sends = append(s.sends, newGroupCommitter(s))
+	}
 	return s, nil
 }
 
@@ -112,8 +121,8 @@ func (s *Store) Close() error {
 	if s.cursors != nil {
 		s.cursors.close()
 	}
-	if s.sends != nil {
-		errs = append(errs, s.sends.close())
+	for _, g := range s.sends {
+		errs = append(errs, g.close())
 	}
 	if s.reads != nil {
 		errs = append(errs, s.reads.close())
@@ -130,6 +139,21 @@ func (s *Store) membersChanged(tenantID, roomID string) {
 	if s.members != nil {
 		s.members.forget(tenantID, roomID)
 	}
+}
+
+// sendsFor is the group committer of the room's sends: always the same
+// one, so that they commit in the order they came, and two committers
+// never take the same room's row.
+func (s *Store) sendsFor(tenantID, roomID string) *groupCommitter {
+	if len(s.sends) == 1 {
+		return s.sends[0]
+	}
+	var h maphash.Hash
+	h.SetSeed(s.shardSeed)
+	h.WriteString(tenantID)
+	h.WriteByte(0)
+	h.WriteString(roomID)
+	return s.sends[h.Sum64()%uint64(len(s.sends))]
 }
 
 // Dialect names the database in use: "sqlite" or "postgres".
