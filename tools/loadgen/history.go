@@ -168,15 +168,11 @@ func pageSeqs(body []byte, seqs []int64) ([]int64, error) {
 		c := body[i]
 		switch {
 		case c == '"':
-			j := i + 1
-			for ; j < len(body) && body[j] != '"'; j++ {
-				if body[j] == '\\' {
-					j++
-				}
+			end, err := skipString(body, i)
+			if err != nil {
+				return nil, err
 			}
-			if j >= len(body) {
-				return nil, errors.New("unterminated string")
-			}
+			j := end - 1 // the closing quote
 			str := body[i+1 : j]
 			i = j
 			k := j + 1
