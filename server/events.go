@@ -10,7 +10,7 @@ import (
 // ListRoomEvents pages a room's event log.
 func (s *Server) ListRoomEvents(ctx context.Context, req chatapi.ListRoomEventsRequestObject) (chatapi.ListRoomEventsResponseObject, error) {
 	p := principalFrom(ctx)
-	events, err := s.store.ListRoomEvents(ctx, p.tenant.ID, p.userID, req.RoomId, req.Params.After, intOr(req.Params.Limit, store.DefaultEventsLimit))
+	events, err := s.store.ListRoomEvents(ctx, p.tenant.ID, p.userID, req.RoomId, req.Params.After, valueOr(req.Params.Limit, store.DefaultEventsLimit))
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (s *Server) Sync(ctx context.Context, req chatapi.SyncRequestObject) (chata
 		}
 		cursor = &c
 	}
-	page, err := s.store.Sync(ctx, p.tenant.ID, p.userID, cursor, intOr(req.Params.Limit, store.DefaultEventsLimit))
+	page, err := s.store.Sync(ctx, p.tenant.ID, p.userID, cursor, valueOr(req.Params.Limit, store.DefaultEventsLimit))
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func (s *Server) SendMessage(ctx context.Context, req chatapi.SendMessageRequest
 func (s *Server) ListMessages(ctx context.Context, req chatapi.ListMessagesRequestObject) (chatapi.ListMessagesResponseObject, error) {
 	p := principalFrom(ctx)
 	msgs, err := s.store.ListMessages(ctx, p.tenant.ID, p.userID, req.RoomId, store.MessagePage{
-		AfterSeq: req.Params.AfterSeq, BeforeSeq: req.Params.BeforeSeq, Limit: intOr(req.Params.Limit, defaultLimit),
+		AfterSeq: req.Params.AfterSeq, BeforeSeq: req.Params.BeforeSeq, Limit: valueOr(req.Params.Limit, defaultLimit),
 	})
 	if err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ func (s *Server) SendNotification(ctx context.Context, req chatapi.SendNotificat
 // ListNotifications lists the caller's pending notifications.
 func (s *Server) ListNotifications(ctx context.Context, req chatapi.ListNotificationsRequestObject) (chatapi.ListNotificationsResponseObject, error) {
 	p := principalFrom(ctx)
-	ns, err := s.store.ListNotifications(ctx, p.tenant.ID, p.userID, intOr(req.Params.Limit, defaultLimit))
+	ns, err := s.store.ListNotifications(ctx, p.tenant.ID, p.userID, valueOr(req.Params.Limit, defaultLimit))
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (s *Server) ListDeadLetters(ctx context.Context, req chatapi.ListDeadLetter
 	if req.Params.TenantId != nil {
 		tenantID = *req.Params.TenantId
 	}
-	d, err := s.store.ListDeadLetters(ctx, tenantID, intOr(req.Params.Limit, defaultLimit))
+	d, err := s.store.ListDeadLetters(ctx, tenantID, valueOr(req.Params.Limit, defaultLimit))
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func (s *Server) CreateRoom(ctx context.Context, req chatapi.CreateRoomRequestOb
 // ListRooms lists the caller's rooms, newest activity first.
 func (s *Server) ListRooms(ctx context.Context, req chatapi.ListRoomsRequestObject) (chatapi.ListRoomsResponseObject, error) {
 	p := principalFrom(ctx)
-	f := store.RoomFilter{Limit: intOr(req.Params.Limit, defaultLimit), Offset: intOr(req.Params.Offset, 0)}
+	f := store.RoomFilter{Limit: valueOr(req.Params.Limit, defaultLimit), Offset: valueOr(req.Params.Offset, 0)}
 	if req.Params.Archived != nil {
 		f.Archived = *req.Params.Archived
 	}
@@ -80,7 +80,8 @@ func (s *Server) UpdateRoom(ctx context.Context, req chatapi.UpdateRoomRequestOb
 
 const defaultLimit = 50
 
-func intOr(v *int, def int) int {
+// valueOr is *v, or def when the optional parameter v is absent.
+func valueOr[T any](v *T, def T) T {
 	if v == nil {
 		return def
 	}

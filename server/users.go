@@ -20,7 +20,7 @@ func (s *Server) ListUsers(ctx context.Context, req chatapi.ListUsersRequestObje
 		}
 		return chatapi.ListUsers200JSONResponse{Success: true, Data: userPageOut(ps, false)}, nil
 	}
-	ps, more, err := s.store.SearchUsers(ctx, p.tenant.ID, deref(q.Q), deref(q.After), intOr(q.Limit, 0))
+	ps, more, err := s.store.SearchUsers(ctx, p.tenant.ID, valueOr(q.Q, ""), valueOr(q.After, ""), valueOr(q.Limit, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -63,12 +63,4 @@ func (s *Server) PatchUser(ctx context.Context, req chatapi.PatchUserRequestObje
 		return nil, err
 	}
 	return chatapi.PatchUser200JSONResponse{Success: true, Data: userOut(prof)}, nil
-}
-
-// deref is *v, or "" for nil.
-func deref(v *string) string {
-	if v == nil {
-		return ""
-	}
-	return *v
 }
