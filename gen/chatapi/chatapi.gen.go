@@ -129,6 +129,24 @@ func (e MessageEventType) Valid() bool {
 	}
 }
 
+// Defines values for PinEventType.
+const (
+	PinEventTypePinAdded   PinEventType = "pin.added"
+	PinEventTypePinRemoved PinEventType = "pin.removed"
+)
+
+// Valid indicates whether the value is a known member of the PinEventType enum.
+func (e PinEventType) Valid() bool {
+	switch e {
+	case PinEventTypePinAdded:
+		return true
+	case PinEventTypePinRemoved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PresenceStatus.
 const (
 	PresenceStatusOffline PresenceStatus = "offline"
@@ -141,6 +159,24 @@ func (e PresenceStatus) Valid() bool {
 	case PresenceStatusOffline:
 		return true
 	case PresenceStatusOnline:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReactionEventType.
+const (
+	ReactionEventTypeReactionAdded   ReactionEventType = "reaction.added"
+	ReactionEventTypeReactionRemoved ReactionEventType = "reaction.removed"
+)
+
+// Valid indicates whether the value is a known member of the ReactionEventType enum.
+func (e ReactionEventType) Valid() bool {
+	switch e {
+	case ReactionEventTypeReactionAdded:
+		return true
+	case ReactionEventTypeReactionRemoved:
 		return true
 	default:
 		return false
@@ -700,6 +736,12 @@ type Message struct {
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *map[string]interface{} `json:"meta"`
 
+	// Reactions The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
+
 	// RoomId A room id, `room_` followed by random characters.
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -764,6 +806,12 @@ type MessageEvent struct {
 	//
 	// Example: 2026-11-24T20:10:00Z
 	OccurredAt time.Time `json:"occurred_at"`
+
+	// Reactions The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -972,6 +1020,106 @@ type NotifyTargets struct {
 // NullError Always null on success.
 type NullError = map[string]interface{}
 
+// Pin A pinned message.
+type Pin struct {
+	// Message A stored message.
+	Message Message `json:"message"`
+
+	// PinnedAt When the message was pinned.
+	//
+	// Example: 2026-11-24T20:15:00Z
+	PinnedAt time.Time `json:"pinned_at"`
+
+	// PinnedBy A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	PinnedBy UserId `json:"pinned_by"`
+}
+
+// PinEvent A message was pinned (`pin.added`) or unpinned (`pin.removed`) by
+// `user_id`; `seq` and `message_id` name the message.
+type PinEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: pin.added
+	Type PinEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// PinEventType The event type.
+//
+// Example: pin.added
+type PinEventType string
+
+// PinListResponse Envelope of a room's pins.
+type PinListResponse struct {
+	// Data The pins, newest first.
+	Data []Pin `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// PinResult Whether the message is pinned after the request.
+type PinResult struct {
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// Pinned True when the message is now pinned.
+	Pinned bool `json:"pinned"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+}
+
+// PinResultResponse Envelope of PinResult.
+type PinResultResponse struct {
+	// Data Whether the message is pinned after the request.
+	Data PinResult `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // Presence A user's presence.
 type Presence struct {
 	// LastSeen When the user was last connected; null if never seen.
@@ -1005,6 +1153,160 @@ type PresenceListResponse struct {
 
 	// Success True when the request succeeded.
 	Success bool `json:"success"`
+}
+
+// Reaction One user's reaction to a message.
+type Reaction struct {
+	// CreatedAt When the user reacted.
+	//
+	// Example: 2026-11-24T20:10:30Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// Type A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Type ReactionType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionCounts How many users reacted with each type.
+//
+// Example: {":tada:":1,"👍":2}
+type ReactionCounts map[string]int64
+
+// ReactionEvent A user reacted to a message (`reaction.added`) or took a reaction back
+// (`reaction.removed`); `seq` and `message_id` name the message,
+// `reaction` is the reaction's type (the event's own `type` is taken),
+// `counts` the message's counts after the change.
+type ReactionEvent struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Reaction A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Reaction ReactionType `json:"reaction"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: reaction.added
+	Type ReactionEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionEventType The event type.
+//
+// Example: reaction.added
+type ReactionEventType string
+
+// ReactionListResponse Envelope of a page of reactions.
+type ReactionListResponse struct {
+	// Data The reactions, oldest first.
+	Data []Reaction `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReactionResult A reaction added or taken back, and the message's counts after it.
+type ReactionResult struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Type ReactionType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionResultResponse Envelope of ReactionResult.
+type ReactionResultResponse struct {
+	// Data A reaction added or taken back, and the message's counts after it.
+	Data ReactionResult `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReactionType A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+//
+// Example: 👍
+type ReactionType = string
+
+// Reactions A message's reactions as the caller sees them; empty on a deleted message.
+type Reactions struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// Own The types the caller reacted with, sorted.
+	//
+	// Example: ["👍"]
+	Own []ReactionType `json:"own"`
 }
 
 // RemovedMember Who left which room.
@@ -1613,6 +1915,11 @@ type NotificationIdPath = NotificationId
 // Offset defines model for Offset.
 type Offset = int
 
+// ReactionTypePath A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+//
+// Example: 👍
+type ReactionTypePath = ReactionType
+
 // RoomIdPath A room id, `room_` followed by random characters.
 //
 // Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -1710,6 +2017,18 @@ type ListMessagesParams struct {
 
 	// BeforeSeq Return the messages right before this seq. With `after_seq`, the first `limit` messages strictly between the two.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListReactionsParams defines parameters for ListReactions.
+type ListReactionsParams struct {
+	// Type Only reactions of this type.
+	Type *ReactionType `form:"type,omitempty" json:"type,omitempty"`
+
+	// After The `event_seq` of the last reaction of the previous page; the list continues after it.
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -1882,6 +2201,58 @@ func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
 	return err
 }
 
+// AsReactionEvent returns the union data inside the RoomEvent as a ReactionEvent
+func (t RoomEvent) AsReactionEvent() (ReactionEvent, error) {
+	var body ReactionEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromReactionEvent overwrites any union data inside the RoomEvent as the provided ReactionEvent
+func (t *RoomEvent) FromReactionEvent(v ReactionEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeReactionEvent performs a merge with any union data inside the RoomEvent, using the provided ReactionEvent
+func (t *RoomEvent) MergeReactionEvent(v ReactionEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsPinEvent returns the union data inside the RoomEvent as a PinEvent
+func (t RoomEvent) AsPinEvent() (PinEvent, error) {
+	var body PinEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromPinEvent overwrites any union data inside the RoomEvent as the provided PinEvent
+func (t *RoomEvent) FromPinEvent(v PinEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergePinEvent performs a merge with any union data inside the RoomEvent, using the provided PinEvent
+func (t *RoomEvent) MergePinEvent(v PinEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -1906,6 +2277,14 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "message.updated":
 		return t.AsMessageEvent()
+	case "pin.added":
+		return t.AsPinEvent()
+	case "pin.removed":
+		return t.AsPinEvent()
+	case "reaction.added":
+		return t.AsReactionEvent()
+	case "reaction.removed":
+		return t.AsReactionEvent()
 	case "room.updated":
 		return t.AsRoomUpdatedEvent()
 	default:
@@ -1994,6 +2373,24 @@ type ServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// ListReactions List who reacted
+	// (GET /rooms/{room_id}/messages/{message_id}/reactions)
+	ListReactions(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListReactionsParams) error
+	// RemoveReaction Take a reaction back
+	// (DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	RemoveReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error
+	// AddReaction React to a message
+	// (PUT /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	AddReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error
+	// ListPins List pinned messages
+	// (GET /rooms/{room_id}/pins)
+	ListPins(ctx echo.Context, roomId RoomIdPath) error
+	// RemovePin Unpin a message
+	// (DELETE /rooms/{room_id}/pins/{message_id})
+	RemovePin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// AddPin Pin a message
+	// (PUT /rooms/{room_id}/pins/{message_id})
+	AddPin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx echo.Context) error
@@ -2461,6 +2858,181 @@ func (w *ServerInterfaceWrapper) UpdateMessage(ctx echo.Context) error {
 	return err
 }
 
+// ListReactions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReactions(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReactionsParams
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", ctx.QueryParams(), &params.Type, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReactions(ctx, roomId, messageId, params)
+	return err
+}
+
+// RemoveReaction converts echo context to params.
+func (w *ServerInterfaceWrapper) RemoveReaction(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// ------------- Path parameter "type" -------------
+	var pType ReactionTypePath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type", ctx.Param("type"), &pType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemoveReaction(ctx, roomId, messageId, pType)
+	return err
+}
+
+// AddReaction converts echo context to params.
+func (w *ServerInterfaceWrapper) AddReaction(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// ------------- Path parameter "type" -------------
+	var pType ReactionTypePath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type", ctx.Param("type"), &pType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddReaction(ctx, roomId, messageId, pType)
+	return err
+}
+
+// ListPins converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPins(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPins(ctx, roomId)
+	return err
+}
+
+// RemovePin converts echo context to params.
+func (w *ServerInterfaceWrapper) RemovePin(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemovePin(ctx, roomId, messageId)
+	return err
+}
+
+// AddPin converts echo context to params.
+func (w *ServerInterfaceWrapper) AddPin(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddPin(ctx, roomId, messageId)
+	return err
+}
+
 // ListSubscriptions converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSubscriptions(ctx echo.Context) error {
 	var err error
@@ -2681,6 +3253,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/rooms/:room_id/messages", wrapper.SendMessage, options.OperationMiddlewares["sendMessage"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.DeleteMessage, options.OperationMiddlewares["deleteMessage"]...)
 	router.PATCH(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.UpdateMessage, options.OperationMiddlewares["updateMessage"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions", wrapper.ListReactions, options.OperationMiddlewares["listReactions"]...)
+	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions/:type", wrapper.RemoveReaction, options.OperationMiddlewares["removeReaction"]...)
+	router.PUT(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions/:type", wrapper.AddReaction, options.OperationMiddlewares["addReaction"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/pins", wrapper.ListPins, options.OperationMiddlewares["listPins"]...)
+	router.DELETE(options.BaseURL+"/rooms/:room_id/pins/:message_id", wrapper.RemovePin, options.OperationMiddlewares["removePin"]...)
+	router.PUT(options.BaseURL+"/rooms/:room_id/pins/:message_id", wrapper.AddPin, options.OperationMiddlewares["addPin"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/events", wrapper.ListRoomEvents, options.OperationMiddlewares["listRoomEvents"]...)
 	router.GET(options.BaseURL+"/sync", wrapper.Sync, options.OperationMiddlewares["sync"]...)
 	router.POST(options.BaseURL+"/acks", wrapper.AckMessages, options.OperationMiddlewares["ackMessages"]...)
@@ -5423,6 +6001,778 @@ func (response UpdateMessage500JSONResponse) VisitUpdateMessageResponse(w http.R
 	return err
 }
 
+type ListReactionsRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+	Params    ListReactionsParams
+}
+
+type ListReactionsResponseObject interface {
+	VisitListReactionsResponse(w http.ResponseWriter) error
+}
+
+type ListReactions200JSONResponse ReactionListResponse
+
+func (response ListReactions200JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReactions400JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReactions401JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListReactions403JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListReactions404JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReactions429JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReactions500JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReactionRequestObject struct {
+	RoomId    RoomIdPath       `json:"room_id"`
+	MessageId MessageIdPath    `json:"message_id"`
+	Type      ReactionTypePath `json:"type"`
+}
+
+type RemoveReactionResponseObject interface {
+	VisitRemoveReactionResponse(w http.ResponseWriter) error
+}
+
+type RemoveReaction200JSONResponse ReactionResultResponse
+
+func (response RemoveReaction200JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RemoveReaction400JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RemoveReaction401JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RemoveReaction403JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RemoveReaction404JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RemoveReaction429JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RemoveReaction500JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReactionRequestObject struct {
+	RoomId    RoomIdPath       `json:"room_id"`
+	MessageId MessageIdPath    `json:"message_id"`
+	Type      ReactionTypePath `json:"type"`
+}
+
+type AddReactionResponseObject interface {
+	VisitAddReactionResponse(w http.ResponseWriter) error
+}
+
+type AddReaction200JSONResponse ReactionResultResponse
+
+func (response AddReaction200JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction201JSONResponse ReactionResultResponse
+
+func (response AddReaction201JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddReaction400JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddReaction401JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddReaction403JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddReaction404JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction409JSONResponse ErrorResponse
+
+func (response AddReaction409JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response AddReaction429JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AddReaction500JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPinsRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+}
+
+type ListPinsResponseObject interface {
+	VisitListPinsResponse(w http.ResponseWriter) error
+}
+
+type ListPins200JSONResponse PinListResponse
+
+func (response ListPins200JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListPins400JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPins401JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPins403JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPins404JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPins429JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListPins500JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePinRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+}
+
+type RemovePinResponseObject interface {
+	VisitRemovePinResponse(w http.ResponseWriter) error
+}
+
+type RemovePin200JSONResponse PinResultResponse
+
+func (response RemovePin200JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RemovePin400JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RemovePin401JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RemovePin403JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RemovePin404JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RemovePin429JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RemovePin500JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPinRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+}
+
+type AddPinResponseObject interface {
+	VisitAddPinResponse(w http.ResponseWriter) error
+}
+
+type AddPin200JSONResponse PinResultResponse
+
+func (response AddPin200JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin201JSONResponse PinResultResponse
+
+func (response AddPin201JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddPin400JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddPin401JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddPin403JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddPin404JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin409JSONResponse ErrorResponse
+
+func (response AddPin409JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response AddPin429JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AddPin500JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSubscriptionsRequestObject struct {
 }
 
@@ -6495,6 +7845,24 @@ type StrictServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx context.Context, request UpdateMessageRequestObject) (UpdateMessageResponseObject, error)
+	// ListReactions List who reacted
+	// (GET /rooms/{room_id}/messages/{message_id}/reactions)
+	ListReactions(ctx context.Context, request ListReactionsRequestObject) (ListReactionsResponseObject, error)
+	// RemoveReaction Take a reaction back
+	// (DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	RemoveReaction(ctx context.Context, request RemoveReactionRequestObject) (RemoveReactionResponseObject, error)
+	// AddReaction React to a message
+	// (PUT /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	AddReaction(ctx context.Context, request AddReactionRequestObject) (AddReactionResponseObject, error)
+	// ListPins List pinned messages
+	// (GET /rooms/{room_id}/pins)
+	ListPins(ctx context.Context, request ListPinsRequestObject) (ListPinsResponseObject, error)
+	// RemovePin Unpin a message
+	// (DELETE /rooms/{room_id}/pins/{message_id})
+	RemovePin(ctx context.Context, request RemovePinRequestObject) (RemovePinResponseObject, error)
+	// AddPin Pin a message
+	// (PUT /rooms/{room_id}/pins/{message_id})
+	AddPin(ctx context.Context, request AddPinRequestObject) (AddPinResponseObject, error)
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx context.Context, request ListSubscriptionsRequestObject) (ListSubscriptionsResponseObject, error)
@@ -7312,6 +8680,164 @@ func (sh *strictHandler) UpdateMessage(ctx echo.Context, roomId RoomIdPath, mess
 	return nil
 }
 
+// ListReactions operation middleware
+func (sh *strictHandler) ListReactions(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListReactionsParams) error {
+	var request ListReactionsRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReactions(ctx.Request().Context(), request.(ListReactionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReactions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReactionsResponseObject); ok {
+		return validResponse.VisitListReactionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemoveReaction operation middleware
+func (sh *strictHandler) RemoveReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error {
+	var request RemoveReactionRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Type = pType
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveReaction(ctx.Request().Context(), request.(RemoveReactionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveReaction")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemoveReactionResponseObject); ok {
+		return validResponse.VisitRemoveReactionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddReaction operation middleware
+func (sh *strictHandler) AddReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error {
+	var request AddReactionRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Type = pType
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddReaction(ctx.Request().Context(), request.(AddReactionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddReaction")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddReactionResponseObject); ok {
+		return validResponse.VisitAddReactionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPins operation middleware
+func (sh *strictHandler) ListPins(ctx echo.Context, roomId RoomIdPath) error {
+	var request ListPinsRequestObject
+
+	request.RoomId = roomId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPins(ctx.Request().Context(), request.(ListPinsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPins")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPinsResponseObject); ok {
+		return validResponse.VisitListPinsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemovePin operation middleware
+func (sh *strictHandler) RemovePin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error {
+	var request RemovePinRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemovePin(ctx.Request().Context(), request.(RemovePinRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemovePin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemovePinResponseObject); ok {
+		return validResponse.VisitRemovePinResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddPin operation middleware
+func (sh *strictHandler) AddPin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error {
+	var request AddPinRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddPin(ctx.Request().Context(), request.(AddPinRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddPin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddPinResponseObject); ok {
+		return validResponse.VisitAddPinResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSubscriptions operation middleware
 func (sh *strictHandler) ListSubscriptions(ctx echo.Context) error {
 	var request ListSubscriptionsRequestObject
@@ -7631,279 +9157,313 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3tdts21jB6K3j0PmtV6qFlyR9pI69n9biJ23qaOBlbmTaNPCZEQhbHFMAQkB1NXp81P8/vc+5hLmyu",
-	"5F3YGyBBipIoW3aaNn8SSyKBjY2Njf29PzYCMUkEZ1zJRu9jY8xoyFL485Qq9iKaRAr+0d+ETAZplKhI",
-	"8Eav0R8zohinXH0lScreT5lUkiQsJZIFgofthtdgH+gkiVmj1+10vIYMxmxC9UhqlrBGrxFxxS5Z2ri9",
-	"9fLpTtmERjzil/NTntpZYjZSJOJEjRkJpmnKuCLDaSpVYdI1ppSsYoVvePSBqGjCSBOXJFuEKnIzjoIx",
-	"TD2cBldMkUiS0TSOCb2kES8u+5sne53u3l6n64IyEumEKgTmyV7Dq4SNqXR2OFIsnYfrDIEhSpAbGiky",
-	"ZCORMqLSWcQvq6BYiodbr5HQlE6YMht/dM34ok3/SdyQCeUzwvRDUqNjIqQizZCN6DRWRG909u1+p9Oa",
-	"J4NID/R+ytJZw2twOtHgxDCdC6cZ0LwzoR+iyXTS6O3Dp4jjp24l7lbBHik2qQB934G8W4Z8f33A9124",
-	"uzXgfsmkpJfsOHxN1bj6wE3wkQJojYm8vNgZfhM8DTtsb7RPnwy/Cb4d7dKGATnRw2UQmyEuorDhNfS5",
-	"jVIWNnoqnTJ3Gf+dslGj1/hf2zmD2MZf5XYGKIB9IlQ0igKqwVwGO3eeKy6Aq9GFBXpn2M0WUr0Ad5z7",
-	"rKIINyzl1WhUyQlKpKMEkVdRUmY2VfQhcMRKAinRR6dAIp1qtiDEZBmOUyEmRdzqby5ymsjRW41cePwe",
-	"SEUAAdY+XA7LoMXrowiv4hdlMtCwV0OLA9wHXgskQPxGsnQZvFPJ0iK0Ib1m1aDpZ+8DGMKC/DllMhFc",
-	"MmDPh+Ek4m84naqxSKN/6nH1Lc4V40C5NEliQ9Xb/5Aa9o85wB8bIVW00ePTOPYaLE1Fiq+HGubDN/2f",
-	"jk76x88O+8evTi6OTk9fnTY8yzE074ik1HeMSEnEr2kchWRCpWIpuWKzxq3XkNMgYFI2eiMaS3Zbd7FH",
-	"GpBTs0pccwXvy2bSN64Dyk0q+GVbT/89DY2MsDmk/O3wxfHzIkJGEYvDRi+bwEWR+Y5MplLfzKSrucVe",
-	"p9MhwZimNIBb9oExZaQxjSbADRlqziVZPPLIzZgqds1S/aNUImUhaWpZBifwCCVwpbUOiA/L9IkmaGlE",
-	"rThJIwWofib4KI6CDSL62auTH14cP+s39JIUjWIgd8uQlnGy23xLJmwy1Bh2t4SScAKckYxEqhci8ShL",
-	"QuOU0XBG2IdIqgfdlr/pw+KR4VSRlI2mkoV6U1z5VSqqGBEj2CH4xW4jbkBzzFLWG3D9SzgxINsV6O0y",
-	"SGsbjLkbBw/r0wL3w4Drlf4g0mEUhoxvln+8Oj3+bRH7EDye4UZQzcQkmdAZCQVR4+hBkX84VWPGlV4V",
-	"M5vAhSI0jsWNpn/4QJB0PPyJI4j4Cc4H4yFLW0D7x1yxlNP4KF//JtB3fNI/Oj05fFGBucjMSOAd0sxO",
-	"eEj2R91ghz5lrYfE4JmYMDXWFDSiUcxCEnEZhcxgJr2OAnYAHwzIRNKZ1LiDd8SI2AVIQOCJUD+IKd/g",
-	"1XXyqn/xw6s3J88LaANa0zs4gtkeEEEngsgpqIWAJOAzkcwknFuv8ZrOYkHDvhAvaHrJHvSCcjBgCGUo",
-	"whlRQpAYJn+kCwhmjSQR+sIBWon+yfCCIU3/+1fP3168OH553L/4/m3/6MxveUa5Hos4lERwrWamMyIS",
-	"lgJqPNA7ieCa8jSXpFdMkxlMBFjuC/GS8pm1FGwOy6eH/SMD7NGvz46Onh+VSE1zb1wZ+xAwFmpOk2ot",
-	"nsRUq/EPiPJXFr25PSaDRsurrlVHQ7SVGRaqpjVPbzsmiFuv8etWZi7ZyhTspa8X7UelIQpWnlrD5G/M",
-	"DWV0tprD6KcBib8fIfrw9fFjSNBmmpL4bICA4/OGy2mSiFSx8CULI9oHFfTxOZWVnucme2TGpe8OvwyE",
-	"3wZt0QwMOllw5egdNAwj/TCNX6eadamIWWjLcx5p/oZ3xjTRmoIv2Xvfmjbh+hpTSYaMcZKygEXXDAyr",
-	"iTOwIyPX0829hmTvVz18xt43UPe02us7xzigBzjPLBRi+A8WwBEHRBgUz6nQR/yaxSIBIRcfnMZqfjVI",
-	"Qcuhy17Xk2ZkttTaM42NvOaS0JyWn04ZuRkzXhDA4XHN0du5sXYoRMwon8ORHdrDdVjoFiMLTEFV1oaA",
-	"xjFLwbhOQ60mSJESqvkxAEeDq3ncxVSqCxpc1dpdb13CWUgO2bSVywzDlyBa3+2IHIKups8GDUP4L7Ny",
-	"lU8BcqDlK4lB+LHWmbpGmOLC7dtVq32WMqqYxthdl8vZDa6Q5FSgeRGNb7RQbRUVQnlIOGMhMKmhvu6l",
-	"YmF7wA+JH05c9U/LS0KNWYqojDjxjZ7sezCM1sP046iQwowDrqXFpv9uKIbnvkfgD4/QOArYuQ9v+e/g",
-	"k0fgEa3PwmdCU6MY0Akb8IRGqVZPL1MxTcyLwZhyzmIfBDhC+YzwKSpfEQ/iaaj5IRcc7NxcIAr57NWo",
-	"0Xv30X5R3Hyr9/c+ljfL/nJ+e+stfqsxifixYhPZ6O3erniSfjBPdm5vb8/LG5hbG3AD5pFvxkK7S6Dp",
-	"RaSwBdkmakm9NUfgylzGjE8nemXhxKFAqVKQjUqrh1/PvcaHLeBDW2U7ya23eKElbxhYTMwxHDKt/kmH",
-	"Xg5A6dGL96porpk/WbHUglH1XWMohhrmCLFc74h6zr50wZRuEEPTlIJkNWGK1rlbXtrnbq0x9+PcGQ0j",
-	"mcTm0BxoBUQLSKmIHSNf0VD8OhWaQ5DDRMSxaAC0Lxi/VGPjG9ISEx3qZ9FKnFClNeZGr/H3d38fDD50",
-	"OluDwYfuD+df/3djbtO9jDZWsXEQ6BYRyQJmhjby+7Cz3NBfJLZq9BY8y2tj+jCYMPJMpEkFkicRzz6v",
-	"jWKtU12ATnWRJnLeR7nAV517xDODkxKOtkaa4LnOOGaFx3Sxl6jakejuLaB4yd6KK8bvtrWv4A+ppTkK",
-	"u2zu6SvG53daqfjCONELmNt9Mo+6F9GIgds94gZz8iDzzO7skbGYljYdR8nQ9O2TvRpYmsPIc0bDF0yp",
-	"Svanf9yK4VcWkpDF0TVLIybnl4oWsguj2VQMZdynknAwxNPgioubmIWXKGDWYns/wCRmpJwB5NzOQOE6",
-	"SytAcX2gG4DHHW4eqBJllvG0AObz5TtVT91wXribwuHSxmescmQW6yIMv4ypIjeMK+tLK6MIFfgaCvYz",
-	"/eBtwYNTzVLwlisdDJEyQodiitwQluER1r5sEz/zamh2w3OPRlj0d9d2GM2hxkhGH5dYBeARzYmAeXnZ",
-	"rqUMjJy8FJeRuwfn7pLM7DEvWkim3wqYlacYUnF6YI6nY0mvmGy533GVtAjbnEO3kIKeGXIowu6X7Tu+",
-	"BoA0aSw1KPse2evu6n/2Wx7xq+xk+oWuN+B+hSdJ/7brET+z9Osv9jziW7+h/vxUv1xhqvXJ3s5Tj/hF",
-	"F4tP9jsdj/hnb0+eXZwenR31L06P/vrm+PTouT/ge90OaZo4p4I7jrFQgpKTUGk9dRr3keCt9oDrbTES",
-	"eoXBa4F5sNp15no1HPdotS16zn1UsSy9pTnNVIA3R6lFs1nl8WAOo0WDPbg4abyY1ZaIHjVbLQKDxlcS",
-	"hedosBb3Xc15zbQg3BQOkxF3Nsh2NRWdodGtBAPHULqvJEliGoDMEykJCuRXEn8jsbhE79oo0pIifhlJ",
-	"0kXtXY3ZjIy0XnFDbiI11vzzkiZFBrG3480HHi6TkLxGUcaoYFXW2Ue1UM5ZoNU5EAKrBYkiKWjhe5Ko",
-	"SlELhKsZsY+QCQ2LO7RfBS9bdLnNSKSM47IUeCZUAUpjXtvPZq46EWjswgcuqKqa0Fzm+kk7FLmhFeto",
-	"7HR2nmx1u1s7e/2dTq+z3+t0fms4OxVSxba0MLzkFqlhyHIi9rz1zcV5mFXtaKr7mtjcyK5ixGJmdMwj",
-	"rJzdKm/OslNZIbNWELkrjX6h9E9E6eWYzzVDOz85Cc/HrN6ben9iNF4UqGhCMr6SZAxPlURkQ8OoEnZ3",
-	"vEY4vLhJI+VeulJRNZV6xisNbQI7YxTta5ZKnKzb7rQ780bEwgQf5+wGjJNf2PBMQPS88ywRHMMmIi4V",
-	"5QFrN6qovwBtBUmC1ZES/QyzthZ9RQ+pZOQf01XaVb72OQE3ZJcpDVno5wpbNnBAuTHE64kVGkGsIAhI",
-	"tG9XWG1zDC8K9peR1gn0jEkqtNxBpKKpwiWszChw9mwRvYCryTzVXqkpGBRlcBd3JZ/OK9DCYjqup8b/",
-	"lFHz+hq8OS+fsfKOXrRqQQw8QmCJQ9eRb11yvhYUEbjci9j0p1x/vgjElCt/wOF/6UZwSXNDYCgojGaM",
-	"Xpr8gfLtxwHHYXtG+rdiIXq0I6WnDsb6ziFBHGnZVYzMVBrsAW/m3MDPJ2lBbC9F/6dHJAwVWSvVkGlx",
-	"N18mKl5FsviHiDgLl99ccIvjg0vvq85a99Waftgiems7bx/b32nm9BzEOkudW8ZiGv4LvA9aEQhIcWx8",
-	"e6vkUXjleyr1oj7ew/+rD0kd+fdu4rLxxVRoyqC56d/dywGPQRuRWtTQiz9VXRv3E1H0cNUytdlpQNT8",
-	"Rp4v8NIPWUAnLPdRm4OuRzlAG17OjyAOWFrtdcpDYkLLkUZesJHaOIU8zk7GbKQq9xF+eLxdrL9vUokk",
-	"YSEZMkghrNg+0tTAe5onp2wirjGA3cZJt9yNi6Sqd51T8AHrv4zXua7BqJ9dHrK2h8LcnhWuks9bHqiH",
-	"anz2bpJTjrnPG1NnTKmIX8rFEtRXkogbTqR50BGo5pX6NBhH1yxcrIFkJyeSxD5NmlOuotg4TDP7WZpG",
-	"10y26hghvcZkqlh4AeNU5Szr4XO8mvnhnQOwsOKPRpQSaoHQs9/vfLtC6Flgps25WhJxXhdB+GwBmMKo",
-	"zvo3FbTm4tHL9zODezUh3c1v/mxMuZavjWaahfnNU90BoUOp7xlwPIHGN8uuTJrC1TOJuDtjtz6dHuIv",
-	"pKkR3ULGDhlhpAlwt/INMnlTBtYNkOnLqWL58HgmlKbLJsWMe61KmyjY0VRNU0amXI8oW4aKzceHIl+v",
-	"8WHrUmyZL+2z7RPzxzs9SLsfTdi5++hWNElEiuFpkEXauIzUeDpsB2KyLWgSbQUiZJeMb2ez37qvy6so",
-	"2RIJEtJWIsDXhwAuOU+vI+5s4pQn+vMaW1h90G5rkH/9m8e+c58bKOPfn/VNtNjxi9mYTop/yagGuvPF",
-	"RF4a7ldlx+Eh8JIoZJNEKMaDGYlCkNqsdy0/Lbsmc2wrFgGNt7p1eLqTCFAVtPVBHRA2SdSMCB6AiYCp",
-	"smL9E4tj4RHF6OS/ijFae27cnjMnRCqt0OPtXXpDbV7rMnW+u546b9ZRHwLzQgHxd7tEWRitNTNY4vGl",
-	"Dcx+Rw/ThOGZrh/6UaBe/TrBM1NNuh8bE/S3Sydc1ACviRBcBqu8yHfImtDwraGn3TnRYoHHKwcAR/YK",
-	"GejAeYpMonB2XFoqkPQSPnVvBbwGyVQo6uvr3ThSRrDtaaLp3PEets2Cy3q5fbFeGPVqdbrAhzSsTd98",
-	"5bc8czDz7yycaOw0IA54/rv5ym+1STZOr3DoqcyE+RsoYBMpE0sw4EaCisUlaeqvIRMRgJAQOQCjR4Lb",
-	"6AEqbWEf1PyjdMDFDW8dkDmAPTIHI8J1MxaxA91IQS7BmCoSgODrQX5kokwGp95TgAekXvuaGdJ4PeRY",
-	"3JBIDXjGVm2Yg6H/NvFFAIn0mqAxRizHl0ZOpOSA+/lp8E0WfM62lsQ36BvU10fKN4hC40dKeSgmCwOR",
-	"l5Tlce68J3vLwpIPt36jW//sbD292Dr/2PWe7N1WhiabVdzN8oLm/vVML/iOR6gMGId0Dcner2GKWRi2",
-	"+pnLdS/Xvvh+SBnb0pcz+cvZqxNz6zlBkAbXeWmqPfLz94RxrUiENjjyo4bHI/ZSvPXXvi0XLaiujL9A",
-	"Zq0n3GfU8Pnufp5acs+tr97o0n4qkURBo9eI6ZQHY83tOS8kgjiwrRXfMq8llnSQVaJ4pGpK4DvrSeDs",
-	"QxKlTC6dWCqRSGPCzrxQVTDsbHW6d4Dh3kEoCZaAWOdFUzUCdhY3fUX4Cjw0lwQyF36Cg+UglSXFHN3n",
-	"K2jqEL2cZbIKBB9F6QTTEwt130r2qeCqBj1loy0lqe5jbudKFGcrq4HBemy29NLd2G157z5jtlvaklXM",
-	"DcQ4rkbriXFLihNuWoxz13MXWa6QOLOOQDf3Yi0xbnm2zx+DrF7nLHtjF3v3yeKbXaTWxNDo7uzuNZxA",
-	"PDmOkoSFiy/52Z1TNN1TogQYYubJ5563F00vmapHU7O+efh+t978HWeBOF+CwtqMeHafAhbuCJ/9WZkt",
-	"K2NhzNrLpYBPJlfeW6ZLWRAlka2fvaBsLFYbRDPNSBS9L7urU3jnRIuCrOZAsHiH+vnxW4M1/DIWtuwM",
-	"Bu24oEBObsyovns4I3i2ql2StoZDZkSsrOFgwlaqijhkP2EVh8rXc3vuIp/veUW5hsvomhUXIkbETucR",
-	"8yrm2Wh+ciGnQ/0+VHDQzH8+1bn8mFOzAbB8XnkAyxUaVM4D7xvFVAVQORVKChO9mT9nw3/g/VqueWcH",
-	"5zmBrbr5IMUe8vId3Yq04/lDkXHSZcloRHBieGGtvLTXKZOMB5XePb30ryRJzCMLSvdIxviqYNXMy5Ol",
-	"ohiXeDQysbF6lGU8cvd+cR2LwuNf8Tji+uqJYpaDi7X8CiesKvi/EC0PAzW8hhiN4K+CzT77dcNhdHns",
-	"Yxbcnu/J+ZLtvouobumgtpj+ijMoJWHuc5N/VFtWz0jzDySnn2Ic4qKweH15QaMIrCm5qGjUmsz0fjRW",
-	"J0aztLB6lFV45W4iaRGdnzNdiJgtjfFLRQyJtnlsn+U8EMwKTkNAQkUMbxXfOTXR5OUJq0muVjgDxOyA",
-	"5Quf3nRuQl3HtEUFZoosEXFtUSu3buEqOXeTNZm0quHWCvL0dUj5bEUZppWX3Z1jxutVYvIaUx69n7KL",
-	"KzabX9QPWUktP5z0BtNOZzeg8B8zn4b4yQePKEprN8JUGgslkVDK08gHUI7rJsJk95ULN47eGmQqUvA5",
-	"GwoYR4kRT8DduznKXchKTfw70EUBnw59OWRfIumSNuUsu5q3mAiH6hsa15xXKfRMuKYj8mAEgxgBznw9",
-	"gU8CmqYRk+DjblI54wFNovaMTuIW+rpzp75bG/Qria59H8bUi/NbWlMZcBvjO6ZJwjhEHLgO8labPINA",
-	"EUmiSy5SZiNMIbI0FFrPG/ArjCjgoRN1UXiE6Cd6JqrAZPxJrA8n1BgzssJI42gScarwMpnQJDF1f4vZ",
-	"LUtj/9yMIa+QTrH0tTyJxC01u8wNWXo6CxtZ7y0bflLvLbgnVryiCe8NPoKv5Xrh7MR0QzEcRXBWI1an",
-	"AMPqUJ3yJtR7I8f/qufn13fuHjcIKKquW4Rqa3asqHs07MGy9Qr1McJa4eVbOTtCK+uK2FoeGtP5mVrC",
-	"JA1TeIDIxBJLzNdQBG0pI1tHe0noJSvgOKtPso63AUOM3OARh4HV1mhyTvxHUmlQjFggS6IHCy6+tVxY",
-	"y3pAbdqHpVdwF4VYw7iWzyp7oTa1nE0nE5rO/mj0UlNBrNRFaumFJg/2c8aR3fq1IlkrAlPrZX2ZOrdZ",
-	"0leeQwkdcCJOfPvb/2jp24dTEPHLuilgIMsurCEHHl12o1GaRY+ZKOpSyTpbY3ktiQHQMtf9xMZKztAH",
-	"YBRqPef5SsvpeTHb5msnImydZDdbXniqHJxXJr2ZZ7AynbCFNfSXmpUSMVWt9oOmvRlQ8VEHVvMF8DYS",
-	"iIkp+VWPKtyaDhXNUzUB+lYL8skk4lNZzEBzqim4E+54tVqWFmypLigler1L5l1FoDVeiLy4An2OjMaE",
-	"IBAAAZQYUEqz7BrDGPqVkeZ+OPF7mSYt27Z6eY8kaXRNFcRaor2DhqFJhYaWVu28uHmPJNNhHAVurySn",
-	"42FexNtrwOhaE8VXi3Yn+2PlVVsQmTeaKP+7KY9Q0I7Oy3KNE+lfI4TfzaaoW9qgn2vbUCNfpMSaFayN",
-	"o7q2QdaqAZ8CmjtjPMxCa+8WrWE57cJAjRqJYviISXeOwizuUw9YjK4vlto+0KI/SxhVJGVqmnLp1CWs",
-	"bE5bkWRWW+SsUZR7ZT6aV1kJdUElcWgNp+jQI+DJGjGGnl9QIzXOcdHr5bPVWV/nW/3P9/qfZ/qfo6WL",
-	"tulVNS5rCEifL/OKSKuSlqqrVJKEpVtA1VmDN029+ubEzg0H83QAFSqLxcx3l9Wg7FQZiM/QG50sil4G",
-	"37T1WcPX1mt95xBm537OfOHLVfb1atltIKLJWUPlHjrouIsu5qJzLZ1s7sVaullhj/9Aypm7rrsye6Rv",
-	"zeotKRIl2tUxJ/ehqdXw1yEh9427KZtlWvhs937Gg2dQFa2Sy6SMUFt5h/JQkjxTL8+9MyYO8iqh76dw",
-	"3+O1LQ/AjhnDpUIuU3Ejc/cPsuOCRSXnW9fddneLtXe29krX8P7+7pPCTbVTuKmuu83BoK3edbae0q1/",
-	"nn/set2d29Z3+svid1ulR6rvL42c1wuy4K2JsSDWm6REzAakpordAhtuxc4fUeP/z4fSOnhudCQQduu5",
-	"cpv13d7fFjmm8mIi0orVQr17AxBNGcHmIGNqqmACKiB85oDIGQ8IvaQRx632OfugLhARPqEKtNh6aqLz",
-	"5srTmFNxpa1ZHwV3OGexiw7F69pJZfbpOzISS2OfMRPBWrSVYg/8kkvqmh9csdkdpR3TiOZhwg3W7PGz",
-	"uJlPrYY8NVvwzPfYmRc971AyeFkFYPROl2BeKcplYy8kAnQKKL6eS0Dxi3JCy5PhN8EDOARwBXcRQ3F9",
-	"awmgziu1GLc5YX8goRNX9Eukxj9XRZRkVJNFFZimsB5k2XMCFmpRGaFKk6g6TKVwmM14B+jrJJHyHLsr",
-	"zgH3WJEe5dXF3l/eP/3tqr8z+eXbD6f71yffDF/vBm+fjF90wx86l2c79Ojp9Oc99dfGXUvEfGFzj8bm",
-	"LKncleEZ+q3HMQqv3E1aKJ6az/n4iytWaSiR0SVnoWeocUsGIrE9DBa0bFuZco25AVeMFzKvaRCwZOnZ",
-	"6q57tlT1ol5TKQmVxN++kd/BM//zn3/92y+pPDvt8Mf90asf3/7zbf8v0ctfXu7/9vz7+OTHt923/d+i",
-	"k52Xe21oW9rufvNkr9Pd2+t02p3RLn0arDYpA1wrs6VNj71apFy9FbVIGID5rEnX2DBWpCeWk1EwZ1K2",
-	"bX5kse3jzrfLZBgUYNoowXR3vq0WYd7w3BC4gMeDmWbqPEdGaZXD/UEMNS589ejMfeNu5FbAyWdMdehA",
-	"u5dLxinomVUwKpfu1Oo9JCOsWb5zqX8DW6t+UA/lzSBNrFfV+v26NRbs5937bxc2s6oIa9VOetCSEOoe",
-	"goswiBmFhM86W/xQfYmX+/Gg8BZAjBtgqnpboBeFzJMm1pxpVXTXXct1V7l3mDSzIHsuS0c0to9gLCTj",
-	"WtdVrpRNk6S4ALjd17oVMs22fdH7v1dcDZKlq0yZWdZjcd8X2wXdSJEwSlmgRDojYyqJft5kE1v3sjEU",
-	"rmH7gzerOYoPv/kW1fpxXAawY9+C7HuExZKt6thXzMyrzgrF1XjWAA53OaHyioWkGYUS6uINZzajgTQz",
-	"fLRqK/mwR6kYRTFb2ZQWAXXsmAWcnS8g2vpGTfv0HS9dS22f84Xr7MayPFl4ok3M2b8Ziyy5FZNI9XFA",
-	"BmYZMw+Jn6dv+Bl1lqwY11TR9GKaxpXdGMdKJZK8OX1hz4AFKArUNGW2vC1ga8olK3FLeL23vR2EvG2+",
-	"heLPOKvcRlUjgQrT81aMqVQYeLNe4VSaJCaUA1FRrhYWKYDtiF9GnBV6IOTbYm6Oi8V2DAx+yVr6SyLZ",
-	"SnQc6uWSF1EYsjhu3DXLyBBDIa3IxPVhk9xqErm7z74WP9tEpnEB655Lmxk1rExJcg7UXb3MxUNnqYi8",
-	"ftMnKYO0I1nYiGZRJBoyCFUEUmgdkNeH/Wc/mX2y8UHwHCY9q02fSdI8PHt2fOyRhKUB42rLlNZpVUg5",
-	"BcnsbsfWkSN2OnvfFkSHph3IkSG2zv+vZu9dZ+upFiT2b1vfNd9tf/e/zt/919b/c/5167vWd/+9KV6w",
-	"ou7QvlN26ID4H2/9Beh4UJbh1EEqhGR51UpM/T0s85oHEU/XuOXNDXb3iz4XWT7Pux7qXwfTNFKzMw0j",
-	"Lv8wiX5ms8Ppot6VZUcCafry6uI///q33/KMxspCDNq+KVn2o8ywb3NS9fupUNbWH+lJxoyGkMeNdNv4",
-	"devw9fHWz2CttrIhwAiVPalULF0KsN5bqgQULoenDdQvD8/6R6cXh6+PL34+equhh8sqnEScMB5Cdwe5",
-	"BCqcehFgeLUshooG0B5fHzuPdP/zr/+/u/OtaxsQI+KXFR2/DZQrocW5Po4pu4ykSrFoEzkkk0hKPapI",
-	"yYTGmtNYG3IUauxD328WonNpr9MhFS3hQUyDC8En/q9besKt49BfggjzyDwWNIVFfCTmMfBsTJWmn0gS",
-	"SiSLR1tjIaFy9GQaq2jLEEwwpooMaXDFeNjDgBkvb4CoVzHgWeRjKeJRerbI6MzprDvBYA4eFuLPpTfg",
-	"hRp7XkXgIr5mC4N4RGhR5vTorA/fZwnE7QEf8K+/1jvPuLIVtb7+2rhBctIiil5hOjiiVPY0vg2t+6Sp",
-	"xmzAs9MGLsDspOEu5bsDT9egqQGfJ6oDw/uriKrVJofFAwFQD7jv0j/SJZx0XLhIo3+yr78mw6lStmQd",
-	"lEu2fU6sUoy4sqxZY+kINgzux9TwchLJAfc/DixnGzR6UNnpf6O0RAbA6PS3//nXv/VHYHj6s5YT//dH",
-	"faF6eaoN0PZ3mjoUjWL53e2tb+HQ78kenAyRkr3OUw3RgnOCZ0lCwDUyaSiYrmG9SQW/1FpxpDRte+Rm",
-	"TBVIvpFNMe2RSJFhyugVSmB4SRCQlsEb52GiuD2J+rCZbJBpnKSRamvwiP/s1ckPL46f9ZfAQ65pHIUD",
-	"nsEDXQCnMg/jmqaplhal5sMQXyomTI01KUUKZ+5BmYOv5ICPog/QBMUcMcqJD11Mh2wmeOimvue5LJ5V",
-	"AWisz9yM0AHHEdAwF0YmM9iWlc+LapNwgutgHyKpTy6O0CZ9fTqyYGc6k6aMDC5iGIvgSoJzex6DEU8g",
-	"JEdLMwFLuT79cJ4MRbRNDgK2UYWJwQAHJT8gNjBL0NJaDNnr7OFVRwdcz6KxADWOBUOvOgxRqt3skb3O",
-	"bpb2ZFY3xKLiA25TpegMBggFnBlDpqd6hUAkMj8xNOc3LMyPjk2w9n/d0q+90G9twb++B6c4//aUTWjE",
-	"I37pW+7i/iaZ8klzyqMPxoctWwfIAot8CuCCdVIub5Dk93aeEv/0sH908eL45XH/4ujXZ0dHz4+em6oY",
-	"/ilT6WzrEExbdo2MxtDDSTPOQn0GfW1QRfwfj/pk+0ZCTgdeLkOIrBnwd4UKDefN7WLFBtL8qf/yhT4v",
-	"LIX7girybjsUgdxOzazb583SF62WAey5CADrZzf08pKl5M1x1hU7FMFU3y9wyll6zUIAFEfyPURUvpAC",
-	"AH5pPr9HAMoEbjpNOgkTScw8M/KAW+MxLVw0WA9C0wyKPdi2G8/54etjrPmgBXEjI5tL/OVxXyuyWr/L",
-	"dC2RMC7FNA1YW6SX2+Ylua2f1eK3UUHMVd6obDuux6BJ1Og1dtud9i4U+1RjkDO3aXCFdUuFVFV9tVUp",
-	"+81tkGzPEpxJJciEfmgaNqZvSfbebx0Qin8NOB2Ka1bNmiqkoqekiTyjR2Ags3HmVcNfwJWu2XrGdzVL",
-	"7ue6r7jhhdbpNNWnRMShDQY1tE+Dq7Yp4Rj6By6QNoPNhg4PeCBozGTAQuLDK4mSvknKamJKohiZrs7+",
-	"6dGzo+PX/bOLl4e/Xrw8evn90emZb9kuyEYjOo1ByWu1ySmjkOgfTZJYswszPNxS6HYAALKq7XYflBCm",
-	"AgkP9VuZxCVGiB3gspowkPIyojwOIazmyviLZAN1GCbV9yKclTxrNEliQ9/b/5CYaOIow1mG29JEeigd",
-	"0d3VSg/ctavUNaj6jeaa26KKZdq9WR4LRLzT6awHtNUy807U3V2v1lJyfVOLN44qaeBaY3lGV4b1VSSh",
-	"VZw8SJLbw8VWDZ8hZft7Gmb40690V7/yhlMrPIb40u7ql34Q6TAKQ4yt2OvsrX7jRKgfxJSbKZ7eZd8Q",
-	"85naryVMzQqNMNbwGrZKqC1oZEvbSPaedPc015kXmCxTIs3ubqtgJABBt/bWghi7bHN9y/mWCW24090a",
-	"O2CqSPeFeEFTdH7sdffrbLecJglUwHrJwojailt7O09Xv9wX4iXltqQ2lGHdr0OWx1yxlFNriQEsm9oD",
-	"mh8ZNTHvoQNVqS+hM8tzw9ygyG1jGywF2yGj4VbMlDIOtEtWcZmZNyPgo1SRGy0+6ks6V0y1sAAeQ//0",
-	"qH/6Ftj2Yb9/9PJ1X/NtqhSbJEp6tnIApPL1cmXYXPtOmfgKhvsikuo5o+ELA6++jlM6YQj8u4qCoTMU",
-	"bfIYSc0KzHLrRiyD2eD9VGMusxq4MYn1qNoNb6x+Ml/LNkitkCu8GS49olHMwouMKDSu7JY0evsZK2gs",
-	"2NR9kj1tO/LjZ3CslCNbre/D7e63rF1VvQvQCSRdslmZ5wQK/2oMmrUXiKvRe3e+mXvIIcdV91GR9h7w",
-	"HgKTR/kyuit3MRZWIJmStfLducZvzn/08Sys0mE+AFOB85hY+oVM5wWolFh9y8ZkiDjMmEeb/MxmGC9j",
-	"3HJjcQPRRvNMo2/m2sx5elfMe1kU2G1YhRt8XY61xpjpGoStEb0Baq1IllhArFmmw2dBdCrb3zK9eQv0",
-	"s2ewgZJQa9zXF5CtOeDkLaBSdMVmoBXnKQyYY8nDAc9sYoTq4c5+Otza2X9CxlSOD4xzADIURiZPIRZS",
-	"VV1uCJHJGLmHOlGP7GqTjAvWWgpF925XVZYFsmbOxqOfyA0eyHI6wtIz6c3l1jz+ZfJJ5OpHYCZI7BlT",
-	"qHN/bX/MqOV2G4/7lsliquY8x1JOgfFwdpM5Ia1ByBTwAaYj4tAyHmviGaVigo3sBQeLONqDpaJYZIoq",
-	"Y7aUB0glUt+MNM6ekURwCG/Sx21IJfPA5Ii3bDaQfjXiZL/TIRNJmowGYxLQYAxgX7HZV1aixiljwS9b",
-	"xqSdZ3yg+StfhJxqFpmybDHGkOQV/U8D7pqdBJaXzdLP7XDG/2om0qMGsciMYN1O51u0MEbcmntJ0//l",
-	"7OLZ6dHzo5P+8eGLi2c/HT37+eL4pH90+rfDF35uUtonslXFoE9hc/HEote0pH2sEOqtBvCaqvEGZfsC",
-	"w3z6S7jz4ur1N/yve2n/29n3u9e/Ppn81g1+2v/HD53Lwx159M30ZE/9/CdlmM6R+wRMc13jziMwPKTp",
-	"jOHlYRGLWJ/rimj0PurvxozGGCZQKcefMs3LJblxoo4lS6+jgJGAcnKTRgqqT+gNsmypTQ6Rj5GdTsd4",
-	"yn3sm9Ej4srPPE96BM0/9ju7xiJtnwrZZUpDFhae5aJS9vqRqZ9wFZs6lQ4Ta/S6O14jHF7olbphf1nr",
-	"NXEFYXgQHdjbfaJPVIUzYgOnBxe56tjY3Ykkwb2d3cuYto9m0HvisFNCoQk1zHBot/t3hUlLzob0yJAB",
-	"uSvG2+WjWjiWZ2YHxpYo7Vk0VIqHccJUGgXSHMOSgWPBaSwYxguvgEFvxsr2H+OOwxzEsKSCVyrbJwVA",
-	"1r0lN2v6Wq6qZ83c3FzURU1851q5LWvd6TQzrNly0bRcLiUbbkjvX9j5cwHdJqZwdqlx52P6Tj6VER3s",
-	"CZNZNQqck1ikcjyQhWe3P5Yo5nabYi/jBRYJ7EGcOS8P5jriYZUDELdZmgEo0txxiWGIc17KQifVdQ9k",
-	"sSfhpoXXrD3zombLaxy7242flRpexvIGudzzkb2N6/oOfw9+KlpAYJ3ztUS1PlMiRdW63HQeFdyslSVJ",
-	"mRTxtdWofdMM0SdNCIBCNVZ6WLbZxDFkfQncCo5Dpk+jVkRRjTWS6lxLRL+y+yE+Z0I0OEmmcgyRGFoa",
-	"VmMh2YBjNzrkBRDpLsklg7gEG508s3EabfKGV7dFN+EbDpvAoAe49YyL5xsS0lml1+2M8bDEQe5snFz/",
-	"Xswbi1b0mUQ5Om8Lado9LrlP1+ICs7UMnjt3lHJryCdryR5uy9jdDfLEpeo2HL3wII9ZjiSZ8hD6Sc7+",
-	"cFEXf6qwAn3+1+PTJmzONRIkTu/SSsXEJiWDsRHDUOezsjFmVXNEw24zHgghCZDAZ7uTzmn4WY/KFWED",
-	"z8RkQrck0w+pPAFBFjKLSl1mbRK46TbLPiQxxNQYLbUqhCDjWmXO4h7K+7StXdq1VnPbGQQ+jEQ62aS+",
-	"5TSaXdQXNjd82F6rudseMXnrFQYyvCt7zfRtrXL3b4DbVTZereB5rzgjjKt0VtE5tSrj/M+hQFnsZaUJ",
-	"HGaRHUHkExD0udRUgWGhCwQuQC+3PeNMbwswTBiBCmONBpwGKrqOIJUbfgQekxmFfbebhI+hqG6I7X/+",
-	"3//PjWovNLJoeeaDiXXB2PNC3K+44UQyBf1XBrzpO90pfC/v1KL/xiX4rTa005GVzV5AkoMCIWKqDio7",
-	"vUh0UasxmyyKooLxVzFCPWJpwPkNsfMfEOB1mMljXCktR2ytKiBRxRaddh35aZ1PGayM9cqCiDHoyzZ6",
-	"mGt1URnRhf0b6nGIvMFm/WCu1Q++Go0k26jtK+8nZDBex+lT7v5T6veAnDUDpnHGGJmJqb4cocQ01G/5",
-	"r+UOpqwLncmYgWdMUCqUBHK+qBtFhuV98J26IdU8dK8PG2S9U+hi290pN6ndLTSWLXcRQggMVc01hLXd",
-	"e/Cirxn5htRvqdft6IqTFTvz7BTLHlRvsybH2tTRfbqIOnD+HFmdMq52auMK/7b4MRCVEPQ06IRdtjPa",
-	"pXvD/eBJ+A371kEQ9LpxsdMIJz2QJ3q4vUU8dRbjKV/whkSKubZ1C6xJpqj6n8nQmpqryMoIeDXVidzC",
-	"8lnOXRRJQuMbOpNQKA16uBLstcQ+0EDpK+xGkBAS4gJVsPJk4gWYVLV+MRTKCAnQz9vHAf2e/Us6OXkD",
-	"nlchQM1kYqpkuYMrIdrkhE7QrOwULnBCPDBsgex1Ogf6ff1o1icqazPqjGme3iVNar+CxCewHM1MoX8t",
-	"goQT2WqTQ1vBNZzkTXk0mAmN0qpkokWphUYtK2QXtgfcNLLCDLy8U1UBw4HQWPMhigbTykDIMIKzzDC9",
-	"OEgOekPdwwplNtDai7xGQFMBbbHcYmnWhIQ3GkliynmhGu88dy9w6jVD7Nyacg8ZYFdbBKhm6Lv3RtKm",
-	"Lr0ad9ymWHcdtv27N3LV4PPPBB/FEZYj+XMZubLIvxR5S/k2ytTV7Y+Gfm9XKq5YkcPpXX9AsKUbZ6ay",
-	"FJ9VGLkqjVcZy9tIcMpaLGBvXqjbL0t15qxfMs5SGq97yG1fwi/H/BPYsj/VifuRqcXHbV0nNbZ/zJzT",
-	"CVXBuLJsS1YzrNxrEW0ups0m2DsO8iacKSOQ+4wRZm5fSH/+tOYlYjcQxr+oPGptup4vWPuQ6cDrcZYa",
-	"qvUKNDyGNLH72GzGwPLHZDd/KqkCD99aUsV23mWsUrjAcilY/RDjBKywUdVzjDS7HtnxyC75z7/+nRVs",
-	"vqSJbPUG3LdWa4/YPzO+5nxljHT4FWjV/xAR11/AEPBNzEZKP1DkjQRao2GJB9O7Fqu3wZ9OzD8+AmIQ",
-	"VcTXx9XPir80JWOkVAQlt97nSza6qgiglAYUaW3bksOog9pmaKa2sZ4qf/3A4mfAI+VluRY24hFBvGKJ",
-	"apOjvKma/gKEOf/ob0cn/YvTo/7RSf/41Yk/4E2bUrDbgegKqOmRewokhHKZQt82FbrVw6JEAPWA68lT",
-	"27QN6yFhhgcLyV63Q/yztyfPLk6Pzo701H99c3x69Nw/ICnTByiv/GEcIpqhR3xqYz4ytR5Yco6JNjl0",
-	"4ITvB1yOxU0BUg24bb1zQ5p6M1gYmfJkQDMYfRPH4oZQaTbZ6T8obritoQnvQYSNHdzWUsKmfHpyEiko",
-	"4cGg0JpbfJxx1SYvbZwOj2ekaURK2SsL2bbWT2uZa+TIdp9b6h85hXRBl7CAKmnxHF7ClZjmjfcKPokn",
-	"C7wgUA/avVTWamxbw9kAS9x4sG227kbvG6/hnMR5ceCpEQdSAb4Z5CO2b/YGRIm9WqLE49gjnloJYq25",
-	"Csy24OwO6TX6yEu+map22LmnptRJekP+GWfLv13XW/OxMWHcZuTb4AmzesU+gCSzjIgyONd3+NiIDVNX",
-	"x0E6ujbuhV23s8W90Vx+yUbGOoh/+uiI7z4U4rOG+3oDnCV2Oysg2lkLouIR09JL4YChQXiDzh/Dbld7",
-	"gPAm8QiVgQnwdi6TP5420Nlc+aIKSQiOFog4Wa0qh6R2OnvdW7e6kVNIqCQpRuYbqG+kxb6ESmVKHCs8",
-	"Sa7QZTr98jCXuECcrJa3HrJWUr8s9doWHHdaxAqx8ZPqWqeMhkbTsvtHYnHpaF1GqrundalKZ8scSiss",
-	"wuWyeFr28Yi+4ImKJswrFAls5mFGvQGHcnQQ6KSfaVkhu1jPzrySfe/3iH0vSgfc9PcmeZQ4lu6DYoA2",
-	"xTqv8Ojn4yA+vQHHUitDpmV6JwyqTY65Cb+JtcpuxN1FZfyabvk+z1Ql5YIkLN0CWd3WB0Qyncox9BbU",
-	"xzCS+PiAU4LXCpGMSWjPYAsRmmIeNITVLxL0jcKwuaIwKKitFlixXN6O+ZQhGb8z4jDYIRcERq43T2fp",
-	"PJnY/SCRlIjiOteeORZfrOsbja7IKNyyQEvz97ewV8ZmGPd/z1wdaEunofHst92QgGrfF8RN0DAccDVm",
-	"E6j23CyEX7QO7LDmST0QlDHGQI/5+IWsGqqNXWh5Waf/UHNkdSMyrozsDa1rB07nFyjzY4NKbBXnXrHa",
-	"qjlBmhm+rHIc5MYyYz6rrCkahi8zTfjuFUUXnW2jONYtsmmBeYy4hMVcbW+eq1UwtY5XY90b42kr0wLZ",
-	"jQ1B+lJydK2So1Z/qxLMseFCONEig5Bs4dF9aInahQUtn1VQtDxiQqxskFeZg/wZi5Rqlk2yIzp/MS2R",
-	"r7c/mhN9i1dPzFRFpxzXj4tdJ80dcQCXjtkB248yv2diRq+ZzLn3gJf8vq6rY9F9QyqumwGvdd+QJpAT",
-	"xPYHYhpj4YUhI8gZBxz62nuEizTrQwNfZZF8CY3S6tJFsFjnYtmEr7eeoeVBeDCuJ6zHis2G31BLDuEX",
-	"lvzHZsmrYPnUhgrkScT2EBEpAd6zcTl9tRcIUwfXiZupzGsqJsfPTJYWUeKA+FYsBhG6MEIEfbT8CfM9",
-	"Qp0I6q9kPrBbMA6FaAh25mIowhl2iQX1X6RuR8BJq00OCz0EpdLqgtMcW0vjTiZWT+/H1EZdgGWhEGfN",
-	"NSWBiayYWY8+50gSm5KVuzdNhyYlFI0lgWnAC2taS065nk9qQLIcsB5xj5U7JPYLgXvRJ009p4mZHs4G",
-	"3Pnxu2I+WMvMS41Aahy3aRpBL2ZOIqUBMIlnPZtEh5Yc6LoIKXMQW+BAUHXH2E7nmnDPzPbdK0jbTRTJ",
-	"NYL9fufb3M7hptOsKcFbGB8jLGou02btxT1mb4Uyfmq2WXCZQR6VQm153C+RTJ91fDSKqJNZBc9fQ4y3",
-	"9ecX2MltOxXNbxwHWB7PZON5wN/Qy5uI+1CR0jcOCmRqQzYSKXOetA+l0eVYC9b6Z+h7c8Iiffn0TAKj",
-	"YjIbsT3g3ws17pk+s2n+C7QLhaSiIVM3DAsRTEjT6Vis37mJeChuSAQ1Rd0YlcVm6axzQ53ok0I7QehG",
-	"+L4i5IT8AhqMgxKvYkXZWFVL09JUIXSl21kSu3KBnUPuEb+yMNYmg7Kwj+AckOy9XWpOJndeadXicgzW",
-	"XF33TtE5m6+CtzyJ92FCQx4ndbcYUNDdmOsCYK/nu0Bi+uK82KzzYq6DTcYaH8h9YeqHuTGOmVvUuG/x",
-	"toELqXlJk5hJ6WH5DyEmLewIAKGWisWxrOiHVgxUhEjLwtn0yYRe2axSTeYkCtkkEfqgZhOBgxPPQA86",
-	"ZiYsL/2dlczN+V7eahLc+SaDVqtcEb9skzNz0U5oepXDjB7ULEsUZltUH8zszH3k/fuEstUNaqp9+p01",
-	"PUraxKcP49t8/Ni9Q8NuN8nIlzHxQ3uCtEjLCaNpHLG0fDAPHDki6/BqzpA1yMIVcPfU3C9k8CnJAGpf",
-	"YysXG4z4RWf9/AvXTbK7qUKOWKambn/MT8NSj1M/ux+xA3Ye/QAVF8RImXQGUwkBzzCJJNHKYsRCb8D9",
-	"/HD60G7cFpJCYQPzTl5WJySWE3Wqbunn8Jt7Tz/AxVVWK+7AlxaF9f4ulIvH5UWlduJf1IsN8QU8Cqs4",
-	"w8M6XsxEq30vLm8BhQE6S/vZcfAXpimXM/raA35Ypqnl/aPzI+a3lpn87y/7r8iiWDPb+dNJ7svsKo+S",
-	"FPLH54qIhD8sU3xgV75DH2VvvsMSDOk9tM9+fsY/YUDUURipOlKqKXyerNHfBYozkcKLHqFxMqZDpiL9",
-	"2Ky6hctZYa7HaMXStU2DH7YRiruwOqbdAu7+XHX5ZIkGLFkWaWNxnb4zW6hfFmvgEYp02Sb2iYhfmkC2",
-	"SJIxTScxk5hF7lg02wtqwbng3EcEuW/DABeOT1xpZeVZ2vhRWmpcw1DXvPXFfY1kn8vCz4oLfjTG8eey",
-	"8VgkO5xlCbOau0i3P8IrywOK81BhJ9rFGcXWYUG+tsD0UmJUS337fXewvH51iZyNhzqh0CLO1rE2GFjc",
-	"U2Bpe014+3ZzDZ4e9CRqarRnbNlJdJ/70pOpulJRjiJMVa55lmY8WC6L2qBMYXswLeygZLKyfMxl9bFM",
-	"P5avyROyq4ocecbgCrE/NuqsEBU5V17JJ1k5m8kBSTJPr8/ZB3VhICA34yhmA+6PqbyYiJT5GFwipiqD",
-	"ske4yBKswdxsUnFNOXTGQyJGuPZsLbG49PSCrxhLMgcreJY1PtsDPuCHc4jCLACDJPjeTGSCOW29Iiys",
-	"M5ds5unVQB9nLKpkvbxtcugE7mLIaQrtVAbchMvj0BARa93KpqhwqfqTaRYJDjEbidUDf7jFg9NQaxwl",
-	"7jJuqN5crFPkkWiE8JhFg1sdYEM5EZDgGUCg60sBEkJjwSGfAs0zWDrpRhPFZXTNOKEQ5ZW6oMTRNSMx",
-	"oyk0rqbQYovxkIWtDENZHoYpClCAfUJD9K7nYFqUO0+GAv3uA67ZtQf9bG5YaPpoL1qIEqJHqJOZbZY1",
-	"obMBH9NrRoaMcYJrg6JYxb2HxellmPeiSw6BDlB0yaUVnDQP5rblnSAAWKQmiH7MaKp3s00OB9xB4Rxp",
-	"gnExiemMheRmLGLDWiIl58jzwHW86jVjBD/LC23NFyuwEeWcyCu4VsAdC/EQVJrGb3vdTnvA+wWYRELf",
-	"T1kPj59Wvk0dqzb5RQ+mAcGKZYpIFcUx4YyFkkRywOeBIM25wl95K3FT9wv7YKAyA8MsrNzVs/UXZmKa",
-	"mjDsuTIS4CzCCgyGC1WGZWjWXEPOKLI8c0aTlF1HYiqBIZGmcIo+OE9Sjd5WUUa57ra7W2F7Z2tvQQQd",
-	"vl+71YZexjN85ROVtTJlaGSdOLqHdHi5xXD27mbp3WABnYXm4CdzFX1ya2Khos/eCnh2HXgWK36dfudp",
-	"ZUGwb+frFu/vrFu3uIxPjYJ71y02K7tdcza3tCIQtxVLsqwC5yTbk8jgJG5I8Z3x4HUNC32mIxnuXb4X",
-	"st5t4K/KeNsja8mPWXmouCfdqw92V4oW+PyKyu4ZvInm6/Msux9IkVU/tBXfQI2XpNnyJZWFlkI+d7F9",
-	"2qQHqoIxmSZEcEd7qaoopHUhJa4YWuarDaIYwi4J1bpHqrZiKFUDb2VKgD46WnrGRiIyuuSQ4mUiMFMt",
-	"fYEsLAORwMtu3XhySIapuJG2Bwjxt2/kdzDB//znX//2bdFUEnGpGNUi3ICPRQyxn04Njis2a5PnRoSJ",
-	"oxFT0QQ6rZGxmKZ5G8SdPfhCHgy4lhcVttst1PP4SurRUHfQ4pQQvDqIFI25fQ3rvay4Kr7ADicS+/+v",
-	"2YQDAHDMtxurblHRYR6vg25+ecFOIZMIf9wfvfrx7T/f9v8Svfzl5f5vz7+PT358233b/y062Xm514Yr",
-	"t9395slep7u31+m0O6Nd+jTYEKc3aFh+7gHcL6bNh29JAdUjlDkalvX0kdsg68E+iwtbq4JlIwqlyYNK",
-	"UjGKYmYS9bSahY13mk5/01ZVA0vP6PKQ4WRGwUYWWaEcoyJKpghU5cnsJdn0tgDvVxJfCqOUBUqkM8/w",
-	"2GyoMdXM0s4jCrYiausao54YRlLrmVlV/ygkUtHUluT13/ukGVDJtiIuGZeRiq5ZPDsYcC7gR+xyCPML",
-	"znDxpu+rtTFlKWZoLsqQtd9pHYBiKE36mFbibdIzakmJqZZsa++5Jp82ooYoesW0gpmygIWMB6ynAfPy",
-	"en08zEFIknhmmX+Gv6VZZW9MJ87fQ+dbbHr7CZrczmWVHWpFdxR9sJfWPBl5UDNEk84B4SirpiImwZim",
-	"NFDlvpYaGwvU3mK+2IR+eMH4pRqbRSRUaUbQ6DX+/u7vg8GHTmdrMPjQ/eH86//OFQCpUmitNL+OviW8",
-	"jGZLanwCoTIlSGHf6lWfrrMz82AB0UHSCh6ZIqm2PNLVRLzfOSA7HcyYpJC0X4B0Z0GaIZyFMlIx526/",
-	"syIBb2OWgWoVDPFnFUFpDxu9poqmF9M0bvQaY6US2dveDkLeNgO3AzHZxofkNl7wCb9seI1gKhXqwCpS",
-	"sHtH/DLijIFsb4j2wuDlUL9IXkRhyGJQTZcootZfOldl8HxDDhrJ0joaI5aH+1OEV/wQ8XCuLzJyZ+cu",
-	"L1Y6WuhdMdUyzBV5sPAehqt0/upu4kN7nb1WZdMpDdbGQsU/I+rfGO2vonuzEX8OyseGT0WSrTgDNUzW",
-	"eowlt1nRIW53964u8ex6q1cfx9SbMRdwoVqOPXbKlOQlUMMGmogeOF1EsVhNmxxyc1zx3idBzGiqJWLF",
-	"Ppi6Nh7xP9769hcfTwoEehfL6diZ56O9d6sExtd6mdnhv6MqXnUwG+vdHAj1oxRoeTzmtIIpPfm9MKXP",
-	"p3LLn7QQy1IWOq00QCYxDarqeJmhepZ7ZZWnsFsv8iHNkYCrYOPkO7CVqbovU/kUQsQXnvXZCVRfeNfv",
-	"NCFXLWdc8DgLpmmkZiD7HSbRz2x2OFXjRu/duddAYcx+1iIZekUWSYrGZwLFgUIRTCcm7xa+x8AmTa9w",
-	"hLbBqWpAKg/2Irpm3IalZ2yNxoTxMBERVxLsQ5oeGFfm9LZzKfQnRmOTGVjhQRNcpTTAti8GNufd5yKQ",
-	"VW/aiumcXjJYGPaEoCGJmVLQb3hCpWIp+GDAOpgPeggNBuZHPXN8U7nhWYLN0niXJLiXrNMoi0pyBjfG",
-	"6fnRn4MFKKvt4pEkja6pYgQKxyN2k+kwjgLbKFk6w2LbxPlRfxkLvakRN3FL2B3ORF9B+fisIQT6FZ0x",
-	"bcWyCkxgVRRsygF/sDCCZvd5gzt+6VT/ccY0mTsVFsfgioubmIWXE3CUNh2oZMuba+mBKDGlJCGMwZ3o",
-	"OT49W0BXWROULAQRw7qajAZjE5rp5a0UTT0bN8CyZXoqQiilnPHAiSNUwZhJa3JAJymNYxOUBw5eFAIM",
-	"rMZXOg/piVtPkyiB1hHP8REX8piGxuhqhi28XYWH+RwoVzmzzlZnxGKc60JqEzyOOHPee50yybjp0TFv",
-	"CM3dLjazf4EfxBkS+eLt+e3/CQAA//8=",
+	"7L3dcuO2tjD4Kjj6TlWkfLQs+aeTlutUxul2Eu/037GVnZ20fEyIhCRsUwBDQFZr9+epzN3UVM3FzNyd",
+	"m3O3b+eZJvMC8whTWABIkCIlSpbd6aRvui0JBBcWFhbW/3rfCPg05owwKRq9940JwSFJ4M8LLMkLOqUS",
+	"/lHfhEQECY0l5azRa/QnBEnCMJOfCZSQX2ZESIFikiBBAs7CdsNrkHd4Gkek0et2Ol5DBBMyxWomuYhJ",
+	"o9egTJIxSRp3d172ugsyxZRRNl5+5YV9S0RGElGG5ISgYJYkhEk0nCVC5l66wSsFKVnhD4y+Q5JOCWrq",
+	"JYkWwhLNJzSYwKuHs+CGSEQFGs2iCOExpiy/7C+eHHW6R0edrgvKiCdTLDUwT44aXilsRCaL05EkyTJc",
+	"lxoYJDmaYyrRkIx4QpBMFpSNy6BYiYc7rxHjBE+JNBt/dktY1aZ/x+doitkCETVIKHRMuZCoGZIRnkUS",
+	"qY1Ovz3udFrLZEDVRL/MSLJoeA2GpwqcCF7nwmkmNM9M8Ts6nU0bvWP4RJn+1C3F3TrYqSTTEtCPHci7",
+	"RciPNwf82IW7WwPul0QIPCbn4RssJ+UHbqqH5EBrTMX4+mD4RfA07JCj0TF+Mvwi+HJ0iBsG5FhNl0Js",
+	"primYcNrqHNLExI2ejKZEXcZ/5qQUaPX+G/7GYPY17+K/RRQAPsVl3REA6zAXAU7c8blF8Dk6NoCfTDs",
+	"pgspX4A7z31WkYcblvJ6NCrlBAXSkRyJGxoXmU0ZfXA9YymBFOijkyORTgVbwIGCqb+ISTWmEzMKqRlQ",
+	"EzNEpvzvFPEEYSQmPJEBD0mewBv/33/9H/97OcIBjm2x7EKsl8D5dBWZJJxP85Cpb64zss4opBxcGH4P",
+	"utAAAqx9uN9WQatvwDy8kl0XKVnBXoFcmOA+8FogAeIfBElWwTsTJMlDG+JbUg6aGnsfwDQs+opJiIg5",
+	"EwRumNNwStkPDM/khCf0H2peJYgwSRgcPhzHkTmY+38XCvb3GcDvGyGWuNFjsyjyGiRJeKIfDxXMpz/0",
+	"vzt71T9/dto/f/3q+uzi4vVFw7NMT7E/KoS6JnmCKLvFEQ3RFAtJEnRDFo07ryFmQUCEaPRGOBLkru5i",
+	"zxQgF2aVes0l7Dt9kxIaHFDmCWfjtnr91zg0Ys7ukPLX0xfnz/MIGVEShY1e+gIXReY7NJ0JJVygrmJ4",
+	"R51OBwUTnOAABIUHxpQRKBWaADdoqJivINHIQ/MJluSWJOpHIXlCQtRU4ph+gYcwglu5dYJ8WKaPFEEL",
+	"Iy1GcUIloPoZZ6OIBjtE9LPXr755cf6s31BLkphGQO6WIa3iZHfZlkzJdKgw7G4JRuEUOCMa8UQtROij",
+	"LBCOEoLDBSLvqJAPui1/VYfFQ8OZRAkZzQQJ1aa4IriQWBLER7BD8IvdRr0BzQlJSG/A1C/h1IBsV6C2",
+	"yyCtbTDmbhwMVqcF7ocBUyv9hidDGoaE7ZZ/vL44/7mKfXAWLfRGYMXEBJriBQo5khP6oMg/nckJYVKt",
+	"iphNYFwiHEV8rugfPiBNOp7+iWkQ9Sc4H4SFJGkB7Z8zSRKGo7Ns/btA3/mr/tnFq9MXJZij5o0InkHN",
+	"9ISH6HjUDQ7wU9J6SAxe8imRE0VBI0wjEiLKBA2JwUxySwNyAh8MyEjghVC4g2f4CNkFCEDgKy6/4TO2",
+	"w6vr1ev+9Tevf3j1PIc2oDW1gyN42wMi6BVHYgaaLSAJ+AwVqYRz5zXe4EXEcdjn/AVOxuRBLygHA4ZQ",
+	"hjxcIMk5iuDlj3QBwVupQFxdOEAr9B9EXzCo6X/9+vlP1y/OX573r7/+qX926bc8Yx+Y8CgUiDOlKScL",
+	"xGOSAGo8UJ0RZ4ryFJfEN0SRGbwIsNzn/CVmC2vs2B2WL077ZwbYs789Ozt7flYgNcW99crIu4CQUHGa",
+	"hMhkgSIslQbycCh/bdGbmZRSaJS86hqmFER7qW2k7LVm9L5jRbnzGn/bSy0+e6mNYOXjeRNYYYqcoarW",
+	"NNkTS1MZtbPmNGo0IPH3I0Sfvjl/DAnavKYgPhsg4Pj8wMQsjnkiSfiShBSD4vkBOJWVnpde9siMS90d",
+	"fhEIvw3aopkYdLLgxtE7cBhSNRhHbxLFuiQlFtriO88Uf9N3xixWmoIvyC++tc7C9TXBAg0JYSghAaG3",
+	"BGzDsTOxIyPX0829hiC/rBt8SX5paN3Taq9vHeOAmuAqNbLw4d9JAEccEGFQvKRCn7FbEvEYhFw9cBbJ",
+	"5dVoCloNXfq4emlKZisNVrPIyGsuCS1p+cmMoPmEsJwADsMVR29n9uYh5xHBbAlHdmpPr8NCV40ssGaV",
+	"WRsCHEUkAf8ADpWaIHiCsOLHABwObpZxF2Ehr3FwU2t3vU0Jp5Ic0teWLjMMX4Jovd0ROQVdTZ0NHIbw",
+	"X2rlKp4CzYFWryQC4cdaZ+oaYfILt0+XrfZZQrAkCmPbLpeRuV4hyqhA8SIczZVQbRUVhFmIGCEhMKmh",
+	"uu6FJGF7wE6RH05d9U/JS1xOSKJRSRnyjZ7sezCN0sPUcK2QwhsHTEmLTf/tkA+vfA/BHx7CEQ3IlQ9P",
+	"+W/hk4dgiNJn4TPCiVEM8JQMWIxpotTTccJnsXkwmGDGSOSDAIcwWyA208oXZUE0CxU/ZJyBqZ5xjUK2",
+	"eD1q9N6+t1/kN9/q/b33xc2yv1zd3XnVTzWmlJ1LMhWN3uHdmpH4nRnZubu7uypuYGZt0BuwjHwzl7a7",
+	"BIpeeAJbkG6iktRbSwQuzWVM2GyqVhZOHQoUMgHZqLB6+PXKa7zbAz60V7ST3HnVCy049MBiYo7hkCj1",
+	"Tzj0cgJKj1q8V0ZzzWxkyVJzRtW3jSEfKpipxnK9I+o5+9IFb4BBDE4SDJLVlEhc5255acfdWWPu+6Uz",
+	"GlIRR+bQnCgFRAlICY8cI1/eUPwm4YpDoNOYRxFvALQvCBvLiXFvKYkJD9VYbSWOsVQac6PX+I+3/zEY",
+	"vOt09gaDd91vrj7/18bSpnspbaxj46knoYxIKpiZtpHfh51lhv48sZWjN+cc3xjTp8GUoGc8iUuQPKUs",
+	"/bwxipVOdQ061XUSi2U3a4W7PXPqpwYnyR1tDTXB+Z5yzBKnb7Wjq9wX6u4toHjF3vIbwrbb2tfwh1DS",
+	"HIZdNvf0DWHLOy1ldG3iAHKYO3yyjLoXdEQgcoAygzlxkjqXD47QhM8Km65nSdH05ZOjGlhawshzgsMX",
+	"RMpS9qd+3IvgVxKikET0liSUiOWlagvZtdFsSqYyHmCBGBjicXDD+Dwi4VgLmLXY3jfwEjNTxgAybmeg",
+	"cP29JaC4btwdwONOtwxUgTKLeKqA+Wr1TtVTN5wHtlM4XNr4iFWO1GKdh+HHCZZoTpi0vrQiirQCX0PB",
+	"fqYG3uU8OOUsRd9yhYPBE4LwkM80N4RleIi0x23kp14NxW5Y5tEI8/7u2g6jJdQYyej9CqsADFGcCJiX",
+	"l+5aQsDIyQqhJZl7cOkuSc0ey6KFIOqpgFh5imgqTk7M8XQs6SUvW+13XCctwjZn0FVS0DNDDnnY/aJ9",
+	"x1cAoCaOhALl2ENH3UP1z3HLQ36ZnUw90PUGzC/xJKnfDj3kp5Z+9cWRh3zrN1Sfn6qHS0y1Pjo6eOoh",
+	"P+9i8dFxp+Mh//KnV8+uL84uz/rXF2f//sP5xdlzf8COuh3UNKFaOXccIaEAJSfGwnrqFO4pZ632gKlt",
+	"MRJ6icGrwjxY7jpzvRqOe7TcFr3kPipZltrSjGZKwFui1LzZrPR4EIfRaoM9uDhxVM1qC0SvNVslAoPG",
+	"VxCFl2iwFvddz3nNa0G4yR0mI+7skO0qKrrURrcCDExHA34mUBzhAGQeKgUokJ8J/RuK+Fh710ZUSYr6",
+	"SypQV2vvckIWaKT0ijmaUzlR/HOM4zyDODrwlmMnV0lIXiMvY5SwKuvsw0ooZyRQ6hwIgeWCRJ4UlPA9",
+	"jWWpqAXC1QLZIWiKw/wOHZfBS6outwWi0jguC7FzXOagNOa14/TNZSdCG7v0gGssy15oLnM10k6F5rhk",
+	"HY2DzsGTvW537+Cof9DpdY57nc7PDWenQizJnhKGV9wiNQxZTtCht7m5OAuzqh1NdV8TmxvZlQ+6TI2O",
+	"WYSVs1vFzVl1Kktk1hIid6XRT5T+gSi9GLa6YXTqByfh5bDbe1PvdwRHVYGKJiTjM4EmMKogIhsa1iph",
+	"98BrhMPreUKle+kKieVMqDfeKGhj2BmjaN+SROiXdduddmfZiJh7wfsluwFh6EcyvOSQAOCMRZzpsAnK",
+	"hMQsIO1GGfXnoC0hSbA6YqTGEGtrUVf0EAuC/j5bp11la18ScEMyTnBIQj9T2NKJA8yMIV69WGojiBUE",
+	"AYn26RKrbYbhqnwFQZVOoN4YJ1zJHUhInEi9hLVJEc6eVdELuJrMqPZaTcGgKIU7vyvZ67wcLVTTcT01",
+	"/ruUmjfX4M15+YiVd+1FKxfEwCMEljjtOvKtS85XgqIGLvMiNv0ZU5+vAz5j0h8w+F+4EVzC3BA6FBRm",
+	"M0YvRf5A+fbjgOlpe0b6t2Kh9mhTCSH1E3XnoCCiSnblI/MqBfaANTNu4GcvaUFsL9b+Tw8JmIpaK9WQ",
+	"KHE3W6ZWvPJk8XdOGQlX31xwi+uBK++rzkb31YZ+2Dx6aztvH9vfad7pOYh1lrq0jGoa/gs8D1oRCEhR",
+	"ZHx76+RReORrLNSi3t/D/6sOSR35dztx2fhiSjRl0NzU7+7loI9BWyM1r6Hnfyq7Nu4nopjklBKZ2uw0",
+	"IGp5I68qvPRDEuApyXzU5qCrWU60DS/jRxAHLKz2OmMhMqHlmkZekJHcOYU8zk5GZCRL9xF+eLxdrL9v",
+	"QvI4JiEaEsiCLNk+1FTAe4onJ2TKb3UAu42TbrkbR4Wsd51j8AGrv4zXua7BqJ9eHqK2h8LcniWuko9b",
+	"HqiHaj12O8kpw9zHjalLIiVlY1EtQX0mEJ8zJMxAR6BaVuqTYEJvSVitgaQnhwpkR6PmjEkaGYdpaj9L",
+	"EnpLRKuOEdJrTGeShNcwT1natZo+w6t5PzxzAhZW/aMRpbisEHqO+50v1wg9FWbajKvFlLG6CNJjc8Dk",
+	"ZnXWv6ugNRePXrafKdzrCWk7v/mzCWZKvjaaaRrmt0x1JwgPhbpnwPEEGt8ivTJxAlfPlDL3jd36dHqq",
+	"f0FNheiWZuyQEYaaAHcr2yCTN2Vg3QGZvpxJkk2vz4RUdNnEumiAUqVNFOxoJmcJQTOmZhQtQ8Xm40OR",
+	"r9d4tzfme+ZLO7b9yvzxVk3S7tMpuXKH7tFpzBMdngZZpI0xlZPZsB3w6T7HMd0LeEjGhO2nb79zHxc3",
+	"NN7jsSakvZiDr08DuOI8vaHM2cQZi9XnDbaw/KDd1SD/+jePfeY+N1DKvz/qm6ja8auzMZ0qBQWjGujO",
+	"11MxNtyvzI7DQuAlNCTTmEvCggWiIUht1ruWnZZDkzm2F/EAR3vdOjzdSQQoC9p6J08QmcZygTgLwERA",
+	"ZFGx/o5EEfeQJHj6L/kYrSM3bs95J0QqrdHj7V06xzavdZU6391MnTfrqA+BeSCH+O0uURLSjd4Mlnj9",
+	"0A7evqWHaUr0ma4f+pGjXvU40memnHTfN6ba3y6ccFEDvCJCcBms8yLbQg9iAwUzfWRZk3IqjOiYfWPT",
+	"xm6ULBJER82qu127n8f0ljA0XOjM3ouzyz46fXPeRgahtlgM11udWcqwUpiN94WPUUTwLRkwKhGfyR7C",
+	"aJQoTZwKRJi6dEJ9IiGoJIq0j5kENFY8RaR+5AGL+PgzgXwLfxuHYO/ed74y+p9vQQtwkphcZjAjmgTj",
+	"LbJS1P5voAdvnchS4VHMANAze7kMf+DseSac403uWc2xjBX3wL0NHDWOZIkhZHO7hp4pZQjtWaz4iOOd",
+	"bZsFF+0e9sF6YerrzRU5Pq9gbfrmK7/lGcaXfWfh1MZkA+KAZb+br/xWG6Xz9HJMFYtUWZpDjSN1dCBW",
+	"Y8Cc89dUX0OmJwAh4ETB7JQzG52BRXqcwbJCkwHjc9Y6QUsAe2gJRg3XfMIjB7qRhFyNCZYoAMXCg/zT",
+	"WJoMWbWnAA9oFfYxM6XxKokJnyMqByy9tmwYiaH/NvJ5AIUKFEHrGLwMXwo5VIoB87PT4BsmkF0LK+JH",
+	"lITiqyPlG0Rp41KCWcinlYHeKyo3OTLFk6NVYd+nez/jvX909p5e712973pPju5KQ7/NKrazbGl3ymam",
+	"Lf2Mh7AICIN0GEF+2cDUVRkW/JHLzS83Fiy+SQjZU8IP+svl61dGqnCCTA2us+plR+j7r+2daYNP3yt4",
+	"PGSFjjt/Y2mkakF1dagKnaCe8pRSw8e7+1nqzj23vnyjC/speUyDRq8R4RkLJorbM5ZLtHFg2yh+aFkL",
+	"L+h461QdKmtqOAebaTjkXUwTIla+WEgeC+MiSL18ZTAc7HW6W8Bw7yCfWJfY2ORBU5UDdlZv+prwIBi0",
+	"lGSzFN6jJ8tAKkqKGbqv1tDUqfYiF8kq4GxEk6lO/8yVBizY/4KbGvSUzraSpLqPuZ1rUZyurAYG67HZ",
+	"wkPbsdvi3n3EbLewJeuYG4hxTI42E+NW1K/ctRjnrmcbWS6XmLSJQLf0YC0xbnU21R+DrN5kLHtnF3v3",
+	"SfXNzhNrYmh0Dw6PGk6go5jQOCZh9SW/2DoF1j0lkoOha5l87nl74WRMZD2aWvTN4Pvdest3nAXiagUK",
+	"azPixX0KhLgzfPRnZbGqTIhxG6yWAj6YXHlvmS4zUq6oLKyrOWozzYjnvVuH61Okl0SLnKzmQFC9Q/3s",
+	"+G3AGn6ccFvWR1uJXVAg5zkiWN09jCB9tspdvrZGRmpELK2RYcKCyopkpD/pKhmlj2f23Cqf+lVJOYwx",
+	"vSX5hfARsq/zkHlU258VP7kWs6F6HipkKOa/nEpeHObUxAAsX5UewGIFDJnxwPtGiZUBVEw1E9xEx2bj",
+	"bHgVPF8r9MHZwWVOYKuaPkgxjaw8SrckrXv5UKScdFWyH+IMGV5YK+/vDS3VsLVfvNpx6iTb1rST6Bnr",
+	"O91KoleKDsfN8l0MAMPFliGBmd09m8ld1lU5dnccb/lY+Wl1vUCbB3TG1HjANPas6yvv5HAHPXRop3ZL",
+	"5fxXG0V7LlMtavrpAvwsgiT7xbr7WuCk9M3r/BNTqw4KOmUA+VkhKXsgtSfgDd1I5zIJsDHdTNNS4z3E",
+	"yFzn65uuJrWYn+IuOc533Pnj6FxvKKsSIt1wvNQjk1JHVnDOQFjJXzc95lXhTHm8OBAxPnc47QMGBrqn",
+	"a0UwYIrTejSdDt9Oo8l28GMmw4QIwoLS+CfFWNSJN0MqihsKQti6dJ40DiZN1jVBg3RksofULKuu68P7",
+	"Rb5WJRC+ZhFlCts0Ihm4utpxTkYuS4/M5RPCRA2vwUcj+Ct3IaW/7vg2yrJD0vS/bE9Wbfc2xjZLB7XZ",
+	"/2tGoNiWIWGToV2f/VvS/ANZ2my8UjmyzIHLGt7wLEJgCxNCSs8w4dr4u8NNvFNKOLuuIealhTbqlsTL",
+	"NdjZ3fkwclve55MuYtVWPYMQqmo7wvtNq3isNJmYrYJ4D0RwMMkk4Mxm2pM4xD2YHvoc9Q7uVixgxzpE",
+	"kOKjzj4a7N2jNoZzYjYhnN+RzpIP3WtkayrXXpaGf0AVxsG/Z3e+fhKbJWaXj6FmMZQRVBzJ+Y1SMizr",
+	"G+LgZsCayzGOrdpqjjdg6eNu0jV88Zkw7cSk3TaTauSrr/VwfENYS82iF+67k38mTGylI4/rcC+jXVl6",
+	"3OSmjRV++CiLVd1E0Uof8hCPws21rfRq+gNet1Wa1mlGcECLQIlq24H+0iDcqk2nsqww3+Oyx20zaB/v",
+	"Eq7Q45bv5ir2UtzHescp/8x2Kl6Bfv4AJ6Ffendl58BDFf0VT3QBw8MDJ27AKy//C2UiJlQSEeOAlPZl",
+	"dAIJDg/qlQE+6AwG7774Rv152vl//vPX3379de+3X/+3weygc/Al/Pv0t1//79/+l//6f3/99eq/l4Yb",
+	"XLgJBhWGuHqpAjalBupB6sjdajl9S47A5xXFYdS6coC5QqOHBE+Kwv5bjferDa8Ce/4zC9xBZ00NWbNY",
+	"DX05IcI9XlU65ccJ1/2Qdd+hqsYCGzK9XTGwVX0Gcgury6KcR7blUC46P2YGxSOyMg884REUY8zyv618",
+	"DQUP4HoBJJTUeShlBqbiyBInLCW5Wso25HVC9J4evev6NfVVFL1sXU1ohZveNj5we9us89Xvsm6/4mZu",
+	"PXkP0RHCbLGmVP9ac9/DSEVptX6vMWP0lxm5viGL5UV9k7Zd8MNpbzDrdA4DDP8R82moP/layweP85yb",
+	"bhShMAzcWEihZcOc6oKoaxduklVqkClPIG/GUMCExsZACzrM7ii3kpUaoQ/oIodPh74csi+QdMGS4yy7",
+	"nLcYk0a52U2vOetk49l7PzP6asWejwBnRkUMcJJQIiBPp4nFggU4pu0FnkYtna+TJSa5/aM+Ezo9yU/N",
+	"T35LKRoDZutATHAcE+3uc5N8Wm30DJLdBKJjxhNiqxBA9YGQI8blgN3orCgWOsaI3BCkRvRMZpSpCid0",
+	"DxEuJ7pqV0gVjqaUYakvkymOY9MbLl8BaWV+uFtVysuV3Fn5WFZoyG1HtkoXKoxOU982e8qm0NV7KnMy",
+	"V/uH3LHW1rN+dMEAtEZIW3pqzYuWnlP33ZqlqwP0gx6iH8tidBavnLbqSmplpIaRMYfL9WmTRWKq90RG",
+	"R+vGl6yvnoRcb3S6t3dXLjcCA2t56X8dmZRyHexyDst3bMsfxWV0u82i0LKVld5hOSvuEMMzHyC5v3Bj",
+	"ZGvIg7aSz29jdMNLJb43sb7pLFI3P9Dh7/VtcOlF9Ucywmkpq0LU1kkKIBdslKVQ3Uti92kKagXbeEwV",
+	"jJvZcO0Dtanlcjad4mTxR6OXmvpzqapWS202pSQ/ZhzZrd/Is1fi0KtXOM2YmtK6aVkZQmgiTxny7W//",
+	"ppQTH04BZeO6VdRA1K9swwJJOzqILE0QNoVICl1fbJvCjQQRQMtSA3HrslroMG9jb1DvvFobHHuVL1j1",
+	"uRPMukm9ONuhbyYdnJfWjTNjdHMXbmtTqy8VK0V8JlvtB60cZ0A1YWoZrOYL4G0o4FOSOabWU4VbFnn5",
+	"9YqiTclh8AlOKZuJfBE3pyCx+8KDGjW6i8EELigFet2meF2J11RfiCy/AnWOjEKpQdBOKNDxQGdPLc+G",
+	"MZTb+P1w6vdSQ4No2wagPRQn9BZLSKfX5iDtCxsudClRNdT2B+2heDaMaIAoU8Kn0zXPNciF04bXgNmV",
+	"oq4fzZvl7I+lV21OEt9prdnfTYXhnNJ1VZRrnGIuNaq0uK78utWB+5kxAtzmPEHW6mJNQOXlgYvObrX4",
+	"S8LCtHrCdgl5ltNW5uLVqLWmhxg3Pg3T1H41Yb6ASt5ddQJxBzHBEiVEzhImnNY+jldnZZ222iJnjb6W",
+	"a0u6eaXNxCqacaLhTCKJhx6CUMcRITq5B9RIhXO96M1KwtVZX+dL9c/X6p9n6p+zlYu2FcpqXNZQc2TZ",
+	"8aSRViYtlTd6QjFJ9oCqLfUJRb3q5tTNj0+W6QCaPOX7gR6uauPUKbOfX+qEo7iqQAWkH9m0JPjaJiZt",
+	"XaXC9WLadKddpsfsIGnVWUPpHjro2EYXc9G5kU629GAt3Sy3x38g5cxd17bMXtO3YvWWFJHk7fK0wvvQ",
+	"1Hr465CQ+8R2ymaRFj7avV+w4Bk0FinlMglB2BavxywUTjHErLyaMXGg1zH+ZQb3vb62xQnYMSO4VNA4",
+	"4XORecc0O85ZVDK+ddttd/dI+2DvqHANHx8fPsndVAe5m+q22xwM2vJtZ+8p3vvH1fuu1z24a32lvsx/",
+	"t1cYUn5/KeS8qSgka02MObHe1J3TBd+waQRTYcMt2fkzbMIjsqmUDp4ZHRFUVvBcuc26tu9vi5xgcT3l",
+	"SclqoWWsAQgnBOn+2hNsGkkBKiC/4gSJBQsQHmPK9Fb7jLyT1xoRPsIStNh6aqLz5NrTmFFxqa1ZHQV3",
+	"OmexVYfiTe26YXb0lozE0thHzER0O7dSsQd+ySR1xQ9uyGJLacf0cn+YaIwN2+RX98Ov1dO+Zhf75Tb1",
+	"y6LnFl33VjXR0877AsxrRbl07koi0E4ByTZzCUh2XaxZ9GT4RfAADgG9gm3EUL2+jQRQ55FajNucsD+Q",
+	"0KlX9COVk+/LAm5SqkmDLk7fnCvW4UEhVYbAQs1LUxhxTMujeHKH2cx3on2diErPsbvqd8A9lqdHcXN9",
+	"9Jdfnv580z+Y/vjlu4vj21dfDN8cBj89mbzoht90xpcH+Ozp7Psj+e+Nbausf2Jzj8bmLKlsy/AM/dbj",
+	"GLlHtpMW8qfmYz7+/IaUGkoEHTMSeoYa90TAY9sGWKpnSqTpdVU1dfmXG8JyxTVxEJB45dnqbnq2ZPmi",
+	"3mABYef+/lx8BWP+7bdf/+kXVJ6Ddvjt8ej1tz/946f+X+jLH18e//z86+jVtz91f+r/TF8dvDxq44gG",
+	"pN394slRp3t01Om0O6ND/DRYb1IGuNYWxIQ9qUnK5VtRi4QBmI+adI0NY00FumK9IV0WT7RtCbycCNM9",
+	"+HKVDKMFmLaWYLoHX5aLMD+wzBBYwePBTDNzxqFRUuZwfxBDjQtfPTpzn9iO3HI4+YipTjvQ7uWScXpi",
+	"pambxe5XSr2HXI0NO2Ct9G8wMjdtax7Gm4GauiVB6/fr1qjYTx0Xc+/NLOtjVraTJhMsllq4Q0FEMNT0",
+	"q7PFu0sROC0kCKzy40EuL0CsN8A0xrRAV2UUoKYuK14gCZAtN3Ldle6dzimqKK+SVpwzto9gwgU0n3G+",
+	"/UwgHMf5BcDtvtGtkGq27eve/7TmahAkWWfKTAvb5fe92i7oRoqENCGB5MkCTbBAarypfmDdy8ZQuIHt",
+	"D54s5yg+/OZbVKvhehnAjn0Lsu8hEgmS9jZan2shSisL9k3VDeFZAzjc5QiLGxKiJg0FJLwPFzbhAzVT",
+	"fLRqK/mwRwkf0aikPkpJFQzh2jFzOLuqINr6Rk07estL11Lbx3zhOruxqpASjGgjc/bnE55WP9JVhtRx",
+	"0AzMMmYWIj/LbvFT6ixYMW6xxMn1LCkJKDtlaCJlLNAPFy/sGbAA0UDOEmLTWQFbMyZIgVvC4739/SBk",
+	"bfMt9E/UbxX7WtWIoUnjshVjJqQOvNms9xiOYxPKoVFRbAhBJcB2xsaUkVwb4WxbzM1xXW3H0MEvwJg0",
+	"BxJkLTpO1XLRCxqGJIoa2yZhGWLIZV2ZuD5oCVZBItv77Gvxs12U2slh3XNpM6WGtRlbzoHa1sucP3SW",
+	"itCbH/ooIZCVJXIb0cyLREMCoYpACq0T9Oa0/+w7s082PgjG6apYctdnEjVPL5+dn3soJklAmNwz1dNb",
+	"JVJOTjLb7tg6csRB5+jLnOjQtBM5MsTe1X9v9t529p4qQeL4rvVV8+3+V//t6u2/7P3PV5+3vmp99a+7",
+	"4gVrSssfO5XlT5D//s6vQMeDsgyn1H0uJKuiQEL9PSzymgcRTze45c0Ntv1Fn4ksH+ddD4WigllC5eJS",
+	"waiXfxrT78nidKb2pY4jATV9cXP926//9Fue0VhtP8h5wbJPU8O+TdlVzydcWls/VS+ZEBxCmrum28bf",
+	"9k7fnO99D9ZqKxsCjNC8CQtJkpUAq73FkkPvTxhtoH55etk/u7g+fXN+/f3ZTwp6uKzCKWWIsBAaJIsV",
+	"UOlXVwGmr5ZqqHAg1VlRx85D3d9+/b+6B1/m6o6MkF9UdPw2UK5AjEBRfpSQMRUy0XX50SmaUiHUrDxB",
+	"UxwpTmNtyDRU2E/IaCZsRbajTgf5fz19cf78tH/++tX12cXF6wtTiwouBB/5f9tTL9w7D/0ViDBDlrGg",
+	"KIyyEV/GwLMJlop+qEAYCRKN9iZcQHPA6SySdM8QTDDBEsoXERb2dMCMlzawg1UMWBr5WIh4FJ7tI7VA",
+	"OLhhfB6RcDzVwRwszMWfC2/Acm1UvJLARf2YrRzpIa5EGWipqr5P86vbAzZgn3+udp4waZsmfP65cYNk",
+	"pAXVmSCIXaNU9BS+Da37UM1rwNLTBi7A9KTpXcp2R9f+Wk9TA7ZMVCeG95cRVauNTvMHAqAeMN+lf02X",
+	"cNL1wnlC/0E+/xwNZ1LariTQEc+2CrdKscaVZc0KS2ewYXA/JoaXIyoGzH8/sJxt0OhB8f7/oaUlNABG",
+	"p7797dd/qo/A8NRnJSf+j/fqQvWyVBug7a8UdUhMI/HV3Z1v4VDPiR6cDJ6go85TBVHFOdFnSUDAtWbS",
+	"0BNTwTpPOBsrrZhKRdsemk+wBMmX2hTTHqISDROCb7QEpi8JXacIvHGezqO3J1EdNpMNMovihMq2Ag/5",
+	"z16/+ubF+bP+CnjQLY5oOGApPEoexDORhXHNkkRJi0LxYYgv5VMiJ4qUqNRv7kEViM/EgI3oOygQZI4Y",
+	"ZsjHwY2PhmTBWehWBshyWTyrAuBInbkFwgOmZ9CGuZCazOBC/SEP3qrXQd5RoU6unqGN+up0pMHOeCFM",
+	"lR29iGHEgxsBzu1lDFIWQ0iOkmYCkjB1+uE8GYpomxwEXSQPXgwGOKiIArGBaYKW0mLQUedIX3V4wNRb",
+	"FBagjR0n2qsOUxTa83noqHOYpj2Z1Q1138gBs6lSeAEThBzOjCHTC7VCIBKRnRic8RsSZkfHJlj7f9tT",
+	"j71QT+3Bv74Hpzj79oJMMWWUjX3LXdzfBJE+as4YfWd82KJ1ollgnk8BXLBOzMRck/zRwVPkX5z2z65f",
+	"nL8871+f/e3Z2dnzs+emaIh/QWSy2DsF05ZdI8GRUvaAcebKV6hrA0vkf3vWR/tzATkd+nIZQmTNgL3N",
+	"FbC4au7nC1qg5nf9ly/UeSEJ3BdYorf7IQ/EfmLeun/VLHzRahnAnvMAsH45x+MxSdAP57p7toKCBzN1",
+	"v8ApJ8ktCQFQPZPvaURlC8kB4Bfe5/cQQBnDTadIJyY8johnZh4wazzGuYtGl8tQNKPFHri3zDk/fXOu",
+	"S2IoQdzIyOYSf3neV4qs0u9SXYvHhAk+SwLS5sl43zwk9tVYJX4bFcRc5Q2vYQpwNHqNbrvT7kACfkwY",
+	"jmmj1zhsd9qH0M9JTkDO3MfBjW5NxUWJceGSyEL2m76uIZAxPUtwJiVHU/yuadiYp2tqtk4Q1n8NGB7y",
+	"W1LOmkqkoqeoqXlGD8FEZuPMo4a/gCtdsfWU7yqW3M90Xz5nTnltcEsMmORRaINBDe3j4KZtuvSE/okL",
+	"pM1gs6HDAxZwHBERkBD58EgshemTjpo6JZGP0CxWCPEvzp6dnb/pX16/PP3b9cuzl1+fXVz6lu2CbDTC",
+	"swiUvFYbXRAMif50GkeKXZjp4ZbSbgcAIG3MafdBcm4KtLBQPZVKXHyksQNcVhGGpryUKM9DCKu5Mf4i",
+	"0dA6DBHyax4uCp41HMeRoe/9vwudaOIow2mG28pEeigd0T1USg/ctevUNWjsqM01d3kVS8ke8IXmsUDE",
+	"B53OZkBbLdOmdOrsmzpLyfRNJd44qqSBa4PlGV0Z1leShFZy8iBJ7kgvtmz6FCn7X+MwxZ96pLv+kR8Y",
+	"tsJjqB86XP/QNzwZ0jDUsRVHnaP1T7zi8hs+Y+YVT7fZN435VO1XEqZihUYYa3gN2wgqV49Yf0bdI8V1",
+	"lgUmy5RQs3vYyhkJQNCtvbUgxq7aXN9yvlVCm97pbo0dMI0C+5y/wIl2fhx1j+tst5jFMRQIe0lCim1B",
+	"sqODp+sf7nP+EjPbNRGKTB7XIctzJknCsLXEAJZN7QHFj4yamLVJh8aDY2i+/dwwN+hj1tgHS8F+SHC4",
+	"FxEpjQNtTEouM/MkBT6KJZor8VFd0plimnZD8S/O+hc/Ads+7ffPXr7pK76NpSTTWBbaz/QyZdhc+04n",
+	"0BKG+4IK+Zzg8IWBV13HCZ4SDfzbko4SCy3aZDGSihWY5daNWAazwS8zhbnUauDGJNajaje8sXxktpZ9",
+	"kFohV3g3XHqEaUTC65QoFK7sljR6xykraFRs6jFKR5tse/MZHCvFyFbr+3DrKDemYnx9MPwih1yF8IZX",
+	"8wJ0AklXbFbqOYHebgqDZu054mr03l7t5h5yyHHdfZSnvQe8h8DkUbyMtuUuxsIKJFOwVr69UvjN+I86",
+	"nrlVOswHYMpxHhNLX8l0XoBKqatv2ZiMXDV19D1Z6HgZ45ab8DlEGy0zjb55127O09t83ktVYLdhFW7w",
+	"dTHWWsdM1yBshegdUGtJskQFsaaZDh8F0cl0f4v05lXoZ89gAwXC1rivLiBbc8DJW9BK0Q1ZgFacpTDo",
+	"HEsWDlhqE0NYTXf53enewfETNMFicmKcA5ChMDJ5ChEXsuxy0xCZjJF7qBP1yK42ybhgbaRQdLe7qtIs",
+	"kA1zNh79RO7wQBbTEVaeSW8pt+bxL5MPIlc/AjPRxJ4yhTr31/77lFru9vVx3zNZTOWc51yIGTAeRuap",
+	"E9IahEwBH2A6PAot47EmnlHCp2qcYkJgEdf2YCGxLjKFpTFbihNNJULdjDhKxwjEGYQ3qeM2xIJ4YHLU",
+	"t2w6kXqUMnTc6aCpQE3ofRTgYAJg35DFZ1ai1q+MOBu3jEk7y/jQ5q9sEWKmWGRC0sUYQ5KX9z8NmGt2",
+	"4rr6bpp+bqcz/lfzIjVrEPHUCNbtdL7UFkbKrLkXNf0fL6+fXZw9P3vVPz99cf3su7Nn31+fv+qfXfz1",
+	"9IWfmZSOkWiVMegL2Fx9YrXXtKB9rBHqrQbwBsvJDmX7HMN8+mN48OLmzRfs34+S/peLrw9v//Zk+nM3",
+	"+O747990xqcH4uyL2asj+f2flGE6R+4DMM1NjTuPwPA0TacMLwuLqGJ9riui0XuvvpsQHOkwgVI5/oIo",
+	"Xi7Q3Ik6FiS5pQFBAWZonlAJ1SfUBlm21Eanmo+hg07HeMp93Vixh/iNn3qe1AyKfxx3Do1F2o4KyTjB",
+	"IQlzYxkvlb2+JfI7vYpdnUqHiTV63QOvEQ6v1UrdsD/bCbPBbyAMD6IDe4dP1IkqcUbs4PToRa47NnZ3",
+	"qEB6bxf3MqYdazPoPXHYKaDQhBqmOLTb/bvCpCVnQ3poSIDcJWHt4lHNHctLswMTS5T2LBoq1YdxSmRC",
+	"A2GOYcHAUXEac4bx3CNg0FuQov3HuON0DmK43NBsWdl+lQNk01tyt6av1ar6gb3n3FxUM+Zgr9PNjXGR",
+	"pW86JkfXy6aqYwxrhmOgAIGUA/1A9+DwqOHQrE0pzKp2FZMNd6T3u1tSR/uPTeHsvEX2UX0nH8qIDvaE",
+	"6aIcBc5JzFO5PpC5sfvvCxRztw9+siq94BlnI5pMU+eldqbmklOhygGI2yRJAeRJ5rjUYYhLXkoX1o0P",
+	"pPvw7oXX4KbiaHY3P3Z3Oz8rNbyMxQ1yuecjexs39R3+HvxUOIfAOudrhWp9KXmiVWt3U5RurRXchAQ0",
+	"poRJlBDBo1urUftSySpS+KgJAVBajRWeaTip4xjSvgRuBcchUadRKaJajTWSKnDz6zSDOdFxDskiK7MH",
+	"6YZ6nAnRYCieiQlEYihpWE64IAOm25VrXgCR7gKNCcQl2OjkhY3TaKMflO6smAgpONN0+IbDJnTQA9x6",
+	"xsXzBQrxotTrdklYWOAgWxsnN78X9c6kue0uUq0cbXw+QDZDPgSrb9V9uhEXWGxk8DzYUsqtIZ9sJHuk",
+	"VC4avcMd8sSV6jYcvfAki1mmAs1YSBI0x4s/XNTFnyqsQJ3/zfi0CZtzjQQ27rxSMbFJyWBs1GGoy1nZ",
+	"OmZVcUTDblMeCCEJkMAnCCnxAn5L5BsLwpqwgWd8OsV7gqhBMktAELnMokJPT5sEDuwH9IkIYmqMlloW",
+	"QpByrSJncQ9l7QRkXfs86w7aNTUU7MflCmRCLiDwYcST6S71LROBQ9gSOzu07CwzfMBe5tz2GpN3Xm4i",
+	"w7vSx0ajpeesu38H3M4SyjpN6TUjiDCZLKA0lrkTDcGUZZz/ORQoi720NIHDLNIjqPkEBH2uNFXosNAK",
+	"gQvQy2xLPdPbAgwTRqDSsUYDhgNJbymkcsOPwGNSo7DvdpPwdSiqG2L72//6f7pR7blGFi3PfDCxLn7a",
+	"pzwdzOcMCSKh/8qANX2nO4XvZZ1a1N96CX6rDe10RGmzF5DkoEAIn8mT0k4vQruo5YRMq6KoYP51jFDN",
+	"WJhweUPs+08Q8DqdyWNcKS1HbC0rIFHGFp12HdlpXU4ZLI31SoOIddCXbfSw1OqiNKJL92+oxyGy/qP1",
+	"g7nWD3w9GgmyU9tX1k/IYLyO06fY/afQ70Fz1hSYxiUhaMFn6nKEEtNQv+VfVjuY0i50JmMGxpigVCgJ",
+	"5HxRN4pMl/fRzyRud/Gs6Td03u4d2IbethX3nVc7BpuF7n1jo7IPcl2BuwfFpr+HuUa9xbZDGmRDhksN",
+	"dm27Hy0Z1AyV08fFkrvbIVe/LN/K5yBfJ6GcLhT91ian7tMqctLvz5DVKeLqoDau9N8WPwaiAoKeBp2w",
+	"Sw5Gh/hoeBw8Cb8gXzoIguY4LnYa4bQHAkhPb28eT51qPGUL3pEMstTnrsL8ZKqw/5kss4m5u6xQoe+y",
+	"OqFeut6Wc3lRgXA0xwsBldWgJy7SzZnIOxxIdefNOQohgy6QObNQKo+ADVYpJEMujVQB/dF9PaHfs38J",
+	"J4lvwLKyBVqVmZqyWu7kkvM2eoWn2g7tVDpwYkJ0nAM66nRO1PNqaNpYKu1L6sxpRh+iJrZfQaYUmJoW",
+	"pjOAklnCqWi10akt+RpOsy4+CswY06Qs+6gqF9Hocbl0xPaAmc5XOmUva22Vw3DAFdZ8CLvReWgglRhJ",
+	"W6SYro6qg2ZS9zBbmQ20BiavEeCEQx8tt7qatTnpKxDFEWYsV753mbvnOPWGMXluEbqHjMirLTOUM/TD",
+	"eyNpV5dejTtuV6y7Dtv+3VvFavD5Z5yNIqrrl/y5rGJpqGCieUvxNkr12/33hn7v1mq6uoSH0kkNwzlB",
+	"ugccI6YUFVuUWMVKrV0py9tJNMtGLOBoWag7Lkp15qyPCSMJjjY95LaR4adj/gGM3x/qxH1LZPVx29Sr",
+	"rftFpt7sGMtgUlrnJS0yVmzOqI00pi8nGEhOsq6dCUGQLK1D0txGkv7yac1qyu4g7r+qnmptul6ucPuQ",
+	"+cObcZYaqvUaNDyGNHH42GzGwPLHZDd/KqlCH76NpIr9rC1ZqXCh66vocok6sMAKG2VNylCz66EDDx2i",
+	"3379Z1rheYxj0eoNmG/N3B6yf6Z8zfnKWPX0V6BV/51Tpr6AKeCbiIykGpDnjQh6qemaEKbZrS73Bn86",
+	"SQJ6CIhBWCJfHVc/rRbTFISgQtWUzNyfLdnoqjyA2htQ1bVtaxRrHdR2TzPFkNWrssdPLH4GjEovTc6w",
+	"IZIaxBsSyzY6y7qwqS9AmPPP/nr2qn99cdY/e9U/f/3KH7CmzUE47EA4BhQByVwLAmK/TGVwmzvd6ukq",
+	"RgD1gKmXJ7bLmy6gpFNCSIiOuh3kX/706tn1xdnlmXr1v/9wfnH23D9BCVEHKCsVYjwoiqFTNrNBIqla",
+	"Dyw5w0QbnTpwwvcDJiZ8noNUAW579cxRU20GCampZwY0o8N1oojPERZmk52GhXzObNFNeA5CcuzktviS",
+	"7uKnXo6ohJofBCqzudXKCZNt9NIG9rBogZpGpBS9opBtiwO1VvlSzmy7upUOlQvIL3QJC6gS58/hGK7E",
+	"JOvUl3NiPKlwm0ABafdS2agTbg3vBCxx59G56bobvS+8hnMSl8WBp0YcSDg4czQfsY22dyBKHNUSJR7H",
+	"HvHUShAbvSvHbHPe8RDfaqd6wZlT1j87c+0UWk/vyKHjbPmXm7p33jemhNkUfhttYVYvyTuQZFYRUQrn",
+	"5g4fG+JhCvE4SNeujXth122FcW80Fx+yobQO4p8+OuK7D4X4tEO/2gBnid3OGogONoIof8SU9JI7YNog",
+	"vEPnj2G36z1A+ibxEBaBiQh3LpM/njbQ2V29oxJJCI4WiDhpcSuHpA46R907txySU3moIClS8w0URFJi",
+	"X4yFNDWRpT5JrtBlWgOzMJO4QJwsl7cesrhSvyj12p4dWy1ijdj4QXWtC4JDo2nZ/UMRHztal5Hq7mld",
+	"KtPZUofSGotwsY6ekn08pC54JOmUeLmqgs0sLqk3YFC/DiKj1JiWFbLzBfDMI+n3fg/Z52gyYKYhOMrC",
+	"ynWtP6geaHOys5KQfjaPxqc3YLo2y5Aomd6Jm2qjc2bidSKlshtxt6ruX9Ot9+eZMqaMo5gkeyCr24KC",
+	"mkxnYgLNCNUxpEIPHzCM9LWCBCEC+jnYyoWm+gcOYfVVgr5RGHZXRUYLausFVl1f78B8SpGsvzPiMNgh",
+	"KyIpN3tPZ+V7UrH7QUIvNYrrXHvmWHyyru80uiKlcMsCLc3f38JeGpth3P89c3VoWzoOjWe/7YYElPu+",
+	"IG4Ch+GAyQmZQnnoZi78onVipzUj1URQ91gHeizHL6TlU23sQsszRgVdRBriKyxX1uxNW9dOnFYxUBfI",
+	"BpXYss+9fHlWc4IUM3xZ5jjIjGXGfFZahDQMX6aa8PYlSKvOtlEc61bltMA8RlxCNVc7WuZqJUyt49VY",
+	"98542to8QjK3IUifapRuVKPU6m9lgrnu0BBOlcjABak8ug8tUbuwaMtnGRQtD5kQKxvkVeQgf8aqpopl",
+	"o/SILl9MK+Tr/ffmRN/pqycisqS1juvH1W0qzR1xApeO2QHbwDK7ZyKCb4nIuPeAFfy+rquj6r5BJdfN",
+	"gNW6b1ATyAmSAQI+i3SlhiFBmjMOGDTC9xDjSdq4Br5KI/liTJPyWkewWOdi2YWvt56h5UF4sF5PWI8V",
+	"mw2fY0sO4SeW/Mdmyetg+dCGCs2TkG06whMEvGfncvp6L5DONdwkbqY0ESqfTb8waV1I8hPkW7EYROjc",
+	"DBQab/lT4nsIOxHUn4lsYrfCnBaiIdiZ8SEPF7qtLKj/PHFbCE5bbXSaazoopFIXnG7aShp3Urd6aj9m",
+	"NuoCLAu5OGumKAlMZPlUfO1zpgLZHK7MvWlaOkkucSQQvAa8sKYX5Yyp9wkFSJo01kPusXKn1A1G4F70",
+	"UVO908RMDxcD5vz4VT6BrGXei41Aahy3SUKheTNDVCoATKZaz2bdaUsOtGmEHDuILXAgKLtjbGt0RbiX",
+	"ZvvuFaTtJopkGsFxv/NlZudw02k2lOAtjI8RFrWUabPx4h6zGUMRPzX7MrjMIItKwbae7qdIpo86PlqL",
+	"qNNFCc/fQIy3Besr7OS2/4riN44DLItnsvE84G/oZV3HfShh6RsHhWZqQzLiCXFG2kEJHU+UYK1+hkY5",
+	"rwhVl0/PZDxKItIZ2wP2NZeTnmlMm2S/QH9RSCoaEjknunLBFDWdFsfqmTllIZ8jCkVI3RiVarN02uqh",
+	"TvRJrv8gtC/8pSTkBP0IGoyDEq9kRelcZUtT0lQudKXbWRG7cq1bjdwjfqUy1iaFMreP4BwQ5Be71IxM",
+	"tl5p2eIyDNZcXXer6Jzdl81bnfX7MKEhv9Nc33wEQndnvg5YbD1nh6a+T96O3Xo7lnrkpLz0gfwdpkKZ",
+	"GxSZ+lGNv1dfT3CDNcc4jogQni4wwvm0pXsOQGymJFEkSjqu5SMbITQzd5h9NMU3Ng1VkTmiIZnGXJ3s",
+	"9EXgEdVnoAc9OWOSFRdPi/JmjDJrZgn+f5Nyq3Q0ysZtdGlu5ilObjKYtcs1TSuFt1VVIDM7cx8F4T6x",
+	"b3WjoGqffmdNj5Jn8eHj/nYfcPborP/wbpecfxXXP7VHTgnNDBGcRJQkxZN84kgqadNZc+isyRfujO2T",
+	"f/88dJPSy8dFKVCxWzegsRGRnxTnj7/c3jS970pkk1W68v777MCsdHv10ztX9+3OQjCg7AMfSZNTYcox",
+	"6GOOqEBKY6Uk9AbMz86vD03SbfkrLcDo5JeX5VmRxWyhspv/Ofzm3v0PcBkWdZstWFdVbPEDajgfMbsq",
+	"9En/pNXsiHXo07KOeTysg8i8aL2PyGU/oKdAy2w/PTF+ZTp1MfOwPWCnRZpa3Rg7O4V+a5Vr4v4qx5ps",
+	"jw2zsj+cwrDK/vMoySsfhWnocdmoxtoflos+cIyCQ1DFMAWHhxhafehghOU3/gkjvc5CKncm+e7nDn9F",
+	"yWmOYBQJbWJ8qkSbHG47idaxsxtJ31g67XzAGE4Sm+scQT9SDk320qehFCl6k5r73BzzAcsl4Y+MT8l9",
+	"ufkyTsgt5TOBYnXcUXrnZbY3XayVcUYqk5VTrNRpnp3icEVRVWCeu6ipat6V1VVdPiZbYeok2xeblyQy",
+	"v5+7ls6Hyq1+zKZH3U7vsJgO2j1OwTbbWcju8NZNebQ05ZPqKXebLGn2vla1TEvPn1SOXTpS5hkjdWuW",
+	"pKzmsXWOLS6J/feKWFeHCWcBwFkMS57zGAZZvCfOU/9Kb8DAd2KaHfAEQnaphGBT9RWpzgWxr2qboNSs",
+	"seEci+ogXrsNO2xtuCxI77jVfwXfsBltu2QbF0TMotqMQwloY24b8phVfyaQxsknrrIjrtLHN1AEyWJ9",
+	"iIOb3wNnWf+AK8VkFpBZifR5Gob35CXooNMdsLnpdOAhw1mYG4Y6waHNHUllXcHb6NS0MjnowFvEgMW2",
+	"trDpEG1lyiZGB10Bdt+jzlMPWRsKyL6tE4SXxVA9tMLcsp6/4TCE4lEBTpIFFDQuO2vluXAPzu0O/wTc",
+	"biXtnGQORgjxu6+D8U+I3/Sgq1sfqP2T8WYz443RLDOzDc74WU7rFsjla5lx4QHtOaeaX+bAsIqprbjO",
+	"CtaGJGOjeXveByyOEYAdo8we496/ZbJ2TFmt0hYmecCK5p5p2KO+N0ENTbuvx51W4SYsNW+8oWyH9Rnq",
+	"N0Hpp51PdIsy9E1CQwxA/h5DI//z10bvyLV//+evO2iDoli33tLSxR7nshSuh4uMB++obxet19yYftL/",
+	"d6v/F86x2/CLsgepn6P2sHagw9emddUsAj6soIWgxLwoXaWV68U5sfgFb2RMN9XI39Ddiad12cLqNjkP",
+	"mBv0htYUihzlQWHfoP3TOd1RYWGmLtWyy3wHR3SrqIAynfhcgQglYWx+JiOR5xaHOYFMH0jZ1Tk4Nlu7",
+	"qdvMQbpna0lN1gfT8CnGXWWZylTJUafWasYDdtyBqyILiW5idFymCbvq7Qp9uDIQSnEQrfNWKLUfkmE8",
+	"di7hxvwi49F2H3esof7hMEbFH5W7fpiQARM6OVHKfKquLAlFj1HOQIFg2ZY5DGlJmaoQgw/WJ3b1faSk",
+	"PtPrPV7txs/lFEN7KZR70EM4iid4SCRVwyo0x8vcux7FEWsVoqpe9bvRityF1VGPcrj7c3UWFAUasCSZ",
+	"p43qToNm3DDfcQ+MKLDHbWRHqMtJl+KhAk1wMo2I0HXwnRSrdkU3Oxec+wQnVtHdNpT1gXvFrD1LOz9K",
+	"Ky2ARp4Ulh7uayP/WBZ+mV/wozGOP1eCiEWyw1lWMKuli3T/PTyyeayDO4sNmNN8rSJvo8CoVsab9d3J",
+	"suiyAjmbAK1YaZFZmJnBQJ7t1KXtPjx9t6vgq/cPexIVNdoztuokuuMeWcz/eEwiKYp0sfWaZ2nBgtWy",
+	"qC0rxRGB3ku2zFXW0TbibAwDdJ0/X1fj9j1EcDDRDXiykvJlbZqsTQSiGG3dnFxdp6UGUT5KG/JMTyAw",
+	"0pgfGHknrw0EaD6hERkwf4LF9ZQnxNflMfhMplD2EONpiXjIVTPFxE0HeMJCxEd67elaIj721IJvCInT",
+	"jG9IdVf4bA/YgJ0uIUrXMTRIgu/Ni0w5KttxSbcGWiqX66nVBJO0LZRNO2+jU6f0mC6alaA51Ag3llw9",
+	"NdT0snnupi1yoX+VQoC1NtiY0h4k6Fs8yKxY9YTG7jLmWG2u7rTkITrS8JhFQ54/wKblRECCZwCBoNcc",
+	"JAhHnEGwhvZU6eZPc0UUY3pLlKoVQYkXB5SI3hIUEZwwYXpFSQU0CVsphtJKkqatQQ72KQ51un8GpkW5",
+	"MzLkuhDAgCl27YF/bE5C/cbKhUjOewg7teXNsqZ4MWATfEvQkBCG9NqgrVd+72FxahnmOTpmUHkB2ka5",
+	"tKJfmpWjsw2qoIQZT0wZwAnBidrNNjodMAeFS6QJaUdxhBckRPMJjwxroVIskeeJm9it1qxrEJKsVdhy",
+	"uwVbE48hcQPXCqR761ApwXVhz6Nupz1g/RxMPMa/zEhPHz8q005cbfSjmkwBonuuSSQkjSLECAkFomLA",
+	"loFAzaXWZR4qdC5rwSNamYFpKnuP9WwHiQWfJaaQ3FIjDMg01T0kDBcqrROhWHMNOSPP8oox44ohoSZ3",
+	"2lY4I7FCbysvo9x22929sH2wd1QRB6+frx0Jr5bxTD/ygRpzmUY6ok4loIfMlnXjyY+284HvsAVQZd7X",
+	"k6WeRFnaUK4n0dEaeA4deKoVv04f+oMttzT7crnz8vHBpp2Xi/hUKLh352WzsrsN3+Y2hwTitmJJ6sh0",
+	"TrI9iQRO4o4U3wUL3tRIxUt1JMO9i/eCFhR02xLJU972yFryY/ZOyu9J9+ad3ZV8ql12RaX3jL6JljsM",
+	"rbofUJ5VP7Sx3UCtL0mz5St6I62EfOli+7BlG7EMJmgWI84c7aWsJ5LShSS/IdoyX24Q1UX4BMJK90jk",
+	"XgTNduCpVAlQR0dJzzOh1BpBxwyK1JqSUImSvkAWFgGPs0Q90/kenaJhwucQ3hcTJpC/PxdfwQv+7bdf",
+	"/+nbtq+IMiEJViLcgE14FNqwYtNF5IYs2ui5EWEiOiKSTgkIZRM+U6fXhhcewRfiZMCUvCixm3Wm5/pM",
+	"qNm07qDEKc5ZeVUrbcztK1jvZcWV0bUgAWehaPQOn3Q6tUndAcAx3+6sPwd5F9OEiOXroJtdXrBTmkmE",
+	"3x6PXn/70z9+6v+Fvvzx5fHPz7+OXn37U/en/s/01cHLozZcue3uF0+OOt2jo06n3Rkd4qfBjji9QcPq",
+	"cw/gfjJtPhz3AYq0bXSkORqW9fQ1t9GsBxoEVaf2gmWDhsJUco0TPqIRMXmsSs2C57P4Ut1XjOq4XN0J",
+	"G4sbqHEDdxLUaDWzAOvKWv0YFVEQiaCvUGovSV9vWwh/JvRDIU1IIHmy8AyPTacCH3L6Hp6zFWHbmVnr",
+	"iSEVSs9ESp5TI2mIhMSJbSrs/+KjZoAF2aNMECaopLckWpwMGOPwo84VhvdzRvTidduR0NqY0iK52lyU",
+	"C8YFxVBkKbhp2XatJcWm37PtHuiafNoaNUjiG0g8SUhAQsIC0lOAeVnHQRZmIMRxtLDMP8Xfyrq4Pwjd",
+	"ymqlOviMT6d4TxA1SJLQYkBkLL+rHXEpg3ubyv6muBh5F0cgFBmRtEwDpKHIqX9UkqlYa+uFWvsgM+F3",
+	"5/qJbqcD2cb2Yyoq4yTBC5B75AK00hFPpo3lNOpTpeiO6Dt7aS2TkQddTxTpnCCmZdWERyiY4AQHEnqu",
+	"udovjmiF2puveDvF714QNpYTs4gYS8UIGr3Gf7z9j8HgXaezNxi8635z9fm/ZgqAkAll46p0cCC8lGbL",
+	"kuSLkMK+1cvxrrMzy2AB0UHImD4yeVJteairiPi4c4IOTPwZhrYDOUgPKhLR4SwUkarzzo87a0oI78wy",
+	"UK6CafxZRVDYw4ZvscTJ9SyJGr3GRMpY9Pb3g5C1zcTtgE/39SCxry/4mI0bXiOYCal1YEkl7N4ZG1NG",
+	"CMj2hmivDV5O1YPoBQ1DEoFqukIRtf7SpTygqx05aARJ6miMusHdnyK84hvKTEM/5zLX3Nm5y/O9miq9",
+	"K6bfh7kiTyrvYbhKl6/uph501DlqLXstvyVwaews1vIjov6d0f7a7Au9EX8Oyv+WSEOgGcmWnIEaJms1",
+	"x4rbLO8Qt7u7rUs8vd7qdfgxHXNyKW6m3489dtI0FUbQhUeBKU60ZKzDtqHdThudMnNc9b2PgojgREnE",
+	"krwznXk85L+/8+0vvj4pUAIu3xDIvnm5DtxhmcD4Ri0zPfxbquJlB7Ox2c2hoX6UFjOPx5zWMKUnvxem",
+	"9PH0nvmTtpJZyUJnpQbIOMJBWScyM1XPcq+0d9aQQBsr4EOKIwFXGbAt2cpM3pepfAgh4hPP+ugEqk+8",
+	"63dazVuuZlwwnASzhMoFyH6nMf2eLE5nctLovb3yGloYs5+VSKa9IlWSovGZQAGZkAezqSnaDd/rwCZF",
+	"r3CE9sGpakAqTvaC3hJmw9JTtoYjRFgYc8qkAPuQogfCpDm97UwK/Y7gyGQHlnjQOJMJDqTQDd8ANufZ",
+	"5zwQZU/anu8MjwksTMEWEhyiiEglPp+gKRaSJOCDsXUC7LkOp5SVzHrp+KYyw7MAm6XxLglwL1mnURqV",
+	"5ExujNPLsz8HC5BT5CBO6C2WROc5auzGs2FEA5vwKJxpLzifls3644SrTYUcGmMVVteQjr6CBvhqXuiv",
+	"ov2Kzpy251oJJnSbFg8ehD9ISCXEtgGeIwIfsnZEzpxpmtPyHWyLSEruoEE7xNPCce6a07IFZebL8toR",
+	"zuOQQFTyZHDD+Dwi4XgK/tqmgxzR8lDaGd5+BxCanpy2vldGoHr0ooK8tQ874uM0EtKkkBIcTEyEqGed",
+	"kwKZPj9unGdLNwrVEZ1iwQInnFEGEyKs5UP7anEUmdhA8DNrWcTAaly2y5C+chuTqt0BQ4znuKpz6VRD",
+	"Y/s10+aeLsPDciqWqyNan68zYz7ctpLoOYsoI+6OJ0QQBrdumT028/7Y7gQV7hhnSs2e767u/v8AAAD/",
+	"/w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -192,6 +192,13 @@ class MemberLeft(TypedDict):
     occurred_at: NotRequired[str]
 
 
+class Reactions(TypedDict):
+    """A message's reactions as the caller sees them; empty on a deleted message."""
+
+    counts: Dict[str, Any]
+    own: List[str]
+
+
 class Message(TypedDict):
     """A message of a room, in full.
 
@@ -208,6 +215,7 @@ class Message(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    reactions: NotRequired[Reactions]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
 
@@ -228,6 +236,7 @@ class MessageDeleted(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    reactions: NotRequired[Reactions]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
 
@@ -261,6 +270,7 @@ class MessageUpdated(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    reactions: NotRequired[Reactions]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
 
@@ -276,6 +286,34 @@ class Notification(TypedDict):
     payload: Dict[str, Any]
     created_at: str
     expires_at: NotRequired[str]
+
+
+class PinAdded(TypedDict):
+    """A message was pinned.
+
+    Server → client event "pin.added"."""
+
+    type: Literal["pin.added"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    seq: int
+    message_id: str
+    user_id: str
+
+
+class PinRemoved(TypedDict):
+    """A message was unpinned.
+
+    Server → client event "pin.removed"."""
+
+    type: Literal["pin.removed"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    seq: int
+    message_id: str
+    user_id: str
 
 
 class Pong(TypedDict):
@@ -305,6 +343,38 @@ class PresenceBatch(TypedDict):
 
     type: Literal["presence.batch"]
     updates: List[PresenceUpdate]
+
+
+class ReactionAdded(TypedDict):
+    """A member reacted to a message.
+
+    Server → client event "reaction.added"."""
+
+    type: Literal["reaction.added"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    seq: int
+    message_id: str
+    user_id: str
+    reaction: str
+    counts: Dict[str, Any]
+
+
+class ReactionRemoved(TypedDict):
+    """A member took a reaction back.
+
+    Server → client event "reaction.removed"."""
+
+    type: Literal["reaction.removed"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    seq: int
+    message_id: str
+    user_id: str
+    reaction: str
+    counts: Dict[str, Any]
 
 
 class ReceiptsReceipt(TypedDict):
@@ -392,9 +462,13 @@ SERVER_EVENTS: Dict[str, type] = {
     "message.sent": MessageSent,
     "message.updated": MessageUpdated,
     "notification": Notification,
+    "pin.added": PinAdded,
+    "pin.removed": PinRemoved,
     "pong": Pong,
     "presence.batch": PresenceBatch,
     "presence.update": PresenceUpdate,
+    "reaction.added": ReactionAdded,
+    "reaction.removed": ReactionRemoved,
     "receipts": Receipts,
     "room.updated": RoomUpdated,
     "server.shutdown": ServerShutdown,

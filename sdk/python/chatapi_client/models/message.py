@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.message_meta_type_0 import MessageMetaType0
+    from ..models.reactions import Reactions
 
 
 T = TypeVar("T", bound="Message")
@@ -30,6 +33,7 @@ class Message:
         created_at (datetime.datetime): When the message was stored. Example: 2026-11-24T20:10:00Z.
         edited_at (datetime.datetime | None): When the message was last edited, or null.
         deleted_at (datetime.datetime | None): When the message was deleted, or null.
+        reactions (Reactions | Unset): A message's reactions as the caller sees them; empty on a deleted message.
     """
 
     message_id: str
@@ -42,6 +46,7 @@ class Message:
     created_at: datetime.datetime
     edited_at: datetime.datetime | None
     deleted_at: datetime.datetime | None
+    reactions: Reactions | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,6 +85,10 @@ class Message:
         else:
             deleted_at = self.deleted_at
 
+        reactions: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.reactions, Unset):
+            reactions = self.reactions.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -96,12 +105,15 @@ class Message:
                 "deleted_at": deleted_at,
             }
         )
+        if reactions is not UNSET:
+            field_dict["reactions"] = reactions
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.message_meta_type_0 import MessageMetaType0
+        from ..models.reactions import Reactions
 
         d = dict(src_dict)
         message_id = d.pop("message_id")
@@ -168,6 +180,13 @@ class Message:
 
         deleted_at = _parse_deleted_at(d.pop("deleted_at"))
 
+        _reactions = d.pop("reactions", UNSET)
+        reactions: Reactions | Unset
+        if isinstance(_reactions, Unset):
+            reactions = UNSET
+        else:
+            reactions = Reactions.from_dict(_reactions)
+
         message = cls(
             message_id=message_id,
             room_id=room_id,
@@ -179,6 +198,7 @@ class Message:
             created_at=created_at,
             edited_at=edited_at,
             deleted_at=deleted_at,
+            reactions=reactions,
         )
 
         message.additional_properties = d

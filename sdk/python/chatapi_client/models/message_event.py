@@ -8,9 +8,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.message_event_type import MessageEventType
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.message_meta_type_0 import MessageMetaType0
+    from ..models.reactions import Reactions
 
 
 T = TypeVar("T", bound="MessageEvent")
@@ -42,6 +44,7 @@ class MessageEvent:
             edited_at (datetime.datetime | None): When the message was last edited, or null.
             deleted_at (datetime.datetime | None): When the message was deleted, or null.
             type_ (MessageEventType): The event type. Example: message.
+            reactions (Reactions | Unset): A message's reactions as the caller sees them; empty on a deleted message.
     """
 
     event_seq: int
@@ -57,6 +60,7 @@ class MessageEvent:
     edited_at: datetime.datetime | None
     deleted_at: datetime.datetime | None
     type_: MessageEventType
+    reactions: Reactions | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +105,10 @@ class MessageEvent:
 
         type_ = self.type_.value
 
+        reactions: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.reactions, Unset):
+            reactions = self.reactions.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -120,12 +128,15 @@ class MessageEvent:
                 "type": type_,
             }
         )
+        if reactions is not UNSET:
+            field_dict["reactions"] = reactions
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.message_meta_type_0 import MessageMetaType0
+        from ..models.reactions import Reactions
 
         d = dict(src_dict)
         event_seq = d.pop("event_seq")
@@ -198,6 +209,13 @@ class MessageEvent:
 
         type_ = MessageEventType(d.pop("type"))
 
+        _reactions = d.pop("reactions", UNSET)
+        reactions: Reactions | Unset
+        if isinstance(_reactions, Unset):
+            reactions = UNSET
+        else:
+            reactions = Reactions.from_dict(_reactions)
+
         message_event = cls(
             event_seq=event_seq,
             occurred_at=occurred_at,
@@ -212,6 +230,7 @@ class MessageEvent:
             edited_at=edited_at,
             deleted_at=deleted_at,
             type_=type_,
+            reactions=reactions,
         )
 
         message_event.additional_properties = d

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from ..models.member_left_event import MemberLeftEvent
     from ..models.message_event import MessageEvent
     from ..models.null_error_type_0 import NullErrorType0
+    from ..models.pin_event import PinEvent
+    from ..models.reaction_event import ReactionEvent
     from ..models.room_updated_event import RoomUpdatedEvent
 
 
@@ -23,13 +25,20 @@ class RoomEventListResponse:
 
     Attributes:
         success (bool): True when the request succeeded.
-        data (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent]): The events, ascending
-            `event_seq`.
+        data (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent | ReactionEvent | RoomUpdatedEvent]):
+            The events, ascending `event_seq`.
         error (None | NullErrorType0): Always null on success.
     """
 
     success: bool
-    data: list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent]
+    data: list[
+        MemberJoinedEvent
+        | MemberLeftEvent
+        | MessageEvent
+        | PinEvent
+        | ReactionEvent
+        | RoomUpdatedEvent
+    ]
     error: None | NullErrorType0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -38,6 +47,8 @@ class RoomEventListResponse:
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
         from ..models.null_error_type_0 import NullErrorType0
+        from ..models.reaction_event import ReactionEvent
+        from ..models.room_updated_event import RoomUpdatedEvent
 
         success = self.success
 
@@ -48,6 +59,8 @@ class RoomEventListResponse:
                 isinstance(data_item_data, MessageEvent)
                 or isinstance(data_item_data, MemberJoinedEvent)
                 or isinstance(data_item_data, MemberLeftEvent)
+                or isinstance(data_item_data, RoomUpdatedEvent)
+                or isinstance(data_item_data, ReactionEvent)
             ):
                 data_item = data_item_data.to_dict()
             else:
@@ -79,6 +92,8 @@ class RoomEventListResponse:
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
         from ..models.null_error_type_0 import NullErrorType0
+        from ..models.pin_event import PinEvent
+        from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
 
         d = dict(src_dict)
@@ -90,7 +105,14 @@ class RoomEventListResponse:
 
             def _parse_data_item(
                 data: object,
-            ) -> MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent:
+            ) -> (
+                MemberJoinedEvent
+                | MemberLeftEvent
+                | MessageEvent
+                | PinEvent
+                | ReactionEvent
+                | RoomUpdatedEvent
+            ):
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -119,11 +141,29 @@ class RoomEventListResponse:
                     return componentsschemas_room_event_type_2
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_3 = RoomUpdatedEvent.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_room_event_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_4 = ReactionEvent.from_dict(data)
+
+                    return componentsschemas_room_event_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_3 = RoomUpdatedEvent.from_dict(data)
+                componentsschemas_room_event_type_5 = PinEvent.from_dict(data)
 
-                return componentsschemas_room_event_type_3
+                return componentsschemas_room_event_type_5
 
             data_item = _parse_data_item(data_item_data)
 

@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from ..models.member_joined_event import MemberJoinedEvent
     from ..models.member_left_event import MemberLeftEvent
     from ..models.message_event import MessageEvent
+    from ..models.pin_event import PinEvent
+    from ..models.reaction_event import ReactionEvent
     from ..models.room_updated_event import RoomUpdatedEvent
 
 
@@ -21,15 +23,22 @@ class SyncPage:
     """A page of the caller's events since a cursor.
 
     Attributes:
-        events (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent]): Each room's events in
-            `event_seq` order, room after room.
+        events (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent | ReactionEvent | RoomUpdatedEvent]):
+            Each room's events in `event_seq` order, room after room.
         next_cursor (str): Where a user stands in the logs of their rooms. Opaque to clients; its length grows with the
             number of rooms. Example: v1.1-e.2-4.
         has_more (bool): More events are owed than this page holds; sync again with `next_cursor` at once. Example:
             False.
     """
 
-    events: list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent]
+    events: list[
+        MemberJoinedEvent
+        | MemberLeftEvent
+        | MessageEvent
+        | PinEvent
+        | ReactionEvent
+        | RoomUpdatedEvent
+    ]
     next_cursor: str
     has_more: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -38,6 +47,8 @@ class SyncPage:
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
+        from ..models.reaction_event import ReactionEvent
+        from ..models.room_updated_event import RoomUpdatedEvent
 
         events = []
         for events_item_data in self.events:
@@ -46,6 +57,8 @@ class SyncPage:
                 isinstance(events_item_data, MessageEvent)
                 or isinstance(events_item_data, MemberJoinedEvent)
                 or isinstance(events_item_data, MemberLeftEvent)
+                or isinstance(events_item_data, RoomUpdatedEvent)
+                or isinstance(events_item_data, ReactionEvent)
             ):
                 events_item = events_item_data.to_dict()
             else:
@@ -74,6 +87,8 @@ class SyncPage:
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
+        from ..models.pin_event import PinEvent
+        from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
 
         d = dict(src_dict)
@@ -83,7 +98,14 @@ class SyncPage:
 
             def _parse_events_item(
                 data: object,
-            ) -> MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent:
+            ) -> (
+                MemberJoinedEvent
+                | MemberLeftEvent
+                | MessageEvent
+                | PinEvent
+                | ReactionEvent
+                | RoomUpdatedEvent
+            ):
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -112,11 +134,29 @@ class SyncPage:
                     return componentsschemas_room_event_type_2
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_3 = RoomUpdatedEvent.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_room_event_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_4 = ReactionEvent.from_dict(data)
+
+                    return componentsschemas_room_event_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_3 = RoomUpdatedEvent.from_dict(data)
+                componentsschemas_room_event_type_5 = PinEvent.from_dict(data)
 
-                return componentsschemas_room_event_type_3
+                return componentsschemas_room_event_type_5
 
             events_item = _parse_events_item(events_item_data)
 
