@@ -201,6 +201,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for ThreadUpdatedEventType.
+const (
+	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
+)
+
+// Valid indicates whether the value is a known member of the ThreadUpdatedEventType enum.
+func (e ThreadUpdatedEventType) Valid() bool {
+	switch e {
+	case ThreadUpdatedEventTypeThreadUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -690,6 +705,11 @@ type Message struct {
 	// EditedAt When the message was last edited, or null.
 	EditedAt *time.Time `json:"edited_at"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -699,6 +719,14 @@ type Message struct {
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *map[string]interface{} `json:"meta"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -714,6 +742,9 @@ type Message struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 }
 
 // MessageEvent A message was sent (`message`), edited (`message.updated`) or deleted
@@ -750,6 +781,11 @@ type MessageEvent struct {
 	// Example: 42
 	EventSeq EventSeq `json:"event_seq"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -765,6 +801,14 @@ type MessageEvent struct {
 	// Example: 2026-11-24T20:10:00Z
 	OccurredAt time.Time `json:"occurred_at"`
 
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
+
 	// RoomId A room id, `room_` followed by random characters.
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -779,6 +823,9 @@ type MessageEvent struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 
 	// Type The event type.
 	//
@@ -1007,6 +1054,29 @@ type PresenceListResponse struct {
 	Success bool `json:"success"`
 }
 
+// Quote The quoted message as it was when the quoting message was sent.
+type Quote struct {
+	// Content The quoted text, cut to 200 characters; empty when it was deleted.
+	//
+	// Example: Shall we ship on Friday?
+	Content string `json:"content"`
+
+	// Deleted Whether the quoted message was deleted when it was quoted.
+	//
+	// Example: false
+	Deleted bool `json:"deleted"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// SenderId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	SenderId UserId `json:"sender_id"`
+}
+
 // RemovedMember Who left which room.
 type RemovedMember struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -1206,6 +1276,11 @@ type RoomSummary struct {
 	// Example: 2
 	UnreadCount int64 `json:"unread_count"`
 
+	// UnreadMentions Messages after the caller's `last_ack` that mention them.
+	//
+	// Example: 1
+	UnreadMentions int64 `json:"unread_mentions"`
+
 	// UpdatedAt When the room or its membership last changed.
 	//
 	// Example: 2026-11-24T20:00:00Z
@@ -1260,10 +1335,25 @@ type SendMessageRequest struct {
 	// Example: Hello, team!
 	Content string `json:"content"`
 
+	// Mentions Members of the room the message mentions (at most 50); each but the sender gets a `mention` notification.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// Meta Free-form JSON object about the message, at most 4 KB encoded, e.g. `{type, mentions}`.
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *MessageMeta `json:"meta,omitempty"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// QuotedId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	QuotedId *MessageId `json:"quoted_id,omitempty"`
 }
 
 // Seq A per-room message sequence number; the first message is 1.
@@ -1429,6 +1519,60 @@ type TenantWithKeyResponse struct {
 	Success bool `json:"success"`
 }
 
+// Thread The replies to a top-level message; present once it has one.
+type Thread struct {
+	// LastReplyAt When the latest reply was stored.
+	//
+	// Example: 2026-11-24T20:12:00Z
+	LastReplyAt time.Time `json:"last_reply_at"`
+
+	// ParticipantIds The latest repliers, at most 10, most recent first, each once.
+	//
+	// Example: ["bob","carol"]
+	ParticipantIds []UserId `json:"participant_ids"`
+
+	// ReplyCount How many replies the message has.
+	//
+	// Example: 3
+	ReplyCount int64 `json:"reply_count"`
+}
+
+// ThreadUpdatedEvent A reply was sent to the top-level message `message_id`; `thread` is its thread after the reply.
+type ThreadUpdatedEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread Thread `json:"thread"`
+
+	// Type The event type.
+	//
+	// Example: thread.updated
+	Type ThreadUpdatedEventType `json:"type"`
+}
+
+// ThreadUpdatedEventType The event type.
+//
+// Example: thread.updated
+type ThreadUpdatedEventType string
+
 // Token A signed, tenant-scoped user token.
 type Token struct {
 	// ExpiresAt When the token stops being accepted.
@@ -1458,6 +1602,36 @@ type TokenResponse struct {
 //
 // Example: orders.shipped
 type Topic = string
+
+// UnreadResponse Envelope of UnreadTotals.
+type UnreadResponse struct {
+	// Data The caller's unread counts over the rooms they have not muted.
+	Data UnreadTotals `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UnreadTotals The caller's unread counts over the rooms they have not muted.
+type UnreadTotals struct {
+	// RoomsWithUnread Rooms with at least one unread message.
+	//
+	// Example: 2
+	RoomsWithUnread int64 `json:"rooms_with_unread"`
+
+	// TotalUnread Unread messages (each room's `last_seq` minus the caller's `last_ack`), summed.
+	//
+	// Example: 5
+	TotalUnread int64 `json:"total_unread"`
+
+	// TotalUnreadMentions Unread messages that mention the caller, summed.
+	//
+	// Example: 1
+	TotalUnreadMentions int64 `json:"total_unread_mentions"`
+}
 
 // Unsubscribed The topic unsubscribed from.
 type Unsubscribed struct {
@@ -1705,10 +1879,25 @@ type ListRoomEventsParams struct {
 
 // ListMessagesParams defines parameters for ListMessages.
 type ListMessagesParams struct {
+	// TopLevel When true, only top-level messages (no thread replies).
+	TopLevel *bool `form:"top_level,omitempty" json:"top_level,omitempty"`
+
 	// AfterSeq Return messages with a seq greater than this. With `before_seq`, the first `limit` messages strictly between the two.
 	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
 
 	// BeforeSeq Return the messages right before this seq. With `after_seq`, the first `limit` messages strictly between the two.
+	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListRepliesParams defines parameters for ListReplies.
+type ListRepliesParams struct {
+	// AfterSeq Return replies with a seq greater than this.
+	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
+
+	// BeforeSeq Return the replies right before this seq.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
@@ -1882,6 +2071,32 @@ func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
 	return err
 }
 
+// AsThreadUpdatedEvent returns the union data inside the RoomEvent as a ThreadUpdatedEvent
+func (t RoomEvent) AsThreadUpdatedEvent() (ThreadUpdatedEvent, error) {
+	var body ThreadUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadUpdatedEvent overwrites any union data inside the RoomEvent as the provided ThreadUpdatedEvent
+func (t *RoomEvent) FromThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeThreadUpdatedEvent performs a merge with any union data inside the RoomEvent, using the provided ThreadUpdatedEvent
+func (t *RoomEvent) MergeThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -1908,6 +2123,8 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "room.updated":
 		return t.AsRoomUpdatedEvent()
+	case "thread.updated":
+		return t.AsThreadUpdatedEvent()
 	default:
 		return nil, errors.New("unknown discriminator value: " + discriminator)
 	}
@@ -1994,6 +2211,9 @@ type ServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// ListReplies List a thread's replies
+	// (GET /rooms/{room_id}/messages/{message_id}/replies)
+	ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx echo.Context) error
@@ -2009,6 +2229,9 @@ type ServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx echo.Context) error
+	// GetUnread Unread totals
+	// (GET /unread)
+	GetUnread(ctx echo.Context) error
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
@@ -2371,6 +2594,13 @@ func (w *ServerInterfaceWrapper) ListMessages(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListMessagesParams
+	// ------------- Optional query parameter "top_level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "top_level", ctx.QueryParams(), &params.TopLevel, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter top_level: %s", err))
+	}
+
 	// ------------- Optional query parameter "after_seq" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "after_seq", ctx.QueryParams(), &params.AfterSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
@@ -2461,6 +2691,53 @@ func (w *ServerInterfaceWrapper) UpdateMessage(ctx echo.Context) error {
 	return err
 }
 
+// ListReplies converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRepliesParams
+	// ------------- Optional query parameter "after_seq" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after_seq", ctx.QueryParams(), &params.AfterSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after_seq: %s", err))
+	}
+
+	// ------------- Optional query parameter "before_seq" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before_seq", ctx.QueryParams(), &params.BeforeSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before_seq: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReplies(ctx, roomId, messageId, params)
+	return err
+}
+
 // ListSubscriptions converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSubscriptions(ctx echo.Context) error {
 	var err error
@@ -2526,6 +2803,15 @@ func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateToken(ctx)
+	return err
+}
+
+// GetUnread converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUnread(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUnread(ctx)
 	return err
 }
 
@@ -2681,9 +2967,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/rooms/:room_id/messages", wrapper.SendMessage, options.OperationMiddlewares["sendMessage"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.DeleteMessage, options.OperationMiddlewares["deleteMessage"]...)
 	router.PATCH(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.UpdateMessage, options.OperationMiddlewares["updateMessage"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/replies", wrapper.ListReplies, options.OperationMiddlewares["listReplies"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/events", wrapper.ListRoomEvents, options.OperationMiddlewares["listRoomEvents"]...)
 	router.GET(options.BaseURL+"/sync", wrapper.Sync, options.OperationMiddlewares["sync"]...)
 	router.POST(options.BaseURL+"/acks", wrapper.AckMessages, options.OperationMiddlewares["ackMessages"]...)
+	router.GET(options.BaseURL+"/unread", wrapper.GetUnread, options.OperationMiddlewares["getUnread"]...)
 	router.POST(options.BaseURL+"/notify", wrapper.SendNotification, options.OperationMiddlewares["sendNotification"]...)
 	router.GET(options.BaseURL+"/notifications", wrapper.ListNotifications, options.OperationMiddlewares["listNotifications"]...)
 	router.POST(options.BaseURL+"/notifications/:notification_id/ack", wrapper.AckNotification, options.OperationMiddlewares["ackNotification"]...)
@@ -5423,6 +5711,126 @@ func (response UpdateMessage500JSONResponse) VisitUpdateMessageResponse(w http.R
 	return err
 }
 
+type ListRepliesRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+	Params    ListRepliesParams
+}
+
+type ListRepliesResponseObject interface {
+	VisitListRepliesResponse(w http.ResponseWriter) error
+}
+
+type ListReplies200JSONResponse MessageListResponse
+
+func (response ListReplies200JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReplies400JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReplies401JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListReplies403JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListReplies404JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReplies429JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReplies500JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSubscriptionsRequestObject struct {
 }
 
@@ -5974,6 +6382,81 @@ func (response CreateToken500JSONResponse) VisitCreateTokenResponse(w http.Respo
 	return err
 }
 
+type GetUnreadRequestObject struct {
+}
+
+type GetUnreadResponseObject interface {
+	VisitGetUnreadResponse(w http.ResponseWriter) error
+}
+
+type GetUnread200JSONResponse UnreadResponse
+
+func (response GetUnread200JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUnread401JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUnread429JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUnread500JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUsersRequestObject struct {
 	Params ListUsersParams
 }
@@ -6495,6 +6978,9 @@ type StrictServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx context.Context, request UpdateMessageRequestObject) (UpdateMessageResponseObject, error)
+	// ListReplies List a thread's replies
+	// (GET /rooms/{room_id}/messages/{message_id}/replies)
+	ListReplies(ctx context.Context, request ListRepliesRequestObject) (ListRepliesResponseObject, error)
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx context.Context, request ListSubscriptionsRequestObject) (ListSubscriptionsResponseObject, error)
@@ -6510,6 +6996,9 @@ type StrictServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// GetUnread Unread totals
+	// (GET /unread)
+	GetUnread(ctx context.Context, request GetUnreadRequestObject) (GetUnreadResponseObject, error)
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
@@ -7312,6 +7801,33 @@ func (sh *strictHandler) UpdateMessage(ctx echo.Context, roomId RoomIdPath, mess
 	return nil
 }
 
+// ListReplies operation middleware
+func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error {
+	var request ListRepliesRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReplies(ctx.Request().Context(), request.(ListRepliesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReplies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRepliesResponseObject); ok {
+		return validResponse.VisitListRepliesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSubscriptions operation middleware
 func (sh *strictHandler) ListSubscriptions(ctx echo.Context) error {
 	var request ListSubscriptionsRequestObject
@@ -7480,6 +7996,29 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 	return nil
 }
 
+// GetUnread operation middleware
+func (sh *strictHandler) GetUnread(ctx echo.Context) error {
+	var request GetUnreadRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUnread(ctx.Request().Context(), request.(GetUnreadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUnread")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUnreadResponseObject); ok {
+		return validResponse.VisitGetUnreadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListUsers operation middleware
 func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) error {
 	var request ListUsersRequestObject
@@ -7631,279 +8170,301 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3tdts21jB6K3j0PmtV6qFlyR9pI69n9biJ23qaOBlbmTaNPCZEQhbHFMAQkB1NXp81P8/vc+5hLmyu",
-	"5F3YGyBBipIoW3aaNn8SSyKBjY2Njf29PzYCMUkEZ1zJRu9jY8xoyFL485Qq9iKaRAr+0d+ETAZplKhI",
-	"8Eav0R8zohinXH0lScreT5lUkiQsJZIFgofthtdgH+gkiVmj1+10vIYMxmxC9UhqlrBGrxFxxS5Z2ri9",
-	"9fLpTtmERjzil/NTntpZYjZSJOJEjRkJpmnKuCLDaSpVYdI1ppSsYoVvePSBqGjCSBOXJFuEKnIzjoIx",
-	"TD2cBldMkUiS0TSOCb2kES8u+5sne53u3l6n64IyEumEKgTmyV7Dq4SNqXR2OFIsnYfrDIEhSpAbGiky",
-	"ZCORMqLSWcQvq6BYiodbr5HQlE6YMht/dM34ok3/SdyQCeUzwvRDUqNjIqQizZCN6DRWRG909u1+p9Oa",
-	"J4NID/R+ytJZw2twOtHgxDCdC6cZ0LwzoR+iyXTS6O3Dp4jjp24l7lbBHik2qQB934G8W4Z8f33A9124",
-	"uzXgfsmkpJfsOHxN1bj6wE3wkQJojYm8vNgZfhM8DTtsb7RPnwy/Cb4d7dKGATnRw2UQmyEuorDhNfS5",
-	"jVIWNnoqnTJ3Gf+dslGj1/hf2zmD2MZf5XYGKIB9IlQ0igKqwVwGO3eeKy6Aq9GFBXpn2M0WUr0Ad5z7",
-	"rKIINyzl1WhUyQlKpKMEkVdRUmY2VfQhcMRKAinRR6dAIp1qtiDEZBmOUyEmRdzqby5ymsjRW41cePwe",
-	"SEUAAdY+XA7LoMXrowiv4hdlMtCwV0OLA9wHXgskQPxGsnQZvFPJ0iK0Ib1m1aDpZ+8DGMKC/DllMhFc",
-	"MmDPh+Ek4m84naqxSKN/6nH1Lc4V40C5NEliQ9Xb/5Aa9o85wB8bIVW00ePTOPYaLE1Fiq+HGubDN/2f",
-	"jk76x88O+8evTi6OTk9fnTY8yzE074ik1HeMSEnEr2kchWRCpWIpuWKzxq3XkNMgYFI2eiMaS3Zbd7FH",
-	"GpBTs0pccwXvy2bSN64Dyk0q+GVbT/89DY2MsDmk/O3wxfHzIkJGEYvDRi+bwEWR+Y5MplLfzKSrucVe",
-	"p9MhwZimNIBb9oExZaQxjSbADRlqziVZPPLIzZgqds1S/aNUImUhaWpZBifwCCVwpbUOiA/L9IkmaGlE",
-	"rThJIwWofib4KI6CDSL62auTH14cP+s39JIUjWIgd8uQlnGy23xLJmwy1Bh2t4SScAKckYxEqhci8ShL",
-	"QuOU0XBG2IdIqgfdlr/pw+KR4VSRlI2mkoV6U1z5VSqqGBEj2CH4xW4jbkBzzFLWG3D9SzgxINsV6O0y",
-	"SGsbjLkbBw/r0wL3w4Drlf4g0mEUhoxvln+8Oj3+bRH7EDye4UZQzcQkmdAZCQVR4+hBkX84VWPGlV4V",
-	"M5vAhSI0jsWNpn/4QJB0PPyJI4j4Cc4H4yFLW0D7x1yxlNP4KF//JtB3fNI/Oj05fFGBucjMSOAd0sxO",
-	"eEj2R91ghz5lrYfE4JmYMDXWFDSiUcxCEnEZhcxgJr2OAnYAHwzIRNKZ1LiDd8SI2AVIQOCJUD+IKd/g",
-	"1XXyqn/xw6s3J88LaANa0zs4gtkeEEEngsgpqIWAJOAzkcwknFuv8ZrOYkHDvhAvaHrJHvSCcjBgCGUo",
-	"whlRQpAYJn+kCwhmjSQR+sIBWon+yfCCIU3/+1fP3168OH553L/4/m3/6MxveUa5Hos4lERwrWamMyIS",
-	"lgJqPNA7ieCa8jSXpFdMkxlMBFjuC/GS8pm1FGwOy6eH/SMD7NGvz46Onh+VSE1zb1wZ+xAwFmpOk2ot",
-	"nsRUq/EPiPJXFr25PSaDRsurrlVHQ7SVGRaqpjVPbzsmiFuv8etWZi7ZyhTspa8X7UelIQpWnlrD5G/M",
-	"DWV0tprD6KcBib8fIfrw9fFjSNBmmpL4bICA4/OGy2mSiFSx8CULI9oHFfTxOZWVnucme2TGpe8OvwyE",
-	"3wZt0QwMOllw5egdNAwj/TCNX6eadamIWWjLcx5p/oZ3xjTRmoIv2Xvfmjbh+hpTSYaMcZKygEXXDAyr",
-	"iTOwIyPX0829hmTvVz18xt43UPe02us7xzigBzjPLBRi+A8WwBEHRBgUz6nQR/yaxSIBIRcfnMZqfjVI",
-	"Qcuhy17Xk2ZkttTaM42NvOaS0JyWn04ZuRkzXhDA4XHN0du5sXYoRMwon8ORHdrDdVjoFiMLTEFV1oaA",
-	"xjFLwbhOQ60mSJESqvkxAEeDq3ncxVSqCxpc1dpdb13CWUgO2bSVywzDlyBa3+2IHIKups8GDUP4L7Ny",
-	"lU8BcqDlK4lB+LHWmbpGmOLC7dtVq32WMqqYxthdl8vZDa6Q5FSgeRGNb7RQbRUVQnlIOGMhMKmhvu6l",
-	"YmF7wA+JH05c9U/LS0KNWYqojDjxjZ7sezCM1sP046iQwowDrqXFpv9uKIbnvkfgD4/QOArYuQ9v+e/g",
-	"k0fgEa3PwmdCU6MY0Akb8IRGqVZPL1MxTcyLwZhyzmIfBDhC+YzwKSpfEQ/iaaj5IRcc7NxcIAr57NWo",
-	"0Xv30X5R3Hyr9/c+ljfL/nJ+e+stfqsxifixYhPZ6O3erniSfjBPdm5vb8/LG5hbG3AD5pFvxkK7S6Dp",
-	"RaSwBdkmakm9NUfgylzGjE8nemXhxKFAqVKQjUqrh1/PvcaHLeBDW2U7ya23eKElbxhYTMwxHDKt/kmH",
-	"Xg5A6dGL96porpk/WbHUglH1XWMohhrmCLFc74h6zr50wZRuEEPTlIJkNWGK1rlbXtrnbq0x9+PcGQ0j",
-	"mcTm0BxoBUQLSKmIHSNf0VD8OhWaQ5DDRMSxaAC0Lxi/VGPjG9ISEx3qZ9FKnFClNeZGr/H3d38fDD50",
-	"OluDwYfuD+df/3djbtO9jDZWsXEQ6BYRyQJmhjby+7Cz3NBfJLZq9BY8y2tj+jCYMPJMpEkFkicRzz6v",
-	"jWKtU12ATnWRJnLeR7nAV517xDODkxKOtkaa4LnOOGaFx3Sxl6jakejuLaB4yd6KK8bvtrWv4A+ppTkK",
-	"u2zu6SvG53daqfjCONELmNt9Mo+6F9GIgds94gZz8iDzzO7skbGYljYdR8nQ9O2TvRpYmsPIc0bDF0yp",
-	"Svanf9yK4VcWkpDF0TVLIybnl4oWsguj2VQMZdynknAwxNPgioubmIWXKGDWYns/wCRmpJwB5NzOQOE6",
-	"SytAcX2gG4DHHW4eqBJllvG0AObz5TtVT91wXribwuHSxmescmQW6yIMv4ypIjeMK+tLK6MIFfgaCvYz",
-	"/eBtwYNTzVLwlisdDJEyQodiitwQluER1r5sEz/zamh2w3OPRlj0d9d2GM2hxkhGH5dYBeARzYmAeXnZ",
-	"rqUMjJy8FJeRuwfn7pLM7DEvWkim3wqYlacYUnF6YI6nY0mvmGy533GVtAjbnEO3kIKeGXIowu6X7Tu+",
-	"BoA0aSw1KPse2evu6n/2Wx7xq+xk+oWuN+B+hSdJ/7brET+z9Osv9jziW7+h/vxUv1xhqvXJ3s5Tj/hF",
-	"F4tP9jsdj/hnb0+eXZwenR31L06P/vrm+PTouT/ge90OaZo4p4I7jrFQgpKTUGk9dRr3keCt9oDrbTES",
-	"eoXBa4F5sNp15no1HPdotS16zn1UsSy9pTnNVIA3R6lFs1nl8WAOo0WDPbg4abyY1ZaIHjVbLQKDxlcS",
-	"hedosBb3Xc15zbQg3BQOkxF3Nsh2NRWdodGtBAPHULqvJEliGoDMEykJCuRXEn8jsbhE79oo0pIifhlJ",
-	"0kXtXY3ZjIy0XnFDbiI11vzzkiZFBrG3480HHi6TkLxGUcaoYFXW2Ue1UM5ZoNU5EAKrBYkiKWjhe5Ko",
-	"SlELhKsZsY+QCQ2LO7RfBS9bdLnNSKSM47IUeCZUAUpjXtvPZq46EWjswgcuqKqa0Fzm+kk7FLmhFeto",
-	"7HR2nmx1u1s7e/2dTq+z3+t0fms4OxVSxba0MLzkFqlhyHIi9rz1zcV5mFXtaKr7mtjcyK5ixGJmdMwj",
-	"rJzdKm/OslNZIbNWELkrjX6h9E9E6eWYzzVDOz85Cc/HrN6ben9iNF4UqGhCMr6SZAxPlURkQ8OoEnZ3",
-	"vEY4vLhJI+VeulJRNZV6xisNbQI7YxTta5ZKnKzb7rQ780bEwgQf5+wGjJNf2PBMQPS88ywRHMMmIi4V",
-	"5QFrN6qovwBtBUmC1ZES/QyzthZ9RQ+pZOQf01XaVb72OQE3ZJcpDVno5wpbNnBAuTHE64kVGkGsIAhI",
-	"tG9XWG1zDC8K9peR1gn0jEkqtNxBpKKpwiWszChw9mwRvYCryTzVXqkpGBRlcBd3JZ/OK9DCYjqup8b/",
-	"lFHz+hq8OS+fsfKOXrRqQQw8QmCJQ9eRb11yvhYUEbjci9j0p1x/vgjElCt/wOF/6UZwSXNDYCgojGaM",
-	"Xpr8gfLtxwHHYXtG+rdiIXq0I6WnDsb6ziFBHGnZVYzMVBrsAW/m3MDPJ2lBbC9F/6dHJAwVWSvVkGlx",
-	"N18mKl5FsviHiDgLl99ccIvjg0vvq85a99Waftgiems7bx/b32nm9BzEOkudW8ZiGv4LvA9aEQhIcWx8",
-	"e6vkUXjleyr1oj7ew/+rD0kd+fdu4rLxxVRoyqC56d/dywGPQRuRWtTQiz9VXRv3E1H0cNUytdlpQNT8",
-	"Rp4v8NIPWUAnLPdRm4OuRzlAG17OjyAOWFrtdcpDYkLLkUZesJHaOIU8zk7GbKQq9xF+eLxdrL9vUokk",
-	"YSEZMkghrNg+0tTAe5onp2wirjGA3cZJt9yNi6Sqd51T8AHrv4zXua7BqJ9dHrK2h8LcnhWuks9bHqiH",
-	"anz2bpJTjrnPG1NnTKmIX8rFEtRXkogbTqR50BGo5pX6NBhH1yxcrIFkJyeSxD5NmlOuotg4TDP7WZpG",
-	"10y26hghvcZkqlh4AeNU5Szr4XO8mvnhnQOwsOKPRpQSaoHQs9/vfLtC6Flgps25WhJxXhdB+GwBmMKo",
-	"zvo3FbTm4tHL9zODezUh3c1v/mxMuZavjWaahfnNU90BoUOp7xlwPIHGN8uuTJrC1TOJuDtjtz6dHuIv",
-	"pKkR3ULGDhlhpAlwt/INMnlTBtYNkOnLqWL58HgmlKbLJsWMe61KmyjY0VRNU0amXI8oW4aKzceHIl+v",
-	"8WHrUmyZL+2z7RPzxzs9SLsfTdi5++hWNElEiuFpkEXauIzUeDpsB2KyLWgSbQUiZJeMb2ez37qvy6so",
-	"2RIJEtJWIsDXhwAuOU+vI+5s4pQn+vMaW1h90G5rkH/9m8e+c58bKOPfn/VNtNjxi9mYTop/yagGuvPF",
-	"RF4a7ldlx+Eh8JIoZJNEKMaDGYlCkNqsdy0/Lbsmc2wrFgGNt7p1eLqTCFAVtPVBHRA2SdSMCB6AiYCp",
-	"smL9E4tj4RHF6OS/ijFae27cnjMnRCqt0OPtXXpDbV7rMnW+u546b9ZRHwLzQgHxd7tEWRitNTNY4vGl",
-	"Dcx+Rw/ThOGZrh/6UaBe/TrBM1NNuh8bE/S3Sydc1ACviRBcBqu8yHfImtDwraGn3TnRYoHHKwcAR/YK",
-	"GejAeYpMonB2XFoqkPQSPnVvBbwGyVQo6uvr3ThSRrDtaaLp3PEets2Cy3q5fbFeGPVqdbrAhzSsTd98",
-	"5bc8czDz7yycaOw0IA54/rv5ym+1STZOr3DoqcyE+RsoYBMpE0sw4EaCisUlaeqvIRMRgJAQOQCjR4Lb",
-	"6AEqbWEf1PyjdMDFDW8dkDmAPTIHI8J1MxaxA91IQS7BmCoSgODrQX5kokwGp95TgAekXvuaGdJ4PeRY",
-	"3JBIDXjGVm2Yg6H/NvFFAIn0mqAxRizHl0ZOpOSA+/lp8E0WfM62lsQ36BvU10fKN4hC40dKeSgmCwOR",
-	"l5Tlce68J3vLwpIPt36jW//sbD292Dr/2PWe7N1WhiabVdzN8oLm/vVML/iOR6gMGId0Dcner2GKWRi2",
-	"+pnLdS/Xvvh+SBnb0pcz+cvZqxNz6zlBkAbXeWmqPfLz94RxrUiENjjyo4bHI/ZSvPXXvi0XLaiujL9A",
-	"Zq0n3GfU8Pnufp5acs+tr97o0n4qkURBo9eI6ZQHY83tOS8kgjiwrRXfMq8llnSQVaJ4pGpK4DvrSeDs",
-	"QxKlTC6dWCqRSGPCzrxQVTDsbHW6d4Dh3kEoCZaAWOdFUzUCdhY3fUX4Cjw0lwQyF36Cg+UglSXFHN3n",
-	"K2jqEL2cZbIKBB9F6QTTEwt130r2qeCqBj1loy0lqe5jbudKFGcrq4HBemy29NLd2G157z5jtlvaklXM",
-	"DcQ4rkbriXFLihNuWoxz13MXWa6QOLOOQDf3Yi0xbnm2zx+DrF7nLHtjF3v3yeKbXaTWxNDo7uzuNZxA",
-	"PDmOkoSFiy/52Z1TNN1TogQYYubJ5563F00vmapHU7O+efh+t978HWeBOF+CwtqMeHafAhbuCJ/9WZkt",
-	"K2NhzNrLpYBPJlfeW6ZLWRAlka2fvaBsLFYbRDPNSBS9L7urU3jnRIuCrOZAsHiH+vnxW4M1/DIWtuwM",
-	"Bu24oEBObsyovns4I3i2ql2StoZDZkSsrOFgwlaqijhkP2EVh8rXc3vuIp/veUW5hsvomhUXIkbETucR",
-	"8yrm2Wh+ciGnQ/0+VHDQzH8+1bn8mFOzAbB8XnkAyxUaVM4D7xvFVAVQORVKChO9mT9nw3/g/VqueWcH",
-	"5zmBrbr5IMUe8vId3Yq04/lDkXHSZcloRHBieGGtvLTXKZOMB5XePb30ryRJzCMLSvdIxviqYNXMy5Ol",
-	"ohiXeDQysbF6lGU8cvd+cR2LwuNf8Tji+uqJYpaDi7X8CiesKvi/EC0PAzW8hhiN4K+CzT77dcNhdHns",
-	"Yxbcnu/J+ZLtvouobumgtpj+ijMoJWHuc5N/VFtWz0jzDySnn2Ic4qKweH15QaMIrCm5qGjUmsz0fjRW",
-	"J0aztLB6lFV45W4iaRGdnzNdiJgtjfFLRQyJtnlsn+U8EMwKTkNAQkUMbxXfOTXR5OUJq0muVjgDxOyA",
-	"5Quf3nRuQl3HtEUFZoosEXFtUSu3buEqOXeTNZm0quHWCvL0dUj5bEUZppWX3Z1jxutVYvIaUx69n7KL",
-	"KzabX9QPWUktP5z0BtNOZzeg8B8zn4b4yQePKEprN8JUGgslkVDK08gHUI7rJsJk95ULN47eGmQqUvA5",
-	"GwoYR4kRT8DduznKXchKTfw70EUBnw59OWRfIumSNuUsu5q3mAiH6hsa15xXKfRMuKYj8mAEgxgBznw9",
-	"gU8CmqYRk+DjblI54wFNovaMTuIW+rpzp75bG/Qria59H8bUi/NbWlMZcBvjO6ZJwjhEHLgO8labPINA",
-	"EUmiSy5SZiNMIbI0FFrPG/ArjCjgoRN1UXiE6Cd6JqrAZPxJrA8n1BgzssJI42gScarwMpnQJDF1f4vZ",
-	"LUtj/9yMIa+QTrH0tTyJxC01u8wNWXo6CxtZ7y0bflLvLbgnVryiCe8NPoKv5Xrh7MR0QzEcRXBWI1an",
-	"AMPqUJ3yJtR7I8f/qufn13fuHjcIKKquW4Rqa3asqHs07MGy9Qr1McJa4eVbOTtCK+uK2FoeGtP5mVrC",
-	"JA1TeIDIxBJLzNdQBG0pI1tHe0noJSvgOKtPso63AUOM3OARh4HV1mhyTvxHUmlQjFggS6IHCy6+tVxY",
-	"y3pAbdqHpVdwF4VYw7iWzyp7oTa1nE0nE5rO/mj0UlNBrNRFaumFJg/2c8aR3fq1IlkrAlPrZX2ZOrdZ",
-	"0leeQwkdcCJOfPvb/2jp24dTEPHLuilgIMsurCEHHl12o1GaRY+ZKOpSyTpbY3ktiQHQMtf9xMZKztAH",
-	"YBRqPef5SsvpeTHb5msnImydZDdbXniqHJxXJr2ZZ7AynbCFNfSXmpUSMVWt9oOmvRlQ8VEHVvMF8DYS",
-	"iIkp+VWPKtyaDhXNUzUB+lYL8skk4lNZzEBzqim4E+54tVqWFmypLigler1L5l1FoDVeiLy4An2OjMaE",
-	"IBAAAZQYUEqz7BrDGPqVkeZ+OPF7mSYt27Z6eY8kaXRNFcRaor2DhqFJhYaWVu28uHmPJNNhHAVurySn",
-	"42FexNtrwOhaE8VXi3Yn+2PlVVsQmTeaKP+7KY9Q0I7Oy3KNE+lfI4TfzaaoW9qgn2vbUCNfpMSaFayN",
-	"o7q2QdaqAZ8CmjtjPMxCa+8WrWE57cJAjRqJYviISXeOwizuUw9YjK4vlto+0KI/SxhVJGVqmnLp1CWs",
-	"bE5bkWRWW+SsUZR7ZT6aV1kJdUElcWgNp+jQI+DJGjGGnl9QIzXOcdHr5bPVWV/nW/3P9/qfZ/qfo6WL",
-	"tulVNS5rCEifL/OKSKuSlqqrVJKEpVtA1VmDN029+ubEzg0H83QAFSqLxcx3l9Wg7FQZiM/QG50sil4G",
-	"37T1WcPX1mt95xBm537OfOHLVfb1atltIKLJWUPlHjrouIsu5qJzLZ1s7sVaullhj/9Aypm7rrsye6Rv",
-	"zeotKRIl2tUxJ/ehqdXw1yEh9427KZtlWvhs937Gg2dQFa2Sy6SMUFt5h/JQkjxTL8+9MyYO8iqh76dw",
-	"3+O1LQ/AjhnDpUIuU3Ejc/cPsuOCRSXnW9fddneLtXe29krX8P7+7pPCTbVTuKmuu83BoK3edbae0q1/",
-	"nn/set2d29Z3+svid1ulR6rvL42c1wuy4K2JsSDWm6REzAakpordAhtuxc4fUeP/z4fSOnhudCQQduu5",
-	"cpv13d7fFjmm8mIi0orVQr17AxBNGcHmIGNqqmACKiB85oDIGQ8IvaQRx632OfugLhARPqEKtNh6aqLz",
-	"5srTmFNxpa1ZHwV3OGexiw7F69pJZfbpOzISS2OfMRPBWrSVYg/8kkvqmh9csdkdpR3TiOZhwg3W7PGz",
-	"uJlPrYY8NVvwzPfYmRc971AyeFkFYPROl2BeKcplYy8kAnQKKL6eS0Dxi3JCy5PhN8EDOARwBXcRQ3F9",
-	"awmgziu1GLc5YX8goRNX9Eukxj9XRZRkVJNFFZimsB5k2XMCFmpRGaFKk6g6TKVwmM14B+jrJJHyHLsr",
-	"zgH3WJEe5dXF3l/eP/3tqr8z+eXbD6f71yffDF/vBm+fjF90wx86l2c79Ojp9Oc99dfGXUvEfGFzj8bm",
-	"LKncleEZ+q3HMQqv3E1aKJ6az/n4iytWaSiR0SVnoWeocUsGIrE9DBa0bFuZco25AVeMFzKvaRCwZOnZ",
-	"6q57tlT1ol5TKQmVxN++kd/BM//zn3/92y+pPDvt8Mf90asf3/7zbf8v0ctfXu7/9vz7+OTHt923/d+i",
-	"k52Xe21oW9rufvNkr9Pd2+t02p3RLn0arDYpA1wrs6VNj71apFy9FbVIGID5rEnX2DBWpCeWk1EwZ1K2",
-	"bX5kse3jzrfLZBgUYNoowXR3vq0WYd7w3BC4gMeDmWbqPEdGaZXD/UEMNS589ejMfeNu5FbAyWdMdehA",
-	"u5dLxinomVUwKpfu1Oo9JCOsWb5zqX8DW6t+UA/lzSBNrFfV+v26NRbs5937bxc2s6oIa9VOetCSEOoe",
-	"goswiBmFhM86W/xQfYmX+/Gg8BZAjBtgqnpboBeFzJMm1pxpVXTXXct1V7l3mDSzIHsuS0c0to9gLCTj",
-	"WtdVrpRNk6S4ALjd17oVMs22fdH7v1dcDZKlq0yZWdZjcd8X2wXdSJEwSlmgRDojYyqJft5kE1v3sjEU",
-	"rmH7gzerOYoPv/kW1fpxXAawY9+C7HuExZKt6thXzMyrzgrF1XjWAA53OaHyioWkGYUS6uINZzajgTQz",
-	"fLRqK/mwR6kYRTFb2ZQWAXXsmAWcnS8g2vpGTfv0HS9dS22f84Xr7MayPFl4ok3M2b8Ziyy5FZNI9XFA",
-	"BmYZMw+Jn6dv+Bl1lqwY11TR9GKaxpXdGMdKJZK8OX1hz4AFKArUNGW2vC1ga8olK3FLeL23vR2EvG2+",
-	"heLPOKvcRlUjgQrT81aMqVQYeLNe4VSaJCaUA1FRrhYWKYDtiF9GnBV6IOTbYm6Oi8V2DAx+yVr6SyLZ",
-	"SnQc6uWSF1EYsjhu3DXLyBBDIa3IxPVhk9xqErm7z74WP9tEpnEB655Lmxk1rExJcg7UXb3MxUNnqYi8",
-	"ftMnKYO0I1nYiGZRJBoyCFUEUmgdkNeH/Wc/mX2y8UHwHCY9q02fSdI8PHt2fOyRhKUB42rLlNZpVUg5",
-	"BcnsbsfWkSN2OnvfFkSHph3IkSG2zv+vZu9dZ+upFiT2b1vfNd9tf/e/zt/919b/c/5167vWd/+9KV6w",
-	"ou7QvlN26ID4H2/9Beh4UJbh1EEqhGR51UpM/T0s85oHEU/XuOXNDXb3iz4XWT7Pux7qXwfTNFKzMw0j",
-	"Lv8wiX5ms8Ppot6VZUcCafry6uI///q33/KMxspCDNq+KVn2o8ywb3NS9fupUNbWH+lJxoyGkMeNdNv4",
-	"devw9fHWz2CttrIhwAiVPalULF0KsN5bqgQULoenDdQvD8/6R6cXh6+PL34+equhh8sqnEScMB5Cdwe5",
-	"BCqcehFgeLUshooG0B5fHzuPdP/zr/+/u/OtaxsQI+KXFR2/DZQrocW5Po4pu4ykSrFoEzkkk0hKPapI",
-	"yYTGmtNYG3IUauxD328WonNpr9MhFS3hQUyDC8En/q9besKt49BfggjzyDwWNIVFfCTmMfBsTJWmn0gS",
-	"SiSLR1tjIaFy9GQaq2jLEEwwpooMaXDFeNjDgBkvb4CoVzHgWeRjKeJRerbI6MzprDvBYA4eFuLPpTfg",
-	"hRp7XkXgIr5mC4N4RGhR5vTorA/fZwnE7QEf8K+/1jvPuLIVtb7+2rhBctIiil5hOjiiVPY0vg2t+6Sp",
-	"xmzAs9MGLsDspOEu5bsDT9egqQGfJ6oDw/uriKrVJofFAwFQD7jv0j/SJZx0XLhIo3+yr78mw6lStmQd",
-	"lEu2fU6sUoy4sqxZY+kINgzux9TwchLJAfc/DixnGzR6UNnpf6O0RAbA6PS3//nXv/VHYHj6s5YT//dH",
-	"faF6eaoN0PZ3mjoUjWL53e2tb+HQ78kenAyRkr3OUw3RgnOCZ0lCwDUyaSiYrmG9SQW/1FpxpDRte+Rm",
-	"TBVIvpFNMe2RSJFhyugVSmB4SRCQlsEb52GiuD2J+rCZbJBpnKSRamvwiP/s1ckPL46f9ZfAQ65pHIUD",
-	"nsEDXQCnMg/jmqaplhal5sMQXyomTI01KUUKZ+5BmYOv5ICPog/QBMUcMcqJD11Mh2wmeOimvue5LJ5V",
-	"AWisz9yM0AHHEdAwF0YmM9iWlc+LapNwgutgHyKpTy6O0CZ9fTqyYGc6k6aMDC5iGIvgSoJzex6DEU8g",
-	"JEdLMwFLuT79cJ4MRbRNDgK2UYWJwQAHJT8gNjBL0NJaDNnr7OFVRwdcz6KxADWOBUOvOgxRqt3skb3O",
-	"bpb2ZFY3xKLiA25TpegMBggFnBlDpqd6hUAkMj8xNOc3LMyPjk2w9n/d0q+90G9twb++B6c4//aUTWjE",
-	"I37pW+7i/iaZ8klzyqMPxoctWwfIAot8CuCCdVIub5Dk93aeEv/0sH908eL45XH/4ujXZ0dHz4+em6oY",
-	"/ilT6WzrEExbdo2MxtDDSTPOQn0GfW1QRfwfj/pk+0ZCTgdeLkOIrBnwd4UKDefN7WLFBtL8qf/yhT4v",
-	"LIX7girybjsUgdxOzazb583SF62WAey5CADrZzf08pKl5M1x1hU7FMFU3y9wyll6zUIAFEfyPURUvpAC",
-	"AH5pPr9HAMoEbjpNOgkTScw8M/KAW+MxLVw0WA9C0wyKPdi2G8/54etjrPmgBXEjI5tL/OVxXyuyWr/L",
-	"dC2RMC7FNA1YW6SX2+Ylua2f1eK3UUHMVd6obDuux6BJ1Og1dtud9i4U+1RjkDO3aXCFdUuFVFV9tVUp",
-	"+81tkGzPEpxJJciEfmgaNqZvSfbebx0Qin8NOB2Ka1bNmiqkoqekiTyjR2Ags3HmVcNfwJWu2XrGdzVL",
-	"7ue6r7jhhdbpNNWnRMShDQY1tE+Dq7Yp4Rj6By6QNoPNhg4PeCBozGTAQuLDK4mSvknKamJKohiZrs7+",
-	"6dGzo+PX/bOLl4e/Xrw8evn90emZb9kuyEYjOo1ByWu1ySmjkOgfTZJYswszPNxS6HYAALKq7XYflBCm",
-	"AgkP9VuZxCVGiB3gspowkPIyojwOIazmyviLZAN1GCbV9yKclTxrNEliQ9/b/5CYaOIow1mG29JEeigd",
-	"0d3VSg/ctavUNaj6jeaa26KKZdq9WR4LRLzT6awHtNUy807U3V2v1lJyfVOLN44qaeBaY3lGV4b1VSSh",
-	"VZw8SJLbw8VWDZ8hZft7Gmb40690V7/yhlMrPIb40u7ql34Q6TAKQ4yt2OvsrX7jRKgfxJSbKZ7eZd8Q",
-	"85naryVMzQqNMNbwGrZKqC1oZEvbSPaedPc015kXmCxTIs3ubqtgJABBt/bWghi7bHN9y/mWCW24090a",
-	"O2CqSPeFeEFTdH7sdffrbLecJglUwHrJwojailt7O09Xv9wX4iXltqQ2lGHdr0OWx1yxlFNriQEsm9oD",
-	"mh8ZNTHvoQNVqS+hM8tzw9ygyG1jGywF2yGj4VbMlDIOtEtWcZmZNyPgo1SRGy0+6ks6V0y1sAAeQ//0",
-	"qH/6Ftj2Yb9/9PJ1X/NtqhSbJEp6tnIApPL1cmXYXPtOmfgKhvsikuo5o+ELA6++jlM6YQj8u4qCoTMU",
-	"bfIYSc0KzHLrRiyD2eD9VGMusxq4MYn1qNoNb6x+Ml/LNkitkCu8GS49olHMwouMKDSu7JY0evsZK2gs",
-	"2NR9kj1tO/LjZ3CslCNbre/D7e63rF1VvQvQCSRdslmZ5wQK/2oMmrUXiKvRe3e+mXvIIcdV91GR9h7w",
-	"HgKTR/kyuit3MRZWIJmStfLducZvzn/08Sys0mE+AFOB85hY+oVM5wWolFh9y8ZkiDjMmEeb/MxmGC9j",
-	"3HJjcQPRRvNMo2/m2sx5elfMe1kU2G1YhRt8XY61xpjpGoStEb0Baq1IllhArFmmw2dBdCrb3zK9eQv0",
-	"s2ewgZJQa9zXF5CtOeDkLaBSdMVmoBXnKQyYY8nDAc9sYoTq4c5+Otza2X9CxlSOD4xzADIURiZPIRZS",
-	"VV1uCJHJGLmHOlGP7GqTjAvWWgpF925XVZYFsmbOxqOfyA0eyHI6wtIz6c3l1jz+ZfJJ5OpHYCZI7BlT",
-	"qHN/bX/MqOV2G4/7lsliquY8x1JOgfFwdpM5Ia1ByBTwAaYj4tAyHmviGaVigo3sBQeLONqDpaJYZIoq",
-	"Y7aUB0glUt+MNM6ekURwCG/Sx21IJfPA5Ii3bDaQfjXiZL/TIRNJmowGYxLQYAxgX7HZV1aixiljwS9b",
-	"xqSdZ3yg+StfhJxqFpmybDHGkOQV/U8D7pqdBJaXzdLP7XDG/2om0qMGsciMYN1O51u0MEbcmntJ0//l",
-	"7OLZ6dHzo5P+8eGLi2c/HT37+eL4pH90+rfDF35uUtonslXFoE9hc/HEote0pH2sEOqtBvCaqvEGZfsC",
-	"w3z6S7jz4ur1N/yve2n/29n3u9e/Ppn81g1+2v/HD53Lwx159M30ZE/9/CdlmM6R+wRMc13jziMwPKTp",
-	"jOHlYRGLWJ/rimj0PurvxozGGCZQKcefMs3LJblxoo4lS6+jgJGAcnKTRgqqT+gNsmypTQ6Rj5GdTsd4",
-	"yn3sm9Ej4srPPE96BM0/9ju7xiJtnwrZZUpDFhae5aJS9vqRqZ9wFZs6lQ4Ta/S6O14jHF7olbphf1nr",
-	"NXEFYXgQHdjbfaJPVIUzYgOnBxe56tjY3Ykkwb2d3cuYto9m0HvisFNCoQk1zHBot/t3hUlLzob0yJAB",
-	"uSvG2+WjWjiWZ2YHxpYo7Vk0VIqHccJUGgXSHMOSgWPBaSwYxguvgEFvxsr2H+OOwxzEsKSCVyrbJwVA",
-	"1r0lN2v6Wq6qZ83c3FzURU1851q5LWvd6TQzrNly0bRcLiUbbkjvX9j5cwHdJqZwdqlx52P6Tj6VER3s",
-	"CZNZNQqck1ikcjyQhWe3P5Yo5nabYi/jBRYJ7EGcOS8P5jriYZUDELdZmgEo0txxiWGIc17KQifVdQ9k",
-	"sSfhpoXXrD3zombLaxy7242flRpexvIGudzzkb2N6/oOfw9+KlpAYJ3ztUS1PlMiRdW63HQeFdyslSVJ",
-	"mRTxtdWofdMM0SdNCIBCNVZ6WLbZxDFkfQncCo5Dpk+jVkRRjTWS6lxLRL+y+yE+Z0I0OEmmcgyRGFoa",
-	"VmMh2YBjNzrkBRDpLsklg7gEG508s3EabfKGV7dFN+EbDpvAoAe49YyL5xsS0lml1+2M8bDEQe5snFz/",
-	"Xswbi1b0mUQ5Om8Lado9LrlP1+ICs7UMnjt3lHJryCdryR5uy9jdDfLEpeo2HL3wII9ZjiSZ8hD6Sc7+",
-	"cFEXf6qwAn3+1+PTJmzONRIkTu/SSsXEJiWDsRHDUOezsjFmVXNEw24zHgghCZDAZ7uTzmn4WY/KFWED",
-	"z8RkQrck0w+pPAFBFjKLSl1mbRK46TbLPiQxxNQYLbUqhCDjWmXO4h7K+7StXdq1VnPbGQQ+jEQ62aS+",
-	"5TSaXdQXNjd82F6rudseMXnrFQYyvCt7zfRtrXL3b4DbVTZereB5rzgjjKt0VtE5tSrj/M+hQFnsZaUJ",
-	"HGaRHUHkExD0udRUgWGhCwQuQC+3PeNMbwswTBiBCmONBpwGKrqOIJUbfgQekxmFfbebhI+hqG6I7X/+",
-	"3//PjWovNLJoeeaDiXXB2PNC3K+44UQyBf1XBrzpO90pfC/v1KL/xiX4rTa005GVzV5AkoMCIWKqDio7",
-	"vUh0UasxmyyKooLxVzFCPWJpwPkNsfMfEOB1mMljXCktR2ytKiBRxRaddh35aZ1PGayM9cqCiDHoyzZ6",
-	"mGt1URnRhf0b6nGIvMFm/WCu1Q++Go0k26jtK+8nZDBex+lT7v5T6veAnDUDpnHGGJmJqb4cocQ01G/5",
-	"r+UOpqwLncmYgWdMUCqUBHK+qBtFhuV98J26IdU8dK8PG2S9U+hi290pN6ndLTSWLXcRQggMVc01hLXd",
-	"e/Cirxn5htRvqdft6IqTFTvz7BTLHlRvsybH2tTRfbqIOnD+HFmdMq52auMK/7b4MRCVEPQ06IRdtjPa",
-	"pXvD/eBJ+A371kEQ9LpxsdMIJz2QJ3q4vUU8dRbjKV/whkSKubZ1C6xJpqj6n8nQmpqryMoIeDXVidzC",
-	"8lnOXRRJQuMbOpNQKA16uBLstcQ+0EDpK+xGkBAS4gJVsPJk4gWYVLV+MRTKCAnQz9vHAf2e/Us6OXkD",
-	"nlchQM1kYqpkuYMrIdrkhE7QrOwULnBCPDBsgex1Ogf6ff1o1icqazPqjGme3iVNar+CxCewHM1MoX8t",
-	"goQT2WqTQ1vBNZzkTXk0mAmN0qpkokWphUYtK2QXtgfcNLLCDLy8U1UBw4HQWPMhigbTykDIMIKzzDC9",
-	"OEgOekPdwwplNtDai7xGQFMBbbHcYmnWhIQ3GkliynmhGu88dy9w6jVD7Nyacg8ZYFdbBKhm6Lv3RtKm",
-	"Lr0ad9ymWHcdtv27N3LV4PPPBB/FEZYj+XMZubLIvxR5S/k2ytTV7Y+Gfm9XKq5YkcPpXX9AsKUbZ6ay",
-	"FJ9VGLkqjVcZy9tIcMpaLGBvXqjbL0t15qxfMs5SGq97yG1fwi/H/BPYsj/VifuRqcXHbV0nNbZ/zJzT",
-	"CVXBuLJsS1YzrNxrEW0ups0m2DsO8iacKSOQ+4wRZm5fSH/+tOYlYjcQxr+oPGptup4vWPuQ6cDrcZYa",
-	"qvUKNDyGNLH72GzGwPLHZDd/KqkCD99aUsV23mWsUrjAcilY/RDjBKywUdVzjDS7HtnxyC75z7/+nRVs",
-	"vqSJbPUG3LdWa4/YPzO+5nxljHT4FWjV/xAR11/AEPBNzEZKP1DkjQRao2GJB9O7Fqu3wZ9OzD8+AmIQ",
-	"VcTXx9XPir80JWOkVAQlt97nSza6qgiglAYUaW3bksOog9pmaKa2sZ4qf/3A4mfAI+VluRY24hFBvGKJ",
-	"apOjvKma/gKEOf/ob0cn/YvTo/7RSf/41Yk/4E2bUrDbgegKqOmRewokhHKZQt82FbrVw6JEAPWA68lT",
-	"27QN6yFhhgcLyV63Q/yztyfPLk6Pzo701H99c3x69Nw/ICnTByiv/GEcIpqhR3xqYz4ytR5Yco6JNjl0",
-	"4ITvB1yOxU0BUg24bb1zQ5p6M1gYmfJkQDMYfRPH4oZQaTbZ6T8obritoQnvQYSNHdzWUsKmfHpyEiko",
-	"4cGg0JpbfJxx1SYvbZwOj2ekaURK2SsL2bbWT2uZa+TIdp9b6h85hXRBl7CAKmnxHF7ClZjmjfcKPokn",
-	"C7wgUA/avVTWamxbw9kAS9x4sG227kbvG6/hnMR5ceCpEQdSAb4Z5CO2b/YGRIm9WqLE49gjnloJYq25",
-	"Csy24OwO6TX6yEu+map22LmnptRJekP+GWfLv13XW/OxMWHcZuTb4AmzesU+gCSzjIgyONd3+NiIDVNX",
-	"x0E6ujbuhV23s8W90Vx+yUbGOoh/+uiI7z4U4rOG+3oDnCV2Oysg2lkLouIR09JL4YChQXiDzh/Dbld7",
-	"gPAm8QiVgQnwdi6TP5420Nlc+aIKSQiOFog4Wa0qh6R2OnvdW7e6kVNIqCQpRuYbqG+kxb6ESmVKHCs8",
-	"Sa7QZTr98jCXuECcrJa3HrJWUr8s9doWHHdaxAqx8ZPqWqeMhkbTsvtHYnHpaF1GqrundalKZ8scSiss",
-	"wuWyeFr28Yi+4ImKJswrFAls5mFGvQGHcnQQ6KSfaVkhu1jPzrySfe/3iH0vSgfc9PcmeZQ4lu6DYoA2",
-	"xTqv8Ojn4yA+vQHHUitDpmV6JwyqTY65Cb+JtcpuxN1FZfyabvk+z1Ql5YIkLN0CWd3WB0Qyncox9BbU",
-	"xzCS+PiAU4LXCpGMSWjPYAsRmmIeNITVLxL0jcKwuaIwKKitFlixXN6O+ZQhGb8z4jDYIRcERq43T2fp",
-	"PJnY/SCRlIjiOteeORZfrOsbja7IKNyyQEvz97ewV8ZmGPd/z1wdaEunofHst92QgGrfF8RN0DAccDVm",
-	"E6j23CyEX7QO7LDmST0QlDHGQI/5+IWsGqqNXWh5Waf/UHNkdSMyrozsDa1rB07nFyjzY4NKbBXnXrHa",
-	"qjlBmhm+rHIc5MYyYz6rrCkahi8zTfjuFUUXnW2jONYtsmmBeYy4hMVcbW+eq1UwtY5XY90b42kr0wLZ",
-	"jQ1B+lJydK2So1Z/qxLMseFCONEig5Bs4dF9aInahQUtn1VQtDxiQqxskFeZg/wZi5Rqlk2yIzp/MS2R",
-	"r7c/mhN9i1dPzFRFpxzXj4tdJ80dcQCXjtkB248yv2diRq+ZzLn3gJf8vq6rY9F9QyqumwGvdd+QJpAT",
-	"xPYHYhpj4YUhI8gZBxz62nuEizTrQwNfZZF8CY3S6tJFsFjnYtmEr7eeoeVBeDCuJ6zHis2G31BLDuEX",
-	"lvzHZsmrYPnUhgrkScT2EBEpAd6zcTl9tRcIUwfXiZupzGsqJsfPTJYWUeKA+FYsBhG6MEIEfbT8CfM9",
-	"Qp0I6q9kPrBbMA6FaAh25mIowhl2iQX1X6RuR8BJq00OCz0EpdLqgtMcW0vjTiZWT+/H1EZdgGWhEGfN",
-	"NSWBiayYWY8+50gSm5KVuzdNhyYlFI0lgWnAC2taS065nk9qQLIcsB5xj5U7JPYLgXvRJ009p4mZHs4G",
-	"3Pnxu2I+WMvMS41Aahy3aRpBL2ZOIqUBMIlnPZtEh5Yc6LoIKXMQW+BAUHXH2E7nmnDPzPbdK0jbTRTJ",
-	"NYL9fufb3M7hptOsKcFbGB8jLGou02btxT1mb4Uyfmq2WXCZQR6VQm153C+RTJ91fDSKqJNZBc9fQ4y3",
-	"9ecX2MltOxXNbxwHWB7PZON5wN/Qy5uI+1CR0jcOCmRqQzYSKXOetA+l0eVYC9b6Z+h7c8Iiffn0TAKj",
-	"YjIbsT3g3ws17pk+s2n+C7QLhaSiIVM3DAsRTEjT6Vis37mJeChuSAQ1Rd0YlcVm6axzQ53ok0I7QehG",
-	"+L4i5IT8AhqMgxKvYkXZWFVL09JUIXSl21kSu3KBnUPuEb+yMNYmg7Kwj+AckOy9XWpOJndeadXicgzW",
-	"XF33TtE5m6+CtzyJ92FCQx4ndbcYUNDdmOsCYK/nu0Bi+uK82KzzYq6DTcYaH8h9YeqHuTGOmVvUuG/x",
-	"toELqXlJk5hJ6WH5DyEmLewIAKGWisWxrOiHVgxUhEjLwtn0yYRe2axSTeYkCtkkEfqgZhOBgxPPQA86",
-	"ZiYsL/2dlczN+V7eahLc+SaDVqtcEb9skzNz0U5oepXDjB7ULEsUZltUH8zszH3k/fuEstUNaqp9+p01",
-	"PUraxKcP49t8/Ni9Q8NuN8nIlzHxQ3uCtEjLCaNpHLG0fDAPHDki6/BqzpA1yMIVcPfU3C9k8CnJAGpf",
-	"YysXG4z4RWf9/AvXTbK7qUKOWKambn/MT8NSj1M/ux+xA3Ye/QAVF8RImXQGUwkBzzCJJNHKYsRCb8D9",
-	"/HD60G7cFpJCYQPzTl5WJySWE3Wqbunn8Jt7Tz/AxVVWK+7AlxaF9f4ulIvH5UWlduJf1IsN8QU8Cqs4",
-	"w8M6XsxEq30vLm8BhQE6S/vZcfAXpimXM/raA35Ypqnl/aPzI+a3lpn87y/7r8iiWDPb+dNJ7svsKo+S",
-	"FPLH54qIhD8sU3xgV75DH2VvvsMSDOk9tM9+fsY/YUDUURipOlKqKXyerNHfBYozkcKLHqFxMqZDpiL9",
-	"2Ky6hctZYa7HaMXStU2DH7YRiruwOqbdAu7+XHX5ZIkGLFkWaWNxnb4zW6hfFmvgEYp02Sb2iYhfmkC2",
-	"SJIxTScxk5hF7lg02wtqwbng3EcEuW/DABeOT1xpZeVZ2vhRWmpcw1DXvPXFfY1kn8vCz4oLfjTG8eey",
-	"8VgkO5xlCbOau0i3P8IrywOK81BhJ9rFGcXWYUG+tsD0UmJUS337fXewvH51iZyNhzqh0CLO1rE2GFjc",
-	"U2Bpe014+3ZzDZ4e9CRqarRnbNlJdJ/70pOpulJRjiJMVa55lmY8WC6L2qBMYXswLeygZLKyfMxl9bFM",
-	"P5avyROyq4ocecbgCrE/NuqsEBU5V17JJ1k5m8kBSTJPr8/ZB3VhICA34yhmA+6PqbyYiJT5GFwipiqD",
-	"ske4yBKswdxsUnFNOXTGQyJGuPZsLbG49PSCrxhLMgcreJY1PtsDPuCHc4jCLACDJPjeTGSCOW29Iiys",
-	"M5ds5unVQB9nLKpkvbxtcugE7mLIaQrtVAbchMvj0BARa93KpqhwqfqTaRYJDjEbidUDf7jFg9NQaxwl",
-	"7jJuqN5crFPkkWiE8JhFg1sdYEM5EZDgGUCg60sBEkJjwSGfAs0zWDrpRhPFZXTNOKEQ5ZW6oMTRNSMx",
-	"oyk0rqbQYovxkIWtDENZHoYpClCAfUJD9K7nYFqUO0+GAv3uA67ZtQf9bG5YaPpoL1qIEqJHqJOZbZY1",
-	"obMBH9NrRoaMcYJrg6JYxb2HxellmPeiSw6BDlB0yaUVnDQP5rblnSAAWKQmiH7MaKp3s00OB9xB4Rxp",
-	"gnExiemMheRmLGLDWiIl58jzwHW86jVjBD/LC23NFyuwEeWcyCu4VsAdC/EQVJrGb3vdTnvA+wWYRELf",
-	"T1kPj59Wvk0dqzb5RQ+mAcGKZYpIFcUx4YyFkkRywOeBIM25wl95K3FT9wv7YKAyA8MsrNzVs/UXZmKa",
-	"mjDsuTIS4CzCCgyGC1WGZWjWXEPOKLI8c0aTlF1HYiqBIZGmcIo+OE9Sjd5WUUa57ra7W2F7Z2tvQQQd",
-	"vl+71YZexjN85ROVtTJlaGSdOLqHdHi5xXD27mbp3WABnYXm4CdzFX1ya2Khos/eCnh2HXgWK36dfudp",
-	"ZUGwb+frFu/vrFu3uIxPjYJ71y02K7tdcza3tCIQtxVLsqwC5yTbk8jgJG5I8Z3x4HUNC32mIxnuXb4X",
-	"st5t4K/KeNsja8mPWXmouCfdqw92V4oW+PyKyu4ZvInm6/Msux9IkVU/tBXfQI2XpNnyJZWFlkI+d7F9",
-	"2qQHqoIxmSZEcEd7qaoopHUhJa4YWuarDaIYwi4J1bpHqrZiKFUDb2VKgD46WnrGRiIyuuSQ4mUiMFMt",
-	"fYEsLAORwMtu3XhySIapuJG2Bwjxt2/kdzDB//znX//2bdFUEnGpGNUi3ICPRQyxn04Njis2a5PnRoSJ",
-	"oxFT0QQ6rZGxmKZ5G8SdPfhCHgy4lhcVttst1PP4SurRUHfQ4pQQvDqIFI25fQ3rvay4Kr7ADicS+/+v",
-	"2YQDAHDMtxurblHRYR6vg25+ecFOIZMIf9wfvfrx7T/f9v8Svfzl5f5vz7+PT358233b/y062Xm514Yr",
-	"t9395slep7u31+m0O6Nd+jTYEKc3aFh+7gHcL6bNh29JAdUjlDkalvX0kdsg68E+iwtbq4JlIwqlyYNK",
-	"UjGKYmYS9bSahY13mk5/01ZVA0vP6PKQ4WRGwUYWWaEcoyJKpghU5cnsJdn0tgDvVxJfCqOUBUqkM8/w",
-	"2GyoMdXM0s4jCrYiausao54YRlLrmVlV/ygkUtHUluT13/ukGVDJtiIuGZeRiq5ZPDsYcC7gR+xyCPML",
-	"znDxpu+rtTFlKWZoLsqQtd9pHYBiKE36mFbibdIzakmJqZZsa++5Jp82ooYoesW0gpmygIWMB6ynAfPy",
-	"en08zEFIknhmmX+Gv6VZZW9MJ87fQ+dbbHr7CZrczmWVHWpFdxR9sJfWPBl5UDNEk84B4SirpiImwZim",
-	"NFDlvpYaGwvU3mK+2IR+eMH4pRqbRSRUaUbQ6DX+/u7vg8GHTmdrMPjQ/eH86//OFQCpUmitNL+OviW8",
-	"jGZLanwCoTIlSGHf6lWfrrMz82AB0UHSCh6ZIqm2PNLVRLzfOSA7HcyYpJC0X4B0Z0GaIZyFMlIx526/",
-	"syIBb2OWgWoVDPFnFUFpDxu9poqmF9M0bvQaY6US2dveDkLeNgO3AzHZxofkNl7wCb9seI1gKhXqwCpS",
-	"sHtH/DLijIFsb4j2wuDlUL9IXkRhyGJQTZcootZfOldl8HxDDhrJ0joaI5aH+1OEV/wQ8XCuLzJyZ+cu",
-	"L1Y6WuhdMdUyzBV5sPAehqt0/upu4kN7nb1WZdMpDdbGQsU/I+rfGO2vonuzEX8OyseGT0WSrTgDNUzW",
-	"eowlt1nRIW53964u8ex6q1cfx9SbMRdwoVqOPXbKlOQlUMMGmogeOF1EsVhNmxxyc1zx3idBzGiqJWLF",
-	"Ppi6Nh7xP9769hcfTwoEehfL6diZ56O9d6sExtd6mdnhv6MqXnUwG+vdHAj1oxRoeTzmtIIpPfm9MKXP",
-	"p3LLn7QQy1IWOq00QCYxDarqeJmhepZ7ZZWnsFsv8iHNkYCrYOPkO7CVqbovU/kUQsQXnvXZCVRfeNfv",
-	"NCFXLWdc8DgLpmmkZiD7HSbRz2x2OFXjRu/duddAYcx+1iIZekUWSYrGZwLFgUIRTCcm7xa+x8AmTa9w",
-	"hLbBqWpAKg/2Irpm3IalZ2yNxoTxMBERVxLsQ5oeGFfm9LZzKfQnRmOTGVjhQRNcpTTAti8GNufd5yKQ",
-	"VW/aiumcXjJYGPaEoCGJmVLQb3hCpWIp+GDAOpgPeggNBuZHPXN8U7nhWYLN0niXJLiXrNMoi0pyBjfG",
-	"6fnRn4MFKKvt4pEkja6pYgQKxyN2k+kwjgLbKFk6w2LbxPlRfxkLvakRN3FL2B3ORF9B+fisIQT6FZ0x",
-	"bcWyCkxgVRRsygF/sDCCZvd5gzt+6VT/ccY0mTsVFsfgioubmIWXE3CUNh2oZMuba+mBKDGlJCGMwZ3o",
-	"OT49W0BXWROULAQRw7qajAZjE5rp5a0UTT0bN8CyZXoqQiilnPHAiSNUwZhJa3JAJymNYxOUBw5eFAIM",
-	"rMZXOg/piVtPkyiB1hHP8REX8piGxuhqhi28XYWH+RwoVzmzzlZnxGKc60JqEzyOOHPee50yybjp0TFv",
-	"CM3dLjazf4EfxBkS+eLt+e3/CQAA//8=",
+	"7L1td9s2tjD6V3D0nLUq99Ky5Je0kddZvW7itD7N29jOdNrIx4RJyMKYAhgCsqPJ47vm4/1873+YHza/",
+	"5FnYGyBBipIoW3aatl8SSyLADWBjv798akVynErBhFat/qfWiNGYZfDnMdXsJR9zDf+Yb2KmooynmkvR",
+	"6rdOR4xoJqjQXymSsQ8TprQiKcuIYpEUcacVtNhHOk4T1ur3ut2gpaIRG1Mzk56mrNVvcaHZJctat7dB",
+	"8bpjNqZccHE5+8pj95aEDTXhgugRI9Eky5jQ5GKSKV166QqvVKxmhe8E/0g0HzPSxiWpDUI1uRnxaASv",
+	"vphEV0wTrshwkiSEXlIuysv+5slut7e72+35oAxlNqYagXmy2wpqYWM6mx4MNctm4TpBYIiW5IZyTS7Y",
+	"UGaM6GzKxWUdFAv34TZopTSjY6btwR9eMzHv0H+UN2RMxZQw85Ay2zGWSpN2zIZ0kmhiDjr/dq/b3ZhF",
+	"A24m+jBh2bQVtAQdG3ASeJ0Pp53QjhnTj3w8Gbf6e/CJC/zUq927ZbBzzcY1oO95kPeqkO+tDvieD3ev",
+	"AdyvmFL0kh3Fb6ke1V+4MT5SAq01Vpfn2xffRE/jLtsd7tEnF99E3w53aMuCnJrpcojtFOc8bgUtc295",
+	"xuJWX2cT5i/jPzM2bPVb/2urIBBb+KvaygEFsF9LzYc8ogbMRbAL77nyAoQenjugty96+ULqF+DPc59V",
+	"lOGGpbwZDmspQQV1tCTqiqdVYlOHHxJnrEWQCn50SyjSrScLUo4X7XEm5bi8t+ab8wIniu2t31x4/B6b",
+	"igACrKfAHBZBi+yjDK8W51U0MLDXQ4sT3AdeByRA/E6xbBG8E8WyMrQxvWb1oJln7wMYwoL0OWMqlUIx",
+	"IM8H8ZiLd4JO9Ehm/B9mXsPFhWYCMJemaWKxeuvvysD+qQD4Uyummrb6YpIkQYtlmcxweGxgPnh3+uPh",
+	"69OjZwenR29enx8eH785bgWOYhjawZUyPEZmhItrmvCYjKnSLCNXbNq6DVpqEkVMqVZ/SBPFbpsu9tAA",
+	"cmxXiWuuoX35mwzH9UC5yaS47JjXf09jKyOsb1P+evDy6Hl5Q4acJXGrn7/A3yL7HRlPlOHMpGeoxW63",
+	"2yXRiGY0Ai77wDtlpTGzTbA35MJQLsWSYUBuRlSza5aZH5WWGYtJ28gy+IKAUAIsbWOfhLDMkBiEVlbU",
+	"StKMa9jqZ1IMEx6tcaOfvXn94uXRs9OWWZKmPAF0dwRpESW7LY5kzMYXZof9I6EkHgNlJEOZmYUovMqK",
+	"0CRjNJ4S9pEr/aDH8ldzWQJyMdEkY8OJYrE5FF9+VZpqRuQQTgh+cceIB9AesYz1B8L8Eo8tyG4F5rjs",
+	"pnXsjvkHBw+b2wL8YSDMSl/I7ILHMRPrpR9vjo9+nUc+pEimeBDUEDFFxnRKYkn0iD/o5h9M9IgJbVbF",
+	"7CEIqQlNEnlj8B8+EESdAH8SCCJ+gvvBRMyyDcD9I6FZJmhyWKx/Hdt39Pr08Pj1wcuaneP2jQTGkHZ+",
+	"w2OyN+xF2/Qp23jIHTyRY6ZHBoOGlCcsJlwoHjO7M9k1j9g+fLAgE0WnyuwdjJFD4hagYANfS/1CTsQa",
+	"WdfrN6fnL968e/28tG2Aa+YEh/C2B9yg15KoCaiFsElAZ7jKJZzboPWWThNJ41MpX9Lskj0og/J2wCLK",
+	"hYynREtJEnj5IzEgeCtXRBqGA7jC/8GQwZB2+P2b57+cvzx6dXR6/v0vp4cn4UZgleuRTGJFpDBqZjYl",
+	"MmUZbE0AeieRwmCeoZL0ihk0gxfBLp9K+YqKqbMUrG+Xjw9ODy2wh397dnj4/LCCaoZ648rYx4ix2FCa",
+	"zGjxJKFGjX/ALX/jtrewx+TQGHnVt+oYiDZzw0Lda+3TW54J4jZo/W0zN5ds5gr2wuFl+1FlipKVp9E0",
+	"xYiZqazO1nAa8zRs4m9HiD54e/QYErR9TUV8tkDA9Xkn1CRNZaZZ/IrFnJ6CCvr4lMpJzzMve2TCZXhH",
+	"WAUi7IC2aCcGnSy68vQOGsfcPEyTt5khXZozB231nYeGviHPmKRGUwgV+xA60yawrxFV5IIxQTIWMX7N",
+	"wLCaehN7MnIz3TxoKfZh2cMn7EMLdU+nvb73jANmgrPcQiEv/s4iuOKwEXaLZ1ToQ3HNEpmCkIsPThI9",
+	"uxrEoMXQ5cPNS3M0W2jtmSRWXvNRaEbLzyaM3IyYKAng8Lih6J3CWHshZcKomNkjN3WA63DQzd8sMAXV",
+	"WRsimiQsA+M6jY2aoGRGqKHHAByNrmb3LqFKn9PoqtHpBqsizlx0yF9bu8w4fgWi9d2uyAHoauZu0DiG",
+	"/3IrV/UWIAVavJIEhB9nnWlqhCkv3I2uW+2zjFHNzI7ddbmC3eAKSYEFhhbR5MYI1U5RIVTERDAWA5G6",
+	"MOxeaRZ3BuKAhPHYV/+MvCT1iGW4lVyQ0OrJYQDTGD3MPI4KKbxxIIy02A7fX8iLszAg8EdAaMIjdhbC",
+	"qPA9fAoIPGL0WfhMaGYVAzpmA5FSnhn19DKTk9QOjEZUCJaEIMARKqZETFD54iJKJrGhh0IKsHMLiVso",
+	"pm+Grf77T+6L8uE7vb//qXpY7pez29tg/qjWmIsjzcaq1d+5XfIk/Wif7N7e3p5VD7CwNuABzG6+nQvt",
+	"LpHBF5nBEeSHaCT1jRkE15YZMzEZm5XFYw8Dlc5ANqqsHn49C1ofN4EObVbtJLfB/IVWvGFgMbHX8IIZ",
+	"9U95+LIPSo9ZfFCHc+3iyZqlloyq71sX8sLAzHGXm13RwDuXHpjS7cbQLKMgWY2Zpk14yyv33K0z5n6a",
+	"uaMxV2liL82+UUCMgJTJxDPylQ3FbzNpKAQ5SGWSyBZA+5KJSz2yviEjMdEL8yxaiVOqjcbc6rf+5/3/",
+	"DAYfu93NweBj78XZ1//Zmjn0IMeNZWQcBLp5SDKHmKGN/D7krDD0l5GtfntLnuWVd/ogGjPyTGZpzSaP",
+	"ucg/r7zFRqc6B53qPEvVrI9yjq+68IjnBictPW2NtMFznVPMGo/pfC9RvSPRP1vY4gVnK6+YuNvRvoE/",
+	"lJHmKJyy5dNXTMyetNbJuXWil3Zu58ns1r3kQwZudy7szqn93DO7vUtGclI5dJwl36Zvn+w22KWZHXnO",
+	"aPySaV1L/syPmwn8ymISs4Rfs4wzNbtUtJCdW82mZirrPlVEgCGeRldC3iQsvkQBsxHZewEvsTMVBKCg",
+	"dhYK31laA4rvA10DPP50s0BVMLO6T3NgPlt8Us3UDW/A3RQOHze+YJUjt1iXYfh5RDW5YUI7X1p1i1CB",
+	"b6BgPzMP3pY8OPUkBblc5WLIjBF6ISdIDWEZAWGdyw4Jc6+GITei8GjEZX93Y4fRzNZYyejTAqsAPGIo",
+	"ERCvID+1jIGRU1TiMgr34Awvyc0es6KFYmZUxJw8xRCLs317PT1Les3LFvsdl0mLcMwFdHMx6JlFhzLs",
+	"YdW+ExoASJsmyoCyF5Dd3o75Z28jIGGdncwM6AUDEdZ4ksxvOwEJc0u/+WI3IKHzG5rPT83gGlNtSHa3",
+	"nwYkLLtYQrLX7QYkPPnl9bPz48OTw9Pz48O/vDs6PnweDsRur0vaNs6p5I5jLFag5KRUOU+d2XsuxUZn",
+	"IMyxWAm9xuA1xzxY7zrzvRqee7TeFj3jPqpZljnSAmdqwJvB1LLZrPZ6MI/QosEeXJw0mU9qK0iPmq0R",
+	"gUHjq4jCMzjYiPoup7z2tSDclC6TFXfWSHYNFp2g0a0Cg8BQuq8USRMagczDtQIF8iuFv5FEXqJ3bciN",
+	"pIhfckV6qL3rEZuSodErbsgN1yNDPy9pWiYQu9vBbODhIgkpaJVljBpS5Zx91AjlgkVGnQMhsF6QKKOC",
+	"Eb7Hqa4VtUC4mhL3CBnTuHxCe3XwsnnMbUq4to7LSuCZ1CUorXltL39z3Y1AYxc+cE513QstMzdPuqnI",
+	"Da1ZR2u7u/1ks9fb3N493e72u3v9bvfXlndSMdVs0wjDC7hIA0OWF7EXrG4uLsKsGkdT3dfE5kd2lSMW",
+	"c6NjEWHlnVb1cBbdyhqZtQbJfWn0T0z/TJhejflcMbTzs6PwbMzqvbH3R0aTeYGKNiTjK0VG8FRFRLY4",
+	"jCphbztoxRfnNxnXPtNVmuqJMm+8MtCmcDJW0b5mmcKX9TrdTnfWiFh6wacZuwET5Gd2cSIhet57lkiB",
+	"YRNcKE1FxDqtOuwvQVuDkmB1pMQ8w5ytxbDoC6oY+ftkmXZVrH1GwI3ZZUZjFoeFwpZPHFFhDfHmxRqN",
+	"IE4QhE10o2ustsUOzwv2V9zoBOaNaSaN3EGUppnGJSzNKPDObB6+gKvJPtVZqinYLcrhLp9K8bqghAvz",
+	"8biZGv9jjs2ra/D2vnzByjt60eoFMfAIgSUOXUehc8mFRlBE4AovYjucCPP5PJITocOBgP+VH8GlLIfA",
+	"UFCYzRq9DPoD5ruPA4HT9q3078RC9GhzbV4djQzPIVHCjewqh/ZVBuyBaBfUICxesgGxvRT9nwFRMBV3",
+	"VqoLZsTdYpmoeJXR4u+SCxYv5lzAxfHBhfyquxK/WtEPW97exs7bx/Z32ncG3sZ6S51Zxnwc/m8YD1oR",
+	"CEhJYn17y+RRGPI9VWZRn+7h/zWXpIn8ezdx2fpiajRl0NzM7z5zwGvQwU0ta+jln+rYxv1EFDNdvUxt",
+	"Txo2avYgz+Z46S9YRMes8FHbi25m2UcbXkGPIA5YOe11ImJiQ8sRR16yoV47hjzOSSZsqGvPEX54vFNs",
+	"fm5KyzRlMblgkEJYc3ykbYAPDE3O2FheYwC7i5Pe8A+OK92MnVPwAZu/rNe5qcHoNGceqrGHwnLPGlfJ",
+	"ly0PNNtqfPZuklOxc1/2Tp0wrbm4VPMlqK8UkTeCKPugJ1DNKvVZNOLXLJ6vgeQ3hyvinibtidA8sQ7T",
+	"3H6WZfyaqY0mRsigNZ5oFp/DPHU5y2b6Yl/t+2HMPlhY8UcrSkk9R+jZO+1+u0TomWOmLahayoVoukH4",
+	"bAmY0qze+tcVtObvY1CcZw73ckS6m9/82YgKI19bzTQP85vFun1CL5ThM+B4Ao1vmrNMmgHrGXPhv7HX",
+	"HE8P8BfSNhu9gYQdMsJIG+DeKA7I5k1ZWNeApq8mmhXT453QBi/bFDPujSpto2CHEz3JGJkIM6PasFhs",
+	"Pz4U+gatj5uXctN+6Z7tvLZ/vDeTdE75mJ35j27ycSozDE+DLNLWJdejyUUnkuMtSVO+GcmYXTKxlb/9",
+	"1h+urni6KVNEpM1Ugq8PAVxwn95y4R3iRKTm8wpHWH/Rbhugf3PO48bchwPl9PuL5kTzHb+Yjeml+FeM",
+	"aqA7n4/VpaV+dXYcEQMt4TEbp1IzEU0Jj0Fqc9614rbs2MyxzURGNNnsNaHpXiJAXdDWR71P2DjVUyJF",
+	"BCYCpquK9Y8sSWRANKPj/yjHaO36cXveOyFSaYke73jpDXV5rYvU+d5q6rxdR3MI7IDSxt+NibKYr/Rm",
+	"sMTjoDW8fYxubbVQBC/B4EYEhlEZ5pUzMbhioholcddoz9nozjv5wsYMqU/zIJXSPTPDCd7u+kv2ydvC",
+	"fKkWdnNdwLmxzN+d0ow1cl6UlvZhIvVyY9JfzFN3MnPgJqygtjbPOwlaepQxutxZg0/NhnzXOgwLgBGS",
+	"oJTAD4S7TGNLpMe/iiWKsIDM39t+0eCwa+wcq5stcKb8FnUmqSETnvO1YxdcNWu4gc2i0JdbI0pk3MDa",
+	"Du1X4UZg6VrxnYMTbcUWxIEofrdfhRsdks/TL9ErqnJd6Abq/3BtQzEGwgqgibwkbfM1JHICEAoCL2B2",
+	"LoULvqDK1UVCwwnPBkLeiI19MgNwQGZgRLhuRjLxoBtqSMUYUU0i0BsCSC9NtU2ANWcK8IDS4IbZKa3T",
+	"SI3kDeF6IHKu5KJELP53SCgjqENgEBpD7Ir9MpvDtRqIsLgNoS0iUBCcBeEhRgAJzZUK7Uah7SijIpbj",
+	"uXHcC6oaeSLDk91FUd0Hm7/SzX90N5+eb5596gVPdm9rI7vtKu5muEJvyWqWKxxjWGTEBGS7KPZhBUvW",
+	"3KjfL1wsfrUyN36RMbZpZBvy3ydvXltW7MWQ2r0uKnvtkp++J0wYPSx2saWfDDxBLrrchiuz8HkLaqoi",
+	"zRH5m+lGOTZ8uadfZObc8+jrD7pynlqmPGr1WwmdiGhkqL0QpTwaD7aVwoNmleyKCrdMk+G6oQKzvZoC",
+	"wz6mPGNq4YuVlqmyHoDciVcHw/Zmt3cHGO4dw5NiBY1VBtqiG3CyeOhLBEp4aCaHZiZ6BycrQKpKisV2",
+	"ny3BqQN0ElfRKpJiyLMxZneWyuZVzHvRVQN8ymdbiFK9xzzOpVucr6zBDjYjs5VBdyO31bP7gslu5UiW",
+	"ETcQ44QeribGLajtuG4xzl/PXWS5Ut7RKgLdzMBGYtziZKnfB1q9LUj22hh778l8zi4zZ5Jo9bZ3dlte",
+	"HKMa8TRl8XwmP71zhqt/S7QE69As+tyTe9HskulmODU9tQ/fj+vN8jgHxNmCLWxMiKf3qf/hz/DF35Xp",
+	"oiog1iuwWAr4bHLlvWW6jEU85a78+Jyqu1isEc00Q1l2Xu0sz4CeES1KspoHwfwTOi2u3wqk4eeRdFV7",
+	"0EjugwIpzQmjhvcIRvBu1Xt0XQmM3IhYWwLDRv3U1cDIf8IiGLXDC/vvPJf5WU21i0t+zcoLkUPiXhcQ",
+	"OxTTlAw9OVeTCzMe/QbZhM1milcf80pewC6f1V7AaoELXdDA+waB1QFUzSRT0ga/Fs+56CkY3yiywTvB",
+	"WUrgipY+SK2MovpJryZre/ZS5JR0US4fkYJYWtgore9txhQTUa1z1Cz9K0VS+8icykeKMbEs1jd3kuWZ",
+	"PDaigA9taLGZZRGN3LlfWMy87II3IuHCsB6esAJcLIVYumF1uROlZAOYqBW05HAIf5Vs9vmva45CLEJH",
+	"89yA4kzOFhz3XUR1hweNxfQ3gkElDsvPbfpWY1k9R83fkZyOnr9aoQNdhxUfibk4OWzmCS4uZ/w1daUD",
+	"FkQM2Bdp9lEHJJpoIz5vl3LWXTzBjSfG1IYVnIxokpAbRoygb0jPi4zHdPpdWdHcro0wcM6thaFqlU3x",
+	"ACkBh481jJG6m9N6Zc/rIv+o7xUt/KGeu28GcY4x/ndeOoqReqBBC9ZynVesbUUufD/i1CQ2urKwZiSp",
+	"NORuukx5O79ggnIsE7YwtjaTCSS4FzG1jmVBEDl4m2ETamLn6xjWsc3iqL6wHuUahRFBrByYTPHpdecE",
+	"NY+AwGVjhtYC3ciPwXH1QpcpSOushWaouF+jKzByFBXTJeXPlkpJd87VaFYBLWhNBP8wYedXbDq7qBd5",
+	"KbswHvcHk253J6LwH7OfLvBTCK50FPNvpK3wFyuioISuFSyhDN4NxyITSxduIwQaoKnMIFjBYoDheijX",
+	"QpzA+jB3Lim1eSeAF6X99PDLQ/sKSlfUcG/Z9bTFhsbUi3a45qI6aGDDpD1ZGUNf5BD2LDQvCElEs4wz",
+	"BcERbaqmIqIp70zpONnAIIkiGsSvyfuVwpiQEOY0iws3jIo7EE4QGNE0ZQJCVfzIio0OeQYRRorwSyEz",
+	"5iK7IaI7lkRIPRBXGIoiYi9cp/QIMU/0bTiKzbRVWJdR6hFmQsbc7NGYC6qRmYxpmtp62+WssoUxt36m",
+	"XlBKY1o4rEje8ks8L5JsKk/n8UarjXJxS81GAZ9YMsQg3jt8xA3D2LRlAzE2rTS0sEVMX9sGRpYYScEa",
+	"xIeVwF8eHlY9v2YjiqNb9vzM1iwbULclZ/7lhri3+upkaF3JLzH1L6K7xq4qqbm02BGgKgPkF3Zp9SBX",
+	"scccTnGDF5BkS4IeIP64QoCLNZRBW0g2V1GyU6Pe+HucVyFaxSmGkXB+jJNHLhsr3gXd/x1p3lZomSO5",
+	"oqMV2OxKntZFnd7W7Wo1K7iL3cbAuJJrNR/QGFtOJuMxzaa/N3xpqI7Waj6NtFCb7f4l75E7+pUCrmvi",
+	"p5vldtpq1nlqZ5EpDX2uuCCh++2/jKwfwi3g4rJpoidIznMrRULgAbsxW5oHOdoMhEphSpdzsZKQAdsy",
+	"0+PIGb+m6Kqy6rt559lSA/9ZOafuay9wcZWUVldEfKK9Pa9NbbXPYP1J6crnmC8NKSVyojc6D5rcakHF",
+	"Rz1Y7RdA20gkx7awXzOs8Cu31LRINggYOp0rJGMuJqqcZ+rVTPFfuN2ojJB9+/y8oFfl8jFz3ozR63YW",
+	"89C42rF4fq3C7lKPb2mLZmGu3Ky7ZALXZC4g6xblFZsbbzVJhIIAUKDcgbKeZ/tZEnZam7oRxuOwn1sY",
+	"VMd1U+iTNOPXVEPwMtqBaBzb0gzQYq9TNFvok3RykfDI793mdWAtmgoELZjdaOg4tGyPcz/WCgUl4X6t",
+	"hTt+M+VaSlrjWVUC81JnGuTE+OlJTUutnBZWCOjZITPizC3O9lNfa6W4kPAU4NwJE3Eeq3638CfHE+ZG",
+	"PjVIXMVHbPkFHueB1GbCcrpKufT/vlFSWMqoJhnTk0wor05qbbPsmqTXxsJxgyYBS/Njg9rKzHM6G0Cr",
+	"Sk0vAgKu4SFjGEoBCq/Zc1z0avm1TdbX/db8873555n553DhohdxA6RKfiGZumxR0i56xm/sE0ajEa49",
+	"T7Ykl0wrTEuCIeH8fuL3D4rYm9M+pKGXDtJY7pm3udqomTreiIV1gnJ9GWKSsmwTjifv4GnIgRGasDXP",
+	"/uzFghLEZb69syLjDlonGC+TzsuvgOgZF1UDXztkunOShSea5dE6i601qxUrXUPMpbeG2jP0tuMuari/",
+	"nSup4zMDG12x0hn/jvRyf1135Z6I34Z3OlQkWnbqo+Lug1PL4W+CQv6Iu9kZqrjwxZ79VETPoOxlLZXJ",
+	"GKGutBoVsSJFLnGRHWytW+RNSj9MQIBCOUjtgwk7AS5NLjN5owo/I5LjkjGtoFvXvU5vk3W2N3crcs3e",
+	"3s6TEuvfLrH+6157MOjo993Np3TzH2efekFv+3bjO/Nl+bvNyiP1AoHZnLdzypw463JJT7Jp05ivTG2Z",
+	"0jnm+5qTP6Q20KSYigvf3kwgMSDwBWEXJHB/M/SIqvOxzGpWCw1NLEA0YwS7P42oLXMMWwEBfvtETUVE",
+	"6CXlAo86FOyjPseNCAnVYMBoZiHwRi69jQUW17oZzFXwp/MWO+9SvG2c9uqeviMhcTj2BRMRLDZeK/bA",
+	"L4XqY+jBFZveUdqxncYeJq5lxSZu87u1Neq41rDH2mwTtVnR8w414ReVeMcwiArMS0W5fO65SID+IC1W",
+	"8wZpcV5NuXty8U30AL4gXMFdxFBc30oCqDekEeG2N+x3JHTiin7mevRTXehSjjV5+Irt+h1AHRBBwDkh",
+	"a2Poacrr46FKl9nOt49ubsJ14Jnc8R3Ax8r4qK7Od//7w9Nfr063xz9/+/F47/r1Nxdvd6Jfnoxe9uIX",
+	"3cuTbXr4dPLTrv5L6641wP4kc49G5hyq3JXgWfxtRjFKQ+4mLZRvzZd8/fPCWHV96tKEY2VRahTLzYRd",
+	"s8SZa/Zt1gSKkhillnetq0mmMbNNl7V90Wap8GTTyJftlW5dSjPNI54i/s2pQ+eBwVmmvFThboB/ZCzC",
+	"OqqZ0gGaF2fkaTQbBq2IZjK5Z07VLLvB3VwWzZufoGcjrQnoXamRVzV+0wMkqJz07H7PR8GH8fQ8Wkur",
+	"lerLre4kqsQIltxEld9WdhSV0jfsQpq5KIt7CjBLl59YJhR56a9zHof7JMRXuDpgBD967iSYFrxJ0E24",
+	"trYpvxQsDiyr3FSRTF0HrTkNg5dWrEHQr5goFa6hUcTShYy/tyrj1/WLekuVIlSRcOtGfQfP/Ne///mv",
+	"sGKP2e7EP+wN3/zwyz9+Of1v/urnV3u/Pv8+ef3DL71fTn/lr7df7XagaX6n982T3W5vd7fb7XSHO/Rp",
+	"tBwvAK6lxWZsh+dGfLb+KBrxVwDmS+arzsC6pLpDNZcXS06ojisvUW46vv3tIgULtasOqle97W/r9at3",
+	"EDjQ7ATx2VOpbX/Y1Q/Sn+FLPs/SOup9zs746EdmKCKvvdL0Nux+RK9ZEVFUn82mzo3GdY6T1QfmWCtu",
+	"KZnXvrzOV729sjNNm+XOBeFd6VWKtJlnNm0aM7QREDUZV0tJ7d0L1AXhRFWYq3FDFsRaoO4ZRVTazHkA",
+	"BzVnX4+OhatxjhYJjqCJ9xwZZnXRnA/iCvLha0pqys7Tu5Aab0++ZFIDgty9omi8nhC00NfK3R9oxjCv",
+	"dsUOEAtDUgS7sWXbHyYAhbSxZu/GY0WirBikcTv3PDHo+t6HWdfHo+4kA+hqD6nuENUVJYxC0ZsmR7y+",
+	"dM6DSjLnotArKD4MEOMB2MZQDuh52Z+kjXU3KygB1quVoq1qzw7V8TkVRPKSLNa7Eo2kYoJcTL1vv1KE",
+	"pml5ASCiryTa5bbzznn//14i3ymWLXOW5pVfyuc+3/PohyHHPGORltkUDD7meVtRyalw1hW5gncRRtZT",
+	"lBB+C91Wm8dxGUCOQwdyGBCWKLas6Xu5OskcSQ5+CpyLHQRyQtUVi0mbxwpqg19MXXIuaef7sdHYjQBn",
+	"lMkhT2pKgNQUQlG+p7S0Z2dzkLa529Q9fUem67DtS2a43mksqhUET3SIvfs3I5kX+EHZ21wHJGCOMIuY",
+	"hEUmcphjZ8VPck01zc4nWVLb0H+kdarIu+OX7g44gHikJxkrVTSZCMUq1BKG97e2olh07LfQPwjfqrbQ",
+	"XpBCk6JZP8lEaYyVXq2jBU1TG32LW1GtmMw1wHYoLrlgpTZ6xbFYznE+31OC8cpAmJACKbZ0Ow7McslL",
+	"HscsSVp3TZi3yFDKkLdJI0NI9q9HkbtHBTaiZ+uotlTa9cDHzRwblmbXexfqrnFs5UvnsIi8fXcK9kEa",
+	"Wau2e6BdFokuGOTBACps7JO3B6fPfrTn5EK64Tnrwlj3nSTtg5NnR0cBSVkWMaE3bXnRjRoppySZ3e3a",
+	"lgoS7X5bEh3abiJPhtg8+7/a/ffdzadGkNi73fiu/X7ru/919v4/Nv+fs683vtv47j/XRQuW1F7d80qv",
+	"7pPw0204ZzselGT4Dh4/ij6oV2Kan2GV1jyIeLoCl7cc7O6MvhBZvkxeD8WuoknG9fTEwIjLP0j5T2x6",
+	"MDHn0iRUgbRDdXX+73/+K9wIrMbKYvSC3lRiB3geOuDKq5jxmdQumoCbl4wYjaEkEeJt62+bB2+PNn8C",
+	"f7iTDQFG6G5AlWbZQoDN2VItoaMUPG2hfnVwcnp4fH7w9uj8p8NfDPTArOIxF4SJGBoEqgVQ4avnAYas",
+	"ZT5UNIISb+baBaT373/+/73tb33bgBySsKrohB3AXEUEg6q1JGOXXOkMszTIARlzpcysMiNjmhhK4xxB",
+	"PDa7n7HhRLEYLaW73S4J/3rw8uj5wenRm9fnh8fHb45DFNOAIYQk/NumeeHmURwu2Aj7yOwuGAzjYihn",
+	"d+DZiGqDP1wRShRLhpsjqaB7zniSaL5pESYaUU0uaHTFRNxHm3FQmCvNKgYiz62o5FSowDVamBIaXQl5",
+	"k7D4cozhoiIuG6aDgSjVGQ9qUiNwmCuOGKAt+/jw5BS+z2vhdAZiIL7+2pw8E9ql0Hz9tQ20KFCLaHqF",
+	"lY1wS1Xf7LfF9ZC09YgNRH7bIMgov2l4SsXpwNMNcGogZpFq39L+OqTa6JCD8oUAqAci9PEf8RJuOi5c",
+	"Zvwf7OuvycVEa1e2G/KNXKtMpxTjXjnSbHbpEA4M+GNmaTnhaiDCTwNH2QatPlS3/d8oLZEBEDrz7b//",
+	"+S/zEQie+WzkxP/9yTDUoMjjBtz+zmCHpjxR393ehg4OM0714WbIjOx2nxqI5twTvEsKcuSQSIP53MB6",
+	"k0lxabRirg1uB+RmRDVIvtxFcfQJ1+QiY/QKJTBkEgSkZYj3CbDmkbuJ5rJZt8EkSTOuOwY8Ej578/rF",
+	"y6NnpwvgIdc04fFA5PBAI/mJKgLFJ1lmpEVl6DBksMgx0yODSlzjm/tQsesrNRBD/hHqNNorRgUJIef4",
+	"gk2liP0qToXTI3AqAE3MnZsSOhA4AxrmYm7LzriSj0VjIRKPcR3sI1fm5uIMHXJqbkeeTkWnylZExEVc",
+	"JDK6UhA+N7uDXKQQ9GukmYhlwtx+uE8WIzo2GiBE0eYjFhaw1esg+yDP/jdaDNnt7iKrowNh3mJ2Afq8",
+	"SIZxezBFpX9NQHa7O3lOvV2dzcobCJeHT6cwQSzhzlg0PTYrBCRRxY2hBb1hcXF1XPWe8G+bZthLM2oT",
+	"/g0DuMXFt8dsTLng4jJ01MX/TTEdkvZE8I82Sk5t7OfuPI9OAVywTirUDaL87vZTEh4fnB6evzx6dXR6",
+	"fvi3Z4eHzw+f2wJv4THT2XTzAExbbo2MJtAG2BDOUqkxwzaoJuEPh6dk60ZB5AQylwuI3R2I96ViY2ft",
+	"rXLxMdL+8fTVS3NfWAb8gmryfiuWkdrK7Fu3ztqVLzY2LGDPZQS7fnJDLy9ZRt4dEWkzDmIZTQx/gVvO",
+	"smsWA6A4UxjgRhULKQEQVt4X9glAmQKnM6iTMpkmLLAzD4QzHtMSo8HSZgZnUOwBvmXv+cHbIyxfZgRx",
+	"KyNbJv7q6NQoska/y3UtmTKh5CSLWEdml1t2kNoyzxrx26oglpW3gpYtltbqt3qdbqcL1Z1SJmjKW/3W",
+	"Tqfb2YEYKD0COXOLRlfYu0GqGuPCCdMVNymya0iVyO8S5rxKMqYf25aMGS7JPoQb+4TiXwNBL+Q1qydN",
+	"NVLRU9JGmtEnMJE9ODvU0heIhzFkPae7hiSfFrqvvBFeBWlwSwyElkns0k0s7tPoqmPL2Mfhvg+kKzrg",
+	"kpMGIpI0YSpiMQlhSKpVaEOk2uhQl0MySc2GhMeHzw6P3p6enL86+Nv5q8NX3x8en4SO7IJsNKSTBJS8",
+	"jQ45ZhSqSPExhsjZ6YFLodsBAMg7V7lz0FLaYnoiNqNyiUsOcXeAyhrEQMzLkfIohsDdK1fRooU6DFP6",
+	"exlPK541mqaJxe+tvytMZfWU4Tw+bWGVJqhL1tsxSg/w2mXqGnQ+QnPNbVnFsh3DHY0FJN7udlcD2mmZ",
+	"zveP+b1NllLom0a88VRJC9cKy7O6MqxvQQyHd/MgEm0XF1s3fb4pW9/TON8/M6S3fMg7QZ3wGOOgneWD",
+	"XsjsgscxBkjtdneXj3gt9Qs5EfYVT+9ybrjzudpvJExDCq0w1gparlOCq83pqjQq9oH0dg3VmRWYHFEi",
+	"7d7ORslIAIJu46MFMXbR4YaO8i0S2vCkew1OwHbSOZXyJc3Q+bHb22ty3GqSplDM9RWLOXXFY3e3ny4f",
+	"fCrlKypcWyGIptprgpZHQrNMUGeJgV22ha0MPbJqYtFHFDrzXEJ3yueWuEGjj9YWWAq2YkbjzYRpbR1o",
+	"l6yGmdmR3MXY3Bjx0TDpQjFlLugzPD48Pf4FyPbB6enhq7enhm5Trdk41SpwZakg2rpfKMOW7XutsmoI",
+	"7kuu9HNG45cWXghJpmOGwL+vaZowRdGmyMIwpMAut2lOFJgNPkzMzuVWAz/roRlW+wkU9U8Wa9kCqRXC",
+	"dNdDpYeUJyw+z5HC7JU7EgjQsqSgNedQ90j+tA0Lt5/BsVLNnXG+Dz9ee1HL3mYM0EtVWXBYuecEAvbN",
+	"Dtq1l5Cr1X9/th4+5KHjMn5Uxr0H5ENg8qgyo7tSF2thBZSpWCvfn5n9LeiPuZ6lVXrEB2AqUR6brTeX",
+	"6LwElRJLu7qYDJnEOfHokJ/YFONlrFtuJG8g2miWaJzad63nPr0vZ9bOSx2zpMJP76pmc2FWVgPENhu9",
+	"BmytScecg6x5LuUXgXQ6P98qvgVz9LNncICKUGfcNwzIlYnyMiNRKbpiU9CKiyRJrOIg4oHIbWKEmulO",
+	"fjzY3N57QkZUjfatcwByIIc2EzKRStcxN4TI5qTeQ51ohnaNUcYHayWFonc3VpXnma6YFfroN3KNF7Ka",
+	"8LjwTgYz2buPz0w+i1z9CMQEkT0nCk3419anHFtut/C6b9o86XrKc6TUBAiPYDe5E9IZhGzNRSA6Mokd",
+	"4XEmnmGGNdIMEQKLONqDlaZYwZRqa7ZU+4glynBGmuTPKCIFhDeZ63ZBFQvA5IhcNp/IDOWC7HW7ZOxS",
+	"ASIajQDsKzb9yknU+MpEissNa9Iu0rbQ/FUsQk0MicxYvhhrSArK/qeB8M1OEjsl5AVu3HTW/2pfZGaN",
+	"EpkbwXrd7rdoYeTCmXtJO/z55PzZ8eHzw9enRwcvz5/9ePjsp/Oj16eHx389eBkWJqU9ojbqCPQxHC7e",
+	"WPSaVrSPJUK90wDeUj1ao2xfIphPf463X169/Ub8ZTc7/Xb6/c71356Mf+1FP+79/UX38mBbHX4zeb2r",
+	"f/qDEkzvyn0GormqcecRCB7idE7wirCIeaTPd0W0+p/MdyNGEwwTqJXjj5mh5dAeLo86Viy75hEjERXk",
+	"JuMa6luZA3JkqUMOkI5Bxzf0lIfYO7BP5FWYe57MDIZ+7HV3rEXaPRWzy4zGLC49K2St7PUD0z/iKtZ1",
+	"Kz0i1ur3toNWfHFuVuqH/eXtp+UVhOFBdGB/54m5UTXOiDXcHlzksmvjTocrgmc7vZcxbQ/NoPfcw25l",
+	"C22oYb6H7rh/Uzvp0NmiHrlggO6aiU71qpau5Yk9gZFDSncXLZbiZRwznfFI2WtYMXDMuY0lw3hpCBj0",
+	"pqxq/7HuOEwkjisqeK2y/boEyKpccr2mr8Wqet7Q2k8ot89sb3Z7pWdm2lm3hB6ez5qq9qjXF71523lM",
+	"3KtmDK9J7/ePpIn2n9quLGWL7KP6Tj6XER3sCeNp/RZ4N7GM5XghS89ufapgzO0W+Mnm6QXPpBjybJw7",
+	"L/dnuoJjHSUQt1mWAyizwnGJYYgzXkof1pUvZLkv+7qF1+hqztXsrX7tbtd+Vxp4GasH5FPPR/Y2ruo7",
+	"/C34qWhpA5vcrwWq9YmWGarW/qEY3RoV3LydP8mYksm106hD2xA+JG0IgEI1VgW21E5eppwWRcpthNMF",
+	"M7fRKKKoxlpJdaYtfFjbAR6fsyEagqQTNYJIDKy+IhUbCOzIjbQAIt0VuWQQl+Cik6cuTqND3hnd2RAR",
+	"VnGmYfiGRyYw6AG4nnXxfENiOq31up0wEVcoyJ2Nk6vzRduqv775P8rRRWt8W919AT9diQpMVzJ4bt9R",
+	"ym0gn6wke+RYrlr9nTXSxIXqNly9eL+IWeaKTKA2/w2d/u6iLv5QYQXm/q9Gp23YnG8kcHHncxUTl5QM",
+	"xkYMQ53NysaYVUMRLbnNaSCEJEACn2Ksxgv4A9N5n/4lYQPP5HhMNxUzD+kiAaFUOq5bqQ7nksBtcwn2",
+	"MU0gpsZqqXUhBDnVqlIW/1Leo8wc1lBwH2eLzik9hcCHoczG69S3bAQOEzPkbMeRs8LwAWdZctvjTt4G",
+	"pYks7cqHDYcz45y7fw3UziHKMk3pjWCECZ1Nofim5YkWYeoyzv8YCpTbvbw0gUcs8iuIdAKCPheaKvI6",
+	"S3UCF2yvcO2PbeM0W8YRBCqMNRoIGml+zSGVu6jxmBuFQ78lWIihqH6I7b//3//Pj2qvVjwK/YZhGHte",
+	"ivuVN4IopqG530C0Q6+hWBgUbQDN37iEcKNDjqvrzjsJgiQHBULkRO/XthFU6KKGzmlzoqhg/mWE0MxY",
+	"mXD2QNz79wnQOszksa6UDU9srSsgUUcWvQ5rxW2dTRmsjfXKg4gx6MuVXZzpTlYb0YWVFJtRiKJXfPNg",
+	"ruUPvhkOFVur7atoVml3vInTp9pastKiCylrDkzrhDEylRPDHLHs60REo/9Y7GDKWxzbjBl4xgalQkkg",
+	"74umUWRY3gfHNA2pFrHPPlyQ9fat15kejPel5vT9ncAvqlNtUYkQWKwqV7cpugZaRt8w8g2x32Gv10zf",
+	"vqzc9nG7phNjr1wKof7oDYo2xpje03kYgzAVG9it7t924/3Dv92eWYgqm/Y06sY9tj3cobsXe9GT+Bv2",
+	"rbdp0LLQ37FWPO6DjNHHIy/vXbdm77rz967YhDWJHjO9k+dYnWx7lz+SQTazLMvJEsjCmkR4YZktj2dx",
+	"RWhyQ6cKCqoZ1OwQbKPJPtJIG1Z3I0kMiXORLlmDcjEETK9GD7mQ2goTmUygPq6ZMOy7v5SXuzcQRbUC",
+	"1GDGtpqWP7mWskNe0zGan70CB14oCIY3kN1ud9+MN4/mLUDzXvfenPbpHdKm7itIkAIL09S2HDKiSjxW",
+	"Gx1y4GrJx+Oi36IBM6U8q0s6mpeCaNW3UhZiZyBsj1LM1CuakJZ2OJJm10KItsH0MxBGrICt8p2eH0wH",
+	"bT/vYa2yB1hT/tsvquZMTcj5SJpQIUp9AWa5QImirxiK59eee8hAvMaiQj2R37n3Jq2LOTbge+si3U3I",
+	"9m/eGNaAzj+TYphwLFvyxzKG5RGCGdKWKjfK1dqtTxZ/b5cquFi5w6iiluDsE+zWK5itQCWmNcawWiNX",
+	"TvLWEsSyEgnYnRX09qqSnr3rl0ywjCarXnLXcvrPa/4ZbN6f68b9wPT867aqMxubPORO7JTqaFRb3iWv",
+	"LVZto422GdtBHewi+0V/9YwRyJHGSDS/5Xc4e1uLUrJrCPefV0a1MV7PFrZ9yLTh1ShLAxV8yTY8hjSx",
+	"89hkxsLy+yQ3fyipAi/fSlLFVtHvtFa4wLIqWCXRdXNBYaOu+ylp9wKyHZAd8u9//isv7HxJU7XRHwjX",
+	"8yUM8vYvOV3zvrLGPPwKtOq/Sy7MFzAFfJOwoTYPlGkjgSatWAqC28QBqPIGf3q5AfgIiEFUk9Bc1zAv",
+	"EtNWjJFKsZTCyl8s2eqqMoKSG1DMteNKE6MO6tqy2hrI5lXF8H23PwPBdZDnZLjISATxiqW6Qw6L9q7m",
+	"CxDmwsO/Hr4+PT8+PD18fXr05nU4EG2XerDThSiMfexl7zwKCkK+bEFwlzK90cfiRQD1QJiXZ659LNZN",
+	"wkwQFpPdXpeEJ7+8fnZ+fHhyaF79l3dHx4fPw32SMXOBigoh1nFiCDoXExcbkqv1QJKLneiQAw9O+H4g",
+	"1EjelJtUUZU3AbwhbXMYLOa2jBngDEbpJIm8IVTZQ/Y6Icsb4WptwjiIxHGTu5pL2B7YvJxwDaU+GBRk",
+	"84uUM6E75JWL5xHJlLStSKn6VSHb1QTaWORCOXR9cBf6UY4hrdBHLGz1Ub6Hl8ASs6IFcMl38WSOtwTq",
+	"RvtMZcWuFkslJlji2oNy83W3+t8ELe8mzooDT604kEnw4SAdsQx9HaLEbiNR4nHsEU+dBLHSu0rEtuQU",
+	"j+k1+tIrPpzWzrAXbdOnbDOREU02ey3fo+P3aFifH8c78m9X9ep8ahXm+PcuyMKuXrOPIMksQqIcztUd",
+	"Qy6yw9bf8TYd3R332l2/A8a9t7k6yEXQehv/9NE3vvdQG5+3yDMH4C2x110C0fZKEJWvmJFeShcMDcJr",
+	"dP5YcrvcA4ScJCBURTYQ3GMmvz9toLu+Mkc1khBcLRBx8ppWHkptd3d7t34VJK/gUEVS5PYbqINkxL6U",
+	"Km1LIWu8Sb7QhfHE0DTHSVwgTtbLWw9ZU+m0KvW6Vh13WsQSsfGz6lrH0KCydH4kkZee1mWluntal+p0",
+	"ttyhtMQiXC2fZ2SfgBgGTzQfs6BUTLBdhCP1BwLK1kFAlHlmwwnZ5bp3dkj+fdgnbhzPBgL5mSJFNDmW",
+	"+IOigS4Vu6gEGRbz4H4GA4ElWS6Ykem9cKkOORI2TCcxKrsVd+eV+2v7Zf4CW71USJKybBNkdVdHENF0",
+	"okbQSNRcQ67w8YGgBNkKUYwpaOPgChbaoh80htXPE/StwrC+4jEoqC0XWLGs3rb9lG8yfmfFYbBDzgmg",
+	"XO093YXvycXuB4m4xC1uwvbstfjTur7W6Iocwx0JdDh/fwt7bWyGdf/3LetAWzqNrWe/44cE1Pu+IG6C",
+	"xvFA6BEbQ1Xodin8YmPfTWufNBNBuWMM9JiNX8irprrYhY3AGhWwdjTEVziqjOQNrWv7XocYKAfkgkpc",
+	"ted+uSqrvUGGGL6qcxwUxjJrPqutPRrHr3JN+O6VR+fdbas4Ni3G6YB5jLiE+VRtd5aq1RC1btBg3Wuj",
+	"aUvTB9mNC0H6szTpSqVJZ3qee4I5NmaIx0ZkkIrNvboPLVH7sKDlsw6KjYDYECsX5FWlIH/EYqaGZJP8",
+	"is4ypgXy9dYne6NvkfUkTLP6rsuOSWB3Sssj9oHp2BNwfSsLPpMwes1UQb0HouL39V0d8/gNqWE3A9GI",
+	"35A2oBPkAERykmCBhgtGkDIOBL2kXAREyCzvVwNf5ZF8KeVZfYkjWKzHWNbh621maHkQGozriZuRYnvg",
+	"N9ShQ/wnSf59k+RlsHxuQwXSJOJ6jciMAO1Zu5y+3AuEKYarxM3U5j+Vk+inNpuLaLlPQicWgwhdmoFD",
+	"v61wzMKAUC+C+itVTOwXlkMhGoKdhbyQ8RS7yYL6LzO/c+B4o0MOSr0GlTbqgtdE20jjXsZW35zHxEVd",
+	"gGWhFGctZN6BvpSBjz5nrohL3Srcm7aTE/SQVwReA15Y24JyIsz7lAEkzxXrE/9a+VNiXxHgiyFpm3fa",
+	"mOmL6UB4P35XzhvbsO+lViC1jtss49CzWRCuDQA2Qa3vku3QkgPdGSG1DmILPAjqeIzriG4Q98Qe372C",
+	"tP3kkUIj2DvtflvYOfy0mxUleAfjY4RFzWTfrLy4x+zBUN2fhu0YfGJQRKVQV0b3z0imLzo+GkXU8bSG",
+	"5q8gxrs69XPs5K7tiqE3ngOsiGdy8Tzgb+gXzcZDqFwZWgcFErULNpQZ8550D2X8cmQEa/Mz9Md5zbhh",
+	"Pn2b6KiZymfsDMT3Uo/6th9tVvwCbUUhqeiC6RuGBQvGpO11NjZjbriI5Q3hUHs01DI9T9g1S1xaL+gc",
+	"RI+AVWQM29zISSWeZb4JO+8GsTBSBVsiGzJiM35luglgFI0a2kJWwNgoBaogEarNsHVrWjG114bPlPom",
+	"QtvFDzUxM+RnUMG8Mw1qjiSfq+5sjDhYWlKvuyD45hxbpNwjAGdusFAOZQkRwbuh2Ae31ALP77zSusUV",
+	"O9hwdb07hRetv9zf4mzlh4lteZwc5XJERG9tvheAvZnzBZHpT+/Ler0vM616cnr9QP4XWyjND9LM/brW",
+	"/4zsEjhq+5KmCVMqwDonUo43sPUBxIpqliSqpvFbhTORAxKW7mZIxvTKpcUaNCc8ZuNUmouavwg8tHgH",
+	"+tAaNGVFjfO8NnBB94qemhCPYFOAjc7IxWWHnFhJYUyzqwJmdAHnaa7wNtB2aMagqrUHaqEbAfszLJLQ",
+	"WT7py7YD0c5bbOadN4UkahKNilah0A7VmgS9F7vaxVwROhD4StsGVWYu+NVGx+KwrxQJkUGHtjuwGU+9",
+	"PlkDccl0/pQXhR1+mEhD2MyL4U/lBdp6KyL5ggAH3IoE2+iX9sgFZlOiBE3VSIKKaiSp0IWV2eTovLNf",
+	"9TXFphQjbEqcFAwU+419LOiCI8cDYduQOrc/LJbmrwxLinlAJsLgNir8qNm7988rhmdv532U1vvEYzaN",
+	"zGvMAbw1PUruz+ePRV1/EOS94xtv18nMFzHyA0dFjV4mCKNZwllWJc77niyZ0yhLR51XAcSAu+eX/4kG",
+	"nxMNoNA79i1yEbV/Gl6+/CqN45w31ciSi2wtW5+K27DQbXpacFZo916E8EDZEDnUViyx5TzwDhsJgY1T",
+	"zVkcDERYXM4Qeus78QQFTkyeelWfVVvNNqvj0s/hN59PPwDjqqqWd6BL82LTfxMK5uPSokrv/D9VzDXR",
+	"BbwKyyjDw3oP7YuWOxB92gJKI7RRD/PrEM7Nta+mpXYG4qCKU4ubpRdXLNxY5Le6v+y/JBVoxZT9zye5",
+	"L7KtPUpm0++fKuIm/G6J4gPHo3j4UQ1J8UiCRb2HDjyZfeMfMKrvMOZ6bVLqlnVALU6nsb6yejtdMNeD",
+	"GJCUQgMkVYqbqIEphCcVaZdcMSUX1EBYfwyU1nNsKbfXORgh+CRjNKYXCSvbT/cJLWybLsNfSO0bXrki",
+	"u93dufnqdrOaJas7kBY620pOst7ncZI5QOt9ZH8s59aLjMd0Sm5kdqXASjqGAsiL+O/2KtaSwvqBPPGs",
+	"hgXvRN/GXdYb+oy1woJz8/Ziro3G6LLEdDKiSUJuGFEjnhIpCC75u2IFRehMQ+FgltXf3r+A8KO75uw1",
+	"+FNtWqdnjtpIh4JE/xa0J8MfbRecdIVmf1CBk5QGBoQm6YheMM3NY9P6fn4npXc9Rl++3p6lSg/bFc9f",
+	"WJM7Vtq7P1bxZVXBAXcJyrgxvxjzievapMqFjlEm41GHuCeMGIbZClyREc3G4J2jIva9vp05BX99cO6j",
+	"ot+3e5QPx2cup7f0Lq39Ki10PmE+U9EH7b5OpC9l4SflBT8a4fhj+UDcJnuUZQGxmmGkW59gyOKssSIf",
+	"zAtp9mZxxfaQrs1xTVQI1UKN7NSfrGhmUkFnq+ikFPoFFyGXsAPzG0wt7LUOo2/X1+3zQW+iwUZ3xxbd",
+	"RP+5Pxt01pejLLYI69E0vEtTES2WRV3mjXQNOee207Sp9yEWLAmxZxPWKCyq7tRVsgysQxICvF1qwTwT",
+	"Ds4Tkrxm4XgfjDnWqSDYR31uISA3I56wgQhHVJ2PZcZCDMCVE51D2SdC5lV0wB1r663Y3jhMxEQOce35",
+	"WhJ5GZgFXzGW5kFoEH1n9rMzEANxMLNRmOppNwm+ty+yGTuuKCVWT5ypKBCY1USjPEArj3giB152FuYV",
+	"ZdBbbyBsTiRODWlPLvTOdo6olPi0ncMhYMSF2/chXsztg9dd1Wjz3jJuqDlcLEYZED5EeOyiIfQQYEM5",
+	"ETYhsIBAC8ASJIQmUkDSLFpP0Hp2Y5Dikl8zQSiE8mc+KAm/ZiRhNBPKGtu0AZrFG/kO5cm2tvJTCfYx",
+	"jTECsQDTbbn3ZCwxNnEgDLkOoLnhDcSfUT1/IVrKPqFe+R27rDGdDsSIXjNywZgguDaofFo+e1icWYYd",
+	"xy8FBINCZU0fV/ClRcYez22OXBi0wEzJEaOZOc0OOciD+MwWzqAmRyWaTllMbkYysaSFazWDnvt+YJJZ",
+	"M6ZpsqKa6mxFKpc2KIi6ArYC4UoQpkmV7QK82+t2BuK0BJNM6YcJ6+P14zovVtohkAxhAMGytJoozZOE",
+	"CMZiRbgaiFkgSHumumtAKsVdsSkaKjMwzdzyrH1XZGsqJ5nNtZupFQbBFFhmy1Kh2rBFQ5obyBllkmfv",
+	"aJqxay4nCggSaUuvspf3JDXbW84FaV33Or3NuLO9uTvHEIvjG/ddM8t4hkM+U+1SW2tQNTHHPmRAiF/x",
+	"cPduntA1Vkmc6y59MlO2sfC2lco27i6BZ8eDZ77i1z3tPq2t+vrtbHOKve1Vm1NU99Nswb2bU9iV3a74",
+	"Nr9+NiC3E0ty+7d3k91NZHAT16T4TkX0toEHO9eRLPWu8oW8kS/Ec+S07ZG15McsL1k+k97VR3cqZQ91",
+	"waJyPoOcaLYI4yL+QMqk+qG93BZqZJL2yBeUj1wI+Qxj+7yZrVRHIzIBr1OhvdSVjTS6kJZXDC3z9QZR",
+	"9GBCasRIZnozgXqEMCpXAszVMdIzdotT/FJAHr/NbciM9AWysIpkCoP95kDkgFxk8ka5Rm8k3LpR38EL",
+	"/uvf//xX6CrjEy6UZtSIcAMxkgn4wb1Ca1ds2iHPrQiT8CHTfAxtd8lITrKiJ/b2Lnyh9gfCyIsa7k65",
+	"aNtXysyGuoMRp6QUkGgzx5h7amC9lxVXJ+fYxk61+jtPut0VO60BAJ75dm0lzNjHlGdMzbKDXsG84KSQ",
+	"SMQ/7A3f/PDLP345/W/+6udXe78+/z55/cMvvV9Of+Wvt1/tdoDldnrfPNnt9nZ3u91Od7hDn0ZrovR2",
+	"GxbfewD3T9Pmw/cdgxJh2l4NR3pOkdog6cF6Is2cgrb2SJ4lDC0prZ+fmLezmMhrVHC5pdQBUp2RvCFj",
+	"KlzXZdA8K9N1yKu8VArqbUYlA/mLxXUX/wem3yH06yw+pc4NrTt3+7JtLpemSf7FXvkLv23uukyTZt7l",
+	"V0jTxPkVvyQn4Tu/gI2Hlc+x6OLU4aVaVPoYk9l5rGwRhjSTQ54wmxBo1H/s+tl2DAdLAs922Q+sjQnK",
+	"K9hZMGUwr9JpTReKaQIlQXM7Xv561/3DXBEzKOYZi7TMpoHl/flUI2qYuHuPLNkwqWuqgvaLmKs0cf1e",
+	"jWgXE6Vp5vqBhB9C0o6oYptcKCYU1/yaJdP9gRASfsRW7PB+KRguHisGxs72mde3QDNmvll73Y19MFgo",
+	"W7tC6aLiEmrvqW3V4gp/+6bIDm4N0fSKqYFIMxaxmImI9Q1gQVEsXMQFCKlNj4WG8G7/FpapeKewCu1C",
+	"M8UzOR7TTcXMQ64ZLOGxKkSRHjqIc2rwPtdJbdIW+5gmIKwv6EPPY1UyS3DNxmrpRYcyWSDL049HOKLX",
+	"7UIgmfuYq3A0y+gU5HE9BWvJUGbj1myw2wFJMzbkH50wNYtGARQsNKizTwTqUJlMSDSiGY10tfm+2Y05",
+	"5phyONyYfnzJxKUe2UWkVBsi0Oq3/uf9/wwGH7vdzcHgY+/F2df/WSimSmfQ13V2HacO8XKcrZiXUghx",
+	"rkAK59as9U2Tk5kFC5AOEs7xypRRdSMgPYPEe919st3FdGwKFcNKkG7PKRECd6G6qRhSuNddEl+4NotV",
+	"vWkA988ZKJS7bPSaapqdT7Kk1W+NtE5Vf2srikXHTtyJ5HgLH1JbKHim4rIVtKKJ0mib0VzD6R2KSy4Y",
+	"A53TIu253ZcDM5C85HHMEjCZLDCQOD/+TInzszVxZ8WyJpYMrE39hwj7ecGFrcXtsXOkzh4vL5dZnSts",
+	"2lJ9lkXuz+XDwEpnWXcbH9rt7m7Udrw1YK1NXPyCsH9tuL8M7+1B/DEwH7vNllG25g40cKWYORZws3Kg",
+	"hjvdu4Zq5OytWXFOW+zSMuBSqU537bTtB0KggCYU6dhHyRgKcGKyQoccCHtdke+TKGE0MxKxZh9tUc2A",
+	"hJ9uQ/dLiDcFEvTKtTzdm2ez9HbqBMa3Zpn55b+jiajuYrZW4xwI9aNUh3w84rSEKD35rRClL6ds5B+0",
+	"CuRCEjqpNYynCY3qigjbqfqOeuVlby8YVKAFOmQoElCVgbgjWZno+xKVzyFE/EmzvjiB6k/a9RstpKIX",
+	"Ey54nEWTjOspyH4HKf+JTQ8metTqvz8LWiiMuc9GJENv3TxJ0fryIGkxltFkbOulwPcYcGfwFa7QFjj7",
+	"LUjVyV7yayZcukRO1mhCmIhTyYVWYB8y+MCEtre3U0ihPzKa2JykGp+BFDqjEfactLB5Y5/LSNWNdO2a",
+	"BL1ksDBsSEdjkjBtxOd9MqZKswx8g2AdLCY9gO5ms7OeeD7TwiGCOY/W66nA7emcmXm0nDe5dZrMzv4c",
+	"LEC5FyMgacavqWYEulbh7qaTi4RHxLWP9qbFnu2zs/48kuZQubDxdNia2kYFQu+qvBsd+ru9OV255Jqd",
+	"wMxl7AgIf7CYa4i5zLtri0uvcqc3p81fq7E4RldC3iQsvhyDA7/tQaU2gpl+grgl1vmDNQd9zHBugHq8",
+	"yjsw5qGxtvgfFPXDkOGg6ONua1H6gb8btqE7hPiqqYi8+FYdjaAAIWAJOu9pkvjuLBQCLKzWhz8L6Wu/",
+	"mD/REq0jgRe7UMqvu7BGVzttaXTdPszm5vnKmQsC8GYsx1/PxTYpEi6YN+5txhQTtkHgrCG0cLu4ikxz",
+	"/CDelEgXb89u/08AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
