@@ -1646,6 +1646,9 @@ type NotFound = ErrorResponse
 // PayloadTooLarge The envelope of every refusal.
 type PayloadTooLarge = ErrorResponse
 
+// TenantLevelForbidden The envelope of every refusal.
+type TenantLevelForbidden = ErrorResponse
+
 // TooManyRequests The envelope of every refusal.
 type TooManyRequests = ErrorResponse
 
@@ -2444,6 +2447,8 @@ type ClientInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2456,6 +2461,8 @@ type ClientInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3375,6 +3382,8 @@ func (c *Client) Sync(ctx context.Context, params *SyncParams, reqEditors ...Req
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3397,6 +3406,8 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5678,6 +5689,8 @@ type ClientWithResponsesInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5690,6 +5703,8 @@ type ClientWithResponsesInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8371,6 +8386,8 @@ type CreateTokenResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -8396,6 +8413,11 @@ func (r CreateTokenResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateTokenResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateTokenResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -9535,6 +9557,8 @@ func (c *ClientWithResponses) SyncWithResponse(ctx context.Context, params *Sync
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9553,6 +9577,8 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12370,6 +12396,13 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
