@@ -92,6 +92,10 @@ type Config struct {
 	MetricsElsewhere bool
 	// RequestTimeout bounds each REST request (not /ws) [30s].
 	RequestTimeout time.Duration
+	// CORSAllowedOrigins are the browser origins (scheme://host[:port])
+	// granted cross-origin access, or just "*" for every origin, without
+	// credentials. Empty grants none.
+	CORSAllowedOrigins []string
 }
 
 // PresenceReader tells who is online, as the realtime hub knows it.
@@ -180,6 +184,10 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 			return err
 		},
 	}))
+
+	if len(cfg.CORSAllowedOrigins) > 0 {
+		e.Use(cors(cfg.CORSAllowedOrigins))
+	}
 
 	bodyLimit := limitBody(cfg.BodyLimit)
 	router := &specRouter{e: e, ops: ops, mw: func(op operation) []echo.MiddlewareFunc {

@@ -1820,6 +1820,9 @@ type NotFound = ErrorResponse
 // PayloadTooLarge The envelope of every refusal.
 type PayloadTooLarge = ErrorResponse
 
+// TenantLevelForbidden The envelope of every refusal.
+type TenantLevelForbidden = ErrorResponse
+
 // TooManyRequests The envelope of every refusal.
 type TooManyRequests = ErrorResponse
 
@@ -2685,6 +2688,8 @@ type ClientInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2697,6 +2702,8 @@ type ClientInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3658,6 +3665,8 @@ func (c *Client) Sync(ctx context.Context, params *SyncParams, reqEditors ...Req
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3680,6 +3689,8 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6136,6 +6147,8 @@ type ClientWithResponsesInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6148,6 +6161,8 @@ type ClientWithResponsesInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8932,6 +8947,8 @@ type CreateTokenResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -8957,6 +8974,11 @@ func (r CreateTokenResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateTokenResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateTokenResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -10200,6 +10222,8 @@ func (c *ClientWithResponses) SyncWithResponse(ctx context.Context, params *Sync
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10218,6 +10242,8 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13153,6 +13179,13 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
