@@ -166,6 +166,13 @@ func TestThreadsQuotesMentions(t *testing.T) {
 			evs = append(evs, ev)
 		}
 		wantOrder(t, "resume", evs)
+		// From the log, the reply as it is: with its parent, quote and
+		// mentions.
+		reply := evs[1]
+		if q, _ := reply["quoted"].(map[string]any); reply["parent_id"] != parent.MessageId || q["message_id"] != parent.MessageId ||
+			!slices.Equal(toStrings(reply["mentions"]), []string{"alice"}) {
+			t.Errorf("resumed reply %v, want its parent, quote and mentions", reply)
+		}
 	})
 	t.Run("the log", func(t *testing.T) {
 		status, evs, body := tn.roomEvents("alice", room.RoomId, nil, nil)
