@@ -17,14 +17,14 @@ import (
 	"github.com/chatapi/chatapi/realtime"
 )
 
-// wsClient is a WebSocket connection of one user, read frame by frame.
-type wsClient struct {
+// eventReader is a WebSocket connection of one user, read frame by frame.
+type eventReader struct {
 	t    *testing.T
 	conn *websocket.Conn
 }
 
-// dialWS connects user of tn to /ws (with query, e.g. a resume cursor).
-func (tn tenant) dialWS(ctx context.Context, t *testing.T, user string, query url.Values) *wsClient {
+// dialEvents connects user of tn to /ws (with query, e.g. a resume cursor).
+func (tn tenant) dialEvents(ctx context.Context, t *testing.T, user string, query url.Values) *eventReader {
 	t.Helper()
 	u := "ws" + strings.TrimPrefix(tn.e.url, "http") + "/ws"
 	if len(query) > 0 {
@@ -35,12 +35,12 @@ func (tn tenant) dialWS(ctx context.Context, t *testing.T, user string, query ur
 		t.Fatalf("dial: %v", err)
 	}
 	t.Cleanup(func() { conn.CloseNow() })
-	return &wsClient{t: t, conn: conn}
+	return &eventReader{t: t, conn: conn}
 }
 
 // until reads frames until one of type last, and returns the log events
 // among them (those with an event_seq) whose type is in types.
-func (c *wsClient) until(ctx context.Context, last string, types ...string) []eventOut {
+func (c *eventReader) until(ctx context.Context, last string, types ...string) []eventOut {
 	c.t.Helper()
 	var out []eventOut
 	for {
@@ -82,7 +82,7 @@ func TestReactionsAndPins(t *testing.T) {
 	room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob", "carol")
 	m := tn.send("alice", room.RoomId, "react to me")
 	cursor := tn.freshCursor("bob")
-	live := tn.dialWS(ctx, t, "bob", nil)
+	live := tn.dialEvents(ctx, t, "bob", nil)
 	live.until(ctx, "sync.complete")
 
 	type step struct {
@@ -196,7 +196,7 @@ func TestReactionsAndPins(t *testing.T) {
 	if got := strs(live.until(ctx, "message", types...)); !slices.Equal(got, want) {
 		t.Errorf("live client got %q, want %q", got, want)
 	}
-	resumed := tn.dialWS(ctx, t, "bob", url.Values{"cursor": {cursor}})
+	resumed := tn.dialEvents(ctx, t, "bob", url.Values{"cursor": {cursor}})
 	if got := strs(resumed.until(ctx, "sync.complete", types...)); !slices.Equal(got, want) {
 		t.Errorf("resuming client got %q, want %q", got, want)
 	}

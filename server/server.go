@@ -44,6 +44,8 @@ type Store interface {
 	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)
 	ListReactions(ctx context.Context, tenantID, actor, roomID, messageID string, p store.ReactionPage) ([]store.Reaction, error)
 	ListPins(ctx context.Context, tenantID, actor, roomID string) ([]store.Pin, error)
+	ListReplies(ctx context.Context, tenantID, actor, roomID, parentID string, p store.MessagePage) ([]store.Message, error)
+	Unread(ctx context.Context, tenantID, userID string) (store.UnreadTotals, error)
 
 	ListRoomEvents(ctx context.Context, tenantID, actor, roomID string, after *int64, limit int) ([]store.RoomEvent, error)
 	Sync(ctx context.Context, tenantID, userID string, cursor *store.SyncCursor, limit int) (store.SyncPage, error)
@@ -92,6 +94,10 @@ type Config struct {
 	MetricsElsewhere bool
 	// RequestTimeout bounds each REST request (not /ws) [30s].
 	RequestTimeout time.Duration
+	// CORSAllowedOrigins are the browser origins (scheme://host[:port])
+	// granted cross-origin access, or just "*" for every origin, without
+	// credentials. Empty grants none.
+	CORSAllowedOrigins []string
 }
 
 // PresenceReader tells who is online, as the realtime hub knows it.
@@ -180,6 +186,10 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 			return err
 		},
 	}))
+
+	if len(cfg.CORSAllowedOrigins) > 0 {
+		e.Use(cors(cfg.CORSAllowedOrigins))
+	}
 
 	bodyLimit := limitBody(cfg.BodyLimit)
 	router := &specRouter{e: e, ops: ops, mw: func(op operation) []echo.MiddlewareFunc {

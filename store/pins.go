@@ -174,13 +174,25 @@ func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) 
 		meta, clientMsgID   sql.NullString
 		createdAt           int64
 		editedAt, deletedAt sql.NullInt64
+		parentID            sql.NullString
+		quoted, mentions    *string
+		replyCount          int64
+		lastReplyAt         *int64
+		participants        *string
 		counts, own         sql.NullString
 	)
 	m := Message{RoomID: roomID}
 	dest := append(before, &m.ID, &m.SenderID, &m.Seq, &m.Content, &meta, &clientMsgID,
-		&createdAt, &editedAt, &deletedAt, &counts, &own)
+		&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
+		&counts, &own)
 	if err := rows.Scan(dest...); err != nil {
 		return Message{}, err
+	}
+	if parentID.Valid {
+		m.ParentID = &parentID.String
+	}
+	if quoted != nil || mentions != nil || replyCount > 0 {
+		m.Quoted, m.Mentions, m.Thread = decodeRefs(quoted, mentions, replyCount, lastReplyAt, participants)
 	}
 	if meta.Valid {
 		m.Meta = []byte(meta.String)

@@ -237,6 +237,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for ThreadUpdatedEventType.
+const (
+	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
+)
+
+// Valid indicates whether the value is a known member of the ThreadUpdatedEventType enum.
+func (e ThreadUpdatedEventType) Valid() bool {
+	switch e {
+	case ThreadUpdatedEventTypeThreadUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -726,6 +741,11 @@ type Message struct {
 	// EditedAt When the message was last edited, or null.
 	EditedAt *time.Time `json:"edited_at"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -735,6 +755,14 @@ type Message struct {
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *map[string]interface{} `json:"meta"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
 
 	// Reactions The message's reactions as the caller sees them; always given by
 	// the REST API. Message events on the WebSocket and in the log leave
@@ -756,6 +784,9 @@ type Message struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 }
 
 // MessageEvent A message was sent (`message`), edited (`message.updated`) or deleted
@@ -792,6 +823,11 @@ type MessageEvent struct {
 	// Example: 42
 	EventSeq EventSeq `json:"event_seq"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -806,6 +842,14 @@ type MessageEvent struct {
 	//
 	// Example: 2026-11-24T20:10:00Z
 	OccurredAt time.Time `json:"occurred_at"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
 
 	// Reactions The message's reactions as the caller sees them; always given by
 	// the REST API. Message events on the WebSocket and in the log leave
@@ -827,6 +871,9 @@ type MessageEvent struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 
 	// Type The event type.
 	//
@@ -1153,6 +1200,29 @@ type PresenceListResponse struct {
 
 	// Success True when the request succeeded.
 	Success bool `json:"success"`
+}
+
+// Quote The quoted message as it was when the quoting message was sent.
+type Quote struct {
+	// Content The quoted text, cut to 200 characters; empty when it was deleted.
+	//
+	// Example: Shall we ship on Friday?
+	Content string `json:"content"`
+
+	// Deleted Whether the quoted message was deleted when it was quoted.
+	//
+	// Example: false
+	Deleted bool `json:"deleted"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// SenderId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	SenderId UserId `json:"sender_id"`
 }
 
 // Reaction One user's reaction to a message.
@@ -1508,6 +1578,11 @@ type RoomSummary struct {
 	// Example: 2
 	UnreadCount int64 `json:"unread_count"`
 
+	// UnreadMentions Messages after the caller's `last_ack` that mention them.
+	//
+	// Example: 1
+	UnreadMentions int64 `json:"unread_mentions"`
+
 	// UpdatedAt When the room or its membership last changed.
 	//
 	// Example: 2026-11-24T20:00:00Z
@@ -1562,10 +1637,25 @@ type SendMessageRequest struct {
 	// Example: Hello, team!
 	Content string `json:"content"`
 
+	// Mentions Members of the room the message mentions (at most 50); each but the sender gets a `mention` notification.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// Meta Free-form JSON object about the message, at most 4 KB encoded, e.g. `{type, mentions}`.
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *MessageMeta `json:"meta,omitempty"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// QuotedId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	QuotedId *MessageId `json:"quoted_id,omitempty"`
 }
 
 // Seq A per-room message sequence number; the first message is 1.
@@ -1731,6 +1821,60 @@ type TenantWithKeyResponse struct {
 	Success bool `json:"success"`
 }
 
+// Thread The replies to a top-level message; present once it has one.
+type Thread struct {
+	// LastReplyAt When the latest reply was stored.
+	//
+	// Example: 2026-11-24T20:12:00Z
+	LastReplyAt time.Time `json:"last_reply_at"`
+
+	// ParticipantIds The latest repliers, at most 10, most recent first, each once.
+	//
+	// Example: ["bob","carol"]
+	ParticipantIds []UserId `json:"participant_ids"`
+
+	// ReplyCount How many replies the message has.
+	//
+	// Example: 3
+	ReplyCount int64 `json:"reply_count"`
+}
+
+// ThreadUpdatedEvent A reply was sent to the top-level message `message_id`; `thread` is its thread after the reply.
+type ThreadUpdatedEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread Thread `json:"thread"`
+
+	// Type The event type.
+	//
+	// Example: thread.updated
+	Type ThreadUpdatedEventType `json:"type"`
+}
+
+// ThreadUpdatedEventType The event type.
+//
+// Example: thread.updated
+type ThreadUpdatedEventType string
+
 // Token A signed, tenant-scoped user token.
 type Token struct {
 	// ExpiresAt When the token stops being accepted.
@@ -1760,6 +1904,36 @@ type TokenResponse struct {
 //
 // Example: orders.shipped
 type Topic = string
+
+// UnreadResponse Envelope of UnreadTotals.
+type UnreadResponse struct {
+	// Data The caller's unread counts over the rooms they have not muted.
+	Data UnreadTotals `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UnreadTotals The caller's unread counts over the rooms they have not muted.
+type UnreadTotals struct {
+	// RoomsWithUnread Rooms with at least one unread message.
+	//
+	// Example: 2
+	RoomsWithUnread int64 `json:"rooms_with_unread"`
+
+	// TotalUnread Unread messages (each room's `last_seq` minus the caller's `last_ack`), summed.
+	//
+	// Example: 5
+	TotalUnread int64 `json:"total_unread"`
+
+	// TotalUnreadMentions Unread messages that mention the caller, summed.
+	//
+	// Example: 1
+	TotalUnreadMentions int64 `json:"total_unread_mentions"`
+}
 
 // Unsubscribed The topic unsubscribed from.
 type Unsubscribed struct {
@@ -1956,6 +2130,9 @@ type NotFound = ErrorResponse
 // PayloadTooLarge The envelope of every refusal.
 type PayloadTooLarge = ErrorResponse
 
+// TenantLevelForbidden The envelope of every refusal.
+type TenantLevelForbidden = ErrorResponse
+
 // TooManyRequests The envelope of every refusal.
 type TooManyRequests = ErrorResponse
 
@@ -2012,6 +2189,9 @@ type ListRoomEventsParams struct {
 
 // ListMessagesParams defines parameters for ListMessages.
 type ListMessagesParams struct {
+	// TopLevel When true, only top-level messages (no thread replies).
+	TopLevel *bool `form:"top_level,omitempty" json:"top_level,omitempty"`
+
 	// AfterSeq Return messages with a seq greater than this. With `before_seq`, the first `limit` messages strictly between the two.
 	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
 
@@ -2029,6 +2209,18 @@ type ListReactionsParams struct {
 
 	// After The `event_seq` of the last reaction of the previous page; the list continues after it.
 	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListRepliesParams defines parameters for ListReplies.
+type ListRepliesParams struct {
+	// AfterSeq Return replies with a seq greater than this.
+	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
+
+	// BeforeSeq Return the replies right before this seq.
+	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2253,6 +2445,32 @@ func (t *RoomEvent) MergePinEvent(v PinEvent) error {
 	return err
 }
 
+// AsThreadUpdatedEvent returns the union data inside the RoomEvent as a ThreadUpdatedEvent
+func (t RoomEvent) AsThreadUpdatedEvent() (ThreadUpdatedEvent, error) {
+	var body ThreadUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadUpdatedEvent overwrites any union data inside the RoomEvent as the provided ThreadUpdatedEvent
+func (t *RoomEvent) FromThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeThreadUpdatedEvent performs a merge with any union data inside the RoomEvent, using the provided ThreadUpdatedEvent
+func (t *RoomEvent) MergeThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -2287,6 +2505,8 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsReactionEvent()
 	case "room.updated":
 		return t.AsRoomUpdatedEvent()
+	case "thread.updated":
+		return t.AsThreadUpdatedEvent()
 	default:
 		return nil, errors.New("unknown discriminator value: " + discriminator)
 	}
@@ -2382,6 +2602,9 @@ type ServerInterface interface {
 	// AddReaction React to a message
 	// (PUT /rooms/{room_id}/messages/{message_id}/reactions/{type})
 	AddReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error
+	// ListReplies List a thread's replies
+	// (GET /rooms/{room_id}/messages/{message_id}/replies)
+	ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error
 	// ListPins List pinned messages
 	// (GET /rooms/{room_id}/pins)
 	ListPins(ctx echo.Context, roomId RoomIdPath) error
@@ -2406,6 +2629,9 @@ type ServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx echo.Context) error
+	// GetUnread Unread totals
+	// (GET /unread)
+	GetUnread(ctx echo.Context) error
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
@@ -2768,6 +2994,13 @@ func (w *ServerInterfaceWrapper) ListMessages(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListMessagesParams
+	// ------------- Optional query parameter "top_level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "top_level", ctx.QueryParams(), &params.TopLevel, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter top_level: %s", err))
+	}
+
 	// ------------- Optional query parameter "after_seq" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "after_seq", ctx.QueryParams(), &params.AfterSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
@@ -2969,6 +3202,53 @@ func (w *ServerInterfaceWrapper) AddReaction(ctx echo.Context) error {
 	return err
 }
 
+// ListReplies converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRepliesParams
+	// ------------- Optional query parameter "after_seq" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after_seq", ctx.QueryParams(), &params.AfterSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after_seq: %s", err))
+	}
+
+	// ------------- Optional query parameter "before_seq" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before_seq", ctx.QueryParams(), &params.BeforeSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before_seq: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReplies(ctx, roomId, messageId, params)
+	return err
+}
+
 // ListPins converts echo context to params.
 func (w *ServerInterfaceWrapper) ListPins(ctx echo.Context) error {
 	var err error
@@ -3098,6 +3378,15 @@ func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateToken(ctx)
+	return err
+}
+
+// GetUnread converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUnread(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUnread(ctx)
 	return err
 }
 
@@ -3259,9 +3548,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/rooms/:room_id/pins", wrapper.ListPins, options.OperationMiddlewares["listPins"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/pins/:message_id", wrapper.RemovePin, options.OperationMiddlewares["removePin"]...)
 	router.PUT(options.BaseURL+"/rooms/:room_id/pins/:message_id", wrapper.AddPin, options.OperationMiddlewares["addPin"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/replies", wrapper.ListReplies, options.OperationMiddlewares["listReplies"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/events", wrapper.ListRoomEvents, options.OperationMiddlewares["listRoomEvents"]...)
 	router.GET(options.BaseURL+"/sync", wrapper.Sync, options.OperationMiddlewares["sync"]...)
 	router.POST(options.BaseURL+"/acks", wrapper.AckMessages, options.OperationMiddlewares["ackMessages"]...)
+	router.GET(options.BaseURL+"/unread", wrapper.GetUnread, options.OperationMiddlewares["getUnread"]...)
 	router.POST(options.BaseURL+"/notify", wrapper.SendNotification, options.OperationMiddlewares["sendNotification"]...)
 	router.GET(options.BaseURL+"/notifications", wrapper.ListNotifications, options.OperationMiddlewares["listNotifications"]...)
 	router.POST(options.BaseURL+"/notifications/:notification_id/ack", wrapper.AckNotification, options.OperationMiddlewares["ackNotification"]...)
@@ -3289,6 +3580,8 @@ type InternalErrorJSONResponse ErrorResponse
 type NotFoundJSONResponse ErrorResponse
 
 type PayloadTooLargeJSONResponse ErrorResponse
+
+type TenantLevelForbiddenJSONResponse ErrorResponse
 
 type TooManyRequestsResponseHeaders struct {
 	RetryAfter          *int
@@ -6389,6 +6682,126 @@ func (response AddReaction500JSONResponse) VisitAddReactionResponse(w http.Respo
 	return err
 }
 
+type ListRepliesRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+	Params    ListRepliesParams
+}
+
+type ListRepliesResponseObject interface {
+	VisitListRepliesResponse(w http.ResponseWriter) error
+}
+
+type ListReplies200JSONResponse MessageListResponse
+
+func (response ListReplies200JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReplies400JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReplies401JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListReplies403JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListReplies404JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReplies429JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReplies500JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPinsRequestObject struct {
 	RoomId RoomIdPath `json:"room_id"`
 }
@@ -7254,6 +7667,22 @@ func (response CreateToken401JSONResponse) VisitCreateTokenResponse(w http.Respo
 	return err
 }
 
+type CreateToken403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response CreateToken403JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response CreateToken413JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
@@ -7313,6 +7742,81 @@ func (response CreateToken429JSONResponse) VisitCreateTokenResponse(w http.Respo
 type CreateToken500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateToken500JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnreadRequestObject struct {
+}
+
+type GetUnreadResponseObject interface {
+	VisitGetUnreadResponse(w http.ResponseWriter) error
+}
+
+type GetUnread200JSONResponse UnreadResponse
+
+func (response GetUnread200JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUnread401JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUnread429JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUnread500JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -7854,6 +8358,9 @@ type StrictServerInterface interface {
 	// AddReaction React to a message
 	// (PUT /rooms/{room_id}/messages/{message_id}/reactions/{type})
 	AddReaction(ctx context.Context, request AddReactionRequestObject) (AddReactionResponseObject, error)
+	// ListReplies List a thread's replies
+	// (GET /rooms/{room_id}/messages/{message_id}/replies)
+	ListReplies(ctx context.Context, request ListRepliesRequestObject) (ListRepliesResponseObject, error)
 	// ListPins List pinned messages
 	// (GET /rooms/{room_id}/pins)
 	ListPins(ctx context.Context, request ListPinsRequestObject) (ListPinsResponseObject, error)
@@ -7878,6 +8385,9 @@ type StrictServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// GetUnread Unread totals
+	// (GET /unread)
+	GetUnread(ctx context.Context, request GetUnreadRequestObject) (GetUnreadResponseObject, error)
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
@@ -8761,6 +9271,33 @@ func (sh *strictHandler) AddReaction(ctx echo.Context, roomId RoomIdPath, messag
 	return nil
 }
 
+// ListReplies operation middleware
+func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error {
+	var request ListRepliesRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReplies(ctx.Request().Context(), request.(ListRepliesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReplies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRepliesResponseObject); ok {
+		return validResponse.VisitListRepliesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListPins operation middleware
 func (sh *strictHandler) ListPins(ctx echo.Context, roomId RoomIdPath) error {
 	var request ListPinsRequestObject
@@ -9006,6 +9543,29 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 	return nil
 }
 
+// GetUnread operation middleware
+func (sh *strictHandler) GetUnread(ctx echo.Context) error {
+	var request GetUnreadRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUnread(ctx.Request().Context(), request.(GetUnreadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUnread")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUnreadResponseObject); ok {
+		return validResponse.VisitGetUnreadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListUsers operation middleware
 func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) error {
 	var request ListUsersRequestObject
@@ -9157,313 +9717,345 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3dcuO2tjD4Kjj6TlWkfLQs+aeTlutUxul2Eu/037GVnZ20fEyIhCRsUwBDQFZr9+epzN3UVM3FzNyd",
-	"m3O3b+eZJvMC8whTWABIkCIlSpbd6aRvui0JBBcWFhbW/3rfCPg05owwKRq9940JwSFJ4M8LLMkLOqUS",
-	"/lHfhEQECY0l5azRa/QnBEnCMJOfCZSQX2ZESIFikiBBAs7CdsNrkHd4Gkek0et2Ol5DBBMyxWomuYhJ",
-	"o9egTJIxSRp3d172ugsyxZRRNl5+5YV9S0RGElGG5ISgYJYkhEk0nCVC5l66wSsFKVnhD4y+Q5JOCWrq",
-	"JYkWwhLNJzSYwKuHs+CGSEQFGs2iCOExpiy/7C+eHHW6R0edrgvKiCdTLDUwT44aXilsRCaL05EkyTJc",
-	"lxoYJDmaYyrRkIx4QpBMFpSNy6BYiYc7rxHjBE+JNBt/dktY1aZ/x+doitkCETVIKHRMuZCoGZIRnkUS",
-	"qY1Ovz3udFrLZEDVRL/MSLJoeA2GpwqcCF7nwmkmNM9M8Ts6nU0bvWP4RJn+1C3F3TrYqSTTEtCPHci7",
-	"RciPNwf82IW7WwPul0QIPCbn4RssJ+UHbqqH5EBrTMX4+mD4RfA07JCj0TF+Mvwi+HJ0iBsG5FhNl0Js",
-	"primYcNrqHNLExI2ejKZEXcZ/5qQUaPX+G/7GYPY17+K/RRQAPsVl3REA6zAXAU7c8blF8Dk6NoCfTDs",
-	"pgspX4A7z31WkYcblvJ6NCrlBAXSkRyJGxoXmU0ZfXA9YymBFOijkyORTgVbwIGCqb+ISTWmEzMKqRlQ",
-	"EzNEpvzvFPEEYSQmPJEBD0mewBv/33/9H/97OcIBjm2x7EKsl8D5dBWZJJxP85Cpb64zss4opBxcGH4P",
-	"utAAAqx9uN9WQatvwDy8kl0XKVnBXoFcmOA+8FogAeIfBElWwTsTJMlDG+JbUg6aGnsfwDQs+opJiIg5",
-	"EwRumNNwStkPDM/khCf0H2peJYgwSRgcPhzHkTmY+38XCvb3GcDvGyGWuNFjsyjyGiRJeKIfDxXMpz/0",
-	"vzt71T9/dto/f/3q+uzi4vVFw7NMT7E/KoS6JnmCKLvFEQ3RFAtJEnRDFo07ryFmQUCEaPRGOBLkru5i",
-	"zxQgF2aVes0l7Dt9kxIaHFDmCWfjtnr91zg0Ys7ukPLX0xfnz/MIGVEShY1e+gIXReY7NJ0JJVygrmJ4",
-	"R51OBwUTnOAABIUHxpQRKBWaADdoqJivINHIQ/MJluSWJOpHIXlCQtRU4ph+gYcwglu5dYJ8WKaPFEEL",
-	"Iy1GcUIloPoZZ6OIBjtE9LPXr755cf6s31BLkphGQO6WIa3iZHfZlkzJdKgw7G4JRuEUOCMa8UQtROij",
-	"LBCOEoLDBSLvqJAPui1/VYfFQ8OZRAkZzQQJ1aa4IriQWBLER7BD8IvdRr0BzQlJSG/A1C/h1IBsV6C2",
-	"yyCtbTDmbhwMVqcF7ocBUyv9hidDGoaE7ZZ/vL44/7mKfXAWLfRGYMXEBJriBQo5khP6oMg/nckJYVKt",
-	"iphNYFwiHEV8rugfPiBNOp7+iWkQ9Sc4H4SFJGkB7Z8zSRKGo7Ns/btA3/mr/tnFq9MXJZij5o0InkHN",
-	"9ISH6HjUDQ7wU9J6SAxe8imRE0VBI0wjEiLKBA2JwUxySwNyAh8MyEjghVC4g2f4CNkFCEDgKy6/4TO2",
-	"w6vr1ev+9Tevf3j1PIc2oDW1gyN42wMi6BVHYgaaLSAJ+AwVqYRz5zXe4EXEcdjn/AVOxuRBLygHA4ZQ",
-	"hjxcIMk5iuDlj3QBwVupQFxdOEAr9B9EXzCo6X/9+vlP1y/OX573r7/+qX926bc8Yx+Y8CgUiDOlKScL",
-	"xGOSAGo8UJ0RZ4ryFJfEN0SRGbwIsNzn/CVmC2vs2B2WL077ZwbYs789Ozt7flYgNcW99crIu4CQUHGa",
-	"hMhkgSIslQbycCh/bdGbmZRSaJS86hqmFER7qW2k7LVm9L5jRbnzGn/bSy0+e6mNYOXjeRNYYYqcoarW",
-	"NNkTS1MZtbPmNGo0IPH3I0Sfvjl/DAnavKYgPhsg4Pj8wMQsjnkiSfiShBSD4vkBOJWVnpde9siMS90d",
-	"fhEIvw3aopkYdLLgxtE7cBhSNRhHbxLFuiQlFtriO88Uf9N3xixWmoIvyC++tc7C9TXBAg0JYSghAaG3",
-	"BGzDsTOxIyPX0829hiC/rBt8SX5paN3Taq9vHeOAmuAqNbLw4d9JAEccEGFQvKRCn7FbEvEYhFw9cBbJ",
-	"5dVoCloNXfq4emlKZisNVrPIyGsuCS1p+cmMoPmEsJwADsMVR29n9uYh5xHBbAlHdmpPr8NCV40ssGaV",
-	"WRsCHEUkAf8ADpWaIHiCsOLHABwObpZxF2Ehr3FwU2t3vU0Jp5Ic0teWLjMMX4Jovd0ROQVdTZ0NHIbw",
-	"X2rlKp4CzYFWryQC4cdaZ+oaYfILt0+XrfZZQrAkCmPbLpeRuV4hyqhA8SIczZVQbRUVhFmIGCEhMKmh",
-	"uu6FJGF7wE6RH05d9U/JS1xOSKJRSRnyjZ7sezCN0sPUcK2QwhsHTEmLTf/tkA+vfA/BHx7CEQ3IlQ9P",
-	"+W/hk4dgiNJn4TPCiVEM8JQMWIxpotTTccJnsXkwmGDGSOSDAIcwWyA208oXZUE0CxU/ZJyBqZ5xjUK2",
-	"eD1q9N6+t1/kN9/q/b33xc2yv1zd3XnVTzWmlJ1LMhWN3uHdmpH4nRnZubu7uypuYGZt0BuwjHwzl7a7",
-	"BIpeeAJbkG6iktRbSwQuzWVM2GyqVhZOHQoUMgHZqLB6+PXKa7zbAz60V7ST3HnVCy049MBiYo7hkCj1",
-	"Tzj0cgJKj1q8V0ZzzWxkyVJzRtW3jSEfKpipxnK9I+o5+9IFb4BBDE4SDJLVlEhc5255acfdWWPu+6Uz",
-	"GlIRR+bQnCgFRAlICY8cI1/eUPwm4YpDoNOYRxFvALQvCBvLiXFvKYkJD9VYbSWOsVQac6PX+I+3/zEY",
-	"vOt09gaDd91vrj7/18bSpnspbaxj46knoYxIKpiZtpHfh51lhv48sZWjN+cc3xjTp8GUoGc8iUuQPKUs",
-	"/bwxipVOdQ061XUSi2U3a4W7PXPqpwYnyR1tDTXB+Z5yzBKnb7Wjq9wX6u4toHjF3vIbwrbb2tfwh1DS",
-	"HIZdNvf0DWHLOy1ldG3iAHKYO3yyjLoXdEQgcoAygzlxkjqXD47QhM8Km65nSdH05ZOjGlhawshzgsMX",
-	"RMpS9qd+3IvgVxKikET0liSUiOWlagvZtdFsSqYyHmCBGBjicXDD+Dwi4VgLmLXY3jfwEjNTxgAybmeg",
-	"cP29JaC4btwdwONOtwxUgTKLeKqA+Wr1TtVTN5wHtlM4XNr4iFWO1GKdh+HHCZZoTpi0vrQiirQCX0PB",
-	"fqYG3uU8OOUsRd9yhYPBE4LwkM80N4RleIi0x23kp14NxW5Y5tEI8/7u2g6jJdQYyej9CqsADFGcCJiX",
-	"l+5aQsDIyQqhJZl7cOkuSc0ey6KFIOqpgFh5imgqTk7M8XQs6SUvW+13XCctwjZn0FVS0DNDDnnY/aJ9",
-	"x1cAoCaOhALl2ENH3UP1z3HLQ36ZnUw90PUGzC/xJKnfDj3kp5Z+9cWRh3zrN1Sfn6qHS0y1Pjo6eOoh",
-	"P+9i8dFxp+Mh//KnV8+uL84uz/rXF2f//sP5xdlzf8COuh3UNKFaOXccIaEAJSfGwnrqFO4pZ632gKlt",
-	"MRJ6icGrwjxY7jpzvRqOe7TcFr3kPipZltrSjGZKwFui1LzZrPR4EIfRaoM9uDhxVM1qC0SvNVslAoPG",
-	"VxCFl2iwFvddz3nNa0G4yR0mI+7skO0qKrrURrcCDExHA34mUBzhAGQeKgUokJ8J/RuK+Fh710ZUSYr6",
-	"SypQV2vvckIWaKT0ijmaUzlR/HOM4zyDODrwlmMnV0lIXiMvY5SwKuvsw0ooZyRQ6hwIgeWCRJ4UlPA9",
-	"jWWpqAXC1QLZIWiKw/wOHZfBS6outwWi0jguC7FzXOagNOa14/TNZSdCG7v0gGssy15oLnM10k6F5rhk",
-	"HY2DzsGTvW537+Cof9DpdY57nc7PDWenQizJnhKGV9wiNQxZTtCht7m5OAuzqh1NdV8TmxvZlQ+6TI2O",
-	"WYSVs1vFzVl1Kktk1hIid6XRT5T+gSi9GLa6YXTqByfh5bDbe1PvdwRHVYGKJiTjM4EmMKogIhsa1iph",
-	"98BrhMPreUKle+kKieVMqDfeKGhj2BmjaN+SROiXdduddmfZiJh7wfsluwFh6EcyvOSQAOCMRZzpsAnK",
-	"hMQsIO1GGfXnoC0hSbA6YqTGEGtrUVf0EAuC/j5bp11la18ScEMyTnBIQj9T2NKJA8yMIV69WGojiBUE",
-	"AYn26RKrbYbhqnwFQZVOoN4YJ1zJHUhInEi9hLVJEc6eVdELuJrMqPZaTcGgKIU7vyvZ67wcLVTTcT01",
-	"/ruUmjfX4M15+YiVd+1FKxfEwCMEljjtOvKtS85XgqIGLvMiNv0ZU5+vAz5j0h8w+F+4EVzC3BA6FBRm",
-	"M0YvRf5A+fbjgOlpe0b6t2Kh9mhTCSH1E3XnoCCiSnblI/MqBfaANTNu4GcvaUFsL9b+Tw8JmIpaK9WQ",
-	"KHE3W6ZWvPJk8XdOGQlX31xwi+uBK++rzkb31YZ+2Dx6aztvH9vfad7pOYh1lrq0jGoa/gs8D1oRCEhR",
-	"ZHx76+RReORrLNSi3t/D/6sOSR35dztx2fhiSjRl0NzU7+7loI9BWyM1r6Hnfyq7Nu4nopjklBKZ2uw0",
-	"IGp5I68qvPRDEuApyXzU5qCrWU60DS/jRxAHLKz2OmMhMqHlmkZekJHcOYU8zk5GZCRL9xF+eLxdrL9v",
-	"QvI4JiEaEsiCLNk+1FTAe4onJ2TKb3UAu42TbrkbR4Wsd51j8AGrv4zXua7BqJ9eHqK2h8LcniWuko9b",
-	"HqiHaj12O8kpw9zHjalLIiVlY1EtQX0mEJ8zJMxAR6BaVuqTYEJvSVitgaQnhwpkR6PmjEkaGYdpaj9L",
-	"EnpLRKuOEdJrTGeShNcwT1natZo+w6t5PzxzAhZW/aMRpbisEHqO+50v1wg9FWbajKvFlLG6CNJjc8Dk",
-	"ZnXWv6ugNRePXrafKdzrCWk7v/mzCWZKvjaaaRrmt0x1JwgPhbpnwPEEGt8ivTJxAlfPlDL3jd36dHqq",
-	"f0FNheiWZuyQEYaaAHcr2yCTN2Vg3QGZvpxJkk2vz4RUdNnEumiAUqVNFOxoJmcJQTOmZhQtQ8Xm40OR",
-	"r9d4tzfme+ZLO7b9yvzxVk3S7tMpuXKH7tFpzBMdngZZpI0xlZPZsB3w6T7HMd0LeEjGhO2nb79zHxc3",
-	"NN7jsSakvZiDr08DuOI8vaHM2cQZi9XnDbaw/KDd1SD/+jePfeY+N1DKvz/qm6ja8auzMZ0qBQWjGujO",
-	"11MxNtyvzI7DQuAlNCTTmEvCggWiIUht1ruWnZZDkzm2F/EAR3vdOjzdSQQoC9p6J08QmcZygTgLwERA",
-	"ZFGx/o5EEfeQJHj6L/kYrSM3bs95J0QqrdHj7V06xzavdZU6391MnTfrqA+BeSCH+O0uURLSjd4Mlnj9",
-	"0A7evqWHaUr0ma4f+pGjXvU40memnHTfN6ba3y6ccFEDvCJCcBms8yLbQg9iAwUzfWRZk3IqjOiYfWPT",
-	"xm6ULBJER82qu127n8f0ljA0XOjM3ouzyz46fXPeRgahtlgM11udWcqwUpiN94WPUUTwLRkwKhGfyR7C",
-	"aJQoTZwKRJi6dEJ9IiGoJIq0j5kENFY8RaR+5AGL+PgzgXwLfxuHYO/ed74y+p9vQQtwkphcZjAjmgTj",
-	"LbJS1P5voAdvnchS4VHMANAze7kMf+DseSac403uWc2xjBX3wL0NHDWOZIkhZHO7hp4pZQjtWaz4iOOd",
-	"bZsFF+0e9sF6YerrzRU5Pq9gbfrmK7/lGcaXfWfh1MZkA+KAZb+br/xWG6Xz9HJMFYtUWZpDjSN1dCBW",
-	"Y8Cc89dUX0OmJwAh4ETB7JQzG52BRXqcwbJCkwHjc9Y6QUsAe2gJRg3XfMIjB7qRhFyNCZYoAMXCg/zT",
-	"WJoMWbWnAA9oFfYxM6XxKokJnyMqByy9tmwYiaH/NvJ5AIUKFEHrGLwMXwo5VIoB87PT4BsmkF0LK+JH",
-	"lITiqyPlG0Rp41KCWcinlYHeKyo3OTLFk6NVYd+nez/jvX909p5e712973pPju5KQ7/NKrazbGl3ymam",
-	"Lf2Mh7AICIN0GEF+2cDUVRkW/JHLzS83Fiy+SQjZU8IP+svl61dGqnCCTA2us+plR+j7r+2daYNP3yt4",
-	"PGSFjjt/Y2mkakF1dagKnaCe8pRSw8e7+1nqzj23vnyjC/speUyDRq8R4RkLJorbM5ZLtHFg2yh+aFkL",
-	"L+h461QdKmtqOAebaTjkXUwTIla+WEgeC+MiSL18ZTAc7HW6W8Bw7yCfWJfY2ORBU5UDdlZv+prwIBi0",
-	"lGSzFN6jJ8tAKkqKGbqv1tDUqfYiF8kq4GxEk6lO/8yVBizY/4KbGvSUzraSpLqPuZ1rUZyurAYG67HZ",
-	"wkPbsdvi3n3EbLewJeuYG4hxTI42E+NW1K/ctRjnrmcbWS6XmLSJQLf0YC0xbnU21R+DrN5kLHtnF3v3",
-	"SfXNzhNrYmh0Dw6PGk6go5jQOCZh9SW/2DoF1j0lkoOha5l87nl74WRMZD2aWvTN4Pvdest3nAXiagUK",
-	"azPixX0KhLgzfPRnZbGqTIhxG6yWAj6YXHlvmS4zUq6oLKyrOWozzYjnvVuH61Okl0SLnKzmQFC9Q/3s",
-	"+G3AGn6ccFvWR1uJXVAg5zkiWN09jCB9tspdvrZGRmpELK2RYcKCyopkpD/pKhmlj2f23Cqf+lVJOYwx",
-	"vSX5hfARsq/zkHlU258VP7kWs6F6HipkKOa/nEpeHObUxAAsX5UewGIFDJnxwPtGiZUBVEw1E9xEx2bj",
-	"bHgVPF8r9MHZwWVOYKuaPkgxjaw8SrckrXv5UKScdFWyH+IMGV5YK+/vDS3VsLVfvNpx6iTb1rST6Bnr",
-	"O91KoleKDsfN8l0MAMPFliGBmd09m8ld1lU5dnccb/lY+Wl1vUCbB3TG1HjANPas6yvv5HAHPXRop3ZL",
-	"5fxXG0V7LlMtavrpAvwsgiT7xbr7WuCk9M3r/BNTqw4KOmUA+VkhKXsgtSfgDd1I5zIJsDHdTNNS4z3E",
-	"yFzn65uuJrWYn+IuOc533Pnj6FxvKKsSIt1wvNQjk1JHVnDOQFjJXzc95lXhTHm8OBAxPnc47QMGBrqn",
-	"a0UwYIrTejSdDt9Oo8l28GMmw4QIwoLS+CfFWNSJN0MqihsKQti6dJ40DiZN1jVBg3RksofULKuu68P7",
-	"Rb5WJRC+ZhFlCts0Ihm4utpxTkYuS4/M5RPCRA2vwUcj+Ct3IaW/7vg2yrJD0vS/bE9Wbfc2xjZLB7XZ",
-	"/2tGoNiWIWGToV2f/VvS/ANZ2my8UjmyzIHLGt7wLEJgCxNCSs8w4dr4u8NNvFNKOLuuIealhTbqlsTL",
-	"NdjZ3fkwclve55MuYtVWPYMQqmo7wvtNq3isNJmYrYJ4D0RwMMkk4Mxm2pM4xD2YHvoc9Q7uVixgxzpE",
-	"kOKjzj4a7N2jNoZzYjYhnN+RzpIP3WtkayrXXpaGf0AVxsG/Z3e+fhKbJWaXj6FmMZQRVBzJ+Y1SMizr",
-	"G+LgZsCayzGOrdpqjjdg6eNu0jV88Zkw7cSk3TaTauSrr/VwfENYS82iF+67k38mTGylI4/rcC+jXVl6",
-	"3OSmjRV++CiLVd1E0Uof8hCPws21rfRq+gNet1Wa1mlGcECLQIlq24H+0iDcqk2nsqww3+Oyx20zaB/v",
-	"Eq7Q45bv5ir2UtzHescp/8x2Kl6Bfv4AJ6Ffendl58BDFf0VT3QBw8MDJ27AKy//C2UiJlQSEeOAlPZl",
-	"dAIJDg/qlQE+6AwG7774Rv152vl//vPX3379de+3X/+3weygc/Al/Pv0t1//79/+l//6f3/99eq/l4Yb",
-	"XLgJBhWGuHqpAjalBupB6sjdajl9S47A5xXFYdS6coC5QqOHBE+Kwv5bjferDa8Ce/4zC9xBZ00NWbNY",
-	"DX05IcI9XlU65ccJ1/2Qdd+hqsYCGzK9XTGwVX0Gcgury6KcR7blUC46P2YGxSOyMg884REUY8zyv618",
-	"DQUP4HoBJJTUeShlBqbiyBInLCW5Wso25HVC9J4evev6NfVVFL1sXU1ohZveNj5we9us89Xvsm6/4mZu",
-	"PXkP0RHCbLGmVP9ac9/DSEVptX6vMWP0lxm5viGL5UV9k7Zd8MNpbzDrdA4DDP8R82moP/layweP85yb",
-	"bhShMAzcWEihZcOc6oKoaxduklVqkClPIG/GUMCExsZACzrM7ii3kpUaoQ/oIodPh74csi+QdMGS4yy7",
-	"nLcYk0a52U2vOetk49l7PzP6asWejwBnRkUMcJJQIiBPp4nFggU4pu0FnkYtna+TJSa5/aM+Ezo9yU/N",
-	"T35LKRoDZutATHAcE+3uc5N8Wm30DJLdBKJjxhNiqxBA9YGQI8blgN3orCgWOsaI3BCkRvRMZpSpCid0",
-	"DxEuJ7pqV0gVjqaUYakvkymOY9MbLl8BaWV+uFtVysuV3Fn5WFZoyG1HtkoXKoxOU982e8qm0NV7KnMy",
-	"V/uH3LHW1rN+dMEAtEZIW3pqzYuWnlP33ZqlqwP0gx6iH8tidBavnLbqSmplpIaRMYfL9WmTRWKq90RG",
-	"R+vGl6yvnoRcb3S6t3dXLjcCA2t56X8dmZRyHexyDst3bMsfxWV0u82i0LKVld5hOSvuEMMzHyC5v3Bj",
-	"ZGvIg7aSz29jdMNLJb43sb7pLFI3P9Dh7/VtcOlF9Ucywmkpq0LU1kkKIBdslKVQ3Uti92kKagXbeEwV",
-	"jJvZcO0Dtanlcjad4mTxR6OXmvpzqapWS202pSQ/ZhzZrd/Is1fi0KtXOM2YmtK6aVkZQmgiTxny7W//",
-	"ppQTH04BZeO6VdRA1K9swwJJOzqILE0QNoVICl1fbJvCjQQRQMtSA3HrslroMG9jb1DvvFobHHuVL1j1",
-	"uRPMukm9ONuhbyYdnJfWjTNjdHMXbmtTqy8VK0V8JlvtB60cZ0A1YWoZrOYL4G0o4FOSOabWU4VbFnn5",
-	"9YqiTclh8AlOKZuJfBE3pyCx+8KDGjW6i8EELigFet2meF2J11RfiCy/AnWOjEKpQdBOKNDxQGdPLc+G",
-	"MZTb+P1w6vdSQ4No2wagPRQn9BZLSKfX5iDtCxsudClRNdT2B+2heDaMaIAoU8Kn0zXPNciF04bXgNmV",
-	"oq4fzZvl7I+lV21OEt9prdnfTYXhnNJ1VZRrnGIuNaq0uK78utWB+5kxAtzmPEHW6mJNQOXlgYvObrX4",
-	"S8LCtHrCdgl5ltNW5uLVqLWmhxg3Pg3T1H41Yb6ASt5ddQJxBzHBEiVEzhImnNY+jldnZZ222iJnjb6W",
-	"a0u6eaXNxCqacaLhTCKJhx6CUMcRITq5B9RIhXO96M1KwtVZX+dL9c/X6p9n6p+zlYu2FcpqXNZQc2TZ",
-	"8aSRViYtlTd6QjFJ9oCqLfUJRb3q5tTNj0+W6QCaPOX7gR6uauPUKbOfX+qEo7iqQAWkH9m0JPjaJiZt",
-	"XaXC9WLadKddpsfsIGnVWUPpHjro2EYXc9G5kU629GAt3Sy3x38g5cxd17bMXtO3YvWWFJHk7fK0wvvQ",
-	"1Hr465CQ+8R2ymaRFj7avV+w4Bk0FinlMglB2BavxywUTjHErLyaMXGg1zH+ZQb3vb62xQnYMSO4VNA4",
-	"4XORecc0O85ZVDK+ddttd/dI+2DvqHANHx8fPsndVAe5m+q22xwM2vJtZ+8p3vvH1fuu1z24a32lvsx/",
-	"t1cYUn5/KeS8qSgka02MObHe1J3TBd+waQRTYcMt2fkzbMIjsqmUDp4ZHRFUVvBcuc26tu9vi5xgcT3l",
-	"SclqoWWsAQgnBOn+2hNsGkkBKiC/4gSJBQsQHmPK9Fb7jLyT1xoRPsIStNh6aqLz5NrTmFFxqa1ZHQV3",
-	"OmexVYfiTe26YXb0lozE0thHzER0O7dSsQd+ySR1xQ9uyGJLacf0cn+YaIwN2+RX98Ov1dO+Zhf75Tb1",
-	"y6LnFl33VjXR0877AsxrRbl07koi0E4ByTZzCUh2XaxZ9GT4RfAADgG9gm3EUL2+jQRQ55FajNucsD+Q",
-	"0KlX9COVk+/LAm5SqkmDLk7fnCvW4UEhVYbAQs1LUxhxTMujeHKH2cx3on2diErPsbvqd8A9lqdHcXN9",
-	"9Jdfnv580z+Y/vjlu4vj21dfDN8cBj89mbzoht90xpcH+Ozp7Psj+e+Nbausf2Jzj8bmLKlsy/AM/dbj",
-	"GLlHtpMW8qfmYz7+/IaUGkoEHTMSeoYa90TAY9sGWKpnSqTpdVU1dfmXG8JyxTVxEJB45dnqbnq2ZPmi",
-	"3mABYef+/lx8BWP+7bdf/+kXVJ6Ddvjt8ej1tz/946f+X+jLH18e//z86+jVtz91f+r/TF8dvDxq44gG",
-	"pN394slRp3t01Om0O6ND/DRYb1IGuNYWxIQ9qUnK5VtRi4QBmI+adI0NY00FumK9IV0WT7RtCbycCNM9",
-	"+HKVDKMFmLaWYLoHX5aLMD+wzBBYwePBTDNzxqFRUuZwfxBDjQtfPTpzn9iO3HI4+YipTjvQ7uWScXpi",
-	"pambxe5XSr2HXI0NO2Ct9G8wMjdtax7Gm4GauiVB6/fr1qjYTx0Xc+/NLOtjVraTJhMsllq4Q0FEMNT0",
-	"q7PFu0sROC0kCKzy40EuL0CsN8A0xrRAV2UUoKYuK14gCZAtN3Ldle6dzimqKK+SVpwzto9gwgU0n3G+",
-	"/UwgHMf5BcDtvtGtkGq27eve/7TmahAkWWfKTAvb5fe92i7oRoqENCGB5MkCTbBAarypfmDdy8ZQuIHt",
-	"D54s5yg+/OZbVKvhehnAjn0Lsu8hEgmS9jZan2shSisL9k3VDeFZAzjc5QiLGxKiJg0FJLwPFzbhAzVT",
-	"fLRqK/mwRwkf0aikPkpJFQzh2jFzOLuqINr6Rk07estL11Lbx3zhOruxqpASjGgjc/bnE55WP9JVhtRx",
-	"0AzMMmYWIj/LbvFT6ixYMW6xxMn1LCkJKDtlaCJlLNAPFy/sGbAA0UDOEmLTWQFbMyZIgVvC4739/SBk",
-	"bfMt9E/UbxX7WtWIoUnjshVjJqQOvNms9xiOYxPKoVFRbAhBJcB2xsaUkVwb4WxbzM1xXW3H0MEvwJg0",
-	"BxJkLTpO1XLRCxqGJIoa2yZhGWLIZV2ZuD5oCVZBItv77Gvxs12U2slh3XNpM6WGtRlbzoHa1sucP3SW",
-	"itCbH/ooIZCVJXIb0cyLREMCoYpACq0T9Oa0/+w7s082PgjG6apYctdnEjVPL5+dn3soJklAmNwz1dNb",
-	"JVJOTjLb7tg6csRB5+jLnOjQtBM5MsTe1X9v9t529p4qQeL4rvVV8+3+V//t6u2/7P3PV5+3vmp99a+7",
-	"4gVrSssfO5XlT5D//s6vQMeDsgyn1H0uJKuiQEL9PSzymgcRTze45c0Ntv1Fn4ksH+ddD4WigllC5eJS",
-	"waiXfxrT78nidKb2pY4jATV9cXP926//9Fue0VhtP8h5wbJPU8O+TdlVzydcWls/VS+ZEBxCmrum28bf",
-	"9k7fnO99D9ZqKxsCjNC8CQtJkpUAq73FkkPvTxhtoH55etk/u7g+fXN+/f3ZTwp6uKzCKWWIsBAaJIsV",
-	"UOlXVwGmr5ZqqHAg1VlRx85D3d9+/b+6B1/m6o6MkF9UdPw2UK5AjEBRfpSQMRUy0XX50SmaUiHUrDxB",
-	"UxwpTmNtyDRU2E/IaCZsRbajTgf5fz19cf78tH/++tX12cXF6wtTiwouBB/5f9tTL9w7D/0ViDBDlrGg",
-	"KIyyEV/GwLMJlop+qEAYCRKN9iZcQHPA6SySdM8QTDDBEsoXERb2dMCMlzawg1UMWBr5WIh4FJ7tI7VA",
-	"OLhhfB6RcDzVwRwszMWfC2/Acm1UvJLARf2YrRzpIa5EGWipqr5P86vbAzZgn3+udp4waZsmfP65cYNk",
-	"pAXVmSCIXaNU9BS+Da37UM1rwNLTBi7A9KTpXcp2R9f+Wk9TA7ZMVCeG95cRVauNTvMHAqAeMN+lf02X",
-	"cNL1wnlC/0E+/xwNZ1LariTQEc+2CrdKscaVZc0KS2ewYXA/JoaXIyoGzH8/sJxt0OhB8f7/oaUlNABG",
-	"p7797dd/qo/A8NRnJSf+j/fqQvWyVBug7a8UdUhMI/HV3Z1v4VDPiR6cDJ6go85TBVHFOdFnSUDAtWbS",
-	"0BNTwTpPOBsrrZhKRdsemk+wBMmX2hTTHqISDROCb7QEpi8JXacIvHGezqO3J1EdNpMNMovihMq2Ag/5",
-	"z16/+ubF+bP+CnjQLY5oOGApPEoexDORhXHNkkRJi0LxYYgv5VMiJ4qUqNRv7kEViM/EgI3oOygQZI4Y",
-	"ZsjHwY2PhmTBWehWBshyWTyrAuBInbkFwgOmZ9CGuZCazOBC/SEP3qrXQd5RoU6unqGN+up0pMHOeCFM",
-	"lR29iGHEgxsBzu1lDFIWQ0iOkmYCkjB1+uE8GYpomxwEXSQPXgwGOKiIArGBaYKW0mLQUedIX3V4wNRb",
-	"FBagjR0n2qsOUxTa83noqHOYpj2Z1Q1138gBs6lSeAEThBzOjCHTC7VCIBKRnRic8RsSZkfHJlj7f9tT",
-	"j71QT+3Bv74Hpzj79oJMMWWUjX3LXdzfBJE+as4YfWd82KJ1ollgnk8BXLBOzMRck/zRwVPkX5z2z65f",
-	"nL8871+f/e3Z2dnzs+emaIh/QWSy2DsF05ZdI8GRUvaAcebKV6hrA0vkf3vWR/tzATkd+nIZQmTNgL3N",
-	"FbC4au7nC1qg5nf9ly/UeSEJ3BdYorf7IQ/EfmLeun/VLHzRahnAnvMAsH45x+MxSdAP57p7toKCBzN1",
-	"v8ApJ8ktCQFQPZPvaURlC8kB4Bfe5/cQQBnDTadIJyY8johnZh4wazzGuYtGl8tQNKPFHri3zDk/fXOu",
-	"S2IoQdzIyOYSf3neV4qs0u9SXYvHhAk+SwLS5sl43zwk9tVYJX4bFcRc5Q2vYQpwNHqNbrvT7kACfkwY",
-	"jmmj1zhsd9qH0M9JTkDO3MfBjW5NxUWJceGSyEL2m76uIZAxPUtwJiVHU/yuadiYp2tqtk4Q1n8NGB7y",
-	"W1LOmkqkoqeoqXlGD8FEZuPMo4a/gCtdsfWU7yqW3M90Xz5nTnltcEsMmORRaINBDe3j4KZtuvSE/okL",
-	"pM1gs6HDAxZwHBERkBD58EgshemTjpo6JZGP0CxWCPEvzp6dnb/pX16/PP3b9cuzl1+fXVz6lu2CbDTC",
-	"swiUvFYbXRAMif50GkeKXZjp4ZbSbgcAIG3MafdBcm4KtLBQPZVKXHyksQNcVhGGpryUKM9DCKu5Mf4i",
-	"0dA6DBHyax4uCp41HMeRoe/9vwudaOIow2mG28pEeigd0T1USg/ctevUNWjsqM01d3kVS8ke8IXmsUDE",
-	"B53OZkBbLdOmdOrsmzpLyfRNJd44qqSBa4PlGV0Z1leShFZy8iBJ7kgvtmz6FCn7X+MwxZ96pLv+kR8Y",
-	"tsJjqB86XP/QNzwZ0jDUsRVHnaP1T7zi8hs+Y+YVT7fZN435VO1XEqZihUYYa3gN2wgqV49Yf0bdI8V1",
-	"lgUmy5RQs3vYyhkJQNCtvbUgxq7aXN9yvlVCm97pbo0dMI0C+5y/wIl2fhx1j+tst5jFMRQIe0lCim1B",
-	"sqODp+sf7nP+EjPbNRGKTB7XIctzJknCsLXEAJZN7QHFj4yamLVJh8aDY2i+/dwwN+hj1tgHS8F+SHC4",
-	"FxEpjQNtTEouM/MkBT6KJZor8VFd0plimnZD8S/O+hc/Ads+7ffPXr7pK76NpSTTWBbaz/QyZdhc+04n",
-	"0BKG+4IK+Zzg8IWBV13HCZ4SDfzbko4SCy3aZDGSihWY5daNWAazwS8zhbnUauDGJNajaje8sXxktpZ9",
-	"kFohV3g3XHqEaUTC65QoFK7sljR6xykraFRs6jFKR5tse/MZHCvFyFbr+3DrKDemYnx9MPwih1yF8IZX",
-	"8wJ0AklXbFbqOYHebgqDZu054mr03l7t5h5yyHHdfZSnvQe8h8DkUbyMtuUuxsIKJFOwVr69UvjN+I86",
-	"nrlVOswHYMpxHhNLX8l0XoBKqatv2ZiMXDV19D1Z6HgZ45ab8DlEGy0zjb55127O09t83ktVYLdhFW7w",
-	"dTHWWsdM1yBshegdUGtJskQFsaaZDh8F0cl0f4v05lXoZ89gAwXC1rivLiBbc8DJW9BK0Q1ZgFacpTDo",
-	"HEsWDlhqE0NYTXf53enewfETNMFicmKcA5ChMDJ5ChEXsuxy0xCZjJF7qBP1yK42ybhgbaRQdLe7qtIs",
-	"kA1zNh79RO7wQBbTEVaeSW8pt+bxL5MPIlc/AjPRxJ4yhTr31/77lFru9vVx3zNZTOWc51yIGTAeRuap",
-	"E9IahEwBH2A6PAot47EmnlHCp2qcYkJgEdf2YCGxLjKFpTFbihNNJULdjDhKxwjEGYQ3qeM2xIJ4YHLU",
-	"t2w6kXqUMnTc6aCpQE3ofRTgYAJg35DFZ1ai1q+MOBu3jEk7y/jQ5q9sEWKmWGRC0sUYQ5KX9z8NmGt2",
-	"4rr6bpp+bqcz/lfzIjVrEPHUCNbtdL7UFkbKrLkXNf0fL6+fXZw9P3vVPz99cf3su7Nn31+fv+qfXfz1",
-	"9IWfmZSOkWiVMegL2Fx9YrXXtKB9rBHqrQbwBsvJDmX7HMN8+mN48OLmzRfs34+S/peLrw9v//Zk+nM3",
-	"+O747990xqcH4uyL2asj+f2flGE6R+4DMM1NjTuPwPA0TacMLwuLqGJ9riui0XuvvpsQHOkwgVI5/oIo",
-	"Xi7Q3Ik6FiS5pQFBAWZonlAJ1SfUBlm21Eanmo+hg07HeMp93Vixh/iNn3qe1AyKfxx3Do1F2o4KyTjB",
-	"IQlzYxkvlb2+JfI7vYpdnUqHiTV63QOvEQ6v1UrdsD/bCbPBbyAMD6IDe4dP1IkqcUbs4PToRa47NnZ3",
-	"qEB6bxf3MqYdazPoPXHYKaDQhBqmOLTb/bvCpCVnQ3poSIDcJWHt4lHNHctLswMTS5T2LBoq1YdxSmRC",
-	"A2GOYcHAUXEac4bx3CNg0FuQov3HuON0DmK43NBsWdl+lQNk01tyt6av1ar6gb3n3FxUM+Zgr9PNjXGR",
-	"pW86JkfXy6aqYwxrhmOgAIGUA/1A9+DwqOHQrE0pzKp2FZMNd6T3u1tSR/uPTeHsvEX2UX0nH8qIDvaE",
-	"6aIcBc5JzFO5PpC5sfvvCxRztw9+siq94BlnI5pMU+eldqbmklOhygGI2yRJAeRJ5rjUYYhLXkoX1o0P",
-	"pPvw7oXX4KbiaHY3P3Z3Oz8rNbyMxQ1yuecjexs39R3+HvxUOIfAOudrhWp9KXmiVWt3U5RurRXchAQ0",
-	"poRJlBDBo1urUftSySpS+KgJAVBajRWeaTip4xjSvgRuBcchUadRKaJajTWSKnDz6zSDOdFxDskiK7MH",
-	"6YZ6nAnRYCieiQlEYihpWE64IAOm25VrXgCR7gKNCcQl2OjkhY3TaKMflO6smAgpONN0+IbDJnTQA9x6",
-	"xsXzBQrxotTrdklYWOAgWxsnN78X9c6kue0uUq0cbXw+QDZDPgSrb9V9uhEXWGxk8DzYUsqtIZ9sJHuk",
-	"VC4avcMd8sSV6jYcvfAki1mmAs1YSBI0x4s/XNTFnyqsQJ3/zfi0CZtzjQQ27rxSMbFJyWBs1GGoy1nZ",
-	"OmZVcUTDblMeCCEJkMAnCCnxAn5L5BsLwpqwgWd8OsV7gqhBMktAELnMokJPT5sEDuwH9IkIYmqMlloW",
-	"QpByrSJncQ9l7QRkXfs86w7aNTUU7MflCmRCLiDwYcST6S71LROBQ9gSOzu07CwzfMBe5tz2GpN3Xm4i",
-	"w7vSx0ajpeesu38H3M4SyjpN6TUjiDCZLKA0lrkTDcGUZZz/ORQoi720NIHDLNIjqPkEBH2uNFXosNAK",
-	"gQvQy2xLPdPbAgwTRqDSsUYDhgNJbymkcsOPwGNSo7DvdpPwdSiqG2L72//6f7pR7blGFi3PfDCxLn7a",
-	"pzwdzOcMCSKh/8qANX2nO4XvZZ1a1N96CX6rDe10RGmzF5DkoEAIn8mT0k4vQruo5YRMq6KoYP51jFDN",
-	"WJhweUPs+08Q8DqdyWNcKS1HbC0rIFHGFp12HdlpXU4ZLI31SoOIddCXbfSw1OqiNKJL92+oxyGy/qP1",
-	"g7nWD3w9GgmyU9tX1k/IYLyO06fY/afQ70Fz1hSYxiUhaMFn6nKEEtNQv+VfVjuY0i50JmMGxpigVCgJ",
-	"5HxRN4pMl/fRzyRud/Gs6Td03u4d2IbethX3nVc7BpuF7n1jo7IPcl2BuwfFpr+HuUa9xbZDGmRDhksN",
-	"dm27Hy0Z1AyV08fFkrvbIVe/LN/K5yBfJ6GcLhT91ian7tMqctLvz5DVKeLqoDau9N8WPwaiAoKeBp2w",
-	"Sw5Gh/hoeBw8Cb8gXzoIguY4LnYa4bQHAkhPb28eT51qPGUL3pEMstTnrsL8ZKqw/5kss4m5u6xQoe+y",
-	"OqFeut6Wc3lRgXA0xwsBldWgJy7SzZnIOxxIdefNOQohgy6QObNQKo+ADVYpJEMujVQB/dF9PaHfs38J",
-	"J4lvwLKyBVqVmZqyWu7kkvM2eoWn2g7tVDpwYkJ0nAM66nRO1PNqaNpYKu1L6sxpRh+iJrZfQaYUmJoW",
-	"pjOAklnCqWi10akt+RpOsy4+CswY06Qs+6gqF9Hocbl0xPaAmc5XOmUva22Vw3DAFdZ8CLvReWgglRhJ",
-	"W6SYro6qg2ZS9zBbmQ20BiavEeCEQx8tt7qatTnpKxDFEWYsV753mbvnOPWGMXluEbqHjMirLTOUM/TD",
-	"eyNpV5dejTtuV6y7Dtv+3VvFavD5Z5yNIqrrl/y5rGJpqGCieUvxNkr12/33hn7v1mq6uoSH0kkNwzlB",
-	"ugccI6YUFVuUWMVKrV0py9tJNMtGLOBoWag7Lkp15qyPCSMJjjY95LaR4adj/gGM3x/qxH1LZPVx29Sr",
-	"rftFpt7sGMtgUlrnJS0yVmzOqI00pi8nGEhOsq6dCUGQLK1D0txGkv7yac1qyu4g7r+qnmptul6ucPuQ",
-	"+cObcZYaqvUaNDyGNHH42GzGwPLHZDd/KqlCH76NpIr9rC1ZqXCh66vocok6sMAKG2VNylCz66EDDx2i",
-	"3379Z1rheYxj0eoNmG/N3B6yf6Z8zfnKWPX0V6BV/51Tpr6AKeCbiIykGpDnjQh6qemaEKbZrS73Bn86",
-	"SQJ6CIhBWCJfHVc/rRbTFISgQtWUzNyfLdnoqjyA2htQ1bVtaxRrHdR2TzPFkNWrssdPLH4GjEovTc6w",
-	"IZIaxBsSyzY6y7qwqS9AmPPP/nr2qn99cdY/e9U/f/3KH7CmzUE47EA4BhQByVwLAmK/TGVwmzvd6ukq",
-	"RgD1gKmXJ7bLmy6gpFNCSIiOuh3kX/706tn1xdnlmXr1v/9wfnH23D9BCVEHKCsVYjwoiqFTNrNBIqla",
-	"Dyw5w0QbnTpwwvcDJiZ8noNUAW579cxRU20GCampZwY0o8N1oojPERZmk52GhXzObNFNeA5CcuzktviS",
-	"7uKnXo6ohJofBCqzudXKCZNt9NIG9rBogZpGpBS9opBtiwO1VvlSzmy7upUOlQvIL3QJC6gS58/hGK7E",
-	"JOvUl3NiPKlwm0ABafdS2agTbg3vBCxx59G56bobvS+8hnMSl8WBp0YcSDg4czQfsY22dyBKHNUSJR7H",
-	"HvHUShAbvSvHbHPe8RDfaqd6wZlT1j87c+0UWk/vyKHjbPmXm7p33jemhNkUfhttYVYvyTuQZFYRUQrn",
-	"5g4fG+JhCvE4SNeujXth122FcW80Fx+yobQO4p8+OuK7D4X4tEO/2gBnid3OGogONoIof8SU9JI7YNog",
-	"vEPnj2G36z1A+ibxEBaBiQh3LpM/njbQ2V29oxJJCI4WiDhpcSuHpA46R907txySU3moIClS8w0URFJi",
-	"X4yFNDWRpT5JrtBlWgOzMJO4QJwsl7cesrhSvyj12p4dWy1ijdj4QXWtC4JDo2nZ/UMRHztal5Hq7mld",
-	"KtPZUofSGotwsY6ekn08pC54JOmUeLmqgs0sLqk3YFC/DiKj1JiWFbLzBfDMI+n3fg/Z52gyYKYhOMrC",
-	"ynWtP6geaHOys5KQfjaPxqc3YLo2y5Aomd6Jm2qjc2bidSKlshtxt6ruX9Ot9+eZMqaMo5gkeyCr24KC",
-	"mkxnYgLNCNUxpEIPHzCM9LWCBCEC+jnYyoWm+gcOYfVVgr5RGHZXRUYLausFVl1f78B8SpGsvzPiMNgh",
-	"KyIpN3tPZ+V7UrH7QUIvNYrrXHvmWHyyru80uiKlcMsCLc3f38JeGpth3P89c3VoWzoOjWe/7YYElPu+",
-	"IG4Ch+GAyQmZQnnoZi78onVipzUj1URQ91gHeizHL6TlU23sQsszRgVdRBriKyxX1uxNW9dOnFYxUBfI",
-	"BpXYss+9fHlWc4IUM3xZ5jjIjGXGfFZahDQMX6aa8PYlSKvOtlEc61bltMA8RlxCNVc7WuZqJUyt49VY",
-	"98542to8QjK3IUifapRuVKPU6m9lgrnu0BBOlcjABak8ug8tUbuwaMtnGRQtD5kQKxvkVeQgf8aqpopl",
-	"o/SILl9MK+Tr/ffmRN/pqycisqS1juvH1W0qzR1xApeO2QHbwDK7ZyKCb4nIuPeAFfy+rquj6r5BJdfN",
-	"gNW6b1ATyAmSAQI+i3SlhiFBmjMOGDTC9xDjSdq4Br5KI/liTJPyWkewWOdi2YWvt56h5UF4sF5PWI8V",
-	"mw2fY0sO4SeW/Mdmyetg+dCGCs2TkG06whMEvGfncvp6L5DONdwkbqY0ESqfTb8waV1I8hPkW7EYROjc",
-	"DBQab/lT4nsIOxHUn4lsYrfCnBaiIdiZ8SEPF7qtLKj/PHFbCE5bbXSaazoopFIXnG7aShp3Urd6aj9m",
-	"NuoCLAu5OGumKAlMZPlUfO1zpgLZHK7MvWlaOkkucSQQvAa8sKYX5Yyp9wkFSJo01kPusXKn1A1G4F70",
-	"UVO908RMDxcD5vz4VT6BrGXei41Aahy3SUKheTNDVCoATKZaz2bdaUsOtGmEHDuILXAgKLtjbGt0RbiX",
-	"ZvvuFaTtJopkGsFxv/NlZudw02k2lOAtjI8RFrWUabPx4h6zGUMRPzX7MrjMIItKwbae7qdIpo86PlqL",
-	"qNNFCc/fQIy3Besr7OS2/4riN44DLItnsvE84G/oZV3HfShh6RsHhWZqQzLiCXFG2kEJHU+UYK1+hkY5",
-	"rwhVl0/PZDxKItIZ2wP2NZeTnmlMm2S/QH9RSCoaEjknunLBFDWdFsfqmTllIZ8jCkVI3RiVarN02uqh",
-	"TvRJrv8gtC/8pSTkBP0IGoyDEq9kRelcZUtT0lQudKXbWRG7cq1bjdwjfqUy1iaFMreP4BwQ5Be71IxM",
-	"tl5p2eIyDNZcXXer6Jzdl81bnfX7MKEhv9Nc33wEQndnvg5YbD1nh6a+T96O3Xo7lnrkpLz0gfwdpkKZ",
-	"GxSZ+lGNv1dfT3CDNcc4jogQni4wwvm0pXsOQGymJFEkSjqu5SMbITQzd5h9NMU3Ng1VkTmiIZnGXJ3s",
-	"9EXgEdVnoAc9OWOSFRdPi/JmjDJrZgn+f5Nyq3Q0ysZtdGlu5ilObjKYtcs1TSuFt1VVIDM7cx8F4T6x",
-	"b3WjoGqffmdNj5Jn8eHj/nYfcPborP/wbpecfxXXP7VHTgnNDBGcRJQkxZN84kgqadNZc+isyRfujO2T",
-	"f/88dJPSy8dFKVCxWzegsRGRnxTnj7/c3jS970pkk1W68v777MCsdHv10ztX9+3OQjCg7AMfSZNTYcox",
-	"6GOOqEBKY6Uk9AbMz86vD03SbfkrLcDo5JeX5VmRxWyhspv/Ofzm3v0PcBkWdZstWFdVbPEDajgfMbsq",
-	"9En/pNXsiHXo07KOeTysg8i8aL2PyGU/oKdAy2w/PTF+ZTp1MfOwPWCnRZpa3Rg7O4V+a5Vr4v4qx5ps",
-	"jw2zsj+cwrDK/vMoySsfhWnocdmoxtoflos+cIyCQ1DFMAWHhxhafehghOU3/gkjvc5CKncm+e7nDn9F",
-	"yWmOYBQJbWJ8qkSbHG47idaxsxtJ31g67XzAGE4Sm+scQT9SDk320qehFCl6k5r73BzzAcsl4Y+MT8l9",
-	"ufkyTsgt5TOBYnXcUXrnZbY3XayVcUYqk5VTrNRpnp3icEVRVWCeu6ipat6V1VVdPiZbYeok2xeblyQy",
-	"v5+7ls6Hyq1+zKZH3U7vsJgO2j1OwTbbWcju8NZNebQ05ZPqKXebLGn2vla1TEvPn1SOXTpS5hkjdWuW",
-	"pKzmsXWOLS6J/feKWFeHCWcBwFkMS57zGAZZvCfOU/9Kb8DAd2KaHfAEQnaphGBT9RWpzgWxr2qboNSs",
-	"seEci+ogXrsNO2xtuCxI77jVfwXfsBltu2QbF0TMotqMQwloY24b8phVfyaQxsknrrIjrtLHN1AEyWJ9",
-	"iIOb3wNnWf+AK8VkFpBZifR5Gob35CXooNMdsLnpdOAhw1mYG4Y6waHNHUllXcHb6NS0MjnowFvEgMW2",
-	"trDpEG1lyiZGB10Bdt+jzlMPWRsKyL6tE4SXxVA9tMLcsp6/4TCE4lEBTpIFFDQuO2vluXAPzu0O/wTc",
-	"biXtnGQORgjxu6+D8U+I3/Sgq1sfqP2T8WYz443RLDOzDc74WU7rFsjla5lx4QHtOaeaX+bAsIqprbjO",
-	"CtaGJGOjeXveByyOEYAdo8we496/ZbJ2TFmt0hYmecCK5p5p2KO+N0ENTbuvx51W4SYsNW+8oWyH9Rnq",
-	"N0Hpp51PdIsy9E1CQwxA/h5DI//z10bvyLV//+evO2iDoli33tLSxR7nshSuh4uMB++obxet19yYftL/",
-	"d6v/F86x2/CLsgepn6P2sHagw9emddUsAj6soIWgxLwoXaWV68U5sfgFb2RMN9XI39Ddiad12cLqNjkP",
-	"mBv0htYUihzlQWHfoP3TOd1RYWGmLtWyy3wHR3SrqIAynfhcgQglYWx+JiOR5xaHOYFMH0jZ1Tk4Nlu7",
-	"qdvMQbpna0lN1gfT8CnGXWWZylTJUafWasYDdtyBqyILiW5idFymCbvq7Qp9uDIQSnEQrfNWKLUfkmE8",
-	"di7hxvwi49F2H3esof7hMEbFH5W7fpiQARM6OVHKfKquLAlFj1HOQIFg2ZY5DGlJmaoQgw/WJ3b1faSk",
-	"PtPrPV7txs/lFEN7KZR70EM4iid4SCRVwyo0x8vcux7FEWsVoqpe9bvRityF1VGPcrj7c3UWFAUasCSZ",
-	"p43qToNm3DDfcQ+MKLDHbWRHqMtJl+KhAk1wMo2I0HXwnRSrdkU3Oxec+wQnVtHdNpT1gXvFrD1LOz9K",
-	"Ky2ARp4Ulh7uayP/WBZ+mV/wozGOP1eCiEWyw1lWMKuli3T/PTyyeayDO4sNmNN8rSJvo8CoVsab9d3J",
-	"suiyAjmbAK1YaZFZmJnBQJ7t1KXtPjx9t6vgq/cPexIVNdoztuokuuMeWcz/eEwiKYp0sfWaZ2nBgtWy",
-	"qC0rxRGB3ku2zFXW0TbibAwDdJ0/X1fj9j1EcDDRDXiykvJlbZqsTQSiGG3dnFxdp6UGUT5KG/JMTyAw",
-	"0pgfGHknrw0EaD6hERkwf4LF9ZQnxNflMfhMplD2EONpiXjIVTPFxE0HeMJCxEd67elaIj721IJvCInT",
-	"jG9IdVf4bA/YgJ0uIUrXMTRIgu/Ni0w5KttxSbcGWiqX66nVBJO0LZRNO2+jU6f0mC6alaA51Ag3llw9",
-	"NdT0snnupi1yoX+VQoC1NtiY0h4k6Fs8yKxY9YTG7jLmWG2u7rTkITrS8JhFQ54/wKblRECCZwCBoNcc",
-	"JAhHnEGwhvZU6eZPc0UUY3pLlKoVQYkXB5SI3hIUEZwwYXpFSQU0CVsphtJKkqatQQ72KQ51un8GpkW5",
-	"MzLkuhDAgCl27YF/bE5C/cbKhUjOewg7teXNsqZ4MWATfEvQkBCG9NqgrVd+72FxahnmOTpmUHkB2ka5",
-	"tKJfmpWjsw2qoIQZT0wZwAnBidrNNjodMAeFS6QJaUdxhBckRPMJjwxroVIskeeJm9it1qxrEJKsVdhy",
-	"uwVbE48hcQPXCqR761ApwXVhz6Nupz1g/RxMPMa/zEhPHz8q005cbfSjmkwBonuuSSQkjSLECAkFomLA",
-	"loFAzaXWZR4qdC5rwSNamYFpKnuP9WwHiQWfJaaQ3FIjDMg01T0kDBcqrROhWHMNOSPP8oox44ohoSZ3",
-	"2lY4I7FCbysvo9x22929sH2wd1QRB6+frx0Jr5bxTD/ygRpzmUY6ok4loIfMlnXjyY+284HvsAVQZd7X",
-	"k6WeRFnaUK4n0dEaeA4deKoVv04f+oMttzT7crnz8vHBpp2Xi/hUKLh352WzsrsN3+Y2hwTitmJJ6sh0",
-	"TrI9iQRO4o4U3wUL3tRIxUt1JMO9i/eCFhR02xLJU972yFryY/ZOyu9J9+ad3ZV8ql12RaX3jL6JljsM",
-	"rbofUJ5VP7Sx3UCtL0mz5St6I62EfOli+7BlG7EMJmgWI84c7aWsJ5LShSS/IdoyX24Q1UX4BMJK90jk",
-	"XgTNduCpVAlQR0dJzzOh1BpBxwyK1JqSUImSvkAWFgGPs0Q90/kenaJhwucQ3hcTJpC/PxdfwQv+7bdf",
-	"/+nbtq+IMiEJViLcgE14FNqwYtNF5IYs2ui5EWEiOiKSTgkIZRM+U6fXhhcewRfiZMCUvCixm3Wm5/pM",
-	"qNm07qDEKc5ZeVUrbcztK1jvZcWV0bUgAWehaPQOn3Q6tUndAcAx3+6sPwd5F9OEiOXroJtdXrBTmkmE",
-	"3x6PXn/70z9+6v+Fvvzx5fHPz7+OXn37U/en/s/01cHLozZcue3uF0+OOt2jo06n3Rkd4qfBjji9QcPq",
-	"cw/gfjJtPhz3AYq0bXSkORqW9fQ1t9GsBxoEVaf2gmWDhsJUco0TPqIRMXmsSs2C57P4Ut1XjOq4XN0J",
-	"G4sbqHEDdxLUaDWzAOvKWv0YFVEQiaCvUGovSV9vWwh/JvRDIU1IIHmy8AyPTacCH3L6Hp6zFWHbmVnr",
-	"iSEVSs9ESp5TI2mIhMSJbSrs/+KjZoAF2aNMECaopLckWpwMGOPwo84VhvdzRvTidduR0NqY0iK52lyU",
-	"C8YFxVBkKbhp2XatJcWm37PtHuiafNoaNUjiG0g8SUhAQsIC0lOAeVnHQRZmIMRxtLDMP8Xfyrq4Pwjd",
-	"ymqlOviMT6d4TxA1SJLQYkBkLL+rHXEpg3ubyv6muBh5F0cgFBmRtEwDpKHIqX9UkqlYa+uFWvsgM+F3",
-	"5/qJbqcD2cb2Yyoq4yTBC5B75AK00hFPpo3lNOpTpeiO6Dt7aS2TkQddTxTpnCCmZdWERyiY4AQHEnqu",
-	"udovjmiF2puveDvF714QNpYTs4gYS8UIGr3Gf7z9j8HgXaezNxi8635z9fm/ZgqAkAll46p0cCC8lGbL",
-	"kuSLkMK+1cvxrrMzy2AB0UHImD4yeVJteairiPi4c4IOTPwZhrYDOUgPKhLR4SwUkarzzo87a0oI78wy",
-	"UK6CafxZRVDYw4ZvscTJ9SyJGr3GRMpY9Pb3g5C1zcTtgE/39SCxry/4mI0bXiOYCal1YEkl7N4ZG1NG",
-	"CMj2hmivDV5O1YPoBQ1DEoFqukIRtf7SpTygqx05aARJ6miMusHdnyK84hvKTEM/5zLX3Nm5y/O9miq9",
-	"K6bfh7kiTyrvYbhKl6/uph501DlqLXstvyVwaews1vIjov6d0f7a7Au9EX8Oyv+WSEOgGcmWnIEaJms1",
-	"x4rbLO8Qt7u7rUs8vd7qdfgxHXNyKW6m3489dtI0FUbQhUeBKU60ZKzDtqHdThudMnNc9b2PgojgREnE",
-	"krwznXk85L+/8+0vvj4pUAIu3xDIvnm5DtxhmcD4Ri0zPfxbquJlB7Ox2c2hoX6UFjOPx5zWMKUnvxem",
-	"9PH0nvmTtpJZyUJnpQbIOMJBWScyM1XPcq+0d9aQQBsr4EOKIwFXGbAt2cpM3pepfAgh4hPP+ugEqk+8",
-	"63dazVuuZlwwnASzhMoFyH6nMf2eLE5nctLovb3yGloYs5+VSKa9IlWSovGZQAGZkAezqSnaDd/rwCZF",
-	"r3CE9sGpakAqTvaC3hJmw9JTtoYjRFgYc8qkAPuQogfCpDm97UwK/Y7gyGQHlnjQOJMJDqTQDd8ANufZ",
-	"5zwQZU/anu8MjwksTMEWEhyiiEglPp+gKRaSJOCDsXUC7LkOp5SVzHrp+KYyw7MAm6XxLglwL1mnURqV",
-	"5ExujNPLsz8HC5BT5CBO6C2WROc5auzGs2FEA5vwKJxpLzifls3644SrTYUcGmMVVteQjr6CBvhqXuiv",
-	"ov2Kzpy251oJJnSbFg8ehD9ISCXEtgGeIwIfsnZEzpxpmtPyHWyLSEruoEE7xNPCce6a07IFZebL8toR",
-	"zuOQQFTyZHDD+Dwi4XgK/tqmgxzR8lDaGd5+BxCanpy2vldGoHr0ooK8tQ874uM0EtKkkBIcTEyEqGed",
-	"kwKZPj9unGdLNwrVEZ1iwQInnFEGEyKs5UP7anEUmdhA8DNrWcTAaly2y5C+chuTqt0BQ4znuKpz6VRD",
-	"Y/s10+aeLsPDciqWqyNan68zYz7ctpLoOYsoI+6OJ0QQBrdumT028/7Y7gQV7hhnSs2e767u/v8AAAD/",
-	"/w==",
+	"7P1LcyO3tigI/xUc3hNh0idFkXqUXVSc8CdXqWxt12tLqu1HsY4SzARFbCUBOgFKxV1XX7hnHR1xB7d7",
+	"diZntqf9m9r9B+5P6MBaQCYymSSTEqVy2Z7YpWQCuQAsrPfjQyOS44kUTGjV6H1ojBiNWQr/PKGaPedj",
+	"ruE/5knMVJTyieZSNHqNsxEjmgkq9GeKpOznKVNakQlLiWKRFHG7ETTYezqeJKzR63Y6QUNFIzamZiY9",
+	"m7BGr8GFZhcsbdzcBPnnTtiYcsHFxfwnT9xXEjbUhAuiR4xE0zRlQpPBNFW68NE1PqlYxQrfCP6eaD5m",
+	"pIlLUi1CNbke8WgEnx5Mo0umCVdkOE0SQi8oF8Vlf/For9Pd2+t0fVCGMh1TjcA82msElbAxnc4Oh5ql",
+	"83CdIjBES3JNuSYDNpQpIzqdcXFRBcXSfbgJGhOa0jHT9uCPrphYdOjfymsypmJGmHlJme0YS6VJM2ZD",
+	"Ok00MQedPd3vdFrzaMDNRD9PWTprBA1BxwacBD7nw2kntGPG9D0fT8eN3j78xQX+1a3cu1Wwc83GFaDv",
+	"e5B3y5Dvrw/4vg93twbcL5hS9IIdx6+pHlVfuDG+UgCtMVYX5zuDL6LHcYftDffpo8EX0ZfDXdqwIE/M",
+	"dBnEdopzHjeChrm3PGVxo6fTKfOX8a8pGzZ6jf+2nROIbfxVbWeAAtgvpeZDHlED5jLYhfdecQFCD88d",
+	"0DuDbraQ6gX489xlFUW4YSmvhsNKSlBCHS2JuuSTMrGpwg+JM1YiSAk/OgUU6SwgCzQyMJ3NJmzxTqf2",
+	"LWJmIE0qCBvLv3MiU0KJGslURzJmRQRv/K//+p//o3rDAY7b7rIPMS5ByvEyNEmlHBchM0/Oc7TOMaQa",
+	"XHj9DniBAAKsZ8DflkGLHLAIrxbnZUw2sC/YXJjgLvA6IAHiN4qly+CdKpYWoY3pFasGzbx7F8AQFmQx",
+	"KVMTKRQDDnMYj7l4I+hUj2TK/2HmNYKI0EzA5aOTSWIv5vbflYH9Qw7wh0ZMNW30xDRJggZLU5ni8NjA",
+	"fPjm7Nujl2fHTw7Pjl+9PD86OXl10ggc0TPkjytl2KRMCRdXNOExGVOlWUou2axxEzTUNIqYUo3ekCaK",
+	"3dRd7JEB5MSuEtdcQb6zLxmhwQPlOpXiom0+/zWNrZizuU352+Hz46fFDRlylsSNXvYBf4vsMzKeKiNc",
+	"kK4heHudTodEI5rSCASFe94pK1CabYK9IQNDfBVLhgG5HlHNrlhqflRapiwmTSOO4QcCQglw5dYBCWGZ",
+	"ITEIray0mExSrmGrn0gxTHi0wY1+8urls+fHT84aZkma8gTQ3RGkZZTsJj+SMRsPzA77R0JJPAbKSIYy",
+	"NQtReJUVoUnKaDwj7D1X+l6P5W/msgRkMNUkZcOpYrE5FF8EV5pqRuQQTgh+cceIB9AcsZT1+sL8Eo8t",
+	"yG4F5rjsprXtjvkHBy+b2wL8oS/MSp/JdMDjmInN0o9XJ8c/LSIfUiQzPAhqiJgiYzojsSR6xO918w+n",
+	"esSENqti9hCE1IQmibw2+A9/EESdAH8SCCL+BfeDiZilLcD9Y6FZKmhylK9/E9t3/PLs6OTl4fOKneP2",
+	"iwTGkGZ2w2OyP+xGO/Qxa93nDp7KMdMjg0FDyhMWEy4Uj5ndmfSKR+wA/rAgE0VnyuwdjJFD4hagYANf",
+	"Sv1MTsUGWdfLV2fnz169efm0sG2Aa+YEh/C1e9ygl5KoKWi2sElAZ7jKJJyboPGazhJJ4zMpn9P0gt0r",
+	"g/J2wCLKQMYzoqUkCXz8gRgQfJUrIg3DAVzh/2DIYEgz/PrV0x/Pnx+/OD47//rHs6PTsBVY+8BIJrEi",
+	"UhhNOZ0ROWEpbE0AqjORwmCeoZL0khk0gw/BLqM895xdseTBCJzjPYdWJIOpC6cAuJCtwoKtMwkYZJrm",
+	"D1uHr4+3vmMzQkVMftgyEuDWcdw6IBTYFdHykgmgmQalI5okhOt7pZv+d5thYX098jWjKUvDljknaley",
+	"lZid9w/MGnyqVmzYAR6alC+omDkL1ebO6+Tw7Mhi2NEPT46Onh6V6INhuYiO7H3EWGzYQ8p0OiMJ1UZt",
+	"vL/NfeXuRG4HzKAxSoZvTTQQbWUGrarP2re3PdPXTdD4YSsz021lhp2lw4t2y9IUBetirWnyEXNTWVtB",
+	"zWnM27CJvx3N5/D18UOoPfYzJZ3HAhEQlGiXXNSwZYay9xOjgwaGNV2w2AxL2ZW8ZDHcwDdCTScTmWoW",
+	"v2Axp2Bw+AgcymlNcx97YIZlCGxYBiJsg5XATgy6eHTp6Zs0jrl5mSavU0MBNWcO2vI3jwxfQ1lhOjEa",
+	"YqjYz6GzyoPYMqKKDBgTJGUR41cMfAITb2JPN6pnkwkaiv286uVT9nMDbQ7OavHWMwqZCd5lxjU5+DuL",
+	"gErARtgtnjOdHIkrlsgJKDf44jTR86tBDFoOXTbcfDRDs6WGymli5XQfheasO+mUkesREwXFC143TKGd",
+	"+xkGUiaMirk9clMHuA4H3eLNAitmlZXJMHaWgl+IxkY9VDIl1JB0AI5Gl/N7l1Clz2l0Wet0g3URZyE6",
+	"ZJ+tXGYcvwCV6nZXJBM+CI1j+F9m3SzfAqRAy1eSgNDrrHJ1jW/FhbvRVat9kjKqmdmx2y5XsGtcIcmx",
+	"wNAimlwbZcopqCAdCsZiIFIDIzEozeJ2XxySMB77ar+Rk6UesRS3kgsSWvtIGMA0IEvSMepx+MW+MFpC",
+	"M3w7kIN3YUDgHwGhCY/YuxBGhW/hr4DAK2Qww18JTa1CSMesLyaUp60DEl6kcjqxA6MRFYIlIciDhIoZ",
+	"EVNUurmIkmls6KGQAlw0QuIWitmrYaP39oN7UDx8Z+/pfSgflvvl3c1NsHhUY8zFsWZj1ejt3qx4k763",
+	"b3Zubm7elQ8wtzLhAcxvvp0L7W2RwReZwhFkh2g0tNYcgmvLjJmYjs3K4rGHgUqnIF6VVg+/vgsa77eA",
+	"Dm2V7WM3weKFlhy5YCmz13DAjNqvPHw5AGXXLD6owrlm/mbFUgvG9LeNgRwYmDnucr0rGnjn0gUvkN0Y",
+	"mqYUhLMx07QOb3nh3rtxRvwPc3c05mqS2EtzYBRPIyClMvGMu0UHwetUGgpBDicySWQDoH3OxIUeWbem",
+	"kZjowLyL3oEJ1Zql5mv/8fY/+v33nc5Wv/++++zd5//amDv0IMONVWQ88yBVIckCYoa69F3IWe7gKSJb",
+	"9fYWgiLW3unDaMzIE5lOKjZ5zEX299pbbNSyc1DLztOJmnevLwizyIM5MkOjlr4K3ISgi4xiVjj7Fzs4",
+	"q33g/tnCFi85W6Mq3O5oX8E/lJHmKJxyrnvMn7TWybmN/yjs3O6j+a17zocMIka4sDunDrKggp09MpLT",
+	"0qHjLNk2fflor8Yuze3IU0bj50zrSvJnftxK4FcWk5gl/IqlnKn5paJl9NxqNhVTWc+/IgIcMDS6FPI6",
+	"YfEFCpi1yN4z+IidKScAObWzUPh+/gpQfPf9BuDxp5sHqoSZ5X1aAPO75SdVT93wBtxO4fBx4xNWOTJP",
+	"RRGG70dUk2smtPOhlrcIFfgaCvYT8+JNwXNXTVKQy5UuhkwZoQM5RWoIywgIa1+0SZh5swy5EbknKy7G",
+	"OdR2FM5tjZWMPiyxCsArhhIB8QqyU0sZGLdFKaQodwvP8ZLM7DEvWihmRkXMyVMMsTg9sNfT86BUfGy5",
+	"v3mVtAjHnEO3EIOeWHQowh6W7TuhAYA0aaIMKPsB2evumv/stwISVpnazIBu0BdhhYHd/LYbkDDz8JgH",
+	"ewEJnb/Y/P3YDK6w9oZkb+dxQMKiay0k+51OQMLTH18+OT85Oj06Oz85+uub45Ojp2Ff7HU7pGlD9Apu",
+	"WMZiBUrOhCrnoTV7z6VotfvCHIuV0CsMXgssjNUeBd+b5bnFq83Zc27DimWZI81xpgK8OUwtms0qrwfz",
+	"CC06asC1TZPFpLaE9KjZGhEYNL6SKDyHg7Wo72rKaz8Lwk3hMllxZ4Nk12DRKRrdSjAIjAL9TJFJQiOQ",
+	"ebhWoEB+pvA3ksgL9KoOuZEU8SFXpIvaux6xGRkaveKaXHM9MvTzgk6KBGJvJ5iPmV0mIQWNooxRQaqc",
+	"k5caoVywyKhzIARWCxJFVDDC93iiK0UtEK5mxL1CxjQuntB+FbxsEXObEa6tw7oUMyl1AUprXtvPvlx1",
+	"I9DYhS+cU131QcvMzZtuKnJNK9bR2OnsPNrqdrd29s52Or3Ofq/T+anhnVRMNdsywvASLlLDkOUFmwbr",
+	"m4vz8LraUXR3NbH5EX3FYNvM6JhH1nmnVT6cZbeyQmatQHJfGv0T0z8SppfDldeMSv7oKDwfbn1n7P2W",
+	"0WRRgKoNxflMkRG8VRKRLQ6jStjdCRrx4Pw65dpnukpTPVXmi5cG2gmcjFW0r1iq8GPddqfdmTciFj7w",
+	"Yc5uwAT5ng1OJSR+eO8SKTBchgulqYhYu1GF/QVoK1ASrI6UmHeYs7UYFj2gipG/T1dpV/na5wTcmF2k",
+	"NGZxmCts2cQRFdYQbz6s0QjiBEHYRDe6wmqb7/CiPBXFjU5gvjhJpZE7iNI01biElckw3pktwhdwNdm3",
+	"2is1BbtFGdzFU8k/FxRwYTEe11Pjv82weX0N3t6XT1h5Ry9atSAGHiGwxKHrKHQuudAIighc7kVshlNh",
+	"/j6P5FTosC/g/8qP3FOWQ2AIMMxmjV4G/QHz3Z99gdP2rPTvxEL0aHMNqRQjw3NIlHAju8qh/ZQBuy+a",
+	"OTUI84+0IKabov8zIAqm4s5KNWBG3M2XiYpXES3+Lrlg8XLOBVwcX1zKrzpr8as1/bDF7a3tvH1of6f9",
+	"ZuBtrLfUuWUsxuG/wHjQikBAShLr21slj8KQr6kyi/pwB/+vuSR15N/bicvWF1OhKYPmZn73mQNegzZu",
+	"alFDL/5UxTbuJqLYpKQKmdqeNGzU/EG+W+ClH7CIjlnuo7YX3cxygDa8nB5B/Ldy2utUxMSmFCCOPGdD",
+	"vXEMeZiTTNhQV54j/PBwp1j/3JSWkwmLyYBB9mvF8ZGmAT7AgLGxvMLEBRcf3/IPjitdj51T8AGbf1mv",
+	"c12D0VnGPFRtD4XlnhWukk9bHqi31fju7SSnfOc+7Z06ZVpzcaEWS1CfKSKvBVH2RU+gmlfq02jEr1i8",
+	"WAPJbg5XxL1NmlOheWIdppn9LE35FVOtOkbIoDGeahafwzxV6fZm+nxf7fdhzAFYWPFHK0pJvUDo2T/r",
+	"fLlC6Flgps2p2oQLUXeD8N0CMIVZvfVvKmjN38cgP88M7tWIdDu/+ZMRFUa+tpppFuY3j3UHhA6U4TPg",
+	"eAKNb5axTJoC6xlz4X+xWx9PD/EX0jQb3ULCDpmApAlwt/IDsvlyFtYNoOmLqWb59HgntMHLJsViEUaV",
+	"tlGww6mepoxMhZlRtSwW2z/vC32DxvutC7llH7p32y/tP96aSdpnfMze+a9u8fFEphieBtnDjQuuR9NB",
+	"O5LjbUknfCuSMbtgYjv7+o0/XF3yyZacICJtTST4+hDAJffpNRfeIU7FxPy9xhFWX7SbGuhfn/O4MXfh",
+	"QBn9/qQ50WLHL2bhetUpSkY10J3Px+rCUr8qO46IgZbwmI0nUjMRzYjNDnDetfy27NqMwa1ERjTZ6tah",
+	"6V4iQFXQ1nt9QNh4omdEighMBEyXFetvWZLIgGhGx/9SjNHa8+P2vG9CpNIKPd7x0mvq8pmXqfPd9dR5",
+	"u476ENgBhY2/HRNlMV/ry2CJx0Eb+PoY3dpqqQhegMGNCAyjMswrY2JwxUQ5SuK20Z7z0Z238oWNGVKf",
+	"+kEqhXtmhhO83dWX7IO3hdlSLezmuoBzY5W/e0JTVst5UVjaz1OpVxuT/mreArHK1hhRa+jb2ZB5xdIr",
+	"tIMpDNbET/2gYaIYBhEbUQe98Rf8igkymGGC+8nR6Rk5fH3cJnZprmaSRMzPDYdUxE5gSOQFSRi9Yn3B",
+	"NZFT3SOUDFM6hjAdJgwPjpFAQYwN5E8aGCM+MSRWZW71vkjkxWeKhA7+No3B/L/tPbLqcOhAi2ia2pR+",
+	"sKraPPtbJOkYJFvDLFA/rydo6FHK6GpnGL41H1Jf6ZDNAUZIgkJhDGCMRR5WIO0+qStQ3CVs9M72oRqX",
+	"qcKOtL5ZCGfKqFR7OjFk2HNut+2Cy2YjN7BelP9qa0+BTRpYm6F9FLYCyzfyZw5OtMVbEPsi/90+Cltt",
+	"ks3TK/ADqjJd8xpKg5mrBqEufeHd16Z5DLm2AISCGwizcylccAtV2fUHwxRP+0Jei9YBmQM4IHMwIlzX",
+	"I5l40A01pLqMqCYR6GUBZABPtE0sN2cK8IBS5obZKa1TTo3kNeG6LzKu76JwLP63SSgjqO9hEBpDGPP9",
+	"MpvDteqLML8NoSUaOUFfEn5jBLzQXKnQbhTa5lIqYjleGCe/pOCZJ5I92lsWNX+49RPd+kdn6/H51rsP",
+	"3eDR3k1l5Lxdxe0Mg+iNWs8yiGOMCBIxAdlEiv28hqVwYVT1J652vFhb2nmWMrZlZEfyl9NXL62o48Xo",
+	"2r3Oi/7tke++djzWxe5+MPAEmWh4E64tIi1aUF0VdIFKVU/3zLDh0z39PPPpjkdffdCl89RywqNGr5HQ",
+	"qYhGhtoLUchT8mBbK/xq3ohRUpFXaYpc11QQd9ZTEDGtXi39sNJyoqyHJXOSVsGws9Xp3gKGO8dITbAy",
+	"zToDbTEbOFk89BUCJbw0l6M0Fx2Fk+UglSXFfLvfrcCpQ3TCl9EqkmLI0zFmzxYqapbMp9FlDXzKZluK",
+	"Ut2HPM6VW5ytrMYO1iOzpUG3I7fls/uEyW7pSFYRNxDjhB6uJ8YtKfu6aTHOX89tZLlCXtc6At3cwFpi",
+	"3PJktN8HWr3OSfbGGHv30WLOLlNnkmh0d3b3Gl6cqBrxyYTFi5n87NYZxP4t0RKsb/Poc0fuRdMLpuvh",
+	"1OzMvnw3rjfP4xwQ75ZsYW1CPLtLfRV/hk/+rsyWVVmxXpflUsBHkyvvLNPlRs0lBbmxCCqaaYay6Bzc",
+	"XZ1hPidaFGQ1D4LFJ3SWX781SMP3I+mqIqFV2QcFUsYTRg3vEYzg3ar2mLsSI5kRsbLEiI2qqqoxkv2E",
+	"RUYqh+f230UhCe8qqolc8CtWXIgcEve5gNihaK829ORcTQdmPPpl0imbz8Qvv+aVFIFdfld5AcsFRHRO",
+	"A+8aZFcFUDlTT0kbXJy/56LTYHytyBHvBOcpgSsGfC+1SPLqMt2KrPj5S5FR0mW5kkQKYmlhrbTJ17xS",
+	"w8awgsV+Zy9XuaadBGes77OsCP4p+2vXSxeyAAxmt4yozO3u+Uz+st5V7+6Gw1UfKr1vDa/Rmo6PCbce",
+	"M9w95yorOjn8l+47MhbdUgX/1VrBsvNYS5phtoAwD8DJf3HuwRY4NUP7ufDAlvqDelg5QGFeh8tdSPQE",
+	"vOZr6Vw2f3jC19O0zPsBEewayx3YZkC1iJ+hLgXKt9/5/ehcr7lYJET60YyZRybDjrxen4VwIX1d95ov",
+	"igYr7osHkZDXHqW9x7hK/3YtiaXM9rQeTmev306jyU/wU0bDlCkmosrwMUNYzI23ryyoDakYE6uyobIw",
+	"oizX2cZc8qFNvjKzLGPXu3cLHF6Uf/lKJFyY3eYJy8HFIuEFGbkqu7SQjgkTNYKGHA7hXwWGlP26YW6U",
+	"J9dk2ZP5mSw77tsY2xwe1Cb/rwSDWmUWhW2Ce33y71Dzd2Rpw9ioSkaJwVWlKAdzcTLYzBtcXMxFXFQV",
+	"V1oSU2k/pNl7HZBoqomWZKdQ1cdFXF57hojKwMvTEU0Scs2IGvGJUR6epTyms6+KpuKdyhhMF56ylP2V",
+	"NsUDpAAcvlYzivx2zHHt2KllEU5+XFMe0eQF7MwhjguMq75lllLnDcZkHlpyC9tTRghhwpVxr7vruDWN",
+	"VH9eQz/ICtzULUVZaGi2OcJqBf6iszBbxLKjegKxeosNUB/WrZ6z1NZmjwoChQij0ShXnXJje0/TmPZg",
+	"eugr19u5WbKADSufUbYfdc7R7t4datJ4N2YdxPkNKbvFGNFGvqZqtXfu9Y+o+3r7H7iTr5886pDZp2Ok",
+	"WY6ZBd1YS3lptFNH+gY0uuyL5nwwbau2fhz0RTbcL3YADz5Ttn2jdsdmU/xC8xhfp5dMtMwsuPDQn/wz",
+	"ZYN4PUUO4wStWu7wcR0RbWL2Rw7zoOh1NPRsUEBkEq+vpmes6Xckp7k1LVLRD3OEA1wETDTHDviXRXsv",
+	"OnReKbM9LHm8beb6wzHhBQaAed68iLyUz7HedSqOuZ1toIQ/v4ObcFbJu/J7EJAF/WwPsHDo7o6nYATV",
+	"ZbehPMuIa6YmNGKVfXA9tWJ3p1757Z1Ov//+i2fmn4ed/+c/f/n1l1+2fv3l/+hPdzo7X8J/H//6y//9",
+	"6//2X//vL7+8+7fKOJUTP5NlgQW3Xk6KS2WDOqyoyCyW029JEeT1gqJMZl0FwHyhMSBKpmVh/y3u+7s1",
+	"WYG7/7npdqezonazXSxCX42IwMcXlSz6fiSx/zy2BVvU0GNNorcpArasv0dhYXVJlDfkthTK385PmUDJ",
+	"hC2tv5DKBIqg5nUXnHwNhUaAvcAmVNRXqSQGttLPHCWsRLlayjbkU0PYJ7696bpR9VUUXDZW8VoS3+Hn",
+	"abqeUquCPDbZL8NQM7+PQ0D4kFAxW9EiY6Wd+H6koqxLRtCYCv7zlJ1fstn8op5l7U7CeNzrTzud3YjC",
+	"/5j9a4B/hajlQ6jCtbRdYGJlCbg1rUOrlGuOhYhXLtxmOdVAU5lCwpXFgBGfWMs+6DCbw9yFpNQKfYAX",
+	"hf308MtD+xJKlyw53rKraYs1aVSb3XDNeQepwPH93FuAir0cwp5ZFTGiacqZggSvJlUzEdEJb8/oOGlh",
+	"olee0eb3bftMYV5bmJmfwpZRNPrCmUJHdDJh6Cf2s8NabfIEsiQV4RdCpsxV/4CqH7EkQuq+uMR0OhF7",
+	"xojCK8S80bMpdbYao8LePVKPsFpezM0ejbmgGpnJmE4mtq1jsfLY0roMfjW3oFDqaumwvMCX3wZwmS5U",
+	"ejvLmVxvlMu9rDcqj05Y7Fj033W2ntVvlwxAK4S0uVErPjQ3zvC7FUs3F+gNvuKGYZ7wqoGYJ1wYmseF",
+	"zV4CU8D7agRewWrYJwvHsDpVt4yH9UbkKLjq/bmtWTmgsP+r3s7QYtWLVTv9zqd9YM6tbvCBAXQZjaM+",
+	"nXJUzjX2MjQNmymXRaRb+QQ8AreEY1kKfQ8lPEr8KV9DEbSlXOU2Jj46V8h/HVsfJjv7aaweN6lv8cvY",
+	"4u/J5Icy3QLBHnNpQApZK5lmcceYzWfTmBXcxrFvYFzPYuwG1MaW0+l4TNPZ7w1famrrlYphLSXdFoz9",
+	"lPfIHf1afsQK92G98ojWsJVVR8yLjUqRzKBRqfvt340qFMIt4OKibq1EUCwWNluC3DKMdczy2G0Rn1Jv",
+	"J1e2aC3ZBbal3G8tc5DNMBvBWjfMN9+tjOF+VyxL97kXc71OVUjXh3OqvT2vrA5p38EWTtJVoDcPDSkl",
+	"cqpb7XutD2lBtdGUOaz2AdA2Eskxy91gq7HCL34+/3mD0bawOHggx1xMVbFUo1d23P/gTq1K/Pbri0tr",
+	"vShWYF/wZSxQYmcBe3WxceSydj+dlUk9hS2ah7l0s25TTLPCm4ysWxRXbG68VbQRCnTOge4LtozMIm9J",
+	"WLXvI4zHYS8zwKi2a0jcI5OUX1EN9SnQTIY+wsEMSxubV12/4h6ZTAcJjwgXRkz2unj6hsp43AgaMHsj",
+	"aNihRXOl+7FSKCgI9xutff2bqXheUEbflSUwrzpSjbJHfohD3WrlZ7mRBsIJZEqcNcqZxqrLlZeDAMzi",
+	"T5mIs3Ikt8twdTxhYXJrjdqP+IoNb+BxVivDTFisSFR04x1APMaEUU1SpqepUF6rMc/btbRuZG3huEaf",
+	"3ZUlJoPK5oYLmgOTwVQTTQcBgdjhIWOYLQcKr9lzXPR6JSrrrK/zpfnP1+Y/T8x/jpYuehk3QKrk12Kv",
+	"KrhImi6Be7/TOsCgsoGt0oMRjOSCaYWVpwRGy5SzXjeY97a/oAN3zbAHqFR0x9KH642a83AiFlYJytWd",
+	"/MiEpVtwPO5olCEHRmjC7vYH8xcLuvgV+fbumow7aJxiSuRkUQkdSJB0iZPw2CHTrevo+O5yl5C5yQS+",
+	"DaTVe2uoPENvO26jhvvbuZY6Pjew1hUrnPHvSC/313Vb7on4bXinQ0WiZbs68fkuOLUa/joo5I+4nZ2h",
+	"jAuf7NnPRPQEOkdVUpmUEeq6k1ARK6+8a14A0lq3yKsJ/XkKAhTKQeoATNgJcGlykcprlbthkRwXjGk5",
+	"3brqtrtbrL2ztVeSa/b3dx8VWP9OgfVfdZv9flu/7Ww9plv/ePehG3R3blpfmYfFZ1ulV6oFArM5rxdU",
+	"CnfW5YKeZCtjYklKajt9LTDfV5z8EbVxOPlUXPj2ZgK1XwJfEHYxFHc3Q4+oOh/LtGK10BPcAkRTRsCS",
+	"q0fUdgqErYAMsAOiZiIi9IJygUcdCvZen+NGhIRqMGDUsxB4I1fexhyLK90M5ir403mLXXQpXteubOje",
+	"viUhcTj2CRMR7NdZKfbAL7nqY+jBJZvdUtrB2e4p7Gdx2Ax+9jNViJ8pfvkwGjPyRKaVBoWUanae8DHX",
+	"5+mk4qwsz1WQ+qeg1ySh6C8piqWdStHzFm1Vl3VJxSiREswrRbls7oVIgP4gLdbzBmlxXq6q9mjwRXQP",
+	"viBcwW3EUFzfWgKoN6QW4bY37HckdOKKvud69F1VZFeGNVl0z+HrY0M6Aij1LAg4J2RlkjWd8OpwscJl",
+	"tvMdoJubcB14Jnf8BvCxIj6qy/O9v/z8+KfLs53x91++P9m/evnF4PVu9OOj0fNu/KxzcbpDjx5Pv9vT",
+	"f23cto3Gn2TuwcicQ5XbEjyLv/UoRmHI7aSF4q35lK9/1vugKr1qknBszkWNYrmVsCuWOHPNgU2rR1ES",
+	"g/gUsb7BimoLZrbZqs7p2iwV3qwb+bKzXjEkmmoe8Qni34JWLh4YHFI+smqQnQD/kbIIW5GlSgdoXpyT",
+	"p9FsGDQimsrkjmWz5tkN7uaqYOfsBD0baUW881rZvOXwVg+QoHTS8/u9GAXvx9PzYClma7UQWd9JVAo9",
+	"LLiJSr+t7SgqpKjZhdRzUeb3FGCWrgRdkVAUUlYPSIifcK0eCP5ZKA40SWbgTTqTl6zSiqv4hWBxYFnl",
+	"lorkxNboINqMqVD1VxUlR9AvmSjUJqdRxCZLGX93Xcavqxf1mipIvgq3r9VX8M6///rLP8OSPWanHX+z",
+	"P3z1zY//+PHsL/zF9y/2f3r6dfLymx+7P579xF/uvNhr04RHrN394tFep7u31+m0O8Nd+jhajRcA18p6",
+	"4nAmNfls9VHU4q8AzKfMV52BdUUB33K5RqwqrNqugnBBv+rufLlMwULtqo3qVXfny2r96g0EDtQ7QXz3",
+	"TGqa3LJboT/Dp3yehXVU+5yd8dGPzFBEXnndXW1WwohesTyiqDrZT50bjescJ6sOzLFW3EK1J/vxKl/1",
+	"ztrONG2WuxCEN4VPKdJkntm0bsxQKyBqOi53C9i/E6hLwonKMJfjhiyIlUDdMYqosJmLAA4qzr4aHXNX",
+	"4wItEhxBU+89MkyrojnvxRXkw1eX1BSdp7chNd6efMqkBgS5O0XReG2Vaa6vFRso05Rh2vGaTZSXhqQI",
+	"dm07n95PAAppYlu21kNFoqwZpHGz8Dwx6PrOh1nVCrvqJG1Rg4lG8xGJEkahrnmdI95ctuthKdd1WegV",
+	"lKUBiPEACGZ1OaAXJceSJrZWKqEEWK/WiraqPDtUxxeUmMyqblvvSjSSChp2ek8/U4ROJsUFgIi+lmiX",
+	"2c7b573/3wr5TrF0lbM0K+5dPPfFnkc/DDnmKYu0TGdg8DHv20JeToWzrsg1vIswspqihPBb6LbavI7L",
+	"AHIcOpDDgLBEsazp7Oq0YVVZXf3MFpBTgXOxg0BOqLpkMWnyWEHtpsHM5S6TZrYfrdpuBDijVA55UlEj",
+	"sqKgm/I9pYU9e7cAaeu7Td3bt2S6Dts+ZYbrncayYrLwRpvYu389klkFWJS9zXVAAuYIs4hJmCdqhxl2",
+	"lvwkV1TT9HyaVmQrHAoy0nqiyJuT5+4OOIB4pKcpK5S8nArFStQShve2t6NYtO1TaMGPX1XbaC+YQJ//",
+	"eT/JVGmMlV6vKTSdTGz0LW5FuSke1wDbkbjgglkJvnwslnOcL/aUYLwyECakQIqt3I5Ds1zynMcxS5LG",
+	"besJWGQoFBCwSSPQRnkBitw+KrAWPdtE1cjCrgc+bmbYsLL4gHehbhvHVrx0DovI6zdnYB+kkbVquxea",
+	"RZFowCAPBlChdUBeH549+daekwvphvesC2PTd5I0D0+fHB8HZMLSiAm9ZTtItSqknIJkdrtrW6hYu/dl",
+	"QXRouok8GWLr3b81e287W4+NILF/0/qq+Xb7q//27u2/bP3/333e+qr11b9uihasaK+173XXOiDhh5tw",
+	"wXbcK8nwHTyd1bW+6p9hmdbci3i6Bpe3HOz2jD4XWT5NXg81T6NpyvXs1MCIyz+c8O/Y7HBqzqVOqAJp",
+	"hury/Ndf/hm2Aquxuh7616XYAZ6FDrjqM2Z8KrWLJuDmIyNGY6jYhHjb+GHr8PXx1nfgD3eyIcBo9vFr",
+	"RlOWOmgH8NczxzKejKg2UOaukMaCQqXo6ximckzC169Oz8g2PFEhaYZmcpnyf4CRukfwi+Rqp23XzIWt",
+	"8SKHfRFm0NoCpT9sGVzZOo7DHuGa0EhnVeVQZsaQCq7UFAqlwnzQ9NvpUZA6Z96zvghi03eygzCbyFW2",
+	"jwRKOlAySOU1qGVpX4zlwPAFOpkQNZLTJIbISMKF0ozGRc0NQuFsWID1XZnrgT0W+6KpjV7n0m0x4iXM",
+	"kSYk/0ZC5KvwZ2BwdwS+nMLGtvoiZcOpAl85WG73OrskPHxz9u2rk+OfDs+OX708Pzo5eXUSHoD2DouP",
+	"AyNRXCACpexKXrK4L/D0uCJ7nS5OcfTy7PiJP4fZFaMhecfDM0+dDGD5l2zWF1yZc4mzyp92bqi3E2Nx",
+	"HLjQcAMBFXK0NMwFuipTpVm69BbhjkrDJcfwtr1KLw5Pz45Ozg9fH59/d/SjQS+QoOIxF4SJeCK5C9Cq",
+	"vir46UW3JT+XaqhoBGdqEDMg3V9/+b+6O18W6joOSVjWvsM2kFNFBINueSRlF1xpxBejH4y5UoApKRnT",
+	"xLA/553kMeAtoEHskKBDwr8dPj9+6p8eXiWQUkL/Si3ZCPvK/C4YssfFUM7vgCMXXBFKFEuGWyOpoGv/",
+	"eJpovmWvR2Su14BGl0zEPXRkBLkN3ayiL7KEn1Kijwpcg+cZodGlkNcJiy/GGMMs4qK3JOiLQn/ToCJf",
+	"B4e5lg4BOlhOjk7P4HlWv6rdF33x+efm5JnQLq/r88/tNc9RC6rfQjIsbqnqFe5MU4+Yo0xIeQKSkf8y",
+	"wcPayqtxqi/mkerACiRVSNVCjLO0KQe9CWVs+sJon4OpLlNyd6PxMknBVItA9josuZrM9wUWbIM5XNE2",
+	"NIXwFMm+zUCmKxhJbzFFxjYlekR1YBWkpcQ4XzDenL4ofHs5LW2TwyItgdUD38pJB15pgAJxxuwL+/xz",
+	"s6vadVqF/MGxTSZ1Ri5EsyevTk4Ncn2N61VEOuMRv+ACyYh55/zw+fNX3x89PX91cvzN8cvTkIzpDJxO",
+	"8Prh6+O+aE5SNkz4xchG+VOhrlkKAnLhxMKAhMcxG0+kZiKawTICH3cDWGSGm4CrT9B6v3UG9dzMxweQ",
+	"EqkPzEirrZnXkUGkRgWFaLy+sNcjIOEJ0+ls6xANczBtBofeOjHq2YzF2ezmfuNNkRPDkLavVWi3zUmo",
+	"ZuuOgESAmpBakZZw1Rfhh74T8PqNHvRx/O+oNJI+yHvm6a+//NP8CXKf+duoy//9g9ErgrycBVDTrww9",
+	"0pQn6qubmwwOM071gBbLlOx1HhuIFlBmxEEFqcIoq4IX0cB6nUpxQQYzI86wZBiQ6xHVgN/cBbOBTDRI",
+	"Gb1EkQhlZaw8DBsdYGU8R/sNebfe02kySbluG/AMNr189vz4ydkSeMgVTXjcFxk8Ri2mRgBx+TLTNDXy",
+	"gDJiFCTyyTHTI0O8uMYv96Cu42eqL4b8PZT8tUSdChJC6YUBm0kR+7X+ct9v4IgETQwWzAjtC5wB/RMx",
+	"t9W3ShWFA/gqroO958rcBJyhTc4MPc6ySulM2bq5uIhBIqNLBVHE8zvIxQRyH4xSF7FUGH4D6Gsxom2D",
+	"orDsPXwY/BBQ4xSSsLIiKFIwcxB7KPHTvjBfMbtgBsSSYfgyTJFlnzvfsiFVrrSIXZ1NTu4LV46EzmCC",
+	"WAKpsWh6YlYISKLyG0NzDsfi/Oq4ImbmVlPNnptRW/BfSxfypydsTLng4iIT4P3fFNMhaU4Ff2+DhVXr",
+	"IItq8DgjwIXsBggWSKc7j0l4cnh2dP78+MXx2fnRD0+Ojp4ePbVlQAuExK2R0UTzMZCEs0JBSiOoUE3C",
+	"b47OiKEh5gMozgwghaEv3hZKUr5rbhdLVJLmt2cvnpv7wlKQUKgmb7djGant1H51+12z9KDVsoA9lRHs",
+	"+uk1vbhgKXlzjETeQCGjqZFoUMBOr4wwrUmIMyEl7Yt8IQUAwtL3wh4BKCcgWxnUmTA5SVhgZ+4L50Oj",
+	"BdEGC2AanMlVF3fPD18foxyf8IhZU4EVG18cnzWCBpi5MpOTIdNKTtOItWV6sW0HqW3z7k2QWWKs8NgI",
+	"GrakZqPX6LY77Q4UuZswQSe80WvstjvtXQgF1SNQt7dpdIldyqWqsLGeMl2KFkEBETLGsruEqf+SjOn7",
+	"piVjAXbJaB0Qiv/qCzqQV6yaNFXI4Y9JE2lGj8BE9uDsUEtfICzQkPWM7hqSfJabAOW18DqtAQs3+loS",
+	"u6w7i/s0umzbhs1xeOAD6WqvuBzNvogkTZiKWExCGDLRKrSRok2MK5JDMp2YDQlPjp4cHb8+Oz1/cfjD",
+	"+YujF18fnZyGjuyCND6k0wRsXa02OWEUiunxMUYK2+mBS6H3FQCwIjzLzgFUSCi5KmIzKpPx5RB3B6is",
+	"QQzEvAwpj2PIX7h0hX0aaMphSn8t41kpwIBOJonF7+2/K8zo92yCWZju0mJ1UJ6xu3tj1diVlq7D6NJZ",
+	"rW+KliYje8ADpLGAxDudznpAO2ObC4HCMgd1lpKb3Yx441nULFxrLM+aDGF9S0LZvJsHAbl7uNiq6bNN",
+	"2f6axtn+mSHd1UPeCOpk7hgH7a4e9EymAx7HGCe619lbPeKl1M/kVNhPPL7NueHOZ9ZPI2EaUmiFsUbQ",
+	"cD3BCx2G8G/S3TNUZ15gckSJNLu7rYKtFATd2kcLYuyyww0d5VsmtOFJd2ucwGs6SySNz6R8TlP0Ae91",
+	"9+sct5pOJlDy+wWLOXUlxvd2Hq8efCblCypmLovJjNuvg5bHQrNUUGeQhl229f0MPbKGiSxPwhAmTS9U",
+	"o/e28dQSN2hp39gGdXo7ZjTeSpjWNo7gglUwMzuSu1BDo8gBk85NIVlj3PDk6OzkRyDbh2dnRy9enxm6",
+	"TbVm44kudSLu5eYXy/Zzo0kVwX3OlX7KaPzcwguZGXTMEPi3Fc1FZyja5MlohhTY5dZNDQVD1c9Ts3OZ",
+	"ncpP/qqH1X4eWfWb+Vq2QWqFbIXNUOkh5QmLzzOkMHvljgTiVC0paCw41H2SvW2zY+zf4F8upxA6F7Cf",
+	"ttIYq4vzncEXhc01G94IajJAL2NvyWFlDmTIWzI7aNdeQK5G7+27zfAhDx1X8aMi7t0jHwJLUZkZ3Za6",
+	"WEcToEzJPv72ndnfnP6Y61lYpUd8AKYC5bFJywuJznNQKbHCtXOpFPqjke/YDG1LNjphJK8h6HKeaJzZ",
+	"b23mPr0tFhhYlEFrSYWf5VpOasXk1BqIbTZ6A9hakZW+AFmzlPJPAul0dr5lfAsW6GdP4AAVoc5eaxiQ",
+	"q5bnJYijUmQ9dV6uOBazETE4ntAmRqiZ7vTbw62d/UdkRNXowPr2IBV8aBPCE6l0FXNDiGxq/h3UiXpo",
+	"VxtlfLDWUii6t2NVWbr9msnxD34jN3ghy3nfS+9kMFfE4OGZyUeRqx+AmCCyZ0ShDv/a/pBhy802Xvct",
+	"Wy6imvIcKzUFwiPYdRaLMSzEBiDRkUmchQhYEw/4p/SIGSIEFnG0BytNsZAz1dZsqQ4QS5ThjDTJ3gGX",
+	"jhSMmOs2oIoFYHJELptNZIZyQfY7HTJ2GVERjUYA9iWbfeYkavxkIsVFy5q0c4cWmr/yRUCchOHWbjHW",
+	"kBQUPZ594ZudJPbTyep8uelsGIr9kJk1SmRmBOt2Ol+ihZELZ+4lzfD70/MnJ0dPj16eHR8+P3/y7dGT",
+	"786PX54dnfzt8HmYm5T2iWpVEegTOFy8seinL2kfK4R6pwG8pnq0Qdm+QDAffx/vPL98/YX461569uXs",
+	"692rHx6Nf+pG3+7//Vnn4nBHHX0xfbmnv/uDEkzvyn0EormucecBCB7idEbw8uiwRaTPd0U0eh/MsxGj",
+	"CQamVMrxJ8zQckWuveQLxdIrHjESUUGuU66hzJ85IEeW2uQQ6RjZ6XRsbEaoNNVT1SPyMsw8T2YGQz/2",
+	"O7vWIu3eitlFSmMWF94VslL2+obpb3EVm7qVHhFr9Lo7QSMenJuV+tHPCGmj15CXEI0MQdK93UfmRlU4",
+	"IzZwe3CRq66NOx2uCJ7t7E7GtH00g95xDzulLbQR19keuuP+Te2kQ2eLemTAAN01E+3yVS1cy1N7AiOH",
+	"lO4uWizFyzhmOuWRstewZOBYcBsLhvHCEDDozVjZ/mPdcVkYX7lF+byy/bIAyLpccrOmr+Wq+o7jc35d",
+	"DfvOzlanW3jH3yzkdEIPz+dNVfsU1gzXwAACmVc4oLuzu9fwcNaVR8jLI5cLJ2xI7/ePpI72P7HNqYoW",
+	"2Qf1nXwsIzrYE8az6i3wbmIRy/FCFt7d/lDCmJtt8JMt0gueSDHk6ThzXqIztVBoA8rJgbjN0gxACKjN",
+	"PJvtKi+lD+vaF9IfvHnhNbpccDW761+7m43flRpexvIB+dTzgb2N6/oOfwt+KlrYwDr3a4lqfapliqq1",
+	"fyhGt0YFN2URn3AmNEmZksmV06hDbWQVrULShAAoVGNVYCuOZd0aaN6rwUY4DZi5jQri/w2rtJIqUPPz",
+	"rJBDinEO6SyvZw5Z1/ieDdEQZDJVI4jEwCJUUrG+kCLhgiEtgIQfRS4YxCW4JI2Zi9NokzdGdzZEhJWc",
+	"aRi+4ZEJDHoArmddPF+QmM4qvW6nTMQlCnJr4+T6fBFPJivx4W+qk6Otz0dlTS6W8NO1qMBsLYPnzi2l",
+	"3BryyVqyR4blqtHb3SBNXKpuw9WLD/Ioea7IFFqUXNPZ7y7q4g8VVmDu/3p02obN+UYCl+mwUDFxtRnA",
+	"2IhhqPPFKTBm1VBES24zGgghCZDHrBir8AJ+w/RrB8KKsIEncjymW4qZl3Se8lKooNkpFcl0tTBsjx32",
+	"fpJATI3VUqtCCDKqVaYs/qW8Q7VNLCXj/pyvvan0DAIfhjIdb1LfshE4TMyRs11HznLDB5xlwW2PO3kT",
+	"FCaytCsbNhzOjXPu/g1QO4coqzSlV4IRJnQ6gxrElidahKkqvPHHUKDc7mUVWjxikV1BpBMQ9LnUVJGV",
+	"m6sSuGB7hWuSb/tH2mq2IFBhrFFf0EjzKw4VLfJSt5lROPQ7I4YYiuqH2P76v/+fflR7ufBb6PdNzLOV",
+	"spfltSCKaehx2hfN0OurGAZ5N1Tzb1xC2GqTk/K6s4aqIMlBnSQ51QeV3VQVuqihgeSCKCqYfxUhNDOW",
+	"Jpw/EPf9AwK0DnPHrCul5YmtVXV0qsii12gyv63zmdOVsV5ZEDEGfbnqs3NNGisjurCgbD0KkTWlXCOY",
+	"a/WLr4ZDxTZq+8p79todr+P0KXfYLXUqRMqaAdM4ZYzM5NQwR6x+PRXR6F+WO5iyTu82YwbesUGpUBnN",
+	"e1A3igyrnOGY1Lbqt6XepjbO6H/91//8H43ezk3QkNfC0CN48O4mqB2DLWKf37io7B3Xl9j+aYAxSqOr",
+	"bL0b+MXIyq19EWSLhsWqYHm3VSsZ1AyVw+vi0H0q+M9Thk5C/FixXe5ORQfbbrGETDWuGJyujWLdx4tQ",
+	"DGHKN7BT3r+d2vuH/3Z7ZiEqbdrjqBN32c5wl+4N9qNH8RfsS2/ToNWrv2ONeNwDoaSHR17cu07F3nUW",
+	"712+CRuSVeZ6zi8wU9m2WH8kC25qeZwTPpDn1QkJw/KEHpPjitDkms4UFKI0qNkm2H6YvaeRNrzxWpIY",
+	"Mu0iXTAfZXILFl1gARlIbaWPVCZQV9xMGPbcv5SX7NcXeZUXVHnGtgqhP7mWsk1e0jHaq73CMF7sCMZD",
+	"kL1O58CMN69mrZPJgCkeswJfz9KRm9Q9gowqMEnNbCK1kW3isWq1yaHrwRGP8z61BswJ5WlVltKinEWr",
+	"7xXSFtt9YXs7Y2pf3ry5sMORNLsWQniOzfw10ouVyFW204uj76Bd8h3MW/YAK9om+MUonW0KWSWZJFSI",
+	"Qj+VeS5QoOhrxu75NTvvM3KvtmxRTeR377xJm2KONfjepkh3HbL9m7ee1aDzT6QYJhzLPf2xrGdZSGGK",
+	"tKXMjTI9ePuDxd+blRoxFpcxuqslOAcEu5wLZiv3iVmF9azSKpaRvI1EvaxFAvbmBb39sqRn7/oFEyyl",
+	"ybqX3LXq//OafwQj+ce6cd8wvfi6rev9xuY4mdd7QnU0qqxAlNVkxNp8KXF4jMYcrF6DhpSDzKdIU0Yg",
+	"qRpD1wANLF6G87c1L8G9gfyAReWna+P1fEHw+8wzXo+y1FDBV2zDQ0gTuw9NZiwsv09y84eSKvDyrSVV",
+	"bOd9oiuFC6zDgtVlXRcsFDaqukaTZjcgOwHZJb/+8s+sIP4FnahWry9cr6wwyNpmZXTNe2Stf/gItOq/",
+	"Sy7MA5gCniRsqM0LRdpIoLk11o7gNtMAqmPCP71kAnwFxCCqSaihYJSrKtNUjJFSdZXcLZAv2eqqMoIa",
+	"HVAEu+1KuqMO6tpZ29rx5lP58AO3P33BdZAlcbhQSgTxkk10mxzlbbHNAxDmwqO/Hb08Oz85Ojt6eXb8",
+	"6mXYF02Xq7DbgbANKBaSuyAUxIi5cpX2eauH1Y4A6r4wH09d220stORKdJG9boeEpz++fHJ+cnR6ZD79",
+	"1zfHJ0dPwwOSMnOB8pIi1tNiCDoXUxdMkqn1QJLznWiTQw9OeN4XaiSvi839qMqap16TpjkMFnNbaQ9w",
+	"BsN6kkReE6rsIXsd5OW1cDWKYRyE7rjJXZEmbKtuPk64htogDGoG+s0dmNBt8sIFAIlkRppWpFS9spDt",
+	"igi1lvlcjlz/8KWOlxPIQ/QRC0vVFe/hBbDENG+dXnB2PFrgXoF6+z5TWbMb0EqJCZa48SjebN2N3hdB",
+	"w7uJ8+LAYysOpBKcPkhHLEPfhCixV0uUeBh7xGMnQaz1rQKxLXjRY3qFzveS06exO+xGO/Qx20pkRJOt",
+	"bsN3Afm9bTbn+PGO/Mt13UAfGrk5/q2LyrCr1+w9SDLLkCiDc33HkAsFsQV7vE1Hd8eddtfvHHTnbS4P",
+	"ciG33sY/fvCN797XxmetRc0BeEvsdlZAtLMWRMUrZqSXwgVDg/AGnT+W3K72ACEnCQhVkY0c95jJ708b",
+	"6GyuLlKFJARXC0ScrAiWh1I7nb3ujV82yatQVJIUuX0ChZOM2DehStsS8hpvki90YQAyNBtzEheIk9Xy",
+	"1n0WYTorS72uxdGtFrFCbPyoutYJNPYtnB9J5IWndVmp7o7WpSqdLXMorbAIl+vtGdknIIbBE83HLChU",
+	"H2zm8Uu9voA6dxBBlZe4nSuUZ4dkz8MeceN42hfIzxTJw8+xJiBUGXS523npyDCfB/cz6Aus4TJgRqb3",
+	"4qva5FjYuJ7EqOxW3F1UH7Dp1wUMbLlTIcmEpVsgq7vCg4imUzWCBszmGnKFr/cFJchWiGJMQfsbV+HQ",
+	"VgmhMax+kaBvFYbNVZtBQW21wIp1+HbsX9km4zMrDoMdckHE5Xrf6Sz9TiZ230uIJm5xHbZnr8Wf1vWN",
+	"RldkGO5IoMP5u1vYK2MzrPu/Z1kH2tJpbD37bT8koNr3BXETNI77Qo/YGMpINwvhF60DN61900wE9ZEx",
+	"0GM+fiErs+piF1qBNSpgsWmIr3BUGckbWtcOvM5aUD/IBZW48tC9YhlXe4MMMXxR5TjIjWXWfFZZrDSO",
+	"X2Sa8O1LlS6621ZxrFu90wHzEHEJi6na3jxVqyBqnaDGujdG01bmG7JrF4L0Zy3TtWqZOv2tSjDH3iHx",
+	"2IgMUrGFV/e+JWofFrR8VkHRClwvIRfkVaYgf8Tqp4Zkk+yKzjOmJfL19gd7o2+Q9SRMs+pu9Y5JYFdf",
+	"yyMOgOnYE3D9fnM+kzB6xVROvfui5Pf1XR2L+A2pYDd9UYvfkCagEyQNRNBEytaiQMrYF/SCchEQIdOs",
+	"zxc8yiL5JpSn1TWRYLEeY9mEr7eeoeVeaDCuJ65Hiu2BX1OHDvGfJPn3TZJXwfKxDRVIk4hrTiJTArRn",
+	"43L6ai8Q5iSuEzdTmTBVzLqf2fQvouUBCZ1YDCJ0YQYObebCMQsDQr0I6s9UPrFfiQ6FaAh2FnIg4xl2",
+	"4Qb1X6Z+x9Vxq00OCz1alTbqQt6yvm2kcS/Fq2fOY+qiLsCyUIizFgaTwERWTNlHnzNXxOV65e5N22xM",
+	"S00TZdsM6hETtnXvVJjvKQNIllzWI/618qfERiTAF0PSNN+0MdODWV94P35VTDRr2e9SK5Bax22acuh1",
+	"LwjXBgCb0dZz2XloyYGutpCLB7EFHgRVPAZjHRBxT+3x3SlI208eyTWC/bPOl7mdw0+7WVOCdzA+RFjU",
+	"XPbN2ot7yKYN5f2p2b/BJwZ5VAp1dXf/jGT6pOOjUUQdzypo/hpivCtsv8BO7vq0GHrjOcDyeCYXzwP+",
+	"BqSWgr3XJIRSl6F1UCBRG7ChTJn3pnsp5RcjI1ibn6GhzkvGDfPp2cxIzVQ2Y7svvpZ61LN9vNP8F2jH",
+	"DElFA6avGVY4GJOm1xHejLnmIpbXhEOx0lDLyTm0GXR5wKBzED0CVpEy7Isjp6V4lsUm7Kx9xNJIFWwl",
+	"b8iITRGWE9vtMOvs0BSyBEarEKiCRKgyJdetac1cYBs+U2jtCZ1Bf66ImSHfgwrmnWlQcSTZXFVnY8TB",
+	"wpK6nSXBN+fYU+UOATgLg4UyKAuICN4NxX52S83x/NYrrVpcvoM1V9e9VXjR5usDLk9vvp/Ylt9oUnMx",
+	"hKK7MWcNLLaetwax7093zWbdNXPNgDICf08OG1uKzY/qzBzB1mGN/BVYcPOCThKmVICVVKQct7C5AgSX",
+	"apYkqqK1XImVkUMSFi5zSMb00uXRGjQnPGvwmn0IXLp4B3rQfHTC8irqWfXhnFDmXTshgMHmDBslk4uL",
+	"Njm1osWYppc5zOgzzvJi4WugHtGUQd1sD9RcmQJ+aXgqofOM1ReG+6KZNfHMensKiR3cs2ak0HDV2hC9",
+	"D7vqyFwR2hf4SdtoVaYuWtaG0+KwzxQJkaOHtuM1dMj3OnH1xQXT2Vte2Hb481QaSmg+DP9UXmSutyKS",
+	"LQhwwK1IsFavsEcukpsSJehEjSTotEb0Cl0cms2mznoHlj+Tb0o+wubQScHAEtA6wJIxOHLcF7bRqYsT",
+	"gMXS7JNhQZMPyFQY3EYLAZoC3PcXlduzt/MuWu5dAjjrhvLV5gDemh4kWejjB69uPmrywdn/7s0muf8y",
+	"zn/oyK7R/ARhNE04S8vU/MCTVjOiZgmv81uA3HD7DPY/Dt5k+PJpYQqUp8duSy6s90/rz6dfW3Kc8bsK",
+	"+XSZwWf7Q35hlvpuz3JuDU3q8zgiqF0ih9qKOramCF5zI3Ww8URzFgd9Eeb3NySK5SIPCrGYwfWiOrW3",
+	"nPJWxfmfwm8+778HZljWb29BuhYFyN+jlvsJkyuXb/Z7pVcfi3TgbVlFPO7Xy2k/tNrR6ZMf0FWhP3yY",
+	"3ZhwYU2Acvpsuy8Oyzi1vAt8fgvD1jL/2t1VjhUpS2uWFvh4CsMyG+CDZGB9EubBhyWjuGu/Wyp6z4E2",
+	"HkKVY208GmJx9b4jaua/+AcMVzyKud6Y5LtduPwL6qtLAm+x2FV3yJRoW4jATYI6ds6RkGNh7YS+EDRN",
+	"XcJ+As13JXSUzEZD3V3yOjP5+oUS+qJQSWJoHaP+x+3DScquuJwqMjHXnWQ8L7e/YmViIQVbmHGf7Uqd",
+	"TvHZHi6pIAzEcxMFhO238iLC89fkVjt1kJ+LS65TufPaX0vnYxUIeMgOX91Ob7ec09zdz8C2x1lKUQpW",
+	"Tbk3N+WjxVNuNuPXnn2tkq8On/9UOTbpTLvOCalfeCcjNQ+tc9yCSWx/MMi6PNY9j2LPA7GKlMcSyDKf",
+	"OM58bL2+AP+Z7ewhU4g75xoipsGrszihyX2qbSOrcz/VNVWLI9HdMWywj+e8IF1XOl+rYMAc3XBpmZsk",
+	"GydMTZPahMMIaBfSdZ+yq/5MWZ/fn1RlQ1TljF6is9fu+oBGl78FyrJ6gC/F5BaQaYX0eRjHd6QlZKfT",
+	"7Ytr29YjIJayCD+WekRjlwCVybpKtsmh7duz04GvqL6YuALZth26kymblOx0Fdh99zqPg8w1DLJv64DQ",
+	"eTEUX11gbllN32gcQwW0iKbpDKpyV9216oTOe6d2u38AarcUdw5yByPEqd7VwfgH3N/sohuuD9j+p/Fm",
+	"PeON1Sxzsw3N6VlB61bEp2u5ceEe7TmHSC8LYDjF1LUNECVrQ5qT0aI97yNWeIk0xlnN22N8/ruOrA2h",
+	"zssLt9io7OoAr2BhrHoAmn4MpQ+95JkKmEJ4U5FmIei3EOzcFzbyt+UZWfJALwcjpDkZ6kgHCSsG3h0Q",
+	"mnNDV0vSSPpexB4wyb3FdhrcrHplER1IS8O6C+HY3Y8Tju0ArY7G/mOFUT9LeUxn5FqmlwrC68ZgWVtm",
+	"Z9lZJ2omj4JBTveugrHuRl/GHdYd+qyz5ETJ4iKX82KMYiz6vE5HNEnINSNqxCeG6OGSv8pXkCdp1WT5",
+	"876XDbSqevCYbnsN/tQXN2mFojanJifRvwX/dxV/nHBRq36ZzRB1rCuw3RvNcxv013Ryz36nVdIUK9nK",
+	"ay42WISrfke8s6wNHvartZSg/RtNH/nPXxq9Pd8//J+/bKAnnlFt8EgrF7tfSEU9H8xyErehJq68lpHc",
+	"YOeflGmTlKl0j/3ur1zcS5FEc4a1AwG/tn1MpwnoKQZaSNwompoWWa1xce2+WBDmN+HrWqxf882Zb+qS",
+	"heX9Ee8xAfw1r2k08IxrZvfttv95TzfUPUIYplql7G7git4qaq7KZnxsQIS6f64Ih2BJ4FcAPAAVGeqy",
+	"YKK1K8nTxJ7DUNOjNWdGxotp6ZSQvjGZ68wIaG6tsxz3xX4HWEWeNtakZL/KUuybf5fYixcGChsKgjbh",
+	"BUbfj0kwHrpgxNr0IqfR7hw3bMH93e0YV79X6vpxQupsasGIKpKrK3NC0UPUrDIgOLJlL0NWN3BRCN7H",
+	"4kivl/MjI/Wp6SBb5nKFMvMxQg9RUhgYEJpMRnTANDevLdAcTwvfepBAJacQub6nYOlVbTXik4m5M5vR",
+	"ivyF1VGPCnv3x2ofrUo44FCyiBuL20nb9wbFtsrO1s+jNnFvGOaE9Ra5IiOajiFdmIrYT0NvL2hZ7INz",
+	"l+D9RXh3G8z6yA0BV96ljV+lpR4yK08qhw939SF/Kgs/LS74wQjHHyuB0m2yR1mWEKs5Rrr9AYasHwvo",
+	"z+ICypGuLchrLBGqpZ6+M3+yPPq6hM7WgTYxWqRfNAp2oEh26uL2GYy+2ZRf7MP93kSDje6OLbuJ/nsP",
+	"LOZ/OiaRbIuwo07NuzQT0XJZ1NUOlYRBg01Xy9QJBFjRFF7AYs4htlwJA6g5gl0W875BVb04nU0Eovxd",
+	"ccRFoQE4T0iyrovjAwgSsOYHwd7rcwsBuR7xhPVFOKLqfCxTFmIJMTnVGZQ9ImTWBwhyuW3HGGwOQ5iI",
+	"iRzi2rO1JPIiMAu+ZGySVcWBckBmP9t90ReHcxuFxartJsFz+yFbc9S11cT+j3M9EQKzmmiUVYzJSrCQ",
+	"Q6++LFZGTck1NIKxllycGgq3ulpA+BFSalJqNsBZG1zORQ8K2Lh90HlHkhGf+Mu4puZwsZ1mQPgQ4bGL",
+	"hlpIABvKibAJgQUEkkIKkBCaSAHBjOipwqiMa4MUF/yKGVUrgXgJD5SEXzGSMJoKZYM4tAGaxa1sh7Jy",
+	"4bZ3VQH2MY2xJFIOptty781YYrGkvjDkOgD/2DUUxKF68UK0lD1CvQZCdlljOuuLEb1iZMCYILg26N1a",
+	"PHtYnFmGHccvBFSngt6gPq7gR/OawzyLZeECPAFQ63nEaGpOs00Os6pCZgvnUJOjc5bOWEyuRzKxpIVr",
+	"NYeeB37hE7NmLDTN8n6w8z21XOFjQdQlsBUoh4KhxEpi9fa9bqfdF2cFmOSE/jxlPbx+XGftVtsEyjka",
+	"QLCxriZK8yQhgrFYEa76Yh4I0pzrTxuQUnvaFgxBZQamWdhgtufahM3kNLXVgue6nUElBmwUZqlQZR0l",
+	"Q5pryBlFklfOqTIEiTSl15vMe5Oa7S1Ws2xcddvdrbi9s7W3IMAHx9fOFDPLeIJDPlL3VdstUdUJ87nP",
+	"ahJ+vtXe7XzgG+zzuDAv+tFc48k8rbbQeHJvBTy7HjyLFb/OGTSBne9b++Vep9y5dn9nQevaCyZYSpP5",
+	"xZf302xBHmVsfTLrdq21K7tZ82t+B3BAbieWZI5M7ya7m8jgJm5I8Z2J6HWNVPVMR7LUu8wXUFDA3nRa",
+	"ZrTtgbXkh2yQWTyT7uV7dyrFVPScRWV8BjnRfBvJZfyBFEn1fRvbLdTIJO2RL2mAuRTyOcb2cWtzUx2N",
+	"yBSiGXPtparxpdGFtLxkaJmvNohiZCzUahzJVG8l0FERRmVKgLk6RnqeKqPWKH4hoBOBLbaYGukLZGEV",
+	"yUmeyI4t3oyAN0jlNYS/T5hQJNy+Vl/BB/7911/+Gbre/oQLpRk1IlxfjGQSu7Qb2yruks3a5KkVYRI+",
+	"ZJqPGQhlIzk1t9eF3+/BA3XQF0Ze1NTPysa5PlNmNtQdjDglpYDKn2fwKwZ898wvOiv/mQNhFSrs8RQH",
+	"tvnkcKoYlOqE57h9zfDQ3m6AoUe+ZjRladhy5WB2qyQkNCCfmRnuZDnWyblikRSxavR2H3U6ta+XB4Bn",
+	"Mt5Y4zf2fsJTpuZZUDdnmLB/SJjib/aHr7758R8/nv2Fv/j+xf5PT79OXn7zY/fHs5/4y50Xe21g8+3u",
+	"F4/2Ot29vU6n3Rnu0sfRhriL3YbltAbA/e15ahGdnxtsLjpt/wi2WBZNU65nIB4fTvh3bGYuY6P39l3Q",
+	"wDY47m8jtHjUFbDfXXBtr6EjrWdITZG0YseXek5P2x0mq+NuqIaLjyfm6ywm8goVeG45UYBUdSSvyZiK",
+	"mWVPoFmXpmuTF1kzG9RLjcoJ8iXExc0RmW+YfoPQb7I9mDo3hO3c7cuOuciaJtmD/eKD8zxBoLsp06uZ",
+	"d/V11TRxftNPyQn6xm8x5GHlU2yLOXN4qZY1p8Z2AzxWtk3GJJVDnjBbX0UqbF+o8rhubNrMMXsGTJuE",
+	"qkuovQiyIDTAsLNgjeasj6o1zSimCTRtzeyU2ef7ImPJMCjmKYu0TGeBlW2yqSB2I/uOLNhoKRoxXSOw",
+	"mKtJQmdQYtq8yWOiNE21tRSGP4ekGVHFtrhQTCiu+RVLZgd9IST8iDVs4PtSMFy85ffOtpt1IEEzbSEI",
+	"HgwyKi8Nk/XEQusEDKAqa83um1rbuDUoePTFJGURi5mIWM8AFuTt3EWcgzCx9cjNJNn+LW0k8kZhn+Cl",
+	"ZpgncjymW4qZlwxxsTugclGriw7wjBq8zXRuW/SWvZ8koIxYVbDK8sJjVTC7cM3GauVFBwoOugp9f4wj",
+	"up0OJGC5PzMVlaYpnYG+oWdgDRrKdNyYTxI7JJOUDfl7JyzOo1EALSUN6hwQgTpiKhMSjWhKIw0NrX2r",
+	"E034AnNTMY1sTN8/Z+LCsCNYxIRqQwQavcZ/vP2Pfv99p7PV77/vPnv3+b/mirfSKRcXi8oUAeJlOFtV",
+	"vKkMKZxbvdpDdU5mHixAOgjVxCtTRNVWQLoGifc7B2THxn1S6OlWgHRnQYEkuAvlTcVUvP3Oiry8jVnk",
+	"qk0fuH/OAKPcZaNXVNP0fJomjV5jpPVE9ba3o1i07cTtSI638SW1jULuRFw0gkY0VRptT5prOL0jccEF",
+	"Y6BTW6Q9t/tyaAaS50b2S8AktMQA5OIU5vLT322IOyuW1rHUYPfwP0RY0zMubLd0j50jdfZ4ebER7kJh",
+	"0zZTtCzyYCEfBlY6z7qb+NJeZ6/VrhQY1Qa7yX5C2L8x3F+Z9YQH8cfA/G+Ytgiao2zFHajhKjJzLOFm",
+	"xUAUd7q3DUXJ2Fu99qm2HWmh9IJtpuquHThZza/Q4hS6ohygZIzpEpDk3yaHwl5X5PskShhNjUSs2Xvb",
+	"9jQg4Yeb0P0S4k2B0sTFbqvuy/P1iSsNUq/NMrPLf0tzVNXFbKzHORDqB+nf+XDEaQVRevRbIUqfTmPP",
+	"P2ifzqUkdFpp+J8kNKpq82yn6jnqlTUmHjDoEQx0yFAkoCpo8r4FWZnquxKVjyFE/EmzPjmB6k/a9Rvt",
+	"MqOXE6517fjBhwZ62AqWffBPLpIdrfcSyv/EMpqObXsZeI4hhgaD4VJtQ3iDBbI82XN+xYRLEMkIHU0I",
+	"E/FEcqEVWIwMhjCh7X1u53Lpt4wmNk+3wosghU5ppBX21wbYvLFPZaSqRqLLckwFvWCwMANbzGhMEqaN",
+	"QH1AxlRploJb01XscDc9HnNRMeup5yXOXSRYPcj6eRU4ep37NosP9Ca3bpT52Z+CTcgrNzJJ+RXVDDOO",
+	"cXcn00HCI5d6rLxpT6QcV836/UiaQ4VsNmsnNowJ4yBTmTDrxKWxDRvw5nQtrit2AmuABTAQ/sFiriHK",
+	"FPY5YfBH3jzVmzNLOJznyq7cuZbeNmBoSlbi2F9zVkCkyqBZXcXFGw6pfBUjo0shrxMWX4whcqLpbY5q",
+	"BWZ1/IqlLHsGEFqvlKtEmyOo809UozdGkyTyIotJtsnc0N4RY7UDFyagiO1K6kdct/oCLOIQW61mIvIC",
+	"i3U0glaUgKwYNUGTxPezoXRiYbXBE/OQvvS6R8LpgGkm8IJGComNA2sNttMWRlftw3xSpK81uugLb8Zi",
+	"4PtCpJci4YL5J54yxQTw4SoLbe4Pcn20FjhovCmRYN+8u/n/AgAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -74,7 +74,10 @@ class SendMessage(TypedDict):
     room_id: str
     content: str
     client_msg_id: NotRequired[str]
+    mentions: NotRequired[List[str]]
     meta: NotRequired[Dict[str, Any]]
+    parent_id: NotRequired[str]
+    quoted_id: NotRequired[str]
     request_id: NotRequired[str]
 
 
@@ -192,11 +195,28 @@ class MemberLeft(TypedDict):
     occurred_at: NotRequired[str]
 
 
+class Quote(TypedDict):
+    """The quoted message as it was when the quoting message was sent."""
+
+    message_id: str
+    sender_id: str
+    content: str
+    deleted: bool
+
+
 class Reactions(TypedDict):
     """A message's reactions as the caller sees them; empty on a deleted message."""
 
     counts: Dict[str, Any]
     own: List[str]
+
+
+class Thread(TypedDict):
+    """The replies to a top-level message; present once it has one."""
+
+    reply_count: int
+    last_reply_at: str
+    participant_ids: List[str]
 
 
 class Message(TypedDict):
@@ -215,7 +235,11 @@ class Message(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    mentions: NotRequired[List[str]]
+    parent_id: NotRequired[str]
+    quoted: NotRequired[Quote]
     reactions: NotRequired[Reactions]
+    thread: NotRequired[Thread]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
 
@@ -236,7 +260,11 @@ class MessageDeleted(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    mentions: NotRequired[List[str]]
+    parent_id: NotRequired[str]
+    quoted: NotRequired[Quote]
     reactions: NotRequired[Reactions]
+    thread: NotRequired[Thread]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
 
@@ -270,7 +298,11 @@ class MessageUpdated(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    mentions: NotRequired[List[str]]
+    parent_id: NotRequired[str]
+    quoted: NotRequired[Quote]
     reactions: NotRequired[Reactions]
+    thread: NotRequired[Thread]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
 
@@ -440,6 +472,19 @@ class SyncResetRequired(TypedDict):
     cursor: str
 
 
+class ThreadUpdated(TypedDict):
+    """A top-level message got a reply.
+
+    Server → client event "thread.updated"."""
+
+    type: Literal["thread.updated"]
+    room_id: str
+    message_id: str
+    thread: Thread
+    event_seq: NotRequired[int]
+    occurred_at: NotRequired[str]
+
+
 class Typing(TypedDict):
     """Another member started or stopped typing.
 
@@ -474,6 +519,7 @@ SERVER_EVENTS: Dict[str, type] = {
     "server.shutdown": ServerShutdown,
     "sync.complete": SyncComplete,
     "sync.reset_required": SyncResetRequired,
+    "thread.updated": ThreadUpdated,
     "typing": Typing,
 }
 

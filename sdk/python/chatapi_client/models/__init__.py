@@ -58,6 +58,7 @@ from .pin_result_response import PinResultResponse
 from .presence import Presence
 from .presence_list_response import PresenceListResponse
 from .presence_status import PresenceStatus
+from .quote import Quote
 from .reaction import Reaction
 from .reaction_counts import ReactionCounts
 from .reaction_event import ReactionEvent
@@ -89,8 +90,13 @@ from .tenant import Tenant
 from .tenant_list_response import TenantListResponse
 from .tenant_with_key import TenantWithKey
 from .tenant_with_key_response import TenantWithKeyResponse
+from .thread import Thread
+from .thread_updated_event import ThreadUpdatedEvent
+from .thread_updated_event_type import ThreadUpdatedEventType
 from .token import Token
 from .token_response import TokenResponse
+from .unread_response import UnreadResponse
+from .unread_totals import UnreadTotals
 from .unsubscribed import Unsubscribed
 from .unsubscribed_response import UnsubscribedResponse
 from .update_message_request import UpdateMessageRequest
@@ -162,6 +168,7 @@ __all__ = (
     "Presence",
     "PresenceListResponse",
     "PresenceStatus",
+    "Quote",
     "Reaction",
     "ReactionCounts",
     "ReactionEvent",
@@ -193,8 +200,13 @@ __all__ = (
     "TenantListResponse",
     "TenantWithKey",
     "TenantWithKeyResponse",
+    "Thread",
+    "ThreadUpdatedEvent",
+    "ThreadUpdatedEventType",
     "Token",
     "TokenResponse",
+    "UnreadResponse",
+    "UnreadTotals",
     "Unsubscribed",
     "UnsubscribedResponse",
     "UpdateMessageRequest",

@@ -12,7 +12,9 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.message_meta_type_0 import MessageMetaType0
+    from ..models.quote import Quote
     from ..models.reactions import Reactions
+    from ..models.thread import Thread
 
 
 T = TypeVar("T", bound="MessageEvent")
@@ -45,6 +47,10 @@ class MessageEvent:
             deleted_at (datetime.datetime | None): When the message was deleted, or null.
             type_ (MessageEventType): The event type. Example: message.
             reactions (Reactions | Unset): A message's reactions as the caller sees them; empty on a deleted message.
+            parent_id (str | Unset): A message id, `msg_` followed by random characters. Example: msg_2b7c9d0e4f5a6b7c8f3a.
+            thread (Thread | Unset): The replies to a top-level message; present once it has one.
+            quoted (Quote | Unset): The quoted message as it was when the quoting message was sent.
+            mentions (list[str] | Unset): The members the message mentions, as sent; absent when none. Example: ['bob'].
     """
 
     event_seq: int
@@ -61,6 +67,10 @@ class MessageEvent:
     deleted_at: datetime.datetime | None
     type_: MessageEventType
     reactions: Reactions | Unset = UNSET
+    parent_id: str | Unset = UNSET
+    thread: Thread | Unset = UNSET
+    quoted: Quote | Unset = UNSET
+    mentions: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,6 +119,20 @@ class MessageEvent:
         if not isinstance(self.reactions, Unset):
             reactions = self.reactions.to_dict()
 
+        parent_id = self.parent_id
+
+        thread: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.thread, Unset):
+            thread = self.thread.to_dict()
+
+        quoted: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.quoted, Unset):
+            quoted = self.quoted.to_dict()
+
+        mentions: list[str] | Unset = UNSET
+        if not isinstance(self.mentions, Unset):
+            mentions = self.mentions
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -130,13 +154,23 @@ class MessageEvent:
         )
         if reactions is not UNSET:
             field_dict["reactions"] = reactions
+        if parent_id is not UNSET:
+            field_dict["parent_id"] = parent_id
+        if thread is not UNSET:
+            field_dict["thread"] = thread
+        if quoted is not UNSET:
+            field_dict["quoted"] = quoted
+        if mentions is not UNSET:
+            field_dict["mentions"] = mentions
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.message_meta_type_0 import MessageMetaType0
+        from ..models.quote import Quote
         from ..models.reactions import Reactions
+        from ..models.thread import Thread
 
         d = dict(src_dict)
         event_seq = d.pop("event_seq")
@@ -216,6 +250,24 @@ class MessageEvent:
         else:
             reactions = Reactions.from_dict(_reactions)
 
+        parent_id = d.pop("parent_id", UNSET)
+
+        _thread = d.pop("thread", UNSET)
+        thread: Thread | Unset
+        if isinstance(_thread, Unset):
+            thread = UNSET
+        else:
+            thread = Thread.from_dict(_thread)
+
+        _quoted = d.pop("quoted", UNSET)
+        quoted: Quote | Unset
+        if isinstance(_quoted, Unset):
+            quoted = UNSET
+        else:
+            quoted = Quote.from_dict(_quoted)
+
+        mentions = cast(list[str], d.pop("mentions", UNSET))
+
         message_event = cls(
             event_seq=event_seq,
             occurred_at=occurred_at,
@@ -231,6 +283,10 @@ class MessageEvent:
             deleted_at=deleted_at,
             type_=type_,
             reactions=reactions,
+            parent_id=parent_id,
+            thread=thread,
+            quoted=quoted,
+            mentions=mentions,
         )
 
         message_event.additional_properties = d

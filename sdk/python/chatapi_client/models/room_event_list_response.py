@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..models.pin_event import PinEvent
     from ..models.reaction_event import ReactionEvent
     from ..models.room_updated_event import RoomUpdatedEvent
+    from ..models.thread_updated_event import ThreadUpdatedEvent
 
 
 T = TypeVar("T", bound="RoomEventListResponse")
@@ -25,8 +26,8 @@ class RoomEventListResponse:
 
     Attributes:
         success (bool): True when the request succeeded.
-        data (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent | ReactionEvent | RoomUpdatedEvent]):
-            The events, ascending `event_seq`.
+        data (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent | ReactionEvent | RoomUpdatedEvent |
+            ThreadUpdatedEvent]): The events, ascending `event_seq`.
         error (None | NullErrorType0): Always null on success.
     """
 
@@ -38,6 +39,7 @@ class RoomEventListResponse:
         | PinEvent
         | ReactionEvent
         | RoomUpdatedEvent
+        | ThreadUpdatedEvent
     ]
     error: None | NullErrorType0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -47,6 +49,7 @@ class RoomEventListResponse:
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
         from ..models.null_error_type_0 import NullErrorType0
+        from ..models.pin_event import PinEvent
         from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
 
@@ -61,6 +64,7 @@ class RoomEventListResponse:
                 or isinstance(data_item_data, MemberLeftEvent)
                 or isinstance(data_item_data, RoomUpdatedEvent)
                 or isinstance(data_item_data, ReactionEvent)
+                or isinstance(data_item_data, PinEvent)
             ):
                 data_item = data_item_data.to_dict()
             else:
@@ -95,6 +99,7 @@ class RoomEventListResponse:
         from ..models.pin_event import PinEvent
         from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
+        from ..models.thread_updated_event import ThreadUpdatedEvent
 
         d = dict(src_dict)
         success = d.pop("success")
@@ -112,6 +117,7 @@ class RoomEventListResponse:
                 | PinEvent
                 | ReactionEvent
                 | RoomUpdatedEvent
+                | ThreadUpdatedEvent
             ):
                 try:
                     if not isinstance(data, dict):
@@ -159,11 +165,19 @@ class RoomEventListResponse:
                     return componentsschemas_room_event_type_4
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_5 = PinEvent.from_dict(data)
+
+                    return componentsschemas_room_event_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_5 = PinEvent.from_dict(data)
+                componentsschemas_room_event_type_6 = ThreadUpdatedEvent.from_dict(data)
 
-                return componentsschemas_room_event_type_5
+                return componentsschemas_room_event_type_6
 
             data_item = _parse_data_item(data_item_data)
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..models.pin_event import PinEvent
     from ..models.reaction_event import ReactionEvent
     from ..models.room_updated_event import RoomUpdatedEvent
+    from ..models.thread_updated_event import ThreadUpdatedEvent
 
 
 T = TypeVar("T", bound="SyncPage")
@@ -23,8 +24,8 @@ class SyncPage:
     """A page of the caller's events since a cursor.
 
     Attributes:
-        events (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent | ReactionEvent | RoomUpdatedEvent]):
-            Each room's events in `event_seq` order, room after room.
+        events (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent | ReactionEvent | RoomUpdatedEvent |
+            ThreadUpdatedEvent]): Each room's events in `event_seq` order, room after room.
         next_cursor (str): Where a user stands in the logs of their rooms. Opaque to clients; its length grows with the
             number of rooms. Example: v1.1-e.2-4.
         has_more (bool): More events are owed than this page holds; sync again with `next_cursor` at once. Example:
@@ -38,6 +39,7 @@ class SyncPage:
         | PinEvent
         | ReactionEvent
         | RoomUpdatedEvent
+        | ThreadUpdatedEvent
     ]
     next_cursor: str
     has_more: bool
@@ -47,6 +49,7 @@ class SyncPage:
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
+        from ..models.pin_event import PinEvent
         from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
 
@@ -59,6 +62,7 @@ class SyncPage:
                 or isinstance(events_item_data, MemberLeftEvent)
                 or isinstance(events_item_data, RoomUpdatedEvent)
                 or isinstance(events_item_data, ReactionEvent)
+                or isinstance(events_item_data, PinEvent)
             ):
                 events_item = events_item_data.to_dict()
             else:
@@ -90,6 +94,7 @@ class SyncPage:
         from ..models.pin_event import PinEvent
         from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
+        from ..models.thread_updated_event import ThreadUpdatedEvent
 
         d = dict(src_dict)
         events = []
@@ -105,6 +110,7 @@ class SyncPage:
                 | PinEvent
                 | ReactionEvent
                 | RoomUpdatedEvent
+                | ThreadUpdatedEvent
             ):
                 try:
                     if not isinstance(data, dict):
@@ -152,11 +158,19 @@ class SyncPage:
                     return componentsschemas_room_event_type_4
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_5 = PinEvent.from_dict(data)
+
+                    return componentsschemas_room_event_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_5 = PinEvent.from_dict(data)
+                componentsschemas_room_event_type_6 = ThreadUpdatedEvent.from_dict(data)
 
-                return componentsschemas_room_event_type_5
+                return componentsschemas_room_event_type_6
 
             events_item = _parse_events_item(events_item_data)
 
