@@ -22,10 +22,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/chatapi/chatapi/demo"
 	"github.com/chatapi/chatapi/membus"
 	"github.com/chatapi/chatapi/pgbus"
 	"github.com/chatapi/chatapi/realtime"
@@ -75,6 +77,8 @@ type config struct {
 	// receiptsMaxMembers is the largest room whose members get per-user
 	// read and delivery receipts.
 	receiptsMaxMembers int
+	// demo serves the demo web app at /demo/ (DEMO=true; development only).
+	demo bool
 }
 
 // httpTimeouts are the http.Server deadlines. Hijacked WebSocket
@@ -115,6 +119,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	wsCheck := fs.Duration("ws-credential-check-interval", env.duration("WS_CREDENTIAL_CHECK_INTERVAL", 5*time.Second), "how often WebSocket connections of expired tokens and rotated keys are closed (WS_CREDENTIAL_CHECK_INTERVAL)")
 	reconnectAfter := fs.Duration("shutdown-reconnect-after", env.duration("SHUTDOWN_RECONNECT_AFTER", 2*time.Second), "how long WebSocket clients are told to wait before reconnecting, in server.shutdown and the Retry-After of a handshake refused during shutdown (SHUTDOWN_RECONNECT_AFTER)")
 	receiptsMax := fs.Int("receipts-max-members", env.int("RECEIPTS_MAX_MEMBERS", 100), "largest room whose members get per-user read and delivery receipts (RECEIPTS_MAX_MEMBERS)")
+	demoApp := fs.Bool("demo", env.bool("DEMO", false), "serve the demo web app at /demo/, with a demo tenant for anyone who opens it: development only (DEMO)")
 	if err := env.err(); err != nil {
 		return config{}, err
 	}
@@ -156,7 +161,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
 		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, reconnectAfter: *reconnectAfter,
-		receiptsMaxMembers: *receiptsMax,
+		receiptsMaxMembers: *receiptsMax, demo: *demoApp,
 	}, nil
 }
 
@@ -269,6 +274,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}, st, hub)
 	if err != nil {
 		return err
+	}
+
+	if cfg.demo {
+		b, err := demo.New(app, cfg.masterKey)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		b.Register(app, middleware.BodyLimit("4K"))
+		logger.Warn("DEMO=true: the demo web app is served at /demo/ and hands anyone who opens it a user token of a demo tenant; development only, never in production")
 	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -511,4 +525,17 @@ func (e *environment) duration(name string, def time.Duration) time.Duration {
 }
 
 // err is every variable that could not be read, or nil.
+func (e *environment) bool(name string, def bool) bool {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want true or false", name, v))
+		return def
+	}
+	return b
+}
+
 func (e *environment) err() error { return errors.Join(e.errs...) }
