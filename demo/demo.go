@@ -109,10 +109,6 @@ type Session struct {
 	UserID    string    `json:"user_id"`
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
-	// APIKey is the demo tenant's key, handed over only until the REST API
-	// takes user tokens (Authorization: Bearer); the WebSocket uses the
-	// token already.
-	APIKey string `json:"api_key,omitempty"`
 }
 
 func (b *Backend) session(c echo.Context) error {
@@ -161,7 +157,7 @@ func (b *Backend) join(ctx context.Context, user string) (Session, error) {
 	if tr.JSON201 == nil {
 		return Session{}, apiFailure("create token", tr.StatusCode(), tr.Body)
 	}
-	return Session{UserID: user, Token: tr.JSON201.Data.Token, ExpiresAt: tr.JSON201.Data.ExpiresAt, APIKey: b.key}, nil
+	return Session{UserID: user, Token: tr.JSON201.Data.Token, ExpiresAt: tr.JSON201.Data.ExpiresAt}, nil
 }
 
 // ensureTenant finds the demo tenant or makes it. Its key is shown only

@@ -11,14 +11,20 @@ import {
   type TokenProvider,
 } from "@chatapi/sdk";
 
-type Message = Omit<MessageEvent, "type" | "event_seq" | "occurred_at">;
+/** A message as the app keeps it, from REST or an event (whose thread
+ * participants are typed as a tuple, REST's as an array). */
+type Message = Omit<MessageEvent, "type" | "event_seq" | "occurred_at" | "thread"> & { thread?: Thread };
+
+interface Thread {
+  reply_count: number;
+  last_reply_at: string | null;
+  participant_ids: readonly string[];
+}
 
 interface Session {
   user_id: string;
   token: string;
   expires_at: string;
-  /** The tenant key, until the REST API takes user tokens. */
-  api_key?: string;
 }
 
 interface Room {
@@ -78,10 +84,9 @@ class DemoApp {
       if (refresh || Date.parse(token.expires_at) - Date.now() < 60_000) token = await fetchSession(this.me);
       return { token: token.token, expires_at: token.expires_at };
     };
-    this.rest = createRestClient({
-      baseUrl,
-      auth: session.api_key ? { apiKey: session.api_key, userId: this.me } : { token: async () => (await provider({ refresh: false }) as { token: string }).token },
-    });
+    // REST and the WebSocket share the token (Authorization: Bearer on REST).
+    const current = async () => ((await provider({ refresh: false })) as { token: string }).token;
+    this.rest = createRestClient({ baseUrl, auth: { token: current } });
     this.rt = new RealtimeClient({ baseUrl, auth: { token: provider } });
   }
 

@@ -1128,10 +1128,8 @@ var DemoApp = class {
       if (refresh || Date.parse(token.expires_at) - Date.now() < 6e4) token = await fetchSession(this.me);
       return { token: token.token, expires_at: token.expires_at };
     };
-    this.rest = createRestClient({
-      baseUrl,
-      auth: session.api_key ? { apiKey: session.api_key, userId: this.me } : { token: async () => (await provider({ refresh: false })).token }
-    });
+    const current = async () => (await provider({ refresh: false })).token;
+    this.rest = createRestClient({ baseUrl, auth: { token: current } });
     this.rt = new RealtimeClient({ baseUrl, auth: { token: provider } });
   }
   async start() {

@@ -201,6 +201,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for ThreadUpdatedEventType.
+const (
+	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
+)
+
+// Valid indicates whether the value is a known member of the ThreadUpdatedEventType enum.
+func (e ThreadUpdatedEventType) Valid() bool {
+	switch e {
+	case ThreadUpdatedEventTypeThreadUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -690,6 +705,11 @@ type Message struct {
 	// EditedAt When the message was last edited, or null.
 	EditedAt *time.Time `json:"edited_at"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -699,6 +719,14 @@ type Message struct {
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *map[string]interface{} `json:"meta"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -714,6 +742,9 @@ type Message struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 }
 
 // MessageEvent A message was sent (`message`), edited (`message.updated`) or deleted
@@ -750,6 +781,11 @@ type MessageEvent struct {
 	// Example: 42
 	EventSeq EventSeq `json:"event_seq"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -765,6 +801,14 @@ type MessageEvent struct {
 	// Example: 2026-11-24T20:10:00Z
 	OccurredAt time.Time `json:"occurred_at"`
 
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
+
 	// RoomId A room id, `room_` followed by random characters.
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -779,6 +823,9 @@ type MessageEvent struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 
 	// Type The event type.
 	//
@@ -1007,6 +1054,29 @@ type PresenceListResponse struct {
 	Success bool `json:"success"`
 }
 
+// Quote The quoted message as it was when the quoting message was sent.
+type Quote struct {
+	// Content The quoted text, cut to 200 characters; empty when it was deleted.
+	//
+	// Example: Shall we ship on Friday?
+	Content string `json:"content"`
+
+	// Deleted Whether the quoted message was deleted when it was quoted.
+	//
+	// Example: false
+	Deleted bool `json:"deleted"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// SenderId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	SenderId UserId `json:"sender_id"`
+}
+
 // RemovedMember Who left which room.
 type RemovedMember struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -1206,6 +1276,11 @@ type RoomSummary struct {
 	// Example: 2
 	UnreadCount int64 `json:"unread_count"`
 
+	// UnreadMentions Messages after the caller's `last_ack` that mention them.
+	//
+	// Example: 1
+	UnreadMentions int64 `json:"unread_mentions"`
+
 	// UpdatedAt When the room or its membership last changed.
 	//
 	// Example: 2026-11-24T20:00:00Z
@@ -1260,10 +1335,25 @@ type SendMessageRequest struct {
 	// Example: Hello, team!
 	Content string `json:"content"`
 
+	// Mentions Members of the room the message mentions (at most 50); each but the sender gets a `mention` notification.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// Meta Free-form JSON object about the message, at most 4 KB encoded, e.g. `{type, mentions}`.
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *MessageMeta `json:"meta,omitempty"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// QuotedId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	QuotedId *MessageId `json:"quoted_id,omitempty"`
 }
 
 // Seq A per-room message sequence number; the first message is 1.
@@ -1429,6 +1519,60 @@ type TenantWithKeyResponse struct {
 	Success bool `json:"success"`
 }
 
+// Thread The replies to a top-level message; present once it has one.
+type Thread struct {
+	// LastReplyAt When the latest reply was stored.
+	//
+	// Example: 2026-11-24T20:12:00Z
+	LastReplyAt time.Time `json:"last_reply_at"`
+
+	// ParticipantIds The latest repliers, at most 10, most recent first, each once.
+	//
+	// Example: ["bob","carol"]
+	ParticipantIds []UserId `json:"participant_ids"`
+
+	// ReplyCount How many replies the message has.
+	//
+	// Example: 3
+	ReplyCount int64 `json:"reply_count"`
+}
+
+// ThreadUpdatedEvent A reply was sent to the top-level message `message_id`; `thread` is its thread after the reply.
+type ThreadUpdatedEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread Thread `json:"thread"`
+
+	// Type The event type.
+	//
+	// Example: thread.updated
+	Type ThreadUpdatedEventType `json:"type"`
+}
+
+// ThreadUpdatedEventType The event type.
+//
+// Example: thread.updated
+type ThreadUpdatedEventType string
+
 // Token A signed, tenant-scoped user token.
 type Token struct {
 	// ExpiresAt When the token stops being accepted.
@@ -1458,6 +1602,36 @@ type TokenResponse struct {
 //
 // Example: orders.shipped
 type Topic = string
+
+// UnreadResponse Envelope of UnreadTotals.
+type UnreadResponse struct {
+	// Data The caller's unread counts over the rooms they have not muted.
+	Data UnreadTotals `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UnreadTotals The caller's unread counts over the rooms they have not muted.
+type UnreadTotals struct {
+	// RoomsWithUnread Rooms with at least one unread message.
+	//
+	// Example: 2
+	RoomsWithUnread int64 `json:"rooms_with_unread"`
+
+	// TotalUnread Unread messages (each room's `last_seq` minus the caller's `last_ack`), summed.
+	//
+	// Example: 5
+	TotalUnread int64 `json:"total_unread"`
+
+	// TotalUnreadMentions Unread messages that mention the caller, summed.
+	//
+	// Example: 1
+	TotalUnreadMentions int64 `json:"total_unread_mentions"`
+}
 
 // Unsubscribed The topic unsubscribed from.
 type Unsubscribed struct {
@@ -1649,6 +1823,9 @@ type NotFound = ErrorResponse
 // PayloadTooLarge The envelope of every refusal.
 type PayloadTooLarge = ErrorResponse
 
+// TenantLevelForbidden The envelope of every refusal.
+type TenantLevelForbidden = ErrorResponse
+
 // TooManyRequests The envelope of every refusal.
 type TooManyRequests = ErrorResponse
 
@@ -1705,10 +1882,25 @@ type ListRoomEventsParams struct {
 
 // ListMessagesParams defines parameters for ListMessages.
 type ListMessagesParams struct {
+	// TopLevel When true, only top-level messages (no thread replies).
+	TopLevel *bool `form:"top_level,omitempty" json:"top_level,omitempty"`
+
 	// AfterSeq Return messages with a seq greater than this. With `before_seq`, the first `limit` messages strictly between the two.
 	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
 
 	// BeforeSeq Return the messages right before this seq. With `after_seq`, the first `limit` messages strictly between the two.
+	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListRepliesParams defines parameters for ListReplies.
+type ListRepliesParams struct {
+	// AfterSeq Return replies with a seq greater than this.
+	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
+
+	// BeforeSeq Return the replies right before this seq.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
@@ -1882,6 +2074,32 @@ func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
 	return err
 }
 
+// AsThreadUpdatedEvent returns the union data inside the RoomEvent as a ThreadUpdatedEvent
+func (t RoomEvent) AsThreadUpdatedEvent() (ThreadUpdatedEvent, error) {
+	var body ThreadUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadUpdatedEvent overwrites any union data inside the RoomEvent as the provided ThreadUpdatedEvent
+func (t *RoomEvent) FromThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeThreadUpdatedEvent performs a merge with any union data inside the RoomEvent, using the provided ThreadUpdatedEvent
+func (t *RoomEvent) MergeThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -1908,6 +2126,8 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "room.updated":
 		return t.AsRoomUpdatedEvent()
+	case "thread.updated":
+		return t.AsThreadUpdatedEvent()
 	default:
 		return nil, errors.New("unknown discriminator value: " + discriminator)
 	}
@@ -1994,6 +2214,9 @@ type ServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// ListReplies List a thread's replies
+	// (GET /rooms/{room_id}/messages/{message_id}/replies)
+	ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx echo.Context) error
@@ -2009,6 +2232,9 @@ type ServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx echo.Context) error
+	// GetUnread Unread totals
+	// (GET /unread)
+	GetUnread(ctx echo.Context) error
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
@@ -2371,6 +2597,13 @@ func (w *ServerInterfaceWrapper) ListMessages(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListMessagesParams
+	// ------------- Optional query parameter "top_level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "top_level", ctx.QueryParams(), &params.TopLevel, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter top_level: %s", err))
+	}
+
 	// ------------- Optional query parameter "after_seq" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "after_seq", ctx.QueryParams(), &params.AfterSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
@@ -2461,6 +2694,53 @@ func (w *ServerInterfaceWrapper) UpdateMessage(ctx echo.Context) error {
 	return err
 }
 
+// ListReplies converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRepliesParams
+	// ------------- Optional query parameter "after_seq" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after_seq", ctx.QueryParams(), &params.AfterSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after_seq: %s", err))
+	}
+
+	// ------------- Optional query parameter "before_seq" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before_seq", ctx.QueryParams(), &params.BeforeSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before_seq: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReplies(ctx, roomId, messageId, params)
+	return err
+}
+
 // ListSubscriptions converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSubscriptions(ctx echo.Context) error {
 	var err error
@@ -2526,6 +2806,15 @@ func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateToken(ctx)
+	return err
+}
+
+// GetUnread converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUnread(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUnread(ctx)
 	return err
 }
 
@@ -2681,9 +2970,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/rooms/:room_id/messages", wrapper.SendMessage, options.OperationMiddlewares["sendMessage"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.DeleteMessage, options.OperationMiddlewares["deleteMessage"]...)
 	router.PATCH(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.UpdateMessage, options.OperationMiddlewares["updateMessage"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/replies", wrapper.ListReplies, options.OperationMiddlewares["listReplies"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/events", wrapper.ListRoomEvents, options.OperationMiddlewares["listRoomEvents"]...)
 	router.GET(options.BaseURL+"/sync", wrapper.Sync, options.OperationMiddlewares["sync"]...)
 	router.POST(options.BaseURL+"/acks", wrapper.AckMessages, options.OperationMiddlewares["ackMessages"]...)
+	router.GET(options.BaseURL+"/unread", wrapper.GetUnread, options.OperationMiddlewares["getUnread"]...)
 	router.POST(options.BaseURL+"/notify", wrapper.SendNotification, options.OperationMiddlewares["sendNotification"]...)
 	router.GET(options.BaseURL+"/notifications", wrapper.ListNotifications, options.OperationMiddlewares["listNotifications"]...)
 	router.POST(options.BaseURL+"/notifications/:notification_id/ack", wrapper.AckNotification, options.OperationMiddlewares["ackNotification"]...)
@@ -2711,6 +3002,8 @@ type InternalErrorJSONResponse ErrorResponse
 type NotFoundJSONResponse ErrorResponse
 
 type PayloadTooLargeJSONResponse ErrorResponse
+
+type TenantLevelForbiddenJSONResponse ErrorResponse
 
 type TooManyRequestsResponseHeaders struct {
 	RetryAfter          *int
@@ -5423,6 +5716,126 @@ func (response UpdateMessage500JSONResponse) VisitUpdateMessageResponse(w http.R
 	return err
 }
 
+type ListRepliesRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+	Params    ListRepliesParams
+}
+
+type ListRepliesResponseObject interface {
+	VisitListRepliesResponse(w http.ResponseWriter) error
+}
+
+type ListReplies200JSONResponse MessageListResponse
+
+func (response ListReplies200JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReplies400JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReplies401JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListReplies403JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListReplies404JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReplies429JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReplies500JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSubscriptionsRequestObject struct {
 }
 
@@ -5904,6 +6317,22 @@ func (response CreateToken401JSONResponse) VisitCreateTokenResponse(w http.Respo
 	return err
 }
 
+type CreateToken403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response CreateToken403JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response CreateToken413JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
@@ -5963,6 +6392,81 @@ func (response CreateToken429JSONResponse) VisitCreateTokenResponse(w http.Respo
 type CreateToken500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateToken500JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnreadRequestObject struct {
+}
+
+type GetUnreadResponseObject interface {
+	VisitGetUnreadResponse(w http.ResponseWriter) error
+}
+
+type GetUnread200JSONResponse UnreadResponse
+
+func (response GetUnread200JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUnread401JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUnread429JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUnread500JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -6495,6 +6999,9 @@ type StrictServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx context.Context, request UpdateMessageRequestObject) (UpdateMessageResponseObject, error)
+	// ListReplies List a thread's replies
+	// (GET /rooms/{room_id}/messages/{message_id}/replies)
+	ListReplies(ctx context.Context, request ListRepliesRequestObject) (ListRepliesResponseObject, error)
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx context.Context, request ListSubscriptionsRequestObject) (ListSubscriptionsResponseObject, error)
@@ -6510,6 +7017,9 @@ type StrictServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// GetUnread Unread totals
+	// (GET /unread)
+	GetUnread(ctx context.Context, request GetUnreadRequestObject) (GetUnreadResponseObject, error)
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
@@ -7312,6 +7822,33 @@ func (sh *strictHandler) UpdateMessage(ctx echo.Context, roomId RoomIdPath, mess
 	return nil
 }
 
+// ListReplies operation middleware
+func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error {
+	var request ListRepliesRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReplies(ctx.Request().Context(), request.(ListRepliesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReplies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRepliesResponseObject); ok {
+		return validResponse.VisitListRepliesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSubscriptions operation middleware
 func (sh *strictHandler) ListSubscriptions(ctx echo.Context) error {
 	var request ListSubscriptionsRequestObject
@@ -7480,6 +8017,29 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 	return nil
 }
 
+// GetUnread operation middleware
+func (sh *strictHandler) GetUnread(ctx echo.Context) error {
+	var request GetUnreadRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUnread(ctx.Request().Context(), request.(GetUnreadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUnread")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUnreadResponseObject); ok {
+		return validResponse.VisitGetUnreadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListUsers operation middleware
 func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) error {
 	var request ListUsersRequestObject
@@ -7631,279 +8191,313 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3tdts21jB6K3j0PmtV6qFlyR9pI69n9biJ23qaOBlbmTaNPCZEQhbHFMAQkB1NXp81P8/vc+5hLmyu",
-	"5F3YGyBBipIoW3aaNn8SSyKBjY2Njf29PzYCMUkEZ1zJRu9jY8xoyFL485Qq9iKaRAr+0d+ETAZplKhI",
-	"8Eav0R8zohinXH0lScreT5lUkiQsJZIFgofthtdgH+gkiVmj1+10vIYMxmxC9UhqlrBGrxFxxS5Z2ri9",
-	"9fLpTtmERjzil/NTntpZYjZSJOJEjRkJpmnKuCLDaSpVYdI1ppSsYoVvePSBqGjCSBOXJFuEKnIzjoIx",
-	"TD2cBldMkUiS0TSOCb2kES8u+5sne53u3l6n64IyEumEKgTmyV7Dq4SNqXR2OFIsnYfrDIEhSpAbGiky",
-	"ZCORMqLSWcQvq6BYiodbr5HQlE6YMht/dM34ok3/SdyQCeUzwvRDUqNjIqQizZCN6DRWRG909u1+p9Oa",
-	"J4NID/R+ytJZw2twOtHgxDCdC6cZ0LwzoR+iyXTS6O3Dp4jjp24l7lbBHik2qQB934G8W4Z8f33A9124",
-	"uzXgfsmkpJfsOHxN1bj6wE3wkQJojYm8vNgZfhM8DTtsb7RPnwy/Cb4d7dKGATnRw2UQmyEuorDhNfS5",
-	"jVIWNnoqnTJ3Gf+dslGj1/hf2zmD2MZf5XYGKIB9IlQ0igKqwVwGO3eeKy6Aq9GFBXpn2M0WUr0Ad5z7",
-	"rKIINyzl1WhUyQlKpKMEkVdRUmY2VfQhcMRKAinRR6dAIp1qtiDEZBmOUyEmRdzqby5ymsjRW41cePwe",
-	"SEUAAdY+XA7LoMXrowiv4hdlMtCwV0OLA9wHXgskQPxGsnQZvFPJ0iK0Ib1m1aDpZ+8DGMKC/DllMhFc",
-	"MmDPh+Ek4m84naqxSKN/6nH1Lc4V40C5NEliQ9Xb/5Aa9o85wB8bIVW00ePTOPYaLE1Fiq+HGubDN/2f",
-	"jk76x88O+8evTi6OTk9fnTY8yzE074ik1HeMSEnEr2kchWRCpWIpuWKzxq3XkNMgYFI2eiMaS3Zbd7FH",
-	"GpBTs0pccwXvy2bSN64Dyk0q+GVbT/89DY2MsDmk/O3wxfHzIkJGEYvDRi+bwEWR+Y5MplLfzKSrucVe",
-	"p9MhwZimNIBb9oExZaQxjSbADRlqziVZPPLIzZgqds1S/aNUImUhaWpZBifwCCVwpbUOiA/L9IkmaGlE",
-	"rThJIwWofib4KI6CDSL62auTH14cP+s39JIUjWIgd8uQlnGy23xLJmwy1Bh2t4SScAKckYxEqhci8ShL",
-	"QuOU0XBG2IdIqgfdlr/pw+KR4VSRlI2mkoV6U1z5VSqqGBEj2CH4xW4jbkBzzFLWG3D9SzgxINsV6O0y",
-	"SGsbjLkbBw/r0wL3w4Drlf4g0mEUhoxvln+8Oj3+bRH7EDye4UZQzcQkmdAZCQVR4+hBkX84VWPGlV4V",
-	"M5vAhSI0jsWNpn/4QJB0PPyJI4j4Cc4H4yFLW0D7x1yxlNP4KF//JtB3fNI/Oj05fFGBucjMSOAd0sxO",
-	"eEj2R91ghz5lrYfE4JmYMDXWFDSiUcxCEnEZhcxgJr2OAnYAHwzIRNKZ1LiDd8SI2AVIQOCJUD+IKd/g",
-	"1XXyqn/xw6s3J88LaANa0zs4gtkeEEEngsgpqIWAJOAzkcwknFuv8ZrOYkHDvhAvaHrJHvSCcjBgCGUo",
-	"whlRQpAYJn+kCwhmjSQR+sIBWon+yfCCIU3/+1fP3168OH553L/4/m3/6MxveUa5Hos4lERwrWamMyIS",
-	"lgJqPNA7ieCa8jSXpFdMkxlMBFjuC/GS8pm1FGwOy6eH/SMD7NGvz46Onh+VSE1zb1wZ+xAwFmpOk2ot",
-	"nsRUq/EPiPJXFr25PSaDRsurrlVHQ7SVGRaqpjVPbzsmiFuv8etWZi7ZyhTspa8X7UelIQpWnlrD5G/M",
-	"DWV0tprD6KcBib8fIfrw9fFjSNBmmpL4bICA4/OGy2mSiFSx8CULI9oHFfTxOZWVnucme2TGpe8OvwyE",
-	"3wZt0QwMOllw5egdNAwj/TCNX6eadamIWWjLcx5p/oZ3xjTRmoIv2Xvfmjbh+hpTSYaMcZKygEXXDAyr",
-	"iTOwIyPX0829hmTvVz18xt43UPe02us7xzigBzjPLBRi+A8WwBEHRBgUz6nQR/yaxSIBIRcfnMZqfjVI",
-	"Qcuhy17Xk2ZkttTaM42NvOaS0JyWn04ZuRkzXhDA4XHN0du5sXYoRMwon8ORHdrDdVjoFiMLTEFV1oaA",
-	"xjFLwbhOQ60mSJESqvkxAEeDq3ncxVSqCxpc1dpdb13CWUgO2bSVywzDlyBa3+2IHIKups8GDUP4L7Ny",
-	"lU8BcqDlK4lB+LHWmbpGmOLC7dtVq32WMqqYxthdl8vZDa6Q5FSgeRGNb7RQbRUVQnlIOGMhMKmhvu6l",
-	"YmF7wA+JH05c9U/LS0KNWYqojDjxjZ7sezCM1sP046iQwowDrqXFpv9uKIbnvkfgD4/QOArYuQ9v+e/g",
-	"k0fgEa3PwmdCU6MY0Akb8IRGqVZPL1MxTcyLwZhyzmIfBDhC+YzwKSpfEQ/iaaj5IRcc7NxcIAr57NWo",
-	"0Xv30X5R3Hyr9/c+ljfL/nJ+e+stfqsxifixYhPZ6O3erniSfjBPdm5vb8/LG5hbG3AD5pFvxkK7S6Dp",
-	"RaSwBdkmakm9NUfgylzGjE8nemXhxKFAqVKQjUqrh1/PvcaHLeBDW2U7ya23eKElbxhYTMwxHDKt/kmH",
-	"Xg5A6dGL96porpk/WbHUglH1XWMohhrmCLFc74h6zr50wZRuEEPTlIJkNWGK1rlbXtrnbq0x9+PcGQ0j",
-	"mcTm0BxoBUQLSKmIHSNf0VD8OhWaQ5DDRMSxaAC0Lxi/VGPjG9ISEx3qZ9FKnFClNeZGr/H3d38fDD50",
-	"OluDwYfuD+df/3djbtO9jDZWsXEQ6BYRyQJmhjby+7Cz3NBfJLZq9BY8y2tj+jCYMPJMpEkFkicRzz6v",
-	"jWKtU12ATnWRJnLeR7nAV517xDODkxKOtkaa4LnOOGaFx3Sxl6jakejuLaB4yd6KK8bvtrWv4A+ppTkK",
-	"u2zu6SvG53daqfjCONELmNt9Mo+6F9GIgds94gZz8iDzzO7skbGYljYdR8nQ9O2TvRpYmsPIc0bDF0yp",
-	"Svanf9yK4VcWkpDF0TVLIybnl4oWsguj2VQMZdynknAwxNPgioubmIWXKGDWYns/wCRmpJwB5NzOQOE6",
-	"SytAcX2gG4DHHW4eqBJllvG0AObz5TtVT91wXribwuHSxmescmQW6yIMv4ypIjeMK+tLK6MIFfgaCvYz",
-	"/eBtwYNTzVLwlisdDJEyQodiitwQluER1r5sEz/zamh2w3OPRlj0d9d2GM2hxkhGH5dYBeARzYmAeXnZ",
-	"rqUMjJy8FJeRuwfn7pLM7DEvWkim3wqYlacYUnF6YI6nY0mvmGy533GVtAjbnEO3kIKeGXIowu6X7Tu+",
-	"BoA0aSw1KPse2evu6n/2Wx7xq+xk+oWuN+B+hSdJ/7brET+z9Osv9jziW7+h/vxUv1xhqvXJ3s5Tj/hF",
-	"F4tP9jsdj/hnb0+eXZwenR31L06P/vrm+PTouT/ge90OaZo4p4I7jrFQgpKTUGk9dRr3keCt9oDrbTES",
-	"eoXBa4F5sNp15no1HPdotS16zn1UsSy9pTnNVIA3R6lFs1nl8WAOo0WDPbg4abyY1ZaIHjVbLQKDxlcS",
-	"hedosBb3Xc15zbQg3BQOkxF3Nsh2NRWdodGtBAPHULqvJEliGoDMEykJCuRXEn8jsbhE79oo0pIifhlJ",
-	"0kXtXY3ZjIy0XnFDbiI11vzzkiZFBrG3480HHi6TkLxGUcaoYFXW2Ue1UM5ZoNU5EAKrBYkiKWjhe5Ko",
-	"SlELhKsZsY+QCQ2LO7RfBS9bdLnNSKSM47IUeCZUAUpjXtvPZq46EWjswgcuqKqa0Fzm+kk7FLmhFeto",
-	"7HR2nmx1u1s7e/2dTq+z3+t0fms4OxVSxba0MLzkFqlhyHIi9rz1zcV5mFXtaKr7mtjcyK5ixGJmdMwj",
-	"rJzdKm/OslNZIbNWELkrjX6h9E9E6eWYzzVDOz85Cc/HrN6ben9iNF4UqGhCMr6SZAxPlURkQ8OoEnZ3",
-	"vEY4vLhJI+VeulJRNZV6xisNbQI7YxTta5ZKnKzb7rQ780bEwgQf5+wGjJNf2PBMQPS88ywRHMMmIi4V",
-	"5QFrN6qovwBtBUmC1ZES/QyzthZ9RQ+pZOQf01XaVb72OQE3ZJcpDVno5wpbNnBAuTHE64kVGkGsIAhI",
-	"tG9XWG1zDC8K9peR1gn0jEkqtNxBpKKpwiWszChw9mwRvYCryTzVXqkpGBRlcBd3JZ/OK9DCYjqup8b/",
-	"lFHz+hq8OS+fsfKOXrRqQQw8QmCJQ9eRb11yvhYUEbjci9j0p1x/vgjElCt/wOF/6UZwSXNDYCgojGaM",
-	"Xpr8gfLtxwHHYXtG+rdiIXq0I6WnDsb6ziFBHGnZVYzMVBrsAW/m3MDPJ2lBbC9F/6dHJAwVWSvVkGlx",
-	"N18mKl5FsviHiDgLl99ccIvjg0vvq85a99Waftgiems7bx/b32nm9BzEOkudW8ZiGv4LvA9aEQhIcWx8",
-	"e6vkUXjleyr1oj7ew/+rD0kd+fdu4rLxxVRoyqC56d/dywGPQRuRWtTQiz9VXRv3E1H0cNUytdlpQNT8",
-	"Rp4v8NIPWUAnLPdRm4OuRzlAG17OjyAOWFrtdcpDYkLLkUZesJHaOIU8zk7GbKQq9xF+eLxdrL9vUokk",
-	"YSEZMkghrNg+0tTAe5onp2wirjGA3cZJt9yNi6Sqd51T8AHrv4zXua7BqJ9dHrK2h8LcnhWuks9bHqiH",
-	"anz2bpJTjrnPG1NnTKmIX8rFEtRXkogbTqR50BGo5pX6NBhH1yxcrIFkJyeSxD5NmlOuotg4TDP7WZpG",
-	"10y26hghvcZkqlh4AeNU5Szr4XO8mvnhnQOwsOKPRpQSaoHQs9/vfLtC6Flgps25WhJxXhdB+GwBmMKo",
-	"zvo3FbTm4tHL9zODezUh3c1v/mxMuZavjWaahfnNU90BoUOp7xlwPIHGN8uuTJrC1TOJuDtjtz6dHuIv",
-	"pKkR3ULGDhlhpAlwt/INMnlTBtYNkOnLqWL58HgmlKbLJsWMe61KmyjY0VRNU0amXI8oW4aKzceHIl+v",
-	"8WHrUmyZL+2z7RPzxzs9SLsfTdi5++hWNElEiuFpkEXauIzUeDpsB2KyLWgSbQUiZJeMb2ez37qvy6so",
-	"2RIJEtJWIsDXhwAuOU+vI+5s4pQn+vMaW1h90G5rkH/9m8e+c58bKOPfn/VNtNjxi9mYTop/yagGuvPF",
-	"RF4a7ldlx+Eh8JIoZJNEKMaDGYlCkNqsdy0/Lbsmc2wrFgGNt7p1eLqTCFAVtPVBHRA2SdSMCB6AiYCp",
-	"smL9E4tj4RHF6OS/ijFae27cnjMnRCqt0OPtXXpDbV7rMnW+u546b9ZRHwLzQgHxd7tEWRitNTNY4vGl",
-	"Dcx+Rw/ThOGZrh/6UaBe/TrBM1NNuh8bE/S3Sydc1ACviRBcBqu8yHfImtDwraGn3TnRYoHHKwcAR/YK",
-	"GejAeYpMonB2XFoqkPQSPnVvBbwGyVQo6uvr3ThSRrDtaaLp3PEets2Cy3q5fbFeGPVqdbrAhzSsTd98",
-	"5bc8czDz7yycaOw0IA54/rv5ym+1STZOr3DoqcyE+RsoYBMpE0sw4EaCisUlaeqvIRMRgJAQOQCjR4Lb",
-	"6AEqbWEf1PyjdMDFDW8dkDmAPTIHI8J1MxaxA91IQS7BmCoSgODrQX5kokwGp95TgAekXvuaGdJ4PeRY",
-	"3JBIDXjGVm2Yg6H/NvFFAIn0mqAxRizHl0ZOpOSA+/lp8E0WfM62lsQ36BvU10fKN4hC40dKeSgmCwOR",
-	"l5Tlce68J3vLwpIPt36jW//sbD292Dr/2PWe7N1WhiabVdzN8oLm/vVML/iOR6gMGId0Dcner2GKWRi2",
-	"+pnLdS/Xvvh+SBnb0pcz+cvZqxNz6zlBkAbXeWmqPfLz94RxrUiENjjyo4bHI/ZSvPXXvi0XLaiujL9A",
-	"Zq0n3GfU8Pnufp5acs+tr97o0n4qkURBo9eI6ZQHY83tOS8kgjiwrRXfMq8llnSQVaJ4pGpK4DvrSeDs",
-	"QxKlTC6dWCqRSGPCzrxQVTDsbHW6d4Dh3kEoCZaAWOdFUzUCdhY3fUX4Cjw0lwQyF36Cg+UglSXFHN3n",
-	"K2jqEL2cZbIKBB9F6QTTEwt130r2qeCqBj1loy0lqe5jbudKFGcrq4HBemy29NLd2G157z5jtlvaklXM",
-	"DcQ4rkbriXFLihNuWoxz13MXWa6QOLOOQDf3Yi0xbnm2zx+DrF7nLHtjF3v3yeKbXaTWxNDo7uzuNZxA",
-	"PDmOkoSFiy/52Z1TNN1TogQYYubJ5563F00vmapHU7O+efh+t978HWeBOF+CwtqMeHafAhbuCJ/9WZkt",
-	"K2NhzNrLpYBPJlfeW6ZLWRAlka2fvaBsLFYbRDPNSBS9L7urU3jnRIuCrOZAsHiH+vnxW4M1/DIWtuwM",
-	"Bu24oEBObsyovns4I3i2ql2StoZDZkSsrOFgwlaqijhkP2EVh8rXc3vuIp/veUW5hsvomhUXIkbETucR",
-	"8yrm2Wh+ciGnQ/0+VHDQzH8+1bn8mFOzAbB8XnkAyxUaVM4D7xvFVAVQORVKChO9mT9nw3/g/VqueWcH",
-	"5zmBrbr5IMUe8vId3Yq04/lDkXHSZcloRHBieGGtvLTXKZOMB5XePb30ryRJzCMLSvdIxviqYNXMy5Ol",
-	"ohiXeDQysbF6lGU8cvd+cR2LwuNf8Tji+uqJYpaDi7X8CiesKvi/EC0PAzW8hhiN4K+CzT77dcNhdHns",
-	"Yxbcnu/J+ZLtvouobumgtpj+ijMoJWHuc5N/VFtWz0jzDySnn2Ic4qKweH15QaMIrCm5qGjUmsz0fjRW",
-	"J0aztLB6lFV45W4iaRGdnzNdiJgtjfFLRQyJtnlsn+U8EMwKTkNAQkUMbxXfOTXR5OUJq0muVjgDxOyA",
-	"5Quf3nRuQl3HtEUFZoosEXFtUSu3buEqOXeTNZm0quHWCvL0dUj5bEUZppWX3Z1jxutVYvIaUx69n7KL",
-	"KzabX9QPWUktP5z0BtNOZzeg8B8zn4b4yQePKEprN8JUGgslkVDK08gHUI7rJsJk95ULN47eGmQqUvA5",
-	"GwoYR4kRT8DduznKXchKTfw70EUBnw59OWRfIumSNuUsu5q3mAiH6hsa15xXKfRMuKYj8mAEgxgBznw9",
-	"gU8CmqYRk+DjblI54wFNovaMTuIW+rpzp75bG/Qria59H8bUi/NbWlMZcBvjO6ZJwjhEHLgO8labPINA",
-	"EUmiSy5SZiNMIbI0FFrPG/ArjCjgoRN1UXiE6Cd6JqrAZPxJrA8n1BgzssJI42gScarwMpnQJDF1f4vZ",
-	"LUtj/9yMIa+QTrH0tTyJxC01u8wNWXo6CxtZ7y0bflLvLbgnVryiCe8NPoKv5Xrh7MR0QzEcRXBWI1an",
-	"AMPqUJ3yJtR7I8f/qufn13fuHjcIKKquW4Rqa3asqHs07MGy9Qr1McJa4eVbOTtCK+uK2FoeGtP5mVrC",
-	"JA1TeIDIxBJLzNdQBG0pI1tHe0noJSvgOKtPso63AUOM3OARh4HV1mhyTvxHUmlQjFggS6IHCy6+tVxY",
-	"y3pAbdqHpVdwF4VYw7iWzyp7oTa1nE0nE5rO/mj0UlNBrNRFaumFJg/2c8aR3fq1IlkrAlPrZX2ZOrdZ",
-	"0leeQwkdcCJOfPvb/2jp24dTEPHLuilgIMsurCEHHl12o1GaRY+ZKOpSyTpbY3ktiQHQMtf9xMZKztAH",
-	"YBRqPef5SsvpeTHb5msnImydZDdbXniqHJxXJr2ZZ7AynbCFNfSXmpUSMVWt9oOmvRlQ8VEHVvMF8DYS",
-	"iIkp+VWPKtyaDhXNUzUB+lYL8skk4lNZzEBzqim4E+54tVqWFmypLigler1L5l1FoDVeiLy4An2OjMaE",
-	"IBAAAZQYUEqz7BrDGPqVkeZ+OPF7mSYt27Z6eY8kaXRNFcRaor2DhqFJhYaWVu28uHmPJNNhHAVurySn",
-	"42FexNtrwOhaE8VXi3Yn+2PlVVsQmTeaKP+7KY9Q0I7Oy3KNE+lfI4TfzaaoW9qgn2vbUCNfpMSaFayN",
-	"o7q2QdaqAZ8CmjtjPMxCa+8WrWE57cJAjRqJYviISXeOwizuUw9YjK4vlto+0KI/SxhVJGVqmnLp1CWs",
-	"bE5bkWRWW+SsUZR7ZT6aV1kJdUElcWgNp+jQI+DJGjGGnl9QIzXOcdHr5bPVWV/nW/3P9/qfZ/qfo6WL",
-	"tulVNS5rCEifL/OKSKuSlqqrVJKEpVtA1VmDN029+ubEzg0H83QAFSqLxcx3l9Wg7FQZiM/QG50sil4G",
-	"37T1WcPX1mt95xBm537OfOHLVfb1atltIKLJWUPlHjrouIsu5qJzLZ1s7sVaullhj/9Aypm7rrsye6Rv",
-	"zeotKRIl2tUxJ/ehqdXw1yEh9427KZtlWvhs937Gg2dQFa2Sy6SMUFt5h/JQkjxTL8+9MyYO8iqh76dw",
-	"3+O1LQ/AjhnDpUIuU3Ejc/cPsuOCRSXnW9fddneLtXe29krX8P7+7pPCTbVTuKmuu83BoK3edbae0q1/",
-	"nn/set2d29Z3+svid1ulR6rvL42c1wuy4K2JsSDWm6REzAakpordAhtuxc4fUeP/z4fSOnhudCQQduu5",
-	"cpv13d7fFjmm8mIi0orVQr17AxBNGcHmIGNqqmACKiB85oDIGQ8IvaQRx632OfugLhARPqEKtNh6aqLz",
-	"5srTmFNxpa1ZHwV3OGexiw7F69pJZfbpOzISS2OfMRPBWrSVYg/8kkvqmh9csdkdpR3TiOZhwg3W7PGz",
-	"uJlPrYY8NVvwzPfYmRc971AyeFkFYPROl2BeKcplYy8kAnQKKL6eS0Dxi3JCy5PhN8EDOARwBXcRQ3F9",
-	"awmgziu1GLc5YX8goRNX9Eukxj9XRZRkVJNFFZimsB5k2XMCFmpRGaFKk6g6TKVwmM14B+jrJJHyHLsr",
-	"zgH3WJEe5dXF3l/eP/3tqr8z+eXbD6f71yffDF/vBm+fjF90wx86l2c79Ojp9Oc99dfGXUvEfGFzj8bm",
-	"LKncleEZ+q3HMQqv3E1aKJ6az/n4iytWaSiR0SVnoWeocUsGIrE9DBa0bFuZco25AVeMFzKvaRCwZOnZ",
-	"6q57tlT1ol5TKQmVxN++kd/BM//zn3/92y+pPDvt8Mf90asf3/7zbf8v0ctfXu7/9vz7+OTHt923/d+i",
-	"k52Xe21oW9rufvNkr9Pd2+t02p3RLn0arDYpA1wrs6VNj71apFy9FbVIGID5rEnX2DBWpCeWk1EwZ1K2",
-	"bX5kse3jzrfLZBgUYNoowXR3vq0WYd7w3BC4gMeDmWbqPEdGaZXD/UEMNS589ejMfeNu5FbAyWdMdehA",
-	"u5dLxinomVUwKpfu1Oo9JCOsWb5zqX8DW6t+UA/lzSBNrFfV+v26NRbs5937bxc2s6oIa9VOetCSEOoe",
-	"goswiBmFhM86W/xQfYmX+/Gg8BZAjBtgqnpboBeFzJMm1pxpVXTXXct1V7l3mDSzIHsuS0c0to9gLCTj",
-	"WtdVrpRNk6S4ALjd17oVMs22fdH7v1dcDZKlq0yZWdZjcd8X2wXdSJEwSlmgRDojYyqJft5kE1v3sjEU",
-	"rmH7gzerOYoPv/kW1fpxXAawY9+C7HuExZKt6thXzMyrzgrF1XjWAA53OaHyioWkGYUS6uINZzajgTQz",
-	"fLRqK/mwR6kYRTFb2ZQWAXXsmAWcnS8g2vpGTfv0HS9dS22f84Xr7MayPFl4ok3M2b8Ziyy5FZNI9XFA",
-	"BmYZMw+Jn6dv+Bl1lqwY11TR9GKaxpXdGMdKJZK8OX1hz4AFKArUNGW2vC1ga8olK3FLeL23vR2EvG2+",
-	"heLPOKvcRlUjgQrT81aMqVQYeLNe4VSaJCaUA1FRrhYWKYDtiF9GnBV6IOTbYm6Oi8V2DAx+yVr6SyLZ",
-	"SnQc6uWSF1EYsjhu3DXLyBBDIa3IxPVhk9xqErm7z74WP9tEpnEB655Lmxk1rExJcg7UXb3MxUNnqYi8",
-	"ftMnKYO0I1nYiGZRJBoyCFUEUmgdkNeH/Wc/mX2y8UHwHCY9q02fSdI8PHt2fOyRhKUB42rLlNZpVUg5",
-	"BcnsbsfWkSN2OnvfFkSHph3IkSG2zv+vZu9dZ+upFiT2b1vfNd9tf/e/zt/919b/c/5167vWd/+9KV6w",
-	"ou7QvlN26ID4H2/9Beh4UJbh1EEqhGR51UpM/T0s85oHEU/XuOXNDXb3iz4XWT7Pux7qXwfTNFKzMw0j",
-	"Lv8wiX5ms8Ppot6VZUcCafry6uI///q33/KMxspCDNq+KVn2o8ywb3NS9fupUNbWH+lJxoyGkMeNdNv4",
-	"devw9fHWz2CttrIhwAiVPalULF0KsN5bqgQULoenDdQvD8/6R6cXh6+PL34+equhh8sqnEScMB5Cdwe5",
-	"BCqcehFgeLUshooG0B5fHzuPdP/zr/+/u/OtaxsQI+KXFR2/DZQrocW5Po4pu4ykSrFoEzkkk0hKPapI",
-	"yYTGmtNYG3IUauxD328WonNpr9MhFS3hQUyDC8En/q9besKt49BfggjzyDwWNIVFfCTmMfBsTJWmn0gS",
-	"SiSLR1tjIaFy9GQaq2jLEEwwpooMaXDFeNjDgBkvb4CoVzHgWeRjKeJRerbI6MzprDvBYA4eFuLPpTfg",
-	"hRp7XkXgIr5mC4N4RGhR5vTorA/fZwnE7QEf8K+/1jvPuLIVtb7+2rhBctIiil5hOjiiVPY0vg2t+6Sp",
-	"xmzAs9MGLsDspOEu5bsDT9egqQGfJ6oDw/uriKrVJofFAwFQD7jv0j/SJZx0XLhIo3+yr78mw6lStmQd",
-	"lEu2fU6sUoy4sqxZY+kINgzux9TwchLJAfc/DixnGzR6UNnpf6O0RAbA6PS3//nXv/VHYHj6s5YT//dH",
-	"faF6eaoN0PZ3mjoUjWL53e2tb+HQ78kenAyRkr3OUw3RgnOCZ0lCwDUyaSiYrmG9SQW/1FpxpDRte+Rm",
-	"TBVIvpFNMe2RSJFhyugVSmB4SRCQlsEb52GiuD2J+rCZbJBpnKSRamvwiP/s1ckPL46f9ZfAQ65pHIUD",
-	"nsEDXQCnMg/jmqaplhal5sMQXyomTI01KUUKZ+5BmYOv5ICPog/QBMUcMcqJD11Mh2wmeOimvue5LJ5V",
-	"AWisz9yM0AHHEdAwF0YmM9iWlc+LapNwgutgHyKpTy6O0CZ9fTqyYGc6k6aMDC5iGIvgSoJzex6DEU8g",
-	"JEdLMwFLuT79cJ4MRbRNDgK2UYWJwQAHJT8gNjBL0NJaDNnr7OFVRwdcz6KxADWOBUOvOgxRqt3skb3O",
-	"bpb2ZFY3xKLiA25TpegMBggFnBlDpqd6hUAkMj8xNOc3LMyPjk2w9n/d0q+90G9twb++B6c4//aUTWjE",
-	"I37pW+7i/iaZ8klzyqMPxoctWwfIAot8CuCCdVIub5Dk93aeEv/0sH908eL45XH/4ujXZ0dHz4+em6oY",
-	"/ilT6WzrEExbdo2MxtDDSTPOQn0GfW1QRfwfj/pk+0ZCTgdeLkOIrBnwd4UKDefN7WLFBtL8qf/yhT4v",
-	"LIX7girybjsUgdxOzazb583SF62WAey5CADrZzf08pKl5M1x1hU7FMFU3y9wyll6zUIAFEfyPURUvpAC",
-	"AH5pPr9HAMoEbjpNOgkTScw8M/KAW+MxLVw0WA9C0wyKPdi2G8/54etjrPmgBXEjI5tL/OVxXyuyWr/L",
-	"dC2RMC7FNA1YW6SX2+Ylua2f1eK3UUHMVd6obDuux6BJ1Og1dtud9i4U+1RjkDO3aXCFdUuFVFV9tVUp",
-	"+81tkGzPEpxJJciEfmgaNqZvSfbebx0Qin8NOB2Ka1bNmiqkoqekiTyjR2Ags3HmVcNfwJWu2XrGdzVL",
-	"7ue6r7jhhdbpNNWnRMShDQY1tE+Dq7Yp4Rj6By6QNoPNhg4PeCBozGTAQuLDK4mSvknKamJKohiZrs7+",
-	"6dGzo+PX/bOLl4e/Xrw8evn90emZb9kuyEYjOo1ByWu1ySmjkOgfTZJYswszPNxS6HYAALKq7XYflBCm",
-	"AgkP9VuZxCVGiB3gspowkPIyojwOIazmyviLZAN1GCbV9yKclTxrNEliQ9/b/5CYaOIow1mG29JEeigd",
-	"0d3VSg/ctavUNaj6jeaa26KKZdq9WR4LRLzT6awHtNUy807U3V2v1lJyfVOLN44qaeBaY3lGV4b1VSSh",
-	"VZw8SJLbw8VWDZ8hZft7Gmb40690V7/yhlMrPIb40u7ql34Q6TAKQ4yt2OvsrX7jRKgfxJSbKZ7eZd8Q",
-	"85naryVMzQqNMNbwGrZKqC1oZEvbSPaedPc015kXmCxTIs3ubqtgJABBt/bWghi7bHN9y/mWCW24090a",
-	"O2CqSPeFeEFTdH7sdffrbLecJglUwHrJwojailt7O09Xv9wX4iXltqQ2lGHdr0OWx1yxlFNriQEsm9oD",
-	"mh8ZNTHvoQNVqS+hM8tzw9ygyG1jGywF2yGj4VbMlDIOtEtWcZmZNyPgo1SRGy0+6ks6V0y1sAAeQ//0",
-	"qH/6Ftj2Yb9/9PJ1X/NtqhSbJEp6tnIApPL1cmXYXPtOmfgKhvsikuo5o+ELA6++jlM6YQj8u4qCoTMU",
-	"bfIYSc0KzHLrRiyD2eD9VGMusxq4MYn1qNoNb6x+Ml/LNkitkCu8GS49olHMwouMKDSu7JY0evsZK2gs",
-	"2NR9kj1tO/LjZ3CslCNbre/D7e63rF1VvQvQCSRdslmZ5wQK/2oMmrUXiKvRe3e+mXvIIcdV91GR9h7w",
-	"HgKTR/kyuit3MRZWIJmStfLducZvzn/08Sys0mE+AFOB85hY+oVM5wWolFh9y8ZkiDjMmEeb/MxmGC9j",
-	"3HJjcQPRRvNMo2/m2sx5elfMe1kU2G1YhRt8XY61xpjpGoStEb0Baq1IllhArFmmw2dBdCrb3zK9eQv0",
-	"s2ewgZJQa9zXF5CtOeDkLaBSdMVmoBXnKQyYY8nDAc9sYoTq4c5+Otza2X9CxlSOD4xzADIURiZPIRZS",
-	"VV1uCJHJGLmHOlGP7GqTjAvWWgpF925XVZYFsmbOxqOfyA0eyHI6wtIz6c3l1jz+ZfJJ5OpHYCZI7BlT",
-	"qHN/bX/MqOV2G4/7lsliquY8x1JOgfFwdpM5Ia1ByBTwAaYj4tAyHmviGaVigo3sBQeLONqDpaJYZIoq",
-	"Y7aUB0glUt+MNM6ekURwCG/Sx21IJfPA5Ii3bDaQfjXiZL/TIRNJmowGYxLQYAxgX7HZV1aixiljwS9b",
-	"xqSdZ3yg+StfhJxqFpmybDHGkOQV/U8D7pqdBJaXzdLP7XDG/2om0qMGsciMYN1O51u0MEbcmntJ0//l",
-	"7OLZ6dHzo5P+8eGLi2c/HT37+eL4pH90+rfDF35uUtonslXFoE9hc/HEote0pH2sEOqtBvCaqvEGZfsC",
-	"w3z6S7jz4ur1N/yve2n/29n3u9e/Ppn81g1+2v/HD53Lwx159M30ZE/9/CdlmM6R+wRMc13jziMwPKTp",
-	"jOHlYRGLWJ/rimj0PurvxozGGCZQKcefMs3LJblxoo4lS6+jgJGAcnKTRgqqT+gNsmypTQ6Rj5GdTsd4",
-	"yn3sm9Ej4srPPE96BM0/9ju7xiJtnwrZZUpDFhae5aJS9vqRqZ9wFZs6lQ4Ta/S6O14jHF7olbphf1nr",
-	"NXEFYXgQHdjbfaJPVIUzYgOnBxe56tjY3Ykkwb2d3cuYto9m0HvisFNCoQk1zHBot/t3hUlLzob0yJAB",
-	"uSvG2+WjWjiWZ2YHxpYo7Vk0VIqHccJUGgXSHMOSgWPBaSwYxguvgEFvxsr2H+OOwxzEsKSCVyrbJwVA",
-	"1r0lN2v6Wq6qZ83c3FzURU1851q5LWvd6TQzrNly0bRcLiUbbkjvX9j5cwHdJqZwdqlx52P6Tj6VER3s",
-	"CZNZNQqck1ikcjyQhWe3P5Yo5nabYi/jBRYJ7EGcOS8P5jriYZUDELdZmgEo0txxiWGIc17KQifVdQ9k",
-	"sSfhpoXXrD3zombLaxy7242flRpexvIGudzzkb2N6/oOfw9+KlpAYJ3ztUS1PlMiRdW63HQeFdyslSVJ",
-	"mRTxtdWofdMM0SdNCIBCNVZ6WLbZxDFkfQncCo5Dpk+jVkRRjTWS6lxLRL+y+yE+Z0I0OEmmcgyRGFoa",
-	"VmMh2YBjNzrkBRDpLsklg7gEG508s3EabfKGV7dFN+EbDpvAoAe49YyL5xsS0lml1+2M8bDEQe5snFz/",
-	"Xswbi1b0mUQ5Om8Lado9LrlP1+ICs7UMnjt3lHJryCdryR5uy9jdDfLEpeo2HL3wII9ZjiSZ8hD6Sc7+",
-	"cFEXf6qwAn3+1+PTJmzONRIkTu/SSsXEJiWDsRHDUOezsjFmVXNEw24zHgghCZDAZ7uTzmn4WY/KFWED",
-	"z8RkQrck0w+pPAFBFjKLSl1mbRK46TbLPiQxxNQYLbUqhCDjWmXO4h7K+7StXdq1VnPbGQQ+jEQ62aS+",
-	"5TSaXdQXNjd82F6rudseMXnrFQYyvCt7zfRtrXL3b4DbVTZereB5rzgjjKt0VtE5tSrj/M+hQFnsZaUJ",
-	"HGaRHUHkExD0udRUgWGhCwQuQC+3PeNMbwswTBiBCmONBpwGKrqOIJUbfgQekxmFfbebhI+hqG6I7X/+",
-	"3//PjWovNLJoeeaDiXXB2PNC3K+44UQyBf1XBrzpO90pfC/v1KL/xiX4rTa005GVzV5AkoMCIWKqDio7",
-	"vUh0UasxmyyKooLxVzFCPWJpwPkNsfMfEOB1mMljXCktR2ytKiBRxRaddh35aZ1PGayM9cqCiDHoyzZ6",
-	"mGt1URnRhf0b6nGIvMFm/WCu1Q++Go0k26jtK+8nZDBex+lT7v5T6veAnDUDpnHGGJmJqb4cocQ01G/5",
-	"r+UOpqwLncmYgWdMUCqUBHK+qBtFhuV98J26IdU8dK8PG2S9U+hi290pN6ndLTSWLXcRQggMVc01hLXd",
-	"e/Cirxn5htRvqdft6IqTFTvz7BTLHlRvsybH2tTRfbqIOnD+HFmdMq52auMK/7b4MRCVEPQ06IRdtjPa",
-	"pXvD/eBJ+A371kEQ9LpxsdMIJz2QJ3q4vUU8dRbjKV/whkSKubZ1C6xJpqj6n8nQmpqryMoIeDXVidzC",
-	"8lnOXRRJQuMbOpNQKA16uBLstcQ+0EDpK+xGkBAS4gJVsPJk4gWYVLV+MRTKCAnQz9vHAf2e/Us6OXkD",
-	"nlchQM1kYqpkuYMrIdrkhE7QrOwULnBCPDBsgex1Ogf6ff1o1icqazPqjGme3iVNar+CxCewHM1MoX8t",
-	"goQT2WqTQ1vBNZzkTXk0mAmN0qpkokWphUYtK2QXtgfcNLLCDLy8U1UBw4HQWPMhigbTykDIMIKzzDC9",
-	"OEgOekPdwwplNtDai7xGQFMBbbHcYmnWhIQ3GkliynmhGu88dy9w6jVD7Nyacg8ZYFdbBKhm6Lv3RtKm",
-	"Lr0ad9ymWHcdtv27N3LV4PPPBB/FEZYj+XMZubLIvxR5S/k2ytTV7Y+Gfm9XKq5YkcPpXX9AsKUbZ6ay",
-	"FJ9VGLkqjVcZy9tIcMpaLGBvXqjbL0t15qxfMs5SGq97yG1fwi/H/BPYsj/VifuRqcXHbV0nNbZ/zJzT",
-	"CVXBuLJsS1YzrNxrEW0ups0m2DsO8iacKSOQ+4wRZm5fSH/+tOYlYjcQxr+oPGptup4vWPuQ6cDrcZYa",
-	"qvUKNDyGNLH72GzGwPLHZDd/KqkCD99aUsV23mWsUrjAcilY/RDjBKywUdVzjDS7HtnxyC75z7/+nRVs",
-	"vqSJbPUG3LdWa4/YPzO+5nxljHT4FWjV/xAR11/AEPBNzEZKP1DkjQRao2GJB9O7Fqu3wZ9OzD8+AmIQ",
-	"VcTXx9XPir80JWOkVAQlt97nSza6qgiglAYUaW3bksOog9pmaKa2sZ4qf/3A4mfAI+VluRY24hFBvGKJ",
-	"apOjvKma/gKEOf/ob0cn/YvTo/7RSf/41Yk/4E2bUrDbgegKqOmRewokhHKZQt82FbrVw6JEAPWA68lT",
-	"27QN6yFhhgcLyV63Q/yztyfPLk6Pzo701H99c3x69Nw/ICnTByiv/GEcIpqhR3xqYz4ytR5Yco6JNjl0",
-	"4ITvB1yOxU0BUg24bb1zQ5p6M1gYmfJkQDMYfRPH4oZQaTbZ6T8obritoQnvQYSNHdzWUsKmfHpyEiko",
-	"4cGg0JpbfJxx1SYvbZwOj2ekaURK2SsL2bbWT2uZa+TIdp9b6h85hXRBl7CAKmnxHF7ClZjmjfcKPokn",
-	"C7wgUA/avVTWamxbw9kAS9x4sG227kbvG6/hnMR5ceCpEQdSAb4Z5CO2b/YGRIm9WqLE49gjnloJYq25",
-	"Csy24OwO6TX6yEu+map22LmnptRJekP+GWfLv13XW/OxMWHcZuTb4AmzesU+gCSzjIgyONd3+NiIDVNX",
-	"x0E6ujbuhV23s8W90Vx+yUbGOoh/+uiI7z4U4rOG+3oDnCV2Oysg2lkLouIR09JL4YChQXiDzh/Dbld7",
-	"gPAm8QiVgQnwdi6TP5420Nlc+aIKSQiOFog4Wa0qh6R2OnvdW7e6kVNIqCQpRuYbqG+kxb6ESmVKHCs8",
-	"Sa7QZTr98jCXuECcrJa3HrJWUr8s9doWHHdaxAqx8ZPqWqeMhkbTsvtHYnHpaF1GqrundalKZ8scSiss",
-	"wuWyeFr28Yi+4ImKJswrFAls5mFGvQGHcnQQ6KSfaVkhu1jPzrySfe/3iH0vSgfc9PcmeZQ4lu6DYoA2",
-	"xTqv8Ojn4yA+vQHHUitDpmV6JwyqTY65Cb+JtcpuxN1FZfyabvk+z1Ql5YIkLN0CWd3WB0Qyncox9BbU",
-	"xzCS+PiAU4LXCpGMSWjPYAsRmmIeNITVLxL0jcKwuaIwKKitFlixXN6O+ZQhGb8z4jDYIRcERq43T2fp",
-	"PJnY/SCRlIjiOteeORZfrOsbja7IKNyyQEvz97ewV8ZmGPd/z1wdaEunofHst92QgGrfF8RN0DAccDVm",
-	"E6j23CyEX7QO7LDmST0QlDHGQI/5+IWsGqqNXWh5Waf/UHNkdSMyrozsDa1rB07nFyjzY4NKbBXnXrHa",
-	"qjlBmhm+rHIc5MYyYz6rrCkahi8zTfjuFUUXnW2jONYtsmmBeYy4hMVcbW+eq1UwtY5XY90b42kr0wLZ",
-	"jQ1B+lJydK2So1Z/qxLMseFCONEig5Bs4dF9aInahQUtn1VQtDxiQqxskFeZg/wZi5Rqlk2yIzp/MS2R",
-	"r7c/mhN9i1dPzFRFpxzXj4tdJ80dcQCXjtkB248yv2diRq+ZzLn3gJf8vq6rY9F9QyqumwGvdd+QJpAT",
-	"xPYHYhpj4YUhI8gZBxz62nuEizTrQwNfZZF8CY3S6tJFsFjnYtmEr7eeoeVBeDCuJ6zHis2G31BLDuEX",
-	"lvzHZsmrYPnUhgrkScT2EBEpAd6zcTl9tRcIUwfXiZupzGsqJsfPTJYWUeKA+FYsBhG6MEIEfbT8CfM9",
-	"Qp0I6q9kPrBbMA6FaAh25mIowhl2iQX1X6RuR8BJq00OCz0EpdLqgtMcW0vjTiZWT+/H1EZdgGWhEGfN",
-	"NSWBiayYWY8+50gSm5KVuzdNhyYlFI0lgWnAC2taS065nk9qQLIcsB5xj5U7JPYLgXvRJ009p4mZHs4G",
-	"3Pnxu2I+WMvMS41Aahy3aRpBL2ZOIqUBMIlnPZtEh5Yc6LoIKXMQW+BAUHXH2E7nmnDPzPbdK0jbTRTJ",
-	"NYL9fufb3M7hptOsKcFbGB8jLGou02btxT1mb4Uyfmq2WXCZQR6VQm153C+RTJ91fDSKqJNZBc9fQ4y3",
-	"9ecX2MltOxXNbxwHWB7PZON5wN/Qy5uI+1CR0jcOCmRqQzYSKXOetA+l0eVYC9b6Z+h7c8Iiffn0TAKj",
-	"YjIbsT3g3ws17pk+s2n+C7QLhaSiIVM3DAsRTEjT6Vis37mJeChuSAQ1Rd0YlcVm6axzQ53ok0I7QehG",
-	"+L4i5IT8AhqMgxKvYkXZWFVL09JUIXSl21kSu3KBnUPuEb+yMNYmg7Kwj+AckOy9XWpOJndeadXicgzW",
-	"XF33TtE5m6+CtzyJ92FCQx4ndbcYUNDdmOsCYK/nu0Bi+uK82KzzYq6DTcYaH8h9YeqHuTGOmVvUuG/x",
-	"toELqXlJk5hJ6WH5DyEmLewIAKGWisWxrOiHVgxUhEjLwtn0yYRe2axSTeYkCtkkEfqgZhOBgxPPQA86",
-	"ZiYsL/2dlczN+V7eahLc+SaDVqtcEb9skzNz0U5oepXDjB7ULEsUZltUH8zszH3k/fuEstUNaqp9+p01",
-	"PUraxKcP49t8/Ni9Q8NuN8nIlzHxQ3uCtEjLCaNpHLG0fDAPHDki6/BqzpA1yMIVcPfU3C9k8CnJAGpf",
-	"YysXG4z4RWf9/AvXTbK7qUKOWKambn/MT8NSj1M/ux+xA3Ye/QAVF8RImXQGUwkBzzCJJNHKYsRCb8D9",
-	"/HD60G7cFpJCYQPzTl5WJySWE3Wqbunn8Jt7Tz/AxVVWK+7AlxaF9f4ulIvH5UWlduJf1IsN8QU8Cqs4",
-	"w8M6XsxEq30vLm8BhQE6S/vZcfAXpimXM/raA35Ypqnl/aPzI+a3lpn87y/7r8iiWDPb+dNJ7svsKo+S",
-	"FPLH54qIhD8sU3xgV75DH2VvvsMSDOk9tM9+fsY/YUDUURipOlKqKXyerNHfBYozkcKLHqFxMqZDpiL9",
-	"2Ky6hctZYa7HaMXStU2DH7YRiruwOqbdAu7+XHX5ZIkGLFkWaWNxnb4zW6hfFmvgEYp02Sb2iYhfmkC2",
-	"SJIxTScxk5hF7lg02wtqwbng3EcEuW/DABeOT1xpZeVZ2vhRWmpcw1DXvPXFfY1kn8vCz4oLfjTG8eey",
-	"8VgkO5xlCbOau0i3P8IrywOK81BhJ9rFGcXWYUG+tsD0UmJUS337fXewvH51iZyNhzqh0CLO1rE2GFjc",
-	"U2Bpe014+3ZzDZ4e9CRqarRnbNlJdJ/70pOpulJRjiJMVa55lmY8WC6L2qBMYXswLeygZLKyfMxl9bFM",
-	"P5avyROyq4ocecbgCrE/NuqsEBU5V17JJ1k5m8kBSTJPr8/ZB3VhICA34yhmA+6PqbyYiJT5GFwipiqD",
-	"ske4yBKswdxsUnFNOXTGQyJGuPZsLbG49PSCrxhLMgcreJY1PtsDPuCHc4jCLACDJPjeTGSCOW29Iiys",
-	"M5ds5unVQB9nLKpkvbxtcugE7mLIaQrtVAbchMvj0BARa93KpqhwqfqTaRYJDjEbidUDf7jFg9NQaxwl",
-	"7jJuqN5crFPkkWiE8JhFg1sdYEM5EZDgGUCg60sBEkJjwSGfAs0zWDrpRhPFZXTNOKEQ5ZW6oMTRNSMx",
-	"oyk0rqbQYovxkIWtDENZHoYpClCAfUJD9K7nYFqUO0+GAv3uA67ZtQf9bG5YaPpoL1qIEqJHqJOZbZY1",
-	"obMBH9NrRoaMcYJrg6JYxb2HxellmPeiSw6BDlB0yaUVnDQP5rblnSAAWKQmiH7MaKp3s00OB9xB4Rxp",
-	"gnExiemMheRmLGLDWiIl58jzwHW86jVjBD/LC23NFyuwEeWcyCu4VsAdC/EQVJrGb3vdTnvA+wWYRELf",
-	"T1kPj59Wvk0dqzb5RQ+mAcGKZYpIFcUx4YyFkkRywOeBIM25wl95K3FT9wv7YKAyA8MsrNzVs/UXZmKa",
-	"mjDsuTIS4CzCCgyGC1WGZWjWXEPOKLI8c0aTlF1HYiqBIZGmcIo+OE9Sjd5WUUa57ra7W2F7Z2tvQQQd",
-	"vl+71YZexjN85ROVtTJlaGSdOLqHdHi5xXD27mbp3WABnYXm4CdzFX1ya2Khos/eCnh2HXgWK36dfudp",
-	"ZUGwb+frFu/vrFu3uIxPjYJ71y02K7tdcza3tCIQtxVLsqwC5yTbk8jgJG5I8Z3x4HUNC32mIxnuXb4X",
-	"st5t4K/KeNsja8mPWXmouCfdqw92V4oW+PyKyu4ZvInm6/Msux9IkVU/tBXfQI2XpNnyJZWFlkI+d7F9",
-	"2qQHqoIxmSZEcEd7qaoopHUhJa4YWuarDaIYwi4J1bpHqrZiKFUDb2VKgD46WnrGRiIyuuSQ4mUiMFMt",
-	"fYEsLAORwMtu3XhySIapuJG2Bwjxt2/kdzDB//znX//2bdFUEnGpGNUi3ICPRQyxn04Njis2a5PnRoSJ",
-	"oxFT0QQ6rZGxmKZ5G8SdPfhCHgy4lhcVttst1PP4SurRUHfQ4pQQvDqIFI25fQ3rvay4Kr7ADicS+/+v",
-	"2YQDAHDMtxurblHRYR6vg25+ecFOIZMIf9wfvfrx7T/f9v8Svfzl5f5vz7+PT358233b/y062Xm514Yr",
-	"t9395slep7u31+m0O6Nd+jTYEKc3aFh+7gHcL6bNh29JAdUjlDkalvX0kdsg68E+iwtbq4JlIwqlyYNK",
-	"UjGKYmYS9bSahY13mk5/01ZVA0vP6PKQ4WRGwUYWWaEcoyJKpghU5cnsJdn0tgDvVxJfCqOUBUqkM8/w",
-	"2GyoMdXM0s4jCrYiausao54YRlLrmVlV/ygkUtHUluT13/ukGVDJtiIuGZeRiq5ZPDsYcC7gR+xyCPML",
-	"znDxpu+rtTFlKWZoLsqQtd9pHYBiKE36mFbibdIzakmJqZZsa++5Jp82ooYoesW0gpmygIWMB6ynAfPy",
-	"en08zEFIknhmmX+Gv6VZZW9MJ87fQ+dbbHr7CZrczmWVHWpFdxR9sJfWPBl5UDNEk84B4SirpiImwZim",
-	"NFDlvpYaGwvU3mK+2IR+eMH4pRqbRSRUaUbQ6DX+/u7vg8GHTmdrMPjQ/eH86//OFQCpUmitNL+OviW8",
-	"jGZLanwCoTIlSGHf6lWfrrMz82AB0UHSCh6ZIqm2PNLVRLzfOSA7HcyYpJC0X4B0Z0GaIZyFMlIx526/",
-	"syIBb2OWgWoVDPFnFUFpDxu9poqmF9M0bvQaY6US2dveDkLeNgO3AzHZxofkNl7wCb9seI1gKhXqwCpS",
-	"sHtH/DLijIFsb4j2wuDlUL9IXkRhyGJQTZcootZfOldl8HxDDhrJ0joaI5aH+1OEV/wQ8XCuLzJyZ+cu",
-	"L1Y6WuhdMdUyzBV5sPAehqt0/upu4kN7nb1WZdMpDdbGQsU/I+rfGO2vonuzEX8OyseGT0WSrTgDNUzW",
-	"eowlt1nRIW53964u8ex6q1cfx9SbMRdwoVqOPXbKlOQlUMMGmogeOF1EsVhNmxxyc1zx3idBzGiqJWLF",
-	"Ppi6Nh7xP9769hcfTwoEehfL6diZ56O9d6sExtd6mdnhv6MqXnUwG+vdHAj1oxRoeTzmtIIpPfm9MKXP",
-	"p3LLn7QQy1IWOq00QCYxDarqeJmhepZ7ZZWnsFsv8iHNkYCrYOPkO7CVqbovU/kUQsQXnvXZCVRfeNfv",
-	"NCFXLWdc8DgLpmmkZiD7HSbRz2x2OFXjRu/duddAYcx+1iIZekUWSYrGZwLFgUIRTCcm7xa+x8AmTa9w",
-	"hLbBqWpAKg/2Irpm3IalZ2yNxoTxMBERVxLsQ5oeGFfm9LZzKfQnRmOTGVjhQRNcpTTAti8GNufd5yKQ",
-	"VW/aiumcXjJYGPaEoCGJmVLQb3hCpWIp+GDAOpgPeggNBuZHPXN8U7nhWYLN0niXJLiXrNMoi0pyBjfG",
-	"6fnRn4MFKKvt4pEkja6pYgQKxyN2k+kwjgLbKFk6w2LbxPlRfxkLvakRN3FL2B3ORF9B+fisIQT6FZ0x",
-	"bcWyCkxgVRRsygF/sDCCZvd5gzt+6VT/ccY0mTsVFsfgioubmIWXE3CUNh2oZMuba+mBKDGlJCGMwZ3o",
-	"OT49W0BXWROULAQRw7qajAZjE5rp5a0UTT0bN8CyZXoqQiilnPHAiSNUwZhJa3JAJymNYxOUBw5eFAIM",
-	"rMZXOg/piVtPkyiB1hHP8REX8piGxuhqhi28XYWH+RwoVzmzzlZnxGKc60JqEzyOOHPee50yybjp0TFv",
-	"CM3dLjazf4EfxBkS+eLt+e3/CQAA//8=",
+	"7L3tdts21jB6K3j0PmtV6kvLkj/SRl7P6nETt/U0cTK2M/2IMiZEQhbGFKAQkB1NXp81P8/vc+5hLmyu",
+	"5CzsDZAgRUmULTtN2z+JJZHABrCxvz8+NiI5nkjBhFaN3sfGiNGYpfDnKdXsBR9zDf+Yb2KmopRPNJei",
+	"0WucjxjRTFChv1AkZe+nTGlFJiwlikVSxO1G0GAf6HiSsEav2+kEDRWN2JiakfRswhq9BheaXbK0cXsb",
+	"5NOdsjHlgovL+SlP3SwJG2rCBdEjRqJpmjKhyWCaKl2YdI0pFatY4RvBPxDNx4w0cUmqRagmNyMejWDq",
+	"wTS6YppwRYbTJCH0knJRXPZXT/Y63b29TtcHZSjTMdUIzJO9RlAJG9Pp7HCoWToP1xkCQ7QkN5RrMmBD",
+	"mTKi0xkXl1VQLN2H26AxoSkdM20P/uiaiUWH/oO8IWMqZoSZh5TZjrFUmjRjNqTTRBNz0Nm3+51Oax4N",
+	"uBno/ZSls0bQEHRswElgOh9OO6B9Z0w/8PF03Ojtwycu8FO3cu9Wwc41G1eAvu9B3i1Dvr8+4Ps+3N0a",
+	"cL9kStFLdhy/pnpUfeHG+EgBtMZYXV7sDL6KnsYdtjfcp08GX0VfD3dpw4I8McNlENshLnjcCBrm3vKU",
+	"xY2eTqfMX8Z/p2zY6DX+13ZOILbxV7WdAQpgn0jNhzyiBsxlsAvvueIChB5eOKB3Bt1sIdUL8Me5zyqK",
+	"cMNSXg2HlZSghDpaEnXFJ2ViU4UfEkesRJASfnQKKNKpJgtSjpftcSrluLi35puLHCfy7a3eXHj8HpuK",
+	"AAKs58AclkGL7KMIrxYXZTQwsFdDiwPcB14HJED8RrF0GbxTxdIitDG9ZtWgmWfvAxjCgvQ5ZWoihWJA",
+	"ng/jMRdvBJ3qkUz5P824hosLzQRgLp1MEovV2/9QBvaPOcAfGzHVtNET0yQJGixNZYqvxwbmwzfnPxyd",
+	"nB8/Ozw/fnVycXR6+uq0ETiKYWgHV8rwGJkSLq5pwmMypkqzlFyxWeM2aKhpFDGlGr0hTRS7rbvYIwPI",
+	"qV0lrrmC9mUzGY7rgXKTSnHZNtN/S2MrI2xuU/52+OL4eXFDhpwlcaOXTeBvkf2OjKfKcGbSNdRir9Pp",
+	"kGhEUxoBl33gnbLSmNkm2BsyMJRLsWQYkJsR1eyapeZHpWXKYtI0sgxOEBBKgKW1DkgIywyJQWhlRa1k",
+	"knINW/1MimHCow1u9LNXJ9+9OH523jBL0pQngO6OIC2jZLf5kYzZeGB22D8SSuIxUEYylKlZiMKrrAhN",
+	"UkbjGWEfuNIPeix/M5clIIOpJikbThWLzaH48qvSVDMih3BC8Is7RjyA5oilrNcX5pd4bEF2KzDHZTet",
+	"bXfMPzh42NwW4A99YVb6nUwHPI6Z2Cz9eHV6/Osi8iFFMsODoIaIKTKmMxJLokf8QTf/cKpHTGizKmYP",
+	"QUhNaJLIG4P/8IEg6gT4k0AQ8RPcDyZilrYA94+FZqmgyVG+/k1s3/HJ+dHpyeGLip3jdkYC75BmdsNj",
+	"sj/sRjv0KWs95A6eyTHTI4NBQ8oTFhMuFI+Z3Zn0mkfsAD5YkImiM2X2Dt6RQ+IWoGADT6T+Tk7FBlnX",
+	"yavzi+9evTl5Xtg2wDVzgkOY7QE36EQSNQW1EDYJ6AxXmYRzGzRe01kiaXwu5QuaXrIHZVDeDlhEGch4",
+	"RrSUJIHJH4kBwaxcEWkYDuAK/ydDBkOa4bevnv9y8eL45fH5xbe/nB+dha3AKtcjmcSKSGHUzHRG5ISl",
+	"sDUB6J1ECoN5hkrSK2bQDCaCXUZ57gW7ZsmjETjHew6tSAZDF04BcCFbhQVbZxIwyDTNn7cOXx9v/chm",
+	"hIqY/LxlJMCt47h1QCiwK6LlFRNAMw1KRzRJCNcPSjf9eZthYX098i2jKUvDljknaleylZid9w/MWkuq",
+	"VmzYAR6alC+pmDnzzubO6/Tw/Mhi2NHPz46Onh+V6INhuYiO7EPEWGzYQ8p0OiMJ1UbnerjNfeXuRG5E",
+	"y6AxSoZvijMQbWXWoKpp7dPbnt3oNmj8vJXZuLYyq8jS14tGv9IQBdNcrWHyN+aGsop2zWHM07CJvx3N",
+	"5/D18WOoPXaaks5jgQgISrRLLmrYMq+yDxOjgwaGNV2y2LyWsmt5xWK4gW+Emk4mMtUsfsliTs/B9PD4",
+	"HMppTXOTPTLDMgQ2LAMRtsFKYAcGXTy68vRNGsfcPEyT16mhgJozB215ziPD11BWmE6Mhhgq9j50Jm0Q",
+	"W0ZUkQFjgqQsYvyagUF94g3s6Ub1bDJBQ7H3qx4+Y+8baHNwVou3nlHIDPAus0zJwT9YBFQCNsJu8Zzp",
+	"5Ehcs0ROQLnBB6eJnl8NYtBy6LLXzaQZmi218k0TK6f7KDRn3UmnjNyMmCgoXvC4YQrt3Eg/kDJhVMzt",
+	"kRs6wHU46BZvFpgAq6xMhrGzFJwqNDbqoZIpoYakA3A0uprfu4QqfUGjq1qnG6yLOAvRIZu2cplx/BJU",
+	"qrtdkUz4IDSO4b/Mulm+BUiBlq8kAaHXWeXqGt+KC3dvV632WcqoZmbH7rpcwW5whSTHAkOLaHJjlCmn",
+	"oIJ0KBiLgUgNjMSgNIvbfXFIwnjsq/1GTpZ6xFLcSi5IaO0jYQDDgCxJx6jH4Yx9YbSEZvh2IAfvwoDA",
+	"HwGhCY/YuxDeCt/Cp4DAI2Qww18JTa1CSMesLyaUp60DEl6mcjqxL0YjKgRLQpAHCRUzIqaodHMRJdPY",
+	"0EMhBfg3hMQtFLNXw0bv7Uf3RfHwnb2n97F8WO6Xd7e3weK3GmMujjUbq0Zv93bFk/SDfbJze3v7rnyA",
+	"uZUJD2B+8+1YaG+LDL7IFI4gO0SjobXmEFxbZszEdGxWFo89DFQ6BfGqtHr49V3Q+LAFdGirbB+7DRYv",
+	"tOQFBUuZvYYDZtR+5eHLASi7ZvFBFc418ycrllowpr9tDOTAwMxxl+td0cA7ly64UOzG0DSlIJyNmaZ1",
+	"eMtL99ytM+J/nLujMVeTxF6aA6N4GgEplYln3C06CF6n0lAIcjiRSSIbAO0LJi71yPoEjcREB+ZZ9A5M",
+	"qNYsNbP9/e3f+/0Pnc5Wv/+h+927L/+7MXfoQYYbq8g4CHSLkGQBMUNd+j7kLHfwFJGtensLEQVr7/Rh",
+	"NGbkmUwnFZs85iL7vPYWG7XsAtSyi3Si5n3TC2IU8kiIzNCopa8CNyFiIaOYFZ7yxd7Bageyf7awxUvO",
+	"1qgKdzvaV/CHMtIchVPOdY/5k9Y6ubDBE4Wd230yv3Uv+JBBuAUXdufUQeaR39kjIzktHTqOkm3T10/2",
+	"auzS3I48ZzR+wbSuJH/mx60EfmUxiVnCr1nKmZpfKlpGL6xmUzGUdZsrIsABQ6MrIW8SFl+igFmL7H0H",
+	"k9iRcgKQUzsLhe8krwDF931vAB5/uHmgSphZ3qcFML9bflL11A3vhbspHD5ufMYqR+apKMLw04hqcsOE",
+	"dj7U8hahAl9DwX5mHrwteO6qSQpyudLFkCkjdCCnSA1hGQFh7cs2CTNvliE3IvdkxcU4h9qOwrmtsZLR",
+	"xyVWAXjEUCIgXkF2aikD47YoxePkbuE5XpKZPeZFC8XMWxFz8hRDLE4P7PX0PCgVky33N6+SFuGYc+gW",
+	"YtAziw5F2MOyfSc0AJAmTZQBZT8ge91d889+KyBhlanNvNAN+iKsMLCb33YDEmYeHvPFXkBC5y82n5+a",
+	"lyusvSHZ23kakLDoWgvJfqcTkPDsl5NnF6dHZ0fnF6dHf31zfHr0POyLvW6HNG18W8ENy1isQMmZUOU8",
+	"tGbvuRStdl+YY7ESeoXBa4GFsdqj4HuzPLd4tTl7zm1YsSxzpDnOVIA3h6lFs1nl9WAeoUVHDbi2abKY",
+	"1JaQHjVbIwKDxlcShedwsBb1XU157bQg3BQukxV3Nkh2DRadodGtBIPAEMovFJkkNAKZh2sFCuQXCn8j",
+	"ibxEr+qQG0kRv+SKdFF71yM2I0OjV9yQG65Hhn5e0kmRQOztBPMBp8skpKBRlDEqSJVz8lIjlAsWGXUO",
+	"hMBqQaKICkb4Hk90pagFwtWMuEfImMbFE9qvgpctYm4zwrV1WJcCDqUuQGnNa/vZzFU3Ao1d+MAF1VUT",
+	"WmZunnRDkRtasY7GTmfnyVa3u7Wzd77T6XX2e53Orw3vpGKq2ZYRhpdwkRqGLC9SM1jfXJyH19WOoruv",
+	"ic2P6CtGqmZGxzyyzjut8uEsu5UVMmsFkvvS6J+Y/okwvRzru2ZI7ydH4flY5Xtj7w+MJosCVG0ozheK",
+	"jOCpkohscRhVwu5O0IgHFzcp1z7TVZrqqTIzXhloJ3AyVtG+ZqnCybrtTrszb0QsTPBxzm7ABPmJDc4k",
+	"ZE14zxIpMFyGC6WpiFi7UYX9BWgrUBKsjpSYZ5iztRgWPaCKkX9MV2lX+drnBNyYXaY0ZnGYK2zZwBEV",
+	"1hBvJtZoBHGCIGyie7vCapvv8KIkD8WNTmBmnKTSyB1EaZpqXMLKTBLvzBbhC7ia7FPtlZqC3aIM7uKp",
+	"5NMFBVxYjMf11PgfMmxeX4O39+UzVt7Ri1YtiIFHCCxx6DoKnUsuNIIiApd7EZvhVJjPF5GcCh32Bfyv",
+	"/Mg9ZTkEhgDDaNboZdAfMN997AsctmelfycWokebazN1NDI8h0QJN7KrHNqpDNh90cypQZhP0oKYbor+",
+	"z4AoGIo7K9WAGXE3XyYqXkW0+IfkgsXLORdwcXxwKb/qrMWv1vTDFre3tvP2sf2dds7A21hvqXPLWIzD",
+	"f4H3QSsCASlJrG9vlTwKr3xLlVnUx3v4f80lqSP/3k1ctr6YCk0ZNDfzu88c8Bq0cVOLGnrxpyq2cT8R",
+	"xQxXLVPbk4aNmj/Idwu89AMW0THLfdT2optRDtCGl9MjiP9WTnudipjYlALEkRdsqDeOIY9zkgkb6spz",
+	"hB8e7xTrn5vScjJhMRkwSB2tOD7SNMAHGDA2lteYuODi41v+wXGl67FzCj5g85f1Otc1GJ1nzEPV9lBY",
+	"7lnhKvm85YF6W43P3k1yynfu896pM6Y1F5dqsQT1hSLyRhBlH/QEqnmlPo1G/JrFizWQ7OZwRdzTpDkV",
+	"mifWYZrZz9KUXzPVqmOEDBrjqWbxBYxTlatuhs/31c4P7xyAhRV/tKKU1AuEnv3zztcrhJ4FZtqcqk24",
+	"EHU3CJ8tAFMY1Vv/poLW/H0M8vPM4F6NSHfzmz8bUWHka6uZZmF+81h3QOhAGT4DjifQ+GYZy6QpsJ4x",
+	"F/6M3fp4eoi/kKbZ6BYSdsgEJE2Au5UfkM2Xs7BuAE1fTjXLh8c7oQ1eNilWWjCqtI2CHU71NGVkKsyI",
+	"qmWx2H58KPQNGh+2LuWW/dI92z6xf7w1g7TP+Zi98x/d4uOJTDE8DbKHG5dcj6aDdiTH25JO+FYkY3bJ",
+	"xHY2+63/urriky05QUTamkjw9SGAS+7Tay68Q5yKifm8xhFWX7TbGuhfn/O4d+7DgTL6/VlzosWOX8zC",
+	"9Uo7lIxqoDtfjNWlpX5VdhwRAy3hMRtPpGYimhGbHeC8a/lt2bUZg1uJjGiy1a1D071EgKqgrQ/6gLDx",
+	"RM+IFBGYCJguK9Y/sCSRAdGMjv+rGKO158fteXNCpNIKPd7x0hvq8pmXqfPd9dR5u476ENgXCht/NybK",
+	"Yr7WzGCJx5c2MPsY3dpqqQhegMG9ERhGZZhXxsTgiolylMRdoz3nozvv5AsbM6Q+9YNUCvfMvE7wdldf",
+	"so/eFmZLtbCb6wLOjVX+7glNWS3nRWFp76dSrzYm/dU8dSczB27CGmpr/byToKFHKaOrnTX41HzId6XD",
+	"MAcYIQkKhRuAcBdpbIH0+FexQBGWkPl72y9qHHaFnWN9swWOlN2i9nRiyITnfG3bBZfNGu7FelHoq60R",
+	"BTJuYG2G9quwFVi6ln/n4ERbsQWxL/Lf7Vdhq02ycXoFekVVpgvdQN0nrm0oRl9YATSRl6RpvoZcUABC",
+	"QeAFjM6lcMEXVLl6WGg44WlfyBvROiBzAAdkDkaE62YkEw+6oYZUjBHVJAK9IYAM1Ym2ic/mTAEeUBrc",
+	"a3ZI6zRSI3lDuO6LjCu5KBGL/20SygjqTxiExhC7fL/M5nCt+iLMb0Noi0fkBGdJeIgRQEJzpUK7UWg7",
+	"SqmI5XhhHPeSalaeyPBkb1lU9+HWr3Trn52tpxdb7z52gyd7t5WR3XYVdzNcobdkPcsVvmNYZMQEZLso",
+	"9n4NS9bCqN/PXCx+uTY3/i5lbMvINuQvZ69OLCv2YkjtXucV3fbIj98SJoweFrvY0o8GniATXW7DtVn4",
+	"ogXVVZEWiPz1dKMMGz7f088zc+559NUHXTpPLSc8avQaCZ2KaGSovRCFPBoPtrXCg+aV7JIKt0qT4bqm",
+	"ArOzngKDad9q6cRKy4myHoDMiVcFw85Wp3sHGO4dwzPByinrvGiLrcDJ4qGvECjhobkcmrnoHRwsB6ks",
+	"Kebb/W4FTh2ik7iMVpEUQ56OMbuzUC6xZN6LrmrgUzbaUpTqPuZxrtzibGU1drAemS29dDdyWz67z5js",
+	"lo5kFXEDMU7o4Xpi3JKanpsW4/z13EWWK+QdrSPQzb1YS4xbniz1+0Cr1znJ3hhj7z5ZzNll6kwSje7O",
+	"7l7Di2NUIz6ZsHgxk5/dOcPVvyVagnVoHn3uyb1oesl0PZyanduH78f15nmcA+Ldki2sTYhn96n/4Y/w",
+	"2d+V2bIqINYrsFwK+GRy5b1lupRFfMJd2fkF1ZaxSCeaaYay6LzaXZ0BPSdaFGQ1D4LFJ3SeX781SMNP",
+	"I+mq9qCR3AcFUpoTRg3vEYzg3ar26LoSGJkRsbIEho36qaqBkf2ERTAqX8/tv4tc5u8qql1c8mtWXIgc",
+	"EjddQOyrmKZk6MmFmg7M++g3SKdsPlO8/JhX8gJ2+V3lBSwXuNA5DbxvEFgVQOVMMiVt8Gv+nIuegvdr",
+	"RTZ4JzhPCVyx2geplZFXP+lWZG3PX4qMki7L5SNSEEsLa6X1vU6ZYiKqdI6apX+hyMQ+sqDykWJMrIr1",
+	"zZxkWSaPjSjgQxtabEZZRiN37xcWsyi74JVIuDCshycsBxdLYBZuWFXuRCHZAAZqBA05HMJfBZt99uuG",
+	"oxDz0NEsNyA/k3dLjvsuorrDg9pi+ivBoBKH5ec2fau2rJ6h5u9ITkfPX6XQga7Dko/EXJwMNvMEF5dz",
+	"/pqq0gFLIgbsRJp90AGJptqIzzuFnHUXT3DjiTGVYQVnI5ok5IYRI+gb0vNdymM6+6aoaO5URhg459bS",
+	"ULXSpniAFIDDx2rGSN3Nab2253WZf9T3iub+UM/dN4c4pxj/uygdxUg90JgHS74uKta2Jhe+H3GqExtd",
+	"Wlg9klR45W66THE7P2OCcioTtjS2NpUJJLjnMbWOZUEQOXibYRMqYuerGNapzeIoT1iNcrXCiCBWDkym",
+	"+PSmc4LqR0DgsjFDa4lu5MfguHqhqxSkTdZCM1Tcr9EVGDmKitmK8mcrpaQ752rUq4AWNKaCv5+yiys2",
+	"m1/Ud1kpuzAe9/rTTmc3ovAfs58G+CkEVzqK+TfSVviLFVFQQtcKllAG74ZjkYmVC7cRAjXQVKYQrGAx",
+	"wHA9lGshTmBzmLuQlNq8E8CLwn56+OWhfQmlS2q4t+xq2mJDY6pFO1xzXh00sGHSnqyMoS9yCHsWmglC",
+	"EtE05UxBcESTqpmI6IS3Z3SctDBIIo8G8WvyfqEwJiSEMc3iwpZRcfvCCQIjOpkwAaEqfmRFq02eQYSR",
+	"IvxSyJS5yG6I6I4lEVL3xRWGoojYC9cpPELMEz0bjmIzbRXWZZR6hJmQMTd7NOaCamQmYzqZ2JLdxayy",
+	"pTG3fqZeUEhjWvpanrzll3heJtmUns7ijdZ7y8Ut1XsL+MSKVwzivcFH3GsYm7bqRYxNK7ya2yJmJ7Zx",
+	"lSVGUrAa8WEF8FeHh5XPr94b+dGten5ua1a9ULUl7/zLDXFv1dXJ0LqSXWLqX0R3jV1VUnNpsRNEWQbI",
+	"LuzK6kGuYo85nPwGLyHJlgQ9QPxxiQDnayiCtpRsrqNkT4x64+9xVoVoHacYRsL5MU4euayteOd0/3ek",
+	"eVuhZYHkio5WYLNreVqXdfjbtKvVrOAudhsD41qu1eyF2thyNh2PaTr7veFLTXW0UvOppYXabPfPeY/c",
+	"0a8VcF0RP10vt9NWs85SO/NMaehvxgUJ3W//Y2T9EG4BF5d1Ez1Bcl5YKRICD9iN2dIsyNFmIJQKU7qc",
+	"i7WEDNiWud5Wzvg1Q1eVVd/NnO9WGvjfFXPqvvQCF9dJaXVFxKfa2/PK1Fb7DNaflK58jvnSkFIip7rV",
+	"ftDkVgsqPurBar8A2kYiObaF/ephhV+5paI1tkHA0OlcIRlzMVXFPFOvZoo/4U6tMkJ29sV5QS+L5WMW",
+	"zIzR63YU89C43Kl6ca3CzkqPb2GL5mEu3ay7ZAJXZC4g6xbFFZsbbzVJhIIAUKDcgbKeZftZEnZemboR",
+	"xuOwl1kYVNt1U+iRScqvqYbgZbQD0Ti2pRmgtWI7b7bQI5PpIOGR37PP67ybNxUIGjC60dDx1aI9zv1Y",
+	"KRQUhPuNFu74zZRrKWiN78oSmJc6UyMnxk9Pqltq5Ty3QkDPDpkSZ25xtp/qWiv5hYSnAOfOmIizWPW7",
+	"hT85nrAw8qlG4io+Yssv8DgLpDYDFtNViqX/D4ySwiaMapIyPU2F8uqkVjZJr0h6rS0c12gSsDI/Nqis",
+	"zLygswG0KNV0EBBwDQ8Zw1AKUHjNnuOi18uvrbO+ztfmn2/NP8/MP0dLF72MGyBV8gvJVGWLkqaL7tvv",
+	"tA4Io9EI154lW5JLphWmJcEr4eI+8vcPithf0D6kppcO0ljumbe53ltzdbwRC6sE5eoyxGTC0i04nqxz",
+	"qyEHRmjC1jwH8xcLShAX+fbumow7aJxhvMxkUX4FRM+4qBr42iHTnZMsPNEsi9ZZbq1Zr1jpBmIuvTVU",
+	"nqG3HXdRw/3tXEsdn3ux1hUrnPHvSC/313VX7on4bXinQ0WiZbs6Ku4+OLUa/joo5L9xNztDGRc+27Of",
+	"iegZlL2spDIpc916laYiViTPJc6zg611i7ya0PdTEKBQDlIHYMJOgEuTy1TeqNzPiOS4YEzL6dZ1t93d",
+	"Yu2drb2SXLO/v/ukwPp3Cqz/utvs99v6bWfrKd3657uP3aC7c9v6xnxZ/G6r9Ei1QGA25/WCMifOulzQ",
+	"k2zaNOYrU1umdIH5vuLkj6gNNMmH4sK3NxNIDAh8QdgFCdzfDD2i6mIs04rVQkMTCxBNGcHuTyNqyxzD",
+	"VkCA3wFRMxERekm5wKMOBfugL3AjQkI1GDDqWQi8N1fexhyLK90M5ir4w3mLXXQpXtdOe3VP35GQOBz7",
+	"jIkIFhuvFHvgl1z1MfTgis3uKO3YTmMPE9eyZhO3xd3aanVcq9ljbb6J2rzoeYea8MtKvGMYRAnmlaJc",
+	"NvZCJEB/kBbreYO0uCin3D0ZfBU9gC/Ittq/gxiK61tLAPVeqUW47Q37HQmduKKfuB79WBW6lGFNFr5i",
+	"G4cHUAdEQLf9jJmU/B4TXh0PVbjMdrwDdHMTrgPP5I5zAB8r4qO6utj7y/unv16d74x/+vrD6f71yVeD",
+	"17vRL09GL7rxd53Lsx169HT6457+a+OuNcD+JHOPRuYcqtyV4Fn8rUcxCq/cTVoo3prP+fpnhbGq+tRN",
+	"Eo6VRalRLLcSds0SZ645sFkTKEpilFrWta4imcaMNlvV9kWbpcKTdSNfdta6dROaah7xCeLfgjp0Hhic",
+	"pcpLFe4E+EfKIqyjmiodoHlxTp5Gs2HQiGgqk3vmVM2zG9zNVdG82Ql6NtKKgN61GnmV4zc9QILSSc/v",
+	"92IUfBhPz6O1tFqrvtz6TqJSjGDBTVT6bW1HUSF9wy6knosyv6cAs3T5iUVCkZX+uuBxeEBCnMLVASP4",
+	"0XMnwbDgTYJuwpW1TfmlYHFgWeWWiuTEddBa0DB4ZcUaBP2KiULhGhpFbLKU8XfXZfy6elGvqVKEKhJu",
+	"36hv4Jn/+c+//h2W7DE77fj7/eGr73/55y/nf+Evf3q5/+vzb5OT73/p/nL+Kz/ZebnXhqb57e5XT/Y6",
+	"3b29TqfdGe7Sp9FqvAC4VhabsR2ea/HZ6qOoxV8BmM+ZrzoD64rqDuVcXiw5odquvESx6fjO18sULNSu",
+	"2qhedXe+rtav3kDgQL0TxGfPpbb9Ydc/SH+Ez/k8C+uo9jk746MfmaGIvPZK09uw+xG9ZnlEUXU2m7ow",
+	"GtcFDlYdmGOtuIVkXjt5la96Z21nmjbLXQjCm8JUijSZZzatGzPUCoiajsulpPbvBeqScKIyzOW4IQti",
+	"JVD3jCIqbOYigIOKs69Gx9zVuECLBEfQ1HuODNOqaM4HcQX58NUlNUXn6V1IjbcnnzOpAUHuXlE0Xk8I",
+	"mutrxe4PNGWYV7tmB4ilISmC3diy7Q8TgEKaWLO39ViRKGsGadwuPE8Mur73YVb18ag6yQC62kOqO0R1",
+	"RQmjUPSmzhFvLp3zsJTMuSz0CooPA8R4ALYxlAN6UfYnaWLdzRJKgPVqrWiryrNDdXxBBZGsJIv1rkQj",
+	"qZggg5n37ReK0MmkuAAQ0dcS7TLbefui93+tkO8US1c5S7PKL8VzX+x59MOQY56ySMt0BgYf87ytqORU",
+	"OOuKXMO7CG9WU5QQfgvdVpvHcRlAjkMHchgQlii2qul7sTrJAkkOfgqcix0EckLVFYtJk8cKaoMPZi45",
+	"lzSz/WjVdiPAGaVyyJOKEiAVhVCU7ykt7Nm7BUhb323qnr4j03XY9jkzXO80ltUKgifaxN79m5HMCvyg",
+	"7G2uAxIwR5hFTMI8EznMsLPkJ7mmmqYX0zSpbOg/0nqiyJvTF+4OOIB4pKcpK1Q0mQrFStQSXu9tb0ex",
+	"aNtvoX8Qzqq20V4wgSZF836SqdIYK71eRws6mdjoW9yKcsVkrgG2I3HJBSu00cuPxXKOi8WeEoxXBsKE",
+	"FEixldtxaJZLXvA4ZknSuGvCvEWGQoa8TRoZQrJ/NYrcPSqwFj3bRLWlwq4HPm5m2LAyu967UHeNYyte",
+	"OodF5PWbc7AP0shatd0DzaJINGCQBwOo0Dogrw/Pn/1gz8mFdMNz1oWx6TtJmodnz46PAzJhacSE3rLl",
+	"RVsVUk5BMrvbtS0UJNr7uiA6NN1Angyx9e5/N3tvO1tPjSCxf9v6pvl2+5v/9e7tf2393+++bH3T+ua/",
+	"N0ULVtRe3fdKrx6Q8ONtuGA7HpRk+A4eP4o+qFZi6p9hmdY8iHi6Bpe3HOzujD4XWT5PXg/FrqJpyvXs",
+	"zMCIyz+c8B/Z7HBqzqVOqAJphurq4j//+nfYCqzGymL0gt6UYgd4FjrgyquY91OpXTQBN5OMGI2hJBHi",
+	"bePnrcPXx1s/gj/cyYYAo9nHbxlNWeqgHcCn7xzLeDai2kCZu0IaC1r0oq9jmMoxCV+/Ojsn2/CNCkkz",
+	"NIPLlP8TjNQ9gjOS6522XTMXtoiJHPZFmEEbosDz85bBla3jOOwRrgmNtHLlU1BmxpAKrtSUxURLGA86",
+	"wjg9Chs4ck2sL4LY9J3sIMwmcpXtI4GSDpQMUnkDalnaF2M5MHyBTiZEjeQ0iSEyknChNKNxUXODUDgb",
+	"FmB9V+Z6YAHuvmhqo9e5dFuMeAlzpAnJ/yYh8lX4GBjcHYEvp7Cxrb5I2XCqwFcOltu9zi4JD9+c//Dq",
+	"9PjXw/PjVycXR6enr07DA9DeYfFxYCSKS0SglF3LKxb3BZ4eV2Sv08Uhjk7Oj5/5Y5hdMRqSdzw889TJ",
+	"AJZ/xWZ9wZU5F1tUNfOCYUGZGKu/wIWGGwiokKOlYS7QcoMqzdKltwh3VEKbM3jaXqWXh2fnR6cXh6+P",
+	"L348+sWgF0hQ8ZgLwkQMXSvVkquCUy+6Lfm5VENFIzhTg5gB6f7nX/9fd+dr32AlhyQsa99hG8ipIoJB",
+	"KWWSskuuNOKL0Q/GXCnAlJSMaWLYn/NO8hjwFtAgdkjQIeHfDl8cP/dPD68SSCmhf6WWbIR9ZH4XDNnj",
+	"Yijnd8CRC64IJYolw62RVNDSaTxNNN+y1yMy12tAoysm4h46MoLchm5W0RdZwk8p0UcFrvvHjNDoSsib",
+	"hMWXY4xhFnHRWxL0RaH4fVCRr4OvuYqdATpYTo/OzuH7rEBTuy/64ssvzckzoV1e15df2mueoxbR9ArL",
+	"beGWql7hzjT1iDnKhJQnIBn5LxM8eLoGTvXFPFIdWIGkCqlaiHGWNuWgN6GMTV8Y7XMw1WVK7m40XiYp",
+	"mGoRyF6HJVeT+b7AimQwhqtKhqYQniLZtxnIdAUj6S2myFiFVo+oDqyCtJQY5wvGm9MXhbmX09I2OSzS",
+	"Elg98K2cdOCVBigQZ8y+sC+/NLuqXRl+yB90rW+dkQvR7Nmr0zODXN/iehWRznjEL7lAMmKeuTh88eLV",
+	"T0fPL16dHn9/fHIWkjGdgdMJHj98fdwXzUnKhgm/HNkofyrUDUtBQC6cWBiQ8DhvzArLCHzcDWCRGW4C",
+	"rj5D6/3WORQsM5MPmO2rGf68ZbU18zgyiNSooBCN1xf2egQkPGU6nW0domEOhs3g0FunRj2bsTgb3dxv",
+	"vClyYhjS9o0K7bY5CdVs3RGQCFATUivSEq76IvzYdwJev9GDIt//B5VG0gd5z3z7n3/923wEuc98Nury",
+	"//lo9IogL2cB1PQbQ4805Yn65vY2g8O8p3pAi2VK9jpPDUQLKDPioIJUYZRVwYtoYL1Jpbgkg5kRZ1gy",
+	"DMjNiGrAb+6C2UAmGqSMXqFIhLIyAaMBbHSApd8c7Tfk3XpPp8kk5bptwDPYdPLdi+Nn50vgIdc04XFf",
+	"ZPAYtZgaAcTly0zT1MgDyohRkMgnx0yPDPHiGmfuQeHCL1RfDPkHKFdriToVJITSCwM2kyL2i9nlvt/A",
+	"EQmaGCyYEdoXOAL6J2Juq2+5yrd5fzUSj3Ed7ANX5ibgCG1ybuhxllVKZ8oWhsVFDBIZXSmIIp7fQS4m",
+	"kPtglLqIpcLwG0BfixFtGxQVoob3wQp8WMQTkrCyIihSMHMQeyjx074ws5hdgHZXkmH4MgxRauMVAKly",
+	"pUXs6mxycl+4ciR0BgPEEkiNRdNTs0JAEpXfGJpzOBbnV8cVMTO3mmr2wry1Bf9aupB/e8rGlAsuLjMB",
+	"3v9NMR2S5lTwDzZYWLUOsqgGjzMCXMhugGCBdLrzlISnh+dHFy+OXx6fXxz9/Ozo6PnRc1vnskBI3BoZ",
+	"TaAbumHVhYqLRlChmoTfH50TQ0PMBCjODCCFoS/eFmouvmtuF2swkuYP5y9fmPvCUpBQqCZvt2MZqe3U",
+	"zrr9rln6otWygD2XEez62Q29vGQpeXOMRN5AIaOpkWhQwE6vjTCtSYgjISXti3whBQDC0nxhjwCUE5Ct",
+	"DOpMmJwkLLAj94XzodGCaIMVHg3O5KqLu+eHr49Rjk94xKypwIqNL4/PG0EDzFyZycmQaSWnacTaMr3c",
+	"ti+pbfPsbZBZYqzw2AgatmZko9fotjvtDhS5mzBBJ7zRa+y2O+1dCAXVI1C3t2l0hS1spKqwsZ4xXYoW",
+	"QQERMsayu4Sp/5KM6YemJWNGLmPvw9YBofhXX9CBvGbVpKlCDn9KmkgzegQGsgdnX7X0BcICDVnP6K4h",
+	"yee5CVDeCK+QPrBwo68lscu6s7hPo6u27eYRhwc+kK72isvR7ItI0oSpiMUkhFcmWoU2UrSJcUVySKYT",
+	"syHh6dGzo+PX52cXLw9/vnh59PLbo9Oz0JFdkMaHdJqAravVJqeMQjE9PsZIYTs8cCn0vgIAWQM/dw6g",
+	"QkJNURGbtzIZXw5xd4DKGsRAzMuQ8jiG/IUrV9ingaYcpvS3Mp6VAgzoZJJY/N7+h8KMfs8mmIXpLi1W",
+	"B+UZu7u3Vo1daemCBnBotb4tWpqM7AFfII0FJN7pdNYD2hnbXAgUljmos5Tc7GbEG8+iZuFaY3nWZAjr",
+	"WxLK5t08CMjdw8VWDZ9tyva3NM72z7zSXf3KG0GdzB3jS7urX/pOpgMexxgnutfZW/3GidTfyamwUzy9",
+	"y7nhzmfWTyNhGlJohbFG0HANY1yJYlesVrH3pLtnqM68wOSIEml2d1sFWykIurWPFsTYZYcbOsq3TGjD",
+	"k+7WOAHbUOxcyhc0RR/wXne/znGr6WQCNa1fsphTV0N7b+fp6pfPpXxJheuuBkGl+3XQ8lholgrqDNKw",
+	"y7a+n6FH1jCRt1OGBmWX0KT3uSVu0O+osQ3q9HbMaLyVMK1tHMElq2Bm9k3uQg2NIgdMOjeFMBf7Hp4e",
+	"nZ/+AmT78Pz86OXrc0O3qdZsPNEqcNX5IOmkl5tfLNv3OgZWENwXXOnnjMYvLLyQmUHHDIF/W9E7Zoai",
+	"TZ6MZkiBXW7d1FAwVL2fmp3L7FR+8lc9rPbzyKqfzNeyDVIrZCtshkoPKU9YfJEhhdkrdyQQp2pJQWPB",
+	"oe6T7GmbHWM/g3+5nELoXMB+2sqyzuX1GKCXsbfksDIHMuQtmR20ay8gV6P39t1m+JCHjqv4URH3HpAP",
+	"gaWozIzuSl2sowlQpmQff/vO7G9Of8z1LKzSIz4AU4Hy2KTlhUTnBaiUWOHauVRkEmfEo01+ZDO0Ldno",
+	"hJG8gaDLeaJxbufazH16WywwsCiD1pIKP8u1nNSKyak1ENts9AawtSIrfQGyZinlnwXS6ex8y/gWLNDP",
+	"nsEBKkKdvdYwIFctz0sQR6XIeuq8XHEsZiNicDzZdpTUDHf2w+HWzv4TMqJqdGB9e5AKPrQJ4YlUuoq5",
+	"IUQ2Nf8e6kQ9tKuNMj5YaykU3buxqizdfs3k+Ee/kRu8kOW876V3MpgrYvD4zOSTyNWPQEwQ2TOiUId/",
+	"bX/MsOV2G6/7li0XUU15jpWaAuER7CaLxRgWYgOQ6MgkzkIErIkH/FN6xAwRAos42oOVpljImWprtlQH",
+	"iCXKcEaaZM+AS0cKRsx1G1DFAjA5IpfNBjKvckH2Ox0ydhlREY1GAPYVm33hJGqcMpHismVN2rlDC81f",
+	"+SIgTsJwa7cYa0gKih7PvvDNThIbxmR1vtxwNgzFTmRGjRKZGcG6nc7XaGHkwpl7STP86ezi2enR86OT",
+	"8+PDFxfPfjh69uPF8cn50enfDl+EuUlpn6hWFYE+hcPFG4t++pL2sUKodxrAa6pHG5TtCwTz6U/xzour",
+	"11+Jv+6l51/Pvt29/vnJ+Ndu9MP+P77rXB7uqKOvpid7+sc/KMH0rtwnIJrrGncegeAhTmcEL48OW0T6",
+	"fFdEo/fRfDdiNMHAlEo5/pQZWg5dMrPkC8XSax4xElFBblKuocyfOSBHltrkEOkYNL7E2IwQW6j2iLwK",
+	"M8+TGcHQj/3OrrVIu6didpnSmMWFZ4WslL2+Z/oHXMWmbqVHxBq97k7QiAcXZqV+9HPWhV9eQTQyBEn3",
+	"dp+YG1XhjNjA7cFFrro27nS4Ini2s3sZ0/bRDHrPPeyUttBGXGd76I77N7WTDp0t6pEBA3TXTLTLV7Vw",
+	"Lc/sCYwcUrq7aLEUL+OY6ZRHyl7DkoFjwW0sGMYLr4BBb8bK9h/rjsvC+AoqeKWyfVIAZF0uuVnT13JV",
+	"Pevr79fVsM/sbHW6hWfmuvo3hB5ezJuq9imsGa6BAQQyr/CF7s7uXsPDWVceIS+PXC6csCG93z+SOtr/",
+	"xDanKlpkH9V38qmM6GBPGM+qt8C7iUUsxwtZeHb7YwljbrfBT7ZIL3gmxZCn48x5ic7UQqENKCcH4jZL",
+	"MwAhoDbzbLarvJQ+rGtfSP/lzQuv0dWCq9ld/9rdbvyu1PAylg/Ip56P7G1c13f4W/BT0cIG1rlfS1Tr",
+	"My1TVK39QzG6NSq4KYv4hDOhScqUTK6dRh1qI6toFZImBEChGqsCW3Es69ZA814NNsJpwMxtVBD/b1il",
+	"lVSBml9khRxSjHNIZ3k9c8i6xudsiIYgk6kaQSQGFqGSivWFFAkXDGkBJPwocskgLsElacxcnEabvDG6",
+	"syEirORMw/ANj0xg0ANwPevi+YrEdFbpdTtjIi5RkDsbJ9fni3gyWYkPf1OdHG19PiprcrGEn65FBWZr",
+	"GTx37ijl1pBP1pI9MixXjd7uBmniUnUbrl58kEfJc0Wm0KLkhs5+d1EXf6iwAnP/16PTNmzONxK4TIeF",
+	"iomrzQDGRgxDnS9OgTGrhiJacpvRQAhJgDxmxViFF/B7pl87EFaEDTyT4zHdUsw8pPOUl0IFzU6pSKar",
+	"hWF77LAPkwRiaqyWWhVCkFGtMmXxL+U9qm1iKRn3cb72ptIzCHwYynS8SX3LRuAwMUfOdh05yw0fcJYF",
+	"tz3u5G1QGMjSruy14XDuPefu3wC1c4iySlN6JRhhQqczqEFseaJFmKrCG38MBcrtXlahxSMW2RVEOgFB",
+	"n0tNFVm5uSqBC7ZXuC7wtn+krWYLAhXGGvUFjTS/5lDRIi91mxmFQ78zYoihqH6I7X/+n//Xj2ovF34L",
+	"/b6JebZS9rC8EUQxDT1O+6IZen0VwyDvhmr+xiWErTY5La87a6gKkhzUSZJTfVDZTVWhixoaSC6IooLx",
+	"VxFCM2JpwPkDcfMfEKB1mDtmXSktT2ytqqNTRRa9RpP5bZ3PnK6M9cqCiDHoy1WfnWvSWBnRhQVl61GI",
+	"rCnlGsFcqx98NRwqtlHbV96z1+54HadPucNuqVMhUtYMmMYZY2Qmp4Y5YvXrqYhG/7XcwZR1ercZM/CM",
+	"DUqFymjeF3WjyLDKGb5TN6RaxD77cEHWO67NsP1oxjY6oCtUvRv4tcXKnXoRAotVxSJfefNUy+hrRr4h",
+	"9jvsnQr+fsrQ54eTFbvf7lQ0pO0WK8JUH71B0doY0326CGMQpnwDO+X926m9f/i32zMLUWnTnkaduMt2",
+	"hrt0b7AfPYm/Yl97mwadW/0da8TjHsgYPTzy4t51Kvaus3jv8k3YkOgx10J+gdXJdrn6IxlkU8uynCyB",
+	"LKxOhBdWG/R4FleEJjd0pqCupEHNNsFuwuwDjbRhdTeSxJA4F+mCNSgTQ7CGAgvIQGorTKQygTLhZsCw",
+	"5/5SXu5eX+RFW1CDGduigv7gWso2OaFjND97dV68UBAMbyB7nc6Bed88mnVCJgOmeMwKbDrLLm5S9xUk",
+	"SIGFaWbzoo2oEo9Vq00OXUuNeJy3nTVgTihPq5KOFqUgWvWtkIXY7gvbqhkz9fJezIUdjqTZtRCibWwi",
+	"rxFGrICtsp1eHEwH3Y/vYa2yB1jRBcGvLelMTcj5yCShQhTao8xzgQJFXzMUzy/B+ZCBeLVFhWoiv3vv",
+	"TdoUc6zB9zZFuuuQ7d+8MawGnX8mxTDhWL3pj2UMyyIEU6QtZW6UqbXbHy3+3q5UcLFWjFFFLcE5INi0",
+	"XDBbiE/MKoxhlUaujORtJIhlLRKwNy/o7ZclPXvXL5lgKU3WveSu8/6f1/wT2Lw/1Y37nunF121dZzb2",
+	"usmc2BOqo1FlQaGsxCKW2kuJw2O0zWAxGrSLHGQuQpoyAjnSGIkGaGDxMpy/rXlF7Q2E+y+qJl0br+fr",
+	"ez9k2vB6lKWGCr5iGx5Dmth9bDJjYfl9kps/lFSBl28tqWI7b/tcKVxgWRUsFuuaWqGwUdUEmjS7AdkJ",
+	"yC75z7/+ndW3v6QT1er1hWt9FQZZF6yMrnlfWWMefgVa9T8kF+YLGAK+SdhQmweKtJFAr2osBcFt4gAU",
+	"u4Q/vdwAfATEIKpJqKH+kysS01SMkVKxlNzKny/Z6qoygpIbUNO67Sq0ow7qulPbUvBmqvz1A7c/fcF1",
+	"kOVkuMhIBPGKTXSbHOVdrs0XIMyFR387Ojm/OD06Pzo5P351EvZF06Ue7HYgCgNqf+QeBQUhX676pP2+",
+	"1cPiRQB1X5jJU9dFG+smuYpbZK/bIeHZLyfPLk6Pzo7M1H99c3x69Dw8ICkzFyivEGIdJ4agczF1sSGZ",
+	"Wg8kOd+JNjn04ITv+0KN5E2xVx9VWS/UG9I0h8FibgvnAc5glE6SyBtClT1kryG8vBGu5DC8B5E4bnBX",
+	"cwm7pJvJCddQ6oNBCUC/VwMTuk1eungekcxI04qUqlcWsl1NoNYyF8qRawe+1I9yCmmFPmJh5bniPbwE",
+	"lpjmndALvosnC7wlUD7fZyprNvdZKTHBEjcelJutu9H7Kmh4N3FeHHhqxYFUgg8H6Yhl6JsQJfZqiRKP",
+	"Y4946iSIteYqENuCUzym1+hLL/lwGrvDbrRDn7KtREY02eo2fI+O36pmc34c78i/Xter87GRm+PfuiAL",
+	"u3rNPoAkswyJMjjXdwy5yA5bf8fbdHR33Gt3/UZA997m8ksugtbb+KePvvHdh9r4rFOoOQBvid3OCoh2",
+	"1oKoeMWM9FK4YGgQ3qDzx5Lb1R4g5CQBoSqygeAeM/n9aQOdzZU5qpCE4GqBiJPVtPJQaqez1731qyB5",
+	"BYdKkiK330AdJCP2TajStiK8xpvkC10YTwy9w5zEBeJktbz1kDWVzstSr+tYdKdFrBAbP6mudQp9egvn",
+	"RxJ56WldVqq7p3WpSmfLHEorLMLl8nlG9gmIYfBE8zELCsUEm3k4Uq8voGwdBETlFWvn6t7ZV7Lvwx5x",
+	"7/G0L5CfKZJHk2OJPyga6FKx80qQYT4O7mfQF1iSZcCMTO+FS7XJsbBhOolR2a24u6jcX9Mv8xfY6qVC",
+	"kglLt0BWd3UEEU2nagT9lM015Aof7wtKkK0QxZiCbjauYKEt+kFjWP0iQd8qDJsrHoOC2mqBFcvq7dhP",
+	"2Sbjd1YcBjvkggDK9ebpLJ0nE7sfJOISt7gO27PX4k/r+kajKzIMdyTQ4fz9LeyVsRnW/d+zrANt6TS2",
+	"nv22HxJQ7fuCuAkax32hR2wMVaGbhfCL1oEb1j5pBoJyxxjoMR+/kFVNdbELrcAaFbB2NMRXOKqM5A2t",
+	"awdeoywoB+SCSly1516xKqu9QYYYvqxyHOTGMms+q6w9GscvM0347pVHF91tqzjWLcbpgHmMuITFVG1v",
+	"nqpVELVOUGPdG6NpK9MH2Y0LQfqzNOlapUmd/lYlmGMrkHhsRAap2MKr+9AStQ8LWj6roGgFrjWQC/Iq",
+	"U5A/YjFTQ7JJdkXnGdMS+Xr7o73Rt8h6EqZZdfN5xySwSa/lEQfAdOwJuPa9OZ9JGL1mKqfefVHy+/qu",
+	"jkX8hlSwm76oxW9IE9AJcgAi6AllS0sgZewLekm5CIiQada2C77KIvkmlKfVJY5gsR5j2YSvt56h5UFo",
+	"MK4nrkeK7YHfUIcO8Z8k+fdNklfB8qkNFUiTiOs1IlMCtGfjcvpqLxCmGK4TN1OZ/1RMop/ZbC6i5QEJ",
+	"nVgMInRhBA5d48IxCwNCvQjqL1Q+sF9YDoVoCHYWciDjGTbVBvVfpn4D1XGrTQ4LLVeVNupC3oG+baRx",
+	"L2OrZ85j6qIuwLJQiLMWBpPARFbMwEefM1fEpW7l7k3bO0xLTRNluwbqERO2E+9UmPmUASTLFesR/1r5",
+	"Q2JfEeCLIWmaOW3M9GDWF96P3xTzxlp2XmoFUuu4TVMOresF4doAYBPUei7ZDi050KQWUusgtsCDoIrH",
+	"YKwDIu6ZPb57BWn7ySO5RrB/3vk6t3P4aTdrSvAOxscIi5rLvll7cY/Zg6G8PzXbMfjEII9Koa6M7p+R",
+	"TJ91fDSKqONZBc1fQ4x3deoX2Mld2xVDbzwHWB7P5OJ5wN+A1FKwD5qEULkytA4KJGoDNpQp8550D6X8",
+	"cmQEa/Mz9Mc5Ydwwn55NdNRMZSO2++JbqUc925Y7zX+B7sqQVDRg+oZhwYIxaXoN3s07N1zE8oZwqD0a",
+	"ajm5gK6BLq0XdA6iR8AqUoZtbuS0FM+y2ISddYNYGqmCneENGbEZv3JimxdmjRqaQpbAaBUCVZAIVWbY",
+	"ujWtmdprw2cKnTqh0ef7ipgZ8hOoYN6ZBhVHko1VdTZGHCwsqdtZEnxzgS1S7hGAszBYKIOygIjg3VDs",
+	"vVtqjud3XmnV4vIdrLm67p3CizZf7m95tvLDxLY8To5yMSKiuzHfC8Bez/mCyPSn92Wz3pe5Vj0ZvX4g",
+	"/4stlOYHaWZ+Xet/RnYJHLV5SScJUyrAOidSjlvY+gBiRTVLElXR+K3EmcghCQt3MyRjeuXSYg2aE561",
+	"X80mAg8t3oEetAadsLzGeVYbOKd7eU9NiEewKcBGZ+Tisk3OrKQwpulVDjO6gLM0V5gNtB2aMqhq7YGa",
+	"60bA/gyLJHSeT/qybV80sxabWedNIbG/etYqFNqhWpOgN7GrXcwVoX2BU9o2qDJ1wa82OhZf+0KREBl0",
+	"aPtRQ/96r09WX1wynT3lRWGH76fSEDYzMfypvEBbb0UkWxDggFuRYK1eYY9cYDYlStCJGklQUY0kFbqw",
+	"MpscnXX2K0+Tb0r+hk2Jk4KBYt86wIIu+Oa4L2wbUuf2h8XSbMqwoJgHZCoMbqPCj5q9m39RMTx7O++j",
+	"tN4nHrNuZF5tDuCt6VFyfz59LOrmgyDvHd94u0lmvoyRHzoqavQyQRhNE87SMnE+8GTJjEZZOuq8CiAG",
+	"3D2//E80+JRoAIXesW+Ri6j90/Dy+VdpHGe8qUKWXGZr2f6Y34albtPznLNCu/c8hAfKhsihtmKJLeeB",
+	"d9hICGw80ZzFQV+E+eUMiWK5eIICJyZPvazOqi1nm1Vx6efwm8+nH4BxlVXLO9ClRbHpvwkF83FpUal3",
+	"/p8q5oboAl6FVZThYb2HdqLVDkSftoDSCG3Uw+w6hAtz7ctpqe2+OCzj1PJm6fkVC1vL/Fb3l/1XpAKt",
+	"mbL/6ST3Zba1R8ls+v1TRdyE3y1RfOB4FA8/yiEpHkmwqPfQgSfzM/4Bo/qOYq43JqVuWwfU8nQa6yur",
+	"ttMFCz2IAZlQaICkCnETFTCF8KQizYIrpuCC6gvrj4HSeo4tZfY6ByMEn6SMxnSQsKL99IDQ3LbpMvyF",
+	"1L7hlSuy19lbmK9uN6tesroDaamzreAk634aJ5kDtNpH9sdybn2X8pjOyI1MrxRYScdQAHkZ/91Zx1qS",
+	"Wz+QJ76rYMG70ddxh3WHPmMtseDMvL2ca6MxuigxnY1okpAbRtSIT4gUBJf8Tb6CPHSmpnAwz+pv719A",
+	"+NFdc/Ya/Kk2bdIzR22kQ06ifwvak+GPtgvOZI1mf1CBkxReDAhNJiM6YJqbx2bV/fzOCnM9Rl++7r6l",
+	"Sg/bFc9fWJ07Vti7P1bxZVXCAXcJirixuBjzmevapIqFjlEm41GbuCeMGIbZClyREU3H4J2jIva9vu0F",
+	"BX99cO6jot+3e5QPxycup7fyLm38Ki11PmE+U94H7b5OpM9l4WfFBT8a4fhj+UDcJnuUZQmxmmOk2x/h",
+	"leVZY3k+mBfS7I3iiu0hXVvgmigRqqUa2bk/WN7MpITOVtGZUOgXnIdcwg4sbjC1tNc6vH27uW6fD3oT",
+	"DTa6O7bsJvrP/dmgs7ocZb5FWI+m5l2aiWi5LOoyb6RryLmwnaZNvQ+xYEmIPZuwRmFedaeqkmVgHZIQ",
+	"4O1SCxaZcHCckGQ1C8cHYMyxTgXBPugLCwG5GfGE9UU4oupiLFMWYgCunOoMyh4RMquiA+5YW2/F9sZh",
+	"IiZyiGvP1pLIy8As+IqxSRaEBtF3Zj/bfdEXh3MbhamedpPgezuRzdhxRSmxeuJcRYHArCYaZQFaWcQT",
+	"OfSyszCvKIXeen1hcyJxaEh7cqF3tnNEqcSn7RwOASMu3L4H8WJuH7zuqkab95ZxQ83hYjHKgPAhwmMX",
+	"DaGHABvKibAJgQUEWgAWICE0kQKSZtF6gtazG4MUl/yaCUIhlD/1QUn4NSMJo6lQ1timDdAsbmU7lCXb",
+	"2spPBdjHNMYIxBxMt+Xek7HE2MS+MOQ6gOaGNxB/RvXihWgpe4R65XfsssZ01hcjes3IgDFBcG1Q+bR4",
+	"9rA4swz7Hr8UEAwKlTV9XMFJ84w9ntkcuTBogZmSI0ZTc5ptcpgF8ZktnENNjko0nbGY3IxkYkkL12oO",
+	"PQ/8wCSzZkzTZHk11fmKVC5tUBB1BWwFwpUgTJMq2wV4r9tp98V5ASY5oe+nrIfXj+usWGmbQDKEAQTL",
+	"0mqiNE8SIhiLFeGqL+aBIM256q4BKRV3xaZoqMzAMAvLs/Zcka2ZnKY2126uVhgEU2CZLUuFKsMWDWmu",
+	"IWcUSZ69o5OUXXM5VUCQSFN6lb28J6nZ3mIuSOO62+5uxe2drb0Fhlh8v3bfNbOMZ/jKJ6pdamsNqjrm",
+	"2IcMCPErHu7dzRO6wSqJC92lT+bKNubetkLZxr0V8Ox68CxW/DrnnaeVVV+/nm9Osb+zbnOK8n6aLbh3",
+	"cwq7sts1Z/PrZwNyO7Eks397N9ndRAY3cUOK70xEr2t4sDMdyVLvMl/IGvlCPEdG2x5ZS37M8pLFM+le",
+	"fXCnUvRQ5ywq4zPIieaLMC7jD6RIqh/ay22hRiZpj3xJ+cilkM8xtk+b2Up1NCJT8Drl2ktV2UijC2l5",
+	"xdAyX20QRQ8mpEaMZKq3EqhHCG9lSoC5OkZ6xm5xil8KyOO3uQ2pkb5AFlaRnMDLfnMgckgGqbxRrtEb",
+	"Cbdv1Dcwwf/851//Dl1lfMKF0owaEa4vRjIBP7hXaO2KzdrkuRVhEj5kmo+h7S4ZyWma98Te2YMv1EFf",
+	"GHlRw90pFm37QpnRUHcw4pSUAhJtzuFXdMz3zC86y7bJgbAKlW3GHdjSjcOpYpAZA9/j9jXDQ3u7AYYe",
+	"+ZbRlKVhK2uCt7hj3LkZ4V6WY51cYOs81ejtPul01uzuBgB4JuONlU1jHyY8ZWqeBXVzhgn7h4Qp/n5/",
+	"+Or7X/75y/lf+MufXu7/+vzb5OT7X7q/nP/KT3Ze7rWBzbe7Xz3Z63T39jqddme4S59GG+IudhuW0xoA",
+	"97fn8UR0fmGwuej8/CPYYlk0TbmegXh8OOE/spm5jI3e23dBA4vIuM9GaKnoq5ZfZI+0niM1RdKK9VLq",
+	"OT1tbZUsCxpabto4BmJmZzGR16jAc8uJAqSqI3lDxlS4rtKgWZeGa5OXWSkY1EuNygnyJYuriMz3TL9B",
+	"6DdZXEtdGMJ24fZlx1xkTZPsi/3iF35b4E2ZXs24q6+rponzm35OTtA3foEeDyufY1HJmcNLtay0Mybr",
+	"81jZIhOTVA55wmzCo1TMdjVtOoaKJY85Rjlhkx6qriB9AmRBKB9hR8GUyKwKqTXNKKYJlDzN7JTZ9K67",
+	"ibki5qWYpyzSMp0FVrbJhhpRI6S4eWTBRktd0xi0z8RcTRLXz9aIrjFRmqau30n4PiTNiCq2xYViQnHN",
+	"r1kyO+gLIeFHbDUP80vBcPGW3zvbbla/A8202Wbtd1oHYJBRtjaH0nlFKbROTGwrGlfY3De1tnFrUPDo",
+	"i0nKIhYzEbGeASzIi6GLOAdhYtN/oeG927+lZTjeKKyyu9QM80yOx3RLMfOQa3ZLeKxyUauLDvCMGrzN",
+	"dG6blMY+TBJQRpb02eexKphduGZjtfKiAwUHXYV+OMY3up0OBMq5j5mKStOUzkDf0DOwBg1lOm7MB/Md",
+	"kknKhvyDExbn0SiAgowGdQ6IQB0xlQmJRjSlkYZy0L7ViSZ8gbmpGO43ph9eMHFp2BEsYkK1IQKNXuPv",
+	"b//e73/odLb6/Q/d7959+d+54q10Cn1r59dx7hAvw9mS+WwCIdwlSOHc6rX2qXMy82AB0kFCPV6ZIqq2",
+	"AtI1SLzfOSA7HUw3p1ARrQDpzoISKHAXypuKIZP7nRXxkxuzyFWbPnD/nAFGuctGr6mm6cU0TRq9xkjr",
+	"ieptb0exaNuB25Ecb+NDahuF3Im4bASNaKo02p4013B6R+KSC8ZAp7ZIe2H35dC8SF4Y2S8Bk9ASA5CL",
+	"U5gr4f5uQ9xZsbSOpQZrb/8hwpq+48LWGvfYOVJnj5cXy8guFDZtKULLIg8W8mFgpfOsu4kP7XX2WpUd",
+	"fQ1YGxMXPyPs3xjur8J7exB/DMzHbrpFlK24AzVcRWaMJdysGIjiTveuoSgZe6tXfNQW87QMuFCK1F07",
+	"bfudECgQCkVIDlAyhgKjmIzRJofCXlfk+yRKGE2NRKzZB1s0NCDhx9vQ/RLiTYEExGKtUjfzfBZipUHq",
+	"tVlmdvnvaI6qupiN9TgHQv0o1S8fjzitIEpPfitE6fMpi/kHrXK5lIROKw3/k4RGVUWS7VA9R72ysr4D",
+	"BhV2gQ4ZigRUBU3edyArU31fovIphIg/adZnJ1D9Sbt+o4Vi9HLCta4dP/jYQA9bwbIP/slFsqP1XkKa",
+	"Ziyj6dhWiIHvMcTQYDBcqm0Ib7BAlgd7wa+ZcAkiGaGjCWEinkgutAKLkcEQJrS9z+1cLv2B0cRmYVV4",
+	"EaTQKY2wy6aFzXv3uYxU1ZuuQZWglwwWhi34aEwSpo1AfUDGVGmWglsT7IX5oIfQz21+1DPPS5y7SDDL",
+	"0/p5FTh6nfs2iw/0BrdulPnRn4NNKPNrBGSS8muqGYE+Xbi7k+kg4RFxDbO9YbFL/fyoP42kOVQubAQh",
+	"NuO2cZDQrSvrv4cefm9MVyC6YicwVxt7IMIfLOYaokyzfuLi0qtV6o1pM/YqbJDRlZA3CYsvxxCy0PSg",
+	"Uq1groMibol1B2GVRR8znGOgGq+ynpNZMLAtdwhlDDFIOsg719vqm36oc8u2sIegZjUTkRfRq6MRlFwE",
+	"LMFwBZokvoMLxQILq41amIf0xG9fQLREe0ngRWsUMgoH1gxrhy28XbUP89mIvrrmwh68EYsR5wuxTYqE",
+	"C+a99zplignbEnHeNJo7YlwNqgWeEW9IpJS3727//wAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

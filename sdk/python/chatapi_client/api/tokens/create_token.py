@@ -49,6 +49,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 413:
         response_413 = ErrorResponse.from_dict(response.json())
 
@@ -88,7 +93,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
 ) -> Response[ErrorResponse | TokenResponse]:
     """Create a user token
@@ -97,6 +102,8 @@ def sync_detailed(
     scoped to the tenant. A browser opens `/ws?token=…` with it instead of
     holding the tenant key. Default lifetime one hour, at most 24 hours;
     a rotation of the tenant's key ends it sooner.
+    Tenant-level: it takes the tenant key and a user id, and refuses a
+    user token (`Authorization: Bearer`) with 403.
 
     Args:
         body (CreateTokenRequest | Unset): Options of a new user token.
@@ -122,7 +129,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
 ) -> ErrorResponse | TokenResponse | None:
     """Create a user token
@@ -131,6 +138,8 @@ def sync(
     scoped to the tenant. A browser opens `/ws?token=…` with it instead of
     holding the tenant key. Default lifetime one hour, at most 24 hours;
     a rotation of the tenant's key ends it sooner.
+    Tenant-level: it takes the tenant key and a user id, and refuses a
+    user token (`Authorization: Bearer`) with 403.
 
     Args:
         body (CreateTokenRequest | Unset): Options of a new user token.
@@ -151,7 +160,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
 ) -> Response[ErrorResponse | TokenResponse]:
     """Create a user token
@@ -160,6 +169,8 @@ async def asyncio_detailed(
     scoped to the tenant. A browser opens `/ws?token=…` with it instead of
     holding the tenant key. Default lifetime one hour, at most 24 hours;
     a rotation of the tenant's key ends it sooner.
+    Tenant-level: it takes the tenant key and a user id, and refuses a
+    user token (`Authorization: Bearer`) with 403.
 
     Args:
         body (CreateTokenRequest | Unset): Options of a new user token.
@@ -183,7 +194,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
 ) -> ErrorResponse | TokenResponse | None:
     """Create a user token
@@ -192,6 +203,8 @@ async def asyncio(
     scoped to the tenant. A browser opens `/ws?token=…` with it instead of
     holding the tenant key. Default lifetime one hour, at most 24 hours;
     a rotation of the tenant's key ends it sooner.
+    Tenant-level: it takes the tenant key and a user id, and refuses a
+    user token (`Authorization: Bearer`) with 403.
 
     Args:
         body (CreateTokenRequest | Unset): Options of a new user token.
