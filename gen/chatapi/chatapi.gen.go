@@ -1597,6 +1597,9 @@ type UserResponse struct {
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
+// IdempotencyKey defines model for IdempotencyKey.
+type IdempotencyKey = string
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -1640,6 +1643,9 @@ type Conflict = ErrorResponse
 // Forbidden The envelope of every refusal.
 type Forbidden = ErrorResponse
 
+// IdempotencyConflict The envelope of every refusal.
+type IdempotencyConflict = ErrorResponse
+
 // InternalError The envelope of every refusal.
 type InternalError = ErrorResponse
 
@@ -1670,10 +1676,42 @@ type ListDeadLettersParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// CreateTenantParams defines parameters for CreateTenant.
+type CreateTenantParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SendNotificationParams defines parameters for SendNotification.
+type SendNotificationParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetPresenceParams defines parameters for GetPresence.
@@ -1697,6 +1735,22 @@ type ListRoomsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// CreateRoomParams defines parameters for CreateRoom.
+type CreateRoomParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListRoomEventsParams defines parameters for ListRoomEvents.
 type ListRoomEventsParams struct {
 	// After Return the events with an `event_seq` greater than this.
@@ -1704,6 +1758,22 @@ type ListRoomEventsParams struct {
 
 	// Limit How many events at most (default 100, at most 500).
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// AddMemberParams defines parameters for AddMember.
+type AddMemberParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListMessagesParams defines parameters for ListMessages.
@@ -1725,6 +1795,22 @@ type SyncParams struct {
 
 	// Limit How many events at most (default 100, at most 500).
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateTokenParams defines parameters for CreateToken.
+type CreateTokenParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListUsersParams defines parameters for ListUsers.
@@ -1939,7 +2025,7 @@ type ServerInterface interface {
 	ListTenants(ctx echo.Context) error
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
-	CreateTenant(ctx echo.Context) error
+	CreateTenant(ctx echo.Context, params CreateTenantParams) error
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error
@@ -1954,7 +2040,7 @@ type ServerInterface interface {
 	AckNotification(ctx echo.Context, notificationId NotificationIdPath) error
 	// SendNotification Send a notification
 	// (POST /notify)
-	SendNotification(ctx echo.Context) error
+	SendNotification(ctx echo.Context, params SendNotificationParams) error
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx echo.Context, params GetPresenceParams) error
@@ -1963,7 +2049,7 @@ type ServerInterface interface {
 	ListRooms(ctx echo.Context, params ListRoomsParams) error
 	// CreateRoom Create a room
 	// (POST /rooms)
-	CreateRoom(ctx echo.Context) error
+	CreateRoom(ctx echo.Context, params CreateRoomParams) error
 	// GetRoom Get a room
 	// (GET /rooms/{room_id})
 	GetRoom(ctx echo.Context, roomId RoomIdPath) error
@@ -1978,7 +2064,7 @@ type ServerInterface interface {
 	ListMembers(ctx echo.Context, roomId RoomIdPath) error
 	// AddMember Add a member
 	// (POST /rooms/{room_id}/members)
-	AddMember(ctx echo.Context, roomId RoomIdPath) error
+	AddMember(ctx echo.Context, roomId RoomIdPath, params AddMemberParams) error
 	// RemoveMember Remove a member, or leave
 	// (DELETE /rooms/{room_id}/members/{user_id})
 	RemoveMember(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error
@@ -2011,7 +2097,7 @@ type ServerInterface interface {
 	Sync(ctx echo.Context, params SyncParams) error
 	// CreateToken Create a user token
 	// (POST /tokens)
-	CreateToken(ctx echo.Context) error
+	CreateToken(ctx echo.Context, params CreateTokenParams) error
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
@@ -2078,8 +2164,28 @@ func (w *ServerInterfaceWrapper) ListTenants(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateTenant(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateTenantParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateTenant(ctx)
+	err = w.Handler.CreateTenant(ctx, params)
 	return err
 }
 
@@ -2146,8 +2252,28 @@ func (w *ServerInterfaceWrapper) AckNotification(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) SendNotification(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SendNotificationParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.SendNotification(ctx)
+	err = w.Handler.SendNotification(ctx, params)
 	return err
 }
 
@@ -2212,8 +2338,28 @@ func (w *ServerInterfaceWrapper) ListRooms(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateRoom(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateRoomParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateRoom(ctx)
+	err = w.Handler.CreateRoom(ctx, params)
 	return err
 }
 
@@ -2308,8 +2454,28 @@ func (w *ServerInterfaceWrapper) AddMember(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddMemberParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.AddMember(ctx, roomId)
+	err = w.Handler.AddMember(ctx, roomId, params)
 	return err
 }
 
@@ -2527,8 +2693,28 @@ func (w *ServerInterfaceWrapper) Sync(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateTokenParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateToken(ctx)
+	err = w.Handler.CreateToken(ctx, params)
 	return err
 }
 
@@ -2708,6 +2894,8 @@ type BadRequestJSONResponse ErrorResponse
 type ConflictJSONResponse ErrorResponse
 
 type ForbiddenJSONResponse ErrorResponse
+
+type IdempotencyConflictJSONResponse ErrorResponse
 
 type InternalErrorJSONResponse ErrorResponse
 
@@ -3009,7 +3197,8 @@ func (response ListTenants500JSONResponse) VisitListTenantsResponse(w http.Respo
 }
 
 type CreateTenantRequestObject struct {
-	Body *CreateTenantJSONRequestBody
+	Params CreateTenantParams
+	Body   *CreateTenantJSONRequestBody
 }
 
 type CreateTenantResponseObject interface {
@@ -3054,6 +3243,22 @@ func (response CreateTenant401JSONResponse) VisitCreateTenantResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTenant409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateTenant409JSONResponse) VisitCreateTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3424,7 +3629,8 @@ func (response AckNotification500JSONResponse) VisitAckNotificationResponse(w ht
 }
 
 type SendNotificationRequestObject struct {
-	Body *SendNotificationJSONRequestBody
+	Params SendNotificationParams
+	Body   *SendNotificationJSONRequestBody
 }
 
 type SendNotificationResponseObject interface {
@@ -3497,6 +3703,22 @@ func (response SendNotification404JSONResponse) VisitSendNotificationResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendNotification409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response SendNotification409JSONResponse) VisitSendNotificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3752,7 +3974,8 @@ func (response ListRooms500JSONResponse) VisitListRoomsResponse(w http.ResponseW
 }
 
 type CreateRoomRequestObject struct {
-	Body *CreateRoomJSONRequestBody
+	Params CreateRoomParams
+	Body   *CreateRoomJSONRequestBody
 }
 
 type CreateRoomResponseObject interface {
@@ -4419,6 +4642,7 @@ func (response ListMembers500JSONResponse) VisitListMembersResponse(w http.Respo
 
 type AddMemberRequestObject struct {
 	RoomId RoomIdPath `json:"room_id"`
+	Params AddMemberParams
 	Body   *AddMemberJSONRequestBody
 }
 
@@ -5860,7 +6084,8 @@ func (response Sync500JSONResponse) VisitSyncResponse(w http.ResponseWriter) err
 }
 
 type CreateTokenRequestObject struct {
-	Body *CreateTokenJSONRequestBody
+	Params CreateTokenParams
+	Body   *CreateTokenJSONRequestBody
 }
 
 type CreateTokenResponseObject interface {
@@ -5921,6 +6146,22 @@ func (response CreateToken403JSONResponse) VisitCreateTokenResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateToken409JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6652,8 +6893,10 @@ func (sh *strictHandler) ListTenants(ctx echo.Context) error {
 }
 
 // CreateTenant operation middleware
-func (sh *strictHandler) CreateTenant(ctx echo.Context) error {
+func (sh *strictHandler) CreateTenant(ctx echo.Context, params CreateTenantParams) error {
 	var request CreateTenantRequestObject
+
+	request.Params = params
 
 	var body CreateTenantJSONRequestBody
 	var err error
@@ -6796,8 +7039,10 @@ func (sh *strictHandler) AckNotification(ctx echo.Context, notificationId Notifi
 }
 
 // SendNotification operation middleware
-func (sh *strictHandler) SendNotification(ctx echo.Context) error {
+func (sh *strictHandler) SendNotification(ctx echo.Context, params SendNotificationParams) error {
 	var request SendNotificationRequestObject
+
+	request.Params = params
 
 	var body SendNotificationJSONRequestBody
 	var err error
@@ -6892,8 +7137,10 @@ func (sh *strictHandler) ListRooms(ctx echo.Context, params ListRoomsParams) err
 }
 
 // CreateRoom operation middleware
-func (sh *strictHandler) CreateRoom(ctx echo.Context) error {
+func (sh *strictHandler) CreateRoom(ctx echo.Context, params CreateRoomParams) error {
 	var request CreateRoomRequestObject
+
+	request.Params = params
 
 	var body CreateRoomJSONRequestBody
 	var err error
@@ -7062,10 +7309,11 @@ func (sh *strictHandler) ListMembers(ctx echo.Context, roomId RoomIdPath) error 
 }
 
 // AddMember operation middleware
-func (sh *strictHandler) AddMember(ctx echo.Context, roomId RoomIdPath) error {
+func (sh *strictHandler) AddMember(ctx echo.Context, roomId RoomIdPath, params AddMemberParams) error {
 	var request AddMemberRequestObject
 
 	request.RoomId = roomId
+	request.Params = params
 
 	var body AddMemberJSONRequestBody
 	var err error
@@ -7453,8 +7701,10 @@ func (sh *strictHandler) Sync(ctx echo.Context, params SyncParams) error {
 }
 
 // CreateToken operation middleware
-func (sh *strictHandler) CreateToken(ctx echo.Context) error {
+func (sh *strictHandler) CreateToken(ctx echo.Context, params CreateTokenParams) error {
 	var request CreateTokenRequestObject
+
+	request.Params = params
 
 	var body CreateTokenJSONRequestBody
 	var err error
@@ -7652,291 +7902,301 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rdtu2tjD6Ktj69hiV+tGy5EvayGOPHidxW+8mTrat7l4ibxMiIYnLFMASkB2tfD5j/Ty/z3mH9WDr",
-	"Sc7AnAAJUpRE2bLTtP2TWBIvExMT83752AjENBGccSUbvY+NCaMhS+HPc6rY62gaKfhHfxMyGaRRoiLB",
-	"G71Gf8KIYpxy9YUkKfttxqSSJGEpkSwQPGw3vAb7QKdJzBq9bqfjNWQwYVOqn6TmCWv0GhFXbMzSxt2d",
-	"l7/unE1pxCM+XnzluX1LzEaKRJyoCSPBLE0ZV2Q4S6UqvHSDV0pWscIfefSBqGjKSBOXJFuEKnI7iYIJ",
-	"vHo4C66ZIpEko1kcEzqmES8u+6tnB53uwUGn64IyEumUKgTm2UHDq4SNqXR+PFIsXYTrAoEhSpBbGiky",
-	"ZCORMqLSecTHVVCsxMOd10hoSqdMmY0/uWF82aZ/L27JlPI5YfoiqdExFVKRZshGdBYrojc6+/aw02kt",
-	"kkGkH/TbjKXzhtfgdKrBieF1LpzmgeaeKf0QTWfTRu8QPkUcP3UrcbcO9kixaQXohw7k3TLkh5sDfujC",
-	"3a0B9xsmJR2z0/AdVZPqAzfFSwqgNaZyfLU3/Cp4HnbYweiQPht+FXw92qcNA3KiH5dBbB5xFYUNr6HP",
-	"bZSysNFT6Yy5y/j3lI0avcb/2s0ZxC7+KnczQAHsM6GiURRQDeYq2LlzXXEBXI2uLNB7w262kOoFuM95",
-	"yCqKcMNS3o5GlZygRDpKEHkdJWVmU0UfAp9YSSAl+ugUSKRTzRaEmK7CcSrEtIhb/c1VThM5equRC5c/",
-	"AKkIIMDaB+GwCloUH0V4Fb8qk4GGvRpafMBD4LVAAsQ/SpaugncmWVqENqQ3rBo0fe1DAENYkD+nTCaC",
-	"Swbs+TicRvxHTmdqItLo7/q5WopzxThQLk2S2FD17t+khv1jDvDHRkgVbfT4LI69BktTkeLtoYb5+Mf+",
-	"9ydn/dOXx/3Tt2dXJ+fnb88bnuUYmndEUmoZI1IS8RsaRyGZUqlYSq7ZvHHnNeQsCJiUjd6IxpLd1V3s",
-	"iQbk3KwS11zB+7I3aYnrgHKbCj5u69e/oKHREbaHlP8+fn36qoiQUcTisNHLXuCiyHxHpjOpJTPpam5x",
-	"0Ol0SDChKQ1Ayj4ypow2ptEEuCFDzbkki0ceuZ1QxW5Yqn+USqQsJE2ty+ALPEIJiLTWEfFhmT7RBC2N",
-	"qhUnaaQA1S8FH8VRsEVEv3x79u3r05f9hl6SolEM5G4Z0ipOdpdvyZRNhxrD7pZQEk6BM5KRSPVCJB5l",
-	"SWicMhrOCfsQSfWo2/Lf+rB4ZDhTJGWjmWSh3hRXf5WKKkbECHYIfrHbiBvQnLCU9QZc/xJODch2BXq7",
-	"DNLaBmPuxsHF+rSAfBhwvdJvRTqMwpDx7fKPt+envy5jH4LHc9wIqpmYJFM6J6EgahI9KvKPZ2rCuNKr",
-	"YmYTuFCExrG41fQPHwiSjoc/cQQRP8H5YDxkaQto/5QrlnIan+Tr3wb6Ts/6J+dnx68rMBeZNxK4hzSz",
-	"Ex6Sw1E32KPPWesxMXghpkxNNAWNaBSzkERcRiEzmElvooAdwQcDMpF0LjXu4B4xInYBEhB4JtS3Ysa3",
-	"KLrO3vavvn3749mrAtqA1vQOjuBtj4igM0HkDMxCQBLwmUhmGs6d13hH57GgYV+I1zQds0cVUA4GDKEM",
-	"RTgnSggSw8ufSADBWyNJhBY4QCvR3xkKGNL0X7x99cvV69M3p/2rF7/0Ty78lmeM64mIQ0kE12ZmOici",
-	"YSmgxgO7kwiuKU9zSXrNNJnBiwDLqM+9ZjcsfjIGZ2XPsVHJ4NGFXQBayFZhwFaZBgw6TfPnneN3pzs/",
-	"sDmhPCQ/72gNcOc0bB0RCuKKKHHNOPBMTdIBjWMSqUflm+57m35hfT3ygtGUpX5L7xM1K9mJNebdDTPe",
-	"kqoVa3GAmybEG8rn1r2zvf06P+6fGAo7+fnlycmrkxJ/0CIXyZF9CBgLtXhImUrnJKZK21yPh9y39kzk",
-	"TrQMGm1kuK44DdFO5g2qeq25etfxG915jZ93Mh/XTuYVWXl70elXekTBNVfrMfkdC48yhnbNx+irAYm/",
-	"H8vn+N3pU5g95jUlm8cA4RHUaFccVL+lb2UfEm2Delo0jVmob0vZjbhmIZzAH7mcJYlIFQvfsDCifXA9",
-	"PL2EslbTwsueWGBpBuuXgfDb4CUwDwZbPLh27E0ahpG+mMbvUs0BVcQstOV3nmi5hrrCLNEWoi/Zb751",
-	"aYPaMqGSDBnjJGUBi24YONQT58GObVTPJ+M1JPtt3cUX7LcG+hys1+K94xTSD7jMPFNi+DcWAJcARBgU",
-	"L7hOTvgNi0UCxg1eOIvV4mqQglZDl92uX5qR2Uov3yw2erpLQgvenXTGyO2E8YLhBZdrodDOnfRDIWJG",
-	"+QKO7KM9XIeFbjmywAVY5WXSgp2lEFShoTYPpUgJ1SwdgKPB9SLuYirVFQ2ua+2utynhLCWH7LWVywzD",
-	"N2BS3e+IZMoHoWEI/2XezfIpQA60eiUxKL3WK1fX+VZcuL27arUvU0YV0xi773I5u8UVkpwKNC+i8a02",
-	"pqyBCtohZywEJjXUGoNULGwP+DHxw6lr9ms9WagJSxGVESe+8Y/4HjwGdEk6RTsO3zjg2kpo+u+HYnjp",
-	"ewT+8AiNo4Bd+nCX/x4+eQQuIcM5/kpoagxCOmUDntAobR0Rf5yKWWJuDCaUcxb7oA8SyueEz9DojngQ",
-	"z0LND7ngEN/gAlHI529Hjd77j/aL4uZbf0/vY3mz7C+Xd3fe8rsa04ifKjaVjd7+3Zor6QdzZefu7u6y",
-	"vIG5lwk3YBH55lnobws0vYgUtiDbRG2htRYIXBlhzPhsqlcWTh0KlCoF9aq0evj10mt82AE+tFP2j915",
-	"yxdaioKCp8wcwyHTZr906OUIjF29eK+K5pr5lRVLLTjT3zeGYqhhjhDL9Y6o5+xLF0IoBjE0TSkoZ1Om",
-	"aB3Z8sZed2ed+B8XzmgYySQ2h+ZIG55aQUpF7Dh3iwGCd6nQHIIcJyKORQOgfc34WE1MTFBrTHSor8Xo",
-	"QEKVYql+2/+8/5/B4EOnszMYfOh+e/nlvzcWNt3LaGMdGweFbhmRLGFmaEs/hJ3lAZ4isVWjt5BRsDGm",
-	"j4MpIy9FmlQgeRrx7PPGKNZm2RWYZVdpIhdj00tyFPJMiMzRqIRrAjchYyHjmBWR8uXRweoAsru3gOIV",
-	"e6tNhftt7Vv4Q2ptjsIu57bH4k4rFV+Z5IkC5vafLaLudTRikG4RcYM5eZRF5PcOyETMSpuOT8nQ9PWz",
-	"gxpYWsDIK0bD10ypSvanf9yJ4VcWkpDF0Q1LIyYXl4qe0Stj2VQ8yoTNJeEQgKHBNRe3MQvHqGDWYnvf",
-	"wkvMk3IGkHM7A4UbJK8AxY19bwEe93GLQJUos4ynJTBfrt6peuaGc8P9DA6XNj5jkyOLVBRh+GlCFbll",
-	"XNkYahlFaMDXMLBf6gvvCpG7apaCUq50METKCB2KGXJDWIZHWHvcJn4WzdLshueRrLCY51A7ULiAGqMZ",
-	"fVzhFYBLNCcC5uVlu5YycG7zUj5OHhZekCWZ22NRtZBM3xUwq08xpOL0yBxPJ4JS8bLV8eZ12iJscw7d",
-	"Ugp6acihCLtf9u/4GgDSpLHUoBx65KC7r/85bHnEr3K16Ru63oD7FQ52/du+R/wswqO/OPCIb+PF+vNz",
-	"fXOFt9cnB3vPPeIXQ2s+Oex0POJf/HL28ur85OKkf3V+8l8/np6fvPIH/KDbIU2T31YIwzIWSjByEipt",
-	"hFbjPhK81R5wvS1GQ69weC3xMFZHFNxolhMWr3ZnL4QNK5altzSnmQrwFii16DarPB7MYbQYqIHQNo2X",
-	"s9oS0aNlq1VgsPhKqvACDdbivus5r3ktKDeFw2TUnS2yXU1FF+h0K8HAMYXyC0mSmAag80RKggH5hcTf",
-	"SCzGGFUdRVpTxC8jSbpovasJm5ORtituyW2kJpp/jmlSZBAHe95iwukqDclrFHWMClZlg7xUK+WcBdqc",
-	"AyWwWpEokoJWvqeJqlS1QLmaE3sJmdKwuEOHVfCyZcJtTiJlAtalhEOhClAa99ph9uaqE4HOLrzgiqqq",
-	"Fxphrq+0jyK3tGIdjb3O3rOdbndn76C/1+l1Dnudzq8NZ6dCqtiOVoZXSJEajiwnU9Pb3F2cp9fVzqJ7",
-	"qIvNzegrZqpmTsc8s87ZrfLmrDqVFTprBZG72uhflP6JKL2c67thSu8nJ+HFXOUHU+/3jMbLElRNKs4X",
-	"kkzgqpKKbGgYTcLuntcIh1e3aaRcoSsVVTOp33itoU1gZ4yhfcNSiS/rtjvtzqITsfCCjwt+A8bJT2x4",
-	"IaBqwrmWCI7pMhGXivKAtRtV1F+AtoIkwetIib6GWV+LFtFDKhn522yddZWvfUHBDdk4pSEL/dxgyx4c",
-	"UG4c8frFCp0gVhEEJNq7K7y2OYaXFXnISNsE+o1JKrTeQaSiqcIlrK0kcfZsGb1AqMlc1V5rKRgUZXAX",
-	"dyV/nVegheV0XM+M/z6j5s0teHNePmPjHaNo1YoYRITAE4ehI9+G5HytKCJweRSx6c+4/nwViBlX/oDD",
-	"/9LN3JNGQmAKMDzNOL00+QPl248Djo/tGe3fqoUY0Y6UfnUw0TKHBHGkdVcxMq/SYA94M+cGfv6SFuR0",
-	"U4x/ekTCoyLrpRoyre7my0TDq0gWfxMRZ+FqyQVSHC9cKa86G8mrDeOwRfTWDt4+dbzTvNNzEOssdWEZ",
-	"y2n4P+F+sIpAQYpjE9tbp4/CLS+o1Iv6+ID4rz4kdfTf+6nLJhZTYSmD5aZ/d4UDHoM2IrVooRd/qhIb",
-	"D1NR9OOqdWqz04CoxY28XBKlH7KATlkeozYHXT/lCH14OT+C/G9prdcZD4kpKUAaec1GausU8jQ7GbOR",
-	"qtxH+OHpdrH+vkklkoSFZMigdLRi+0hTA+9hwthU3GDhgs2Pb7kbF0lVT5xTiAHrv0zUua7DqJ8JD1k7",
-	"QmGkZ0Wo5PPWB+qhGq+9n+aUY+7zxtQFUyriY7lcg/pCEnHLiTQXOgrVolGfBpPohoXLLZDs5ESS2KtJ",
-	"c8ZVFJuAaeY/S9PohslWHSek15jOFAuv4DlVter68TlezfvhniPwsOKPRpUSaonSc9jvfL1G6Vnips25",
-	"WhJxXhdBeG0BmMJTnfVvK2nNxaOX72cG93pCul/c/OWEcq1fG8s0S/NbpLojQodSyxkIPIHFN89EJk1B",
-	"9Ewj7r6xW59Oj/EX0tSIbiFjh0pA0gS4W/kGmXo5A+sWyPTNTLH88XgmlKbLJsVOC9qUNlmwo5mapYzM",
-	"uH6ibBkqNh8fi3y9xoedsdgxX9pr22fmj/f6Ie1+NGWX7qU70TQRKaanQfVwYxypyWzYDsR0V9Ak2glE",
-	"yMaM72Zvv3Nvl9dRsiMSJKSdRECsDwFccZ7eRdzZxBlP9OcNtrD6oN3VIP/6ksfe8xAJlPHvz1oSLQ/8",
-	"YhWu09qh5FQD2/lqKseG+1X5cXgIvCQK2TQRivFgTkx1gI2u5adl31QM7sQioPFOtw5PdwoBqpK2Pqgj",
-	"wqaJmhPBA3ARMFU2rL9ncSw8ohid/lsxR+vAzdtz3gmZSmvseCtLb6mtZ15lznc3M+fNOupDYG4oIP5+",
-	"QpSF0UZvBk883rSFt98zwjRleKbrp34UqFffTvDMVJPux8YU4+3SSRc1wGsihJDBuijyPaomNHwb2Gn3",
-	"LrRYEvHKAcAne4XOA8B5ikyicHZcWiqQ9Ao+9WADvAbJVBjqm9vd+KSMYNuzRNO5Ez1smwWX7XJ7Y700",
-	"6vXmdIEPaVibvvnKb3nmYObfWTjR2WlAHPD8d/OV32qT7Dm9wqGnMlPmb6FxUaRMLsGAGw0qFmPS1F9D",
-	"MSMAISFzAJ4eCW6zB6i0DZ3Q8o/SARe3vHVEFgD2yAKMCNftRMQOdCMFtQQTqkgAiq8HJZaJMpW7ek8B",
-	"HtB67W3mkSbqISfilkRqwDO2atMcDP23iS8CaKCgCRpzxHJ8aeRESg64n58G33Q/yNnWivwGLUF9faR8",
-	"gyh0fqSUh2K6NBF5RTsmR+Y9O1iVlny88yvd+Xtn5/nVzuXHrvfs4K4yNdms4n6eF3T3b+Z6wXs8QmXA",
-	"OJRrSPbbBq6YpWmrn7le92ZjwfdtytiOFs7kPy/enhmp5yRBGlznLckOyA8vCOPakAhtcuRHDY9HrFC8",
-	"8zeWlssWVFfHX6Kz1lPuM2r4fHc/Ly154NZXb3RpP5VIoqDRa8R0xoOJ5vacFwpBHNg2ym9ZtBJLNsg6",
-	"VTxSNTXwvc00cKxblitfLJVIpHFhZ1GoKhj2djrde8Dw4CSUBFt/bHKj6RYCO4ubviZ9BS5aKAJZSD/B",
-	"h+UglTXFHN2Xa2jqGKOcZbIKBB9F6RTLEwv9/kr+qeC6Bj1lT1tJUt2n3M61KM5WVgOD9dhs6ab7sdvy",
-	"3n3GbLe0JeuYG6hxXI02U+NWNKXcthrnruc+ulyhcGYThW7hxlpq3Opqnz8GWb3LWfbWBHv32XLJLlLr",
-	"Ymh09/YPGk4inpxEScLC5UJ+fu8STfeUKAGOmEXyeaD0oumYqXo0Ne+bix8m9RZlnAXicgUKazPi+UMa",
-	"WLhP+OzPynxVGwvj1l6tBXwyvfLBOl3KgiiJbN/0Je2CscskumlGohh92V9fwrugWhR0NQeC5TvUz4/f",
-	"Bqzhp4mwbWcwaccFBWpyY0a17OGM4NmqDknaHg6ZE7Gyh4NJW6lq4pD9hF0cKm/P/bnLYr6XFe0axtEN",
-	"Ky5EjIh9nUfMrVhno/nJlZwN9f3QwUEz/8VS5/JlTs8GwPJl5QEsd2hQOQ98aBZTFUDlUigpTPZmfp1N",
-	"/4H7a4XmnR1c5AS22+qjNHvI23d0K8qOFw9FxklXFaMRwYnhhbXq0t6lTDIeVEb39NK/kCQxlyxp3SMZ",
-	"4+uSVbMoT1aKYkLi0cjkxuqnrOKR+w/L61iWHv+WxxHXoieKWQ4u9nAsnLCq5P9Ctjw8qOE1xGgEfxV8",
-	"9tmvW06jy3Mfs+T2fE8uV2z3fVR1Swe11fS3nEErCSPPTf1RbV09I80/kJ5+jnmIy9LitfCCASHYenJZ",
-	"06gNmenDaKxOjmZpYfUoq3DL/VTSIjo/Z7oQMVuZ45eKGApt89w+y3kgmRWChoCEihzeKr5zbrLJyy+s",
-	"Jrla6QyQswOeL7x627UJdQPTFhVYKbJCxbVNrdy+hev03G32ZNKmhtsryNPikPL5mjZMa4XdvXPG63Vi",
-	"8hozHv02Y1fXbL64qG+zllp+OO0NZp3OfkDhP2Y+DfGTDxFR1NZuhek0FkoioZWn0Q+gHddthMXuaxdu",
-	"Ar01yFSkEHM2FDCJEqOeQLh3e5S7lJWa/HegiwI+HfpyyL5E0iVryll2NW8xGQ7VEhrXnHcp9Ey6pqPy",
-	"YAaDGAHOfP0CnwQ0TSMmIcbdpHLOA5pE7Tmdxi2MdedBfbc36BcSQ/s+PFMvzm9pS2XAbY7vhCYJ45Bx",
-	"4AbIW23yEhJFJInGXKTMZphCZmkotJ034NeYUcBDJ+uicAnRV/RMVoGp+JPYH06oCVZkhZHG0TTiVKEw",
-	"mdIkMa2Di9UtK3P/3Iohr1BOsfK2vIjEbTW7KgxZujpLG9nsLpt+Uu8ukBNrbtGE9yNegrflduH8zEzB",
-	"MRxFcFYjV6cAw/pUnfIm1Lsjx/+66xfXd+keN0goqu5bhGZrdqyoezTswbL9CvUxwh7xZamcHaG1fUVs",
-	"Lw+N6fxMrWCShik8QmZiiSXmayiCtpKRbWK9JHTMCjjO+pNsEm3AFCM3ecRhYLUtmpwT/5FMGlQjluiS",
-	"GMECwbdRCGvV7K9tx7D0Cu5jEGsYN4pZZTfUppaL2XRK0/kfjV5qGoiVtkgtu9DUwX7OOLJbv1Ema0Vi",
-	"ar2qL9PnNiv6ymsoYfJRxIlvf/sPrX37cAoiPq5bAga67NIechDRZbcapVn2mMmiLrWssz2WN9IYAC0L",
-	"U29sruQcYwDGoNbvvFzrOb0sVtt86WSEbVLsZtsLz5SD88qiN3MNdqYTtrGG/lKzUiJmqtV+1LI3Aype",
-	"6sBqvgDeRgIxNS2/6lGF29OhYmiuJkDfWkE+mUZ8JosVaE43BfeFe16tUbUFX6oLSole71N5V5FojQKR",
-	"F1egz5GxmBAEAiCAEQNGaVZdYxhDvzLT3A+nfi+zpGXbdi/vkSSNbqiCXEv0d9AwNKXQMMqsnTc375Fk",
-	"NoyjwJ2R5Uy6zJt4ew14urZE8dai38n+WClqCyrzVgvlfzftEQrW0WVZr3Ey/Wuk8LvVFHVbG/Rzaxt6",
-	"5IuUWLeC9XFU9zbIRjXgVUBzF4yHWWrt/bI1LKddmqhRo1AMLzHlzlGY5X3qBxaz64utto+06s8SRhVJ",
-	"mZqlXDp9CSuHElcUmdVWOWs05V5bj+ZVdkJd0kkcRgIqOvQIRLJGjGHkF8xIjXNc9Gb1bHXW1/la//NC",
-	"//NS/3OyctG2vKqGsIaE9MU2r4i0Km2pukslSVi6A1SdDfbT1KslJ05uOFqkA+hQWWxmvr+qB2WnykF8",
-	"gdHoZFn2MsSmbcwavrZR63unMDvyOYuFrzbZN+tlt4WMJmcNlXvooOM+tpiLzo1ssoUba9lmhT3+Axln",
-	"7rruy+yRvjWrt6RIlGhX55w8hKbWw1+HhNw77mdslmnhs937OQ9eQle0Si6TMjvMUSrKQ0nySr289s64",
-	"OMjbhP42A3mPYlsegR8zBqFCxqm4lXn4B9lxwaOS862bbru7w9p7OwclMXx4uP+sIKn2CpLqptscDNrq",
-	"fWfnOd35++XHrtfdu2t9o78sfrdTuqRafmnkvFtSBW9djAW13hQlYjUgNV3slvhwK3b+hJr4f/4obYPn",
-	"TkcCabeeq7fZ2O3DfZETKq+mIq1YLfS7NwDRlBEcDjKhpgsmoALSZ46InPOA0DGNOG61z9kHdYWI8AlV",
-	"YMXWMxOdO9eexpyKK33N+ii4j3MWu+xQvKtdVGavvicjsTT2GTMR7EVbqfbAL7mmrvnBNZvfU9sxg2ge",
-	"J91gwxk/y4f51BrIU3MEz+KMnUXV8x4tg1d1AMbodAnmtapc9uylRIBBAcU3CwkoflUuaHk2/Cp4hICA",
-	"mcR8DzUU17eRAurcUotxmxP2B1I6cUU/RWryQ1VGSUY1WVaBmSvrQZU9h2HMmTApOb+TqDpNpXCYzfOO",
-	"MNZJIuU5fld8B8ixIj3K66uD//zt+a/X/b3pT19/OD+8Oftq+G4/+OXZ5HU3/LYzvtijJ89nPxyo/2rc",
-	"t0XMX2zuydicJZX7MjxDv/U4RuGW+2kLxVPzOR9/cc0qHSUyGnMWenY+uwxEYmcYLBnZtrbkGmsDrhkv",
-	"VF7TIGDJyrPV3fRsqepFvaNSEiqJv3srv4Fr/uNf//inXzJ59trhd4ejt9/98vdf+v8ZvfnpzeGvr17E",
-	"Z9/90v2l/2t0tvfmoA1jS9vdr54ddLoHB51OuzPap8+D9S5lgGtttbSZsVeLlKu3ohYJAzCfNekaH8aa",
-	"8sRyMQrWTMq2rY8sjn3c+3qVDoMKTBs1mO7e19UqzI88dwQu4fHgppk515FRWhVwfxRHjQtfPTpz77gf",
-	"uRVw8hlTHQbQHhSScRp6Zh2Myq07tXkPxQgbtu9cGd/A0aof1GNFM0gT+1W1fr9hjSX7ef/524XNrGrC",
-	"WrWTHowkhL6HECIMYkah4LPOFj/WXOLVcTxovAUQ4waYrt4W6GUp86SJPWdaFdN1NwrdVe4dFs0sqZ7L",
-	"yhGN7yOYCMm4tnWVq2XTJCkuAKT7RlIhs2zbV73/a41okCxd58rMqh6L+77cL+hmioRRygIl0jmZUEn0",
-	"9aaa2IaXjaNwA98f3FnNUXz4zbeo1pfjMoAd+xZk3yMslmzdxL5iZV51VSiuxrMOcJDlhMprFpJmFEro",
-	"izec24oG0szw0apt5MMepWIUxWztUFoE1PFjFnB2uYRo6zs17dX3FLqW2j5ngevsxqo6WbiiTczZv52I",
-	"rLgVi0j1cUAGZhkzD4mfl2/4GXWWvBg3VNH0apbGldMYJ0olkvx4/tqeAQtQFKhZymx7W8DWjEtW4pZw",
-	"e293Nwh523wLzZ/xrXIXTY0EOkwvejFmUmHizWaNU2mSmFQOREW5W1ikALYTPo44K8xAyLfFSI6r5X4M",
-	"TH7JRvpLItladBzr5ZLXURiyOG7ct8rIEEOhrMjk9eGQ3GoSuX/MvhY/20alcQHrnkubGTWsLUlyDtR9",
-	"o8zFQ2epiLz7sU9SBmVHsrARzaJKNGSQqgik0Doi7477L783+2Tzg+A6LHpW2z6TpHl88fL01CMJSwPG",
-	"1Y5prdOq0HIKmtn9jq2jR+x1Dr4uqA5N+yBHh9i5/N/N3vvOznOtSBzetb5pvt/95n9dvv+3nf/78svW",
-	"N61v/n1bvGBN36FDp+3QEfE/3vlL0PGoLMPpg1RIyfKqjZj6e1jmNY+inm4g5Y0Eu7+gz1WWz1PWQ//r",
-	"YJZGan6hYcTlHyfRD2x+PFs2u7IcSCBNX15f/esf//RbnrFYWYhJ27clz36UOfZtTaq+PxXK+voj/ZIJ",
-	"oyHUcSPdNn7eOX53uvMDeKutbggwajy+YDRlqYV2CJ++tSLj5YQqDWXuRW0sma+EbtJRKqbEf/f2ok92",
-	"4Rvpk6avHy7S6O/g3+oRfCO52WubNUfcVH6K0YD7GbQ+Kjw/72ha2TkN/R6JFKGBkrbmFHVmDHhEUs5Y",
-	"SJTwzITpAbd2FE7fiBQxbkxickGzjdBIjGSGRwJVd5QMU3ELZlk64FMx1HKBJgmREzGLQ8hbgDmejIZF",
-	"yw0C1cZpvxOzGxYTfTyw+dyAN5W262xFBMaj/JxofPK/iY9yFT56mnYn4AYuILY14DCFnAEGIjUhB519",
-	"UjlY/gisd1h86GmNYowElLIbcc3CAcfdiyQ56HSXDK7XWNEWkrM9kWkAroTwYPnXbD7gkdT7EtrB3YYy",
-	"sAo3xJJZONBwAoEUcrLUwgXazVKpWLryFCFGBXTTh6vNUXpzfNE/Ob86fnd69cPJL5q8QIMKpxEnjIcw",
-	"ckSuOCr46mWnJd+XaqhoAHuqCdMj3X/94//r7n3tOqzEiPhl69tvAzuVMHdfy4iUjSOpkF60fTCNpARK",
-	"ScmUxlr82cBGFALdAhmElgg6xC/PvTdHCbQU3z1SKxBhLlnEgmZ7ER+JRQxYdhFJQolk8WhnIiS0M5/O",
-	"YhXtmOMR6OM1pME142EPs7i8fCqnXsWAZ+m4pTRc6dnOt3Nn3PMUM4x4WCiKkN6AFxo/ehXZtHib7Vbj",
-	"EaH16/OTiz58n1W1twd8wL/8Uu8848q2efvyS3PMc9Iiil5jjwJEqewVzkxTTZjlTMh5PJKx/zLDg6tr",
-	"0NSALxLVkVFIqoiqhRRneFMOehMqjQdcW5/DmSpzcnui8TAJzmSLQIERLLmazQ84tnGAZ9hWDugKiVJk",
-	"+6acha4RJL3lHBk7MKkJVZ4xkFYy43zBeHIGvPDu1by0TY6LvARWD3IrZx14pAEKpBmNF/bllxqryrag",
-	"hPbndm6RdXIhmb18e36hiesFrtfMjWZEpNE44shG9DVXx69fv/3p5NXV2/PT707PLnwypXPIKoTLj9+d",
-	"DngzSdkojsYTk4NHubxlKSjIhR3zPeKf5lN1YBmeS7seLDKjTaDVl+i93+lDlwf98iHUWKgjfaex1vTl",
-	"KCBSbYJCrHzAzfHwiH/OVDrfOUbHHDw2g0PtnGvzbM7C7On6fONJEYkWSLu30jdosxqqRt0JsAgwE1Kj",
-	"0pJIDrj/cWAVvEGjBw3u/g8ajWQA+p7+9l//+Kf+CHqf/qzN5f/zUdsVXl5xCNz0G82PFI1i+c3dXQaH",
-	"vk/2gBeLlBx0nmuIlnBmpEEJdSeoq8LcCA3rbSr4mAznWp1h8cgjtxOqgL4jW2kPOtEwZfQaVSLUlQk4",
-	"DQDRHvbLsLxfs3dTFDeLkzRSbQ2epqazb1+fvuyvgIfc0DgKBzyDB4ahagXEZrPO0lTrA1KrUZBmL6ZM",
-	"TTTzihS+uQfdXr6QAz6KPsAsKMPUKSc+DHMesrngodsBJC/p8yyToLGmgjmhA45PwPhEGJkGCXa6Rj5b",
-	"gIRTXAf7EEl9EvAJbdLX/Dir+aBzabpp4SKGsQiuJeT4LGIw4glkJmqjLmAp1/IGyNdQRNuUYuE0aXgx",
-	"xCGg8xGkSGd1qoIzvREHqPHTAddv0ViAVu+CYXIRPKLUwt4DVmWrP83qhjhbYcBtxSidwwNCAazGkOm5",
-	"XiEQicxPDM0lHAvzo2P7TOhTTRV7re/agX8NX8i/PWdTGvGIjzMF3v1NMuWT5oxHH0wqj2wdodAtSkaA",
-	"C8UNMCzQTveeE//8uH9y9fr0zWn/6uTnlycnr05emeZABUZi18hoDKPstKgutKnRigpVxP/upE80D9Ev",
-	"QHVmCAmGA/6+0KjmsrlbbFxDmt/337zW54WloKFQRd7vhiKQu6l56+5ls/RFq2UAeyUCwPrFLR2PWUp+",
-	"PEUmr6EQwUxrNKhgpzdamVbExychJx3wfCEFAPzS+/weASgT0K006SRMJDHzzJMH3MbQaEG1wbY4mmZy",
-	"08We8+N3p6jHx1HAjKvAqI1vTvsNrwFurszlpNm0FLM0YG2RjnfNTXJXX3vnZZ4Yozw6o/V7jW670+5A",
-	"H5KEcZpEjV5jv91p70PPYzUBc3uXBtfYvlnICh/rBVOlImB3Trw9S3AmlSBT+qFp2JjWy9hvfuuIUPxr",
-	"wOlQ3LBq1lShhz8nTeQZPQIPMhtnbjX8BTKKNFvP+K5myf3cBShuudNEEkS4ttfi0ObEG9qnwXXbdLIN",
-	"/SMXSFvIaysoBjwQNGYyYCHx4ZZESd/UpjaxMluMzHB7//zk5cnpu/7F1Zvjn6/enLx5cXJ+4Vu2C9r4",
-	"iM5i8HW12uScUeh3Ek2TWLML83iQUhh9BQCy4RV2H8CEhEZMPNR3ZTq+GCF2gMtqwkDKy4jyNITswmsT",
-	"NpcNdOUwqV6IcF5KMKBJEhv63v2bxHo7xyeYFfqu7CcCHXS6+3fGjF3r6YLhB+i1vit6mszUS8tjgYj3",
-	"Op3NgLbOtnwgf3ffq7WU3O2m1RvHo2bg2mB5xmUI66uoxa04eVArfICLrXp8hpTdFzTM8Kdv6a6/5UdO",
-	"rc4d4k3762/6VqTDKAwxxeygc7D+jjOhvhUzbl7x/D77hpjPvJ9aw9Ss0ChjDa9hmyXbvm62w5dkv5Hu",
-	"geY6iwqTZUqk2d1vFXyloOjW3lpQY1dtrm853yqlDXe6W2MHTDP9vhCvaYox4IPuYZ3tlrMkgUaAb1gY",
-	"Udt48GDv+fqb+0K8odxOFoBu1Id1yPKUK5Zyah3SgGXTgkXzI+OYyEeJQXP+MQyoemWYG/T6buyCOb0b",
-	"MhruxEwpk0cwZhXCzNwZMbR2iTbkQEjnrhCtLEDihH9+0j//Bdj2cb9/8uZdX/NtqhSbJkp6toEKVDT3",
-	"cveLEfvOtIwKhvs6kuoVo+FrA68WxymdMgT+fUXf5DmqNnmquGYFZrl1CzfAUfXbTGMu81O5qdn1qNrN",
-	"8q6+Ml/LLmit0DJhO1x6RKOYhVcZUWhc2S1p9A4zVtBYsqmHJLvaNB0xnyG+XE7wtyFgd8jpqql99QSg",
-	"k0+/YrOyADL0P9cYNGsvEFej9/5yO3LIIcd18qhIe48oh8BTVBZG9+UuJtAEJFPyj7+/1PjN+Y8+noVV",
-	"OswHYCpwHlNStJTpvAaTEpsQ2pCKiMOMebTJD2yOviWTnTARt5B0ucg0+uZd2zlP74vlf8vqWwyrcGtQ",
-	"yiUnWDpSg7A1ordArRU1Y0uINSv4+iyITmX7W6Y3b4l99hI2UBJq/bVaANnWK075FhpFJlLnVHJhqTkP",
-	"IfBkRrFQ/biL74939g6fkQmVkyMT24NCrZEp14qFVFXCDSEyhXMPMCfqkV1tknHB2sig6N5PVGXFcBuW",
-	"rj35idzigSxXZa08k95CieHTC5NPolc/ATNBYs+YQh35tfsxo5a7XTzuO6aYs5rznEo5A8bD2W2WizEq",
-	"5AYg0xFxmKUIGBcPxKfUhGkmBB5x9AdLRbHXHlXGbSmPkEqklow0zq6BkI7gjOjjNqSSeeByRCmbPUjf",
-	"GnFy2OmQqSRNRoMJCWgwAbCv2fwLq1HjK2PBxy3j0s4DWuj+yhcBeRJaWtvFGEeSV4x4DrjrdhLYZTvr",
-	"wmEfZ9JQzIv0U4NYZE6wbqfzNXoYI27dvaTp/3Rx9fL85NXJWf/0+PXVy+9PXv5wdXrWPzn/7+PXfu5S",
-	"OiSyVcWgz2Fz8cRinL5kfaxR6q0F8I6qyRZ1+wLDfP5TuPf6+t1X/L8O0v7X8xf7Nz8/m/7aDb4//Nu3",
-	"nfHxnjz5anZ2oH74kzJM58h9Aqa5qXPnCRge0nTG8PLssGWszw1FNHof9XcTRmNMTKnU48+Z5uWS3DrF",
-	"F5KlN1HASEA5uU0jBU149AZZttQmx8jHyF6nY3IzfBwf1CPi2s8iT/oJmn8cdvaNR9peFbJxSkMWFq7l",
-	"olL3+o6p73EV2zqVDhNr9Lp7XiMcXumVutnP2QRKcQ3ZyJAk3dt/pk9URTBiC6cHF7nu2NjdiSTBvZ0/",
-	"yJl2iG7QB+KwU0KhybjOcGi3+3eFSUvOhvTIkAG5K8bb5aNaOJYXZgcmlijtWTRUiodxylQaBdIcw5KD",
-	"Y8lpLDjGC7eAQ2/Oyv4fE47L0vgKJnilsX1WAGRTKbld19dqUz2baemW5C+bZb4w0XLVBGNnpmvNybNm",
-	"8nyp5npLdv/SAchL6DYx8wNK84ufMnbyqZzo4E+YzqtR4JzEIpXjgSxcu/uxRDF3uxRHui/xSOAo9ix4",
-	"ebQwGBSbvYC6zdIMQEioLYzlX4hSFgZKb3ogi6NZt628ZlPql82c3+DY3W39rNSIMpY3yOWeTxxt3DR2",
-	"+HuIU9ECAuucrxWm9YUSKZrW7qZo2xoN3GyiL0mZFPGNtah9MxPWJ01IgEIzVmLyoM1jyMazuI1sh0yf",
-	"Rgn5/1pUGk11YTKsXzkEFq8zKRqcJDM5gUwMrQ1Dtv6A41BO5AVQ8CPJmEFegi3SmNs8jTb5UdvOmomU",
-	"5kKb9A2HTWDSA0g9E+L5ioR0Xhl1u2A8LHGQezsnN5eL+XzlinG7qEfn03HN1NsV8nQjLjDfyOG5d08t",
-	"t4Z+spHu4U7O3t8iT1xpbsPRC4/yLPlIkhkPYazu/A+XdfGnSivQ538zPm3S5lwnQeKMcK40TGxvBnA2",
-	"YhrqYnMKzFnVHNGw24wHQkoC1DHbIc0LFn42qndN2sBLMZ3SHcn0RSoveZGFAsvSsG3bC8MM3WYfkhhy",
-	"aoyVWpVCkHGtMmdxD+VDpnevHN6tue0cEh9GIp1u095y5m0vG4+dOz7syOk8bI+YvPMKDzK8K7vNjK+u",
-	"CvdvgdtVzp+u4HlvOSOMq3ReMUC6qvHGn8OAstjLOrQ4zCI7gsgnIOlzpasC00KXKFyAXm5HZ5oRP+CY",
-	"MAoV5hoNOA1UdBNBRwv4EXhM5hT23aE6Pqaiuim2//p//l83q70wz6flmQ8m1yWvVsouFrecSKZgDNWA",
-	"N31nSI/v5QOr9N+4BL/VhqlisnLmFWhy0CdJzNRR5cAriSFqNWHTZVlU8Px1jFA/sfTAxQ2x7z8iwOuw",
-	"dsyEUlqO2lrVR6eKLTpTi/LTulg5XZnrlSURY9KXnXezMPGnMqMLx9jU4xD5nOH6yVzrL3w7Gkm2Vd9X",
-	"PlbNYLxO0Kc8BK009gY5awZM44IxMhczLRyh0z60sfq31QGmbBinqZiBa0xSKnRGc76om0WGXc7wnrop",
-	"1Tx0xYdNst4rDPPu7pVnde8X5muXh6khBIaqFuZi2yFmKOhrZr4h9VvqdQdb48uKA8r2it1fqrdZk2Nt",
-	"6ug+X0Yd+P4cWZ0yrvZq4wr/tvgxEJUQ9DzohF22N9qnB8PD4Fn4FfvaQRCM/HKx0winPdAneri9RTx1",
-	"luMpX/CWVIqF6Z1LvElmtsSfydGaGlFkdQQUTXUyt7CLoCOLIklofEvnEvpFwihrgiPn2AcaKC3CbgUJ",
-	"oSAuUAUvT6ZeYG8E5sGobVQSUhEz4uMD/Z79Szo1eQOeN2NBy2RqmgW6D1dCtMkZnaJb2enf4qR4YNoC",
-	"Oeh0jvT9+tJsXF42bdl5ZlY13KT2Kyh8As/R3NQ7axUknMpWmxzbRtbhNJ9NpsFMaJRWFRMtKy00Zlmh",
-	"urA94GaeH1bg5QP7ChgOhMaaD1k0pkBXKxlGcZYZppcnycGIvAd4ocwGWn+R1whoKmA6oNsz0rqQUKKR",
-	"JKacF5qSL3L3AqfeMMXOba35mAl2tVWAaoa+/2AkbUvo1ZBx22Ldddj2797JVYPPvxR8FEfYlenP5eTK",
-	"Mv9S5C1laZSZq7sfDf3erTVcsQeMNjENwzkiONmSM9Ngj88rnFyVzquM5W0lOWUjFnCwqNQdlrU6c9bH",
-	"jLOUxpsecjue9a9j/gl82Z/qxH3H1PLjtmmQGqfgZsHphKpgUtkoKGudWB45iz4XM20Y/B1H+SzilBGo",
-	"fcYMM3c8rr94WvNO2VtI41/WJbo2XS/27X7McuDNOEsN03oNGp5Cm9h/ajZjYPljsps/lVaBh28jrWI3",
-	"H7ZYqVxguxRsAot5AlbZqBq9SJpdj+x5ZJ/86x//zPrWj2kiW70B963X2iP2z4yvOV8ZJx1+BVb130TE",
-	"9RfwCPgmZiOlLyjyRgITIrHFgxnhjU0s4U8n5x8vATWIKuIr6Otkm780JWOk1AQl997nSza2qgiglQb0",
-	"qm7bzutog9qZkKbFu35VfvuRxc+AR8rLai1sxiOCeM0S1SYn+WxJ/QUoc/7Jf5+c9a/OT/onZ/3Tt2f+",
-	"gDdtScF+B7IroKdHHimQkMplu0qa71s9bEoEUA+4fnlqZ1diPyTbSYscdDvEv/jl7OXV+cnFiX71f/14",
-	"en7yyj8iKdMHKO/8YQIimqFHfGZzPjKzHlhyjok2OXbghO8HXE7EbQFSDbidQHZLmnozWBiZhnhAM5h9",
-	"E8fillBpNtkZwypuuW0lDPdBho19uO2lhLNJ9ctJpKCFB4PWfu4MBsZVm7yxeTo8npOmUSllr6xk214/",
-	"rVWhkRM7hHNlfOQcygVdwsKOcsVzOAaRmObzRwsxiWdLoiDQFt8VKhvN964RbIAlbj3ZNlt3o/eV13BO",
-	"4qI68NyoA6mA2AzyESPQt6FKHNRSJZ7GH/HcahAbvavAbAvB7pDeYIy8FJtp7I+6wR59znZiEdB4p9tw",
-	"IzWlgfpbis84W/71ptGaj40p47Yi3yZPmNUr9gE0mVVElMG5ecDHZmyYvjoO0jG08SDsugN+Hozm8k02",
-	"M9ZB/PMnR3z3sRBvlQfYAGeJ3c4aiPY2gqh4xLT2Ujhg6BDeYvDHsNv1ESCUJB6hMjAJ3o4w+eNZA53t",
-	"tS+q0ITgaIGKk/Wqckhqr3PQvXO7GzmNhEqaYmS+gf5GWu1LqFSm07vCk+QqXWbgOQ9zjQvUyWp96zF7",
-	"JfXLWq+dRHSvRaxRGz+prXXOaGgsLbt/JBZjx+oyWt0DvUtVNlsWUFrjES63xdO6j0e0gCcqmjKv0CSw",
-	"macZ9QYc2tFBolPeiXahn525Jfve7xF7X5QOOMozSfIscWzdB80AbYl13uHRz5+D+PQGHFutDJnW6Z00",
-	"qDY55Sb9JtYmu1F3l7Xxa7rt+zzTlZQLkrB0B3R12x8QyXQmJzBiVR/DSOLlA04JihUiGZMwpcY2IjTN",
-	"PGgIq1+m6BuDYXtNYVBRW6+wYru8PfMpQzJ+Z9Rh8EMuSYzc7D2dle/J1O5HyaREFNcRe+ZY/OVd32p2",
-	"RUbhlgVamn+4h70yN8OE/3tGdKAvnYYmst92UwKqY1+QN0HDcMDVhE2h23OzkH7ROrKPNVfqB0EbY0z0",
-	"WMxfyLqh2tyFlmecCtgTGvIrLFdG9obetSNnABa0+bFJJbaLc6/YbdWcIM0M31QFDnJnmXGfVfYUDcM3",
-	"mSV8/46iy862MRzrNtm0wDxFXsJyrnawyNUqmFrHq7HurfG0tWWB7NamIP3VcnSjlqPWfqtSzHHERzjV",
-	"KoOQbOnRfWyN2oUFPZ9VULQ8O/LHJnmVOcifsUmpZtkkO6KLgmmFfr370ZzoOxQ9MVMVA8PcOC4O3zUy",
-	"4giEjtkBO5Y3lzMxozdM5tx7wEtxXzfUsUzekApxM+C15A1pAjlBbn8As55MywjkjANOxzTiHuEizcZx",
-	"wVdZJl9Co7S6dREs1hEs24j11nO0PAoPxvWE9Vix2fBbaskh/Isl/7FZ8jpYPrWjAnkSsTNEREqA92xd",
-	"T18fBcLSwU3yZirrmorF8XNTpUWUOCK+VYtBhS48IYJpcP6U+R6hTgb1FzJ/sNswDpVoSHbmYijCOQ7L",
-	"BvNfpO5g1GmrTY4Lo1Sl0uZCPlm+rbVxpxKrp/djZrMuwLNQyLPmmpLARVasrMeYcySJLcnKw5tmJpgS",
-	"isbSTANUE8bNhN0Z1++TGpCsBqxH3GPlPhLnhYBc9ElTv9PkTA/nA+78+E2xHqxl3kuNQmoCt2kawUh6",
-	"TiKlATCFZz1bRIeeHBg+CyVzkFvgQFAlYzDXAQn3wmzfg5K03UKR3CI47He+zv0cbjnNhhq8hfEp0qIW",
-	"Km02XtxTzlYo46fmmAWXGeRZKdS2x/0rk+mzzo9GFXU6r+D5G6jxtv/8Ej+5Haei+Y0TAMvzmWw+D8Qb",
-	"kFty9kERHzpS+iZAgUxtyEYiZc6V9qI0Gk+0Yq1/hrk3ZyzSwqdnChgVk9kT2wP+QqhJz4zbTvNfYGoy",
-	"FBUNmbpl2IhgSprO4HZ9z23EQ3FLIugp6uaoLHdLZ5Mb6mSfFAZYwvzL3ypSTshPYME4KPEqVpQ9q2pp",
-	"WpsqpK50OytyV65wcsgD8leW5tpkUBb2EYIDkv1ml5qTyb1XWrW4HIM1V9e9V3bO9rvgrS7ifZzUkKcp",
-	"3S0mFHS3FroA2OvFLpCY/gpebDd4sTDBJmONjxS+MP3D3BzHLCxqwrcobUAgNcc0iZmUHrb/EGLawokA",
-	"kGqpWBzLinloxURFyLQsnE2fTOm1rSrVZE6ibCpp9iIIcOIZ6MHEzITlrb+zlrk538tHTUI431TQapMr",
-	"4uM2uTCCdkrT6xxmjKBmVaLwtmX9wczOPETff0gqW92kptqn31nTk5RNfPo0vu3njz04Nexum4x8FRM/",
-	"tidIq7ScMJrGEUvLB/PI0SOyCa/mDFmHLIiA+5fm/kUGn5IMoPc1jnKxyYh/2ayff+O6aSabKvSIVWbq",
-	"7sf8NKyMOPUz+YgTsPPsB+i4IEbKlDOYTgh4hkkkiTYWIxZ6A+7nh9OHKe22kRQqG1h38qa6ILFcqFMl",
-	"pV/Bb66cfgTBVTYr7sGXlqX1/i6Mi6flRaVx4n+ZF1viC3gU1nGGxw28mBetj724vAUMBpgs7WfHwV9a",
-	"plyu6GsP+HGZplbPj86PmN9a5fJ/uO6/popiw2rnT6e5r/KrPElRyB+fKyIS/rBM8ZFD+Q59lKP5Dksw",
-	"pPfYMfvFN/4JE6JOwkjV0VJN4/Nkg/ku0JyJFG70CI2TCR0yFenL5tUjXC4K73qKUSxdOzT4cQehuAur",
-	"49ot4O7P1ZdPlmjAkmWRNpb36buwjfplsQceoUiXbWKviPjYJLJFkkxoOo2ZxCpyx6PZXtILzgXnISrI",
-	"QwcGuHB84k4ra8/S1o/SSucaprrmoy8e6iT7XBZ+UVzwkzGOP5ePxyLZ4SwrmNWCIN39CLesTijOU4Wd",
-	"bBfnKbYPC/K1Ja6XEqNaGdvvuw/L+1eXyNlEqBMKI+JsH2uDgeUzBVaO14S777Y34OlRT6KmRnvGVp1E",
-	"97q/ZjJVdyrKUYSlyjXP0pwHq3VRm5Qp7AympROUTFWWj7WsPrbpx/Y1eUF2VZMjzzhcIffHZp0VsiIX",
-	"2iv5JGtnMz0iSRbp9Tn7oK4MBOR2EsVswP0JlVdTkTIfk0vETGVQ9ggXWYE1uJtNKa5ph854SMQI156t",
-	"JRZjTy/4mrEkC7BCZFnjsz3gA368gCisAjBIgu/Ni0wyp+1XhI11ForNPL0amOOMTZVslLdNjp3EXUw5",
-	"TWGcyoCbdHl8NGTE2rCyaSpc6v5khkVCQMxmYvUgHm7x4AzUmkSJu4xbqjcX+xR5JBohPGbREFYH2FBP",
-	"BCR4BhCY+lKAhNBYcKinQPcMtk661UQxjm4YJxSyvFIXlDi6YSRmNIXB1RRGbDEesrCVYSirwzBNAQqw",
-	"T2mI0fUcTIty58pQYNx9wDW79mCezS0LzRztZQtRQvQIdSqzzbKmdD7gE3rDyJAxTnBt0BSruPewOL0M",
-	"c1805pDoAE2XXFrBl+bJ3La9EyQAi9Qk0U8YTfVutsnxgDsoXCBNcC4mMZ2zkNxORGxYS6TkAnkeuYFX",
-	"vWbM4Gd5o63FZgU2o5wTeQ1iBcKxkA9BpRn8dtDttAe8X4BJJPS3Gevh8dPGt+lj1SY/6YdpQLBjmSJS",
-	"RXFMOGOhJJEc8EUgSHOh8Vc+Stz0/cI5GGjMwGOWdu7q2f4LczFLTRr2QhsJCBZhBwbDhSrTMjRrrqFn",
-	"FFmeOaNJym4iMZPAkEhTOE0fnCupRm+rqKPcdNvdnbC9t3OwJIMO7689akMv4yXe8onaWpk2NLJOHt1j",
-	"BrzcZjgH9/P0brGBzlJ38LOFjj65N7HQ0edgDTz7DjzLDb9Ov/O8siHY14t9iw/3Nu1bXManRsGD+xab",
-	"ld1t+Da3tSIQt1VLsqoC5yTbk8jgJG7J8J3z4F0ND31mIxnuXZYL2ew2iFdlvO2JreSn7DxU3JPu9Qe7",
-	"K0UPfC6iMjmDkmixP88q+UCKrPqxvfgGahSSZstXdBZaCfmCYPu0RQ9UBRMyS4jgjvVS1VFI20JKXDP0",
-	"zFc7RDGFXRKqbY9U7cTQqgbuyowAfXS09oyDRGQ05lDiZTIwU619gS4sA5HAzW7feHJMhqm4lXYGCPF3",
-	"b+U38IL/+Nc//unbpqkk4lIxqlW4AZ+IGHI/nR4c12zeJq+MChNHI6aiKUxaIxMxS/MxiHsH8IU8GnCt",
-	"Lyoct1vo5/GF1E9D20GrU0JwSCLtw687MbthcQ8m3tqkVwcIY1CZ+Yue6eozmkkmCcXpLQZ9Tf/YnG6A",
-	"oUdeMJqy1G9l81GWDxPp6yc8yHOs4iucqiIbvf1nnc6Ggz8AAMdlvLWOGhVT7VEEdXOBCfhDxhR+dzh6",
-	"+90vf/+l/5/Rm5/eHP766kV89t0v3V/6v0Zne28O2iDm292vnh10ugcHnU67M9qnz4MtSReDhtW8BsD9",
-	"/cV8kZxfa2ouhn//DL5YFszSSM1BPT5Ooh/YXB/GRu/9pdfA+mL7WSstFSM38oPssNY+clNkrThHcuno",
-	"WPDcRKE0dV5JKkZRzEwhojYjcbBQ05nf2qoa0OkZXwVUcJmn4KCOrBGQMYElUwS6DmX+oOz1tsHwFxJv",
-	"CqOUBUqkc8/IkOxRE6qFgX2PKPjCqO3bjHZwGEltR2dTC6KQSEVT23LY/80nzYBKthNxybiMVHTD4vnR",
-	"gHMBP+IUR3i/4AwXb/iq9aFlJXToDsuQddhpHYHhK015nFR5UTdagYnpBm17C7ourTaiBhn8gCcpC1jI",
-	"eMB6GjAv70fIwxyEJInnVrhl+FtZNfejmTT6e5jsi0N9P8EQ34WquWNtyI+iD1YoL5KRBz1RNOkcEY66",
-	"eCpiEkxoSgNVntupsbHErC/Ww03ph9eMj/Wxh0UkVGm+0eg1/uf9/wwGHzqdncHgQ/fbyy//PTdwpEph",
-	"dNTiOvqW8DKaLbkpEkgFKkEK+1avu3adnVkEC4gOinLwyBRJteWRribiw84R2etgRSiFpgQFSPeWlFHC",
-	"WSgjFWsKDztrCgy35vmoNjERf9bQlfaw0RuqaHo1S+NGrzFRKpG93d0g5G3z4HYgprt4kdxFZSLh44bX",
-	"CGZSoY2vIgW7d8LHEWcMbBdDtFcGL8f6RvJay9gYTO8VhraNBy90UbzcUgBKsrSORYzt7/4U6SPfRjxc",
-	"mPuM3NmR5cVOTkujR6YbiBGRR0vlMIjSRdHdxIsOOgetyqFaGqytpcJ/RtS/NdpfR/dmI/4clI8DrYok",
-	"W3EGarjk9TNWSLNiwN/u7n1D/pl4q9f/x/TTMQK40A3IHjtlWg4T6NEDQ1KPnCmp2IynTY65Oa4o90kQ",
-	"M5pqjVixD6Zvj0f8j3e+/cXHkwKJ7MV2QfbNi9nslYb/O73M7PDf0+yvOpiNzSQHQv0kDWiejjmtYUrP",
-	"fi9M6fPpTPMnbTSzkoXOKh2sSUyDqj5l5lE9y72yzlo4jRj5kOZIwFXQtXgPtjJTD2Uqn0KJ+ItnfXYK",
-	"1V+863dacKxWM65N/aXexwZGMgoeVIgDLdMdTZQI2iGFIphNTaUxfI+pXJqC4VDtQhjZAFl+2OvohnGb",
-	"iJ8xOhoTxsNERFxJ8BhpCmFcmfPczvXS7xmNTS1kRcxQcJXSAAfdGNice1+JQFbdaXvEczpmsDCcgkFD",
-	"EjOlYMLylErFUggfgb8wf+gxjFRYfOqFE43LXdESvJgmniYhoGbDZFkelvNw465efPor8All3Ww8kqTR",
-	"DVWMQKt8xG4yG8ZRYEdDS+exOChy8ak/TYTe1IibTC2ch2fyzaBhfjYCAyOpzjNtj7YKTGAfGBxDAn+w",
-	"MILx/vlIPz52+h05zzS1ShU+yOCai9uYheMphIabDlSy5S0MMUGUmOaZkLjhvugVXj1fQlfZ2Jcs6RIT",
-	"2ZqMBhOTjOrlwyNNBx83pbRlpkhC8qic88DJnFTBhEnrhMCwMI1jk4YIIW1UCwysJjq8COmZ20GUKIH+",
-	"Es+Jihcqt4bGDWseW7i7Cg+LVV+uuWbDy84Ti5m9S6lN8DjizLnvXcok42YqyaJrNA/E2F4GSyIjziOR",
-	"U95d3v3/AQAA//8=",
+	"7L3rdtu2tjD6Ktj69hiVuilZ8iVN5LFHj5O4rVdz27azu9rI24RISOIyBbAEZFsrn7+xfp7f57zDerD1",
+	"JN/AnAAJUpRE2XLStP2TWBKJy8TEvF8+NgIxTQRnXMlG/2NjwmjIUvjzlCr2KppGCv7R34RMBmmUqEjw",
+	"Rr9xPmFEMU65+kqSlP06Y1JJkrCUSBYIHnYaXoPd0mkSs0a/1+16DRlM2JTqkdQ8YY1+I+KKjVnauLvz",
+	"8ulO2ZRGPOLjxSlP7SwxGykScaImjASzNGVckeEslaow6QZTSlaxw/c8uiUqmjLSxC3JFqGK3EyiYAJT",
+	"D2fBFVMkkmQ0i2NCxzTixW1/82S/29vf7/bcpYxEOqUKF/Nkv+FVro2pdH40UixdXNcZLoYoQW5opMiQ",
+	"jUTKiErnER9XrWIlHO68RkJTOmXKHPzxNePLDv0HcUOmlM8J0w9JDY6pkIo0Qzais1gRfdDZtwfdbmsR",
+	"DSI90K8zls4bXoPTqV5ODNO56zQDmnem9DaazqaN/gF8ijh+6lXC7iRk00QoxoP5j2y+uInX9IpJoiaR",
+	"JEHKqNJQMwhMJB0xDdhUw580z94dvyCDxos40tsdNFp9OPhRlEo14Palm0hNCCVXbE7SGZeHhJKUJYya",
+	"X/Qbkk6ZfsAjImEp1SshlIdkKML5gOvHIk5298lEzFJJQsEk4UJ/aQ4UHh4zJfP5CeXyhqWkKRVVMzng",
+	"drxWPi3eZ+JnIFHtU5bEdM7CPlHpjPkdcu4sD5dCqJ6bpTAaEamz5kjf9dFMshAn2e8+I/6Lt2++e3Xy",
+	"4twnTX8UsTj0B9x3TqH9I5v7rQ45smBRE6oITdPomkl9n2LmbCuSRKoojgc8nXFNCADLJRmJlOj/7bZn",
+	"iT6oXtfQG+npMXhpRX19SvooY6pY2uqQH9lcEpoyIgORsFAPAVSExjFL8XSRqgHEZ1LPpCZswKdUKpbC",
+	"IeuV0HAa8RwwUm8PFiaJGJGD21uYhAtFrliiYGC7FI0jhI5SJicd8l4yQgl8ICnloZjCFE3WGXcIJe/f",
+	"n7xsaao64BrFechCEkwoHzMPFpjhluAsg5CeJmKyM+Du5WscjLrBU7ZL20/pU9beD7u0/SzY32/3ht+w",
+	"vdEufRY+6TXM/UTEyS9o6TQLV3VKb18xPlaTRv/JPtxO+7GnaYtSLNVD/s+Hf2v/n4v/+Pec4EmVajqv",
+	"7+w6ehMpNq0gNwcOtemVqc3B5sTmwKU1vRq05jWTko7ZSfiO6g1XMckpPlJYWmMqx5e7w2+CZ2GX7Y8O",
+	"6JPhN8HT0R618E/0cNmKzRCXUdjwGprqRCkLG319gd1t/HvKRo1+43/t5Ex9B3+VO9lCYdlvhIpGUQCo",
+	"u2rt3HmuuAGuRpd20bvDXraR6g244zxkF8V1w1bejkaV3LuEOkoQeRUlZQGhCj8EjliJICX86BZQpFvN",
+	"yoWYroJxKsS0CFv9zWWOEzl4q4ELjz8AqLhAWOs5kL5Vq0XiWFyv4pdlNNBrr14tDvCQ9dpFworfS5au",
+	"Wq+m4MXVhvSaVS9NP/uQheFaUKZKmUwElwxEqiPNLN5zOlMTkUZ/1+NqyVsTdMBcmiSxweqdv0m99o/5",
+	"gj82Qqpoo89ncew1WJqKFF8P9ZqP3p//cPzm/OTF0fnJ2zeXx6enb08bnqUYmnZEUmomqnkDv6ZxFJKc",
+	"lTXuvIacBQGTstEf0Viyu7qbPdYLOTW7xD1X0L6caUaSOEu5SQUfd/T0z2lo5PrtAeW/j16dvCwCBOSS",
+	"Rj+bwAWR+Y5MZ1JL06SnqcV+t9vVrDalAUjGjwwpK0tGEmFDhppySRaPPHIzoYpdsxRFI5GyEGQSghN4",
+	"hBJgaa1DYsQvohFaGvUoTtJIAahfCD6Ko2CLgLZyVkNvSdEoBnS3BGkVJbvLj2TKpkMNYfdIKAmnQBlB",
+	"qFETJvEqS0LjlNFwTthtJNWjHst/68vikeFMZTLvcF7QObXkzbS8p08IfrHHiAfQnLCU9Qdc/xJOzZLt",
+	"DvRxGaB1DMTcg4OHQTXR/GHA9U6/E+kwCkPGt0s/3p6e/LKMfAgez/EgQOKVZErnJBSgPj0m8I9mWppX",
+	"elfMHIIWpmkcixuN//CBIOp4+BPHJeInuB9aXk5bgPuOAPuo18Ai9aLAnMMUVM/SA+SGSpLrVVYDM/h0",
+	"qH/K9IRMByGc3dhHHvMwTpQkCwrd6hWT5lIlsuURvNNG4Suo0VGuABKj/+H5ca1G0Pg4B/02Tu7kzfnx",
+	"6ZujVxWYH5kZCbxDmhmFDsnBqBfs0mes9ZhAPxNThhaAEY1iFpKIyyhkBrPT6yhgh/DBLJlIOs+tBmJE",
+	"7AYkAPCNUN+JGd+i6PHm7fnld2/fv3lZABvQCn0DRzDbIwLojSByBqY4ABLgVCQzCfXOa7yj81jQ8FyI",
+	"VzQds0cVMBwIGEQBxFdCkBgm/0QCBMwaSSK0wAC4Ev2doYBAmv7zty9/vnx18vrk/PL5z+fHZ37LMwbN",
+	"iYhDSQQnWtKY57fVA1sf2BfAbKPAesYFTARQRnn8Fbtm8SdjUJbMHhmRGoZeJLK54UoZo19m3gEry1/b",
+	"R+9OgPxSHpK/trUE3z4JW4eEou1HiSvGgedplA5oHJPoUUntkTtv0y/sr0+eM5qy1G/pc6JmJ+1YQ949",
+	"MGOhrtqxZud4aEK8pnxuTerbO6/To/Njg2HHf31xfPzyuEQftMiE6MhuA8ZCzd4dG91jAvetvRO54yJb",
+	"jVYSXfeHXlE7s8BXTWue3nFs9Xde46/tzK/QzqxaK18vOlpKQxTcIbWGyd9YGMoYSmoOo58GIP52NNej",
+	"dyefQm0105R0VrOITHpZflH9ln6V3SZRqrF7JNIxC/VrKbsWVyyEG/iey1mSiFSx8DULI3oOpqNPz6Gs",
+	"1rsw2SdmWJrA+uVF+B2w8piBwZYSXDn2AhqGkX6Yxu9STQFVxOxqy3Mea76GsgK6DnzJfvWtGxHElgmV",
+	"ZMgYJykLWHTNwImZOAM7um09m5rXkOzXdQ+fsV8baDOyVqcPjlFPD3CRWRbF8G8sACoBgDAgXjB9HfNr",
+	"FosElFN8cBarxd0gBq1eXfa6njRDs5VW2lls5HQXhRasc+mMkZsJ4wXFGR7XTKGT+wmGQsSM8gUY2aE9",
+	"3Idd3XJggQm3ykqI7h9wZNNQq/dSq1eapMPiaHC1CLuYSnVJg6tap+ttijhL0SGbtnKbYfgaVOL7XZFM",
+	"+CA0BNcYzazT5VuAFGj1TmIQeq1Vta7xtLhx+3bVbl+kjCqmIXbf7YL+rHdIcizQtIjGN1qZsgYGkA45",
+	"YyEQqaGWGKRiYWfAj4gfTl2zjZaTUe8FUEac+Ma+5aPHDmRJOmWO23HAtZbQ9D8MxfDC9wj84REaRwG7",
+	"8OEt/wN88gg8QoZz/BWcjNYHOOAJjdLWIfHHqZgl5sVgQjlnsQ/yIKF8TvgMjSYRD+JZqOkhFxz8U1wg",
+	"CPn87ajR//DRflE8fGuv638sH5b95eLuzlv+VmMa8RPFprLR37tb8yS9NU927+7uLsoHmFsJ8QAWgW/G",
+	"QnspePtFCkeQHaLW0FoLCK4MM2Z8NtU7C6cOBjp+S3f38OuF17htAx1ql+2bd97yjZYiT8DSaa7hkGm1",
+	"Xzr4cmisP+HUq8K5Zv5kxVYLzpAPjaEY6jVHCOV6V9RzzqUHLjADGJqmFISzKVO0Dm95bZ+7s06Yjwt3",
+	"NIxkEptLc6gVTy0gpSJ2jPNFB8+7VGgKQY4SEcei4bkOavDpaomJDvWz6N1xfdT/MxjcdrvtweC2993F",
+	"1xXOai/DjXVkHAS6ZUiyhJihLv0QcpY76IrIVg3eQhTXxpA+CqaMvBBpUgHk5WEANUCs1bJLUMsu00Qu",
+	"xgMtiQvLo88yQ7GJ7zAqcBOixDKKWRGdtNy7Wx0A4J4tgHjF2WpV4X5H+xb+gNASNPrmusfiSSsVX5qY",
+	"mALk9p4sgu5VNGIQ4hZxG0dzmEVU2HikApRwlAxMT5/s14DSAkReMhq+YkpVkj/9YzuGX1lIQhZH1wwC",
+	"Wha2ipbRS6PZVAxlwh4k4eBAo8EVFzcxC8coYNYie9/BJGaknADk1M6swg1yqFiKG7uwhfW4wy0uqoSZ",
+	"ZTgtWfPF6pOqp244L9xP4XBx4wtWOTJPRXENP02oIjeMK+sDL4MIFfgaCvYL/eBdwfNaTVKQy5UuhkgZ",
+	"oUMxQ2oI2/AIRJ35mTdSkxueeyLDYpxKbUfvAmiMZPRxhVUAHtGUCIiXl51aysC4zUvxVLlbf4GXZGaP",
+	"RdFCMv1WwKw8xRCL00NzPR0PSsVkq+MF1kmLcMz56pZi0AuDDsW1+2X7jq8XQJo0lnopBx7Z7+3pfw5a",
+	"HvGrTG36hZ434H6FgV3/tucRP/Pw6C/2PTfSc7/7TL9cYe31yf7uM4/4RdeaTw66XY/4Zz+/eXF5enx2",
+	"fH55evxf709Oj1/6A77f65KmiSkuuNEZCzFcM6HSetg17CPBWya+0UjoFQavJRbGao+C681y/LnV5uwF",
+	"t2HFtvSR5jhTsbwFTC2azSqvB3MILTpqIDSBxstJbQnpUbPVIjBofCVReAEHa1Hf9ZTXTAvCTeEyGXFn",
+	"i2RXY9EZGt1Ka+AYtv6VJElMA5B5IFxWiOlXEn8jsRgfOr5p/DKSpJfF287JSOsVN+Cv1vRzTJMigdjf",
+	"9RaD/FdJSF6jKGNUkCrr5KVaKOcs0OocCIHVgkQRFbTwPU1UpagFwtWc2EfIlIbFEzqoWi9bxtzmJFLG",
+	"YV0KGBWqsEpjXjvIZq66EWjswgcuqaqa0DBz/aQdCiITFvbR2O3uPmn3eu3d/fPdbr970O92f2k4JxVS",
+	"xdpaGF7BRWoYspxIW29zc3EeHlk7CvKhJjY3IrMYaZwZHfPISOe0yoez6lZWyKwVSO5Ko39i+mfC9HKs",
+	"9oYh2Z8dhRdjzR+MvT8wGi8LMDahOF9JMoGnSiKywWFUCXu7XiMcXt6kkXKZLibw6Bmv9GoTOBmjaF+z",
+	"VOJkvU630100IhYm+LhgN2Cc/MSGZwIy1ZxnieAYLhNxqSgPWKdRhf2F1VagJFgdKdHPMGtr0Sx6SCUj",
+	"f5ut067yvS8IuCEbpzRkoZ8rbNnAAeXGEK8nVmgEsYIgANG+XWG1zSG8LLFORlon0DMmqdByB5GKpgq3",
+	"sDZ7zzmzZfgCribzVGetpmBAlK27eCr5dF4BF5bjcT01/ocMmzfX4M19+YKVd/SiVQti4BECSxy6jnzr",
+	"kvO1oIiLy72ITX/G9efLQMy48gcc/pdu5J40HAJDuGE0Y/TS6A+Ybz8OOA7bN9K/FQvRox0pPXUw0TyH",
+	"BJC0qBeKU+llD3gzpwZ+PkkLYvIp+j89IoWJw0SWO2Ra3M23iYpXES3+JiLOwtWcC7g4PriSX3U34lcb",
+	"+mGL4K3tvP3U/k4zp+cA1tnqwjaW4/Bf4H3QikBAimPj21snj8Irz6nUm/r4AP+vviR15N/7icvGF1Oh",
+	"KYPmpn93mQNegw4CtaihF3+qYhsPE1H0cNUytTlpANTiQV4s8dIPWUCnLPdRm4uuRzlEG15OjyB+X1rt",
+	"dcZDYlJCEEdesZHaOoZ8mpOM2UhVniP88OlOsf65SSWShIVkyCC7u+L4SFMv3sOAsam4xsQTm9/Qcg8u",
+	"kqoeO6fgA9Z/Ga9zXYPRecY8ZG0PheGeFa6SL1seqAdqfPZ+klMOuS8bUmdMqYiP5XIJ6itJxA0n0jzo",
+	"CFSLSn0aTKJrFi7XQLKbE0linybNGVdRbBymmf0Mqw606hghvcZ0plh4CeNU1QfRw+dwNfPDO4dgYcUf",
+	"jSgl1BKh5+C8+3SN0LPETJtTtSTivC6A8NnCYgqjOvvfVtCaC0cvP89s3esR6X5+8xdQKkEWqzx8JSuw",
+	"7pDQodR8BhxPoPHNM5ZJU2A904i7M/bq4+kR/kKaGtAtJOyQyUmasO5WfkAm39GsdQto+nqmWD483gmo",
+	"lNGkWN1Gq9ImCnY0U7OUkRnXI8qWwWLz8bHQ12vctseibb60z3bemD8+6EE659GUXbiPtqNpIlIMT4Ps",
+	"78Y4UpPZsBOI6Y6gSdQORMjGjO9ks9+5r8urKGmLBBGpnQjw9eECV9yndxF3DnHGE/15gyOsvmh3NdC/",
+	"Puex7zyEA2X0+4vmRMsdv5hF7ZTmKBnVQHe+nMqxoX5VdhweAi2J8rxIYrIDrHctvy17JmOwHYuAxu1e",
+	"HZruJAJUBW3dqkPCpomaE8EDMBEwVVasf2BxLDyiGJ3+WzFGa9+N23PmhEilNXq85aU31Oajr1Lne5up",
+	"82Yf9VdgXigA/n5MlIXRRjODJR5f2sLs9/QwTRne6fqhHwXs1a8TvDPVqPuxMUV/u3TCRc3iNRKCy2Cd",
+	"F/keWRN6fRvoafdOtFji8coXgCN7hcoRQHmKRKJwd1xcKqD0Cjr1YAW8BspUKOqb6904UoawnVmi8dzx",
+	"HnbMhst6uX2xXhj1enW6QIf0Wpu++cpveeZi5t/ZdaKx0yxxwPPfzVd+q0OycfqFS09lJszfQOGpSJlY",
+	"ggE3ElQsxqSpv4ZkRliEhMgBGD0S3EYPUGmL6KHmH6UDLm5465AsLNgjC2vEdd1MROysbqQgl2BCVVYj",
+	"jN0GLDEF1yDOC9YDUq99zQxpvB5yIm5IpAY8I6s2zMHgf4f4IoACGBqhMUYsh5cGTqTkgPv5bfBN9Yqc",
+	"bK2Ib9Ac1NdXyjeAQuOHKY22LBB5RTmt2tXJjtq/0Pbfu+1nl+2Ljz3vyf5dZWiy2cX9LC9o7t/M9ILv",
+	"eITKgHFI15Ds1w1MMUvDVr9wue71xozvu5SxtmbO5C9nb98YrucEQRpY5yXl9smPzwnjWpEIbXDkR70e",
+	"j1imeOdvzC2XbaiujL9EZq0n3GfY8OWefp5a8sCjrz7o0nkqkURBo9+I6YwHE03tOS8kgjhr2yi+ZVFL",
+	"LOkg60TxSNWUwHc3k8Axb1munFgqkUhjws68UFVr2G13e/dYw4ODUBIs/bHJi6ZaCJwsHvqa8BV4aCEJ",
+	"ZCH8BAfLl1SWFHNwX6zBqSP0cpbRKhB8FKVTTE8s1Gss2aeCqxr4lI22EqV6n/I414I421kNCNYjs6WX",
+	"7kduy2f3BZPd0pGsI24gxnE12kyMW1FUdNtinLuf+8hyhcSZTQS6hRdriXGrs31+H2j1LifZW2PsvSfL",
+	"ObtIrYmh0dvd2284gXhyEiUJC5cz+fm9UzTdW6IEGGIW0eeB3IumY6bq4dT83Dz8MK63yOPsIi5WgLA2",
+	"IZ4/pICFO8IXf1fmq8pYGLP2aings8mVD5bpUhZESWR7VSwp94xVQtFMMxJF78ve+hTeBdGiIKs5K1h+",
+	"Quf59duANPw0EbbsDAbtuEuBnNyYUc17OCN4t6pdkraGQ2ZErKzhYMJWqoo4ZD9hFYfK13N77jKf70VF",
+	"uYZxdM2KGxEjYqfziHkV82w0PbmUs6F+Hyo4aOK/mOpcfsyp2QBQvqi8gOUKDSqngQ+NYqpaUDkVSgoT",
+	"vZk/Z8N/4P1arnnnBBcpga2W+yjFHvLyHb2KtOPFS5FR0lXJaERwYmhhrby0dymTjAeV3j299a8kScwj",
+	"S0r3SMb4umDVzMuTpaIYl3g0MrGxepRVNHLvYXEdy8Lj3/I44szpnQHLxRqOhRtWFfxfiJaHgRpeQ4xG",
+	"8FfBZp/9uuUwujz2MQtuz8/kYsVx30dUt3hQW0x/yxmUkjD83OQf1ZbVM9T8HcnppxiHuCwsXjMvaMqE",
+	"pSeXFY3akJg+DMfqxGiWNlYPswqv3E8kLYLzS8YLEbOVMX6piCHRNo/ts5QHglnBaQhAqIjhraI7pyaa",
+	"vDxhNcrVCmeAmB2wfOHT285NqOuYtqDATJEVIq4tauXWLVwn526zJpNWNdxaQZ5mh5TP15RhWsvs7h0z",
+	"Xq8Sk9eY8ejXGbu8quoK9l1WUssPp/3BrNvdCyj8x8ynIX7y8/Za6kaYSmOhJBJKeRr5AMpx3USY7L52",
+	"48bRWwNNTYcngwGTKDHiCbh7t4e5S0mpiX8HvCjA08EvB+1LKF3SppxtV9MWE+FQzaFxz3mVQs+Eazoi",
+	"D0YwiBHAzNcT+CSgaRoxCT7uJpVzHtAk6szpNG55tgS9UyDAQv4ria59H8bUm/NbWlMZcBvjO6FJwjhE",
+	"HLgO8laHmPZxJBpzkTIbYQqRpaHQet6AX2FEAQ+dqIvCI0Q/0TdRBSbjT2J9OKEmmJEVRhpG04hThcxk",
+	"SpPElA4uZresjP1zM4a8QjrFytfyJBK31OwqN2Tp6SxsZLO3bPhJvbeAT6x5RSPee3wEX8v1wvkb08XI",
+	"UBTBWY1YncIa1ofqlA+h3hs5/Nc9v7i/C/e6QUBRdd0iVFuza0Xdq2Evlq1XqK8R1ogvc+XsCq2tK2Jr",
+	"eWhI53dqBZE0ROERIhNLJDHfQ3FpKwnZJtpLQsesAOOsPskm3gYMMXKDRxwCVlujySnx70mlQTFiiSyJ",
+	"HixgfBu5sFb1btu2D0vv4D4KsV7jRj6r7IXa2HI2m05pOv+94UtNBbFSF6mlF5o82C8ZRvboN4pkrQhM",
+	"rZf1ZercZklfeQ4ldK6KOPHtb/8JDW/hFkR8XDcFDGTZpTXkwKPLbjRIs+gxE0VdKllnayxvJDEAWBa6",
+	"3thYyTn6AIxCree8WGs5vShm23ztRIRtkuxmywvPlAPzyqQ38wxWphO2sIb+UpNSImaq1XnUtDezVHzU",
+	"Wav5AmgbCcTUlPyqhxVuTYeKRuUaAX2rBflkGvGZLGagOdUU3Al3vVrtwQu2VHcpJXy9T+ZdRaA1MkRe",
+	"3IG+R0ZjwiUQWAIoMaCUZtk1hjCcV0aa++HU72eatOzY6uV9kqTRNVUQa4n2DhqGJhUaWtF18uLmfZLM",
+	"hnEUuD2ynE6leRFvrwGja00UXy3aneyPlay2IDJvNVH+N1MeoaAdXZTlGifSv0YIv5tNUbe0wXmubUON",
+	"fJESa1awNo7q2gZZqwZ8CnDujPEwC629X7SGpbRLAzVqJIrhIybdOQqzuE89YDG6vlhq22kjnzI1S7nb",
+	"+72yqXRFklltkbNGUe61+WheZSXUJZXEoaWjokOPgCdrxBh6fkGN1DDHTW+Wz1Znf92n+p/n+p8X+p/j",
+	"lZu26VU1mDUEpC+WeUWgVUlL1VUqScLSNmB11thPY6/mnNi54XARD6BCZbGY+d6qGpTdKgPxGXqjk2XR",
+	"y+Cbtj5r+Np6re8dwuzw58wXvlpl36yW3RYimpw9VJ6hA4776GIuODfSyRZerKWbFc74d6Scufu6L7FH",
+	"/Nak3qIiUaJTHXPyEJxav/46KOS+cT9ls4wLX+zZz3nwAqqiVVKZlNlmjlJRHkqSZ+rluXfGxEHeJvTX",
+	"GfB7ZNvyEOyYMTAVMk7FjczdP0iOCxaVnG5d9zq9NuvstvdLbPjgYO9JgVPtFjjVda85GHTUh277GW3/",
+	"/eJjz+vt3rW+1V8Wv2uXHqnmXxo475ZkwVsTY0GsN0mJmA1ITRW7JTbcipM/psb/nw+ldfDc6Egg7NZz",
+	"5Tbru324LXJC5eVUpBW7hXr3ZkE0ZQSbg0yoqYIJoIDwmUMi5zwgdEwjjkftc3arLhEQPqEKtNh6aqLz",
+	"5trbmGNxpa1ZXwV3OGezyy7Fu9pJZfbpexISi2NfMBHBWrSVYg/8kkvqmh5csfk9pR3TiOZxwg027PGz",
+	"vJlPrYY8NVvwLPbYWRQ971EyeFUFYPROl9a8VpTLxl6KBOgUUHwzl4Dil+WElifDb4JHcAiYTsz3EENx",
+	"fxsJoM4rtQi3uWG/I6ETd/RTpCY/VkWUZFiTRRWYvrIeZNlzaMacMZOS8TuJqsNUCpfZjHeIvk4SKc+x",
+	"u+IcwMeK+CivLvf/8uuzX67Od6c/Pb09Pbh+883w3V7w85PJq174XXd8tkuPn81+3Ff/1bhviZg/ydwn",
+	"I3MWVe5L8Az+1qMYhVfuJy0Ub82XfP3FFas0lMhozFno2f7sMhCJ7WGwpGXb2pRrzA24YryQeU2DgCUr",
+	"71Zv07ulqjf1jkpJqCT+zo38Fp75z3/9459+SeXZ7YTfH4zefv/z338+/0v0+qfXB7+8fB6/+f7n3s/n",
+	"v0Rvdl/vd6Btaaf3zZP9bm9/v9vtdEd79Fmw3qQM61qbLW167NVC5eqjqIXCsJgvGnWNDWNNemI5GQVz",
+	"JmXH5kcW2z7uPl0lw6AA00EJprf7tFqEec9zQ+ASGg9mmpnzHBmlVQ73RzHUuOurh2fuG/dDtwJMvmCs",
+	"Qwfag1wyTkHPrIJRuXSnVu8hGWHD8p0r/RvYWvVWPZY3gzSxXlXrt+vWWHKe9++/XTjMqiKsVSfpQUtC",
+	"qHsILsIgZhQSPusc8WP1JV7tx4PCW7BiPABT1dsuelnIPGlizZlWRXfdjVx3lWeHSTNLsueydERj+wgm",
+	"QjKudV3lStk0SYobAO6+EVfINNvOZf//WcMaJEvXmTKzrMfiuS+3C7qRImGUskCJdE4mVBL9vMkmtu5l",
+	"YyjcwPYHb1ZTFB9+8y2o9eO4DSDHvl2y7xEWS7auY18xM686KxR341kDOPByQuUVC0kzCiXUxRvObUYD",
+	"aWbwaNVW8uGMUjGKYra2KS0u1LFjFmB2sQRp6xs17dP3ZLoW275khuucxqo8WXiiQ8zdv5mILLkVk0j1",
+	"dUACZgkzD4mfp2/4GXaWrBjXVNH0cpbGld0YJ0olkrw/fWXvgF1QFKhZymx5W4DWjEtWopbwen9nJwh5",
+	"x3wLxZ9xVrmDqkYCFaYXrRgzqTDwZrPCqTRJTCgHgqJcLSxSsLZjPo44K/RAyI/FcI7L5XYMDH7JWvpL",
+	"ItlacBzp7ZJXURiyOG7cN8vIIEMhrcjE9WGT3GoUub/PvhY920amcQHqnoubGTasTUlyLtR9vczFS2ex",
+	"iLx7f05SBmlHsnAQzaJINGQQqgio0Dok747OX/xgzsnGB8FzmPSstn0nSfPo7MXJiUcSlgaMq7YprdOq",
+	"kHIKktn9rq0jR+x2958WRIemHciRIdoX/9Hsf+i2n2lB4uCu9W3zw863/+viw7+1/8/F161vW9/++7Zo",
+	"wZq6QwdO2aFD4n+885eA41FJhlMHqRCS5VUrMfXPsExrHkU83YDLGw52f0afiyxfJq+H+tfBLI3U/Eyv",
+	"Ebd/lEQ/svnRbFnvyrIjgTR9eXX5r3/80295RmNlIQZt35Qs+1Fm2Lc5qfr9VChr64/0JBNGQ8jjRrxt",
+	"/LV99O6k/SNYq61sCGvUcHzOaMpSu9ohfPrOsowXE6r0KnMramNJfyU0k45SMSX+u7dn52QHvpE+afp6",
+	"cJFGfwf7Vp/gjOR6t2P2HHGT+SlGA+5nq/VR4PlrW+NK+yT0+yRShAZK2pxTlJnR4RFJOWMhUcIzHaYH",
+	"3OpR2H0jUsSYMYmJBc0OQgMxkhkcCWTdUTJMxQ2oZemAT8VQ8wWaJEROxCwOIW4B+ngyGhY1N3BUG6N9",
+	"O2bXLCb6emDxuQFvKq3X2YwI9Ef5OdL45D+Ij3wVPnoadydgBi4AtjXg0IWcAQQiNSH73T1S2Vj+ELR3",
+	"2HzoaYlijAiUsmtxxcIBx9OLJNnv9pY0rtdQ0RqSczyRKQCuhPBg+1dsPuCR1OcS2sbdBjMwCzfElFm4",
+	"0HADARVytNTMBcrNUqlYuvIWIUQFVNOHp81Ven10dn58enn07uTyx+OfNXqBBBVOI04YD6HliFxxVXDq",
+	"ZbclP5fqVdEAzlQjpkd6//rH/9/bfeoarMSI+GXt2+8AOZXQd1/ziJSNI6kQX7R+MI2kBExJyZTGmv1Z",
+	"x0YUAt4CGoQWCbrEL/e9N1cJpBTfvVIrAGEeWYSCJnsRH4lFCFhyEUlCiWTxqD0REsqZT2exitrmegT6",
+	"eg1pcMV42McoLi/vyql3MeBZOG4pDFd6tvLt3Gn3PMUIIx4WkiKkN+CFwo9eRTQtvmar1XhEaPn69Pjs",
+	"HL7Psto7Az7gX3+tT55xZcu8ff21ueY5ahFFr7BGAYJU9gt3pqkmzFImpDweych/meDB0zVwasAXkerQ",
+	"CCRVSNVCjDO0KV96EzKNB1xrn8OZKlNye6PxMgnOZItAghFsuZrMDziWcYAxbCkHNIVEKZJ9k85C1zCS",
+	"/nKKjBWY1IQqzyhIK4lxvmG8OQNemHs1Le2QoyItgd0D38pJB15pWAXijIYL+/prDVVlS1BC+XPbt8ga",
+	"uRDNXrw9PdPI9Rz3a/pGMyLSaBxxJCP6mcujV6/e/nT88vLt6cn3J2/OfDKlc4gqhMeP3p0MeDNJ2SiO",
+	"xhMTg0e5vGEpCMiFE/M94p/kXXVgG56Lux5sMsNNwNUXaL1vn0OVBz35EHIs1KF+02hr+nFkEKlWQcFX",
+	"PuDmenjEP2UqnbeP0DAHw2brUO1TrZ7NWZiNru833hSRaIa0cyN9AzYroWrQHQOJADUhNSItieSA+x8H",
+	"VsAbNPpQ4O5/o9JIBiDv6W//9Y9/6o8g9+nPWl3+3x+1XuHlGYdATb/V9EjRKJbf3t1l69DvyT7QYpGS",
+	"/e4zvaIllBlxUELeCcqq0DdCr/UmFXxMhnMtzrB45JGbCVWA35HNtAeZaJgyeoUiEcrKBIwGAGgP62VY",
+	"2q/Ju0mKm8VJGqmOXp7GpjffvTp5cb5iPeSaxlE44Nl6oBmqFkBsNOssTbU8ILUYBWH2YsrURBOvSOHM",
+	"faj28pUc8FF0C72gDFGnnPjQzHnI5oKHbgWQPKXPs0SCxhoL5oQOOI6A/okwMgUSbHeNvLcACae4D3Yb",
+	"SX0TcIQOOdf0OMv5oHNpqmnhJoaxCK4kxPgsQjDiCUQmaqUuYCnX/AbQ12BEx6RiYTdpmBj8EFD5CEKk",
+	"szxVwZk+iH2U+OmA61k0FKDUu2AYXARDlErYe0CqbPan2d0QeysMuM0YpXMYIBRAagyaOrdd4+cLrVno",
+	"+TTZNXxMH0uZKBjG1gcMUZpfZLHZUqvDWg7TYBiKcA7ENOJkd59MxEzrtDIjQE5CDX414Bj/28QA4Aoi",
+	"gPfVMEoLFg0jLeGiGq5nHfAZDw0XMLJ9Eck75Iwheca9fCWJI8kY8JxqBIA7JHOCQnMBgIU5ZbFlODTR",
+	"o4q90m+14V9DNvNvT9mURjzi40y/cX+TTPmkOePRrYl0kq1DlEmKggOsC7kxwA72uPuM+KdH58eXr05e",
+	"n5xfHv/1xfHxy+OXpnZSgc7aPTIaQ6c/LckUqvhoOY4q4n9/fE40idUTIIyGEH854B8KdXwumjvFuj6k",
+	"+cP561eanLAUBDiqyIedUARyJzWz7lw0S1+0WmZhL0UAUD+7oeMxS8n7E+SBehUimGmBD/WP9FrrGor4",
+	"OBIymgHPN1JYgF+az+8TWGUCoqe+WQkTScw8MzLitpgp9+AjwbFqkL5SuWZnyeDRuxNUc+IoYMaSYqTq",
+	"1yfnDa8BVsDMIqe5mBSzNGAdkY53zEtyRz9752WGKiNbN7yGqUPU6Dd6nW6nC2VaEsZpEjX6jb1Ot7MH",
+	"JaHVBKwROzS4wurWQlaYoM+YKuVIu230LakBkqUEmdLbpqHyWmxlv/qtQ0LxrwGnQ3HNqil3hZryjDSR",
+	"pPYJDGQOzrxqyC8EXGmul7ElzbHOcwupuOFOjU2QcLQ6G4c2ZcDgPg2uOqbQb+gfuou0ec6WiA14IGjM",
+	"ZMBC4sMriZK+Sd1tYuK6GJne//7p8Yvjk3fnZ5evj/56+fr49fPj0zPfciVQVkZ0FoMpsNUhp4xCOZho",
+	"msSaXJjhgYmjcxoWkPX2sOcAGjbUqeKhfitTgcQIoQNMSCMGYl6GlCchBF9emagC2UBLF5PquQjnpfgL",
+	"miSxwe+dv0lMR3RMplke9MpyK1BgqLd3Z7T8tYZA6A2BRv27oiHONAW1NBaQeLfb3WzR1haZNfGHHM06",
+	"W8mtklr6cwyOZl0bbM9YVGF/FanKFTcPUqn3cbNVw2dA2XlOwwx++pXe+lfec2pVkhBf2lv/0nciHUZh",
+	"iBF4+9399W+8Eeo7MeNmimf3OTeEfGYc1gK4JoWGjTe8hq0lbcve2QJokv1Kevua6izKk5YokWZvr1Uw",
+	"JYMeUPtoQcpfdbi+pXyrZFo86V6NEzC9Bs6FeEVTdJHv9w7qHLecJQnUSXzNwojauoz7u8/Wv3wuxGvK",
+	"beMFKNZ9UActT7hiKafWXg9QNhVqND0ydpu80xr0LhhD/66XhrhBKfTGDlgbdkJGw3bMlDJhFmNWwczM",
+	"mxFDYwDRYiYw6dxSpIUFiCvxT4/PT38Gsn10fn78+t25pttUKTZNlPRsfRmQT/u5dcqwfaeZSAXBfRVJ",
+	"9ZLR8JVZr2bHKZ0yXPyHirLScxRt8kh6TQrMduvmtYAd79eZhlxmxnMj1+thtRsEX/1kvpcdkFqhosR2",
+	"qPSIRjELLzOk0LCyR9LoH2SkoLHkUA9I9rSpyWI+g/u9nP9gPeRuD9hVTQ3rMUAn3WDFYWX+dSgPryFo",
+	"9l5Arkb/w8V2+JCDjuv4URH3HpEPgSGtzIzuS12MHw5QpuQ++HCh4ZvTH309C7t0iA+sqUB5TMbVUqLz",
+	"CjRurNFoPU4iDjPi0SE/sjma3kzwxkTcQEzqItE4N3Nt5z59KGZHLkv/MaTCTdEpZ+RgZk0NxNaA3gK2",
+	"VqTULUHWLB/ui0A6lZ1vGd+8JfoZGGXAGmfM2ZoB2co0TnYbKkXG2OEkumEmPg/BL2c61VA93NkPR+3d",
+	"gydkQuXk0Lg+IY9tZLLZYiFVFXPDFZm8wgXOtoZhOLYk8CVdPEAfqYe3tXHO3ddGGknvfrwuSzbcMDXw",
+	"k1/pLd7octbbykvtLaRwfnpuZPSWNYQhR+oXgo/iCKNpPotQ/wkoGV6UjCLVYZ47HzNMu9tBWtM2ibbV",
+	"ZO9EyhlQPc5usjiZUSFuAymeiMMsfMPYl8B3qCZMU0DwVqCtXiqKdRCptTfLQ8QwqdkyjbNnwN0mOCP6",
+	"qg6pZB7YO5HFZwMZy/ZBt0umkjQZDSYkoMEEln3F5l9ZcR6njAUft4y7IXc2ou0t3wTEsGhRwW7GWLG8",
+	"ojd6wF2bl8AK6JkV3g5nQoTMRHrUIBaZBa7X7T5F82bEra2ZNP2fzi5fnB6/PH5zfnL06vLFD8cvfrw8",
+	"eXN+fPrfR6/83J51QGSrijucwuHibccYis0YhFU/3lE12aJiUSC2z34Kd19dvfuG/9d+ev50/nzv+q9P",
+	"pr/0gh8O/vZdd3y0K4+/mb3ZVz/+QYmtc+U+B8Hd0LL0CQge4nRG8PLIvWWkz/WDNPof9XcTRmMMGqpU",
+	"Ik6ZpuWS3DiJMZKl11HASEA5uUkjBQWS9AFZstQhR0jHyG63a+JmfGzt1Cfiys+8gnoETT8OunvGHG6f",
+	"Ctk4pSELC89yUSn4fc/UD7iLbd1Kh4g1+r1drxEOL/VO3cj0rDuouIJIcQhg7+890TeqwhOyhduDm1x3",
+	"bezpRJLg2c4fZMk7QBvsA2HYLYHQRMNnMLTH/ZuCpEVng3pkyADdFeOd8lUtXMszcwITi5T2Lhosxcs4",
+	"ZSqNAmmuYcm6suQ2FqzyhVfAmjhnZeOT8QVmIZYF/b9S039TWMimXHK7drfVdoKs36hbLmFZn/mFbqOr",
+	"uks7/XZrdgXG3PJyPvyWjA5Lm1MvwdvE9HYo9Zb+lI6bz2XBB2PGdF4NAucmFrEcL2Th2Z2PJYy526HY",
+	"bn+JOQTb5Gee08OFpq1YiAfEbZZmC4Rg58yt2qlykRaafW96IYttc7ctvNo++wtXs7f5tbvb+l2p4eIs",
+	"H5BLPT+xq3NTx+VvwUlGCwCsc79WqNZnSqSoWruHonVrVHCzbsskZVLE11aj9k2/Xp80ITgN1ViJgZ02",
+	"iCJrneMWGR4yfRsl5GZoVmkk1YWuvX5lg158zsSHcJLM5ATCQLQ0DJkUA44NU5EWQBSYJGMGQRE2gWZu",
+	"g0Q65L3WnTURKfXsNrEjDpnAiAvgesa/9A0J6bzS5XfGePggCrJNy+jmjDVvnl3RSxkF8bz1sWlpvIIh",
+	"b0RG5htZW3fvKSbXEHA2El7ctuh7WySqK/V1uLvhYZ4CEUmCoY43dP47jRn5cmyvn41XaOKzGZMwAYOu",
+	"hSJxentXakW2aAdYOjE+ebFqCQYza3JsaH1GgCEYAxLcbffuBfNC1sN5TcDECzGd0rZk+iGV50LJQuZt",
+	"qQu7LZJiurGz2ySGaCKjIlcFT2QUr0yV3Av9kLbuK7u6a0o9h5CPkUin21T2nEbsy/qm51YX24s8D1hA",
+	"SN55hYEM3cteM33NqwIdtkApKxuTV9DLt5wRxlU6r+gsXlWR5Y+hvVnoZaV7HGKRXUGkExDuutJOggGx",
+	"S6Q9AC+3PVVN7yewihhpDqOsBpwGKrqOoNQJ/Ag0JrNI+263JR+DcN3g4n/9v/+fm+5QaPTU8swHE+WT",
+	"p7FlD4sbTiRT0J9swJu+073J9/JOZvpv3ILf6kC7OVnZDA3ESCigJWbqsLITmkTnvJqw6bL4MRh/HSHU",
+	"I5YGXDwQO/8hAVqHSYXGj9NyZOaqAktVZNFpZ5Xf1sWU+sootyx8GsPdbCOkhVZQlbFs2N+oHoXIG1DX",
+	"D2Nb/+Db0UiyrRre8n57BuJ1PE7l7nilfkhIWbPFNM4YI3Mx08wRWjBAfbN/W+3dyrq0mlQqeMaE40LJ",
+	"POeLuvFzWP4O36kbTM5Dl33Y8PLdQpf33m65ifteofF6ucsersBg1ULDdNvdDhl9zZg/xH6LvW7Hc5ys",
+	"2Llut1gWqPqYNTrWxo7es2XYgfPnwOqWYbVbG1b4t4WPWVEJQM+Cbthju6M9uj88CJ6E37CnDoCgF5wL",
+	"nUY47YM80cfjLcKpuxxO+Ya3JFIstHVdYsoyTUf+SFbe1LAiKyMga6oTs4blJR1eFElC4xs6l1BIFHqc",
+	"E+xFyG5poDQLuxEkhEzJQBVMTJl4gUUzmAc92FFISEXMiI8D+n37l3SSNQc8r9KDmsnUVJF0B1dCdMgb",
+	"OkWbtlPYx4kvMemO+93uoX5fP5r1UczacDtjZunkTWq/gpQvMFvNTSK8FkHCqWx1yJGtcB5O86Z1epkJ",
+	"jdKqNKplOadGLSuknXYG3DR6xNzDvJNjAcKB0FDzIYTHZG5rIcMIzjKD9PLwQOid+DlNYAYDrLHKawQ0",
+	"FdB30q1Gau1XyBJJElPOC+XuF9lDgdRvGFzoFm19zNDC2jJENUfYezCQtsU1azDJbdH+OnT/N29hq8Eo",
+	"/rhWsixuMUXiVGZnmb6789Hg791azRerC2kd1RCcQ4I9UzkzpRv5vMJKVmn9MjRzS6E1G5GA/UWp8KAs",
+	"Fpq7PmacpTTe9JLbxr9/XvPPYEj/XDfue6aWX7dNpQPsr5y51hOqgkllCaqsKGe5mTEabUwfazCYHOZd",
+	"rlNGIG0c4+Pcxsv+4m3Na7A3Hp7AsKz+eG28XqwI/5iZ1JtRlhq6+RowfAppYu9Tkxmzlt8nuflDSRV4",
+	"+TaSKnbyNp6VwgVWmsHywhjlYIWNqqaepNnzyK5H9si//vHPrCPCmCay1R9w35q9PWL/zOia85Wx8uFX",
+	"oJb/TURcfwFDwDcxGyn9QJE2Eug9itUxTHN4LI8KfzoZC/gIiEFUEV9BxTBbN6cpGSOl+jG5+T/fslF2",
+	"RQBVSKAKesfW9Ecl1nYbNc0D9FT564cWPgMeKS/LFLHxmrjEK5aoDjnOu5bqL0CY84//+/jN+eXp8fnx",
+	"m/OTt2/8AW/ahIi9LsSGQDmU3NUgIRDN1is137f6WO4KVj3gevLUdkXFSltZiaT9Xpf4Zz+/eXF5enx2",
+	"rKf+r/cnp8cv/UOSMn2B8qIpxqOiCXrEZzZiJbMLAEnOIdEhR8464fsBlxNxU1ipXrjtbXdDmvowWBiZ",
+	"UouAMxg7FMfihlBpDtlp8CtuuC1SDe9BfJAd3Fbpwq63enISKah+wqBopNvdg3HVIa9tlBGP56RpRErZ",
+	"LwvZtkxSa5Vv5di2d13pYDmFTEsXsbBWYfEejoElpnln24JT48kSNwo0XHCZykad42t4K2CLWw8Vzvbd",
+	"6H/jNZybuCgOPDPiQCrAuYN0xDD0bYgS+7VEiU9jj3hmJYiN5ioQ24K3PKTX6GQvOXcae6NesEufsXYs",
+	"Ahq3ew3X1eM2N9qeg8c58qebuns+NqaM22IGNvrC7F6xW5BkViFRts7NPUY25MOUJHKAjr6RB0HXbR31",
+	"YDCXX7JxvQ7gn31ywPceC/BWeIADcLbY665Z0e5GKypeMS29FC4YGoS36D0y5Ha9Cwk5iUeoDEx4usNM",
+	"fn/aQHd7lZ8qJCG4WiDiZGW+HJTa7e737tzCUE4NppKkGJlvoDSUFvsSKpXpIaDwJrlCl2mlz8Nc4gJx",
+	"slreeswyU+dlqdf2uLrXJtaIjZ9V1zplNDSalj0/Eouxo3UZqe6B1qUqnS1zKK2xCJcrCmrZxyOawRMV",
+	"TZlXqK/YzOOU+gMOlfwgUiqvcbxQCtC8kn3v94l9L0oHHPmZJHmMO1Y9hDqKNkE8L47p5+MgPL0Bxyo1",
+	"Q6ZleieOqkNOuInfibXKbsTdZRUQm27lQ8/Uu+WCJCxtg6xuSysims7kBJr36msYSXx8wClBtkIkYxL6",
+	"H9kajqYOCg1h98sEfaMwbK+eDgpq6wVWrDS4az5lQMbvjDgMdsglkZWbzdNdOU8mdj9KKCaCuA7bM9fi",
+	"T+v6VsMzMgy3JNDi/MMt7JXBHSZ+oG9YB9rSaWhCAzpuTEG17wsCL2gYDriasCnUEW8W4jdah3ZY86Qe",
+	"CApkY6TIYgBEVkjWBj+0PGNUwGrjEKBhqTKSN7SuHTqt1aBCko1KsfXB+8VCteYGaWL4uspxkBvLjPms",
+	"shxrGL62V/LzBUgsJw5G86xb4NTu5lMENiwni/uLZLGCKna9GvveGlFcmxXJbmwQ1J/lXjcq92oVwCrJ",
+	"HrvPhFMtcwjJlt79xxbJ3bWg6bRqFS3PdqOyYWZlEvRHLBCraT7JrugiZ1shoO98NDf6DnlXzFRFLzvX",
+	"EYx9oQ2TOQSuZU7AdozOGVXM6DWTOfkf8JLj2PWVLGNYpIJfDXgthkWagE6QXRBAGzJTMQMpo+mg4BEu",
+	"0qxTHDZVsLGECY3S6spNsNmMM23HWVzPUvMoNBj3E9YjxebAb6hFh/BPkvz7Jsnr1vK5LR1Ik4htbyNS",
+	"ArRn64L+ejcSJi9uEnhTmVlVrA0wN3liRIlD4lu5GmTwwggRNCr0p8z3shYvpvVDNrBbLw+lcAi35gI6",
+	"0EAfd7AfiNTt2TttdchRocuvVFrfMMlqNGUdLc47uWB9fR4zG7YBpolCpDfXmAQ2tmJhAXRaR5LYpLDc",
+	"P2ra1SmhaCxNo0o1Ydw0f55xPZ/UC8my0PrEvVbukNirBfiiT5p6ThO1PZwPuPPjt8WMtJaZlxqB1Hh+",
+	"0zTSvA+aaeoFmNS3vk3jQ1MQ9EXGJj4RL6ygisdgsAQi7pk5vodEUBVSVXKN4OC8+zQ3lLgJPRtK8HaN",
+	"nyKuaiHXZ+PNfcq+FmX41Gxx4RKDPKyF2tLEf4ZCfdEB1iiiTucVNH8DMd7W/l9iaLetbDS9cTxoeUCU",
+	"DQgChwVSS85uFfGhIKdvPBxI1IZsJFLmPGkfSqPxRAvW+mfoOfSGRZr59E0KpWIyG7Ez4M+FmvSdhmZ2",
+	"GKnSCNKahkzdMCyFMCVN7PaddXe+iXgobkgEJVXdIJfldu2sa0ad8JVCb1VozfprRcwK+Qk0GAckXsWO",
+	"srGqtqalqULsS6+7IvjlEru2PCAAZmmwTrbKwjmCd0GyX+1WczS5906rNpdDsObuevcK79l+EcDVacSP",
+	"E1vyaZKHixEJva35PmDt9ZwfiEx/ej+26/1Y6B6UkcZH8n+Y8mlukGTmVzX+X+Q2wJCaY5rETEoPC5AI",
+	"MW1hNwaI1VQsjmVFL7pipCOEahbupk+m9MrmtWo0J1HWKzObCDykeAewVWfC8srnWcXgnO7lXVAhHsDk",
+	"8Jr+mh1yZhjtlKZX+ZrRBZvlqcJsy8qjmZN5iLz/kFi4ulFRtW+/s6dPknfx+eMAtx+A9uDYsrttEvJV",
+	"RPzI3iAt0nLCaBpHLC1fzENHjsiaD5s7ZA2ywALun9v7Jxp8TjSA0t/YRsdGM/6ps375pfOmGW+qkCNW",
+	"qak7H/PbsNLjdJ7xR2zOnodPQM0HMVImH8LUYsA7TCJJtLIYsdAbcD+/nL7WsbNSVihsYOLK6+qMxnKm",
+	"TxWXfgm/uXz6ERhXWa24B11aFhf8m1AuPi0tKnW6/1O92BJdwKuwjjI8ruPFTLTe9+LSFlAYoKu3n10H",
+	"f2meczklsDPgR2WcWt27O79ifmuVyf/hsv+aNIwN06U/n+S+yq7ySbJKfv9UEYHwuyWKj+zKd/Cj7M13",
+	"SIJBvcf22S/O+AcMiDoOI1VHSjVl25MN2ttAdSdSeNEjNE4mdMhUpB+bV3ewOSvM9Sk60fRsw+bH7QPj",
+	"bqyOabcAuz9WZUBZwgGLlkXcWF4p8My2GZDFKnyEIl52iH0i4mMTyBZJMqHpNGYS09Adi2ZnSTU6dzkP",
+	"EUEe2u7AXcdnLtWy9i5t/SqtNK5hqGve+eOhRrIvZeNnxQ1/MsLxx7LxWCA7lGUFsVpgpDsf4ZXVAcV5",
+	"qLAT7eKMYgu5IF1bYnopEaqVvv1zd7C8gnYJnY2HOqHQIc9W0jYQWN7VYGV3UXj7bnv9rR71JmpstHds",
+	"1U10n/uzJVV1qaMcRJjrXPMuzXmwWha1QZnCtqBa2kDKpHX5mAzrY6MArH+TZ3RXVUnyjMEVYn9s1Fkh",
+	"KnKhPpNPsno400OSZJ5en7NbdWlWQG4mUcwG3J9QeTkVKfMxuETMVLbKPuEiy9AGc7PJ5TUF2RkPiRjh",
+	"3rO9xGLs6Q1fMZZkDlbwLGt4dgZ8wI8WAIVZAAZI8L2ZyARz2oJHWJlnIVvN07uBNtZYlcl6eTvkyAnc",
+	"xZDTFBq6DLgJl8ehISLWupVNWeNS+SjTKxMcYjYSqw/+cAsHp5/YJErcbdxQfbhY6Mgj0QjXYzYNbnVY",
+	"G8qJAATPLAT6zhRWQmgsOORToHkGay/daKQYR9eMEwpRXqm7lDi6ZiRmNIW+3RQ6jDEesrCVQSjLwzBV",
+	"BQprn9IQvev5Mi3InSdDgX73Adfk2oOOOjcsNG3El21ECdEn1EntNtua0vmAT+g1I0PGOMG9QVWt4tnD",
+	"5vQ2zHvRmEOgA1RtcnEFJ82DuW19KAgAFqkJop8wmurT7JCjAXdAuICaYFxMYjpnIbmZiNiQlkjJBfQ8",
+	"dB2ves8Ywc/ySl2L1Q5sRDkn8grYCrhjIR6CStP3br/X7Qz4eWFNIqG/zlgfr59Wvk0hrA75SQ+mF4Il",
+	"zxSRKopjwhkLJYnkgC8ugjQXKoflndRN4TDsxIHKDAyztPRX3xZwmItZasKwF+pQgLMISzgYKlQZlqFJ",
+	"cw05o0jyzB1NUnYdiZkEgkSawqka4TxJNXhbRRnlutfptcPObnt/SQQdvl+72Yfexgt85TPVxTJ1bGSd",
+	"OLrHdHi51XT272fp3WIFnqXm4CcLJYFya2KhJND+mvXsOetZrvh1z7vPKiuKPV0sfHywu2nh4zI8NQge",
+	"XPjY7Oxuw9nc2oyA3FYsybIKnJtsbyKDm7glxXfOg3c1LPSZjmSod5kvZN3jwF+V0bZPrCV/ytJFxTPp",
+	"Xd3aUyla4HMWlfEZ5ESLBX5W8QdSJNWPbcU3q0YmaY58RWmilStfYGyfN+mBqmBCZgkR3NFeqkoSaV1I",
+	"iSuGlvlqgyiGsEtCte6RqnYMtW7grUwJ0FdHS8/YykRGYw4pXiYCM9XSF8jCMhAJvOwWnidHZJiKG2m7",
+	"kBB/50Z+CxP857/+8U/fVl0lEZeKUS3CDfhExBD76RTxuGLzDnlpRJg4GjEVTaHXG5mIWZo3Ytzdhy/k",
+	"4YBreVFht+FCQZCvpB4NdQctTgnBIYj0HH5tx+yaxX1o+GuDXp1FGIXKdID0TFmg0UwySSj2jzHga/pH",
+	"5nbDGvrkOaMpS/1W1qFleTuTcz3CZy3XoVR8iY1hZKO/96Tb3bD1COzAsTlvrSQH9keWizysl3NcOACk",
+	"bOH3B6O33//895/P/xK9/un1wS8vn8dvvv+59/P5L9Gb3df7HZATOr1vnux3e/v73W6nO9qjz4ItsScD",
+	"htXECpb723Ma4314pa/D5m0//sh9clkwSyM1hyt7lEQ/srmmBI3+hwuvgcnN9rO+ohUNQ3Iq4tD1cyTl",
+	"SNexjebSzrlgNopCaZLMklSMopiZLEitw2JfpabTvrZV1Z/UM4YSSB8zo2CbkayMkdG/JVMEaiZlxqhs",
+	"else+SuJL4VRygIl0rlnGFg21IRqTmTnEQVDHLVVp1EJDyOplfis50IUEqloagsm+7/6pBlQydoRl4zL",
+	"SEXXLJ4fDjgX8CM2sYT5BWe4eUPUrQEvy99DW1wGrINu6xC0bmly86TKM8pRBU1MLWtbGdG1p3UQNMhd",
+	"BjxJWcBCxgPW1wvz8mqKPMyXkCTx3HLWDH4rU/bem0arv4XGxtjT+DP0MF5I2TsiScpG0a2VCBbRyIOC",
+	"LBp1DglHRSAVMQkmNKWBKrct1dBYYlMoJuNN6e0rxsf62sMmEqo03Wj0G//z4X8Gg9tutz0Y3Pa+u/j6",
+	"33PtSqoUGl8t7uPcIl6GsyUbSQJxSKWVwrnVqw1e52QWlwVIBxlBeGWKqNrySE8j8UH3kOx2MR2VQkWE",
+	"wkp3l+Rwwl0oAxUTGg+6a7Ibt2Z2qdZvEX5Wy5b2stFrqmh6OUvjRr8xUSqR/Z2dIOQdM3AnENMdfEju",
+	"oCCS8HHDawQzqdDAoCIFp3fMxxFnDBQng7SXBi5H+kXySvPnGPT+FVq+dUYv1IC82JL3S7K0jjqOxfv+",
+	"ELEr30U8XGh7jdTZ4eXFMlJLXVemFIlhkYdL+TCw0kXW3cSH9rv7rcqWYHpZW4vD/4Kwf2u4vw7vzUH8",
+	"MTAf23EVUbbiDtTwB+gxVnCzYrSBPd37xhtk7K1e8SFTzMcw4EIpInvtlCmYTKBAEPSIPXSaxGIloA45",
+	"4ua6It8nQcxoqiVixW5N0SCP+B/vfPuLjzcFouiLtYrszIuh9JVWh3d6m9nlv6fJoOpiNjbjHLjqT1L9",
+	"5tMRpzVE6clvhSh9OWVx/qBVblaS0FmldTeJaVBVJM0M1bfUKyvrhc2YkQ5pigRUBe2a9yArM/VQovI5",
+	"hIg/adYXJ1D9Sbt+o9nOajXh2tRe6n1soBulYEEFJ9Qy2dG4qKAWUyiC2dSkOcP3GEemMRgu1Q44Tcwi",
+	"y4O9iq4Zt1kAGaGjMWE8TETElQSLkcYQxpW5z51cLv2B0dgkYlY4LAVXKQ2wTY9Zm/PuSxHIqjdthXtO",
+	"xww2hj08aEhiphT0h55SqVgKviuwF+aDHkFDiMVRzxxXYG6KlmDFNM48Cd4866PLgsCcwY25enH0l2AT",
+	"ykrpeCRJo2uqGIFC/wjdZDaMo8A2tpbOsNjmcnHUnyZCH2rETZgYdvMzwW5Q7j9r4IFuXGdMWyCuAhJY",
+	"hAabqMAfLIwUhBJmDQn52Cm25IxpEqUqbJDBFRc3MQvHU/BLN51VyZa30IIFQWIqd0LUiDvRS3x6vgSv",
+	"sqY1WcQnRtE1GQ0mJhLWy1tfmvJBbjxry/TAhMhVOeeBE7apggmT1giBPmkaxyYGEvzpKBaYtRrX9OJK",
+	"37jlS4kSaC/xHJd8IW1saMywZtjC21VwWEw5c9U169t2RiyGFS/FNsHjiDPnvXcpk4ybniqLptHcEWML",
+	"KSzxjDhDIqW8u7j7vwEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
