@@ -42,6 +42,8 @@ type Store interface {
 	ListMembers(ctx context.Context, tenantID, actor, roomID string) ([]store.Member, error)
 
 	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)
+	ListReplies(ctx context.Context, tenantID, actor, roomID, parentID string, p store.MessagePage) ([]store.Message, error)
+	Unread(ctx context.Context, tenantID, userID string) (store.UnreadTotals, error)
 
 	ListRoomEvents(ctx context.Context, tenantID, actor, roomID string, after *int64, limit int) ([]store.RoomEvent, error)
 	Sync(ctx context.Context, tenantID, userID string, cursor *store.SyncCursor, limit int) (store.SyncPage, error)

@@ -201,6 +201,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for ThreadUpdatedEventType.
+const (
+	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
+)
+
+// Valid indicates whether the value is a known member of the ThreadUpdatedEventType enum.
+func (e ThreadUpdatedEventType) Valid() bool {
+	switch e {
+	case ThreadUpdatedEventTypeThreadUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -690,6 +705,11 @@ type Message struct {
 	// EditedAt When the message was last edited, or null.
 	EditedAt *time.Time `json:"edited_at"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -699,6 +719,14 @@ type Message struct {
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *map[string]interface{} `json:"meta"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -714,6 +742,9 @@ type Message struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 }
 
 // MessageEvent A message was sent (`message`), edited (`message.updated`) or deleted
@@ -750,6 +781,11 @@ type MessageEvent struct {
 	// Example: 42
 	EventSeq EventSeq `json:"event_seq"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -765,6 +801,14 @@ type MessageEvent struct {
 	// Example: 2026-11-24T20:10:00Z
 	OccurredAt time.Time `json:"occurred_at"`
 
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
+
 	// RoomId A room id, `room_` followed by random characters.
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -779,6 +823,9 @@ type MessageEvent struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 
 	// Type The event type.
 	//
@@ -1007,6 +1054,29 @@ type PresenceListResponse struct {
 	Success bool `json:"success"`
 }
 
+// Quote The quoted message as it was when the quoting message was sent.
+type Quote struct {
+	// Content The quoted text, cut to 200 characters; empty when it was deleted.
+	//
+	// Example: Shall we ship on Friday?
+	Content string `json:"content"`
+
+	// Deleted Whether the quoted message was deleted when it was quoted.
+	//
+	// Example: false
+	Deleted bool `json:"deleted"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// SenderId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	SenderId UserId `json:"sender_id"`
+}
+
 // RemovedMember Who left which room.
 type RemovedMember struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -1206,6 +1276,11 @@ type RoomSummary struct {
 	// Example: 2
 	UnreadCount int64 `json:"unread_count"`
 
+	// UnreadMentions Messages after the caller's `last_ack` that mention them.
+	//
+	// Example: 1
+	UnreadMentions int64 `json:"unread_mentions"`
+
 	// UpdatedAt When the room or its membership last changed.
 	//
 	// Example: 2026-11-24T20:00:00Z
@@ -1260,10 +1335,25 @@ type SendMessageRequest struct {
 	// Example: Hello, team!
 	Content string `json:"content"`
 
+	// Mentions Members of the room the message mentions (at most 50); each but the sender gets a `mention` notification.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// Meta Free-form JSON object about the message, at most 4 KB encoded, e.g. `{type, mentions}`.
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *MessageMeta `json:"meta,omitempty"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// QuotedId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	QuotedId *MessageId `json:"quoted_id,omitempty"`
 }
 
 // Seq A per-room message sequence number; the first message is 1.
@@ -1429,6 +1519,60 @@ type TenantWithKeyResponse struct {
 	Success bool `json:"success"`
 }
 
+// Thread The replies to a top-level message; present once it has one.
+type Thread struct {
+	// LastReplyAt When the latest reply was stored.
+	//
+	// Example: 2026-11-24T20:12:00Z
+	LastReplyAt time.Time `json:"last_reply_at"`
+
+	// ParticipantIds The latest repliers, at most 10, most recent first, each once.
+	//
+	// Example: ["bob","carol"]
+	ParticipantIds []UserId `json:"participant_ids"`
+
+	// ReplyCount How many replies the message has.
+	//
+	// Example: 3
+	ReplyCount int64 `json:"reply_count"`
+}
+
+// ThreadUpdatedEvent A reply was sent to the top-level message `message_id`; `thread` is its thread after the reply.
+type ThreadUpdatedEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread Thread `json:"thread"`
+
+	// Type The event type.
+	//
+	// Example: thread.updated
+	Type ThreadUpdatedEventType `json:"type"`
+}
+
+// ThreadUpdatedEventType The event type.
+//
+// Example: thread.updated
+type ThreadUpdatedEventType string
+
 // Token A signed, tenant-scoped user token.
 type Token struct {
 	// ExpiresAt When the token stops being accepted.
@@ -1458,6 +1602,36 @@ type TokenResponse struct {
 //
 // Example: orders.shipped
 type Topic = string
+
+// UnreadResponse Envelope of UnreadTotals.
+type UnreadResponse struct {
+	// Data The caller's unread counts over the rooms they have not muted.
+	Data UnreadTotals `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UnreadTotals The caller's unread counts over the rooms they have not muted.
+type UnreadTotals struct {
+	// RoomsWithUnread Rooms with at least one unread message.
+	//
+	// Example: 2
+	RoomsWithUnread int64 `json:"rooms_with_unread"`
+
+	// TotalUnread Unread messages (each room's `last_seq` minus the caller's `last_ack`), summed.
+	//
+	// Example: 5
+	TotalUnread int64 `json:"total_unread"`
+
+	// TotalUnreadMentions Unread messages that mention the caller, summed.
+	//
+	// Example: 1
+	TotalUnreadMentions int64 `json:"total_unread_mentions"`
+}
 
 // Unsubscribed The topic unsubscribed from.
 type Unsubscribed struct {
@@ -1778,10 +1952,25 @@ type AddMemberParams struct {
 
 // ListMessagesParams defines parameters for ListMessages.
 type ListMessagesParams struct {
+	// TopLevel When true, only top-level messages (no thread replies).
+	TopLevel *bool `form:"top_level,omitempty" json:"top_level,omitempty"`
+
 	// AfterSeq Return messages with a seq greater than this. With `before_seq`, the first `limit` messages strictly between the two.
 	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
 
 	// BeforeSeq Return the messages right before this seq. With `after_seq`, the first `limit` messages strictly between the two.
+	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListRepliesParams defines parameters for ListReplies.
+type ListRepliesParams struct {
+	// AfterSeq Return replies with a seq greater than this.
+	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
+
+	// BeforeSeq Return the replies right before this seq.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
@@ -1971,6 +2160,32 @@ func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
 	return err
 }
 
+// AsThreadUpdatedEvent returns the union data inside the RoomEvent as a ThreadUpdatedEvent
+func (t RoomEvent) AsThreadUpdatedEvent() (ThreadUpdatedEvent, error) {
+	var body ThreadUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadUpdatedEvent overwrites any union data inside the RoomEvent as the provided ThreadUpdatedEvent
+func (t *RoomEvent) FromThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeThreadUpdatedEvent performs a merge with any union data inside the RoomEvent, using the provided ThreadUpdatedEvent
+func (t *RoomEvent) MergeThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -1997,6 +2212,8 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "room.updated":
 		return t.AsRoomUpdatedEvent()
+	case "thread.updated":
+		return t.AsThreadUpdatedEvent()
 	default:
 		return nil, errors.New("unknown discriminator value: " + discriminator)
 	}
@@ -2083,6 +2300,9 @@ type ServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// ListReplies List a thread's replies
+	// (GET /rooms/{room_id}/messages/{message_id}/replies)
+	ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx echo.Context) error
@@ -2098,6 +2318,9 @@ type ServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx echo.Context, params CreateTokenParams) error
+	// GetUnread Unread totals
+	// (GET /unread)
+	GetUnread(ctx echo.Context) error
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
@@ -2540,6 +2763,13 @@ func (w *ServerInterfaceWrapper) ListMessages(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListMessagesParams
+	// ------------- Optional query parameter "top_level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "top_level", ctx.QueryParams(), &params.TopLevel, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter top_level: %s", err))
+	}
+
 	// ------------- Optional query parameter "after_seq" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "after_seq", ctx.QueryParams(), &params.AfterSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
@@ -2630,6 +2860,53 @@ func (w *ServerInterfaceWrapper) UpdateMessage(ctx echo.Context) error {
 	return err
 }
 
+// ListReplies converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRepliesParams
+	// ------------- Optional query parameter "after_seq" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after_seq", ctx.QueryParams(), &params.AfterSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after_seq: %s", err))
+	}
+
+	// ------------- Optional query parameter "before_seq" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before_seq", ctx.QueryParams(), &params.BeforeSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before_seq: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReplies(ctx, roomId, messageId, params)
+	return err
+}
+
 // ListSubscriptions converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSubscriptions(ctx echo.Context) error {
 	var err error
@@ -2715,6 +2992,15 @@ func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateToken(ctx, params)
+	return err
+}
+
+// GetUnread converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUnread(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUnread(ctx)
 	return err
 }
 
@@ -2870,9 +3156,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/rooms/:room_id/messages", wrapper.SendMessage, options.OperationMiddlewares["sendMessage"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.DeleteMessage, options.OperationMiddlewares["deleteMessage"]...)
 	router.PATCH(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.UpdateMessage, options.OperationMiddlewares["updateMessage"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/replies", wrapper.ListReplies, options.OperationMiddlewares["listReplies"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/events", wrapper.ListRoomEvents, options.OperationMiddlewares["listRoomEvents"]...)
 	router.GET(options.BaseURL+"/sync", wrapper.Sync, options.OperationMiddlewares["sync"]...)
 	router.POST(options.BaseURL+"/acks", wrapper.AckMessages, options.OperationMiddlewares["ackMessages"]...)
+	router.GET(options.BaseURL+"/unread", wrapper.GetUnread, options.OperationMiddlewares["getUnread"]...)
 	router.POST(options.BaseURL+"/notify", wrapper.SendNotification, options.OperationMiddlewares["sendNotification"]...)
 	router.GET(options.BaseURL+"/notifications", wrapper.ListNotifications, options.OperationMiddlewares["listNotifications"]...)
 	router.POST(options.BaseURL+"/notifications/:notification_id/ack", wrapper.AckNotification, options.OperationMiddlewares["ackNotification"]...)
@@ -5652,6 +5940,126 @@ func (response UpdateMessage500JSONResponse) VisitUpdateMessageResponse(w http.R
 	return err
 }
 
+type ListRepliesRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+	Params    ListRepliesParams
+}
+
+type ListRepliesResponseObject interface {
+	VisitListRepliesResponse(w http.ResponseWriter) error
+}
+
+type ListReplies200JSONResponse MessageListResponse
+
+func (response ListReplies200JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReplies400JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReplies401JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListReplies403JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListReplies404JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReplies429JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReplies500JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSubscriptionsRequestObject struct {
 }
 
@@ -6236,6 +6644,81 @@ func (response CreateToken500JSONResponse) VisitCreateTokenResponse(w http.Respo
 	return err
 }
 
+type GetUnreadRequestObject struct {
+}
+
+type GetUnreadResponseObject interface {
+	VisitGetUnreadResponse(w http.ResponseWriter) error
+}
+
+type GetUnread200JSONResponse UnreadResponse
+
+func (response GetUnread200JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUnread401JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUnread429JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUnread500JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUsersRequestObject struct {
 	Params ListUsersParams
 }
@@ -6757,6 +7240,9 @@ type StrictServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx context.Context, request UpdateMessageRequestObject) (UpdateMessageResponseObject, error)
+	// ListReplies List a thread's replies
+	// (GET /rooms/{room_id}/messages/{message_id}/replies)
+	ListReplies(ctx context.Context, request ListRepliesRequestObject) (ListRepliesResponseObject, error)
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx context.Context, request ListSubscriptionsRequestObject) (ListSubscriptionsResponseObject, error)
@@ -6772,6 +7258,9 @@ type StrictServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// GetUnread Unread totals
+	// (GET /unread)
+	GetUnread(ctx context.Context, request GetUnreadRequestObject) (GetUnreadResponseObject, error)
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
@@ -7581,6 +8070,33 @@ func (sh *strictHandler) UpdateMessage(ctx echo.Context, roomId RoomIdPath, mess
 	return nil
 }
 
+// ListReplies operation middleware
+func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error {
+	var request ListRepliesRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReplies(ctx.Request().Context(), request.(ListRepliesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReplies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRepliesResponseObject); ok {
+		return validResponse.VisitListRepliesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSubscriptions operation middleware
 func (sh *strictHandler) ListSubscriptions(ctx echo.Context) error {
 	var request ListSubscriptionsRequestObject
@@ -7751,6 +8267,29 @@ func (sh *strictHandler) CreateToken(ctx echo.Context, params CreateTokenParams)
 	return nil
 }
 
+// GetUnread operation middleware
+func (sh *strictHandler) GetUnread(ctx echo.Context) error {
+	var request GetUnreadRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUnread(ctx.Request().Context(), request.(GetUnreadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUnread")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUnreadResponseObject); ok {
+		return validResponse.VisitGetUnreadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListUsers operation middleware
 func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) error {
 	var request ListUsersRequestObject
@@ -7902,301 +8441,323 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rdtu2tjD6Ktj69hiVuilZ8iVN5LFHj5O4rVdz27azu9rI24RISOIyBbAEZFsrn7+xfp7f57zDerD1",
-	"JN/AnAAJUpRE2XLStP2TWBKJy8TEvF8+NgIxTQRnXMlG/2NjwmjIUvjzlCr2KppGCv7R34RMBmmUqEjw",
-	"Rr9xPmFEMU65+kqSlP06Y1JJkrCUSBYIHnYaXoPd0mkSs0a/1+16DRlM2JTqkdQ8YY1+I+KKjVnauLvz",
-	"8ulO2ZRGPOLjxSlP7SwxGykScaImjASzNGVckeEslaow6QZTSlaxw/c8uiUqmjLSxC3JFqGK3EyiYAJT",
-	"D2fBFVMkkmQ0i2NCxzTixW1/82S/29vf7/bcpYxEOqUKF/Nkv+FVro2pdH40UixdXNcZLoYoQW5opMiQ",
-	"jUTKiErnER9XrWIlHO68RkJTOmXKHPzxNePLDv0HcUOmlM8J0w9JDY6pkIo0Qzais1gRfdDZtwfdbmsR",
-	"DSI90K8zls4bXoPTqV5ODNO56zQDmnem9DaazqaN/gF8ijh+6lXC7iRk00QoxoP5j2y+uInX9IpJoiaR",
-	"JEHKqNJQMwhMJB0xDdhUw580z94dvyCDxos40tsdNFp9OPhRlEo14Palm0hNCCVXbE7SGZeHhJKUJYya",
-	"X/Qbkk6ZfsAjImEp1SshlIdkKML5gOvHIk5298lEzFJJQsEk4UJ/aQ4UHh4zJfP5CeXyhqWkKRVVMzng",
-	"drxWPi3eZ+JnIFHtU5bEdM7CPlHpjPkdcu4sD5dCqJ6bpTAaEamz5kjf9dFMshAn2e8+I/6Lt2++e3Xy",
-	"4twnTX8UsTj0B9x3TqH9I5v7rQ45smBRE6oITdPomkl9n2LmbCuSRKoojgc8nXFNCADLJRmJlOj/7bZn",
-	"iT6oXtfQG+npMXhpRX19SvooY6pY2uqQH9lcEpoyIgORsFAPAVSExjFL8XSRqgHEZ1LPpCZswKdUKpbC",
-	"IeuV0HAa8RwwUm8PFiaJGJGD21uYhAtFrliiYGC7FI0jhI5SJicd8l4yQgl8ICnloZjCFE3WGXcIJe/f",
-	"n7xsaao64BrFechCEkwoHzMPFpjhluAsg5CeJmKyM+Du5WscjLrBU7ZL20/pU9beD7u0/SzY32/3ht+w",
-	"vdEufRY+6TXM/UTEyS9o6TQLV3VKb18xPlaTRv/JPtxO+7GnaYtSLNVD/s+Hf2v/n4v/+Pec4EmVajqv",
-	"7+w6ehMpNq0gNwcOtemVqc3B5sTmwKU1vRq05jWTko7ZSfiO6g1XMckpPlJYWmMqx5e7w2+CZ2GX7Y8O",
-	"6JPhN8HT0R618E/0cNmKzRCXUdjwGprqRCkLG319gd1t/HvKRo1+43/t5Ex9B3+VO9lCYdlvhIpGUQCo",
-	"u2rt3HmuuAGuRpd20bvDXraR6g244zxkF8V1w1bejkaV3LuEOkoQeRUlZQGhCj8EjliJICX86BZQpFvN",
-	"yoWYroJxKsS0CFv9zWWOEzl4q4ELjz8AqLhAWOs5kL5Vq0XiWFyv4pdlNNBrr14tDvCQ9dpFworfS5au",
-	"Wq+m4MXVhvSaVS9NP/uQheFaUKZKmUwElwxEqiPNLN5zOlMTkUZ/1+NqyVsTdMBcmiSxweqdv0m99o/5",
-	"gj82Qqpoo89ncew1WJqKFF8P9ZqP3p//cPzm/OTF0fnJ2zeXx6enb08bnqUYmnZEUmomqnkDv6ZxFJKc",
-	"lTXuvIacBQGTstEf0Viyu7qbPdYLOTW7xD1X0L6caUaSOEu5SQUfd/T0z2lo5PrtAeW/j16dvCwCBOSS",
-	"Rj+bwAWR+Y5MZ1JL06SnqcV+t9vVrDalAUjGjwwpK0tGEmFDhppySRaPPHIzoYpdsxRFI5GyEGQSghN4",
-	"hBJgaa1DYsQvohFaGvUoTtJIAahfCD6Ko2CLgLZyVkNvSdEoBnS3BGkVJbvLj2TKpkMNYfdIKAmnQBlB",
-	"qFETJvEqS0LjlNFwTthtJNWjHst/68vikeFMZTLvcF7QObXkzbS8p08IfrHHiAfQnLCU9Qdc/xJOzZLt",
-	"DvRxGaB1DMTcg4OHQTXR/GHA9U6/E+kwCkPGt0s/3p6e/LKMfAgez/EgQOKVZErnJBSgPj0m8I9mWppX",
-	"elfMHIIWpmkcixuN//CBIOp4+BPHJeInuB9aXk5bgPuOAPuo18Ai9aLAnMMUVM/SA+SGSpLrVVYDM/h0",
-	"qH/K9IRMByGc3dhHHvMwTpQkCwrd6hWT5lIlsuURvNNG4Suo0VGuABKj/+H5ca1G0Pg4B/02Tu7kzfnx",
-	"6ZujVxWYH5kZCbxDmhmFDsnBqBfs0mes9ZhAPxNThhaAEY1iFpKIyyhkBrPT6yhgh/DBLJlIOs+tBmJE",
-	"7AYkAPCNUN+JGd+i6PHm7fnld2/fv3lZABvQCn0DRzDbIwLojSByBqY4ABLgVCQzCfXOa7yj81jQ8FyI",
-	"VzQds0cVMBwIGEQBxFdCkBgm/0QCBMwaSSK0wAC4Ev2doYBAmv7zty9/vnx18vrk/PL5z+fHZ37LMwbN",
-	"iYhDSQQnWtKY57fVA1sf2BfAbKPAesYFTARQRnn8Fbtm8SdjUJbMHhmRGoZeJLK54UoZo19m3gEry1/b",
-	"R+9OgPxSHpK/trUE3z4JW4eEou1HiSvGgedplA5oHJPoUUntkTtv0y/sr0+eM5qy1G/pc6JmJ+1YQ949",
-	"MGOhrtqxZud4aEK8pnxuTerbO6/To/Njg2HHf31xfPzyuEQftMiE6MhuA8ZCzd4dG91jAvetvRO54yJb",
-	"jVYSXfeHXlE7s8BXTWue3nFs9Xde46/tzK/QzqxaK18vOlpKQxTcIbWGyd9YGMoYSmoOo58GIP52NNej",
-	"dyefQm0105R0VrOITHpZflH9ln6V3SZRqrF7JNIxC/VrKbsWVyyEG/iey1mSiFSx8DULI3oOpqNPz6Gs",
-	"1rsw2SdmWJrA+uVF+B2w8piBwZYSXDn2AhqGkX6Yxu9STQFVxOxqy3Mea76GsgK6DnzJfvWtGxHElgmV",
-	"ZMgYJykLWHTNwImZOAM7um09m5rXkOzXdQ+fsV8baDOyVqcPjlFPD3CRWRbF8G8sACoBgDAgXjB9HfNr",
-	"FosElFN8cBarxd0gBq1eXfa6njRDs5VW2lls5HQXhRasc+mMkZsJ4wXFGR7XTKGT+wmGQsSM8gUY2aE9",
-	"3Idd3XJggQm3ykqI7h9wZNNQq/dSq1eapMPiaHC1CLuYSnVJg6tap+ttijhL0SGbtnKbYfgaVOL7XZFM",
-	"+CA0BNcYzazT5VuAFGj1TmIQeq1Vta7xtLhx+3bVbl+kjCqmIXbf7YL+rHdIcizQtIjGN1qZsgYGkA45",
-	"YyEQqaGWGKRiYWfAj4gfTl2zjZaTUe8FUEac+Ma+5aPHDmRJOmWO23HAtZbQ9D8MxfDC9wj84REaRwG7",
-	"8OEt/wN88gg8QoZz/BWcjNYHOOAJjdLWIfHHqZgl5sVgQjlnsQ/yIKF8TvgMjSYRD+JZqOkhFxz8U1wg",
-	"CPn87ajR//DRflE8fGuv638sH5b95eLuzlv+VmMa8RPFprLR37tb8yS9NU927+7uLsoHmFsJ8QAWgW/G",
-	"QnspePtFCkeQHaLW0FoLCK4MM2Z8NtU7C6cOBjp+S3f38OuF17htAx1ql+2bd97yjZYiT8DSaa7hkGm1",
-	"Xzr4cmisP+HUq8K5Zv5kxVYLzpAPjaEY6jVHCOV6V9RzzqUHLjADGJqmFISzKVO0Dm95bZ+7s06Yjwt3",
-	"NIxkEptLc6gVTy0gpSJ2jPNFB8+7VGgKQY4SEcei4bkOavDpaomJDvWz6N1xfdT/MxjcdrvtweC2993F",
-	"1xXOai/DjXVkHAS6ZUiyhJihLv0QcpY76IrIVg3eQhTXxpA+CqaMvBBpUgHk5WEANUCs1bJLUMsu00Qu",
-	"xgMtiQvLo88yQ7GJ7zAqcBOixDKKWRGdtNy7Wx0A4J4tgHjF2WpV4X5H+xb+gNASNPrmusfiSSsVX5qY",
-	"mALk9p4sgu5VNGIQ4hZxG0dzmEVU2HikApRwlAxMT5/s14DSAkReMhq+YkpVkj/9YzuGX1lIQhZH1wwC",
-	"Wha2ipbRS6PZVAxlwh4k4eBAo8EVFzcxC8coYNYie9/BJGaknADk1M6swg1yqFiKG7uwhfW4wy0uqoSZ",
-	"ZTgtWfPF6pOqp244L9xP4XBx4wtWOTJPRXENP02oIjeMK+sDL4MIFfgaCvYL/eBdwfNaTVKQy5UuhkgZ",
-	"oUMxQ2oI2/AIRJ35mTdSkxueeyLDYpxKbUfvAmiMZPRxhVUAHtGUCIiXl51aysC4zUvxVLlbf4GXZGaP",
-	"RdFCMv1WwKw8xRCL00NzPR0PSsVkq+MF1kmLcMz56pZi0AuDDsW1+2X7jq8XQJo0lnopBx7Z7+3pfw5a",
-	"HvGrTG36hZ434H6FgV3/tucRP/Pw6C/2PTfSc7/7TL9cYe31yf7uM4/4RdeaTw66XY/4Zz+/eXF5enx2",
-	"fH55evxf709Oj1/6A77f65KmiSkuuNEZCzFcM6HSetg17CPBWya+0UjoFQavJRbGao+C681y/LnV5uwF",
-	"t2HFtvSR5jhTsbwFTC2azSqvB3MILTpqIDSBxstJbQnpUbPVIjBofCVReAEHa1Hf9ZTXTAvCTeEyGXFn",
-	"i2RXY9EZGt1Ka+AYtv6VJElMA5B5IFxWiOlXEn8jsRgfOr5p/DKSpJfF287JSOsVN+Cv1vRzTJMigdjf",
-	"9RaD/FdJSF6jKGNUkCrr5KVaKOcs0OocCIHVgkQRFbTwPU1UpagFwtWc2EfIlIbFEzqoWi9bxtzmJFLG",
-	"YV0KGBWqsEpjXjvIZq66EWjswgcuqaqa0DBz/aQdCiITFvbR2O3uPmn3eu3d/fPdbr970O92f2k4JxVS",
-	"xdpaGF7BRWoYspxIW29zc3EeHlk7CvKhJjY3IrMYaZwZHfPISOe0yoez6lZWyKwVSO5Ko39i+mfC9HKs",
-	"9oYh2Z8dhRdjzR+MvT8wGi8LMDahOF9JMoGnSiKywWFUCXu7XiMcXt6kkXKZLibw6Bmv9GoTOBmjaF+z",
-	"VOJkvU630100IhYm+LhgN2Cc/MSGZwIy1ZxnieAYLhNxqSgPWKdRhf2F1VagJFgdKdHPMGtr0Sx6SCUj",
-	"f5ut067yvS8IuCEbpzRkoZ8rbNnAAeXGEK8nVmgEsYIgANG+XWG1zSG8LLFORlon0DMmqdByB5GKpgq3",
-	"sDZ7zzmzZfgCribzVGetpmBAlK27eCr5dF4BF5bjcT01/ocMmzfX4M19+YKVd/SiVQti4BECSxy6jnzr",
-	"kvO1oIiLy72ITX/G9efLQMy48gcc/pdu5J40HAJDuGE0Y/TS6A+Ybz8OOA7bN9K/FQvRox0pPXUw0TyH",
-	"BJC0qBeKU+llD3gzpwZ+PkkLYvIp+j89IoWJw0SWO2Ra3M23iYpXES3+JiLOwtWcC7g4PriSX3U34lcb",
-	"+mGL4K3tvP3U/k4zp+cA1tnqwjaW4/Bf4H3QikBAimPj21snj8Irz6nUm/r4AP+vviR15N/7icvGF1Oh",
-	"KYPmpn93mQNegw4CtaihF3+qYhsPE1H0cNUytTlpANTiQV4s8dIPWUCnLPdRm4uuRzlEG15OjyB+X1rt",
-	"dcZDYlJCEEdesZHaOoZ8mpOM2UhVniP88OlOsf65SSWShIVkyCC7u+L4SFMv3sOAsam4xsQTm9/Qcg8u",
-	"kqoeO6fgA9Z/Ga9zXYPRecY8ZG0PheGeFa6SL1seqAdqfPZ+klMOuS8bUmdMqYiP5XIJ6itJxA0n0jzo",
-	"CFSLSn0aTKJrFi7XQLKbE0linybNGVdRbBymmf0Mqw606hghvcZ0plh4CeNU1QfRw+dwNfPDO4dgYcUf",
-	"jSgl1BKh5+C8+3SN0LPETJtTtSTivC6A8NnCYgqjOvvfVtCaC0cvP89s3esR6X5+8xdQKkEWqzx8JSuw",
-	"7pDQodR8BhxPoPHNM5ZJU2A904i7M/bq4+kR/kKaGtAtJOyQyUmasO5WfkAm39GsdQto+nqmWD483gmo",
-	"lNGkWN1Gq9ImCnY0U7OUkRnXI8qWwWLz8bHQ12vctseibb60z3bemD8+6EE659GUXbiPtqNpIlIMT4Ps",
-	"78Y4UpPZsBOI6Y6gSdQORMjGjO9ks9+5r8urKGmLBBGpnQjw9eECV9yndxF3DnHGE/15gyOsvmh3NdC/",
-	"Puex7zyEA2X0+4vmRMsdv5hF7ZTmKBnVQHe+nMqxoX5VdhweAi2J8rxIYrIDrHctvy17JmOwHYuAxu1e",
-	"HZruJAJUBW3dqkPCpomaE8EDMBEwVVasf2BxLDyiGJ3+WzFGa9+N23PmhEilNXq85aU31Oajr1Lne5up",
-	"82Yf9VdgXigA/n5MlIXRRjODJR5f2sLs9/QwTRne6fqhHwXs1a8TvDPVqPuxMUV/u3TCRc3iNRKCy2Cd",
-	"F/keWRN6fRvoafdOtFji8coXgCN7hcoRQHmKRKJwd1xcKqD0Cjr1YAW8BspUKOqb6904UoawnVmi8dzx",
-	"HnbMhst6uX2xXhj1enW6QIf0Wpu++cpveeZi5t/ZdaKx0yxxwPPfzVd+q0OycfqFS09lJszfQOGpSJlY",
-	"ggE3ElQsxqSpv4ZkRliEhMgBGD0S3EYPUGmL6KHmH6UDLm5465AsLNgjC2vEdd1MROysbqQgl2BCVVYj",
-	"jN0GLDEF1yDOC9YDUq99zQxpvB5yIm5IpAY8I6s2zMHgf4f4IoACGBqhMUYsh5cGTqTkgPv5bfBN9Yqc",
-	"bK2Ib9Ac1NdXyjeAQuOHKY22LBB5RTmt2tXJjtq/0Pbfu+1nl+2Ljz3vyf5dZWiy2cX9LC9o7t/M9ILv",
-	"eITKgHFI15Ds1w1MMUvDVr9wue71xozvu5SxtmbO5C9nb98YrucEQRpY5yXl9smPzwnjWpEIbXDkR70e",
-	"j1imeOdvzC2XbaiujL9EZq0n3GfY8OWefp5a8sCjrz7o0nkqkURBo9+I6YwHE03tOS8kgjhr2yi+ZVFL",
-	"LOkg60TxSNWUwHc3k8Axb1munFgqkUhjws68UFVr2G13e/dYw4ODUBIs/bHJi6ZaCJwsHvqa8BV4aCEJ",
-	"ZCH8BAfLl1SWFHNwX6zBqSP0cpbRKhB8FKVTTE8s1Gss2aeCqxr4lI22EqV6n/I414I421kNCNYjs6WX",
-	"7kduy2f3BZPd0pGsI24gxnE12kyMW1FUdNtinLuf+8hyhcSZTQS6hRdriXGrs31+H2j1LifZW2PsvSfL",
-	"ObtIrYmh0dvd2284gXhyEiUJC5cz+fm9UzTdW6IEGGIW0eeB3IumY6bq4dT83Dz8MK63yOPsIi5WgLA2",
-	"IZ4/pICFO8IXf1fmq8pYGLP2aings8mVD5bpUhZESWR7VSwp94xVQtFMMxJF78ve+hTeBdGiIKs5K1h+",
-	"Quf59duANPw0EbbsDAbtuEuBnNyYUc17OCN4t6pdkraGQ2ZErKzhYMJWqoo4ZD9hFYfK13N77jKf70VF",
-	"uYZxdM2KGxEjYqfziHkV82w0PbmUs6F+Hyo4aOK/mOpcfsyp2QBQvqi8gOUKDSqngQ+NYqpaUDkVSgoT",
-	"vZk/Z8N/4P1arnnnBBcpga2W+yjFHvLyHb2KtOPFS5FR0lXJaERwYmhhrby0dymTjAeV3j299a8kScwj",
-	"S0r3SMb4umDVzMuTpaIYl3g0MrGxepRVNHLvYXEdy8Lj3/I44szpnQHLxRqOhRtWFfxfiJaHgRpeQ4xG",
-	"8FfBZp/9uuUwujz2MQtuz8/kYsVx30dUt3hQW0x/yxmUkjD83OQf1ZbVM9T8HcnppxiHuCwsXjMvaMqE",
-	"pSeXFY3akJg+DMfqxGiWNlYPswqv3E8kLYLzS8YLEbOVMX6piCHRNo/ts5QHglnBaQhAqIjhraI7pyaa",
-	"vDxhNcrVCmeAmB2wfOHT285NqOuYtqDATJEVIq4tauXWLVwn526zJpNWNdxaQZ5mh5TP15RhWsvs7h0z",
-	"Xq8Sk9eY8ejXGbu8quoK9l1WUssPp/3BrNvdCyj8x8ynIX7y8/Za6kaYSmOhJBJKeRr5AMpx3USY7L52",
-	"48bRWwNNTYcngwGTKDHiCbh7t4e5S0mpiX8HvCjA08EvB+1LKF3SppxtV9MWE+FQzaFxz3mVQs+Eazoi",
-	"D0YwiBHAzNcT+CSgaRoxCT7uJpVzHtAk6szpNG55tgS9UyDAQv4ria59H8bUm/NbWlMZcBvjO6FJwjhE",
-	"HLgO8laHmPZxJBpzkTIbYQqRpaHQet6AX2FEAQ+dqIvCI0Q/0TdRBSbjT2J9OKEmmJEVRhpG04hThcxk",
-	"SpPElA4uZresjP1zM4a8QjrFytfyJBK31OwqN2Tp6SxsZLO3bPhJvbeAT6x5RSPee3wEX8v1wvkb08XI",
-	"UBTBWY1YncIa1ofqlA+h3hs5/Nc9v7i/C/e6QUBRdd0iVFuza0Xdq2Evlq1XqK8R1ogvc+XsCq2tK2Jr",
-	"eWhI53dqBZE0ROERIhNLJDHfQ3FpKwnZJtpLQsesAOOsPskm3gYMMXKDRxwCVlujySnx70mlQTFiiSyJ",
-	"HixgfBu5sFb1btu2D0vv4D4KsV7jRj6r7IXa2HI2m05pOv+94UtNBbFSF6mlF5o82C8ZRvboN4pkrQhM",
-	"rZf1ZercZklfeQ4ldK6KOPHtb/8JDW/hFkR8XDcFDGTZpTXkwKPLbjRIs+gxE0VdKllnayxvJDEAWBa6",
-	"3thYyTn6AIxCree8WGs5vShm23ztRIRtkuxmywvPlAPzyqQ38wxWphO2sIb+UpNSImaq1XnUtDezVHzU",
-	"Wav5AmgbCcTUlPyqhxVuTYeKRuUaAX2rBflkGvGZLGagOdUU3Al3vVrtwQu2VHcpJXy9T+ZdRaA1MkRe",
-	"3IG+R0ZjwiUQWAIoMaCUZtk1hjCcV0aa++HU72eatOzY6uV9kqTRNVUQa4n2DhqGJhUaWtF18uLmfZLM",
-	"hnEUuD2ynE6leRFvrwGja00UXy3aneyPlay2IDJvNVH+N1MeoaAdXZTlGifSv0YIv5tNUbe0wXmubUON",
-	"fJESa1awNo7q2gZZqwZ8CnDujPEwC629X7SGpbRLAzVqJIrhIybdOQqzuE89YDG6vlhq22kjnzI1S7nb",
-	"+72yqXRFklltkbNGUe61+WheZSXUJZXEoaWjokOPgCdrxBh6fkGN1DDHTW+Wz1Znf92n+p/n+p8X+p/j",
-	"lZu26VU1mDUEpC+WeUWgVUlL1VUqScLSNmB11thPY6/mnNi54XARD6BCZbGY+d6qGpTdKgPxGXqjk2XR",
-	"y+Cbtj5r+Np6re8dwuzw58wXvlpl36yW3RYimpw9VJ6hA4776GIuODfSyRZerKWbFc74d6Scufu6L7FH",
-	"/Nak3qIiUaJTHXPyEJxav/46KOS+cT9ls4wLX+zZz3nwAqqiVVKZlNlmjlJRHkqSZ+rluXfGxEHeJvTX",
-	"GfB7ZNvyEOyYMTAVMk7FjczdP0iOCxaVnG5d9zq9NuvstvdLbPjgYO9JgVPtFjjVda85GHTUh277GW3/",
-	"/eJjz+vt3rW+1V8Wv2uXHqnmXxo475ZkwVsTY0GsN0mJmA1ITRW7JTbcipM/psb/nw+ldfDc6Egg7NZz",
-	"5Tbru324LXJC5eVUpBW7hXr3ZkE0ZQSbg0yoqYIJoIDwmUMi5zwgdEwjjkftc3arLhEQPqEKtNh6aqLz",
-	"5trbmGNxpa1ZXwV3OGezyy7Fu9pJZfbpexISi2NfMBHBWrSVYg/8kkvqmh5csfk9pR3TiOZxwg027PGz",
-	"vJlPrYY8NVvwLPbYWRQ971EyeFUFYPROl9a8VpTLxl6KBOgUUHwzl4Dil+WElifDb4JHcAiYTsz3EENx",
-	"fxsJoM4rtQi3uWG/I6ETd/RTpCY/VkWUZFiTRRWYvrIeZNlzaMacMZOS8TuJqsNUCpfZjHeIvk4SKc+x",
-	"u+IcwMeK+CivLvf/8uuzX67Od6c/Pb09Pbh+883w3V7w85PJq174XXd8tkuPn81+3Ff/1bhviZg/ydwn",
-	"I3MWVe5L8Az+1qMYhVfuJy0Ub82XfP3FFas0lMhozFno2f7sMhCJ7WGwpGXb2pRrzA24YryQeU2DgCUr",
-	"71Zv07ulqjf1jkpJqCT+zo38Fp75z3/9459+SeXZ7YTfH4zefv/z338+/0v0+qfXB7+8fB6/+f7n3s/n",
-	"v0Rvdl/vd6Btaaf3zZP9bm9/v9vtdEd79Fmw3qQM61qbLW167NVC5eqjqIXCsJgvGnWNDWNNemI5GQVz",
-	"JmXH5kcW2z7uPl0lw6AA00EJprf7tFqEec9zQ+ASGg9mmpnzHBmlVQ73RzHUuOurh2fuG/dDtwJMvmCs",
-	"Qwfag1wyTkHPrIJRuXSnVu8hGWHD8p0r/RvYWvVWPZY3gzSxXlXrt+vWWHKe9++/XTjMqiKsVSfpQUtC",
-	"qHsILsIgZhQSPusc8WP1JV7tx4PCW7BiPABT1dsuelnIPGlizZlWRXfdjVx3lWeHSTNLsueydERj+wgm",
-	"QjKudV3lStk0SYobAO6+EVfINNvOZf//WcMaJEvXmTKzrMfiuS+3C7qRImGUskCJdE4mVBL9vMkmtu5l",
-	"YyjcwPYHb1ZTFB9+8y2o9eO4DSDHvl2y7xEWS7auY18xM686KxR341kDOPByQuUVC0kzCiXUxRvObUYD",
-	"aWbwaNVW8uGMUjGKYra2KS0u1LFjFmB2sQRp6xs17dP3ZLoW275khuucxqo8WXiiQ8zdv5mILLkVk0j1",
-	"dUACZgkzD4mfp2/4GXaWrBjXVNH0cpbGld0YJ0olkrw/fWXvgF1QFKhZymx5W4DWjEtWopbwen9nJwh5",
-	"x3wLxZ9xVrmDqkYCFaYXrRgzqTDwZrPCqTRJTCgHgqJcLSxSsLZjPo44K/RAyI/FcI7L5XYMDH7JWvpL",
-	"ItlacBzp7ZJXURiyOG7cN8vIIEMhrcjE9WGT3GoUub/PvhY920amcQHqnoubGTasTUlyLtR9vczFS2ex",
-	"iLx7f05SBmlHsnAQzaJINGQQqgio0Dok747OX/xgzsnGB8FzmPSstn0nSfPo7MXJiUcSlgaMq7YprdOq",
-	"kHIKktn9rq0jR+x2958WRIemHciRIdoX/9Hsf+i2n2lB4uCu9W3zw863/+viw7+1/8/F161vW9/++7Zo",
-	"wZq6QwdO2aFD4n+885eA41FJhlMHqRCS5VUrMfXPsExrHkU83YDLGw52f0afiyxfJq+H+tfBLI3U/Eyv",
-	"Ebd/lEQ/svnRbFnvyrIjgTR9eXX5r3/80295RmNlIQZt35Qs+1Fm2Lc5qfr9VChr64/0JBNGQ8jjRrxt",
-	"/LV99O6k/SNYq61sCGvUcHzOaMpSu9ohfPrOsowXE6r0KnMramNJfyU0k45SMSX+u7dn52QHvpE+afp6",
-	"cJFGfwf7Vp/gjOR6t2P2HHGT+SlGA+5nq/VR4PlrW+NK+yT0+yRShAZK2pxTlJnR4RFJOWMhUcIzHaYH",
-	"3OpR2H0jUsSYMYmJBc0OQgMxkhkcCWTdUTJMxQ2oZemAT8VQ8wWaJEROxCwOIW4B+ngyGhY1N3BUG6N9",
-	"O2bXLCb6emDxuQFvKq3X2YwI9Ef5OdL45D+Ij3wVPnoadydgBi4AtjXg0IWcAQQiNSH73T1S2Vj+ELR3",
-	"2HzoaYlijAiUsmtxxcIBx9OLJNnv9pY0rtdQ0RqSczyRKQCuhPBg+1dsPuCR1OcS2sbdBjMwCzfElFm4",
-	"0HADARVytNTMBcrNUqlYuvIWIUQFVNOHp81Ven10dn58enn07uTyx+OfNXqBBBVOI04YD6HliFxxVXDq",
-	"ZbclP5fqVdEAzlQjpkd6//rH/9/bfeoarMSI+GXt2+8AOZXQd1/ziJSNI6kQX7R+MI2kBExJyZTGmv1Z",
-	"x0YUAt4CGoQWCbrEL/e9N1cJpBTfvVIrAGEeWYSCJnsRH4lFCFhyEUlCiWTxqD0REsqZT2exitrmegT6",
-	"eg1pcMV42McoLi/vyql3MeBZOG4pDFd6tvLt3Gn3PMUIIx4WkiKkN+CFwo9eRTQtvmar1XhEaPn69Pjs",
-	"HL7Psto7Az7gX3+tT55xZcu8ff21ueY5ahFFr7BGAYJU9gt3pqkmzFImpDweych/meDB0zVwasAXkerQ",
-	"CCRVSNVCjDO0KV96EzKNB1xrn8OZKlNye6PxMgnOZItAghFsuZrMDziWcYAxbCkHNIVEKZJ9k85C1zCS",
-	"/nKKjBWY1IQqzyhIK4lxvmG8OQNemHs1Le2QoyItgd0D38pJB15pWAXijIYL+/prDVVlS1BC+XPbt8ga",
-	"uRDNXrw9PdPI9Rz3a/pGMyLSaBxxJCP6mcujV6/e/nT88vLt6cn3J2/OfDKlc4gqhMeP3p0MeDNJ2SiO",
-	"xhMTg0e5vGEpCMiFE/M94p/kXXVgG56Lux5sMsNNwNUXaL1vn0OVBz35EHIs1KF+02hr+nFkEKlWQcFX",
-	"PuDmenjEP2UqnbeP0DAHw2brUO1TrZ7NWZiNru833hSRaIa0cyN9AzYroWrQHQOJADUhNSItieSA+x8H",
-	"VsAbNPpQ4O5/o9JIBiDv6W//9Y9/6o8g9+nPWl3+3x+1XuHlGYdATb/V9EjRKJbf3t1l69DvyT7QYpGS",
-	"/e4zvaIllBlxUELeCcqq0DdCr/UmFXxMhnMtzrB45JGbCVWA35HNtAeZaJgyeoUiEcrKBIwGAGgP62VY",
-	"2q/Ju0mKm8VJGqmOXp7GpjffvTp5cb5iPeSaxlE44Nl6oBmqFkBsNOssTbU8ILUYBWH2YsrURBOvSOHM",
-	"faj28pUc8FF0C72gDFGnnPjQzHnI5oKHbgWQPKXPs0SCxhoL5oQOOI6A/okwMgUSbHeNvLcACae4D3Yb",
-	"SX0TcIQOOdf0OMv5oHNpqmnhJoaxCK4kxPgsQjDiCUQmaqUuYCnX/AbQ12BEx6RiYTdpmBj8EFD5CEKk",
-	"szxVwZk+iH2U+OmA61k0FKDUu2AYXARDlErYe0CqbPan2d0QeysMuM0YpXMYIBRAagyaOrdd4+cLrVno",
-	"+TTZNXxMH0uZKBjG1gcMUZpfZLHZUqvDWg7TYBiKcA7ENOJkd59MxEzrtDIjQE5CDX414Bj/28QA4Aoi",
-	"gPfVMEoLFg0jLeGiGq5nHfAZDw0XMLJ9Eck75Iwheca9fCWJI8kY8JxqBIA7JHOCQnMBgIU5ZbFlODTR",
-	"o4q90m+14V9DNvNvT9mURjzi40y/cX+TTPmkOePRrYl0kq1DlEmKggOsC7kxwA72uPuM+KdH58eXr05e",
-	"n5xfHv/1xfHxy+OXpnZSgc7aPTIaQ6c/LckUqvhoOY4q4n9/fE40idUTIIyGEH854B8KdXwumjvFuj6k",
-	"+cP561eanLAUBDiqyIedUARyJzWz7lw0S1+0WmZhL0UAUD+7oeMxS8n7E+SBehUimGmBD/WP9FrrGor4",
-	"OBIymgHPN1JYgF+az+8TWGUCoqe+WQkTScw8MzLitpgp9+AjwbFqkL5SuWZnyeDRuxNUc+IoYMaSYqTq",
-	"1yfnDa8BVsDMIqe5mBSzNGAdkY53zEtyRz9752WGKiNbN7yGqUPU6Dd6nW6nC2VaEsZpEjX6jb1Ot7MH",
-	"JaHVBKwROzS4wurWQlaYoM+YKuVIu230LakBkqUEmdLbpqHyWmxlv/qtQ0LxrwGnQ3HNqil3hZryjDSR",
-	"pPYJDGQOzrxqyC8EXGmul7ElzbHOcwupuOFOjU2QcLQ6G4c2ZcDgPg2uOqbQb+gfuou0ec6WiA14IGjM",
-	"ZMBC4sMriZK+Sd1tYuK6GJne//7p8Yvjk3fnZ5evj/56+fr49fPj0zPfciVQVkZ0FoMpsNUhp4xCOZho",
-	"msSaXJjhgYmjcxoWkPX2sOcAGjbUqeKhfitTgcQIoQNMSCMGYl6GlCchBF9emagC2UBLF5PquQjnpfgL",
-	"miSxwe+dv0lMR3RMplke9MpyK1BgqLd3Z7T8tYZA6A2BRv27oiHONAW1NBaQeLfb3WzR1haZNfGHHM06",
-	"W8mtklr6cwyOZl0bbM9YVGF/FanKFTcPUqn3cbNVw2dA2XlOwwx++pXe+lfec2pVkhBf2lv/0nciHUZh",
-	"iBF4+9399W+8Eeo7MeNmimf3OTeEfGYc1gK4JoWGjTe8hq0lbcve2QJokv1Kevua6izKk5YokWZvr1Uw",
-	"JYMeUPtoQcpfdbi+pXyrZFo86V6NEzC9Bs6FeEVTdJHv9w7qHLecJQnUSXzNwojauoz7u8/Wv3wuxGvK",
-	"beMFKNZ9UActT7hiKafWXg9QNhVqND0ydpu80xr0LhhD/66XhrhBKfTGDlgbdkJGw3bMlDJhFmNWwczM",
-	"mxFDYwDRYiYw6dxSpIUFiCvxT4/PT38Gsn10fn78+t25pttUKTZNlPRsfRmQT/u5dcqwfaeZSAXBfRVJ",
-	"9ZLR8JVZr2bHKZ0yXPyHirLScxRt8kh6TQrMduvmtYAd79eZhlxmxnMj1+thtRsEX/1kvpcdkFqhosR2",
-	"qPSIRjELLzOk0LCyR9LoH2SkoLHkUA9I9rSpyWI+g/u9nP9gPeRuD9hVTQ3rMUAn3WDFYWX+dSgPryFo",
-	"9l5Arkb/w8V2+JCDjuv4URH3HpEPgSGtzIzuS12MHw5QpuQ++HCh4ZvTH309C7t0iA+sqUB5TMbVUqLz",
-	"CjRurNFoPU4iDjPi0SE/sjma3kzwxkTcQEzqItE4N3Nt5z59KGZHLkv/MaTCTdEpZ+RgZk0NxNaA3gK2",
-	"VqTULUHWLB/ui0A6lZ1vGd+8JfoZGGXAGmfM2ZoB2co0TnYbKkXG2OEkumEmPg/BL2c61VA93NkPR+3d",
-	"gydkQuXk0Lg+IY9tZLLZYiFVFXPDFZm8wgXOtoZhOLYk8CVdPEAfqYe3tXHO3ddGGknvfrwuSzbcMDXw",
-	"k1/pLd7octbbykvtLaRwfnpuZPSWNYQhR+oXgo/iCKNpPotQ/wkoGV6UjCLVYZ47HzNMu9tBWtM2ibbV",
-	"ZO9EyhlQPc5usjiZUSFuAymeiMMsfMPYl8B3qCZMU0DwVqCtXiqKdRCptTfLQ8QwqdkyjbNnwN0mOCP6",
-	"qg6pZB7YO5HFZwMZy/ZBt0umkjQZDSYkoMEEln3F5l9ZcR6njAUft4y7IXc2ou0t3wTEsGhRwW7GWLG8",
-	"ojd6wF2bl8AK6JkV3g5nQoTMRHrUIBaZBa7X7T5F82bEra2ZNP2fzi5fnB6/PH5zfnL06vLFD8cvfrw8",
-	"eXN+fPrfR6/83J51QGSrijucwuHibccYis0YhFU/3lE12aJiUSC2z34Kd19dvfuG/9d+ev50/nzv+q9P",
-	"pr/0gh8O/vZdd3y0K4+/mb3ZVz/+QYmtc+U+B8Hd0LL0CQge4nRG8PLIvWWkz/WDNPof9XcTRmMMGqpU",
-	"Ik6ZpuWS3DiJMZKl11HASEA5uUkjBQWS9AFZstQhR0jHyG63a+JmfGzt1Cfiys+8gnoETT8OunvGHG6f",
-	"Ctk4pSELC89yUSn4fc/UD7iLbd1Kh4g1+r1drxEOL/VO3cj0rDuouIJIcQhg7+890TeqwhOyhduDm1x3",
-	"bezpRJLg2c4fZMk7QBvsA2HYLYHQRMNnMLTH/ZuCpEVng3pkyADdFeOd8lUtXMszcwITi5T2Lhosxcs4",
-	"ZSqNAmmuYcm6suQ2FqzyhVfAmjhnZeOT8QVmIZYF/b9S039TWMimXHK7drfVdoKs36hbLmFZn/mFbqOr",
-	"uks7/XZrdgXG3PJyPvyWjA5Lm1MvwdvE9HYo9Zb+lI6bz2XBB2PGdF4NAucmFrEcL2Th2Z2PJYy526HY",
-	"bn+JOQTb5Gee08OFpq1YiAfEbZZmC4Rg58yt2qlykRaafW96IYttc7ctvNo++wtXs7f5tbvb+l2p4eIs",
-	"H5BLPT+xq3NTx+VvwUlGCwCsc79WqNZnSqSoWruHonVrVHCzbsskZVLE11aj9k2/Xp80ITgN1ViJgZ02",
-	"iCJrneMWGR4yfRsl5GZoVmkk1YWuvX5lg158zsSHcJLM5ATCQLQ0DJkUA44NU5EWQBSYJGMGQRE2gWZu",
-	"g0Q65L3WnTURKfXsNrEjDpnAiAvgesa/9A0J6bzS5XfGePggCrJNy+jmjDVvnl3RSxkF8bz1sWlpvIIh",
-	"b0RG5htZW3fvKSbXEHA2El7ctuh7WySqK/V1uLvhYZ4CEUmCoY43dP47jRn5cmyvn41XaOKzGZMwAYOu",
-	"hSJxentXakW2aAdYOjE+ebFqCQYza3JsaH1GgCEYAxLcbffuBfNC1sN5TcDECzGd0rZk+iGV50LJQuZt",
-	"qQu7LZJiurGz2ySGaCKjIlcFT2QUr0yV3Av9kLbuK7u6a0o9h5CPkUin21T2nEbsy/qm51YX24s8D1hA",
-	"SN55hYEM3cteM33NqwIdtkApKxuTV9DLt5wRxlU6r+gsXlWR5Y+hvVnoZaV7HGKRXUGkExDuutJOggGx",
-	"S6Q9AC+3PVVN7yewihhpDqOsBpwGKrqOoNQJ/Ag0JrNI+263JR+DcN3g4n/9v/+fm+5QaPTU8swHE+WT",
-	"p7FlD4sbTiRT0J9swJu+073J9/JOZvpv3ILf6kC7OVnZDA3ESCigJWbqsLITmkTnvJqw6bL4MRh/HSHU",
-	"I5YGXDwQO/8hAVqHSYXGj9NyZOaqAktVZNFpZ5Xf1sWU+sootyx8GsPdbCOkhVZQlbFs2N+oHoXIG1DX",
-	"D2Nb/+Db0UiyrRre8n57BuJ1PE7l7nilfkhIWbPFNM4YI3Mx08wRWjBAfbN/W+3dyrq0mlQqeMaE40LJ",
-	"POeLuvFzWP4O36kbTM5Dl33Y8PLdQpf33m65ifteofF6ucsersBg1ULDdNvdDhl9zZg/xH6LvW7Hc5ys",
-	"2Llut1gWqPqYNTrWxo7es2XYgfPnwOqWYbVbG1b4t4WPWVEJQM+Cbthju6M9uj88CJ6E37CnDoCgF5wL",
-	"nUY47YM80cfjLcKpuxxO+Ya3JFIstHVdYsoyTUf+SFbe1LAiKyMga6oTs4blJR1eFElC4xs6l1BIFHqc",
-	"E+xFyG5poDQLuxEkhEzJQBVMTJl4gUUzmAc92FFISEXMiI8D+n37l3SSNQc8r9KDmsnUVJF0B1dCdMgb",
-	"OkWbtlPYx4kvMemO+93uoX5fP5r1UczacDtjZunkTWq/gpQvMFvNTSK8FkHCqWx1yJGtcB5O86Z1epkJ",
-	"jdKqNKplOadGLSuknXYG3DR6xNzDvJNjAcKB0FDzIYTHZG5rIcMIzjKD9PLwQOid+DlNYAYDrLHKawQ0",
-	"FdB30q1Gau1XyBJJElPOC+XuF9lDgdRvGFzoFm19zNDC2jJENUfYezCQtsU1azDJbdH+OnT/N29hq8Eo",
-	"/rhWsixuMUXiVGZnmb6789Hg791azRerC2kd1RCcQ4I9UzkzpRv5vMJKVmn9MjRzS6E1G5GA/UWp8KAs",
-	"Fpq7PmacpTTe9JLbxr9/XvPPYEj/XDfue6aWX7dNpQPsr5y51hOqgkllCaqsKGe5mTEabUwfazCYHOZd",
-	"rlNGIG0c4+Pcxsv+4m3Na7A3Hp7AsKz+eG28XqwI/5iZ1JtRlhq6+RowfAppYu9Tkxmzlt8nuflDSRV4",
-	"+TaSKnbyNp6VwgVWmsHywhjlYIWNqqaepNnzyK5H9si//vHPrCPCmCay1R9w35q9PWL/zOia85Wx8uFX",
-	"oJb/TURcfwFDwDcxGyn9QJE2Eug9itUxTHN4LI8KfzoZC/gIiEFUEV9BxTBbN6cpGSOl+jG5+T/fslF2",
-	"RQBVSKAKesfW9Ecl1nYbNc0D9FT564cWPgMeKS/LFLHxmrjEK5aoDjnOu5bqL0CY84//+/jN+eXp8fnx",
-	"m/OTt2/8AW/ahIi9LsSGQDmU3NUgIRDN1is137f6WO4KVj3gevLUdkXFSltZiaT9Xpf4Zz+/eXF5enx2",
-	"rKf+r/cnp8cv/UOSMn2B8qIpxqOiCXrEZzZiJbMLAEnOIdEhR8464fsBlxNxU1ipXrjtbXdDmvowWBiZ",
-	"UouAMxg7FMfihlBpDtlp8CtuuC1SDe9BfJAd3Fbpwq63enISKah+wqBopNvdg3HVIa9tlBGP56RpRErZ",
-	"LwvZtkxSa5Vv5di2d13pYDmFTEsXsbBWYfEejoElpnln24JT48kSNwo0XHCZykad42t4K2CLWw8Vzvbd",
-	"6H/jNZybuCgOPDPiQCrAuYN0xDD0bYgS+7VEiU9jj3hmJYiN5ioQ24K3PKTX6GQvOXcae6NesEufsXYs",
-	"Ahq3ew3X1eM2N9qeg8c58qebuns+NqaM22IGNvrC7F6xW5BkViFRts7NPUY25MOUJHKAjr6RB0HXbR31",
-	"YDCXX7JxvQ7gn31ywPceC/BWeIADcLbY665Z0e5GKypeMS29FC4YGoS36D0y5Ha9Cwk5iUeoDEx4usNM",
-	"fn/aQHd7lZ8qJCG4WiDiZGW+HJTa7e737tzCUE4NppKkGJlvoDSUFvsSKpXpIaDwJrlCl2mlz8Nc4gJx",
-	"slreeswyU+dlqdf2uLrXJtaIjZ9V1zplNDSalj0/Eouxo3UZqe6B1qUqnS1zKK2xCJcrCmrZxyOawRMV",
-	"TZlXqK/YzOOU+gMOlfwgUiqvcbxQCtC8kn3v94l9L0oHHPmZJHmMO1Y9hDqKNkE8L47p5+MgPL0Bxyo1",
-	"Q6ZleieOqkNOuInfibXKbsTdZRUQm27lQ8/Uu+WCJCxtg6xuSysims7kBJr36msYSXx8wClBtkIkYxL6",
-	"H9kajqYOCg1h98sEfaMwbK+eDgpq6wVWrDS4az5lQMbvjDgMdsglkZWbzdNdOU8mdj9KKCaCuA7bM9fi",
-	"T+v6VsMzMgy3JNDi/MMt7JXBHSZ+oG9YB9rSaWhCAzpuTEG17wsCL2gYDriasCnUEW8W4jdah3ZY86Qe",
-	"CApkY6TIYgBEVkjWBj+0PGNUwGrjEKBhqTKSN7SuHTqt1aBCko1KsfXB+8VCteYGaWL4uspxkBvLjPms",
-	"shxrGL62V/LzBUgsJw5G86xb4NTu5lMENiwni/uLZLGCKna9GvveGlFcmxXJbmwQ1J/lXjcq92oVwCrJ",
-	"HrvPhFMtcwjJlt79xxbJ3bWg6bRqFS3PdqOyYWZlEvRHLBCraT7JrugiZ1shoO98NDf6DnlXzFRFLzvX",
-	"EYx9oQ2TOQSuZU7AdozOGVXM6DWTOfkf8JLj2PWVLGNYpIJfDXgthkWagE6QXRBAGzJTMQMpo+mg4BEu",
-	"0qxTHDZVsLGECY3S6spNsNmMM23HWVzPUvMoNBj3E9YjxebAb6hFh/BPkvz7Jsnr1vK5LR1Ik4htbyNS",
-	"ArRn64L+ejcSJi9uEnhTmVlVrA0wN3liRIlD4lu5GmTwwggRNCr0p8z3shYvpvVDNrBbLw+lcAi35gI6",
-	"0EAfd7AfiNTt2TttdchRocuvVFrfMMlqNGUdLc47uWB9fR4zG7YBpolCpDfXmAQ2tmJhAXRaR5LYpLDc",
-	"P2ra1SmhaCxNo0o1Ydw0f55xPZ/UC8my0PrEvVbukNirBfiiT5p6ThO1PZwPuPPjt8WMtJaZlxqB1Hh+",
-	"0zTSvA+aaeoFmNS3vk3jQ1MQ9EXGJj4RL6ygisdgsAQi7pk5vodEUBVSVXKN4OC8+zQ3lLgJPRtK8HaN",
-	"nyKuaiHXZ+PNfcq+FmX41Gxx4RKDPKyF2tLEf4ZCfdEB1iiiTucVNH8DMd7W/l9iaLetbDS9cTxoeUCU",
-	"DQgChwVSS85uFfGhIKdvPBxI1IZsJFLmPGkfSqPxRAvW+mfoOfSGRZr59E0KpWIyG7Ez4M+FmvSdhmZ2",
-	"GKnSCNKahkzdMCyFMCVN7PaddXe+iXgobkgEJVXdIJfldu2sa0ad8JVCb1VozfprRcwK+Qk0GAckXsWO",
-	"srGqtqalqULsS6+7IvjlEru2PCAAZmmwTrbKwjmCd0GyX+1WczS5906rNpdDsObuevcK79l+EcDVacSP",
-	"E1vyaZKHixEJva35PmDt9ZwfiEx/ej+26/1Y6B6UkcZH8n+Y8mlukGTmVzX+X+Q2wJCaY5rETEoPC5AI",
-	"MW1hNwaI1VQsjmVFL7pipCOEahbupk+m9MrmtWo0J1HWKzObCDykeAewVWfC8srnWcXgnO7lXVAhHsDk",
-	"8Jr+mh1yZhjtlKZX+ZrRBZvlqcJsy8qjmZN5iLz/kFi4ulFRtW+/s6dPknfx+eMAtx+A9uDYsrttEvJV",
-	"RPzI3iAt0nLCaBpHLC1fzENHjsiaD5s7ZA2ywALun9v7Jxp8TjSA0t/YRsdGM/6ps375pfOmGW+qkCNW",
-	"qak7H/PbsNLjdJ7xR2zOnodPQM0HMVImH8LUYsA7TCJJtLIYsdAbcD+/nL7WsbNSVihsYOLK6+qMxnKm",
-	"TxWXfgm/uXz6ERhXWa24B11aFhf8m1AuPi0tKnW6/1O92BJdwKuwjjI8ruPFTLTe9+LSFlAYoKu3n10H",
-	"f2meczklsDPgR2WcWt27O79ifmuVyf/hsv+aNIwN06U/n+S+yq7ySbJKfv9UEYHwuyWKj+zKd/Cj7M13",
-	"SIJBvcf22S/O+AcMiDoOI1VHSjVl25MN2ttAdSdSeNEjNE4mdMhUpB+bV3ewOSvM9Sk60fRsw+bH7QPj",
-	"bqyOabcAuz9WZUBZwgGLlkXcWF4p8My2GZDFKnyEIl52iH0i4mMTyBZJMqHpNGYS09Adi2ZnSTU6dzkP",
-	"EUEe2u7AXcdnLtWy9i5t/SqtNK5hqGve+eOhRrIvZeNnxQ1/MsLxx7LxWCA7lGUFsVpgpDsf4ZXVAcV5",
-	"qLAT7eKMYgu5IF1bYnopEaqVvv1zd7C8gnYJnY2HOqHQIc9W0jYQWN7VYGV3UXj7bnv9rR71JmpstHds",
-	"1U10n/uzJVV1qaMcRJjrXPMuzXmwWha1QZnCtqBa2kDKpHX5mAzrY6MArH+TZ3RXVUnyjMEVYn9s1Fkh",
-	"KnKhPpNPsno400OSZJ5en7NbdWlWQG4mUcwG3J9QeTkVKfMxuETMVLbKPuEiy9AGc7PJ5TUF2RkPiRjh",
-	"3rO9xGLs6Q1fMZZkDlbwLGt4dgZ8wI8WAIVZAAZI8L2ZyARz2oJHWJlnIVvN07uBNtZYlcl6eTvkyAnc",
-	"xZDTFBq6DLgJl8ehISLWupVNWeNS+SjTKxMcYjYSqw/+cAsHp5/YJErcbdxQfbhY6Mgj0QjXYzYNbnVY",
-	"G8qJAATPLAT6zhRWQmgsOORToHkGay/daKQYR9eMEwpRXqm7lDi6ZiRmNIW+3RQ6jDEesrCVQSjLwzBV",
-	"BQprn9IQvev5Mi3InSdDgX73Adfk2oOOOjcsNG3El21ECdEn1EntNtua0vmAT+g1I0PGOMG9QVWt4tnD",
-	"5vQ2zHvRmEOgA1RtcnEFJ82DuW19KAgAFqkJop8wmurT7JCjAXdAuICaYFxMYjpnIbmZiNiQlkjJBfQ8",
-	"dB2ves8Ywc/ySl2L1Q5sRDkn8grYCrhjIR6CStP3br/X7Qz4eWFNIqG/zlgfr59Wvk0hrA75SQ+mF4Il",
-	"zxSRKopjwhkLJYnkgC8ugjQXKoflndRN4TDsxIHKDAyztPRX3xZwmItZasKwF+pQgLMISzgYKlQZlqFJ",
-	"cw05o0jyzB1NUnYdiZkEgkSawqka4TxJNXhbRRnlutfptcPObnt/SQQdvl+72Yfexgt85TPVxTJ1bGSd",
-	"OLrHdHi51XT272fp3WIFnqXm4CcLJYFya2KhJND+mvXsOetZrvh1z7vPKiuKPV0sfHywu2nh4zI8NQge",
-	"XPjY7Oxuw9nc2oyA3FYsybIKnJtsbyKDm7glxXfOg3c1LPSZjmSod5kvZN3jwF+V0bZPrCV/ytJFxTPp",
-	"Xd3aUyla4HMWlfEZ5ESLBX5W8QdSJNWPbcU3q0YmaY58RWmilStfYGyfN+mBqmBCZgkR3NFeqkoSaV1I",
-	"iSuGlvlqgyiGsEtCte6RqnYMtW7grUwJ0FdHS8/YykRGYw4pXiYCM9XSF8jCMhAJvOwWnidHZJiKG2m7",
-	"kBB/50Z+CxP857/+8U/fVl0lEZeKUS3CDfhExBD76RTxuGLzDnlpRJg4GjEVTaHXG5mIWZo3Ytzdhy/k",
-	"4YBreVFht+FCQZCvpB4NdQctTgnBIYj0HH5tx+yaxX1o+GuDXp1FGIXKdID0TFmg0UwySSj2jzHga/pH",
-	"5nbDGvrkOaMpS/1W1qFleTuTcz3CZy3XoVR8iY1hZKO/96Tb3bD1COzAsTlvrSQH9keWizysl3NcOACk",
-	"bOH3B6O33//895/P/xK9/un1wS8vn8dvvv+59/P5L9Gb3df7HZATOr1vnux3e/v73W6nO9qjz4ItsScD",
-	"htXECpb723Ma4314pa/D5m0//sh9clkwSyM1hyt7lEQ/srmmBI3+hwuvgcnN9rO+ohUNQ3Iq4tD1cyTl",
-	"SNexjebSzrlgNopCaZLMklSMopiZLEitw2JfpabTvrZV1Z/UM4YSSB8zo2CbkayMkdG/JVMEaiZlxqhs",
-	"else+SuJL4VRygIl0rlnGFg21IRqTmTnEQVDHLVVp1EJDyOplfis50IUEqloagsm+7/6pBlQydoRl4zL",
-	"SEXXLJ4fDjgX8CM2sYT5BWe4eUPUrQEvy99DW1wGrINu6xC0bmly86TKM8pRBU1MLWtbGdG1p3UQNMhd",
-	"BjxJWcBCxgPW1wvz8mqKPMyXkCTx3HLWDH4rU/bem0arv4XGxtjT+DP0MF5I2TsiScpG0a2VCBbRyIOC",
-	"LBp1DglHRSAVMQkmNKWBKrct1dBYYlMoJuNN6e0rxsf62sMmEqo03Wj0G//z4X8Gg9tutz0Y3Pa+u/j6",
-	"33PtSqoUGl8t7uPcIl6GsyUbSQJxSKWVwrnVqw1e52QWlwVIBxlBeGWKqNrySE8j8UH3kOx2MR2VQkWE",
-	"wkp3l+Rwwl0oAxUTGg+6a7Ibt2Z2qdZvEX5Wy5b2stFrqmh6OUvjRr8xUSqR/Z2dIOQdM3AnENMdfEju",
-	"oCCS8HHDawQzqdDAoCIFp3fMxxFnDBQng7SXBi5H+kXySvPnGPT+FVq+dUYv1IC82JL3S7K0jjqOxfv+",
-	"ELEr30U8XGh7jdTZ4eXFMlJLXVemFIlhkYdL+TCw0kXW3cSH9rv7rcqWYHpZW4vD/4Kwf2u4vw7vzUH8",
-	"MTAf23EVUbbiDtTwB+gxVnCzYrSBPd37xhtk7K1e8SFTzMcw4EIpInvtlCmYTKBAEPSIPXSaxGIloA45",
-	"4ua6It8nQcxoqiVixW5N0SCP+B/vfPuLjzcFouiLtYrszIuh9JVWh3d6m9nlv6fJoOpiNjbjHLjqT1L9",
-	"5tMRpzVE6clvhSh9OWVx/qBVblaS0FmldTeJaVBVJM0M1bfUKyvrhc2YkQ5pigRUBe2a9yArM/VQovI5",
-	"hIg/adYXJ1D9Sbt+o9nOajXh2tRe6n1soBulYEEFJ9Qy2dG4qKAWUyiC2dSkOcP3GEemMRgu1Q44Tcwi",
-	"y4O9iq4Zt1kAGaGjMWE8TETElQSLkcYQxpW5z51cLv2B0dgkYlY4LAVXKQ2wTY9Zm/PuSxHIqjdthXtO",
-	"xww2hj08aEhiphT0h55SqVgKviuwF+aDHkFDiMVRzxxXYG6KlmDFNM48Cd4866PLgsCcwY25enH0l2AT",
-	"ykrpeCRJo2uqGIFC/wjdZDaMo8A2tpbOsNjmcnHUnyZCH2rETZgYdvMzwW5Q7j9r4IFuXGdMWyCuAhJY",
-	"hAabqMAfLIwUhBJmDQn52Cm25IxpEqUqbJDBFRc3MQvHU/BLN51VyZa30IIFQWIqd0LUiDvRS3x6vgSv",
-	"sqY1WcQnRtE1GQ0mJhLWy1tfmvJBbjxry/TAhMhVOeeBE7apggmT1giBPmkaxyYGEvzpKBaYtRrX9OJK",
-	"37jlS4kSaC/xHJd8IW1saMywZtjC21VwWEw5c9U169t2RiyGFS/FNsHjiDPnvXcpk4ybniqLptHcEWML",
-	"KSzxjDhDIqW8u7j7vwEAAP//",
+	"7L3bdts4tij6K1jaa4ySalGy5EsqkccadVyJU+Wu3Np2ui6RlwmRkMU2BTAEZFud7T368Tyf8w/9Yf0l",
+	"e2BOgAQpSqJs2alU1UtiSSQwAUzM++VTIxCTRHDGlWz0PzXGjIYshT+PqWKvokmk4B/9TchkkEaJigRv",
+	"9BunY0YU45SrryRJ2ccpk0qShKVEskDwsNPwGuyGTpKYNfq9btdryGDMJlSPpGYJa/QbEVfsgqWN21sv",
+	"n+6YTWjEI34xP+WxnSVmI0UiTtSYkWCapowrMpymUhUmXWNKySpW+J5HN0RFE0aauCTZIlSR63EUjGHq",
+	"4TS4ZIpEkoymcUzoBY14cdnfPNnt9nZ3uz0XlJFIJ1QhME92G14lbEyls4ORYuk8XCcIDFGCXNNIkSEb",
+	"iZQRlc4iflEFxdJ9uPUaCU3phClz8IdXjC869B/ENZlQPiNMPyT1dkyEVKQZshGdxorog86+3et2W/No",
+	"EOmBPk5ZOmt4DU4nGpwYpnPhNAOadyb0JppMJ43+HnyKOH7qVe7dUcgmiVCMB7Mf2Wx+Ea/pJZNEjSNJ",
+	"gpRRpXfNIDCRdMT0xqZ6/0nz5N3hczJoPI8jvdxBo9WHgx9FqVQDbl+6jtSYUHLJZiSdcrlPKElZwqj5",
+	"Rb8h6YTpBzwiEpZSDQmhPCRDEc4GXD8WcbK9S8ZimkoSCiYJF/pLc6Dw8AVTMp+fUC6vWUqaUlE1lQNu",
+	"x2vl0+J9Jn62Jap9zJKYzljYJyqdMr9DTh3wEBRC9dwshdGISB2YI33XR1PJQpxkt/uM+M/fvnn56uj5",
+	"qU+a/ihicegPuO+cQvtHNvNbHXJgt0WNqSI0TaMrJvV9ipmzrEgSqaI4HvB0yjUhACyXZCRSov+3y54m",
+	"+qB6XUNvpKfH4CWI+vqU9FHGVLG01SE/spkkNGVEBiJhoR4CqAiNY5bi6SJVgx2fSj2TGrMBn1CpWAqH",
+	"rCGh4STi+cZIvTwATBIxIns3NzAJF4pcskTBwBYUjSOEjlImxx3yXjJCCXwgKeWhmMAUTda56BBK3r8/",
+	"etHSVHXANYrzkIUkGFN+wTwAMMMtwVm2Q3qaiMnOgLuXr7E36gZP2TZtP6VPWXs37NL2s2B3t90bfsN2",
+	"Rtv0Wfik1zD3ExEnv6Cl0yxc1Qm9ecX4hRo3+k924Xbajz1NW5RiqR7yfz78R/v/nP3Xf+YET6pU03l9",
+	"Z1fRm0ixSQW52XOoTa9MbfbWJzZ7Lq3p1aA1r5mU9IIdhe+oXnAVk5zgIwXQGhN5cb49/CZ4FnbZ7miP",
+	"Phl+Ezwd7VC7/4keLoPYDHEehQ2voalOlLKw0dcX2F3Gf6Zs1Og3/tdWztS38Fe5lQEKYL8RKhpFAaDu",
+	"Mti581xxAVyNzi3Q28NetpDqBbjj3GcVRbhhKW9Ho0ruXUIdJYi8jJKygFCFHwJHrESQEn50CyjSrWbl",
+	"QkyW7XEqxKS4t/qb8xwn8u2t3lx4/B6bigACrKdA+pZBi8SxCK/i52U00LBXQ4sD3AdeCyRA/F6ydBm8",
+	"moIXoQ3pFasGTT97H8AQFpSpUiYTwSUDkepAM4v3nE7VWKTRP/S4WvLWBB0wlyZJbLB66+9Sw/4pB/hT",
+	"I6SKNvp8Gsdeg6WpSPH1UMN88P70h8M3p0fPD06P3r45Pzw+fnvc8CzF0LQjklIzUc0b+BWNo5DkrKxx",
+	"6zXkNAiYlI3+iMaS3dZd7KEG5NisEtdcQftyphlJ4oBynQp+0dHTf0dDI9dvblP+dvDq6EVxQ0AuafSz",
+	"CdwtMt+RyVRqaZr0NLXY7Xa7mtWmNADJ+IF3ysqSkcS9IUNNuSSLRx65HlPFrliKopFIWQgyCcEJPEIJ",
+	"sLTWPjHiF9EILY16FCdppGCrnws+iqNggxtt5ayGXpKiUQzobgnSMkp2mx/JhE2GeofdI6EknABlBKFG",
+	"jZnEqywJjVNGwxlhN5FUD3osf9OXxSPDqcpk3uGsoHNqyZtpeU+fEPxijxEPoDlmKesPuP4lnBiQ7Qr0",
+	"cZlN65gdcw8OHgbVRPOHAdcrfSnSYRSGjG+Wfrw9Pvp1EfkQPJ7hQYDEK8mEzkgoQH16yM0/mGppXulV",
+	"MXMIWpimcSyuNf7DB4Ko4+FPHEHET3A/tLyctgD3HQH2Qa+BRep5gTnfU1A9Sw+QaypJrldZDczg077+",
+	"KdMTMh2EcHZtH3nIwzhSkswpdMshJs2FSmTLI3injcJXUKOjXAEkRv/D8+NajaDxYb71mzi5ozenh8dv",
+	"Dl5VYH5kZiTwDmlmFDoke6NesE2fsdZDbvqJmDC0AIxoFLOQRFxGITOYnV5FAduHDwZkIukstxqIEbEL",
+	"kLCBb4R6KaZ8g6LHm7en5y/fvn/zorBtQCv0DRzBbA+4QW8EkVMwxcEmAU5FMpNQb73GOzqLBQ1PhXhF",
+	"0wv2oAKGswMGUQDxlRAkhskfSYCAWSNJhBYYAFeifzAUEEjT/+7ti1/OXx29Pjo9/+6X08MTv+UZg+ZY",
+	"xKEkghMtaczy2+qBrQ/sC2C2UWA94wImgl1GefwVu2LxozEoS2YPjEgNQ88T2dxwpYzRLzPvgJXl5/bB",
+	"uyMgv5SH5Oe2luDbR2Frn1C0/ShxyTjwPI3SAY1jEj0oqT1w5236hfX1yXeMpiz1W/qcqFlJO9Y77x6Y",
+	"sVBXrVizczw0IV5TPrMm9c2d1/HB6aHBsMOfnx8evjgs0QctMiE6spuAsVCzd8dG95Cb+9beidxxkUGj",
+	"lUTX/aEhamcW+KppzdNbjq3+1mv83M78Cu3MqrX09aKjpTREwR1Sa5j8jbmhjKGk5jD6adjE347mevDu",
+	"6DHUVjNNSWc1QGTSy+KL6rf0q+wmiVKN3SORXrBQv5ayK3HJQriB77mcJolIFQtfszCip2A6enwOZbXe",
+	"uckemWFpAuuXgfA7YOUxA4MtJbh07AU0DCP9MI3fpZoCqohZaMtzHmq+hrICug58yT761o0IYsuYSjJk",
+	"jJOUBSy6YuDETJyBHd22nk3Na0j2cdXDJ+xjA21G1ur0wTHq6QHOMsuiGP6dBUAlYCPMFs+Zvg75FYtF",
+	"AsopPjiN1fxqEIOWQ5e9rifN0GyplXYaGzndRaE561w6ZeR6zHhBcYbHNVPo5H6CoRAxo3xuj+zQHq7D",
+	"Qrd4s8CEW2UlRPcPOLJpqNV7qdUrTdIBOBpczu9dTKU6p8FlrdP11kWcheiQTVu5zDB8DSrx3a5IJnwQ",
+	"GoJrjGbW6fItQAq0fCUxCL3WqlrXeFpcuH27arXPU0YV0zt21+WC/qxXSHIs0LSIxtdambIGBpAOOWMh",
+	"EKmhlhikYmFnwA+IH05cs42Wk1Hvha2MOPGNfctHjx3IknTCHLfjgGstoel/GIrhme8R+MMjNI4CdubD",
+	"W/4H+OQReIQMZ/grOBmtD3DAExqlrX3iX6RimpgXgzHlnMU+yIOE8hnhUzSaRDyIp6Gmh1xw8E9xgVvI",
+	"Z29Hjf6HT/aL4uFbe13/U/mw7C9nt7fe4rcak4gfKTaRjf7O7Yon6Y15snt7e3tWPsDcSogHML/5Ziy0",
+	"l4K3X6RwBNkhag2tNYfgyjBjxqcTvbJw4mCg47d0Vw+/nnmNmzbQoXbZvnnrLV5oKfIELJ3mGg6ZVvul",
+	"gy/7xvoTTrwqnGvmT1YsteAM+dAYiqGGOcJdrndFPedceuACMxtD05SCcDZhitbhLa/tc7fWCfNp7o6G",
+	"kUxic2n2teKpBaRUxI5xvujgeZcKTSHIQSLiWDQ810ENPl0tMdGhfha9O66P+n8Gg5tutz0Y3PRenn1d",
+	"4az2MtxYRcZBoFuEJAuIGerS9yFnuYOuiGzV21uI4lp7pw+CCSPPRZpUbPLiMIAaW6zVsnNQy87TRM7H",
+	"Ay2IC8ujzzJDsYnvMCpwE6LEMopZEZ202LtbHQDgni1s8ZKz1arC3Y72LfwBoSVo9M11j/mTVio+NzEx",
+	"hZ3beTK/da+iEYMQt4jbOJr9LKLCxiMVdglHybbp6ZPdGrs0tyMvGA1fMaUqyZ/+sR3DrywkIYujKwYB",
+	"LXNLRcvoudFsKoYyYQ+ScHCg0eCSi+uYhRcoYNYiey9hEjNSTgByamegcIMcKkBxYxc2AI873DxQJcws",
+	"79MCmM+Wn1Q9dcN54W4Kh4sbX7DKkXkqijD8NKaKXDOurA+8vEWowNdQsJ/rB28LntdqkoJcrnQxRMoI",
+	"HYopUkNYhkcg6szPvJGa3PDcExkW41RqO3rntsZIRp+WWAXgEU2JgHh52amlDIzbvBRPlbv153hJZvaY",
+	"Fy0k028FzMpTDLE43TfX0/GgVEy2PF5glbQIx5xDtxCDnht0KMLul+07vgaANGksNSh7Htnt7eh/9loe",
+	"8atMbfqFnjfgfoWBXf+24xE/8/DoL3Y9N9Jzt/tMv1xh7fXJ7vYzj/hF15pP9rpdj/gnv7x5fn58eHJ4",
+	"en58+Nf3R8eHL/wB3+11SdPEFBfc6IyFGK6ZUGk97HrvI8FbJr7RSOgVBq8FFsZqj4LrzXL8udXm7Dm3",
+	"YcWy9JHmOFMB3hymFs1mldeDOYQWHTUQmkDjxaS2hPSo2WoRGDS+kig8h4O1qO9qymumBeGmcJmMuLNB",
+	"squx6ASNbiUYOIatfyVJEtMAZB4IlxVi8pXE30gsLvYd3zR+GUnSy+JtZ2Sk9Ypr8Fdr+nlBkyKB2N32",
+	"5oP8l0lIXqMoY1SQKuvkpVoo5yzQ6hwIgdWCRBEVtPA9SVSlqAXC1YzYR8iEhsUT2quCly1ibjMSKeOw",
+	"LgWMClWA0pjX9rKZq24EGrvwgXOqqiY0zFw/aYeCyIS5dTS2u9tP2r1ee3v3dLvb7+71u91fG85JhVSx",
+	"thaGl3CRGoYsJ9LWW99cnIdH1o6CvK+JzY3ILEYaZ0bHPDLSOa3y4Sy7lRUyawWSu9Lon5j+mTC9HKu9",
+	"Zkj2Z0fh+Vjze2PvD4zGiwKMTSjOV5KM4amSiGxwGFXC3rbXCIfn12mkXKaLCTx6xksNbQInYxTtK5ZK",
+	"nKzX6Xa680bEwgSf5uwGjJOf2PBEQKaa8ywRHMNlIi4V5QHrNKqwvwBtBUqC1ZES/QyzthbNoodUMvL3",
+	"6SrtKl/7nIAbsouUhiz0c4UtGzig3Bji9cQKjSBWEIRNtG9XWG3zHV6UWCcjrRPoGZNUaLmDSEVThUtY",
+	"mb3nnNkifAFXk3mqs1JTMFuUwV08lXw6r4ALi/G4nhr/Q4bN62vw5r58wco7etGqBTHwCIElDl1HvnXJ",
+	"+VpQROByL2LTn3L9+TwQU678AYf/pRu5Jw2HwBBuGM0YvTT6A+bbjwOOw/aN9G/FQvRoR0pPHYw1zyEB",
+	"JC1qQHEqDfaAN3Nq4OeTtCAmn6L/0yNSmDhMZLlDpsXdfJmoeBXR4u8i4ixczrmAi+ODS/lVdy1+taYf",
+	"tri9tZ23j+3vNHN6zsY6S51bxmIc/gu8D1oRCEhxbHx7q+RReOU7KvWiPt3D/6svSR35927isvHFVGjK",
+	"oLnp313mgNegg5ta1NCLP1WxjfuJKHq4apnanDRs1PxBni3w0g9ZQCcs91Gbi65H2UcbXk6PIH5fWu11",
+	"ykNiUkIQR16xkdo4hjzOScZspCrPEX54vFOsf25SiSRhIRkyyO6uOD7S1MB7GDA2EVeYeGLzG1ruwUVS",
+	"1WPnFHzA+i/jda5rMDrNmIes7aEw3LPCVfJlywP1thqfvZvklO/cl71TJ0ypiF/IxRLUV5KIa06kedAR",
+	"qOaV+jQYR1csXKyBZDcnksQ+TZpTrqLYOEwz+xlWHWjVMUJ6jclUsfAcxqmqD6KHz/fVzA/v7IOFFX80",
+	"opRQC4SevdPu0xVCzwIzbU7VkojzuhuEzxaAKYzqrH9TQWvuPnr5eWZwr0aku/nNn0OpBFms8vCVrMC6",
+	"fUKHUvMZcDyBxjfLWCZNgfVMIu7O2KuPpwf4C2nqjW4hYYdMTtIEuFv5AZl8RwPrBtD09VSxfHi8E1Ap",
+	"o0mxuo1WpU0U7GiqpikjU65HlC2DxebjQ6Gv17hpX4i2+dI+23lj/vigB+mcRhN25j7ajiaJSDE8DbK/",
+	"GxeRGk+HnUBMtgRNonYgQnbB+FY2+637uryMkrZIEJHaiQBfHwK45D69i7hziFOe6M9rHGH1Rbutgf71",
+	"OY995z4cKKPfXzQnWuz4xSxqpzRHyagGuvP5RF4Y6ldlx+Eh0JIoz4skJjvAetfy27JjMgbbsQho3O7V",
+	"oelOIkBV0NaN2idskqgZETwAEwFTZcX6BxbHwiOK0cl/FGO0dt24PWdOiFRaocdbXnpNbT76MnW+t546",
+	"b9ZRHwLzQmHj78ZEWRitNTNY4vGlDcw+Qbe2XCqCF2Cwb3iaUWnmlTExuGK8HCVx12jP+ejOO/nCJgyp",
+	"T/0glcI9068TvN3Vl+yTs4XZUg3s+rqAc2OVvzuhKavlvCgs7eNUqNXGpL/qp+5k5sBNWENtrZ934jXU",
+	"OGV0tbMGn5oP+a50GOYAIyReofAGEO4ijS2QHvcqFijCEjJ/b/tFjcOusHOsb7bAkbJb1Jkmmkw4zteO",
+	"WXDZrGFfrBeFvtoaUSDjGtamb77yW56ha/l3Fk60FRsQBzz/3XzltzokG6dfoFdUZrrQNdTtipQJxRhw",
+	"I4DG4oI09deQCwpASAi8gNEjwW3wBZW2BiEaTqJ0wMU1b+2TOYA9MgcjwnU9FrED3UhBKsaYqqzEGrsJ",
+	"WGLq1UGYHMADSoN9zQxpnEZyLK5JpAY840o2SsTgf4f4IoD6IRqhMcQu3y+9OZGSA+7nt8E3xT9ygrMk",
+	"PEQLIL6+Ur7ZKLQdmcpyi+K4l1Qjq13c7aD9K23/o9t+dt4++9TznuzeVkZ2m1XczXCF3pL1LFf4jmaR",
+	"AeOQ7SLZxzUsWQujfr9wsfj12tz4ZcpYW8s25C8nb98YVuzEkJq9zivy7ZIfvyOMaz0stLGlnzQ8Xia6",
+	"3Pprs/BFC6qrIi0Q+evpRhk2fLmnn2fm3PPoqw+6dJ5KJFHQ6DdiOuXBWFN7zgt5NA5sa4UHzSvZJRVu",
+	"lSYTqZoKzPZ6CgymfculE0slEmk8AJkTrwqG7Xa3dwcY7h3Dk2DllHVeNMVW4GTx0FcIlPDQXA7NXPQO",
+	"DpaDVJYU8+0+W4FTB+gkLqNVIPgoSieY3Vkod1ky7wWXNfApG20pSvUe8zhXbnG2sho7WI/Mll66G7kt",
+	"n90XTHZLR7KKuIEYx9VoPTFuSU3WTYtx7nruIssV8o7WEejmXqwlxi1Plvp9oNW7nGRvjLH3nizm7CK1",
+	"JolGb3tnt+HEMcpxlCQsXMzkZ3fOcHVviRJgHZpHn3tyL5peMFUPp2an5uH7cb15HmeBOFuyhbUJ8ew+",
+	"9T/cEb74uzJbVgXEeAWWSwGfTa68t0yXsiBKItvqY0G1bCyyimaakSg6r3ZWZ0DPiRYFWc2BYPEJnebX",
+	"bw3S8NNY2Ko9aCR3QYGU5phRzXs4I3i3qj26tgRGZkSsLIFhon6qamBkP2ERjMrXc/vvIpf5WUW1i4vo",
+	"ihUXIkbETucR8yqmKWl6ci6nQ/0++g3SKZvPFC8/5pS8gF0+q7yA5QIXKqeB9w0CqwKonEkmhQl+zZ+z",
+	"0VPwfq3IBucE5ymBLTb8ILUy8uonvYqs7flLkVHSZbl8RHBiaGGttL53KZOMB5XOUb30ryRJzCMLKh9J",
+	"xviqWN/MSZZl8piIgmhkQov1KMto5M79wmIWZRe85XHEmdN6BMDFEpiFG1aVO1FINoCBGl5DjEbwV8Fm",
+	"n/264SjEPHQ0yw3Iz+RsyXHfRVS3eFBbTH/LGVTiMPzcpG/VltUz1Pwdyeno+asUOtB1WPKR6IuTwaaf",
+	"iPjFnL+mqnTAkogBM5FiN8ojwVRp8Xm7kLNu4wmuHTGmMqzgZEzjmFwzogV9TXpeplFIZ98WFc3tyggD",
+	"69xaGqpW2hQHkAJw+FjNGKm7Oa3X9rwu84+6XtHcH+q4++YQ5xjjfxelo2ipB5qhYcnXRcXa1uTC9yNO",
+	"dWKjSwurR5IKr9xNlylu5xdMUI5FzJbG1qYihgT3PKbWsiwIIgdvM2xCRex8FcM6Nlkc5QmrUa5WGBHE",
+	"yoHJFJ/edE5Q/QgIXDZmaC3RjdwYHFsvdJWCtMlaaJqKuzW6PC1HUT5bUf5spZR051yNehXQvMaURx+n",
+	"7Pyyqhvfy6yUnR9O+oNpt7sTUPiPmU9D/OTnbe3UtTAV/kJJJJTQNYIllMG7jrDIxMqFmwiBGmhqOqsZ",
+	"DNBcD+VaiBPYHOYuJKUm7wTworCfDn45aF9C6ZIa7iy7mraY0Jhq0Q7XnFcH9UyYtCMrY+iLGMGe+XoC",
+	"nwQ0TSMmITiiSeWMBzSJOjM6iVuebf3gFOawO/+VxJgQH8bUi/NbWsUdcCsIjGmSMA6hKm5kRatDTNtG",
+	"El1wkTIb2Q0R3aEgXKgBv8RQFB464TqFR4h+om/CUUymrcS6jEKNMRMyjPQeTSJOFTKTCU0SU7K7mFW2",
+	"NObWzdTzCmlMS1/Lk7fcEs/LJJvS01m80Xpv2bilem8Bn1jxika89/iIfQ1j01a9iLFphVdzW8TsjWk8",
+	"ZoiR4KxGfFgB/NXhYeXzq/dGfnSrnp/bmlUvVG3JmXu5Ie6tujoZWleyS0zdi2ivsa1Kqi8tdoIoywDZ",
+	"hV1ZPchW7NGHk9/gJSTZkKAHiD8uEeB8DUXQlpLNdZTsRKs37h5nVYjWcYphJJwb4+SQy9qKd073f0ea",
+	"txFaFkiu6GgFNruWp3VZh8ZNu1r1Cu5it9EwruVazV6ojS0n08mEprPfG77UVEcrNZ9aWqjJdv+S98ge",
+	"/VoB1xXx0/VyO0016yy1M8+Uhv50ESe+/e2/oa013IKIX9RN9ATJeWGlSAg8YNd6S7MgR5OBUCpMaXMu",
+	"1hIyYFvmeltZ49cMXVVGfddznq008J8Vc+q+dgIX10lptUXEp8rZ88rUVvMM1p8UtnyO/lKTUiKmqtV5",
+	"0ORWAyo+6sBqvgDaRgIxMYX96mGFW7llfnqN0aYqCnQSmUR8Kot5pk7NFHfC7VplhMzsi/OCXhfLxyyY",
+	"GaPXzSj6oWIV196yWoXdlR7fwhbNw1y6WXfJBK7IXEDWzYsr1jfeaJIIBQGgQLkDZT3L9jMk7LQydcMP",
+	"J34/szDIju2m0CdJGl1RBcHLaAeiYWhKM0BrzE7ebKFPkukwjgK3Z5/TOTlvKuA1YHStoeOrRXuc/bFS",
+	"KCgI9xst3PGbKddS0BrPyhKYkzpTIyfGTU+qW2rlNLdCQM8OkRJrbrG2n+paK/mFhKcA504YD7NY9buF",
+	"P1mesDDyqUbiKj5iyi9EYRZIrQcspqsUS//vayWFJYwqkjI1Tbl06qRWNrmvSHqtLRzXaBKwMj/Wq6zM",
+	"vKCzAbSYVXToEXANjxjDUApQePWe46LXy6+ts77uU/3Pd/qf5/qfw6WLXsYNkCq5hWSqskVJ00b37XVb",
+	"+4TRYIxrz5ItyQVTEtOS4BV/LiRqg0ERewvah9T00kEayz3zNtd7a66ON2JhlaBcXYaYJCxtw/FknVs1",
+	"OdBCE7bm2Z+/WFCCuMi3d9Zk3F7jBONlkkX5FRA9Y6Nq4GuLTHdOsnBEsyxaZ7m1Zr1ipRuIuXTWUHmG",
+	"znbcRQ13t3MtdXzuxVpXrHDGvyO93F3XXbkn4rfmnRYViRKd6qi4++DUavjroJD7xt3sDGVc+GLPfsaD",
+	"51D2spLKpMx265WK8lCSPJc4zw421i3yNqEfpyBAoRwk98GEHQOXJhepuJa5nxHJccGYltOtq16n12ad",
+	"7fZuSa7Z29t5UmD92wXWf9VrDgYd9aHbfkbb/zj71PN627etb/WXxe/apUeqBQK9Oe8WlDmx1uWCnmTS",
+	"pjFfmZoypQvM9xUnf0hNoEk+VMRdezOBxADPFYRtkMD9zdBjKs8nIq1YLTQ0MQDRlBHs/jSmpswxbAUE",
+	"+O0TOeMBoRc04njUPmc36hw3widUgQGjnoXAeXPlbcyxuNLNoK+CO5yz2EWX4l3ttFf79B0JicWxL5iI",
+	"YLHxSrEHfslVH00PLtnsjtKO6TT2MHEtazZxW9ytrVbHtZo91uabqM2LnneoCb+sxDuGQZRgXinKZWMv",
+	"RAL0Bym+njdI8fNyyt2T4TfBA/iCTKv9O4ihuL61BFDnlVqE29yw35HQiSv6KVLjH6tClzKsycJXTONw",
+	"D+qAcOi2nzGTkt8jiarjoQqX2Yy3j25uEinPMbnjHMDHivgoL893//Lx2a+Xp9uTn57eHO9dvflm+G4n",
+	"+OXJ+FUvfNm9ONmmh8+mP+6qvzbuWgPsTzL3aGTOospdCZ7B33oUo/DK3aSF4q35kq9/Vhirqk9dEkdY",
+	"WZRqxbIdsysWW3PNvsmaQFESo9SyrnUVyTR6tNmqti9KLxWerBv5sr3WrUtoqqIgShD/FtShc8CIWCqd",
+	"VOGuh3+kLMA6qqlUHpoX5+RpNBt6jYCmIr5nTtU8u8HdXBXNm52gYyOtCOhdq5FXOX7TAcQrnfT8fi9G",
+	"wYfx9DxaS6u16sut7yQqxQgW3ESl39Z2FBXSN8xC6rko83sKMAubn1gkFFnpr/Mo9PeJj1PYOmAEPzru",
+	"JBgWvEnQTbiytml0wVnoGVbZloFIbAetBQ2DV1asQdAvGS8UrqFBwJKljL+3LuNX1Yt6R6UkVBJ/61p+",
+	"C8/897//+S+/ZI/Z7oTf743efv/LP345/Uv0+qfXe7+++C5+8/0vvV9Of43ebL/e7UDT/E7vmye73d7u",
+	"brfb6Y526LNgNV4AXCuLzZgOz7X4bPVR1OKvAMyXzFetgXVFdYdyLi+WnJAdW16i2HR8++kyBQu1qw6q",
+	"V73tp9X61XsIHKh3gvjsqVCmP+z6B+mO8CWfZ2Ed1T5na3x0IzMkEVdOaXoTdj+mVyyPKKrOZpPnWuM6",
+	"x8GqA3OMFbeQzGsmr/JVb6/tTFN6uQtBeF+YSpImc8ymdWOGWh6R00m5lNTevUBdEk5UhrkcN2RArATq",
+	"nlFEhc1cBLBXcfbV6Ji7GhdokeAImjrPkVFaFc35IK4gF766pKboPL0LqXH25EsmNSDI3SuKxukJQXN9",
+	"rdj9gaYM82rX7ACxNCSFs2tTtv1hAlBIE2v2th4rEmXNII3bheeJQdf3PsyqPh5VJ+lBV3tIdYeoriBm",
+	"FIre1DnizaVzHpSSOZeFXkHxYYAYD8A0hrJAL8r+JE2su1lCCbBerRVtVXl2qI4vqCCSlWQx3pVgLCTj",
+	"ZDhzvv1KEpokxQWAiL6WaJfZzjvn/f9nhXwnWbrKWZpVfime+2LPoxuGHEYpC5RIZ2Dw0c+bikpWhTOu",
+	"yDW8i/BmNUXx4TffbrV+HJcB5Ni3IPseYbFkq5q+F6uTLJDk4CfPuthBICdUXrKQNKNQQm3w4cwm55Jm",
+	"th+t2m4EOKNUjKK4ogRIRSEU6XpKC3t2tgBp67tN7dN3ZLoW275khuucxrJaQfBEh5i7fz0WWYEflL31",
+	"dUACZgkzD4mfZyL7GXaW/CRXVNH0fJrGlQ39x0olkrw/fmXvgAUoCtQ0ZYWKJlMuWYlawuv9ra0g5B3z",
+	"LfQPwlnlFtoLEmhSNO8nmUqFsdLrdbSgSWKib3EryhWTIwWwHfKLiLNCG738WAznOF/sKcF4ZSBMSIEk",
+	"W7kdB3q55FUUhiyOG3dNmDfIUMiQN0kjI0j2r0aRu0cF1qJnm6i2VNh1z8XNDBtWZtc7F+qucWzFS2ex",
+	"iLx7fwr2QRoYq7Z9oFkUiYYM8mAAFVr75N3B6fMfzDnZkG54zrgwNn0nSfPg5PnRkUcSlgaMq7YpL9qq",
+	"kHIKktndrm2hINHu04Lo0LQDOTJE++y/mv0P3fYzLUjs3ba+bX7Y+vZ/nX34j/b/Ofu69W3r2//cFC1Y",
+	"UXt1zym9uk/8T7f+gu14UJLhOnjcKHqvWompf4ZlWvMg4ukaXN5wsLsz+lxk+TJ5PRS7CqZppGYnGkZc",
+	"/kES/chmB1N9LnVCFUjTl5fn//7nv/yWZzRWFqIX9LoUOxBloQO2vIp+PxXKRhNEepIxoyGUJEK8bfzc",
+	"Pnh31P4R/OFWNgQY9T5+x2jKUgvtED69tCzj+ZgqDWXuCmksaNGLvo5RKibEf/f25JRswTfSJ01fDy7S",
+	"6B9gpO4TnJFcbXfMmiNuipiI0YD7GbQ+Cjw/tzWutI9Cv08iRWigpC2fgjIzhlREUk5ZSJSA8aAjjNWj",
+	"sIFjpIjxRRCTvpMdhN7ESGb7SKCkAyXDVFyDWpYO+EQMNV+gSULkWEzjECIjScSlYjQsam4QCmfCAozv",
+	"Sl8PLMA94E2l9TqbbosRL36OND75L+IjX4WPnsbdMfhyChvbGvCUjaYSfOVgud3t7hD/4P3pD2+Pj349",
+	"OD16++b88Pj47bG/D9o7LD70tERxgQiUsitxycIBx9OLJNnt9nCIwzenR8/dMfSuaA3JOZ4o89QJD5Z/",
+	"yWYDHkl9LqaoauYFw4IyIVZ/gQsNNxBQIUdLzVyg5QaViqVLbxHuqIA2Z/C0uUqvD05OD4/PD94dnf94",
+	"+ItGL5CgwknECeMhdK2US64KTr3otuTnUg0VDeBMNWJ6pPfvf/7/ve2nrsFKjIhf1r79DpBTSTiDUsok",
+	"ZReRVIgvWj+YRFICpqRkQmPN/qx3MgoBbwENQosEXeL/7eDV0Qv39PAqgZTiu1dqyUaYR+Z3QZO9iI/E",
+	"/A5YchFJQolk8ag9FhJaOk2msYra5noE+noNaXDJeNhHR4aX29D1KgY8S/gpJfpIz3b/mBEaXHJxHbPw",
+	"YoIxzDwseku8AS8Uv/cq8nXwNVux00MHy/HhySl8nxVo6gz4gH/9tT55xpXN6/r6a3PNc9Qiil5iuS3c",
+	"Utkv3JmmGjNLmZDyeCQj/2WCB0/XwKkBn0eqfSOQVCFVCzHO0KYc9CaUsRlwrX0Op6pMye2NxsskOJMt",
+	"AtnrsORqMj/gWJEMxrBVydAUEqVI9k0GMl3BSPqLKTJWoVVjqjyjIC0lxvmC8eYMeGHu5bS0Qw6KtARW",
+	"D3wrJx14pQEKxBm9L+zrr/WuKluGH/IHbetba+RCNHv+9vhEI9d3uF5JhDUeRRcRRzKinzk/ePXq7U+H",
+	"L87fHh99f/TmxCcTOgOnEzx+8O5owJtJykZxdDE2Uf6Uy2uWgoBcODHfI/5R3pgVluG5uOvBIjPcBFx9",
+	"jtb79ikULNOTD5npq+n/3Dbamn4cGUSqVVCIxhtwcz084h8zlc7aB2iYg2EzOFT7WKtnMxZmo+v7jTdF",
+	"JJohbV1L32yblVD11h0CiQA1ITUiLYnkgPufBlbAGzT6UOT7f6PSSAYg7+lv//3Pf+mPIPfpz1pd/t+f",
+	"tF7h5eUsgJp+q+mRolEsv729zeDQ78k+0GKRkt3uMw3RAsqMOCghVRhlVfAialivU8EvyHCmxRkWjzxy",
+	"PaYK8DuywWwgEw1TRi9RJEJZmYDRADbaw9JvlvZr8m68p9M4SSPV0eBpbHrz8tXR89Ml8JArGkfhgGfw",
+	"aLWYagHE5stM01TLA1KLUZDIJyZMjTXxihTO3IfChV/JAR9FN1Cu1hB1yokPpReGbCZ46Bazy32/niUS",
+	"NNZYMCN0wHEE9E+Ekam+ZSvf5v3VSDjBdbCbSOqbgCN0yKmmx1lWKZ1JUxgWFzGMRXApIYp4fgcjnkDu",
+	"g1bqApZyzW8AfQ1GdExQlI8a3o0R+LCIJyRhZUVQBGf6IHZR4qcDrmfRuwDtrgTD8GUYotTGywNSZUuL",
+	"mNWZ5OQBt+VI6AwGCAWQGoOmzm3X+PlcaxZ6Pk12DR/Tx1ImCoax9QFDlOYXWfaX1OqwlsP0NgxFOANi",
+	"GnGyvUvGYqp1WpkRICdlF78acMwwamKKUQURwPtqGKXdFr1HWsJFNVzPOuBTSMo2MikKti6Sd8gJQ/KM",
+	"a/lKEkeSMdtzrBEA7pDMCQrNBQAW5pTF1njTRI8q9kq/1YZ/DdnMvz1mExrxiF9k+o37m2TKJ80pj25M",
+	"LLVs7WdBH47gAHAhN4a9gzVuPyP+8cHp4fmro9dHp+eHPz8/PHxx+MKUAS3QWbtGRmNoFq8lmUJBSi3H",
+	"UUX87w9PiSaxegLcoyFkeAz4h0JJyrPmVrFEJWn+cPr6lSYnLAUBjiryYSsUgdxKzaxbZ83SF62WAeyF",
+	"CGDXT67pxQVLyfsj5IEaChFMtcCH+kd6pXUNRXwcCRnNgOcLKQDgl+bz+wSgTED01DcrYSKJmWdGRtwW",
+	"U+UefCQ4FsDUVyrX7CwZPHh3hGpOHAXMWFKMVP366LThNcAKmFnkNBeTYpoGrCPSiy3zktzSz956maHK",
+	"yNYNr2FKajb6jV6n2+lCDcCEcZpEjX5jp9Pt7ECkrBqDNWKLBpfY4UfIChP0CVOlYBqUnyGhLiM1WBlB",
+	"kAm9aRoqr8VW9tFv7ROKfw04HYorVk25K9SUZ6SJJLVPYCBzcOZVQ34halJzvYwtaY51mltIxTV3+gyA",
+	"hKPV2Ti0SYkG92lw2THNTkJ/3wXSlqaxRGzAA0FjJgMWEh9eSZT0TSBtE8OuxIhME70h/vHh88Ojd6cn",
+	"568Pfj5/ffj6u8PjE99yJVBWRnQagymw1SHHjEKtwWiCgdRmeGDi6JwGALL+hvYcQMOGkqs81G9lKpAY",
+	"4e4AE9KIgZiXIeVRCOkdl7buUQMtXUyq70Q4K8Vf0CSJDX5v/V1iwQPHZJpFMS+t5QfVK3s7t0bLX2kI",
+	"hP54aNS/LRriNKmHL5DGAhJvd7vrAW1tkTZCDKtA1FlKbpXU0p9jcDRwrbE8Y1GF9S2J9HNuHsQr7+Ji",
+	"q4bPNmXrOxpm+6df6a1+5T2nViUJ8aWd1S+9FOkwCkMMo93t7q5+441QL8WUmyme3eXccOcz47AWwDUp",
+	"NGy84TVsPx1bwdnW8pXsI+ntaqozL09aokSavZ1WwZQMekDtowUpf9nh+pbyLZNp8aR7NU7A9Fs7FeIV",
+	"TdFFvtvbq3PccpokUPL7NQsjakuM724/W/3yqRCvKbfN5yDmdq8OWh5xxVJOrb0edtmUP9T0yNht8m7T",
+	"0L/tAnoYvzDEDdpBNbbA2rAVMhq2Y6aUCbO4YBXMzLwZ2UhMLWYCk84tRcymBvjHh6fHvwDZPjg9PXz9",
+	"7lTTbaoUmyRKerZ4Icin/dw6Zdi+01CxguC+iqR6wWj4ysALiSt0whD4DxWtdWYo2uS5epoUmOXWzZwF",
+	"O97Hqd65zIzn5sbVw2o3za76yXwtWyC1QjLHZqj0iEYxC88zpNB7ZY8EwngNKWgsONQ9kj1tkofMZ3C/",
+	"lzMsrYfczepZ1ti9HgN0EhqXHFbmX4e0Lr2DZu0F5Gr0P5xthg856LiKHxVx7wH5EBjSyszortTF+OEA",
+	"ZUrugw9nen9z+qOvZ2GVDvEBmAqUx+R0LyQ6r0DjxgLg1uMk4jAjHh3yI5uh6c0Eb4zFNcSkzhONUzPX",
+	"Zu7Th2L9hUUJxoZUuEnA5ZxfzN2tgdh6ozeArRVJ+wuQNcu4/yKQTmXnW8Y3b4F+BkYZsMYZc7ZmQLaY",
+	"oJM/j0qRMXY4qfRY64eH4Jcz3TqpHu7kh4P29t4TMqZyvG9cn5ApPzL58rGQqoq5IUSmcsEcZ1vBMBxb",
+	"EviSzu6hj9TD29o4565rLY2kdzdel5UzWLP4wKNf6Q3e6HJe/dJL7c0ViXh8bmT0lhWEIUfq54KP4gij",
+	"aT6LUP8IlAwvSkaR6jDPrU8Zpt1uIa1pm1Ie1WTvSMopUD3OrrM4mVEhbgMpnojDLHzD2JfAd6jGTFNA",
+	"8FagrV4qikW2qbU3y33EMKnZMo2zZ8DdJjgj+qoOqWQe2DuRxWcDGcv2XrdLJjZbLaDBGMC+ZLOvrDiP",
+	"U8aCX7SMuyF3NqLtLV8ExLBoUcEuxlixvKI3esBdm5fAZj6ZFd4OZ0KEzER61CAWmQWu1+0+RfNmxK2t",
+	"mTT9n07Onx8fvjh8c3p08Or8+Q+Hz388P3pzenj8t4NXfm7P2iOyVcUdjuFw8bZjDMV6DMKqH++oGm9Q",
+	"sSgQ22c/hduvLt99w/+6m54+nX23c/Xzk8mvveCHvb+/7F4cbMvDb6ZvdtWPf1Bi61y5z0Fw17QsPQLB",
+	"Q5zOCF4eubeI9Ll+kEb/k/5uzGiMQUOVSsQx07QcOphmiTGSpVdRwEhAOblOIwUlGPUBWbLUIQdIx6Ap",
+	"KcbN+Njetk/EpZ95BfUImn7sdXeMOdw+FbKLlIYsLDzLRaXg9z1TP+AqNnUrHSLW6Pe2vUY4PNcrdSPT",
+	"bT/ihriESHEIYO/vPNE3qsITsoHbg4tcdW3s6USS4NnO7mXJ20Mb7D33sFvaQhMNn+2hPe7f1E5adDao",
+	"R4YM0F0x3ilf1cK1PDEnMLZIae+iwVK8jBOm0iiQ5hqWrCsLbmPBKl94BayJM1Y2PhlfYBZiWdD/KzX9",
+	"NwVA1uWSm7W7LbcTbFs+59Y8Mc9st7u9wjPuZiGn42p0Pm8n26OwZrgGGhDIisMXets7uw0HZ23pirx0",
+	"dbmoxYaMDu6R1DE9JKZxWNEc/KiOm89lwQdjxmRWvQXOTSxiOV7IwrNbn0oYc7sFTrpFeoHWr6J0knlO",
+	"0ZNbKIICpf5A3GZpBiAEO2du1U6Vi9SFde0L6b68eeE1uFxwNXvrX7vbjd+VGi7O8gG51PORXZ3rOi5/",
+	"C04yWtjAOvdriWp9okSKqrV7KFq3RgU3ZUGURIwrkjIp4iurUftKyypK+qQJwWmoxkrPVIPLOmnQvI+G",
+	"iT4bMn0bJeRmaFZpJFWg5udZkY0UgyzSWV5rHjLi8TkTH8JJMpVjCAPBAmFCsgEXPI44Q1oAUWCSXDAI",
+	"irAJNDMbJNIh77XurIkIK3nyMHbEIRMYcQFcz/iXviEhnVW6/E4YD+9FQTZpGV2fseLRZvVb3FOxgrjx",
+	"WMmsg8kShrwWGZmtZW3dvqOYXEPAWUt4ya6JbPR3NkhUl+rrcHfD/TwFIpIEQx2v6ex3GjPy5dhePxuv",
+	"0MRnPSZhAgZdC4VNgVmoFdmiHWDpxPjk+aolGMysybGh9RkBhmAMSHCXjFX4P79n6p0FYUXAxHMxmdC2",
+	"ZPohledCFUqrdkvVU22RFNN8id0kMUQTGRW5Kngio3hlquRe6HuUYcUaQ/bjfFFWqWYQ8jES6WSTyp6J",
+	"PWJ8jhTuWFKYW13gLAsBC7iTt15hIEP3stdGo7n3bKDDBiilRZRVatpbzgjjKp1BcWrDTw3CVFVk+WNo",
+	"b3b3stI9DrHIriDSCQh3XWonyeoQVkl7sL2cmTpSprGoKXMM0hxGWQ04DVR0FUGpk7wGcmaR9t2WmT4G",
+	"4brBxf/+f/8/N92hXBHQdxtq5mls2cPimhPJFDS/HfCm7zTc9L28Ta7+G5fgtzrkuLzurNMuiJFQQEtM",
+	"1X5lm12JznnoLLogfgzGX0UI9YilAecPxM6/T4DWYVKh8eO0HJm5qsBSFVl0OpDmt3U+pb4yyi0Ln8Zw",
+	"N1uWeK57Z2UsG1Yarkchsm6la4SxrX7w7Wgk2UYNb3kzZ7PjdTxO5dbLpRaWSFkzYBonjJGZmGrmiGXR",
+	"pzwY/8dy71bPzmVSqeAZE44LJfOcL+rGz2H5O3ynbjA5D132YcPLt23/afNRj60VUFvBfMdzi86VWzgj",
+	"BAaritXf8q66htHXjPlD7LfYO+XRxylDhyNOVmyLvF3RqbhXLBVUffQaRWtjTO/ZIoxBmPIN7Jb3b7v2",
+	"/uHfds8MRKVNexZ0wx7bHu3Q3eFe8CT8hj11Ng1a+ro71ggnfZAx+njkxb3rVuxdd/He5ZuwIdFDE5Y6",
+	"1mHT/uyPZA1ODcuysgSysDqxbViG0uFZkSQ0vqYzCQVHNWp2CLaZZjc0UJrVXQsSQkZloAqmqEwMweIa",
+	"zCNDoYwwkYoY6sfrAf2+/Us6SZ0DnlfzQQ1mYqpNuoMrITrkDZ2g7dspAOTEoZi0yN1ud1+/rx/NWmST",
+	"IZNRyApsOks7b1L7FaSGgXlrZhLmtagSTmSrQw5sr5Vwkvcj1mAmNEqr0q0W5aYa9a2QntoZcNPDG3MU",
+	"8ybdhR0OhN41H0J9TIa3FkaMgC2znV4cRghtsT+nqcxgQEV/DbdqqbVzIeskSUw5LzTemWcjBZawZhCi",
+	"W9z1IUMQa8sa1Vxi596btCnuWoNxbor216H7v3lLXA1G8ce1pmXxjSkSpzI7y/TirU8Gf29XashYhUjr",
+	"sobg7BNsh8+ZKfHIZxXWtEormaGZGwrBWYsE7M5LintlUdHc9QvGWUrjdS+52ZM/r/nnMLh/rhv3PVOL",
+	"r9u60gF2Ucpc8AlVwbiyVFVWvBOLOKbE4jEad7DMERpW9jMHJ00ZgfRyjKMDNDB46c/f1rxWe+P+iQ6L",
+	"6pTXxuv5yvEPmXG9HmWpocOv2IbHkCZ2HpvMGFh+n+TmDyVV4OVbS6rYyhuKVwoXWJEGyxDbdmkobFS1",
+	"FyfNnke2PbJD/v3Pf2WdEy5oIlv9AbdN1Xwv66+W0TXnK2MNxK9ALf+7iLj+AoaAb2I2UvqBIm0k0AUd",
+	"q2hEJu0ByqjCn05mAz4CYhBVxFdQWczW12lKxkipzkzuJsiXbJRdEUC1EqiW3rG1/1GJtX3PTZMBPVX+",
+	"+r7dnwGPlJdllNi4TgTxkiWqQw7z/un6CxDm/MO/Hb45PT8+PD18c3r09o0/4E2bOLHThRgSKJuSuyQk",
+	"BKzZuqbm+1Yfy2IB1AOuJ09tf3asyJWVUtrtdYl/8sub5+fHhyeHeuq/vj86Pnzh75OU6QuUF1cxnhdN",
+	"0CM+tZEtmV0ASHK+Ex1y4MAJ3w+4HIvrYhdIKrMuu9ekqQ+DhZEpyQg4gzFGcSyuCZXmkG3FHLRr2GLW",
+	"8B7EEdnBbTUv7L+vJyeRgiopDIpLul1AGFcd8tpGI/F4RppGpJT9spBtyym1lvlgDm2j+aWOmGPIyHQR",
+	"C2saFu/hBbDENO+xX3B+PFngboHGDC5TWbNt1EqJCZa48ZDibN2N/jdew7mJ8+LAMyMOpAKcQEhHDEPf",
+	"hCixW0uUeBx7xDMrQaw1V4HYFrzqIb1CZ3zJCdTYGfWCbfqMtWMR0Ljda7guIbcJ0uYcQc6RP13XLfSp",
+	"kdvzP9goDbN6xW5AklmGRBmc63uWbGiIKV3kbDr6S+61u26LqXtvc/klG//rbPyzR9/43kNtfNaDVh+A",
+	"s8RedwVE22tBVLxiWnopXDA0CG/Qe2TI7WoXEnISj1AZmDB2h5n8/rSB7uYqRFVIQnC1QMTJyoE5KLXd",
+	"3e3dugWknFpNJUkxMt9ACSkt9iVUKtNrQOFNcoUujIaGrnRW4gJxslreeshyVKdlqdf2wrrTIlaIjZ9V",
+	"1zqGDtCF8yOxuHC0LiPV3dO6VKWzZQ6lFRbhcuVBLft4RDN4oqIJ8wp1GJt5PFN/wKHiH0RU5bWQ50oG",
+	"mley7/0+se9F6YAjP5Mkj4XH6ohQb9EmkudFNP18HNxPb8Cxms2QaZneibfqkCNu4nxirbIbcXdRpcSm",
+	"WyHRM3VxuSAJS9sgq9sSjIimUzmGTt36GkYSHx9wSpCtEMmYhD5JttajqZdCQ1j9IkHfKAybq7uDgtpq",
+	"gRUrEm6bT9km43dGHAY75IIIzPXm6S6dJxO7HyRkE7e4Dtsz1+JP6/pGwzMyDLck0OL8/S3slcEdJn6g",
+	"b1gH2tJpaEIDOm5MQbXvCwIvaBgOuBqzCdQbbxbiN1r7dljzpB4ICmljpMh8AERWcNYGP7Q8Y1TAquQQ",
+	"oGGpMpI3tK7tOy3YoJKSjUqxdcT7xYK25gZpYvi6ynGQG8uM+ayybGsYvrZX8vMFSCwmDkbzrFsI1a7m",
+	"MQIbFpPF3XmyWEEVu16NdW+MKK7MnmTXNgjqz7Kwa5WFtQpglWSPXWrCiZY5hGQL7/5Di+QuLGg6rYKi",
+	"5dmuVTbMrEyC/oiFZDXNJ9kVnedsSwT0rU/mRt8i74qZquh55zqCsX+0YTL7wLXMCdjO0jmjihm9YjIn",
+	"/wNechy7vpJFDItU8KsBr8WwSBPQCbIQAmhXZiprIGU0nRY8wkWadZTD5gs2ljChUVpd4QkWm3GmzTiL",
+	"61lqHoQG43rCeqTYHPg1tegQ/kmSf98keRUsn9vSgTSJ2DY4IiVAezYu6K92I2GS4zqBN5UZWMUaAjOT",
+	"T0aU2Ce+latBBi+MEEFDQ3/CfC9rBWNaRGQDu3X1UAqHcGsuoFMN9HsH+4FI3d6+k1aHHBS6AUul9Q2T",
+	"1EZT1tHivJMz1tfnMbVhG2CaKER6c41JYGMrFiBAp3UkiU0ey/2jpq2dEorG0jS0VGPGTZPoKdfzSQ1I",
+	"lq3WJ+61cofEni7AF33S1HOaqO3hbMCdH78tZq61zLzUCKTG85umkeZ90HRTA2BS5Po23Q9NQdA/GZv9",
+	"RLwAQRWPwWAJRNwTc3z3iaAqpK/kGsHeafdpbihxE3/WlOAtjI8RVzWX/7P24h6z/0V5f2q2wnCJQR7W",
+	"Qm0J4z9Dob7oAGsUUSezCpq/hhhvewQsMLTbljea3jgetDwgygYEgcMCqSVnN4r4ULjTNx4OJGpDNhIp",
+	"c560D6XRxVgL1vpn6E30hkWa+fRNqqViMhuxM+DfCTXuO43P7DBSpRGkNQ2ZumZYMmFCmtgVPOsCfR3x",
+	"UFyTCEqv+kok59DQ0iYWg85B1BhYRcqwxZCYlgJiFtvAs04cS0NdoA0wkBGTcywS01cza5LR5KIERqsQ",
+	"6YJEqDLH165pzeRiE39TaCILPWg/VgTdkJ9ABXPO1Ks4kmysqrPR4mBhSb3ukuidc2xPc48InoXRRhmU",
+	"BUQE94hkH+1Sczy/80qrFpfvYM3V9e4Un7T5aofL86UfJjjmcbKkiyEVvY05bwD2et4bRKY/3Tebdd/M",
+	"tUnK6PUDOXBMnTg3yjNzDBsHNrJL4KjNC5rETEoPK60IMWlh2wkINlUsjmVF070SZyIHxC/cTZ9M6KVN",
+	"zNVoTqKsKWg2Ebh48Q5gT9KE5SXes9LIOd3L271CQINJQjaNRDvkxEgKE5pe5jCjDzlLtIXZQNuhKYOi",
+	"3g6ouW4E7E+zSELn+aQr2w54M+v+mjWF5QJb/2ddbKGJqTEJOhPb0s2RJHTAcUrToVekNnrWhNfia19J",
+	"4iOD9k2rdP0+dXqUDfgFU9lTThi3/3EqNGHTE8Of0onUdVZEsgUBDtgVcdbqF/bIRnZTIjlN5FiAiqol",
+	"Kd/GpZn07KyrYnmafFPyN0xOneAMFPvWPpaUwTcnA2465Nq4AVgszab0C4q5R6Zc4zYq/KjZ2/kX1QI0",
+	"t/M+Sut9AjrrhvbV5gDOmh4leejzB7NuPory3gGSt5tk5ssY+YGlolov44TRNI5YWibO+44smdEoQ0et",
+	"VwHEgLsnqP+JBp8TDaDOPfaMsiG5fxpevvw6kZOMN1XIkstsLVuf8tuw1G16mnNWzYedGCAoXCJGyogl",
+	"pqAI3mEtIbBJoiIWegPu55fTJ5Ll4gkKnJh99bo6LbecrlbFpV/Aby6ffgDGVVYt70CXFgW3/yYUzMel",
+	"RTYR7PdKjD4XXcCrsIoyPKz30Ey02oHo0hZQGqGFvZ9dB39hsn45r7Uz4AdlnFreqD6/Yn5rmd/q/rL/",
+	"ilyiNXP+P5/kvsy29iipUb9/qoib8Lslig8cj+LgRzkkxSEJBvUeOvBkfsY/YFTfYRipjUmpW8YBtTwf",
+	"x/jKqu103kIPokcSCv2fZCFuogImH56UpFlwxRRcUANu/DFQ3M+ypcxeZ2GE4JOU0ZAOY1a0n+4Tmts2",
+	"bYkALpRreI0k2e3uLkx4N5tVL9vdgrTU2VZwkvU+j5PMAlrtI/tjObdeplFIZ+RapJcSrKQTKMG8jP9u",
+	"r2Mtya0fyBPPKljwTvA07LLeyGWsJRacmbeXc200RhclppMxjWNyzYgcRwkRnOCSv81XkIfO1BQO5ln9",
+	"7f1LGD+6a85cgz/Vpk165qiJdMhJ9G9Be9L80fTwSdbodQglPEnhRY/QOBnTIVORfmxW3c7wpDDXY7Ql",
+	"7O0ZqvSwTQHdhdW5Y4W9+2OVf5YlHLCXoIgbi8tBn9ieU7JYahllsijoEPuEFsMwWyGSZEzTCXjnKA9d",
+	"r29nQclhF5z7qOj37X3lwvGZ6/GtvEsbv0pLnU+Yz5S3gbuvE+lLWfhJccGPRjj+WD4Qu8kOZVlCrOYY",
+	"6dYneGV51lieD+aENDuj2Gp9SNcWuCZKhGqpRnbqDpa3Uymhs1F0EgrtkvOQS9iBxS2ulraah7dvN9fs",
+	"9EFvosZGe8eW3UT3uT/7k1bXs8y3CAva1LxLMx4sl0Vt5o2w/UgXdhM1ufs+VjzxsWsUFjnMy/ZUlcL0",
+	"jEMSArxtasEiEw6O45Os6OFkH4w5xqnA2Y06NxCQ63EUswH3x1SeT0TKfAzAFVOVQdknXGRleMAdawq2",
+	"mO48jIdEjHDt2VpiceHpBV8ylmRBaBB9p/ezM+ADfjC3UZjqaTYJvjcTmYwdW9USyy/OlSTw9GqCcRag",
+	"lUU8kQMnOwvzilLo7jfgJicSh4a0Jxt6Z3pXlGqEmsbpEDBiw+37EC9m98FpLqu1eWcZ11QfLlaz9Eg0",
+	"QnjMoiH0EGBDORE2wTOAQBPCAiSExoJD0ixaT9B6dq2R4iK6YpxQCOVPXVDi6IqRmNGUS2NsUxpoFray",
+	"HcqSbU3pqALsExpiBGIOpt1y58lQYGzigGty7UF7xWuIP6Nq8UKUEH1Cnfo9ZlkTOhvwMb1iZMgYJ7g2",
+	"KJ1aPHtYnF6GeS+64BAMCqU5XVzBSfOMvSizOUZcowVmSo4ZTfVpdshBFsSnt3AONSNUoumMheR6LGJD",
+	"WiIl59Bz3w1M0mvGNE2Wl2OdL2ll0wY5kZfAViBcCcI0qTRNkHd73c6AnxZgEgn9OGV9vH6Ryqqddggk",
+	"Q2hAsK6tIlJFcUw4Y6EkkRzweSBIc648rEdK1WGxLRsqMzDMwvqufVulayamqcm1mys2BsEUWKfLUKHK",
+	"sEVNmmvIGUWSZ+5okrKrSEwlECTSFE5pMOdJqre3mAvSuOp1eu2ws93eXWCIxfdrd37Ty3iOr3ym4qem",
+	"WKGsY459yIAQt2Ti7t08oRsss7jQXfpkru5j7m0r1H3cXQHPjgPPYsWve9p9Vlk29ul8d4u97XW7W5T3",
+	"U2/BvbtbmJXdrjmbW4AbkNuKJZn927nJ9iYyuIkbUnxnPHhXw4Od6UiGepf5QtZKGOI5Mtr2yFryY9an",
+	"LJ5J7/LGnkrRQ52zqIzPICear+K4jD+QIql+aC+3gRqZpDnyJfUnl0I+x9g+b2YrVcGYTMHrlGsvVXUn",
+	"tS6kxCVDy3y1QRQ9mJAaMRapasdQ0BDeypQAfXW09Iz96mR0wSGP3+Q2pFr6AllYBiKBl93uQuSADFNx",
+	"LW2rOeJvXctvYYL//vc//+Xb0vok4lIxqkW4AR+LGPzgTqW2SzbrkBdGhImjEVPRBBr/krGYpnlX7u1d",
+	"+ELuD7iWFxXcnWLVt6+kHg11By1OCcEh0eYUfkXHfF//orJsmxwIo1CZduCeqf04mkoGmTHwPW5f0z8w",
+	"txtg6JPvGE1Z6reyNnyLe9ad6hE+a002peJz7P4nG/2dJ93umv3lYAWOzXljddfYTRKlTM7zsF7OceEA",
+	"kLKF3++N3n7/yz9+Of1L9Pqn13u/vvgufvP9L71fTn+N3my/3u2AnNDpffNkt9vb3e12O93RDn0WbIg9",
+	"mW1YTqwA3N+eyxTvwyt9Hdbv7ebg4h+uzRsLpmmkZnBlD5LoRzbTlKDR/3DmNbCCjf2sr2hFV7icijh0",
+	"/RRJOdJ1LNZSz+NqCrtkKdjQcdQEURA9OwuJuELrQWTYoIckfSyuyYRy21Qb1PrScB3yOqtDg0qx1ndB",
+	"uGVhFYX7nqn3CP0mK3vJc01Vz+2+bGsioGicfbFX/MLtirwpu68ed/VVVzS2TtsvyQP73q0O5GDlC6xo",
+	"ObN4KZcVpsZKAVEoTYWLJBWjKGYm21JIZpq6Ni03x4LNEYZYYYshKi8hdwMEUahdYUbBfMyshqqxC0mm",
+	"CBRszYyk2fS2N4u+IvqlMEpZoEQ684xglQ01plpCsvOIgoGY2pY3aBwKI5nEtp2vlptDIhVNbbcW/6NP",
+	"mgGVrB1xybiMVHTF4tn+gHMBP2KnfZhfcIaLN8KGNSxnxUPQRpxt1l63tQ/WIGkKg0iVl7NC00hiGunY",
+	"suyunbeDW4NSz4AnKQtYyHjA+howLy/lzsMchMTkHkO/f7t/S2uAvJdYI3ipDei5mExoWzL9kO31S6JQ",
+	"5nJeD73vGTX4kCn8JiOO3SQxaEJGD60y+0ShLNh8IsUmcuVFBwoOihK9OcI3et0uROnZj5l+TNOUzkDZ",
+	"UTMwRY1EOmnMRxIekCRlo+jGSqrzaORBNUiNOvuEo4KaipgEY5rSQEExa9fkReNoga2rGGs4oTevGL/Q",
+	"7AgWkVCliUCj3/ifD/8zGNx0u+3B4Kb38uzr/8y1fqlS6Lo7v45Ti3gZzpZsdwnEj5cghXOr15iozsnM",
+	"gwVIB9n8eGWKqNrySE8j8V53n2x3MdedQjm2AqTbC+qvwF0obyrGa+51VwRvbswcWG13wf2z1h9pLxu9",
+	"ooqm59M0bvQbY6US2d/aCkLeMQN3AjHZwofkFgrICb9oeI1gKhUavlSk4PQO+UXEGQOF3iDtudmXA/0i",
+	"eaXlxhjsUUusTzZIYq4A/dmGuLNkaR0zEVYO/0PEVL2MuKmU7rBzpM4OLy/WsF0obJo6iIZF7i/kw8BK",
+	"51l3Ex/a7e62KvsRa7A2Ji5+Qdi/MdxfhffmIP4YmI+9gIsoW3EHavip9BhLuFkxCsae7l3jYDL2Vq/y",
+	"qakkahhwoQ6qvXbKdGshUJ0UKqDso2QM1U0xE6RDDri5rsj3SRAzmmqJWLEbU7HUI/6nW9/+4uNNgezH",
+	"YqFUO/N8CmSlNeydXmZ2+e9oyqq6mI31OAdC/SilNx+POK0gSk9+K0Tpy6nJ+QctsbmUhE4rvQ5JTIOq",
+	"Cs1mqL6lXllN4SGD8r5AhzRFAqqC9vY7kJWpui9R+RxCxJ8064sTqP6kXb/RKjVqOeFa147vfWqge69g",
+	"2Qfn6CLZ0bhOIUc0FMF0YsrTwPcY36gxGC7VFjjzDJDlwV5FV4zb7JSM0NGYMB4mIuJKgsVIYwjjytzn",
+	"Ti6X/sBobFLAKrwIgquUBtgj1MDmvPtCBLLqTdtei9MLBgvDBoI0JDFTWqDeJxMqFUvBpwr2wnzQA+hG",
+	"Nz/qieOizl0kmGJqnMwSvMzWd5wFJzqDGzfK/OgvwCaU+TU8kqTRFVWMQJcx3N1kOoyjgNh2386w2GN/",
+	"ftSfxkIfasRN+CK2EjdBmNBrLOseiOEFzpi2OnXFTmCiOHZwhD9YGCkIcc26ofMLp1CqM6ZJF6ywQQaX",
+	"XFzHLLyYQLxE04FKtry5/o+4JcYdhCUeXcywjoFqvMo6ZmaRyKbWItRQxAhtL++7b0p/unHWLdOAHyKq",
+	"5YwHTjixCsZQ7xGwBGMlaBy7Di4UCwysJmRiHtI3bu8EogTaSzwnVKSQzjg0ZlgzbOHtqn2YT4V01TUb",
+	"c+GMWAx3X4htgscRZ85771ImGTcNHedNo7kjxhbAWuAZcYZESnl7dvt/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
