@@ -242,6 +242,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 	background.Go(func() { pruneEvents(runCtx, st, cfg.eventRetention, logger) })
+	background.Go(func() { pruneIdempotencyKeys(runCtx, st, maxPruneInterval, logger) })
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -450,6 +451,27 @@ func pruneEvents(ctx context.Context, st *store.Store, retention time.Duration, 
 			logger.Warn("prune room events", "error", err.Error(), "deleted", n)
 		case n > 0:
 			logger.Info("pruned room events", "deleted", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// pruneIdempotencyKeys deletes the Idempotency-Key answers past their 24
+// hours, at start and then every interval, until ctx ends.
+func pruneIdempotencyKeys(ctx context.Context, st *store.Store, interval time.Duration, logger *slog.Logger) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		n, err := st.PruneIdempotencyKeys(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Warn("prune idempotency keys", "error", err.Error())
+		case n > 0:
+			logger.Info("pruned idempotency keys", "deleted", n)
 		}
 		select {
 		case <-ctx.Done():
