@@ -140,7 +140,7 @@ func (b *Backend) join(ctx context.Context, user string) (Session, error) {
 	}
 	for _, name := range Rooms {
 		id := b.rooms[name]
-		r, err := b.api.AddMemberWithResponse(ctx, id, chatclient.AddMemberRequest{UserId: user}, b.as(hostUser))
+		r, err := b.api.AddMemberWithResponse(ctx, id, nil, chatclient.AddMemberRequest{UserId: user}, b.as(hostUser))
 		if err != nil {
 			return Session{}, err
 		}
@@ -150,7 +150,7 @@ func (b *Backend) join(ctx context.Context, user string) (Session, error) {
 		}
 	}
 	ttl := int(tokenTTL / time.Second)
-	tr, err := b.api.CreateTokenWithResponse(ctx, chatclient.CreateTokenRequest{TtlSeconds: &ttl}, b.as(user))
+	tr, err := b.api.CreateTokenWithResponse(ctx, nil, chatclient.CreateTokenRequest{TtlSeconds: &ttl}, b.as(user))
 	if err != nil {
 		return Session{}, err
 	}
@@ -190,7 +190,7 @@ func (b *Backend) ensureTenant(ctx context.Context) error {
 			return nil
 		}
 	}
-	r, err := b.api.CreateTenantWithResponse(ctx, chatclient.CreateTenantRequest{Name: TenantName}, master)
+	r, err := b.api.CreateTenantWithResponse(ctx, nil, chatclient.CreateTenantRequest{Name: TenantName}, master)
 	if err != nil {
 		return err
 	}
@@ -223,7 +223,7 @@ func (b *Backend) ensureRooms(ctx context.Context) error {
 		if _, ok := rooms[name]; ok {
 			continue
 		}
-		r, err := b.api.CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeGroup, Name: &name}, b.as(hostUser))
+		r, err := b.api.CreateRoomWithResponse(ctx, nil, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeGroup, Name: &name}, b.as(hostUser))
 		if err != nil {
 			return err
 		}
