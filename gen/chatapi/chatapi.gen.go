@@ -2073,6 +2073,9 @@ type UserResponse struct {
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
+// IdempotencyKey defines model for IdempotencyKey.
+type IdempotencyKey = string
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -2121,6 +2124,9 @@ type Conflict = ErrorResponse
 // Forbidden The envelope of every refusal.
 type Forbidden = ErrorResponse
 
+// IdempotencyConflict The envelope of every refusal.
+type IdempotencyConflict = ErrorResponse
+
 // InternalError The envelope of every refusal.
 type InternalError = ErrorResponse
 
@@ -2151,10 +2157,42 @@ type ListDeadLettersParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// CreateTenantParams defines parameters for CreateTenant.
+type CreateTenantParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SendNotificationParams defines parameters for SendNotification.
+type SendNotificationParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetPresenceParams defines parameters for GetPresence.
@@ -2178,6 +2216,22 @@ type ListRoomsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// CreateRoomParams defines parameters for CreateRoom.
+type CreateRoomParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListRoomEventsParams defines parameters for ListRoomEvents.
 type ListRoomEventsParams struct {
 	// After Return the events with an `event_seq` greater than this.
@@ -2185,6 +2239,22 @@ type ListRoomEventsParams struct {
 
 	// Limit How many events at most (default 100, at most 500).
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// AddMemberParams defines parameters for AddMember.
+type AddMemberParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListMessagesParams defines parameters for ListMessages.
@@ -2233,6 +2303,22 @@ type SyncParams struct {
 
 	// Limit How many events at most (default 100, at most 500).
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateTokenParams defines parameters for CreateToken.
+type CreateTokenParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListUsersParams defines parameters for ListUsers.
@@ -2535,7 +2621,7 @@ type ServerInterface interface {
 	ListTenants(ctx echo.Context) error
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
-	CreateTenant(ctx echo.Context) error
+	CreateTenant(ctx echo.Context, params CreateTenantParams) error
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error
@@ -2550,7 +2636,7 @@ type ServerInterface interface {
 	AckNotification(ctx echo.Context, notificationId NotificationIdPath) error
 	// SendNotification Send a notification
 	// (POST /notify)
-	SendNotification(ctx echo.Context) error
+	SendNotification(ctx echo.Context, params SendNotificationParams) error
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx echo.Context, params GetPresenceParams) error
@@ -2559,7 +2645,7 @@ type ServerInterface interface {
 	ListRooms(ctx echo.Context, params ListRoomsParams) error
 	// CreateRoom Create a room
 	// (POST /rooms)
-	CreateRoom(ctx echo.Context) error
+	CreateRoom(ctx echo.Context, params CreateRoomParams) error
 	// GetRoom Get a room
 	// (GET /rooms/{room_id})
 	GetRoom(ctx echo.Context, roomId RoomIdPath) error
@@ -2574,7 +2660,7 @@ type ServerInterface interface {
 	ListMembers(ctx echo.Context, roomId RoomIdPath) error
 	// AddMember Add a member
 	// (POST /rooms/{room_id}/members)
-	AddMember(ctx echo.Context, roomId RoomIdPath) error
+	AddMember(ctx echo.Context, roomId RoomIdPath, params AddMemberParams) error
 	// RemoveMember Remove a member, or leave
 	// (DELETE /rooms/{room_id}/members/{user_id})
 	RemoveMember(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error
@@ -2628,7 +2714,7 @@ type ServerInterface interface {
 	Sync(ctx echo.Context, params SyncParams) error
 	// CreateToken Create a user token
 	// (POST /tokens)
-	CreateToken(ctx echo.Context) error
+	CreateToken(ctx echo.Context, params CreateTokenParams) error
 	// GetUnread Unread totals
 	// (GET /unread)
 	GetUnread(ctx echo.Context) error
@@ -2698,8 +2784,28 @@ func (w *ServerInterfaceWrapper) ListTenants(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateTenant(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateTenantParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateTenant(ctx)
+	err = w.Handler.CreateTenant(ctx, params)
 	return err
 }
 
@@ -2766,8 +2872,28 @@ func (w *ServerInterfaceWrapper) AckNotification(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) SendNotification(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SendNotificationParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.SendNotification(ctx)
+	err = w.Handler.SendNotification(ctx, params)
 	return err
 }
 
@@ -2832,8 +2958,28 @@ func (w *ServerInterfaceWrapper) ListRooms(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateRoom(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateRoomParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateRoom(ctx)
+	err = w.Handler.CreateRoom(ctx, params)
 	return err
 }
 
@@ -2928,8 +3074,28 @@ func (w *ServerInterfaceWrapper) AddMember(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddMemberParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.AddMember(ctx, roomId)
+	err = w.Handler.AddMember(ctx, roomId, params)
 	return err
 }
 
@@ -3376,8 +3542,28 @@ func (w *ServerInterfaceWrapper) Sync(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateTokenParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateToken(ctx)
+	err = w.Handler.CreateToken(ctx, params)
 	return err
 }
 
@@ -3574,6 +3760,8 @@ type BadRequestJSONResponse ErrorResponse
 type ConflictJSONResponse ErrorResponse
 
 type ForbiddenJSONResponse ErrorResponse
+
+type IdempotencyConflictJSONResponse ErrorResponse
 
 type InternalErrorJSONResponse ErrorResponse
 
@@ -3875,7 +4063,8 @@ func (response ListTenants500JSONResponse) VisitListTenantsResponse(w http.Respo
 }
 
 type CreateTenantRequestObject struct {
-	Body *CreateTenantJSONRequestBody
+	Params CreateTenantParams
+	Body   *CreateTenantJSONRequestBody
 }
 
 type CreateTenantResponseObject interface {
@@ -3920,6 +4109,22 @@ func (response CreateTenant401JSONResponse) VisitCreateTenantResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTenant409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateTenant409JSONResponse) VisitCreateTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4290,7 +4495,8 @@ func (response AckNotification500JSONResponse) VisitAckNotificationResponse(w ht
 }
 
 type SendNotificationRequestObject struct {
-	Body *SendNotificationJSONRequestBody
+	Params SendNotificationParams
+	Body   *SendNotificationJSONRequestBody
 }
 
 type SendNotificationResponseObject interface {
@@ -4363,6 +4569,22 @@ func (response SendNotification404JSONResponse) VisitSendNotificationResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendNotification409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response SendNotification409JSONResponse) VisitSendNotificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4618,7 +4840,8 @@ func (response ListRooms500JSONResponse) VisitListRoomsResponse(w http.ResponseW
 }
 
 type CreateRoomRequestObject struct {
-	Body *CreateRoomJSONRequestBody
+	Params CreateRoomParams
+	Body   *CreateRoomJSONRequestBody
 }
 
 type CreateRoomResponseObject interface {
@@ -5285,6 +5508,7 @@ func (response ListMembers500JSONResponse) VisitListMembersResponse(w http.Respo
 
 type AddMemberRequestObject struct {
 	RoomId RoomIdPath `json:"room_id"`
+	Params AddMemberParams
 	Body   *AddMemberJSONRequestBody
 }
 
@@ -7618,7 +7842,8 @@ func (response Sync500JSONResponse) VisitSyncResponse(w http.ResponseWriter) err
 }
 
 type CreateTokenRequestObject struct {
-	Body *CreateTokenJSONRequestBody
+	Params CreateTokenParams
+	Body   *CreateTokenJSONRequestBody
 }
 
 type CreateTokenResponseObject interface {
@@ -7679,6 +7904,22 @@ func (response CreateToken403JSONResponse) VisitCreateTokenResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateToken409JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8509,8 +8750,10 @@ func (sh *strictHandler) ListTenants(ctx echo.Context) error {
 }
 
 // CreateTenant operation middleware
-func (sh *strictHandler) CreateTenant(ctx echo.Context) error {
+func (sh *strictHandler) CreateTenant(ctx echo.Context, params CreateTenantParams) error {
 	var request CreateTenantRequestObject
+
+	request.Params = params
 
 	var body CreateTenantJSONRequestBody
 	var err error
@@ -8653,8 +8896,10 @@ func (sh *strictHandler) AckNotification(ctx echo.Context, notificationId Notifi
 }
 
 // SendNotification operation middleware
-func (sh *strictHandler) SendNotification(ctx echo.Context) error {
+func (sh *strictHandler) SendNotification(ctx echo.Context, params SendNotificationParams) error {
 	var request SendNotificationRequestObject
+
+	request.Params = params
 
 	var body SendNotificationJSONRequestBody
 	var err error
@@ -8749,8 +8994,10 @@ func (sh *strictHandler) ListRooms(ctx echo.Context, params ListRoomsParams) err
 }
 
 // CreateRoom operation middleware
-func (sh *strictHandler) CreateRoom(ctx echo.Context) error {
+func (sh *strictHandler) CreateRoom(ctx echo.Context, params CreateRoomParams) error {
 	var request CreateRoomRequestObject
+
+	request.Params = params
 
 	var body CreateRoomJSONRequestBody
 	var err error
@@ -8919,10 +9166,11 @@ func (sh *strictHandler) ListMembers(ctx echo.Context, roomId RoomIdPath) error 
 }
 
 // AddMember operation middleware
-func (sh *strictHandler) AddMember(ctx echo.Context, roomId RoomIdPath) error {
+func (sh *strictHandler) AddMember(ctx echo.Context, roomId RoomIdPath, params AddMemberParams) error {
 	var request AddMemberRequestObject
 
 	request.RoomId = roomId
+	request.Params = params
 
 	var body AddMemberJSONRequestBody
 	var err error
@@ -9495,8 +9743,10 @@ func (sh *strictHandler) Sync(ctx echo.Context, params SyncParams) error {
 }
 
 // CreateToken operation middleware
-func (sh *strictHandler) CreateToken(ctx echo.Context) error {
+func (sh *strictHandler) CreateToken(ctx echo.Context, params CreateTokenParams) error {
 	var request CreateTokenRequestObject
+
+	request.Params = params
 
 	var body CreateTokenJSONRequestBody
 	var err error
@@ -9717,345 +9967,355 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1LcyO3tigI/xUc3hNh0idFkXqUXVSc8CdXqWxt12tLqu1HsY4SzARFbCUBOgFKxV1XX7hnHR1xB7d7",
-	"diZntqf9m9r9B+5P6MBaQCYymSSTEqVy2Z7YpWQCuQAsrPfjQyOS44kUTGjV6H1ojBiNWQr/PKGaPedj",
-	"ruE/5knMVJTyieZSNHqNsxEjmgkq9GeKpOznKVNakQlLiWKRFHG7ETTYezqeJKzR63Y6QUNFIzamZiY9",
-	"m7BGr8GFZhcsbdzcBPnnTtiYcsHFxfwnT9xXEjbUhAuiR4xE0zRlQpPBNFW68NE1PqlYxQrfCP6eaD5m",
-	"pIlLUi1CNbke8WgEnx5Mo0umCVdkOE0SQi8oF8Vlf/For9Pd2+t0fVCGMh1TjcA82msElbAxnc4Oh5ql",
-	"83CdIjBES3JNuSYDNpQpIzqdcXFRBcXSfbgJGhOa0jHT9uCPrphYdOjfymsypmJGmHlJme0YS6VJM2ZD",
-	"Ok00MQedPd3vdFrzaMDNRD9PWTprBA1BxwacBD7nw2kntGPG9D0fT8eN3j78xQX+1a3cu1Wwc83GFaDv",
-	"e5B3y5Dvrw/4vg93twbcL5hS9IIdx6+pHlVfuDG+UgCtMVYX5zuDL6LHcYftDffpo8EX0ZfDXdqwIE/M",
-	"dBnEdopzHjeChrm3PGVxo6fTKfOX8a8pGzZ6jf+2nROIbfxVbWeAAtgvpeZDHlED5jLYhfdecQFCD88d",
-	"0DuDbraQ6gX489xlFUW4YSmvhsNKSlBCHS2JuuSTMrGpwg+JM1YiSAk/OgUU6SwgCzQyMJ3NJmzxTqf2",
-	"LWJmIE0qCBvLv3MiU0KJGslURzJmRQRv/K//+p//o3rDAY7b7rIPMS5ByvEyNEmlHBchM0/Oc7TOMaQa",
-	"XHj9DniBAAKsZ8DflkGLHLAIrxbnZUw2sC/YXJjgLvA6IAHiN4qly+CdKpYWoY3pFasGzbx7F8AQFmQx",
-	"KVMTKRQDDnMYj7l4I+hUj2TK/2HmNYKI0EzA5aOTSWIv5vbflYH9Qw7wh0ZMNW30xDRJggZLU5ni8NjA",
-	"fPjm7Nujl2fHTw7Pjl+9PD86OXl10ggc0TPkjytl2KRMCRdXNOExGVOlWUou2axxEzTUNIqYUo3ekCaK",
-	"3dRd7JEB5MSuEtdcQb6zLxmhwQPlOpXiom0+/zWNrZizuU352+Hz46fFDRlylsSNXvYBf4vsMzKeKiNc",
-	"kK4heHudTodEI5rSCASFe94pK1CabYK9IQNDfBVLhgG5HlHNrlhqflRapiwmTSOO4QcCQglw5dYBCWGZ",
-	"ITEIray0mExSrmGrn0gxTHi0wY1+8urls+fHT84aZkma8gTQ3RGkZZTsJj+SMRsPzA77R0JJPAbKSIYy",
-	"NQtReJUVoUnKaDwj7D1X+l6P5W/msgRkMNUkZcOpYrE5FF8EV5pqRuQQTgh+cceIB9AcsZT1+sL8Eo8t",
-	"yG4F5rjsprXtjvkHBy+b2wL8oS/MSp/JdMDjmInN0o9XJ8c/LSIfUiQzPAhqiJgiYzojsSR6xO918w+n",
-	"esSENqti9hCE1IQmibw2+A9/EESdAH8SCCL+BfeDiZilLcD9Y6FZKmhylK9/E9t3/PLs6OTl4fOKneP2",
-	"iwTGkGZ2w2OyP+xGO/Qxa93nDp7KMdMjg0FDyhMWEy4Uj5ndmfSKR+wA/rAgE0VnyuwdjJFD4hagYANf",
-	"Sv1MTsUGWdfLV2fnz169efm0sG2Aa+YEh/C1e9ygl5KoKWi2sElAZ7jKJJyboPGazhJJ4zMpn9P0gt0r",
-	"g/J2wCLKQMYzoqUkCXz8gRgQfJUrIg3DAVzh/2DIYEgz/PrV0x/Pnx+/OD47//rHs6PTsBVY+8BIJrEi",
-	"UhhNOZ0ROWEpbE0AqjORwmCeoZL0khk0gw/BLqM895xdseTBCJzjPYdWJIOpC6cAuJCtwoKtMwkYZJrm",
-	"D1uHr4+3vmMzQkVMftgyEuDWcdw6IBTYFdHykgmgmQalI5okhOt7pZv+d5thYX098jWjKUvDljknaley",
-	"lZid9w/MGnyqVmzYAR6alC+omDkL1ebO6+Tw7Mhi2NEPT46Onh6V6INhuYiO7H3EWGzYQ8p0OiMJ1UZt",
-	"vL/NfeXuRG4HzKAxSoZvTTQQbWUGrarP2re3PdPXTdD4YSsz021lhp2lw4t2y9IUBetirWnyEXNTWVtB",
-	"zWnM27CJvx3N5/D18UOoPfYzJZ3HAhEQlGiXXNSwZYay9xOjgwaGNV2w2AxL2ZW8ZDHcwDdCTScTmWoW",
-	"v2Axp2Bw+AgcymlNcx97YIZlCGxYBiJsg5XATgy6eHTp6Zs0jrl5mSavU0MBNWcO2vI3jwxfQ1lhOjEa",
-	"YqjYz6GzyoPYMqKKDBgTJGUR41cMfAITb2JPN6pnkwkaiv286uVT9nMDbQ7OavHWMwqZCd5lxjU5+DuL",
-	"gErARtgtnjOdHIkrlsgJKDf44jTR86tBDFoOXTbcfDRDs6WGymli5XQfheasO+mUkesREwXFC143TKGd",
-	"+xkGUiaMirk9clMHuA4H3eLNAitmlZXJMHaWgl+IxkY9VDIl1JB0AI5Gl/N7l1Clz2l0Wet0g3URZyE6",
-	"ZJ+tXGYcvwCV6nZXJBM+CI1j+F9m3SzfAqRAy1eSgNDrrHJ1jW/FhbvRVat9kjKqmdmx2y5XsGtcIcmx",
-	"wNAimlwbZcopqCAdCsZiIFIDIzEozeJ2XxySMB77ar+Rk6UesRS3kgsSWvtIGMA0IEvSMepx+MW+MFpC",
-	"M3w7kIN3YUDgHwGhCY/YuxBGhW/hr4DAK2Qww18JTa1CSMesLyaUp60DEl6kcjqxA6MRFYIlIciDhIoZ",
-	"EVNUurmIkmls6KGQAlw0QuIWitmrYaP39oN7UDx8Z+/pfSgflvvl3c1NsHhUY8zFsWZj1ejt3qx4k763",
-	"b3Zubm7elQ8wtzLhAcxvvp0L7W2RwReZwhFkh2g0tNYcgmvLjJmYjs3K4rGHgUqnIF6VVg+/vgsa77eA",
-	"Dm2V7WM3weKFlhy5YCmz13DAjNqvPHw5AGXXLD6owrlm/mbFUgvG9LeNgRwYmDnucr0rGnjn0gUvkN0Y",
-	"mqYUhLMx07QOb3nh3rtxRvwPc3c05mqS2EtzYBRPIyClMvGMu0UHwetUGgpBDicySWQDoH3OxIUeWbem",
-	"kZjowLyL3oEJ1Zql5mv/8fY/+v33nc5Wv/++++zd5//amDv0IMONVWQ88yBVIckCYoa69F3IWe7gKSJb",
-	"9fYWgiLW3unDaMzIE5lOKjZ5zEX299pbbNSyc1DLztOJmnevLwizyIM5MkOjlr4K3ISgi4xiVjj7Fzs4",
-	"q33g/tnCFi85W6Mq3O5oX8E/lJHmKJxyrnvMn7TWybmN/yjs3O6j+a17zocMIka4sDunDrKggp09MpLT",
-	"0qHjLNk2fflor8Yuze3IU0bj50zrSvJnftxK4FcWk5gl/IqlnKn5paJl9NxqNhVTWc+/IgIcMDS6FPI6",
-	"YfEFCpi1yN4z+IidKScAObWzUPh+/gpQfPf9BuDxp5sHqoSZ5X1aAPO75SdVT93wBtxO4fBx4xNWOTJP",
-	"RRGG70dUk2smtPOhlrcIFfgaCvYT8+JNwXNXTVKQy5UuhkwZoQM5RWoIywgIa1+0SZh5swy5EbknKy7G",
-	"OdR2FM5tjZWMPiyxCsArhhIB8QqyU0sZGLdFKaQodwvP8ZLM7DEvWihmRkXMyVMMsTg9sNfT86BUfGy5",
-	"v3mVtAjHnEO3EIOeWHQowh6W7TuhAYA0aaIMKPsB2evumv/stwISVpnazIBu0BdhhYHd/LYbkDDz8JgH",
-	"ewEJnb/Y/P3YDK6w9oZkb+dxQMKiay0k+51OQMLTH18+OT85Oj06Oz85+uub45Ojp2Ff7HU7pGlD9Apu",
-	"WMZiBUrOhCrnoTV7z6VotfvCHIuV0CsMXgssjNUeBd+b5bnFq83Zc27DimWZI81xpgK8OUwtms0qrwfz",
-	"CC06asC1TZPFpLaE9KjZGhEYNL6SKDyHg7Wo72rKaz8Lwk3hMllxZ4Nk12DRKRrdSjAIjAL9TJFJQiOQ",
-	"ebhWoEB+pvA3ksgL9KoOuZEU8SFXpIvaux6xGRkaveKaXHM9MvTzgk6KBGJvJ5iPmV0mIQWNooxRQaqc",
-	"k5caoVywyKhzIARWCxJFVDDC93iiK0UtEK5mxL1CxjQuntB+FbxsEXObEa6tw7oUMyl1AUprXtvPvlx1",
-	"I9DYhS+cU131QcvMzZtuKnJNK9bR2OnsPNrqdrd29s52Or3Ofq/T+anhnVRMNdsywvASLlLDkOUFmwbr",
-	"m4vz8LraUXR3NbH5EX3FYNvM6JhH1nmnVT6cZbeyQmatQHJfGv0T0z8SppfDldeMSv7oKDwfbn1n7P2W",
-	"0WRRgKoNxflMkRG8VRKRLQ6jStjdCRrx4Pw65dpnukpTPVXmi5cG2gmcjFW0r1iq8GPddqfdmTciFj7w",
-	"Yc5uwAT5ng1OJSR+eO8SKTBchgulqYhYu1GF/QVoK1ASrI6UmHeYs7UYFj2gipG/T1dpV/na5wTcmF2k",
-	"NGZxmCts2cQRFdYQbz6s0QjiBEHYRDe6wmqb7/CiPBXFjU5gvjhJpZE7iNI01biElckw3pktwhdwNdm3",
-	"2is1BbtFGdzFU8k/FxRwYTEe11Pjv82weX0N3t6XT1h5Ry9atSAGHiGwxKHrKHQuudAIighc7kVshlNh",
-	"/j6P5FTosC/g/8qP3FOWQ2AIMMxmjV4G/QHz3Z99gdP2rPTvxEL0aHMNqRQjw3NIlHAju8qh/ZQBuy+a",
-	"OTUI84+0IKabov8zIAqm4s5KNWBG3M2XiYpXES3+Lrlg8XLOBVwcX1zKrzpr8as1/bDF7a3tvH1of6f9",
-	"ZuBtrLfUuWUsxuG/wHjQikBAShLr21slj8KQr6kyi/pwB/+vuSR15N/bicvWF1OhKYPmZn73mQNegzZu",
-	"alFDL/5UxTbuJqLYpKQKmdqeNGzU/EG+W+ClH7CIjlnuo7YX3cxygDa8nB5B/Ldy2utUxMSmFCCOPGdD",
-	"vXEMeZiTTNhQV54j/PBwp1j/3JSWkwmLyYBB9mvF8ZGmAT7AgLGxvMLEBRcf3/IPjitdj51T8AGbf1mv",
-	"c12D0VnGPFRtD4XlnhWukk9bHqi31fju7SSnfOc+7Z06ZVpzcaEWS1CfKSKvBVH2RU+gmlfq02jEr1i8",
-	"WAPJbg5XxL1NmlOheWIdppn9LE35FVOtOkbIoDGeahafwzxV6fZm+nxf7fdhzAFYWPFHK0pJvUDo2T/r",
-	"fLlC6Flgps2p2oQLUXeD8N0CMIVZvfVvKmjN38cgP88M7tWIdDu/+ZMRFUa+tpppFuY3j3UHhA6U4TPg",
-	"eAKNb5axTJoC6xlz4X+xWx9PD/EX0jQb3ULCDpmApAlwt/IDsvlyFtYNoOmLqWb59HgntMHLJsViEUaV",
-	"tlGww6mepoxMhZlRtSwW2z/vC32DxvutC7llH7p32y/tP96aSdpnfMze+a9u8fFEphieBtnDjQuuR9NB",
-	"O5LjbUknfCuSMbtgYjv7+o0/XF3yyZacICJtTST4+hDAJffpNRfeIU7FxPy9xhFWX7SbGuhfn/O4MXfh",
-	"QBn9/qQ50WLHL2bhetUpSkY10J3Px+rCUr8qO46IgZbwmI0nUjMRzYjNDnDetfy27NqMwa1ERjTZ6tah",
-	"6V4iQFXQ1nt9QNh4omdEighMBEyXFetvWZLIgGhGx/9SjNHa8+P2vG9CpNIKPd7x0mvq8pmXqfPd9dR5",
-	"u476ENgBhY2/HRNlMV/ry2CJx0Eb+PoY3dpqqQhegMGNCAyjMswrY2JwxUQ5SuK20Z7z0Z238oWNGVKf",
-	"+kEqhXtmhhO83dWX7IO3hdlSLezmuoBzY5W/e0JTVst5UVjaz1OpVxuT/mreArHK1hhRa+jb2ZB5xdIr",
-	"tIMpDNbET/2gYaIYBhEbUQe98Rf8igkymGGC+8nR6Rk5fH3cJnZprmaSRMzPDYdUxE5gSOQFSRi9Yn3B",
-	"NZFT3SOUDFM6hjAdJgwPjpFAQYwN5E8aGCM+MSRWZW71vkjkxWeKhA7+No3B/L/tPbLqcOhAi2ia2pR+",
-	"sKraPPtbJOkYJFvDLFA/rydo6FHK6GpnGL41H1Jf6ZDNAUZIgkJhDGCMRR5WIO0+qStQ3CVs9M72oRqX",
-	"qcKOtL5ZCGfKqFR7OjFk2HNut+2Cy2YjN7BelP9qa0+BTRpYm6F9FLYCyzfyZw5OtMVbEPsi/90+Cltt",
-	"ks3TK/ADqjJd8xpKg5mrBqEufeHd16Z5DLm2AISCGwizcylccAtV2fUHwxRP+0Jei9YBmQM4IHMwIlzX",
-	"I5l40A01pLqMqCYR6GUBZABPtE0sN2cK8IBS5obZKa1TTo3kNeG6LzKu76JwLP63SSgjqO9hEBpDGPP9",
-	"MpvDteqLML8NoSUaOUFfEn5jBLzQXKnQbhTa5lIqYjleGCe/pOCZJ5I92lsWNX+49RPd+kdn6/H51rsP",
-	"3eDR3k1l5Lxdxe0Mg+iNWs8yiGOMCBIxAdlEiv28hqVwYVT1J652vFhb2nmWMrZlZEfyl9NXL62o48Xo",
-	"2r3Oi/7tke++djzWxe5+MPAEmWh4E64tIi1aUF0VdIFKVU/3zLDh0z39PPPpjkdffdCl89RywqNGr5HQ",
-	"qYhGhtoLUchT8mBbK/xq3ohRUpFXaYpc11QQd9ZTEDGtXi39sNJyoqyHJXOSVsGws9Xp3gKGO8dITbAy",
-	"zToDbTEbOFk89BUCJbw0l6M0Fx2Fk+UglSXFfLvfrcCpQ3TCl9EqkmLI0zFmzxYqapbMp9FlDXzKZluK",
-	"Ut2HPM6VW5ytrMYO1iOzpUG3I7fls/uEyW7pSFYRNxDjhB6uJ8YtKfu6aTHOX89tZLlCXtc6At3cwFpi",
-	"3PJktN8HWr3OSfbGGHv30WLOLlNnkmh0d3b3Gl6cqBrxyYTFi5n87NYZxP4t0RKsb/Poc0fuRdMLpuvh",
-	"1OzMvnw3rjfP4xwQ75ZsYW1CPLtLfRV/hk/+rsyWVVmxXpflUsBHkyvvLNPlRs0lBbmxCCqaaYay6Bzc",
-	"XZ1hPidaFGQ1D4LFJ3SWX781SMP3I+mqIqFV2QcFUsYTRg3vEYzg3ar2mLsSI5kRsbLEiI2qqqoxkv2E",
-	"RUYqh+f230UhCe8qqolc8CtWXIgcEve5gNihaK829ORcTQdmPPpl0imbz8Qvv+aVFIFdfld5AcsFRHRO",
-	"A+8aZFcFUDlTT0kbXJy/56LTYHytyBHvBOcpgSsGfC+1SPLqMt2KrPj5S5FR0mW5kkQKYmlhrbTJ17xS",
-	"w8awgsV+Zy9XuaadBGes77OsCP4p+2vXSxeyAAxmt4yozO3u+Uz+st5V7+6Gw1UfKr1vDa/Rmo6PCbce",
-	"M9w95yorOjn8l+47MhbdUgX/1VrBsvNYS5phtoAwD8DJf3HuwRY4NUP7ufDAlvqDelg5QGFeh8tdSPQE",
-	"vOZr6Vw2f3jC19O0zPsBEewayx3YZkC1iJ+hLgXKt9/5/ehcr7lYJET60YyZRybDjrxen4VwIX1d95ov",
-	"igYr7osHkZDXHqW9x7hK/3YtiaXM9rQeTmev306jyU/wU0bDlCkmosrwMUNYzI23ryyoDakYE6uyobIw",
-	"oizX2cZc8qFNvjKzLGPXu3cLHF6Uf/lKJFyY3eYJy8HFIuEFGbkqu7SQjgkTNYKGHA7hXwWGlP26YW6U",
-	"J9dk2ZP5mSw77tsY2xwe1Cb/rwSDWmUWhW2Ce33y71Dzd2Rpw9ioSkaJwVWlKAdzcTLYzBtcXMxFXFQV",
-	"V1oSU2k/pNl7HZBoqomWZKdQ1cdFXF57hojKwMvTEU0Scs2IGvGJUR6epTyms6+KpuKdyhhMF56ylP2V",
-	"NsUDpAAcvlYzivx2zHHt2KllEU5+XFMe0eQF7MwhjguMq75lllLnDcZkHlpyC9tTRghhwpVxr7vruDWN",
-	"VH9eQz/ICtzULUVZaGi2OcJqBf6iszBbxLKjegKxeosNUB/WrZ6z1NZmjwoChQij0ShXnXJje0/TmPZg",
-	"eugr19u5WbKADSufUbYfdc7R7t4datJ4N2YdxPkNKbvFGNFGvqZqtXfu9Y+o+3r7H7iTr5886pDZp2Ok",
-	"WY6ZBd1YS3lptFNH+gY0uuyL5nwwbau2fhz0RTbcL3YADz5Ttn2jdsdmU/xC8xhfp5dMtMwsuPDQn/wz",
-	"ZYN4PUUO4wStWu7wcR0RbWL2Rw7zoOh1NPRsUEBkEq+vpmes6Xckp7k1LVLRD3OEA1wETDTHDviXRXsv",
-	"OnReKbM9LHm8beb6wzHhBQaAed68iLyUz7HedSqOuZ1toIQ/v4ObcFbJu/J7EJAF/WwPsHDo7o6nYATV",
-	"ZbehPMuIa6YmNGKVfXA9tWJ3p1757Z1Ov//+i2fmn4ed/+c/f/n1l1+2fv3l/+hPdzo7X8J/H//6y//9",
-	"6//2X//vL7+8+7fKOJUTP5NlgQW3Xk6KS2WDOqyoyCyW029JEeT1gqJMZl0FwHyhMSBKpmVh/y3u+7s1",
-	"WYG7/7npdqezonazXSxCX42IwMcXlSz6fiSx/zy2BVvU0GNNorcpArasv0dhYXVJlDfkthTK385PmUDJ",
-	"hC2tv5DKBIqg5nUXnHwNhUaAvcAmVNRXqSQGttLPHCWsRLlayjbkU0PYJ7696bpR9VUUXDZW8VoS3+Hn",
-	"abqeUquCPDbZL8NQM7+PQ0D4kFAxW9EiY6Wd+H6koqxLRtCYCv7zlJ1fstn8op5l7U7CeNzrTzud3YjC",
-	"/5j9a4B/hajlQ6jCtbRdYGJlCbg1rUOrlGuOhYhXLtxmOdVAU5lCwpXFgBGfWMs+6DCbw9yFpNQKfYAX",
-	"hf308MtD+xJKlyw53rKraYs1aVSb3XDNeQepwPH93FuAir0cwp5ZFTGiacqZggSvJlUzEdEJb8/oOGlh",
-	"olee0eb3bftMYV5bmJmfwpZRNPrCmUJHdDJh6Cf2s8NabfIEsiQV4RdCpsxV/4CqH7EkQuq+uMR0OhF7",
-	"xojCK8S80bMpdbYao8LePVKPsFpezM0ejbmgGpnJmE4mtq1jsfLY0roMfjW3oFDqaumwvMCX3wZwmS5U",
-	"ejvLmVxvlMu9rDcqj05Y7Fj033W2ntVvlwxAK4S0uVErPjQ3zvC7FUs3F+gNvuKGYZ7wqoGYJ1wYmseF",
-	"zV4CU8D7agRewWrYJwvHsDpVt4yH9UbkKLjq/bmtWTmgsP+r3s7QYtWLVTv9zqd9YM6tbvCBAXQZjaM+",
-	"nXJUzjX2MjQNmymXRaRb+QQ8AreEY1kKfQ8lPEr8KV9DEbSlXOU2Jj46V8h/HVsfJjv7aaweN6lv8cvY",
-	"4u/J5Icy3QLBHnNpQApZK5lmcceYzWfTmBXcxrFvYFzPYuwG1MaW0+l4TNPZ7w1famrrlYphLSXdFoz9",
-	"lPfIHf1afsQK92G98ojWsJVVR8yLjUqRzKBRqfvt340qFMIt4OKibq1EUCwWNluC3DKMdczy2G0Rn1Jv",
-	"J1e2aC3ZBbal3G8tc5DNMBvBWjfMN9+tjOF+VyxL97kXc71OVUjXh3OqvT2vrA5p38EWTtJVoDcPDSkl",
-	"cqpb7XutD2lBtdGUOaz2AdA2Eskxy91gq7HCL34+/3mD0bawOHggx1xMVbFUo1d23P/gTq1K/Pbri0tr",
-	"vShWYF/wZSxQYmcBe3WxceSydj+dlUk9hS2ah7l0s25TTLPCm4ysWxRXbG68VbQRCnTOge4LtozMIm9J",
-	"WLXvI4zHYS8zwKi2a0jcI5OUX1EN9SnQTIY+wsEMSxubV12/4h6ZTAcJjwgXRkz2unj6hsp43AgaMHsj",
-	"aNihRXOl+7FSKCgI9xutff2bqXheUEbflSUwrzpSjbJHfohD3WrlZ7mRBsIJZEqcNcqZxqrLlZeDAMzi",
-	"T5mIs3Ikt8twdTxhYXJrjdqP+IoNb+BxVivDTFisSFR04x1APMaEUU1SpqepUF6rMc/btbRuZG3huEaf",
-	"3ZUlJoPK5oYLmgOTwVQTTQcBgdjhIWOYLQcKr9lzXPR6JSrrrK/zpfnP1+Y/T8x/jpYuehk3QKrk12Kv",
-	"KrhImi6Be7/TOsCgsoGt0oMRjOSCaYWVpwRGy5SzXjeY97a/oAN3zbAHqFR0x9KH642a83AiFlYJytWd",
-	"/MiEpVtwPO5olCEHRmjC7vYH8xcLuvgV+fbumow7aJxiSuRkUQkdSJB0iZPw2CHTrevo+O5yl5C5yQS+",
-	"DaTVe2uoPENvO26jhvvbuZY6Pjew1hUrnPHvSC/313Vb7on4bXinQ0WiZbs68fkuOLUa/joo5I+4nZ2h",
-	"jAuf7NnPRPQEOkdVUpmUEeq6k1ARK6+8a14A0lq3yKsJ/XkKAhTKQeoATNgJcGlykcprlbthkRwXjGk5",
-	"3brqtrtbrL2ztVeSa/b3dx8VWP9OgfVfdZv9flu/7Ww9plv/ePehG3R3blpfmYfFZ1ulV6oFArM5rxdU",
-	"CnfW5YKeZCtjYklKajt9LTDfV5z8EbVxOPlUXPj2ZgK1XwJfEHYxFHc3Q4+oOh/LtGK10BPcAkRTRsCS",
-	"q0fUdgqErYAMsAOiZiIi9IJygUcdCvZen+NGhIRqMGDUsxB4I1fexhyLK90M5ir403mLXXQpXteubOje",
-	"viUhcTj2CRMR7NdZKfbAL7nqY+jBJZvdUtrB2e4p7Gdx2Ax+9jNViJ8pfvkwGjPyRKaVBoWUanae8DHX",
-	"5+mk4qwsz1WQ+qeg1ySh6C8piqWdStHzFm1Vl3VJxSiREswrRbls7oVIgP4gLdbzBmlxXq6q9mjwRXQP",
-	"viBcwW3EUFzfWgKoN6QW4bY37HckdOKKvud69F1VZFeGNVl0z+HrY0M6Aij1LAg4J2RlkjWd8OpwscJl",
-	"tvMdoJubcB14Jnf8BvCxIj6qy/O9v/z8+KfLs53x91++P9m/evnF4PVu9OOj0fNu/KxzcbpDjx5Pv9vT",
-	"f23cto3Gn2TuwcicQ5XbEjyLv/UoRmHI7aSF4q35lK9/1vugKr1qknBszkWNYrmVsCuWOHPNgU2rR1ES",
-	"g/gUsb7BimoLZrbZqs7p2iwV3qwb+bKzXjEkmmoe8Qni34JWLh4YHFI+smqQnQD/kbIIW5GlSgdoXpyT",
-	"p9FsGDQimsrkjmWz5tkN7uaqYOfsBD0baUW881rZvOXwVg+QoHTS8/u9GAXvx9PzYClma7UQWd9JVAo9",
-	"LLiJSr+t7SgqpKjZhdRzUeb3FGCWrgRdkVAUUlYPSIifcK0eCP5ZKA40SWbgTTqTl6zSiqv4hWBxYFnl",
-	"lorkxNboINqMqVD1VxUlR9AvmSjUJqdRxCZLGX93Xcavqxf1mipIvgq3r9VX8M6///rLP8OSPWanHX+z",
-	"P3z1zY//+PHsL/zF9y/2f3r6dfLymx+7P579xF/uvNhr04RHrN394tFep7u31+m0O8Nd+jhajRcA18p6",
-	"4nAmNfls9VHU4q8AzKfMV52BdUUB33K5RqwqrNqugnBBv+rufLlMwULtqo3qVXfny2r96g0EDtQ7QXz3",
-	"TGqa3LJboT/Dp3yehXVU+5yd8dGPzFBEXnndXW1WwohesTyiqDrZT50bjescJ6sOzLFW3EK1J/vxKl/1",
-	"ztrONG2WuxCEN4VPKdJkntm0bsxQKyBqOi53C9i/E6hLwonKMJfjhiyIlUDdMYqosJmLAA4qzr4aHXNX",
-	"4wItEhxBU+89MkyrojnvxRXkw1eX1BSdp7chNd6efMqkBgS5O0XReG2Vaa6vFRso05Rh2vGaTZSXhqQI",
-	"dm07n95PAAppYlu21kNFoqwZpHGz8Dwx6PrOh1nVCrvqJG1Rg4lG8xGJEkahrnmdI95ctuthKdd1WegV",
-	"lKUBiPEACGZ1OaAXJceSJrZWKqEEWK/WiraqPDtUxxeUmMyqblvvSjSSChp2ek8/U4ROJsUFgIi+lmiX",
-	"2c7b573/3wr5TrF0lbM0K+5dPPfFnkc/DDnmKYu0TGdg8DHv20JeToWzrsg1vIswspqihPBb6LbavI7L",
-	"AHIcOpDDgLBEsazp7Oq0YVVZXf3MFpBTgXOxg0BOqLpkMWnyWEHtpsHM5S6TZrYfrdpuBDijVA55UlEj",
-	"sqKgm/I9pYU9e7cAaeu7Td3bt2S6Dts+ZYbrncayYrLwRpvYu389klkFWJS9zXVAAuYIs4hJmCdqhxl2",
-	"lvwkV1TT9HyaVmQrHAoy0nqiyJuT5+4OOIB4pKcpK5S8nArFStQShve2t6NYtO1TaMGPX1XbaC+YQJ//",
-	"eT/JVGmMlV6vKTSdTGz0LW5FuSke1wDbkbjgglkJvnwslnOcL/aUYLwyECakQIqt3I5Ds1zynMcxS5LG",
-	"besJWGQoFBCwSSPQRnkBitw+KrAWPdtE1cjCrgc+bmbYsLL4gHehbhvHVrx0DovI6zdnYB+kkbVquxea",
-	"RZFowCAPBlChdUBeH549+daekwvphvesC2PTd5I0D0+fHB8HZMLSiAm9ZTtItSqknIJkdrtrW6hYu/dl",
-	"QXRouok8GWLr3b81e287W4+NILF/0/qq+Xb7q//27u2/bP3/333e+qr11b9uihasaK+173XXOiDhh5tw",
-	"wXbcK8nwHTyd1bW+6p9hmdbci3i6Bpe3HOz2jD4XWT5NXg81T6NpyvXs1MCIyz+c8O/Y7HBqzqVOqAJp",
-	"hury/Ndf/hm2Aquxuh7616XYAZ6FDrjqM2Z8KrWLJuDmIyNGY6jYhHjb+GHr8PXx1nfgD3eyIcBo9vFr",
-	"RlOWOmgH8NczxzKejKg2UOaukMaCQqXo6ximckzC169Oz8g2PFEhaYZmcpnyf4CRukfwi+Rqp23XzIWt",
-	"8SKHfRFm0NoCpT9sGVzZOo7DHuGa0EhnVeVQZsaQCq7UFAqlwnzQ9NvpUZA6Z96zvghi03eygzCbyFW2",
-	"jwRKOlAySOU1qGVpX4zlwPAFOpkQNZLTJIbISMKF0ozGRc0NQuFsWID1XZnrgT0W+6KpjV7n0m0x4iXM",
-	"kSYk/0ZC5KvwZ2BwdwS+nMLGtvoiZcOpAl85WG73OrskPHxz9u2rk+OfDs+OX708Pzo5eXUSHoD2DouP",
-	"AyNRXCACpexKXrK4L/D0uCJ7nS5OcfTy7PiJP4fZFaMhecfDM0+dDGD5l2zWF1yZc4mzyp92bqi3E2Nx",
-	"HLjQcAMBFXK0NMwFuipTpVm69BbhjkrDJcfwtr1KLw5Pz45Ozg9fH59/d/SjQS+QoOIxF4SJeCK5C9Cq",
-	"vir46UW3JT+XaqhoBGdqEDMg3V9/+b+6O18W6joOSVjWvsM2kFNFBINueSRlF1xpxBejH4y5UoApKRnT",
-	"xLA/553kMeAtoEHskKBDwr8dPj9+6p8eXiWQUkL/Si3ZCPvK/C4YssfFUM7vgCMXXBFKFEuGWyOpoGv/",
-	"eJpovmWvR2Su14BGl0zEPXRkBLkN3ayiL7KEn1Kijwpcg+cZodGlkNcJiy/GGMMs4qK3JOiLQn/ToCJf",
-	"B4e5lg4BOlhOjk7P4HlWv6rdF33x+efm5JnQLq/r88/tNc9RC6rfQjIsbqnqFe5MU4+Yo0xIeQKSkf8y",
-	"wcPayqtxqi/mkerACiRVSNVCjLO0KQe9CWVs+sJon4OpLlNyd6PxMknBVItA9josuZrM9wUWbIM5XNE2",
-	"NIXwFMm+zUCmKxhJbzFFxjYlekR1YBWkpcQ4XzDenL4ofHs5LW2TwyItgdUD38pJB15pgAJxxuwL+/xz",
-	"s6vadVqF/MGxTSZ1Ri5EsyevTk4Ncn2N61VEOuMRv+ACyYh55/zw+fNX3x89PX91cvzN8cvTkIzpDJxO",
-	"8Prh6+O+aE5SNkz4xchG+VOhrlkKAnLhxMKAhMcxG0+kZiKawTICH3cDWGSGm4CrT9B6v3UG9dzMxweQ",
-	"EqkPzEirrZnXkUGkRgWFaLy+sNcjIOEJ0+ls6xANczBtBofeOjHq2YzF2ezmfuNNkRPDkLavVWi3zUmo",
-	"ZuuOgESAmpBakZZw1Rfhh74T8PqNHvRx/O+oNJI+yHvm6a+//NP8CXKf+duoy//9g9ErgrycBVDTrww9",
-	"0pQn6qubmwwOM071gBbLlOx1HhuIFlBmxEEFqcIoq4IX0cB6nUpxQQYzI86wZBiQ6xHVgN/cBbOBTDRI",
-	"Gb1EkQhlZaw8DBsdYGU8R/sNebfe02kySbluG/AMNr189vz4ydkSeMgVTXjcFxk8Ri2mRgBx+TLTNDXy",
-	"gDJiFCTyyTHTI0O8uMYv96Cu42eqL4b8PZT8tUSdChJC6YUBm0kR+7X+ct9v4IgETQwWzAjtC5wB/RMx",
-	"t9W3ShWFA/gqroO958rcBJyhTc4MPc6ySulM2bq5uIhBIqNLBVHE8zvIxQRyH4xSF7FUGH4D6Gsxom2D",
-	"orDsPXwY/BBQ4xSSsLIiKFIwcxB7KPHTvjBfMbtgBsSSYfgyTJFlnzvfsiFVrrSIXZ1NTu4LV46EzmCC",
-	"WAKpsWh6YlYISKLyG0NzDsfi/Oq4ImbmVlPNnptRW/BfSxfypydsTLng4iIT4P3fFNMhaU4Ff2+DhVXr",
-	"IItq8DgjwIXsBggWSKc7j0l4cnh2dP78+MXx2fnRD0+Ojp4ePbVlQAuExK2R0UTzMZCEs0JBSiOoUE3C",
-	"b47OiKEh5gMozgwghaEv3hZKUr5rbhdLVJLmt2cvnpv7wlKQUKgmb7djGant1H51+12z9KDVsoA9lRHs",
-	"+uk1vbhgKXlzjETeQCGjqZFoUMBOr4wwrUmIMyEl7Yt8IQUAwtL3wh4BKCcgWxnUmTA5SVhgZ+4L50Oj",
-	"BdEGC2AanMlVF3fPD18foxyf8IhZU4EVG18cnzWCBpi5MpOTIdNKTtOItWV6sW0HqW3z7k2QWWKs8NgI",
-	"GrakZqPX6LY77Q4UuZswQSe80WvstjvtXQgF1SNQt7dpdIldyqWqsLGeMl2KFkEBETLGsruEqf+SjOn7",
-	"piVjAXbJaB0Qiv/qCzqQV6yaNFXI4Y9JE2lGj8BE9uDsUEtfICzQkPWM7hqSfJabAOW18DqtAQs3+loS",
-	"u6w7i/s0umzbhs1xeOAD6WqvuBzNvogkTZiKWExCGDLRKrSRok2MK5JDMp2YDQlPjp4cHb8+Oz1/cfjD",
-	"+YujF18fnZyGjuyCND6k0wRsXa02OWEUiunxMUYK2+mBS6H3FQCwIjzLzgFUSCi5KmIzKpPx5RB3B6is",
-	"QQzEvAwpj2PIX7h0hX0aaMphSn8t41kpwIBOJonF7+2/K8zo92yCWZju0mJ1UJ6xu3tj1diVlq7D6NJZ",
-	"rW+KliYje8ADpLGAxDudznpAO2ObC4HCMgd1lpKb3Yx441nULFxrLM+aDGF9S0LZvJsHAbl7uNiq6bNN",
-	"2f6axtn+mSHd1UPeCOpk7hgH7a4e9EymAx7HGCe619lbPeKl1M/kVNhPPL7NueHOZ9ZPI2EaUmiFsUbQ",
-	"cD3BCx2G8G/S3TNUZ15gckSJNLu7rYKtFATd2kcLYuyyww0d5VsmtOFJd2ucwGs6SySNz6R8TlP0Ae91",
-	"9+sct5pOJlDy+wWLOXUlxvd2Hq8efCblCypmLovJjNuvg5bHQrNUUGeQhl229f0MPbKGiSxPwhAmTS9U",
-	"o/e28dQSN2hp39gGdXo7ZjTeSpjWNo7gglUwMzuSu1BDo8gBk85NIVlj3PDk6OzkRyDbh2dnRy9enxm6",
-	"TbVm44kudSLu5eYXy/Zzo0kVwX3OlX7KaPzcwguZGXTMEPi3Fc1FZyja5MlohhTY5dZNDQVD1c9Ts3OZ",
-	"ncpP/qqH1X4eWfWb+Vq2QWqFbIXNUOkh5QmLzzOkMHvljgTiVC0paCw41H2SvW2zY+zf4F8upxA6F7Cf",
-	"ttIYq4vzncEXhc01G94IajJAL2NvyWFlDmTIWzI7aNdeQK5G7+27zfAhDx1X8aMi7t0jHwJLUZkZ3Za6",
-	"WEcToEzJPv72ndnfnP6Y61lYpUd8AKYC5bFJywuJznNQKbHCtXOpFPqjke/YDG1LNjphJK8h6HKeaJzZ",
-	"b23mPr0tFhhYlEFrSYWf5VpOasXk1BqIbTZ6A9hakZW+AFmzlPJPAul0dr5lfAsW6GdP4AAVoc5eaxiQ",
-	"q5bnJYijUmQ9dV6uOBazETE4ntAmRqiZ7vTbw62d/UdkRNXowPr2IBV8aBPCE6l0FXNDiGxq/h3UiXpo",
-	"VxtlfLDWUii6t2NVWbr9msnxD34jN3ghy3nfS+9kMFfE4OGZyUeRqx+AmCCyZ0ShDv/a/pBhy802Xvct",
-	"Wy6imvIcKzUFwiPYdRaLMSzEBiDRkUmchQhYEw/4p/SIGSIEFnG0BytNsZAz1dZsqQ4QS5ThjDTJ3gGX",
-	"jhSMmOs2oIoFYHJELptNZIZyQfY7HTJ2GVERjUYA9iWbfeYkavxkIsVFy5q0c4cWmr/yRUCchOHWbjHW",
-	"kBQUPZ594ZudJPbTyep8uelsGIr9kJk1SmRmBOt2Ol+ihZELZ+4lzfD70/MnJ0dPj16eHR8+P3/y7dGT",
-	"786PX54dnfzt8HmYm5T2iWpVEegTOFy8seinL2kfK4R6pwG8pnq0Qdm+QDAffx/vPL98/YX461569uXs",
-	"692rHx6Nf+pG3+7//Vnn4nBHHX0xfbmnv/uDEkzvyn0EormucecBCB7idEbw8uiwRaTPd0U0eh/MsxGj",
-	"CQamVMrxJ8zQckWuveQLxdIrHjESUUGuU66hzJ85IEeW2uQQ6RjZ6XRsbEaoNNVT1SPyMsw8T2YGQz/2",
-	"O7vWIu3eitlFSmMWF94VslL2+obpb3EVm7qVHhFr9Lo7QSMenJuV+tHPCGmj15CXEI0MQdK93UfmRlU4",
-	"IzZwe3CRq66NOx2uCJ7t7E7GtH00g95xDzulLbQR19keuuP+Te2kQ2eLemTAAN01E+3yVS1cy1N7AiOH",
-	"lO4uWizFyzhmOuWRstewZOBYcBsLhvHCEDDozVjZ/mPdcVkYX7lF+byy/bIAyLpccrOmr+Wq+o7jc35d",
-	"DfvOzlanW3jH3yzkdEIPz+dNVfsU1gzXwAACmVc4oLuzu9fwcNaVR8jLI5cLJ2xI7/ePpI72P7HNqYoW",
-	"2Qf1nXwsIzrYE8az6i3wbmIRy/FCFt7d/lDCmJtt8JMt0gueSDHk6ThzXqIztVBoA8rJgbjN0gxACKjN",
-	"PJvtKi+lD+vaF9IfvHnhNbpccDW761+7m43flRpexvIB+dTzgb2N6/oOfwt+KlrYwDr3a4lqfapliqq1",
-	"fyhGt0YFN2URn3AmNEmZksmV06hDbWQVrULShAAoVGNVYCuOZd0aaN6rwUY4DZi5jQri/w2rtJIqUPPz",
-	"rJBDinEO6SyvZw5Z1/ieDdEQZDJVI4jEwCJUUrG+kCLhgiEtgIQfRS4YxCW4JI2Zi9NokzdGdzZEhJWc",
-	"aRi+4ZEJDHoArmddPF+QmM4qvW6nTMQlCnJr4+T6fBFPJivx4W+qk6Otz0dlTS6W8NO1qMBsLYPnzi2l",
-	"3BryyVqyR4blqtHb3SBNXKpuw9WLD/Ioea7IFFqUXNPZ7y7q4g8VVmDu/3p02obN+UYCl+mwUDFxtRnA",
-	"2IhhqPPFKTBm1VBES24zGgghCZDHrBir8AJ+w/RrB8KKsIEncjymW4qZl3Se8lKooNkpFcl0tTBsjx32",
-	"fpJATI3VUqtCCDKqVaYs/qW8Q7VNLCXj/pyvvan0DAIfhjIdb1LfshE4TMyRs11HznLDB5xlwW2PO3kT",
-	"FCaytCsbNhzOjXPu/g1QO4coqzSlV4IRJnQ6gxrElidahKkqvPHHUKDc7mUVWjxikV1BpBMQ9LnUVJGV",
-	"m6sSuGB7hWuSb/tH2mq2IFBhrFFf0EjzKw4VLfJSt5lROPQ7I4YYiuqH2P76v/+fflR7ufBb6PdNzLOV",
-	"spfltSCKaehx2hfN0OurGAZ5N1Tzb1xC2GqTk/K6s4aqIMlBnSQ51QeV3VQVuqihgeSCKCqYfxUhNDOW",
-	"Jpw/EPf9AwK0DnPHrCul5YmtVXV0qsii12gyv63zmdOVsV5ZEDEGfbnqs3NNGisjurCgbD0KkTWlXCOY",
-	"a/WLr4ZDxTZq+8p79todr+P0KXfYLXUqRMqaAdM4ZYzM5NQwR6x+PRXR6F+WO5iyTu82YwbesUGpUBnN",
-	"e1A3igyrnOGY1Lbqt6XepjbO6H/91//8H43ezk3QkNfC0CN48O4mqB2DLWKf37io7B3Xl9j+aYAxSqOr",
-	"bL0b+MXIyq19EWSLhsWqYHm3VSsZ1AyVw+vi0H0q+M9Thk5C/FixXe5ORQfbbrGETDWuGJyujWLdx4tQ",
-	"DGHKN7BT3r+d2vuH/3Z7ZiEqbdrjqBN32c5wl+4N9qNH8RfsS2/ToNWrv2ONeNwDoaSHR17cu07F3nUW",
-	"712+CRuSVeZ6zi8wU9m2WH8kC25qeZwTPpDn1QkJw/KEHpPjitDkms4UFKI0qNkm2H6YvaeRNrzxWpIY",
-	"Mu0iXTAfZXILFl1gARlIbaWPVCZQV9xMGPbcv5SX7NcXeZUXVHnGtgqhP7mWsk1e0jHaq73CMF7sCMZD",
-	"kL1O58CMN69mrZPJgCkeswJfz9KRm9Q9gowqMEnNbCK1kW3isWq1yaHrwRGP8z61BswJ5WlVltKinEWr",
-	"7xXSFtt9YXs7Y2pf3ry5sMORNLsWQniOzfw10ouVyFW204uj76Bd8h3MW/YAK9om+MUonW0KWSWZJFSI",
-	"Qj+VeS5QoOhrxu75NTvvM3KvtmxRTeR377xJm2KONfjepkh3HbL9m7ee1aDzT6QYJhzLPf2xrGdZSGGK",
-	"tKXMjTI9ePuDxd+blRoxFpcxuqslOAcEu5wLZiv3iVmF9azSKpaRvI1EvaxFAvbmBb39sqRn7/oFEyyl",
-	"ybqX3LXq//OafwQj+ce6cd8wvfi6rev9xuY4mdd7QnU0qqxAlNVkxNp8KXF4jMYcrF6DhpSDzKdIU0Yg",
-	"qRpD1wANLF6G87c1L8G9gfyAReWna+P1fEHw+8wzXo+y1FDBV2zDQ0gTuw9NZiwsv09y84eSKvDyrSVV",
-	"bOd9oiuFC6zDgtVlXRcsFDaqukaTZjcgOwHZJb/+8s+sIP4FnahWry9cr6wwyNpmZXTNe2Stf/gItOq/",
-	"Sy7MA5gCniRsqM0LRdpIoLk11o7gNtMAqmPCP71kAnwFxCCqSaihYJSrKtNUjJFSdZXcLZAv2eqqMoIa",
-	"HVAEu+1KuqMO6tpZ29rx5lP58AO3P33BdZAlcbhQSgTxkk10mxzlbbHNAxDmwqO/Hb08Oz85Ojt6eXb8",
-	"6mXYF02Xq7DbgbANKBaSuyAUxIi5cpX2eauH1Y4A6r4wH09d220stORKdJG9boeEpz++fHJ+cnR6ZD79",
-	"1zfHJ0dPwwOSMnOB8pIi1tNiCDoXUxdMkqn1QJLznWiTQw9OeN4XaiSvi839qMqap16TpjkMFnNbaQ9w",
-	"BsN6kkReE6rsIXsd5OW1cDWKYRyE7rjJXZEmbKtuPk64htogDGoG+s0dmNBt8sIFAIlkRppWpFS9spDt",
-	"igi1lvlcjlz/8KWOlxPIQ/QRC0vVFe/hBbDENG+dXnB2PFrgXoF6+z5TWbMb0EqJCZa48SjebN2N3hdB",
-	"w7uJ8+LAYysOpBKcPkhHLEPfhCixV0uUeBh7xGMnQaz1rQKxLXjRY3qFzveS06exO+xGO/Qx20pkRJOt",
-	"bsN3Afm9bTbn+PGO/Mt13UAfGrk5/q2LyrCr1+w9SDLLkCiDc33HkAsFsQV7vE1Hd8eddtfvHHTnbS4P",
-	"ciG33sY/fvCN797XxmetRc0BeEvsdlZAtLMWRMUrZqSXwgVDg/AGnT+W3K72ACEnCQhVkY0c95jJ708b",
-	"6GyuLlKFJARXC0ScrAiWh1I7nb3ujV82yatQVJIUuX0ChZOM2DehStsS8hpvki90YQAyNBtzEheIk9Xy",
-	"1n0WYTorS72uxdGtFrFCbPyoutYJNPYtnB9J5IWndVmp7o7WpSqdLXMorbAIl+vtGdknIIbBE83HLChU",
-	"H2zm8Uu9voA6dxBBlZe4nSuUZ4dkz8MeceN42hfIzxTJw8+xJiBUGXS523npyDCfB/cz6Aus4TJgRqb3",
-	"4qva5FjYuJ7EqOxW3F1UH7Dp1wUMbLlTIcmEpVsgq7vCg4imUzWCBszmGnKFr/cFJchWiGJMQfsbV+HQ",
-	"VgmhMax+kaBvFYbNVZtBQW21wIp1+HbsX9km4zMrDoMdckHE5Xrf6Sz9TiZ230uIJm5xHbZnr8Wf1vWN",
-	"RldkGO5IoMP5u1vYK2MzrPu/Z1kH2tJpbD37bT8koNr3BXETNI77Qo/YGMpINwvhF60DN61900wE9ZEx",
-	"0GM+fiErs+piF1qBNSpgsWmIr3BUGckbWtcOvM5aUD/IBZW48tC9YhlXe4MMMXxR5TjIjWXWfFZZrDSO",
-	"X2Sa8O1LlS6621ZxrFu90wHzEHEJi6na3jxVqyBqnaDGujdG01bmG7JrF4L0Zy3TtWqZOv2tSjDH3iHx",
-	"2IgMUrGFV/e+JWofFrR8VkHRClwvIRfkVaYgf8Tqp4Zkk+yKzjOmJfL19gd7o2+Q9SRMs+pu9Y5JYFdf",
-	"yyMOgOnYE3D9fnM+kzB6xVROvfui5Pf1XR2L+A2pYDd9UYvfkCagEyQNRNBEytaiQMrYF/SCchEQIdOs",
-	"zxc8yiL5JpSn1TWRYLEeY9mEr7eeoeVeaDCuJ65Hiu2BX1OHDvGfJPn3TZJXwfKxDRVIk4hrTiJTArRn",
-	"43L6ai8Q5iSuEzdTmTBVzLqf2fQvouUBCZ1YDCJ0YQYObebCMQsDQr0I6s9UPrFfiQ6FaAh2FnIg4xl2",
-	"4Qb1X6Z+x9Vxq00OCz1alTbqQt6yvm2kcS/Fq2fOY+qiLsCyUIizFgaTwERWTNlHnzNXxOV65e5N22xM",
-	"S00TZdsM6hETtnXvVJjvKQNIllzWI/618qfERiTAF0PSNN+0MdODWV94P35VTDRr2e9SK5Bax22acuh1",
-	"LwjXBgCb0dZz2XloyYGutpCLB7EFHgRVPAZjHRBxT+3x3SlI208eyTWC/bPOl7mdw0+7WVOCdzA+RFjU",
-	"XPbN2ot7yKYN5f2p2b/BJwZ5VAp1dXf/jGT6pOOjUUQdzypo/hpivCtsv8BO7vq0GHrjOcDyeCYXzwP+",
-	"BqSWgr3XJIRSl6F1UCBRG7ChTJn3pnsp5RcjI1ibn6GhzkvGDfPp2cxIzVQ2Y7svvpZ61LN9vNP8F2jH",
-	"DElFA6avGVY4GJOm1xHejLnmIpbXhEOx0lDLyTm0GXR5wKBzED0CVpEy7Isjp6V4lsUm7Kx9xNJIFWwl",
-	"b8iITRGWE9vtMOvs0BSyBEarEKiCRKgyJdetac1cYBs+U2jtCZ1Bf66ImSHfgwrmnWlQcSTZXFVnY8TB",
-	"wpK6nSXBN+fYU+UOATgLg4UyKAuICN4NxX52S83x/NYrrVpcvoM1V9e9VXjR5usDLk9vvp/Ylt9oUnMx",
-	"hKK7MWcNLLaetwax7093zWbdNXPNgDICf08OG1uKzY/qzBzB1mGN/BVYcPOCThKmVICVVKQct7C5AgSX",
-	"apYkqqK1XImVkUMSFi5zSMb00uXRGjQnPGvwmn0IXLp4B3rQfHTC8irqWfXhnFDmXTshgMHmDBslk4uL",
-	"Njm1osWYppc5zOgzzvJi4WugHtGUQd1sD9RcmQJ+aXgqofOM1ReG+6KZNfHMensKiR3cs2ak0HDV2hC9",
-	"D7vqyFwR2hf4SdtoVaYuWtaG0+KwzxQJkaOHtuM1dMj3OnH1xQXT2Vte2Hb481QaSmg+DP9UXmSutyKS",
-	"LQhwwK1IsFavsEcukpsSJehEjSTotEb0Cl0cms2mznoHlj+Tb0o+wubQScHAEtA6wJIxOHLcF7bRqYsT",
-	"gMXS7JNhQZMPyFQY3EYLAZoC3PcXlduzt/MuWu5dAjjrhvLV5gDemh4kWejjB69uPmrywdn/7s0muf8y",
-	"zn/oyK7R/ARhNE04S8vU/MCTVjOiZgmv81uA3HD7DPY/Dt5k+PJpYQqUp8duSy6s90/rz6dfW3Kc8bsK",
-	"+XSZwWf7Q35hlvpuz3JuDU3q8zgiqF0ih9qKOramCF5zI3Ww8URzFgd9Eeb3NySK5SIPCrGYwfWiOrW3",
-	"nPJWxfmfwm8+778HZljWb29BuhYFyN+jlvsJkyuXb/Z7pVcfi3TgbVlFPO7Xy2k/tNrR6ZMf0FWhP3yY",
-	"3ZhwYU2Acvpsuy8Oyzi1vAt8fgvD1jL/2t1VjhUpS2uWFvh4CsMyG+CDZGB9EubBhyWjuGu/Wyp6z4E2",
-	"HkKVY208GmJx9b4jaua/+AcMVzyKud6Y5LtduPwL6qtLAm+x2FV3yJRoW4jATYI6ds6RkGNh7YS+EDRN",
-	"XcJ+As13JXSUzEZD3V3yOjP5+oUS+qJQSWJoHaP+x+3DScquuJwqMjHXnWQ8L7e/YmViIQVbmHGf7Uqd",
-	"TvHZHi6pIAzEcxMFhO238iLC89fkVjt1kJ+LS65TufPaX0vnYxUIeMgOX91Ob7ec09zdz8C2x1lKUQpW",
-	"Tbk3N+WjxVNuNuPXnn2tkq8On/9UOTbpTLvOCalfeCcjNQ+tc9yCSWx/MMi6PNY9j2LPA7GKlMcSyDKf",
-	"OM58bL2+AP+Z7ewhU4g75xoipsGrszihyX2qbSOrcz/VNVWLI9HdMWywj+e8IF1XOl+rYMAc3XBpmZsk",
-	"GydMTZPahMMIaBfSdZ+yq/5MWZ/fn1RlQ1TljF6is9fu+oBGl78FyrJ6gC/F5BaQaYX0eRjHd6QlZKfT",
-	"7Ytr29YjIJayCD+WekRjlwCVybpKtsmh7duz04GvqL6YuALZth26kymblOx0Fdh99zqPg8w1DLJv64DQ",
-	"eTEUX11gbllN32gcQwW0iKbpDKpyV9216oTOe6d2u38AarcUdw5yByPEqd7VwfgH3N/sohuuD9j+p/Fm",
-	"PeON1Sxzsw3N6VlB61bEp2u5ceEe7TmHSC8LYDjF1LUNECVrQ5qT0aI97yNWeIk0xlnN22N8/ruOrA2h",
-	"zssLt9io7OoAr2BhrHoAmn4MpQ+95JkKmEJ4U5FmIei3EOzcFzbyt+UZWfJALwcjpDkZ6kgHCSsG3h0Q",
-	"mnNDV0vSSPpexB4wyb3FdhrcrHplER1IS8O6C+HY3Y8Tju0ArY7G/mOFUT9LeUxn5FqmlwrC68ZgWVtm",
-	"Z9lZJ2omj4JBTveugrHuRl/GHdYd+qyz5ETJ4iKX82KMYiz6vE5HNEnINSNqxCeG6OGSv8pXkCdp1WT5",
-	"876XDbSqevCYbnsN/tQXN2mFojanJifRvwX/dxV/nHBRq36ZzRB1rCuw3RvNcxv013Ryz36nVdIUK9nK",
-	"ay42WISrfke8s6wNHvartZSg/RtNH/nPXxq9Pd8//J+/bKAnnlFt8EgrF7tfSEU9H8xyErehJq68lpHc",
-	"YOeflGmTlKl0j/3ur1zcS5FEc4a1AwG/tn1MpwnoKQZaSNwompoWWa1xce2+WBDmN+HrWqxf882Zb+qS",
-	"heX9Ee8xAfw1r2k08IxrZvfttv95TzfUPUIYplql7G7git4qaq7KZnxsQIS6f64Ih2BJ4FcAPAAVGeqy",
-	"YKK1K8nTxJ7DUNOjNWdGxotp6ZSQvjGZ68wIaG6tsxz3xX4HWEWeNtakZL/KUuybf5fYixcGChsKgjbh",
-	"BUbfj0kwHrpgxNr0IqfR7hw3bMH93e0YV79X6vpxQupsasGIKpKrK3NC0UPUrDIgOLJlL0NWN3BRCN7H",
-	"4kivl/MjI/Wp6SBb5nKFMvMxQg9RUhgYEJpMRnTANDevLdAcTwvfepBAJacQub6nYOlVbTXik4m5M5vR",
-	"ivyF1VGPCnv3x2ofrUo44FCyiBuL20nb9wbFtsrO1s+jNnFvGOaE9Ra5IiOajiFdmIrYT0NvL2hZ7INz",
-	"l+D9RXh3G8z6yA0BV96ljV+lpR4yK08qhw939SF/Kgs/LS74wQjHHyuB0m2yR1mWEKs5Rrr9AYasHwvo",
-	"z+ICypGuLchrLBGqpZ6+M3+yPPq6hM7WgTYxWqRfNAp2oEh26uL2GYy+2ZRf7MP93kSDje6OLbuJ/nsP",
-	"LOZ/OiaRbIuwo07NuzQT0XJZ1NUOlYRBg01Xy9QJBFjRFF7AYs4htlwJA6g5gl0W875BVb04nU0Eovxd",
-	"ccRFoQE4T0iyrovjAwgSsOYHwd7rcwsBuR7xhPVFOKLqfCxTFmIJMTnVGZQ9ImTWBwhyuW3HGGwOQ5iI",
-	"iRzi2rO1JPIiMAu+ZGySVcWBckBmP9t90ReHcxuFxartJsFz+yFbc9S11cT+j3M9EQKzmmiUVYzJSrCQ",
-	"Q6++LFZGTck1NIKxllycGgq3ulpA+BFSalJqNsBZG1zORQ8K2Lh90HlHkhGf+Mu4puZwsZ1mQPgQ4bGL",
-	"hlpIABvKibAJgQUEkkIKkBCaSAHBjOipwqiMa4MUF/yKGVUrgXgJD5SEXzGSMJoKZYM4tAGaxa1sh7Jy",
-	"4bZ3VQH2MY2xJFIOptty781YYrGkvjDkOgD/2DUUxKF68UK0lD1CvQZCdlljOuuLEb1iZMCYILg26N1a",
-	"PHtYnFmGHccvBFSngt6gPq7gR/OawzyLZeECPAFQ63nEaGpOs00Os6pCZgvnUJOjc5bOWEyuRzKxpIVr",
-	"NYeeB37hE7NmLDTN8n6w8z21XOFjQdQlsBUoh4KhxEpi9fa9bqfdF2cFmOSE/jxlPbx+XGftVtsEyjka",
-	"QLCxriZK8yQhgrFYEa76Yh4I0pzrTxuQUnvaFgxBZQamWdhgtufahM3kNLXVgue6nUElBmwUZqlQZR0l",
-	"Q5pryBlFklfOqTIEiTSl15vMe5Oa7S1Ws2xcddvdrbi9s7W3IMAHx9fOFDPLeIJDPlL3VdstUdUJ87nP",
-	"ahJ+vtXe7XzgG+zzuDAv+tFc48k8rbbQeHJvBTy7HjyLFb/OGTSBne9b++Vep9y5dn9nQevaCyZYSpP5",
-	"xZf302xBHmVsfTLrdq21K7tZ82t+B3BAbieWZI5M7ya7m8jgJm5I8Z2J6HWNVPVMR7LUu8wXUFDA3nRa",
-	"ZrTtgbXkh2yQWTyT7uV7dyrFVPScRWV8BjnRfBvJZfyBFEn1fRvbLdTIJO2RL2mAuRTyOcb2cWtzUx2N",
-	"yBSiGXPtparxpdGFtLxkaJmvNohiZCzUahzJVG8l0FERRmVKgLk6RnqeKqPWKH4hoBOBLbaYGukLZGEV",
-	"yUmeyI4t3oyAN0jlNYS/T5hQJNy+Vl/BB/7911/+Gbre/oQLpRk1IlxfjGQSu7Qb2yruks3a5KkVYRI+",
-	"ZJqPGQhlIzk1t9eF3+/BA3XQF0Ze1NTPysa5PlNmNtQdjDglpYDKn2fwKwZ898wvOiv/mQNhFSrs8RQH",
-	"tvnkcKoYlOqE57h9zfDQ3m6AoUe+ZjRladhy5WB2qyQkNCCfmRnuZDnWyblikRSxavR2H3U6ta+XB4Bn",
-	"Mt5Y4zf2fsJTpuZZUDdnmLB/SJjib/aHr7758R8/nv2Fv/j+xf5PT79OXn7zY/fHs5/4y50Xe21g8+3u",
-	"F4/2Ot29vU6n3Rnu0sfRhriL3YbltAbA/e15ahGdnxtsLjpt/wi2WBZNU65nIB4fTvh3bGYuY6P39l3Q",
-	"wDY47m8jtHjUFbDfXXBtr6EjrWdITZG0YseXek5P2x0mq+NuqIaLjyfm6ywm8goVeG45UYBUdSSvyZiK",
-	"mWVPoFmXpmuTF1kzG9RLjcoJ8iXExc0RmW+YfoPQb7I9mDo3hO3c7cuOuciaJtmD/eKD8zxBoLsp06uZ",
-	"d/V11TRxftNPyQn6xm8x5GHlU2yLOXN4qZY1p8Z2AzxWtk3GJJVDnjBbX0UqbF+o8rhubNrMMXsGTJuE",
-	"qkuovQiyIDTAsLNgjeasj6o1zSimCTRtzeyU2ef7ImPJMCjmKYu0TGeBlW2yqSB2I/uOLNhoKRoxXSOw",
-	"mKtJQmdQYtq8yWOiNE21tRSGP4ekGVHFtrhQTCiu+RVLZgd9IST8iDVs4PtSMFy85ffOtpt1IEEzbSEI",
-	"HgwyKi8Nk/XEQusEDKAqa83um1rbuDUoePTFJGURi5mIWM8AFuTt3EWcgzCx9cjNJNn+LW0k8kZhn+Cl",
-	"ZpgncjymW4qZlwxxsTugclGriw7wjBq8zXRuW/SWvZ8koIxYVbDK8sJjVTC7cM3GauVFBwoOugp9f4wj",
-	"up0OJGC5PzMVlaYpnYG+oWdgDRrKdNyYTxI7JJOUDfl7JyzOo1EALSUN6hwQgTpiKhMSjWhKIw0NrX2r",
-	"E034AnNTMY1sTN8/Z+LCsCNYxIRqQwQavcZ/vP2Pfv99p7PV77/vPnv3+b/mirfSKRcXi8oUAeJlOFtV",
-	"vKkMKZxbvdpDdU5mHixAOgjVxCtTRNVWQLoGifc7B2THxn1S6OlWgHRnQYEkuAvlTcVUvP3Oiry8jVnk",
-	"qk0fuH/OAKPcZaNXVNP0fJomjV5jpPVE9ba3o1i07cTtSI638SW1jULuRFw0gkY0VRptT5prOL0jccEF",
-	"Y6BTW6Q9t/tyaAaS50b2S8AktMQA5OIU5vLT322IOyuW1rHUYPfwP0RY0zMubLd0j50jdfZ4ebER7kJh",
-	"0zZTtCzyYCEfBlY6z7qb+NJeZ6/VrhQY1Qa7yX5C2L8x3F+Z9YQH8cfA/G+Ytgiao2zFHajhKjJzLOFm",
-	"xUAUd7q3DUXJ2Fu99qm2HWmh9IJtpuquHThZza/Q4hS6ohygZIzpEpDk3yaHwl5X5PskShhNjUSs2Xvb",
-	"9jQg4Yeb0P0S4k2B0sTFbqvuy/P1iSsNUq/NMrPLf0tzVNXFbKzHORDqB+nf+XDEaQVRevRbIUqfTmPP",
-	"P2ifzqUkdFpp+J8kNKpq82yn6jnqlTUmHjDoEQx0yFAkoCpo8r4FWZnquxKVjyFE/EmzPjmB6k/a9Rvt",
-	"MqOXE6517fjBhwZ62AqWffBPLpIdrfcSyv/EMpqObXsZeI4hhgaD4VJtQ3iDBbI82XN+xYRLEMkIHU0I",
-	"E/FEcqEVWIwMhjCh7X1u53Lpt4wmNk+3wosghU5ppBX21wbYvLFPZaSqRqLLckwFvWCwMANbzGhMEqaN",
-	"QH1AxlRploJb01XscDc9HnNRMeup5yXOXSRYPcj6eRU4ep37NosP9Ca3bpT52Z+CTcgrNzJJ+RXVDDOO",
-	"cXcn00HCI5d6rLxpT6QcV836/UiaQ4VsNmsnNowJ4yBTmTDrxKWxDRvw5nQtrit2AmuABTAQ/sFiriHK",
-	"FPY5YfBH3jzVmzNLOJznyq7cuZbeNmBoSlbi2F9zVkCkyqBZXcXFGw6pfBUjo0shrxMWX4whcqLpbY5q",
-	"BWZ1/IqlLHsGEFqvlKtEmyOo809UozdGkyTyIotJtsnc0N4RY7UDFyagiO1K6kdct/oCLOIQW61mIvIC",
-	"i3U0glaUgKwYNUGTxPezoXRiYbXBE/OQvvS6R8LpgGkm8IJGComNA2sNttMWRlftw3xSpK81uugLb8Zi",
-	"4PtCpJci4YL5J54yxQTw4SoLbe4Pcn20FjhovCmRYN+8u/n/AgAA//8=",
+	"7L3bchvHlij4K9k4HWHApwgCvMgSGB0eWqJstnVrktretqBmJaoSRG4WMuHKBClsHZ7wvE1MxHk4M2/9",
+	"0m/7db5pPD9wPmEi18qsyioUgAIJUpbtF1ssVOVl5cp1v3xsRHI8kYIJrRq9j40RozFL4Z8nVLMXfMw1",
+	"/Mc8iZmKUj7RXIpGr3E2YkQzQYX+QpGU/TxlSisyYSlRLJIibjeCBvtAx5OENXrdTidoqGjExtSMpGcT",
+	"1ug1uNDsgqWNm5sgn+6EjSkXXFzMT3niZknYUBMuiB4xEk3TlAlNBtNU6cKka0ypWMUO3wr+gWg+ZqSJ",
+	"W1ItQjW5HvFoBFMPptEl04QrMpwmCaEXlIvitr96tNfp7u11uv5ShjIdU42LebTXCCrXxnQ6Oxxqls6v",
+	"6xQXQ7Qk15RrMmBDmTKi0xkXF1WrWAqHm6AxoSkdM20P/uiKiUWH/p28JmMqZoSZl5QBx1gqTZoxG9Jp",
+	"ook56OzpfqfTmkcDbgb6ecrSWSNoCDo2y0lgOn+ddkD7zZh+4OPpuNHbh7+4wL+6lbA7jtl4IjUT0ex7",
+	"NpvfxEt6yRTRI65IlDKqDdQsAhNFh8wANjXwJ83TN0dPSb/xNOFmu/1GqwcHP+Sp0n3hPrrmekQouWQz",
+	"kk6FOiCUpGzCqP3FfKHomJkXAiInLKVmJYSKmAxkPOsL8xoXZGePjOQ0VSSWTBEhzUN7oPDyBdMqn59Q",
+	"oa5ZSppKUz1VfeHGa+XT4n0mYQYSvXXCJgmdsbhHdDplYZucecvDpRBq5mYpjEZk6q2Zm7s+nCoW4yR7",
+	"nSckfPr61fMXx0/PQtIMh5wlcdgXoXcKW9+zWdhqk0MHFj2imtA05VdMmfuUMG9bXBGleZL0RToVhhAA",
+	"lisylCkx/3fbnk7MQXU7lt6owIwhSivqmVMyR5lQzdJWm3zPZorQlBEVyQmLzRBARWiSsBRPF6kaQHyq",
+	"zEx6xPpiTJVmKRyyWQmNx1zkgFFme7AwReSQ7H/4AJMIqcklm2gY2C3F4Aihw5SpUZu8VYxQAn+QlIpY",
+	"jmGKJmtftAklb98eP2sZqtoXBsVFzGISjai4YAEsMMMtKVgGITMNZ6rdF/7la+wPO9FjtkO3HtPHbGsv",
+	"7tCtJ9He3lZ38BXbHe7QJ/GjbsPeT0Sc/IKWTrNwVcf0wwsmLvSo0Xu0B7fT/dk1tEVrlpoh//3dP239",
+	"9/f/9Z9zgqd0aui8ubOr6A3XbFxBbvY9atMtU5v99YnNvk9rujVozUumFL1gx/EbajZcxSTH+EphaY2x",
+	"ujjfGXwVPYk7bG+4Tx8NvooeD3epg//EDJet2A5xzuNG0DBUh6csbvTMBfa38c8pGzZ6jf+ynTP1bfxV",
+	"bWcLhWW/kpoPeQSou2ztwnuvuAGhh+du0TuDbraR6g3449xlF8V1w1ZeD4eV3LuEOloSdcknZQGhCj8k",
+	"jliJICX86BRQpLOAldPIrOlsNmGLIZ3at4gZgTSpIGws/8YN9aVEjWSqIxmzIoI3/td//s//UQ1wWMdt",
+	"oeyvGLcg5XgZmqRSjosrM0/Oc7TOMaR6ufD6HfACFwhrPQPqvWy1SN+L69XivIzJZu0LgAsD3GW9bpGw",
+	"4reKpcvWa5hQcbUxvWLVSzPv3mVhuBYUC1OmJlIoBlLhoeF3bwWd6pFM+d/NuEZ5MDwJLh+dTBJ7Mbf/",
+	"pszaP+YL/tiIqaaNnpgmSdBgaSpT/Dw2az58e/bd0auz46eHZ8evX50fnZy8PmkEjugZ8seVMnKAYW/i",
+	"iiY8Jjk3btwEDTWNIqZUozekiWI3dTd7ZBZyYneJe64g3znf54p4S7lOpbhom+m/obFVTTYHlL8cvjh+",
+	"VgQIiFaNXjaBDyL7jIynyigEpGsI3l6n0zHSQkojEO7vGVJOHOYKYUMGhvgqlgwDcj2iml2xFKU7mbIY",
+	"xCqCEwSEEuDKrQNiJUhiEFpZDS+ZpFwDqJ9KMUx4tEFAO1GxYbakKU8A3R1BWkbJbvIjGbPxwEDYPxJK",
+	"4jFQRpDL9IgpvMqK0CRlNJ4R9oErfa/H8hdzWQIymOpMbB/MCmqzUR6YEVnNCcEv7hjxAJojlrJeX5hf",
+	"4rFdstuBOS4LtLaFmH9w8DJoV4Y/9IXZ6XOZDngcM7FZ+vH65PinReRDimSGBwFCuyJjOiOxBA3wPoF/",
+	"ODUKiTa7YvYQjD5Ak0ReG/yHPwiiToA/CVwi/gX3w4j8aQtw35PB7/UaOKSel/lzmIL2XHqBXFNFctXQ",
+	"KZEWnw7MT5mqk6lRRLBr98p9HsaxVmROJ12+YiOFLdCDWwHBO2111oIlgOc6LLEqLJ6fMJoQTY5y0G/i",
+	"5I5fnR2dvDp8UYH53M5I4BvSzCh0TPaH3WiHPmGt+wT6qRwzNGIMKU9YTLhQPGYWs9MrHrED+MMumSg6",
+	"yw0fckjcBhQA8JXUz+VUbFD0ePX67Pz567evnhXABrTC3MAhzHaPAHoliZqCNRGABDjFVSah3gSNN3SW",
+	"SBqfSfmCphfsXgUMDwIWUQDxtZQkgckfSICAWbki0ggMgCv87wwFBNIMv3n97MfzF8cvj8/Ov/nx7Og0",
+	"bAXWJjuSSayIFMRIGrP8tgZgrgQTCVieNBgAhYSJAMooj79gVyx5MAblyOyhFalh6Hkim9vetLVbZhYq",
+	"MBT9devwzTGQXypi8tctI8FvHcetA0LRfKXlJRPA8wxKRzRJCL9XUnvoz9sMC/vrkW8YTVkatsw5UbuT",
+	"rcRA3j8wa2Sv2rFh53hoUr6kYua8Aps7r5PDsyOLYUd/fXp09OyoRB+MyIToyD5EjMWGvXtmxvsE7mt3",
+	"J3LfS7YaoyT6Hhyzoq3MiVA1rX1723M33ASNv25lrpGtzDC39POir6g0RMGjU2uY/Iu5oaytp+Yw5m0A",
+	"4m9Hcz18c/wQaqudpqSz2kVk0sviixq2zKfsw4SnBruHMr1gsfksZVfyksVwA98KNZ1MZKpZ/JLFnILB",
+	"6BNwKKf1zk32wAzLENiwvIiwDVYeOzDYUqJLz15A45ibl2nyJjUUUHPmVlue88jwNZQV0PsRKvZz6Dyh",
+	"ILaMqCIDxgRJWcT4FQM/7MQb2NNt69nUgoZiP696+ZT93ECbkbM6vfOMemaA95lxVA7+xiKgEgAIC+I5",
+	"09eRuGKJnIByii9OEz2/G8Sg5avLPjeTZmi21NA8Tayc7qPQnHUunTJyPWKioDjD64YptHNXx0DKhFEx",
+	"ByM3dID7cKtbDCywQldZCdGDBb54Ghv1Xhn1ypB0WByNLudhl1Clz2l0Wet0g3URZyE6ZNNWbjOOX4JK",
+	"fLsrkgkfhMbg3aOZdbp8C5ACLd9JAkKvs6rWNZ4WN+6+rtrt05RRzQzEbrtd0J/NDkmOBYYW0eTaKFPO",
+	"wADSoWAsBiI1MBKD0ixu98UhCeOxb7YxcjLqvQBKLkho7VshOh1BlqRj5nlO+8JoCc3w3UAO3ocBgX8E",
+	"hCY8Yu9D+Cp8B38FBF4hgxn+Cn5S58bsiwnlaeuAhBepnE7sh9GICsGSEORBQsWMiCkaTbiIkmls6KGQ",
+	"AlxsQiIIxez1sNF799E9KB6+s9f1PpYPy/3y/uYmWPxVY8zFsWZj1ejt3qx4k36wb3Zubm7elw8wtxLi",
+	"AcwD346F9lIIWJApHEF2iEZDa80huLbMmInp2OwsHnsY6Lle/d3Dr++DxoctoENbZfvmTbB4o6XgGbB0",
+	"2ms4YEbtVx6+HFjrTzwOqnCumb9ZsdWCM+RdYyAHZs0coVzvigbeuXTBi2cBQ9OUgnA2ZprW4S0v3Xs3",
+	"zgnzce6OxlxNEntpDoziaQSkVCaecb7o4HmTSkMhyOFEJolsBL6PHdzSRmKiA/Muend8N/u/9/sfOp2t",
+	"fv9D9/n7Lyv87UGGG6vIeOYBrEKSBcQMdem7kLPcQVdEtmrwFgLR1ob0YTRm5KlMJxVAXhzJUAPERi07",
+	"B7XsPJ2o+ZCmBaFteQBdZii2ISpWBW5CoFtGMSsCrBY7qKtjGPyzBRAvOVujKtzuaF/DPyA6Bo2+ue4x",
+	"f9JaJ+c2rKcAud1H86B7wYcMovS4cKFAB1lQiAupKkAJR8nA9PjRXg0ozUHkGaPxC6Z1JfkzP24l8CuL",
+	"ScwSfsUgJmduq2gZPbeaTcVQNnJDEQEONBpdCnmdsPgCBcxaZO85TGJHyglATu3sKvw4jYql+OEXG1iP",
+	"P9z8okqYWYbTgjW/X35S9dQN74PbKRw+bnzGKkfmqSiu4YcR1eSaCe184GUQoQJfQ8F+al68KXheq0kK",
+	"crnSxZApI3Qgp0gNYRsBgcC5MPNGGnIjck9kXIxTqe3onQONlYw+LrEKwCuGEgHxCrJTSxkYt0UpJCx3",
+	"68/xkszsMS9aKGa+ipiTpxhicXpgr6fnQamYbHm8wCppEY45X91CDHpq0aG49rBs3wnNAkiTJsosZT8g",
+	"e91d85/9VkDCKlOb+aAb9EVYYWA3v+0GJMw8PObBXuAHq+51npiPK6y9IdnbeRKQsOhaC8l+pxOQ8PTH",
+	"V0/PT45Oj87OT47+7e3xydGzsC/2uh3StGHRBTc6YzFGnE6och52A3suRcuGaFoJvcLgtcDCWO1R8L1Z",
+	"nj+32pw95zas2JY50hxnKpY3h6lFs1nl9WAeoUVHDYQm0GQxqS0hPWq2RgQGja8kCs/hYC3qu5ry2mlB",
+	"uClcJivubJDsGiw6RaNbaQ0CI++/UGSS0AhkHoj4lXL8hcLfSCIvDjzfND7kinSzkOEZGRq94hr81YZ+",
+	"XtBJkUDs7QTzeQrLJKSgUZQxKkiVc/JSI5QLFhl1DoTAakGiiApG+B5PdKWoBcLVjLhXyJjGxRPar1ov",
+	"W8TcZoRr67AuxbxKXVilNa/tZzNX3Qg0duEL51RXTWiZuXnTDQWRCXP7aOx0dh5tdbtbO3tnO51eZ7/X",
+	"6fzU8E4qppptGWF4CRepYcjygoWD9c3FeXhk7SjIu5rY/IjMYrB0ZnTMIyO90yofzrJbWSGzViC5L43+",
+	"iemfCNPL4eZrRpV/chSeD5e/M/Z+x2iyKMDYhuJ8ocgI3iqJyBaHUSXs7gSNeHB+nXLtM13MQTIzXprV",
+	"TuBkrKJ9xVKFk3XbnXZn3ohYmODjnN2ACfIDG5xKSLbz3iVSYLgMF0pTEbF2owr7C6utQEmwOlJi3mHO",
+	"1mJY9IAqRv42XaVd5XufE3BjdpHSmMVhrrBlA0dUWEO8mVijEcQJggBE93WF1TaH8KLcQMWNTmBmnKTS",
+	"yB1EaZpq3MLKBETvzBbhC7ia7FvtlZqCBVG27uKp5NMFBVxYjMf11PjvMmxeX4O39+UzVt7Ri1YtiIFH",
+	"CCxx6DoKnUsuNIIiLi73IjbDqTB/n0dyKnTYF/B/5UfuKcshMIQbRrNGL4P+gPnuz77AYXtW+ndiIXq0",
+	"uYZUmJHhOSSCvEuzUJzKLLsvmjk1CPNJWhCTT9H/GRAlbRwmstwBM+Juvk1UvIpo8TfJBYuXcy7g4vji",
+	"Un7VWYtfremHLYK3tvP2of2dds7AA6y31bltLMbhf4XvQSsCASlJrG9vlTwKn3xDldnUxzv4f80lqSP/",
+	"3k5ctr6YCk0ZNDfzu88c8Bq0EahFDb34UxXbuJuIYpPKKmRqe9IAqPmDfL/ASz9gER2z3EdtL7oZ5QBt",
+	"eDk9gvh95bTXqYiJTQlBHHnBhnrjGPIwJ5mwoa48R/jh4U6x/rkpLScTFpMBgwT1iuMjTbP4AAPGxvIK",
+	"E09cfkPLPziudD12TsEHbP5lvc51DUZnGfNQtT0UlntWuEo+b3mgHqjx3dtJTjnkPm9InTKtubhQiyWo",
+	"LxSR14Io+6InUM0r9Wk04lcsXqyBZDeHK+LeJs2p0DyxDtPMfoaFE1p1jJBBYzzVLD6HcapKnJjhc7ja",
+	"+eGbA7Cw4o9WlJJ6gdCzf9Z5vELoWWCmzanahAtRF0D4bmExhVG9/W8qaM2HY5CfZ7bu1Yh0O7/5U6j2",
+	"oIqFKr5QFVh3QOhAGT4DjifQ+GYZy6QpsJ4xF/6M3fp4eoi/kKYBdAsJO2Rykiasu5UfkM13tGvdAJq+",
+	"nGqWD493Aop9NCkW6DGqtI2CHU71NGVkKsyIqmWx2P55X+gbND5sXcgt+9C9235l//HODNI+42P23n91",
+	"i48nMsXwNMj+blxwPZoO2pEcb0s64VuRjNkFE9vZ7Df+5+qST7bkBBFpayLB14cLXHKf3nDhHeJUTMzf",
+	"axxh9UW7qYH+9TmP++YuHCij3581J1rs+MUsaq+6SMmoBrrz+VhdWOpXZccRMdASnudFEpsd4Lxr+W3Z",
+	"tRmDW4mMaLLVrUPTvUSAqqCtD/qAsPFEz4gUEZgImC4r1t+xJJEB0YyO/6kYo7Xnx+15c0Kk0go93vHS",
+	"a+ry0Zep89311Hm7j/orsB8UAH87JspivtbMYInHjzYw+xjd2mqpCF5Yg/siMIzKMK+MicEVE+UoidtG",
+	"e85Hd97KFzZmSH3qB6kU7pn5nODtrr5kHz0QZlu1azfXBZwbq/zdE5qyWs6LwtZ+nkq92pj0b+YtEKts",
+	"jRi1hr6dfTKvWHqFkjCFwZr4qR80TBTDIGIj6qA3/oJfMUEGMyxQcHJ0ekYO3xy3id2aq1MnEfNzwyEV",
+	"sRMYEnlBEkavWF9wTeRU9yBLnY4hTIcJw4NjJFAQYwP5k2aNEZ9AWbjMrd4Xibz4QpHQrb9NYzD/b3uP",
+	"rDocuqVFNE1tSQawqto6CbdI0jFItoZZoH5eT9DQo5TR1c4wfGs+pL7SIZsvGFcSFAqbAGMs8rACafdJ",
+	"XYHiLmGjd7YP1bhMFXak9c1COFJGpdrTiSHDnnO7bTdcNhu5D+tF+a+29hTYpFlrM7SPwlZg+Ub+zK0T",
+	"bfF2iX2R/24fha02ycbpFfgBVZmueQ2l3cxVg1CXvvDua9M8hlxbWISCGwijcylccAtV2fUHwxRP+0Je",
+	"i9YBmVtwQObWiOu6HsnEW91QQ6rLiOqsCh/7ELGJLWkIYYiwHlDK3Gd2SOuUUyN5Tbjui4zruygci/9t",
+	"EsoI6rMYhMYQxhxeBjhcq74I89sQWqKRE/Ql4TdGwAvNlQotoNA2Z4sPLoqTX1Kwrnb9v8Otn+jW3ztb",
+	"T8633n/sBo/2bioj5+0ubmcYRG/UepZB/MaIIBETkE2k2M9rWAoXRlV/5mrHy7WlnecpY1tGdiT/evr6",
+	"lRV1vBhdC+u8aOMe+f4bx2Nd7O5Hs54gEw1vwrVFpEUbqquCLlCp6umeGTZ8vqefZz7d8eirD7p0nlpO",
+	"eNToNRI6FdHIUHshCnlK3trWCr+aN2KUVORVmiLXNRXEnfUUREyrV0snVlpOlPWwZE7SqjXsbHW6t1jD",
+	"nWOkJliZZp0PbTEbOFk89BUCJbw0l6M0Fx2Fg+VLKkuKObjfr8CpQ3TCl9EqkmLI0zFmzxYqopbMp9Fl",
+	"DXzKRluKUt2HPM6VIM52VgOC9chs6aPbkdvy2X3GZLd0JKuIG4hxQg/XE+OWlO3dtBjn7+c2slwhr2sd",
+	"gW7uw1pi3PJktN8HWr3JSfbGGHv30WLOLlNnkmh0d3b3Gl6cqBrxyYTFi5n87NYZxP4t0RKsb/Poc0fu",
+	"RdMLpuvh1OzMvnw3rjfP49wi3i8BYW1CPLtLfRV/hM/+rsyWVVmxXpflUsAnkyvvLNPlRs0lBdWxiC2a",
+	"aYay6BzcXZ1hPidaFGQ1bwWLT+gsv35rkIYfRtJVRUKrsr8USBlPGDW8RzCCd6vaY+5KjGRGxMoSIzaq",
+	"qqrGSPYTFhmp/Dy3/y4KSXhfUU3kgl+x4kbkkLjpAmI/RXu1oSfnajow36NfJp2y+Uz88mteSRGA8vvK",
+	"C1guIKJzGnjXILuqBZUz9ZS0wcX5ey46Db6vFTnineA8JXDFnO+lFkleXaZbkRU/fykySrosV5JIQSwt",
+	"rJU2+YZXatgYVrDY7+zlKte0k+CI9X2WFcE/ZX/teulCdgGD2S0jKnO7ez6Sv6331dDdcLjqQ6X3reE1",
+	"WtPxMeHWY4bQc66yopPDf+m+I2PRLVXwX60VLDuPtaQZZhsI8wCc/BfnHmyBUzO004UHttQf1MPKFxTm",
+	"dbjchURPwBu+ls5l84cnfD1Ny7wfEMGusdyBbcBWi/gZ6lKgfPud34/O9YaLRUKkH82YeWQy7Mjr9dkV",
+	"LqSv617zRdFgRbh4KxLy2qO09xhX6d+uJbGUGUzr4XT2+u00mvwEP2c0TJliIqoMHzOExdx4+8qC2pCK",
+	"MbEqGyoLI8pynW3MJR/a5CszyjJ2vXu3wOFF+ZevRcIF8/rLwXKxSHhBRq7KLi2kY8JAjaAhh0P4V4Eh",
+	"Zb9umBvlyTVZ9mR+JsuO+zbGNocHtcn/a8GgVplFYZvgXp/8O9T8HVnaMDaqklFicFUpysFcnGxt5g0u",
+	"LuYiLqqKKy2JqbQTafZBBySaaqIl2SlU9XERl9eeIaIy8PJ0RJOEXDOiRnxilIfnKY/p7OuiqXinMgbT",
+	"hacsZX8loHgLKSwOX6sZRX475rh27NSyCCc/rimPaPICduYQxwXGVd8yS6nzBnEyDy25he0pI4Qw4Mq4",
+	"19113JpGqj+voR9kBW7qlqIsNKTbHGG1An/RWZhtYtlRPYVYvcUGqI/rVs9ZamuzR4XtZRiNRrnqlBvb",
+	"e5rGtAfDQ1/A3s7Nkg1sWPmMMnjUOUcLvTvUpPFuzDqI8xtSdosxoo18T9Vq79zrn1D39eAfuJOvnzzq",
+	"kNmnY6RZjpkF3VhLeQnNlC3pG9Dosi+a88G0rdr6cdAX2ed+sQN48IWy7Te1Ozab4heax/g6vWSiZUbB",
+	"jYf+4F8oG8TrKXIYJ2jVcoeP64hoEwMfOcyDotfR0LOPAiKTeH01PWNNvyM5ze1pkYp+mCMc4CJgojl2",
+	"wL+87/KCQ+eVMtvDksfbZq4/HBNeYACY582LyEv5HOtdp+I3t7MNlPDnd3ATzip5V34PArKgH/EBFg7d",
+	"3fEUjKC67DaUZxlxzdSERqyyj7GnVuzu1Cu/vdPp9z989dz887Dz//7HL7/+8svWr7/8n/3pTmfnMfz3",
+	"ya+//D+//u//+f/98ktl7/EcCGpJ0HS9nBSXygZ1WFGRWSyn35IiyOsFRZnMvgoL84XGgCiZloX9dwj3",
+	"92uyAnf/c9PtTmdF7Wa7WVx9NSICH19UsuiHkSQJG2rbFmxRQ481id6mCNiy/h6FjdUlUd4nt6VQPjg/",
+	"ZwIlE7a0/kIqEyiCmtddcPI1FBoB9gJAqKivUkkMbKWfOUpYiXK1lG3Ip4awT3x703Wj6qsouG2s4rUk",
+	"vsPP03Q9pVYFeWyyX4ahZn4fh4DwIaFitqJFxko78f1IRVmXjKAxFfznKTu/ZLP5TT3P2p2E8bjXn3Y6",
+	"uxGF/zH71wD/ClHLh1CFa2m7wMTKEnBrWodWKdccCxGv3LjNcqqBpjKFhCuLASM+sZZ90GE2h7kLSakV",
+	"+gAvCvD08MtD+xJKlyw53raraYs1aVSb3XDPeQepwPH93FuAir0cAsysihjRNOVMQYJXk6qZiOiEt2d0",
+	"nLQC1x7YK97sIP+Fwry2MDM/hS2jaPSFM4WO6GTC0E/sZ4e12uQpZEkqwi+ETJmr/gFVP2JJhNR9cYnp",
+	"dCL2jBGFV4h5o2dT6mw1RoW9e6QeYbW8mBsYjbmgGpnJmE4mtq1jsfLY0roMfjW3oFDqaulneYEvvw3g",
+	"Ml2o9HaWM7neVy73st5XeXTCYsei/66z9ax+u2QAWiGkzX21YqK57wy/W7F1c4He4ivuM8wTXvUh5gkX",
+	"Ps3jwmavgCngfTUCr2A17JOFY1idqlvGw3pf5Ci46v050Kz8oAD/VW9naLHqxSpIv/dpH5hzqxt8YABd",
+	"RuOoT6cclXONvQxNw2bKZRHpVj4Bj8At4ViWQt9DCY8Sf8r3UFzaUq5yGxMfnSvkv46tD5Od/TRWj5vU",
+	"t/hlbPH3ZPJDmW6BYI+5NCCFrJVMs7hjzOazacwObuPYN2tcz2LsPqiNLafT8Zims98bvtTU1isVw1pK",
+	"ui0Y+znDyB39Wn7ECvdhvfKI1rCVVUfMi41KkcygUan77V+MKhTCLeDiom6tRFAsFjZbgtwyjHXM8tht",
+	"EZ9SbydXtmgt2QXAUu63ljnIZpiNYK0bZs73K2O43xfL0n3pxVyvUxXS9eGcag/mldUh7TvYwkm6CvTm",
+	"oSGlRE51q32v9SHtUm00Zb5W+wBoG4nkmOVusNVY4Rc/n5/eYLQtLA4eyDEXU1Us1eiVHfcn3KlVid/O",
+	"vri01stiBfYFM2OBEjsK2KuLjSOXtfvprEzqKYBofs2lm3WbYpoV3mRk3aK4Y3PjraKNq0DnHOi+YMvI",
+	"LPKWhFX7PsJ4HPYyA4xqu4bEPTJJ+RXVUJ8CzWToIxzMsLSxedX1K+6RyXSQ8IhwYcRkr4unb6iMx42g",
+	"AaM3gob9tGiudD9WCgUF4X6jta9/MxXPC8ro+7IE5lVHqlH2yA9xqFut/Cw30kA4gUyJs0Y501h1ufJy",
+	"EIDZ/CkTcVaO5HYZro4nLExurVH7EV+x4Q08zmplmAGLFYmKbrwDiMeYMKpJyvQ0FcprNeZ5u5bWjawt",
+	"HNfos7uyxGRQ2dxwQXNgMphqoukgIBA7PGQMs+VA4TUwx02vV6Kyzv46j81/vjH/eWr+c7R008u4AVIl",
+	"vxZ7VcFF0nQJ3Pud1gEGlQ1slR6MYCQXTCusPCUwWqac9brBvLf9BR24a4Y9QKWiO5Y+XO+rOQ8nYmGV",
+	"oFzdyY9MWLoFx+OORhlyYIQm7G5/MH+xoItfkW/vrsm4g8YppkROFpXQgQRJlzgJjx0y3bqOju8udwmZ",
+	"m0zg20BavbeHyjP0wHEbNdwH51rq+NyHta5Y4Yx/R3q5v6/bck/Eb8M7HSoSLdvVic93wanV66+DQv4X",
+	"t7MzlHHhsz37mYieQueoSiqTMkJddxIqYuWVd80LQFrrFnk9oT9PQYBCOUgdgAk7AS5NLlJ5rXI3LJLj",
+	"gjEtp1tX3XZ3i7V3tvZKcs3+/u6jAuvfKbD+q26z32/rd52tJ3Tr7+8/doPuzk3ra/Ow+Gyr9Eq1QGCA",
+	"82ZBpXBnXS7oSbYyJpakpLbT1wLzfcXJH1Ebh5MPxYVvbyZQ+yXwBWEXQ3F3M/SIqvOxTCt2Cz3B7YJo",
+	"yghYcvWI2k6BAArIADsgaiYiQi8oF3jUoWAf9DkCIiRUgwGjnoXA+3LlbcyxuNLNYK6CP5y32UWX4k3t",
+	"yobu7VsSEodjnzERwX6dlWIP/JKrPoYeXLLZLaUdHO2ewn4Wh83gtF+oQvxMcebDaMzIU5lWGhRSqtl5",
+	"wsdcn6eTirOyPFdB6p+CXpOEor+kKJZ2KkXPW7RVXdYlFaNESmteKcplYy9EAvQHabGeN0iL83JVtUeD",
+	"r6J78AXhDm4jhuL+1hJAvU9qEW57w35HQifu6AeuR99XRXZlWJNF9xy+OTakI4BSz4KAc0JWJlnTCa8O",
+	"FytcZjveAbq5CdeBZ3LHOYCPFfFRXZ7v/evPT366PNsZ//D4w8n+1auvBm92ox8fjV504+edi9MdevRk",
+	"+v2e/rfGbdto/EnmHozMOVS5LcGz+FuPYhQ+uZ20ULw1n/P1z3ofVKVXTRKOzbmoUSy3EnbFEmeuObBp",
+	"9ShKYhCfItY3WFFtwYw2W9U5XZutwpt1I1921iuGRFPNIz5B/FvQysVbBoeUj6waZCfAf6QswlZkqdIB",
+	"mhfn5Gk0GwaNiKYyuWPZrHl2g9BcFeycnaBnI62Id14rm7cc3uotJCid9Dy8F6Pg/Xh6HizFbK0WIus7",
+	"iUqhhwU3Uem3tR1FhRQ1u5F6Lsr8nsKapStBVyQUhZTVAxLiFK7VA8E/C8WBJskMvEln8pJVWnEVvxAs",
+	"Diyr3FKRnNgaHUSbbypU/VVFyXHpl0wUapPTKGKTpYy/uy7j19WbekMVJF+F29fqa3jnX3795R9hyR6z",
+	"046/3R++/vbHv/949q/85Q8v93969k3y6tsfuz+e/cRf7bzca9OER6zd/erRXqe7t9fptDvDXfokWo0X",
+	"sK6V9cThTGry2eqjqMVfYTGfM191BtYVBXzL5RqxqrBquwrCBf2qu/N4mYKF2lUb1avuzuNq/eotBA7U",
+	"O0F890xqmtyyW6E/wud8noV9VPucnfHRj8xQRF553V1tVsKIXrE8oqg62U+dG43rHAerDsyxVtxCtSc7",
+	"eZWvemdtZ5o22124hLeFqRRpMs9sWjdmqBUQNR2XuwXs32mpS8KJymsuxw3ZJVYu6o5RRAVgLlpwUHH2",
+	"1eiYuxoXaJHgCJp675FhWhXNeS+uIH99dUlN0Xl6G1LjweRzJjUgyN0pisZrq0xzfa3YQJmmDNOO12yi",
+	"vDQkRbBr2/n0fgJQSBPbsrUeKhJlzSCNm4XniUHXdz7MqlbYVSdpixpMNJqPSJQwCnXN6xzx5rJdD0u5",
+	"rstCr6AsDawYD4BgVpdb9KLkWNLE1kollADr1VrRVpVnh+r4ghKTWdVt612JRlJBw07v6ReK0MmkuAEQ",
+	"0dcS7TLbefu897+tkO8US1c5S7Pi3sVzX+x59MOQY56ySMt0BgYf874t5OVUOOuKXMO7CF9WU5QQfgsd",
+	"qM3ruA0gx6FbchgQliiWNZ1dnTasKqurn9kCcipwLnYQyAlVlywmTR4rqN00mLncZdLM4NGq7UaAM0rl",
+	"kCcVNSIrCrop31NagNn7BUhb323q3r4l03XY9jkzXO80lhWThTfaxN7965HMKsCi7G2uAxIwR5hFTMI8",
+	"UTvMsLPkJ7mimqbn07QiW+FQkJHWE0Xenrxwd8AtiEd6mrJCycupUKxELeHz3vZ2FIu2fQot+HFWtY32",
+	"ggn0+Z/3k0yVxljp9ZpC08nERt8iKMpN8biGtR2JCy6YleDLx2I5x/liTwnGKwNhQgqk2EpwHJrtkhc8",
+	"jlmSNG5bT8AiQ6GAgE0agTbKC1Dk9lGBtejZJqpGFqAe+LiZYcPK4gPehbptHFvx0jksIm/enoF9kEbW",
+	"qu1eaBZFogGDPBhAhdYBeXN49vQ7e04upBvesy6MTd9J0jw8fXp8HJAJSyMm9JbtINWqkHIKktntrm2h",
+	"Yu3e44Lo0HQDeTLE1vv/2uy962w9MYLE/k3r6+a77a//y/t3/7T1399/2fq69fU/b4oWrGivte911zog",
+	"4cebcAE47pVk+A6ezupaX/XPsExr7kU8XYPLWw52e0afiyyfJ6+HmqfRNOV6dmrWiNs/nPDv2exwas6l",
+	"TqgCaYbq8vzXX/4RtgKrsboe+tel2AGehQ646jPm+1RqF03AzSQjRmOo2IR42/jr1uGb463vwR/uZENY",
+	"o4HjN4ymLHWrHcBfzx3LeDqi2qwyd4U0FhQqRV/HMJVjEr55fXpGtuGJCkkzNIPLlP8djNQ9gjOSq522",
+	"3TMXtsaLHPZFmK3WFij965bBla3jOOwRrgmNdFZVDmVmDKngSk2hUCqMB02/nR4FqXPmPeuLIDZ9JzsI",
+	"A0SuMjgSKOlAySCV16CWpX0xlgPDF+hkQtRITpMYIiMJF0ozGhc1NwiFs2EB1ndlrgf2WOyLpjZ6nUu3",
+	"xYiXMEeakPxXEiJfhT8Dg7sj8OUUANvqi5QNpwp85WC53evskvDw7dl3r0+Ofzo8O3796vzo5OT1SXgA",
+	"2jtsPg6MRHGBCJSyK3nJ4r7A0+OK7HW6OMTRq7Pjp/4YBipGQ/KOh2eeOhnA9i/ZrC+4MucSZ5U/7dhQ",
+	"byfG4jhwoeEGAirkaGmYC3RVpkqzdOktQohKwyXH8La9Si8PT8+OTs4P3xyff3/0o0EvkKDiMReEiXgi",
+	"uQvQqr4qOPWi25KfS/WqaARnahAzIN1ff/m/uzuPC3UdhyQsa99hG8ipIoJBtzySsguuNOKL0Q/GXCnA",
+	"lJSMaWLYn/NO8hjwFtAgdkjQIeFfDl8cP/NPD68SSCmhf6WWAMK+Mg8FQ/a4GMp5CDhywRWhRLFkuDWS",
+	"Crr2j6eJ5lv2ekTmeg1odMlE3ENHRpDb0M0u+iJL+Ckl+qjANXieERpdCnmdsPhijDHMIi56S4K+KPQ3",
+	"DSrydfAz19IhQAfLydHpGTzP6le1+6IvvvzSnDwT2uV1ffmlveY5akH1W0iGRZCqXuHONPWIOcqElCcg",
+	"GfkvEzysrbwap/piHqkOrEBShVQtxDhLm/KlN6GMTV8Y7XMw1WVK7m40XiYpmGoRyF6HLVeT+b7Agm0w",
+	"hivahqYQniLZtxnIdAUj6S2myNimRI+oDqyCtJQY5xvGm9MXhbmX09I2OSzSEtg98K2cdOCVhlUgzhi4",
+	"sC+/NFDVrtMq5A+ObTKpM3Ihmj19fXJqkOsb3K8i0hmP+AUXSEbMO+eHL168/uHo2fnrk+Nvj1+dhmRM",
+	"Z+B0gtcP3xz3RXOSsmHCL0Y2yp8Kdc1SEJALJxYGJDyO2XgiNRPRDLYR+LgbwCYz3ARcfYrW+60zqOdm",
+	"Jh9ASqQ+MF9abc28jgwiNSooROP1hb0eAQlPmE5nW4domINhs3XorROjns1YnI1u7jfeFDkxDGn7WoUW",
+	"bE5CNaA7AhIBakJqRVrCVV+EH/tOwOs3etDH8b+h0kj6IO+Zp7/+8g/zJ8h95m+jLv+3j0avCPJyFkBN",
+	"vzb0SFOeqK9vbrJ1mO9UD2ixTMle54lZ0QLKjDioIFUYZVXwIpq1XqdSXJDBzIgzLBkG5HpENeA3d8Fs",
+	"IBMNUkYvUSRCWRkrDwOgA6yM52i/Ie/WezpNJinXbbM8g02vnr84fnq2ZD3kiiY87otsPUYtpkYAcfky",
+	"0zQ18oAyYhQk8skx0yNDvLjGmXtQ1/EL1RdD/gFK/lqiTgUJofTCgM2kiP1af7nvN3BEgiYGC2aE9gWO",
+	"gP6JmNvqW6WKwgHMivtgH7gyNwFHaJMzQ4+zrFI6U7ZuLm5ikMjoUkEU8TwEuZhA7oNR6iKWCsNvAH0t",
+	"RrRtUBSWvYeJwQ8BNU4hCSsrgiIFMwexhxI/7Qszi4GC+SCWDMOXYYgs+9z5lg2pcqVF7O5scnJfuHIk",
+	"dAYDxBJIjUVT77Yb/HxqNAsznyG7lo+ZYykTBcvYeoAh2vCLLPtLGXXYyGEGDAMZz4CYckF29shITo1O",
+	"qzIC5KXs4qO+wAyjJqYYVRABvK+WUTqwGBgZCRfVcDNrX0whKdvKpCjY+kjeJqcMyTPu5QtFPEnGgufE",
+	"IADcIZUTFJoLACzOKYur8WaIHtXshflqC/5ryWb+9ISNKRdcXGT6jf+bYjokzangH2wstWodZEEfnuAA",
+	"60JuDLCDPe48IeHJ4dnR+Yvjl8dn50d/fXp09Ozoma2SWqCzbo+MJpqPgWKeFep1GjmOahJ+e3RGDIk1",
+	"EyCMBpDh0RfvChU73ze3ixU8SfO7s5cvDDlhKQhwVJN327GM1HZqZ91+3yw9aLXswp7JCKB+ek0vLlhK",
+	"3h4jDzSrkNHUCHyof6RXRtfQJMSRkNH0Rb6RwgLC0nxhj8AqJyB6mps1YXKSsMCOjLgtp9o/eFvkHTpb",
+	"e5qdI4OHb45RzUl4xKwlxUrVL4/PGkEDrICZRc5wMSWnacTaMr3Yth+pbfPuTZAZqqxs3QgatuJoo9fo",
+	"tjvtDtQAnDBBJ7zRa+y2O+1diJTVI7BGbNPoEpu4S1Vhgj5luhRMg/IzJNRlpAYrI0gyph+alsoH2ESk",
+	"dUAo/qsv6EBesWrKXaGmPCFNJKk9AgPZg7OfWvILUZOG62VsyXCss9xCKq+F14gOJByjziaxS0q0uE+j",
+	"y7btZx2HB/4iXWkaR8T6IpI0YSpiMQnhk4lWoQ2kbWLYlRyS6cQAJDw5enp0/Obs9Pzl4V/PXx69/Obo",
+	"5DR0XAmUlSGdJmAKbLXJCaNQa5CPMZDaDg9MHJ3TsACr4bDsHEDDhoq0IjZfZSqQHCJ0gAkZxEDMy5Dy",
+	"OIb0jktX96iBli6m9DcynpXiL+hkklj83v6bwoIHnsk0i2JeWssPqld2d2+slr/SEHgYXTqj/k3REGdI",
+	"PTxAGgtIvNPprLdoZ4t0EWJYBaLOVnKrpJH+PIOjXdca27MWVdjfkkg/7+ZBvPIebrZq+Awo29/QOIOf",
+	"+aS7+pO3gjqVJMaPdld/9FymAx7HGEa719lb/cUrqZ/LqbBTPLnNuSHkM+OwEcANKbRsvBE0XMv0QgMm",
+	"/Jt09wzVmZcnHVEize5uq2BKBj2g9tGClL/scENH+ZbJtHjS3Ron8IbOEknjMylf0BRd5Hvd/TrHraaT",
+	"CVREf8liTl0F9r2dJ6s/PpPyJRUzl+Rlvtuvg5bHQrNUUGevByjb8oeGHlm7TZZGYgiTpheq0XvXeGaJ",
+	"G3T8b2yDtWE7ZjTeSpjWNsziglUwM/sld5GYRswEJp1birK+weHJ0dnJj0C2D8/Ojl6+OTN0m2rNxhNd",
+	"atTcy61Tlu3nNqUqgvuCK/2M0fiFXS8krtAxw8W/q+i9OkPRJs/VM6TAbrdu5izY8X6eGshlZjw/N64e",
+	"VvtpdtVv5nvZBqkVkjk2Q6WHlCcsPs+QwsDKHQmE8VpS0FhwqPske9smD9m/wf1ezrB0HnI/q6cxVhfn",
+	"O4OvCsA1AG8ENRmgl9C45LAy/zqkdRkI2r0XkKvRe/d+M3zIQ8dV/KiIe/fIh8CQVmZGt6Uu1g8HKFNy",
+	"H7x7b+Cb0x9zPQu79IgPrKlAeWxO90Ki8wI0biwA7jxOhfZx5Hs2Q9ObDd4YyWuISZ0nGmd2rs3cp3fF",
+	"+guLEowtqfCTgMs5v5i7WwOxDaA3gK0VSfsLkDXLuP8skE5n51vGt2CBfgZGGbDGWXO2YUCumKCXP49K",
+	"kTV2eKn0WOtHxOCXQ5MhoWa40+8Ot3b2H5ERVaMD6/qETPmhzZdPpNJVzA1XZCsXzHG2FQzDsyWBL+n9",
+	"HfSRenhbG+f8fa2lkXRvx+uycgZrFh948Cu9wRtdzqtfeqmDuSIRD8+NrN6ygjDkSP1UimHCMZrmkwj1",
+	"D0DJ8KJkFKkO89z+mGHazTbSmi1byqOa7B0rNQWqJ9h1FiczLMRtIMWTSZyFb1j7EvgO9YgZCgjeCrTV",
+	"K02xyDZ19mZ1gBimDFumSfYOuNukYMRc1QFVLAB7J7L4bCBr2d7vdMjYZatFNBrBsi/Z7AsnzuOUiRQX",
+	"LetuyJ2NaHvLNwExLEZUcJuxVqyg6I3uC9/mJbHXUWaFd8PZECE7kRk1SmRmget2Oo/RvMmFszWTZvjD",
+	"6fnTk6NnR6/Ojg9fnD/97ujp9+fHr86OTv5y+CLM7Vn7RLWquMMJHC7edoyhWI9BOPXjDdWjDSoWBWL7",
+	"5Id458Xlm6/Ev+2lZ49n3+xe/fXR+Kdu9N3+3553Lg531NFX01d7+vs/KLH1rtynILhrWpYegOAhTmcE",
+	"L4/cW0T6fD9Io/fRPBsxmmDQUKUSccIMLVfk2kuMUSy94hEjERXkOuUaSjCaA3JkqU0OkY6RnU7Hxs2E",
+	"SlM9VT0iL8PMK2hGMPRjv7NrzeHurZhdpDRmceFdISsFv2+Z/g53salb6RGxRq+7EzTiwbnZqR+Zjitt",
+	"9BryEiLFIYC9t/vI3KgKT8gGbg9uctW1cafDFcGznd3JkrePNtg7wrBTAqGNhs9g6I77NwVJh84W9ciA",
+	"AbprJtrlq1q4lqf2BEYOKd1dtFiKl3HMdMojZa9hybqy4DYWrPKFT8CaOGNl45P1BWYhluX28fOa/qvC",
+	"Qtblkpu1uy23E+w4PufXPLHv7Gx1uoV3fGAhpxN6eD5vJ9unsGe4BmYhkBWHH3R3dvcaHs660hV56epy",
+	"UYsNGR38I6ljepjYxmFFc/CDOm4+lQUfjBnjWTUIvJtYxHK8kIV3tz+WMOZmG5x0i/QCo1/xdJx5TtGT",
+	"WyiCAqX+QNxmabZACHbO3KrtKhepv9a1L6T/8eaF1+hywdXsrn/tbjZ+V2q4OMsH5FPPB3Z1ruu4/C04",
+	"yWgBgHXu1xLV+lTLFFVr/1CMbo0KbsoiPuFMaJIyJZMrp1GH2sgqWoWkCcFpqMaqwFaDyzpp0LyPho0+",
+	"GzBzGxXkZhhWaSVVoObnWZGNFIMs0lleax4y4vE9Gx8iyGSqRhAGggXCpGJ9IUXCBUNaAFFgilwwCIpw",
+	"CTQzFyTSJm+N7myICCt58jB2xCMTGHEBXM/6l74iMZ1VuvxOmYjvREE2aRldn7Hi0Wb1W/xTcYK49Vip",
+	"rIPJEoa8FhmZrWVt3bmlmFxDwFlLeMmuiWr0djdIVJfq63B344M8BYIrgqGO13T2O40Z+Xxsr5+MVxji",
+	"sx6TsAGDvoXCpcAs1Ipc0Q6wdGJ88nzVEgxmNuTY0vqMAEMwBiS4K8Yq/J/fMv3GLWFFwMRTOR7TLcXM",
+	"SzrPhSqUVu2Uqqe6Iim2+RL7MEkgmsiqyFXBExnFK1Ml/0LfoQwr1hhyf84XZVV6BiEfQ5mON6ns2dgj",
+	"JuZI4a4jhbnVBc6yELCAkLwJCgNZupd9NhzOfecCHTZAKR2irFLTXgtGmNDpDIpTW35qEaaqIssfQ3tz",
+	"0MtK93jEIruCSCcg3HWpnSSrQ1gl7QF4BbN1pGxjUVvmGKQ5jLLqCxppfsWh1EleAzmzSId+y8wQg3D9",
+	"4OJf/4//y093KFcEDP2GmnkaW/ayvBZEMQ3Nb/uiGXoNN8Mgb5Nr/o1bCFttclLed9ZpF8RIKKAlp/qg",
+	"ss2uQuc8dBZdED8G468ihGbE0oDzB+LmPyBA6zCp0PpxWp7MXFVgqYoseh1I89s6n1JfGeWWhU9juJsr",
+	"SzzXvbMylg0rDdejEFm30jXC2Fa/+Ho4VGyjhre8mbOFeB2PU7n1cqmFJVLWbDGNU8bITE4Nc8Sy6FMR",
+	"jf5puXer6+ayqVTwjg3HhZJ53oO68XNY/g6/SRmNMiMsZuuaf/2v//yf/6PR27kJGvJaGHoED97fBLWj",
+	"z0Xs8xsXj77jGlbbP81ijMbqSp7vBn6VunLPZ1yyRcNiubi8Da+VDGoGCeJ1ceg+FfznKUMPJU5W7KO8",
+	"U9HauFusLVSNKwana6NY98kiFMM15QDslOG3Uxt++G8HM7uiEtCeRJ24y3aGu3RvsB89ir9ijz2gQQ9g",
+	"H2KNeNwDoaSHR16EXacCdp3FsMuBsCFZxVCiOuZk2y/tj2Q+Ti2Pc8IH8rw6wXBYt9JjclwRmlzTmYIK",
+	"pQY12wT7UrMPNNKGN15LEkMKZqQLtqtMbsFqHCwgA6mt9JHKBArOmwHDnvuX8rJA+yIv/4Mqz9iWp/QH",
+	"11K2ySs6RmO5VzHIC1yxeZR7nc6B+d68mvXUJgOmeMwKfD3LU29S9whyycAeNrMZ9ka2iceq1SaHrjlL",
+	"PM4bGJtlTihPq/KzFiWzWn2vkM/a7gvb9BuTGvOu3gUIR9JALYTYIJsSbqQXK5GrDNKL4w6hj/antK1Z",
+	"DKhoyOGXOXWGMeS1ZJJQIQqdeubZSIElrBm16FeDvc+YxdrCSTWX2L0zkDbFXWswzk3R/jp0/zdvuqvB",
+	"KP645rcsIDJF4lRmZ5kivf3R4u/NSpUayxYZ5dcSnAOC/fMFszUhxazC/FZpVrM0c0MxO2uRgL15SXG/",
+	"LCrau37BBEtpsu4ltzD585p/Cgv9p7px3zK9+LqtKx1g26XMZz+hOhpV1rbKqn1i1ceUODxGaxDWRUJL",
+	"zEHmEaUpI5CPjoF3gAYWL8P525oXd2/cPTNiUWHz2ng9X2r+PlO016MsNXT4FWB4CGli96HJjF3L75Pc",
+	"/KGkCrx8a0kV23kH8krhAkvYYN1i118NhY2qfuSk2Q3ITkB2ya+//CNrtXBBJ6rV6wvXhS0MsoZsGV3z",
+	"HlnzIT4CtfxvkgvzAIaAJwkbavNCkTYSaJuOZTe4zZOAuqvwTy8VAl8BMYhqEmooReYK8jQVY6RUmCb3",
+	"K+RbtsqujKC8CZRXb7tmAajEukbptiuBmSr//MDBpy+4DrIUFBcIiku8ZBPdJkd5w3XzAIS58OgvR6/O",
+	"zk+Ozo5enR2/fhX2RdNlWux2IOgE6qzkPgwFEW6uEKp93uphHS1YdV+YyVPX0B1LeGW1l/a6HRKe/vjq",
+	"6fnJ0emRmfrf3h6fHD0LD0jKzAXKq7FYV40h6FxMXShMZhcAkpxDok0OvXXC875QI3ldbBtJVdaW95o0",
+	"zWGwmNsajoAzGJSUJPKaUGUP2ZXYQbuGq34N30HgkRvclf/Chv1mcsI1lFVhUI3SbxvChG6Tly58SSQz",
+	"0rQipeqVhWxXf6m1zGlz5DrTL/XcnEAKp49YWASxeA8vgCWmeVP+grfk0QL/DHRy8JnKmn2mVkpMsMWN",
+	"xyBn+270vgoa3k2cFweeWHEgleA1QjpiGfomRIm9WqLEw9gjnjgJYq25CsS24IaP6RV670teo8busBvt",
+	"0CdsK5ERTba6Dd+H5HdN2pznyDvyx+v6kT42cnv+OxfWYXev2QeQZJYhUbbO9T1LLpbE1jrygI7+kjtB",
+	"1+9JdWcwlz9yAcMe4J88OOC79wX4rGmtOQBvi93OihXtrLWi4hUz0kvhgqFBeIPeI0tuV7uQkJMEhKrI",
+	"xr17zOT3pw10NldSqkISgqsFIk5WP8xDqZ3OXvfGrzjlFXcqSYrcPoGaU0bsm1ClbXMCjTfJF7owfBra",
+	"2DmJC8TJannrPutXnZWlXtc861abWCE2flJd6wRaRhfOjyTywtO6rFR3R+tSlc6WOZRWWITLpQqN7BMQ",
+	"w+CJ5mMWFAo3NvMAqF5fQIlACMHKiyfP1Ri0n2TPwx5x3/G0L5CfKZIHz2M5RSjQ6DLP86qbYT4OwjPo",
+	"Cyx/M2BGpvcCtNrkWNjAoMSo7FbcXVRasemXVAxsIV0hyYSlWyCru5qNiKZTNYLW3uYacoWv9wUlyFaI",
+	"YkxBYyVXHNIWWKEx7H6RoG8Vhs0V6kFBbbXAiiUMd+xfGZDxmRWHwQ65IGRzvXk6S+fJxO57ifFEENdh",
+	"e/Za/Gld32h4RobhjgQ6nL+7hb0yuMPGD/Qs60BbOo1taEDbjymo9n1B4AWN477QIzaGAuXNQvxG68AN",
+	"a980A0HlbYwUmQ+AyCrUuuCHVmCNCljGHAI0HFVG8obWtQOvZxuUXnJRKa7weK9YAdfeIEMMX1Y5DnJj",
+	"mTWfVdZ5jeOX7kp+ugCJxcTBap51K6e63TxEYMNisrg3TxYrqGInqLHvjRHFlemW7NoFQf1ZR3atOrJO",
+	"AayS7LGtTTw2ModUbOHdv2+R3F8Lmk6rVtEKXJsrF2ZWJkF/xMqzhuaT7IrOc7YlAvr2R3ujb5B3JUxX",
+	"NMnzHcHYcNoymQPgWvYEXCvqnFEljF4xlZP/vig5jn1fySKGRSr4VV/UYlikCegEaQsR9DezpTiQMtrW",
+	"DAERMs1a0GG3BhdLOKE8rS4JBZvNONNmnMX1LDX3QoNxP3E9UmwP/Jo6dIj/JMm/b5K8ai2f2tKBNIm4",
+	"vjkyJUB7Ni7or3YjYVbkOoE3lSlbxaIDM5uARrQ8IKGTq0EGL4zAoQNiOGZhkPWOsT0lsoH9QnwohUO4",
+	"tZDQ2gYaxIP9QKZ+M+Bxq00OC+2DlTb6hs2CoylrG3HeSzLrmfOYurANME0UIr2FwSSwsRUrFqDTmivi",
+	"ss1y/6jtg6elpomyHTD1iAnbVXoqzHzKLCRLb+sR/1r5Q2ITGOCLIWmaOW3U9mDWF96PXxdT3Vp2XmoF",
+	"Uuv5TVNueB906TQLsDl1PZcfiKYgaLiM3YG4KKygisdgsAQi7qk9vrtEUBXSV3KNYP+s8zg3lPiJP2tK",
+	"8G6NDxFXNZf/s/bmHrJhRhk+NXtn+MQgD2uhrubxn6FQn3WANYqo41kFzV9DjHdNBRYY2l2PHENvPA9a",
+	"HhDlAoLAYYHUUrAPmoRQ6TO0Hg4kagM2lCnz3nQvpfxiZARr8zM0M3rFuGE+PZubqZnKRmz3xTdSj3pe",
+	"pzQ3jNIph7SmAdPXDGssjEkT24hnbaOvuYjlNeFQqzXUcnIOHTBdJjLoHESPgFWkDHsSyWkpIGaxDTxr",
+	"3bE01AX6BgMZsUnKcmIbcWZdNZpClpbRKkS6IBGqTAp2e1ozG9nG3xS6zkLT2p8rgm7ID6CCeWcaVBxJ",
+	"NlbV2RhxsLClbmdJ9M459rO5QwTPwmijbJUFRAT3iGI/u63meH7rnVZtLodgzd11bxWftPnyiMsTrO8n",
+	"OOY3mlZdjMHobszbA5ut5+5B7PvT37NZf89cI6aMwN+Tx8dWovPDQjNPsvV4I38FFty8oJOEKRVgLRcp",
+	"xy1sbAHRqZoliapo61diZeSQhIXLHJIxvXSZvAbNCc/ajmYTgU8Y7wB2PZ2wvIh8Vnw5J5R5Q1mIgLBZ",
+	"y7ZVaZucWtFiTNPLfM3odM4yc2E2UI9oyqBsuLfUXJkCfml4KqHzjNUXhvuimfWXzdrOCknUNBrlfXKh",
+	"Taq1IXoTu+LQXBHaFzil7QEsUxdua+Nx8bMvFAmRo4e2Gbv5nnpd0PrigunsLS/uO/x5Kg0lNBPDP5UX",
+	"2uvtiGQbAhxwOxKs1SvAyIWCU6IEnaiRBJ3WiF6hC2Sz+dxZ38byNDlQ8i9sEp4UDCwBrQMsWoNfjvvC",
+	"9uB1gQawWZpNGRY0+YBMhcFttBCgKcDNv6jaoL2dd9Fy7xIBWjcWsDYH8Pb0INlGnz76dfNhlw/O/ndv",
+	"Nsn9l3H+Q0d2jeYnCKNpwllapuYHnrSaETVLeJ3fAuSG26fA/3HwJsOXzwtToDo/drpyccF/Wn8+/+qW",
+	"44zfVcinyww+2x/zC7PUd3uWc2vD271AJKieIofaijq2qglecyN1sPFEcxYHfRHm9zckiuUiDwqxmAL2",
+	"sjo3uJwzV8X5n8FvPu+/B2ZY1m9vQboWRdjfo5b7GZMrl7D2e6VXn4p04G1ZRTzu18tpJ1rt6PTJD+iq",
+	"0Js/zG5MuLCoQDn/tt0Xh2WcWt6BP7+FYWuZf+3uKseKnKc1axN8OoVhmQ3wQVK4Pgvz4MOSUYTa75aK",
+	"3nOgjYdQ5Vgbj4ZYXL3viJr5Gf+A4YpHMdcbk3y3C5d/QYV3SeAtFrvyEJkSbSsZuEFQx845EnIsLL7Q",
+	"F4Kmqcv4T6DxsYSGmtnXUPmXvMlMvn6lhb4olKIYWseoP7l9OEnZFZdTRSbmupOM5+X2V6yNLKRgC1P2",
+	"M6jU6dKfwXBJDWMgnpsoYWznyssYz1+TW0HqID8Xl52ncue1v5fOp6ow8JANzrqd3m45Kbq7ny3bHmcp",
+	"xylYNeTe3JCPFg+52ZRhe/a1is46fP5T5dikM+06J6R+5Z6M1Dy0znELJrH90SDr8lj3PIo9D8QqUh5L",
+	"IMt8Iss30r2+AP+Z7S0iU4g75xoipsGrszgjyk3VtpHVuZ/qmqrFkejuGDbYxnRekK4rna9VcWCObri8",
+	"zk2SjROmpkltwmEEtAvpmm/ZXX+hrM/vT6qyIapyRi/R2WuhPqDR5W+Bsqz+wJdicgvItEL6PIzjO9IS",
+	"stPp9sW1bSwSEEtZhB9LPaKxS4DKZF0l2+TQdg7a6cAsqi8mrkS37QbvZMomJTtdBXbfvc6TIHMNg+zb",
+	"OiB0XgzFVxeYW1bTNxrHUEItomk6g7rgVXetOiP03qnd7h+A2i3FnYPcwQhxqnd1MP4B4ZtddMP1Adv/",
+	"NN6sZ7yxmmVutqE5PSto3Yr4dC03LtyjPecQ6WVhGU4xdY0LRMnakOZktGjP+4QlYiKNcVbz9hif/64j",
+	"a0Oo8/LKLzYquzrAK1gYqx6Aph9D7UQveaZiTSG8qUizEPRbCHbuCxv52/KMLHmgl1sjpDkZ6kgHCSsG",
+	"3h0QmnNDV4zSSPpexB4wyb3FdhoEVr26im5JS8O6C+HY3U8Tju0WWh2N/ccKo36e8pjOyLVMLxWE143B",
+	"srbMzrKzTtRMHgWDnO59BWPdjR7HHdYd+qyz5ETJ4iKX82KMYiz6vE5HNEnINSNqxCeG6OGWv853kCdp",
+	"1WT5876XDTTLevCYbnsN/tQXN2mFojanJifRvwX/dxV/nHBRqwCazRB1rCuw/SPNcxv013Ryz36nVdIU",
+	"K9nKGy42WMWrfk++s6wRH3bMtZSg/RtNH/mPXxq9Pd8//B+/bKArn1Ft8EgrN7tfSEU9H8xyErehNrK8",
+	"lpHcYOeflGmTlKl0j/3+s1zcS5VFc4a1AwG/sZ1UpwnoKWa1kLhRNDUtslrj5tp9sSDMb8LXtVi/4Zsz",
+	"39QlC8s7NN5jAvgbXtNo4BnXDPQt2P+8pxtqPyEMU61SdjdwRW8VNVdlMz42S4TCga4Ih2BJ4JcQPAAV",
+	"GeqyYKK1K8nTxK7HUNOjNWdGxotp6ZSQvjGZ68wIaG6tsxz3xX4HWEWeNtakZL/KUuybf5fYixcGChsK",
+	"gjbhBUbfT0kwHrpgxNr0IqfR7hw3bMH93UGMq98rdf00IXU2tWBEFcnVlTmh6CFqVpklOLJlL0NWN3BR",
+	"CN6n4khvlvMjI/Wp6SDb5nKFMvMxQhNSUvgwIDSZjOiAaW5eW6A5nhbmepBAJacQucapYOlVbTXik4m5",
+	"M5vRivyN1VGPCrD7YzWwViUccChZxI3FDa3te4NiY2dn6+dRm7g3DHPCeotckRFNx5AuTEXsp6G3FzRN",
+	"9pdzl+D9RXh3G8z6xB0FV96ljV+lpR4yK08qhw939SF/Lhs/LW74wQjHHyuB0gHZoyxLiNUcI93+CJ+s",
+	"Hwvoj+ICypGuLchrLBGqpZ6+M3+wPPq6hM7WgTYxWqRfNAogUCQ7dXH7DL6+2ZRf7OP93kSDje6OLbuJ",
+	"/nsPLOZ/PiaRDETYkqfmXZqJaLks6mqHSsKgQ6erZeoEAqxoCi9gMecQe7aEAdQcwTaNeeOhqmaeziYC",
+	"Uf6uOOKi0AAcJyRZ28bxAQQJWPODYB/0uV0BuR7xhPVFOKLqfCxTFmIJMTnV2Sp7RMiskRDkctuWM9hd",
+	"hjAREznEvWd7SeRFYDZ8ydgkq4oD5YAMPNt90ReHc4DCYtUWSPDcTmRrjrq+nNhAcq6pQmB2E42yijFZ",
+	"CRZy6NWXxcqoKbmGTjLWkotDQ+FWVwsIJyGlLqcGAM7a4HIuelDAxsFB5y1NRnzib+OamsPFfpwB4UNc",
+	"j9001EKCtaGcCEAI7EIgKaSwEkITKSCYET1VGJVxbZDigl8xo2olEC/hLSXhV4wkjKZC2SAObRbN4lYG",
+	"oaxcuG1+VVj7mMZYEilfpgO592YssVhSXxhyHYB/7BoK4lC9eCNayh6hXgciu60xnfXFiF4xMmBMENwb",
+	"NH8tnj1szmzDfscvBFSnguaiPq7gpHnNYZ7FsnABngCo9TxiNDWn2SaHWVUhA8I51OTonKUzFpPrkUws",
+	"aeFazaHngV/4xOwZC02zvKHsfFMuV/hYEHUJbAXKoWAosZJYvX2v22n3xVlhTXJCf56yHl4/rrN+rW0C",
+	"5RzNQrAzryZK8yQhgrFYEa76Yn4RpDnX4DYgpf62LfgElRkYZmGH2p7rMzaT09RWC55rlwaVGLDTmKVC",
+	"lXWUDGmuIWcUSV45p8oQJNKUXnMz701qwFusZtm46ra7W3F7Z2tvQYAPfl87U8xs4yl+8onat9p2i6pO",
+	"mM99VpPw8632bucD32CjyIV50Y/mOlfmabWFzpV7K9az661nseLXOYMusvONbx/vdcqtb/d3FvS+vWCC",
+	"pTSZ33wZngYEeZSx9cms2/bW7uxmzdn8FuKA3E4syRyZ3k12N5HBTdyQ4jsT0ZsaqeqZjmSpd5kvoKCA",
+	"ze20zGjbA2vJD9lhs3gm3csP7lSKqeg5i8r4DHKi+T6Uy/gDKZLq+za221Ujk7RHvqSD5tKVzzG2T1ub",
+	"m+poRKYQzZhrL1WdM40upOUlQ8t8tUEUI2OhVuNIpnorgZaM8FWmBJirY6TnqTJqjeIXAjoR2GKLqZG+",
+	"QBZWkZzkiezYI84IeINUXkP4+4QJRcLta/U1TPAvv/7yjxCldyPqCKUZNSJcX4xkEru0G9tr7pLN2uSZ",
+	"FWESPmSajxkIZSM5NbfXhd/vwQN10BdGXtTUz8rGsb5QZjTUHYw4JaWAyp9n8CsGfPfMLzor/5kvwipU",
+	"2OMpDmz3yuFUMSjVCc8RfM3w0N5uWEOPfMNoytKw5crB7FZJSGhAPjMjfNKuclon54pFUsSq0dt91OnU",
+	"vp/eDjyb88Y6x7EPE54yNc/DujnHhQNAyhZ/uz98/e2Pf//x7F/5yx9e7v/07Jvk1bc/dn88+4m/2nm5",
+	"1wY5od396tFep7u31+m0O8Nd+iTaEHuyYFhOrGC5vz1XL96HF+Y6lLy+NUifh4tPpRgmPNJ/GEMwi6Yp",
+	"1zO4socT/j2bGUrQ6L17HzSwB4/721xRj7TDzXHURVsa4Oj6GZJypOvYbqaex9W2psmKyBuS5YLziZmd",
+	"xUReofWAWzYYIEkfyWsypmJmeSOo9aXh2uRl1kkHlWKj74JwC0F5cxTuW6bf4uo32ZtMnRuqeu7gsmOI",
+	"gKZJ9mC/+OA8z07obsrua8ZdfdU1TZzT9nPywL71+xt5WPkMe3LOHF6qZa21sdcBj5Xt0TFJ5ZAnzBZ3",
+	"kQp7J6o8qBxbTnNM3QG7KqHqEgo/giAK3TfsKFggOusCa+1CimkCLWczI2k2fV9k8gB8FPOURVqms8AK",
+	"VtlQEDiSzSMLBmKKFlTXhSzmapLQGdS3Nm/ymChNU23NlOHPIWlGVLEtLhQTimt+xZLZQV8ICT9iAR2Y",
+	"XwqGm7fChjMsZ+1P0EZciMAHa5DK69JkDbnQNAIfUJU1lvftvG0EDUo9fTFJWcRiJiLWMwsL8mb0Is6X",
+	"MLHF0M0gGfyWdjF5q7DL8VIb0FM5HtMtxcxLhrhYCKhczuui9z2jBu8yhd9W3GUfJgloQlYPrTL78FgV",
+	"bD5cs7FaedGBgoOiRD8c4xfdTgeyv9yfmX5M05TOQNnRMzBFDWU6bsxnqB2SScqG/IOTVOfRKIB+lgZ1",
+	"DohABTWVCYlGNKWRhnbcvsmLJnyBrauYwzamH14wcWHYEWxiQrUhAo1e49/f/Xu//6HT2er3P3Sfv//y",
+	"n3OtX+mUi4tFNZIA8TKcraocVV4pnFu9wkd1TmZ+WYB0ECeKV6aIqq2AdA0S73cOyI4NOqXQUK6w0p0F",
+	"1ZngLpSBinmA+50VSYEbMwdW210Qfs76o9xlo1dU0/R8miaNXmOk9UT1trejWLTtwO1IjrfxJbWNAvJE",
+	"XDSCRjRVGg1fmms4vSNxwQVjoNBbpD23cDk0H5IXRm5MwB61xPrkgiTmkuPfb4g7K5bWMRNh7/M/REzV",
+	"cy5sr3ePnSN19nh5sQvvQmHTdnK0LPJgIR8GVjrPupv40l5nr9WuFBjVBlvZfkbYvzHcX5lyhQfxx8D8",
+	"b5m2CJqjbMUdqOGnMmMs4WbFKBh3ureNg8nYW73erbYXaqHug+3k6q4deHjNr9BfFVqyHKBkjLkaUGGg",
+	"TQ6Fva7I90mUMJoaiVizD7bnakDCjzeh+yXEmwJ1kYutXt3M88WRK61hb8w2s8t/S1NW1cVsrMc5cNUP",
+	"0jz04YjTCqL06LdClD6frqJ/0CahS0notNLrMEloVNVj2g7Vc9Qr64o8YNCgGOiQoUhAVdDefguyMtV3",
+	"JSqfQoj4k2Z9dgLVn7TrN9riRi8nXOva8YOPDXTvFSz74BxdJDta1ynUHoplNB3b3jbwHOMbDQbDpdoG",
+	"Z55dZHmwF/yKCZedkhE6mhAm4onkQiuwGBkMYULb+9zO5dLvGE1sknCFF0EKndJIK2zuDWvzvn0mI1X1",
+	"JfpLx1TQCwYbM2uLGY1JwrQRqA/ImCrNUvCpunIh7qbHYy4qRj31XNS5iwRLF1knswIvs/MdZ8GJ3uDW",
+	"jTI/+jOwCXm1TiYpv6KaYbozQncyHSQ8cnnPyhv2RMpx1ag/jKQ5VEils3Ziw5gwCDOVCbMeZBrbmAVv",
+	"TNdfuwISWIAsgA/hHyzmGkJcAc4Jgz/yzq3emFm24zxXdrXWtfTAgHExWX1lf89Z9ZIqg2Z1CRnvc8gj",
+	"rPgyuhTyOmHxxRjCNpoecFQrMLvjVyxl2TNYofVKuTK4OYI6/0Q1emMoSyIvsoBom0kOvSUxUDxwMQqK",
+	"2Jaofrh3qy/AIg6B3WomIi+qWUcj6IMJyIohGzRJfD8bSid2rTZyY36lr7zWlXA6YJoJvIiVQlblwFqD",
+	"7bCFr6vgMJ+R6WuNLvTDG7EYdb8Q6aVIuGD+iadMMQF8uMpCm/uDXBOvBQ4ab0gk2Dfvb/7/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

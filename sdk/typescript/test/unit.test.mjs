@@ -159,6 +159,25 @@ test("a send is retried under the same client_msg_id across reconnects, and reso
   rt.close();
 });
 
+test("a reply, a quote and mentions go out with the send, and again with its retry", async () => {
+  const { rt } = fakeClient();
+  const ws1 = await connected(rt);
+  void rt.sendMessage("room_a", "@bob yes", { parentId: "msg_p", quotedId: "msg_q", mentions: ["bob"] }).catch(() => {});
+  void rt.sendMessage("room_a", "plain").catch(() => {});
+  await until("the sends", () => ws1.sentOf("send_message").length === 2);
+  const [reply, plain] = ws1.sentOf("send_message");
+  assert.equal(reply.parent_id, "msg_p");
+  assert.equal(reply.quoted_id, "msg_q");
+  assert.deepEqual(reply.mentions, ["bob"]);
+  assert.ok(!("parent_id" in plain) && !("quoted_id" in plain) && !("mentions" in plain), "a plain send carries none of them");
+  ws1.serverClose(1011);
+  await until("the resend", () => FakeSocket.all.length === 2 && latest().readyState === 1 && latest().sentOf("send_message").length === 2);
+  const again = latest().sentOf("send_message")[0];
+  assert.equal(again.parent_id, "msg_p");
+  assert.deepEqual(again.mentions, ["bob"]);
+  rt.close();
+});
+
 test("sends wait offline in a bounded queue and go out on connect, in order", async () => {
   const { rt } = fakeClient({ maxQueuedSends: 3 });
   const ps = ["a", "b", "c"].map((c) => rt.sendMessage("room_a", c));
