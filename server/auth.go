@@ -38,6 +38,8 @@ const (
 type operation struct {
 	auth    authKind
 	hasBody bool
+	// idempotent: the operation takes an Idempotency-Key (see idempotent).
+	idempotent bool
 	// validate checks a request against this operation of the contract.
 	validate echo.MiddlewareFunc
 }
@@ -58,13 +60,27 @@ func operationsOf(spec *openapi3.T) (map[string]operation, error) {
 				return nil, fmt.Errorf("%s %s: %w", method, path, err)
 			}
 			ops[method+" "+path] = operation{
-				auth:     kind,
-				hasBody:  op.RequestBody != nil,
-				validate: validateRequests(spec, path, item, method, op),
+				auth:       kind,
+				hasBody:    op.RequestBody != nil,
+				idempotent: takesIdempotencyKey(item, op),
+				validate:   validateRequests(spec, path, item, method, op),
 			}
 		}
 	}
 	return ops, nil
+}
+
+// takesIdempotencyKey reports whether an operation declares the
+// Idempotency-Key header, which decides whether it runs at most once per key.
+func takesIdempotencyKey(item *openapi3.PathItem, op *openapi3.Operation) bool {
+	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, ref := range params {
+			if p := ref.Value; p != nil && p.In == openapi3.ParameterInHeader && p.Name == idempotencyHeader {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // authKindOf reads one operation's security requirements: none, the master

@@ -45,7 +45,7 @@ func TestBearerTokenActsAsItsUser(t *testing.T) {
 	r, err := alice.GetRoomWithResponse(ctx, foreign.RoomId)
 	refused(t, r, err, refusal{404, "NOT_FOUND", ""})
 
-	tok, err := alice.CreateTokenWithResponse(ctx, chatclient.CreateTokenRequest{})
+	tok, err := alice.CreateTokenWithResponse(ctx, nil, chatclient.CreateTokenRequest{})
 	refused(t, tok, err, refusal{403, "AUTHORIZATION_ERROR", "Authorization"})
 }
 
@@ -56,7 +56,7 @@ func TestBearerTokenRefusals(t *testing.T) {
 	good := tn.token("alice")
 	expiring := func() string {
 		ttl := 1
-		r, err := tn.as("carol").CreateTokenWithResponse(context.Background(), chatclient.CreateTokenRequest{TtlSeconds: &ttl})
+		r, err := tn.as("carol").CreateTokenWithResponse(context.Background(), nil, chatclient.CreateTokenRequest{TtlSeconds: &ttl})
 		if err != nil || r.JSON201 == nil {
 			t.Fatalf("token: %v %s", err, bodyOf(r))
 		}

@@ -171,7 +171,7 @@ func (e *env) newTenant(name string, rps int) tenant {
 	if rps > 0 {
 		body.RateLimitRps = &rps
 	}
-	resp, err := e.admin().CreateTenantWithResponse(context.Background(), body)
+	resp, err := e.admin().CreateTenantWithResponse(context.Background(), nil, body)
 	if err != nil || resp.JSON201 == nil {
 		e.t.Fatalf("create tenant: %v %s", err, bodyOf(resp))
 	}
@@ -181,7 +181,7 @@ func (e *env) newTenant(name string, rps int) tenant {
 // token is a user token of user in the tenant, from POST /tokens.
 func (tn tenant) token(user string) string {
 	tn.e.t.Helper()
-	r, err := tn.as(user).CreateTokenWithResponse(context.Background(), chatclient.CreateTokenRequest{})
+	r, err := tn.as(user).CreateTokenWithResponse(context.Background(), nil, chatclient.CreateTokenRequest{})
 	if err != nil || r.JSON201 == nil {
 		tn.e.t.Fatalf("token: %v %s", err, bodyOf(r))
 	}
@@ -204,7 +204,7 @@ func (tn tenant) createRoom(user string, typ chatclient.RoomType, members ...str
 	if len(members) > 0 {
 		req.Members = &members
 	}
-	resp, err := tn.as(user).CreateRoomWithResponse(context.Background(), req)
+	resp, err := tn.as(user).CreateRoomWithResponse(context.Background(), nil, req)
 	if err != nil || resp.JSON201 == nil {
 		tn.e.t.Fatalf("create %s room: %v %s", typ, err, bodyOf(resp))
 	}

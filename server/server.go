@@ -57,6 +57,8 @@ type Store interface {
 	SearchUsers(ctx context.Context, tenantID, q, after string, limit int) ([]store.Profile, bool, error)
 	Unsubscribe(ctx context.Context, tenantID, userID, topic string) error
 	ListDeadLetters(ctx context.Context, tenantID string, limit int) (store.DeadLetters, error)
+
+	IdempotencyStore
 }
 
 // Publisher announces changes to realtime delivery. It must not block on
@@ -196,6 +198,9 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 		mw := []echo.MiddlewareFunc{s.authenticate(op.auth), bodyLimit, requireJSON(op.hasBody)}
 		if op.validate != nil { // nil for a route the spec lacks: New refuses those
 			mw = append(mw, op.validate)
+		}
+		if op.idempotent {
+			mw = append(mw, s.idempotent)
 		}
 		return mw
 	}}

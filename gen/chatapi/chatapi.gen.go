@@ -1771,6 +1771,9 @@ type UserResponse struct {
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
+// IdempotencyKey defines model for IdempotencyKey.
+type IdempotencyKey = string
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -1814,6 +1817,9 @@ type Conflict = ErrorResponse
 // Forbidden The envelope of every refusal.
 type Forbidden = ErrorResponse
 
+// IdempotencyConflict The envelope of every refusal.
+type IdempotencyConflict = ErrorResponse
+
 // InternalError The envelope of every refusal.
 type InternalError = ErrorResponse
 
@@ -1844,10 +1850,42 @@ type ListDeadLettersParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// CreateTenantParams defines parameters for CreateTenant.
+type CreateTenantParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SendNotificationParams defines parameters for SendNotification.
+type SendNotificationParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetPresenceParams defines parameters for GetPresence.
@@ -1871,6 +1909,22 @@ type ListRoomsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// CreateRoomParams defines parameters for CreateRoom.
+type CreateRoomParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListRoomEventsParams defines parameters for ListRoomEvents.
 type ListRoomEventsParams struct {
 	// After Return the events with an `event_seq` greater than this.
@@ -1878,6 +1932,22 @@ type ListRoomEventsParams struct {
 
 	// Limit How many events at most (default 100, at most 500).
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// AddMemberParams defines parameters for AddMember.
+type AddMemberParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListMessagesParams defines parameters for ListMessages.
@@ -1914,6 +1984,22 @@ type SyncParams struct {
 
 	// Limit How many events at most (default 100, at most 500).
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateTokenParams defines parameters for CreateToken.
+type CreateTokenParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListUsersParams defines parameters for ListUsers.
@@ -2156,7 +2242,7 @@ type ServerInterface interface {
 	ListTenants(ctx echo.Context) error
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
-	CreateTenant(ctx echo.Context) error
+	CreateTenant(ctx echo.Context, params CreateTenantParams) error
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error
@@ -2171,7 +2257,7 @@ type ServerInterface interface {
 	AckNotification(ctx echo.Context, notificationId NotificationIdPath) error
 	// SendNotification Send a notification
 	// (POST /notify)
-	SendNotification(ctx echo.Context) error
+	SendNotification(ctx echo.Context, params SendNotificationParams) error
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx echo.Context, params GetPresenceParams) error
@@ -2180,7 +2266,7 @@ type ServerInterface interface {
 	ListRooms(ctx echo.Context, params ListRoomsParams) error
 	// CreateRoom Create a room
 	// (POST /rooms)
-	CreateRoom(ctx echo.Context) error
+	CreateRoom(ctx echo.Context, params CreateRoomParams) error
 	// GetRoom Get a room
 	// (GET /rooms/{room_id})
 	GetRoom(ctx echo.Context, roomId RoomIdPath) error
@@ -2195,7 +2281,7 @@ type ServerInterface interface {
 	ListMembers(ctx echo.Context, roomId RoomIdPath) error
 	// AddMember Add a member
 	// (POST /rooms/{room_id}/members)
-	AddMember(ctx echo.Context, roomId RoomIdPath) error
+	AddMember(ctx echo.Context, roomId RoomIdPath, params AddMemberParams) error
 	// RemoveMember Remove a member, or leave
 	// (DELETE /rooms/{room_id}/members/{user_id})
 	RemoveMember(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error
@@ -2231,7 +2317,7 @@ type ServerInterface interface {
 	Sync(ctx echo.Context, params SyncParams) error
 	// CreateToken Create a user token
 	// (POST /tokens)
-	CreateToken(ctx echo.Context) error
+	CreateToken(ctx echo.Context, params CreateTokenParams) error
 	// GetUnread Unread totals
 	// (GET /unread)
 	GetUnread(ctx echo.Context) error
@@ -2301,8 +2387,28 @@ func (w *ServerInterfaceWrapper) ListTenants(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateTenant(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateTenantParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateTenant(ctx)
+	err = w.Handler.CreateTenant(ctx, params)
 	return err
 }
 
@@ -2369,8 +2475,28 @@ func (w *ServerInterfaceWrapper) AckNotification(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) SendNotification(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SendNotificationParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.SendNotification(ctx)
+	err = w.Handler.SendNotification(ctx, params)
 	return err
 }
 
@@ -2435,8 +2561,28 @@ func (w *ServerInterfaceWrapper) ListRooms(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateRoom(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateRoomParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateRoom(ctx)
+	err = w.Handler.CreateRoom(ctx, params)
 	return err
 }
 
@@ -2531,8 +2677,28 @@ func (w *ServerInterfaceWrapper) AddMember(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddMemberParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.AddMember(ctx, roomId)
+	err = w.Handler.AddMember(ctx, roomId, params)
 	return err
 }
 
@@ -2804,8 +2970,28 @@ func (w *ServerInterfaceWrapper) Sync(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateTokenParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateToken(ctx)
+	err = w.Handler.CreateToken(ctx, params)
 	return err
 }
 
@@ -2996,6 +3182,8 @@ type BadRequestJSONResponse ErrorResponse
 type ConflictJSONResponse ErrorResponse
 
 type ForbiddenJSONResponse ErrorResponse
+
+type IdempotencyConflictJSONResponse ErrorResponse
 
 type InternalErrorJSONResponse ErrorResponse
 
@@ -3297,7 +3485,8 @@ func (response ListTenants500JSONResponse) VisitListTenantsResponse(w http.Respo
 }
 
 type CreateTenantRequestObject struct {
-	Body *CreateTenantJSONRequestBody
+	Params CreateTenantParams
+	Body   *CreateTenantJSONRequestBody
 }
 
 type CreateTenantResponseObject interface {
@@ -3342,6 +3531,22 @@ func (response CreateTenant401JSONResponse) VisitCreateTenantResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTenant409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateTenant409JSONResponse) VisitCreateTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3712,7 +3917,8 @@ func (response AckNotification500JSONResponse) VisitAckNotificationResponse(w ht
 }
 
 type SendNotificationRequestObject struct {
-	Body *SendNotificationJSONRequestBody
+	Params SendNotificationParams
+	Body   *SendNotificationJSONRequestBody
 }
 
 type SendNotificationResponseObject interface {
@@ -3785,6 +3991,22 @@ func (response SendNotification404JSONResponse) VisitSendNotificationResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendNotification409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response SendNotification409JSONResponse) VisitSendNotificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4040,7 +4262,8 @@ func (response ListRooms500JSONResponse) VisitListRoomsResponse(w http.ResponseW
 }
 
 type CreateRoomRequestObject struct {
-	Body *CreateRoomJSONRequestBody
+	Params CreateRoomParams
+	Body   *CreateRoomJSONRequestBody
 }
 
 type CreateRoomResponseObject interface {
@@ -4707,6 +4930,7 @@ func (response ListMembers500JSONResponse) VisitListMembersResponse(w http.Respo
 
 type AddMemberRequestObject struct {
 	RoomId RoomIdPath `json:"room_id"`
+	Params AddMemberParams
 	Body   *AddMemberJSONRequestBody
 }
 
@@ -6268,7 +6492,8 @@ func (response Sync500JSONResponse) VisitSyncResponse(w http.ResponseWriter) err
 }
 
 type CreateTokenRequestObject struct {
-	Body *CreateTokenJSONRequestBody
+	Params CreateTokenParams
+	Body   *CreateTokenJSONRequestBody
 }
 
 type CreateTokenResponseObject interface {
@@ -6329,6 +6554,22 @@ func (response CreateToken403JSONResponse) VisitCreateTokenResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateToken409JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7141,8 +7382,10 @@ func (sh *strictHandler) ListTenants(ctx echo.Context) error {
 }
 
 // CreateTenant operation middleware
-func (sh *strictHandler) CreateTenant(ctx echo.Context) error {
+func (sh *strictHandler) CreateTenant(ctx echo.Context, params CreateTenantParams) error {
 	var request CreateTenantRequestObject
+
+	request.Params = params
 
 	var body CreateTenantJSONRequestBody
 	var err error
@@ -7285,8 +7528,10 @@ func (sh *strictHandler) AckNotification(ctx echo.Context, notificationId Notifi
 }
 
 // SendNotification operation middleware
-func (sh *strictHandler) SendNotification(ctx echo.Context) error {
+func (sh *strictHandler) SendNotification(ctx echo.Context, params SendNotificationParams) error {
 	var request SendNotificationRequestObject
+
+	request.Params = params
 
 	var body SendNotificationJSONRequestBody
 	var err error
@@ -7381,8 +7626,10 @@ func (sh *strictHandler) ListRooms(ctx echo.Context, params ListRoomsParams) err
 }
 
 // CreateRoom operation middleware
-func (sh *strictHandler) CreateRoom(ctx echo.Context) error {
+func (sh *strictHandler) CreateRoom(ctx echo.Context, params CreateRoomParams) error {
 	var request CreateRoomRequestObject
+
+	request.Params = params
 
 	var body CreateRoomJSONRequestBody
 	var err error
@@ -7551,10 +7798,11 @@ func (sh *strictHandler) ListMembers(ctx echo.Context, roomId RoomIdPath) error 
 }
 
 // AddMember operation middleware
-func (sh *strictHandler) AddMember(ctx echo.Context, roomId RoomIdPath) error {
+func (sh *strictHandler) AddMember(ctx echo.Context, roomId RoomIdPath, params AddMemberParams) error {
 	var request AddMemberRequestObject
 
 	request.RoomId = roomId
+	request.Params = params
 
 	var body AddMemberJSONRequestBody
 	var err error
@@ -7969,8 +8217,10 @@ func (sh *strictHandler) Sync(ctx echo.Context, params SyncParams) error {
 }
 
 // CreateToken operation middleware
-func (sh *strictHandler) CreateToken(ctx echo.Context) error {
+func (sh *strictHandler) CreateToken(ctx echo.Context, params CreateTokenParams) error {
 	var request CreateTokenRequestObject
+
+	request.Params = params
 
 	var body CreateTokenJSONRequestBody
 	var err error
@@ -8191,313 +8441,323 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3tdts21jB6K3j0PmtV6kvLkj/SRl7P6nETt/U0cTK2M/2IMiZEQhbGFKAQkB1NXp81P8/vc+5hLmyu",
-	"5CzsDZAgRUmULTtN2z+JJZHABrCxvz8+NiI5nkjBhFaN3sfGiNGYpfDnKdXsBR9zDf+Yb2KmopRPNJei",
-	"0WucjxjRTFChv1AkZe+nTGlFJiwlikVSxO1G0GAf6HiSsEav2+kEDRWN2JiakfRswhq9BheaXbK0cXsb",
-	"5NOdsjHlgovL+SlP3SwJG2rCBdEjRqJpmjKhyWCaKl2YdI0pFatY4RvBPxDNx4w0cUmqRagmNyMejWDq",
-	"wTS6YppwRYbTJCH0knJRXPZXT/Y63b29TtcHZSjTMdUIzJO9RlAJG9Pp7HCoWToP1xkCQ7QkN5RrMmBD",
-	"mTKi0xkXl1VQLN2H26AxoSkdM20P/uiaiUWH/oO8IWMqZoSZh5TZjrFUmjRjNqTTRBNz0Nm3+51Oax4N",
-	"uBno/ZSls0bQEHRswElgOh9OO6B9Z0w/8PF03Ojtwycu8FO3cu9Wwc41G1eAvu9B3i1Dvr8+4Ps+3N0a",
-	"cL9kStFLdhy/pnpUfeHG+EgBtMZYXV7sDL6KnsYdtjfcp08GX0VfD3dpw4I8McNlENshLnjcCBrm3vKU",
-	"xY2eTqfMX8Z/p2zY6DX+13ZOILbxV7WdAQpgn0jNhzyiBsxlsAvvueIChB5eOKB3Bt1sIdUL8Me5zyqK",
-	"cMNSXg2HlZSghDpaEnXFJ2ViU4UfEkesRJASfnQKKNKpJgtSjpftcSrluLi35puLHCfy7a3eXHj8HpuK",
-	"AAKs58AclkGL7KMIrxYXZTQwsFdDiwPcB14HJED8RrF0GbxTxdIitDG9ZtWgmWfvAxjCgvQ5ZWoihWJA",
-	"ng/jMRdvBJ3qkUz5P824hosLzQRgLp1MEovV2/9QBvaPOcAfGzHVtNET0yQJGixNZYqvxwbmwzfnPxyd",
-	"nB8/Ozw/fnVycXR6+uq0ETiKYWgHV8rwGJkSLq5pwmMypkqzlFyxWeM2aKhpFDGlGr0hTRS7rbvYIwPI",
-	"qV0lrrmC9mUzGY7rgXKTSnHZNtN/S2MrI2xuU/52+OL4eXFDhpwlcaOXTeBvkf2OjKfKcGbSNdRir9Pp",
-	"kGhEUxoBl33gnbLSmNkm2BsyMJRLsWQYkJsR1eyapeZHpWXKYtI0sgxOEBBKgKW1DkgIywyJQWhlRa1k",
-	"knINW/1MimHCow1u9LNXJ9+9OH523jBL0pQngO6OIC2jZLf5kYzZeGB22D8SSuIxUEYylKlZiMKrrAhN",
-	"UkbjGWEfuNIPeix/M5clIIOpJikbThWLzaH48qvSVDMih3BC8Is7RjyA5oilrNcX5pd4bEF2KzDHZTet",
-	"bXfMPzh42NwW4A99YVb6nUwHPI6Z2Cz9eHV6/Osi8iFFMsODoIaIKTKmMxJLokf8QTf/cKpHTGizKmYP",
-	"QUhNaJLIG4P/8IEg6gT4k0AQ8RPcDyZilrYA94+FZqmgyVG+/k1s3/HJ+dHpyeGLip3jdkYC75BmdsNj",
-	"sj/sRjv0KWs95A6eyTHTI4NBQ8oTFhMuFI+Z3Zn0mkfsAD5YkImiM2X2Dt6RQ+IWoGADT6T+Tk7FBlnX",
-	"yavzi+9evTl5Xtg2wDVzgkOY7QE36EQSNQW1EDYJ6AxXmYRzGzRe01kiaXwu5QuaXrIHZVDeDlhEGch4",
-	"RrSUJIHJH4kBwaxcEWkYDuAK/ydDBkOa4bevnv9y8eL45fH5xbe/nB+dha3AKtcjmcSKSGHUzHRG5ISl",
-	"sDUB6J1ECoN5hkrSK2bQDCaCXUZ57gW7ZsmjETjHew6tSAZDF04BcCFbhQVbZxIwyDTNn7cOXx9v/chm",
-	"hIqY/LxlJMCt47h1QCiwK6LlFRNAMw1KRzRJCNcPSjf9eZthYX098i2jKUvDljknaleylZid9w/MWkuq",
-	"VmzYAR6alC+pmDnzzubO6/Tw/Mhi2NHPz46Onh+V6INhuYiO7EPEWGzYQ8p0OiMJ1UbnerjNfeXuRG5E",
-	"y6AxSoZvijMQbWXWoKpp7dPbnt3oNmj8vJXZuLYyq8jS14tGv9IQBdNcrWHyN+aGsop2zWHM07CJvx3N",
-	"5/D18WOoPXaaks5jgQgISrRLLmrYMq+yDxOjgwaGNV2y2LyWsmt5xWK4gW+Emk4mMtUsfsliTs/B9PD4",
-	"HMppTXOTPTLDMgQ2LAMRtsFKYAcGXTy68vRNGsfcPEyT16mhgJozB215ziPD11BWmE6Mhhgq9j50Jm0Q",
-	"W0ZUkQFjgqQsYvyagUF94g3s6Ub1bDJBQ7H3qx4+Y+8baHNwVou3nlHIDPAus0zJwT9YBFQCNsJu8Zzp",
-	"5Ehcs0ROQLnBB6eJnl8NYtBy6LLXzaQZmi218k0TK6f7KDRn3UmnjNyMmCgoXvC4YQrt3Eg/kDJhVMzt",
-	"kRs6wHU46BZvFpgAq6xMhrGzFJwqNDbqoZIpoYakA3A0uprfu4QqfUGjq1qnG6yLOAvRIZu2cplx/BJU",
-	"qrtdkUz4IDSO4b/Mulm+BUiBlq8kAaHXWeXqGt+KC3dvV632WcqoZmbH7rpcwW5whSTHAkOLaHJjlCmn",
-	"oIJ0KBiLgUgNjMSgNIvbfXFIwnjsq/1GTpZ6xFLcSi5IaO0jYQDDgCxJx6jH4Yx9YbSEZvh2IAfvwoDA",
-	"HwGhCY/YuxDeCt/Cp4DAI2Qww18JTa1CSMesLyaUp60DEl6mcjqxL0YjKgRLQpAHCRUzIqaodHMRJdPY",
-	"0EMhBfg3hMQtFLNXw0bv7Uf3RfHwnb2n97F8WO6Xd7e3weK3GmMujjUbq0Zv93bFk/SDfbJze3v7rnyA",
-	"uZUJD2B+8+1YaG+LDL7IFI4gO0SjobXmEFxbZszEdGxWFo89DFQ6BfGqtHr49V3Q+LAFdGirbB+7DRYv",
-	"tOQFBUuZvYYDZtR+5eHLASi7ZvFBFc418ycrllowpr9tDOTAwMxxl+td0cA7ly64UOzG0DSlIJyNmaZ1",
-	"eMtL99ytM+J/nLujMVeTxF6aA6N4GgEplYln3C06CF6n0lAIcjiRSSIbAO0LJi71yPoEjcREB+ZZ9A5M",
-	"qNYsNbP9/e3f+/0Pnc5Wv/+h+927L/+7MXfoQYYbq8g4CHSLkGQBMUNd+j7kLHfwFJGtensLEQVr7/Rh",
-	"NGbkmUwnFZs85iL7vPYWG7XsAtSyi3Si5n3TC2IU8kiIzNCopa8CNyFiIaOYFZ7yxd7Bageyf7awxUvO",
-	"1qgKdzvaV/CHMtIchVPOdY/5k9Y6ubDBE4Wd230yv3Uv+JBBuAUXdufUQeaR39kjIzktHTqOkm3T10/2",
-	"auzS3I48ZzR+wbSuJH/mx60EfmUxiVnCr1nKmZpfKlpGL6xmUzGUdZsrIsABQ6MrIW8SFl+igFmL7H0H",
-	"k9iRcgKQUzsLhe8krwDF931vAB5/uHmgSphZ3qcFML9bflL11A3vhbspHD5ufMYqR+apKMLw04hqcsOE",
-	"dj7U8hahAl9DwX5mHrwteO6qSQpyudLFkCkjdCCnSA1hGQFh7cs2CTNvliE3IvdkxcU4h9qOwrmtsZLR",
-	"xyVWAXjEUCIgXkF2aikD47YoxePkbuE5XpKZPeZFC8XMWxFz8hRDLE4P7PX0PCgVky33N6+SFuGYc+gW",
-	"YtAziw5F2MOyfSc0AJAmTZQBZT8ge91d889+KyBhlanNvNAN+iKsMLCb33YDEmYeHvPFXkBC5y82n5+a",
-	"lyusvSHZ23kakLDoWgvJfqcTkPDsl5NnF6dHZ0fnF6dHf31zfHr0POyLvW6HNG18W8ENy1isQMmZUOU8",
-	"tGbvuRStdl+YY7ESeoXBa4GFsdqj4HuzPLd4tTl7zm1YsSxzpDnOVIA3h6lFs1nl9WAeoUVHDbi2abKY",
-	"1JaQHjVbIwKDxlcShedwsBb1XU157bQg3BQukxV3Nkh2DRadodGtBIPAEMovFJkkNAKZh2sFCuQXCn8j",
-	"ibxEr+qQG0kRv+SKdFF71yM2I0OjV9yQG65Hhn5e0kmRQOztBPMBp8skpKBRlDEqSJVz8lIjlAsWGXUO",
-	"hMBqQaKICkb4Hk90pagFwtWMuEfImMbFE9qvgpctYm4zwrV1WJcCDqUuQGnNa/vZzFU3Ao1d+MAF1VUT",
-	"WmZunnRDkRtasY7GTmfnyVa3u7Wzd77T6XX2e53Orw3vpGKq2ZYRhpdwkRqGLC9SM1jfXJyH19WOoruv",
-	"ic2P6CtGqmZGxzyyzjut8uEsu5UVMmsFkvvS6J+Y/okwvRzru2ZI7ydH4flY5Xtj7w+MJosCVG0ozheK",
-	"jOCpkohscRhVwu5O0IgHFzcp1z7TVZrqqTIzXhloJ3AyVtG+ZqnCybrtTrszb0QsTPBxzm7ABPmJDc4k",
-	"ZE14zxIpMFyGC6WpiFi7UYX9BWgrUBKsjpSYZ5iztRgWPaCKkX9MV2lX+drnBNyYXaY0ZnGYK2zZwBEV",
-	"1hBvJtZoBHGCIGyie7vCapvv8KIkD8WNTmBmnKTSyB1EaZpqXMLKTBLvzBbhC7ia7FPtlZqC3aIM7uKp",
-	"5NMFBVxYjMf11PgfMmxeX4O39+UzVt7Ri1YtiIFHCCxx6DoKnUsuNIIiApd7EZvhVJjPF5GcCh32Bfyv",
-	"/Mg9ZTkEhgDDaNboZdAfMN997AsctmelfycWokebazN1NDI8h0QJN7KrHNqpDNh90cypQZhP0oKYbor+",
-	"z4AoGIo7K9WAGXE3XyYqXkW0+IfkgsXLORdwcXxwKb/qrMWv1vTDFre3tvP2sf2dds7A21hvqXPLWIzD",
-	"f4H3QSsCASlJrG9vlTwKr3xLlVnUx3v4f80lqSP/3k1ctr6YCk0ZNDfzu88c8Bq0cVOLGnrxpyq2cT8R",
-	"xQxXLVPbk4aNmj/Idwu89AMW0THLfdT2optRDtCGl9MjiP9WTnudipjYlALEkRdsqDeOIY9zkgkb6spz",
-	"hB8e7xTrn5vScjJhMRkwSB2tOD7SNMAHGDA2lteYuODi41v+wXGl67FzCj5g85f1Otc1GJ1nzEPV9lBY",
-	"7lnhKvm85YF6W43P3k1yynfu896pM6Y1F5dqsQT1hSLyRhBlH/QEqnmlPo1G/JrFizWQ7OZwRdzTpDkV",
-	"mifWYZrZz9KUXzPVqmOEDBrjqWbxBYxTlatuhs/31c4P7xyAhRV/tKKU1AuEnv3zztcrhJ4FZtqcqk24",
-	"EHU3CJ8tAFMY1Vv/poLW/H0M8vPM4F6NSHfzmz8bUWHka6uZZmF+81h3QOhAGT4DjifQ+GYZy6QpsJ4x",
-	"F/6M3fp4eoi/kKbZ6BYSdsgEJE2Au5UfkM2Xs7BuAE1fTjXLh8c7oQ1eNilWWjCqtI2CHU71NGVkKsyI",
-	"qmWx2H58KPQNGh+2LuWW/dI92z6xf7w1g7TP+Zi98x/d4uOJTDE8DbKHG5dcj6aDdiTH25JO+FYkY3bJ",
-	"xHY2+63/urriky05QUTamkjw9SGAS+7Tay68Q5yKifm8xhFWX7TbGuhfn/O4d+7DgTL6/VlzosWOX8zC",
-	"9Uo7lIxqoDtfjNWlpX5VdhwRAy3hMRtPpGYimhGbHeC8a/lt2bUZg1uJjGiy1a1D071EgKqgrQ/6gLDx",
-	"RM+IFBGYCJguK9Y/sCSRAdGMjv+rGKO158fteXNCpNIKPd7x0hvq8pmXqfPd9dR5u476ENgXCht/NybK",
-	"Yr7WzGCJx5c2MPsY3dpqqQhegMG9ERhGZZhXxsTgiolylMRdoz3nozvv5AsbM6Q+9YNUCvfMvE7wdldf",
-	"so/eFmZLtbCb6wLOjVX+7glNWS3nRWFp76dSrzYm/dU8dSczB27CGmpr/byToKFHKaOrnTX41HzId6XD",
-	"MAcYIQkKhRuAcBdpbIH0+FexQBGWkPl72y9qHHaFnWN9swWOlN2i9nRiyITnfG3bBZfNGu7FelHoq60R",
-	"BTJuYG2G9quwFVi6ln/n4ERbsQWxL/Lf7Vdhq02ycXoFekVVpgvdQN0nrm0oRl9YATSRl6RpvoZcUABC",
-	"QeAFjM6lcMEXVLl6WGg44WlfyBvROiBzAAdkDkaE62YkEw+6oYZUjBHVJAK9IYAM1Ym2ic/mTAEeUBrc",
-	"a3ZI6zRSI3lDuO6LjCu5KBGL/20SygjqTxiExhC7fL/M5nCt+iLMb0Noi0fkBGdJeIgRQEJzpUK7UWg7",
-	"SqmI5XhhHPeSalaeyPBkb1lU9+HWr3Trn52tpxdb7z52gyd7t5WR3XYVdzNcobdkPcsVvmNYZMQEZLso",
-	"9n4NS9bCqN/PXCx+uTY3/i5lbMvINuQvZ69OLCv2YkjtXucV3fbIj98SJoweFrvY0o8GniATXW7DtVn4",
-	"ogXVVZEWiPz1dKMMGz7f088zc+559NUHXTpPLSc8avQaCZ2KaGSovRCFPBoPtrXCg+aV7JIKt0qT4bqm",
-	"ArOzngKDad9q6cRKy4myHoDMiVcFw85Wp3sHGO4dwzPByinrvGiLrcDJ4qGvECjhobkcmrnoHRwsB6ks",
-	"Kebb/W4FTh2ik7iMVpEUQ56OMbuzUC6xZN6LrmrgUzbaUpTqPuZxrtzibGU1drAemS29dDdyWz67z5js",
-	"lo5kFXEDMU7o4Xpi3JKanpsW4/z13EWWK+QdrSPQzb1YS4xbniz1+0Cr1znJ3hhj7z5ZzNll6kwSje7O",
-	"7l7Di2NUIz6ZsHgxk5/dOcPVvyVagnVoHn3uyb1oesl0PZyanduH78f15nmcA+Ldki2sTYhn96n/4Y/w",
-	"2d+V2bIqINYrsFwK+GRy5b1lupRFfMJd2fkF1ZaxSCeaaYay6LzaXZ0BPSdaFGQ1D4LFJ3SeX781SMNP",
-	"I+mq9qCR3AcFUpoTRg3vEYzg3ar26LoSGJkRsbIEho36qaqBkf2ERTAqX8/tv4tc5u8qql1c8mtWXIgc",
-	"EjddQOyrmKZk6MmFmg7M++g3SKdsPlO8/JhX8gJ2+V3lBSwXuNA5DbxvEFgVQOVMMiVt8Gv+nIuegvdr",
-	"RTZ4JzhPCVyx2geplZFXP+lWZG3PX4qMki7L5SNSEEsLa6X1vU6ZYiKqdI6apX+hyMQ+sqDykWJMrIr1",
-	"zZxkWSaPjSjgQxtabEZZRiN37xcWsyi74JVIuDCshycsBxdLYBZuWFXuRCHZAAZqBA05HMJfBZt99uuG",
-	"oxDz0NEsNyA/k3dLjvsuorrDg9pi+ivBoBKH5ec2fau2rJ6h5u9ITkfPX6XQga7Dko/EXJwMNvMEF5dz",
-	"/pqq0gFLIgbsRJp90AGJptqIzzuFnHUXT3DjiTGVYQVnI5ok5IYRI+gb0vNdymM6+6aoaO5URhg459bS",
-	"ULXSpniAFIDDx2rGSN3Nab2253WZf9T3iub+UM/dN4c4pxj/uygdxUg90JgHS74uKta2Jhe+H3GqExtd",
-	"Wlg9klR45W66THE7P2OCcioTtjS2NpUJJLjnMbWOZUEQOXibYRMqYuerGNapzeIoT1iNcrXCiCBWDkym",
-	"+PSmc4LqR0DgsjFDa4lu5MfguHqhqxSkTdZCM1Tcr9EVGDmKitmK8mcrpaQ752rUq4AWNKaCv5+yiys2",
-	"m1/Ud1kpuzAe9/rTTmc3ovAfs58G+CkEVzqK+TfSVviLFVFQQtcKllAG74ZjkYmVC7cRAjXQVKYQrGAx",
-	"wHA9lGshTmBzmLuQlNq8E8CLwn56+OWhfQmlS2q4t+xq2mJDY6pFO1xzXh00sGHSnqyMoS9yCHsWmglC",
-	"EtE05UxBcESTqpmI6IS3Z3SctDBIIo8G8WvyfqEwJiSEMc3iwpZRcfvCCQIjOpkwAaEqfmRFq02eQYSR",
-	"IvxSyJS5yG6I6I4lEVL3xRWGoojYC9cpPELMEz0bjmIzbRXWZZR6hJmQMTd7NOaCamQmYzqZ2JLdxayy",
-	"pTG3fqZeUEhjWvpanrzll3heJtmUns7ijdZ7y8Ut1XsL+MSKVwzivcFH3GsYm7bqRYxNK7ya2yJmJ7Zx",
-	"lSVGUrAa8WEF8FeHh5XPr94b+dGten5ua1a9ULUl7/zLDXFv1dXJ0LqSXWLqX0R3jV1VUnNpsRNEWQbI",
-	"LuzK6kGuYo85nPwGLyHJlgQ9QPxxiQDnayiCtpRsrqNkT4x64+9xVoVoHacYRsL5MU4euayteOd0/3ek",
-	"eVuhZYHkio5WYLNreVqXdfjbtKvVrOAudhsD41qu1eyF2thyNh2PaTr7veFLTXW0UvOppYXabPfPeY/c",
-	"0a8VcF0RP10vt9NWs85SO/NMaehvxgUJ3W//Y2T9EG4BF5d1Ez1Bcl5YKRICD9iN2dIsyNFmIJQKU7qc",
-	"i7WEDNiWud5Wzvg1Q1eVVd/NnO9WGvjfFXPqvvQCF9dJaXVFxKfa2/PK1Fb7DNaflK58jvnSkFIip7rV",
-	"ftDkVgsqPurBar8A2kYiObaF/ephhV+5paI1tkHA0OlcIRlzMVXFPFOvZoo/4U6tMkJ29sV5QS+L5WMW",
-	"zIzR63YU89C43Kl6ca3CzkqPb2GL5mEu3ay7ZAJXZC4g6xbFFZsbbzVJhIIAUKDcgbKeZftZEnZemboR",
-	"xuOwl1kYVNt1U+iRScqvqYbgZbQD0Ti2pRmgtWI7b7bQI5PpIOGR37PP67ybNxUIGjC60dDx1aI9zv1Y",
-	"KRQUhPuNFu74zZRrKWiN78oSmJc6UyMnxk9Pqltq5Ty3QkDPDpkSZ25xtp/qWiv5hYSnAOfOmIizWPW7",
-	"hT85nrAw8qlG4io+Yssv8DgLpDYDFtNViqX/D4ySwiaMapIyPU2F8uqkVjZJr0h6rS0c12gSsDI/Nqis",
-	"zLygswG0KNV0EBBwDQ8Zw1AKUHjNnuOi18uvrbO+ztfmn2/NP8/MP0dLF72MGyBV8gvJVGWLkqaL7tvv",
-	"tA4Io9EI154lW5JLphWmJcEr4eI+8vcPithf0D6kppcO0ljumbe53ltzdbwRC6sE5eoyxGTC0i04nqxz",
-	"qyEHRmjC1jwH8xcLShAX+fbumow7aJxhvMxkUX4FRM+4qBr42iHTnZMsPNEsi9ZZbq1Zr1jpBmIuvTVU",
-	"nqG3HXdRw/3tXEsdn3ux1hUrnPHvSC/313VX7on4bXinQ0WiZbs6Ku4+OLUa/joo5L9xNztDGRc+27Of",
-	"iegZlL2spDIpc916laYiViTPJc6zg611i7ya0PdTEKBQDlIHYMJOgEuTy1TeqNzPiOS4YEzL6dZ1t93d",
-	"Yu2drb2SXLO/v/ukwPp3Cqz/utvs99v6bWfrKd3657uP3aC7c9v6xnxZ/G6r9Ei1QGA25/WCMifOulzQ",
-	"k2zaNOYrU1umdIH5vuLkj6gNNMmH4sK3NxNIDAh8QdgFCdzfDD2i6mIs04rVQkMTCxBNGcHuTyNqyxzD",
-	"VkCA3wFRMxERekm5wKMOBfugL3AjQkI1GDDqWQi8N1fexhyLK90M5ir4w3mLXXQpXtdOe3VP35GQOBz7",
-	"jIkIFhuvFHvgl1z1MfTgis3uKO3YTmMPE9eyZhO3xd3aanVcq9ljbb6J2rzoeYea8MtKvGMYRAnmlaJc",
-	"NvZCJEB/kBbreYO0uCin3D0ZfBU9gC/Ittq/gxiK61tLAPVeqUW47Q37HQmduKKfuB79WBW6lGFNFr5i",
-	"G4cHUAdEQLf9jJmU/B4TXh0PVbjMdrwDdHMTrgPP5I5zAB8r4qO6utj7y/unv16d74x/+vrD6f71yVeD",
-	"17vRL09GL7rxd53Lsx169HT6457+a+OuNcD+JHOPRuYcqtyV4Fn8rUcxCq/cTVoo3prP+fpnhbGq+tRN",
-	"Eo6VRalRLLcSds0SZ645sFkTKEpilFrWta4imcaMNlvV9kWbpcKTdSNfdta6dROaah7xCeLfgjp0Hhic",
-	"pcpLFe4E+EfKIqyjmiodoHlxTp5Gs2HQiGgqk3vmVM2zG9zNVdG82Ql6NtKKgN61GnmV4zc9QILSSc/v",
-	"92IUfBhPz6O1tFqrvtz6TqJSjGDBTVT6bW1HUSF9wy6knosyv6cAs3T5iUVCkZX+uuBxeEBCnMLVASP4",
-	"0XMnwbDgTYJuwpW1TfmlYHFgWeWWiuTEddBa0DB4ZcUaBP2KiULhGhpFbLKU8XfXZfy6elGvqVKEKhJu",
-	"36hv4Jn/+c+//h2W7DE77fj7/eGr73/55y/nf+Evf3q5/+vzb5OT73/p/nL+Kz/ZebnXhqb57e5XT/Y6",
-	"3b29TqfdGe7Sp9FqvAC4VhabsR2ea/HZ6qOoxV8BmM+ZrzoD64rqDuVcXiw5odquvESx6fjO18sULNSu",
-	"2qhedXe+rtav3kDgQL0TxGfPpbb9Ydc/SH+Ez/k8C+uo9jk746MfmaGIvPZK09uw+xG9ZnlEUXU2m7ow",
-	"GtcFDlYdmGOtuIVkXjt5la96Z21nmjbLXQjCm8JUijSZZzatGzPUCoiajsulpPbvBeqScKIyzOW4IQti",
-	"JVD3jCIqbOYigIOKs69Gx9zVuECLBEfQ1HuODNOqaM4HcQX58NUlNUXn6V1IjbcnnzOpAUHuXlE0Xk8I",
-	"mutrxe4PNGWYV7tmB4ilISmC3diy7Q8TgEKaWLO39ViRKGsGadwuPE8Mur73YVb18ag6yQC62kOqO0R1",
-	"RQmjUPSmzhFvLp3zsJTMuSz0CooPA8R4ALYxlAN6UfYnaWLdzRJKgPVqrWiryrNDdXxBBZGsJIv1rkQj",
-	"qZggg5n37ReK0MmkuAAQ0dcS7TLbefui93+tkO8US1c5S7PKL8VzX+x59MOQY56ySMt0BgYf87ytqORU",
-	"OOuKXMO7CG9WU5QQfgvdVpvHcRlAjkMHchgQlii2qul7sTrJAkkOfgqcix0EckLVFYtJk8cKaoMPZi45",
-	"lzSz/WjVdiPAGaVyyJOKEiAVhVCU7ykt7Nm7BUhb323qnr4j03XY9jkzXO80ltUKgifaxN79m5HMCvyg",
-	"7G2uAxIwR5hFTMI8EznMsLPkJ7mmmqYX0zSpbOg/0nqiyJvTF+4OOIB4pKcpK1Q0mQrFStQSXu9tb0ex",
-	"aNtvoX8Qzqq20V4wgSZF836SqdIYK71eRws6mdjoW9yKcsVkrgG2I3HJBSu00cuPxXKOi8WeEoxXBsKE",
-	"FEixldtxaJZLXvA4ZknSuGvCvEWGQoa8TRoZQrJ/NYrcPSqwFj3bRLWlwq4HPm5m2LAyu967UHeNYyte",
-	"OodF5PWbc7AP0shatd0DzaJINGCQBwOo0Dogrw/Pn/1gz8mFdMNz1oWx6TtJmodnz46PAzJhacSE3rLl",
-	"RVsVUk5BMrvbtS0UJNr7uiA6NN1Angyx9e5/N3tvO1tPjSCxf9v6pvl2+5v/9e7tf2393+++bH3T+ua/",
-	"N0ULVtRe3fdKrx6Q8ONtuGA7HpRk+A4eP4o+qFZi6p9hmdY8iHi6Bpe3HOzujD4XWT5PXg/FrqJpyvXs",
-	"zMCIyz+c8B/Z7HBqzqVOqAJphurq4j//+nfYCqzGymL0gt6UYgd4FjrgyquY91OpXTQBN5OMGI2hJBHi",
-	"bePnrcPXx1s/gj/cyYYAo9nHbxlNWeqgHcCn7xzLeDai2kCZu0IaC1r0oq9jmMoxCV+/Ojsn2/CNCkkz",
-	"NIPLlP8TjNQ9gjOS6522XTMXtoiJHPZFmEEbosDz85bBla3jOOwRrgmNtHLlU1BmxpAKrtSUxURLGA86",
-	"wjg9Chs4ck2sL4LY9J3sIMwmcpXtI4GSDpQMUnkDalnaF2M5MHyBTiZEjeQ0iSEyknChNKNxUXODUDgb",
-	"FmB9V+Z6YAHuvmhqo9e5dFuMeAlzpAnJ/yYh8lX4GBjcHYEvp7Cxrb5I2XCqwFcOltu9zi4JD9+c//Dq",
-	"9PjXw/PjVycXR6enr07DA9DeYfFxYCSKS0SglF3LKxb3BZ4eV2Sv08Uhjk7Oj5/5Y5hdMRqSdzw889TJ",
-	"AJZ/xWZ9wZU5F1tUNfOCYUGZGKu/wIWGGwiokKOlYS7QcoMqzdKltwh3VEKbM3jaXqWXh2fnR6cXh6+P",
-	"L348+sWgF0hQ8ZgLwkQMXSvVkquCUy+6Lfm5VENFIzhTg5gB6f7nX/9fd+dr32AlhyQsa99hG8ipIoJB",
-	"KWWSskuuNOKL0Q/GXCnAlJSMaWLYn/NO8hjwFtAgdkjQIeHfDl8cP/dPD68SSCmhf6WWbIR9ZH4XDNnj",
-	"Yijnd8CRC64IJYolw62RVNDSaTxNNN+y1yMy12tAoysm4h46MoLchm5W0RdZwk8p0UcFrvvHjNDoSsib",
-	"hMWXY4xhFnHRWxL0RaH4fVCRr4OvuYqdATpYTo/OzuH7rEBTuy/64ssvzckzoV1e15df2mueoxbR9ArL",
-	"beGWql7hzjT1iDnKhJQnIBn5LxM8eLoGTvXFPFIdWIGkCqlaiHGWNuWgN6GMTV8Y7XMw1WVK7m40XiYp",
-	"mGoRyF6HJVeT+b7AimQwhqtKhqYQniLZtxnIdAUj6S2myFiFVo+oDqyCtJQY5wvGm9MXhbmX09I2OSzS",
-	"Elg98K2cdOCVBigQZ8y+sC+/NLuqXRl+yB90rW+dkQvR7Nmr0zODXN/iehWRznjEL7lAMmKeuTh88eLV",
-	"T0fPL16dHn9/fHIWkjGdgdMJHj98fdwXzUnKhgm/HNkofyrUDUtBQC6cWBiQ8DhvzArLCHzcDWCRGW4C",
-	"rj5D6/3WORQsM5MPmO2rGf68ZbU18zgyiNSooBCN1xf2egQkPGU6nW0domEOhs3g0FunRj2bsTgb3dxv",
-	"vClyYhjS9o0K7bY5CdVs3RGQCFATUivSEq76IvzYdwJev9GDIt//B5VG0gd5z3z7n3/923wEuc98Nury",
-	"//lo9IogL2cB1PQbQ4805Yn65vY2g8O8p3pAi2VK9jpPDUQLKDPioIJUYZRVwYtoYL1Jpbgkg5kRZ1gy",
-	"DMjNiGrAb+6C2UAmGqSMXqFIhLIyAaMBbHSApd8c7Tfk3XpPp8kk5bptwDPYdPLdi+Nn50vgIdc04XFf",
-	"ZPAYtZgaAcTly0zT1MgDyohRkMgnx0yPDPHiGmfuQeHCL1RfDPkHKFdriToVJITSCwM2kyL2i9nlvt/A",
-	"EQmaGCyYEdoXOAL6J2Juq2+5yrd5fzUSj3Ed7ANX5ibgCG1ybuhxllVKZ8oWhsVFDBIZXSmIIp7fQS4m",
-	"kPtglLqIpcLwG0BfixFtGxQVoob3wQp8WMQTkrCyIihSMHMQeyjx074ws5hdgHZXkmH4MgxRauMVAKly",
-	"pUXs6mxycl+4ciR0BgPEEkiNRdNTs0JAEpXfGJpzOBbnV8cVMTO3mmr2wry1Bf9aupB/e8rGlAsuLjMB",
-	"3v9NMR2S5lTwDzZYWLUOsqgGjzMCXMhugGCBdLrzlISnh+dHFy+OXx6fXxz9/Ozo6PnRc1vnskBI3BoZ",
-	"TaAbumHVhYqLRlChmoTfH50TQ0PMBCjODCCFoS/eFmouvmtuF2swkuYP5y9fmPvCUpBQqCZvt2MZqe3U",
-	"zrr9rln6otWygD2XEez62Q29vGQpeXOMRN5AIaOpkWhQwE6vjTCtSYgjISXti3whBQDC0nxhjwCUE5Ct",
-	"DOpMmJwkLLAj94XzodGCaIMVHg3O5KqLu+eHr49Rjk94xKypwIqNL4/PG0EDzFyZycmQaSWnacTaMr3c",
-	"ti+pbfPsbZBZYqzw2AgatmZko9fotjvtDhS5mzBBJ7zRa+y2O+1dCAXVI1C3t2l0hS1spKqwsZ4xXYoW",
-	"QQERMsayu4Sp/5KM6YemJWNGLmPvw9YBofhXX9CBvGbVpKlCDn9KmkgzegQGsgdnX7X0BcICDVnP6K4h",
-	"yee5CVDeCK+QPrBwo68lscu6s7hPo6u27eYRhwc+kK72isvR7ItI0oSpiMUkhFcmWoU2UrSJcUVySKYT",
-	"syHh6dGzo+PX52cXLw9/vnh59PLbo9Oz0JFdkMaHdJqAravVJqeMQjE9PsZIYTs8cCn0vgIAWQM/dw6g",
-	"QkJNURGbtzIZXw5xd4DKGsRAzMuQ8jiG/IUrV9ingaYcpvS3Mp6VAgzoZJJY/N7+h8KMfs8mmIXpLi1W",
-	"B+UZu7u3Vo1daemCBnBotb4tWpqM7AFfII0FJN7pdNYD2hnbXAgUljmos5Tc7GbEG8+iZuFaY3nWZAjr",
-	"WxLK5t08CMjdw8VWDZ9tyva3NM72z7zSXf3KG0GdzB3jS7urX/pOpgMexxgnutfZW/3GidTfyamwUzy9",
-	"y7nhzmfWTyNhGlJohbFG0HANY1yJYlesVrH3pLtnqM68wOSIEml2d1sFWykIurWPFsTYZYcbOsq3TGjD",
-	"k+7WOAHbUOxcyhc0RR/wXne/znGr6WQCNa1fsphTV0N7b+fp6pfPpXxJheuuBkGl+3XQ8lholgrqDNKw",
-	"y7a+n6FH1jCRt1OGBmWX0KT3uSVu0O+osQ3q9HbMaLyVMK1tHMElq2Bm9k3uQg2NIgdMOjeFMBf7Hp4e",
-	"nZ/+AmT78Pz86OXrc0O3qdZsPNEqcNX5IOmkl5tfLNv3OgZWENwXXOnnjMYvLLyQmUHHDIF/W9E7Zoai",
-	"TZ6MZkiBXW7d1FAwVL2fmp3L7FR+8lc9rPbzyKqfzNeyDVIrZCtshkoPKU9YfJEhhdkrdyQQp2pJQWPB",
-	"oe6T7GmbHWM/g3+5nELoXMB+2sqyzuX1GKCXsbfksDIHMuQtmR20ay8gV6P39t1m+JCHjqv4URH3HpAP",
-	"gaWozIzuSl2sowlQpmQff/vO7G9Of8z1LKzSIz4AU4Hy2KTlhUTnBaiUWOHauVRkEmfEo01+ZDO0Ldno",
-	"hJG8gaDLeaJxbufazH16WywwsCiD1pIKP8u1nNSKyak1ENts9AawtSIrfQGyZinlnwXS6ex8y/gWLNDP",
-	"nsEBKkKdvdYwIFctz0sQR6XIeuq8XHEsZiNicDzZdpTUDHf2w+HWzv4TMqJqdGB9e5AKPrQJ4YlUuoq5",
-	"IUQ2Nf8e6kQ9tKuNMj5YaykU3buxqizdfs3k+Ee/kRu8kOW876V3MpgrYvD4zOSTyNWPQEwQ2TOiUId/",
-	"bX/MsOV2G6/7li0XUU15jpWaAuER7CaLxRgWYgOQ6MgkzkIErIkH/FN6xAwRAos42oOVpljImWprtlQH",
-	"iCXKcEaaZM+AS0cKRsx1G1DFAjA5IpfNBjKvckH2Ox0ydhlREY1GAPYVm33hJGqcMpHismVN2rlDC81f",
-	"+SIgTsJwa7cYa0gKih7PvvDNThIbxmR1vtxwNgzFTmRGjRKZGcG6nc7XaGHkwpl7STP86ezi2enR86OT",
-	"8+PDFxfPfjh69uPF8cn50enfDl+EuUlpn6hWFYE+hcPFG4t++pL2sUKodxrAa6pHG5TtCwTz6U/xzour",
-	"11+Jv+6l51/Pvt29/vnJ+Ndu9MP+P77rXB7uqKOvpid7+sc/KMH0rtwnIJrrGncegeAhTmcEL48OW0T6",
-	"fFdEo/fRfDdiNMHAlEo5/pQZWg5dMrPkC8XSax4xElFBblKuocyfOSBHltrkEOkYNL7E2IwQW6j2iLwK",
-	"M8+TGcHQj/3OrrVIu6didpnSmMWFZ4WslL2+Z/oHXMWmbqVHxBq97k7QiAcXZqV+9HPWhV9eQTQyBEn3",
-	"dp+YG1XhjNjA7cFFrro27nS4Ini2s3sZ0/bRDHrPPeyUttBGXGd76I77N7WTDp0t6pEBA3TXTLTLV7Vw",
-	"Lc/sCYwcUrq7aLEUL+OY6ZRHyl7DkoFjwW0sGMYLr4BBb8bK9h/rjsvC+AoqeKWyfVIAZF0uuVnT13JV",
-	"Pevr79fVsM/sbHW6hWfmuvo3hB5ezJuq9imsGa6BAQQyr/CF7s7uXsPDWVceIS+PXC6csCG93z+SOtr/",
-	"xDanKlpkH9V38qmM6GBPGM+qt8C7iUUsxwtZeHb7YwljbrfBT7ZIL3gmxZCn48x5ic7UQqENKCcH4jZL",
-	"MwAhoDbzbLarvJQ+rGtfSP/lzQuv0dWCq9ld/9rdbvyu1PAylg/Ip56P7G1c13f4W/BT0cIG1rlfS1Tr",
-	"My1TVK39QzG6NSq4KYv4hDOhScqUTK6dRh1qI6toFZImBEChGqsCW3Es69ZA814NNsJpwMxtVBD/b1il",
-	"lVSBml9khRxSjHNIZ3k9c8i6xudsiIYgk6kaQSQGFqGSivWFFAkXDGkBJPwocskgLsElacxcnEabvDG6",
-	"syEirORMw/ANj0xg0ANwPevi+YrEdFbpdTtjIi5RkDsbJ9fni3gyWYkPf1OdHG19PiprcrGEn65FBWZr",
-	"GTx37ijl1pBP1pI9MixXjd7uBmniUnUbrl58kEfJc0Wm0KLkhs5+d1EXf6iwAnP/16PTNmzONxK4TIeF",
-	"iomrzQDGRgxDnS9OgTGrhiJacpvRQAhJgDxmxViFF/B7pl87EFaEDTyT4zHdUsw8pPOUl0IFzU6pSKar",
-	"hWF77LAPkwRiaqyWWhVCkFGtMmXxL+U9qm1iKRn3cb72ptIzCHwYynS8SX3LRuAwMUfOdh05yw0fcJYF",
-	"tz3u5G1QGMjSruy14XDuPefu3wC1c4iySlN6JRhhQqczqEFseaJFmKrCG38MBcrtXlahxSMW2RVEOgFB",
-	"n0tNFVm5uSqBC7ZXuC7wtn+krWYLAhXGGvUFjTS/5lDRIi91mxmFQ78zYoihqH6I7X/+n//Xj2ovF34L",
-	"/b6JebZS9rC8EUQxDT1O+6IZen0VwyDvhmr+xiWErTY5La87a6gKkhzUSZJTfVDZTVWhixoaSC6IooLx",
-	"VxFCM2JpwPkDcfMfEKB1mDtmXSktT2ytqqNTRRa9RpP5bZ3PnK6M9cqCiDHoy1WfnWvSWBnRhQVl61GI",
-	"rCnlGsFcqx98NRwqtlHbV96z1+54HadPucNuqVMhUtYMmMYZY2Qmp4Y5YvXrqYhG/7XcwZR1ercZM/CM",
-	"DUqFymjeF3WjyLDKGb5TN6RaxD77cEHWO67NsP1oxjY6oCtUvRv4tcXKnXoRAotVxSJfefNUy+hrRr4h",
-	"9jvsnQr+fsrQ54eTFbvf7lQ0pO0WK8JUH71B0doY0326CGMQpnwDO+X926m9f/i32zMLUWnTnkaduMt2",
-	"hrt0b7AfPYm/Yl97mwadW/0da8TjHsgYPTzy4t51Kvaus3jv8k3YkOgx10J+gdXJdrn6IxlkU8uynCyB",
-	"LKxOhBdWG/R4FleEJjd0pqCupEHNNsFuwuwDjbRhdTeSxJA4F+mCNSgTQ7CGAgvIQGorTKQygTLhZsCw",
-	"5/5SXu5eX+RFW1CDGduigv7gWso2OaFjND97dV68UBAMbyB7nc6Bed88mnVCJgOmeMwKbDrLLm5S9xUk",
-	"SIGFaWbzoo2oEo9Vq00OXUuNeJy3nTVgTihPq5KOFqUgWvWtkIXY7gvbqhkz9fJezIUdjqTZtRCibWwi",
-	"rxFGrICtsp1eHEwH3Y/vYa2yB1jRBcGvLelMTcj5yCShQhTao8xzgQJFXzMUzy/B+ZCBeLVFhWoiv3vv",
-	"TdoUc6zB9zZFuuuQ7d+8MawGnX8mxTDhWL3pj2UMyyIEU6QtZW6UqbXbHy3+3q5UcLFWjFFFLcE5INi0",
-	"XDBbiE/MKoxhlUaujORtJIhlLRKwNy/o7ZclPXvXL5lgKU3WveSu8/6f1/wT2Lw/1Y37nunF121dZzb2",
-	"usmc2BOqo1FlQaGsxCKW2kuJw2O0zWAxGrSLHGQuQpoyAjnSGIkGaGDxMpy/rXlF7Q2E+y+qJl0br+fr",
-	"ez9k2vB6lKWGCr5iGx5Dmth9bDJjYfl9kps/lFSBl28tqWI7b/tcKVxgWRUsFuuaWqGwUdUEmjS7AdkJ",
-	"yC75z7/+ndW3v6QT1er1hWt9FQZZF6yMrnlfWWMefgVa9T8kF+YLGAK+SdhQmweKtJFAr2osBcFt4gAU",
-	"u4Q/vdwAfATEIKpJqKH+kysS01SMkVKxlNzKny/Z6qoygpIbUNO67Sq0ow7qulPbUvBmqvz1A7c/fcF1",
-	"kOVkuMhIBPGKTXSbHOVdrs0XIMyFR387Ojm/OD06Pzo5P351EvZF06Ue7HYgCgNqf+QeBQUhX676pP2+",
-	"1cPiRQB1X5jJU9dFG+smuYpbZK/bIeHZLyfPLk6Pzo7M1H99c3x69Dw8ICkzFyivEGIdJ4agczF1sSGZ",
-	"Wg8kOd+JNjn04ITv+0KN5E2xVx9VWS/UG9I0h8FibgvnAc5glE6SyBtClT1kryG8vBGu5DC8B5E4bnBX",
-	"cwm7pJvJCddQ6oNBCUC/VwMTuk1eungekcxI04qUqlcWsl1NoNYyF8qRawe+1I9yCmmFPmJh5bniPbwE",
-	"lpjmndALvosnC7wlUD7fZyprNvdZKTHBEjcelJutu9H7Kmh4N3FeHHhqxYFUgg8H6Yhl6JsQJfZqiRKP",
-	"Y4946iSIteYqENuCUzym1+hLL/lwGrvDbrRDn7KtREY02eo2fI+O36pmc34c78i/Xter87GRm+PfuiAL",
-	"u3rNPoAkswyJMjjXdwy5yA5bf8fbdHR33Gt3/UZA997m8ksugtbb+KePvvHdh9r4rFOoOQBvid3OCoh2",
-	"1oKoeMWM9FK4YGgQ3qDzx5Lb1R4g5CQBoSqygeAeM/n9aQOdzZU5qpCE4GqBiJPVtPJQaqez1731qyB5",
-	"BYdKkiK330AdJCP2TajStiK8xpvkC10YTwy9w5zEBeJktbz1kDWVzstSr+tYdKdFrBAbP6mudQp9egvn",
-	"RxJ56WldVqq7p3WpSmfLHEorLMLl8nlG9gmIYfBE8zELCsUEm3k4Uq8voGwdBETlFWvn6t7ZV7Lvwx5x",
-	"7/G0L5CfKZJHk2OJPyga6FKx80qQYT4O7mfQF1iSZcCMTO+FS7XJsbBhOolR2a24u6jcX9Mv8xfY6qVC",
-	"kglLt0BWd3UEEU2nagT9lM015Aof7wtKkK0QxZiCbjauYKEt+kFjWP0iQd8qDJsrHoOC2mqBFcvq7dhP",
-	"2Sbjd1YcBjvkggDK9ebpLJ0nE7sfJOISt7gO27PX4k/r+kajKzIMdyTQ4fz9LeyVsRnW/d+zrANt6TS2",
-	"nv22HxJQ7fuCuAkax32hR2wMVaGbhfCL1oEb1j5pBoJyxxjoMR+/kFVNdbELrcAaFbB2NMRXOKqM5A2t",
-	"awdeoywoB+SCSly1516xKqu9QYYYvqxyHOTGMms+q6w9GscvM0347pVHF91tqzjWLcbpgHmMuITFVG1v",
-	"nqpVELVOUGPdG6NpK9MH2Y0LQfqzNOlapUmd/lYlmGMrkHhsRAap2MKr+9AStQ8LWj6roGgFrjWQC/Iq",
-	"U5A/YjFTQ7JJdkXnGdMS+Xr7o73Rt8h6EqZZdfN5xySwSa/lEQfAdOwJuPa9OZ9JGL1mKqfefVHy+/qu",
-	"jkX8hlSwm76oxW9IE9AJcgAi6AllS0sgZewLekm5CIiQada2C77KIvkmlKfVJY5gsR5j2YSvt56h5UFo",
-	"MK4nrkeK7YHfUIcO8Z8k+fdNklfB8qkNFUiTiOs1IlMCtGfjcvpqLxCmGK4TN1OZ/1RMop/ZbC6i5QEJ",
-	"nVgMInRhBA5d48IxCwNCvQjqL1Q+sF9YDoVoCHYWciDjGTbVBvVfpn4D1XGrTQ4LLVeVNupC3oG+baRx",
-	"L2OrZ85j6qIuwLJQiLMWBpPARFbMwEefM1fEpW7l7k3bO0xLTRNluwbqERO2E+9UmPmUASTLFesR/1r5",
-	"Q2JfEeCLIWmaOW3M9GDWF96P3xTzxlp2XmoFUuu4TVMOresF4doAYBPUei7ZDi050KQWUusgtsCDoIrH",
-	"YKwDIu6ZPb57BWn7ySO5RrB/3vk6t3P4aTdrSvAOxscIi5rLvll7cY/Zg6G8PzXbMfjEII9Koa6M7p+R",
-	"TJ91fDSKqONZBc1fQ4x3deoX2Mld2xVDbzwHWB7P5OJ5wN+A1FKwD5qEULkytA4KJGoDNpQp8550D6X8",
-	"cmQEa/Mz9Mc5Ydwwn55NdNRMZSO2++JbqUc925Y7zX+B7sqQVDRg+oZhwYIxaXoN3s07N1zE8oZwqD0a",
-	"ajm5gK6BLq0XdA6iR8AqUoZtbuS0FM+y2ISddYNYGqmCneENGbEZv3JimxdmjRqaQpbAaBUCVZAIVWbY",
-	"ujWtmdprw2cKnTqh0ef7ipgZ8hOoYN6ZBhVHko1VdTZGHCwsqdtZEnxzgS1S7hGAszBYKIOygIjg3VDs",
-	"vVtqjud3XmnV4vIdrLm67p3CizZf7m95tvLDxLY8To5yMSKiuzHfC8Bez/mCyPSn92Wz3pe5Vj0ZvX4g",
-	"/4stlOYHaWZ+Xet/RnYJHLV5SScJUyrAOidSjlvY+gBiRTVLElXR+K3EmcghCQt3MyRjeuXSYg2aE561",
-	"X80mAg8t3oEetAadsLzGeVYbOKd7eU9NiEewKcBGZ+Tisk3OrKQwpulVDjO6gLM0V5gNtB2aMqhq7YGa",
-	"60bA/gyLJHSeT/qybV80sxabWedNIbG/etYqFNqhWpOgN7GrXcwVoX2BU9o2qDJ1wa82OhZf+0KREBl0",
-	"aPtRQ/96r09WX1wynT3lRWGH76fSEDYzMfypvEBbb0UkWxDggFuRYK1eYY9cYDYlStCJGklQUY0kFbqw",
-	"MpscnXX2K0+Tb0r+hk2Jk4KBYt86wIIu+Oa4L2wbUuf2h8XSbMqwoJgHZCoMbqPCj5q9m39RMTx7O++j",
-	"tN4nHrNuZF5tDuCt6VFyfz59LOrmgyDvHd94u0lmvoyRHzoqavQyQRhNE87SMnE+8GTJjEZZOuq8CiAG",
-	"3D2//E80+JRoAIXesW+Ri6j90/Dy+VdpHGe8qUKWXGZr2f6Y34albtPznLNCu/c8hAfKhsihtmKJLeeB",
-	"d9hICGw80ZzFQV+E+eUMiWK5eIICJyZPvazOqi1nm1Vx6efwm8+nH4BxlVXLO9ClRbHpvwkF83FpUal3",
-	"/p8q5oboAl6FVZThYb2HdqLVDkSftoDSCG3Uw+w6hAtz7ctpqe2+OCzj1PJm6fkVC1vL/Fb3l/1XpAKt",
-	"mbL/6ST3Zba1R8ls+v1TRdyE3y1RfOB4FA8/yiEpHkmwqPfQgSfzM/4Bo/qOYq43JqVuWwfU8nQa6yur",
-	"ttMFCz2IAZlQaICkCnETFTCF8KQizYIrpuCC6gvrj4HSeo4tZfY6ByMEn6SMxnSQsKL99IDQ3LbpMvyF",
-	"1L7hlSuy19lbmK9uN6tesroDaamzreAk634aJ5kDtNpH9sdybn2X8pjOyI1MrxRYScdQAHkZ/91Zx1qS",
-	"Wz+QJ76rYMG70ddxh3WHPmMtseDMvL2ca6MxuigxnY1okpAbRtSIT4gUBJf8Tb6CPHSmpnAwz+pv719A",
-	"+NFdc/Ya/Kk2bdIzR22kQ06ifwvak+GPtgvOZI1mf1CBkxReDAhNJiM6YJqbx2bV/fzOCnM9Rl++7r6l",
-	"Sg/bFc9fWJ07Vti7P1bxZVXCAXcJirixuBjzmevapIqFjlEm41GbuCeMGIbZClyREU3H4J2jIva9vu0F",
-	"BX99cO6jot+3e5QPxycup7fyLm38Ki11PmE+U94H7b5OpM9l4WfFBT8a4fhj+UDcJnuUZQmxmmOk2x/h",
-	"leVZY3k+mBfS7I3iiu0hXVvgmigRqqUa2bk/WN7MpITOVtGZUOgXnIdcwg4sbjC1tNc6vH27uW6fD3oT",
-	"DTa6O7bsJvrP/dmgs7ocZb5FWI+m5l2aiWi5LOoyb6RryLmwnaZNvQ+xYEmIPZuwRmFedaeqkmVgHZIQ",
-	"4O1SCxaZcHCckGQ1C8cHYMyxTgXBPugLCwG5GfGE9UU4oupiLFMWYgCunOoMyh4RMquiA+5YW2/F9sZh",
-	"IiZyiGvP1pLIy8As+IqxSRaEBtF3Zj/bfdEXh3MbhamedpPgezuRzdhxRSmxeuJcRYHArCYaZQFaWcQT",
-	"OfSyszCvKIXeen1hcyJxaEh7cqF3tnNEqcSn7RwOASMu3L4H8WJuH7zuqkab95ZxQ83hYjHKgPAhwmMX",
-	"DaGHABvKibAJgQUEWgAWICE0kQKSZtF6gtazG4MUl/yaCUIhlD/1QUn4NSMJo6lQ1timDdAsbmU7lCXb",
-	"2spPBdjHNMYIxBxMt+Xek7HE2MS+MOQ6gOaGNxB/RvXihWgpe4R65XfsssZ01hcjes3IgDFBcG1Q+bR4",
-	"9rA4swz7Hr8UEAwKlTV9XMFJ84w9ntkcuTBogZmSI0ZTc5ptcpgF8ZktnENNjko0nbGY3IxkYkkL12oO",
-	"PQ/8wCSzZkzTZHk11fmKVC5tUBB1BWwFwpUgTJMq2wV4r9tp98V5ASY5oe+nrIfXj+usWGmbQDKEAQTL",
-	"0mqiNE8SIhiLFeGqL+aBIM256q4BKRV3xaZoqMzAMAvLs/Zcka2ZnKY2126uVhgEU2CZLUuFKsMWDWmu",
-	"IWcUSZ69o5OUXXM5VUCQSFN6lb28J6nZ3mIuSOO62+5uxe2drb0Fhlh8v3bfNbOMZ/jKJ6pdamsNqjrm",
-	"2IcMCPErHu7dzRO6wSqJC92lT+bKNubetkLZxr0V8Ox68CxW/DrnnaeVVV+/nm9Osb+zbnOK8n6aLbh3",
-	"cwq7sts1Z/PrZwNyO7Eks397N9ndRAY3cUOK70xEr2t4sDMdyVLvMl/IGvlCPEdG2x5ZS37M8pLFM+le",
-	"fXCnUvRQ5ywq4zPIieaLMC7jD6RIqh/ay22hRiZpj3xJ+cilkM8xtk+b2Up1NCJT8Drl2ktV2UijC2l5",
-	"xdAyX20QRQ8mpEaMZKq3EqhHCG9lSoC5OkZ6xm5xil8KyOO3uQ2pkb5AFlaRnMDLfnMgckgGqbxRrtEb",
-	"Cbdv1Dcwwf/851//Dl1lfMKF0owaEa4vRjIBP7hXaO2KzdrkuRVhEj5kmo+h7S4ZyWma98Te2YMv1EFf",
-	"GHlRw90pFm37QpnRUHcw4pSUAhJtzuFXdMz3zC86y7bJgbAKlW3GHdjSjcOpYpAZA9/j9jXDQ3u7AYYe",
-	"+ZbRlKVhK2uCt7hj3LkZ4V6WY51cYOs81ejtPul01uzuBgB4JuONlU1jHyY8ZWqeBXVzhgn7h4Qp/n5/",
-	"+Or7X/75y/lf+MufXu7/+vzb5OT7X7q/nP/KT3Ze7rWBzbe7Xz3Z63T39jqddme4S59GG+IudhuW0xoA",
-	"97fn8UR0fmGwuej8/CPYYlk0TbmegXh8OOE/spm5jI3e23dBA4vIuM9GaKnoq5ZfZI+0niM1RdKK9VLq",
-	"OT1tbZUsCxpabto4BmJmZzGR16jAc8uJAqSqI3lDxlS4rtKgWZeGa5OXWSkY1EuNygnyJYuriMz3TL9B",
-	"6DdZXEtdGMJ24fZlx1xkTZPsi/3iF35b4E2ZXs24q6+rponzm35OTtA3foEeDyufY1HJmcNLtay0Mybr",
-	"81jZIhOTVA55wmzCo1TMdjVtOoaKJY85Rjlhkx6qriB9AmRBKB9hR8GUyKwKqTXNKKYJlDzN7JTZ9K67",
-	"ibki5qWYpyzSMp0FVrbJhhpRI6S4eWTBRktd0xi0z8RcTRLXz9aIrjFRmqau30n4PiTNiCq2xYViQnHN",
-	"r1kyO+gLIeFHbDUP80vBcPGW3zvbbla/A8202Wbtd1oHYJBRtjaH0nlFKbROTGwrGlfY3De1tnFrUPDo",
-	"i0nKIhYzEbGeASzIi6GLOAdhYtN/oeG927+lZTjeKKyyu9QM80yOx3RLMfOQa3ZLeKxyUauLDvCMGrzN",
-	"dG6blMY+TBJQRpb02eexKphduGZjtfKiAwUHXYV+OMY3up0OBMq5j5mKStOUzkDf0DOwBg1lOm7MB/Md",
-	"kknKhvyDExbn0SiAgowGdQ6IQB0xlQmJRjSlkYZy0L7ViSZ8gbmpGO43ph9eMHFp2BEsYkK1IQKNXuPv",
-	"b//e73/odLb6/Q/d7959+d+54q10Cn1r59dx7hAvw9mS+WwCIdwlSOHc6rX2qXMy82AB0kFCPV6ZIqq2",
-	"AtI1SLzfOSA7HUw3p1ARrQDpzoISKHAXypuKIZP7nRXxkxuzyFWbPnD/nAFGuctGr6mm6cU0TRq9xkjr",
-	"ieptb0exaNuB25Ecb+NDahuF3Im4bASNaKo02p4013B6R+KSC8ZAp7ZIe2H35dC8SF4Y2S8Bk9ASA5CL",
-	"U5gr4f5uQ9xZsbSOpQZrb/8hwpq+48LWGvfYOVJnj5cXy8guFDZtKULLIg8W8mFgpfOsu4kP7XX2WpUd",
-	"fQ1YGxMXPyPs3xjur8J7exB/DMzHbrpFlK24AzVcRWaMJdysGIjiTveuoSgZe6tXfNQW87QMuFCK1F07",
-	"bfudECgQCkVIDlAyhgKjmIzRJofCXlfk+yRKGE2NRKzZB1s0NCDhx9vQ/RLiTYEExGKtUjfzfBZipUHq",
-	"tVlmdvnvaI6qupiN9TgHQv0o1S8fjzitIEpPfitE6fMpi/kHrXK5lIROKw3/k4RGVUWS7VA9R72ysr4D",
-	"BhV2gQ4ZigRUBU3edyArU31fovIphIg/adZnJ1D9Sbt+o4Vi9HLCta4dP/jYQA9bwbIP/slFsqP1XkKa",
-	"Ziyj6dhWiIHvMcTQYDBcqm0Ib7BAlgd7wa+ZcAkiGaGjCWEinkgutAKLkcEQJrS9z+1cLv2B0cRmYVV4",
-	"EaTQKY2wy6aFzXv3uYxU1ZuuQZWglwwWhi34aEwSpo1AfUDGVGmWglsT7IX5oIfQz21+1DPPS5y7SDDL",
-	"0/p5FTh6nfs2iw/0BrdulPnRn4NNKPNrBGSS8muqGYE+Xbi7k+kg4RFxDbO9YbFL/fyoP42kOVQubAQh",
-	"NuO2cZDQrSvrv4cefm9MVyC6YicwVxt7IMIfLOYaokyzfuLi0qtV6o1pM/YqbJDRlZA3CYsvxxCy0PSg",
-	"Uq1groMibol1B2GVRR8znGOgGq+ynpNZMLAtdwhlDDFIOsg719vqm36oc8u2sIegZjUTkRfRq6MRlFwE",
-	"LMFwBZokvoMLxQILq41amIf0xG9fQLREe0ngRWsUMgoH1gxrhy28XbUP89mIvrrmwh68EYsR5wuxTYqE",
-	"C+a99zplignbEnHeNJo7YlwNqgWeEW9IpJS3727//wAAAP//",
+	"7L3bdts4tij6K1jaa4ySalGy5EsqkccadVyJU+Wu3Np2ui6RlwmRkMU2BTAEZFud7T368Tyf8w/9Yf0l",
+	"e2BOgAQpSqJs2alU1UtiSSQwAUzM++VTIxCTRHDGlWz0PzXGjIYshT+PqWKvokmk4B/9TchkkEaJigRv",
+	"9BunY0YU45SrryRJ2ccpk0qShKVEskDwsNPwGuyGTpKYNfq9btdryGDMJlSPpGYJa/QbEVfsgqWN21sv",
+	"n+6YTWjEI34xP+WxnSVmI0UiTtSYkWCapowrMpymUhUmXWNKySpW+J5HN0RFE0aauCTZIlSR63EUjGHq",
+	"4TS4ZIpEkoymcUzoBY14cdnfPNnt9nZ3uz0XlJFIJ1QhME92G14lbEyls4ORYuk8XCcIDFGCXNNIkSEb",
+	"iZQRlc4iflEFxdJ9uPUaCU3phClz8IdXjC869B/ENZlQPiNMPyT1dkyEVKQZshGdxorog86+3et2W/No",
+	"EOmBPk5ZOmt4DU4nGpwYpnPhNAOadyb0JppMJ43+HnyKOH7qVe7dUcgmiVCMB7Mf2Wx+Ea/pJZNEjSNJ",
+	"gpRRpXfNIDCRdMT0xqZ6/0nz5N3hczJoPI8jvdxBo9WHgx9FqVQDbl+6jtSYUHLJZiSdcrlPKElZwqj5",
+	"Rb8h6YTpBzwiEpZSDQmhPCRDEc4GXD8WcbK9S8ZimkoSCiYJF/pLc6Dw8AVTMp+fUC6vWUqaUlE1lQNu",
+	"x2vl0+J9Jn62Jap9zJKYzljYJyqdMr9DTh3wEBRC9dwshdGISB2YI33XR1PJQpxkt/uM+M/fvnn56uj5",
+	"qU+a/ihicegPuO+cQvtHNvNbHXJgt0WNqSI0TaMrJvV9ipmzrEgSqaI4HvB0yjUhACyXZCRSov+3y54m",
+	"+qB6XUNvpKfH4CWI+vqU9FHGVLG01SE/spkkNGVEBiJhoR4CqAiNY5bi6SJVgx2fSj2TGrMBn1CpWAqH",
+	"rCGh4STi+cZIvTwATBIxIns3NzAJF4pcskTBwBYUjSOEjlImxx3yXjJCCXwgKeWhmMAUTda56BBK3r8/",
+	"etHSVHXANYrzkIUkGFN+wTwAMMMtwVm2Q3qaiMnOgLuXr7E36gZP2TZtP6VPWXs37NL2s2B3t90bfsN2",
+	"Rtv0Wfik1zD3ExEnv6Cl0yxc1Qm9ecX4hRo3+k924Xbajz1NW5RiqR7yfz78R/v/nP3Xf+YET6pU03l9",
+	"Z1fRm0ixSQW52XOoTa9MbfbWJzZ7Lq3p1aA1r5mU9IIdhe+oXnAVk5zgIwXQGhN5cb49/CZ4FnbZ7miP",
+	"Phl+Ezwd7VC7/4keLoPYDHEehQ2voalOlLKw0dcX2F3Gf6Zs1Og3/tdWztS38Fe5lQEKYL8RKhpFAaDu",
+	"Mti581xxAVyNzi3Q28NetpDqBbjj3GcVRbhhKW9Ho0ruXUIdJYi8jJKygFCFHwJHrESQEn50CyjSrWbl",
+	"QkyW7XEqxKS4t/qb8xwn8u2t3lx4/B6bigACrKdA+pZBi8SxCK/i52U00LBXQ4sD3AdeCyRA/F6ydBm8",
+	"moIXoQ3pFasGTT97H8AQFpSpUiYTwSUDkepAM4v3nE7VWKTRP/S4WvLWBB0wlyZJbLB66+9Sw/4pB/hT",
+	"I6SKNvp8Gsdeg6WpSPH1UMN88P70h8M3p0fPD06P3r45Pzw+fnvc8CzF0LQjklIzUc0b+BWNo5DkrKxx",
+	"6zXkNAiYlI3+iMaS3dZd7KEG5NisEtdcQftyphlJ4oBynQp+0dHTf0dDI9dvblP+dvDq6EVxQ0AuafSz",
+	"CdwtMt+RyVRqaZr0NLXY7Xa7mtWmNADJ+IF3ysqSkcS9IUNNuSSLRx65HlPFrliKopFIWQgyCcEJPEIJ",
+	"sLTWPjHiF9EILY16FCdppGCrnws+iqNggxtt5ayGXpKiUQzobgnSMkp2mx/JhE2GeofdI6EknABlBKFG",
+	"jZnEqywJjVNGwxlhN5FUD3osf9OXxSPDqcpk3uGsoHNqyZtpeU+fEPxijxEPoDlmKesPuP4lnBiQ7Qr0",
+	"cZlN65gdcw8OHgbVRPOHAdcrfSnSYRSGjG+Wfrw9Pvp1EfkQPJ7hQYDEK8mEzkgoQH16yM0/mGppXulV",
+	"MXMIWpimcSyuNf7DB4Ko4+FPHEHET3A/tLyctgD3HQH2Qa+BRep5gTnfU1A9Sw+QaypJrldZDczg077+",
+	"KdMTMh2EcHZtH3nIwzhSkswpdMshJs2FSmTLI3injcJXUKOjXAEkRv/D8+NajaDxYb71mzi5ozenh8dv",
+	"Dl5VYH5kZiTwDmlmFDoke6NesE2fsdZDbvqJmDC0AIxoFLOQRFxGITOYnV5FAduHDwZkIukstxqIEbEL",
+	"kLCBb4R6KaZ8g6LHm7en5y/fvn/zorBtQCv0DRzBbA+4QW8EkVMwxcEmAU5FMpNQb73GOzqLBQ1PhXhF",
+	"0wv2oAKGswMGUQDxlRAkhskfSYCAWSNJhBYYAFeifzAUEEjT/+7ti1/OXx29Pjo9/+6X08MTv+UZg+ZY",
+	"xKEkghMtaczy2+qBrQ/sC2C2UWA94wImgl1GefwVu2LxozEoS2YPjEgNQ88T2dxwpYzRLzPvgJXl5/bB",
+	"uyMgv5SH5Oe2luDbR2Frn1C0/ShxyTjwPI3SAY1jEj0oqT1w5236hfX1yXeMpiz1W/qcqFlJO9Y77x6Y",
+	"sVBXrVizczw0IV5TPrMm9c2d1/HB6aHBsMOfnx8evjgs0QctMiE6spuAsVCzd8dG95Cb+9beidxxkUGj",
+	"lUTX/aEhamcW+KppzdNbjq3+1mv83M78Cu3MqrX09aKjpTREwR1Sa5j8jbmhjKGk5jD6adjE347mevDu",
+	"6DHUVjNNSWc1QGTSy+KL6rf0q+wmiVKN3SORXrBQv5ayK3HJQriB77mcJolIFQtfszCip2A6enwOZbXe",
+	"uckemWFpAuuXgfA7YOUxA4MtJbh07AU0DCP9MI3fpZoCqohZaMtzHmq+hrICug58yT761o0IYsuYSjJk",
+	"jJOUBSy6YuDETJyBHd22nk3Na0j2cdXDJ+xjA21G1ur0wTHq6QHOMsuiGP6dBUAlYCPMFs+Zvg75FYtF",
+	"AsopPjiN1fxqEIOWQ5e9rifN0GyplXYaGzndRaE561w6ZeR6zHhBcYbHNVPo5H6CoRAxo3xuj+zQHq7D",
+	"Qrd4s8CEW2UlRPcPOLJpqNV7qdUrTdIBOBpczu9dTKU6p8FlrdP11kWcheiQTVu5zDB8DSrx3a5IJnwQ",
+	"GoJrjGbW6fItQAq0fCUxCL3WqlrXeFpcuH27arXPU0YV0zt21+WC/qxXSHIs0LSIxtdambIGBpAOOWMh",
+	"EKmhlhikYmFnwA+IH05cs42Wk1Hvha2MOPGNfctHjx3IknTCHLfjgGstoel/GIrhme8R+MMjNI4CdubD",
+	"W/4H+OQReIQMZ/grOBmtD3DAExqlrX3iX6RimpgXgzHlnMU+yIOE8hnhUzSaRDyIp6Gmh1xw8E9xgVvI",
+	"Z29Hjf6HT/aL4uFbe13/U/mw7C9nt7fe4rcak4gfKTaRjf7O7Yon6Y15snt7e3tWPsDcSogHML/5Ziy0",
+	"l4K3X6RwBNkhag2tNYfgyjBjxqcTvbJw4mCg47d0Vw+/nnmNmzbQoXbZvnnrLV5oKfIELJ3mGg6ZVvul",
+	"gy/7xvoTTrwqnGvmT1YsteAM+dAYiqGGOcJdrndFPedceuACMxtD05SCcDZhitbhLa/tc7fWCfNp7o6G",
+	"kUxic2n2teKpBaRUxI5xvujgeZcKTSHIQSLiWDQ810ENPl0tMdGhfha9O66P+n8Gg5tutz0Y3PRenn1d",
+	"4az2MtxYRcZBoFuEJAuIGerS9yFnuYOuiGzV21uI4lp7pw+CCSPPRZpUbPLiMIAaW6zVsnNQy87TRM7H",
+	"Ay2IC8ujzzJDsYnvMCpwE6LEMopZEZ202LtbHQDgni1s8ZKz1arC3Y72LfwBoSVo9M11j/mTVio+NzEx",
+	"hZ3beTK/da+iEYMQt4jbOJr9LKLCxiMVdglHybbp6ZPdGrs0tyMvGA1fMaUqyZ/+sR3DrywkIYujKwYB",
+	"LXNLRcvoudFsKoYyYQ+ScHCg0eCSi+uYhRcoYNYiey9hEjNSTgByamegcIMcKkBxYxc2AI873DxQJcws",
+	"79MCmM+Wn1Q9dcN54W4Kh4sbX7DKkXkqijD8NKaKXDOurA+8vEWowNdQsJ/rB28LntdqkoJcrnQxRMoI",
+	"HYopUkNYhkcg6szPvJGa3PDcExkW41RqO3rntsZIRp+WWAXgEU2JgHh52amlDIzbvBRPlbv153hJZvaY",
+	"Fy0k028FzMpTDLE43TfX0/GgVEy2PF5glbQIx5xDtxCDnht0KMLul+07vgaANGksNSh7Htnt7eh/9loe",
+	"8atMbfqFnjfgfoWBXf+24xE/8/DoL3Y9N9Jzt/tMv1xh7fXJ7vYzj/hF15pP9rpdj/gnv7x5fn58eHJ4",
+	"en58+Nf3R8eHL/wB3+11SdPEFBfc6IyFGK6ZUGk97HrvI8FbJr7RSOgVBq8FFsZqj4LrzXL8udXm7Dm3",
+	"YcWy9JHmOFMB3hymFs1mldeDOYQWHTUQmkDjxaS2hPSo2WoRGDS+kig8h4O1qO9qymumBeGmcJmMuLNB",
+	"squx6ASNbiUYOIatfyVJEtMAZB4IlxVi8pXE30gsLvYd3zR+GUnSy+JtZ2Sk9Ypr8Fdr+nlBkyKB2N32",
+	"5oP8l0lIXqMoY1SQKuvkpVoo5yzQ6hwIgdWCRBEVtPA9SVSlqAXC1YzYR8iEhsUT2quCly1ibjMSKeOw",
+	"LgWMClWA0pjX9rKZq24EGrvwgXOqqiY0zFw/aYeCyIS5dTS2u9tP2r1ee3v3dLvb7+71u91fG85JhVSx",
+	"thaGl3CRGoYsJ9LWW99cnIdH1o6CvK+JzY3ILEYaZ0bHPDLSOa3y4Sy7lRUyawWSu9Lon5j+mTC9HKu9",
+	"Zkj2Z0fh+Vjze2PvD4zGiwKMTSjOV5KM4amSiGxwGFXC3rbXCIfn12mkXKaLCTx6xksNbQInYxTtK5ZK",
+	"nKzX6Xa680bEwgSf5uwGjJOf2PBEQKaa8ywRHMNlIi4V5QHrNKqwvwBtBUqC1ZES/QyzthbNoodUMvL3",
+	"6SrtKl/7nIAbsouUhiz0c4UtGzig3Bji9cQKjSBWEIRNtG9XWG3zHV6UWCcjrRPoGZNUaLmDSEVThUtY",
+	"mb3nnNkifAFXk3mqs1JTMFuUwV08lXw6r4ALi/G4nhr/Q4bN62vw5r58wco7etGqBTHwCIElDl1HvnXJ",
+	"+VpQROByL2LTn3L9+TwQU678AYf/pRu5Jw2HwBBuGM0YvTT6A+bbjwOOw/aN9G/FQvRoR0pPHYw1zyEB",
+	"JC1qQHEqDfaAN3Nq4OeTtCAmn6L/0yNSmDhMZLlDpsXdfJmoeBXR4u8i4ixczrmAi+ODS/lVdy1+taYf",
+	"tri9tZ23j+3vNHN6zsY6S51bxmIc/gu8D1oRCEhxbHx7q+RReOU7KvWiPt3D/6svSR35927isvHFVGjK",
+	"oLnp313mgNegg5ta1NCLP1WxjfuJKHq4apnanDRs1PxBni3w0g9ZQCcs91Gbi65H2UcbXk6PIH5fWu11",
+	"ykNiUkIQR16xkdo4hjzOScZspCrPEX54vFOsf25SiSRhIRkyyO6uOD7S1MB7GDA2EVeYeGLzG1ruwUVS",
+	"1WPnFHzA+i/jda5rMDrNmIes7aEw3LPCVfJlywP1thqfvZvklO/cl71TJ0ypiF/IxRLUV5KIa06kedAR",
+	"qOaV+jQYR1csXKyBZDcnksQ+TZpTrqLYOEwz+xlWHWjVMUJ6jclUsfAcxqmqD6KHz/fVzA/v7IOFFX80",
+	"opRQC4SevdPu0xVCzwIzbU7VkojzuhuEzxaAKYzqrH9TQWvuPnr5eWZwr0aku/nNn0OpBFms8vCVrMC6",
+	"fUKHUvMZcDyBxjfLWCZNgfVMIu7O2KuPpwf4C2nqjW4hYYdMTtIEuFv5AZl8RwPrBtD09VSxfHi8E1Ap",
+	"o0mxuo1WpU0U7GiqpikjU65HlC2DxebjQ6Gv17hpX4i2+dI+23lj/vigB+mcRhN25j7ajiaJSDE8DbK/",
+	"GxeRGk+HnUBMtgRNonYgQnbB+FY2+637uryMkrZIEJHaiQBfHwK45D69i7hziFOe6M9rHGH1Rbutgf71",
+	"OY995z4cKKPfXzQnWuz4xSxqpzRHyagGuvP5RF4Y6ldlx+Eh0JIoz4skJjvAetfy27JjMgbbsQho3O7V",
+	"oelOIkBV0NaN2idskqgZETwAEwFTZcX6BxbHwiOK0cl/FGO0dt24PWdOiFRaocdbXnpNbT76MnW+t546",
+	"b9ZRHwLzQmHj78ZEWRitNTNY4vGlDcw+Qbe2XCqCF2Cwb3iaUWnmlTExuGK8HCVx12jP+ejOO/nCJgyp",
+	"T/0glcI9068TvN3Vl+yTs4XZUg3s+rqAc2OVvzuhKavlvCgs7eNUqNXGpL/qp+5k5sBNWENtrZ934jXU",
+	"OGV0tbMGn5oP+a50GOYAIyReofAGEO4ijS2QHvcqFijCEjJ/b/tFjcOusHOsb7bAkbJb1Jkmmkw4zteO",
+	"WXDZrGFfrBeFvtoaUSDjGtamb77yW56ha/l3Fk60FRsQBzz/3XzltzokG6dfoFdUZrrQNdTtipQJxRhw",
+	"I4DG4oI09deQCwpASAi8gNEjwW3wBZW2BiEaTqJ0wMU1b+2TOYA9MgcjwnU9FrED3UhBKsaYqqzEGrsJ",
+	"WGLq1UGYHMADSoN9zQxpnEZyLK5JpAY840o2SsTgf4f4IoD6IRqhMcQu3y+9OZGSA+7nt8E3xT9ygrMk",
+	"PEQLIL6+Ur7ZKLQdmcpyi+K4l1Qjq13c7aD9K23/o9t+dt4++9TznuzeVkZ2m1XczXCF3pL1LFf4jmaR",
+	"AeOQ7SLZxzUsWQujfr9wsfj12tz4ZcpYW8s25C8nb98YVuzEkJq9zivy7ZIfvyOMaz0stLGlnzQ8Xia6",
+	"3Pprs/BFC6qrIi0Q+evpRhk2fLmnn2fm3PPoqw+6dJ5KJFHQ6DdiOuXBWFN7zgt5NA5sa4UHzSvZJRVu",
+	"lSYTqZoKzPZ6CgymfculE0slEmk8AJkTrwqG7Xa3dwcY7h3Dk2DllHVeNMVW4GTx0FcIlPDQXA7NXPQO",
+	"DpaDVJYU8+0+W4FTB+gkLqNVIPgoSieY3Vkod1ky7wWXNfApG20pSvUe8zhXbnG2sho7WI/Mll66G7kt",
+	"n90XTHZLR7KKuIEYx9VoPTFuSU3WTYtx7nruIssV8o7WEejmXqwlxi1Plvp9oNW7nGRvjLH3nizm7CK1",
+	"JolGb3tnt+HEMcpxlCQsXMzkZ3fOcHVviRJgHZpHn3tyL5peMFUPp2an5uH7cb15HmeBOFuyhbUJ8ew+",
+	"9T/cEb74uzJbVgXEeAWWSwGfTa68t0yXsiBKItvqY0G1bCyyimaakSg6r3ZWZ0DPiRYFWc2BYPEJnebX",
+	"bw3S8NNY2Ko9aCR3QYGU5phRzXs4I3i3qj26tgRGZkSsLIFhon6qamBkP2ERjMrXc/vvIpf5WUW1i4vo",
+	"ihUXIkbETucR8yqmKWl6ci6nQ/0++g3SKZvPFC8/5pS8gF0+q7yA5QIXKqeB9w0CqwKonEkmhQl+zZ+z",
+	"0VPwfq3IBucE5ymBLTb8ILUy8uonvYqs7flLkVHSZbl8RHBiaGGttL53KZOMB5XOUb30ryRJzCMLKh9J",
+	"xviqWN/MSZZl8piIgmhkQov1KMto5M79wmIWZRe85XHEmdN6BMDFEpiFG1aVO1FINoCBGl5DjEbwV8Fm",
+	"n/264SjEPHQ0yw3Iz+RsyXHfRVS3eFBbTH/LGVTiMPzcpG/VltUz1Pwdyeno+asUOtB1WPKR6IuTwaaf",
+	"iPjFnL+mqnTAkogBM5FiN8ojwVRp8Xm7kLNu4wmuHTGmMqzgZEzjmFwzogV9TXpeplFIZ98WFc3tyggD",
+	"69xaGqpW2hQHkAJw+FjNGKm7Oa3X9rwu84+6XtHcH+q4++YQ5xjjfxelo2ipB5qhYcnXRcXa1uTC9yNO",
+	"dWKjSwurR5IKr9xNlylu5xdMUI5FzJbG1qYihgT3PKbWsiwIIgdvM2xCRex8FcM6Nlkc5QmrUa5WGBHE",
+	"yoHJFJ/edE5Q/QgIXDZmaC3RjdwYHFsvdJWCtMlaaJqKuzW6PC1HUT5bUf5spZR051yNehXQvMaURx+n",
+	"7Pyyqhvfy6yUnR9O+oNpt7sTUPiPmU9D/OTnbe3UtTAV/kJJJJTQNYIllMG7jrDIxMqFmwiBGmhqOqsZ",
+	"DNBcD+VaiBPYHOYuJKUm7wTworCfDn45aF9C6ZIa7iy7mraY0Jhq0Q7XnFcH9UyYtCMrY+iLGMGe+XoC",
+	"nwQ0TSMmITiiSeWMBzSJOjM6iVuebf3gFOawO/+VxJgQH8bUi/NbWsUdcCsIjGmSMA6hKm5kRatDTNtG",
+	"El1wkTIb2Q0R3aEgXKgBv8RQFB464TqFR4h+om/CUUymrcS6jEKNMRMyjPQeTSJOFTKTCU0SU7K7mFW2",
+	"NObWzdTzCmlMS1/Lk7fcEs/LJJvS01m80Xpv2bilem8Bn1jxika89/iIfQ1j01a9iLFphVdzW8TsjWk8",
+	"ZoiR4KxGfFgB/NXhYeXzq/dGfnSrnp/bmlUvVG3JmXu5Ie6tujoZWleyS0zdi2ivsa1Kqi8tdoIoywDZ",
+	"hV1ZPchW7NGHk9/gJSTZkKAHiD8uEeB8DUXQlpLNdZTsRKs37h5nVYjWcYphJJwb4+SQy9qKd073f0ea",
+	"txFaFkiu6GgFNruWp3VZh8ZNu1r1Cu5it9EwruVazV6ojS0n08mEprPfG77UVEcrNZ9aWqjJdv+S98ge",
+	"/VoB1xXx0/VyO0016yy1M8+Uhv50ESe+/e2/oa013IKIX9RN9ATJeWGlSAg8YNd6S7MgR5OBUCpMaXMu",
+	"1hIyYFvmeltZ49cMXVVGfddznq008J8Vc+q+dgIX10lptUXEp8rZ88rUVvMM1p8UtnyO/lKTUiKmqtV5",
+	"0ORWAyo+6sBqvgDaRgIxMYX96mGFW7llfnqN0aYqCnQSmUR8Kot5pk7NFHfC7VplhMzsi/OCXhfLxyyY",
+	"GaPXzSj6oWIV196yWoXdlR7fwhbNw1y6WXfJBK7IXEDWzYsr1jfeaJIIBQGgQLkDZT3L9jMk7LQydcMP",
+	"J34/szDIju2m0CdJGl1RBcHLaAeiYWhKM0BrzE7ebKFPkukwjgK3Z5/TOTlvKuA1YHStoeOrRXuc/bFS",
+	"KCgI9xst3PGbKddS0BrPyhKYkzpTIyfGTU+qW2rlNLdCQM8OkRJrbrG2n+paK/mFhKcA504YD7NY9buF",
+	"P1mesDDyqUbiKj5iyi9EYRZIrQcspqsUS//vayWFJYwqkjI1Tbl06qRWNrmvSHqtLRzXaBKwMj/Wq6zM",
+	"vKCzAbSYVXToEXANjxjDUApQePWe46LXy6+ts77uU/3Pd/qf5/qfw6WLXsYNkCq5hWSqskVJ00b37XVb",
+	"+4TRYIxrz5ItyQVTEtOS4BV/LiRqg0ERewvah9T00kEayz3zNtd7a66ON2JhlaBcXYaYJCxtw/FknVs1",
+	"OdBCE7bm2Z+/WFCCuMi3d9Zk3F7jBONlkkX5FRA9Y6Nq4GuLTHdOsnBEsyxaZ7m1Zr1ipRuIuXTWUHmG",
+	"znbcRQ13t3MtdXzuxVpXrHDGvyO93F3XXbkn4rfmnRYViRKd6qi4++DUavjroJD7xt3sDGVc+GLPfsaD",
+	"51D2spLKpMx265WK8lCSPJc4zw421i3yNqEfpyBAoRwk98GEHQOXJhepuJa5nxHJccGYltOtq16n12ad",
+	"7fZuSa7Z29t5UmD92wXWf9VrDgYd9aHbfkbb/zj71PN627etb/WXxe/apUeqBQK9Oe8WlDmx1uWCnmTS",
+	"pjFfmZoypQvM9xUnf0hNoEk+VMRdezOBxADPFYRtkMD9zdBjKs8nIq1YLTQ0MQDRlBHs/jSmpswxbAUE",
+	"+O0TOeMBoRc04njUPmc36hw3widUgQGjnoXAeXPlbcyxuNLNoK+CO5yz2EWX4l3ttFf79B0JicWxL5iI",
+	"YLHxSrEHfslVH00PLtnsjtKO6TT2MHEtazZxW9ytrVbHtZo91uabqM2LnneoCb+sxDuGQZRgXinKZWMv",
+	"RAL0Bym+njdI8fNyyt2T4TfBA/iCTKv9O4ihuL61BFDnlVqE29yw35HQiSv6KVLjH6tClzKsycJXTONw",
+	"D+qAcOi2nzGTkt8jiarjoQqX2Yy3j25uEinPMbnjHMDHivgoL893//Lx2a+Xp9uTn57eHO9dvflm+G4n",
+	"+OXJ+FUvfNm9ONmmh8+mP+6qvzbuWgPsTzL3aGTOospdCZ7B33oUo/DK3aSF4q35kq9/Vhirqk9dEkdY",
+	"WZRqxbIdsysWW3PNvsmaQFESo9SyrnUVyTR6tNmqti9KLxWerBv5sr3WrUtoqqIgShD/FtShc8CIWCqd",
+	"VOGuh3+kLMA6qqlUHpoX5+RpNBt6jYCmIr5nTtU8u8HdXBXNm52gYyOtCOhdq5FXOX7TAcQrnfT8fi9G",
+	"wYfx9DxaS6u16sut7yQqxQgW3ESl39Z2FBXSN8xC6rko83sKMAubn1gkFFnpr/Mo9PeJj1PYOmAEPzru",
+	"JBgWvEnQTbiytml0wVnoGVbZloFIbAetBQ2DV1asQdAvGS8UrqFBwJKljL+3LuNX1Yt6R6UkVBJ/61p+",
+	"C8/897//+S+/ZI/Z7oTf743efv/LP345/Uv0+qfXe7+++C5+8/0vvV9Of43ebL/e7UDT/E7vmye73d7u",
+	"brfb6Y526LNgNV4AXCuLzZgOz7X4bPVR1OKvAMyXzFetgXVFdYdyLi+WnJAdW16i2HR8++kyBQu1qw6q",
+	"V73tp9X61XsIHKh3gvjsqVCmP+z6B+mO8CWfZ2Ed1T5na3x0IzMkEVdOaXoTdj+mVyyPKKrOZpPnWuM6",
+	"x8GqA3OMFbeQzGsmr/JVb6/tTFN6uQtBeF+YSpImc8ymdWOGWh6R00m5lNTevUBdEk5UhrkcN2RArATq",
+	"nlFEhc1cBLBXcfbV6Ji7GhdokeAImjrPkVFaFc35IK4gF766pKboPL0LqXH25EsmNSDI3SuKxukJQXN9",
+	"rdj9gaYM82rX7ACxNCSFs2tTtv1hAlBIE2v2th4rEmXNII3bheeJQdf3PsyqPh5VJ+lBV3tIdYeoriBm",
+	"FIre1DnizaVzHpSSOZeFXkHxYYAYD8A0hrJAL8r+JE2su1lCCbBerRVtVXl2qI4vqCCSlWQx3pVgLCTj",
+	"ZDhzvv1KEpokxQWAiL6WaJfZzjvn/f9nhXwnWbrKWZpVfime+2LPoxuGHEYpC5RIZ2Dw0c+bikpWhTOu",
+	"yDW8i/BmNUXx4TffbrV+HJcB5Ni3IPseYbFkq5q+F6uTLJDk4CfPuthBICdUXrKQNKNQQm3w4cwm55Jm",
+	"th+t2m4EOKNUjKK4ogRIRSEU6XpKC3t2tgBp67tN7dN3ZLoW275khuucxrJaQfBEh5i7fz0WWYEflL31",
+	"dUACZgkzD4mfZyL7GXaW/CRXVNH0fJrGlQ39x0olkrw/fmXvgAUoCtQ0ZYWKJlMuWYlawuv9ra0g5B3z",
+	"LfQPwlnlFtoLEmhSNO8nmUqFsdLrdbSgSWKib3EryhWTIwWwHfKLiLNCG738WAznOF/sKcF4ZSBMSIEk",
+	"W7kdB3q55FUUhiyOG3dNmDfIUMiQN0kjI0j2r0aRu0cF1qJnm6i2VNh1z8XNDBtWZtc7F+qucWzFS2ex",
+	"iLx7fwr2QRoYq7Z9oFkUiYYM8mAAFVr75N3B6fMfzDnZkG54zrgwNn0nSfPg5PnRkUcSlgaMq7YpL9qq",
+	"kHIKktndrm2hINHu04Lo0LQDOTJE++y/mv0P3fYzLUjs3ba+bX7Y+vZ/nX34j/b/Ofu69W3r2//cFC1Y",
+	"UXt1zym9uk/8T7f+gu14UJLhOnjcKHqvWompf4ZlWvMg4ukaXN5wsLsz+lxk+TJ5PRS7CqZppGYnGkZc",
+	"/kES/chmB1N9LnVCFUjTl5fn//7nv/yWZzRWFqIX9LoUOxBloQO2vIp+PxXKRhNEepIxoyGUJEK8bfzc",
+	"Pnh31P4R/OFWNgQY9T5+x2jKUgvtED69tCzj+ZgqDWXuCmksaNGLvo5RKibEf/f25JRswTfSJ01fDy7S",
+	"6B9gpO4TnJFcbXfMmiNuipiI0YD7GbQ+Cjw/tzWutI9Cv08iRWigpC2fgjIzhlREUk5ZSJSA8aAjjNWj",
+	"sIFjpIjxRRCTvpMdhN7ESGb7SKCkAyXDVFyDWpYO+EQMNV+gSULkWEzjECIjScSlYjQsam4QCmfCAozv",
+	"Sl8PLMA94E2l9TqbbosRL36OND75L+IjX4WPnsbdMfhyChvbGvCUjaYSfOVgud3t7hD/4P3pD2+Pj349",
+	"OD16++b88Pj47bG/D9o7LD70tERxgQiUsitxycIBx9OLJNnt9nCIwzenR8/dMfSuaA3JOZ4o89QJD5Z/",
+	"yWYDHkl9LqaoauYFw4IyIVZ/gQsNNxBQIUdLzVyg5QaViqVLbxHuqIA2Z/C0uUqvD05OD4/PD94dnf94",
+	"+ItGL5CgwknECeMhdK2US64KTr3otuTnUg0VDeBMNWJ6pPfvf/7/ve2nrsFKjIhf1r79DpBTSTiDUsok",
+	"ZReRVIgvWj+YRFICpqRkQmPN/qx3MgoBbwENQosEXeL/7eDV0Qv39PAqgZTiu1dqyUaYR+Z3QZO9iI/E",
+	"/A5YchFJQolk8ag9FhJaOk2msYra5noE+noNaXDJeNhHR4aX29D1KgY8S/gpJfpIz3b/mBEaXHJxHbPw",
+	"YoIxzDwseku8AS8Uv/cq8nXwNVux00MHy/HhySl8nxVo6gz4gH/9tT55xpXN6/r6a3PNc9Qiil5iuS3c",
+	"Utkv3JmmGjNLmZDyeCQj/2WCB0/XwKkBn0eqfSOQVCFVCzHO0KYc9CaUsRlwrX0Op6pMye2NxsskOJMt",
+	"AtnrsORqMj/gWJEMxrBVydAUEqVI9k0GMl3BSPqLKTJWoVVjqjyjIC0lxvmC8eYMeGHu5bS0Qw6KtARW",
+	"D3wrJx14pQEKxBm9L+zrr/WuKluGH/IHbetba+RCNHv+9vhEI9d3uF5JhDUeRRcRRzKinzk/ePXq7U+H",
+	"L87fHh99f/TmxCcTOgOnEzx+8O5owJtJykZxdDE2Uf6Uy2uWgoBcODHfI/5R3pgVluG5uOvBIjPcBFx9",
+	"jtb79ikULNOTD5npq+n/3Dbamn4cGUSqVVCIxhtwcz084h8zlc7aB2iYg2EzOFT7WKtnMxZmo+v7jTdF",
+	"JJohbV1L32yblVD11h0CiQA1ITUiLYnkgPufBlbAGzT6UOT7f6PSSAYg7+lv//3Pf+mPIPfpz1pd/t+f",
+	"tF7h5eUsgJp+q+mRolEsv729zeDQ78k+0GKRkt3uMw3RAsqMOCghVRhlVfAialivU8EvyHCmxRkWjzxy",
+	"PaYK8DuywWwgEw1TRi9RJEJZmYDRADbaw9JvlvZr8m68p9M4SSPV0eBpbHrz8tXR89Ml8JArGkfhgGfw",
+	"aLWYagHE5stM01TLA1KLUZDIJyZMjTXxihTO3IfChV/JAR9FN1Cu1hB1yokPpReGbCZ46Bazy32/niUS",
+	"NNZYMCN0wHEE9E+Ekam+ZSvf5v3VSDjBdbCbSOqbgCN0yKmmx1lWKZ1JUxgWFzGMRXApIYp4fgcjnkDu",
+	"g1bqApZyzW8AfQ1GdExQlI8a3o0R+LCIJyRhZUVQBGf6IHZR4qcDrmfRuwDtrgTD8GUYotTGywNSZUuL",
+	"mNWZ5OQBt+VI6AwGCAWQGoOmzm3X+PlcaxZ6Pk12DR/Tx1ImCoax9QFDlOYXWfaX1OqwlsP0NgxFOANi",
+	"GnGyvUvGYqp1WpkRICdlF78acMwwamKKUQURwPtqGKXdFr1HWsJFNVzPOuBTSMo2MikKti6Sd8gJQ/KM",
+	"a/lKEkeSMdtzrBEA7pDMCQrNBQAW5pTF1njTRI8q9kq/1YZ/DdnMvz1mExrxiF9k+o37m2TKJ80pj25M",
+	"LLVs7WdBH47gAHAhN4a9gzVuPyP+8cHp4fmro9dHp+eHPz8/PHxx+MKUAS3QWbtGRmNoFq8lmUJBSi3H",
+	"UUX87w9PiSaxegLcoyFkeAz4h0JJyrPmVrFEJWn+cPr6lSYnLAUBjiryYSsUgdxKzaxbZ83SF62WAeyF",
+	"CGDXT67pxQVLyfsj5IEaChFMtcCH+kd6pXUNRXwcCRnNgOcLKQDgl+bz+wSgTED01DcrYSKJmWdGRtwW",
+	"U+UefCQ4FsDUVyrX7CwZPHh3hGpOHAXMWFKMVP366LThNcAKmFnkNBeTYpoGrCPSiy3zktzSz956maHK",
+	"yNYNr2FKajb6jV6n2+lCDcCEcZpEjX5jp9Pt7ECkrBqDNWKLBpfY4UfIChP0CVOlYBqUnyGhLiM1WBlB",
+	"kAm9aRoqr8VW9tFv7ROKfw04HYorVk25K9SUZ6SJJLVPYCBzcOZVQ34halJzvYwtaY51mltIxTV3+gyA",
+	"hKPV2Ti0SYkG92lw2THNTkJ/3wXSlqaxRGzAA0FjJgMWEh9eSZT0TSBtE8OuxIhME70h/vHh88Ojd6cn",
+	"568Pfj5/ffj6u8PjE99yJVBWRnQagymw1SHHjEKtwWiCgdRmeGDi6JwGALL+hvYcQMOGkqs81G9lKpAY",
+	"4e4AE9KIgZiXIeVRCOkdl7buUQMtXUyq70Q4K8Vf0CSJDX5v/V1iwQPHZJpFMS+t5QfVK3s7t0bLX2kI",
+	"hP54aNS/LRriNKmHL5DGAhJvd7vrAW1tkTZCDKtA1FlKbpXU0p9jcDRwrbE8Y1GF9S2J9HNuHsQr7+Ji",
+	"q4bPNmXrOxpm+6df6a1+5T2nViUJ8aWd1S+9FOkwCkMMo93t7q5+441QL8WUmyme3eXccOcz47AWwDUp",
+	"NGy84TVsPx1bwdnW8pXsI+ntaqozL09aokSavZ1WwZQMekDtowUpf9nh+pbyLZNp8aR7NU7A9Fs7FeIV",
+	"TdFFvtvbq3PccpokUPL7NQsjakuM724/W/3yqRCvKbfN5yDmdq8OWh5xxVJOrb0edtmUP9T0yNht8m7T",
+	"0L/tAnoYvzDEDdpBNbbA2rAVMhq2Y6aUCbO4YBXMzLwZ2UhMLWYCk84tRcymBvjHh6fHvwDZPjg9PXz9",
+	"7lTTbaoUmyRKerZ4Icin/dw6Zdi+01CxguC+iqR6wWj4ysALiSt0whD4DxWtdWYo2uS5epoUmOXWzZwF",
+	"O97Hqd65zIzn5sbVw2o3za76yXwtWyC1QjLHZqj0iEYxC88zpNB7ZY8EwngNKWgsONQ9kj1tkofMZ3C/",
+	"lzMsrYfczepZ1ti9HgN0EhqXHFbmX4e0Lr2DZu0F5Gr0P5xthg856LiKHxVx7wH5EBjSyszortTF+OEA",
+	"ZUrugw9nen9z+qOvZ2GVDvEBmAqUx+R0LyQ6r0DjxgLg1uMk4jAjHh3yI5uh6c0Eb4zFNcSkzhONUzPX",
+	"Zu7Th2L9hUUJxoZUuEnA5ZxfzN2tgdh6ozeArRVJ+wuQNcu4/yKQTmXnW8Y3b4F+BkYZsMYZc7ZmQLaY",
+	"oJM/j0qRMXY4qfRY64eH4Jcz3TqpHu7kh4P29t4TMqZyvG9cn5ApPzL58rGQqoq5IUSmcsEcZ1vBMBxb",
+	"EviSzu6hj9TD29o4565rLY2kdzdel5UzWLP4wKNf6Q3e6HJe/dJL7c0ViXh8bmT0lhWEIUfq54KP4gij",
+	"aT6LUP8IlAwvSkaR6jDPrU8Zpt1uIa1pm1Ie1WTvSMopUD3OrrM4mVEhbgMpnojDLHzD2JfAd6jGTFNA",
+	"8FagrV4qikW2qbU3y33EMKnZMo2zZ8DdJjgj+qoOqWQe2DuRxWcDGcv2XrdLJjZbLaDBGMC+ZLOvrDiP",
+	"U8aCX7SMuyF3NqLtLV8ExLBoUcEuxlixvKI3esBdm5fAZj6ZFd4OZ0KEzER61CAWmQWu1+0+RfNmxK2t",
+	"mTT9n07Onx8fvjh8c3p08Or8+Q+Hz388P3pzenj8t4NXfm7P2iOyVcUdjuFw8bZjDMV6DMKqH++oGm9Q",
+	"sSgQ22c/hduvLt99w/+6m54+nX23c/Xzk8mvveCHvb+/7F4cbMvDb6ZvdtWPf1Bi61y5z0Fw17QsPQLB",
+	"Q5zOCF4eubeI9Ll+kEb/k/5uzGiMQUOVSsQx07QcOphmiTGSpVdRwEhAOblOIwUlGPUBWbLUIQdIx6Ap",
+	"KcbN+Njetk/EpZ95BfUImn7sdXeMOdw+FbKLlIYsLDzLRaXg9z1TP+AqNnUrHSLW6Pe2vUY4PNcrdSPT",
+	"bT/ihriESHEIYO/vPNE3qsITsoHbg4tcdW3s6USS4NnO7mXJ20Mb7D33sFvaQhMNn+2hPe7f1E5adDao",
+	"R4YM0F0x3ilf1cK1PDEnMLZIae+iwVK8jBOm0iiQ5hqWrCsLbmPBKl94BayJM1Y2PhlfYBZiWdD/KzX9",
+	"NwVA1uWSm7W7LbcTbFs+59Y8Mc9st7u9wjPuZiGn42p0Pm8n26OwZrgGGhDIisMXets7uw0HZ23pirx0",
+	"dbmoxYaMDu6R1DE9JKZxWNEc/KiOm89lwQdjxmRWvQXOTSxiOV7IwrNbn0oYc7sFTrpFeoHWr6J0knlO",
+	"0ZNbKIICpf5A3GZpBiAEO2du1U6Vi9SFde0L6b68eeE1uFxwNXvrX7vbjd+VGi7O8gG51PORXZ3rOi5/",
+	"C04yWtjAOvdriWp9okSKqrV7KFq3RgU3ZUGURIwrkjIp4iurUftKyypK+qQJwWmoxkrPVIPLOmnQvI+G",
+	"iT4bMn0bJeRmaFZpJFWg5udZkY0UgyzSWV5rHjLi8TkTH8JJMpVjCAPBAmFCsgEXPI44Q1oAUWCSXDAI",
+	"irAJNDMbJNIh77XurIkIK3nyMHbEIRMYcQFcz/iXviEhnVW6/E4YD+9FQTZpGV2fseLRZvVb3FOxgrjx",
+	"WMmsg8kShrwWGZmtZW3dvqOYXEPAWUt4ya6JbPR3NkhUl+rrcHfD/TwFIpIEQx2v6ex3GjPy5dhePxuv",
+	"0MRnPSZhAgZdC4VNgVmoFdmiHWDpxPjk+aolGMysybGh9RkBhmAMSHCXjFX4P79n6p0FYUXAxHMxmdC2",
+	"ZPohledCFUqrdkvVU22RFNN8id0kMUQTGRW5Kngio3hlquRe6HuUYcUaQ/bjfFFWqWYQ8jES6WSTyp6J",
+	"PWJ8jhTuWFKYW13gLAsBC7iTt15hIEP3stdGo7n3bKDDBiilRZRVatpbzgjjKp1BcWrDTw3CVFVk+WNo",
+	"b3b3stI9DrHIriDSCQh3XWonyeoQVkl7sL2cmTpSprGoKXMM0hxGWQ04DVR0FUGpk7wGcmaR9t2WmT4G",
+	"4brBxf/+f/8/N92hXBHQdxtq5mls2cPimhPJFDS/HfCm7zTc9L28Ta7+G5fgtzrkuLzurNMuiJFQQEtM",
+	"1X5lm12JznnoLLogfgzGX0UI9YilAecPxM6/T4DWYVKh8eO0HJm5qsBSFVl0OpDmt3U+pb4yyi0Ln8Zw",
+	"N1uWeK57Z2UsG1Yarkchsm6la4SxrX7w7Wgk2UYNb3kzZ7PjdTxO5dbLpRaWSFkzYBonjJGZmGrmiGXR",
+	"pzwY/8dy71bPzmVSqeAZE44LJfOcL+rGz2H5O3ynbjA5D132YcPLt23/afNRj60VUFvBfMdzi86VWzgj",
+	"BAaritXf8q66htHXjPlD7LfYO+XRxylDhyNOVmyLvF3RqbhXLBVUffQaRWtjTO/ZIoxBmPIN7Jb3b7v2",
+	"/uHfds8MRKVNexZ0wx7bHu3Q3eFe8CT8hj11Ng1a+ro71ggnfZAx+njkxb3rVuxdd/He5ZuwIdFDE5Y6",
+	"1mHT/uyPZA1ODcuysgSysDqxbViG0uFZkSQ0vqYzCQVHNWp2CLaZZjc0UJrVXQsSQkZloAqmqEwMweIa",
+	"zCNDoYwwkYoY6sfrAf2+/Us6SZ0DnlfzQQ1mYqpNuoMrITrkDZ2g7dspAOTEoZi0yN1ud1+/rx/NWmST",
+	"IZNRyApsOks7b1L7FaSGgXlrZhLmtagSTmSrQw5sr5Vwkvcj1mAmNEqr0q0W5aYa9a2QntoZcNPDG3MU",
+	"8ybdhR0OhN41H0J9TIa3FkaMgC2znV4cRghtsT+nqcxgQEV/DbdqqbVzIeskSUw5LzTemWcjBZawZhCi",
+	"W9z1IUMQa8sa1Vxi596btCnuWoNxbor216H7v3lLXA1G8ce1pmXxjSkSpzI7y/TirU8Gf29XashYhUjr",
+	"sobg7BNsh8+ZKfHIZxXWtEormaGZGwrBWYsE7M5LintlUdHc9QvGWUrjdS+52ZM/r/nnMLh/rhv3PVOL",
+	"r9u60gF2Ucpc8AlVwbiyVFVWvBOLOKbE4jEad7DMERpW9jMHJ00ZgfRyjKMDNDB46c/f1rxWe+P+iQ6L",
+	"6pTXxuv5yvEPmXG9HmWpocOv2IbHkCZ2HpvMGFh+n+TmDyVV4OVbS6rYyhuKVwoXWJEGyxDbdmkobFS1",
+	"FyfNnke2PbJD/v3Pf2WdEy5oIlv9AbdN1Xwv66+W0TXnK2MNxK9ALf+7iLj+AoaAb2I2UvqBIm0k0AUd",
+	"q2hEJu0ByqjCn05mAz4CYhBVxFdQWczW12lKxkipzkzuJsiXbJRdEUC1EqiW3rG1/1GJtX3PTZMBPVX+",
+	"+r7dnwGPlJdllNi4TgTxkiWqQw7z/un6CxDm/MO/Hb45PT8+PD18c3r09o0/4E2bOLHThRgSKJuSuyQk",
+	"BKzZuqbm+1Yfy2IB1AOuJ09tf3asyJWVUtrtdYl/8sub5+fHhyeHeuq/vj86Pnzh75OU6QuUF1cxnhdN",
+	"0CM+tZEtmV0ASHK+Ex1y4MAJ3w+4HIvrYhdIKrMuu9ekqQ+DhZEpyQg4gzFGcSyuCZXmkG3FHLRr2GLW",
+	"8B7EEdnBbTUv7L+vJyeRgiopDIpLul1AGFcd8tpGI/F4RppGpJT9spBtyym1lvlgDm2j+aWOmGPIyHQR",
+	"C2saFu/hBbDENO+xX3B+PFngboHGDC5TWbNt1EqJCZa48ZDibN2N/jdew7mJ8+LAMyMOpAKcQEhHDEPf",
+	"hCixW0uUeBx7xDMrQaw1V4HYFrzqIb1CZ3zJCdTYGfWCbfqMtWMR0Ljda7guIbcJ0uYcQc6RP13XLfSp",
+	"kdvzP9goDbN6xW5AklmGRBmc63uWbGiIKV3kbDr6S+61u26LqXtvc/klG//rbPyzR9/43kNtfNaDVh+A",
+	"s8RedwVE22tBVLxiWnopXDA0CG/Qe2TI7WoXEnISj1AZmDB2h5n8/rSB7uYqRFVIQnC1QMTJyoE5KLXd",
+	"3e3dugWknFpNJUkxMt9ACSkt9iVUKtNrQOFNcoUujIaGrnRW4gJxslreeshyVKdlqdf2wrrTIlaIjZ9V",
+	"1zqGDtCF8yOxuHC0LiPV3dO6VKWzZQ6lFRbhcuVBLft4RDN4oqIJ8wp1GJt5PFN/wKHiH0RU5bWQ50oG",
+	"mley7/0+se9F6YAjP5Mkj4XH6ohQb9EmkudFNP18HNxPb8Cxms2QaZneibfqkCNu4nxirbIbcXdRpcSm",
+	"WyHRM3VxuSAJS9sgq9sSjIimUzmGTt36GkYSHx9wSpCtEMmYhD5JttajqZdCQ1j9IkHfKAybq7uDgtpq",
+	"gRUrEm6bT9km43dGHAY75IIIzPXm6S6dJxO7HyRkE7e4Dtsz1+JP6/pGwzMyDLck0OL8/S3slcEdJn6g",
+	"b1gH2tJpaEIDOm5MQbXvCwIvaBgOuBqzCdQbbxbiN1r7dljzpB4ICmljpMh8AERWcNYGP7Q8Y1TAquQQ",
+	"oGGpMpI3tK7tOy3YoJKSjUqxdcT7xYK25gZpYvi6ynGQG8uM+ayybGsYvrZX8vMFSCwmDkbzrFsI1a7m",
+	"MQIbFpPF3XmyWEEVu16NdW+MKK7MnmTXNgjqz7Kwa5WFtQpglWSPXWrCiZY5hGQL7/5Di+QuLGg6rYKi",
+	"5dmuVTbMrEyC/oiFZDXNJ9kVnedsSwT0rU/mRt8i74qZquh55zqCsX+0YTL7wLXMCdjO0jmjihm9YjIn",
+	"/wNechy7vpJFDItU8KsBr8WwSBPQCbIQAmhXZiprIGU0nRY8wkWadZTD5gs2ljChUVpd4QkWm3GmzTiL",
+	"61lqHoQG43rCeqTYHPg1tegQ/kmSf98keRUsn9vSgTSJ2DY4IiVAezYu6K92I2GS4zqBN5UZWMUaAjOT",
+	"T0aU2Ce+latBBi+MEEFDQ3/CfC9rBWNaRGQDu3X1UAqHcGsuoFMN9HsH+4FI3d6+k1aHHBS6AUul9Q2T",
+	"1EZT1tHivJMz1tfnMbVhG2CaKER6c41JYGMrFiBAp3UkiU0ey/2jpq2dEorG0jS0VGPGTZPoKdfzSQ1I",
+	"lq3WJ+61cofEni7AF33S1HOaqO3hbMCdH78tZq61zLzUCKTG85umkeZ90HRTA2BS5Po23Q9NQdA/GZv9",
+	"RLwAQRWPwWAJRNwTc3z3iaAqpK/kGsHeafdpbihxE3/WlOAtjI8RVzWX/7P24h6z/0V5f2q2wnCJQR7W",
+	"Qm0J4z9Dob7oAGsUUSezCpq/hhhvewQsMLTbljea3jgetDwgygYEgcMCqSVnN4r4ULjTNx4OJGpDNhIp",
+	"c560D6XRxVgL1vpn6E30hkWa+fRNqqViMhuxM+DfCTXuO43P7DBSpRGkNQ2ZumZYMmFCmtgVPOsCfR3x",
+	"UFyTCEqv+kok59DQ0iYWg85B1BhYRcqwxZCYlgJiFtvAs04cS0NdoA0wkBGTcywS01cza5LR5KIERqsQ",
+	"6YJEqDLH165pzeRiE39TaCILPWg/VgTdkJ9ABXPO1Ks4kmysqrPR4mBhSb3ukuidc2xPc48InoXRRhmU",
+	"BUQE94hkH+1Sczy/80qrFpfvYM3V9e4Un7T5aofL86UfJjjmcbKkiyEVvY05bwD2et4bRKY/3Tebdd/M",
+	"tUnK6PUDOXBMnTg3yjNzDBsHNrJL4KjNC5rETEoPK60IMWlh2wkINlUsjmVF070SZyIHxC/cTZ9M6KVN",
+	"zNVoTqKsKWg2Ebh48Q5gT9KE5SXes9LIOd3L271CQINJQjaNRDvkxEgKE5pe5jCjDzlLtIXZQNuhKYOi",
+	"3g6ouW4E7E+zSELn+aQr2w54M+v+mjWF5QJb/2ddbKGJqTEJOhPb0s2RJHTAcUrToVekNnrWhNfia19J",
+	"4iOD9k2rdP0+dXqUDfgFU9lTThi3/3EqNGHTE8Of0onUdVZEsgUBDtgVcdbqF/bIRnZTIjlN5FiAiqol",
+	"Kd/GpZn07KyrYnmafFPyN0xOneAMFPvWPpaUwTcnA2465Nq4AVgszab0C4q5R6Zc4zYq/KjZ2/kX1QI0",
+	"t/M+Sut9AjrrhvbV5gDOmh4leejzB7NuPory3gGSt5tk5ssY+YGlolov44TRNI5YWibO+44smdEoQ0et",
+	"VwHEgLsnqP+JBp8TDaDOPfaMsiG5fxpevvw6kZOMN1XIkstsLVuf8tuw1G16mnNWzYedGCAoXCJGyogl",
+	"pqAI3mEtIbBJoiIWegPu55fTJ5Ll4gkKnJh99bo6LbecrlbFpV/Aby6ffgDGVVYt70CXFgW3/yYUzMel",
+	"RTYR7PdKjD4XXcCrsIoyPKz30Ey02oHo0hZQGqGFvZ9dB39hsn45r7Uz4AdlnFreqD6/Yn5rmd/q/rL/",
+	"ilyiNXP+P5/kvsy29iipUb9/qoib8Lslig8cj+LgRzkkxSEJBvUeOvBkfsY/YFTfYRipjUmpW8YBtTwf",
+	"x/jKqu103kIPokcSCv2fZCFuogImH56UpFlwxRRcUANu/DFQ3M+ypcxeZ2GE4JOU0ZAOY1a0n+4Tmts2",
+	"bYkALpRreI0k2e3uLkx4N5tVL9vdgrTU2VZwkvU+j5PMAlrtI/tjObdeplFIZ+RapJcSrKQTKMG8jP9u",
+	"r2Mtya0fyBPPKljwTvA07LLeyGWsJRacmbeXc200RhclppMxjWNyzYgcRwkRnOCSv81XkIfO1BQO5ln9",
+	"7f1LGD+6a85cgz/Vpk165qiJdMhJ9G9Be9L80fTwSdbodQglPEnhRY/QOBnTIVORfmxW3c7wpDDXY7Ql",
+	"7O0ZqvSwTQHdhdW5Y4W9+2OVf5YlHLCXoIgbi8tBn9ieU7JYahllsijoEPuEFsMwWyGSZEzTCXjnKA9d",
+	"r29nQclhF5z7qOj37X3lwvGZ6/GtvEsbv0pLnU+Yz5S3gbuvE+lLWfhJccGPRjj+WD4Qu8kOZVlCrOYY",
+	"6dYneGV51lieD+aENDuj2Gp9SNcWuCZKhGqpRnbqDpa3Uymhs1F0EgrtkvOQS9iBxS2ulraah7dvN9fs",
+	"9EFvosZGe8eW3UT3uT/7k1bXs8y3CAva1LxLMx4sl0Vt5o2w/UgXdhM1ufs+VjzxsWsUFjnMy/ZUlcL0",
+	"jEMSArxtasEiEw6O45Os6OFkH4w5xqnA2Y06NxCQ63EUswH3x1SeT0TKfAzAFVOVQdknXGRleMAdawq2",
+	"mO48jIdEjHDt2VpiceHpBV8ylmRBaBB9p/ezM+ADfjC3UZjqaTYJvjcTmYwdW9USyy/OlSTw9GqCcRag",
+	"lUU8kQMnOwvzilLo7jfgJicSh4a0Jxt6Z3pXlGqEmsbpEDBiw+37EC9m98FpLqu1eWcZ11QfLlaz9Eg0",
+	"QnjMoiH0EGBDORE2wTOAQBPCAiSExoJD0ixaT9B6dq2R4iK6YpxQCOVPXVDi6IqRmNGUS2NsUxpoFray",
+	"HcqSbU3pqALsExpiBGIOpt1y58lQYGzigGty7UF7xWuIP6Nq8UKUEH1Cnfo9ZlkTOhvwMb1iZMgYJ7g2",
+	"KJ1aPHtYnF6GeS+64BAMCqU5XVzBSfOMvSizOUZcowVmSo4ZTfVpdshBFsSnt3AONSNUoumMheR6LGJD",
+	"WiIl59Bz3w1M0mvGNE2Wl2OdL2ll0wY5kZfAViBcCcI0qTRNkHd73c6AnxZgEgn9OGV9vH6Ryqqddggk",
+	"Q2hAsK6tIlJFcUw4Y6EkkRzweSBIc648rEdK1WGxLRsqMzDMwvqufVulayamqcm1mys2BsEUWKfLUKHK",
+	"sEVNmmvIGUWSZ+5okrKrSEwlECTSFE5pMOdJqre3mAvSuOp1eu2ws93eXWCIxfdrd37Ty3iOr3ym4qem",
+	"WKGsY459yIAQt2Ti7t08oRsss7jQXfpkru5j7m0r1H3cXQHPjgPPYsWve9p9Vlk29ul8d4u97XW7W5T3",
+	"U2/BvbtbmJXdrjmbW4AbkNuKJZn927nJ9iYyuIkbUnxnPHhXw4Od6UiGepf5QtZKGOI5Mtr2yFryY9an",
+	"LJ5J7/LGnkrRQ52zqIzPICear+K4jD+QIql+aC+3gRqZpDnyJfUnl0I+x9g+b2YrVcGYTMHrlGsvVXUn",
+	"tS6kxCVDy3y1QRQ9mJAaMRapasdQ0BDeypQAfXW09Iz96mR0wSGP3+Q2pFr6AllYBiKBl93uQuSADFNx",
+	"LW2rOeJvXctvYYL//vc//+Xb0vok4lIxqkW4AR+LGPzgTqW2SzbrkBdGhImjEVPRBBr/krGYpnlX7u1d",
+	"+ELuD7iWFxXcnWLVt6+kHg11By1OCcEh0eYUfkXHfF//orJsmxwIo1CZduCeqf04mkoGmTHwPW5f0z8w",
+	"txtg6JPvGE1Z6reyNnyLe9ad6hE+a002peJz7P4nG/2dJ93umv3lYAWOzXljddfYTRKlTM7zsF7OceEA",
+	"kLKF3++N3n7/yz9+Of1L9Pqn13u/vvgufvP9L71fTn+N3my/3u2AnNDpffNkt9vb3e12O93RDn0WbIg9",
+	"mW1YTqwA3N+eyxTvwyt9Hdbv7ebg4h+uzRsLpmmkZnBlD5LoRzbTlKDR/3DmNbCCjf2sr2hFV7icijh0",
+	"/RRJOdJ1LNZSz+NqCrtkKdjQcdQEURA9OwuJuELrQWTYoIckfSyuyYRy21Qb1PrScB3yOqtDg0qx1ndB",
+	"uGVhFYX7nqn3CP0mK3vJc01Vz+2+bGsioGicfbFX/MLtirwpu68ed/VVVzS2TtsvyQP73q0O5GDlC6xo",
+	"ObN4KZcVpsZKAVEoTYWLJBWjKGYm21JIZpq6Ni03x4LNEYZYYYshKi8hdwMEUahdYUbBfMyshqqxC0mm",
+	"CBRszYyk2fS2N4u+IvqlMEpZoEQ684xglQ01plpCsvOIgoGY2pY3aBwKI5nEtp2vlptDIhVNbbcW/6NP",
+	"mgGVrB1xybiMVHTF4tn+gHMBP2KnfZhfcIaLN8KGNSxnxUPQRpxt1l63tQ/WIGkKg0iVl7NC00hiGunY",
+	"suyunbeDW4NSz4AnKQtYyHjA+howLy/lzsMchMTkHkO/f7t/S2uAvJdYI3ipDei5mExoWzL9kO31S6JQ",
+	"5nJeD73vGTX4kCn8JiOO3SQxaEJGD60y+0ShLNh8IsUmcuVFBwoOihK9OcI3et0uROnZj5l+TNOUzkDZ",
+	"UTMwRY1EOmnMRxIekCRlo+jGSqrzaORBNUiNOvuEo4KaipgEY5rSQEExa9fkReNoga2rGGs4oTevGL/Q",
+	"7AgWkVCliUCj3/ifD/8zGNx0u+3B4Kb38uzr/8y1fqlS6Lo7v45Ti3gZzpZsdwnEj5cghXOr15iozsnM",
+	"gwVIB9n8eGWKqNrySE8j8V53n2x3MdedQjm2AqTbC+qvwF0obyrGa+51VwRvbswcWG13wf2z1h9pLxu9",
+	"ooqm59M0bvQbY6US2d/aCkLeMQN3AjHZwofkFgrICb9oeI1gKhUavlSk4PQO+UXEGQOF3iDtudmXA/0i",
+	"eaXlxhjsUUusTzZIYq4A/dmGuLNkaR0zEVYO/0PEVL2MuKmU7rBzpM4OLy/WsF0obJo6iIZF7i/kw8BK",
+	"51l3Ex/a7e62KvsRa7A2Ji5+Qdi/MdxfhffmIP4YmI+9gIsoW3EHavip9BhLuFkxCsae7l3jYDL2Vq/y",
+	"qakkahhwoQ6qvXbKdGshUJ0UKqDso2QM1U0xE6RDDri5rsj3SRAzmmqJWLEbU7HUI/6nW9/+4uNNgezH",
+	"YqFUO/N8CmSlNeydXmZ2+e9oyqq6mI31OAdC/SilNx+POK0gSk9+K0Tpy6nJ+QctsbmUhE4rvQ5JTIOq",
+	"Cs1mqL6lXllN4SGD8r5AhzRFAqqC9vY7kJWpui9R+RxCxJ8064sTqP6kXb/RKjVqOeFa147vfWqge69g",
+	"2Qfn6CLZ0bhOIUc0FMF0YsrTwPcY36gxGC7VFjjzDJDlwV5FV4zb7JSM0NGYMB4mIuJKgsVIYwjjytzn",
+	"Ti6X/sBobFLAKrwIgquUBtgj1MDmvPtCBLLqTdtei9MLBgvDBoI0JDFTWqDeJxMqFUvBpwr2wnzQA+hG",
+	"Nz/qieOizl0kmGJqnMwSvMzWd5wFJzqDGzfK/OgvwCaU+TU8kqTRFVWMQJcx3N1kOoyjgNh2386w2GN/",
+	"ftSfxkIfasRN+CK2EjdBmNBrLOseiOEFzpi2OnXFTmCiOHZwhD9YGCkIcc26ofMLp1CqM6ZJF6ywQQaX",
+	"XFzHLLyYQLxE04FKtry5/o+4JcYdhCUeXcywjoFqvMo6ZmaRyKbWItRQxAhtL++7b0p/unHWLdOAHyKq",
+	"5YwHTjixCsZQ7xGwBGMlaBy7Di4UCwysJmRiHtI3bu8EogTaSzwnVKSQzjg0ZlgzbOHtqn2YT4V01TUb",
+	"c+GMWAx3X4htgscRZ85771ImGTcNHedNo7kjxhbAWuAZcYZESnl7dvt/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -71,6 +71,7 @@ func Run(t *testing.T, b Backend) {
 		{"ConcurrentProfileChanges", testConcurrentProfileChanges},
 		{"SearchUsers", testSearchUsers},
 		{"DeadLetters", testDeadLetters},
+		{"IdempotencyKeys", testIdempotencyKeys},
 		{"RealtimeReads", testRealtimeReads},
 		{"StoredText", testStoredText},
 		{"TenantIsolation", testTenantIsolation},

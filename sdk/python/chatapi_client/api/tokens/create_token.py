@@ -14,8 +14,11 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: CreateTokenRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -53,6 +56,11 @@ def _parse_response(
         response_403 = ErrorResponse.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 413:
         response_413 = ErrorResponse.from_dict(response.json())
@@ -95,6 +103,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | TokenResponse]:
     """Create a user token
 
@@ -106,6 +115,7 @@ def sync_detailed(
     user token (`Authorization: Bearer`) with 403.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTokenRequest | Unset): Options of a new user token.
 
     Raises:
@@ -118,6 +128,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -131,6 +142,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | TokenResponse | None:
     """Create a user token
 
@@ -142,6 +154,7 @@ def sync(
     user token (`Authorization: Bearer`) with 403.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTokenRequest | Unset): Options of a new user token.
 
     Raises:
@@ -155,6 +168,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -162,6 +176,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | TokenResponse]:
     """Create a user token
 
@@ -173,6 +188,7 @@ async def asyncio_detailed(
     user token (`Authorization: Bearer`) with 403.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTokenRequest | Unset): Options of a new user token.
 
     Raises:
@@ -185,6 +201,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -196,6 +213,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | TokenResponse | None:
     """Create a user token
 
@@ -207,6 +225,7 @@ async def asyncio(
     user token (`Authorization: Bearer`) with 403.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTokenRequest | Unset): Options of a new user token.
 
     Raises:
@@ -221,5 +240,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
