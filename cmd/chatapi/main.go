@@ -26,10 +26,12 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/chatapi/chatapi/demo"
 	"github.com/chatapi/chatapi/membus"
 	"github.com/chatapi/chatapi/pgbus"
 	"github.com/chatapi/chatapi/realtime"
@@ -79,6 +81,8 @@ type config struct {
 	// receiptsMaxMembers is the largest room whose members get per-user
 	// read and delivery receipts.
 	receiptsMaxMembers int
+	// demo serves the demo web app at /demo/ (DEMO=true; development only).
+	demo bool
 	// corsOrigins are the browser origins allowed to call the API and open
 	// /ws (CORS_ALLOWED_ORIGINS), or just "*".
 	corsOrigins []string
@@ -122,6 +126,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	wsCheck := fs.Duration("ws-credential-check-interval", env.duration("WS_CREDENTIAL_CHECK_INTERVAL", 5*time.Second), "how often WebSocket connections of expired tokens and rotated keys are closed (WS_CREDENTIAL_CHECK_INTERVAL)")
 	reconnectAfter := fs.Duration("shutdown-reconnect-after", env.duration("SHUTDOWN_RECONNECT_AFTER", 2*time.Second), "how long WebSocket clients are told to wait before reconnecting, in server.shutdown and the Retry-After of a handshake refused during shutdown (SHUTDOWN_RECONNECT_AFTER)")
 	receiptsMax := fs.Int("receipts-max-members", env.int("RECEIPTS_MAX_MEMBERS", 100), "largest room whose members get per-user read and delivery receipts (RECEIPTS_MAX_MEMBERS)")
+	demoApp := fs.Bool("demo", env.bool("DEMO", false), "serve the demo web app at /demo/, with a demo tenant for anyone who opens it: development only (DEMO)")
 	corsOrigins := fs.String("cors-allowed-origins", getenv("CORS_ALLOWED_ORIGINS"), "comma-separated browser origins (https://app.example.com) allowed to call the API and open /ws, or * for any (then without credentials); none when empty (CORS_ALLOWED_ORIGINS)")
 	if err := env.err(); err != nil {
 		return config{}, err
@@ -169,7 +174,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
 		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, reconnectAfter: *reconnectAfter,
-		receiptsMaxMembers: *receiptsMax,
+		receiptsMaxMembers: *receiptsMax, demo: *demoApp,
 	}, nil
 }
 
@@ -289,6 +294,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}, st, hub)
 	if err != nil {
 		return err
+	}
+
+	if cfg.demo {
+		b, err := demo.New(app, cfg.masterKey)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		b.Register(app, middleware.BodyLimit("4K"))
+		logger.Warn("DEMO=true: the demo web app is served at /demo/ and hands anyone who opens it a user token of a demo tenant; development only, never in production")
 	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -581,4 +595,17 @@ func (e *environment) duration(name string, def time.Duration) time.Duration {
 }
 
 // err is every variable that could not be read, or nil.
+func (e *environment) bool(name string, def bool) bool {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want true or false", name, v))
+		return def
+	}
+	return b
+}
+
 func (e *environment) err() error { return errors.Join(e.errs...) }
