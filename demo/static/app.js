@@ -598,6 +598,8 @@ var RealtimeClient = class {
   preOpenFailures = 0;
   reconnectTimer;
   shutdownUntil = 0;
+  /** No connect before this time: the wait server.shutdown asked for. */
+  notBefore = 0;
   token = null;
   refreshToken = false;
   pending = /* @__PURE__ */ new Map();
@@ -672,6 +674,30 @@ var RealtimeClient = class {
     if (!this.stopped)
       void this.open();
     return synced;
+  }
+  /**
+   * Replaces the connection now, resuming from the cursor, and resets the
+   * backoff: for when the network is back (a browser's `online` event),
+   * since a connection from before may be dead without knowing it yet, and
+   * a reconnect may be waiting out a long backoff. What the old connection
+   * still had on its way arrives again and is dropped as a repeat. Does
+   * nothing after {@link close} or during the wait `server.shutdown` asked
+   * for.
+   */
+  reconnect() {
+    if (this.stopped || Date.now() < this.notBefore)
+      return;
+    const ws = this.ws;
+    if (ws) {
+      this.detach();
+      try {
+        ws.close(1e3, "reconnecting");
+      } catch {
+      }
+    }
+    clearTimeout(this.reconnectTimer);
+    this.backoff.reset();
+    void this.open();
   }
   /** Closes the connection for good; sends still waiting are rejected. */
   close() {
@@ -894,6 +920,7 @@ var RealtimeClient = class {
     if (this.shutdownUntil > 0) {
       delayMs = shutdownDelay(this.shutdownUntil - Date.now(), this.backoff.random);
       this.shutdownUntil = 0;
+      this.notBefore = Date.now() + delayMs;
     }
     this.emitStatus({ status: "waiting", delayMs, ...why });
     clearTimeout(this.reconnectTimer);
@@ -1142,7 +1169,10 @@ var DemoApp = class {
     $("chat-view").hidden = false;
     this.wire();
     window.addEventListener("offline", () => this.showStatus(this.lastStatus));
-    window.addEventListener("online", () => this.showStatus(this.lastStatus));
+    window.addEventListener("online", () => {
+      this.rt.reconnect();
+      this.showStatus(this.lastStatus);
+    });
     this.rt.onStatus((s) => this.showStatus(s));
     this.rt.on("message", (m) => this.onMessage(m));
     this.rt.on("message.updated", (m) => this.store(m));
@@ -1192,8 +1222,10 @@ var DemoApp = class {
     });
   }
   lastStatus = { status: "connecting" };
+  opens = 0;
   showStatus(s) {
     this.lastStatus = s;
+    if (s.status === "open") document.body.dataset.opens = String(++this.opens);
     if (!navigator.onLine) {
       $("connection").textContent = "Offline: waiting for the network…";
       return;

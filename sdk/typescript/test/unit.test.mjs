@@ -240,6 +240,30 @@ test("after server.shutdown the client waits reconnect_after_ms before reconnect
   rt.close();
 });
 
+test("reconnect() replaces the connection at once and resumes, but not during a server.shutdown wait", async () => {
+  const { rt, statuses } = fakeClient({ backoff: { initialMs: 10_000, maxMs: 10_000 } });
+  const ws1 = await connected(rt, "c7");
+  rt.reconnect();
+  assert.equal(ws1.readyState, 3, "the old connection is closed");
+  await until("the new connection", () => FakeSocket.all.length === 2 && latest().readyState === 1);
+  assert.equal(latest().url.searchParams.get("cursor"), "c7");
+  // A lost connection waits out its backoff (10 s here); reconnect() does not.
+  latest().serverClose(1006);
+  await until("the wait", () => statuses.at(-1).status === "waiting");
+  rt.reconnect();
+  await until("the connection after the wait was cut short", () => FakeSocket.all.length === 3, 1000);
+  await until("open", () => latest().readyState === 1);
+  latest().push({ type: "server.shutdown", reconnect_after_ms: 300 });
+  latest().serverClose(1001);
+  const at = Date.now();
+  rt.reconnect();
+  await sleep(50);
+  assert.equal(FakeSocket.all.length, 3, "no connect inside reconnect_after_ms");
+  await until("the reconnect after the shutdown wait", () => FakeSocket.all.length === 4, 5000);
+  assert.ok(Date.now() - at >= 250, "waited for reconnect_after_ms");
+  rt.close();
+});
+
 test("close 1008 and a refused handshake (401) ask the token provider again", async () => {
   const { rt, tokens } = fakeClient();
   const ws1 = await connected(rt);
