@@ -159,6 +159,25 @@ test("a send is retried under the same client_msg_id across reconnects, and reso
   rt.close();
 });
 
+test("a reply, a quote and mentions go out with the send, and again with its retry", async () => {
+  const { rt } = fakeClient();
+  const ws1 = await connected(rt);
+  void rt.sendMessage("room_a", "@bob yes", { parentId: "msg_p", quotedId: "msg_q", mentions: ["bob"] }).catch(() => {});
+  void rt.sendMessage("room_a", "plain").catch(() => {});
+  await until("the sends", () => ws1.sentOf("send_message").length === 2);
+  const [reply, plain] = ws1.sentOf("send_message");
+  assert.equal(reply.parent_id, "msg_p");
+  assert.equal(reply.quoted_id, "msg_q");
+  assert.deepEqual(reply.mentions, ["bob"]);
+  assert.ok(!("parent_id" in plain) && !("quoted_id" in plain) && !("mentions" in plain), "a plain send carries none of them");
+  ws1.serverClose(1011);
+  await until("the resend", () => FakeSocket.all.length === 2 && latest().readyState === 1 && latest().sentOf("send_message").length === 2);
+  const again = latest().sentOf("send_message")[0];
+  assert.equal(again.parent_id, "msg_p");
+  assert.deepEqual(again.mentions, ["bob"]);
+  rt.close();
+});
+
 test("sends wait offline in a bounded queue and go out on connect, in order", async () => {
   const { rt } = fakeClient({ maxQueuedSends: 3 });
   const ps = ["a", "b", "c"].map((c) => rt.sendMessage("room_a", c));
@@ -218,6 +237,30 @@ test("after server.shutdown the client waits reconnect_after_ms before reconnect
   await until("the reconnect", () => FakeSocket.all.length === 2, 5000);
   const connecting = statuses.filter((s) => s.status === "connecting").at(-1);
   assert.ok(connecting.at - at >= 300, `reconnected after ${connecting.at - at} ms`);
+  rt.close();
+});
+
+test("reconnect() replaces the connection at once and resumes, but not during a server.shutdown wait", async () => {
+  const { rt, statuses } = fakeClient({ backoff: { initialMs: 10_000, maxMs: 10_000 } });
+  const ws1 = await connected(rt, "c7");
+  rt.reconnect();
+  assert.equal(ws1.readyState, 3, "the old connection is closed");
+  await until("the new connection", () => FakeSocket.all.length === 2 && latest().readyState === 1);
+  assert.equal(latest().url.searchParams.get("cursor"), "c7");
+  // A lost connection waits out its backoff (10 s here); reconnect() does not.
+  latest().serverClose(1006);
+  await until("the wait", () => statuses.at(-1).status === "waiting");
+  rt.reconnect();
+  await until("the connection after the wait was cut short", () => FakeSocket.all.length === 3, 1000);
+  await until("open", () => latest().readyState === 1);
+  latest().push({ type: "server.shutdown", reconnect_after_ms: 300 });
+  latest().serverClose(1001);
+  const at = Date.now();
+  rt.reconnect();
+  await sleep(50);
+  assert.equal(FakeSocket.all.length, 3, "no connect inside reconnect_after_ms");
+  await until("the reconnect after the shutdown wait", () => FakeSocket.all.length === 4, 5000);
+  assert.ok(Date.now() - at >= 250, "waited for reconnect_after_ms");
   rt.close();
 });
 
