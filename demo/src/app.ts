@@ -1,5 +1,6 @@
-// The ChatAPI demo app: a room list with unread counts, a chat view with
-// typing, presence and delivered/read ticks, on the TypeScript SDK. The
+// The ChatAPI demo app: a room list with unread counts and mentions, a chat
+// view with typing, presence, delivered/read ticks, edits and thread
+// replies, on the TypeScript SDK. The
 // page holds a user token only, from the demo backend's POST /demo/session.
 import {
   RealtimeClient,
@@ -31,6 +32,7 @@ interface Room {
   id: string;
   name: string;
   unread: number;
+  mentions: number;
 }
 
 /** What the other members of a room confirmed, the highest seq of anyone. */
@@ -76,6 +78,8 @@ class DemoApp {
   private readonly typing = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
   private current: string | null = null;
   private editing: string | null = null;
+  /** The top-level message the composer replies to, in its thread. */
+  private replyTo: Message | null = null;
 
   constructor(session: Session) {
     this.me = session.user_id;
@@ -97,11 +101,22 @@ class DemoApp {
     $("chat-view").hidden = false;
     this.wire();
     window.addEventListener("offline", () => this.showStatus(this.lastStatus));
-    window.addEventListener("online", () => this.showStatus(this.lastStatus));
+    window.addEventListener("online", () => {
+      // The connection from before may be dead without knowing it: a new
+      // one resumes from the cursor, and repeats are dropped.
+      this.rt.reconnect();
+      this.showStatus(this.lastStatus);
+    });
     this.rt.onStatus((s) => this.showStatus(s));
     this.rt.on("message", (m) => this.onMessage(m));
     this.rt.on("message.updated", (m) => this.store(m));
     this.rt.on("message.deleted", (m) => this.store(m));
+    this.rt.on("thread.updated", (t) => {
+      const parent = this.messages.get(t.room_id)?.get(t.message_id);
+      if (!parent) return;
+      parent.thread = t.thread;
+      if (t.room_id === this.current) this.renderMessages();
+    });
     this.rt.on("typing", (t) => this.onTyping(t.room_id, t.user_id, t.action === "start"));
     this.rt.on("presence.update", (p) => this.onPresence(p));
     this.rt.on("presence.batch", (b) => b.updates.forEach((p) => this.onPresence(p)));
@@ -134,6 +149,8 @@ class DemoApp {
   private wire(): void {
     const input = $<HTMLInputElement>("text");
     input.addEventListener("input", () => this.current && this.rt.typing(this.current, input.value !== ""));
+    input.addEventListener("keydown", (e) => e.key === "Escape" && this.reply(null));
+    $("cancel-reply").addEventListener("click", () => this.reply(null));
     $<HTMLFormElement>("composer").addEventListener("submit", (e) => {
       e.preventDefault();
       const text = input.value.trim();
@@ -145,8 +162,12 @@ class DemoApp {
 
   private lastStatus: ConnectionStatus = { status: "connecting" } as ConnectionStatus;
 
+  private opens = 0;
+
   private showStatus(s: ConnectionStatus): void {
     this.lastStatus = s;
+    // How many connections this page opened, for whoever watches (a test).
+    if (s.status === "open") document.body.dataset.opens = String(++this.opens);
     if (!navigator.onLine) {
       // The connection may look open for a while yet: the browser holds
       // its frames until the network is back (or the heartbeat gives up).
@@ -168,8 +189,9 @@ class DemoApp {
     const { data } = await this.rest.GET("/rooms", { params: { query: { limit: 100 } } });
     if (!data) return;
     for (const r of data.data) {
-      const room = this.rooms.get(r.room_id) ?? { id: r.room_id, name: r.name ?? r.room_id, unread: 0 };
+      const room = this.rooms.get(r.room_id) ?? { id: r.room_id, name: r.name ?? r.room_id, unread: 0, mentions: 0 };
       room.unread = r.room_id === this.current ? 0 : r.unread_count;
+      room.mentions = r.room_id === this.current ? 0 : r.unread_mentions;
       this.rooms.set(r.room_id, room);
     }
     // By name: a stable list, whatever moved last.
@@ -182,6 +204,7 @@ class DemoApp {
   private async open(roomId: string): Promise<void> {
     this.current = roomId;
     this.editing = null;
+    this.reply(null);
     const room = this.rooms.get(roomId);
     $("room-name").textContent = room ? `# ${room.name}` : roomId;
     for (const c of document.querySelectorAll<HTMLInputElement | HTMLButtonElement>("#composer input, #composer button")) c.disabled = false;
@@ -212,9 +235,25 @@ class DemoApp {
     this.renderMembers();
   }
 
+  /** Puts the composer in reply mode for parent's thread, or out of it. */
+  private reply(parent: Message | null): void {
+    this.replyTo = parent;
+    $("replying").hidden = parent === null;
+    $("replying-to").textContent = parent ? `Replying in the thread of ${parent.sender_id}: “${parent.content.slice(0, 60)}”` : "";
+    if (parent) $<HTMLInputElement>("text").focus();
+  }
+
   private send(roomId: string, text: string): void {
     const clientMsgId = crypto.randomUUID();
+    const parentId = this.replyTo?.message_id;
+    // @name mentions a member of the room (the server refuses others).
+    const members = new Set(this.members.get(roomId) ?? []);
+    const mentions = [...new Set([...text.matchAll(/@([A-Za-z0-9._-]+)/g)].map((m) => m[1]))].filter(
+      (u) => u !== this.me && members.has(u),
+    );
+    this.reply(null);
     this.pending.set(clientMsgId, {
+      parent_id: parentId,
       message_id: `pending:${clientMsgId}`,
       room_id: roomId,
       sender_id: this.me,
@@ -228,7 +267,7 @@ class DemoApp {
     });
     this.renderMessages();
     this.rt.typing(roomId, false);
-    this.rt.sendMessage(roomId, text, { clientMsgId }).catch((err: Error) => {
+    this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : undefined }).catch((err: Error) => {
       this.pending.delete(clientMsgId);
       this.renderMessages();
       $("typing").textContent = `Not sent: ${err.message}`;
@@ -244,6 +283,7 @@ class DemoApp {
     } else {
       const room = this.rooms.get(m.room_id);
       if (room) room.unread++;
+      if (room && m.mentions?.includes(this.me)) room.mentions++;
       this.renderRooms();
     }
   }
@@ -254,10 +294,8 @@ class DemoApp {
     const had = room.get(m.message_id);
     // A replayed or late copy never takes back an edit.
     if (had && (had.edited_at ?? "") > (m.edited_at ?? "") && !m.deleted_at) return;
-    room.set(m.message_id, {
-      message_id: m.message_id, room_id: m.room_id, sender_id: m.sender_id, seq: m.seq, content: m.content,
-      meta: m.meta, client_msg_id: m.client_msg_id, created_at: m.created_at, edited_at: m.edited_at, deleted_at: m.deleted_at,
-    });
+    // An edit's copy may lack the thread summary, which thread.updated keeps.
+    room.set(m.message_id, { ...m, thread: m.thread ?? had?.thread });
     if (m.client_msg_id) this.pending.delete(m.client_msg_id);
     if (render && m.room_id === this.current) this.renderMessages();
   }
@@ -267,8 +305,9 @@ class DemoApp {
     const last = Math.max(0, ...msgs.map((m) => m.seq));
     if (last > 0) this.rt.read(roomId, last);
     const room = this.rooms.get(roomId);
-    if (room && room.unread !== 0) {
+    if (room && (room.unread !== 0 || room.mentions !== 0)) {
       room.unread = 0;
+      room.mentions = 0;
       this.renderRooms();
     }
   }
@@ -301,10 +340,12 @@ class DemoApp {
     const list = $("rooms");
     list.replaceChildren(
       ...[...this.rooms.values()].map((r) => {
-        const label = r.unread > 0 ? `${r.name}, ${r.unread} unread` : r.name;
+        let label = r.unread > 0 ? `${r.name}, ${r.unread} unread` : r.name;
+        if (r.mentions > 0) label += `, ${r.mentions} ${r.mentions === 1 ? "mention" : "mentions"}`;
         const b = el("button", { type: "button", ariaLabel: label }, el("span", { textContent: `# ${r.name}` }));
         b.dataset.roomId = r.id;
         if (r.id === this.current) b.setAttribute("aria-current", "true");
+        if (r.mentions > 0) b.append(el("span", { className: "badge mention", textContent: `@${r.mentions}`, ariaHidden: "true" }));
         if (r.unread > 0) b.append(el("span", { className: "badge", textContent: String(r.unread), ariaHidden: "true" }));
         b.addEventListener("click", () => void this.open(r.id));
         return el("li", {}, b);
@@ -340,15 +381,25 @@ class DemoApp {
     const receipts = this.receipts.get(roomId) ?? { delivered: 0, read: 0 };
     const stored = [...(this.messages.get(roomId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
     const waiting = [...this.pending.values()].filter((m) => m.room_id === roomId);
+    const all = [...stored, ...waiting];
+    // Replies show in their parent's thread, in order.
+    const replies = new Map<string, Message[]>();
+    for (const m of all) if (m.parent_id) replies.set(m.parent_id, [...(replies.get(m.parent_id) ?? []), m]);
     const focused = document.activeElement?.closest<HTMLElement>("[data-id]")?.dataset.id;
-    list.replaceChildren(...[...stored, ...waiting].map((m) => this.renderMessage(m, receipts)));
+    list.replaceChildren(
+      ...all.filter((m) => !m.parent_id || !this.messages.get(roomId)?.has(m.parent_id)).map((m) => this.renderMessage(m, receipts, replies.get(m.message_id) ?? [])),
+    );
     if (focused) list.querySelector<HTMLElement>(`[data-id="${CSS.escape(focused)}"] input, [data-id="${CSS.escape(focused)}"] button`)?.focus();
     list.scrollTop = list.scrollHeight;
   }
 
-  private renderMessage(m: Message, receipts: Receipts): HTMLLIElement {
+  private renderMessage(m: Message, receipts: Receipts, replies: Message[] = []): HTMLLIElement {
     const own = m.sender_id === this.me;
     const li = el("li", { className: own ? "msg own" : "msg" });
+    if (m.mentions?.includes(this.me)) {
+      li.classList.add("mentions-me");
+      li.append(el("span", { className: "sr-only", textContent: "Mentions you: " }));
+    }
     li.dataset.id = m.message_id;
     if (m.seq !== Number.MAX_SAFE_INTEGER) li.dataset.seq = String(m.seq);
     li.append(el("span", { className: "who", textContent: m.sender_id }));
@@ -373,6 +424,20 @@ class DemoApp {
         });
         li.append(el("span", { className: "actions" }, edit));
       }
+    }
+    const real = m.seq !== Number.MAX_SAFE_INTEGER && !m.deleted_at;
+    if (!m.parent_id && real) {
+      const reply = el("button", { type: "button", textContent: "Reply", ariaLabel: `Reply in thread to ${m.sender_id}: ${m.content}` });
+      reply.addEventListener("click", () => this.reply(m));
+      const actions = li.querySelector(".actions") ?? li.appendChild(el("span", { className: "actions" }));
+      actions.append(reply);
+    }
+    const count = Math.max(m.thread?.reply_count ?? 0, replies.filter((r) => r.seq !== Number.MAX_SAFE_INTEGER).length);
+    if (count > 0 || replies.length > 0) {
+      const thread = el("div", { className: "thread" });
+      thread.append(el("p", { className: "replies-count", textContent: count === 1 ? "1 reply" : `${count} replies` }));
+      thread.append(el("ol", { ariaLabel: `Replies to ${m.sender_id}` }, ...replies.map((r) => this.renderMessage(r, receipts))));
+      li.append(thread);
     }
     return li;
   }

@@ -27,7 +27,7 @@ function createClient(clientOptions) {
     const {
       baseUrl: localBaseUrl,
       fetch: fetch2 = baseFetch,
-      Request = CustomRequest,
+      Request: Request2 = CustomRequest,
       headers,
       params = {},
       parseAs = "json",
@@ -79,7 +79,7 @@ function createClient(clientOptions) {
     };
     let id;
     let options;
-    let request = new Request(
+    let request = new Request2(
       createFinalURL(schemaPath, { baseUrl: finalBaseUrl, params, querySerializer, pathSerializer }),
       requestInit
     );
@@ -109,7 +109,7 @@ function createClient(clientOptions) {
             id
           });
           if (result) {
-            if (result instanceof Request) {
+            if (result instanceof Request2) {
               request = result;
             } else if (result instanceof Response) {
               response = result;
@@ -476,29 +476,6 @@ function removeTrailingSlash(url) {
   return url;
 }
 
-// ../sdk/typescript/dist/rest.js
-function createRestClient(opts) {
-  const headers = { ...opts.headers };
-  const auth = opts.auth;
-  if (auth && "apiKey" in auth) {
-    headers["X-API-Key"] = auth.apiKey;
-    headers["X-User-Id"] = auth.userId;
-  } else if (auth && "masterKey" in auth) {
-    headers["X-Master-Key"] = auth.masterKey;
-  }
-  const client = createClient({ baseUrl: opts.baseUrl.replace(/\/+$/, ""), headers, fetch: opts.fetch });
-  if (auth && "token" in auth) {
-    const token = auth.token;
-    client.use({
-      async onRequest({ request }) {
-        request.headers.set("Authorization", `Bearer ${typeof token === "string" ? token : await token()}`);
-        return request;
-      }
-    });
-  }
-  return client;
-}
-
 // ../sdk/typescript/dist/backoff.js
 var Backoff = class {
   attempt = 0;
@@ -530,6 +507,98 @@ var Backoff = class {
 function shutdownDelay(reconnectAfterMs, random = Math.random) {
   const wait = Math.max(0, reconnectAfterMs);
   return wait + random() * Math.max(250, wait / 2);
+}
+
+// ../sdk/typescript/dist/generated/idempotent.js
+var IDEMPOTENT_OPERATIONS = [
+  "POST /tokens",
+  "POST /admin/tenants",
+  "POST /rooms",
+  "POST /rooms/{room_id}/members",
+  "POST /notify"
+];
+
+// ../sdk/typescript/dist/rest.js
+var RETRY_STATUSES = /* @__PURE__ */ new Set([502, 503, 504]);
+var idempotentOperations = IDEMPOTENT_OPERATIONS.map((op) => {
+  const [method, template] = op.split(" ");
+  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}/]+\}/g, "[^/]+");
+  return { method, path: new RegExp(`^${pattern}$`) };
+});
+function newIdempotencyKey() {
+  const c = globalThis.crypto;
+  if (c?.randomUUID)
+    return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+}
+var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function retryingFetch(base, baseUrl2, retries, backoff = {}) {
+  const prefix = new URL(baseUrl2, "http://localhost").pathname.replace(/\/+$/, "");
+  return async (input, init) => {
+    let request = input;
+    const path = new URL(request.url).pathname.slice(prefix.length);
+    const creating = idempotentOperations.some((op) => op.method === request.method && op.path.test(path));
+    if (creating && !request.headers.has("Idempotency-Key")) {
+      const headers = new Headers(request.headers);
+      headers.set("Idempotency-Key", newIdempotencyKey());
+      request = new Request(request, { headers });
+    }
+    const repeatable = creating || ["GET", "HEAD", "PUT", "DELETE"].includes(request.method);
+    const delays = new Backoff({ initialMs: 250, maxMs: 5e3, ...backoff });
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= retries;
+      let response;
+      try {
+        response = await base(last ? request : request.clone(), init);
+      } catch (err) {
+        if (last || !repeatable)
+          throw err;
+        await sleep(delays.next());
+        continue;
+      }
+      if (last)
+        return response;
+      if (response.status === 429) {
+        const after = Number(response.headers.get("Retry-After"));
+        await response.body?.cancel();
+        await sleep(Math.max(Number.isFinite(after) ? after * 1e3 : 0, delays.next()));
+        continue;
+      }
+      if (repeatable && RETRY_STATUSES.has(response.status)) {
+        await response.body?.cancel();
+        await sleep(delays.next());
+        continue;
+      }
+      return response;
+    }
+  };
+}
+function createRestClient(opts) {
+  const headers = { ...opts.headers };
+  const auth = opts.auth;
+  if (auth && "apiKey" in auth) {
+    headers["X-API-Key"] = auth.apiKey;
+    headers["X-User-Id"] = auth.userId;
+  } else if (auth && "masterKey" in auth) {
+    headers["X-Master-Key"] = auth.masterKey;
+  }
+  const baseUrl2 = opts.baseUrl.replace(/\/+$/, "");
+  const fetchImpl = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const client = createClient({
+    baseUrl: baseUrl2,
+    headers,
+    fetch: retryingFetch(fetchImpl, baseUrl2, opts.retries ?? 2, opts.backoff)
+  });
+  if (auth && "token" in auth) {
+    const token = auth.token;
+    client.use({
+      async onRequest({ request }) {
+        request.headers.set("Authorization", `Bearer ${typeof token === "string" ? token : await token()}`);
+        return request;
+      }
+    });
+  }
+  return client;
 }
 
 // ../sdk/typescript/dist/cursor-store.js
@@ -598,6 +667,8 @@ var RealtimeClient = class {
   preOpenFailures = 0;
   reconnectTimer;
   shutdownUntil = 0;
+  /** No connect before this time: the wait server.shutdown asked for. */
+  notBefore = 0;
   token = null;
   refreshToken = false;
   pending = /* @__PURE__ */ new Map();
@@ -673,6 +744,30 @@ var RealtimeClient = class {
       void this.open();
     return synced;
   }
+  /**
+   * Replaces the connection now, resuming from the cursor, and resets the
+   * backoff: for when the network is back (a browser's `online` event),
+   * since a connection from before may be dead without knowing it yet, and
+   * a reconnect may be waiting out a long backoff. What the old connection
+   * still had on its way arrives again and is dropped as a repeat. Does
+   * nothing after {@link close} or during the wait `server.shutdown` asked
+   * for.
+   */
+  reconnect() {
+    if (this.stopped || Date.now() < this.notBefore)
+      return;
+    const ws = this.ws;
+    if (ws) {
+      this.detach();
+      try {
+        ws.close(1e3, "reconnecting");
+      } catch {
+      }
+    }
+    clearTimeout(this.reconnectTimer);
+    this.backoff.reset();
+    void this.open();
+  }
   /** Closes the connection for good; sends still waiting are rejected. */
   close() {
     this.stopped = true;
@@ -709,7 +804,8 @@ var RealtimeClient = class {
     if (this.pending.size >= (this.opts.maxQueuedSends ?? 100)) {
       return Promise.reject(new ChatApiError("QUEUE_FULL", "too many sends wait for the server; try again later"));
     }
-    const frame = JSON.stringify({ type: "send_message", request_id: "s0000000000", room_id: roomId, content, meta: opts.meta, client_msg_id: clientMsgId });
+    const refs = { parent_id: opts.parentId, quoted_id: opts.quotedId, mentions: opts.mentions };
+    const frame = JSON.stringify({ type: "send_message", request_id: "s0000000000", room_id: roomId, content, meta: opts.meta, client_msg_id: clientMsgId, ...refs });
     if (encoder.encode(frame).length > MAX_FRAME_BYTES) {
       return Promise.reject(new ChatApiError("VALIDATION_ERROR", "the message is larger than a frame may be (64 KB)", "content"));
     }
@@ -719,7 +815,7 @@ var RealtimeClient = class {
       resolve = res;
       reject = rej;
     });
-    const p = { roomId, content, meta: opts.meta, clientMsgId, attempts: 0, promise, resolve, reject };
+    const p = { roomId, content, meta: opts.meta, refs, clientMsgId, attempts: 0, promise, resolve, reject };
     if (opts.timeoutMs !== void 0) {
       p.timer = setTimeout(() => {
         if (this.pending.get(clientMsgId) !== p)
@@ -893,6 +989,7 @@ var RealtimeClient = class {
     if (this.shutdownUntil > 0) {
       delayMs = shutdownDelay(this.shutdownUntil - Date.now(), this.backoff.random);
       this.shutdownUntil = 0;
+      this.notBefore = Date.now() + delayMs;
     }
     this.emitStatus({ status: "waiting", delayMs, ...why });
     clearTimeout(this.reconnectTimer);
@@ -1026,7 +1123,7 @@ var RealtimeClient = class {
     const requestId = `s${++this.requestCounter}`;
     this.byRequest.set(requestId, p.clientMsgId);
     this.lastSend = p.clientMsgId;
-    this.enqueue({ type: "send_message", request_id: requestId, room_id: p.roomId, content: p.content, meta: p.meta, client_msg_id: p.clientMsgId });
+    this.enqueue({ type: "send_message", request_id: requestId, room_id: p.roomId, content: p.content, meta: p.meta, client_msg_id: p.clientMsgId, ...p.refs });
   }
   flushReads() {
     for (const [room, seq] of this.readsDue)
@@ -1121,6 +1218,8 @@ var DemoApp = class {
   typing = /* @__PURE__ */ new Map();
   current = null;
   editing = null;
+  /** The top-level message the composer replies to, in its thread. */
+  replyTo = null;
   constructor(session) {
     this.me = session.user_id;
     let token = session;
@@ -1139,11 +1238,20 @@ var DemoApp = class {
     $("chat-view").hidden = false;
     this.wire();
     window.addEventListener("offline", () => this.showStatus(this.lastStatus));
-    window.addEventListener("online", () => this.showStatus(this.lastStatus));
+    window.addEventListener("online", () => {
+      this.rt.reconnect();
+      this.showStatus(this.lastStatus);
+    });
     this.rt.onStatus((s) => this.showStatus(s));
     this.rt.on("message", (m) => this.onMessage(m));
     this.rt.on("message.updated", (m) => this.store(m));
     this.rt.on("message.deleted", (m) => this.store(m));
+    this.rt.on("thread.updated", (t) => {
+      const parent = this.messages.get(t.room_id)?.get(t.message_id);
+      if (!parent) return;
+      parent.thread = t.thread;
+      if (t.room_id === this.current) this.renderMessages();
+    });
     this.rt.on("typing", (t) => this.onTyping(t.room_id, t.user_id, t.action === "start"));
     this.rt.on("presence.update", (p) => this.onPresence(p));
     this.rt.on("presence.batch", (b) => b.updates.forEach((p) => this.onPresence(p)));
@@ -1172,6 +1280,8 @@ var DemoApp = class {
   wire() {
     const input = $("text");
     input.addEventListener("input", () => this.current && this.rt.typing(this.current, input.value !== ""));
+    input.addEventListener("keydown", (e) => e.key === "Escape" && this.reply(null));
+    $("cancel-reply").addEventListener("click", () => this.reply(null));
     $("composer").addEventListener("submit", (e) => {
       e.preventDefault();
       const text = input.value.trim();
@@ -1181,8 +1291,10 @@ var DemoApp = class {
     });
   }
   lastStatus = { status: "connecting" };
+  opens = 0;
   showStatus(s) {
     this.lastStatus = s;
+    if (s.status === "open") document.body.dataset.opens = String(++this.opens);
     if (!navigator.onLine) {
       $("connection").textContent = "Offline: waiting for the network…";
       return;
@@ -1200,8 +1312,9 @@ var DemoApp = class {
     const { data } = await this.rest.GET("/rooms", { params: { query: { limit: 100 } } });
     if (!data) return;
     for (const r of data.data) {
-      const room = this.rooms.get(r.room_id) ?? { id: r.room_id, name: r.name ?? r.room_id, unread: 0 };
+      const room = this.rooms.get(r.room_id) ?? { id: r.room_id, name: r.name ?? r.room_id, unread: 0, mentions: 0 };
       room.unread = r.room_id === this.current ? 0 : r.unread_count;
+      room.mentions = r.room_id === this.current ? 0 : r.unread_mentions;
       this.rooms.set(r.room_id, room);
     }
     const sorted = [...this.rooms.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -1212,6 +1325,7 @@ var DemoApp = class {
   async open(roomId) {
     this.current = roomId;
     this.editing = null;
+    this.reply(null);
     const room = this.rooms.get(roomId);
     $("room-name").textContent = room ? `# ${room.name}` : roomId;
     for (const c of document.querySelectorAll("#composer input, #composer button")) c.disabled = false;
@@ -1240,9 +1354,23 @@ var DemoApp = class {
     for (const x of p.data?.data ?? []) this.presence.set(x.user_id, x.status);
     this.renderMembers();
   }
+  /** Puts the composer in reply mode for parent's thread, or out of it. */
+  reply(parent) {
+    this.replyTo = parent;
+    $("replying").hidden = parent === null;
+    $("replying-to").textContent = parent ? `Replying in the thread of ${parent.sender_id}: “${parent.content.slice(0, 60)}”` : "";
+    if (parent) $("text").focus();
+  }
   send(roomId, text) {
     const clientMsgId = crypto.randomUUID();
+    const parentId = this.replyTo?.message_id;
+    const members = new Set(this.members.get(roomId) ?? []);
+    const mentions = [...new Set([...text.matchAll(/@([A-Za-z0-9._-]+)/g)].map((m) => m[1]))].filter(
+      (u) => u !== this.me && members.has(u)
+    );
+    this.reply(null);
     this.pending.set(clientMsgId, {
+      parent_id: parentId,
       message_id: `pending:${clientMsgId}`,
       room_id: roomId,
       sender_id: this.me,
@@ -1256,7 +1384,7 @@ var DemoApp = class {
     });
     this.renderMessages();
     this.rt.typing(roomId, false);
-    this.rt.sendMessage(roomId, text, { clientMsgId }).catch((err) => {
+    this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : void 0 }).catch((err) => {
       this.pending.delete(clientMsgId);
       this.renderMessages();
       $("typing").textContent = `Not sent: ${err.message}`;
@@ -1271,6 +1399,7 @@ var DemoApp = class {
     } else {
       const room = this.rooms.get(m.room_id);
       if (room) room.unread++;
+      if (room && m.mentions?.includes(this.me)) room.mentions++;
       this.renderRooms();
     }
   }
@@ -1279,18 +1408,7 @@ var DemoApp = class {
     if (!room) this.messages.set(m.room_id, room = /* @__PURE__ */ new Map());
     const had = room.get(m.message_id);
     if (had && (had.edited_at ?? "") > (m.edited_at ?? "") && !m.deleted_at) return;
-    room.set(m.message_id, {
-      message_id: m.message_id,
-      room_id: m.room_id,
-      sender_id: m.sender_id,
-      seq: m.seq,
-      content: m.content,
-      meta: m.meta,
-      client_msg_id: m.client_msg_id,
-      created_at: m.created_at,
-      edited_at: m.edited_at,
-      deleted_at: m.deleted_at
-    });
+    room.set(m.message_id, { ...m, thread: m.thread ?? had?.thread });
     if (m.client_msg_id) this.pending.delete(m.client_msg_id);
     if (render && m.room_id === this.current) this.renderMessages();
   }
@@ -1299,8 +1417,9 @@ var DemoApp = class {
     const last = Math.max(0, ...msgs.map((m) => m.seq));
     if (last > 0) this.rt.read(roomId, last);
     const room = this.rooms.get(roomId);
-    if (room && room.unread !== 0) {
+    if (room && (room.unread !== 0 || room.mentions !== 0)) {
       room.unread = 0;
+      room.mentions = 0;
       this.renderRooms();
     }
   }
@@ -1329,10 +1448,12 @@ var DemoApp = class {
     const list = $("rooms");
     list.replaceChildren(
       ...[...this.rooms.values()].map((r) => {
-        const label = r.unread > 0 ? `${r.name}, ${r.unread} unread` : r.name;
+        let label = r.unread > 0 ? `${r.name}, ${r.unread} unread` : r.name;
+        if (r.mentions > 0) label += `, ${r.mentions} ${r.mentions === 1 ? "mention" : "mentions"}`;
         const b = el("button", { type: "button", ariaLabel: label }, el("span", { textContent: `# ${r.name}` }));
         b.dataset.roomId = r.id;
         if (r.id === this.current) b.setAttribute("aria-current", "true");
+        if (r.mentions > 0) b.append(el("span", { className: "badge mention", textContent: `@${r.mentions}`, ariaHidden: "true" }));
         if (r.unread > 0) b.append(el("span", { className: "badge", textContent: String(r.unread), ariaHidden: "true" }));
         b.addEventListener("click", () => void this.open(r.id));
         return el("li", {}, b);
@@ -1363,14 +1484,23 @@ var DemoApp = class {
     const receipts = this.receipts.get(roomId) ?? { delivered: 0, read: 0 };
     const stored = [...this.messages.get(roomId)?.values() ?? []].sort((a, b) => a.seq - b.seq);
     const waiting = [...this.pending.values()].filter((m) => m.room_id === roomId);
+    const all = [...stored, ...waiting];
+    const replies = /* @__PURE__ */ new Map();
+    for (const m of all) if (m.parent_id) replies.set(m.parent_id, [...replies.get(m.parent_id) ?? [], m]);
     const focused = document.activeElement?.closest("[data-id]")?.dataset.id;
-    list.replaceChildren(...[...stored, ...waiting].map((m) => this.renderMessage(m, receipts)));
+    list.replaceChildren(
+      ...all.filter((m) => !m.parent_id || !this.messages.get(roomId)?.has(m.parent_id)).map((m) => this.renderMessage(m, receipts, replies.get(m.message_id) ?? []))
+    );
     if (focused) list.querySelector(`[data-id="${CSS.escape(focused)}"] input, [data-id="${CSS.escape(focused)}"] button`)?.focus();
     list.scrollTop = list.scrollHeight;
   }
-  renderMessage(m, receipts) {
+  renderMessage(m, receipts, replies = []) {
     const own = m.sender_id === this.me;
     const li = el("li", { className: own ? "msg own" : "msg" });
+    if (m.mentions?.includes(this.me)) {
+      li.classList.add("mentions-me");
+      li.append(el("span", { className: "sr-only", textContent: "Mentions you: " }));
+    }
     li.dataset.id = m.message_id;
     if (m.seq !== Number.MAX_SAFE_INTEGER) li.dataset.seq = String(m.seq);
     li.append(el("span", { className: "who", textContent: m.sender_id }));
@@ -1395,6 +1525,20 @@ var DemoApp = class {
         });
         li.append(el("span", { className: "actions" }, edit));
       }
+    }
+    const real = m.seq !== Number.MAX_SAFE_INTEGER && !m.deleted_at;
+    if (!m.parent_id && real) {
+      const reply = el("button", { type: "button", textContent: "Reply", ariaLabel: `Reply in thread to ${m.sender_id}: ${m.content}` });
+      reply.addEventListener("click", () => this.reply(m));
+      const actions = li.querySelector(".actions") ?? li.appendChild(el("span", { className: "actions" }));
+      actions.append(reply);
+    }
+    const count = Math.max(m.thread?.reply_count ?? 0, replies.filter((r) => r.seq !== Number.MAX_SAFE_INTEGER).length);
+    if (count > 0 || replies.length > 0) {
+      const thread = el("div", { className: "thread" });
+      thread.append(el("p", { className: "replies-count", textContent: count === 1 ? "1 reply" : `${count} replies` }));
+      thread.append(el("ol", { ariaLabel: `Replies to ${m.sender_id}` }, ...replies.map((r) => this.renderMessage(r, receipts))));
+      li.append(thread);
     }
     return li;
   }

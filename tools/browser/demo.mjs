@@ -6,10 +6,14 @@
 // the path) join the demo as alice and bob, and:
 //   - alice types: bob sees "alice is typing…", then her message, live,
 //     once; alice's ticks go from sent to read;
-//   - a message in another room shows on bob's room list as 1 unread;
+//   - bob replies in the thread of alice's message: alice sees the reply
+//     under it, with "1 reply";
+//   - a message in another room that mentions bob shows on his room list
+//     as 1 unread and 1 mention;
 //   - bob's context goes offline (context.setOffline) while alice sends
 //     three messages and edits one; they do not reach bob meanwhile; back
-//     online, bob shows every one exactly once, in order, with the edit.
+//     online, bob's app reconnects (resuming from its cursor) and shows
+//     every one exactly once, in order, with the edit.
 // Screenshots of both windows go to SHOT_DIR (demo-*.png). Prints
 // `demo: ok (…)` and exits 0, or what failed (with a screenshot) and exits 1.
 // A Go test (e2e/demo_test.go) starts the server and runs it.
@@ -105,19 +109,34 @@ async function run(base, dir) {
     await waitFor('alice sees her message read', alice.page, () =>
       document.querySelector('#messages li.own .ticks')?.dataset.state === 'read');
 
-    // Unread counts: a message in #random while bob is in #general.
+    // A thread reply: bob answers in the thread of alice's message.
+    await bob.page.getByRole('button', { name: 'Reply in thread to alice: Hi bob, this is alice' }).click();
+    const bobInput = bob.page.getByLabel('Message', { exact: true });
+    await bobInput.fill('Hi alice, in the thread');
+    await bobInput.press('Enter');
+    await waitFor('alice sees the reply in the thread', alice.page, () => {
+      const parent = [...document.querySelectorAll('#messages > li')].find((li) =>
+        li.querySelector(':scope > .content')?.textContent === 'Hi bob, this is alice');
+      return parent?.querySelector('.thread .replies-count')?.textContent === '1 reply' &&
+        parent.querySelector('.thread li .content')?.textContent === 'Hi alice, in the thread';
+    });
+
+    // Unread counts and mentions: a message in #random while bob is in #general.
     await alice.page.getByRole('button', { name: /^random/ }).click();
     await alice.page.getByRole('heading', { name: '# random' }).waitFor();
-    await input.fill('Over here in random');
+    await input.fill('@bob over here in random');
     await input.press('Enter');
-    await waitFor('bob sees 1 unread in random', bob.page, () =>
-      document.querySelector('#rooms button[aria-label="random, 1 unread"]') !== null);
+    await waitFor('bob sees 1 unread and 1 mention in random', bob.page, () =>
+      document.querySelector('#rooms button[aria-label="random, 1 unread, 1 mention"]') !== null);
+    const unreadShot = await shot(dir, bob, 'unread');
     await alice.page.getByRole('button', { name: /^general/ }).click();
     await alice.page.getByRole('heading', { name: '# general' }).waitFor();
     await shot(dir, alice, 'chat');
     await shot(dir, bob, 'chat');
 
     // Offline: what is sent and edited meanwhile arrives once, afterwards.
+    const opens = () => bob.page.evaluate(() => Number(document.body.dataset.opens));
+    const opensBefore = await opens();
     await bob.context.setOffline(true);
     await waitFor('bob is shown offline', bob.page, () =>
       document.getElementById('connection').textContent.startsWith('Offline'));
@@ -144,19 +163,22 @@ async function run(base, dir) {
     await bob.context.setOffline(false);
     await waitFor('bob is shown online again', bob.page, () =>
       document.getElementById('connection').textContent === 'Online');
-    const want = ['Hi bob, this is alice', 'While you were away (1)', 'While you were away (2, edited)', 'While you were away (3)'];
+    const want = ['Hi bob, this is alice', 'Hi alice, in the thread', 'While you were away (1)', 'While you were away (2, edited)', 'While you were away (3)'];
     await waitFor('bob catches up', bob.page, (w) => {
       const got = [...document.querySelectorAll('#messages .content')].map((e) => e.textContent);
       return got.length === w.length && got.every((t, i) => t === w[i]);
     }, want);
+    // The catch-up came over a new connection, resumed from the cursor
+    // (the app reconnects on the browser's online event).
+    if ((await opens()) <= opensBefore) fail(`bob did not reconnect after going online (${opensBefore} connections before, ${await opens()} after)`);
     await waitFor('the edit is marked', bob.page, () =>
       [...document.querySelectorAll('#messages li')].find((li) => li.textContent.includes('(2, edited)'))?.querySelector('.edited') !== null);
     await waitFor('alice sees bob read it all', alice.page, () =>
       [...document.querySelectorAll('#messages li.own .ticks')].every((t) => t.dataset.state === 'read'));
-    const shots = [typingShot, offlineShot, await shot(dir, bob, 'back'), await shot(dir, alice, 'back')];
     const errors = people.flatMap((p) => p.errors);
     if (errors.length > 0) fail(`page errors: ${errors.join(' | ')}`);
-    console.log(`demo: ok (typing, live message, read ticks, unread count, offline catch-up of ${offline.length} messages and an edit; screenshots ${shots.join(', ')})`);
+    const shots = [typingShot, unreadShot, offlineShot, await shot(dir, bob, 'back'), await shot(dir, alice, 'back')];
+    console.log(`demo: ok (typing, live message, read ticks, thread reply, unread count and mention, offline catch-up of ${offline.length} messages and an edit; screenshots ${shots.join(', ')})`);
     return 0;
   } catch (err) {
     console.error(`demo: FAIL: ${err instanceof CheckError ? err.message : err.stack || err}`);
