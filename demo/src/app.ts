@@ -101,7 +101,12 @@ class DemoApp {
     $("chat-view").hidden = false;
     this.wire();
     window.addEventListener("offline", () => this.showStatus(this.lastStatus));
-    window.addEventListener("online", () => this.showStatus(this.lastStatus));
+    window.addEventListener("online", () => {
+      // The connection from before may be dead without knowing it: a new
+      // one resumes from the cursor, and repeats are dropped.
+      this.rt.reconnect();
+      this.showStatus(this.lastStatus);
+    });
     this.rt.onStatus((s) => this.showStatus(s));
     this.rt.on("message", (m) => this.onMessage(m));
     this.rt.on("message.updated", (m) => this.store(m));
@@ -157,8 +162,12 @@ class DemoApp {
 
   private lastStatus: ConnectionStatus = { status: "connecting" } as ConnectionStatus;
 
+  private opens = 0;
+
   private showStatus(s: ConnectionStatus): void {
     this.lastStatus = s;
+    // How many connections this page opened, for whoever watches (a test).
+    if (s.status === "open") document.body.dataset.opens = String(++this.opens);
     if (!navigator.onLine) {
       // The connection may look open for a while yet: the browser holds
       // its frames until the network is back (or the heartbeat gives up).

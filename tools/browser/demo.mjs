@@ -12,7 +12,8 @@
 //     as 1 unread and 1 mention;
 //   - bob's context goes offline (context.setOffline) while alice sends
 //     three messages and edits one; they do not reach bob meanwhile; back
-//     online, bob shows every one exactly once, in order, with the edit.
+//     online, bob's app reconnects (resuming from its cursor) and shows
+//     every one exactly once, in order, with the edit.
 // Screenshots of both windows go to SHOT_DIR (demo-*.png). Prints
 // `demo: ok (…)` and exits 0, or what failed (with a screenshot) and exits 1.
 // A Go test (e2e/demo_test.go) starts the server and runs it.
@@ -134,6 +135,8 @@ async function run(base, dir) {
     await shot(dir, bob, 'chat');
 
     // Offline: what is sent and edited meanwhile arrives once, afterwards.
+    const opens = () => bob.page.evaluate(() => Number(document.body.dataset.opens));
+    const opensBefore = await opens();
     await bob.context.setOffline(true);
     await waitFor('bob is shown offline', bob.page, () =>
       document.getElementById('connection').textContent.startsWith('Offline'));
@@ -165,6 +168,9 @@ async function run(base, dir) {
       const got = [...document.querySelectorAll('#messages .content')].map((e) => e.textContent);
       return got.length === w.length && got.every((t, i) => t === w[i]);
     }, want);
+    // The catch-up came over a new connection, resumed from the cursor
+    // (the app reconnects on the browser's online event).
+    if ((await opens()) <= opensBefore) fail(`bob did not reconnect after going online (${opensBefore} connections before, ${await opens()} after)`);
     await waitFor('the edit is marked', bob.page, () =>
       [...document.querySelectorAll('#messages li')].find((li) => li.textContent.includes('(2, edited)'))?.querySelector('.edited') !== null);
     await waitFor('alice sees bob read it all', alice.page, () =>

@@ -150,6 +150,8 @@ export class RealtimeClient {
   private preOpenFailures = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private shutdownUntil = 0;
+  /** No connect before this time: the wait server.shutdown asked for. */
+  private notBefore = 0;
 
   private token: { value: string; expiresAt: number } | null = null;
   private refreshToken = false;
@@ -232,6 +234,31 @@ export class RealtimeClient {
     }
     if (!this.stopped) void this.open();
     return synced;
+  }
+
+  /**
+   * Replaces the connection now, resuming from the cursor, and resets the
+   * backoff: for when the network is back (a browser's `online` event),
+   * since a connection from before may be dead without knowing it yet, and
+   * a reconnect may be waiting out a long backoff. What the old connection
+   * still had on its way arrives again and is dropped as a repeat. Does
+   * nothing after {@link close} or during the wait `server.shutdown` asked
+   * for.
+   */
+  reconnect(): void {
+    if (this.stopped || Date.now() < this.notBefore) return;
+    const ws = this.ws;
+    if (ws) {
+      this.detach();
+      try {
+        ws.close(1000, "reconnecting");
+      } catch {
+        // already closing
+      }
+    }
+    clearTimeout(this.reconnectTimer);
+    this.backoff.reset();
+    void this.open();
   }
 
   /** Closes the connection for good; sends still waiting are rejected. */
@@ -458,6 +485,7 @@ export class RealtimeClient {
       // After server.shutdown: never before reconnect_after_ms, plus jitter.
       delayMs = shutdownDelay(this.shutdownUntil - Date.now(), this.backoff.random);
       this.shutdownUntil = 0;
+      this.notBefore = Date.now() + delayMs;
     }
     this.emitStatus({ status: "waiting", delayMs, ...why });
     clearTimeout(this.reconnectTimer);
