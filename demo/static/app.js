@@ -27,7 +27,7 @@ function createClient(clientOptions) {
     const {
       baseUrl: localBaseUrl,
       fetch: fetch2 = baseFetch,
-      Request = CustomRequest,
+      Request: Request2 = CustomRequest,
       headers,
       params = {},
       parseAs = "json",
@@ -79,7 +79,7 @@ function createClient(clientOptions) {
     };
     let id;
     let options;
-    let request = new Request(
+    let request = new Request2(
       createFinalURL(schemaPath, { baseUrl: finalBaseUrl, params, querySerializer, pathSerializer }),
       requestInit
     );
@@ -109,7 +109,7 @@ function createClient(clientOptions) {
             id
           });
           if (result) {
-            if (result instanceof Request) {
+            if (result instanceof Request2) {
               request = result;
             } else if (result instanceof Response) {
               response = result;
@@ -476,29 +476,6 @@ function removeTrailingSlash(url) {
   return url;
 }
 
-// ../sdk/typescript/dist/rest.js
-function createRestClient(opts) {
-  const headers = { ...opts.headers };
-  const auth = opts.auth;
-  if (auth && "apiKey" in auth) {
-    headers["X-API-Key"] = auth.apiKey;
-    headers["X-User-Id"] = auth.userId;
-  } else if (auth && "masterKey" in auth) {
-    headers["X-Master-Key"] = auth.masterKey;
-  }
-  const client = createClient({ baseUrl: opts.baseUrl.replace(/\/+$/, ""), headers, fetch: opts.fetch });
-  if (auth && "token" in auth) {
-    const token = auth.token;
-    client.use({
-      async onRequest({ request }) {
-        request.headers.set("Authorization", `Bearer ${typeof token === "string" ? token : await token()}`);
-        return request;
-      }
-    });
-  }
-  return client;
-}
-
 // ../sdk/typescript/dist/backoff.js
 var Backoff = class {
   attempt = 0;
@@ -530,6 +507,98 @@ var Backoff = class {
 function shutdownDelay(reconnectAfterMs, random = Math.random) {
   const wait = Math.max(0, reconnectAfterMs);
   return wait + random() * Math.max(250, wait / 2);
+}
+
+// ../sdk/typescript/dist/generated/idempotent.js
+var IDEMPOTENT_OPERATIONS = [
+  "POST /tokens",
+  "POST /admin/tenants",
+  "POST /rooms",
+  "POST /rooms/{room_id}/members",
+  "POST /notify"
+];
+
+// ../sdk/typescript/dist/rest.js
+var RETRY_STATUSES = /* @__PURE__ */ new Set([502, 503, 504]);
+var idempotentOperations = IDEMPOTENT_OPERATIONS.map((op) => {
+  const [method, template] = op.split(" ");
+  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}/]+\}/g, "[^/]+");
+  return { method, path: new RegExp(`^${pattern}$`) };
+});
+function newIdempotencyKey() {
+  const c = globalThis.crypto;
+  if (c?.randomUUID)
+    return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+}
+var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function retryingFetch(base, baseUrl2, retries, backoff = {}) {
+  const prefix = new URL(baseUrl2, "http://localhost").pathname.replace(/\/+$/, "");
+  return async (input, init) => {
+    let request = input;
+    const path = new URL(request.url).pathname.slice(prefix.length);
+    const creating = idempotentOperations.some((op) => op.method === request.method && op.path.test(path));
+    if (creating && !request.headers.has("Idempotency-Key")) {
+      const headers = new Headers(request.headers);
+      headers.set("Idempotency-Key", newIdempotencyKey());
+      request = new Request(request, { headers });
+    }
+    const repeatable = creating || ["GET", "HEAD", "PUT", "DELETE"].includes(request.method);
+    const delays = new Backoff({ initialMs: 250, maxMs: 5e3, ...backoff });
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= retries;
+      let response;
+      try {
+        response = await base(last ? request : request.clone(), init);
+      } catch (err) {
+        if (last || !repeatable)
+          throw err;
+        await sleep(delays.next());
+        continue;
+      }
+      if (last)
+        return response;
+      if (response.status === 429) {
+        const after = Number(response.headers.get("Retry-After"));
+        await response.body?.cancel();
+        await sleep(Math.max(Number.isFinite(after) ? after * 1e3 : 0, delays.next()));
+        continue;
+      }
+      if (repeatable && RETRY_STATUSES.has(response.status)) {
+        await response.body?.cancel();
+        await sleep(delays.next());
+        continue;
+      }
+      return response;
+    }
+  };
+}
+function createRestClient(opts) {
+  const headers = { ...opts.headers };
+  const auth = opts.auth;
+  if (auth && "apiKey" in auth) {
+    headers["X-API-Key"] = auth.apiKey;
+    headers["X-User-Id"] = auth.userId;
+  } else if (auth && "masterKey" in auth) {
+    headers["X-Master-Key"] = auth.masterKey;
+  }
+  const baseUrl2 = opts.baseUrl.replace(/\/+$/, "");
+  const fetchImpl = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const client = createClient({
+    baseUrl: baseUrl2,
+    headers,
+    fetch: retryingFetch(fetchImpl, baseUrl2, opts.retries ?? 2, opts.backoff)
+  });
+  if (auth && "token" in auth) {
+    const token = auth.token;
+    client.use({
+      async onRequest({ request }) {
+        request.headers.set("Authorization", `Bearer ${typeof token === "string" ? token : await token()}`);
+        return request;
+      }
+    });
+  }
+  return client;
 }
 
 // ../sdk/typescript/dist/cursor-store.js

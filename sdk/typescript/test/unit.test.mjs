@@ -3,7 +3,7 @@
 // client_msg_id, the offline queue's bound, batched delivered.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Backoff, RealtimeClient, emptyPositions, observe, shutdownDelay } from "../dist/index.js";
+import { Backoff, RealtimeClient, createRestClient, emptyPositions, observe, shutdownDelay } from "../dist/index.js";
 
 test("backoff grows exponentially with jitter, is capped and resets", () => {
   let r = 0;
@@ -322,4 +322,64 @@ test("close stops reconnecting and rejects what waits", async () => {
   const connecting = never.connect();
   never.close();
   await assert.rejects(connecting, { code: "CLIENT_CLOSED" });
+});
+
+// ---- the REST client's retries, over a fake fetch ----
+
+/** A fetch that answers from `statuses` in turn and records each request. */
+function fakeFetch(statuses) {
+  const seen = [];
+  const fn = async (request) => {
+    seen.push({ method: request.method, path: new URL(request.url).pathname, headers: request.headers, body: await request.text() });
+    const status = statuses.shift() ?? 200;
+    if (status === "network") throw new TypeError("fetch failed");
+    return new Response(JSON.stringify({ success: status < 400, data: { n: seen.length }, error: null }), {
+      status,
+      headers: { "Content-Type": "application/json", ...(status === 429 ? { "Retry-After": "0" } : {}) },
+    });
+  };
+  return { fn, seen };
+}
+
+const fast = { initialMs: 1, maxMs: 2 };
+
+test("a creating POST carries an Idempotency-Key and is retried under the same one", async () => {
+  const f = fakeFetch(["network", 503, 201]);
+  const rest = createRestClient({ baseUrl: "http://chat.test/api", auth: { token: "v2.tok" }, fetch: f.fn, backoff: fast });
+  const { response } = await rest.POST("/rooms/{room_id}/members", { params: { path: { room_id: "room_1" } }, body: { user_id: "bob" } });
+  assert.equal(response.status, 201);
+  assert.equal(f.seen.length, 3);
+  const keys = f.seen.map((r) => r.headers.get("Idempotency-Key"));
+  assert.ok(keys[0] && keys.every((k) => k === keys[0]), `keys ${keys}`);
+  assert.ok(f.seen.every((r) => r.body === '{"user_id":"bob"}' && r.headers.get("Authorization") === "Bearer v2.tok"));
+
+  const again = fakeFetch([201]);
+  const rest2 = createRestClient({ baseUrl: "http://chat.test", auth: { apiKey: "sk_x", userId: "alice" }, fetch: again.fn });
+  await rest2.POST("/rooms", { body: { type: "group" } });
+  await rest2.POST("/rooms", { body: { type: "group" } });
+  assert.notEqual(again.seen[0].headers.get("Idempotency-Key"), again.seen[1].headers.get("Idempotency-Key"), "a fresh key per call");
+});
+
+test("a key given by the caller is kept; requests unsafe to repeat are not retried on 5xx", async () => {
+  const f = fakeFetch([503, 201]);
+  const rest = createRestClient({ baseUrl: "http://chat.test", auth: { apiKey: "sk_x", userId: "alice" }, fetch: f.fn, backoff: fast });
+  await rest.POST("/rooms", { params: { header: { "Idempotency-Key": "mine-1" } }, body: { type: "group" } });
+  assert.deepEqual(f.seen.map((r) => r.headers.get("Idempotency-Key")), ["mine-1", "mine-1"]);
+
+  const ack = fakeFetch([503, 200]);
+  const rest2 = createRestClient({ baseUrl: "http://chat.test", auth: { apiKey: "sk_x", userId: "alice" }, fetch: ack.fn, backoff: fast });
+  const { response } = await rest2.POST("/acks", { body: { room_id: "room_1", seq: 1 } });
+  assert.equal(response.status, 503);
+  assert.equal(ack.seen.length, 1, "a POST without a key is not repeated after a 5xx");
+  assert.equal(ack.seen[0].headers.get("Idempotency-Key"), null, "only creating POSTs get a key");
+
+  const limited = fakeFetch([429, 200]);
+  const rest3 = createRestClient({ baseUrl: "http://chat.test", auth: { apiKey: "sk_x", userId: "alice" }, fetch: limited.fn, backoff: fast });
+  const r3 = await rest3.POST("/acks", { body: { room_id: "room_1", seq: 1 } });
+  assert.equal(r3.response.status, 200, "429 is retried for any request: nothing was done");
+
+  const never = fakeFetch(["network"]);
+  const rest4 = createRestClient({ baseUrl: "http://chat.test", fetch: never.fn, retries: 0 });
+  await assert.rejects(rest4.GET("/rooms"));
+  assert.equal(never.seen.length, 1);
 });
