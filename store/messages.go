@@ -287,10 +287,10 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 		createdAt           int64
 		editedAt, deletedAt sql.NullInt64
 		parentID            sql.NullString
-		quoted, mentions    *string
-		replyCount          int64
-		lastReplyAt         *int64
-		participants        *string
+		// Decoded before the next row, so read without a copy.
+		quoted, mentions, participants sql.RawBytes
+		replyCount                     int64
+		lastReplyAt                    sql.NullInt64
 	)
 	for rows.Next() {
 		m := Message{RoomID: roomID}
@@ -303,7 +303,11 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 			m.ParentID = &id
 		}
 		if quoted != nil || mentions != nil || replyCount > 0 {
-			m.Quoted, m.Mentions, m.Thread = decodeRefs(quoted, mentions, replyCount, lastReplyAt, participants)
+			var at *int64
+			if lastReplyAt.Valid {
+				at = &lastReplyAt.Int64
+			}
+			m.Quoted, m.Mentions, m.Thread = decodeRefBytes(quoted, mentions, replyCount, at, participants)
 		}
 		if meta.Valid {
 			m.Meta = []byte(meta.String)
