@@ -42,6 +42,8 @@ type Store interface {
 	ListMembers(ctx context.Context, tenantID, actor, roomID string) ([]store.Member, error)
 
 	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)
+	ListReactions(ctx context.Context, tenantID, actor, roomID, messageID string, p store.ReactionPage) ([]store.Reaction, error)
+	ListPins(ctx context.Context, tenantID, actor, roomID string) ([]store.Pin, error)
 	ListReplies(ctx context.Context, tenantID, actor, roomID, parentID string, p store.MessagePage) ([]store.Message, error)
 	Unread(ctx context.Context, tenantID, userID string) (store.UnreadTotals, error)
 

@@ -1395,6 +1395,7 @@ var DemoApp = class {
     this.onTyping(m.room_id, m.sender_id, false);
     if (m.sender_id === this.me) return;
     if (m.room_id === this.current && document.visibilityState === "visible") {
+      $("announce").textContent = `${m.sender_id}: ${m.content}`;
       this.markRead(m.room_id);
     } else {
       const room = this.rooms.get(m.room_id);
