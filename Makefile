@@ -1,8 +1,8 @@
 # ChatAPI. `make run` starts the service on SQLite under ./data/; `make test`
-# runs every check: generated code freshness, contract lint, the SDKs and the
-# Postman collection, then Go tests with -race (both store backends, the Swagger
-# UI browser check, and the SDK flows, newman and schemathesis against a live
-# server).
+# runs every check: generated code freshness, contract lint, the SDKs, the
+# demo app's bundle and the Postman collection, then Go tests with -race (both
+# store backends, the Swagger UI and demo app browser checks, and the SDK
+# flows, newman and schemathesis against a live server).
 SHELL := /bin/bash
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -11,7 +11,7 @@ GEN_PKGS := chatapi chatclient
 PYTHON ?= python3
 VENV := dist/venv
 
-.PHONY: run build loadgen bench gen gen-check docs docs-check lint venv sdk sdk-check postman test test-go clean
+.PHONY: run build loadgen bench gen gen-check docs docs-check lint venv sdk sdk-check demo demo-check postman test test-go clean
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/chatapi
@@ -100,6 +100,19 @@ sdk-check: venv
 	bash tools/sdk/go/check.sh
 	bash tools/sdk/python/check.sh $(VENV)
 
+## demo: rebuild demo/static/app.js, the demo web app's bundle (committed,
+## embedded in the binary), from demo/src and the TypeScript SDK.
+demo:
+	bash demo/build.sh demo/static/app.js
+
+## demo-check: fail when demo/static/app.js is stale (run after sdk).
+demo-check:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	bash demo/build.sh "$$tmp/app.js" >/dev/null || exit 1; \
+	if ! cmp -s "$$tmp/app.js" demo/static/app.js; then \
+		echo "demo/static/app.js is stale: run 'make demo' and commit the result"; exit 1; \
+	fi; echo "demo/static/app.js: up to date"
+
 ## postman: convert openapi.yaml into a Postman collection (with status
 ## assertions and the auth headers as collection variables).
 postman:
@@ -108,7 +121,7 @@ postman:
 test-go:
 	$(GO) test -race -count=1 -timeout 30m ./...
 
-test: gen-check sdk-check docs-check lint sdk postman test-go
+test: gen-check sdk-check docs-check lint sdk demo-check postman test-go
 
 clean:
 	rm -rf bin dist sdk/typescript/dist sdk/typescript/src/generated

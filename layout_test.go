@@ -96,3 +96,38 @@ func section(doc, heading string) string {
 	}
 	return body
 }
+
+// TestREADMEChatExamples keeps the README's "Build a chat UI in 30 lines"
+// true to the SDKs: every code block of that section in each SDK's README
+// (where the SDK's own tests compile or type-check it) appears there
+// verbatim.
+func TestREADMEChatExamples(t *testing.T) {
+	const heading = "## Build a chat UI in 30 lines"
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := section(string(readme), heading)
+	if ours == "" {
+		t.Fatalf("README.md has no %q section", heading)
+	}
+	for _, sdk := range []string{"sdk/typescript/README.md", "sdk/go/README.md", "sdk/python/README.md"} {
+		t.Run(sdk, func(t *testing.T) {
+			doc, err := os.ReadFile(sdk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			theirs := section(string(doc), heading)
+			blocks := strings.Split(theirs, "```")
+			if len(blocks) < 3 {
+				t.Fatalf("%s has no code block under %q", sdk, heading)
+			}
+			// Odd pieces are the blocks' insides (language tag first).
+			for i := 1; i < len(blocks); i += 2 {
+				if !strings.Contains(ours, "```"+blocks[i]+"```") {
+					t.Errorf("README.md's %q lacks this block of %s:\n%.200s…", heading, sdk, blocks[i])
+				}
+			}
+		})
+	}
+}

@@ -56,7 +56,8 @@ type discard struct{}
 func (discard) Publish(context.Context, event.Event) {}
 
 // SendMessage stores a message and, when it is new (not the replay of a
-// client_msg_id already stored), announces it. created tells which.
+// client_msg_id already stored), announces it, and then what it changed
+// besides: a reply's thread.updated, a mention's notification. created tells which.
 // confirm, when not nil, runs once the message is stored (new or not) and
 // before it is announced: the WebSocket path queues the sender's
 // message.sent there, so that it reaches the sender ahead of the message.
@@ -70,6 +71,15 @@ func (s *Service) SendMessage(ctx context.Context, tenantID, sender, roomID stri
 	}
 	if created {
 		s.pub.Publish(ctx, event.ForMessage(event.MessageCreated, tenantID, msg))
+		if fx := msg.Effects; fx != nil {
+			// In event_seq order: a reply's thread.updated follows it.
+			if fx.Thread != nil {
+				s.pub.Publish(ctx, event.ForThread(tenantID, *fx.Thread))
+			}
+			if fx.Mention != nil {
+				s.pub.Publish(ctx, event.Event{Type: event.Notification, TenantID: tenantID, Notification: fx.Mention, Recipients: fx.MentionRecipients})
+			}
+		}
 	}
 	return msg, created, nil
 }

@@ -24,9 +24,11 @@ const (
 	// Seq). Realtime coalesces it, with AckReceived, into receipts.
 	DeliveryReceived Type = "delivery.received"
 	RoomUpdated      Type = "room.updated"
-	MemberJoined     Type = "member.joined"
-	MemberLeft       Type = "member.left"
-	Notification     Type = "notification"
+	// ThreadUpdated is a parent's thread after a reply (Thread).
+	ThreadUpdated Type = "thread.updated"
+	MemberJoined  Type = "member.joined"
+	MemberLeft    Type = "member.left"
+	Notification  Type = "notification"
 	// NotificationAcked is internal: a recipient confirmed a notification
 	// over REST, so realtime stops redelivering it. Clients never see it.
 	NotificationAcked Type = "notification.acked"
@@ -75,6 +77,8 @@ type Event struct {
 	Room     *store.Room
 	Member   *store.Member
 	Message  *store.Message
+	// Thread is set for ThreadUpdated.
+	Thread *store.ThreadUpdate
 	// Notification and Recipients are set for notification events.
 	Notification *store.Notification
 	Recipients   []string
@@ -91,6 +95,11 @@ type Event struct {
 // MessageCreated, MessageUpdated or MessageDeleted.
 func ForMessage(typ Type, tenantID string, m store.Message) Event {
 	return Event{Type: typ, TenantID: tenantID, RoomID: m.RoomID, Seq: m.Seq, EventSeq: m.EventSeq, Message: &m}
+}
+
+// ForThread is the thread.updated event of a reply.
+func ForThread(tenantID string, t store.ThreadUpdate) Event {
+	return Event{Type: ThreadUpdated, TenantID: tenantID, RoomID: t.RoomID, EventSeq: t.EventSeq, Thread: &t}
 }
 
 // ForAck is the read receipt of userID's cursor moving to seq in a room.

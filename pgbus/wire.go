@@ -80,6 +80,26 @@ type wireEvent struct {
 	Status         string            `json:"status,omitempty"`
 	LastSeen       *time.Time        `json:"last_seen,omitempty"`
 	Receipts       []wireReceipt     `json:"receipts,omitempty"`
+	Thread         *wireThreadUpdate `json:"thread,omitempty"`
+}
+
+type wireThread struct {
+	ReplyCount     int64     `json:"reply_count"`
+	LastReplyAt    time.Time `json:"last_reply_at"`
+	ParticipantIDs []string  `json:"participant_ids,omitempty"`
+}
+
+type wireThreadUpdate struct {
+	MessageID  string     `json:"message_id"`
+	Thread     wireThread `json:"thread"`
+	OccurredAt time.Time  `json:"occurred_at"`
+}
+
+type wireQuote struct {
+	MessageID string `json:"message_id"`
+	SenderID  string `json:"sender_id"`
+	Content   string `json:"content"`
+	Deleted   bool   `json:"deleted,omitempty"`
 }
 
 // wireReceipt is one member's cursor moves in a receipts event.
@@ -126,6 +146,10 @@ type wireMessage struct {
 	EditedAt    *time.Time      `json:"edited_at,omitempty"`
 	DeletedAt   *time.Time      `json:"deleted_at,omitempty"`
 	EventSeq    int64           `json:"event_seq,omitempty"`
+	ParentID    *string         `json:"parent_id,omitempty"`
+	Thread      *wireThread     `json:"thread,omitempty"`
+	Quoted      *wireQuote      `json:"quoted,omitempty"`
+	Mentions    []string        `json:"mentions,omitempty"`
 }
 
 type wireNotification struct {
@@ -165,7 +189,18 @@ func encodeEvent(e event.Event) ([]byte, error) {
 			ID: m.ID, RoomID: m.RoomID, SenderID: m.SenderID, Seq: m.Seq, Content: m.Content,
 			Meta: m.Meta, ClientMsgID: m.ClientMsgID, CreatedAt: m.CreatedAt,
 			EditedAt: m.EditedAt, DeletedAt: m.DeletedAt, EventSeq: m.EventSeq,
+			ParentID: m.ParentID, Mentions: m.Mentions,
 		}
+		if t := m.Thread; t != nil {
+			w.Message.Thread = &wireThread{ReplyCount: t.ReplyCount, LastReplyAt: t.LastReplyAt, ParticipantIDs: t.ParticipantIDs}
+		}
+		if q := m.Quoted; q != nil {
+			w.Message.Quoted = &wireQuote{MessageID: q.MessageID, SenderID: q.SenderID, Content: q.Content, Deleted: q.Deleted}
+		}
+	}
+	if t := e.Thread; t != nil {
+		w.Thread = &wireThreadUpdate{MessageID: t.MessageID, OccurredAt: t.OccurredAt,
+			Thread: wireThread{ReplyCount: t.Thread.ReplyCount, LastReplyAt: t.Thread.LastReplyAt, ParticipantIDs: t.Thread.ParticipantIDs}}
 	}
 	if n := e.Notification; n != nil {
 		w.Notification = &wireNotification{
@@ -217,7 +252,18 @@ func (w *wireEvent) event() event.Event {
 			ID: m.ID, RoomID: m.RoomID, SenderID: m.SenderID, Seq: m.Seq, Content: m.Content,
 			Meta: m.Meta, ClientMsgID: m.ClientMsgID, CreatedAt: m.CreatedAt,
 			EditedAt: m.EditedAt, DeletedAt: m.DeletedAt, EventSeq: m.EventSeq,
+			ParentID: m.ParentID, Mentions: m.Mentions,
 		}
+		if t := m.Thread; t != nil {
+			e.Message.Thread = &store.Thread{ReplyCount: t.ReplyCount, LastReplyAt: t.LastReplyAt, ParticipantIDs: t.ParticipantIDs}
+		}
+		if q := m.Quoted; q != nil {
+			e.Message.Quoted = &store.Quote{MessageID: q.MessageID, SenderID: q.SenderID, Content: q.Content, Deleted: q.Deleted}
+		}
+	}
+	if t := w.Thread; t != nil {
+		e.Thread = &store.ThreadUpdate{RoomID: w.RoomID, MessageID: t.MessageID, EventSeq: w.EventSeq, OccurredAt: t.OccurredAt,
+			Thread: store.Thread{ReplyCount: t.Thread.ReplyCount, LastReplyAt: t.Thread.LastReplyAt, ParticipantIDs: t.Thread.ParticipantIDs}}
 	}
 	if n := w.Notification; n != nil {
 		e.Notification = &store.Notification{

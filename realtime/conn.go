@@ -380,6 +380,7 @@ func (c *conn) dispatch(ctx context.Context, in inbound) error {
 	case "send_message":
 		_, _, err := h.chat.SendMessage(ctx, c.tenantID, c.userID, in.RoomID, store.NewMessage{
 			Content: in.Content, Meta: in.Meta, ClientMsgID: in.ClientMsgID,
+			ParentID: in.ParentID, QuotedID: in.QuotedID, Mentions: in.Mentions,
 		}, func(msg store.Message) {
 			c.enqueue(mustEncode(messageSentFrame{Type: "message.sent", RequestID: in.RequestID, RoomID: msg.RoomID, MessageID: msg.ID, Seq: msg.Seq, CreatedAt: msg.CreatedAt}))
 		})

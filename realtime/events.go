@@ -35,7 +35,40 @@ type messageFrame struct {
 	DeletedAt   *time.Time      `json:"deleted_at"`
 	// EventSeq is the message event's place in the room's log; left out
 	// where the store does not know it (a message from before the log).
-	EventSeq int64 `json:"event_seq,omitempty"`
+	EventSeq int64       `json:"event_seq,omitempty"`
+	ParentID *string     `json:"parent_id,omitempty"`
+	Thread   *threadBody `json:"thread,omitempty"`
+	Quoted   *quoteBody  `json:"quoted,omitempty"`
+	Mentions []string    `json:"mentions,omitempty"`
+}
+
+type threadBody struct {
+	ReplyCount     int64     `json:"reply_count"`
+	LastReplyAt    time.Time `json:"last_reply_at"`
+	ParticipantIDs []string  `json:"participant_ids"`
+}
+
+func newThreadBody(t store.Thread) *threadBody {
+	ids := t.ParticipantIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	return &threadBody{ReplyCount: t.ReplyCount, LastReplyAt: t.LastReplyAt, ParticipantIDs: ids}
+}
+
+type quoteBody struct {
+	MessageID string `json:"message_id"`
+	SenderID  string `json:"sender_id"`
+	Content   string `json:"content"`
+	Deleted   bool   `json:"deleted"`
+}
+
+type threadUpdatedFrame struct {
+	Type      string     `json:"type"`
+	RoomID    string     `json:"room_id"`
+	MessageID string     `json:"message_id"`
+	Thread    threadBody `json:"thread"`
+	EventSeq  int64      `json:"event_seq,omitempty"`
 }
 
 func newMessageFrame(typ event.Type, m *store.Message) messageFrame {
@@ -43,11 +76,19 @@ func newMessageFrame(typ event.Type, m *store.Message) messageFrame {
 	if len(meta) == 0 {
 		meta = nil // encodes as null
 	}
-	return messageFrame{
+	f := messageFrame{
 		Type: string(typ), MessageID: m.ID, RoomID: m.RoomID, SenderID: m.SenderID, Seq: m.Seq,
 		Content: m.Content, Meta: meta, ClientMsgID: m.ClientMsgID,
 		CreatedAt: m.CreatedAt, EditedAt: m.EditedAt, DeletedAt: m.DeletedAt, EventSeq: m.EventSeq,
 	}
+	f.ParentID, f.Mentions = m.ParentID, m.Mentions
+	if m.Thread != nil {
+		f.Thread = newThreadBody(*m.Thread)
+	}
+	if q := m.Quoted; q != nil {
+		f.Quoted = &quoteBody{MessageID: q.MessageID, SenderID: q.SenderID, Content: q.Content, Deleted: q.Deleted}
+	}
+	return f
 }
 
 type roomBody struct {
@@ -187,6 +228,12 @@ func encodeEvent(e event.Event) ([]byte, error) {
 		f := newMessageFrame(e.Type, e.Message)
 		f.EventSeq = e.EventSeq
 		v = f
+	case event.ThreadUpdated:
+		if e.Thread == nil {
+			return nil, fmt.Errorf("%s event without a thread", e.Type)
+		}
+		v = threadUpdatedFrame{Type: string(e.Type), RoomID: e.RoomID, MessageID: e.Thread.MessageID,
+			Thread: *newThreadBody(e.Thread.Thread), EventSeq: e.EventSeq}
 	case event.AckReceived:
 		v = ackReceivedFrame{Type: string(e.Type), RoomID: e.RoomID, Seq: e.Seq, UserID: e.UserID}
 	case event.RoomUpdated:

@@ -41,6 +41,9 @@ type inbound struct {
 	Content        string          `json:"content"`
 	Meta           json.RawMessage `json:"meta"`
 	ClientMsgID    *string         `json:"client_msg_id"`
+	ParentID       *string         `json:"parent_id"`
+	QuotedID       *string         `json:"quoted_id"`
+	Mentions       []string        `json:"mentions"`
 	Seq            int64           `json:"seq"`
 	NotificationID string          `json:"notification_id"`
 }

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
@@ -24,13 +26,20 @@ type authKind int
 const (
 	authNone   authKind = iota
 	authMaster          // X-Master-Key
-	authTenant          // X-API-Key + X-User-Id
+	// authTenant is a tenant-level operation: X-API-Key + X-User-Id only; a
+	// user token is refused with 403.
+	authTenant
+	// authUser is a user-level operation: X-API-Key + X-User-Id, or a user
+	// token (Authorization: Bearer).
+	authUser
 )
 
 // operation is what the middleware needs to know of one operation of the spec.
 type operation struct {
 	auth    authKind
 	hasBody bool
+	// idempotent: the operation takes an Idempotency-Key (see idempotent).
+	idempotent bool
 	// validate checks a request against this operation of the contract.
 	validate echo.MiddlewareFunc
 }
@@ -51,35 +60,61 @@ func operationsOf(spec *openapi3.T) (map[string]operation, error) {
 				return nil, fmt.Errorf("%s %s: %w", method, path, err)
 			}
 			ops[method+" "+path] = operation{
-				auth:     kind,
-				hasBody:  op.RequestBody != nil,
-				validate: validateRequests(spec, path, item, method, op),
+				auth:       kind,
+				hasBody:    op.RequestBody != nil,
+				idempotent: takesIdempotencyKey(item, op),
+				validate:   validateRequests(spec, path, item, method, op),
 			}
 		}
 	}
 	return ops, nil
 }
 
+// takesIdempotencyKey reports whether an operation declares the
+// Idempotency-Key header, which decides whether it runs at most once per key.
+func takesIdempotencyKey(item *openapi3.PathItem, op *openapi3.Operation) bool {
+	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, ref := range params {
+			if p := ref.Value; p != nil && p.In == openapi3.ParameterInHeader && p.Name == idempotencyHeader {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// authKindOf reads one operation's security requirements: none, the master
+// key, the tenant key and user id, or those with a user token as the
+// alternative.
 func authKindOf(sec openapi3.SecurityRequirements) (authKind, error) {
-	if len(sec) == 0 {
-		return authNone, nil
+	kinds := make([]authKind, 0, len(sec))
+	for _, req := range sec {
+		_, master := req["MasterKeyAuth"]
+		_, key := req["ApiKeyAuth"]
+		_, user := req["UserIdAuth"]
+		_, bearer := req["BearerAuth"]
+		switch {
+		case master && len(req) == 1:
+			kinds = append(kinds, authMaster)
+		case key && user && len(req) == 2:
+			kinds = append(kinds, authTenant)
+		case bearer && len(req) == 1:
+			kinds = append(kinds, authUser)
+		case len(req) == 0:
+			kinds = append(kinds, authNone)
+		default:
+			return 0, fmt.Errorf("unsupported security requirement %v", req)
+		}
 	}
-	if len(sec) > 1 {
-		return 0, errors.New("alternative security requirements are not supported")
-	}
-	req := sec[0]
-	_, master := req["MasterKeyAuth"]
-	_, key := req["ApiKeyAuth"]
-	_, user := req["UserIdAuth"]
 	switch {
-	case master && len(req) == 1:
-		return authMaster, nil
-	case key && user && len(req) == 2:
-		return authTenant, nil
-	case len(req) == 0:
+	case len(kinds) == 0:
 		return authNone, nil
+	case len(kinds) == 1 && kinds[0] != authUser:
+		return kinds[0], nil
+	case len(kinds) == 2 && kinds[0] == authTenant && kinds[1] == authUser:
+		return authUser, nil
 	}
-	return 0, fmt.Errorf("unsupported security requirement %v", req)
+	return 0, fmt.Errorf("unsupported security requirements %v: alternatives must be the tenant key and user id, then BearerAuth", sec)
 }
 
 // principal is who a tenant request acts as.
@@ -127,6 +162,9 @@ func (s *Server) masterKeyMatches(given string) bool {
 }
 
 var (
+	errInvalidToken = &apiError{status: http.StatusUnauthorized, code: codeAuthentication, message: "invalid or expired token"}
+	errTenantLevel  = &apiError{status: http.StatusForbidden, code: codeAuthorization, field: "Authorization",
+		message: "this operation takes the tenant key (X-API-Key and X-User-Id); a user token may not call it"}
 	errBadMasterKey = &apiError{status: http.StatusUnauthorized, code: codeAuthentication, message: "missing or invalid master key"}
 	errBadAPIKey    = &apiError{status: http.StatusUnauthorized, code: codeAuthentication, message: "missing or invalid API key"}
 	errBadUserID    = &apiError{status: http.StatusBadRequest, code: codeValidation, field: "X-User-Id",
@@ -145,9 +183,9 @@ func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
 				}
 				return next(c)
 			}
-		case authTenant:
+		case authTenant, authUser:
 			return func(c echo.Context) error {
-				p, err := s.tenantPrincipal(c)
+				p, err := s.restPrincipal(c, kind)
 				if err != nil {
 					return err
 				}
@@ -174,9 +212,76 @@ func (s *Server) admit(c echo.Context, p principal) error {
 	return nil
 }
 
-func (s *Server) tenantPrincipal(c echo.Context) (principal, error) {
+// restPrincipal authenticates a REST request. The tenant key, when sent,
+// decides; otherwise a user token in Authorization does, on user-level
+// operations. A genuine token on a tenant-level operation is 403, so that
+// the caller learns the token is fine but the operation is not for it.
+func (s *Server) restPrincipal(c echo.Context, kind authKind) (principal, error) {
 	h := c.Request().Header
-	return s.keyPrincipal(c.Request().Context(), h.Get("X-API-Key"), h.Get("X-User-Id"))
+	ctx := c.Request().Context()
+	key := h.Get("X-API-Key")
+	if key == "" {
+		if tok, ok := bearerToken(h.Get(echo.HeaderAuthorization)); ok {
+			p, _, err := s.tokenPrincipal(ctx, tok)
+			if err != nil {
+				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
+				return principal{}, err
+			}
+			if kind != authUser {
+				return principal{}, errTenantLevel
+			}
+			return p, nil
+		}
+	}
+	return s.keyPrincipal(ctx, key, h.Get("X-User-Id"))
+}
+
+// bearerToken is the token of an Authorization header of the Bearer scheme
+// (RFC 6750: the scheme name in any case, one space).
+func bearerToken(auth string) (string, bool) {
+	const scheme = "bearer "
+	if len(auth) <= len(scheme) || !strings.EqualFold(auth[:len(scheme)], scheme) {
+		return "", false
+	}
+	return strings.TrimSpace(auth[len(scheme):]), true
+}
+
+// tokenPrincipal is who a user token names, and when it expires: 401 for a
+// forged or expired token, or one issued under a tenant key since rotated
+// (or a tenant gone). The tenant is read through the tenant cache, by id.
+func (s *Server) tokenPrincipal(ctx context.Context, tok string) (principal, time.Time, error) {
+	claims, err := s.verifyToken(tok)
+	if err != nil {
+		return principal{}, time.Time{}, errInvalidToken
+	}
+	t, err := s.tenantByID(ctx, claims.Tenant)
+	if errors.Is(err, store.ErrNotFound) {
+		return principal{}, time.Time{}, errInvalidToken
+	}
+	if err != nil {
+		return principal{}, time.Time{}, fmt.Errorf("look up tenant: %w", err)
+	}
+	if t.KeyGeneration != claims.KeyGeneration {
+		return principal{}, time.Time{}, errInvalidToken
+	}
+	return principal{tenant: t, userID: claims.User}, time.Unix(claims.Expiry, 0), nil
+}
+
+// tenantByID reads a tenant through the tenant cache, under an entry of its
+// own ("id:" and the id, which no key hash can be), which RotateTenantKey's
+// forget drops like the others.
+func (s *Server) tenantByID(ctx context.Context, id string) (store.Tenant, error) {
+	k := "id:" + id
+	t, ok, gen := s.tenants.get(k)
+	if ok {
+		return t, nil
+	}
+	t, err := s.store.TenantByID(ctx, id)
+	if err != nil {
+		return store.Tenant{}, err
+	}
+	s.tenants.put(k, t, gen)
+	return t, nil
 }
 
 // keyPrincipal is who a tenant key and a user id name, however the request

@@ -25,7 +25,7 @@ func TestAdminEndpointsNeedTheMasterKey(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := e.client(tc.headers)
-			create, err := c.CreateTenantWithResponse(ctx, chatclient.CreateTenantRequest{Name: "x"})
+			create, err := c.CreateTenantWithResponse(ctx, nil, chatclient.CreateTenantRequest{Name: "x"})
 			refused(t, create, err, refusal{401, "AUTHENTICATION_ERROR", ""})
 			list, err := c.ListTenantsWithResponse(ctx)
 			refused(t, list, err, refusal{401, "AUTHENTICATION_ERROR", ""})
@@ -45,7 +45,7 @@ func TestTenantLifecycle(t *testing.T) {
 	admin := e.admin()
 
 	rps := 7
-	created, err := admin.CreateTenantWithResponse(ctx, chatclient.CreateTenantRequest{Name: "Acme", RateLimitRps: &rps})
+	created, err := admin.CreateTenantWithResponse(ctx, nil, chatclient.CreateTenantRequest{Name: "Acme", RateLimitRps: &rps})
 	if err != nil || created.JSON201 == nil {
 		t.Fatalf("create: %v %s", err, bodyOf(created))
 	}

@@ -22,6 +22,7 @@ const (
 	codeAuthentication = chatapi.ErrorCodeAUTHENTICATIONERROR
 	codeAuthorization  = chatapi.ErrorCodeAUTHORIZATIONERROR
 	codeNotFound       = chatapi.ErrorCodeNOTFOUND
+	codeConflict       = chatapi.ErrorCodeCONFLICT
 	codeRateLimit      = chatapi.ErrorCodeRATELIMITEXCEEDED
 	codeInternal       = chatapi.ErrorCodeINTERNALERROR
 	// codeNotImplemented marks operations whose feature has not landed; it

@@ -164,7 +164,7 @@ func TestRoomEvents(t *testing.T) {
 	if _, err := tn.as("alice").UpdateMessageWithResponse(ctx, room.RoomId, m.MessageId, chatclient.UpdateMessageRequest{Content: ptr("hello!")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tn.as("alice").AddMemberWithResponse(ctx, room.RoomId, chatclient.AddMemberRequest{UserId: "carol"}); err != nil {
+	if _, err := tn.as("alice").AddMemberWithResponse(ctx, room.RoomId, nil, chatclient.AddMemberRequest{UserId: "carol"}); err != nil {
 		t.Fatal(err)
 	}
 	name := "Apollo"
@@ -264,7 +264,7 @@ func TestSync(t *testing.T) {
 		cursor := tn.freshCursor("bob")
 		joined := tn.createRoom("alice", chatclient.RoomTypeGroup, "carol")
 		tn.send("alice", joined.RoomId, "before bob")
-		if r, err := tn.as("alice").AddMemberWithResponse(ctx, joined.RoomId, chatclient.AddMemberRequest{UserId: "bob"}); err != nil || r.JSON201 == nil {
+		if r, err := tn.as("alice").AddMemberWithResponse(ctx, joined.RoomId, nil, chatclient.AddMemberRequest{UserId: "bob"}); err != nil || r.JSON201 == nil {
 			t.Fatalf("add bob: %v %s", err, bodyOf(r))
 		}
 		tn.send("carol", joined.RoomId, "hi bob")

@@ -79,6 +79,11 @@ type envOptions struct {
 	hub func(st *store.Store, now func() time.Time) hubUnderTest
 	// requestTimeout is Config.RequestTimeout; zero keeps the default.
 	requestTimeout time.Duration
+	// cors is Config.CORSAllowedOrigins.
+	cors []string
+	// databaseURL is the database the store opens in place of a fresh
+	// SQLite file (a PostgreSQL schema of pgtest).
+	databaseURL string
 }
 
 func newEnvWith(t testing.TB, opts envOptions) *env {
@@ -94,7 +99,11 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 		clock = clock.Add(time.Millisecond)
 		return clock.Add(time.Duration(e.storeSkew.Load()))
 	}
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chatapi.db"), store.WithClock(tick))
+	dbURL := opts.databaseURL
+	if dbURL == "" {
+		dbURL = filepath.Join(t.TempDir(), "chatapi.db")
+	}
+	st, err := store.Open(ctx, dbURL, store.WithClock(tick))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -111,7 +120,8 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 		WS:        wsStandIn{},
 		Now:       e.now,
 
-		RequestTimeout: opts.requestTimeout,
+		RequestTimeout:     opts.requestTimeout,
+		CORSAllowedOrigins: opts.cors,
 	}
 	var pub server.Publisher = e.events
 	if opts.hub != nil {
@@ -161,11 +171,26 @@ func (e *env) newTenant(name string, rps int) tenant {
 	if rps > 0 {
 		body.RateLimitRps = &rps
 	}
-	resp, err := e.admin().CreateTenantWithResponse(context.Background(), body)
+	resp, err := e.admin().CreateTenantWithResponse(context.Background(), nil, body)
 	if err != nil || resp.JSON201 == nil {
 		e.t.Fatalf("create tenant: %v %s", err, bodyOf(resp))
 	}
 	return tenant{id: resp.JSON201.Data.TenantId, key: resp.JSON201.Data.ApiKey, e: e}
+}
+
+// token is a user token of user in the tenant, from POST /tokens.
+func (tn tenant) token(user string) string {
+	tn.e.t.Helper()
+	r, err := tn.as(user).CreateTokenWithResponse(context.Background(), nil, chatclient.CreateTokenRequest{})
+	if err != nil || r.JSON201 == nil {
+		tn.e.t.Fatalf("token: %v %s", err, bodyOf(r))
+	}
+	return r.JSON201.Data.Token
+}
+
+// bearer is the generated client authenticated by a user token alone.
+func (e *env) bearer(token string) *chatclient.ClientWithResponses {
+	return e.client(map[string]string{"Authorization": "Bearer " + token})
 }
 
 // as is the generated client acting as user in the tenant.
@@ -179,7 +204,7 @@ func (tn tenant) createRoom(user string, typ chatclient.RoomType, members ...str
 	if len(members) > 0 {
 		req.Members = &members
 	}
-	resp, err := tn.as(user).CreateRoomWithResponse(context.Background(), req)
+	resp, err := tn.as(user).CreateRoomWithResponse(context.Background(), nil, req)
 	if err != nil || resp.JSON201 == nil {
 		tn.e.t.Fatalf("create %s room: %v %s", typ, err, bodyOf(resp))
 	}

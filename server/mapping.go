@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/chatapi/chatapi/gen/chatapi"
@@ -72,19 +73,20 @@ func roomOut(r store.Room) chatapi.Room {
 func roomSummaryOut(r store.RoomSummary) chatapi.RoomSummary {
 	room := roomOut(r.Room)
 	out := chatapi.RoomSummary{
-		RoomId:      room.RoomId,
-		Type:        room.Type,
-		Name:        room.Name,
-		UniqueKey:   room.UniqueKey,
-		Metadata:    room.Metadata,
-		LastSeq:     room.LastSeq,
-		MemberCount: room.MemberCount,
-		CreatedAt:   room.CreatedAt,
-		UpdatedAt:   room.UpdatedAt,
-		UnreadCount: r.UnreadCount,
-		MutedUntil:  utcPtr(r.Settings.MutedUntil),
-		Archived:    r.Settings.Archived,
-		Pinned:      r.Settings.Pinned,
+		RoomId:         room.RoomId,
+		Type:           room.Type,
+		Name:           room.Name,
+		UniqueKey:      room.UniqueKey,
+		Metadata:       room.Metadata,
+		LastSeq:        room.LastSeq,
+		MemberCount:    room.MemberCount,
+		CreatedAt:      room.CreatedAt,
+		UpdatedAt:      room.UpdatedAt,
+		UnreadCount:    r.UnreadCount,
+		UnreadMentions: r.UnreadMentions,
+		MutedUntil:     utcPtr(r.Settings.MutedUntil),
+		Archived:       r.Settings.Archived,
+		Pinned:         r.Settings.Pinned,
 	}
 	if r.LastMessage != nil {
 		m := messageOut(*r.LastMessage)
@@ -111,6 +113,21 @@ func messageOut(m store.Message) chatapi.Message {
 	}
 	if meta := decodeObject(m.Meta); meta != nil {
 		out.Meta = &meta
+	}
+	out.ParentId = m.ParentID
+	if len(m.Mentions) > 0 {
+		ms := slices.Clone(m.Mentions)
+		out.Mentions = &ms
+	}
+	if q := m.Quoted; q != nil {
+		out.Quoted = &chatapi.Quote{MessageId: q.MessageID, SenderId: q.SenderID, Content: q.Content, Deleted: q.Deleted}
+	}
+	if t := m.Thread; t != nil {
+		ids := t.ParticipantIDs
+		if ids == nil {
+			ids = []string{}
+		}
+		out.Thread = &chatapi.Thread{ReplyCount: t.ReplyCount, LastReplyAt: t.LastReplyAt.UTC(), ParticipantIds: ids}
 	}
 	return out
 }

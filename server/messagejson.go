@@ -24,7 +24,15 @@ type messagePage struct {
 	bufs *sync.Pool
 }
 
-var _ chatapi.ListMessagesResponseObject = messagePage{}
+var (
+	_ chatapi.ListMessagesResponseObject = messagePage{}
+	_ chatapi.ListRepliesResponseObject  = messagePage{}
+)
+
+// VisitListRepliesResponse writes the page as chatapi.MessageListResponse.
+func (p messagePage) VisitListRepliesResponse(w http.ResponseWriter) error {
+	return p.VisitListMessagesResponse(w)
+}
 
 // maxPooledPage bounds the buffers kept for reuse, so that one page of
 // long, escaped messages does not stay allocated.
@@ -98,6 +106,16 @@ func appendMessageJSON(b []byte, m store.Message) ([]byte, error) {
 	if b, err = appendJSONTime(b, m.EditedAt); err != nil {
 		return nil, err
 	}
+	if len(m.Mentions) > 0 {
+		b = append(b, `,"mentions":[`...)
+		for i, u := range m.Mentions {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, u)
+		}
+		b = append(b, ']')
+	}
 	b = append(b, `,"message_id":`...)
 	b = appendJSONString(b, m.ID)
 	b = append(b, `,"meta":`...)
@@ -112,12 +130,45 @@ func appendMessageJSON(b []byte, m store.Message) ([]byte, error) {
 		}
 		b = append(b, enc...)
 	}
+	if m.ParentID != nil {
+		b = append(b, `,"parent_id":`...)
+		b = appendJSONString(b, *m.ParentID)
+	}
+	if q := m.Quoted; q != nil {
+		// Fields of chatapi.Quote in declaration order.
+		b = append(b, `,"quoted":{"content":`...)
+		b = appendJSONString(b, q.Content)
+		b = append(b, `,"deleted":`...)
+		b = strconv.AppendBool(b, q.Deleted)
+		b = append(b, `,"message_id":`...)
+		b = appendJSONString(b, q.MessageID)
+		b = append(b, `,"sender_id":`...)
+		b = appendJSONString(b, q.SenderID)
+		b = append(b, '}')
+	}
 	b = append(b, `,"room_id":`...)
 	b = appendJSONString(b, m.RoomID)
 	b = append(b, `,"sender_id":`...)
 	b = appendJSONString(b, m.SenderID)
 	b = append(b, `,"seq":`...)
 	b = strconv.AppendInt(b, m.Seq, 10)
+	if t := m.Thread; t != nil {
+		// Fields of chatapi.Thread in declaration order.
+		b = append(b, `,"thread":{"last_reply_at":`...)
+		if b, err = appendJSONTime(b, &t.LastReplyAt); err != nil {
+			return nil, err
+		}
+		b = append(b, `,"participant_ids":[`...)
+		for i, u := range t.ParticipantIDs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, u)
+		}
+		b = append(b, `],"reply_count":`...)
+		b = strconv.AppendInt(b, t.ReplyCount, 10)
+		b = append(b, '}')
+	}
 	return append(b, '}'), nil
 }
 

@@ -55,6 +55,13 @@ func TestMessagePageJSON(t *testing.T) {
 		Meta: json.RawMessage(`{"z":1,"a":[1.5,"<x>"],"big":12345678901234567890,"n":null}`), ClientMsgID: &id,
 		CreatedAt: at, EditedAt: &later, DeletedAt: &later,
 	}
+	parent := "msg_p"
+	threaded := store.Message{
+		ID: "msg_t", RoomID: "room_1", SenderID: "bob", Seq: 9, Content: "reply", CreatedAt: at, ParentID: &parent,
+		Thread:   &store.Thread{ReplyCount: 3, LastReplyAt: local, ParticipantIDs: []string{"carol", odd}},
+		Quoted:   &store.Quote{MessageID: "msg_q", SenderID: odd, Content: odd, Deleted: true},
+		Mentions: []string{"alice", odd},
+	}
 	var pool sync.Pool
 	for _, tc := range []struct {
 		name string
@@ -68,7 +75,10 @@ func TestMessagePageJSON(t *testing.T) {
 		{"unicode", []store.Message{{ID: "msg_c", RoomID: "room_c", SenderID: "é", Seq: 3, Content: "héllo 👋 \t\n", CreatedAt: at}}},
 		{"not UTC", []store.Message{{ID: "msg_d", RoomID: "room_d", SenderID: "u", Seq: 4, Content: "x", CreatedAt: local, EditedAt: &local}}},
 		{"unreadable meta", []store.Message{{ID: "msg_e", RoomID: "room_e", SenderID: "u", Seq: 5, Content: "x", Meta: json.RawMessage(`{`), CreatedAt: at}}},
-		{"several", []store.Message{full, {ID: "msg_f", RoomID: "room_1", SenderID: "u", Seq: 8, Content: "", CreatedAt: at, DeletedAt: &at}, full}},
+		{"thread, quote and mentions", []store.Message{threaded}},
+		{"empty thread participants", []store.Message{{ID: "msg_g", RoomID: "room_1", SenderID: "u", Seq: 10, Content: "x", CreatedAt: at,
+			Thread: &store.Thread{ReplyCount: 1, LastReplyAt: at}, Mentions: []string{}}}},
+		{"several", []store.Message{threaded, full, {ID: "msg_f", RoomID: "room_1", SenderID: "u", Seq: 8, Content: "", CreatedAt: at, DeletedAt: &at}, full}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := generatedPage(t, tc.msgs)

@@ -16,6 +16,7 @@ func (s *Server) SendMessage(ctx context.Context, req chatapi.SendMessageRequest
 	}
 	msg, created, err := s.chat.SendMessage(ctx, p.tenant.ID, p.userID, req.RoomId, store.NewMessage{
 		Content: req.Body.Content, Meta: meta, ClientMsgID: req.Body.ClientMsgId,
+		ParentID: req.Body.ParentId, QuotedID: req.Body.QuotedId, Mentions: valueOr(req.Body.Mentions, nil),
 	}, nil)
 	if err != nil {
 		return nil, err
@@ -32,11 +33,36 @@ func (s *Server) ListMessages(ctx context.Context, req chatapi.ListMessagesReque
 	p := principalFrom(ctx)
 	msgs, err := s.store.ListMessages(ctx, p.tenant.ID, p.userID, req.RoomId, store.MessagePage{
 		AfterSeq: req.Params.AfterSeq, BeforeSeq: req.Params.BeforeSeq, Limit: valueOr(req.Params.Limit, defaultLimit),
+		TopLevel: valueOr(req.Params.TopLevel, false),
 	})
 	if err != nil {
 		return nil, err
 	}
 	return messagePage{msgs: msgs, bufs: &s.pageBufs}, nil
+}
+
+// ListReplies pages a thread's replies in ascending seq order.
+func (s *Server) ListReplies(ctx context.Context, req chatapi.ListRepliesRequestObject) (chatapi.ListRepliesResponseObject, error) {
+	p := principalFrom(ctx)
+	msgs, err := s.store.ListReplies(ctx, p.tenant.ID, p.userID, req.RoomId, req.MessageId, store.MessagePage{
+		AfterSeq: req.Params.AfterSeq, BeforeSeq: req.Params.BeforeSeq, Limit: valueOr(req.Params.Limit, defaultLimit),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return messagePage{msgs: msgs, bufs: &s.pageBufs}, nil
+}
+
+// GetUnread sums the caller's unread messages and mentions.
+func (s *Server) GetUnread(ctx context.Context, _ chatapi.GetUnreadRequestObject) (chatapi.GetUnreadResponseObject, error) {
+	p := principalFrom(ctx)
+	t, err := s.store.Unread(ctx, p.tenant.ID, p.userID)
+	if err != nil {
+		return nil, err
+	}
+	return chatapi.GetUnread200JSONResponse{Success: true, Data: chatapi.UnreadTotals{
+		TotalUnread: t.TotalUnread, TotalUnreadMentions: t.TotalUnreadMentions, RoomsWithUnread: t.RoomsWithUnread,
+	}}, nil
 }
 
 // UpdateMessage edits the caller's own message and announces the edit.

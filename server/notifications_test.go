@@ -37,7 +37,7 @@ func TestNotifyTargets(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(e.events.Events())
-			r, err := tn.as("alice").SendNotificationWithResponse(ctx, chatclient.NotifyRequest{
+			r, err := tn.as("alice").SendNotificationWithResponse(ctx, nil, chatclient.NotifyRequest{
 				Topic: "orders.shipped", Payload: chatclient.NotificationPayload{"order": tc.name}, Targets: tc.targets,
 			})
 			if err != nil || r.JSON202 == nil {
@@ -104,7 +104,7 @@ func TestNotificationAck(t *testing.T) {
 	tn := e.newTenant("acme", 100000)
 	other := e.newTenant("other", 100000)
 	ctx := context.Background()
-	r, err := tn.as("alice").SendNotificationWithResponse(ctx, chatclient.NotifyRequest{
+	r, err := tn.as("alice").SendNotificationWithResponse(ctx, nil, chatclient.NotifyRequest{
 		Topic: "t", Payload: chatclient.NotificationPayload{"n": 1.0}, Targets: chatclient.NotifyTargets{UserIds: &[]string{"bob"}},
 	})
 	if err != nil || r.JSON202 == nil {

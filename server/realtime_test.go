@@ -26,7 +26,7 @@ func TestRESTMessageReachesWebSocketClient(t *testing.T) {
 	defer cancel()
 	room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
 
-	tok, err := tn.as("bob").CreateTokenWithResponse(ctx, chatclient.CreateTokenRequest{})
+	tok, err := tn.as("bob").CreateTokenWithResponse(ctx, nil, chatclient.CreateTokenRequest{})
 	if err != nil || tok.JSON201 == nil {
 		t.Fatalf("token: %v %s", err, bodyOf(tok))
 	}
@@ -112,7 +112,7 @@ func TestConnectionsEndWithTheirCredentials(t *testing.T) {
 		}
 	}
 
-	tok, err := tn.as("bob").CreateTokenWithResponse(ctx, chatclient.CreateTokenRequest{TtlSeconds: ptr(600)})
+	tok, err := tn.as("bob").CreateTokenWithResponse(ctx, nil, chatclient.CreateTokenRequest{TtlSeconds: ptr(600)})
 	if err != nil || tok.JSON201 == nil {
 		t.Fatalf("token: %v %s", err, bodyOf(tok))
 	}
@@ -174,7 +174,7 @@ func TestDeliveredShowsInMembersList(t *testing.T) {
 		tn.send("alice", room.RoomId, "hi")
 	}
 
-	tok, err := tn.as("bob").CreateTokenWithResponse(ctx, chatclient.CreateTokenRequest{})
+	tok, err := tn.as("bob").CreateTokenWithResponse(ctx, nil, chatclient.CreateTokenRequest{})
 	if err != nil || tok.JSON201 == nil {
 		t.Fatalf("token: %v %s", err, bodyOf(tok))
 	}

@@ -17,7 +17,7 @@ func TestCreateRoom(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("group: creator admin, others members", func(t *testing.T) {
-		r, err := tn.as("alice").CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{
+		r, err := tn.as("alice").CreateRoomWithResponse(ctx, nil, chatclient.CreateRoomRequest{
 			Type: chatclient.RoomTypeGroup, Name: ptr("Apollo"), Members: &[]string{"bob", "carol", "alice", "bob"},
 			Metadata: &chatclient.Metadata{"topic": "launch"},
 		})
@@ -55,7 +55,7 @@ func TestCreateRoom(t *testing.T) {
 			{"other side", "amy", "zed"},
 		} {
 			t.Run("second dm "+tc.name, func(t *testing.T) {
-				r, err := tn.as(tc.creator).CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &[]string{tc.other}})
+				r, err := tn.as(tc.creator).CreateRoomWithResponse(ctx, nil, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &[]string{tc.other}})
 				refused(t, r, err, refusal{409, "CONFLICT", ""})
 				if r.JSON409 == nil || r.JSON409.Error.Details == nil || (*r.JSON409.Error.Details)["room_id"] != room.RoomId {
 					t.Errorf("409 lacks details.room_id %s: %s", room.RoomId, r.Body)
@@ -67,7 +67,7 @@ func TestCreateRoom(t *testing.T) {
 	// SPEC: "dm: members names the other user (naming the creator too is
 	// allowed)". The pair is the same whichever way it is written.
 	t.Run("dm naming the creator too", func(t *testing.T) {
-		r, err := tn.as("alice").CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &[]string{"dave", "alice"}})
+		r, err := tn.as("alice").CreateRoomWithResponse(ctx, nil, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &[]string{"dave", "alice"}})
 		if err != nil || r.JSON201 == nil {
 			t.Fatalf("create: %v %s", err, bodyOf(r))
 		}
@@ -84,7 +84,7 @@ func TestCreateRoom(t *testing.T) {
 			{"dave", []string{"dave", "alice"}},
 			{"dave", []string{"alice"}},
 		} {
-			r, err := tn.as(tc.creator).CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &tc.members})
+			r, err := tn.as(tc.creator).CreateRoomWithResponse(ctx, nil, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &tc.members})
 			refused(t, r, err, refusal{409, "CONFLICT", "members"})
 			if r.JSON409 == nil || r.JSON409.Error.Details == nil || (*r.JSON409.Error.Details)["room_id"] != room.RoomId {
 				t.Errorf("%s %v: 409 lacks details.room_id %s: %s", tc.creator, tc.members, room.RoomId, r.Body)
@@ -109,7 +109,7 @@ func TestCreateRoom(t *testing.T) {
 			if tc.members != nil {
 				req.Members = &tc.members
 			}
-			r, err := tn.as("alice").CreateRoomWithResponse(ctx, req)
+			r, err := tn.as("alice").CreateRoomWithResponse(ctx, nil, req)
 			refused(t, r, err, refusal{400, "VALIDATION_ERROR", tc.field})
 		})
 	}
@@ -117,7 +117,7 @@ func TestCreateRoom(t *testing.T) {
 	// caller) but make a dm between others: the caller may open only their
 	// own dms.
 	t.Run("dm between two others", func(t *testing.T) {
-		r, err := tn.as("alice").CreateRoomWithResponse(ctx, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &[]string{"bob", "carol"}})
+		r, err := tn.as("alice").CreateRoomWithResponse(ctx, nil, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &[]string{"bob", "carol"}})
 		refused(t, r, err, refusal{403, "AUTHORIZATION_ERROR", ""})
 	})
 }
@@ -168,31 +168,31 @@ func TestRoomAuthorization(t *testing.T) {
 			return as("alice").UpdateRoomWithResponse(ctx, dm.RoomId, chatclient.UpdateRoomRequest{Name: ptr("x")})
 		}, 403, "AUTHORIZATION_ERROR"},
 		{"member adds to group", func() (response, error) {
-			return as("bob").AddMemberWithResponse(ctx, group.RoomId, chatclient.AddMemberRequest{UserId: "carol"})
+			return as("bob").AddMemberWithResponse(ctx, group.RoomId, nil, chatclient.AddMemberRequest{UserId: "carol"})
 		}, 403, "AUTHORIZATION_ERROR"},
 		{"outsider joins group", func() (response, error) {
-			return as("eve").AddMemberWithResponse(ctx, group.RoomId, chatclient.AddMemberRequest{UserId: "eve"})
+			return as("eve").AddMemberWithResponse(ctx, group.RoomId, nil, chatclient.AddMemberRequest{UserId: "eve"})
 		}, 403, "AUTHORIZATION_ERROR"},
 		{"admin adds to group", func() (response, error) {
-			return as("alice").AddMemberWithResponse(ctx, group.RoomId, chatclient.AddMemberRequest{UserId: "carol"})
+			return as("alice").AddMemberWithResponse(ctx, group.RoomId, nil, chatclient.AddMemberRequest{UserId: "carol"})
 		}, 201, ""},
 		{"admin adds an existing member", func() (response, error) {
-			return as("alice").AddMemberWithResponse(ctx, group.RoomId, chatclient.AddMemberRequest{UserId: "bob"})
+			return as("alice").AddMemberWithResponse(ctx, group.RoomId, nil, chatclient.AddMemberRequest{UserId: "bob"})
 		}, 409, "CONFLICT"},
 		{"anyone joins channel", func() (response, error) {
-			return as("eve").AddMemberWithResponse(ctx, channel.RoomId, chatclient.AddMemberRequest{UserId: "eve"})
+			return as("eve").AddMemberWithResponse(ctx, channel.RoomId, nil, chatclient.AddMemberRequest{UserId: "eve"})
 		}, 201, ""},
 		{"channel member adds someone else", func() (response, error) {
-			return as("eve").AddMemberWithResponse(ctx, channel.RoomId, chatclient.AddMemberRequest{UserId: "frank"})
+			return as("eve").AddMemberWithResponse(ctx, channel.RoomId, nil, chatclient.AddMemberRequest{UserId: "frank"})
 		}, 403, "AUTHORIZATION_ERROR"},
 		{"joiner asks to be channel admin", func() (response, error) {
-			return as("gina").AddMemberWithResponse(ctx, channel.RoomId, chatclient.AddMemberRequest{UserId: "gina", Role: ptr(chatclient.RoleAdmin)})
+			return as("gina").AddMemberWithResponse(ctx, channel.RoomId, nil, chatclient.AddMemberRequest{UserId: "gina", Role: ptr(chatclient.RoleAdmin)})
 		}, 403, "AUTHORIZATION_ERROR"},
 		{"channel admin adds anyone", func() (response, error) {
-			return as("alice").AddMemberWithResponse(ctx, channel.RoomId, chatclient.AddMemberRequest{UserId: "frank"})
+			return as("alice").AddMemberWithResponse(ctx, channel.RoomId, nil, chatclient.AddMemberRequest{UserId: "frank"})
 		}, 201, ""},
 		{"add to a dm", func() (response, error) {
-			return as("alice").AddMemberWithResponse(ctx, dm.RoomId, chatclient.AddMemberRequest{UserId: "carol"})
+			return as("alice").AddMemberWithResponse(ctx, dm.RoomId, nil, chatclient.AddMemberRequest{UserId: "carol"})
 		}, 409, "CONFLICT"},
 		{"leave a dm", func() (response, error) { return as("bob").RemoveMemberWithResponse(ctx, dm.RoomId, "bob") }, 409, "CONFLICT"},
 		{"member removes another", func() (response, error) { return as("bob").RemoveMemberWithResponse(ctx, group.RoomId, "carol") }, 403, "AUTHORIZATION_ERROR"},
@@ -265,7 +265,7 @@ func TestStateConflicts(t *testing.T) {
 		state string // a word of the message naming the state
 	}{
 		{"add to a dm", func() (response, error) {
-			return tn.as("alice").AddMemberWithResponse(ctx, dm.RoomId, chatclient.AddMemberRequest{UserId: "carol"})
+			return tn.as("alice").AddMemberWithResponse(ctx, dm.RoomId, nil, chatclient.AddMemberRequest{UserId: "carol"})
 		}, refusal{409, "CONFLICT", "room_id"}, "dm"},
 		{"leave a dm", func() (response, error) { return tn.as("bob").RemoveMemberWithResponse(ctx, dm.RoomId, "bob") },
 			refusal{409, "CONFLICT", "room_id"}, "dm"},
@@ -275,7 +275,7 @@ func TestStateConflicts(t *testing.T) {
 			return tn.as("bob").AckMessagesWithResponse(ctx, chatclient.AckRequest{RoomId: group.RoomId, Seq: 2})
 		}, refusal{409, "CONFLICT", "seq"}, "last_seq"},
 		{"add an existing member", func() (response, error) {
-			return tn.as("alice").AddMemberWithResponse(ctx, group.RoomId, chatclient.AddMemberRequest{UserId: "bob"})
+			return tn.as("alice").AddMemberWithResponse(ctx, group.RoomId, nil, chatclient.AddMemberRequest{UserId: "bob"})
 		}, refusal{409, "CONFLICT", "user_id"}, "member"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -309,7 +309,7 @@ func TestTenantIsolation(t *testing.T) {
 			}},
 			{"list members", func() (response, error) { return intruder.ListMembersWithResponse(ctx, room.RoomId) }},
 			{"join", func() (response, error) {
-				return intruder.AddMemberWithResponse(ctx, room.RoomId, chatclient.AddMemberRequest{UserId: "alice"})
+				return intruder.AddMemberWithResponse(ctx, room.RoomId, nil, chatclient.AddMemberRequest{UserId: "alice"})
 			}},
 			{"remove", func() (response, error) { return intruder.RemoveMemberWithResponse(ctx, room.RoomId, "bob") }},
 		} {

@@ -42,6 +42,8 @@ type Store interface {
 	ListMembers(ctx context.Context, tenantID, actor, roomID string) ([]store.Member, error)
 
 	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)
+	ListReplies(ctx context.Context, tenantID, actor, roomID, parentID string, p store.MessagePage) ([]store.Message, error)
+	Unread(ctx context.Context, tenantID, userID string) (store.UnreadTotals, error)
 
 	ListRoomEvents(ctx context.Context, tenantID, actor, roomID string, after *int64, limit int) ([]store.RoomEvent, error)
 	Sync(ctx context.Context, tenantID, userID string, cursor *store.SyncCursor, limit int) (store.SyncPage, error)
@@ -55,6 +57,8 @@ type Store interface {
 	SearchUsers(ctx context.Context, tenantID, q, after string, limit int) ([]store.Profile, bool, error)
 	Unsubscribe(ctx context.Context, tenantID, userID, topic string) error
 	ListDeadLetters(ctx context.Context, tenantID string, limit int) (store.DeadLetters, error)
+
+	IdempotencyStore
 }
 
 // Publisher announces changes to realtime delivery. It must not block on
@@ -90,6 +94,10 @@ type Config struct {
 	MetricsElsewhere bool
 	// RequestTimeout bounds each REST request (not /ws) [30s].
 	RequestTimeout time.Duration
+	// CORSAllowedOrigins are the browser origins (scheme://host[:port])
+	// granted cross-origin access, or just "*" for every origin, without
+	// credentials. Empty grants none.
+	CORSAllowedOrigins []string
 }
 
 // PresenceReader tells who is online, as the realtime hub knows it.
@@ -179,6 +187,10 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 		},
 	}))
 
+	if len(cfg.CORSAllowedOrigins) > 0 {
+		e.Use(cors(cfg.CORSAllowedOrigins))
+	}
+
 	bodyLimit := limitBody(cfg.BodyLimit)
 	router := &specRouter{e: e, ops: ops, mw: func(op operation) []echo.MiddlewareFunc {
 		// Credentials first: a request without them is refused before
@@ -186,6 +198,9 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 		mw := []echo.MiddlewareFunc{s.authenticate(op.auth), bodyLimit, requireJSON(op.hasBody)}
 		if op.validate != nil { // nil for a route the spec lacks: New refuses those
 			mw = append(mw, op.validate)
+		}
+		if op.idempotent {
+			mw = append(mw, s.idempotent)
 		}
 		return mw
 	}}

@@ -25,7 +25,7 @@ func TestCreateToken(t *testing.T) {
 		{"a day", ptr(86400), 24 * time.Hour},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := tn.as("alice").CreateTokenWithResponse(ctx, chatclient.CreateTokenRequest{TtlSeconds: tc.ttl})
+			r, err := tn.as("alice").CreateTokenWithResponse(ctx, nil, chatclient.CreateTokenRequest{TtlSeconds: tc.ttl})
 			if err != nil || r.JSON201 == nil {
 				t.Fatalf("create token: %v %s", err, bodyOf(r))
 			}
@@ -62,7 +62,7 @@ func TestWebSocketHandshakeAuth(t *testing.T) {
 	other := e.newTenant("other", 1000)
 	ctx := context.Background()
 	token := func(tn tenant, user string, ttl int) string {
-		r, err := tn.as(user).CreateTokenWithResponse(ctx, chatclient.CreateTokenRequest{TtlSeconds: &ttl})
+		r, err := tn.as(user).CreateTokenWithResponse(ctx, nil, chatclient.CreateTokenRequest{TtlSeconds: &ttl})
 		if err != nil || r.JSON201 == nil {
 			t.Fatalf("token: %v %s", err, bodyOf(r))
 		}
@@ -122,7 +122,7 @@ func TestWebSocketHandshakeAuth(t *testing.T) {
 func TestTokenBase64MustBeCanonical(t *testing.T) {
 	e := newEnv(t)
 	tn := e.newTenant("acme", 1000)
-	r, err := tn.as("alice").CreateTokenWithResponse(context.Background(), chatclient.CreateTokenRequest{})
+	r, err := tn.as("alice").CreateTokenWithResponse(context.Background(), nil, chatclient.CreateTokenRequest{})
 	if err != nil || r.JSON201 == nil {
 		t.Fatalf("token: %v %s", err, bodyOf(r))
 	}
@@ -152,7 +152,7 @@ func TestRotatedKeyEndsItsTokens(t *testing.T) {
 		t.Helper()
 		c := e.client(map[string]string{"X-API-Key": key, "X-User-Id": user})
 		ttl := 86400
-		r, err := c.CreateTokenWithResponse(ctx, chatclient.CreateTokenRequest{TtlSeconds: &ttl})
+		r, err := c.CreateTokenWithResponse(ctx, nil, chatclient.CreateTokenRequest{TtlSeconds: &ttl})
 		if err != nil || r.JSON201 == nil {
 			t.Fatalf("token: %v %s", err, bodyOf(r))
 		}

@@ -12,8 +12,6 @@ import (
 	"github.com/chatapi/chatapi/store"
 )
 
-var errBadWSToken = &apiError{status: http.StatusUnauthorized, code: codeAuthentication, message: "invalid or expired token"}
-
 // serveWS authenticates a WebSocket handshake and hands it to the realtime
 // hub. Credentials come from a user token (?token=), the REST headers, or
 // their query fallback (?api_key=&user_id=). A refused handshake is an HTTP
@@ -126,21 +124,7 @@ func (s *Server) wsPrincipal(c echo.Context) (principal, time.Time, error) {
 	q := c.Request().URL.Query()
 	ctx := c.Request().Context()
 	if tok := q.Get("token"); tok != "" {
-		claims, err := s.verifyToken(tok)
-		if err != nil {
-			return principal{}, time.Time{}, errBadWSToken
-		}
-		t, err := s.store.TenantByID(ctx, claims.Tenant)
-		if errors.Is(err, store.ErrNotFound) {
-			return principal{}, time.Time{}, errBadWSToken
-		}
-		if err != nil {
-			return principal{}, time.Time{}, fmt.Errorf("look up tenant: %w", err)
-		}
-		if t.KeyGeneration != claims.KeyGeneration {
-			return principal{}, time.Time{}, errBadWSToken
-		}
-		return principal{tenant: t, userID: claims.User}, time.Unix(claims.Expiry, 0), nil
+		return s.tokenPrincipal(ctx, tok)
 	}
 	key, user := c.Request().Header.Get("X-API-Key"), c.Request().Header.Get("X-User-Id")
 	if key == "" {

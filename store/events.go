@@ -87,6 +87,11 @@ type messageBodyV1 struct {
 	CreatedAt   time.Time       `json:"created_at"`
 	EditedAt    *time.Time      `json:"edited_at"`
 	DeletedAt   *time.Time      `json:"deleted_at"`
+	// A reply's parent, the quote's snapshot (quoteV1) and the mentions
+	// (a JSON array), left out when the message has none.
+	ParentID *string         `json:"parent_id,omitempty"`
+	Quoted   json.RawMessage `json:"quoted,omitempty"`
+	Mentions json.RawMessage `json:"mentions,omitempty"`
 }
 
 func messageBody(r messageRow) messageBodyV1 {
@@ -96,6 +101,13 @@ func messageBody(r messageRow) messageBodyV1 {
 	}
 	if r.Meta != nil {
 		b.Meta = json.RawMessage(*r.Meta)
+	}
+	b.ParentID = r.ParentID
+	if r.Quoted != nil {
+		b.Quoted = json.RawMessage(*r.Quoted)
+	}
+	if r.Mentions != nil {
+		b.Mentions = json.RawMessage(*r.Mentions)
 	}
 	return b
 }
@@ -268,7 +280,7 @@ func (s *Store) readEvents(ctx context.Context, tenantID, roomID string, after, 
 			msg         messageRow
 		)
 		if err := rows.Scan(&e.EventSeq, &typ, &e.UserID, &messageSeq, &version, &payload, &createdAt, &messageDeleted,
-			&id, &content, &msg.Meta, &msg.ClientMsgID, &msg.EditedAt); err != nil {
+			&id, &content, &msg.Meta, &msg.ClientMsgID, &msg.EditedAt, &msg.ParentID, &msg.Quoted, &msg.Mentions); err != nil {
 			return nil, fmt.Errorf("read events: %w", err)
 		}
 		e.RoomID, e.Type, e.CreatedAt = roomID, EventType(typ), fromMillis(createdAt)
@@ -321,12 +333,14 @@ func (d dialect) readEventsQuery(tenantID, roomID string, after, upto int64, lim
 		SELECT e.event_seq, e.type, e.user_id, e.message_seq, e.payload_version, e.payload, e.created_at,
 			(SELECT m.deleted_at FROM messages m WHERE m.room_id = e.room_id AND m.seq = e.message_seq) AS message_deleted_at,
 			CAST(NULL AS TEXT) AS message_id, CAST(NULL AS TEXT) AS content, CAST(NULL AS TEXT) AS meta,
-			CAST(NULL AS TEXT) AS client_msg_id, CAST(NULL AS BIGINT) AS edited_at
+			CAST(NULL AS TEXT) AS client_msg_id, CAST(NULL AS BIGINT) AS edited_at,
+			CAST(NULL AS TEXT) AS parent_id, CAST(NULL AS TEXT) AS quoted, CAST(NULL AS TEXT) AS mentions
 		FROM room_events e
 		WHERE e.tenant_id = ? AND e.room_id = ? AND e.event_seq > ?` + bound("e.event_seq")
 	sent := `
 		SELECT m.event_seq, '` + string(EventMessage) + `', m.sender_id, m.seq, CAST(NULL AS INTEGER), CAST(NULL AS TEXT), m.created_at,
-			m.deleted_at, m.id, m.content, m.meta, m.client_msg_id, m.edited_at
+			m.deleted_at, m.id, m.content, m.meta, m.client_msg_id, m.edited_at,
+			m.parent_id, m.quoted, m.mentions
 		FROM messages m
 		WHERE m.tenant_id = ? AND m.room_id = ? AND m.event_seq > ?` + bound("m.event_seq")
 	side := []any{tenantID, roomID, after}
@@ -350,6 +364,7 @@ func redactMessage(payload []byte, deletedAt int64) ([]byte, error) {
 		return nil, err
 	}
 	fields["content"], fields["meta"], fields["deleted_at"] = json.RawMessage(`""`), json.RawMessage(`null`), at
+	delete(fields, "quoted") // a deleted message's quote goes with its words
 	return json.Marshal(fields)
 }
 
@@ -408,6 +423,25 @@ func messageEventFrame(e RoomEvent, msg messageRow) (json.RawMessage, error) {
 	b = append(b, `,"deleted_at":`...)
 	if b, err = appendJSONMillis(b, msg.DeletedAt); err != nil {
 		return nil, err
+	}
+	if msg.ParentID != nil {
+		b = append(b, `,"parent_id":`...)
+		b = appendJSONString(b, *msg.ParentID)
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{`,"quoted":`, msg.Quoted}, {`,"mentions":`, msg.Mentions}} {
+		if f.v == nil {
+			continue
+		}
+		// As encoding/json encodes the RawMessage fields (see meta).
+		raw, err := json.Marshal(json.RawMessage(*f.v))
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, f.name...)
+		b = append(b, raw...)
 	}
 	return append(b, '}'), nil
 }

@@ -49,6 +49,8 @@ func TestMessageEventFrame(t *testing.T) {
 		{"whole second", messageRow{ID: "msg_d", RoomID: "room_a", SenderID: "u", Seq: 5, Content: "", CreatedAt: 1_796_400_000_000}},
 		{"before 1970", messageRow{ID: "msg_e", RoomID: "room_a", SenderID: "u", Seq: 6, Content: "x", CreatedAt: -1}},
 		{"unreadable meta", messageRow{ID: "msg_f", RoomID: "room_a", SenderID: "u", Seq: 7, Content: "x", Meta: &badMeta, CreatedAt: at}},
+		{"reply, quote, mentions", messageRow{ID: "msg_h", RoomID: "room_a", SenderID: "u", Seq: 9, Content: "x", CreatedAt: at,
+			ParentID: &odd, Quoted: ptrTo(`{"message_id":"msg_a","sender_id":"<b>","content":"é\u2028","deleted":false}`), Mentions: ptrTo(`["a","<b>"]`)}},
 		{"year 10000", messageRow{ID: "msg_g", RoomID: "room_a", SenderID: "u", Seq: 8, Content: "x", CreatedAt: at, EditedAt: &tooLate}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,3 +73,5 @@ func FuzzMessageEventFrame(f *testing.F) {
 		checkMessageFrame(t, e, msg)
 	})
 }
+
+func ptrTo[T any](v T) *T { return &v }

@@ -334,6 +334,14 @@ func (b *sendBatch) store() error {
 			refused = true
 		}
 	}
+	// Parents, quotes and mentions, checked once the room is locked.
+	refSends, refIndex, refs, err := b.resolveRefs(fresh, rows)
+	if err != nil {
+		return err
+	}
+	if refs == nil {
+		refused = true
+	}
 	for i, j := range replayOf {
 		if err := b.results[j].err; err != nil {
 			b.results[i].err = err
@@ -345,6 +353,17 @@ func (b *sendBatch) store() error {
 
 	if err := b.insert(fresh, rows); err != nil {
 		return err
+	}
+	if len(refSends) > 0 {
+		effects, err := recordRefs(b.ctx, b.tx, refSends, refs, b.g.s.nowMillis())
+		if err != nil {
+			return err
+		}
+		for k, i := range refIndex {
+			row := rows[i]
+			row.Effects = effects[k]
+			rows[i] = row
+		}
 	}
 	if err := b.moveCursors(fresh, rows); err != nil {
 		return err
@@ -399,10 +418,14 @@ func (b *sendBatch) allocate(fresh []int) (rows map[int]messageRow, refused bool
 		return cmp.Or(strings.Compare(a.tenantID, b.tenantID), strings.Compare(a.roomID, b.roomID))
 	})
 	now := b.g.s.nowMillis()
-	args := make([]any, 0, 1+3*len(rooms))
+	args := make([]any, 0, 1+4*len(rooms))
 	args = append(args, now)
+	events := make(map[roomRef]int64, len(rooms))
 	for _, room := range rooms {
-		args = append(args, room.tenantID, room.roomID, len(byRoom[room]))
+		for _, i := range byRoom[room] {
+			events[room] += sendEvents(b.batch[i].m)
+		}
+		args = append(args, room.tenantID, room.roomID, len(byRoom[room]), events[room])
 	}
 	res, err := b.query(batchStmt{kind: stmtAllocate, rows: len(rooms)}, args...)
 	if err != nil {
@@ -436,15 +459,55 @@ func (b *sendBatch) allocate(fresh []int) (rows map[int]messageRow, refused bool
 			continue
 		}
 		n := int64(len(sends))
+		// A reply's thread.updated takes the event_seq after its message's.
+		eventSeq := s.lastEvent - events[room] + 1
 		for k, i := range sends {
 			r := b.batch[i]
 			row := newMessageRow(r.sender, r.roomID, r.m, r.meta, now)
 			row.Seq = s.last - n + 1 + int64(k)
-			row.EventSeq = s.lastEvent - n + 1 + int64(k)
+			row.EventSeq = eventSeq
+			eventSeq += sendEvents(r.m)
 			rows[i] = row
 		}
 	}
 	return rows, refused, nil
+}
+
+// resolveRefs runs resolveRefs (threads.go) on the fresh sends that have a
+// parent, a quote or mentions, filling their rows, and answers those it
+// refuses. refs is nil when it refused any: the batch must run again
+// without them, since they took seqs. rows gets the filled rows; index
+// gives each send's index in batch.
+func (b *sendBatch) resolveRefs(fresh []int, rows map[int]messageRow) (sends []refSend, index []int, refs *sendRefs, err error) {
+	for _, i := range fresh {
+		r := b.batch[i]
+		row, ok := rows[i]
+		if !ok || b.results[i].err != nil {
+			continue
+		}
+		sd := refSend{tenantID: r.tenantID, m: r.m, row: &row}
+		if sd.hasRefs() {
+			sends = append(sends, sd)
+			index = append(index, i)
+		}
+	}
+	if len(sends) == 0 {
+		return nil, nil, &sendRefs{}, nil
+	}
+	refs, refused, err := resolveRefs(b.ctx, b.tx, sends, b.g.s.nowMillis())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for k, i := range index {
+		rows[i] = *sends[k].row
+		if err := refused[k]; err != nil {
+			b.results[i].err = err
+		}
+	}
+	if len(refused) > 0 {
+		return nil, nil, nil, nil
+	}
+	return sends, index, refs, nil
 }
 
 // membersOfSQL returns the indexes of the n (index, tenant, room, user)

@@ -31,11 +31,25 @@ type messageRow struct {
 	CreatedAt   int64   `db:"created_at"`
 	EditedAt    *int64  `db:"edited_at"`
 	DeletedAt   *int64  `db:"deleted_at"`
+	// The thread, quote and mentions columns (see 0011): parent_id, the
+	// JSON of the quote snapshot and of the mentions, and a parent's
+	// thread summary.
+	ParentID          *string `db:"parent_id"`
+	Quoted            *string `db:"quoted"`
+	Mentions          *string `db:"mentions"`
+	ReplyCount        int64   `db:"reply_count"`
+	LastReplyAt       *int64  `db:"last_reply_at"`
+	ReplyParticipants *string `db:"reply_participants"`
 	// EventSeq is the event the change that produced the row appended.
 	EventSeq int64 `db:"-"`
+	// Effects are what the send that stored the row changed besides it.
+	Effects *SendEffects `db:"-"`
 }
 
-const messageColumns = `id, room_id, sender_id, seq, content, meta, client_msg_id, created_at, edited_at, deleted_at`
+const messageColumns = `id, room_id, sender_id, seq, content, meta, client_msg_id, created_at, edited_at, deleted_at, ` + threadColumns
+
+// threadColumns are the columns of 0011 every read of a message takes.
+const threadColumns = `parent_id, quoted, mentions, reply_count, last_reply_at, reply_participants`
 
 func (r messageRow) message() Message {
 	m := Message{
@@ -53,6 +67,8 @@ func (r messageRow) message() Message {
 	if r.Meta != nil {
 		m.Meta = []byte(*r.Meta)
 	}
+	m.ParentID, m.Effects = r.ParentID, r.Effects
+	m.Quoted, m.Mentions, m.Thread = decodeRefs(r.Quoted, r.Mentions, r.ReplyCount, r.LastReplyAt, r.ReplyParticipants)
 	return m
 }
 
@@ -95,6 +111,9 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 			return Message{}, false, err
 		}
 	}
+	if m.Mentions, err = checkRefs(m); err != nil {
+		return Message{}, false, err
+	}
 
 	// Sends are committed in groups (see groupCommitter).
 	res := s.sendsFor(tenantID, roomID).send(&sendRequest{ctx: ctx, tenantID: tenantID, sender: sender, roomID: roomID, m: m, meta: meta})
@@ -130,7 +149,9 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 		// Taking the seqs first locks the room row (PostgreSQL): the checks
 		// below then see every earlier send and membership change committed.
 		row = newMessageRow(sender, roomID, m, meta, s.nowMillis())
-		err := tx.QueryRowxContext(ctx, tx.Rebind(allocateSeqsSQL), 1, 1, row.CreatedAt, tenantID, roomID).Scan(&row.Seq, &row.EventSeq)
+		events := sendEvents(m)
+		err := tx.QueryRowxContext(ctx, tx.Rebind(allocateSeqsSQL), 1, events, row.CreatedAt, tenantID, roomID).Scan(&row.Seq, &row.EventSeq)
+		row.EventSeq -= events - 1
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("room %s: %w", roomID, ErrNotFound)
 		}
@@ -150,8 +171,26 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 				return err
 			}
 		}
+		sends := []refSend{{tenantID: tenantID, m: m, row: &row}}
+		var refs *sendRefs
+		if sends[0].hasRefs() {
+			var refused map[int]error
+			if refs, refused, err = resolveRefs(ctx, tx, sends, row.CreatedAt); err != nil {
+				return err
+			}
+			if err := refused[0]; err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(insertMessagesSQL(1)), sendValues(nil, tenantID, &row)...); err != nil {
 			return fmt.Errorf("insert message: %w", err)
+		}
+		if refs != nil {
+			effects, err := recordRefs(ctx, tx, sends, refs, row.CreatedAt)
+			if err != nil {
+				return err
+			}
+			row.Effects = effects[0]
 		}
 		return s.advanceAck(ctx, tx, tenantID, roomID, sender, row.Seq)
 	})
@@ -247,12 +286,28 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 		meta, clientMsgID   sql.NullString
 		createdAt           int64
 		editedAt, deletedAt sql.NullInt64
+		parentID            sql.NullString
+		// Decoded before the next row, so read without a copy.
+		quoted, mentions, participants sql.RawBytes
+		replyCount                     int64
+		lastReplyAt                    sql.NullInt64
 	)
 	for rows.Next() {
 		m := Message{RoomID: roomID}
 		if err := rows.Scan(&m.ID, &m.SenderID, &m.Seq, &m.Content, &meta, &clientMsgID,
-			&createdAt, &editedAt, &deletedAt); err != nil {
+			&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants); err != nil {
 			return nil, err
+		}
+		if parentID.Valid {
+			id := parentID.String
+			m.ParentID = &id
+		}
+		if quoted != nil || mentions != nil || replyCount > 0 {
+			var at *int64
+			if lastReplyAt.Valid {
+				at = &lastReplyAt.Int64
+			}
+			m.Quoted, m.Mentions, m.Thread = decodeRefBytes(quoted, mentions, replyCount, at, participants)
 		}
 		if meta.Valid {
 			m.Meta = []byte(meta.String)
@@ -275,7 +330,7 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 
 // pageColumns are messageColumns but room_id, which a page query fixes: each
 // column read from SQLite costs a few locked calls into the driver.
-const pageColumns = `id, sender_id, seq, content, meta, client_msg_id, created_at, edited_at, deleted_at`
+const pageColumns = `id, sender_id, seq, content, meta, client_msg_id, created_at, edited_at, deleted_at, ` + threadColumns
 
 // listMessagesQuery is ListMessages' SQL (before Rebind) for page p with its
 // limit resolved. descending says the rows come newest first and must be
@@ -289,6 +344,14 @@ func listMessagesQuery(tenantID, actor, roomID string, p MessagePage, limit int)
 		FROM messages
 		WHERE tenant_id = ? AND room_id = ?
 		AND EXISTS (SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?)`, []any{tenantID, roomID, roomID, actor}
+	if p.TopLevel {
+		query += ` AND parent_id IS NULL`
+	}
+	return pageWindow(query, args, p, limit)
+}
+
+// pageWindow adds p's window, order and limit to a page query.
+func pageWindow(query string, args []any, p MessagePage, limit int) (string, []any, bool) {
 	switch {
 	case p.AfterSeq != nil && p.BeforeSeq != nil: // a window: the first limit inside it
 		return query + ` AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`, append(args, *p.AfterSeq, *p.BeforeSeq, limit), false
@@ -418,7 +481,7 @@ func (s *Store) DeleteMessage(ctx context.Context, tenantID, actor, roomID, mess
 		// the read, and a message is deleted (and its event appended) once.
 		// RETURNING gives the event an edit committed since the read.
 		err = tx.QueryRowxContext(ctx, tx.Rebind(`
-			UPDATE messages SET content = '', meta = NULL, deleted_at = ?
+			UPDATE messages SET content = '', meta = NULL, quoted = NULL, deleted_at = ?
 			WHERE tenant_id = ? AND room_id = ? AND id = ? AND deleted_at IS NULL
 			RETURNING `+messageColumns),
 			now, tenantID, roomID, messageID).StructScan(&row)

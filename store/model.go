@@ -115,7 +115,10 @@ type Room struct {
 type RoomSummary struct {
 	Room
 	UnreadCount int64
-	LastMessage *Message
+	// UnreadMentions counts the messages after the user's read cursor
+	// that mention them.
+	UnreadMentions int64
+	LastMessage    *Message
 	// Settings are the listing user's own settings of the room.
 	Settings MemberSettings
 }
@@ -151,6 +154,59 @@ type Message struct {
 	// (a send, an edit, a delete); 0 when nothing changed (a read, a
 	// client_msg_id replay, the delete of a deleted message).
 	EventSeq int64
+	// ParentID is the top-level message a reply answers; nil for a
+	// top-level message.
+	ParentID *string
+	// Thread summarizes the replies to a top-level message; nil while it
+	// has none.
+	Thread *Thread
+	// Quoted is the snapshot of the message it quotes, taken at send.
+	Quoted *Quote
+	// Mentions are the user ids the message mentions, as sent.
+	Mentions []string
+	// Effects are what a send changed besides storing the message, for the
+	// caller to announce; nil but on the answer of a send that stored it.
+	Effects *SendEffects
+}
+
+// Thread is the summary of a top-level message's replies.
+type Thread struct {
+	ReplyCount  int64
+	LastReplyAt time.Time
+	// ParticipantIDs are the latest repliers, at most MaxThreadParticipants,
+	// most recent first, each once.
+	ParticipantIDs []string
+}
+
+// Quote is a quoted message as it was when the quoting message was sent;
+// Content is cut to MaxQuoteContentLength characters.
+type Quote struct {
+	MessageID string
+	SenderID  string
+	Content   string
+	Deleted   bool
+}
+
+// SendEffects are the changes a send made besides its message.
+type SendEffects struct {
+	// Thread is the parent's thread after a reply, with the event_seq of
+	// the thread.updated the reply appended to the room's log.
+	Thread *ThreadUpdate
+	// Mention is the mention notification the message caused, and
+	// MentionRecipients the users it is owed to (sorted); nil and empty
+	// when no one was notified.
+	Mention           *Notification
+	MentionRecipients []string
+}
+
+// ThreadUpdate is a thread.updated event: a parent's thread after a reply.
+type ThreadUpdate struct {
+	RoomID    string
+	MessageID string
+	Thread    Thread
+	EventSeq  int64
+	// OccurredAt is when the reply was stored.
+	OccurredAt time.Time
 }
 
 // NewRoom is what CreateRoom needs. Members may include the creator.
@@ -184,6 +240,13 @@ type NewMessage struct {
 	Content     string
 	Meta        json.RawMessage
 	ClientMsgID *string
+	// ParentID makes the message a reply to a top-level message of the
+	// same room.
+	ParentID *string
+	// QuotedID quotes a message of the same room.
+	QuotedID *string
+	// Mentions are members of the room (at most MaxMentions).
+	Mentions []string
 }
 
 // MessagePage selects ListMessages' page, always in ascending seq order:
@@ -195,6 +258,8 @@ type MessagePage struct {
 	AfterSeq  *int64
 	BeforeSeq *int64
 	Limit     int
+	// TopLevel leaves replies out.
+	TopLevel bool
 }
 
 // MessageUpdate edits a message; a nil field is left as it is.

@@ -257,6 +257,7 @@ type roomSummaryRow struct {
 	roomRow
 	settingsRow
 	LastAck        int64   `db:"last_ack"`
+	UnreadMentions int64   `db:"unread_mentions"`
 	MsgID          *string `db:"msg_id"`
 	MsgSenderID    *string `db:"msg_sender_id"`
 	MsgSeq         *int64  `db:"msg_seq"`
@@ -269,7 +270,8 @@ type roomSummaryRow struct {
 }
 
 func (r roomSummaryRow) summary(now int64) RoomSummary {
-	sum := RoomSummary{Room: r.room(), UnreadCount: max(0, r.LastSeq-r.LastAck), Settings: r.settings(r.ID, r.LastSeq, now)}
+	sum := RoomSummary{Room: r.room(), UnreadCount: max(0, r.LastSeq-r.LastAck), UnreadMentions: r.UnreadMentions,
+		Settings: r.settings(r.ID, r.LastSeq, now)}
 	if r.MsgID != nil {
 		// The LEFT JOIN makes every column nullable; with msg_id set, the
 		// NOT NULL ones are all there.
@@ -346,7 +348,9 @@ func listRoomsQuery(tenantID, userID string, f RoomFilter, limit int) (string, [
 			msg.id AS msg_id, msg.sender_id AS msg_sender_id, msg.seq AS msg_seq,
 			msg.content AS msg_content, msg.meta AS msg_meta,
 			msg.client_msg_id AS msg_client_msg_id, msg.created_at AS msg_created_at,
-			msg.edited_at AS msg_edited_at, msg.deleted_at AS msg_deleted_at
+			msg.edited_at AS msg_edited_at, msg.deleted_at AS msg_deleted_at,
+			(SELECT COUNT(*) FROM message_mentions mm
+			 WHERE mm.room_id = m.room_id AND mm.user_id = m.user_id AND mm.seq > m.last_ack) AS unread_mentions
 		FROM room_members m
 		JOIN rooms r ON r.id = m.room_id AND r.tenant_id = m.tenant_id
 		LEFT JOIN messages msg ON msg.room_id = r.id AND msg.seq = r.last_seq

@@ -34,6 +34,11 @@ var sendColumns = []sendColumn{
 	// taken from the room's counters (allocateSeqsSQL).
 	{name: "seq", value: func(_ string, r *messageRow) any { return r.Seq }},
 	{name: "event_seq", value: func(_ string, r *messageRow) any { return r.EventSeq }},
+	// A reply's parent, a quote's snapshot and the mentions, as checked
+	// by resolveRefs (threads.go).
+	{name: "parent_id", value: func(_ string, r *messageRow) any { return r.ParentID }},
+	{name: "quoted", value: func(_ string, r *messageRow) any { return r.Quoted }},
+	{name: "mentions", value: func(_ string, r *messageRow) any { return r.Mentions }},
 }
 
 // newMessageRow is the row a send stores for m (meta normalized), before
@@ -41,8 +46,17 @@ var sendColumns = []sendColumn{
 func newMessageRow(sender, roomID string, m NewMessage, meta *string, now int64) messageRow {
 	return messageRow{
 		ID: newMessageID(now), RoomID: roomID, SenderID: sender, Content: m.Content,
-		Meta: meta, ClientMsgID: m.ClientMsgID, CreatedAt: now,
+		Meta: meta, ClientMsgID: m.ClientMsgID, CreatedAt: now, ParentID: m.ParentID,
 	}
+}
+
+// sendEvents is how many events of the room's log a send appends: its
+// message, and a reply the thread.updated of its parent.
+func sendEvents(m NewMessage) int64 {
+	if m.ParentID != nil {
+		return 2
+	}
+	return 1
 }
 
 // sendValues appends r's values in sendColumns order, the seqs included,
@@ -84,15 +98,16 @@ const (
 )
 
 // allocateRoomsSQL is allocateSeqsSQL for n rooms at once: its parameters
-// are the activity time, then (tenant, room, how many seqs) per room. It
+// are the activity time, then (tenant, room, how many seqs, how many
+// event_seqs) per room. It
 // returns the rooms it found, each with the last of the seqs taken. The
 // rooms are updated, and on PostgreSQL locked, in the order listed (the
 // VALUES rows are read in order against the primary key, see
 // TestQueryPlans).
 func allocateRoomsSQL(n int) string {
-	return `UPDATE rooms SET last_seq = last_seq + v.column3, last_event_seq = last_event_seq + v.column3,
+	return `UPDATE rooms SET last_seq = last_seq + v.column3, last_event_seq = last_event_seq + v.column4,
 			last_activity_at = ?
-		FROM (VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, CAST(? AS BIGINT)), ", n), ", ") + `) AS v
+		FROM (VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT)), ", n), ", ") + `) AS v
 		WHERE rooms.tenant_id = v.column1 AND rooms.id = v.column2
 		RETURNING rooms.tenant_id, rooms.id, rooms.last_seq, rooms.last_event_seq`
 }

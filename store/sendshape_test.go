@@ -13,8 +13,9 @@ import (
 // send (sendColumns) or by a later change, and each statement has exactly
 // the parameters its callers pass.
 func TestSendShape(t *testing.T) {
-	// Columns a send leaves to later changes (an edit, a delete).
-	setLater := []string{"edited_at", "deleted_at"}
+	// Columns a send leaves to later changes (an edit, a delete, a reply
+	// to the message).
+	setLater := []string{"edited_at", "deleted_at", "reply_count", "last_reply_at", "reply_participants"}
 
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "shape.db"))
 	if err != nil {
@@ -52,7 +53,7 @@ func TestSendShape(t *testing.T) {
 		{"insertMessagesSQL(1)", insertMessagesSQL(1), len(sendColumns)},
 		{"insertMessagesSQL(3)", insertMessagesSQL(3), 3 * len(sendColumns)},
 		{"allocateSeqsSQL", allocateSeqsSQL, 5},
-		{"allocateRoomsSQL(2)", allocateRoomsSQL(2), 7},
+		{"allocateRoomsSQL(2)", allocateRoomsSQL(2), 9},
 		{"advanceAckSQL", advanceAckSQL, 5},
 		{"membersOfSQL(2)", membersOfSQL(2), 8},
 	}

@@ -71,6 +71,7 @@ func TestLoadConfigRefusesMalformedEnvironment(t *testing.T) {
 		{"reconnect delay", map[string]string{"SHUTDOWN_RECONNECT_AFTER": "later"}, []string{"SHUTDOWN_RECONNECT_AFTER"}},
 		{"no reconnect delay", map[string]string{"SHUTDOWN_RECONNECT_AFTER": "0s"}, []string{"SHUTDOWN_RECONNECT_AFTER", "positive"}},
 		{"log level", map[string]string{"LOG_LEVEL": "loud"}, []string{"LOG_LEVEL"}},
+		{"boolean", map[string]string{"DEMO": "yes please"}, []string{`DEMO="yes please"`, "true or false"}},
 		{"every bad one named", map[string]string{"RETRY_MAX_ATTEMPTS": "abc", "INSTANCE_HEARTBEAT": "often"},
 			[]string{"RETRY_MAX_ATTEMPTS", "INSTANCE_HEARTBEAT"}},
 	} {
@@ -139,6 +140,31 @@ func TestLoadConfigReceiptsMaxMembers(t *testing.T) {
 			}
 			if err != nil || cfg.receiptsMaxMembers != tc.want {
 				t.Fatalf("got %d, %v; want %d", cfg.receiptsMaxMembers, err, tc.want)
+			}
+		})
+	}
+}
+
+// The demo app is off unless asked for.
+func TestLoadConfigDemo(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want bool
+	}{
+		{"off by default", nil, nil, false},
+		{"DEMO=true", map[string]string{"DEMO": "true"}, nil, true},
+		{"DEMO=false", map[string]string{"DEMO": "false"}, nil, false},
+		{"the flag over the environment", map[string]string{"DEMO": "true"}, []string{"-demo=false"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := loadConfig(tc.args, func(k string) string { return tc.env[k] })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.demo != tc.want {
+				t.Errorf("demo = %v, want %v", cfg.demo, tc.want)
 			}
 		})
 	}

@@ -14,18 +14,24 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/coder/websocket"
+	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/chatapi/chatapi/demo"
 	"github.com/chatapi/chatapi/membus"
 	"github.com/chatapi/chatapi/pgbus"
 	"github.com/chatapi/chatapi/realtime"
@@ -75,6 +81,11 @@ type config struct {
 	// receiptsMaxMembers is the largest room whose members get per-user
 	// read and delivery receipts.
 	receiptsMaxMembers int
+	// demo serves the demo web app at /demo/ (DEMO=true; development only).
+	demo bool
+	// corsOrigins are the browser origins allowed to call the API and open
+	// /ws (CORS_ALLOWED_ORIGINS), or just "*".
+	corsOrigins []string
 }
 
 // httpTimeouts are the http.Server deadlines. Hijacked WebSocket
@@ -115,6 +126,8 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	wsCheck := fs.Duration("ws-credential-check-interval", env.duration("WS_CREDENTIAL_CHECK_INTERVAL", 5*time.Second), "how often WebSocket connections of expired tokens and rotated keys are closed (WS_CREDENTIAL_CHECK_INTERVAL)")
 	reconnectAfter := fs.Duration("shutdown-reconnect-after", env.duration("SHUTDOWN_RECONNECT_AFTER", 2*time.Second), "how long WebSocket clients are told to wait before reconnecting, in server.shutdown and the Retry-After of a handshake refused during shutdown (SHUTDOWN_RECONNECT_AFTER)")
 	receiptsMax := fs.Int("receipts-max-members", env.int("RECEIPTS_MAX_MEMBERS", 100), "largest room whose members get per-user read and delivery receipts (RECEIPTS_MAX_MEMBERS)")
+	demoApp := fs.Bool("demo", env.bool("DEMO", false), "serve the demo web app at /demo/, with a demo tenant for anyone who opens it: development only (DEMO)")
+	corsOrigins := fs.String("cors-allowed-origins", getenv("CORS_ALLOWED_ORIGINS"), "comma-separated browser origins (https://app.example.com) allowed to call the API and open /ws, or * for any (then without credentials); none when empty (CORS_ALLOWED_ORIGINS)")
 	if err := env.err(); err != nil {
 		return config{}, err
 	}
@@ -148,15 +161,20 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	if *wsCheck <= 0 {
 		return config{}, fmt.Errorf("WS_CREDENTIAL_CHECK_INTERVAL: must be positive, got %v", *wsCheck)
 	}
+	origins, err := parseOrigins(*corsOrigins)
+	if err != nil {
+		return config{}, fmt.Errorf("CORS_ALLOWED_ORIGINS: %w", err)
+	}
 	return config{
-		addr: *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
+		corsOrigins: origins,
+		addr:        *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
 		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
 		tokenSecret: getenv("TOKEN_SECRET"), metricsAddr: getenv("METRICS_ADDR"),
 		retryMax: *retryMax, pprofAddr: *pprofAddr, eventRetention: *eventRetention,
 		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
 		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, reconnectAfter: *reconnectAfter,
-		receiptsMaxMembers: *receiptsMax,
+		receiptsMaxMembers: *receiptsMax, demo: *demoApp,
 	}, nil
 }
 
@@ -184,7 +202,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	hubCfg := realtime.Config{Logger: logger, RetryMaxAttempts: cfg.retryMax,
 		MaxConnsPerUser: cfg.wsMaxConns, CredentialCheckInterval: cfg.wsCredentialCheck,
-		ReconnectAfter: cfg.reconnectAfter, ReceiptsMaxMembers: cfg.receiptsMaxMembers}
+		ReconnectAfter: cfg.reconnectAfter, ReceiptsMaxMembers: cfg.receiptsMaxMembers,
+		// The WebSocket library accepts a same-host origin by itself; the
+		// others are CORS_ALLOWED_ORIGINS, matched as scheme://host
+		// patterns, which parseOrigins left free of pattern characters
+		// but a lone "*".
+		AcceptOptions: &websocket.AcceptOptions{OriginPatterns: cfg.corsOrigins}}
 	if cfg.instance.InstanceID == "" {
 		if cfg.instance.InstanceID, err = newInstanceID(); err != nil {
 			return err
@@ -219,6 +242,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 	background.Go(func() { pruneEvents(runCtx, st, cfg.eventRetention, logger) })
+	background.Go(func() { pruneIdempotencyKeys(runCtx, st, maxPruneInterval, logger) })
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -261,20 +285,30 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			func() float64 { return float64(c.value()) }))
 	}
 	app, err := server.New(server.Config{
-		MasterKey:        cfg.masterKey,
-		Version:          version,
-		BodyLimit:        cfg.bodyLimit,
-		DefaultRateLimit: cfg.rateLimit,
-		Logger:           logger,
-		TokenSecret:      []byte(cfg.tokenSecret),
-		WS:               hub,
-		Connections:      hub.Connections,
-		Presence:         hub,
-		Metrics:          reg,
-		MetricsElsewhere: cfg.metricsAddr != "",
+		MasterKey:          cfg.masterKey,
+		Version:            version,
+		BodyLimit:          cfg.bodyLimit,
+		DefaultRateLimit:   cfg.rateLimit,
+		Logger:             logger,
+		TokenSecret:        []byte(cfg.tokenSecret),
+		WS:                 hub,
+		Connections:        hub.Connections,
+		Presence:           hub,
+		Metrics:            reg,
+		MetricsElsewhere:   cfg.metricsAddr != "",
+		CORSAllowedOrigins: cfg.corsOrigins,
 	}, st, hub)
 	if err != nil {
 		return err
+	}
+
+	if cfg.demo {
+		b, err := demo.New(app, cfg.masterKey)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		b.Register(app, middleware.BodyLimit("4K"))
+		logger.Warn("DEMO=true: the demo web app is served at /demo/ and hands anyone who opens it a user token of a demo tenant; development only, never in production")
 	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -370,6 +404,35 @@ func openCluster(ctx context.Context, st *store.Store, cfg config, logger *slog.
 	return bus, st, nil
 }
 
+// parseOrigins reads CORS_ALLOWED_ORIGINS: a comma-separated list of
+// origins, each scheme://host[:port] with no path, or "*" alone (any
+// origin, then without credentials). Origins are kept lowercase, as
+// browsers send them.
+func parseOrigins(list string) ([]string, error) {
+	var origins []string
+	for o := range strings.SplitSeq(list, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		if o == "*" {
+			origins = append(origins, o)
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" ||
+			strings.ContainsAny(u.Host, "*?[]\\") {
+			return nil, fmt.Errorf("%q is not an origin: give scheme://host[:port], e.g. https://app.example.com", o)
+		}
+		origins = append(origins, strings.ToLower(u.Scheme+"://"+u.Host))
+	}
+	if len(origins) > 1 && slices.Contains(origins, "*") {
+		return nil, errors.New(`"*" allows every origin and must be given alone`)
+	}
+	return origins, nil
+}
+
 // defaultEventRetention is SPEC's EVENT_RETENTION default: 30 days.
 const defaultEventRetention = 30 * 24 * time.Hour
 
@@ -394,6 +457,27 @@ func pruneEvents(ctx context.Context, st *store.Store, retention time.Duration, 
 			logger.Warn("prune room events", "error", err.Error(), "deleted", n)
 		case n > 0:
 			logger.Info("pruned room events", "deleted", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// pruneIdempotencyKeys deletes the Idempotency-Key answers past their 24
+// hours, at start and then every interval, until ctx ends.
+func pruneIdempotencyKeys(ctx context.Context, st *store.Store, interval time.Duration, logger *slog.Logger) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		n, err := st.PruneIdempotencyKeys(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Warn("prune idempotency keys", "error", err.Error())
+		case n > 0:
+			logger.Info("pruned idempotency keys", "deleted", n)
 		}
 		select {
 		case <-ctx.Done():
@@ -517,4 +601,17 @@ func (e *environment) duration(name string, def time.Duration) time.Duration {
 }
 
 // err is every variable that could not be read, or nil.
+func (e *environment) bool(name string, def bool) bool {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want true or false", name, v))
+		return def
+	}
+	return b
+}
+
 func (e *environment) err() error { return errors.Join(e.errs...) }

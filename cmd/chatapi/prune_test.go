@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,4 +87,65 @@ func TestPruneEvents(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the pruning loop did not stop with its context")
 	}
+}
+
+// TestPruneIdempotencyKeys runs the pruning loop over a key answered 25
+// hours ago: the answer goes (the key may be claimed afresh), and the loop
+// ends with its context.
+func TestPruneIdempotencyKeys(t *testing.T) {
+	ctx := t.Context()
+	var skew atomic.Int64
+	clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chatapi.db"), store.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	claim := store.IdempotencyClaim{TTL: 24 * time.Hour, AbandonAfter: time.Minute}
+	if _, ok, err := st.ClaimIdempotencyKey(ctx, "tn_1", "key", "fp", claim); err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	if err := st.CompleteIdempotencyKey(ctx, "tn_1", "key", 201, []byte("answer")); err != nil {
+		t.Fatal(err)
+	}
+	skew.Store(int64(25 * time.Hour))
+	var logs syncBuffer
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pruneIdempotencyKeys(runCtx, st, time.Hour, slog.New(slog.NewTextHandler(&logs, nil)))
+	}()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), `msg="pruned idempotency keys" deleted=1`); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the expired answer was not pruned; log: %s", logs.String())
+		}
+	}
+	stop()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pruning loop did not stop with its context")
+	}
+	if n, err := st.PruneIdempotencyKeys(ctx); err != nil || n != 0 {
+		t.Errorf("left for a second prune: %d %v", n, err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer for a logger on another goroutine.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

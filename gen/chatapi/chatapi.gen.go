@@ -201,6 +201,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for ThreadUpdatedEventType.
+const (
+	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
+)
+
+// Valid indicates whether the value is a known member of the ThreadUpdatedEventType enum.
+func (e ThreadUpdatedEventType) Valid() bool {
+	switch e {
+	case ThreadUpdatedEventTypeThreadUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -690,6 +705,11 @@ type Message struct {
 	// EditedAt When the message was last edited, or null.
 	EditedAt *time.Time `json:"edited_at"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -699,6 +719,14 @@ type Message struct {
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *map[string]interface{} `json:"meta"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -714,6 +742,9 @@ type Message struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 }
 
 // MessageEvent A message was sent (`message`), edited (`message.updated`) or deleted
@@ -750,6 +781,11 @@ type MessageEvent struct {
 	// Example: 42
 	EventSeq EventSeq `json:"event_seq"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -765,6 +801,14 @@ type MessageEvent struct {
 	// Example: 2026-11-24T20:10:00Z
 	OccurredAt time.Time `json:"occurred_at"`
 
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
+
 	// RoomId A room id, `room_` followed by random characters.
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -779,6 +823,9 @@ type MessageEvent struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 
 	// Type The event type.
 	//
@@ -1007,6 +1054,29 @@ type PresenceListResponse struct {
 	Success bool `json:"success"`
 }
 
+// Quote The quoted message as it was when the quoting message was sent.
+type Quote struct {
+	// Content The quoted text, cut to 200 characters; empty when it was deleted.
+	//
+	// Example: Shall we ship on Friday?
+	Content string `json:"content"`
+
+	// Deleted Whether the quoted message was deleted when it was quoted.
+	//
+	// Example: false
+	Deleted bool `json:"deleted"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// SenderId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	SenderId UserId `json:"sender_id"`
+}
+
 // RemovedMember Who left which room.
 type RemovedMember struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -1206,6 +1276,11 @@ type RoomSummary struct {
 	// Example: 2
 	UnreadCount int64 `json:"unread_count"`
 
+	// UnreadMentions Messages after the caller's `last_ack` that mention them.
+	//
+	// Example: 1
+	UnreadMentions int64 `json:"unread_mentions"`
+
 	// UpdatedAt When the room or its membership last changed.
 	//
 	// Example: 2026-11-24T20:00:00Z
@@ -1260,10 +1335,25 @@ type SendMessageRequest struct {
 	// Example: Hello, team!
 	Content string `json:"content"`
 
+	// Mentions Members of the room the message mentions (at most 50); each but the sender gets a `mention` notification.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// Meta Free-form JSON object about the message, at most 4 KB encoded, e.g. `{type, mentions}`.
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *MessageMeta `json:"meta,omitempty"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// QuotedId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	QuotedId *MessageId `json:"quoted_id,omitempty"`
 }
 
 // Seq A per-room message sequence number; the first message is 1.
@@ -1429,6 +1519,60 @@ type TenantWithKeyResponse struct {
 	Success bool `json:"success"`
 }
 
+// Thread The replies to a top-level message; present once it has one.
+type Thread struct {
+	// LastReplyAt When the latest reply was stored.
+	//
+	// Example: 2026-11-24T20:12:00Z
+	LastReplyAt time.Time `json:"last_reply_at"`
+
+	// ParticipantIds The latest repliers, at most 10, most recent first, each once.
+	//
+	// Example: ["bob","carol"]
+	ParticipantIds []UserId `json:"participant_ids"`
+
+	// ReplyCount How many replies the message has.
+	//
+	// Example: 3
+	ReplyCount int64 `json:"reply_count"`
+}
+
+// ThreadUpdatedEvent A reply was sent to the top-level message `message_id`; `thread` is its thread after the reply.
+type ThreadUpdatedEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread Thread `json:"thread"`
+
+	// Type The event type.
+	//
+	// Example: thread.updated
+	Type ThreadUpdatedEventType `json:"type"`
+}
+
+// ThreadUpdatedEventType The event type.
+//
+// Example: thread.updated
+type ThreadUpdatedEventType string
+
 // Token A signed, tenant-scoped user token.
 type Token struct {
 	// ExpiresAt When the token stops being accepted.
@@ -1458,6 +1602,36 @@ type TokenResponse struct {
 //
 // Example: orders.shipped
 type Topic = string
+
+// UnreadResponse Envelope of UnreadTotals.
+type UnreadResponse struct {
+	// Data The caller's unread counts over the rooms they have not muted.
+	Data UnreadTotals `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UnreadTotals The caller's unread counts over the rooms they have not muted.
+type UnreadTotals struct {
+	// RoomsWithUnread Rooms with at least one unread message.
+	//
+	// Example: 2
+	RoomsWithUnread int64 `json:"rooms_with_unread"`
+
+	// TotalUnread Unread messages (each room's `last_seq` minus the caller's `last_ack`), summed.
+	//
+	// Example: 5
+	TotalUnread int64 `json:"total_unread"`
+
+	// TotalUnreadMentions Unread messages that mention the caller, summed.
+	//
+	// Example: 1
+	TotalUnreadMentions int64 `json:"total_unread_mentions"`
+}
 
 // Unsubscribed The topic unsubscribed from.
 type Unsubscribed struct {
@@ -1597,6 +1771,9 @@ type UserResponse struct {
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
+// IdempotencyKey defines model for IdempotencyKey.
+type IdempotencyKey = string
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -1640,6 +1817,9 @@ type Conflict = ErrorResponse
 // Forbidden The envelope of every refusal.
 type Forbidden = ErrorResponse
 
+// IdempotencyConflict The envelope of every refusal.
+type IdempotencyConflict = ErrorResponse
+
 // InternalError The envelope of every refusal.
 type InternalError = ErrorResponse
 
@@ -1648,6 +1828,9 @@ type NotFound = ErrorResponse
 
 // PayloadTooLarge The envelope of every refusal.
 type PayloadTooLarge = ErrorResponse
+
+// TenantLevelForbidden The envelope of every refusal.
+type TenantLevelForbidden = ErrorResponse
 
 // TooManyRequests The envelope of every refusal.
 type TooManyRequests = ErrorResponse
@@ -1667,10 +1850,42 @@ type ListDeadLettersParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// CreateTenantParams defines parameters for CreateTenant.
+type CreateTenantParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SendNotificationParams defines parameters for SendNotification.
+type SendNotificationParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetPresenceParams defines parameters for GetPresence.
@@ -1694,6 +1909,22 @@ type ListRoomsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// CreateRoomParams defines parameters for CreateRoom.
+type CreateRoomParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListRoomEventsParams defines parameters for ListRoomEvents.
 type ListRoomEventsParams struct {
 	// After Return the events with an `event_seq` greater than this.
@@ -1703,12 +1934,43 @@ type ListRoomEventsParams struct {
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// AddMemberParams defines parameters for AddMember.
+type AddMemberParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListMessagesParams defines parameters for ListMessages.
 type ListMessagesParams struct {
+	// TopLevel When true, only top-level messages (no thread replies).
+	TopLevel *bool `form:"top_level,omitempty" json:"top_level,omitempty"`
+
 	// AfterSeq Return messages with a seq greater than this. With `before_seq`, the first `limit` messages strictly between the two.
 	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
 
 	// BeforeSeq Return the messages right before this seq. With `after_seq`, the first `limit` messages strictly between the two.
+	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListRepliesParams defines parameters for ListReplies.
+type ListRepliesParams struct {
+	// AfterSeq Return replies with a seq greater than this.
+	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
+
+	// BeforeSeq Return the replies right before this seq.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
@@ -1722,6 +1984,22 @@ type SyncParams struct {
 
 	// Limit How many events at most (default 100, at most 500).
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateTokenParams defines parameters for CreateToken.
+type CreateTokenParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListUsersParams defines parameters for ListUsers.
@@ -1882,6 +2160,32 @@ func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
 	return err
 }
 
+// AsThreadUpdatedEvent returns the union data inside the RoomEvent as a ThreadUpdatedEvent
+func (t RoomEvent) AsThreadUpdatedEvent() (ThreadUpdatedEvent, error) {
+	var body ThreadUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadUpdatedEvent overwrites any union data inside the RoomEvent as the provided ThreadUpdatedEvent
+func (t *RoomEvent) FromThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeThreadUpdatedEvent performs a merge with any union data inside the RoomEvent, using the provided ThreadUpdatedEvent
+func (t *RoomEvent) MergeThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -1908,6 +2212,8 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "room.updated":
 		return t.AsRoomUpdatedEvent()
+	case "thread.updated":
+		return t.AsThreadUpdatedEvent()
 	default:
 		return nil, errors.New("unknown discriminator value: " + discriminator)
 	}
@@ -1936,7 +2242,7 @@ type ServerInterface interface {
 	ListTenants(ctx echo.Context) error
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
-	CreateTenant(ctx echo.Context) error
+	CreateTenant(ctx echo.Context, params CreateTenantParams) error
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error
@@ -1951,7 +2257,7 @@ type ServerInterface interface {
 	AckNotification(ctx echo.Context, notificationId NotificationIdPath) error
 	// SendNotification Send a notification
 	// (POST /notify)
-	SendNotification(ctx echo.Context) error
+	SendNotification(ctx echo.Context, params SendNotificationParams) error
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx echo.Context, params GetPresenceParams) error
@@ -1960,7 +2266,7 @@ type ServerInterface interface {
 	ListRooms(ctx echo.Context, params ListRoomsParams) error
 	// CreateRoom Create a room
 	// (POST /rooms)
-	CreateRoom(ctx echo.Context) error
+	CreateRoom(ctx echo.Context, params CreateRoomParams) error
 	// GetRoom Get a room
 	// (GET /rooms/{room_id})
 	GetRoom(ctx echo.Context, roomId RoomIdPath) error
@@ -1975,7 +2281,7 @@ type ServerInterface interface {
 	ListMembers(ctx echo.Context, roomId RoomIdPath) error
 	// AddMember Add a member
 	// (POST /rooms/{room_id}/members)
-	AddMember(ctx echo.Context, roomId RoomIdPath) error
+	AddMember(ctx echo.Context, roomId RoomIdPath, params AddMemberParams) error
 	// RemoveMember Remove a member, or leave
 	// (DELETE /rooms/{room_id}/members/{user_id})
 	RemoveMember(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error
@@ -1994,6 +2300,9 @@ type ServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// ListReplies List a thread's replies
+	// (GET /rooms/{room_id}/messages/{message_id}/replies)
+	ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx echo.Context) error
@@ -2008,7 +2317,10 @@ type ServerInterface interface {
 	Sync(ctx echo.Context, params SyncParams) error
 	// CreateToken Create a user token
 	// (POST /tokens)
-	CreateToken(ctx echo.Context) error
+	CreateToken(ctx echo.Context, params CreateTokenParams) error
+	// GetUnread Unread totals
+	// (GET /unread)
+	GetUnread(ctx echo.Context) error
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
@@ -2075,8 +2387,28 @@ func (w *ServerInterfaceWrapper) ListTenants(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateTenant(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateTenantParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateTenant(ctx)
+	err = w.Handler.CreateTenant(ctx, params)
 	return err
 }
 
@@ -2143,8 +2475,28 @@ func (w *ServerInterfaceWrapper) AckNotification(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) SendNotification(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SendNotificationParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.SendNotification(ctx)
+	err = w.Handler.SendNotification(ctx, params)
 	return err
 }
 
@@ -2209,8 +2561,28 @@ func (w *ServerInterfaceWrapper) ListRooms(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateRoom(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateRoomParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateRoom(ctx)
+	err = w.Handler.CreateRoom(ctx, params)
 	return err
 }
 
@@ -2305,8 +2677,28 @@ func (w *ServerInterfaceWrapper) AddMember(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddMemberParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.AddMember(ctx, roomId)
+	err = w.Handler.AddMember(ctx, roomId, params)
 	return err
 }
 
@@ -2371,6 +2763,13 @@ func (w *ServerInterfaceWrapper) ListMessages(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListMessagesParams
+	// ------------- Optional query parameter "top_level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "top_level", ctx.QueryParams(), &params.TopLevel, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter top_level: %s", err))
+	}
+
 	// ------------- Optional query parameter "after_seq" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "after_seq", ctx.QueryParams(), &params.AfterSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
@@ -2461,6 +2860,53 @@ func (w *ServerInterfaceWrapper) UpdateMessage(ctx echo.Context) error {
 	return err
 }
 
+// ListReplies converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRepliesParams
+	// ------------- Optional query parameter "after_seq" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after_seq", ctx.QueryParams(), &params.AfterSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after_seq: %s", err))
+	}
+
+	// ------------- Optional query parameter "before_seq" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before_seq", ctx.QueryParams(), &params.BeforeSeq, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before_seq: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReplies(ctx, roomId, messageId, params)
+	return err
+}
+
 // ListSubscriptions converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSubscriptions(ctx echo.Context) error {
 	var err error
@@ -2524,8 +2970,37 @@ func (w *ServerInterfaceWrapper) Sync(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateTokenParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateToken(ctx)
+	err = w.Handler.CreateToken(ctx, params)
+	return err
+}
+
+// GetUnread converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUnread(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUnread(ctx)
 	return err
 }
 
@@ -2681,9 +3156,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/rooms/:room_id/messages", wrapper.SendMessage, options.OperationMiddlewares["sendMessage"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.DeleteMessage, options.OperationMiddlewares["deleteMessage"]...)
 	router.PATCH(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.UpdateMessage, options.OperationMiddlewares["updateMessage"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/replies", wrapper.ListReplies, options.OperationMiddlewares["listReplies"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/events", wrapper.ListRoomEvents, options.OperationMiddlewares["listRoomEvents"]...)
 	router.GET(options.BaseURL+"/sync", wrapper.Sync, options.OperationMiddlewares["sync"]...)
 	router.POST(options.BaseURL+"/acks", wrapper.AckMessages, options.OperationMiddlewares["ackMessages"]...)
+	router.GET(options.BaseURL+"/unread", wrapper.GetUnread, options.OperationMiddlewares["getUnread"]...)
 	router.POST(options.BaseURL+"/notify", wrapper.SendNotification, options.OperationMiddlewares["sendNotification"]...)
 	router.GET(options.BaseURL+"/notifications", wrapper.ListNotifications, options.OperationMiddlewares["listNotifications"]...)
 	router.POST(options.BaseURL+"/notifications/:notification_id/ack", wrapper.AckNotification, options.OperationMiddlewares["ackNotification"]...)
@@ -2706,11 +3183,15 @@ type ConflictJSONResponse ErrorResponse
 
 type ForbiddenJSONResponse ErrorResponse
 
+type IdempotencyConflictJSONResponse ErrorResponse
+
 type InternalErrorJSONResponse ErrorResponse
 
 type NotFoundJSONResponse ErrorResponse
 
 type PayloadTooLargeJSONResponse ErrorResponse
+
+type TenantLevelForbiddenJSONResponse ErrorResponse
 
 type TooManyRequestsResponseHeaders struct {
 	RetryAfter          *int
@@ -3004,7 +3485,8 @@ func (response ListTenants500JSONResponse) VisitListTenantsResponse(w http.Respo
 }
 
 type CreateTenantRequestObject struct {
-	Body *CreateTenantJSONRequestBody
+	Params CreateTenantParams
+	Body   *CreateTenantJSONRequestBody
 }
 
 type CreateTenantResponseObject interface {
@@ -3049,6 +3531,22 @@ func (response CreateTenant401JSONResponse) VisitCreateTenantResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTenant409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateTenant409JSONResponse) VisitCreateTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3419,7 +3917,8 @@ func (response AckNotification500JSONResponse) VisitAckNotificationResponse(w ht
 }
 
 type SendNotificationRequestObject struct {
-	Body *SendNotificationJSONRequestBody
+	Params SendNotificationParams
+	Body   *SendNotificationJSONRequestBody
 }
 
 type SendNotificationResponseObject interface {
@@ -3492,6 +3991,22 @@ func (response SendNotification404JSONResponse) VisitSendNotificationResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendNotification409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response SendNotification409JSONResponse) VisitSendNotificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3747,7 +4262,8 @@ func (response ListRooms500JSONResponse) VisitListRoomsResponse(w http.ResponseW
 }
 
 type CreateRoomRequestObject struct {
-	Body *CreateRoomJSONRequestBody
+	Params CreateRoomParams
+	Body   *CreateRoomJSONRequestBody
 }
 
 type CreateRoomResponseObject interface {
@@ -4414,6 +4930,7 @@ func (response ListMembers500JSONResponse) VisitListMembersResponse(w http.Respo
 
 type AddMemberRequestObject struct {
 	RoomId RoomIdPath `json:"room_id"`
+	Params AddMemberParams
 	Body   *AddMemberJSONRequestBody
 }
 
@@ -5423,6 +5940,126 @@ func (response UpdateMessage500JSONResponse) VisitUpdateMessageResponse(w http.R
 	return err
 }
 
+type ListRepliesRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+	Params    ListRepliesParams
+}
+
+type ListRepliesResponseObject interface {
+	VisitListRepliesResponse(w http.ResponseWriter) error
+}
+
+type ListReplies200JSONResponse MessageListResponse
+
+func (response ListReplies200JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReplies400JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReplies401JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListReplies403JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListReplies404JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReplies429JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReplies500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReplies500JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSubscriptionsRequestObject struct {
 }
 
@@ -5855,7 +6492,8 @@ func (response Sync500JSONResponse) VisitSyncResponse(w http.ResponseWriter) err
 }
 
 type CreateTokenRequestObject struct {
-	Body *CreateTokenJSONRequestBody
+	Params CreateTokenParams
+	Body   *CreateTokenJSONRequestBody
 }
 
 type CreateTokenResponseObject interface {
@@ -5900,6 +6538,38 @@ func (response CreateToken401JSONResponse) VisitCreateTokenResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response CreateToken403JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateToken409JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5963,6 +6633,81 @@ func (response CreateToken429JSONResponse) VisitCreateTokenResponse(w http.Respo
 type CreateToken500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateToken500JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnreadRequestObject struct {
+}
+
+type GetUnreadResponseObject interface {
+	VisitGetUnreadResponse(w http.ResponseWriter) error
+}
+
+type GetUnread200JSONResponse UnreadResponse
+
+func (response GetUnread200JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUnread401JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUnread429JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnread500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUnread500JSONResponse) VisitGetUnreadResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -6495,6 +7240,9 @@ type StrictServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx context.Context, request UpdateMessageRequestObject) (UpdateMessageResponseObject, error)
+	// ListReplies List a thread's replies
+	// (GET /rooms/{room_id}/messages/{message_id}/replies)
+	ListReplies(ctx context.Context, request ListRepliesRequestObject) (ListRepliesResponseObject, error)
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx context.Context, request ListSubscriptionsRequestObject) (ListSubscriptionsResponseObject, error)
@@ -6510,6 +7258,9 @@ type StrictServerInterface interface {
 	// CreateToken Create a user token
 	// (POST /tokens)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// GetUnread Unread totals
+	// (GET /unread)
+	GetUnread(ctx context.Context, request GetUnreadRequestObject) (GetUnreadResponseObject, error)
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
@@ -6631,8 +7382,10 @@ func (sh *strictHandler) ListTenants(ctx echo.Context) error {
 }
 
 // CreateTenant operation middleware
-func (sh *strictHandler) CreateTenant(ctx echo.Context) error {
+func (sh *strictHandler) CreateTenant(ctx echo.Context, params CreateTenantParams) error {
 	var request CreateTenantRequestObject
+
+	request.Params = params
 
 	var body CreateTenantJSONRequestBody
 	var err error
@@ -6775,8 +7528,10 @@ func (sh *strictHandler) AckNotification(ctx echo.Context, notificationId Notifi
 }
 
 // SendNotification operation middleware
-func (sh *strictHandler) SendNotification(ctx echo.Context) error {
+func (sh *strictHandler) SendNotification(ctx echo.Context, params SendNotificationParams) error {
 	var request SendNotificationRequestObject
+
+	request.Params = params
 
 	var body SendNotificationJSONRequestBody
 	var err error
@@ -6871,8 +7626,10 @@ func (sh *strictHandler) ListRooms(ctx echo.Context, params ListRoomsParams) err
 }
 
 // CreateRoom operation middleware
-func (sh *strictHandler) CreateRoom(ctx echo.Context) error {
+func (sh *strictHandler) CreateRoom(ctx echo.Context, params CreateRoomParams) error {
 	var request CreateRoomRequestObject
+
+	request.Params = params
 
 	var body CreateRoomJSONRequestBody
 	var err error
@@ -7041,10 +7798,11 @@ func (sh *strictHandler) ListMembers(ctx echo.Context, roomId RoomIdPath) error 
 }
 
 // AddMember operation middleware
-func (sh *strictHandler) AddMember(ctx echo.Context, roomId RoomIdPath) error {
+func (sh *strictHandler) AddMember(ctx echo.Context, roomId RoomIdPath, params AddMemberParams) error {
 	var request AddMemberRequestObject
 
 	request.RoomId = roomId
+	request.Params = params
 
 	var body AddMemberJSONRequestBody
 	var err error
@@ -7312,6 +8070,33 @@ func (sh *strictHandler) UpdateMessage(ctx echo.Context, roomId RoomIdPath, mess
 	return nil
 }
 
+// ListReplies operation middleware
+func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error {
+	var request ListRepliesRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReplies(ctx.Request().Context(), request.(ListRepliesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReplies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRepliesResponseObject); ok {
+		return validResponse.VisitListRepliesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSubscriptions operation middleware
 func (sh *strictHandler) ListSubscriptions(ctx echo.Context) error {
 	var request ListSubscriptionsRequestObject
@@ -7432,8 +8217,10 @@ func (sh *strictHandler) Sync(ctx echo.Context, params SyncParams) error {
 }
 
 // CreateToken operation middleware
-func (sh *strictHandler) CreateToken(ctx echo.Context) error {
+func (sh *strictHandler) CreateToken(ctx echo.Context, params CreateTokenParams) error {
 	var request CreateTokenRequestObject
+
+	request.Params = params
 
 	var body CreateTokenJSONRequestBody
 	var err error
@@ -7474,6 +8261,29 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(CreateTokenResponseObject); ok {
 		return validResponse.VisitCreateTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUnread operation middleware
+func (sh *strictHandler) GetUnread(ctx echo.Context) error {
+	var request GetUnreadRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUnread(ctx.Request().Context(), request.(GetUnreadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUnread")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUnreadResponseObject); ok {
+		return validResponse.VisitGetUnreadResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -7631,279 +8441,323 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3tdts21jB6K3j0PmtV6qFlyR9pI69n9biJ23qaOBlbmTaNPCZEQhbHFMAQkB1NXp81P8/vc+5hLmyu",
-	"5F3YGyBBipIoW3aaNn8SSyKBjY2Njf29PzYCMUkEZ1zJRu9jY8xoyFL485Qq9iKaRAr+0d+ETAZplKhI",
-	"8Eav0R8zohinXH0lScreT5lUkiQsJZIFgofthtdgH+gkiVmj1+10vIYMxmxC9UhqlrBGrxFxxS5Z2ri9",
-	"9fLpTtmERjzil/NTntpZYjZSJOJEjRkJpmnKuCLDaSpVYdI1ppSsYoVvePSBqGjCSBOXJFuEKnIzjoIx",
-	"TD2cBldMkUiS0TSOCb2kES8u+5sne53u3l6n64IyEumEKgTmyV7Dq4SNqXR2OFIsnYfrDIEhSpAbGiky",
-	"ZCORMqLSWcQvq6BYiodbr5HQlE6YMht/dM34ok3/SdyQCeUzwvRDUqNjIqQizZCN6DRWRG909u1+p9Oa",
-	"J4NID/R+ytJZw2twOtHgxDCdC6cZ0LwzoR+iyXTS6O3Dp4jjp24l7lbBHik2qQB934G8W4Z8f33A9124",
-	"uzXgfsmkpJfsOHxN1bj6wE3wkQJojYm8vNgZfhM8DTtsb7RPnwy/Cb4d7dKGATnRw2UQmyEuorDhNfS5",
-	"jVIWNnoqnTJ3Gf+dslGj1/hf2zmD2MZf5XYGKIB9IlQ0igKqwVwGO3eeKy6Aq9GFBXpn2M0WUr0Ad5z7",
-	"rKIINyzl1WhUyQlKpKMEkVdRUmY2VfQhcMRKAinRR6dAIp1qtiDEZBmOUyEmRdzqby5ymsjRW41cePwe",
-	"SEUAAdY+XA7LoMXrowiv4hdlMtCwV0OLA9wHXgskQPxGsnQZvFPJ0iK0Ib1m1aDpZ+8DGMKC/DllMhFc",
-	"MmDPh+Ek4m84naqxSKN/6nH1Lc4V40C5NEliQ9Xb/5Aa9o85wB8bIVW00ePTOPYaLE1Fiq+HGubDN/2f",
-	"jk76x88O+8evTi6OTk9fnTY8yzE074ik1HeMSEnEr2kchWRCpWIpuWKzxq3XkNMgYFI2eiMaS3Zbd7FH",
-	"GpBTs0pccwXvy2bSN64Dyk0q+GVbT/89DY2MsDmk/O3wxfHzIkJGEYvDRi+bwEWR+Y5MplLfzKSrucVe",
-	"p9MhwZimNIBb9oExZaQxjSbADRlqziVZPPLIzZgqds1S/aNUImUhaWpZBifwCCVwpbUOiA/L9IkmaGlE",
-	"rThJIwWofib4KI6CDSL62auTH14cP+s39JIUjWIgd8uQlnGy23xLJmwy1Bh2t4SScAKckYxEqhci8ShL",
-	"QuOU0XBG2IdIqgfdlr/pw+KR4VSRlI2mkoV6U1z5VSqqGBEj2CH4xW4jbkBzzFLWG3D9SzgxINsV6O0y",
-	"SGsbjLkbBw/r0wL3w4Drlf4g0mEUhoxvln+8Oj3+bRH7EDye4UZQzcQkmdAZCQVR4+hBkX84VWPGlV4V",
-	"M5vAhSI0jsWNpn/4QJB0PPyJI4j4Cc4H4yFLW0D7x1yxlNP4KF//JtB3fNI/Oj05fFGBucjMSOAd0sxO",
-	"eEj2R91ghz5lrYfE4JmYMDXWFDSiUcxCEnEZhcxgJr2OAnYAHwzIRNKZ1LiDd8SI2AVIQOCJUD+IKd/g",
-	"1XXyqn/xw6s3J88LaANa0zs4gtkeEEEngsgpqIWAJOAzkcwknFuv8ZrOYkHDvhAvaHrJHvSCcjBgCGUo",
-	"whlRQpAYJn+kCwhmjSQR+sIBWon+yfCCIU3/+1fP3168OH553L/4/m3/6MxveUa5Hos4lERwrWamMyIS",
-	"lgJqPNA7ieCa8jSXpFdMkxlMBFjuC/GS8pm1FGwOy6eH/SMD7NGvz46Onh+VSE1zb1wZ+xAwFmpOk2ot",
-	"nsRUq/EPiPJXFr25PSaDRsurrlVHQ7SVGRaqpjVPbzsmiFuv8etWZi7ZyhTspa8X7UelIQpWnlrD5G/M",
-	"DWV0tprD6KcBib8fIfrw9fFjSNBmmpL4bICA4/OGy2mSiFSx8CULI9oHFfTxOZWVnucme2TGpe8OvwyE",
-	"3wZt0QwMOllw5egdNAwj/TCNX6eadamIWWjLcx5p/oZ3xjTRmoIv2Xvfmjbh+hpTSYaMcZKygEXXDAyr",
-	"iTOwIyPX0829hmTvVz18xt43UPe02us7xzigBzjPLBRi+A8WwBEHRBgUz6nQR/yaxSIBIRcfnMZqfjVI",
-	"Qcuhy17Xk2ZkttTaM42NvOaS0JyWn04ZuRkzXhDA4XHN0du5sXYoRMwon8ORHdrDdVjoFiMLTEFV1oaA",
-	"xjFLwbhOQ60mSJESqvkxAEeDq3ncxVSqCxpc1dpdb13CWUgO2bSVywzDlyBa3+2IHIKups8GDUP4L7Ny",
-	"lU8BcqDlK4lB+LHWmbpGmOLC7dtVq32WMqqYxthdl8vZDa6Q5FSgeRGNb7RQbRUVQnlIOGMhMKmhvu6l",
-	"YmF7wA+JH05c9U/LS0KNWYqojDjxjZ7sezCM1sP046iQwowDrqXFpv9uKIbnvkfgD4/QOArYuQ9v+e/g",
-	"k0fgEa3PwmdCU6MY0Akb8IRGqVZPL1MxTcyLwZhyzmIfBDhC+YzwKSpfEQ/iaaj5IRcc7NxcIAr57NWo",
-	"0Xv30X5R3Hyr9/c+ljfL/nJ+e+stfqsxifixYhPZ6O3erniSfjBPdm5vb8/LG5hbG3AD5pFvxkK7S6Dp",
-	"RaSwBdkmakm9NUfgylzGjE8nemXhxKFAqVKQjUqrh1/PvcaHLeBDW2U7ya23eKElbxhYTMwxHDKt/kmH",
-	"Xg5A6dGL96porpk/WbHUglH1XWMohhrmCLFc74h6zr50wZRuEEPTlIJkNWGK1rlbXtrnbq0x9+PcGQ0j",
-	"mcTm0BxoBUQLSKmIHSNf0VD8OhWaQ5DDRMSxaAC0Lxi/VGPjG9ISEx3qZ9FKnFClNeZGr/H3d38fDD50",
-	"OluDwYfuD+df/3djbtO9jDZWsXEQ6BYRyQJmhjby+7Cz3NBfJLZq9BY8y2tj+jCYMPJMpEkFkicRzz6v",
-	"jWKtU12ATnWRJnLeR7nAV517xDODkxKOtkaa4LnOOGaFx3Sxl6jakejuLaB4yd6KK8bvtrWv4A+ppTkK",
-	"u2zu6SvG53daqfjCONELmNt9Mo+6F9GIgds94gZz8iDzzO7skbGYljYdR8nQ9O2TvRpYmsPIc0bDF0yp",
-	"Svanf9yK4VcWkpDF0TVLIybnl4oWsguj2VQMZdynknAwxNPgioubmIWXKGDWYns/wCRmpJwB5NzOQOE6",
-	"SytAcX2gG4DHHW4eqBJllvG0AObz5TtVT91wXribwuHSxmescmQW6yIMv4ypIjeMK+tLK6MIFfgaCvYz",
-	"/eBtwYNTzVLwlisdDJEyQodiitwQluER1r5sEz/zamh2w3OPRlj0d9d2GM2hxkhGH5dYBeARzYmAeXnZ",
-	"rqUMjJy8FJeRuwfn7pLM7DEvWkim3wqYlacYUnF6YI6nY0mvmGy533GVtAjbnEO3kIKeGXIowu6X7Tu+",
-	"BoA0aSw1KPse2evu6n/2Wx7xq+xk+oWuN+B+hSdJ/7brET+z9Osv9jziW7+h/vxUv1xhqvXJ3s5Tj/hF",
-	"F4tP9jsdj/hnb0+eXZwenR31L06P/vrm+PTouT/ge90OaZo4p4I7jrFQgpKTUGk9dRr3keCt9oDrbTES",
-	"eoXBa4F5sNp15no1HPdotS16zn1UsSy9pTnNVIA3R6lFs1nl8WAOo0WDPbg4abyY1ZaIHjVbLQKDxlcS",
-	"hedosBb3Xc15zbQg3BQOkxF3Nsh2NRWdodGtBAPHULqvJEliGoDMEykJCuRXEn8jsbhE79oo0pIifhlJ",
-	"0kXtXY3ZjIy0XnFDbiI11vzzkiZFBrG3480HHi6TkLxGUcaoYFXW2Ue1UM5ZoNU5EAKrBYkiKWjhe5Ko",
-	"SlELhKsZsY+QCQ2LO7RfBS9bdLnNSKSM47IUeCZUAUpjXtvPZq46EWjswgcuqKqa0Fzm+kk7FLmhFeto",
-	"7HR2nmx1u1s7e/2dTq+z3+t0fms4OxVSxba0MLzkFqlhyHIi9rz1zcV5mFXtaKr7mtjcyK5ixGJmdMwj",
-	"rJzdKm/OslNZIbNWELkrjX6h9E9E6eWYzzVDOz85Cc/HrN6ben9iNF4UqGhCMr6SZAxPlURkQ8OoEnZ3",
-	"vEY4vLhJI+VeulJRNZV6xisNbQI7YxTta5ZKnKzb7rQ780bEwgQf5+wGjJNf2PBMQPS88ywRHMMmIi4V",
-	"5QFrN6qovwBtBUmC1ZES/QyzthZ9RQ+pZOQf01XaVb72OQE3ZJcpDVno5wpbNnBAuTHE64kVGkGsIAhI",
-	"tG9XWG1zDC8K9peR1gn0jEkqtNxBpKKpwiWszChw9mwRvYCryTzVXqkpGBRlcBd3JZ/OK9DCYjqup8b/",
-	"lFHz+hq8OS+fsfKOXrRqQQw8QmCJQ9eRb11yvhYUEbjci9j0p1x/vgjElCt/wOF/6UZwSXNDYCgojGaM",
-	"Xpr8gfLtxwHHYXtG+rdiIXq0I6WnDsb6ziFBHGnZVYzMVBrsAW/m3MDPJ2lBbC9F/6dHJAwVWSvVkGlx",
-	"N18mKl5FsviHiDgLl99ccIvjg0vvq85a99Waftgiems7bx/b32nm9BzEOkudW8ZiGv4LvA9aEQhIcWx8",
-	"e6vkUXjleyr1oj7ew/+rD0kd+fdu4rLxxVRoyqC56d/dywGPQRuRWtTQiz9VXRv3E1H0cNUytdlpQNT8",
-	"Rp4v8NIPWUAnLPdRm4OuRzlAG17OjyAOWFrtdcpDYkLLkUZesJHaOIU8zk7GbKQq9xF+eLxdrL9vUokk",
-	"YSEZMkghrNg+0tTAe5onp2wirjGA3cZJt9yNi6Sqd51T8AHrv4zXua7BqJ9dHrK2h8LcnhWuks9bHqiH",
-	"anz2bpJTjrnPG1NnTKmIX8rFEtRXkogbTqR50BGo5pX6NBhH1yxcrIFkJyeSxD5NmlOuotg4TDP7WZpG",
-	"10y26hghvcZkqlh4AeNU5Szr4XO8mvnhnQOwsOKPRpQSaoHQs9/vfLtC6Flgps25WhJxXhdB+GwBmMKo",
-	"zvo3FbTm4tHL9zODezUh3c1v/mxMuZavjWaahfnNU90BoUOp7xlwPIHGN8uuTJrC1TOJuDtjtz6dHuIv",
-	"pKkR3ULGDhlhpAlwt/INMnlTBtYNkOnLqWL58HgmlKbLJsWMe61KmyjY0VRNU0amXI8oW4aKzceHIl+v",
-	"8WHrUmyZL+2z7RPzxzs9SLsfTdi5++hWNElEiuFpkEXauIzUeDpsB2KyLWgSbQUiZJeMb2ez37qvy6so",
-	"2RIJEtJWIsDXhwAuOU+vI+5s4pQn+vMaW1h90G5rkH/9m8e+c58bKOPfn/VNtNjxi9mYTop/yagGuvPF",
-	"RF4a7ldlx+Eh8JIoZJNEKMaDGYlCkNqsdy0/Lbsmc2wrFgGNt7p1eLqTCFAVtPVBHRA2SdSMCB6AiYCp",
-	"smL9E4tj4RHF6OS/ijFae27cnjMnRCqt0OPtXXpDbV7rMnW+u546b9ZRHwLzQgHxd7tEWRitNTNY4vGl",
-	"Dcx+Rw/ThOGZrh/6UaBe/TrBM1NNuh8bE/S3Sydc1ACviRBcBqu8yHfImtDwraGn3TnRYoHHKwcAR/YK",
-	"GejAeYpMonB2XFoqkPQSPnVvBbwGyVQo6uvr3ThSRrDtaaLp3PEets2Cy3q5fbFeGPVqdbrAhzSsTd98",
-	"5bc8czDz7yycaOw0IA54/rv5ym+1STZOr3DoqcyE+RsoYBMpE0sw4EaCisUlaeqvIRMRgJAQOQCjR4Lb",
-	"6AEqbWEf1PyjdMDFDW8dkDmAPTIHI8J1MxaxA91IQS7BmCoSgODrQX5kokwGp95TgAekXvuaGdJ4PeRY",
-	"3JBIDXjGVm2Yg6H/NvFFAIn0mqAxRizHl0ZOpOSA+/lp8E0WfM62lsQ36BvU10fKN4hC40dKeSgmCwOR",
-	"l5Tlce68J3vLwpIPt36jW//sbD292Dr/2PWe7N1WhiabVdzN8oLm/vVML/iOR6gMGId0Dcner2GKWRi2",
-	"+pnLdS/Xvvh+SBnb0pcz+cvZqxNz6zlBkAbXeWmqPfLz94RxrUiENjjyo4bHI/ZSvPXXvi0XLaiujL9A",
-	"Zq0n3GfU8Pnufp5acs+tr97o0n4qkURBo9eI6ZQHY83tOS8kgjiwrRXfMq8llnSQVaJ4pGpK4DvrSeDs",
-	"QxKlTC6dWCqRSGPCzrxQVTDsbHW6d4Dh3kEoCZaAWOdFUzUCdhY3fUX4Cjw0lwQyF36Cg+UglSXFHN3n",
-	"K2jqEL2cZbIKBB9F6QTTEwt130r2qeCqBj1loy0lqe5jbudKFGcrq4HBemy29NLd2G157z5jtlvaklXM",
-	"DcQ4rkbriXFLihNuWoxz13MXWa6QOLOOQDf3Yi0xbnm2zx+DrF7nLHtjF3v3yeKbXaTWxNDo7uzuNZxA",
-	"PDmOkoSFiy/52Z1TNN1TogQYYubJ5563F00vmapHU7O+efh+t978HWeBOF+CwtqMeHafAhbuCJ/9WZkt",
-	"K2NhzNrLpYBPJlfeW6ZLWRAlka2fvaBsLFYbRDPNSBS9L7urU3jnRIuCrOZAsHiH+vnxW4M1/DIWtuwM",
-	"Bu24oEBObsyovns4I3i2ql2StoZDZkSsrOFgwlaqijhkP2EVh8rXc3vuIp/veUW5hsvomhUXIkbETucR",
-	"8yrm2Wh+ciGnQ/0+VHDQzH8+1bn8mFOzAbB8XnkAyxUaVM4D7xvFVAVQORVKChO9mT9nw3/g/VqueWcH",
-	"5zmBrbr5IMUe8vId3Yq04/lDkXHSZcloRHBieGGtvLTXKZOMB5XePb30ryRJzCMLSvdIxviqYNXMy5Ol",
-	"ohiXeDQysbF6lGU8cvd+cR2LwuNf8Tji+uqJYpaDi7X8CiesKvi/EC0PAzW8hhiN4K+CzT77dcNhdHns",
-	"Yxbcnu/J+ZLtvouobumgtpj+ijMoJWHuc5N/VFtWz0jzDySnn2Ic4qKweH15QaMIrCm5qGjUmsz0fjRW",
-	"J0aztLB6lFV45W4iaRGdnzNdiJgtjfFLRQyJtnlsn+U8EMwKTkNAQkUMbxXfOTXR5OUJq0muVjgDxOyA",
-	"5Quf3nRuQl3HtEUFZoosEXFtUSu3buEqOXeTNZm0quHWCvL0dUj5bEUZppWX3Z1jxutVYvIaUx69n7KL",
-	"KzabX9QPWUktP5z0BtNOZzeg8B8zn4b4yQePKEprN8JUGgslkVDK08gHUI7rJsJk95ULN47eGmQqUvA5",
-	"GwoYR4kRT8DduznKXchKTfw70EUBnw59OWRfIumSNuUsu5q3mAiH6hsa15xXKfRMuKYj8mAEgxgBznw9",
-	"gU8CmqYRk+DjblI54wFNovaMTuIW+rpzp75bG/Qria59H8bUi/NbWlMZcBvjO6ZJwjhEHLgO8labPINA",
-	"EUmiSy5SZiNMIbI0FFrPG/ArjCjgoRN1UXiE6Cd6JqrAZPxJrA8n1BgzssJI42gScarwMpnQJDF1f4vZ",
-	"LUtj/9yMIa+QTrH0tTyJxC01u8wNWXo6CxtZ7y0bflLvLbgnVryiCe8NPoKv5Xrh7MR0QzEcRXBWI1an",
-	"AMPqUJ3yJtR7I8f/qufn13fuHjcIKKquW4Rqa3asqHs07MGy9Qr1McJa4eVbOTtCK+uK2FoeGtP5mVrC",
-	"JA1TeIDIxBJLzNdQBG0pI1tHe0noJSvgOKtPso63AUOM3OARh4HV1mhyTvxHUmlQjFggS6IHCy6+tVxY",
-	"y3pAbdqHpVdwF4VYw7iWzyp7oTa1nE0nE5rO/mj0UlNBrNRFaumFJg/2c8aR3fq1IlkrAlPrZX2ZOrdZ",
-	"0leeQwkdcCJOfPvb/2jp24dTEPHLuilgIMsurCEHHl12o1GaRY+ZKOpSyTpbY3ktiQHQMtf9xMZKztAH",
-	"YBRqPef5SsvpeTHb5msnImydZDdbXniqHJxXJr2ZZ7AynbCFNfSXmpUSMVWt9oOmvRlQ8VEHVvMF8DYS",
-	"iIkp+VWPKtyaDhXNUzUB+lYL8skk4lNZzEBzqim4E+54tVqWFmypLigler1L5l1FoDVeiLy4An2OjMaE",
-	"IBAAAZQYUEqz7BrDGPqVkeZ+OPF7mSYt27Z6eY8kaXRNFcRaor2DhqFJhYaWVu28uHmPJNNhHAVurySn",
-	"42FexNtrwOhaE8VXi3Yn+2PlVVsQmTeaKP+7KY9Q0I7Oy3KNE+lfI4TfzaaoW9qgn2vbUCNfpMSaFayN",
-	"o7q2QdaqAZ8CmjtjPMxCa+8WrWE57cJAjRqJYviISXeOwizuUw9YjK4vlto+0KI/SxhVJGVqmnLp1CWs",
-	"bE5bkWRWW+SsUZR7ZT6aV1kJdUElcWgNp+jQI+DJGjGGnl9QIzXOcdHr5bPVWV/nW/3P9/qfZ/qfo6WL",
-	"tulVNS5rCEifL/OKSKuSlqqrVJKEpVtA1VmDN029+ubEzg0H83QAFSqLxcx3l9Wg7FQZiM/QG50sil4G",
-	"37T1WcPX1mt95xBm537OfOHLVfb1atltIKLJWUPlHjrouIsu5qJzLZ1s7sVaullhj/9Aypm7rrsye6Rv",
-	"zeotKRIl2tUxJ/ehqdXw1yEh9427KZtlWvhs937Gg2dQFa2Sy6SMUFt5h/JQkjxTL8+9MyYO8iqh76dw",
-	"3+O1LQ/AjhnDpUIuU3Ejc/cPsuOCRSXnW9fddneLtXe29krX8P7+7pPCTbVTuKmuu83BoK3edbae0q1/",
-	"nn/set2d29Z3+svid1ulR6rvL42c1wuy4K2JsSDWm6REzAakpordAhtuxc4fUeP/z4fSOnhudCQQduu5",
-	"cpv13d7fFjmm8mIi0orVQr17AxBNGcHmIGNqqmACKiB85oDIGQ8IvaQRx632OfugLhARPqEKtNh6aqLz",
-	"5srTmFNxpa1ZHwV3OGexiw7F69pJZfbpOzISS2OfMRPBWrSVYg/8kkvqmh9csdkdpR3TiOZhwg3W7PGz",
-	"uJlPrYY8NVvwzPfYmRc971AyeFkFYPROl2BeKcplYy8kAnQKKL6eS0Dxi3JCy5PhN8EDOARwBXcRQ3F9",
-	"awmgziu1GLc5YX8goRNX9Eukxj9XRZRkVJNFFZimsB5k2XMCFmpRGaFKk6g6TKVwmM14B+jrJJHyHLsr",
-	"zgH3WJEe5dXF3l/eP/3tqr8z+eXbD6f71yffDF/vBm+fjF90wx86l2c79Ojp9Oc99dfGXUvEfGFzj8bm",
-	"LKncleEZ+q3HMQqv3E1aKJ6az/n4iytWaSiR0SVnoWeocUsGIrE9DBa0bFuZco25AVeMFzKvaRCwZOnZ",
-	"6q57tlT1ol5TKQmVxN++kd/BM//zn3/92y+pPDvt8Mf90asf3/7zbf8v0ctfXu7/9vz7+OTHt923/d+i",
-	"k52Xe21oW9rufvNkr9Pd2+t02p3RLn0arDYpA1wrs6VNj71apFy9FbVIGID5rEnX2DBWpCeWk1EwZ1K2",
-	"bX5kse3jzrfLZBgUYNoowXR3vq0WYd7w3BC4gMeDmWbqPEdGaZXD/UEMNS589ejMfeNu5FbAyWdMdehA",
-	"u5dLxinomVUwKpfu1Oo9JCOsWb5zqX8DW6t+UA/lzSBNrFfV+v26NRbs5937bxc2s6oIa9VOetCSEOoe",
-	"goswiBmFhM86W/xQfYmX+/Gg8BZAjBtgqnpboBeFzJMm1pxpVXTXXct1V7l3mDSzIHsuS0c0to9gLCTj",
-	"WtdVrpRNk6S4ALjd17oVMs22fdH7v1dcDZKlq0yZWdZjcd8X2wXdSJEwSlmgRDojYyqJft5kE1v3sjEU",
-	"rmH7gzerOYoPv/kW1fpxXAawY9+C7HuExZKt6thXzMyrzgrF1XjWAA53OaHyioWkGYUS6uINZzajgTQz",
-	"fLRqK/mwR6kYRTFb2ZQWAXXsmAWcnS8g2vpGTfv0HS9dS22f84Xr7MayPFl4ok3M2b8Ziyy5FZNI9XFA",
-	"BmYZMw+Jn6dv+Bl1lqwY11TR9GKaxpXdGMdKJZK8OX1hz4AFKArUNGW2vC1ga8olK3FLeL23vR2EvG2+",
-	"heLPOKvcRlUjgQrT81aMqVQYeLNe4VSaJCaUA1FRrhYWKYDtiF9GnBV6IOTbYm6Oi8V2DAx+yVr6SyLZ",
-	"SnQc6uWSF1EYsjhu3DXLyBBDIa3IxPVhk9xqErm7z74WP9tEpnEB655Lmxk1rExJcg7UXb3MxUNnqYi8",
-	"ftMnKYO0I1nYiGZRJBoyCFUEUmgdkNeH/Wc/mX2y8UHwHCY9q02fSdI8PHt2fOyRhKUB42rLlNZpVUg5",
-	"BcnsbsfWkSN2OnvfFkSHph3IkSG2zv+vZu9dZ+upFiT2b1vfNd9tf/e/zt/919b/c/5167vWd/+9KV6w",
-	"ou7QvlN26ID4H2/9Beh4UJbh1EEqhGR51UpM/T0s85oHEU/XuOXNDXb3iz4XWT7Pux7qXwfTNFKzMw0j",
-	"Lv8wiX5ms8Ppot6VZUcCafry6uI///q33/KMxspCDNq+KVn2o8ywb3NS9fupUNbWH+lJxoyGkMeNdNv4",
-	"devw9fHWz2CttrIhwAiVPalULF0KsN5bqgQULoenDdQvD8/6R6cXh6+PL34+equhh8sqnEScMB5Cdwe5",
-	"BCqcehFgeLUshooG0B5fHzuPdP/zr/+/u/OtaxsQI+KXFR2/DZQrocW5Po4pu4ykSrFoEzkkk0hKPapI",
-	"yYTGmtNYG3IUauxD328WonNpr9MhFS3hQUyDC8En/q9besKt49BfggjzyDwWNIVFfCTmMfBsTJWmn0gS",
-	"SiSLR1tjIaFy9GQaq2jLEEwwpooMaXDFeNjDgBkvb4CoVzHgWeRjKeJRerbI6MzprDvBYA4eFuLPpTfg",
-	"hRp7XkXgIr5mC4N4RGhR5vTorA/fZwnE7QEf8K+/1jvPuLIVtb7+2rhBctIiil5hOjiiVPY0vg2t+6Sp",
-	"xmzAs9MGLsDspOEu5bsDT9egqQGfJ6oDw/uriKrVJofFAwFQD7jv0j/SJZx0XLhIo3+yr78mw6lStmQd",
-	"lEu2fU6sUoy4sqxZY+kINgzux9TwchLJAfc/DixnGzR6UNnpf6O0RAbA6PS3//nXv/VHYHj6s5YT//dH",
-	"faF6eaoN0PZ3mjoUjWL53e2tb+HQ78kenAyRkr3OUw3RgnOCZ0lCwDUyaSiYrmG9SQW/1FpxpDRte+Rm",
-	"TBVIvpFNMe2RSJFhyugVSmB4SRCQlsEb52GiuD2J+rCZbJBpnKSRamvwiP/s1ckPL46f9ZfAQ65pHIUD",
-	"nsEDXQCnMg/jmqaplhal5sMQXyomTI01KUUKZ+5BmYOv5ICPog/QBMUcMcqJD11Mh2wmeOimvue5LJ5V",
-	"AWisz9yM0AHHEdAwF0YmM9iWlc+LapNwgutgHyKpTy6O0CZ9fTqyYGc6k6aMDC5iGIvgSoJzex6DEU8g",
-	"JEdLMwFLuT79cJ4MRbRNDgK2UYWJwQAHJT8gNjBL0NJaDNnr7OFVRwdcz6KxADWOBUOvOgxRqt3skb3O",
-	"bpb2ZFY3xKLiA25TpegMBggFnBlDpqd6hUAkMj8xNOc3LMyPjk2w9n/d0q+90G9twb++B6c4//aUTWjE",
-	"I37pW+7i/iaZ8klzyqMPxoctWwfIAot8CuCCdVIub5Dk93aeEv/0sH908eL45XH/4ujXZ0dHz4+em6oY",
-	"/ilT6WzrEExbdo2MxtDDSTPOQn0GfW1QRfwfj/pk+0ZCTgdeLkOIrBnwd4UKDefN7WLFBtL8qf/yhT4v",
-	"LIX7girybjsUgdxOzazb583SF62WAey5CADrZzf08pKl5M1x1hU7FMFU3y9wyll6zUIAFEfyPURUvpAC",
-	"AH5pPr9HAMoEbjpNOgkTScw8M/KAW+MxLVw0WA9C0wyKPdi2G8/54etjrPmgBXEjI5tL/OVxXyuyWr/L",
-	"dC2RMC7FNA1YW6SX2+Ylua2f1eK3UUHMVd6obDuux6BJ1Og1dtud9i4U+1RjkDO3aXCFdUuFVFV9tVUp",
-	"+81tkGzPEpxJJciEfmgaNqZvSfbebx0Qin8NOB2Ka1bNmiqkoqekiTyjR2Ags3HmVcNfwJWu2XrGdzVL",
-	"7ue6r7jhhdbpNNWnRMShDQY1tE+Dq7Yp4Rj6By6QNoPNhg4PeCBozGTAQuLDK4mSvknKamJKohiZrs7+",
-	"6dGzo+PX/bOLl4e/Xrw8evn90emZb9kuyEYjOo1ByWu1ySmjkOgfTZJYswszPNxS6HYAALKq7XYflBCm",
-	"AgkP9VuZxCVGiB3gspowkPIyojwOIazmyviLZAN1GCbV9yKclTxrNEliQ9/b/5CYaOIow1mG29JEeigd",
-	"0d3VSg/ctavUNaj6jeaa26KKZdq9WR4LRLzT6awHtNUy807U3V2v1lJyfVOLN44qaeBaY3lGV4b1VSSh",
-	"VZw8SJLbw8VWDZ8hZft7Gmb40690V7/yhlMrPIb40u7ql34Q6TAKQ4yt2OvsrX7jRKgfxJSbKZ7eZd8Q",
-	"85naryVMzQqNMNbwGrZKqC1oZEvbSPaedPc015kXmCxTIs3ubqtgJABBt/bWghi7bHN9y/mWCW24090a",
-	"O2CqSPeFeEFTdH7sdffrbLecJglUwHrJwojailt7O09Xv9wX4iXltqQ2lGHdr0OWx1yxlFNriQEsm9oD",
-	"mh8ZNTHvoQNVqS+hM8tzw9ygyG1jGywF2yGj4VbMlDIOtEtWcZmZNyPgo1SRGy0+6ks6V0y1sAAeQ//0",
-	"qH/6Ftj2Yb9/9PJ1X/NtqhSbJEp6tnIApPL1cmXYXPtOmfgKhvsikuo5o+ELA6++jlM6YQj8u4qCoTMU",
-	"bfIYSc0KzHLrRiyD2eD9VGMusxq4MYn1qNoNb6x+Ml/LNkitkCu8GS49olHMwouMKDSu7JY0evsZK2gs",
-	"2NR9kj1tO/LjZ3CslCNbre/D7e63rF1VvQvQCSRdslmZ5wQK/2oMmrUXiKvRe3e+mXvIIcdV91GR9h7w",
-	"HgKTR/kyuit3MRZWIJmStfLducZvzn/08Sys0mE+AFOB85hY+oVM5wWolFh9y8ZkiDjMmEeb/MxmGC9j",
-	"3HJjcQPRRvNMo2/m2sx5elfMe1kU2G1YhRt8XY61xpjpGoStEb0Baq1IllhArFmmw2dBdCrb3zK9eQv0",
-	"s2ewgZJQa9zXF5CtOeDkLaBSdMVmoBXnKQyYY8nDAc9sYoTq4c5+Otza2X9CxlSOD4xzADIURiZPIRZS",
-	"VV1uCJHJGLmHOlGP7GqTjAvWWgpF925XVZYFsmbOxqOfyA0eyHI6wtIz6c3l1jz+ZfJJ5OpHYCZI7BlT",
-	"qHN/bX/MqOV2G4/7lsliquY8x1JOgfFwdpM5Ia1ByBTwAaYj4tAyHmviGaVigo3sBQeLONqDpaJYZIoq",
-	"Y7aUB0glUt+MNM6ekURwCG/Sx21IJfPA5Ii3bDaQfjXiZL/TIRNJmowGYxLQYAxgX7HZV1aixiljwS9b",
-	"xqSdZ3yg+StfhJxqFpmybDHGkOQV/U8D7pqdBJaXzdLP7XDG/2om0qMGsciMYN1O51u0MEbcmntJ0//l",
-	"7OLZ6dHzo5P+8eGLi2c/HT37+eL4pH90+rfDF35uUtonslXFoE9hc/HEote0pH2sEOqtBvCaqvEGZfsC",
-	"w3z6S7jz4ur1N/yve2n/29n3u9e/Ppn81g1+2v/HD53Lwx159M30ZE/9/CdlmM6R+wRMc13jziMwPKTp",
-	"jOHlYRGLWJ/rimj0PurvxozGGCZQKcefMs3LJblxoo4lS6+jgJGAcnKTRgqqT+gNsmypTQ6Rj5GdTsd4",
-	"yn3sm9Ej4srPPE96BM0/9ju7xiJtnwrZZUpDFhae5aJS9vqRqZ9wFZs6lQ4Ta/S6O14jHF7olbphf1nr",
-	"NXEFYXgQHdjbfaJPVIUzYgOnBxe56tjY3Ykkwb2d3cuYto9m0HvisFNCoQk1zHBot/t3hUlLzob0yJAB",
-	"uSvG2+WjWjiWZ2YHxpYo7Vk0VIqHccJUGgXSHMOSgWPBaSwYxguvgEFvxsr2H+OOwxzEsKSCVyrbJwVA",
-	"1r0lN2v6Wq6qZ83c3FzURU1851q5LWvd6TQzrNly0bRcLiUbbkjvX9j5cwHdJqZwdqlx52P6Tj6VER3s",
-	"CZNZNQqck1ikcjyQhWe3P5Yo5nabYi/jBRYJ7EGcOS8P5jriYZUDELdZmgEo0txxiWGIc17KQifVdQ9k",
-	"sSfhpoXXrD3zombLaxy7242flRpexvIGudzzkb2N6/oOfw9+KlpAYJ3ztUS1PlMiRdW63HQeFdyslSVJ",
-	"mRTxtdWofdMM0SdNCIBCNVZ6WLbZxDFkfQncCo5Dpk+jVkRRjTWS6lxLRL+y+yE+Z0I0OEmmcgyRGFoa",
-	"VmMh2YBjNzrkBRDpLsklg7gEG508s3EabfKGV7dFN+EbDpvAoAe49YyL5xsS0lml1+2M8bDEQe5snFz/",
-	"Xswbi1b0mUQ5Om8Lado9LrlP1+ICs7UMnjt3lHJryCdryR5uy9jdDfLEpeo2HL3wII9ZjiSZ8hD6Sc7+",
-	"cFEXf6qwAn3+1+PTJmzONRIkTu/SSsXEJiWDsRHDUOezsjFmVXNEw24zHgghCZDAZ7uTzmn4WY/KFWED",
-	"z8RkQrck0w+pPAFBFjKLSl1mbRK46TbLPiQxxNQYLbUqhCDjWmXO4h7K+7StXdq1VnPbGQQ+jEQ62aS+",
-	"5TSaXdQXNjd82F6rudseMXnrFQYyvCt7zfRtrXL3b4DbVTZereB5rzgjjKt0VtE5tSrj/M+hQFnsZaUJ",
-	"HGaRHUHkExD0udRUgWGhCwQuQC+3PeNMbwswTBiBCmONBpwGKrqOIJUbfgQekxmFfbebhI+hqG6I7X/+",
-	"3//PjWovNLJoeeaDiXXB2PNC3K+44UQyBf1XBrzpO90pfC/v1KL/xiX4rTa005GVzV5AkoMCIWKqDio7",
-	"vUh0UasxmyyKooLxVzFCPWJpwPkNsfMfEOB1mMljXCktR2ytKiBRxRaddh35aZ1PGayM9cqCiDHoyzZ6",
-	"mGt1URnRhf0b6nGIvMFm/WCu1Q++Go0k26jtK+8nZDBex+lT7v5T6veAnDUDpnHGGJmJqb4cocQ01G/5",
-	"r+UOpqwLncmYgWdMUCqUBHK+qBtFhuV98J26IdU8dK8PG2S9U+hi290pN6ndLTSWLXcRQggMVc01hLXd",
-	"e/Cirxn5htRvqdft6IqTFTvz7BTLHlRvsybH2tTRfbqIOnD+HFmdMq52auMK/7b4MRCVEPQ06IRdtjPa",
-	"pXvD/eBJ+A371kEQ9LpxsdMIJz2QJ3q4vUU8dRbjKV/whkSKubZ1C6xJpqj6n8nQmpqryMoIeDXVidzC",
-	"8lnOXRRJQuMbOpNQKA16uBLstcQ+0EDpK+xGkBAS4gJVsPJk4gWYVLV+MRTKCAnQz9vHAf2e/Us6OXkD",
-	"nlchQM1kYqpkuYMrIdrkhE7QrOwULnBCPDBsgex1Ogf6ff1o1icqazPqjGme3iVNar+CxCewHM1MoX8t",
-	"goQT2WqTQ1vBNZzkTXk0mAmN0qpkokWphUYtK2QXtgfcNLLCDLy8U1UBw4HQWPMhigbTykDIMIKzzDC9",
-	"OEgOekPdwwplNtDai7xGQFMBbbHcYmnWhIQ3GkliynmhGu88dy9w6jVD7Nyacg8ZYFdbBKhm6Lv3RtKm",
-	"Lr0ad9ymWHcdtv27N3LV4PPPBB/FEZYj+XMZubLIvxR5S/k2ytTV7Y+Gfm9XKq5YkcPpXX9AsKUbZ6ay",
-	"FJ9VGLkqjVcZy9tIcMpaLGBvXqjbL0t15qxfMs5SGq97yG1fwi/H/BPYsj/VifuRqcXHbV0nNbZ/zJzT",
-	"CVXBuLJsS1YzrNxrEW0ups0m2DsO8iacKSOQ+4wRZm5fSH/+tOYlYjcQxr+oPGptup4vWPuQ6cDrcZYa",
-	"qvUKNDyGNLH72GzGwPLHZDd/KqkCD99aUsV23mWsUrjAcilY/RDjBKywUdVzjDS7HtnxyC75z7/+nRVs",
-	"vqSJbPUG3LdWa4/YPzO+5nxljHT4FWjV/xAR11/AEPBNzEZKP1DkjQRao2GJB9O7Fqu3wZ9OzD8+AmIQ",
-	"VcTXx9XPir80JWOkVAQlt97nSza6qgiglAYUaW3bksOog9pmaKa2sZ4qf/3A4mfAI+VluRY24hFBvGKJ",
-	"apOjvKma/gKEOf/ob0cn/YvTo/7RSf/41Yk/4E2bUrDbgegKqOmRewokhHKZQt82FbrVw6JEAPWA68lT",
-	"27QN6yFhhgcLyV63Q/yztyfPLk6Pzo701H99c3x69Nw/ICnTByiv/GEcIpqhR3xqYz4ytR5Yco6JNjl0",
-	"4ITvB1yOxU0BUg24bb1zQ5p6M1gYmfJkQDMYfRPH4oZQaTbZ6T8obritoQnvQYSNHdzWUsKmfHpyEiko",
-	"4cGg0JpbfJxx1SYvbZwOj2ekaURK2SsL2bbWT2uZa+TIdp9b6h85hXRBl7CAKmnxHF7ClZjmjfcKPokn",
-	"C7wgUA/avVTWamxbw9kAS9x4sG227kbvG6/hnMR5ceCpEQdSAb4Z5CO2b/YGRIm9WqLE49gjnloJYq25",
-	"Csy24OwO6TX6yEu+map22LmnptRJekP+GWfLv13XW/OxMWHcZuTb4AmzesU+gCSzjIgyONd3+NiIDVNX",
-	"x0E6ujbuhV23s8W90Vx+yUbGOoh/+uiI7z4U4rOG+3oDnCV2Oysg2lkLouIR09JL4YChQXiDzh/Dbld7",
-	"gPAm8QiVgQnwdi6TP5420Nlc+aIKSQiOFog4Wa0qh6R2OnvdW7e6kVNIqCQpRuYbqG+kxb6ESmVKHCs8",
-	"Sa7QZTr98jCXuECcrJa3HrJWUr8s9doWHHdaxAqx8ZPqWqeMhkbTsvtHYnHpaF1GqrundalKZ8scSiss",
-	"wuWyeFr28Yi+4ImKJswrFAls5mFGvQGHcnQQ6KSfaVkhu1jPzrySfe/3iH0vSgfc9PcmeZQ4lu6DYoA2",
-	"xTqv8Ojn4yA+vQHHUitDpmV6JwyqTY65Cb+JtcpuxN1FZfyabvk+z1Ql5YIkLN0CWd3WB0Qyncox9BbU",
-	"xzCS+PiAU4LXCpGMSWjPYAsRmmIeNITVLxL0jcKwuaIwKKitFlixXN6O+ZQhGb8z4jDYIRcERq43T2fp",
-	"PJnY/SCRlIjiOteeORZfrOsbja7IKNyyQEvz97ewV8ZmGPd/z1wdaEunofHst92QgGrfF8RN0DAccDVm",
-	"E6j23CyEX7QO7LDmST0QlDHGQI/5+IWsGqqNXWh5Waf/UHNkdSMyrozsDa1rB07nFyjzY4NKbBXnXrHa",
-	"qjlBmhm+rHIc5MYyYz6rrCkahi8zTfjuFUUXnW2jONYtsmmBeYy4hMVcbW+eq1UwtY5XY90b42kr0wLZ",
-	"jQ1B+lJydK2So1Z/qxLMseFCONEig5Bs4dF9aInahQUtn1VQtDxiQqxskFeZg/wZi5Rqlk2yIzp/MS2R",
-	"r7c/mhN9i1dPzFRFpxzXj4tdJ80dcQCXjtkB248yv2diRq+ZzLn3gJf8vq6rY9F9QyqumwGvdd+QJpAT",
-	"xPYHYhpj4YUhI8gZBxz62nuEizTrQwNfZZF8CY3S6tJFsFjnYtmEr7eeoeVBeDCuJ6zHis2G31BLDuEX",
-	"lvzHZsmrYPnUhgrkScT2EBEpAd6zcTl9tRcIUwfXiZupzGsqJsfPTJYWUeKA+FYsBhG6MEIEfbT8CfM9",
-	"Qp0I6q9kPrBbMA6FaAh25mIowhl2iQX1X6RuR8BJq00OCz0EpdLqgtMcW0vjTiZWT+/H1EZdgGWhEGfN",
-	"NSWBiayYWY8+50gSm5KVuzdNhyYlFI0lgWnAC2taS065nk9qQLIcsB5xj5U7JPYLgXvRJ009p4mZHs4G",
-	"3Pnxu2I+WMvMS41Aahy3aRpBL2ZOIqUBMIlnPZtEh5Yc6LoIKXMQW+BAUHXH2E7nmnDPzPbdK0jbTRTJ",
-	"NYL9fufb3M7hptOsKcFbGB8jLGou02btxT1mb4Uyfmq2WXCZQR6VQm153C+RTJ91fDSKqJNZBc9fQ4y3",
-	"9ecX2MltOxXNbxwHWB7PZON5wN/Qy5uI+1CR0jcOCmRqQzYSKXOetA+l0eVYC9b6Z+h7c8Iiffn0TAKj",
-	"YjIbsT3g3ws17pk+s2n+C7QLhaSiIVM3DAsRTEjT6Vis37mJeChuSAQ1Rd0YlcVm6axzQ53ok0I7QehG",
-	"+L4i5IT8AhqMgxKvYkXZWFVL09JUIXSl21kSu3KBnUPuEb+yMNYmg7Kwj+AckOy9XWpOJndeadXicgzW",
-	"XF33TtE5m6+CtzyJ92FCQx4ndbcYUNDdmOsCYK/nu0Bi+uK82KzzYq6DTcYaH8h9YeqHuTGOmVvUuG/x",
-	"toELqXlJk5hJ6WH5DyEmLewIAKGWisWxrOiHVgxUhEjLwtn0yYRe2axSTeYkCtkkEfqgZhOBgxPPQA86",
-	"ZiYsL/2dlczN+V7eahLc+SaDVqtcEb9skzNz0U5oepXDjB7ULEsUZltUH8zszH3k/fuEstUNaqp9+p01",
-	"PUraxKcP49t8/Ni9Q8NuN8nIlzHxQ3uCtEjLCaNpHLG0fDAPHDki6/BqzpA1yMIVcPfU3C9k8CnJAGpf",
-	"YysXG4z4RWf9/AvXTbK7qUKOWKambn/MT8NSj1M/ux+xA3Ye/QAVF8RImXQGUwkBzzCJJNHKYsRCb8D9",
-	"/HD60G7cFpJCYQPzTl5WJySWE3Wqbunn8Jt7Tz/AxVVWK+7AlxaF9f4ulIvH5UWlduJf1IsN8QU8Cqs4",
-	"w8M6XsxEq30vLm8BhQE6S/vZcfAXpimXM/raA35Ypqnl/aPzI+a3lpn87y/7r8iiWDPb+dNJ7svsKo+S",
-	"FPLH54qIhD8sU3xgV75DH2VvvsMSDOk9tM9+fsY/YUDUURipOlKqKXyerNHfBYozkcKLHqFxMqZDpiL9",
-	"2Ky6hctZYa7HaMXStU2DH7YRiruwOqbdAu7+XHX5ZIkGLFkWaWNxnb4zW6hfFmvgEYp02Sb2iYhfmkC2",
-	"SJIxTScxk5hF7lg02wtqwbng3EcEuW/DABeOT1xpZeVZ2vhRWmpcw1DXvPXFfY1kn8vCz4oLfjTG8eey",
-	"8VgkO5xlCbOau0i3P8IrywOK81BhJ9rFGcXWYUG+tsD0UmJUS337fXewvH51iZyNhzqh0CLO1rE2GFjc",
-	"U2Bpe014+3ZzDZ4e9CRqarRnbNlJdJ/70pOpulJRjiJMVa55lmY8WC6L2qBMYXswLeygZLKyfMxl9bFM",
-	"P5avyROyq4ocecbgCrE/NuqsEBU5V17JJ1k5m8kBSTJPr8/ZB3VhICA34yhmA+6PqbyYiJT5GFwipiqD",
-	"ske4yBKswdxsUnFNOXTGQyJGuPZsLbG49PSCrxhLMgcreJY1PtsDPuCHc4jCLACDJPjeTGSCOW29Iiys",
-	"M5ds5unVQB9nLKpkvbxtcugE7mLIaQrtVAbchMvj0BARa93KpqhwqfqTaRYJDjEbidUDf7jFg9NQaxwl",
-	"7jJuqN5crFPkkWiE8JhFg1sdYEM5EZDgGUCg60sBEkJjwSGfAs0zWDrpRhPFZXTNOKEQ5ZW6oMTRNSMx",
-	"oyk0rqbQYovxkIWtDENZHoYpClCAfUJD9K7nYFqUO0+GAv3uA67ZtQf9bG5YaPpoL1qIEqJHqJOZbZY1",
-	"obMBH9NrRoaMcYJrg6JYxb2HxellmPeiSw6BDlB0yaUVnDQP5rblnSAAWKQmiH7MaKp3s00OB9xB4Rxp",
-	"gnExiemMheRmLGLDWiIl58jzwHW86jVjBD/LC23NFyuwEeWcyCu4VsAdC/EQVJrGb3vdTnvA+wWYRELf",
-	"T1kPj59Wvk0dqzb5RQ+mAcGKZYpIFcUx4YyFkkRywOeBIM25wl95K3FT9wv7YKAyA8MsrNzVs/UXZmKa",
-	"mjDsuTIS4CzCCgyGC1WGZWjWXEPOKLI8c0aTlF1HYiqBIZGmcIo+OE9Sjd5WUUa57ra7W2F7Z2tvQQQd",
-	"vl+71YZexjN85ROVtTJlaGSdOLqHdHi5xXD27mbp3WABnYXm4CdzFX1ya2Khos/eCnh2HXgWK36dfudp",
-	"ZUGwb+frFu/vrFu3uIxPjYJ71y02K7tdcza3tCIQtxVLsqwC5yTbk8jgJG5I8Z3x4HUNC32mIxnuXb4X",
-	"st5t4K/KeNsja8mPWXmouCfdqw92V4oW+PyKyu4ZvInm6/Msux9IkVU/tBXfQI2XpNnyJZWFlkI+d7F9",
-	"2qQHqoIxmSZEcEd7qaoopHUhJa4YWuarDaIYwi4J1bpHqrZiKFUDb2VKgD46WnrGRiIyuuSQ4mUiMFMt",
-	"fYEsLAORwMtu3XhySIapuJG2Bwjxt2/kdzDB//znX//2bdFUEnGpGNUi3ICPRQyxn04Njis2a5PnRoSJ",
-	"oxFT0QQ6rZGxmKZ5G8SdPfhCHgy4lhcVttst1PP4SurRUHfQ4pQQvDqIFI25fQ3rvay4Kr7ADicS+/+v",
-	"2YQDAHDMtxurblHRYR6vg25+ecFOIZMIf9wfvfrx7T/f9v8Svfzl5f5vz7+PT358233b/y062Xm514Yr",
-	"t9395slep7u31+m0O6Nd+jTYEKc3aFh+7gHcL6bNh29JAdUjlDkalvX0kdsg68E+iwtbq4JlIwqlyYNK",
-	"UjGKYmYS9bSahY13mk5/01ZVA0vP6PKQ4WRGwUYWWaEcoyJKpghU5cnsJdn0tgDvVxJfCqOUBUqkM8/w",
-	"2GyoMdXM0s4jCrYiausao54YRlLrmVlV/ygkUtHUluT13/ukGVDJtiIuGZeRiq5ZPDsYcC7gR+xyCPML",
-	"znDxpu+rtTFlKWZoLsqQtd9pHYBiKE36mFbibdIzakmJqZZsa++5Jp82ooYoesW0gpmygIWMB6ynAfPy",
-	"en08zEFIknhmmX+Gv6VZZW9MJ87fQ+dbbHr7CZrczmWVHWpFdxR9sJfWPBl5UDNEk84B4SirpiImwZim",
-	"NFDlvpYaGwvU3mK+2IR+eMH4pRqbRSRUaUbQ6DX+/u7vg8GHTmdrMPjQ/eH86//OFQCpUmitNL+OviW8",
-	"jGZLanwCoTIlSGHf6lWfrrMz82AB0UHSCh6ZIqm2PNLVRLzfOSA7HcyYpJC0X4B0Z0GaIZyFMlIx526/",
-	"syIBb2OWgWoVDPFnFUFpDxu9poqmF9M0bvQaY6US2dveDkLeNgO3AzHZxofkNl7wCb9seI1gKhXqwCpS",
-	"sHtH/DLijIFsb4j2wuDlUL9IXkRhyGJQTZcootZfOldl8HxDDhrJ0joaI5aH+1OEV/wQ8XCuLzJyZ+cu",
-	"L1Y6WuhdMdUyzBV5sPAehqt0/upu4kN7nb1WZdMpDdbGQsU/I+rfGO2vonuzEX8OyseGT0WSrTgDNUzW",
-	"eowlt1nRIW53964u8ex6q1cfx9SbMRdwoVqOPXbKlOQlUMMGmogeOF1EsVhNmxxyc1zx3idBzGiqJWLF",
-	"Ppi6Nh7xP9769hcfTwoEehfL6diZ56O9d6sExtd6mdnhv6MqXnUwG+vdHAj1oxRoeTzmtIIpPfm9MKXP",
-	"p3LLn7QQy1IWOq00QCYxDarqeJmhepZ7ZZWnsFsv8iHNkYCrYOPkO7CVqbovU/kUQsQXnvXZCVRfeNfv",
-	"NCFXLWdc8DgLpmmkZiD7HSbRz2x2OFXjRu/duddAYcx+1iIZekUWSYrGZwLFgUIRTCcm7xa+x8AmTa9w",
-	"hLbBqWpAKg/2Irpm3IalZ2yNxoTxMBERVxLsQ5oeGFfm9LZzKfQnRmOTGVjhQRNcpTTAti8GNufd5yKQ",
-	"VW/aiumcXjJYGPaEoCGJmVLQb3hCpWIp+GDAOpgPeggNBuZHPXN8U7nhWYLN0niXJLiXrNMoi0pyBjfG",
-	"6fnRn4MFKKvt4pEkja6pYgQKxyN2k+kwjgLbKFk6w2LbxPlRfxkLvakRN3FL2B3ORF9B+fisIQT6FZ0x",
-	"bcWyCkxgVRRsygF/sDCCZvd5gzt+6VT/ccY0mTsVFsfgioubmIWXE3CUNh2oZMuba+mBKDGlJCGMwZ3o",
-	"OT49W0BXWROULAQRw7qajAZjE5rp5a0UTT0bN8CyZXoqQiilnPHAiSNUwZhJa3JAJymNYxOUBw5eFAIM",
-	"rMZXOg/piVtPkyiB1hHP8REX8piGxuhqhi28XYWH+RwoVzmzzlZnxGKc60JqEzyOOHPee50yybjp0TFv",
-	"CM3dLjazf4EfxBkS+eLt+e3/CQAA//8=",
+	"7L3bdts4tij6K1jaa4ySalGy5EsqkccadVyJU+Wu3Np2ui6RlwmRkMU2BTAEZFud7T368Tyf8w/9Yf0l",
+	"e2BOgAQpSqJs2alU1UtiSSQwAUzM++VTIxCTRHDGlWz0PzXGjIYshT+PqWKvokmk4B/9TchkkEaJigRv",
+	"9BunY0YU45SrryRJ2ccpk0qShKVEskDwsNPwGuyGTpKYNfq9btdryGDMJlSPpGYJa/QbEVfsgqWN21sv",
+	"n+6YTWjEI34xP+WxnSVmI0UiTtSYkWCapowrMpymUhUmXWNKySpW+J5HN0RFE0aauCTZIlSR63EUjGHq",
+	"4TS4ZIpEkoymcUzoBY14cdnfPNnt9nZ3uz0XlJFIJ1QhME92G14lbEyls4ORYuk8XCcIDFGCXNNIkSEb",
+	"iZQRlc4iflEFxdJ9uPUaCU3phClz8IdXjC869B/ENZlQPiNMPyT1dkyEVKQZshGdxorog86+3et2W/No",
+	"EOmBPk5ZOmt4DU4nGpwYpnPhNAOadyb0JppMJ43+HnyKOH7qVe7dUcgmiVCMB7Mf2Wx+Ea/pJZNEjSNJ",
+	"gpRRpXfNIDCRdMT0xqZ6/0nz5N3hczJoPI8jvdxBo9WHgx9FqVQDbl+6jtSYUHLJZiSdcrlPKElZwqj5",
+	"Rb8h6YTpBzwiEpZSDQmhPCRDEc4GXD8WcbK9S8ZimkoSCiYJF/pLc6Dw8AVTMp+fUC6vWUqaUlE1lQNu",
+	"x2vl0+J9Jn62Jap9zJKYzljYJyqdMr9DTh3wEBRC9dwshdGISB2YI33XR1PJQpxkt/uM+M/fvnn56uj5",
+	"qU+a/ihicegPuO+cQvtHNvNbHXJgt0WNqSI0TaMrJvV9ipmzrEgSqaI4HvB0yjUhACyXZCRSov+3y54m",
+	"+qB6XUNvpKfH4CWI+vqU9FHGVLG01SE/spkkNGVEBiJhoR4CqAiNY5bi6SJVgx2fSj2TGrMBn1CpWAqH",
+	"rCGh4STi+cZIvTwATBIxIns3NzAJF4pcskTBwBYUjSOEjlImxx3yXjJCCXwgKeWhmMAUTda56BBK3r8/",
+	"etHSVHXANYrzkIUkGFN+wTwAMMMtwVm2Q3qaiMnOgLuXr7E36gZP2TZtP6VPWXs37NL2s2B3t90bfsN2",
+	"Rtv0Wfik1zD3ExEnv6Cl0yxc1Qm9ecX4hRo3+k924Xbajz1NW5RiqR7yfz78R/v/nP3Xf+YET6pU03l9",
+	"Z1fRm0ixSQW52XOoTa9MbfbWJzZ7Lq3p1aA1r5mU9IIdhe+oXnAVk5zgIwXQGhN5cb49/CZ4FnbZ7miP",
+	"Phl+Ezwd7VC7/4keLoPYDHEehQ2voalOlLKw0dcX2F3Gf6Zs1Og3/tdWztS38Fe5lQEKYL8RKhpFAaDu",
+	"Mti581xxAVyNzi3Q28NetpDqBbjj3GcVRbhhKW9Ho0ruXUIdJYi8jJKygFCFHwJHrESQEn50CyjSrWbl",
+	"QkyW7XEqxKS4t/qb8xwn8u2t3lx4/B6bigACrKdA+pZBi8SxCK/i52U00LBXQ4sD3AdeCyRA/F6ydBm8",
+	"moIXoQ3pFasGTT97H8AQFpSpUiYTwSUDkepAM4v3nE7VWKTRP/S4WvLWBB0wlyZJbLB66+9Sw/4pB/hT",
+	"I6SKNvp8Gsdeg6WpSPH1UMN88P70h8M3p0fPD06P3r45Pzw+fnvc8CzF0LQjklIzUc0b+BWNo5DkrKxx",
+	"6zXkNAiYlI3+iMaS3dZd7KEG5NisEtdcQftyphlJ4oBynQp+0dHTf0dDI9dvblP+dvDq6EVxQ0AuafSz",
+	"CdwtMt+RyVRqaZr0NLXY7Xa7mtWmNADJ+IF3ysqSkcS9IUNNuSSLRx65HlPFrliKopFIWQgyCcEJPEIJ",
+	"sLTWPjHiF9EILY16FCdppGCrnws+iqNggxtt5ayGXpKiUQzobgnSMkp2mx/JhE2GeofdI6EknABlBKFG",
+	"jZnEqywJjVNGwxlhN5FUD3osf9OXxSPDqcpk3uGsoHNqyZtpeU+fEPxijxEPoDlmKesPuP4lnBiQ7Qr0",
+	"cZlN65gdcw8OHgbVRPOHAdcrfSnSYRSGjG+Wfrw9Pvp1EfkQPJ7hQYDEK8mEzkgoQH16yM0/mGppXulV",
+	"MXMIWpimcSyuNf7DB4Ko4+FPHEHET3A/tLyctgD3HQH2Qa+BRep5gTnfU1A9Sw+QaypJrldZDczg077+",
+	"KdMTMh2EcHZtH3nIwzhSkswpdMshJs2FSmTLI3injcJXUKOjXAEkRv/D8+NajaDxYb71mzi5ozenh8dv",
+	"Dl5VYH5kZiTwDmlmFDoke6NesE2fsdZDbvqJmDC0AIxoFLOQRFxGITOYnV5FAduHDwZkIukstxqIEbEL",
+	"kLCBb4R6KaZ8g6LHm7en5y/fvn/zorBtQCv0DRzBbA+4QW8EkVMwxcEmAU5FMpNQb73GOzqLBQ1PhXhF",
+	"0wv2oAKGswMGUQDxlRAkhskfSYCAWSNJhBYYAFeifzAUEEjT/+7ti1/OXx29Pjo9/+6X08MTv+UZg+ZY",
+	"xKEkghMtaczy2+qBrQ/sC2C2UWA94wImgl1GefwVu2LxozEoS2YPjEgNQ88T2dxwpYzRLzPvgJXl5/bB",
+	"uyMgv5SH5Oe2luDbR2Frn1C0/ShxyTjwPI3SAY1jEj0oqT1w5236hfX1yXeMpiz1W/qcqFlJO9Y77x6Y",
+	"sVBXrVizczw0IV5TPrMm9c2d1/HB6aHBsMOfnx8evjgs0QctMiE6spuAsVCzd8dG95Cb+9beidxxkUGj",
+	"lUTX/aEhamcW+KppzdNbjq3+1mv83M78Cu3MqrX09aKjpTREwR1Sa5j8jbmhjKGk5jD6adjE347mevDu",
+	"6DHUVjNNSWc1QGTSy+KL6rf0q+wmiVKN3SORXrBQv5ayK3HJQriB77mcJolIFQtfszCip2A6enwOZbXe",
+	"uckemWFpAuuXgfA7YOUxA4MtJbh07AU0DCP9MI3fpZoCqohZaMtzHmq+hrICug58yT761o0IYsuYSjJk",
+	"jJOUBSy6YuDETJyBHd22nk3Na0j2cdXDJ+xjA21G1ur0wTHq6QHOMsuiGP6dBUAlYCPMFs+Zvg75FYtF",
+	"AsopPjiN1fxqEIOWQ5e9rifN0GyplXYaGzndRaE561w6ZeR6zHhBcYbHNVPo5H6CoRAxo3xuj+zQHq7D",
+	"Qrd4s8CEW2UlRPcPOLJpqNV7qdUrTdIBOBpczu9dTKU6p8FlrdP11kWcheiQTVu5zDB8DSrx3a5IJnwQ",
+	"GoJrjGbW6fItQAq0fCUxCL3WqlrXeFpcuH27arXPU0YV0zt21+WC/qxXSHIs0LSIxtdambIGBpAOOWMh",
+	"EKmhlhikYmFnwA+IH05cs42Wk1Hvha2MOPGNfctHjx3IknTCHLfjgGstoel/GIrhme8R+MMjNI4CdubD",
+	"W/4H+OQReIQMZ/grOBmtD3DAExqlrX3iX6RimpgXgzHlnMU+yIOE8hnhUzSaRDyIp6Gmh1xw8E9xgVvI",
+	"Z29Hjf6HT/aL4uFbe13/U/mw7C9nt7fe4rcak4gfKTaRjf7O7Yon6Y15snt7e3tWPsDcSogHML/5Ziy0",
+	"l4K3X6RwBNkhag2tNYfgyjBjxqcTvbJw4mCg47d0Vw+/nnmNmzbQoXbZvnnrLV5oKfIELJ3mGg6ZVvul",
+	"gy/7xvoTTrwqnGvmT1YsteAM+dAYiqGGOcJdrndFPedceuACMxtD05SCcDZhitbhLa/tc7fWCfNp7o6G",
+	"kUxic2n2teKpBaRUxI5xvujgeZcKTSHIQSLiWDQ810ENPl0tMdGhfha9O66P+n8Gg5tutz0Y3PRenn1d",
+	"4az2MtxYRcZBoFuEJAuIGerS9yFnuYOuiGzV21uI4lp7pw+CCSPPRZpUbPLiMIAaW6zVsnNQy87TRM7H",
+	"Ay2IC8ujzzJDsYnvMCpwE6LEMopZEZ202LtbHQDgni1s8ZKz1arC3Y72LfwBoSVo9M11j/mTVio+NzEx",
+	"hZ3beTK/da+iEYMQt4jbOJr9LKLCxiMVdglHybbp6ZPdGrs0tyMvGA1fMaUqyZ/+sR3DrywkIYujKwYB",
+	"LXNLRcvoudFsKoYyYQ+ScHCg0eCSi+uYhRcoYNYiey9hEjNSTgByamegcIMcKkBxYxc2AI873DxQJcws",
+	"79MCmM+Wn1Q9dcN54W4Kh4sbX7DKkXkqijD8NKaKXDOurA+8vEWowNdQsJ/rB28LntdqkoJcrnQxRMoI",
+	"HYopUkNYhkcg6szPvJGa3PDcExkW41RqO3rntsZIRp+WWAXgEU2JgHh52amlDIzbvBRPlbv153hJZvaY",
+	"Fy0k028FzMpTDLE43TfX0/GgVEy2PF5glbQIx5xDtxCDnht0KMLul+07vgaANGksNSh7Htnt7eh/9loe",
+	"8atMbfqFnjfgfoWBXf+24xE/8/DoL3Y9N9Jzt/tMv1xh7fXJ7vYzj/hF15pP9rpdj/gnv7x5fn58eHJ4",
+	"en58+Nf3R8eHL/wB3+11SdPEFBfc6IyFGK6ZUGk97HrvI8FbJr7RSOgVBq8FFsZqj4LrzXL8udXm7Dm3",
+	"YcWy9JHmOFMB3hymFs1mldeDOYQWHTUQmkDjxaS2hPSo2WoRGDS+kig8h4O1qO9qymumBeGmcJmMuLNB",
+	"squx6ASNbiUYOIatfyVJEtMAZB4IlxVi8pXE30gsLvYd3zR+GUnSy+JtZ2Sk9Ypr8Fdr+nlBkyKB2N32",
+	"5oP8l0lIXqMoY1SQKuvkpVoo5yzQ6hwIgdWCRBEVtPA9SVSlqAXC1YzYR8iEhsUT2quCly1ibjMSKeOw",
+	"LgWMClWA0pjX9rKZq24EGrvwgXOqqiY0zFw/aYeCyIS5dTS2u9tP2r1ee3v3dLvb7+71u91fG85JhVSx",
+	"thaGl3CRGoYsJ9LWW99cnIdH1o6CvK+JzY3ILEYaZ0bHPDLSOa3y4Sy7lRUyawWSu9Lon5j+mTC9HKu9",
+	"Zkj2Z0fh+Vjze2PvD4zGiwKMTSjOV5KM4amSiGxwGFXC3rbXCIfn12mkXKaLCTx6xksNbQInYxTtK5ZK",
+	"nKzX6Xa680bEwgSf5uwGjJOf2PBEQKaa8ywRHMNlIi4V5QHrNKqwvwBtBUqC1ZES/QyzthbNoodUMvL3",
+	"6SrtKl/7nIAbsouUhiz0c4UtGzig3Bji9cQKjSBWEIRNtG9XWG3zHV6UWCcjrRPoGZNUaLmDSEVThUtY",
+	"mb3nnNkifAFXk3mqs1JTMFuUwV08lXw6r4ALi/G4nhr/Q4bN62vw5r58wco7etGqBTHwCIElDl1HvnXJ",
+	"+VpQROByL2LTn3L9+TwQU678AYf/pRu5Jw2HwBBuGM0YvTT6A+bbjwOOw/aN9G/FQvRoR0pPHYw1zyEB",
+	"JC1qQHEqDfaAN3Nq4OeTtCAmn6L/0yNSmDhMZLlDpsXdfJmoeBXR4u8i4ixczrmAi+ODS/lVdy1+taYf",
+	"tri9tZ23j+3vNHN6zsY6S51bxmIc/gu8D1oRCEhxbHx7q+RReOU7KvWiPt3D/6svSR35927isvHFVGjK",
+	"oLnp313mgNegg5ta1NCLP1WxjfuJKHq4apnanDRs1PxBni3w0g9ZQCcs91Gbi65H2UcbXk6PIH5fWu11",
+	"ykNiUkIQR16xkdo4hjzOScZspCrPEX54vFOsf25SiSRhIRkyyO6uOD7S1MB7GDA2EVeYeGLzG1ruwUVS",
+	"1WPnFHzA+i/jda5rMDrNmIes7aEw3LPCVfJlywP1thqfvZvklO/cl71TJ0ypiF/IxRLUV5KIa06kedAR",
+	"qOaV+jQYR1csXKyBZDcnksQ+TZpTrqLYOEwz+xlWHWjVMUJ6jclUsfAcxqmqD6KHz/fVzA/v7IOFFX80",
+	"opRQC4SevdPu0xVCzwIzbU7VkojzuhuEzxaAKYzqrH9TQWvuPnr5eWZwr0aku/nNn0OpBFms8vCVrMC6",
+	"fUKHUvMZcDyBxjfLWCZNgfVMIu7O2KuPpwf4C2nqjW4hYYdMTtIEuFv5AZl8RwPrBtD09VSxfHi8E1Ap",
+	"o0mxuo1WpU0U7GiqpikjU65HlC2DxebjQ6Gv17hpX4i2+dI+23lj/vigB+mcRhN25j7ajiaJSDE8DbK/",
+	"GxeRGk+HnUBMtgRNonYgQnbB+FY2+637uryMkrZIEJHaiQBfHwK45D69i7hziFOe6M9rHGH1Rbutgf71",
+	"OY995z4cKKPfXzQnWuz4xSxqpzRHyagGuvP5RF4Y6ldlx+Eh0JIoz4skJjvAetfy27JjMgbbsQho3O7V",
+	"oelOIkBV0NaN2idskqgZETwAEwFTZcX6BxbHwiOK0cl/FGO0dt24PWdOiFRaocdbXnpNbT76MnW+t546",
+	"b9ZRHwLzQmHj78ZEWRitNTNY4vGlDcw+Qbe2XCqCF2Cwb3iaUWnmlTExuGK8HCVx12jP+ejOO/nCJgyp",
+	"T/0glcI9068TvN3Vl+yTs4XZUg3s+rqAc2OVvzuhKavlvCgs7eNUqNXGpL/qp+5k5sBNWENtrZ934jXU",
+	"OGV0tbMGn5oP+a50GOYAIyReofAGEO4ijS2QHvcqFijCEjJ/b/tFjcOusHOsb7bAkbJb1Jkmmkw4zteO",
+	"WXDZrGFfrBeFvtoaUSDjGtamb77yW56ha/l3Fk60FRsQBzz/3XzltzokG6dfoFdUZrrQNdTtipQJxRhw",
+	"I4DG4oI09deQCwpASAi8gNEjwW3wBZW2BiEaTqJ0wMU1b+2TOYA9MgcjwnU9FrED3UhBKsaYqqzEGrsJ",
+	"WGLq1UGYHMADSoN9zQxpnEZyLK5JpAY840o2SsTgf4f4IoD6IRqhMcQu3y+9OZGSA+7nt8E3xT9ygrMk",
+	"PEQLIL6+Ur7ZKLQdmcpyi+K4l1Qjq13c7aD9K23/o9t+dt4++9TznuzeVkZ2m1XczXCF3pL1LFf4jmaR",
+	"AeOQ7SLZxzUsWQujfr9wsfj12tz4ZcpYW8s25C8nb98YVuzEkJq9zivy7ZIfvyOMaz0stLGlnzQ8Xia6",
+	"3Pprs/BFC6qrIi0Q+evpRhk2fLmnn2fm3PPoqw+6dJ5KJFHQ6DdiOuXBWFN7zgt5NA5sa4UHzSvZJRVu",
+	"lSYTqZoKzPZ6CgymfculE0slEmk8AJkTrwqG7Xa3dwcY7h3Dk2DllHVeNMVW4GTx0FcIlPDQXA7NXPQO",
+	"DpaDVJYU8+0+W4FTB+gkLqNVIPgoSieY3Vkod1ky7wWXNfApG20pSvUe8zhXbnG2sho7WI/Mll66G7kt",
+	"n90XTHZLR7KKuIEYx9VoPTFuSU3WTYtx7nruIssV8o7WEejmXqwlxi1Plvp9oNW7nGRvjLH3nizm7CK1",
+	"JolGb3tnt+HEMcpxlCQsXMzkZ3fOcHVviRJgHZpHn3tyL5peMFUPp2an5uH7cb15HmeBOFuyhbUJ8ew+",
+	"9T/cEb74uzJbVgXEeAWWSwGfTa68t0yXsiBKItvqY0G1bCyyimaakSg6r3ZWZ0DPiRYFWc2BYPEJnebX",
+	"bw3S8NNY2Ko9aCR3QYGU5phRzXs4I3i3qj26tgRGZkSsLIFhon6qamBkP2ERjMrXc/vvIpf5WUW1i4vo",
+	"ihUXIkbETucR8yqmKWl6ci6nQ/0++g3SKZvPFC8/5pS8gF0+q7yA5QIXKqeB9w0CqwKonEkmhQl+zZ+z",
+	"0VPwfq3IBucE5ymBLTb8ILUy8uonvYqs7flLkVHSZbl8RHBiaGGttL53KZOMB5XOUb30ryRJzCMLKh9J",
+	"xviqWN/MSZZl8piIgmhkQov1KMto5M79wmIWZRe85XHEmdN6BMDFEpiFG1aVO1FINoCBGl5DjEbwV8Fm",
+	"n/264SjEPHQ0yw3Iz+RsyXHfRVS3eFBbTH/LGVTiMPzcpG/VltUz1Pwdyeno+asUOtB1WPKR6IuTwaaf",
+	"iPjFnL+mqnTAkogBM5FiN8ojwVRp8Xm7kLNu4wmuHTGmMqzgZEzjmFwzogV9TXpeplFIZ98WFc3tyggD",
+	"69xaGqpW2hQHkAJw+FjNGKm7Oa3X9rwu84+6XtHcH+q4++YQ5xjjfxelo2ipB5qhYcnXRcXa1uTC9yNO",
+	"dWKjSwurR5IKr9xNlylu5xdMUI5FzJbG1qYihgT3PKbWsiwIIgdvM2xCRex8FcM6Nlkc5QmrUa5WGBHE",
+	"yoHJFJ/edE5Q/QgIXDZmaC3RjdwYHFsvdJWCtMlaaJqKuzW6PC1HUT5bUf5spZR051yNehXQvMaURx+n",
+	"7Pyyqhvfy6yUnR9O+oNpt7sTUPiPmU9D/OTnbe3UtTAV/kJJJJTQNYIllMG7jrDIxMqFmwiBGmhqOqsZ",
+	"DNBcD+VaiBPYHOYuJKUm7wTworCfDn45aF9C6ZIa7iy7mraY0Jhq0Q7XnFcH9UyYtCMrY+iLGMGe+XoC",
+	"nwQ0TSMmITiiSeWMBzSJOjM6iVuebf3gFOawO/+VxJgQH8bUi/NbWsUdcCsIjGmSMA6hKm5kRatDTNtG",
+	"El1wkTIb2Q0R3aEgXKgBv8RQFB464TqFR4h+om/CUUymrcS6jEKNMRMyjPQeTSJOFTKTCU0SU7K7mFW2",
+	"NObWzdTzCmlMS1/Lk7fcEs/LJJvS01m80Xpv2bilem8Bn1jxika89/iIfQ1j01a9iLFphVdzW8TsjWk8",
+	"ZoiR4KxGfFgB/NXhYeXzq/dGfnSrnp/bmlUvVG3JmXu5Ie6tujoZWleyS0zdi2ivsa1Kqi8tdoIoywDZ",
+	"hV1ZPchW7NGHk9/gJSTZkKAHiD8uEeB8DUXQlpLNdZTsRKs37h5nVYjWcYphJJwb4+SQy9qKd073f0ea",
+	"txFaFkiu6GgFNruWp3VZh8ZNu1r1Cu5it9EwruVazV6ojS0n08mEprPfG77UVEcrNZ9aWqjJdv+S98ge",
+	"/VoB1xXx0/VyO0016yy1M8+Uhv50ESe+/e2/oa013IKIX9RN9ATJeWGlSAg8YNd6S7MgR5OBUCpMaXMu",
+	"1hIyYFvmeltZ49cMXVVGfddznq008J8Vc+q+dgIX10lptUXEp8rZ88rUVvMM1p8UtnyO/lKTUiKmqtV5",
+	"0ORWAyo+6sBqvgDaRgIxMYX96mGFW7llfnqN0aYqCnQSmUR8Kot5pk7NFHfC7VplhMzsi/OCXhfLxyyY",
+	"GaPXzSj6oWIV196yWoXdlR7fwhbNw1y6WXfJBK7IXEDWzYsr1jfeaJIIBQGgQLkDZT3L9jMk7LQydcMP",
+	"J34/szDIju2m0CdJGl1RBcHLaAeiYWhKM0BrzE7ebKFPkukwjgK3Z5/TOTlvKuA1YHStoeOrRXuc/bFS",
+	"KCgI9xst3PGbKddS0BrPyhKYkzpTIyfGTU+qW2rlNLdCQM8OkRJrbrG2n+paK/mFhKcA504YD7NY9buF",
+	"P1mesDDyqUbiKj5iyi9EYRZIrQcspqsUS//vayWFJYwqkjI1Tbl06qRWNrmvSHqtLRzXaBKwMj/Wq6zM",
+	"vKCzAbSYVXToEXANjxjDUApQePWe46LXy6+ts77uU/3Pd/qf5/qfw6WLXsYNkCq5hWSqskVJ00b37XVb",
+	"+4TRYIxrz5ItyQVTEtOS4BV/LiRqg0ERewvah9T00kEayz3zNtd7a66ON2JhlaBcXYaYJCxtw/FknVs1",
+	"OdBCE7bm2Z+/WFCCuMi3d9Zk3F7jBONlkkX5FRA9Y6Nq4GuLTHdOsnBEsyxaZ7m1Zr1ipRuIuXTWUHmG",
+	"znbcRQ13t3MtdXzuxVpXrHDGvyO93F3XXbkn4rfmnRYViRKd6qi4++DUavjroJD7xt3sDGVc+GLPfsaD",
+	"51D2spLKpMx265WK8lCSPJc4zw421i3yNqEfpyBAoRwk98GEHQOXJhepuJa5nxHJccGYltOtq16n12ad",
+	"7fZuSa7Z29t5UmD92wXWf9VrDgYd9aHbfkbb/zj71PN627etb/WXxe/apUeqBQK9Oe8WlDmx1uWCnmTS",
+	"pjFfmZoypQvM9xUnf0hNoEk+VMRdezOBxADPFYRtkMD9zdBjKs8nIq1YLTQ0MQDRlBHs/jSmpswxbAUE",
+	"+O0TOeMBoRc04njUPmc36hw3widUgQGjnoXAeXPlbcyxuNLNoK+CO5yz2EWX4l3ttFf79B0JicWxL5iI",
+	"YLHxSrEHfslVH00PLtnsjtKO6TT2MHEtazZxW9ytrVbHtZo91uabqM2LnneoCb+sxDuGQZRgXinKZWMv",
+	"RAL0Bym+njdI8fNyyt2T4TfBA/iCTKv9O4ihuL61BFDnlVqE29yw35HQiSv6KVLjH6tClzKsycJXTONw",
+	"D+qAcOi2nzGTkt8jiarjoQqX2Yy3j25uEinPMbnjHMDHivgoL893//Lx2a+Xp9uTn57eHO9dvflm+G4n",
+	"+OXJ+FUvfNm9ONmmh8+mP+6qvzbuWgPsTzL3aGTOospdCZ7B33oUo/DK3aSF4q35kq9/Vhirqk9dEkdY",
+	"WZRqxbIdsysWW3PNvsmaQFESo9SyrnUVyTR6tNmqti9KLxWerBv5sr3WrUtoqqIgShD/FtShc8CIWCqd",
+	"VOGuh3+kLMA6qqlUHpoX5+RpNBt6jYCmIr5nTtU8u8HdXBXNm52gYyOtCOhdq5FXOX7TAcQrnfT8fi9G",
+	"wYfx9DxaS6u16sut7yQqxQgW3ESl39Z2FBXSN8xC6rko83sKMAubn1gkFFnpr/Mo9PeJj1PYOmAEPzru",
+	"JBgWvEnQTbiytml0wVnoGVbZloFIbAetBQ2DV1asQdAvGS8UrqFBwJKljL+3LuNX1Yt6R6UkVBJ/61p+",
+	"C8/897//+S+/ZI/Z7oTf743efv/LP345/Uv0+qfXe7+++C5+8/0vvV9Of43ebL/e7UDT/E7vmye73d7u",
+	"brfb6Y526LNgNV4AXCuLzZgOz7X4bPVR1OKvAMyXzFetgXVFdYdyLi+WnJAdW16i2HR8++kyBQu1qw6q",
+	"V73tp9X61XsIHKh3gvjsqVCmP+z6B+mO8CWfZ2Ed1T5na3x0IzMkEVdOaXoTdj+mVyyPKKrOZpPnWuM6",
+	"x8GqA3OMFbeQzGsmr/JVb6/tTFN6uQtBeF+YSpImc8ymdWOGWh6R00m5lNTevUBdEk5UhrkcN2RArATq",
+	"nlFEhc1cBLBXcfbV6Ji7GhdokeAImjrPkVFaFc35IK4gF766pKboPL0LqXH25EsmNSDI3SuKxukJQXN9",
+	"rdj9gaYM82rX7ACxNCSFs2tTtv1hAlBIE2v2th4rEmXNII3bheeJQdf3PsyqPh5VJ+lBV3tIdYeoriBm",
+	"FIre1DnizaVzHpSSOZeFXkHxYYAYD8A0hrJAL8r+JE2su1lCCbBerRVtVXl2qI4vqCCSlWQx3pVgLCTj",
+	"ZDhzvv1KEpokxQWAiL6WaJfZzjvn/f9nhXwnWbrKWZpVfime+2LPoxuGHEYpC5RIZ2Dw0c+bikpWhTOu",
+	"yDW8i/BmNUXx4TffbrV+HJcB5Ni3IPseYbFkq5q+F6uTLJDk4CfPuthBICdUXrKQNKNQQm3w4cwm55Jm",
+	"th+t2m4EOKNUjKK4ogRIRSEU6XpKC3t2tgBp67tN7dN3ZLoW275khuucxrJaQfBEh5i7fz0WWYEflL31",
+	"dUACZgkzD4mfZyL7GXaW/CRXVNH0fJrGlQ39x0olkrw/fmXvgAUoCtQ0ZYWKJlMuWYlawuv9ra0g5B3z",
+	"LfQPwlnlFtoLEmhSNO8nmUqFsdLrdbSgSWKib3EryhWTIwWwHfKLiLNCG738WAznOF/sKcF4ZSBMSIEk",
+	"W7kdB3q55FUUhiyOG3dNmDfIUMiQN0kjI0j2r0aRu0cF1qJnm6i2VNh1z8XNDBtWZtc7F+qucWzFS2ex",
+	"iLx7fwr2QRoYq7Z9oFkUiYYM8mAAFVr75N3B6fMfzDnZkG54zrgwNn0nSfPg5PnRkUcSlgaMq7YpL9qq",
+	"kHIKktndrm2hINHu04Lo0LQDOTJE++y/mv0P3fYzLUjs3ba+bX7Y+vZ/nX34j/b/Ofu69W3r2//cFC1Y",
+	"UXt1zym9uk/8T7f+gu14UJLhOnjcKHqvWompf4ZlWvMg4ukaXN5wsLsz+lxk+TJ5PRS7CqZppGYnGkZc",
+	"/kES/chmB1N9LnVCFUjTl5fn//7nv/yWZzRWFqIX9LoUOxBloQO2vIp+PxXKRhNEepIxoyGUJEK8bfzc",
+	"Pnh31P4R/OFWNgQY9T5+x2jKUgvtED69tCzj+ZgqDWXuCmksaNGLvo5RKibEf/f25JRswTfSJ01fDy7S",
+	"6B9gpO4TnJFcbXfMmiNuipiI0YD7GbQ+Cjw/tzWutI9Cv08iRWigpC2fgjIzhlREUk5ZSJSA8aAjjNWj",
+	"sIFjpIjxRRCTvpMdhN7ESGb7SKCkAyXDVFyDWpYO+EQMNV+gSULkWEzjECIjScSlYjQsam4QCmfCAozv",
+	"Sl8PLMA94E2l9TqbbosRL36OND75L+IjX4WPnsbdMfhyChvbGvCUjaYSfOVgud3t7hD/4P3pD2+Pj349",
+	"OD16++b88Pj47bG/D9o7LD70tERxgQiUsitxycIBx9OLJNnt9nCIwzenR8/dMfSuaA3JOZ4o89QJD5Z/",
+	"yWYDHkl9LqaoauYFw4IyIVZ/gQsNNxBQIUdLzVyg5QaViqVLbxHuqIA2Z/C0uUqvD05OD4/PD94dnf94",
+	"+ItGL5CgwknECeMhdK2US64KTr3otuTnUg0VDeBMNWJ6pPfvf/7/ve2nrsFKjIhf1r79DpBTSTiDUsok",
+	"ZReRVIgvWj+YRFICpqRkQmPN/qx3MgoBbwENQosEXeL/7eDV0Qv39PAqgZTiu1dqyUaYR+Z3QZO9iI/E",
+	"/A5YchFJQolk8ag9FhJaOk2msYra5noE+noNaXDJeNhHR4aX29D1KgY8S/gpJfpIz3b/mBEaXHJxHbPw",
+	"YoIxzDwseku8AS8Uv/cq8nXwNVux00MHy/HhySl8nxVo6gz4gH/9tT55xpXN6/r6a3PNc9Qiil5iuS3c",
+	"Utkv3JmmGjNLmZDyeCQj/2WCB0/XwKkBn0eqfSOQVCFVCzHO0KYc9CaUsRlwrX0Op6pMye2NxsskOJMt",
+	"AtnrsORqMj/gWJEMxrBVydAUEqVI9k0GMl3BSPqLKTJWoVVjqjyjIC0lxvmC8eYMeGHu5bS0Qw6KtARW",
+	"D3wrJx14pQEKxBm9L+zrr/WuKluGH/IHbetba+RCNHv+9vhEI9d3uF5JhDUeRRcRRzKinzk/ePXq7U+H",
+	"L87fHh99f/TmxCcTOgOnEzx+8O5owJtJykZxdDE2Uf6Uy2uWgoBcODHfI/5R3pgVluG5uOvBIjPcBFx9",
+	"jtb79ikULNOTD5npq+n/3Dbamn4cGUSqVVCIxhtwcz084h8zlc7aB2iYg2EzOFT7WKtnMxZmo+v7jTdF",
+	"JJohbV1L32yblVD11h0CiQA1ITUiLYnkgPufBlbAGzT6UOT7f6PSSAYg7+lv//3Pf+mPIPfpz1pd/t+f",
+	"tF7h5eUsgJp+q+mRolEsv729zeDQ78k+0GKRkt3uMw3RAsqMOCghVRhlVfAialivU8EvyHCmxRkWjzxy",
+	"PaYK8DuywWwgEw1TRi9RJEJZmYDRADbaw9JvlvZr8m68p9M4SSPV0eBpbHrz8tXR89Ml8JArGkfhgGfw",
+	"aLWYagHE5stM01TLA1KLUZDIJyZMjTXxihTO3IfChV/JAR9FN1Cu1hB1yokPpReGbCZ46Bazy32/niUS",
+	"NNZYMCN0wHEE9E+Ekam+ZSvf5v3VSDjBdbCbSOqbgCN0yKmmx1lWKZ1JUxgWFzGMRXApIYp4fgcjnkDu",
+	"g1bqApZyzW8AfQ1GdExQlI8a3o0R+LCIJyRhZUVQBGf6IHZR4qcDrmfRuwDtrgTD8GUYotTGywNSZUuL",
+	"mNWZ5OQBt+VI6AwGCAWQGoOmzm3X+PlcaxZ6Pk12DR/Tx1ImCoax9QFDlOYXWfaX1OqwlsP0NgxFOANi",
+	"GnGyvUvGYqp1WpkRICdlF78acMwwamKKUQURwPtqGKXdFr1HWsJFNVzPOuBTSMo2MikKti6Sd8gJQ/KM",
+	"a/lKEkeSMdtzrBEA7pDMCQrNBQAW5pTF1njTRI8q9kq/1YZ/DdnMvz1mExrxiF9k+o37m2TKJ80pj25M",
+	"LLVs7WdBH47gAHAhN4a9gzVuPyP+8cHp4fmro9dHp+eHPz8/PHxx+MKUAS3QWbtGRmNoFq8lmUJBSi3H",
+	"UUX87w9PiSaxegLcoyFkeAz4h0JJyrPmVrFEJWn+cPr6lSYnLAUBjiryYSsUgdxKzaxbZ83SF62WAeyF",
+	"CGDXT67pxQVLyfsj5IEaChFMtcCH+kd6pXUNRXwcCRnNgOcLKQDgl+bz+wSgTED01DcrYSKJmWdGRtwW",
+	"U+UefCQ4FsDUVyrX7CwZPHh3hGpOHAXMWFKMVP366LThNcAKmFnkNBeTYpoGrCPSiy3zktzSz956maHK",
+	"yNYNr2FKajb6jV6n2+lCDcCEcZpEjX5jp9Pt7ECkrBqDNWKLBpfY4UfIChP0CVOlYBqUnyGhLiM1WBlB",
+	"kAm9aRoqr8VW9tFv7ROKfw04HYorVk25K9SUZ6SJJLVPYCBzcOZVQ34halJzvYwtaY51mltIxTV3+gyA",
+	"hKPV2Ti0SYkG92lw2THNTkJ/3wXSlqaxRGzAA0FjJgMWEh9eSZT0TSBtE8OuxIhME70h/vHh88Ojd6cn",
+	"568Pfj5/ffj6u8PjE99yJVBWRnQagymw1SHHjEKtwWiCgdRmeGDi6JwGALL+hvYcQMOGkqs81G9lKpAY",
+	"4e4AE9KIgZiXIeVRCOkdl7buUQMtXUyq70Q4K8Vf0CSJDX5v/V1iwQPHZJpFMS+t5QfVK3s7t0bLX2kI",
+	"hP54aNS/LRriNKmHL5DGAhJvd7vrAW1tkTZCDKtA1FlKbpXU0p9jcDRwrbE8Y1GF9S2J9HNuHsQr7+Ji",
+	"q4bPNmXrOxpm+6df6a1+5T2nViUJ8aWd1S+9FOkwCkMMo93t7q5+441QL8WUmyme3eXccOcz47AWwDUp",
+	"NGy84TVsPx1bwdnW8pXsI+ntaqozL09aokSavZ1WwZQMekDtowUpf9nh+pbyLZNp8aR7NU7A9Fs7FeIV",
+	"TdFFvtvbq3PccpokUPL7NQsjakuM724/W/3yqRCvKbfN5yDmdq8OWh5xxVJOrb0edtmUP9T0yNht8m7T",
+	"0L/tAnoYvzDEDdpBNbbA2rAVMhq2Y6aUCbO4YBXMzLwZ2UhMLWYCk84tRcymBvjHh6fHvwDZPjg9PXz9",
+	"7lTTbaoUmyRKerZ4Icin/dw6Zdi+01CxguC+iqR6wWj4ysALiSt0whD4DxWtdWYo2uS5epoUmOXWzZwF",
+	"O97Hqd65zIzn5sbVw2o3za76yXwtWyC1QjLHZqj0iEYxC88zpNB7ZY8EwngNKWgsONQ9kj1tkofMZ3C/",
+	"lzMsrYfczepZ1ti9HgN0EhqXHFbmX4e0Lr2DZu0F5Gr0P5xthg856LiKHxVx7wH5EBjSyszortTF+OEA",
+	"ZUrugw9nen9z+qOvZ2GVDvEBmAqUx+R0LyQ6r0DjxgLg1uMk4jAjHh3yI5uh6c0Eb4zFNcSkzhONUzPX",
+	"Zu7Th2L9hUUJxoZUuEnA5ZxfzN2tgdh6ozeArRVJ+wuQNcu4/yKQTmXnW8Y3b4F+BkYZsMYZc7ZmQLaY",
+	"oJM/j0qRMXY4qfRY64eH4Jcz3TqpHu7kh4P29t4TMqZyvG9cn5ApPzL58rGQqoq5IUSmcsEcZ1vBMBxb",
+	"EviSzu6hj9TD29o4565rLY2kdzdel5UzWLP4wKNf6Q3e6HJe/dJL7c0ViXh8bmT0lhWEIUfq54KP4gij",
+	"aT6LUP8IlAwvSkaR6jDPrU8Zpt1uIa1pm1Ie1WTvSMopUD3OrrM4mVEhbgMpnojDLHzD2JfAd6jGTFNA",
+	"8FagrV4qikW2qbU3y33EMKnZMo2zZ8DdJjgj+qoOqWQe2DuRxWcDGcv2XrdLJjZbLaDBGMC+ZLOvrDiP",
+	"U8aCX7SMuyF3NqLtLV8ExLBoUcEuxlixvKI3esBdm5fAZj6ZFd4OZ0KEzER61CAWmQWu1+0+RfNmxK2t",
+	"mTT9n07Onx8fvjh8c3p08Or8+Q+Hz388P3pzenj8t4NXfm7P2iOyVcUdjuFw8bZjDMV6DMKqH++oGm9Q",
+	"sSgQ22c/hduvLt99w/+6m54+nX23c/Xzk8mvveCHvb+/7F4cbMvDb6ZvdtWPf1Bi61y5z0Fw17QsPQLB",
+	"Q5zOCF4eubeI9Ll+kEb/k/5uzGiMQUOVSsQx07QcOphmiTGSpVdRwEhAOblOIwUlGPUBWbLUIQdIx6Ap",
+	"KcbN+Njetk/EpZ95BfUImn7sdXeMOdw+FbKLlIYsLDzLRaXg9z1TP+AqNnUrHSLW6Pe2vUY4PNcrdSPT",
+	"bT/ihriESHEIYO/vPNE3qsITsoHbg4tcdW3s6USS4NnO7mXJ20Mb7D33sFvaQhMNn+2hPe7f1E5adDao",
+	"R4YM0F0x3ilf1cK1PDEnMLZIae+iwVK8jBOm0iiQ5hqWrCsLbmPBKl94BayJM1Y2PhlfYBZiWdD/KzX9",
+	"NwVA1uWSm7W7LbcTbFs+59Y8Mc9st7u9wjPuZiGn42p0Pm8n26OwZrgGGhDIisMXets7uw0HZ23pirx0",
+	"dbmoxYaMDu6R1DE9JKZxWNEc/KiOm89lwQdjxmRWvQXOTSxiOV7IwrNbn0oYc7sFTrpFeoHWr6J0knlO",
+	"0ZNbKIICpf5A3GZpBiAEO2du1U6Vi9SFde0L6b68eeE1uFxwNXvrX7vbjd+VGi7O8gG51PORXZ3rOi5/",
+	"C04yWtjAOvdriWp9okSKqrV7KFq3RgU3ZUGURIwrkjIp4iurUftKyypK+qQJwWmoxkrPVIPLOmnQvI+G",
+	"iT4bMn0bJeRmaFZpJFWg5udZkY0UgyzSWV5rHjLi8TkTH8JJMpVjCAPBAmFCsgEXPI44Q1oAUWCSXDAI",
+	"irAJNDMbJNIh77XurIkIK3nyMHbEIRMYcQFcz/iXviEhnVW6/E4YD+9FQTZpGV2fseLRZvVb3FOxgrjx",
+	"WMmsg8kShrwWGZmtZW3dvqOYXEPAWUt4ya6JbPR3NkhUl+rrcHfD/TwFIpIEQx2v6ex3GjPy5dhePxuv",
+	"0MRnPSZhAgZdC4VNgVmoFdmiHWDpxPjk+aolGMysybGh9RkBhmAMSHCXjFX4P79n6p0FYUXAxHMxmdC2",
+	"ZPohledCFUqrdkvVU22RFNN8id0kMUQTGRW5Kngio3hlquRe6HuUYcUaQ/bjfFFWqWYQ8jES6WSTyp6J",
+	"PWJ8jhTuWFKYW13gLAsBC7iTt15hIEP3stdGo7n3bKDDBiilRZRVatpbzgjjKp1BcWrDTw3CVFVk+WNo",
+	"b3b3stI9DrHIriDSCQh3XWonyeoQVkl7sL2cmTpSprGoKXMM0hxGWQ04DVR0FUGpk7wGcmaR9t2WmT4G",
+	"4brBxf/+f/8/N92hXBHQdxtq5mls2cPimhPJFDS/HfCm7zTc9L28Ta7+G5fgtzrkuLzurNMuiJFQQEtM",
+	"1X5lm12JznnoLLogfgzGX0UI9YilAecPxM6/T4DWYVKh8eO0HJm5qsBSFVl0OpDmt3U+pb4yyi0Ln8Zw",
+	"N1uWeK57Z2UsG1Yarkchsm6la4SxrX7w7Wgk2UYNb3kzZ7PjdTxO5dbLpRaWSFkzYBonjJGZmGrmiGXR",
+	"pzwY/8dy71bPzmVSqeAZE44LJfOcL+rGz2H5O3ynbjA5D132YcPLt23/afNRj60VUFvBfMdzi86VWzgj",
+	"BAaritXf8q66htHXjPlD7LfYO+XRxylDhyNOVmyLvF3RqbhXLBVUffQaRWtjTO/ZIoxBmPIN7Jb3b7v2",
+	"/uHfds8MRKVNexZ0wx7bHu3Q3eFe8CT8hj11Ng1a+ro71ggnfZAx+njkxb3rVuxdd/He5ZuwIdFDE5Y6",
+	"1mHT/uyPZA1ODcuysgSysDqxbViG0uFZkSQ0vqYzCQVHNWp2CLaZZjc0UJrVXQsSQkZloAqmqEwMweIa",
+	"zCNDoYwwkYoY6sfrAf2+/Us6SZ0DnlfzQQ1mYqpNuoMrITrkDZ2g7dspAOTEoZi0yN1ud1+/rx/NWmST",
+	"IZNRyApsOks7b1L7FaSGgXlrZhLmtagSTmSrQw5sr5Vwkvcj1mAmNEqr0q0W5aYa9a2QntoZcNPDG3MU",
+	"8ybdhR0OhN41H0J9TIa3FkaMgC2znV4cRghtsT+nqcxgQEV/DbdqqbVzIeskSUw5LzTemWcjBZawZhCi",
+	"W9z1IUMQa8sa1Vxi596btCnuWoNxbor216H7v3lLXA1G8ce1pmXxjSkSpzI7y/TirU8Gf29XashYhUjr",
+	"sobg7BNsh8+ZKfHIZxXWtEormaGZGwrBWYsE7M5LintlUdHc9QvGWUrjdS+52ZM/r/nnMLh/rhv3PVOL",
+	"r9u60gF2Ucpc8AlVwbiyVFVWvBOLOKbE4jEad7DMERpW9jMHJ00ZgfRyjKMDNDB46c/f1rxWe+P+iQ6L",
+	"6pTXxuv5yvEPmXG9HmWpocOv2IbHkCZ2HpvMGFh+n+TmDyVV4OVbS6rYyhuKVwoXWJEGyxDbdmkobFS1",
+	"FyfNnke2PbJD/v3Pf2WdEy5oIlv9AbdN1Xwv66+W0TXnK2MNxK9ALf+7iLj+AoaAb2I2UvqBIm0k0AUd",
+	"q2hEJu0ByqjCn05mAz4CYhBVxFdQWczW12lKxkipzkzuJsiXbJRdEUC1EqiW3rG1/1GJtX3PTZMBPVX+",
+	"+r7dnwGPlJdllNi4TgTxkiWqQw7z/un6CxDm/MO/Hb45PT8+PD18c3r09o0/4E2bOLHThRgSKJuSuyQk",
+	"BKzZuqbm+1Yfy2IB1AOuJ09tf3asyJWVUtrtdYl/8sub5+fHhyeHeuq/vj86Pnzh75OU6QuUF1cxnhdN",
+	"0CM+tZEtmV0ASHK+Ex1y4MAJ3w+4HIvrYhdIKrMuu9ekqQ+DhZEpyQg4gzFGcSyuCZXmkG3FHLRr2GLW",
+	"8B7EEdnBbTUv7L+vJyeRgiopDIpLul1AGFcd8tpGI/F4RppGpJT9spBtyym1lvlgDm2j+aWOmGPIyHQR",
+	"C2saFu/hBbDENO+xX3B+PFngboHGDC5TWbNt1EqJCZa48ZDibN2N/jdew7mJ8+LAMyMOpAKcQEhHDEPf",
+	"hCixW0uUeBx7xDMrQaw1V4HYFrzqIb1CZ3zJCdTYGfWCbfqMtWMR0Ljda7guIbcJ0uYcQc6RP13XLfSp",
+	"kdvzP9goDbN6xW5AklmGRBmc63uWbGiIKV3kbDr6S+61u26LqXtvc/klG//rbPyzR9/43kNtfNaDVh+A",
+	"s8RedwVE22tBVLxiWnopXDA0CG/Qe2TI7WoXEnISj1AZmDB2h5n8/rSB7uYqRFVIQnC1QMTJyoE5KLXd",
+	"3e3dugWknFpNJUkxMt9ACSkt9iVUKtNrQOFNcoUujIaGrnRW4gJxslreeshyVKdlqdf2wrrTIlaIjZ9V",
+	"1zqGDtCF8yOxuHC0LiPV3dO6VKWzZQ6lFRbhcuVBLft4RDN4oqIJ8wp1GJt5PFN/wKHiH0RU5bWQ50oG",
+	"mley7/0+se9F6YAjP5Mkj4XH6ohQb9EmkudFNP18HNxPb8Cxms2QaZneibfqkCNu4nxirbIbcXdRpcSm",
+	"WyHRM3VxuSAJS9sgq9sSjIimUzmGTt36GkYSHx9wSpCtEMmYhD5JttajqZdCQ1j9IkHfKAybq7uDgtpq",
+	"gRUrEm6bT9km43dGHAY75IIIzPXm6S6dJxO7HyRkE7e4Dtsz1+JP6/pGwzMyDLck0OL8/S3slcEdJn6g",
+	"b1gH2tJpaEIDOm5MQbXvCwIvaBgOuBqzCdQbbxbiN1r7dljzpB4ICmljpMh8AERWcNYGP7Q8Y1TAquQQ",
+	"oGGpMpI3tK7tOy3YoJKSjUqxdcT7xYK25gZpYvi6ynGQG8uM+ayybGsYvrZX8vMFSCwmDkbzrFsI1a7m",
+	"MQIbFpPF3XmyWEEVu16NdW+MKK7MnmTXNgjqz7Kwa5WFtQpglWSPXWrCiZY5hGQL7/5Di+QuLGg6rYKi",
+	"5dmuVTbMrEyC/oiFZDXNJ9kVnedsSwT0rU/mRt8i74qZquh55zqCsX+0YTL7wLXMCdjO0jmjihm9YjIn",
+	"/wNechy7vpJFDItU8KsBr8WwSBPQCbIQAmhXZiprIGU0nRY8wkWadZTD5gs2ljChUVpd4QkWm3GmzTiL",
+	"61lqHoQG43rCeqTYHPg1tegQ/kmSf98keRUsn9vSgTSJ2DY4IiVAezYu6K92I2GS4zqBN5UZWMUaAjOT",
+	"T0aU2Ce+latBBi+MEEFDQ3/CfC9rBWNaRGQDu3X1UAqHcGsuoFMN9HsH+4FI3d6+k1aHHBS6AUul9Q2T",
+	"1EZT1tHivJMz1tfnMbVhG2CaKER6c41JYGMrFiBAp3UkiU0ey/2jpq2dEorG0jS0VGPGTZPoKdfzSQ1I",
+	"lq3WJ+61cofEni7AF33S1HOaqO3hbMCdH78tZq61zLzUCKTG85umkeZ90HRTA2BS5Po23Q9NQdA/GZv9",
+	"RLwAQRWPwWAJRNwTc3z3iaAqpK/kGsHeafdpbihxE3/WlOAtjI8RVzWX/7P24h6z/0V5f2q2wnCJQR7W",
+	"Qm0J4z9Dob7oAGsUUSezCpq/hhhvewQsMLTbljea3jgetDwgygYEgcMCqSVnN4r4ULjTNx4OJGpDNhIp",
+	"c560D6XRxVgL1vpn6E30hkWa+fRNqqViMhuxM+DfCTXuO43P7DBSpRGkNQ2ZumZYMmFCmtgVPOsCfR3x",
+	"UFyTCEqv+kok59DQ0iYWg85B1BhYRcqwxZCYlgJiFtvAs04cS0NdoA0wkBGTcywS01cza5LR5KIERqsQ",
+	"6YJEqDLH165pzeRiE39TaCILPWg/VgTdkJ9ABXPO1Ks4kmysqrPR4mBhSb3ukuidc2xPc48InoXRRhmU",
+	"BUQE94hkH+1Sczy/80qrFpfvYM3V9e4Un7T5aofL86UfJjjmcbKkiyEVvY05bwD2et4bRKY/3Tebdd/M",
+	"tUnK6PUDOXBMnTg3yjNzDBsHNrJL4KjNC5rETEoPK60IMWlh2wkINlUsjmVF070SZyIHxC/cTZ9M6KVN",
+	"zNVoTqKsKWg2Ebh48Q5gT9KE5SXes9LIOd3L271CQINJQjaNRDvkxEgKE5pe5jCjDzlLtIXZQNuhKYOi",
+	"3g6ouW4E7E+zSELn+aQr2w54M+v+mjWF5QJb/2ddbKGJqTEJOhPb0s2RJHTAcUrToVekNnrWhNfia19J",
+	"4iOD9k2rdP0+dXqUDfgFU9lTThi3/3EqNGHTE8Of0onUdVZEsgUBDtgVcdbqF/bIRnZTIjlN5FiAiqol",
+	"Kd/GpZn07KyrYnmafFPyN0xOneAMFPvWPpaUwTcnA2465Nq4AVgszab0C4q5R6Zc4zYq/KjZ2/kX1QI0",
+	"t/M+Sut9AjrrhvbV5gDOmh4leejzB7NuPory3gGSt5tk5ssY+YGlolov44TRNI5YWibO+44smdEoQ0et",
+	"VwHEgLsnqP+JBp8TDaDOPfaMsiG5fxpevvw6kZOMN1XIkstsLVuf8tuw1G16mnNWzYedGCAoXCJGyogl",
+	"pqAI3mEtIbBJoiIWegPu55fTJ5Ll4gkKnJh99bo6LbecrlbFpV/Aby6ffgDGVVYt70CXFgW3/yYUzMel",
+	"RTYR7PdKjD4XXcCrsIoyPKz30Ey02oHo0hZQGqGFvZ9dB39hsn45r7Uz4AdlnFreqD6/Yn5rmd/q/rL/",
+	"ilyiNXP+P5/kvsy29iipUb9/qoib8Lslig8cj+LgRzkkxSEJBvUeOvBkfsY/YFTfYRipjUmpW8YBtTwf",
+	"x/jKqu103kIPokcSCv2fZCFuogImH56UpFlwxRRcUANu/DFQ3M+ypcxeZ2GE4JOU0ZAOY1a0n+4Tmts2",
+	"bYkALpRreI0k2e3uLkx4N5tVL9vdgrTU2VZwkvU+j5PMAlrtI/tjObdeplFIZ+RapJcSrKQTKMG8jP9u",
+	"r2Mtya0fyBPPKljwTvA07LLeyGWsJRacmbeXc200RhclppMxjWNyzYgcRwkRnOCSv81XkIfO1BQO5ln9",
+	"7f1LGD+6a85cgz/Vpk165qiJdMhJ9G9Be9L80fTwSdbodQglPEnhRY/QOBnTIVORfmxW3c7wpDDXY7Ql",
+	"7O0ZqvSwTQHdhdW5Y4W9+2OVf5YlHLCXoIgbi8tBn9ieU7JYahllsijoEPuEFsMwWyGSZEzTCXjnKA9d",
+	"r29nQclhF5z7qOj37X3lwvGZ6/GtvEsbv0pLnU+Yz5S3gbuvE+lLWfhJccGPRjj+WD4Qu8kOZVlCrOYY",
+	"6dYneGV51lieD+aENDuj2Gp9SNcWuCZKhGqpRnbqDpa3Uymhs1F0EgrtkvOQS9iBxS2ulraah7dvN9fs",
+	"9EFvosZGe8eW3UT3uT/7k1bXs8y3CAva1LxLMx4sl0Vt5o2w/UgXdhM1ufs+VjzxsWsUFjnMy/ZUlcL0",
+	"jEMSArxtasEiEw6O45Os6OFkH4w5xqnA2Y06NxCQ63EUswH3x1SeT0TKfAzAFVOVQdknXGRleMAdawq2",
+	"mO48jIdEjHDt2VpiceHpBV8ylmRBaBB9p/ezM+ADfjC3UZjqaTYJvjcTmYwdW9USyy/OlSTw9GqCcRag",
+	"lUU8kQMnOwvzilLo7jfgJicSh4a0Jxt6Z3pXlGqEmsbpEDBiw+37EC9m98FpLqu1eWcZ11QfLlaz9Eg0",
+	"QnjMoiH0EGBDORE2wTOAQBPCAiSExoJD0ixaT9B6dq2R4iK6YpxQCOVPXVDi6IqRmNGUS2NsUxpoFray",
+	"HcqSbU3pqALsExpiBGIOpt1y58lQYGzigGty7UF7xWuIP6Nq8UKUEH1Cnfo9ZlkTOhvwMb1iZMgYJ7g2",
+	"KJ1aPHtYnF6GeS+64BAMCqU5XVzBSfOMvSizOUZcowVmSo4ZTfVpdshBFsSnt3AONSNUoumMheR6LGJD",
+	"WiIl59Bz3w1M0mvGNE2Wl2OdL2ll0wY5kZfAViBcCcI0qTRNkHd73c6AnxZgEgn9OGV9vH6Ryqqddggk",
+	"Q2hAsK6tIlJFcUw4Y6EkkRzweSBIc648rEdK1WGxLRsqMzDMwvqufVulayamqcm1mys2BsEUWKfLUKHK",
+	"sEVNmmvIGUWSZ+5okrKrSEwlECTSFE5pMOdJqre3mAvSuOp1eu2ws93eXWCIxfdrd37Ty3iOr3ym4qem",
+	"WKGsY459yIAQt2Ti7t08oRsss7jQXfpkru5j7m0r1H3cXQHPjgPPYsWve9p9Vlk29ul8d4u97XW7W5T3",
+	"U2/BvbtbmJXdrjmbW4AbkNuKJZn927nJ9iYyuIkbUnxnPHhXw4Od6UiGepf5QtZKGOI5Mtr2yFryY9an",
+	"LJ5J7/LGnkrRQ52zqIzPICear+K4jD+QIql+aC+3gRqZpDnyJfUnl0I+x9g+b2YrVcGYTMHrlGsvVXUn",
+	"tS6kxCVDy3y1QRQ9mJAaMRapasdQ0BDeypQAfXW09Iz96mR0wSGP3+Q2pFr6AllYBiKBl93uQuSADFNx",
+	"LW2rOeJvXctvYYL//vc//+Xb0vok4lIxqkW4AR+LGPzgTqW2SzbrkBdGhImjEVPRBBr/krGYpnlX7u1d",
+	"+ELuD7iWFxXcnWLVt6+kHg11By1OCcEh0eYUfkXHfF//orJsmxwIo1CZduCeqf04mkoGmTHwPW5f0z8w",
+	"txtg6JPvGE1Z6reyNnyLe9ad6hE+a002peJz7P4nG/2dJ93umv3lYAWOzXljddfYTRKlTM7zsF7OceEA",
+	"kLKF3++N3n7/yz9+Of1L9Pqn13u/vvgufvP9L71fTn+N3my/3u2AnNDpffNkt9vb3e12O93RDn0WbIg9",
+	"mW1YTqwA3N+eyxTvwyt9Hdbv7ebg4h+uzRsLpmmkZnBlD5LoRzbTlKDR/3DmNbCCjf2sr2hFV7icijh0",
+	"/RRJOdJ1LNZSz+NqCrtkKdjQcdQEURA9OwuJuELrQWTYoIckfSyuyYRy21Qb1PrScB3yOqtDg0qx1ndB",
+	"uGVhFYX7nqn3CP0mK3vJc01Vz+2+bGsioGicfbFX/MLtirwpu68ed/VVVzS2TtsvyQP73q0O5GDlC6xo",
+	"ObN4KZcVpsZKAVEoTYWLJBWjKGYm21JIZpq6Ni03x4LNEYZYYYshKi8hdwMEUahdYUbBfMyshqqxC0mm",
+	"CBRszYyk2fS2N4u+IvqlMEpZoEQ684xglQ01plpCsvOIgoGY2pY3aBwKI5nEtp2vlptDIhVNbbcW/6NP",
+	"mgGVrB1xybiMVHTF4tn+gHMBP2KnfZhfcIaLN8KGNSxnxUPQRpxt1l63tQ/WIGkKg0iVl7NC00hiGunY",
+	"suyunbeDW4NSz4AnKQtYyHjA+howLy/lzsMchMTkHkO/f7t/S2uAvJdYI3ipDei5mExoWzL9kO31S6JQ",
+	"5nJeD73vGTX4kCn8JiOO3SQxaEJGD60y+0ShLNh8IsUmcuVFBwoOihK9OcI3et0uROnZj5l+TNOUzkDZ",
+	"UTMwRY1EOmnMRxIekCRlo+jGSqrzaORBNUiNOvuEo4KaipgEY5rSQEExa9fkReNoga2rGGs4oTevGL/Q",
+	"7AgWkVCliUCj3/ifD/8zGNx0u+3B4Kb38uzr/8y1fqlS6Lo7v45Ti3gZzpZsdwnEj5cghXOr15iozsnM",
+	"gwVIB9n8eGWKqNrySE8j8V53n2x3MdedQjm2AqTbC+qvwF0obyrGa+51VwRvbswcWG13wf2z1h9pLxu9",
+	"ooqm59M0bvQbY6US2d/aCkLeMQN3AjHZwofkFgrICb9oeI1gKhUavlSk4PQO+UXEGQOF3iDtudmXA/0i",
+	"eaXlxhjsUUusTzZIYq4A/dmGuLNkaR0zEVYO/0PEVL2MuKmU7rBzpM4OLy/WsF0obJo6iIZF7i/kw8BK",
+	"51l3Ex/a7e62KvsRa7A2Ji5+Qdi/MdxfhffmIP4YmI+9gIsoW3EHavip9BhLuFkxCsae7l3jYDL2Vq/y",
+	"qakkahhwoQ6qvXbKdGshUJ0UKqDso2QM1U0xE6RDDri5rsj3SRAzmmqJWLEbU7HUI/6nW9/+4uNNgezH",
+	"YqFUO/N8CmSlNeydXmZ2+e9oyqq6mI31OAdC/SilNx+POK0gSk9+K0Tpy6nJ+QctsbmUhE4rvQ5JTIOq",
+	"Cs1mqL6lXllN4SGD8r5AhzRFAqqC9vY7kJWpui9R+RxCxJ8064sTqP6kXb/RKjVqOeFa147vfWqge69g",
+	"2Qfn6CLZ0bhOIUc0FMF0YsrTwPcY36gxGC7VFjjzDJDlwV5FV4zb7JSM0NGYMB4mIuJKgsVIYwjjytzn",
+	"Ti6X/sBobFLAKrwIgquUBtgj1MDmvPtCBLLqTdtei9MLBgvDBoI0JDFTWqDeJxMqFUvBpwr2wnzQA+hG",
+	"Nz/qieOizl0kmGJqnMwSvMzWd5wFJzqDGzfK/OgvwCaU+TU8kqTRFVWMQJcx3N1kOoyjgNh2386w2GN/",
+	"ftSfxkIfasRN+CK2EjdBmNBrLOseiOEFzpi2OnXFTmCiOHZwhD9YGCkIcc26ofMLp1CqM6ZJF6ywQQaX",
+	"XFzHLLyYQLxE04FKtry5/o+4JcYdhCUeXcywjoFqvMo6ZmaRyKbWItRQxAhtL++7b0p/unHWLdOAHyKq",
+	"5YwHTjixCsZQ7xGwBGMlaBy7Di4UCwysJmRiHtI3bu8EogTaSzwnVKSQzjg0ZlgzbOHtqn2YT4V01TUb",
+	"c+GMWAx3X4htgscRZ85771ImGTcNHedNo7kjxhbAWuAZcYZESnl7dvt/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -198,6 +198,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for ThreadUpdatedEventType.
+const (
+	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
+)
+
+// Valid indicates whether the value is a known member of the ThreadUpdatedEventType enum.
+func (e ThreadUpdatedEventType) Valid() bool {
+	switch e {
+	case ThreadUpdatedEventTypeThreadUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -687,6 +702,11 @@ type Message struct {
 	// EditedAt When the message was last edited, or null.
 	EditedAt *time.Time `json:"edited_at"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -696,6 +716,14 @@ type Message struct {
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *map[string]interface{} `json:"meta"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -711,6 +739,9 @@ type Message struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 }
 
 // MessageEvent A message was sent (`message`), edited (`message.updated`) or deleted
@@ -747,6 +778,11 @@ type MessageEvent struct {
 	// Example: 42
 	EventSeq EventSeq `json:"event_seq"`
 
+	// Mentions The members the message mentions, as sent; absent when none.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// MessageId A message id, `msg_` followed by random characters.
 	//
 	// Example: msg_2b7c9d0e4f5a6b7c8f3a
@@ -762,6 +798,14 @@ type MessageEvent struct {
 	// Example: 2026-11-24T20:10:00Z
 	OccurredAt time.Time `json:"occurred_at"`
 
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// Quoted The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
+
 	// RoomId A room id, `room_` followed by random characters.
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -776,6 +820,9 @@ type MessageEvent struct {
 	//
 	// Example: 13
 	Seq Seq `json:"seq"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 
 	// Type The event type.
 	//
@@ -1004,6 +1051,29 @@ type PresenceListResponse struct {
 	Success bool `json:"success"`
 }
 
+// Quote The quoted message as it was when the quoting message was sent.
+type Quote struct {
+	// Content The quoted text, cut to 200 characters; empty when it was deleted.
+	//
+	// Example: Shall we ship on Friday?
+	Content string `json:"content"`
+
+	// Deleted Whether the quoted message was deleted when it was quoted.
+	//
+	// Example: false
+	Deleted bool `json:"deleted"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// SenderId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	SenderId UserId `json:"sender_id"`
+}
+
 // RemovedMember Who left which room.
 type RemovedMember struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -1203,6 +1273,11 @@ type RoomSummary struct {
 	// Example: 2
 	UnreadCount int64 `json:"unread_count"`
 
+	// UnreadMentions Messages after the caller's `last_ack` that mention them.
+	//
+	// Example: 1
+	UnreadMentions int64 `json:"unread_mentions"`
+
 	// UpdatedAt When the room or its membership last changed.
 	//
 	// Example: 2026-11-24T20:00:00Z
@@ -1257,10 +1332,25 @@ type SendMessageRequest struct {
 	// Example: Hello, team!
 	Content string `json:"content"`
 
+	// Mentions Members of the room the message mentions (at most 50); each but the sender gets a `mention` notification.
+	//
+	// Example: ["bob"]
+	Mentions *[]UserId `json:"mentions,omitempty"`
+
 	// Meta Free-form JSON object about the message, at most 4 KB encoded, e.g. `{type, mentions}`.
 	//
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *MessageMeta `json:"meta,omitempty"`
+
+	// ParentId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	ParentId *MessageId `json:"parent_id,omitempty"`
+
+	// QuotedId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	QuotedId *MessageId `json:"quoted_id,omitempty"`
 }
 
 // Seq A per-room message sequence number; the first message is 1.
@@ -1426,6 +1516,60 @@ type TenantWithKeyResponse struct {
 	Success bool `json:"success"`
 }
 
+// Thread The replies to a top-level message; present once it has one.
+type Thread struct {
+	// LastReplyAt When the latest reply was stored.
+	//
+	// Example: 2026-11-24T20:12:00Z
+	LastReplyAt time.Time `json:"last_reply_at"`
+
+	// ParticipantIds The latest repliers, at most 10, most recent first, each once.
+	//
+	// Example: ["bob","carol"]
+	ParticipantIds []UserId `json:"participant_ids"`
+
+	// ReplyCount How many replies the message has.
+	//
+	// Example: 3
+	ReplyCount int64 `json:"reply_count"`
+}
+
+// ThreadUpdatedEvent A reply was sent to the top-level message `message_id`; `thread` is its thread after the reply.
+type ThreadUpdatedEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Thread The replies to a top-level message; present once it has one.
+	Thread Thread `json:"thread"`
+
+	// Type The event type.
+	//
+	// Example: thread.updated
+	Type ThreadUpdatedEventType `json:"type"`
+}
+
+// ThreadUpdatedEventType The event type.
+//
+// Example: thread.updated
+type ThreadUpdatedEventType string
+
 // Token A signed, tenant-scoped user token.
 type Token struct {
 	// ExpiresAt When the token stops being accepted.
@@ -1455,6 +1599,36 @@ type TokenResponse struct {
 //
 // Example: orders.shipped
 type Topic = string
+
+// UnreadResponse Envelope of UnreadTotals.
+type UnreadResponse struct {
+	// Data The caller's unread counts over the rooms they have not muted.
+	Data UnreadTotals `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UnreadTotals The caller's unread counts over the rooms they have not muted.
+type UnreadTotals struct {
+	// RoomsWithUnread Rooms with at least one unread message.
+	//
+	// Example: 2
+	RoomsWithUnread int64 `json:"rooms_with_unread"`
+
+	// TotalUnread Unread messages (each room's `last_seq` minus the caller's `last_ack`), summed.
+	//
+	// Example: 5
+	TotalUnread int64 `json:"total_unread"`
+
+	// TotalUnreadMentions Unread messages that mention the caller, summed.
+	//
+	// Example: 1
+	TotalUnreadMentions int64 `json:"total_unread_mentions"`
+}
 
 // Unsubscribed The topic unsubscribed from.
 type Unsubscribed struct {
@@ -1594,6 +1768,9 @@ type UserResponse struct {
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
+// IdempotencyKey defines model for IdempotencyKey.
+type IdempotencyKey = string
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -1637,6 +1814,9 @@ type Conflict = ErrorResponse
 // Forbidden The envelope of every refusal.
 type Forbidden = ErrorResponse
 
+// IdempotencyConflict The envelope of every refusal.
+type IdempotencyConflict = ErrorResponse
+
 // InternalError The envelope of every refusal.
 type InternalError = ErrorResponse
 
@@ -1645,6 +1825,9 @@ type NotFound = ErrorResponse
 
 // PayloadTooLarge The envelope of every refusal.
 type PayloadTooLarge = ErrorResponse
+
+// TenantLevelForbidden The envelope of every refusal.
+type TenantLevelForbidden = ErrorResponse
 
 // TooManyRequests The envelope of every refusal.
 type TooManyRequests = ErrorResponse
@@ -1664,10 +1847,42 @@ type ListDeadLettersParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// CreateTenantParams defines parameters for CreateTenant.
+type CreateTenantParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SendNotificationParams defines parameters for SendNotification.
+type SendNotificationParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetPresenceParams defines parameters for GetPresence.
@@ -1691,6 +1906,22 @@ type ListRoomsParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// CreateRoomParams defines parameters for CreateRoom.
+type CreateRoomParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListRoomEventsParams defines parameters for ListRoomEvents.
 type ListRoomEventsParams struct {
 	// After Return the events with an `event_seq` greater than this.
@@ -1700,12 +1931,43 @@ type ListRoomEventsParams struct {
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// AddMemberParams defines parameters for AddMember.
+type AddMemberParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListMessagesParams defines parameters for ListMessages.
 type ListMessagesParams struct {
+	// TopLevel When true, only top-level messages (no thread replies).
+	TopLevel *bool `form:"top_level,omitempty" json:"top_level,omitempty"`
+
 	// AfterSeq Return messages with a seq greater than this. With `before_seq`, the first `limit` messages strictly between the two.
 	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
 
 	// BeforeSeq Return the messages right before this seq. With `after_seq`, the first `limit` messages strictly between the two.
+	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListRepliesParams defines parameters for ListReplies.
+type ListRepliesParams struct {
+	// AfterSeq Return replies with a seq greater than this.
+	AfterSeq *int64 `form:"after_seq,omitempty" json:"after_seq,omitempty"`
+
+	// BeforeSeq Return the replies right before this seq.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
@@ -1719,6 +1981,22 @@ type SyncParams struct {
 
 	// Limit How many events at most (default 100, at most 500).
 	Limit *EventLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateTokenParams defines parameters for CreateToken.
+type CreateTokenParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListUsersParams defines parameters for ListUsers.
@@ -1879,6 +2157,32 @@ func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
 	return err
 }
 
+// AsThreadUpdatedEvent returns the union data inside the RoomEvent as a ThreadUpdatedEvent
+func (t RoomEvent) AsThreadUpdatedEvent() (ThreadUpdatedEvent, error) {
+	var body ThreadUpdatedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromThreadUpdatedEvent overwrites any union data inside the RoomEvent as the provided ThreadUpdatedEvent
+func (t *RoomEvent) FromThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeThreadUpdatedEvent performs a merge with any union data inside the RoomEvent, using the provided ThreadUpdatedEvent
+func (t *RoomEvent) MergeThreadUpdatedEvent(v ThreadUpdatedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -1905,6 +2209,8 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "room.updated":
 		return t.AsRoomUpdatedEvent()
+	case "thread.updated":
+		return t.AsThreadUpdatedEvent()
 	default:
 		return nil, errors.New("unknown discriminator value: " + discriminator)
 	}
@@ -2047,7 +2353,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
-	CreateTenantWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTenantWithBody(ctx context.Context, params *CreateTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTenant Create a tenant
 	//
@@ -2057,7 +2363,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
-	CreateTenant(ctx context.Context, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTenant(ctx context.Context, params *CreateTenantParams, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RotateTenantKey Rotate a tenant's API key
 	//
@@ -2121,7 +2427,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /notify (the `SendNotification` operationId).
-	SendNotificationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SendNotificationWithBody(ctx context.Context, params *SendNotificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SendNotification Send a notification
 	//
@@ -2134,7 +2440,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /notify (the `SendNotification` operationId).
-	SendNotification(ctx context.Context, body SendNotificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SendNotification(ctx context.Context, params *SendNotificationParams, body SendNotificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOpenAPISpec This REST contract
 	//
@@ -2174,7 +2480,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /rooms (the `CreateRoom` operationId).
-	CreateRoomWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateRoomWithBody(ctx context.Context, params *CreateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateRoom Create a room
 	//
@@ -2189,7 +2495,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /rooms (the `CreateRoom` operationId).
-	CreateRoom(ctx context.Context, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateRoom(ctx context.Context, params *CreateRoomParams, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRoom Get a room
 	//
@@ -2258,7 +2564,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /rooms/{room_id}/members (the `AddMember` operationId).
-	AddMemberWithBody(ctx context.Context, roomId RoomIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddMemberWithBody(ctx context.Context, roomId RoomIdPath, params *AddMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddMember Add a member
 	//
@@ -2271,7 +2577,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /rooms/{room_id}/members (the `AddMember` operationId).
-	AddMember(ctx context.Context, roomId RoomIdPath, body AddMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddMember(ctx context.Context, roomId RoomIdPath, params *AddMemberParams, body AddMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RemoveMember Remove a member, or leave
 	//
@@ -2320,7 +2626,7 @@ type ClientInterface interface {
 	// Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
 	// `before_seq`: the `limit` right before it. Neither: the latest `limit`.
 	// Both: the first `limit` strictly between them (empty when the window is).
-	// Members only.
+	// `top_level=true` leaves thread replies out. Members only.
 	//
 	// Corresponds with GET /rooms/{room_id}/messages (the `ListMessages` operationId).
 	ListMessages(ctx context.Context, roomId RoomIdPath, params *ListMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2331,6 +2637,13 @@ type ClientInterface interface {
 	// then tells the room's members. Members only. A `client_msg_id` makes the
 	// send idempotent per room and sender: a repeat answers 200 with the first
 	// message and creates nothing. Sending marks the room read for the sender.
+	// `parent_id` makes the message a reply to a top-level message of the room
+	// (404 when there is no such message, 409 `field: parent_id` when it is a
+	// reply itself or deleted); the parent's `thread` counts it and the room
+	// gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+	// there is none): the message carries a snapshot of it. `mentions` names
+	// members of the room (409 `field: mentions` for anyone else); each of them
+	// but the sender gets a `mention` notification, unless they muted the room.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2343,6 +2656,13 @@ type ClientInterface interface {
 	// then tells the room's members. Members only. A `client_msg_id` makes the
 	// send idempotent per room and sender: a repeat answers 200 with the first
 	// message and creates nothing. Sending marks the room read for the sender.
+	// `parent_id` makes the message a reply to a top-level message of the room
+	// (404 when there is no such message, 409 `field: parent_id` when it is a
+	// reply itself or deleted); the parent's `thread` counts it and the room
+	// gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+	// there is none): the message carries a snapshot of it. `mentions` names
+	// members of the room (409 `field: mentions` for anyone else); each of them
+	// but the sender gets a `mention` notification, unless they muted the room.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2376,6 +2696,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
 	UpdateMessage(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListReplies List a thread's replies
+	//
+	// The replies to a top-level message, in ascending `seq` order, paged as
+	// `GET /rooms/{room_id}/messages` pages (`after_seq`, `before_seq`,
+	// `limit`). A deleted parent's replies stay readable. Members only; a
+	// message that is not the room's is 404.
+	//
+	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
+	ListReplies(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSubscriptions List my subscriptions
 	//
@@ -2444,11 +2774,13 @@ type ClientInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /tokens (the `CreateToken` operationId).
-	CreateTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTokenWithBody(ctx context.Context, params *CreateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateToken Create a user token
 	//
@@ -2456,11 +2788,21 @@ type ClientInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /tokens (the `CreateToken` operationId).
-	CreateToken(ctx context.Context, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateToken(ctx context.Context, params *CreateTokenParams, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUnread Unread totals
+	//
+	// The caller's unread messages and mentions summed over their rooms, and
+	// how many rooms have unread messages. Muted rooms are not counted.
+	//
+	// Corresponds with GET /unread (the `GetUnread` operationId).
+	GetUnread(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUsers Find users
 	//
@@ -2618,8 +2960,8 @@ func (c *Client) ListTenants(ctx context.Context, reqEditors ...RequestEditorFn)
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
-func (c *Client) CreateTenantWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTenantRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateTenantWithBody(ctx context.Context, params *CreateTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTenantRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2638,8 +2980,8 @@ func (c *Client) CreateTenantWithBody(ctx context.Context, contentType string, b
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
-func (c *Client) CreateTenant(ctx context.Context, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTenantRequest(c.Server, body)
+func (c *Client) CreateTenant(ctx context.Context, params *CreateTenantParams, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTenantRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2772,8 +3114,8 @@ func (c *Client) AckNotification(ctx context.Context, notificationId Notificatio
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /notify (the `SendNotification` operationId).
-func (c *Client) SendNotificationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendNotificationRequestWithBody(c.Server, contentType, body)
+func (c *Client) SendNotificationWithBody(ctx context.Context, params *SendNotificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendNotificationRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2795,8 +3137,8 @@ func (c *Client) SendNotificationWithBody(ctx context.Context, contentType strin
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /notify (the `SendNotification` operationId).
-func (c *Client) SendNotification(ctx context.Context, body SendNotificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSendNotificationRequest(c.Server, body)
+func (c *Client) SendNotification(ctx context.Context, params *SendNotificationParams, body SendNotificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendNotificationRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2875,8 +3217,8 @@ func (c *Client) ListRooms(ctx context.Context, params *ListRoomsParams, reqEdit
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /rooms (the `CreateRoom` operationId).
-func (c *Client) CreateRoomWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRoomRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateRoomWithBody(ctx context.Context, params *CreateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRoomRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2900,8 +3242,8 @@ func (c *Client) CreateRoomWithBody(ctx context.Context, contentType string, bod
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /rooms (the `CreateRoom` operationId).
-func (c *Client) CreateRoom(ctx context.Context, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRoomRequest(c.Server, body)
+func (c *Client) CreateRoom(ctx context.Context, params *CreateRoomParams, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRoomRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3029,8 +3371,8 @@ func (c *Client) ListMembers(ctx context.Context, roomId RoomIdPath, reqEditors 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /rooms/{room_id}/members (the `AddMember` operationId).
-func (c *Client) AddMemberWithBody(ctx context.Context, roomId RoomIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddMemberRequestWithBody(c.Server, roomId, contentType, body)
+func (c *Client) AddMemberWithBody(ctx context.Context, roomId RoomIdPath, params *AddMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddMemberRequestWithBody(c.Server, roomId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3052,8 +3394,8 @@ func (c *Client) AddMemberWithBody(ctx context.Context, roomId RoomIdPath, conte
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /rooms/{room_id}/members (the `AddMember` operationId).
-func (c *Client) AddMember(ctx context.Context, roomId RoomIdPath, body AddMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddMemberRequest(c.Server, roomId, body)
+func (c *Client) AddMember(ctx context.Context, roomId RoomIdPath, params *AddMemberParams, body AddMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddMemberRequest(c.Server, roomId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3141,7 +3483,7 @@ func (c *Client) UpdateMemberSettings(ctx context.Context, roomId RoomIdPath, us
 // Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
 // `before_seq`: the `limit` right before it. Neither: the latest `limit`.
 // Both: the first `limit` strictly between them (empty when the window is).
-// Members only.
+// `top_level=true` leaves thread replies out. Members only.
 //
 // Corresponds with GET /rooms/{room_id}/messages (the `ListMessages` operationId).
 func (c *Client) ListMessages(ctx context.Context, roomId RoomIdPath, params *ListMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3162,6 +3504,13 @@ func (c *Client) ListMessages(ctx context.Context, roomId RoomIdPath, params *Li
 // then tells the room's members. Members only. A `client_msg_id` makes the
 // send idempotent per room and sender: a repeat answers 200 with the first
 // message and creates nothing. Sending marks the room read for the sender.
+// `parent_id` makes the message a reply to a top-level message of the room
+// (404 when there is no such message, 409 `field: parent_id` when it is a
+// reply itself or deleted); the parent's `thread` counts it and the room
+// gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+// there is none): the message carries a snapshot of it. `mentions` names
+// members of the room (409 `field: mentions` for anyone else); each of them
+// but the sender gets a `mention` notification, unless they muted the room.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3184,6 +3533,13 @@ func (c *Client) SendMessageWithBody(ctx context.Context, roomId RoomIdPath, con
 // then tells the room's members. Members only. A `client_msg_id` makes the
 // send idempotent per room and sender: a repeat answers 200 with the first
 // message and creates nothing. Sending marks the room read for the sender.
+// `parent_id` makes the message a reply to a top-level message of the room
+// (404 when there is no such message, 409 `field: parent_id` when it is a
+// reply itself or deleted); the parent's `thread` counts it and the room
+// gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+// there is none): the message carries a snapshot of it. `mentions` names
+// members of the room (409 `field: mentions` for anyone else); each of them
+// but the sender gets a `mention` notification, unless they muted the room.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3248,6 +3604,26 @@ func (c *Client) UpdateMessageWithBody(ctx context.Context, roomId RoomIdPath, m
 // Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
 func (c *Client) UpdateMessage(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateMessageRequest(c.Server, roomId, messageId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListReplies List a thread's replies
+//
+// The replies to a top-level message, in ascending `seq` order, paged as
+// `GET /rooms/{room_id}/messages` pages (`after_seq`, `before_seq`,
+// `limit`). A deleted parent's replies stay readable. Members only; a
+// message that is not the room's is 404.
+//
+// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
+func (c *Client) ListReplies(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRepliesRequest(c.Server, roomId, messageId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3375,12 +3751,14 @@ func (c *Client) Sync(ctx context.Context, params *SyncParams, reqEditors ...Req
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tokens (the `CreateToken` operationId).
-func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTokenRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateTokenWithBody(ctx context.Context, params *CreateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTokenRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3397,12 +3775,32 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /tokens (the `CreateToken` operationId).
-func (c *Client) CreateToken(ctx context.Context, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTokenRequest(c.Server, body)
+func (c *Client) CreateToken(ctx context.Context, params *CreateTokenParams, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTokenRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUnread Unread totals
+//
+// The caller's unread messages and mentions summed over their rooms, and
+// how many rooms have unread messages. Muted rooms are not counted.
+//
+// Corresponds with GET /unread (the `GetUnread` operationId).
+func (c *Client) GetUnread(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUnreadRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -3669,18 +4067,18 @@ func NewListTenantsRequest(server string) (*http.Request, error) {
 }
 
 // NewCreateTenantRequest calls the generic CreateTenant builder with application/json body
-func NewCreateTenantRequest(server string, body CreateTenantJSONRequestBody) (*http.Request, error) {
+func NewCreateTenantRequest(server string, params *CreateTenantParams, body CreateTenantJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTenantRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateTenantRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateTenantRequestWithBody constructs an http.Request for the CreateTenant method, with any body, and a specified content type
-func NewCreateTenantRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTenantRequestWithBody(server string, params *CreateTenantParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -3704,6 +4102,21 @@ func NewCreateTenantRequestWithBody(server string, contentType string, body io.R
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -3912,18 +4325,18 @@ func NewAckNotificationRequest(server string, notificationId NotificationIdPath)
 }
 
 // NewSendNotificationRequest calls the generic SendNotification builder with application/json body
-func NewSendNotificationRequest(server string, body SendNotificationJSONRequestBody) (*http.Request, error) {
+func NewSendNotificationRequest(server string, params *SendNotificationParams, body SendNotificationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSendNotificationRequestWithBody(server, "application/json", bodyReader)
+	return NewSendNotificationRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewSendNotificationRequestWithBody constructs an http.Request for the SendNotification method, with any body, and a specified content type
-func NewSendNotificationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewSendNotificationRequestWithBody(server string, params *SendNotificationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -3947,6 +4360,21 @@ func NewSendNotificationRequestWithBody(server string, contentType string, body 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -4123,18 +4551,18 @@ func NewListRoomsRequest(server string, params *ListRoomsParams) (*http.Request,
 }
 
 // NewCreateRoomRequest calls the generic CreateRoom builder with application/json body
-func NewCreateRoomRequest(server string, body CreateRoomJSONRequestBody) (*http.Request, error) {
+func NewCreateRoomRequest(server string, params *CreateRoomParams, body CreateRoomJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateRoomRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateRoomRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateRoomRequestWithBody constructs an http.Request for the CreateRoom method, with any body, and a specified content type
-func NewCreateRoomRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateRoomRequestWithBody(server string, params *CreateRoomParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -4158,6 +4586,21 @@ func NewCreateRoomRequestWithBody(server string, contentType string, body io.Rea
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -4351,18 +4794,18 @@ func NewListMembersRequest(server string, roomId RoomIdPath) (*http.Request, err
 }
 
 // NewAddMemberRequest calls the generic AddMember builder with application/json body
-func NewAddMemberRequest(server string, roomId RoomIdPath, body AddMemberJSONRequestBody) (*http.Request, error) {
+func NewAddMemberRequest(server string, roomId RoomIdPath, params *AddMemberParams, body AddMemberJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAddMemberRequestWithBody(server, roomId, "application/json", bodyReader)
+	return NewAddMemberRequestWithBody(server, roomId, params, "application/json", bodyReader)
 }
 
 // NewAddMemberRequestWithBody constructs an http.Request for the AddMember method, with any body, and a specified content type
-func NewAddMemberRequestWithBody(server string, roomId RoomIdPath, contentType string, body io.Reader) (*http.Request, error) {
+func NewAddMemberRequestWithBody(server string, roomId RoomIdPath, params *AddMemberParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4393,6 +4836,21 @@ func NewAddMemberRequestWithBody(server string, roomId RoomIdPath, contentType s
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -4526,6 +4984,18 @@ func NewListMessagesRequest(server string, roomId RoomIdPath, params *ListMessag
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
+
+		if params.TopLevel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "top_level", *params.TopLevel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
 
 		if params.AfterSeq != nil {
 
@@ -4719,6 +5189,98 @@ func NewUpdateMessageRequestWithBody(server string, roomId RoomIdPath, messageId
 	return req, nil
 }
 
+// NewListRepliesRequest constructs an http.Request for the ListReplies method
+func NewListRepliesRequest(server string, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "message_id", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/messages/%s/replies", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.AfterSeq != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after_seq", *params.AfterSeq, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BeforeSeq != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before_seq", *params.BeforeSeq, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListSubscriptionsRequest constructs an http.Request for the ListSubscriptions method
 func NewListSubscriptionsRequest(server string) (*http.Request, error) {
 	var err error
@@ -4887,18 +5449,18 @@ func NewSyncRequest(server string, params *SyncParams) (*http.Request, error) {
 }
 
 // NewCreateTokenRequest calls the generic CreateToken builder with application/json body
-func NewCreateTokenRequest(server string, body CreateTokenJSONRequestBody) (*http.Request, error) {
+func NewCreateTokenRequest(server string, params *CreateTokenParams, body CreateTokenJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTokenRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateTokenRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateTokenRequestWithBody constructs an http.Request for the CreateToken method, with any body, and a specified content type
-func NewCreateTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTokenRequestWithBody(server string, params *CreateTokenParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -4922,6 +5484,48 @@ func NewCreateTokenRequestWithBody(server string, contentType string, body io.Re
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetUnreadRequest constructs an http.Request for the GetUnread method
+func NewGetUnreadRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/unread")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -5245,7 +5849,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
-	CreateTenantWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTenantResponse, error)
+	CreateTenantWithBodyWithResponse(ctx context.Context, params *CreateTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTenantResponse, error)
 
 	// CreateTenantWithResponse Create a tenant
 	//
@@ -5255,7 +5859,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
-	CreateTenantWithResponse(ctx context.Context, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTenantResponse, error)
+	CreateTenantWithResponse(ctx context.Context, params *CreateTenantParams, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTenantResponse, error)
 
 	// RotateTenantKeyWithResponse Rotate a tenant's API key
 	//
@@ -5331,7 +5935,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /notify (the `SendNotification` operationId).
-	SendNotificationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendNotificationResponse, error)
+	SendNotificationWithBodyWithResponse(ctx context.Context, params *SendNotificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendNotificationResponse, error)
 
 	// SendNotificationWithResponse Send a notification
 	//
@@ -5344,7 +5948,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /notify (the `SendNotification` operationId).
-	SendNotificationWithResponse(ctx context.Context, body SendNotificationJSONRequestBody, reqEditors ...RequestEditorFn) (*SendNotificationResponse, error)
+	SendNotificationWithResponse(ctx context.Context, params *SendNotificationParams, body SendNotificationJSONRequestBody, reqEditors ...RequestEditorFn) (*SendNotificationResponse, error)
 
 	// GetOpenAPISpecWithResponse This REST contract
 	//
@@ -5390,7 +5994,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rooms (the `CreateRoom` operationId).
-	CreateRoomWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error)
+	CreateRoomWithBodyWithResponse(ctx context.Context, params *CreateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error)
 
 	// CreateRoomWithResponse Create a room
 	//
@@ -5405,7 +6009,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rooms (the `CreateRoom` operationId).
-	CreateRoomWithResponse(ctx context.Context, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error)
+	CreateRoomWithResponse(ctx context.Context, params *CreateRoomParams, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error)
 
 	// GetRoomWithResponse Get a room
 	//
@@ -5480,7 +6084,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rooms/{room_id}/members (the `AddMember` operationId).
-	AddMemberWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMemberResponse, error)
+	AddMemberWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *AddMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMemberResponse, error)
 
 	// AddMemberWithResponse Add a member
 	//
@@ -5493,7 +6097,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rooms/{room_id}/members (the `AddMember` operationId).
-	AddMemberWithResponse(ctx context.Context, roomId RoomIdPath, body AddMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMemberResponse, error)
+	AddMemberWithResponse(ctx context.Context, roomId RoomIdPath, params *AddMemberParams, body AddMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMemberResponse, error)
 
 	// RemoveMemberWithResponse Remove a member, or leave
 	//
@@ -5544,7 +6148,7 @@ type ClientWithResponsesInterface interface {
 	// Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
 	// `before_seq`: the `limit` right before it. Neither: the latest `limit`.
 	// Both: the first `limit` strictly between them (empty when the window is).
-	// Members only.
+	// `top_level=true` leaves thread replies out. Members only.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5557,6 +6161,13 @@ type ClientWithResponsesInterface interface {
 	// then tells the room's members. Members only. A `client_msg_id` makes the
 	// send idempotent per room and sender: a repeat answers 200 with the first
 	// message and creates nothing. Sending marks the room read for the sender.
+	// `parent_id` makes the message a reply to a top-level message of the room
+	// (404 when there is no such message, 409 `field: parent_id` when it is a
+	// reply itself or deleted); the parent's `thread` counts it and the room
+	// gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+	// there is none): the message carries a snapshot of it. `mentions` names
+	// members of the room (409 `field: mentions` for anyone else); each of them
+	// but the sender gets a `mention` notification, unless they muted the room.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5569,6 +6180,13 @@ type ClientWithResponsesInterface interface {
 	// then tells the room's members. Members only. A `client_msg_id` makes the
 	// send idempotent per room and sender: a repeat answers 200 with the first
 	// message and creates nothing. Sending marks the room read for the sender.
+	// `parent_id` makes the message a reply to a top-level message of the room
+	// (404 when there is no such message, 409 `field: parent_id` when it is a
+	// reply itself or deleted); the parent's `thread` counts it and the room
+	// gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+	// there is none): the message carries a snapshot of it. `mentions` names
+	// members of the room (409 `field: mentions` for anyone else); each of them
+	// but the sender gets a `mention` notification, unless they muted the room.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5604,6 +6222,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
 	UpdateMessageWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error)
+
+	// ListRepliesWithResponse List a thread's replies
+	//
+	// The replies to a top-level message, in ascending `seq` order, paged as
+	// `GET /rooms/{room_id}/messages` pages (`after_seq`, `before_seq`,
+	// `limit`). A deleted parent's replies stay readable. Members only; a
+	// message that is not the room's is 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
+	ListRepliesWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*ListRepliesResponse, error)
 
 	// ListSubscriptionsWithResponse List my subscriptions
 	//
@@ -5678,11 +6308,13 @@ type ClientWithResponsesInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tokens (the `CreateToken` operationId).
-	CreateTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error)
+	CreateTokenWithBodyWithResponse(ctx context.Context, params *CreateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error)
 
 	// CreateTokenWithResponse Create a user token
 	//
@@ -5690,11 +6322,23 @@ type ClientWithResponsesInterface interface {
 	// scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 	// holding the tenant key. Default lifetime one hour, at most 24 hours;
 	// a rotation of the tenant's key ends it sooner.
+	// Tenant-level: it takes the tenant key and a user id, and refuses a
+	// user token (`Authorization: Bearer`) with 403.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tokens (the `CreateToken` operationId).
-	CreateTokenWithResponse(ctx context.Context, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error)
+	CreateTokenWithResponse(ctx context.Context, params *CreateTokenParams, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error)
+
+	// GetUnreadWithResponse Unread totals
+	//
+	// The caller's unread messages and mentions summed over their rooms, and
+	// how many rooms have unread messages. Muted rooms are not counted.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /unread (the `GetUnread` operationId).
+	GetUnreadWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetUnreadResponse, error)
 
 	// ListUsersWithResponse Find users
 	//
@@ -6003,6 +6647,8 @@ type CreateTenantResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *AdminUnauthorized
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -6024,6 +6670,11 @@ func (r CreateTenantResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateTenantResponse) GetJSON401() *AdminUnauthorized {
 	return r.JSON401
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateTenantResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -6476,6 +7127,8 @@ type SendNotificationResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -6511,6 +7164,11 @@ func (r SendNotificationResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r SendNotificationResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SendNotificationResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -8003,6 +8661,99 @@ func (r UpdateMessageResponse) ContentType() string {
 	return ""
 }
 
+// ListRepliesResponse429Headers the declared response headers of an HTTP 429 response for ListReplies
+type ListRepliesResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListRepliesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MessageListResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListRepliesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRepliesResponse) GetJSON200() *MessageListResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListRepliesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListRepliesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListRepliesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListRepliesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListRepliesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListRepliesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRepliesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRepliesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRepliesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRepliesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListSubscriptionsResponse429Headers the declared response headers of an HTTP 429 response for ListSubscriptions
 type ListSubscriptionsResponse429Headers struct {
 	RetryAfter          *int
@@ -8371,6 +9122,10 @@ type CreateTokenResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -8396,6 +9151,16 @@ func (r CreateTokenResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateTokenResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateTokenResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateTokenResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -8441,6 +9206,78 @@ func (r CreateTokenResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUnreadResponse429Headers the declared response headers of an HTTP 429 response for GetUnread
+type GetUnreadResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type GetUnreadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UnreadResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetUnreadResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUnreadResponse) GetJSON200() *UnreadResponse {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetUnreadResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUnreadResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetUnreadResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUnreadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUnreadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUnreadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUnreadResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -8886,8 +9723,8 @@ func (c *ClientWithResponses) ListTenantsWithResponse(ctx context.Context, reqEd
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
-func (c *ClientWithResponses) CreateTenantWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTenantResponse, error) {
-	rsp, err := c.CreateTenantWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateTenantWithBodyWithResponse(ctx context.Context, params *CreateTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTenantResponse, error) {
+	rsp, err := c.CreateTenantWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8902,8 +9739,8 @@ func (c *ClientWithResponses) CreateTenantWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
-func (c *ClientWithResponses) CreateTenantWithResponse(ctx context.Context, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTenantResponse, error) {
-	rsp, err := c.CreateTenant(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateTenantWithResponse(ctx context.Context, params *CreateTenantParams, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTenantResponse, error) {
+	rsp, err := c.CreateTenant(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -9020,8 +9857,8 @@ func (c *ClientWithResponses) AckNotificationWithResponse(ctx context.Context, n
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /notify (the `SendNotification` operationId).
-func (c *ClientWithResponses) SendNotificationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendNotificationResponse, error) {
-	rsp, err := c.SendNotificationWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SendNotificationWithBodyWithResponse(ctx context.Context, params *SendNotificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendNotificationResponse, error) {
+	rsp, err := c.SendNotificationWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -9039,8 +9876,8 @@ func (c *ClientWithResponses) SendNotificationWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /notify (the `SendNotification` operationId).
-func (c *ClientWithResponses) SendNotificationWithResponse(ctx context.Context, body SendNotificationJSONRequestBody, reqEditors ...RequestEditorFn) (*SendNotificationResponse, error) {
-	rsp, err := c.SendNotification(ctx, body, reqEditors...)
+func (c *ClientWithResponses) SendNotificationWithResponse(ctx context.Context, params *SendNotificationParams, body SendNotificationJSONRequestBody, reqEditors ...RequestEditorFn) (*SendNotificationResponse, error) {
+	rsp, err := c.SendNotification(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -9109,8 +9946,8 @@ func (c *ClientWithResponses) ListRoomsWithResponse(ctx context.Context, params 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rooms (the `CreateRoom` operationId).
-func (c *ClientWithResponses) CreateRoomWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error) {
-	rsp, err := c.CreateRoomWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateRoomWithBodyWithResponse(ctx context.Context, params *CreateRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error) {
+	rsp, err := c.CreateRoomWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -9130,8 +9967,8 @@ func (c *ClientWithResponses) CreateRoomWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rooms (the `CreateRoom` operationId).
-func (c *ClientWithResponses) CreateRoomWithResponse(ctx context.Context, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error) {
-	rsp, err := c.CreateRoom(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateRoomWithResponse(ctx context.Context, params *CreateRoomParams, body CreateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRoomResponse, error) {
+	rsp, err := c.CreateRoom(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -9241,8 +10078,8 @@ func (c *ClientWithResponses) ListMembersWithResponse(ctx context.Context, roomI
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rooms/{room_id}/members (the `AddMember` operationId).
-func (c *ClientWithResponses) AddMemberWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMemberResponse, error) {
-	rsp, err := c.AddMemberWithBody(ctx, roomId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AddMemberWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *AddMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMemberResponse, error) {
+	rsp, err := c.AddMemberWithBody(ctx, roomId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -9260,8 +10097,8 @@ func (c *ClientWithResponses) AddMemberWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rooms/{room_id}/members (the `AddMember` operationId).
-func (c *ClientWithResponses) AddMemberWithResponse(ctx context.Context, roomId RoomIdPath, body AddMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMemberResponse, error) {
-	rsp, err := c.AddMember(ctx, roomId, body, reqEditors...)
+func (c *ClientWithResponses) AddMemberWithResponse(ctx context.Context, roomId RoomIdPath, params *AddMemberParams, body AddMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMemberResponse, error) {
+	rsp, err := c.AddMember(ctx, roomId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -9335,7 +10172,7 @@ func (c *ClientWithResponses) UpdateMemberSettingsWithResponse(ctx context.Conte
 // Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
 // `before_seq`: the `limit` right before it. Neither: the latest `limit`.
 // Both: the first `limit` strictly between them (empty when the window is).
-// Members only.
+// `top_level=true` leaves thread replies out. Members only.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -9354,6 +10191,13 @@ func (c *ClientWithResponses) ListMessagesWithResponse(ctx context.Context, room
 // then tells the room's members. Members only. A `client_msg_id` makes the
 // send idempotent per room and sender: a repeat answers 200 with the first
 // message and creates nothing. Sending marks the room read for the sender.
+// `parent_id` makes the message a reply to a top-level message of the room
+// (404 when there is no such message, 409 `field: parent_id` when it is a
+// reply itself or deleted); the parent's `thread` counts it and the room
+// gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+// there is none): the message carries a snapshot of it. `mentions` names
+// members of the room (409 `field: mentions` for anyone else); each of them
+// but the sender gets a `mention` notification, unless they muted the room.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9372,6 +10216,13 @@ func (c *ClientWithResponses) SendMessageWithBodyWithResponse(ctx context.Contex
 // then tells the room's members. Members only. A `client_msg_id` makes the
 // send idempotent per room and sender: a repeat answers 200 with the first
 // message and creates nothing. Sending marks the room read for the sender.
+// `parent_id` makes the message a reply to a top-level message of the room
+// (404 when there is no such message, 409 `field: parent_id` when it is a
+// reply itself or deleted); the parent's `thread` counts it and the room
+// gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+// there is none): the message carries a snapshot of it. `mentions` names
+// members of the room (409 `field: mentions` for anyone else); each of them
+// but the sender gets a `mention` notification, unless they muted the room.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9430,6 +10281,24 @@ func (c *ClientWithResponses) UpdateMessageWithResponse(ctx context.Context, roo
 		return nil, err
 	}
 	return ParseUpdateMessageResponse(rsp)
+}
+
+// ListRepliesWithResponse List a thread's replies
+//
+// The replies to a top-level message, in ascending `seq` order, paged as
+// `GET /rooms/{room_id}/messages` pages (`after_seq`, `before_seq`,
+// `limit`). A deleted parent's replies stay readable. Members only; a
+// message that is not the room's is 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
+func (c *ClientWithResponses) ListRepliesWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*ListRepliesResponse, error) {
+	rsp, err := c.ListReplies(ctx, roomId, messageId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRepliesResponse(rsp)
 }
 
 // ListSubscriptionsWithResponse List my subscriptions
@@ -9535,12 +10404,14 @@ func (c *ClientWithResponses) SyncWithResponse(ctx context.Context, params *Sync
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tokens (the `CreateToken` operationId).
-func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error) {
-	rsp, err := c.CreateTokenWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Context, params *CreateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error) {
+	rsp, err := c.CreateTokenWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -9553,16 +10424,34 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 // scoped to the tenant. A browser opens `/ws?token=…` with it instead of
 // holding the tenant key. Default lifetime one hour, at most 24 hours;
 // a rotation of the tenant's key ends it sooner.
+// Tenant-level: it takes the tenant key and a user id, and refuses a
+// user token (`Authorization: Bearer`) with 403.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tokens (the `CreateToken` operationId).
-func (c *ClientWithResponses) CreateTokenWithResponse(ctx context.Context, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error) {
-	rsp, err := c.CreateToken(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateTokenWithResponse(ctx context.Context, params *CreateTokenParams, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error) {
+	rsp, err := c.CreateToken(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseCreateTokenResponse(rsp)
+}
+
+// GetUnreadWithResponse Unread totals
+//
+// The caller's unread messages and mentions summed over their rooms, and
+// how many rooms have unread messages. Muted rooms are not counted.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /unread (the `GetUnread` operationId).
+func (c *ClientWithResponses) GetUnreadWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetUnreadResponse, error) {
+	rsp, err := c.GetUnread(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUnreadResponse(rsp)
 }
 
 // ListUsersWithResponse Find users
@@ -9911,6 +10800,13 @@ func ParseCreateTenantResponse(rsp *http.Response) (*CreateTenantResponse, error
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
@@ -10329,6 +11225,13 @@ func ParseSendNotificationResponse(rsp *http.Response) (*SendNotificationRespons
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
@@ -11949,6 +12852,108 @@ func ParseUpdateMessageResponse(rsp *http.Response) (*UpdateMessageResponse, err
 	return response, nil
 }
 
+// ParseListRepliesResponse parses an HTTP response from a ListRepliesWithResponse call
+func ParseListRepliesResponse(rsp *http.Response) (*ListRepliesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRepliesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MessageListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListRepliesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListSubscriptionsResponse parses an HTTP response from a ListSubscriptionsWithResponse call
 func ParseListSubscriptionsResponse(rsp *http.Response) (*ListSubscriptionsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -12371,6 +13376,20 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -12404,6 +13423,87 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 	switch {
 	case rsp.StatusCode == 429:
 		var headers CreateTokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUnreadResponse parses an HTTP response from a GetUnreadWithResponse call
+func ParseGetUnreadResponse(rsp *http.Response) (*GetUnreadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUnreadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UnreadResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetUnreadResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -109,8 +109,14 @@ type SendMessage struct {
 	Content string `json:"content"`
 	// The client's own id for the send, without control characters; a repeat returns the first message.
 	ClientMsgID *string `json:"client_msg_id,omitempty"`
+	// Members of the room the message mentions (at most 50); each but the sender gets a `mention` notification.
+	Mentions []string `json:"mentions,omitempty"`
 	// Free-form JSON object about the message, at most 4 KB encoded, e.g. `{type, mentions}`.
 	Meta map[string]any `json:"meta,omitempty"`
+	// A message id, `msg_` followed by random characters.
+	ParentID *string `json:"parent_id,omitempty"`
+	// A message id, `msg_` followed by random characters.
+	QuotedID *string `json:"quoted_id,omitempty"`
 	// The client's id for an event; replies and errors echo it.
 	RequestID *string `json:"request_id,omitempty"`
 }
@@ -383,6 +389,14 @@ type Message struct {
 	EditedAt *time.Time `json:"edited_at"`
 	// When the message was deleted, or null.
 	DeletedAt *time.Time `json:"deleted_at"`
+	// The members the message mentions, as sent; absent when none.
+	Mentions []string `json:"mentions,omitempty"`
+	// A message id, `msg_` followed by random characters.
+	ParentID *string `json:"parent_id,omitempty"`
+	// The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
+	// The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
 	EventSeq *int64 `json:"event_seq,omitempty"`
 	// When the change was stored.
@@ -391,6 +405,28 @@ type Message struct {
 
 // EventType is "message".
 func (Message) EventType() string { return "message" }
+
+// Quote: The quoted message as it was when the quoting message was sent.
+type Quote struct {
+	// A message id, `msg_` followed by random characters.
+	MessageID string `json:"message_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	SenderID string `json:"sender_id"`
+	// The quoted text, cut to 200 characters; empty when it was deleted.
+	Content string `json:"content"`
+	// Whether the quoted message was deleted when it was quoted.
+	Deleted bool `json:"deleted"`
+}
+
+// Thread: The replies to a top-level message; present once it has one.
+type Thread struct {
+	// How many replies the message has.
+	ReplyCount int64 `json:"reply_count"`
+	// When the latest reply was stored.
+	LastReplyAt time.Time `json:"last_reply_at"`
+	// The latest repliers, at most 10, most recent first, each once.
+	ParticipantIds []string `json:"participant_ids"`
+}
 
 // MessageDeleted: A message was deleted.
 //
@@ -416,6 +452,14 @@ type MessageDeleted struct {
 	EditedAt *time.Time `json:"edited_at"`
 	// When the message was deleted, or null.
 	DeletedAt *time.Time `json:"deleted_at"`
+	// The members the message mentions, as sent; absent when none.
+	Mentions []string `json:"mentions,omitempty"`
+	// A message id, `msg_` followed by random characters.
+	ParentID *string `json:"parent_id,omitempty"`
+	// The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
+	// The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
 	EventSeq *int64 `json:"event_seq,omitempty"`
 	// When the change was stored.
@@ -468,6 +512,14 @@ type MessageUpdated struct {
 	EditedAt *time.Time `json:"edited_at"`
 	// When the message was deleted, or null.
 	DeletedAt *time.Time `json:"deleted_at"`
+	// The members the message mentions, as sent; absent when none.
+	Mentions []string `json:"mentions,omitempty"`
+	// A message id, `msg_` followed by random characters.
+	ParentID *string `json:"parent_id,omitempty"`
+	// The quoted message as it was when the quoting message was sent.
+	Quoted *Quote `json:"quoted,omitempty"`
+	// The replies to a top-level message; present once it has one.
+	Thread *Thread `json:"thread,omitempty"`
 	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
 	EventSeq *int64 `json:"event_seq,omitempty"`
 	// When the change was stored.
@@ -620,6 +672,25 @@ type SyncResetRequired struct {
 // EventType is "sync.reset_required".
 func (SyncResetRequired) EventType() string { return "sync.reset_required" }
 
+// ThreadUpdated: A top-level message got a reply.
+//
+// Server → client event "thread.updated".
+type ThreadUpdated struct {
+	// A room id, `room_` followed by random characters.
+	RoomID string `json:"room_id"`
+	// A message id, `msg_` followed by random characters.
+	MessageID string `json:"message_id"`
+	// The replies to a top-level message; present once it has one.
+	Thread Thread `json:"thread"`
+	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	EventSeq *int64 `json:"event_seq,omitempty"`
+	// When the change was stored.
+	OccurredAt *time.Time `json:"occurred_at,omitempty"`
+}
+
+// EventType is "thread.updated".
+func (ThreadUpdated) EventType() string { return "thread.updated" }
+
 // Typing: Another member started or stopped typing.
 //
 // Server → client event "typing".
@@ -709,6 +780,10 @@ func decodeServerEvent(typ string, data []byte) (Event, error) {
 		return e, err
 	case "sync.reset_required":
 		var e SyncResetRequired
+		err := json.Unmarshal(data, &e)
+		return e, err
+	case "thread.updated":
+		var e ThreadUpdated
 		err := json.Unmarshal(data, &e)
 		return e, err
 	case "typing":

@@ -398,7 +398,7 @@ func createTenant(ctx context.Context, t *testing.T, base string) string {
 		t.Fatal(err)
 	}
 	rps := 1000
-	tn, err := admin.CreateTenantWithResponse(ctx, chatapi.CreateTenantRequest{Name: "sdk-go", RateLimitRps: &rps})
+	tn, err := admin.CreateTenantWithResponse(ctx, nil, chatapi.CreateTenantRequest{Name: "sdk-go", RateLimitRps: &rps})
 	if err != nil || tn.JSON201 == nil {
 		t.Fatalf("create tenant: %v %s", err, body(tn))
 	}
@@ -412,7 +412,7 @@ func createRoom(ctx context.Context, t *testing.T, base, key string, users []str
 		t.Fatal(err)
 	}
 	members := users[1:]
-	room, err := c.CreateRoomWithResponse(ctx, chatapi.CreateRoomRequest{Type: chatapi.RoomTypeGroup, Members: &members})
+	room, err := c.CreateRoomWithResponse(ctx, nil, chatapi.CreateRoomRequest{Type: chatapi.RoomTypeGroup, Members: &members})
 	if err != nil || room.JSON201 == nil {
 		t.Fatalf("create room: %v %s", err, body(room))
 	}
@@ -424,7 +424,7 @@ func userToken(ctx context.Context, base, key, user string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	tok, err := c.CreateTokenWithResponse(ctx, chatapi.CreateTokenRequest{})
+	tok, err := c.CreateTokenWithResponse(ctx, nil, chatapi.CreateTokenRequest{})
 	if err != nil {
 		return "", err
 	}

@@ -4,6 +4,9 @@
   openapi-python-client.
 - ``chatapi.RealtimeClient``: the asyncio WebSocket client; its event types
   (``chatapi.events``) are generated from ``asyncapi.yaml``.
+- ``chatapi.RetryingTransport`` / ``SyncRetryingTransport``: httpx transports
+  for the REST client that send an ``Idempotency-Key`` with every creating
+  POST and retry failed requests under it.
 """
 
 from ._version import __version__
@@ -15,6 +18,7 @@ from .realtime import (
     RealtimeClient,
     ServerError,
 )
+from .rest import IDEMPOTENT_OPERATIONS, RetryingTransport, SyncRetryingTransport
 
 __all__ = [
     "__version__",
@@ -24,4 +28,7 @@ __all__ = [
     "QueueFull",
     "RealtimeClient",
     "ServerError",
+    "IDEMPOTENT_OPERATIONS",
+    "RetryingTransport",
+    "SyncRetryingTransport",
 ]

@@ -74,7 +74,10 @@ class SendMessage(TypedDict):
     room_id: str
     content: str
     client_msg_id: NotRequired[str]
+    mentions: NotRequired[List[str]]
     meta: NotRequired[Dict[str, Any]]
+    parent_id: NotRequired[str]
+    quoted_id: NotRequired[str]
     request_id: NotRequired[str]
 
 
@@ -192,6 +195,23 @@ class MemberLeft(TypedDict):
     occurred_at: NotRequired[str]
 
 
+class Quote(TypedDict):
+    """The quoted message as it was when the quoting message was sent."""
+
+    message_id: str
+    sender_id: str
+    content: str
+    deleted: bool
+
+
+class Thread(TypedDict):
+    """The replies to a top-level message; present once it has one."""
+
+    reply_count: int
+    last_reply_at: str
+    participant_ids: List[str]
+
+
 class Message(TypedDict):
     """A message of a room, in full.
 
@@ -208,6 +228,10 @@ class Message(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    mentions: NotRequired[List[str]]
+    parent_id: NotRequired[str]
+    quoted: NotRequired[Quote]
+    thread: NotRequired[Thread]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
 
@@ -228,6 +252,10 @@ class MessageDeleted(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    mentions: NotRequired[List[str]]
+    parent_id: NotRequired[str]
+    quoted: NotRequired[Quote]
+    thread: NotRequired[Thread]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
 
@@ -261,6 +289,10 @@ class MessageUpdated(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    mentions: NotRequired[List[str]]
+    parent_id: NotRequired[str]
+    quoted: NotRequired[Quote]
+    thread: NotRequired[Thread]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
 
@@ -370,6 +402,19 @@ class SyncResetRequired(TypedDict):
     cursor: str
 
 
+class ThreadUpdated(TypedDict):
+    """A top-level message got a reply.
+
+    Server → client event "thread.updated"."""
+
+    type: Literal["thread.updated"]
+    room_id: str
+    message_id: str
+    thread: Thread
+    event_seq: NotRequired[int]
+    occurred_at: NotRequired[str]
+
+
 class Typing(TypedDict):
     """Another member started or stopped typing.
 
@@ -400,6 +445,7 @@ SERVER_EVENTS: Dict[str, type] = {
     "server.shutdown": ServerShutdown,
     "sync.complete": SyncComplete,
     "sync.reset_required": SyncResetRequired,
+    "thread.updated": ThreadUpdated,
     "typing": Typing,
 }
 

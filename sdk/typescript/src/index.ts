@@ -1,7 +1,7 @@
 // ChatAPI's TypeScript/JavaScript SDK: the REST client generated from
 // openapi.yaml, the event types generated from asyncapi.yaml, and the
 // realtime client.
-export { createRestClient, type RestClient, type RestClientOptions, type RestAuth } from "./rest.js";
+export { createRestClient, retryingFetch, type RestClient, type RestClientOptions, type RestAuth } from "./rest.js";
 export {
   RealtimeClient,
   ChatApiError,

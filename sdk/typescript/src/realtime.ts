@@ -89,12 +89,20 @@ export interface SendOptions {
   clientMsgId?: string;
   /** Give up (reject) after this long; the message may still be stored. */
   timeoutMs?: number;
+  /** Send as a thread reply to this top-level message of the room. */
+  parentId?: string;
+  /** Quote this message of the room (a snapshot of it goes with the message). */
+  quotedId?: string;
+  /** Members of the room the message mentions (each gets a `mention` notification). */
+  mentions?: string[];
 }
 
 interface PendingSend {
   roomId: string;
   content: string;
   meta?: Record<string, unknown>;
+  /** parent_id, quoted_id and mentions, as the frame carries them. */
+  refs: { parent_id?: string; quoted_id?: string; mentions?: string[] };
   clientMsgId: string;
   attempts: number;
   promise: Promise<MessageSentEvent>;
@@ -142,6 +150,8 @@ export class RealtimeClient {
   private preOpenFailures = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private shutdownUntil = 0;
+  /** No connect before this time: the wait server.shutdown asked for. */
+  private notBefore = 0;
 
   private token: { value: string; expiresAt: number } | null = null;
   private refreshToken = false;
@@ -226,6 +236,31 @@ export class RealtimeClient {
     return synced;
   }
 
+  /**
+   * Replaces the connection now, resuming from the cursor, and resets the
+   * backoff: for when the network is back (a browser's `online` event),
+   * since a connection from before may be dead without knowing it yet, and
+   * a reconnect may be waiting out a long backoff. What the old connection
+   * still had on its way arrives again and is dropped as a repeat. Does
+   * nothing after {@link close} or during the wait `server.shutdown` asked
+   * for.
+   */
+  reconnect(): void {
+    if (this.stopped || Date.now() < this.notBefore) return;
+    const ws = this.ws;
+    if (ws) {
+      this.detach();
+      try {
+        ws.close(1000, "reconnecting");
+      } catch {
+        // already closing
+      }
+    }
+    clearTimeout(this.reconnectTimer);
+    this.backoff.reset();
+    void this.open();
+  }
+
   /** Closes the connection for good; sends still waiting are rejected. */
   close(): void {
     this.stopped = true;
@@ -262,7 +297,8 @@ export class RealtimeClient {
     if (this.pending.size >= (this.opts.maxQueuedSends ?? 100)) {
       return Promise.reject(new ChatApiError("QUEUE_FULL", "too many sends wait for the server; try again later"));
     }
-    const frame = JSON.stringify({ type: "send_message", request_id: "s0000000000", room_id: roomId, content, meta: opts.meta, client_msg_id: clientMsgId });
+    const refs = { parent_id: opts.parentId, quoted_id: opts.quotedId, mentions: opts.mentions };
+    const frame = JSON.stringify({ type: "send_message", request_id: "s0000000000", room_id: roomId, content, meta: opts.meta, client_msg_id: clientMsgId, ...refs });
     if (encoder.encode(frame).length > MAX_FRAME_BYTES) {
       return Promise.reject(new ChatApiError("VALIDATION_ERROR", "the message is larger than a frame may be (64 KB)", "content"));
     }
@@ -272,7 +308,7 @@ export class RealtimeClient {
       resolve = res;
       reject = rej;
     });
-    const p: PendingSend = { roomId, content, meta: opts.meta, clientMsgId, attempts: 0, promise, resolve, reject };
+    const p: PendingSend = { roomId, content, meta: opts.meta, refs, clientMsgId, attempts: 0, promise, resolve, reject };
     if (opts.timeoutMs !== undefined) {
       p.timer = setTimeout(() => {
         if (this.pending.get(clientMsgId) !== p) return;
@@ -449,6 +485,7 @@ export class RealtimeClient {
       // After server.shutdown: never before reconnect_after_ms, plus jitter.
       delayMs = shutdownDelay(this.shutdownUntil - Date.now(), this.backoff.random);
       this.shutdownUntil = 0;
+      this.notBefore = Date.now() + delayMs;
     }
     this.emitStatus({ status: "waiting", delayMs, ...why });
     clearTimeout(this.reconnectTimer);
@@ -583,7 +620,7 @@ export class RealtimeClient {
     const requestId = `s${++this.requestCounter}`;
     this.byRequest.set(requestId, p.clientMsgId);
     this.lastSend = p.clientMsgId;
-    this.enqueue({ type: "send_message", request_id: requestId, room_id: p.roomId, content: p.content, meta: p.meta, client_msg_id: p.clientMsgId });
+    this.enqueue({ type: "send_message", request_id: requestId, room_id: p.roomId, content: p.content, meta: p.meta, client_msg_id: p.clientMsgId, ...p.refs });
   }
 
   private flushReads(): void {

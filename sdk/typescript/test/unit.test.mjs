@@ -3,7 +3,7 @@
 // client_msg_id, the offline queue's bound, batched delivered.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Backoff, RealtimeClient, emptyPositions, observe, shutdownDelay } from "../dist/index.js";
+import { Backoff, RealtimeClient, createRestClient, emptyPositions, observe, shutdownDelay } from "../dist/index.js";
 
 test("backoff grows exponentially with jitter, is capped and resets", () => {
   let r = 0;
@@ -159,6 +159,25 @@ test("a send is retried under the same client_msg_id across reconnects, and reso
   rt.close();
 });
 
+test("a reply, a quote and mentions go out with the send, and again with its retry", async () => {
+  const { rt } = fakeClient();
+  const ws1 = await connected(rt);
+  void rt.sendMessage("room_a", "@bob yes", { parentId: "msg_p", quotedId: "msg_q", mentions: ["bob"] }).catch(() => {});
+  void rt.sendMessage("room_a", "plain").catch(() => {});
+  await until("the sends", () => ws1.sentOf("send_message").length === 2);
+  const [reply, plain] = ws1.sentOf("send_message");
+  assert.equal(reply.parent_id, "msg_p");
+  assert.equal(reply.quoted_id, "msg_q");
+  assert.deepEqual(reply.mentions, ["bob"]);
+  assert.ok(!("parent_id" in plain) && !("quoted_id" in plain) && !("mentions" in plain), "a plain send carries none of them");
+  ws1.serverClose(1011);
+  await until("the resend", () => FakeSocket.all.length === 2 && latest().readyState === 1 && latest().sentOf("send_message").length === 2);
+  const again = latest().sentOf("send_message")[0];
+  assert.equal(again.parent_id, "msg_p");
+  assert.deepEqual(again.mentions, ["bob"]);
+  rt.close();
+});
+
 test("sends wait offline in a bounded queue and go out on connect, in order", async () => {
   const { rt } = fakeClient({ maxQueuedSends: 3 });
   const ps = ["a", "b", "c"].map((c) => rt.sendMessage("room_a", c));
@@ -221,6 +240,30 @@ test("after server.shutdown the client waits reconnect_after_ms before reconnect
   rt.close();
 });
 
+test("reconnect() replaces the connection at once and resumes, but not during a server.shutdown wait", async () => {
+  const { rt, statuses } = fakeClient({ backoff: { initialMs: 10_000, maxMs: 10_000 } });
+  const ws1 = await connected(rt, "c7");
+  rt.reconnect();
+  assert.equal(ws1.readyState, 3, "the old connection is closed");
+  await until("the new connection", () => FakeSocket.all.length === 2 && latest().readyState === 1);
+  assert.equal(latest().url.searchParams.get("cursor"), "c7");
+  // A lost connection waits out its backoff (10 s here); reconnect() does not.
+  latest().serverClose(1006);
+  await until("the wait", () => statuses.at(-1).status === "waiting");
+  rt.reconnect();
+  await until("the connection after the wait was cut short", () => FakeSocket.all.length === 3, 1000);
+  await until("open", () => latest().readyState === 1);
+  latest().push({ type: "server.shutdown", reconnect_after_ms: 300 });
+  latest().serverClose(1001);
+  const at = Date.now();
+  rt.reconnect();
+  await sleep(50);
+  assert.equal(FakeSocket.all.length, 3, "no connect inside reconnect_after_ms");
+  await until("the reconnect after the shutdown wait", () => FakeSocket.all.length === 4, 5000);
+  assert.ok(Date.now() - at >= 250, "waited for reconnect_after_ms");
+  rt.close();
+});
+
 test("close 1008 and a refused handshake (401) ask the token provider again", async () => {
   const { rt, tokens } = fakeClient();
   const ws1 = await connected(rt);
@@ -279,4 +322,64 @@ test("close stops reconnecting and rejects what waits", async () => {
   const connecting = never.connect();
   never.close();
   await assert.rejects(connecting, { code: "CLIENT_CLOSED" });
+});
+
+// ---- the REST client's retries, over a fake fetch ----
+
+/** A fetch that answers from `statuses` in turn and records each request. */
+function fakeFetch(statuses) {
+  const seen = [];
+  const fn = async (request) => {
+    seen.push({ method: request.method, path: new URL(request.url).pathname, headers: request.headers, body: await request.text() });
+    const status = statuses.shift() ?? 200;
+    if (status === "network") throw new TypeError("fetch failed");
+    return new Response(JSON.stringify({ success: status < 400, data: { n: seen.length }, error: null }), {
+      status,
+      headers: { "Content-Type": "application/json", ...(status === 429 ? { "Retry-After": "0" } : {}) },
+    });
+  };
+  return { fn, seen };
+}
+
+const fast = { initialMs: 1, maxMs: 2 };
+
+test("a creating POST carries an Idempotency-Key and is retried under the same one", async () => {
+  const f = fakeFetch(["network", 503, 201]);
+  const rest = createRestClient({ baseUrl: "http://chat.test/api", auth: { token: "v2.tok" }, fetch: f.fn, backoff: fast });
+  const { response } = await rest.POST("/rooms/{room_id}/members", { params: { path: { room_id: "room_1" } }, body: { user_id: "bob" } });
+  assert.equal(response.status, 201);
+  assert.equal(f.seen.length, 3);
+  const keys = f.seen.map((r) => r.headers.get("Idempotency-Key"));
+  assert.ok(keys[0] && keys.every((k) => k === keys[0]), `keys ${keys}`);
+  assert.ok(f.seen.every((r) => r.body === '{"user_id":"bob"}' && r.headers.get("Authorization") === "Bearer v2.tok"));
+
+  const again = fakeFetch([201]);
+  const rest2 = createRestClient({ baseUrl: "http://chat.test", auth: { apiKey: "sk_x", userId: "alice" }, fetch: again.fn });
+  await rest2.POST("/rooms", { body: { type: "group" } });
+  await rest2.POST("/rooms", { body: { type: "group" } });
+  assert.notEqual(again.seen[0].headers.get("Idempotency-Key"), again.seen[1].headers.get("Idempotency-Key"), "a fresh key per call");
+});
+
+test("a key given by the caller is kept; requests unsafe to repeat are not retried on 5xx", async () => {
+  const f = fakeFetch([503, 201]);
+  const rest = createRestClient({ baseUrl: "http://chat.test", auth: { apiKey: "sk_x", userId: "alice" }, fetch: f.fn, backoff: fast });
+  await rest.POST("/rooms", { params: { header: { "Idempotency-Key": "mine-1" } }, body: { type: "group" } });
+  assert.deepEqual(f.seen.map((r) => r.headers.get("Idempotency-Key")), ["mine-1", "mine-1"]);
+
+  const ack = fakeFetch([503, 200]);
+  const rest2 = createRestClient({ baseUrl: "http://chat.test", auth: { apiKey: "sk_x", userId: "alice" }, fetch: ack.fn, backoff: fast });
+  const { response } = await rest2.POST("/acks", { body: { room_id: "room_1", seq: 1 } });
+  assert.equal(response.status, 503);
+  assert.equal(ack.seen.length, 1, "a POST without a key is not repeated after a 5xx");
+  assert.equal(ack.seen[0].headers.get("Idempotency-Key"), null, "only creating POSTs get a key");
+
+  const limited = fakeFetch([429, 200]);
+  const rest3 = createRestClient({ baseUrl: "http://chat.test", auth: { apiKey: "sk_x", userId: "alice" }, fetch: limited.fn, backoff: fast });
+  const r3 = await rest3.POST("/acks", { body: { room_id: "room_1", seq: 1 } });
+  assert.equal(r3.response.status, 200, "429 is retried for any request: nothing was done");
+
+  const never = fakeFetch(["network"]);
+  const rest4 = createRestClient({ baseUrl: "http://chat.test", fetch: never.fn, retries: 0 });
+  await assert.rejects(rest4.GET("/rooms"));
+  assert.equal(never.seen.length, 1);
 });

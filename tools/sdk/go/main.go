@@ -50,7 +50,7 @@ func run(ctx context.Context, base, master string) error {
 		return err
 	}
 	rps := 1000
-	tn, err := admin.CreateTenantWithResponse(ctx, chatapi.CreateTenantRequest{Name: "go-sdk", RateLimitRps: &rps})
+	tn, err := admin.CreateTenantWithResponse(ctx, nil, chatapi.CreateTenantRequest{Name: "go-sdk", RateLimitRps: &rps})
 	if err != nil || tn.JSON201 == nil {
 		return fmt.Errorf("create tenant: %v %s", err, body(tn))
 	}
@@ -62,7 +62,7 @@ func run(ctx context.Context, base, master string) error {
 	alice, bob := as("alice"), as("bob")
 
 	members := []string{"bob"}
-	room, err := alice.CreateRoomWithResponse(ctx, chatapi.CreateRoomRequest{Type: chatapi.RoomTypeGroup, Members: &members})
+	room, err := alice.CreateRoomWithResponse(ctx, nil, chatapi.CreateRoomRequest{Type: chatapi.RoomTypeGroup, Members: &members})
 	if err != nil || room.JSON201 == nil {
 		return fmt.Errorf("create room: %v %s", err, body(room))
 	}
@@ -106,7 +106,7 @@ func run(ctx context.Context, base, master string) error {
 		return fmt.Errorf("unmute: %v %s", err, body(ms))
 	}
 	users := []string{"bob"}
-	n, err := alice.SendNotificationWithResponse(ctx, chatapi.NotifyRequest{
+	n, err := alice.SendNotificationWithResponse(ctx, nil, chatapi.NotifyRequest{
 		Topic: "greetings", Payload: chatapi.NotificationPayload{"hello": "bob"}, Targets: chatapi.NotifyTargets{UserIds: &users},
 	})
 	if err != nil || n.JSON202 == nil || n.JSON202.Data.Recipients != 1 {
@@ -114,7 +114,7 @@ func run(ctx context.Context, base, master string) error {
 	}
 
 	// bob connects over WebSocket with a user token, as a browser would.
-	tok, err := bob.CreateTokenWithResponse(ctx, chatapi.CreateTokenRequest{})
+	tok, err := bob.CreateTokenWithResponse(ctx, nil, chatapi.CreateTokenRequest{})
 	if err != nil || tok.JSON201 == nil {
 		return fmt.Errorf("token: %v %s", err, body(tok))
 	}

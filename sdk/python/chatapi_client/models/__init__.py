@@ -52,6 +52,7 @@ from .null_error_type_0 import NullErrorType0
 from .presence import Presence
 from .presence_list_response import PresenceListResponse
 from .presence_status import PresenceStatus
+from .quote import Quote
 from .removed_member import RemovedMember
 from .removed_member_response import RemovedMemberResponse
 from .role import Role
@@ -75,8 +76,13 @@ from .tenant import Tenant
 from .tenant_list_response import TenantListResponse
 from .tenant_with_key import TenantWithKey
 from .tenant_with_key_response import TenantWithKeyResponse
+from .thread import Thread
+from .thread_updated_event import ThreadUpdatedEvent
+from .thread_updated_event_type import ThreadUpdatedEventType
 from .token import Token
 from .token_response import TokenResponse
+from .unread_response import UnreadResponse
+from .unread_totals import UnreadTotals
 from .unsubscribed import Unsubscribed
 from .unsubscribed_response import UnsubscribedResponse
 from .update_message_request import UpdateMessageRequest
@@ -142,6 +148,7 @@ __all__ = (
     "Presence",
     "PresenceListResponse",
     "PresenceStatus",
+    "Quote",
     "RemovedMember",
     "RemovedMemberResponse",
     "Role",
@@ -165,8 +172,13 @@ __all__ = (
     "TenantListResponse",
     "TenantWithKey",
     "TenantWithKeyResponse",
+    "Thread",
+    "ThreadUpdatedEvent",
+    "ThreadUpdatedEventType",
     "Token",
     "TokenResponse",
+    "UnreadResponse",
+    "UnreadTotals",
     "Unsubscribed",
     "UnsubscribedResponse",
     "UpdateMessageRequest",

@@ -7,8 +7,12 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.message_meta_type_0 import MessageMetaType0
+    from ..models.quote import Quote
+    from ..models.thread import Thread
 
 
 T = TypeVar("T", bound="Message")
@@ -30,6 +34,10 @@ class Message:
         created_at (datetime.datetime): When the message was stored. Example: 2026-11-24T20:10:00Z.
         edited_at (datetime.datetime | None): When the message was last edited, or null.
         deleted_at (datetime.datetime | None): When the message was deleted, or null.
+        parent_id (str | Unset): A message id, `msg_` followed by random characters. Example: msg_2b7c9d0e4f5a6b7c8f3a.
+        thread (Thread | Unset): The replies to a top-level message; present once it has one.
+        quoted (Quote | Unset): The quoted message as it was when the quoting message was sent.
+        mentions (list[str] | Unset): The members the message mentions, as sent; absent when none. Example: ['bob'].
     """
 
     message_id: str
@@ -42,6 +50,10 @@ class Message:
     created_at: datetime.datetime
     edited_at: datetime.datetime | None
     deleted_at: datetime.datetime | None
+    parent_id: str | Unset = UNSET
+    thread: Thread | Unset = UNSET
+    quoted: Quote | Unset = UNSET
+    mentions: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,6 +92,20 @@ class Message:
         else:
             deleted_at = self.deleted_at
 
+        parent_id = self.parent_id
+
+        thread: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.thread, Unset):
+            thread = self.thread.to_dict()
+
+        quoted: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.quoted, Unset):
+            quoted = self.quoted.to_dict()
+
+        mentions: list[str] | Unset = UNSET
+        if not isinstance(self.mentions, Unset):
+            mentions = self.mentions
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -96,12 +122,22 @@ class Message:
                 "deleted_at": deleted_at,
             }
         )
+        if parent_id is not UNSET:
+            field_dict["parent_id"] = parent_id
+        if thread is not UNSET:
+            field_dict["thread"] = thread
+        if quoted is not UNSET:
+            field_dict["quoted"] = quoted
+        if mentions is not UNSET:
+            field_dict["mentions"] = mentions
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.message_meta_type_0 import MessageMetaType0
+        from ..models.quote import Quote
+        from ..models.thread import Thread
 
         d = dict(src_dict)
         message_id = d.pop("message_id")
@@ -168,6 +204,24 @@ class Message:
 
         deleted_at = _parse_deleted_at(d.pop("deleted_at"))
 
+        parent_id = d.pop("parent_id", UNSET)
+
+        _thread = d.pop("thread", UNSET)
+        thread: Thread | Unset
+        if isinstance(_thread, Unset):
+            thread = UNSET
+        else:
+            thread = Thread.from_dict(_thread)
+
+        _quoted = d.pop("quoted", UNSET)
+        quoted: Quote | Unset
+        if isinstance(_quoted, Unset):
+            quoted = UNSET
+        else:
+            quoted = Quote.from_dict(_quoted)
+
+        mentions = cast(list[str], d.pop("mentions", UNSET))
+
         message = cls(
             message_id=message_id,
             room_id=room_id,
@@ -179,6 +233,10 @@ class Message:
             created_at=created_at,
             edited_at=edited_at,
             deleted_at=deleted_at,
+            parent_id=parent_id,
+            thread=thread,
+            quoted=quoted,
+            mentions=mentions,
         )
 
         message.additional_properties = d

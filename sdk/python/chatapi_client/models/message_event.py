@@ -8,9 +8,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.message_event_type import MessageEventType
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.message_meta_type_0 import MessageMetaType0
+    from ..models.quote import Quote
+    from ..models.thread import Thread
 
 
 T = TypeVar("T", bound="MessageEvent")
@@ -42,6 +45,10 @@ class MessageEvent:
             edited_at (datetime.datetime | None): When the message was last edited, or null.
             deleted_at (datetime.datetime | None): When the message was deleted, or null.
             type_ (MessageEventType): The event type. Example: message.
+            parent_id (str | Unset): A message id, `msg_` followed by random characters. Example: msg_2b7c9d0e4f5a6b7c8f3a.
+            thread (Thread | Unset): The replies to a top-level message; present once it has one.
+            quoted (Quote | Unset): The quoted message as it was when the quoting message was sent.
+            mentions (list[str] | Unset): The members the message mentions, as sent; absent when none. Example: ['bob'].
     """
 
     event_seq: int
@@ -57,6 +64,10 @@ class MessageEvent:
     edited_at: datetime.datetime | None
     deleted_at: datetime.datetime | None
     type_: MessageEventType
+    parent_id: str | Unset = UNSET
+    thread: Thread | Unset = UNSET
+    quoted: Quote | Unset = UNSET
+    mentions: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +112,20 @@ class MessageEvent:
 
         type_ = self.type_.value
 
+        parent_id = self.parent_id
+
+        thread: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.thread, Unset):
+            thread = self.thread.to_dict()
+
+        quoted: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.quoted, Unset):
+            quoted = self.quoted.to_dict()
+
+        mentions: list[str] | Unset = UNSET
+        if not isinstance(self.mentions, Unset):
+            mentions = self.mentions
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -120,12 +145,22 @@ class MessageEvent:
                 "type": type_,
             }
         )
+        if parent_id is not UNSET:
+            field_dict["parent_id"] = parent_id
+        if thread is not UNSET:
+            field_dict["thread"] = thread
+        if quoted is not UNSET:
+            field_dict["quoted"] = quoted
+        if mentions is not UNSET:
+            field_dict["mentions"] = mentions
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.message_meta_type_0 import MessageMetaType0
+        from ..models.quote import Quote
+        from ..models.thread import Thread
 
         d = dict(src_dict)
         event_seq = d.pop("event_seq")
@@ -198,6 +233,24 @@ class MessageEvent:
 
         type_ = MessageEventType(d.pop("type"))
 
+        parent_id = d.pop("parent_id", UNSET)
+
+        _thread = d.pop("thread", UNSET)
+        thread: Thread | Unset
+        if isinstance(_thread, Unset):
+            thread = UNSET
+        else:
+            thread = Thread.from_dict(_thread)
+
+        _quoted = d.pop("quoted", UNSET)
+        quoted: Quote | Unset
+        if isinstance(_quoted, Unset):
+            quoted = UNSET
+        else:
+            quoted = Quote.from_dict(_quoted)
+
+        mentions = cast(list[str], d.pop("mentions", UNSET))
+
         message_event = cls(
             event_seq=event_seq,
             occurred_at=occurred_at,
@@ -212,6 +265,10 @@ class MessageEvent:
             edited_at=edited_at,
             deleted_at=deleted_at,
             type_=type_,
+            parent_id=parent_id,
+            thread=thread,
+            quoted=quoted,
+            mentions=mentions,
         )
 
         message_event.additional_properties = d

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..models.message_event import MessageEvent
     from ..models.null_error_type_0 import NullErrorType0
     from ..models.room_updated_event import RoomUpdatedEvent
+    from ..models.thread_updated_event import ThreadUpdatedEvent
 
 
 T = TypeVar("T", bound="RoomEventListResponse")
@@ -23,13 +24,19 @@ class RoomEventListResponse:
 
     Attributes:
         success (bool): True when the request succeeded.
-        data (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent]): The events, ascending
-            `event_seq`.
+        data (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent | ThreadUpdatedEvent]): The
+            events, ascending `event_seq`.
         error (None | NullErrorType0): Always null on success.
     """
 
     success: bool
-    data: list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent]
+    data: list[
+        MemberJoinedEvent
+        | MemberLeftEvent
+        | MessageEvent
+        | RoomUpdatedEvent
+        | ThreadUpdatedEvent
+    ]
     error: None | NullErrorType0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -38,6 +45,7 @@ class RoomEventListResponse:
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
         from ..models.null_error_type_0 import NullErrorType0
+        from ..models.room_updated_event import RoomUpdatedEvent
 
         success = self.success
 
@@ -48,6 +56,7 @@ class RoomEventListResponse:
                 isinstance(data_item_data, MessageEvent)
                 or isinstance(data_item_data, MemberJoinedEvent)
                 or isinstance(data_item_data, MemberLeftEvent)
+                or isinstance(data_item_data, RoomUpdatedEvent)
             ):
                 data_item = data_item_data.to_dict()
             else:
@@ -80,6 +89,7 @@ class RoomEventListResponse:
         from ..models.message_event import MessageEvent
         from ..models.null_error_type_0 import NullErrorType0
         from ..models.room_updated_event import RoomUpdatedEvent
+        from ..models.thread_updated_event import ThreadUpdatedEvent
 
         d = dict(src_dict)
         success = d.pop("success")
@@ -90,7 +100,13 @@ class RoomEventListResponse:
 
             def _parse_data_item(
                 data: object,
-            ) -> MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent:
+            ) -> (
+                MemberJoinedEvent
+                | MemberLeftEvent
+                | MessageEvent
+                | RoomUpdatedEvent
+                | ThreadUpdatedEvent
+            ):
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -119,11 +135,21 @@ class RoomEventListResponse:
                     return componentsschemas_room_event_type_2
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_3 = RoomUpdatedEvent.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_room_event_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_3 = RoomUpdatedEvent.from_dict(data)
+                componentsschemas_room_event_type_4 = ThreadUpdatedEvent.from_dict(data)
 
-                return componentsschemas_room_event_type_3
+                return componentsschemas_room_event_type_4
 
             data_item = _parse_data_item(data_item_data)
 

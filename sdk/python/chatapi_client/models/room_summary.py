@@ -37,6 +37,7 @@ class RoomSummary:
         archived (bool): Whether the caller archived the room (only in `archived=true` listings). Example: False.
         pinned (bool): Whether the caller pinned the room; pinned rooms come first. Example: False.
         unread_count (int): Room `last_seq` minus the caller's `last_ack`. Example: 2.
+        unread_mentions (int): Messages after the caller's `last_ack` that mention them. Example: 1.
         last_message (Message | None): The newest message, or null when there is none.
     """
 
@@ -53,6 +54,7 @@ class RoomSummary:
     archived: bool
     pinned: bool
     unread_count: int
+    unread_mentions: int
     last_message: Message | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -91,6 +93,8 @@ class RoomSummary:
 
         unread_count = self.unread_count
 
+        unread_mentions = self.unread_mentions
+
         last_message: dict[str, Any] | None
         if isinstance(self.last_message, Message):
             last_message = self.last_message.to_dict()
@@ -114,6 +118,7 @@ class RoomSummary:
                 "archived": archived,
                 "pinned": pinned,
                 "unread_count": unread_count,
+                "unread_mentions": unread_mentions,
                 "last_message": last_message,
             }
         )
@@ -175,6 +180,8 @@ class RoomSummary:
 
         unread_count = d.pop("unread_count")
 
+        unread_mentions = d.pop("unread_mentions")
+
         def _parse_last_message(data: object) -> Message | None:
             if data is None:
                 return data
@@ -204,6 +211,7 @@ class RoomSummary:
             archived=archived,
             pinned=pinned,
             unread_count=unread_count,
+            unread_mentions=unread_mentions,
             last_message=last_message,
         )
 

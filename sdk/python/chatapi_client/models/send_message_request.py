@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -25,11 +25,18 @@ class SendMessageRequest:
             mentions}`. Example: {'type': 'text', 'mentions': ['bob']}.
         client_msg_id (str | Unset): The client's own id for the send, without control characters; a repeat returns the
             first message. Example: 3f1c2a9e-local-1.
+        parent_id (str | Unset): A message id, `msg_` followed by random characters. Example: msg_2b7c9d0e4f5a6b7c8f3a.
+        quoted_id (str | Unset): A message id, `msg_` followed by random characters. Example: msg_2b7c9d0e4f5a6b7c8f3a.
+        mentions (list[str] | Unset): Members of the room the message mentions (at most 50); each but the sender gets a
+            `mention` notification. Example: ['bob'].
     """
 
     content: str
     meta: MessageMeta | Unset = UNSET
     client_msg_id: str | Unset = UNSET
+    parent_id: str | Unset = UNSET
+    quoted_id: str | Unset = UNSET
+    mentions: list[str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         content = self.content
@@ -39,6 +46,14 @@ class SendMessageRequest:
             meta = self.meta.to_dict()
 
         client_msg_id = self.client_msg_id
+
+        parent_id = self.parent_id
+
+        quoted_id = self.quoted_id
+
+        mentions: list[str] | Unset = UNSET
+        if not isinstance(self.mentions, Unset):
+            mentions = self.mentions
 
         field_dict: dict[str, Any] = {}
 
@@ -51,6 +66,12 @@ class SendMessageRequest:
             field_dict["meta"] = meta
         if client_msg_id is not UNSET:
             field_dict["client_msg_id"] = client_msg_id
+        if parent_id is not UNSET:
+            field_dict["parent_id"] = parent_id
+        if quoted_id is not UNSET:
+            field_dict["quoted_id"] = quoted_id
+        if mentions is not UNSET:
+            field_dict["mentions"] = mentions
 
         return field_dict
 
@@ -70,10 +91,19 @@ class SendMessageRequest:
 
         client_msg_id = d.pop("client_msg_id", UNSET)
 
+        parent_id = d.pop("parent_id", UNSET)
+
+        quoted_id = d.pop("quoted_id", UNSET)
+
+        mentions = cast(list[str], d.pop("mentions", UNSET))
+
         send_message_request = cls(
             content=content,
             meta=meta,
             client_msg_id=client_msg_id,
+            parent_id=parent_id,
+            quoted_id=quoted_id,
+            mentions=mentions,
         )
 
         return send_message_request

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ..models.member_left_event import MemberLeftEvent
     from ..models.message_event import MessageEvent
     from ..models.room_updated_event import RoomUpdatedEvent
+    from ..models.thread_updated_event import ThreadUpdatedEvent
 
 
 T = TypeVar("T", bound="SyncPage")
@@ -21,15 +22,21 @@ class SyncPage:
     """A page of the caller's events since a cursor.
 
     Attributes:
-        events (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent]): Each room's events in
-            `event_seq` order, room after room.
+        events (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent | ThreadUpdatedEvent]): Each
+            room's events in `event_seq` order, room after room.
         next_cursor (str): Where a user stands in the logs of their rooms. Opaque to clients; its length grows with the
             number of rooms. Example: v1.1-e.2-4.
         has_more (bool): More events are owed than this page holds; sync again with `next_cursor` at once. Example:
             False.
     """
 
-    events: list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent]
+    events: list[
+        MemberJoinedEvent
+        | MemberLeftEvent
+        | MessageEvent
+        | RoomUpdatedEvent
+        | ThreadUpdatedEvent
+    ]
     next_cursor: str
     has_more: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -38,6 +45,7 @@ class SyncPage:
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
+        from ..models.room_updated_event import RoomUpdatedEvent
 
         events = []
         for events_item_data in self.events:
@@ -46,6 +54,7 @@ class SyncPage:
                 isinstance(events_item_data, MessageEvent)
                 or isinstance(events_item_data, MemberJoinedEvent)
                 or isinstance(events_item_data, MemberLeftEvent)
+                or isinstance(events_item_data, RoomUpdatedEvent)
             ):
                 events_item = events_item_data.to_dict()
             else:
@@ -75,6 +84,7 @@ class SyncPage:
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
         from ..models.room_updated_event import RoomUpdatedEvent
+        from ..models.thread_updated_event import ThreadUpdatedEvent
 
         d = dict(src_dict)
         events = []
@@ -83,7 +93,13 @@ class SyncPage:
 
             def _parse_events_item(
                 data: object,
-            ) -> MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent:
+            ) -> (
+                MemberJoinedEvent
+                | MemberLeftEvent
+                | MessageEvent
+                | RoomUpdatedEvent
+                | ThreadUpdatedEvent
+            ):
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -112,11 +128,21 @@ class SyncPage:
                     return componentsschemas_room_event_type_2
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_3 = RoomUpdatedEvent.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_room_event_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_3 = RoomUpdatedEvent.from_dict(data)
+                componentsschemas_room_event_type_4 = ThreadUpdatedEvent.from_dict(data)
 
-                return componentsschemas_room_event_type_3
+                return componentsschemas_room_event_type_4
 
             events_item = _parse_events_item(events_item_data)
 

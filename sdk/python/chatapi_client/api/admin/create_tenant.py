@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.create_tenant_request import CreateTenantRequest
 from ...models.error_response import ErrorResponse
 from ...models.tenant_with_key_response import TenantWithKeyResponse
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: CreateTenantRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -47,6 +50,11 @@ def _parse_response(
         response_401 = ErrorResponse.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 413:
         response_413 = ErrorResponse.from_dict(response.json())
@@ -84,6 +92,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateTenantRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | TenantWithKeyResponse]:
     """Create a tenant
 
@@ -91,6 +100,7 @@ def sync_detailed(
     is stored as a SHA-256 hash; rotate it if it is lost.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTenantRequest): A new tenant.
 
     Raises:
@@ -103,6 +113,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -116,6 +127,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateTenantRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | TenantWithKeyResponse | None:
     """Create a tenant
 
@@ -123,6 +135,7 @@ def sync(
     is stored as a SHA-256 hash; rotate it if it is lost.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTenantRequest): A new tenant.
 
     Raises:
@@ -136,6 +149,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -143,6 +157,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateTenantRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | TenantWithKeyResponse]:
     """Create a tenant
 
@@ -150,6 +165,7 @@ async def asyncio_detailed(
     is stored as a SHA-256 hash; rotate it if it is lost.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTenantRequest): A new tenant.
 
     Raises:
@@ -162,6 +178,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -173,6 +190,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateTenantRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | TenantWithKeyResponse | None:
     """Create a tenant
 
@@ -180,6 +198,7 @@ async def asyncio(
     is stored as a SHA-256 hash; rotate it if it is lost.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTenantRequest): A new tenant.
 
     Raises:
@@ -194,5 +213,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

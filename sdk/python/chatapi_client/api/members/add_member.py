@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.add_member_request import AddMemberRequest
 from ...models.error_response import ErrorResponse
 from ...models.member_response import MemberResponse
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     room_id: str,
     *,
     body: AddMemberRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -109,6 +112,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AddMemberRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | MemberResponse]:
     """Add a member
 
@@ -121,6 +125,7 @@ def sync_detailed(
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
+        idempotency_key (str | Unset):
         body (AddMemberRequest): A user to add to a room.
 
     Raises:
@@ -134,6 +139,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         room_id=room_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -148,6 +154,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AddMemberRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | MemberResponse | None:
     """Add a member
 
@@ -160,6 +167,7 @@ def sync(
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
+        idempotency_key (str | Unset):
         body (AddMemberRequest): A user to add to a room.
 
     Raises:
@@ -174,6 +182,7 @@ def sync(
         room_id=room_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -182,6 +191,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AddMemberRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | MemberResponse]:
     """Add a member
 
@@ -194,6 +204,7 @@ async def asyncio_detailed(
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
+        idempotency_key (str | Unset):
         body (AddMemberRequest): A user to add to a room.
 
     Raises:
@@ -207,6 +218,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         room_id=room_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -219,6 +231,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AddMemberRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | MemberResponse | None:
     """Add a member
 
@@ -231,6 +244,7 @@ async def asyncio(
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
+        idempotency_key (str | Unset):
         body (AddMemberRequest): A user to add to a room.
 
     Raises:
@@ -246,5 +260,6 @@ async def asyncio(
             room_id=room_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

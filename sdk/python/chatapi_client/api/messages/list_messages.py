@@ -14,12 +14,15 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     room_id: str,
     *,
+    top_level: bool | Unset = UNSET,
     after_seq: int | Unset = UNSET,
     before_seq: int | Unset = UNSET,
     limit: int | Unset = 50,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    params["top_level"] = top_level
 
     params["after_seq"] = after_seq
 
@@ -99,6 +102,7 @@ def sync_detailed(
     room_id: str,
     *,
     client: AuthenticatedClient | Client,
+    top_level: bool | Unset = UNSET,
     after_seq: int | Unset = UNSET,
     before_seq: int | Unset = UNSET,
     limit: int | Unset = 50,
@@ -108,11 +112,12 @@ def sync_detailed(
      Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
     `before_seq`: the `limit` right before it. Neither: the latest `limit`.
     Both: the first `limit` strictly between them (empty when the window is).
-    Members only.
+    `top_level=true` leaves thread replies out. Members only.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
+        top_level (bool | Unset):
         after_seq (int | Unset):
         before_seq (int | Unset):
         limit (int | Unset):  Default: 50.
@@ -127,6 +132,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         room_id=room_id,
+        top_level=top_level,
         after_seq=after_seq,
         before_seq=before_seq,
         limit=limit,
@@ -143,6 +149,7 @@ def sync(
     room_id: str,
     *,
     client: AuthenticatedClient | Client,
+    top_level: bool | Unset = UNSET,
     after_seq: int | Unset = UNSET,
     before_seq: int | Unset = UNSET,
     limit: int | Unset = 50,
@@ -152,11 +159,12 @@ def sync(
      Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
     `before_seq`: the `limit` right before it. Neither: the latest `limit`.
     Both: the first `limit` strictly between them (empty when the window is).
-    Members only.
+    `top_level=true` leaves thread replies out. Members only.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
+        top_level (bool | Unset):
         after_seq (int | Unset):
         before_seq (int | Unset):
         limit (int | Unset):  Default: 50.
@@ -172,6 +180,7 @@ def sync(
     return sync_detailed(
         room_id=room_id,
         client=client,
+        top_level=top_level,
         after_seq=after_seq,
         before_seq=before_seq,
         limit=limit,
@@ -182,6 +191,7 @@ async def asyncio_detailed(
     room_id: str,
     *,
     client: AuthenticatedClient | Client,
+    top_level: bool | Unset = UNSET,
     after_seq: int | Unset = UNSET,
     before_seq: int | Unset = UNSET,
     limit: int | Unset = 50,
@@ -191,11 +201,12 @@ async def asyncio_detailed(
      Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
     `before_seq`: the `limit` right before it. Neither: the latest `limit`.
     Both: the first `limit` strictly between them (empty when the window is).
-    Members only.
+    `top_level=true` leaves thread replies out. Members only.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
+        top_level (bool | Unset):
         after_seq (int | Unset):
         before_seq (int | Unset):
         limit (int | Unset):  Default: 50.
@@ -210,6 +221,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         room_id=room_id,
+        top_level=top_level,
         after_seq=after_seq,
         before_seq=before_seq,
         limit=limit,
@@ -224,6 +236,7 @@ async def asyncio(
     room_id: str,
     *,
     client: AuthenticatedClient | Client,
+    top_level: bool | Unset = UNSET,
     after_seq: int | Unset = UNSET,
     before_seq: int | Unset = UNSET,
     limit: int | Unset = 50,
@@ -233,11 +246,12 @@ async def asyncio(
      Messages in ascending `seq` order. `after_seq`: the next `limit` after it.
     `before_seq`: the `limit` right before it. Neither: the latest `limit`.
     Both: the first `limit` strictly between them (empty when the window is).
-    Members only.
+    `top_level=true` leaves thread replies out. Members only.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
+        top_level (bool | Unset):
         after_seq (int | Unset):
         before_seq (int | Unset):
         limit (int | Unset):  Default: 50.
@@ -254,6 +268,7 @@ async def asyncio(
         await asyncio_detailed(
             room_id=room_id,
             client=client,
+            top_level=top_level,
             after_seq=after_seq,
             before_seq=before_seq,
             limit=limit,

@@ -116,6 +116,13 @@ def sync_detailed(
     then tells the room's members. Members only. A `client_msg_id` makes the
     send idempotent per room and sender: a repeat answers 200 with the first
     message and creates nothing. Sending marks the room read for the sender.
+    `parent_id` makes the message a reply to a top-level message of the room
+    (404 when there is no such message, 409 `field: parent_id` when it is a
+    reply itself or deleted); the parent's `thread` counts it and the room
+    gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+    there is none): the message carries a snapshot of it. `mentions` names
+    members of the room (409 `field: mentions` for anyone else); each of them
+    but the sender gets a `mention` notification, unless they muted the room.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
@@ -154,6 +161,13 @@ def sync(
     then tells the room's members. Members only. A `client_msg_id` makes the
     send idempotent per room and sender: a repeat answers 200 with the first
     message and creates nothing. Sending marks the room read for the sender.
+    `parent_id` makes the message a reply to a top-level message of the room
+    (404 when there is no such message, 409 `field: parent_id` when it is a
+    reply itself or deleted); the parent's `thread` counts it and the room
+    gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+    there is none): the message carries a snapshot of it. `mentions` names
+    members of the room (409 `field: mentions` for anyone else); each of them
+    but the sender gets a `mention` notification, unless they muted the room.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
@@ -187,6 +201,13 @@ async def asyncio_detailed(
     then tells the room's members. Members only. A `client_msg_id` makes the
     send idempotent per room and sender: a repeat answers 200 with the first
     message and creates nothing. Sending marks the room read for the sender.
+    `parent_id` makes the message a reply to a top-level message of the room
+    (404 when there is no such message, 409 `field: parent_id` when it is a
+    reply itself or deleted); the parent's `thread` counts it and the room
+    gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+    there is none): the message carries a snapshot of it. `mentions` names
+    members of the room (409 `field: mentions` for anyone else); each of them
+    but the sender gets a `mention` notification, unless they muted the room.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
@@ -223,6 +244,13 @@ async def asyncio(
     then tells the room's members. Members only. A `client_msg_id` makes the
     send idempotent per room and sender: a repeat answers 200 with the first
     message and creates nothing. Sending marks the room read for the sender.
+    `parent_id` makes the message a reply to a top-level message of the room
+    (404 when there is no such message, 409 `field: parent_id` when it is a
+    reply itself or deleted); the parent's `thread` counts it and the room
+    gets `thread.updated`. `quoted_id` quotes a message of the room (404 when
+    there is none): the message carries a snapshot of it. `mentions` names
+    members of the room (409 `field: mentions` for anyone else); each of them
+    but the sender gets a `mention` notification, unless they muted the room.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.notify_request import NotifyRequest
 from ...models.notify_response import NotifyResponse
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: NotifyRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -58,6 +61,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = ErrorResponse.from_dict(response.json())
 
@@ -99,6 +107,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: NotifyRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | NotifyResponse]:
     """Send a notification
 
@@ -109,6 +118,7 @@ def sync_detailed(
     redelivered and expire after 7 days.
 
     Args:
+        idempotency_key (str | Unset):
         body (NotifyRequest): A notification to send.
 
     Raises:
@@ -121,6 +131,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -134,6 +145,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: NotifyRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | NotifyResponse | None:
     """Send a notification
 
@@ -144,6 +156,7 @@ def sync(
     redelivered and expire after 7 days.
 
     Args:
+        idempotency_key (str | Unset):
         body (NotifyRequest): A notification to send.
 
     Raises:
@@ -157,6 +170,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -164,6 +178,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: NotifyRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | NotifyResponse]:
     """Send a notification
 
@@ -174,6 +189,7 @@ async def asyncio_detailed(
     redelivered and expire after 7 days.
 
     Args:
+        idempotency_key (str | Unset):
         body (NotifyRequest): A notification to send.
 
     Raises:
@@ -186,6 +202,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -197,6 +214,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: NotifyRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | NotifyResponse | None:
     """Send a notification
 
@@ -207,6 +225,7 @@ async def asyncio(
     redelivered and expire after 7 days.
 
     Args:
+        idempotency_key (str | Unset):
         body (NotifyRequest): A notification to send.
 
     Raises:
@@ -221,5 +240,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

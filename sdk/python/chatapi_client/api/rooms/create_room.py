@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.create_room_request import CreateRoomRequest
 from ...models.error_response import ErrorResponse
 from ...models.room_response import RoomResponse
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: CreateRoomRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -99,6 +102,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateRoomRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | RoomResponse]:
     """Create a room
 
@@ -111,6 +115,7 @@ def sync_detailed(
     `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateRoomRequest): A new room. The caller is always a member and need not be
             listed.
             A `dm` names the one other user in `members`, and may name the caller
@@ -127,6 +132,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -140,6 +146,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CreateRoomRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | RoomResponse | None:
     """Create a room
 
@@ -152,6 +159,7 @@ def sync(
     `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateRoomRequest): A new room. The caller is always a member and need not be
             listed.
             A `dm` names the one other user in `members`, and may name the caller
@@ -169,6 +177,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -176,6 +185,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateRoomRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | RoomResponse]:
     """Create a room
 
@@ -188,6 +198,7 @@ async def asyncio_detailed(
     `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateRoomRequest): A new room. The caller is always a member and need not be
             listed.
             A `dm` names the one other user in `members`, and may name the caller
@@ -204,6 +215,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -215,6 +227,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CreateRoomRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | RoomResponse | None:
     """Create a room
 
@@ -227,6 +240,7 @@ async def asyncio(
     `group` and `channel`: the caller becomes `admin`, the listed users `member`.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateRoomRequest): A new room. The caller is always a member and need not be
             listed.
             A `dm` names the one other user in `members`, and may name the caller
@@ -245,5 +259,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

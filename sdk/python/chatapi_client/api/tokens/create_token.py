@@ -14,8 +14,11 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: CreateTokenRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -48,6 +51,16 @@ def _parse_response(
         response_401 = ErrorResponse.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 413:
         response_413 = ErrorResponse.from_dict(response.json())
@@ -88,8 +101,9 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | TokenResponse]:
     """Create a user token
 
@@ -97,8 +111,11 @@ def sync_detailed(
     scoped to the tenant. A browser opens `/ws?token=…` with it instead of
     holding the tenant key. Default lifetime one hour, at most 24 hours;
     a rotation of the tenant's key ends it sooner.
+    Tenant-level: it takes the tenant key and a user id, and refuses a
+    user token (`Authorization: Bearer`) with 403.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTokenRequest | Unset): Options of a new user token.
 
     Raises:
@@ -111,6 +128,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -122,8 +140,9 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | TokenResponse | None:
     """Create a user token
 
@@ -131,8 +150,11 @@ def sync(
     scoped to the tenant. A browser opens `/ws?token=…` with it instead of
     holding the tenant key. Default lifetime one hour, at most 24 hours;
     a rotation of the tenant's key ends it sooner.
+    Tenant-level: it takes the tenant key and a user id, and refuses a
+    user token (`Authorization: Bearer`) with 403.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTokenRequest | Unset): Options of a new user token.
 
     Raises:
@@ -146,13 +168,15 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | TokenResponse]:
     """Create a user token
 
@@ -160,8 +184,11 @@ async def asyncio_detailed(
     scoped to the tenant. A browser opens `/ws?token=…` with it instead of
     holding the tenant key. Default lifetime one hour, at most 24 hours;
     a rotation of the tenant's key ends it sooner.
+    Tenant-level: it takes the tenant key and a user id, and refuses a
+    user token (`Authorization: Bearer`) with 403.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTokenRequest | Unset): Options of a new user token.
 
     Raises:
@@ -174,6 +201,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -183,8 +211,9 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CreateTokenRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | TokenResponse | None:
     """Create a user token
 
@@ -192,8 +221,11 @@ async def asyncio(
     scoped to the tenant. A browser opens `/ws?token=…` with it instead of
     holding the tenant key. Default lifetime one hour, at most 24 hours;
     a rotation of the tenant's key ends it sooner.
+    Tenant-level: it takes the tenant key and a user id, and refuses a
+    user token (`Authorization: Bearer`) with 403.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateTokenRequest | Unset): Options of a new user token.
 
     Raises:
@@ -208,5 +240,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

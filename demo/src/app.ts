@@ -1,0 +1,494 @@
+// The ChatAPI demo app: a room list with unread counts and mentions, a chat
+// view with typing, presence, delivered/read ticks, edits and thread
+// replies, on the TypeScript SDK. The
+// page holds a user token only, from the demo backend's POST /demo/session.
+import {
+  RealtimeClient,
+  createRestClient,
+  type ConnectionStatus,
+  type MessageEvent,
+  type PresenceUpdateEvent,
+  type RestClient,
+  type TokenProvider,
+} from "@chatapi/sdk";
+
+/** A message as the app keeps it, from REST or an event (whose thread
+ * participants are typed as a tuple, REST's as an array). */
+type Message = Omit<MessageEvent, "type" | "event_seq" | "occurred_at" | "thread"> & { thread?: Thread };
+
+interface Thread {
+  reply_count: number;
+  last_reply_at: string | null;
+  participant_ids: readonly string[];
+}
+
+interface Session {
+  user_id: string;
+  token: string;
+  expires_at: string;
+}
+
+interface Room {
+  id: string;
+  name: string;
+  unread: number;
+  mentions: number;
+}
+
+/** What the other members of a room confirmed, the highest seq of anyone. */
+interface Receipts {
+  delivered: number;
+  read: number;
+}
+
+const TYPING_SHOWN_MS = 6000;
+const baseUrl = location.origin;
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+// Properties by name (textContent, ariaLabel, …): a Partial of the
+// element type is a union too large for tsc.
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] => {
+  const e: HTMLElementTagNameMap[K] = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+};
+
+async function fetchSession(user: string): Promise<Session> {
+  const r = await fetch("/demo/session", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ user_id: user }),
+  });
+  const body = await r.json();
+  if (!r.ok) throw new Error(body?.error?.message ?? `status ${r.status}`);
+  return body as Session;
+}
+
+class DemoApp {
+  private readonly me: string;
+  private readonly rest: RestClient;
+  private readonly rt: RealtimeClient;
+  private readonly rooms = new Map<string, Room>();
+  private readonly messages = new Map<string, Map<string, Message>>();
+  /** Sends not yet confirmed, by client_msg_id. */
+  private readonly pending = new Map<string, Message>();
+  private readonly receipts = new Map<string, Receipts>();
+  private readonly members = new Map<string, string[]>();
+  private readonly presence = new Map<string, string>();
+  private readonly typing = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
+  private current: string | null = null;
+  private editing: string | null = null;
+  /** The top-level message the composer replies to, in its thread. */
+  private replyTo: Message | null = null;
+
+  constructor(session: Session) {
+    this.me = session.user_id;
+    let token = session;
+    const provider: TokenProvider = async ({ refresh }) => {
+      if (refresh || Date.parse(token.expires_at) - Date.now() < 60_000) token = await fetchSession(this.me);
+      return { token: token.token, expires_at: token.expires_at };
+    };
+    // REST and the WebSocket share the token (Authorization: Bearer on REST).
+    const current = async () => ((await provider({ refresh: false })) as { token: string }).token;
+    this.rest = createRestClient({ baseUrl, auth: { token: current } });
+    this.rt = new RealtimeClient({ baseUrl, auth: { token: provider } });
+  }
+
+  async start(): Promise<void> {
+    $("me").textContent = `Signed in as ${this.me}`;
+    $("me").hidden = false;
+    $("login-view").hidden = true;
+    $("chat-view").hidden = false;
+    this.wire();
+    window.addEventListener("offline", () => this.showStatus(this.lastStatus));
+    window.addEventListener("online", () => {
+      // The connection from before may be dead without knowing it: a new
+      // one resumes from the cursor, and repeats are dropped.
+      this.rt.reconnect();
+      this.showStatus(this.lastStatus);
+    });
+    this.rt.onStatus((s) => this.showStatus(s));
+    this.rt.on("message", (m) => this.onMessage(m));
+    this.rt.on("message.updated", (m) => this.store(m));
+    this.rt.on("message.deleted", (m) => this.store(m));
+    this.rt.on("thread.updated", (t) => {
+      const parent = this.messages.get(t.room_id)?.get(t.message_id);
+      if (!parent) return;
+      parent.thread = t.thread;
+      if (t.room_id === this.current) this.renderMessages();
+    });
+    this.rt.on("typing", (t) => this.onTyping(t.room_id, t.user_id, t.action === "start"));
+    this.rt.on("presence.update", (p) => this.onPresence(p));
+    this.rt.on("presence.batch", (b) => b.updates.forEach((p) => this.onPresence(p)));
+    this.rt.on("member.joined", (j) => {
+      const ids = this.members.get(j.room_id);
+      if (ids && !ids.includes(j.user_id)) ids.push(j.user_id);
+      if (!this.rooms.has(j.room_id)) void this.loadRooms();
+      void this.loadPresence([j.user_id]);
+    });
+    this.rt.on("member.left", (l) => {
+      const ids = this.members.get(l.room_id);
+      if (ids) this.members.set(l.room_id, ids.filter((u) => u !== l.user_id));
+      this.renderMembers();
+    });
+    this.rt.on("delivery.received", (d) => this.onReceipt(d.room_id, d.user_id, d.seq, undefined));
+    this.rt.on("receipts", (r) => r.receipts.forEach((x) => this.onReceipt(r.room_id, x.user_id, x.last_delivered, x.last_ack)));
+    this.rt.on("ack.received", (a) => {
+      // This user read up to seq on some device.
+      if (a.user_id === this.me) this.loadRooms();
+    });
+    // After every (re)connect the server has replayed what was missed;
+    // unread counts are the server's to say.
+    this.rt.on("sync.complete", () => this.loadRooms());
+    await this.loadRooms();
+    const first = [...this.rooms.values()][0];
+    if (first) await this.open(first.id);
+    await this.rt.connect();
+  }
+
+  private wire(): void {
+    const input = $<HTMLInputElement>("text");
+    input.addEventListener("input", () => this.current && this.rt.typing(this.current, input.value !== ""));
+    input.addEventListener("keydown", (e) => e.key === "Escape" && this.reply(null));
+    $("cancel-reply").addEventListener("click", () => this.reply(null));
+    $<HTMLFormElement>("composer").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const text = input.value.trim();
+      if (!text || !this.current) return;
+      input.value = "";
+      this.send(this.current, text);
+    });
+  }
+
+  private lastStatus: ConnectionStatus = { status: "connecting" } as ConnectionStatus;
+
+  private opens = 0;
+
+  private showStatus(s: ConnectionStatus): void {
+    this.lastStatus = s;
+    // How many connections this page opened, for whoever watches (a test).
+    if (s.status === "open") document.body.dataset.opens = String(++this.opens);
+    if (!navigator.onLine) {
+      // The connection may look open for a while yet: the browser holds
+      // its frames until the network is back (or the heartbeat gives up).
+      $("connection").textContent = "Offline: waiting for the network…";
+      return;
+    }
+    const text: Record<string, string> = {
+      connecting: "Connecting…",
+      open: "Catching up…",
+      synced: "Online",
+      closed: "Offline",
+    };
+    $("connection").textContent =
+      s.status === "waiting" ? `Reconnecting in ${Math.ceil(s.delayMs / 1000)} s…` : (text[s.status] ?? s.status);
+    document.body.dataset.connection = s.status;
+  }
+
+  private async loadRooms(): Promise<void> {
+    const { data } = await this.rest.GET("/rooms", { params: { query: { limit: 100 } } });
+    if (!data) return;
+    for (const r of data.data) {
+      const room = this.rooms.get(r.room_id) ?? { id: r.room_id, name: r.name ?? r.room_id, unread: 0, mentions: 0 };
+      room.unread = r.room_id === this.current ? 0 : r.unread_count;
+      room.mentions = r.room_id === this.current ? 0 : r.unread_mentions;
+      this.rooms.set(r.room_id, room);
+    }
+    // By name: a stable list, whatever moved last.
+    const sorted = [...this.rooms.values()].sort((a, b) => a.name.localeCompare(b.name));
+    this.rooms.clear();
+    for (const r of sorted) this.rooms.set(r.id, r);
+    this.renderRooms();
+  }
+
+  private async open(roomId: string): Promise<void> {
+    this.current = roomId;
+    this.editing = null;
+    this.reply(null);
+    const room = this.rooms.get(roomId);
+    $("room-name").textContent = room ? `# ${room.name}` : roomId;
+    for (const c of document.querySelectorAll<HTMLInputElement | HTMLButtonElement>("#composer input, #composer button")) c.disabled = false;
+    this.renderRooms();
+    this.renderMessages();
+    this.renderTyping();
+    const [msgs, members] = await Promise.all([
+      this.rest.GET("/rooms/{room_id}/messages", { params: { path: { room_id: roomId }, query: { limit: 100 } } }),
+      this.rest.GET("/rooms/{room_id}/members", { params: { path: { room_id: roomId } } }),
+    ]);
+    for (const m of msgs.data?.data ?? []) this.store(m, false);
+    if (members.data) {
+      const ids = members.data.data.map((m) => m.user_id);
+      this.members.set(roomId, ids);
+      for (const m of members.data.data) this.onReceipt(roomId, m.user_id, m.last_delivered, m.last_ack, false);
+      await this.loadPresence(ids.filter((u) => u !== this.me));
+    }
+    if (this.current !== roomId) return;
+    this.markRead(roomId);
+    this.renderMembers();
+    this.renderMessages();
+  }
+
+  private async loadPresence(users: string[]): Promise<void> {
+    if (users.length === 0) return;
+    const p = await this.rest.GET("/presence", { params: { query: { user_ids: users } } });
+    for (const x of p.data?.data ?? []) this.presence.set(x.user_id, x.status);
+    this.renderMembers();
+  }
+
+  /** Puts the composer in reply mode for parent's thread, or out of it. */
+  private reply(parent: Message | null): void {
+    this.replyTo = parent;
+    $("replying").hidden = parent === null;
+    $("replying-to").textContent = parent ? `Replying in the thread of ${parent.sender_id}: “${parent.content.slice(0, 60)}”` : "";
+    if (parent) $<HTMLInputElement>("text").focus();
+  }
+
+  private send(roomId: string, text: string): void {
+    const clientMsgId = crypto.randomUUID();
+    const parentId = this.replyTo?.message_id;
+    // @name mentions a member of the room (the server refuses others).
+    const members = new Set(this.members.get(roomId) ?? []);
+    const mentions = [...new Set([...text.matchAll(/@([A-Za-z0-9._-]+)/g)].map((m) => m[1]))].filter(
+      (u) => u !== this.me && members.has(u),
+    );
+    this.reply(null);
+    this.pending.set(clientMsgId, {
+      parent_id: parentId,
+      message_id: `pending:${clientMsgId}`,
+      room_id: roomId,
+      sender_id: this.me,
+      seq: Number.MAX_SAFE_INTEGER,
+      content: text,
+      meta: null,
+      client_msg_id: clientMsgId,
+      created_at: new Date().toISOString(),
+      edited_at: null,
+      deleted_at: null,
+    });
+    this.renderMessages();
+    this.rt.typing(roomId, false);
+    this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : undefined }).catch((err: Error) => {
+      this.pending.delete(clientMsgId);
+      this.renderMessages();
+      $("typing").textContent = `Not sent: ${err.message}`;
+    });
+  }
+
+  private onMessage(m: MessageEvent): void {
+    this.store(m);
+    this.onTyping(m.room_id, m.sender_id, false);
+    if (m.sender_id === this.me) return;
+    if (m.room_id === this.current && document.visibilityState === "visible") {
+      // The list is redrawn whole; screen readers hear the new message here.
+      $("announce").textContent = `${m.sender_id}: ${m.content}`;
+      this.markRead(m.room_id);
+    } else {
+      const room = this.rooms.get(m.room_id);
+      if (room) room.unread++;
+      if (room && m.mentions?.includes(this.me)) room.mentions++;
+      this.renderRooms();
+    }
+  }
+
+  private store(m: Message, render = true): void {
+    let room = this.messages.get(m.room_id);
+    if (!room) this.messages.set(m.room_id, (room = new Map()));
+    const had = room.get(m.message_id);
+    // A replayed or late copy never takes back an edit.
+    if (had && (had.edited_at ?? "") > (m.edited_at ?? "") && !m.deleted_at) return;
+    // An edit's copy may lack the thread summary, which thread.updated keeps.
+    room.set(m.message_id, { ...m, thread: m.thread ?? had?.thread });
+    if (m.client_msg_id) this.pending.delete(m.client_msg_id);
+    if (render && m.room_id === this.current) this.renderMessages();
+  }
+
+  private markRead(roomId: string): void {
+    const msgs = [...(this.messages.get(roomId)?.values() ?? [])];
+    const last = Math.max(0, ...msgs.map((m) => m.seq));
+    if (last > 0) this.rt.read(roomId, last);
+    const room = this.rooms.get(roomId);
+    if (room && (room.unread !== 0 || room.mentions !== 0)) {
+      room.unread = 0;
+      room.mentions = 0;
+      this.renderRooms();
+    }
+  }
+
+  private onTyping(roomId: string, user: string, on: boolean): void {
+    if (user === this.me) return;
+    let users = this.typing.get(roomId);
+    if (!users) this.typing.set(roomId, (users = new Map()));
+    clearTimeout(users.get(user));
+    users.delete(user);
+    if (on) users.set(user, setTimeout(() => this.onTyping(roomId, user, false), TYPING_SHOWN_MS));
+    if (roomId === this.current) this.renderTyping();
+  }
+
+  private onPresence(p: PresenceUpdateEvent): void {
+    this.presence.set(p.user_id, p.status);
+    this.renderMembers();
+  }
+
+  private onReceipt(roomId: string, user: string, delivered: number | undefined, read: number | undefined, render = true): void {
+    if (user === this.me) return;
+    const r = this.receipts.get(roomId) ?? { delivered: 0, read: 0 };
+    r.delivered = Math.max(r.delivered, delivered ?? 0, read ?? 0);
+    r.read = Math.max(r.read, read ?? 0);
+    this.receipts.set(roomId, r);
+    if (render && roomId === this.current) this.renderMessages();
+  }
+
+  private renderRooms(): void {
+    const list = $("rooms");
+    list.replaceChildren(
+      ...[...this.rooms.values()].map((r) => {
+        let label = r.unread > 0 ? `${r.name}, ${r.unread} unread` : r.name;
+        if (r.mentions > 0) label += `, ${r.mentions} ${r.mentions === 1 ? "mention" : "mentions"}`;
+        const b = el("button", { type: "button", ariaLabel: label }, el("span", { textContent: `# ${r.name}` }));
+        b.dataset.roomId = r.id;
+        if (r.id === this.current) b.setAttribute("aria-current", "true");
+        if (r.mentions > 0) b.append(el("span", { className: "badge mention", textContent: `@${r.mentions}`, ariaHidden: "true" }));
+        if (r.unread > 0) b.append(el("span", { className: "badge", textContent: String(r.unread), ariaHidden: "true" }));
+        b.addEventListener("click", () => void this.open(r.id));
+        return el("li", {}, b);
+      }),
+    );
+  }
+
+  private renderMembers(): void {
+    // The demo backend's own user, who made the rooms, is not company.
+    const ids = (this.current ? (this.members.get(this.current) ?? []) : []).filter((u) => u !== "demo-host");
+    $("members").replaceChildren(
+      ...ids.flatMap((u, i) => {
+        const status = u === this.me ? "online" : (this.presence.get(u) ?? "offline");
+        const span = el("span", { className: status, textContent: u === this.me ? `${u} (you)` : u, title: status });
+        span.dataset.user = u;
+        span.dataset.presence = status;
+        span.append(el("span", { className: "sr-only", textContent: `, ${status}` }));
+        return i === 0 ? [span] : [", ", span];
+      }),
+    );
+  }
+
+  private renderTyping(): void {
+    const users = [...(this.current ? (this.typing.get(this.current)?.keys() ?? []) : [])];
+    $("typing").textContent =
+      users.length === 0 ? "" : users.length === 1 ? `${users[0]} is typing…` : `${users.join(", ")} are typing…`;
+  }
+
+  private renderMessages(): void {
+    const roomId = this.current;
+    const list = $("messages");
+    if (!roomId) return list.replaceChildren();
+    const receipts = this.receipts.get(roomId) ?? { delivered: 0, read: 0 };
+    const stored = [...(this.messages.get(roomId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
+    const waiting = [...this.pending.values()].filter((m) => m.room_id === roomId);
+    const all = [...stored, ...waiting];
+    // Replies show in their parent's thread, in order.
+    const replies = new Map<string, Message[]>();
+    for (const m of all) if (m.parent_id) replies.set(m.parent_id, [...(replies.get(m.parent_id) ?? []), m]);
+    const focused = document.activeElement?.closest<HTMLElement>("[data-id]")?.dataset.id;
+    list.replaceChildren(
+      ...all.filter((m) => !m.parent_id || !this.messages.get(roomId)?.has(m.parent_id)).map((m) => this.renderMessage(m, receipts, replies.get(m.message_id) ?? [])),
+    );
+    if (focused) list.querySelector<HTMLElement>(`[data-id="${CSS.escape(focused)}"] input, [data-id="${CSS.escape(focused)}"] button`)?.focus();
+    list.scrollTop = list.scrollHeight;
+  }
+
+  private renderMessage(m: Message, receipts: Receipts, replies: Message[] = []): HTMLLIElement {
+    const own = m.sender_id === this.me;
+    const li = el("li", { className: own ? "msg own" : "msg" });
+    if (m.mentions?.includes(this.me)) {
+      li.classList.add("mentions-me");
+      li.append(el("span", { className: "sr-only", textContent: "Mentions you: " }));
+    }
+    li.dataset.id = m.message_id;
+    if (m.seq !== Number.MAX_SAFE_INTEGER) li.dataset.seq = String(m.seq);
+    li.append(el("span", { className: "who", textContent: m.sender_id }));
+    if (this.editing === m.message_id) {
+      li.append(this.editForm(m));
+      return li;
+    }
+    li.append(el("span", { className: "content", textContent: m.deleted_at ? "(deleted)" : m.content }));
+    if (m.edited_at && !m.deleted_at) li.append(el("span", { className: "meta edited", textContent: "(edited)" }));
+    if (own) {
+      const state = m.seq === Number.MAX_SAFE_INTEGER ? "sending" : m.seq <= receipts.read ? "read" : m.seq <= receipts.delivered ? "delivered" : "sent";
+      const marks: Record<string, string> = { sending: "…", sent: "✓", delivered: "✓✓", read: "✓✓" };
+      const ticks = el("span", { className: `ticks ${state}`, textContent: marks[state], title: state, ariaLabel: state });
+      ticks.dataset.state = state;
+      li.append(ticks);
+      if (state !== "sending" && !m.deleted_at) {
+        const edit = el("button", { type: "button", textContent: "Edit", ariaLabel: `Edit message: ${m.content}` });
+        edit.addEventListener("click", () => {
+          this.editing = m.message_id;
+          this.renderMessages();
+          $("messages").querySelector<HTMLInputElement>(`[data-id="${CSS.escape(m.message_id)}"] input`)?.focus();
+        });
+        li.append(el("span", { className: "actions" }, edit));
+      }
+    }
+    const real = m.seq !== Number.MAX_SAFE_INTEGER && !m.deleted_at;
+    if (!m.parent_id && real) {
+      const reply = el("button", { type: "button", textContent: "Reply", ariaLabel: `Reply in thread to ${m.sender_id}: ${m.content}` });
+      reply.addEventListener("click", () => this.reply(m));
+      const actions = li.querySelector(".actions") ?? li.appendChild(el("span", { className: "actions" }));
+      actions.append(reply);
+    }
+    const count = Math.max(m.thread?.reply_count ?? 0, replies.filter((r) => r.seq !== Number.MAX_SAFE_INTEGER).length);
+    if (count > 0 || replies.length > 0) {
+      const thread = el("div", { className: "thread" });
+      thread.append(el("p", { className: "replies-count", textContent: count === 1 ? "1 reply" : `${count} replies` }));
+      thread.append(el("ol", { ariaLabel: `Replies to ${m.sender_id}` }, ...replies.map((r) => this.renderMessage(r, receipts))));
+      li.append(thread);
+    }
+    return li;
+  }
+
+  private editForm(m: Message): HTMLFormElement {
+    const id = `edit-${m.message_id}`;
+    const input = el("input", { id, value: m.content, maxLength: 4000, required: true });
+    const form = el("form", { className: "edit" },
+      el("label", { htmlFor: id, className: "sr-only", textContent: "Edit message" }), input,
+      el("button", { type: "submit", textContent: "Save" }),
+      el("button", { type: "button", textContent: "Cancel", className: "cancel" }));
+    const done = () => {
+      this.editing = null;
+      this.renderMessages();
+      $<HTMLInputElement>("text").focus();
+    };
+    form.querySelector(".cancel")!.addEventListener("click", done);
+    input.addEventListener("keydown", (e) => e.key === "Escape" && done());
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const content = input.value.trim();
+      if (content && content !== m.content) {
+        const { data, error } = await this.rest.PATCH("/rooms/{room_id}/messages/{message_id}", {
+          params: { path: { room_id: m.room_id, message_id: m.message_id } },
+          body: { content },
+        });
+        if (data) this.store(data.data, false);
+        else $("typing").textContent = `Not saved: ${error?.error?.message ?? "error"}`;
+      }
+      done();
+    });
+    return form;
+  }
+}
+
+async function login(user: string): Promise<void> {
+  const session = await fetchSession(user);
+  await new DemoApp(session).start();
+}
+
+const form = $<HTMLFormElement>("login");
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const user = $<HTMLInputElement>("login-name").value.trim();
+  $("login-error").textContent = "";
+  login(user).catch((err: Error) => ($("login-error").textContent = `Could not join: ${err.message}`));
+});
+const preset = new URLSearchParams(location.search).get("user");
+if (preset) {
+  $<HTMLInputElement>("login-name").value = preset;
+  form.requestSubmit();
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+// Browser test of the demo app: node tools/browser/demo.mjs BASE_URL SHOT_DIR
+//
+// Against a live server started with DEMO=true, two browser contexts of
+// headless Chromium (Debian's, through playwright-core; CHROMIUM overrides
+// the path) join the demo as alice and bob, and:
+//   - alice types: bob sees "alice is typing…", then her message, live,
+//     once; alice's ticks go from sent to read;
+//   - bob replies in the thread of alice's message: alice sees the reply
+//     under it, with "1 reply";
+//   - a message in another room that mentions bob shows on his room list
+//     as 1 unread and 1 mention;
+//   - bob's context goes offline (context.setOffline) while alice sends
+//     three messages and edits one; they do not reach bob meanwhile; back
+//     online, bob's app reconnects (resuming from its cursor) and shows
+//     every one exactly once, in order, with the edit.
+// Screenshots of both windows go to SHOT_DIR (demo-*.png). Prints
+// `demo: ok (…)` and exits 0, or what failed (with a screenshot) and exits 1.
+// A Go test (e2e/demo_test.go) starts the server and runs it.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const TIMEOUT_MS = 20_000;
+const VIEWPORT = { width: 900, height: 560 };
+
+class CheckError extends Error {}
+
+function fail(message) {
+  throw new CheckError(message);
+}
+
+async function join_(browser, base, user, people) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT_MS);
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(`${user}: ${err.message}`));
+  people.push({ user, context, page, errors });
+  const resp = await page.goto(new URL('demo/', base).toString(), { waitUntil: 'load' });
+  if (!resp || !resp.ok()) fail(`GET /demo/ answered ${resp ? resp.status() : 'nothing'}`);
+  // By its label, as a person (or a screen reader) finds it.
+  await page.getByLabel('Your name').fill(user);
+  await page.getByRole('button', { name: 'Enter the demo' }).press('Enter');
+  await waitOnline(page, user);
+  await page.getByRole('heading', { name: '# general' }).waitFor();
+  return { user, context, page, errors };
+}
+
+async function waitOnline(page, user) {
+  try {
+    await page.waitForFunction(() => document.body.dataset.connection === 'synced');
+  } catch {
+    fail(`${user}: not online within ${TIMEOUT_MS / 1000} s; status: ${await page.locator('#connection').innerText()}`);
+  }
+}
+
+// The texts of the messages on the page, in order.
+async function shown(page) {
+  return page.locator('#messages li.msg .content').allInnerTexts();
+}
+
+async function waitFor(what, page, fn, arg) {
+  try {
+    await page.waitForFunction(fn, arg);
+  } catch {
+    fail(`${what}: not within ${TIMEOUT_MS / 1000} s; messages shown: ${JSON.stringify(await shown(page))}`);
+  }
+}
+
+async function shot(dir, who, name) {
+  const path = join(dir, `demo-${name}-${who.user}.png`);
+  await who.page.screenshot({ path });
+  return path;
+}
+
+async function run(base, dir) {
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  const people = [];
+  try {
+    const alice = await join_(browser, base, 'alice', people);
+    const bob = await join_(browser, base, 'bob', people);
+
+    // Presence: alice sees bob online.
+    await waitFor('alice sees bob online', alice.page, () =>
+      document.querySelector('#members [data-user="bob"]')?.dataset.presence === 'online');
+
+    // Typing first, then the message, live.
+    const input = alice.page.getByLabel('Message', { exact: true });
+    await input.pressSequentially('Hi bob, this is alice', { delay: 20 });
+    await waitFor('bob sees alice typing', bob.page, () =>
+      document.getElementById('typing').textContent.includes('alice is typing'));
+    const typingShot = await shot(dir, bob, 'typing');
+    await input.press('Enter');
+    await waitFor('bob receives the message', bob.page, () =>
+      [...document.querySelectorAll('#messages .content')].some((e) => e.textContent === 'Hi bob, this is alice'));
+    await waitFor('the typing line clears', bob.page, () => document.getElementById('typing').textContent === '');
+    // bob has the room open: alice's tick turns to read.
+    await waitFor('alice sees her message read', alice.page, () =>
+      document.querySelector('#messages li.own .ticks')?.dataset.state === 'read');
+
+    // A thread reply: bob answers in the thread of alice's message.
+    await bob.page.getByRole('button', { name: 'Reply in thread to alice: Hi bob, this is alice' }).click();
+    const bobInput = bob.page.getByLabel('Message', { exact: true });
+    await bobInput.fill('Hi alice, in the thread');
+    await bobInput.press('Enter');
+    await waitFor('alice sees the reply in the thread', alice.page, () => {
+      const parent = [...document.querySelectorAll('#messages > li')].find((li) =>
+        li.querySelector(':scope > .content')?.textContent === 'Hi bob, this is alice');
+      return parent?.querySelector('.thread .replies-count')?.textContent === '1 reply' &&
+        parent.querySelector('.thread li .content')?.textContent === 'Hi alice, in the thread';
+    });
+
+    // Unread counts and mentions: a message in #random while bob is in #general.
+    await alice.page.getByRole('button', { name: /^random/ }).click();
+    await alice.page.getByRole('heading', { name: '# random' }).waitFor();
+    await input.fill('@bob over here in random');
+    await input.press('Enter');
+    await waitFor('bob sees 1 unread and 1 mention in random', bob.page, () =>
+      document.querySelector('#rooms button[aria-label="random, 1 unread, 1 mention"]') !== null);
+    const unreadShot = await shot(dir, bob, 'unread');
+    await alice.page.getByRole('button', { name: /^general/ }).click();
+    await alice.page.getByRole('heading', { name: '# general' }).waitFor();
+    await shot(dir, alice, 'chat');
+    await shot(dir, bob, 'chat');
+
+    // Offline: what is sent and edited meanwhile arrives once, afterwards.
+    const opens = () => bob.page.evaluate(() => Number(document.body.dataset.opens));
+    const opensBefore = await opens();
+    await bob.context.setOffline(true);
+    await waitFor('bob is shown offline', bob.page, () =>
+      document.getElementById('connection').textContent.startsWith('Offline'));
+    const offline = ['While you were away (1)', 'While you were away (2)', 'While you were away (3)'];
+    for (const text of offline) {
+      await input.fill(text);
+      await input.press('Enter');
+    }
+    await waitFor('alice sees her three sends stored', alice.page, () =>
+      document.querySelectorAll('#messages li.own .ticks[data-state="sent"]').length >= 3);
+    const target = alice.page.locator('#messages li.own', { hasText: 'While you were away (2)' });
+    await target.getByRole('button', { name: /^Edit message/ }).click();
+    const edit = alice.page.getByLabel('Edit message', { exact: true });
+    await edit.fill('While you were away (2, edited)');
+    await edit.press('Enter');
+    await waitFor('alice sees her edit', alice.page, () =>
+      [...document.querySelectorAll('#messages .content')].some((e) => e.textContent === 'While you were away (2, edited)'));
+    await bob.page.waitForTimeout(1000);
+    const during = await shown(bob.page);
+    if (during.some((t) => t.startsWith('While you were away'))) {
+      fail(`bob, offline, was shown ${JSON.stringify(during)}: the context was not offline`);
+    }
+    const offlineShot = await shot(dir, bob, 'offline');
+    await bob.context.setOffline(false);
+    await waitFor('bob is shown online again', bob.page, () =>
+      document.getElementById('connection').textContent === 'Online');
+    const want = ['Hi bob, this is alice', 'Hi alice, in the thread', 'While you were away (1)', 'While you were away (2, edited)', 'While you were away (3)'];
+    await waitFor('bob catches up', bob.page, (w) => {
+      const got = [...document.querySelectorAll('#messages .content')].map((e) => e.textContent);
+      return got.length === w.length && got.every((t, i) => t === w[i]);
+    }, want);
+    // The catch-up came over a new connection, resumed from the cursor
+    // (the app reconnects on the browser's online event).
+    if ((await opens()) <= opensBefore) fail(`bob did not reconnect after going online (${opensBefore} connections before, ${await opens()} after)`);
+    await waitFor('the edit is marked', bob.page, () =>
+      [...document.querySelectorAll('#messages li')].find((li) => li.textContent.includes('(2, edited)'))?.querySelector('.edited') !== null);
+    await waitFor('alice sees bob read it all', alice.page, () =>
+      [...document.querySelectorAll('#messages li.own .ticks')].every((t) => t.dataset.state === 'read'));
+    const errors = people.flatMap((p) => p.errors);
+    if (errors.length > 0) fail(`page errors: ${errors.join(' | ')}`);
+    const shots = [typingShot, unreadShot, offlineShot, await shot(dir, bob, 'back'), await shot(dir, alice, 'back')];
+    console.log(`demo: ok (typing, live message, read ticks, thread reply, unread count and mention, offline catch-up of ${offline.length} messages and an edit; screenshots ${shots.join(', ')})`);
+    return 0;
+  } catch (err) {
+    console.error(`demo: FAIL: ${err instanceof CheckError ? err.message : err.stack || err}`);
+    for (const p of people) {
+      if (p.errors.length > 0) console.error(`demo: page errors: ${p.errors.join(' | ')}`);
+      try {
+        console.error(`demo: screenshot: ${await shot(dir, p, 'failure')}`);
+      } catch (shotErr) {
+        console.error(`demo: no screenshot of ${p.user}: ${shotErr.message}`);
+      }
+    }
+    return 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+const [base, dir] = process.argv.slice(2);
+if (!base || !dir) {
+  console.error('usage: node demo.mjs BASE_URL SHOT_DIR');
+  process.exit(2);
+}
+mkdirSync(dir, { recursive: true });
+run(base.endsWith('/') ? base : `${base}/`, dir).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`demo: FAIL: ${err.stack || err}`);
+    process.exit(1);
+  },
+);
