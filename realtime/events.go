@@ -262,6 +262,12 @@ func encodeEvent(e event.Event) ([]byte, error) {
 			return nil, fmt.Errorf("%s event without a notification", e.Type)
 		}
 		v = newNotificationFrame(e.Notification)
+	case event.ReactionAdded, event.ReactionRemoved, event.PinAdded, event.PinRemoved:
+		// Encoded by the store with the change, as the log serves it.
+		if len(e.Frame) == 0 {
+			return nil, fmt.Errorf("%s event without its frame", e.Type)
+		}
+		return e.Frame, nil
 	default:
 		return nil, fmt.Errorf("unknown event type %q", e.Type)
 	}

@@ -79,6 +79,8 @@ type envOptions struct {
 	hub func(st *store.Store, now func() time.Time) hubUnderTest
 	// requestTimeout is Config.RequestTimeout; zero keeps the default.
 	requestTimeout time.Duration
+	// idempotencyWait is Config.IdempotencyWait; zero keeps the default.
+	idempotencyWait time.Duration
 	// cors is Config.CORSAllowedOrigins.
 	cors []string
 	// databaseURL is the database the store opens in place of a fresh
@@ -122,6 +124,7 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 
 		RequestTimeout:     opts.requestTimeout,
 		CORSAllowedOrigins: opts.cors,
+		IdempotencyWait:    opts.idempotencyWait,
 	}
 	var pub server.Publisher = e.events
 	if opts.hub != nil {

@@ -129,6 +129,24 @@ func (e MessageEventType) Valid() bool {
 	}
 }
 
+// Defines values for PinEventType.
+const (
+	PinEventTypePinAdded   PinEventType = "pin.added"
+	PinEventTypePinRemoved PinEventType = "pin.removed"
+)
+
+// Valid indicates whether the value is a known member of the PinEventType enum.
+func (e PinEventType) Valid() bool {
+	switch e {
+	case PinEventTypePinAdded:
+		return true
+	case PinEventTypePinRemoved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PresenceStatus.
 const (
 	PresenceStatusOffline PresenceStatus = "offline"
@@ -141,6 +159,24 @@ func (e PresenceStatus) Valid() bool {
 	case PresenceStatusOffline:
 		return true
 	case PresenceStatusOnline:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReactionEventType.
+const (
+	ReactionEventTypeReactionAdded   ReactionEventType = "reaction.added"
+	ReactionEventTypeReactionRemoved ReactionEventType = "reaction.removed"
+)
+
+// Valid indicates whether the value is a known member of the ReactionEventType enum.
+func (e ReactionEventType) Valid() bool {
+	switch e {
+	case ReactionEventTypeReactionAdded:
+		return true
+	case ReactionEventTypeReactionRemoved:
 		return true
 	default:
 		return false
@@ -728,6 +764,12 @@ type Message struct {
 	// Quoted The quoted message as it was when the quoting message was sent.
 	Quoted *Quote `json:"quoted,omitempty"`
 
+	// Reactions The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
+
 	// RoomId A room id, `room_` followed by random characters.
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -808,6 +850,12 @@ type MessageEvent struct {
 
 	// Quoted The quoted message as it was when the quoting message was sent.
 	Quoted *Quote `json:"quoted,omitempty"`
+
+	// Reactions The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -1019,6 +1067,106 @@ type NotifyTargets struct {
 // NullError Always null on success.
 type NullError = map[string]interface{}
 
+// Pin A pinned message.
+type Pin struct {
+	// Message A stored message.
+	Message Message `json:"message"`
+
+	// PinnedAt When the message was pinned.
+	//
+	// Example: 2026-11-24T20:15:00Z
+	PinnedAt time.Time `json:"pinned_at"`
+
+	// PinnedBy A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	PinnedBy UserId `json:"pinned_by"`
+}
+
+// PinEvent A message was pinned (`pin.added`) or unpinned (`pin.removed`) by
+// `user_id`; `seq` and `message_id` name the message.
+type PinEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: pin.added
+	Type PinEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// PinEventType The event type.
+//
+// Example: pin.added
+type PinEventType string
+
+// PinListResponse Envelope of a room's pins.
+type PinListResponse struct {
+	// Data The pins, newest first.
+	Data []Pin `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// PinResult Whether the message is pinned after the request.
+type PinResult struct {
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// Pinned True when the message is now pinned.
+	Pinned bool `json:"pinned"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+}
+
+// PinResultResponse Envelope of PinResult.
+type PinResultResponse struct {
+	// Data Whether the message is pinned after the request.
+	Data PinResult `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // Presence A user's presence.
 type Presence struct {
 	// LastSeen When the user was last connected; null if never seen.
@@ -1075,6 +1223,160 @@ type Quote struct {
 	//
 	// Example: alice
 	SenderId UserId `json:"sender_id"`
+}
+
+// Reaction One user's reaction to a message.
+type Reaction struct {
+	// CreatedAt When the user reacted.
+	//
+	// Example: 2026-11-24T20:10:30Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// Type A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Type ReactionType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionCounts How many users reacted with each type.
+//
+// Example: {":tada:":1,"👍":2}
+type ReactionCounts map[string]int64
+
+// ReactionEvent A user reacted to a message (`reaction.added`) or took a reaction back
+// (`reaction.removed`); `seq` and `message_id` name the message,
+// `reaction` is the reaction's type (the event's own `type` is taken),
+// `counts` the message's counts after the change.
+type ReactionEvent struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Reaction A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Reaction ReactionType `json:"reaction"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: reaction.added
+	Type ReactionEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionEventType The event type.
+//
+// Example: reaction.added
+type ReactionEventType string
+
+// ReactionListResponse Envelope of a page of reactions.
+type ReactionListResponse struct {
+	// Data The reactions, oldest first.
+	Data []Reaction `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReactionResult A reaction added or taken back, and the message's counts after it.
+type ReactionResult struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Type ReactionType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionResultResponse Envelope of ReactionResult.
+type ReactionResultResponse struct {
+	// Data A reaction added or taken back, and the message's counts after it.
+	Data ReactionResult `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReactionType A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+//
+// Example: 👍
+type ReactionType = string
+
+// Reactions A message's reactions as the caller sees them; empty on a deleted message.
+type Reactions struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// Own The types the caller reacted with, sorted.
+	//
+	// Example: ["👍"]
+	Own []ReactionType `json:"own"`
 }
 
 // RemovedMember Who left which room.
@@ -1790,6 +2092,11 @@ type NotificationIdPath = NotificationId
 // Offset defines model for Offset.
 type Offset = int
 
+// ReactionTypePath A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+//
+// Example: 👍
+type ReactionTypePath = ReactionType
+
 // RoomIdPath A room id, `room_` followed by random characters.
 //
 // Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -1960,6 +2267,18 @@ type ListMessagesParams struct {
 
 	// BeforeSeq Return the messages right before this seq. With `after_seq`, the first `limit` messages strictly between the two.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListReactionsParams defines parameters for ListReactions.
+type ListReactionsParams struct {
+	// Type Only reactions of this type.
+	Type *ReactionType `form:"type,omitempty" json:"type,omitempty"`
+
+	// After The `event_seq` of the last reaction of the previous page; the list continues after it.
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2160,6 +2479,58 @@ func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
 	return err
 }
 
+// AsReactionEvent returns the union data inside the RoomEvent as a ReactionEvent
+func (t RoomEvent) AsReactionEvent() (ReactionEvent, error) {
+	var body ReactionEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromReactionEvent overwrites any union data inside the RoomEvent as the provided ReactionEvent
+func (t *RoomEvent) FromReactionEvent(v ReactionEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeReactionEvent performs a merge with any union data inside the RoomEvent, using the provided ReactionEvent
+func (t *RoomEvent) MergeReactionEvent(v ReactionEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsPinEvent returns the union data inside the RoomEvent as a PinEvent
+func (t RoomEvent) AsPinEvent() (PinEvent, error) {
+	var body PinEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromPinEvent overwrites any union data inside the RoomEvent as the provided PinEvent
+func (t *RoomEvent) FromPinEvent(v PinEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergePinEvent performs a merge with any union data inside the RoomEvent, using the provided PinEvent
+func (t *RoomEvent) MergePinEvent(v PinEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 // AsThreadUpdatedEvent returns the union data inside the RoomEvent as a ThreadUpdatedEvent
 func (t RoomEvent) AsThreadUpdatedEvent() (ThreadUpdatedEvent, error) {
 	var body ThreadUpdatedEvent
@@ -2210,6 +2581,14 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "message.updated":
 		return t.AsMessageEvent()
+	case "pin.added":
+		return t.AsPinEvent()
+	case "pin.removed":
+		return t.AsPinEvent()
+	case "reaction.added":
+		return t.AsReactionEvent()
+	case "reaction.removed":
+		return t.AsReactionEvent()
 	case "room.updated":
 		return t.AsRoomUpdatedEvent()
 	case "thread.updated":
@@ -2300,9 +2679,27 @@ type ServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// ListReactions List who reacted
+	// (GET /rooms/{room_id}/messages/{message_id}/reactions)
+	ListReactions(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListReactionsParams) error
+	// RemoveReaction Take a reaction back
+	// (DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	RemoveReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error
+	// AddReaction React to a message
+	// (PUT /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	AddReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error
 	// ListReplies List a thread's replies
 	// (GET /rooms/{room_id}/messages/{message_id}/replies)
 	ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error
+	// ListPins List pinned messages
+	// (GET /rooms/{room_id}/pins)
+	ListPins(ctx echo.Context, roomId RoomIdPath) error
+	// RemovePin Unpin a message
+	// (DELETE /rooms/{room_id}/pins/{message_id})
+	RemovePin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// AddPin Pin a message
+	// (PUT /rooms/{room_id}/pins/{message_id})
+	AddPin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx echo.Context) error
@@ -2860,6 +3257,117 @@ func (w *ServerInterfaceWrapper) UpdateMessage(ctx echo.Context) error {
 	return err
 }
 
+// ListReactions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReactions(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReactionsParams
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", ctx.QueryParams(), &params.Type, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReactions(ctx, roomId, messageId, params)
+	return err
+}
+
+// RemoveReaction converts echo context to params.
+func (w *ServerInterfaceWrapper) RemoveReaction(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// ------------- Path parameter "type" -------------
+	var pType ReactionTypePath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type", ctx.Param("type"), &pType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemoveReaction(ctx, roomId, messageId, pType)
+	return err
+}
+
+// AddReaction converts echo context to params.
+func (w *ServerInterfaceWrapper) AddReaction(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// ------------- Path parameter "type" -------------
+	var pType ReactionTypePath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type", ctx.Param("type"), &pType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddReaction(ctx, roomId, messageId, pType)
+	return err
+}
+
 // ListReplies converts echo context to params.
 func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
 	var err error
@@ -2904,6 +3412,70 @@ func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListReplies(ctx, roomId, messageId, params)
+	return err
+}
+
+// ListPins converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPins(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPins(ctx, roomId)
+	return err
+}
+
+// RemovePin converts echo context to params.
+func (w *ServerInterfaceWrapper) RemovePin(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemovePin(ctx, roomId, messageId)
+	return err
+}
+
+// AddPin converts echo context to params.
+func (w *ServerInterfaceWrapper) AddPin(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddPin(ctx, roomId, messageId)
 	return err
 }
 
@@ -3156,6 +3728,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/rooms/:room_id/messages", wrapper.SendMessage, options.OperationMiddlewares["sendMessage"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.DeleteMessage, options.OperationMiddlewares["deleteMessage"]...)
 	router.PATCH(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.UpdateMessage, options.OperationMiddlewares["updateMessage"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions", wrapper.ListReactions, options.OperationMiddlewares["listReactions"]...)
+	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions/:type", wrapper.RemoveReaction, options.OperationMiddlewares["removeReaction"]...)
+	router.PUT(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions/:type", wrapper.AddReaction, options.OperationMiddlewares["addReaction"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/pins", wrapper.ListPins, options.OperationMiddlewares["listPins"]...)
+	router.DELETE(options.BaseURL+"/rooms/:room_id/pins/:message_id", wrapper.RemovePin, options.OperationMiddlewares["removePin"]...)
+	router.PUT(options.BaseURL+"/rooms/:room_id/pins/:message_id", wrapper.AddPin, options.OperationMiddlewares["addPin"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/replies", wrapper.ListReplies, options.OperationMiddlewares["listReplies"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/events", wrapper.ListRoomEvents, options.OperationMiddlewares["listRoomEvents"]...)
 	router.GET(options.BaseURL+"/sync", wrapper.Sync, options.OperationMiddlewares["sync"]...)
@@ -5940,6 +6518,394 @@ func (response UpdateMessage500JSONResponse) VisitUpdateMessageResponse(w http.R
 	return err
 }
 
+type ListReactionsRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+	Params    ListReactionsParams
+}
+
+type ListReactionsResponseObject interface {
+	VisitListReactionsResponse(w http.ResponseWriter) error
+}
+
+type ListReactions200JSONResponse ReactionListResponse
+
+func (response ListReactions200JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReactions400JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReactions401JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListReactions403JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListReactions404JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReactions429JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReactions500JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReactionRequestObject struct {
+	RoomId    RoomIdPath       `json:"room_id"`
+	MessageId MessageIdPath    `json:"message_id"`
+	Type      ReactionTypePath `json:"type"`
+}
+
+type RemoveReactionResponseObject interface {
+	VisitRemoveReactionResponse(w http.ResponseWriter) error
+}
+
+type RemoveReaction200JSONResponse ReactionResultResponse
+
+func (response RemoveReaction200JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RemoveReaction400JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RemoveReaction401JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RemoveReaction403JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RemoveReaction404JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RemoveReaction429JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RemoveReaction500JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReactionRequestObject struct {
+	RoomId    RoomIdPath       `json:"room_id"`
+	MessageId MessageIdPath    `json:"message_id"`
+	Type      ReactionTypePath `json:"type"`
+}
+
+type AddReactionResponseObject interface {
+	VisitAddReactionResponse(w http.ResponseWriter) error
+}
+
+type AddReaction200JSONResponse ReactionResultResponse
+
+func (response AddReaction200JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction201JSONResponse ReactionResultResponse
+
+func (response AddReaction201JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddReaction400JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddReaction401JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddReaction403JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddReaction404JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction409JSONResponse ErrorResponse
+
+func (response AddReaction409JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response AddReaction429JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AddReaction500JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListRepliesRequestObject struct {
 	RoomId    RoomIdPath    `json:"room_id"`
 	MessageId MessageIdPath `json:"message_id"`
@@ -6049,6 +7015,390 @@ func (response ListReplies429JSONResponse) VisitListRepliesResponse(w http.Respo
 type ListReplies500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListReplies500JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPinsRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+}
+
+type ListPinsResponseObject interface {
+	VisitListPinsResponse(w http.ResponseWriter) error
+}
+
+type ListPins200JSONResponse PinListResponse
+
+func (response ListPins200JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListPins400JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPins401JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPins403JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPins404JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPins429JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListPins500JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePinRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+}
+
+type RemovePinResponseObject interface {
+	VisitRemovePinResponse(w http.ResponseWriter) error
+}
+
+type RemovePin200JSONResponse PinResultResponse
+
+func (response RemovePin200JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RemovePin400JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RemovePin401JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RemovePin403JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RemovePin404JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RemovePin429JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RemovePin500JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPinRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+}
+
+type AddPinResponseObject interface {
+	VisitAddPinResponse(w http.ResponseWriter) error
+}
+
+type AddPin200JSONResponse PinResultResponse
+
+func (response AddPin200JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin201JSONResponse PinResultResponse
+
+func (response AddPin201JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddPin400JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddPin401JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddPin403JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddPin404JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin409JSONResponse ErrorResponse
+
+func (response AddPin409JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response AddPin429JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AddPin500JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -7240,9 +8590,27 @@ type StrictServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx context.Context, request UpdateMessageRequestObject) (UpdateMessageResponseObject, error)
+	// ListReactions List who reacted
+	// (GET /rooms/{room_id}/messages/{message_id}/reactions)
+	ListReactions(ctx context.Context, request ListReactionsRequestObject) (ListReactionsResponseObject, error)
+	// RemoveReaction Take a reaction back
+	// (DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	RemoveReaction(ctx context.Context, request RemoveReactionRequestObject) (RemoveReactionResponseObject, error)
+	// AddReaction React to a message
+	// (PUT /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	AddReaction(ctx context.Context, request AddReactionRequestObject) (AddReactionResponseObject, error)
 	// ListReplies List a thread's replies
 	// (GET /rooms/{room_id}/messages/{message_id}/replies)
 	ListReplies(ctx context.Context, request ListRepliesRequestObject) (ListRepliesResponseObject, error)
+	// ListPins List pinned messages
+	// (GET /rooms/{room_id}/pins)
+	ListPins(ctx context.Context, request ListPinsRequestObject) (ListPinsResponseObject, error)
+	// RemovePin Unpin a message
+	// (DELETE /rooms/{room_id}/pins/{message_id})
+	RemovePin(ctx context.Context, request RemovePinRequestObject) (RemovePinResponseObject, error)
+	// AddPin Pin a message
+	// (PUT /rooms/{room_id}/pins/{message_id})
+	AddPin(ctx context.Context, request AddPinRequestObject) (AddPinResponseObject, error)
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx context.Context, request ListSubscriptionsRequestObject) (ListSubscriptionsResponseObject, error)
@@ -8070,6 +9438,87 @@ func (sh *strictHandler) UpdateMessage(ctx echo.Context, roomId RoomIdPath, mess
 	return nil
 }
 
+// ListReactions operation middleware
+func (sh *strictHandler) ListReactions(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListReactionsParams) error {
+	var request ListReactionsRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReactions(ctx.Request().Context(), request.(ListReactionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReactions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReactionsResponseObject); ok {
+		return validResponse.VisitListReactionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemoveReaction operation middleware
+func (sh *strictHandler) RemoveReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error {
+	var request RemoveReactionRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Type = pType
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveReaction(ctx.Request().Context(), request.(RemoveReactionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveReaction")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemoveReactionResponseObject); ok {
+		return validResponse.VisitRemoveReactionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddReaction operation middleware
+func (sh *strictHandler) AddReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error {
+	var request AddReactionRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Type = pType
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddReaction(ctx.Request().Context(), request.(AddReactionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddReaction")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddReactionResponseObject); ok {
+		return validResponse.VisitAddReactionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListReplies operation middleware
 func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error {
 	var request ListRepliesRequestObject
@@ -8091,6 +9540,83 @@ func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messag
 		return err
 	} else if validResponse, ok := response.(ListRepliesResponseObject); ok {
 		return validResponse.VisitListRepliesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPins operation middleware
+func (sh *strictHandler) ListPins(ctx echo.Context, roomId RoomIdPath) error {
+	var request ListPinsRequestObject
+
+	request.RoomId = roomId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPins(ctx.Request().Context(), request.(ListPinsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPins")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPinsResponseObject); ok {
+		return validResponse.VisitListPinsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemovePin operation middleware
+func (sh *strictHandler) RemovePin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error {
+	var request RemovePinRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemovePin(ctx.Request().Context(), request.(RemovePinRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemovePin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemovePinResponseObject); ok {
+		return validResponse.VisitRemovePinResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddPin operation middleware
+func (sh *strictHandler) AddPin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error {
+	var request AddPinRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddPin(ctx.Request().Context(), request.(AddPinRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddPin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddPinResponseObject); ok {
+		return validResponse.VisitAddPinResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8441,323 +9967,355 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bdts4tij6K1jaa4ySalGy5EsqkccadVyJU+Wu3Np2ui6RlwmRkMU2BTAEZFud7T368Tyf8w/9Yf0l",
-	"e2BOgAQpSqJs2alU1UtiSSQwAUzM++VTIxCTRHDGlWz0PzXGjIYshT+PqWKvokmk4B/9TchkkEaJigRv",
-	"9BunY0YU45SrryRJ2ccpk0qShKVEskDwsNPwGuyGTpKYNfq9btdryGDMJlSPpGYJa/QbEVfsgqWN21sv",
-	"n+6YTWjEI34xP+WxnSVmI0UiTtSYkWCapowrMpymUhUmXWNKySpW+J5HN0RFE0aauCTZIlSR63EUjGHq",
-	"4TS4ZIpEkoymcUzoBY14cdnfPNnt9nZ3uz0XlJFIJ1QhME92G14lbEyls4ORYuk8XCcIDFGCXNNIkSEb",
-	"iZQRlc4iflEFxdJ9uPUaCU3phClz8IdXjC869B/ENZlQPiNMPyT1dkyEVKQZshGdxorog86+3et2W/No",
-	"EOmBPk5ZOmt4DU4nGpwYpnPhNAOadyb0JppMJ43+HnyKOH7qVe7dUcgmiVCMB7Mf2Wx+Ea/pJZNEjSNJ",
-	"gpRRpXfNIDCRdMT0xqZ6/0nz5N3hczJoPI8jvdxBo9WHgx9FqVQDbl+6jtSYUHLJZiSdcrlPKElZwqj5",
-	"Rb8h6YTpBzwiEpZSDQmhPCRDEc4GXD8WcbK9S8ZimkoSCiYJF/pLc6Dw8AVTMp+fUC6vWUqaUlE1lQNu",
-	"x2vl0+J9Jn62Jap9zJKYzljYJyqdMr9DTh3wEBRC9dwshdGISB2YI33XR1PJQpxkt/uM+M/fvnn56uj5",
-	"qU+a/ihicegPuO+cQvtHNvNbHXJgt0WNqSI0TaMrJvV9ipmzrEgSqaI4HvB0yjUhACyXZCRSov+3y54m",
-	"+qB6XUNvpKfH4CWI+vqU9FHGVLG01SE/spkkNGVEBiJhoR4CqAiNY5bi6SJVgx2fSj2TGrMBn1CpWAqH",
-	"rCGh4STi+cZIvTwATBIxIns3NzAJF4pcskTBwBYUjSOEjlImxx3yXjJCCXwgKeWhmMAUTda56BBK3r8/",
-	"etHSVHXANYrzkIUkGFN+wTwAMMMtwVm2Q3qaiMnOgLuXr7E36gZP2TZtP6VPWXs37NL2s2B3t90bfsN2",
-	"Rtv0Wfik1zD3ExEnv6Cl0yxc1Qm9ecX4hRo3+k924Xbajz1NW5RiqR7yfz78R/v/nP3Xf+YET6pU03l9",
-	"Z1fRm0ixSQW52XOoTa9MbfbWJzZ7Lq3p1aA1r5mU9IIdhe+oXnAVk5zgIwXQGhN5cb49/CZ4FnbZ7miP",
-	"Phl+Ezwd7VC7/4keLoPYDHEehQ2voalOlLKw0dcX2F3Gf6Zs1Og3/tdWztS38Fe5lQEKYL8RKhpFAaDu",
-	"Mti581xxAVyNzi3Q28NetpDqBbjj3GcVRbhhKW9Ho0ruXUIdJYi8jJKygFCFHwJHrESQEn50CyjSrWbl",
-	"QkyW7XEqxKS4t/qb8xwn8u2t3lx4/B6bigACrKdA+pZBi8SxCK/i52U00LBXQ4sD3AdeCyRA/F6ydBm8",
-	"moIXoQ3pFasGTT97H8AQFpSpUiYTwSUDkepAM4v3nE7VWKTRP/S4WvLWBB0wlyZJbLB66+9Sw/4pB/hT",
-	"I6SKNvp8Gsdeg6WpSPH1UMN88P70h8M3p0fPD06P3r45Pzw+fnvc8CzF0LQjklIzUc0b+BWNo5DkrKxx",
-	"6zXkNAiYlI3+iMaS3dZd7KEG5NisEtdcQftyphlJ4oBynQp+0dHTf0dDI9dvblP+dvDq6EVxQ0AuafSz",
-	"CdwtMt+RyVRqaZr0NLXY7Xa7mtWmNADJ+IF3ysqSkcS9IUNNuSSLRx65HlPFrliKopFIWQgyCcEJPEIJ",
-	"sLTWPjHiF9EILY16FCdppGCrnws+iqNggxtt5ayGXpKiUQzobgnSMkp2mx/JhE2GeofdI6EknABlBKFG",
-	"jZnEqywJjVNGwxlhN5FUD3osf9OXxSPDqcpk3uGsoHNqyZtpeU+fEPxijxEPoDlmKesPuP4lnBiQ7Qr0",
-	"cZlN65gdcw8OHgbVRPOHAdcrfSnSYRSGjG+Wfrw9Pvp1EfkQPJ7hQYDEK8mEzkgoQH16yM0/mGppXulV",
-	"MXMIWpimcSyuNf7DB4Ko4+FPHEHET3A/tLyctgD3HQH2Qa+BRep5gTnfU1A9Sw+QaypJrldZDczg077+",
-	"KdMTMh2EcHZtH3nIwzhSkswpdMshJs2FSmTLI3injcJXUKOjXAEkRv/D8+NajaDxYb71mzi5ozenh8dv",
-	"Dl5VYH5kZiTwDmlmFDoke6NesE2fsdZDbvqJmDC0AIxoFLOQRFxGITOYnV5FAduHDwZkIukstxqIEbEL",
-	"kLCBb4R6KaZ8g6LHm7en5y/fvn/zorBtQCv0DRzBbA+4QW8EkVMwxcEmAU5FMpNQb73GOzqLBQ1PhXhF",
-	"0wv2oAKGswMGUQDxlRAkhskfSYCAWSNJhBYYAFeifzAUEEjT/+7ti1/OXx29Pjo9/+6X08MTv+UZg+ZY",
-	"xKEkghMtaczy2+qBrQ/sC2C2UWA94wImgl1GefwVu2LxozEoS2YPjEgNQ88T2dxwpYzRLzPvgJXl5/bB",
-	"uyMgv5SH5Oe2luDbR2Frn1C0/ShxyTjwPI3SAY1jEj0oqT1w5236hfX1yXeMpiz1W/qcqFlJO9Y77x6Y",
-	"sVBXrVizczw0IV5TPrMm9c2d1/HB6aHBsMOfnx8evjgs0QctMiE6spuAsVCzd8dG95Cb+9beidxxkUGj",
-	"lUTX/aEhamcW+KppzdNbjq3+1mv83M78Cu3MqrX09aKjpTREwR1Sa5j8jbmhjKGk5jD6adjE347mevDu",
-	"6DHUVjNNSWc1QGTSy+KL6rf0q+wmiVKN3SORXrBQv5ayK3HJQriB77mcJolIFQtfszCip2A6enwOZbXe",
-	"uckemWFpAuuXgfA7YOUxA4MtJbh07AU0DCP9MI3fpZoCqohZaMtzHmq+hrICug58yT761o0IYsuYSjJk",
-	"jJOUBSy6YuDETJyBHd22nk3Na0j2cdXDJ+xjA21G1ur0wTHq6QHOMsuiGP6dBUAlYCPMFs+Zvg75FYtF",
-	"AsopPjiN1fxqEIOWQ5e9rifN0GyplXYaGzndRaE561w6ZeR6zHhBcYbHNVPo5H6CoRAxo3xuj+zQHq7D",
-	"Qrd4s8CEW2UlRPcPOLJpqNV7qdUrTdIBOBpczu9dTKU6p8FlrdP11kWcheiQTVu5zDB8DSrx3a5IJnwQ",
-	"GoJrjGbW6fItQAq0fCUxCL3WqlrXeFpcuH27arXPU0YV0zt21+WC/qxXSHIs0LSIxtdambIGBpAOOWMh",
-	"EKmhlhikYmFnwA+IH05cs42Wk1Hvha2MOPGNfctHjx3IknTCHLfjgGstoel/GIrhme8R+MMjNI4CdubD",
-	"W/4H+OQReIQMZ/grOBmtD3DAExqlrX3iX6RimpgXgzHlnMU+yIOE8hnhUzSaRDyIp6Gmh1xw8E9xgVvI",
-	"Z29Hjf6HT/aL4uFbe13/U/mw7C9nt7fe4rcak4gfKTaRjf7O7Yon6Y15snt7e3tWPsDcSogHML/5Ziy0",
-	"l4K3X6RwBNkhag2tNYfgyjBjxqcTvbJw4mCg47d0Vw+/nnmNmzbQoXbZvnnrLV5oKfIELJ3mGg6ZVvul",
-	"gy/7xvoTTrwqnGvmT1YsteAM+dAYiqGGOcJdrndFPedceuACMxtD05SCcDZhitbhLa/tc7fWCfNp7o6G",
-	"kUxic2n2teKpBaRUxI5xvujgeZcKTSHIQSLiWDQ810ENPl0tMdGhfha9O66P+n8Gg5tutz0Y3PRenn1d",
-	"4az2MtxYRcZBoFuEJAuIGerS9yFnuYOuiGzV21uI4lp7pw+CCSPPRZpUbPLiMIAaW6zVsnNQy87TRM7H",
-	"Ay2IC8ujzzJDsYnvMCpwE6LEMopZEZ202LtbHQDgni1s8ZKz1arC3Y72LfwBoSVo9M11j/mTVio+NzEx",
-	"hZ3beTK/da+iEYMQt4jbOJr9LKLCxiMVdglHybbp6ZPdGrs0tyMvGA1fMaUqyZ/+sR3DrywkIYujKwYB",
-	"LXNLRcvoudFsKoYyYQ+ScHCg0eCSi+uYhRcoYNYiey9hEjNSTgByamegcIMcKkBxYxc2AI873DxQJcws",
-	"79MCmM+Wn1Q9dcN54W4Kh4sbX7DKkXkqijD8NKaKXDOurA+8vEWowNdQsJ/rB28LntdqkoJcrnQxRMoI",
-	"HYopUkNYhkcg6szPvJGa3PDcExkW41RqO3rntsZIRp+WWAXgEU2JgHh52amlDIzbvBRPlbv153hJZvaY",
-	"Fy0k028FzMpTDLE43TfX0/GgVEy2PF5glbQIx5xDtxCDnht0KMLul+07vgaANGksNSh7Htnt7eh/9loe",
-	"8atMbfqFnjfgfoWBXf+24xE/8/DoL3Y9N9Jzt/tMv1xh7fXJ7vYzj/hF15pP9rpdj/gnv7x5fn58eHJ4",
-	"en58+Nf3R8eHL/wB3+11SdPEFBfc6IyFGK6ZUGk97HrvI8FbJr7RSOgVBq8FFsZqj4LrzXL8udXm7Dm3",
-	"YcWy9JHmOFMB3hymFs1mldeDOYQWHTUQmkDjxaS2hPSo2WoRGDS+kig8h4O1qO9qymumBeGmcJmMuLNB",
-	"squx6ASNbiUYOIatfyVJEtMAZB4IlxVi8pXE30gsLvYd3zR+GUnSy+JtZ2Sk9Ypr8Fdr+nlBkyKB2N32",
-	"5oP8l0lIXqMoY1SQKuvkpVoo5yzQ6hwIgdWCRBEVtPA9SVSlqAXC1YzYR8iEhsUT2quCly1ibjMSKeOw",
-	"LgWMClWA0pjX9rKZq24EGrvwgXOqqiY0zFw/aYeCyIS5dTS2u9tP2r1ee3v3dLvb7+71u91fG85JhVSx",
-	"thaGl3CRGoYsJ9LWW99cnIdH1o6CvK+JzY3ILEYaZ0bHPDLSOa3y4Sy7lRUyawWSu9Lon5j+mTC9HKu9",
-	"Zkj2Z0fh+Vjze2PvD4zGiwKMTSjOV5KM4amSiGxwGFXC3rbXCIfn12mkXKaLCTx6xksNbQInYxTtK5ZK",
-	"nKzX6Xa680bEwgSf5uwGjJOf2PBEQKaa8ywRHMNlIi4V5QHrNKqwvwBtBUqC1ZES/QyzthbNoodUMvL3",
-	"6SrtKl/7nIAbsouUhiz0c4UtGzig3Bji9cQKjSBWEIRNtG9XWG3zHV6UWCcjrRPoGZNUaLmDSEVThUtY",
-	"mb3nnNkifAFXk3mqs1JTMFuUwV08lXw6r4ALi/G4nhr/Q4bN62vw5r58wco7etGqBTHwCIElDl1HvnXJ",
-	"+VpQROByL2LTn3L9+TwQU678AYf/pRu5Jw2HwBBuGM0YvTT6A+bbjwOOw/aN9G/FQvRoR0pPHYw1zyEB",
-	"JC1qQHEqDfaAN3Nq4OeTtCAmn6L/0yNSmDhMZLlDpsXdfJmoeBXR4u8i4ixczrmAi+ODS/lVdy1+taYf",
-	"tri9tZ23j+3vNHN6zsY6S51bxmIc/gu8D1oRCEhxbHx7q+RReOU7KvWiPt3D/6svSR35927isvHFVGjK",
-	"oLnp313mgNegg5ta1NCLP1WxjfuJKHq4apnanDRs1PxBni3w0g9ZQCcs91Gbi65H2UcbXk6PIH5fWu11",
-	"ykNiUkIQR16xkdo4hjzOScZspCrPEX54vFOsf25SiSRhIRkyyO6uOD7S1MB7GDA2EVeYeGLzG1ruwUVS",
-	"1WPnFHzA+i/jda5rMDrNmIes7aEw3LPCVfJlywP1thqfvZvklO/cl71TJ0ypiF/IxRLUV5KIa06kedAR",
-	"qOaV+jQYR1csXKyBZDcnksQ+TZpTrqLYOEwz+xlWHWjVMUJ6jclUsfAcxqmqD6KHz/fVzA/v7IOFFX80",
-	"opRQC4SevdPu0xVCzwIzbU7VkojzuhuEzxaAKYzqrH9TQWvuPnr5eWZwr0aku/nNn0OpBFms8vCVrMC6",
-	"fUKHUvMZcDyBxjfLWCZNgfVMIu7O2KuPpwf4C2nqjW4hYYdMTtIEuFv5AZl8RwPrBtD09VSxfHi8E1Ap",
-	"o0mxuo1WpU0U7GiqpikjU65HlC2DxebjQ6Gv17hpX4i2+dI+23lj/vigB+mcRhN25j7ajiaJSDE8DbK/",
-	"GxeRGk+HnUBMtgRNonYgQnbB+FY2+637uryMkrZIEJHaiQBfHwK45D69i7hziFOe6M9rHGH1Rbutgf71",
-	"OY995z4cKKPfXzQnWuz4xSxqpzRHyagGuvP5RF4Y6ldlx+Eh0JIoz4skJjvAetfy27JjMgbbsQho3O7V",
-	"oelOIkBV0NaN2idskqgZETwAEwFTZcX6BxbHwiOK0cl/FGO0dt24PWdOiFRaocdbXnpNbT76MnW+t546",
-	"b9ZRHwLzQmHj78ZEWRitNTNY4vGlDcw+Qbe2XCqCF2Cwb3iaUWnmlTExuGK8HCVx12jP+ejOO/nCJgyp",
-	"T/0glcI9068TvN3Vl+yTs4XZUg3s+rqAc2OVvzuhKavlvCgs7eNUqNXGpL/qp+5k5sBNWENtrZ934jXU",
-	"OGV0tbMGn5oP+a50GOYAIyReofAGEO4ijS2QHvcqFijCEjJ/b/tFjcOusHOsb7bAkbJb1Jkmmkw4zteO",
-	"WXDZrGFfrBeFvtoaUSDjGtamb77yW56ha/l3Fk60FRsQBzz/3XzltzokG6dfoFdUZrrQNdTtipQJxRhw",
-	"I4DG4oI09deQCwpASAi8gNEjwW3wBZW2BiEaTqJ0wMU1b+2TOYA9MgcjwnU9FrED3UhBKsaYqqzEGrsJ",
-	"WGLq1UGYHMADSoN9zQxpnEZyLK5JpAY840o2SsTgf4f4IoD6IRqhMcQu3y+9OZGSA+7nt8E3xT9ygrMk",
-	"PEQLIL6+Ur7ZKLQdmcpyi+K4l1Qjq13c7aD9K23/o9t+dt4++9TznuzeVkZ2m1XczXCF3pL1LFf4jmaR",
-	"AeOQ7SLZxzUsWQujfr9wsfj12tz4ZcpYW8s25C8nb98YVuzEkJq9zivy7ZIfvyOMaz0stLGlnzQ8Xia6",
-	"3Pprs/BFC6qrIi0Q+evpRhk2fLmnn2fm3PPoqw+6dJ5KJFHQ6DdiOuXBWFN7zgt5NA5sa4UHzSvZJRVu",
-	"lSYTqZoKzPZ6CgymfculE0slEmk8AJkTrwqG7Xa3dwcY7h3Dk2DllHVeNMVW4GTx0FcIlPDQXA7NXPQO",
-	"DpaDVJYU8+0+W4FTB+gkLqNVIPgoSieY3Vkod1ky7wWXNfApG20pSvUe8zhXbnG2sho7WI/Mll66G7kt",
-	"n90XTHZLR7KKuIEYx9VoPTFuSU3WTYtx7nruIssV8o7WEejmXqwlxi1Plvp9oNW7nGRvjLH3nizm7CK1",
-	"JolGb3tnt+HEMcpxlCQsXMzkZ3fOcHVviRJgHZpHn3tyL5peMFUPp2an5uH7cb15HmeBOFuyhbUJ8ew+",
-	"9T/cEb74uzJbVgXEeAWWSwGfTa68t0yXsiBKItvqY0G1bCyyimaakSg6r3ZWZ0DPiRYFWc2BYPEJnebX",
-	"bw3S8NNY2Ko9aCR3QYGU5phRzXs4I3i3qj26tgRGZkSsLIFhon6qamBkP2ERjMrXc/vvIpf5WUW1i4vo",
-	"ihUXIkbETucR8yqmKWl6ci6nQ/0++g3SKZvPFC8/5pS8gF0+q7yA5QIXKqeB9w0CqwKonEkmhQl+zZ+z",
-	"0VPwfq3IBucE5ymBLTb8ILUy8uonvYqs7flLkVHSZbl8RHBiaGGttL53KZOMB5XOUb30ryRJzCMLKh9J",
-	"xviqWN/MSZZl8piIgmhkQov1KMto5M79wmIWZRe85XHEmdN6BMDFEpiFG1aVO1FINoCBGl5DjEbwV8Fm",
-	"n/264SjEPHQ0yw3Iz+RsyXHfRVS3eFBbTH/LGVTiMPzcpG/VltUz1Pwdyeno+asUOtB1WPKR6IuTwaaf",
-	"iPjFnL+mqnTAkogBM5FiN8ojwVRp8Xm7kLNu4wmuHTGmMqzgZEzjmFwzogV9TXpeplFIZ98WFc3tyggD",
-	"69xaGqpW2hQHkAJw+FjNGKm7Oa3X9rwu84+6XtHcH+q4++YQ5xjjfxelo2ipB5qhYcnXRcXa1uTC9yNO",
-	"dWKjSwurR5IKr9xNlylu5xdMUI5FzJbG1qYihgT3PKbWsiwIIgdvM2xCRex8FcM6Nlkc5QmrUa5WGBHE",
-	"yoHJFJ/edE5Q/QgIXDZmaC3RjdwYHFsvdJWCtMlaaJqKuzW6PC1HUT5bUf5spZR051yNehXQvMaURx+n",
-	"7Pyyqhvfy6yUnR9O+oNpt7sTUPiPmU9D/OTnbe3UtTAV/kJJJJTQNYIllMG7jrDIxMqFmwiBGmhqOqsZ",
-	"DNBcD+VaiBPYHOYuJKUm7wTworCfDn45aF9C6ZIa7iy7mraY0Jhq0Q7XnFcH9UyYtCMrY+iLGMGe+XoC",
-	"nwQ0TSMmITiiSeWMBzSJOjM6iVuebf3gFOawO/+VxJgQH8bUi/NbWsUdcCsIjGmSMA6hKm5kRatDTNtG",
-	"El1wkTIb2Q0R3aEgXKgBv8RQFB464TqFR4h+om/CUUymrcS6jEKNMRMyjPQeTSJOFTKTCU0SU7K7mFW2",
-	"NObWzdTzCmlMS1/Lk7fcEs/LJJvS01m80Xpv2bilem8Bn1jxika89/iIfQ1j01a9iLFphVdzW8TsjWk8",
-	"ZoiR4KxGfFgB/NXhYeXzq/dGfnSrnp/bmlUvVG3JmXu5Ie6tujoZWleyS0zdi2ivsa1Kqi8tdoIoywDZ",
-	"hV1ZPchW7NGHk9/gJSTZkKAHiD8uEeB8DUXQlpLNdZTsRKs37h5nVYjWcYphJJwb4+SQy9qKd073f0ea",
-	"txFaFkiu6GgFNruWp3VZh8ZNu1r1Cu5it9EwruVazV6ojS0n08mEprPfG77UVEcrNZ9aWqjJdv+S98ge",
-	"/VoB1xXx0/VyO0016yy1M8+Uhv50ESe+/e2/oa013IKIX9RN9ATJeWGlSAg8YNd6S7MgR5OBUCpMaXMu",
-	"1hIyYFvmeltZ49cMXVVGfddznq008J8Vc+q+dgIX10lptUXEp8rZ88rUVvMM1p8UtnyO/lKTUiKmqtV5",
-	"0ORWAyo+6sBqvgDaRgIxMYX96mGFW7llfnqN0aYqCnQSmUR8Kot5pk7NFHfC7VplhMzsi/OCXhfLxyyY",
-	"GaPXzSj6oWIV196yWoXdlR7fwhbNw1y6WXfJBK7IXEDWzYsr1jfeaJIIBQGgQLkDZT3L9jMk7LQydcMP",
-	"J34/szDIju2m0CdJGl1RBcHLaAeiYWhKM0BrzE7ebKFPkukwjgK3Z5/TOTlvKuA1YHStoeOrRXuc/bFS",
-	"KCgI9xst3PGbKddS0BrPyhKYkzpTIyfGTU+qW2rlNLdCQM8OkRJrbrG2n+paK/mFhKcA504YD7NY9buF",
-	"P1mesDDyqUbiKj5iyi9EYRZIrQcspqsUS//vayWFJYwqkjI1Tbl06qRWNrmvSHqtLRzXaBKwMj/Wq6zM",
-	"vKCzAbSYVXToEXANjxjDUApQePWe46LXy6+ts77uU/3Pd/qf5/qfw6WLXsYNkCq5hWSqskVJ00b37XVb",
-	"+4TRYIxrz5ItyQVTEtOS4BV/LiRqg0ERewvah9T00kEayz3zNtd7a66ON2JhlaBcXYaYJCxtw/FknVs1",
-	"OdBCE7bm2Z+/WFCCuMi3d9Zk3F7jBONlkkX5FRA9Y6Nq4GuLTHdOsnBEsyxaZ7m1Zr1ipRuIuXTWUHmG",
-	"znbcRQ13t3MtdXzuxVpXrHDGvyO93F3XXbkn4rfmnRYViRKd6qi4++DUavjroJD7xt3sDGVc+GLPfsaD",
-	"51D2spLKpMx265WK8lCSPJc4zw421i3yNqEfpyBAoRwk98GEHQOXJhepuJa5nxHJccGYltOtq16n12ad",
-	"7fZuSa7Z29t5UmD92wXWf9VrDgYd9aHbfkbb/zj71PN627etb/WXxe/apUeqBQK9Oe8WlDmx1uWCnmTS",
-	"pjFfmZoypQvM9xUnf0hNoEk+VMRdezOBxADPFYRtkMD9zdBjKs8nIq1YLTQ0MQDRlBHs/jSmpswxbAUE",
-	"+O0TOeMBoRc04njUPmc36hw3widUgQGjnoXAeXPlbcyxuNLNoK+CO5yz2EWX4l3ttFf79B0JicWxL5iI",
-	"YLHxSrEHfslVH00PLtnsjtKO6TT2MHEtazZxW9ytrVbHtZo91uabqM2LnneoCb+sxDuGQZRgXinKZWMv",
-	"RAL0Bym+njdI8fNyyt2T4TfBA/iCTKv9O4ihuL61BFDnlVqE29yw35HQiSv6KVLjH6tClzKsycJXTONw",
-	"D+qAcOi2nzGTkt8jiarjoQqX2Yy3j25uEinPMbnjHMDHivgoL893//Lx2a+Xp9uTn57eHO9dvflm+G4n",
-	"+OXJ+FUvfNm9ONmmh8+mP+6qvzbuWgPsTzL3aGTOospdCZ7B33oUo/DK3aSF4q35kq9/Vhirqk9dEkdY",
-	"WZRqxbIdsysWW3PNvsmaQFESo9SyrnUVyTR6tNmqti9KLxWerBv5sr3WrUtoqqIgShD/FtShc8CIWCqd",
-	"VOGuh3+kLMA6qqlUHpoX5+RpNBt6jYCmIr5nTtU8u8HdXBXNm52gYyOtCOhdq5FXOX7TAcQrnfT8fi9G",
-	"wYfx9DxaS6u16sut7yQqxQgW3ESl39Z2FBXSN8xC6rko83sKMAubn1gkFFnpr/Mo9PeJj1PYOmAEPzru",
-	"JBgWvEnQTbiytml0wVnoGVbZloFIbAetBQ2DV1asQdAvGS8UrqFBwJKljL+3LuNX1Yt6R6UkVBJ/61p+",
-	"C8/897//+S+/ZI/Z7oTf743efv/LP345/Uv0+qfXe7+++C5+8/0vvV9Of43ebL/e7UDT/E7vmye73d7u",
-	"brfb6Y526LNgNV4AXCuLzZgOz7X4bPVR1OKvAMyXzFetgXVFdYdyLi+WnJAdW16i2HR8++kyBQu1qw6q",
-	"V73tp9X61XsIHKh3gvjsqVCmP+z6B+mO8CWfZ2Ed1T5na3x0IzMkEVdOaXoTdj+mVyyPKKrOZpPnWuM6",
-	"x8GqA3OMFbeQzGsmr/JVb6/tTFN6uQtBeF+YSpImc8ymdWOGWh6R00m5lNTevUBdEk5UhrkcN2RArATq",
-	"nlFEhc1cBLBXcfbV6Ji7GhdokeAImjrPkVFaFc35IK4gF766pKboPL0LqXH25EsmNSDI3SuKxukJQXN9",
-	"rdj9gaYM82rX7ACxNCSFs2tTtv1hAlBIE2v2th4rEmXNII3bheeJQdf3PsyqPh5VJ+lBV3tIdYeoriBm",
-	"FIre1DnizaVzHpSSOZeFXkHxYYAYD8A0hrJAL8r+JE2su1lCCbBerRVtVXl2qI4vqCCSlWQx3pVgLCTj",
-	"ZDhzvv1KEpokxQWAiL6WaJfZzjvn/f9nhXwnWbrKWZpVfime+2LPoxuGHEYpC5RIZ2Dw0c+bikpWhTOu",
-	"yDW8i/BmNUXx4TffbrV+HJcB5Ni3IPseYbFkq5q+F6uTLJDk4CfPuthBICdUXrKQNKNQQm3w4cwm55Jm",
-	"th+t2m4EOKNUjKK4ogRIRSEU6XpKC3t2tgBp67tN7dN3ZLoW275khuucxrJaQfBEh5i7fz0WWYEflL31",
-	"dUACZgkzD4mfZyL7GXaW/CRXVNH0fJrGlQ39x0olkrw/fmXvgAUoCtQ0ZYWKJlMuWYlawuv9ra0g5B3z",
-	"LfQPwlnlFtoLEmhSNO8nmUqFsdLrdbSgSWKib3EryhWTIwWwHfKLiLNCG738WAznOF/sKcF4ZSBMSIEk",
-	"W7kdB3q55FUUhiyOG3dNmDfIUMiQN0kjI0j2r0aRu0cF1qJnm6i2VNh1z8XNDBtWZtc7F+qucWzFS2ex",
-	"iLx7fwr2QRoYq7Z9oFkUiYYM8mAAFVr75N3B6fMfzDnZkG54zrgwNn0nSfPg5PnRkUcSlgaMq7YpL9qq",
-	"kHIKktndrm2hINHu04Lo0LQDOTJE++y/mv0P3fYzLUjs3ba+bX7Y+vZ/nX34j/b/Ofu69W3r2//cFC1Y",
-	"UXt1zym9uk/8T7f+gu14UJLhOnjcKHqvWompf4ZlWvMg4ukaXN5wsLsz+lxk+TJ5PRS7CqZppGYnGkZc",
-	"/kES/chmB1N9LnVCFUjTl5fn//7nv/yWZzRWFqIX9LoUOxBloQO2vIp+PxXKRhNEepIxoyGUJEK8bfzc",
-	"Pnh31P4R/OFWNgQY9T5+x2jKUgvtED69tCzj+ZgqDWXuCmksaNGLvo5RKibEf/f25JRswTfSJ01fDy7S",
-	"6B9gpO4TnJFcbXfMmiNuipiI0YD7GbQ+Cjw/tzWutI9Cv08iRWigpC2fgjIzhlREUk5ZSJSA8aAjjNWj",
-	"sIFjpIjxRRCTvpMdhN7ESGb7SKCkAyXDVFyDWpYO+EQMNV+gSULkWEzjECIjScSlYjQsam4QCmfCAozv",
-	"Sl8PLMA94E2l9TqbbosRL36OND75L+IjX4WPnsbdMfhyChvbGvCUjaYSfOVgud3t7hD/4P3pD2+Pj349",
-	"OD16++b88Pj47bG/D9o7LD70tERxgQiUsitxycIBx9OLJNnt9nCIwzenR8/dMfSuaA3JOZ4o89QJD5Z/",
-	"yWYDHkl9LqaoauYFw4IyIVZ/gQsNNxBQIUdLzVyg5QaViqVLbxHuqIA2Z/C0uUqvD05OD4/PD94dnf94",
-	"+ItGL5CgwknECeMhdK2US64KTr3otuTnUg0VDeBMNWJ6pPfvf/7/ve2nrsFKjIhf1r79DpBTSTiDUsok",
-	"ZReRVIgvWj+YRFICpqRkQmPN/qx3MgoBbwENQosEXeL/7eDV0Qv39PAqgZTiu1dqyUaYR+Z3QZO9iI/E",
-	"/A5YchFJQolk8ag9FhJaOk2msYra5noE+noNaXDJeNhHR4aX29D1KgY8S/gpJfpIz3b/mBEaXHJxHbPw",
-	"YoIxzDwseku8AS8Uv/cq8nXwNVux00MHy/HhySl8nxVo6gz4gH/9tT55xpXN6/r6a3PNc9Qiil5iuS3c",
-	"Utkv3JmmGjNLmZDyeCQj/2WCB0/XwKkBn0eqfSOQVCFVCzHO0KYc9CaUsRlwrX0Op6pMye2NxsskOJMt",
-	"AtnrsORqMj/gWJEMxrBVydAUEqVI9k0GMl3BSPqLKTJWoVVjqjyjIC0lxvmC8eYMeGHu5bS0Qw6KtARW",
-	"D3wrJx14pQEKxBm9L+zrr/WuKluGH/IHbetba+RCNHv+9vhEI9d3uF5JhDUeRRcRRzKinzk/ePXq7U+H",
-	"L87fHh99f/TmxCcTOgOnEzx+8O5owJtJykZxdDE2Uf6Uy2uWgoBcODHfI/5R3pgVluG5uOvBIjPcBFx9",
-	"jtb79ikULNOTD5npq+n/3Dbamn4cGUSqVVCIxhtwcz084h8zlc7aB2iYg2EzOFT7WKtnMxZmo+v7jTdF",
-	"JJohbV1L32yblVD11h0CiQA1ITUiLYnkgPufBlbAGzT6UOT7f6PSSAYg7+lv//3Pf+mPIPfpz1pd/t+f",
-	"tF7h5eUsgJp+q+mRolEsv729zeDQ78k+0GKRkt3uMw3RAsqMOCghVRhlVfAialivU8EvyHCmxRkWjzxy",
-	"PaYK8DuywWwgEw1TRi9RJEJZmYDRADbaw9JvlvZr8m68p9M4SSPV0eBpbHrz8tXR89Ml8JArGkfhgGfw",
-	"aLWYagHE5stM01TLA1KLUZDIJyZMjTXxihTO3IfChV/JAR9FN1Cu1hB1yokPpReGbCZ46Bazy32/niUS",
-	"NNZYMCN0wHEE9E+Ekam+ZSvf5v3VSDjBdbCbSOqbgCN0yKmmx1lWKZ1JUxgWFzGMRXApIYp4fgcjnkDu",
-	"g1bqApZyzW8AfQ1GdExQlI8a3o0R+LCIJyRhZUVQBGf6IHZR4qcDrmfRuwDtrgTD8GUYotTGywNSZUuL",
-	"mNWZ5OQBt+VI6AwGCAWQGoOmzm3X+PlcaxZ6Pk12DR/Tx1ImCoax9QFDlOYXWfaX1OqwlsP0NgxFOANi",
-	"GnGyvUvGYqp1WpkRICdlF78acMwwamKKUQURwPtqGKXdFr1HWsJFNVzPOuBTSMo2MikKti6Sd8gJQ/KM",
-	"a/lKEkeSMdtzrBEA7pDMCQrNBQAW5pTF1njTRI8q9kq/1YZ/DdnMvz1mExrxiF9k+o37m2TKJ80pj25M",
-	"LLVs7WdBH47gAHAhN4a9gzVuPyP+8cHp4fmro9dHp+eHPz8/PHxx+MKUAS3QWbtGRmNoFq8lmUJBSi3H",
-	"UUX87w9PiSaxegLcoyFkeAz4h0JJyrPmVrFEJWn+cPr6lSYnLAUBjiryYSsUgdxKzaxbZ83SF62WAeyF",
-	"CGDXT67pxQVLyfsj5IEaChFMtcCH+kd6pXUNRXwcCRnNgOcLKQDgl+bz+wSgTED01DcrYSKJmWdGRtwW",
-	"U+UefCQ4FsDUVyrX7CwZPHh3hGpOHAXMWFKMVP366LThNcAKmFnkNBeTYpoGrCPSiy3zktzSz956maHK",
-	"yNYNr2FKajb6jV6n2+lCDcCEcZpEjX5jp9Pt7ECkrBqDNWKLBpfY4UfIChP0CVOlYBqUnyGhLiM1WBlB",
-	"kAm9aRoqr8VW9tFv7ROKfw04HYorVk25K9SUZ6SJJLVPYCBzcOZVQ34halJzvYwtaY51mltIxTV3+gyA",
-	"hKPV2Ti0SYkG92lw2THNTkJ/3wXSlqaxRGzAA0FjJgMWEh9eSZT0TSBtE8OuxIhME70h/vHh88Ojd6cn",
-	"568Pfj5/ffj6u8PjE99yJVBWRnQagymw1SHHjEKtwWiCgdRmeGDi6JwGALL+hvYcQMOGkqs81G9lKpAY",
-	"4e4AE9KIgZiXIeVRCOkdl7buUQMtXUyq70Q4K8Vf0CSJDX5v/V1iwQPHZJpFMS+t5QfVK3s7t0bLX2kI",
-	"hP54aNS/LRriNKmHL5DGAhJvd7vrAW1tkTZCDKtA1FlKbpXU0p9jcDRwrbE8Y1GF9S2J9HNuHsQr7+Ji",
-	"q4bPNmXrOxpm+6df6a1+5T2nViUJ8aWd1S+9FOkwCkMMo93t7q5+441QL8WUmyme3eXccOcz47AWwDUp",
-	"NGy84TVsPx1bwdnW8pXsI+ntaqozL09aokSavZ1WwZQMekDtowUpf9nh+pbyLZNp8aR7NU7A9Fs7FeIV",
-	"TdFFvtvbq3PccpokUPL7NQsjakuM724/W/3yqRCvKbfN5yDmdq8OWh5xxVJOrb0edtmUP9T0yNht8m7T",
-	"0L/tAnoYvzDEDdpBNbbA2rAVMhq2Y6aUCbO4YBXMzLwZ2UhMLWYCk84tRcymBvjHh6fHvwDZPjg9PXz9",
-	"7lTTbaoUmyRKerZ4Icin/dw6Zdi+01CxguC+iqR6wWj4ysALiSt0whD4DxWtdWYo2uS5epoUmOXWzZwF",
-	"O97Hqd65zIzn5sbVw2o3za76yXwtWyC1QjLHZqj0iEYxC88zpNB7ZY8EwngNKWgsONQ9kj1tkofMZ3C/",
-	"lzMsrYfczepZ1ti9HgN0EhqXHFbmX4e0Lr2DZu0F5Gr0P5xthg856LiKHxVx7wH5EBjSyszortTF+OEA",
-	"ZUrugw9nen9z+qOvZ2GVDvEBmAqUx+R0LyQ6r0DjxgLg1uMk4jAjHh3yI5uh6c0Eb4zFNcSkzhONUzPX",
-	"Zu7Th2L9hUUJxoZUuEnA5ZxfzN2tgdh6ozeArRVJ+wuQNcu4/yKQTmXnW8Y3b4F+BkYZsMYZc7ZmQLaY",
-	"oJM/j0qRMXY4qfRY64eH4Jcz3TqpHu7kh4P29t4TMqZyvG9cn5ApPzL58rGQqoq5IUSmcsEcZ1vBMBxb",
-	"EviSzu6hj9TD29o4565rLY2kdzdel5UzWLP4wKNf6Q3e6HJe/dJL7c0ViXh8bmT0lhWEIUfq54KP4gij",
-	"aT6LUP8IlAwvSkaR6jDPrU8Zpt1uIa1pm1Ie1WTvSMopUD3OrrM4mVEhbgMpnojDLHzD2JfAd6jGTFNA",
-	"8FagrV4qikW2qbU3y33EMKnZMo2zZ8DdJjgj+qoOqWQe2DuRxWcDGcv2XrdLJjZbLaDBGMC+ZLOvrDiP",
-	"U8aCX7SMuyF3NqLtLV8ExLBoUcEuxlixvKI3esBdm5fAZj6ZFd4OZ0KEzER61CAWmQWu1+0+RfNmxK2t",
-	"mTT9n07Onx8fvjh8c3p08Or8+Q+Hz388P3pzenj8t4NXfm7P2iOyVcUdjuFw8bZjDMV6DMKqH++oGm9Q",
-	"sSgQ22c/hduvLt99w/+6m54+nX23c/Xzk8mvveCHvb+/7F4cbMvDb6ZvdtWPf1Bi61y5z0Fw17QsPQLB",
-	"Q5zOCF4eubeI9Ll+kEb/k/5uzGiMQUOVSsQx07QcOphmiTGSpVdRwEhAOblOIwUlGPUBWbLUIQdIx6Ap",
-	"KcbN+Njetk/EpZ95BfUImn7sdXeMOdw+FbKLlIYsLDzLRaXg9z1TP+AqNnUrHSLW6Pe2vUY4PNcrdSPT",
-	"bT/ihriESHEIYO/vPNE3qsITsoHbg4tcdW3s6USS4NnO7mXJ20Mb7D33sFvaQhMNn+2hPe7f1E5adDao",
-	"R4YM0F0x3ilf1cK1PDEnMLZIae+iwVK8jBOm0iiQ5hqWrCsLbmPBKl94BayJM1Y2PhlfYBZiWdD/KzX9",
-	"NwVA1uWSm7W7LbcTbFs+59Y8Mc9st7u9wjPuZiGn42p0Pm8n26OwZrgGGhDIisMXets7uw0HZ23pirx0",
-	"dbmoxYaMDu6R1DE9JKZxWNEc/KiOm89lwQdjxmRWvQXOTSxiOV7IwrNbn0oYc7sFTrpFeoHWr6J0knlO",
-	"0ZNbKIICpf5A3GZpBiAEO2du1U6Vi9SFde0L6b68eeE1uFxwNXvrX7vbjd+VGi7O8gG51PORXZ3rOi5/",
-	"C04yWtjAOvdriWp9okSKqrV7KFq3RgU3ZUGURIwrkjIp4iurUftKyypK+qQJwWmoxkrPVIPLOmnQvI+G",
-	"iT4bMn0bJeRmaFZpJFWg5udZkY0UgyzSWV5rHjLi8TkTH8JJMpVjCAPBAmFCsgEXPI44Q1oAUWCSXDAI",
-	"irAJNDMbJNIh77XurIkIK3nyMHbEIRMYcQFcz/iXviEhnVW6/E4YD+9FQTZpGV2fseLRZvVb3FOxgrjx",
-	"WMmsg8kShrwWGZmtZW3dvqOYXEPAWUt4ya6JbPR3NkhUl+rrcHfD/TwFIpIEQx2v6ex3GjPy5dhePxuv",
-	"0MRnPSZhAgZdC4VNgVmoFdmiHWDpxPjk+aolGMysybGh9RkBhmAMSHCXjFX4P79n6p0FYUXAxHMxmdC2",
-	"ZPohledCFUqrdkvVU22RFNN8id0kMUQTGRW5Kngio3hlquRe6HuUYcUaQ/bjfFFWqWYQ8jES6WSTyp6J",
-	"PWJ8jhTuWFKYW13gLAsBC7iTt15hIEP3stdGo7n3bKDDBiilRZRVatpbzgjjKp1BcWrDTw3CVFVk+WNo",
-	"b3b3stI9DrHIriDSCQh3XWonyeoQVkl7sL2cmTpSprGoKXMM0hxGWQ04DVR0FUGpk7wGcmaR9t2WmT4G",
-	"4brBxf/+f/8/N92hXBHQdxtq5mls2cPimhPJFDS/HfCm7zTc9L28Ta7+G5fgtzrkuLzurNMuiJFQQEtM",
-	"1X5lm12JznnoLLogfgzGX0UI9YilAecPxM6/T4DWYVKh8eO0HJm5qsBSFVl0OpDmt3U+pb4yyi0Ln8Zw",
-	"N1uWeK57Z2UsG1Yarkchsm6la4SxrX7w7Wgk2UYNb3kzZ7PjdTxO5dbLpRaWSFkzYBonjJGZmGrmiGXR",
-	"pzwY/8dy71bPzmVSqeAZE44LJfOcL+rGz2H5O3ynbjA5D132YcPLt23/afNRj60VUFvBfMdzi86VWzgj",
-	"BAaritXf8q66htHXjPlD7LfYO+XRxylDhyNOVmyLvF3RqbhXLBVUffQaRWtjTO/ZIoxBmPIN7Jb3b7v2",
-	"/uHfds8MRKVNexZ0wx7bHu3Q3eFe8CT8hj11Ng1a+ro71ggnfZAx+njkxb3rVuxdd/He5ZuwIdFDE5Y6",
-	"1mHT/uyPZA1ODcuysgSysDqxbViG0uFZkSQ0vqYzCQVHNWp2CLaZZjc0UJrVXQsSQkZloAqmqEwMweIa",
-	"zCNDoYwwkYoY6sfrAf2+/Us6SZ0DnlfzQQ1mYqpNuoMrITrkDZ2g7dspAOTEoZi0yN1ud1+/rx/NWmST",
-	"IZNRyApsOks7b1L7FaSGgXlrZhLmtagSTmSrQw5sr5Vwkvcj1mAmNEqr0q0W5aYa9a2QntoZcNPDG3MU",
-	"8ybdhR0OhN41H0J9TIa3FkaMgC2znV4cRghtsT+nqcxgQEV/DbdqqbVzIeskSUw5LzTemWcjBZawZhCi",
-	"W9z1IUMQa8sa1Vxi596btCnuWoNxbor216H7v3lLXA1G8ce1pmXxjSkSpzI7y/TirU8Gf29XashYhUjr",
-	"sobg7BNsh8+ZKfHIZxXWtEormaGZGwrBWYsE7M5LintlUdHc9QvGWUrjdS+52ZM/r/nnMLh/rhv3PVOL",
-	"r9u60gF2Ucpc8AlVwbiyVFVWvBOLOKbE4jEad7DMERpW9jMHJ00ZgfRyjKMDNDB46c/f1rxWe+P+iQ6L",
-	"6pTXxuv5yvEPmXG9HmWpocOv2IbHkCZ2HpvMGFh+n+TmDyVV4OVbS6rYyhuKVwoXWJEGyxDbdmkobFS1",
-	"FyfNnke2PbJD/v3Pf2WdEy5oIlv9AbdN1Xwv66+W0TXnK2MNxK9ALf+7iLj+AoaAb2I2UvqBIm0k0AUd",
-	"q2hEJu0ByqjCn05mAz4CYhBVxFdQWczW12lKxkipzkzuJsiXbJRdEUC1EqiW3rG1/1GJtX3PTZMBPVX+",
-	"+r7dnwGPlJdllNi4TgTxkiWqQw7z/un6CxDm/MO/Hb45PT8+PD18c3r09o0/4E2bOLHThRgSKJuSuyQk",
-	"BKzZuqbm+1Yfy2IB1AOuJ09tf3asyJWVUtrtdYl/8sub5+fHhyeHeuq/vj86Pnzh75OU6QuUF1cxnhdN",
-	"0CM+tZEtmV0ASHK+Ex1y4MAJ3w+4HIvrYhdIKrMuu9ekqQ+DhZEpyQg4gzFGcSyuCZXmkG3FHLRr2GLW",
-	"8B7EEdnBbTUv7L+vJyeRgiopDIpLul1AGFcd8tpGI/F4RppGpJT9spBtyym1lvlgDm2j+aWOmGPIyHQR",
-	"C2saFu/hBbDENO+xX3B+PFngboHGDC5TWbNt1EqJCZa48ZDibN2N/jdew7mJ8+LAMyMOpAKcQEhHDEPf",
-	"hCixW0uUeBx7xDMrQaw1V4HYFrzqIb1CZ3zJCdTYGfWCbfqMtWMR0Ljda7guIbcJ0uYcQc6RP13XLfSp",
-	"kdvzP9goDbN6xW5AklmGRBmc63uWbGiIKV3kbDr6S+61u26LqXtvc/klG//rbPyzR9/43kNtfNaDVh+A",
-	"s8RedwVE22tBVLxiWnopXDA0CG/Qe2TI7WoXEnISj1AZmDB2h5n8/rSB7uYqRFVIQnC1QMTJyoE5KLXd",
-	"3e3dugWknFpNJUkxMt9ACSkt9iVUKtNrQOFNcoUujIaGrnRW4gJxslreeshyVKdlqdf2wrrTIlaIjZ9V",
-	"1zqGDtCF8yOxuHC0LiPV3dO6VKWzZQ6lFRbhcuVBLft4RDN4oqIJ8wp1GJt5PFN/wKHiH0RU5bWQ50oG",
-	"mley7/0+se9F6YAjP5Mkj4XH6ohQb9EmkudFNP18HNxPb8Cxms2QaZneibfqkCNu4nxirbIbcXdRpcSm",
-	"WyHRM3VxuSAJS9sgq9sSjIimUzmGTt36GkYSHx9wSpCtEMmYhD5JttajqZdCQ1j9IkHfKAybq7uDgtpq",
-	"gRUrEm6bT9km43dGHAY75IIIzPXm6S6dJxO7HyRkE7e4Dtsz1+JP6/pGwzMyDLck0OL8/S3slcEdJn6g",
-	"b1gH2tJpaEIDOm5MQbXvCwIvaBgOuBqzCdQbbxbiN1r7dljzpB4ICmljpMh8AERWcNYGP7Q8Y1TAquQQ",
-	"oGGpMpI3tK7tOy3YoJKSjUqxdcT7xYK25gZpYvi6ynGQG8uM+ayybGsYvrZX8vMFSCwmDkbzrFsI1a7m",
-	"MQIbFpPF3XmyWEEVu16NdW+MKK7MnmTXNgjqz7Kwa5WFtQpglWSPXWrCiZY5hGQL7/5Di+QuLGg6rYKi",
-	"5dmuVTbMrEyC/oiFZDXNJ9kVnedsSwT0rU/mRt8i74qZquh55zqCsX+0YTL7wLXMCdjO0jmjihm9YjIn",
-	"/wNechy7vpJFDItU8KsBr8WwSBPQCbIQAmhXZiprIGU0nRY8wkWadZTD5gs2ljChUVpd4QkWm3GmzTiL",
-	"61lqHoQG43rCeqTYHPg1tegQ/kmSf98keRUsn9vSgTSJ2DY4IiVAezYu6K92I2GS4zqBN5UZWMUaAjOT",
-	"T0aU2Ce+latBBi+MEEFDQ3/CfC9rBWNaRGQDu3X1UAqHcGsuoFMN9HsH+4FI3d6+k1aHHBS6AUul9Q2T",
-	"1EZT1tHivJMz1tfnMbVhG2CaKER6c41JYGMrFiBAp3UkiU0ey/2jpq2dEorG0jS0VGPGTZPoKdfzSQ1I",
-	"lq3WJ+61cofEni7AF33S1HOaqO3hbMCdH78tZq61zLzUCKTG85umkeZ90HRTA2BS5Po23Q9NQdA/GZv9",
-	"RLwAQRWPwWAJRNwTc3z3iaAqpK/kGsHeafdpbihxE3/WlOAtjI8RVzWX/7P24h6z/0V5f2q2wnCJQR7W",
-	"Qm0J4z9Dob7oAGsUUSezCpq/hhhvewQsMLTbljea3jgetDwgygYEgcMCqSVnN4r4ULjTNx4OJGpDNhIp",
-	"c560D6XRxVgL1vpn6E30hkWa+fRNqqViMhuxM+DfCTXuO43P7DBSpRGkNQ2ZumZYMmFCmtgVPOsCfR3x",
-	"UFyTCEqv+kok59DQ0iYWg85B1BhYRcqwxZCYlgJiFtvAs04cS0NdoA0wkBGTcywS01cza5LR5KIERqsQ",
-	"6YJEqDLH165pzeRiE39TaCILPWg/VgTdkJ9ABXPO1Ks4kmysqrPR4mBhSb3ukuidc2xPc48InoXRRhmU",
-	"BUQE94hkH+1Sczy/80qrFpfvYM3V9e4Un7T5aofL86UfJjjmcbKkiyEVvY05bwD2et4bRKY/3Tebdd/M",
-	"tUnK6PUDOXBMnTg3yjNzDBsHNrJL4KjNC5rETEoPK60IMWlh2wkINlUsjmVF070SZyIHxC/cTZ9M6KVN",
-	"zNVoTqKsKWg2Ebh48Q5gT9KE5SXes9LIOd3L271CQINJQjaNRDvkxEgKE5pe5jCjDzlLtIXZQNuhKYOi",
-	"3g6ouW4E7E+zSELn+aQr2w54M+v+mjWF5QJb/2ddbKGJqTEJOhPb0s2RJHTAcUrToVekNnrWhNfia19J",
-	"4iOD9k2rdP0+dXqUDfgFU9lTThi3/3EqNGHTE8Of0onUdVZEsgUBDtgVcdbqF/bIRnZTIjlN5FiAiqol",
-	"Kd/GpZn07KyrYnmafFPyN0xOneAMFPvWPpaUwTcnA2465Nq4AVgszab0C4q5R6Zc4zYq/KjZ2/kX1QI0",
-	"t/M+Sut9AjrrhvbV5gDOmh4leejzB7NuPory3gGSt5tk5ssY+YGlolov44TRNI5YWibO+44smdEoQ0et",
-	"VwHEgLsnqP+JBp8TDaDOPfaMsiG5fxpevvw6kZOMN1XIkstsLVuf8tuw1G16mnNWzYedGCAoXCJGyogl",
-	"pqAI3mEtIbBJoiIWegPu55fTJ5Ll4gkKnJh99bo6LbecrlbFpV/Aby6ffgDGVVYt70CXFgW3/yYUzMel",
-	"RTYR7PdKjD4XXcCrsIoyPKz30Ey02oHo0hZQGqGFvZ9dB39hsn45r7Uz4AdlnFreqD6/Yn5rmd/q/rL/",
-	"ilyiNXP+P5/kvsy29iipUb9/qoib8Lslig8cj+LgRzkkxSEJBvUeOvBkfsY/YFTfYRipjUmpW8YBtTwf",
-	"x/jKqu103kIPokcSCv2fZCFuogImH56UpFlwxRRcUANu/DFQ3M+ypcxeZ2GE4JOU0ZAOY1a0n+4Tmts2",
-	"bYkALpRreI0k2e3uLkx4N5tVL9vdgrTU2VZwkvU+j5PMAlrtI/tjObdeplFIZ+RapJcSrKQTKMG8jP9u",
-	"r2Mtya0fyBPPKljwTvA07LLeyGWsJRacmbeXc200RhclppMxjWNyzYgcRwkRnOCSv81XkIfO1BQO5ln9",
-	"7f1LGD+6a85cgz/Vpk165qiJdMhJ9G9Be9L80fTwSdbodQglPEnhRY/QOBnTIVORfmxW3c7wpDDXY7Ql",
-	"7O0ZqvSwTQHdhdW5Y4W9+2OVf5YlHLCXoIgbi8tBn9ieU7JYahllsijoEPuEFsMwWyGSZEzTCXjnKA9d",
-	"r29nQclhF5z7qOj37X3lwvGZ6/GtvEsbv0pLnU+Yz5S3gbuvE+lLWfhJccGPRjj+WD4Qu8kOZVlCrOYY",
-	"6dYneGV51lieD+aENDuj2Gp9SNcWuCZKhGqpRnbqDpa3Uymhs1F0EgrtkvOQS9iBxS2ulraah7dvN9fs",
-	"9EFvosZGe8eW3UT3uT/7k1bXs8y3CAva1LxLMx4sl0Vt5o2w/UgXdhM1ufs+VjzxsWsUFjnMy/ZUlcL0",
-	"jEMSArxtasEiEw6O45Os6OFkH4w5xqnA2Y06NxCQ63EUswH3x1SeT0TKfAzAFVOVQdknXGRleMAdawq2",
-	"mO48jIdEjHDt2VpiceHpBV8ylmRBaBB9p/ezM+ADfjC3UZjqaTYJvjcTmYwdW9USyy/OlSTw9GqCcRag",
-	"lUU8kQMnOwvzilLo7jfgJicSh4a0Jxt6Z3pXlGqEmsbpEDBiw+37EC9m98FpLqu1eWcZ11QfLlaz9Eg0",
-	"QnjMoiH0EGBDORE2wTOAQBPCAiSExoJD0ixaT9B6dq2R4iK6YpxQCOVPXVDi6IqRmNGUS2NsUxpoFray",
-	"HcqSbU3pqALsExpiBGIOpt1y58lQYGzigGty7UF7xWuIP6Nq8UKUEH1Cnfo9ZlkTOhvwMb1iZMgYJ7g2",
-	"KJ1aPHtYnF6GeS+64BAMCqU5XVzBSfOMvSizOUZcowVmSo4ZTfVpdshBFsSnt3AONSNUoumMheR6LGJD",
-	"WiIl59Bz3w1M0mvGNE2Wl2OdL2ll0wY5kZfAViBcCcI0qTRNkHd73c6AnxZgEgn9OGV9vH6Ryqqddggk",
-	"Q2hAsK6tIlJFcUw4Y6EkkRzweSBIc648rEdK1WGxLRsqMzDMwvqufVulayamqcm1mys2BsEUWKfLUKHK",
-	"sEVNmmvIGUWSZ+5okrKrSEwlECTSFE5pMOdJqre3mAvSuOp1eu2ws93eXWCIxfdrd37Ty3iOr3ym4qem",
-	"WKGsY459yIAQt2Ti7t08oRsss7jQXfpkru5j7m0r1H3cXQHPjgPPYsWve9p9Vlk29ul8d4u97XW7W5T3",
-	"U2/BvbtbmJXdrjmbW4AbkNuKJZn927nJ9iYyuIkbUnxnPHhXw4Od6UiGepf5QtZKGOI5Mtr2yFryY9an",
-	"LJ5J7/LGnkrRQ52zqIzPICear+K4jD+QIql+aC+3gRqZpDnyJfUnl0I+x9g+b2YrVcGYTMHrlGsvVXUn",
-	"tS6kxCVDy3y1QRQ9mJAaMRapasdQ0BDeypQAfXW09Iz96mR0wSGP3+Q2pFr6AllYBiKBl93uQuSADFNx",
-	"LW2rOeJvXctvYYL//vc//+Xb0vok4lIxqkW4AR+LGPzgTqW2SzbrkBdGhImjEVPRBBr/krGYpnlX7u1d",
-	"+ELuD7iWFxXcnWLVt6+kHg11By1OCcEh0eYUfkXHfF//orJsmxwIo1CZduCeqf04mkoGmTHwPW5f0z8w",
-	"txtg6JPvGE1Z6reyNnyLe9ad6hE+a002peJz7P4nG/2dJ93umv3lYAWOzXljddfYTRKlTM7zsF7OceEA",
-	"kLKF3++N3n7/yz9+Of1L9Pqn13u/vvgufvP9L71fTn+N3my/3u2AnNDpffNkt9vb3e12O93RDn0WbIg9",
-	"mW1YTqwA3N+eyxTvwyt9Hdbv7ebg4h+uzRsLpmmkZnBlD5LoRzbTlKDR/3DmNbCCjf2sr2hFV7icijh0",
-	"/RRJOdJ1LNZSz+NqCrtkKdjQcdQEURA9OwuJuELrQWTYoIckfSyuyYRy21Qb1PrScB3yOqtDg0qx1ndB",
-	"uGVhFYX7nqn3CP0mK3vJc01Vz+2+bGsioGicfbFX/MLtirwpu68ed/VVVzS2TtsvyQP73q0O5GDlC6xo",
-	"ObN4KZcVpsZKAVEoTYWLJBWjKGYm21JIZpq6Ni03x4LNEYZYYYshKi8hdwMEUahdYUbBfMyshqqxC0mm",
-	"CBRszYyk2fS2N4u+IvqlMEpZoEQ684xglQ01plpCsvOIgoGY2pY3aBwKI5nEtp2vlptDIhVNbbcW/6NP",
-	"mgGVrB1xybiMVHTF4tn+gHMBP2KnfZhfcIaLN8KGNSxnxUPQRpxt1l63tQ/WIGkKg0iVl7NC00hiGunY",
-	"suyunbeDW4NSz4AnKQtYyHjA+howLy/lzsMchMTkHkO/f7t/S2uAvJdYI3ipDei5mExoWzL9kO31S6JQ",
-	"5nJeD73vGTX4kCn8JiOO3SQxaEJGD60y+0ShLNh8IsUmcuVFBwoOihK9OcI3et0uROnZj5l+TNOUzkDZ",
-	"UTMwRY1EOmnMRxIekCRlo+jGSqrzaORBNUiNOvuEo4KaipgEY5rSQEExa9fkReNoga2rGGs4oTevGL/Q",
-	"7AgWkVCliUCj3/ifD/8zGNx0u+3B4Kb38uzr/8y1fqlS6Lo7v45Ti3gZzpZsdwnEj5cghXOr15iozsnM",
-	"gwVIB9n8eGWKqNrySE8j8V53n2x3MdedQjm2AqTbC+qvwF0obyrGa+51VwRvbswcWG13wf2z1h9pLxu9",
-	"ooqm59M0bvQbY6US2d/aCkLeMQN3AjHZwofkFgrICb9oeI1gKhUavlSk4PQO+UXEGQOF3iDtudmXA/0i",
-	"eaXlxhjsUUusTzZIYq4A/dmGuLNkaR0zEVYO/0PEVL2MuKmU7rBzpM4OLy/WsF0obJo6iIZF7i/kw8BK",
-	"51l3Ex/a7e62KvsRa7A2Ji5+Qdi/MdxfhffmIP4YmI+9gIsoW3EHavip9BhLuFkxCsae7l3jYDL2Vq/y",
-	"qakkahhwoQ6qvXbKdGshUJ0UKqDso2QM1U0xE6RDDri5rsj3SRAzmmqJWLEbU7HUI/6nW9/+4uNNgezH",
-	"YqFUO/N8CmSlNeydXmZ2+e9oyqq6mI31OAdC/SilNx+POK0gSk9+K0Tpy6nJ+QctsbmUhE4rvQ5JTIOq",
-	"Cs1mqL6lXllN4SGD8r5AhzRFAqqC9vY7kJWpui9R+RxCxJ8064sTqP6kXb/RKjVqOeFa147vfWqge69g",
-	"2Qfn6CLZ0bhOIUc0FMF0YsrTwPcY36gxGC7VFjjzDJDlwV5FV4zb7JSM0NGYMB4mIuJKgsVIYwjjytzn",
-	"Ti6X/sBobFLAKrwIgquUBtgj1MDmvPtCBLLqTdtei9MLBgvDBoI0JDFTWqDeJxMqFUvBpwr2wnzQA+hG",
-	"Nz/qieOizl0kmGJqnMwSvMzWd5wFJzqDGzfK/OgvwCaU+TU8kqTRFVWMQJcx3N1kOoyjgNh2386w2GN/",
-	"ftSfxkIfasRN+CK2EjdBmNBrLOseiOEFzpi2OnXFTmCiOHZwhD9YGCkIcc26ofMLp1CqM6ZJF6ywQQaX",
-	"XFzHLLyYQLxE04FKtry5/o+4JcYdhCUeXcywjoFqvMo6ZmaRyKbWItRQxAhtL++7b0p/unHWLdOAHyKq",
-	"5YwHTjixCsZQ7xGwBGMlaBy7Di4UCwysJmRiHtI3bu8EogTaSzwnVKSQzjg0ZlgzbOHtqn2YT4V01TUb",
-	"c+GMWAx3X4htgscRZ85771ImGTcNHedNo7kjxhbAWuAZcYZESnl7dvt/AwAA//8=",
+	"7L3bchvHlij4K9k4HWHApwgCvMgSGB0eWqJstnVrktretqBmJaoSRG4WMuHKBClsHZ7wvE1MxHk4M2/9",
+	"0m/7db5pPD9wPmEi18qsyioUgAIJUpbtF1ssVOVl5cp1v3xsRHI8kYIJrRq9j40RozFL4Z8nVLMXfMw1",
+	"/Mc8iZmKUj7RXIpGr3E2YkQzQYX+QpGU/TxlSisyYSlRLJIibjeCBvtAx5OENXrdTidoqGjExtSMpGcT",
+	"1ug1uNDsgqWNm5sgn+6EjSkXXFzMT3niZknYUBMuiB4xEk3TlAlNBtNU6cKka0ypWMUO3wr+gWg+ZqSJ",
+	"W1ItQjW5HvFoBFMPptEl04QrMpwmCaEXlIvitr96tNfp7u11uv5ShjIdU42LebTXCCrXxnQ6Oxxqls6v",
+	"6xQXQ7Qk15RrMmBDmTKi0xkXF1WrWAqHm6AxoSkdM20P/uiKiUWH/p28JmMqZoSZl5QBx1gqTZoxG9Jp",
+	"ook56OzpfqfTmkcDbgb6ecrSWSNoCDo2y0lgOn+ddkD7zZh+4OPpuNHbh7+4wL+6lbA7jtl4IjUT0ex7",
+	"NpvfxEt6yRTRI65IlDKqDdQsAhNFh8wANjXwJ83TN0dPSb/xNOFmu/1GqwcHP+Sp0n3hPrrmekQouWQz",
+	"kk6FOiCUpGzCqP3FfKHomJkXAiInLKVmJYSKmAxkPOsL8xoXZGePjOQ0VSSWTBEhzUN7oPDyBdMqn59Q",
+	"oa5ZSppKUz1VfeHGa+XT4n0mYQYSvXXCJgmdsbhHdDplYZucecvDpRBq5mYpjEZk6q2Zm7s+nCoW4yR7",
+	"nSckfPr61fMXx0/PQtIMh5wlcdgXoXcKW9+zWdhqk0MHFj2imtA05VdMmfuUMG9bXBGleZL0RToVhhAA",
+	"lisylCkx/3fbnk7MQXU7lt6owIwhSivqmVMyR5lQzdJWm3zPZorQlBEVyQmLzRBARWiSsBRPF6kaQHyq",
+	"zEx6xPpiTJVmKRyyWQmNx1zkgFFme7AwReSQ7H/4AJMIqcklm2gY2C3F4Aihw5SpUZu8VYxQAn+QlIpY",
+	"jmGKJmtftAklb98eP2sZqtoXBsVFzGISjai4YAEsMMMtKVgGITMNZ6rdF/7la+wPO9FjtkO3HtPHbGsv",
+	"7tCtJ9He3lZ38BXbHe7QJ/GjbsPeT0Sc/IKWTrNwVcf0wwsmLvSo0Xu0B7fT/dk1tEVrlpoh//3dP239",
+	"9/f/9Z9zgqd0aui8ubOr6A3XbFxBbvY9atMtU5v99YnNvk9rujVozUumFL1gx/EbajZcxSTH+EphaY2x",
+	"ujjfGXwVPYk7bG+4Tx8NvooeD3epg//EDJet2A5xzuNG0DBUh6csbvTMBfa38c8pGzZ6jf+ynTP1bfxV",
+	"bWcLhWW/kpoPeQSou2ztwnuvuAGhh+du0TuDbraR6g3449xlF8V1w1ZeD4eV3LuEOloSdcknZQGhCj8k",
+	"jliJICX86BRQpLOAldPIrOlsNmGLIZ3at4gZgTSpIGws/8YN9aVEjWSqIxmzIoI3/td//s//UQ1wWMdt",
+	"oeyvGLcg5XgZmqRSjosrM0/Oc7TOMaR6ufD6HfACFwhrPQPqvWy1SN+L69XivIzJZu0LgAsD3GW9bpGw",
+	"4reKpcvWa5hQcbUxvWLVSzPv3mVhuBYUC1OmJlIoBlLhoeF3bwWd6pFM+d/NuEZ5MDwJLh+dTBJ7Mbf/",
+	"pszaP+YL/tiIqaaNnpgmSdBgaSpT/Dw2az58e/bd0auz46eHZ8evX50fnZy8PmkEjugZ8seVMnKAYW/i",
+	"iiY8Jjk3btwEDTWNIqZUozekiWI3dTd7ZBZyYneJe64g3znf54p4S7lOpbhom+m/obFVTTYHlL8cvjh+",
+	"VgQIiFaNXjaBDyL7jIynyigEpGsI3l6n0zHSQkojEO7vGVJOHOYKYUMGhvgqlgwDcj2iml2xFKU7mbIY",
+	"xCqCEwSEEuDKrQNiJUhiEFpZDS+ZpFwDqJ9KMUx4tEFAO1GxYbakKU8A3R1BWkbJbvIjGbPxwEDYPxJK",
+	"4jFQRpDL9IgpvMqK0CRlNJ4R9oErfa/H8hdzWQIymOpMbB/MCmqzUR6YEVnNCcEv7hjxAJojlrJeX5hf",
+	"4rFdstuBOS4LtLaFmH9w8DJoV4Y/9IXZ6XOZDngcM7FZ+vH65PinReRDimSGBwFCuyJjOiOxBA3wPoF/",
+	"ODUKiTa7YvYQjD5Ak0ReG/yHPwiiToA/CVwi/gX3w4j8aQtw35PB7/UaOKSel/lzmIL2XHqBXFNFctXQ",
+	"KZEWnw7MT5mqk6lRRLBr98p9HsaxVmROJ12+YiOFLdCDWwHBO2111oIlgOc6LLEqLJ6fMJoQTY5y0G/i",
+	"5I5fnR2dvDp8UYH53M5I4BvSzCh0TPaH3WiHPmGt+wT6qRwzNGIMKU9YTLhQPGYWs9MrHrED+MMumSg6",
+	"yw0fckjcBhQA8JXUz+VUbFD0ePX67Pz567evnhXABrTC3MAhzHaPAHoliZqCNRGABDjFVSah3gSNN3SW",
+	"SBqfSfmCphfsXgUMDwIWUQDxtZQkgckfSICAWbki0ggMgCv87wwFBNIMv3n97MfzF8cvj8/Ov/nx7Og0",
+	"bAXWJjuSSayIFMRIGrP8tgZgrgQTCVieNBgAhYSJAMooj79gVyx5MAblyOyhFalh6Hkim9vetLVbZhYq",
+	"MBT9devwzTGQXypi8tctI8FvHcetA0LRfKXlJRPA8wxKRzRJCL9XUnvoz9sMC/vrkW8YTVkatsw5UbuT",
+	"rcRA3j8wa2Sv2rFh53hoUr6kYua8Aps7r5PDsyOLYUd/fXp09OyoRB+MyIToyD5EjMWGvXtmxvsE7mt3",
+	"J3LfS7YaoyT6Hhyzoq3MiVA1rX1723M33ASNv25lrpGtzDC39POir6g0RMGjU2uY/Iu5oaytp+Yw5m0A",
+	"4m9Hcz18c/wQaqudpqSz2kVk0sviixq2zKfsw4SnBruHMr1gsfksZVfyksVwA98KNZ1MZKpZ/JLFnILB",
+	"6BNwKKf1zk32wAzLENiwvIiwDVYeOzDYUqJLz15A45ibl2nyJjUUUHPmVlue88jwNZQV0PsRKvZz6Dyh",
+	"ILaMqCIDxgRJWcT4FQM/7MQb2NNt69nUgoZiP696+ZT93ECbkbM6vfOMemaA95lxVA7+xiKgEgAIC+I5",
+	"09eRuGKJnIByii9OEz2/G8Sg5avLPjeTZmi21NA8Tayc7qPQnHUunTJyPWKioDjD64YptHNXx0DKhFEx",
+	"ByM3dID7cKtbDCywQldZCdGDBb54Ghv1Xhn1ypB0WByNLudhl1Clz2l0Wet0g3URZyE6ZNNWbjOOX4JK",
+	"fLsrkgkfhMbg3aOZdbp8C5ACLd9JAkKvs6rWNZ4WN+6+rtrt05RRzQzEbrtd0J/NDkmOBYYW0eTaKFPO",
+	"wADSoWAsBiI1MBKD0ixu98UhCeOxb7YxcjLqvQBKLkho7VshOh1BlqRj5nlO+8JoCc3w3UAO3ocBgX8E",
+	"hCY8Yu9D+Cp8B38FBF4hgxn+Cn5S58bsiwnlaeuAhBepnE7sh9GICsGSEORBQsWMiCkaTbiIkmls6KGQ",
+	"AlxsQiIIxez1sNF799E9KB6+s9f1PpYPy/3y/uYmWPxVY8zFsWZj1ejt3qx4k36wb3Zubm7elw8wtxLi",
+	"AcwD346F9lIIWJApHEF2iEZDa80huLbMmInp2OwsHnsY6Lle/d3Dr++DxoctoENbZfvmTbB4o6XgGbB0",
+	"2ms4YEbtVx6+HFjrTzwOqnCumb9ZsdWCM+RdYyAHZs0coVzvigbeuXTBi2cBQ9OUgnA2ZprW4S0v3Xs3",
+	"zgnzce6OxlxNEntpDoziaQSkVCaecb7o4HmTSkMhyOFEJolsBL6PHdzSRmKiA/Muend8N/u/9/sfOp2t",
+	"fv9D9/n7Lyv87UGGG6vIeOYBrEKSBcQMdem7kLPcQVdEtmrwFgLR1ob0YTRm5KlMJxVAXhzJUAPERi07",
+	"B7XsPJ2o+ZCmBaFteQBdZii2ISpWBW5CoFtGMSsCrBY7qKtjGPyzBRAvOVujKtzuaF/DPyA6Bo2+ue4x",
+	"f9JaJ+c2rKcAud1H86B7wYcMovS4cKFAB1lQiAupKkAJR8nA9PjRXg0ozUHkGaPxC6Z1JfkzP24l8CuL",
+	"ScwSfsUgJmduq2gZPbeaTcVQNnJDEQEONBpdCnmdsPgCBcxaZO85TGJHyglATu3sKvw4jYql+OEXG1iP",
+	"P9z8okqYWYbTgjW/X35S9dQN74PbKRw+bnzGKkfmqSiu4YcR1eSaCe184GUQoQJfQ8F+al68KXheq0kK",
+	"crnSxZApI3Qgp0gNYRsBgcC5MPNGGnIjck9kXIxTqe3onQONlYw+LrEKwCuGEgHxCrJTSxkYt0UpJCx3",
+	"68/xkszsMS9aKGa+ipiTpxhicXpgr6fnQamYbHm8wCppEY45X91CDHpq0aG49rBs3wnNAkiTJsosZT8g",
+	"e91d85/9VkDCKlOb+aAb9EVYYWA3v+0GJMw8PObBXuAHq+51npiPK6y9IdnbeRKQsOhaC8l+pxOQ8PTH",
+	"V0/PT45Oj87OT47+7e3xydGzsC/2uh3StGHRBTc6YzFGnE6och52A3suRcuGaFoJvcLgtcDCWO1R8L1Z",
+	"nj+32pw95zas2JY50hxnKpY3h6lFs1nl9WAeoUVHDYQm0GQxqS0hPWq2RgQGja8kCs/hYC3qu5ry2mlB",
+	"uClcJivubJDsGiw6RaNbaQ0CI++/UGSS0AhkHoj4lXL8hcLfSCIvDjzfND7kinSzkOEZGRq94hr81YZ+",
+	"XtBJkUDs7QTzeQrLJKSgUZQxKkiVc/JSI5QLFhl1DoTAakGiiApG+B5PdKWoBcLVjLhXyJjGxRPar1ov",
+	"W8TcZoRr67AuxbxKXVilNa/tZzNX3Qg0duEL51RXTWiZuXnTDQWRCXP7aOx0dh5tdbtbO3tnO51eZ7/X",
+	"6fzU8E4qppptGWF4CRepYcjygoWD9c3FeXhk7SjIu5rY/IjMYrB0ZnTMIyO90yofzrJbWSGzViC5L43+",
+	"iemfCNPL4eZrRpV/chSeD5e/M/Z+x2iyKMDYhuJ8ocgI3iqJyBaHUSXs7gSNeHB+nXLtM13MQTIzXprV",
+	"TuBkrKJ9xVKFk3XbnXZn3ohYmODjnN2ACfIDG5xKSLbz3iVSYLgMF0pTEbF2owr7C6utQEmwOlJi3mHO",
+	"1mJY9IAqRv42XaVd5XufE3BjdpHSmMVhrrBlA0dUWEO8mVijEcQJggBE93WF1TaH8KLcQMWNTmBmnKTS",
+	"yB1EaZpq3MLKBETvzBbhC7ia7FvtlZqCBVG27uKp5NMFBVxYjMf11PjvMmxeX4O39+UzVt7Ri1YtiIFH",
+	"CCxx6DoKnUsuNIIiLi73IjbDqTB/n0dyKnTYF/B/5UfuKcshMIQbRrNGL4P+gPnuz77AYXtW+ndiIXq0",
+	"uYZUmJHhOSSCvEuzUJzKLLsvmjk1CPNJWhCTT9H/GRAlbRwmstwBM+Juvk1UvIpo8TfJBYuXcy7g4vji",
+	"Un7VWYtfremHLYK3tvP2of2dds7AA6y31bltLMbhf4XvQSsCASlJrG9vlTwKn3xDldnUxzv4f80lqSP/",
+	"3k5ctr6YCk0ZNDfzu88c8Bq0EahFDb34UxXbuJuIYpPKKmRqe9IAqPmDfL/ASz9gER2z3EdtL7oZ5QBt",
+	"eDk9gvh95bTXqYiJTQlBHHnBhnrjGPIwJ5mwoa48R/jh4U6x/rkpLScTFpMBgwT1iuMjTbP4AAPGxvIK",
+	"E09cfkPLPziudD12TsEHbP5lvc51DUZnGfNQtT0UlntWuEo+b3mgHqjx3dtJTjnkPm9InTKtubhQiyWo",
+	"LxSR14Io+6InUM0r9Wk04lcsXqyBZDeHK+LeJs2p0DyxDtPMfoaFE1p1jJBBYzzVLD6HcapKnJjhc7ja",
+	"+eGbA7Cw4o9WlJJ6gdCzf9Z5vELoWWCmzanahAtRF0D4bmExhVG9/W8qaM2HY5CfZ7bu1Yh0O7/5U6j2",
+	"oIqFKr5QFVh3QOhAGT4DjifQ+GYZy6QpsJ4xF/6M3fp4eoi/kKYBdAsJO2Rykiasu5UfkM13tGvdAJq+",
+	"nGqWD493Aop9NCkW6DGqtI2CHU71NGVkKsyIqmWx2P55X+gbND5sXcgt+9C9235l//HODNI+42P23n91",
+	"i48nMsXwNMj+blxwPZoO2pEcb0s64VuRjNkFE9vZ7Df+5+qST7bkBBFpayLB14cLXHKf3nDhHeJUTMzf",
+	"axxh9UW7qYH+9TmP++YuHCij3581J1rs+MUsaq+6SMmoBrrz+VhdWOpXZccRMdASnudFEpsd4Lxr+W3Z",
+	"tRmDW4mMaLLVrUPTvUSAqqCtD/qAsPFEz4gUEZgImC4r1t+xJJEB0YyO/6kYo7Xnx+15c0Kk0go93vHS",
+	"a+ry0Zep89311Hm7j/orsB8UAH87JspivtbMYInHjzYw+xjd2mqpCF5Yg/siMIzKMK+MicEVE+UoidtG",
+	"e85Hd97KFzZmSH3qB6kU7pn5nODtrr5kHz0QZlu1azfXBZwbq/zdE5qyWs6LwtZ+nkq92pj0b+YtEKts",
+	"jRi1hr6dfTKvWHqFkjCFwZr4qR80TBTDIGIj6qA3/oJfMUEGMyxQcHJ0ekYO3xy3id2aq1MnEfNzwyEV",
+	"sRMYEnlBEkavWF9wTeRU9yBLnY4hTIcJw4NjJFAQYwP5k2aNEZ9AWbjMrd4Xibz4QpHQrb9NYzD/b3uP",
+	"rDocuqVFNE1tSQawqto6CbdI0jFItoZZoH5eT9DQo5TR1c4wfGs+pL7SIZsvGFcSFAqbAGMs8rACafdJ",
+	"XYHiLmGjd7YP1bhMFXak9c1COFJGpdrTiSHDnnO7bTdcNhu5D+tF+a+29hTYpFlrM7SPwlZg+Ub+zK0T",
+	"bfF2iX2R/24fha02ycbpFfgBVZmueQ2l3cxVg1CXvvDua9M8hlxbWISCGwijcylccAtV2fUHwxRP+0Je",
+	"i9YBmVtwQObWiOu6HsnEW91QQ6rLiOqsCh/7ELGJLWkIYYiwHlDK3Gd2SOuUUyN5Tbjui4zruygci/9t",
+	"EsoI6rMYhMYQxhxeBjhcq74I89sQWqKRE/Ql4TdGwAvNlQotoNA2Z4sPLoqTX1Kwrnb9v8Otn+jW3ztb",
+	"T8633n/sBo/2bioj5+0ubmcYRG/UepZB/MaIIBETkE2k2M9rWAoXRlV/5mrHy7WlnecpY1tGdiT/evr6",
+	"lRV1vBhdC+u8aOMe+f4bx2Nd7O5Hs54gEw1vwrVFpEUbqquCLlCp6umeGTZ8vqefZz7d8eirD7p0nlpO",
+	"eNToNRI6FdHIUHshCnlK3trWCr+aN2KUVORVmiLXNRXEnfUUREyrV0snVlpOlPWwZE7SqjXsbHW6t1jD",
+	"nWOkJliZZp0PbTEbOFk89BUCJbw0l6M0Fx2Fg+VLKkuKObjfr8CpQ3TCl9EqkmLI0zFmzxYqopbMp9Fl",
+	"DXzKRluKUt2HPM6VIM52VgOC9chs6aPbkdvy2X3GZLd0JKuIG4hxQg/XE+OWlO3dtBjn7+c2slwhr2sd",
+	"gW7uw1pi3PJktN8HWr3JSfbGGHv30WLOLlNnkmh0d3b3Gl6cqBrxyYTFi5n87NYZxP4t0RKsb/Poc0fu",
+	"RdMLpuvh1OzMvnw3rjfP49wi3i8BYW1CPLtLfRV/hM/+rsyWVVmxXpflUsAnkyvvLNPlRs0lBdWxiC2a",
+	"aYay6BzcXZ1hPidaFGQ1bwWLT+gsv35rkIYfRtJVRUKrsr8USBlPGDW8RzCCd6vaY+5KjGRGxMoSIzaq",
+	"qqrGSPYTFhmp/Dy3/y4KSXhfUU3kgl+x4kbkkLjpAmI/RXu1oSfnajow36NfJp2y+Uz88mteSRGA8vvK",
+	"C1guIKJzGnjXILuqBZUz9ZS0wcX5ey46Db6vFTnineA8JXDFnO+lFkleXaZbkRU/fykySrosV5JIQSwt",
+	"rJU2+YZXatgYVrDY7+zlKte0k+CI9X2WFcE/ZX/teulCdgGD2S0jKnO7ez6Sv6331dDdcLjqQ6X3reE1",
+	"WtPxMeHWY4bQc66yopPDf+m+I2PRLVXwX60VLDuPtaQZZhsI8wCc/BfnHmyBUzO004UHttQf1MPKFxTm",
+	"dbjchURPwBu+ls5l84cnfD1Ny7wfEMGusdyBbcBWi/gZ6lKgfPud34/O9YaLRUKkH82YeWQy7Mjr9dkV",
+	"LqSv617zRdFgRbh4KxLy2qO09xhX6d+uJbGUGUzr4XT2+u00mvwEP2c0TJliIqoMHzOExdx4+8qC2pCK",
+	"MbEqGyoLI8pynW3MJR/a5CszyjJ2vXu3wOFF+ZevRcIF8/rLwXKxSHhBRq7KLi2kY8JAjaAhh0P4V4Eh",
+	"Zb9umBvlyTVZ9mR+JsuO+zbGNocHtcn/a8GgVplFYZvgXp/8O9T8HVnaMDaqklFicFUpysFcnGxt5g0u",
+	"LuYiLqqKKy2JqbQTafZBBySaaqIl2SlU9XERl9eeIaIy8PJ0RJOEXDOiRnxilIfnKY/p7OuiqXinMgbT",
+	"hacsZX8loHgLKSwOX6sZRX475rh27NSyCCc/rimPaPICduYQxwXGVd8yS6nzBnEyDy25he0pI4Qw4Mq4",
+	"19113JpGqj+voR9kBW7qlqIsNKTbHGG1An/RWZhtYtlRPYVYvcUGqI/rVs9ZamuzR4XtZRiNRrnqlBvb",
+	"e5rGtAfDQ1/A3s7Nkg1sWPmMMnjUOUcLvTvUpPFuzDqI8xtSdosxoo18T9Vq79zrn1D39eAfuJOvnzzq",
+	"kNmnY6RZjpkF3VhLeQnNlC3pG9Dosi+a88G0rdr6cdAX2ed+sQN48IWy7Te1Ozab4heax/g6vWSiZUbB",
+	"jYf+4F8oG8TrKXIYJ2jVcoeP64hoEwMfOcyDotfR0LOPAiKTeH01PWNNvyM5ze1pkYp+mCMc4CJgojl2",
+	"wL+87/KCQ+eVMtvDksfbZq4/HBNeYACY582LyEv5HOtdp+I3t7MNlPDnd3ATzip5V34PArKgH/EBFg7d",
+	"3fEUjKC67DaUZxlxzdSERqyyj7GnVuzu1Cu/vdPp9z989dz887Dz//7HL7/+8svWr7/8n/3pTmfnMfz3",
+	"ya+//D+//u//+f/98ktl7/EcCGpJ0HS9nBSXygZ1WFGRWSyn35IiyOsFRZnMvgoL84XGgCiZloX9dwj3",
+	"92uyAnf/c9PtTmdF7Wa7WVx9NSICH19UsuiHkSQJG2rbFmxRQ481id6mCNiy/h6FjdUlUd4nt6VQPjg/",
+	"ZwIlE7a0/kIqEyiCmtddcPI1FBoB9gJAqKivUkkMbKWfOUpYiXK1lG3Ip4awT3x703Wj6qsouG2s4rUk",
+	"vsPP03Q9pVYFeWyyX4ahZn4fh4DwIaFitqJFxko78f1IRVmXjKAxFfznKTu/ZLP5TT3P2p2E8bjXn3Y6",
+	"uxGF/zH71wD/ClHLh1CFa2m7wMTKEnBrWodWKdccCxGv3LjNcqqBpjKFhCuLASM+sZZ90GE2h7kLSakV",
+	"+gAvCvD08MtD+xJKlyw53raraYs1aVSb3XDPeQepwPH93FuAir0cAsysihjRNOVMQYJXk6qZiOiEt2d0",
+	"nLQC1x7YK97sIP+Fwry2MDM/hS2jaPSFM4WO6GTC0E/sZ4e12uQpZEkqwi+ETJmr/gFVP2JJhNR9cYnp",
+	"dCL2jBGFV4h5o2dT6mw1RoW9e6QeYbW8mBsYjbmgGpnJmE4mtq1jsfLY0roMfjW3oFDqaulneYEvvw3g",
+	"Ml2o9HaWM7neVy73st5XeXTCYsei/66z9ax+u2QAWiGkzX21YqK57wy/W7F1c4He4ivuM8wTXvUh5gkX",
+	"Ps3jwmavgCngfTUCr2A17JOFY1idqlvGw3pf5Ci46v050Kz8oAD/VW9naLHqxSpIv/dpH5hzqxt8YABd",
+	"RuOoT6cclXONvQxNw2bKZRHpVj4Bj8At4ViWQt9DCY8Sf8r3UFzaUq5yGxMfnSvkv46tD5Od/TRWj5vU",
+	"t/hlbPH3ZPJDmW6BYI+5NCCFrJVMs7hjzOazacwObuPYN2tcz2LsPqiNLafT8Zims98bvtTU1isVw1pK",
+	"ui0Y+znDyB39Wn7ECvdhvfKI1rCVVUfMi41KkcygUan77V+MKhTCLeDiom6tRFAsFjZbgtwyjHXM8tht",
+	"EZ9SbydXtmgt2QXAUu63ljnIZpiNYK0bZs73K2O43xfL0n3pxVyvUxXS9eGcag/mldUh7TvYwkm6CvTm",
+	"oSGlRE51q32v9SHtUm00Zb5W+wBoG4nkmOVusNVY4Rc/n5/eYLQtLA4eyDEXU1Us1eiVHfcn3KlVid/O",
+	"vri01stiBfYFM2OBEjsK2KuLjSOXtfvprEzqKYBofs2lm3WbYpoV3mRk3aK4Y3PjraKNq0DnHOi+YMvI",
+	"LPKWhFX7PsJ4HPYyA4xqu4bEPTJJ+RXVUJ8CzWToIxzMsLSxedX1K+6RyXSQ8IhwYcRkr4unb6iMx42g",
+	"AaM3gob9tGiudD9WCgUF4X6jta9/MxXPC8ro+7IE5lVHqlH2yA9xqFut/Cw30kA4gUyJs0Y501h1ufJy",
+	"EIDZ/CkTcVaO5HYZro4nLExurVH7EV+x4Q08zmplmAGLFYmKbrwDiMeYMKpJyvQ0FcprNeZ5u5bWjawt",
+	"HNfos7uyxGRQ2dxwQXNgMphqoukgIBA7PGQMs+VA4TUwx02vV6Kyzv46j81/vjH/eWr+c7R008u4AVIl",
+	"vxZ7VcFF0nQJ3Pud1gEGlQ1slR6MYCQXTCusPCUwWqac9brBvLf9BR24a4Y9QKWiO5Y+XO+rOQ8nYmGV",
+	"oFzdyY9MWLoFx+OORhlyYIQm7G5/MH+xoItfkW/vrsm4g8YppkROFpXQgQRJlzgJjx0y3bqOju8udwmZ",
+	"m0zg20BavbeHyjP0wHEbNdwH51rq+NyHta5Y4Yx/R3q5v6/bck/Eb8M7HSoSLdvVic93wanV66+DQv4X",
+	"t7MzlHHhsz37mYieQueoSiqTMkJddxIqYuWVd80LQFrrFnk9oT9PQYBCOUgdgAk7AS5NLlJ5rXI3LJLj",
+	"gjEtp1tX3XZ3i7V3tvZKcs3+/u6jAuvfKbD+q26z32/rd52tJ3Tr7+8/doPuzk3ra/Ow+Gyr9Eq1QGCA",
+	"82ZBpXBnXS7oSbYyJpakpLbT1wLzfcXJH1Ebh5MPxYVvbyZQ+yXwBWEXQ3F3M/SIqvOxTCt2Cz3B7YJo",
+	"yghYcvWI2k6BAArIADsgaiYiQi8oF3jUoWAf9DkCIiRUgwGjnoXA+3LlbcyxuNLNYK6CP5y32UWX4k3t",
+	"yobu7VsSEodjnzERwX6dlWIP/JKrPoYeXLLZLaUdHO2ewn4Wh83gtF+oQvxMcebDaMzIU5lWGhRSqtl5",
+	"wsdcn6eTirOyPFdB6p+CXpOEor+kKJZ2KkXPW7RVXdYlFaNESmteKcplYy9EAvQHabGeN0iL83JVtUeD",
+	"r6J78AXhDm4jhuL+1hJAvU9qEW57w35HQifu6AeuR99XRXZlWJNF9xy+OTakI4BSz4KAc0JWJlnTCa8O",
+	"FytcZjveAbq5CdeBZ3LHOYCPFfFRXZ7v/evPT366PNsZ//D4w8n+1auvBm92ox8fjV504+edi9MdevRk",
+	"+v2e/rfGbdto/EnmHozMOVS5LcGz+FuPYhQ+uZ20ULw1n/P1z3ofVKVXTRKOzbmoUSy3EnbFEmeuObBp",
+	"9ShKYhCfItY3WFFtwYw2W9U5XZutwpt1I1921iuGRFPNIz5B/FvQysVbBoeUj6waZCfAf6QswlZkqdIB",
+	"mhfn5Gk0GwaNiKYyuWPZrHl2g9BcFeycnaBnI62Id14rm7cc3uotJCid9Dy8F6Pg/Xh6HizFbK0WIus7",
+	"iUqhhwU3Uem3tR1FhRQ1u5F6Lsr8nsKapStBVyQUhZTVAxLiFK7VA8E/C8WBJskMvEln8pJVWnEVvxAs",
+	"Diyr3FKRnNgaHUSbbypU/VVFyXHpl0wUapPTKGKTpYy/uy7j19WbekMVJF+F29fqa3jnX3795R9hyR6z",
+	"046/3R++/vbHv/949q/85Q8v93969k3y6tsfuz+e/cRf7bzca9OER6zd/erRXqe7t9fptDvDXfokWo0X",
+	"sK6V9cThTGry2eqjqMVfYTGfM191BtYVBXzL5RqxqrBquwrCBf2qu/N4mYKF2lUb1avuzuNq/eotBA7U",
+	"O0F890xqmtyyW6E/wud8noV9VPucnfHRj8xQRF553V1tVsKIXrE8oqg62U+dG43rHAerDsyxVtxCtSc7",
+	"eZWvemdtZ5o22124hLeFqRRpMs9sWjdmqBUQNR2XuwXs32mpS8KJymsuxw3ZJVYu6o5RRAVgLlpwUHH2",
+	"1eiYuxoXaJHgCJp675FhWhXNeS+uIH99dUlN0Xl6G1LjweRzJjUgyN0pisZrq0xzfa3YQJmmDNOO12yi",
+	"vDQkRbBr2/n0fgJQSBPbsrUeKhJlzSCNm4XniUHXdz7MqlbYVSdpixpMNJqPSJQwCnXN6xzx5rJdD0u5",
+	"rstCr6AsDawYD4BgVpdb9KLkWNLE1kollADr1VrRVpVnh+r4ghKTWdVt612JRlJBw07v6ReK0MmkuAEQ",
+	"0dcS7TLbefu897+tkO8US1c5S7Pi3sVzX+x59MOQY56ySMt0BgYf874t5OVUOOuKXMO7CF9WU5QQfgsd",
+	"qM3ruA0gx6FbchgQliiWNZ1dnTasKqurn9kCcipwLnYQyAlVlywmTR4rqN00mLncZdLM4NGq7UaAM0rl",
+	"kCcVNSIrCrop31NagNn7BUhb323q3r4l03XY9jkzXO80lhWThTfaxN7965HMKsCi7G2uAxIwR5hFTMI8",
+	"UTvMsLPkJ7mimqbn07QiW+FQkJHWE0Xenrxwd8AtiEd6mrJCycupUKxELeHz3vZ2FIu2fQot+HFWtY32",
+	"ggn0+Z/3k0yVxljp9ZpC08nERt8iKMpN8biGtR2JCy6YleDLx2I5x/liTwnGKwNhQgqk2EpwHJrtkhc8",
+	"jlmSNG5bT8AiQ6GAgE0agTbKC1Dk9lGBtejZJqpGFqAe+LiZYcPK4gPehbptHFvx0jksIm/enoF9kEbW",
+	"qu1eaBZFogGDPBhAhdYBeXN49vQ7e04upBvesy6MTd9J0jw8fXp8HJAJSyMm9JbtINWqkHIKktntrm2h",
+	"Yu3e44Lo0HQDeTLE1vv/2uy962w9MYLE/k3r6+a77a//y/t3/7T1399/2fq69fU/b4oWrGivte911zog",
+	"4cebcAE47pVk+A6ezupaX/XPsExr7kU8XYPLWw52e0afiyyfJ6+HmqfRNOV6dmrWiNs/nPDv2exwas6l",
+	"TqgCaYbq8vzXX/4RtgKrsboe+tel2AGehQ646jPm+1RqF03AzSQjRmOo2IR42/jr1uGb463vwR/uZENY",
+	"o4HjN4ymLHWrHcBfzx3LeDqi2qwyd4U0FhQqRV/HMJVjEr55fXpGtuGJCkkzNIPLlP8djNQ9gjOSq522",
+	"3TMXtsaLHPZFmK3WFij965bBla3jOOwRrgmNdFZVDmVmDKngSk2hUCqMB02/nR4FqXPmPeuLIDZ9JzsI",
+	"A0SuMjgSKOlAySCV16CWpX0xlgPDF+hkQtRITpMYIiMJF0ozGhc1NwiFs2EB1ndlrgf2WOyLpjZ6nUu3",
+	"xYiXMEeakPxXEiJfhT8Dg7sj8OUUANvqi5QNpwp85WC53evskvDw7dl3r0+Ofzo8O3796vzo5OT1SXgA",
+	"2jtsPg6MRHGBCJSyK3nJ4r7A0+OK7HW6OMTRq7Pjp/4YBipGQ/KOh2eeOhnA9i/ZrC+4MucSZ5U/7dhQ",
+	"byfG4jhwoeEGAirkaGmYC3RVpkqzdOktQohKwyXH8La9Si8PT8+OTs4P3xyff3/0o0EvkKDiMReEiXgi",
+	"uQvQqr4qOPWi25KfS/WqaARnahAzIN1ff/m/uzuPC3UdhyQsa99hG8ipIoJBtzySsguuNOKL0Q/GXCnA",
+	"lJSMaWLYn/NO8hjwFtAgdkjQIeFfDl8cP/NPD68SSCmhf6WWAMK+Mg8FQ/a4GMp5CDhywRWhRLFkuDWS",
+	"Crr2j6eJ5lv2ekTmeg1odMlE3ENHRpDb0M0u+iJL+Ckl+qjANXieERpdCnmdsPhijDHMIi56S4K+KPQ3",
+	"DSrydfAz19IhQAfLydHpGTzP6le1+6IvvvzSnDwT2uV1ffmlveY5akH1W0iGRZCqXuHONPWIOcqElCcg",
+	"GfkvEzysrbwap/piHqkOrEBShVQtxDhLm/KlN6GMTV8Y7XMw1WVK7m40XiYpmGoRyF6HLVeT+b7Agm0w",
+	"hivahqYQniLZtxnIdAUj6S2myNimRI+oDqyCtJQY5xvGm9MXhbmX09I2OSzSEtg98K2cdOCVhlUgzhi4",
+	"sC+/NFDVrtMq5A+ObTKpM3Ihmj19fXJqkOsb3K8i0hmP+AUXSEbMO+eHL168/uHo2fnrk+Nvj1+dhmRM",
+	"Z+B0gtcP3xz3RXOSsmHCL0Y2yp8Kdc1SEJALJxYGJDyO2XgiNRPRDLYR+LgbwCYz3ARcfYrW+60zqOdm",
+	"Jh9ASqQ+MF9abc28jgwiNSooROP1hb0eAQlPmE5nW4domINhs3XorROjns1YnI1u7jfeFDkxDGn7WoUW",
+	"bE5CNaA7AhIBakJqRVrCVV+EH/tOwOs3etDH8b+h0kj6IO+Zp7/+8g/zJ8h95m+jLv+3j0avCPJyFkBN",
+	"vzb0SFOeqK9vbrJ1mO9UD2ixTMle54lZ0QLKjDioIFUYZVXwIpq1XqdSXJDBzIgzLBkG5HpENeA3d8Fs",
+	"IBMNUkYvUSRCWRkrDwOgA6yM52i/Ie/WezpNJinXbbM8g02vnr84fnq2ZD3kiiY87otsPUYtpkYAcfky",
+	"0zQ18oAyYhQk8skx0yNDvLjGmXtQ1/EL1RdD/gFK/lqiTgUJofTCgM2kiP1af7nvN3BEgiYGC2aE9gWO",
+	"gP6JmNvqW6WKwgHMivtgH7gyNwFHaJMzQ4+zrFI6U7ZuLm5ikMjoUkEU8TwEuZhA7oNR6iKWCsNvAH0t",
+	"RrRtUBSWvYeJwQ8BNU4hCSsrgiIFMwexhxI/7Qszi4GC+SCWDMOXYYgs+9z5lg2pcqVF7O5scnJfuHIk",
+	"dAYDxBJIjUVT77Yb/HxqNAsznyG7lo+ZYykTBcvYeoAh2vCLLPtLGXXYyGEGDAMZz4CYckF29shITo1O",
+	"qzIC5KXs4qO+wAyjJqYYVRABvK+WUTqwGBgZCRfVcDNrX0whKdvKpCjY+kjeJqcMyTPu5QtFPEnGgufE",
+	"IADcIZUTFJoLACzOKYur8WaIHtXshflqC/5ryWb+9ISNKRdcXGT6jf+bYjokzangH2wstWodZEEfnuAA",
+	"60JuDLCDPe48IeHJ4dnR+Yvjl8dn50d/fXp09Ozoma2SWqCzbo+MJpqPgWKeFep1GjmOahJ+e3RGDIk1",
+	"EyCMBpDh0RfvChU73ze3ixU8SfO7s5cvDDlhKQhwVJN327GM1HZqZ91+3yw9aLXswp7JCKB+ek0vLlhK",
+	"3h4jDzSrkNHUCHyof6RXRtfQJMSRkNH0Rb6RwgLC0nxhj8AqJyB6mps1YXKSsMCOjLgtp9o/eFvkHTpb",
+	"e5qdI4OHb45RzUl4xKwlxUrVL4/PGkEDrICZRc5wMSWnacTaMr3Yth+pbfPuTZAZqqxs3QgatuJoo9fo",
+	"tjvtDtQAnDBBJ7zRa+y2O+1diJTVI7BGbNPoEpu4S1Vhgj5luhRMg/IzJNRlpAYrI0gyph+alsoH2ESk",
+	"dUAo/qsv6EBesWrKXaGmPCFNJKk9AgPZg7OfWvILUZOG62VsyXCss9xCKq+F14gOJByjziaxS0q0uE+j",
+	"y7btZx2HB/4iXWkaR8T6IpI0YSpiMQnhk4lWoQ2kbWLYlRyS6cQAJDw5enp0/Obs9Pzl4V/PXx69/Obo",
+	"5DR0XAmUlSGdJmAKbLXJCaNQa5CPMZDaDg9MHJ3TsACr4bDsHEDDhoq0IjZfZSqQHCJ0gAkZxEDMy5Dy",
+	"OIb0jktX96iBli6m9DcynpXiL+hkklj83v6bwoIHnsk0i2JeWssPqld2d2+slr/SEHgYXTqj/k3REGdI",
+	"PTxAGgtIvNPprLdoZ4t0EWJYBaLOVnKrpJH+PIOjXdca27MWVdjfkkg/7+ZBvPIebrZq+Awo29/QOIOf",
+	"+aS7+pO3gjqVJMaPdld/9FymAx7HGEa719lb/cUrqZ/LqbBTPLnNuSHkM+OwEcANKbRsvBE0XMv0QgMm",
+	"/Jt09wzVmZcnHVEize5uq2BKBj2g9tGClL/scENH+ZbJtHjS3Ron8IbOEknjMylf0BRd5Hvd/TrHraaT",
+	"CVREf8liTl0F9r2dJ6s/PpPyJRUzl+Rlvtuvg5bHQrNUUGevByjb8oeGHlm7TZZGYgiTpheq0XvXeGaJ",
+	"G3T8b2yDtWE7ZjTeSpjWNsziglUwM/sld5GYRswEJp1birK+weHJ0dnJj0C2D8/Ojl6+OTN0m2rNxhNd",
+	"atTcy61Tlu3nNqUqgvuCK/2M0fiFXS8krtAxw8W/q+i9OkPRJs/VM6TAbrdu5izY8X6eGshlZjw/N64e",
+	"VvtpdtVv5nvZBqkVkjk2Q6WHlCcsPs+QwsDKHQmE8VpS0FhwqPske9smD9m/wf1ezrB0HnI/q6cxVhfn",
+	"O4OvCsA1AG8ENRmgl9C45LAy/zqkdRkI2r0XkKvRe/d+M3zIQ8dV/KiIe/fIh8CQVmZGt6Uu1g8HKFNy",
+	"H7x7b+Cb0x9zPQu79IgPrKlAeWxO90Ki8wI0biwA7jxOhfZx5Hs2Q9ObDd4YyWuISZ0nGmd2rs3cp3fF",
+	"+guLEowtqfCTgMs5v5i7WwOxDaA3gK0VSfsLkDXLuP8skE5n51vGt2CBfgZGGbDGWXO2YUCumKCXP49K",
+	"kTV2eKn0WOtHxOCXQ5MhoWa40+8Ot3b2H5ERVaMD6/qETPmhzZdPpNJVzA1XZCsXzHG2FQzDsyWBL+n9",
+	"HfSRenhbG+f8fa2lkXRvx+uycgZrFh948Cu9wRtdzqtfeqmDuSIRD8+NrN6ygjDkSP1UimHCMZrmkwj1",
+	"D0DJ8KJkFKkO89z+mGHazTbSmi1byqOa7B0rNQWqJ9h1FiczLMRtIMWTSZyFb1j7EvgO9YgZCgjeCrTV",
+	"K02xyDZ19mZ1gBimDFumSfYOuNukYMRc1QFVLAB7J7L4bCBr2d7vdMjYZatFNBrBsi/Z7AsnzuOUiRQX",
+	"LetuyJ2NaHvLNwExLEZUcJuxVqyg6I3uC9/mJbHXUWaFd8PZECE7kRk1SmRmget2Oo/RvMmFszWTZvjD",
+	"6fnTk6NnR6/Ojg9fnD/97ujp9+fHr86OTv5y+CLM7Vn7RLWquMMJHC7edoyhWI9BOPXjDdWjDSoWBWL7",
+	"5Id458Xlm6/Ev+2lZ49n3+xe/fXR+Kdu9N3+3553Lg531NFX01d7+vs/KLH1rtynILhrWpYegOAhTmcE",
+	"L4/cW0T6fD9Io/fRPBsxmmDQUKUSccIMLVfk2kuMUSy94hEjERXkOuUaSjCaA3JkqU0OkY6RnU7Hxs2E",
+	"SlM9VT0iL8PMK2hGMPRjv7NrzeHurZhdpDRmceFdISsFv2+Z/g53salb6RGxRq+7EzTiwbnZqR+Zjitt",
+	"9BryEiLFIYC9t/vI3KgKT8gGbg9uctW1cafDFcGznd3JkrePNtg7wrBTAqGNhs9g6I77NwVJh84W9ciA",
+	"AbprJtrlq1q4lqf2BEYOKd1dtFiKl3HMdMojZa9hybqy4DYWrPKFT8CaOGNl45P1BWYhluX28fOa/qvC",
+	"Qtblkpu1uy23E+w4PufXPLHv7Gx1uoV3fGAhpxN6eD5vJ9unsGe4BmYhkBWHH3R3dvcaHs660hV56epy",
+	"UYsNGR38I6ljepjYxmFFc/CDOm4+lQUfjBnjWTUIvJtYxHK8kIV3tz+WMOZmG5x0i/QCo1/xdJx5TtGT",
+	"WyiCAqX+QNxmabZACHbO3KrtKhepv9a1L6T/8eaF1+hywdXsrn/tbjZ+V2q4OMsH5FPPB3Z1ruu4/C04",
+	"yWgBgHXu1xLV+lTLFFVr/1CMbo0KbsoiPuFMaJIyJZMrp1GH2sgqWoWkCcFpqMaqwFaDyzpp0LyPho0+",
+	"GzBzGxXkZhhWaSVVoObnWZGNFIMs0lleax4y4vE9Gx8iyGSqRhAGggXCpGJ9IUXCBUNaAFFgilwwCIpw",
+	"CTQzFyTSJm+N7myICCt58jB2xCMTGHEBXM/6l74iMZ1VuvxOmYjvREE2aRldn7Hi0Wb1W/xTcYK49Vip",
+	"rIPJEoa8FhmZrWVt3bmlmFxDwFlLeMmuiWr0djdIVJfq63B344M8BYIrgqGO13T2O40Z+Xxsr5+MVxji",
+	"sx6TsAGDvoXCpcAs1Ipc0Q6wdGJ88nzVEgxmNuTY0vqMAEMwBiS4K8Yq/J/fMv3GLWFFwMRTOR7TLcXM",
+	"SzrPhSqUVu2Uqqe6Iim2+RL7MEkgmsiqyFXBExnFK1Ml/0LfoQwr1hhyf84XZVV6BiEfQ5mON6ns2dgj",
+	"JuZI4a4jhbnVBc6yELCAkLwJCgNZupd9NhzOfecCHTZAKR2irFLTXgtGmNDpDIpTW35qEaaqIssfQ3tz",
+	"0MtK93jEIruCSCcg3HWpnSSrQ1gl7QF4BbN1pGxjUVvmGKQ5jLLqCxppfsWh1EleAzmzSId+y8wQg3D9",
+	"4OJf/4//y093KFcEDP2GmnkaW/ayvBZEMQ3Nb/uiGXoNN8Mgb5Nr/o1bCFttclLed9ZpF8RIKKAlp/qg",
+	"ss2uQuc8dBZdED8G468ihGbE0oDzB+LmPyBA6zCp0PpxWp7MXFVgqYoseh1I89s6n1JfGeWWhU9juJsr",
+	"SzzXvbMylg0rDdejEFm30jXC2Fa/+Ho4VGyjhre8mbOFeB2PU7n1cqmFJVLWbDGNU8bITE4Nc8Sy6FMR",
+	"jf5puXer6+ayqVTwjg3HhZJ53oO68XNY/g6/SRmNMiMsZuuaf/2v//yf/6PR27kJGvJaGHoED97fBLWj",
+	"z0Xs8xsXj77jGlbbP81ijMbqSp7vBn6VunLPZ1yyRcNiubi8Da+VDGoGCeJ1ceg+FfznKUMPJU5W7KO8",
+	"U9HauFusLVSNKwana6NY98kiFMM15QDslOG3Uxt++G8HM7uiEtCeRJ24y3aGu3RvsB89ir9ijz2gQQ9g",
+	"H2KNeNwDoaSHR16EXacCdp3FsMuBsCFZxVCiOuZk2y/tj2Q+Ti2Pc8IH8rw6wXBYt9JjclwRmlzTmYIK",
+	"pQY12wT7UrMPNNKGN15LEkMKZqQLtqtMbsFqHCwgA6mt9JHKBArOmwHDnvuX8rJA+yIv/4Mqz9iWp/QH",
+	"11K2ySs6RmO5VzHIC1yxeZR7nc6B+d68mvXUJgOmeMwKfD3LU29S9whyycAeNrMZ9ka2iceq1SaHrjlL",
+	"PM4bGJtlTihPq/KzFiWzWn2vkM/a7gvb9BuTGvOu3gUIR9JALYTYIJsSbqQXK5GrDNKL4w6hj/antK1Z",
+	"DKhoyOGXOXWGMeS1ZJJQIQqdeubZSIElrBm16FeDvc+YxdrCSTWX2L0zkDbFXWswzk3R/jp0/zdvuqvB",
+	"KP645rcsIDJF4lRmZ5kivf3R4u/NSpUayxYZ5dcSnAOC/fMFszUhxazC/FZpVrM0c0MxO2uRgL15SXG/",
+	"LCrau37BBEtpsu4ltzD585p/Cgv9p7px3zK9+LqtKx1g26XMZz+hOhpV1rbKqn1i1ceUODxGaxDWRUJL",
+	"zEHmEaUpI5CPjoF3gAYWL8P525oXd2/cPTNiUWHz2ng9X2r+PlO016MsNXT4FWB4CGli96HJjF3L75Pc",
+	"/KGkCrx8a0kV23kH8krhAkvYYN1i118NhY2qfuSk2Q3ITkB2ya+//CNrtXBBJ6rV6wvXhS0MsoZsGV3z",
+	"HlnzIT4CtfxvkgvzAIaAJwkbavNCkTYSaJuOZTe4zZOAuqvwTy8VAl8BMYhqEmooReYK8jQVY6RUmCb3",
+	"K+RbtsqujKC8CZRXb7tmAajEukbptiuBmSr//MDBpy+4DrIUFBcIiku8ZBPdJkd5w3XzAIS58OgvR6/O",
+	"zk+Ozo5enR2/fhX2RdNlWux2IOgE6qzkPgwFEW6uEKp93uphHS1YdV+YyVPX0B1LeGW1l/a6HRKe/vjq",
+	"6fnJ0emRmfrf3h6fHD0LD0jKzAXKq7FYV40h6FxMXShMZhcAkpxDok0OvXXC875QI3ldbBtJVdaW95o0",
+	"zWGwmNsajoAzGJSUJPKaUGUP2ZXYQbuGq34N30HgkRvclf/Chv1mcsI1lFVhUI3SbxvChG6Tly58SSQz",
+	"0rQipeqVhWxXf6m1zGlz5DrTL/XcnEAKp49YWASxeA8vgCWmeVP+grfk0QL/DHRy8JnKmn2mVkpMsMWN",
+	"xyBn+270vgoa3k2cFweeWHEgleA1QjpiGfomRIm9WqLEw9gjnjgJYq25CsS24IaP6RV670teo8busBvt",
+	"0CdsK5ERTba6Dd+H5HdN2pznyDvyx+v6kT42cnv+OxfWYXev2QeQZJYhUbbO9T1LLpbE1jrygI7+kjtB",
+	"1+9JdWcwlz9yAcMe4J88OOC79wX4rGmtOQBvi93OihXtrLWi4hUz0kvhgqFBeIPeI0tuV7uQkJMEhKrI",
+	"xr17zOT3pw10NldSqkISgqsFIk5WP8xDqZ3OXvfGrzjlFXcqSYrcPoGaU0bsm1ClbXMCjTfJF7owfBra",
+	"2DmJC8TJannrPutXnZWlXtc861abWCE2flJd6wRaRhfOjyTywtO6rFR3R+tSlc6WOZRWWITLpQqN7BMQ",
+	"w+CJ5mMWFAo3NvMAqF5fQIlACMHKiyfP1Ri0n2TPwx5x3/G0L5CfKZIHz2M5RSjQ6DLP86qbYT4OwjPo",
+	"Cyx/M2BGpvcCtNrkWNjAoMSo7FbcXVRasemXVAxsIV0hyYSlWyCru5qNiKZTNYLW3uYacoWv9wUlyFaI",
+	"YkxBYyVXHNIWWKEx7H6RoG8Vhs0V6kFBbbXAiiUMd+xfGZDxmRWHwQ65IGRzvXk6S+fJxO57ifFEENdh",
+	"e/Za/Gld32h4RobhjgQ6nL+7hb0yuMPGD/Qs60BbOo1taEDbjymo9n1B4AWN477QIzaGAuXNQvxG68AN",
+	"a980A0HlbYwUmQ+AyCrUuuCHVmCNCljGHAI0HFVG8obWtQOvZxuUXnJRKa7weK9YAdfeIEMMX1Y5DnJj",
+	"mTWfVdZ5jeOX7kp+ugCJxcTBap51K6e63TxEYMNisrg3TxYrqGInqLHvjRHFlemW7NoFQf1ZR3atOrJO",
+	"AayS7LGtTTw2ModUbOHdv2+R3F8Lmk6rVtEKXJsrF2ZWJkF/xMqzhuaT7IrOc7YlAvr2R3ujb5B3JUxX",
+	"NMnzHcHYcNoymQPgWvYEXCvqnFEljF4xlZP/vig5jn1fySKGRSr4VV/UYlikCegEaQsR9DezpTiQMtrW",
+	"DAERMs1a0GG3BhdLOKE8rS4JBZvNONNmnMX1LDX3QoNxP3E9UmwP/Jo6dIj/JMm/b5K8ai2f2tKBNIm4",
+	"vjkyJUB7Ni7or3YjYVbkOoE3lSlbxaIDM5uARrQ8IKGTq0EGL4zAoQNiOGZhkPWOsT0lsoH9QnwohUO4",
+	"tZDQ2gYaxIP9QKZ+M+Bxq00OC+2DlTb6hs2CoylrG3HeSzLrmfOYurANME0UIr2FwSSwsRUrFqDTmivi",
+	"ss1y/6jtg6elpomyHTD1iAnbVXoqzHzKLCRLb+sR/1r5Q2ITGOCLIWmaOW3U9mDWF96PXxdT3Vp2XmoF",
+	"Uuv5TVNueB906TQLsDl1PZcfiKYgaLiM3YG4KKygisdgsAQi7qk9vrtEUBXSV3KNYP+s8zg3lPiJP2tK",
+	"8G6NDxFXNZf/s/bmHrJhRhk+NXtn+MQgD2uhrubxn6FQn3WANYqo41kFzV9DjHdNBRYY2l2PHENvPA9a",
+	"HhDlAoLAYYHUUrAPmoRQ6TO0Hg4kagM2lCnz3nQvpfxiZARr8zM0M3rFuGE+PZubqZnKRmz3xTdSj3pe",
+	"pzQ3jNIph7SmAdPXDGssjEkT24hnbaOvuYjlNeFQqzXUcnIOHTBdJjLoHESPgFWkDHsSyWkpIGaxDTxr",
+	"3bE01AX6BgMZsUnKcmIbcWZdNZpClpbRKkS6IBGqTAp2e1ozG9nG3xS6zkLT2p8rgm7ID6CCeWcaVBxJ",
+	"NlbV2RhxsLClbmdJ9M459rO5QwTPwmijbJUFRAT3iGI/u63meH7rnVZtLodgzd11bxWftPnyiMsTrO8n",
+	"OOY3mlZdjMHobszbA5ut5+5B7PvT37NZf89cI6aMwN+Tx8dWovPDQjNPsvV4I38FFty8oJOEKRVgLRcp",
+	"xy1sbAHRqZoliapo61diZeSQhIXLHJIxvXSZvAbNCc/ajmYTgU8Y7wB2PZ2wvIh8Vnw5J5R5Q1mIgLBZ",
+	"y7ZVaZucWtFiTNPLfM3odM4yc2E2UI9oyqBsuLfUXJkCfml4KqHzjNUXhvuimfWXzdrOCknUNBrlfXKh",
+	"Taq1IXoTu+LQXBHaFzil7QEsUxdua+Nx8bMvFAmRo4e2Gbv5nnpd0PrigunsLS/uO/x5Kg0lNBPDP5UX",
+	"2uvtiGQbAhxwOxKs1SvAyIWCU6IEnaiRBJ3WiF6hC2Sz+dxZ38byNDlQ8i9sEp4UDCwBrQMsWoNfjvvC",
+	"9uB1gQawWZpNGRY0+YBMhcFttBCgKcDNv6jaoL2dd9Fy7xIBWjcWsDYH8Pb0INlGnz76dfNhlw/O/ndv",
+	"Nsn9l3H+Q0d2jeYnCKNpwllapuYHnrSaETVLeJ3fAuSG26fA/3HwJsOXzwtToDo/drpyccF/Wn8+/+qW",
+	"44zfVcinyww+2x/zC7PUd3uWc2vD271AJKieIofaijq2qglecyN1sPFEcxYHfRHm9zckiuUiDwqxmAL2",
+	"sjo3uJwzV8X5n8FvPu+/B2ZY1m9vQboWRdjfo5b7GZMrl7D2e6VXn4p04G1ZRTzu18tpJ1rt6PTJD+iq",
+	"0Js/zG5MuLCoQDn/tt0Xh2WcWt6BP7+FYWuZf+3uKseKnKc1axN8OoVhmQ3wQVK4Pgvz4MOSUYTa75aK",
+	"3nOgjYdQ5Vgbj4ZYXL3viJr5Gf+A4YpHMdcbk3y3C5d/QYV3SeAtFrvyEJkSbSsZuEFQx845EnIsLL7Q",
+	"F4Kmqcv4T6DxsYSGmtnXUPmXvMlMvn6lhb4olKIYWseoP7l9OEnZFZdTRSbmupOM5+X2V6yNLKRgC1P2",
+	"M6jU6dKfwXBJDWMgnpsoYWznyssYz1+TW0HqID8Xl52ncue1v5fOp6ow8JANzrqd3m45Kbq7ny3bHmcp",
+	"xylYNeTe3JCPFg+52ZRhe/a1is46fP5T5dikM+06J6R+5Z6M1Dy0znELJrH90SDr8lj3PIo9D8QqUh5L",
+	"IMt8Iss30r2+AP+Z7S0iU4g75xoipsGrszgjyk3VtpHVuZ/qmqrFkejuGDbYxnRekK4rna9VcWCObri8",
+	"zk2SjROmpkltwmEEtAvpmm/ZXX+hrM/vT6qyIapyRi/R2WuhPqDR5W+Bsqz+wJdicgvItEL6PIzjO9IS",
+	"stPp9sW1bSwSEEtZhB9LPaKxS4DKZF0l2+TQdg7a6cAsqi8mrkS37QbvZMomJTtdBXbfvc6TIHMNg+zb",
+	"OiB0XgzFVxeYW1bTNxrHUEItomk6g7rgVXetOiP03qnd7h+A2i3FnYPcwQhxqnd1MP4B4ZtddMP1Adv/",
+	"NN6sZ7yxmmVutqE5PSto3Yr4dC03LtyjPecQ6WVhGU4xdY0LRMnakOZktGjP+4QlYiKNcVbz9hif/64j",
+	"a0Oo8/LKLzYquzrAK1gYqx6Aph9D7UQveaZiTSG8qUizEPRbCHbuCxv52/KMLHmgl1sjpDkZ6kgHCSsG",
+	"3h0QmnNDV4zSSPpexB4wyb3FdhoEVr26im5JS8O6C+HY3U8Tju0WWh2N/ccKo36e8pjOyLVMLxWE143B",
+	"srbMzrKzTtRMHgWDnO59BWPdjR7HHdYd+qyz5ETJ4iKX82KMYiz6vE5HNEnINSNqxCeG6OGWv853kCdp",
+	"1WT5876XDTTLevCYbnsN/tQXN2mFojanJifRvwX/dxV/nHBRqwCazRB1rCuw/SPNcxv013Ryz36nVdIU",
+	"K9nKGy42WMWrfk++s6wRH3bMtZSg/RtNH/mPXxq9Pd8//B+/bKArn1Ft8EgrN7tfSEU9H8xyErehNrK8",
+	"lpHcYOeflGmTlKl0j/3+s1zcS5VFc4a1AwG/sZ1UpwnoKWa1kLhRNDUtslrj5tp9sSDMb8LXtVi/4Zsz",
+	"39QlC8s7NN5jAvgbXtNo4BnXDPQt2P+8pxtqPyEMU61SdjdwRW8VNVdlMz42S4TCga4Ih2BJ4JcQPAAV",
+	"GeqyYKK1K8nTxK7HUNOjNWdGxotp6ZSQvjGZ68wIaG6tsxz3xX4HWEWeNtakZL/KUuybf5fYixcGChsK",
+	"gjbhBUbfT0kwHrpgxNr0IqfR7hw3bMH93UGMq98rdf00IXU2tWBEFcnVlTmh6CFqVpklOLJlL0NWN3BR",
+	"CN6n4khvlvMjI/Wp6SDb5nKFMvMxQhNSUvgwIDSZjOiAaW5eW6A5nhbmepBAJacQucapYOlVbTXik4m5",
+	"M5vRivyN1VGPCrD7YzWwViUccChZxI3FDa3te4NiY2dn6+dRm7g3DHPCeotckRFNx5AuTEXsp6G3FzRN",
+	"9pdzl+D9RXh3G8z6xB0FV96ljV+lpR4yK08qhw939SF/Lhs/LW74wQjHHyuB0gHZoyxLiNUcI93+CJ+s",
+	"Hwvoj+ICypGuLchrLBGqpZ6+M3+wPPq6hM7WgTYxWqRfNAogUCQ7dXH7DL6+2ZRf7OP93kSDje6OLbuJ",
+	"/nsPLOZ/PiaRDETYkqfmXZqJaLks6mqHSsKgQ6erZeoEAqxoCi9gMecQe7aEAdQcwTaNeeOhqmaeziYC",
+	"Uf6uOOKi0AAcJyRZ28bxAQQJWPODYB/0uV0BuR7xhPVFOKLqfCxTFmIJMTnV2Sp7RMiskRDkctuWM9hd",
+	"hjAREznEvWd7SeRFYDZ8ydgkq4oD5YAMPNt90ReHc4DCYtUWSPDcTmRrjrq+nNhAcq6pQmB2E42yijFZ",
+	"CRZy6NWXxcqoKbmGTjLWkotDQ+FWVwsIJyGlLqcGAM7a4HIuelDAxsFB5y1NRnzib+OamsPFfpwB4UNc",
+	"j9001EKCtaGcCEAI7EIgKaSwEkITKSCYET1VGJVxbZDigl8xo2olEC/hLSXhV4wkjKZC2SAObRbN4lYG",
+	"oaxcuG1+VVj7mMZYEilfpgO592YssVhSXxhyHYB/7BoK4lC9eCNayh6hXgciu60xnfXFiF4xMmBMENwb",
+	"NH8tnj1szmzDfscvBFSnguaiPq7gpHnNYZ7FsnABngCo9TxiNDWn2SaHWVUhA8I51OTonKUzFpPrkUws",
+	"aeFazaHngV/4xOwZC02zvKHsfFMuV/hYEHUJbAXKoWAosZJYvX2v22n3xVlhTXJCf56yHl4/rrN+rW0C",
+	"5RzNQrAzryZK8yQhgrFYEa76Yn4RpDnX4DYgpf62LfgElRkYZmGH2p7rMzaT09RWC55rlwaVGLDTmKVC",
+	"lXWUDGmuIWcUSV45p8oQJNKUXnMz701qwFusZtm46ra7W3F7Z2tvQYAPfl87U8xs4yl+8onat9p2i6pO",
+	"mM99VpPw8632bucD32CjyIV50Y/mOlfmabWFzpV7K9az661nseLXOYMusvONbx/vdcqtb/d3FvS+vWCC",
+	"pTSZ33wZngYEeZSx9cms2/bW7uxmzdn8FuKA3E4syRyZ3k12N5HBTdyQ4jsT0ZsaqeqZjmSpd5kvoKCA",
+	"ze20zGjbA2vJD9lhs3gm3csP7lSKqeg5i8r4DHKi+T6Uy/gDKZLq+za221Ujk7RHvqSD5tKVzzG2T1ub",
+	"m+poRKYQzZhrL1WdM40upOUlQ8t8tUEUI2OhVuNIpnorgZaM8FWmBJirY6TnqTJqjeIXAjoR2GKLqZG+",
+	"QBZWkZzkiezYI84IeINUXkP4+4QJRcLta/U1TPAvv/7yjxCldyPqCKUZNSJcX4xkEru0G9tr7pLN2uSZ",
+	"FWESPmSajxkIZSM5NbfXhd/vwQN10BdGXtTUz8rGsb5QZjTUHYw4JaWAyp9n8CsGfPfMLzor/5kvwipU",
+	"2OMpDmz3yuFUMSjVCc8RfM3w0N5uWEOPfMNoytKw5crB7FZJSGhAPjMjfNKuclon54pFUsSq0dt91OnU",
+	"vp/eDjyb88Y6x7EPE54yNc/DujnHhQNAyhZ/uz98/e2Pf//x7F/5yx9e7v/07Jvk1bc/dn88+4m/2nm5",
+	"1wY5od396tFep7u31+m0O8Nd+iTaEHuyYFhOrGC5vz1XL96HF+Y6lLy+NUifh4tPpRgmPNJ/GEMwi6Yp",
+	"1zO4socT/j2bGUrQ6L17HzSwB4/721xRj7TDzXHURVsa4Oj6GZJypOvYbqaex9W2psmKyBuS5YLziZmd",
+	"xUReofWAWzYYIEkfyWsypmJmeSOo9aXh2uRl1kkHlWKj74JwC0F5cxTuW6bf4uo32ZtMnRuqeu7gsmOI",
+	"gKZJ9mC/+OA8z07obsrua8ZdfdU1TZzT9nPywL71+xt5WPkMe3LOHF6qZa21sdcBj5Xt0TFJ5ZAnzBZ3",
+	"kQp7J6o8qBxbTnNM3QG7KqHqEgo/giAK3TfsKFggOusCa+1CimkCLWczI2k2fV9k8gB8FPOURVqms8AK",
+	"VtlQEDiSzSMLBmKKFlTXhSzmapLQGdS3Nm/ymChNU23NlOHPIWlGVLEtLhQTimt+xZLZQV8ICT9iAR2Y",
+	"XwqGm7fChjMsZ+1P0EZciMAHa5DK69JkDbnQNAIfUJU1lvftvG0EDUo9fTFJWcRiJiLWMwsL8mb0Is6X",
+	"MLHF0M0gGfyWdjF5q7DL8VIb0FM5HtMtxcxLhrhYCKhczuui9z2jBu8yhd9W3GUfJgloQlYPrTL78FgV",
+	"bD5cs7FaedGBgoOiRD8c4xfdTgeyv9yfmX5M05TOQNnRMzBFDWU6bsxnqB2SScqG/IOTVOfRKIB+lgZ1",
+	"DohABTWVCYlGNKWRhnbcvsmLJnyBrauYwzamH14wcWHYEWxiQrUhAo1e49/f/Xu//6HT2er3P3Sfv//y",
+	"n3OtX+mUi4tFNZIA8TKcraocVV4pnFu9wkd1TmZ+WYB0ECeKV6aIqq2AdA0S73cOyI4NOqXQUK6w0p0F",
+	"1ZngLpSBinmA+50VSYEbMwdW210Qfs76o9xlo1dU0/R8miaNXmOk9UT1trejWLTtwO1IjrfxJbWNAvJE",
+	"XDSCRjRVGg1fmms4vSNxwQVjoNBbpD23cDk0H5IXRm5MwB61xPrkgiTmkuPfb4g7K5bWMRNh7/M/REzV",
+	"cy5sr3ePnSN19nh5sQvvQmHTdnK0LPJgIR8GVjrPupv40l5nr9WuFBjVBlvZfkbYvzHcX5lyhQfxx8D8",
+	"b5m2CJqjbMUdqOGnMmMs4WbFKBh3ureNg8nYW73erbYXaqHug+3k6q4deHjNr9BfFVqyHKBkjLkaUGGg",
+	"TQ6Fva7I90mUMJoaiVizD7bnakDCjzeh+yXEmwJ1kYutXt3M88WRK61hb8w2s8t/S1NW1cVsrMc5cNUP",
+	"0jz04YjTCqL06LdClD6frqJ/0CahS0notNLrMEloVNVj2g7Vc9Qr64o8YNCgGOiQoUhAVdDefguyMtV3",
+	"JSqfQoj4k2Z9dgLVn7TrN9riRi8nXOva8YOPDXTvFSz74BxdJDta1ynUHoplNB3b3jbwHOMbDQbDpdoG",
+	"Z55dZHmwF/yKCZedkhE6mhAm4onkQiuwGBkMYULb+9zO5dLvGE1sknCFF0EKndJIK2zuDWvzvn0mI1X1",
+	"JfpLx1TQCwYbM2uLGY1JwrQRqA/ImCrNUvCpunIh7qbHYy4qRj31XNS5iwRLF1knswIvs/MdZ8GJ3uDW",
+	"jTI/+jOwCXm1TiYpv6KaYbozQncyHSQ8cnnPyhv2RMpx1ag/jKQ5VEils3Ziw5gwCDOVCbMeZBrbmAVv",
+	"TNdfuwISWIAsgA/hHyzmGkJcAc4Jgz/yzq3emFm24zxXdrXWtfTAgHExWX1lf89Z9ZIqg2Z1CRnvc8gj",
+	"rPgyuhTyOmHxxRjCNpoecFQrMLvjVyxl2TNYofVKuTK4OYI6/0Q1emMoSyIvsoBom0kOvSUxUDxwMQqK",
+	"2Jaofrh3qy/AIg6B3WomIi+qWUcj6IMJyIohGzRJfD8bSid2rTZyY36lr7zWlXA6YJoJvIiVQlblwFqD",
+	"7bCFr6vgMJ+R6WuNLvTDG7EYdb8Q6aVIuGD+iadMMQF8uMpCm/uDXBOvBQ4ab0gk2Dfvb/7/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
