@@ -315,7 +315,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 
 	c := newConn(h, s)
-	ws, err := websocket.Accept(heldHijack{smallBuffers{w}, &c.out}, r, h.acceptOptions(c))
+	ws, err := websocket.Accept(heldHijack{smallBuffers{w, c}, &c.out}, r, h.acceptOptions(c))
 	if err != nil {
 		h.mu.Lock()
 		h.joinedLocked(k)

@@ -95,6 +95,10 @@ type Config struct {
 	MetricsElsewhere bool
 	// RequestTimeout bounds each REST request (not /ws) [30s].
 	RequestTimeout time.Duration
+	// IdempotencyWait is how long a request repeating an Idempotency-Key
+	// waits for the first request with it to finish before it is refused
+	// with 409 [10s].
+	IdempotencyWait time.Duration
 	// CORSAllowedOrigins are the browser origins (scheme://host[:port])
 	// granted cross-origin access, or just "*" for every origin, without
 	// credentials. Empty grants none.
@@ -151,6 +155,9 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = defaultRequestTimeout
+	}
+	if cfg.IdempotencyWait <= 0 {
+		cfg.IdempotencyWait = defaultIdempotencyWait
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
