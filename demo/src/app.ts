@@ -557,6 +557,12 @@ form.addEventListener("submit", (e) => {
   $("login-error").textContent = "";
   login(user).catch((err: Error) => ($("login-error").textContent = `Could not join: ${err.message}`));
 });
+for (const b of document.querySelectorAll<HTMLButtonElement>("#quick-join button")) {
+  b.addEventListener("click", () => {
+    $<HTMLInputElement>("login-name").value = b.dataset.user ?? "";
+    form.requestSubmit();
+  });
+}
 const preset = new URLSearchParams(location.search).get("user");
 if (preset) {
   $<HTMLInputElement>("login-name").value = preset;

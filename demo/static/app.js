@@ -1640,6 +1640,12 @@ form.addEventListener("submit", (e) => {
   $("login-error").textContent = "";
   login(user).catch((err) => $("login-error").textContent = `Could not join: ${err.message}`);
 });
+for (const b of document.querySelectorAll("#quick-join button")) {
+  b.addEventListener("click", () => {
+    $("login-name").value = b.dataset.user ?? "";
+    form.requestSubmit();
+  });
+}
 var preset = new URLSearchParams(location.search).get("user");
 if (preset) {
   $("login-name").value = preset;
