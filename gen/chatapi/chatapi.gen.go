@@ -216,6 +216,24 @@ func (e ThreadUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for UploadStatus.
+const (
+	UploadStatusPending UploadStatus = "pending"
+	UploadStatusReady   UploadStatus = "ready"
+)
+
+// Valid indicates whether the value is a known member of the UploadStatus enum.
+func (e UploadStatus) Valid() bool {
+	switch e {
+	case UploadStatusPending:
+		return true
+	case UploadStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -312,6 +330,34 @@ type CreateTokenRequest struct {
 	//
 	// Example: 3600
 	TtlSeconds *int `json:"ttl_seconds,omitempty"`
+}
+
+// CreateUploadRequest A file about to be uploaded.
+type CreateUploadRequest struct {
+	// ContentType The MIME type (lower case, no parameters); must be in the tenant's allow-list, and the content must match it.
+	//
+	// Example: image/png
+	ContentType string `json:"content_type"`
+
+	// Filename The file's name as shown to readers; no slashes or control characters.
+	//
+	// Example: diagram.png
+	Filename string `json:"filename"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Sha256 The SHA-256 of the file's bytes, lower-case hex.
+	//
+	// Example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+	Sha256 string `json:"sha256"`
+
+	// Size The file's size in bytes; at most the tenant's limit (default 25 MB).
+	//
+	// Example: 48213
+	Size int64 `json:"size"`
 }
 
 // DeadLetters Dead-lettered deliveries.
@@ -1679,6 +1725,122 @@ type UpdateRoomRequest struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// Upload An upload as its uploader sees it.
+type Upload struct {
+	// ContentType The declared (and, once ready, checked) MIME type.
+	//
+	// Example: image/png
+	ContentType string `json:"content_type"`
+
+	// CreatedAt When the upload was started.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// Filename The declared file name.
+	//
+	// Example: diagram.png
+	Filename string `json:"filename"`
+
+	// Height An image's height in pixels; null for other files and before completion.
+	//
+	// Example: 720
+	Height *int `json:"height"`
+
+	// MessageId The message it is attached to, or null.
+	MessageId *string `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Sha256 The declared SHA-256, hex.
+	//
+	// Example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+	Sha256 string `json:"sha256"`
+
+	// Size Bytes.
+	//
+	// Example: 48213
+	Size int64 `json:"size"`
+
+	// Status pending until completed, then ready to attach.
+	//
+	// Example: ready
+	Status UploadStatus `json:"status"`
+
+	// ThumbnailUrl Signed URL of the thumbnail (at most 320 pixels on the long side) once made; null before and for files that are not images.
+	ThumbnailUrl *string `json:"thumbnail_url"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+
+	// Url Signed download URL (expires after an hour; works without headers); null while pending.
+	//
+	// Example: https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&sig=Qm9v
+	Url *string `json:"url"`
+
+	// Width An image's width in pixels; null for other files and before completion.
+	//
+	// Example: 1280
+	Width *int `json:"width"`
+}
+
+// UploadStatus pending until completed, then ready to attach.
+//
+// Example: ready
+type UploadStatus string
+
+// UploadId An upload id, `up_` followed by random characters.
+//
+// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+type UploadId = string
+
+// UploadResponse Envelope of Upload.
+type UploadResponse struct {
+	// Data An upload as its uploader sees it.
+	Data Upload `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UploadTicket Where to put an upload's bytes.
+type UploadTicket struct {
+	// ExpiresAt When upload_url stops being accepted.
+	//
+	// Example: 2026-11-24T21:00:00Z
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+
+	// UploadUrl PUT exactly the declared size of bytes here, before expires_at; no headers needed.
+	//
+	// Example: https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&size=48213&sig=3kq0Q2d9
+	UploadUrl string `json:"upload_url"`
+}
+
+// UploadTicketResponse Envelope of UploadTicket.
+type UploadTicketResponse struct {
+	// Data Where to put an upload's bytes.
+	Data UploadTicket `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // UserId A user of the tenant, chosen by the tenant's app.
 //
 // Example: alice
@@ -1800,6 +1962,11 @@ type RoomIdPath = RoomId
 // Example: tn_8f3a2b1c9d0e4f5a6b7c
 type TenantIdPath = TenantId
 
+// UploadIdPath An upload id, `up_` followed by random characters.
+//
+// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+type UploadIdPath = UploadId
+
 // UserIdPath A user of the tenant, chosen by the tenant's app.
 //
 // Example: alice
@@ -1840,6 +2007,9 @@ type Unauthorized = ErrorResponse
 
 // UnsupportedMediaType The envelope of every refusal.
 type UnsupportedMediaType = ErrorResponse
+
+// UploadConflict The envelope of every refusal.
+type UploadConflict = ErrorResponse
 
 // ListDeadLettersParams defines parameters for ListDeadLetters.
 type ListDeadLettersParams struct {
@@ -2002,6 +2172,22 @@ type CreateTokenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateUploadParams defines parameters for CreateUpload.
+type CreateUploadParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// Ids Comma-separated user ids, at most 100.
@@ -2049,6 +2235,9 @@ type CreateSubscriptionJSONRequestBody = SubscriptionRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
+
+// CreateUploadJSONRequestBody defines body for CreateUpload for application/json ContentType.
+type CreateUploadJSONRequestBody = CreateUploadRequest
 
 // PatchUserJSONRequestBody defines body for PatchUser for application/json ContentType.
 type PatchUserJSONRequestBody = UserProfileRequest
@@ -2321,6 +2510,15 @@ type ServerInterface interface {
 	// GetUnread Unread totals
 	// (GET /unread)
 	GetUnread(ctx echo.Context) error
+	// CreateUpload Start an upload
+	// (POST /uploads)
+	CreateUpload(ctx echo.Context, params CreateUploadParams) error
+	// GetUpload Get an upload
+	// (GET /uploads/{upload_id})
+	GetUpload(ctx echo.Context, uploadId UploadIdPath) error
+	// CompleteUpload Complete an upload
+	// (POST /uploads/{upload_id}/complete)
+	CompleteUpload(ctx echo.Context, uploadId UploadIdPath) error
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
@@ -3004,6 +3202,67 @@ func (w *ServerInterfaceWrapper) GetUnread(ctx echo.Context) error {
 	return err
 }
 
+// CreateUpload converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateUpload(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateUploadParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateUpload(ctx, params)
+	return err
+}
+
+// GetUpload converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUpload(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "upload_id" -------------
+	var uploadId UploadIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "upload_id", ctx.Param("upload_id"), &uploadId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter upload_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUpload(ctx, uploadId)
+	return err
+}
+
+// CompleteUpload converts echo context to params.
+func (w *ServerInterfaceWrapper) CompleteUpload(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "upload_id" -------------
+	var uploadId UploadIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "upload_id", ctx.Param("upload_id"), &uploadId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter upload_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CompleteUpload(ctx, uploadId)
+	return err
+}
+
 // ListUsers converts echo context to params.
 func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
 	var err error
@@ -3172,6 +3431,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/users/:user_id", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
 	router.PATCH(options.BaseURL+"/users/:user_id", wrapper.PatchUser, options.OperationMiddlewares["patchUser"]...)
 	router.PUT(options.BaseURL+"/users/:user_id", wrapper.PutUser, options.OperationMiddlewares["putUser"]...)
+	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
+	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
+	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
 
 }
 
@@ -3208,6 +3470,8 @@ type TooManyRequestsJSONResponse struct {
 type UnauthorizedJSONResponse ErrorResponse
 
 type UnsupportedMediaTypeJSONResponse ErrorResponse
+
+type UploadConflictJSONResponse ErrorResponse
 
 type AckMessagesRequestObject struct {
 	Body *AckMessagesJSONRequestBody
@@ -6719,6 +6983,405 @@ func (response GetUnread500JSONResponse) VisitGetUnreadResponse(w http.ResponseW
 	return err
 }
 
+type CreateUploadRequestObject struct {
+	Params CreateUploadParams
+	Body   *CreateUploadJSONRequestBody
+}
+
+type CreateUploadResponseObject interface {
+	VisitCreateUploadResponse(w http.ResponseWriter) error
+}
+
+type CreateUpload201JSONResponse UploadTicketResponse
+
+func (response CreateUpload201JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateUpload400JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateUpload401JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateUpload403JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateUpload404JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload409JSONResponse struct{ UploadConflictJSONResponse }
+
+func (response CreateUpload409JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateUpload413JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateUpload415JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateUpload429JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateUpload500JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUploadRequestObject struct {
+	UploadId UploadIdPath `json:"upload_id"`
+}
+
+type GetUploadResponseObject interface {
+	VisitGetUploadResponse(w http.ResponseWriter) error
+}
+
+type GetUpload200JSONResponse UploadResponse
+
+func (response GetUpload200JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUpload400JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUpload401JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetUpload404JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUpload429JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUpload500JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUploadRequestObject struct {
+	UploadId UploadIdPath `json:"upload_id"`
+}
+
+type CompleteUploadResponseObject interface {
+	VisitCompleteUploadResponse(w http.ResponseWriter) error
+}
+
+type CompleteUpload200JSONResponse UploadResponse
+
+func (response CompleteUpload200JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CompleteUpload400JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CompleteUpload401JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CompleteUpload404JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload409JSONResponse struct{ UploadConflictJSONResponse }
+
+func (response CompleteUpload409JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CompleteUpload413JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CompleteUpload429JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CompleteUpload500JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUsersRequestObject struct {
 	Params ListUsersParams
 }
@@ -7261,6 +7924,15 @@ type StrictServerInterface interface {
 	// GetUnread Unread totals
 	// (GET /unread)
 	GetUnread(ctx context.Context, request GetUnreadRequestObject) (GetUnreadResponseObject, error)
+	// CreateUpload Start an upload
+	// (POST /uploads)
+	CreateUpload(ctx context.Context, request CreateUploadRequestObject) (CreateUploadResponseObject, error)
+	// GetUpload Get an upload
+	// (GET /uploads/{upload_id})
+	GetUpload(ctx context.Context, request GetUploadRequestObject) (GetUploadResponseObject, error)
+	// CompleteUpload Complete an upload
+	// (POST /uploads/{upload_id}/complete)
+	CompleteUpload(ctx context.Context, request CompleteUploadRequestObject) (CompleteUploadResponseObject, error)
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
@@ -8290,6 +8962,104 @@ func (sh *strictHandler) GetUnread(ctx echo.Context) error {
 	return nil
 }
 
+// CreateUpload operation middleware
+func (sh *strictHandler) CreateUpload(ctx echo.Context, params CreateUploadParams) error {
+	var request CreateUploadRequestObject
+
+	request.Params = params
+
+	var body CreateUploadJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateUpload(ctx.Request().Context(), request.(CreateUploadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateUpload")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateUploadResponseObject); ok {
+		return validResponse.VisitCreateUploadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUpload operation middleware
+func (sh *strictHandler) GetUpload(ctx echo.Context, uploadId UploadIdPath) error {
+	var request GetUploadRequestObject
+
+	request.UploadId = uploadId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUpload(ctx.Request().Context(), request.(GetUploadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUpload")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUploadResponseObject); ok {
+		return validResponse.VisitGetUploadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CompleteUpload operation middleware
+func (sh *strictHandler) CompleteUpload(ctx echo.Context, uploadId UploadIdPath) error {
+	var request CompleteUploadRequestObject
+
+	request.UploadId = uploadId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteUpload(ctx.Request().Context(), request.(CompleteUploadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteUpload")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CompleteUploadResponseObject); ok {
+		return validResponse.VisitCompleteUploadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListUsers operation middleware
 func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) error {
 	var request ListUsersRequestObject
@@ -8441,323 +9211,366 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bdts4tij6K1jaa4ySalGy5EsqkccadVyJU+Wu3Np2ui6RlwmRkMU2BTAEZFud7T368Tyf8w/9Yf0l",
-	"e2BOgAQpSqJs2alU1UtiSSQwAUzM++VTIxCTRHDGlWz0PzXGjIYshT+PqWKvokmk4B/9TchkkEaJigRv",
-	"9BunY0YU45SrryRJ2ccpk0qShKVEskDwsNPwGuyGTpKYNfq9btdryGDMJlSPpGYJa/QbEVfsgqWN21sv",
-	"n+6YTWjEI34xP+WxnSVmI0UiTtSYkWCapowrMpymUhUmXWNKySpW+J5HN0RFE0aauCTZIlSR63EUjGHq",
-	"4TS4ZIpEkoymcUzoBY14cdnfPNnt9nZ3uz0XlJFIJ1QhME92G14lbEyls4ORYuk8XCcIDFGCXNNIkSEb",
-	"iZQRlc4iflEFxdJ9uPUaCU3phClz8IdXjC869B/ENZlQPiNMPyT1dkyEVKQZshGdxorog86+3et2W/No",
-	"EOmBPk5ZOmt4DU4nGpwYpnPhNAOadyb0JppMJ43+HnyKOH7qVe7dUcgmiVCMB7Mf2Wx+Ea/pJZNEjSNJ",
-	"gpRRpXfNIDCRdMT0xqZ6/0nz5N3hczJoPI8jvdxBo9WHgx9FqVQDbl+6jtSYUHLJZiSdcrlPKElZwqj5",
-	"Rb8h6YTpBzwiEpZSDQmhPCRDEc4GXD8WcbK9S8ZimkoSCiYJF/pLc6Dw8AVTMp+fUC6vWUqaUlE1lQNu",
-	"x2vl0+J9Jn62Jap9zJKYzljYJyqdMr9DTh3wEBRC9dwshdGISB2YI33XR1PJQpxkt/uM+M/fvnn56uj5",
-	"qU+a/ihicegPuO+cQvtHNvNbHXJgt0WNqSI0TaMrJvV9ipmzrEgSqaI4HvB0yjUhACyXZCRSov+3y54m",
-	"+qB6XUNvpKfH4CWI+vqU9FHGVLG01SE/spkkNGVEBiJhoR4CqAiNY5bi6SJVgx2fSj2TGrMBn1CpWAqH",
-	"rCGh4STi+cZIvTwATBIxIns3NzAJF4pcskTBwBYUjSOEjlImxx3yXjJCCXwgKeWhmMAUTda56BBK3r8/",
-	"etHSVHXANYrzkIUkGFN+wTwAMMMtwVm2Q3qaiMnOgLuXr7E36gZP2TZtP6VPWXs37NL2s2B3t90bfsN2",
-	"Rtv0Wfik1zD3ExEnv6Cl0yxc1Qm9ecX4hRo3+k924Xbajz1NW5RiqR7yfz78R/v/nP3Xf+YET6pU03l9",
-	"Z1fRm0ixSQW52XOoTa9MbfbWJzZ7Lq3p1aA1r5mU9IIdhe+oXnAVk5zgIwXQGhN5cb49/CZ4FnbZ7miP",
-	"Phl+Ezwd7VC7/4keLoPYDHEehQ2voalOlLKw0dcX2F3Gf6Zs1Og3/tdWztS38Fe5lQEKYL8RKhpFAaDu",
-	"Mti581xxAVyNzi3Q28NetpDqBbjj3GcVRbhhKW9Ho0ruXUIdJYi8jJKygFCFHwJHrESQEn50CyjSrWbl",
-	"QkyW7XEqxKS4t/qb8xwn8u2t3lx4/B6bigACrKdA+pZBi8SxCK/i52U00LBXQ4sD3AdeCyRA/F6ydBm8",
-	"moIXoQ3pFasGTT97H8AQFpSpUiYTwSUDkepAM4v3nE7VWKTRP/S4WvLWBB0wlyZJbLB66+9Sw/4pB/hT",
-	"I6SKNvp8Gsdeg6WpSPH1UMN88P70h8M3p0fPD06P3r45Pzw+fnvc8CzF0LQjklIzUc0b+BWNo5DkrKxx",
-	"6zXkNAiYlI3+iMaS3dZd7KEG5NisEtdcQftyphlJ4oBynQp+0dHTf0dDI9dvblP+dvDq6EVxQ0AuafSz",
-	"CdwtMt+RyVRqaZr0NLXY7Xa7mtWmNADJ+IF3ysqSkcS9IUNNuSSLRx65HlPFrliKopFIWQgyCcEJPEIJ",
-	"sLTWPjHiF9EILY16FCdppGCrnws+iqNggxtt5ayGXpKiUQzobgnSMkp2mx/JhE2GeofdI6EknABlBKFG",
-	"jZnEqywJjVNGwxlhN5FUD3osf9OXxSPDqcpk3uGsoHNqyZtpeU+fEPxijxEPoDlmKesPuP4lnBiQ7Qr0",
-	"cZlN65gdcw8OHgbVRPOHAdcrfSnSYRSGjG+Wfrw9Pvp1EfkQPJ7hQYDEK8mEzkgoQH16yM0/mGppXulV",
-	"MXMIWpimcSyuNf7DB4Ko4+FPHEHET3A/tLyctgD3HQH2Qa+BRep5gTnfU1A9Sw+QaypJrldZDczg077+",
-	"KdMTMh2EcHZtH3nIwzhSkswpdMshJs2FSmTLI3injcJXUKOjXAEkRv/D8+NajaDxYb71mzi5ozenh8dv",
-	"Dl5VYH5kZiTwDmlmFDoke6NesE2fsdZDbvqJmDC0AIxoFLOQRFxGITOYnV5FAduHDwZkIukstxqIEbEL",
-	"kLCBb4R6KaZ8g6LHm7en5y/fvn/zorBtQCv0DRzBbA+4QW8EkVMwxcEmAU5FMpNQb73GOzqLBQ1PhXhF",
-	"0wv2oAKGswMGUQDxlRAkhskfSYCAWSNJhBYYAFeifzAUEEjT/+7ti1/OXx29Pjo9/+6X08MTv+UZg+ZY",
-	"xKEkghMtaczy2+qBrQ/sC2C2UWA94wImgl1GefwVu2LxozEoS2YPjEgNQ88T2dxwpYzRLzPvgJXl5/bB",
-	"uyMgv5SH5Oe2luDbR2Frn1C0/ShxyTjwPI3SAY1jEj0oqT1w5236hfX1yXeMpiz1W/qcqFlJO9Y77x6Y",
-	"sVBXrVizczw0IV5TPrMm9c2d1/HB6aHBsMOfnx8evjgs0QctMiE6spuAsVCzd8dG95Cb+9beidxxkUGj",
-	"lUTX/aEhamcW+KppzdNbjq3+1mv83M78Cu3MqrX09aKjpTREwR1Sa5j8jbmhjKGk5jD6adjE347mevDu",
-	"6DHUVjNNSWc1QGTSy+KL6rf0q+wmiVKN3SORXrBQv5ayK3HJQriB77mcJolIFQtfszCip2A6enwOZbXe",
-	"uckemWFpAuuXgfA7YOUxA4MtJbh07AU0DCP9MI3fpZoCqohZaMtzHmq+hrICug58yT761o0IYsuYSjJk",
-	"jJOUBSy6YuDETJyBHd22nk3Na0j2cdXDJ+xjA21G1ur0wTHq6QHOMsuiGP6dBUAlYCPMFs+Zvg75FYtF",
-	"AsopPjiN1fxqEIOWQ5e9rifN0GyplXYaGzndRaE561w6ZeR6zHhBcYbHNVPo5H6CoRAxo3xuj+zQHq7D",
-	"Qrd4s8CEW2UlRPcPOLJpqNV7qdUrTdIBOBpczu9dTKU6p8FlrdP11kWcheiQTVu5zDB8DSrx3a5IJnwQ",
-	"GoJrjGbW6fItQAq0fCUxCL3WqlrXeFpcuH27arXPU0YV0zt21+WC/qxXSHIs0LSIxtdambIGBpAOOWMh",
-	"EKmhlhikYmFnwA+IH05cs42Wk1Hvha2MOPGNfctHjx3IknTCHLfjgGstoel/GIrhme8R+MMjNI4CdubD",
-	"W/4H+OQReIQMZ/grOBmtD3DAExqlrX3iX6RimpgXgzHlnMU+yIOE8hnhUzSaRDyIp6Gmh1xw8E9xgVvI",
-	"Z29Hjf6HT/aL4uFbe13/U/mw7C9nt7fe4rcak4gfKTaRjf7O7Yon6Y15snt7e3tWPsDcSogHML/5Ziy0",
-	"l4K3X6RwBNkhag2tNYfgyjBjxqcTvbJw4mCg47d0Vw+/nnmNmzbQoXbZvnnrLV5oKfIELJ3mGg6ZVvul",
-	"gy/7xvoTTrwqnGvmT1YsteAM+dAYiqGGOcJdrndFPedceuACMxtD05SCcDZhitbhLa/tc7fWCfNp7o6G",
-	"kUxic2n2teKpBaRUxI5xvujgeZcKTSHIQSLiWDQ810ENPl0tMdGhfha9O66P+n8Gg5tutz0Y3PRenn1d",
-	"4az2MtxYRcZBoFuEJAuIGerS9yFnuYOuiGzV21uI4lp7pw+CCSPPRZpUbPLiMIAaW6zVsnNQy87TRM7H",
-	"Ay2IC8ujzzJDsYnvMCpwE6LEMopZEZ202LtbHQDgni1s8ZKz1arC3Y72LfwBoSVo9M11j/mTVio+NzEx",
-	"hZ3beTK/da+iEYMQt4jbOJr9LKLCxiMVdglHybbp6ZPdGrs0tyMvGA1fMaUqyZ/+sR3DrywkIYujKwYB",
-	"LXNLRcvoudFsKoYyYQ+ScHCg0eCSi+uYhRcoYNYiey9hEjNSTgByamegcIMcKkBxYxc2AI873DxQJcws",
-	"79MCmM+Wn1Q9dcN54W4Kh4sbX7DKkXkqijD8NKaKXDOurA+8vEWowNdQsJ/rB28LntdqkoJcrnQxRMoI",
-	"HYopUkNYhkcg6szPvJGa3PDcExkW41RqO3rntsZIRp+WWAXgEU2JgHh52amlDIzbvBRPlbv153hJZvaY",
-	"Fy0k028FzMpTDLE43TfX0/GgVEy2PF5glbQIx5xDtxCDnht0KMLul+07vgaANGksNSh7Htnt7eh/9loe",
-	"8atMbfqFnjfgfoWBXf+24xE/8/DoL3Y9N9Jzt/tMv1xh7fXJ7vYzj/hF15pP9rpdj/gnv7x5fn58eHJ4",
-	"en58+Nf3R8eHL/wB3+11SdPEFBfc6IyFGK6ZUGk97HrvI8FbJr7RSOgVBq8FFsZqj4LrzXL8udXm7Dm3",
-	"YcWy9JHmOFMB3hymFs1mldeDOYQWHTUQmkDjxaS2hPSo2WoRGDS+kig8h4O1qO9qymumBeGmcJmMuLNB",
-	"squx6ASNbiUYOIatfyVJEtMAZB4IlxVi8pXE30gsLvYd3zR+GUnSy+JtZ2Sk9Ypr8Fdr+nlBkyKB2N32",
-	"5oP8l0lIXqMoY1SQKuvkpVoo5yzQ6hwIgdWCRBEVtPA9SVSlqAXC1YzYR8iEhsUT2quCly1ibjMSKeOw",
-	"LgWMClWA0pjX9rKZq24EGrvwgXOqqiY0zFw/aYeCyIS5dTS2u9tP2r1ee3v3dLvb7+71u91fG85JhVSx",
-	"thaGl3CRGoYsJ9LWW99cnIdH1o6CvK+JzY3ILEYaZ0bHPDLSOa3y4Sy7lRUyawWSu9Lon5j+mTC9HKu9",
-	"Zkj2Z0fh+Vjze2PvD4zGiwKMTSjOV5KM4amSiGxwGFXC3rbXCIfn12mkXKaLCTx6xksNbQInYxTtK5ZK",
-	"nKzX6Xa680bEwgSf5uwGjJOf2PBEQKaa8ywRHMNlIi4V5QHrNKqwvwBtBUqC1ZES/QyzthbNoodUMvL3",
-	"6SrtKl/7nIAbsouUhiz0c4UtGzig3Bji9cQKjSBWEIRNtG9XWG3zHV6UWCcjrRPoGZNUaLmDSEVThUtY",
-	"mb3nnNkifAFXk3mqs1JTMFuUwV08lXw6r4ALi/G4nhr/Q4bN62vw5r58wco7etGqBTHwCIElDl1HvnXJ",
-	"+VpQROByL2LTn3L9+TwQU678AYf/pRu5Jw2HwBBuGM0YvTT6A+bbjwOOw/aN9G/FQvRoR0pPHYw1zyEB",
-	"JC1qQHEqDfaAN3Nq4OeTtCAmn6L/0yNSmDhMZLlDpsXdfJmoeBXR4u8i4ixczrmAi+ODS/lVdy1+taYf",
-	"tri9tZ23j+3vNHN6zsY6S51bxmIc/gu8D1oRCEhxbHx7q+RReOU7KvWiPt3D/6svSR35927isvHFVGjK",
-	"oLnp313mgNegg5ta1NCLP1WxjfuJKHq4apnanDRs1PxBni3w0g9ZQCcs91Gbi65H2UcbXk6PIH5fWu11",
-	"ykNiUkIQR16xkdo4hjzOScZspCrPEX54vFOsf25SiSRhIRkyyO6uOD7S1MB7GDA2EVeYeGLzG1ruwUVS",
-	"1WPnFHzA+i/jda5rMDrNmIes7aEw3LPCVfJlywP1thqfvZvklO/cl71TJ0ypiF/IxRLUV5KIa06kedAR",
-	"qOaV+jQYR1csXKyBZDcnksQ+TZpTrqLYOEwz+xlWHWjVMUJ6jclUsfAcxqmqD6KHz/fVzA/v7IOFFX80",
-	"opRQC4SevdPu0xVCzwIzbU7VkojzuhuEzxaAKYzqrH9TQWvuPnr5eWZwr0aku/nNn0OpBFms8vCVrMC6",
-	"fUKHUvMZcDyBxjfLWCZNgfVMIu7O2KuPpwf4C2nqjW4hYYdMTtIEuFv5AZl8RwPrBtD09VSxfHi8E1Ap",
-	"o0mxuo1WpU0U7GiqpikjU65HlC2DxebjQ6Gv17hpX4i2+dI+23lj/vigB+mcRhN25j7ajiaJSDE8DbK/",
-	"GxeRGk+HnUBMtgRNonYgQnbB+FY2+637uryMkrZIEJHaiQBfHwK45D69i7hziFOe6M9rHGH1Rbutgf71",
-	"OY995z4cKKPfXzQnWuz4xSxqpzRHyagGuvP5RF4Y6ldlx+Eh0JIoz4skJjvAetfy27JjMgbbsQho3O7V",
-	"oelOIkBV0NaN2idskqgZETwAEwFTZcX6BxbHwiOK0cl/FGO0dt24PWdOiFRaocdbXnpNbT76MnW+t546",
-	"b9ZRHwLzQmHj78ZEWRitNTNY4vGlDcw+Qbe2XCqCF2Cwb3iaUWnmlTExuGK8HCVx12jP+ejOO/nCJgyp",
-	"T/0glcI9068TvN3Vl+yTs4XZUg3s+rqAc2OVvzuhKavlvCgs7eNUqNXGpL/qp+5k5sBNWENtrZ934jXU",
-	"OGV0tbMGn5oP+a50GOYAIyReofAGEO4ijS2QHvcqFijCEjJ/b/tFjcOusHOsb7bAkbJb1Jkmmkw4zteO",
-	"WXDZrGFfrBeFvtoaUSDjGtamb77yW56ha/l3Fk60FRsQBzz/3XzltzokG6dfoFdUZrrQNdTtipQJxRhw",
-	"I4DG4oI09deQCwpASAi8gNEjwW3wBZW2BiEaTqJ0wMU1b+2TOYA9MgcjwnU9FrED3UhBKsaYqqzEGrsJ",
-	"WGLq1UGYHMADSoN9zQxpnEZyLK5JpAY840o2SsTgf4f4IoD6IRqhMcQu3y+9OZGSA+7nt8E3xT9ygrMk",
-	"PEQLIL6+Ur7ZKLQdmcpyi+K4l1Qjq13c7aD9K23/o9t+dt4++9TznuzeVkZ2m1XczXCF3pL1LFf4jmaR",
-	"AeOQ7SLZxzUsWQujfr9wsfj12tz4ZcpYW8s25C8nb98YVuzEkJq9zivy7ZIfvyOMaz0stLGlnzQ8Xia6",
-	"3Pprs/BFC6qrIi0Q+evpRhk2fLmnn2fm3PPoqw+6dJ5KJFHQ6DdiOuXBWFN7zgt5NA5sa4UHzSvZJRVu",
-	"lSYTqZoKzPZ6CgymfculE0slEmk8AJkTrwqG7Xa3dwcY7h3Dk2DllHVeNMVW4GTx0FcIlPDQXA7NXPQO",
-	"DpaDVJYU8+0+W4FTB+gkLqNVIPgoSieY3Vkod1ky7wWXNfApG20pSvUe8zhXbnG2sho7WI/Mll66G7kt",
-	"n90XTHZLR7KKuIEYx9VoPTFuSU3WTYtx7nruIssV8o7WEejmXqwlxi1Plvp9oNW7nGRvjLH3nizm7CK1",
-	"JolGb3tnt+HEMcpxlCQsXMzkZ3fOcHVviRJgHZpHn3tyL5peMFUPp2an5uH7cb15HmeBOFuyhbUJ8ew+",
-	"9T/cEb74uzJbVgXEeAWWSwGfTa68t0yXsiBKItvqY0G1bCyyimaakSg6r3ZWZ0DPiRYFWc2BYPEJnebX",
-	"bw3S8NNY2Ko9aCR3QYGU5phRzXs4I3i3qj26tgRGZkSsLIFhon6qamBkP2ERjMrXc/vvIpf5WUW1i4vo",
-	"ihUXIkbETucR8yqmKWl6ci6nQ/0++g3SKZvPFC8/5pS8gF0+q7yA5QIXKqeB9w0CqwKonEkmhQl+zZ+z",
-	"0VPwfq3IBucE5ymBLTb8ILUy8uonvYqs7flLkVHSZbl8RHBiaGGttL53KZOMB5XOUb30ryRJzCMLKh9J",
-	"xviqWN/MSZZl8piIgmhkQov1KMto5M79wmIWZRe85XHEmdN6BMDFEpiFG1aVO1FINoCBGl5DjEbwV8Fm",
-	"n/264SjEPHQ0yw3Iz+RsyXHfRVS3eFBbTH/LGVTiMPzcpG/VltUz1Pwdyeno+asUOtB1WPKR6IuTwaaf",
-	"iPjFnL+mqnTAkogBM5FiN8ojwVRp8Xm7kLNu4wmuHTGmMqzgZEzjmFwzogV9TXpeplFIZ98WFc3tyggD",
-	"69xaGqpW2hQHkAJw+FjNGKm7Oa3X9rwu84+6XtHcH+q4++YQ5xjjfxelo2ipB5qhYcnXRcXa1uTC9yNO",
-	"dWKjSwurR5IKr9xNlylu5xdMUI5FzJbG1qYihgT3PKbWsiwIIgdvM2xCRex8FcM6Nlkc5QmrUa5WGBHE",
-	"yoHJFJ/edE5Q/QgIXDZmaC3RjdwYHFsvdJWCtMlaaJqKuzW6PC1HUT5bUf5spZR051yNehXQvMaURx+n",
-	"7Pyyqhvfy6yUnR9O+oNpt7sTUPiPmU9D/OTnbe3UtTAV/kJJJJTQNYIllMG7jrDIxMqFmwiBGmhqOqsZ",
-	"DNBcD+VaiBPYHOYuJKUm7wTworCfDn45aF9C6ZIa7iy7mraY0Jhq0Q7XnFcH9UyYtCMrY+iLGMGe+XoC",
-	"nwQ0TSMmITiiSeWMBzSJOjM6iVuebf3gFOawO/+VxJgQH8bUi/NbWsUdcCsIjGmSMA6hKm5kRatDTNtG",
-	"El1wkTIb2Q0R3aEgXKgBv8RQFB464TqFR4h+om/CUUymrcS6jEKNMRMyjPQeTSJOFTKTCU0SU7K7mFW2",
-	"NObWzdTzCmlMS1/Lk7fcEs/LJJvS01m80Xpv2bilem8Bn1jxika89/iIfQ1j01a9iLFphVdzW8TsjWk8",
-	"ZoiR4KxGfFgB/NXhYeXzq/dGfnSrnp/bmlUvVG3JmXu5Ie6tujoZWleyS0zdi2ivsa1Kqi8tdoIoywDZ",
-	"hV1ZPchW7NGHk9/gJSTZkKAHiD8uEeB8DUXQlpLNdZTsRKs37h5nVYjWcYphJJwb4+SQy9qKd073f0ea",
-	"txFaFkiu6GgFNruWp3VZh8ZNu1r1Cu5it9EwruVazV6ojS0n08mEprPfG77UVEcrNZ9aWqjJdv+S98ge",
-	"/VoB1xXx0/VyO0016yy1M8+Uhv50ESe+/e2/oa013IKIX9RN9ATJeWGlSAg8YNd6S7MgR5OBUCpMaXMu",
-	"1hIyYFvmeltZ49cMXVVGfddznq008J8Vc+q+dgIX10lptUXEp8rZ88rUVvMM1p8UtnyO/lKTUiKmqtV5",
-	"0ORWAyo+6sBqvgDaRgIxMYX96mGFW7llfnqN0aYqCnQSmUR8Kot5pk7NFHfC7VplhMzsi/OCXhfLxyyY",
-	"GaPXzSj6oWIV196yWoXdlR7fwhbNw1y6WXfJBK7IXEDWzYsr1jfeaJIIBQGgQLkDZT3L9jMk7LQydcMP",
-	"J34/szDIju2m0CdJGl1RBcHLaAeiYWhKM0BrzE7ebKFPkukwjgK3Z5/TOTlvKuA1YHStoeOrRXuc/bFS",
-	"KCgI9xst3PGbKddS0BrPyhKYkzpTIyfGTU+qW2rlNLdCQM8OkRJrbrG2n+paK/mFhKcA504YD7NY9buF",
-	"P1mesDDyqUbiKj5iyi9EYRZIrQcspqsUS//vayWFJYwqkjI1Tbl06qRWNrmvSHqtLRzXaBKwMj/Wq6zM",
-	"vKCzAbSYVXToEXANjxjDUApQePWe46LXy6+ts77uU/3Pd/qf5/qfw6WLXsYNkCq5hWSqskVJ00b37XVb",
-	"+4TRYIxrz5ItyQVTEtOS4BV/LiRqg0ERewvah9T00kEayz3zNtd7a66ON2JhlaBcXYaYJCxtw/FknVs1",
-	"OdBCE7bm2Z+/WFCCuMi3d9Zk3F7jBONlkkX5FRA9Y6Nq4GuLTHdOsnBEsyxaZ7m1Zr1ipRuIuXTWUHmG",
-	"znbcRQ13t3MtdXzuxVpXrHDGvyO93F3XXbkn4rfmnRYViRKd6qi4++DUavjroJD7xt3sDGVc+GLPfsaD",
-	"51D2spLKpMx265WK8lCSPJc4zw421i3yNqEfpyBAoRwk98GEHQOXJhepuJa5nxHJccGYltOtq16n12ad",
-	"7fZuSa7Z29t5UmD92wXWf9VrDgYd9aHbfkbb/zj71PN627etb/WXxe/apUeqBQK9Oe8WlDmx1uWCnmTS",
-	"pjFfmZoypQvM9xUnf0hNoEk+VMRdezOBxADPFYRtkMD9zdBjKs8nIq1YLTQ0MQDRlBHs/jSmpswxbAUE",
-	"+O0TOeMBoRc04njUPmc36hw3widUgQGjnoXAeXPlbcyxuNLNoK+CO5yz2EWX4l3ttFf79B0JicWxL5iI",
-	"YLHxSrEHfslVH00PLtnsjtKO6TT2MHEtazZxW9ytrVbHtZo91uabqM2LnneoCb+sxDuGQZRgXinKZWMv",
-	"RAL0Bym+njdI8fNyyt2T4TfBA/iCTKv9O4ihuL61BFDnlVqE29yw35HQiSv6KVLjH6tClzKsycJXTONw",
-	"D+qAcOi2nzGTkt8jiarjoQqX2Yy3j25uEinPMbnjHMDHivgoL893//Lx2a+Xp9uTn57eHO9dvflm+G4n",
-	"+OXJ+FUvfNm9ONmmh8+mP+6qvzbuWgPsTzL3aGTOospdCZ7B33oUo/DK3aSF4q35kq9/Vhirqk9dEkdY",
-	"WZRqxbIdsysWW3PNvsmaQFESo9SyrnUVyTR6tNmqti9KLxWerBv5sr3WrUtoqqIgShD/FtShc8CIWCqd",
-	"VOGuh3+kLMA6qqlUHpoX5+RpNBt6jYCmIr5nTtU8u8HdXBXNm52gYyOtCOhdq5FXOX7TAcQrnfT8fi9G",
-	"wYfx9DxaS6u16sut7yQqxQgW3ESl39Z2FBXSN8xC6rko83sKMAubn1gkFFnpr/Mo9PeJj1PYOmAEPzru",
-	"JBgWvEnQTbiytml0wVnoGVbZloFIbAetBQ2DV1asQdAvGS8UrqFBwJKljL+3LuNX1Yt6R6UkVBJ/61p+",
-	"C8/897//+S+/ZI/Z7oTf743efv/LP345/Uv0+qfXe7+++C5+8/0vvV9Of43ebL/e7UDT/E7vmye73d7u",
-	"brfb6Y526LNgNV4AXCuLzZgOz7X4bPVR1OKvAMyXzFetgXVFdYdyLi+WnJAdW16i2HR8++kyBQu1qw6q",
-	"V73tp9X61XsIHKh3gvjsqVCmP+z6B+mO8CWfZ2Ed1T5na3x0IzMkEVdOaXoTdj+mVyyPKKrOZpPnWuM6",
-	"x8GqA3OMFbeQzGsmr/JVb6/tTFN6uQtBeF+YSpImc8ymdWOGWh6R00m5lNTevUBdEk5UhrkcN2RArATq",
-	"nlFEhc1cBLBXcfbV6Ji7GhdokeAImjrPkVFaFc35IK4gF766pKboPL0LqXH25EsmNSDI3SuKxukJQXN9",
-	"rdj9gaYM82rX7ACxNCSFs2tTtv1hAlBIE2v2th4rEmXNII3bheeJQdf3PsyqPh5VJ+lBV3tIdYeoriBm",
-	"FIre1DnizaVzHpSSOZeFXkHxYYAYD8A0hrJAL8r+JE2su1lCCbBerRVtVXl2qI4vqCCSlWQx3pVgLCTj",
-	"ZDhzvv1KEpokxQWAiL6WaJfZzjvn/f9nhXwnWbrKWZpVfime+2LPoxuGHEYpC5RIZ2Dw0c+bikpWhTOu",
-	"yDW8i/BmNUXx4TffbrV+HJcB5Ni3IPseYbFkq5q+F6uTLJDk4CfPuthBICdUXrKQNKNQQm3w4cwm55Jm",
-	"th+t2m4EOKNUjKK4ogRIRSEU6XpKC3t2tgBp67tN7dN3ZLoW275khuucxrJaQfBEh5i7fz0WWYEflL31",
-	"dUACZgkzD4mfZyL7GXaW/CRXVNH0fJrGlQ39x0olkrw/fmXvgAUoCtQ0ZYWKJlMuWYlawuv9ra0g5B3z",
-	"LfQPwlnlFtoLEmhSNO8nmUqFsdLrdbSgSWKib3EryhWTIwWwHfKLiLNCG738WAznOF/sKcF4ZSBMSIEk",
-	"W7kdB3q55FUUhiyOG3dNmDfIUMiQN0kjI0j2r0aRu0cF1qJnm6i2VNh1z8XNDBtWZtc7F+qucWzFS2ex",
-	"iLx7fwr2QRoYq7Z9oFkUiYYM8mAAFVr75N3B6fMfzDnZkG54zrgwNn0nSfPg5PnRkUcSlgaMq7YpL9qq",
-	"kHIKktndrm2hINHu04Lo0LQDOTJE++y/mv0P3fYzLUjs3ba+bX7Y+vZ/nX34j/b/Ofu69W3r2//cFC1Y",
-	"UXt1zym9uk/8T7f+gu14UJLhOnjcKHqvWompf4ZlWvMg4ukaXN5wsLsz+lxk+TJ5PRS7CqZppGYnGkZc",
-	"/kES/chmB1N9LnVCFUjTl5fn//7nv/yWZzRWFqIX9LoUOxBloQO2vIp+PxXKRhNEepIxoyGUJEK8bfzc",
-	"Pnh31P4R/OFWNgQY9T5+x2jKUgvtED69tCzj+ZgqDWXuCmksaNGLvo5RKibEf/f25JRswTfSJ01fDy7S",
-	"6B9gpO4TnJFcbXfMmiNuipiI0YD7GbQ+Cjw/tzWutI9Cv08iRWigpC2fgjIzhlREUk5ZSJSA8aAjjNWj",
-	"sIFjpIjxRRCTvpMdhN7ESGb7SKCkAyXDVFyDWpYO+EQMNV+gSULkWEzjECIjScSlYjQsam4QCmfCAozv",
-	"Sl8PLMA94E2l9TqbbosRL36OND75L+IjX4WPnsbdMfhyChvbGvCUjaYSfOVgud3t7hD/4P3pD2+Pj349",
-	"OD16++b88Pj47bG/D9o7LD70tERxgQiUsitxycIBx9OLJNnt9nCIwzenR8/dMfSuaA3JOZ4o89QJD5Z/",
-	"yWYDHkl9LqaoauYFw4IyIVZ/gQsNNxBQIUdLzVyg5QaViqVLbxHuqIA2Z/C0uUqvD05OD4/PD94dnf94",
-	"+ItGL5CgwknECeMhdK2US64KTr3otuTnUg0VDeBMNWJ6pPfvf/7/ve2nrsFKjIhf1r79DpBTSTiDUsok",
-	"ZReRVIgvWj+YRFICpqRkQmPN/qx3MgoBbwENQosEXeL/7eDV0Qv39PAqgZTiu1dqyUaYR+Z3QZO9iI/E",
-	"/A5YchFJQolk8ag9FhJaOk2msYra5noE+noNaXDJeNhHR4aX29D1KgY8S/gpJfpIz3b/mBEaXHJxHbPw",
-	"YoIxzDwseku8AS8Uv/cq8nXwNVux00MHy/HhySl8nxVo6gz4gH/9tT55xpXN6/r6a3PNc9Qiil5iuS3c",
-	"Utkv3JmmGjNLmZDyeCQj/2WCB0/XwKkBn0eqfSOQVCFVCzHO0KYc9CaUsRlwrX0Op6pMye2NxsskOJMt",
-	"AtnrsORqMj/gWJEMxrBVydAUEqVI9k0GMl3BSPqLKTJWoVVjqjyjIC0lxvmC8eYMeGHu5bS0Qw6KtARW",
-	"D3wrJx14pQEKxBm9L+zrr/WuKluGH/IHbetba+RCNHv+9vhEI9d3uF5JhDUeRRcRRzKinzk/ePXq7U+H",
-	"L87fHh99f/TmxCcTOgOnEzx+8O5owJtJykZxdDE2Uf6Uy2uWgoBcODHfI/5R3pgVluG5uOvBIjPcBFx9",
-	"jtb79ikULNOTD5npq+n/3Dbamn4cGUSqVVCIxhtwcz084h8zlc7aB2iYg2EzOFT7WKtnMxZmo+v7jTdF",
-	"JJohbV1L32yblVD11h0CiQA1ITUiLYnkgPufBlbAGzT6UOT7f6PSSAYg7+lv//3Pf+mPIPfpz1pd/t+f",
-	"tF7h5eUsgJp+q+mRolEsv729zeDQ78k+0GKRkt3uMw3RAsqMOCghVRhlVfAialivU8EvyHCmxRkWjzxy",
-	"PaYK8DuywWwgEw1TRi9RJEJZmYDRADbaw9JvlvZr8m68p9M4SSPV0eBpbHrz8tXR89Ml8JArGkfhgGfw",
-	"aLWYagHE5stM01TLA1KLUZDIJyZMjTXxihTO3IfChV/JAR9FN1Cu1hB1yokPpReGbCZ46Bazy32/niUS",
-	"NNZYMCN0wHEE9E+Ekam+ZSvf5v3VSDjBdbCbSOqbgCN0yKmmx1lWKZ1JUxgWFzGMRXApIYp4fgcjnkDu",
-	"g1bqApZyzW8AfQ1GdExQlI8a3o0R+LCIJyRhZUVQBGf6IHZR4qcDrmfRuwDtrgTD8GUYotTGywNSZUuL",
-	"mNWZ5OQBt+VI6AwGCAWQGoOmzm3X+PlcaxZ6Pk12DR/Tx1ImCoax9QFDlOYXWfaX1OqwlsP0NgxFOANi",
-	"GnGyvUvGYqp1WpkRICdlF78acMwwamKKUQURwPtqGKXdFr1HWsJFNVzPOuBTSMo2MikKti6Sd8gJQ/KM",
-	"a/lKEkeSMdtzrBEA7pDMCQrNBQAW5pTF1njTRI8q9kq/1YZ/DdnMvz1mExrxiF9k+o37m2TKJ80pj25M",
-	"LLVs7WdBH47gAHAhN4a9gzVuPyP+8cHp4fmro9dHp+eHPz8/PHxx+MKUAS3QWbtGRmNoFq8lmUJBSi3H",
-	"UUX87w9PiSaxegLcoyFkeAz4h0JJyrPmVrFEJWn+cPr6lSYnLAUBjiryYSsUgdxKzaxbZ83SF62WAeyF",
-	"CGDXT67pxQVLyfsj5IEaChFMtcCH+kd6pXUNRXwcCRnNgOcLKQDgl+bz+wSgTED01DcrYSKJmWdGRtwW",
-	"U+UefCQ4FsDUVyrX7CwZPHh3hGpOHAXMWFKMVP366LThNcAKmFnkNBeTYpoGrCPSiy3zktzSz956maHK",
-	"yNYNr2FKajb6jV6n2+lCDcCEcZpEjX5jp9Pt7ECkrBqDNWKLBpfY4UfIChP0CVOlYBqUnyGhLiM1WBlB",
-	"kAm9aRoqr8VW9tFv7ROKfw04HYorVk25K9SUZ6SJJLVPYCBzcOZVQ34halJzvYwtaY51mltIxTV3+gyA",
-	"hKPV2Ti0SYkG92lw2THNTkJ/3wXSlqaxRGzAA0FjJgMWEh9eSZT0TSBtE8OuxIhME70h/vHh88Ojd6cn",
-	"568Pfj5/ffj6u8PjE99yJVBWRnQagymw1SHHjEKtwWiCgdRmeGDi6JwGALL+hvYcQMOGkqs81G9lKpAY",
-	"4e4AE9KIgZiXIeVRCOkdl7buUQMtXUyq70Q4K8Vf0CSJDX5v/V1iwQPHZJpFMS+t5QfVK3s7t0bLX2kI",
-	"hP54aNS/LRriNKmHL5DGAhJvd7vrAW1tkTZCDKtA1FlKbpXU0p9jcDRwrbE8Y1GF9S2J9HNuHsQr7+Ji",
-	"q4bPNmXrOxpm+6df6a1+5T2nViUJ8aWd1S+9FOkwCkMMo93t7q5+441QL8WUmyme3eXccOcz47AWwDUp",
-	"NGy84TVsPx1bwdnW8pXsI+ntaqozL09aokSavZ1WwZQMekDtowUpf9nh+pbyLZNp8aR7NU7A9Fs7FeIV",
-	"TdFFvtvbq3PccpokUPL7NQsjakuM724/W/3yqRCvKbfN5yDmdq8OWh5xxVJOrb0edtmUP9T0yNht8m7T",
-	"0L/tAnoYvzDEDdpBNbbA2rAVMhq2Y6aUCbO4YBXMzLwZ2UhMLWYCk84tRcymBvjHh6fHvwDZPjg9PXz9",
-	"7lTTbaoUmyRKerZ4Icin/dw6Zdi+01CxguC+iqR6wWj4ysALiSt0whD4DxWtdWYo2uS5epoUmOXWzZwF",
-	"O97Hqd65zIzn5sbVw2o3za76yXwtWyC1QjLHZqj0iEYxC88zpNB7ZY8EwngNKWgsONQ9kj1tkofMZ3C/",
-	"lzMsrYfczepZ1ti9HgN0EhqXHFbmX4e0Lr2DZu0F5Gr0P5xthg856LiKHxVx7wH5EBjSyszortTF+OEA",
-	"ZUrugw9nen9z+qOvZ2GVDvEBmAqUx+R0LyQ6r0DjxgLg1uMk4jAjHh3yI5uh6c0Eb4zFNcSkzhONUzPX",
-	"Zu7Th2L9hUUJxoZUuEnA5ZxfzN2tgdh6ozeArRVJ+wuQNcu4/yKQTmXnW8Y3b4F+BkYZsMYZc7ZmQLaY",
-	"oJM/j0qRMXY4qfRY64eH4Jcz3TqpHu7kh4P29t4TMqZyvG9cn5ApPzL58rGQqoq5IUSmcsEcZ1vBMBxb",
-	"EviSzu6hj9TD29o4565rLY2kdzdel5UzWLP4wKNf6Q3e6HJe/dJL7c0ViXh8bmT0lhWEIUfq54KP4gij",
-	"aT6LUP8IlAwvSkaR6jDPrU8Zpt1uIa1pm1Ie1WTvSMopUD3OrrM4mVEhbgMpnojDLHzD2JfAd6jGTFNA",
-	"8FagrV4qikW2qbU3y33EMKnZMo2zZ8DdJjgj+qoOqWQe2DuRxWcDGcv2XrdLJjZbLaDBGMC+ZLOvrDiP",
-	"U8aCX7SMuyF3NqLtLV8ExLBoUcEuxlixvKI3esBdm5fAZj6ZFd4OZ0KEzER61CAWmQWu1+0+RfNmxK2t",
-	"mTT9n07Onx8fvjh8c3p08Or8+Q+Hz388P3pzenj8t4NXfm7P2iOyVcUdjuFw8bZjDMV6DMKqH++oGm9Q",
-	"sSgQ22c/hduvLt99w/+6m54+nX23c/Xzk8mvveCHvb+/7F4cbMvDb6ZvdtWPf1Bi61y5z0Fw17QsPQLB",
-	"Q5zOCF4eubeI9Ll+kEb/k/5uzGiMQUOVSsQx07QcOphmiTGSpVdRwEhAOblOIwUlGPUBWbLUIQdIx6Ap",
-	"KcbN+Njetk/EpZ95BfUImn7sdXeMOdw+FbKLlIYsLDzLRaXg9z1TP+AqNnUrHSLW6Pe2vUY4PNcrdSPT",
-	"bT/ihriESHEIYO/vPNE3qsITsoHbg4tcdW3s6USS4NnO7mXJ20Mb7D33sFvaQhMNn+2hPe7f1E5adDao",
-	"R4YM0F0x3ilf1cK1PDEnMLZIae+iwVK8jBOm0iiQ5hqWrCsLbmPBKl94BayJM1Y2PhlfYBZiWdD/KzX9",
-	"NwVA1uWSm7W7LbcTbFs+59Y8Mc9st7u9wjPuZiGn42p0Pm8n26OwZrgGGhDIisMXets7uw0HZ23pirx0",
-	"dbmoxYaMDu6R1DE9JKZxWNEc/KiOm89lwQdjxmRWvQXOTSxiOV7IwrNbn0oYc7sFTrpFeoHWr6J0knlO",
-	"0ZNbKIICpf5A3GZpBiAEO2du1U6Vi9SFde0L6b68eeE1uFxwNXvrX7vbjd+VGi7O8gG51PORXZ3rOi5/",
-	"C04yWtjAOvdriWp9okSKqrV7KFq3RgU3ZUGURIwrkjIp4iurUftKyypK+qQJwWmoxkrPVIPLOmnQvI+G",
-	"iT4bMn0bJeRmaFZpJFWg5udZkY0UgyzSWV5rHjLi8TkTH8JJMpVjCAPBAmFCsgEXPI44Q1oAUWCSXDAI",
-	"irAJNDMbJNIh77XurIkIK3nyMHbEIRMYcQFcz/iXviEhnVW6/E4YD+9FQTZpGV2fseLRZvVb3FOxgrjx",
-	"WMmsg8kShrwWGZmtZW3dvqOYXEPAWUt4ya6JbPR3NkhUl+rrcHfD/TwFIpIEQx2v6ex3GjPy5dhePxuv",
-	"0MRnPSZhAgZdC4VNgVmoFdmiHWDpxPjk+aolGMysybGh9RkBhmAMSHCXjFX4P79n6p0FYUXAxHMxmdC2",
-	"ZPohledCFUqrdkvVU22RFNN8id0kMUQTGRW5Kngio3hlquRe6HuUYcUaQ/bjfFFWqWYQ8jES6WSTyp6J",
-	"PWJ8jhTuWFKYW13gLAsBC7iTt15hIEP3stdGo7n3bKDDBiilRZRVatpbzgjjKp1BcWrDTw3CVFVk+WNo",
-	"b3b3stI9DrHIriDSCQh3XWonyeoQVkl7sL2cmTpSprGoKXMM0hxGWQ04DVR0FUGpk7wGcmaR9t2WmT4G",
-	"4brBxf/+f/8/N92hXBHQdxtq5mls2cPimhPJFDS/HfCm7zTc9L28Ta7+G5fgtzrkuLzurNMuiJFQQEtM",
-	"1X5lm12JznnoLLogfgzGX0UI9YilAecPxM6/T4DWYVKh8eO0HJm5qsBSFVl0OpDmt3U+pb4yyi0Ln8Zw",
-	"N1uWeK57Z2UsG1Yarkchsm6la4SxrX7w7Wgk2UYNb3kzZ7PjdTxO5dbLpRaWSFkzYBonjJGZmGrmiGXR",
-	"pzwY/8dy71bPzmVSqeAZE44LJfOcL+rGz2H5O3ynbjA5D132YcPLt23/afNRj60VUFvBfMdzi86VWzgj",
-	"BAaritXf8q66htHXjPlD7LfYO+XRxylDhyNOVmyLvF3RqbhXLBVUffQaRWtjTO/ZIoxBmPIN7Jb3b7v2",
-	"/uHfds8MRKVNexZ0wx7bHu3Q3eFe8CT8hj11Ng1a+ro71ggnfZAx+njkxb3rVuxdd/He5ZuwIdFDE5Y6",
-	"1mHT/uyPZA1ODcuysgSysDqxbViG0uFZkSQ0vqYzCQVHNWp2CLaZZjc0UJrVXQsSQkZloAqmqEwMweIa",
-	"zCNDoYwwkYoY6sfrAf2+/Us6SZ0DnlfzQQ1mYqpNuoMrITrkDZ2g7dspAOTEoZi0yN1ud1+/rx/NWmST",
-	"IZNRyApsOks7b1L7FaSGgXlrZhLmtagSTmSrQw5sr5Vwkvcj1mAmNEqr0q0W5aYa9a2QntoZcNPDG3MU",
-	"8ybdhR0OhN41H0J9TIa3FkaMgC2znV4cRghtsT+nqcxgQEV/DbdqqbVzIeskSUw5LzTemWcjBZawZhCi",
-	"W9z1IUMQa8sa1Vxi596btCnuWoNxbor216H7v3lLXA1G8ce1pmXxjSkSpzI7y/TirU8Gf29XashYhUjr",
-	"sobg7BNsh8+ZKfHIZxXWtEormaGZGwrBWYsE7M5LintlUdHc9QvGWUrjdS+52ZM/r/nnMLh/rhv3PVOL",
-	"r9u60gF2Ucpc8AlVwbiyVFVWvBOLOKbE4jEad7DMERpW9jMHJ00ZgfRyjKMDNDB46c/f1rxWe+P+iQ6L",
-	"6pTXxuv5yvEPmXG9HmWpocOv2IbHkCZ2HpvMGFh+n+TmDyVV4OVbS6rYyhuKVwoXWJEGyxDbdmkobFS1",
-	"FyfNnke2PbJD/v3Pf2WdEy5oIlv9AbdN1Xwv66+W0TXnK2MNxK9ALf+7iLj+AoaAb2I2UvqBIm0k0AUd",
-	"q2hEJu0ByqjCn05mAz4CYhBVxFdQWczW12lKxkipzkzuJsiXbJRdEUC1EqiW3rG1/1GJtX3PTZMBPVX+",
-	"+r7dnwGPlJdllNi4TgTxkiWqQw7z/un6CxDm/MO/Hb45PT8+PD18c3r09o0/4E2bOLHThRgSKJuSuyQk",
-	"BKzZuqbm+1Yfy2IB1AOuJ09tf3asyJWVUtrtdYl/8sub5+fHhyeHeuq/vj86Pnzh75OU6QuUF1cxnhdN",
-	"0CM+tZEtmV0ASHK+Ex1y4MAJ3w+4HIvrYhdIKrMuu9ekqQ+DhZEpyQg4gzFGcSyuCZXmkG3FHLRr2GLW",
-	"8B7EEdnBbTUv7L+vJyeRgiopDIpLul1AGFcd8tpGI/F4RppGpJT9spBtyym1lvlgDm2j+aWOmGPIyHQR",
-	"C2saFu/hBbDENO+xX3B+PFngboHGDC5TWbNt1EqJCZa48ZDibN2N/jdew7mJ8+LAMyMOpAKcQEhHDEPf",
-	"hCixW0uUeBx7xDMrQaw1V4HYFrzqIb1CZ3zJCdTYGfWCbfqMtWMR0Ljda7guIbcJ0uYcQc6RP13XLfSp",
-	"kdvzP9goDbN6xW5AklmGRBmc63uWbGiIKV3kbDr6S+61u26LqXtvc/klG//rbPyzR9/43kNtfNaDVh+A",
-	"s8RedwVE22tBVLxiWnopXDA0CG/Qe2TI7WoXEnISj1AZmDB2h5n8/rSB7uYqRFVIQnC1QMTJyoE5KLXd",
-	"3e3dugWknFpNJUkxMt9ACSkt9iVUKtNrQOFNcoUujIaGrnRW4gJxslreeshyVKdlqdf2wrrTIlaIjZ9V",
-	"1zqGDtCF8yOxuHC0LiPV3dO6VKWzZQ6lFRbhcuVBLft4RDN4oqIJ8wp1GJt5PFN/wKHiH0RU5bWQ50oG",
-	"mley7/0+se9F6YAjP5Mkj4XH6ohQb9EmkudFNP18HNxPb8Cxms2QaZneibfqkCNu4nxirbIbcXdRpcSm",
-	"WyHRM3VxuSAJS9sgq9sSjIimUzmGTt36GkYSHx9wSpCtEMmYhD5JttajqZdCQ1j9IkHfKAybq7uDgtpq",
-	"gRUrEm6bT9km43dGHAY75IIIzPXm6S6dJxO7HyRkE7e4Dtsz1+JP6/pGwzMyDLck0OL8/S3slcEdJn6g",
-	"b1gH2tJpaEIDOm5MQbXvCwIvaBgOuBqzCdQbbxbiN1r7dljzpB4ICmljpMh8AERWcNYGP7Q8Y1TAquQQ",
-	"oGGpMpI3tK7tOy3YoJKSjUqxdcT7xYK25gZpYvi6ynGQG8uM+ayybGsYvrZX8vMFSCwmDkbzrFsI1a7m",
-	"MQIbFpPF3XmyWEEVu16NdW+MKK7MnmTXNgjqz7Kwa5WFtQpglWSPXWrCiZY5hGQL7/5Di+QuLGg6rYKi",
-	"5dmuVTbMrEyC/oiFZDXNJ9kVnedsSwT0rU/mRt8i74qZquh55zqCsX+0YTL7wLXMCdjO0jmjihm9YjIn",
-	"/wNechy7vpJFDItU8KsBr8WwSBPQCbIQAmhXZiprIGU0nRY8wkWadZTD5gs2ljChUVpd4QkWm3GmzTiL",
-	"61lqHoQG43rCeqTYHPg1tegQ/kmSf98keRUsn9vSgTSJ2DY4IiVAezYu6K92I2GS4zqBN5UZWMUaAjOT",
-	"T0aU2Ce+latBBi+MEEFDQ3/CfC9rBWNaRGQDu3X1UAqHcGsuoFMN9HsH+4FI3d6+k1aHHBS6AUul9Q2T",
-	"1EZT1tHivJMz1tfnMbVhG2CaKER6c41JYGMrFiBAp3UkiU0ey/2jpq2dEorG0jS0VGPGTZPoKdfzSQ1I",
-	"lq3WJ+61cofEni7AF33S1HOaqO3hbMCdH78tZq61zLzUCKTG85umkeZ90HRTA2BS5Po23Q9NQdA/GZv9",
-	"RLwAQRWPwWAJRNwTc3z3iaAqpK/kGsHeafdpbihxE3/WlOAtjI8RVzWX/7P24h6z/0V5f2q2wnCJQR7W",
-	"Qm0J4z9Dob7oAGsUUSezCpq/hhhvewQsMLTbljea3jgetDwgygYEgcMCqSVnN4r4ULjTNx4OJGpDNhIp",
-	"c560D6XRxVgL1vpn6E30hkWa+fRNqqViMhuxM+DfCTXuO43P7DBSpRGkNQ2ZumZYMmFCmtgVPOsCfR3x",
-	"UFyTCEqv+kok59DQ0iYWg85B1BhYRcqwxZCYlgJiFtvAs04cS0NdoA0wkBGTcywS01cza5LR5KIERqsQ",
-	"6YJEqDLH165pzeRiE39TaCILPWg/VgTdkJ9ABXPO1Ks4kmysqrPR4mBhSb3ukuidc2xPc48InoXRRhmU",
-	"BUQE94hkH+1Sczy/80qrFpfvYM3V9e4Un7T5aofL86UfJjjmcbKkiyEVvY05bwD2et4bRKY/3Tebdd/M",
-	"tUnK6PUDOXBMnTg3yjNzDBsHNrJL4KjNC5rETEoPK60IMWlh2wkINlUsjmVF070SZyIHxC/cTZ9M6KVN",
-	"zNVoTqKsKWg2Ebh48Q5gT9KE5SXes9LIOd3L271CQINJQjaNRDvkxEgKE5pe5jCjDzlLtIXZQNuhKYOi",
-	"3g6ouW4E7E+zSELn+aQr2w54M+v+mjWF5QJb/2ddbKGJqTEJOhPb0s2RJHTAcUrToVekNnrWhNfia19J",
-	"4iOD9k2rdP0+dXqUDfgFU9lTThi3/3EqNGHTE8Of0onUdVZEsgUBDtgVcdbqF/bIRnZTIjlN5FiAiqol",
-	"Kd/GpZn07KyrYnmafFPyN0xOneAMFPvWPpaUwTcnA2465Nq4AVgszab0C4q5R6Zc4zYq/KjZ2/kX1QI0",
-	"t/M+Sut9AjrrhvbV5gDOmh4leejzB7NuPory3gGSt5tk5ssY+YGlolov44TRNI5YWibO+44smdEoQ0et",
-	"VwHEgLsnqP+JBp8TDaDOPfaMsiG5fxpevvw6kZOMN1XIkstsLVuf8tuw1G16mnNWzYedGCAoXCJGyogl",
-	"pqAI3mEtIbBJoiIWegPu55fTJ5Ll4gkKnJh99bo6LbecrlbFpV/Aby6ffgDGVVYt70CXFgW3/yYUzMel",
-	"RTYR7PdKjD4XXcCrsIoyPKz30Ey02oHo0hZQGqGFvZ9dB39hsn45r7Uz4AdlnFreqD6/Yn5rmd/q/rL/",
-	"ilyiNXP+P5/kvsy29iipUb9/qoib8Lslig8cj+LgRzkkxSEJBvUeOvBkfsY/YFTfYRipjUmpW8YBtTwf",
-	"x/jKqu103kIPokcSCv2fZCFuogImH56UpFlwxRRcUANu/DFQ3M+ypcxeZ2GE4JOU0ZAOY1a0n+4Tmts2",
-	"bYkALpRreI0k2e3uLkx4N5tVL9vdgrTU2VZwkvU+j5PMAlrtI/tjObdeplFIZ+RapJcSrKQTKMG8jP9u",
-	"r2Mtya0fyBPPKljwTvA07LLeyGWsJRacmbeXc200RhclppMxjWNyzYgcRwkRnOCSv81XkIfO1BQO5ln9",
-	"7f1LGD+6a85cgz/Vpk165qiJdMhJ9G9Be9L80fTwSdbodQglPEnhRY/QOBnTIVORfmxW3c7wpDDXY7Ql",
-	"7O0ZqvSwTQHdhdW5Y4W9+2OVf5YlHLCXoIgbi8tBn9ieU7JYahllsijoEPuEFsMwWyGSZEzTCXjnKA9d",
-	"r29nQclhF5z7qOj37X3lwvGZ6/GtvEsbv0pLnU+Yz5S3gbuvE+lLWfhJccGPRjj+WD4Qu8kOZVlCrOYY",
-	"6dYneGV51lieD+aENDuj2Gp9SNcWuCZKhGqpRnbqDpa3Uymhs1F0EgrtkvOQS9iBxS2ulraah7dvN9fs",
-	"9EFvosZGe8eW3UT3uT/7k1bXs8y3CAva1LxLMx4sl0Vt5o2w/UgXdhM1ufs+VjzxsWsUFjnMy/ZUlcL0",
-	"jEMSArxtasEiEw6O45Os6OFkH4w5xqnA2Y06NxCQ63EUswH3x1SeT0TKfAzAFVOVQdknXGRleMAdawq2",
-	"mO48jIdEjHDt2VpiceHpBV8ylmRBaBB9p/ezM+ADfjC3UZjqaTYJvjcTmYwdW9USyy/OlSTw9GqCcRag",
-	"lUU8kQMnOwvzilLo7jfgJicSh4a0Jxt6Z3pXlGqEmsbpEDBiw+37EC9m98FpLqu1eWcZ11QfLlaz9Eg0",
-	"QnjMoiH0EGBDORE2wTOAQBPCAiSExoJD0ixaT9B6dq2R4iK6YpxQCOVPXVDi6IqRmNGUS2NsUxpoFray",
-	"HcqSbU3pqALsExpiBGIOpt1y58lQYGzigGty7UF7xWuIP6Nq8UKUEH1Cnfo9ZlkTOhvwMb1iZMgYJ7g2",
-	"KJ1aPHtYnF6GeS+64BAMCqU5XVzBSfOMvSizOUZcowVmSo4ZTfVpdshBFsSnt3AONSNUoumMheR6LGJD",
-	"WiIl59Bz3w1M0mvGNE2Wl2OdL2ll0wY5kZfAViBcCcI0qTRNkHd73c6AnxZgEgn9OGV9vH6Ryqqddggk",
-	"Q2hAsK6tIlJFcUw4Y6EkkRzweSBIc648rEdK1WGxLRsqMzDMwvqufVulayamqcm1mys2BsEUWKfLUKHK",
-	"sEVNmmvIGUWSZ+5okrKrSEwlECTSFE5pMOdJqre3mAvSuOp1eu2ws93eXWCIxfdrd37Ty3iOr3ym4qem",
-	"WKGsY459yIAQt2Ti7t08oRsss7jQXfpkru5j7m0r1H3cXQHPjgPPYsWve9p9Vlk29ul8d4u97XW7W5T3",
-	"U2/BvbtbmJXdrjmbW4AbkNuKJZn927nJ9iYyuIkbUnxnPHhXw4Od6UiGepf5QtZKGOI5Mtr2yFryY9an",
-	"LJ5J7/LGnkrRQ52zqIzPICear+K4jD+QIql+aC+3gRqZpDnyJfUnl0I+x9g+b2YrVcGYTMHrlGsvVXUn",
-	"tS6kxCVDy3y1QRQ9mJAaMRapasdQ0BDeypQAfXW09Iz96mR0wSGP3+Q2pFr6AllYBiKBl93uQuSADFNx",
-	"LW2rOeJvXctvYYL//vc//+Xb0vok4lIxqkW4AR+LGPzgTqW2SzbrkBdGhImjEVPRBBr/krGYpnlX7u1d",
-	"+ELuD7iWFxXcnWLVt6+kHg11By1OCcEh0eYUfkXHfF//orJsmxwIo1CZduCeqf04mkoGmTHwPW5f0z8w",
-	"txtg6JPvGE1Z6reyNnyLe9ad6hE+a002peJz7P4nG/2dJ93umv3lYAWOzXljddfYTRKlTM7zsF7OceEA",
-	"kLKF3++N3n7/yz9+Of1L9Pqn13u/vvgufvP9L71fTn+N3my/3u2AnNDpffNkt9vb3e12O93RDn0WbIg9",
-	"mW1YTqwA3N+eyxTvwyt9Hdbv7ebg4h+uzRsLpmmkZnBlD5LoRzbTlKDR/3DmNbCCjf2sr2hFV7icijh0",
-	"/RRJOdJ1LNZSz+NqCrtkKdjQcdQEURA9OwuJuELrQWTYoIckfSyuyYRy21Qb1PrScB3yOqtDg0qx1ndB",
-	"uGVhFYX7nqn3CP0mK3vJc01Vz+2+bGsioGicfbFX/MLtirwpu68ed/VVVzS2TtsvyQP73q0O5GDlC6xo",
-	"ObN4KZcVpsZKAVEoTYWLJBWjKGYm21JIZpq6Ni03x4LNEYZYYYshKi8hdwMEUahdYUbBfMyshqqxC0mm",
-	"CBRszYyk2fS2N4u+IvqlMEpZoEQ684xglQ01plpCsvOIgoGY2pY3aBwKI5nEtp2vlptDIhVNbbcW/6NP",
-	"mgGVrB1xybiMVHTF4tn+gHMBP2KnfZhfcIaLN8KGNSxnxUPQRpxt1l63tQ/WIGkKg0iVl7NC00hiGunY",
-	"suyunbeDW4NSz4AnKQtYyHjA+howLy/lzsMchMTkHkO/f7t/S2uAvJdYI3ipDei5mExoWzL9kO31S6JQ",
-	"5nJeD73vGTX4kCn8JiOO3SQxaEJGD60y+0ShLNh8IsUmcuVFBwoOihK9OcI3et0uROnZj5l+TNOUzkDZ",
-	"UTMwRY1EOmnMRxIekCRlo+jGSqrzaORBNUiNOvuEo4KaipgEY5rSQEExa9fkReNoga2rGGs4oTevGL/Q",
-	"7AgWkVCliUCj3/ifD/8zGNx0u+3B4Kb38uzr/8y1fqlS6Lo7v45Ti3gZzpZsdwnEj5cghXOr15iozsnM",
-	"gwVIB9n8eGWKqNrySE8j8V53n2x3MdedQjm2AqTbC+qvwF0obyrGa+51VwRvbswcWG13wf2z1h9pLxu9",
-	"ooqm59M0bvQbY6US2d/aCkLeMQN3AjHZwofkFgrICb9oeI1gKhUavlSk4PQO+UXEGQOF3iDtudmXA/0i",
-	"eaXlxhjsUUusTzZIYq4A/dmGuLNkaR0zEVYO/0PEVL2MuKmU7rBzpM4OLy/WsF0obJo6iIZF7i/kw8BK",
-	"51l3Ex/a7e62KvsRa7A2Ji5+Qdi/MdxfhffmIP4YmI+9gIsoW3EHavip9BhLuFkxCsae7l3jYDL2Vq/y",
-	"qakkahhwoQ6qvXbKdGshUJ0UKqDso2QM1U0xE6RDDri5rsj3SRAzmmqJWLEbU7HUI/6nW9/+4uNNgezH",
-	"YqFUO/N8CmSlNeydXmZ2+e9oyqq6mI31OAdC/SilNx+POK0gSk9+K0Tpy6nJ+QctsbmUhE4rvQ5JTIOq",
-	"Cs1mqL6lXllN4SGD8r5AhzRFAqqC9vY7kJWpui9R+RxCxJ8064sTqP6kXb/RKjVqOeFa147vfWqge69g",
-	"2Qfn6CLZ0bhOIUc0FMF0YsrTwPcY36gxGC7VFjjzDJDlwV5FV4zb7JSM0NGYMB4mIuJKgsVIYwjjytzn",
-	"Ti6X/sBobFLAKrwIgquUBtgj1MDmvPtCBLLqTdtei9MLBgvDBoI0JDFTWqDeJxMqFUvBpwr2wnzQA+hG",
-	"Nz/qieOizl0kmGJqnMwSvMzWd5wFJzqDGzfK/OgvwCaU+TU8kqTRFVWMQJcx3N1kOoyjgNh2386w2GN/",
-	"ftSfxkIfasRN+CK2EjdBmNBrLOseiOEFzpi2OnXFTmCiOHZwhD9YGCkIcc26ofMLp1CqM6ZJF6ywQQaX",
-	"XFzHLLyYQLxE04FKtry5/o+4JcYdhCUeXcywjoFqvMo6ZmaRyKbWItRQxAhtL++7b0p/unHWLdOAHyKq",
-	"5YwHTjixCsZQ7xGwBGMlaBy7Di4UCwysJmRiHtI3bu8EogTaSzwnVKSQzjg0ZlgzbOHtqn2YT4V01TUb",
-	"c+GMWAx3X4htgscRZ85771ImGTcNHedNo7kjxhbAWuAZcYZESnl7dvt/AwAA//8=",
+	"7P3rdtu2tjAM3wq29h6j0tq0LMl24sijo5+TuK1Xc6rtrB6ibBMiIQnLFKAQkG01j5+xfn6/3/ce9oWt",
+	"K3kH5gRIUKIkyoekafsnsSQSh4mJeT58rEVyPJGCCa1q3Y+1EaMxS+HPE6rZCz7mGv4x38RMRSmfaC5F",
+	"rVs7GzGimaBCf6VIyj5MmdKKTFhKFIukiJu1oMau6XiSsFq33WoFNRWN2JiakfRswmrdGheaDVlau7kJ",
+	"8ulO2JhywcVwccoTN0vCBppwQfSIkWiapkxo0p+mShcm3WBKxUp2+Fbwa6L5mJE6bkk1CNXkasSjEUzd",
+	"n0YXTBOuyGCaJIQOKRfFbT9+tNtq7+622v5SBjIdU42LebRbC0rXxnQ6Oxxoli6u6xQXQ7QkV5Rr0mcD",
+	"mTKi0xkXw7JVrITDTVCb0JSOmbYHf3TJxLJD/15ekTEVM8LMQ8qAYyyVJvWYDeg00cQcdPbtXqvVWEQD",
+	"bgb6MGXprBbUBB2b5SQwnb9OO6B9Z0yv+Xg6rnX34BMX+KldCrvjmI0nUjMRzX5gs8VNvKQXTBE94opE",
+	"KaPaQM0iMFF0wAxgUwN/Uj99c/SM9GrPEm6226s1unDwA54q3RPupSuuR4SSCzYj6VSoA0JJyiaM2l/M",
+	"G4qOmXkgIHLCUmpWQqiISV/Gs54wj3FBOrtkJKepIrFkighpvrQHCg8PmVb5/IQKdcVSUlea6qnqCTde",
+	"I58W7zMJM5DorRM2SeiMxV2i0ykLm+TMWx4uhVAzN0thNCJTb83c3PXBVLEYJ9ltPSHhs9evvn1x/Ows",
+	"JPVwwFkShz0Reqew9QObhY0mOXRg0SOqCU1TfsmUuU8J87bFFVGaJ0lPpFNhCAFguSIDmRLzv9v2dGIO",
+	"qt2y9EYFZgwxt6KuOSVzlAnVLG00yQ9spghNGVGRnLDYDAFUhCYJS/F0kaoBxKfKzKRHrCfGVGmWwiGb",
+	"ldB4zEUOGGW2BwtTRA7I3vU1TCKkJhdsomFgtxSDI4QOUqZGTfJWMUIJfCApFbEcwxR11hw2CSVv3x4/",
+	"bxiq2hMGxUXMYhKNqBiyABaY4ZYULIOQmYYz1ewJ//LV9gataJ916NY+3Wdbu3GLbj2Jdne32v3HbGfQ",
+	"oU/iR+2avZ+IOPkFnTvNwlUd0+sXTAz1qNZ9tAu3031sG9qiNUvNkP/z7j+2/u/7//6vnOApnRo6b+7s",
+	"OnrDNRuXkJs9j9q056nN3ubEZs+nNe0KtOYlU4oO2XH8hpoNlzHJMT5SWFptrIbnnf7j6EncYruDPfqo",
+	"/zjaH+xQB/+JGS5bsR3inMe1oGaoDk9ZXOuaC+xv479SNqh1a/+5nTP1bfxVbWcLhWW/kpoPeASou2rt",
+	"wnuuuAGhB+du0Z1+O9tI+Qb8ce6yi+K6YSuvB4NS7j2HOloSdcEn8wJCGX5IHLEUQebwo1VAkVY5K5dy",
+	"vArGqZTjImzNN+c5TuTgLQcuPH4HoOICYa1nQPpWrRaJY3G9WpzPo4FZe/lqcYC7rNctElb8dpJIGq9a",
+	"8RSeKK54Ojlvtf/+fP/nH37c+ceTXzu/PP5p72z3ZOdN51X7Zfm6cZi7rNstFdetWLpy1YqlxTXH9JIt",
+	"WZpi6Z0WBmtBWTBlaiKFYiAKHhom91bQqR7JlP9mxjUag2FEcOPoZJLY27j9T2XW/jFf8MdaTDWtdcU0",
+	"SYIaS1OZ4uuxWfPh27Pvj16dHT87PDt+/er86OTk9UktcJTO0DyulGH+hqeJS5rwmOQsuHYT1NQ0iphS",
+	"te6AJordVN3skVnIid0l7rmEZufMniviLeUqlWLYNNM/pbHVR+4PKP84fHH8vAgQkKdq3WwCH0T2OzKe",
+	"KqMFkLahcrutVsuICCmNQKJ/YEg5GZgrhA3pG4qrWDIIyNWIanbJUhTpZMpikKUIThAQSoAVNw6IFRuJ",
+	"QWhl1bpkknINoH4mxSDh0T0C2smHNbMlTXkC6O4I6SoKfJMfyZiN+wbC/pFQEo+BooMwpkdM4VVWhCYp",
+	"o/GMsGuu9IMeyz/MZQlIf6ozWb0/K+jKRmNgRk41JwS/uGPEA6iPWMq6PWF+icd2yW4H5rgs0JoWYv7B",
+	"wcOgUhm+1hNmp9/KtM/jmIn7pR+vT45/XUY+pEhmeBAgqSsypjMSS1D7HhL4h1OjhWizK2YPwSgBNEnk",
+	"lcF/+EAQdQL8SeAS8RPcDyPnpw3AfU/wftBr4JB6UdDPYQoq89wD5IoqkuuDTnO0+HRgfsr0m0x3IoJd",
+	"uUce8jCOtSILiujqFZP6UuW3ERC801ZRLaj/PFdcidVb8fyEUX9ocpSD/j5O7vjV2dHJq8MXJZjP7YwE",
+	"3iH1jELHZG/Qjjr0CWs8JNBP5Zih5WJAecJiwoXiMbOYnV7yiB3AB7tkougst3bIAXEbUADAV1J/K6fi",
+	"HkWPV6/Pzr99/fbV8wLYgFaYGziA2R4QQK8kUVMwIQKQAKe4yiTrm6D2hs6MqHgm5QuaDtmDChgeBCyi",
+	"AOJrKUkCk38iAQJm5YpIIzAArvDfGAoIpB4+ff38l/MXxy+Pz86f/nJ2dBo2AmuIHckkVkQKYiSNWX5b",
+	"A7BRgl0EzE0arH5CwkQAZdQjXrBLlnwyBuXI7KEVqWHoRSKbG9y0NVZmZimwDv28dfjmGMgvFTH5ectI",
+	"8FvHceOAULRZaXnBBPA8g9IRTRLCH5TUHvrz1sPC/rrkKaMpS8OGOSdqd7KVGMj7B2Yt62U7NuwcD03K",
+	"l1TMnCvg/s7r5PDsyGLY0c/Pjo6eH83RByMyITqy64ix2LB3z7b4kMB97e5E7nDJVmOURN9tY1a0lXkO",
+	"yqa1T297PoaboPbzVuYP2cqscStfLzqI5oYouHEqDZO/sTCUNfBUHMY8DUD8/Wiuh2+OP4XaaqeZ01nt",
+	"IjLpZflFDRvmVXY94anB7oFMhyw2r6XsUl6wGG7gW6Gmk4lMNYtfspjTMzB5fXoO5bTehck+McMyBDac",
+	"X0SIoAKLzyeR2w23nOMjHrkw2rcRtT5Mpaak3m493nm8297v7JL+TDPVIFdymsQGmo62/Q4U1C5Zvoee",
+	"cK4mEpqtG3mACmvrI1cjqRhujYzoJfph+owJMplqMmMa7gIVJW4qkrJF3QBEBqPKZjBA81h04ZmAaBxz",
+	"s0GavEkNU9OcOdDNA+DIiCoo/qEXK1TsQ+g82iCJjqjCFacsYvySgQFz4g3smSuqmXeDmmIf1j18yj7U",
+	"0AzoDInvPPuyGeB9ZuSW/X+yCAg/AMKe94I180hcskROwN6AD04TvbgbxPfVq8teN5Nml2Klw2CaWNXL",
+	"x+cFg2s6ZeRqxETBFgKPm7vQzF1WfSkTRsUCjNzQAe7DrW45sMCbUGb4RU8kxFTQ2FwIZVDVcGlYHI0u",
+	"FmGXUKXPaXRR6XSDTRFnKTpk05ZuM45fgpXjdlckkycJjcFLSzNHyfwtQHq5eicJ6DHOUF7VHl7cuHu7",
+	"bLfPUkY1MxC77XbBJGJ2SHIsMOyFJldGP3Y2IxD4BWOxpWkk4UqzuNkThySMx74lzqg+SL8AlFyQ0Jos",
+	"Q3Qeg3pAx8zzgPeEUfzq4bu+7L8PAwJ/BIQmPGLvQ3grfAefAgKPGMoNn8Hf7dzRPTGhPG0ckHCYyunE",
+	"vhiNqBAsCUHEJ1TMiJiiHYyLKJnGhh4KKcBVKiSCUMxeD2rddx/dF8XDdybY7sf5w3K/vL+5CZa/VRtz",
+	"cazZWNW6OzdrnqTX9snWzc3N+/kDzA2/eACLwLdjoQkcAk9kCkeQHaJRuhsLCK6tfMXEdGx2Fo89DPRc",
+	"6P7u4df3Qe16C+jQ1rzJ+iZYvtG5ICgwXttr2GeKx85AD/hyYA168Tgow7l6/mTJVgv+rXe1vuybNXOE",
+	"crUrGnjn0gZvrAUMTVMK8vaYaVqFt7x0z904v9rHhTsaczVJ7KU5IEISI86lMvH8LUWf3ZtUGgpBDicy",
+	"SWQt8GMlILzAyHe0b55Fh50fLvE/vd51q7XV6123v33/t5K4iSDDjXVkHGT0ZUiyhJiheeQu5Cz3FReR",
+	"rRy8hYDCjSF9GI0ZeSbTSQmQl0ekVACx0bTPQdM+TydqMTRtSYhiHgiZ2f5tqJG1atQhYDGjmCWBcssD",
+	"DcpjUfyzBRCvOFuj/d3uaF/DHxDlhHb8XJ1cPGmtk3MbnlWA3M6jRdC94AMG0ZZcuJCugyy4x4XGFaCE",
+	"o2Rg2n+0WwFKSyCCqtptsX3AE0ZoX061OeW+Czook9qtBnjuru7iJXh5/PKImJ9J3SBOSiKqWGAuQR6o",
+	"2TjI9F+rNWRXB9Bty5DZPESs4CkeUx2NCJ8L4uBjOmTbEzGcu0Cdx4ULtFO8QHTrt9bWk/f2///4z//q",
+	"TVutzqP/OW/+99b7v22v+b30whlYLqcQ5tevFIotVBE1klcCAzbBDgS0QiVUjQwPTteSjZjTYUrHzYV9",
+	"d/b2qhKO7V6v11tGPTbW0Ua0s/eofO+n3x9udfYemaunc1CAmhsQQJUtgypkxK6Lu3wy2H8Ut/bb+/u7",
+	"0eP40d4T2hkwSlvR3h6NW+09utMf7A7a/U6/1d/vdKK4vRc/itp7/dag1aKt/Vpx862tJ3Rr8P7jo92b",
+	"0k2DLWLV6YFpnwtcen7JC2hsLf8u0q+zR14+LRLJ3f1OeydYDKfegEzmukyGdUHxhgbOsmIPpoymPmc0",
+	"fsG0LhWgzI9bCfzKYhKzhF8yiM5coAzoLju3JpySoWwMnyICoipodCHkVcLiIdKZSoLTtzCJHSkXIXJ5",
+	"ya7Cj9grWYofiHcP6/GHW1zU3KHNw2nJmtecVDWDhffC7UwWPm58wUaLzH1dXMNPI6rJleEsNjBqkdvF",
+	"rJK98Jl58KYQjlPOgVFOnrsYMs3Y74ih4zsgEEIdZiEqRmAReXhKXAy6rBz9swAaq1t9XGEqhkcMmQNa",
+	"FmSnljLweIq54OA81muBtGb23UXlRDHzVsScRsYQi9MDez09t3rJZKuDyNbpm3DM+eqWYtAziw7FtYfz",
+	"Rv/QLIDUaaLMUvYCstveMf/sNQISlvlfzAvtoCfCEq+r+W0nIGHm9jdf7AZ+2sJu64l5ucQFGJLdzpOA",
+	"hMV4i5DstVoBCU9/efXs/OTo9Ojs/OTox7fHJ0fPw57YbbdI3SbIFGKrGIsx92BClQu7MrDnUjRssL7V",
+	"8Uu8IEvcTuVuZj/EwXMWlPs4F2JJSrZljjTHmZLlLWBq0QtQej2YR2jRew/uAJosJ7VzSI+2MaNEg81o",
+	"TplewMFK1Hc95bXTgi5QuExWO7hHsmuw6BTN9nNrEJiD9ZUik4RGIE5B7oeU468U/kYSOTzwApbwS65I",
+	"O9MMZmQgjb4A/g5DP4d0UiQQu50NRaygVpQxSkiVi/yhRj4XLNLMptqUCxJFVDCC6HiiS0UtEK5mxD1C",
+	"xjQuntBe2XrZMuY2I1zbKKa57AepC6u0Bvq9bOayG4HmcnzgnOqyCS0zN0+6oSBcbWEftU6r82ir3d7q",
+	"7J51Wt3WXrfV+rXmnVRMNdsy6vQKLlJBMfHSRm6hzOSx/pVD+u9qpPfTC4ppM5mon4fLe6c1fzirbmWJ",
+	"zFqC5L40+hemfyZMn0882jC/6LOj8GLi1J2x93tGk2VZJzY+8ytFRvDUnIhscRhVwnYnqMX986uUa5/p",
+	"YjaqmfHCrHYCJ2NNdZcsVThZu9lqthbdEIUJPi5YHpkgP7H+qYS0a+9ZIgXGUHKhNBURa9bKsL+w2hKU",
+	"BL8FJeYZ5qy1hkX3qWLkn9N12lW+9wUBN2bDlMYsDnOFLRs4osK68szEGs2oThAEILq3S/w+OYSXZYkr",
+	"bnQCM+MklUbuIErTVOMW1qaie2e2DF/AWW2faq7VFCyIsnUXTyWfLijgwnI8rqbGf59h8+YavL0vX7Dy",
+	"jn74ckEMfMpgy0fnc+ic+qERFHFxeRxCPZwK8/k8klOhw56A/5Ufzq0sh8C8HhjNGr0M+gPmu489gcN2",
+	"rfTvxEKMieHaTB2NDM8hEWTgO8snLrsn6jk1CPNJGpCoRTGCIiBK2uB8ZLl9ZsTdfJuoeBXR4p+SCxav",
+	"5lzAxfHBlfyqtRG/2jCSowjeyuEfnzpiws4ZeID1trqwjeU4/Hd4H7QiEJCSxEYHrJNH4ZWnVJlNfbxD",
+	"BIm5JFXk39uJy0tdQqi5md995oDXoIlALWroxZ/K2MbdRBQ0jZfJ1PakAVCLB/l+SZxPn0Xg0fEokguF",
+	"O0AbXk6PIKlLOe11KmJi8wQRR16wgb53DPk0J5mwgS49R/jh051i9XNTWk4mLCZ9BqVKSo6P1M3iA4wi",
+	"HstLDPZ0SW8N/+C40tXYOYUoEvOXjVupajA6y5iHquyhsNyzxFXyZcsD1UCNz95Ocsoh92VD6pRpzcVQ",
+	"LZegvlJEXgmi7IOeQLWo1KfRiF+yeLkGkt0croh7mtSnQvPEhlxk9jMsodOoYoQMauOpZvE5jFNW7MoM",
+	"n8PVzg/vHICFFX+0opTUS4SevbPW/hqhZ4mZNqdqEy5EVQDhs4XFFEb19n9fYa8+HIP8PLN1r0ek24WZ",
+	"PIO6P6pYsugrVYJ1B4T2leEz4HgCjW+WsUyaAusZc+HP2K6Op4f4C6kbQDeQsEN6P6nDuhv5AdkkeLvW",
+	"e0DTl1PN8uHxTkDZpzrFUm1GlbYRMYOpnqaMTIUZUTUsFtuPD4W+Qe16ayi37Jfu2eYr+8c7M0jzjI/Z",
+	"e//RLT6eyBQDXKEkSG3I9Wjab0ZyvC3phG9FMmZDJraz2W/819UFn2zJCSLS1kSCrw8XuOI+veHCO8Sp",
+	"mJjPGxxh+UW7qYD+1TmPe+cuHCij3180J1ru+MXSGl6dqTmjGujO52M1tNSvzI4jYqAlPE+HITZlzHnX",
+	"8tuyY9PItxIZ0WSrXYWme4lPZWGf1/qAsPFEz4gUEZgImJ5XrL9nSSIDohkd/0cxWGvXj/z15oTIvjV6",
+	"vOOlV9QVKVmlzrc3U+ftPqqvwL5QAPztmCiL+UYzgyUeX7qH2cfo1lYrRfDCGtwbAYT1MaEzJgZXTMxH",
+	"Sdw2XnwxPvxWvrAxQ+pTPUilcM/M6wRvd/kl++iBMNuqXbu5LuDcWOfvntCUVXJeFLb2YSr1emPSj+ap",
+	"24U4AhA2UFurZ64FNT1KGV3vrMGnFpNGSh2G+YJxJUGhGhMQ7iKNLZAe/yoWKMIKMn9n+0WFwy6xc2xu",
+	"tsCRslvUnE4MmfCcr0274XmzhnuxWh7LemtEgYybtdZD+1XYCCxdy79z60RbsV1iT+S/26/CRpNk43QL",
+	"9IqqTBe6giKUXNtQjJ6wAmgih6RuvoYCAbAIBYEXMDqXwgVfUOUK6qLhhKc9Ia9E44AsLDggC2vEdV2N",
+	"ZOKtbqAhmWtEdVYvlF1HbGKLr0KYHKwHlAb3mh3SOo3USF4Rrnsi40ouSsTif5OEMoKcXYPQGGKXw8sA",
+	"h2vVE2F+G0JbESonOCvCQ4wAEporFVpAoe3IlkldFtK9orRm5Uqlh1u/YsT6+db7j+1gWaCz3cXtDFfo",
+	"LdnMcoXvGBYZMQH5cop92MCStTTq9wsXi19uzI2/TRnbMrIN+fvp61eWFXsxpBbWeXnZXfLDU8KE0cNi",
+	"F1v60awnyESXm3BjFr5sQ1VVpCUifzXdKMOGL/f089y+Ox59+UHPnaeWEx7VurWETkU0MtReiEImnre2",
+	"jcKDFpXsORVunSbDdUUFprOZAoO1QNTKiZWWE2U9AJkTr2wNna1W+xZruHMMzwTLaW3yoq3ABSeLh75G",
+	"oISHFrLwFqJ3cLB8SfOSYg7u92tw6hCdxPNoFUkx4OkY88MLtZvnzHvRRQV8ykZbiVLtT3mca0Gc7awC",
+	"BKuR2bmXbkdu58/uCya7c0eyjriBGCf0YDMxbkWB8fsW4/z93EaWK+QdbSLQLbxYSYxbnSz1x0CrNznJ",
+	"vjfG3n60nLPL1Jkkau3Ozm7Ni2NUIz6ZsHg5k5/dOkfevyVagnVoEX3uyL1oOmS6Gk7NzuzDd+N6izzO",
+	"LeL9ChBWJsSzu1QQ8kf44u/KbFUdIesVWC0FfDa58s4yXcoiPuGub9WS1g9YeRvNNANZdF7trK+hsCBa",
+	"FGQ1bwXLT+gsv34bkIafRtLV/UIjub8UyJdOGDW8RzCCd6vco+uK6GRGxNIiOjbqp6yKTvYTltEpfT23",
+	"/y5zmb8vqZcz5JesuBE5IG66gNhXMU3J0JNzNe2b99FvkE7ZYq2J+ce8ojkA5felF3C+RI7OaeBdg8DK",
+	"FjSfSaakDX7Nn3PRU/B+pcgG7wQXKYGrQP8g1Xby+kntkqztxUuRUdJVuXxECmJpYaW0vjcpU0xEpc5R",
+	"s/WvFJnYR5bUTlOMiXWxvpmTLMvksREFfGBDi80oq2jkzt3CYpZlF7wWCRfM66MFy8W6yIUbVpY7UUg2",
+	"gIFqQU0OBvBXwWaf/XrPUYh56GiWG5CfyfsVx30bUd3hQWUx/bVgUMvH8nObvlVZVs9Q8w8kp6Pnr1To",
+	"QNfhnI/EXJxsbeYJLoYL/pqlhXJWTqTZtQ5IhGV3OoWcdRdPcOWJMaVhBacjmiTkihEj6BvS823KYzr7",
+	"Zq4eTGmEgXNurQxVmwOKt5DC4vCxijFSt3Nab+x5XeUf9b2iuT/Uc/ctIM4Jxv8uS0cxUg909sQ64MvK",
+	"PW7Ihe9GnKrERs9trBpJKrxyO12mCM4vmKCcyIStjK1NZQIJ7nlMrWNZEEQO3mYAQknsfBnDOrFZHPMT",
+	"lqNcpTAiiJUDkyk+fd85QdUjIHDbmKG1QjfyY3BcxeF1CtJ9VlM0VNyv8hcYOYqK2ZoCimulpFvnalSr",
+	"oRjUpoJ/mLLzi7LWst9mxTDDeNztTVutnYjCf8x+6uOnMO/Rqq+krREaK6KgrroVLKGQ5hXHIhNrN24j",
+	"BCqgqW0TajHAcD2UayFO4P4wdykptXknttyWB08Pvzy0n0PpOTXc23Y5bbGhMeWiHe45ry8c2DBpT1bG",
+	"0Bc5AJiFZoKQRDRNOVMQHFGnaiYiOuHNGR0njcD1A/IKczjIf6UwJiSEMc3mwoZRcXvCCQIjOpkwAaEq",
+	"fmRFo0lsD2LCh0KmzEV2Q0R3LImQuicuMBRFxF64TuERYp7o2nAUm2mrsLKr1CPMhIy5gdGYC6qRmYzp",
+	"ZGL7OBSzylbG3PqZekEhjWnla3nyll/LfpVkM/d0Fm+02VsubqnaW8An1rxiEO8tPuJew9i0dS9ibFrh",
+	"1dwWMXtlu2haYiQFqxAfVlj++vCw+fOr9kZ+dOueXwDNuhfKQPLev9wQ91ZenQytK9klpv5FdNfY1TU2",
+	"lxbbA83LANmFXVs9yFXsMYeT3+AVJNmSoAeIP54jwPkeiktbSTY3UbInRr3xYZxVIdrEKYaRcH6Mk0cu",
+	"KyveOd3/A2neVmhZIrmioxXY7Eae1lXthu/b1Wp2cBu7jVnjRq7V7IXK2HI6HY9pOvuj4UtFdbRU86mk",
+	"hdps9y8ZRu7oNwq4LomfrpbbaevhZ6mdeaY0NC3lgoTut6+NrB/CLeBiWDXREyTnpZUiIfCAXRmQZkGO",
+	"NgNhrjCly7nYSMgAsCw0PHTGrxm6qqz6buZ8v9bA/76YU/c3L3Bxk5RW14Zgqj2Yl6a22mew/qR05XPM",
+	"l4aUEjnVjeaDJrfapeKj3lrtF0DbSCTHtrBfNazwK7csTm8w2lZFgV5EYy6mqphn6tVM8SfsVCojZGdf",
+	"nhf0slg+ZsnMGL1uRzEPFau4tlfVKmyt9fgWQLS45rmbdZtM4JLMBWTdorhjLN8OmiSugsCiQLkDZT3L",
+	"9rMk7Kw0dSOMx2E3szCopuvH0iWTlF9SDcHLaAeicWxLM0C/5GberqVLJtN+wiO/kWve2sFrSxLUYHSj",
+	"oeOrRXuc+7FUKCgI9/dauON3U66loDW+n5fAvNSZCjkxfnpS1VIrZ7kVAsrny5Q4c4uz/ZTXWskvJDwF",
+	"OHfKRJzFqt8u/MnxhKWRTxUSV/ERW36Bx1kgtRmwmK5S7AJwYJQUNmFUk5TpaSqUVyfVy6RdmfRaWTiu",
+	"0GZkbX5sUFqZeUlvFOitp2k/IOAaHjCGoRSg8BqY46Y3y6+tsr/WvvnnqfnnmfnnaOWmV3EDpEp+IZmy",
+	"bFFSd9F9e63GAWE0GuHes2RLMmRaYVoSvBIuhETdY1DE3pIGRBW9dJDGcse8zc3eWqjjjVhYJiiXlyEm",
+	"E5ZuwfFk7bwNOTBCEzb3Oli8WFCCuMi3dzZk3EHtFONlJsvyKyB6xkXVwNcOmW6dZOGJZlm0zmprzWbF",
+	"Su8h5tLbQ+kZeuC4jRrug3MjdXzhxUpXrHDGfyC93N/Xbbkn4rfhnQ4ViZbN8qi4u+DU+vVXQSH/jdvZ",
+	"GeZx4Ys9+5mInkHZy1IqkzLXwl1pKmJF8lziPDvYWrfI6wn9MAUBCuUgdQAm7AS4NBmm8krlfkYkxwVj",
+	"Wk63LtvN9hZrdrZ25+Savb2dRwXW3ymw/st2vddramwJ9Nv7j+2g3blpfGO+LH63NfdIuUBggPNmSZkT",
+	"Z10u6Ek2bRrzlaktU7rEfF9y8kfUBprkQ3Hh25sJJAYEviDsggTuboYeUXU+lmnJbqGhiV0QTRnB/nEj",
+	"asscAyggwO+AqJmICB1SLvCoQ8Gu9TkCIiRUgwGjmoXAe3PtbcyxuNTNYK6CP5y32WWX4k3ltFf39C0J",
+	"icOxL5iIYLHxUrEHfslVH0MPLtjsltKO7VX4MHEtG7aBXN7vsVLPxopdGhfbMC6KnreoCb+qxDuGQcyt",
+	"ea0ol429FAnQH6TFZt4gLc7nU+4e9R9HD+ALwh3cRgzF/W0kgHqvVCLc9ob9gYRO3NFPXI9+KAtdyrAm",
+	"C185fHNsSEdgmyyCc0KWxtDTCS+PhypcZjveAbq5CdeBZ3LHOYCPFfFRXZzv/v3Dk18vzjrjn/avT/Yu",
+	"Xz3uv9mJfnk0etGOv20NTzv06Mn0h139Y+22NcD+InOfjMw5VLktwbP4W41iFF65nbRQvDVf8vXPCmOV",
+	"9ambJBwri1KjWG4l7JIlzlxzYLMmUJTEKLWsa11JMo0Zbbau7Ys2W4Unq0a+dDa6dROaah7xCeLfkjp0",
+	"3jI4S5WXKtwK8I+URVhHNVU6QPPigjyNZsOgFtFUJnfMqVpkNwjNddG82Ql6NtKSgN479Ur1FhLMnfQi",
+	"vJej4MN4ej5ZS6uN6stt7iSaixEsuInmftvYUVRI37AbqeaizO8prFm6/MQiochKf53zODwgIU7h6oAR",
+	"/Oi5k2BY8CZBP/LS2qZ8KFgcWFa5pSI5cR20lrQcX1uxBpd+wUShcA2NIjZZyfjbmzJ+Xb6pN1QpQhUJ",
+	"t6/UN/DM1//+1/+Gc/aYTjP+bm/w+rtffvvl7O/85U8v9359/jR59d0v7V/OfuWvOi93mzThEWu2Hz/a",
+	"bbV3d1utZmuwQ59E6/EC1rW22IztEV+Jz5YfRSX+Cov5kvmqM7Cuqe4wn8uLJSdU05WXmOu6vr9KwULt",
+	"qonqVbuzX65fvYXAgWoniM+eSW37w25+kP4IX/J5FvZR7nN2xkc/MkMReemVprdh9yN6yfKIovJsNnVu",
+	"NK5zHKw8MMdacQvJvHbyMl91Z2NnmjbbXbqEt4WpFKkzz2xaNWaoERA1Hc+Xktq701JXhBPNr3k+bsgu",
+	"sXRRd4wiKgBz2YKDkrMvR8fc1bhEiwRH0NR7jgzSsmjOB3EF+eurSmqKztPbkBoPJl8yqQFB7k5RNF5P",
+	"CJrra8XuDzRlmFe7YQeIlSEpgl3Zsu0PE4BC6lizt/GpIlE2DNK4WXqeGHR958Ms6+NRdpIBdLWHVHeI",
+	"6ooSRqHoTZUjvr90zsO5ZM5VoVdQfBhWjAdgG0O5RS/L/iR1rLs5hxJgvdoo2qr87FyRrYU+21P4CYsZ",
+	"KPsJq324FZfem/Plql/MooSmEGIs4gDNKoYDzAISjVh0weIGeXn88ijXDjOQ8DEdsu0JdBq5nbHTbget",
+	"Llkn0Hsydg54wlbk+7p9m8dKrJ0xp8OUjptLtjdifDjSpWcEYIG2teYRwgWZ8GuWKBvfPZApZtPCzFiE",
+	"u88GMmXEYDtW4y6s5XGntTSYu5AP7ZsdlpZstoZuqjU2tNSyUPX//pOa1Yh29h6tOYXT7w+3OnuPAjJi",
+	"18WDeDLYfxS39tv7+7vR4/jR3hPaGTBKW9HeHo1b7T260x/sDtr9Tr/V3+90ori9Fz+K2nv91qDVoq39",
+	"stNT/LcStHg6m2/Gs7vfKQ0HWwT+soI4E5s3hu2B7AGDFcHcAbhoQGPhNHzji30RinvReDYXpAtflen5",
+	"o+m4LyhPzqdpSRrCKZgwyNuTF1lhJ/dCHr2402lZjCXSBXyIIVE8Zg2kD2MaM4vNFnMNEhvERpQGAdcw",
+	"COiANHa1xTMwTlNeLYvcUIcqBTPgQVtjY8W+Y3klgOAYANStzcEagaggIzlND8iVTC9UxjNGzBDYrGMT",
+	"FjayZ1PE05HWE9Xd3o5GVDft19AzCWCyvcSXuT2dnLfaf3++//MPP+7848mvnV8e/7R3tnuy86bzqv3y",
+	"G3Y9+Tq3qvSmrVbnkeLDr38cP7m8BUSveFzWbtsjWvDEPdCsdme/AtGaz3nIDtw3FWZ0PCiyM3uNMwLj",
+	"FW3CfWZUGrFi/nbMGSHXuHwyHFvBlsHJPZ1s5uReiQAP4OrGjVTUj+DZW2pGE1f388vVicwOznh0wfSy",
+	"ADktyWSqDfVAHPhKkb5jIxsagy32T9Pkoa3BtyOs2fJK7Mhvzwi7ppFOZrattmXr5oYaRAKYEAOxwBGO",
+	"HB6gt1lCS0R2kJ+FtP7Gvgamn5PanYsPrR878ZNFcrvatO0TMw92a23dPtZtckvxjbvcVYvpX/KNRUfm",
+	"ktqLmcxj49KikVRMGBKt/QgIOpkU0Q+cGxsZxTNS3Dzv/v/WWMYVS9eFmWY1M4snuzxm00/gjHnKIi3T",
+	"GbjKzfO2Fq1zftkgzg3iMuHNcoE+hN9CB2rzOG4DUCB0Sw4DwhLFqmsdsOTyKeGnwAUngyuDUHVhVFoe",
+	"K+iq1J+5skaknsGjUTkAC84olYbaLEZhlZSQVH6MaQFmy5C2esCpe/qWF91h2xd+yd1prKqyCk80ib37",
+	"VyOZlUZFr4W5Dmj6cSYtERvxzdVwCjPsnIswu6SapuWM8FAQYFa+iuUWxCM9TVmhFuRUKKaX8LpYFFgd",
+	"zqq20dO6zOgyVRqzTDfrBUgnE5u3iKCY7zXDNaztSAy5YIUG5PmxWJvb+XKTC2Z6AmFCCqTYWnAcmu2S",
+	"FzyOWZLUbltqzCJDobaYp9rQJShy+3yqSvTsPurUFqAe+LiZYcPaumTehbptBlDx0jksIkYuTBnUHlOF",
+	"g6gXjcl9BhUEABUaB+TN4dmz7+05uWRYeM4Gf933nST1w9Nnx8cBmbA0YkJv2cYMjRL7cMGmfbtrWyjl",
+	"urtfEB3qbiBPhth6/9/17rvW1hMjSOzdNL6pv9v+5j/fv/uPrf/7/m+Nbxrf/Nd90YI1XSv2vKYVByT8",
+	"eBMuAceDkgw/NM7PPw7K3T/Vz3Ce1ty/YV9VLcnqXck7MPpcZPkyeT2UCY6mKdezU7NG3P7hhP/AZofT",
+	"MktWWZA3qYfq4vzf//rfsBFYXx+L0ZB5NRd1zbOga1eY0ryfSu3isLmZBFVVF0fcrf28dfjmeOsH5llk",
+	"KazRwPEpoylL3Wr78OlbxzKejag2q8yDyGrltNVGiQ1SOSbhm9enZ2QbvlEhqYdmcJny3yC8p0twRnLZ",
+	"ado9c2HLP8pBT4TZakMUeH7eMriydRyHXcI1oZFWrvAkyswYjM6VmlpvARfYS9PpUWjb5tqp9MQWPsgO",
+	"wgCRqwyOBIrhUdJP5RWoZWlPjGXf8AU6mRA1ktMkhpwywoXSjMZFzQ2SiGxAtY36M9cDWxf1RF0bvc4V",
+	"KsJcgTBHmpD8NwmRr8LHwODuCKLgCoBt9ETKBlMFDhOIedlt7ZDw8O3Z969Pjn89PDt+/er86OTk9Ul4",
+	"AH5P2HwcGIliiAiUskt5weKewNPjiuy22jjE0auz42f+GAYqRkPyjodnMY4S/AVm3z3BlTkX244iix/E",
+	"Upwx1s2ECw03EFAhR0vDXKBZIVWapStvEUJUQoNoeNpepZeHp2dHJ+eHb47Pfzj6xaAXSFDxmAvCRAz9",
+	"/tWKq4JTL7st+bmUr4pGcKYGMQPS/ve//t92Z9939csBCee177AJ5BRNS4ZHpGzIlUZ8MfrBmCsFmJKS",
+	"MU0M+3NxnTwGvAU0iB0StEj4j8MXx8/908OrBFJK6F+pFYCwjyxCwZA9LgZyEQKOXHBFKFEsGWyNpAJv",
+	"0niaaL5lr0dkrlefRhdMxF0MAQvy6COzi57ISiXMlUhQgeubOCM0uhDyKmHxcIzZnyIuxpkFPVFoGxaU",
+	"VDrA11yvgwBD006OTs/g+6y0bbMneuJvfzMnz4R2FTH+9jd7zXPUIppeYKFiazHsFu5MXY+Yo0xIeQKS",
+	"kf95ggdPV8CpnlhEqgMrkJQhVQMxztKmfOl1KADaE0b77E/1PCV3NxovkxRMNQjU/YItl5P5nsBazjCG",
+	"q+eMphCeItm3tZvoGkbSXU6RsX+HHlEdWAVpJTHON4w3pycKc6+mpU1yWKQlsHvgWznpwCsNq0CcMXBh",
+	"f/ubgap2Dcyg8srYluFxRi5Es2evT04Ncj3F/WaOTpnyIRdIRswz54cvXrz+6ej5+euT4++OX52GZExn",
+	"EK4Hjx++Oe6J+iRlg4QPRzY/mgp1xVIQkAsnFgYkPI7ZeCI1E9EMthH4uBvAJjPcBFx9hg6vrTMo9Wwm",
+	"70MxGX1g3rTamnkcGURqVFDIY+oJez0CEp4wnc62DtEwB8Nm69BbJ0Y9m7E4G93cb7wpcmIY0vaVCi3Y",
+	"nIRqQHcEJALUhNSKtISrngg/9pyA16t1oT3S/0GlkfRA3jPf/vtf/2s+gtxnPht1+f98NHpFkBcCBGr6",
+	"jaFHmvJEfXNzk63DvKe6QItlSnZbT8yKllBmxEEFRZZQVgX3tFnrVSrFkPRnRpxhySAgVyOqAb+5SwMC",
+	"maifMnqBIhHKygSMBgDoAItmO9pvyLuNO50mk5TrplmewaZX3744fna2Yj3kkiY87olsPUYtpkYAcZUG",
+	"pmlq5AFlxCgogSLHTI8M8eIaZ+5CyfevVE8M+DU0+rBEnQoSQtG6PptJEftlwPOo2cARCZpgZALtCRwB",
+	"I7tibusWu54heWdqEo9xH+yaK3MTcIQmOTP0OKvHQ2fKttTATfQTGV0oyL9chCAXE8gaN0pdxFJh+A2g",
+	"r8WIpvURh6jhXVuBD9sfoHfOlY+UgpmD2EWJn/aEmcVAARoFS4aJnzDEXAPkAEiVK8pod2fLOvWEK+RI",
+	"ZzBALIHUWDT1brvBz2dGszDzGbJr+Zg5lnmiYBlbFzBEG36R1c1QRh02chg44GU8A2LKBensQvSCAtHA",
+	"EiCv2BF+1RNYm6GOxRlKiADeV8soHVgMjIyEi2q4mbUnplDOysqkKNj6SN4kpwzJM+7lK0U8ScaC58Qg",
+	"ANwhlRMUmgsALM4pi6uObYge1eyFeWsL/rVkM//2hI0pF1wMM/3G/00xHZL6VPBrm4WqGgdZuLwnOMC6",
+	"kBsD7GCPnSckPDk8Ozp/cfzy+Oz86OdnR0fPj57bBgoFOuv2yGii+Rgo5lmhlL+R46gm4XdHZ8SQWDMB",
+	"wqgPYQM98a5QzP99fbtY3J/Uvz97+cKQE5aCAEc1ebcdy0htp3bW7ff1uS8aDbuw5zICqJ9e0eGQpeTt",
+	"MfJAswoZTY3Ah/pHeml0DU1CHAkZTU/kGyksIJybL+wSWOUERE9zsyZMThIW2JERt+VU+wfPpcDWAeZK",
+	"5ZqdI4OHb45RzUl4xKwlxUrVL4/PbLBHbpEzXEzJaRqxpkyH2/YltW2evQkyQ5WVrWtBzTYjqHVr7War",
+	"2YLq6RMm6ITXurWdZqu5AzmGegTWiG0aXWBvVKlKTNCnTM+lIaD8DKVIMlKDNeUkGdPruqXyRmxlH8LG",
+	"AaH4V0/Qvrxk5ZS7RE15QupIUrsEBrIHZ1+15BciDAzXy9iS4VhnuYVUXgmvQxtIOEadTWJXzsXiPo0u",
+	"mrZNZBwe+It0RT0dEeuJSNKEqYjFJIRXJlqFNgWxjgkrckCmEwOQ8OTo2dHxm7PT85eHP5+/PHr59Ojk",
+	"NHRcCZSVAZ0mYApsNMkJoxBtx8eYgmqHByaOYb2wgKwzvDsH0LChWYWIzVuZCiQHCB1gQgYxEPMypDyO",
+	"ITH+wlWMraGliyn9VMazuch1OpkkFr+3/6mwVJxnMs0CK1dWQYe6/+2dG6vlrzUEQmdxNOrfFA1xhtTD",
+	"F0hjAYk7rdZmi3a2SJdbg/Xzqmwlt0oa6c8zONp1bbA9a1GF/a3IkfJuHmR67uJmy4bPgLL9lMYZ/Mwr",
+	"7fWvvBXUqSQxvrSz/qVvZdrncYwJiLut3fVvvJL6WzkVdoontzk3hHxmHDYCuCGFlo1D7B12InW9b1wX",
+	"FMU+kPauoTqL8qQjSqTe3mkUTMmgB1Q+WpDyVx1u6CjfKpkWT7pd4QRsp+ozKV/QFF3ku+29KsetppMJ",
+	"NEt6yWJOXXOm3c6T9S+fSfmSCte2G7IV96qg5bHQLBXU2esByrZwvKFH1m6TBX0r6Hw9VLXuu9pzS9yg",
+	"kW5tG6wN2zGj8VbCtLZhFsOykDf7JnchvkbMBCadW4qYS6oOT47OTn4Bsn14dnb08s2ZodtUazaeaBW4",
+	"su8gn3Zz65Rl+14r+hKC+4Ir/ZzR+IVdL6T80zHDxb8raUo6Q9Emr3JiSIHdbtWaQ2DH+zA1kMvMeH5V",
+	"kWpY7RcoKX8y38s2SK2QBn8/VHpAecLi8wwpDKzckUACpCUFtSWHukeyp23ZBfsZ3O/z6RrOQ+4nJtTG",
+	"anje6T8uANcAvBZUZIBeKZgVh5X516EghoGg3XsBuWrdd+/vhw956LiOHxVx7wH5EBjS5pnRbamL9cMB",
+	"ysy5D969N/DN6Y+5noVdesQH1lSgPLYa1lKi8wI0bmyd5DxOMokz4tEkP7AZmt5s8MZIXkEw+iLROLNz",
+	"3c99elesXLcsW8mSCr980ny1JKx6VAGxDaDvAVtLyp0tQdasVtkXgXQ6O995fAuW6GdglAFrnDVnGwbk",
+	"yrB7lcdQKbLGDq8IGVZJFTH45dBkSKgZziY0kRFVowPr+oTUq4FNwEqk0mXMDVdka74tcLY1DMOzJYEv",
+	"6f0d9JFqeFsZ5/x9baSRtG/H67JCcBuWbfvkV/oeb/R8RbKVlzpYKK/36bmR1VvWEIYcqZ9JMUg4RtN8",
+	"FqH+E1AyvCgZRarCPLc/Zph2s420ZssWQSwne8dKTYHqCXaVxckMCnEbSPFkEmfhG9a+BL5DSF+UArwV",
+	"aKtXmmJ7IurszeoAMUwZtkyT7Blwt0nBiLmqfapYAPZOZPHZQNayvddqkbGr8xHRaATLvmCzr5w4j1Mm",
+	"Ugwb1t2QOxvR9pZvAmJYjKjgNmOtWEHRG90Tvs1LYhvUzArvhrMhQnYiM2qUyMwC12619tG8yYWzNZN6",
+	"+NPp+bOTo+dHr86OD1+cP/v+6NkP58evzo5O/nH4IsztWXtENcq4wwkcLt52jKHYjEE49eMN1aN7VCwK",
+	"xPbJT3HnxcWbx+LH3fRsf/Z05/LnR+Nf29H3e//8tjU87Kijx9NXu/qHPymx9a7c5yC4G1qWPgHBQ5zO",
+	"CF4eubeM9Pl+kFr3o/luxGiCQUOlSsQJM7RckSsvMUax9JJHjERUkKuUa0jmMwfkyFKTHCIdI51Wy8bN",
+	"hJhj2iXyIsy8gmYEQz/2WjvWHO6eitkwpTGLC88KWSr4fcf097iL+7qVHhGrddudoBb3z81O/ch0l7he",
+	"kxcQKQ4B7N2dR+ZGlXhC7uH24CbXXRt3OlwRPNvZnSx5e2iDvSMMW3MgtNHwGQzdcf+uIOnQ2aIe6TNA",
+	"d81Ec/6qFq7lqT2BkUNKdxctluJlHDOd8kjZazhnXVlyGwtW+cIrYE2csXnjk/UFZiGWBf2/VNN/VVjI",
+	"plzyfu1uq+0EHcfn/ARh+0xnq9UuPOMDCzmd0IPzRTvZHoU9z1whGciKwxfanZ3dmoezruhf3vRnvhzg",
+	"PRkd/COpYnpwpTOK5uBP6rj5XBZ8MGaMZ+Ug8G5iEcvxQhae3f44hzE32+CkW6YXGP2Kp+PMc4qe3EL5",
+	"SCiSDuI2S7MFQrBz5lZtlrlI/bVufCH9l+9feI0ullzN9ubX7ube70oFF+f8AfnU8xO7Ojd1XP4enGS0",
+	"AMAq92uFan2qZYqqtX8oRrdGBTdlEZ9wJjRJmZLJpdOoQ21kFa1CUofgNFRjVWDraGc9CGnegdBGn/WZ",
+	"uY0KcjMMq7SSKlDz86w8YYpBFuks79IFGfH4nI0PEWQyVSMIA8HSylKxnpAi4YIhLYAoMEWGDIIiXALN",
+	"zAWJNMlbozsbIsLmPHkYO+KRCYy4AK5n/UuPSUxnpS6/UybiO1GQ+7SMbs5Y8Wizypf+qThB3HqsVNb7",
+	"cQVD3oiMzDaytnZuKSZXEHA2El6ya6Jq3Z17JKor9XW4u/FBngLBFcFQxys6+4PGjHw5ttfPxisM8dmM",
+	"SdiAQd9C4VJglmpFrmgHWDoxPnmxagkGMxtybGl9RoAhGAMS3BVjJf7P75h+45awJmDimRyP6ZZi5iGd",
+	"50IVmlK05vpOuCIptm0tu54kEE1kVeSy4ImM4s1TJf9C36GBBVZndR8X21koPYOQj4FMx/ep7NnYIyYW",
+	"SOGOI4W51QXOshCwgJC8CQoDWbqXvTYYLLznAh3ugVI6RFmnpr0WjDCh0xm09bH81CJMWUWWP4f25qCX",
+	"le7xiEV2BZFOQLjrSjtJVsG9TNoD8ApmK/Bip3/XIAakOYyy6gkaaX7JodRJ3j0ms0iHtiI4ZPWFGITr",
+	"Bxf/+/////jpDvO11PGDjfLJ09iyh+WVIIppzcVQ9UQ9hAL055A1HAYkpGk0grDhgIS4hbDRJCfz+3aP",
+	"oRgJpYflVB/k738NuQuQ96vQOa9HbLwsfgzGX0cIzYhzAy4eiJv/gACtw6RC68dpeDJzWYGlMrLoxiuE",
+	"lC2m1JdGuWXh0xjutlCyd5jK6WRZLJstqliJQhjwIV+uHsa2/sHXg4Fi92p4y4DpIF7F4+Tjc0nzf6Ss",
+	"2WJqp4yRmZwa5ogNpaYiGv3Hau9W281lU6ngGRuOC8XGvS+qxs9h4XB8p2owuYh99uHCyzs3gWM+H9Bz",
+	"gAqo6/20E/jlug3bza+0W4HFqmLdbHPh4Io7Rl8x5g+x32HvVPAPU4YOR5zMJ2DQdGKhKUO7WCqo/OgN",
+	"ilbGmPaTZRiDa8oB2JqHX6cy/PBvBzO7ojmgPYlacZt1Bjt0t78XPYofs30PaPF4DmK1eNwFGaOLR16E",
+	"XasEdq3lsMuBcE+ihyEsVazDtnH0n8kanFqW5WQJZGFVYtuwgL/Hs7giNLmiMwWtGgxqNkkYj8NuXsbz",
+	"SpIYMiojXTBFZWIIFtdgAelLbYWJVCbQecsMGHbdX8pL6uyJvJoPajBjW6ffH1xL2SSv6Bht314BIC8O",
+	"xaZF7rZaB+Z986hZM2bl95niMSuw6SztvE7dV5AaBuatmU2YN6JKPFaNJjl0XSrjcRYYA+mXE8rTsnSr",
+	"ZbmpVn0rpKc2eyIEYmZzFKMRFYIlYbcI4UgaqIUQ6mMzvI0wYgVslUF6eRihQZHPaiqzGFDSmdDv9+Ds",
+	"XMg6ySShQhRali6ykQJL2DAI0W+L8ZAhiJVljXIusXNnIN0Xd63AOO+L9leh+797S1wFRvHntaZl8Y0p",
+	"Eqd5dpbpxdsfLf7erNWQsQqR0WUtwTkglFiqigWKxKzEmlZqJbM0855CcDYiAbuLkuLevKho7/qQCZbS",
+	"ZNNLbmHy1zX/HAb3z3XjvmN6+XXbVDrAxi6ZC35CdTQqLVWVFe/EIo4pcXiMxh0sc4SGlYPMwUmhpn5i",
+	"xaoQ0MDiZbh4W/MuV7W7Jzos6/BUGa8Xe249ZMb1ZpSlgg6/BgyfQprY+dRkxq7lj0lu/lRSBV6+jaSK",
+	"bag5sdz8jhVpsAyxazSNwgYXJISX0T6OHo56OyCdgOyQf//rf7P+QUM6UY1uT7h21GGQdabO6Jr3lbUG",
+	"4leglv9TcmG+gCHgm4QNtHmgSBvJEY1GtooGt2kPUEYV/vQyG/AREIOoJqGGymKuvk5dMUbm6szkboJ8",
+	"y1bZlRFUK4Fq6U1X+x+VWIRt1mTATJW/fuDg0xNcB1lGiYvrxCVesIlukiM7TsrgCxDmwqN/HL06Oz85",
+	"Ojt6dXb8+lXYE3WXOLHTghgSKJuSuyQU9rCiha70jS6WxYJV94SZHJYqsopcWSml3XaLhKe/vHp2fnJ0",
+	"emSm/vHt8cnR8/CApAx6/2TFVaznxRB0LqYusiWzCwBJziHRJIfeOuH7nlAjeVXsnw8N/zD07orUzWGw",
+	"mNuSjIAzGGOUJPKKUGUP2VXMQbuGK2YN70EckRvcVfNSXEQMkhsJ11AlBVuV+f0TmdBN8tJFI4lkRupW",
+	"pFTdeSHblVNqrPLB4Pmuc8ScQEamj1hY07B4D4fAErMz5EWXy6Ml7hZozOAzlQ0b7q6VmGCL9x5SnO27",
+	"1n0c1LybuCgOPLHiQCrBCYR0xDL0+xAldiuJEp/GHvHESRAbzVUgtgWvekwv0Rk/5wSq7QzaUYc+YVuJ",
+	"jGiy1a75LiG/fez9OYK8I9/f1C30sZbb89+5KA27e82uQZJZhUTZOjf3LLnQEFu6yAM6+kvuBF2/Oe+d",
+	"wTz/kov/9QD/5JMDvv1QgHfCAxyAt8V2a82KOhutqHjFjPRSuGBoEL5H75Elt+tdSMhJAkJVZMPYPWby",
+	"x9MGWvdXIapEEoKrBSJOVg7MQ6lOa7d94xeQ8mo1zUmK3H4DJaSM2DehStteAxpvki90YTQ09PN2EheI",
+	"k+Xy1kOWozqbl3pdL6xbbWKN2PhZda0TRmOrabnzI4kcelqXleruaF0q09kyh9Iai/B85UEj+wTEMHii",
+	"+ZgFhTqM9TyeqdsTUPEPIqryWsgLJQPtK9n3YZe493jaE8jPFMlj4bE6ItRbdInkeRHNMB8H4Rn0BFaz",
+	"6TMj03vxVk1yLGycT2JUdivuLquUWPcrJAa2Lq6QZMLSLZDVXQlGRNOpGmF3Yg61ZOHxnqAE2Qo2Gr8a",
+	"SeJqPdp6KTSG3S8T9K3CcH91d1BQWy+wYkXCjv2UARm/s+Iw2CGXRGBuNk9r5TyZ2P0gIZsI4ipsz16L",
+	"v6zr9xqekWG4I4EO5+9uYS8N7rDxA13LOtCWTmMbGtD0YwrKfV8QeEHjuCf0iI2h3ni9EL/ROHDD2ifN",
+	"QFBIGyNFFgMgsoKzLvihEVijAlYlhwANR5WRvKF17cBrwQaVlFxUiqsj3i0WtLU3yBDDl2WOg9xYZs1n",
+	"pWVb4/ilu5KfL0BiOXGwmmfVQqhuN58isGE5WdxdJIslVLEVVNj3vRHFtdmT7MoFQf1VFnajsrB5k/ZF",
+	"yR671MRjI3NIxZbe/YcWyf21oOm0bBWNwHWtcmFm8yToz1hI1tB8kl3RRc62QkDf/mhv9A3yroTpkp53",
+	"viM4ZWN5ySyTOQCuZU8AfwGLuGVUCaOXTOXkvyfmHMe+r2QZwyIl/KonKjEsUgd0giyECNqV2coaSBlt",
+	"p4WACJlmHeWw+YKLJZxQnpZXeILNZpzpfpzF1Sw1D0KDcT9xNVJsD/yKOnSI/yLJf2ySvG4tn9vSgTSJ",
+	"uDY4MiVAe+5d0F/vRsIkx00Cb0ozsIo1BGY2n4xoeUBCJ1eDDF4YgUNDw3DMwiBrBWNbRGQD+3X1UAqH",
+	"cGshoVMN9HsH+4FM/d6+40aTHBa6AStt9A2b1EZT1jTivJcz1jXnMXVhG2CaKER6C4NJYGMrFiBApzVX",
+	"xCWP5f5R29ZOS00TZRta6hETtkn0VJj5lFlIlq3WJf618ofEni7AF0NSN3PaqO3+rCe8H78pZq417LzU",
+	"CqTW85um3PA+aLppFmBT5Lou3Q9NQdA/GZv9cFFYQRmPwWAJRNxTe3x3iaAqpK/kGsHeWWs/N5T4iT8b",
+	"SvBujZ8irmoh/2fjzX3K/hfz8KnYCsMnBnlYC3UljP8KhfqiA6xRRB3PSmj+BmK86xGwxNDuWt4YeuN5",
+	"0PKAKBcQBA4LpJaCXWsSQuHO0Ho4kKj12UCmzHvSPZTy4cgI1uZn6E30inHDfLo21VIzlY3Y7ImnUo+6",
+	"XuMzN4zSKYe0pj7TVwxLJoxJHbuCZ12gr7iI5RXhUHo11HJyDg0tXWIx6BxEj4BVpAxbDMnpXEDMcht4",
+	"1oljZagLtAEGMmJzjuXE9tXMmmTUhZxbRqMQ6YJEqDTH1+1pw+RiG39TaCILPWg/lATdkJ9ABfPONCg5",
+	"kmyssrMx4mBhS+3Wiuidc2xPc4cInqXRRtkqC4gI7hHFPrit5nh+652WbS6HYMXdtW8Vn3T/1Q5X50s/",
+	"THDMp8mSLoZUtO/NeQNrr+a9QWT6y31zv+6bhTZJGb1+IAeOrRPnR3lmjmHrwEZ2CRy1PqSThCkVYKUV",
+	"KccNbDsBwaaaJYkqabo3x5nIIQkLdzMkY3rhEnMNmhOeNQXNJgIXL94B7Ek6YXmJ96w0ck738navENBg",
+	"k5BtI9EmObWSwpimF/ma0YecJdrCbKDt0JRBUW9vqbluBOzPsEhCF/mkL9v2RD3r/po1hRUSW/9nXWyh",
+	"iak1CXoTu9LNXBHaEzil7dArUxc9a8Nr8bWvFAmRQYe2Vbp5n3o9ynpiyHT2lBfGHX6YSkPYzMTwp/Ii",
+	"db0dkWxDgANuR4I1ugUYuchuSpSgEzWSoKIaSSp0cWk2PTvrqjg/TQ6U/A2bUycFA8W+cYAlZfDNcU/Y",
+	"DrkubgA2S7Mpw4JiHpCpMLiNCj9q9m7+ZbUA7e28i9J6l4DOqqF9lTmAt6dPkjz0+YNZ7z+K8s4Bkjf3",
+	"ycxXMfJDR0WNXiYIo2nCWTpPnA88WTKjUZaOOq8CiAG3T1D/Cw0+JxpAnXvsGeVCcv8yvHz5dSLHGW8q",
+	"kSVX2Vq2P+a3YaXb9CznrIYPezFAULhEDrQVS2xBEbzDRkJg44nmLA56IswvZ0gUy8UTFDgx++pleVru",
+	"fLpaGZd+Dr/5fPoBGNe8ankLurQsuP13oWB+WlrkEsH+qMToc9EFvArrKMPDeg/tROsdiD5tAaURWtiH",
+	"2XUIlybrz+e1NnvicB6nVjeqz69Y2Fjlt7q77L8ml2jDnP/PJ7mvsq19ktSoPz5VRCD8YYniA8ejePgx",
+	"H5LikQSLeg8deLI4458wqu8o5vrepNRt64BanY9jfWXldrpgqQcxIBMK/Z9UIW6iZE0hPKlIveCKKbig",
+	"esL6Y6C4n2NLmb3OrRGCT1JGY9pPWNF+ekBobtt0JQKE1L7hlSuy29pdmvBugVUt290taaWzreAka38e",
+	"J5lbaLmP7M/l3Po25TGdkSuZXiiwko6hBPMq/tvZxFqSWz+QJ74vYcE70X7cYu2Bz1jnWHBm3l7NtdEY",
+	"XZSYTkc0ScgVI2rEJ0QKglv+Jt9BHjpTUThYZPU3dy9h/Mldc/Ya/KU23adnjtpIh5xE/x60J8MfbQ+f",
+	"yQa9DqGEJym8GBCaTEa0zzQ3j83K2xmeFub6FG0J23uWKj1sU0B/Y1XuWAF2f67yz2oOB9wlKOLG8nLQ",
+	"p67nlCqWWkaZjEdN4p4wYhhmK3BFRjQdg3eOitj3+jaXlBz2l3MXFf2uva/8dXzmenxr79K9X6WVzifM",
+	"Z8rbwN3VifSlbPy0uOFPRjj+XD4QB2SPsqwgVguMdPsjvLI6ayzPB/NCmr1RXLU+pGtLXBNzhGqlRnbm",
+	"D5a3U5lDZ6voTCi0S85DLgECy1tcrWw1D2/f3F+z0we9iQYb3R1bdRP95/7qT1pezzIHERa0qXiXZiJa",
+	"LYu6zBvp+pEu7SZqc/dDrHgSYtcoLHKYl+0pK4UZWIckBHi71IJlJhwcJyRZ0cPxARhzrFNBsGt9bldA",
+	"rkY8YT0Rjqg6H8uUhRiAK6c6W2WXCJmV4QF3rC3YYrvzMBETOcC9Z3tJ5DAwG75gbJIFoUH0nYFnsyd6",
+	"4nABUJjqaYEE39uJbMaOq2qJ5RcXShIEZjfRKAvQyiKeyKGXnYV5RSl09+sJmxOJQ0Pakwu9s70r5mqE",
+	"2sbpEDDiwu27EC/m4OA1lzXavLeNK2oOF6tZBoQPcD120xB6CGtDORGAENiFQBPCwkoITaSApFm0nqD1",
+	"7MogxZBfMkEohPKn/lISfslIwmgqlDW2abNoFjcyCGXJtrZ0VGHtYxpjBGK+TAdy78lYYmxiTxhyHUB7",
+	"xSuIP6N6+Ua0lF1Cvfo9dltjOuuJEb1kpM+YILg3KJ1aPHvYnNmGfY8PBQSDQmlOH1dw0jxjj2c2Ry4M",
+	"WmCm5IjR1JxmkxxmQXwGhAuoyVGJpjMWk6uRTCxp4VotoOeBH5hk9oxpmiwvx7pY0sqlDQqiLoCtQLgS",
+	"hGlSZZsg77ZbzZ44K6xJTuiHKevi9eM6q3baJJAMYRaCdW01UZonCRGMxYpw1ROLiyD1hfKwAZmrDott",
+	"2VCZgWGW1nftuipdMzlNba7dQrExCKbAOl2WCpWGLRrSXEHOKJI8e0cnKbvkcqqAIJG69EqDeU9SA95i",
+	"Lkjtst1sb8XNztbuEkMsvl+585vZxjN85TMVP7XFClUVc+xDBoT4JRN3b+cJvccyi0vdpY8W6j7m3rZC",
+	"3cfdNevZ8dazXPFrnbWelJaN3V/sbrHX2bS7xTw8DQju3N3C7uxmw9n8AtyA3E4syezf3k12N5HBTbwn",
+	"xXcmojcVPNiZjmSp9zxfyFoJQzxHRts+sZb8KetTFs+kfXHtTqXooc5ZVMZnkBMtVnFcxR9IkVQ/tJfb",
+	"rhqZpD3yFfUnV658gbF93sxWqqMRmYLXKddeyupOGl1IywuGlvlygyh6MCE1YiRTvZVAQUN4K1MCzNUx",
+	"0jP2q1N8KCCP3+Y2pEb6AllYRXICL/vdhcgh6afySrlWcyTcvlLfwARf//tf/xu60vqEC6UZNSJcT4xk",
+	"An5wr1LbBZs1yXMrwiR8wDQfQ+NfMpLTNO/K3dmFL9RBTxh5UcPdKVZ9+0qZ0VB3MOKUlAISbc7gV3TM",
+	"d80vOsu2yRdhFSrbDjywtR8HU8UgMwa+R/DVw0N7u2ENXfKU0ZSlYSNrw7e8Z92ZGeGz1mTTOjnH7n+q",
+	"1t151Gpt2F8OduDZnO+t7hq7nvCUqUUe1s45LhwAUrb4u73B6+9++e2Xs7/zlz+93Pv1+dPk1Xe/tH85",
+	"+5W/6rzcbYKc0Gw/frTbau/utlrN1mCHPonuiT1ZMKwmVrDc35/LFO/DC3MdNu/t5uHin67NG4umKdcz",
+	"uLKHE/4DmxlKUOu+ex/UsIKN+2yuaElXuJyKeHT9DEk50nUs1lLN42oLu2Qp2NBx1AZREDM7i4m8ROsB",
+	"t2wwQJI+kldkTIVrqg1q/dxwTfIyq0ODSrHRd0G4ZXEZhfuO6be4+vus7KXODVU9d3DpGCKgaZJ9sVf8",
+	"wu+KfF92XzPu+quuaeKctl+SB/atXx3Iw8rnWNFy5vByYm7uCoHjOYsSmkIy5oAn6CHRmkYj9JV4WZ50",
+	"wdroVSTsCTlwzBclmEx0D9+8PQvBjNSfaYOfZ6OUMaI0m6huT/REu0nCN69Pz4hbbehn7ybsK0XQEGZ0",
+	"HCPw/IZGtNPvD7c6e49IfcSuG82e6DTtXK5fcGgeDXFaWAmOfz5NkxAKVowYjbG4F4tZfIA5x4SQtycv",
+	"zOasaGXmslyOQM+gjOOFjSZ5jfFmkJ1G+jS6YAJNdTASGJ8g6MzIZV8ZcctsSW0bWevAyIynO1vm8Knm",
+	"/QRTryD+kJJJyuwC3p68gMGs1NSfRhdMN3tiZx5w2x/tDnl8AyhldGpbvcRKhtGIRTbH2UAnyPbsoOlS",
+	"blyCTl0JPhi4WoFKk9D+cg5tmg4IHyMVS3EcQMvpxIqdPLVA9gSzmNC+vGRkr0XGbEgn/JolKnAxelTM",
+	"YJyYRdIInQ0wdZ+BBQ8MxClEP3u4iUZ5xFpDRlSXvMvg8D5s9gTYehRkj1vJ0ZUgV13S2SMvn1r0D0ib",
+	"fPcUgj+TxG0tIG+efxv0xCShXBDNrrVVSsZjKQidxlzCF5c8ZhKQVDW67j45Qg7Q7gkI9zR7gAtlniVy",
+	"qhWPUfelSSKvthKuNEZttkj4j8MXx88Pz45fvzo/Ojl5fRJmNY1Dh+AynTuUxkF2ncGoDdUgjfTsCc89",
+	"AUszcPkwlZrihE9I6AKmQzI3T6NJDm2ZtUxwx7xxjDA9KCcRaG61VRTlAOdZIWu/haP7rMK2D8xatwZo",
+	"sD0RQ4ghT5g1CMWcDlM6buIPFS1iI9rZe1Tr1p4M9h/Frf32/v5u9Dh+tPeEdgaM0la0t0fjVnuP7vQH",
+	"u4N2v9Nv9fc7nShu78WPovZevzVotWhr34zFf2O17u5+B5IPNlEGEMSfoipzFe0gu6u1bm06OW+1//58",
+	"/+cfftz5x5NfO788/mnvbPdk503nVftl/uw0TWrd2kjriepub0cjqpt28mYkx5bEanFehD+eyfbKOb5h",
+	"15Ovc+2jN221Oo8MpL8GQLvPw693Lj60fuzET+7LTQ0bO+OGtK8SWn5ybHViqxkAdwtsnb6r0e9RcbmX",
+	"bJA16wLw/XkbWJ9qmhq2RKaOejqB8K2VAAvyoC8oVFNa5JUbuws8Q2lQjUQcECkiIy6gtGEkFyu2xPJK",
+	"mBd6IkSJC/oz6tF03BeUJyiGQY9slCBgnEkqze1Bl2qxqKdMe4LOMyBc04ocB6PeOJjcU1Tdcu5QpWvd",
+	"Ug4yYnw40rXu406r6LnZKEPtYRhMUDMHPlVmdkbjmUEw/yAfiBo3YZIlNHn4dfzdqL0pA/nUnGP49Y/j",
+	"J5e1oHbFYz2qddud/dZ9soz17YTNU39FNC3vQr6SaG4qhuKbhaD8VcoZKOZ3mWBZZPWzXM9D/RdVY+sM",
+	"wJUYddRTibtWYXMKdk9kOqFV/TQk5IPBICZSGLkDX3HKYtmDPQFqjtMjIYgDaOZXyumGEANCUdOWgpXp",
+	"hxAS4fTHrPYmZk1GMgvBsQ+A7pNnVAZZw+CecEysXLkKSFHnCUiIFDUE9lNUs4LcFYXRJCGsXg7w5fMx",
+	"V2OqoxEk+uEw3ne5zuZ/B5A511KeQycteBW/Q0MZ7ScsbJJX0h7rjOlFza1JniF+QZBVTzhsc9zShcxz",
+	"e2JNcowseMhstzAC1AoOBNlSTxjB88D+mtF+2+BXYYPmUSqFnKpkRuqePt7MeHrYE1z4qYmJHCLbz5ES",
+	"rErwrjnTMi3RbuYvrv4JuLqLU/iLwa5hsNi8b5bbT3/nHPcTK1WfzTvvKF8F1Uit6uGIRXV5rKw5dZJK",
+	"QGU0ykqFTXoUqTvHN/Y2tOQOu/FTdQFljiBmA8o821GwdGHWbsyGUCqmCfQ2y+KJs+ldG3OjAJmXYp6y",
+	"SMt0FtgYhGyoEVVgS8Z5ZCGWmrru8BhHGXM1SegMjO3mSR4bLS91jc3DDyGpR1SxLS4UE4prfsmS2UFP",
+	"CAk/JlxphfNLwXDz1i/vYrCzOtsYTp0Ba6/VOIDASWVraCudd35AW+nE9px3HUz9kOgmggYDBHpikrKI",
+	"xUxErGsWFuRdT40C6pYwsWU6QVZx8FtZLvutwnZ6K8Mln8nxmG4pZh7SLHYQUHlIRBsT1TIe9C6LjbPF",
+	"49j1JIGgIRuyVRYhyWNVCI/kmo3VWoIGzk6IKaLXx/hGu9WChHb3MQslo2lKZxAXpGcQtTmQ6bi2mHR/",
+	"SCYpG/Br555YRKMAGicZ1DkgAmO5UpmQaERTGmno++hHh9KELwkLLablj+n1CyaGQPPNJiZUG0JQ69b+",
+	"593/9HrXrdZWr3fd/vb93/4rD5BTOuViWFY84MwhXoazc2GuEyi1MrdSOLdqPfyrnMzisgDpwHWBV6aI",
+	"qo2AtA0S77UOSKeFZWEpdC4prLSzpFQ53IV5oGJpg73WmjoH9xY5Wx6iiPBzAohyl41eUk3TeZNDLApC",
+	"Bj6ktjGWxApxU6UxRlRzDad3JIZcMAaxbxZpzy1cDs2L5AWPY5ZA6OaKQE2XT7jQq/X9PUkhiqVVIiqx",
+	"yeafIv34Wy5sU1Gfm6u8cwT8Vmz3ttTEaa2LlkUeLOXDwEoXWXcdH9pt7TaapcZHdY89074g7L833F+H",
+	"9/Yg/hyYDwarOZQtuQMVUjrMGCu4WTFh1J3ubVNGM/ZWrUmYbbplGXDBB+GunbaNzQk08oJi4TZ+AxwE",
+	"WDSpSQ6Fva7I90mUMJoaiRjc+DBPQMKPN6H7JcSbAoUCi+4HN/NitcBSZ/Ybs83s8t/SEV12MWubcQ5c",
+	"9SfpUvXpiNMaovTo90KUvpz2VX/SblQrSei0NEB/ktCorJmhHarrqFfWfq/PoBMe0KHMqYmh6bcgK1N9",
+	"V6LyOYSIv2jWFydQ/UW7fqcF3fVqwrVpyHvwsYaZMIUgeIgWXSY72lhSiGyNZTQd20ru8D2WAsg8Advg",
+	"pLSLnB/sBb9kwhVyyggdTQgT8URyoRVYjAyGMKHtfW7mcun3jCa2WlpJ7IoUOqWRVthFEtbmvftcRqrs",
+	"TQwQHVNBhww2ZtYWMxqThGkjUB+QMVWapZB+BPbCfNDDeMxFyainXjZXnk2A1RhtPpaChCyXZpXl8XuD",
+	"24yDxdGfg00oSwEIyCTll1QzMkzldILQnUz7CY+ITUdV3rAnUo7LRv1pJM2hcmHjOq0XFesVpDJhNqaX",
+	"xja9zxvTNXIsgQTWVEV/CfzBYo6OSoCz9VrmPcW8MW1lvRIbZHQh5FXC4iEEAJO6tyrVCMyw/JKlLPsO",
+	"JrOZE9gNyccMF0NfjleYbgmuy4FfsKQO7YawmEnucSa2S5ZfkqSBbX+x+IiaicirvKGjEUTjA5ZgWiFN",
+	"Ej8XBMUCu1abXbi40ld+m2GiJdpLAi+rslD5r2/NsHbYwttlcFisGuiray490RuxWBlmKbZJkXDBvPfe",
+	"pEwxAQywzDSaO2Jc4PoSz4g3JFLKxfG+hXEKGRD5lULvEZThSOV0OCJ5cL4POOdTunl/8/8FAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
