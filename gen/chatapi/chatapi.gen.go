@@ -129,6 +129,24 @@ func (e MessageEventType) Valid() bool {
 	}
 }
 
+// Defines values for PinEventType.
+const (
+	PinEventTypePinAdded   PinEventType = "pin.added"
+	PinEventTypePinRemoved PinEventType = "pin.removed"
+)
+
+// Valid indicates whether the value is a known member of the PinEventType enum.
+func (e PinEventType) Valid() bool {
+	switch e {
+	case PinEventTypePinAdded:
+		return true
+	case PinEventTypePinRemoved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PresenceStatus.
 const (
 	PresenceStatusOffline PresenceStatus = "offline"
@@ -141,6 +159,24 @@ func (e PresenceStatus) Valid() bool {
 	case PresenceStatusOffline:
 		return true
 	case PresenceStatusOnline:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReactionEventType.
+const (
+	ReactionEventTypeReactionAdded   ReactionEventType = "reaction.added"
+	ReactionEventTypeReactionRemoved ReactionEventType = "reaction.removed"
+)
+
+// Valid indicates whether the value is a known member of the ReactionEventType enum.
+func (e ReactionEventType) Valid() bool {
+	switch e {
+	case ReactionEventTypeReactionAdded:
+		return true
+	case ReactionEventTypeReactionRemoved:
 		return true
 	default:
 		return false
@@ -774,6 +810,12 @@ type Message struct {
 	// Quoted The quoted message as it was when the quoting message was sent.
 	Quoted *Quote `json:"quoted,omitempty"`
 
+	// Reactions The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
+
 	// RoomId A room id, `room_` followed by random characters.
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -854,6 +896,12 @@ type MessageEvent struct {
 
 	// Quoted The quoted message as it was when the quoting message was sent.
 	Quoted *Quote `json:"quoted,omitempty"`
+
+	// Reactions The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -1065,6 +1113,106 @@ type NotifyTargets struct {
 // NullError Always null on success.
 type NullError = map[string]interface{}
 
+// Pin A pinned message.
+type Pin struct {
+	// Message A stored message.
+	Message Message `json:"message"`
+
+	// PinnedAt When the message was pinned.
+	//
+	// Example: 2026-11-24T20:15:00Z
+	PinnedAt time.Time `json:"pinned_at"`
+
+	// PinnedBy A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	PinnedBy UserId `json:"pinned_by"`
+}
+
+// PinEvent A message was pinned (`pin.added`) or unpinned (`pin.removed`) by
+// `user_id`; `seq` and `message_id` name the message.
+type PinEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: pin.added
+	Type PinEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// PinEventType The event type.
+//
+// Example: pin.added
+type PinEventType string
+
+// PinListResponse Envelope of a room's pins.
+type PinListResponse struct {
+	// Data The pins, newest first.
+	Data []Pin `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// PinResult Whether the message is pinned after the request.
+type PinResult struct {
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// Pinned True when the message is now pinned.
+	Pinned bool `json:"pinned"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+}
+
+// PinResultResponse Envelope of PinResult.
+type PinResultResponse struct {
+	// Data Whether the message is pinned after the request.
+	Data PinResult `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // Presence A user's presence.
 type Presence struct {
 	// LastSeen When the user was last connected; null if never seen.
@@ -1121,6 +1269,160 @@ type Quote struct {
 	//
 	// Example: alice
 	SenderId UserId `json:"sender_id"`
+}
+
+// Reaction One user's reaction to a message.
+type Reaction struct {
+	// CreatedAt When the user reacted.
+	//
+	// Example: 2026-11-24T20:10:30Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// Type A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Type ReactionType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionCounts How many users reacted with each type.
+//
+// Example: {":tada:":1,"👍":2}
+type ReactionCounts map[string]int64
+
+// ReactionEvent A user reacted to a message (`reaction.added`) or took a reaction back
+// (`reaction.removed`); `seq` and `message_id` name the message,
+// `reaction` is the reaction's type (the event's own `type` is taken),
+// `counts` the message's counts after the change.
+type ReactionEvent struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Reaction A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Reaction ReactionType `json:"reaction"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: reaction.added
+	Type ReactionEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionEventType The event type.
+//
+// Example: reaction.added
+type ReactionEventType string
+
+// ReactionListResponse Envelope of a page of reactions.
+type ReactionListResponse struct {
+	// Data The reactions, oldest first.
+	Data []Reaction `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReactionResult A reaction added or taken back, and the message's counts after it.
+type ReactionResult struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Type ReactionType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionResultResponse Envelope of ReactionResult.
+type ReactionResultResponse struct {
+	// Data A reaction added or taken back, and the message's counts after it.
+	Data ReactionResult `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReactionType A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+//
+// Example: 👍
+type ReactionType = string
+
+// Reactions A message's reactions as the caller sees them; empty on a deleted message.
+type Reactions struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// Own The types the caller reacted with, sorted.
+	//
+	// Example: ["👍"]
+	Own []ReactionType `json:"own"`
 }
 
 // RemovedMember Who left which room.
@@ -1952,6 +2254,11 @@ type NotificationIdPath = NotificationId
 // Offset defines model for Offset.
 type Offset = int
 
+// ReactionTypePath A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+//
+// Example: 👍
+type ReactionTypePath = ReactionType
+
 // RoomIdPath A room id, `room_` followed by random characters.
 //
 // Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -2130,6 +2437,18 @@ type ListMessagesParams struct {
 
 	// BeforeSeq Return the messages right before this seq. With `after_seq`, the first `limit` messages strictly between the two.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListReactionsParams defines parameters for ListReactions.
+type ListReactionsParams struct {
+	// Type Only reactions of this type.
+	Type *ReactionType `form:"type,omitempty" json:"type,omitempty"`
+
+	// After The `event_seq` of the last reaction of the previous page; the list continues after it.
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2349,6 +2668,58 @@ func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
 	return err
 }
 
+// AsReactionEvent returns the union data inside the RoomEvent as a ReactionEvent
+func (t RoomEvent) AsReactionEvent() (ReactionEvent, error) {
+	var body ReactionEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromReactionEvent overwrites any union data inside the RoomEvent as the provided ReactionEvent
+func (t *RoomEvent) FromReactionEvent(v ReactionEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeReactionEvent performs a merge with any union data inside the RoomEvent, using the provided ReactionEvent
+func (t *RoomEvent) MergeReactionEvent(v ReactionEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsPinEvent returns the union data inside the RoomEvent as a PinEvent
+func (t RoomEvent) AsPinEvent() (PinEvent, error) {
+	var body PinEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromPinEvent overwrites any union data inside the RoomEvent as the provided PinEvent
+func (t *RoomEvent) FromPinEvent(v PinEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergePinEvent performs a merge with any union data inside the RoomEvent, using the provided PinEvent
+func (t *RoomEvent) MergePinEvent(v PinEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 // AsThreadUpdatedEvent returns the union data inside the RoomEvent as a ThreadUpdatedEvent
 func (t RoomEvent) AsThreadUpdatedEvent() (ThreadUpdatedEvent, error) {
 	var body ThreadUpdatedEvent
@@ -2399,6 +2770,14 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "message.updated":
 		return t.AsMessageEvent()
+	case "pin.added":
+		return t.AsPinEvent()
+	case "pin.removed":
+		return t.AsPinEvent()
+	case "reaction.added":
+		return t.AsReactionEvent()
+	case "reaction.removed":
+		return t.AsReactionEvent()
 	case "room.updated":
 		return t.AsRoomUpdatedEvent()
 	case "thread.updated":
@@ -2489,9 +2868,27 @@ type ServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// ListReactions List who reacted
+	// (GET /rooms/{room_id}/messages/{message_id}/reactions)
+	ListReactions(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListReactionsParams) error
+	// RemoveReaction Take a reaction back
+	// (DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	RemoveReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error
+	// AddReaction React to a message
+	// (PUT /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	AddReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error
 	// ListReplies List a thread's replies
 	// (GET /rooms/{room_id}/messages/{message_id}/replies)
 	ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error
+	// ListPins List pinned messages
+	// (GET /rooms/{room_id}/pins)
+	ListPins(ctx echo.Context, roomId RoomIdPath) error
+	// RemovePin Unpin a message
+	// (DELETE /rooms/{room_id}/pins/{message_id})
+	RemovePin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// AddPin Pin a message
+	// (PUT /rooms/{room_id}/pins/{message_id})
+	AddPin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx echo.Context) error
@@ -3058,6 +3455,117 @@ func (w *ServerInterfaceWrapper) UpdateMessage(ctx echo.Context) error {
 	return err
 }
 
+// ListReactions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReactions(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReactionsParams
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", ctx.QueryParams(), &params.Type, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReactions(ctx, roomId, messageId, params)
+	return err
+}
+
+// RemoveReaction converts echo context to params.
+func (w *ServerInterfaceWrapper) RemoveReaction(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// ------------- Path parameter "type" -------------
+	var pType ReactionTypePath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type", ctx.Param("type"), &pType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemoveReaction(ctx, roomId, messageId, pType)
+	return err
+}
+
+// AddReaction converts echo context to params.
+func (w *ServerInterfaceWrapper) AddReaction(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// ------------- Path parameter "type" -------------
+	var pType ReactionTypePath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type", ctx.Param("type"), &pType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddReaction(ctx, roomId, messageId, pType)
+	return err
+}
+
 // ListReplies converts echo context to params.
 func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
 	var err error
@@ -3102,6 +3610,70 @@ func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListReplies(ctx, roomId, messageId, params)
+	return err
+}
+
+// ListPins converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPins(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPins(ctx, roomId)
+	return err
+}
+
+// RemovePin converts echo context to params.
+func (w *ServerInterfaceWrapper) RemovePin(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemovePin(ctx, roomId, messageId)
+	return err
+}
+
+// AddPin converts echo context to params.
+func (w *ServerInterfaceWrapper) AddPin(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddPin(ctx, roomId, messageId)
 	return err
 }
 
@@ -3415,6 +3987,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/rooms/:room_id/messages", wrapper.SendMessage, options.OperationMiddlewares["sendMessage"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.DeleteMessage, options.OperationMiddlewares["deleteMessage"]...)
 	router.PATCH(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.UpdateMessage, options.OperationMiddlewares["updateMessage"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions", wrapper.ListReactions, options.OperationMiddlewares["listReactions"]...)
+	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions/:type", wrapper.RemoveReaction, options.OperationMiddlewares["removeReaction"]...)
+	router.PUT(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions/:type", wrapper.AddReaction, options.OperationMiddlewares["addReaction"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/pins", wrapper.ListPins, options.OperationMiddlewares["listPins"]...)
+	router.DELETE(options.BaseURL+"/rooms/:room_id/pins/:message_id", wrapper.RemovePin, options.OperationMiddlewares["removePin"]...)
+	router.PUT(options.BaseURL+"/rooms/:room_id/pins/:message_id", wrapper.AddPin, options.OperationMiddlewares["addPin"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/replies", wrapper.ListReplies, options.OperationMiddlewares["listReplies"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/events", wrapper.ListRoomEvents, options.OperationMiddlewares["listRoomEvents"]...)
 	router.GET(options.BaseURL+"/sync", wrapper.Sync, options.OperationMiddlewares["sync"]...)
@@ -6204,6 +6782,394 @@ func (response UpdateMessage500JSONResponse) VisitUpdateMessageResponse(w http.R
 	return err
 }
 
+type ListReactionsRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+	Params    ListReactionsParams
+}
+
+type ListReactionsResponseObject interface {
+	VisitListReactionsResponse(w http.ResponseWriter) error
+}
+
+type ListReactions200JSONResponse ReactionListResponse
+
+func (response ListReactions200JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReactions400JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReactions401JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListReactions403JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListReactions404JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReactions429JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReactions500JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReactionRequestObject struct {
+	RoomId    RoomIdPath       `json:"room_id"`
+	MessageId MessageIdPath    `json:"message_id"`
+	Type      ReactionTypePath `json:"type"`
+}
+
+type RemoveReactionResponseObject interface {
+	VisitRemoveReactionResponse(w http.ResponseWriter) error
+}
+
+type RemoveReaction200JSONResponse ReactionResultResponse
+
+func (response RemoveReaction200JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RemoveReaction400JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RemoveReaction401JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RemoveReaction403JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RemoveReaction404JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RemoveReaction429JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RemoveReaction500JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReactionRequestObject struct {
+	RoomId    RoomIdPath       `json:"room_id"`
+	MessageId MessageIdPath    `json:"message_id"`
+	Type      ReactionTypePath `json:"type"`
+}
+
+type AddReactionResponseObject interface {
+	VisitAddReactionResponse(w http.ResponseWriter) error
+}
+
+type AddReaction200JSONResponse ReactionResultResponse
+
+func (response AddReaction200JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction201JSONResponse ReactionResultResponse
+
+func (response AddReaction201JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddReaction400JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddReaction401JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddReaction403JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddReaction404JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction409JSONResponse ErrorResponse
+
+func (response AddReaction409JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response AddReaction429JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AddReaction500JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListRepliesRequestObject struct {
 	RoomId    RoomIdPath    `json:"room_id"`
 	MessageId MessageIdPath `json:"message_id"`
@@ -6313,6 +7279,390 @@ func (response ListReplies429JSONResponse) VisitListRepliesResponse(w http.Respo
 type ListReplies500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListReplies500JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPinsRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+}
+
+type ListPinsResponseObject interface {
+	VisitListPinsResponse(w http.ResponseWriter) error
+}
+
+type ListPins200JSONResponse PinListResponse
+
+func (response ListPins200JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListPins400JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPins401JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPins403JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPins404JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPins429JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListPins500JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePinRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+}
+
+type RemovePinResponseObject interface {
+	VisitRemovePinResponse(w http.ResponseWriter) error
+}
+
+type RemovePin200JSONResponse PinResultResponse
+
+func (response RemovePin200JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RemovePin400JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RemovePin401JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RemovePin403JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RemovePin404JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RemovePin429JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RemovePin500JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPinRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+}
+
+type AddPinResponseObject interface {
+	VisitAddPinResponse(w http.ResponseWriter) error
+}
+
+type AddPin200JSONResponse PinResultResponse
+
+func (response AddPin200JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin201JSONResponse PinResultResponse
+
+func (response AddPin201JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddPin400JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddPin401JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddPin403JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddPin404JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin409JSONResponse ErrorResponse
+
+func (response AddPin409JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response AddPin429JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AddPin500JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -7903,9 +9253,27 @@ type StrictServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx context.Context, request UpdateMessageRequestObject) (UpdateMessageResponseObject, error)
+	// ListReactions List who reacted
+	// (GET /rooms/{room_id}/messages/{message_id}/reactions)
+	ListReactions(ctx context.Context, request ListReactionsRequestObject) (ListReactionsResponseObject, error)
+	// RemoveReaction Take a reaction back
+	// (DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	RemoveReaction(ctx context.Context, request RemoveReactionRequestObject) (RemoveReactionResponseObject, error)
+	// AddReaction React to a message
+	// (PUT /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	AddReaction(ctx context.Context, request AddReactionRequestObject) (AddReactionResponseObject, error)
 	// ListReplies List a thread's replies
 	// (GET /rooms/{room_id}/messages/{message_id}/replies)
 	ListReplies(ctx context.Context, request ListRepliesRequestObject) (ListRepliesResponseObject, error)
+	// ListPins List pinned messages
+	// (GET /rooms/{room_id}/pins)
+	ListPins(ctx context.Context, request ListPinsRequestObject) (ListPinsResponseObject, error)
+	// RemovePin Unpin a message
+	// (DELETE /rooms/{room_id}/pins/{message_id})
+	RemovePin(ctx context.Context, request RemovePinRequestObject) (RemovePinResponseObject, error)
+	// AddPin Pin a message
+	// (PUT /rooms/{room_id}/pins/{message_id})
+	AddPin(ctx context.Context, request AddPinRequestObject) (AddPinResponseObject, error)
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx context.Context, request ListSubscriptionsRequestObject) (ListSubscriptionsResponseObject, error)
@@ -8742,6 +10110,87 @@ func (sh *strictHandler) UpdateMessage(ctx echo.Context, roomId RoomIdPath, mess
 	return nil
 }
 
+// ListReactions operation middleware
+func (sh *strictHandler) ListReactions(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListReactionsParams) error {
+	var request ListReactionsRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReactions(ctx.Request().Context(), request.(ListReactionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReactions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReactionsResponseObject); ok {
+		return validResponse.VisitListReactionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemoveReaction operation middleware
+func (sh *strictHandler) RemoveReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error {
+	var request RemoveReactionRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Type = pType
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveReaction(ctx.Request().Context(), request.(RemoveReactionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveReaction")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemoveReactionResponseObject); ok {
+		return validResponse.VisitRemoveReactionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddReaction operation middleware
+func (sh *strictHandler) AddReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error {
+	var request AddReactionRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Type = pType
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddReaction(ctx.Request().Context(), request.(AddReactionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddReaction")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddReactionResponseObject); ok {
+		return validResponse.VisitAddReactionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListReplies operation middleware
 func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error {
 	var request ListRepliesRequestObject
@@ -8763,6 +10212,83 @@ func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messag
 		return err
 	} else if validResponse, ok := response.(ListRepliesResponseObject); ok {
 		return validResponse.VisitListRepliesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPins operation middleware
+func (sh *strictHandler) ListPins(ctx echo.Context, roomId RoomIdPath) error {
+	var request ListPinsRequestObject
+
+	request.RoomId = roomId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPins(ctx.Request().Context(), request.(ListPinsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPins")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPinsResponseObject); ok {
+		return validResponse.VisitListPinsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemovePin operation middleware
+func (sh *strictHandler) RemovePin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error {
+	var request RemovePinRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemovePin(ctx.Request().Context(), request.(RemovePinRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemovePin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemovePinResponseObject); ok {
+		return validResponse.VisitRemovePinResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddPin operation middleware
+func (sh *strictHandler) AddPin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error {
+	var request AddPinRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddPin(ctx.Request().Context(), request.(AddPinRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddPin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddPinResponseObject); ok {
+		return validResponse.VisitAddPinResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -9211,366 +10737,400 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rdtu2tjAM3wq29h6j0tq0LMl24sijo5+TuK1Xc6rtrB6ibBMiIQnLFKAQkG01j5+xfn6/3/ce9oWt",
-	"K3kH5gRIUKIkyoekafsnsSQSh4mJeT58rEVyPJGCCa1q3Y+1EaMxS+HPE6rZCz7mGv4x38RMRSmfaC5F",
-	"rVs7GzGimaBCf6VIyj5MmdKKTFhKFIukiJu1oMau6XiSsFq33WoFNRWN2JiakfRswmrdGheaDVlau7kJ",
-	"8ulO2JhywcVwccoTN0vCBppwQfSIkWiapkxo0p+mShcm3WBKxUp2+Fbwa6L5mJE6bkk1CNXkasSjEUzd",
-	"n0YXTBOuyGCaJIQOKRfFbT9+tNtq7+622v5SBjIdU42LebRbC0rXxnQ6Oxxoli6u6xQXQ7QkV5Rr0mcD",
-	"mTKi0xkXw7JVrITDTVCb0JSOmbYHf3TJxLJD/15ekTEVM8LMQ8qAYyyVJvWYDeg00cQcdPbtXqvVWEQD",
-	"bgb6MGXprBbUBB2b5SQwnb9OO6B9Z0yv+Xg6rnX34BMX+KldCrvjmI0nUjMRzX5gs8VNvKQXTBE94opE",
-	"KaPaQM0iMFF0wAxgUwN/Uj99c/SM9GrPEm6226s1unDwA54q3RPupSuuR4SSCzYj6VSoA0JJyiaM2l/M",
-	"G4qOmXkgIHLCUmpWQqiISV/Gs54wj3FBOrtkJKepIrFkighpvrQHCg8PmVb5/IQKdcVSUlea6qnqCTde",
-	"I58W7zMJM5DorRM2SeiMxV2i0ykLm+TMWx4uhVAzN0thNCJTb83c3PXBVLEYJ9ltPSHhs9evvn1x/Ows",
-	"JPVwwFkShz0Reqew9QObhY0mOXRg0SOqCU1TfsmUuU8J87bFFVGaJ0lPpFNhCAFguSIDmRLzv9v2dGIO",
-	"qt2y9EYFZgwxt6KuOSVzlAnVLG00yQ9spghNGVGRnLDYDAFUhCYJS/F0kaoBxKfKzKRHrCfGVGmWwiGb",
-	"ldB4zEUOGGW2BwtTRA7I3vU1TCKkJhdsomFgtxSDI4QOUqZGTfJWMUIJfCApFbEcwxR11hw2CSVv3x4/",
-	"bxiq2hMGxUXMYhKNqBiyABaY4ZYULIOQmYYz1ewJ//LV9gataJ916NY+3Wdbu3GLbj2Jdne32v3HbGfQ",
-	"oU/iR+2avZ+IOPkFnTvNwlUd0+sXTAz1qNZ9tAu3031sG9qiNUvNkP/z7j+2/u/7//6vnOApnRo6b+7s",
-	"OnrDNRuXkJs9j9q056nN3ubEZs+nNe0KtOYlU4oO2XH8hpoNlzHJMT5SWFptrIbnnf7j6EncYruDPfqo",
-	"/zjaH+xQB/+JGS5bsR3inMe1oGaoDk9ZXOuaC+xv479SNqh1a/+5nTP1bfxVbWcLhWW/kpoPeASou2rt",
-	"wnuuuAGhB+du0Z1+O9tI+Qb8ce6yi+K6YSuvB4NS7j2HOloSdcEn8wJCGX5IHLEUQebwo1VAkVY5K5dy",
-	"vArGqZTjImzNN+c5TuTgLQcuPH4HoOICYa1nQPpWrRaJY3G9WpzPo4FZe/lqcYC7rNctElb8dpJIGq9a",
-	"8RSeKK54Ojlvtf/+fP/nH37c+ceTXzu/PP5p72z3ZOdN51X7Zfm6cZi7rNstFdetWLpy1YqlxTXH9JIt",
-	"WZpi6Z0WBmtBWTBlaiKFYiAKHhom91bQqR7JlP9mxjUag2FEcOPoZJLY27j9T2XW/jFf8MdaTDWtdcU0",
-	"SYIaS1OZ4uuxWfPh27Pvj16dHT87PDt+/er86OTk9UktcJTO0DyulGH+hqeJS5rwmOQsuHYT1NQ0iphS",
-	"te6AJordVN3skVnIid0l7rmEZufMniviLeUqlWLYNNM/pbHVR+4PKP84fHH8vAgQkKdq3WwCH0T2OzKe",
-	"KqMFkLahcrutVsuICCmNQKJ/YEg5GZgrhA3pG4qrWDIIyNWIanbJUhTpZMpikKUIThAQSoAVNw6IFRuJ",
-	"QWhl1bpkknINoH4mxSDh0T0C2smHNbMlTXkC6O4I6SoKfJMfyZiN+wbC/pFQEo+BooMwpkdM4VVWhCYp",
-	"o/GMsGuu9IMeyz/MZQlIf6ozWb0/K+jKRmNgRk41JwS/uGPEA6iPWMq6PWF+icd2yW4H5rgs0JoWYv7B",
-	"wcOgUhm+1hNmp9/KtM/jmIn7pR+vT45/XUY+pEhmeBAgqSsypjMSS1D7HhL4h1OjhWizK2YPwSgBNEnk",
-	"lcF/+EAQdQL8SeAS8RPcDyPnpw3AfU/wftBr4JB6UdDPYQoq89wD5IoqkuuDTnO0+HRgfsr0m0x3IoJd",
-	"uUce8jCOtSILiujqFZP6UuW3ERC801ZRLaj/PFdcidVb8fyEUX9ocpSD/j5O7vjV2dHJq8MXJZjP7YwE",
-	"3iH1jELHZG/Qjjr0CWs8JNBP5Zih5WJAecJiwoXiMbOYnV7yiB3AB7tkougst3bIAXEbUADAV1J/K6fi",
-	"HkWPV6/Pzr99/fbV8wLYgFaYGziA2R4QQK8kUVMwIQKQAKe4yiTrm6D2hs6MqHgm5QuaDtmDChgeBCyi",
-	"AOJrKUkCk38iAQJm5YpIIzAArvDfGAoIpB4+ff38l/MXxy+Pz86f/nJ2dBo2AmuIHckkVkQKYiSNWX5b",
-	"A7BRgl0EzE0arH5CwkQAZdQjXrBLlnwyBuXI7KEVqWHoRSKbG9y0NVZmZimwDv28dfjmGMgvFTH5ectI",
-	"8FvHceOAULRZaXnBBPA8g9IRTRLCH5TUHvrz1sPC/rrkKaMpS8OGOSdqd7KVGMj7B2Yt62U7NuwcD03K",
-	"l1TMnCvg/s7r5PDsyGLY0c/Pjo6eH83RByMyITqy64ix2LB3z7b4kMB97e5E7nDJVmOURN9tY1a0lXkO",
-	"yqa1T297PoaboPbzVuYP2cqscStfLzqI5oYouHEqDZO/sTCUNfBUHMY8DUD8/Wiuh2+OP4XaaqeZ01nt",
-	"IjLpZflFDRvmVXY94anB7oFMhyw2r6XsUl6wGG7gW6Gmk4lMNYtfspjTMzB5fXoO5bTehck+McMyBDac",
-	"X0SIoAKLzyeR2w23nOMjHrkw2rcRtT5Mpaak3m493nm8297v7JL+TDPVIFdymsQGmo62/Q4U1C5Zvoee",
-	"cK4mEpqtG3mACmvrI1cjqRhujYzoJfph+owJMplqMmMa7gIVJW4qkrJF3QBEBqPKZjBA81h04ZmAaBxz",
-	"s0GavEkNU9OcOdDNA+DIiCoo/qEXK1TsQ+g82iCJjqjCFacsYvySgQFz4g3smSuqmXeDmmIf1j18yj7U",
-	"0AzoDInvPPuyGeB9ZuSW/X+yCAg/AMKe94I180hcskROwN6AD04TvbgbxPfVq8teN5Nml2Klw2CaWNXL",
-	"x+cFg2s6ZeRqxETBFgKPm7vQzF1WfSkTRsUCjNzQAe7DrW45sMCbUGb4RU8kxFTQ2FwIZVDVcGlYHI0u",
-	"FmGXUKXPaXRR6XSDTRFnKTpk05ZuM45fgpXjdlckkycJjcFLSzNHyfwtQHq5eicJ6DHOUF7VHl7cuHu7",
-	"bLfPUkY1MxC77XbBJGJ2SHIsMOyFJldGP3Y2IxD4BWOxpWkk4UqzuNkThySMx74lzqg+SL8AlFyQ0Jos",
-	"Q3Qeg3pAx8zzgPeEUfzq4bu+7L8PAwJ/BIQmPGLvQ3grfAefAgKPGMoNn8Hf7dzRPTGhPG0ckHCYyunE",
-	"vhiNqBAsCUHEJ1TMiJiiHYyLKJnGhh4KKcBVKiSCUMxeD2rddx/dF8XDdybY7sf5w3K/vL+5CZa/VRtz",
-	"cazZWNW6OzdrnqTX9snWzc3N+/kDzA2/eACLwLdjoQkcAk9kCkeQHaJRuhsLCK6tfMXEdGx2Fo89DPRc",
-	"6P7u4df3Qe16C+jQ1rzJ+iZYvtG5ICgwXttr2GeKx85AD/hyYA168Tgow7l6/mTJVgv+rXe1vuybNXOE",
-	"crUrGnjn0gZvrAUMTVMK8vaYaVqFt7x0z904v9rHhTsaczVJ7KU5IEISI86lMvH8LUWf3ZtUGgpBDicy",
-	"SWQt8GMlILzAyHe0b55Fh50fLvE/vd51q7XV6123v33/t5K4iSDDjXVkHGT0ZUiyhJiheeQu5Cz3FReR",
-	"rRy8hYDCjSF9GI0ZeSbTSQmQl0ekVACx0bTPQdM+TydqMTRtSYhiHgiZ2f5tqJG1atQhYDGjmCWBcssD",
-	"DcpjUfyzBRCvOFuj/d3uaF/DHxDlhHb8XJ1cPGmtk3MbnlWA3M6jRdC94AMG0ZZcuJCugyy4x4XGFaCE",
-	"o2Rg2n+0WwFKSyCCqtptsX3AE0ZoX061OeW+Czook9qtBnjuru7iJXh5/PKImJ9J3SBOSiKqWGAuQR6o",
-	"2TjI9F+rNWRXB9Bty5DZPESs4CkeUx2NCJ8L4uBjOmTbEzGcu0Cdx4ULtFO8QHTrt9bWk/f2///4z//q",
-	"TVutzqP/OW/+99b7v22v+b30whlYLqcQ5tevFIotVBE1klcCAzbBDgS0QiVUjQwPTteSjZjTYUrHzYV9",
-	"d/b2qhKO7V6v11tGPTbW0Ua0s/eofO+n3x9udfYemaunc1CAmhsQQJUtgypkxK6Lu3wy2H8Ut/bb+/u7",
-	"0eP40d4T2hkwSlvR3h6NW+09utMf7A7a/U6/1d/vdKK4vRc/itp7/dag1aKt/Vpx862tJ3Rr8P7jo92b",
-	"0k2DLWLV6YFpnwtcen7JC2hsLf8u0q+zR14+LRLJ3f1OeydYDKfegEzmukyGdUHxhgbOsmIPpoymPmc0",
-	"fsG0LhWgzI9bCfzKYhKzhF8yiM5coAzoLju3JpySoWwMnyICoipodCHkVcLiIdKZSoLTtzCJHSkXIXJ5",
-	"ya7Cj9grWYofiHcP6/GHW1zU3KHNw2nJmtecVDWDhffC7UwWPm58wUaLzH1dXMNPI6rJleEsNjBqkdvF",
-	"rJK98Jl58KYQjlPOgVFOnrsYMs3Y74ih4zsgEEIdZiEqRmAReXhKXAy6rBz9swAaq1t9XGEqhkcMmQNa",
-	"FmSnljLweIq54OA81muBtGb23UXlRDHzVsScRsYQi9MDez09t3rJZKuDyNbpm3DM+eqWYtAziw7FtYfz",
-	"Rv/QLIDUaaLMUvYCstveMf/sNQISlvlfzAvtoCfCEq+r+W0nIGHm9jdf7AZ+2sJu64l5ucQFGJLdzpOA",
-	"hMV4i5DstVoBCU9/efXs/OTo9Ojs/OTox7fHJ0fPw57YbbdI3SbIFGKrGIsx92BClQu7MrDnUjRssL7V",
-	"8Uu8IEvcTuVuZj/EwXMWlPs4F2JJSrZljjTHmZLlLWBq0QtQej2YR2jRew/uAJosJ7VzSI+2MaNEg81o",
-	"TplewMFK1Hc95bXTgi5QuExWO7hHsmuw6BTN9nNrEJiD9ZUik4RGIE5B7oeU468U/kYSOTzwApbwS65I",
-	"O9MMZmQgjb4A/g5DP4d0UiQQu50NRaygVpQxSkiVi/yhRj4XLNLMptqUCxJFVDCC6HiiS0UtEK5mxD1C",
-	"xjQuntBe2XrZMuY2I1zbKKa57AepC6u0Bvq9bOayG4HmcnzgnOqyCS0zN0+6oSBcbWEftU6r82ir3d7q",
-	"7J51Wt3WXrfV+rXmnVRMNdsy6vQKLlJBMfHSRm6hzOSx/pVD+u9qpPfTC4ppM5mon4fLe6c1fzirbmWJ",
-	"zFqC5L40+hemfyZMn0882jC/6LOj8GLi1J2x93tGk2VZJzY+8ytFRvDUnIhscRhVwnYnqMX986uUa5/p",
-	"YjaqmfHCrHYCJ2NNdZcsVThZu9lqthbdEIUJPi5YHpkgP7H+qYS0a+9ZIgXGUHKhNBURa9bKsL+w2hKU",
-	"BL8FJeYZ5qy1hkX3qWLkn9N12lW+9wUBN2bDlMYsDnOFLRs4osK68szEGs2oThAEILq3S/w+OYSXZYkr",
-	"bnQCM+MklUbuIErTVOMW1qaie2e2DF/AWW2faq7VFCyIsnUXTyWfLijgwnI8rqbGf59h8+YavL0vX7Dy",
-	"jn74ckEMfMpgy0fnc+ic+qERFHFxeRxCPZwK8/k8klOhw56A/5Ufzq0sh8C8HhjNGr0M+gPmu489gcN2",
-	"rfTvxEKMieHaTB2NDM8hEWTgO8snLrsn6jk1CPNJGpCoRTGCIiBK2uB8ZLl9ZsTdfJuoeBXR4p+SCxav",
-	"5lzAxfHBlfyqtRG/2jCSowjeyuEfnzpiws4ZeID1trqwjeU4/Hd4H7QiEJCSxEYHrJNH4ZWnVJlNfbxD",
-	"BIm5JFXk39uJy0tdQqi5md995oDXoIlALWroxZ/K2MbdRBQ0jZfJ1PakAVCLB/l+SZxPn0Xg0fEokguF",
-	"O0AbXk6PIKlLOe11KmJi8wQRR16wgb53DPk0J5mwgS49R/jh051i9XNTWk4mLCZ9BqVKSo6P1M3iA4wi",
-	"HstLDPZ0SW8N/+C40tXYOYUoEvOXjVupajA6y5iHquyhsNyzxFXyZcsD1UCNz95Ocsoh92VD6pRpzcVQ",
-	"LZegvlJEXgmi7IOeQLWo1KfRiF+yeLkGkt0croh7mtSnQvPEhlxk9jMsodOoYoQMauOpZvE5jFNW7MoM",
-	"n8PVzg/vHICFFX+0opTUS4SevbPW/hqhZ4mZNqdqEy5EVQDhs4XFFEb19n9fYa8+HIP8PLN1r0ek24WZ",
-	"PIO6P6pYsugrVYJ1B4T2leEz4HgCjW+WsUyaAusZc+HP2K6Op4f4C6kbQDeQsEN6P6nDuhv5AdkkeLvW",
-	"e0DTl1PN8uHxTkDZpzrFUm1GlbYRMYOpnqaMTIUZUTUsFtuPD4W+Qe16ayi37Jfu2eYr+8c7M0jzjI/Z",
-	"e//RLT6eyBQDXKEkSG3I9Wjab0ZyvC3phG9FMmZDJraz2W/819UFn2zJCSLS1kSCrw8XuOI+veHCO8Sp",
-	"mJjPGxxh+UW7qYD+1TmPe+cuHCij3180J1ru+MXSGl6dqTmjGujO52M1tNSvzI4jYqAlPE+HITZlzHnX",
-	"8tuyY9PItxIZ0WSrXYWme4lPZWGf1/qAsPFEz4gUEZgImJ5XrL9nSSIDohkd/0cxWGvXj/z15oTIvjV6",
-	"vOOlV9QVKVmlzrc3U+ftPqqvwL5QAPztmCiL+UYzgyUeX7qH2cfo1lYrRfDCGtwbAYT1MaEzJgZXTMxH",
-	"Sdw2XnwxPvxWvrAxQ+pTPUilcM/M6wRvd/kl++iBMNuqXbu5LuDcWOfvntCUVXJeFLb2YSr1emPSj+ap",
-	"24U4AhA2UFurZ64FNT1KGV3vrMGnFpNGSh2G+YJxJUGhGhMQ7iKNLZAe/yoWKMIKMn9n+0WFwy6xc2xu",
-	"tsCRslvUnE4MmfCcr0274XmzhnuxWh7LemtEgYybtdZD+1XYCCxdy79z60RbsV1iT+S/26/CRpNk43QL",
-	"9IqqTBe6giKUXNtQjJ6wAmgih6RuvoYCAbAIBYEXMDqXwgVfUOUK6qLhhKc9Ia9E44AsLDggC2vEdV2N",
-	"ZOKtbqAhmWtEdVYvlF1HbGKLr0KYHKwHlAb3mh3SOo3USF4Rrnsi40ouSsTif5OEMoKcXYPQGGKXw8sA",
-	"h2vVE2F+G0JbESonOCvCQ4wAEporFVpAoe3IlkldFtK9orRm5Uqlh1u/YsT6+db7j+1gWaCz3cXtDFfo",
-	"LdnMcoXvGBYZMQH5cop92MCStTTq9wsXi19uzI2/TRnbMrIN+fvp61eWFXsxpBbWeXnZXfLDU8KE0cNi",
-	"F1v60awnyESXm3BjFr5sQ1VVpCUifzXdKMOGL/f089y+Ox59+UHPnaeWEx7VurWETkU0MtReiEImnre2",
-	"jcKDFpXsORVunSbDdUUFprOZAoO1QNTKiZWWE2U9AJkTr2wNna1W+xZruHMMzwTLaW3yoq3ABSeLh75G",
-	"oISHFrLwFqJ3cLB8SfOSYg7u92tw6hCdxPNoFUkx4OkY88MLtZvnzHvRRQV8ykZbiVLtT3mca0Gc7awC",
-	"BKuR2bmXbkdu58/uCya7c0eyjriBGCf0YDMxbkWB8fsW4/z93EaWK+QdbSLQLbxYSYxbnSz1x0CrNznJ",
-	"vjfG3n60nLPL1Jkkau3Ozm7Ni2NUIz6ZsHg5k5/dOkfevyVagnVoEX3uyL1oOmS6Gk7NzuzDd+N6izzO",
-	"LeL9ChBWJsSzu1QQ8kf44u/KbFUdIesVWC0FfDa58s4yXcoiPuGub9WS1g9YeRvNNANZdF7trK+hsCBa",
-	"FGQ1bwXLT+gsv34bkIafRtLV/UIjub8UyJdOGDW8RzCCd6vco+uK6GRGxNIiOjbqp6yKTvYTltEpfT23",
-	"/y5zmb8vqZcz5JesuBE5IG66gNhXMU3J0JNzNe2b99FvkE7ZYq2J+ce8ojkA5felF3C+RI7OaeBdg8DK",
-	"FjSfSaakDX7Nn3PRU/B+pcgG7wQXKYGrQP8g1Xby+kntkqztxUuRUdJVuXxECmJpYaW0vjcpU0xEpc5R",
-	"s/WvFJnYR5bUTlOMiXWxvpmTLMvksREFfGBDi80oq2jkzt3CYpZlF7wWCRfM66MFy8W6yIUbVpY7UUg2",
-	"gIFqQU0OBvBXwWaf/XrPUYh56GiWG5CfyfsVx30bUd3hQWUx/bVgUMvH8nObvlVZVs9Q8w8kp6Pnr1To",
-	"QNfhnI/EXJxsbeYJLoYL/pqlhXJWTqTZtQ5IhGV3OoWcdRdPcOWJMaVhBacjmiTkihEj6BvS823KYzr7",
-	"Zq4eTGmEgXNurQxVmwOKt5DC4vCxijFSt3Nab+x5XeUf9b2iuT/Uc/ctIM4Jxv8uS0cxUg909sQ64MvK",
-	"PW7Ihe9GnKrERs9trBpJKrxyO12mCM4vmKCcyIStjK1NZQIJ7nlMrWNZEEQO3mYAQknsfBnDOrFZHPMT",
-	"lqNcpTAiiJUDkyk+fd85QdUjIHDbmKG1QjfyY3BcxeF1CtJ9VlM0VNyv8hcYOYqK2ZoCimulpFvnalSr",
-	"oRjUpoJ/mLLzi7LWst9mxTDDeNztTVutnYjCf8x+6uOnMO/Rqq+krREaK6KgrroVLKGQ5hXHIhNrN24j",
-	"BCqgqW0TajHAcD2UayFO4P4wdykptXknttyWB08Pvzy0n0PpOTXc23Y5bbGhMeWiHe45ry8c2DBpT1bG",
-	"0Bc5AJiFZoKQRDRNOVMQHFGnaiYiOuHNGR0njcD1A/IKczjIf6UwJiSEMc3mwoZRcXvCCQIjOpkwAaEq",
-	"fmRFo0lsD2LCh0KmzEV2Q0R3LImQuicuMBRFxF64TuERYp7o2nAUm2mrsLKr1CPMhIy5gdGYC6qRmYzp",
-	"ZGL7OBSzylbG3PqZekEhjWnla3nyll/LfpVkM/d0Fm+02VsubqnaW8An1rxiEO8tPuJew9i0dS9ibFrh",
-	"1dwWMXtlu2haYiQFqxAfVlj++vCw+fOr9kZ+dOueXwDNuhfKQPLev9wQ91ZenQytK9klpv5FdNfY1TU2",
-	"lxbbA83LANmFXVs9yFXsMYeT3+AVJNmSoAeIP54jwPkeiktbSTY3UbInRr3xYZxVIdrEKYaRcH6Mk0cu",
-	"KyveOd3/A2neVmhZIrmioxXY7Eae1lXthu/b1Wp2cBu7jVnjRq7V7IXK2HI6HY9pOvuj4UtFdbRU86mk",
-	"hdps9y8ZRu7oNwq4LomfrpbbaevhZ6mdeaY0NC3lgoTut6+NrB/CLeBiWDXREyTnpZUiIfCAXRmQZkGO",
-	"NgNhrjCly7nYSMgAsCw0PHTGrxm6qqz6buZ8v9bA/76YU/c3L3Bxk5RW14Zgqj2Yl6a22mew/qR05XPM",
-	"l4aUEjnVjeaDJrfapeKj3lrtF0DbSCTHtrBfNazwK7csTm8w2lZFgV5EYy6mqphn6tVM8SfsVCojZGdf",
-	"nhf0slg+ZsnMGL1uRzEPFau4tlfVKmyt9fgWQLS45rmbdZtM4JLMBWTdorhjLN8OmiSugsCiQLkDZT3L",
-	"9rMk7Kw0dSOMx2E3szCopuvH0iWTlF9SDcHLaAeicWxLM0C/5GberqVLJtN+wiO/kWve2sFrSxLUYHSj",
-	"oeOrRXuc+7FUKCgI9/dauON3U66loDW+n5fAvNSZCjkxfnpS1VIrZ7kVAsrny5Q4c4uz/ZTXWskvJDwF",
-	"OHfKRJzFqt8u/MnxhKWRTxUSV/ERW36Bx1kgtRmwmK5S7AJwYJQUNmFUk5TpaSqUVyfVy6RdmfRaWTiu",
-	"0GZkbX5sUFqZeUlvFOitp2k/IOAaHjCGoRSg8BqY46Y3y6+tsr/WvvnnqfnnmfnnaOWmV3EDpEp+IZmy",
-	"bFFSd9F9e63GAWE0GuHes2RLMmRaYVoSvBIuhETdY1DE3pIGRBW9dJDGcse8zc3eWqjjjVhYJiiXlyEm",
-	"E5ZuwfFk7bwNOTBCEzb3Oli8WFCCuMi3dzZk3EHtFONlJsvyKyB6xkXVwNcOmW6dZOGJZlm0zmprzWbF",
-	"Su8h5tLbQ+kZeuC4jRrug3MjdXzhxUpXrHDGfyC93N/Xbbkn4rfhnQ4ViZbN8qi4u+DU+vVXQSH/jdvZ",
-	"GeZx4Ys9+5mInkHZy1IqkzLXwl1pKmJF8lziPDvYWrfI6wn9MAUBCuUgdQAm7AS4NBmm8krlfkYkxwVj",
-	"Wk63LtvN9hZrdrZ25+Savb2dRwXW3ymw/st2vddramwJ9Nv7j+2g3blpfGO+LH63NfdIuUBggPNmSZkT",
-	"Z10u6Ek2bRrzlaktU7rEfF9y8kfUBprkQ3Hh25sJJAYEviDsggTuboYeUXU+lmnJbqGhiV0QTRnB/nEj",
-	"asscAyggwO+AqJmICB1SLvCoQ8Gu9TkCIiRUgwGjmoXAe3PtbcyxuNTNYK6CP5y32WWX4k3ltFf39C0J",
-	"icOxL5iIYLHxUrEHfslVH0MPLtjsltKO7VX4MHEtG7aBXN7vsVLPxopdGhfbMC6KnreoCb+qxDuGQcyt",
-	"ea0ol429FAnQH6TFZt4gLc7nU+4e9R9HD+ALwh3cRgzF/W0kgHqvVCLc9ob9gYRO3NFPXI9+KAtdyrAm",
-	"C185fHNsSEdgmyyCc0KWxtDTCS+PhypcZjveAbq5CdeBZ3LHOYCPFfFRXZzv/v3Dk18vzjrjn/avT/Yu",
-	"Xz3uv9mJfnk0etGOv20NTzv06Mn0h139Y+22NcD+InOfjMw5VLktwbP4W41iFF65nbRQvDVf8vXPCmOV",
-	"9ambJBwri1KjWG4l7JIlzlxzYLMmUJTEKLWsa11JMo0Zbbau7Ys2W4Unq0a+dDa6dROaah7xCeLfkjp0",
-	"3jI4S5WXKtwK8I+URVhHNVU6QPPigjyNZsOgFtFUJnfMqVpkNwjNddG82Ql6NtKSgN479Ur1FhLMnfQi",
-	"vJej4MN4ej5ZS6uN6stt7iSaixEsuInmftvYUVRI37AbqeaizO8prFm6/MQiochKf53zODwgIU7h6oAR",
-	"/Oi5k2BY8CZBP/LS2qZ8KFgcWFa5pSI5cR20lrQcX1uxBpd+wUShcA2NIjZZyfjbmzJ+Xb6pN1QpQhUJ",
-	"t6/UN/DM1//+1/+Gc/aYTjP+bm/w+rtffvvl7O/85U8v9359/jR59d0v7V/OfuWvOi93mzThEWu2Hz/a",
-	"bbV3d1utZmuwQ59E6/EC1rW22IztEV+Jz5YfRSX+Cov5kvmqM7Cuqe4wn8uLJSdU05WXmOu6vr9KwULt",
-	"qonqVbuzX65fvYXAgWoniM+eSW37w25+kP4IX/J5FvZR7nN2xkc/MkMReemVprdh9yN6yfKIovJsNnVu",
-	"NK5zHKw8MMdacQvJvHbyMl91Z2NnmjbbXbqEt4WpFKkzz2xaNWaoERA1Hc+Xktq701JXhBPNr3k+bsgu",
-	"sXRRd4wiKgBz2YKDkrMvR8fc1bhEiwRH0NR7jgzSsmjOB3EF+eurSmqKztPbkBoPJl8yqQFB7k5RNF5P",
-	"CJrra8XuDzRlmFe7YQeIlSEpgl3Zsu0PE4BC6lizt/GpIlE2DNK4WXqeGHR958Ms6+NRdpIBdLWHVHeI",
-	"6ooSRqHoTZUjvr90zsO5ZM5VoVdQfBhWjAdgG0O5RS/L/iR1rLs5hxJgvdoo2qr87FyRrYU+21P4CYsZ",
-	"KPsJq324FZfem/Plql/MooSmEGIs4gDNKoYDzAISjVh0weIGeXn88ijXDjOQ8DEdsu0JdBq5nbHTbget",
-	"Llkn0Hsydg54wlbk+7p9m8dKrJ0xp8OUjptLtjdifDjSpWcEYIG2teYRwgWZ8GuWKBvfPZApZtPCzFiE",
-	"u88GMmXEYDtW4y6s5XGntTSYu5AP7ZsdlpZstoZuqjU2tNSyUPX//pOa1Yh29h6tOYXT7w+3OnuPAjJi",
-	"18WDeDLYfxS39tv7+7vR4/jR3hPaGTBKW9HeHo1b7T260x/sDtr9Tr/V3+90ori9Fz+K2nv91qDVoq39",
-	"stNT/LcStHg6m2/Gs7vfKQ0HWwT+soI4E5s3hu2B7AGDFcHcAbhoQGPhNHzji30RinvReDYXpAtflen5",
-	"o+m4LyhPzqdpSRrCKZgwyNuTF1lhJ/dCHr2402lZjCXSBXyIIVE8Zg2kD2MaM4vNFnMNEhvERpQGAdcw",
-	"COiANHa1xTMwTlNeLYvcUIcqBTPgQVtjY8W+Y3klgOAYANStzcEagaggIzlND8iVTC9UxjNGzBDYrGMT",
-	"FjayZ1PE05HWE9Xd3o5GVDft19AzCWCyvcSXuT2dnLfaf3++//MPP+7848mvnV8e/7R3tnuy86bzqv3y",
-	"G3Y9+Tq3qvSmrVbnkeLDr38cP7m8BUSveFzWbtsjWvDEPdCsdme/AtGaz3nIDtw3FWZ0PCiyM3uNMwLj",
-	"FW3CfWZUGrFi/nbMGSHXuHwyHFvBlsHJPZ1s5uReiQAP4OrGjVTUj+DZW2pGE1f388vVicwOznh0wfSy",
-	"ADktyWSqDfVAHPhKkb5jIxsagy32T9Pkoa3BtyOs2fJK7Mhvzwi7ppFOZrattmXr5oYaRAKYEAOxwBGO",
-	"HB6gt1lCS0R2kJ+FtP7Gvgamn5PanYsPrR878ZNFcrvatO0TMw92a23dPtZtckvxjbvcVYvpX/KNRUfm",
-	"ktqLmcxj49KikVRMGBKt/QgIOpkU0Q+cGxsZxTNS3Dzv/v/WWMYVS9eFmWY1M4snuzxm00/gjHnKIi3T",
-	"GbjKzfO2Fq1zftkgzg3iMuHNcoE+hN9CB2rzOG4DUCB0Sw4DwhLFqmsdsOTyKeGnwAUngyuDUHVhVFoe",
-	"K+iq1J+5skaknsGjUTkAC84olYbaLEZhlZSQVH6MaQFmy5C2esCpe/qWF91h2xd+yd1prKqyCk80ib37",
-	"VyOZlUZFr4W5Dmj6cSYtERvxzdVwCjPsnIswu6SapuWM8FAQYFa+iuUWxCM9TVmhFuRUKKaX8LpYFFgd",
-	"zqq20dO6zOgyVRqzTDfrBUgnE5u3iKCY7zXDNaztSAy5YIUG5PmxWJvb+XKTC2Z6AmFCCqTYWnAcmu2S",
-	"FzyOWZLUbltqzCJDobaYp9rQJShy+3yqSvTsPurUFqAe+LiZYcPaumTehbptBlDx0jksIkYuTBnUHlOF",
-	"g6gXjcl9BhUEABUaB+TN4dmz7+05uWRYeM4Gf933nST1w9Nnx8cBmbA0YkJv2cYMjRL7cMGmfbtrWyjl",
-	"urtfEB3qbiBPhth6/9/17rvW1hMjSOzdNL6pv9v+5j/fv/uPrf/7/m+Nbxrf/Nd90YI1XSv2vKYVByT8",
-	"eBMuAceDkgw/NM7PPw7K3T/Vz3Ce1ty/YV9VLcnqXck7MPpcZPkyeT2UCY6mKdezU7NG3P7hhP/AZofT",
-	"MktWWZA3qYfq4vzf//rfsBFYXx+L0ZB5NRd1zbOga1eY0ryfSu3isLmZBFVVF0fcrf28dfjmeOsH5llk",
-	"KazRwPEpoylL3Wr78OlbxzKejag2q8yDyGrltNVGiQ1SOSbhm9enZ2QbvlEhqYdmcJny3yC8p0twRnLZ",
-	"ado9c2HLP8pBT4TZakMUeH7eMriydRyHXcI1oZFWrvAkyswYjM6VmlpvARfYS9PpUWjb5tqp9MQWPsgO",
-	"wgCRqwyOBIrhUdJP5RWoZWlPjGXf8AU6mRA1ktMkhpwywoXSjMZFzQ2SiGxAtY36M9cDWxf1RF0bvc4V",
-	"KsJcgTBHmpD8NwmRr8LHwODuCKLgCoBt9ETKBlMFDhOIedlt7ZDw8O3Z969Pjn89PDt+/er86OTk9Ul4",
-	"AH5P2HwcGIliiAiUskt5weKewNPjiuy22jjE0auz42f+GAYqRkPyjodnMY4S/AVm3z3BlTkX244iix/E",
-	"Upwx1s2ECw03EFAhR0vDXKBZIVWapStvEUJUQoNoeNpepZeHp2dHJ+eHb47Pfzj6xaAXSFDxmAvCRAz9",
-	"/tWKq4JTL7st+bmUr4pGcKYGMQPS/ve//t92Z9939csBCee177AJ5BRNS4ZHpGzIlUZ8MfrBmCsFmJKS",
-	"MU0M+3NxnTwGvAU0iB0StEj4j8MXx8/908OrBFJK6F+pFYCwjyxCwZA9LgZyEQKOXHBFKFEsGWyNpAJv",
-	"0niaaL5lr0dkrlefRhdMxF0MAQvy6COzi57ISiXMlUhQgeubOCM0uhDyKmHxcIzZnyIuxpkFPVFoGxaU",
-	"VDrA11yvgwBD006OTs/g+6y0bbMneuJvfzMnz4R2FTH+9jd7zXPUIppeYKFiazHsFu5MXY+Yo0xIeQKS",
-	"kf95ggdPV8CpnlhEqgMrkJQhVQMxztKmfOl1KADaE0b77E/1PCV3NxovkxRMNQjU/YItl5P5nsBazjCG",
-	"q+eMphCeItm3tZvoGkbSXU6RsX+HHlEdWAVpJTHON4w3pycKc6+mpU1yWKQlsHvgWznpwCsNq0CcMXBh",
-	"f/ubgap2Dcyg8srYluFxRi5Es2evT04Ncj3F/WaOTpnyIRdIRswz54cvXrz+6ej5+euT4++OX52GZExn",
-	"EK4Hjx++Oe6J+iRlg4QPRzY/mgp1xVIQkAsnFgYkPI7ZeCI1E9EMthH4uBvAJjPcBFx9hg6vrTMo9Wwm",
-	"70MxGX1g3rTamnkcGURqVFDIY+oJez0CEp4wnc62DtEwB8Nm69BbJ0Y9m7E4G93cb7wpcmIY0vaVCi3Y",
-	"nIRqQHcEJALUhNSKtISrngg/9pyA16t1oT3S/0GlkfRA3jPf/vtf/2s+gtxnPht1+f98NHpFkBcCBGr6",
-	"jaFHmvJEfXNzk63DvKe6QItlSnZbT8yKllBmxEEFRZZQVgX3tFnrVSrFkPRnRpxhySAgVyOqAb+5SwMC",
-	"maifMnqBIhHKygSMBgDoAItmO9pvyLuNO50mk5TrplmewaZX3744fna2Yj3kkiY87olsPUYtpkYAcZUG",
-	"pmlq5AFlxCgogSLHTI8M8eIaZ+5CyfevVE8M+DU0+rBEnQoSQtG6PptJEftlwPOo2cARCZpgZALtCRwB",
-	"I7tibusWu54heWdqEo9xH+yaK3MTcIQmOTP0OKvHQ2fKttTATfQTGV0oyL9chCAXE8gaN0pdxFJh+A2g",
-	"r8WIpvURh6jhXVuBD9sfoHfOlY+UgpmD2EWJn/aEmcVAARoFS4aJnzDEXAPkAEiVK8pod2fLOvWEK+RI",
-	"ZzBALIHUWDT1brvBz2dGszDzGbJr+Zg5lnmiYBlbFzBEG36R1c1QRh02chg44GU8A2LKBensQvSCAtHA",
-	"EiCv2BF+1RNYm6GOxRlKiADeV8soHVgMjIyEi2q4mbUnplDOysqkKNj6SN4kpwzJM+7lK0U8ScaC58Qg",
-	"ANwhlRMUmgsALM4pi6uObYge1eyFeWsL/rVkM//2hI0pF1wMM/3G/00xHZL6VPBrm4WqGgdZuLwnOMC6",
-	"kBsD7GCPnSckPDk8Ozp/cfzy+Oz86OdnR0fPj57bBgoFOuv2yGii+Rgo5lmhlL+R46gm4XdHZ8SQWDMB",
-	"wqgPYQM98a5QzP99fbtY3J/Uvz97+cKQE5aCAEc1ebcdy0htp3bW7ff1uS8aDbuw5zICqJ9e0eGQpeTt",
-	"MfJAswoZTY3Ah/pHeml0DU1CHAkZTU/kGyksIJybL+wSWOUERE9zsyZMThIW2JERt+VU+wfPpcDWAeZK",
-	"5ZqdI4OHb45RzUl4xKwlxUrVL4/PbLBHbpEzXEzJaRqxpkyH2/YltW2evQkyQ5WVrWtBzTYjqHVr7War",
-	"2YLq6RMm6ITXurWdZqu5AzmGegTWiG0aXWBvVKlKTNCnTM+lIaD8DKVIMlKDNeUkGdPruqXyRmxlH8LG",
-	"AaH4V0/Qvrxk5ZS7RE15QupIUrsEBrIHZ1+15BciDAzXy9iS4VhnuYVUXgmvQxtIOEadTWJXzsXiPo0u",
-	"mrZNZBwe+It0RT0dEeuJSNKEqYjFJIRXJlqFNgWxjgkrckCmEwOQ8OTo2dHxm7PT85eHP5+/PHr59Ojk",
-	"NHRcCZSVAZ0mYApsNMkJoxBtx8eYgmqHByaOYb2wgKwzvDsH0LChWYWIzVuZCiQHCB1gQgYxEPMypDyO",
-	"ITH+wlWMraGliyn9VMazuch1OpkkFr+3/6mwVJxnMs0CK1dWQYe6/+2dG6vlrzUEQmdxNOrfFA1xhtTD",
-	"F0hjAYk7rdZmi3a2SJdbg/Xzqmwlt0oa6c8zONp1bbA9a1GF/a3IkfJuHmR67uJmy4bPgLL9lMYZ/Mwr",
-	"7fWvvBXUqSQxvrSz/qVvZdrncYwJiLut3fVvvJL6WzkVdoontzk3hHxmHDYCuCGFlo1D7B12InW9b1wX",
-	"FMU+kPauoTqL8qQjSqTe3mkUTMmgB1Q+WpDyVx1u6CjfKpkWT7pd4QRsp+ozKV/QFF3ku+29KsetppMJ",
-	"NEt6yWJOXXOm3c6T9S+fSfmSCte2G7IV96qg5bHQLBXU2esByrZwvKFH1m6TBX0r6Hw9VLXuu9pzS9yg",
-	"kW5tG6wN2zGj8VbCtLZhFsOykDf7JnchvkbMBCadW4qYS6oOT47OTn4Bsn14dnb08s2ZodtUazaeaBW4",
-	"su8gn3Zz65Rl+14r+hKC+4Ir/ZzR+IVdL6T80zHDxb8raUo6Q9Emr3JiSIHdbtWaQ2DH+zA1kMvMeH5V",
-	"kWpY7RcoKX8y38s2SK2QBn8/VHpAecLi8wwpDKzckUACpCUFtSWHukeyp23ZBfsZ3O/z6RrOQ+4nJtTG",
-	"anje6T8uANcAvBZUZIBeKZgVh5X516EghoGg3XsBuWrdd+/vhw956LiOHxVx7wH5EBjS5pnRbamL9cMB",
-	"ysy5D969N/DN6Y+5noVdesQH1lSgPLYa1lKi8wI0bmyd5DxOMokz4tEkP7AZmt5s8MZIXkEw+iLROLNz",
-	"3c99elesXLcsW8mSCr980ny1JKx6VAGxDaDvAVtLyp0tQdasVtkXgXQ6O995fAuW6GdglAFrnDVnGwbk",
-	"yrB7lcdQKbLGDq8IGVZJFTH45dBkSKgZziY0kRFVowPr+oTUq4FNwEqk0mXMDVdka74tcLY1DMOzJYEv",
-	"6f0d9JFqeFsZ5/x9baSRtG/H67JCcBuWbfvkV/oeb/R8RbKVlzpYKK/36bmR1VvWEIYcqZ9JMUg4RtN8",
-	"FqH+E1AyvCgZRarCPLc/Zph2s420ZssWQSwne8dKTYHqCXaVxckMCnEbSPFkEmfhG9a+BL5DSF+UArwV",
-	"aKtXmmJ7IurszeoAMUwZtkyT7Blwt0nBiLmqfapYAPZOZPHZQNayvddqkbGr8xHRaATLvmCzr5w4j1Mm",
-	"Ugwb1t2QOxvR9pZvAmJYjKjgNmOtWEHRG90Tvs1LYhvUzArvhrMhQnYiM2qUyMwC12619tG8yYWzNZN6",
-	"+NPp+bOTo+dHr86OD1+cP/v+6NkP58evzo5O/nH4IsztWXtENcq4wwkcLt52jKHYjEE49eMN1aN7VCwK",
-	"xPbJT3HnxcWbx+LH3fRsf/Z05/LnR+Nf29H3e//8tjU87Kijx9NXu/qHPymx9a7c5yC4G1qWPgHBQ5zO",
-	"CF4eubeM9Pl+kFr3o/luxGiCQUOlSsQJM7RckSsvMUax9JJHjERUkKuUa0jmMwfkyFKTHCIdI51Wy8bN",
-	"hJhj2iXyIsy8gmYEQz/2WjvWHO6eitkwpTGLC88KWSr4fcf097iL+7qVHhGrddudoBb3z81O/ch0l7he",
-	"kxcQKQ4B7N2dR+ZGlXhC7uH24CbXXRt3OlwRPNvZnSx5e2iDvSMMW3MgtNHwGQzdcf+uIOnQ2aIe6TNA",
-	"d81Ec/6qFq7lqT2BkUNKdxctluJlHDOd8kjZazhnXVlyGwtW+cIrYE2csXnjk/UFZiGWBf2/VNN/VVjI",
-	"plzyfu1uq+0EHcfn/ARh+0xnq9UuPOMDCzmd0IPzRTvZHoU9z1whGciKwxfanZ3dmoezruhf3vRnvhzg",
-	"PRkd/COpYnpwpTOK5uBP6rj5XBZ8MGaMZ+Ug8G5iEcvxQhae3f44hzE32+CkW6YXGP2Kp+PMc4qe3EL5",
-	"SCiSDuI2S7MFQrBz5lZtlrlI/bVufCH9l+9feI0ullzN9ubX7ube70oFF+f8AfnU8xO7Ojd1XP4enGS0",
-	"AMAq92uFan2qZYqqtX8oRrdGBTdlEZ9wJjRJmZLJpdOoQ21kFa1CUofgNFRjVWDraGc9CGnegdBGn/WZ",
-	"uY0KcjMMq7SSKlDz86w8YYpBFuks79IFGfH4nI0PEWQyVSMIA8HSylKxnpAi4YIhLYAoMEWGDIIiXALN",
-	"zAWJNMlbozsbIsLmPHkYO+KRCYy4AK5n/UuPSUxnpS6/UybiO1GQ+7SMbs5Y8Wizypf+qThB3HqsVNb7",
-	"cQVD3oiMzDaytnZuKSZXEHA2El6ya6Jq3Z17JKor9XW4u/FBngLBFcFQxys6+4PGjHw5ttfPxisM8dmM",
-	"SdiAQd9C4VJglmpFrmgHWDoxPnmxagkGMxtybGl9RoAhGAMS3BVjJf7P75h+45awJmDimRyP6ZZi5iGd",
-	"50IVmlK05vpOuCIptm0tu54kEE1kVeSy4ImM4s1TJf9C36GBBVZndR8X21koPYOQj4FMx/ep7NnYIyYW",
-	"SOGOI4W51QXOshCwgJC8CQoDWbqXvTYYLLznAh3ugVI6RFmnpr0WjDCh0xm09bH81CJMWUWWP4f25qCX",
-	"le7xiEV2BZFOQLjrSjtJVsG9TNoD8ApmK/Bip3/XIAakOYyy6gkaaX7JodRJ3j0ms0iHtiI4ZPWFGITr",
-	"Bxf/+/////jpDvO11PGDjfLJ09iyh+WVIIppzcVQ9UQ9hAL055A1HAYkpGk0grDhgIS4hbDRJCfz+3aP",
-	"oRgJpYflVB/k738NuQuQ96vQOa9HbLwsfgzGX0cIzYhzAy4eiJv/gACtw6RC68dpeDJzWYGlMrLoxiuE",
-	"lC2m1JdGuWXh0xjutlCyd5jK6WRZLJstqliJQhjwIV+uHsa2/sHXg4Fi92p4y4DpIF7F4+Tjc0nzf6Ss",
-	"2WJqp4yRmZwa5ogNpaYiGv3Hau9W281lU6ngGRuOC8XGvS+qxs9h4XB8p2owuYh99uHCyzs3gWM+H9Bz",
-	"gAqo6/20E/jlug3bza+0W4HFqmLdbHPh4Io7Rl8x5g+x32HvVPAPU4YOR5zMJ2DQdGKhKUO7WCqo/OgN",
-	"ilbGmPaTZRiDa8oB2JqHX6cy/PBvBzO7ojmgPYlacZt1Bjt0t78XPYofs30PaPF4DmK1eNwFGaOLR16E",
-	"XasEdq3lsMuBcE+ihyEsVazDtnH0n8kanFqW5WQJZGFVYtuwgL/Hs7giNLmiMwWtGgxqNkkYj8NuXsbz",
-	"SpIYMiojXTBFZWIIFtdgAelLbYWJVCbQecsMGHbdX8pL6uyJvJoPajBjW6ffH1xL2SSv6Bht314BIC8O",
-	"xaZF7rZaB+Z986hZM2bl95niMSuw6SztvE7dV5AaBuatmU2YN6JKPFaNJjl0XSrjcRYYA+mXE8rTsnSr",
-	"ZbmpVn0rpKc2eyIEYmZzFKMRFYIlYbcI4UgaqIUQ6mMzvI0wYgVslUF6eRihQZHPaiqzGFDSmdDv9+Ds",
-	"XMg6ySShQhRali6ykQJL2DAI0W+L8ZAhiJVljXIusXNnIN0Xd63AOO+L9leh+797S1wFRvHntaZl8Y0p",
-	"Eqd5dpbpxdsfLf7erNWQsQqR0WUtwTkglFiqigWKxKzEmlZqJbM0855CcDYiAbuLkuLevKho7/qQCZbS",
-	"ZNNLbmHy1zX/HAb3z3XjvmN6+XXbVDrAxi6ZC35CdTQqLVWVFe/EIo4pcXiMxh0sc4SGlYPMwUmhpn5i",
-	"xaoQ0MDiZbh4W/MuV7W7Jzos6/BUGa8Xe249ZMb1ZpSlgg6/BgyfQprY+dRkxq7lj0lu/lRSBV6+jaSK",
-	"bag5sdz8jhVpsAyxazSNwgYXJISX0T6OHo56OyCdgOyQf//rf7P+QUM6UY1uT7h21GGQdabO6Jr3lbUG",
-	"4leglv9TcmG+gCHgm4QNtHmgSBvJEY1GtooGt2kPUEYV/vQyG/AREIOoJqGGymKuvk5dMUbm6szkboJ8",
-	"y1bZlRFUK4Fq6U1X+x+VWIRt1mTATJW/fuDg0xNcB1lGiYvrxCVesIlukiM7TsrgCxDmwqN/HL06Oz85",
-	"Ojt6dXb8+lXYE3WXOLHTghgSKJuSuyQU9rCiha70jS6WxYJV94SZHJYqsopcWSml3XaLhKe/vHp2fnJ0",
-	"emSm/vHt8cnR8/CApAx6/2TFVaznxRB0LqYusiWzCwBJziHRJIfeOuH7nlAjeVXsnw8N/zD07orUzWGw",
-	"mNuSjIAzGGOUJPKKUGUP2VXMQbuGK2YN70EckRvcVfNSXEQMkhsJ11AlBVuV+f0TmdBN8tJFI4lkRupW",
-	"pFTdeSHblVNqrPLB4Pmuc8ScQEamj1hY07B4D4fAErMz5EWXy6Ml7hZozOAzlQ0b7q6VmGCL9x5SnO27",
-	"1n0c1LybuCgOPLHiQCrBCYR0xDL0+xAldiuJEp/GHvHESRAbzVUgtgWvekwv0Rk/5wSq7QzaUYc+YVuJ",
-	"jGiy1a75LiG/fez9OYK8I9/f1C30sZbb89+5KA27e82uQZJZhUTZOjf3LLnQEFu6yAM6+kvuBF2/Oe+d",
-	"wTz/kov/9QD/5JMDvv1QgHfCAxyAt8V2a82KOhutqHjFjPRSuGBoEL5H75Elt+tdSMhJAkJVZMPYPWby",
-	"x9MGWvdXIapEEoKrBSJOVg7MQ6lOa7d94xeQ8mo1zUmK3H4DJaSM2DehStteAxpvki90YTQ09PN2EheI",
-	"k+Xy1kOWozqbl3pdL6xbbWKN2PhZda0TRmOrabnzI4kcelqXleruaF0q09kyh9Iai/B85UEj+wTEMHii",
-	"+ZgFhTqM9TyeqdsTUPEPIqryWsgLJQPtK9n3YZe493jaE8jPFMlj4bE6ItRbdInkeRHNMB8H4Rn0BFaz",
-	"6TMj03vxVk1yLGycT2JUdivuLquUWPcrJAa2Lq6QZMLSLZDVXQlGRNOpGmF3Yg61ZOHxnqAE2Qo2Gr8a",
-	"SeJqPdp6KTSG3S8T9K3CcH91d1BQWy+wYkXCjv2UARm/s+Iw2CGXRGBuNk9r5TyZ2P0gIZsI4ipsz16L",
-	"v6zr9xqekWG4I4EO5+9uYS8N7rDxA13LOtCWTmMbGtD0YwrKfV8QeEHjuCf0iI2h3ni9EL/ROHDD2ifN",
-	"QFBIGyNFFgMgsoKzLvihEVijAlYlhwANR5WRvKF17cBrwQaVlFxUiqsj3i0WtLU3yBDDl2WOg9xYZs1n",
-	"pWVb4/ilu5KfL0BiOXGwmmfVQqhuN58isGE5WdxdJIslVLEVVNj3vRHFtdmT7MoFQf1VFnajsrB5k/ZF",
-	"yR671MRjI3NIxZbe/YcWyf21oOm0bBWNwHWtcmFm8yToz1hI1tB8kl3RRc62QkDf/mhv9A3yroTpkp53",
-	"viM4ZWN5ySyTOQCuZU8AfwGLuGVUCaOXTOXkvyfmHMe+r2QZwyIl/KonKjEsUgd0giyECNqV2coaSBlt",
-	"p4WACJlmHeWw+YKLJZxQnpZXeILNZpzpfpzF1Sw1D0KDcT9xNVJsD/yKOnSI/yLJf2ySvG4tn9vSgTSJ",
-	"uDY4MiVAe+5d0F/vRsIkx00Cb0ozsIo1BGY2n4xoeUBCJ1eDDF4YgUNDw3DMwiBrBWNbRGQD+3X1UAqH",
-	"cGshoVMN9HsH+4FM/d6+40aTHBa6AStt9A2b1EZT1jTivJcz1jXnMXVhG2CaKER6C4NJYGMrFiBApzVX",
-	"xCWP5f5R29ZOS00TZRta6hETtkn0VJj5lFlIlq3WJf618ofEni7AF0NSN3PaqO3+rCe8H78pZq417LzU",
-	"CqTW85um3PA+aLppFmBT5Lou3Q9NQdA/GZv9cFFYQRmPwWAJRNxTe3x3iaAqpK/kGsHeWWs/N5T4iT8b",
-	"SvBujZ8irmoh/2fjzX3K/hfz8KnYCsMnBnlYC3UljP8KhfqiA6xRRB3PSmj+BmK86xGwxNDuWt4YeuN5",
-	"0PKAKBcQBA4LpJaCXWsSQuHO0Ho4kKj12UCmzHvSPZTy4cgI1uZn6E30inHDfLo21VIzlY3Y7ImnUo+6",
-	"XuMzN4zSKYe0pj7TVwxLJoxJHbuCZ12gr7iI5RXhUHo11HJyDg0tXWIx6BxEj4BVpAxbDMnpXEDMcht4",
-	"1oljZagLtAEGMmJzjuXE9tXMmmTUhZxbRqMQ6YJEqDTH1+1pw+RiG39TaCILPWg/lATdkJ9ABfPONCg5",
-	"kmyssrMx4mBhS+3Wiuidc2xPc4cInqXRRtkqC4gI7hHFPrit5nh+652WbS6HYMXdtW8Vn3T/1Q5X50s/",
-	"THDMp8mSLoZUtO/NeQNrr+a9QWT6y31zv+6bhTZJGb1+IAeOrRPnR3lmjmHrwEZ2CRy1PqSThCkVYKUV",
-	"KccNbDsBwaaaJYkqabo3x5nIIQkLdzMkY3rhEnMNmhOeNQXNJgIXL94B7Ek6YXmJ96w0ck738navENBg",
-	"k5BtI9EmObWSwpimF/ma0YecJdrCbKDt0JRBUW9vqbluBOzPsEhCF/mkL9v2RD3r/po1hRUSW/9nXWyh",
-	"iak1CXoTu9LNXBHaEzil7dArUxc9a8Nr8bWvFAmRQYe2Vbp5n3o9ynpiyHT2lBfGHX6YSkPYzMTwp/Ii",
-	"db0dkWxDgANuR4I1ugUYuchuSpSgEzWSoKIaSSp0cWk2PTvrqjg/TQ6U/A2bUycFA8W+cYAlZfDNcU/Y",
-	"DrkubgA2S7Mpw4JiHpCpMLiNCj9q9m7+ZbUA7e28i9J6l4DOqqF9lTmAt6dPkjz0+YNZ7z+K8s4Bkjf3",
-	"ycxXMfJDR0WNXiYIo2nCWTpPnA88WTKjUZaOOq8CiAG3T1D/Cw0+JxpAnXvsGeVCcv8yvHz5dSLHGW8q",
-	"kSVX2Vq2P+a3YaXb9CznrIYPezFAULhEDrQVS2xBEbzDRkJg44nmLA56IswvZ0gUy8UTFDgx++pleVru",
-	"fLpaGZd+Dr/5fPoBGNe8ankLurQsuP13oWB+WlrkEsH+qMToc9EFvArrKMPDeg/tROsdiD5tAaURWtiH",
-	"2XUIlybrz+e1NnvicB6nVjeqz69Y2Fjlt7q77L8ml2jDnP/PJ7mvsq19ktSoPz5VRCD8YYniA8ejePgx",
-	"H5LikQSLeg8deLI4458wqu8o5vrepNRt64BanY9jfWXldrpgqQcxIBMK/Z9UIW6iZE0hPKlIveCKKbig",
-	"esL6Y6C4n2NLmb3OrRGCT1JGY9pPWNF+ekBobtt0JQKE1L7hlSuy29pdmvBugVUt290taaWzreAka38e",
-	"J5lbaLmP7M/l3Po25TGdkSuZXiiwko6hBPMq/tvZxFqSWz+QJ74vYcE70X7cYu2Bz1jnWHBm3l7NtdEY",
-	"XZSYTkc0ScgVI2rEJ0QKglv+Jt9BHjpTUThYZPU3dy9h/Mldc/Ya/KU23adnjtpIh5xE/x60J8MfbQ+f",
-	"yQa9DqGEJym8GBCaTEa0zzQ3j83K2xmeFub6FG0J23uWKj1sU0B/Y1XuWAF2f67yz2oOB9wlKOLG8nLQ",
-	"p67nlCqWWkaZjEdN4p4wYhhmK3BFRjQdg3eOitj3+jaXlBz2l3MXFf2uva/8dXzmenxr79K9X6WVzifM",
-	"Z8rbwN3VifSlbPy0uOFPRjj+XD4QB2SPsqwgVguMdPsjvLI6ayzPB/NCmr1RXLU+pGtLXBNzhGqlRnbm",
-	"D5a3U5lDZ6voTCi0S85DLgECy1tcrWw1D2/f3F+z0we9iQYb3R1bdRP95/7qT1pezzIHERa0qXiXZiJa",
-	"LYu6zBvp+pEu7SZqc/dDrHgSYtcoLHKYl+0pK4UZWIckBHi71IJlJhwcJyRZ0cPxARhzrFNBsGt9bldA",
-	"rkY8YT0Rjqg6H8uUhRiAK6c6W2WXCJmV4QF3rC3YYrvzMBETOcC9Z3tJ5DAwG75gbJIFoUH0nYFnsyd6",
-	"4nABUJjqaYEE39uJbMaOq2qJ5RcXShIEZjfRKAvQyiKeyKGXnYV5RSl09+sJmxOJQ0Pakwu9s70r5mqE",
-	"2sbpEDDiwu27EC/m4OA1lzXavLeNK2oOF6tZBoQPcD120xB6CGtDORGAENiFQBPCwkoITaSApFm0nqD1",
-	"7MogxZBfMkEohPKn/lISfslIwmgqlDW2abNoFjcyCGXJtrZ0VGHtYxpjBGK+TAdy78lYYmxiTxhyHUB7",
-	"xSuIP6N6+Ua0lF1Cvfo9dltjOuuJEb1kpM+YILg3KJ1aPHvYnNmGfY8PBQSDQmlOH1dw0jxjj2c2Ry4M",
-	"WmCm5IjR1JxmkxxmQXwGhAuoyVGJpjMWk6uRTCxp4VotoOeBH5hk9oxpmiwvx7pY0sqlDQqiLoCtQLgS",
-	"hGlSZZsg77ZbzZ44K6xJTuiHKevi9eM6q3baJJAMYRaCdW01UZonCRGMxYpw1ROLiyD1hfKwAZmrDott",
-	"2VCZgWGW1nftuipdMzlNba7dQrExCKbAOl2WCpWGLRrSXEHOKJI8e0cnKbvkcqqAIJG69EqDeU9SA95i",
-	"Lkjtst1sb8XNztbuEkMsvl+585vZxjN85TMVP7XFClUVc+xDBoT4JRN3b+cJvccyi0vdpY8W6j7m3rZC",
-	"3cfdNevZ8dazXPFrnbWelJaN3V/sbrHX2bS7xTw8DQju3N3C7uxmw9n8AtyA3E4syezf3k12N5HBTbwn",
-	"xXcmojcVPNiZjmSp9zxfyFoJQzxHRts+sZb8KetTFs+kfXHtTqXooc5ZVMZnkBMtVnFcxR9IkVQ/tJfb",
-	"rhqZpD3yFfUnV658gbF93sxWqqMRmYLXKddeyupOGl1IywuGlvlygyh6MCE1YiRTvZVAQUN4K1MCzNUx",
-	"0jP2q1N8KCCP3+Y2pEb6AllYRXICL/vdhcgh6afySrlWcyTcvlLfwARf//tf/xu60vqEC6UZNSJcT4xk",
-	"An5wr1LbBZs1yXMrwiR8wDQfQ+NfMpLTNO/K3dmFL9RBTxh5UcPdKVZ9+0qZ0VB3MOKUlAISbc7gV3TM",
-	"d80vOsu2yRdhFSrbDjywtR8HU8UgMwa+R/DVw0N7u2ENXfKU0ZSlYSNrw7e8Z92ZGeGz1mTTOjnH7n+q",
-	"1t151Gpt2F8OduDZnO+t7hq7nvCUqUUe1s45LhwAUrb4u73B6+9++e2Xs7/zlz+93Pv1+dPk1Xe/tH85",
-	"+5W/6rzcbYKc0Gw/frTbau/utlrN1mCHPonuiT1ZMKwmVrDc35/LFO/DC3MdNu/t5uHin67NG4umKdcz",
-	"uLKHE/4DmxlKUOu+ex/UsIKN+2yuaElXuJyKeHT9DEk50nUs1lLN42oLu2Qp2NBx1AZREDM7i4m8ROsB",
-	"t2wwQJI+kldkTIVrqg1q/dxwTfIyq0ODSrHRd0G4ZXEZhfuO6be4+vus7KXODVU9d3DpGCKgaZJ9sVf8",
-	"wu+KfF92XzPu+quuaeKctl+SB/atXx3Iw8rnWNFy5vByYm7uCoHjOYsSmkIy5oAn6CHRmkYj9JV4WZ50",
-	"wdroVSTsCTlwzBclmEx0D9+8PQvBjNSfaYOfZ6OUMaI0m6huT/REu0nCN69Pz4hbbehn7ybsK0XQEGZ0",
-	"HCPw/IZGtNPvD7c6e49IfcSuG82e6DTtXK5fcGgeDXFaWAmOfz5NkxAKVowYjbG4F4tZfIA5x4SQtycv",
-	"zOasaGXmslyOQM+gjOOFjSZ5jfFmkJ1G+jS6YAJNdTASGJ8g6MzIZV8ZcctsSW0bWevAyIynO1vm8Knm",
-	"/QRTryD+kJJJyuwC3p68gMGs1NSfRhdMN3tiZx5w2x/tDnl8AyhldGpbvcRKhtGIRTbH2UAnyPbsoOlS",
-	"blyCTl0JPhi4WoFKk9D+cg5tmg4IHyMVS3EcQMvpxIqdPLVA9gSzmNC+vGRkr0XGbEgn/JolKnAxelTM",
-	"YJyYRdIInQ0wdZ+BBQ8MxClEP3u4iUZ5xFpDRlSXvMvg8D5s9gTYehRkj1vJ0ZUgV13S2SMvn1r0D0ib",
-	"fPcUgj+TxG0tIG+efxv0xCShXBDNrrVVSsZjKQidxlzCF5c8ZhKQVDW67j45Qg7Q7gkI9zR7gAtlniVy",
-	"qhWPUfelSSKvthKuNEZttkj4j8MXx88Pz45fvzo/Ojl5fRJmNY1Dh+AynTuUxkF2ncGoDdUgjfTsCc89",
-	"AUszcPkwlZrihE9I6AKmQzI3T6NJDm2ZtUxwx7xxjDA9KCcRaG61VRTlAOdZIWu/haP7rMK2D8xatwZo",
-	"sD0RQ4ghT5g1CMWcDlM6buIPFS1iI9rZe1Tr1p4M9h/Frf32/v5u9Dh+tPeEdgaM0la0t0fjVnuP7vQH",
-	"u4N2v9Nv9fc7nShu78WPovZevzVotWhr34zFf2O17u5+B5IPNlEGEMSfoipzFe0gu6u1bm06OW+1//58",
-	"/+cfftz5x5NfO788/mnvbPdk503nVftl/uw0TWrd2kjriepub0cjqpt28mYkx5bEanFehD+eyfbKOb5h",
-	"15Ovc+2jN221Oo8MpL8GQLvPw693Lj60fuzET+7LTQ0bO+OGtK8SWn5ybHViqxkAdwtsnb6r0e9RcbmX",
-	"bJA16wLw/XkbWJ9qmhq2RKaOejqB8K2VAAvyoC8oVFNa5JUbuws8Q2lQjUQcECkiIy6gtGEkFyu2xPJK",
-	"mBd6IkSJC/oz6tF03BeUJyiGQY9slCBgnEkqze1Bl2qxqKdMe4LOMyBc04ocB6PeOJjcU1Tdcu5QpWvd",
-	"Ug4yYnw40rXu406r6LnZKEPtYRhMUDMHPlVmdkbjmUEw/yAfiBo3YZIlNHn4dfzdqL0pA/nUnGP49Y/j",
-	"J5e1oHbFYz2qddud/dZ9soz17YTNU39FNC3vQr6SaG4qhuKbhaD8VcoZKOZ3mWBZZPWzXM9D/RdVY+sM",
-	"wJUYddRTibtWYXMKdk9kOqFV/TQk5IPBICZSGLkDX3HKYtmDPQFqjtMjIYgDaOZXyumGEANCUdOWgpXp",
-	"hxAS4fTHrPYmZk1GMgvBsQ+A7pNnVAZZw+CecEysXLkKSFHnCUiIFDUE9lNUs4LcFYXRJCGsXg7w5fMx",
-	"V2OqoxEk+uEw3ne5zuZ/B5A511KeQycteBW/Q0MZ7ScsbJJX0h7rjOlFza1JniF+QZBVTzhsc9zShcxz",
-	"e2JNcowseMhstzAC1AoOBNlSTxjB88D+mtF+2+BXYYPmUSqFnKpkRuqePt7MeHrYE1z4qYmJHCLbz5ES",
-	"rErwrjnTMi3RbuYvrv4JuLqLU/iLwa5hsNi8b5bbT3/nHPcTK1WfzTvvKF8F1Uit6uGIRXV5rKw5dZJK",
-	"QGU0ykqFTXoUqTvHN/Y2tOQOu/FTdQFljiBmA8o821GwdGHWbsyGUCqmCfQ2y+KJs+ldG3OjAJmXYp6y",
-	"SMt0FtgYhGyoEVVgS8Z5ZCGWmrru8BhHGXM1SegMjO3mSR4bLS91jc3DDyGpR1SxLS4UE4prfsmS2UFP",
-	"CAk/JlxphfNLwXDz1i/vYrCzOtsYTp0Ba6/VOIDASWVraCudd35AW+nE9px3HUz9kOgmggYDBHpikrKI",
-	"xUxErGsWFuRdT40C6pYwsWU6QVZx8FtZLvutwnZ6K8Mln8nxmG4pZh7SLHYQUHlIRBsT1TIe9C6LjbPF",
-	"49j1JIGgIRuyVRYhyWNVCI/kmo3VWoIGzk6IKaLXx/hGu9WChHb3MQslo2lKZxAXpGcQtTmQ6bi2mHR/",
-	"SCYpG/Br555YRKMAGicZ1DkgAmO5UpmQaERTGmno++hHh9KELwkLLablj+n1CyaGQPPNJiZUG0JQ69b+",
-	"593/9HrXrdZWr3fd/vb93/4rD5BTOuViWFY84MwhXoazc2GuEyi1MrdSOLdqPfyrnMzisgDpwHWBV6aI",
-	"qo2AtA0S77UOSKeFZWEpdC4prLSzpFQ53IV5oGJpg73WmjoH9xY5Wx6iiPBzAohyl41eUk3TeZNDLApC",
-	"Bj6ktjGWxApxU6UxRlRzDad3JIZcMAaxbxZpzy1cDs2L5AWPY5ZA6OaKQE2XT7jQq/X9PUkhiqVVIiqx",
-	"yeafIv34Wy5sU1Gfm6u8cwT8Vmz3ttTEaa2LlkUeLOXDwEoXWXcdH9pt7TaapcZHdY89074g7L833F+H",
-	"9/Yg/hyYDwarOZQtuQMVUjrMGCu4WTFh1J3ubVNGM/ZWrUmYbbplGXDBB+GunbaNzQk08oJi4TZ+AxwE",
-	"WDSpSQ6Fva7I90mUMJoaiRjc+DBPQMKPN6H7JcSbAoUCi+4HN/NitcBSZ/Ybs83s8t/SEV12MWubcQ5c",
-	"9SfpUvXpiNMaovTo90KUvpz2VX/SblQrSei0NEB/ktCorJmhHarrqFfWfq/PoBMe0KHMqYmh6bcgK1N9",
-	"V6LyOYSIv2jWFydQ/UW7fqcF3fVqwrVpyHvwsYaZMIUgeIgWXSY72lhSiGyNZTQd20ru8D2WAsg8Advg",
-	"pLSLnB/sBb9kwhVyyggdTQgT8URyoRVYjAyGMKHtfW7mcun3jCa2WlpJ7IoUOqWRVthFEtbmvftcRqrs",
-	"TQwQHVNBhww2ZtYWMxqThGkjUB+QMVWapZB+BPbCfNDDeMxFyainXjZXnk2A1RhtPpaChCyXZpXl8XuD",
-	"24yDxdGfg00oSwEIyCTll1QzMkzldILQnUz7CY+ITUdV3rAnUo7LRv1pJM2hcmHjOq0XFesVpDJhNqaX",
-	"xja9zxvTNXIsgQTWVEV/CfzBYo6OSoCz9VrmPcW8MW1lvRIbZHQh5FXC4iEEAJO6tyrVCMyw/JKlLPsO",
-	"JrOZE9gNyccMF0NfjleYbgmuy4FfsKQO7YawmEnucSa2S5ZfkqSBbX+x+IiaicirvKGjEUTjA5ZgWiFN",
-	"Ej8XBMUCu1abXbi40ld+m2GiJdpLAi+rslD5r2/NsHbYwttlcFisGuiray490RuxWBlmKbZJkXDBvPfe",
-	"pEwxAQywzDSaO2Jc4PoSz4g3JFLKxfG+hXEKGRD5lULvEZThSOV0OCJ5cL4POOdTunl/8/8FAAD//w==",
+	"7L1bc9tGtyj4V3rz7CqT34YokpJsmapURraVRF98iyR/uZjeQhNokvgEdiPopiTGR6cyb1NTdR7OzNt5",
+	"2W/7dX7TZP7A+QlTvVY30CBBEpQoOU7yYosk0JfVq9f98rEWiHEiOONK1rofayNGQ5bCnydUsZfROFLw",
+	"j/4mZDJIo0RFgte6tbMRI4pxytUjSVL284RJJUnCUiJZIHjYrHk1dk3HScxq3Xar5dVkMGJjqkdS04TV",
+	"urWIKzZkae3mxsunO2FjGvGID+enPLGzxGygSMSJGjESTNKUcUX6k1SqwqRrTClZyQ7f8eiaqGjMSB23",
+	"JBuEKnI1ioIRTN2fBBdMkUiSwSSOCR3SiBe3/eTxbqu9u9tqu0sZiHRMFS7m8W7NK10bU+n0cKBYOr+u",
+	"U1wMUYJc0UiRPhuIlBGVTiM+LFvFUjjceLWEpnTMlDn4o0vGFx36N+KKjCmfEqYfkhocYyEVqYdsQCex",
+	"Ivqgs2/3Wq3GPBpEeqCfJyyd1rwap2O9nBimc9dpBjTvjOl1NJ6Ma909+BRx/NQuhd1xyMaJUIwH02/Z",
+	"dH4Tr+gFk0SNIkmClFGloWYQmEg6YBqwqYY/qZ++PXpOerXncaS326s1unDwgyiVqsftS1eRGhFKLtiU",
+	"pBMuDwglKUsYNb/oNyQdM/2AR0TCUqpXQigPSV+E0x7Xj0WcdHbJSExSSULBJOFCf2kOFB4eMiXz+Qnl",
+	"8oqlpC4VVRPZ43a8Rj4t3mfiZyBRWycsiemUhV2i0gnzm+TMWR4uhVA9N0thNCJSZ82RvuuDiWQhTrLb",
+	"ekr8529ef/Xy+PmZT+r+IGJx6Pe475zC1rds6jea5NCCRY2oIjRNo0sm9X2KmbOtSBKpojju8XTCNSEA",
+	"LJdkIFKi/7fbniT6oNotQ2+kp8fgMyvq6lPSRxlTxdJGk3zLppLQlBEZiISFegigIjSOWYqni1QNID6R",
+	"eiY1Yj0+plKxFA5Zr4SG44jngJF6e7AwScSA7F1fwyRcKHLBEgUD26VoHCF0kDI5apJ3khFK4ANJKQ/F",
+	"GKaos+awSSh59+74RUNT1R7XKM5DFpJgRPmQebDADLcEZxmE9DQRk80edy9fbW/QCvZZh27t0322tRu2",
+	"6NbTYHd3q91/wnYGHfo0fNyumfuJiJNf0JnTLFzVMb1+yfhQjWrdx7twO+3HtqYtSrFUD/nv7/9l6799",
+	"+Ld/zQmeVKmm8/rOrqI3kWLjEnKz51Cb9iy12Vuf2Oy5tKZdgda8YlLSITsO31K94TImOcZHCkurjeXw",
+	"vNN/EjwNW2x3sEcf958E+4MdauGf6OGyFZshzqOw5tU01YlSFta6+gK72/jXlA1q3dp/2c6Z+jb+Krez",
+	"hcKyXwsVDaIAUHfZ2rnzXHEDXA3O7aI7/Xa2kfINuOPcZRfFdcNW3gwGpdx7BnWUIPIiSmYFhDL8EDhi",
+	"KYLM4EergCKtBaycBnpNZ9OELYZ0ap4iegRSp5ywsfhnpKkvJXIkUhWIkBURvPa//uN//PdygMM6bgtl",
+	"d8W4BSHGy9AkFWJcXJn+5jxH6xxDypcLj98BL3CBsNYzoN7LVov0vbhexc9nMVmvfQFwYYC7rNcuElb8",
+	"LokFDZeteAJPFFc8Sc5b7b+/2P/h2+92/vH0p86PT77fO9s92Xnbed1+Vb5uHOYu67ZLxXVLli5dtWRp",
+	"cc0hvWQLliZZeqeFwVpQnE2ZTASXDKTZQ82n33E6USORRr/ocbXSo3kpEA2aJLEhKNv/lHrtH/MFf6yF",
+	"VNFal0/i2KuxNBUpvh7qNR++O/vm6PXZ8fPDs+M3r8+PTk7enNQ8S6w12Y6k1PKLZsv8ksZRSHIponbj",
+	"1eQkCJiUte6AxpLdVN3skV7Iidkl7rmE7eTySiSJs5SrVPBhU0//jIZGpdocUP5x+PL4RREgIBLWutkE",
+	"LojMd2Q8kVqRIW1NqHdbrZaWclIagFJyz5CyYnwkETakr5mGZPHAI1cjqtglS1EqFSkLQRwkOIFHKAFp",
+	"onFAjORLNEJLo5nGSRopAPVzwQdxFGwQ0FbErektKRrFgO6WkC6jwDf5kYzZuK8h7B4JJeEYKDrIk2rE",
+	"JF5lSWicMhpOCbuOpLrXY/mHviwe6U9Upm70pwV1Xys9TIva+oTgF3uMeAD1EUtZt8f1L+HYLNnuQB+X",
+	"AVrTQMw9OHgYtELN13pc7/QrkfajMGR8s/TjzcnxT4vIh+DxFA8ClA1JxnRKQgGa630C/3CiFSmld8XM",
+	"IWg9hsaxuNL4Dx8Ioo6HP3FcIn6C+6FVlbQBuO/oDvd6DSxSz+sqOUxB6595gFxRSXKV1iq/Bp8O9E+Z",
+	"ipapf4SzK/vIfR7GsZJkTpdevmItPS7Q3xsewTttdO2CBSPKdW9iVG88P641OBof5aDfxMkdvz47Onl9",
+	"+LIE8yMzI4F3SD2j0CHZG7SDDn3KGvcJ9FMxZmh8GdAoZiGJuIxCZjA7vYwCdgAfzJKJpNPcYCMGxG5A",
+	"AgBfC/WVmPANih6v35ydf/Xm3esXBbABrdA3cACz3SOAXgsiJ2AFBSABTkUyk6xvvNpbOtWi4pkQL2k6",
+	"ZPcqYDgQMIgCiK+EIDFM/kACBMwaSSK0wAC4Ev3CUEAgdf/Zmxc/nr88fnV8dv7sx7OjU7/hGVvySMSh",
+	"JIITLWlM89vqgZkVTDtgMVNguOQCJgIoox7xkl2y+MEYlCWzh0akhqHniWxuM1TG3ppZ1sDA9cPW4dtj",
+	"IL+Uh+SHLS3Bbx2HjQNC0eymxAXjwPM0Sgc0jkl0r6T20J237hf21yXPGE1Z6jf0OVGzk61YQ949MOMc",
+	"KNuxZud4aEK8onxqvRmbO6+Tw7Mjg2FHPzw/OnpxNEMftMiE6MiuA8ZCzd4d8+h9AveNvRO5zyhbjVYS",
+	"Xc+TXtFW5vwom9Y8ve24SW682g9bmUtnKzMoLn296OOaGaLgiao0TP7G3FDGRlVxGP00APH3o7kevj1+",
+	"CLXVTDOjs5pFZNLL4ovqN/Sr7DqJUo3dA5EOWahfS9mluGAh3MB3XE6SRKSKha9YGFEwdH0CDmW13rnJ",
+	"HphhaQLrzy7CR1CBxedB5HbNLWf4iEMutPatRa2fJ0JRUm+3nuw82W3vd3ZJf6qYbJArMYlDDU1L234H",
+	"CmqXLN5Dj1tvGfH11rU8QLmx9ZGrkZAMt0ZG9BJdSX3GOEkmikyZgrtAeYmnjaRsXjcAkUGrshkM0DwW",
+	"XDgmIBqGkd4gjd+mmqmpiFnQzQLgSIsqKP6hI86X7GffOuVBEh1RiStOWcCiSwYGzMQZ2DFXVDPvejXJ",
+	"fl718Cn7uYZmQGtIfO/Yl/UAHzI7vej/kwVA+AEQ5rznrJlH/JLFIgF7Az44idX8bhDfl68ue11Pml2K",
+	"pT6PSWxULxef5wyu6YSRqxHjBVsIPK7vQjP3uvWFiBnlczCyQ3u4D7u6xcACh0iZ4RedqRAWQkN9IaRG",
+	"Vc2lYXE0uJiHXUylOqfBRaXT9dZFnIXokE1bus0wfAVWjttdkUyeJDQERzPNHCWztwDp5fKdxKDHWEN5",
+	"VXt4ceP27bLdPk8ZVUxD7LbbBZOI3iHJsUCzFxpfaf3Y2oxA4OeMhYamkTiSioXNHj8kfjh2LXFa9UH6",
+	"BaCMOPGNydJH/zeoB3TMHCd+j2vFr+6/74v+B98j8IdHaBwF7IMPb/nv4ZNH4BFNueEzuOytR73HExql",
+	"jQPiD1MxScyLwYhyzmIfRHxC+ZTwCdrBIh7Ek1DTQy44eHu5QBDy6ZtBrfv+o/2iePjWBNv9OHtY9pcP",
+	"Nzfe4rdq44gfKzaWte7OzYon6bV5snVzc/Nh9gBzwy8ewDzwzVhoAofYGZHCEWSHqJXuxhyCKyNfMT4Z",
+	"652FYwcDnSgAd/fw6wevdr0FdGhr1mR94y3e6EwcFxivzTXsMxmF1kAP+HJgDHrh2CvDuXr+ZMlWC/6t",
+	"97W+6Os1RwjlalfUc86lDQ5lAxiaphTk7TFTtApveWWfu7F+tY9zdzSMZBKbS3NAuCBanEtF7Phbij67",
+	"t6nQFIIcJiKORc1zwz0gQkLLd7Svn0WHnRvx8e+93nWrtdXrXbe/+vC3ktAPL8ONVWQ8c0aXIckCYobm",
+	"kbuQs9xXXES2cvAWYiLXhvRhMGbkuUiTEiAvDqqpAGKtaZ+Dpn2eJnI+um5BlGUey5nZ/k20lLFq1CHm",
+	"MqOYJbF+i2MlysNp3LMFEC85W6393e5o38AfEKiFdvxcnZw/aaXicxNhVoDczuN50L2MBgwCRiNuo9IO",
+	"svgkG91XgBKOkoFp//FuBSgtgAiqarfF9kEUM0L7YqL0Kfdt0EGZ1G40wHN7decvwavjV0cmkkUjTkoC",
+	"KpmnL0Eea9o4yPRfozVkVwfQbUuT2TzKreApHlMVjEg0E8QRjemQbSd8OHOBOk8KF2ineIHo1i+tracf",
+	"zP//8l/+tTdptTqP//28+W9bH/62veL30gunYbmYQuhfH0kUW6gkciSuOMacgh0IaIWMqRxpHpyuJBth",
+	"RIcpHTfn9t3Z26tKOLZ7vV5vEfVYW0cb0c7e4/K9n35zuNXZe6yvnspBAWquRwBVtjSqkBG7Lu7y6WD/",
+	"cdjab+/v7wZPwsd7T2lnwChtBXt7NGy19+hOf7A7aPc7/VZ/v9MJwvZe+Dho7/Vbg1aLtvZrxc23tp7S",
+	"rcGHj493b0o3DbaIZacHpv2I49LzS15AY2P5t8GKnT3y6lmRSO7ud9o73nxE+BpkMtdlMqzzijfUs5YV",
+	"czBlNPUFo+FLplSpAKV/3IrhVxaSkMXRJYMA0znKgO6yc2PCKRnKhCFKwiGqggYXXFzFLBwinakkOH0F",
+	"k5iRchEil5fMKtygw5KluLGEG1iPO9z8omYObRZOC9a84qSqGSycF25nsnBx4zM2WmTu6+Iavh9RRa40",
+	"ZzGBUfPcLmSV7IXP9YM3hXCccg6McvLMxRBpxn5HDB3fHoEocD8LUdECC8/DU8Ji0GXl6J850Bjd6uMS",
+	"UzE8oskc0DIvO7WUgceTz8Q357Fec6Q1s+/OKyeS6bcCZjUyhlicHpjr6bjVSyZbHkS2St+EY85XtxCD",
+	"nht0KK7dnzX6+3oBpE5jqZey55Hd9o7+Z6/hEb/M/6JfaHs97pd4XfVvOx7xM7e//mLXczMvdltP9csl",
+	"LkCf7HaeesQvxlv4ZK/V8oh/+uPr5+cnR6dHZ+cnR9+9Oz45euH3+G67Reomx6cQW8VYiOkTCZU27ErD",
+	"PhK8YfINjI5f4gVZ4HYqdzO7IQ6Os6DcxzkXS1KyLX2kOc6ULG8OU4tegNLrwRxCi957cAfQeDGpnUF6",
+	"tI1pJRpsRjPK9BwOVqK+qymvmRZ0gcJlMtrBBsmuxqJTNNvPrIFjGtkjSZKYBiBOQfqKEONHEn8jsRge",
+	"OAFL+GUkSTvTDKZkILS+AP4OTT+HNCkSiN3OmiKWVyvKGCWkykb+UC2fcxYoZrKFygWJIipoQXScqFJR",
+	"C4SrKbGPkDENiye0V7Zetoi5TUmkTBTTTAKHUIVVGgP9XjZz2Y1Aczk+cE5V2YSGmesn7VAQrja3j1qn",
+	"1Xm81W5vdXbPOq1ua6/bav1Uc04qpIptaXV6CRepoJg4mS+3UGbyWP/KIf13NdK76QXFzJ9M1M/D5Z3T",
+	"mj2cZbeyRGYtQXJXGv0L0z8Rps/mTq2ZIvXJUXg+9+vO2PsNo/GirBMTn/lIkhE8NSMiGxxGlbDd8Wph",
+	"//wqjZTLdDGhVs94oVebwMkYU90lSyVO1m62mq15N0Rhgo9zlkfGyfesfyogc9x5lgiOMZQRl4rygDVr",
+	"ZdhfWG0JSoLfghL9DLPWWs2i+1Qy8s/JKu0q3/ucgBuyYUpDFvq5wpYNHFBuXHl6YoVmVCsIAhDt2yV+",
+	"nxzCixLdZaR1Aj1jkgotdxCpaKpwCyuz6Z0zW4Qv4Kw2TzVXagoGRNm6i6eST+cVcGExHldT47/JsHl9",
+	"Dd7cl89YeUc/fLkgBj5lsOWj89m3Tn1fC4q4uDwOoe5PuP58HogJV36Pw//SDeeWhkNgXg+MZoxeGv0B",
+	"8+3HHsdhu0b6t2IhxsRECvI6R5rnkACKCFjLJy67x+s5NfDzSRqQqEUxgsIjUpjgfGS5fabF3XybqHgV",
+	"0eKfIuIsXM65gIvjg0v5VWstfrVmJEcRvJXDPx46YsLM6TmAdbY6t43FOPx3eB+0IhCQ4thEB6ySR+GV",
+	"Z1TqTX28QwSJviRV5N/bicsLXUKouenfXeaA16CJQC1q6MWfytjG3UQUkyFdIlObkwZAzR/khwVxPn0W",
+	"gEfHoUg2FO4AbXg5PYKkLmm11wkPickTRBx5yQZq4xjyMCcZs4EqPUf44eFOsfq5SSWShIWkz6DaSsnx",
+	"kbpevIdRxGNxicGeNumt4R5cJFU1dk4hikT/ZeJWqhqMzjLmISt7KAz3LHGVfN7yQDVQ47O3k5xyyH3e",
+	"kDplSkV8KBdLUI8kEVecSPOgI1DNK/VpMIouWbhYA8luTiSJfZrUJ1xFsQm5yOxnWAWoUcUI6dXGE8XC",
+	"cxinrF6XHj6Hq5kf3jkACyv+aEQpoRYIPXtnrf0VQs8CM21O1ZKI86oAwmcLiymM6ux/U2GvLhy9/Dyz",
+	"da9GpNuFmTyH0kWyWHXpkSzBugNC+1LzGXA8gcY3zVgmTYH1jCPuztiujqeH+Aupa0A3kLBDej+pw7ob",
+	"+QGZJHiz1g2g6auJYvnweCegclWdYrU5rUqbiJjBRE1SRiZcjygbBovNx/tCX692vTUUW+ZL+2zztfnj",
+	"vR6keRaN2Qf30a1onIgUA1yhJEhtGKnRpN8MxHhb0CTaCkTIhoxvZ7PfuK/LiyjZEgki0lYiwNeHC1xy",
+	"n95G3DnECU/05zWOsPyi3VRA/+qcx75zFw6U0e/PmhMtdvxiaQ2nVNaMUQ105/OxHBrqV2bH4SHQkihP",
+	"hyEmZcx61/LbsmPSyLdiEdB4q12FpjuJT2Vhn9fqgLBxoqZE8ABMBEzNKtbfsDgWHlGMjv+lGKy160b+",
+	"OnNCZN8KPd7y0itqi5QsU+fb66nzZh/VV2BeKAD+dkyUhdFaM4MlHl/awOxjdGvLpSJ4YQ32DQ/C+hhX",
+	"GRODK8ZnoyRuGy8+Hx9+K1/YmCH1qR6kUrhn+nWCt7v8kn10QJht1axdXxdwbqzydyc0ZZWcF4Wt/TwR",
+	"arUx6Tv9FIhVpuCZXEPfzl6ZVyydqn+YBGVM/NRNOyCSYRqCFnXQGz+MLhkn/SlWrTk5Oj0jh2+Pm8Rs",
+	"zRZdFYj5ueGQ8tAKDLEYkpjRS9bjkSJiorpQuoSOIUyHcc2DQyRQEGMDSfV6jUGUQI3TzK3e47EYPpLE",
+	"t+tv0hDM/9vOV0Yd9u3SApqmJg0SrKqmeM4t0vw0kq1hFqieGejV1ChldLUzDJ+aT8opdcjmC8aVeIVq",
+	"V8AYizysQNpdUleguEvY6J3tQxUuU4kdaX2zEI6UUanmJNFk2HFuN82GZ81G9sVqeUKrrT0FNqnXWvfN",
+	"V37DM3wj/86uE23xZok9nv9uvvIbTZKN0y3wAyozXfMK6pTqqwahLj3u3Ne6/hoKMMAiJNxAGD0S3Aa3",
+	"UJldfzBMRWmPiyveOCBzC/bI3BpxXVcjETurGyhIlhtRlZWUZdcBS0x9XghDhPWAUmZfM0Map5wciSsS",
+	"qR7PuL6NwjH43yS+CCAnWiM0hjDm8NLAiZTscT+/Db4hGjlBXxJ+owU8X18p3wAKbXOmku6ikPkl1Vcr",
+	"F7M93PoJMwLOtz58bHuLAsnNLm5nGERv1HqWQXxHiyAB45CPKNnPa1gKF0ZVf+Zqx6u1pZ2vUsa2tOxI",
+	"/n765rURdZwYXQPrvALxLvn2meWxNnb3o16Pl4mGN/7aItKiDVVVQReoVNV0zwwbPt/Tz3Mn73j05Qc9",
+	"c55KJFFQ69ZiOuHBSFN7zguZjs7a1gq/mjdizKjIqzTFSFVUEDvrKYhYa0UunVgqkUjjYcmcpGVr6Gy1",
+	"2rdYw51jpBIsV7bOi6bCGZwsHvoKgRIemstynIuOwsHyJc1Kijm4P6zAqUN0ws+iVSD4IErHmH9fKO89",
+	"Yz4NLirgUzbaUpRqP+RxrgRxtrMKEKxGZmdeuh25nT27z5jszhzJKuIGYhxXg/XEuCU16Dctxrn7uY0s",
+	"V8jrWkegm3uxkhi3PBntj4FWb3OSvTHG3n68mLOL1Jokau3Ozm7NiROVoyhJWLiYyU9vXYPAvSVKgPVt",
+	"Hn3uyL1oOmSqGk5Nz8zDd+N68zzOLuLDEhBWJsTTu1Rockf47O/KdFmdJuN1WS4FfDK58s4yXW7UXNId",
+	"BCubo5lmIIrOwZ3VNSrmRIuCrOasYPEJneXXbw3S8P1I2LpqaFV2lwL56DGjmvdwRvBulXvMbZGizIhY",
+	"WqTIRFWVVSnKfsIyRaWv5/bfRSEJH0rqEQ2jS1bciBgQO51HzKtor9b05FxO+vp99MukEzZfy2P2Maco",
+	"EUD5Q+kFnC1BpHIaeNcgu7IFzWbqSWGCi/PnbHQavF8pcsQ5wXlKYCv830s1o7w+VbskK37+UmSUdFmu",
+	"JBGcGFpYKW3ybVSqYWNYwWK/s5OrXNFOgiNW91mWBP/M+mvXSxcyC+hPbxlRmdvd85HcbX0oh+6Gw1Uf",
+	"Kr1vDa/Rmo6PJDIeM4SedZUVnRzuQ/cdGYtuqYL/aq1g2XmsJXU/24CfB+Dkv1j3YAOcmr6Zzj8wxUKh",
+	"ol6+ID+v5GcvJHoC3kZr6VwmfziJ1tO09PMe4ewKyx2YbqKViJ+mLgXKt9f64+hcbyO+SIh0oxkzj0yG",
+	"HXnFT7PChfR13Wu+KBqsCBdnRVxcOZT2HuMq3du1JJYyg2k1nM4ev51Gk5/g54yGKZOMB6XhY5qw6Btv",
+	"HllQXVYyxldlQ2VhRFmus4m5jAYm+UqPsoxd79wtcHhR/uUbHkecOc1SYbnYOaIgI5dllxbSMWGgmlcT",
+	"gwH8VWBI2a8b5kZ5ck2WPZmfybLjvo2xzeJBZfL/hjOodmhQ2CS4Vyf/FjX/QJY2jI0qZZQYXDUT5aAv",
+	"TrY2/UTEh3MRFwtLCS6dSLFr5ZEACxN2ClV9bMTllWOIKA28PB3ROCZXjMhRlGjl4as0Cun0y5mKeaUx",
+	"mDY8ZSn7mwGKs5DC4vCxilHkt2OOa8dOLYtwcuOa8ogmJ2BnDnFsYFz5LTOUOu92KvLQklvYnjJCCAOu",
+	"jHvdWcetqaX68wr6QVbgpmox20J31c0RViPwF52F2SaWHdVziNVbbID6uG71nKW2NnNU2J6A0WCUq065",
+	"sb2raEi7MDw0ue12bpZsYMPKZ5DBo8o5GujdoSaNc2PWQZzfkbJbjBGt5XsqV3vnHv+Euq8Df8+efPXk",
+	"UYvMLh0j9dmYWdCNlRAXWju1pK9Pg4ser88H0zYq68dej2evu8UO4ItH0lTgVfbYTIqfr7/Gx+kF4w09",
+	"Cm7cdwd/JE0Qr6PIYZygUcstPq4joiUaPmKQB0Wvo6FnL3lExOH6anrGmv5Acprd0yIV/TBHOMBFwER9",
+	"7IB/eXnlBYcelcpsD0seb5u5/nBMeIEBYJ43LyIvs+dY7ToV37mdbWAGf/4AN+GslHfl9wC6LJU11z/A",
+	"wqE7HUfB8MoL90N5llGkmExowEqb8jtqxU6nWh3uTqvXu37ylf7zsPX//s9ff/v1163ffv0/e5NOq7MP",
+	"/z797df/57f//T/+v19//fBvpXEqJ24mywILbrWcFJvKBnVYUZFZLKffkiKIqwVFmfS+CgtzhUaPSJHO",
+	"CvvvEe4f1mQF9v7npttOa0XtZrNZXH05IgIfX1Sy6PuRIDEbKNMrclFLoDWJ3qYI2LIOQYWNVSVRziu3",
+	"pVAuOD9nAiVitrT+QipiKIKa112w8jUUGgH2AkAoqa9SSgxMpZ85SliKcpWUbcinhrBPfHrTdaOqqyi4",
+	"bazitSS+w83TtF3pVgV5bLLjjqZmbicYj0QDQvl0RZOdlXbi+5GKsj47Xm3Co58n7PyCTec39VXWMMkP",
+	"x93epNXaCSj8x8ynPn7yUcuHUIUrYfpIhdIQcGNah2ZLVxEWIl65cZPlVAFNRQoJVwYDRlFiLPugw2wO",
+	"cxeSUiP0mZYMDjwd/HLQfgalZyw5zrbLaYsxaZSb3XDPeQ86z/L93FuAir0YAMyMihjQNI2YhASvOpVT",
+	"HtAkak7pOG54tme8U7zZQv6RxLw2PzM/+Q2taPS4NYWOaJIw9BO72WGNJnkOWZKSREMuUmarf0DVj1AQ",
+	"LlSPX2A6HQ8dY0ThEaKf6JqUOlONUWL3L6FGWC0vjDSMxhGnCpnJmCaJ6fVbrDy2tC6DW83NK5S6Wvpa",
+	"XuDL7Xe6TBeaeTrLmVzvLZt7We2tPDphsWPRfdbaelY/PWMAWiGkzb21YqK59zS/W7F1fYHe4SP2NcwT",
+	"XvUi5gkXXs3jwqavgSngfdUCL2cV7JOFY1idqjuLh9XeyFFw1fNzoFn5QgH+q57O0GLVg2WQ/uDSPjDn",
+	"ljf4wAC6jMZRl05ZKmdbA2qahh32Z0WkW/kEHAK3hGMZCn0PJTxm+FO+h+LSlnKV25j46Fwh/3VsfZjs",
+	"7KaxOtykusUvY4t/JJMfynQLBHvMpQEpZK1kmsUdYzafTaN3cBvHvl7jehZj+0JlbDmdjMc0nf7R8KWi",
+	"tl6qGFZS0k3B2M8ZRvbo1/IjlrgPq5VHNIatrDpiXmxU8HgKrY7tb19oVciHWxDxYdVaiaBYLGy2BLll",
+	"GOuY5bGbIj4zvZ1s2aK1ZBcAy2y/tcxBNsVsBGPd0HN+WBnD/aFYlu5vTsz1OlUhbSffiXJgXlod0jyD",
+	"LZyErUCvv9SklIiJajTvtT6kWaqJpszXar4A2kYCMWa5G2w1VrjFz+en1xhtCouDB3Ic8Ykslmp0yo67",
+	"E3YqVeI3sy8urfWqWIF9wcxYoMSMAvbqYuvZZe1+WiuTegogml/zzM26TTHNEm8ysm5e3DF2QAVFG1eB",
+	"zjnQfcGWkVnkDQkr93344djvZgYY2bQtzbskSaNLqqA+BZrJ0EfYn2JpY/2o7XjeJcmkH0cBibgWk51O",
+	"l66hMhzXvBqMXvNq5tWiudL+WCoUFIT7jda+/t1UPC8oox9mJTCnOlKFskduiEPVauVnuZEGwglESqw1",
+	"yprGysuVzwYB6M2fMh5m5Uhul+FqecLC5NYKtR/xERPeEIVZrQw9YLEiUdGNdwDxGAmjiqRMTVIunVZj",
+	"jrdrad3IysJxhU7dK0tMeqXNDRe0Fyf9iSKK9j0CscMDxjBbDhReDXPc9HolKqvsr7Wv/3mm/3mu/zla",
+	"uull3ACpkluLvazgIqnbBO69VuMAg8r6pkoPRjCSIVMSK09xjJaZzXrdYN7b3oIe/hXDHqBS0R1LH673",
+	"1pyHE7GwTFAu7+RHEpZuwfHYo5GaHGihiU/0GR7MXyzo4lfk2ztrMm6vdoopkcmiEjqQIGkTJ+Fri0y3",
+	"rqPjusttQuYmE/g2kFbv7KH0DB1w3EYNd8G5ljo+92KlK1Y44z+QXu7u67bcE/Fb806LikSJZnni811w",
+	"avX6q6CQ+8bt7AyzuPDZnv2UB8+hc1QplUkZobY7CeWhdMq75gUgjXWLvEnozxMQoFAOkgdgwo6BS5Nh",
+	"Kq5k7oZFclwwpuV067LdbG+xZmdrd0au2dvbeVxg/Z0C679s13u9psKu+r98+Nj22p2bxpf6y+J3WzOP",
+	"lAsEGjhvF1QKt9blgp5kKmNiSUpqOn0tMN+XnPwRNXE4+VARd+3NBGq/eK4gbGMo7m6GHlF5PhZpyW6h",
+	"J7hZEE0ZAUuuGlHTKRBAARlgB0ROeUDokEYcj9rn7FqdIyB8QhUYMKpZCJw3V97GHItL3Qz6KrjDOZtd",
+	"dCneVq5saJ++JSGxOPYZExHs11kq9sAvueqj6cEFm95S2sHR7insZ3HYDE77SBbiZ4ozHwZjRp6LtNSg",
+	"kFLFzuNoHKnzNCk5K8NzJaT+Seg1SSj6S4piaatU9LxFW9VlXVIxSmRmzStFuWzshUiA/iDF1/MGKX4+",
+	"W1Xtcf9JcA++INzBbcRQ3N9aAqjzSiXCbW7YH0joxB19H6nRt2WRXRnWZNE9h2+PNenwoNQzJ+CcEKVJ",
+	"1jSJysPFCpfZjHeAbm4SKc8xueMcwMeK+Cgvznf//vPTny7OOuPv969P9i5fP+m/3Ql+fDx62Q6/ag1P",
+	"O/To6eTbXfVd7bZtNP4icw9G5iyq3JbgGfytRjEKr9xOWijems/5+me9D8rSq5I4wuZcVCuWWzG7ZLE1",
+	"1xyYtHoUJTGITxLjGyyptqBHm67qnK70VuHJqpEvnfWKIdFURUGUIP4taOXiLCOClI+sGmTLwz9SFmAr",
+	"slQqD82Lc/I0mg29WkBTEd+xbNY8u0Forgp2zk7QsZGWxDuvlc07G97qLMSbOel5eC9Gwfvx9DxYitla",
+	"LUTWdxLNhB4W3EQzv63tKCqkqJmNVHNR5vcU1ixsCboioSikrB4QH6ewrR4IfiwUB0riKXiTzsQFK7Xi",
+	"ymjIWegZVrklA5GYGh1E6XdKVP1VRclx6ReMF2qT0yBgyVLG316X8avyTb2lEpKv/O0r+SU888Vvv/6n",
+	"P2OP6TTDr/cGb77+8Zcfz/4evfr+1d5PL57Fr7/+sf3j2U/R686r3SaNo4A1208e77bau7utVrM12KFP",
+	"g9V4AetaWU8czqQiny0/ikr8FRbzOfNVa2BdUcB3tlwjVhWWTVtBuKBftTv7yxQs1K6aqF61O/vl+tU7",
+	"CByodoL47JlQNL5lt0J3hM/5PAv7KPc5W+OjG5khibh0uruarIQRvWR5RFF5sp881xrXOQ5WHphjrLiF",
+	"ak9m8jJfdWdtZ5rS2124hHeFqSSpM8dsWjVmqOERORnPdgvYu9NSl4QTza55Nm7ILLF0UXeMIioAc9GC",
+	"vZKzL0fH3NW4QIsER9DEeY4M0rJozntxBbnrq0pqis7T25AaByafM6kBQe5OUTROW2Wa62vFBso0ZZh2",
+	"vGYT5aUhKZxdmc6n9xOAQurYlq3xUJEoawZp3Cw8Twy6vvNhlrXCLjtJU9QgUWg+IkHMKNQ1r3LEm8t2",
+	"PZzJdV0WegVlaWDFeAAEs7rsohclx5I6tlaaQQmwXq0VbVV+draPwsy+OJnAT1jtTppPtmJCtLiy3fli",
+	"1S9kQUxTCDHmoYdmFc0Bph4JRiy4YGGDvDp+dTRfH6sWjemQbSfQrPt2xk6zHbS60HSzxs5BFLMl6dB2",
+	"3/qxEmtnGNFhSsfNBdsbsWg4UqVnBGB5JAk+QiJOkuiaxdLEdw9EisnGMDP2WeyzgUgZ0diODRcLa3nS",
+	"aS0M5i6ki7tmh4Vd+YyhmypFgxEUjSo0zt18zrcc0c7e4xWncPrN4VZn77FHRuy6eBBPB/uPw9Z+e39/",
+	"N3gSPt57SjsDRmkr2NujYau9R3f6g91Bu9/pt/r7nU4QtvfCx0F7r98atFq0tV92ejL6pQQtnk1n+9nv",
+	"7ndKw8Hmgb+oYmpi8saww745YLAi6DsAFw1oLJxGoXI3vogJp+F0rnRZOC3V80eTcZ/TKD6fpCVpCKdg",
+	"wiDvTl5mtfvtC3n04k6nZTDWNvmNBR8SGYWsgfRhTENmsNlgrkZijdiI0iDgagah1Q24DrKQpDBJo2pJ",
+	"9po6VKknAg+aEiRL9h2KKw4ERwOgbmwOxghEORmJSXpArkR6ITOeMWKawMpGlpyhqYU5myKejpRKZHd7",
+	"OxhR1TRfNwMx3gaYbC/wZW5PkvNW++8v9n/49rudfzz9qfPjk+/3znZPdt52Xrdffcmuky9yq0pv0mp1",
+	"Hsto+MV346eXt4DoVRRqNrWEaMETG6BZ7c5+BaI1m/OQHbhrKszouFdkZ+YaZwTGqeqL+8yoNGLF7O2Y",
+	"MUKucPlkOLaELYOTe5Ks5+ReigD34OrGjVTUj+DZW2pGiW3t9PnqRHoHZ1FwwdSiADklSDJRmnogDjyS",
+	"pG/ZyJrGYIP9kzS+b2vw7QhrtrwSO/K7M8KuaaBi7LuesXV9QzUiAUyIhphnCUcOD9DbDKElPDvIT0Ja",
+	"f2FfANPPSe3Oxc+t7zrh03lyu9y07RIzB3Yrbd0u1q1zS/GNu9xVg+mf841FR+aC4vyZzGPi0oKRkIxr",
+	"Eq3cCAiaJEX0A+fGWkbxjBQ3z7v/2wrLuGTpqjDTrC1S8WQXx2y6CZxhlLJAiXQKrnL9vCmBbJ1fJohz",
+	"jbhMeLNcoPfhN9+CWj+O2wAU8O2SfY+wWLLqWgcsuXxK+MmzwcngyiBUXmiVNgolVL3tT23VJ1LP4NGo",
+	"HIAFZ5QKTW3mo7BKSmFLN8a0ALNFSFs94NQ+fcuLbrHtM7/k9jSWteGAJ5rE3P2rkch6Z6DXQl8HNP1Y",
+	"kxYPtfhmS1z5GXbORJhdUkXTckZ4yAkwK1fFsguKAjVJWaFZwIRLphbwupAXWB3OKrfR07rI6DKRCrNM",
+	"qzcj1VeIJonJW0RQzLYTjxSs7YgPI86M72P2WIzN7XyxyQUzPYEwIQWSbCU4DvV2ycsoDFkc125bic0g",
+	"Q6H0mqPa0AUocvt8qkr0bBP19gtQ91zczLBhZdk250LdNgOoeOksFhEtF6YMSrPJwkHUi8bkPoMKAoAK",
+	"jQPy9vDs+TfmnGwyLDxngr82fSdJ/fD0+fGxRxKWBoyrLdN7t1FiHy7YtG93bQu9Pnb3C6JD3Q7kyBBb",
+	"H/6t3n3f2nqqBYm9m8aX9ffbX/6XD+//Zeu/ffhb48vGl/+6KVqwojHxntOX+ID4H2/8BeC4V5Lhhsa1",
+	"VldJrn6Gs7Rm84Z9WbVirXMl78Doc5Hl8+T10C0imKSRmp7qNeL2D5PoWzY9nJRZssqCvEndlxfnv/36",
+	"n37DM74+FqIh82om6jrKgq5t3U79fiqUjcOO9CSoqto44m7th63Dt8db3zLHIkthjRqOzxhNWWpX24dP",
+	"X1mW8XxElV5lHkRWW9DiAaPEBqkYE//tm9Mzsg3fSJ/UfT24SKNfILynS3BGctlpmj1H3FTHFIMe97PV",
+	"mtYOP2xpXNk6Dv0uiRShgcrqcaPMjMHokZQT4y2IuAZNj1s9Cm3bkbIqPTGFD7KD0ECMZAZHAsXwKOmn",
+	"4grUsrTHx6Kv+QJNEiJHYhKHkFNGIi4Vo2FRc4MkIhNQbaL+9PXA7vQ9Xldar7OFijBXwM+Rxif/Rnzk",
+	"q/DR07g7gii4AmAbPZ6ywUSCwwRiXnZbO8Q/fHf2zZuT458Oz47fvD4/Ojl5c+IfgN8TNh96WqIYIgKl",
+	"7FJcsLDH8fQiSXZbbRzi6PXZ8XN3DA0VrSE5xxNlMY4C/AV63z0eSX0uYdYzwYwNlUpDLCsKFxpuIKBC",
+	"jpaauWikfEWlYunSW4QQFZpLjuFpc5VeHZ6eHZ2cH749Pv/26EeNXiBBheOIE8bDREQ2taX8quDUi25L",
+	"fi7lq6IBnKlGTI+0f/v1/2539gsV8QfEn9W+/SaQUzQtaR6RsmEkFeKL1g/GkZSAKSkZ01izPxvXGYWA",
+	"t4AGoUWCFvH/cfjy+IV7eniVQErx3Su1BBDmkXkoaLIX8YGYh4AlF5EklEgWD7ZGQoI3aTyJVbRlrkeg",
+	"r1efBheMh10MAfPy6CO9ix7PSiXMlEiQHglZHEGhShpccHEVs3A4xuxPHhbjzLwedyMLpVdS6QBfs83w",
+	"PAxNOzk6PYPvs8q/zR7v8b/9TZ8848pWxPjb38w1z1EL+oZAGSFjMewW7kxdjZilTEh5PJKR/1mCh11p",
+	"VuNUj88j1YERSMqQqoEYZ2hTvvQ6FADtca199idqlpLbG42XSXAmGwTqfsGWy8l8j2OpaxjDlrtGU0iU",
+	"Itk3tZvoCkbSXUyRscGjGlHlGQVpKTHON4w3p8cLcy+npU1yWKQlsHvgWznpwCsNq0Cc0XBhf/ubhqrC",
+	"hm5ahVMjNjZleKyRC9Hs+ZuTU41cz3C/maNTpNEw4khG9DPnhy9fvvn+6MX5m5Pjr49fn/pkTKcQrgeP",
+	"H7497vF6krJBHA1HJj+acnnFUhCQCyfme8Q/Dtk4EYrxYArb8Fzc9WCTGW4Crj5Hh9fWGVTC1pP3oZiM",
+	"OtBvGm1NP44MItUqKOQx9bi5Hh7xT5hKp1uHaJiDYbN1qK0TrZ5NWZiNru833hSRaIa0fSV9AzYroWrQ",
+	"HQGJADUhNSItiWSP+x97VsDr1brQAf+/otJIeiDv6W9/+/U/9UeQ+/RnrS7/149ar/DyQoBATb/U9EjR",
+	"KJZf3txk69DvyS7QYpGS3dZTvaIFlBlxUEKRJZRVwT2t13qVCj4k/akWZ1g88MjViCrA78imAYFM1E8Z",
+	"vUCRCGVl7NkCgPawpril/Zq8m7jTSZykkWrq5Wlsev3Vy+PnZ0vWQy5pHIU9nq1Hq8VUCyC20sAkTbU8",
+	"ILUYBSVQxJipkSZekcKZu1AR/5Hs8UF0Dc1SDFGnnPhQtK7PpoKHbpX0PGrWs0SCxhiZQHscR8DIrjAy",
+	"dYtnerF4MCvug11HUt8EHKFJzjQ9zurx0Kk0HUdwE/1YBBcS8i/nIRjxBLLGtVIXsJRrfgPoazCiaXzE",
+	"2DAMJoYILugOgd45Wz5ScKYPYhclftrjehYNBf1CKBgmfsIQWd0uG5WrSZUtymh2Z8o69bgt5EinMEAo",
+	"gNQYNHVuu8bP51qz0PNpsmv4mD6WWaJgGFsXMERpfpHVzZBaHdZyGDjgRTgFYhpx0tmF6AUJooEhQE6x",
+	"I/yqx7E2Qx2LM5QQAbyvhlFasGgYaQkX1XA9a49PoJyVkUlRsHWRvElOGZJn3MsjSRxJxoDnRCMA3CGZ",
+	"ExSaCwAszCmLrY6tiR5V7KV+awv+NWQz//aEjWnEIz7M9Bv3N8mUT+oTHl2bLFTZOMjC5R3BAdaF3Bhg",
+	"B3vsPCX+yeHZ0fnL41fHZ+dHPzw/Onpx9ML0lyjQWbtHRmMVjYFinhU6HWg5jirif310RjSJ1RMgjPoQ",
+	"NtDj7wu9Dj7Ut4u9D0j9m7NXLzU5YSkIcFSR99uhCOR2ambd/lCf+aLRMAt7IQKA+ukVHQ5ZSt4dIw/U",
+	"qxDBRAt8qH+kl1rXUMTHkZDR9Hi+kcIC/Jn5/C6BVSYgeuqblTCRxMwzIyNui4lyD960xwrhSuWanSWD",
+	"h2+PUc2Jo4AZS4qRql8dn5lgj9wip7mYFJM0YE2RDrfNS3JbP3vjZYYqI1vXvJrp1VDr1trNVrMF1dMT",
+	"xmkS1bq1nWaruQM5hmoE1ohtGlzAH4mQJSboU6Zm0hBQfoZSJBmpwZpygozpdd1QeQ/bLzYOCMW/epz2",
+	"xSUrp9wlaspTUkeS2iUwkDk486ohvxBhoLlexpY0xzrLLaTiijstvEHC0epsHNpyLgb3aXDRTFnAoksW",
+	"+gfuIm1RT0vEejwQNGYyYCHx4ZVESd+kINYxYUUMyCTRAPFPjp4fHb89Oz1/dfjD+aujV8+OTk59y5VA",
+	"WRnQSQymwEaTnDAK0XbRGFNQzfDAxDGsFxZgNByWnQNo2NDLg4f6rUwFEgOEDjAhjRiIeRlSHoeQGH9h",
+	"K8bW0NLFpHomwulM5DpNktjg9/Y/JZaKc0ymWWDl0iroUPe/vXNjtPyVhsDD4MIa9W+KhjhN6uELpLGA",
+	"xJ1Wa71FW1ukza3B+nlVtpJbJbX05xgczbrW2J6xqML+luRIOTcPMj13cbNlw2dA2X5Gwwx++pX26lfe",
+	"cWpVkhBf2ln90lci7UdhiAmIu63d1W+8FuorMeFmiqe3OTeEfGYc1gK4JoWGjUPsHYv1MRZa1+Jn0t7V",
+	"VGdenrREidTbO42CKRn0gMpHC1L+ssP1LeVbJtPiSbcrnMBbOoUoGCFe0hRd5LvtvSrHLSdJAr2kXrEw",
+	"orZ31W7n6eqXz4R4RfnUlsfQ7+1VQctjrljKqbXXA5RN4XhNj4zdJgv61oRJ0aGsdd/XXhjiVvugX9sG",
+	"a8N2yGi4FTOlTJjFsCzkzbwZ2RBfLWYCk84tRcwmVfsnR2cnPwLZPjw7O3r19kzTbaoUGydKerbsO8in",
+	"3dw6Zdh+blMqI7gvI6leMBq+NOuFlH86Zrj49/O9pyAsLZJOlRNNCsx2q9YcAjvezxMNucyM51YVqYbV",
+	"boGS8ifzvWyD1App8Juh0gMaxSw8z5BCw8oeCSRAGlJQW3CoeyR72pRdMJ/B/T6brmE95G5iQm0sh+ed",
+	"/pMCcDXAa15FBuiUgllyWJl/HQpiaAiavReQq9Z9/2EzfMhBx1X8qIh798iHwJA2y4xuS12MHw5QZsZ9",
+	"8P6Dhm9Of/T1LOzSIT6wpgLlMdWwFhKdl6BxY+sk63EqNN4m37Ipmt5M8MZIXEEw+jzRODNzbeY+vS9W",
+	"rluUrWRIhVs+abZaElY9qoDYGtAbwNaScmcLkDWrVfZZIJ3KzncW37wF+hkYZcAaZ8zZmgHZMuxO5TFU",
+	"ioyxwylChlVSeQh+OTQZEqqHMwlNZETl6MC4PiH1amASsGIhVRlzwxWZmm9znG0Fw3BsSeBL+nAHfaQa",
+	"3lbGOXdfa2kk7dvxuqwQ3Jpl2x78Sm/wRs9WJFt6qb258noPz42M3rKCMORI/VzwQRxhNM0nEeofgJLh",
+	"RckoUhXmuf0xw7SbbaQ1W6YIYjnZO5ZyAlSPs6ssTmZQiNtAiifiMAvfMPYl8B1C+qLg4K1AW71UFNsT",
+	"UWtvlgeIYVKzZRpnz4C7TXBG9FXtU8k8sHcii88GMpbtvVaLjG2dj4AGI1j2BZs+suI8ThkLPmwYd0Pu",
+	"bETbW74JiGHRooLdjLFieUVvdI+7Ni+BXWIzK7wdzoQImYn0qEEsMgtcu9XaR/NmxK2tmdT970/Pn58c",
+	"vTh6fXZ8+PL8+TdHz789P359dnTyj8OXfm7P2iOyUcYdTuBw8bZjDMV6DMKqH2+pGm1QsSgQ26ffh52X",
+	"F2+f8O9207P96bOdyx8ej39qB9/s/fOr1vCwI4+eTF7vqm//pMTWuXKfguCuaVl6AIKHOJ0RvDxybxHp",
+	"c/0gte5H/d2I0RiDhkqViBOmabkkV05ijGTpZRQwElBOrtJIQTKfPiBLlprkEOkY6bRaJm7GxxzTLhEX",
+	"fuYV1CNo+rHX2jHmcPtUyIYpDVlYeJaLUsHva6a+wV1s6lY6RKzWbXe8Wtg/1zt1I9Nt4npNXECkOASw",
+	"d3ce6xtV4gnZwO3BTa66NvZ0IknwbKd3suTtoQ32jjBszYDQRMNnMLTH/buCpEVng3qkzwDdFePN2ata",
+	"uJan5gRGFintXTRYipdxzFQaBdJcwxnryoLbWLDKF14Ba+KUzRqfjC8wC7Es6P+lmv7rwkLW5ZKbtbst",
+	"txN0LJ9zE4TNM52tVrvwjAss5HRcDc7n7WR7FPY8tYVkICsOX2h3dnZrDs7aon9505/ZcoAbMjq4R1LF",
+	"9GBLZxTNwQ/quPlUFnwwZoyn5SBwbmIRy/FCFp7d/jiDMTfb4KRbpBdo/SpKx5nnFD25hfKRUCQdxG2W",
+	"ZguEYOfMrdosc5G6a137Qrovb154DS4WXM32+tfuZuN3pYKLc/aAXOr5wK7OdR2XvwcnGS0AsMr9WqJa",
+	"nyqRomrtHorWrVHBTVkQJRHjiqRMivjSatS+0rKKkj6pQ3AaqrHSM3W0sx6ENO9AaKLP+kzfRgm5GZpV",
+	"GkkVqPl5Vp4wxSCLdJp36YKMeHzOxIdwkkzkCMJAsLSykKzHBY8jzpAWQBSYJEMGQRE2gWZqg0Sa5J3W",
+	"nTURYTOePIwdccgERlwA1zP+pSckpNNSl98p4+GdKMgmLaPrM1Y82qzypXsqVhA3HiuZ9X5cwpDXIiPT",
+	"taytnVuKyRUEnLWEl+yayFp3Z4NEdam+Dnc3PMhTICJJMNTxik7/oDEjn4/t9ZPxCk181mMSJmDQtVDY",
+	"FJiFWpEt2gGWToxPnq9agsHMmhwbWp8RYAjGgAR3yViJ//Nrpt7aJawImHguxmO6JZl+SOW5UIWmFK2Z",
+	"vhO2SIppW8uukxiiiYyKXBY8kVG8WarkXug7NLDA6qz243w7C6mmEPIxEOl4k8qeiT1ifI4U7lhSmFtd",
+	"4CwLAQsIyRuvMJChe9lrg8HcezbQYQOU0iLKKjXtDWeEcZVOoa2P4acGYcoqsvw5tDcLvax0j0MssiuI",
+	"dALCXZfaSbIK7mXSHoCXM1OBFzv92wYxIM1hlFWP00BFlxGUOsm7x2QWad9UBIesPh+DcN3g4t/+j//L",
+	"TXeYraWOH0yUT57Glj0srjiRTKmID2WP130oQH8OWcO+R3yaBiMIG/aIj1vwG01yMrtv+xiKkVB6WEzU",
+	"Qf7+F5C7AHm/Ep3zasTGi+LHYPxVhFCPODPg/IHY+Q8I0DpMKjR+nIYjM5cVWCoji3a8QkjZfEp9aZRb",
+	"Fj6N4W5zJXuHqZgki2LZTFHFShRCgw/5cvUwttUPvhkMJNuo4S0DpoV4FY+Ti88lzf+RsmaLqZ0yRqZi",
+	"opkjNpSa8GD0L8u9W207l0mlgmdMOC4UG3e+qBo/h4XD8Z2U0SAzwmK2rv7rf/3H//jvtW7nxquJK67p",
+	"EXzx4carHH3OQ5ff2Hh0PaKlF+hqQI3VNova8dz63ppP5zTALtmgYbHQtr6hQBOsZFAxSBCvi0X3CY9+",
+	"njD0UOJkLsWDLhVzXRzaxdpC5biicboyirWfLkIxXFMOwNYs/DqV4Yd/W5iZFc0A7WnQCtusM9ihu/29",
+	"4HH4hO07QAvHMxCrheMuCCVdPPIi7FolsGsthl0OhA3JKpoSVTEnm07TfybzcWp4nBU+kOdVCYbDiv8O",
+	"k4skofEVnUro7aBRs0n8cOx387qfV4KEkIIZqILtKpNbsBoH80hfKCN9pCKGVl16QL9r/5JOFmiP5+V/",
+	"UOUZm8L+7uBKiCZ5TcdoLHcqBjmBKyaPcrfVOtDv60f1mjGNv89kFLICX8/y1OvUfgW5ZGAPm5oMey3b",
+	"hGPZaJJD29YyHGeRNJCvmdAoLcvPWpTMavS9Qj5rs8d9IGYmqTEYUc5Z7HeLEA6EhpoPsUEmJVxLL0Yi",
+	"lxmkF8cdahT5pLY1gwElrQzdBhHWMIa8liQx5bzQ43SejRRYwppRi24fjfuMWawsnJRziZ07A2lT3LUC",
+	"49wU7a9C93/3prsKjOLPa37LAiJTJE6z7CxTpLc/Gvy9WalSY9kirfwagnNAKDFUFSsa8WmJ+a3UrGZo",
+	"5oZidtYiAbvzkuLerKho7vqQcZbSeN1LbmDy1zX/FBb6T3XjvmZq8XVbVzrATjCZzz6hKhiV1rbKqn1i",
+	"1ceUWDxGaxDWRUJLzEHmEaVQhD82YpUPaGDw0p+/rXlbrNrdMyMWtYSqjNfzTbruM0V7PcpSQYdfAYaH",
+	"kCZ2HprMmLX8McnNn0qqwMu3llSxDUUqFtvrsYQN1i22nalR2Ig48eFlNKijS6Te9kjHIzvkt1//M2s4",
+	"NKSJbHR73Pav9r2slXVG15yvjPkQvwK1/J8i4voLGAK+idlA6QeKtJEc0WBkym5EJk8C6q7Cn04qBD4C",
+	"YhBVxFdQiswW5KlLxshMYZrcr5Bv2Si7IoDyJlBevWmbBaASi7DNuhLoqfLXDyx8ejxSXpaCYgNBcYkX",
+	"LFFNcmTGSRl8AcKcf/SPo9dn5ydHZ0evz47fvPZ7vG4zLXZaEHQCdVZyH4bEple00Ma+0cU6WrDqHteT",
+	"w1J5VsIrq720224R//TH18/PT45Oj/TU3707Pjl64R+QlEGzoKwai3HVaIIe8YkNhcnsAkCSc0g0yaGz",
+	"Tvi+x+VIXBUb7kOHQIzVuyJ1fRgsjEwNR8AZDEqKY3FFqDSHbEvsoF3DVr+G9yDwyA5uy3/JiAcMsiFJ",
+	"pKCsCvY2cxsuMq6a5JUNX+LxlNSNSCm7s0K2rb/UWOa0wfNd5bk5gRROF7GwCGLxHg6BJWZnGBV9NI8X",
+	"+Gegk4PLVNbs0LtSYoItbjwGOdt3rfvEqzk3cV4ceGrEgVSA1wjpiGHomxAldiuJEg9jj3hqJYi15ioQ",
+	"24IbPqSX6L2f8RrVdgbtoEOfsq1YBDTeatdcH5Lbb3ZzniPnyPfX9SN9rOX2/Pc2rMPsXrFrkGSWIVG2",
+	"zvU9SzaWxNQ6coCO/pI7Qdft5ntnMM++ZAOGHcA/fXDAt+8L8FZ4gANwtthurVhRZ60VFa+Yll4KFwwN",
+	"whv0Hhlyu9qFhJzEI1QGJu7dYSZ/PG2gtbmSUiWSEFwtEHGy+mEOSnVau+0bt+KUU9xpRlKMzDdQc0qL",
+	"fQmVyjQnUHiTXKELw6ehAbiVuECcLJe37rN+1dms1GubZ91qEyvExk+qa50wGhpNy54ficXQ0bqMVHdH",
+	"61KZzpY5lFZYhGdLFWrZxyOawRMVjZlXKNxYzwOguj0OJQIhBCsvnjxXY9C8kn3vd4l9L0p7HPmZJHnw",
+	"PJZThAKNNvM8r7rp5+MgPL0ex/I3faZleidAq0mOuQkMirXKbsTdRaUV625JRc8U0uWCJCzdAlnd1mxE",
+	"NJ3IEbYzjqD4LDze45QgW8HO5FcjQWxxSFNghYaw+0WCvlEYNleoBwW11QIrljDsmE8ZkPE7Iw6DHXJB",
+	"yOZ687SWzpOJ3fcS44kgrsL2zLX4y7q+0fCMDMMtCbQ4f3cLe2lwh4kf6BrWgbZ0GprQgKYbU1Du+4LA",
+	"CxqGPa5GbAwFyuuF+I3GgR3WPKkHgsrbGCkyHwCRVai1wQ8NzxgVsIw5BGhYqozkDa1rB07PNii9ZKNS",
+	"bOHxbrECrrlBmhi+KnMc5MYyYz4rrfMahq/slfx0ARKLiYPRPKtWTrW7eYjAhsVkcXeeLJZQxZZXYd8b",
+	"I4or0y3ZlQ2C+quO7Fp1ZPOu7vOSPba1Ccda5hCSLbz79y2Su2tB02nZKhqebXNlw8xmSdCfsfKspvkk",
+	"u6LznG2JgL790dzoG+RdMVMlTfJcR3DKxuKSGSZzAFzLnAD+AhZxw6hiRi+ZzMl/j884jl1fySKGRUr4",
+	"VY9XYlikDugEaQsB9DczpTiQMprWDB7hIs1a0GG3BhtLmNAoLS8JBZvNONNmnMXVLDX3QoNxP2E1UmwO",
+	"/IpadAj/Isl/bJK8ai2f2tKBNInYvjkiJUB7Ni7or3YjYVbkOoE3pSlbxaIDU5OARpQ4IL6Vq0EGL4wQ",
+	"QQdEf8x8L+sdY3pKZAO7hfhQCodway6gtQ00iAf7gUjdZsDjRpMcFtoHS6X1DZMFR1PW1OK8k2TW1ecx",
+	"sWEbYJooRHpzjUlgYytWLECndSSJzTbL/aOmD54SisbSdMBUI8ZNV+kJ1/NJvZAsva1L3GvlDolNYIAv",
+	"+qSu5zRR2/1pjzs/fllMdWuYeakRSI3nN00jzfugS6degMmp69r8QDQFQcNl7A4U8cIKyngMBksg4p6a",
+	"47tLBFUhfSXXCPbOWvu5ocRN/FlTgrdrfIi4qrn8n7U395ANM2bhU7F3hksM8rAWamse/xUK9VkHWKOI",
+	"Op6W0Pw1xHjbVGCBod32yNH0xvGg5QFRNiAIHBZILTm7VsSHSp++8XAgUeuzgUiZ86R9KI2GIy1Y65+h",
+	"mdFrFmnm0zW5mYrJbMRmjz8TatR1OqXZYaRKI0hr6jN1xbDGwpjUsY141jb6KuKhuCIR1Gr1lUjOoQOm",
+	"zUQGnYOoEbCKlGFPIjGZCYhZbAPPWncsDXWBvsFARkySskhMI86sq0adi5llNAqRLkiESpOC7Z7WzEY2",
+	"8TeFrrPQtPbnkqAb8j2oYM6ZeiVHko1VdjZaHCxsqd1aEr1zjv1s7hDBszDaKFtlARHBPSLZz3arOZ7f",
+	"eqdlm8shWHF37VvFJ22+POLyBOv7CY75naZVF2Mw2hvz9sBmq7l7EPv+8vds1t8z14gpI/D35PExlejc",
+	"sNDMk2w83shfgQXXhzSJmZQe1nIRYtzAxhYQnapYHMuStn4zrIwcEr9wmX0yphc2k1ejOYmytqPZROAT",
+	"xjuAXU8TlheRz4ov54QybygLERAma9m0Km2SUyNajGl6ka8Znc5ZZi7MBuoRTRmUDXeWmitTwC81TyV0",
+	"nrG6wnCP17P+slnbWS6InASjvE8utEk1NkRnYlscOpKE9jhOaXoAi9SG25p4XHztkSQ+cnTfNGPX71On",
+	"C1qPD5nKnnLivv2fJ0JTQj0x/Cmd0F5nRyTbEOCA3RFnjW4BRjYUnBLJaSJHAnRaLXr5NpDN5HNnfRtn",
+	"p8mBkr9hkvAEZ2AJaBxg0Rp8c9zjpgevDTSAzdJsSr+gyXtkwjVuo4UATQF2/kXVBs3tvIuWe5cI0Kqx",
+	"gJU5gLOnB8k2+vTRr5sPu3xw9r9zs0nuv4zzH1qyqzU/ThhN44ils9T8wJFWM6JmCK/1W4DccPsU+D8P",
+	"3mT48nlhClTnx05XNi74L+vP51/dcpzxuxL5dJnBZ/tjfmGW+m7Pcm6tebsTiATVU8RAGVHHVDXBa66l",
+	"DjZOVMRCr8f9/P76RLJc5EEhFlPAXpXnBs/mzJVx/hfwm8v774EZzuq3tyBdiyLs71HL/YzJlU1Y+6PS",
+	"q09FOvC2rCIe9+vlNBOtdnS65Ad0VejN72c3xl9YVGA2/7bZ44ezOLW8A39+C/3GMv/a3VWOFTlPa9Ym",
+	"+HQKwzIb4IOkcH0W5sGHJaMItT8sFb3nQBsHoWZjbRwaYnD1viNq5mf8E4YrHoWR2pjku124/AsqvAsC",
+	"T7HQlofIlGhTycAOgjp2zpGQY2HxhR7nNE1txn8MjY8FNNTM3obKv+RtZvJ1Ky30eKEUxcA4Rt3JzZdJ",
+	"yi4jMZEk0dedZDwvt79ibWQuOFuYsp9BpUqX/gyGS2oYA/HcRAljM1dexnj+mtwKUgf5udjsPJk7r929",
+	"tD5VhYGHbHDWbnV3ZpOi23vZss1xzuQ4eauG3J0b8vHiITebMmzOvlLRWYvPf6kcm3SmXeWE1K3ck5Ga",
+	"h9Y5bsEktj9qZF0e655HseeBWEXKYwjkLJ/I8o1Ut8fBf2Z6i4gU4s4jBRHT4NVZnBFlp2qayOrcT3VF",
+	"5eJIdHsMG2xjOi9IV5XO16o4MEc3bF7nJsnGCZOTuDLh0ALaUNjmW2bXj6Tx+f1FVTZEVc7oBTp7DdT7",
+	"NLj4PVCW1S+4UkxuAZmUSJ+HYXhHWkI6rXaPX5nGIh4xlIW7sdQjGtoEqEzWlaJJDk3noE4LZpE9ntgS",
+	"3aYbvJUp65R02hLsvrutp17mGgbZt3FA6LwYio8uMLespm80DKGEWkDTdAp1wcvuWnlG6L1Tu50/AbVb",
+	"ijsHuYMR4lTv6mD8E8I3u+ia6wO2/2W8Wc94YzTL3GxDc3pW0Lolcelably4R3vOIdLLwjKsYmobF/AZ",
+	"a0Oak9GiPe8TlogJFMZZzdtjXP67jqwNoc7LK7+YqOzyAC9vYay6B5p+CLUTneSZkjX58KQk9ULQbyHY",
+	"ucdN5G/DMbLkgV52jZDmpKkj7cesGHh3QGjODW0xSi3pOxF7wCR3F9tpEFjV6iraJS0N6y6EY7c/TTi2",
+	"XWh5NPafK4z6qzQK6ZRcifRCQnjdGCxry+wsnXWiZvIoGOR0H0oY606wH7ZYe+CyzhknShYXuZwXYxRj",
+	"0ed1OqJxTK4YkaMo0UQPt/xlvoM8Sasiy5/3vWygWdaDx3Sba/CXvrhJKxQ1OTU5if49+L/L+GMS8UoF",
+	"0EyGqGVdnukfqb83QX91K/fstRozmmIpW3kb8Q1W8arek+8sa8SHHXMNJWj+TtNH/uevte6u6x/+n79u",
+	"oCufVm3wSEs3u1dIRT3vT3MSt6E2slElI7nGzr8o0yYp08w9dvvPRvxeqizqM6wcCPjMdFKdxKCn6NVC",
+	"4kbR1LTIao2ba/b4gjC/JFrXYv022pz5pipZWN6h8R4TwN9GFY0GjnFNQ9+A/a97uqH2E1wz1TJldwNX",
+	"9FZRc2U242O9RCgcaItwcBZ7bgnBA1CRoS4LJlrbkjx17HoMNT0ac2ZkvJiGTnHhGpMjlRkB9a21luMe",
+	"32sBq8jTxuqU7JVZil3z7xJ78cJAYU1B0Ca8wOj7KQnGQxeMWJte5DTanuOGLbh/OIhF8o9KXT9NSJ1J",
+	"LRhRSXJ1ZU4oeoiaVXoJlmyZy5DVDVwUgvepONLb5fxIS31y0s+2uVyhzHyM0ISUFF70CI2TEe0zFenH",
+	"FmiOp4W5HiRQySpEtnEqWHplU46iJNF3ZjNakbuxKupRAXZ/rgbWcgYHLEoWcWNxQ2vzXL/Y2Nna+qOg",
+	"SewTmjlhvcVIkhFNx5AuTHnopqE3FzRNdpdzl+D9RXh3G8z6xB0FV96ljV+lpR4yI09Kiw939SF/Lhs/",
+	"LW74wQjHnyuB0gLZoSxLiNUcI93+CK+sHwvojmIDypGuLchrnCFUSz19Z+5gefT1DDobB1qitUi3aBRA",
+	"oEh2quL2Gbx9sym/2Mf7vYkaG+0dW3YT3eceWMz/fEwiGYiwJU/FuzTlwXJZ1NYOFYRBh05by9QKBFjR",
+	"FB7AYs4+9mzxPag5gm0a88ZDZc08rU0EovxtccRFoQE4jk+yto3jAwgSMOYHzq7VuVkBuRpFMetxf0Tl",
+	"+VikzMcSYmKislV2CRdZIyHI5TYtZ7C7DGE8JGKAe8/2Eouhpzd8wViSVcWBckAans0e7/HDOUBhsWoD",
+	"JPjeTGRqjtq+nNhAcq6pgqd3E4yyijFZCRZy6NSXxcqoKbmCTjLGkotDQ+FWWwsIJyEzXU41AKy1weZc",
+	"dKGAjYWDyluajKLE3cYV1YeL/Tg9Eg1wPWbTUAsJ1oZyIgDBMwuBpJDCSgiNBYdgRvRUYVTGlUaKYXTJ",
+	"tKoVQ7yEs5Q4umQkZjTl0gRxKL1oFjYyCGXlwk3zq8LaxzTEkkj5Mi3InSdDgcWSelyTaw/8Y1dQEIeq",
+	"xRtRQnQJdToQmW2N6bTHR/SSkT5jnODeoPlr8exhc3ob5r1oyKE6FTQXdXEFJ81rDkdZLEvEwRMAtZ5H",
+	"jKb6NJvkMKsqpEE4h5oROmfplIXkaiRiQ1oiJefQ88AtfKL3jIWmWd5Qdr4ply18zIm8ALYC5VAwlFgK",
+	"rN6+2241e/yssCaR0J8nrIvXL1JZv9YmgXKOeiHYmVcRqaI4JpyxUJJI9vj8Ikh9rsGtR2b62zbgFVRm",
+	"YJiFHWq7ts/YVExSUy14rl0aVGLATmOGCpXWUdKkuYKcUSR5szlVmiCRunCamzlPUg3eYjXL2mW72d4K",
+	"m52t3QUBPvh+5UwxvY3n+Monat9q2i3KKmE+91lNws232r2dD3yDjSIX5kU/nutcmafVFjpX7q5Yz46z",
+	"nsWKX+sMusjON77d323Ntr7d6yzofTtknKU0nt/8LDw1CPIoY+OTWbftrdnZzZqzuS3EAbmtWJI5Mp2b",
+	"bG8ig5u4IcV3yoO3FVLVMx3JUO9ZvoCCAja3UyKjbQ+sJT9kh83imbQvru2pFFPRcxaV8RnkRPN9KJfx",
+	"B1Ik1fdtbDerRiZpjnxJB82lK59jbJ+2NjdVwYhMIJox117KOmdqXUiJC4aW+XKDKEbGQq3GkUjVVgwt",
+	"GeGtTAnQV0dLzxOp1RoZDTl0IjDFFlMtfYEsLAOR5Ins2CNOC3j9VFxB+HvCuCT+9pX8Eib44rdf/9NH",
+	"6V2LOlwqRrUI1+MjEYc27cb0mrtg0yZ5YUSYOBowFY0ZCGUjMdG314bf78IX8qDHtbyoqJuVjWM9kno0",
+	"1B20OCUEh8qfZ/ArBnx39S8qK/+ZL8IoVNjjKfRM98rBRDIo1QnfI/jq/qG53bCGLnnGaMpSv2HLweyU",
+	"SUhoQD7TI3zSrnJKxeeSBYKHstbdedxqVb6fzg4cm/PGOsex6yRKmZznYe2c48IBIGULv94bvPn6x19+",
+	"PPt79Or7V3s/vXgWv/76x/aPZz9FrzuvdpsgJzTbTx7vttq7u61WszXYoU+DDbEnA4blxAqW+/tz9eJ9",
+	"eKmvw4zXtwLpc3DxueCDOArUn8YQzIJJGqkpXNnDJPqWTTUlqHXff/Bq2IPHftZX1CHtcHMsdVGGBli6",
+	"foakHOk6tpup5nE1rWmyIvKaZNngfKJnZyERl2g9iAwb9JCkj8QVGVM+NbwR1PqZ4ZrkVdZJB5Vire+C",
+	"cAtBeXMU7mum3uHqN9mbTJ5rqnpu4dLRREDROPtir/jFeZ6d0N6U3VePu/qqKxpbp+3n5IF95/Y3crDy",
+	"BfbknFq8TPTNXSJwvGBBTFOoDj2IYvSQKEWDUSHVq9hiylobnZ6KPS4GlvmiBJOJ7v7bd2c+mJH6U6Xx",
+	"82yUMkakYons9niPt5vEf/vm9IzY1fpuOfGYPZIEDWFax9ECzy9oRDv95nCrs/eY1EfsutHs8U7TzMWu",
+	"KTRl8PWjPk4LK8Hxzydp7EPLjRGjIbYnYyELD7D4DiHk3clLvTkjWum5DJfTYo2fczy/0SRvMI8Jqt9C",
+	"WjrjaKqDkcD4BMlMWi57pMUtvSW5rWWtAy0znu5s6cOnKurHWLcV8tooSVJmFvDu5CUMZqSm/iS4YKrZ",
+	"4zuzgNv+aHYYhTeAUlqnNv1XjGQYjFhgiq5r6HjZni00bb1OW92zLnk0GNhuh1IR3/xyDvneByQaIxVL",
+	"cRxAy0lixM4oNUB2BLOQ0L64ZGSvRcZsSJPomsXSs7lflE9hnJAFQgudDTB1n4EFDwzEKZQ5c3DTFFAC",
+	"rNVkRHbJ+wwOH/xmj4OtB+MSjeRom6jLLunskVfPDPp7pE2+fgYRk3Fst+aRty++8no8iWnEiWLXyigl",
+	"47HghE7CSMAXl1HIBOaYNrr2PllCDtDucUgj1HuAC4WJoBMloxB1XxrH4moLKhNBCGSL+P84fHn84vDs",
+	"+M3r86OTkzcnftaV2bcILtKZQ4GgSrzOYNSGfpZaenaE5x6HpWm4/DwRitocfd+GcflkZp5GkxyaRnGZ",
+	"4I6F7DFz8aCcRKC51QSdigHOs0TWfgdH90mFbReYtW4N0GA74UOIbIuZMQiFER2mdNzEHypaxEa0s/e4",
+	"1q09Hew/Dlv77f393eBJ+HjvKe0MGKWtYG+Phq32Ht3pD3YH7X6n3+rvdzpB2N4LHwftvX5r0GrR1r4e",
+	"K/qF1bq7+x3II1lHGUAQP0Rf6SraQXZXa93aJDlvtf/+Yv+Hb7/b+cfTnzo/Pvl+72z3ZOdt53X7Vf7s",
+	"JI1r3dpIqUR2t7eDEVVNM3kzEGNDYhU/L8Ifz2R76Rxfsuvki1z76E1arc5jDekvAND28/CLnYufW991",
+	"wqebclPDxs4iTdqXCS3fW7aamPYKwN0802nwavR7VFw2EqO6Yl0Avj+dZpOHuCiaarZEJpZ6WoHwnZEA",
+	"C/KgKyhUU1rElR27CzxDKlCNeOgRwQMtLqC0oSUXI7aE4orrF3rcR4lLM0lfjSbjPqdRjGLYQKRWgoBx",
+	"klTo24Mu1WJbUpH2OJ1lQLimJbnzWr2xMNlUAZiF3GGJXycjdws5yIhFw5GqdZ90WkXPjclN/JQMxqvp",
+	"A59IPTuj4VQjmHuQ90SNmzDJApo8/CL8etRel4E8NOcYfvHd+OllzatdRaEa1brtzn5rkyxjlYaLwPkr",
+	"oqmUbH7NVhHNdcVQfLOQirlMOQPF/C4TLIqsfp7reaj/ompsnAG4Eq2OOipx1yhsVsHu8UwnNKqfglL9",
+	"YDAIieBa7sBXrLJY9mCPg5pj9UgI4gCa+Uha3RBiQChq2oKzMv0QQiKs/ph1D8XcjEBkITjmAdB98rwN",
+	"z3o1ZI9bJlauXNkcNavzeMRHiuoD+ymqWV7uisJoEh9WLwb48vk4kmOqghEUkMFhnO9ync39DiBzroQ4",
+	"j7VEAq/id2goo/2Y+U3yWphjnTI1r7k1yXPELwiy6nGLbZZb2pD5yJxYkxwjCx4yZU4UqBUcCLKlHteC",
+	"54H5NaP9ZCC0yioJlVMejFLBxUTGU1J39PFmxtP9Ho+4W/ImFkNk+zlSglUJ3tVnWqYlms38xdUfgKvb",
+	"OIW/GOwKBusRzGDI7Ke/c477wErVJ/POW8pXQTWSwIEXlYYHI2MUSmNOTVIBqIxGWSEZaCkyr7/SbrUa",
+	"UJ5MPw0hyITKC+iRBDEb0KjajIK9FNHNdDUSJoRSMqX5iRNPnE3f47kCpF8Ko5QFSqRTz8QgZENBjmU2",
+	"jyjEUlMMNvZMHGUYySSmUzC26yejUGt5qTIRvf7PPqkHVLKtiEvGZaSiSxZPD3qcC/gRa83D/IIz3Lzx",
+	"y9sY7KxTOIZTF4rVQOCkzEu4+6Ywo4kihBeotJXyCyHRTQQNBgj0eJKygIWMB6yrF+Zl74ACapeQmL6h",
+	"IKtY+C1t+P0OMGRFuORzMR7TLcn0Q4qFFgIyD4loY6JaxoPeZ7Fxpjkdu05iCBoyIVtlEZJRKAvhkZFi",
+	"Y7mSoIGzE2KK6PUxvtFutaBQmv2YhZLRNKVTiAtSU4jaHIh0XJsv5nZIkpQNomvrnphHI49QPiUadQ4I",
+	"x1iuVMQkGNGUBhqMxehQGkcLwkKL5d7G9Pol40Og+XoTCVWaENS6tX9//++93nWrtdXrXbe/+vC3f80D",
+	"5KRKIz5c1E4AEC/D2bImC7MrhXOr1iOgysnMLwuQDlwXeGWKqNrwSFsj8V7rgHRMfQbal1rqclfaWdDI",
+	"AO7CLFCxZN5ea0X9vI1FzpaHKCL8rAAi7WWjl1TRdNbkEPKCkIEPyW2MJTFC3EQqjBFVkYLTO+LDiDMG",
+	"sW8Gac8NXA71i+RlFIYshtDNJYGaNp9wro7shw1JIZKlVSIqAUZ/jvTjryKOhNX1fCN1dnj59kdzJMtN",
+	"nMa6aFjkwUI+DKx0nnXX8aHd1m6jWWp8lEAGNnNVPiPs3xjur6xOhgfx58B8MFjNoGzJHaiQ0qHHWMLN",
+	"igmj9nRvmzKasbfF3f+e2yRAiPpgcSiLJZKND8JeO3Bsg3VLhChrSBO/gWWNoBhvkxxyc12R75MgZjTV",
+	"EjG48WEej/gfb3z7i483BVoIFt0Pdub5PoI7TZIRYKAbckRTZrzhPZ4Fsxif+EwxIzgI27mQ1LMErlLj",
+	"x1sNvIyk3NK9XXbda+vxI4TFQ9QweECSt4LUPf69kDqtBmGD59+7r/dP5YNFCkbG0+WEeVIa9p/ENJgt",
+	"H+DQu66liZh8O1GkzwIxNsJI5irFgPfbEyvTeWNTxGqi7kqqPoXA8xcl/OyEv78o4u+0c71aTg7XDc/3",
+	"PtYwa6cQsA+RrYvkXBP3ClG4oQgmY9OyHr7HsgWZ12IbHKpmkbODvYwuGbdFpzJCR2PCeJiIiCsJ1i2N",
+	"IYwrc5+buQz9DaOxqf1ZEmcjuEppoKQHqAxrc959IQJZ9iYGs44pp0MGG9NrCxkNScyUFv4PyJhKxVJI",
+	"lbJVwO1ND8cRLxn11Mk8yzMfsCOByR2TkDxmU8IyLuAMbrIj5kd/AfYrp4R5kkaXVDGsYorQTSb9OAps",
+	"OVPpDHsixLhs1O9HQh8qVMgzNm3Nr7C2QipiZuKPaWhSEZ0xTZHRMkhgXxH07cAfLIzQqQpwNh7WLPXC",
+	"HTMrYjjP620LVSUcMGC6a9Y20d1zVpS8zPhaXhneeR3KA5a8GVxwcRWzcAgx06TuAEc2PL276JKlLPsO",
+	"VmiSTWx3uxxBbdpBOXpjhip4ewdujZc6o8HI1H/JnfRkSBMo7+ZUcWn0OFjvoV6LnPLAKVaighEkMACy",
+	"YiYmjWM3fQalE7NWk5A5v9LXQkUDc3HhdEBI8pxE1EKxxL6xXJthC2+XwWG+0KKr4dqMTmfEYjGdhUgv",
+	"eBxx5p54yiTjwIfLrMm578rG+i9wJjlDIsGeH+8rGKeQNJKjNDrcoHJJKibDEcnzGVzAWTfczYeb/z8A",
+	"AP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
