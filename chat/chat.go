@@ -31,6 +31,7 @@ type Store interface {
 	RemoveReaction(ctx context.Context, tenantID, actor, roomID, messageID, typ string) (store.ReactionChange, error)
 	AddPin(ctx context.Context, tenantID, actor, roomID, messageID string) (store.PinChange, error)
 	RemovePin(ctx context.Context, tenantID, actor, roomID, messageID string) (store.PinChange, error)
+	UpdateProfile(ctx context.Context, tenantID, actor, userID string, ch store.ProfileChange) (store.Profile, error)
 }
 
 // Publisher announces a stored change to realtime delivery (the hub). It
@@ -252,4 +253,16 @@ func (s *Service) RemovePin(ctx context.Context, tenantID, actor, roomID, messag
 		s.pub.Publish(ctx, event.ForLogged(tenantID, ch.Event))
 	}
 	return ch, nil
+}
+
+// UpdateProfile changes actor's own profile and tells the users who share
+// a room with them (user.updated, not a room event: only live connections
+// get it).
+func (s *Service) UpdateProfile(ctx context.Context, tenantID, actor, userID string, ch store.ProfileChange) (store.Profile, error) {
+	prof, err := s.store.UpdateProfile(ctx, tenantID, actor, userID, ch)
+	if err != nil {
+		return store.Profile{}, err
+	}
+	s.pub.Publish(ctx, event.Event{Type: event.UserUpdated, TenantID: tenantID, UserID: prof.UserID, Profile: &prof})
+	return prof, nil
 }

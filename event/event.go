@@ -47,7 +47,7 @@ const (
 	PinAdded        Type = "pin.added"
 	PinRemoved      Type = "pin.removed"
 	// UserUpdated tells the users who share a room with UserID that their
-	// profile changed (Frame). Not a room event: not in any log.
+	// profile changed (Profile). Not a room event: not in any log.
 	UserUpdated Type = "user.updated"
 	// Receipts travels between instances only: the read and delivered
 	// cursors that moved on one instance in a room since its last receipts
@@ -101,8 +101,10 @@ type Event struct {
 	Status   string     `json:",omitempty"`
 	LastSeen *time.Time `json:",omitempty"`
 	// Frame is the event as clients receive it, for the types whose frame
-	// is encoded where the change is made (reactions, pins, user.updated).
+	// is encoded where the change is made (reactions, pins).
 	Frame json.RawMessage `json:",omitempty"`
+	// Profile is the profile after the change, for UserUpdated.
+	Profile *store.Profile `json:",omitempty"`
 }
 
 // ForLogged is the event of a change the store appended to a room's log,

@@ -82,9 +82,19 @@ type wireEvent struct {
 	Receipts       []wireReceipt     `json:"receipts,omitempty"`
 	Thread         *wireThreadUpdate `json:"thread,omitempty"`
 	// Frame is the client frame of the events that carry one (reactions,
-	// pins, user.updated): the asyncapi.yaml event, itself a versioned
+	// pins): the asyncapi.yaml event, itself a versioned
 	// contract.
-	Frame json.RawMessage `json:"frame,omitempty"`
+	Frame   json.RawMessage `json:"frame,omitempty"`
+	Profile *wireProfile    `json:"profile,omitempty"`
+}
+
+// wireProfile is a user.updated event's profile.
+type wireProfile struct {
+	UserID      string          `json:"user_id"`
+	DisplayName string          `json:"display_name"`
+	AvatarURL   string          `json:"avatar_url"`
+	Custom      json.RawMessage `json:"custom,omitempty"`
+	UpdatedAt   *time.Time      `json:"updated_at,omitempty"`
 }
 
 type wireThread struct {
@@ -172,6 +182,9 @@ func encodeEvent(e event.Event) ([]byte, error) {
 		Seq: e.Seq, FromSeq: e.FromSeq, EventSeq: e.EventSeq, Recipients: e.Recipients, NotificationID: e.NotificationID,
 		Action: e.Action, Status: e.Status, LastSeen: e.LastSeen, Frame: e.Frame,
 	}
+	if p := e.Profile; p != nil {
+		w.Profile = &wireProfile{UserID: p.UserID, DisplayName: p.DisplayName, AvatarURL: p.AvatarURL, Custom: p.Custom, UpdatedAt: p.UpdatedAt}
+	}
 	for _, r := range e.Receipts {
 		w.Receipts = append(w.Receipts, wireReceipt{UserID: r.UserID, LastAck: r.LastAck, DeliveredFrom: r.DeliveredFrom, DeliveredTo: r.DeliveredTo})
 	}
@@ -234,6 +247,9 @@ func (w *wireEvent) event() event.Event {
 		Type: event.Type(w.Type), TenantID: w.TenantID, RoomID: w.RoomID, UserID: w.UserID,
 		Seq: w.Seq, FromSeq: w.FromSeq, EventSeq: w.EventSeq, Recipients: w.Recipients, NotificationID: w.NotificationID,
 		Action: w.Action, Status: w.Status, LastSeen: w.LastSeen, Frame: w.Frame,
+	}
+	if p := w.Profile; p != nil {
+		e.Profile = &store.Profile{UserID: p.UserID, DisplayName: p.DisplayName, AvatarURL: p.AvatarURL, Custom: p.Custom, UpdatedAt: p.UpdatedAt}
 	}
 	for _, r := range w.Receipts {
 		e.Receipts = append(e.Receipts, event.Receipt{UserID: r.UserID, LastAck: r.LastAck, DeliveredFrom: r.DeliveredFrom, DeliveredTo: r.DeliveredTo})

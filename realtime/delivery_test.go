@@ -603,8 +603,9 @@ func TestRoomEventsGoToTheMembersAsOfTheirPlace(t *testing.T) {
 }
 
 // Reactions and pins reach the room's members as the frames the store
-// encoded with the change, each valid by asyncapi.yaml.
-func TestReactionAndPinFrames(t *testing.T) {
+// encoded with the change, and user.updated the users who share a room
+// with the user, each frame valid by asyncapi.yaml.
+func TestReactionPinAndProfileFrames(t *testing.T) {
 	e := newEnv(t, realtime.Config{ReceiptsInterval: time.Hour})
 	ctx := context.Background()
 	room := e.room(store.RoomGroup, "alice", "bob")
@@ -651,6 +652,22 @@ func TestReactionAndPinFrames(t *testing.T) {
 			}
 			return event.ForLogged(e.tenant, ch.Event)
 		}, "pin.removed", []*client{a, b}},
+		{"user.updated to who shares a room, and the user's own", func(t *testing.T) event.Event {
+			name := "Bob B."
+			p, err := e.st.UpdateProfile(ctx, e.tenant, "bob", "bob", store.ProfileChange{DisplayName: &name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.Event{Type: event.UserUpdated, TenantID: e.tenant, UserID: "bob", Profile: &p}
+		}, "user.updated", []*client{a, b}},
+		{"user.updated of a user who shares no room", func(t *testing.T) event.Event {
+			name := "Mallory"
+			p, err := e.st.UpdateProfile(ctx, e.tenant, "mallory", "mallory", store.ProfileChange{DisplayName: &name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.Event{Type: event.UserUpdated, TenantID: e.tenant, UserID: "mallory", Profile: &p}
+		}, "user.updated", []*client{stranger}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

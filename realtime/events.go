@@ -163,6 +163,30 @@ func newNotificationFrame(n *store.Notification) notificationFrame {
 	return notificationFrame{Type: string(event.Notification), NotificationID: n.ID, Topic: n.Topic, Payload: payload, CreatedAt: n.CreatedAt, ExpiresAt: n.ExpiresAt}
 }
 
+// userUpdatedFrame is a profile as GET /users/{user_id} shows it, with the
+// event's type.
+type userUpdatedFrame struct {
+	Type        string          `json:"type"`
+	UserID      string          `json:"user_id"`
+	DisplayName string          `json:"display_name"`
+	AvatarURL   string          `json:"avatar_url"`
+	Custom      json.RawMessage `json:"custom"`
+	UpdatedAt   *time.Time      `json:"updated_at"`
+}
+
+func newUserUpdatedFrame(p *store.Profile) userUpdatedFrame {
+	custom := p.Custom
+	if len(custom) == 0 {
+		custom = json.RawMessage(`{}`)
+	}
+	var at *time.Time
+	if p.UpdatedAt != nil {
+		u := p.UpdatedAt.UTC()
+		at = &u
+	}
+	return userUpdatedFrame{Type: string(event.UserUpdated), UserID: p.UserID, DisplayName: p.DisplayName, AvatarURL: p.AvatarURL, Custom: custom, UpdatedAt: at}
+}
+
 type messageSentFrame struct {
 	Type      string    `json:"type"`
 	RequestID string    `json:"request_id,omitempty"`

@@ -46,6 +46,7 @@ var serverMessages = map[string]string{
 	"reaction.removed":    "reactionRemoved",
 	"pin.added":           "pinAdded",
 	"pin.removed":         "pinRemoved",
+	"user.updated":        "userUpdated",
 	"sync.complete":       "syncComplete",
 	"sync.reset_required": "syncResetRequired",
 	"server.shutdown":     "serverShutdown",

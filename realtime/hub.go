@@ -477,6 +477,9 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 	case event.Presence:
 		h.deliverPresence(ctx, e)
 		return
+	case event.UserUpdated:
+		h.deliverUserUpdated(ctx, e)
+		return
 	}
 	frame, err := encodeEvent(e)
 	if err != nil {

@@ -282,3 +282,70 @@ func TestReactionAndPinRefusals(t *testing.T) {
 		t.Errorf("their message: %v %s", err, bodyOf(list))
 	}
 }
+
+// A profile change reaches, live, the users who share a room with its user
+// (and the user's own connections), not the others.
+func TestUserUpdatedReachesRoomPeers(t *testing.T) {
+	e := newEnvWith(t, envOptions{hub: realHub(t, realtime.Config{})})
+	tn := e.newTenant("acme", 100000)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+	tn.createRoom("carol", chatclient.RoomTypeGroup, "dave")
+	conns := map[string]*eventReader{}
+	for _, u := range []string{"alice", "bob", "carol"} {
+		conns[u] = tn.dialEvents(ctx, t, u, nil)
+		conns[u].until(ctx, "sync.complete")
+	}
+	name := "Alice L."
+	r, err := tn.as("alice").PatchUserWithResponse(ctx, "alice", chatclient.PatchUserJSONRequestBody{DisplayName: &name})
+	if err != nil || r.JSON200 == nil {
+		t.Fatalf("patch: %v %s", err, bodyOf(r))
+	}
+	// A message after it, to every member of the room: what comes before it
+	// on a connection is all the change sent there.
+	tn.send("bob", room.RoomId, "marker")
+	for user, want := range map[string]bool{"alice": true, "bob": true} {
+		var got []map[string]any
+		for {
+			_, data, err := conns[user].conn.Read(ctx)
+			if err != nil {
+				t.Fatalf("%s: read: %v", user, err)
+			}
+			var f map[string]any
+			if err := json.Unmarshal(data, &f); err != nil {
+				t.Fatal(err)
+			}
+			if f["type"] == "message" {
+				break
+			}
+			if f["type"] == "user.updated" {
+				got = append(got, f)
+			}
+		}
+		if want != (len(got) == 1) || (len(got) == 1 && (got[0]["user_id"] != "alice" || got[0]["display_name"] != name)) {
+			t.Errorf("%s got %v", user, got)
+		}
+	}
+	// carol shares no room with alice: a change of her own is the first
+	// user.updated she sees.
+	if _, err := tn.as("dave").PatchUserWithResponse(ctx, "dave", chatclient.PatchUserJSONRequestBody{DisplayName: &name}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		_, data, err := conns["carol"].conn.Read(ctx)
+		if err != nil {
+			t.Fatalf("carol: read: %v", err)
+		}
+		var f map[string]any
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatal(err)
+		}
+		if f["type"] == "user.updated" {
+			if f["user_id"] != "dave" {
+				t.Errorf("carol got %v, want dave's change only", f)
+			}
+			break
+		}
+	}
+}

@@ -54,7 +54,6 @@ type Store interface {
 	Subscribe(ctx context.Context, tenantID, userID, topic string) (store.Subscription, bool, error)
 	ListSubscriptions(ctx context.Context, tenantID, userID string) ([]store.Subscription, error)
 	UpdateMemberSettings(ctx context.Context, tenantID, actor, roomID, userID string, ch store.SettingsChange) (store.MemberSettings, error)
-	UpdateProfile(ctx context.Context, tenantID, actor, userID string, ch store.ProfileChange) (store.Profile, error)
 	GetProfiles(ctx context.Context, tenantID string, userIDs []string) ([]store.Profile, error)
 	SearchUsers(ctx context.Context, tenantID, q, after string, limit int) ([]store.Profile, bool, error)
 	Unsubscribe(ctx context.Context, tenantID, userID, topic string) error

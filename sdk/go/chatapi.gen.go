@@ -3262,7 +3262,8 @@ type ClientInterface interface {
 	//
 	// Changes the fields of the caller's own profile that the body names; the
 	// others stay. An empty string clears a text field, `{}` clears `custom`.
-	// Another user's profile is refused with 403.
+	// Another user's profile is refused with 403. The users who share a room
+	// with the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3273,7 +3274,8 @@ type ClientInterface interface {
 	//
 	// Changes the fields of the caller's own profile that the body names; the
 	// others stay. An empty string clears a text field, `{}` clears `custom`.
-	// Another user's profile is refused with 403.
+	// Another user's profile is refused with 403. The users who share a room
+	// with the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3283,7 +3285,8 @@ type ClientInterface interface {
 	// PutUserWithBody Set my profile
 	//
 	// Replaces the caller's own profile: fields left out become empty. Another
-	// user's profile is refused with 403.
+	// user's profile is refused with 403. The users who share a room with
+	// the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3293,7 +3296,8 @@ type ClientInterface interface {
 	// PutUser Set my profile
 	//
 	// Replaces the caller's own profile: fields left out become empty. Another
-	// user's profile is refused with 403.
+	// user's profile is refused with 403. The users who share a room with
+	// the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4404,7 +4408,8 @@ func (c *Client) GetUser(ctx context.Context, userId UserId, reqEditors ...Reque
 //
 // Changes the fields of the caller's own profile that the body names; the
 // others stay. An empty string clears a text field, `{}` clears `custom`.
-// Another user's profile is refused with 403.
+// Another user's profile is refused with 403. The users who share a room
+// with the caller are told with `user.updated` (WebSocket).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4425,7 +4430,8 @@ func (c *Client) PatchUserWithBody(ctx context.Context, userId UserId, contentTy
 //
 // Changes the fields of the caller's own profile that the body names; the
 // others stay. An empty string clears a text field, `{}` clears `custom`.
-// Another user's profile is refused with 403.
+// Another user's profile is refused with 403. The users who share a room
+// with the caller are told with `user.updated` (WebSocket).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4445,7 +4451,8 @@ func (c *Client) PatchUser(ctx context.Context, userId UserId, body PatchUserJSO
 // PutUserWithBody Set my profile
 //
 // Replaces the caller's own profile: fields left out become empty. Another
-// user's profile is refused with 403.
+// user's profile is refused with 403. The users who share a room with
+// the caller are told with `user.updated` (WebSocket).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4465,7 +4472,8 @@ func (c *Client) PutUserWithBody(ctx context.Context, userId UserId, contentType
 // PutUser Set my profile
 //
 // Replaces the caller's own profile: fields left out become empty. Another
-// user's profile is refused with 403.
+// user's profile is refused with 403. The users who share a room with
+// the caller are told with `user.updated` (WebSocket).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7288,7 +7296,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Changes the fields of the caller's own profile that the body names; the
 	// others stay. An empty string clears a text field, `{}` clears `custom`.
-	// Another user's profile is refused with 403.
+	// Another user's profile is refused with 403. The users who share a room
+	// with the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7299,7 +7308,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Changes the fields of the caller's own profile that the body names; the
 	// others stay. An empty string clears a text field, `{}` clears `custom`.
-	// Another user's profile is refused with 403.
+	// Another user's profile is refused with 403. The users who share a room
+	// with the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7309,7 +7319,8 @@ type ClientWithResponsesInterface interface {
 	// PutUserWithBodyWithResponse Set my profile
 	//
 	// Replaces the caller's own profile: fields left out become empty. Another
-	// user's profile is refused with 403.
+	// user's profile is refused with 403. The users who share a room with
+	// the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7319,7 +7330,8 @@ type ClientWithResponsesInterface interface {
 	// PutUserWithResponse Set my profile
 	//
 	// Replaces the caller's own profile: fields left out become empty. Another
-	// user's profile is refused with 403.
+	// user's profile is refused with 403. The users who share a room with
+	// the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -12103,7 +12115,8 @@ func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, userId Us
 //
 // Changes the fields of the caller's own profile that the body names; the
 // others stay. An empty string clears a text field, `{}` clears `custom`.
-// Another user's profile is refused with 403.
+// Another user's profile is refused with 403. The users who share a room
+// with the caller are told with `user.updated` (WebSocket).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12120,7 +12133,8 @@ func (c *ClientWithResponses) PatchUserWithBodyWithResponse(ctx context.Context,
 //
 // Changes the fields of the caller's own profile that the body names; the
 // others stay. An empty string clears a text field, `{}` clears `custom`.
-// Another user's profile is refused with 403.
+// Another user's profile is refused with 403. The users who share a room
+// with the caller are told with `user.updated` (WebSocket).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12136,7 +12150,8 @@ func (c *ClientWithResponses) PatchUserWithResponse(ctx context.Context, userId 
 // PutUserWithBodyWithResponse Set my profile
 //
 // Replaces the caller's own profile: fields left out become empty. Another
-// user's profile is refused with 403.
+// user's profile is refused with 403. The users who share a room with
+// the caller are told with `user.updated` (WebSocket).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12152,7 +12167,8 @@ func (c *ClientWithResponses) PutUserWithBodyWithResponse(ctx context.Context, u
 // PutUserWithResponse Set my profile
 //
 // Replaces the caller's own profile: fields left out become empty. Another
-// user's profile is refused with 403.
+// user's profile is refused with 403. The users who share a room with
+// the caller are told with `user.updated` (WebSocket).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

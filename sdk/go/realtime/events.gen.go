@@ -821,6 +821,25 @@ type Typing struct {
 // EventType is "typing".
 func (Typing) EventType() string { return "typing" }
 
+// UserUpdated: A user changed their profile.
+//
+// Server → client event "user.updated".
+type UserUpdated struct {
+	// A user of the tenant, chosen by the tenant's app.
+	UserID string `json:"user_id"`
+	// The name other users see; empty when unset.
+	DisplayName string `json:"display_name"`
+	// An https URL of the user's picture; empty when unset.
+	AvatarURL string `json:"avatar_url"`
+	// The app's own fields.
+	Custom map[string]any `json:"custom"`
+	// When the profile last changed; null for a user who never set one.
+	UpdatedAt *time.Time `json:"updated_at"`
+}
+
+// EventType is "user.updated".
+func (UserUpdated) EventType() string { return "user.updated" }
+
 // decodeServerEvent decodes a frame the server sent by its "type"; a type
 // this SDK does not know is an UnknownEvent.
 func decodeServerEvent(typ string, data []byte) (Event, error) {
@@ -919,6 +938,10 @@ func decodeServerEvent(typ string, data []byte) (Event, error) {
 		return e, err
 	case "typing":
 		var e Typing
+		err := json.Unmarshal(data, &e)
+		return e, err
+	case "user.updated":
+		var e UserUpdated
 		err := json.Unmarshal(data, &e)
 		return e, err
 	}

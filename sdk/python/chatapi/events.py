@@ -496,6 +496,19 @@ class Typing(TypedDict):
     action: str
 
 
+class UserUpdated(TypedDict):
+    """A user changed their profile.
+
+    Server → client event "user.updated"."""
+
+    type: Literal["user.updated"]
+    user_id: str
+    display_name: str
+    avatar_url: str
+    custom: Dict[str, Any]
+    updated_at: Optional[str]
+
+
 SERVER_EVENTS: Dict[str, type] = {
     "ack.received": AckReceived,
     "delivery.received": DeliveryReceived,
@@ -521,6 +534,7 @@ SERVER_EVENTS: Dict[str, type] = {
     "sync.reset_required": SyncResetRequired,
     "thread.updated": ThreadUpdated,
     "typing": Typing,
+    "user.updated": UserUpdated,
 }
 
 CLIENT_EVENTS: Dict[str, type] = {
