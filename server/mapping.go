@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"slices"
 	"time"
@@ -288,4 +289,21 @@ func settingsChange(body *chatapi.MemberSettingsRequest) store.SettingsChange {
 
 func settingsOut(ms store.MemberSettings) chatapi.MemberSettings {
 	return chatapi.MemberSettings{RoomId: ms.RoomID, MutedUntil: utcPtr(ms.MutedUntil), Archived: ms.Archived, Pinned: ms.Pinned}
+}
+
+// uploadOut maps an upload, with its signed URLs once it is ready.
+func (s *Server) uploadOut(ctx context.Context, tenantID string, up store.Upload) (chatapi.Upload, error) {
+	out := chatapi.Upload{
+		UploadId: up.ID, RoomId: up.RoomID, Filename: up.Filename, ContentType: up.ContentType,
+		Size: up.Size, Sha256: up.SHA256, Status: chatapi.UploadStatus(up.Status),
+		Width: up.Width, Height: up.Height, MessageId: up.MessageID, CreatedAt: up.CreatedAt,
+	}
+	if up.Status == store.UploadReady {
+		url, thumb, err := s.cfg.Files.URLs(ctx, tenantID, up)
+		if err != nil {
+			return chatapi.Upload{}, err
+		}
+		out.Url, out.ThumbnailUrl = &url, thumb
+	}
+	return out, nil
 }

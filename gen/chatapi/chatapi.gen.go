@@ -252,6 +252,24 @@ func (e ThreadUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for UploadStatus.
+const (
+	UploadStatusPending UploadStatus = "pending"
+	UploadStatusReady   UploadStatus = "ready"
+)
+
+// Valid indicates whether the value is a known member of the UploadStatus enum.
+func (e UploadStatus) Valid() bool {
+	switch e {
+	case UploadStatusPending:
+		return true
+	case UploadStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -348,6 +366,34 @@ type CreateTokenRequest struct {
 	//
 	// Example: 3600
 	TtlSeconds *int `json:"ttl_seconds,omitempty"`
+}
+
+// CreateUploadRequest A file about to be uploaded.
+type CreateUploadRequest struct {
+	// ContentType The MIME type (lower case, no parameters); must be in the tenant's allow-list, and the content must match it.
+	//
+	// Example: image/png
+	ContentType string `json:"content_type"`
+
+	// Filename The file's name as shown to readers; no slashes or control characters.
+	//
+	// Example: diagram.png
+	Filename string `json:"filename"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Sha256 The SHA-256 of the file's bytes, lower-case hex.
+	//
+	// Example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+	Sha256 string `json:"sha256"`
+
+	// Size The file's size in bytes; at most the tenant's limit (default 25 MB).
+	//
+	// Example: 48213
+	Size int64 `json:"size"`
 }
 
 // DeadLetters Dead-lettered deliveries.
@@ -1981,6 +2027,122 @@ type UpdateRoomRequest struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// Upload An upload as its uploader sees it.
+type Upload struct {
+	// ContentType The declared (and, once ready, checked) MIME type.
+	//
+	// Example: image/png
+	ContentType string `json:"content_type"`
+
+	// CreatedAt When the upload was started.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// Filename The declared file name.
+	//
+	// Example: diagram.png
+	Filename string `json:"filename"`
+
+	// Height An image's height in pixels; null for other files and before completion.
+	//
+	// Example: 720
+	Height *int `json:"height"`
+
+	// MessageId The message it is attached to, or null.
+	MessageId *string `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Sha256 The declared SHA-256, hex.
+	//
+	// Example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+	Sha256 string `json:"sha256"`
+
+	// Size Bytes.
+	//
+	// Example: 48213
+	Size int64 `json:"size"`
+
+	// Status pending until completed, then ready to attach.
+	//
+	// Example: ready
+	Status UploadStatus `json:"status"`
+
+	// ThumbnailUrl Signed URL of the thumbnail (at most 320 pixels on the long side) once made; null before and for files that are not images.
+	ThumbnailUrl *string `json:"thumbnail_url"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+
+	// Url Signed download URL (expires after an hour; works without headers); null while pending.
+	//
+	// Example: https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&sig=Qm9v
+	Url *string `json:"url"`
+
+	// Width An image's width in pixels; null for other files and before completion.
+	//
+	// Example: 1280
+	Width *int `json:"width"`
+}
+
+// UploadStatus pending until completed, then ready to attach.
+//
+// Example: ready
+type UploadStatus string
+
+// UploadId An upload id, `up_` followed by random characters.
+//
+// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+type UploadId = string
+
+// UploadResponse Envelope of Upload.
+type UploadResponse struct {
+	// Data An upload as its uploader sees it.
+	Data Upload `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UploadTicket Where to put an upload's bytes.
+type UploadTicket struct {
+	// ExpiresAt When upload_url stops being accepted.
+	//
+	// Example: 2026-11-24T21:00:00Z
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+
+	// UploadUrl PUT exactly the declared size of bytes here, before expires_at; no headers needed.
+	//
+	// Example: https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&size=48213&sig=3kq0Q2d9
+	UploadUrl string `json:"upload_url"`
+}
+
+// UploadTicketResponse Envelope of UploadTicket.
+type UploadTicketResponse struct {
+	// Data Where to put an upload's bytes.
+	Data UploadTicket `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // UserId A user of the tenant, chosen by the tenant's app.
 //
 // Example: alice
@@ -2107,6 +2269,11 @@ type RoomIdPath = RoomId
 // Example: tn_8f3a2b1c9d0e4f5a6b7c
 type TenantIdPath = TenantId
 
+// UploadIdPath An upload id, `up_` followed by random characters.
+//
+// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+type UploadIdPath = UploadId
+
 // UserIdPath A user of the tenant, chosen by the tenant's app.
 //
 // Example: alice
@@ -2147,6 +2314,9 @@ type Unauthorized = ErrorResponse
 
 // UnsupportedMediaType The envelope of every refusal.
 type UnsupportedMediaType = ErrorResponse
+
+// UploadConflict The envelope of every refusal.
+type UploadConflict = ErrorResponse
 
 // ListDeadLettersParams defines parameters for ListDeadLetters.
 type ListDeadLettersParams struct {
@@ -2321,6 +2491,22 @@ type CreateTokenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateUploadParams defines parameters for CreateUpload.
+type CreateUploadParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// Ids Comma-separated user ids, at most 100.
@@ -2368,6 +2554,9 @@ type CreateSubscriptionJSONRequestBody = SubscriptionRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
+
+// CreateUploadJSONRequestBody defines body for CreateUpload for application/json ContentType.
+type CreateUploadJSONRequestBody = CreateUploadRequest
 
 // PatchUserJSONRequestBody defines body for PatchUser for application/json ContentType.
 type PatchUserJSONRequestBody = UserProfileRequest
@@ -2718,6 +2907,15 @@ type ServerInterface interface {
 	// GetUnread Unread totals
 	// (GET /unread)
 	GetUnread(ctx echo.Context) error
+	// CreateUpload Start an upload
+	// (POST /uploads)
+	CreateUpload(ctx echo.Context, params CreateUploadParams) error
+	// GetUpload Get an upload
+	// (GET /uploads/{upload_id})
+	GetUpload(ctx echo.Context, uploadId UploadIdPath) error
+	// CompleteUpload Complete an upload
+	// (POST /uploads/{upload_id}/complete)
+	CompleteUpload(ctx echo.Context, uploadId UploadIdPath) error
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
@@ -3576,6 +3774,67 @@ func (w *ServerInterfaceWrapper) GetUnread(ctx echo.Context) error {
 	return err
 }
 
+// CreateUpload converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateUpload(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateUploadParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateUpload(ctx, params)
+	return err
+}
+
+// GetUpload converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUpload(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "upload_id" -------------
+	var uploadId UploadIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "upload_id", ctx.Param("upload_id"), &uploadId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter upload_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUpload(ctx, uploadId)
+	return err
+}
+
+// CompleteUpload converts echo context to params.
+func (w *ServerInterfaceWrapper) CompleteUpload(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "upload_id" -------------
+	var uploadId UploadIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "upload_id", ctx.Param("upload_id"), &uploadId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter upload_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CompleteUpload(ctx, uploadId)
+	return err
+}
+
 // ListUsers converts echo context to params.
 func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
 	var err error
@@ -3750,6 +4009,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/users/:user_id", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
 	router.PATCH(options.BaseURL+"/users/:user_id", wrapper.PatchUser, options.OperationMiddlewares["patchUser"]...)
 	router.PUT(options.BaseURL+"/users/:user_id", wrapper.PutUser, options.OperationMiddlewares["putUser"]...)
+	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
+	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
+	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
 
 }
 
@@ -3786,6 +4048,8 @@ type TooManyRequestsJSONResponse struct {
 type UnauthorizedJSONResponse ErrorResponse
 
 type UnsupportedMediaTypeJSONResponse ErrorResponse
+
+type UploadConflictJSONResponse ErrorResponse
 
 type AckMessagesRequestObject struct {
 	Body *AckMessagesJSONRequestBody
@@ -8069,6 +8333,405 @@ func (response GetUnread500JSONResponse) VisitGetUnreadResponse(w http.ResponseW
 	return err
 }
 
+type CreateUploadRequestObject struct {
+	Params CreateUploadParams
+	Body   *CreateUploadJSONRequestBody
+}
+
+type CreateUploadResponseObject interface {
+	VisitCreateUploadResponse(w http.ResponseWriter) error
+}
+
+type CreateUpload201JSONResponse UploadTicketResponse
+
+func (response CreateUpload201JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateUpload400JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateUpload401JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateUpload403JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateUpload404JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload409JSONResponse struct{ UploadConflictJSONResponse }
+
+func (response CreateUpload409JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateUpload413JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateUpload415JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateUpload429JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateUpload500JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUploadRequestObject struct {
+	UploadId UploadIdPath `json:"upload_id"`
+}
+
+type GetUploadResponseObject interface {
+	VisitGetUploadResponse(w http.ResponseWriter) error
+}
+
+type GetUpload200JSONResponse UploadResponse
+
+func (response GetUpload200JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUpload400JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUpload401JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetUpload404JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUpload429JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUpload500JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUploadRequestObject struct {
+	UploadId UploadIdPath `json:"upload_id"`
+}
+
+type CompleteUploadResponseObject interface {
+	VisitCompleteUploadResponse(w http.ResponseWriter) error
+}
+
+type CompleteUpload200JSONResponse UploadResponse
+
+func (response CompleteUpload200JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CompleteUpload400JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CompleteUpload401JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CompleteUpload404JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload409JSONResponse struct{ UploadConflictJSONResponse }
+
+func (response CompleteUpload409JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CompleteUpload413JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CompleteUpload429JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CompleteUpload500JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUsersRequestObject struct {
 	Params ListUsersParams
 }
@@ -8629,6 +9292,15 @@ type StrictServerInterface interface {
 	// GetUnread Unread totals
 	// (GET /unread)
 	GetUnread(ctx context.Context, request GetUnreadRequestObject) (GetUnreadResponseObject, error)
+	// CreateUpload Start an upload
+	// (POST /uploads)
+	CreateUpload(ctx context.Context, request CreateUploadRequestObject) (CreateUploadResponseObject, error)
+	// GetUpload Get an upload
+	// (GET /uploads/{upload_id})
+	GetUpload(ctx context.Context, request GetUploadRequestObject) (GetUploadResponseObject, error)
+	// CompleteUpload Complete an upload
+	// (POST /uploads/{upload_id}/complete)
+	CompleteUpload(ctx context.Context, request CompleteUploadRequestObject) (CompleteUploadResponseObject, error)
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
@@ -9816,6 +10488,104 @@ func (sh *strictHandler) GetUnread(ctx echo.Context) error {
 	return nil
 }
 
+// CreateUpload operation middleware
+func (sh *strictHandler) CreateUpload(ctx echo.Context, params CreateUploadParams) error {
+	var request CreateUploadRequestObject
+
+	request.Params = params
+
+	var body CreateUploadJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateUpload(ctx.Request().Context(), request.(CreateUploadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateUpload")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateUploadResponseObject); ok {
+		return validResponse.VisitCreateUploadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUpload operation middleware
+func (sh *strictHandler) GetUpload(ctx echo.Context, uploadId UploadIdPath) error {
+	var request GetUploadRequestObject
+
+	request.UploadId = uploadId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUpload(ctx.Request().Context(), request.(GetUploadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUpload")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUploadResponseObject); ok {
+		return validResponse.VisitGetUploadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CompleteUpload operation middleware
+func (sh *strictHandler) CompleteUpload(ctx echo.Context, uploadId UploadIdPath) error {
+	var request CompleteUploadRequestObject
+
+	request.UploadId = uploadId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteUpload(ctx.Request().Context(), request.(CompleteUploadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteUpload")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CompleteUploadResponseObject); ok {
+		return validResponse.VisitCompleteUploadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListUsers operation middleware
 func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) error {
 	var request ListUsersRequestObject
@@ -9967,356 +10737,400 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bchvHlij4K9k4HWHApwgCvMgSGB0eWqJstnVrktretqBmJaoSRG4WMuHKBClsHZ7wvE1MxHk4M2/9",
-	"0m/7db5pPD9wPmEi18qsyioUgAIJUpbtF1ssVOVl5cp1v3xsRHI8kYIJrRq9j40RozFL4Z8nVLMXfMw1",
-	"/Mc8iZmKUj7RXIpGr3E2YkQzQYX+QpGU/TxlSisyYSlRLJIibjeCBvtAx5OENXrdTidoqGjExtSMpGcT",
-	"1ug1uNDsgqWNm5sgn+6EjSkXXFzMT3niZknYUBMuiB4xEk3TlAlNBtNU6cKka0ypWMUO3wr+gWg+ZqSJ",
-	"W1ItQjW5HvFoBFMPptEl04QrMpwmCaEXlIvitr96tNfp7u11uv5ShjIdU42LebTXCCrXxnQ6Oxxqls6v",
-	"6xQXQ7Qk15RrMmBDmTKi0xkXF1WrWAqHm6AxoSkdM20P/uiKiUWH/p28JmMqZoSZl5QBx1gqTZoxG9Jp",
-	"ook56OzpfqfTmkcDbgb6ecrSWSNoCDo2y0lgOn+ddkD7zZh+4OPpuNHbh7+4wL+6lbA7jtl4IjUT0ex7",
-	"NpvfxEt6yRTRI65IlDKqDdQsAhNFh8wANjXwJ83TN0dPSb/xNOFmu/1GqwcHP+Sp0n3hPrrmekQouWQz",
-	"kk6FOiCUpGzCqP3FfKHomJkXAiInLKVmJYSKmAxkPOsL8xoXZGePjOQ0VSSWTBEhzUN7oPDyBdMqn59Q",
-	"oa5ZSppKUz1VfeHGa+XT4n0mYQYSvXXCJgmdsbhHdDplYZucecvDpRBq5mYpjEZk6q2Zm7s+nCoW4yR7",
-	"nSckfPr61fMXx0/PQtIMh5wlcdgXoXcKW9+zWdhqk0MHFj2imtA05VdMmfuUMG9bXBGleZL0RToVhhAA",
-	"lisylCkx/3fbnk7MQXU7lt6owIwhSivqmVMyR5lQzdJWm3zPZorQlBEVyQmLzRBARWiSsBRPF6kaQHyq",
-	"zEx6xPpiTJVmKRyyWQmNx1zkgFFme7AwReSQ7H/4AJMIqcklm2gY2C3F4Aihw5SpUZu8VYxQAn+QlIpY",
-	"jmGKJmtftAklb98eP2sZqtoXBsVFzGISjai4YAEsMMMtKVgGITMNZ6rdF/7la+wPO9FjtkO3HtPHbGsv",
-	"7tCtJ9He3lZ38BXbHe7QJ/GjbsPeT0Sc/IKWTrNwVcf0wwsmLvSo0Xu0B7fT/dk1tEVrlpoh//3dP239",
-	"9/f/9Z9zgqd0aui8ubOr6A3XbFxBbvY9atMtU5v99YnNvk9rujVozUumFL1gx/EbajZcxSTH+EphaY2x",
-	"ujjfGXwVPYk7bG+4Tx8NvooeD3epg//EDJet2A5xzuNG0DBUh6csbvTMBfa38c8pGzZ6jf+ynTP1bfxV",
-	"bWcLhWW/kpoPeQSou2ztwnuvuAGhh+du0TuDbraR6g3449xlF8V1w1ZeD4eV3LuEOloSdcknZQGhCj8k",
-	"jliJICX86BRQpLOAldPIrOlsNmGLIZ3at4gZgTSpIGws/8YN9aVEjWSqIxmzIoI3/td//s//UQ1wWMdt",
-	"oeyvGLcg5XgZmqRSjosrM0/Oc7TOMaR6ufD6HfACFwhrPQPqvWy1SN+L69XivIzJZu0LgAsD3GW9bpGw",
-	"4reKpcvWa5hQcbUxvWLVSzPv3mVhuBYUC1OmJlIoBlLhoeF3bwWd6pFM+d/NuEZ5MDwJLh+dTBJ7Mbf/",
-	"pszaP+YL/tiIqaaNnpgmSdBgaSpT/Dw2az58e/bd0auz46eHZ8evX50fnZy8PmkEjugZ8seVMnKAYW/i",
-	"iiY8Jjk3btwEDTWNIqZUozekiWI3dTd7ZBZyYneJe64g3znf54p4S7lOpbhom+m/obFVTTYHlL8cvjh+",
-	"VgQIiFaNXjaBDyL7jIynyigEpGsI3l6n0zHSQkojEO7vGVJOHOYKYUMGhvgqlgwDcj2iml2xFKU7mbIY",
-	"xCqCEwSEEuDKrQNiJUhiEFpZDS+ZpFwDqJ9KMUx4tEFAO1GxYbakKU8A3R1BWkbJbvIjGbPxwEDYPxJK",
-	"4jFQRpDL9IgpvMqK0CRlNJ4R9oErfa/H8hdzWQIymOpMbB/MCmqzUR6YEVnNCcEv7hjxAJojlrJeX5hf",
-	"4rFdstuBOS4LtLaFmH9w8DJoV4Y/9IXZ6XOZDngcM7FZ+vH65PinReRDimSGBwFCuyJjOiOxBA3wPoF/",
-	"ODUKiTa7YvYQjD5Ak0ReG/yHPwiiToA/CVwi/gX3w4j8aQtw35PB7/UaOKSel/lzmIL2XHqBXFNFctXQ",
-	"KZEWnw7MT5mqk6lRRLBr98p9HsaxVmROJ12+YiOFLdCDWwHBO2111oIlgOc6LLEqLJ6fMJoQTY5y0G/i",
-	"5I5fnR2dvDp8UYH53M5I4BvSzCh0TPaH3WiHPmGt+wT6qRwzNGIMKU9YTLhQPGYWs9MrHrED+MMumSg6",
-	"yw0fckjcBhQA8JXUz+VUbFD0ePX67Pz567evnhXABrTC3MAhzHaPAHoliZqCNRGABDjFVSah3gSNN3SW",
-	"SBqfSfmCphfsXgUMDwIWUQDxtZQkgckfSICAWbki0ggMgCv87wwFBNIMv3n97MfzF8cvj8/Ov/nx7Og0",
-	"bAXWJjuSSayIFMRIGrP8tgZgrgQTCVieNBgAhYSJAMooj79gVyx5MAblyOyhFalh6Hkim9vetLVbZhYq",
-	"MBT9devwzTGQXypi8tctI8FvHcetA0LRfKXlJRPA8wxKRzRJCL9XUnvoz9sMC/vrkW8YTVkatsw5UbuT",
-	"rcRA3j8wa2Sv2rFh53hoUr6kYua8Aps7r5PDsyOLYUd/fXp09OyoRB+MyIToyD5EjMWGvXtmxvsE7mt3",
-	"J3LfS7YaoyT6Hhyzoq3MiVA1rX1723M33ASNv25lrpGtzDC39POir6g0RMGjU2uY/Iu5oaytp+Yw5m0A",
-	"4m9Hcz18c/wQaqudpqSz2kVk0sviixq2zKfsw4SnBruHMr1gsfksZVfyksVwA98KNZ1MZKpZ/JLFnILB",
-	"6BNwKKf1zk32wAzLENiwvIiwDVYeOzDYUqJLz15A45ibl2nyJjUUUHPmVlue88jwNZQV0PsRKvZz6Dyh",
-	"ILaMqCIDxgRJWcT4FQM/7MQb2NNt69nUgoZiP696+ZT93ECbkbM6vfOMemaA95lxVA7+xiKgEgAIC+I5",
-	"09eRuGKJnIByii9OEz2/G8Sg5avLPjeTZmi21NA8Tayc7qPQnHUunTJyPWKioDjD64YptHNXx0DKhFEx",
-	"ByM3dID7cKtbDCywQldZCdGDBb54Ghv1Xhn1ypB0WByNLudhl1Clz2l0Wet0g3URZyE6ZNNWbjOOX4JK",
-	"fLsrkgkfhMbg3aOZdbp8C5ACLd9JAkKvs6rWNZ4WN+6+rtrt05RRzQzEbrtd0J/NDkmOBYYW0eTaKFPO",
-	"wADSoWAsBiI1MBKD0ixu98UhCeOxb7YxcjLqvQBKLkho7VshOh1BlqRj5nlO+8JoCc3w3UAO3ocBgX8E",
-	"hCY8Yu9D+Cp8B38FBF4hgxn+Cn5S58bsiwnlaeuAhBepnE7sh9GICsGSEORBQsWMiCkaTbiIkmls6KGQ",
-	"AlxsQiIIxez1sNF799E9KB6+s9f1PpYPy/3y/uYmWPxVY8zFsWZj1ejt3qx4k36wb3Zubm7elw8wtxLi",
-	"AcwD346F9lIIWJApHEF2iEZDa80huLbMmInp2OwsHnsY6Lle/d3Dr++DxoctoENbZfvmTbB4o6XgGbB0",
-	"2ms4YEbtVx6+HFjrTzwOqnCumb9ZsdWCM+RdYyAHZs0coVzvigbeuXTBi2cBQ9OUgnA2ZprW4S0v3Xs3",
-	"zgnzce6OxlxNEntpDoziaQSkVCaecb7o4HmTSkMhyOFEJolsBL6PHdzSRmKiA/Muend8N/u/9/sfOp2t",
-	"fv9D9/n7Lyv87UGGG6vIeOYBrEKSBcQMdem7kLPcQVdEtmrwFgLR1ob0YTRm5KlMJxVAXhzJUAPERi07",
-	"B7XsPJ2o+ZCmBaFteQBdZii2ISpWBW5CoFtGMSsCrBY7qKtjGPyzBRAvOVujKtzuaF/DPyA6Bo2+ue4x",
-	"f9JaJ+c2rKcAud1H86B7wYcMovS4cKFAB1lQiAupKkAJR8nA9PjRXg0ozUHkGaPxC6Z1JfkzP24l8CuL",
-	"ScwSfsUgJmduq2gZPbeaTcVQNnJDEQEONBpdCnmdsPgCBcxaZO85TGJHyglATu3sKvw4jYql+OEXG1iP",
-	"P9z8okqYWYbTgjW/X35S9dQN74PbKRw+bnzGKkfmqSiu4YcR1eSaCe184GUQoQJfQ8F+al68KXheq0kK",
-	"crnSxZApI3Qgp0gNYRsBgcC5MPNGGnIjck9kXIxTqe3onQONlYw+LrEKwCuGEgHxCrJTSxkYt0UpJCx3",
-	"68/xkszsMS9aKGa+ipiTpxhicXpgr6fnQamYbHm8wCppEY45X91CDHpq0aG49rBs3wnNAkiTJsosZT8g",
-	"e91d85/9VkDCKlOb+aAb9EVYYWA3v+0GJMw8PObBXuAHq+51npiPK6y9IdnbeRKQsOhaC8l+pxOQ8PTH",
-	"V0/PT45Oj87OT47+7e3xydGzsC/2uh3StGHRBTc6YzFGnE6och52A3suRcuGaFoJvcLgtcDCWO1R8L1Z",
-	"nj+32pw95zas2JY50hxnKpY3h6lFs1nl9WAeoUVHDYQm0GQxqS0hPWq2RgQGja8kCs/hYC3qu5ry2mlB",
-	"uClcJivubJDsGiw6RaNbaQ0CI++/UGSS0AhkHoj4lXL8hcLfSCIvDjzfND7kinSzkOEZGRq94hr81YZ+",
-	"XtBJkUDs7QTzeQrLJKSgUZQxKkiVc/JSI5QLFhl1DoTAakGiiApG+B5PdKWoBcLVjLhXyJjGxRPar1ov",
-	"W8TcZoRr67AuxbxKXVilNa/tZzNX3Qg0duEL51RXTWiZuXnTDQWRCXP7aOx0dh5tdbtbO3tnO51eZ7/X",
-	"6fzU8E4qppptGWF4CRepYcjygoWD9c3FeXhk7SjIu5rY/IjMYrB0ZnTMIyO90yofzrJbWSGzViC5L43+",
-	"iemfCNPL4eZrRpV/chSeD5e/M/Z+x2iyKMDYhuJ8ocgI3iqJyBaHUSXs7gSNeHB+nXLtM13MQTIzXprV",
-	"TuBkrKJ9xVKFk3XbnXZn3ohYmODjnN2ACfIDG5xKSLbz3iVSYLgMF0pTEbF2owr7C6utQEmwOlJi3mHO",
-	"1mJY9IAqRv42XaVd5XufE3BjdpHSmMVhrrBlA0dUWEO8mVijEcQJggBE93WF1TaH8KLcQMWNTmBmnKTS",
-	"yB1EaZpq3MLKBETvzBbhC7ia7FvtlZqCBVG27uKp5NMFBVxYjMf11PjvMmxeX4O39+UzVt7Ri1YtiIFH",
-	"CCxx6DoKnUsuNIIiLi73IjbDqTB/n0dyKnTYF/B/5UfuKcshMIQbRrNGL4P+gPnuz77AYXtW+ndiIXq0",
-	"uYZUmJHhOSSCvEuzUJzKLLsvmjk1CPNJWhCTT9H/GRAlbRwmstwBM+Juvk1UvIpo8TfJBYuXcy7g4vji",
-	"Un7VWYtfremHLYK3tvP2of2dds7AA6y31bltLMbhf4XvQSsCASlJrG9vlTwKn3xDldnUxzv4f80lqSP/",
-	"3k5ctr6YCk0ZNDfzu88c8Bq0EahFDb34UxXbuJuIYpPKKmRqe9IAqPmDfL/ASz9gER2z3EdtL7oZ5QBt",
-	"eDk9gvh95bTXqYiJTQlBHHnBhnrjGPIwJ5mwoa48R/jh4U6x/rkpLScTFpMBgwT1iuMjTbP4AAPGxvIK",
-	"E09cfkPLPziudD12TsEHbP5lvc51DUZnGfNQtT0UlntWuEo+b3mgHqjx3dtJTjnkPm9InTKtubhQiyWo",
-	"LxSR14Io+6InUM0r9Wk04lcsXqyBZDeHK+LeJs2p0DyxDtPMfoaFE1p1jJBBYzzVLD6HcapKnJjhc7ja",
-	"+eGbA7Cw4o9WlJJ6gdCzf9Z5vELoWWCmzanahAtRF0D4bmExhVG9/W8qaM2HY5CfZ7bu1Yh0O7/5U6j2",
-	"oIqFKr5QFVh3QOhAGT4DjifQ+GYZy6QpsJ4xF/6M3fp4eoi/kKYBdAsJO2Rykiasu5UfkM13tGvdAJq+",
-	"nGqWD493Aop9NCkW6DGqtI2CHU71NGVkKsyIqmWx2P55X+gbND5sXcgt+9C9235l//HODNI+42P23n91",
-	"i48nMsXwNMj+blxwPZoO2pEcb0s64VuRjNkFE9vZ7Df+5+qST7bkBBFpayLB14cLXHKf3nDhHeJUTMzf",
-	"axxh9UW7qYH+9TmP++YuHCij3581J1rs+MUsaq+6SMmoBrrz+VhdWOpXZccRMdASnudFEpsd4Lxr+W3Z",
-	"tRmDW4mMaLLVrUPTvUSAqqCtD/qAsPFEz4gUEZgImC4r1t+xJJEB0YyO/6kYo7Xnx+15c0Kk0go93vHS",
-	"a+ry0Zep89311Hm7j/orsB8UAH87JspivtbMYInHjzYw+xjd2mqpCF5Yg/siMIzKMK+MicEVE+UoidtG",
-	"e85Hd97KFzZmSH3qB6kU7pn5nODtrr5kHz0QZlu1azfXBZwbq/zdE5qyWs6LwtZ+nkq92pj0b+YtEKts",
-	"jRi1hr6dfTKvWHqFkjCFwZr4qR80TBTDIGIj6qA3/oJfMUEGMyxQcHJ0ekYO3xy3id2aq1MnEfNzwyEV",
-	"sRMYEnlBEkavWF9wTeRU9yBLnY4hTIcJw4NjJFAQYwP5k2aNEZ9AWbjMrd4Xibz4QpHQrb9NYzD/b3uP",
-	"rDocuqVFNE1tSQawqto6CbdI0jFItoZZoH5eT9DQo5TR1c4wfGs+pL7SIZsvGFcSFAqbAGMs8rACafdJ",
-	"XYHiLmGjd7YP1bhMFXak9c1COFJGpdrTiSHDnnO7bTdcNhu5D+tF+a+29hTYpFlrM7SPwlZg+Ub+zK0T",
-	"bfF2iX2R/24fha02ycbpFfgBVZmueQ2l3cxVg1CXvvDua9M8hlxbWISCGwijcylccAtV2fUHwxRP+0Je",
-	"i9YBmVtwQObWiOu6HsnEW91QQ6rLiOqsCh/7ELGJLWkIYYiwHlDK3Gd2SOuUUyN5Tbjui4zruygci/9t",
-	"EsoI6rMYhMYQxhxeBjhcq74I89sQWqKRE/Ql4TdGwAvNlQotoNA2Z4sPLoqTX1Kwrnb9v8Otn+jW3ztb",
-	"T8633n/sBo/2bioj5+0ubmcYRG/UepZB/MaIIBETkE2k2M9rWAoXRlV/5mrHy7WlnecpY1tGdiT/evr6",
-	"lRV1vBhdC+u8aOMe+f4bx2Nd7O5Hs54gEw1vwrVFpEUbqquCLlCp6umeGTZ8vqefZz7d8eirD7p0nlpO",
-	"eNToNRI6FdHIUHshCnlK3trWCr+aN2KUVORVmiLXNRXEnfUUREyrV0snVlpOlPWwZE7SqjXsbHW6t1jD",
-	"nWOkJliZZp0PbTEbOFk89BUCJbw0l6M0Fx2Fg+VLKkuKObjfr8CpQ3TCl9EqkmLI0zFmzxYqopbMp9Fl",
-	"DXzKRluKUt2HPM6VIM52VgOC9chs6aPbkdvy2X3GZLd0JKuIG4hxQg/XE+OWlO3dtBjn7+c2slwhr2sd",
-	"gW7uw1pi3PJktN8HWr3JSfbGGHv30WLOLlNnkmh0d3b3Gl6cqBrxyYTFi5n87NYZxP4t0RKsb/Poc0fu",
-	"RdMLpuvh1OzMvnw3rjfP49wi3i8BYW1CPLtLfRV/hM/+rsyWVVmxXpflUsAnkyvvLNPlRs0lBdWxiC2a",
-	"aYay6BzcXZ1hPidaFGQ1bwWLT+gsv35rkIYfRtJVRUKrsr8USBlPGDW8RzCCd6vaY+5KjGRGxMoSIzaq",
-	"qqrGSPYTFhmp/Dy3/y4KSXhfUU3kgl+x4kbkkLjpAmI/RXu1oSfnajow36NfJp2y+Uz88mteSRGA8vvK",
-	"C1guIKJzGnjXILuqBZUz9ZS0wcX5ey46Db6vFTnineA8JXDFnO+lFkleXaZbkRU/fykySrosV5JIQSwt",
-	"rJU2+YZXatgYVrDY7+zlKte0k+CI9X2WFcE/ZX/teulCdgGD2S0jKnO7ez6Sv6331dDdcLjqQ6X3reE1",
-	"WtPxMeHWY4bQc66yopPDf+m+I2PRLVXwX60VLDuPtaQZZhsI8wCc/BfnHmyBUzO004UHttQf1MPKFxTm",
-	"dbjchURPwBu+ls5l84cnfD1Ny7wfEMGusdyBbcBWi/gZ6lKgfPud34/O9YaLRUKkH82YeWQy7Mjr9dkV",
-	"LqSv617zRdFgRbh4KxLy2qO09xhX6d+uJbGUGUzr4XT2+u00mvwEP2c0TJliIqoMHzOExdx4+8qC2pCK",
-	"MbEqGyoLI8pynW3MJR/a5CszyjJ2vXu3wOFF+ZevRcIF8/rLwXKxSHhBRq7KLi2kY8JAjaAhh0P4V4Eh",
-	"Zb9umBvlyTVZ9mR+JsuO+zbGNocHtcn/a8GgVplFYZvgXp/8O9T8HVnaMDaqklFicFUpysFcnGxt5g0u",
-	"LuYiLqqKKy2JqbQTafZBBySaaqIl2SlU9XERl9eeIaIy8PJ0RJOEXDOiRnxilIfnKY/p7OuiqXinMgbT",
-	"hacsZX8loHgLKSwOX6sZRX475rh27NSyCCc/rimPaPICduYQxwXGVd8yS6nzBnEyDy25he0pI4Qw4Mq4",
-	"19113JpGqj+voR9kBW7qlqIsNKTbHGG1An/RWZhtYtlRPYVYvcUGqI/rVs9ZamuzR4XtZRiNRrnqlBvb",
-	"e5rGtAfDQ1/A3s7Nkg1sWPmMMnjUOUcLvTvUpPFuzDqI8xtSdosxoo18T9Vq79zrn1D39eAfuJOvnzzq",
-	"kNmnY6RZjpkF3VhLeQnNlC3pG9Dosi+a88G0rdr6cdAX2ed+sQN48IWy7Te1Ozab4heax/g6vWSiZUbB",
-	"jYf+4F8oG8TrKXIYJ2jVcoeP64hoEwMfOcyDotfR0LOPAiKTeH01PWNNvyM5ze1pkYp+mCMc4CJgojl2",
-	"wL+87/KCQ+eVMtvDksfbZq4/HBNeYACY582LyEv5HOtdp+I3t7MNlPDnd3ATzip5V34PArKgH/EBFg7d",
-	"3fEUjKC67DaUZxlxzdSERqyyj7GnVuzu1Cu/vdPp9z989dz887Dz//7HL7/+8svWr7/8n/3pTmfnMfz3",
-	"ya+//D+//u//+f/98ktl7/EcCGpJ0HS9nBSXygZ1WFGRWSyn35IiyOsFRZnMvgoL84XGgCiZloX9dwj3",
-	"92uyAnf/c9PtTmdF7Wa7WVx9NSICH19UsuiHkSQJG2rbFmxRQ481id6mCNiy/h6FjdUlUd4nt6VQPjg/",
-	"ZwIlE7a0/kIqEyiCmtddcPI1FBoB9gJAqKivUkkMbKWfOUpYiXK1lG3Ip4awT3x703Wj6qsouG2s4rUk",
-	"vsPP03Q9pVYFeWyyX4ahZn4fh4DwIaFitqJFxko78f1IRVmXjKAxFfznKTu/ZLP5TT3P2p2E8bjXn3Y6",
-	"uxGF/zH71wD/ClHLh1CFa2m7wMTKEnBrWodWKdccCxGv3LjNcqqBpjKFhCuLASM+sZZ90GE2h7kLSakV",
-	"+gAvCvD08MtD+xJKlyw53raraYs1aVSb3XDPeQepwPH93FuAir0cAsysihjRNOVMQYJXk6qZiOiEt2d0",
-	"nLQC1x7YK97sIP+Fwry2MDM/hS2jaPSFM4WO6GTC0E/sZ4e12uQpZEkqwi+ETJmr/gFVP2JJhNR9cYnp",
-	"dCL2jBGFV4h5o2dT6mw1RoW9e6QeYbW8mBsYjbmgGpnJmE4mtq1jsfLY0roMfjW3oFDqaulneYEvvw3g",
-	"Ml2o9HaWM7neVy73st5XeXTCYsei/66z9ax+u2QAWiGkzX21YqK57wy/W7F1c4He4ivuM8wTXvUh5gkX",
-	"Ps3jwmavgCngfTUCr2A17JOFY1idqlvGw3pf5Ci46v050Kz8oAD/VW9naLHqxSpIv/dpH5hzqxt8YABd",
-	"RuOoT6cclXONvQxNw2bKZRHpVj4Bj8At4ViWQt9DCY8Sf8r3UFzaUq5yGxMfnSvkv46tD5Od/TRWj5vU",
-	"t/hlbPH3ZPJDmW6BYI+5NCCFrJVMs7hjzOazacwObuPYN2tcz2LsPqiNLafT8Zims98bvtTU1isVw1pK",
-	"ui0Y+znDyB39Wn7ECvdhvfKI1rCVVUfMi41KkcygUan77V+MKhTCLeDiom6tRFAsFjZbgtwyjHXM8tht",
-	"EZ9SbydXtmgt2QXAUu63ljnIZpiNYK0bZs73K2O43xfL0n3pxVyvUxXS9eGcag/mldUh7TvYwkm6CvTm",
-	"oSGlRE51q32v9SHtUm00Zb5W+wBoG4nkmOVusNVY4Rc/n5/eYLQtLA4eyDEXU1Us1eiVHfcn3KlVid/O",
-	"vri01stiBfYFM2OBEjsK2KuLjSOXtfvprEzqKYBofs2lm3WbYpoV3mRk3aK4Y3PjraKNq0DnHOi+YMvI",
-	"LPKWhFX7PsJ4HPYyA4xqu4bEPTJJ+RXVUJ8CzWToIxzMsLSxedX1K+6RyXSQ8IhwYcRkr4unb6iMx42g",
-	"AaM3gob9tGiudD9WCgUF4X6jta9/MxXPC8ro+7IE5lVHqlH2yA9xqFut/Cw30kA4gUyJs0Y501h1ufJy",
-	"EIDZ/CkTcVaO5HYZro4nLExurVH7EV+x4Q08zmplmAGLFYmKbrwDiMeYMKpJyvQ0FcprNeZ5u5bWjawt",
-	"HNfos7uyxGRQ2dxwQXNgMphqoukgIBA7PGQMs+VA4TUwx02vV6Kyzv46j81/vjH/eWr+c7R008u4AVIl",
-	"vxZ7VcFF0nQJ3Pud1gEGlQ1slR6MYCQXTCusPCUwWqac9brBvLf9BR24a4Y9QKWiO5Y+XO+rOQ8nYmGV",
-	"oFzdyY9MWLoFx+OORhlyYIQm7G5/MH+xoItfkW/vrsm4g8YppkROFpXQgQRJlzgJjx0y3bqOju8udwmZ",
-	"m0zg20BavbeHyjP0wHEbNdwH51rq+NyHta5Y4Yx/R3q5v6/bck/Eb8M7HSoSLdvVic93wanV66+DQv4X",
-	"t7MzlHHhsz37mYieQueoSiqTMkJddxIqYuWVd80LQFrrFnk9oT9PQYBCOUgdgAk7AS5NLlJ5rXI3LJLj",
-	"gjEtp1tX3XZ3i7V3tvZKcs3+/u6jAuvfKbD+q26z32/rd52tJ3Tr7+8/doPuzk3ra/Ow+Gyr9Eq1QGCA",
-	"82ZBpXBnXS7oSbYyJpakpLbT1wLzfcXJH1Ebh5MPxYVvbyZQ+yXwBWEXQ3F3M/SIqvOxTCt2Cz3B7YJo",
-	"yghYcvWI2k6BAArIADsgaiYiQi8oF3jUoWAf9DkCIiRUgwGjnoXA+3LlbcyxuNLNYK6CP5y32UWX4k3t",
-	"yobu7VsSEodjnzERwX6dlWIP/JKrPoYeXLLZLaUdHO2ewn4Wh83gtF+oQvxMcebDaMzIU5lWGhRSqtl5",
-	"wsdcn6eTirOyPFdB6p+CXpOEor+kKJZ2KkXPW7RVXdYlFaNESmteKcplYy9EAvQHabGeN0iL83JVtUeD",
-	"r6J78AXhDm4jhuL+1hJAvU9qEW57w35HQifu6AeuR99XRXZlWJNF9xy+OTakI4BSz4KAc0JWJlnTCa8O",
-	"FytcZjveAbq5CdeBZ3LHOYCPFfFRXZ7v/evPT366PNsZ//D4w8n+1auvBm92ox8fjV504+edi9MdevRk",
-	"+v2e/rfGbdto/EnmHozMOVS5LcGz+FuPYhQ+uZ20ULw1n/P1z3ofVKVXTRKOzbmoUSy3EnbFEmeuObBp",
-	"9ShKYhCfItY3WFFtwYw2W9U5XZutwpt1I1921iuGRFPNIz5B/FvQysVbBoeUj6waZCfAf6QswlZkqdIB",
-	"mhfn5Gk0GwaNiKYyuWPZrHl2g9BcFeycnaBnI62Id14rm7cc3uotJCid9Dy8F6Pg/Xh6HizFbK0WIus7",
-	"iUqhhwU3Uem3tR1FhRQ1u5F6Lsr8nsKapStBVyQUhZTVAxLiFK7VA8E/C8WBJskMvEln8pJVWnEVvxAs",
-	"Diyr3FKRnNgaHUSbbypU/VVFyXHpl0wUapPTKGKTpYy/uy7j19WbekMVJF+F29fqa3jnX3795R9hyR6z",
-	"046/3R++/vbHv/949q/85Q8v93969k3y6tsfuz+e/cRf7bzca9OER6zd/erRXqe7t9fptDvDXfokWo0X",
-	"sK6V9cThTGry2eqjqMVfYTGfM191BtYVBXzL5RqxqrBquwrCBf2qu/N4mYKF2lUb1avuzuNq/eotBA7U",
-	"O0F890xqmtyyW6E/wud8noV9VPucnfHRj8xQRF553V1tVsKIXrE8oqg62U+dG43rHAerDsyxVtxCtSc7",
-	"eZWvemdtZ5o22124hLeFqRRpMs9sWjdmqBUQNR2XuwXs32mpS8KJymsuxw3ZJVYu6o5RRAVgLlpwUHH2",
-	"1eiYuxoXaJHgCJp675FhWhXNeS+uIH99dUlN0Xl6G1LjweRzJjUgyN0pisZrq0xzfa3YQJmmDNOO12yi",
-	"vDQkRbBr2/n0fgJQSBPbsrUeKhJlzSCNm4XniUHXdz7MqlbYVSdpixpMNJqPSJQwCnXN6xzx5rJdD0u5",
-	"rstCr6AsDawYD4BgVpdb9KLkWNLE1kollADr1VrRVpVnh+r4ghKTWdVt612JRlJBw07v6ReK0MmkuAEQ",
-	"0dcS7TLbefu897+tkO8US1c5S7Pi3sVzX+x59MOQY56ySMt0BgYf874t5OVUOOuKXMO7CF9WU5QQfgsd",
-	"qM3ruA0gx6FbchgQliiWNZ1dnTasKqurn9kCcipwLnYQyAlVlywmTR4rqN00mLncZdLM4NGq7UaAM0rl",
-	"kCcVNSIrCrop31NagNn7BUhb323q3r4l03XY9jkzXO80lhWThTfaxN7965HMKsCi7G2uAxIwR5hFTMI8",
-	"UTvMsLPkJ7mimqbn07QiW+FQkJHWE0Xenrxwd8AtiEd6mrJCycupUKxELeHz3vZ2FIu2fQot+HFWtY32",
-	"ggn0+Z/3k0yVxljp9ZpC08nERt8iKMpN8biGtR2JCy6YleDLx2I5x/liTwnGKwNhQgqk2EpwHJrtkhc8",
-	"jlmSNG5bT8AiQ6GAgE0agTbKC1Dk9lGBtejZJqpGFqAe+LiZYcPK4gPehbptHFvx0jksIm/enoF9kEbW",
-	"qu1eaBZFogGDPBhAhdYBeXN49vQ7e04upBvesy6MTd9J0jw8fXp8HJAJSyMm9JbtINWqkHIKktntrm2h",
-	"Yu3e44Lo0HQDeTLE1vv/2uy962w9MYLE/k3r6+a77a//y/t3/7T1399/2fq69fU/b4oWrGivte911zog",
-	"4cebcAE47pVk+A6ezupaX/XPsExr7kU8XYPLWw52e0afiyyfJ6+HmqfRNOV6dmrWiNs/nPDv2exwas6l",
-	"TqgCaYbq8vzXX/4RtgKrsboe+tel2AGehQ646jPm+1RqF03AzSQjRmOo2IR42/jr1uGb463vwR/uZENY",
-	"o4HjN4ymLHWrHcBfzx3LeDqi2qwyd4U0FhQqRV/HMJVjEr55fXpGtuGJCkkzNIPLlP8djNQ9gjOSq522",
-	"3TMXtsaLHPZFmK3WFij965bBla3jOOwRrgmNdFZVDmVmDKngSk2hUCqMB02/nR4FqXPmPeuLIDZ9JzsI",
-	"A0SuMjgSKOlAySCV16CWpX0xlgPDF+hkQtRITpMYIiMJF0ozGhc1NwiFs2EB1ndlrgf2WOyLpjZ6nUu3",
-	"xYiXMEeakPxXEiJfhT8Dg7sj8OUUANvqi5QNpwp85WC53evskvDw7dl3r0+Ofzo8O3796vzo5OT1SXgA",
-	"2jtsPg6MRHGBCJSyK3nJ4r7A0+OK7HW6OMTRq7Pjp/4YBipGQ/KOh2eeOhnA9i/ZrC+4MucSZ5U/7dhQ",
-	"byfG4jhwoeEGAirkaGmYC3RVpkqzdOktQohKwyXH8La9Si8PT8+OTs4P3xyff3/0o0EvkKDiMReEiXgi",
-	"uQvQqr4qOPWi25KfS/WqaARnahAzIN1ff/m/uzuPC3UdhyQsa99hG8ipIoJBtzySsguuNOKL0Q/GXCnA",
-	"lJSMaWLYn/NO8hjwFtAgdkjQIeFfDl8cP/NPD68SSCmhf6WWAMK+Mg8FQ/a4GMp5CDhywRWhRLFkuDWS",
-	"Crr2j6eJ5lv2ekTmeg1odMlE3ENHRpDb0M0u+iJL+Ckl+qjANXieERpdCnmdsPhijDHMIi56S4K+KPQ3",
-	"DSrydfAz19IhQAfLydHpGTzP6le1+6IvvvzSnDwT2uV1ffmlveY5akH1W0iGRZCqXuHONPWIOcqElCcg",
-	"GfkvEzysrbwap/piHqkOrEBShVQtxDhLm/KlN6GMTV8Y7XMw1WVK7m40XiYpmGoRyF6HLVeT+b7Agm0w",
-	"hivahqYQniLZtxnIdAUj6S2myNimRI+oDqyCtJQY5xvGm9MXhbmX09I2OSzSEtg98K2cdOCVhlUgzhi4",
-	"sC+/NFDVrtMq5A+ObTKpM3Ihmj19fXJqkOsb3K8i0hmP+AUXSEbMO+eHL168/uHo2fnrk+Nvj1+dhmRM",
-	"Z+B0gtcP3xz3RXOSsmHCL0Y2yp8Kdc1SEJALJxYGJDyO2XgiNRPRDLYR+LgbwCYz3ARcfYrW+60zqOdm",
-	"Jh9ASqQ+MF9abc28jgwiNSooROP1hb0eAQlPmE5nW4domINhs3XorROjns1YnI1u7jfeFDkxDGn7WoUW",
-	"bE5CNaA7AhIBakJqRVrCVV+EH/tOwOs3etDH8b+h0kj6IO+Zp7/+8g/zJ8h95m+jLv+3j0avCPJyFkBN",
-	"vzb0SFOeqK9vbrJ1mO9UD2ixTMle54lZ0QLKjDioIFUYZVXwIpq1XqdSXJDBzIgzLBkG5HpENeA3d8Fs",
-	"IBMNUkYvUSRCWRkrDwOgA6yM52i/Ie/WezpNJinXbbM8g02vnr84fnq2ZD3kiiY87otsPUYtpkYAcfky",
-	"0zQ18oAyYhQk8skx0yNDvLjGmXtQ1/EL1RdD/gFK/lqiTgUJofTCgM2kiP1af7nvN3BEgiYGC2aE9gWO",
-	"gP6JmNvqW6WKwgHMivtgH7gyNwFHaJMzQ4+zrFI6U7ZuLm5ikMjoUkEU8TwEuZhA7oNR6iKWCsNvAH0t",
-	"RrRtUBSWvYeJwQ8BNU4hCSsrgiIFMwexhxI/7Qszi4GC+SCWDMOXYYgs+9z5lg2pcqVF7O5scnJfuHIk",
-	"dAYDxBJIjUVT77Yb/HxqNAsznyG7lo+ZYykTBcvYeoAh2vCLLPtLGXXYyGEGDAMZz4CYckF29shITo1O",
-	"qzIC5KXs4qO+wAyjJqYYVRABvK+WUTqwGBgZCRfVcDNrX0whKdvKpCjY+kjeJqcMyTPu5QtFPEnGgufE",
-	"IADcIZUTFJoLACzOKYur8WaIHtXshflqC/5ryWb+9ISNKRdcXGT6jf+bYjokzangH2wstWodZEEfnuAA",
-	"60JuDLCDPe48IeHJ4dnR+Yvjl8dn50d/fXp09Ozoma2SWqCzbo+MJpqPgWKeFep1GjmOahJ+e3RGDIk1",
-	"EyCMBpDh0RfvChU73ze3ixU8SfO7s5cvDDlhKQhwVJN327GM1HZqZ91+3yw9aLXswp7JCKB+ek0vLlhK",
-	"3h4jDzSrkNHUCHyof6RXRtfQJMSRkNH0Rb6RwgLC0nxhj8AqJyB6mps1YXKSsMCOjLgtp9o/eFvkHTpb",
-	"e5qdI4OHb45RzUl4xKwlxUrVL4/PGkEDrICZRc5wMSWnacTaMr3Yth+pbfPuTZAZqqxs3QgatuJoo9fo",
-	"tjvtDtQAnDBBJ7zRa+y2O+1diJTVI7BGbNPoEpu4S1Vhgj5luhRMg/IzJNRlpAYrI0gyph+alsoH2ESk",
-	"dUAo/qsv6EBesWrKXaGmPCFNJKk9AgPZg7OfWvILUZOG62VsyXCss9xCKq+F14gOJByjziaxS0q0uE+j",
-	"y7btZx2HB/4iXWkaR8T6IpI0YSpiMQnhk4lWoQ2kbWLYlRyS6cQAJDw5enp0/Obs9Pzl4V/PXx69/Obo",
-	"5DR0XAmUlSGdJmAKbLXJCaNQa5CPMZDaDg9MHJ3TsACr4bDsHEDDhoq0IjZfZSqQHCJ0gAkZxEDMy5Dy",
-	"OIb0jktX96iBli6m9DcynpXiL+hkklj83v6bwoIHnsk0i2JeWssPqld2d2+slr/SEHgYXTqj/k3REGdI",
-	"PTxAGgtIvNPprLdoZ4t0EWJYBaLOVnKrpJH+PIOjXdca27MWVdjfkkg/7+ZBvPIebrZq+Awo29/QOIOf",
-	"+aS7+pO3gjqVJMaPdld/9FymAx7HGEa719lb/cUrqZ/LqbBTPLnNuSHkM+OwEcANKbRsvBE0XMv0QgMm",
-	"/Jt09wzVmZcnHVEize5uq2BKBj2g9tGClL/scENH+ZbJtHjS3Ron8IbOEknjMylf0BRd5Hvd/TrHraaT",
-	"CVREf8liTl0F9r2dJ6s/PpPyJRUzl+Rlvtuvg5bHQrNUUGevByjb8oeGHlm7TZZGYgiTpheq0XvXeGaJ",
-	"G3T8b2yDtWE7ZjTeSpjWNsziglUwM/sld5GYRswEJp1birK+weHJ0dnJj0C2D8/Ojl6+OTN0m2rNxhNd",
-	"atTcy61Tlu3nNqUqgvuCK/2M0fiFXS8krtAxw8W/q+i9OkPRJs/VM6TAbrdu5izY8X6eGshlZjw/N64e",
-	"VvtpdtVv5nvZBqkVkjk2Q6WHlCcsPs+QwsDKHQmE8VpS0FhwqPske9smD9m/wf1ezrB0HnI/q6cxVhfn",
-	"O4OvCsA1AG8ENRmgl9C45LAy/zqkdRkI2r0XkKvRe/d+M3zIQ8dV/KiIe/fIh8CQVmZGt6Uu1g8HKFNy",
-	"H7x7b+Cb0x9zPQu79IgPrKlAeWxO90Ki8wI0biwA7jxOhfZx5Hs2Q9ObDd4YyWuISZ0nGmd2rs3cp3fF",
-	"+guLEowtqfCTgMs5v5i7WwOxDaA3gK0VSfsLkDXLuP8skE5n51vGt2CBfgZGGbDGWXO2YUCumKCXP49K",
-	"kTV2eKn0WOtHxOCXQ5MhoWa40+8Ot3b2H5ERVaMD6/qETPmhzZdPpNJVzA1XZCsXzHG2FQzDsyWBL+n9",
-	"HfSRenhbG+f8fa2lkXRvx+uycgZrFh948Cu9wRtdzqtfeqmDuSIRD8+NrN6ygjDkSP1UimHCMZrmkwj1",
-	"D0DJ8KJkFKkO89z+mGHazTbSmi1byqOa7B0rNQWqJ9h1FiczLMRtIMWTSZyFb1j7EvgO9YgZCgjeCrTV",
-	"K02xyDZ19mZ1gBimDFumSfYOuNukYMRc1QFVLAB7J7L4bCBr2d7vdMjYZatFNBrBsi/Z7AsnzuOUiRQX",
-	"LetuyJ2NaHvLNwExLEZUcJuxVqyg6I3uC9/mJbHXUWaFd8PZECE7kRk1SmRmget2Oo/RvMmFszWTZvjD",
-	"6fnTk6NnR6/Ojg9fnD/97ujp9+fHr86OTv5y+CLM7Vn7RLWquMMJHC7edoyhWI9BOPXjDdWjDSoWBWL7",
-	"5Id458Xlm6/Ev+2lZ49n3+xe/fXR+Kdu9N3+3553Lg531NFX01d7+vs/KLH1rtynILhrWpYegOAhTmcE",
-	"L4/cW0T6fD9Io/fRPBsxmmDQUKUSccIMLVfk2kuMUSy94hEjERXkOuUaSjCaA3JkqU0OkY6RnU7Hxs2E",
-	"SlM9VT0iL8PMK2hGMPRjv7NrzeHurZhdpDRmceFdISsFv2+Z/g53salb6RGxRq+7EzTiwbnZqR+Zjitt",
-	"9BryEiLFIYC9t/vI3KgKT8gGbg9uctW1cafDFcGznd3JkrePNtg7wrBTAqGNhs9g6I77NwVJh84W9ciA",
-	"AbprJtrlq1q4lqf2BEYOKd1dtFiKl3HMdMojZa9hybqy4DYWrPKFT8CaOGNl45P1BWYhluX28fOa/qvC",
-	"Qtblkpu1uy23E+w4PufXPLHv7Gx1uoV3fGAhpxN6eD5vJ9unsGe4BmYhkBWHH3R3dvcaHs660hV56epy",
-	"UYsNGR38I6ljepjYxmFFc/CDOm4+lQUfjBnjWTUIvJtYxHK8kIV3tz+WMOZmG5x0i/QCo1/xdJx5TtGT",
-	"WyiCAqX+QNxmabZACHbO3KrtKhepv9a1L6T/8eaF1+hywdXsrn/tbjZ+V2q4OMsH5FPPB3Z1ruu4/C04",
-	"yWgBgHXu1xLV+lTLFFVr/1CMbo0KbsoiPuFMaJIyJZMrp1GH2sgqWoWkCcFpqMaqwFaDyzpp0LyPho0+",
-	"GzBzGxXkZhhWaSVVoObnWZGNFIMs0lleax4y4vE9Gx8iyGSqRhAGggXCpGJ9IUXCBUNaAFFgilwwCIpw",
-	"CTQzFyTSJm+N7myICCt58jB2xCMTGHEBXM/6l74iMZ1VuvxOmYjvREE2aRldn7Hi0Wb1W/xTcYK49Vip",
-	"rIPJEoa8FhmZrWVt3bmlmFxDwFlLeMmuiWr0djdIVJfq63B344M8BYIrgqGO13T2O40Z+Xxsr5+MVxji",
-	"sx6TsAGDvoXCpcAs1Ipc0Q6wdGJ88nzVEgxmNuTY0vqMAEMwBiS4K8Yq/J/fMv3GLWFFwMRTOR7TLcXM",
-	"SzrPhSqUVu2Uqqe6Iim2+RL7MEkgmsiqyFXBExnFK1Ml/0LfoQwr1hhyf84XZVV6BiEfQ5mON6ns2dgj",
-	"JuZI4a4jhbnVBc6yELCAkLwJCgNZupd9NhzOfecCHTZAKR2irFLTXgtGmNDpDIpTW35qEaaqIssfQ3tz",
-	"0MtK93jEIruCSCcg3HWpnSSrQ1gl7QF4BbN1pGxjUVvmGKQ5jLLqCxppfsWh1EleAzmzSId+y8wQg3D9",
-	"4OJf/4//y093KFcEDP2GmnkaW/ayvBZEMQ3Nb/uiGXoNN8Mgb5Nr/o1bCFttclLed9ZpF8RIKKAlp/qg",
-	"ss2uQuc8dBZdED8G468ihGbE0oDzB+LmPyBA6zCp0PpxWp7MXFVgqYoseh1I89s6n1JfGeWWhU9juJsr",
-	"SzzXvbMylg0rDdejEFm30jXC2Fa/+Ho4VGyjhre8mbOFeB2PU7n1cqmFJVLWbDGNU8bITE4Nc8Sy6FMR",
-	"jf5puXer6+ayqVTwjg3HhZJ53oO68XNY/g6/SRmNMiMsZuuaf/2v//yf/6PR27kJGvJaGHoED97fBLWj",
-	"z0Xs8xsXj77jGlbbP81ijMbqSp7vBn6VunLPZ1yyRcNiubi8Da+VDGoGCeJ1ceg+FfznKUMPJU5W7KO8",
-	"U9HauFusLVSNKwana6NY98kiFMM15QDslOG3Uxt++G8HM7uiEtCeRJ24y3aGu3RvsB89ir9ijz2gQQ9g",
-	"H2KNeNwDoaSHR16EXacCdp3FsMuBsCFZxVCiOuZk2y/tj2Q+Ti2Pc8IH8rw6wXBYt9JjclwRmlzTmYIK",
-	"pQY12wT7UrMPNNKGN15LEkMKZqQLtqtMbsFqHCwgA6mt9JHKBArOmwHDnvuX8rJA+yIv/4Mqz9iWp/QH",
-	"11K2ySs6RmO5VzHIC1yxeZR7nc6B+d68mvXUJgOmeMwKfD3LU29S9whyycAeNrMZ9ka2iceq1SaHrjlL",
-	"PM4bGJtlTihPq/KzFiWzWn2vkM/a7gvb9BuTGvOu3gUIR9JALYTYIJsSbqQXK5GrDNKL4w6hj/antK1Z",
-	"DKhoyOGXOXWGMeS1ZJJQIQqdeubZSIElrBm16FeDvc+YxdrCSTWX2L0zkDbFXWswzk3R/jp0/zdvuqvB",
-	"KP645rcsIDJF4lRmZ5kivf3R4u/NSpUayxYZ5dcSnAOC/fMFszUhxazC/FZpVrM0c0MxO2uRgL15SXG/",
-	"LCrau37BBEtpsu4ltzD585p/Cgv9p7px3zK9+LqtKx1g26XMZz+hOhpV1rbKqn1i1ceUODxGaxDWRUJL",
-	"zEHmEaUpI5CPjoF3gAYWL8P525oXd2/cPTNiUWHz2ng9X2r+PlO016MsNXT4FWB4CGli96HJjF3L75Pc",
-	"/KGkCrx8a0kV23kH8krhAkvYYN1i118NhY2qfuSk2Q3ITkB2ya+//CNrtXBBJ6rV6wvXhS0MsoZsGV3z",
-	"HlnzIT4CtfxvkgvzAIaAJwkbavNCkTYSaJuOZTe4zZOAuqvwTy8VAl8BMYhqEmooReYK8jQVY6RUmCb3",
-	"K+RbtsqujKC8CZRXb7tmAajEukbptiuBmSr//MDBpy+4DrIUFBcIiku8ZBPdJkd5w3XzAIS58OgvR6/O",
-	"zk+Ozo5enR2/fhX2RdNlWux2IOgE6qzkPgwFEW6uEKp93uphHS1YdV+YyVPX0B1LeGW1l/a6HRKe/vjq",
-	"6fnJ0emRmfrf3h6fHD0LD0jKzAXKq7FYV40h6FxMXShMZhcAkpxDok0OvXXC875QI3ldbBtJVdaW95o0",
-	"zWGwmNsajoAzGJSUJPKaUGUP2ZXYQbuGq34N30HgkRvclf/Chv1mcsI1lFVhUI3SbxvChG6Tly58SSQz",
-	"0rQipeqVhWxXf6m1zGlz5DrTL/XcnEAKp49YWASxeA8vgCWmeVP+grfk0QL/DHRy8JnKmn2mVkpMsMWN",
-	"xyBn+270vgoa3k2cFweeWHEgleA1QjpiGfomRIm9WqLEw9gjnjgJYq25CsS24IaP6RV670teo8busBvt",
-	"0CdsK5ERTba6Dd+H5HdN2pznyDvyx+v6kT42cnv+OxfWYXev2QeQZJYhUbbO9T1LLpbE1jrygI7+kjtB",
-	"1+9JdWcwlz9yAcMe4J88OOC79wX4rGmtOQBvi93OihXtrLWi4hUz0kvhgqFBeIPeI0tuV7uQkJMEhKrI",
-	"xr17zOT3pw10NldSqkISgqsFIk5WP8xDqZ3OXvfGrzjlFXcqSYrcPoGaU0bsm1ClbXMCjTfJF7owfBra",
-	"2DmJC8TJannrPutXnZWlXtc861abWCE2flJd6wRaRhfOjyTywtO6rFR3R+tSlc6WOZRWWITLpQqN7BMQ",
-	"w+CJ5mMWFAo3NvMAqF5fQIlACMHKiyfP1Ri0n2TPwx5x3/G0L5CfKZIHz2M5RSjQ6DLP86qbYT4OwjPo",
-	"Cyx/M2BGpvcCtNrkWNjAoMSo7FbcXVRasemXVAxsIV0hyYSlWyCru5qNiKZTNYLW3uYacoWv9wUlyFaI",
-	"YkxBYyVXHNIWWKEx7H6RoG8Vhs0V6kFBbbXAiiUMd+xfGZDxmRWHwQ65IGRzvXk6S+fJxO57ifFEENdh",
-	"e/Za/Gld32h4RobhjgQ6nL+7hb0yuMPGD/Qs60BbOo1taEDbjymo9n1B4AWN477QIzaGAuXNQvxG68AN",
-	"a980A0HlbYwUmQ+AyCrUuuCHVmCNCljGHAI0HFVG8obWtQOvZxuUXnJRKa7weK9YAdfeIEMMX1Y5DnJj",
-	"mTWfVdZ5jeOX7kp+ugCJxcTBap51K6e63TxEYMNisrg3TxYrqGInqLHvjRHFlemW7NoFQf1ZR3atOrJO",
-	"AayS7LGtTTw2ModUbOHdv2+R3F8Lmk6rVtEKXJsrF2ZWJkF/xMqzhuaT7IrOc7YlAvr2R3ujb5B3JUxX",
-	"NMnzHcHYcNoymQPgWvYEXCvqnFEljF4xlZP/vig5jn1fySKGRSr4VV/UYlikCegEaQsR9DezpTiQMtrW",
-	"DAERMs1a0GG3BhdLOKE8rS4JBZvNONNmnMX1LDX3QoNxP3E9UmwP/Jo6dIj/JMm/b5K8ai2f2tKBNIm4",
-	"vjkyJUB7Ni7or3YjYVbkOoE3lSlbxaIDM5uARrQ8IKGTq0EGL4zAoQNiOGZhkPWOsT0lsoH9QnwohUO4",
-	"tZDQ2gYaxIP9QKZ+M+Bxq00OC+2DlTb6hs2CoylrG3HeSzLrmfOYurANME0UIr2FwSSwsRUrFqDTmivi",
-	"ss1y/6jtg6elpomyHTD1iAnbVXoqzHzKLCRLb+sR/1r5Q2ITGOCLIWmaOW3U9mDWF96PXxdT3Vp2XmoF",
-	"Uuv5TVNueB906TQLsDl1PZcfiKYgaLiM3YG4KKygisdgsAQi7qk9vrtEUBXSV3KNYP+s8zg3lPiJP2tK",
-	"8G6NDxFXNZf/s/bmHrJhRhk+NXtn+MQgD2uhrubxn6FQn3WANYqo41kFzV9DjHdNBRYY2l2PHENvPA9a",
-	"HhDlAoLAYYHUUrAPmoRQ6TO0Hg4kagM2lCnz3nQvpfxiZARr8zM0M3rFuGE+PZubqZnKRmz3xTdSj3pe",
-	"pzQ3jNIph7SmAdPXDGssjEkT24hnbaOvuYjlNeFQqzXUcnIOHTBdJjLoHESPgFWkDHsSyWkpIGaxDTxr",
-	"3bE01AX6BgMZsUnKcmIbcWZdNZpClpbRKkS6IBGqTAp2e1ozG9nG3xS6zkLT2p8rgm7ID6CCeWcaVBxJ",
-	"NlbV2RhxsLClbmdJ9M459rO5QwTPwmijbJUFRAT3iGI/u63meH7rnVZtLodgzd11bxWftPnyiMsTrO8n",
-	"OOY3mlZdjMHobszbA5ut5+5B7PvT37NZf89cI6aMwN+Tx8dWovPDQjNPsvV4I38FFty8oJOEKRVgLRcp",
-	"xy1sbAHRqZoliapo61diZeSQhIXLHJIxvXSZvAbNCc/ajmYTgU8Y7wB2PZ2wvIh8Vnw5J5R5Q1mIgLBZ",
-	"y7ZVaZucWtFiTNPLfM3odM4yc2E2UI9oyqBsuLfUXJkCfml4KqHzjNUXhvuimfWXzdrOCknUNBrlfXKh",
-	"Taq1IXoTu+LQXBHaFzil7QEsUxdua+Nx8bMvFAmRo4e2Gbv5nnpd0PrigunsLS/uO/x5Kg0lNBPDP5UX",
-	"2uvtiGQbAhxwOxKs1SvAyIWCU6IEnaiRBJ3WiF6hC2Sz+dxZ38byNDlQ8i9sEp4UDCwBrQMsWoNfjvvC",
-	"9uB1gQawWZpNGRY0+YBMhcFttBCgKcDNv6jaoL2dd9Fy7xIBWjcWsDYH8Pb0INlGnz76dfNhlw/O/ndv",
-	"Nsn9l3H+Q0d2jeYnCKNpwllapuYHnrSaETVLeJ3fAuSG26fA/3HwJsOXzwtToDo/drpyccF/Wn8+/+qW",
-	"44zfVcinyww+2x/zC7PUd3uWc2vD271AJKieIofaijq2qglecyN1sPFEcxYHfRHm9zckiuUiDwqxmAL2",
-	"sjo3uJwzV8X5n8FvPu+/B2ZY1m9vQboWRdjfo5b7GZMrl7D2e6VXn4p04G1ZRTzu18tpJ1rt6PTJD+iq",
-	"0Js/zG5MuLCoQDn/tt0Xh2WcWt6BP7+FYWuZf+3uKseKnKc1axN8OoVhmQ3wQVK4Pgvz4MOSUYTa75aK",
-	"3nOgjYdQ5Vgbj4ZYXL3viJr5Gf+A4YpHMdcbk3y3C5d/QYV3SeAtFrvyEJkSbSsZuEFQx845EnIsLL7Q",
-	"F4Kmqcv4T6DxsYSGmtnXUPmXvMlMvn6lhb4olKIYWseoP7l9OEnZFZdTRSbmupOM5+X2V6yNLKRgC1P2",
-	"M6jU6dKfwXBJDWMgnpsoYWznyssYz1+TW0HqID8Xl52ncue1v5fOp6ow8JANzrqd3m45Kbq7ny3bHmcp",
-	"xylYNeTe3JCPFg+52ZRhe/a1is46fP5T5dikM+06J6R+5Z6M1Dy0znELJrH90SDr8lj3PIo9D8QqUh5L",
-	"IMt8Iss30r2+AP+Z7S0iU4g75xoipsGrszgjyk3VtpHVuZ/qmqrFkejuGDbYxnRekK4rna9VcWCObri8",
-	"zk2SjROmpkltwmEEtAvpmm/ZXX+hrM/vT6qyIapyRi/R2WuhPqDR5W+Bsqz+wJdicgvItEL6PIzjO9IS",
-	"stPp9sW1bSwSEEtZhB9LPaKxS4DKZF0l2+TQdg7a6cAsqi8mrkS37QbvZMomJTtdBXbfvc6TIHMNg+zb",
-	"OiB0XgzFVxeYW1bTNxrHUEItomk6g7rgVXetOiP03qnd7h+A2i3FnYPcwQhxqnd1MP4B4ZtddMP1Adv/",
-	"NN6sZ7yxmmVutqE5PSto3Yr4dC03LtyjPecQ6WVhGU4xdY0LRMnakOZktGjP+4QlYiKNcVbz9hif/64j",
-	"a0Oo8/LKLzYquzrAK1gYqx6Aph9D7UQveaZiTSG8qUizEPRbCHbuCxv52/KMLHmgl1sjpDkZ6kgHCSsG",
-	"3h0QmnNDV4zSSPpexB4wyb3FdhoEVr26im5JS8O6C+HY3U8Tju0WWh2N/ccKo36e8pjOyLVMLxWE143B",
-	"srbMzrKzTtRMHgWDnO59BWPdjR7HHdYd+qyz5ETJ4iKX82KMYiz6vE5HNEnINSNqxCeG6OGWv853kCdp",
-	"1WT5876XDTTLevCYbnsN/tQXN2mFojanJifRvwX/dxV/nHBRqwCazRB1rCuw/SPNcxv013Ryz36nVdIU",
-	"K9nKGy42WMWrfk++s6wRH3bMtZSg/RtNH/mPXxq9Pd8//B+/bKArn1Ft8EgrN7tfSEU9H8xyErehNrK8",
-	"lpHcYOeflGmTlKl0j/3+s1zcS5VFc4a1AwG/sZ1UpwnoKWa1kLhRNDUtslrj5tp9sSDMb8LXtVi/4Zsz",
-	"39QlC8s7NN5jAvgbXtNo4BnXDPQt2P+8pxtqPyEMU61SdjdwRW8VNVdlMz42S4TCga4Ih2BJ4JcQPAAV",
-	"GeqyYKK1K8nTxK7HUNOjNWdGxotp6ZSQvjGZ68wIaG6tsxz3xX4HWEWeNtakZL/KUuybf5fYixcGChsK",
-	"gjbhBUbfT0kwHrpgxNr0IqfR7hw3bMH93UGMq98rdf00IXU2tWBEFcnVlTmh6CFqVpklOLJlL0NWN3BR",
-	"CN6n4khvlvMjI/Wp6SDb5nKFMvMxQhNSUvgwIDSZjOiAaW5eW6A5nhbmepBAJacQucapYOlVbTXik4m5",
-	"M5vRivyN1VGPCrD7YzWwViUccChZxI3FDa3te4NiY2dn6+dRm7g3DHPCeotckRFNx5AuTEXsp6G3FzRN",
-	"9pdzl+D9RXh3G8z6xB0FV96ljV+lpR4yK08qhw939SF/Lhs/LW74wQjHHyuB0gHZoyxLiNUcI93+CJ+s",
-	"Hwvoj+ICypGuLchrLBGqpZ6+M3+wPPq6hM7WgTYxWqRfNAogUCQ7dXH7DL6+2ZRf7OP93kSDje6OLbuJ",
-	"/nsPLOZ/PiaRDETYkqfmXZqJaLks6mqHSsKgQ6erZeoEAqxoCi9gMecQe7aEAdQcwTaNeeOhqmaeziYC",
-	"Uf6uOOKi0AAcJyRZ28bxAQQJWPODYB/0uV0BuR7xhPVFOKLqfCxTFmIJMTnV2Sp7RMiskRDkctuWM9hd",
-	"hjAREznEvWd7SeRFYDZ8ydgkq4oD5YAMPNt90ReHc4DCYtUWSPDcTmRrjrq+nNhAcq6pQmB2E42yijFZ",
-	"CRZy6NWXxcqoKbmGTjLWkotDQ+FWVwsIJyGlLqcGAM7a4HIuelDAxsFB5y1NRnzib+OamsPFfpwB4UNc",
-	"j9001EKCtaGcCEAI7EIgKaSwEkITKSCYET1VGJVxbZDigl8xo2olEC/hLSXhV4wkjKZC2SAObRbN4lYG",
-	"oaxcuG1+VVj7mMZYEilfpgO592YssVhSXxhyHYB/7BoK4lC9eCNayh6hXgciu60xnfXFiF4xMmBMENwb",
-	"NH8tnj1szmzDfscvBFSnguaiPq7gpHnNYZ7FsnABngCo9TxiNDWn2SaHWVUhA8I51OTonKUzFpPrkUws",
-	"aeFazaHngV/4xOwZC02zvKHsfFMuV/hYEHUJbAXKoWAosZJYvX2v22n3xVlhTXJCf56yHl4/rrN+rW0C",
-	"5RzNQrAzryZK8yQhgrFYEa76Yn4RpDnX4DYgpf62LfgElRkYZmGH2p7rMzaT09RWC55rlwaVGLDTmKVC",
-	"lXWUDGmuIWcUSV45p8oQJNKUXnMz701qwFusZtm46ra7W3F7Z2tvQYAPfl87U8xs4yl+8onat9p2i6pO",
-	"mM99VpPw8632bucD32CjyIV50Y/mOlfmabWFzpV7K9az661nseLXOYMusvONbx/vdcqtb/d3FvS+vWCC",
-	"pTSZ33wZngYEeZSx9cms2/bW7uxmzdn8FuKA3E4syRyZ3k12N5HBTdyQ4jsT0ZsaqeqZjmSpd5kvoKCA",
-	"ze20zGjbA2vJD9lhs3gm3csP7lSKqeg5i8r4DHKi+T6Uy/gDKZLq+za221Ujk7RHvqSD5tKVzzG2T1ub",
-	"m+poRKYQzZhrL1WdM40upOUlQ8t8tUEUI2OhVuNIpnorgZaM8FWmBJirY6TnqTJqjeIXAjoR2GKLqZG+",
-	"QBZWkZzkiezYI84IeINUXkP4+4QJRcLta/U1TPAvv/7yjxCldyPqCKUZNSJcX4xkEru0G9tr7pLN2uSZ",
-	"FWESPmSajxkIZSM5NbfXhd/vwQN10BdGXtTUz8rGsb5QZjTUHYw4JaWAyp9n8CsGfPfMLzor/5kvwipU",
-	"2OMpDmz3yuFUMSjVCc8RfM3w0N5uWEOPfMNoytKw5crB7FZJSGhAPjMjfNKuclon54pFUsSq0dt91OnU",
-	"vp/eDjyb88Y6x7EPE54yNc/DujnHhQNAyhZ/uz98/e2Pf//x7F/5yx9e7v/07Jvk1bc/dn88+4m/2nm5",
-	"1wY5od396tFep7u31+m0O8Nd+iTaEHuyYFhOrGC5vz1XL96HF+Y6lLy+NUifh4tPpRgmPNJ/GEMwi6Yp",
-	"1zO4socT/j2bGUrQ6L17HzSwB4/721xRj7TDzXHURVsa4Oj6GZJypOvYbqaex9W2psmKyBuS5YLziZmd",
-	"xUReofWAWzYYIEkfyWsypmJmeSOo9aXh2uRl1kkHlWKj74JwC0F5cxTuW6bf4uo32ZtMnRuqeu7gsmOI",
-	"gKZJ9mC/+OA8z07obsrua8ZdfdU1TZzT9nPywL71+xt5WPkMe3LOHF6qZa21sdcBj5Xt0TFJ5ZAnzBZ3",
-	"kQp7J6o8qBxbTnNM3QG7KqHqEgo/giAK3TfsKFggOusCa+1CimkCLWczI2k2fV9k8gB8FPOURVqms8AK",
-	"VtlQEDiSzSMLBmKKFlTXhSzmapLQGdS3Nm/ymChNU23NlOHPIWlGVLEtLhQTimt+xZLZQV8ICT9iAR2Y",
-	"XwqGm7fChjMsZ+1P0EZciMAHa5DK69JkDbnQNAIfUJU1lvftvG0EDUo9fTFJWcRiJiLWMwsL8mb0Is6X",
-	"MLHF0M0gGfyWdjF5q7DL8VIb0FM5HtMtxcxLhrhYCKhczuui9z2jBu8yhd9W3GUfJgloQlYPrTL78FgV",
-	"bD5cs7FaedGBgoOiRD8c4xfdTgeyv9yfmX5M05TOQNnRMzBFDWU6bsxnqB2SScqG/IOTVOfRKIB+lgZ1",
-	"DohABTWVCYlGNKWRhnbcvsmLJnyBrauYwzamH14wcWHYEWxiQrUhAo1e49/f/Xu//6HT2er3P3Sfv//y",
-	"n3OtX+mUi4tFNZIA8TKcraocVV4pnFu9wkd1TmZ+WYB0ECeKV6aIqq2AdA0S73cOyI4NOqXQUK6w0p0F",
-	"1ZngLpSBinmA+50VSYEbMwdW210Qfs76o9xlo1dU0/R8miaNXmOk9UT1trejWLTtwO1IjrfxJbWNAvJE",
-	"XDSCRjRVGg1fmms4vSNxwQVjoNBbpD23cDk0H5IXRm5MwB61xPrkgiTmkuPfb4g7K5bWMRNh7/M/REzV",
-	"cy5sr3ePnSN19nh5sQvvQmHTdnK0LPJgIR8GVjrPupv40l5nr9WuFBjVBlvZfkbYvzHcX5lyhQfxx8D8",
-	"b5m2CJqjbMUdqOGnMmMs4WbFKBh3ureNg8nYW73erbYXaqHug+3k6q4deHjNr9BfFVqyHKBkjLkaUGGg",
-	"TQ6Fva7I90mUMJoaiVizD7bnakDCjzeh+yXEmwJ1kYutXt3M88WRd9skI8BAN9TIKJPU9q7JGv7YyINS",
-	"hgYchCvHTJqZV7qyuPIbA7yMpNzSQFZ13Rvr8SOExYO0JH04kreC1D36rZC6z6dX6R+09ehSwjyt9GVM",
-	"EhpVda62Q/UcTcx6LQ8YtD0G6mboHNAqtOLfnljZcmKbIlZTfVdS9SkEnj8p4Wcn/P1JEX+j7Xj0cnK4",
-	"rs8h+NhAV2TBCwGO3EVyrnXzQp2kWEbTse3DA88xFtNgMFyqbXA82kWWB3vBr5hwmTQZoaMJYSKeSC60",
-	"AuuWwRAmtL3P7VyG/o7RxCY0V3g8pNApjbTCRuSwNu/bZzJSVV+ib3dMBb1gsDGztpjRmCRMG+H/gIyp",
-	"0iwF/68rbeJuejzmomLUU8+dnrtzsMySdYgr8Ig7P3fGBbzBrctnfvRnYL/y6rJMUn5FNcPUbITuZDpI",
-	"eORytJU37ImU46pRfxhJc6iQ9mdt2oZfYcBoKhNmvd00tvEV3piuF3gFJLBYWgAfwj9YzDWE4wKcEwZ/",
-	"5F1mvTGzzMx5Xu/qwmvpgQFjeLJa0P6es0orVcbX6nI33ueQ81jxZXQp5HXC4osxhJg0PeCoVmB2x69Y",
-	"yrJnsELrQXMle3MEdb6UavTGsJtEXmTB2zbrHfpgYlB74OIpFLHtW/3Q9FZfgPUegtDVTEReBLaORtCz",
-	"E5AVw0tokvg+QZRO7FptlMn8Sl95bTbhdEBICrzomkIG6MBaru2wha+r4DCfPepruC5MxRuxmCGwEOml",
-	"SLhg/omnTDEBfLjKmpz7rlzDsQXOJG9IJNg372/+/wAAAP//",
+	"7L1bc9tGtyj4V3rz7CqT34YokpJsmapURraVRF98iyR/uZjeQhNokvgEdiPopiTGR6cyb1NTdR7OzNt5",
+	"2W/7dX7TZP7A+QlTvVY30CBBEpQoOU7yYosk0JfVq9f98rEWiHEiOONK1rofayNGQ5bCnydUsZfROFLw",
+	"j/4mZDJIo0RFgte6tbMRI4pxytUjSVL284RJJUnCUiJZIHjYrHk1dk3HScxq3Xar5dVkMGJjqkdS04TV",
+	"urWIKzZkae3mxsunO2FjGvGID+enPLGzxGygSMSJGjESTNKUcUX6k1SqwqRrTClZyQ7f8eiaqGjMSB23",
+	"JBuEKnI1ioIRTN2fBBdMkUiSwSSOCR3SiBe3/eTxbqu9u9tqu0sZiHRMFS7m8W7NK10bU+n0cKBYOr+u",
+	"U1wMUYJc0UiRPhuIlBGVTiM+LFvFUjjceLWEpnTMlDn4o0vGFx36N+KKjCmfEqYfkhocYyEVqYdsQCex",
+	"Ivqgs2/3Wq3GPBpEeqCfJyyd1rwap2O9nBimc9dpBjTvjOl1NJ6Ma909+BRx/NQuhd1xyMaJUIwH02/Z",
+	"dH4Tr+gFk0SNIkmClFGloWYQmEg6YBqwqYY/qZ++PXpOerXncaS326s1unDwgyiVqsftS1eRGhFKLtiU",
+	"pBMuDwglKUsYNb/oNyQdM/2AR0TCUqpXQigPSV+E0x7Xj0WcdHbJSExSSULBJOFCf2kOFB4eMiXz+Qnl",
+	"8oqlpC4VVRPZ43a8Rj4t3mfiZyBRWycsiemUhV2i0gnzm+TMWR4uhVA9N0thNCJSZ82RvuuDiWQhTrLb",
+	"ekr8529ef/Xy+PmZT+r+IGJx6Pe475zC1rds6jea5NCCRY2oIjRNo0sm9X2KmbOtSBKpojju8XTCNSEA",
+	"LJdkIFKi/7fbniT6oNotQ2+kp8fgMyvq6lPSRxlTxdJGk3zLppLQlBEZiISFegigIjSOWYqni1QNID6R",
+	"eiY1Yj0+plKxFA5Zr4SG44jngJF6e7AwScSA7F1fwyRcKHLBEgUD26VoHCF0kDI5apJ3khFK4ANJKQ/F",
+	"GKaos+awSSh59+74RUNT1R7XKM5DFpJgRPmQebDADLcEZxmE9DQRk80edy9fbW/QCvZZh27t0322tRu2",
+	"6NbTYHd3q91/wnYGHfo0fNyumfuJiJNf0JnTLFzVMb1+yfhQjWrdx7twO+3HtqYtSrFUD/nv7/9l6799",
+	"+Ld/zQmeVKmm8/rOrqI3kWLjEnKz51Cb9iy12Vuf2Oy5tKZdgda8YlLSITsO31K94TImOcZHCkurjeXw",
+	"vNN/EjwNW2x3sEcf958E+4MdauGf6OGyFZshzqOw5tU01YlSFta6+gK72/jXlA1q3dp/2c6Z+jb+Krez",
+	"hcKyXwsVDaIAUHfZ2rnzXHEDXA3O7aI7/Xa2kfINuOPcZRfFdcNW3gwGpdx7BnWUIPIiSmYFhDL8EDhi",
+	"KYLM4EergCKtBaycBnpNZ9OELYZ0ap4iegRSp5ywsfhnpKkvJXIkUhWIkBURvPa//uN//PdygMM6bgtl",
+	"d8W4BSHGy9AkFWJcXJn+5jxH6xxDypcLj98BL3CBsNYzoN7LVov0vbhexc9nMVmvfQFwYYC7rNcuElb8",
+	"LokFDZeteAJPFFc8Sc5b7b+/2P/h2+92/vH0p86PT77fO9s92Xnbed1+Vb5uHOYu67ZLxXVLli5dtWRp",
+	"cc0hvWQLliZZeqeFwVpQnE2ZTASXDKTZQ82n33E6USORRr/ocbXSo3kpEA2aJLEhKNv/lHrtH/MFf6yF",
+	"VNFal0/i2KuxNBUpvh7qNR++O/vm6PXZ8fPDs+M3r8+PTk7enNQ8S6w12Y6k1PKLZsv8ksZRSHIponbj",
+	"1eQkCJiUte6AxpLdVN3skV7Iidkl7rmE7eTySiSJs5SrVPBhU0//jIZGpdocUP5x+PL4RREgIBLWutkE",
+	"LojMd2Q8kVqRIW1NqHdbrZaWclIagFJyz5CyYnwkETakr5mGZPHAI1cjqtglS1EqFSkLQRwkOIFHKAFp",
+	"onFAjORLNEJLo5nGSRopAPVzwQdxFGwQ0FbErektKRrFgO6WkC6jwDf5kYzZuK8h7B4JJeEYKDrIk2rE",
+	"JF5lSWicMhpOCbuOpLrXY/mHviwe6U9Upm70pwV1Xys9TIva+oTgF3uMeAD1EUtZt8f1L+HYLNnuQB+X",
+	"AVrTQMw9OHgYtELN13pc7/QrkfajMGR8s/TjzcnxT4vIh+DxFA8ClA1JxnRKQgGa630C/3CiFSmld8XM",
+	"IWg9hsaxuNL4Dx8Ioo6HP3FcIn6C+6FVlbQBuO/oDvd6DSxSz+sqOUxB6595gFxRSXKV1iq/Bp8O9E+Z",
+	"ipapf4SzK/vIfR7GsZJkTpdevmItPS7Q3xsewTttdO2CBSPKdW9iVG88P641OBof5aDfxMkdvz47Onl9",
+	"+LIE8yMzI4F3SD2j0CHZG7SDDn3KGvcJ9FMxZmh8GdAoZiGJuIxCZjA7vYwCdgAfzJKJpNPcYCMGxG5A",
+	"AgBfC/WVmPANih6v35ydf/Xm3esXBbABrdA3cACz3SOAXgsiJ2AFBSABTkUyk6xvvNpbOtWi4pkQL2k6",
+	"ZPcqYDgQMIgCiK+EIDFM/kACBMwaSSK0wAC4Ev3CUEAgdf/Zmxc/nr88fnV8dv7sx7OjU7/hGVvySMSh",
+	"JIITLWlM89vqgZkVTDtgMVNguOQCJgIoox7xkl2y+MEYlCWzh0akhqHniWxuM1TG3ppZ1sDA9cPW4dtj",
+	"IL+Uh+SHLS3Bbx2HjQNC0eymxAXjwPM0Sgc0jkl0r6T20J237hf21yXPGE1Z6jf0OVGzk61YQ949MOMc",
+	"KNuxZud4aEK8onxqvRmbO6+Tw7Mjg2FHPzw/OnpxNEMftMiE6MiuA8ZCzd4d8+h9AveNvRO5zyhbjVYS",
+	"Xc+TXtFW5vwom9Y8ve24SW682g9bmUtnKzMoLn296OOaGaLgiao0TP7G3FDGRlVxGP00APH3o7kevj1+",
+	"CLXVTDOjs5pFZNLL4ovqN/Sr7DqJUo3dA5EOWahfS9mluGAh3MB3XE6SRKSKha9YGFEwdH0CDmW13rnJ",
+	"HphhaQLrzy7CR1CBxedB5HbNLWf4iEMutPatRa2fJ0JRUm+3nuw82W3vd3ZJf6qYbJArMYlDDU1L234H",
+	"CmqXLN5Dj1tvGfH11rU8QLmx9ZGrkZAMt0ZG9BJdSX3GOEkmikyZgrtAeYmnjaRsXjcAkUGrshkM0DwW",
+	"XDgmIBqGkd4gjd+mmqmpiFnQzQLgSIsqKP6hI86X7GffOuVBEh1RiStOWcCiSwYGzMQZ2DFXVDPvejXJ",
+	"fl718Cn7uYZmQGtIfO/Yl/UAHzI7vej/kwVA+AEQ5rznrJlH/JLFIgF7Az44idX8bhDfl68ue11Pml2K",
+	"pT6PSWxULxef5wyu6YSRqxHjBVsIPK7vQjP3uvWFiBnlczCyQ3u4D7u6xcACh0iZ4RedqRAWQkN9IaRG",
+	"Vc2lYXE0uJiHXUylOqfBRaXT9dZFnIXokE1bus0wfAVWjttdkUyeJDQERzPNHCWztwDp5fKdxKDHWEN5",
+	"VXt4ceP27bLdPk8ZVUxD7LbbBZOI3iHJsUCzFxpfaf3Y2oxA4OeMhYamkTiSioXNHj8kfjh2LXFa9UH6",
+	"BaCMOPGNydJH/zeoB3TMHCd+j2vFr+6/74v+B98j8IdHaBwF7IMPb/nv4ZNH4BFNueEzuOytR73HExql",
+	"jQPiD1MxScyLwYhyzmIfRHxC+ZTwCdrBIh7Ek1DTQy44eHu5QBDy6ZtBrfv+o/2iePjWBNv9OHtY9pcP",
+	"Nzfe4rdq44gfKzaWte7OzYon6bV5snVzc/Nh9gBzwy8ewDzwzVhoAofYGZHCEWSHqJXuxhyCKyNfMT4Z",
+	"652FYwcDnSgAd/fw6wevdr0FdGhr1mR94y3e6EwcFxivzTXsMxmF1kAP+HJgDHrh2CvDuXr+ZMlWC/6t",
+	"97W+6Os1RwjlalfUc86lDQ5lAxiaphTk7TFTtApveWWfu7F+tY9zdzSMZBKbS3NAuCBanEtF7Phbij67",
+	"t6nQFIIcJiKORc1zwz0gQkLLd7Svn0WHnRvx8e+93nWrtdXrXbe/+vC3ktAPL8ONVWQ8c0aXIckCYobm",
+	"kbuQs9xXXES2cvAWYiLXhvRhMGbkuUiTEiAvDqqpAGKtaZ+Dpn2eJnI+um5BlGUey5nZ/k20lLFq1CHm",
+	"MqOYJbF+i2MlysNp3LMFEC85W6393e5o38AfEKiFdvxcnZw/aaXicxNhVoDczuN50L2MBgwCRiNuo9IO",
+	"svgkG91XgBKOkoFp//FuBSgtgAiqarfF9kEUM0L7YqL0Kfdt0EGZ1G40wHN7decvwavjV0cmkkUjTkoC",
+	"KpmnL0Eea9o4yPRfozVkVwfQbUuT2TzKreApHlMVjEg0E8QRjemQbSd8OHOBOk8KF2ineIHo1i+tracf",
+	"zP//8l/+tTdptTqP//28+W9bH/62veL30gunYbmYQuhfH0kUW6gkciSuOMacgh0IaIWMqRxpHpyuJBth",
+	"RIcpHTfn9t3Z26tKOLZ7vV5vEfVYW0cb0c7e4/K9n35zuNXZe6yvnspBAWquRwBVtjSqkBG7Lu7y6WD/",
+	"cdjab+/v7wZPwsd7T2lnwChtBXt7NGy19+hOf7A7aPc7/VZ/v9MJwvZe+Dho7/Vbg1aLtvZrxc23tp7S",
+	"rcGHj493b0o3DbaIZacHpv2I49LzS15AY2P5t8GKnT3y6lmRSO7ud9o73nxE+BpkMtdlMqzzijfUs5YV",
+	"czBlNPUFo+FLplSpAKV/3IrhVxaSkMXRJYMA0znKgO6yc2PCKRnKhCFKwiGqggYXXFzFLBwinakkOH0F",
+	"k5iRchEil5fMKtygw5KluLGEG1iPO9z8omYObRZOC9a84qSqGSycF25nsnBx4zM2WmTu6+Iavh9RRa40",
+	"ZzGBUfPcLmSV7IXP9YM3hXCccg6McvLMxRBpxn5HDB3fHoEocD8LUdECC8/DU8Ji0GXl6J850Bjd6uMS",
+	"UzE8oskc0DIvO7WUgceTz8Q357Fec6Q1s+/OKyeS6bcCZjUyhlicHpjr6bjVSyZbHkS2St+EY85XtxCD",
+	"nht0KK7dnzX6+3oBpE5jqZey55Hd9o7+Z6/hEb/M/6JfaHs97pd4XfVvOx7xM7e//mLXczMvdltP9csl",
+	"LkCf7HaeesQvxlv4ZK/V8oh/+uPr5+cnR6dHZ+cnR9+9Oz45euH3+G67Reomx6cQW8VYiOkTCZU27ErD",
+	"PhK8YfINjI5f4gVZ4HYqdzO7IQ6Os6DcxzkXS1KyLX2kOc6ULG8OU4tegNLrwRxCi957cAfQeDGpnUF6",
+	"tI1pJRpsRjPK9BwOVqK+qymvmRZ0gcJlMtrBBsmuxqJTNNvPrIFjGtkjSZKYBiBOQfqKEONHEn8jsRge",
+	"OAFL+GUkSTvTDKZkILS+AP4OTT+HNCkSiN3OmiKWVyvKGCWkykb+UC2fcxYoZrKFygWJIipoQXScqFJR",
+	"C4SrKbGPkDENiye0V7Zetoi5TUmkTBTTTAKHUIVVGgP9XjZz2Y1Aczk+cE5V2YSGmesn7VAQrja3j1qn",
+	"1Xm81W5vdXbPOq1ua6/bav1Uc04qpIptaXV6CRepoJg4mS+3UGbyWP/KIf13NdK76QXFzJ9M1M/D5Z3T",
+	"mj2cZbeyRGYtQXJXGv0L0z8Rps/mTq2ZIvXJUXg+9+vO2PsNo/GirBMTn/lIkhE8NSMiGxxGlbDd8Wph",
+	"//wqjZTLdDGhVs94oVebwMkYU90lSyVO1m62mq15N0Rhgo9zlkfGyfesfyogc9x5lgiOMZQRl4rygDVr",
+	"ZdhfWG0JSoLfghL9DLPWWs2i+1Qy8s/JKu0q3/ucgBuyYUpDFvq5wpYNHFBuXHl6YoVmVCsIAhDt2yV+",
+	"nxzCixLdZaR1Aj1jkgotdxCpaKpwCyuz6Z0zW4Qv4Kw2TzVXagoGRNm6i6eST+cVcGExHldT47/JsHl9",
+	"Dd7cl89YeUc/fLkgBj5lsOWj89m3Tn1fC4q4uDwOoe5PuP58HogJV36Pw//SDeeWhkNgXg+MZoxeGv0B",
+	"8+3HHsdhu0b6t2IhxsRECvI6R5rnkACKCFjLJy67x+s5NfDzSRqQqEUxgsIjUpjgfGS5fabF3XybqHgV",
+	"0eKfIuIsXM65gIvjg0v5VWstfrVmJEcRvJXDPx46YsLM6TmAdbY6t43FOPx3eB+0IhCQ4thEB6ySR+GV",
+	"Z1TqTX28QwSJviRV5N/bicsLXUKouenfXeaA16CJQC1q6MWfytjG3UQUkyFdIlObkwZAzR/khwVxPn0W",
+	"gEfHoUg2FO4AbXg5PYKkLmm11wkPickTRBx5yQZq4xjyMCcZs4EqPUf44eFOsfq5SSWShIWkz6DaSsnx",
+	"kbpevIdRxGNxicGeNumt4R5cJFU1dk4hikT/ZeJWqhqMzjLmISt7KAz3LHGVfN7yQDVQ47O3k5xyyH3e",
+	"kDplSkV8KBdLUI8kEVecSPOgI1DNK/VpMIouWbhYA8luTiSJfZrUJ1xFsQm5yOxnWAWoUcUI6dXGE8XC",
+	"cxinrF6XHj6Hq5kf3jkACyv+aEQpoRYIPXtnrf0VQs8CM21O1ZKI86oAwmcLiymM6ux/U2GvLhy9/Dyz",
+	"da9GpNuFmTyH0kWyWHXpkSzBugNC+1LzGXA8gcY3zVgmTYH1jCPuztiujqeH+Aupa0A3kLBDej+pw7ob",
+	"+QGZJHiz1g2g6auJYvnweCegclWdYrU5rUqbiJjBRE1SRiZcjygbBovNx/tCX692vTUUW+ZL+2zztfnj",
+	"vR6keRaN2Qf30a1onIgUA1yhJEhtGKnRpN8MxHhb0CTaCkTIhoxvZ7PfuK/LiyjZEgki0lYiwNeHC1xy",
+	"n95G3DnECU/05zWOsPyi3VRA/+qcx75zFw6U0e/PmhMtdvxiaQ2nVNaMUQ105/OxHBrqV2bH4SHQkihP",
+	"hyEmZcx61/LbsmPSyLdiEdB4q12FpjuJT2Vhn9fqgLBxoqZE8ABMBEzNKtbfsDgWHlGMjv+lGKy160b+",
+	"OnNCZN8KPd7y0itqi5QsU+fb66nzZh/VV2BeKAD+dkyUhdFaM4MlHl/awOxjdGvLpSJ4YQ32DQ/C+hhX",
+	"GRODK8ZnoyRuGy8+Hx9+K1/YmCH1qR6kUrhn+nWCt7v8kn10QJht1axdXxdwbqzydyc0ZZWcF4Wt/TwR",
+	"arUx6Tv9FIhVpuCZXEPfzl6ZVyydqn+YBGVM/NRNOyCSYRqCFnXQGz+MLhkn/SlWrTk5Oj0jh2+Pm8Rs",
+	"zRZdFYj5ueGQ8tAKDLEYkpjRS9bjkSJiorpQuoSOIUyHcc2DQyRQEGMDSfV6jUGUQI3TzK3e47EYPpLE",
+	"t+tv0hDM/9vOV0Yd9u3SApqmJg0SrKqmeM4t0vw0kq1hFqieGejV1ChldLUzDJ+aT8opdcjmC8aVeIVq",
+	"V8AYizysQNpdUleguEvY6J3tQxUuU4kdaX2zEI6UUanmJNFk2HFuN82GZ81G9sVqeUKrrT0FNqnXWvfN",
+	"V37DM3wj/86uE23xZok9nv9uvvIbTZKN0y3wAyozXfMK6pTqqwahLj3u3Ne6/hoKMMAiJNxAGD0S3Aa3",
+	"UJldfzBMRWmPiyveOCBzC/bI3BpxXVcjETurGyhIlhtRlZWUZdcBS0x9XghDhPWAUmZfM0Map5wciSsS",
+	"qR7PuL6NwjH43yS+CCAnWiM0hjDm8NLAiZTscT+/Db4hGjlBXxJ+owU8X18p3wAKbXOmku6ikPkl1Vcr",
+	"F7M93PoJMwLOtz58bHuLAsnNLm5nGERv1HqWQXxHiyAB45CPKNnPa1gKF0ZVf+Zqx6u1pZ2vUsa2tOxI",
+	"/n765rURdZwYXQPrvALxLvn2meWxNnb3o16Pl4mGN/7aItKiDVVVQReoVNV0zwwbPt/Tz3Mn73j05Qc9",
+	"c55KJFFQ69ZiOuHBSFN7zguZjs7a1gq/mjdizKjIqzTFSFVUEDvrKYhYa0UunVgqkUjjYcmcpGVr6Gy1",
+	"2rdYw51jpBIsV7bOi6bCGZwsHvoKgRIemstynIuOwsHyJc1Kijm4P6zAqUN0ws+iVSD4IErHmH9fKO89",
+	"Yz4NLirgUzbaUpRqP+RxrgRxtrMKEKxGZmdeuh25nT27z5jszhzJKuIGYhxXg/XEuCU16Dctxrn7uY0s",
+	"V8jrWkegm3uxkhi3PBntj4FWb3OSvTHG3n68mLOL1Jokau3Ozm7NiROVoyhJWLiYyU9vXYPAvSVKgPVt",
+	"Hn3uyL1oOmSqGk5Nz8zDd+N68zzOLuLDEhBWJsTTu1Rockf47O/KdFmdJuN1WS4FfDK58s4yXW7UXNId",
+	"BCubo5lmIIrOwZ3VNSrmRIuCrOasYPEJneXXbw3S8P1I2LpqaFV2lwL56DGjmvdwRvBulXvMbZGizIhY",
+	"WqTIRFWVVSnKfsIyRaWv5/bfRSEJH0rqEQ2jS1bciBgQO51HzKtor9b05FxO+vp99MukEzZfy2P2Maco",
+	"EUD5Q+kFnC1BpHIaeNcgu7IFzWbqSWGCi/PnbHQavF8pcsQ5wXlKYCv830s1o7w+VbskK37+UmSUdFmu",
+	"JBGcGFpYKW3ybVSqYWNYwWK/s5OrXNFOgiNW91mWBP/M+mvXSxcyC+hPbxlRmdvd85HcbX0oh+6Gw1Uf",
+	"Kr1vDa/Rmo6PJDIeM4SedZUVnRzuQ/cdGYtuqYL/aq1g2XmsJXU/24CfB+Dkv1j3YAOcmr6Zzj8wxUKh",
+	"ol6+ID+v5GcvJHoC3kZr6VwmfziJ1tO09PMe4ewKyx2YbqKViJ+mLgXKt9f64+hcbyO+SIh0oxkzj0yG",
+	"HXnFT7PChfR13Wu+KBqsCBdnRVxcOZT2HuMq3du1JJYyg2k1nM4ev51Gk5/g54yGKZOMB6XhY5qw6Btv",
+	"HllQXVYyxldlQ2VhRFmus4m5jAYm+UqPsoxd79wtcHhR/uUbHkecOc1SYbnYOaIgI5dllxbSMWGgmlcT",
+	"gwH8VWBI2a8b5kZ5ck2WPZmfybLjvo2xzeJBZfL/hjOodmhQ2CS4Vyf/FjX/QJY2jI0qZZQYXDUT5aAv",
+	"TrY2/UTEh3MRFwtLCS6dSLFr5ZEACxN2ClV9bMTllWOIKA28PB3ROCZXjMhRlGjl4as0Cun0y5mKeaUx",
+	"mDY8ZSn7mwGKs5DC4vCxilHkt2OOa8dOLYtwcuOa8ogmJ2BnDnFsYFz5LTOUOu92KvLQklvYnjJCCAOu",
+	"jHvdWcetqaX68wr6QVbgpmox20J31c0RViPwF52F2SaWHdVziNVbbID6uG71nKW2NnNU2J6A0WCUq065",
+	"sb2raEi7MDw0ue12bpZsYMPKZ5DBo8o5GujdoSaNc2PWQZzfkbJbjBGt5XsqV3vnHv+Euq8Df8+efPXk",
+	"UYvMLh0j9dmYWdCNlRAXWju1pK9Pg4ser88H0zYq68dej2evu8UO4ItH0lTgVfbYTIqfr7/Gx+kF4w09",
+	"Cm7cdwd/JE0Qr6PIYZygUcstPq4joiUaPmKQB0Wvo6FnL3lExOH6anrGmv5Acprd0yIV/TBHOMBFwER9",
+	"7IB/eXnlBYcelcpsD0seb5u5/nBMeIEBYJ43LyIvs+dY7ToV37mdbWAGf/4AN+GslHfl9wC6LJU11z/A",
+	"wqE7HUfB8MoL90N5llGkmExowEqb8jtqxU6nWh3uTqvXu37ylf7zsPX//s9ff/v1163ffv0/e5NOq7MP",
+	"/z797df/57f//T/+v19//fBvpXEqJ24mywILbrWcFJvKBnVYUZFZLKffkiKIqwVFmfS+CgtzhUaPSJHO",
+	"CvvvEe4f1mQF9v7npttOa0XtZrNZXH05IgIfX1Sy6PuRIDEbKNMrclFLoDWJ3qYI2LIOQYWNVSVRziu3",
+	"pVAuOD9nAiVitrT+QipiKIKa112w8jUUGgH2AkAoqa9SSgxMpZ85SliKcpWUbcinhrBPfHrTdaOqqyi4",
+	"bazitSS+w83TtF3pVgV5bLLjjqZmbicYj0QDQvl0RZOdlXbi+5GKsj47Xm3Co58n7PyCTec39VXWMMkP",
+	"x93epNXaCSj8x8ynPn7yUcuHUIUrYfpIhdIQcGNah2ZLVxEWIl65cZPlVAFNRQoJVwYDRlFiLPugw2wO",
+	"cxeSUiP0mZYMDjwd/HLQfgalZyw5zrbLaYsxaZSb3XDPeQ86z/L93FuAir0YAMyMihjQNI2YhASvOpVT",
+	"HtAkak7pOG54tme8U7zZQv6RxLw2PzM/+Q2taPS4NYWOaJIw9BO72WGNJnkOWZKSREMuUmarf0DVj1AQ",
+	"LlSPX2A6HQ8dY0ThEaKf6JqUOlONUWL3L6FGWC0vjDSMxhGnCpnJmCaJ6fVbrDy2tC6DW83NK5S6Wvpa",
+	"XuDL7Xe6TBeaeTrLmVzvLZt7We2tPDphsWPRfdbaelY/PWMAWiGkzb21YqK59zS/W7F1fYHe4SP2NcwT",
+	"XvUi5gkXXs3jwqavgSngfdUCL2cV7JOFY1idqjuLh9XeyFFw1fNzoFn5QgH+q57O0GLVg2WQ/uDSPjDn",
+	"ljf4wAC6jMZRl05ZKmdbA2qahh32Z0WkW/kEHAK3hGMZCn0PJTxm+FO+h+LSlnKV25j46Fwh/3VsfZjs",
+	"7KaxOtykusUvY4t/JJMfynQLBHvMpQEpZK1kmsUdYzafTaN3cBvHvl7jehZj+0JlbDmdjMc0nf7R8KWi",
+	"tl6qGFZS0k3B2M8ZRvbo1/IjlrgPq5VHNIatrDpiXmxU8HgKrY7tb19oVciHWxDxYdVaiaBYLGy2BLll",
+	"GOuY5bGbIj4zvZ1s2aK1ZBcAy2y/tcxBNsVsBGPd0HN+WBnD/aFYlu5vTsz1OlUhbSffiXJgXlod0jyD",
+	"LZyErUCvv9SklIiJajTvtT6kWaqJpszXar4A2kYCMWa5G2w1VrjFz+en1xhtCouDB3Ic8Ykslmp0yo67",
+	"E3YqVeI3sy8urfWqWIF9wcxYoMSMAvbqYuvZZe1+WiuTegogml/zzM26TTHNEm8ysm5e3DF2QAVFG1eB",
+	"zjnQfcGWkVnkDQkr93344djvZgYY2bQtzbskSaNLqqA+BZrJ0EfYn2JpY/2o7XjeJcmkH0cBibgWk51O",
+	"l66hMhzXvBqMXvNq5tWiudL+WCoUFIT7jda+/t1UPC8oox9mJTCnOlKFskduiEPVauVnuZEGwglESqw1",
+	"yprGysuVzwYB6M2fMh5m5Uhul+FqecLC5NYKtR/xERPeEIVZrQw9YLEiUdGNdwDxGAmjiqRMTVIunVZj",
+	"jrdrad3IysJxhU7dK0tMeqXNDRe0Fyf9iSKK9j0CscMDxjBbDhReDXPc9HolKqvsr7Wv/3mm/3mu/zla",
+	"uull3ACpkluLvazgIqnbBO69VuMAg8r6pkoPRjCSIVMSK09xjJaZzXrdYN7b3oIe/hXDHqBS0R1LH673",
+	"1pyHE7GwTFAu7+RHEpZuwfHYo5GaHGihiU/0GR7MXyzo4lfk2ztrMm6vdoopkcmiEjqQIGkTJ+Fri0y3",
+	"rqPjusttQuYmE/g2kFbv7KH0DB1w3EYNd8G5ljo+92KlK1Y44z+QXu7u67bcE/Fb806LikSJZnni811w",
+	"avX6q6CQ+8bt7AyzuPDZnv2UB8+hc1QplUkZobY7CeWhdMq75gUgjXWLvEnozxMQoFAOkgdgwo6BS5Nh",
+	"Kq5k7oZFclwwpuV067LdbG+xZmdrd0au2dvbeVxg/Z0C679s13u9psKu+r98+Nj22p2bxpf6y+J3WzOP",
+	"lAsEGjhvF1QKt9blgp5kKmNiSUpqOn0tMN+XnPwRNXE4+VARd+3NBGq/eK4gbGMo7m6GHlF5PhZpyW6h",
+	"J7hZEE0ZAUuuGlHTKRBAARlgB0ROeUDokEYcj9rn7FqdIyB8QhUYMKpZCJw3V97GHItL3Qz6KrjDOZtd",
+	"dCneVq5saJ++JSGxOPYZExHs11kq9sAvueqj6cEFm95S2sHR7insZ3HYDE77SBbiZ4ozHwZjRp6LtNSg",
+	"kFLFzuNoHKnzNCk5K8NzJaT+Seg1SSj6S4piaatU9LxFW9VlXVIxSmRmzStFuWzshUiA/iDF1/MGKX4+",
+	"W1Xtcf9JcA++INzBbcRQ3N9aAqjzSiXCbW7YH0joxB19H6nRt2WRXRnWZNE9h2+PNenwoNQzJ+CcEKVJ",
+	"1jSJysPFCpfZjHeAbm4SKc8xueMcwMeK+Cgvznf//vPTny7OOuPv969P9i5fP+m/3Ql+fDx62Q6/ag1P",
+	"O/To6eTbXfVd7bZtNP4icw9G5iyq3JbgGfytRjEKr9xOWijems/5+me9D8rSq5I4wuZcVCuWWzG7ZLE1",
+	"1xyYtHoUJTGITxLjGyyptqBHm67qnK70VuHJqpEvnfWKIdFURUGUIP4taOXiLCOClI+sGmTLwz9SFmAr",
+	"slQqD82Lc/I0mg29WkBTEd+xbNY8u0Forgp2zk7QsZGWxDuvlc07G97qLMSbOel5eC9Gwfvx9DxYitla",
+	"LUTWdxLNhB4W3EQzv63tKCqkqJmNVHNR5vcU1ixsCboioSikrB4QH6ewrR4IfiwUB0riKXiTzsQFK7Xi",
+	"ymjIWegZVrklA5GYGh1E6XdKVP1VRclx6ReMF2qT0yBgyVLG316X8avyTb2lEpKv/O0r+SU888Vvv/6n",
+	"P2OP6TTDr/cGb77+8Zcfz/4evfr+1d5PL57Fr7/+sf3j2U/R686r3SaNo4A1208e77bau7utVrM12KFP",
+	"g9V4AetaWU8czqQiny0/ikr8FRbzOfNVa2BdUcB3tlwjVhWWTVtBuKBftTv7yxQs1K6aqF61O/vl+tU7",
+	"CByodoL47JlQNL5lt0J3hM/5PAv7KPc5W+OjG5khibh0uruarIQRvWR5RFF5sp881xrXOQ5WHphjrLiF",
+	"ak9m8jJfdWdtZ5rS2124hHeFqSSpM8dsWjVmqOERORnPdgvYu9NSl4QTza55Nm7ILLF0UXeMIioAc9GC",
+	"vZKzL0fH3NW4QIsER9DEeY4M0rJozntxBbnrq0pqis7T25AaByafM6kBQe5OUTROW2Wa62vFBso0ZZh2",
+	"vGYT5aUhKZxdmc6n9xOAQurYlq3xUJEoawZp3Cw8Twy6vvNhlrXCLjtJU9QgUWg+IkHMKNQ1r3LEm8t2",
+	"PZzJdV0WegVlaWDFeAAEs7rsohclx5I6tlaaQQmwXq0VbVV+draPwsy+OJnAT1jtTppPtmJCtLiy3fli",
+	"1S9kQUxTCDHmoYdmFc0Bph4JRiy4YGGDvDp+dTRfH6sWjemQbSfQrPt2xk6zHbS60HSzxs5BFLMl6dB2",
+	"3/qxEmtnGNFhSsfNBdsbsWg4UqVnBGB5JAk+QiJOkuiaxdLEdw9EisnGMDP2WeyzgUgZ0diODRcLa3nS",
+	"aS0M5i6ki7tmh4Vd+YyhmypFgxEUjSo0zt18zrcc0c7e4xWncPrN4VZn77FHRuy6eBBPB/uPw9Z+e39/",
+	"N3gSPt57SjsDRmkr2NujYau9R3f6g91Bu9/pt/r7nU4QtvfCx0F7r98atFq0tV92ejL6pQQtnk1n+9nv",
+	"7ndKw8Hmgb+oYmpi8saww745YLAi6DsAFw1oLJxGoXI3vogJp+F0rnRZOC3V80eTcZ/TKD6fpCVpCKdg",
+	"wiDvTl5mtfvtC3n04k6nZTDWNvmNBR8SGYWsgfRhTENmsNlgrkZijdiI0iDgagah1Q24DrKQpDBJo2pJ",
+	"9po6VKknAg+aEiRL9h2KKw4ERwOgbmwOxghEORmJSXpArkR6ITOeMWKawMpGlpyhqYU5myKejpRKZHd7",
+	"OxhR1TRfNwMx3gaYbC/wZW5PkvNW++8v9n/49rudfzz9qfPjk+/3znZPdt52Xrdffcmuky9yq0pv0mp1",
+	"Hsto+MV346eXt4DoVRRqNrWEaMETG6BZ7c5+BaI1m/OQHbhrKszouFdkZ+YaZwTGqeqL+8yoNGLF7O2Y",
+	"MUKucPlkOLaELYOTe5Ks5+ReigD34OrGjVTUj+DZW2pGiW3t9PnqRHoHZ1FwwdSiADklSDJRmnogDjyS",
+	"pG/ZyJrGYIP9kzS+b2vw7QhrtrwSO/K7M8KuaaBi7LuesXV9QzUiAUyIhphnCUcOD9DbDKElPDvIT0Ja",
+	"f2FfANPPSe3Oxc+t7zrh03lyu9y07RIzB3Yrbd0u1q1zS/GNu9xVg+mf841FR+aC4vyZzGPi0oKRkIxr",
+	"Eq3cCAiaJEX0A+fGWkbxjBQ3z7v/2wrLuGTpqjDTrC1S8WQXx2y6CZxhlLJAiXQKrnL9vCmBbJ1fJohz",
+	"jbhMeLNcoPfhN9+CWj+O2wAU8O2SfY+wWLLqWgcsuXxK+MmzwcngyiBUXmiVNgolVL3tT23VJ1LP4NGo",
+	"HIAFZ5QKTW3mo7BKSmFLN8a0ALNFSFs94NQ+fcuLbrHtM7/k9jSWteGAJ5rE3P2rkch6Z6DXQl8HNP1Y",
+	"kxYPtfhmS1z5GXbORJhdUkXTckZ4yAkwK1fFsguKAjVJWaFZwIRLphbwupAXWB3OKrfR07rI6DKRCrNM",
+	"qzcj1VeIJonJW0RQzLYTjxSs7YgPI86M72P2WIzN7XyxyQUzPYEwIQWSbCU4DvV2ycsoDFkc125bic0g",
+	"Q6H0mqPa0AUocvt8qkr0bBP19gtQ91zczLBhZdk250LdNgOoeOksFhEtF6YMSrPJwkHUi8bkPoMKAoAK",
+	"jQPy9vDs+TfmnGwyLDxngr82fSdJ/fD0+fGxRxKWBoyrLdN7t1FiHy7YtG93bQu9Pnb3C6JD3Q7kyBBb",
+	"H/6t3n3f2nqqBYm9m8aX9ffbX/6XD+//Zeu/ffhb48vGl/+6KVqwojHxntOX+ID4H2/8BeC4V5Lhhsa1",
+	"VldJrn6Gs7Rm84Z9WbVirXMl78Doc5Hl8+T10C0imKSRmp7qNeL2D5PoWzY9nJRZssqCvEndlxfnv/36",
+	"n37DM74+FqIh82om6jrKgq5t3U79fiqUjcOO9CSoqto44m7th63Dt8db3zLHIkthjRqOzxhNWWpX24dP",
+	"X1mW8XxElV5lHkRWW9DiAaPEBqkYE//tm9Mzsg3fSJ/UfT24SKNfILynS3BGctlpmj1H3FTHFIMe97PV",
+	"mtYOP2xpXNk6Dv0uiRShgcrqcaPMjMHokZQT4y2IuAZNj1s9Cm3bkbIqPTGFD7KD0ECMZAZHAsXwKOmn",
+	"4grUsrTHx6Kv+QJNEiJHYhKHkFNGIi4Vo2FRc4MkIhNQbaL+9PXA7vQ9Xldar7OFijBXwM+Rxif/Rnzk",
+	"q/DR07g7gii4AmAbPZ6ywUSCwwRiXnZbO8Q/fHf2zZuT458Oz47fvD4/Ojl5c+IfgN8TNh96WqIYIgKl",
+	"7FJcsLDH8fQiSXZbbRzi6PXZ8XN3DA0VrSE5xxNlMY4C/AV63z0eSX0uYdYzwYwNlUpDLCsKFxpuIKBC",
+	"jpaauWikfEWlYunSW4QQFZpLjuFpc5VeHZ6eHZ2cH749Pv/26EeNXiBBheOIE8bDREQ2taX8quDUi25L",
+	"fi7lq6IBnKlGTI+0f/v1/2539gsV8QfEn9W+/SaQUzQtaR6RsmEkFeKL1g/GkZSAKSkZ01izPxvXGYWA",
+	"t4AGoUWCFvH/cfjy+IV7eniVQErx3Su1BBDmkXkoaLIX8YGYh4AlF5EklEgWD7ZGQoI3aTyJVbRlrkeg",
+	"r1efBheMh10MAfPy6CO9ix7PSiXMlEiQHglZHEGhShpccHEVs3A4xuxPHhbjzLwedyMLpVdS6QBfs83w",
+	"PAxNOzk6PYPvs8q/zR7v8b/9TZ8848pWxPjb38w1z1EL+oZAGSFjMewW7kxdjZilTEh5PJKR/1mCh11p",
+	"VuNUj88j1YERSMqQqoEYZ2hTvvQ6FADtca199idqlpLbG42XSXAmGwTqfsGWy8l8j2OpaxjDlrtGU0iU",
+	"Itk3tZvoCkbSXUyRscGjGlHlGQVpKTHON4w3p8cLcy+npU1yWKQlsHvgWznpwCsNq0Cc0XBhf/ubhqrC",
+	"hm5ahVMjNjZleKyRC9Hs+ZuTU41cz3C/maNTpNEw4khG9DPnhy9fvvn+6MX5m5Pjr49fn/pkTKcQrgeP",
+	"H7497vF6krJBHA1HJj+acnnFUhCQCyfme8Q/Dtk4EYrxYArb8Fzc9WCTGW4Crj5Hh9fWGVTC1pP3oZiM",
+	"OtBvGm1NP44MItUqKOQx9bi5Hh7xT5hKp1uHaJiDYbN1qK0TrZ5NWZiNru833hSRaIa0fSV9AzYroWrQ",
+	"HQGJADUhNSItiWSP+x97VsDr1brQAf+/otJIeiDv6W9/+/U/9UeQ+/RnrS7/149ar/DyQoBATb/U9EjR",
+	"KJZf3txk69DvyS7QYpGS3dZTvaIFlBlxUEKRJZRVwT2t13qVCj4k/akWZ1g88MjViCrA78imAYFM1E8Z",
+	"vUCRCGVl7NkCgPawpril/Zq8m7jTSZykkWrq5Wlsev3Vy+PnZ0vWQy5pHIU9nq1Hq8VUCyC20sAkTbU8",
+	"ILUYBSVQxJipkSZekcKZu1AR/5Hs8UF0Dc1SDFGnnPhQtK7PpoKHbpX0PGrWs0SCxhiZQHscR8DIrjAy",
+	"dYtnerF4MCvug11HUt8EHKFJzjQ9zurx0Kk0HUdwE/1YBBcS8i/nIRjxBLLGtVIXsJRrfgPoazCiaXzE",
+	"2DAMJoYILugOgd45Wz5ScKYPYhclftrjehYNBf1CKBgmfsIQWd0uG5WrSZUtymh2Z8o69bgt5EinMEAo",
+	"gNQYNHVuu8bP51qz0PNpsmv4mD6WWaJgGFsXMERpfpHVzZBaHdZyGDjgRTgFYhpx0tmF6AUJooEhQE6x",
+	"I/yqx7E2Qx2LM5QQAbyvhlFasGgYaQkX1XA9a49PoJyVkUlRsHWRvElOGZJn3MsjSRxJxoDnRCMA3CGZ",
+	"ExSaCwAszCmLrY6tiR5V7KV+awv+NWQz//aEjWnEIz7M9Bv3N8mUT+oTHl2bLFTZOMjC5R3BAdaF3Bhg",
+	"B3vsPCX+yeHZ0fnL41fHZ+dHPzw/Onpx9ML0lyjQWbtHRmMVjYFinhU6HWg5jirif310RjSJ1RMgjPoQ",
+	"NtDj7wu9Dj7Ut4u9D0j9m7NXLzU5YSkIcFSR99uhCOR2ambd/lCf+aLRMAt7IQKA+ukVHQ5ZSt4dIw/U",
+	"qxDBRAt8qH+kl1rXUMTHkZDR9Hi+kcIC/Jn5/C6BVSYgeuqblTCRxMwzIyNui4lyD960xwrhSuWanSWD",
+	"h2+PUc2Jo4AZS4qRql8dn5lgj9wip7mYFJM0YE2RDrfNS3JbP3vjZYYqI1vXvJrp1VDr1trNVrMF1dMT",
+	"xmkS1bq1nWaruQM5hmoE1ohtGlzAH4mQJSboU6Zm0hBQfoZSJBmpwZpygozpdd1QeQ/bLzYOCMW/epz2",
+	"xSUrp9wlaspTUkeS2iUwkDk486ohvxBhoLlexpY0xzrLLaTiijstvEHC0epsHNpyLgb3aXDRTFnAoksW",
+	"+gfuIm1RT0vEejwQNGYyYCHx4ZVESd+kINYxYUUMyCTRAPFPjp4fHb89Oz1/dfjD+aujV8+OTk59y5VA",
+	"WRnQSQymwEaTnDAK0XbRGFNQzfDAxDGsFxZgNByWnQNo2NDLg4f6rUwFEgOEDjAhjRiIeRlSHoeQGH9h",
+	"K8bW0NLFpHomwulM5DpNktjg9/Y/JZaKc0ymWWDl0iroUPe/vXNjtPyVhsDD4MIa9W+KhjhN6uELpLGA",
+	"xJ1Wa71FW1ukza3B+nlVtpJbJbX05xgczbrW2J6xqML+luRIOTcPMj13cbNlw2dA2X5Gwwx++pX26lfe",
+	"cWpVkhBf2ln90lci7UdhiAmIu63d1W+8FuorMeFmiqe3OTeEfGYc1gK4JoWGjUPsHYv1MRZa1+Jn0t7V",
+	"VGdenrREidTbO42CKRn0gMpHC1L+ssP1LeVbJtPiSbcrnMBbOoUoGCFe0hRd5LvtvSrHLSdJAr2kXrEw",
+	"orZ31W7n6eqXz4R4RfnUlsfQ7+1VQctjrljKqbXXA5RN4XhNj4zdJgv61oRJ0aGsdd/XXhjiVvugX9sG",
+	"a8N2yGi4FTOlTJjFsCzkzbwZ2RBfLWYCk84tRcwmVfsnR2cnPwLZPjw7O3r19kzTbaoUGydKerbsO8in",
+	"3dw6Zdh+blMqI7gvI6leMBq+NOuFlH86Zrj49/O9pyAsLZJOlRNNCsx2q9YcAjvezxMNucyM51YVqYbV",
+	"boGS8ifzvWyD1App8Juh0gMaxSw8z5BCw8oeCSRAGlJQW3CoeyR72pRdMJ/B/T6brmE95G5iQm0sh+ed",
+	"/pMCcDXAa15FBuiUgllyWJl/HQpiaAiavReQq9Z9/2EzfMhBx1X8qIh798iHwJA2y4xuS12MHw5QZsZ9",
+	"8P6Dhm9Of/T1LOzSIT6wpgLlMdWwFhKdl6BxY+sk63EqNN4m37Ipmt5M8MZIXEEw+jzRODNzbeY+vS9W",
+	"rluUrWRIhVs+abZaElY9qoDYGtAbwNaScmcLkDWrVfZZIJ3KzncW37wF+hkYZcAaZ8zZmgHZMuxO5TFU",
+	"ioyxwylChlVSeQh+OTQZEqqHMwlNZETl6MC4PiH1amASsGIhVRlzwxWZmm9znG0Fw3BsSeBL+nAHfaQa",
+	"3lbGOXdfa2kk7dvxuqwQ3Jpl2x78Sm/wRs9WJFt6qb258noPz42M3rKCMORI/VzwQRxhNM0nEeofgJLh",
+	"RckoUhXmuf0xw7SbbaQ1W6YIYjnZO5ZyAlSPs6ssTmZQiNtAiifiMAvfMPYl8B1C+qLg4K1AW71UFNsT",
+	"UWtvlgeIYVKzZRpnz4C7TXBG9FXtU8k8sHcii88GMpbtvVaLjG2dj4AGI1j2BZs+suI8ThkLPmwYd0Pu",
+	"bETbW74JiGHRooLdjLFieUVvdI+7Ni+BXWIzK7wdzoQImYn0qEEsMgtcu9XaR/NmxK2tmdT970/Pn58c",
+	"vTh6fXZ8+PL8+TdHz789P359dnTyj8OXfm7P2iOyUcYdTuBw8bZjDMV6DMKqH2+pGm1QsSgQ26ffh52X",
+	"F2+f8O9207P96bOdyx8ej39qB9/s/fOr1vCwI4+eTF7vqm//pMTWuXKfguCuaVl6AIKHOJ0RvDxybxHp",
+	"c/0gte5H/d2I0RiDhkqViBOmabkkV05ijGTpZRQwElBOrtJIQTKfPiBLlprkEOkY6bRaJm7GxxzTLhEX",
+	"fuYV1CNo+rHX2jHmcPtUyIYpDVlYeJaLUsHva6a+wV1s6lY6RKzWbXe8Wtg/1zt1I9Nt4npNXECkOASw",
+	"d3ce6xtV4gnZwO3BTa66NvZ0IknwbKd3suTtoQ32jjBszYDQRMNnMLTH/buCpEVng3qkzwDdFePN2ata",
+	"uJan5gRGFintXTRYipdxzFQaBdJcwxnryoLbWLDKF14Ba+KUzRqfjC8wC7Es6P+lmv7rwkLW5ZKbtbst",
+	"txN0LJ9zE4TNM52tVrvwjAss5HRcDc7n7WR7FPY8tYVkICsOX2h3dnZrDs7aon9505/ZcoAbMjq4R1LF",
+	"9GBLZxTNwQ/quPlUFnwwZoyn5SBwbmIRy/FCFp7d/jiDMTfb4KRbpBdo/SpKx5nnFD25hfKRUCQdxG2W",
+	"ZguEYOfMrdosc5G6a137Qrovb154DS4WXM32+tfuZuN3pYKLc/aAXOr5wK7OdR2XvwcnGS0AsMr9WqJa",
+	"nyqRomrtHorWrVHBTVkQJRHjiqRMivjSatS+0rKKkj6pQ3AaqrHSM3W0sx6ENO9AaKLP+kzfRgm5GZpV",
+	"GkkVqPl5Vp4wxSCLdJp36YKMeHzOxIdwkkzkCMJAsLSykKzHBY8jzpAWQBSYJEMGQRE2gWZqg0Sa5J3W",
+	"nTURYTOePIwdccgERlwA1zP+pSckpNNSl98p4+GdKMgmLaPrM1Y82qzypXsqVhA3HiuZ9X5cwpDXIiPT",
+	"taytnVuKyRUEnLWEl+yayFp3Z4NEdam+Dnc3PMhTICJJMNTxik7/oDEjn4/t9ZPxCk181mMSJmDQtVDY",
+	"FJiFWpEt2gGWToxPnq9agsHMmhwbWp8RYAjGgAR3yViJ//Nrpt7aJawImHguxmO6JZl+SOW5UIWmFK2Z",
+	"vhO2SIppW8uukxiiiYyKXBY8kVG8WarkXug7NLDA6qz243w7C6mmEPIxEOl4k8qeiT1ifI4U7lhSmFtd",
+	"4CwLAQsIyRuvMJChe9lrg8HcezbQYQOU0iLKKjXtDWeEcZVOoa2P4acGYcoqsvw5tDcLvax0j0MssiuI",
+	"dALCXZfaSbIK7mXSHoCXM1OBFzv92wYxIM1hlFWP00BFlxGUOsm7x2QWad9UBIesPh+DcN3g4t/+j//L",
+	"TXeYraWOH0yUT57Glj0srjiRTKmID2WP130oQH8OWcO+R3yaBiMIG/aIj1vwG01yMrtv+xiKkVB6WEzU",
+	"Qf7+F5C7AHm/Ep3zasTGi+LHYPxVhFCPODPg/IHY+Q8I0DpMKjR+nIYjM5cVWCoji3a8QkjZfEp9aZRb",
+	"Fj6N4W5zJXuHqZgki2LZTFHFShRCgw/5cvUwttUPvhkMJNuo4S0DpoV4FY+Ti88lzf+RsmaLqZ0yRqZi",
+	"opkjNpSa8GD0L8u9W207l0mlgmdMOC4UG3e+qBo/h4XD8Z2U0SAzwmK2rv7rf/3H//jvtW7nxquJK67p",
+	"EXzx4carHH3OQ5ff2Hh0PaKlF+hqQI3VNova8dz63ppP5zTALtmgYbHQtr6hQBOsZFAxSBCvi0X3CY9+",
+	"njD0UOJkLsWDLhVzXRzaxdpC5biicboyirWfLkIxXFMOwNYs/DqV4Yd/W5iZFc0A7WnQCtusM9ihu/29",
+	"4HH4hO07QAvHMxCrheMuCCVdPPIi7FolsGsthl0OhA3JKpoSVTEnm07TfybzcWp4nBU+kOdVCYbDiv8O",
+	"k4skofEVnUro7aBRs0n8cOx387qfV4KEkIIZqILtKpNbsBoH80hfKCN9pCKGVl16QL9r/5JOFmiP5+V/",
+	"UOUZm8L+7uBKiCZ5TcdoLHcqBjmBKyaPcrfVOtDv60f1mjGNv89kFLICX8/y1OvUfgW5ZGAPm5oMey3b",
+	"hGPZaJJD29YyHGeRNJCvmdAoLcvPWpTMavS9Qj5rs8d9IGYmqTEYUc5Z7HeLEA6EhpoPsUEmJVxLL0Yi",
+	"lxmkF8cdahT5pLY1gwElrQzdBhHWMIa8liQx5bzQ43SejRRYwppRi24fjfuMWawsnJRziZ07A2lT3LUC",
+	"49wU7a9C93/3prsKjOLPa37LAiJTJE6z7CxTpLc/Gvy9WalSY9kirfwagnNAKDFUFSsa8WmJ+a3UrGZo",
+	"5oZidtYiAbvzkuLerKho7vqQcZbSeN1LbmDy1zX/FBb6T3XjvmZq8XVbVzrATjCZzz6hKhiV1rbKqn1i",
+	"1ceUWDxGaxDWRUJLzEHmEaVQhD82YpUPaGDw0p+/rXlbrNrdMyMWtYSqjNfzTbruM0V7PcpSQYdfAYaH",
+	"kCZ2HprMmLX8McnNn0qqwMu3llSxDUUqFtvrsYQN1i22nalR2Ig48eFlNKijS6Te9kjHIzvkt1//M2s4",
+	"NKSJbHR73Pav9r2slXVG15yvjPkQvwK1/J8i4voLGAK+idlA6QeKtJEc0WBkym5EJk8C6q7Cn04qBD4C",
+	"YhBVxFdQiswW5KlLxshMYZrcr5Bv2Si7IoDyJlBevWmbBaASi7DNuhLoqfLXDyx8ejxSXpaCYgNBcYkX",
+	"LFFNcmTGSRl8AcKcf/SPo9dn5ydHZ0evz47fvPZ7vG4zLXZaEHQCdVZyH4bEple00Ma+0cU6WrDqHteT",
+	"w1J5VsIrq720224R//TH18/PT45Oj/TU3707Pjl64R+QlEGzoKwai3HVaIIe8YkNhcnsAkCSc0g0yaGz",
+	"Tvi+x+VIXBUb7kOHQIzVuyJ1fRgsjEwNR8AZDEqKY3FFqDSHbEvsoF3DVr+G9yDwyA5uy3/JiAcMsiFJ",
+	"pKCsCvY2cxsuMq6a5JUNX+LxlNSNSCm7s0K2rb/UWOa0wfNd5bk5gRROF7GwCGLxHg6BJWZnGBV9NI8X",
+	"+Gegk4PLVNbs0LtSYoItbjwGOdt3rfvEqzk3cV4ceGrEgVSA1wjpiGHomxAldiuJEg9jj3hqJYi15ioQ",
+	"24IbPqSX6L2f8RrVdgbtoEOfsq1YBDTeatdcH5Lbb3ZzniPnyPfX9SN9rOX2/Pc2rMPsXrFrkGSWIVG2",
+	"zvU9SzaWxNQ6coCO/pI7Qdft5ntnMM++ZAOGHcA/fXDAt+8L8FZ4gANwtthurVhRZ60VFa+Yll4KFwwN",
+	"whv0Hhlyu9qFhJzEI1QGJu7dYSZ/PG2gtbmSUiWSEFwtEHGy+mEOSnVau+0bt+KUU9xpRlKMzDdQc0qL",
+	"fQmVyjQnUHiTXKELw6ehAbiVuECcLJe37rN+1dms1GubZ91qEyvExk+qa50wGhpNy54ficXQ0bqMVHdH",
+	"61KZzpY5lFZYhGdLFWrZxyOawRMVjZlXKNxYzwOguj0OJQIhBCsvnjxXY9C8kn3vd4l9L0p7HPmZJHnw",
+	"PJZThAKNNvM8r7rp5+MgPL0ex/I3faZleidAq0mOuQkMirXKbsTdRaUV625JRc8U0uWCJCzdAlnd1mxE",
+	"NJ3IEbYzjqD4LDze45QgW8HO5FcjQWxxSFNghYaw+0WCvlEYNleoBwW11QIrljDsmE8ZkPE7Iw6DHXJB",
+	"yOZ687SWzpOJ3fcS44kgrsL2zLX4y7q+0fCMDMMtCbQ4f3cLe2lwh4kf6BrWgbZ0GprQgKYbU1Du+4LA",
+	"CxqGPa5GbAwFyuuF+I3GgR3WPKkHgsrbGCkyHwCRVai1wQ8NzxgVsIw5BGhYqozkDa1rB07PNii9ZKNS",
+	"bOHxbrECrrlBmhi+KnMc5MYyYz4rrfMahq/slfx0ARKLiYPRPKtWTrW7eYjAhsVkcXeeLJZQxZZXYd8b",
+	"I4or0y3ZlQ2C+quO7Fp1ZPOu7vOSPba1Ccda5hCSLbz79y2Su2tB02nZKhqebXNlw8xmSdCfsfKspvkk",
+	"u6LznG2JgL790dzoG+RdMVMlTfJcR3DKxuKSGSZzAFzLnAD+AhZxw6hiRi+ZzMl/j884jl1fySKGRUr4",
+	"VY9XYlikDugEaQsB9DczpTiQMprWDB7hIs1a0GG3BhtLmNAoLS8JBZvNONNmnMXVLDX3QoNxP2E1UmwO",
+	"/IpadAj/Isl/bJK8ai2f2tKBNInYvjkiJUB7Ni7or3YjYVbkOoE3pSlbxaIDU5OARpQ4IL6Vq0EGL4wQ",
+	"QQdEf8x8L+sdY3pKZAO7hfhQCodway6gtQ00iAf7gUjdZsDjRpMcFtoHS6X1DZMFR1PW1OK8k2TW1ecx",
+	"sWEbYJooRHpzjUlgYytWLECndSSJzTbL/aOmD54SisbSdMBUI8ZNV+kJ1/NJvZAsva1L3GvlDolNYIAv",
+	"+qSu5zRR2/1pjzs/fllMdWuYeakRSI3nN00jzfugS6degMmp69r8QDQFQcNl7A4U8cIKyngMBksg4p6a",
+	"47tLBFUhfSXXCPbOWvu5ocRN/FlTgrdrfIi4qrn8n7U395ANM2bhU7F3hksM8rAWamse/xUK9VkHWKOI",
+	"Op6W0Pw1xHjbVGCBod32yNH0xvGg5QFRNiAIHBZILTm7VsSHSp++8XAgUeuzgUiZ86R9KI2GIy1Y65+h",
+	"mdFrFmnm0zW5mYrJbMRmjz8TatR1OqXZYaRKI0hr6jN1xbDGwpjUsY141jb6KuKhuCIR1Gr1lUjOoQOm",
+	"zUQGnYOoEbCKlGFPIjGZCYhZbAPPWncsDXWBvsFARkySskhMI86sq0adi5llNAqRLkiESpOC7Z7WzEY2",
+	"8TeFrrPQtPbnkqAb8j2oYM6ZeiVHko1VdjZaHCxsqd1aEr1zjv1s7hDBszDaKFtlARHBPSLZz3arOZ7f",
+	"eqdlm8shWHF37VvFJ22+POLyBOv7CY75naZVF2Mw2hvz9sBmq7l7EPv+8vds1t8z14gpI/D35PExlejc",
+	"sNDMk2w83shfgQXXhzSJmZQe1nIRYtzAxhYQnapYHMuStn4zrIwcEr9wmX0yphc2k1ejOYmytqPZROAT",
+	"xjuAXU8TlheRz4ov54QybygLERAma9m0Km2SUyNajGl6ka8Znc5ZZi7MBuoRTRmUDXeWmitTwC81TyV0",
+	"nrG6wnCP17P+slnbWS6InASjvE8utEk1NkRnYlscOpKE9jhOaXoAi9SG25p4XHztkSQ+cnTfNGPX71On",
+	"C1qPD5nKnnLivv2fJ0JTQj0x/Cmd0F5nRyTbEOCA3RFnjW4BRjYUnBLJaSJHAnRaLXr5NpDN5HNnfRtn",
+	"p8mBkr9hkvAEZ2AJaBxg0Rp8c9zjpgevDTSAzdJsSr+gyXtkwjVuo4UATQF2/kXVBs3tvIuWe5cI0Kqx",
+	"gJU5gLOnB8k2+vTRr5sPu3xw9r9zs0nuv4zzH1qyqzU/ThhN44ils9T8wJFWM6JmCK/1W4DccPsU+D8P",
+	"3mT48nlhClTnx05XNi74L+vP51/dcpzxuxL5dJnBZ/tjfmGW+m7Pcm6tebsTiATVU8RAGVHHVDXBa66l",
+	"DjZOVMRCr8f9/P76RLJc5EEhFlPAXpXnBs/mzJVx/hfwm8v774EZzuq3tyBdiyLs71HL/YzJlU1Y+6PS",
+	"q09FOvC2rCIe9+vlNBOtdnS65Ad0VejN72c3xl9YVGA2/7bZ44ezOLW8A39+C/3GMv/a3VWOFTlPa9Ym",
+	"+HQKwzIb4IOkcH0W5sGHJaMItT8sFb3nQBsHoWZjbRwaYnD1viNq5mf8E4YrHoWR2pjku124/AsqvAsC",
+	"T7HQlofIlGhTycAOgjp2zpGQY2HxhR7nNE1txn8MjY8FNNTM3obKv+RtZvJ1Ky30eKEUxcA4Rt3JzZdJ",
+	"yi4jMZEk0dedZDwvt79ibWQuOFuYsp9BpUqX/gyGS2oYA/HcRAljM1dexnj+mtwKUgf5udjsPJk7r929",
+	"tD5VhYGHbHDWbnV3ZpOi23vZss1xzuQ4eauG3J0b8vHiITebMmzOvlLRWYvPf6kcm3SmXeWE1K3ck5Ga",
+	"h9Y5bsEktj9qZF0e655HseeBWEXKYwjkLJ/I8o1Ut8fBf2Z6i4gU4s4jBRHT4NVZnBFlp2qayOrcT3VF",
+	"5eJIdHsMG2xjOi9IV5XO16o4MEc3bF7nJsnGCZOTuDLh0ALaUNjmW2bXj6Tx+f1FVTZEVc7oBTp7DdT7",
+	"NLj4PVCW1S+4UkxuAZmUSJ+HYXhHWkI6rXaPX5nGIh4xlIW7sdQjGtoEqEzWlaJJDk3noE4LZpE9ntgS",
+	"3aYbvJUp65R02hLsvrutp17mGgbZt3FA6LwYio8uMLespm80DKGEWkDTdAp1wcvuWnlG6L1Tu50/AbVb",
+	"ijsHuYMR4lTv6mD8E8I3u+ia6wO2/2W8Wc94YzTL3GxDc3pW0Lolcelably4R3vOIdLLwjKsYmobF/AZ",
+	"a0Oak9GiPe8TlogJFMZZzdtjXP67jqwNoc7LK7+YqOzyAC9vYay6B5p+CLUTneSZkjX58KQk9ULQbyHY",
+	"ucdN5G/DMbLkgV52jZDmpKkj7cesGHh3QGjODW0xSi3pOxF7wCR3F9tpEFjV6iraJS0N6y6EY7c/TTi2",
+	"XWh5NPafK4z6qzQK6ZRcifRCQnjdGCxry+wsnXWiZvIoGOR0H0oY606wH7ZYe+CyzhknShYXuZwXYxRj",
+	"0ed1OqJxTK4YkaMo0UQPt/xlvoM8Sasiy5/3vWygWdaDx3Sba/CXvrhJKxQ1OTU5if49+L/L+GMS8UoF",
+	"0EyGqGVdnukfqb83QX91K/fstRozmmIpW3kb8Q1W8arek+8sa8SHHXMNJWj+TtNH/uevte6u6x/+n79u",
+	"oCufVm3wSEs3u1dIRT3vT3MSt6E2slElI7nGzr8o0yYp08w9dvvPRvxeqizqM6wcCPjMdFKdxKCn6NVC",
+	"4kbR1LTIao2ba/b4gjC/JFrXYv022pz5pipZWN6h8R4TwN9GFY0GjnFNQ9+A/a97uqH2E1wz1TJldwNX",
+	"9FZRc2U242O9RCgcaItwcBZ7bgnBA1CRoS4LJlrbkjx17HoMNT0ac2ZkvJiGTnHhGpMjlRkB9a21luMe",
+	"32sBq8jTxuqU7JVZil3z7xJ78cJAYU1B0Ca8wOj7KQnGQxeMWJte5DTanuOGLbh/OIhF8o9KXT9NSJ1J",
+	"LRhRSXJ1ZU4oeoiaVXoJlmyZy5DVDVwUgvepONLb5fxIS31y0s+2uVyhzHyM0ISUFF70CI2TEe0zFenH",
+	"FmiOp4W5HiRQySpEtnEqWHplU46iJNF3ZjNakbuxKupRAXZ/rgbWcgYHLEoWcWNxQ2vzXL/Y2Nna+qOg",
+	"SewTmjlhvcVIkhFNx5AuTHnopqE3FzRNdpdzl+D9RXh3G8z6xB0FV96ljV+lpR4yI09Kiw939SF/Lhs/",
+	"LW74wQjHnyuB0gLZoSxLiNUcI93+CK+sHwvojmIDypGuLchrnCFUSz19Z+5gefT1DDobB1qitUi3aBRA",
+	"oEh2quL2Gbx9sym/2Mf7vYkaG+0dW3YT3eceWMz/fEwiGYiwJU/FuzTlwXJZ1NYOFYRBh05by9QKBFjR",
+	"FB7AYs4+9mzxPag5gm0a88ZDZc08rU0EovxtccRFoQE4jk+yto3jAwgSMOYHzq7VuVkBuRpFMetxf0Tl",
+	"+VikzMcSYmKislV2CRdZIyHI5TYtZ7C7DGE8JGKAe8/2Eouhpzd8wViSVcWBckAans0e7/HDOUBhsWoD",
+	"JPjeTGRqjtq+nNhAcq6pgqd3E4yyijFZCRZy6NSXxcqoKbmCTjLGkotDQ+FWWwsIJyEzXU41AKy1weZc",
+	"dKGAjYWDyluajKLE3cYV1YeL/Tg9Eg1wPWbTUAsJ1oZyIgDBMwuBpJDCSgiNBYdgRvRUYVTGlUaKYXTJ",
+	"tKoVQ7yEs5Q4umQkZjTl0gRxKL1oFjYyCGXlwk3zq8LaxzTEkkj5Mi3InSdDgcWSelyTaw/8Y1dQEIeq",
+	"xRtRQnQJdToQmW2N6bTHR/SSkT5jnODeoPlr8exhc3ob5r1oyKE6FTQXdXEFJ81rDkdZLEvEwRMAtZ5H",
+	"jKb6NJvkMKsqpEE4h5oROmfplIXkaiRiQ1oiJefQ88AtfKL3jIWmWd5Qdr4ply18zIm8ALYC5VAwlFgK",
+	"rN6+2241e/yssCaR0J8nrIvXL1JZv9YmgXKOeiHYmVcRqaI4JpyxUJJI9vj8Ikh9rsGtR2b62zbgFVRm",
+	"YJiFHWq7ts/YVExSUy14rl0aVGLATmOGCpXWUdKkuYKcUSR5szlVmiCRunCamzlPUg3eYjXL2mW72d4K",
+	"m52t3QUBPvh+5UwxvY3n+Monat9q2i3KKmE+91lNws232r2dD3yDjSIX5kU/nutcmafVFjpX7q5Yz46z",
+	"nsWKX+sMusjON77d323Ntr7d6yzofTtknKU0nt/8LDw1CPIoY+OTWbftrdnZzZqzuS3EAbmtWJI5Mp2b",
+	"bG8ig5u4IcV3yoO3FVLVMx3JUO9ZvoCCAja3UyKjbQ+sJT9kh83imbQvru2pFFPRcxaV8RnkRPN9KJfx",
+	"B1Ik1fdtbDerRiZpjnxJB82lK59jbJ+2NjdVwYhMIJox117KOmdqXUiJC4aW+XKDKEbGQq3GkUjVVgwt",
+	"GeGtTAnQV0dLzxOp1RoZDTl0IjDFFlMtfYEsLAOR5Ins2CNOC3j9VFxB+HvCuCT+9pX8Eib44rdf/9NH",
+	"6V2LOlwqRrUI1+MjEYc27cb0mrtg0yZ5YUSYOBowFY0ZCGUjMdG314bf78IX8qDHtbyoqJuVjWM9kno0",
+	"1B20OCUEh8qfZ/ArBnx39S8qK/+ZL8IoVNjjKfRM98rBRDIo1QnfI/jq/qG53bCGLnnGaMpSv2HLweyU",
+	"SUhoQD7TI3zSrnJKxeeSBYKHstbdedxqVb6fzg4cm/PGOsex6yRKmZznYe2c48IBIGULv94bvPn6x19+",
+	"PPt79Or7V3s/vXgWv/76x/aPZz9FrzuvdpsgJzTbTx7vttq7u61WszXYoU+DDbEnA4blxAqW+/tz9eJ9",
+	"eKmvw4zXtwLpc3DxueCDOArUn8YQzIJJGqkpXNnDJPqWTTUlqHXff/Bq2IPHftZX1CHtcHMsdVGGBli6",
+	"foakHOk6tpup5nE1rWmyIvKaZNngfKJnZyERl2g9iAwb9JCkj8QVGVM+NbwR1PqZ4ZrkVdZJB5Vire+C",
+	"cAtBeXMU7mum3uHqN9mbTJ5rqnpu4dLRREDROPtir/jFeZ6d0N6U3VePu/qqKxpbp+3n5IF95/Y3crDy",
+	"BfbknFq8TPTNXSJwvGBBTFOoDj2IYvSQKEWDUSHVq9hiylobnZ6KPS4GlvmiBJOJ7v7bd2c+mJH6U6Xx",
+	"82yUMkakYons9niPt5vEf/vm9IzY1fpuOfGYPZIEDWFax9ECzy9oRDv95nCrs/eY1EfsutHs8U7TzMWu",
+	"KTRl8PWjPk4LK8Hxzydp7EPLjRGjIbYnYyELD7D4DiHk3clLvTkjWum5DJfTYo2fczy/0SRvMI8Jqt9C",
+	"WjrjaKqDkcD4BMlMWi57pMUtvSW5rWWtAy0znu5s6cOnKurHWLcV8tooSVJmFvDu5CUMZqSm/iS4YKrZ",
+	"4zuzgNv+aHYYhTeAUlqnNv1XjGQYjFhgiq5r6HjZni00bb1OW92zLnk0GNhuh1IR3/xyDvneByQaIxVL",
+	"cRxAy0lixM4oNUB2BLOQ0L64ZGSvRcZsSJPomsXSs7lflE9hnJAFQgudDTB1n4EFDwzEKZQ5c3DTFFAC",
+	"rNVkRHbJ+wwOH/xmj4OtB+MSjeRom6jLLunskVfPDPp7pE2+fgYRk3Fst+aRty++8no8iWnEiWLXyigl",
+	"47HghE7CSMAXl1HIBOaYNrr2PllCDtDucUgj1HuAC4WJoBMloxB1XxrH4moLKhNBCGSL+P84fHn84vDs",
+	"+M3r86OTkzcnftaV2bcILtKZQ4GgSrzOYNSGfpZaenaE5x6HpWm4/DwRitocfd+GcflkZp5GkxyaRnGZ",
+	"4I6F7DFz8aCcRKC51QSdigHOs0TWfgdH90mFbReYtW4N0GA74UOIbIuZMQiFER2mdNzEHypaxEa0s/e4",
+	"1q09Hew/Dlv77f393eBJ+HjvKe0MGKWtYG+Phq32Ht3pD3YH7X6n3+rvdzpB2N4LHwftvX5r0GrR1r4e",
+	"K/qF1bq7+x3II1lHGUAQP0Rf6SraQXZXa93aJDlvtf/+Yv+Hb7/b+cfTnzo/Pvl+72z3ZOdt53X7Vf7s",
+	"JI1r3dpIqUR2t7eDEVVNM3kzEGNDYhU/L8Ifz2R76Rxfsuvki1z76E1arc5jDekvAND28/CLnYufW991",
+	"wqebclPDxs4iTdqXCS3fW7aamPYKwN0802nwavR7VFw2EqO6Yl0Avj+dZpOHuCiaarZEJpZ6WoHwnZEA",
+	"C/KgKyhUU1rElR27CzxDKlCNeOgRwQMtLqC0oSUXI7aE4orrF3rcR4lLM0lfjSbjPqdRjGLYQKRWgoBx",
+	"klTo24Mu1WJbUpH2OJ1lQLimJbnzWr2xMNlUAZiF3GGJXycjdws5yIhFw5GqdZ90WkXPjclN/JQMxqvp",
+	"A59IPTuj4VQjmHuQ90SNmzDJApo8/CL8etRel4E8NOcYfvHd+OllzatdRaEa1brtzn5rkyxjlYaLwPkr",
+	"oqmUbH7NVhHNdcVQfLOQirlMOQPF/C4TLIqsfp7reaj/ompsnAG4Eq2OOipx1yhsVsHu8UwnNKqfglL9",
+	"YDAIieBa7sBXrLJY9mCPg5pj9UgI4gCa+Uha3RBiQChq2oKzMv0QQiKs/ph1D8XcjEBkITjmAdB98rwN",
+	"z3o1ZI9bJlauXNkcNavzeMRHiuoD+ymqWV7uisJoEh9WLwb48vk4kmOqghEUkMFhnO9ync39DiBzroQ4",
+	"j7VEAq/id2goo/2Y+U3yWphjnTI1r7k1yXPELwiy6nGLbZZb2pD5yJxYkxwjCx4yZU4UqBUcCLKlHteC",
+	"54H5NaP9ZCC0yioJlVMejFLBxUTGU1J39PFmxtP9Ho+4W/ImFkNk+zlSglUJ3tVnWqYlms38xdUfgKvb",
+	"OIW/GOwKBusRzGDI7Ke/c477wErVJ/POW8pXQTWSwIEXlYYHI2MUSmNOTVIBqIxGWSEZaCkyr7/SbrUa",
+	"UJ5MPw0hyITKC+iRBDEb0KjajIK9FNHNdDUSJoRSMqX5iRNPnE3f47kCpF8Ko5QFSqRTz8QgZENBjmU2",
+	"jyjEUlMMNvZMHGUYySSmUzC26yejUGt5qTIRvf7PPqkHVLKtiEvGZaSiSxZPD3qcC/gRa83D/IIz3Lzx",
+	"y9sY7KxTOIZTF4rVQOCkzEu4+6Ywo4kihBeotJXyCyHRTQQNBgj0eJKygIWMB6yrF+Zl74ACapeQmL6h",
+	"IKtY+C1t+P0OMGRFuORzMR7TLcn0Q4qFFgIyD4loY6JaxoPeZ7Fxpjkdu05iCBoyIVtlEZJRKAvhkZFi",
+	"Y7mSoIGzE2KK6PUxvtFutaBQmv2YhZLRNKVTiAtSU4jaHIh0XJsv5nZIkpQNomvrnphHI49QPiUadQ4I",
+	"x1iuVMQkGNGUBhqMxehQGkcLwkKL5d7G9Pol40Og+XoTCVWaENS6tX9//++93nWrtdXrXbe/+vC3f80D",
+	"5KRKIz5c1E4AEC/D2bImC7MrhXOr1iOgysnMLwuQDlwXeGWKqNrwSFsj8V7rgHRMfQbal1rqclfaWdDI",
+	"AO7CLFCxZN5ea0X9vI1FzpaHKCL8rAAi7WWjl1TRdNbkEPKCkIEPyW2MJTFC3EQqjBFVkYLTO+LDiDMG",
+	"sW8Gac8NXA71i+RlFIYshtDNJYGaNp9wro7shw1JIZKlVSIqAUZ/jvTjryKOhNX1fCN1dnj59kdzJMtN",
+	"nMa6aFjkwUI+DKx0nnXX8aHd1m6jWWp8lEAGNnNVPiPs3xjur6xOhgfx58B8MFjNoGzJHaiQ0qHHWMLN",
+	"igmj9nRvmzKasbfF3f+e2yRAiPpgcSiLJZKND8JeO3Bsg3VLhChrSBO/gWWNoBhvkxxyc12R75MgZjTV",
+	"EjG48WEej/gfb3z7i483BVoIFt0Pdub5PoI7TZIRYKAbckRTZrzhPZ4Fsxif+EwxIzgI27mQ1LMErlLj",
+	"x1sNvIyk3NK9XXbda+vxI4TFQ9QweECSt4LUPf69kDqtBmGD59+7r/dP5YNFCkbG0+WEeVIa9p/ENJgt",
+	"H+DQu66liZh8O1GkzwIxNsJI5irFgPfbEyvTeWNTxGqi7kqqPoXA8xcl/OyEv78o4u+0c71aTg7XDc/3",
+	"PtYwa6cQsA+RrYvkXBP3ClG4oQgmY9OyHr7HsgWZ12IbHKpmkbODvYwuGbdFpzJCR2PCeJiIiCsJ1i2N",
+	"IYwrc5+buQz9DaOxqf1ZEmcjuEppoKQHqAxrc959IQJZ9iYGs44pp0MGG9NrCxkNScyUFv4PyJhKxVJI",
+	"lbJVwO1ND8cRLxn11Mk8yzMfsCOByR2TkDxmU8IyLuAMbrIj5kd/AfYrp4R5kkaXVDGsYorQTSb9OAps",
+	"OVPpDHsixLhs1O9HQh8qVMgzNm3Nr7C2QipiZuKPaWhSEZ0xTZHRMkhgXxH07cAfLIzQqQpwNh7WLPXC",
+	"HTMrYjjP620LVSUcMGC6a9Y20d1zVpS8zPhaXhneeR3KA5a8GVxwcRWzcAgx06TuAEc2PL276JKlLPsO",
+	"VmiSTWx3uxxBbdpBOXpjhip4ewdujZc6o8HI1H/JnfRkSBMo7+ZUcWn0OFjvoV6LnPLAKVaighEkMACy",
+	"YiYmjWM3fQalE7NWk5A5v9LXQkUDc3HhdEBI8pxE1EKxxL6xXJthC2+XwWG+0KKr4dqMTmfEYjGdhUgv",
+	"eBxx5p54yiTjwIfLrMm578rG+i9wJjlDIsGeH+8rGKeQNJKjNDrcoHJJKibDEcnzGVzAWTfczYeb/z8A",
+	"AP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -76,6 +76,7 @@ func Run(t *testing.T, b Backend) {
 		{"SearchUsers", testSearchUsers},
 		{"DeadLetters", testDeadLetters},
 		{"IdempotencyKeys", testIdempotencyKeys},
+		{"Uploads", testUploads},
 		{"RealtimeReads", testRealtimeReads},
 		{"StoredText", testStoredText},
 		{"TenantIsolation", testTenantIsolation},
