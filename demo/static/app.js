@@ -515,7 +515,8 @@ var IDEMPOTENT_OPERATIONS = [
   "POST /admin/tenants",
   "POST /rooms",
   "POST /rooms/{room_id}/members",
-  "POST /notify"
+  "POST /notify",
+  "POST /uploads"
 ];
 
 // ../sdk/typescript/dist/rest.js
