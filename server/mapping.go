@@ -248,3 +248,14 @@ func settingsChange(body *chatapi.MemberSettingsRequest) store.SettingsChange {
 func settingsOut(ms store.MemberSettings) chatapi.MemberSettings {
 	return chatapi.MemberSettings{RoomId: ms.RoomID, MutedUntil: utcPtr(ms.MutedUntil), Archived: ms.Archived, Pinned: ms.Pinned}
 }
+
+func searchPageOut(p store.SearchPage) chatapi.SearchPage {
+	out := chatapi.SearchPage{Hits: make([]chatapi.SearchHit, len(p.Hits))}
+	for i, h := range p.Hits {
+		out.Hits[i] = chatapi.SearchHit{Message: messageOut(h.Message), Highlight: h.Highlight}
+	}
+	if p.NextCursor != "" {
+		out.NextCursor = &p.NextCursor
+	}
+	return out
+}

@@ -55,6 +55,7 @@ type Store interface {
 	UpdateProfile(ctx context.Context, tenantID, actor, userID string, ch store.ProfileChange) (store.Profile, error)
 	GetProfiles(ctx context.Context, tenantID string, userIDs []string) ([]store.Profile, error)
 	SearchUsers(ctx context.Context, tenantID, q, after string, limit int) ([]store.Profile, bool, error)
+	SearchMessages(ctx context.Context, tenantID, actor string, q store.SearchQuery) (store.SearchPage, error)
 	Unsubscribe(ctx context.Context, tenantID, userID, topic string) error
 	ListDeadLetters(ctx context.Context, tenantID string, limit int) (store.DeadLetters, error)
 

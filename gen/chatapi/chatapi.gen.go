@@ -1323,6 +1323,38 @@ type RoomUpdatedEvent struct {
 // Example: room.updated
 type RoomUpdatedEventType string
 
+// SearchHit A message found by a search.
+type SearchHit struct {
+	// Highlight The message's content HTML-escaped, the matched words wrapped in `<mark>` … `</mark>`.
+	//
+	// Example: The <mark>release</mark> <mark>notes</mark> are out
+	Highlight string `json:"highlight"`
+
+	// Message A stored message.
+	Message Message `json:"message"`
+}
+
+// SearchPage A page of search hits, newest first.
+type SearchPage struct {
+	// Hits The hits, newest first.
+	Hits []SearchHit `json:"hits"`
+
+	// NextCursor The `cursor` of the next page, null on the last page.
+	NextCursor *string `json:"next_cursor"`
+}
+
+// SearchPageResponse Envelope of SearchPage.
+type SearchPageResponse struct {
+	// Data A page of search hits, newest first.
+	Data SearchPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // SendMessageRequest A message to send.
 type SendMessageRequest struct {
 	// ClientMsgId The client's own id for the send, without control characters; a repeat returns the first message.
@@ -1977,6 +2009,30 @@ type ListRepliesParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// SearchMessagesParams defines parameters for SearchMessages.
+type SearchMessagesParams struct {
+	// Q The query (words, "phrases", prefix*), 1 to 200 characters.
+	Q string `form:"q" json:"q"`
+
+	// RoomId Only hits of this room.
+	RoomId *RoomId `form:"room_id,omitempty" json:"room_id,omitempty"`
+
+	// SenderId Only hits sent by this user.
+	SenderId *UserId `form:"sender_id,omitempty" json:"sender_id,omitempty"`
+
+	// After Only messages sent after this time (exclusive).
+	After *time.Time `form:"after,omitempty" json:"after,omitempty"`
+
+	// Before Only messages sent before this time (exclusive).
+	Before *time.Time `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit Hits per page, 1 to 100; 20 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page (opaque).
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // SyncParams defines parameters for Sync.
 type SyncParams struct {
 	// Cursor The `next_cursor` of the previous sync (or `details.cursor` of a 410).
@@ -2303,6 +2359,9 @@ type ServerInterface interface {
 	// ListReplies List a thread's replies
 	// (GET /rooms/{room_id}/messages/{message_id}/replies)
 	ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error
+	// SearchMessages Search messages
+	// (GET /search/messages)
+	SearchMessages(ctx echo.Context, params SearchMessagesParams) error
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx echo.Context) error
@@ -2907,6 +2966,66 @@ func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
 	return err
 }
 
+// SearchMessages converts echo context to params.
+func (w *ServerInterfaceWrapper) SearchMessages(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SearchMessagesParams
+	// ------------- Required query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "q", ctx.QueryParams(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter q: %s", err))
+	}
+
+	// ------------- Optional query parameter "room_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "room_id", ctx.QueryParams(), &params.RoomId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "sender_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sender_id", ctx.QueryParams(), &params.SenderId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sender_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before", ctx.QueryParams(), &params.Before, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SearchMessages(ctx, params)
+	return err
+}
+
 // ListSubscriptions converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSubscriptions(ctx echo.Context) error {
 	var err error
@@ -3168,6 +3287,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/subscriptions", wrapper.CreateSubscription, options.OperationMiddlewares["createSubscription"]...)
 	router.DELETE(options.BaseURL+"/subscriptions/:topic", wrapper.DeleteSubscription, options.OperationMiddlewares["deleteSubscription"]...)
 	router.GET(options.BaseURL+"/presence", wrapper.GetPresence, options.OperationMiddlewares["getPresence"]...)
+	router.GET(options.BaseURL+"/search/messages", wrapper.SearchMessages, options.OperationMiddlewares["searchMessages"]...)
 	router.GET(options.BaseURL+"/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
 	router.GET(options.BaseURL+"/users/:user_id", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
 	router.PATCH(options.BaseURL+"/users/:user_id", wrapper.PatchUser, options.OperationMiddlewares["patchUser"]...)
@@ -6060,6 +6180,96 @@ func (response ListReplies500JSONResponse) VisitListRepliesResponse(w http.Respo
 	return err
 }
 
+type SearchMessagesRequestObject struct {
+	Params SearchMessagesParams
+}
+
+type SearchMessagesResponseObject interface {
+	VisitSearchMessagesResponse(w http.ResponseWriter) error
+}
+
+type SearchMessages200JSONResponse SearchPageResponse
+
+func (response SearchMessages200JSONResponse) VisitSearchMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchMessages400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SearchMessages400JSONResponse) VisitSearchMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchMessages401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SearchMessages401JSONResponse) VisitSearchMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchMessages429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SearchMessages429JSONResponse) VisitSearchMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchMessages500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SearchMessages500JSONResponse) VisitSearchMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSubscriptionsRequestObject struct {
 }
 
@@ -7243,6 +7453,9 @@ type StrictServerInterface interface {
 	// ListReplies List a thread's replies
 	// (GET /rooms/{room_id}/messages/{message_id}/replies)
 	ListReplies(ctx context.Context, request ListRepliesRequestObject) (ListRepliesResponseObject, error)
+	// SearchMessages Search messages
+	// (GET /search/messages)
+	SearchMessages(ctx context.Context, request SearchMessagesRequestObject) (SearchMessagesResponseObject, error)
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx context.Context, request ListSubscriptionsRequestObject) (ListSubscriptionsResponseObject, error)
@@ -8097,6 +8310,31 @@ func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messag
 	return nil
 }
 
+// SearchMessages operation middleware
+func (sh *strictHandler) SearchMessages(ctx echo.Context, params SearchMessagesParams) error {
+	var request SearchMessagesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SearchMessages(ctx.Request().Context(), request.(SearchMessagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SearchMessages")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SearchMessagesResponseObject); ok {
+		return validResponse.VisitSearchMessagesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSubscriptions operation middleware
 func (sh *strictHandler) ListSubscriptions(ctx echo.Context) error {
 	var request ListSubscriptionsRequestObject
@@ -8441,323 +8679,345 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bdts4tij6K1jaa4ySalGy5EsqkccadVyJU+Wu3Np2ui6RlwmRkMU2BTAEZFud7T368Tyf8w/9Yf0l",
-	"e2BOgAQpSqJs2alU1UtiSSQwAUzM++VTIxCTRHDGlWz0PzXGjIYshT+PqWKvokmk4B/9TchkkEaJigRv",
-	"9BunY0YU45SrryRJ2ccpk0qShKVEskDwsNPwGuyGTpKYNfq9btdryGDMJlSPpGYJa/QbEVfsgqWN21sv",
-	"n+6YTWjEI34xP+WxnSVmI0UiTtSYkWCapowrMpymUhUmXWNKySpW+J5HN0RFE0aauCTZIlSR63EUjGHq",
-	"4TS4ZIpEkoymcUzoBY14cdnfPNnt9nZ3uz0XlJFIJ1QhME92G14lbEyls4ORYuk8XCcIDFGCXNNIkSEb",
-	"iZQRlc4iflEFxdJ9uPUaCU3phClz8IdXjC869B/ENZlQPiNMPyT1dkyEVKQZshGdxorog86+3et2W/No",
-	"EOmBPk5ZOmt4DU4nGpwYpnPhNAOadyb0JppMJ43+HnyKOH7qVe7dUcgmiVCMB7Mf2Wx+Ea/pJZNEjSNJ",
-	"gpRRpXfNIDCRdMT0xqZ6/0nz5N3hczJoPI8jvdxBo9WHgx9FqVQDbl+6jtSYUHLJZiSdcrlPKElZwqj5",
-	"Rb8h6YTpBzwiEpZSDQmhPCRDEc4GXD8WcbK9S8ZimkoSCiYJF/pLc6Dw8AVTMp+fUC6vWUqaUlE1lQNu",
-	"x2vl0+J9Jn62Jap9zJKYzljYJyqdMr9DTh3wEBRC9dwshdGISB2YI33XR1PJQpxkt/uM+M/fvnn56uj5",
-	"qU+a/ihicegPuO+cQvtHNvNbHXJgt0WNqSI0TaMrJvV9ipmzrEgSqaI4HvB0yjUhACyXZCRSov+3y54m",
-	"+qB6XUNvpKfH4CWI+vqU9FHGVLG01SE/spkkNGVEBiJhoR4CqAiNY5bi6SJVgx2fSj2TGrMBn1CpWAqH",
-	"rCGh4STi+cZIvTwATBIxIns3NzAJF4pcskTBwBYUjSOEjlImxx3yXjJCCXwgKeWhmMAUTda56BBK3r8/",
-	"etHSVHXANYrzkIUkGFN+wTwAMMMtwVm2Q3qaiMnOgLuXr7E36gZP2TZtP6VPWXs37NL2s2B3t90bfsN2",
-	"Rtv0Wfik1zD3ExEnv6Cl0yxc1Qm9ecX4hRo3+k924Xbajz1NW5RiqR7yfz78R/v/nP3Xf+YET6pU03l9",
-	"Z1fRm0ixSQW52XOoTa9MbfbWJzZ7Lq3p1aA1r5mU9IIdhe+oXnAVk5zgIwXQGhN5cb49/CZ4FnbZ7miP",
-	"Phl+Ezwd7VC7/4keLoPYDHEehQ2voalOlLKw0dcX2F3Gf6Zs1Og3/tdWztS38Fe5lQEKYL8RKhpFAaDu",
-	"Mti581xxAVyNzi3Q28NetpDqBbjj3GcVRbhhKW9Ho0ruXUIdJYi8jJKygFCFHwJHrESQEn50CyjSrWbl",
-	"QkyW7XEqxKS4t/qb8xwn8u2t3lx4/B6bigACrKdA+pZBi8SxCK/i52U00LBXQ4sD3AdeCyRA/F6ydBm8",
-	"moIXoQ3pFasGTT97H8AQFpSpUiYTwSUDkepAM4v3nE7VWKTRP/S4WvLWBB0wlyZJbLB66+9Sw/4pB/hT",
-	"I6SKNvp8Gsdeg6WpSPH1UMN88P70h8M3p0fPD06P3r45Pzw+fnvc8CzF0LQjklIzUc0b+BWNo5DkrKxx",
-	"6zXkNAiYlI3+iMaS3dZd7KEG5NisEtdcQftyphlJ4oBynQp+0dHTf0dDI9dvblP+dvDq6EVxQ0AuafSz",
-	"CdwtMt+RyVRqaZr0NLXY7Xa7mtWmNADJ+IF3ysqSkcS9IUNNuSSLRx65HlPFrliKopFIWQgyCcEJPEIJ",
-	"sLTWPjHiF9EILY16FCdppGCrnws+iqNggxtt5ayGXpKiUQzobgnSMkp2mx/JhE2GeofdI6EknABlBKFG",
-	"jZnEqywJjVNGwxlhN5FUD3osf9OXxSPDqcpk3uGsoHNqyZtpeU+fEPxijxEPoDlmKesPuP4lnBiQ7Qr0",
-	"cZlN65gdcw8OHgbVRPOHAdcrfSnSYRSGjG+Wfrw9Pvp1EfkQPJ7hQYDEK8mEzkgoQH16yM0/mGppXulV",
-	"MXMIWpimcSyuNf7DB4Ko4+FPHEHET3A/tLyctgD3HQH2Qa+BRep5gTnfU1A9Sw+QaypJrldZDczg077+",
-	"KdMTMh2EcHZtH3nIwzhSkswpdMshJs2FSmTLI3injcJXUKOjXAEkRv/D8+NajaDxYb71mzi5ozenh8dv",
-	"Dl5VYH5kZiTwDmlmFDoke6NesE2fsdZDbvqJmDC0AIxoFLOQRFxGITOYnV5FAduHDwZkIukstxqIEbEL",
-	"kLCBb4R6KaZ8g6LHm7en5y/fvn/zorBtQCv0DRzBbA+4QW8EkVMwxcEmAU5FMpNQb73GOzqLBQ1PhXhF",
-	"0wv2oAKGswMGUQDxlRAkhskfSYCAWSNJhBYYAFeifzAUEEjT/+7ti1/OXx29Pjo9/+6X08MTv+UZg+ZY",
-	"xKEkghMtaczy2+qBrQ/sC2C2UWA94wImgl1GefwVu2LxozEoS2YPjEgNQ88T2dxwpYzRLzPvgJXl5/bB",
-	"uyMgv5SH5Oe2luDbR2Frn1C0/ShxyTjwPI3SAY1jEj0oqT1w5236hfX1yXeMpiz1W/qcqFlJO9Y77x6Y",
-	"sVBXrVizczw0IV5TPrMm9c2d1/HB6aHBsMOfnx8evjgs0QctMiE6spuAsVCzd8dG95Cb+9beidxxkUGj",
-	"lUTX/aEhamcW+KppzdNbjq3+1mv83M78Cu3MqrX09aKjpTREwR1Sa5j8jbmhjKGk5jD6adjE347mevDu",
-	"6DHUVjNNSWc1QGTSy+KL6rf0q+wmiVKN3SORXrBQv5ayK3HJQriB77mcJolIFQtfszCip2A6enwOZbXe",
-	"uckemWFpAuuXgfA7YOUxA4MtJbh07AU0DCP9MI3fpZoCqohZaMtzHmq+hrICug58yT761o0IYsuYSjJk",
-	"jJOUBSy6YuDETJyBHd22nk3Na0j2cdXDJ+xjA21G1ur0wTHq6QHOMsuiGP6dBUAlYCPMFs+Zvg75FYtF",
-	"AsopPjiN1fxqEIOWQ5e9rifN0GyplXYaGzndRaE561w6ZeR6zHhBcYbHNVPo5H6CoRAxo3xuj+zQHq7D",
-	"Qrd4s8CEW2UlRPcPOLJpqNV7qdUrTdIBOBpczu9dTKU6p8FlrdP11kWcheiQTVu5zDB8DSrx3a5IJnwQ",
-	"GoJrjGbW6fItQAq0fCUxCL3WqlrXeFpcuH27arXPU0YV0zt21+WC/qxXSHIs0LSIxtdambIGBpAOOWMh",
-	"EKmhlhikYmFnwA+IH05cs42Wk1Hvha2MOPGNfctHjx3IknTCHLfjgGstoel/GIrhme8R+MMjNI4CdubD",
-	"W/4H+OQReIQMZ/grOBmtD3DAExqlrX3iX6RimpgXgzHlnMU+yIOE8hnhUzSaRDyIp6Gmh1xw8E9xgVvI",
-	"Z29Hjf6HT/aL4uFbe13/U/mw7C9nt7fe4rcak4gfKTaRjf7O7Yon6Y15snt7e3tWPsDcSogHML/5Ziy0",
-	"l4K3X6RwBNkhag2tNYfgyjBjxqcTvbJw4mCg47d0Vw+/nnmNmzbQoXbZvnnrLV5oKfIELJ3mGg6ZVvul",
-	"gy/7xvoTTrwqnGvmT1YsteAM+dAYiqGGOcJdrndFPedceuACMxtD05SCcDZhitbhLa/tc7fWCfNp7o6G",
-	"kUxic2n2teKpBaRUxI5xvujgeZcKTSHIQSLiWDQ810ENPl0tMdGhfha9O66P+n8Gg5tutz0Y3PRenn1d",
-	"4az2MtxYRcZBoFuEJAuIGerS9yFnuYOuiGzV21uI4lp7pw+CCSPPRZpUbPLiMIAaW6zVsnNQy87TRM7H",
-	"Ay2IC8ujzzJDsYnvMCpwE6LEMopZEZ202LtbHQDgni1s8ZKz1arC3Y72LfwBoSVo9M11j/mTVio+NzEx",
-	"hZ3beTK/da+iEYMQt4jbOJr9LKLCxiMVdglHybbp6ZPdGrs0tyMvGA1fMaUqyZ/+sR3DrywkIYujKwYB",
-	"LXNLRcvoudFsKoYyYQ+ScHCg0eCSi+uYhRcoYNYiey9hEjNSTgByamegcIMcKkBxYxc2AI873DxQJcws",
-	"79MCmM+Wn1Q9dcN54W4Kh4sbX7DKkXkqijD8NKaKXDOurA+8vEWowNdQsJ/rB28LntdqkoJcrnQxRMoI",
-	"HYopUkNYhkcg6szPvJGa3PDcExkW41RqO3rntsZIRp+WWAXgEU2JgHh52amlDIzbvBRPlbv153hJZvaY",
-	"Fy0k028FzMpTDLE43TfX0/GgVEy2PF5glbQIx5xDtxCDnht0KMLul+07vgaANGksNSh7Htnt7eh/9loe",
-	"8atMbfqFnjfgfoWBXf+24xE/8/DoL3Y9N9Jzt/tMv1xh7fXJ7vYzj/hF15pP9rpdj/gnv7x5fn58eHJ4",
-	"en58+Nf3R8eHL/wB3+11SdPEFBfc6IyFGK6ZUGk97HrvI8FbJr7RSOgVBq8FFsZqj4LrzXL8udXm7Dm3",
-	"YcWy9JHmOFMB3hymFs1mldeDOYQWHTUQmkDjxaS2hPSo2WoRGDS+kig8h4O1qO9qymumBeGmcJmMuLNB",
-	"squx6ASNbiUYOIatfyVJEtMAZB4IlxVi8pXE30gsLvYd3zR+GUnSy+JtZ2Sk9Ypr8Fdr+nlBkyKB2N32",
-	"5oP8l0lIXqMoY1SQKuvkpVoo5yzQ6hwIgdWCRBEVtPA9SVSlqAXC1YzYR8iEhsUT2quCly1ibjMSKeOw",
-	"LgWMClWA0pjX9rKZq24EGrvwgXOqqiY0zFw/aYeCyIS5dTS2u9tP2r1ee3v3dLvb7+71u91fG85JhVSx",
-	"thaGl3CRGoYsJ9LWW99cnIdH1o6CvK+JzY3ILEYaZ0bHPDLSOa3y4Sy7lRUyawWSu9Lon5j+mTC9HKu9",
-	"Zkj2Z0fh+Vjze2PvD4zGiwKMTSjOV5KM4amSiGxwGFXC3rbXCIfn12mkXKaLCTx6xksNbQInYxTtK5ZK",
-	"nKzX6Xa680bEwgSf5uwGjJOf2PBEQKaa8ywRHMNlIi4V5QHrNKqwvwBtBUqC1ZES/QyzthbNoodUMvL3",
-	"6SrtKl/7nIAbsouUhiz0c4UtGzig3Bji9cQKjSBWEIRNtG9XWG3zHV6UWCcjrRPoGZNUaLmDSEVThUtY",
-	"mb3nnNkifAFXk3mqs1JTMFuUwV08lXw6r4ALi/G4nhr/Q4bN62vw5r58wco7etGqBTHwCIElDl1HvnXJ",
-	"+VpQROByL2LTn3L9+TwQU678AYf/pRu5Jw2HwBBuGM0YvTT6A+bbjwOOw/aN9G/FQvRoR0pPHYw1zyEB",
-	"JC1qQHEqDfaAN3Nq4OeTtCAmn6L/0yNSmDhMZLlDpsXdfJmoeBXR4u8i4ixczrmAi+ODS/lVdy1+taYf",
-	"tri9tZ23j+3vNHN6zsY6S51bxmIc/gu8D1oRCEhxbHx7q+RReOU7KvWiPt3D/6svSR35927isvHFVGjK",
-	"oLnp313mgNegg5ta1NCLP1WxjfuJKHq4apnanDRs1PxBni3w0g9ZQCcs91Gbi65H2UcbXk6PIH5fWu11",
-	"ykNiUkIQR16xkdo4hjzOScZspCrPEX54vFOsf25SiSRhIRkyyO6uOD7S1MB7GDA2EVeYeGLzG1ruwUVS",
-	"1WPnFHzA+i/jda5rMDrNmIes7aEw3LPCVfJlywP1thqfvZvklO/cl71TJ0ypiF/IxRLUV5KIa06kedAR",
-	"qOaV+jQYR1csXKyBZDcnksQ+TZpTrqLYOEwz+xlWHWjVMUJ6jclUsfAcxqmqD6KHz/fVzA/v7IOFFX80",
-	"opRQC4SevdPu0xVCzwIzbU7VkojzuhuEzxaAKYzqrH9TQWvuPnr5eWZwr0aku/nNn0OpBFms8vCVrMC6",
-	"fUKHUvMZcDyBxjfLWCZNgfVMIu7O2KuPpwf4C2nqjW4hYYdMTtIEuFv5AZl8RwPrBtD09VSxfHi8E1Ap",
-	"o0mxuo1WpU0U7GiqpikjU65HlC2DxebjQ6Gv17hpX4i2+dI+23lj/vigB+mcRhN25j7ajiaJSDE8DbK/",
-	"GxeRGk+HnUBMtgRNonYgQnbB+FY2+637uryMkrZIEJHaiQBfHwK45D69i7hziFOe6M9rHGH1Rbutgf71",
-	"OY995z4cKKPfXzQnWuz4xSxqpzRHyagGuvP5RF4Y6ldlx+Eh0JIoz4skJjvAetfy27JjMgbbsQho3O7V",
-	"oelOIkBV0NaN2idskqgZETwAEwFTZcX6BxbHwiOK0cl/FGO0dt24PWdOiFRaocdbXnpNbT76MnW+t546",
-	"b9ZRHwLzQmHj78ZEWRitNTNY4vGlDcw+Qbe2XCqCF2Cwb3iaUWnmlTExuGK8HCVx12jP+ejOO/nCJgyp",
-	"T/0glcI9068TvN3Vl+yTs4XZUg3s+rqAc2OVvzuhKavlvCgs7eNUqNXGpL/qp+5k5sBNWENtrZ934jXU",
-	"OGV0tbMGn5oP+a50GOYAIyReofAGEO4ijS2QHvcqFijCEjJ/b/tFjcOusHOsb7bAkbJb1Jkmmkw4zteO",
-	"WXDZrGFfrBeFvtoaUSDjGtamb77yW56ha/l3Fk60FRsQBzz/3XzltzokG6dfoFdUZrrQNdTtipQJxRhw",
-	"I4DG4oI09deQCwpASAi8gNEjwW3wBZW2BiEaTqJ0wMU1b+2TOYA9MgcjwnU9FrED3UhBKsaYqqzEGrsJ",
-	"WGLq1UGYHMADSoN9zQxpnEZyLK5JpAY840o2SsTgf4f4IoD6IRqhMcQu3y+9OZGSA+7nt8E3xT9ygrMk",
-	"PEQLIL6+Ur7ZKLQdmcpyi+K4l1Qjq13c7aD9K23/o9t+dt4++9TznuzeVkZ2m1XczXCF3pL1LFf4jmaR",
-	"AeOQ7SLZxzUsWQujfr9wsfj12tz4ZcpYW8s25C8nb98YVuzEkJq9zivy7ZIfvyOMaz0stLGlnzQ8Xia6",
-	"3Pprs/BFC6qrIi0Q+evpRhk2fLmnn2fm3PPoqw+6dJ5KJFHQ6DdiOuXBWFN7zgt5NA5sa4UHzSvZJRVu",
-	"lSYTqZoKzPZ6CgymfculE0slEmk8AJkTrwqG7Xa3dwcY7h3Dk2DllHVeNMVW4GTx0FcIlPDQXA7NXPQO",
-	"DpaDVJYU8+0+W4FTB+gkLqNVIPgoSieY3Vkod1ky7wWXNfApG20pSvUe8zhXbnG2sho7WI/Mll66G7kt",
-	"n90XTHZLR7KKuIEYx9VoPTFuSU3WTYtx7nruIssV8o7WEejmXqwlxi1Plvp9oNW7nGRvjLH3nizm7CK1",
-	"JolGb3tnt+HEMcpxlCQsXMzkZ3fOcHVviRJgHZpHn3tyL5peMFUPp2an5uH7cb15HmeBOFuyhbUJ8ew+",
-	"9T/cEb74uzJbVgXEeAWWSwGfTa68t0yXsiBKItvqY0G1bCyyimaakSg6r3ZWZ0DPiRYFWc2BYPEJnebX",
-	"bw3S8NNY2Ko9aCR3QYGU5phRzXs4I3i3qj26tgRGZkSsLIFhon6qamBkP2ERjMrXc/vvIpf5WUW1i4vo",
-	"ihUXIkbETucR8yqmKWl6ci6nQ/0++g3SKZvPFC8/5pS8gF0+q7yA5QIXKqeB9w0CqwKonEkmhQl+zZ+z",
-	"0VPwfq3IBucE5ymBLTb8ILUy8uonvYqs7flLkVHSZbl8RHBiaGGttL53KZOMB5XOUb30ryRJzCMLKh9J",
-	"xviqWN/MSZZl8piIgmhkQov1KMto5M79wmIWZRe85XHEmdN6BMDFEpiFG1aVO1FINoCBGl5DjEbwV8Fm",
-	"n/264SjEPHQ0yw3Iz+RsyXHfRVS3eFBbTH/LGVTiMPzcpG/VltUz1Pwdyeno+asUOtB1WPKR6IuTwaaf",
-	"iPjFnL+mqnTAkogBM5FiN8ojwVRp8Xm7kLNu4wmuHTGmMqzgZEzjmFwzogV9TXpeplFIZ98WFc3tyggD",
-	"69xaGqpW2hQHkAJw+FjNGKm7Oa3X9rwu84+6XtHcH+q4++YQ5xjjfxelo2ipB5qhYcnXRcXa1uTC9yNO",
-	"dWKjSwurR5IKr9xNlylu5xdMUI5FzJbG1qYihgT3PKbWsiwIIgdvM2xCRex8FcM6Nlkc5QmrUa5WGBHE",
-	"yoHJFJ/edE5Q/QgIXDZmaC3RjdwYHFsvdJWCtMlaaJqKuzW6PC1HUT5bUf5spZR051yNehXQvMaURx+n",
-	"7Pyyqhvfy6yUnR9O+oNpt7sTUPiPmU9D/OTnbe3UtTAV/kJJJJTQNYIllMG7jrDIxMqFmwiBGmhqOqsZ",
-	"DNBcD+VaiBPYHOYuJKUm7wTworCfDn45aF9C6ZIa7iy7mraY0Jhq0Q7XnFcH9UyYtCMrY+iLGMGe+XoC",
-	"nwQ0TSMmITiiSeWMBzSJOjM6iVuebf3gFOawO/+VxJgQH8bUi/NbWsUdcCsIjGmSMA6hKm5kRatDTNtG",
-	"El1wkTIb2Q0R3aEgXKgBv8RQFB464TqFR4h+om/CUUymrcS6jEKNMRMyjPQeTSJOFTKTCU0SU7K7mFW2",
-	"NObWzdTzCmlMS1/Lk7fcEs/LJJvS01m80Xpv2bilem8Bn1jxika89/iIfQ1j01a9iLFphVdzW8TsjWk8",
-	"ZoiR4KxGfFgB/NXhYeXzq/dGfnSrnp/bmlUvVG3JmXu5Ie6tujoZWleyS0zdi2ivsa1Kqi8tdoIoywDZ",
-	"hV1ZPchW7NGHk9/gJSTZkKAHiD8uEeB8DUXQlpLNdZTsRKs37h5nVYjWcYphJJwb4+SQy9qKd073f0ea",
-	"txFaFkiu6GgFNruWp3VZh8ZNu1r1Cu5it9EwruVazV6ojS0n08mEprPfG77UVEcrNZ9aWqjJdv+S98ge",
-	"/VoB1xXx0/VyO0016yy1M8+Uhv50ESe+/e2/oa013IKIX9RN9ATJeWGlSAg8YNd6S7MgR5OBUCpMaXMu",
-	"1hIyYFvmeltZ49cMXVVGfddznq008J8Vc+q+dgIX10lptUXEp8rZ88rUVvMM1p8UtnyO/lKTUiKmqtV5",
-	"0ORWAyo+6sBqvgDaRgIxMYX96mGFW7llfnqN0aYqCnQSmUR8Kot5pk7NFHfC7VplhMzsi/OCXhfLxyyY",
-	"GaPXzSj6oWIV196yWoXdlR7fwhbNw1y6WXfJBK7IXEDWzYsr1jfeaJIIBQGgQLkDZT3L9jMk7LQydcMP",
-	"J34/szDIju2m0CdJGl1RBcHLaAeiYWhKM0BrzE7ebKFPkukwjgK3Z5/TOTlvKuA1YHStoeOrRXuc/bFS",
-	"KCgI9xst3PGbKddS0BrPyhKYkzpTIyfGTU+qW2rlNLdCQM8OkRJrbrG2n+paK/mFhKcA504YD7NY9buF",
-	"P1mesDDyqUbiKj5iyi9EYRZIrQcspqsUS//vayWFJYwqkjI1Tbl06qRWNrmvSHqtLRzXaBKwMj/Wq6zM",
-	"vKCzAbSYVXToEXANjxjDUApQePWe46LXy6+ts77uU/3Pd/qf5/qfw6WLXsYNkCq5hWSqskVJ00b37XVb",
-	"+4TRYIxrz5ItyQVTEtOS4BV/LiRqg0ERewvah9T00kEayz3zNtd7a66ON2JhlaBcXYaYJCxtw/FknVs1",
-	"OdBCE7bm2Z+/WFCCuMi3d9Zk3F7jBONlkkX5FRA9Y6Nq4GuLTHdOsnBEsyxaZ7m1Zr1ipRuIuXTWUHmG",
-	"znbcRQ13t3MtdXzuxVpXrHDGvyO93F3XXbkn4rfmnRYViRKd6qi4++DUavjroJD7xt3sDGVc+GLPfsaD",
-	"51D2spLKpMx265WK8lCSPJc4zw421i3yNqEfpyBAoRwk98GEHQOXJhepuJa5nxHJccGYltOtq16n12ad",
-	"7fZuSa7Z29t5UmD92wXWf9VrDgYd9aHbfkbb/zj71PN627etb/WXxe/apUeqBQK9Oe8WlDmx1uWCnmTS",
-	"pjFfmZoypQvM9xUnf0hNoEk+VMRdezOBxADPFYRtkMD9zdBjKs8nIq1YLTQ0MQDRlBHs/jSmpswxbAUE",
-	"+O0TOeMBoRc04njUPmc36hw3widUgQGjnoXAeXPlbcyxuNLNoK+CO5yz2EWX4l3ttFf79B0JicWxL5iI",
-	"YLHxSrEHfslVH00PLtnsjtKO6TT2MHEtazZxW9ytrVbHtZo91uabqM2LnneoCb+sxDuGQZRgXinKZWMv",
-	"RAL0Bym+njdI8fNyyt2T4TfBA/iCTKv9O4ihuL61BFDnlVqE29yw35HQiSv6KVLjH6tClzKsycJXTONw",
-	"D+qAcOi2nzGTkt8jiarjoQqX2Yy3j25uEinPMbnjHMDHivgoL893//Lx2a+Xp9uTn57eHO9dvflm+G4n",
-	"+OXJ+FUvfNm9ONmmh8+mP+6qvzbuWgPsTzL3aGTOospdCZ7B33oUo/DK3aSF4q35kq9/Vhirqk9dEkdY",
-	"WZRqxbIdsysWW3PNvsmaQFESo9SyrnUVyTR6tNmqti9KLxWerBv5sr3WrUtoqqIgShD/FtShc8CIWCqd",
-	"VOGuh3+kLMA6qqlUHpoX5+RpNBt6jYCmIr5nTtU8u8HdXBXNm52gYyOtCOhdq5FXOX7TAcQrnfT8fi9G",
-	"wYfx9DxaS6u16sut7yQqxQgW3ESl39Z2FBXSN8xC6rko83sKMAubn1gkFFnpr/Mo9PeJj1PYOmAEPzru",
-	"JBgWvEnQTbiytml0wVnoGVbZloFIbAetBQ2DV1asQdAvGS8UrqFBwJKljL+3LuNX1Yt6R6UkVBJ/61p+",
-	"C8/897//+S+/ZI/Z7oTf743efv/LP345/Uv0+qfXe7+++C5+8/0vvV9Of43ebL/e7UDT/E7vmye73d7u",
-	"brfb6Y526LNgNV4AXCuLzZgOz7X4bPVR1OKvAMyXzFetgXVFdYdyLi+WnJAdW16i2HR8++kyBQu1qw6q",
-	"V73tp9X61XsIHKh3gvjsqVCmP+z6B+mO8CWfZ2Ed1T5na3x0IzMkEVdOaXoTdj+mVyyPKKrOZpPnWuM6",
-	"x8GqA3OMFbeQzGsmr/JVb6/tTFN6uQtBeF+YSpImc8ymdWOGWh6R00m5lNTevUBdEk5UhrkcN2RArATq",
-	"nlFEhc1cBLBXcfbV6Ji7GhdokeAImjrPkVFaFc35IK4gF766pKboPL0LqXH25EsmNSDI3SuKxukJQXN9",
-	"rdj9gaYM82rX7ACxNCSFs2tTtv1hAlBIE2v2th4rEmXNII3bheeJQdf3PsyqPh5VJ+lBV3tIdYeoriBm",
-	"FIre1DnizaVzHpSSOZeFXkHxYYAYD8A0hrJAL8r+JE2su1lCCbBerRVtVXl2qI4vqCCSlWQx3pVgLCTj",
-	"ZDhzvv1KEpokxQWAiL6WaJfZzjvn/f9nhXwnWbrKWZpVfime+2LPoxuGHEYpC5RIZ2Dw0c+bikpWhTOu",
-	"yDW8i/BmNUXx4TffbrV+HJcB5Ni3IPseYbFkq5q+F6uTLJDk4CfPuthBICdUXrKQNKNQQm3w4cwm55Jm",
-	"th+t2m4EOKNUjKK4ogRIRSEU6XpKC3t2tgBp67tN7dN3ZLoW275khuucxrJaQfBEh5i7fz0WWYEflL31",
-	"dUACZgkzD4mfZyL7GXaW/CRXVNH0fJrGlQ39x0olkrw/fmXvgAUoCtQ0ZYWKJlMuWYlawuv9ra0g5B3z",
-	"LfQPwlnlFtoLEmhSNO8nmUqFsdLrdbSgSWKib3EryhWTIwWwHfKLiLNCG738WAznOF/sKcF4ZSBMSIEk",
-	"W7kdB3q55FUUhiyOG3dNmDfIUMiQN0kjI0j2r0aRu0cF1qJnm6i2VNh1z8XNDBtWZtc7F+qucWzFS2ex",
-	"iLx7fwr2QRoYq7Z9oFkUiYYM8mAAFVr75N3B6fMfzDnZkG54zrgwNn0nSfPg5PnRkUcSlgaMq7YpL9qq",
-	"kHIKktndrm2hINHu04Lo0LQDOTJE++y/mv0P3fYzLUjs3ba+bX7Y+vZ/nX34j/b/Ofu69W3r2//cFC1Y",
-	"UXt1zym9uk/8T7f+gu14UJLhOnjcKHqvWompf4ZlWvMg4ukaXN5wsLsz+lxk+TJ5PRS7CqZppGYnGkZc",
-	"/kES/chmB1N9LnVCFUjTl5fn//7nv/yWZzRWFqIX9LoUOxBloQO2vIp+PxXKRhNEepIxoyGUJEK8bfzc",
-	"Pnh31P4R/OFWNgQY9T5+x2jKUgvtED69tCzj+ZgqDWXuCmksaNGLvo5RKibEf/f25JRswTfSJ01fDy7S",
-	"6B9gpO4TnJFcbXfMmiNuipiI0YD7GbQ+Cjw/tzWutI9Cv08iRWigpC2fgjIzhlREUk5ZSJSA8aAjjNWj",
-	"sIFjpIjxRRCTvpMdhN7ESGb7SKCkAyXDVFyDWpYO+EQMNV+gSULkWEzjECIjScSlYjQsam4QCmfCAozv",
-	"Sl8PLMA94E2l9TqbbosRL36OND75L+IjX4WPnsbdMfhyChvbGvCUjaYSfOVgud3t7hD/4P3pD2+Pj349",
-	"OD16++b88Pj47bG/D9o7LD70tERxgQiUsitxycIBx9OLJNnt9nCIwzenR8/dMfSuaA3JOZ4o89QJD5Z/",
-	"yWYDHkl9LqaoauYFw4IyIVZ/gQsNNxBQIUdLzVyg5QaViqVLbxHuqIA2Z/C0uUqvD05OD4/PD94dnf94",
-	"+ItGL5CgwknECeMhdK2US64KTr3otuTnUg0VDeBMNWJ6pPfvf/7/ve2nrsFKjIhf1r79DpBTSTiDUsok",
-	"ZReRVIgvWj+YRFICpqRkQmPN/qx3MgoBbwENQosEXeL/7eDV0Qv39PAqgZTiu1dqyUaYR+Z3QZO9iI/E",
-	"/A5YchFJQolk8ag9FhJaOk2msYra5noE+noNaXDJeNhHR4aX29D1KgY8S/gpJfpIz3b/mBEaXHJxHbPw",
-	"YoIxzDwseku8AS8Uv/cq8nXwNVux00MHy/HhySl8nxVo6gz4gH/9tT55xpXN6/r6a3PNc9Qiil5iuS3c",
-	"Utkv3JmmGjNLmZDyeCQj/2WCB0/XwKkBn0eqfSOQVCFVCzHO0KYc9CaUsRlwrX0Op6pMye2NxsskOJMt",
-	"AtnrsORqMj/gWJEMxrBVydAUEqVI9k0GMl3BSPqLKTJWoVVjqjyjIC0lxvmC8eYMeGHu5bS0Qw6KtARW",
-	"D3wrJx14pQEKxBm9L+zrr/WuKluGH/IHbetba+RCNHv+9vhEI9d3uF5JhDUeRRcRRzKinzk/ePXq7U+H",
-	"L87fHh99f/TmxCcTOgOnEzx+8O5owJtJykZxdDE2Uf6Uy2uWgoBcODHfI/5R3pgVluG5uOvBIjPcBFx9",
-	"jtb79ikULNOTD5npq+n/3Dbamn4cGUSqVVCIxhtwcz084h8zlc7aB2iYg2EzOFT7WKtnMxZmo+v7jTdF",
-	"JJohbV1L32yblVD11h0CiQA1ITUiLYnkgPufBlbAGzT6UOT7f6PSSAYg7+lv//3Pf+mPIPfpz1pd/t+f",
-	"tF7h5eUsgJp+q+mRolEsv729zeDQ78k+0GKRkt3uMw3RAsqMOCghVRhlVfAialivU8EvyHCmxRkWjzxy",
-	"PaYK8DuywWwgEw1TRi9RJEJZmYDRADbaw9JvlvZr8m68p9M4SSPV0eBpbHrz8tXR89Ml8JArGkfhgGfw",
-	"aLWYagHE5stM01TLA1KLUZDIJyZMjTXxihTO3IfChV/JAR9FN1Cu1hB1yokPpReGbCZ46Bazy32/niUS",
-	"NNZYMCN0wHEE9E+Ekam+ZSvf5v3VSDjBdbCbSOqbgCN0yKmmx1lWKZ1JUxgWFzGMRXApIYp4fgcjnkDu",
-	"g1bqApZyzW8AfQ1GdExQlI8a3o0R+LCIJyRhZUVQBGf6IHZR4qcDrmfRuwDtrgTD8GUYotTGywNSZUuL",
-	"mNWZ5OQBt+VI6AwGCAWQGoOmzm3X+PlcaxZ6Pk12DR/Tx1ImCoax9QFDlOYXWfaX1OqwlsP0NgxFOANi",
-	"GnGyvUvGYqp1WpkRICdlF78acMwwamKKUQURwPtqGKXdFr1HWsJFNVzPOuBTSMo2MikKti6Sd8gJQ/KM",
-	"a/lKEkeSMdtzrBEA7pDMCQrNBQAW5pTF1njTRI8q9kq/1YZ/DdnMvz1mExrxiF9k+o37m2TKJ80pj25M",
-	"LLVs7WdBH47gAHAhN4a9gzVuPyP+8cHp4fmro9dHp+eHPz8/PHxx+MKUAS3QWbtGRmNoFq8lmUJBSi3H",
-	"UUX87w9PiSaxegLcoyFkeAz4h0JJyrPmVrFEJWn+cPr6lSYnLAUBjiryYSsUgdxKzaxbZ83SF62WAeyF",
-	"CGDXT67pxQVLyfsj5IEaChFMtcCH+kd6pXUNRXwcCRnNgOcLKQDgl+bz+wSgTED01DcrYSKJmWdGRtwW",
-	"U+UefCQ4FsDUVyrX7CwZPHh3hGpOHAXMWFKMVP366LThNcAKmFnkNBeTYpoGrCPSiy3zktzSz956maHK",
-	"yNYNr2FKajb6jV6n2+lCDcCEcZpEjX5jp9Pt7ECkrBqDNWKLBpfY4UfIChP0CVOlYBqUnyGhLiM1WBlB",
-	"kAm9aRoqr8VW9tFv7ROKfw04HYorVk25K9SUZ6SJJLVPYCBzcOZVQ34halJzvYwtaY51mltIxTV3+gyA",
-	"hKPV2Ti0SYkG92lw2THNTkJ/3wXSlqaxRGzAA0FjJgMWEh9eSZT0TSBtE8OuxIhME70h/vHh88Ojd6cn",
-	"568Pfj5/ffj6u8PjE99yJVBWRnQagymw1SHHjEKtwWiCgdRmeGDi6JwGALL+hvYcQMOGkqs81G9lKpAY",
-	"4e4AE9KIgZiXIeVRCOkdl7buUQMtXUyq70Q4K8Vf0CSJDX5v/V1iwQPHZJpFMS+t5QfVK3s7t0bLX2kI",
-	"hP54aNS/LRriNKmHL5DGAhJvd7vrAW1tkTZCDKtA1FlKbpXU0p9jcDRwrbE8Y1GF9S2J9HNuHsQr7+Ji",
-	"q4bPNmXrOxpm+6df6a1+5T2nViUJ8aWd1S+9FOkwCkMMo93t7q5+441QL8WUmyme3eXccOcz47AWwDUp",
-	"NGy84TVsPx1bwdnW8pXsI+ntaqozL09aokSavZ1WwZQMekDtowUpf9nh+pbyLZNp8aR7NU7A9Fs7FeIV",
-	"TdFFvtvbq3PccpokUPL7NQsjakuM724/W/3yqRCvKbfN5yDmdq8OWh5xxVJOrb0edtmUP9T0yNht8m7T",
-	"0L/tAnoYvzDEDdpBNbbA2rAVMhq2Y6aUCbO4YBXMzLwZ2UhMLWYCk84tRcymBvjHh6fHvwDZPjg9PXz9",
-	"7lTTbaoUmyRKerZ4Icin/dw6Zdi+01CxguC+iqR6wWj4ysALiSt0whD4DxWtdWYo2uS5epoUmOXWzZwF",
-	"O97Hqd65zIzn5sbVw2o3za76yXwtWyC1QjLHZqj0iEYxC88zpNB7ZY8EwngNKWgsONQ9kj1tkofMZ3C/",
-	"lzMsrYfczepZ1ti9HgN0EhqXHFbmX4e0Lr2DZu0F5Gr0P5xthg856LiKHxVx7wH5EBjSyszortTF+OEA",
-	"ZUrugw9nen9z+qOvZ2GVDvEBmAqUx+R0LyQ6r0DjxgLg1uMk4jAjHh3yI5uh6c0Eb4zFNcSkzhONUzPX",
-	"Zu7Th2L9hUUJxoZUuEnA5ZxfzN2tgdh6ozeArRVJ+wuQNcu4/yKQTmXnW8Y3b4F+BkYZsMYZc7ZmQLaY",
-	"oJM/j0qRMXY4qfRY64eH4Jcz3TqpHu7kh4P29t4TMqZyvG9cn5ApPzL58rGQqoq5IUSmcsEcZ1vBMBxb",
-	"EviSzu6hj9TD29o4565rLY2kdzdel5UzWLP4wKNf6Q3e6HJe/dJL7c0ViXh8bmT0lhWEIUfq54KP4gij",
-	"aT6LUP8IlAwvSkaR6jDPrU8Zpt1uIa1pm1Ie1WTvSMopUD3OrrM4mVEhbgMpnojDLHzD2JfAd6jGTFNA",
-	"8FagrV4qikW2qbU3y33EMKnZMo2zZ8DdJjgj+qoOqWQe2DuRxWcDGcv2XrdLJjZbLaDBGMC+ZLOvrDiP",
-	"U8aCX7SMuyF3NqLtLV8ExLBoUcEuxlixvKI3esBdm5fAZj6ZFd4OZ0KEzER61CAWmQWu1+0+RfNmxK2t",
-	"mTT9n07Onx8fvjh8c3p08Or8+Q+Hz388P3pzenj8t4NXfm7P2iOyVcUdjuFw8bZjDMV6DMKqH++oGm9Q",
-	"sSgQ22c/hduvLt99w/+6m54+nX23c/Xzk8mvveCHvb+/7F4cbMvDb6ZvdtWPf1Bi61y5z0Fw17QsPQLB",
-	"Q5zOCF4eubeI9Ll+kEb/k/5uzGiMQUOVSsQx07QcOphmiTGSpVdRwEhAOblOIwUlGPUBWbLUIQdIx6Ap",
-	"KcbN+Njetk/EpZ95BfUImn7sdXeMOdw+FbKLlIYsLDzLRaXg9z1TP+AqNnUrHSLW6Pe2vUY4PNcrdSPT",
-	"bT/ihriESHEIYO/vPNE3qsITsoHbg4tcdW3s6USS4NnO7mXJ20Mb7D33sFvaQhMNn+2hPe7f1E5adDao",
-	"R4YM0F0x3ilf1cK1PDEnMLZIae+iwVK8jBOm0iiQ5hqWrCsLbmPBKl94BayJM1Y2PhlfYBZiWdD/KzX9",
-	"NwVA1uWSm7W7LbcTbFs+59Y8Mc9st7u9wjPuZiGn42p0Pm8n26OwZrgGGhDIisMXets7uw0HZ23pirx0",
-	"dbmoxYaMDu6R1DE9JKZxWNEc/KiOm89lwQdjxmRWvQXOTSxiOV7IwrNbn0oYc7sFTrpFeoHWr6J0knlO",
-	"0ZNbKIICpf5A3GZpBiAEO2du1U6Vi9SFde0L6b68eeE1uFxwNXvrX7vbjd+VGi7O8gG51PORXZ3rOi5/",
-	"C04yWtjAOvdriWp9okSKqrV7KFq3RgU3ZUGURIwrkjIp4iurUftKyypK+qQJwWmoxkrPVIPLOmnQvI+G",
-	"iT4bMn0bJeRmaFZpJFWg5udZkY0UgyzSWV5rHjLi8TkTH8JJMpVjCAPBAmFCsgEXPI44Q1oAUWCSXDAI",
-	"irAJNDMbJNIh77XurIkIK3nyMHbEIRMYcQFcz/iXviEhnVW6/E4YD+9FQTZpGV2fseLRZvVb3FOxgrjx",
-	"WMmsg8kShrwWGZmtZW3dvqOYXEPAWUt4ya6JbPR3NkhUl+rrcHfD/TwFIpIEQx2v6ex3GjPy5dhePxuv",
-	"0MRnPSZhAgZdC4VNgVmoFdmiHWDpxPjk+aolGMysybGh9RkBhmAMSHCXjFX4P79n6p0FYUXAxHMxmdC2",
-	"ZPohledCFUqrdkvVU22RFNN8id0kMUQTGRW5Kngio3hlquRe6HuUYcUaQ/bjfFFWqWYQ8jES6WSTyp6J",
-	"PWJ8jhTuWFKYW13gLAsBC7iTt15hIEP3stdGo7n3bKDDBiilRZRVatpbzgjjKp1BcWrDTw3CVFVk+WNo",
-	"b3b3stI9DrHIriDSCQh3XWonyeoQVkl7sL2cmTpSprGoKXMM0hxGWQ04DVR0FUGpk7wGcmaR9t2WmT4G",
-	"4brBxf/+f/8/N92hXBHQdxtq5mls2cPimhPJFDS/HfCm7zTc9L28Ta7+G5fgtzrkuLzurNMuiJFQQEtM",
-	"1X5lm12JznnoLLogfgzGX0UI9YilAecPxM6/T4DWYVKh8eO0HJm5qsBSFVl0OpDmt3U+pb4yyi0Ln8Zw",
-	"N1uWeK57Z2UsG1Yarkchsm6la4SxrX7w7Wgk2UYNb3kzZ7PjdTxO5dbLpRaWSFkzYBonjJGZmGrmiGXR",
-	"pzwY/8dy71bPzmVSqeAZE44LJfOcL+rGz2H5O3ynbjA5D132YcPLt23/afNRj60VUFvBfMdzi86VWzgj",
-	"BAaritXf8q66htHXjPlD7LfYO+XRxylDhyNOVmyLvF3RqbhXLBVUffQaRWtjTO/ZIoxBmPIN7Jb3b7v2",
-	"/uHfds8MRKVNexZ0wx7bHu3Q3eFe8CT8hj11Ng1a+ro71ggnfZAx+njkxb3rVuxdd/He5ZuwIdFDE5Y6",
-	"1mHT/uyPZA1ODcuysgSysDqxbViG0uFZkSQ0vqYzCQVHNWp2CLaZZjc0UJrVXQsSQkZloAqmqEwMweIa",
-	"zCNDoYwwkYoY6sfrAf2+/Us6SZ0DnlfzQQ1mYqpNuoMrITrkDZ2g7dspAOTEoZi0yN1ud1+/rx/NWmST",
-	"IZNRyApsOks7b1L7FaSGgXlrZhLmtagSTmSrQw5sr5Vwkvcj1mAmNEqr0q0W5aYa9a2QntoZcNPDG3MU",
-	"8ybdhR0OhN41H0J9TIa3FkaMgC2znV4cRghtsT+nqcxgQEV/DbdqqbVzIeskSUw5LzTemWcjBZawZhCi",
-	"W9z1IUMQa8sa1Vxi596btCnuWoNxbor216H7v3lLXA1G8ce1pmXxjSkSpzI7y/TirU8Gf29XashYhUjr",
-	"sobg7BNsh8+ZKfHIZxXWtEormaGZGwrBWYsE7M5LintlUdHc9QvGWUrjdS+52ZM/r/nnMLh/rhv3PVOL",
-	"r9u60gF2Ucpc8AlVwbiyVFVWvBOLOKbE4jEad7DMERpW9jMHJ00ZgfRyjKMDNDB46c/f1rxWe+P+iQ6L",
-	"6pTXxuv5yvEPmXG9HmWpocOv2IbHkCZ2HpvMGFh+n+TmDyVV4OVbS6rYyhuKVwoXWJEGyxDbdmkobFS1",
-	"FyfNnke2PbJD/v3Pf2WdEy5oIlv9AbdN1Xwv66+W0TXnK2MNxK9ALf+7iLj+AoaAb2I2UvqBIm0k0AUd",
-	"q2hEJu0ByqjCn05mAz4CYhBVxFdQWczW12lKxkipzkzuJsiXbJRdEUC1EqiW3rG1/1GJtX3PTZMBPVX+",
-	"+r7dnwGPlJdllNi4TgTxkiWqQw7z/un6CxDm/MO/Hb45PT8+PD18c3r09o0/4E2bOLHThRgSKJuSuyQk",
-	"BKzZuqbm+1Yfy2IB1AOuJ09tf3asyJWVUtrtdYl/8sub5+fHhyeHeuq/vj86Pnzh75OU6QuUF1cxnhdN",
-	"0CM+tZEtmV0ASHK+Ex1y4MAJ3w+4HIvrYhdIKrMuu9ekqQ+DhZEpyQg4gzFGcSyuCZXmkG3FHLRr2GLW",
-	"8B7EEdnBbTUv7L+vJyeRgiopDIpLul1AGFcd8tpGI/F4RppGpJT9spBtyym1lvlgDm2j+aWOmGPIyHQR",
-	"C2saFu/hBbDENO+xX3B+PFngboHGDC5TWbNt1EqJCZa48ZDibN2N/jdew7mJ8+LAMyMOpAKcQEhHDEPf",
-	"hCixW0uUeBx7xDMrQaw1V4HYFrzqIb1CZ3zJCdTYGfWCbfqMtWMR0Ljda7guIbcJ0uYcQc6RP13XLfSp",
-	"kdvzP9goDbN6xW5AklmGRBmc63uWbGiIKV3kbDr6S+61u26LqXtvc/klG//rbPyzR9/43kNtfNaDVh+A",
-	"s8RedwVE22tBVLxiWnopXDA0CG/Qe2TI7WoXEnISj1AZmDB2h5n8/rSB7uYqRFVIQnC1QMTJyoE5KLXd",
-	"3e3dugWknFpNJUkxMt9ACSkt9iVUKtNrQOFNcoUujIaGrnRW4gJxslreeshyVKdlqdf2wrrTIlaIjZ9V",
-	"1zqGDtCF8yOxuHC0LiPV3dO6VKWzZQ6lFRbhcuVBLft4RDN4oqIJ8wp1GJt5PFN/wKHiH0RU5bWQ50oG",
-	"mley7/0+se9F6YAjP5Mkj4XH6ohQb9EmkudFNP18HNxPb8Cxms2QaZneibfqkCNu4nxirbIbcXdRpcSm",
-	"WyHRM3VxuSAJS9sgq9sSjIimUzmGTt36GkYSHx9wSpCtEMmYhD5JttajqZdCQ1j9IkHfKAybq7uDgtpq",
-	"gRUrEm6bT9km43dGHAY75IIIzPXm6S6dJxO7HyRkE7e4Dtsz1+JP6/pGwzMyDLck0OL8/S3slcEdJn6g",
-	"b1gH2tJpaEIDOm5MQbXvCwIvaBgOuBqzCdQbbxbiN1r7dljzpB4ICmljpMh8AERWcNYGP7Q8Y1TAquQQ",
-	"oGGpMpI3tK7tOy3YoJKSjUqxdcT7xYK25gZpYvi6ynGQG8uM+ayybGsYvrZX8vMFSCwmDkbzrFsI1a7m",
-	"MQIbFpPF3XmyWEEVu16NdW+MKK7MnmTXNgjqz7Kwa5WFtQpglWSPXWrCiZY5hGQL7/5Di+QuLGg6rYKi",
-	"5dmuVTbMrEyC/oiFZDXNJ9kVnedsSwT0rU/mRt8i74qZquh55zqCsX+0YTL7wLXMCdjO0jmjihm9YjIn",
-	"/wNechy7vpJFDItU8KsBr8WwSBPQCbIQAmhXZiprIGU0nRY8wkWadZTD5gs2ljChUVpd4QkWm3GmzTiL",
-	"61lqHoQG43rCeqTYHPg1tegQ/kmSf98keRUsn9vSgTSJ2DY4IiVAezYu6K92I2GS4zqBN5UZWMUaAjOT",
-	"T0aU2Ce+latBBi+MEEFDQ3/CfC9rBWNaRGQDu3X1UAqHcGsuoFMN9HsH+4FI3d6+k1aHHBS6AUul9Q2T",
-	"1EZT1tHivJMz1tfnMbVhG2CaKER6c41JYGMrFiBAp3UkiU0ey/2jpq2dEorG0jS0VGPGTZPoKdfzSQ1I",
-	"lq3WJ+61cofEni7AF33S1HOaqO3hbMCdH78tZq61zLzUCKTG85umkeZ90HRTA2BS5Po23Q9NQdA/GZv9",
-	"RLwAQRWPwWAJRNwTc3z3iaAqpK/kGsHeafdpbihxE3/WlOAtjI8RVzWX/7P24h6z/0V5f2q2wnCJQR7W",
-	"Qm0J4z9Dob7oAGsUUSezCpq/hhhvewQsMLTbljea3jgetDwgygYEgcMCqSVnN4r4ULjTNx4OJGpDNhIp",
-	"c560D6XRxVgL1vpn6E30hkWa+fRNqqViMhuxM+DfCTXuO43P7DBSpRGkNQ2ZumZYMmFCmtgVPOsCfR3x",
-	"UFyTCEqv+kok59DQ0iYWg85B1BhYRcqwxZCYlgJiFtvAs04cS0NdoA0wkBGTcywS01cza5LR5KIERqsQ",
-	"6YJEqDLH165pzeRiE39TaCILPWg/VgTdkJ9ABXPO1Ks4kmysqrPR4mBhSb3ukuidc2xPc48InoXRRhmU",
-	"BUQE94hkH+1Sczy/80qrFpfvYM3V9e4Un7T5aofL86UfJjjmcbKkiyEVvY05bwD2et4bRKY/3Tebdd/M",
-	"tUnK6PUDOXBMnTg3yjNzDBsHNrJL4KjNC5rETEoPK60IMWlh2wkINlUsjmVF070SZyIHxC/cTZ9M6KVN",
-	"zNVoTqKsKWg2Ebh48Q5gT9KE5SXes9LIOd3L271CQINJQjaNRDvkxEgKE5pe5jCjDzlLtIXZQNuhKYOi",
-	"3g6ouW4E7E+zSELn+aQr2w54M+v+mjWF5QJb/2ddbKGJqTEJOhPb0s2RJHTAcUrToVekNnrWhNfia19J",
-	"4iOD9k2rdP0+dXqUDfgFU9lTThi3/3EqNGHTE8Of0onUdVZEsgUBDtgVcdbqF/bIRnZTIjlN5FiAiqol",
-	"Kd/GpZn07KyrYnmafFPyN0xOneAMFPvWPpaUwTcnA2465Nq4AVgszab0C4q5R6Zc4zYq/KjZ2/kX1QI0",
-	"t/M+Sut9AjrrhvbV5gDOmh4leejzB7NuPory3gGSt5tk5ssY+YGlolov44TRNI5YWibO+44smdEoQ0et",
-	"VwHEgLsnqP+JBp8TDaDOPfaMsiG5fxpevvw6kZOMN1XIkstsLVuf8tuw1G16mnNWzYedGCAoXCJGyogl",
-	"pqAI3mEtIbBJoiIWegPu55fTJ5Ll4gkKnJh99bo6LbecrlbFpV/Aby6ffgDGVVYt70CXFgW3/yYUzMel",
-	"RTYR7PdKjD4XXcCrsIoyPKz30Ey02oHo0hZQGqGFvZ9dB39hsn45r7Uz4AdlnFreqD6/Yn5rmd/q/rL/",
-	"ilyiNXP+P5/kvsy29iipUb9/qoib8Lslig8cj+LgRzkkxSEJBvUeOvBkfsY/YFTfYRipjUmpW8YBtTwf",
-	"x/jKqu103kIPokcSCv2fZCFuogImH56UpFlwxRRcUANu/DFQ3M+ypcxeZ2GE4JOU0ZAOY1a0n+4Tmts2",
-	"bYkALpRreI0k2e3uLkx4N5tVL9vdgrTU2VZwkvU+j5PMAlrtI/tjObdeplFIZ+RapJcSrKQTKMG8jP9u",
-	"r2Mtya0fyBPPKljwTvA07LLeyGWsJRacmbeXc200RhclppMxjWNyzYgcRwkRnOCSv81XkIfO1BQO5ln9",
-	"7f1LGD+6a85cgz/Vpk165qiJdMhJ9G9Be9L80fTwSdbodQglPEnhRY/QOBnTIVORfmxW3c7wpDDXY7Ql",
-	"7O0ZqvSwTQHdhdW5Y4W9+2OVf5YlHLCXoIgbi8tBn9ieU7JYahllsijoEPuEFsMwWyGSZEzTCXjnKA9d",
-	"r29nQclhF5z7qOj37X3lwvGZ6/GtvEsbv0pLnU+Yz5S3gbuvE+lLWfhJccGPRjj+WD4Qu8kOZVlCrOYY",
-	"6dYneGV51lieD+aENDuj2Gp9SNcWuCZKhGqpRnbqDpa3Uymhs1F0EgrtkvOQS9iBxS2ulraah7dvN9fs",
-	"9EFvosZGe8eW3UT3uT/7k1bXs8y3CAva1LxLMx4sl0Vt5o2w/UgXdhM1ufs+VjzxsWsUFjnMy/ZUlcL0",
-	"jEMSArxtasEiEw6O45Os6OFkH4w5xqnA2Y06NxCQ63EUswH3x1SeT0TKfAzAFVOVQdknXGRleMAdawq2",
-	"mO48jIdEjHDt2VpiceHpBV8ylmRBaBB9p/ezM+ADfjC3UZjqaTYJvjcTmYwdW9USyy/OlSTw9GqCcRag",
-	"lUU8kQMnOwvzilLo7jfgJicSh4a0Jxt6Z3pXlGqEmsbpEDBiw+37EC9m98FpLqu1eWcZ11QfLlaz9Eg0",
-	"QnjMoiH0EGBDORE2wTOAQBPCAiSExoJD0ixaT9B6dq2R4iK6YpxQCOVPXVDi6IqRmNGUS2NsUxpoFray",
-	"HcqSbU3pqALsExpiBGIOpt1y58lQYGzigGty7UF7xWuIP6Nq8UKUEH1Cnfo9ZlkTOhvwMb1iZMgYJ7g2",
-	"KJ1aPHtYnF6GeS+64BAMCqU5XVzBSfOMvSizOUZcowVmSo4ZTfVpdshBFsSnt3AONSNUoumMheR6LGJD",
-	"WiIl59Bz3w1M0mvGNE2Wl2OdL2ll0wY5kZfAViBcCcI0qTRNkHd73c6AnxZgEgn9OGV9vH6Ryqqddggk",
-	"Q2hAsK6tIlJFcUw4Y6EkkRzweSBIc648rEdK1WGxLRsqMzDMwvqufVulayamqcm1mys2BsEUWKfLUKHK",
-	"sEVNmmvIGUWSZ+5okrKrSEwlECTSFE5pMOdJqre3mAvSuOp1eu2ws93eXWCIxfdrd37Ty3iOr3ym4qem",
-	"WKGsY459yIAQt2Ti7t08oRsss7jQXfpkru5j7m0r1H3cXQHPjgPPYsWve9p9Vlk29ul8d4u97XW7W5T3",
-	"U2/BvbtbmJXdrjmbW4AbkNuKJZn927nJ9iYyuIkbUnxnPHhXw4Od6UiGepf5QtZKGOI5Mtr2yFryY9an",
-	"LJ5J7/LGnkrRQ52zqIzPICear+K4jD+QIql+aC+3gRqZpDnyJfUnl0I+x9g+b2YrVcGYTMHrlGsvVXUn",
-	"tS6kxCVDy3y1QRQ9mJAaMRapasdQ0BDeypQAfXW09Iz96mR0wSGP3+Q2pFr6AllYBiKBl93uQuSADFNx",
-	"LW2rOeJvXctvYYL//vc//+Xb0vok4lIxqkW4AR+LGPzgTqW2SzbrkBdGhImjEVPRBBr/krGYpnlX7u1d",
-	"+ELuD7iWFxXcnWLVt6+kHg11By1OCcEh0eYUfkXHfF//orJsmxwIo1CZduCeqf04mkoGmTHwPW5f0z8w",
-	"txtg6JPvGE1Z6reyNnyLe9ad6hE+a002peJz7P4nG/2dJ93umv3lYAWOzXljddfYTRKlTM7zsF7OceEA",
-	"kLKF3++N3n7/yz9+Of1L9Pqn13u/vvgufvP9L71fTn+N3my/3u2AnNDpffNkt9vb3e12O93RDn0WbIg9",
-	"mW1YTqwA3N+eyxTvwyt9Hdbv7ebg4h+uzRsLpmmkZnBlD5LoRzbTlKDR/3DmNbCCjf2sr2hFV7icijh0",
-	"/RRJOdJ1LNZSz+NqCrtkKdjQcdQEURA9OwuJuELrQWTYoIckfSyuyYRy21Qb1PrScB3yOqtDg0qx1ndB",
-	"uGVhFYX7nqn3CP0mK3vJc01Vz+2+bGsioGicfbFX/MLtirwpu68ed/VVVzS2TtsvyQP73q0O5GDlC6xo",
-	"ObN4KZcVpsZKAVEoTYWLJBWjKGYm21JIZpq6Ni03x4LNEYZYYYshKi8hdwMEUahdYUbBfMyshqqxC0mm",
-	"CBRszYyk2fS2N4u+IvqlMEpZoEQ684xglQ01plpCsvOIgoGY2pY3aBwKI5nEtp2vlptDIhVNbbcW/6NP",
-	"mgGVrB1xybiMVHTF4tn+gHMBP2KnfZhfcIaLN8KGNSxnxUPQRpxt1l63tQ/WIGkKg0iVl7NC00hiGunY",
-	"suyunbeDW4NSz4AnKQtYyHjA+howLy/lzsMchMTkHkO/f7t/S2uAvJdYI3ipDei5mExoWzL9kO31S6JQ",
-	"5nJeD73vGTX4kCn8JiOO3SQxaEJGD60y+0ShLNh8IsUmcuVFBwoOihK9OcI3et0uROnZj5l+TNOUzkDZ",
-	"UTMwRY1EOmnMRxIekCRlo+jGSqrzaORBNUiNOvuEo4KaipgEY5rSQEExa9fkReNoga2rGGs4oTevGL/Q",
-	"7AgWkVCliUCj3/ifD/8zGNx0u+3B4Kb38uzr/8y1fqlS6Lo7v45Ti3gZzpZsdwnEj5cghXOr15iozsnM",
-	"gwVIB9n8eGWKqNrySE8j8V53n2x3MdedQjm2AqTbC+qvwF0obyrGa+51VwRvbswcWG13wf2z1h9pLxu9",
-	"ooqm59M0bvQbY6US2d/aCkLeMQN3AjHZwofkFgrICb9oeI1gKhUavlSk4PQO+UXEGQOF3iDtudmXA/0i",
-	"eaXlxhjsUUusTzZIYq4A/dmGuLNkaR0zEVYO/0PEVL2MuKmU7rBzpM4OLy/WsF0obJo6iIZF7i/kw8BK",
-	"51l3Ex/a7e62KvsRa7A2Ji5+Qdi/MdxfhffmIP4YmI+9gIsoW3EHavip9BhLuFkxCsae7l3jYDL2Vq/y",
-	"qakkahhwoQ6qvXbKdGshUJ0UKqDso2QM1U0xE6RDDri5rsj3SRAzmmqJWLEbU7HUI/6nW9/+4uNNgezH",
-	"YqFUO/N8CmSlNeydXmZ2+e9oyqq6mI31OAdC/SilNx+POK0gSk9+K0Tpy6nJ+QctsbmUhE4rvQ5JTIOq",
-	"Cs1mqL6lXllN4SGD8r5AhzRFAqqC9vY7kJWpui9R+RxCxJ8064sTqP6kXb/RKjVqOeFa147vfWqge69g",
-	"2Qfn6CLZ0bhOIUc0FMF0YsrTwPcY36gxGC7VFjjzDJDlwV5FV4zb7JSM0NGYMB4mIuJKgsVIYwjjytzn",
-	"Ti6X/sBobFLAKrwIgquUBtgj1MDmvPtCBLLqTdtei9MLBgvDBoI0JDFTWqDeJxMqFUvBpwr2wnzQA+hG",
-	"Nz/qieOizl0kmGJqnMwSvMzWd5wFJzqDGzfK/OgvwCaU+TU8kqTRFVWMQJcx3N1kOoyjgNh2386w2GN/",
-	"ftSfxkIfasRN+CK2EjdBmNBrLOseiOEFzpi2OnXFTmCiOHZwhD9YGCkIcc26ofMLp1CqM6ZJF6ywQQaX",
-	"XFzHLLyYQLxE04FKtry5/o+4JcYdhCUeXcywjoFqvMo6ZmaRyKbWItRQxAhtL++7b0p/unHWLdOAHyKq",
-	"5YwHTjixCsZQ7xGwBGMlaBy7Di4UCwysJmRiHtI3bu8EogTaSzwnVKSQzjg0ZlgzbOHtqn2YT4V01TUb",
-	"c+GMWAx3X4htgscRZ85771ImGTcNHedNo7kjxhbAWuAZcYZESnl7dvt/AwAA//8=",
+	"7P1bbxtJtigI/5XYPBsosnaSInVxlSls1Key5Sp1+daS3HUxvZXBzCCZrWREOiMoie2jg8Z3XuZ55nle",
+	"GxhggMG8DgaYh/knvQfzOwaxVkRmZDJJJiXKLlfViy2SmXFZsWLdLx8agZgmgjOuZKP/oTFhNGQp/HlK",
+	"FXseTSMF/+hvQiaDNEpUJHij3zifMKIYp1x9IUnK3s+YVJIkLCWSBYKHnYbXYDd0msSs0e91u15DBhM2",
+	"pXokNU9Yo9+IuGJjljZub718ulM2pRGP+HhxylM7S8xGikScqAkjwSxNGVdkOEulKky6wZSSVezwDY9u",
+	"iIqmjDRxS7JFqCLXkyiYwNTDWXDJFIkkGc3imNAxjXhx21892u/29ve7PXcpI5FOqcLFPNpveJVrYyqd",
+	"H40USxfXdYaLIUqQaxopMmQjkTKi0nnEx1WrWAmHW6+R0JROmTIHf3zF+LJD/15ckynlc8L0Q1KDYyqk",
+	"Is2QjegsVkQfdPbtQbfbWkSDSA/0fsbSecNrcDrVy4lhOnedZkDzzpTeRNPZtNE/gE8Rx0+9StidhGya",
+	"CMV4MP+BzRc38YJeMknUJJIkSBlVGmoGgYmkI6YBm2r4k+bZ6+MnZNB4Ekd6u4NGqw8HP4pSqQbcvnQd",
+	"qQmh5JLNSTrj8pBQkrKEUfOLfkPSKdMPeEQkLKV6JYTykAxFOB9w/VjEye4+mYhZKkkomCRc6C/NgcLD",
+	"Y6ZkPj+hXF6zlDSlomomB9yO18qnxftM/Awkqn3KkpjOWdgnKp0xv0POneXhUgjVc7MURiMiddYc6bs+",
+	"mkkW4iT73cfEf/Lq5bPnJ0/OfdL0RxGLQ3/AfecU2j+wud/qkCMLFjWhitA0ja6Y1PcpZs62IkmkiuJ4",
+	"wNMZ14QAsFySkUiJ/t9ue5bog+p1Db2Rnh6Dl1bU16ekjzKmiqWtDvmBzSWhKSMyEAkL9RBARWgcsxRP",
+	"F6kaQHwm9UxqwgZ8SqViKRyyXgkNpxHPASP19mBhkogRObi5gUm4UOSSJQoGtkvROELoKGVy0iFvJCOU",
+	"wAeSUh6KKUzRZJ1xh1Dy5s3J05amqgOuUZyHLCTBhPIx82CBGW4JzjII6WkiJjsD7l6+xsGoG3zNdmn7",
+	"a/o1a++HXdp+HOzvt3vDr9jeaJc+Dh/1GuZ+IuLkF7R0moWrOqU3zxkfq0mj/2gfbqf92NO0RSmW6iH/",
+	"4+2/tP/bu3/715zgSZVqOq/v7Dp6Eyk2rSA3Bw616ZWpzcHmxObApTW9GrTmBZOSjtlJ+JrqDVcxySk+",
+	"UlhaYyrHF7vDr4LHYZftjw7oo+FXwdejPWrhn+jhshWbIS6isOE1NNWJUhY2+voCu9v415SNGv3Gf9nJ",
+	"mfoO/ip3soXCsl8KFY2iAFB31dq581xxA1yNLuyid4e9bCPVG3DHuc8uiuuGrbwajSq5dwl1lCDyMkrK",
+	"AkIVfggcsRJBSvjRLaBIt5qVCzFdBeNUiGkRtvqbixwncvBWAxcevwdQcYGw1nMgfatWi8SxuF7FL8po",
+	"oNdevVoc4D7rtYuEFb+RLF21Xk3Bi6sN6RWrXpp+9j4Lw7WgTJUymQguGYhUR5pZvOF0piYijf6mx9WS",
+	"tybogLk0SWKD1Tt/lXrtH/IFf2iEVNFGn8/i2GuwNBUpvh7qNR+9Of/++OX5yZOj85NXLy+OT09fnTY8",
+	"SzE07Yik1ExU8wZ+ReMoJDkra9x6DTkLAiZloz+isWS3dTd7rBdyanaJe66gfTnTjCRxlnKdCj7u6Om/",
+	"paGR67cHlL8cPT95WgQIyCWNfjaBCyLzHZnOpJamSU9Ti/1ut6tZbUoDkIwfGFJWlowkwoYMNeWSLB55",
+	"5HpCFbtiKYpGImUhyCQEJ/AIJcDSWofEiF9EI7Q06lGcpJECUD8RfBRHwRYBbeWsht6SolEM6G4J0ipK",
+	"dpsfyZRNhxrC7pFQEk6BMoJQoyZM4lWWhMYpo+GcsJtIqgc9lr/oy+KR4UxlMu9wXtA5teTNtLynTwh+",
+	"sceIB9CcsJT1B1z/Ek7Nku0O9HEZoHUMxNyDg4dBNdH8YcD1Tp+JdBiFIePbpR+vTk9+WUY+BI/neBAg",
+	"8UoypXMSClCfHhL4RzMtzSu9K2YOQQvTNI7FtcZ/+EAQdTz8ieMS8RPcDy0vpy3AfUeAfdBrYJF6UWDO",
+	"YQqqZ+kBck0lyfUqq4EZfDrUP2V6QqaDEM6u7SMPeRgnSpIFhW71iklzqRLZ8gjeaaPwFdToKFcAidH/",
+	"8Py4ViNofJyDfhsnd/Ly/Pj05dHzCsyPzIwE3iHNjEKH5GDUC3bpY9Z6SKCfiSlDC8CIRjELScRlFDKD",
+	"2elVFLBD+GCWTCSd51YDMSJ2AxIA+FKoZ2LGtyh6vHx1fvHs1ZuXTwtgA1qhb+AIZntAAL0URM7AFAdA",
+	"ApyKZCah3nqN13QeCxqeC/GcpmP2oAKGAwGDKID4SggSw+QfSYCAWSNJhBYYAFeivzEUEEjT//bV058v",
+	"np+8ODm/+Pbn8+Mzv+UZg+ZExKEkghMtaczz2+qBrQ/sC2C2UWA94wImAiijPP6cXbH4ozEoS2aPjEgN",
+	"Qy8S2dxwpYzRLzPvgJXlp/bR6xMgv5SH5Ke2luDbJ2HrkFC0/ShxyTjwPI3SAY1jEj0oqT1y5236hf31",
+	"ybeMpiz1W/qcqNlJO9aQdw/MWKirdqzZOR6aEC8on1uT+vbO6/To/Nhg2PFPT46Pnx6X6IMWmRAd2U3A",
+	"WKjZu2Oje0jgvrJ3IndcZKvRSqLr/tAramcW+KppzdM7jq3+1mv81M78Cu3MqrXy9aKjpTREwR1Sa5j8",
+	"jYWhjKGk5jD6aQDir0dzPXp98jHUVjNNSWc1i8ikl+UX1W/pV9lNEqUau0ciHbNQv5ayK3HJQriBb7ic",
+	"JYlIFQtfsDCi52A6+vgcymq9C5N9ZIalCaxfXoTfASuPGRhsKcGlYy+gYRjph2n8OtUUUEXMrrY857Hm",
+	"aygroOvAl+y9b92IILZMqCRDxjhJWcCiKwZOzMQZ2NFt69nUvIZk79c9fMbeN9BmZK1Obx2jnh7gXWZZ",
+	"FMO/sgCoBADCgHjB9HXMr1gsElBO8cFZrBZ3gxi0enXZ63rSDM1WWmlnsZHTXRRasM6lM0auJ4wXFGd4",
+	"XDOFTu4nGAoRM8oXYGSH9nAfdnXLgQUm3CorIbp/wJFNQ63eS61eaZIOi6PB5SLsYirVBQ0ua52utyni",
+	"LEWHbNrKbYbhC1CJ73ZFMuGD0BBcYzSzTpdvAVKg1TuJQei1VtW6xtPixu3bVbt9kjKqmIbYXbcL+rPe",
+	"IcmxQNMiGl9rZcoaGEA65IyFQKSGWmKQioWdAT8ifjh1zTZaTka9F0AZceIb+5aPHjuQJemUOW7HAdda",
+	"QtN/OxTDd75H4A+P0DgK2Dsf3vLfwiePwCNkOMdfwclofYADntAobR0Sf5yKWWJeDCaUcxb7IA8SyueE",
+	"z9BoEvEgnoWaHnLBwT/FBYKQz1+NGv23H+wXxcO39rr+h/Jh2V/e3d56y99qTCN+othUNvp7t2uepDfm",
+	"ye7t7e278gHmVkI8gEXgm7HQXgrefpHCEWSHqDW01gKCK8OMGZ9N9c7CqYOBjt/S3T38+s5r3LSBDrXL",
+	"9s1bb/lGS5EnYOk013DItNovHXw5NNafcOpV4Vwzf7JiqwVnyNvGUAz1miOEcr0r6jnn0gMXmAEMTVMK",
+	"wtmUKVqHt7ywz91aJ8yHhTsaRjKJzaU51IqnFpBSETvG+aKD53UqNIUgR4mIY9HwXAc1+HS1xESH+ln0",
+	"7rg+6v8YDG663fZgcNN79u7LCme1l+HGOjIOAt0yJFlCzFCXvg85yx10RWSrBm8himtjSB8FU0aeiDSp",
+	"APLyMIAaINZq2QWoZRdpIhfjgZbEheXRZ5mh2MR3GBW4CVFiGcWsiE5a7t2tDgBwzxZAvOJstapwt6N9",
+	"BX9AaAkafXPdY/GklYovTExMAXJ7jxZB9zwaMQhxi7iNoznMIipsPFIBSjhKBqavH+3XgNICRJ4yGj5n",
+	"SlWSP/1jO4ZfWUhCFkdXDAJaFraKltELo9lUDGXCHiTh4ECjwSUX1zELxyhg1iJ7z2ASM1JOAHJqZ1bh",
+	"BjlULMWNXdjCetzhFhdVwswynJas+d3qk6qnbjgv3E3hcHHjM1Y5Mk9FcQ0/Tqgi14wr6wMvgwgV+BoK",
+	"9hP94G3B81pNUpDLlS6GSBmhQzFDagjb8AhEnfmZN1KTG557IsNinEptR+8CaIxk9GGFVQAe0ZQIiJeX",
+	"nVrKwLjNS/FUuVt/gZdkZo9F0UIy/VbArDzFEIvTQ3M9HQ9KxWSr4wXWSYtwzPnqlmLQE4MOxbX7ZfuO",
+	"rxdAmjSWeikHHtnv7el/Dloe8atMbfqFnjfgfoWBXf+25xE/8/DoL/Y9N9Jzv/tYv1xh7fXJ/u5jj/hF",
+	"15pPDrpdj/hnP798cnF6fHZ8fnF6/Oc3J6fHT/0B3+91SdPEFBfc6IyFGK6ZUGk97Br2keAtE99oJPQK",
+	"g9cSC2O1R8H1Zjn+3Gpz9oLbsGJb+khznKlY3gKmFs1mldeDOYQWHTUQmkDj5aS2hPSo2WoRGDS+kii8",
+	"gIO1qO96ymumBeGmcJmMuLNFsqux6AyNbqU1cAxb/0KSJKYByDwQLivE9AuJv5FYjA8d3zR+GUnSy+Jt",
+	"52Sk9Ypr8Fdr+jmmSZFA7O96i0H+qyQkr1GUMSpIlXXyUi2UcxZodQ6EwGpBoogKWvieJqpS1ALhak7s",
+	"I2RKw+IJHVStly1jbnMSKeOwLgWMClVYpTGvHWQzV90INHbhAxdUVU1omLl+0g4FkQkL+2jsdncftXu9",
+	"9u7++W633z3od7u/NJyTCqlibS0Mr+AiNQxZTqStt7m5OA+PrB0FeV8TmxuRWYw0zoyOeWSkc1rlw1l1",
+	"Kytk1gokd6XRPzD9E2F6OVZ7w5DsT47Ci7Hm98be7xmNlwUYm1CcLySZwFMlEdngMKqEvV2vEQ4vrtNI",
+	"uUwXE3j0jJd6tQmcjFG0r1gqcbJep9vpLhoRCxN8WLAbME5+ZMMzAZlqzrNEcAyXibhUlAes06jC/sJq",
+	"K1ASrI6U6GeYtbVoFj2kkpG/ztZpV/neFwTckI1TGrLQzxW2bOCAcmOI1xMrNIJYQRCAaN+usNrmEF6W",
+	"WCcjrRPoGZNUaLmDSEVThVtYm73nnNkyfAFXk3mqs1ZTMCDK1l08lXw6r4ALy/G4nhr/fYbNm2vw5r58",
+	"xso7etGqBTHwCIElDl1HvnXJ+VpQxMXlXsSmP+P680UgZlz5Aw7/SzdyTxoOgSHcMJoxemn0B8y3Hwcc",
+	"h+0b6d+KhejRjpSeOphonkMCSFrUC8Wp9LIHvJlTAz+fpAUx+RT9nx6RwsRhIssdMi3u5ttExauIFn8V",
+	"EWfhas4FXBwfXMmvuhvxqw39sEXw1nbefmx/p5nTcwDrbHVhG8tx+E/wPmhFICDFsfHtrZNH4ZVvqdSb",
+	"+nAP/6++JHXk37uJy8YXU6Epg+amf3eZA16DDgK1qKEXf6piG/cTUfRw1TK1OWkA1OJBvlvipR+ygE5Z",
+	"7qM2F12Pcog2vJweQfy+tNrrjIfEpIQgjjxnI7V1DPk4Jxmzkao8R/jh451i/XOTSiQJC8mQQXZ3xfGR",
+	"pl68hwFjU3GFiSc2v6HlHlwkVT12TsEHrP8yXue6BqPzjHnI2h4Kwz0rXCWftzxQD9T47N0kpxxynzek",
+	"zphSER/L5RLUF5KIa06kedARqBaV+jSYRFcsXK6BZDcnksQ+TZozrqLYOEwz+xlWHWjVMUJ6jelMsfAC",
+	"xqmqD6KHz+Fq5od3DsHCij8aUUqoJULPwXn36zVCzxIzbU7VkojzugDCZwuLKYzq7H9bQWsuHL38PLN1",
+	"r0eku/nNn0CpBFms8vCFrMC6Q0KHUvMZcDyBxjfPWCZNgfVMI+7O2KuPp0f4C2lqQLeQsEMmJ2nCulv5",
+	"AZl8R7PWLaDpi5li+fB4J6BSRpNidRutSpso2NFMzVJGZlyPKFsGi83Hh0Jfr3HTHou2+dI+23lp/nir",
+	"B+mcR1P2zn20HU0TkWJ4GmR/N8aRmsyGnUBMdwRNonYgQjZmfCeb/dZ9XV5GSVskiEjtRICvDxe44j69",
+	"jrhziDOe6M8bHGH1Rbutgf71OY995z4cKKPfnzUnWu74xSxqpzRHyagGuvPFVI4N9auy4/AQaEmU50US",
+	"kx1gvWv5bdkzGYPtWAQ0bvfq0HQnEaAqaOtGHRI2TdScCB6AiYCpsmL9PYtj4RHF6PRfijFa+27cnjMn",
+	"RCqt0eMtL72mNh99lTrf20ydN/uovwLzQgHwd2OiLIw2mhks8fjSFmafoltbrhTBC2uwb3iaUWnmlTEx",
+	"uGK8HCVx12jPxejOO/nCpgypT/0glcI9068TvN3Vl+yDA8Jsq2bt+rqAc2OdvzuhKavlvChs7f1MqPXG",
+	"pD/rp+5k5kAgbKC21s878RpqkjK63lmDTy2GfFc6DPMF40q8QuENINxFGlsgPe5VLFCEFWT+3vaLGodd",
+	"YefY3GyBI2W3qDNLNJlwnK8ds+GyWcO+WC8Kfb01okDG9VqbvvnKb3mGruXf2XWirdgsccDz381XfqtD",
+	"snH6BXpFZaYLXUPdrkiZUIwBNwJoLMakqb+GXFBYhITACxg9EtwGX1BpaxCi4SRKB1xc89YhWViwRxbW",
+	"iOu6nojYWd1IQSrGhKqsxBq7CVhi6tVBmBysB5QG+5oZ0jiN5ERck0gNeMaVbJSIwf8O8UUA9UM0QmOI",
+	"XQ4vDZxIyQH389vgm+IfOcFZER6iBRBfXynfAAptR6ay3LI47hXVyGoXdztq/0Lbf+u2H1+0333oeY/2",
+	"bysju80u7ma4Qm/JZpYrfEezyIBxyHaR7P0GlqylUb+fuVj8YmNu/CxlrK1lG/Kns1cvDSt2YkgNrPOK",
+	"fPvkh28J41oPC21s6Qe9Hi8TXW79jVn4sg3VVZGWiPz1dKMMGz7f088zc+559NUHXTpPJZIoaPQbMZ3x",
+	"YKKpPeeFPBpnbRuFBy0q2SUVbp0mE6maCszuZgoMpn3LlRNLJRJpPACZE69qDbvtbu8Oa7h3DE+ClVM2",
+	"edEUW4GTxUNfI1DCQws5NAvROzhYvqSypJiD+90anDpCJ3EZrQLBR1E6xezOQrnLknkvuKyBT9loK1Gq",
+	"9zGPcy2Is53VgGA9Mlt66W7ktnx2nzHZLR3JOuIGYhxXo83EuBU1Wbctxrn7uYssV8g72kSgW3ixlhi3",
+	"Olnqt4FWr3OSvTXG3nu0nLOL1JokGr3dvf2GE8coJ1GSsHA5k5/fOcPVvSVKgHVoEX3uyb1oOmaqHk7N",
+	"z83D9+N6izzOLuLdChDWJsTz+9T/cEf47O/KfFUVEOMVWC0FfDK58t4yXcqCKIlsq48l1bKxyCqaaUai",
+	"6LzaW58BvSBaFGQ1ZwXLT+g8v34bkIYfJ8JW7UEjubsUSGmOGdW8hzOCd6vao2tLYGRGxMoSGCbqp6oG",
+	"RvYTFsGofD23/y5zmb+rqHYxjq5YcSNiROx0HjGvYpqSpicXcjbU76PfIJ2xxUzx8mNOyQuA8rvKC1gu",
+	"cKFyGnjfILCqBZUzyaQwwa/5czZ6Ct6vFdngnOAiJbDFhh+kVkZe/aRXkbW9eCkySroql48ITgwtrJXW",
+	"9zplkvGg0jmqt/6FJIl5ZEnlI8kYXxfrmznJskweE1EQjUxosR5lFY3cu19YzLLsglc8jjhzWo/AcrEE",
+	"ZuGGVeVOFJINYKCG1xCjEfxVsNlnv245CjEPHc1yA/IzebfiuO8iqls8qC2mv+IMKnEYfm7St2rL6hlq",
+	"/obkdPT8VQod6Dos+Uj0xcnWpp+I+HjBX1NVOmBFxICZSLEb5ZFgprT4vFvIWbfxBNeOGFMZVnA2oXFM",
+	"rhnRgr4mPc/SKKTzb4qK5m5lhIF1bq0MVSsBxVlIYXH4WM0Yqbs5rTf2vK7yj7pe0dwf6rj7FhDnFON/",
+	"l6WjaKkHmqFhyddlxdo25ML3I051YqNLG6tHkgqv3E2XKYLzMyYopyJmK2NrUxFDgnseU2tZFgSRg7cZ",
+	"gFARO1/FsE5NFkd5wmqUqxVGBLFyYDLFp7edE1Q/AgK3jRlaK3QjNwbH1gtdpyBtsxaapuJujS5Py1GU",
+	"z9eUP1srJd05V6NeBTSvMePR+xm7uKzqxvcsK2Xnh9P+YNbt7gUU/mPm0xA/+XlbO3UtTIW/UBIJJXSN",
+	"YAll8K4jLDKxduMmQqAGmprOagYDNNdDuRbiBLaHuUtJqck7AbwowNPBLwftSyhdUsOdbVfTFhMaUy3a",
+	"4Z7z6qCeCZN2ZGUMfREjgJmvJ/BJQNM0YhKCI5pUznlAk6gzp9O45dnWD05hDgv5LyTGhPgwpt6c39Iq",
+	"7oBbQWBCk4RxCFVxIytaHWLaNpJozEXKbGQ3RHSHgnChBvwSQ1F46ITrFB4h+om+CUcxmbYS6zIKNcFM",
+	"yDDSMJpGnCpkJlOaJKZkdzGrbGXMrZup5xXSmFa+lidvuSWeV0k2paezeKPN3rJxS/XeAj6x5hWNeG/w",
+	"EfsaxqatexFj0wqv5raI+UvTeMwQI8FZjfiwwvLXh4eVz6/eG/nRrXt+ATTrXqgCyTv3ckPcW3V1MrSu",
+	"ZJeYuhfRXmNblVRfWuwEUZYBsgu7tnqQrdijDye/wStIsiFBDxB/XCLA+R6KS1tJNjdRshOt3rgwzqoQ",
+	"beIUw0g4N8bJIZe1Fe+c7v+GNG8jtCyRXNHRCmx2I0/rqg6N23a16h3cxW6j17iRazV7oTa2nM2mU5rO",
+	"f2v4UlMdrdR8ammhJtv9c4aRPfqNAq4r4qfr5XaaatZZameeKQ396SJOfPvbv0Nba7gFER/XTfQEyXlp",
+	"pUgIPGDXGqRZkKPJQCgVprQ5FxsJGQCWhd5W1vg1R1eVUd/1nO/WGvjfFXPqvnQCFzdJabVFxGfKgXll",
+	"aqt5ButPCls+R3+pSSkRM9XqPGhyq1kqPuqs1XwBtI0EYmoK+9XDCrdyy+L0GqNNVRToJDKN+EwW80yd",
+	"minuhLu1ygiZ2ZfnBb0olo9ZMjNGr5tR9EPFKq69VbUKu2s9vgUQLa65dLPukglckbmArJsXd6xvvNEk",
+	"cRUEFgXKHSjrWbafIWHnlakbfjj1+5mFQXZsN4U+SdLoiioIXkY7EA1DU5oBWmN28mYLfZLMhnEUuD37",
+	"nM7JeVMBrwGjaw0dXy3a4+yPlUJBQbjfauGOX025loLW+K4sgTmpMzVyYtz0pLqlVs5zKwT07BApseYW",
+	"a/uprrWSX0h4CnDujGl0/76qz32ewIHVWTROEQnPL4oYk2g8iaPxRK1MefhC2pQT8v35i+dtJgOasBA7",
+	"RkypgipR1yINJblOKVQk0WwUTW5Tml5aq9s///4P+/WO831RINYTl19NWcyoZAuvLjzIhWJy8TGaMs04",
+	"1tR0rsVfq50yDc+BZZWggyf2ekkSsdXd8JzIJNIqmBETMiZTPjq1JL+z+u1akniOVxVyOGc36gJrhlVP",
+	"7OOPvg2h0C/A1rwssCCrOpmYzIk1HLsEbdh0cSWrgV1P/s6fv5sU7hzuZyyLnzEeZgkwd4uptKRnaThl",
+	"jWx4fMTUdInCLDtDD1jMgSv2EzkklKQsYVSRlKlZyqVTfNlJz1+ZSV9b467ReWRt0r1XWe59SbsU6Fut",
+	"6NAjEG8yYgzjs8CKpmGOm94sab/O/rpf63++1f880f8cr9z0KhETRR23OlVVCjpp2pDhg27rkDAaTHDv",
+	"WQY3GTMlMdcRXvEX4iy3GGl1sKQnUU2GAblx90wG3+ytheYAiIXVN/59JTdiaRuOJ2sHrcmB1sSw39fh",
+	"4sWCuuZFZWBvQ23Aa5xhEF6yLGkLQvJsqB58bZHpzplbjr6XhQCuNgFvVgF5C4Hczh4qz9ABx11sey44",
+	"N7LxLbxYT8Jwz/g3ZOxz93VX7on4rXmnRUWiRKc61PY+OLV+/bWEJueNO4pNJVz4bM9+zoMnS+TiH8Gc",
+	"R229RspDSfICBXnJAWMyJ68S+n4GAhTKQfIQ/GIxcGkyTsW1zIMXkBwXLPQ53brqdXpt1tlt75fkmoOD",
+	"vUcF1r9bYP1XveZg0FFvu+3HtP23dx96Xm/3tvWN/rL4Xbv0SLVAoIGzTu0pGF9MLQYsgkBN7eMlPsGK",
+	"kz+mJnotH0oro7kTi0C2kedq1zby6P6+rQmVF1ORVuwWuiSZBYE6Ci3lJtTUTgdQQNTwIZFzHhA6phHH",
+	"o/YdfccnVIFVtJ7ZsaSzrbyNORZX+i7Lipez2WWXYgMNzDx9R0JicewzJiLYwaBS7IFfctVH04NLNr+j",
+	"tGPaFz5MsNyGnSGXt4Cs1caxZuPGxc6Mi6LnHRpNrOobgbFVpTWvFeWysZciATqZFd/Mxaz4RTmP99Hw",
+	"q+ABHMy4g7uIobi/jQRQ55VahNvcsN+Q0Ik7+jFSkx+q4iEzrMli4o5en2jS4UFxIU7A4ykqE3NoElUH",
+	"WRYusxnvEGNnSKQ8x4+HcwAfK+KjvLzY/9P7x79cnu9Of/z65vTg6uVXw9d7wc+PJs974bPu+GyXHj+e",
+	"/bCv/ty4a2HBP8jcRyNzFlXuSvAM/tajGIVX7iYtFG/N53z9s2p7Vc0vkzjCcsVUK5btmF2x2JprDk0q",
+	"FoqSGPqatcKsyNDTo83X9ZJSeqvwZN1wut2Nbl1CUxUFUYL4t8T54SwjYql06g90PfwjZQEWZ06l8tC8",
+	"uCBPo9nQawQ0FfE9EzUX2Q1Cc12KQHaCjo20Iktgo+6A5aBwZyFe6aQX4b0cBR/GffzR+uRtVLRyc89z",
+	"KfC44Hsu/bax97mQE2Y2Ui/uIb+nsGZhk56LhCKrJ3gRhf4h8XEKW1yQ4EfHRw3DgosaWpRXFkyOxhyc",
+	"x0CG2zIQiW3Lt6QL+doyWLj0S8YL1bBoELBkJePvbcr4VfWmXlMpCZXE37mW38Az//7Pv/+j5Ne+2u2E",
+	"3x2MXn33899+Pv9T9OLHFwe/PP02fvndz72fz3+JXu6+2O/QOApYp/fVo/1ub3+/2+10R3v0cbAeL2Bd",
+	"aytYmbbxtfhs9VHU4q+wmM+Zr1oD65qSMeUCAVjHRnZszZqCftXb/XqVgoXaVQfVq97u19X61RuIRqp3",
+	"gvjsuVCm6fTmB+mO8DmfZ2Ef1T5na3x0w70kEVdOvwuTyzOhVywPU6xOkZUXWuO6wMGqo/2MFbdQIcBM",
+	"XuWr3t3Ymab0dpcu4U1hKkmazDGb1g1EbHlEzqbl+nQH91rqihjF8prLwYhmiZWLumdoYgGYyxbsVZx9",
+	"NTrmrsYlWiQ4gmbOc2SUVoWIP4gryF1fXVJTdJ7ehdQ4MPmcSQ0IcveKonEazdBcXyu2lKEpw2T9DdvK",
+	"rAxJ4eza9IJ4mAAU0sRC4K2PFYmyYZDG7dLzxEyOex9mVXOgqpP0COWmfgaEigYxo1BJq84Rby9H/KiU",
+	"Ib4q9AoqmsOK8QBMtzm76GUp5aSJxXxLKAHWq42irSrPDtXxJWWJsjpPxrsSTIRknAznzrdfSEKTpLgB",
+	"ENE3Eu0y23nnov//WyPfSZauc5Zm5aRK8aBLPY9ubkMYpSxQIp2DwUc/b8q0WRXOuCI38C7Cm0sCQuG3",
+	"xXhQJMe+XbLvERZLlrXhWJ9sLyvreZ2b6kvSsy52EMgJlZcsJM0olNBwYDi3Gf+kmcGjVduNAGeUilEU",
+	"V9QVqqiuJF1PaQFm75YgbX23qX36jkzXYtvnzHCd01hVgAye6BBz968nIqsahrK3vg5IwCxh5iHx8/IG",
+	"foadJT/JFVU0vZilFSlQR5xMlEokeXP63N4Bu6AoULOUFcokzbhkJWoJr/d3doKQd8y30JQMZ5U7aC9I",
+	"oPPZop9kJhUmYGzWJocmiYm+RVCUy7BHCtZ2zMcRZ4XenPmxGM5xsdxTgkkQQJiQAkm2FhxHervkeRSG",
+	"LI4bd63CYZChUHbDZKKNoIJINYrcPSqwFj3bRgm3AtQ9FzczbFhbssO5UHeNYyteOotF5PWbc7AP0sBY",
+	"te0DzaJINGSQXAeo0Dokr4/On3xvzsmGdMNzxoWx7TtJmkdnT05OPJKwNGBctU3N4laFlFOQzO52bQtV",
+	"zva/LogOTTuQI0O03/1bs/+2236sBYmD29Y3zbc73/yXd2//pf3f3n3Z+qb1zb9uixasKeh84NRzPiT+",
+	"h1t/CTgelGS4Dh43it6rVmLqn2GZ1jyIeLoBlzcc7O6MPhdZPk9eDxX0glkaqfmZXiNu/yiJfmDzo5k+",
+	"lzqhCqTpy8uLf/79H37LMxorC9ELel2KHYiy0AFbs0m/nwplowkiPcmE0RDqnCHeNn5qH70+af8A/nAr",
+	"G8IaNRy/ZTRlqV3tED49syzjyYQqvcrcFdJY0vcbfR2jVEyJ//rV2TnZgW+kT5q+Hlyk0d/ASN0nOCO5",
+	"2u2YPUfcVEYSowH3s9X6KPD81Na40j4J/T6JFKGBkrYmE8rMGFIRSTljIVECxoM2U1aPwq6wkSLGF0FM",
+	"+k52EBqIkczgSKBODCXDVFyDWpYO+FQMNV+gSULkRMziECIjScSlYjQsam4QCmfCAozvSl8PrOo/4E2l",
+	"9Tqbw48RL36OND75N+IjX4WPnsbdCfhyCoBtDXjKRjMJvnKw3O5394h/9Ob8+1enJ78cnZ+8enlxfHr6",
+	"6tQ/BO0dNh96WqIYIwKl7EpcsnDA8fQiSfa7PRzi+OX5yRN3DA0VrSE5xxNlnjqBiZeXbD7gkdTnYio1",
+	"Z14wrFIVYkkpuNBwAwEVcrTUzAX6+FCpWLryFiFEBfROhKfNVXpxdHZ+fHpx9Prk4ofjnzV6gQQVTiNO",
+	"GA+hFa5ccVVw6mW3JT+X6lXRAM5UI6ZHev/8+//U2/3aNViJEfHL2rffAXIqCWdQn52kbBxJhfii9YNp",
+	"JCVgSkqmNNbsz3onoxDwFtAgtEjQJf5fjp6fPHVPD68SSCm+e6VWAMI8sggFTfYiPhKLELDkIpKQ4BuP",
+	"2hMhoU/cdBarqG2uR6Cv15AGl4yHfXRkeLkNXe9iwLOEn1Kij/RsS6E5ocElF9cxC8dTjGHmYdFb4g14",
+	"oaOGV5Gvg6/ZMsAeOlhOj8/O4fus6ltnwAf8yy/1yTOubF7Xl1+aa56jFlH0Emv4IUhlv3BnmmrCLGVC",
+	"yuORjPyXCR48XQOnBnwRqQ6NQFKFVC3EOEOb8qU3oTbWgGvtczhTZUpubzReJsGZbBEoiQFbribzA46p",
+	"zzCGTbpGU0iUItk3ZQ3oGkbSX06RsbS1mlDlGQVpJTHON4w3Z8ALc6+mpR1yVKQlsHvgWznpwCsNq0Cc",
+	"0XBhX36poapsbw/IH7T9tK2RC9HsyavTM41c3+J+pc1TFmk0jjiSEf3MxdHz569+PH568er05LuTl2c+",
+	"mdI5OJ3g8aPXJwPeTFI2gixwNO1SLq9ZCgJy4cR8j/gnebdn2Ibn4q4Hm8xwE3D1CVrv2+dQBVFPPmSm",
+	"Wa//U9toa/pxZBCpVkEhGm/AzfXwiH/KVDpvH6FhDobN1qHap1o9m7MwG13fb7wpItEMaeda+gZsVkLV",
+	"oDsGEgFqQmpEWhLJAfc/DKyAN2j0oXPAf0WlkQxA3tPf/vPv/9AfQe7Tn7W6/F8/aL3Cy2vkADX9RtMj",
+	"RaNYfnN7m61Dvyf7QItFSva7j/WKllBmxEEJqcIoq4IXUa/1OhV8TIZzLc6weOSR6wlVgN+RDWYDmWiY",
+	"MnqJIhHKygSMBgBoD+tJWtqvybvxns7iJI1URy9PY9PLZ89PnpyvWA+5onEUDni2Hq0WUy2A2HyZWZpq",
+	"eUBqMQoS+cSUqYkmXpHCmftQDfULOeCj6AZqYBuiTjnxoZ7LkM0FD90Kmbnv17NEgsYaC+aEDjiOgP6J",
+	"MDIl/Ww57bxpIwmnuA92E0l9E3CEDjnX9DjLKqVzaapN4yaGsQguJUQRL0Iw4gnkPmilLmAp1/wG0Ndg",
+	"RMcERfmo4d0YgQ8rA0MSVlZZSXCmD2IfJX464HoWDQXooScYhi/DEKXegB6QKluvyOzOJCcPuK1xROcw",
+	"QCiA1Bg0dW67xs8nWrPQ82mya/iYPpYyUTCMrQ8YojS/yLK/pFaHtRymwTAU4RyIacTJ7j6ZiJnWaWVG",
+	"gJyUXfxqwDHDqIkpRhVEAO+rYZQWLBpGWsJFNVzPOuAzSMo2MikKti6Sd8gZQ/KMe/lCEkeSMeA51QgA",
+	"d0jmBIXmAgALc8piC0dqokcVe67fasO/hmzm356yKY14xMeZfuP+JpnySXPGoxsTSy1bh1nQhyM4wLqQ",
+	"GwPsYI+7j4l/enR+fPH85MXJ+cXxT0+Oj58ePzW1hQt01u6R0VhFU6CY54Uqt1qOo4r43x2fE01i9QQI",
+	"oyFkeAz420Kd23fNnWLdW9L8/vzFc01OWAoCHFXk7U4oArmTmll33jVLX7RaZmFPRQBQP7um4zFLyZsT",
+	"5IF6FSKYaYEP9Y/0Susaivg4EjKaAc83UliAX5rP70P9GOC90BKIJEwkMfPMyIjbYqbcg48Ex6q6+krl",
+	"mp0lg0evT1DNiaOAGUuKkapfnJw3vAZYATOLnOZiUszSgHVEOt4xL8kd/eytlxmqjGzd8BqmTm+j3+h1",
+	"up0uFBZNGKdJ1Og39jrdzh5EyqoJWCN2aHCJbcOErDBBnzFVCqZB+RkS6jJSg5URBJnSm6ah8lpsZe/9",
+	"1iGh+NeA06G4YtWUu0JNeUyaSFL7BAYyB2deNeQXoiY118vYkuZY57mFVFxzp3kJSDhanY1Dm5RocJ8G",
+	"lx3TQSn0D91F2npXlogNeCBozGTAQuLDK4mSvgmkbWLYlRiRWaIB4p8ePzk+eX1+dvHi6KeLF8cvvj0+",
+	"PfMtVwJlZURnMZgCWx1yyigUMI2mGEhthgcmjs5pWEDWNNWeA2jYUMeZh/qtTAUSI4QOMCGNGIh5GVKe",
+	"hJDecWmLqTXQ0sWk+laE81L8BU2S2OD3zl8lFjxwTKZZFPPKAqFQEre3d2u0/LWGQGi6iUb926IhTpN6",
+	"+AJpLCDxbre72aKtLdJGiGEViDpbya2SWvpzDI5mXRtsz1hUYX8rIv2cmwfxyvu42arhM6DsfEvDDH76",
+	"ld76V95walWSEF/aW//SM5EOozDEMNr97v76N14K9UzMuJni8V3ODSGfGYe1AK5JoWHjDa9hm3TZsvC2",
+	"QLhk70lvX1OdRXnSEiXS7O21CqZk0ANqHy1I+asO17eUb5VMiyfdq3ECponjuRDPaYou8v3eQZ3jlrMk",
+	"gT4CL1gYUdu3YH/38fqXz4V4QbntaAkxtwd10PKEK5Zyau31AGVTU1XTI2O3yVvYQ1PIMTRGf2qIG/SY",
+	"a+yAtWEnZDRsx0wpE2YxZhXMzLwZ2UhMLWYCk84tRcymBvinx+enPwPZPjo/P37x+lzTbaoUmyblYmX9",
+	"3Dpl2L7TpbWC4D6PpHrKaPjcrBcSV+iU4eLfVvTrmqNok+fqaVJgtls3cxbseO9nGnKZGc/NjauH1W6a",
+	"XfWT+V52QGqFZI7tUOkRjWIWXmRIoWFljwTCeA0paCw51AOSPW2Sh8xncL+XMyyth9zN6mlM5fhid/hV",
+	"Abga4A2vJgN0EhpXHFbmX4e0Lg1Bs/cCcjX6b99thw856LiOHxVx7wH5EBjSyszortTF+OEAZUrug7fv",
+	"NHxz+qOvZ2GXDvGBNRUoj8npXkp0noPGjV0FrMdJxGFe6ZD8wOZoejPBGxNxDTGpi0Tj3My1nfv0tlh/",
+	"YVmCsSEVbhJwOecXc3drILYG9BawtSJpfwmyZhn3nwXSqex8y/jmLdHPwCgD1jhjztYMyBYTdPLnUSky",
+	"xg4nlR5r/fAQ/HKmBTDVw519f9TePXhEJlRODo3rEzLlRyZfPhZSVTE3XJGpXLDA2dYwDMeWBL6kd/fQ",
+	"R+rhbW2cc/e1kUbSuxuvy8oZbFh84KNf6S3e6HJe/cpL7S0Uifj43MjoLWsIQ47UTwQfxRFG03wSof4j",
+	"UDK8KBlFqsM8dz5kmHa7g7SmbUp5VJO9EylnQPU4u87iZEaFuA2keCIOs/ANY18C36GaME0BwVuBtnqp",
+	"KFbup9beLA8Rw6RmyzTOngF3m+CM6Ks6pJJ5YO9EFp8NZCzbB90umdpstYAGE1j2JZt/YcV5nDIWfNwy",
+	"7obc2Yi2t3wTEMOiRQW7GWPF8ore6AF3bV4CO4RlVng7nAkRMhPpUYNYZBa4Xrf7NZo3I25tzaTp/3h2",
+	"8eT0+Onxy/OTo+cXT74/fvLDxcnL8+PTvxw993N71gGRrSrucAqHi7cdYyg2YxBW/XhN1WSLikWB2D7+",
+	"Mdx9fvn6K/7n/fT86/m3e1c/PZr+0gu+P/jrs+74aFcefzV7ua9++J0SW+fKfQqCu6Fl6SMQPMTpjODl",
+	"kXvLSJ/rB2n0P+jvJozGGDRUqUScMk3LoS1ylhgjWXoVBYwElJPrNFJQglEfkCVLHXKEdAw6HWPcjI89",
+	"s/tEXPqZV1CPoOnHQXfPmMPtUyEbpzRkYeFZLioFv++Y+h53sa1b6RCxRr+36zXC4YXeqRuZbpucN8Ql",
+	"RIpDAHt/75G+URWekC3cHtzkumtjTyeSBM92fi9L3gHaYO8Jw24JhCYaPoOhPe5fFSQtOhvUI0MG6K4Y",
+	"75SvauFanpkTmFiktHfRYClexilTaRRIcw1L1pUlt7FglS+8AtbEOSsbn4wvMAuxLOj/lZr+y8JCNuWS",
+	"27W7rbYT7Fo+59Y8Mc/stru9wjMusJDTcTW6WLSTHVDYM1wDvRDIisMXert7+w0HZ23pirx0dbmoxZaM",
+	"Du6R1DE9JKYbYdEc/FEdN5/Kgg/GjOm8GgTOTSxiOV7IwrM7H0oYc7sDTrpleoHWr6J0mnlO0ZNbKIIC",
+	"pf5A3GZptkAIds7cqp0qF6m71o0vpPvy9oXX4HLJ1extfu1ut35Xarg4ywfkUs+P7Orc1HH5a3CS0QIA",
+	"69yvFar1mRIpqtbuoWjdGhXclAVREjGuSMqkiK+sRu0rLaso6ZMmBKehGitNy6W8kwbN+2iY6LMh07dR",
+	"Qm6GZpVGUgVqfpEV2UgxyCKd57XmISMenzPxIZwkMzmBMBAsECYkG3DB44gzpAUQBSbJmEFQhE2gmdsg",
+	"kQ55o3VnTURYyZOHsSMOmcCIC+B6xr/0FQnpvNLld8Z4eC8Ksk3L6OaMFY82q9/inooVxI3HSmYdTFYw",
+	"5I3IyHwja+vuHcXkGgLORsJLdk1ko7+3RaK6Ul+Huxse5ikQkSQY6nhN57/RmJHPx/b6yXiFJj6bMQkT",
+	"MOhaKGwKzFKtyBbtAEsnxicvVi3BYGZNjg2tzwgwBGNAgrtkrML/+R1Tr+0S1gRMPBHTKW1Lph9SeS5U",
+	"obRqt1Q91RZJMc2X2E0SQzSRUZGrgicyilemSu6FvkcZVqwxZD8uFmWVag4hHyORTrep7JnYI8YXSOGe",
+	"JYW51QXOshCwgJC89QoDGbqXvTYaLbxnAx22QCktoqxT015xRhhX6RyKUxt+ahCmqiLL70N7s9DLSvc4",
+	"xCK7gkgnINx1pZ0kq0NYJe0BeDkzdaRMt2JT5hikOYyyGnAaqOgqglIneQ3kzCLtu314fQzCdYOL//k/",
+	"/I9uukO5IqDvdunN09iyh8U1J5Ip6Kg94E3f6eLre3nvbf03bsFvdchped9Z+24QI6GAlpipw8re3RKd",
+	"89CueEn8GIy/jhDqEUsDLh6Inf+QAK3DpELjx2k5MnNVgaUqsui0Nc5v62JKfWWUWxY+jeFutizxQkvg",
+	"ylg2rDRcj0JkLZA3CGNb/+Cr0UiyrRre8g7xBuJ1PE7lfu6lFpZIWbPFNM4YI3Mx08wRy6LPeDD5l9Xe",
+	"rZ6dy6RSwTMmHBdK5jlf1I2fw/J3+E7dYHIeuuzDhpfv2qb25qMeWyugtoL5nucWnSv3hccVGKwqVn/L",
+	"W3UbRl8z5g+x32LvjEfvZwwdjjhZsdf6bkX7816xVFD10WsUrY0xvcfLMAbXlAOwW4bfbm344d8WZmZF",
+	"JaA9Drphj+2O9uj+8CB4FH7FvnaABn3CXYg1wmkfZIw+HnkRdt0K2HWXwy4HwpZED01Y6liHTfuz35M1",
+	"ODUsy8oSyMLqxLZhGUqHZ0WS0PiaziUUHNWo2SHYu57d0EBpVnctSAgZlYEqmKIyMQSLazCPDIUywkQq",
+	"Yqgfrwf0+/Yv6SR1DnhezQc1mKmpNukOroTokJd0irZvpwCQE4di0iL3u91D/b5+NOu7T4ZMRiErsOks",
+	"7bxJ7VeQGgbmrblJmNeiSjiVrQ45sr1Wwmnej1gvM6FRWpVutSw31ahvhfTUzoD7QMxMjmLe+b8A4UBo",
+	"qPkQ6mMyvLUwYgRsmUF6eRgh9Nr/lKYygwEV/TXcqqXWzoWskyQx5bzQeGeRjRRYwoZBiG5x14cMQawt",
+	"a1Rzib17A2lb3LUG49wW7a9D93/1lrgajOL3a03L4htTJE5ldpbpxTsfDP7ertWQsQqR1mUNwTkklBiq",
+	"igWK+LzCmlZpJTM0c0shOBuRgP1FSfGgLCqauz5mnKU03vSSG5j8cc0/hcH9U92475haft02lQ6wi1Lm",
+	"gk+oCiaVpaqy4p1YxDElFo/RuINljtCwcpg5OGnKCKSXYxwdoIHBS3/xtua12hv3T3RYVqe8Nl4vVo5/",
+	"yIzrzShLDR1+DRg+hjSx97HJjFnLb5Pc/K6kCrx8G0kVO3lD8UrhAivSYBli2y4NhY2q9uKk2fPIrkf2",
+	"yD///o+sc8KYJrLVH3DbVM33sv5qGV1zvjLWQPwK1PK/iojrL2AI+CZmI6UfKNJGAl3QsYpGZNIeoIwq",
+	"/OlkNuAjIAZRRXwFlcVsfZ2mZIyU6szkboJ8y0bZFQFUK4Fq6R1b+x+VWNv33DQZ0FPlrx9a+Ax4pLws",
+	"o8TGdeISL1miOuQ475+uvwBhzj/+y/HL84vT4/Pjl+cnr176A960iRN7XYghgbIpuUtCQsCarWtqvm/1",
+	"sSwWrHrA9eSp7c+OFbmyUkr7vS7xz35++eTi9PjsWE/95zcnp8dP/UOSMn2B8uIqxvOiCXrEZzayJbML",
+	"AEnOIdEhR8464fsBlxNxXewCSWXWZfeaNPVhsDAyJRkBZzDGKI7FNaHSHLKtmIN2DVvMGt6DOCI7uK3m",
+	"hf339eQkUlAlhUFxSbcLCOOqQ17YaCQez0nTiJSyXxaybTml1iofzLFtNL/SEXMKGZkuYmFNw+I9HANL",
+	"TPMe+wXnx6Ml7hZozOAylQ3bRq2VmGCLWw8pzvbd6H/lNZybuCgOPDbiQCrACYR0xDD0bYgS+7VEiY9j",
+	"j3hsJYiN5ioQ24JXPaRX6IwvOYEae6NesEsfs3YsAhq3ew3XJeQ2QdqeI8g58q83dQt9aOT2/Lc2SsPs",
+	"XrEbkGRWIVG2zs09SzY0xJQucoCO/pJ7QddtMXVvMJdfsvG/DuAff3TA9x4K8FkPWn0AzhZ73TUr2t1o",
+	"RcUrpqWXwgVDg/AWvUeG3K53ISEn8QiVgQljd5jJb08b6G6vQlSFJARXC0ScrByYg1K73f3erVtAyqnV",
+	"VJIUI/MNlJDSYl9CpTK9BhTeJFfowmho6EpnJS4QJ6vlrYcsR3VelnptL6w7bWKN2PhJda1T6ABdOD8S",
+	"i7GjdRmp7p7WpSqdLXMorbEIlysPatnHI5rBExVNmVeow9jM45n6Aw4V/yCiKq+FvFAy0LySfe/3iX0v",
+	"Sgcc+ZkkeSw8VkeEeos2kTwvounn4yA8vQHHajZDpmV6J96qQ064ifOJtcpuxN1llRKbboVEz9TF5YIk",
+	"LG2DrG5LMCKazuQEOnXraxhJfHzAKUG2QiRjEvok2VqPpl4KDWH3ywR9ozBsr+4OCmrrBVasSLhrPmVA",
+	"xu+MOAx2yCURmJvN0105TyZ2P0jIJoK4Dtsz1+IP6/pWwzMyDLck0OL8/S3slcEdJn6gb1gH2tJpaEID",
+	"Om5MQbXvCwIvaBgOuJqwKdQbbxbiN1qHdljzpB4ICmljpMhiAERWcNYGP7Q8Y1TAquQQoGGpMpI3tK4d",
+	"Oi3YoJKSjUqxdcT7xYK25gZpYviiynGQG8uM+ayybGsYvrBX8tMFSCwnDkbzrFsI1e7mYwQ2LCeL+4tk",
+	"sYIqdr0a+94aUVybPcmubRDUH2VhNyoLaxXAKskeu9SEUy1zCMmW3v2HFsndtaDptGoVLc92rbJhZmUS",
+	"9HssJKtpPsmu6CJnWyGg73wwN/oWeVfMVEXPO9cRjP2jDZM5BK5lTsB2ls4ZVczoFZM5+R/wkuPY9ZUs",
+	"Y1ikgl8NeC2GRZqATpCFEEC7MlNZAymj6bTgES7SrKMcNl+wsYQJjdLqCk+w2YwzbcdZXM9S8yA0GPcT",
+	"1iPF5sCvqUWH8A+S/NsmyevW8qktHUiTiG2DI1ICtGfrgv56NxImOW4SeFOZgVWsITA3+WREiUPiW7ka",
+	"ZPDCCBE0NPSnzPeyVjCmRUQ2sFtXD6VwCLfmAjrVQL93sB+I1O3tO211yFGhG7BUWt8wSW00ZR0tzjs5",
+	"Y319HjMbtgGmiUKkN9eYBDa2YgECdFpHktjksdw/atraKaFoLE1DSzVh3DSJnnE9n9QLybLV+sS9Vu6Q",
+	"2NMF+KJPmnpOE7U9nA+48+M3xcy1lpmXGoHUeH7TNNK8D5pu6gWYFLm+TfdDUxD0T8ZmPxEvrKCKx2Cw",
+	"BCLumTm++0RQFdJXco3g4Lz7dW4ocRN/NpTg7Ro/RlzVQv7Pxpv7mP0vyvCp2QrDJQZ5WAu1JYz/CIX6",
+	"rAOsUUSdzito/gZivO0RsMTQblveaHrjeNDygCgbEAQOC6SWnN0o4kPhTt94OJCoDdlIpMx50j6URuOJ",
+	"Fqz1z9Cb6CWLNPPpm1RLxWQ2YmfAvxVq0ncan9lhpEojSGsaMnXNsGTClDSxK3jWBfo64qG4JhGUXvWV",
+	"SC6goaVNLAadg6gJsIqUYYshMSsFxCy3gWedOFaGukAbYCAjJudYJKavZtYko8lFaRmtQqQLEqHKHF+7",
+	"pw2Ti038TaGJLPSgfV8RdEN+BBXMOVOv4kiysarORouDhS31uiuidy6wPc09IniWRhtlqywgIrhHJHtv",
+	"t5rj+Z13WrW5HII1d9e7U3zS9qsdrs6XfpjgmI+TJV0MqehtzXkDa6/nvUFk+sN9s133zUKbpIxeP5AD",
+	"x9SJc6M8M8ewcWAjuwSO2hzTJGZSelhpRYhpC9tOQLCpYnEsK5rulTgTOSJ+4W76ZEovbWKuRnMSZU1B",
+	"s4nAxYt3AHuSJiwv8Z6VRs7pXt7uFQIaTBKyaSTaIWdGUpjS9DJfM/qQs0RbmA20HZoyKOrtLDXXjYD9",
+	"aRZJ6CKfdGXbAW9m3V+zprBcYOv/rIstNDE1JkFnYlu6OZKEDjhOaTr0itRGz5rwWnztC0l8ZNC+aZWu",
+	"36dOj7IBHzOVPeWEcfvvZ0ITNj0x/CmdSF1nRyTbEOCA3RFnrX4BRjaymxLJaSInAlRULUn5Ni7NpGdn",
+	"XRXL0+RAyd8wOXWCM1DsW4dYUgbfnA646ZBr4wZgszSb0i8o5h6ZcY3bqPCjZm/nX1YL0NzO+yit9wno",
+	"rBvaV5sDOHv6KMlDnz6YdftRlPcOkLzdJjNfxciPLBXVehknjKZxxNIycT50ZMmMRhk6ar0KIAbcPUH9",
+	"DzT4lGgAde6xZ5QNyf3D8PL514mcZrypQpZcZWvZ+ZDfhpVu0/Ocs2o+7MQAQeESMVJGLDEFRfAOawmB",
+	"TRMVsdAbcD+/nD6RLBdPUODE7KsX1Wm55XS1Ki79FH5z+fQDMK6yankHurQsuP1XoWB+XFpkE8F+q8To",
+	"U9EFvArrKMPDeg/NROsdiC5tAaURWtj72XXwlybrl/NaOwN+VMap1Y3q8yvmt1b5re4v+6/JJdow5//T",
+	"Se6rbGsfJTXqt08VEQi/WaL4wPEoDn6UQ1IckmBQ76EDTxZn/B1G9R2HkdqalLpjHFCr83GMr6zaTuct",
+	"9SB6JKHQ/0kW4iYq1uTDk5I0C66YggtqwI0/Bor7WbaU2evsGiH4JGU0pMOYFe2nh4Tmtk1bIoAL5Rpe",
+	"I0n2u/tLE94NsOplu9slrXS2FZxkvU/jJLMLrfaR/b6cW8/SKKRzci3SSwlW0imUYF7Ff3c3sZbk1g/k",
+	"ie8qWPBe8HXYZb2Ry1hLLDgzb6/m2miMLkpMZxMax+SaETmJEiI4wS1/k+8gD52pKRwssvrb+5cw/uiu",
+	"OXMN/lCbtumZoybSISfRvwbtSfNHyWgaTNYHyjybxXFbsRtF8A0irkwH0iwwwHG4FCIZp4YX9fPyMrIU",
+	"tYlFdFlWqoizuFTjkBxluVUQpjjglEDyGBlFPESnEfqEZL4iiL4XKeuQ7yNlwguxmYBpITDg4PApuON4",
+	"iHWCJtF4Emte4BftT9+fv3jeZjKgCeaYsgG/FikEb1JFplof1WphSpOEhRDHOJh1u3vBlKaX8JfpLmC+",
+	"3nG/b0o6wg6uXLJUgcyg52t1yNOiCop6K8YYjzSSH4INviDlaz4Ov0GDa4DALNUUk8BBamkAw+WE4Laq",
+	"kB7BLRrUGfAB//MMOm7NuaI3Xl5EWHBy9ufnkUKgvRZSjVN29ufn/QFvE18DRXOQ0O+bk4VvpjOpCBRm",
+	"0Ic+h9xcFJ74nARUskN4e9CAGs4kmaRUskHDHAJCGlzKShhvnZqYPh0gbuHrScpG0c2XEGUL00pFU5Xl",
+	"LZvffdKksQRoRyEj1MzWgk3/CFNBOPCMA3bHTCmwGPCQhNE4UhITPDCQOJjQlAYK8oux54zErETS9OUX",
+	"UezbilbqWph9+NKgQhRrge45VRoOQWCLRQ24gPtHY9L0AzpivsF2/eH//l/8lgcQM2gwpbi8Jozjke9S",
+	"xi69AX8yT6M4joJWh5xrwNlKSDKhgZY2n0wiziTzyJ9oQvVfLezPg9AmCUsHPJ3xPvH/3//5f/9//o//",
+	"9T/////Xf/73/+0///v/aRaP336Ja1t8yLNf+YTG0DBdoCe9M+Dn4POlmMyNkqZIZZ/4Ry+f6hdfnep/",
+	"2z6Ebb88PjrFOgQIPZEOuAG1SKWmECCc4QlzhLHGMTLjpqU5CAJobPa/NLF7A24erTDqdHOjznsfseJZ",
+	"FAOQOU1TcQ3nOYmUXnJWK7u52NzONK3VVNCDdQOtsIDAstoeGUOMNBcwYsvTSoQRC6DDiKnDoGGMYqc/",
+	"4E0IOc9CsuAZLxdeqYI6Aa0Oea1pRp8kVEri6/tzgSUAfNRL7AcbuwA3LAG9JouLgDvvv8cljBAO1Z5t",
+	"zSDqRgpqmQPPrQnH6pFBA6+hHDQ8Yi5yyyM9feN3u938ohX1hsagkbKYwX0Q+vI1SMiSWMy/XCK7v1/Z",
+	"smlKb54zPlaTRn/XNGGyn3MZXgOej5c2MplEKu9jgtUZ3QWvkgirFpxnxdSvI3MSrl4d4M9wjkvUHLa4",
+	"RGuyqlpOLrTWtjOaDldLFpSHGOpFOaVUNA6TJrsJ4pmMrlgxTjRTRLq9865T0mDDMmkhVawN3a7rnm5x",
+	"ua7CWGe9u3XWi4NuYcEg/yQsNXca7lKv2z0ku12MDKKQvFJY6O6SaFUwQDRKd8Vot+amrNR1F+9/kSAZ",
+	"wS9J2VUkZhKWTJoioe9nZVAGu3+ZBNOX4tVf/zxfAkIctXH3q721Dr36vgEBzCRLs/2yfGjI2IJ8uPAg",
+	"0rmFxzSLFDPVX3ge6WHEx9VD7z6K1aESIZ3jp7E6dM2da60GqD46JDhfSTazWVM2yx773INnNYI4+IsD",
+	"b8e2j5z09do4nMSE1WkM8woazu+jtwzCqSr+FX8xtmDTrzbZoK8/tKsghRc9QuNkQodMRfqxeXXr/rPC",
+	"XB+jBX/vwNyUh22A726sjj2pALvfV6sjWcKBDCkL3y9vfXRm+yvLYlsh9D9EQYfYJzRhxcz8SJIJTacQ",
+	"iarldCfCubOkvY67nPu4o+/b59ldxyeuPb/2Lm39Kq0k8Fi7I295ft+Ayc9l42fFDX80wvH7ivezQHYo",
+	"ywpitcBIdz7AK6srpOS1T5z0XWcUW5ke6dqSMLwSoVprVsgGyxWGEjoblSGhalJILwQILLcNrMLtc3h7",
+	"i2rDg95EjY32jq26ie5zH9k19Lk4ehwQYfHWmndpzoPVsqitMiGMGb1sXMx7KZs6ddaahx2S0eOSl6it",
+	"avvgmeBbMLnYNPpl4Qo4jk+yAv/TQ9RA0LRe0OWvJ1HMBtyfUHkxFSnzMdlUzFS2yj7hIis5C6HHpjip",
+	"6UTLeKh1G9h7tpdYjD294UvGkqLRUsMTLLVHC4DCskYGSPC9mchUp7AdHLDVwEL5PU/vJphkyUhZdg85",
+	"ciqRYA2NFDrZD7ip/4NDQ4kPa041fRpL/TA0AGxyhE0t74MbwcJB5cUvJ1HibuOa6sPFzg0eiUa4HrNp",
+	"SLODtaGcCEDwzEKg4X5hJcZU36QEdX60JV9rpBhHV4wTCmnrqbuUOLpiJGY05cYXFim9aBa2MghlhaWM",
+	"ba+w9ikN0ZOUL9OC3HnSGs0HXJNrD1wV15BrRdXyjSgh+oQ6tWrNtqZ0PuATesXIkDFOcG/g/iuePWxO",
+	"b8O8F405JD6CgdfFFZw0r04TZfE14KAyrpoJo6k+zQ45yhLWNAgXUDNChzGds5BcT0RsSEuk5AJ6HrpJ",
+	"OOC9gZJELG89sli+2ZbI4UReAluB1BxISaRSYJ2v/V4XPTXOmtAY18frF6mss0eHQOK/Xgj2cFFEqiiO",
+	"CWcslCSSA764CNJcaIXikVInFGxBjsoMDLO0l0nfVqSei1lqnNELhbUhcQBrUhsqVOnI0KS5hpyx2nyp",
+	"CRJpCqcMtvMk1eAtGTWvep1eO+zstvfrmzRXSttzHjzBVz5Row9TmF/WCT16yOQHtz3A/t3shVtsKbDU",
+	"qPhoocdBHlla6HGwv2Y9e856lit+3fPu48oWKV8vdnI82N20k2MZnhoE9+7kaHZ2u+FsbrMpQG4rlmSx",
+	"XgVDLt5EBjdxS4rvnAeva0RrZzqSod5lvoCCApZBVyKjbR9ZS/6YvRiKZ9K7vLGnUozGzllUxmeQEy12",
+	"LFjFH0iRVD90RLdZNTJJc+Qrei2sXPkCY/u0VZyoCiZkBhGWufZS1WNB60JKXDK0zFcbRDFaF8oATESq",
+	"2jEU74e3MiVAXx0tPWNvdhmNOdSsM3n8qZa+QBaWgUjg5VKU2TAV19K2VSf+zrX8Bib493/+/R++bSNH",
+	"Ii4Vo1qEG/CJiCHm26lKfsnmHfLUiDBxNGLgEdZC2URA4JMiUyEV2d2HL+ThgGt5UcHdKUa+fSH1aKg7",
+	"aHFKCA5FJc7hVwxC7+tfVFZZIl+EUaiwGnDomT4Ho5lkUAUCvkfwNf0jc7thDX3yLaMpS/1W1nJ+eX/2",
+	"cz3CJ60/rlR8gZ3uZaO/96jb3bCXOuzAsTlvrcY4u0milMlFHtbLOS4cAFK28LuD0avvfv7bz+d/il78",
+	"+OLgl6ffxi+/+7n38/kv0cvdF/sdkBM6va8e7Xd7+/vdbqc72qOPgy2xJwOG1cQKlvvrCw/G+/BcX4fN",
+	"+5g7uPi7a2nOglkaqTlc2aMk+oHNNSVo9N++8xoYsGM/6yta0QE9pyIOXT9HUo50HQuT1vO4miKmTgxv",
+	"mFVsIXp2Fmaxx5Fhgx6S9Im4JlPK54Y3glpfGq5DXmQ1V00IrVBY3QZiXataqb/B1W+zirW80FT1wsJl",
+	"VxMBRePsi4PiFxd5xkRvW3ZfPe76q65obJ22n5MH9o1bCdfByqfYvWFu8VKuasKEVfGiUJrY4yQVoyi2",
+	"ge5CYpV9SZqWm2NzogjTibCdLpWXUKcABFGo02hGwdpDeUw72oUkUwSak2RG0mx624f0CwzTI2GUskCJ",
+	"dO4ZwSobakK1hGTnEQUDMbXtXdE4FEYyiek8a24emUBpY6b03/ukGVDJ2hGXjMtIRVcsnh9CzKz+MY6k",
+	"kji/4Aw3b4QNa1jOCmWaOC4LrINu6xCsQdIUwZQqL92MppHENI21oa+unbeDoEGpZ8CTlAUsZDxgfb2w",
+	"UrisXUJi6mzpQTL4rax3+UZiP5yVNqAnYjqlbRv1HVoIyFzO66H3PaMGbzOF31R/YTdJDJqQ0UOrzD5R",
+	"KAs2n0ixqawbcuk1pvTmBN+wUXr2Y6Yf0zSlc1B21BxMUSORThuLMXtHJizXSqqLaOTl4fyEo4Kainhp",
+	"6C6NoxVBupWRe7CJBELe9Wv/8fY/BoObbrc9GNz0nr378l/rREWeW8TLcLYi9LB+QOxidOndgmEB6bJo",
+	"TdIsoqoNhT7YevTmwbrgze2FQlbaXRB+1voj7WWjV1TR9GKWxo1+Y6JUIvs7O0HIO2bgTiCmO/iQ3EEB",
+	"OeHjhtcIZlKh4UtFCk7vmI8jzhgo9AZpLwxcjvSL5LmWG2OwR62wPtkgiYVma++2xJ0lS+uYibBL1u8i",
+	"pupZxE1XMIedI3V2eHmxX8tSYdPU/Dcs8nApHwZWusi6m/jQfne/1akUGOUWm558Rti/Ndxfh/fmIH4f",
+	"mP8dUwZBc5StuAM1/FRr0juKUTD2dO8aB5Oxt3pdPkzXDMOACz0/7LVTpjMpgU4cUO3zECVjSMDDqgcd",
+	"csTNdUW+T4KY0VRLxJD0CPN4xP9w69tffLwpUOmn2BTEzryYGVZpDXutt5ld/juasqouZmMzzoGr/iht",
+	"Jj4ecVpDlB79WojS59N/4nfaTmIlCZ1Veh2SGDJll1GmvqVeWf+cIYNcc6BDmiIBVUF7+x3Iykzdl6h8",
+	"CiHiD5r12QlUf9CuX2lFVrWacG1qx/c+NNC9V7Dsg3N0mexoXKeQ3hqKYDY1pVjhe4xv1BgMl2oHnHlm",
+	"keXBnkdXjNvslIzQ0ZgwHiYi4kqCxUhjCOPK3OdOLpd+z2hsyp1UeBEEVykNlMS6FrA2592nIpBVb9pW",
+	"0pyOGWwMm+XT0JZ8OCRTKhVLwacK9sJ80CPovL446pnjos5dJFhOyTiZJXiZre84C050BjdulMXRn4JN",
+	"KPNreCRJoyuqGBZFQegms2EcBbaginSGPRViWjXqjxOhDzXiJnzRZP9jECb01c465WN4gTOm7cRUAQks",
+	"iubBi/AHCyMoxoFwjhl8yJuCOGOajL4KG2RwycV1zMLxFOIlms6qZMsjWaNm+x1MZtxB2M7AxQzrGKjG",
+	"K4whicU4i0Q2fQWgAglGaHs2OEAS0+bCjbNuYd8+jKiWcx444cQqmEBvA8ASjJWgcew6uFAsMGs1IROL",
+	"K33p9gkkSqC9xHNCRQrpjENjhjXDFt6ugsNiKqSrrtmYC2fEYrj7UmwTPI44c957nTLJODDAKtNo7oix",
+	"xZ6XeEacIZFSLo5Xo6xRRSUjd4+YYHr77vb/CwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

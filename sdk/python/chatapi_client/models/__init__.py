@@ -65,6 +65,9 @@ from .room_summary import RoomSummary
 from .room_type import RoomType
 from .room_updated_event import RoomUpdatedEvent
 from .room_updated_event_type import RoomUpdatedEventType
+from .search_hit import SearchHit
+from .search_page import SearchPage
+from .search_page_response import SearchPageResponse
 from .send_message_request import SendMessageRequest
 from .subscription import Subscription
 from .subscription_list_response import SubscriptionListResponse
@@ -161,6 +164,9 @@ __all__ = (
     "RoomType",
     "RoomUpdatedEvent",
     "RoomUpdatedEventType",
+    "SearchHit",
+    "SearchPage",
+    "SearchPageResponse",
     "SendMessageRequest",
     "Subscription",
     "SubscriptionListResponse",
