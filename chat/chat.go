@@ -27,6 +27,11 @@ type Store interface {
 	CreateNotification(ctx context.Context, tenantID, sender string, n store.NewNotification) (store.Notification, []string, error)
 	AckNotification(ctx context.Context, tenantID, userID, notificationID string) (time.Time, error)
 	CanType(ctx context.Context, tenantID, roomID, userID string) error
+	AddReaction(ctx context.Context, tenantID, actor, roomID, messageID, typ string) (store.ReactionChange, error)
+	RemoveReaction(ctx context.Context, tenantID, actor, roomID, messageID, typ string) (store.ReactionChange, error)
+	AddPin(ctx context.Context, tenantID, actor, roomID, messageID string) (store.PinChange, error)
+	RemovePin(ctx context.Context, tenantID, actor, roomID, messageID string) (store.PinChange, error)
+	UpdateProfile(ctx context.Context, tenantID, actor, userID string, ch store.ProfileChange) (store.Profile, error)
 }
 
 // Publisher announces a stored change to realtime delivery (the hub). It
@@ -197,4 +202,67 @@ func (s *Service) Typing(ctx context.Context, tenantID, roomID, userID, action s
 	}
 	s.pub.Publish(ctx, event.ForTyping(tenantID, roomID, userID, action))
 	return nil
+}
+
+// AddReaction records actor's reaction to a message and, when it is new,
+// announces reaction.added.
+func (s *Service) AddReaction(ctx context.Context, tenantID, actor, roomID, messageID, typ string) (store.ReactionChange, error) {
+	ch, err := s.store.AddReaction(ctx, tenantID, actor, roomID, messageID, typ)
+	if err != nil {
+		return store.ReactionChange{}, err
+	}
+	if ch.Changed {
+		s.pub.Publish(ctx, event.ForLogged(tenantID, ch.Event))
+	}
+	return ch, nil
+}
+
+// RemoveReaction takes actor's reaction back and, when there was one,
+// announces reaction.removed.
+func (s *Service) RemoveReaction(ctx context.Context, tenantID, actor, roomID, messageID, typ string) (store.ReactionChange, error) {
+	ch, err := s.store.RemoveReaction(ctx, tenantID, actor, roomID, messageID, typ)
+	if err != nil {
+		return store.ReactionChange{}, err
+	}
+	if ch.Changed {
+		s.pub.Publish(ctx, event.ForLogged(tenantID, ch.Event))
+	}
+	return ch, nil
+}
+
+// AddPin pins a message and, when it was not pinned, announces pin.added.
+func (s *Service) AddPin(ctx context.Context, tenantID, actor, roomID, messageID string) (store.PinChange, error) {
+	ch, err := s.store.AddPin(ctx, tenantID, actor, roomID, messageID)
+	if err != nil {
+		return store.PinChange{}, err
+	}
+	if ch.Changed {
+		s.pub.Publish(ctx, event.ForLogged(tenantID, ch.Event))
+	}
+	return ch, nil
+}
+
+// RemovePin unpins a message and, when it was pinned, announces
+// pin.removed.
+func (s *Service) RemovePin(ctx context.Context, tenantID, actor, roomID, messageID string) (store.PinChange, error) {
+	ch, err := s.store.RemovePin(ctx, tenantID, actor, roomID, messageID)
+	if err != nil {
+		return store.PinChange{}, err
+	}
+	if ch.Changed {
+		s.pub.Publish(ctx, event.ForLogged(tenantID, ch.Event))
+	}
+	return ch, nil
+}
+
+// UpdateProfile changes actor's own profile and tells the users who share
+// a room with them (user.updated, not a room event: only live connections
+// get it).
+func (s *Service) UpdateProfile(ctx context.Context, tenantID, actor, userID string, ch store.ProfileChange) (store.Profile, error) {
+	prof, err := s.store.UpdateProfile(ctx, tenantID, actor, userID, ch)
+	if err != nil {
+		return store.Profile{}, err
+	}
+	s.pub.Publish(ctx, event.Event{Type: event.UserUpdated, TenantID: tenantID, UserID: prof.UserID, Profile: &prof})
+	return prof, nil
 }

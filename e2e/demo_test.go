@@ -104,7 +104,7 @@ func TestDemoServed(t *testing.T) {
 
 // TestDemoInBrowser runs tools/browser/demo.mjs (Playwright on headless
 // Chromium) against the binary with DEMO=true: two users in two browser
-// contexts, typing, a live message, read ticks, a thread reply, an unread
+// contexts, typing, a live message, read ticks, a reaction, a thread reply, an unread
 // count and a mention, and a catch-up after the second context was offline. Screenshots go to
 // dist/demo/ (README's are copies of them in docs/demo/).
 func TestDemoInBrowser(t *testing.T) {

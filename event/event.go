@@ -5,6 +5,7 @@ package event
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"time"
 
@@ -38,6 +39,16 @@ const (
 	// Presence tells the users who share a room with UserID that they came
 	// online or went offline (Status).
 	Presence Type = "presence.update"
+	// ReactionAdded, ReactionRemoved, PinAdded and PinRemoved are room log
+	// events whose client frame the store encoded when it stored the
+	// change (Frame).
+	ReactionAdded   Type = "reaction.added"
+	ReactionRemoved Type = "reaction.removed"
+	PinAdded        Type = "pin.added"
+	PinRemoved      Type = "pin.removed"
+	// UserUpdated tells the users who share a room with UserID that their
+	// profile changed (Profile). Not a room event: not in any log.
+	UserUpdated Type = "user.updated"
 	// Receipts travels between instances only: the read and delivered
 	// cursors that moved on one instance in a room since its last receipts
 	// flush (Receipts), one event per room and flush instead of one per
@@ -89,6 +100,17 @@ type Event struct {
 	// Status is "online" or "offline" for Presence, seen last at LastSeen.
 	Status   string     `json:",omitempty"`
 	LastSeen *time.Time `json:",omitempty"`
+	// Frame is the event as clients receive it, for the types whose frame
+	// is encoded where the change is made (reactions, pins).
+	Frame json.RawMessage `json:",omitempty"`
+	// Profile is the profile after the change, for UserUpdated.
+	Profile *store.Profile `json:",omitempty"`
+}
+
+// ForLogged is the event of a change the store appended to a room's log,
+// as the store gave it back: its frame is what clients receive.
+func ForLogged(tenantID string, e store.RoomEvent) Event {
+	return Event{Type: Type(e.Type), TenantID: tenantID, RoomID: e.RoomID, UserID: e.UserID, Seq: e.MessageSeq, EventSeq: e.EventSeq, Frame: e.Frame}
 }
 
 // ForMessage is the event of a created, updated or deleted message; typ is

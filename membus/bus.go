@@ -27,12 +27,16 @@ type Local = interface {
 }
 
 // Stats are a bus's counters, the same type as pgbus.Stats. The in-process
-// bus neither refuses nor fails to decode: its counters stay zero.
+// bus neither refuses nor fails to decode, and sends no notifications: its
+// counters stay zero.
 type Stats = struct {
 	// RefusedVersion counts events of another wire version, refused.
 	RefusedVersion uint64
 	// Undecodable counts events that did not decode.
 	Undecodable uint64
+	// Sent, SentBytes and Received count notifications between processes
+	// (pgbus.Stats).
+	Sent, SentBytes, Received uint64
 }
 
 // Network joins the buses of one process; a broadcast on one reaches every

@@ -126,6 +126,9 @@ type Bus struct {
 	once      sync.Once
 
 	refusedVersion, refused atomic.Uint64
+	// notified and notifiedBytes count the notifications this instance
+	// sent and their payload bytes; heard those of the others it handled.
+	notified, notifiedBytes, heard atomic.Uint64
 }
 
 // New prepares a bus over st; it reads the schema's channel name once.
@@ -246,7 +249,14 @@ func (b *Bus) send(ctx context.Context, batch []string) {
 	}
 	if err := b.store.NotifyBatch(sctx, b.channel, batch); err != nil {
 		b.cfg.Logger.Error("pgbus: notify", "events", len(batch), "error", err)
+		return
 	}
+	n := 0
+	for _, p := range batch {
+		n += len(p)
+	}
+	b.notified.Add(uint64(len(batch)))
+	b.notifiedBytes.Add(uint64(n))
 }
 
 // Listening is closed once the bus listens, for tests and readiness.
@@ -323,6 +333,7 @@ func (b *Bus) handle(ctx context.Context, local Local, payload string) {
 	if strings.HasPrefix(payload, b.prefix) {
 		return // delivered here when published
 	}
+	b.heard.Add(1)
 	var n envelope
 	if err := json.Unmarshal([]byte(payload), &n); err != nil {
 		// Another version's event need not fit this version's wireEvent:
@@ -388,9 +399,16 @@ type Stats = struct {
 	RefusedVersion uint64
 	// Undecodable counts notifications or event bodies that did not decode.
 	Undecodable uint64
+	// Sent counts the notifications this instance sent (committed), and
+	// SentBytes their payloads: a notification's payload is its event, or
+	// the reference to its stored body when the event does not fit.
+	Sent, SentBytes uint64
+	// Received counts the notifications of other instances handled here.
+	Received uint64
 }
 
 // Stats returns the bus's counters.
 func (b *Bus) Stats() Stats {
-	return Stats{RefusedVersion: b.refusedVersion.Load(), Undecodable: b.refused.Load()}
+	return Stats{RefusedVersion: b.refusedVersion.Load(), Undecodable: b.refused.Load(),
+		Sent: b.notified.Load(), SentBytes: b.notifiedBytes.Load(), Received: b.heard.Load()}
 }

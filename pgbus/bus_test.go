@@ -179,6 +179,29 @@ func TestBus(t *testing.T) {
 	recOther.mu.Unlock()
 }
 
+// The counters tell how much crossed: notifications sent and their payload
+// bytes on the sender (an event too large to notify costs a reference's
+// bytes), notifications of the others on the receiver, none of its own.
+func TestBusCounts(t *testing.T) {
+	url := freshSchema(t)
+	a, _, _ := instance(t, url, "a")
+	b, recB, _ := instance(t, url, "b")
+	for i, content := range []string{"hello", strings.Repeat("x", 9000)} {
+		m := store.Message{ID: fmt.Sprintf("msg_%d", i), RoomID: "room_1", SenderID: "u", Seq: int64(i + 1), Content: content, CreatedAt: time.Now().UTC()}
+		a.Broadcast(t.Context(), event.ForMessage(event.MessageCreated, "ten_1", m))
+	}
+	recB.wait(t, "both messages", func(evs []event.Event, _ int) bool { return len(evs) == 2 })
+	sa, sb := a.Stats(), b.Stats()
+	if sa.Sent != 2 || sa.Received != 0 || sb.Sent != 0 || sb.Received != 2 {
+		t.Fatalf("a %+v, b %+v: want a to have sent 2 and b to have received them", sa, sb)
+	}
+	// The inline one carries its event (over 100 bytes), the other a
+	// reference (under 100): far less than the 9,000 bytes of content.
+	if sa.SentBytes < 150 || sa.SentBytes > 1000 {
+		t.Errorf("SentBytes = %d, want the inline event and a reference", sa.SentBytes)
+	}
+}
+
 // When the listening connection is cut, the bus reconnects and asks the
 // hub to resync, then hears events again.
 func TestBusResyncsAfterReconnect(t *testing.T) {

@@ -81,6 +81,20 @@ type wireEvent struct {
 	LastSeen       *time.Time        `json:"last_seen,omitempty"`
 	Receipts       []wireReceipt     `json:"receipts,omitempty"`
 	Thread         *wireThreadUpdate `json:"thread,omitempty"`
+	// Frame is the client frame of the events that carry one (reactions,
+	// pins): the asyncapi.yaml event, itself a versioned
+	// contract.
+	Frame   json.RawMessage `json:"frame,omitempty"`
+	Profile *wireProfile    `json:"profile,omitempty"`
+}
+
+// wireProfile is a user.updated event's profile.
+type wireProfile struct {
+	UserID      string          `json:"user_id"`
+	DisplayName string          `json:"display_name"`
+	AvatarURL   string          `json:"avatar_url"`
+	Custom      json.RawMessage `json:"custom,omitempty"`
+	UpdatedAt   *time.Time      `json:"updated_at,omitempty"`
 }
 
 type wireThread struct {
@@ -166,7 +180,10 @@ func encodeEvent(e event.Event) ([]byte, error) {
 	w := wireEvent{
 		Type: string(e.Type), TenantID: e.TenantID, RoomID: e.RoomID, UserID: e.UserID,
 		Seq: e.Seq, FromSeq: e.FromSeq, EventSeq: e.EventSeq, Recipients: e.Recipients, NotificationID: e.NotificationID,
-		Action: e.Action, Status: e.Status, LastSeen: e.LastSeen,
+		Action: e.Action, Status: e.Status, LastSeen: e.LastSeen, Frame: e.Frame,
+	}
+	if p := e.Profile; p != nil {
+		w.Profile = &wireProfile{UserID: p.UserID, DisplayName: p.DisplayName, AvatarURL: p.AvatarURL, Custom: p.Custom, UpdatedAt: p.UpdatedAt}
 	}
 	for _, r := range e.Receipts {
 		w.Receipts = append(w.Receipts, wireReceipt{UserID: r.UserID, LastAck: r.LastAck, DeliveredFrom: r.DeliveredFrom, DeliveredTo: r.DeliveredTo})
@@ -229,7 +246,10 @@ func (w *wireEvent) event() event.Event {
 	e := event.Event{
 		Type: event.Type(w.Type), TenantID: w.TenantID, RoomID: w.RoomID, UserID: w.UserID,
 		Seq: w.Seq, FromSeq: w.FromSeq, EventSeq: w.EventSeq, Recipients: w.Recipients, NotificationID: w.NotificationID,
-		Action: w.Action, Status: w.Status, LastSeen: w.LastSeen,
+		Action: w.Action, Status: w.Status, LastSeen: w.LastSeen, Frame: w.Frame,
+	}
+	if p := w.Profile; p != nil {
+		e.Profile = &store.Profile{UserID: p.UserID, DisplayName: p.DisplayName, AvatarURL: p.AvatarURL, Custom: p.Custom, UpdatedAt: p.UpdatedAt}
 	}
 	for _, r := range w.Receipts {
 		e.Receipts = append(e.Receipts, event.Receipt{UserID: r.UserID, LastAck: r.LastAck, DeliveredFrom: r.DeliveredFrom, DeliveredTo: r.DeliveredTo})

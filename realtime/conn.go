@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"math"
@@ -55,6 +56,12 @@ type conn struct {
 	heartbeat *time.Timer
 	lastPing  int64
 
+	// in is coder/websocket's buffered reader, handed to it at the hijack
+	// (smallBuffers); the read loop only asks it whether it holds bytes.
+	// early is whether the client's first bytes came with the handshake.
+	// Only the read loop touches early after the hijack (see waitFrame).
+	in    *bufio.Reader
+	early bool
 	// out is under coder/websocket's buffered writer: the drain holds its
 	// frames there and writes them together (see socketwriter.go).
 	out socketWriter
@@ -129,6 +136,7 @@ func (c *conn) readLoop(ctx context.Context) {
 		_ = c.ws.CloseNow()
 	}()
 	for {
+		c.waitFrame()
 		typ, data, err := c.ws.Read(ctx)
 		if err != nil {
 			return

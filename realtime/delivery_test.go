@@ -601,3 +601,87 @@ func TestRoomEventsGoToTheMembersAsOfTheirPlace(t *testing.T) {
 		}
 	}
 }
+
+// Reactions and pins reach the room's members as the frames the store
+// encoded with the change, and user.updated the users who share a room
+// with the user, each frame valid by asyncapi.yaml.
+func TestReactionPinAndProfileFrames(t *testing.T) {
+	e := newEnv(t, realtime.Config{ReceiptsInterval: time.Hour})
+	ctx := context.Background()
+	room := e.room(store.RoomGroup, "alice", "bob")
+	msg, _, err := e.st.SendMessage(ctx, e.tenant, "bob", room, store.NewMessage{Content: "hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgID := msg.ID
+	a, _, _ := e.connect("alice")
+	b, _, _ := e.connect("bob")
+	stranger, _, _ := e.connect("mallory")
+	settle(t, a, b, stranger)
+	tests := []struct {
+		name       string
+		publish    func(t *testing.T) event.Event
+		want       string
+		recipients []*client
+	}{
+		{"reaction.added", func(t *testing.T) event.Event {
+			ch, err := e.st.AddReaction(ctx, e.tenant, "alice", room, msgID, "👍")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.ForLogged(e.tenant, ch.Event)
+		}, "reaction.added", []*client{a, b}},
+		{"reaction.removed", func(t *testing.T) event.Event {
+			ch, err := e.st.RemoveReaction(ctx, e.tenant, "alice", room, msgID, "👍")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.ForLogged(e.tenant, ch.Event)
+		}, "reaction.removed", []*client{a, b}},
+		{"pin.added", func(t *testing.T) event.Event {
+			ch, err := e.st.AddPin(ctx, e.tenant, "alice", room, msgID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.ForLogged(e.tenant, ch.Event)
+		}, "pin.added", []*client{a, b}},
+		{"pin.removed", func(t *testing.T) event.Event {
+			ch, err := e.st.RemovePin(ctx, e.tenant, "alice", room, msgID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.ForLogged(e.tenant, ch.Event)
+		}, "pin.removed", []*client{a, b}},
+		{"user.updated to who shares a room, and the user's own", func(t *testing.T) event.Event {
+			name := "Bob B."
+			p, err := e.st.UpdateProfile(ctx, e.tenant, "bob", "bob", store.ProfileChange{DisplayName: &name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.Event{Type: event.UserUpdated, TenantID: e.tenant, UserID: "bob", Profile: &p}
+		}, "user.updated", []*client{a, b}},
+		{"user.updated of a user who shares no room", func(t *testing.T) event.Event {
+			name := "Mallory"
+			p, err := e.st.UpdateProfile(ctx, e.tenant, "mallory", "mallory", store.ProfileChange{DisplayName: &name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return event.Event{Type: event.UserUpdated, TenantID: e.tenant, UserID: "mallory", Profile: &p}
+		}, "user.updated", []*client{stranger}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.hub.Publish(ctx, tt.publish(t))
+			for i, c := range []*client{a, b, stranger} {
+				got := c.until()
+				wantOne := slices.Contains(tt.recipients, c)
+				switch {
+				case wantOne && (len(got) != 1 || got[0].Type != tt.want):
+					t.Errorf("connection %d got %v, want one %s", i, types(got), tt.want)
+				case !wantOne && len(got) != 0:
+					t.Errorf("connection %d got %v, want nothing", i, types(got))
+				}
+			}
+		})
+	}
+}

@@ -163,6 +163,30 @@ func newNotificationFrame(n *store.Notification) notificationFrame {
 	return notificationFrame{Type: string(event.Notification), NotificationID: n.ID, Topic: n.Topic, Payload: payload, CreatedAt: n.CreatedAt, ExpiresAt: n.ExpiresAt}
 }
 
+// userUpdatedFrame is a profile as GET /users/{user_id} shows it, with the
+// event's type.
+type userUpdatedFrame struct {
+	Type        string          `json:"type"`
+	UserID      string          `json:"user_id"`
+	DisplayName string          `json:"display_name"`
+	AvatarURL   string          `json:"avatar_url"`
+	Custom      json.RawMessage `json:"custom"`
+	UpdatedAt   *time.Time      `json:"updated_at"`
+}
+
+func newUserUpdatedFrame(p *store.Profile) userUpdatedFrame {
+	custom := p.Custom
+	if len(custom) == 0 {
+		custom = json.RawMessage(`{}`)
+	}
+	var at *time.Time
+	if p.UpdatedAt != nil {
+		u := p.UpdatedAt.UTC()
+		at = &u
+	}
+	return userUpdatedFrame{Type: string(event.UserUpdated), UserID: p.UserID, DisplayName: p.DisplayName, AvatarURL: p.AvatarURL, Custom: custom, UpdatedAt: at}
+}
+
 type messageSentFrame struct {
 	Type      string    `json:"type"`
 	RequestID string    `json:"request_id,omitempty"`
@@ -262,6 +286,12 @@ func encodeEvent(e event.Event) ([]byte, error) {
 			return nil, fmt.Errorf("%s event without a notification", e.Type)
 		}
 		v = newNotificationFrame(e.Notification)
+	case event.ReactionAdded, event.ReactionRemoved, event.PinAdded, event.PinRemoved:
+		// Encoded by the store with the change, as the log serves it.
+		if len(e.Frame) == 0 {
+			return nil, fmt.Errorf("%s event without its frame", e.Type)
+		}
+		return e.Frame, nil
 	default:
 		return nil, fmt.Errorf("unknown event type %q", e.Type)
 	}

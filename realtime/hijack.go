@@ -34,6 +34,9 @@ const (
 // the handshake, already read into net/http's buffer, are carried over.
 type smallBuffers struct {
 	http.ResponseWriter
+	// c is told the read buffer handed out, and whether early bytes came
+	// with it (see waitFrame).
+	c *conn
 }
 
 // Unwrap lets http.ResponseController reach the original writer.
@@ -66,6 +69,7 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 			return nil, nil, fmt.Errorf("carry early bytes over: %w", err)
 		}
 	}
+	w.c.in, w.c.early = br, n > 0
 	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, connWriteBufferSize)), nil
 }
 

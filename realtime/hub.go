@@ -315,7 +315,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 
 	c := newConn(h, s)
-	ws, err := websocket.Accept(heldHijack{smallBuffers{w}, &c.out}, r, h.acceptOptions(c))
+	ws, err := websocket.Accept(heldHijack{smallBuffers{w, c}, &c.out}, r, h.acceptOptions(c))
 	if err != nil {
 		h.mu.Lock()
 		h.joinedLocked(k)
@@ -476,6 +476,9 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		return
 	case event.Presence:
 		h.deliverPresence(ctx, e)
+		return
+	case event.UserUpdated:
+		h.deliverUserUpdated(ctx, e)
 		return
 	}
 	frame, err := encodeEvent(e)

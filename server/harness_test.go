@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -79,6 +81,8 @@ type envOptions struct {
 	hub func(st *store.Store, now func() time.Time) hubUnderTest
 	// requestTimeout is Config.RequestTimeout; zero keeps the default.
 	requestTimeout time.Duration
+	// idempotencyWait is Config.IdempotencyWait; zero keeps the default.
+	idempotencyWait time.Duration
 	// cors is Config.CORSAllowedOrigins.
 	cors []string
 	// databaseURL is the database the store opens in place of a fresh
@@ -122,6 +126,7 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 
 		RequestTimeout:     opts.requestTimeout,
 		CORSAllowedOrigins: opts.cors,
+		IdempotencyWait:    opts.idempotencyWait,
 	}
 	var pub server.Publisher = e.events
 	if opts.hub != nil {
@@ -291,6 +296,29 @@ func (e *env) raw(method, path string, headers map[string]string, body string) (
 	}
 	defer resp.Body.Close()
 	return resp.StatusCode, resp.Header, readAll(e.t, resp)
+}
+
+// rawOversized sends a body the server refuses before reading it all. The
+// server answers 413 and closes; on a loaded machine the client may still be
+// writing then and see a broken pipe or a reset instead of the answer, which
+// says nothing about the server, so such a try is repeated (at most 5).
+func (e *env) rawOversized(method, path, body string) (int, []byte) {
+	e.t.Helper()
+	for try := 1; ; try++ {
+		req, err := http.NewRequest(method, e.url+path, strings.NewReader(body))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			if try < 5 && (errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)) {
+				continue
+			}
+			e.t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode, readAll(e.t, resp)
+	}
 }
 
 // checkRefusal asserts that raw is the error envelope with the wanted status,

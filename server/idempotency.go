@@ -26,7 +26,7 @@ import (
 // operation and body replays that answer, marked Idempotent-Replayed; a
 // repeat with anything else is 409 CONFLICT on field Idempotency-Key. A
 // repeat that arrives while the first still runs waits for its answer, up
-// to idempotencyWait, then gets 409 as well: concurrent identical requests
+// to Config.IdempotencyWait (10 s), then gets 409 as well: concurrent identical requests
 // all get the one answer, and a client whose first try is stuck is told so
 // rather than left hanging. 5xx answers are not kept (nothing may have been
 // done): the claim is released and the next retry runs afresh.
@@ -36,8 +36,9 @@ const (
 	idempotentReplayedHeader = "Idempotent-Replayed"
 	// idempotencyTTL is how long an answer is replayed (SPEC: 24 h).
 	idempotencyTTL = 24 * time.Hour
-	// idempotencyWait is how long a repeat waits for the first request.
-	idempotencyWait = 10 * time.Second
+	// defaultIdempotencyWait is how long a repeat waits for the first
+	// request (Config.IdempotencyWait).
+	defaultIdempotencyWait = 10 * time.Second
 	// idempotencyPollMin and idempotencyPollMax bound the pause between
 	// two looks at a pending claim.
 	idempotencyPollMin = 5 * time.Millisecond
@@ -75,7 +76,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		claim := store.IdempotencyClaim{TTL: idempotencyTTL, AbandonAfter: max(2*s.cfg.RequestTimeout, time.Minute)}
-		deadline := time.Now().Add(idempotencyWait)
+		deadline := time.Now().Add(s.cfg.IdempotencyWait)
 		pause := idempotencyPollMin
 		for {
 			rec, claimed, err := s.store.ClaimIdempotencyKey(ctx, p.tenant.ID, keyHash, fingerprint, claim)

@@ -199,3 +199,56 @@ func TestIdempotencyKey(t *testing.T) {
 		}
 	})
 }
+
+// gatedRooms holds every room creation until gate is closed.
+type gatedRooms struct {
+	*store.Store
+	entered chan struct{}
+	gate    chan struct{}
+}
+
+func (s gatedRooms) CreateRoom(ctx context.Context, tenantID, actor string, p store.NewRoom) (store.Room, error) {
+	s.entered <- struct{}{}
+	<-s.gate
+	return s.Store.CreateRoom(ctx, tenantID, actor, p)
+}
+
+// A repeat that arrives while the first request with its key still runs
+// waits for it, and past Config.IdempotencyWait is refused with 409 (retry
+// later); once the first is answered, a repeat gets its answer.
+func TestIdempotencyKeyInFlight(t *testing.T) {
+	gated := gatedRooms{entered: make(chan struct{}, 1), gate: make(chan struct{})}
+	e := newEnvWith(t, envOptions{idempotencyWait: 300 * time.Millisecond, wrap: func(st *store.Store) server.Store {
+		gated.Store = st
+		return gated
+	}})
+	tn := e.newTenant("acme", 1000)
+	h := map[string]string{"X-API-Key": tn.key, "X-User-Id": "alice", "Content-Type": "application/json", "Idempotency-Key": "k-slow"}
+	type answer struct {
+		status int
+		body   []byte
+	}
+	first := make(chan answer, 1)
+	go func() {
+		status, _, body := e.raw("POST", "/rooms", h, `{"type":"group"}`)
+		first <- answer{status, body}
+	}()
+	<-gated.entered // the first request runs, holding its claim
+
+	start := time.Now()
+	status, _, body := e.raw("POST", "/rooms", h, `{"type":"group"}`)
+	checkRefusal(t, status, body, refusal{409, "CONFLICT", "Idempotency-Key"})
+	if waited := time.Since(start); waited < 250*time.Millisecond {
+		t.Errorf("refused after %v, want a wait of about 300ms first", waited)
+	}
+
+	close(gated.gate)
+	a := <-first
+	if a.status != 201 {
+		t.Fatalf("first request: %d %s", a.status, a.body)
+	}
+	status, rh, body := e.raw("POST", "/rooms", h, `{"type":"group"}`)
+	if status != 201 || string(body) != string(a.body) || rh.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("repeat after the answer: %d %s, want %s replayed", status, body, a.body)
+	}
+}

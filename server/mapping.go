@@ -129,6 +129,47 @@ func messageOut(m store.Message) chatapi.Message {
 		}
 		out.Thread = &chatapi.Thread{ReplyCount: t.ReplyCount, LastReplyAt: t.LastReplyAt.UTC(), ParticipantIds: ids}
 	}
+	r := reactionsOut(m.Reactions)
+	out.Reactions = &r
+	return out
+}
+
+// reactionsOut is a message's reactions: empty, never null, when it has none.
+func reactionsOut(r store.Reactions) chatapi.Reactions {
+	own := r.Own
+	if own == nil {
+		own = []string{}
+	}
+	return chatapi.Reactions{Counts: countsOut(r.Counts), Own: own}
+}
+
+// countsOut decodes the store's counts object; a malformed one, which the
+// store never writes, shows as none.
+func countsOut(raw json.RawMessage) chatapi.ReactionCounts {
+	counts := chatapi.ReactionCounts{}
+	if len(raw) > 0 {
+		_ = json.Unmarshal(raw, &counts)
+	}
+	return counts
+}
+
+func reactionResultOut(ch store.ReactionChange) chatapi.ReactionResult {
+	return chatapi.ReactionResult{RoomId: ch.RoomID, MessageId: ch.MessageID, UserId: ch.UserID, Type: ch.Type, Counts: countsOut(ch.Counts)}
+}
+
+func reactionsListOut(rs []store.Reaction) []chatapi.Reaction {
+	out := make([]chatapi.Reaction, len(rs))
+	for i, r := range rs {
+		out[i] = chatapi.Reaction{UserId: r.UserID, Type: r.Type, CreatedAt: r.CreatedAt.UTC(), EventSeq: r.EventSeq}
+	}
+	return out
+}
+
+func pinsOut(pins []store.Pin) []chatapi.Pin {
+	out := make([]chatapi.Pin, len(pins))
+	for i, p := range pins {
+		out[i] = chatapi.Pin{Message: messageOut(p.Message), PinnedBy: p.PinnedBy, PinnedAt: p.PinnedAt.UTC()}
+	}
 	return out
 }
 

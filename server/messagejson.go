@@ -146,6 +146,21 @@ func appendMessageJSON(b []byte, m store.Message) ([]byte, error) {
 		b = appendJSONString(b, q.SenderID)
 		b = append(b, '}')
 	}
+	b = append(b, `,"reactions":{"counts":`...)
+	if len(m.Reactions.Counts) == 0 {
+		b = append(b, "{}"...)
+	} else {
+		// Stored as encoding/json encodes the map: sorted keys, compact.
+		b = append(b, m.Reactions.Counts...)
+	}
+	b = append(b, `,"own":[`...)
+	for i, typ := range m.Reactions.Own {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, typ)
+	}
+	b = append(b, "]}"...)
 	b = append(b, `,"room_id":`...)
 	b = appendJSONString(b, m.RoomID)
 	b = append(b, `,"sender_id":`...)

@@ -79,6 +79,8 @@ func TestMessagePageJSON(t *testing.T) {
 		{"empty thread participants", []store.Message{{ID: "msg_g", RoomID: "room_1", SenderID: "u", Seq: 10, Content: "x", CreatedAt: at,
 			Thread: &store.Thread{ReplyCount: 1, LastReplyAt: at}, Mentions: []string{}}}},
 		{"several", []store.Message{threaded, full, {ID: "msg_f", RoomID: "room_1", SenderID: "u", Seq: 8, Content: "", CreatedAt: at, DeletedAt: &at}, full}},
+		{"reactions", []store.Message{{ID: "msg_g", RoomID: "room_g", SenderID: "u", Seq: 9, Content: "x", CreatedAt: at,
+			Reactions: store.Reactions{Counts: reactionCounts(t, map[string]int64{"👍": 3, "<b>": 1, ":tada:": 20}), Own: []string{":tada:", "<b>", "👍"}}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := generatedPage(t, tc.msgs)
@@ -122,4 +124,14 @@ func FuzzMessagePageJSON(f *testing.F) {
 			t.Errorf("body\n got %s\nwant %s", got, rec.Body.Bytes())
 		}
 	})
+}
+
+// reactionCounts stores counts as the store does.
+func reactionCounts(t *testing.T, counts map[string]int64) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(counts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -42,6 +42,8 @@ type Store interface {
 	ListMembers(ctx context.Context, tenantID, actor, roomID string) ([]store.Member, error)
 
 	ListMessages(ctx context.Context, tenantID, actor, roomID string, p store.MessagePage) ([]store.Message, error)
+	ListReactions(ctx context.Context, tenantID, actor, roomID, messageID string, p store.ReactionPage) ([]store.Reaction, error)
+	ListPins(ctx context.Context, tenantID, actor, roomID string) ([]store.Pin, error)
 	ListReplies(ctx context.Context, tenantID, actor, roomID, parentID string, p store.MessagePage) ([]store.Message, error)
 	Unread(ctx context.Context, tenantID, userID string) (store.UnreadTotals, error)
 
@@ -52,7 +54,6 @@ type Store interface {
 	Subscribe(ctx context.Context, tenantID, userID, topic string) (store.Subscription, bool, error)
 	ListSubscriptions(ctx context.Context, tenantID, userID string) ([]store.Subscription, error)
 	UpdateMemberSettings(ctx context.Context, tenantID, actor, roomID, userID string, ch store.SettingsChange) (store.MemberSettings, error)
-	UpdateProfile(ctx context.Context, tenantID, actor, userID string, ch store.ProfileChange) (store.Profile, error)
 	GetProfiles(ctx context.Context, tenantID string, userIDs []string) ([]store.Profile, error)
 	SearchUsers(ctx context.Context, tenantID, q, after string, limit int) ([]store.Profile, bool, error)
 	SearchMessages(ctx context.Context, tenantID, actor string, q store.SearchQuery) (store.SearchPage, error)
@@ -95,6 +96,10 @@ type Config struct {
 	MetricsElsewhere bool
 	// RequestTimeout bounds each REST request (not /ws) [30s].
 	RequestTimeout time.Duration
+	// IdempotencyWait is how long a request repeating an Idempotency-Key
+	// waits for the first request with it to finish before it is refused
+	// with 409 [10s].
+	IdempotencyWait time.Duration
 	// CORSAllowedOrigins are the browser origins (scheme://host[:port])
 	// granted cross-origin access, or just "*" for every origin, without
 	// credentials. Empty grants none.
@@ -151,6 +156,9 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = defaultRequestTimeout
+	}
+	if cfg.IdempotencyWait <= 0 {
+		cfg.IdempotencyWait = defaultIdempotencyWait
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()

@@ -37,28 +37,30 @@ func (s *Server) GetUser(ctx context.Context, req chatapi.GetUserRequestObject) 
 	return chatapi.GetUser200JSONResponse{Success: true, Data: userOut(ps[0])}, nil
 }
 
-// PutUser replaces the caller's profile: absent fields become empty.
+// PutUser replaces the caller's profile (absent fields become empty) and
+// tells the users who share a room with them.
 func (s *Server) PutUser(ctx context.Context, req chatapi.PutUserRequestObject) (chatapi.PutUserResponseObject, error) {
 	ch, err := profileChange(req.Body, true)
 	if err != nil {
 		return nil, err
 	}
 	p := principalFrom(ctx)
-	prof, err := s.store.UpdateProfile(ctx, p.tenant.ID, p.userID, req.UserId, ch)
+	prof, err := s.chat.UpdateProfile(ctx, p.tenant.ID, p.userID, req.UserId, ch)
 	if err != nil {
 		return nil, err
 	}
 	return chatapi.PutUser200JSONResponse{Success: true, Data: userOut(prof)}, nil
 }
 
-// PatchUser changes the fields of the caller's profile the body names.
+// PatchUser changes the fields of the caller's profile the body names, and
+// tells the users who share a room with them.
 func (s *Server) PatchUser(ctx context.Context, req chatapi.PatchUserRequestObject) (chatapi.PatchUserResponseObject, error) {
 	ch, err := profileChange(req.Body, false)
 	if err != nil {
 		return nil, err
 	}
 	p := principalFrom(ctx)
-	prof, err := s.store.UpdateProfile(ctx, p.tenant.ID, p.userID, req.UserId, ch)
+	prof, err := s.chat.UpdateProfile(ctx, p.tenant.ID, p.userID, req.UserId, ch)
 	if err != nil {
 		return nil, err
 	}

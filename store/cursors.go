@@ -144,10 +144,22 @@ type cursorWriter struct {
 	reqs chan *cursorRequest
 	stop chan struct{}
 	done chan struct{}
+	// stmts holds the updates prepared on the writer, by cursor and row
+	// count, as the group committer's statements (groupCommitter.stmts): a
+	// statement runs unprepared the first time it is met and is prepared
+	// after that transaction. Only run's goroutine touches it.
+	stmts map[cursorStmt]*batchStmtState
+}
+
+// cursorStmt names an update of the cursor writer: its cursor and rows.
+type cursorStmt struct {
+	col  cursorColumn
+	rows int
 }
 
 func newCursorWriter(s *Store) *cursorWriter {
-	w := &cursorWriter{s: s, reqs: make(chan *cursorRequest), stop: make(chan struct{}), done: make(chan struct{})}
+	w := &cursorWriter{s: s, reqs: make(chan *cursorRequest), stop: make(chan struct{}), done: make(chan struct{}),
+		stmts: make(map[cursorStmt]*batchStmtState)}
 	go w.run()
 	return w
 }
@@ -165,9 +177,18 @@ func (w *cursorWriter) write(ctx context.Context, m cursorMove) error {
 	return <-r.done
 }
 
-func (w *cursorWriter) close() {
+// close stops the writer after the batch in hand and releases its
+// statements.
+func (w *cursorWriter) close() error {
 	close(w.stop)
 	<-w.done
+	var errs []error
+	for _, st := range w.stmts {
+		if st.st != nil {
+			errs = append(errs, st.st.Close())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (w *cursorWriter) run() {
@@ -176,6 +197,13 @@ func (w *cursorWriter) run() {
 		err := w.commit(batch)
 		for _, r := range batch {
 			r.done <- err
+		}
+		// After the transaction, which on SQLite holds the writer's only
+		// connection.
+		for _, st := range w.stmts {
+			if st.st == nil {
+				st.st, _ = w.s.w.Preparex(st.query) // one that fails runs unprepared
+			}
 		}
 	})
 }
@@ -206,13 +234,26 @@ func (w *cursorWriter) commit(batch []*cursorRequest) error {
 		for col, args := range byCol {
 			for start := 0; start < len(args); start += 4 * cursorRowsPerStatement {
 				chunk := args[start:min(len(args), start+4*cursorRowsPerStatement)]
-				if _, err := tx.Exec(tx.Rebind(cursorUpdateSQL(col, len(chunk)/4)), chunk...); err != nil {
+				if _, err := w.exec(tx, cursorStmt{col, len(chunk) / 4}, chunk); err != nil {
 					return fmt.Errorf("move %s: %w", col, err)
 				}
 			}
 		}
 		return nil
 	})
+}
+
+// exec runs the update s in tx, prepared when it was met before.
+func (w *cursorWriter) exec(tx *sqlx.Tx, s cursorStmt, args []any) (sql.Result, error) {
+	st, ok := w.stmts[s]
+	if !ok {
+		st = &batchStmtState{query: w.s.w.Rebind(cursorUpdateSQL(s.col, s.rows))}
+		w.stmts[s] = st
+	}
+	if st.st != nil {
+		return tx.Stmtx(st.st).Exec(args...)
+	}
+	return tx.Exec(st.query, args...)
 }
 
 // cursorUpdateSQL moves col of n members, never backwards. Both databases

@@ -272,7 +272,7 @@ func (s *Store) ListMessages(ctx context.Context, tenantID, actor, roomID string
 	return out, nil
 }
 
-// scanMessages reads rows of pageColumns, messages of roomID, into Messages
+// scanMessages reads rows of pageColumns and reactionColumns, messages of roomID, into Messages
 // and closes rows. It scans by position, without sqlx's reflection: on a
 // page of 100 that was a quarter of the server's CPU.
 func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, err error) {
@@ -291,11 +291,13 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 		quoted, mentions, participants sql.RawBytes
 		replyCount                     int64
 		lastReplyAt                    sql.NullInt64
+		counts, own                    sql.NullString
 	)
 	for rows.Next() {
 		m := Message{RoomID: roomID}
 		if err := rows.Scan(&m.ID, &m.SenderID, &m.Seq, &m.Content, &meta, &clientMsgID,
-			&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants); err != nil {
+			&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
+			&counts, &own); err != nil {
 			return nil, err
 		}
 		if parentID.Valid {
@@ -309,6 +311,7 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 			}
 			m.Quoted, m.Mentions, m.Thread = decodeRefBytes(quoted, mentions, replyCount, at, participants)
 		}
+		m.Reactions = scannedReactions(counts, own, deletedAt.Valid)
 		if meta.Valid {
 			m.Meta = []byte(meta.String)
 		}
@@ -330,37 +333,42 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 
 // pageColumns are messageColumns but room_id, which a page query fixes: each
 // column read from SQLite costs a few locked calls into the driver.
-const pageColumns = `id, sender_id, seq, content, meta, client_msg_id, created_at, edited_at, deleted_at, ` + threadColumns
+// A page query names the messages table m.
+const pageColumns = `m.id, m.sender_id, m.seq, m.content, m.meta, m.client_msg_id, m.created_at, m.edited_at, m.deleted_at, ` +
+	`m.parent_id, m.quoted, m.mentions, m.reply_count, m.last_reply_at, m.reply_participants`
 
 // listMessagesQuery is ListMessages' SQL (before Rebind) for page p with its
 // limit resolved. descending says the rows come newest first and must be
 // reversed. Every mode reads the (room_id, seq) primary key in order and
 // stops after limit rows (store/plan_test.go holds it to that). The EXISTS
 // on room_members does not depend on the row, so it is evaluated once (an
-// InitPlan on PostgreSQL): a non-member gets no rows.
+// InitPlan on PostgreSQL): a non-member gets no rows. The reactions of each
+// message (reactionColumns) come with it, by primary key lookups: no query
+// per message.
 func listMessagesQuery(tenantID, actor, roomID string, p MessagePage, limit int) (query string, args []any, descending bool) {
 	query, args = `
-		SELECT `+pageColumns+`
-		FROM messages
-		WHERE tenant_id = ? AND room_id = ?
-		AND EXISTS (SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?)`, []any{tenantID, roomID, roomID, actor}
+		SELECT `+pageColumns+`,`+reactionColumns+`
+		FROM messages m
+		WHERE m.tenant_id = ? AND m.room_id = ?
+		AND EXISTS (SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?)`, []any{actor, tenantID, roomID, roomID, actor}
 	if p.TopLevel {
-		query += ` AND parent_id IS NULL`
+		query += ` AND m.parent_id IS NULL`
 	}
 	return pageWindow(query, args, p, limit)
 }
 
-// pageWindow adds p's window, order and limit to a page query.
+// pageWindow adds p's window, order and limit to a page query, whose
+// messages table is m.
 func pageWindow(query string, args []any, p MessagePage, limit int) (string, []any, bool) {
 	switch {
 	case p.AfterSeq != nil && p.BeforeSeq != nil: // a window: the first limit inside it
-		return query + ` AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`, append(args, *p.AfterSeq, *p.BeforeSeq, limit), false
+		return query + ` AND m.seq > ? AND m.seq < ? ORDER BY m.seq LIMIT ?`, append(args, *p.AfterSeq, *p.BeforeSeq, limit), false
 	case p.AfterSeq != nil:
-		return query + ` AND seq > ? ORDER BY seq LIMIT ?`, append(args, *p.AfterSeq, limit), false
+		return query + ` AND m.seq > ? ORDER BY m.seq LIMIT ?`, append(args, *p.AfterSeq, limit), false
 	case p.BeforeSeq != nil:
-		return query + ` AND seq < ? ORDER BY seq DESC LIMIT ?`, append(args, *p.BeforeSeq, limit), true
+		return query + ` AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`, append(args, *p.BeforeSeq, limit), true
 	default: // the latest page
-		return query + ` ORDER BY seq DESC LIMIT ?`, append(args, limit), true
+		return query + ` ORDER BY m.seq DESC LIMIT ?`, append(args, limit), true
 	}
 }
 
@@ -414,7 +422,10 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 		meta = m
 	}
 
-	var out messageRow
+	var (
+		out       messageRow
+		reactions Reactions
+	)
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		row, _, err := s.messageForActor(ctx, tx, tenantID, actor, roomID, messageID)
 		if err != nil {
@@ -451,12 +462,16 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 			return err
 		}
 		out = row
-		return nil
+		// An edit keeps the message's reactions.
+		reactions, err = s.reactionsFor(ctx, tx, row, actor)
+		return err
 	})
 	if err != nil {
 		return Message{}, err
 	}
-	return out.message(), nil
+	msg := out.message()
+	msg.Reactions = reactions
+	return msg, nil
 }
 
 // DeleteMessage soft-deletes a message: its content and meta are emptied,

@@ -150,6 +150,9 @@ type Message struct {
 	CreatedAt   time.Time
 	EditedAt    *time.Time
 	DeletedAt   *time.Time
+	// Reactions are the message's reactions as the user who read or
+	// changed it sees them; empty for a new or deleted message.
+	Reactions Reactions
 	// EventSeq is the event_seq of the change that returned the message
 	// (a send, an edit, a delete); 0 when nothing changed (a read, a
 	// client_msg_id replay, the delete of a deleted message).

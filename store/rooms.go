@@ -267,6 +267,8 @@ type roomSummaryRow struct {
 	MsgCreatedAt   *int64  `db:"msg_created_at"`
 	MsgEditedAt    *int64  `db:"msg_edited_at"`
 	MsgDeletedAt   *int64  `db:"msg_deleted_at"`
+	MsgCounts      *string `db:"msg_reaction_counts"`
+	MsgOwn         *string `db:"msg_own_reactions"`
 }
 
 func (r roomSummaryRow) summary(now int64) RoomSummary {
@@ -287,9 +289,17 @@ func (r roomSummaryRow) summary(now int64) RoomSummary {
 			EditedAt:    r.MsgEditedAt,
 			DeletedAt:   r.MsgDeletedAt,
 		}.message()
+		m.Reactions = scannedReactions(nullString(r.MsgCounts), nullString(r.MsgOwn), m.DeletedAt != nil)
 		sum.LastMessage = &m
 	}
 	return sum
+}
+
+func nullString(p *string) sql.NullString {
+	if p == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: *p, Valid: true}
 }
 
 func deref[T any](p *T) T {
@@ -349,6 +359,9 @@ func listRoomsQuery(tenantID, userID string, f RoomFilter, limit int) (string, [
 			msg.content AS msg_content, msg.meta AS msg_meta,
 			msg.client_msg_id AS msg_client_msg_id, msg.created_at AS msg_created_at,
 			msg.edited_at AS msg_edited_at, msg.deleted_at AS msg_deleted_at,
+			(SELECT c.counts FROM reaction_counts c WHERE c.room_id = msg.room_id AND c.message_seq = msg.seq) AS msg_reaction_counts,
+			(SELECT string_agg(own.type, ' ') FROM reactions own
+				WHERE own.room_id = msg.room_id AND own.message_seq = msg.seq AND own.user_id = m.user_id) AS msg_own_reactions,
 			(SELECT COUNT(*) FROM message_mentions mm
 			 WHERE mm.room_id = m.room_id AND mm.user_id = m.user_id AND mm.seq > m.last_ack) AS unread_mentions
 		FROM room_members m

@@ -121,7 +121,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 func (s *Store) Close() error {
 	var errs []error
 	if s.cursors != nil {
-		s.cursors.close()
+		errs = append(errs, s.cursors.close())
 	}
 	for _, g := range s.sends {
 		errs = append(errs, g.close())

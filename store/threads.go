@@ -529,11 +529,11 @@ func (s *Store) ListReplies(ctx context.Context, tenantID, actor, roomID, parent
 // stopping after limit rows.
 func listRepliesQuery(tenantID, actor, roomID, parentID string, p MessagePage, limit int) (string, []any, bool) {
 	return pageWindow(`
-		SELECT `+pageColumns+`
-		FROM messages
-		WHERE tenant_id = ? AND room_id = ? AND parent_id = ?
+		SELECT `+pageColumns+`,`+reactionColumns+`
+		FROM messages m
+		WHERE m.tenant_id = ? AND m.room_id = ? AND m.parent_id = ?
 		AND EXISTS (SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?)`,
-		[]any{tenantID, roomID, parentID, roomID, actor}, p, limit)
+		[]any{actor, tenantID, roomID, parentID, roomID, actor}, p, limit)
 }
 
 // UnreadTotals are a user's unread counts over the rooms they have not

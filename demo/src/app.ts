@@ -1,6 +1,6 @@
 // The ChatAPI demo app: a room list with unread counts and mentions, a chat
-// view with typing, presence, delivered/read ticks, edits and thread
-// replies, on the TypeScript SDK. The
+// view with typing, presence, delivered/read ticks, edits, reactions and
+// thread replies, on the TypeScript SDK. The
 // page holds a user token only, from the demo backend's POST /demo/session.
 import {
   RealtimeClient,
@@ -14,7 +14,20 @@ import {
 
 /** A message as the app keeps it, from REST or an event (whose thread
  * participants are typed as a tuple, REST's as an array). */
-type Message = Omit<MessageEvent, "type" | "event_seq" | "occurred_at" | "thread"> & { thread?: Thread };
+type Message = Omit<MessageEvent, "type" | "event_seq" | "occurred_at" | "thread" | "reactions"> & {
+  thread?: Thread;
+  reactions?: Reactions;
+};
+
+/** A message's reactions as this user sees them (REST gives them; message
+ * events leave them out, reaction events carry the counts). */
+interface Reactions {
+  counts: Record<string, number | undefined>;
+  own: readonly string[];
+}
+
+/** The reactions every message offers, besides those it already has. */
+const QUICK_REACTIONS = ["👍", "🎉", "❤️"];
 
 interface Thread {
   reply_count: number;
@@ -111,6 +124,8 @@ class DemoApp {
     this.rt.on("message", (m) => this.onMessage(m));
     this.rt.on("message.updated", (m) => this.store(m));
     this.rt.on("message.deleted", (m) => this.store(m));
+    this.rt.on("reaction.added", (r) => this.onReaction(r.room_id, r.message_id, r.user_id, r.reaction, r.counts, true));
+    this.rt.on("reaction.removed", (r) => this.onReaction(r.room_id, r.message_id, r.user_id, r.reaction, r.counts, false));
     this.rt.on("thread.updated", (t) => {
       const parent = this.messages.get(t.room_id)?.get(t.message_id);
       if (!parent) return;
@@ -297,9 +312,29 @@ class DemoApp {
     // A replayed or late copy never takes back an edit.
     if (had && (had.edited_at ?? "") > (m.edited_at ?? "") && !m.deleted_at) return;
     // An edit's copy may lack the thread summary, which thread.updated keeps.
-    room.set(m.message_id, { ...m, thread: m.thread ?? had?.thread });
+    room.set(m.message_id, { ...m, thread: m.thread ?? had?.thread, reactions: m.reactions ?? had?.reactions });
     if (m.client_msg_id) this.pending.delete(m.client_msg_id);
     if (render && m.room_id === this.current) this.renderMessages();
+  }
+
+  private onReaction(roomId: string, messageId: string, user: string, type: string, counts: Record<string, number | undefined>, added: boolean): void {
+    const m = this.messages.get(roomId)?.get(messageId);
+    if (!m) return;
+    const own = new Set(m.reactions?.own ?? []);
+    if (user === this.me) {
+      if (added) own.add(type);
+      else own.delete(type);
+    }
+    m.reactions = { counts, own: [...own] };
+    if (roomId === this.current) this.renderMessages();
+  }
+
+  private async react(m: Message, type: string, on: boolean): Promise<void> {
+    const params = { path: { room_id: m.room_id, message_id: m.message_id, type } };
+    const path = "/rooms/{room_id}/messages/{message_id}/reactions/{type}" as const;
+    const { data, error } = on ? await this.rest.PUT(path, { params }) : await this.rest.DELETE(path, { params });
+    if (data) this.onReaction(m.room_id, m.message_id, this.me, type, data.data.counts, on);
+    else $("typing").textContent = `Reaction not saved: ${error?.error?.message ?? "error"}`;
   }
 
   private markRead(roomId: string): void {
@@ -428,11 +463,21 @@ class DemoApp {
       }
     }
     const real = m.seq !== Number.MAX_SAFE_INTEGER && !m.deleted_at;
-    if (!m.parent_id && real) {
-      const reply = el("button", { type: "button", textContent: "Reply", ariaLabel: `Reply in thread to ${m.sender_id}: ${m.content}` });
-      reply.addEventListener("click", () => this.reply(m));
+    if (real) {
       const actions = li.querySelector(".actions") ?? li.appendChild(el("span", { className: "actions" }));
-      actions.append(reply);
+      if (!m.parent_id) {
+        const reply = el("button", { type: "button", textContent: "Reply", ariaLabel: `Reply in thread to ${m.sender_id}: ${m.content}` });
+        reply.addEventListener("click", () => this.reply(m));
+        actions.append(reply);
+      }
+      // The quick reactions the message has none of yet sit with the
+      // actions; those it has show below, counted.
+      const counts = m.reactions?.counts ?? {};
+      for (const type of QUICK_REACTIONS.filter((t) => !counts[t])) {
+        actions.append(this.reactionButton(m, type, 0, false));
+      }
+      const row = this.renderReactions(m);
+      if (row) li.append(row);
     }
     const count = Math.max(m.thread?.reply_count ?? 0, replies.filter((r) => r.seq !== Number.MAX_SAFE_INTEGER).length);
     if (count > 0 || replies.length > 0) {
@@ -442,6 +487,31 @@ class DemoApp {
       li.append(thread);
     }
     return li;
+  }
+
+  /** The message's reactions, counted, or null when it has none. */
+  private renderReactions(m: Message): HTMLElement | null {
+    const counts = Object.entries(m.reactions?.counts ?? {}).filter((e): e is [string, number] => (e[1] ?? 0) > 0);
+    if (counts.length === 0) return null;
+    const own = new Set(m.reactions?.own ?? []);
+    const group = el("div", { className: "reactions" }, ...counts.map(([type, n]) => this.reactionButton(m, type, n, own.has(type))));
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", `Reactions to ${m.sender_id}'s message`);
+    return group;
+  }
+
+  /** A toggle: pressed when this user reacted so; pressing it again takes it back. */
+  private reactionButton(m: Message, type: string, n: number, mine: boolean): HTMLButtonElement {
+    const b = el("button", {
+      type: "button",
+      textContent: n > 0 ? `${type} ${n}` : type,
+      ariaLabel: n > 0 ? `${type}: ${n} ${n === 1 ? "reaction" : "reactions"}${mine ? ", yours among them" : ""}` : `React with ${type}`,
+    });
+    b.setAttribute("aria-pressed", String(mine));
+    b.dataset.reaction = type;
+    b.dataset.count = String(n);
+    b.addEventListener("click", () => void this.react(m, type, !mine));
+    return b;
   }
 
   private editForm(m: Message): HTMLFormElement {

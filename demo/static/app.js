@@ -1186,6 +1186,7 @@ function errorMessage(err) {
 }
 
 // src/app.ts
+var QUICK_REACTIONS = ["👍", "🎉", "❤️"];
 var TYPING_SHOWN_MS = 6e3;
 var baseUrl = location.origin;
 var $ = (id) => document.getElementById(id);
@@ -1246,6 +1247,8 @@ var DemoApp = class {
     this.rt.on("message", (m) => this.onMessage(m));
     this.rt.on("message.updated", (m) => this.store(m));
     this.rt.on("message.deleted", (m) => this.store(m));
+    this.rt.on("reaction.added", (r) => this.onReaction(r.room_id, r.message_id, r.user_id, r.reaction, r.counts, true));
+    this.rt.on("reaction.removed", (r) => this.onReaction(r.room_id, r.message_id, r.user_id, r.reaction, r.counts, false));
     this.rt.on("thread.updated", (t) => {
       const parent = this.messages.get(t.room_id)?.get(t.message_id);
       if (!parent) return;
@@ -1409,9 +1412,27 @@ var DemoApp = class {
     if (!room) this.messages.set(m.room_id, room = /* @__PURE__ */ new Map());
     const had = room.get(m.message_id);
     if (had && (had.edited_at ?? "") > (m.edited_at ?? "") && !m.deleted_at) return;
-    room.set(m.message_id, { ...m, thread: m.thread ?? had?.thread });
+    room.set(m.message_id, { ...m, thread: m.thread ?? had?.thread, reactions: m.reactions ?? had?.reactions });
     if (m.client_msg_id) this.pending.delete(m.client_msg_id);
     if (render && m.room_id === this.current) this.renderMessages();
+  }
+  onReaction(roomId, messageId, user, type, counts, added) {
+    const m = this.messages.get(roomId)?.get(messageId);
+    if (!m) return;
+    const own = new Set(m.reactions?.own ?? []);
+    if (user === this.me) {
+      if (added) own.add(type);
+      else own.delete(type);
+    }
+    m.reactions = { counts, own: [...own] };
+    if (roomId === this.current) this.renderMessages();
+  }
+  async react(m, type, on) {
+    const params = { path: { room_id: m.room_id, message_id: m.message_id, type } };
+    const path = "/rooms/{room_id}/messages/{message_id}/reactions/{type}";
+    const { data, error } = on ? await this.rest.PUT(path, { params }) : await this.rest.DELETE(path, { params });
+    if (data) this.onReaction(m.room_id, m.message_id, this.me, type, data.data.counts, on);
+    else $("typing").textContent = `Reaction not saved: ${error?.error?.message ?? "error"}`;
   }
   markRead(roomId) {
     const msgs = [...this.messages.get(roomId)?.values() ?? []];
@@ -1528,11 +1549,19 @@ var DemoApp = class {
       }
     }
     const real = m.seq !== Number.MAX_SAFE_INTEGER && !m.deleted_at;
-    if (!m.parent_id && real) {
-      const reply = el("button", { type: "button", textContent: "Reply", ariaLabel: `Reply in thread to ${m.sender_id}: ${m.content}` });
-      reply.addEventListener("click", () => this.reply(m));
+    if (real) {
       const actions = li.querySelector(".actions") ?? li.appendChild(el("span", { className: "actions" }));
-      actions.append(reply);
+      if (!m.parent_id) {
+        const reply = el("button", { type: "button", textContent: "Reply", ariaLabel: `Reply in thread to ${m.sender_id}: ${m.content}` });
+        reply.addEventListener("click", () => this.reply(m));
+        actions.append(reply);
+      }
+      const counts = m.reactions?.counts ?? {};
+      for (const type of QUICK_REACTIONS.filter((t) => !counts[t])) {
+        actions.append(this.reactionButton(m, type, 0, false));
+      }
+      const row = this.renderReactions(m);
+      if (row) li.append(row);
     }
     const count = Math.max(m.thread?.reply_count ?? 0, replies.filter((r) => r.seq !== Number.MAX_SAFE_INTEGER).length);
     if (count > 0 || replies.length > 0) {
@@ -1542,6 +1571,29 @@ var DemoApp = class {
       li.append(thread);
     }
     return li;
+  }
+  /** The message's reactions, counted, or null when it has none. */
+  renderReactions(m) {
+    const counts = Object.entries(m.reactions?.counts ?? {}).filter((e) => (e[1] ?? 0) > 0);
+    if (counts.length === 0) return null;
+    const own = new Set(m.reactions?.own ?? []);
+    const group = el("div", { className: "reactions" }, ...counts.map(([type, n]) => this.reactionButton(m, type, n, own.has(type))));
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", `Reactions to ${m.sender_id}'s message`);
+    return group;
+  }
+  /** A toggle: pressed when this user reacted so; pressing it again takes it back. */
+  reactionButton(m, type, n, mine) {
+    const b = el("button", {
+      type: "button",
+      textContent: n > 0 ? `${type} ${n}` : type,
+      ariaLabel: n > 0 ? `${type}: ${n} ${n === 1 ? "reaction" : "reactions"}${mine ? ", yours among them" : ""}` : `React with ${type}`
+    });
+    b.setAttribute("aria-pressed", String(mine));
+    b.dataset.reaction = type;
+    b.dataset.count = String(n);
+    b.addEventListener("click", () => void this.react(m, type, !mine));
+    return b;
   }
   editForm(m) {
     const id = `edit-${m.message_id}`;

@@ -129,6 +129,24 @@ func (e MessageEventType) Valid() bool {
 	}
 }
 
+// Defines values for PinEventType.
+const (
+	PinEventTypePinAdded   PinEventType = "pin.added"
+	PinEventTypePinRemoved PinEventType = "pin.removed"
+)
+
+// Valid indicates whether the value is a known member of the PinEventType enum.
+func (e PinEventType) Valid() bool {
+	switch e {
+	case PinEventTypePinAdded:
+		return true
+	case PinEventTypePinRemoved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PresenceStatus.
 const (
 	PresenceStatusOffline PresenceStatus = "offline"
@@ -141,6 +159,24 @@ func (e PresenceStatus) Valid() bool {
 	case PresenceStatusOffline:
 		return true
 	case PresenceStatusOnline:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReactionEventType.
+const (
+	ReactionEventTypeReactionAdded   ReactionEventType = "reaction.added"
+	ReactionEventTypeReactionRemoved ReactionEventType = "reaction.removed"
+)
+
+// Valid indicates whether the value is a known member of the ReactionEventType enum.
+func (e ReactionEventType) Valid() bool {
+	switch e {
+	case ReactionEventTypeReactionAdded:
+		return true
+	case ReactionEventTypeReactionRemoved:
 		return true
 	default:
 		return false
@@ -728,6 +764,12 @@ type Message struct {
 	// Quoted The quoted message as it was when the quoting message was sent.
 	Quoted *Quote `json:"quoted,omitempty"`
 
+	// Reactions The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
+
 	// RoomId A room id, `room_` followed by random characters.
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -808,6 +850,12 @@ type MessageEvent struct {
 
 	// Quoted The quoted message as it was when the quoting message was sent.
 	Quoted *Quote `json:"quoted,omitempty"`
+
+	// Reactions The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -1019,6 +1067,106 @@ type NotifyTargets struct {
 // NullError Always null on success.
 type NullError = map[string]interface{}
 
+// Pin A pinned message.
+type Pin struct {
+	// Message A stored message.
+	Message Message `json:"message"`
+
+	// PinnedAt When the message was pinned.
+	//
+	// Example: 2026-11-24T20:15:00Z
+	PinnedAt time.Time `json:"pinned_at"`
+
+	// PinnedBy A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	PinnedBy UserId `json:"pinned_by"`
+}
+
+// PinEvent A message was pinned (`pin.added`) or unpinned (`pin.removed`) by
+// `user_id`; `seq` and `message_id` name the message.
+type PinEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: pin.added
+	Type PinEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// PinEventType The event type.
+//
+// Example: pin.added
+type PinEventType string
+
+// PinListResponse Envelope of a room's pins.
+type PinListResponse struct {
+	// Data The pins, newest first.
+	Data []Pin `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// PinResult Whether the message is pinned after the request.
+type PinResult struct {
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// Pinned True when the message is now pinned.
+	Pinned bool `json:"pinned"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+}
+
+// PinResultResponse Envelope of PinResult.
+type PinResultResponse struct {
+	// Data Whether the message is pinned after the request.
+	Data PinResult `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // Presence A user's presence.
 type Presence struct {
 	// LastSeen When the user was last connected; null if never seen.
@@ -1075,6 +1223,160 @@ type Quote struct {
 	//
 	// Example: alice
 	SenderId UserId `json:"sender_id"`
+}
+
+// Reaction One user's reaction to a message.
+type Reaction struct {
+	// CreatedAt When the user reacted.
+	//
+	// Example: 2026-11-24T20:10:30Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// Type A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Type ReactionType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionCounts How many users reacted with each type.
+//
+// Example: {":tada:":1,"👍":2}
+type ReactionCounts map[string]int64
+
+// ReactionEvent A user reacted to a message (`reaction.added`) or took a reaction back
+// (`reaction.removed`); `seq` and `message_id` name the message,
+// `reaction` is the reaction's type (the event's own `type` is taken),
+// `counts` the message's counts after the change.
+type ReactionEvent struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Reaction A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Reaction ReactionType `json:"reaction"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: reaction.added
+	Type ReactionEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionEventType The event type.
+//
+// Example: reaction.added
+type ReactionEventType string
+
+// ReactionListResponse Envelope of a page of reactions.
+type ReactionListResponse struct {
+	// Data The reactions, oldest first.
+	Data []Reaction `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReactionResult A reaction added or taken back, and the message's counts after it.
+type ReactionResult struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Type ReactionType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionResultResponse Envelope of ReactionResult.
+type ReactionResultResponse struct {
+	// Data A reaction added or taken back, and the message's counts after it.
+	Data ReactionResult `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReactionType A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+//
+// Example: 👍
+type ReactionType = string
+
+// Reactions A message's reactions as the caller sees them; empty on a deleted message.
+type Reactions struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// Own The types the caller reacted with, sorted.
+	//
+	// Example: ["👍"]
+	Own []ReactionType `json:"own"`
 }
 
 // RemovedMember Who left which room.
@@ -1822,6 +2124,11 @@ type NotificationIdPath = NotificationId
 // Offset defines model for Offset.
 type Offset = int
 
+// ReactionTypePath A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+//
+// Example: 👍
+type ReactionTypePath = ReactionType
+
 // RoomIdPath A room id, `room_` followed by random characters.
 //
 // Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -1992,6 +2299,18 @@ type ListMessagesParams struct {
 
 	// BeforeSeq Return the messages right before this seq. With `after_seq`, the first `limit` messages strictly between the two.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListReactionsParams defines parameters for ListReactions.
+type ListReactionsParams struct {
+	// Type Only reactions of this type.
+	Type *ReactionType `form:"type,omitempty" json:"type,omitempty"`
+
+	// After The `event_seq` of the last reaction of the previous page; the list continues after it.
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2216,6 +2535,58 @@ func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
 	return err
 }
 
+// AsReactionEvent returns the union data inside the RoomEvent as a ReactionEvent
+func (t RoomEvent) AsReactionEvent() (ReactionEvent, error) {
+	var body ReactionEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromReactionEvent overwrites any union data inside the RoomEvent as the provided ReactionEvent
+func (t *RoomEvent) FromReactionEvent(v ReactionEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeReactionEvent performs a merge with any union data inside the RoomEvent, using the provided ReactionEvent
+func (t *RoomEvent) MergeReactionEvent(v ReactionEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsPinEvent returns the union data inside the RoomEvent as a PinEvent
+func (t RoomEvent) AsPinEvent() (PinEvent, error) {
+	var body PinEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromPinEvent overwrites any union data inside the RoomEvent as the provided PinEvent
+func (t *RoomEvent) FromPinEvent(v PinEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergePinEvent performs a merge with any union data inside the RoomEvent, using the provided PinEvent
+func (t *RoomEvent) MergePinEvent(v PinEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 // AsThreadUpdatedEvent returns the union data inside the RoomEvent as a ThreadUpdatedEvent
 func (t RoomEvent) AsThreadUpdatedEvent() (ThreadUpdatedEvent, error) {
 	var body ThreadUpdatedEvent
@@ -2266,6 +2637,14 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "message.updated":
 		return t.AsMessageEvent()
+	case "pin.added":
+		return t.AsPinEvent()
+	case "pin.removed":
+		return t.AsPinEvent()
+	case "reaction.added":
+		return t.AsReactionEvent()
+	case "reaction.removed":
+		return t.AsReactionEvent()
 	case "room.updated":
 		return t.AsRoomUpdatedEvent()
 	case "thread.updated":
@@ -2356,9 +2735,27 @@ type ServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// ListReactions List who reacted
+	// (GET /rooms/{room_id}/messages/{message_id}/reactions)
+	ListReactions(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListReactionsParams) error
+	// RemoveReaction Take a reaction back
+	// (DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	RemoveReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error
+	// AddReaction React to a message
+	// (PUT /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	AddReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error
 	// ListReplies List a thread's replies
 	// (GET /rooms/{room_id}/messages/{message_id}/replies)
 	ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error
+	// ListPins List pinned messages
+	// (GET /rooms/{room_id}/pins)
+	ListPins(ctx echo.Context, roomId RoomIdPath) error
+	// RemovePin Unpin a message
+	// (DELETE /rooms/{room_id}/pins/{message_id})
+	RemovePin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// AddPin Pin a message
+	// (PUT /rooms/{room_id}/pins/{message_id})
+	AddPin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
 	// SearchMessages Search messages
 	// (GET /search/messages)
 	SearchMessages(ctx echo.Context, params SearchMessagesParams) error
@@ -2919,6 +3316,117 @@ func (w *ServerInterfaceWrapper) UpdateMessage(ctx echo.Context) error {
 	return err
 }
 
+// ListReactions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReactions(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReactionsParams
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", ctx.QueryParams(), &params.Type, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReactions(ctx, roomId, messageId, params)
+	return err
+}
+
+// RemoveReaction converts echo context to params.
+func (w *ServerInterfaceWrapper) RemoveReaction(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// ------------- Path parameter "type" -------------
+	var pType ReactionTypePath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type", ctx.Param("type"), &pType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemoveReaction(ctx, roomId, messageId, pType)
+	return err
+}
+
+// AddReaction converts echo context to params.
+func (w *ServerInterfaceWrapper) AddReaction(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// ------------- Path parameter "type" -------------
+	var pType ReactionTypePath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type", ctx.Param("type"), &pType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddReaction(ctx, roomId, messageId, pType)
+	return err
+}
+
 // ListReplies converts echo context to params.
 func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
 	var err error
@@ -2963,6 +3471,70 @@ func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListReplies(ctx, roomId, messageId, params)
+	return err
+}
+
+// ListPins converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPins(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPins(ctx, roomId)
+	return err
+}
+
+// RemovePin converts echo context to params.
+func (w *ServerInterfaceWrapper) RemovePin(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemovePin(ctx, roomId, messageId)
+	return err
+}
+
+// AddPin converts echo context to params.
+func (w *ServerInterfaceWrapper) AddPin(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "message_id" -------------
+	var messageId MessageIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "message_id", ctx.Param("message_id"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter message_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddPin(ctx, roomId, messageId)
 	return err
 }
 
@@ -3275,6 +3847,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/rooms/:room_id/messages", wrapper.SendMessage, options.OperationMiddlewares["sendMessage"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.DeleteMessage, options.OperationMiddlewares["deleteMessage"]...)
 	router.PATCH(options.BaseURL+"/rooms/:room_id/messages/:message_id", wrapper.UpdateMessage, options.OperationMiddlewares["updateMessage"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions", wrapper.ListReactions, options.OperationMiddlewares["listReactions"]...)
+	router.DELETE(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions/:type", wrapper.RemoveReaction, options.OperationMiddlewares["removeReaction"]...)
+	router.PUT(options.BaseURL+"/rooms/:room_id/messages/:message_id/reactions/:type", wrapper.AddReaction, options.OperationMiddlewares["addReaction"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/pins", wrapper.ListPins, options.OperationMiddlewares["listPins"]...)
+	router.DELETE(options.BaseURL+"/rooms/:room_id/pins/:message_id", wrapper.RemovePin, options.OperationMiddlewares["removePin"]...)
+	router.PUT(options.BaseURL+"/rooms/:room_id/pins/:message_id", wrapper.AddPin, options.OperationMiddlewares["addPin"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/messages/:message_id/replies", wrapper.ListReplies, options.OperationMiddlewares["listReplies"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/events", wrapper.ListRoomEvents, options.OperationMiddlewares["listRoomEvents"]...)
 	router.GET(options.BaseURL+"/sync", wrapper.Sync, options.OperationMiddlewares["sync"]...)
@@ -6060,6 +6638,394 @@ func (response UpdateMessage500JSONResponse) VisitUpdateMessageResponse(w http.R
 	return err
 }
 
+type ListReactionsRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+	Params    ListReactionsParams
+}
+
+type ListReactionsResponseObject interface {
+	VisitListReactionsResponse(w http.ResponseWriter) error
+}
+
+type ListReactions200JSONResponse ReactionListResponse
+
+func (response ListReactions200JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReactions400JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReactions401JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListReactions403JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListReactions404JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReactions429JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReactions500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReactions500JSONResponse) VisitListReactionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReactionRequestObject struct {
+	RoomId    RoomIdPath       `json:"room_id"`
+	MessageId MessageIdPath    `json:"message_id"`
+	Type      ReactionTypePath `json:"type"`
+}
+
+type RemoveReactionResponseObject interface {
+	VisitRemoveReactionResponse(w http.ResponseWriter) error
+}
+
+type RemoveReaction200JSONResponse ReactionResultResponse
+
+func (response RemoveReaction200JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RemoveReaction400JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RemoveReaction401JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RemoveReaction403JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RemoveReaction404JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RemoveReaction429JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveReaction500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RemoveReaction500JSONResponse) VisitRemoveReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReactionRequestObject struct {
+	RoomId    RoomIdPath       `json:"room_id"`
+	MessageId MessageIdPath    `json:"message_id"`
+	Type      ReactionTypePath `json:"type"`
+}
+
+type AddReactionResponseObject interface {
+	VisitAddReactionResponse(w http.ResponseWriter) error
+}
+
+type AddReaction200JSONResponse ReactionResultResponse
+
+func (response AddReaction200JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction201JSONResponse ReactionResultResponse
+
+func (response AddReaction201JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddReaction400JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddReaction401JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddReaction403JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddReaction404JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction409JSONResponse ErrorResponse
+
+func (response AddReaction409JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response AddReaction429JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReaction500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AddReaction500JSONResponse) VisitAddReactionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListRepliesRequestObject struct {
 	RoomId    RoomIdPath    `json:"room_id"`
 	MessageId MessageIdPath `json:"message_id"`
@@ -6169,6 +7135,390 @@ func (response ListReplies429JSONResponse) VisitListRepliesResponse(w http.Respo
 type ListReplies500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListReplies500JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPinsRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+}
+
+type ListPinsResponseObject interface {
+	VisitListPinsResponse(w http.ResponseWriter) error
+}
+
+type ListPins200JSONResponse PinListResponse
+
+func (response ListPins200JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListPins400JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPins401JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPins403JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPins404JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPins429JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPins500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListPins500JSONResponse) VisitListPinsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePinRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+}
+
+type RemovePinResponseObject interface {
+	VisitRemovePinResponse(w http.ResponseWriter) error
+}
+
+type RemovePin200JSONResponse PinResultResponse
+
+func (response RemovePin200JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RemovePin400JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RemovePin401JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RemovePin403JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RemovePin404JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RemovePin429JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemovePin500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RemovePin500JSONResponse) VisitRemovePinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPinRequestObject struct {
+	RoomId    RoomIdPath    `json:"room_id"`
+	MessageId MessageIdPath `json:"message_id"`
+}
+
+type AddPinResponseObject interface {
+	VisitAddPinResponse(w http.ResponseWriter) error
+}
+
+type AddPin200JSONResponse PinResultResponse
+
+func (response AddPin200JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin201JSONResponse PinResultResponse
+
+func (response AddPin201JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddPin400JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddPin401JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddPin403JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddPin404JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin409JSONResponse ErrorResponse
+
+func (response AddPin409JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response AddPin429JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddPin500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AddPin500JSONResponse) VisitAddPinResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -7450,9 +8800,27 @@ type StrictServerInterface interface {
 	// UpdateMessage Edit a message
 	// (PATCH /rooms/{room_id}/messages/{message_id})
 	UpdateMessage(ctx context.Context, request UpdateMessageRequestObject) (UpdateMessageResponseObject, error)
+	// ListReactions List who reacted
+	// (GET /rooms/{room_id}/messages/{message_id}/reactions)
+	ListReactions(ctx context.Context, request ListReactionsRequestObject) (ListReactionsResponseObject, error)
+	// RemoveReaction Take a reaction back
+	// (DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	RemoveReaction(ctx context.Context, request RemoveReactionRequestObject) (RemoveReactionResponseObject, error)
+	// AddReaction React to a message
+	// (PUT /rooms/{room_id}/messages/{message_id}/reactions/{type})
+	AddReaction(ctx context.Context, request AddReactionRequestObject) (AddReactionResponseObject, error)
 	// ListReplies List a thread's replies
 	// (GET /rooms/{room_id}/messages/{message_id}/replies)
 	ListReplies(ctx context.Context, request ListRepliesRequestObject) (ListRepliesResponseObject, error)
+	// ListPins List pinned messages
+	// (GET /rooms/{room_id}/pins)
+	ListPins(ctx context.Context, request ListPinsRequestObject) (ListPinsResponseObject, error)
+	// RemovePin Unpin a message
+	// (DELETE /rooms/{room_id}/pins/{message_id})
+	RemovePin(ctx context.Context, request RemovePinRequestObject) (RemovePinResponseObject, error)
+	// AddPin Pin a message
+	// (PUT /rooms/{room_id}/pins/{message_id})
+	AddPin(ctx context.Context, request AddPinRequestObject) (AddPinResponseObject, error)
 	// SearchMessages Search messages
 	// (GET /search/messages)
 	SearchMessages(ctx context.Context, request SearchMessagesRequestObject) (SearchMessagesResponseObject, error)
@@ -8283,6 +9651,87 @@ func (sh *strictHandler) UpdateMessage(ctx echo.Context, roomId RoomIdPath, mess
 	return nil
 }
 
+// ListReactions operation middleware
+func (sh *strictHandler) ListReactions(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListReactionsParams) error {
+	var request ListReactionsRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReactions(ctx.Request().Context(), request.(ListReactionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReactions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReactionsResponseObject); ok {
+		return validResponse.VisitListReactionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemoveReaction operation middleware
+func (sh *strictHandler) RemoveReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error {
+	var request RemoveReactionRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Type = pType
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveReaction(ctx.Request().Context(), request.(RemoveReactionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveReaction")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemoveReactionResponseObject); ok {
+		return validResponse.VisitRemoveReactionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddReaction operation middleware
+func (sh *strictHandler) AddReaction(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) error {
+	var request AddReactionRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+	request.Type = pType
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddReaction(ctx.Request().Context(), request.(AddReactionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddReaction")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddReactionResponseObject); ok {
+		return validResponse.VisitAddReactionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListReplies operation middleware
 func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error {
 	var request ListRepliesRequestObject
@@ -8304,6 +9753,83 @@ func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messag
 		return err
 	} else if validResponse, ok := response.(ListRepliesResponseObject); ok {
 		return validResponse.VisitListRepliesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPins operation middleware
+func (sh *strictHandler) ListPins(ctx echo.Context, roomId RoomIdPath) error {
+	var request ListPinsRequestObject
+
+	request.RoomId = roomId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPins(ctx.Request().Context(), request.(ListPinsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPins")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPinsResponseObject); ok {
+		return validResponse.VisitListPinsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemovePin operation middleware
+func (sh *strictHandler) RemovePin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error {
+	var request RemovePinRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemovePin(ctx.Request().Context(), request.(RemovePinRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemovePin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemovePinResponseObject); ok {
+		return validResponse.VisitRemovePinResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddPin operation middleware
+func (sh *strictHandler) AddPin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error {
+	var request AddPinRequestObject
+
+	request.RoomId = roomId
+	request.MessageId = messageId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddPin(ctx.Request().Context(), request.(AddPinRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddPin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddPinResponseObject); ok {
+		return validResponse.VisitAddPinResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8679,345 +10205,379 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1bbxtJtigI/5XYPBsosnaSInVxlSls1Key5Sp1+daS3HUxvZXBzCCZrWREOiMoie2jg8Z3XuZ55nle",
-	"GxhggMG8DgaYh/knvQfzOwaxVkRmZDJJJiXKLlfViy2SmXFZsWLdLx8agZgmgjOuZKP/oTFhNGQp/HlK",
-	"FXseTSMF/+hvQiaDNEpUJHij3zifMKIYp1x9IUnK3s+YVJIkLCWSBYKHnYbXYDd0msSs0e91u15DBhM2",
-	"pXokNU9Yo9+IuGJjljZub718ulM2pRGP+HhxylM7S8xGikScqAkjwSxNGVdkOEulKky6wZSSVezwDY9u",
-	"iIqmjDRxS7JFqCLXkyiYwNTDWXDJFIkkGc3imNAxjXhx21892u/29ve7PXcpI5FOqcLFPNpveJVrYyqd",
-	"H40USxfXdYaLIUqQaxopMmQjkTKi0nnEx1WrWAmHW6+R0JROmTIHf3zF+LJD/15ckynlc8L0Q1KDYyqk",
-	"Is2QjegsVkQfdPbtQbfbWkSDSA/0fsbSecNrcDrVy4lhOnedZkDzzpTeRNPZtNE/gE8Rx0+9StidhGya",
-	"CMV4MP+BzRc38YJeMknUJJIkSBlVGmoGgYmkI6YBm2r4k+bZ6+MnZNB4Ekd6u4NGqw8HP4pSqQbcvnQd",
-	"qQmh5JLNSTrj8pBQkrKEUfOLfkPSKdMPeEQkLKV6JYTykAxFOB9w/VjEye4+mYhZKkkomCRc6C/NgcLD",
-	"Y6ZkPj+hXF6zlDSlomomB9yO18qnxftM/Awkqn3KkpjOWdgnKp0xv0POneXhUgjVc7MURiMiddYc6bs+",
-	"mkkW4iT73cfEf/Lq5bPnJ0/OfdL0RxGLQ3/AfecU2j+wud/qkCMLFjWhitA0ja6Y1PcpZs62IkmkiuJ4",
-	"wNMZ14QAsFySkUiJ/t9ue5bog+p1Db2Rnh6Dl1bU16ekjzKmiqWtDvmBzSWhKSMyEAkL9RBARWgcsxRP",
-	"F6kaQHwm9UxqwgZ8SqViKRyyXgkNpxHPASP19mBhkogRObi5gUm4UOSSJQoGtkvROELoKGVy0iFvJCOU",
-	"wAeSUh6KKUzRZJ1xh1Dy5s3J05amqgOuUZyHLCTBhPIx82CBGW4JzjII6WkiJjsD7l6+xsGoG3zNdmn7",
-	"a/o1a++HXdp+HOzvt3vDr9jeaJc+Dh/1GuZ+IuLkF7R0moWrOqU3zxkfq0mj/2gfbqf92NO0RSmW6iH/",
-	"4+2/tP/bu3/715zgSZVqOq/v7Dp6Eyk2rSA3Bw616ZWpzcHmxObApTW9GrTmBZOSjtlJ+JrqDVcxySk+",
-	"UlhaYyrHF7vDr4LHYZftjw7oo+FXwdejPWrhn+jhshWbIS6isOE1NNWJUhY2+voCu9v415SNGv3Gf9nJ",
-	"mfoO/ip3soXCsl8KFY2iAFB31dq581xxA1yNLuyid4e9bCPVG3DHuc8uiuuGrbwajSq5dwl1lCDyMkrK",
-	"AkIVfggcsRJBSvjRLaBIt5qVCzFdBeNUiGkRtvqbixwncvBWAxcevwdQcYGw1nMgfatWi8SxuF7FL8po",
-	"oNdevVoc4D7rtYuEFb+RLF21Xk3Bi6sN6RWrXpp+9j4Lw7WgTJUymQguGYhUR5pZvOF0piYijf6mx9WS",
-	"tybogLk0SWKD1Tt/lXrtH/IFf2iEVNFGn8/i2GuwNBUpvh7qNR+9Of/++OX5yZOj85NXLy+OT09fnTY8",
-	"SzE07Yik1ExU8wZ+ReMoJDkra9x6DTkLAiZloz+isWS3dTd7rBdyanaJe66gfTnTjCRxlnKdCj7u6Om/",
-	"paGR67cHlL8cPT95WgQIyCWNfjaBCyLzHZnOpJamSU9Ti/1ut6tZbUoDkIwfGFJWlowkwoYMNeWSLB55",
-	"5HpCFbtiKYpGImUhyCQEJ/AIJcDSWofEiF9EI7Q06lGcpJECUD8RfBRHwRYBbeWsht6SolEM6G4J0ipK",
-	"dpsfyZRNhxrC7pFQEk6BMoJQoyZM4lWWhMYpo+GcsJtIqgc9lr/oy+KR4UxlMu9wXtA5teTNtLynTwh+",
-	"sceIB9CcsJT1B1z/Ek7Nku0O9HEZoHUMxNyDg4dBNdH8YcD1Tp+JdBiFIePbpR+vTk9+WUY+BI/neBAg",
-	"8UoypXMSClCfHhL4RzMtzSu9K2YOQQvTNI7FtcZ/+EAQdTz8ieMS8RPcDy0vpy3AfUeAfdBrYJF6UWDO",
-	"YQqqZ+kBck0lyfUqq4EZfDrUP2V6QqaDEM6u7SMPeRgnSpIFhW71iklzqRLZ8gjeaaPwFdToKFcAidH/",
-	"8Py4ViNofJyDfhsnd/Ly/Pj05dHzCsyPzIwE3iHNjEKH5GDUC3bpY9Z6SKCfiSlDC8CIRjELScRlFDKD",
-	"2elVFLBD+GCWTCSd51YDMSJ2AxIA+FKoZ2LGtyh6vHx1fvHs1ZuXTwtgA1qhb+AIZntAAL0URM7AFAdA",
-	"ApyKZCah3nqN13QeCxqeC/GcpmP2oAKGAwGDKID4SggSw+QfSYCAWSNJhBYYAFeivzEUEEjT//bV058v",
-	"np+8ODm/+Pbn8+Mzv+UZg+ZExKEkghMtaczz2+qBrQ/sC2C2UWA94wImAiijPP6cXbH4ozEoS2aPjEgN",
-	"Qy8S2dxwpYzRLzPvgJXlp/bR6xMgv5SH5Ke2luDbJ2HrkFC0/ShxyTjwPI3SAY1jEj0oqT1y5236hf31",
-	"ybeMpiz1W/qcqNlJO9aQdw/MWKirdqzZOR6aEC8on1uT+vbO6/To/Nhg2PFPT46Pnx6X6IMWmRAd2U3A",
-	"WKjZu2Oje0jgvrJ3IndcZKvRSqLr/tAramcW+KppzdM7jq3+1mv81M78Cu3MqrXy9aKjpTREwR1Sa5j8",
-	"jYWhjKGk5jD6aQDir0dzPXp98jHUVjNNSWc1i8ikl+UX1W/pV9lNEqUau0ciHbNQv5ayK3HJQriBb7ic",
-	"JYlIFQtfsDCi52A6+vgcymq9C5N9ZIalCaxfXoTfASuPGRhsKcGlYy+gYRjph2n8OtUUUEXMrrY857Hm",
-	"aygroOvAl+y9b92IILZMqCRDxjhJWcCiKwZOzMQZ2NFt69nUvIZk79c9fMbeN9BmZK1Obx2jnh7gXWZZ",
-	"FMO/sgCoBADCgHjB9HXMr1gsElBO8cFZrBZ3gxi0enXZ63rSDM1WWmlnsZHTXRRasM6lM0auJ4wXFGd4",
-	"XDOFTu4nGAoRM8oXYGSH9nAfdnXLgQUm3CorIbp/wJFNQ63eS61eaZIOi6PB5SLsYirVBQ0ua52utyni",
-	"LEWHbNrKbYbhC1CJ73ZFMuGD0BBcYzSzTpdvAVKg1TuJQei1VtW6xtPixu3bVbt9kjKqmIbYXbcL+rPe",
-	"IcmxQNMiGl9rZcoaGEA65IyFQKSGWmKQioWdAT8ifjh1zTZaTka9F0AZceIb+5aPHjuQJemUOW7HAdda",
-	"QtN/OxTDd75H4A+P0DgK2Dsf3vLfwiePwCNkOMdfwclofYADntAobR0Sf5yKWWJeDCaUcxb7IA8SyueE",
-	"z9BoEvEgnoWaHnLBwT/FBYKQz1+NGv23H+wXxcO39rr+h/Jh2V/e3d56y99qTCN+othUNvp7t2uepDfm",
-	"ye7t7e278gHmVkI8gEXgm7HQXgrefpHCEWSHqDW01gKCK8OMGZ9N9c7CqYOBjt/S3T38+s5r3LSBDrXL",
-	"9s1bb/lGS5EnYOk013DItNovHXw5NNafcOpV4Vwzf7JiqwVnyNvGUAz1miOEcr0r6jnn0gMXmAEMTVMK",
-	"wtmUKVqHt7ywz91aJ8yHhTsaRjKJzaU51IqnFpBSETvG+aKD53UqNIUgR4mIY9HwXAc1+HS1xESH+ln0",
-	"7rg+6v8YDG663fZgcNN79u7LCme1l+HGOjIOAt0yJFlCzFCXvg85yx10RWSrBm8himtjSB8FU0aeiDSp",
-	"APLyMIAaINZq2QWoZRdpIhfjgZbEheXRZ5mh2MR3GBW4CVFiGcWsiE5a7t2tDgBwzxZAvOJstapwt6N9",
-	"BX9AaAkafXPdY/GklYovTExMAXJ7jxZB9zwaMQhxi7iNoznMIipsPFIBSjhKBqavH+3XgNICRJ4yGj5n",
-	"SlWSP/1jO4ZfWUhCFkdXDAJaFraKltELo9lUDGXCHiTh4ECjwSUX1zELxyhg1iJ7z2ASM1JOAHJqZ1bh",
-	"BjlULMWNXdjCetzhFhdVwswynJas+d3qk6qnbjgv3E3hcHHjM1Y5Mk9FcQ0/Tqgi14wr6wMvgwgV+BoK",
-	"9hP94G3B81pNUpDLlS6GSBmhQzFDagjb8AhEnfmZN1KTG557IsNinEptR+8CaIxk9GGFVQAe0ZQIiJeX",
-	"nVrKwLjNS/FUuVt/gZdkZo9F0UIy/VbArDzFEIvTQ3M9HQ9KxWSr4wXWSYtwzPnqlmLQE4MOxbX7ZfuO",
-	"rxdAmjSWeikHHtnv7el/Dloe8atMbfqFnjfgfoWBXf+25xE/8/DoL/Y9N9Jzv/tYv1xh7fXJ/u5jj/hF",
-	"15pPDrpdj/hnP798cnF6fHZ8fnF6/Oc3J6fHT/0B3+91SdPEFBfc6IyFGK6ZUGk97Br2keAtE99oJPQK",
-	"g9cSC2O1R8H1Zjn+3Gpz9oLbsGJb+khznKlY3gKmFs1mldeDOYQWHTUQmkDj5aS2hPSo2WoRGDS+kii8",
-	"gIO1qO96ymumBeGmcJmMuLNFsqux6AyNbqU1cAxb/0KSJKYByDwQLivE9AuJv5FYjA8d3zR+GUnSy+Jt",
-	"52Sk9Ypr8Fdr+jmmSZFA7O96i0H+qyQkr1GUMSpIlXXyUi2UcxZodQ6EwGpBoogKWvieJqpS1ALhak7s",
-	"I2RKw+IJHVStly1jbnMSKeOwLgWMClVYpTGvHWQzV90INHbhAxdUVU1omLl+0g4FkQkL+2jsdncftXu9",
-	"9u7++W633z3od7u/NJyTCqlibS0Mr+AiNQxZTqStt7m5OA+PrB0FeV8TmxuRWYw0zoyOeWSkc1rlw1l1",
-	"Kytk1gokd6XRPzD9E2F6OVZ7w5DsT47Ci7Hm98be7xmNlwUYm1CcLySZwFMlEdngMKqEvV2vEQ4vrtNI",
-	"uUwXE3j0jJd6tQmcjFG0r1gqcbJep9vpLhoRCxN8WLAbME5+ZMMzAZlqzrNEcAyXibhUlAes06jC/sJq",
-	"K1ASrI6U6GeYtbVoFj2kkpG/ztZpV/neFwTckI1TGrLQzxW2bOCAcmOI1xMrNIJYQRCAaN+usNrmEF6W",
-	"WCcjrRPoGZNUaLmDSEVThVtYm73nnNkyfAFXk3mqs1ZTMCDK1l08lXw6r4ALy/G4nhr/fYbNm2vw5r58",
-	"xso7etGqBTHwCIElDl1HvnXJ+VpQxMXlXsSmP+P680UgZlz5Aw7/SzdyTxoOgSHcMJoxemn0B8y3Hwcc",
-	"h+0b6d+KhejRjpSeOphonkMCSFrUC8Wp9LIHvJlTAz+fpAUx+RT9nx6RwsRhIssdMi3u5ttExauIFn8V",
-	"EWfhas4FXBwfXMmvuhvxqw39sEXw1nbefmx/p5nTcwDrbHVhG8tx+E/wPmhFICDFsfHtrZNH4ZVvqdSb",
-	"+nAP/6++JHXk37uJy8YXU6Epg+amf3eZA16DDgK1qKEXf6piG/cTUfRw1TK1OWkA1OJBvlvipR+ygE5Z",
-	"7qM2F12Pcog2vJweQfy+tNrrjIfEpIQgjjxnI7V1DPk4Jxmzkao8R/jh451i/XOTSiQJC8mQQXZ3xfGR",
-	"pl68hwFjU3GFiSc2v6HlHlwkVT12TsEHrP8yXue6BqPzjHnI2h4Kwz0rXCWftzxQD9T47N0kpxxynzek",
-	"zphSER/L5RLUF5KIa06kedARqBaV+jSYRFcsXK6BZDcnksQ+TZozrqLYOEwz+xlWHWjVMUJ6jelMsfAC",
-	"xqmqD6KHz+Fq5od3DsHCij8aUUqoJULPwXn36zVCzxIzbU7VkojzugDCZwuLKYzq7H9bQWsuHL38PLN1",
-	"r0eku/nNn0CpBFms8vCFrMC6Q0KHUvMZcDyBxjfPWCZNgfVMI+7O2KuPp0f4C2lqQLeQsEMmJ2nCulv5",
-	"AZl8R7PWLaDpi5li+fB4J6BSRpNidRutSpso2NFMzVJGZlyPKFsGi83Hh0Jfr3HTHou2+dI+23lp/nir",
-	"B+mcR1P2zn20HU0TkWJ4GmR/N8aRmsyGnUBMdwRNonYgQjZmfCeb/dZ9XV5GSVskiEjtRICvDxe44j69",
-	"jrhziDOe6M8bHGH1Rbutgf71OY995z4cKKPfnzUnWu74xSxqpzRHyagGuvPFVI4N9auy4/AQaEmU50US",
-	"kx1gvWv5bdkzGYPtWAQ0bvfq0HQnEaAqaOtGHRI2TdScCB6AiYCpsmL9PYtj4RHF6PRfijFa+27cnjMn",
-	"RCqt0eMtL72mNh99lTrf20ydN/uovwLzQgHwd2OiLIw2mhks8fjSFmafoltbrhTBC2uwb3iaUWnmlTEx",
-	"uGK8HCVx12jPxejOO/nCpgypT/0glcI9068TvN3Vl+yDA8Jsq2bt+rqAc2OdvzuhKavlvChs7f1MqPXG",
-	"pD/rp+5k5kAgbKC21s878RpqkjK63lmDTy2GfFc6DPMF40q8QuENINxFGlsgPe5VLFCEFWT+3vaLGodd",
-	"YefY3GyBI2W3qDNLNJlwnK8ds+GyWcO+WC8Kfb01okDG9VqbvvnKb3mGruXf2XWirdgsccDz381XfqtD",
-	"snH6BXpFZaYLXUPdrkiZUIwBNwJoLMakqb+GXFBYhITACxg9EtwGX1BpaxCi4SRKB1xc89YhWViwRxbW",
-	"iOu6nojYWd1IQSrGhKqsxBq7CVhi6tVBmBysB5QG+5oZ0jiN5ERck0gNeMaVbJSIwf8O8UUA9UM0QmOI",
-	"XQ4vDZxIyQH389vgm+IfOcFZER6iBRBfXynfAAptR6ay3LI47hXVyGoXdztq/0Lbf+u2H1+0333oeY/2",
-	"bysju80u7ma4Qm/JZpYrfEezyIBxyHaR7P0GlqylUb+fuVj8YmNu/CxlrK1lG/Kns1cvDSt2YkgNrPOK",
-	"fPvkh28J41oPC21s6Qe9Hi8TXW79jVn4sg3VVZGWiPz1dKMMGz7f088zc+559NUHXTpPJZIoaPQbMZ3x",
-	"YKKpPeeFPBpnbRuFBy0q2SUVbp0mE6maCszuZgoMpn3LlRNLJRJpPACZE69qDbvtbu8Oa7h3DE+ClVM2",
-	"edEUW4GTxUNfI1DCQws5NAvROzhYvqSypJiD+90anDpCJ3EZrQLBR1E6xezOQrnLknkvuKyBT9loK1Gq",
-	"9zGPcy2Is53VgGA9Mlt66W7ktnx2nzHZLR3JOuIGYhxXo83EuBU1Wbctxrn7uYssV8g72kSgW3ixlhi3",
-	"Olnqt4FWr3OSvTXG3nu0nLOL1JokGr3dvf2GE8coJ1GSsHA5k5/fOcPVvSVKgHVoEX3uyb1oOmaqHk7N",
-	"z83D9+N6izzOLuLdChDWJsTz+9T/cEf47O/KfFUVEOMVWC0FfDK58t4yXcqCKIlsq48l1bKxyCqaaUai",
-	"6LzaW58BvSBaFGQ1ZwXLT+g8v34bkIYfJ8JW7UEjubsUSGmOGdW8hzOCd6vao2tLYGRGxMoSGCbqp6oG",
-	"RvYTFsGofD23/y5zmb+rqHYxjq5YcSNiROx0HjGvYpqSpicXcjbU76PfIJ2xxUzx8mNOyQuA8rvKC1gu",
-	"cKFyGnjfILCqBZUzyaQwwa/5czZ6Ct6vFdngnOAiJbDFhh+kVkZe/aRXkbW9eCkySroql48ITgwtrJXW",
-	"9zplkvGg0jmqt/6FJIl5ZEnlI8kYXxfrmznJskweE1EQjUxosR5lFY3cu19YzLLsglc8jjhzWo/AcrEE",
-	"ZuGGVeVOFJINYKCG1xCjEfxVsNlnv245CjEPHc1yA/IzebfiuO8iqls8qC2mv+IMKnEYfm7St2rL6hlq",
-	"/obkdPT8VQod6Dos+Uj0xcnWpp+I+HjBX1NVOmBFxICZSLEb5ZFgprT4vFvIWbfxBNeOGFMZVnA2oXFM",
-	"rhnRgr4mPc/SKKTzb4qK5m5lhIF1bq0MVSsBxVlIYXH4WM0Yqbs5rTf2vK7yj7pe0dwf6rj7FhDnFON/",
-	"l6WjaKkHmqFhyddlxdo25ML3I051YqNLG6tHkgqv3E2XKYLzMyYopyJmK2NrUxFDgnseU2tZFgSRg7cZ",
-	"gFARO1/FsE5NFkd5wmqUqxVGBLFyYDLFp7edE1Q/AgK3jRlaK3QjNwbH1gtdpyBtsxaapuJujS5Py1GU",
-	"z9eUP1srJd05V6NeBTSvMePR+xm7uKzqxvcsK2Xnh9P+YNbt7gUU/mPm0xA/+XlbO3UtTIW/UBIJJXSN",
-	"YAll8K4jLDKxduMmQqAGmprOagYDNNdDuRbiBLaHuUtJqck7AbwowNPBLwftSyhdUsOdbVfTFhMaUy3a",
-	"4Z7z6qCeCZN2ZGUMfREjgJmvJ/BJQNM0YhKCI5pUznlAk6gzp9O45dnWD05hDgv5LyTGhPgwpt6c39Iq",
-	"7oBbQWBCk4RxCFVxIytaHWLaNpJozEXKbGQ3RHSHgnChBvwSQ1F46ITrFB4h+om+CUcxmbYS6zIKNcFM",
-	"yDDSMJpGnCpkJlOaJKZkdzGrbGXMrZup5xXSmFa+lidvuSWeV0k2paezeKPN3rJxS/XeAj6x5hWNeG/w",
-	"EfsaxqatexFj0wqv5raI+UvTeMwQI8FZjfiwwvLXh4eVz6/eG/nRrXt+ATTrXqgCyTv3ckPcW3V1MrSu",
-	"ZJeYuhfRXmNblVRfWuwEUZYBsgu7tnqQrdijDye/wStIsiFBDxB/XCLA+R6KS1tJNjdRshOt3rgwzqoQ",
-	"beIUw0g4N8bJIZe1Fe+c7v+GNG8jtCyRXNHRCmx2I0/rqg6N23a16h3cxW6j17iRazV7oTa2nM2mU5rO",
-	"f2v4UlMdrdR8ammhJtv9c4aRPfqNAq4r4qfr5XaaatZZameeKQ396SJOfPvbv0Nba7gFER/XTfQEyXlp",
-	"pUgIPGDXGqRZkKPJQCgVprQ5FxsJGQCWhd5W1vg1R1eVUd/1nO/WGvjfFXPqvnQCFzdJabVFxGfKgXll",
-	"aqt5ButPCls+R3+pSSkRM9XqPGhyq1kqPuqs1XwBtI0EYmoK+9XDCrdyy+L0GqNNVRToJDKN+EwW80yd",
-	"minuhLu1ygiZ2ZfnBb0olo9ZMjNGr5tR9EPFKq69VbUKu2s9vgUQLa65dLPukglckbmArJsXd6xvvNEk",
-	"cRUEFgXKHSjrWbafIWHnlakbfjj1+5mFQXZsN4U+SdLoiioIXkY7EA1DU5oBWmN28mYLfZLMhnEUuD37",
-	"nM7JeVMBrwGjaw0dXy3a4+yPlUJBQbjfauGOX025loLW+K4sgTmpMzVyYtz0pLqlVs5zKwT07BApseYW",
-	"a/uprrWSX0h4CnDujGl0/76qz32ewIHVWTROEQnPL4oYk2g8iaPxRK1MefhC2pQT8v35i+dtJgOasBA7",
-	"RkypgipR1yINJblOKVQk0WwUTW5Tml5aq9s///4P+/WO831RINYTl19NWcyoZAuvLjzIhWJy8TGaMs04",
-	"1tR0rsVfq50yDc+BZZWggyf2ekkSsdXd8JzIJNIqmBETMiZTPjq1JL+z+u1akniOVxVyOGc36gJrhlVP",
-	"7OOPvg2h0C/A1rwssCCrOpmYzIk1HLsEbdh0cSWrgV1P/s6fv5sU7hzuZyyLnzEeZgkwd4uptKRnaThl",
-	"jWx4fMTUdInCLDtDD1jMgSv2EzkklKQsYVSRlKlZyqVTfNlJz1+ZSV9b467ReWRt0r1XWe59SbsU6Fut",
-	"6NAjEG8yYgzjs8CKpmGOm94sab/O/rpf63++1f880f8cr9z0KhETRR23OlVVCjpp2pDhg27rkDAaTHDv",
-	"WQY3GTMlMdcRXvEX4iy3GGl1sKQnUU2GAblx90wG3+ytheYAiIXVN/59JTdiaRuOJ2sHrcmB1sSw39fh",
-	"4sWCuuZFZWBvQ23Aa5xhEF6yLGkLQvJsqB58bZHpzplbjr6XhQCuNgFvVgF5C4Hczh4qz9ABx11sey44",
-	"N7LxLbxYT8Jwz/g3ZOxz93VX7on4rXmnRUWiRKc61PY+OLV+/bWEJueNO4pNJVz4bM9+zoMnS+TiH8Gc",
-	"R229RspDSfICBXnJAWMyJ68S+n4GAhTKQfIQ/GIxcGkyTsW1zIMXkBwXLPQ53brqdXpt1tlt75fkmoOD",
-	"vUcF1r9bYP1XveZg0FFvu+3HtP23dx96Xm/3tvWN/rL4Xbv0SLVAoIGzTu0pGF9MLQYsgkBN7eMlPsGK",
-	"kz+mJnotH0oro7kTi0C2kedq1zby6P6+rQmVF1ORVuwWuiSZBYE6Ci3lJtTUTgdQQNTwIZFzHhA6phHH",
-	"o/YdfccnVIFVtJ7ZsaSzrbyNORZX+i7Lipez2WWXYgMNzDx9R0JicewzJiLYwaBS7IFfctVH04NLNr+j",
-	"tGPaFz5MsNyGnSGXt4Cs1caxZuPGxc6Mi6LnHRpNrOobgbFVpTWvFeWysZciATqZFd/Mxaz4RTmP99Hw",
-	"q+ABHMy4g7uIobi/jQRQ55VahNvcsN+Q0Ik7+jFSkx+q4iEzrMli4o5en2jS4UFxIU7A4ykqE3NoElUH",
-	"WRYusxnvEGNnSKQ8x4+HcwAfK+KjvLzY/9P7x79cnu9Of/z65vTg6uVXw9d7wc+PJs974bPu+GyXHj+e",
-	"/bCv/ty4a2HBP8jcRyNzFlXuSvAM/tajGIVX7iYtFG/N53z9s2p7Vc0vkzjCcsVUK5btmF2x2JprDk0q",
-	"FoqSGPqatcKsyNDTo83X9ZJSeqvwZN1wut2Nbl1CUxUFUYL4t8T54SwjYql06g90PfwjZQEWZ06l8tC8",
-	"uCBPo9nQawQ0FfE9EzUX2Q1Cc12KQHaCjo20Iktgo+6A5aBwZyFe6aQX4b0cBR/GffzR+uRtVLRyc89z",
-	"KfC44Hsu/bax97mQE2Y2Ui/uIb+nsGZhk56LhCKrJ3gRhf4h8XEKW1yQ4EfHRw3DgosaWpRXFkyOxhyc",
-	"x0CG2zIQiW3Lt6QL+doyWLj0S8YL1bBoELBkJePvbcr4VfWmXlMpCZXE37mW38Az//7Pv/+j5Ne+2u2E",
-	"3x2MXn33899+Pv9T9OLHFwe/PP02fvndz72fz3+JXu6+2O/QOApYp/fVo/1ub3+/2+10R3v0cbAeL2Bd",
-	"aytYmbbxtfhs9VHU4q+wmM+Zr1oD65qSMeUCAVjHRnZszZqCftXb/XqVgoXaVQfVq97u19X61RuIRqp3",
-	"gvjsuVCm6fTmB+mO8DmfZ2Ef1T5na3x0w70kEVdOvwuTyzOhVywPU6xOkZUXWuO6wMGqo/2MFbdQIcBM",
-	"XuWr3t3Ymab0dpcu4U1hKkmazDGb1g1EbHlEzqbl+nQH91rqihjF8prLwYhmiZWLumdoYgGYyxbsVZx9",
-	"NTrmrsYlWiQ4gmbOc2SUVoWIP4gryF1fXVJTdJ7ehdQ4MPmcSQ0IcveKonEazdBcXyu2lKEpw2T9DdvK",
-	"rAxJ4eza9IJ4mAAU0sRC4K2PFYmyYZDG7dLzxEyOex9mVXOgqpP0COWmfgaEigYxo1BJq84Rby9H/KiU",
-	"Ib4q9AoqmsOK8QBMtzm76GUp5aSJxXxLKAHWq42irSrPDtXxJWWJsjpPxrsSTIRknAznzrdfSEKTpLgB",
-	"ENE3Eu0y23nnov//WyPfSZauc5Zm5aRK8aBLPY9ubkMYpSxQIp2DwUc/b8q0WRXOuCI38C7Cm0sCQuG3",
-	"xXhQJMe+XbLvERZLlrXhWJ9sLyvreZ2b6kvSsy52EMgJlZcsJM0olNBwYDi3Gf+kmcGjVduNAGeUilEU",
-	"V9QVqqiuJF1PaQFm75YgbX23qX36jkzXYtvnzHCd01hVgAye6BBz968nIqsahrK3vg5IwCxh5iHx8/IG",
-	"foadJT/JFVU0vZilFSlQR5xMlEokeXP63N4Bu6AoULOUFcokzbhkJWoJr/d3doKQd8y30JQMZ5U7aC9I",
-	"oPPZop9kJhUmYGzWJocmiYm+RVCUy7BHCtZ2zMcRZ4XenPmxGM5xsdxTgkkQQJiQAkm2FhxHervkeRSG",
-	"LI4bd63CYZChUHbDZKKNoIJINYrcPSqwFj3bRgm3AtQ9FzczbFhbssO5UHeNYyteOotF5PWbc7AP0sBY",
-	"te0DzaJINGSQXAeo0Dokr4/On3xvzsmGdMNzxoWx7TtJmkdnT05OPJKwNGBctU3N4laFlFOQzO52bQtV",
-	"zva/LogOTTuQI0O03/1bs/+2236sBYmD29Y3zbc73/yXd2//pf3f3n3Z+qb1zb9uixasKeh84NRzPiT+",
-	"h1t/CTgelGS4Dh43it6rVmLqn2GZ1jyIeLoBlzcc7O6MPhdZPk9eDxX0glkaqfmZXiNu/yiJfmDzo5k+",
-	"lzqhCqTpy8uLf/79H37LMxorC9ELel2KHYiy0AFbs0m/nwplowkiPcmE0RDqnCHeNn5qH70+af8A/nAr",
-	"G8IaNRy/ZTRlqV3tED49syzjyYQqvcrcFdJY0vcbfR2jVEyJ//rV2TnZgW+kT5q+Hlyk0d/ASN0nOCO5",
-	"2u2YPUfcVEYSowH3s9X6KPD81Na40j4J/T6JFKGBkrYmE8rMGFIRSTljIVECxoM2U1aPwq6wkSLGF0FM",
-	"+k52EBqIkczgSKBODCXDVFyDWpYO+FQMNV+gSULkRMziECIjScSlYjQsam4QCmfCAozvSl8PrOo/4E2l",
-	"9Tqbw48RL36OND75N+IjX4WPnsbdCfhyCoBtDXjKRjMJvnKw3O5394h/9Ob8+1enJ78cnZ+8enlxfHr6",
-	"6tQ/BO0dNh96WqIYIwKl7EpcsnDA8fQiSfa7PRzi+OX5yRN3DA0VrSE5xxNlnjqBiZeXbD7gkdTnYio1",
-	"Z14wrFIVYkkpuNBwAwEVcrTUzAX6+FCpWLryFiFEBfROhKfNVXpxdHZ+fHpx9Prk4ofjnzV6gQQVTiNO",
-	"GA+hFa5ccVVw6mW3JT+X6lXRAM5UI6ZHev/8+//U2/3aNViJEfHL2rffAXIqCWdQn52kbBxJhfii9YNp",
-	"JCVgSkqmNNbsz3onoxDwFtAgtEjQJf5fjp6fPHVPD68SSCm+e6VWAMI8sggFTfYiPhKLELDkIpKQ4BuP",
-	"2hMhoU/cdBarqG2uR6Cv15AGl4yHfXRkeLkNXe9iwLOEn1Kij/RsS6E5ocElF9cxC8dTjGHmYdFb4g14",
-	"oaOGV5Gvg6/ZMsAeOlhOj8/O4fus6ltnwAf8yy/1yTOubF7Xl1+aa56jFlH0Emv4IUhlv3BnmmrCLGVC",
-	"yuORjPyXCR48XQOnBnwRqQ6NQFKFVC3EOEOb8qU3oTbWgGvtczhTZUpubzReJsGZbBEoiQFbribzA46p",
-	"zzCGTbpGU0iUItk3ZQ3oGkbSX06RsbS1mlDlGQVpJTHON4w3Z8ALc6+mpR1yVKQlsHvgWznpwCsNq0Cc",
-	"0XBhX36poapsbw/IH7T9tK2RC9HsyavTM41c3+J+pc1TFmk0jjiSEf3MxdHz569+PH568er05LuTl2c+",
-	"mdI5OJ3g8aPXJwPeTFI2gixwNO1SLq9ZCgJy4cR8j/gnebdn2Ibn4q4Hm8xwE3D1CVrv2+dQBVFPPmSm",
-	"Wa//U9toa/pxZBCpVkEhGm/AzfXwiH/KVDpvH6FhDobN1qHap1o9m7MwG13fb7wpItEMaeda+gZsVkLV",
-	"oDsGEgFqQmpEWhLJAfc/DKyAN2j0oXPAf0WlkQxA3tPf/vPv/9AfQe7Tn7W6/F8/aL3Cy2vkADX9RtMj",
-	"RaNYfnN7m61Dvyf7QItFSva7j/WKllBmxEEJqcIoq4IXUa/1OhV8TIZzLc6weOSR6wlVgN+RDWYDmWiY",
-	"MnqJIhHKygSMBgBoD+tJWtqvybvxns7iJI1URy9PY9PLZ89PnpyvWA+5onEUDni2Hq0WUy2A2HyZWZpq",
-	"eUBqMQoS+cSUqYkmXpHCmftQDfULOeCj6AZqYBuiTjnxoZ7LkM0FD90Kmbnv17NEgsYaC+aEDjiOgP6J",
-	"MDIl/Ww57bxpIwmnuA92E0l9E3CEDjnX9DjLKqVzaapN4yaGsQguJUQRL0Iw4gnkPmilLmAp1/wG0Ndg",
-	"RMcERfmo4d0YgQ8rA0MSVlZZSXCmD2IfJX464HoWDQXooScYhi/DEKXegB6QKluvyOzOJCcPuK1xROcw",
-	"QCiA1Bg0dW67xs8nWrPQ82mya/iYPpYyUTCMrQ8YojS/yLK/pFaHtRymwTAU4RyIacTJ7j6ZiJnWaWVG",
-	"gJyUXfxqwDHDqIkpRhVEAO+rYZQWLBpGWsJFNVzPOuAzSMo2MikKti6Sd8gZQ/KMe/lCEkeSMeA51QgA",
-	"d0jmBIXmAgALc8piC0dqokcVe67fasO/hmzm356yKY14xMeZfuP+JpnySXPGoxsTSy1bh1nQhyM4wLqQ",
-	"GwPsYI+7j4l/enR+fPH85MXJ+cXxT0+Oj58ePzW1hQt01u6R0VhFU6CY54Uqt1qOo4r43x2fE01i9QQI",
-	"oyFkeAz420Kd23fNnWLdW9L8/vzFc01OWAoCHFXk7U4oArmTmll33jVLX7RaZmFPRQBQP7um4zFLyZsT",
-	"5IF6FSKYaYEP9Y/0Susaivg4EjKaAc83UliAX5rP70P9GOC90BKIJEwkMfPMyIjbYqbcg48Ex6q6+krl",
-	"mp0lg0evT1DNiaOAGUuKkapfnJw3vAZYATOLnOZiUszSgHVEOt4xL8kd/eytlxmqjGzd8BqmTm+j3+h1",
-	"up0uFBZNGKdJ1Og39jrdzh5EyqoJWCN2aHCJbcOErDBBnzFVCqZB+RkS6jJSg5URBJnSm6ah8lpsZe/9",
-	"1iGh+NeA06G4YtWUu0JNeUyaSFL7BAYyB2deNeQXoiY118vYkuZY57mFVFxzp3kJSDhanY1Dm5RocJ8G",
-	"lx3TQSn0D91F2npXlogNeCBozGTAQuLDK4mSvgmkbWLYlRiRWaIB4p8ePzk+eX1+dvHi6KeLF8cvvj0+",
-	"PfMtVwJlZURnMZgCWx1yyigUMI2mGEhthgcmjs5pWEDWNNWeA2jYUMeZh/qtTAUSI4QOMCGNGIh5GVKe",
-	"hJDecWmLqTXQ0sWk+laE81L8BU2S2OD3zl8lFjxwTKZZFPPKAqFQEre3d2u0/LWGQGi6iUb926IhTpN6",
-	"+AJpLCDxbre72aKtLdJGiGEViDpbya2SWvpzDI5mXRtsz1hUYX8rIv2cmwfxyvu42arhM6DsfEvDDH76",
-	"ld76V95walWSEF/aW//SM5EOozDEMNr97v76N14K9UzMuJni8V3ODSGfGYe1AK5JoWHjDa9hm3TZsvC2",
-	"QLhk70lvX1OdRXnSEiXS7O21CqZk0ANqHy1I+asO17eUb5VMiyfdq3ECponjuRDPaYou8v3eQZ3jlrMk",
-	"gT4CL1gYUdu3YH/38fqXz4V4QbntaAkxtwd10PKEK5Zyau31AGVTU1XTI2O3yVvYQ1PIMTRGf2qIG/SY",
-	"a+yAtWEnZDRsx0wpE2YxZhXMzLwZ2UhMLWYCk84tRcymBvinx+enPwPZPjo/P37x+lzTbaoUmyblYmX9",
-	"3Dpl2L7TpbWC4D6PpHrKaPjcrBcSV+iU4eLfVvTrmqNok+fqaVJgtls3cxbseO9nGnKZGc/NjauH1W6a",
-	"XfWT+V52QGqFZI7tUOkRjWIWXmRIoWFljwTCeA0paCw51AOSPW2Sh8xncL+XMyyth9zN6mlM5fhid/hV",
-	"Abga4A2vJgN0EhpXHFbmX4e0Lg1Bs/cCcjX6b99thw856LiOHxVx7wH5EBjSyszortTF+OEAZUrug7fv",
-	"NHxz+qOvZ2GXDvGBNRUoj8npXkp0noPGjV0FrMdJxGFe6ZD8wOZoejPBGxNxDTGpi0Tj3My1nfv0tlh/",
-	"YVmCsSEVbhJwOecXc3drILYG9BawtSJpfwmyZhn3nwXSqex8y/jmLdHPwCgD1jhjztYMyBYTdPLnUSky",
-	"xg4nlR5r/fAQ/HKmBTDVw519f9TePXhEJlRODo3rEzLlRyZfPhZSVTE3XJGpXLDA2dYwDMeWBL6kd/fQ",
-	"R+rhbW2cc/e1kUbSuxuvy8oZbFh84KNf6S3e6HJe/cpL7S0Uifj43MjoLWsIQ47UTwQfxRFG03wSof4j",
-	"UDK8KBlFqsM8dz5kmHa7g7SmbUp5VJO9EylnQPU4u87iZEaFuA2keCIOs/ANY18C36GaME0BwVuBtnqp",
-	"KFbup9beLA8Rw6RmyzTOngF3m+CM6Ks6pJJ5YO9EFp8NZCzbB90umdpstYAGE1j2JZt/YcV5nDIWfNwy",
-	"7obc2Yi2t3wTEMOiRQW7GWPF8ore6AF3bV4CO4RlVng7nAkRMhPpUYNYZBa4Xrf7NZo3I25tzaTp/3h2",
-	"8eT0+Onxy/OTo+cXT74/fvLDxcnL8+PTvxw993N71gGRrSrucAqHi7cdYyg2YxBW/XhN1WSLikWB2D7+",
-	"Mdx9fvn6K/7n/fT86/m3e1c/PZr+0gu+P/jrs+74aFcefzV7ua9++J0SW+fKfQqCu6Fl6SMQPMTpjODl",
-	"kXvLSJ/rB2n0P+jvJozGGDRUqUScMk3LoS1ylhgjWXoVBYwElJPrNFJQglEfkCVLHXKEdAw6HWPcjI89",
-	"s/tEXPqZV1CPoOnHQXfPmMPtUyEbpzRkYeFZLioFv++Y+h53sa1b6RCxRr+36zXC4YXeqRuZbpucN8Ql",
-	"RIpDAHt/75G+URWekC3cHtzkumtjTyeSBM92fi9L3gHaYO8Jw24JhCYaPoOhPe5fFSQtOhvUI0MG6K4Y",
-	"75SvauFanpkTmFiktHfRYClexilTaRRIcw1L1pUlt7FglS+8AtbEOSsbn4wvMAuxLOj/lZr+y8JCNuWS",
-	"27W7rbYT7Fo+59Y8Mc/stru9wjMusJDTcTW6WLSTHVDYM1wDvRDIisMXert7+w0HZ23pirx0dbmoxZaM",
-	"Du6R1DE9JKYbYdEc/FEdN5/Kgg/GjOm8GgTOTSxiOV7IwrM7H0oYc7sDTrpleoHWr6J0mnlO0ZNbKIIC",
-	"pf5A3GZptkAIds7cqp0qF6m71o0vpPvy9oXX4HLJ1extfu1ut35Xarg4ywfkUs+P7Orc1HH5a3CS0QIA",
-	"69yvFar1mRIpqtbuoWjdGhXclAVREjGuSMqkiK+sRu0rLaso6ZMmBKehGitNy6W8kwbN+2iY6LMh07dR",
-	"Qm6GZpVGUgVqfpEV2UgxyCKd57XmISMenzPxIZwkMzmBMBAsECYkG3DB44gzpAUQBSbJmEFQhE2gmdsg",
-	"kQ55o3VnTURYyZOHsSMOmcCIC+B6xr/0FQnpvNLld8Z4eC8Ksk3L6OaMFY82q9/inooVxI3HSmYdTFYw",
-	"5I3IyHwja+vuHcXkGgLORsJLdk1ko7+3RaK6Ul+Huxse5ikQkSQY6nhN57/RmJHPx/b6yXiFJj6bMQkT",
-	"MOhaKGwKzFKtyBbtAEsnxicvVi3BYGZNjg2tzwgwBGNAgrtkrML/+R1Tr+0S1gRMPBHTKW1Lph9SeS5U",
-	"obRqt1Q91RZJMc2X2E0SQzSRUZGrgicyilemSu6FvkcZVqwxZD8uFmWVag4hHyORTrep7JnYI8YXSOGe",
-	"JYW51QXOshCwgJC89QoDGbqXvTYaLbxnAx22QCktoqxT015xRhhX6RyKUxt+ahCmqiLL70N7s9DLSvc4",
-	"xCK7gkgnINx1pZ0kq0NYJe0BeDkzdaRMt2JT5hikOYyyGnAaqOgqglIneQ3kzCLtu314fQzCdYOL//k/",
-	"/I9uukO5IqDvdunN09iyh8U1J5Ip6Kg94E3f6eLre3nvbf03bsFvdchped9Z+24QI6GAlpipw8re3RKd",
-	"89CueEn8GIy/jhDqEUsDLh6Inf+QAK3DpELjx2k5MnNVgaUqsui0Nc5v62JKfWWUWxY+jeFutizxQkvg",
-	"ylg2rDRcj0JkLZA3CGNb/+Cr0UiyrRre8g7xBuJ1PE7lfu6lFpZIWbPFNM4YI3Mx08wRy6LPeDD5l9Xe",
-	"rZ6dy6RSwTMmHBdK5jlf1I2fw/J3+E7dYHIeuuzDhpfv2qb25qMeWyugtoL5nucWnSv3hccVGKwqVn/L",
-	"W3UbRl8z5g+x32LvjEfvZwwdjjhZsdf6bkX7816xVFD10WsUrY0xvcfLMAbXlAOwW4bfbm344d8WZmZF",
-	"JaA9Drphj+2O9uj+8CB4FH7FvnaABn3CXYg1wmkfZIw+HnkRdt0K2HWXwy4HwpZED01Y6liHTfuz35M1",
-	"ODUsy8oSyMLqxLZhGUqHZ0WS0PiaziUUHNWo2SHYu57d0EBpVnctSAgZlYEqmKIyMQSLazCPDIUywkQq",
-	"Yqgfrwf0+/Yv6SR1DnhezQc1mKmpNukOroTokJd0irZvpwCQE4di0iL3u91D/b5+NOu7T4ZMRiErsOks",
-	"7bxJ7VeQGgbmrblJmNeiSjiVrQ45sr1Wwmnej1gvM6FRWpVutSw31ahvhfTUzoD7QMxMjmLe+b8A4UBo",
-	"qPkQ6mMyvLUwYgRsmUF6eRgh9Nr/lKYygwEV/TXcqqXWzoWskyQx5bzQeGeRjRRYwoZBiG5x14cMQawt",
-	"a1Rzib17A2lb3LUG49wW7a9D93/1lrgajOL3a03L4htTJE5ldpbpxTsfDP7ertWQsQqR1mUNwTkklBiq",
-	"igWK+LzCmlZpJTM0c0shOBuRgP1FSfGgLCqauz5mnKU03vSSG5j8cc0/hcH9U92475haft02lQ6wi1Lm",
-	"gk+oCiaVpaqy4p1YxDElFo/RuINljtCwcpg5OGnKCKSXYxwdoIHBS3/xtua12hv3T3RYVqe8Nl4vVo5/",
-	"yIzrzShLDR1+DRg+hjSx97HJjFnLb5Pc/K6kCrx8G0kVO3lD8UrhAivSYBli2y4NhY2q9uKk2fPIrkf2",
-	"yD///o+sc8KYJrLVH3DbVM33sv5qGV1zvjLWQPwK1PK/iojrL2AI+CZmI6UfKNJGAl3QsYpGZNIeoIwq",
-	"/OlkNuAjIAZRRXwFlcVsfZ2mZIyU6szkboJ8y0bZFQFUK4Fq6R1b+x+VWNv33DQZ0FPlrx9a+Ax4pLws",
-	"o8TGdeISL1miOuQ475+uvwBhzj/+y/HL84vT4/Pjl+cnr176A960iRN7XYghgbIpuUtCQsCarWtqvm/1",
-	"sSwWrHrA9eSp7c+OFbmyUkr7vS7xz35++eTi9PjsWE/95zcnp8dP/UOSMn2B8uIqxvOiCXrEZzayJbML",
-	"AEnOIdEhR8464fsBlxNxXewCSWXWZfeaNPVhsDAyJRkBZzDGKI7FNaHSHLKtmIN2DVvMGt6DOCI7uK3m",
-	"hf339eQkUlAlhUFxSbcLCOOqQ17YaCQez0nTiJSyXxaybTml1iofzLFtNL/SEXMKGZkuYmFNw+I9HANL",
-	"TPMe+wXnx6Ml7hZozOAylQ3bRq2VmGCLWw8pzvbd6H/lNZybuCgOPDbiQCrACYR0xDD0bYgS+7VEiY9j",
-	"j3hsJYiN5ioQ24JXPaRX6IwvOYEae6NesEsfs3YsAhq3ew3XJeQ2QdqeI8g58q83dQt9aOT2/Lc2SsPs",
-	"XrEbkGRWIVG2zs09SzY0xJQucoCO/pJ7QddtMXVvMJdfsvG/DuAff3TA9x4K8FkPWn0AzhZ73TUr2t1o",
-	"RcUrpqWXwgVDg/AWvUeG3K53ISEn8QiVgQljd5jJb08b6G6vQlSFJARXC0ScrByYg1K73f3erVtAyqnV",
-	"VJIUI/MNlJDSYl9CpTK9BhTeJFfowmho6EpnJS4QJ6vlrYcsR3VelnptL6w7bWKN2PhJda1T6ABdOD8S",
-	"i7GjdRmp7p7WpSqdLXMorbEIlysPatnHI5rBExVNmVeow9jM45n6Aw4V/yCiKq+FvFAy0LySfe/3iX0v",
-	"Sgcc+ZkkeSw8VkeEeos2kTwvounn4yA8vQHHajZDpmV6J96qQ064ifOJtcpuxN1llRKbboVEz9TF5YIk",
-	"LG2DrG5LMCKazuQEOnXraxhJfHzAKUG2QiRjEvok2VqPpl4KDWH3ywR9ozBsr+4OCmrrBVasSLhrPmVA",
-	"xu+MOAx2yCURmJvN0105TyZ2P0jIJoK4Dtsz1+IP6/pWwzMyDLck0OL8/S3slcEdJn6gb1gH2tJpaEID",
-	"Om5MQbXvCwIvaBgOuJqwKdQbbxbiN1qHdljzpB4ICmljpMhiAERWcNYGP7Q8Y1TAquQQoGGpMpI3tK4d",
-	"Oi3YoJKSjUqxdcT7xYK25gZpYviiynGQG8uM+ayybGsYvrBX8tMFSCwnDkbzrFsI1e7mYwQ2LCeL+4tk",
-	"sYIqdr0a+94aUVybPcmubRDUH2VhNyoLaxXAKskeu9SEUy1zCMmW3v2HFsndtaDptGoVLc92rbJhZmUS",
-	"9HssJKtpPsmu6CJnWyGg73wwN/oWeVfMVEXPO9cRjP2jDZM5BK5lTsB2ls4ZVczoFZM5+R/wkuPY9ZUs",
-	"Y1ikgl8NeC2GRZqATpCFEEC7MlNZAymj6bTgES7SrKMcNl+wsYQJjdLqCk+w2YwzbcdZXM9S8yA0GPcT",
-	"1iPF5sCvqUWH8A+S/NsmyevW8qktHUiTiG2DI1ICtGfrgv56NxImOW4SeFOZgVWsITA3+WREiUPiW7ka",
-	"ZPDCCBE0NPSnzPeyVjCmRUQ2sFtXD6VwCLfmAjrVQL93sB+I1O3tO211yFGhG7BUWt8wSW00ZR0tzjs5",
-	"Y319HjMbtgGmiUKkN9eYBDa2YgECdFpHktjksdw/atraKaFoLE1DSzVh3DSJnnE9n9QLybLV+sS9Vu6Q",
-	"2NMF+KJPmnpOE7U9nA+48+M3xcy1lpmXGoHUeH7TNNK8D5pu6gWYFLm+TfdDUxD0T8ZmPxEvrKCKx2Cw",
-	"BCLumTm++0RQFdJXco3g4Lz7dW4ocRN/NpTg7Ro/RlzVQv7Pxpv7mP0vyvCp2QrDJQZ5WAu1JYz/CIX6",
-	"rAOsUUSdzito/gZivO0RsMTQblveaHrjeNDygCgbEAQOC6SWnN0o4kPhTt94OJCoDdlIpMx50j6URuOJ",
-	"Fqz1z9Cb6CWLNPPpm1RLxWQ2YmfAvxVq0ncan9lhpEojSGsaMnXNsGTClDSxK3jWBfo64qG4JhGUXvWV",
-	"SC6goaVNLAadg6gJsIqUYYshMSsFxCy3gWedOFaGukAbYCAjJudYJKavZtYko8lFaRmtQqQLEqHKHF+7",
-	"pw2Ti038TaGJLPSgfV8RdEN+BBXMOVOv4kiysarORouDhS31uiuidy6wPc09IniWRhtlqywgIrhHJHtv",
-	"t5rj+Z13WrW5HII1d9e7U3zS9qsdrs6XfpjgmI+TJV0MqehtzXkDa6/nvUFk+sN9s133zUKbpIxeP5AD",
-	"x9SJc6M8M8ewcWAjuwSO2hzTJGZSelhpRYhpC9tOQLCpYnEsK5rulTgTOSJ+4W76ZEovbWKuRnMSZU1B",
-	"s4nAxYt3AHuSJiwv8Z6VRs7pXt7uFQIaTBKyaSTaIWdGUpjS9DJfM/qQs0RbmA20HZoyKOrtLDXXjYD9",
-	"aRZJ6CKfdGXbAW9m3V+zprBcYOv/rIstNDE1JkFnYlu6OZKEDjhOaTr0itRGz5rwWnztC0l8ZNC+aZWu",
-	"36dOj7IBHzOVPeWEcfvvZ0ITNj0x/CmdSF1nRyTbEOCA3RFnrX4BRjaymxLJaSInAlRULUn5Ni7NpGdn",
-	"XRXL0+RAyd8wOXWCM1DsW4dYUgbfnA646ZBr4wZgszSb0i8o5h6ZcY3bqPCjZm/nX1YL0NzO+yit9wno",
-	"rBvaV5sDOHv6KMlDnz6YdftRlPcOkLzdJjNfxciPLBXVehknjKZxxNIycT50ZMmMRhk6ar0KIAbcPUH9",
-	"DzT4lGgAde6xZ5QNyf3D8PL514mcZrypQpZcZWvZ+ZDfhpVu0/Ocs2o+7MQAQeESMVJGLDEFRfAOawmB",
-	"TRMVsdAbcD+/nD6RLBdPUODE7KsX1Wm55XS1Ki79FH5z+fQDMK6yankHurQsuP1XoWB+XFpkE8F+q8To",
-	"U9EFvArrKMPDeg/NROsdiC5tAaURWtj72XXwlybrl/NaOwN+VMap1Y3q8yvmt1b5re4v+6/JJdow5//T",
-	"Se6rbGsfJTXqt08VEQi/WaL4wPEoDn6UQ1IckmBQ76EDTxZn/B1G9R2HkdqalLpjHFCr83GMr6zaTuct",
-	"9SB6JKHQ/0kW4iYq1uTDk5I0C66YggtqwI0/Bor7WbaU2evsGiH4JGU0pMOYFe2nh4Tmtk1bIoAL5Rpe",
-	"I0n2u/tLE94NsOplu9slrXS2FZxkvU/jJLMLrfaR/b6cW8/SKKRzci3SSwlW0imUYF7Ff3c3sZbk1g/k",
-	"ie8qWPBe8HXYZb2Ry1hLLDgzb6/m2miMLkpMZxMax+SaETmJEiI4wS1/k+8gD52pKRwssvrb+5cw/uiu",
-	"OXMN/lCbtumZoybSISfRvwbtSfNHyWgaTNYHyjybxXFbsRtF8A0irkwH0iwwwHG4FCIZp4YX9fPyMrIU",
-	"tYlFdFlWqoizuFTjkBxluVUQpjjglEDyGBlFPESnEfqEZL4iiL4XKeuQ7yNlwguxmYBpITDg4PApuON4",
-	"iHWCJtF4Emte4BftT9+fv3jeZjKgCeaYsgG/FikEb1JFplof1WphSpOEhRDHOJh1u3vBlKaX8JfpLmC+",
-	"3nG/b0o6wg6uXLJUgcyg52t1yNOiCop6K8YYjzSSH4INviDlaz4Ov0GDa4DALNUUk8BBamkAw+WE4Laq",
-	"kB7BLRrUGfAB//MMOm7NuaI3Xl5EWHBy9ufnkUKgvRZSjVN29ufn/QFvE18DRXOQ0O+bk4VvpjOpCBRm",
-	"0Ic+h9xcFJ74nARUskN4e9CAGs4kmaRUskHDHAJCGlzKShhvnZqYPh0gbuHrScpG0c2XEGUL00pFU5Xl",
-	"LZvffdKksQRoRyEj1MzWgk3/CFNBOPCMA3bHTCmwGPCQhNE4UhITPDCQOJjQlAYK8oux54zErETS9OUX",
-	"UezbilbqWph9+NKgQhRrge45VRoOQWCLRQ24gPtHY9L0AzpivsF2/eH//l/8lgcQM2gwpbi8Jozjke9S",
-	"xi69AX8yT6M4joJWh5xrwNlKSDKhgZY2n0wiziTzyJ9oQvVfLezPg9AmCUsHPJ3xPvH/3//5f/9//o//",
-	"9T/////Xf/73/+0///v/aRaP336Ja1t8yLNf+YTG0DBdoCe9M+Dn4POlmMyNkqZIZZ/4Ry+f6hdfnep/",
-	"2z6Ebb88PjrFOgQIPZEOuAG1SKWmECCc4QlzhLHGMTLjpqU5CAJobPa/NLF7A24erTDqdHOjznsfseJZ",
-	"FAOQOU1TcQ3nOYmUXnJWK7u52NzONK3VVNCDdQOtsIDAstoeGUOMNBcwYsvTSoQRC6DDiKnDoGGMYqc/",
-	"4E0IOc9CsuAZLxdeqYI6Aa0Oea1pRp8kVEri6/tzgSUAfNRL7AcbuwA3LAG9JouLgDvvv8cljBAO1Z5t",
-	"zSDqRgpqmQPPrQnH6pFBA6+hHDQ8Yi5yyyM9feN3u938ohX1hsagkbKYwX0Q+vI1SMiSWMy/XCK7v1/Z",
-	"smlKb54zPlaTRn/XNGGyn3MZXgOej5c2MplEKu9jgtUZ3QWvkgirFpxnxdSvI3MSrl4d4M9wjkvUHLa4",
-	"RGuyqlpOLrTWtjOaDldLFpSHGOpFOaVUNA6TJrsJ4pmMrlgxTjRTRLq9865T0mDDMmkhVawN3a7rnm5x",
-	"ua7CWGe9u3XWi4NuYcEg/yQsNXca7lKv2z0ku12MDKKQvFJY6O6SaFUwQDRKd8Vot+amrNR1F+9/kSAZ",
-	"wS9J2VUkZhKWTJoioe9nZVAGu3+ZBNOX4tVf/zxfAkIctXH3q721Dr36vgEBzCRLs/2yfGjI2IJ8uPAg",
-	"0rmFxzSLFDPVX3ge6WHEx9VD7z6K1aESIZ3jp7E6dM2da60GqD46JDhfSTazWVM2yx773INnNYI4+IsD",
-	"b8e2j5z09do4nMSE1WkM8woazu+jtwzCqSr+FX8xtmDTrzbZoK8/tKsghRc9QuNkQodMRfqxeXXr/rPC",
-	"XB+jBX/vwNyUh22A726sjj2pALvfV6sjWcKBDCkL3y9vfXRm+yvLYlsh9D9EQYfYJzRhxcz8SJIJTacQ",
-	"iarldCfCubOkvY67nPu4o+/b59ldxyeuPb/2Lm39Kq0k8Fi7I295ft+Ayc9l42fFDX80wvH7ivezQHYo",
-	"ywpitcBIdz7AK6srpOS1T5z0XWcUW5ke6dqSMLwSoVprVsgGyxWGEjoblSGhalJILwQILLcNrMLtc3h7",
-	"i2rDg95EjY32jq26ie5zH9k19Lk4ehwQYfHWmndpzoPVsqitMiGMGb1sXMx7KZs6ddaahx2S0eOSl6it",
-	"avvgmeBbMLnYNPpl4Qo4jk+yAv/TQ9RA0LRe0OWvJ1HMBtyfUHkxFSnzMdlUzFS2yj7hIis5C6HHpjip",
-	"6UTLeKh1G9h7tpdYjD294UvGkqLRUsMTLLVHC4DCskYGSPC9mchUp7AdHLDVwEL5PU/vJphkyUhZdg85",
-	"ciqRYA2NFDrZD7ip/4NDQ4kPa041fRpL/TA0AGxyhE0t74MbwcJB5cUvJ1HibuOa6sPFzg0eiUa4HrNp",
-	"SLODtaGcCEDwzEKg4X5hJcZU36QEdX60JV9rpBhHV4wTCmnrqbuUOLpiJGY05cYXFim9aBa2MghlhaWM",
-	"ba+w9ikN0ZOUL9OC3HnSGs0HXJNrD1wV15BrRdXyjSgh+oQ6tWrNtqZ0PuATesXIkDFOcG/g/iuePWxO",
-	"b8O8F405JD6CgdfFFZw0r04TZfE14KAyrpoJo6k+zQ45yhLWNAgXUDNChzGds5BcT0RsSEuk5AJ6HrpJ",
-	"OOC9gZJELG89sli+2ZbI4UReAluB1BxISaRSYJ2v/V4XPTXOmtAY18frF6mss0eHQOK/Xgj2cFFEqiiO",
-	"CWcslCSSA764CNJcaIXikVInFGxBjsoMDLO0l0nfVqSei1lqnNELhbUhcQBrUhsqVOnI0KS5hpyx2nyp",
-	"CRJpCqcMtvMk1eAtGTWvep1eO+zstvfrmzRXSttzHjzBVz5Row9TmF/WCT16yOQHtz3A/t3shVtsKbDU",
-	"qPhoocdBHlla6HGwv2Y9e856lit+3fPu48oWKV8vdnI82N20k2MZnhoE9+7kaHZ2u+FsbrMpQG4rlmSx",
-	"XgVDLt5EBjdxS4rvnAeva0RrZzqSod5lvoCCApZBVyKjbR9ZS/6YvRiKZ9K7vLGnUozGzllUxmeQEy12",
-	"LFjFH0iRVD90RLdZNTJJc+Qrei2sXPkCY/u0VZyoCiZkBhGWufZS1WNB60JKXDK0zFcbRDFaF8oATESq",
-	"2jEU74e3MiVAXx0tPWNvdhmNOdSsM3n8qZa+QBaWgUjg5VKU2TAV19K2VSf+zrX8Bib493/+/R++bSNH",
-	"Ii4Vo1qEG/CJiCHm26lKfsnmHfLUiDBxNGLgEdZC2URA4JMiUyEV2d2HL+ThgGt5UcHdKUa+fSH1aKg7",
-	"aHFKCA5FJc7hVwxC7+tfVFZZIl+EUaiwGnDomT4Ho5lkUAUCvkfwNf0jc7thDX3yLaMpS/1W1nJ+eX/2",
-	"cz3CJ60/rlR8gZ3uZaO/96jb3bCXOuzAsTlvrcY4u0milMlFHtbLOS4cAFK28LuD0avvfv7bz+d/il78",
-	"+OLgl6ffxi+/+7n38/kv0cvdF/sdkBM6va8e7Xd7+/vdbqc72qOPgy2xJwOG1cQKlvvrCw/G+/BcX4fN",
-	"+5g7uPi7a2nOglkaqTlc2aMk+oHNNSVo9N++8xoYsGM/6yta0QE9pyIOXT9HUo50HQuT1vO4miKmTgxv",
-	"mFVsIXp2Fmaxx5Fhgx6S9Im4JlPK54Y3glpfGq5DXmQ1V00IrVBY3QZiXataqb/B1W+zirW80FT1wsJl",
-	"VxMBRePsi4PiFxd5xkRvW3ZfPe76q65obJ22n5MH9o1bCdfByqfYvWFu8VKuasKEVfGiUJrY4yQVoyi2",
-	"ge5CYpV9SZqWm2NzogjTibCdLpWXUKcABFGo02hGwdpDeUw72oUkUwSak2RG0mx624f0CwzTI2GUskCJ",
-	"dO4ZwSobakK1hGTnEQUDMbXtXdE4FEYyiek8a24emUBpY6b03/ukGVDJ2hGXjMtIRVcsnh9CzKz+MY6k",
-	"kji/4Aw3b4QNa1jOCmWaOC4LrINu6xCsQdIUwZQqL92MppHENI21oa+unbeDoEGpZ8CTlAUsZDxgfb2w",
-	"UrisXUJi6mzpQTL4rax3+UZiP5yVNqAnYjqlbRv1HVoIyFzO66H3PaMGbzOF31R/YTdJDJqQ0UOrzD5R",
-	"KAs2n0ixqawbcuk1pvTmBN+wUXr2Y6Yf0zSlc1B21BxMUSORThuLMXtHJizXSqqLaOTl4fyEo4Kainhp",
-	"6C6NoxVBupWRe7CJBELe9Wv/8fY/BoObbrc9GNz0nr378l/rREWeW8TLcLYi9LB+QOxidOndgmEB6bJo",
-	"TdIsoqoNhT7YevTmwbrgze2FQlbaXRB+1voj7WWjV1TR9GKWxo1+Y6JUIvs7O0HIO2bgTiCmO/iQ3EEB",
-	"OeHjhtcIZlKh4UtFCk7vmI8jzhgo9AZpLwxcjvSL5LmWG2OwR62wPtkgiYVma++2xJ0lS+uYibBL1u8i",
-	"pupZxE1XMIedI3V2eHmxX8tSYdPU/Dcs8nApHwZWusi6m/jQfne/1akUGOUWm558Rti/Ndxfh/fmIH4f",
-	"mP8dUwZBc5StuAM1/FRr0juKUTD2dO8aB5Oxt3pdPkzXDMOACz0/7LVTpjMpgU4cUO3zECVjSMDDqgcd",
-	"csTNdUW+T4KY0VRLxJD0CPN4xP9w69tffLwpUOmn2BTEzryYGVZpDXutt5ld/juasqouZmMzzoGr/iht",
-	"Jj4ecVpDlB79WojS59N/4nfaTmIlCZ1Veh2SGDJll1GmvqVeWf+cIYNcc6BDmiIBVUF7+x3Iykzdl6h8",
-	"CiHiD5r12QlUf9CuX2lFVrWacG1qx/c+NNC9V7Dsg3N0mexoXKeQ3hqKYDY1pVjhe4xv1BgMl2oHnHlm",
-	"keXBnkdXjNvslIzQ0ZgwHiYi4kqCxUhjCOPK3OdOLpd+z2hsyp1UeBEEVykNlMS6FrA2592nIpBVb9pW",
-	"0pyOGWwMm+XT0JZ8OCRTKhVLwacK9sJ80CPovL446pnjos5dJFhOyTiZJXiZre84C050BjdulMXRn4JN",
-	"KPNreCRJoyuqGBZFQegms2EcBbaginSGPRViWjXqjxOhDzXiJnzRZP9jECb01c465WN4gTOm7cRUAQks",
-	"iubBi/AHCyMoxoFwjhl8yJuCOGOajL4KG2RwycV1zMLxFOIlms6qZMsjWaNm+x1MZtxB2M7AxQzrGKjG",
-	"K4whicU4i0Q2fQWgAglGaHs2OEAS0+bCjbNuYd8+jKiWcx444cQqmEBvA8ASjJWgcew6uFAsMGs1IROL",
-	"K33p9gkkSqC9xHNCRQrpjENjhjXDFt6ugsNiKqSrrtmYC2fEYrj7UmwTPI44c957nTLJODDAKtNo7oix",
-	"xZ6XeEacIZFSLo5Xo6xRRSUjd4+YYHr77vb/CwAA//8=",
+	"7P1bbyPHtiAI/5U47AOYdKcoUpeyi8KBP7lKtrVdty2ptrd3sY4ymBkUYysZwcoISsVdrYa/6ZfBAP3Q",
+	"M28HGJy3DQwwQGNeBwPMw/yS8RnMc/+EQawVkRmZTJJJiVK5bL9UiWRmXFasWPfLh0YkxxMpmNCq0fvQ",
+	"GDEasxT+PKGaPeNjruEf803MVJTyieZSNHqNsxEjmgkq9GeKpOzdlCmtyISlRLFIirjdCBrsPR1PEtbo",
+	"dTudoKGiERtTM5KeTVij1+BCswuWNm5ugny6EzamXHBxMT/liZslYUNNuCB6xEg0TVMmNBlMU6ULk64x",
+	"pWIVO3wt+Hui+ZiRJm5JtQjV5HrEoxFMPZhGl0wTrshwmiSEXlAuitv+4tFep7u31+n6SxnKdEw1LubR",
+	"XiOoXBvT6exwqFk6v65TXAzRklxTrsmADWXKiE5nXFxUrWIpHG6CxoSmdMy0PfijKyYWHfp38pqMqZgR",
+	"Zh5SBhxjqTRpxmxIp4km5qCzb/c7ndY8GnAz0LspS2eNoCHo2Cwngen8ddoB7Ttj+p6Pp+NGbx8+cYGf",
+	"upWwO47ZeCI1E9Hsezab38RzeskU0SOuSJQyqg3ULAITRYfMADY18CfN01dHT0i/8SThZrv9RqsHBz/k",
+	"qdJ94V665npEKLlkM5JOhToglKRswqj9xbyh6JiZBwIiJyylZiWEipgMZDzrC/MYF2Rnj4zkNFUklkwR",
+	"Ic2X9kDh4QumVT4/oUJds5Q0laZ6qvrCjdfKp8X7TMIMJHrrhE0SOmNxj+h0ysI2OfOWh0sh1MzNUhiN",
+	"yNRbMzd3fThVLMZJ9jqPSfjk5Ytvnh0/OQtJMxxylsRhX4TeKWx9z2Zhq00OHVj0iGpC05RfMWXuU8K8",
+	"bXFFlOZJ0hfpVBhCAFiuyFCmxPzvtj2dmIPqdiy9UYEZQ5RW1DOnZI4yoZqlrTb5ns0UoSkjKpITFpsh",
+	"gIrQJGEpni5SNYD4VJmZ9Ij1xZgqzVI4ZLMSGo+5yAGjzPZgYYrIIdl//x4mEVKTSzbRMLBbisERQocp",
+	"U6M2ea0YoQQ+kJSKWI5hiiZrX7QJJa9fHz9tGaraFwbFRcxiEo2ouGABLDDDLSlYBiEzDWeq3Rf+5Wvs",
+	"DzvRl2yHbn1Jv2Rbe3GHbj2O9va2uoMv2O5whz6OH3Ub9n4i4uQXtHSahas6pu+fMXGhR43eoz24ne5j",
+	"19AWrVlqhvznN/+w9R/f/vt/zAme0qmh8+bOrqI3XLNxBbnZ96hNt0xt9tcnNvs+renWoDXPmVL0gh3H",
+	"r6jZcBWTHOMjhaU1xurifGfwRfQ47rC94T59NPgi+nK4Sx38J2a4bMV2iHMeN4KGoTo8ZXGjZy6wv41/",
+	"TNmw0Wv8u+2cqW/jr2o7Wygs+4XUfMgjQN1laxfec8UNCD08d4veGXSzjVRvwB/nLrsorhu28nI4rOTe",
+	"JdTRkqhLPikLCFX4IXHESgQp4UengCKdBaycRmZNZ7MJWwzp1D5FzAikSQVhY/lXbqgvJWokUx3JmBUR",
+	"vPHf/vW//OdqgMM6bgtlf8W4BSnHy9AklXJcXJn55jxH6xxDqpcLj98BL3CBsNYzoN7LVov0vbheLc7L",
+	"mGzWvgC4MMBd1usWCSt+rVi6bL2GCRVXG9MrVr008+xdFoZrQbEwZWoihWIgFR4afvda0KkeyZT/zYxr",
+	"lAfDk+Dy0ckksRdz+6/KrP1DvuAPjZhq2uiJaZIEDZamMsXXY7Pmw9dn3x29ODt+cnh2/PLF+dHJycuT",
+	"RuCIniF/XCkjBxj2Jq5owmOSc+PGTdBQ0yhiSjV6Q5oodlN3s0dmISd2l7jnCvKd832uiLeU61SKi7aZ",
+	"/msaW9Vkc0D50+Gz46dFgIBo1ehlE/ggst+R8VQZhYB0DcHb63Q6RlpIaQTC/T1DyonDXCFsyMAQX8WS",
+	"YUCuR1SzK5aidCdTFoNYRXCCgFACXLl1QKwESQxCK6vhJZOUawD1EymGCY82CGgnKjbMljTlCaC7I0jL",
+	"KNlNfiRjNh4YCPtHQkk8BsoIcpkeMYVXWRGapIzGM8Lec6Xv9Vj+ZC5LQAZTnYntg1lBbTbKAzMiqzkh",
+	"+MUdIx5Ac8RS1usL80s8tkt2OzDHZYHWthDzDw4eBu3K8Ie+MDv9RqYDHsdMbJZ+vDw5/ssi8iFFMsOD",
+	"AKFdkTGdkViCBnifwD+cGoVEm10xewhGH6BJIq8N/sMHgqgT4E8Cl4if4H4YkT9tAe57Mvi9XgOH1PMy",
+	"fw5T0J5LD5BrqkiuGjol0uLTgfkpU3UyNYoIdu0euc/DONaKzOmky1dspLAFenArIHinrc5asATwXIcl",
+	"VoXF8xNGE6LJUQ76TZzc8Yuzo5MXh88qMJ/bGQm8Q5oZhY7J/rAb7dDHrHWfQD+VY4ZGjCHlCYsJF4rH",
+	"zGJ2esUjdgAf7JKJorPc8CGHxG1AAQBfSP2NnIoNih4vXp6df/Py9YunBbABrTA3cAiz3SOAXkiipmBN",
+	"BCABTnGVSag3QeMVnSWSxmdSPqPpBbtXAcODgEUUQHwtJUlg8gcSIGBWrog0AgPgCv8bQwGBNMOvXz79",
+	"8fzZ8fPjs/Ovfzw7Og1bgbXJjmQSKyIFMZLGLL+tAZgrwUQClicNBkAhYSKAMsrjz9gVSx6MQTkye2hF",
+	"ahh6nsjmtjdt7ZaZhQoMRX/eOnx1DOSXipj8ectI8FvHceuAUDRfaXnJBPA8g9IRTRLC75XUHvrzNsPC",
+	"/nrka0ZTloYtc07U7mQrMZD3D8wa2at2bNg5HpqUz6mYOa/A5s7r5PDsyGLY0Z+fHB09PSrRByMyITqy",
+	"9xFjsWHvnpnxPoH70t2J3PeSrcYoib4Hx6xoK3MiVE1rn9723A03QePPW5lrZCszzC19vegrKg1R8OjU",
+	"GiZ/Y24oa+upOYx5GoD4y9FcD18dP4Taaqcp6ax2EZn0sviihi3zKns/4anB7qFML1hsXkvZlbxkMdzA",
+	"10JNJxOZahY/ZzGnYDD6CBzKab1zkz0wwzIENiwvImyDlccODLaU6NKzF9A45uZhmrxKDQXUnLnVluc8",
+	"MnwNZQX0foSKvQudJxTElhFVZMCYICmLGL9i4IedeAN7um09m1rQUOzdqodP2bsG2oyc1emNZ9QzA7zN",
+	"jKNy8FcWAZUAQFgQz5m+jsQVS+QElFN8cJro+d0gBi1fXfa6mTRDs6WG5mli5XQfheasc+mUkesREwXF",
+	"GR43TKGduzoGUiaMijkYuaED3Idb3WJggRW6ykqIHizwxdPYqPfKqFeGpMPiaHQ5D7uEKn1Oo8tapxus",
+	"izgL0SGbtnKbcfwcVOLbXZFM+CA0Bu8ezazT5VuAFGj5ThIQep1Vta7xtLhx93bVbp+kjGpmIHbb7YL+",
+	"bHZIciwwtIgm10aZcgYGkA4FYzEQqYGRGJRmcbsvDkkYj32zjZGTUe8FUHJBQmvfCtHpCLIkHTPPc9oX",
+	"Rktohm8GcvA2DAj8ERCa8Ii9DeGt8A18Cgg8QgYz/BX8pM6N2RcTytPWAQkvUjmd2BejERWCJSHIg4SK",
+	"GRFTNJpwESXT2NBDIQW42IREEIrZy2Gj9+aD+6J4+M5e1/tQPiz3y9ubm2DxW40xF8eajVWjt3uz4kn6",
+	"3j7Zubm5eVs+wNxKiAcwD3w7FtpLIWBBpnAE2SEaDa01h+DaMmMmpmOzs3jsYaDnevV3D7++DRrvt4AO",
+	"bZXtmzfB4o2WgmfA0mmv4YAZtV95+HJgrT/xOKjCuWb+ZMVWC86QN42BHJg1c4RyvSsaeOfSBS+eBQxN",
+	"UwrC2ZhpWoe3PHfP3TgnzIe5OxpzNUnspTkwiqcRkFKZeMb5ooPnVSoNhSCHE5kkshH4PnZwSxuJiQ7M",
+	"s+jd8d3s/9zvv+90tvr9991v3n5e4W8PMtxYRcYzD2AVkiwgZqhL34Wc5Q66IrJVg7cQiLY2pA+jMSNP",
+	"ZDqpAPLiSIYaIDZq2TmoZefpRM2HNC0IbcsD6DJDsQ1RsSpwEwLdMopZEWC12EFdHcPgny2AeMnZGlXh",
+	"dkf7Ev6A6Bg0+ua6x/xJa52c27CeAuR2H82D7hkfMojS48KFAh1kQSEupKoAJRwlA9OXj/ZqQGkOIk8Z",
+	"jZ8xrSvJn/lxK4FfWUxilvArBjE5c1tFy+i51WwqhrKRG4oIcKDR6FLI64TFFyhg1iJ738AkdqScAOTU",
+	"zq7Cj9OoWIoffrGB9fjDzS+qhJllOC1Y89vlJ1VP3fBeuJ3C4ePGJ6xyZJ6K4hp+GFFNrpnQzgdeBhEq",
+	"8DUU7CfmwZuC57WapCCXK10MmTJCB3KK1BC2ERAInAszb6QhNyL3RMbFOJXajt450FjJ6MMSqwA8YigR",
+	"EK8gO7WUgXFblELCcrf+HC/JzB7zooVi5q2IOXmKIRanB/Z6eh6UismWxwuskhbhmPPVLcSgJxYdimsP",
+	"y/ad0CyANGmizFL2A7LX3TX/7LcCElaZ2swL3aAvwgoDu/ltNyBh5uExX+wFfrDqXuexebnC2huSvZ3H",
+	"AQmLrrWQ7Hc6AQlPf3zx5Pzk6PTo7Pzk6I+vj0+OnoZ9sdftkKYNiy640RmLMeJ0QpXzsBvYcylaNkTT",
+	"SugVBq8FFsZqj4LvzfL8udXm7Dm3YcW2zJHmOFOxvDlMLZrNKq8H8wgtOmogNIEmi0ltCelRszUiMGh8",
+	"JVF4DgdrUd/VlNdOC8JN4TJZcWeDZNdg0Ska3UprEBh5/5kik4RGIPNAxK+U488U/kYSeXHg+abxS65I",
+	"NwsZnpGh0SuuwV9t6OcFnRQJxN5OMJ+nsExCChpFGaOCVDknLzVCuWCRUedACKwWJIqoYITv8URXilog",
+	"XM2Ie4SMaVw8of2q9bJFzG1GuLYO61LMq9SFVVrz2n42c9WNQGMXPnBOddWElpmbJ91QEJkwt4/GTmfn",
+	"0Va3u7Wzd7bT6XX2e53OXxreScVUsy0jDC/hIjUMWV6wcLC+uTgPj6wdBXlXE5sfkVkMls6MjnlkpHda",
+	"5cNZdisrZNYKJPel0d8x/SNhejncfM2o8o+OwvPh8nfG3u8YTRYFGNtQnM8UGcFTJRHZ4jCqhN2doBEP",
+	"zq9Trn2mizlIZsZLs9oJnIxVtK9YqnCybrvT7swbEQsTfJizGzBBfmCDUwnJdt6zRAoMl+FCaSoi1m5U",
+	"YX9htRUoCVZHSswzzNlaDIseUMXIX6ertKt873MCbswuUhqzOMwVtmzgiApriDcTazSCOEEQgOjerrDa",
+	"5hBelBuouNEJzIyTVBq5gyhNU41bWJmA6J3ZInwBV5N9qr1SU7AgytZdPJV8uqCAC4vxuJ4a/12Gzetr",
+	"8Pa+fMLKO3rRqgUx8AiBJQ5dR6FzyYVGUMTF5V7EZjgV5vN5JKdCh30B/ys/ck9ZDoEh3DCaNXoZ9AfM",
+	"dx/7AoftWenfiYXo0eYaUmFGhueQCPIuzUJxKrPsvmjm1CDMJ2lBTD5F/2dAlLRxmMhyB8yIu/k2UfEq",
+	"osVfJRcsXs65gIvjg0v5VWctfrWmH7YI3trO24f2d9o5Aw+w3lbntrEYh/8A74NWBAJSkljf3ip5FF75",
+	"miqzqQ938P+aS1JH/r2duGx9MRWaMmhu5nefOeA1aCNQixp68acqtnE3EcUmlVXI1PakAVDzB/l2gZd+",
+	"wCI6ZrmP2l50M8oB2vByegTx+8ppr1MRE5sSgjjyjA31xjHkYU4yYUNdeY7ww8OdYv1zU1pOJiwmAwYJ",
+	"6hXHR5pm8QEGjI3lFSaeuPyGln9wXOl67JyCD9j8Zb3OdQ1GZxnzULU9FJZ7VrhKPm15oB6o8dnbSU45",
+	"5D5tSJ0yrbm4UIslqM8UkdeCKPugJ1DNK/VpNOJXLF6sgWQ3hyvinibNqdA8sQ7TzH6GhRNadYyQQWM8",
+	"1Sw+h3GqSpyY4XO42vnhnQOwsOKPVpSSeoHQs3/W+XKF0LPATJtTtQkXoi6A8NnCYgqjevvfVNCaD8cg",
+	"P89s3asR6XZ+8ydQ7UEVC1V8piqw7oDQgTJ8BhxPoPHNMpZJU2A9Yy78Gbv18fQQfyFNA+gWEnbI5CRN",
+	"WHcrPyCb72jXugE0fT7VLB8e7wQU+2hSLNBjVGkbBTuc6mnKyFSYEVXLYrH9eF/oGzTeb13ILfule7b9",
+	"wv7xxgzSPuNj9tZ/dIuPJzLF8DTI/m5ccD2aDtqRHG9LOuFbkYzZBRPb2ew3/uvqkk+25AQRaWsiwdeH",
+	"C1xyn15x4R3iVEzM5zWOsPqi3dRA//qcx71zFw6U0e9PmhMtdvxiFrVXXaRkVAPd+XysLiz1q7LjiBho",
+	"Cc/zIonNDnDetfy27NqMwa1ERjTZ6tah6V4iQFXQ1nt9QNh4omdEighMBEyXFevvWJLIgGhGx/9QjNHa",
+	"8+P2vDkhUmmFHu946TV1+ejL1Pnueuq83Uf9FdgXCoC/HRNlMV9rZrDE40sbmH2Mbm21VAQvrMG9ERhG",
+	"ZZhXxsTgiolylMRtoz3noztv5QsbM6Q+9YNUCvfMvE7wdldfsg8eCLOt2rWb6wLOjVX+7glNWS3nRWFr",
+	"76ZSrzYm/dE8BWKVrRGj1tC3s1fmFUuvUBKmMFgTP/WDholiGERsRB30xl/wKybIYIYFCk6OTs/I4avj",
+	"NrFbc3XqJGJ+bjikInYCQyIvSMLoFesLromc6h5kqdMxhOkwYXhwjAQKYmwgf9KsMeITKAuXudX7IpEX",
+	"nykSuvW3aQzm/23vK6sOh25pEU1TW5IBrKq2TsItknQMkq1hFqif1xM09ChldLUzDJ+aD6mvdMjmC8aV",
+	"BIXCJsAYizysQNp9UleguEvY6J3tQzUuU4UdaX2zEI6UUan2dGLIsOfcbtsNl81G7sV6Uf6rrT0FNmnW",
+	"2gztV2ErsHwj/86tE23xdol9kf9uvwpbbZKN0yvwA6oyXfMaSruZqwahLn3h3dem+RpybWERCm4gjM6l",
+	"cMEtVGXXHwxTPO0LeS1aB2RuwQGZWyOu63okE291Qw2pLiOqsyp87H3EJrakIYQhwnpAKXOv2SGtU06N",
+	"5DXhui8yru+icCz+t0koI6jPYhAaQxhzeBngcK36IsxvQ2iJRk7Ql4TfGAEvNFcqtIBC25wtPrgoTn5J",
+	"wbra9f8Ot/5Ct/7W2Xp8vvX2Qzd4tHdTGTlvd3E7wyB6o9azDOI7RgSJmIBsIsXerWEpXBhV/YmrHc/X",
+	"lna+SRnbMrIj+cPpyxdW1PFidC2s86KNe+T7rx2PdbG7H8x6gkw0vAnXFpEWbaiuCrpApaqne2bY8Ome",
+	"fp75dMejrz7o0nlqOeFRo9dI6FREI0PthSjkKXlrWyv8at6IUVKRV2mKXNdUEHfWUxAxrV4tnVhpOVHW",
+	"w5I5SavWsLPV6d5iDXeOkZpgZZp1XrTFbOBk8dBXCJTw0FyO0lx0FA6WL6ksKebgfrsCpw7RCV9Gq0iK",
+	"IU/HmD1bqIhaMp9GlzXwKRttKUp1H/I4V4I421kNCNYjs6WXbkduy2f3CZPd0pGsIm4gxgk9XE+MW1K2",
+	"d9NinL+f28hyhbyudQS6uRdriXHLk9F+HWj1KifZG2Ps3UeLObtMnUmi0d3Z3Wt4caJqxCcTFi9m8rNb",
+	"ZxD7t0RLsL7No88duRdNL5iuh1OzM/vw3bjePI9zi3i7BIS1CfHsLvVV/BE++bsyW1ZlxXpdlksBH02u",
+	"vLNMlxs1lxRUxyK2aKYZyqJzcHd1hvmcaFGQ1bwVLD6hs/z6rUEafhhJVxUJrcr+UiBlPGHU8B7BCN6t",
+	"ao+5KzGSGRErS4zYqKqqGiPZT1hkpPL13P67KCThbUU1kQt+xYobkUPipguIfRXt1YaenKvpwLyPfpl0",
+	"yuYz8cuPeSVFAMpvKy9guYCIzmngXYPsqhZUztRT0gYX58+56DR4v1bkiHeC85TAFXO+l1okeXWZbkVW",
+	"/PylyCjpslxJIgWxtLBW2uQrXqlhY1jBYr+zl6tc006CI9b3WVYE/5T9teulC9kFDGa3jKjM7e75SP62",
+	"3lZDd8Phqg+V3reG12hNx8eEW48ZQs+5yopODv+h+46MRbdUwX+1VrDsPNaSZphtIMwDcPJfnHuwBU7N",
+	"0E4XHthSf1APK19QmNfhchcSPQGv+Fo6l80fnvD1NC3zfEAEu8ZyB7YBWy3iZ6hLgfLtd349OtcrLhYJ",
+	"kX40Y+aRybAjr9dnV7iQvq57zRdFgxXh4q1IyGuP0t5jXKV/u5bEUmYwrYfT2eO302jyE/yU0TBliomo",
+	"MnzMEBZz4+0jC2pDKsbEqmyoLIwoy3W2MZd8aJOvzCjL2PXu3QKHF+VfvhQJF8zrLwfLxSLhBRm5Kru0",
+	"kI4JAzWChhwO4a8CQ8p+3TA3ypNrsuzJ/EyWHfdtjG0OD2qT/5eCQa0yi8I2wb0++Xeo+SuytGFsVCWj",
+	"xOCqUpSDuTjZ2swTXFzMRVxUFVdaElNpJ9LsvQ5INNVES7JTqOrjIi6vPUNEZeDl6YgmCblmRI34xCgP",
+	"36Q8prOviqbincoYTBeespT9lYDiLaSwOHysZhT57Zjj2rFTyyKc/LimPKLJC9iZQxwXGFd9yyylzhvE",
+	"yTy05Ba2p4wQwoAr415313FrGqn+vIZ+kBW4qVuKstCQbnOE1Qr8RWdhtollR/UEYvUWG6A+rFs9Z6mt",
+	"zR4VtpdhNBrlqlNubO9pGtMeDA99AXs7N0s2sGHlM8rgUeccLfTuUJPGuzHrIM4vSNktxog28j1Vq71z",
+	"j39E3deDf+BOvn7yqENmn46RZjlmFnRjLeUlNFO2pG9Ao8u+aM4H07Zq68dBX2Sv+8UO4IvPlG2/qd2x",
+	"2RS/0HyNj9NLJlpmFNx46A/+mbJBvJ4ih3GCVi13+LiOiDYx8JHDPCh6HQ09eykgMonXV9Mz1vQrktPc",
+	"nhap6Ic5wgEuAiaaYwf8y/suLzh0XimzPSx5vG3m+sMx4QUGgHnevIi8lM+x3nUqvnM720AJf34FN+Gs",
+	"knfl9yAgC/oRH2Dh0N0dT8EIqstuQ3mWEddMTWjEKvsYe2rF7k698ts7nX7//RffmD8PO//3v/z0808/",
+	"bf380//Qn+50dr6Efx///NN//fn//6//9tNPlb3HcyCoJUHT9XJSXCob1GFFRWaxnH5LiiCvFxRlMvsq",
+	"LMwXGgOiZFoW9t8g3N+uyQrc/c9NtzudFbWb7WZx9dWICHx8UcmiH0aSJGyobVuwRQ091iR6myJgy/p7",
+	"FDZWl0R5r9yWQvng/JQJlEzY0voLqUygCGped8HJ11BoBNgLAKGivkolMbCVfuYoYSXK1VK2IZ8awj7x",
+	"6U3XjaqvouC2sYrXkvgOP0/T9ZRaFeSxyX4Zhpr5fRwCwoeEitmKFhkr7cT3IxVlXTKCxlTwd1N2fslm",
+	"85v6Jmt3EsbjXn/a6exGFP5j9tMAP4Wo5UOowrW0XWBiZQm4Na1Dq5RrjoWIV27cZjnVQFOZQsKVxYAR",
+	"n1jLPugwm8PchaTUCn2AFwV4evjloX0JpUuWHG/b1bTFmjSqzW6457yDVOD4fu4tQMVeDgFmVkWMaJpy",
+	"piDBq0nVTER0wtszOk5agWsP7BVvdpD/TGFeW5iZn8KWUTT6wplCR3QyYegn9rPDWm3yBLIkFeEXQqbM",
+	"Vf+Aqh+xJELqvrjEdDoRe8aIwiPEPNGzKXW2GqPC3j1Sj7BaXswNjMZcUI3MZEwnE9vWsVh5bGldBr+a",
+	"W1AodbX0tbzAl98GcJkuVHo6y5lc7y2Xe1nvrTw6YbFj0X/W2XpWP10yAK0Q0ubeWjHR3HuG363YurlA",
+	"r/ER9xrmCa96EfOEC6/mcWGzF8AU8L4agVewGvbJwjGsTtUt42G9N3IUXPX8HGhWvlCA/6qnM7RY9WAV",
+	"pN/6tA/MudUNPjCALqNx1KdTjsq5xl6GpmEz5bKIdCufgEfglnAsS6HvoYRHiT/leygubSlXuY2Jj84V",
+	"8l/H1ofJzn4aq8dN6lv8Mrb4azL5oUy3QLDHXBqQQtZKplncMWbz2TRmB7dx7Js1rmcxdi/UxpbT6XhM",
+	"09mvDV9qauuVimEtJd0WjP2UYeSOfi0/YoX7sF55RGvYyqoj5sVGpUhm0KjU/fZPRhUK4RZwcVG3ViIo",
+	"FgubLUFuGcY6ZnnstohPqbeTK1u0luwCYCn3W8scZDPMRrDWDTPn25Ux3G+LZek+92Ku16kK6fpwTrUH",
+	"88rqkPYZbOEkXQV686UhpUROdat9r/Uh7VJtNGW+VvsF0DYSyTHL3WCrscIvfj4/vcFoW1gcPJBjLqaq",
+	"WKrRKzvuT7hTqxK/nX1xaa3nxQrsC2bGAiV2FLBXFxtHLmv301mZ1FMA0fyaSzfrNsU0K7zJyLpFccfm",
+	"xltFG1eBzjnQfcGWkVnkLQmr9n2E8TjsZQYY1XYNiXtkkvIrqqE+BZrJ0Ec4mGFpY/Oo61fcI5PpIOER",
+	"4cKIyV4XT99QGY8bQQNGbwQN+2rRXOl+rBQKCsL9Rmtf/2IqnheU0bdlCcyrjlSj7JEf4lC3WvlZbqSB",
+	"cAKZEmeNcqax6nLl5SAAs/lTZtD9O66X1ejBAucGp4iC5+dFjBG/GCX8YqSXVrUB5zS2+vvu7PmzLaYi",
+	"OmExNl0eUw2NFq5lGitynVIo6m3YKFokxzS9dEbJn3/6u/t62/u+KBCbicuvpixhVLG5V+ceFFIzNf8Y",
+	"TZlhHCvaItbirwvTdnJYVgk6eGKvFtThdLobnhMZcV2RElE+Or2gRGL127Uk8RyvKuRwwd7rc2y7UT1x",
+	"iD+GLkvOvABbC7Lcsaxx08Q6NFdw7BK0YdPFlSwHdj35O3/+dlK4d7ifsCx+ykSc1Ti6Xdq8Iz0LM+Zr",
+	"FJTFR2zMFI+zAjxmwGKZs2JswAEEeU0Y1SRlepoK5fUv9FzoS4vR1ta4azTvXlm3NqjsmLqg4zgZTDXR",
+	"dBAQSEgYMoYpuGBFMzDHTa9X97bO/jpfmn++Nv88Mf8cLd30MhETRR2/wUNVFVfSdFUh9jutA4xUHdjS",
+	"XxgWTS6YVljOTmAIXjmVfoPJtPsL2vrXZBhQ/uyO9VTXe2subAKxsPrGv6vkRizdguNxR6MMOTCamJia",
+	"MzyYv1jQGrSoDOyuqQ0EjVPMs54sqssFWdcuGxu+dsh06+JcfgyOy/LeZFbwBmp1eHuoPEMPHLex7fng",
+	"XMvGN/diPQnDP+NfkbHP39dtuSfit+GdDhWJlu3qagp3wanV668lNHlv3FJsKuHCJ3v2MxE9WSAX/wDm",
+	"POpaHlERK69mdF5V1prMycsJfTcFAQrlIHUAfrEEuDS5SOW1ymM7kBwXLPQ53brqtrtbrL2ztVeSa/b3",
+	"dx8VWP9OgfVfdZv9flu/6Ww9plt/e/uhG3R3blpfmS+L322VHqkWCAxwVqk9BeOLLbeLdW6pbR+4wCdY",
+	"cfJH1Ab35UMZZTR3YhEoKBX42rULzLq7b2tE1flYphW7fS7TrJI4qKPXYFyktv0ogALSSg+ImomI0AvK",
+	"BR516Ok7IaEarKL1zI4lnW3pbcyxuNJ3WVa8vM0uuhRraGD26VsSEodjnzARwSbAlWIP/JKrPoYeXLLZ",
+	"LaUdHO2eYgkXx+LhtJ+pQlBecebDaMzIE5lWWilTqtl5wsdcn6eTirOyPFdBPrGCBraEohO2KJZ2KkXP",
+	"W/RqXtZ6GUPPSmteKcplYy9EAnQya7Gei1mL83KpxkeDL6J7cDDjDm4jhuL+1hJAvVdqEW57w35FQifu",
+	"6AeuR99XhYtmWJOFDB6+OjakI4D68YKAx1NWVm6gE14dg1q4zHa8A4ydIVwHnh8P5wA+VsRHdXm+94d3",
+	"j/9yebYz/uHL9yf7Vy++GLzajX58NHrWjb/pXJzu0KPH0+/39B8bt+3N8zuZezAy51DltgTP4m89ilF4",
+	"5XbSQvHWfMrXP2uoUpWzOUk4dvyjRrHcStgVS5y55sDW6kBREiODFbEBBxUlXMxos+UXLqHabBWerBtO",
+	"t7NehTWaah7xCeLfAueHtwwOeWRZidlOgH+kLML+hqnSAZoX5+RpNBsGjYimMrljLb55doPQXJVBkZ2g",
+	"ZyOtSKJYq0RAOWbeW0hQOul5eC9GwftxHz9Y3upafYnW9zyX4pkLvufSb2t7nwt5r3Yj9eIe8nsKa5au",
+	"rmWRUBTy4A9IiFO4/jEEPxYqjk2SGbioz+Qlq7TiKn4hwHkMZHhLRXJiC/8Qbd6pUPVXdTrApV8yUWh4",
+	"QKOITZYy/u66jF9Xb+oVVZDRGW5fq6/gmX/6+ae/l/zaVzvt+Nv94ctvf/zbj2d/4M9/eL7/l6dfJy++",
+	"/bH749lf+Iud53ttmvCItbtfPNrrdPf2Op12Z7hLH0er8QLWtbJJAZxJTT5bfRS1+Css5lPmq87AuqIq",
+	"eLkGLJYqV21XlrygX3V3vlymYKF21Ub1qrvzZbV+9RqikeqdID57JjVNbtkC1R/hUz7Pwj6qfc7O+OiH",
+	"eykir7yW0TbVaUSvWB6mWJ1BrM6NxnWOg1VH+1krbqGEnJ28yle9s7YzTZvtLlzC68JUijSZZzatG4jY",
+	"CoiajsstSPbvtNQlMYrlNZeDEe0SKxd1x9DEAjAXLTioOPtqdMxdjQu0SHAETb3nyDCtChG/F1eQv766",
+	"pKboPL0NqfFg8imTGhDk7hRF4/Vqp7m+VuzKTlOGtQzW7My+NCRFsGvbTvl+AlBIE3s9th4qEmXNII2b",
+	"heeJmRx3Psyq/vpVJ2krpUw0mo9IlDAKzRLqHPHmUugPSwn0y0KvoNYVrBgPgGCqqFv0oox70sR+bSWU",
+	"AOvVWtFWlWeH6viCurVZKX/rXYlGUkEXYO/bzxShk0lxAyCiryXaZbbz9nnv/7dCvlMsXeUszToGlOJB",
+	"F3oe/dyGmKcs0jKdgcHHPG+rAzoVzroi1/AuwpsLAkLht/l4UCTHoVtyGBCWKJZ1sl5di0BVtmw4s1Up",
+	"VeBc7CCQE6ouWUyaPFZQEG4wcwURSDODR6u2GwHOKJVDnlQUnq2oEql8T2kBZm8XIG19t6l7+pZM12Hb",
+	"p8xwvdNYVqEanmgTe/evRzIrK42yt7kOSMAcYRYxCfPqD2GGnSU/yRXVND2fphUpUIeCjLSeKPL65Jm7",
+	"A25BPNLTlBXq6E6FYiVqCa/3trejWLTtt+1IjrdxVrWN9oKJuKj0k0yVxgSM9TrN08nERt8iKMqdNrmG",
+	"tR2JCy6YleDLx2I5x/liTwkmQQBhQgqk2EpwHJrtkmc8jlmSNG5bpMQiQ6Eqic1Eg97sC1Dk9lGBtejZ",
+	"JkrRFqAe+LiZYcPKiibehbptHFvx0jksIq9en4F9kEbWqu0eaBZFogGD5DpAhdYBeXV49uQ7e04upBue",
+	"sy6MTd9J0jw8fXJ8HJAJSyMm9JZtS9eqkHIKktntrm2hDPbelwXRoekG8mSIrbf/vtl709l6bASJ/ZvW",
+	"V80321/9u7dv/mHrP779vPVV66t/3BQtWNGzb99r2XdAwg834QJw3CvJ8B08ndUFBOufYZnW3It4ugaX",
+	"txzs9ow+F1k+TV4PhZSjacr17NSsEbd/OOHfs9nh1JxLnVAF0gzV5fnPP/09bAVWY2UxekGvS7EDPAsd",
+	"cCWtzPup1C6agJtJRozGUAYO8bbx563DV8db34M/3MmGsEYDx68ZTVnqVjuAT984lvFkRLVZZe4KaSyo",
+	"foy+jmEqxyR89fL0jGzDNyokzdAMLlP+NzBS9wjOSK522nbPXNjCUXLYF2G2Wlv1+M9bBle2juOwR7gm",
+	"NNJZqUqUmTGkgis1herLMB7Xqi+cHgX5uOY564sgNn0nOwgDRK4yOBKoE0PJIJXXoJalfTGWA8MX6GRC",
+	"1EhOkxgiIwkXSjMaFzU3CIWzYQHWd2WuBzZu7YumNnqdy+HHiJcwR5qQ/HsSIl+Fj4HB3RH4cgqAbfVF",
+	"yoZTBb5ysNzudXZJePj67LuXJ8d/OTw7fvni/Ojk5OVJeADaO2w+DoxEcYEIlLIrecnivsDT44rsdbo4",
+	"xNGLs+Mn/hgGKkZD8o6HZ546iYmXl2zWF1yZc4mzcsJ2bCjiFWPFLbjQcAMBFXK0NMwFWrVTpVm69BYh",
+	"RKXhkmN42l6l54enZ0cn54evjs+/P/rRoBdIUPGYC8JEPJHcBWhVXxWcetFtyc+lelU0gjM1iBmQ7s8/",
+	"/U/dnS8LxWKHJCxr32EbyKkigkELTpKyC6404ovRD8ZcKcCUlIxpYtif807yGPAW0CB2SNAh4Z8Onx0/",
+	"9U8PrxJIKaF/pZYAwj4yDwVD9rgYynkIOHLBFST4JsOtkVTa4Nx4mmi+Za9HZK7XgEaXTMQ9dGQEuQ3d",
+	"7KIvsoSfUqKPClzX+Bmh0aWQ1wmLL8YYwyziorck6ItC0+SgIl8HX3N9YgJ0sJwcnZ7B91lRvHZf9MXn",
+	"n5uTZ0K7vK7PP7fXPEctKKkNGfYIUtUr3JmmHjFHmZDyBCQj/2WChwXbV+NUX8wj1YEVSKqQqoUYZ2lT",
+	"vvQm1MbqC6N9Dqa6TMndjcbLJAVTLQIlMWDL1WS+LzD1GcZwSddoCuEpkn1b1oCuYCS9xRQZex/pEdWB",
+	"VZCWEuN8w3hz+qIw93Ja2iaHRVoCuwe+lZMOvNKwCsQZAxf2+ecGqtq1b4b8wbFNJnVGLkSzJy9PTg1y",
+	"fY37VS5PWab8ggskI+aZ88Nnz17+cPT0/OXJ8bfHL05DMqYzcDrB44evjvuiOUnZELLA0bRLhbpmKQjI",
+	"hRMLAxIex2w8kZqJaAbbCHzcDWCTGW4Crj5B6/3WGRSJNJMPICVSH5g3rbZmHkcGkRoVFKLx+sJej4CE",
+	"J0yns61DNMzBsNk69NaJUc9mLM5GN/cbb4qcGIa0fa1CCzYnoRrQHQGJADUhtSIt4aovwg99J+D1Gz1o",
+	"DvsfUGkkfZD3zLc///R38xHkPvPZqMv/4YPRK4K8Rg5Q068MPdKUJ+qrm5tsHeY91QNaLFOy13lsVrSA",
+	"MiMOKkgVRlkVvIhmrdepFBdkMDPiDEuGAbkeUQ34zV0wG8hEg5TRSxSJUFbGcuYA6ADLbTrab8i79Z5O",
+	"k0nKddssz2DTi2+eHT85W7IeckUTHvdFth6jFlMjgLh8mWmaGnlAGTEKEvnkmOmRIV5c48w9KBb7meqL",
+	"IX8PdcQtUaeChFDPZcBmUsR+AdHc9xs4IkETgwUzQvsCR0D/RMxtSb9SmfIAZsV9sPdcmZuAI7TJmaHH",
+	"WVYpnSlbjBs3MUhkdKkgingeglxMIPfBKHURS4XhN4C+FiPaNigKe2nAxOCHgMLJkISVVVaSgpmD2EOJ",
+	"n/aFmcVAwbwQS4bhyzBEln3ufMuGVLl6RXZ3Njm5L1yNIzqDAWIJpMaiqXfbDX4+MZqFmc+QXcvHzLGU",
+	"iYJlbD3AEG34RZb9pYw6bOQwA4aBjGdATLkgO3tkJKdGp1UZAfJSdvGrvsAMoyamGFUQAbyvllE6sBgY",
+	"GQkX1XAza19MISnbyqQo2PpI3ianDMkz7uUzRTxJxoLnxCAA3CGVExSaCwAszimLKxxpiB7V7Jl5awv+",
+	"tWQz//aEjSkXXFxk+o3/m2I6JM2p4O9tLLVqHWRBH57gAOtCbgywgz3uPCbhyeHZ0fmz4+fHZ+dHf35y",
+	"dPT06KktvVygs26PjCaaj4FinhWKABs5jmoSfnt0RgyJNRMgjAaQ4dEXbwplgN82t4tlgUnzu7Pnzww5",
+	"YSkIcFSTN9uxjNR2amfdftssfdFq2YU9lRFA/fSaXlywlLw+Rh5oViGjqRH4UP9Ir4yuoUmIIyGj6Yt8",
+	"I4UFhKX5wh7UjwHeC13fyYTJScICOzLitpxq/+Bt5whol+9pdo4MHr46RjUn4RGzlhQrVT8/PmsEDbAC",
+	"ZhY5w8WUnKYRa8v0Ytu+pLbNszdBZqiysnUjaNgyxo1eo9vutDtQWHTCBJ3wRq+x2+60dyFSVo/AGrFN",
+	"o0v4YyJVhQn6lOlSMA3Kz5BQl5EarIwgyZi+b1oqH2BnotYBofhXX9CBvGLVlLtCTXlMmkhSewQGsgdn",
+	"X7XkF6ImDdfL2JLhWGe5hVReC6+7JUg4Rp1NYpeUaHGfRpdt2yQ/Dg/8Rbp6V46I9UUkacJUxGISwisT",
+	"rUIbSNvEsCs5JNOJAUh4cvTk6PjV2en588M/nz8/ev710clp6LgSKCtDOk3AFNhqkxNGoYApH2MgtR0e",
+	"mDg6p2EBVsNh2TmAhg1lrkVs3spUIDlE6AATMoiBmJch5XEM6R2XrphaAy1dTOmvZTwrxV/QySSx+L39",
+	"V4UFDzyTaRbFvLRAKJTE7e7eWC1/pSHwMLp0Rv2boiHOkHr4AmksIPFOp7Peop0t0kWIYRWIOlvJrZJG",
+	"+vMMjnZda2zPWlRhf0si/bybB/HKe7jZquEzoGx/TeMMfuaV7upXXgvqVJIYX9pd/dI3Mh3wOMYw2r3O",
+	"3uo3Xkj9jZwKO8Xj25wbQj4zDhsB3JBCy8YbQQMISKNX7OqGn0l3z1CdeXnSESXS7O62CqZk0ANqHy1I",
+	"+csON3SUb5lMiyfdrXECr+gskTQ+k/IZTdFFvtfdr3PcajqZQJuF5yzm1LV12Nt5vPrlMymfUzFzSV7m",
+	"vf06aHksNEsFdfZ6gLKtqWrokbXbZGkkhjBpeqEavTeNp5a4Nd6a17bB2rAdMxpvJUxrG2ZxwSqYmX2T",
+	"u0hMI2YCk84tRVkz8vDk6OzkRyDbh2dnR89fnRm6TbVm40m5WFkvt05Ztp/blKoI7jOu9FNG42d2vZC4",
+	"QscMF/+moqHzDEWbPFfPkAK73bqZs2DHezc1kMvMeH5uXD2s9tPsqp/M97INUiskc2yGSg8pT1h8niGF",
+	"gZU7EgjjtaSgseBQ90n2tE0esp/B/V7OsHQecj+rpzFWF+c7gy8KwDUAbwQ1GaCX0LjksDL/OqR1GQja",
+	"vReQq9F783YzfMhDx1X8qIh798iHwJBWZka3pS7WDwcoU3IfvHlr4JvTH3M9C7v0iA+sqUB5bE73QqLz",
+	"DDRu7CrgPE6FnpTkezZD05sN3hjJa4hJnScaZ3auzdynN8X6C4sSjC2p8JOAyzm/mLtbA7ENoDeArRVJ",
+	"+wuQNcu4/ySQTmfnW8a3YIF+BkYZsMZZc7ZhQK6YoJc/j0qRNXZ4qfRY60fE4JdDkyGhZrjT7w63dvYf",
+	"kRFVowPr+oRM+aHNl0+k0lXMDVdkKxfMcbYVDMOzJYEv6e0d9JF6eFsb5/x9raWRdG/H67JyBmsWH3jw",
+	"K73BG13Oq196qYO5IhEPz42s3rKCMORI/USKYcIxmuajCPUPQMnwomQUqQ7z3P6QYdrNNtKaLVvKo5rs",
+	"HSs1Baon2HUWJzMsxG0gxZNJnIVvWPsS+A71iBkKCN4KtNUrTbFyP3X2ZnWAGKYMW6ZJ9gy426RgxFzV",
+	"AVUsAHsnsvhsIGvZ3u90yNhlq0U0GsGyL9nsMyfO45SJFBct627InY1oe8s3ATEsRlRwm7FWrKDoje4L",
+	"3+YlsYFaZoV3w9kQITuRGTVKZGaB63Y6X6J5kwtnaybN8IfT8ycnR0+PXpwdHz47f/Ld0ZPvz49fnB2d",
+	"/OnwWZjbs/aJalVxhxM4XLztGEOxHoNw6scrqkcbVCwKxPbxD/HOs8tXX4g/7qVnX86+3r3686PxX7rR",
+	"d/t//aZzcbijjr6YvtjT3/9Gia135T4GwV3TsvQABA9xOiN4eeTeItLn+0EavQ/muxGjCQYNVSoRJ8zQ",
+	"ckWuvcQYxdIrHjESUUGuU66hBKM5IEeW2uQQ6RjZ6XRs3EyoNNVT1SPyMsy8gmYEQz/2O7vWHO6eitlF",
+	"SmMWF54VslLw+5bp73AXm7qVHhFr9Lo7QSMenJud+pHpuNJGryEvIVIcAth7u4/MjarwhGzg9uAmV10b",
+	"dzpcETzb2Z0seftog70jDDslENpo+AyG7rh/UZB06GxRjwwYoLtmol2+qoVreWpPYOSQ0t1Fi6V4GcdM",
+	"pzxS9hqWrCsLbmPBKl94BayJM1Y2PllfYBZiWdD/KzX9F4WFrMslN2t3W24n2HF8zq95Yp/Z2ep0C8/4",
+	"wEJOJ/TwfN5Otk9hz3ANzEIgKw5f6O7s7jU8nHWlK/LS1eWiFhsyOvhHUsf0MLHdCIvm4Ad13HwsCz4Y",
+	"M8azahB4N7GI5XghC89ufyhhzM02OOkW6QVGv+LpOPOcoie3UAQFSv2BuM3SbIEQ7Jy5VdtVLlJ/rWtf",
+	"SP/lzQuv0eWCq9ld/9rdbPyu1HBxlg/Ip54P7Opc13H5S3CS0QIA69yvJar1qZYpqtb+oRjdGhXclEV8",
+	"wpnQJGVKJldOow61kVW0CkkTgtNQjVW25VLeSYPmfTRs9NmAmduoIDfDsEorqQI1P8+KbKQYZJHO8lrz",
+	"kBGPz9n4EEEmUzWCMBAsECYV6wspEi4Y0gKIAlPkgkFQhEugmbkgkTZ5bXRnQ0RYyZOHsSMemcCIC+B6",
+	"1r/0BYnprNLld8pEfCcKsknL6PqMFY82q9/in4oTxK3HSmUdTJYw5LXIyGwta+vOLcXkGgLOWsJLdk1U",
+	"o7e7QaK6VF+Huxsf5CkQXBEMdbyms19pzMinY3v9aLzCEJ/1mIQNGPQtFC4FZqFW5Ip2gKUT45Pnq5Zg",
+	"MLMhx5bWZwQYgjEgwV0xVuH//JbpV24JKwImnsjxmG4pZh7SeS5UobRqp1Q91RVJsc2X2PtJAtFEVkWu",
+	"Cp7IKF6ZKvkX+g5lWLHGkPs4X5RV6RmEfAxlOt6ksmdjj5iYI4W7jhTmVhc4y0LAAkLyJigMZOle9tpw",
+	"OPeeC3TYAKV0iLJKTXspGGFCpzMoTm35qUWYqoosvw3tzUEvK93jEYvsCiKdgHDXpXaSrA5hlbQH4BXM",
+	"1pGy3YptmWOQ5jDKqi9opPkVh1IneQ3kzCId+n14QwzC9YOLf/7v/0c/3aFcETD0u/TmaWzZw/JaEMU0",
+	"dNTui2bodfENg7z3tvkbtxC22uSkvO+sfTeIkVBAS071QWXvboXOeWhXvCB+DMZfRQjNiKUB5w/EzX9A",
+	"gNZhUqH147Q8mbmqwFIVWfTaGue3dT6lvjLKLQufxnA3V5Z4riVwZSwbVhquRyGyFshrhLGtfvDlcKjY",
+	"Rg1veYd4C/E6HqdyP/dSC0ukrNliGqeMkZmcGuaIZdGnIhr9w3LvVtfNZVOp4Bkbjgsl87wv6sbPYfk7",
+	"fCdlNMqMsJita/76b//6X/5zo7dzEzTktTD0CL54exPUjj4Xsc9vXDz6juuCbz+axRiN1ZU83w38KnXl",
+	"RvK4ZIuGxXJxeW9vKxnUDBLE6+LQfSr4uylDDyVOVmzOvlPRL71brC1UjSsGp2ujWPfxIhTDNeUA7JTh",
+	"t1Mbfvi3g5ldUQloj6NO3GU7w126N9iPHsVfsC89oEFjcR9ijXjcA6Gkh0dehF2nAnadxbDLgbAhWcVQ",
+	"ojrmZNsv7bdkPk4tj3PCB/K8OsFwWLfSY3JcEZpc05mCCqUGNdsEm92z9zTShjdeSxJDCmakC7arTG7B",
+	"ahwsIAOprfSRygQKzpsBw577S3lZoH2Rl/9BlWdsy1P6g2sp2+QFHaOx3KsY5AWu2DzKvU7nwLxvHs0a",
+	"9ZMBUzxmBb6e5ak3qfsKcsnAHjazGfZGtonHqtUmh645SzzOGxibZU4oT6vysxYls1p9r5DP2u6LEIiZ",
+	"TWq0/f7DXhHCkTRQCyE2yKaEG+nFSuQqg/TiuENozv8xbWsWAyoacvhlTp1hDHktmSRUiEKnnnk2UmAJ",
+	"a0Yt+tVg7zNmsbZwUs0ldu8MpE1x1xqMc1O0vw7d/8Wb7mowit+u+S0LiEyROJXZWaZIb3+w+HuzUqXG",
+	"skVG+bUE54BQYqkqVjQSswrzW6VZzdLMDcXsrEUC9uYlxf2yqGjv+gUTLKXJupfcwuT3a/4xLPQf68Z9",
+	"y/Ti67audIBtlzKf/YTqaFRZ2yqr9olVH1Pi8BitQVgXCS0xB5lHlKaMQD46Bt4BGli8DOdva17cvXH3",
+	"zIhFhc1r4/V8qfn7TNFej7LU0OFXgOEhpIndhyYzdi2/TnLzm5Iq8PKtJVVs5x3IK4ULLGGDdYtdfzUU",
+	"Nqr6kZNmNyA7AdklP//096zVwgWdqFavL1wXtjDIGrJldM37ypoP8StQy/8quTBfwBDwTcKG2jxQpI0E",
+	"2qZj2Q1u8ySg7ir86aVC4CMgBlFNQg2lyFxBnqZijJQK0+R+hXzLVtmVEZQ3gfLqbdcsAJVY1yjddiUw",
+	"U+WvHzj49AXXQZaC4gJBcYmXbKLb5ChvuG6+AGEuPPrT0Yuz85Ojs6MXZ8cvX4R90XSZFrsdCDqBOiu5",
+	"D0NBhJsrhGq/b/Wwjhasui/M5Klr6I4lvLLaS3vdDglPf3zx5Pzk6PTITP3H18cnR0/DA5Iyc4HyaizW",
+	"VWMIOhdTFwqT2QWAJOeQaJNDb53wfV+okbwuto2kKmvLe02a5jBYzG0NR8AZDEpKEnlNqLKH7ErsoF3D",
+	"Vb+G9yDwyA3uyn9hw34zOeEayqowqEbptw1hQrfJcxe+JJIZaVqRUvXKQrarv9Ra5rQ5cp3pl3puTiCF",
+	"00csLIJYvIcXwBLTvCl/wVvyaIF/Bjo5+ExlzT5TKyUm2OLGY5CzfTd6XwQN7ybOiwOPrTiQSvAaIR2x",
+	"DH0TosReLVHiYewRj50EsdZcBWJbcMPH9Aq99yWvUWN32I126GO2lciIJlvdhu9D8rsmbc5z5B35l+v6",
+	"kT40cnv+GxfWYXev2XuQZJYhUbbO9T1LLpbE1jrygI7+kjtB1+9JdWcwl19yAcMe4B8/OOC79wX4rGmt",
+	"OQBvi93OihXtrLWi4hUz0kvhgqFBeIPeI0tuV7uQkJMEhKrIxr17zOTXpw10NldSqkISgqsFIk5WP8xD",
+	"qZ3OXvfGrzjlFXcqSYrcfgM1p4zYN6FK2+YEGm+SL3Rh+DS0sXMSF4iT1fLWfdavOitLva551q02sUJs",
+	"/Ki61gm0jC6cH0nkhad1WanujtalKp0tcyitsAiXSxUa2ScghsETzccsKBRubOYBUL2+gBKBEIKVF0+e",
+	"qzFoX8m+D3vEvcfTvkB+pkgePI/lFKFAo8s8z6tuhvk4CM+gL7D8zYAZmd4L0GqTY2EDgxKjsltxd1Fp",
+	"xaZfUjGwhXSFJBOWboGs7mo2IppO1Qhae5tryBU+3heUIFshijEFjZVccUhbYIXGsPtFgr5VGDZXqAcF",
+	"tdUCK5Yw3LGfMiDjd1YcBjvkgpDN9ebpLJ0nE7vvJcYTQVyH7dlr8bt1faPhGRmGOxLocP7uFvbK4A4b",
+	"P9CzrANt6TS2oQFtP6ag2vcFgRc0jvtCj9gYCpQ3C/EbrQM3rH3SDASVtzFSZD4AIqtQ64IfWoE1KmAZ",
+	"cwjQcFQZyRta1w68nm1QeslFpbjC471iBVx7gwwxfF7lOMiNZdZ8VlnnNY6fuyv58QIkFhMHq3nWrZzq",
+	"dvMQgQ2LyeLePFmsoIqdoMa+N0YUV6ZbsmsXBPV7Hdm16sg6BbBKsse2NvHYyBxSsYV3/75Fcn8taDqt",
+	"WkUrcG2uXJhZmQT9FivPGppPsis6z9mWCOjbH+yNvkHelTBd0STPdwRjw2nLZA6Aa9kTcK2oc0aVMHrF",
+	"VE7++6LkOPZ9JYsYFqngV31Ri2GRJqATpC1E0N/MluJAymhbMwREyDRrQYfdGlws4YTytLokFGw240yb",
+	"cRbXs9TcCw3G/cT1SLE98Gvq0CH+nST/uknyqrV8bEsH0iTi+ubIlADt2bigv9qNhFmR6wTeVKZsFYsO",
+	"zGwCGtHygIROrgYZvDAChw6I4ZiFQdY7xvaUyAb2C/GhFA7h1kJCaxtoEA/2A5n6zYDHrTY5LLQPVtro",
+	"GzYLjqasbcR5L8msZ85j6sI2wDRRiPQWBpPAxlasWIBOa66IyzbL/aO2D56WmibKdsDUIyZsV+mpMPMp",
+	"s5Asva1H/GvlD4lNYIAvhqRp5rRR24NZX3g/flVMdWvZeakVSK3nN0254X3QpdMswObU9Vx+IJqCoOEy",
+	"dgfiorCCKh6DwRKIuKf2+O4SQVVIX8k1gv2zzpe5ocRP/FlTgndrfIi4qrn8n7U395ANM8rwqdk7wycG",
+	"eVgLdTWPfw+F+qQDrFFEHc8qaP4aYrxrKrDA0O565Bh643nQ8oAoFxAEDgukloK91ySESp+h9XAgURuw",
+	"oUyZ96R7KOUXIyNYm5+hmdELxg3z6dncTM1UNmK7L76WetTzOqW5YZROOaQ1DZi+ZlhjYUya2EY8axt9",
+	"zUUsrwmHWq2hlpNz6IDpMpFB5yB6BKwiZdiTSE5LATGLbeBZ646loS7QNxjIiE1SlhPbiDPrqtEUsrSM",
+	"ViHSBYlQZVKw29Oa2cg2/qbQdRaa1r6rCLohP4AK5p1pUHEk2VhVZ2PEwcKWup0l0Tvn2M/mDhE8C6ON",
+	"slUWEBHcI4q9c1vN8fzWO63aXA7Bmrvr3io+afPlEZcnWN9PcMwvNK26GIPR3Zi3BzZbz92D2Pe7v2ez",
+	"/p65RkwZgb8nj4+tROeHhWaeZOvxRv4KLLh5QScJUyrAWi5SjlvY2AKiUzVLElXR1q/EysghCQuXOSRj",
+	"eukyeQ2aE561Hc0mAp8w3gHsejpheRH5rPhyTijzhrIQAWGzlm2r0jY5taLFmKaX+ZrR6Zxl5sJsoB7R",
+	"lEHZcG+puTIF/NLwVELnGasvDPdFM+svm7WdFZKoaTTK++RCm1RrQ/QmdsWhuSK0L3BK2wNYpi7c1sbj",
+	"4mufKRIiRw9tM3bzPvW6oPXFBdPZU17cd/huKg0lNBPDn8oL7fV2RLINAQ64HQnW6hVg5ELBKVGCTtRI",
+	"gk5rRK/QBbLZfO6sb2N5mhwo+Rs2CU8KBpaA1gEWrcE3x31he/C6QAPYLM2mDAuafECmwuA2WgjQFODm",
+	"X1Rt0N7Ou2i5d4kArRsLWJsDeHt6kGyjjx/9uvmwywdn/7s3m+T+yzj/oSO7RvMThNE04SwtU/MDT1rN",
+	"iJolvM5vAXLD7VPgfzt4k+HLp4UpUJ0fO125uODfrT+ffnXLccbvKuTTZQaf7Q/5hVnquz3LubXh7V4g",
+	"ElRPkUNtRR1b1QSvuZE62HiiOYuDvgjz+xsSxXKRB4VYTAF7Xp0bXM6Zq+L8T+E3n/ffAzMs67e3IF2L",
+	"IuzvUcv9hMmVS1j7tdKrj0U68LasIh736+W0E612dPrkB3RV6M0fZjcmXFhUoJx/2+6LwzJOLe/An9/C",
+	"sLXMv3Z3lWNFztOatQk+nsKwzAb4IClcn4R58GHJKELtV0tF7znQxkOocqyNR0Msrt53RM38jL/BcMWj",
+	"mOuNSb7bhcu/oMK7JPAUi115iEyJtpUM3CCoY+ccCTkWFl/oC0HT1GX8J9D4WEJDzextqPxLXmUmX7/S",
+	"Ql8USlEMrWPUn9x+OUnZFZdTRSbmupOM5+X2V6yNLKRgC1P2M6jU6dKfwXBJDWMgnpsoYWznyssYz1+T",
+	"W0HqID8Xl52ncue1v5fOx6ow8JANzrqd3m45Kbq7ny3bHmcpxylYNeTe3JCPFg+52ZRhe/a1is46fP5d",
+	"5dikM+06J6R+5Z6M1Dy0znELJrH9wSDr8lj3PIo9D8QqUh5LIMt8Iss30r2+AP+Z7S0iU4g75xoipsGr",
+	"szgjyk3VtpHVuZ/qmqrFkejuGDbYxnRekK4rna9VcWCObri8zk2SjROmpkltwmEEtAvpmm/ZXX+mrM/v",
+	"d6qyIapyRi/R2WuhPqDR5S+Bsqx+wZdicgvItEL6PIzjO9ISstPp9sW1bSwSEEtZhB9LPaKxS4DKZF0l",
+	"2+TQdg7a6cAsqi8mrkS37QbvZMomJTtdBXbfvc7jIHMNg+zbOiB0XgzFRxeYW1bTNxrHUEItomk6g7rg",
+	"VXetOiP03qnd7m+A2i3FnYPcwQhxqnd1MP4G4ZtddMP1Adt/N96sZ7yxmmVutqE5PSto3Yr4dC03Ltyj",
+	"PecQ6WVhGU4xdY0LRMnakOZktGjP+4glYiKNcVbz9hif/64ja0Oo8/LKLzYquzrAK1gYqx6Aph9D7UQv",
+	"eaZiTSE8qUizEPRbCHbuCxv52/KMLHmgl1sjpDkZ6kgHCSsG3h0QmnNDV4zSSPpexB4wyb3FdhoEVr26",
+	"im5JS8O6C+HY3Y8Tju0WWh2N/dsKo/4m5TGdkWuZXioIrxuDZW2ZnWVnnaiZPAoGOd3bCsa6G30Zd1h3",
+	"6LPOkhMli4tczosxirHo8zod0SQh14yoEZ8Yoodb/irfQZ6kVZPlz/teNtAs68Fjuu01+F1f3KQVitqc",
+	"mpxE/xL831X8ccJFrQJoNkPUsa7A9o8039ugv6aTe/Y7rZKmWMlWXnGxwSpe9XvynWWN+LBjrqUE7V9o",
+	"+si//NTo7fn+4X/5aQNd+Yxqg0daudn9Qirq+WCWk7gNtZHltYzkBjt/p0ybpEyle+z3n+XiXqosmjOs",
+	"HQj4te2kOk1ATzGrhcSNoqlpkdUaN9fuiwVhfhO+rsX6Fd+c+aYuWVjeofEeE8Bf8ZpGA8+4ZqBvwf77",
+	"Pd1Q+wlhmGqVsruBK3qrqLkqm/GxWSIUDnRFOARLAr+E4AGoyFCXBROtXUmeJnY9hpoerTkzMl5MS6eE",
+	"9I3JXGdGQHNrneW4L/Y7wCrytLEmJftVlmLf/LvEXrwwUNhQELQJLzD6fkyC8dAFI9amFzmNdue4YQvu",
+	"rw5iXP1aqevHCamzqQUjqkiurswJRQ9Rs8oswZEtexmyuoGLQvA+Fkd6tZwfGalPMZpGo9WlPr6ZJsmW",
+	"Zu81wTeIvGJpsTyClwFaqMU0tjbOXt4gR5XqTmEbYJY1WxIsKXVpJIdZdVgotNQXjosNuYgxYA2TVFW+",
+	"IqgfKFPWJt9xbQskWf0XdN+gLyADtZAfLGLsdDTiF6OEX4x0WExe+e7s+bMtpiI6wSrZrC+uZQqOWIOa",
+	"VEcjFpPrlE4mLIZKTP1pp7MbjWl6CX8x2/EXv972v28qOoQ+U1wolmqwRZv5Wm3ytGjaRw6HVdKG5nIe",
+	"QI5fIZzX4CH81hcDyD4m0NBBaAIHaVR8LPgjpXB9kcwIftujdl/0xR+n5mDUTGj6PsjbIEtBTv/4jGsE",
+	"2iup9EXKTv/4rNcXWyQ0QCHmn7BnTxa+GU+VJtBawhz6DKqLo1FezEhEFTuAt/sN6EJNJqOUKtZv2ENA",
+	"SEOOu5Y2fdgIJTACmPHx9UnKhvz951AnDKZVmqY6q7xufw9JkyYKoM1jRqidrQWb/gGmgoJmU4xeTJjW",
+	"IFuImMT8gmuFJSqxFFo0oimNNFRIN2KZZgrrKpNmqD7jSeh6culrafcRKosKPAlbbfKMagOHKHLtrvpC",
+	"wv2jCWmGER2y0GK7+fB//S9hKwCIWTQYU1xeE8YJyLcpY5dBXzyZpTxJeNRqkzMDONfLSU1oxBRpPhlx",
+	"wRQLyB/ohJq/WmhgQWgb2awv0qnokfD//Z//t//nf/9f/+2/+z//7T/913/7T/+HXTx++zmubf6hwH0V",
+	"EpqYUWOJqf3tvjiDJHSK5ehRJpOp6pHw8MVT8+LLE/PvVgiF514cHZ5gJwWEnkz7woJapkaqJGD0xxMW",
+	"CGODY2QqokQqFmNuPHrKws9t9aG+sI9WpHt08viDdyFixTc8ASBjvC6c54hrs+Ss23czL63nSGBEhVG4",
+	"DBUMYN1AKxwgsDF4QC6gypuQMGIrIGFmBTJQcJ0kDIzRnRH2RROK5mVFZeCZIHeKUA2dDloYOKx6ZEKV",
+	"IqG5P+fYxCBEf5f74IopwA2bgL8sK9QAdz58h0sYIhyqU+0Ng6hb68gwVjy3JhxrQPoNvIaq3wiIvcit",
+	"gHTNjTcqRXbRiv6oRr+RsoTBfZDm8jVIzCaJnH2+wCf0rlHOfPGlhTF9/4yJCz1q9HY6HfAMuc+5b8gA",
+	"XlxUOawg9nnEdR72jP0l/QUvMwBWLTiv61m/E85xvHx1gD+DGS7RcNjiEl1uStVychtl7QwkKF+5cEF5",
+	"kSSzKK8ZjMFh0mTvo2Sq+BUrVrrKbKCd7lnHa8qwZhh2TDXbMhM16p5ucbm+I7LOenfqrBcH3cCCQf4x",
+	"WjbeabhL3U7ngOxYFZ1C+c3CQncWxLKDY7tRuivWa2pvylIfakVMfoEgVQXgk6ac0HfTMiijnT+NovEL",
+	"+fKvf5wtACGO2rj91X67KbOAuW9AADPJ0m6/LB9aMjYnH849iHRu7jHDIuVU9+aeR3rIxUX10DuPEn2g",
+	"ZUxn+OlCH/hKWC0PTYEE5yvJZrZrymbZZR/Zf3Pnal4GQTz8xYE3Y3ZATvpqZZ2Pia3zYzAsKGg4D2t+",
+	"+Hj1DkAlrXCO4C9O150OMrgtd55m8bRaTnhECi8GhCaTER0wzc1jC7ykp4W5HiQpxzn/YM2NXgPUIdVW",
+	"I2400U15AP2N1XEFFmD320BHrA43K27dR8rC9+AXqK72hs8NCgkjWVwbj9rEPWEIK/YW4IqMaDqG0lhG",
+	"TvdKrs0j6hPAJn85d0lUX4R3t8Gsj9w9f+Vd2vhVWkrgre9EOXy4a7z0p7Lx0+KGH4xw/LaKBTkge5Rl",
+	"CbGaY6TbH+CV9fPe/FFc8jTStQU1fEqEaqVZIRssVxhK6GxVhgnVo0KBZIDAYtvAMtw+g7c3qDbc6000",
+	"2Oju2LKb6D/3wC6tT8f9n4EI28/WvEszES2XRV2fDGnN6GXjInpR4AFsXOSseQEYyNHjkjfZ5cWG+Tb2",
+	"Hf3/YHJxjQAWhcHjOCFRI1uwYHyAGgia1gu6/PWIJ6wvwhFV52OZshDLZcupzlbZI0JmTXOhbpltr4qd",
+	"VAkTsdFtYO/ZXhJ5EZgNXzI2KRotDTzBUns4ByhszGSBBN/biWx/DTg1bAYir8VcA8HA7CYaZdVRs3Kj",
+	"5NDrpYJdQFJyDV1TbdQSDg1NSpw5FScpdqlCN5jzrLv6Aj1wIzg46Lx954hP/G1cU3O44J8RAeFDXI/d",
+	"NNT9hbWhnAhACOxCoABCYSXWVN+kBHV+tCVfG6S44FdMEAqF91N/KQm/YiRhNBXWF8a1WTSLWxmEstZY",
+	"1rZXWPuYxuhJypfpQO496YzmfWHIdQCuimso/kr14o1oKXuEet127bbGdNYXI3rFyIAxQXBv4P4rnj1s",
+	"zmzDvscvBFRiBgOvjys4ad5fh2d5G+Cgsq6aEaOpOc02Ocwq6BoQzqEmx0BkOmMxuR7JxJIWrtUceh74",
+	"RT7BewNNldzNqmxA7Zr8CKIuga1A6U9Mm1USO5XtdTvoqfHWhMa4Hl4/rglVuNE2gdYFZiHQEZprojRP",
+	"EiIYixXhqi/mF0Ga4dGfjl6cnZ8cnR29ODt++SIMiGtZvNshMZ2pFryCygwMs9ftkLCiBzn0eIOe2jM5",
+	"Ta0zeq41OFQdxK7algpVOjIMaa4hZyw3XxqCRJrSa+TtPUkNeEtGzatuu7sVt3e29uqbNJdK2zMRPcFX",
+	"6uSw2N75m0xk+YBVPVSdlJb7rJzo1xbZu529EDzX6YqJ72hUzMuelOpbQhigt4m9FevZ9dazWPHrnHUe",
+	"l3pZI4i+3OsEtjvrOYS2N3r7OwgOe643GU5eMMFSmsxvvgxPA4LcY2GDPRpBYyr4uyk7v2QzB2pbm2/J",
+	"zm7WnA24tR0WkNuJJVnQbsGQizeRwU3ckOI7E9GrGmXZMh3JUu8yX0BBARu5a5nRtgfWkjubiwSroORw",
+	"yYFgwnOFM+levnenUiy7lrOojM8gJ8q4zUEd/kCKpPq+A8vsqpFJ2iOf55P1Vj7H2D5uHyqqoxGZQuZe",
+	"rr14KtERMgbUhbS8ZGiZrzaIYhYo9CUYyVRvGaEsJvBWpgSYq2Ok56kyao3iFwK67tnGAqmRvkAWVpGc",
+	"5EXb8iizQSqvIdV7woQi4fa1+gom+Keff/p7iNK7EXWE0owaEa4vRjKJXYkJ21f9ks3a5KkVYRI+ZOAR",
+	"NkLZSELgk0s134Mv1EFfGHlRU78CGY71mTKjoe5gxCkpBXS5OINfMbm5Z37RWauLfBFWocJ+xjFSDYxx",
+	"gbYU8D2Crxke2tsNa+iRrxlNWRq2XCzMbpWEhAbkMzPCR+2grnVyrlgkRawavd1HnU7t++ntwLM5b6xL",
+	"Ons/4SlT8zysm3NcOACkbPG3+8OX3/74tx/P/sCf//B8/y9Pv05efPtj98ezv/AXO8/32iAntLtfPNrr",
+	"dPf2Op12Z7hLH0cbYk8WDMuJFSz3lxfWjPfhmbkOpQjnGqTPw8UnUgwTHunfjCGYRdOU6xlc2cMJ/57N",
+	"DCVo9N68DRoYsOM+myvqkXa4OY66aEsDHF0/Q1KOdB1bq9bzuNo2rF4Mb5y1kCFmdhZnscfcssEASfpI",
+	"XpMxFTPLG0GtLw3XJs+zrrE2hFZqLAcEsa5zFO5bpl/j6jfZh1udG6p67uCyY4iApkn2xX7xi/M8E7+7",
+	"KbuvGXf1Vdc0cU7bT8kD+9rv5eth5VNmRIZ05vBSAa9aVNsVzJk8Vjb2eJLKIU9coLtUDDBf5QnU3U6n",
+	"BYHI5mmwqxKqLqHJAQii0GnSjoLNkPKYdrQLKaaNlOAZSbPp+yKTB+ClmKcs0jKdBVawyoaCJIlsHlkw",
+	"EFO0oLqO2zFXk4TOoJeTeZLbQGlrpgzfhaQZUcW2uFBMKK75FUtmBxAza37EYrEwvxQMN2+FDWdYzlp9",
+	"2jguP9scrEEqr8GaNZ9G0wi8QFUW+urbedsIGpR6+mKSsojFTESsZxZWCpd1S5jYxl9mkAx+Szt2vgYM",
+	"WWEDeiLHY7rlor5jBwGVy3ld9L5n1OBNpvDb7jLs/SQBTcjqoVVmHx6rgs2HazZWdUMug8aYvj/GN1yU",
+	"nvuY6cc0TekMlB09A1PUUKbjxnzM3qENy3WS6jwaBXk4PxGooKYyWRi6SxO+JEi3MnIPNjGBkHfz2j+/",
+	"+ed+/32ns9Xvv+9+8/bzf6wTFXnmEC/D2aoqybUDYuejS28XDAtIl0VrkmYRVV0o9P7Gozf3VwVvbi4U",
+	"stLugvBz1h/lLhu9opqm59M0afQaI60nqre9HcWibQduR3K8jQ+pbRSQJ+KiETSiqdJo+NJcw+kdiQsu",
+	"GAOF3iLtuYXLoXmRPDNyYwL2qCXWJxckMVcI7u2GuLNiaR0zEcDotxFT9Q0XSFh9do7U2ePl2x/skdws",
+	"FTbNQ58pxyIPFvJhYKXzrLuJD+119lrtSoFRARnYUC/6Twf7N4b7K8uL4EH8NjD/W6YtguYoW3EHavip",
+	"VqR3FKNg3OneNg4mY2+L2/c8cZEN0ICQJbEq1jj8DHyr2bXDdKYRIwMZo6yhDlAyxroEUE2vTQ6Fva7I",
+	"90mUMJoaiRiSHmGegIQfbkL3S4g3BXoA4VAlaFdkhu22SUaAgW6okVEmqe3TmuVM2ciDUjUCOAjXeog0",
+	"M690ZSOhVwZ4GUm5pYGs6ro31uNHCIuHCMx8QJK3gtQ9+qWQOkjThQ6Nv/SCAr+p2EmkYGQ8W06Yp5W+",
+	"jEkC+beL6F3P0USMKJpqMmCQwQ7UzdA5oFVoxb89sbKlszdFrKb6rqTqYwg8v1PCT074+50i/kJbz+rl",
+	"5HBdn0PwoYGuyIIXAhy5i+Rc6+aFVNxYRtOx7TkL32MspsFguFTb4Hi0iywP9oxfMeEyaTJCRxPCRDyR",
+	"XGgF1i2DIUxoe5/buQz9HaOJLd5V4fGQQqc00gprcMDavHefykhVvYm+3TEV9ILBxqAaBaOxK09xQMZU",
+	"aZaC/9eV8XQ3PR5zUTHqqedOz905WFLYOsQVeMSdnzvjAt7g1uUzP/pTsF95NUgnKb+immEBF4TuZDpI",
+	"eOSKvyhv2BMpx1Wj/jCS5lChxI21aRt+hQGjqUyY9XbT2MZXeGPaKmFVkMDC4AG8CH+wmEPhEIRzwuBD",
+	"5k/yx8yqEM3zetcDTUsPDBjDk/U98vecVRWtMr5Wl3b1Xof6PhVvRpdCXicsvhhDiEnTA45qBWZ3/Iql",
+	"LPsOVmg9aK49TY6gzpdSjd4YdpPIiyx421Z4g6ItGNQeuHgKRS7oBHLWvND0Vl+A9R6C0NVMRF4Eto5G",
+	"TDm7DYaX0CTxfYIondi12iiT+ZW+kJoP7cWF0wEhKfCiawoZoANrubbDFt6ugsN89qiv4bowFW/EYobA",
+	"QqSXIuGC+SeeMsUE8OEqa3Luu3LNtRc4k7whkWDPj1ejElRF8Sd/j5iTe/P25v8LAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

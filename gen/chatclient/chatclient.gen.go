@@ -126,6 +126,24 @@ func (e MessageEventType) Valid() bool {
 	}
 }
 
+// Defines values for PinEventType.
+const (
+	PinEventTypePinAdded   PinEventType = "pin.added"
+	PinEventTypePinRemoved PinEventType = "pin.removed"
+)
+
+// Valid indicates whether the value is a known member of the PinEventType enum.
+func (e PinEventType) Valid() bool {
+	switch e {
+	case PinEventTypePinAdded:
+		return true
+	case PinEventTypePinRemoved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PresenceStatus.
 const (
 	PresenceStatusOffline PresenceStatus = "offline"
@@ -138,6 +156,24 @@ func (e PresenceStatus) Valid() bool {
 	case PresenceStatusOffline:
 		return true
 	case PresenceStatusOnline:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReactionEventType.
+const (
+	ReactionEventTypeReactionAdded   ReactionEventType = "reaction.added"
+	ReactionEventTypeReactionRemoved ReactionEventType = "reaction.removed"
+)
+
+// Valid indicates whether the value is a known member of the ReactionEventType enum.
+func (e ReactionEventType) Valid() bool {
+	switch e {
+	case ReactionEventTypeReactionAdded:
+		return true
+	case ReactionEventTypeReactionRemoved:
 		return true
 	default:
 		return false
@@ -725,6 +761,12 @@ type Message struct {
 	// Quoted The quoted message as it was when the quoting message was sent.
 	Quoted *Quote `json:"quoted,omitempty"`
 
+	// Reactions The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
+
 	// RoomId A room id, `room_` followed by random characters.
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -805,6 +847,12 @@ type MessageEvent struct {
 
 	// Quoted The quoted message as it was when the quoting message was sent.
 	Quoted *Quote `json:"quoted,omitempty"`
+
+	// Reactions The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
 
 	// RoomId A room id, `room_` followed by random characters.
 	//
@@ -1016,6 +1064,106 @@ type NotifyTargets struct {
 // NullError Always null on success.
 type NullError = map[string]interface{}
 
+// Pin A pinned message.
+type Pin struct {
+	// Message A stored message.
+	Message Message `json:"message"`
+
+	// PinnedAt When the message was pinned.
+	//
+	// Example: 2026-11-24T20:15:00Z
+	PinnedAt time.Time `json:"pinned_at"`
+
+	// PinnedBy A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	PinnedBy UserId `json:"pinned_by"`
+}
+
+// PinEvent A message was pinned (`pin.added`) or unpinned (`pin.removed`) by
+// `user_id`; `seq` and `message_id` name the message.
+type PinEvent struct {
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: pin.added
+	Type PinEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// PinEventType The event type.
+//
+// Example: pin.added
+type PinEventType string
+
+// PinListResponse Envelope of a room's pins.
+type PinListResponse struct {
+	// Data The pins, newest first.
+	Data []Pin `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// PinResult Whether the message is pinned after the request.
+type PinResult struct {
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// Pinned True when the message is now pinned.
+	Pinned bool `json:"pinned"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+}
+
+// PinResultResponse Envelope of PinResult.
+type PinResultResponse struct {
+	// Data Whether the message is pinned after the request.
+	Data PinResult `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // Presence A user's presence.
 type Presence struct {
 	// LastSeen When the user was last connected; null if never seen.
@@ -1072,6 +1220,160 @@ type Quote struct {
 	//
 	// Example: alice
 	SenderId UserId `json:"sender_id"`
+}
+
+// Reaction One user's reaction to a message.
+type Reaction struct {
+	// CreatedAt When the user reacted.
+	//
+	// Example: 2026-11-24T20:10:30Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// Type A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Type ReactionType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionCounts How many users reacted with each type.
+//
+// Example: {":tada:":1,"👍":2}
+type ReactionCounts map[string]int64
+
+// ReactionEvent A user reacted to a message (`reaction.added`) or took a reaction back
+// (`reaction.removed`); `seq` and `message_id` name the message,
+// `reaction` is the reaction's type (the event's own `type` is taken),
+// `counts` the message's counts after the change.
+type ReactionEvent struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Reaction A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Reaction ReactionType `json:"reaction"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: reaction.added
+	Type ReactionEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionEventType The event type.
+//
+// Example: reaction.added
+type ReactionEventType string
+
+// ReactionListResponse Envelope of a page of reactions.
+type ReactionListResponse struct {
+	// Data The reactions, oldest first.
+	Data []Reaction `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReactionResult A reaction added or taken back, and the message's counts after it.
+type ReactionResult struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	//
+	// Example: 👍
+	Type ReactionType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ReactionResultResponse Envelope of ReactionResult.
+type ReactionResultResponse struct {
+	// Data A reaction added or taken back, and the message's counts after it.
+	Data ReactionResult `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReactionType A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+//
+// Example: 👍
+type ReactionType = string
+
+// Reactions A message's reactions as the caller sees them; empty on a deleted message.
+type Reactions struct {
+	// Counts How many users reacted with each type.
+	//
+	// Example: {":tada:":1,"👍":2}
+	Counts ReactionCounts `json:"counts"`
+
+	// Own The types the caller reacted with, sorted.
+	//
+	// Example: ["👍"]
+	Own []ReactionType `json:"own"`
 }
 
 // RemovedMember Who left which room.
@@ -1819,6 +2121,11 @@ type NotificationIdPath = NotificationId
 // Offset defines model for Offset.
 type Offset = int
 
+// ReactionTypePath A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+//
+// Example: 👍
+type ReactionTypePath = ReactionType
+
 // RoomIdPath A room id, `room_` followed by random characters.
 //
 // Example: room_5a6b7c8f3a2b1c9d0e4f
@@ -1989,6 +2296,18 @@ type ListMessagesParams struct {
 
 	// BeforeSeq Return the messages right before this seq. With `after_seq`, the first `limit` messages strictly between the two.
 	BeforeSeq *int64 `form:"before_seq,omitempty" json:"before_seq,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListReactionsParams defines parameters for ListReactions.
+type ListReactionsParams struct {
+	// Type Only reactions of this type.
+	Type *ReactionType `form:"type,omitempty" json:"type,omitempty"`
+
+	// After The `event_seq` of the last reaction of the previous page; the list continues after it.
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2213,6 +2532,58 @@ func (t *RoomEvent) MergeRoomUpdatedEvent(v RoomUpdatedEvent) error {
 	return err
 }
 
+// AsReactionEvent returns the union data inside the RoomEvent as a ReactionEvent
+func (t RoomEvent) AsReactionEvent() (ReactionEvent, error) {
+	var body ReactionEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromReactionEvent overwrites any union data inside the RoomEvent as the provided ReactionEvent
+func (t *RoomEvent) FromReactionEvent(v ReactionEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeReactionEvent performs a merge with any union data inside the RoomEvent, using the provided ReactionEvent
+func (t *RoomEvent) MergeReactionEvent(v ReactionEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsPinEvent returns the union data inside the RoomEvent as a PinEvent
+func (t RoomEvent) AsPinEvent() (PinEvent, error) {
+	var body PinEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromPinEvent overwrites any union data inside the RoomEvent as the provided PinEvent
+func (t *RoomEvent) FromPinEvent(v PinEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergePinEvent performs a merge with any union data inside the RoomEvent, using the provided PinEvent
+func (t *RoomEvent) MergePinEvent(v PinEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 // AsThreadUpdatedEvent returns the union data inside the RoomEvent as a ThreadUpdatedEvent
 func (t RoomEvent) AsThreadUpdatedEvent() (ThreadUpdatedEvent, error) {
 	var body ThreadUpdatedEvent
@@ -2263,6 +2634,14 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "message.updated":
 		return t.AsMessageEvent()
+	case "pin.added":
+		return t.AsPinEvent()
+	case "pin.removed":
+		return t.AsPinEvent()
+	case "reaction.added":
+		return t.AsReactionEvent()
+	case "reaction.removed":
+		return t.AsReactionEvent()
 	case "room.updated":
 		return t.AsRoomUpdatedEvent()
 	case "thread.updated":
@@ -2753,6 +3132,36 @@ type ClientInterface interface {
 	// Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
 	UpdateMessage(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListReactions List who reacted
+	//
+	// Who reacted to the message, oldest reaction first; members only. `type`
+	// narrows the list to one reaction type. Page with `after`: the
+	// `event_seq` of the last reaction of the previous page. A deleted
+	// message lists none.
+	//
+	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/reactions (the `ListReactions` operationId).
+	ListReactions(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListReactionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveReaction Take a reaction back
+	//
+	// Removes the caller's reaction of this type; members only. Idempotent:
+	// 200 whether or not it was there. Members are told with
+	// `reaction.removed` when it was.
+	//
+	// Corresponds with DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type} (the `RemoveReaction` operationId).
+	RemoveReaction(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddReaction React to a message
+	//
+	// Adds the caller's reaction of this type; members only. Idempotent: 201
+	// when new, 200 when the caller had already reacted so. At most 20 types
+	// per user on one message (a 21st is 409, `field: type`); a deleted
+	// message is 409 (`field: message_id`). Members are told with
+	// `reaction.added`, carrying the message's counts.
+	//
+	// Corresponds with PUT /rooms/{room_id}/messages/{message_id}/reactions/{type} (the `AddReaction` operationId).
+	AddReaction(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListReplies List a thread's replies
 	//
 	// The replies to a top-level message, in ascending `seq` order, paged as
@@ -2762,6 +3171,31 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 	ListReplies(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPins List pinned messages
+	//
+	// The room's pinned messages, newest pin first (at most 50); members only.
+	//
+	// Corresponds with GET /rooms/{room_id}/pins (the `ListPins` operationId).
+	ListPins(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemovePin Unpin a message
+	//
+	// By the rule of pinning. Idempotent: 200 whether or not it was pinned.
+	// Members are told with `pin.removed` when it was.
+	//
+	// Corresponds with DELETE /rooms/{room_id}/pins/{message_id} (the `RemovePin` operationId).
+	RemovePin(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddPin Pin a message
+	//
+	// In a group or channel, room admins; in a dm, either member (others
+	// 403). Idempotent: 201 when pinned now, 200 when it already was. At most
+	// 50 pins per room (a 51st is 409, `field: message_id`); a deleted
+	// message is 409. Members are told with `pin.added`.
+	//
+	// Corresponds with PUT /rooms/{room_id}/pins/{message_id} (the `AddPin` operationId).
+	AddPin(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchMessages Search messages
 	//
@@ -2916,7 +3350,8 @@ type ClientInterface interface {
 	//
 	// Changes the fields of the caller's own profile that the body names; the
 	// others stay. An empty string clears a text field, `{}` clears `custom`.
-	// Another user's profile is refused with 403.
+	// Another user's profile is refused with 403. The users who share a room
+	// with the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2927,7 +3362,8 @@ type ClientInterface interface {
 	//
 	// Changes the fields of the caller's own profile that the body names; the
 	// others stay. An empty string clears a text field, `{}` clears `custom`.
-	// Another user's profile is refused with 403.
+	// Another user's profile is refused with 403. The users who share a room
+	// with the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2937,7 +3373,8 @@ type ClientInterface interface {
 	// PutUserWithBody Set my profile
 	//
 	// Replaces the caller's own profile: fields left out become empty. Another
-	// user's profile is refused with 403.
+	// user's profile is refused with 403. The users who share a room with
+	// the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2947,7 +3384,8 @@ type ClientInterface interface {
 	// PutUser Set my profile
 	//
 	// Replaces the caller's own profile: fields left out become empty. Another
-	// user's profile is refused with 403.
+	// user's profile is refused with 403. The users who share a room with
+	// the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3702,6 +4140,66 @@ func (c *Client) UpdateMessage(ctx context.Context, roomId RoomIdPath, messageId
 	return c.Client.Do(req)
 }
 
+// ListReactions List who reacted
+//
+// Who reacted to the message, oldest reaction first; members only. `type`
+// narrows the list to one reaction type. Page with `after`: the
+// `event_seq` of the last reaction of the previous page. A deleted
+// message lists none.
+//
+// Corresponds with GET /rooms/{room_id}/messages/{message_id}/reactions (the `ListReactions` operationId).
+func (c *Client) ListReactions(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListReactionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListReactionsRequest(c.Server, roomId, messageId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveReaction Take a reaction back
+//
+// Removes the caller's reaction of this type; members only. Idempotent:
+// 200 whether or not it was there. Members are told with
+// `reaction.removed` when it was.
+//
+// Corresponds with DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type} (the `RemoveReaction` operationId).
+func (c *Client) RemoveReaction(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveReactionRequest(c.Server, roomId, messageId, pType)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddReaction React to a message
+//
+// Adds the caller's reaction of this type; members only. Idempotent: 201
+// when new, 200 when the caller had already reacted so. At most 20 types
+// per user on one message (a 21st is 409, `field: type`); a deleted
+// message is 409 (`field: message_id`). Members are told with
+// `reaction.added`, carrying the message's counts.
+//
+// Corresponds with PUT /rooms/{room_id}/messages/{message_id}/reactions/{type} (the `AddReaction` operationId).
+func (c *Client) AddReaction(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddReactionRequest(c.Server, roomId, messageId, pType)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListReplies List a thread's replies
 //
 // The replies to a top-level message, in ascending `seq` order, paged as
@@ -3712,6 +4210,61 @@ func (c *Client) UpdateMessage(ctx context.Context, roomId RoomIdPath, messageId
 // Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 func (c *Client) ListReplies(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListRepliesRequest(c.Server, roomId, messageId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPins List pinned messages
+//
+// The room's pinned messages, newest pin first (at most 50); members only.
+//
+// Corresponds with GET /rooms/{room_id}/pins (the `ListPins` operationId).
+func (c *Client) ListPins(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPinsRequest(c.Server, roomId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemovePin Unpin a message
+//
+// By the rule of pinning. Idempotent: 200 whether or not it was pinned.
+// Members are told with `pin.removed` when it was.
+//
+// Corresponds with DELETE /rooms/{room_id}/pins/{message_id} (the `RemovePin` operationId).
+func (c *Client) RemovePin(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemovePinRequest(c.Server, roomId, messageId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddPin Pin a message
+//
+// In a group or channel, room admins; in a dm, either member (others
+// 403). Idempotent: 201 when pinned now, 200 when it already was. At most
+// 50 pins per room (a 51st is 409, `field: message_id`); a deleted
+// message is 409. Members are told with `pin.added`.
+//
+// Corresponds with PUT /rooms/{room_id}/pins/{message_id} (the `AddPin` operationId).
+func (c *Client) AddPin(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddPinRequest(c.Server, roomId, messageId)
 	if err != nil {
 		return nil, err
 	}
@@ -3985,7 +4538,8 @@ func (c *Client) GetUser(ctx context.Context, userId UserId, reqEditors ...Reque
 //
 // Changes the fields of the caller's own profile that the body names; the
 // others stay. An empty string clears a text field, `{}` clears `custom`.
-// Another user's profile is refused with 403.
+// Another user's profile is refused with 403. The users who share a room
+// with the caller are told with `user.updated` (WebSocket).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4006,7 +4560,8 @@ func (c *Client) PatchUserWithBody(ctx context.Context, userId UserId, contentTy
 //
 // Changes the fields of the caller's own profile that the body names; the
 // others stay. An empty string clears a text field, `{}` clears `custom`.
-// Another user's profile is refused with 403.
+// Another user's profile is refused with 403. The users who share a room
+// with the caller are told with `user.updated` (WebSocket).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4026,7 +4581,8 @@ func (c *Client) PatchUser(ctx context.Context, userId UserId, body PatchUserJSO
 // PutUserWithBody Set my profile
 //
 // Replaces the caller's own profile: fields left out become empty. Another
-// user's profile is refused with 403.
+// user's profile is refused with 403. The users who share a room with
+// the caller are told with `user.updated` (WebSocket).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4046,7 +4602,8 @@ func (c *Client) PutUserWithBody(ctx context.Context, userId UserId, contentType
 // PutUser Set my profile
 //
 // Replaces the caller's own profile: fields left out become empty. Another
-// user's profile is refused with 403.
+// user's profile is refused with 403. The users who share a room with
+// the caller are told with `user.updated` (WebSocket).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5319,6 +5876,194 @@ func NewUpdateMessageRequestWithBody(server string, roomId RoomIdPath, messageId
 	return req, nil
 }
 
+// NewListReactionsRequest constructs an http.Request for the ListReactions method
+func NewListReactionsRequest(server string, roomId RoomIdPath, messageId MessageIdPath, params *ListReactionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "message_id", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/messages/%s/reactions", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRemoveReactionRequest constructs an http.Request for the RemoveReaction method
+func NewRemoveReactionRequest(server string, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "message_id", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "type", pType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/messages/%s/reactions/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAddReactionRequest constructs an http.Request for the AddReaction method
+func NewAddReactionRequest(server string, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "message_id", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "type", pType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/messages/%s/reactions/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListRepliesRequest constructs an http.Request for the ListReplies method
 func NewListRepliesRequest(server string, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams) (*http.Request, error) {
 	var err error
@@ -5404,6 +6149,122 @@ func NewListRepliesRequest(server string, roomId RoomIdPath, messageId MessageId
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListPinsRequest constructs an http.Request for the ListPins method
+func NewListPinsRequest(server string, roomId RoomIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/pins", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRemovePinRequest constructs an http.Request for the RemovePin method
+func NewRemovePinRequest(server string, roomId RoomIdPath, messageId MessageIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "message_id", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/pins/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAddPinRequest constructs an http.Request for the AddPin method
+func NewAddPinRequest(server string, roomId RoomIdPath, messageId MessageIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "message_id", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/pins/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6475,6 +7336,42 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
 	UpdateMessageWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error)
 
+	// ListReactionsWithResponse List who reacted
+	//
+	// Who reacted to the message, oldest reaction first; members only. `type`
+	// narrows the list to one reaction type. Page with `after`: the
+	// `event_seq` of the last reaction of the previous page. A deleted
+	// message lists none.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/reactions (the `ListReactions` operationId).
+	ListReactionsWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListReactionsParams, reqEditors ...RequestEditorFn) (*ListReactionsResponse, error)
+
+	// RemoveReactionWithResponse Take a reaction back
+	//
+	// Removes the caller's reaction of this type; members only. Idempotent:
+	// 200 whether or not it was there. Members are told with
+	// `reaction.removed` when it was.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type} (the `RemoveReaction` operationId).
+	RemoveReactionWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath, reqEditors ...RequestEditorFn) (*RemoveReactionResponse, error)
+
+	// AddReactionWithResponse React to a message
+	//
+	// Adds the caller's reaction of this type; members only. Idempotent: 201
+	// when new, 200 when the caller had already reacted so. At most 20 types
+	// per user on one message (a 21st is 409, `field: type`); a deleted
+	// message is 409 (`field: message_id`). Members are told with
+	// `reaction.added`, carrying the message's counts.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /rooms/{room_id}/messages/{message_id}/reactions/{type} (the `AddReaction` operationId).
+	AddReactionWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath, reqEditors ...RequestEditorFn) (*AddReactionResponse, error)
+
 	// ListRepliesWithResponse List a thread's replies
 	//
 	// The replies to a top-level message, in ascending `seq` order, paged as
@@ -6486,6 +7383,37 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 	ListRepliesWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*ListRepliesResponse, error)
+
+	// ListPinsWithResponse List pinned messages
+	//
+	// The room's pinned messages, newest pin first (at most 50); members only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rooms/{room_id}/pins (the `ListPins` operationId).
+	ListPinsWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListPinsResponse, error)
+
+	// RemovePinWithResponse Unpin a message
+	//
+	// By the rule of pinning. Idempotent: 200 whether or not it was pinned.
+	// Members are told with `pin.removed` when it was.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /rooms/{room_id}/pins/{message_id} (the `RemovePin` operationId).
+	RemovePinWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, reqEditors ...RequestEditorFn) (*RemovePinResponse, error)
+
+	// AddPinWithResponse Pin a message
+	//
+	// In a group or channel, room admins; in a dm, either member (others
+	// 403). Idempotent: 201 when pinned now, 200 when it already was. At most
+	// 50 pins per room (a 51st is 409, `field: message_id`); a deleted
+	// message is 409. Members are told with `pin.added`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /rooms/{room_id}/pins/{message_id} (the `AddPin` operationId).
+	AddPinWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, reqEditors ...RequestEditorFn) (*AddPinResponse, error)
 
 	// SearchMessagesWithResponse Search messages
 	//
@@ -6654,7 +7582,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Changes the fields of the caller's own profile that the body names; the
 	// others stay. An empty string clears a text field, `{}` clears `custom`.
-	// Another user's profile is refused with 403.
+	// Another user's profile is refused with 403. The users who share a room
+	// with the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6665,7 +7594,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Changes the fields of the caller's own profile that the body names; the
 	// others stay. An empty string clears a text field, `{}` clears `custom`.
-	// Another user's profile is refused with 403.
+	// Another user's profile is refused with 403. The users who share a room
+	// with the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6675,7 +7605,8 @@ type ClientWithResponsesInterface interface {
 	// PutUserWithBodyWithResponse Set my profile
 	//
 	// Replaces the caller's own profile: fields left out become empty. Another
-	// user's profile is refused with 403.
+	// user's profile is refused with 403. The users who share a room with
+	// the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6685,7 +7616,8 @@ type ClientWithResponsesInterface interface {
 	// PutUserWithResponse Set my profile
 	//
 	// Replaces the caller's own profile: fields left out become empty. Another
-	// user's profile is refused with 403.
+	// user's profile is refused with 403. The users who share a room with
+	// the caller are told with `user.updated` (WebSocket).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8947,6 +9879,299 @@ func (r UpdateMessageResponse) ContentType() string {
 	return ""
 }
 
+// ListReactionsResponse429Headers the declared response headers of an HTTP 429 response for ListReactions
+type ListReactionsResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListReactionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReactionListResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListReactionsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListReactionsResponse) GetJSON200() *ReactionListResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListReactionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListReactionsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListReactionsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListReactionsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListReactionsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListReactionsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListReactionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListReactionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListReactionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListReactionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RemoveReactionResponse429Headers the declared response headers of an HTTP 429 response for RemoveReaction
+type RemoveReactionResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type RemoveReactionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReactionResultResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RemoveReactionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveReactionResponse) GetJSON200() *ReactionResultResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RemoveReactionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RemoveReactionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RemoveReactionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RemoveReactionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RemoveReactionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RemoveReactionResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveReactionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveReactionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveReactionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveReactionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AddReactionResponse429Headers the declared response headers of an HTTP 429 response for AddReaction
+type AddReactionResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type AddReactionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReactionResultResponse
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ReactionResultResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AddReactionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddReactionResponse) GetJSON200() *ReactionResultResponse {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AddReactionResponse) GetJSON201() *ReactionResultResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AddReactionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AddReactionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AddReactionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AddReactionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AddReactionResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AddReactionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AddReactionResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AddReactionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddReactionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddReactionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddReactionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListRepliesResponse429Headers the declared response headers of an HTTP 429 response for ListReplies
 type ListRepliesResponse429Headers struct {
 	RetryAfter          *int
@@ -9034,6 +10259,299 @@ func (r ListRepliesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListRepliesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListPinsResponse429Headers the declared response headers of an HTTP 429 response for ListPins
+type ListPinsResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListPinsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PinListResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPinsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPinsResponse) GetJSON200() *PinListResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListPinsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPinsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPinsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListPinsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPinsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPinsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPinsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPinsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPinsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPinsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RemovePinResponse429Headers the declared response headers of an HTTP 429 response for RemovePin
+type RemovePinResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type RemovePinResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PinResultResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RemovePinResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemovePinResponse) GetJSON200() *PinResultResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RemovePinResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RemovePinResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RemovePinResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RemovePinResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RemovePinResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RemovePinResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RemovePinResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemovePinResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemovePinResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemovePinResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AddPinResponse429Headers the declared response headers of an HTTP 429 response for AddPin
+type AddPinResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type AddPinResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PinResultResponse
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *PinResultResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AddPinResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddPinResponse) GetJSON200() *PinResultResponse {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AddPinResponse) GetJSON201() *PinResultResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AddPinResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AddPinResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AddPinResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AddPinResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AddPinResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AddPinResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AddPinResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AddPinResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddPinResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddPinResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddPinResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10648,6 +12166,60 @@ func (c *ClientWithResponses) UpdateMessageWithResponse(ctx context.Context, roo
 	return ParseUpdateMessageResponse(rsp)
 }
 
+// ListReactionsWithResponse List who reacted
+//
+// Who reacted to the message, oldest reaction first; members only. `type`
+// narrows the list to one reaction type. Page with `after`: the
+// `event_seq` of the last reaction of the previous page. A deleted
+// message lists none.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rooms/{room_id}/messages/{message_id}/reactions (the `ListReactions` operationId).
+func (c *ClientWithResponses) ListReactionsWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListReactionsParams, reqEditors ...RequestEditorFn) (*ListReactionsResponse, error) {
+	rsp, err := c.ListReactions(ctx, roomId, messageId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListReactionsResponse(rsp)
+}
+
+// RemoveReactionWithResponse Take a reaction back
+//
+// Removes the caller's reaction of this type; members only. Idempotent:
+// 200 whether or not it was there. Members are told with
+// `reaction.removed` when it was.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type} (the `RemoveReaction` operationId).
+func (c *ClientWithResponses) RemoveReactionWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath, reqEditors ...RequestEditorFn) (*RemoveReactionResponse, error) {
+	rsp, err := c.RemoveReaction(ctx, roomId, messageId, pType, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveReactionResponse(rsp)
+}
+
+// AddReactionWithResponse React to a message
+//
+// Adds the caller's reaction of this type; members only. Idempotent: 201
+// when new, 200 when the caller had already reacted so. At most 20 types
+// per user on one message (a 21st is 409, `field: type`); a deleted
+// message is 409 (`field: message_id`). Members are told with
+// `reaction.added`, carrying the message's counts.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /rooms/{room_id}/messages/{message_id}/reactions/{type} (the `AddReaction` operationId).
+func (c *ClientWithResponses) AddReactionWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath, reqEditors ...RequestEditorFn) (*AddReactionResponse, error) {
+	rsp, err := c.AddReaction(ctx, roomId, messageId, pType, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddReactionResponse(rsp)
+}
+
 // ListRepliesWithResponse List a thread's replies
 //
 // The replies to a top-level message, in ascending `seq` order, paged as
@@ -10664,6 +12236,55 @@ func (c *ClientWithResponses) ListRepliesWithResponse(ctx context.Context, roomI
 		return nil, err
 	}
 	return ParseListRepliesResponse(rsp)
+}
+
+// ListPinsWithResponse List pinned messages
+//
+// The room's pinned messages, newest pin first (at most 50); members only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rooms/{room_id}/pins (the `ListPins` operationId).
+func (c *ClientWithResponses) ListPinsWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListPinsResponse, error) {
+	rsp, err := c.ListPins(ctx, roomId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPinsResponse(rsp)
+}
+
+// RemovePinWithResponse Unpin a message
+//
+// By the rule of pinning. Idempotent: 200 whether or not it was pinned.
+// Members are told with `pin.removed` when it was.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /rooms/{room_id}/pins/{message_id} (the `RemovePin` operationId).
+func (c *ClientWithResponses) RemovePinWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, reqEditors ...RequestEditorFn) (*RemovePinResponse, error) {
+	rsp, err := c.RemovePin(ctx, roomId, messageId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemovePinResponse(rsp)
+}
+
+// AddPinWithResponse Pin a message
+//
+// In a group or channel, room admins; in a dm, either member (others
+// 403). Idempotent: 201 when pinned now, 200 when it already was. At most
+// 50 pins per room (a 51st is 409, `field: message_id`); a deleted
+// message is 409. Members are told with `pin.added`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /rooms/{room_id}/pins/{message_id} (the `AddPin` operationId).
+func (c *ClientWithResponses) AddPinWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, reqEditors ...RequestEditorFn) (*AddPinResponse, error) {
+	rsp, err := c.AddPin(ctx, roomId, messageId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddPinResponse(rsp)
 }
 
 // SearchMessagesWithResponse Search messages
@@ -10899,7 +12520,8 @@ func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, userId Us
 //
 // Changes the fields of the caller's own profile that the body names; the
 // others stay. An empty string clears a text field, `{}` clears `custom`.
-// Another user's profile is refused with 403.
+// Another user's profile is refused with 403. The users who share a room
+// with the caller are told with `user.updated` (WebSocket).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10916,7 +12538,8 @@ func (c *ClientWithResponses) PatchUserWithBodyWithResponse(ctx context.Context,
 //
 // Changes the fields of the caller's own profile that the body names; the
 // others stay. An empty string clears a text field, `{}` clears `custom`.
-// Another user's profile is refused with 403.
+// Another user's profile is refused with 403. The users who share a room
+// with the caller are told with `user.updated` (WebSocket).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10932,7 +12555,8 @@ func (c *ClientWithResponses) PatchUserWithResponse(ctx context.Context, userId 
 // PutUserWithBodyWithResponse Set my profile
 //
 // Replaces the caller's own profile: fields left out become empty. Another
-// user's profile is refused with 403.
+// user's profile is refused with 403. The users who share a room with
+// the caller are told with `user.updated` (WebSocket).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10948,7 +12572,8 @@ func (c *ClientWithResponses) PutUserWithBodyWithResponse(ctx context.Context, u
 // PutUserWithResponse Set my profile
 //
 // Replaces the caller's own profile: fields left out become empty. Another
-// user's profile is refused with 403.
+// user's profile is refused with 403. The users who share a room with
+// the caller are told with `user.updated` (WebSocket).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13257,6 +14882,326 @@ func ParseUpdateMessageResponse(rsp *http.Response) (*UpdateMessageResponse, err
 	return response, nil
 }
 
+// ParseListReactionsResponse parses an HTTP response from a ListReactionsWithResponse call
+func ParseListReactionsResponse(rsp *http.Response) (*ListReactionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListReactionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReactionListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListReactionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRemoveReactionResponse parses an HTTP response from a RemoveReactionWithResponse call
+func ParseRemoveReactionResponse(rsp *http.Response) (*RemoveReactionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveReactionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReactionResultResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers RemoveReactionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAddReactionResponse parses an HTTP response from a AddReactionWithResponse call
+func ParseAddReactionResponse(rsp *http.Response) (*AddReactionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddReactionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReactionResultResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ReactionResultResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers AddReactionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListRepliesResponse parses an HTTP response from a ListRepliesWithResponse call
 func ParseListRepliesResponse(rsp *http.Response) (*ListRepliesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -13325,6 +15270,326 @@ func ParseListRepliesResponse(rsp *http.Response) (*ListRepliesResponse, error) 
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ListRepliesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPinsResponse parses an HTTP response from a ListPinsWithResponse call
+func ParseListPinsResponse(rsp *http.Response) (*ListPinsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPinsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PinListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListPinsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRemovePinResponse parses an HTTP response from a RemovePinWithResponse call
+func ParseRemovePinResponse(rsp *http.Response) (*RemovePinResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemovePinResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PinResultResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers RemovePinResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAddPinResponse parses an HTTP response from a AddPinWithResponse call
+func ParseAddPinResponse(rsp *http.Response) (*AddPinResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddPinResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PinResultResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest PinResultResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers AddPinResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -59,6 +59,21 @@ func testTenantIsolation(t *testing.T, b Backend) {
 					return err
 				}},
 				{"DeleteMessage", func() error { _, err := s.DeleteMessage(ctx, bTenant, "alice", room.ID, msgIDs[room.ID]); return err }},
+				{"AddReaction", func() error {
+					_, err := s.AddReaction(ctx, bTenant, "alice", room.ID, msgIDs[room.ID], "x")
+					return err
+				}},
+				{"RemoveReaction", func() error {
+					_, err := s.RemoveReaction(ctx, bTenant, "alice", room.ID, msgIDs[room.ID], "x")
+					return err
+				}},
+				{"ListReactions", func() error {
+					_, err := s.ListReactions(ctx, bTenant, "alice", room.ID, msgIDs[room.ID], store.ReactionPage{})
+					return err
+				}},
+				{"AddPin", func() error { _, err := s.AddPin(ctx, bTenant, "alice", room.ID, msgIDs[room.ID]); return err }},
+				{"RemovePin", func() error { _, err := s.RemovePin(ctx, bTenant, "alice", room.ID, msgIDs[room.ID]); return err }},
+				{"ListPins", func() error { _, err := s.ListPins(ctx, bTenant, "alice", room.ID); return err }},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {

@@ -6,8 +6,8 @@
 // the path) join the demo as alice and bob, and:
 //   - alice types: bob sees "alice is typing…", then her message, live,
 //     once; alice's ticks go from sent to read;
-//   - bob replies in the thread of alice's message: alice sees the reply
-//     under it, with "1 reply";
+//   - bob reacts with 👍 and replies in the thread of alice's message:
+//     alice sees the reaction counted and the reply under it, "1 reply";
 //   - a message in another room that mentions bob shows on his room list
 //     as 1 unread and 1 mention;
 //   - bob's context goes offline (context.setOffline) while alice sends
@@ -109,6 +109,16 @@ async function run(base, dir) {
     await waitFor('alice sees her message read', alice.page, () =>
       document.querySelector('#messages li.own .ticks')?.dataset.state === 'read');
 
+    // A reaction: bob's 👍 on alice's message shows on her side.
+    const first = (page) => page.locator('#messages > li', { has: page.locator(':scope > .content', { hasText: 'Hi bob, this is alice' }) });
+    await first(bob.page).locator(':scope > .actions').getByRole('button', { name: 'React with 👍' }).click();
+    await waitFor('alice sees bob\'s reaction', alice.page, () => {
+      const b = document.querySelector('#messages > li > .reactions button[data-reaction="👍"]');
+      return b?.dataset.count === '1' && b.getAttribute('aria-pressed') === 'false';
+    });
+    await waitFor('bob sees his reaction pressed', bob.page, () =>
+      document.querySelector('#messages > li > .reactions button[data-reaction="👍"]')?.getAttribute('aria-pressed') === 'true');
+
     // A thread reply: bob answers in the thread of alice's message.
     await bob.page.getByRole('button', { name: 'Reply in thread to alice: Hi bob, this is alice' }).click();
     const bobInput = bob.page.getByLabel('Message', { exact: true });
@@ -178,7 +188,7 @@ async function run(base, dir) {
     const errors = people.flatMap((p) => p.errors);
     if (errors.length > 0) fail(`page errors: ${errors.join(' | ')}`);
     const shots = [typingShot, unreadShot, offlineShot, await shot(dir, bob, 'back'), await shot(dir, alice, 'back')];
-    console.log(`demo: ok (typing, live message, read ticks, thread reply, unread count and mention, offline catch-up of ${offline.length} messages and an edit; screenshots ${shots.join(', ')})`);
+    console.log(`demo: ok (typing, live message, read ticks, reaction, thread reply, unread count and mention, offline catch-up of ${offline.length} messages and an edit; screenshots ${shots.join(', ')})`);
     return 0;
   } catch (err) {
     console.error(`demo: FAIL: ${err instanceof CheckError ? err.message : err.stack || err}`);

@@ -11,11 +11,14 @@ import (
 // serverCounters are counters of the servers' /metrics that tell how a
 // cluster run went inside: gaps in a room's live stream (its events
 // arriving out of their log order, across the bus) and the events read
-// from the log to fill them.
+// from the log to fill them; what the bus carried.
 var serverCounters = []struct{ metric, name string }{
 	{"chatapi_ws_order_gaps_total", "order_gaps"},
 	{"chatapi_ws_order_filled_total", "order_filled"},
 	{"chatapi_ws_slow_consumers_dropped_total", "slow_dropped"},
+	{"chatapi_bus_sent_total", "bus_sent"},
+	{"chatapi_bus_sent_bytes_total", "bus_sent_bytes"},
+	{"chatapi_bus_received_total", "bus_received"},
 }
 
 // readCounters sums serverCounters over the instances' /metrics; an

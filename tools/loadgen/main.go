@@ -128,7 +128,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.IntVar(&o.dbPID, "db-pid", 0, "PostgreSQL's postmaster pid: its CPU (with its children's) is reported")
 	fs.IntVar(&o.payload, "payload", 0, "fanout, cluster, bus: pad each message's content to this many bytes")
 	fs.StringVar(&o.via, "via", "all", "cluster: send through all instances in turn, or the first only")
-	fs.DurationVar(&o.limit, "limit", 100*time.Millisecond, "bus: the ramp stops once p99 across instances passes this")
+	fs.DurationVar(&o.limit, "limit", 100*time.Millisecond, "bus: the ramp stops once the hop's p99 (a message published on one instance, received on another) passes this")
 	fs.IntVar(&o.messages, "k", 10000, "messages to read back (history) or to sync (sync)")
 	fs.StringVar(&o.confirm, "confirm", "none", "fanout: what each receiver confirms every 200 ms: none, delivered (received) or ack (read)")
 	fs.BoolVar(&o.resume, "resume", false, "sync: resume from a cursor taken before the K messages, over WebSocket and over REST")

@@ -72,6 +72,12 @@ function visit(items) {
       if (!HEADER_VALUE[h]) throw new Error(`${key}: no variable for header ${h}`);
       req.header.push({ key: h, value: HEADER_VALUE[h] });
     }
+    // A fresh Idempotency-Key per send (Postman's {{$guid}}), not the
+    // contract's example: one key shared by every creating request would
+    // make all but the first a 409 (another request under the key).
+    for (const h of req.header) {
+      if (h.key.toLowerCase() === 'idempotency-key') h.value = '{{$guid}}';
+    }
     for (const v of req.url.variable ?? []) {
       const name = PATH_VARS[v.key];
       if (name) v.value = `{{${name}}}`;

@@ -395,6 +395,11 @@ type Message struct {
 	ParentID *string `json:"parent_id,omitempty"`
 	// The quoted message as it was when the quoting message was sent.
 	Quoted *Quote `json:"quoted,omitempty"`
+	// The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
 	// The replies to a top-level message; present once it has one.
 	Thread *Thread `json:"thread,omitempty"`
 	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
@@ -416,6 +421,14 @@ type Quote struct {
 	Content string `json:"content"`
 	// Whether the quoted message was deleted when it was quoted.
 	Deleted bool `json:"deleted"`
+}
+
+// Reactions: A message's reactions as the caller sees them; empty on a deleted message.
+type Reactions struct {
+	// How many users reacted with each type.
+	Counts map[string]any `json:"counts"`
+	// The types the caller reacted with, sorted.
+	Own []string `json:"own"`
 }
 
 // Thread: The replies to a top-level message; present once it has one.
@@ -458,6 +471,11 @@ type MessageDeleted struct {
 	ParentID *string `json:"parent_id,omitempty"`
 	// The quoted message as it was when the quoting message was sent.
 	Quoted *Quote `json:"quoted,omitempty"`
+	// The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
 	// The replies to a top-level message; present once it has one.
 	Thread *Thread `json:"thread,omitempty"`
 	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
@@ -518,6 +536,11 @@ type MessageUpdated struct {
 	ParentID *string `json:"parent_id,omitempty"`
 	// The quoted message as it was when the quoting message was sent.
 	Quoted *Quote `json:"quoted,omitempty"`
+	// The message's reactions as the caller sees them; always given by
+	// the REST API. Message events on the WebSocket and in the log leave
+	// it out: a frame is encoded once for all its recipients, and the
+	// log's `reaction.added` / `reaction.removed` events carry the counts.
+	Reactions *Reactions `json:"reactions,omitempty"`
 	// The replies to a top-level message; present once it has one.
 	Thread *Thread `json:"thread,omitempty"`
 	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
@@ -547,6 +570,48 @@ type Notification struct {
 
 // EventType is "notification".
 func (Notification) EventType() string { return "notification" }
+
+// PinAdded: A message was pinned.
+//
+// Server → client event "pin.added".
+type PinAdded struct {
+	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	EventSeq int64 `json:"event_seq"`
+	// When the change was stored.
+	OccurredAt time.Time `json:"occurred_at"`
+	// A room id, `room_` followed by random characters.
+	RoomID string `json:"room_id"`
+	// A per-room message sequence number; the first message is 1.
+	Seq int64 `json:"seq"`
+	// A message id, `msg_` followed by random characters.
+	MessageID string `json:"message_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	UserID string `json:"user_id"`
+}
+
+// EventType is "pin.added".
+func (PinAdded) EventType() string { return "pin.added" }
+
+// PinRemoved: A message was unpinned.
+//
+// Server → client event "pin.removed".
+type PinRemoved struct {
+	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	EventSeq int64 `json:"event_seq"`
+	// When the change was stored.
+	OccurredAt time.Time `json:"occurred_at"`
+	// A room id, `room_` followed by random characters.
+	RoomID string `json:"room_id"`
+	// A per-room message sequence number; the first message is 1.
+	Seq int64 `json:"seq"`
+	// A message id, `msg_` followed by random characters.
+	MessageID string `json:"message_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	UserID string `json:"user_id"`
+}
+
+// EventType is "pin.removed".
+func (PinRemoved) EventType() string { return "pin.removed" }
 
 // Pong: The answer to a ping event.
 //
@@ -584,6 +649,56 @@ type PresenceUpdate struct {
 
 // EventType is "presence.update".
 func (PresenceUpdate) EventType() string { return "presence.update" }
+
+// ReactionAdded: A member reacted to a message.
+//
+// Server → client event "reaction.added".
+type ReactionAdded struct {
+	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	EventSeq int64 `json:"event_seq"`
+	// When the change was stored.
+	OccurredAt time.Time `json:"occurred_at"`
+	// A room id, `room_` followed by random characters.
+	RoomID string `json:"room_id"`
+	// A per-room message sequence number; the first message is 1.
+	Seq int64 `json:"seq"`
+	// A message id, `msg_` followed by random characters.
+	MessageID string `json:"message_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	UserID string `json:"user_id"`
+	// A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	Reaction string `json:"reaction"`
+	// How many users reacted with each type.
+	Counts map[string]any `json:"counts"`
+}
+
+// EventType is "reaction.added".
+func (ReactionAdded) EventType() string { return "reaction.added" }
+
+// ReactionRemoved: A member took a reaction back.
+//
+// Server → client event "reaction.removed".
+type ReactionRemoved struct {
+	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	EventSeq int64 `json:"event_seq"`
+	// When the change was stored.
+	OccurredAt time.Time `json:"occurred_at"`
+	// A room id, `room_` followed by random characters.
+	RoomID string `json:"room_id"`
+	// A per-room message sequence number; the first message is 1.
+	Seq int64 `json:"seq"`
+	// A message id, `msg_` followed by random characters.
+	MessageID string `json:"message_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	UserID string `json:"user_id"`
+	// A reaction, an emoji or a shortcode; 1 to 32 characters, no control characters or whitespace.
+	Reaction string `json:"reaction"`
+	// How many users reacted with each type.
+	Counts map[string]any `json:"counts"`
+}
+
+// EventType is "reaction.removed".
+func (ReactionRemoved) EventType() string { return "reaction.removed" }
 
 // Receipts: Members' read and delivered cursors that moved.
 //
@@ -706,6 +821,25 @@ type Typing struct {
 // EventType is "typing".
 func (Typing) EventType() string { return "typing" }
 
+// UserUpdated: A user changed their profile.
+//
+// Server → client event "user.updated".
+type UserUpdated struct {
+	// A user of the tenant, chosen by the tenant's app.
+	UserID string `json:"user_id"`
+	// The name other users see; empty when unset.
+	DisplayName string `json:"display_name"`
+	// An https URL of the user's picture; empty when unset.
+	AvatarURL string `json:"avatar_url"`
+	// The app's own fields.
+	Custom map[string]any `json:"custom"`
+	// When the profile last changed; null for a user who never set one.
+	UpdatedAt *time.Time `json:"updated_at"`
+}
+
+// EventType is "user.updated".
+func (UserUpdated) EventType() string { return "user.updated" }
+
 // decodeServerEvent decodes a frame the server sent by its "type"; a type
 // this SDK does not know is an UnknownEvent.
 func decodeServerEvent(typ string, data []byte) (Event, error) {
@@ -750,6 +884,14 @@ func decodeServerEvent(typ string, data []byte) (Event, error) {
 		var e Notification
 		err := json.Unmarshal(data, &e)
 		return e, err
+	case "pin.added":
+		var e PinAdded
+		err := json.Unmarshal(data, &e)
+		return e, err
+	case "pin.removed":
+		var e PinRemoved
+		err := json.Unmarshal(data, &e)
+		return e, err
 	case "pong":
 		var e Pong
 		err := json.Unmarshal(data, &e)
@@ -760,6 +902,14 @@ func decodeServerEvent(typ string, data []byte) (Event, error) {
 		return e, err
 	case "presence.update":
 		var e PresenceUpdate
+		err := json.Unmarshal(data, &e)
+		return e, err
+	case "reaction.added":
+		var e ReactionAdded
+		err := json.Unmarshal(data, &e)
+		return e, err
+	case "reaction.removed":
+		var e ReactionRemoved
 		err := json.Unmarshal(data, &e)
 		return e, err
 	case "receipts":
@@ -788,6 +938,10 @@ func decodeServerEvent(typ string, data []byte) (Event, error) {
 		return e, err
 	case "typing":
 		var e Typing
+		err := json.Unmarshal(data, &e)
+		return e, err
+	case "user.updated":
+		var e UserUpdated
 		err := json.Unmarshal(data, &e)
 		return e, err
 	}

@@ -204,6 +204,13 @@ class Quote(TypedDict):
     deleted: bool
 
 
+class Reactions(TypedDict):
+    """A message's reactions as the caller sees them; empty on a deleted message."""
+
+    counts: Dict[str, Any]
+    own: List[str]
+
+
 class Thread(TypedDict):
     """The replies to a top-level message; present once it has one."""
 
@@ -231,6 +238,7 @@ class Message(TypedDict):
     mentions: NotRequired[List[str]]
     parent_id: NotRequired[str]
     quoted: NotRequired[Quote]
+    reactions: NotRequired[Reactions]
     thread: NotRequired[Thread]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
@@ -255,6 +263,7 @@ class MessageDeleted(TypedDict):
     mentions: NotRequired[List[str]]
     parent_id: NotRequired[str]
     quoted: NotRequired[Quote]
+    reactions: NotRequired[Reactions]
     thread: NotRequired[Thread]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
@@ -292,6 +301,7 @@ class MessageUpdated(TypedDict):
     mentions: NotRequired[List[str]]
     parent_id: NotRequired[str]
     quoted: NotRequired[Quote]
+    reactions: NotRequired[Reactions]
     thread: NotRequired[Thread]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
@@ -308,6 +318,34 @@ class Notification(TypedDict):
     payload: Dict[str, Any]
     created_at: str
     expires_at: NotRequired[str]
+
+
+class PinAdded(TypedDict):
+    """A message was pinned.
+
+    Server → client event "pin.added"."""
+
+    type: Literal["pin.added"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    seq: int
+    message_id: str
+    user_id: str
+
+
+class PinRemoved(TypedDict):
+    """A message was unpinned.
+
+    Server → client event "pin.removed"."""
+
+    type: Literal["pin.removed"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    seq: int
+    message_id: str
+    user_id: str
 
 
 class Pong(TypedDict):
@@ -337,6 +375,38 @@ class PresenceBatch(TypedDict):
 
     type: Literal["presence.batch"]
     updates: List[PresenceUpdate]
+
+
+class ReactionAdded(TypedDict):
+    """A member reacted to a message.
+
+    Server → client event "reaction.added"."""
+
+    type: Literal["reaction.added"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    seq: int
+    message_id: str
+    user_id: str
+    reaction: str
+    counts: Dict[str, Any]
+
+
+class ReactionRemoved(TypedDict):
+    """A member took a reaction back.
+
+    Server → client event "reaction.removed"."""
+
+    type: Literal["reaction.removed"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    seq: int
+    message_id: str
+    user_id: str
+    reaction: str
+    counts: Dict[str, Any]
 
 
 class ReceiptsReceipt(TypedDict):
@@ -426,6 +496,19 @@ class Typing(TypedDict):
     action: str
 
 
+class UserUpdated(TypedDict):
+    """A user changed their profile.
+
+    Server → client event "user.updated"."""
+
+    type: Literal["user.updated"]
+    user_id: str
+    display_name: str
+    avatar_url: str
+    custom: Dict[str, Any]
+    updated_at: Optional[str]
+
+
 SERVER_EVENTS: Dict[str, type] = {
     "ack.received": AckReceived,
     "delivery.received": DeliveryReceived,
@@ -437,9 +520,13 @@ SERVER_EVENTS: Dict[str, type] = {
     "message.sent": MessageSent,
     "message.updated": MessageUpdated,
     "notification": Notification,
+    "pin.added": PinAdded,
+    "pin.removed": PinRemoved,
     "pong": Pong,
     "presence.batch": PresenceBatch,
     "presence.update": PresenceUpdate,
+    "reaction.added": ReactionAdded,
+    "reaction.removed": ReactionRemoved,
     "receipts": Receipts,
     "room.updated": RoomUpdated,
     "server.shutdown": ServerShutdown,
@@ -447,6 +534,7 @@ SERVER_EVENTS: Dict[str, type] = {
     "sync.reset_required": SyncResetRequired,
     "thread.updated": ThreadUpdated,
     "typing": Typing,
+    "user.updated": UserUpdated,
 }
 
 CLIENT_EVENTS: Dict[str, type] = {

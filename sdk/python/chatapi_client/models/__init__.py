@@ -49,10 +49,24 @@ from .notify_response import NotifyResponse
 from .notify_result import NotifyResult
 from .notify_targets import NotifyTargets
 from .null_error_type_0 import NullErrorType0
+from .pin import Pin
+from .pin_event import PinEvent
+from .pin_event_type import PinEventType
+from .pin_list_response import PinListResponse
+from .pin_result import PinResult
+from .pin_result_response import PinResultResponse
 from .presence import Presence
 from .presence_list_response import PresenceListResponse
 from .presence_status import PresenceStatus
 from .quote import Quote
+from .reaction import Reaction
+from .reaction_counts import ReactionCounts
+from .reaction_event import ReactionEvent
+from .reaction_event_type import ReactionEventType
+from .reaction_list_response import ReactionListResponse
+from .reaction_result import ReactionResult
+from .reaction_result_response import ReactionResultResponse
+from .reactions import Reactions
 from .removed_member import RemovedMember
 from .removed_member_response import RemovedMemberResponse
 from .role import Role
@@ -148,10 +162,24 @@ __all__ = (
     "NotifyResult",
     "NotifyTargets",
     "NullErrorType0",
+    "Pin",
+    "PinEvent",
+    "PinEventType",
+    "PinListResponse",
+    "PinResult",
+    "PinResultResponse",
     "Presence",
     "PresenceListResponse",
     "PresenceStatus",
     "Quote",
+    "Reaction",
+    "ReactionCounts",
+    "ReactionEvent",
+    "ReactionEventType",
+    "ReactionListResponse",
+    "ReactionResult",
+    "ReactionResultResponse",
+    "Reactions",
     "RemovedMember",
     "RemovedMemberResponse",
     "Role",

@@ -12,6 +12,7 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.message_meta_type_0 import MessageMetaType0
     from ..models.quote import Quote
+    from ..models.reactions import Reactions
     from ..models.thread import Thread
 
 
@@ -34,6 +35,7 @@ class Message:
         created_at (datetime.datetime): When the message was stored. Example: 2026-11-24T20:10:00Z.
         edited_at (datetime.datetime | None): When the message was last edited, or null.
         deleted_at (datetime.datetime | None): When the message was deleted, or null.
+        reactions (Reactions | Unset): A message's reactions as the caller sees them; empty on a deleted message.
         parent_id (str | Unset): A message id, `msg_` followed by random characters. Example: msg_2b7c9d0e4f5a6b7c8f3a.
         thread (Thread | Unset): The replies to a top-level message; present once it has one.
         quoted (Quote | Unset): The quoted message as it was when the quoting message was sent.
@@ -50,6 +52,7 @@ class Message:
     created_at: datetime.datetime
     edited_at: datetime.datetime | None
     deleted_at: datetime.datetime | None
+    reactions: Reactions | Unset = UNSET
     parent_id: str | Unset = UNSET
     thread: Thread | Unset = UNSET
     quoted: Quote | Unset = UNSET
@@ -92,6 +95,10 @@ class Message:
         else:
             deleted_at = self.deleted_at
 
+        reactions: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.reactions, Unset):
+            reactions = self.reactions.to_dict()
+
         parent_id = self.parent_id
 
         thread: dict[str, Any] | Unset = UNSET
@@ -122,6 +129,8 @@ class Message:
                 "deleted_at": deleted_at,
             }
         )
+        if reactions is not UNSET:
+            field_dict["reactions"] = reactions
         if parent_id is not UNSET:
             field_dict["parent_id"] = parent_id
         if thread is not UNSET:
@@ -137,6 +146,7 @@ class Message:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.message_meta_type_0 import MessageMetaType0
         from ..models.quote import Quote
+        from ..models.reactions import Reactions
         from ..models.thread import Thread
 
         d = dict(src_dict)
@@ -204,6 +214,13 @@ class Message:
 
         deleted_at = _parse_deleted_at(d.pop("deleted_at"))
 
+        _reactions = d.pop("reactions", UNSET)
+        reactions: Reactions | Unset
+        if isinstance(_reactions, Unset):
+            reactions = UNSET
+        else:
+            reactions = Reactions.from_dict(_reactions)
+
         parent_id = d.pop("parent_id", UNSET)
 
         _thread = d.pop("thread", UNSET)
@@ -233,6 +250,7 @@ class Message:
             created_at=created_at,
             edited_at=edited_at,
             deleted_at=deleted_at,
+            reactions=reactions,
             parent_id=parent_id,
             thread=thread,
             quoted=quoted,

@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.message_meta_type_0 import MessageMetaType0
     from ..models.quote import Quote
+    from ..models.reactions import Reactions
     from ..models.thread import Thread
 
 
@@ -45,6 +46,7 @@ class MessageEvent:
             edited_at (datetime.datetime | None): When the message was last edited, or null.
             deleted_at (datetime.datetime | None): When the message was deleted, or null.
             type_ (MessageEventType): The event type. Example: message.
+            reactions (Reactions | Unset): A message's reactions as the caller sees them; empty on a deleted message.
             parent_id (str | Unset): A message id, `msg_` followed by random characters. Example: msg_2b7c9d0e4f5a6b7c8f3a.
             thread (Thread | Unset): The replies to a top-level message; present once it has one.
             quoted (Quote | Unset): The quoted message as it was when the quoting message was sent.
@@ -64,6 +66,7 @@ class MessageEvent:
     edited_at: datetime.datetime | None
     deleted_at: datetime.datetime | None
     type_: MessageEventType
+    reactions: Reactions | Unset = UNSET
     parent_id: str | Unset = UNSET
     thread: Thread | Unset = UNSET
     quoted: Quote | Unset = UNSET
@@ -112,6 +115,10 @@ class MessageEvent:
 
         type_ = self.type_.value
 
+        reactions: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.reactions, Unset):
+            reactions = self.reactions.to_dict()
+
         parent_id = self.parent_id
 
         thread: dict[str, Any] | Unset = UNSET
@@ -145,6 +152,8 @@ class MessageEvent:
                 "type": type_,
             }
         )
+        if reactions is not UNSET:
+            field_dict["reactions"] = reactions
         if parent_id is not UNSET:
             field_dict["parent_id"] = parent_id
         if thread is not UNSET:
@@ -160,6 +169,7 @@ class MessageEvent:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.message_meta_type_0 import MessageMetaType0
         from ..models.quote import Quote
+        from ..models.reactions import Reactions
         from ..models.thread import Thread
 
         d = dict(src_dict)
@@ -233,6 +243,13 @@ class MessageEvent:
 
         type_ = MessageEventType(d.pop("type"))
 
+        _reactions = d.pop("reactions", UNSET)
+        reactions: Reactions | Unset
+        if isinstance(_reactions, Unset):
+            reactions = UNSET
+        else:
+            reactions = Reactions.from_dict(_reactions)
+
         parent_id = d.pop("parent_id", UNSET)
 
         _thread = d.pop("thread", UNSET)
@@ -265,6 +282,7 @@ class MessageEvent:
             edited_at=edited_at,
             deleted_at=deleted_at,
             type_=type_,
+            reactions=reactions,
             parent_id=parent_id,
             thread=thread,
             quoted=quoted,

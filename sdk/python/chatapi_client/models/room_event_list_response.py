@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from ..models.member_left_event import MemberLeftEvent
     from ..models.message_event import MessageEvent
     from ..models.null_error_type_0 import NullErrorType0
+    from ..models.pin_event import PinEvent
+    from ..models.reaction_event import ReactionEvent
     from ..models.room_updated_event import RoomUpdatedEvent
     from ..models.thread_updated_event import ThreadUpdatedEvent
 
@@ -24,8 +26,8 @@ class RoomEventListResponse:
 
     Attributes:
         success (bool): True when the request succeeded.
-        data (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent | ThreadUpdatedEvent]): The
-            events, ascending `event_seq`.
+        data (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent | ReactionEvent | RoomUpdatedEvent |
+            ThreadUpdatedEvent]): The events, ascending `event_seq`.
         error (None | NullErrorType0): Always null on success.
     """
 
@@ -34,6 +36,8 @@ class RoomEventListResponse:
         MemberJoinedEvent
         | MemberLeftEvent
         | MessageEvent
+        | PinEvent
+        | ReactionEvent
         | RoomUpdatedEvent
         | ThreadUpdatedEvent
     ]
@@ -45,6 +49,8 @@ class RoomEventListResponse:
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
         from ..models.null_error_type_0 import NullErrorType0
+        from ..models.pin_event import PinEvent
+        from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
 
         success = self.success
@@ -57,6 +63,8 @@ class RoomEventListResponse:
                 or isinstance(data_item_data, MemberJoinedEvent)
                 or isinstance(data_item_data, MemberLeftEvent)
                 or isinstance(data_item_data, RoomUpdatedEvent)
+                or isinstance(data_item_data, ReactionEvent)
+                or isinstance(data_item_data, PinEvent)
             ):
                 data_item = data_item_data.to_dict()
             else:
@@ -88,6 +96,8 @@ class RoomEventListResponse:
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
         from ..models.null_error_type_0 import NullErrorType0
+        from ..models.pin_event import PinEvent
+        from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
         from ..models.thread_updated_event import ThreadUpdatedEvent
 
@@ -104,6 +114,8 @@ class RoomEventListResponse:
                 MemberJoinedEvent
                 | MemberLeftEvent
                 | MessageEvent
+                | PinEvent
+                | ReactionEvent
                 | RoomUpdatedEvent
                 | ThreadUpdatedEvent
             ):
@@ -145,11 +157,27 @@ class RoomEventListResponse:
                     return componentsschemas_room_event_type_3
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_4 = ReactionEvent.from_dict(data)
+
+                    return componentsschemas_room_event_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_5 = PinEvent.from_dict(data)
+
+                    return componentsschemas_room_event_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_4 = ThreadUpdatedEvent.from_dict(data)
+                componentsschemas_room_event_type_6 = ThreadUpdatedEvent.from_dict(data)
 
-                return componentsschemas_room_event_type_4
+                return componentsschemas_room_event_type_6
 
             data_item = _parse_data_item(data_item_data)
 

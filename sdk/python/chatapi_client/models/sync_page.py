@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from ..models.member_joined_event import MemberJoinedEvent
     from ..models.member_left_event import MemberLeftEvent
     from ..models.message_event import MessageEvent
+    from ..models.pin_event import PinEvent
+    from ..models.reaction_event import ReactionEvent
     from ..models.room_updated_event import RoomUpdatedEvent
     from ..models.thread_updated_event import ThreadUpdatedEvent
 
@@ -22,8 +24,8 @@ class SyncPage:
     """A page of the caller's events since a cursor.
 
     Attributes:
-        events (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | RoomUpdatedEvent | ThreadUpdatedEvent]): Each
-            room's events in `event_seq` order, room after room.
+        events (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent | ReactionEvent | RoomUpdatedEvent |
+            ThreadUpdatedEvent]): Each room's events in `event_seq` order, room after room.
         next_cursor (str): Where a user stands in the logs of their rooms. Opaque to clients; its length grows with the
             number of rooms. Example: v1.1-e.2-4.
         has_more (bool): More events are owed than this page holds; sync again with `next_cursor` at once. Example:
@@ -34,6 +36,8 @@ class SyncPage:
         MemberJoinedEvent
         | MemberLeftEvent
         | MessageEvent
+        | PinEvent
+        | ReactionEvent
         | RoomUpdatedEvent
         | ThreadUpdatedEvent
     ]
@@ -45,6 +49,8 @@ class SyncPage:
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
+        from ..models.pin_event import PinEvent
+        from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
 
         events = []
@@ -55,6 +61,8 @@ class SyncPage:
                 or isinstance(events_item_data, MemberJoinedEvent)
                 or isinstance(events_item_data, MemberLeftEvent)
                 or isinstance(events_item_data, RoomUpdatedEvent)
+                or isinstance(events_item_data, ReactionEvent)
+                or isinstance(events_item_data, PinEvent)
             ):
                 events_item = events_item_data.to_dict()
             else:
@@ -83,6 +91,8 @@ class SyncPage:
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
+        from ..models.pin_event import PinEvent
+        from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
         from ..models.thread_updated_event import ThreadUpdatedEvent
 
@@ -97,6 +107,8 @@ class SyncPage:
                 MemberJoinedEvent
                 | MemberLeftEvent
                 | MessageEvent
+                | PinEvent
+                | ReactionEvent
                 | RoomUpdatedEvent
                 | ThreadUpdatedEvent
             ):
@@ -138,11 +150,27 @@ class SyncPage:
                     return componentsschemas_room_event_type_3
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_4 = ReactionEvent.from_dict(data)
+
+                    return componentsschemas_room_event_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_5 = PinEvent.from_dict(data)
+
+                    return componentsschemas_room_event_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_4 = ThreadUpdatedEvent.from_dict(data)
+                componentsschemas_room_event_type_6 = ThreadUpdatedEvent.from_dict(data)
 
-                return componentsschemas_room_event_type_4
+                return componentsschemas_room_event_type_6
 
             events_item = _parse_events_item(events_item_data)
 

@@ -104,7 +104,8 @@ def sync_detailed(
 
      Changes the fields of the caller's own profile that the body names; the
     others stay. An empty string clears a text field, `{}` clears `custom`.
-    Another user's profile is refused with 403.
+    Another user's profile is refused with 403. The users who share a room
+    with the caller are told with `user.updated` (WebSocket).
 
     Args:
         user_id (str): A user of the tenant, chosen by the tenant's app. Example: alice.
@@ -141,7 +142,8 @@ def sync(
 
      Changes the fields of the caller's own profile that the body names; the
     others stay. An empty string clears a text field, `{}` clears `custom`.
-    Another user's profile is refused with 403.
+    Another user's profile is refused with 403. The users who share a room
+    with the caller are told with `user.updated` (WebSocket).
 
     Args:
         user_id (str): A user of the tenant, chosen by the tenant's app. Example: alice.
@@ -173,7 +175,8 @@ async def asyncio_detailed(
 
      Changes the fields of the caller's own profile that the body names; the
     others stay. An empty string clears a text field, `{}` clears `custom`.
-    Another user's profile is refused with 403.
+    Another user's profile is refused with 403. The users who share a room
+    with the caller are told with `user.updated` (WebSocket).
 
     Args:
         user_id (str): A user of the tenant, chosen by the tenant's app. Example: alice.
@@ -208,7 +211,8 @@ async def asyncio(
 
      Changes the fields of the caller's own profile that the body names; the
     others stay. An empty string clears a text field, `{}` clears `custom`.
-    Another user's profile is refused with 403.
+    Another user's profile is refused with 403. The users who share a room
+    with the caller are told with `user.updated` (WebSocket).
 
     Args:
         user_id (str): A user of the tenant, chosen by the tenant's app. Example: alice.

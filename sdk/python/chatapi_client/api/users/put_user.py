@@ -103,7 +103,8 @@ def sync_detailed(
     """Set my profile
 
      Replaces the caller's own profile: fields left out become empty. Another
-    user's profile is refused with 403.
+    user's profile is refused with 403. The users who share a room with
+    the caller are told with `user.updated` (WebSocket).
 
     Args:
         user_id (str): A user of the tenant, chosen by the tenant's app. Example: alice.
@@ -139,7 +140,8 @@ def sync(
     """Set my profile
 
      Replaces the caller's own profile: fields left out become empty. Another
-    user's profile is refused with 403.
+    user's profile is refused with 403. The users who share a room with
+    the caller are told with `user.updated` (WebSocket).
 
     Args:
         user_id (str): A user of the tenant, chosen by the tenant's app. Example: alice.
@@ -170,7 +172,8 @@ async def asyncio_detailed(
     """Set my profile
 
      Replaces the caller's own profile: fields left out become empty. Another
-    user's profile is refused with 403.
+    user's profile is refused with 403. The users who share a room with
+    the caller are told with `user.updated` (WebSocket).
 
     Args:
         user_id (str): A user of the tenant, chosen by the tenant's app. Example: alice.
@@ -204,7 +207,8 @@ async def asyncio(
     """Set my profile
 
      Replaces the caller's own profile: fields left out become empty. Another
-    user's profile is refused with 403.
+    user's profile is refused with 403. The users who share a room with
+    the caller are told with `user.updated` (WebSocket).
 
     Args:
         user_id (str): A user of the tenant, chosen by the tenant's app. Example: alice.

@@ -1,0 +1,283 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.reaction_list_response import ReactionListResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    room_id: str,
+    message_id: str,
+    *,
+    type_: str | Unset = UNSET,
+    after: int | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["type"] = type_
+
+    params["after"] = after
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/rooms/{room_id}/messages/{message_id}/reactions".format(
+            room_id=quote(str(room_id), safe=""),
+            message_id=quote(str(message_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | ReactionListResponse | None:
+    if response.status_code == 200:
+        response_200 = ReactionListResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | ReactionListResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    room_id: str,
+    message_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    type_: str | Unset = UNSET,
+    after: int | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> Response[ErrorResponse | ReactionListResponse]:
+    """List who reacted
+
+     Who reacted to the message, oldest reaction first; members only. `type`
+    narrows the list to one reaction type. Page with `after`: the
+    `event_seq` of the last reaction of the previous page. A deleted
+    message lists none.
+
+    Args:
+        room_id (str): A room id, `room_` followed by random characters. Example:
+            room_5a6b7c8f3a2b1c9d0e4f.
+        message_id (str): A message id, `msg_` followed by random characters. Example:
+            msg_2b7c9d0e4f5a6b7c8f3a.
+        type_ (str | Unset): A reaction, an emoji or a shortcode; 1 to 32 characters, no control
+            characters or whitespace. Example: 👍.
+        after (int | Unset):
+        limit (int | Unset):  Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | ReactionListResponse]
+    """
+
+    kwargs = _get_kwargs(
+        room_id=room_id,
+        message_id=message_id,
+        type_=type_,
+        after=after,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    room_id: str,
+    message_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    type_: str | Unset = UNSET,
+    after: int | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> ErrorResponse | ReactionListResponse | None:
+    """List who reacted
+
+     Who reacted to the message, oldest reaction first; members only. `type`
+    narrows the list to one reaction type. Page with `after`: the
+    `event_seq` of the last reaction of the previous page. A deleted
+    message lists none.
+
+    Args:
+        room_id (str): A room id, `room_` followed by random characters. Example:
+            room_5a6b7c8f3a2b1c9d0e4f.
+        message_id (str): A message id, `msg_` followed by random characters. Example:
+            msg_2b7c9d0e4f5a6b7c8f3a.
+        type_ (str | Unset): A reaction, an emoji or a shortcode; 1 to 32 characters, no control
+            characters or whitespace. Example: 👍.
+        after (int | Unset):
+        limit (int | Unset):  Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | ReactionListResponse
+    """
+
+    return sync_detailed(
+        room_id=room_id,
+        message_id=message_id,
+        client=client,
+        type_=type_,
+        after=after,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    room_id: str,
+    message_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    type_: str | Unset = UNSET,
+    after: int | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> Response[ErrorResponse | ReactionListResponse]:
+    """List who reacted
+
+     Who reacted to the message, oldest reaction first; members only. `type`
+    narrows the list to one reaction type. Page with `after`: the
+    `event_seq` of the last reaction of the previous page. A deleted
+    message lists none.
+
+    Args:
+        room_id (str): A room id, `room_` followed by random characters. Example:
+            room_5a6b7c8f3a2b1c9d0e4f.
+        message_id (str): A message id, `msg_` followed by random characters. Example:
+            msg_2b7c9d0e4f5a6b7c8f3a.
+        type_ (str | Unset): A reaction, an emoji or a shortcode; 1 to 32 characters, no control
+            characters or whitespace. Example: 👍.
+        after (int | Unset):
+        limit (int | Unset):  Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | ReactionListResponse]
+    """
+
+    kwargs = _get_kwargs(
+        room_id=room_id,
+        message_id=message_id,
+        type_=type_,
+        after=after,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    room_id: str,
+    message_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    type_: str | Unset = UNSET,
+    after: int | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> ErrorResponse | ReactionListResponse | None:
+    """List who reacted
+
+     Who reacted to the message, oldest reaction first; members only. `type`
+    narrows the list to one reaction type. Page with `after`: the
+    `event_seq` of the last reaction of the previous page. A deleted
+    message lists none.
+
+    Args:
+        room_id (str): A room id, `room_` followed by random characters. Example:
+            room_5a6b7c8f3a2b1c9d0e4f.
+        message_id (str): A message id, `msg_` followed by random characters. Example:
+            msg_2b7c9d0e4f5a6b7c8f3a.
+        type_ (str | Unset): A reaction, an emoji or a shortcode; 1 to 32 characters, no control
+            characters or whitespace. Example: 👍.
+        after (int | Unset):
+        limit (int | Unset):  Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | ReactionListResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            room_id=room_id,
+            message_id=message_id,
+            client=client,
+            type_=type_,
+            after=after,
+            limit=limit,
+        )
+    ).parsed
