@@ -40,7 +40,11 @@ type Refusal struct {
 func Classify(err error) (Refusal, bool) {
 	var inv *store.InvalidError
 	if errors.As(err, &inv) {
-		return Refusal{Status: http.StatusBadRequest, Code: CodeValidation, Field: inv.Field, Message: inv.Message}, true
+		r := Refusal{Status: http.StatusBadRequest, Code: CodeValidation, Field: inv.Field, Message: inv.Message}
+		if inv.Reason != "" {
+			r.Details = map[string]any{"reason": inv.Reason}
+		}
+		return r, true
 	}
 	var conflict *store.ConflictError
 	if errors.As(err, &conflict) {

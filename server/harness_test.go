@@ -19,9 +19,11 @@ import (
 	"time"
 
 	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/files"
 	"github.com/chatapi/chatapi/gen/chatclient"
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/server"
+	"github.com/chatapi/chatapi/storage"
 	"github.com/chatapi/chatapi/store"
 )
 
@@ -36,6 +38,8 @@ type env struct {
 	logs   *syncBuffer
 	// skew moves the server's clock ahead of the real one (nanoseconds).
 	skew atomic.Int64
+	// files is the local storage backend the server keeps uploads in.
+	files *storage.Local
 	// storeSkew moves the store's clock forward (nanoseconds).
 	storeSkew atomic.Int64
 }
@@ -133,13 +137,23 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 		h := opts.hub(st, e.now)
 		cfg.WS, cfg.Connections, cfg.Presence, pub = h, h.Connections, h, h
 	}
+	// The listener first: the local storage signs URLs under its address.
+	srv := httptest.NewUnstartedServer(nil)
+	e.url = "http://" + srv.Listener.Addr().String()
+	local, err := storage.NewLocal(t.TempDir(), []byte("test storage secret 0123456789"), e.url, e.now)
+	if err != nil {
+		t.Fatalf("storage: %v", err)
+	}
+	e.files = local
+	cfg.Files = files.New(st, local, files.Config{Now: e.now})
+	cfg.FileServer = local
 	app, err := server.New(cfg, s, pub)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
-	srv := httptest.NewServer(app)
+	srv.Config.Handler = app
+	srv.Start()
 	t.Cleanup(srv.Close)
-	e.url = srv.URL
 	return e
 }
 

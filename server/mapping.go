@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"slices"
 	"time"
@@ -299,4 +300,21 @@ func searchPageOut(p store.SearchPage) chatapi.SearchPage {
 		out.NextCursor = &p.NextCursor
 	}
 	return out
+}
+
+// uploadOut maps an upload, with its signed URLs once it is ready.
+func (s *Server) uploadOut(ctx context.Context, tenantID string, up store.Upload) (chatapi.Upload, error) {
+	out := chatapi.Upload{
+		UploadId: up.ID, RoomId: up.RoomID, Filename: up.Filename, ContentType: up.ContentType,
+		Size: up.Size, Sha256: up.SHA256, Status: chatapi.UploadStatus(up.Status),
+		Width: up.Width, Height: up.Height, MessageId: up.MessageID, CreatedAt: up.CreatedAt,
+	}
+	if up.Status == store.UploadReady {
+		url, thumb, err := s.cfg.Files.URLs(ctx, tenantID, up)
+		if err != nil {
+			return chatapi.Upload{}, err
+		}
+		out.Url, out.ThumbnailUrl = &url, thumb
+	}
+	return out, nil
 }

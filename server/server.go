@@ -18,8 +18,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chatapi/chatapi/chat"
+	"github.com/chatapi/chatapi/files"
 	"github.com/chatapi/chatapi/gen/chatapi"
 	"github.com/chatapi/chatapi/realtime"
+	"github.com/chatapi/chatapi/storage"
 	"github.com/chatapi/chatapi/store"
 )
 
@@ -96,6 +98,11 @@ type Config struct {
 	MetricsElsewhere bool
 	// RequestTimeout bounds each REST request (not /ws) [30s].
 	RequestTimeout time.Duration
+	// Files runs uploads (POST /uploads …); nil answers 501.
+	Files *files.Service
+	// FileServer, when not nil, answers the storage backend's signed URLs
+	// under storage.LocalPrefix (the local-directory backend serves its own).
+	FileServer http.Handler
 	// IdempotencyWait is how long a request repeating an Idempotency-Key
 	// waits for the first request with it to finish before it is refused
 	// with 409 [10s].
@@ -219,6 +226,11 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	}
 	registerDocs(e, bodyLimit)
 	e.GET("/ws", s.serveWS)
+	if cfg.FileServer != nil {
+		// Outside the contract's routes: a browser or an upload tool
+		// calls these signed URLs without the API's headers or envelope.
+		e.Any(storage.LocalPrefix+"*", echo.WrapHandler(cfg.FileServer))
+	}
 	if !cfg.MetricsElsewhere {
 		e.GET("/metrics", MetricsHandler(cfg.Metrics), bodyLimit)
 	}

@@ -40,6 +40,8 @@ type messageRow struct {
 	ReplyCount        int64   `db:"reply_count"`
 	LastReplyAt       *int64  `db:"last_reply_at"`
 	ReplyParticipants *string `db:"reply_participants"`
+	// Attachments is the JSON list of the attachments' snapshots (0014).
+	Attachments *string `db:"attachments"`
 	// EventSeq is the event the change that produced the row appended.
 	EventSeq int64 `db:"-"`
 	// Effects are what the send that stored the row changed besides it.

@@ -31,6 +31,10 @@ var (
 type InvalidError struct {
 	Field   string
 	Message string
+	// Reason, when set, is a machine-readable word for the refusal
+	// (details.reason), where Field alone does not tell clients apart
+	// (an upload's content: sha256_mismatch, image_too_large …).
+	Reason string
 }
 
 func (e *InvalidError) Error() string { return fmt.Sprintf("%s: %s", e.Field, e.Message) }

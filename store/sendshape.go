@@ -39,6 +39,8 @@ var sendColumns = []sendColumn{
 	{name: "parent_id", value: func(_ string, r *messageRow) any { return r.ParentID }},
 	{name: "quoted", value: func(_ string, r *messageRow) any { return r.Quoted }},
 	{name: "mentions", value: func(_ string, r *messageRow) any { return r.Mentions }},
+	// The attachments' snapshots (uploads.go).
+	{name: "attachments", value: func(_ string, r *messageRow) any { return r.Attachments }},
 }
 
 // newMessageRow is the row a send stores for m (meta normalized), before

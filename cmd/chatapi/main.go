@@ -32,6 +32,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/chatapi/chatapi/demo"
+	"github.com/chatapi/chatapi/files"
 	"github.com/chatapi/chatapi/membus"
 	"github.com/chatapi/chatapi/pgbus"
 	"github.com/chatapi/chatapi/realtime"
@@ -86,6 +87,11 @@ type config struct {
 	// corsOrigins are the browser origins allowed to call the API and open
 	// /ws (CORS_ALLOWED_ORIGINS), or just "*".
 	corsOrigins []string
+	// storageURL names where uploads are kept (STORAGE_URL), storageSecret
+	// signs the local backend's URLs, publicURL is how clients reach us.
+	storageURL    string
+	storageSecret string
+	publicURL     string
 }
 
 // httpTimeouts are the http.Server deadlines. Hijacked WebSocket
@@ -128,6 +134,8 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	receiptsMax := fs.Int("receipts-max-members", env.int("RECEIPTS_MAX_MEMBERS", 100), "largest room whose members get per-user read and delivery receipts (RECEIPTS_MAX_MEMBERS)")
 	demoApp := fs.Bool("demo", env.bool("DEMO", false), "serve the demo web app at /demo/, with a demo tenant for anyone who opens it: development only (DEMO)")
 	corsOrigins := fs.String("cors-allowed-origins", getenv("CORS_ALLOWED_ORIGINS"), "comma-separated browser origins (https://app.example.com) allowed to call the API and open /ws, or * for any (then without credentials); none when empty (CORS_ALLOWED_ORIGINS)")
+	storageURL := fs.String("storage-url", env.str("STORAGE_URL", defaultStorageURL), "where uploaded files are kept: file://DIR (STORAGE_URL)")
+	publicURL := fs.String("public-url", getenv("PUBLIC_URL"), "scheme://host[:port] clients reach this service at, for the local storage's signed URLs; default http://localhost:PORT (PUBLIC_URL)")
 	if err := env.err(); err != nil {
 		return config{}, err
 	}
@@ -175,6 +183,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
 		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, reconnectAfter: *reconnectAfter,
 		receiptsMaxMembers: *receiptsMax, demo: *demoApp,
+		storageURL: *storageURL, storageSecret: getenv("STORAGE_SECRET"), publicURL: *publicURL,
 	}, nil
 }
 
@@ -284,7 +293,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help},
 			func() float64 { return float64(c.value()) }))
 	}
+	if cfg.publicURL == "" {
+		cfg.publicURL = defaultPublicURL(cfg.addr)
+	}
+	backend, fileServer, err := openStorage(cfg.storageURL, storageSecret(cfg.storageSecret, cfg.masterKey), cfg.publicURL, nil)
+	if err != nil {
+		return err
+	}
 	app, err := server.New(server.Config{
+		Files:              files.New(st, backend, files.Config{}),
+		FileServer:         fileServer,
 		MasterKey:          cfg.masterKey,
 		Version:            version,
 		BodyLimit:          cfg.bodyLimit,

@@ -252,6 +252,24 @@ func (e ThreadUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for UploadStatus.
+const (
+	UploadStatusPending UploadStatus = "pending"
+	UploadStatusReady   UploadStatus = "ready"
+)
+
+// Valid indicates whether the value is a known member of the UploadStatus enum.
+func (e UploadStatus) Valid() bool {
+	switch e {
+	case UploadStatusPending:
+		return true
+	case UploadStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -348,6 +366,34 @@ type CreateTokenRequest struct {
 	//
 	// Example: 3600
 	TtlSeconds *int `json:"ttl_seconds,omitempty"`
+}
+
+// CreateUploadRequest A file about to be uploaded.
+type CreateUploadRequest struct {
+	// ContentType The MIME type (lower case, no parameters); must be in the tenant's allow-list, and the content must match it.
+	//
+	// Example: image/png
+	ContentType string `json:"content_type"`
+
+	// Filename The file's name as shown to readers; no slashes or control characters.
+	//
+	// Example: diagram.png
+	Filename string `json:"filename"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Sha256 The SHA-256 of the file's bytes, lower-case hex.
+	//
+	// Example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+	Sha256 string `json:"sha256"`
+
+	// Size The file's size in bytes; at most the tenant's limit (default 25 MB).
+	//
+	// Example: 48213
+	Size int64 `json:"size"`
 }
 
 // DeadLetters Dead-lettered deliveries.
@@ -2013,6 +2059,122 @@ type UpdateRoomRequest struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// Upload An upload as its uploader sees it.
+type Upload struct {
+	// ContentType The declared (and, once ready, checked) MIME type.
+	//
+	// Example: image/png
+	ContentType string `json:"content_type"`
+
+	// CreatedAt When the upload was started.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// Filename The declared file name.
+	//
+	// Example: diagram.png
+	Filename string `json:"filename"`
+
+	// Height An image's height in pixels; null for other files and before completion.
+	//
+	// Example: 720
+	Height *int `json:"height"`
+
+	// MessageId The message it is attached to, or null.
+	MessageId *string `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Sha256 The declared SHA-256, hex.
+	//
+	// Example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+	Sha256 string `json:"sha256"`
+
+	// Size Bytes.
+	//
+	// Example: 48213
+	Size int64 `json:"size"`
+
+	// Status pending until completed, then ready to attach.
+	//
+	// Example: ready
+	Status UploadStatus `json:"status"`
+
+	// ThumbnailUrl Signed URL of the thumbnail (at most 320 pixels on the long side) once made; null before and for files that are not images.
+	ThumbnailUrl *string `json:"thumbnail_url"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+
+	// Url Signed download URL (expires after an hour; works without headers); null while pending.
+	//
+	// Example: https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&sig=Qm9v
+	Url *string `json:"url"`
+
+	// Width An image's width in pixels; null for other files and before completion.
+	//
+	// Example: 1280
+	Width *int `json:"width"`
+}
+
+// UploadStatus pending until completed, then ready to attach.
+//
+// Example: ready
+type UploadStatus string
+
+// UploadId An upload id, `up_` followed by random characters.
+//
+// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+type UploadId = string
+
+// UploadResponse Envelope of Upload.
+type UploadResponse struct {
+	// Data An upload as its uploader sees it.
+	Data Upload `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UploadTicket Where to put an upload's bytes.
+type UploadTicket struct {
+	// ExpiresAt When upload_url stops being accepted.
+	//
+	// Example: 2026-11-24T21:00:00Z
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+
+	// UploadUrl PUT exactly the declared size of bytes here, before expires_at; no headers needed.
+	//
+	// Example: https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&size=48213&sig=3kq0Q2d9
+	UploadUrl string `json:"upload_url"`
+}
+
+// UploadTicketResponse Envelope of UploadTicket.
+type UploadTicketResponse struct {
+	// Data Where to put an upload's bytes.
+	Data UploadTicket `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // UserId A user of the tenant, chosen by the tenant's app.
 //
 // Example: alice
@@ -2139,6 +2301,11 @@ type RoomIdPath = RoomId
 // Example: tn_8f3a2b1c9d0e4f5a6b7c
 type TenantIdPath = TenantId
 
+// UploadIdPath An upload id, `up_` followed by random characters.
+//
+// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+type UploadIdPath = UploadId
+
 // UserIdPath A user of the tenant, chosen by the tenant's app.
 //
 // Example: alice
@@ -2179,6 +2346,9 @@ type Unauthorized = ErrorResponse
 
 // UnsupportedMediaType The envelope of every refusal.
 type UnsupportedMediaType = ErrorResponse
+
+// UploadConflict The envelope of every refusal.
+type UploadConflict = ErrorResponse
 
 // ListDeadLettersParams defines parameters for ListDeadLetters.
 type ListDeadLettersParams struct {
@@ -2377,6 +2547,22 @@ type CreateTokenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateUploadParams defines parameters for CreateUpload.
+type CreateUploadParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// Ids Comma-separated user ids, at most 100.
@@ -2424,6 +2610,9 @@ type CreateSubscriptionJSONRequestBody = SubscriptionRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
+
+// CreateUploadJSONRequestBody defines body for CreateUpload for application/json ContentType.
+type CreateUploadJSONRequestBody = CreateUploadRequest
 
 // PatchUserJSONRequestBody defines body for PatchUser for application/json ContentType.
 type PatchUserJSONRequestBody = UserProfileRequest
@@ -2777,6 +2966,15 @@ type ServerInterface interface {
 	// GetUnread Unread totals
 	// (GET /unread)
 	GetUnread(ctx echo.Context) error
+	// CreateUpload Start an upload
+	// (POST /uploads)
+	CreateUpload(ctx echo.Context, params CreateUploadParams) error
+	// GetUpload Get an upload
+	// (GET /uploads/{upload_id})
+	GetUpload(ctx echo.Context, uploadId UploadIdPath) error
+	// CompleteUpload Complete an upload
+	// (POST /uploads/{upload_id}/complete)
+	CompleteUpload(ctx echo.Context, uploadId UploadIdPath) error
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
@@ -3695,6 +3893,67 @@ func (w *ServerInterfaceWrapper) GetUnread(ctx echo.Context) error {
 	return err
 }
 
+// CreateUpload converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateUpload(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateUploadParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateUpload(ctx, params)
+	return err
+}
+
+// GetUpload converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUpload(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "upload_id" -------------
+	var uploadId UploadIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "upload_id", ctx.Param("upload_id"), &uploadId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter upload_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUpload(ctx, uploadId)
+	return err
+}
+
+// CompleteUpload converts echo context to params.
+func (w *ServerInterfaceWrapper) CompleteUpload(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "upload_id" -------------
+	var uploadId UploadIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "upload_id", ctx.Param("upload_id"), &uploadId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter upload_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CompleteUpload(ctx, uploadId)
+	return err
+}
+
 // ListUsers converts echo context to params.
 func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
 	var err error
@@ -3870,6 +4129,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/users/:user_id", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
 	router.PATCH(options.BaseURL+"/users/:user_id", wrapper.PatchUser, options.OperationMiddlewares["patchUser"]...)
 	router.PUT(options.BaseURL+"/users/:user_id", wrapper.PutUser, options.OperationMiddlewares["putUser"]...)
+	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
+	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
+	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
 
 }
 
@@ -3906,6 +4168,8 @@ type TooManyRequestsJSONResponse struct {
 type UnauthorizedJSONResponse ErrorResponse
 
 type UnsupportedMediaTypeJSONResponse ErrorResponse
+
+type UploadConflictJSONResponse ErrorResponse
 
 type AckMessagesRequestObject struct {
 	Body *AckMessagesJSONRequestBody
@@ -8279,6 +8543,405 @@ func (response GetUnread500JSONResponse) VisitGetUnreadResponse(w http.ResponseW
 	return err
 }
 
+type CreateUploadRequestObject struct {
+	Params CreateUploadParams
+	Body   *CreateUploadJSONRequestBody
+}
+
+type CreateUploadResponseObject interface {
+	VisitCreateUploadResponse(w http.ResponseWriter) error
+}
+
+type CreateUpload201JSONResponse UploadTicketResponse
+
+func (response CreateUpload201JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateUpload400JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateUpload401JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateUpload403JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateUpload404JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload409JSONResponse struct{ UploadConflictJSONResponse }
+
+func (response CreateUpload409JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateUpload413JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateUpload415JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateUpload429JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUpload500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateUpload500JSONResponse) VisitCreateUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUploadRequestObject struct {
+	UploadId UploadIdPath `json:"upload_id"`
+}
+
+type GetUploadResponseObject interface {
+	VisitGetUploadResponse(w http.ResponseWriter) error
+}
+
+type GetUpload200JSONResponse UploadResponse
+
+func (response GetUpload200JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUpload400JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUpload401JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetUpload404JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUpload429JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUpload500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUpload500JSONResponse) VisitGetUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUploadRequestObject struct {
+	UploadId UploadIdPath `json:"upload_id"`
+}
+
+type CompleteUploadResponseObject interface {
+	VisitCompleteUploadResponse(w http.ResponseWriter) error
+}
+
+type CompleteUpload200JSONResponse UploadResponse
+
+func (response CompleteUpload200JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CompleteUpload400JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CompleteUpload401JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CompleteUpload404JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload409JSONResponse struct{ UploadConflictJSONResponse }
+
+func (response CompleteUpload409JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CompleteUpload413JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CompleteUpload429JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteUpload500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CompleteUpload500JSONResponse) VisitCompleteUploadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUsersRequestObject struct {
 	Params ListUsersParams
 }
@@ -8842,6 +9505,15 @@ type StrictServerInterface interface {
 	// GetUnread Unread totals
 	// (GET /unread)
 	GetUnread(ctx context.Context, request GetUnreadRequestObject) (GetUnreadResponseObject, error)
+	// CreateUpload Start an upload
+	// (POST /uploads)
+	CreateUpload(ctx context.Context, request CreateUploadRequestObject) (CreateUploadResponseObject, error)
+	// GetUpload Get an upload
+	// (GET /uploads/{upload_id})
+	GetUpload(ctx context.Context, request GetUploadRequestObject) (GetUploadResponseObject, error)
+	// CompleteUpload Complete an upload
+	// (POST /uploads/{upload_id}/complete)
+	CompleteUpload(ctx context.Context, request CompleteUploadRequestObject) (CompleteUploadResponseObject, error)
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
@@ -10054,6 +10726,104 @@ func (sh *strictHandler) GetUnread(ctx echo.Context) error {
 	return nil
 }
 
+// CreateUpload operation middleware
+func (sh *strictHandler) CreateUpload(ctx echo.Context, params CreateUploadParams) error {
+	var request CreateUploadRequestObject
+
+	request.Params = params
+
+	var body CreateUploadJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateUpload(ctx.Request().Context(), request.(CreateUploadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateUpload")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateUploadResponseObject); ok {
+		return validResponse.VisitCreateUploadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUpload operation middleware
+func (sh *strictHandler) GetUpload(ctx echo.Context, uploadId UploadIdPath) error {
+	var request GetUploadRequestObject
+
+	request.UploadId = uploadId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUpload(ctx.Request().Context(), request.(GetUploadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUpload")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUploadResponseObject); ok {
+		return validResponse.VisitGetUploadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CompleteUpload operation middleware
+func (sh *strictHandler) CompleteUpload(ctx echo.Context, uploadId UploadIdPath) error {
+	var request CompleteUploadRequestObject
+
+	request.UploadId = uploadId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteUpload(ctx.Request().Context(), request.(CompleteUploadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteUpload")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CompleteUploadResponseObject); ok {
+		return validResponse.VisitCompleteUploadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListUsers operation middleware
 func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) error {
 	var request ListUsersRequestObject
@@ -10205,379 +10975,423 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1bbyPHtiAI/5U47AOYdKcoUpeyi8KBP7lKtrVdty2ptrd3sY4ymBkUYysZwcoISsVdrYa/6ZfBAP3Q",
-	"M28HGJy3DQwwQGNeBwPMw/yS8RnMc/+EQawVkRmZTJJJiVK5bL9UiWRmXFasWPfLh0YkxxMpmNCq0fvQ",
-	"GDEasxT+PKGaPeNjruEf803MVJTyieZSNHqNsxEjmgkq9GeKpOzdlCmtyISlRLFIirjdCBrsPR1PEtbo",
-	"dTudoKGiERtTM5KeTVij1+BCswuWNm5ugny6EzamXHBxMT/liZslYUNNuCB6xEg0TVMmNBlMU6ULk64x",
-	"pWIVO3wt+Hui+ZiRJm5JtQjV5HrEoxFMPZhGl0wTrshwmiSEXlAuitv+4tFep7u31+n6SxnKdEw1LubR",
-	"XiOoXBvT6exwqFk6v65TXAzRklxTrsmADWXKiE5nXFxUrWIpHG6CxoSmdMy0PfijKyYWHfp38pqMqZgR",
-	"Zh5SBhxjqTRpxmxIp4km5qCzb/c7ndY8GnAz0LspS2eNoCHo2Cwngen8ddoB7Ttj+p6Pp+NGbx8+cYGf",
-	"upWwO47ZeCI1E9Hsezab38RzeskU0SOuSJQyqg3ULAITRYfMADY18CfN01dHT0i/8SThZrv9RqsHBz/k",
-	"qdJ94V665npEKLlkM5JOhToglKRswqj9xbyh6JiZBwIiJyylZiWEipgMZDzrC/MYF2Rnj4zkNFUklkwR",
-	"Ic2X9kDh4QumVT4/oUJds5Q0laZ6qvrCjdfKp8X7TMIMJHrrhE0SOmNxj+h0ysI2OfOWh0sh1MzNUhiN",
-	"yNRbMzd3fThVLMZJ9jqPSfjk5Ytvnh0/OQtJMxxylsRhX4TeKWx9z2Zhq00OHVj0iGpC05RfMWXuU8K8",
-	"bXFFlOZJ0hfpVBhCAFiuyFCmxPzvtj2dmIPqdiy9UYEZQ5RW1DOnZI4yoZqlrTb5ns0UoSkjKpITFpsh",
-	"gIrQJGEpni5SNYD4VJmZ9Ij1xZgqzVI4ZLMSGo+5yAGjzPZgYYrIIdl//x4mEVKTSzbRMLBbisERQocp",
-	"U6M2ea0YoQQ+kJSKWI5hiiZrX7QJJa9fHz9tGaraFwbFRcxiEo2ouGABLDDDLSlYBiEzDWeq3Rf+5Wvs",
-	"DzvRl2yHbn1Jv2Rbe3GHbj2O9va2uoMv2O5whz6OH3Ub9n4i4uQXtHSahas6pu+fMXGhR43eoz24ne5j",
-	"19AWrVlqhvznN/+w9R/f/vt/zAme0qmh8+bOrqI3XLNxBbnZ96hNt0xt9tcnNvs+renWoDXPmVL0gh3H",
-	"r6jZcBWTHOMjhaU1xurifGfwRfQ47rC94T59NPgi+nK4Sx38J2a4bMV2iHMeN4KGoTo8ZXGjZy6wv41/",
-	"TNmw0Wv8u+2cqW/jr2o7Wygs+4XUfMgjQN1laxfec8UNCD08d4veGXSzjVRvwB/nLrsorhu28nI4rOTe",
-	"JdTRkqhLPikLCFX4IXHESgQp4UengCKdBaycRmZNZ7MJWwzp1D5FzAikSQVhY/lXbqgvJWokUx3JmBUR",
-	"vPHf/vW//OdqgMM6bgtlf8W4BSnHy9AklXJcXJn55jxH6xxDqpcLj98BL3CBsNYzoN7LVov0vbheLc7L",
-	"mGzWvgC4MMBd1usWCSt+rVi6bL2GCRVXG9MrVr008+xdFoZrQbEwZWoihWIgFR4afvda0KkeyZT/zYxr",
-	"lAfDk+Dy0ckksRdz+6/KrP1DvuAPjZhq2uiJaZIEDZamMsXXY7Pmw9dn3x29ODt+cnh2/PLF+dHJycuT",
-	"RuCIniF/XCkjBxj2Jq5owmOSc+PGTdBQ0yhiSjV6Q5oodlN3s0dmISd2l7jnCvKd832uiLeU61SKi7aZ",
-	"/msaW9Vkc0D50+Gz46dFgIBo1ehlE/ggst+R8VQZhYB0DcHb63Q6RlpIaQTC/T1DyonDXCFsyMAQX8WS",
-	"YUCuR1SzK5aidCdTFoNYRXCCgFACXLl1QKwESQxCK6vhJZOUawD1EymGCY82CGgnKjbMljTlCaC7I0jL",
-	"KNlNfiRjNh4YCPtHQkk8BsoIcpkeMYVXWRGapIzGM8Lec6Xv9Vj+ZC5LQAZTnYntg1lBbTbKAzMiqzkh",
-	"+MUdIx5Ac8RS1usL80s8tkt2OzDHZYHWthDzDw4eBu3K8Ie+MDv9RqYDHsdMbJZ+vDw5/ssi8iFFMsOD",
-	"AKFdkTGdkViCBnifwD+cGoVEm10xewhGH6BJIq8N/sMHgqgT4E8Cl4if4H4YkT9tAe57Mvi9XgOH1PMy",
-	"fw5T0J5LD5BrqkiuGjol0uLTgfkpU3UyNYoIdu0euc/DONaKzOmky1dspLAFenArIHinrc5asATwXIcl",
-	"VoXF8xNGE6LJUQ76TZzc8Yuzo5MXh88qMJ/bGQm8Q5oZhY7J/rAb7dDHrHWfQD+VY4ZGjCHlCYsJF4rH",
-	"zGJ2esUjdgAf7JKJorPc8CGHxG1AAQBfSP2NnIoNih4vXp6df/Py9YunBbABrTA3cAiz3SOAXkiipmBN",
-	"BCABTnGVSag3QeMVnSWSxmdSPqPpBbtXAcODgEUUQHwtJUlg8gcSIGBWrog0AgPgCv8bQwGBNMOvXz79",
-	"8fzZ8fPjs/Ovfzw7Og1bgbXJjmQSKyIFMZLGLL+tAZgrwUQClicNBkAhYSKAMsrjz9gVSx6MQTkye2hF",
-	"ahh6nsjmtjdt7ZaZhQoMRX/eOnx1DOSXipj8ectI8FvHceuAUDRfaXnJBPA8g9IRTRLC75XUHvrzNsPC",
-	"/nrka0ZTloYtc07U7mQrMZD3D8wa2at2bNg5HpqUz6mYOa/A5s7r5PDsyGLY0Z+fHB09PSrRByMyITqy",
-	"9xFjsWHvnpnxPoH70t2J3PeSrcYoib4Hx6xoK3MiVE1rn9723A03QePPW5lrZCszzC19vegrKg1R8OjU",
-	"GiZ/Y24oa+upOYx5GoD4y9FcD18dP4Taaqcp6ax2EZn0sviihi3zKns/4anB7qFML1hsXkvZlbxkMdzA",
-	"10JNJxOZahY/ZzGnYDD6CBzKab1zkz0wwzIENiwvImyDlccODLaU6NKzF9A45uZhmrxKDQXUnLnVluc8",
-	"MnwNZQX0foSKvQudJxTElhFVZMCYICmLGL9i4IedeAN7um09m1rQUOzdqodP2bsG2oyc1emNZ9QzA7zN",
-	"jKNy8FcWAZUAQFgQz5m+jsQVS+QElFN8cJro+d0gBi1fXfa6mTRDs6WG5mli5XQfheasc+mUkesREwXF",
-	"GR43TKGduzoGUiaMijkYuaED3Idb3WJggRW6ykqIHizwxdPYqPfKqFeGpMPiaHQ5D7uEKn1Oo8tapxus",
-	"izgL0SGbtnKbcfwcVOLbXZFM+CA0Bu8ezazT5VuAFGj5ThIQep1Vta7xtLhx93bVbp+kjGpmIHbb7YL+",
-	"bHZIciwwtIgm10aZcgYGkA4FYzEQqYGRGJRmcbsvDkkYj32zjZGTUe8FUHJBQmvfCtHpCLIkHTPPc9oX",
-	"Rktohm8GcvA2DAj8ERCa8Ii9DeGt8A18Cgg8QgYz/BX8pM6N2RcTytPWAQkvUjmd2BejERWCJSHIg4SK",
-	"GRFTNJpwESXT2NBDIQW42IREEIrZy2Gj9+aD+6J4+M5e1/tQPiz3y9ubm2DxW40xF8eajVWjt3uz4kn6",
-	"3j7Zubm5eVs+wNxKiAcwD3w7FtpLIWBBpnAE2SEaDa01h+DaMmMmpmOzs3jsYaDnevV3D7++DRrvt4AO",
-	"bZXtmzfB4o2WgmfA0mmv4YAZtV95+HJgrT/xOKjCuWb+ZMVWC86QN42BHJg1c4RyvSsaeOfSBS+eBQxN",
-	"UwrC2ZhpWoe3PHfP3TgnzIe5OxpzNUnspTkwiqcRkFKZeMb5ooPnVSoNhSCHE5kkshH4PnZwSxuJiQ7M",
-	"s+jd8d3s/9zvv+90tvr9991v3n5e4W8PMtxYRcYzD2AVkiwgZqhL34Wc5Q66IrJVg7cQiLY2pA+jMSNP",
-	"ZDqpAPLiSIYaIDZq2TmoZefpRM2HNC0IbcsD6DJDsQ1RsSpwEwLdMopZEWC12EFdHcPgny2AeMnZGlXh",
-	"dkf7Ev6A6Bg0+ua6x/xJa52c27CeAuR2H82D7hkfMojS48KFAh1kQSEupKoAJRwlA9OXj/ZqQGkOIk8Z",
-	"jZ8xrSvJn/lxK4FfWUxilvArBjE5c1tFy+i51WwqhrKRG4oIcKDR6FLI64TFFyhg1iJ738AkdqScAOTU",
-	"zq7Cj9OoWIoffrGB9fjDzS+qhJllOC1Y89vlJ1VP3fBeuJ3C4ePGJ6xyZJ6K4hp+GFFNrpnQzgdeBhEq",
-	"8DUU7CfmwZuC57WapCCXK10MmTJCB3KK1BC2ERAInAszb6QhNyL3RMbFOJXajt450FjJ6MMSqwA8YigR",
-	"EK8gO7WUgXFblELCcrf+HC/JzB7zooVi5q2IOXmKIRanB/Z6eh6UismWxwuskhbhmPPVLcSgJxYdimsP",
-	"y/ad0CyANGmizFL2A7LX3TX/7LcCElaZ2swL3aAvwgoDu/ltNyBh5uExX+wFfrDqXuexebnC2huSvZ3H",
-	"AQmLrrWQ7Hc6AQlPf3zx5Pzk6PTo7Pzk6I+vj0+OnoZ9sdftkKYNiy640RmLMeJ0QpXzsBvYcylaNkTT",
-	"SugVBq8FFsZqj4LvzfL8udXm7Dm3YcW2zJHmOFOxvDlMLZrNKq8H8wgtOmogNIEmi0ltCelRszUiMGh8",
-	"JVF4DgdrUd/VlNdOC8JN4TJZcWeDZNdg0Ska3UprEBh5/5kik4RGIPNAxK+U488U/kYSeXHg+abxS65I",
-	"NwsZnpGh0SuuwV9t6OcFnRQJxN5OMJ+nsExCChpFGaOCVDknLzVCuWCRUedACKwWJIqoYITv8URXilog",
-	"XM2Ie4SMaVw8of2q9bJFzG1GuLYO61LMq9SFVVrz2n42c9WNQGMXPnBOddWElpmbJ91QEJkwt4/GTmfn",
-	"0Va3u7Wzd7bT6XX2e53OXxreScVUsy0jDC/hIjUMWV6wcLC+uTgPj6wdBXlXE5sfkVkMls6MjnlkpHda",
-	"5cNZdisrZNYKJPel0d8x/SNhejncfM2o8o+OwvPh8nfG3u8YTRYFGNtQnM8UGcFTJRHZ4jCqhN2doBEP",
-	"zq9Trn2mizlIZsZLs9oJnIxVtK9YqnCybrvT7swbEQsTfJizGzBBfmCDUwnJdt6zRAoMl+FCaSoi1m5U",
-	"YX9htRUoCVZHSswzzNlaDIseUMXIX6ertKt873MCbswuUhqzOMwVtmzgiApriDcTazSCOEEQgOjerrDa",
-	"5hBelBuouNEJzIyTVBq5gyhNU41bWJmA6J3ZInwBV5N9qr1SU7AgytZdPJV8uqCAC4vxuJ4a/12Gzetr",
-	"8Pa+fMLKO3rRqgUx8AiBJQ5dR6FzyYVGUMTF5V7EZjgV5vN5JKdCh30B/ys/ck9ZDoEh3DCaNXoZ9AfM",
-	"dx/7AoftWenfiYXo0eYaUmFGhueQCPIuzUJxKrPsvmjm1CDMJ2lBTD5F/2dAlLRxmMhyB8yIu/k2UfEq",
-	"osVfJRcsXs65gIvjg0v5VWctfrWmH7YI3trO24f2d9o5Aw+w3lbntrEYh/8A74NWBAJSkljf3ip5FF75",
-	"miqzqQ938P+aS1JH/r2duGx9MRWaMmhu5nefOeA1aCNQixp68acqtnE3EcUmlVXI1PakAVDzB/l2gZd+",
-	"wCI6ZrmP2l50M8oB2vByegTx+8ppr1MRE5sSgjjyjA31xjHkYU4yYUNdeY7ww8OdYv1zU1pOJiwmAwYJ",
-	"6hXHR5pm8QEGjI3lFSaeuPyGln9wXOl67JyCD9j8Zb3OdQ1GZxnzULU9FJZ7VrhKPm15oB6o8dnbSU45",
-	"5D5tSJ0yrbm4UIslqM8UkdeCKPugJ1DNK/VpNOJXLF6sgWQ3hyvinibNqdA8sQ7TzH6GhRNadYyQQWM8",
-	"1Sw+h3GqSpyY4XO42vnhnQOwsOKPVpSSeoHQs3/W+XKF0LPATJtTtQkXoi6A8NnCYgqjevvfVNCaD8cg",
-	"P89s3asR6XZ+8ydQ7UEVC1V8piqw7oDQgTJ8BhxPoPHNMpZJU2A9Yy78Gbv18fQQfyFNA+gWEnbI5CRN",
-	"WHcrPyCb72jXugE0fT7VLB8e7wQU+2hSLNBjVGkbBTuc6mnKyFSYEVXLYrH9eF/oGzTeb13ILfule7b9",
-	"wv7xxgzSPuNj9tZ/dIuPJzLF8DTI/m5ccD2aDtqRHG9LOuFbkYzZBRPb2ew3/uvqkk+25AQRaWsiwdeH",
-	"C1xyn15x4R3iVEzM5zWOsPqi3dRA//qcx71zFw6U0e9PmhMtdvxiFrVXXaRkVAPd+XysLiz1q7LjiBho",
-	"Cc/zIonNDnDetfy27NqMwa1ERjTZ6tah6V4iQFXQ1nt9QNh4omdEighMBEyXFevvWJLIgGhGx/9QjNHa",
-	"8+P2vDkhUmmFHu946TV1+ejL1Pnueuq83Uf9FdgXCoC/HRNlMV9rZrDE40sbmH2Mbm21VAQvrMG9ERhG",
-	"ZZhXxsTgiolylMRtoz3noztv5QsbM6Q+9YNUCvfMvE7wdldfsg8eCLOt2rWb6wLOjVX+7glNWS3nRWFr",
-	"76ZSrzYm/dE8BWKVrRGj1tC3s1fmFUuvUBKmMFgTP/WDholiGERsRB30xl/wKybIYIYFCk6OTs/I4avj",
-	"NrFbc3XqJGJ+bjikInYCQyIvSMLoFesLromc6h5kqdMxhOkwYXhwjAQKYmwgf9KsMeITKAuXudX7IpEX",
-	"nykSuvW3aQzm/23vK6sOh25pEU1TW5IBrKq2TsItknQMkq1hFqif1xM09ChldLUzDJ+aD6mvdMjmC8aV",
-	"BIXCJsAYizysQNp9UleguEvY6J3tQzUuU4UdaX2zEI6UUan2dGLIsOfcbtsNl81G7sV6Uf6rrT0FNmnW",
-	"2gztV2ErsHwj/86tE23xdol9kf9uvwpbbZKN0yvwA6oyXfMaSruZqwahLn3h3dem+RpybWERCm4gjM6l",
-	"cMEtVGXXHwxTPO0LeS1aB2RuwQGZWyOu63okE291Qw2pLiOqsyp87H3EJrakIYQhwnpAKXOv2SGtU06N",
-	"5DXhui8yru+icCz+t0koI6jPYhAaQxhzeBngcK36IsxvQ2iJRk7Ql4TfGAEvNFcqtIBC25wtPrgoTn5J",
-	"wbra9f8Ot/5Ct/7W2Xp8vvX2Qzd4tHdTGTlvd3E7wyB6o9azDOI7RgSJmIBsIsXerWEpXBhV/YmrHc/X",
-	"lna+SRnbMrIj+cPpyxdW1PFidC2s86KNe+T7rx2PdbG7H8x6gkw0vAnXFpEWbaiuCrpApaqne2bY8Ome",
-	"fp75dMejrz7o0nlqOeFRo9dI6FREI0PthSjkKXlrWyv8at6IUVKRV2mKXNdUEHfWUxAxrV4tnVhpOVHW",
-	"w5I5SavWsLPV6d5iDXeOkZpgZZp1XrTFbOBk8dBXCJTw0FyO0lx0FA6WL6ksKebgfrsCpw7RCV9Gq0iK",
-	"IU/HmD1bqIhaMp9GlzXwKRttKUp1H/I4V4I421kNCNYjs6WXbkduy2f3CZPd0pGsIm4gxgk9XE+MW1K2",
-	"d9NinL+f28hyhbyudQS6uRdriXHLk9F+HWj1KifZG2Ps3UeLObtMnUmi0d3Z3Wt4caJqxCcTFi9m8rNb",
-	"ZxD7t0RLsL7No88duRdNL5iuh1OzM/vw3bjePI9zi3i7BIS1CfHsLvVV/BE++bsyW1ZlxXpdlksBH02u",
-	"vLNMlxs1lxRUxyK2aKYZyqJzcHd1hvmcaFGQ1bwVLD6hs/z6rUEafhhJVxUJrcr+UiBlPGHU8B7BCN6t",
-	"ao+5KzGSGRErS4zYqKqqGiPZT1hkpPL13P67KCThbUU1kQt+xYobkUPipguIfRXt1YaenKvpwLyPfpl0",
-	"yuYz8cuPeSVFAMpvKy9guYCIzmngXYPsqhZUztRT0gYX58+56DR4v1bkiHeC85TAFXO+l1okeXWZbkVW",
-	"/PylyCjpslxJIgWxtLBW2uQrXqlhY1jBYr+zl6tc006CI9b3WVYE/5T9teulC9kFDGa3jKjM7e75SP62",
-	"3lZDd8Phqg+V3reG12hNx8eEW48ZQs+5yopODv+h+46MRbdUwX+1VrDsPNaSZphtIMwDcPJfnHuwBU7N",
-	"0E4XHthSf1APK19QmNfhchcSPQGv+Fo6l80fnvD1NC3zfEAEu8ZyB7YBWy3iZ6hLgfLtd349OtcrLhYJ",
-	"kX40Y+aRybAjr9dnV7iQvq57zRdFgxXh4q1IyGuP0t5jXKV/u5bEUmYwrYfT2eO302jyE/yU0TBliomo",
-	"MnzMEBZz4+0jC2pDKsbEqmyoLIwoy3W2MZd8aJOvzCjL2PXu3QKHF+VfvhQJF8zrLwfLxSLhBRm5Kru0",
-	"kI4JAzWChhwO4a8CQ8p+3TA3ypNrsuzJ/EyWHfdtjG0OD2qT/5eCQa0yi8I2wb0++Xeo+SuytGFsVCWj",
-	"xOCqUpSDuTjZ2swTXFzMRVxUFVdaElNpJ9LsvQ5INNVES7JTqOrjIi6vPUNEZeDl6YgmCblmRI34xCgP",
-	"36Q8prOviqbincoYTBeespT9lYDiLaSwOHysZhT57Zjj2rFTyyKc/LimPKLJC9iZQxwXGFd9yyylzhvE",
-	"yTy05Ba2p4wQwoAr415313FrGqn+vIZ+kBW4qVuKstCQbnOE1Qr8RWdhtollR/UEYvUWG6A+rFs9Z6mt",
-	"zR4VtpdhNBrlqlNubO9pGtMeDA99AXs7N0s2sGHlM8rgUeccLfTuUJPGuzHrIM4vSNktxog28j1Vq71z",
-	"j39E3deDf+BOvn7yqENmn46RZjlmFnRjLeUlNFO2pG9Ao8u+aM4H07Zq68dBX2Sv+8UO4IvPlG2/qd2x",
-	"2RS/0HyNj9NLJlpmFNx46A/+mbJBvJ4ih3GCVi13+LiOiDYx8JHDPCh6HQ09eykgMonXV9Mz1vQrktPc",
-	"nhap6Ic5wgEuAiaaYwf8y/suLzh0XimzPSx5vG3m+sMx4QUGgHnevIi8lM+x3nUqvnM720AJf34FN+Gs",
-	"knfl9yAgC/oRH2Dh0N0dT8EIqstuQ3mWEddMTWjEKvsYe2rF7k698ts7nX7//RffmD8PO//3v/z0808/",
-	"bf380//Qn+50dr6Efx///NN//fn//6//9tNPlb3HcyCoJUHT9XJSXCob1GFFRWaxnH5LiiCvFxRlMvsq",
-	"LMwXGgOiZFoW9t8g3N+uyQrc/c9NtzudFbWb7WZx9dWICHx8UcmiH0aSJGyobVuwRQ091iR6myJgy/p7",
-	"FDZWl0R5r9yWQvng/JQJlEzY0voLqUygCGped8HJ11BoBNgLAKGivkolMbCVfuYoYSXK1VK2IZ8awj7x",
-	"6U3XjaqvouC2sYrXkvgOP0/T9ZRaFeSxyX4Zhpr5fRwCwoeEitmKFhkr7cT3IxVlXTKCxlTwd1N2fslm",
-	"85v6Jmt3EsbjXn/a6exGFP5j9tMAP4Wo5UOowrW0XWBiZQm4Na1Dq5RrjoWIV27cZjnVQFOZQsKVxYAR",
-	"n1jLPugwm8PchaTUCn2AFwV4evjloX0JpUuWHG/b1bTFmjSqzW6457yDVOD4fu4tQMVeDgFmVkWMaJpy",
-	"piDBq0nVTER0wtszOk5agWsP7BVvdpD/TGFeW5iZn8KWUTT6wplCR3QyYegn9rPDWm3yBLIkFeEXQqbM",
-	"Vf+Aqh+xJELqvrjEdDoRe8aIwiPEPNGzKXW2GqPC3j1Sj7BaXswNjMZcUI3MZEwnE9vWsVh5bGldBr+a",
-	"W1AodbX0tbzAl98GcJkuVHo6y5lc7y2Xe1nvrTw6YbFj0X/W2XpWP10yAK0Q0ubeWjHR3HuG363YurlA",
-	"r/ER9xrmCa96EfOEC6/mcWGzF8AU8L4agVewGvbJwjGsTtUt42G9N3IUXPX8HGhWvlCA/6qnM7RY9WAV",
-	"pN/6tA/MudUNPjCALqNx1KdTjsq5xl6GpmEz5bKIdCufgEfglnAsS6HvoYRHiT/leygubSlXuY2Jj84V",
-	"8l/H1ofJzn4aq8dN6lv8Mrb4azL5oUy3QLDHXBqQQtZKplncMWbz2TRmB7dx7Js1rmcxdi/UxpbT6XhM",
-	"09mvDV9qauuVimEtJd0WjP2UYeSOfi0/YoX7sF55RGvYyqoj5sVGpUhm0KjU/fZPRhUK4RZwcVG3ViIo",
-	"FgubLUFuGcY6ZnnstohPqbeTK1u0luwCYCn3W8scZDPMRrDWDTPn25Ux3G+LZek+92Ku16kK6fpwTrUH",
-	"88rqkPYZbOEkXQV686UhpUROdat9r/Uh7VJtNGW+VvsF0DYSyTHL3WCrscIvfj4/vcFoW1gcPJBjLqaq",
-	"WKrRKzvuT7hTqxK/nX1xaa3nxQrsC2bGAiV2FLBXFxtHLmv301mZ1FMA0fyaSzfrNsU0K7zJyLpFccfm",
-	"xltFG1eBzjnQfcGWkVnkLQmr9n2E8TjsZQYY1XYNiXtkkvIrqqE+BZrJ0Ec4mGFpY/Oo61fcI5PpIOER",
-	"4cKIyV4XT99QGY8bQQNGbwQN+2rRXOl+rBQKCsL9Rmtf/2IqnheU0bdlCcyrjlSj7JEf4lC3WvlZbqSB",
-	"cAKZEmeNcqax6nLl5SAAs/lTZtD9O66X1ejBAucGp4iC5+dFjBG/GCX8YqSXVrUB5zS2+vvu7PmzLaYi",
-	"OmExNl0eUw2NFq5lGitynVIo6m3YKFokxzS9dEbJn3/6u/t62/u+KBCbicuvpixhVLG5V+ceFFIzNf8Y",
-	"TZlhHCvaItbirwvTdnJYVgk6eGKvFtThdLobnhMZcV2RElE+Or2gRGL127Uk8RyvKuRwwd7rc2y7UT1x",
-	"iD+GLkvOvABbC7Lcsaxx08Q6NFdw7BK0YdPFlSwHdj35O3/+dlK4d7ifsCx+ykSc1Ti6Xdq8Iz0LM+Zr",
-	"FJTFR2zMFI+zAjxmwGKZs2JswAEEeU0Y1SRlepoK5fUv9FzoS4vR1ta4azTvXlm3NqjsmLqg4zgZTDXR",
-	"dBAQSEgYMoYpuGBFMzDHTa9X97bO/jpfmn++Nv88Mf8cLd30MhETRR2/wUNVFVfSdFUh9jutA4xUHdjS",
-	"XxgWTS6YVljOTmAIXjmVfoPJtPsL2vrXZBhQ/uyO9VTXe2subAKxsPrGv6vkRizdguNxR6MMOTCamJia",
-	"MzyYv1jQGrSoDOyuqQ0EjVPMs54sqssFWdcuGxu+dsh06+JcfgyOy/LeZFbwBmp1eHuoPEMPHLex7fng",
-	"XMvGN/diPQnDP+NfkbHP39dtuSfit+GdDhWJlu3qagp3wanV668lNHlv3FJsKuHCJ3v2MxE9WSAX/wDm",
-	"POpaHlERK69mdF5V1prMycsJfTcFAQrlIHUAfrEEuDS5SOW1ymM7kBwXLPQ53brqtrtbrL2ztVeSa/b3",
-	"dx8VWP9OgfVfdZv9flu/6Ww9plt/e/uhG3R3blpfmS+L322VHqkWCAxwVqk9BeOLLbeLdW6pbR+4wCdY",
-	"cfJH1Ab35UMZZTR3YhEoKBX42rULzLq7b2tE1flYphW7fS7TrJI4qKPXYFyktv0ogALSSg+ImomI0AvK",
-	"BR516Ok7IaEarKL1zI4lnW3pbcyxuNJ3WVa8vM0uuhRraGD26VsSEodjnzARwSbAlWIP/JKrPoYeXLLZ",
-	"LaUdHO2eYgkXx+LhtJ+pQlBecebDaMzIE5lWWilTqtl5wsdcn6eTirOyPFdBPrGCBraEohO2KJZ2KkXP",
-	"W/RqXtZ6GUPPSmteKcplYy9EAnQya7Gei1mL83KpxkeDL6J7cDDjDm4jhuL+1hJAvVdqEW57w35FQifu",
-	"6AeuR99XhYtmWJOFDB6+OjakI4D68YKAx1NWVm6gE14dg1q4zHa8A4ydIVwHnh8P5wA+VsRHdXm+94d3",
-	"j/9yebYz/uHL9yf7Vy++GLzajX58NHrWjb/pXJzu0KPH0+/39B8bt+3N8zuZezAy51DltgTP4m89ilF4",
-	"5XbSQvHWfMrXP2uoUpWzOUk4dvyjRrHcStgVS5y55sDW6kBREiODFbEBBxUlXMxos+UXLqHabBWerBtO",
-	"t7NehTWaah7xCeLfAueHtwwOeWRZidlOgH+kLML+hqnSAZoX5+RpNBsGjYimMrljLb55doPQXJVBkZ2g",
-	"ZyOtSKJYq0RAOWbeW0hQOul5eC9GwftxHz9Y3upafYnW9zyX4pkLvufSb2t7nwt5r3Yj9eIe8nsKa5au",
-	"rmWRUBTy4A9IiFO4/jEEPxYqjk2SGbioz+Qlq7TiKn4hwHkMZHhLRXJiC/8Qbd6pUPVXdTrApV8yUWh4",
-	"QKOITZYy/u66jF9Xb+oVVZDRGW5fq6/gmX/6+ae/l/zaVzvt+Nv94ctvf/zbj2d/4M9/eL7/l6dfJy++",
-	"/bH749lf+Iud53ttmvCItbtfPNrrdPf2Op12Z7hLH0er8QLWtbJJAZxJTT5bfRS1+Css5lPmq87AuqIq",
-	"eLkGLJYqV21XlrygX3V3vlymYKF21Ub1qrvzZbV+9RqikeqdID57JjVNbtkC1R/hUz7Pwj6qfc7O+OiH",
-	"eykir7yW0TbVaUSvWB6mWJ1BrM6NxnWOg1VH+1krbqGEnJ28yle9s7YzTZvtLlzC68JUijSZZzatG4jY",
-	"CoiajsstSPbvtNQlMYrlNZeDEe0SKxd1x9DEAjAXLTioOPtqdMxdjQu0SHAETb3nyDCtChG/F1eQv766",
-	"pKboPL0NqfFg8imTGhDk7hRF4/Vqp7m+VuzKTlOGtQzW7My+NCRFsGvbTvl+AlBIE3s9th4qEmXNII2b",
-	"heeJmRx3Psyq/vpVJ2krpUw0mo9IlDAKzRLqHPHmUugPSwn0y0KvoNYVrBgPgGCqqFv0oox70sR+bSWU",
-	"AOvVWtFWlWeH6viCurVZKX/rXYlGUkEXYO/bzxShk0lxAyCiryXaZbbz9nnv/7dCvlMsXeUszToGlOJB",
-	"F3oe/dyGmKcs0jKdgcHHPG+rAzoVzroi1/AuwpsLAkLht/l4UCTHoVtyGBCWKJZ1sl5di0BVtmw4s1Up",
-	"VeBc7CCQE6ouWUyaPFZQEG4wcwURSDODR6u2GwHOKJVDnlQUnq2oEql8T2kBZm8XIG19t6l7+pZM12Hb",
-	"p8xwvdNYVqEanmgTe/evRzIrK42yt7kOSMAcYRYxCfPqD2GGnSU/yRXVND2fphUpUIeCjLSeKPL65Jm7",
-	"A25BPNLTlBXq6E6FYiVqCa/3trejWLTtt+1IjrdxVrWN9oKJuKj0k0yVxgSM9TrN08nERt8iKMqdNrmG",
-	"tR2JCy6YleDLx2I5x/liTwkmQQBhQgqk2EpwHJrtkmc8jlmSNG5bpMQiQ6Eqic1Eg97sC1Dk9lGBtejZ",
-	"JkrRFqAe+LiZYcPKiibehbptHFvx0jksIq9en4F9kEbWqu0eaBZFogGD5DpAhdYBeXV49uQ7e04upBue",
-	"sy6MTd9J0jw8fXJ8HJAJSyMm9JZtS9eqkHIKktntrm2hDPbelwXRoekG8mSIrbf/vtl709l6bASJ/ZvW",
-	"V80321/9u7dv/mHrP779vPVV66t/3BQtWNGzb99r2XdAwg834QJw3CvJ8B08ndUFBOufYZnW3It4ugaX",
-	"txzs9ow+F1k+TV4PhZSjacr17NSsEbd/OOHfs9nh1JxLnVAF0gzV5fnPP/09bAVWY2UxekGvS7EDPAsd",
-	"cCWtzPup1C6agJtJRozGUAYO8bbx563DV8db34M/3MmGsEYDx68ZTVnqVjuAT984lvFkRLVZZe4KaSyo",
-	"foy+jmEqxyR89fL0jGzDNyokzdAMLlP+NzBS9wjOSK522nbPXNjCUXLYF2G2Wlv1+M9bBle2juOwR7gm",
-	"NNJZqUqUmTGkgis1herLMB7Xqi+cHgX5uOY564sgNn0nOwgDRK4yOBKoE0PJIJXXoJalfTGWA8MX6GRC",
-	"1EhOkxgiIwkXSjMaFzU3CIWzYQHWd2WuBzZu7YumNnqdy+HHiJcwR5qQ/HsSIl+Fj4HB3RH4cgqAbfVF",
-	"yoZTBb5ysNzudXZJePj67LuXJ8d/OTw7fvni/Ojk5OVJeADaO2w+DoxEcYEIlLIrecnivsDT44rsdbo4",
-	"xNGLs+Mn/hgGKkZD8o6HZ546iYmXl2zWF1yZc4mzcsJ2bCjiFWPFLbjQcAMBFXK0NMwFWrVTpVm69BYh",
-	"RKXhkmN42l6l54enZ0cn54evjs+/P/rRoBdIUPGYC8JEPJHcBWhVXxWcetFtyc+lelU0gjM1iBmQ7s8/",
-	"/U/dnS8LxWKHJCxr32EbyKkigkELTpKyC6404ovRD8ZcKcCUlIxpYtif807yGPAW0CB2SNAh4Z8Onx0/",
-	"9U8PrxJIKaF/pZYAwj4yDwVD9rgYynkIOHLBFST4JsOtkVTa4Nx4mmi+Za9HZK7XgEaXTMQ9dGQEuQ3d",
-	"7KIvsoSfUqKPClzX+Bmh0aWQ1wmLL8YYwyziorck6ItC0+SgIl8HX3N9YgJ0sJwcnZ7B91lRvHZf9MXn",
-	"n5uTZ0K7vK7PP7fXPEctKKkNGfYIUtUr3JmmHjFHmZDyBCQj/2WChwXbV+NUX8wj1YEVSKqQqoUYZ2lT",
-	"vvQm1MbqC6N9Dqa6TMndjcbLJAVTLQIlMWDL1WS+LzD1GcZwSddoCuEpkn1b1oCuYCS9xRQZex/pEdWB",
-	"VZCWEuN8w3hz+qIw93Ja2iaHRVoCuwe+lZMOvNKwCsQZAxf2+ecGqtq1b4b8wbFNJnVGLkSzJy9PTg1y",
-	"fY37VS5PWab8ggskI+aZ88Nnz17+cPT0/OXJ8bfHL05DMqYzcDrB44evjvuiOUnZELLA0bRLhbpmKQjI",
-	"hRMLAxIex2w8kZqJaAbbCHzcDWCTGW4Crj5B6/3WGRSJNJMPICVSH5g3rbZmHkcGkRoVFKLx+sJej4CE",
-	"J0yns61DNMzBsNk69NaJUc9mLM5GN/cbb4qcGIa0fa1CCzYnoRrQHQGJADUhtSIt4aovwg99J+D1Gz1o",
-	"DvsfUGkkfZD3zLc///R38xHkPvPZqMv/4YPRK4K8Rg5Q068MPdKUJ+qrm5tsHeY91QNaLFOy13lsVrSA",
-	"MiMOKkgVRlkVvIhmrdepFBdkMDPiDEuGAbkeUQ34zV0wG8hEg5TRSxSJUFbGcuYA6ADLbTrab8i79Z5O",
-	"k0nKddssz2DTi2+eHT85W7IeckUTHvdFth6jFlMjgLh8mWmaGnlAGTEKEvnkmOmRIV5c48w9KBb7meqL",
-	"IX8PdcQtUaeChFDPZcBmUsR+AdHc9xs4IkETgwUzQvsCR0D/RMxtSb9SmfIAZsV9sPdcmZuAI7TJmaHH",
-	"WVYpnSlbjBs3MUhkdKkgingeglxMIPfBKHURS4XhN4C+FiPaNigKe2nAxOCHgMLJkISVVVaSgpmD2EOJ",
-	"n/aFmcVAwbwQS4bhyzBEln3ufMuGVLl6RXZ3Njm5L1yNIzqDAWIJpMaiqXfbDX4+MZqFmc+QXcvHzLGU",
-	"iYJlbD3AEG34RZb9pYw6bOQwA4aBjGdATLkgO3tkJKdGp1UZAfJSdvGrvsAMoyamGFUQAbyvllE6sBgY",
-	"GQkX1XAza19MISnbyqQo2PpI3ianDMkz7uUzRTxJxoLnxCAA3CGVExSaCwAszimLKxxpiB7V7Jl5awv+",
-	"tWQz//aEjSkXXFxk+o3/m2I6JM2p4O9tLLVqHWRBH57gAOtCbgywgz3uPCbhyeHZ0fmz4+fHZ+dHf35y",
-	"dPT06KktvVygs26PjCaaj4FinhWKABs5jmoSfnt0RgyJNRMgjAaQ4dEXbwplgN82t4tlgUnzu7Pnzww5",
-	"YSkIcFSTN9uxjNR2amfdftssfdFq2YU9lRFA/fSaXlywlLw+Rh5oViGjqRH4UP9Ir4yuoUmIIyGj6Yt8",
-	"I4UFhKX5wh7UjwHeC13fyYTJScICOzLitpxq/+Bt5whol+9pdo4MHr46RjUn4RGzlhQrVT8/PmsEDbAC",
-	"ZhY5w8WUnKYRa8v0Ytu+pLbNszdBZqiysnUjaNgyxo1eo9vutDtQWHTCBJ3wRq+x2+60dyFSVo/AGrFN",
-	"o0v4YyJVhQn6lOlSMA3Kz5BQl5EarIwgyZi+b1oqH2BnotYBofhXX9CBvGLVlLtCTXlMmkhSewQGsgdn",
-	"X7XkF6ImDdfL2JLhWGe5hVReC6+7JUg4Rp1NYpeUaHGfRpdt2yQ/Dg/8Rbp6V46I9UUkacJUxGISwisT",
-	"rUIbSNvEsCs5JNOJAUh4cvTk6PjV2en588M/nz8/ev710clp6LgSKCtDOk3AFNhqkxNGoYApH2MgtR0e",
-	"mDg6p2EBVsNh2TmAhg1lrkVs3spUIDlE6AATMoiBmJch5XEM6R2XrphaAy1dTOmvZTwrxV/QySSx+L39",
-	"V4UFDzyTaRbFvLRAKJTE7e7eWC1/pSHwMLp0Rv2boiHOkHr4AmksIPFOp7Peop0t0kWIYRWIOlvJrZJG",
-	"+vMMjnZda2zPWlRhf0si/bybB/HKe7jZquEzoGx/TeMMfuaV7upXXgvqVJIYX9pd/dI3Mh3wOMYw2r3O",
-	"3uo3Xkj9jZwKO8Xj25wbQj4zDhsB3JBCy8YbQQMISKNX7OqGn0l3z1CdeXnSESXS7O62CqZk0ANqHy1I",
-	"+csON3SUb5lMiyfdrXECr+gskTQ+k/IZTdFFvtfdr3PcajqZQJuF5yzm1LV12Nt5vPrlMymfUzFzSV7m",
-	"vf06aHksNEsFdfZ6gLKtqWrokbXbZGkkhjBpeqEavTeNp5a4Nd6a17bB2rAdMxpvJUxrG2ZxwSqYmX2T",
-	"u0hMI2YCk84tRVkz8vDk6OzkRyDbh2dnR89fnRm6TbVm40m5WFkvt05Ztp/blKoI7jOu9FNG42d2vZC4",
-	"QscMF/+moqHzDEWbPFfPkAK73bqZs2DHezc1kMvMeH5uXD2s9tPsqp/M97INUiskc2yGSg8pT1h8niGF",
-	"gZU7EgjjtaSgseBQ90n2tE0esp/B/V7OsHQecj+rpzFWF+c7gy8KwDUAbwQ1GaCX0LjksDL/OqR1GQja",
-	"vReQq9F783YzfMhDx1X8qIh798iHwJBWZka3pS7WDwcoU3IfvHlr4JvTH3M9C7v0iA+sqUB5bE73QqLz",
-	"DDRu7CrgPE6FnpTkezZD05sN3hjJa4hJnScaZ3auzdynN8X6C4sSjC2p8JOAyzm/mLtbA7ENoDeArRVJ",
-	"+wuQNcu4/ySQTmfnW8a3YIF+BkYZsMZZc7ZhQK6YoJc/j0qRNXZ4qfRY60fE4JdDkyGhZrjT7w63dvYf",
-	"kRFVowPr+oRM+aHNl0+k0lXMDVdkKxfMcbYVDMOzJYEv6e0d9JF6eFsb5/x9raWRdG/H67JyBmsWH3jw",
-	"K73BG13Oq196qYO5IhEPz42s3rKCMORI/USKYcIxmuajCPUPQMnwomQUqQ7z3P6QYdrNNtKaLVvKo5rs",
-	"HSs1Baon2HUWJzMsxG0gxZNJnIVvWPsS+A71iBkKCN4KtNUrTbFyP3X2ZnWAGKYMW6ZJ9gy426RgxFzV",
-	"AVUsAHsnsvhsIGvZ3u90yNhlq0U0GsGyL9nsMyfO45SJFBct627InY1oe8s3ATEsRlRwm7FWrKDoje4L",
-	"3+YlsYFaZoV3w9kQITuRGTVKZGaB63Y6X6J5kwtnaybN8IfT8ycnR0+PXpwdHz47f/Ld0ZPvz49fnB2d",
-	"/OnwWZjbs/aJalVxhxM4XLztGEOxHoNw6scrqkcbVCwKxPbxD/HOs8tXX4g/7qVnX86+3r3686PxX7rR",
-	"d/t//aZzcbijjr6YvtjT3/9Gia135T4GwV3TsvQABA9xOiN4eeTeItLn+0EavQ/muxGjCQYNVSoRJ8zQ",
-	"ckWuvcQYxdIrHjESUUGuU66hBKM5IEeW2uQQ6RjZ6XRs3EyoNNVT1SPyMsy8gmYEQz/2O7vWHO6eitlF",
-	"SmMWF54VslLw+5bp73AXm7qVHhFr9Lo7QSMenJud+pHpuNJGryEvIVIcAth7u4/MjarwhGzg9uAmV10b",
-	"dzpcETzb2Z0seftog70jDDslENpo+AyG7rh/UZB06GxRjwwYoLtmol2+qoVreWpPYOSQ0t1Fi6V4GcdM",
-	"pzxS9hqWrCsLbmPBKl94BayJM1Y2PllfYBZiWdD/KzX9F4WFrMslN2t3W24n2HF8zq95Yp/Z2ep0C8/4",
-	"wEJOJ/TwfN5Otk9hz3ANzEIgKw5f6O7s7jU8nHWlK/LS1eWiFhsyOvhHUsf0MLHdCIvm4Ad13HwsCz4Y",
-	"M8azahB4N7GI5XghC89ufyhhzM02OOkW6QVGv+LpOPOcoie3UAQFSv2BuM3SbIEQ7Jy5VdtVLlJ/rWtf",
-	"SP/lzQuv0eWCq9ld/9rdbPyu1HBxlg/Ip54P7Opc13H5S3CS0QIA69yvJar1qZYpqtb+oRjdGhXclEV8",
-	"wpnQJGVKJldOow61kVW0CkkTgtNQjVW25VLeSYPmfTRs9NmAmduoIDfDsEorqQI1P8+KbKQYZJHO8lrz",
-	"kBGPz9n4EEEmUzWCMBAsECYV6wspEi4Y0gKIAlPkgkFQhEugmbkgkTZ5bXRnQ0RYyZOHsSMemcCIC+B6",
-	"1r/0BYnprNLld8pEfCcKsknL6PqMFY82q9/in4oTxK3HSmUdTJYw5LXIyGwta+vOLcXkGgLOWsJLdk1U",
-	"o7e7QaK6VF+Huxsf5CkQXBEMdbyms19pzMinY3v9aLzCEJ/1mIQNGPQtFC4FZqFW5Ip2gKUT45Pnq5Zg",
-	"MLMhx5bWZwQYgjEgwV0xVuH//JbpV24JKwImnsjxmG4pZh7SeS5UobRqp1Q91RVJsc2X2PtJAtFEVkWu",
-	"Cp7IKF6ZKvkX+g5lWLHGkPs4X5RV6RmEfAxlOt6ksmdjj5iYI4W7jhTmVhc4y0LAAkLyJigMZOle9tpw",
-	"OPeeC3TYAKV0iLJKTXspGGFCpzMoTm35qUWYqoosvw3tzUEvK93jEYvsCiKdgHDXpXaSrA5hlbQH4BXM",
-	"1pGy3YptmWOQ5jDKqi9opPkVh1IneQ3kzCId+n14QwzC9YOLf/7v/0c/3aFcETD0u/TmaWzZw/JaEMU0",
-	"dNTui2bodfENg7z3tvkbtxC22uSkvO+sfTeIkVBAS071QWXvboXOeWhXvCB+DMZfRQjNiKUB5w/EzX9A",
-	"gNZhUqH147Q8mbmqwFIVWfTaGue3dT6lvjLKLQufxnA3V5Z4riVwZSwbVhquRyGyFshrhLGtfvDlcKjY",
-	"Rg1veYd4C/E6HqdyP/dSC0ukrNliGqeMkZmcGuaIZdGnIhr9w3LvVtfNZVOp4Bkbjgsl87wv6sbPYfk7",
-	"fCdlNMqMsJita/76b//6X/5zo7dzEzTktTD0CL54exPUjj4Xsc9vXDz6juuCbz+axRiN1ZU83w38KnXl",
-	"RvK4ZIuGxXJxeW9vKxnUDBLE6+LQfSr4uylDDyVOVmzOvlPRL71brC1UjSsGp2ujWPfxIhTDNeUA7JTh",
-	"t1Mbfvi3g5ldUQloj6NO3GU7w126N9iPHsVfsC89oEFjcR9ijXjcA6Gkh0dehF2nAnadxbDLgbAhWcVQ",
-	"ojrmZNsv7bdkPk4tj3PCB/K8OsFwWLfSY3JcEZpc05mCCqUGNdsEm92z9zTShjdeSxJDCmakC7arTG7B",
-	"ahwsIAOprfSRygQKzpsBw577S3lZoH2Rl/9BlWdsy1P6g2sp2+QFHaOx3KsY5AWu2DzKvU7nwLxvHs0a",
-	"9ZMBUzxmBb6e5ak3qfsKcsnAHjazGfZGtonHqtUmh645SzzOGxibZU4oT6vysxYls1p9r5DP2u6LEIiZ",
-	"TWq0/f7DXhHCkTRQCyE2yKaEG+nFSuQqg/TiuENozv8xbWsWAyoacvhlTp1hDHktmSRUiEKnnnk2UmAJ",
-	"a0Yt+tVg7zNmsbZwUs0ldu8MpE1x1xqMc1O0vw7d/8Wb7mowit+u+S0LiEyROJXZWaZIb3+w+HuzUqXG",
-	"skVG+bUE54BQYqkqVjQSswrzW6VZzdLMDcXsrEUC9uYlxf2yqGjv+gUTLKXJupfcwuT3a/4xLPQf68Z9",
-	"y/Ti67audIBtlzKf/YTqaFRZ2yqr9olVH1Pi8BitQVgXCS0xB5lHlKaMQD46Bt4BGli8DOdva17cvXH3",
-	"zIhFhc1r4/V8qfn7TNFej7LU0OFXgOEhpIndhyYzdi2/TnLzm5Iq8PKtJVVs5x3IK4ULLGGDdYtdfzUU",
-	"Nqr6kZNmNyA7AdklP//096zVwgWdqFavL1wXtjDIGrJldM37ypoP8StQy/8quTBfwBDwTcKG2jxQpI0E",
-	"2qZj2Q1u8ySg7ir86aVC4CMgBlFNQg2lyFxBnqZijJQK0+R+hXzLVtmVEZQ3gfLqbdcsAJVY1yjddiUw",
-	"U+WvHzj49AXXQZaC4gJBcYmXbKLb5ChvuG6+AGEuPPrT0Yuz85Ojs6MXZ8cvX4R90XSZFrsdCDqBOiu5",
-	"D0NBhJsrhGq/b/Wwjhasui/M5Klr6I4lvLLaS3vdDglPf3zx5Pzk6PTITP3H18cnR0/DA5Iyc4HyaizW",
-	"VWMIOhdTFwqT2QWAJOeQaJNDb53wfV+okbwuto2kKmvLe02a5jBYzG0NR8AZDEpKEnlNqLKH7ErsoF3D",
-	"Vb+G9yDwyA3uyn9hw34zOeEayqowqEbptw1hQrfJcxe+JJIZaVqRUvXKQrarv9Ra5rQ5cp3pl3puTiCF",
-	"00csLIJYvIcXwBLTvCl/wVvyaIF/Bjo5+ExlzT5TKyUm2OLGY5CzfTd6XwQN7ybOiwOPrTiQSvAaIR2x",
-	"DH0TosReLVHiYewRj50EsdZcBWJbcMPH9Aq99yWvUWN32I126GO2lciIJlvdhu9D8rsmbc5z5B35l+v6",
-	"kT40cnv+GxfWYXev2XuQZJYhUbbO9T1LLpbE1jrygI7+kjtB1+9JdWcwl19yAcMe4B8/OOC79wX4rGmt",
-	"OQBvi93OihXtrLWi4hUz0kvhgqFBeIPeI0tuV7uQkJMEhKrIxr17zOTXpw10NldSqkISgqsFIk5WP8xD",
-	"qZ3OXvfGrzjlFXcqSYrcfgM1p4zYN6FK2+YEGm+SL3Rh+DS0sXMSF4iT1fLWfdavOitLva551q02sUJs",
-	"/Ki61gm0jC6cH0nkhad1WanujtalKp0tcyitsAiXSxUa2ScghsETzccsKBRubOYBUL2+gBKBEIKVF0+e",
-	"qzFoX8m+D3vEvcfTvkB+pkgePI/lFKFAo8s8z6tuhvk4CM+gL7D8zYAZmd4L0GqTY2EDgxKjsltxd1Fp",
-	"xaZfUjGwhXSFJBOWboGs7mo2IppO1Qhae5tryBU+3heUIFshijEFjZVccUhbYIXGsPtFgr5VGDZXqAcF",
-	"tdUCK5Yw3LGfMiDjd1YcBjvkgpDN9ebpLJ0nE7vvJcYTQVyH7dlr8bt1faPhGRmGOxLocP7uFvbK4A4b",
-	"P9CzrANt6TS2oQFtP6ag2vcFgRc0jvtCj9gYCpQ3C/EbrQM3rH3SDASVtzFSZD4AIqtQ64IfWoE1KmAZ",
-	"cwjQcFQZyRta1w68nm1QeslFpbjC471iBVx7gwwxfF7lOMiNZdZ8VlnnNY6fuyv58QIkFhMHq3nWrZzq",
-	"dvMQgQ2LyeLePFmsoIqdoMa+N0YUV6ZbsmsXBPV7Hdm16sg6BbBKsse2NvHYyBxSsYV3/75Fcn8taDqt",
-	"WkUrcG2uXJhZmQT9FivPGppPsis6z9mWCOjbH+yNvkHelTBd0STPdwRjw2nLZA6Aa9kTcK2oc0aVMHrF",
-	"VE7++6LkOPZ9JYsYFqngV31Ri2GRJqATpC1E0N/MluJAymhbMwREyDRrQYfdGlws4YTytLokFGw240yb",
-	"cRbXs9TcCw3G/cT1SLE98Gvq0CH+nST/uknyqrV8bEsH0iTi+ubIlADt2bigv9qNhFmR6wTeVKZsFYsO",
-	"zGwCGtHygIROrgYZvDAChw6I4ZiFQdY7xvaUyAb2C/GhFA7h1kJCaxtoEA/2A5n6zYDHrTY5LLQPVtro",
-	"GzYLjqasbcR5L8msZ85j6sI2wDRRiPQWBpPAxlasWIBOa66IyzbL/aO2D56WmibKdsDUIyZsV+mpMPMp",
-	"s5Asva1H/GvlD4lNYIAvhqRp5rRR24NZX3g/flVMdWvZeakVSK3nN0254X3QpdMswObU9Vx+IJqCoOEy",
-	"dgfiorCCKh6DwRKIuKf2+O4SQVVIX8k1gv2zzpe5ocRP/FlTgndrfIi4qrn8n7U395ANM8rwqdk7wycG",
-	"eVgLdTWPfw+F+qQDrFFEHc8qaP4aYrxrKrDA0O565Bh643nQ8oAoFxAEDgukloK91ySESp+h9XAgURuw",
-	"oUyZ96R7KOUXIyNYm5+hmdELxg3z6dncTM1UNmK7L76WetTzOqW5YZROOaQ1DZi+ZlhjYUya2EY8axt9",
-	"zUUsrwmHWq2hlpNz6IDpMpFB5yB6BKwiZdiTSE5LATGLbeBZ646loS7QNxjIiE1SlhPbiDPrqtEUsrSM",
-	"ViHSBYlQZVKw29Oa2cg2/qbQdRaa1r6rCLohP4AK5p1pUHEk2VhVZ2PEwcKWup0l0Tvn2M/mDhE8C6ON",
-	"slUWEBHcI4q9c1vN8fzWO63aXA7Bmrvr3io+afPlEZcnWN9PcMwvNK26GIPR3Zi3BzZbz92D2Pe7v2ez",
-	"/p65RkwZgb8nj4+tROeHhWaeZOvxRv4KLLh5QScJUyrAWi5SjlvY2AKiUzVLElXR1q/EysghCQuXOSRj",
-	"eukyeQ2aE561Hc0mAp8w3gHsejpheRH5rPhyTijzhrIQAWGzlm2r0jY5taLFmKaX+ZrR6Zxl5sJsoB7R",
-	"lEHZcG+puTIF/NLwVELnGasvDPdFM+svm7WdFZKoaTTK++RCm1RrQ/QmdsWhuSK0L3BK2wNYpi7c1sbj",
-	"4mufKRIiRw9tM3bzPvW6oPXFBdPZU17cd/huKg0lNBPDn8oL7fV2RLINAQ64HQnW6hVg5ELBKVGCTtRI",
-	"gk5rRK/QBbLZfO6sb2N5mhwo+Rs2CU8KBpaA1gEWrcE3x31he/C6QAPYLM2mDAuafECmwuA2WgjQFODm",
-	"X1Rt0N7Ou2i5d4kArRsLWJsDeHt6kGyjjx/9uvmwywdn/7s3m+T+yzj/oSO7RvMThNE04SwtU/MDT1rN",
-	"iJolvM5vAXLD7VPgfzt4k+HLp4UpUJ0fO125uODfrT+ffnXLccbvKuTTZQaf7Q/5hVnquz3LubXh7V4g",
-	"ElRPkUNtRR1b1QSvuZE62HiiOYuDvgjz+xsSxXKRB4VYTAF7Xp0bXM6Zq+L8T+E3n/ffAzMs67e3IF2L",
-	"IuzvUcv9hMmVS1j7tdKrj0U68LasIh736+W0E612dPrkB3RV6M0fZjcmXFhUoJx/2+6LwzJOLe/An9/C",
-	"sLXMv3Z3lWNFztOatQk+nsKwzAb4IClcn4R58GHJKELtV0tF7znQxkOocqyNR0Msrt53RM38jL/BcMWj",
-	"mOuNSb7bhcu/oMK7JPAUi115iEyJtpUM3CCoY+ccCTkWFl/oC0HT1GX8J9D4WEJDzextqPxLXmUmX7/S",
-	"Ql8USlEMrWPUn9x+OUnZFZdTRSbmupOM5+X2V6yNLKRgC1P2M6jU6dKfwXBJDWMgnpsoYWznyssYz1+T",
-	"W0HqID8Xl52ncue1v5fOx6ow8JANzrqd3m45Kbq7ny3bHmcpxylYNeTe3JCPFg+52ZRhe/a1is46fP5d",
-	"5dikM+06J6R+5Z6M1Dy0znELJrH9wSDr8lj3PIo9D8QqUh5LIMt8Iss30r2+AP+Z7S0iU4g75xoipsGr",
-	"szgjyk3VtpHVuZ/qmqrFkejuGDbYxnRekK4rna9VcWCObri8zk2SjROmpkltwmEEtAvpmm/ZXX+mrM/v",
-	"d6qyIapyRi/R2WuhPqDR5S+Bsqx+wZdicgvItEL6PIzjO9ISstPp9sW1bSwSEEtZhB9LPaKxS4DKZF0l",
-	"2+TQdg7a6cAsqi8mrkS37QbvZMomJTtdBXbfvc7jIHMNg+zbOiB0XgzFRxeYW1bTNxrHUEItomk6g7rg",
-	"VXetOiP03qnd7m+A2i3FnYPcwQhxqnd1MP4G4ZtddMP1Adt/N96sZ7yxmmVutqE5PSto3Yr4dC03Ltyj",
-	"PecQ6WVhGU4xdY0LRMnakOZktGjP+4glYiKNcVbz9hif/64ja0Oo8/LKLzYquzrAK1gYqx6Aph9D7UQv",
-	"eaZiTSE8qUizEPRbCHbuCxv52/KMLHmgl1sjpDkZ6kgHCSsG3h0QmnNDV4zSSPpexB4wyb3FdhoEVr26",
-	"im5JS8O6C+HY3Y8Tju0WWh2N/dsKo/4m5TGdkWuZXioIrxuDZW2ZnWVnnaiZPAoGOd3bCsa6G30Zd1h3",
-	"6LPOkhMli4tczosxirHo8zod0SQh14yoEZ8Yoodb/irfQZ6kVZPlz/teNtAs68Fjuu01+F1f3KQVitqc",
-	"mpxE/xL831X8ccJFrQJoNkPUsa7A9o8039ugv6aTe/Y7rZKmWMlWXnGxwSpe9XvynWWN+LBjrqUE7V9o",
-	"+si//NTo7fn+4X/5aQNd+Yxqg0daudn9Qirq+WCWk7gNtZHltYzkBjt/p0ybpEyle+z3n+XiXqosmjOs",
-	"HQj4te2kOk1ATzGrhcSNoqlpkdUaN9fuiwVhfhO+rsX6Fd+c+aYuWVjeofEeE8Bf8ZpGA8+4ZqBvwf77",
-	"Pd1Q+wlhmGqVsruBK3qrqLkqm/GxWSIUDnRFOARLAr+E4AGoyFCXBROtXUmeJnY9hpoerTkzMl5MS6eE",
-	"9I3JXGdGQHNrneW4L/Y7wCrytLEmJftVlmLf/LvEXrwwUNhQELQJLzD6fkyC8dAFI9amFzmNdue4YQvu",
-	"rw5iXP1aqevHCamzqQUjqkiurswJRQ9Rs8oswZEtexmyuoGLQvA+Fkd6tZwfGalPMZpGo9WlPr6ZJsmW",
-	"Zu81wTeIvGJpsTyClwFaqMU0tjbOXt4gR5XqTmEbYJY1WxIsKXVpJIdZdVgotNQXjosNuYgxYA2TVFW+",
-	"IqgfKFPWJt9xbQskWf0XdN+gLyADtZAfLGLsdDTiF6OEX4x0WExe+e7s+bMtpiI6wSrZrC+uZQqOWIOa",
-	"VEcjFpPrlE4mLIZKTP1pp7MbjWl6CX8x2/EXv972v28qOoQ+U1wolmqwRZv5Wm3ytGjaRw6HVdKG5nIe",
-	"QI5fIZzX4CH81hcDyD4m0NBBaAIHaVR8LPgjpXB9kcwIftujdl/0xR+n5mDUTGj6PsjbIEtBTv/4jGsE",
-	"2iup9EXKTv/4rNcXWyQ0QCHmn7BnTxa+GU+VJtBawhz6DKqLo1FezEhEFTuAt/sN6EJNJqOUKtZv2ENA",
-	"SEOOu5Y2fdgIJTACmPHx9UnKhvz951AnDKZVmqY6q7xufw9JkyYKoM1jRqidrQWb/gGmgoJmU4xeTJjW",
-	"IFuImMT8gmuFJSqxFFo0oimNNFRIN2KZZgrrKpNmqD7jSeh6culrafcRKosKPAlbbfKMagOHKHLtrvpC",
-	"wv2jCWmGER2y0GK7+fB//S9hKwCIWTQYU1xeE8YJyLcpY5dBXzyZpTxJeNRqkzMDONfLSU1oxBRpPhlx",
-	"wRQLyB/ohJq/WmhgQWgb2awv0qnokfD//Z//t//nf/9f/+2/+z//7T/913/7T/+HXTx++zmubf6hwH0V",
-	"EpqYUWOJqf3tvjiDJHSK5ehRJpOp6pHw8MVT8+LLE/PvVgiF514cHZ5gJwWEnkz7woJapkaqJGD0xxMW",
-	"CGODY2QqokQqFmNuPHrKws9t9aG+sI9WpHt08viDdyFixTc8ASBjvC6c54hrs+Ss23czL63nSGBEhVG4",
-	"DBUMYN1AKxwgsDF4QC6gypuQMGIrIGFmBTJQcJ0kDIzRnRH2RROK5mVFZeCZIHeKUA2dDloYOKx6ZEKV",
-	"IqG5P+fYxCBEf5f74IopwA2bgL8sK9QAdz58h0sYIhyqU+0Ng6hb68gwVjy3JhxrQPoNvIaq3wiIvcit",
-	"gHTNjTcqRXbRiv6oRr+RsoTBfZDm8jVIzCaJnH2+wCf0rlHOfPGlhTF9/4yJCz1q9HY6HfAMuc+5b8gA",
-	"XlxUOawg9nnEdR72jP0l/QUvMwBWLTiv61m/E85xvHx1gD+DGS7RcNjiEl1uStVychtl7QwkKF+5cEF5",
-	"kSSzKK8ZjMFh0mTvo2Sq+BUrVrrKbKCd7lnHa8qwZhh2TDXbMhM16p5ucbm+I7LOenfqrBcH3cCCQf4x",
-	"WjbeabhL3U7ngOxYFZ1C+c3CQncWxLKDY7tRuivWa2pvylIfakVMfoEgVQXgk6ac0HfTMiijnT+NovEL",
-	"+fKvf5wtACGO2rj91X67KbOAuW9AADPJ0m6/LB9aMjYnH849iHRu7jHDIuVU9+aeR3rIxUX10DuPEn2g",
-	"ZUxn+OlCH/hKWC0PTYEE5yvJZrZrymbZZR/Zf3Pnal4GQTz8xYE3Y3ZATvpqZZ2Pia3zYzAsKGg4D2t+",
-	"+Hj1DkAlrXCO4C9O150OMrgtd55m8bRaTnhECi8GhCaTER0wzc1jC7ykp4W5HiQpxzn/YM2NXgPUIdVW",
-	"I2400U15AP2N1XEFFmD320BHrA43K27dR8rC9+AXqK72hs8NCgkjWVwbj9rEPWEIK/YW4IqMaDqG0lhG",
-	"TvdKrs0j6hPAJn85d0lUX4R3t8Gsj9w9f+Vd2vhVWkrgre9EOXy4a7z0p7Lx0+KGH4xw/LaKBTkge5Rl",
-	"CbGaY6TbH+CV9fPe/FFc8jTStQU1fEqEaqVZIRssVxhK6GxVhgnVo0KBZIDAYtvAMtw+g7c3qDbc6000",
-	"2Oju2LKb6D/3wC6tT8f9n4EI28/WvEszES2XRV2fDGnN6GXjInpR4AFsXOSseQEYyNHjkjfZ5cWG+Tb2",
-	"Hf3/YHJxjQAWhcHjOCFRI1uwYHyAGgia1gu6/PWIJ6wvwhFV52OZshDLZcupzlbZI0JmTXOhbpltr4qd",
-	"VAkTsdFtYO/ZXhJ5EZgNXzI2KRotDTzBUns4ByhszGSBBN/biWx/DTg1bAYir8VcA8HA7CYaZdVRs3Kj",
-	"5NDrpYJdQFJyDV1TbdQSDg1NSpw5FScpdqlCN5jzrLv6Aj1wIzg46Lx954hP/G1cU3O44J8RAeFDXI/d",
-	"NNT9hbWhnAhACOxCoABCYSXWVN+kBHV+tCVfG6S44FdMEAqF91N/KQm/YiRhNBXWF8a1WTSLWxmEstZY",
-	"1rZXWPuYxuhJypfpQO496YzmfWHIdQCuimso/kr14o1oKXuEet127bbGdNYXI3rFyIAxQXBv4P4rnj1s",
-	"zmzDvscvBFRiBgOvjys4ad5fh2d5G+Cgsq6aEaOpOc02Ocwq6BoQzqEmx0BkOmMxuR7JxJIWrtUceh74",
-	"RT7BewNNldzNqmxA7Zr8CKIuga1A6U9Mm1USO5XtdTvoqfHWhMa4Hl4/rglVuNE2gdYFZiHQEZprojRP",
-	"EiIYixXhqi/mF0Ga4dGfjl6cnZ8cnR29ODt++SIMiGtZvNshMZ2pFryCygwMs9ftkLCiBzn0eIOe2jM5",
-	"Ta0zeq41OFQdxK7algpVOjIMaa4hZyw3XxqCRJrSa+TtPUkNeEtGzatuu7sVt3e29uqbNJdK2zMRPcFX",
-	"6uSw2N75m0xk+YBVPVSdlJb7rJzo1xbZu529EDzX6YqJ72hUzMuelOpbQhigt4m9FevZ9dazWPHrnHUe",
-	"l3pZI4i+3OsEtjvrOYS2N3r7OwgOe643GU5eMMFSmsxvvgxPA4LcY2GDPRpBYyr4uyk7v2QzB2pbm2/J",
-	"zm7WnA24tR0WkNuJJVnQbsGQizeRwU3ckOI7E9GrGmXZMh3JUu8yX0BBARu5a5nRtgfWkjubiwSroORw",
-	"yYFgwnOFM+levnenUiy7lrOojM8gJ8q4zUEd/kCKpPq+A8vsqpFJ2iOf55P1Vj7H2D5uHyqqoxGZQuZe",
-	"rr14KtERMgbUhbS8ZGiZrzaIYhYo9CUYyVRvGaEsJvBWpgSYq2Ok56kyao3iFwK67tnGAqmRvkAWVpGc",
-	"5EXb8iizQSqvIdV7woQi4fa1+gom+Keff/p7iNK7EXWE0owaEa4vRjKJXYkJ21f9ks3a5KkVYRI+ZOAR",
-	"NkLZSELgk0s134Mv1EFfGHlRU78CGY71mTKjoe5gxCkpBXS5OINfMbm5Z37RWauLfBFWocJ+xjFSDYxx",
-	"gbYU8D2Crxke2tsNa+iRrxlNWRq2XCzMbpWEhAbkMzPCR+2grnVyrlgkRawavd1HnU7t++ntwLM5b6xL",
-	"Ons/4SlT8zysm3NcOACkbPG3+8OX3/74tx/P/sCf//B8/y9Pv05efPtj98ezv/AXO8/32iAntLtfPNrr",
-	"dPf2Op12Z7hLH0cbYk8WDMuJFSz3lxfWjPfhmbkOpQjnGqTPw8UnUgwTHunfjCGYRdOU6xlc2cMJ/57N",
-	"DCVo9N68DRoYsOM+myvqkXa4OY66aEsDHF0/Q1KOdB1bq9bzuNo2rF4Mb5y1kCFmdhZnscfcssEASfpI",
-	"XpMxFTPLG0GtLw3XJs+zrrE2hFZqLAcEsa5zFO5bpl/j6jfZh1udG6p67uCyY4iApkn2xX7xi/M8E7+7",
-	"KbuvGXf1Vdc0cU7bT8kD+9rv5eth5VNmRIZ05vBSAa9aVNsVzJk8Vjb2eJLKIU9coLtUDDBf5QnU3U6n",
-	"BYHI5mmwqxKqLqHJAQii0GnSjoLNkPKYdrQLKaaNlOAZSbPp+yKTB+ClmKcs0jKdBVawyoaCJIlsHlkw",
-	"EFO0oLqO2zFXk4TOoJeTeZLbQGlrpgzfhaQZUcW2uFBMKK75FUtmBxAza37EYrEwvxQMN2+FDWdYzlp9",
-	"2jguP9scrEEqr8GaNZ9G0wi8QFUW+urbedsIGpR6+mKSsojFTESsZxZWCpd1S5jYxl9mkAx+Szt2vgYM",
-	"WWEDeiLHY7rlor5jBwGVy3ld9L5n1OBNpvDb7jLs/SQBTcjqoVVmHx6rgs2HazZWdUMug8aYvj/GN1yU",
-	"nvuY6cc0TekMlB09A1PUUKbjxnzM3qENy3WS6jwaBXk4PxGooKYyWRi6SxO+JEi3MnIPNjGBkHfz2j+/",
-	"+ed+/32ns9Xvv+9+8/bzf6wTFXnmEC/D2aoqybUDYuejS28XDAtIl0VrkmYRVV0o9P7Gozf3VwVvbi4U",
-	"stLugvBz1h/lLhu9opqm59M0afQaI60nqre9HcWibQduR3K8jQ+pbRSQJ+KiETSiqdJo+NJcw+kdiQsu",
-	"GAOF3iLtuYXLoXmRPDNyYwL2qCXWJxckMVcI7u2GuLNiaR0zEcDotxFT9Q0XSFh9do7U2ePl2x/skdws",
-	"FTbNQ58pxyIPFvJhYKXzrLuJD+119lrtSoFRARnYUC/6Twf7N4b7K8uL4EH8NjD/W6YtguYoW3EHavip",
-	"VqR3FKNg3OneNg4mY2+L2/c8cZEN0ICQJbEq1jj8DHyr2bXDdKYRIwMZo6yhDlAyxroEUE2vTQ6Fva7I",
-	"90mUMJoaiRiSHmGegIQfbkL3S4g3BXoA4VAlaFdkhu22SUaAgW6okVEmqe3TmuVM2ciDUjUCOAjXeog0",
-	"M690ZSOhVwZ4GUm5pYGs6ro31uNHCIuHCMx8QJK3gtQ9+qWQOkjThQ6Nv/SCAr+p2EmkYGQ8W06Yp5W+",
-	"jEkC+beL6F3P0USMKJpqMmCQwQ7UzdA5oFVoxb89sbKlszdFrKb6rqTqYwg8v1PCT074+50i/kJbz+rl",
-	"5HBdn0PwoYGuyIIXAhy5i+Rc6+aFVNxYRtOx7TkL32MspsFguFTb4Hi0iywP9oxfMeEyaTJCRxPCRDyR",
-	"XGgF1i2DIUxoe5/buQz9HaOJLd5V4fGQQqc00gprcMDavHefykhVvYm+3TEV9ILBxqAaBaOxK09xQMZU",
-	"aZaC/9eV8XQ3PR5zUTHqqedOz905WFLYOsQVeMSdnzvjAt7g1uUzP/pTsF95NUgnKb+immEBF4TuZDpI",
-	"eOSKvyhv2BMpx1Wj/jCS5lChxI21aRt+hQGjqUyY9XbT2MZXeGPaKmFVkMDC4AG8CH+wmEPhEIRzwuBD",
-	"5k/yx8yqEM3zetcDTUsPDBjDk/U98vecVRWtMr5Wl3b1Xof6PhVvRpdCXicsvhhDiEnTA45qBWZ3/Iql",
-	"LPsOVmg9aK49TY6gzpdSjd4YdpPIiyx421Z4g6ItGNQeuHgKRS7oBHLWvND0Vl+A9R6C0NVMRF4Eto5G",
-	"TDm7DYaX0CTxfYIondi12iiT+ZW+kJoP7cWF0wEhKfCiawoZoANrubbDFt6ugsN89qiv4bowFW/EYobA",
-	"QqSXIuGC+SeeMsUE8OEqa3Luu3LNtRc4k7whkWDPj1ejElRF8Sd/j5iTe/P25v8LAAD//w==",
+	"7P1bbyPJtiAG/5U4nAMU2SdFkZRUFwob/amr1N3aXbeWVLt3d7GOMpgZJHMrGZGVEZSKu6YG/XleDAPz",
+	"MPbbAMZ5O4ABAwO/Ggb84F/iPoaf5ycYsVZEZmQySSYlqqqru1+qRDIzLitWrPvlfSMQ00RwxpVs9N83",
+	"JoyGLIU/T6liT6NppOAf/U3IZJBGiYoEb/Qb5xNGFOOUq3uSpOztjEklScJSIlkgeNhueA32jk6TmDX6",
+	"3U7Ha8hgwqZUj6TmCWv0GxFXbMzSxocPXj7dKZvSiEd8vDjlqZ0lZiNFIk7UhJFglqaMKzKcpVIVJt1g",
+	"SskqdviKR++IiqaMNHFLskWoIteTKJjA1MNZcMkUiSQZzeKY0DGNeHHbD+7vd7r7+52uu5SRSKdU4WLu",
+	"7ze8yrUxlc6PRoqli+s6w8UQJcg1jRQZspFIGVHpPOLjqlWshMMHr5HQlE6ZMgd/fMX4skP/VlyTKeVz",
+	"wvRDUoNjKqQizZCN6CxWRB909u1Bp9NaRINID/R2xtJ5w2twOtXLiWE6d51mQPPOlL6LprNpo38AnyKO",
+	"n7qVsDsJ2TQRivFg/h2bL27iGb1kkqhJJEmQMqo01AwCE0lHTAM21fAnzbOXx4/JoPE4jvR2B41WHw5+",
+	"FKVSDbh96TpSE0LJJZuTdMblIaEkZQmj5hf9hqRTph/wiEhYSvVKCOUhGYpwPuD6sYiT3j6ZiFkqSSiY",
+	"JFzoL82BwsNjpmQ+P6FcXrOUNKWiaiYH3I7XyqfF+0z8DCRq55QlMZ2zsE9UOmN+m5w7y8OlEKrnZimM",
+	"RkTqrDnSd300kyzESfY7j4j/+MXzr5+ePD73SdMfRSwO/QH3nVPY+Y7N/VabHFmwqAlVhKZpdMWkvk8x",
+	"c7YVSSJVFMcDns64JgSA5ZKMREr0/3bbs0QfVLdj6I309Bi8tKK+PiV9lDFVLG21yXdsLglNGZGBSFio",
+	"hwAqQuOYpXi6SNUA4jOpZ1ITNuBTKhVL4ZD1Smg4jXgOGKm3BwuTRIzIwbt3MAkXilyyRMHAdikaRwgd",
+	"pUxO2uSVZIQS+EBSykMxhSmarD1uE0pevTp50tJUdcA1ivOQhSSYUD5mHiwwwy3BWQYhPU3EZHvA3cvX",
+	"OBh1goesR3ce0odsZz/s0J1Hwf7+Tnf4gO2NevRReL/bMPcTESe/oKXTLFzVKX33lPGxmjT69/fhdtqP",
+	"XU1blGKpHvKfX//Dzn9480//mBM8qVJN5/WdXUdvIsWmFeTmwKE23TK1Odic2By4tKZbg9Y8Y1LSMTsJ",
+	"X1K94SomOcVHCktrTOX4ojd8EDwKO2x/dEDvDx8ED0d71MI/0cNlKzZDXERhw2toqhOlLGz09QV2t/GP",
+	"KRs1+o1/t5sz9V38Ve5mC4VlPxcqGkUBoO6qtXPnueIGuBpd2EX3ht1sI9UbcMe5zS6K64atvBiNKrl3",
+	"CXWUIPIySsoCQhV+CByxEkFK+NEpoEhnCSungV7T+TxhyyGdmqeIHoE0KSdsKv4WaepLiZyIVAUiZEUE",
+	"b/y3f/nP/6ka4LCOm0LZXTFuQYjpKjRJhZgWV6a/ucjROseQ6uXC47fAC1wgrPUcqPeq1SJ9L65X8Ysy",
+	"Juu1LwEuDHCb9dpFwopfJbGg4aoVz+CJ4opnyUWn++cnD//63fd7f3n0U+/HBz8cnO+f7r3sPe8+q143",
+	"DnObddul4rolS1euWrK0uOaQXrElS5MsvdXCYC0ozqZMJoJLBtLskebTrzidqYlIo7/rcbXSo3kpEA2a",
+	"JLEhKLt/k3rt7/MFv2+EVNFGn8/i2GuwNBUpvh7qNR+9Ov/2+Pn5yeOj85MXzy+OT09fnDY8S6w12Y6k",
+	"1PKLZsv8isZRSHIpovHBa8hZEDApG/0RjSX7UHezx3ohp2aXuOcKtpPLK5EkzlKuU8HHbT39VzQ0KtX2",
+	"gPKXo6cnT4oAAZGw0c8mcEFkviPTmdSKDOlqQr3f6XS0lJPSAJSSO4aUFeMjibAhQ800JItHHrmeUMWu",
+	"WIpSqUhZCOIgwQk8QglIE61DYiRfohFaGs00TtJIAagfCz6Ko2CLgLYibkNvSdEoBnS3hHQVBf6QH8mU",
+	"TYcawu6RUBJOgaKDPKkmTOJVloTGKaPhnLB3kVR3eix/0ZfFI8OZytSN4byg7mulh2lRW58Q/GKPEQ+g",
+	"OWEp6w+4/iWcmiXbHejjMkBrG4i5BwcPg1ao+dqA651+LdJhFIaMb5d+vDg9+WkZ+RA8nuNBgLIhyZTO",
+	"SShAc71L4B/NtCKl9K6YOQStx9A4Ftca/+EDQdTx8CeOS8RPcD+0qpK2APcd3eFOr4FF6kVdJYcpaP2l",
+	"B8g1lSRXaa3ya/DpUP+UqWiZ+kc4u7aP3OVhnChJFnTp1SvW0uMS/b3lEbzTRtcuWDCiXPcmRvXG8+Na",
+	"g6PxcQ76bZzcyfPz49PnR08rMD8yMxJ4hzQzCh2Sg1E36NFHrHWXQD8TU4bGlxGNYhaSiMsoZAaz06so",
+	"YIfwwSyZSDrPDTZiROwGJADwuVBfixnfoujx/MX5xdcvXj1/UgAb0Ap9A0cw2x0C6LkgcgZWUAAS4FQk",
+	"M8n6g9d4SedaVDwX4ilNx+xOBQwHAgZRAPGVECSGyT+SAAGzRpIILTAArkR/ZyggkKb/1YsnP148PXl2",
+	"cn7x1Y/nx2d+yzO25ImIQ0kEJ1rSmOe31QMzK5h2wGKmwHDJBUwEUEY94im7YvFHY1CWzB4ZkRqGXiSy",
+	"uc1QGXtrZlkDA9dfd45engD5pTwkf93REvzOSdg6JBTNbkpcMg48T6N0QOOYRHdKao/ceZt+YX998hWj",
+	"KUv9lj4nanayE2vIuwdmnANVO9bsHA9NiGeUz603Y3vndXp0fmww7Pivj4+PnxyX6IMWmRAd2buAsVCz",
+	"d8c8epfAfWHvRO4zylajlUTX86RXtJM5P6qmNU/vOm6SD17jrzuZS2cnMyiufL3o4yoNUfBE1Romf2Nh",
+	"KGOjqjmMfhqA+OvRXI9ennwMtdVMU9JZzSIy6WX5RfVb+lX2LolSjd0jkY5ZqF9L2ZW4ZCHcwFdczpJE",
+	"pIqFz1gYUTB0fQIOZbXehck+MsPSBNYvL8JHUIHF56PI7ZpblviIQy609q1FrbczoShpdjsP9h7sdx/2",
+	"9slwrphskWsxi0MNTUvbfgUKap8s38OAW28Z8fXWtTxAubH1keuJkAy3Rib0Cl1JQ8Y4SWaKzJmCu0B5",
+	"haeNpGxRNwCRQauyGQzQPBZcOiYgGoaR3iCNX6aaqamIWdCVAXCsRRUU/9AR50v21rdOeZBEJ1TiilMW",
+	"sOiKgQEzcQZ2zBX1zLteQ7K36x4+Y28baAa0hsTXjn1ZD/Ams9OL4d9YAIQfAGHOe8GaecyvWCwSsDfg",
+	"g7NYLe4G8X316rLX9aTZpVjp85jFRvVy8XnB4JrOGLmeMF6whcDj+i60c6/bUIiYUb4AIzu0h/uwq1sO",
+	"LHCIVBl+0ZkKYSE01BdCalTVXBoWR4PLRdjFVKoLGlzWOl1vU8RZig7ZtJXbDMNnYOW42RXJ5ElCQ3A0",
+	"08xRUr4FSC9X7yQGPcYayuvaw4sbt29X7fZxyqhiGmI33S6YRPQOSY4Fmr3Q+Frrx9ZmBAI/Zyw0NI3E",
+	"kVQsbA/4EfHDqWuJ06oP0i8AZcSJb0yWPvq/QT2gU+Y48QdcK35N//VQDN/4HoE/PELjKGBvfHjLfw2f",
+	"PAKPaMoNn8Flbz3qA57QKG0dEn+cilliXgwmlHMW+yDiE8rnhM/QDhbxIJ6Fmh5ywcHbywWCkM9fjBr9",
+	"1+/tF8XDtybY/vvyYdlf3nz44C1/qzGN+IliU9no731Y8yR9Z57sfPjw4U35AHPDLx7AIvDNWGgCh9gZ",
+	"kcIRZIeole7WAoIrI18xPpvqnYVTBwOdKAB39/DrG6/xbgfo0E7ZZP3BW77RUhwXGK/NNRwyGYXWQA/4",
+	"cmgMeuHUq8K5Zv5kxVYL/q3XjaEY6jVHCOV6V9RzzqULDmUDGJqmFOTtKVO0Dm95Zp/7YP1q7xfuaBjJ",
+	"JDaX5pBwQbQ4l4rY8bcUfXYvU6EpBDlKRByLhueGe0CEhJbv6FA/iw47N+LjnweDd53OzmDwrvv1my8q",
+	"Qj+8DDfWkfHMGV2FJEuIGZpHbkPOcl9xEdmqwVuIidwY0kfBlJHHIk0qgLw8qKYGiLWmfQGa9kWayMXo",
+	"uiVRlnksZ2b7N9FSxqrRhJjLjGJWxPotj5WoDqdxzxZAvOJstfZ3s6N9AX9AoBba8XN1cvGklYovTIRZ",
+	"AXJ79xdB9zQaMQgYjbiNSjvM4pNsdF8BSjhKBqaH9/drQGkJRFBVuym2j6KYEToUM6VPeWiDDqqkdqMB",
+	"Xtiru3gJnp08OzaRLBpxUhJQyTx9CfJY09Zhpv8arSG7OoBuO5rM5lFuBU/xlKpgQqJSEEc0pWO2m/Bx",
+	"6QL1HhQu0F7xAtGdv3d2Hr0x///Dv/vHwazT6d3/54v2P+28+WJ3ze+VF07DcjmF0L/ekyi2UEnkRFxz",
+	"jDkFOxDQChlTOdE8OF1LNsKIjlM6bS/su3dwUJdw7A4Gg8Ey6rGxjjahvYP71Xs/+/Zop3dwX189lYMC",
+	"1FyPAKrsaFQhE/auuMtHo4f3w87D7sOH+8GD8P7BI9obMUo7wcEBDTvdA7o3HO2PusPesDN82OsFYfcg",
+	"vB90D4adUadDOw8bxc13dh7RndGb9/f3P1RuGmwRq04PTPsRx6Xnl7yAxsbyb4MVewfk2VdFIrn/sNfd",
+	"8xYjwjcgk7kuk2GdV7yhnrWsmIOpoqlPGA2fMqUqBSj9404Mv7KQhCyOrhgEmC5QBnSXXRgTTsVQJgxR",
+	"Eg5RFTS45OI6ZuEY6UwtwelrmMSMlIsQubxkVuEGHVYsxY0l3MJ63OEWF1U6tDKclqx5zUnVM1g4L9zM",
+	"ZOHixmdstMjc18U1/DChilxrzmICoxa5Xchq2Qsf6wc/FMJxqjkwysmliyHSjP1OGDq+PQJR4H4WoqIF",
+	"Fp6Hp4TFoMva0T8LoDG61fsVpmJ4RJM5oGVedmopA48nL8U357FeC6Q1s+8uKieS6bcCZjUyhlicHprr",
+	"6bjVKyZbHUS2Tt+EY85XtxSDHht0KK7dLxv9fb0A0qSx1Es58Mh+d0//c9DyiF/lf9EvdL0B9yu8rvq3",
+	"PY/4mdtff7HvuZkX+51H+uUKF6BP9nuPPOIX4y18ctDpeMQ/+/H544vT47Pj84vT4+9fnZweP/EHfL/b",
+	"IU2T41OIrWIsxPSJhEobdqVhHwneMvkGRsev8IIscTtVu5ndEAfHWVDt41yIJanYlj7SHGcqlreAqUUv",
+	"QOX1YA6hRe89uANovJzUlpAebWNaiQabUUmZXsDBWtR3PeU104IuULhMRjvYItnVWHSGZvvSGjimkd2T",
+	"JIlpAOIUpK8IMb0n8TcSi/GhE7CEX0aSdDPNYE5GQusL4O/Q9HNMkyKB2O9tKGJ5jaKMUUGqbOQP1fI5",
+	"Z4FiJluoWpAoooIWRKeJqhS1QLiaE/sImdKweEIHVetly5jbnETKRDGVEjiEKqzSGOgPspmrbgSay/GB",
+	"C6qqJjTMXD9ph4JwtYV9NHqd3v2dbnent3/e6/Q7B/1O56eGc1IhVWxHq9MruEgNxcTJfLmBMpPH+tcO",
+	"6b+tkd5NLyhm/mSifh4u75xW+XBW3coKmbUCyV1p9A9M/0SYXs6d2jBF6pOj8GLu162x91tG42VZJyY+",
+	"854kE3iqJCIbHEaVsNvzGuHw4jqNlMt0MaFWz3ipV5vAyRhT3RVLJU7WbXfanUU3RGGC9wuWR8bJD2x4",
+	"JiBz3HmWCI4xlBGXivKAtRtV2F9YbQVKgt+CEv0Ms9ZazaKHVDLyt9k67Srf+4KAG7JxSkMW+rnClg0c",
+	"UG5ceXpihWZUKwgCEO3bFX6fHMLLEt1lpHUCPWOSCi13EKloqnALa7PpnTNbhi/grDZPtddqCgZE2bqL",
+	"p5JP5xVwYTke11Pjv82weXMN3tyXz1h5Rz98tSAGPmWw5aPz2bdOfV8Liri4PA6h6c+4/nwRiBlX/oDD",
+	"/9IN55aGQ2BeD4xmjF4a/QHz7ccBx2H7Rvq3YiHGxEQK8jonmueQAIoIWMsnLnvAmzk18PNJWpCoRTGC",
+	"wiNSmOB8ZLlDpsXdfJuoeBXR4m8i4ixczbmAi+ODK/lVZyN+tWEkRxG8tcM/PnbEhJnTcwDrbHVhG8tx",
+	"+M/wPmhFICDFsYkOWCePwitfUak39f4WEST6ktSRf28mLi91CaHmpn93mQNegzYCtaihF3+qYhu3E1FM",
+	"hnSFTG1OGgC1eJBvlsT5DFkAHh2HItlQuEO04eX0CJK6pNVeZzwkJk8QceQpG6mtY8jHOcmYjVTlOcIP",
+	"H+8U65+bVCJJWEiGDKqtVBwfaerFexhFPBVXGOxpk95a7sFFUtVj5xSiSPRfJm6lrsHoPGMesraHwnDP",
+	"ClfJ5y0P1AM1PnszySmH3OcNqTOmVMTHcrkEdU8Scc2JNA86AtWiUp8Gk+iKhcs1kOzmRJLYp0lzxlUU",
+	"m5CLzH6GVYBadYyQXmM6Uyy8gHGq6nXp4XO4mvnhnUOwsOKPRpQSaonQc3DeebhG6Flips2pWhJxXhdA",
+	"+GxhMYVRnf1vK+zVhaOXn2e27vWIdLMwk8dQukgWqy7dkxVYd0joUGo+A44n0PjmGcukKbCeacTdGbv1",
+	"8fQIfyFNDegWEnZI7ydNWHcrPyCTBG/WugU0fTZTLB8e7wRUrmpSrDanVWkTETOaqVnKyIzrEWXLYLH5",
+	"eFfo6zXe7YzFjvnSPtt+bv54rQdpn0dT9sZ9dCeaJiLFAFcoCdIYR2oyG7YDMd0VNIl2AhGyMeO72ewf",
+	"3NflZZTsiAQRaScR4OvDBa64Ty8j7hzijCf68wZHWH3RPtRA//qcx75zGw6U0e/PmhMtd/xiaQ2nVFbJ",
+	"qAa688VUjg31q7Lj8BBoSZSnwxCTMma9a/lt2TNp5DuxCGi8061D053Ep6qwz3fqkLBpouZE8ABMBEyV",
+	"FetvWRwLjyhGp/9QDNbadyN/nTkhsm+NHm956TW1RUpWqfPdzdR5s4/6KzAvFAB/MybKwmijmcESjy9t",
+	"YfYpurXlShG8sAb7hgdhfYyrjInBFePlKImbxosvxoffyBc2ZUh96gepFO6Zfp3g7a6+ZO8dEGZbNWvX",
+	"1wWcG+v83QlNWS3nRWFrb2dCrTcmfa+fArHKFDyTG+jb2SuLiqVT9Q+ToIyJn7ppB0QyTEPQog5648fR",
+	"FeNkOMeqNafHZ+fk6OVJm5it2aKrAjE/NxxSHlqBIRZjEjN6xQY8UkTMVB9Kl9AphOkwrnlwiAQKYmwg",
+	"qV6vMYgSqHGaudUHPBbje5L4dv1tGoL5f9f5yqjDvl1aQNPUpEGCVdUUz7lBmp9Gsg3MAvUzA72GmqSM",
+	"rneG4VOLSTmVDtl8wbgSr1DtChhjkYcVSLtL6goUdwUbvbV9qMZlqrAjbW4WwpEyKtWeJZoMO87tttlw",
+	"2WxkX6yXJ7Te2lNgk3qtTd985bc8wzfy7+w60RZvljjg+e/mK7/VJtk4/QI/oDLTNa+hTqm+ahDqMuDO",
+	"fW3qr6EAAyxCwg2E0SPBbXALldn1B8NUlA64uOatQ7KwYI8srBHXdT0RsbO6kYJkuQlVWUlZ9i5gianP",
+	"C2GIsB5QyuxrZkjjlJMTcU0iNeAZ17dROAb/28QXAeREa4TGEMYcXho4kZID7ue3wTdEIyfoK8JvtIDn",
+	"6yvlG0Chbc5U0l0WMr+i+mrtYrZHOz9hRsDFzpv3XW9ZILnZxc0Mg+iN2swyiO9oESRgHPIRJXu7gaVw",
+	"aVT1Z652PNtY2vk6ZWxHy47kz2cvnhtRx4nRNbDOKxDvk+++sjzWxu6+1+vxMtHwg7+xiLRsQ3VV0CUq",
+	"VT3dM8OGz/f089zJWx599UGXzlOJJAoa/UZMZzyYaGrPeSHT0VnbRuFXi0aMkoq8TlOMVE0FsbeZgoi1",
+	"VuTKiaUSiTQelsxJWrWG3k6ne4M13DpGKsFyZZu8aCqcwcnioa8RKOGhhSzHhegoHCxfUllSzMH9Zg1O",
+	"HaETvoxWgeCjKJ1i/n2hvHfJfBpc1sCnbLSVKNX9mMe5FsTZzmpAsB6ZLb10M3JbPrvPmOyWjmQdcQMx",
+	"jqvRZmLcihr02xbj3P3cRJYr5HVtItAtvFhLjFudjPbbQKuXOcneGmPv3l/O2UVqTRKNbm9vv+HEicpJ",
+	"lCQsXM7k5zeuQeDeEiXA+raIPrfkXjQdM1UPp+bn5uHbcb1FHmcX8WYFCGsT4vltKjS5I3z2d2W+qk6T",
+	"8bqslgI+mVx5a5kuN2qu6A6Clc3RTDMSRefg3voaFQuiRUFWc1aw/ITO8+u3AWn4YSJsXTW0KrtLgXz0",
+	"mFHNezgjeLeqPea2SFFmRKwsUmSiqqqqFGU/YZmiytdz+++ykIQ3FfWIxtEVK25EjIidziPmVbRXa3py",
+	"IWdD/T76ZdIZW6zlUX7MKUoEUH5TeQHLJYhUTgNvG2RXtaBypp4UJrg4f85Gp8H7tSJHnBNcpAS2wv+d",
+	"VDPK61N1K7LiFy9FRklX5UoSwYmhhbXSJl9GlRo2hhUs9zs7uco17SQ4Yn2fZUXwT9lfu1m6kFnAcH7D",
+	"iMrc7p6P5G7rTTV0txyu+rHS+zbwGm3o+Egi4zFD6FlXWdHJ4T5015Gx6JYq+K82CpZdxFrS9LMN+HkA",
+	"Tv6LdQ+2wKnpm+n8Q1MsFCrq5Qvy80p+9kKiJ+BltJHOZfKHk2gzTUs/7xHOrrHcgekmWov4aepSoHwH",
+	"nd+OzvUy4suESDeaMfPIZNiRV/w0K1xKXze95suiwYpwcVbExbVDae8wrtK9XStiKTOY1sPp7PGbaTT5",
+	"CX7OaJgyyXhQGT6mCYu+8eaRJdVlJWN8XTZUFkaU5TqbmMtoZJKv9Cir2PXe7QKHl+VfvuBxxJnTLBWW",
+	"i50jCjJyVXZpIR0TBmp4DTEawV8FhpT9umVulCfXZNmT+ZmsOu6bGNssHtQm/y84g2qHBoVNgnt98m9R",
+	"8zdkacPYqEpGicFVpSgHfXGyteknIj5eiLhYWkpw5USKvVMeCbAwYa9Q1cdGXF47hojKwMuzCY1jcs2I",
+	"nESJVh6+TqOQzr8sVcyrjMG04Skr2V8JKM5CCovDx2pGkd+MOW4cO7UqwsmNa8ojmpyAnQXEsYFx1bfM",
+	"UOq826nIQ0tuYHvKCCEMuDbudW8Tt6aW6i9q6AdZgZu6xWwL3VW3R1iNwF90FmabWHVUjyFWb7kB6v2m",
+	"1XNW2trMUWF7AkaDSa465cb2vqIh7cPw0OS23/uwYgNbVj6DDB51ztFA7xY1aZwbswni/IqU3WKMaCPf",
+	"U7Xau/D4J9R9Hfh79uTrJ49aZHbpGGmWY2ZBN1ZCXGrt1JK+IQ0uB7y5GEzbqq0fewOeve4WO4Av7klT",
+	"gVfZYzMpfr7+Gh+nl4y39Ci4cd8d/J40QbyOIodxgkYtt/i4iYiWaPiIUR4UvYmGnr3kERGHm6vpGWv6",
+	"Dclpdk/LVPSjHOEAFwET9bED/uXllZccelQps31c8njTzPWPx4SXGAAWefMy8lI+x3rXqfjOzWwDJfz5",
+	"DdyE80reld8D6LJU1Vz/EAuH7vUcBcOrLtwP5VkmkWIyoQGrbMrvqBV7vXp1uHudweDdg6/1n0ed//u/",
+	"/PzLzz/v/PLz/zCY9Tq9h/Dvo19+/q+//P//5d9+/vnNP1XGqZy6mSxLLLj1clJsKhvUYUVFZrmcfkOK",
+	"IK6XFGXS+yoszBUaPSJFWhb2XyPc32zICuz9z023vc6a2s1ms7j6akQEPr6sZNEPE0FiNlKmV+SylkAb",
+	"Er1tEbBVHYIKG6tLopxXbkqhXHB+zgRKxGxl/YVUxFAENa+7YOVrKDQC7AWAUFFfpZIYmEo/C5SwEuVq",
+	"KduQTw1hn/j0tutG1VdRcNtYxWtFfIebp2m70q0L8thmxx1NzdxOMB6JRoTy+ZomO2vtxHcjFWV9drzG",
+	"jEdvZ+ziks0XN/V11jDJD6f9wazT2Qso/MfMpyF+8lHLh1CFa2H6SIXSEHBjWodmS9cRFiJeu3GT5VQD",
+	"TUUKCVcGAyZRYiz7oMNsD3OXklIj9JmWDA48Hfxy0L6E0iVLjrPtatpiTBrVZjfcc96DzrN8P/cWoGIv",
+	"RgAzoyIGNE0jJiHBq0nlnAc0idpzOo1bnu0Z7xRvtpC/JzGvzc/MT35LKxoDbk2hE5okDP3EbnZYq00e",
+	"Q5akJNGYi5TZ6h9Q9SMUhAs14JeYTsdDxxhReIToJ/ompc5UY5TY/UuoCVbLCyMNo2nEqUJmMqVJYnr9",
+	"FiuPrazL4FZz8wqlrla+lhf4cvudrtKFSk9nOZObvWVzL+u9lUcnLHcsus9aW8/6p0sGoDVC2sJbayZa",
+	"eE/zuzVb1xfoFT5iX8M84XUvYp5w4dU8Lmz+HJgC3lct8HJWwz5ZOIb1qbplPKz3Ro6C655fAM3aFwrw",
+	"X/d0hhbrHqyC9BuX9oE5t7rBBwbQZTSOunTKUjnbGlDTNOywXxaRbuQTcAjcCo5lKPQdlPAo8ad8D8Wl",
+	"reQqNzHx0YVC/pvY+jDZ2U1jdbhJfYtfxhZ/SyY/lOmWCPaYSwNSyEbJNMs7xmw/m0bv4CaOfb3GzSzG",
+	"9oXa2HI2m05pOv+t4UtNbb1SMaylpJuCsZ8zjOzRb+RHrHAf1iuPaAxbWXXEvNio4PEcWh3b3/6kVSEf",
+	"bkHEx3VrJYJisbTZEuSWYaxjlsduiviUejvZskUbyS4AlnK/tcxBNsdsBGPd0HO+WRvD/aZYlu4LJ+Z6",
+	"k6qQtpPvTDkwr6wOaZ7BFk7CVqDXX2pSSsRMtdp3Wh/SLNVEU+ZrNV8AbSOBmLLcDbYeK9zi54vTa4w2",
+	"hcXBAzmN+EwWSzU6ZcfdCXu1KvGb2ZeX1npWrMC+ZGYsUGJGAXt1sfXsqnY/nbVJPQUQLa65dLNuUkyz",
+	"wpuMrJsXd4wdUEHRxlWgcw50X7BlZBZ5Q8KqfR9+OPX7mQFGtm1L8z5J0uiKKqhPgWYy9BEO51jaWD9q",
+	"O573STIbxlFAIq7FZKfTpWuoDKcNrwGjN7yGebVorrQ/VgoFBeF+q7WvfzUVzwvK6JuyBOZUR6pR9sgN",
+	"cahbrfw8N9JAOIFIibVGWdNYdbnychCA3vwZ0+j+baRW1ejBAucap4iE5xdFjEk0nsTReKJWVrUB5zS2",
+	"+vv2/NnTHSYDmrAQ27ZDS2AWkmuRhpJcpxSKems2ihbJKU0vrVHyl5//1X6963xfFIj1xOVXUxYzKtnC",
+	"qwsPcqGYXHyMpkwzjjVtEWvx16VpOzksqwQdPLGXS+pwWt0Nz4lMIlWRElE+OrWkRGL127Uk8RyvKuRw",
+	"zt6pC2y7UT2xjz/6NktOvwBb87LcsaxxU2Icmms4dgnasOniSlYDu578nT9/MyncOdzPWBY/YzzMahzd",
+	"LG3ekp6lGfM1CsriIyZmKgqzAjx6wGKZs2JswCEEeSWMKpIyNUu5dPoXOi70lcVoa2vcNdr/r61b61V2",
+	"TD1cEvownCmi6NAjkJAwYgxTcMGKpmGOm96s7m2d/XUe6n++0v881v8cr9z0KhETRR23wUNVFVfStFUh",
+	"DjqtQ4xUHZrSXxgWTcZMSSxnxzEEr5xKv8Vk2qqUMlvBtQbDgPJnt6ynutlbC2ETiIXVN/5tJTdi6Q4c",
+	"jz0aqcmB1sT4TJ/h4eLFgtagRWVgb0NtwGucYZ51sqwuF2Rd22xs+Noi042Lc7kxODbLe5tZwVuo1eHs",
+	"ofIMHXDcxLbngnMjG9/Ci/UkDPeMf0PGPndfN+WeiN+ad1pUJEq0q6sp3Aan1q+/ltDkvHFDsamEC5/t",
+	"2c958HiJXPwDmPOobXlEeSidmtF5VVljMicvEvp2BgIUykHyEPxiMXBpMk7FtcxjO5AcFyz0Od266ra7",
+	"O6zd29kvyTUHB3v3C6y/V2D9V93mYNBWrzs7j+jO39+873rd3ofWl/rL4nc7pUeqBQINnHVqT8H4Ysrt",
+	"Yp1batoHLvEJVpz8MTXBfflQWhnNnVgECkp5rnZtA7Nu79uaUHkxFWnFbp+JNKskDuroNRgXqWk/CqCA",
+	"tNJDIuc8IHRMI45H7Tv6jk+oAqtoPbNjSWdbeRtzLK70XZYVL2ezyy7FBhqYefqGhMTi2GdMRLAJcKXY",
+	"A7/kqo+mB5dsfkNpB0e7o1jC5bF4OO09WQjKK858FEwZeSzSSitlShW7iKNppC7SpOKsDM+VkE8soYEt",
+	"oeiELYqlnUrR8wa9mle1XsbQs9Ka14py2dhLkQCdzIpv5mJW/KJcqvH+8EFwBw5m3MFNxFDc30YCqPNK",
+	"LcJtbthvSOjEHf0Qqcl3VeGiGdZkIYNHL0806fCgfjwn4PEUlZUbaBJVx6AWLrMZ7xBjZ0ikPMePh3MA",
+	"Hyvio7y82P/z20c/XZ73pj88fHd6cPX8wfDlXvDj/cnTbvh1Z3zWo8ePZt/tq+8bN+3N8weZ+2hkzqLK",
+	"TQmewd96FKPwys2kheKt+Zyvf9ZQpSpnM4kj7PhHtWK5E7MrFltzzaGp1YGiJEYGS2ICDipKuOjR5qsv",
+	"XEyV3io8WTecrrdZhTWaqiiIEsS/Jc4PZxkR5JFlJWY7Hv6RsgD7G6ZSeWheXJCn0WzoNQKaiviWtfgW",
+	"2Q1Cc10GRXaCjo20IolioxIB5Zh5ZyFe6aQX4b0cBe/GffzR8lY36ku0uee5FM9c8D2XftvY+1zIezUb",
+	"qRf3kN9TWLOwdS2LhKKQB39IfJzC9o8h+LFQcSyJ5+CiPheXrNKKK6MxB+cxkOEdGYjEFP4hSr9Toeqv",
+	"63SAS79kvNDwgAYBS1Yy/u6mjF9Vb+ollZDR6e9eyy/hmT/98vO/lvzaV712+M3B6MU3P/79x/M/R89+",
+	"eHbw05Ov4uff/Nj98fyn6Hnv2X6bxlHA2t0H9/c73f39TqfdGe3RR8F6vIB1rW1SAGdSk89WH0Ut/gqL",
+	"+Zz5qjWwrqkKXq4Bi6XKZduWJS/oV93ew1UKFmpXbVSvur2H1frVK4hGqneC+Oy5UDS+YQtUd4TP+TwL",
+	"+6j2OVvjoxvuJYm4clpGm1SnCb1ieZhidQaxvNAa1wUOVh3tZ6y4hRJyZvIqX3VvY2ea0ttduoRXhakk",
+	"aTLHbFo3ELHlETmblluQHNxqqStiFMtrLgcjmiVWLuqWoYkFYC5bsFdx9tXomLsal2iR4AiaOc+RUVoV",
+	"In4nriB3fXVJTdF5ehNS48DkcyY1IMjdKorG6dVOc32t2JWdpgxrGWzYmX1lSApn16ad8t0EoJAm9nps",
+	"faxIlA2DND4sPU/M5Lj1YVb11686SVMpJVFoPiJBzCg0S6hzxNtLoT8qJdCvCr2CWlewYjwAgqmidtHL",
+	"Mu5JE/u1lVACrFcbRVtVn51tzlLaFycz+AlLaErzyZZhiZaXy7xYrvqFLIhpCnkLPPTQrKI5wNwjwYQF",
+	"lyxskWcnz44Xi+41oikds92Ej29s7DTbQasLTbdr7BxFMVtRY8HuWz9WYe0MIzpO6bS9ZHsTVh19fMQJ",
+	"gOWeJPgIiThJoncsliZpZCRSrGAAM2Pz1iEbiZQRje3YxbWwlge9ztJ400INCtfssDQo2hi6qVIU4p+V",
+	"KHTj3n4hCTmhvYP7a07h7Nujnd7BfY9M2LviQTwaPbwfdh52Hz7cDx6E9w8e0d6IUdoJDg5o2Oke0L3h",
+	"aH/UHfaGneHDXi8Iuwfh/aB7MOyMOh3aeVh1ejL6ewVafDVXrGim2n/YqwwHWwT+sjLMiUlGhWwPe8Am",
+	"BJ3jRQMaC6dRaAeAL2IWezhfqIcYziv1/MlsOuQ0ii9maUVu0xmYMMir06dZQxD7Qh69uNfrGIzNAp8F",
+	"HxMZhayF9GFKQ2aw2WCuRmKN2IjSIOBqBqHVDbgOspD5NEujepU7NHWoU6QIHjR1jVbsOxTXHAiOBkDT",
+	"2ByMEYhyMhGz9JBci/RSZjxjwjSBla0s40tTC3M2RTydKJXI/u5uMKGqbb5uB2K6CzDZXeLL3J0lF53u",
+	"n588/Ot33+/95dFPvR8f/HBwvn+697L3vPvsS/Yu+VNuVRnMOp3efRmN//T99NHVDSB6HYWaTa0gWvDE",
+	"FmhWt/ewBtEqJ1JlB+6aCjM67hXZmbnGGYFxSoXjPjMqjVhRvh0lI+Qal0+GYyvYMji5Z8lmTu6VCHAH",
+	"rm7cSE39CJ69oWaU2H5xn69OpHdwHgWXTC0LkFOCJDOlqQfiwD1JhpaNbGgMNtg/S+O7tgbfjLBmy6uw",
+	"I786J+wdDVQ8h4PJ2Lq+oRqRACZEQ8yzhCOHB+hthtASnh3kJyGtf2d/Aqafk9q9y7ed73vho0Vyu9q0",
+	"7RIzB3Zrbd0u1m1yS/GN29xVg+mf841FR+aSjh+ZzGPi0oKJkIxrEq3cCAiaJEX0A+fGRkbxjBS3L/r/",
+	"vzWWccnSdWGmWa+1Uibd0phNNys8jFIWKJHOwVWunzd11a3zywRxbhCXCW8uSaWD3xYz6RAFfLtk3yMs",
+	"lqy+1gFLrp4SfvJscDK4MgiVl1qljUIJpbSHc1tKjjQzeLRqB2DBGaVCU5vFKKyK+vrSjTEtwGwZ0tYP",
+	"OLVP3/CiW2z7zC+5PY1VvX3giTYxd/96IrKGPOi10NcBTT/WpMVDLb7Zunl+hp2lCLMrqmhazQiPOAFm",
+	"5apYdkFRoGYpK3QgmXHJ1BJeF/ICq8NZ5S56WpcZXWZSYep6/Q7H+grRJDF5iwiKUnMFFSlY2zEfR5wZ",
+	"30f5WIzN7WK5yQXTx4EwIQWSbC04jvR2ydMoDFkcN25a3tEgQ6Geo6Pa0CUocvN8qlr0bBtNPApQ91zc",
+	"zLBhbS1I50LdNAOoeOksFhEtF6YM6j3KwkE0i8bkIYOyJIAKrUPy8uj88bfmnGwyLDxngr+2fSdJ8+js",
+	"8cmJRxKWBoyrHdPQu1VhHy7YtG92bQsNhPYfFkSHph3IkSF23vxTs/+6s/NICxIHH1pfNl/vfvnv3rz+",
+	"h53/8OaL1petL/9xW7RgTbfzA6fZ+SHx33/wl4DjTkmGGxrXWV96vf4ZlmnN9g37sm4ZbOdK3oLR5yLL",
+	"58nroQVNMEsjNT/Ta8TtHyXRd2x+NKuyZFUFeZOmLy8vfvn5X/2WZ3x9LERD5nUp6jrKgq5tMWD9fiqU",
+	"jcOO9CSoqto44n7jrztHL092vmOORZbCGjUcv2I0Zald7RA+fW1ZxuMJVXqVeRBZY0nfGIwSG6ViSvyX",
+	"L87OyS58I33S9PXgIo3+DuE9fYIzkqte2+w54qbkrhgNuJ+t1vSL+euOxpWdk9Dvk0gRGqisyD/KzBiM",
+	"Hkk5M96CiGvQDLjVo9C2HSmr0hNT+CA7CA3ESGZwJFBhk5JhKq5BLUsHfCqGmi/QJCFyImZxCDllJOJS",
+	"MRoWNTdIIjIB1SbqT18P2L4c8KbSep2tfoa5An6OND75J+IjX4WPnsbdCUTBFQDbGvCUjWYSHCYQ87Lf",
+	"2SP+0avzb1+cnvx0dH7y4vnF8enpi1P/EPyesPnQ0xLFGBEoZVfikoUDjqcXSbLf6eIQx8/PTx67Y2io",
+	"aA3JOZ4oi3EUWLLmks0HPJL6XMKsEYsZG8ofh1irGC403EBAhRwtNXPRSPmMSsXSlbcIISo0l5zC0+Yq",
+	"PTs6Oz8+vTh6eXLx3fGPGr1AggqnESeMh4mIbGpL9VXBqZfdlvxcqldFAzhTjZge6f7y8//U7T0stNkY",
+	"Eb+sffttIKdoWtI8ImXjSCrEF60fTCMpAVNSMqWxZn82rjMKAW8BDUKLBB3i/+Xo6ckT9/TwKoGU4rtX",
+	"agUgzCOLUNBkL+IjsQgBSy4iCaWR4tHOREjwJk1nsYp2zPUI9PUa0uCS8bCPIWBeHn2kdzHgWamEUokE",
+	"6ZGQxRFUv6XBJRfXMQvHU8z+5GExzswbcDeyUHoVlQ7wNdth08PQtNPjs3P4Pisn3h7wAf/iC33yjCtb",
+	"EeOLL8w1z1ELmhFBbTJjMewX7kxTTZilTEh5PJKR/zLBw1ZX63FqwBeR6tAIJFVI1UKMM7QpX3oTqgoP",
+	"uNY+hzNVpuT2RuNlEpzJFoFigrDlajI/4Fg0Csaw5arQFBKlSPZNQTi6hpH0l1Nk7BqrJlR5RkFaSYzz",
+	"DePNGfDC3KtpaZscFWkJ7B74Vk468ErDKhBnNFzYF19oqCrsEqlVODVhU1OGxxq5EM0evzg908j1Fe43",
+	"c3SKNBpHHMmIfubi6OnTFz8cP7l4cXryzcnzM59M6RzC9eDxo5cnA95MUjaC+lkYFEO5vGYpCMiFE/M9",
+	"4p+EbJoIxXgwh214Lu56sMkMNwFXH6PDa+ccyuvryYdQTEYd6jeNtqYfRwaRahUU8pgG3FwPj/inTKXz",
+	"nSM0zMGw2TrUzqlWz+YszEbX9xtvikg0Q9q9lr4Bm5VQNeiOgUSAmpAakZZEcsD99wMr4A0afaK1jH+P",
+	"SiMZgLynv/3l53/VH0Hu05+1uvzv32u9wsuriwI1/VLTI0WjWH754UO2Dv2e7AMtFinZ7zzSK1pCmREH",
+	"JRRZQlkV3NN6rdep4GMynGtxhsUjj1xPqAL8jmwaEMhEw5TRSxSJUFbGRlAAaA8bFVjar8m7iTudxUka",
+	"qbZensam518/PXl8vmI95IrGUTjg2Xq0Wky1AGIrDczSVMsDUotRUAJFTJmaaOIVKZy5D2027skBH0Xv",
+	"oAOTIeqUEx8qYQ7ZXPDQbb2QR816lkjQGCMT6IDjCBjZFUamGHqpwZMHs+I+2LtI6puAI7TJuabHWT0e",
+	"OpemjRFuYhiL4FJC/uUiBCOeQNa4VuoClnLNbwB9DUa0jY8YuxDCxBDBBS1n0Dtna9IKzvRB7KPETwdc",
+	"z6KhoF8IBcPETxgiq9tlo3I1qbKVXs3uTFmnAbfVYekcBggFkBqDps5t1/j5WGsWej5Ndg0f08dSJgqG",
+	"sfUBQ5TmF1ndDKnVYS2HgQNehHMgphEnvX2IXpAgGhgC5BQ7wq8GHGszNLE4QwURwPtqGKUFi4aRlnBR",
+	"DdezDvgMylkZmRQFWxfJ2+SMIXnGvdyTxJFkDHhONQLAHZI5QaG5AMDCnLLYkvua6FHFnuq3duBfQzbz",
+	"b0/ZlEY84uNMv3F/k0z5pDnj0TuThSpbh1m4vCM4wLqQGwPsYI+9R8Q/PTo/vnh68uzk/OL4r4+Pj58c",
+	"PzFNawp01u6R0VhFU6CY54X2KVqOo4r43xyfE01i9QQIoyGEDQz460IDlTfN3WJDFdL89vzZU01OWAoC",
+	"HFXk9W4oArmbmll33zRLX7RaZmFPRABQP7um4zFLyasT5IF6FSKYaYEP9Y/0Susaivg4EjKaAc83UliA",
+	"X5rP70PlTeC9Em5WwkQSM8+MjLgtZso9eNNzL4QrlWt2lgwevTxBNSeOAmYsKUaqfnZyboI9couc5mJS",
+	"zNKAtUU63jUvyV397AcvM1QZ2brhNUwDmEa/0W132h1oyZAwTpOo0W/stTvtPcgxVBOwRuzS4BL+SISs",
+	"MEGfMVVKQ0D5GUqRZKQGa8oJMqXvmobKe9jTtXVIKP414HQorlg15a5QUx6RJpLUPoGBzMGZVw35hQgD",
+	"zfUytqQ51nluIRXXXJNfzmz7v1TfEq2am3IuBvdpcNlOWcCiKxb6h+4ibaVgS8QGPBA0ZjJgIfHhlURJ",
+	"36QgNjFhRYzILNEA8U+PHx+fvDw/u3h29NeLZ8fPvjo+PfMtVwJlZURnMZgCW21yyihE20VTTEE1wwMT",
+	"x7BeWIDRcFh2DqBhQ4MgHuq3MhVIjBA6wIQ0YiDmZUh5EkJi/KUtQ91ASxeT6isRzkuR6zRJYoPfu3+T",
+	"WCrOMZlmgZUrWytAM5Hu3gej5a81BB4Fl9ao/6FoiNOkHr5AGgtI3Ot0Nlu0tUXa3Bqsn1dnK7lVUkt/",
+	"jsHRrGuD7RmLKuxvRY6Uc/Mg03MfN1s1fAaU3a9omMFPv9Jd/8orTq1KEuJLe+tf+lqkwygMMQFxv7O/",
+	"/o3nQn0tZtxM8egm54aQz4zDWgDXpNCwcYi9Y7E+xkI/bPxMuvua6izKk5YokWZ3r1UwJYMeUPtoQcpf",
+	"dbi+pXyrZFo86W6NE3hJ5xAFI8RTmqKLfL97UOe45SxJoEHdMxZG1DbE2+89Wv/yuRDPKJ/b8hj6vYM6",
+	"aHnCFUs5tfZ6gLLpRqHpkbHbZEHfmjApOpaN/uvGE0PcGm/0a7tgbdgNGQ13YqaUCbMYV4W8mTcjG+Kr",
+	"xUxg0rmliNmkav/0+Pz0RyDbR+fnx89enmu6TZVi06Rc5rmfW6cM289tSlUE92kk1RNGw6dmvZDyT6cM",
+	"F/96saEdhKVF0qlyokmB2W7dmkNgx3s705DLzHhuVZF6WO0WKKl+Mt/LLkitkAa/HSo9olHMwosMKTSs",
+	"7JFAAqQhBY0lh3pAsqdN2QXzGdzv5XQN6yF3ExMaUzm+6A0fFICrAd7wajJApxTMisPK/OtQEEND0Oy9",
+	"gFyN/us32+FDDjqu40dF3LtDPgSGtDIzuil1MX44QJmS++D1Gw3fnP7o61nYpUN8YE0FymOqYS0lOk9B",
+	"48Z+bNbjVOjmT75jczS9meCNibiGYPRFonFu5trOfXpdrFy3LFvJkAq3fFK5WhJWPaqB2BrQW8DWinJn",
+	"S5A1q1X2WSCdys63jG/eEv0MjDJgjTPmbM2AbBl2p/IYKkXG2OEUIcMqqTwEvxyaDAnVw5mEJjKhcnJo",
+	"XJ+QejUyCVixkKqKueGKTM23Bc62hmE4tiTwJb25hT5SD29r45y7r400ku7NeF1WCG7Dsm0f/Upv8UaX",
+	"K5KtvNTeQnm9j8+NjN6yhjDkSP1Y8FEcYTTNJxHqPwIlw4uSUaQ6zHP3fYZpH3aR1uyYIojVZO9EyhlQ",
+	"Pc6usziZUSFuAymeiMMsfMPYl8B3COmLgoO3Am31UlHseUatvVkeIoZJzZZpnD0D7jbBGdFXdUgl88De",
+	"iSw+G8hYtg86HTK1dT4CGkxg2Zdsfs+K8zhlLPi4ZdwNubMRbW/5JiCGRYsKdjPGiuUVvdED7tq8BLae",
+	"zqzwdjgTImQm0qMGscgscN1O5yGaNyNubc2k6f9wdvH49PjJ8fPzk6OnF4+/PX783cXJ8/Pj078cPfVz",
+	"e9YBka0q7nAKh4u3HWMoNmMQVv14SdVki4pFgdg++iHsPb18+YB/v5+eP5x/tXf11/vTn7rBtwd/+7oz",
+	"PurJ4wez5/vqu98psXWu3KcguBtalj4CwUOczgheHrm3jPS5fpBG/73+bsJojEFDlUrEKdO0XJJrJzFG",
+	"svQqChgJKCfXaaQgmU8fkCVLbXKEdIz0Oh0TN+NjjmmfiEs/8wrqETT9OOjsGXO4fSpk45SGLCw8y0Wl",
+	"4PcNU9/iLrZ1Kx0i1uh3e14jHF7onbqR6TZxvSEuIVIcAtj7e/f1jarwhGzh9uAm110bezqRJHi281tZ",
+	"8g7QBntLGHZKIDTR8BkM7XH/qiBp0dmgHhkyQHfFeLt8VQvX8sycwMQipb2LBkvxMk6ZSqNAmmtYsq4s",
+	"uY0Fq3zhFbAmzlnZ+GR8gVmIZUH/r9T0nxcWsimX3K7dbbWdoGf5nJsgbJ7p7XS6hWdcYCGn42p0sWgn",
+	"O6Cw57ktJANZcfhCt7e333Bw1hb9y5v+lMsBbsno4B5JHdODLZ1RNAd/VMfNp7LggzFjOq8GgXMTi1iO",
+	"F7Lw7O77EsZ82AUn3TK9QOtXUTrNPKfoyS2Uj4Qi6SBuszRbIAQ7Z27VdpWL1F3rxhfSfXn7wmtwueRq",
+	"dje/dh+2fldquDjLB+RSz4/s6tzUcflrcJLRAgDr3K8VqvWZEimq1u6haN0aFdyUBVESMa5IyqSIr6xG",
+	"7SstqyjpkyYEp6EaK02z2rwHIc07EJrosyHTt1FCboZmlUZSBWp+kZUnTDHIIp3nXbogIx6fM/EhnCQz",
+	"OYEwECytLCQbcMHjiDOkBRAFJsmYQVCETaCZ2yCRNnmldWdNRFjJk4exIw6ZwIgL4HrGv/SAhHRe6fI7",
+	"Yzy8FQXZpmV0c8aKR5tVvnRPxQrixmMls96PKxjyRmRkvpG1tXdDMbmGgLOR8JJdE9no722RqK7U1+Hu",
+	"hod5CkQkCYY6XtP5bzRm5POxvX4yXqGJz2ZMwgQMuhYKmwKzVCuyRTvA0onxyYtVSzCYWZNjQ+szAgzB",
+	"GJDgLhmr8H9+w9RLu4Q1AROPxXRKdyTTD6k8F6rQlKJT6jthi6SYtrXsXRJDNJFRkauCJzKKV6ZK7oW+",
+	"RQMLrM5qPy62s5BqDiEfI5FOt6nsmdgjxhdI4Z4lhbnVBc6yELCAkPzgFQYydC97bTRaeM8GOmyBUlpE",
+	"WaemveCMMK7SObT1MfzUIExVRZbfh/ZmoZeV7nGIRXYFkU5AuOtKO0lWwb1K2gPwcmYq8CYR51DQFBrE",
+	"gDSHUVYDTgMVXUVQ6iTvHpNZpH1TERyy+nwMwnWDi3/57/9HN92hXEsdP5gonzyNLXtYXHMimVIRH8sB",
+	"b/pQgP4CsoZ9j/g0DSYQNuwRH7fgt9rktLxv+xiKkVB6WMzUYf7+nyB3AfJ+JTrn1YRNl8WPwfjrCKEe",
+	"sTTg4oHY+Q8J0DpMKjR+nJYjM1cVWKoii3a8QkjZYkp9ZZRbFj6N4W4LJXvHqZgly2LZTFHFWhRCgw/5",
+	"cv0wtvUPvhiNJNuq4S0DpoV4HY+Ti88Vzf+RsmaLaZwxRuZippkjNpSa8WDyD6u9W107l0mlgmdMOC4U",
+	"G3e+qBs/h4XD8Z2U0SAzwmK2rv7rv/3Lf/5PjX7vg9cQ11zTI/jizQevdvQ5D11+Y+PR9YiWXqCrATVW",
+	"2yxqz3Pre2s+ndMAu2SDhsVC2/qGAk2wkkHNIEG8LhbdZzx6O2PoocTJXIoHXSoWujh0i7WFqnFF43Rt",
+	"FOs+WoZiuKYcgJ0y/Hq14Yd/W5iZFZWA9ijohF3WG+3R/eFBcD98wB46QAunJYg1wmkfhJI+HnkRdp0K",
+	"2HWWwy4HwpZkFU2J6piTTafp35P5ODU8zgofyPPqBMNhxX+HyUWS0PiaziX0dtCo2SZ+OPX7ed3Pa0FC",
+	"SMEMVMF2lcktWI2DeWQolJE+UhFDqy49oN+3f0knC3TA8/I/qPJMTWF/d3AlRJs8p1M0ljsVg5zAFZNH",
+	"ud/pHOr39aN6zZjGP2QyClmBr2d56k1qv4JcMrCHzU2GvZZtwqlstcmRbWsZTrNIGsjXTGiUVuVnLUtm",
+	"NfpeIZ+1PeA+EDOT1BhMKOcs9vtFCAdCQ82H2CCTEq6lFyORywzSy+MONYp8UtuawYCKVoZugwhrGENe",
+	"S5KYcl7ocbrIRgosYcOoRbePxl3GLNYWTqq5xN6tgbQt7lqDcW6L9teh+796010NRvH7Nb9lAZEpEqcy",
+	"O8sU6d33Bn8/rFWpsWyRVn4NwTkklBiqihWN+LzC/FZpVjM0c0sxOxuRgP1FSfGgLCqauz5mnKU03vSS",
+	"G5j8cc0/hYX+U924b5haft02lQ6wE0zms0+oCiaVta2yap9Y9TElFo/RGoR1kdASc5h5RCkU4Y+NWOUD",
+	"Ghi89Bdva94Wq3H7zIhlLaFq4/Vik667TNHejLLU0OHXgOFjSBN7H5vMmLX8NsnN70qqwMu3kVSxC0Uq",
+	"ltvrsYQN1i22nalR2Ig48eFlNKijS6TZ9UjPI3vkl5//NWs4NKaJbPUH3Pav9r2slXVG15yvjPkQvwK1",
+	"/G8i4voLGAK+idlI6QeKtJEc02Biym5EJk8C6q7Cn04qBD4CYhBVxFdQiswW5GlKxkipME3uV8i3bJRd",
+	"EUB5Eyiv3rbNAlCJRdhmXQn0VPnrhxY+Ax4pL0tBsYGguMRLlqg2OTbjpAy+AGHOP/7L8fPzi9Pj8+Pn",
+	"5ycvnvsD3rSZFnsdCDqBOiu5D0Ni0ytaaGPf6mMdLVj1gOvJYak8K+GV1V7a73aIf/bj88cXp8dnx3rq",
+	"71+dnB4/8Q9JyqBZUFaNxbhqNEGP+MyGwmR2ASDJOSTa5MhZJ3w/4HIirosN96FDIMbqXZOmPgwWRqaG",
+	"I+AMBiXFsbgmVJpDtiV20K5hq1/DexB4ZAe35b9kxAMG2ZAkUlBWBXubuQ0XGVdt8syGL/F4TppGpJT9",
+	"spBt6y+1Vjlt8HzXeW5OIYXTRSwsgli8h2NgidkZRkUfzf0l/hno5OAylQ079K6VmGCLW49Bzvbd6D/w",
+	"Gs5NXBQHHhlxIBXgNUI6Yhj6NkSJ/VqixMexRzyyEsRGcxWIbcENH9Ir9N6XvEaNvVE36NFHbCcWAY13",
+	"ug3Xh+T2m92e58g58oeb+pHeN3J7/msb1mF2r9g7kGRWIVG2zs09SzaWxNQ6coCO/pJbQdft5ntrMJdf",
+	"sgHDDuAffXTAd+8K8FZ4gANwttjtrFlRb6MVFa+Yll4KFwwNwlv0Hhlyu96FhJzEI1QGJu7dYSa/PW2g",
+	"s72SUhWSEFwtEHGy+mEOSvU6+90PbsUpp7hTSVKMzDdQc0qLfQmVyjQnUHiTXKELw6ehAbiVuECcrJa3",
+	"7rJ+1XlZ6rXNs260iTVi4yfVtU4ZDY2mZc+PxGLsaF1GqruldalKZ8scSmsswuVShVr28Yhm8ERFU+YV",
+	"Cjc28wCo/oBDiUAIwcqLJy/UGDSvZN/7fWLfi9IBR34mSR48j+UUoUCjzTzPq276+TgIT2/AsfzNkGmZ",
+	"3gnQapMTbgKDYq2yG3F3WWnFpltS0TOFdLkgCUt3QFa3NRsRTWdygu2MIyg+C48POCXIVrAz+fVEEFsc",
+	"0hRYoSHsfpmgbxSG7RXqQUFtvcCKJQx75lMGZPzOiMNgh1wSsrnZPJ2V82Ri953EeCKI67A9cy3+sK5v",
+	"NTwjw3BLAi3O397CXhncYeIH+oZ1oC2dhiY0oO3GFFT7viDwgobhgKsJm0KB8mYhfqN1aIc1T+qBoPI2",
+	"RoosBkBkFWpt8EPLM0YFLGMOARqWKiN5Q+vaodOzDUov2agUW3i8X6yAa26QJobPqhwHubHMmM8q67yG",
+	"4TN7JT9dgMRy4mA0z7qVU+1uPkZgw3KyuL9IFiuoYserse+tEcW16Zbs2gZB/VFHdqM6snlX90XJHtva",
+	"hFMtcwjJlt79uxbJ3bWg6bRqFS3PtrmyYWZlEvR7rDyraT7JrugiZ1shoO++Nzf6A/KumKmKJnmuIzhl",
+	"U3HFDJM5BK5lTgB/AYu4YVQxo1dM5uR/wEuOY9dXsoxhkQp+NeC1GBZpAjpB2kIA/c1MKQ6kjKY1g0e4",
+	"SLMWdNitwcYSJjRKq0tCwWYzzrQdZ3E9S82d0GDcT1iPFJsDv6YWHcI/SPJvmySvW8untnQgTSK2b45I",
+	"CdCerQv6691ImBW5SeBNZcpWsejA3CSgESUOiW/lapDBCyNE0AHRnzLfy3rHmJ4S2cBuIT6UwiHcmgto",
+	"bQMN4sF+IFK3GfC01SZHhfbBUml9w2TB0ZS1tTjvJJn19XnMbNgGmCYKkd5cYxLY2IoVC9BpHUlis81y",
+	"/6jpg6eEorE0HTDVhHHTVXrG9XxSLyRLb+sT91q5Q2ITGOCLPmnqOU3U9nA+4M6PXxZT3VpmXmoEUuP5",
+	"TdNI8z7o0qkXYHLq+jY/EE1B0HAZuwNFvLCCKh6DwRKIuGfm+G4TQVVIX8k1goPzzsPcUOIm/mwowds1",
+	"foy4qoX8n4039zEbZpThU7N3hksM8rAWamse/xEK9VkHWKOIOp1X0PwNxHjbVGCJod32yNH0xvGg5QFR",
+	"NiAIHBZILTl7p4gPlT594+FAojZkI5Ey50n7UBqNJ1qw1j9DM6PnLNLMp29yMxWT2YjtAf9KqEnf6ZRm",
+	"h5EqjSCtacjUNcMaC1PSxDbiWdvo64iH4ppEUKvVVyK5gA6YNhMZdA6iJsAqUoY9icSsFBCz3Aaete5Y",
+	"GeoCfYOBjJgkZZGYRpxZV40mF6VltAqRLkiEKpOC7Z42zEY28TeFrrPQtPZtRdAN+QFUMOdMvYojycaq",
+	"OhstDha21O2siN65wH42t4jgWRptlK2ygIjgHpHsrd1qjuc33mnV5nII1txd90bxSdsvj7g6wfpugmN+",
+	"pWnVxRiM7ta8PbDZeu4exL4//D3b9fcsNGLKCPwdeXxMJTo3LDTzJBuPN/JXYMHNMU1iJqWHtVyEmLaw",
+	"sQVEpyoWx7KirV+JlZEj4hcus0+m9NJm8mo0J1HWdjSbCHzCeAew62nC8iLyWfHlnFDmDWUhAsJkLZtW",
+	"pW1yZkSLKU0v8zWj0znLzIXZQD2iKYOy4c5Sc2UK+KXmqYQuMlZXGB7wZtZfNms7ywWRs2CS98mFNqnG",
+	"huhMbItDR5LQAccpTQ9gkdpwWxOPi6/dk8RHju6bZuz6fep0QRvwMVPZU07ct/92JjQl1BPDn9IJ7XV2",
+	"RLINAQ7YHXHW6hdgZEPBKZGcJnIiQKfVopdvA9lMPnfWt7E8TQ6U/A2ThCc4A0tA6xCL1uCb0wE3PXht",
+	"oAFslmZT+gVN3iMzrnEbLQRoCrDzL6s2aG7nbbTc20SA1o0FrM0BnD19lGyjTx/9uv2wy4/O/vc+bJP7",
+	"r+L8R5bsas2PE0bTOGJpmZofOtJqRtQM4bV+C5Abbp4C//vBmwxfPi9Mger82OnKxgX/Yf35/KtbTjN+",
+	"VyGfrjL47L7PL8xK3+15zq01b3cCkaB6ihgpI+qYqiZ4zbXUwaaJiljoDbif31+fSJaLPCjEYgrYs+rc",
+	"4HLOXBXnfwK/ubz/DphhWb+9AelaFmF/h1ruZ0yubMLab5VefSrSgbdlHfG4Wy+nmWi9o9MlP6CrQm9+",
+	"P7sx/tKiAuX82/aAH5VxanUH/vwW+q1V/rXbqxxrcp42rE3w6RSGVTbAj5LC9VmYBz8uGUWo/Wap6B0H",
+	"2jgIVY61cWiIwdW7jqhZnPF3GK54HEZqa5LvbuHyL6nwLgg8xUJbHiJTok0lAzsI6tg5R0KOhcUXBpzT",
+	"NLUZ/zE0PhbQUDN7Gyr/kpeZydettDDghVIUI+MYdSc3XyYpu4rETJJEX3eS8bzc/oq1kbngbGnKfgaV",
+	"Ol36MxiuqGEMxHMbJYzNXHkZ48VrciNIHebnYrPzZO68dvfS+VQVBj5mg7Nup79XToruHmTLNsdZynHy",
+	"1g25vzDk/eVDbjdl2Jx9raKzFp//UDm26Uy7zgmpW7knIzUfW+e4AZPYfa+RdXWsex7FngdiFSmPIZBl",
+	"PpHlG6n+gIP/zPQWESnEnUcKIqbBq7M8I8pO1TaR1bmf6prK5ZHo9hi22MZ0UZCuK51vVHFggW7YvM5t",
+	"ko1TJmdxbcKhBbSxsM23zK7vSePz+4OqbImqnNNLdPYaqA9pcPlroCzrX3ClmNwCMquQPo/C8Ja0hPQ6",
+	"3QG/No1FPGIoC3djqSc0tAlQmawrRZscmc5BvQ7MIgc8sSW6TTd4K1M2Kel1Jdh99zuPvMw1DLJv65DQ",
+	"RTEUH11ibllP32gYQgm1gKbpHOqCV9216ozQO6d2e78DarcSdw5zByPEqd7Wwfg7hG920TXXB2z/w3iz",
+	"mfHGaJa52Ybm9KygdUvi0rXcuHCH9pwjpJeFZVjF1DYu4CVrQ5qT0aI97xOWiAkUxlkt2mNc/ruJrA2h",
+	"zqsrv5io7OoAL29prLoHmn4ItROd5JmKNfnwpCTNQtBvIdh5wE3kb8sxsuSBXnaNkOakqSMdxqwYeHdI",
+	"aM4NbTFKLek7EXvAJPeX22kQWPXqKtolrQzrLoRjdz9NOLZdaHU09u8rjPrrNArpnFyL9FJCeN0ULGur",
+	"7Cy9TaJm8igY5HRvKhjrXvAw7LDuyGWdJSdKFhe5mhdjFGPR53U2oXFMrhmRkyjRRA+3/GW+gzxJqybL",
+	"X/S9bKFZ1keP6TbX4A99cZtWKGpyanIS/Wvwf1fxxyTitQqgmQxRy7o80z9Sf2+C/ppW7jnotEqaYiVb",
+	"eRnxLVbxqt+T7zxrxIcdcw0laP9K00f+y8+N/r7rH/4vP2+hK59WbfBIKzd7UEhFvRjOcxK3pTayUS0j",
+	"ucbOPyjTNilT6R67/WcjfidVFvUZ1g4E/Mp0Up3FoKfo1ULiRtHUtMxqjZtrD/iSML8k2tRi/TLanvmm",
+	"LllY3aHxDhPAX0Y1jQaOcU1D34D9j3u6pfYTXDPVKmV3C1f0RlFzVTbjE71EKBxoi3BwFntuCcFDUJGh",
+	"LgsmWtuSPE3segw1PVoLZmS8mIZOceEakyOVGQH1rbWW4wE/6ACryNPGmpQcVFmKXfPvCnvx0kBhTUHQ",
+	"JrzE6PspCcbHLhixMb3IabQ9xy1bcH9zEIvkb5W6fpqQOpNaMKGS5OrKglD0MWpW6SVYsmUuQ1Y3cFkI",
+	"3qfiSC9X8yMt9UlG02CyvtTH17M43lHsnSL4BhFXLC2WR3AyQAu1mKbGxtnPG+TIUt0pbAPMsmZLnMWl",
+	"Lo3kKKsOC4WWBtxysVHEQwxYwyRVma8I6geKlLXJt5EyBZKM/gu6rzfgkIFayA/mIXY6mkTjSRyNJ8ov",
+	"Jq98e/7s6Q6TAU2wSjYb8GuRgiNWoyZVwYSF5DqlScJCqMQ0mHU6e8GUppfwFzMdf/HrXff7pqQj6DMV",
+	"cclSBbZoPV+rTZ4UTfvI4bBK2khfzkPI8SuE82o8hN8GfAjZxwQaOnBF4CC1io8Ff4Tgti+SHsFte9Qe",
+	"8AH/fqYPRs65ou+8vA2y4OTs+6eRQqC9FFKNU3b2/dP+gO8QXwOF6H/8vjlZ+GY6k4pAawl96HOoLo5G",
+	"eT4nAZXsEN4eNKALNUkmKZVs0DCHgJCGHHclTPqwFkpgBDDj4+tJykbRuy+gThhMKxVNVVZ53fzukyaN",
+	"JUA7ChmhZrYWbPoHmAoKms0wejFmSoFswUMSRuNISSxRiaXQgglNaaCgQroWyxSTWFeZNH15L4p925NL",
+	"XQuzD18aVIhiv9UmT6nScAgC2+5qwAXcPxqTph/QEfMNtusP/9f/4rc8gJhBgynF5TVhHI98kzJ26Q34",
+	"43kaxXEUtNrkXAPO9nKSCQ2YJM3Hk4gzyTzyZ5pQ/VcLDSwIbS2bDXg6433i/7//8//2//zv/+u//Xf/",
+	"57/9x//6b//x/zCLx2+/wLUtPuTZr3xCYz1qKDC1vz3g55CETrEcPcpkIpV94h89f6JffHGq/93xofDc",
+	"8+OjU+ykgNAT6YAbUItUS5UEjP54whxhrHGMzHgQC8lCzI1HT5n/hak+NODm0Yp0j04ef/DWR6z4OooB",
+	"yBivC+c5iZRectbtu5mX1rMkMKBcK1yaCnqwbqAVFhDYGNwjY6jyxgWM2PKIn1mBNBRsJwkNY3Rn+APe",
+	"hKJ5WVEZeMbLnSJUQaeDFgYOyz5JqJTE1/fnApsY+Ojvsh9sMQW4YQn4y7JCDXDn/be4hBHCoTrVXjOI",
+	"urWONGPFc2vCsXpk0MBrKAcNj5iL3PJIV994rVJkF63oj2oMGimLGdwHoS9fg4QsicX8iyU+obeNcuaL",
+	"Ky1M6bunjI/VpNHvdTrgGbKfc9+QBjwfVzmsIPZ5Eqk87Bn7S7oLXmUArFpwXtezfieck3D16gB/hnNc",
+	"ouawxSXa3JSq5eQ2ytoZSFC+cumC8iJJelFOMxiNw6TJ3gXxTEZXrFjpKrOBdrrnHacpw4Zh2CFVbEdP",
+	"1Kh7usXluo7IOuvt1VkvDrqFBYP8o7VsvNNwl7qdziHpGRWdQvnNwkJ7S2LZwbHdKN0V4zU1N2WlD7Ui",
+	"Jr9AkKoC8ElTJPTtrAzKoPeXSTB9Ll787fv5EhDiqI2bX+032zIL6PsGBDCTLM32y/KhIWML8uHCg0jn",
+	"Fh7TLFLMVH/heaSHER9XD927H6tDJUI6x09jdegqYbU8NAUSnK8km9msKZtlj31i/82tq3lpBHHwFwfe",
+	"jtkBOenLtXU+ElPnR2OYV9BwPq754dPVOwCVtMI5gr9YXXc2zOC22nmaxdMqkUQBKbzoERonEzpkKtKP",
+	"LfGSnhXm+ihJOdb5B2tu9BugDsm2nERaE92WB9DdWB1XYAF2vw90xOpw8+LWXaQsfA9+gepqb/jcsJAw",
+	"ksW1RUGb2Cc0YcXeApEkE5pOoTSWltOdkmuLiPoYsMldzm0S1Zfh3U0w6xN3z197l7Z+lVYSeOM7kRYf",
+	"bhsv/bls/Ky44Y9GOH5fxYIskB3KsoJYLTDS3ffwyuZ5b+4oNnka6dqSGj4lQrXWrJANlisMJXQ2KkNC",
+	"1aRQIBkgsNw2sAq3z+HtLaoNd3oTNTbaO7bqJrrPfWSX1ufj/s9AhO1na96lOQ9Wy6K2T4YwZvSycRG9",
+	"KPAANi6y1jwPDOToccmb7EbFhvkm9h39/2BysY0AloXB4zg+kRNTsGB6iBoImtYLuvz1JIrZgPsTKi+m",
+	"ImU+lssWM5Wtsk+4yJrmQt0y014VO6kSxkOt28Des73EYuzpDV8ylhSNlhqeYKk9WgAUNmYyQILvzUSm",
+	"vwacGjYDEdd8oYGgp3cTTLLqqFm5UXLk9FLBLiApuYauqSZqCYeGJiXWnIqTFLtUoRvMetZtfYE+uBEs",
+	"HFTevnMSJe42rqk+XPDPcI9EI1yP2TTU/YW1oZwIQPDMQqAAQmElxlTfpAR1frQlX2ukGEdXjBMKhfdT",
+	"dylxdMVIzGjKjS8sUnrRLGxlEMpaYxnbXmHtUxqiJylfpgW586Q1mg+4JtceuCquofgrVcs3ooToE+p0",
+	"2zXbmtL5gE/oFSNDxjjBvYH7r3j2sDm9DfNeNOZQiRkMvC6u4KR5f50oy9sAB5Vx1UwYTfVptslRVkFX",
+	"g3ABNSMMRKZzFpLriYgNaYmUXEDPQ7fIJ3hvoKmSvVmVDahtkx9O5CWwFSj9iWmzUmCnsv1uBz01zprQ",
+	"GNfH6xcpQiVutE2gdYFeCHSEjhSRKopjwhkLJYnkgC8ugjT9478cPz+/OD0+P35+fvLiue8R27J4r0NC",
+	"OpcteAWVGRhmv9shfkUPcujxBj2152KWGmf0QmtwqDqIXbUNFap0ZGjSXEPOWG2+1ASJNIXTyNt5kmrw",
+	"loyaV912dyds93b265s0V0rbcx48xlfq5LCY3vnbTGR5j1U9ZJ2UlrusnOjWFtm/mb0QPNfpmolvaVTM",
+	"y56U6ltCGKCzif0169lz1rNc8eucdx6VelkjiB7udzzTnfUCQtsb/YMegsOc64cMJ8eMs5TGi5svw1OD",
+	"IPdYmGCPhteY8ejtjF1csrkFtanNt2JnHzacDbi1GRaQ24olWdBuwZCLN5HBTdyS4jvnwcsaZdkyHclQ",
+	"7zJfQEEBG7krkdG2j6wld7YXCVZByeGSA8GE5wpn0r18Z0+lWHYtZ1EZn0FOlHGbwzr8gRRJ9V0HlplV",
+	"I5M0R77IJ+utfIGxfdo+VFQFEzKDzL1ce3FUomNkDKgLKXHJ0DJfbRDFLFDoSzARqdrRQllI4K1MCdBX",
+	"R0vPM6nVGhmNOXTdM40FUi19gSwsA5HkRdvyKLNhKq4h1TthXBJ/91p+CRP86Zef/9VH6V2LOlwqRrUI",
+	"N+ATEYe2xITpq37J5m3yxIgwcTRi4BHWQtlEQOCTTTXfhy/k4YBreVFRtwIZjnVP6tFQd9DilBAculyc",
+	"w6+Y3NzXv6is1UW+CKNQYT/jEKkGxrhAWwr4HsHX9I/M7YY19MlXjKYs9Vs2FmavSkJCA/K5HuGTdlBX",
+	"Kr6QLBA8lI3+3v1Op/b9dHbg2Jy31iWdvUuilMlFHtbNOS4cAFK28JuD0Ytvfvz7j+d/jp798Ozgpydf",
+	"xc+/+bH74/lP0fPes/02yAnt7oP7+53u/n6n0+6M9uijYEvsyYBhNbGC5f76wprxPjzV16EU4VyD9Dm4",
+	"+FjwURwF6ndjCGbBLI3UHK7sURJ9x+aaEjT6r994DQzYsZ/1FXVIO9wcS12UoQGWrp8jKUe6jq1V63lc",
+	"TRtWJ4Y3zFrIED07C7PY48iwQQ9J+kRckynlc8MbQa0vDdcmz7KusSaEVigsBwSxrgsU7humXuHqt9mH",
+	"W15oqnph4dLTREDROPvioPjFRZ6J392W3VePu/6qKxpbp+3n5IF95fbydbDyCdMiQzq3eJnom7tC4HjC",
+	"gpim0AlpFMXoIVEKQsZFscXSYsxnJLOe0QMuRpb5ogSTie7+y1fnPpiRhnOl8fN8kjJGpGKJ7A/4gHfb",
+	"xH/54uyc2NX6buusmN2TBA1hWsfRAs/f0Yh29u3RTu/gPmlO2LtWe8B7bTMXxFXHc+LrR32cFlaC41/M",
+	"0tiH9pITRkNsxc1CFh5iqDsh5NXpU705I1pB4D5yOS3W+DnH81tt8gJrdkCnFyjBxjia6mAkMD5B4Q4t",
+	"l93T4pbektzVstYhxJfv7ejDpyoaxtijBOLXKElSZhbw6vQpDGakpuEsuGSqPeB7ZcDtvjc7jMIPgFJa",
+	"pzZx5UYyDCYsMA3GNHS8bM8WmrY3hU0GaEoejUa2s79UxDe/XEBts0MSTW2wPowDaDlLjNgZpQbIjmAW",
+	"EjoUV4wcdMiUjWkSvWOxzEJ6KZ/DOCELhBY6MSj5HCx4YCBOMYKfFvvD+Yi1mozIPnmdweGN3x5wsPVg",
+	"dKCRHJvG+ib7pHdAnn1l0N8jXfLNVxCrH8d2ax55+eRrb8CTmEYcEwtQKZlOBSd0FkYCvriKQiawnlKr",
+	"b+9TlkSioT3gEFmo9wAXCosezRTE5oP5L47F9Q5U4YV0vw7x/3L09OTJ0fnJi+cXx6enL079ATch275F",
+	"cJGWDgUSCPE6g1FbzOIQpGdHeB5wWJqGy9uZUNTWo/NtypJPSvO02uTINEXPBHds2oZVeg6rSQSaW02C",
+	"pRjhPCtk7VdwdJ9U2HaB2eg3AA12Ez6GLK6YGYNQGNFxSqdt/KGmRWxCewf3G/3Go9HD+2HnYffhw/3g",
+	"QXj/4BHtjRilneDggIad7gHdG472R91hb9gZPuz1grB7EN4PugfDzqjToZ2Heqzo76zR33/Yg5oJmygD",
+	"COKNIlDuUDvI7mqj35glF53un588/Ot33+/95dFPvR8f/HBwvn+697L3vPssf3aWxo1+Y6JUIvu7u8GE",
+	"qraZvB2IqSGxil8U4Y9nsrtyji/Zu+RPufaBYaIa0n8CQNvP4z/tXb7tfN8LH23LTQ0bO480aV8ltPxg",
+	"2WpiWgkCd/NMV/3rya9RcdlKPuaadQH4fneaTR7iomiqIBPIUk8rEL4yEmBBHnQFhXpKi7i2Y/eBZ0hF",
+	"MSvOI4IHWlxAaUNLLkZsCcU11y8MuI8SFyT2qMlsOuQ0ilEMG4nUShAwTpIKfXvQpWq4jVa/7mE2FC0z",
+	"IFzTijpxWr2xMNlWsdOl3GGFXycjd0s5yIRhxPyDXqfoudkojvtuGIzX0Ac+k3p2RsO5RjD3IO+IGrdh",
+	"kiU0efyn8JtJd1MG8rE5x/hP308fXTW8xnUUQv5F72FnmyxjnYaLwPkjoqmSbH7D1hHNTcVQfLNQdmiV",
+	"cgaK+W0mWBZZ/TjX81D/RdXYOANwJVoddVTivlHYrII94JlOaFQ/BW3pwGAQEsG13IGvWGWx6sEBBzXH",
+	"6pEQxAE08560uiHEgFDUtAVnVfohhERY/dGoihh5AoqiDcExD4Duk9co8KxXQw64ZWLVypWtx2J1Ho/4",
+	"SFF9YD9FNcvLXVEYTeITk6MPL19MIwnJ8lAsFYdxvst1Nvc7gMyFEuIi1hIJvIrfoaGMDmPmt8lzYY51",
+	"ztSi5tYmjxG/IMhqwC22WW5pQ+Yjc2JtcoIseMyUOVGgVnAgyJYGXAueh+bXjPaTkdAqqyRUznkwSQUX",
+	"MxnPSdPRx9sZT/cHPOJueddYjJHt50gJViV4V59plZZoNvMHV/8IXN3GKfzBYNcwWI9gBkNmP/2Vc9yP",
+	"rFR9Mu+8pXw1VCMJHHhZGzQwMkahNObUJBWAymiUFZKBliLzWqPdTqcFNTv00xCCTKi8hH7AELMxTdTc",
+	"jgJaEM3Lv2AIpWRK8xMnnjibfsBzBUi/FEYpC5RI556JQciGgnpC2TyiEEtNMdjYM3GUYSSTmM7B2K6f",
+	"jExNERPR67/1STOgku1EXDIuIxVdsXh+COUl9I/YVw3mF5zh5o1f3sZgm5LhekXYNcMpzAqBkzJvV+ab",
+	"JgQmihBeoDKrEuGGRLcRNBggMOBJygIWMh6wvl5YqbKEXUKSxHMrD2Xww6qwS8qNvwIMWRMu+VhMp3TH",
+	"FkgJLQRkHhLRxUS1jAe9zmLjTCN29i6JIWjIhGxVRUhGoSyER0aKTWXd6gReY0rfneAbNqHdfsxCyWia",
+	"0jnEBak5RG2ORDptLKa3H5kKFtY9sYhGXl75hnCM5UpFvLTKBY2jFfUsKpPcYRMJVIfRr/3z638eDN51",
+	"OjuDwbvu12+++Mc6BQTOLeJlOFvVULB27YjFQgw3qxsBSJcVNiDNIqraqiEHWy90cLCuzsH2qgZUhigi",
+	"/KwAIu1lo1dU0bRscgh5QcjAh+QuxpIYIW4mFcaIqkjB6R3zccQZg9g3g7QXBi5H+kXyNApDFkPo5opA",
+	"TZtPuNAz5c2WpBDJ0joRlQCj30f68dcRR8Lqer6ROju8fPe9OZLVJk5jXTQs8nApHwZWusi6m/jQfme/",
+	"1a40PkogA9u5Kp8R9m8N99dW4saD+H1gPhisSihbcQdqpHSsqYRUTBi1p3vTlNGMvS3vdP/YJgFC1AeL",
+	"Q1lsB2R8EPbaYeWvCSNDEaKsIU38BpbwhcYzbXLEzXVFvk+CmNFUS8Tgxod5POK//+DbX3y8KdAuv+h+",
+	"sDMvFlHba5OMAAPdkBOaMuMNH/AsmMX4xEuFe+EgbJd+0swSuCqNHy818DKSckP3dtV1b2zGjxAWH6OG",
+	"wUckeWtI3f1fC6mDipZKpL/+2ru/Kx8sUjAyna8mzLPKsP8khlKVy+hd39JETL6dKTJkUOwVqFvmKsWA",
+	"95sTK9NlclvEaqZuS6o+hcDzByX87IS/PyjirzMqhanV5HDT8HzvfQOzdgoB+xDZukzONXGvEIUbimA2",
+	"haxtE5GLZQsyr8UuOFTNIsuDPY2uGLdFpzJCR2PCeJiIiCsJ1i2NIYwrc5/buQz9LaP/H2NXrNswCER/",
+	"xWMi5Q+6Zu7QDl3agdjEQcUQAUnVIf9e+d1hzvJF6hZF4gkOHJy7e+959rlQ+mxiKMn0JZNcNeYmxh5j",
+	"n7WR1Mw6mWBGi4VBuNmaoSo5v3STycUmUKWq41V90ofJBQX1XTDPGvOB3PeYO5ZBHquUsOUWEODMjtii",
+	"H5G/EnZd1+TupljSOqfoXm8n7/qqk54F7FuMk4b6cYnzpkINnnPa831F2gopesv9x2ZgKqLAZEMNLRLk",
+	"oUm1HXywg6OiKuLMFdaFeiExF8H+7V3PflpdiSIMRHeN1UNYrnkx4NKSr7oLmhgOKXxlZP8d4o+3w4ie",
+	"6W4ngpP3h3l17m6TXb7DDJlsUp3c2wGttAP9eBNDFdXes9R42UHfnPRfWpG+G80V8m5CxWX/GZC9h15L",
+	"/g29ECsp/QUEBhxWYmIa7yV9ht5OeK5MyNzO9DUWd+YHF7uDl6SDIKKuxBJPnLlm2NVoLQ5boUX5D7cy",
+	"OgXiWkzn6aGPwbtg5Y4nm23APaxlk1vtqvb6PykmCUj6wd7i/cM0QfFJkGsk+UoFGTNc0VHaw0KlPGii",
+	"pHgbL11jSsgtqQW+x9fjLwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

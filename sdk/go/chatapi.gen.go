@@ -249,6 +249,24 @@ func (e ThreadUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for UploadStatus.
+const (
+	UploadStatusPending UploadStatus = "pending"
+	UploadStatusReady   UploadStatus = "ready"
+)
+
+// Valid indicates whether the value is a known member of the UploadStatus enum.
+func (e UploadStatus) Valid() bool {
+	switch e {
+	case UploadStatusPending:
+		return true
+	case UploadStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -345,6 +363,34 @@ type CreateTokenRequest struct {
 	//
 	// Example: 3600
 	TtlSeconds *int `json:"ttl_seconds,omitempty"`
+}
+
+// CreateUploadRequest A file about to be uploaded.
+type CreateUploadRequest struct {
+	// ContentType The MIME type (lower case, no parameters); must be in the tenant's allow-list, and the content must match it.
+	//
+	// Example: image/png
+	ContentType string `json:"content_type"`
+
+	// Filename The file's name as shown to readers; no slashes or control characters.
+	//
+	// Example: diagram.png
+	Filename string `json:"filename"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Sha256 The SHA-256 of the file's bytes, lower-case hex.
+	//
+	// Example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+	Sha256 string `json:"sha256"`
+
+	// Size The file's size in bytes; at most the tenant's limit (default 25 MB).
+	//
+	// Example: 48213
+	Size int64 `json:"size"`
 }
 
 // DeadLetters Dead-lettered deliveries.
@@ -2010,6 +2056,122 @@ type UpdateRoomRequest struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// Upload An upload as its uploader sees it.
+type Upload struct {
+	// ContentType The declared (and, once ready, checked) MIME type.
+	//
+	// Example: image/png
+	ContentType string `json:"content_type"`
+
+	// CreatedAt When the upload was started.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// Filename The declared file name.
+	//
+	// Example: diagram.png
+	Filename string `json:"filename"`
+
+	// Height An image's height in pixels; null for other files and before completion.
+	//
+	// Example: 720
+	Height *int `json:"height"`
+
+	// MessageId The message it is attached to, or null.
+	MessageId *string `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Sha256 The declared SHA-256, hex.
+	//
+	// Example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+	Sha256 string `json:"sha256"`
+
+	// Size Bytes.
+	//
+	// Example: 48213
+	Size int64 `json:"size"`
+
+	// Status pending until completed, then ready to attach.
+	//
+	// Example: ready
+	Status UploadStatus `json:"status"`
+
+	// ThumbnailUrl Signed URL of the thumbnail (at most 320 pixels on the long side) once made; null before and for files that are not images.
+	ThumbnailUrl *string `json:"thumbnail_url"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+
+	// Url Signed download URL (expires after an hour; works without headers); null while pending.
+	//
+	// Example: https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&sig=Qm9v
+	Url *string `json:"url"`
+
+	// Width An image's width in pixels; null for other files and before completion.
+	//
+	// Example: 1280
+	Width *int `json:"width"`
+}
+
+// UploadStatus pending until completed, then ready to attach.
+//
+// Example: ready
+type UploadStatus string
+
+// UploadId An upload id, `up_` followed by random characters.
+//
+// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+type UploadId = string
+
+// UploadResponse Envelope of Upload.
+type UploadResponse struct {
+	// Data An upload as its uploader sees it.
+	Data Upload `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UploadTicket Where to put an upload's bytes.
+type UploadTicket struct {
+	// ExpiresAt When upload_url stops being accepted.
+	//
+	// Example: 2026-11-24T21:00:00Z
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+
+	// UploadUrl PUT exactly the declared size of bytes here, before expires_at; no headers needed.
+	//
+	// Example: https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&size=48213&sig=3kq0Q2d9
+	UploadUrl string `json:"upload_url"`
+}
+
+// UploadTicketResponse Envelope of UploadTicket.
+type UploadTicketResponse struct {
+	// Data Where to put an upload's bytes.
+	Data UploadTicket `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // UserId A user of the tenant, chosen by the tenant's app.
 //
 // Example: alice
@@ -2136,6 +2298,11 @@ type RoomIdPath = RoomId
 // Example: tn_8f3a2b1c9d0e4f5a6b7c
 type TenantIdPath = TenantId
 
+// UploadIdPath An upload id, `up_` followed by random characters.
+//
+// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+type UploadIdPath = UploadId
+
 // UserIdPath A user of the tenant, chosen by the tenant's app.
 //
 // Example: alice
@@ -2176,6 +2343,9 @@ type Unauthorized = ErrorResponse
 
 // UnsupportedMediaType The envelope of every refusal.
 type UnsupportedMediaType = ErrorResponse
+
+// UploadConflict The envelope of every refusal.
+type UploadConflict = ErrorResponse
 
 // ListDeadLettersParams defines parameters for ListDeadLetters.
 type ListDeadLettersParams struct {
@@ -2374,6 +2544,22 @@ type CreateTokenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateUploadParams defines parameters for CreateUpload.
+type CreateUploadParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// Ids Comma-separated user ids, at most 100.
@@ -2421,6 +2607,9 @@ type CreateSubscriptionJSONRequestBody = SubscriptionRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
+
+// CreateUploadJSONRequestBody defines body for CreateUpload for application/json ContentType.
+type CreateUploadJSONRequestBody = CreateUploadRequest
 
 // PatchUserJSONRequestBody defines body for PatchUser for application/json ContentType.
 type PatchUserJSONRequestBody = UserProfileRequest
@@ -3325,6 +3514,88 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /unread (the `GetUnread` operationId).
 	GetUnread(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateUploadWithBody Start an upload
+	//
+	// Declares a file to attach to a message of a room the caller is a member
+	// of, and returns where to `PUT` its bytes. Three steps:
+	//
+	// 1. `POST /uploads` with the file's name, type, size and SHA-256 (hex).
+	// 2. `PUT` exactly `size` bytes to `upload_url` (no headers needed; the
+	//    URL is signed and expires at `expires_at`). On the local backend that
+	//    is this server's `/files/…`; on S3-compatible storage, a presigned URL
+	//    of the bucket.
+	// 3. `POST /uploads/{upload_id}/complete`: the server checks the size, the
+	//    SHA-256 and the content (sniffed against `content_type`; images are
+	//    read up to their header and refused above 50 megapixels, before any
+	//    decoding).
+	//
+	// Then send or edit a message with `attachments: [upload_id]`.
+	// Limits per tenant (defaults: 25 MB a file, 1 GB in all; images, PDF,
+	// plain text and common audio and video types): a file over the size
+	// limit or of a type outside the allow-list is 400 `VALIDATION_ERROR`
+	// (`field` `size` or `content_type`); a file that would take the tenant
+	// over its quota is 409 `CONFLICT` (`field` `size`). Another tenant's room
+	// is 404; a room the caller is not a member of is 403.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /uploads (the `CreateUpload` operationId).
+	CreateUploadWithBody(ctx context.Context, params *CreateUploadParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateUpload Start an upload
+	//
+	// Declares a file to attach to a message of a room the caller is a member
+	// of, and returns where to `PUT` its bytes. Three steps:
+	//
+	// 1. `POST /uploads` with the file's name, type, size and SHA-256 (hex).
+	// 2. `PUT` exactly `size` bytes to `upload_url` (no headers needed; the
+	//    URL is signed and expires at `expires_at`). On the local backend that
+	//    is this server's `/files/…`; on S3-compatible storage, a presigned URL
+	//    of the bucket.
+	// 3. `POST /uploads/{upload_id}/complete`: the server checks the size, the
+	//    SHA-256 and the content (sniffed against `content_type`; images are
+	//    read up to their header and refused above 50 megapixels, before any
+	//    decoding).
+	//
+	// Then send or edit a message with `attachments: [upload_id]`.
+	// Limits per tenant (defaults: 25 MB a file, 1 GB in all; images, PDF,
+	// plain text and common audio and video types): a file over the size
+	// limit or of a type outside the allow-list is 400 `VALIDATION_ERROR`
+	// (`field` `size` or `content_type`); a file that would take the tenant
+	// over its quota is 409 `CONFLICT` (`field` `size`). Another tenant's room
+	// is 404; a room the caller is not a member of is 403.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /uploads (the `CreateUpload` operationId).
+	CreateUpload(ctx context.Context, params *CreateUploadParams, body CreateUploadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUpload Get an upload
+	//
+	// The caller's own upload: its state and, once complete, a signed download
+	// `url` (and `thumbnail_url` for images once processed). Another user's or
+	// another tenant's upload is 404.
+	//
+	// Corresponds with GET /uploads/{upload_id} (the `GetUpload` operationId).
+	GetUpload(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CompleteUpload Complete an upload
+	//
+	// Checks the bytes `PUT` to the upload's `upload_url`: their size and
+	// SHA-256 against the declared ones, their content against the declared
+	// type (sniffed; an image's header is read and one above 50 megapixels is
+	// refused before it is decoded). A refused file is deleted, with its
+	// upload: 400 `VALIDATION_ERROR`, `field` `size`, `sha256` or
+	// `content_type`, `details.reason` one of `size_mismatch`,
+	// `sha256_mismatch`, `content_mismatch`, `image_too_large`,
+	// `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
+	// complete upload answers it again. Images get their width and height
+	// here; their thumbnail follows asynchronously (`attachment.processed`
+	// in the room's log once the upload is attached).
+	//
+	// Corresponds with POST /uploads/{upload_id}/complete (the `CompleteUpload` operationId).
+	CompleteUpload(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUsers Find users
 	//
@@ -4484,6 +4755,128 @@ func (c *Client) CreateToken(ctx context.Context, params *CreateTokenParams, bod
 // Corresponds with GET /unread (the `GetUnread` operationId).
 func (c *Client) GetUnread(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetUnreadRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateUploadWithBody Start an upload
+//
+// Declares a file to attach to a message of a room the caller is a member
+// of, and returns where to `PUT` its bytes. Three steps:
+//
+//  1. `POST /uploads` with the file's name, type, size and SHA-256 (hex).
+//  2. `PUT` exactly `size` bytes to `upload_url` (no headers needed; the
+//     URL is signed and expires at `expires_at`). On the local backend that
+//     is this server's `/files/…`; on S3-compatible storage, a presigned URL
+//     of the bucket.
+//  3. `POST /uploads/{upload_id}/complete`: the server checks the size, the
+//     SHA-256 and the content (sniffed against `content_type`; images are
+//     read up to their header and refused above 50 megapixels, before any
+//     decoding).
+//
+// Then send or edit a message with `attachments: [upload_id]`.
+// Limits per tenant (defaults: 25 MB a file, 1 GB in all; images, PDF,
+// plain text and common audio and video types): a file over the size
+// limit or of a type outside the allow-list is 400 `VALIDATION_ERROR`
+// (`field` `size` or `content_type`); a file that would take the tenant
+// over its quota is 409 `CONFLICT` (`field` `size`). Another tenant's room
+// is 404; a room the caller is not a member of is 403.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /uploads (the `CreateUpload` operationId).
+func (c *Client) CreateUploadWithBody(ctx context.Context, params *CreateUploadParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUploadRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateUpload Start an upload
+//
+// Declares a file to attach to a message of a room the caller is a member
+// of, and returns where to `PUT` its bytes. Three steps:
+//
+//  1. `POST /uploads` with the file's name, type, size and SHA-256 (hex).
+//  2. `PUT` exactly `size` bytes to `upload_url` (no headers needed; the
+//     URL is signed and expires at `expires_at`). On the local backend that
+//     is this server's `/files/…`; on S3-compatible storage, a presigned URL
+//     of the bucket.
+//  3. `POST /uploads/{upload_id}/complete`: the server checks the size, the
+//     SHA-256 and the content (sniffed against `content_type`; images are
+//     read up to their header and refused above 50 megapixels, before any
+//     decoding).
+//
+// Then send or edit a message with `attachments: [upload_id]`.
+// Limits per tenant (defaults: 25 MB a file, 1 GB in all; images, PDF,
+// plain text and common audio and video types): a file over the size
+// limit or of a type outside the allow-list is 400 `VALIDATION_ERROR`
+// (`field` `size` or `content_type`); a file that would take the tenant
+// over its quota is 409 `CONFLICT` (`field` `size`). Another tenant's room
+// is 404; a room the caller is not a member of is 403.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /uploads (the `CreateUpload` operationId).
+func (c *Client) CreateUpload(ctx context.Context, params *CreateUploadParams, body CreateUploadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUploadRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUpload Get an upload
+//
+// The caller's own upload: its state and, once complete, a signed download
+// `url` (and `thumbnail_url` for images once processed). Another user's or
+// another tenant's upload is 404.
+//
+// Corresponds with GET /uploads/{upload_id} (the `GetUpload` operationId).
+func (c *Client) GetUpload(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUploadRequest(c.Server, uploadId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CompleteUpload Complete an upload
+//
+// Checks the bytes `PUT` to the upload's `upload_url`: their size and
+// SHA-256 against the declared ones, their content against the declared
+// type (sniffed; an image's header is read and one above 50 megapixels is
+// refused before it is decoded). A refused file is deleted, with its
+// upload: 400 `VALIDATION_ERROR`, `field` `size`, `sha256` or
+// `content_type`, `details.reason` one of `size_mismatch`,
+// `sha256_mismatch`, `content_mismatch`, `image_too_large`,
+// `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
+// complete upload answers it again. Images get their width and height
+// here; their thumbnail follows asynchronously (`attachment.processed`
+// in the room's log once the upload is attached).
+//
+// Corresponds with POST /uploads/{upload_id}/complete (the `CompleteUpload` operationId).
+func (c *Client) CompleteUpload(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompleteUploadRequest(c.Server, uploadId)
 	if err != nil {
 		return nil, err
 	}
@@ -6643,6 +7036,129 @@ func NewGetUnreadRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewCreateUploadRequest calls the generic CreateUpload builder with application/json body
+func NewCreateUploadRequest(server string, params *CreateUploadParams, body CreateUploadJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateUploadRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateUploadRequestWithBody constructs an http.Request for the CreateUpload method, with any body, and a specified content type
+func NewCreateUploadRequestWithBody(server string, params *CreateUploadParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/uploads")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetUploadRequest constructs an http.Request for the GetUpload method
+func NewGetUploadRequest(server string, uploadId UploadIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "upload_id", uploadId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/uploads/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCompleteUploadRequest constructs an http.Request for the CompleteUpload method
+func NewCompleteUploadRequest(server string, uploadId UploadIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "upload_id", uploadId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/uploads/%s/complete", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListUsersRequest constructs an http.Request for the ListUsers method
 func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request, error) {
 	var err error
@@ -7553,6 +8069,92 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /unread (the `GetUnread` operationId).
 	GetUnreadWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetUnreadResponse, error)
+
+	// CreateUploadWithBodyWithResponse Start an upload
+	//
+	// Declares a file to attach to a message of a room the caller is a member
+	// of, and returns where to `PUT` its bytes. Three steps:
+	//
+	// 1. `POST /uploads` with the file's name, type, size and SHA-256 (hex).
+	// 2. `PUT` exactly `size` bytes to `upload_url` (no headers needed; the
+	//    URL is signed and expires at `expires_at`). On the local backend that
+	//    is this server's `/files/…`; on S3-compatible storage, a presigned URL
+	//    of the bucket.
+	// 3. `POST /uploads/{upload_id}/complete`: the server checks the size, the
+	//    SHA-256 and the content (sniffed against `content_type`; images are
+	//    read up to their header and refused above 50 megapixels, before any
+	//    decoding).
+	//
+	// Then send or edit a message with `attachments: [upload_id]`.
+	// Limits per tenant (defaults: 25 MB a file, 1 GB in all; images, PDF,
+	// plain text and common audio and video types): a file over the size
+	// limit or of a type outside the allow-list is 400 `VALIDATION_ERROR`
+	// (`field` `size` or `content_type`); a file that would take the tenant
+	// over its quota is 409 `CONFLICT` (`field` `size`). Another tenant's room
+	// is 404; a room the caller is not a member of is 403.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /uploads (the `CreateUpload` operationId).
+	CreateUploadWithBodyWithResponse(ctx context.Context, params *CreateUploadParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUploadResponse, error)
+
+	// CreateUploadWithResponse Start an upload
+	//
+	// Declares a file to attach to a message of a room the caller is a member
+	// of, and returns where to `PUT` its bytes. Three steps:
+	//
+	// 1. `POST /uploads` with the file's name, type, size and SHA-256 (hex).
+	// 2. `PUT` exactly `size` bytes to `upload_url` (no headers needed; the
+	//    URL is signed and expires at `expires_at`). On the local backend that
+	//    is this server's `/files/…`; on S3-compatible storage, a presigned URL
+	//    of the bucket.
+	// 3. `POST /uploads/{upload_id}/complete`: the server checks the size, the
+	//    SHA-256 and the content (sniffed against `content_type`; images are
+	//    read up to their header and refused above 50 megapixels, before any
+	//    decoding).
+	//
+	// Then send or edit a message with `attachments: [upload_id]`.
+	// Limits per tenant (defaults: 25 MB a file, 1 GB in all; images, PDF,
+	// plain text and common audio and video types): a file over the size
+	// limit or of a type outside the allow-list is 400 `VALIDATION_ERROR`
+	// (`field` `size` or `content_type`); a file that would take the tenant
+	// over its quota is 409 `CONFLICT` (`field` `size`). Another tenant's room
+	// is 404; a room the caller is not a member of is 403.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /uploads (the `CreateUpload` operationId).
+	CreateUploadWithResponse(ctx context.Context, params *CreateUploadParams, body CreateUploadJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUploadResponse, error)
+
+	// GetUploadWithResponse Get an upload
+	//
+	// The caller's own upload: its state and, once complete, a signed download
+	// `url` (and `thumbnail_url` for images once processed). Another user's or
+	// another tenant's upload is 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /uploads/{upload_id} (the `GetUpload` operationId).
+	GetUploadWithResponse(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*GetUploadResponse, error)
+
+	// CompleteUploadWithResponse Complete an upload
+	//
+	// Checks the bytes `PUT` to the upload's `upload_url`: their size and
+	// SHA-256 against the declared ones, their content against the declared
+	// type (sniffed; an image's header is read and one above 50 megapixels is
+	// refused before it is decoded). A refused file is deleted, with its
+	// upload: 400 `VALIDATION_ERROR`, `field` `size`, `sha256` or
+	// `content_type`, `details.reason` one of `size_mismatch`,
+	// `sha256_mismatch`, `content_mismatch`, `image_too_large`,
+	// `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
+	// complete upload answers it again. Images get their width and height
+	// here; their thumbnail follows asynchronously (`attachment.processed`
+	// in the room's log once the upload is attached).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /uploads/{upload_id}/complete (the `CompleteUpload` operationId).
+	CompleteUploadWithResponse(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*CompleteUploadResponse, error)
 
 	// ListUsersWithResponse Find users
 	//
@@ -11167,6 +11769,306 @@ func (r GetUnreadResponse) ContentType() string {
 	return ""
 }
 
+// CreateUploadResponse429Headers the declared response headers of an HTTP 429 response for CreateUpload
+type CreateUploadResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type CreateUploadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *UploadTicketResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *UploadConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateUploadResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateUploadResponse) GetJSON201() *UploadTicketResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateUploadResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateUploadResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateUploadResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateUploadResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateUploadResponse) GetJSON409() *UploadConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateUploadResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateUploadResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateUploadResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateUploadResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateUploadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateUploadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateUploadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateUploadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUploadResponse429Headers the declared response headers of an HTTP 429 response for GetUpload
+type GetUploadResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type GetUploadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UploadResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetUploadResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUploadResponse) GetJSON200() *UploadResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetUploadResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetUploadResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetUploadResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUploadResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetUploadResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUploadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUploadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUploadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUploadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CompleteUploadResponse429Headers the declared response headers of an HTTP 429 response for CompleteUpload
+type CompleteUploadResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type CompleteUploadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UploadResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *UploadConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CompleteUploadResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CompleteUploadResponse) GetJSON200() *UploadResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CompleteUploadResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CompleteUploadResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CompleteUploadResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CompleteUploadResponse) GetJSON409() *UploadConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CompleteUploadResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CompleteUploadResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CompleteUploadResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CompleteUploadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CompleteUploadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CompleteUploadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CompleteUploadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListUsersResponse429Headers the declared response headers of an HTTP 429 response for ListUsers
 type ListUsersResponse429Headers struct {
 	RetryAfter          *int
@@ -12478,6 +13380,116 @@ func (c *ClientWithResponses) GetUnreadWithResponse(ctx context.Context, reqEdit
 		return nil, err
 	}
 	return ParseGetUnreadResponse(rsp)
+}
+
+// CreateUploadWithBodyWithResponse Start an upload
+//
+// Declares a file to attach to a message of a room the caller is a member
+// of, and returns where to `PUT` its bytes. Three steps:
+//
+//  1. `POST /uploads` with the file's name, type, size and SHA-256 (hex).
+//  2. `PUT` exactly `size` bytes to `upload_url` (no headers needed; the
+//     URL is signed and expires at `expires_at`). On the local backend that
+//     is this server's `/files/…`; on S3-compatible storage, a presigned URL
+//     of the bucket.
+//  3. `POST /uploads/{upload_id}/complete`: the server checks the size, the
+//     SHA-256 and the content (sniffed against `content_type`; images are
+//     read up to their header and refused above 50 megapixels, before any
+//     decoding).
+//
+// Then send or edit a message with `attachments: [upload_id]`.
+// Limits per tenant (defaults: 25 MB a file, 1 GB in all; images, PDF,
+// plain text and common audio and video types): a file over the size
+// limit or of a type outside the allow-list is 400 `VALIDATION_ERROR`
+// (`field` `size` or `content_type`); a file that would take the tenant
+// over its quota is 409 `CONFLICT` (`field` `size`). Another tenant's room
+// is 404; a room the caller is not a member of is 403.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /uploads (the `CreateUpload` operationId).
+func (c *ClientWithResponses) CreateUploadWithBodyWithResponse(ctx context.Context, params *CreateUploadParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUploadResponse, error) {
+	rsp, err := c.CreateUploadWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUploadResponse(rsp)
+}
+
+// CreateUploadWithResponse Start an upload
+//
+// Declares a file to attach to a message of a room the caller is a member
+// of, and returns where to `PUT` its bytes. Three steps:
+//
+//  1. `POST /uploads` with the file's name, type, size and SHA-256 (hex).
+//  2. `PUT` exactly `size` bytes to `upload_url` (no headers needed; the
+//     URL is signed and expires at `expires_at`). On the local backend that
+//     is this server's `/files/…`; on S3-compatible storage, a presigned URL
+//     of the bucket.
+//  3. `POST /uploads/{upload_id}/complete`: the server checks the size, the
+//     SHA-256 and the content (sniffed against `content_type`; images are
+//     read up to their header and refused above 50 megapixels, before any
+//     decoding).
+//
+// Then send or edit a message with `attachments: [upload_id]`.
+// Limits per tenant (defaults: 25 MB a file, 1 GB in all; images, PDF,
+// plain text and common audio and video types): a file over the size
+// limit or of a type outside the allow-list is 400 `VALIDATION_ERROR`
+// (`field` `size` or `content_type`); a file that would take the tenant
+// over its quota is 409 `CONFLICT` (`field` `size`). Another tenant's room
+// is 404; a room the caller is not a member of is 403.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /uploads (the `CreateUpload` operationId).
+func (c *ClientWithResponses) CreateUploadWithResponse(ctx context.Context, params *CreateUploadParams, body CreateUploadJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUploadResponse, error) {
+	rsp, err := c.CreateUpload(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUploadResponse(rsp)
+}
+
+// GetUploadWithResponse Get an upload
+//
+// The caller's own upload: its state and, once complete, a signed download
+// `url` (and `thumbnail_url` for images once processed). Another user's or
+// another tenant's upload is 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /uploads/{upload_id} (the `GetUpload` operationId).
+func (c *ClientWithResponses) GetUploadWithResponse(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*GetUploadResponse, error) {
+	rsp, err := c.GetUpload(ctx, uploadId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUploadResponse(rsp)
+}
+
+// CompleteUploadWithResponse Complete an upload
+//
+// Checks the bytes `PUT` to the upload's `upload_url`: their size and
+// SHA-256 against the declared ones, their content against the declared
+// type (sniffed; an image's header is read and one above 50 megapixels is
+// refused before it is decoded). A refused file is deleted, with its
+// upload: 400 `VALIDATION_ERROR`, `field` `size`, `sha256` or
+// `content_type`, `details.reason` one of `size_mismatch`,
+// `sha256_mismatch`, `content_mismatch`, `image_too_large`,
+// `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
+// complete upload answers it again. Images get their width and height
+// here; their thumbnail follows asynchronously (`attachment.processed`
+// in the room's log once the upload is attached).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /uploads/{upload_id}/complete (the `CompleteUpload` operationId).
+func (c *ClientWithResponses) CompleteUploadWithResponse(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*CompleteUploadResponse, error) {
+	rsp, err := c.CompleteUpload(ctx, uploadId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCompleteUploadResponse(rsp)
 }
 
 // ListUsersWithResponse Find users
@@ -16262,6 +17274,333 @@ func ParseGetUnreadResponse(rsp *http.Response) (*GetUnreadResponse, error) {
 	switch {
 	case rsp.StatusCode == 429:
 		var headers GetUnreadResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateUploadResponse parses an HTTP response from a CreateUploadWithResponse call
+func ParseCreateUploadResponse(rsp *http.Response) (*CreateUploadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateUploadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest UploadTicketResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest UploadConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateUploadResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUploadResponse parses an HTTP response from a GetUploadWithResponse call
+func ParseGetUploadResponse(rsp *http.Response) (*GetUploadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUploadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UploadResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetUploadResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCompleteUploadResponse parses an HTTP response from a CompleteUploadWithResponse call
+func ParseCompleteUploadResponse(rsp *http.Response) (*CompleteUploadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CompleteUploadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UploadResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest UploadConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CompleteUploadResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

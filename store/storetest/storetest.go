@@ -77,6 +77,7 @@ func Run(t *testing.T, b Backend) {
 		{"SearchMessages", testSearchMessages},
 		{"DeadLetters", testDeadLetters},
 		{"IdempotencyKeys", testIdempotencyKeys},
+		{"Uploads", testUploads},
 		{"RealtimeReads", testRealtimeReads},
 		{"StoredText", testStoredText},
 		{"TenantIsolation", testTenantIsolation},

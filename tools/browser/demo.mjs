@@ -30,7 +30,8 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
-const TIMEOUT_MS = 20_000;
+// Generous: the machine running make test may be busy with other suites.
+const TIMEOUT_MS = 30_000;
 const VIEWPORT = { width: 900, height: 560 };
 
 class CheckError extends Error {}
@@ -130,6 +131,9 @@ async function run(base, dir) {
       return parent?.querySelector('.thread .replies-count')?.textContent === '1 reply' &&
         parent.querySelector('.thread li .content')?.textContent === 'Hi alice, in the thread';
     });
+
+    await waitFor('bob sees alice read his reply', bob.page, () =>
+      document.querySelector('#messages li.own .ticks')?.dataset.state === 'read');
 
     // Unread counts and mentions: a message in #random while bob is in #general.
     await alice.page.getByRole('button', { name: /^random/ }).click();

@@ -7,6 +7,7 @@ from .add_member_request import AddMemberRequest
 from .create_room_request import CreateRoomRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
+from .create_upload_request import CreateUploadRequest
 from .dead_letters import DeadLetters
 from .dead_letters_response import DeadLettersResponse
 from .error import Error
@@ -104,6 +105,11 @@ from .unsubscribed import Unsubscribed
 from .unsubscribed_response import UnsubscribedResponse
 from .update_message_request import UpdateMessageRequest
 from .update_room_request import UpdateRoomRequest
+from .upload import Upload
+from .upload_response import UploadResponse
+from .upload_status import UploadStatus
+from .upload_ticket import UploadTicket
+from .upload_ticket_response import UploadTicketResponse
 from .user_page import UserPage
 from .user_page_response import UserPageResponse
 from .user_profile import UserProfile
@@ -120,6 +126,7 @@ __all__ = (
     "CreateRoomRequest",
     "CreateTenantRequest",
     "CreateTokenRequest",
+    "CreateUploadRequest",
     "DeadLetters",
     "DeadLettersResponse",
     "Error",
@@ -217,6 +224,11 @@ __all__ = (
     "UnsubscribedResponse",
     "UpdateMessageRequest",
     "UpdateRoomRequest",
+    "Upload",
+    "UploadResponse",
+    "UploadStatus",
+    "UploadTicket",
+    "UploadTicketResponse",
     "UserPage",
     "UserPageResponse",
     "UserProfile",

@@ -1,0 +1,273 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Upload defaults, for tenants created without limits of their own (SPEC
+// Part 2, "Attachments").
+const (
+	DefaultUploadMaxBytes   int64 = 25 << 20
+	DefaultUploadQuotaBytes int64 = 1 << 30
+	// MaxAttachments is how many uploads one message may carry.
+	MaxAttachments = 10
+)
+
+// DefaultUploadTypes is the MIME allow-list of tenants created without one:
+// images, PDF, plain text, and common audio and video types.
+var DefaultUploadTypes = []string{
+	"image/png", "image/jpeg", "image/gif", "image/webp",
+	"application/pdf", "text/plain",
+	"audio/mpeg", "audio/ogg", "audio/wav", "audio/webm", "audio/mp4", "audio/aac",
+	"video/mp4", "video/webm", "video/quicktime",
+}
+
+// Upload statuses.
+const (
+	UploadPending = "pending"
+	UploadReady   = "ready"
+)
+
+// Upload is a file declared for a room: pending until its bytes are put and
+// checked, then ready to attach to one message.
+type Upload struct {
+	ID          string
+	RoomID      string
+	UploaderID  string
+	Filename    string
+	ContentType string
+	Size        int64
+	SHA256      string
+	Status      string
+	// Width and Height are an image's, known once it is ready.
+	Width, Height *int
+	// MessageID is the message it is attached to.
+	MessageID *string
+	// ProcessedAt is when its thumbnail was stored (images only), and
+	// ThumbWidth/ThumbHeight the thumbnail's size.
+	ProcessedAt             *time.Time
+	ThumbWidth, ThumbHeight *int
+	CreatedAt               time.Time
+}
+
+// Key is where the upload's bytes are kept in the storage backend: under
+// its tenant, so that a URL signed for the key is the tenant's alone.
+func UploadKey(tenantID, uploadID string) string { return tenantID + "/" + uploadID }
+
+// ThumbnailKey is where an image upload's thumbnail is kept.
+func ThumbnailKey(tenantID, uploadID string) string { return tenantID + "/" + uploadID + ".thumb" }
+
+// NewUpload declares a file.
+type NewUpload struct {
+	RoomID      string
+	Filename    string
+	ContentType string
+	Size        int64
+	SHA256      string
+}
+
+// UploadLimits are a tenant's limits on uploads.
+type UploadLimits struct {
+	MaxBytes   int64
+	QuotaBytes int64
+	Types      []string
+}
+
+type uploadRow struct {
+	ID          string  `db:"id"`
+	RoomID      string  `db:"room_id"`
+	UploaderID  string  `db:"uploader_id"`
+	Filename    string  `db:"filename"`
+	ContentType string  `db:"content_type"`
+	Size        int64   `db:"size"`
+	SHA256      string  `db:"sha256"`
+	Status      string  `db:"status"`
+	Width       *int    `db:"width"`
+	Height      *int    `db:"height"`
+	MessageID   *string `db:"message_id"`
+	ProcessedAt *int64  `db:"processed_at"`
+	ThumbWidth  *int    `db:"thumb_width"`
+	ThumbHeight *int    `db:"thumb_height"`
+	CreatedAt   int64   `db:"created_at"`
+}
+
+const uploadColumns = `id, room_id, uploader_id, filename, content_type, size, sha256, status, width, height,
+	message_id, processed_at, thumb_width, thumb_height, created_at`
+
+func (r uploadRow) upload() Upload {
+	return Upload{
+		ID: r.ID, RoomID: r.RoomID, UploaderID: r.UploaderID, Filename: r.Filename,
+		ContentType: r.ContentType, Size: r.Size, SHA256: r.SHA256, Status: r.Status,
+		Width: r.Width, Height: r.Height, MessageID: r.MessageID,
+		ProcessedAt: fromNullMillis(r.ProcessedAt), ThumbWidth: r.ThumbWidth, ThumbHeight: r.ThumbHeight,
+		CreatedAt: fromMillis(r.CreatedAt),
+	}
+}
+
+// TenantUploadLimits returns the tenant's upload limits, the defaults where
+// it has none of its own.
+func (s *Store) TenantUploadLimits(ctx context.Context, tenantID string) (UploadLimits, error) {
+	return s.uploadLimits(ctx, s.r, tenantID)
+}
+
+func (s *Store) uploadLimits(ctx context.Context, q sqlx.QueryerContext, tenantID string) (UploadLimits, error) {
+	var row struct {
+		MaxBytes   *int64  `db:"upload_max_bytes"`
+		QuotaBytes *int64  `db:"upload_quota_bytes"`
+		Types      *string `db:"upload_types"`
+	}
+	err := sqlx.GetContext(ctx, q, &row, s.w.Rebind(`SELECT upload_max_bytes, upload_quota_bytes, upload_types FROM tenants WHERE id = ?`), tenantID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return UploadLimits{}, fmt.Errorf("tenant %s: %w", tenantID, ErrNotFound)
+	}
+	if err != nil {
+		return UploadLimits{}, fmt.Errorf("read upload limits: %w", err)
+	}
+	l := UploadLimits{MaxBytes: DefaultUploadMaxBytes, QuotaBytes: DefaultUploadQuotaBytes, Types: DefaultUploadTypes}
+	if row.MaxBytes != nil {
+		l.MaxBytes = *row.MaxBytes
+	}
+	if row.QuotaBytes != nil {
+		l.QuotaBytes = *row.QuotaBytes
+	}
+	if row.Types != nil {
+		l.Types = strings.Split(*row.Types, ",")
+	}
+	return l, nil
+}
+
+// SetUploadLimits sets a tenant's upload limits; a zero or nil part keeps
+// the default.
+func (s *Store) SetUploadLimits(ctx context.Context, tenantID string, l UploadLimits) error {
+	var maxBytes, quota *int64
+	var types *string
+	if l.MaxBytes > 0 {
+		maxBytes = &l.MaxBytes
+	}
+	if l.QuotaBytes > 0 {
+		quota = &l.QuotaBytes
+	}
+	if len(l.Types) > 0 {
+		t := strings.Join(l.Types, ",")
+		types = &t
+	}
+	res, err := s.w.ExecContext(ctx, s.w.Rebind(`UPDATE tenants SET upload_max_bytes = ?, upload_quota_bytes = ?, upload_types = ? WHERE id = ?`),
+		maxBytes, quota, types, tenantID)
+	if err != nil {
+		return fmt.Errorf("set upload limits: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("tenant %s: %w", tenantID, ErrNotFound)
+	}
+	return nil
+}
+
+// CreateUpload declares a file for a room actor is a member of, within the
+// tenant's limits: a size over the file limit or a type outside the
+// allow-list is an InvalidError; a size that would take the tenant's
+// uploads over its quota is a ConflictError on size (the quota is the
+// state that refuses it). A room of another tenant is ErrNotFound, one
+// actor is not a member of a ForbiddenError.
+func (s *Store) CreateUpload(ctx context.Context, tenantID, actor string, u NewUpload) (Upload, error) {
+	now := s.nowMillis()
+	row := uploadRow{
+		ID: newID("up_"), RoomID: u.RoomID, UploaderID: actor, Filename: u.Filename,
+		ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, Status: UploadPending, CreatedAt: now,
+	}
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		room, err := s.roomForActor(ctx, tx, tenantID, u.RoomID, actor)
+		if err != nil {
+			return err
+		}
+		if room.ActorRole == nil {
+			return &ForbiddenError{Message: "not a member of this room"}
+		}
+		lim, err := s.uploadLimits(ctx, tx, tenantID)
+		if err != nil {
+			return err
+		}
+		if u.Size > lim.MaxBytes {
+			return &InvalidError{Field: "size", Reason: "too_large", Message: fmt.Sprintf("files are limited to %d bytes", lim.MaxBytes)}
+		}
+		allowed := false
+		for _, t := range lim.Types {
+			allowed = allowed || t == u.ContentType
+		}
+		if !allowed {
+			return &InvalidError{Field: "content_type", Reason: "type_not_allowed", Message: "this type is not in the tenant's allow-list: " + strings.Join(lim.Types, ", ")}
+		}
+		var used int64
+		if err := tx.GetContext(ctx, &used, tx.Rebind(`SELECT COALESCE(SUM(size), 0) FROM uploads WHERE tenant_id = ?`), tenantID); err != nil {
+			return fmt.Errorf("read storage used: %w", err)
+		}
+		if used+u.Size > lim.QuotaBytes {
+			return &ConflictError{Field: "size", Message: fmt.Sprintf("the tenant's storage quota (%d bytes) would be exceeded: %d in use", lim.QuotaBytes, used)}
+		}
+		_, err = tx.ExecContext(ctx, tx.Rebind(`INSERT INTO uploads (tenant_id, id, room_id, uploader_id, filename, content_type, size, sha256, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			tenantID, row.ID, row.RoomID, row.UploaderID, row.Filename, row.ContentType, row.Size, row.SHA256, row.Status, row.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("store upload: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return Upload{}, err
+	}
+	return row.upload(), nil
+}
+
+// GetUpload returns actor's own upload; anyone else's, or another
+// tenant's, is ErrNotFound.
+func (s *Store) GetUpload(ctx context.Context, tenantID, actor, uploadID string) (Upload, error) {
+	u, err := s.upload(ctx, s.r, tenantID, uploadID)
+	if err != nil {
+		return Upload{}, err
+	}
+	if u.UploaderID != actor {
+		return Upload{}, fmt.Errorf("upload %s: %w", uploadID, ErrNotFound)
+	}
+	return u, nil
+}
+
+func (s *Store) upload(ctx context.Context, q sqlx.QueryerContext, tenantID, uploadID string) (Upload, error) {
+	var row uploadRow
+	err := sqlx.GetContext(ctx, q, &row, s.w.Rebind(`SELECT `+uploadColumns+` FROM uploads WHERE tenant_id = ? AND id = ?`), tenantID, uploadID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Upload{}, fmt.Errorf("upload %s: %w", uploadID, ErrNotFound)
+	}
+	if err != nil {
+		return Upload{}, fmt.Errorf("read upload: %w", err)
+	}
+	return row.upload(), nil
+}
+
+// CompleteUpload marks actor's pending upload ready, with an image's width
+// and height (nil for other files). A ready upload is returned as it is.
+func (s *Store) CompleteUpload(ctx context.Context, tenantID, actor, uploadID string, width, height *int) (Upload, error) {
+	_, err := s.w.ExecContext(ctx, s.w.Rebind(`UPDATE uploads SET status = ?, width = ?, height = ?
+		WHERE tenant_id = ? AND id = ? AND uploader_id = ? AND status = ?`),
+		UploadReady, width, height, tenantID, uploadID, actor, UploadPending)
+	if err != nil {
+		return Upload{}, fmt.Errorf("complete upload: %w", err)
+	}
+	return s.GetUpload(ctx, tenantID, actor, uploadID)
+}
+
+// DeleteUpload forgets an upload that is attached to no message (a refused
+// one, or one never attached); its bytes are the caller's to delete.
+// Deleting a missing or attached upload changes nothing.
+func (s *Store) DeleteUpload(ctx context.Context, tenantID, uploadID string) error {
+	_, err := s.w.ExecContext(ctx, s.w.Rebind(`DELETE FROM uploads WHERE tenant_id = ? AND id = ? AND message_id IS NULL`), tenantID, uploadID)
+	if err != nil {
+		return fmt.Errorf("delete upload: %w", err)
+	}
+	return nil
+}
