@@ -318,6 +318,51 @@ type AddMemberRequest struct {
 	UserId UserId `json:"user_id"`
 }
 
+// Attachment A file a message carries, as it was when attached. `url` is a signed
+// download link that works without headers (an `<img src>`) for an hour
+// from the answer or event that carried it; it is absent from events
+// replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
+// resumes): read the message again for a fresh one.
+type Attachment struct {
+	// ContentType The checked MIME type.
+	//
+	// Example: image/png
+	ContentType string `json:"content_type"`
+
+	// Filename The file's name.
+	//
+	// Example: diagram.png
+	Filename string `json:"filename"`
+
+	// Height An image's height in pixels; null for other files.
+	//
+	// Example: 720
+	Height *int `json:"height"`
+
+	// Size Bytes.
+	//
+	// Example: 48213
+	Size int64 `json:"size"`
+
+	// ThumbnailUrl Signed URL of the image's thumbnail (at most 320 pixels on the long side) once made; null before and for other files.
+	ThumbnailUrl *string `json:"thumbnail_url,omitempty"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+
+	// Url Signed, expiring download URL.
+	//
+	// Example: https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&sig=Qm9v
+	Url *string `json:"url,omitempty"`
+
+	// Width An image's width in pixels; null for other files.
+	//
+	// Example: 1280
+	Width *int `json:"width"`
+}
+
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
 // too (`[bob]`, `[bob, alice]` and `[alice, bob]` by alice are the same
@@ -763,6 +808,9 @@ type MemberSettingsResponse struct {
 
 // Message A stored message.
 type Message struct {
+	// Attachments The files the message carries, in the order sent; absent when none.
+	Attachments *[]Attachment `json:"attachments,omitempty"`
+
 	// ClientMsgId The sender's idempotency id, or null.
 	//
 	// Example: 3f1c2a9e-local-1
@@ -840,6 +888,9 @@ type Message struct {
 // deleted, without content. `occurred_at` of a `message` is its
 // `created_at`.
 type MessageEvent struct {
+	// Attachments The files the message carries, in the order sent; absent when none.
+	Attachments *[]Attachment `json:"attachments,omitempty"`
+
 	// ClientMsgId The sender's idempotency id, or null.
 	//
 	// Example: 3f1c2a9e-local-1
@@ -1702,6 +1753,16 @@ type SearchPageResponse struct {
 
 // SendMessageRequest A message to send.
 type SendMessageRequest struct {
+	// Attachments The sender's completed uploads for this room to attach (at most 10),
+	// each to one message only. An upload that is not the sender's (or is
+	// another tenant's) is 404; one made for another room, not yet
+	// complete, or already attached is 409 `CONFLICT` (`field`
+	// `attachments`).
+	//
+	//
+	// Example: ["up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M"]
+	Attachments *[]UploadId `json:"attachments,omitempty"`
+
 	// ClientMsgId The client's own id for the send, without control characters; a repeat returns the first message.
 	//
 	// Example: 3f1c2a9e-local-1

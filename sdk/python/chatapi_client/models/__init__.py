@@ -4,6 +4,7 @@ from .ack_request import AckRequest
 from .ack_response import AckResponse
 from .ack_result import AckResult
 from .add_member_request import AddMemberRequest
+from .attachment import Attachment
 from .create_room_request import CreateRoomRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
@@ -123,6 +124,7 @@ __all__ = (
     "AckResponse",
     "AckResult",
     "AddMemberRequest",
+    "Attachment",
     "CreateRoomRequest",
     "CreateTenantRequest",
     "CreateTokenRequest",
