@@ -45,15 +45,43 @@ type Publisher interface {
 type Service struct {
 	store Store
 	pub   Publisher
+	urls  AttachmentSigner
+}
+
+// AttachmentSigner signs the download URLs of attachments, in place.
+type AttachmentSigner interface {
+	Sign(ctx context.Context, tenantID string, as []store.Attachment) error
+}
+
+// Option configures New.
+type Option func(*Service)
+
+// WithAttachmentURLs makes the service sign the attachments of the messages
+// it stores before it announces and returns them, so that every receiver
+// of one announcement gets the same working URLs.
+func WithAttachmentURLs(sg AttachmentSigner) Option {
+	return func(s *Service) { s.urls = sg }
 }
 
 // New returns a service over st announcing to pub; a nil pub announces to
 // no one (a server without realtime delivery).
-func New(st Store, pub Publisher) *Service {
+func New(st Store, pub Publisher, opts ...Option) *Service {
 	if pub == nil {
 		pub = discard{}
 	}
-	return &Service{store: st, pub: pub}
+	s := &Service{store: st, pub: pub}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// sign signs msg's attachments, if any and if the service signs.
+func (s *Service) sign(ctx context.Context, tenantID string, msg *store.Message) error {
+	if s.urls == nil || len(msg.Attachments) == 0 {
+		return nil
+	}
+	return s.urls.Sign(ctx, tenantID, msg.Attachments)
 }
 
 type discard struct{}
@@ -69,6 +97,9 @@ func (discard) Publish(context.Context, event.Event) {}
 func (s *Service) SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage, confirm func(store.Message)) (msg store.Message, created bool, err error) {
 	msg, created, err = s.store.SendMessage(ctx, tenantID, sender, roomID, m)
 	if err != nil {
+		return store.Message{}, false, err
+	}
+	if err := s.sign(ctx, tenantID, &msg); err != nil {
 		return store.Message{}, false, err
 	}
 	if confirm != nil {
@@ -93,6 +124,9 @@ func (s *Service) SendMessage(ctx context.Context, tenantID, sender, roomID stri
 func (s *Service) EditMessage(ctx context.Context, tenantID, actor, roomID, messageID string, u store.MessageUpdate) (store.Message, error) {
 	msg, err := s.store.EditMessage(ctx, tenantID, actor, roomID, messageID, u)
 	if err != nil {
+		return store.Message{}, err
+	}
+	if err := s.sign(ctx, tenantID, &msg); err != nil {
 		return store.Message{}, err
 	}
 	s.pub.Publish(ctx, event.ForMessage(event.MessageUpdated, tenantID, msg))

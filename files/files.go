@@ -233,3 +233,19 @@ func (s *Service) URLs(ctx context.Context, tenantID string, up store.Upload) (u
 	}
 	return url, thumb, nil
 }
+
+// Sign fills the attachments' signed download URLs, in place.
+func (s *Service) Sign(ctx context.Context, tenantID string, as []store.Attachment) error {
+	if len(as) == 0 {
+		return nil
+	}
+	exp := s.cfg.Now().Add(s.cfg.URLTTL).Truncate(time.Second)
+	for i := range as {
+		u, err := s.backend.GetURL(ctx, store.UploadKey(tenantID, as[i].UploadID), exp)
+		if err != nil {
+			return fmt.Errorf("sign download url: %w", err)
+		}
+		as[i].URL = u
+	}
+	return nil
+}

@@ -40,6 +40,19 @@ type messageFrame struct {
 	Thread   *threadBody `json:"thread,omitempty"`
 	Quoted   *quoteBody  `json:"quoted,omitempty"`
 	Mentions []string    `json:"mentions,omitempty"`
+	// Attachments carry the URLs chat.Service signed before announcing.
+	Attachments []attachmentBody `json:"attachments,omitempty"`
+}
+
+type attachmentBody struct {
+	UploadID     string  `json:"upload_id"`
+	Filename     string  `json:"filename"`
+	ContentType  string  `json:"content_type"`
+	Size         int64   `json:"size"`
+	Width        *int    `json:"width"`
+	Height       *int    `json:"height"`
+	URL          string  `json:"url,omitempty"`
+	ThumbnailURL *string `json:"thumbnail_url,omitempty"`
 }
 
 type threadBody struct {
@@ -87,6 +100,12 @@ func newMessageFrame(typ event.Type, m *store.Message) messageFrame {
 	}
 	if q := m.Quoted; q != nil {
 		f.Quoted = &quoteBody{MessageID: q.MessageID, SenderID: q.SenderID, Content: q.Content, Deleted: q.Deleted}
+	}
+	if m.DeletedAt == nil {
+		for _, a := range m.Attachments {
+			f.Attachments = append(f.Attachments, attachmentBody{UploadID: a.UploadID, Filename: a.Filename,
+				ContentType: a.ContentType, Size: a.Size, Width: a.Width, Height: a.Height, URL: a.URL, ThumbnailURL: a.ThumbnailURL})
+		}
 	}
 	return f
 }

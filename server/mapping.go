@@ -132,7 +132,40 @@ func messageOut(m store.Message) chatapi.Message {
 	}
 	r := reactionsOut(m.Reactions)
 	out.Reactions = &r
+	out.Attachments = attachmentsOut(m)
 	return out
+}
+
+// attachmentsOut is a message's attachments, with the URLs signed for them
+// (see Server.signAttachments); nil when it has none, or is deleted.
+func attachmentsOut(m store.Message) *[]chatapi.Attachment {
+	if len(m.Attachments) == 0 || m.DeletedAt != nil {
+		return nil
+	}
+	out := make([]chatapi.Attachment, len(m.Attachments))
+	for i, a := range m.Attachments {
+		out[i] = chatapi.Attachment{UploadId: a.UploadID, Filename: a.Filename, ContentType: a.ContentType,
+			Size: a.Size, Width: a.Width, Height: a.Height, ThumbnailUrl: a.ThumbnailURL}
+		if a.URL != "" {
+			u := a.URL
+			out[i].Url = &u
+		}
+	}
+	return &out
+}
+
+// signAttachments signs the download URLs of the messages' attachments,
+// in place, for the answer about to be sent.
+func (s *Server) signAttachments(ctx context.Context, tenantID string, ms []store.Message) error {
+	if s.cfg.Files == nil {
+		return nil
+	}
+	for i := range ms {
+		if err := s.cfg.Files.Sign(ctx, tenantID, ms[i].Attachments); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // reactionsOut is a message's reactions: empty, never null, when it has none.
@@ -289,6 +322,17 @@ func settingsChange(body *chatapi.MemberSettingsRequest) store.SettingsChange {
 
 func settingsOut(ms store.MemberSettings) chatapi.MemberSettings {
 	return chatapi.MemberSettings{RoomId: ms.RoomID, MutedUntil: utcPtr(ms.MutedUntil), Archived: ms.Archived, Pinned: ms.Pinned}
+}
+
+func searchPageOut(p store.SearchPage) chatapi.SearchPage {
+	out := chatapi.SearchPage{Hits: make([]chatapi.SearchHit, len(p.Hits))}
+	for i, h := range p.Hits {
+		out.Hits[i] = chatapi.SearchHit{Message: messageOut(h.Message), Highlight: h.Highlight}
+	}
+	if p.NextCursor != "" {
+		out.NextCursor = &p.NextCursor
+	}
+	return out
 }
 
 // uploadOut maps an upload, with its signed URLs once it is ready.

@@ -86,7 +86,18 @@ func (p messagePage) appendJSON(b []byte) ([]byte, error) {
 // fields of chatapi.Message in declaration order.
 func appendMessageJSON(b []byte, m store.Message) ([]byte, error) {
 	var err error
-	b = append(b, `{"client_msg_id":`...)
+	b = append(b, '{')
+	if as := attachmentsOut(m); as != nil {
+		// Rare: encoded as messageOut's are.
+		enc, err := json.Marshal(as)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, `"attachments":`...)
+		b = append(b, enc...)
+		b = append(b, ',')
+	}
+	b = append(b, `"client_msg_id":`...)
 	if m.ClientMsgID == nil {
 		b = append(b, "null"...)
 	} else {

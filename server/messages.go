@@ -17,6 +17,7 @@ func (s *Server) SendMessage(ctx context.Context, req chatapi.SendMessageRequest
 	msg, created, err := s.chat.SendMessage(ctx, p.tenant.ID, p.userID, req.RoomId, store.NewMessage{
 		Content: req.Body.Content, Meta: meta, ClientMsgID: req.Body.ClientMsgId,
 		ParentID: req.Body.ParentId, QuotedID: req.Body.QuotedId, Mentions: valueOr(req.Body.Mentions, nil),
+		Attachments: valueOr(req.Body.Attachments, nil),
 	}, nil)
 	if err != nil {
 		return nil, err
@@ -38,6 +39,9 @@ func (s *Server) ListMessages(ctx context.Context, req chatapi.ListMessagesReque
 	if err != nil {
 		return nil, err
 	}
+	if err := s.signAttachments(ctx, p.tenant.ID, msgs); err != nil {
+		return nil, err
+	}
 	return messagePage{msgs: msgs, bufs: &s.pageBufs}, nil
 }
 
@@ -48,6 +52,9 @@ func (s *Server) ListReplies(ctx context.Context, req chatapi.ListRepliesRequest
 		AfterSeq: req.Params.AfterSeq, BeforeSeq: req.Params.BeforeSeq, Limit: valueOr(req.Params.Limit, defaultLimit),
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.signAttachments(ctx, p.tenant.ID, msgs); err != nil {
 		return nil, err
 	}
 	return messagePage{msgs: msgs, bufs: &s.pageBufs}, nil

@@ -58,6 +58,7 @@ type Store interface {
 	UpdateMemberSettings(ctx context.Context, tenantID, actor, roomID, userID string, ch store.SettingsChange) (store.MemberSettings, error)
 	GetProfiles(ctx context.Context, tenantID string, userIDs []string) ([]store.Profile, error)
 	SearchUsers(ctx context.Context, tenantID, q, after string, limit int) ([]store.Profile, bool, error)
+	SearchMessages(ctx context.Context, tenantID, actor string, q store.SearchQuery) (store.SearchPage, error)
 	Unsubscribe(ctx context.Context, tenantID, userID, topic string) error
 	ListDeadLetters(ctx context.Context, tenantID string, limit int) (store.DeadLetters, error)
 
@@ -169,7 +170,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, store: st, chat: chat.New(st, pub), limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
+	s := &Server{cfg: cfg, store: st, chat: newChat(cfg, st, pub), limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
 
 	var err error
 	if s.metrics, err = newHTTPMetrics(cfg.Metrics); err != nil {
@@ -234,6 +235,15 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 		e.GET("/metrics", MetricsHandler(cfg.Metrics), bodyLimit)
 	}
 	return e, nil
+}
+
+// newChat is the chat.Service of the handlers, signing attachment URLs
+// when uploads are served.
+func newChat(cfg Config, st Store, pub Publisher) *chat.Service {
+	if cfg.Files == nil {
+		return chat.New(st, pub)
+	}
+	return chat.New(st, pub, chat.WithAttachmentURLs(cfg.Files))
 }
 
 // notImplemented answers operations whose feature has not landed yet.

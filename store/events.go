@@ -92,6 +92,9 @@ type messageBodyV1 struct {
 	ParentID *string         `json:"parent_id,omitempty"`
 	Quoted   json.RawMessage `json:"quoted,omitempty"`
 	Mentions json.RawMessage `json:"mentions,omitempty"`
+	// The attachments' snapshots (attachmentV1), without their signed
+	// URLs, which only the edge can sign.
+	Attachments json.RawMessage `json:"attachments,omitempty"`
 }
 
 func messageBody(r messageRow) messageBodyV1 {
@@ -108,6 +111,9 @@ func messageBody(r messageRow) messageBodyV1 {
 	}
 	if r.Mentions != nil {
 		b.Mentions = json.RawMessage(*r.Mentions)
+	}
+	if r.Attachments != nil {
+		b.Attachments = json.RawMessage(*r.Attachments)
 	}
 	return b
 }
@@ -280,7 +286,7 @@ func (s *Store) readEvents(ctx context.Context, tenantID, roomID string, after, 
 			msg         messageRow
 		)
 		if err := rows.Scan(&e.EventSeq, &typ, &e.UserID, &messageSeq, &version, &payload, &createdAt, &messageDeleted,
-			&id, &content, &msg.Meta, &msg.ClientMsgID, &msg.EditedAt, &msg.ParentID, &msg.Quoted, &msg.Mentions); err != nil {
+			&id, &content, &msg.Meta, &msg.ClientMsgID, &msg.EditedAt, &msg.ParentID, &msg.Quoted, &msg.Mentions, &msg.Attachments); err != nil {
 			return nil, fmt.Errorf("read events: %w", err)
 		}
 		e.RoomID, e.Type, e.CreatedAt = roomID, EventType(typ), fromMillis(createdAt)
@@ -334,13 +340,14 @@ func (d dialect) readEventsQuery(tenantID, roomID string, after, upto int64, lim
 			(SELECT m.deleted_at FROM messages m WHERE m.room_id = e.room_id AND m.seq = e.message_seq) AS message_deleted_at,
 			CAST(NULL AS TEXT) AS message_id, CAST(NULL AS TEXT) AS content, CAST(NULL AS TEXT) AS meta,
 			CAST(NULL AS TEXT) AS client_msg_id, CAST(NULL AS BIGINT) AS edited_at,
-			CAST(NULL AS TEXT) AS parent_id, CAST(NULL AS TEXT) AS quoted, CAST(NULL AS TEXT) AS mentions
+			CAST(NULL AS TEXT) AS parent_id, CAST(NULL AS TEXT) AS quoted, CAST(NULL AS TEXT) AS mentions,
+			CAST(NULL AS TEXT) AS attachments
 		FROM room_events e
 		WHERE e.tenant_id = ? AND e.room_id = ? AND e.event_seq > ?` + bound("e.event_seq")
 	sent := `
 		SELECT m.event_seq, '` + string(EventMessage) + `', m.sender_id, m.seq, CAST(NULL AS INTEGER), CAST(NULL AS TEXT), m.created_at,
 			m.deleted_at, m.id, m.content, m.meta, m.client_msg_id, m.edited_at,
-			m.parent_id, m.quoted, m.mentions
+			m.parent_id, m.quoted, m.mentions, m.attachments
 		FROM messages m
 		WHERE m.tenant_id = ? AND m.room_id = ? AND m.event_seq > ?` + bound("m.event_seq")
 	side := []any{tenantID, roomID, after}
@@ -431,7 +438,7 @@ func messageEventFrame(e RoomEvent, msg messageRow) (json.RawMessage, error) {
 	for _, f := range []struct {
 		name string
 		v    *string
-	}{{`,"quoted":`, msg.Quoted}, {`,"mentions":`, msg.Mentions}} {
+	}{{`,"quoted":`, msg.Quoted}, {`,"mentions":`, msg.Mentions}, {`,"attachments":`, msg.Attachments}} {
 		if f.v == nil {
 			continue
 		}

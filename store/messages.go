@@ -51,7 +51,7 @@ type messageRow struct {
 const messageColumns = `id, room_id, sender_id, seq, content, meta, client_msg_id, created_at, edited_at, deleted_at, ` + threadColumns
 
 // threadColumns are the columns of 0011 every read of a message takes.
-const threadColumns = `parent_id, quoted, mentions, reply_count, last_reply_at, reply_participants`
+const threadColumns = `parent_id, quoted, mentions, reply_count, last_reply_at, reply_participants, attachments`
 
 func (r messageRow) message() Message {
 	m := Message{
@@ -71,6 +71,9 @@ func (r messageRow) message() Message {
 	}
 	m.ParentID, m.Effects = r.ParentID, r.Effects
 	m.Quoted, m.Mentions, m.Thread = decodeRefs(r.Quoted, r.Mentions, r.ReplyCount, r.LastReplyAt, r.ReplyParticipants)
+	if r.Attachments != nil {
+		m.Attachments = decodeAttachments([]byte(*r.Attachments))
+	}
 	return m
 }
 
@@ -290,17 +293,20 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 		editedAt, deletedAt sql.NullInt64
 		parentID            sql.NullString
 		// Decoded before the next row, so read without a copy.
-		quoted, mentions, participants sql.RawBytes
-		replyCount                     int64
-		lastReplyAt                    sql.NullInt64
-		counts, own                    sql.NullString
+		quoted, mentions, participants, attachments sql.RawBytes
+		replyCount                                  int64
+		lastReplyAt                                 sql.NullInt64
+		counts, own                                 sql.NullString
 	)
 	for rows.Next() {
 		m := Message{RoomID: roomID}
 		if err := rows.Scan(&m.ID, &m.SenderID, &m.Seq, &m.Content, &meta, &clientMsgID,
 			&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
-			&counts, &own); err != nil {
+			&attachments, &counts, &own); err != nil {
 			return nil, err
+		}
+		if attachments != nil {
+			m.Attachments = decodeAttachments(attachments)
 		}
 		if parentID.Valid {
 			id := parentID.String
@@ -337,7 +343,7 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 // column read from SQLite costs a few locked calls into the driver.
 // A page query names the messages table m.
 const pageColumns = `m.id, m.sender_id, m.seq, m.content, m.meta, m.client_msg_id, m.created_at, m.edited_at, m.deleted_at, ` +
-	`m.parent_id, m.quoted, m.mentions, m.reply_count, m.last_reply_at, m.reply_participants`
+	`m.parent_id, m.quoted, m.mentions, m.reply_count, m.last_reply_at, m.reply_participants, m.attachments`
 
 // listMessagesQuery is ListMessages' SQL (before Rebind) for page p with its
 // limit resolved. descending says the rows come newest first and must be
@@ -498,7 +504,7 @@ func (s *Store) DeleteMessage(ctx context.Context, tenantID, actor, roomID, mess
 		// the read, and a message is deleted (and its event appended) once.
 		// RETURNING gives the event an edit committed since the read.
 		err = tx.QueryRowxContext(ctx, tx.Rebind(`
-			UPDATE messages SET content = '', meta = NULL, quoted = NULL, deleted_at = ?
+			UPDATE messages SET content = '', meta = NULL, quoted = NULL, attachments = NULL, deleted_at = ?
 			WHERE tenant_id = ? AND room_id = ? AND id = ? AND deleted_at IS NULL
 			RETURNING `+messageColumns),
 			now, tenantID, roomID, messageID).StructScan(&row)

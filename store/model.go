@@ -171,6 +171,8 @@ type Message struct {
 	Quoted *Quote
 	// Mentions are the user ids the message mentions, as sent.
 	Mentions []string
+	// Attachments are the files it carries, as they were when attached.
+	Attachments []Attachment
 	// Effects are what a send changed besides storing the message, for the
 	// caller to announce; nil but on the answer of a send that stored it.
 	Effects *SendEffects
@@ -254,6 +256,9 @@ type NewMessage struct {
 	QuotedID *string
 	// Mentions are members of the room (at most MaxMentions).
 	Mentions []string
+	// Attachments are ready uploads of the sender for the same room (at
+	// most MaxAttachments), each attached to one message only.
+	Attachments []string
 }
 
 // MessagePage selects ListMessages' page, always in ascending seq order:

@@ -179,12 +179,13 @@ func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) 
 		replyCount          int64
 		lastReplyAt         *int64
 		participants        *string
+		attachments         *string
 		counts, own         sql.NullString
 	)
 	m := Message{RoomID: roomID}
 	dest := append(before, &m.ID, &m.SenderID, &m.Seq, &m.Content, &meta, &clientMsgID,
 		&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
-		&counts, &own)
+		&attachments, &counts, &own)
 	if err := rows.Scan(dest...); err != nil {
 		return Message{}, err
 	}
@@ -193,6 +194,9 @@ func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) 
 	}
 	if quoted != nil || mentions != nil || replyCount > 0 {
 		m.Quoted, m.Mentions, m.Thread = decodeRefs(quoted, mentions, replyCount, lastReplyAt, participants)
+	}
+	if attachments != nil {
+		m.Attachments = decodeAttachments([]byte(*attachments))
 	}
 	if meta.Valid {
 		m.Meta = []byte(meta.String)

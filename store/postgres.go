@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -56,6 +57,7 @@ func openPostgres(ctx context.Context, databaseURL string) (*Store, error) {
 		isUniqueViolation: postgresUniqueViolation,
 		sendShards:        postgresSendShards,
 		eventsInOrder:     postgresEventsInOrder,
+		searchMatch:       postgresSearchMatch,
 	}}, nil
 }
 
@@ -137,4 +139,28 @@ func (s *Store) Notify(ctx context.Context, channel, payload string) error {
 		return fmt.Errorf("notify: %w", err)
 	}
 	return nil
+}
+
+// postgresSearchMatch reads the GIN index of message_search.doc. Each word
+// is a quoted tsquery lexeme ('word', its characters letters, digits and
+// marks only, so never an operator or a quote), a prefix 'word':*, a
+// phrase its words joined by <->; terms are joined by &.
+func postgresSearchMatch(terms []searchTerm) searchMatch {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		words := make([]string, len(t.words))
+		for j, w := range t.words {
+			words[j] = `'` + w + `'`
+			if t.prefix[j] {
+				words[j] += ":*"
+			}
+		}
+		parts[i] = "(" + strings.Join(words, " <-> ") + ")"
+	}
+	return searchMatch{
+		from:  `message_search s`,
+		where: `s.doc @@ to_tsquery('simple', ?)`,
+		order: `s.id`,
+		arg:   strings.Join(parts, " & "),
+	}
 }

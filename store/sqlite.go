@@ -87,6 +87,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		migrationLock:     "",
 		isUniqueViolation: sqliteUniqueViolation,
 		eventsInOrder:     sqliteEventsInOrder,
+		searchMatch:       sqliteSearchMatch,
 		// One writer.
 		sendShards: 1,
 	}}, nil
@@ -115,4 +116,28 @@ func sqliteUniqueViolation(err error) bool {
 		return true
 	}
 	return false
+}
+
+// sqliteSearchMatch reads the FTS5 index in its rowid order, newest first.
+// Each word is an FTS5 string ("word", its characters letters, digits and
+// marks only, so never an operator), a prefix "word"*, a phrase its
+// words joined by +; terms side by side must all match.
+func sqliteSearchMatch(terms []searchTerm) searchMatch {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		words := make([]string, len(t.words))
+		for j, w := range t.words {
+			words[j] = `"` + w + `"`
+			if t.prefix[j] {
+				words[j] += "*"
+			}
+		}
+		parts[i] = strings.Join(words, " + ")
+	}
+	return searchMatch{
+		from:  `message_search_fts f JOIN message_search s ON s.id = f.rowid`,
+		where: `message_search_fts MATCH ?`,
+		order: `f.rowid`,
+		arg:   strings.Join(parts, " "),
+	}
 }

@@ -53,6 +53,8 @@ type dialect struct {
 	// event_seq order; the two planners need the query written
 	// differently to read no more than the page.
 	eventsInOrder func(changes, sent string, side []any, limit int) (string, []any)
+	// searchMatch is the dialect's full-text part of SearchMessages.
+	searchMatch func(terms []searchTerm) searchMatch
 }
 
 // Option configures Open.

@@ -56,6 +56,9 @@ func checkRefs(m NewMessage) ([]string, error) {
 			return nil, &InvalidError{Field: f.name, Message: "must not be empty"}
 		}
 	}
+	if err := checkAttachments(m.Attachments); err != nil {
+		return nil, err
+	}
 	if len(m.Mentions) > MaxMentions {
 		return nil, &InvalidError{Field: "mentions", Message: fmt.Sprintf("at most %d user ids", MaxMentions)}
 	}
@@ -164,7 +167,7 @@ type refSend struct {
 }
 
 func (r refSend) hasRefs() bool {
-	return r.m.ParentID != nil || r.m.QuotedID != nil || len(r.m.Mentions) > 0
+	return r.m.ParentID != nil || r.m.QuotedID != nil || len(r.m.Mentions) > 0 || len(r.m.Attachments) > 0
 }
 
 type refKey struct{ tenantID, roomID, id string }
@@ -279,6 +282,10 @@ func resolveRefs(ctx context.Context, tx *sqlx.Tx, sends []refSend, now int64) (
 			snapshot := string(b)
 			sd.row.Quoted = &snapshot
 		}
+	}
+
+	if err := claimAttachments(ctx, tx, sends, refused); err != nil {
+		return nil, nil, err
 	}
 
 	// Mentions: one row per (send, user), numbered k.

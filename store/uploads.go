@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -270,4 +272,148 @@ func (s *Store) DeleteUpload(ctx context.Context, tenantID, uploadID string) err
 		return fmt.Errorf("delete upload: %w", err)
 	}
 	return nil
+}
+
+// Attachment is an upload as a message carries it: a snapshot taken when it
+// was attached. URL and ThumbnailURL are signed by the edge that shows it
+// (they expire; the store keeps none).
+type Attachment struct {
+	UploadID      string
+	Filename      string
+	ContentType   string
+	Size          int64
+	Width, Height *int
+	URL           string
+	ThumbnailURL  *string
+}
+
+// attachmentV1 is an attachment's snapshot as messages.attachments keeps it
+// (a JSON list), and as the room's log shows it.
+type attachmentV1 struct {
+	UploadID    string `json:"upload_id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	Width       *int   `json:"width"`
+	Height      *int   `json:"height"`
+}
+
+// decodeAttachments reads messages.attachments; stored by this package, it
+// always decodes, and a value that does not is left out rather than
+// failing the read.
+func decodeAttachments(b []byte) []Attachment {
+	var vs []attachmentV1
+	if err := json.Unmarshal(b, &vs); err != nil {
+		return nil
+	}
+	out := make([]Attachment, len(vs))
+	for i, v := range vs {
+		out[i] = Attachment{UploadID: v.UploadID, Filename: v.Filename, ContentType: v.ContentType, Size: v.Size, Width: v.Width, Height: v.Height}
+	}
+	return out
+}
+
+// checkAttachments refuses, by itself, a list of attachments that is too
+// long, names an upload twice or an empty id.
+func checkAttachments(ids []string) error {
+	if len(ids) > MaxAttachments {
+		return &InvalidError{Field: "attachments", Message: fmt.Sprintf("at most %d attachments", MaxAttachments)}
+	}
+	for i, id := range ids {
+		if id == "" {
+			return &InvalidError{Field: "attachments", Message: "upload ids must not be empty"}
+		}
+		if slices.Contains(ids[:i], id) {
+			return &InvalidError{Field: "attachments", Message: "upload " + id + " is named twice"}
+		}
+	}
+	return nil
+}
+
+// claimAttachments attaches, in tx, each fresh send's uploads to its
+// message and fills the row's snapshot; a send whose uploads cannot all be
+// claimed is refused (refused, by index in sends): an upload that is not
+// the sender's in the tenant is ErrNotFound, one of another room, not yet
+// complete or already attached a ConflictError on attachments. A refused
+// send's claims are undone with its transaction (a refusal reruns the
+// batch without it), and a claim is an UPDATE of an unattached row, so two
+// sends never both take an upload, in one batch or in two transactions.
+func claimAttachments(ctx context.Context, tx *sqlx.Tx, sends []refSend, refused map[int]error) error {
+	for i, sd := range sends {
+		ids := sd.m.Attachments
+		if len(ids) == 0 || refused[i] != nil {
+			continue
+		}
+		in := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+		args := []any{sd.row.ID, sd.tenantID, sd.row.RoomID, sd.row.SenderID, UploadReady}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		var got []attachmentRow
+		if err := sqlx.SelectContext(ctx, tx, &got, tx.Rebind(`UPDATE uploads SET message_id = ?
+			WHERE tenant_id = ? AND room_id = ? AND uploader_id = ? AND status = ? AND message_id IS NULL AND id IN (`+in+`)
+			RETURNING id, filename, content_type, size, width, height`), args...); err != nil {
+			return fmt.Errorf("attach uploads: %w", err)
+		}
+		if len(got) != len(ids) {
+			why, err := whyNotClaimed(ctx, tx, sd, got)
+			if err != nil {
+				return err
+			}
+			refused[i] = why
+			continue
+		}
+		byID := make(map[string]attachmentRow, len(got))
+		for _, r := range got {
+			byID[r.ID] = r
+		}
+		snap := make([]attachmentV1, len(ids))
+		for k, id := range ids {
+			r := byID[id]
+			snap[k] = attachmentV1{UploadID: r.ID, Filename: r.Filename, ContentType: r.ContentType, Size: r.Size, Width: r.Width, Height: r.Height}
+		}
+		b, err := json.Marshal(snap)
+		if err != nil {
+			return fmt.Errorf("encode attachments: %w", err)
+		}
+		list := string(b)
+		sd.row.Attachments = &list
+	}
+	return nil
+}
+
+type attachmentRow struct {
+	ID          string `db:"id"`
+	Filename    string `db:"filename"`
+	ContentType string `db:"content_type"`
+	Size        int64  `db:"size"`
+	Width       *int   `db:"width"`
+	Height      *int   `db:"height"`
+}
+
+// whyNotClaimed explains why the send's uploads not in claimed could not
+// be attached.
+func whyNotClaimed(ctx context.Context, tx *sqlx.Tx, sd refSend, claimed []attachmentRow) (error, error) {
+	for _, id := range sd.m.Attachments {
+		if slices.ContainsFunc(claimed, func(r attachmentRow) bool { return r.ID == id }) {
+			continue
+		}
+		var r uploadRow
+		err := sqlx.GetContext(ctx, tx, &r, tx.Rebind(`SELECT `+uploadColumns+` FROM uploads WHERE tenant_id = ? AND id = ?`), sd.tenantID, id)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("upload %s: %w", id, ErrNotFound), nil
+		case err != nil:
+			return nil, fmt.Errorf("read upload: %w", err)
+		case r.UploaderID != sd.row.SenderID:
+			return fmt.Errorf("upload %s: %w", id, ErrNotFound), nil
+		case r.RoomID != sd.row.RoomID:
+			return &ConflictError{Field: "attachments", Message: "upload " + id + " was made for another room"}, nil
+		case r.Status != UploadReady:
+			return &ConflictError{Field: "attachments", Message: "upload " + id + " is not complete: POST /uploads/{upload_id}/complete first"}, nil
+		default:
+			return &ConflictError{Field: "attachments", Message: "upload " + id + " is attached to another message"}, nil
+		}
+	}
+	return &ConflictError{Field: "attachments", Message: "an upload could not be attached"}, nil
 }

@@ -321,6 +321,51 @@ type AddMemberRequest struct {
 	UserId UserId `json:"user_id"`
 }
 
+// Attachment A file a message carries, as it was when attached. `url` is a signed
+// download link that works without headers (an `<img src>`) for an hour
+// from the answer or event that carried it; it is absent from events
+// replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
+// resumes): read the message again for a fresh one.
+type Attachment struct {
+	// ContentType The checked MIME type.
+	//
+	// Example: image/png
+	ContentType string `json:"content_type"`
+
+	// Filename The file's name.
+	//
+	// Example: diagram.png
+	Filename string `json:"filename"`
+
+	// Height An image's height in pixels; null for other files.
+	//
+	// Example: 720
+	Height *int `json:"height"`
+
+	// Size Bytes.
+	//
+	// Example: 48213
+	Size int64 `json:"size"`
+
+	// ThumbnailUrl Signed URL of the image's thumbnail (at most 320 pixels on the long side) once made; null before and for other files.
+	ThumbnailUrl *string `json:"thumbnail_url,omitempty"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+
+	// Url Signed, expiring download URL.
+	//
+	// Example: https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&sig=Qm9v
+	Url *string `json:"url,omitempty"`
+
+	// Width An image's width in pixels; null for other files.
+	//
+	// Example: 1280
+	Width *int `json:"width"`
+}
+
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
 // too (`[bob]`, `[bob, alice]` and `[alice, bob]` by alice are the same
@@ -766,6 +811,9 @@ type MemberSettingsResponse struct {
 
 // Message A stored message.
 type Message struct {
+	// Attachments The files the message carries, in the order sent; absent when none.
+	Attachments *[]Attachment `json:"attachments,omitempty"`
+
 	// ClientMsgId The sender's idempotency id, or null.
 	//
 	// Example: 3f1c2a9e-local-1
@@ -843,6 +891,9 @@ type Message struct {
 // deleted, without content. `occurred_at` of a `message` is its
 // `created_at`.
 type MessageEvent struct {
+	// Attachments The files the message carries, in the order sent; absent when none.
+	Attachments *[]Attachment `json:"attachments,omitempty"`
+
 	// ClientMsgId The sender's idempotency id, or null.
 	//
 	// Example: 3f1c2a9e-local-1
@@ -1671,8 +1722,50 @@ type RoomUpdatedEvent struct {
 // Example: room.updated
 type RoomUpdatedEventType string
 
+// SearchHit A message found by a search.
+type SearchHit struct {
+	// Highlight The message's content HTML-escaped, the matched words wrapped in `<mark>` … `</mark>`.
+	//
+	// Example: The <mark>release</mark> <mark>notes</mark> are out
+	Highlight string `json:"highlight"`
+
+	// Message A stored message.
+	Message Message `json:"message"`
+}
+
+// SearchPage A page of search hits, newest first.
+type SearchPage struct {
+	// Hits The hits, newest first.
+	Hits []SearchHit `json:"hits"`
+
+	// NextCursor The `cursor` of the next page, null on the last page.
+	NextCursor *string `json:"next_cursor"`
+}
+
+// SearchPageResponse Envelope of SearchPage.
+type SearchPageResponse struct {
+	// Data A page of search hits, newest first.
+	Data SearchPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // SendMessageRequest A message to send.
 type SendMessageRequest struct {
+	// Attachments The sender's completed uploads for this room to attach (at most 10),
+	// each to one message only. An upload that is not the sender's (or is
+	// another tenant's) is 404; one made for another room, not yet
+	// complete, or already attached is 409 `CONFLICT` (`field`
+	// `attachments`).
+	//
+	//
+	// Example: ["up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M"]
+	Attachments *[]UploadId `json:"attachments,omitempty"`
+
 	// ClientMsgId The client's own id for the send, without control characters; a repeat returns the first message.
 	//
 	// Example: 3f1c2a9e-local-1
@@ -2466,6 +2559,30 @@ type ListRepliesParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// SearchMessagesParams defines parameters for SearchMessages.
+type SearchMessagesParams struct {
+	// Q The query (words, "phrases", prefix*), 1 to 200 characters.
+	Q string `form:"q" json:"q"`
+
+	// RoomId Only hits of this room.
+	RoomId *RoomId `form:"room_id,omitempty" json:"room_id,omitempty"`
+
+	// SenderId Only hits sent by this user.
+	SenderId *UserId `form:"sender_id,omitempty" json:"sender_id,omitempty"`
+
+	// After Only messages sent after this time (exclusive).
+	After *time.Time `form:"after,omitempty" json:"after,omitempty"`
+
+	// Before Only messages sent before this time (exclusive).
+	Before *time.Time `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit Hits per page, 1 to 100; 20 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page (opaque).
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // SyncParams defines parameters for Sync.
 type SyncParams struct {
 	// Cursor The `next_cursor` of the previous sync (or `details.cursor` of a 410).
@@ -2889,6 +3006,9 @@ type ServerInterface interface {
 	// AddPin Pin a message
 	// (PUT /rooms/{room_id}/pins/{message_id})
 	AddPin(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath) error
+	// SearchMessages Search messages
+	// (GET /search/messages)
+	SearchMessages(ctx echo.Context, params SearchMessagesParams) error
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx echo.Context) error
@@ -3677,6 +3797,66 @@ func (w *ServerInterfaceWrapper) AddPin(ctx echo.Context) error {
 	return err
 }
 
+// SearchMessages converts echo context to params.
+func (w *ServerInterfaceWrapper) SearchMessages(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SearchMessagesParams
+	// ------------- Required query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "q", ctx.QueryParams(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter q: %s", err))
+	}
+
+	// ------------- Optional query parameter "room_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "room_id", ctx.QueryParams(), &params.RoomId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "sender_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sender_id", ctx.QueryParams(), &params.SenderId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sender_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before", ctx.QueryParams(), &params.Before, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SearchMessages(ctx, params)
+	return err
+}
+
 // ListSubscriptions converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSubscriptions(ctx echo.Context) error {
 	var err error
@@ -4005,6 +4185,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/subscriptions", wrapper.CreateSubscription, options.OperationMiddlewares["createSubscription"]...)
 	router.DELETE(options.BaseURL+"/subscriptions/:topic", wrapper.DeleteSubscription, options.OperationMiddlewares["deleteSubscription"]...)
 	router.GET(options.BaseURL+"/presence", wrapper.GetPresence, options.OperationMiddlewares["getPresence"]...)
+	router.GET(options.BaseURL+"/search/messages", wrapper.SearchMessages, options.OperationMiddlewares["searchMessages"]...)
 	router.GET(options.BaseURL+"/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
 	router.GET(options.BaseURL+"/users/:user_id", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
 	router.PATCH(options.BaseURL+"/users/:user_id", wrapper.PatchUser, options.OperationMiddlewares["patchUser"]...)
@@ -7674,6 +7855,96 @@ func (response AddPin500JSONResponse) VisitAddPinResponse(w http.ResponseWriter)
 	return err
 }
 
+type SearchMessagesRequestObject struct {
+	Params SearchMessagesParams
+}
+
+type SearchMessagesResponseObject interface {
+	VisitSearchMessagesResponse(w http.ResponseWriter) error
+}
+
+type SearchMessages200JSONResponse SearchPageResponse
+
+func (response SearchMessages200JSONResponse) VisitSearchMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchMessages400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SearchMessages400JSONResponse) VisitSearchMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchMessages401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SearchMessages401JSONResponse) VisitSearchMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchMessages429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SearchMessages429JSONResponse) VisitSearchMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchMessages500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SearchMessages500JSONResponse) VisitSearchMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSubscriptionsRequestObject struct {
 }
 
@@ -9274,6 +9545,9 @@ type StrictServerInterface interface {
 	// AddPin Pin a message
 	// (PUT /rooms/{room_id}/pins/{message_id})
 	AddPin(ctx context.Context, request AddPinRequestObject) (AddPinResponseObject, error)
+	// SearchMessages Search messages
+	// (GET /search/messages)
+	SearchMessages(ctx context.Context, request SearchMessagesRequestObject) (SearchMessagesResponseObject, error)
 	// ListSubscriptions List my subscriptions
 	// (GET /subscriptions)
 	ListSubscriptions(ctx context.Context, request ListSubscriptionsRequestObject) (ListSubscriptionsResponseObject, error)
@@ -10295,6 +10569,31 @@ func (sh *strictHandler) AddPin(ctx echo.Context, roomId RoomIdPath, messageId M
 	return nil
 }
 
+// SearchMessages operation middleware
+func (sh *strictHandler) SearchMessages(ctx echo.Context, params SearchMessagesParams) error {
+	var request SearchMessagesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SearchMessages(ctx.Request().Context(), request.(SearchMessagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SearchMessages")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SearchMessagesResponseObject); ok {
+		return validResponse.VisitSearchMessagesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSubscriptions operation middleware
 func (sh *strictHandler) ListSubscriptions(ctx echo.Context) error {
 	var request ListSubscriptionsRequestObject
@@ -10737,400 +11036,433 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1bc9tGtyj4V3rz7CqT34YokpJsmapURraVRF98iyR/uZjeQhNokvgEdiPopiTGR6cyb1NTdR7OzNt5",
-	"2W/7dX7TZP7A+QlTvVY30CBBEpQoOU7yYosk0JfVq9f98rEWiHEiOONK1rofayNGQ5bCnydUsZfROFLw",
-	"j/4mZDJIo0RFgte6tbMRI4pxytUjSVL284RJJUnCUiJZIHjYrHk1dk3HScxq3Xar5dVkMGJjqkdS04TV",
-	"urWIKzZkae3mxsunO2FjGvGID+enPLGzxGygSMSJGjESTNKUcUX6k1SqwqRrTClZyQ7f8eiaqGjMSB23",
-	"JBuEKnI1ioIRTN2fBBdMkUiSwSSOCR3SiBe3/eTxbqu9u9tqu0sZiHRMFS7m8W7NK10bU+n0cKBYOr+u",
-	"U1wMUYJc0UiRPhuIlBGVTiM+LFvFUjjceLWEpnTMlDn4o0vGFx36N+KKjCmfEqYfkhocYyEVqYdsQCex",
-	"Ivqgs2/3Wq3GPBpEeqCfJyyd1rwap2O9nBimc9dpBjTvjOl1NJ6Ma909+BRx/NQuhd1xyMaJUIwH02/Z",
-	"dH4Tr+gFk0SNIkmClFGloWYQmEg6YBqwqYY/qZ++PXpOerXncaS326s1unDwgyiVqsftS1eRGhFKLtiU",
-	"pBMuDwglKUsYNb/oNyQdM/2AR0TCUqpXQigPSV+E0x7Xj0WcdHbJSExSSULBJOFCf2kOFB4eMiXz+Qnl",
-	"8oqlpC4VVRPZ43a8Rj4t3mfiZyBRWycsiemUhV2i0gnzm+TMWR4uhVA9N0thNCJSZ82RvuuDiWQhTrLb",
-	"ekr8529ef/Xy+PmZT+r+IGJx6Pe475zC1rds6jea5NCCRY2oIjRNo0sm9X2KmbOtSBKpojju8XTCNSEA",
-	"LJdkIFKi/7fbniT6oNotQ2+kp8fgMyvq6lPSRxlTxdJGk3zLppLQlBEZiISFegigIjSOWYqni1QNID6R",
-	"eiY1Yj0+plKxFA5Zr4SG44jngJF6e7AwScSA7F1fwyRcKHLBEgUD26VoHCF0kDI5apJ3khFK4ANJKQ/F",
-	"GKaos+awSSh59+74RUNT1R7XKM5DFpJgRPmQebDADLcEZxmE9DQRk80edy9fbW/QCvZZh27t0322tRu2",
-	"6NbTYHd3q91/wnYGHfo0fNyumfuJiJNf0JnTLFzVMb1+yfhQjWrdx7twO+3HtqYtSrFUD/nv7/9l6799",
-	"+Ld/zQmeVKmm8/rOrqI3kWLjEnKz51Cb9iy12Vuf2Oy5tKZdgda8YlLSITsO31K94TImOcZHCkurjeXw",
-	"vNN/EjwNW2x3sEcf958E+4MdauGf6OGyFZshzqOw5tU01YlSFta6+gK72/jXlA1q3dp/2c6Z+jb+Krez",
-	"hcKyXwsVDaIAUHfZ2rnzXHEDXA3O7aI7/Xa2kfINuOPcZRfFdcNW3gwGpdx7BnWUIPIiSmYFhDL8EDhi",
-	"KYLM4EergCKtBaycBnpNZ9OELYZ0ap4iegRSp5ywsfhnpKkvJXIkUhWIkBURvPa//uN//PdygMM6bgtl",
-	"d8W4BSHGy9AkFWJcXJn+5jxH6xxDypcLj98BL3CBsNYzoN7LVov0vbhexc9nMVmvfQFwYYC7rNcuElb8",
-	"LokFDZeteAJPFFc8Sc5b7b+/2P/h2+92/vH0p86PT77fO9s92Xnbed1+Vb5uHOYu67ZLxXVLli5dtWRp",
-	"cc0hvWQLliZZeqeFwVpQnE2ZTASXDKTZQ82n33E6USORRr/ocbXSo3kpEA2aJLEhKNv/lHrtH/MFf6yF",
-	"VNFal0/i2KuxNBUpvh7qNR++O/vm6PXZ8fPDs+M3r8+PTk7enNQ8S6w12Y6k1PKLZsv8ksZRSHIponbj",
-	"1eQkCJiUte6AxpLdVN3skV7Iidkl7rmE7eTySiSJs5SrVPBhU0//jIZGpdocUP5x+PL4RREgIBLWutkE",
-	"LojMd2Q8kVqRIW1NqHdbrZaWclIagFJyz5CyYnwkETakr5mGZPHAI1cjqtglS1EqFSkLQRwkOIFHKAFp",
-	"onFAjORLNEJLo5nGSRopAPVzwQdxFGwQ0FbErektKRrFgO6WkC6jwDf5kYzZuK8h7B4JJeEYKDrIk2rE",
-	"JF5lSWicMhpOCbuOpLrXY/mHviwe6U9Upm70pwV1Xys9TIva+oTgF3uMeAD1EUtZt8f1L+HYLNnuQB+X",
-	"AVrTQMw9OHgYtELN13pc7/QrkfajMGR8s/TjzcnxT4vIh+DxFA8ClA1JxnRKQgGa630C/3CiFSmld8XM",
-	"IWg9hsaxuNL4Dx8Ioo6HP3FcIn6C+6FVlbQBuO/oDvd6DSxSz+sqOUxB6595gFxRSXKV1iq/Bp8O9E+Z",
-	"ipapf4SzK/vIfR7GsZJkTpdevmItPS7Q3xsewTttdO2CBSPKdW9iVG88P641OBof5aDfxMkdvz47Onl9",
-	"+LIE8yMzI4F3SD2j0CHZG7SDDn3KGvcJ9FMxZmh8GdAoZiGJuIxCZjA7vYwCdgAfzJKJpNPcYCMGxG5A",
-	"AgBfC/WVmPANih6v35ydf/Xm3esXBbABrdA3cACz3SOAXgsiJ2AFBSABTkUyk6xvvNpbOtWi4pkQL2k6",
-	"ZPcqYDgQMIgCiK+EIDFM/kACBMwaSSK0wAC4Ev3CUEAgdf/Zmxc/nr88fnV8dv7sx7OjU7/hGVvySMSh",
-	"JIITLWlM89vqgZkVTDtgMVNguOQCJgIoox7xkl2y+MEYlCWzh0akhqHniWxuM1TG3ppZ1sDA9cPW4dtj",
-	"IL+Uh+SHLS3Bbx2HjQNC0eymxAXjwPM0Sgc0jkl0r6T20J237hf21yXPGE1Z6jf0OVGzk61YQ949MOMc",
-	"KNuxZud4aEK8onxqvRmbO6+Tw7Mjg2FHPzw/OnpxNEMftMiE6MiuA8ZCzd4d8+h9AveNvRO5zyhbjVYS",
-	"Xc+TXtFW5vwom9Y8ve24SW682g9bmUtnKzMoLn296OOaGaLgiao0TP7G3FDGRlVxGP00APH3o7kevj1+",
-	"CLXVTDOjs5pFZNLL4ovqN/Sr7DqJUo3dA5EOWahfS9mluGAh3MB3XE6SRKSKha9YGFEwdH0CDmW13rnJ",
-	"HphhaQLrzy7CR1CBxedB5HbNLWf4iEMutPatRa2fJ0JRUm+3nuw82W3vd3ZJf6qYbJArMYlDDU1L234H",
-	"CmqXLN5Dj1tvGfH11rU8QLmx9ZGrkZAMt0ZG9BJdSX3GOEkmikyZgrtAeYmnjaRsXjcAkUGrshkM0DwW",
-	"XDgmIBqGkd4gjd+mmqmpiFnQzQLgSIsqKP6hI86X7GffOuVBEh1RiStOWcCiSwYGzMQZ2DFXVDPvejXJ",
-	"fl718Cn7uYZmQGtIfO/Yl/UAHzI7vej/kwVA+AEQ5rznrJlH/JLFIgF7Az44idX8bhDfl68ue11Pml2K",
-	"pT6PSWxULxef5wyu6YSRqxHjBVsIPK7vQjP3uvWFiBnlczCyQ3u4D7u6xcACh0iZ4RedqRAWQkN9IaRG",
-	"Vc2lYXE0uJiHXUylOqfBRaXT9dZFnIXokE1bus0wfAVWjttdkUyeJDQERzPNHCWztwDp5fKdxKDHWEN5",
-	"VXt4ceP27bLdPk8ZVUxD7LbbBZOI3iHJsUCzFxpfaf3Y2oxA4OeMhYamkTiSioXNHj8kfjh2LXFa9UH6",
-	"BaCMOPGNydJH/zeoB3TMHCd+j2vFr+6/74v+B98j8IdHaBwF7IMPb/nv4ZNH4BFNueEzuOytR73HExql",
-	"jQPiD1MxScyLwYhyzmIfRHxC+ZTwCdrBIh7Ek1DTQy44eHu5QBDy6ZtBrfv+o/2iePjWBNv9OHtY9pcP",
-	"Nzfe4rdq44gfKzaWte7OzYon6bV5snVzc/Nh9gBzwy8ewDzwzVhoAofYGZHCEWSHqJXuxhyCKyNfMT4Z",
-	"652FYwcDnSgAd/fw6wevdr0FdGhr1mR94y3e6EwcFxivzTXsMxmF1kAP+HJgDHrh2CvDuXr+ZMlWC/6t",
-	"97W+6Os1RwjlalfUc86lDQ5lAxiaphTk7TFTtApveWWfu7F+tY9zdzSMZBKbS3NAuCBanEtF7Phbij67",
-	"t6nQFIIcJiKORc1zwz0gQkLLd7Svn0WHnRvx8e+93nWrtdXrXbe/+vC3ktAPL8ONVWQ8c0aXIckCYobm",
-	"kbuQs9xXXES2cvAWYiLXhvRhMGbkuUiTEiAvDqqpAGKtaZ+Dpn2eJnI+um5BlGUey5nZ/k20lLFq1CHm",
-	"MqOYJbF+i2MlysNp3LMFEC85W6393e5o38AfEKiFdvxcnZw/aaXicxNhVoDczuN50L2MBgwCRiNuo9IO",
-	"svgkG91XgBKOkoFp//FuBSgtgAiqarfF9kEUM0L7YqL0Kfdt0EGZ1G40wHN7decvwavjV0cmkkUjTkoC",
-	"KpmnL0Eea9o4yPRfozVkVwfQbUuT2TzKreApHlMVjEg0E8QRjemQbSd8OHOBOk8KF2ineIHo1i+tracf",
-	"zP//8l/+tTdptTqP//28+W9bH/62veL30gunYbmYQuhfH0kUW6gkciSuOMacgh0IaIWMqRxpHpyuJBth",
-	"RIcpHTfn9t3Z26tKOLZ7vV5vEfVYW0cb0c7e4/K9n35zuNXZe6yvnspBAWquRwBVtjSqkBG7Lu7y6WD/",
-	"cdjab+/v7wZPwsd7T2lnwChtBXt7NGy19+hOf7A7aPc7/VZ/v9MJwvZe+Dho7/Vbg1aLtvZrxc23tp7S",
-	"rcGHj493b0o3DbaIZacHpv2I49LzS15AY2P5t8GKnT3y6lmRSO7ud9o73nxE+BpkMtdlMqzzijfUs5YV",
-	"czBlNPUFo+FLplSpAKV/3IrhVxaSkMXRJYMA0znKgO6yc2PCKRnKhCFKwiGqggYXXFzFLBwinakkOH0F",
-	"k5iRchEil5fMKtygw5KluLGEG1iPO9z8omYObRZOC9a84qSqGSycF25nsnBx4zM2WmTu6+Iavh9RRa40",
-	"ZzGBUfPcLmSV7IXP9YM3hXCccg6McvLMxRBpxn5HDB3fHoEocD8LUdECC8/DU8Ji0GXl6J850Bjd6uMS",
-	"UzE8oskc0DIvO7WUgceTz8Q357Fec6Q1s+/OKyeS6bcCZjUyhlicHpjr6bjVSyZbHkS2St+EY85XtxCD",
-	"nht0KK7dnzX6+3oBpE5jqZey55Hd9o7+Z6/hEb/M/6JfaHs97pd4XfVvOx7xM7e//mLXczMvdltP9csl",
-	"LkCf7HaeesQvxlv4ZK/V8oh/+uPr5+cnR6dHZ+cnR9+9Oz45euH3+G67Reomx6cQW8VYiOkTCZU27ErD",
-	"PhK8YfINjI5f4gVZ4HYqdzO7IQ6Os6DcxzkXS1KyLX2kOc6ULG8OU4tegNLrwRxCi957cAfQeDGpnUF6",
-	"tI1pJRpsRjPK9BwOVqK+qymvmRZ0gcJlMtrBBsmuxqJTNNvPrIFjGtkjSZKYBiBOQfqKEONHEn8jsRge",
-	"OAFL+GUkSTvTDKZkILS+AP4OTT+HNCkSiN3OmiKWVyvKGCWkykb+UC2fcxYoZrKFygWJIipoQXScqFJR",
-	"C4SrKbGPkDENiye0V7Zetoi5TUmkTBTTTAKHUIVVGgP9XjZz2Y1Aczk+cE5V2YSGmesn7VAQrja3j1qn",
-	"1Xm81W5vdXbPOq1ua6/bav1Uc04qpIptaXV6CRepoJg4mS+3UGbyWP/KIf13NdK76QXFzJ9M1M/D5Z3T",
-	"mj2cZbeyRGYtQXJXGv0L0z8Rps/mTq2ZIvXJUXg+9+vO2PsNo/GirBMTn/lIkhE8NSMiGxxGlbDd8Wph",
-	"//wqjZTLdDGhVs94oVebwMkYU90lSyVO1m62mq15N0Rhgo9zlkfGyfesfyogc9x5lgiOMZQRl4rygDVr",
-	"ZdhfWG0JSoLfghL9DLPWWs2i+1Qy8s/JKu0q3/ucgBuyYUpDFvq5wpYNHFBuXHl6YoVmVCsIAhDt2yV+",
-	"nxzCixLdZaR1Aj1jkgotdxCpaKpwCyuz6Z0zW4Qv4Kw2TzVXagoGRNm6i6eST+cVcGExHldT47/JsHl9",
-	"Dd7cl89YeUc/fLkgBj5lsOWj89m3Tn1fC4q4uDwOoe5PuP58HogJV36Pw//SDeeWhkNgXg+MZoxeGv0B",
-	"8+3HHsdhu0b6t2IhxsRECvI6R5rnkACKCFjLJy67x+s5NfDzSRqQqEUxgsIjUpjgfGS5fabF3XybqHgV",
-	"0eKfIuIsXM65gIvjg0v5VWstfrVmJEcRvJXDPx46YsLM6TmAdbY6t43FOPx3eB+0IhCQ4thEB6ySR+GV",
-	"Z1TqTX28QwSJviRV5N/bicsLXUKouenfXeaA16CJQC1q6MWfytjG3UQUkyFdIlObkwZAzR/khwVxPn0W",
-	"gEfHoUg2FO4AbXg5PYKkLmm11wkPickTRBx5yQZq4xjyMCcZs4EqPUf44eFOsfq5SSWShIWkz6DaSsnx",
-	"kbpevIdRxGNxicGeNumt4R5cJFU1dk4hikT/ZeJWqhqMzjLmISt7KAz3LHGVfN7yQDVQ47O3k5xyyH3e",
-	"kDplSkV8KBdLUI8kEVecSPOgI1DNK/VpMIouWbhYA8luTiSJfZrUJ1xFsQm5yOxnWAWoUcUI6dXGE8XC",
-	"cxinrF6XHj6Hq5kf3jkACyv+aEQpoRYIPXtnrf0VQs8CM21O1ZKI86oAwmcLiymM6ux/U2GvLhy9/Dyz",
-	"da9GpNuFmTyH0kWyWHXpkSzBugNC+1LzGXA8gcY3zVgmTYH1jCPuztiujqeH+Aupa0A3kLBDej+pw7ob",
-	"+QGZJHiz1g2g6auJYvnweCegclWdYrU5rUqbiJjBRE1SRiZcjygbBovNx/tCX692vTUUW+ZL+2zztfnj",
-	"vR6keRaN2Qf30a1onIgUA1yhJEhtGKnRpN8MxHhb0CTaCkTIhoxvZ7PfuK/LiyjZEgki0lYiwNeHC1xy",
-	"n95G3DnECU/05zWOsPyi3VRA/+qcx75zFw6U0e/PmhMtdvxiaQ2nVNaMUQ105/OxHBrqV2bH4SHQkihP",
-	"hyEmZcx61/LbsmPSyLdiEdB4q12FpjuJT2Vhn9fqgLBxoqZE8ABMBEzNKtbfsDgWHlGMjv+lGKy160b+",
-	"OnNCZN8KPd7y0itqi5QsU+fb66nzZh/VV2BeKAD+dkyUhdFaM4MlHl/awOxjdGvLpSJ4YQ32DQ/C+hhX",
-	"GRODK8ZnoyRuGy8+Hx9+K1/YmCH1qR6kUrhn+nWCt7v8kn10QJht1axdXxdwbqzydyc0ZZWcF4Wt/TwR",
-	"arUx6Tv9FIhVpuCZXEPfzl6ZVyydqn+YBGVM/NRNOyCSYRqCFnXQGz+MLhkn/SlWrTk5Oj0jh2+Pm8Rs",
-	"zRZdFYj5ueGQ8tAKDLEYkpjRS9bjkSJiorpQuoSOIUyHcc2DQyRQEGMDSfV6jUGUQI3TzK3e47EYPpLE",
-	"t+tv0hDM/9vOV0Yd9u3SApqmJg0SrKqmeM4t0vw0kq1hFqieGejV1ChldLUzDJ+aT8opdcjmC8aVeIVq",
-	"V8AYizysQNpdUleguEvY6J3tQxUuU4kdaX2zEI6UUanmJNFk2HFuN82GZ81G9sVqeUKrrT0FNqnXWvfN",
-	"V37DM3wj/86uE23xZok9nv9uvvIbTZKN0y3wAyozXfMK6pTqqwahLj3u3Ne6/hoKMMAiJNxAGD0S3Aa3",
-	"UJldfzBMRWmPiyveOCBzC/bI3BpxXVcjETurGyhIlhtRlZWUZdcBS0x9XghDhPWAUmZfM0Map5wciSsS",
-	"qR7PuL6NwjH43yS+CCAnWiM0hjDm8NLAiZTscT+/Db4hGjlBXxJ+owU8X18p3wAKbXOmku6ikPkl1Vcr",
-	"F7M93PoJMwLOtz58bHuLAsnNLm5nGERv1HqWQXxHiyAB45CPKNnPa1gKF0ZVf+Zqx6u1pZ2vUsa2tOxI",
-	"/n765rURdZwYXQPrvALxLvn2meWxNnb3o16Pl4mGN/7aItKiDVVVQReoVNV0zwwbPt/Tz3Mn73j05Qc9",
-	"c55KJFFQ69ZiOuHBSFN7zguZjs7a1gq/mjdizKjIqzTFSFVUEDvrKYhYa0UunVgqkUjjYcmcpGVr6Gy1",
-	"2rdYw51jpBIsV7bOi6bCGZwsHvoKgRIemstynIuOwsHyJc1Kijm4P6zAqUN0ws+iVSD4IErHmH9fKO89",
-	"Yz4NLirgUzbaUpRqP+RxrgRxtrMKEKxGZmdeuh25nT27z5jszhzJKuIGYhxXg/XEuCU16Dctxrn7uY0s",
-	"V8jrWkegm3uxkhi3PBntj4FWb3OSvTHG3n68mLOL1Jokau3Ozm7NiROVoyhJWLiYyU9vXYPAvSVKgPVt",
-	"Hn3uyL1oOmSqGk5Nz8zDd+N68zzOLuLDEhBWJsTTu1Rockf47O/KdFmdJuN1WS4FfDK58s4yXW7UXNId",
-	"BCubo5lmIIrOwZ3VNSrmRIuCrOasYPEJneXXbw3S8P1I2LpqaFV2lwL56DGjmvdwRvBulXvMbZGizIhY",
-	"WqTIRFWVVSnKfsIyRaWv5/bfRSEJH0rqEQ2jS1bciBgQO51HzKtor9b05FxO+vp99MukEzZfy2P2Maco",
-	"EUD5Q+kFnC1BpHIaeNcgu7IFzWbqSWGCi/PnbHQavF8pcsQ5wXlKYCv830s1o7w+VbskK37+UmSUdFmu",
-	"JBGcGFpYKW3ybVSqYWNYwWK/s5OrXNFOgiNW91mWBP/M+mvXSxcyC+hPbxlRmdvd85HcbX0oh+6Gw1Uf",
-	"Kr1vDa/Rmo6PJDIeM4SedZUVnRzuQ/cdGYtuqYL/aq1g2XmsJXU/24CfB+Dkv1j3YAOcmr6Zzj8wxUKh",
-	"ol6+ID+v5GcvJHoC3kZr6VwmfziJ1tO09PMe4ewKyx2YbqKViJ+mLgXKt9f64+hcbyO+SIh0oxkzj0yG",
-	"HXnFT7PChfR13Wu+KBqsCBdnRVxcOZT2HuMq3du1JJYyg2k1nM4ev51Gk5/g54yGKZOMB6XhY5qw6Btv",
-	"HllQXVYyxldlQ2VhRFmus4m5jAYm+UqPsoxd79wtcHhR/uUbHkecOc1SYbnYOaIgI5dllxbSMWGgmlcT",
-	"gwH8VWBI2a8b5kZ5ck2WPZmfybLjvo2xzeJBZfL/hjOodmhQ2CS4Vyf/FjX/QJY2jI0qZZQYXDUT5aAv",
-	"TrY2/UTEh3MRFwtLCS6dSLFr5ZEACxN2ClV9bMTllWOIKA28PB3ROCZXjMhRlGjl4as0Cun0y5mKeaUx",
-	"mDY8ZSn7mwGKs5DC4vCxilHkt2OOa8dOLYtwcuOa8ogmJ2BnDnFsYFz5LTOUOu92KvLQklvYnjJCCAOu",
-	"jHvdWcetqaX68wr6QVbgpmox20J31c0RViPwF52F2SaWHdVziNVbbID6uG71nKW2NnNU2J6A0WCUq065",
-	"sb2raEi7MDw0ue12bpZsYMPKZ5DBo8o5GujdoSaNc2PWQZzfkbJbjBGt5XsqV3vnHv+Euq8Df8+efPXk",
-	"UYvMLh0j9dmYWdCNlRAXWju1pK9Pg4ser88H0zYq68dej2evu8UO4ItH0lTgVfbYTIqfr7/Gx+kF4w09",
-	"Cm7cdwd/JE0Qr6PIYZygUcstPq4joiUaPmKQB0Wvo6FnL3lExOH6anrGmv5Acprd0yIV/TBHOMBFwER9",
-	"7IB/eXnlBYcelcpsD0seb5u5/nBMeIEBYJ43LyIvs+dY7ToV37mdbWAGf/4AN+GslHfl9wC6LJU11z/A",
-	"wqE7HUfB8MoL90N5llGkmExowEqb8jtqxU6nWh3uTqvXu37ylf7zsPX//s9ff/v1163ffv0/e5NOq7MP",
-	"/z797df/57f//T/+v19//fBvpXEqJ24mywILbrWcFJvKBnVYUZFZLKffkiKIqwVFmfS+CgtzhUaPSJHO",
-	"CvvvEe4f1mQF9v7npttOa0XtZrNZXH05IgIfX1Sy6PuRIDEbKNMrclFLoDWJ3qYI2LIOQYWNVSVRziu3",
-	"pVAuOD9nAiVitrT+QipiKIKa112w8jUUGgH2AkAoqa9SSgxMpZ85SliKcpWUbcinhrBPfHrTdaOqqyi4",
-	"bazitSS+w83TtF3pVgV5bLLjjqZmbicYj0QDQvl0RZOdlXbi+5GKsj47Xm3Co58n7PyCTec39VXWMMkP",
-	"x93epNXaCSj8x8ynPn7yUcuHUIUrYfpIhdIQcGNah2ZLVxEWIl65cZPlVAFNRQoJVwYDRlFiLPugw2wO",
-	"cxeSUiP0mZYMDjwd/HLQfgalZyw5zrbLaYsxaZSb3XDPeQ86z/L93FuAir0YAMyMihjQNI2YhASvOpVT",
-	"HtAkak7pOG54tme8U7zZQv6RxLw2PzM/+Q2taPS4NYWOaJIw9BO72WGNJnkOWZKSREMuUmarf0DVj1AQ",
-	"LlSPX2A6HQ8dY0ThEaKf6JqUOlONUWL3L6FGWC0vjDSMxhGnCpnJmCaJ6fVbrDy2tC6DW83NK5S6Wvpa",
-	"XuDL7Xe6TBeaeTrLmVzvLZt7We2tPDphsWPRfdbaelY/PWMAWiGkzb21YqK59zS/W7F1fYHe4SP2NcwT",
-	"XvUi5gkXXs3jwqavgSngfdUCL2cV7JOFY1idqjuLh9XeyFFw1fNzoFn5QgH+q57O0GLVg2WQ/uDSPjDn",
-	"ljf4wAC6jMZRl05ZKmdbA2qahh32Z0WkW/kEHAK3hGMZCn0PJTxm+FO+h+LSlnKV25j46Fwh/3VsfZjs",
-	"7KaxOtykusUvY4t/JJMfynQLBHvMpQEpZK1kmsUdYzafTaN3cBvHvl7jehZj+0JlbDmdjMc0nf7R8KWi",
-	"tl6qGFZS0k3B2M8ZRvbo1/IjlrgPq5VHNIatrDpiXmxU8HgKrY7tb19oVciHWxDxYdVaiaBYLGy2BLll",
-	"GOuY5bGbIj4zvZ1s2aK1ZBcAy2y/tcxBNsVsBGPd0HN+WBnD/aFYlu5vTsz1OlUhbSffiXJgXlod0jyD",
-	"LZyErUCvv9SklIiJajTvtT6kWaqJpszXar4A2kYCMWa5G2w1VrjFz+en1xhtCouDB3Ic8Ykslmp0yo67",
-	"E3YqVeI3sy8urfWqWIF9wcxYoMSMAvbqYuvZZe1+WiuTegogml/zzM26TTHNEm8ysm5e3DF2QAVFG1eB",
-	"zjnQfcGWkVnkDQkr93344djvZgYY2bQtzbskSaNLqqA+BZrJ0EfYn2JpY/2o7XjeJcmkH0cBibgWk51O",
-	"l66hMhzXvBqMXvNq5tWiudL+WCoUFIT7jda+/t1UPC8oox9mJTCnOlKFskduiEPVauVnuZEGwglESqw1",
-	"yprGysuVzwYB6M2fMh5m5Uhul+FqecLC5NYKtR/xERPeEIVZrQw9YLEiUdGNdwDxGAmjiqRMTVIunVZj",
-	"jrdrad3IysJxhU7dK0tMeqXNDRe0Fyf9iSKK9j0CscMDxjBbDhReDXPc9HolKqvsr7Wv/3mm/3mu/zla",
-	"uull3ACpkluLvazgIqnbBO69VuMAg8r6pkoPRjCSIVMSK09xjJaZzXrdYN7b3oIe/hXDHqBS0R1LH673",
-	"1pyHE7GwTFAu7+RHEpZuwfHYo5GaHGihiU/0GR7MXyzo4lfk2ztrMm6vdoopkcmiEjqQIGkTJ+Fri0y3",
-	"rqPjusttQuYmE/g2kFbv7KH0DB1w3EYNd8G5ljo+92KlK1Y44z+QXu7u67bcE/Fb806LikSJZnni811w",
-	"avX6q6CQ+8bt7AyzuPDZnv2UB8+hc1QplUkZobY7CeWhdMq75gUgjXWLvEnozxMQoFAOkgdgwo6BS5Nh",
-	"Kq5k7oZFclwwpuV067LdbG+xZmdrd0au2dvbeVxg/Z0C679s13u9psKu+r98+Nj22p2bxpf6y+J3WzOP",
-	"lAsEGjhvF1QKt9blgp5kKmNiSUpqOn0tMN+XnPwRNXE4+VARd+3NBGq/eK4gbGMo7m6GHlF5PhZpyW6h",
-	"J7hZEE0ZAUuuGlHTKRBAARlgB0ROeUDokEYcj9rn7FqdIyB8QhUYMKpZCJw3V97GHItL3Qz6KrjDOZtd",
-	"dCneVq5saJ++JSGxOPYZExHs11kq9sAvueqj6cEFm95S2sHR7insZ3HYDE77SBbiZ4ozHwZjRp6LtNSg",
-	"kFLFzuNoHKnzNCk5K8NzJaT+Seg1SSj6S4piaatU9LxFW9VlXVIxSmRmzStFuWzshUiA/iDF1/MGKX4+",
-	"W1Xtcf9JcA++INzBbcRQ3N9aAqjzSiXCbW7YH0joxB19H6nRt2WRXRnWZNE9h2+PNenwoNQzJ+CcEKVJ",
-	"1jSJysPFCpfZjHeAbm4SKc8xueMcwMeK+Cgvznf//vPTny7OOuPv969P9i5fP+m/3Ql+fDx62Q6/ag1P",
-	"O/To6eTbXfVd7bZtNP4icw9G5iyq3JbgGfytRjEKr9xOWijems/5+me9D8rSq5I4wuZcVCuWWzG7ZLE1",
-	"1xyYtHoUJTGITxLjGyyptqBHm67qnK70VuHJqpEvnfWKIdFURUGUIP4taOXiLCOClI+sGmTLwz9SFmAr",
-	"slQqD82Lc/I0mg29WkBTEd+xbNY8u0Forgp2zk7QsZGWxDuvlc07G97qLMSbOel5eC9Gwfvx9DxYitla",
-	"LUTWdxLNhB4W3EQzv63tKCqkqJmNVHNR5vcU1ixsCboioSikrB4QH6ewrR4IfiwUB0riKXiTzsQFK7Xi",
-	"ymjIWegZVrklA5GYGh1E6XdKVP1VRclx6ReMF2qT0yBgyVLG316X8avyTb2lEpKv/O0r+SU888Vvv/6n",
-	"P2OP6TTDr/cGb77+8Zcfz/4evfr+1d5PL57Fr7/+sf3j2U/R686r3SaNo4A1208e77bau7utVrM12KFP",
-	"g9V4AetaWU8czqQiny0/ikr8FRbzOfNVa2BdUcB3tlwjVhWWTVtBuKBftTv7yxQs1K6aqF61O/vl+tU7",
-	"CByodoL47JlQNL5lt0J3hM/5PAv7KPc5W+OjG5khibh0uruarIQRvWR5RFF5sp881xrXOQ5WHphjrLiF",
-	"ak9m8jJfdWdtZ5rS2124hHeFqSSpM8dsWjVmqOERORnPdgvYu9NSl4QTza55Nm7ILLF0UXeMIioAc9GC",
-	"vZKzL0fH3NW4QIsER9DEeY4M0rJozntxBbnrq0pqis7T25AaByafM6kBQe5OUTROW2Wa62vFBso0ZZh2",
-	"vGYT5aUhKZxdmc6n9xOAQurYlq3xUJEoawZp3Cw8Twy6vvNhlrXCLjtJU9QgUWg+IkHMKNQ1r3LEm8t2",
-	"PZzJdV0WegVlaWDFeAAEs7rsohclx5I6tlaaQQmwXq0VbVV+draPwsy+OJnAT1jtTppPtmJCtLiy3fli",
-	"1S9kQUxTCDHmoYdmFc0Bph4JRiy4YGGDvDp+dTRfH6sWjemQbSfQrPt2xk6zHbS60HSzxs5BFLMl6dB2",
-	"3/qxEmtnGNFhSsfNBdsbsWg4UqVnBGB5JAk+QiJOkuiaxdLEdw9EisnGMDP2WeyzgUgZ0diODRcLa3nS",
-	"aS0M5i6ki7tmh4Vd+YyhmypFgxEUjSo0zt18zrcc0c7e4xWncPrN4VZn77FHRuy6eBBPB/uPw9Z+e39/",
-	"N3gSPt57SjsDRmkr2NujYau9R3f6g91Bu9/pt/r7nU4QtvfCx0F7r98atFq0tV92ejL6pQQtnk1n+9nv",
-	"7ndKw8Hmgb+oYmpi8saww745YLAi6DsAFw1oLJxGoXI3vogJp+F0rnRZOC3V80eTcZ/TKD6fpCVpCKdg",
-	"wiDvTl5mtfvtC3n04k6nZTDWNvmNBR8SGYWsgfRhTENmsNlgrkZijdiI0iDgagah1Q24DrKQpDBJo2pJ",
-	"9po6VKknAg+aEiRL9h2KKw4ERwOgbmwOxghEORmJSXpArkR6ITOeMWKawMpGlpyhqYU5myKejpRKZHd7",
-	"OxhR1TRfNwMx3gaYbC/wZW5PkvNW++8v9n/49rudfzz9qfPjk+/3znZPdt52Xrdffcmuky9yq0pv0mp1",
-	"Hsto+MV346eXt4DoVRRqNrWEaMETG6BZ7c5+BaI1m/OQHbhrKszouFdkZ+YaZwTGqeqL+8yoNGLF7O2Y",
-	"MUKucPlkOLaELYOTe5Ks5+ReigD34OrGjVTUj+DZW2pGiW3t9PnqRHoHZ1FwwdSiADklSDJRmnogDjyS",
-	"pG/ZyJrGYIP9kzS+b2vw7QhrtrwSO/K7M8KuaaBi7LuesXV9QzUiAUyIhphnCUcOD9DbDKElPDvIT0Ja",
-	"f2FfANPPSe3Oxc+t7zrh03lyu9y07RIzB3Yrbd0u1q1zS/GNu9xVg+mf841FR+aC4vyZzGPi0oKRkIxr",
-	"Eq3cCAiaJEX0A+fGWkbxjBQ3z7v/2wrLuGTpqjDTrC1S8WQXx2y6CZxhlLJAiXQKrnL9vCmBbJ1fJohz",
-	"jbhMeLNcoPfhN9+CWj+O2wAU8O2SfY+wWLLqWgcsuXxK+MmzwcngyiBUXmiVNgolVL3tT23VJ1LP4NGo",
-	"HIAFZ5QKTW3mo7BKSmFLN8a0ALNFSFs94NQ+fcuLbrHtM7/k9jSWteGAJ5rE3P2rkch6Z6DXQl8HNP1Y",
-	"kxYPtfhmS1z5GXbORJhdUkXTckZ4yAkwK1fFsguKAjVJWaFZwIRLphbwupAXWB3OKrfR07rI6DKRCrNM",
-	"qzcj1VeIJonJW0RQzLYTjxSs7YgPI86M72P2WIzN7XyxyQUzPYEwIQWSbCU4DvV2ycsoDFkc125bic0g",
-	"Q6H0mqPa0AUocvt8qkr0bBP19gtQ91zczLBhZdk250LdNgOoeOksFhEtF6YMSrPJwkHUi8bkPoMKAoAK",
-	"jQPy9vDs+TfmnGwyLDxngr82fSdJ/fD0+fGxRxKWBoyrLdN7t1FiHy7YtG93bQu9Pnb3C6JD3Q7kyBBb",
-	"H/6t3n3f2nqqBYm9m8aX9ffbX/6XD+//Zeu/ffhb48vGl/+6KVqwojHxntOX+ID4H2/8BeC4V5Lhhsa1",
-	"VldJrn6Gs7Rm84Z9WbVirXMl78Doc5Hl8+T10C0imKSRmp7qNeL2D5PoWzY9nJRZssqCvEndlxfnv/36",
-	"n37DM74+FqIh82om6jrKgq5t3U79fiqUjcOO9CSoqto44m7th63Dt8db3zLHIkthjRqOzxhNWWpX24dP",
-	"X1mW8XxElV5lHkRWW9DiAaPEBqkYE//tm9Mzsg3fSJ/UfT24SKNfILynS3BGctlpmj1H3FTHFIMe97PV",
-	"mtYOP2xpXNk6Dv0uiRShgcrqcaPMjMHokZQT4y2IuAZNj1s9Cm3bkbIqPTGFD7KD0ECMZAZHAsXwKOmn",
-	"4grUsrTHx6Kv+QJNEiJHYhKHkFNGIi4Vo2FRc4MkIhNQbaL+9PXA7vQ9Xldar7OFijBXwM+Rxif/Rnzk",
-	"q/DR07g7gii4AmAbPZ6ywUSCwwRiXnZbO8Q/fHf2zZuT458Oz47fvD4/Ojl5c+IfgN8TNh96WqIYIgKl",
-	"7FJcsLDH8fQiSXZbbRzi6PXZ8XN3DA0VrSE5xxNlMY4C/AV63z0eSX0uYdYzwYwNlUpDLCsKFxpuIKBC",
-	"jpaauWikfEWlYunSW4QQFZpLjuFpc5VeHZ6eHZ2cH749Pv/26EeNXiBBheOIE8bDREQ2taX8quDUi25L",
-	"fi7lq6IBnKlGTI+0f/v1/2539gsV8QfEn9W+/SaQUzQtaR6RsmEkFeKL1g/GkZSAKSkZ01izPxvXGYWA",
-	"t4AGoUWCFvH/cfjy+IV7eniVQErx3Su1BBDmkXkoaLIX8YGYh4AlF5EklEgWD7ZGQoI3aTyJVbRlrkeg",
-	"r1efBheMh10MAfPy6CO9ix7PSiXMlEiQHglZHEGhShpccHEVs3A4xuxPHhbjzLwedyMLpVdS6QBfs83w",
-	"PAxNOzk6PYPvs8q/zR7v8b/9TZ8848pWxPjb38w1z1EL+oZAGSFjMewW7kxdjZilTEh5PJKR/1mCh11p",
-	"VuNUj88j1YERSMqQqoEYZ2hTvvQ6FADtca199idqlpLbG42XSXAmGwTqfsGWy8l8j2OpaxjDlrtGU0iU",
-	"Itk3tZvoCkbSXUyRscGjGlHlGQVpKTHON4w3p8cLcy+npU1yWKQlsHvgWznpwCsNq0Cc0XBhf/ubhqrC",
-	"hm5ahVMjNjZleKyRC9Hs+ZuTU41cz3C/maNTpNEw4khG9DPnhy9fvvn+6MX5m5Pjr49fn/pkTKcQrgeP",
-	"H7497vF6krJBHA1HJj+acnnFUhCQCyfme8Q/Dtk4EYrxYArb8Fzc9WCTGW4Crj5Hh9fWGVTC1pP3oZiM",
-	"OtBvGm1NP44MItUqKOQx9bi5Hh7xT5hKp1uHaJiDYbN1qK0TrZ5NWZiNru833hSRaIa0fSV9AzYroWrQ",
-	"HQGJADUhNSItiWSP+x97VsDr1brQAf+/otJIeiDv6W9/+/U/9UeQ+/RnrS7/149ar/DyQoBATb/U9EjR",
-	"KJZf3txk69DvyS7QYpGS3dZTvaIFlBlxUEKRJZRVwT2t13qVCj4k/akWZ1g88MjViCrA78imAYFM1E8Z",
-	"vUCRCGVl7NkCgPawpril/Zq8m7jTSZykkWrq5Wlsev3Vy+PnZ0vWQy5pHIU9nq1Hq8VUCyC20sAkTbU8",
-	"ILUYBSVQxJipkSZekcKZu1AR/5Hs8UF0Dc1SDFGnnPhQtK7PpoKHbpX0PGrWs0SCxhiZQHscR8DIrjAy",
-	"dYtnerF4MCvug11HUt8EHKFJzjQ9zurx0Kk0HUdwE/1YBBcS8i/nIRjxBLLGtVIXsJRrfgPoazCiaXzE",
-	"2DAMJoYILugOgd45Wz5ScKYPYhclftrjehYNBf1CKBgmfsIQWd0uG5WrSZUtymh2Z8o69bgt5EinMEAo",
-	"gNQYNHVuu8bP51qz0PNpsmv4mD6WWaJgGFsXMERpfpHVzZBaHdZyGDjgRTgFYhpx0tmF6AUJooEhQE6x",
-	"I/yqx7E2Qx2LM5QQAbyvhlFasGgYaQkX1XA9a49PoJyVkUlRsHWRvElOGZJn3MsjSRxJxoDnRCMA3CGZ",
-	"ExSaCwAszCmLrY6tiR5V7KV+awv+NWQz//aEjWnEIz7M9Bv3N8mUT+oTHl2bLFTZOMjC5R3BAdaF3Bhg",
-	"B3vsPCX+yeHZ0fnL41fHZ+dHPzw/Onpx9ML0lyjQWbtHRmMVjYFinhU6HWg5jirif310RjSJ1RMgjPoQ",
-	"NtDj7wu9Dj7Ut4u9D0j9m7NXLzU5YSkIcFSR99uhCOR2ambd/lCf+aLRMAt7IQKA+ukVHQ5ZSt4dIw/U",
-	"qxDBRAt8qH+kl1rXUMTHkZDR9Hi+kcIC/Jn5/C6BVSYgeuqblTCRxMwzIyNui4lyD960xwrhSuWanSWD",
-	"h2+PUc2Jo4AZS4qRql8dn5lgj9wip7mYFJM0YE2RDrfNS3JbP3vjZYYqI1vXvJrp1VDr1trNVrMF1dMT",
-	"xmkS1bq1nWaruQM5hmoE1ohtGlzAH4mQJSboU6Zm0hBQfoZSJBmpwZpygozpdd1QeQ/bLzYOCMW/epz2",
-	"xSUrp9wlaspTUkeS2iUwkDk486ohvxBhoLlexpY0xzrLLaTiijstvEHC0epsHNpyLgb3aXDRTFnAoksW",
-	"+gfuIm1RT0vEejwQNGYyYCHx4ZVESd+kINYxYUUMyCTRAPFPjp4fHb89Oz1/dfjD+aujV8+OTk59y5VA",
-	"WRnQSQymwEaTnDAK0XbRGFNQzfDAxDGsFxZgNByWnQNo2NDLg4f6rUwFEgOEDjAhjRiIeRlSHoeQGH9h",
-	"K8bW0NLFpHomwulM5DpNktjg9/Y/JZaKc0ymWWDl0iroUPe/vXNjtPyVhsDD4MIa9W+KhjhN6uELpLGA",
-	"xJ1Wa71FW1ukza3B+nlVtpJbJbX05xgczbrW2J6xqML+luRIOTcPMj13cbNlw2dA2X5Gwwx++pX26lfe",
-	"cWpVkhBf2ln90lci7UdhiAmIu63d1W+8FuorMeFmiqe3OTeEfGYc1gK4JoWGjUPsHYv1MRZa1+Jn0t7V",
-	"VGdenrREidTbO42CKRn0gMpHC1L+ssP1LeVbJtPiSbcrnMBbOoUoGCFe0hRd5LvtvSrHLSdJAr2kXrEw",
-	"orZ31W7n6eqXz4R4RfnUlsfQ7+1VQctjrljKqbXXA5RN4XhNj4zdJgv61oRJ0aGsdd/XXhjiVvugX9sG",
-	"a8N2yGi4FTOlTJjFsCzkzbwZ2RBfLWYCk84tRcwmVfsnR2cnPwLZPjw7O3r19kzTbaoUGydKerbsO8in",
-	"3dw6Zdh+blMqI7gvI6leMBq+NOuFlH86Zrj49/O9pyAsLZJOlRNNCsx2q9YcAjvezxMNucyM51YVqYbV",
-	"boGS8ifzvWyD1App8Juh0gMaxSw8z5BCw8oeCSRAGlJQW3CoeyR72pRdMJ/B/T6brmE95G5iQm0sh+ed",
-	"/pMCcDXAa15FBuiUgllyWJl/HQpiaAiavReQq9Z9/2EzfMhBx1X8qIh798iHwJA2y4xuS12MHw5QZsZ9",
-	"8P6Dhm9Of/T1LOzSIT6wpgLlMdWwFhKdl6BxY+sk63EqNN4m37Ipmt5M8MZIXEEw+jzRODNzbeY+vS9W",
-	"rluUrWRIhVs+abZaElY9qoDYGtAbwNaScmcLkDWrVfZZIJ3KzncW37wF+hkYZcAaZ8zZmgHZMuxO5TFU",
-	"ioyxwylChlVSeQh+OTQZEqqHMwlNZETl6MC4PiH1amASsGIhVRlzwxWZmm9znG0Fw3BsSeBL+nAHfaQa",
-	"3lbGOXdfa2kk7dvxuqwQ3Jpl2x78Sm/wRs9WJFt6qb258noPz42M3rKCMORI/VzwQRxhNM0nEeofgJLh",
-	"RckoUhXmuf0xw7SbbaQ1W6YIYjnZO5ZyAlSPs6ssTmZQiNtAiifiMAvfMPYl8B1C+qLg4K1AW71UFNsT",
-	"UWtvlgeIYVKzZRpnz4C7TXBG9FXtU8k8sHcii88GMpbtvVaLjG2dj4AGI1j2BZs+suI8ThkLPmwYd0Pu",
-	"bETbW74JiGHRooLdjLFieUVvdI+7Ni+BXWIzK7wdzoQImYn0qEEsMgtcu9XaR/NmxK2tmdT970/Pn58c",
-	"vTh6fXZ8+PL8+TdHz789P359dnTyj8OXfm7P2iOyUcYdTuBw8bZjDMV6DMKqH2+pGm1QsSgQ26ffh52X",
-	"F2+f8O9207P96bOdyx8ej39qB9/s/fOr1vCwI4+eTF7vqm//pMTWuXKfguCuaVl6AIKHOJ0RvDxybxHp",
-	"c/0gte5H/d2I0RiDhkqViBOmabkkV05ijGTpZRQwElBOrtJIQTKfPiBLlprkEOkY6bRaJm7GxxzTLhEX",
-	"fuYV1CNo+rHX2jHmcPtUyIYpDVlYeJaLUsHva6a+wV1s6lY6RKzWbXe8Wtg/1zt1I9Nt4npNXECkOASw",
-	"d3ce6xtV4gnZwO3BTa66NvZ0IknwbKd3suTtoQ32jjBszYDQRMNnMLTH/buCpEVng3qkzwDdFePN2ata",
-	"uJan5gRGFintXTRYipdxzFQaBdJcwxnryoLbWLDKF14Ba+KUzRqfjC8wC7Es6P+lmv7rwkLW5ZKbtbst",
-	"txN0LJ9zE4TNM52tVrvwjAss5HRcDc7n7WR7FPY8tYVkICsOX2h3dnZrDs7aon9505/ZcoAbMjq4R1LF",
-	"9GBLZxTNwQ/quPlUFnwwZoyn5SBwbmIRy/FCFp7d/jiDMTfb4KRbpBdo/SpKx5nnFD25hfKRUCQdxG2W",
-	"ZguEYOfMrdosc5G6a137Qrovb154DS4WXM32+tfuZuN3pYKLc/aAXOr5wK7OdR2XvwcnGS0AsMr9WqJa",
-	"nyqRomrtHorWrVHBTVkQJRHjiqRMivjSatS+0rKKkj6pQ3AaqrHSM3W0sx6ENO9AaKLP+kzfRgm5GZpV",
-	"GkkVqPl5Vp4wxSCLdJp36YKMeHzOxIdwkkzkCMJAsLSykKzHBY8jzpAWQBSYJEMGQRE2gWZqg0Sa5J3W",
-	"nTURYTOePIwdccgERlwA1zP+pSckpNNSl98p4+GdKMgmLaPrM1Y82qzypXsqVhA3HiuZ9X5cwpDXIiPT",
-	"taytnVuKyRUEnLWEl+yayFp3Z4NEdam+Dnc3PMhTICJJMNTxik7/oDEjn4/t9ZPxCk181mMSJmDQtVDY",
-	"FJiFWpEt2gGWToxPnq9agsHMmhwbWp8RYAjGgAR3yViJ//Nrpt7aJawImHguxmO6JZl+SOW5UIWmFK2Z",
-	"vhO2SIppW8uukxiiiYyKXBY8kVG8WarkXug7NLDA6qz243w7C6mmEPIxEOl4k8qeiT1ifI4U7lhSmFtd",
-	"4CwLAQsIyRuvMJChe9lrg8HcezbQYQOU0iLKKjXtDWeEcZVOoa2P4acGYcoqsvw5tDcLvax0j0MssiuI",
-	"dALCXZfaSbIK7mXSHoCXM1OBFzv92wYxIM1hlFWP00BFlxGUOsm7x2QWad9UBIesPh+DcN3g4t/+j//L",
-	"TXeYraWOH0yUT57Glj0srjiRTKmID2WP130oQH8OWcO+R3yaBiMIG/aIj1vwG01yMrtv+xiKkVB6WEzU",
-	"Qf7+F5C7AHm/Ep3zasTGi+LHYPxVhFCPODPg/IHY+Q8I0DpMKjR+nIYjM5cVWCoji3a8QkjZfEp9aZRb",
-	"Fj6N4W5zJXuHqZgki2LZTFHFShRCgw/5cvUwttUPvhkMJNuo4S0DpoV4FY+Ti88lzf+RsmaLqZ0yRqZi",
-	"opkjNpSa8GD0L8u9W207l0mlgmdMOC4UG3e+qBo/h4XD8Z2U0SAzwmK2rv7rf/3H//jvtW7nxquJK67p",
-	"EXzx4carHH3OQ5ff2Hh0PaKlF+hqQI3VNova8dz63ppP5zTALtmgYbHQtr6hQBOsZFAxSBCvi0X3CY9+",
-	"njD0UOJkLsWDLhVzXRzaxdpC5biicboyirWfLkIxXFMOwNYs/DqV4Yd/W5iZFc0A7WnQCtusM9ihu/29",
-	"4HH4hO07QAvHMxCrheMuCCVdPPIi7FolsGsthl0OhA3JKpoSVTEnm07TfybzcWp4nBU+kOdVCYbDiv8O",
-	"k4skofEVnUro7aBRs0n8cOx387qfV4KEkIIZqILtKpNbsBoH80hfKCN9pCKGVl16QL9r/5JOFmiP5+V/",
-	"UOUZm8L+7uBKiCZ5TcdoLHcqBjmBKyaPcrfVOtDv60f1mjGNv89kFLICX8/y1OvUfgW5ZGAPm5oMey3b",
-	"hGPZaJJD29YyHGeRNJCvmdAoLcvPWpTMavS9Qj5rs8d9IGYmqTEYUc5Z7HeLEA6EhpoPsUEmJVxLL0Yi",
-	"lxmkF8cdahT5pLY1gwElrQzdBhHWMIa8liQx5bzQ43SejRRYwppRi24fjfuMWawsnJRziZ07A2lT3LUC",
-	"49wU7a9C93/3prsKjOLPa37LAiJTJE6z7CxTpLc/Gvy9WalSY9kirfwagnNAKDFUFSsa8WmJ+a3UrGZo",
-	"5oZidtYiAbvzkuLerKho7vqQcZbSeN1LbmDy1zX/FBb6T3XjvmZq8XVbVzrATjCZzz6hKhiV1rbKqn1i",
-	"1ceUWDxGaxDWRUJLzEHmEaVQhD82YpUPaGDw0p+/rXlbrNrdMyMWtYSqjNfzTbruM0V7PcpSQYdfAYaH",
-	"kCZ2HprMmLX8McnNn0qqwMu3llSxDUUqFtvrsYQN1i22nalR2Ig48eFlNKijS6Te9kjHIzvkt1//M2s4",
-	"NKSJbHR73Pav9r2slXVG15yvjPkQvwK1/J8i4voLGAK+idlA6QeKtJEc0WBkym5EJk8C6q7Cn04qBD4C",
-	"YhBVxFdQiswW5KlLxshMYZrcr5Bv2Si7IoDyJlBevWmbBaASi7DNuhLoqfLXDyx8ejxSXpaCYgNBcYkX",
-	"LFFNcmTGSRl8AcKcf/SPo9dn5ydHZ0evz47fvPZ7vG4zLXZaEHQCdVZyH4bEple00Ma+0cU6WrDqHteT",
-	"w1J5VsIrq720224R//TH18/PT45Oj/TU3707Pjl64R+QlEGzoKwai3HVaIIe8YkNhcnsAkCSc0g0yaGz",
-	"Tvi+x+VIXBUb7kOHQIzVuyJ1fRgsjEwNR8AZDEqKY3FFqDSHbEvsoF3DVr+G9yDwyA5uy3/JiAcMsiFJ",
-	"pKCsCvY2cxsuMq6a5JUNX+LxlNSNSCm7s0K2rb/UWOa0wfNd5bk5gRROF7GwCGLxHg6BJWZnGBV9NI8X",
-	"+Gegk4PLVNbs0LtSYoItbjwGOdt3rfvEqzk3cV4ceGrEgVSA1wjpiGHomxAldiuJEg9jj3hqJYi15ioQ",
-	"24IbPqSX6L2f8RrVdgbtoEOfsq1YBDTeatdcH5Lbb3ZzniPnyPfX9SN9rOX2/Pc2rMPsXrFrkGSWIVG2",
-	"zvU9SzaWxNQ6coCO/pI7Qdft5ntnMM++ZAOGHcA/fXDAt+8L8FZ4gANwtthurVhRZ60VFa+Yll4KFwwN",
-	"whv0Hhlyu9qFhJzEI1QGJu7dYSZ/PG2gtbmSUiWSEFwtEHGy+mEOSnVau+0bt+KUU9xpRlKMzDdQc0qL",
-	"fQmVyjQnUHiTXKELw6ehAbiVuECcLJe37rN+1dms1GubZ91qEyvExk+qa50wGhpNy54ficXQ0bqMVHdH",
-	"61KZzpY5lFZYhGdLFWrZxyOawRMVjZlXKNxYzwOguj0OJQIhBCsvnjxXY9C8kn3vd4l9L0p7HPmZJHnw",
-	"PJZThAKNNvM8r7rp5+MgPL0ex/I3faZleidAq0mOuQkMirXKbsTdRaUV625JRc8U0uWCJCzdAlnd1mxE",
-	"NJ3IEbYzjqD4LDze45QgW8HO5FcjQWxxSFNghYaw+0WCvlEYNleoBwW11QIrljDsmE8ZkPE7Iw6DHXJB",
-	"yOZ687SWzpOJ3fcS44kgrsL2zLX4y7q+0fCMDMMtCbQ4f3cLe2lwh4kf6BrWgbZ0GprQgKYbU1Du+4LA",
-	"CxqGPa5GbAwFyuuF+I3GgR3WPKkHgsrbGCkyHwCRVai1wQ8NzxgVsIw5BGhYqozkDa1rB07PNii9ZKNS",
-	"bOHxbrECrrlBmhi+KnMc5MYyYz4rrfMahq/slfx0ARKLiYPRPKtWTrW7eYjAhsVkcXeeLJZQxZZXYd8b",
-	"I4or0y3ZlQ2C+quO7Fp1ZPOu7vOSPba1Ccda5hCSLbz79y2Su2tB02nZKhqebXNlw8xmSdCfsfKspvkk",
-	"u6LznG2JgL790dzoG+RdMVMlTfJcR3DKxuKSGSZzAFzLnAD+AhZxw6hiRi+ZzMl/j884jl1fySKGRUr4",
-	"VY9XYlikDugEaQsB9DczpTiQMprWDB7hIs1a0GG3BhtLmNAoLS8JBZvNONNmnMXVLDX3QoNxP2E1UmwO",
-	"/IpadAj/Isl/bJK8ai2f2tKBNInYvjkiJUB7Ni7or3YjYVbkOoE3pSlbxaIDU5OARpQ4IL6Vq0EGL4wQ",
-	"QQdEf8x8L+sdY3pKZAO7hfhQCodway6gtQ00iAf7gUjdZsDjRpMcFtoHS6X1DZMFR1PW1OK8k2TW1ecx",
-	"sWEbYJooRHpzjUlgYytWLECndSSJzTbL/aOmD54SisbSdMBUI8ZNV+kJ1/NJvZAsva1L3GvlDolNYIAv",
-	"+qSu5zRR2/1pjzs/fllMdWuYeakRSI3nN00jzfugS6degMmp69r8QDQFQcNl7A4U8cIKyngMBksg4p6a",
-	"47tLBFUhfSXXCPbOWvu5ocRN/FlTgrdrfIi4qrn8n7U395ANM2bhU7F3hksM8rAWamse/xUK9VkHWKOI",
-	"Op6W0Pw1xHjbVGCBod32yNH0xvGg5QFRNiAIHBZILTm7VsSHSp++8XAgUeuzgUiZ86R9KI2GIy1Y65+h",
-	"mdFrFmnm0zW5mYrJbMRmjz8TatR1OqXZYaRKI0hr6jN1xbDGwpjUsY141jb6KuKhuCIR1Gr1lUjOoQOm",
-	"zUQGnYOoEbCKlGFPIjGZCYhZbAPPWncsDXWBvsFARkySskhMI86sq0adi5llNAqRLkiESpOC7Z7WzEY2",
-	"8TeFrrPQtPbnkqAb8j2oYM6ZeiVHko1VdjZaHCxsqd1aEr1zjv1s7hDBszDaKFtlARHBPSLZz3arOZ7f",
-	"eqdlm8shWHF37VvFJ22+POLyBOv7CY75naZVF2Mw2hvz9sBmq7l7EPv+8vds1t8z14gpI/D35PExlejc",
-	"sNDMk2w83shfgQXXhzSJmZQe1nIRYtzAxhYQnapYHMuStn4zrIwcEr9wmX0yphc2k1ejOYmytqPZROAT",
-	"xjuAXU8TlheRz4ov54QybygLERAma9m0Km2SUyNajGl6ka8Znc5ZZi7MBuoRTRmUDXeWmitTwC81TyV0",
-	"nrG6wnCP17P+slnbWS6InASjvE8utEk1NkRnYlscOpKE9jhOaXoAi9SG25p4XHztkSQ+cnTfNGPX71On",
-	"C1qPD5nKnnLivv2fJ0JTQj0x/Cmd0F5nRyTbEOCA3RFnjW4BRjYUnBLJaSJHAnRaLXr5NpDN5HNnfRtn",
-	"p8mBkr9hkvAEZ2AJaBxg0Rp8c9zjpgevDTSAzdJsSr+gyXtkwjVuo4UATQF2/kXVBs3tvIuWe5cI0Kqx",
-	"gJU5gLOnB8k2+vTRr5sPu3xw9r9zs0nuv4zzH1qyqzU/ThhN44ils9T8wJFWM6JmCK/1W4DccPsU+D8P",
-	"3mT48nlhClTnx05XNi74L+vP51/dcpzxuxL5dJnBZ/tjfmGW+m7Pcm6tebsTiATVU8RAGVHHVDXBa66l",
-	"DjZOVMRCr8f9/P76RLJc5EEhFlPAXpXnBs/mzJVx/hfwm8v774EZzuq3tyBdiyLs71HL/YzJlU1Y+6PS",
-	"q09FOvC2rCIe9+vlNBOtdnS65Ad0VejN72c3xl9YVGA2/7bZ44ezOLW8A39+C/3GMv/a3VWOFTlPa9Ym",
-	"+HQKwzIb4IOkcH0W5sGHJaMItT8sFb3nQBsHoWZjbRwaYnD1viNq5mf8E4YrHoWR2pjku124/AsqvAsC",
-	"T7HQlofIlGhTycAOgjp2zpGQY2HxhR7nNE1txn8MjY8FNNTM3obKv+RtZvJ1Ky30eKEUxcA4Rt3JzZdJ",
-	"yi4jMZEk0dedZDwvt79ibWQuOFuYsp9BpUqX/gyGS2oYA/HcRAljM1dexnj+mtwKUgf5udjsPJk7r929",
-	"tD5VhYGHbHDWbnV3ZpOi23vZss1xzuQ4eauG3J0b8vHiITebMmzOvlLRWYvPf6kcm3SmXeWE1K3ck5Ga",
-	"h9Y5bsEktj9qZF0e655HseeBWEXKYwjkLJ/I8o1Ut8fBf2Z6i4gU4s4jBRHT4NVZnBFlp2qayOrcT3VF",
-	"5eJIdHsMG2xjOi9IV5XO16o4MEc3bF7nJsnGCZOTuDLh0ALaUNjmW2bXj6Tx+f1FVTZEVc7oBTp7DdT7",
-	"NLj4PVCW1S+4UkxuAZmUSJ+HYXhHWkI6rXaPX5nGIh4xlIW7sdQjGtoEqEzWlaJJDk3noE4LZpE9ntgS",
-	"3aYbvJUp65R02hLsvrutp17mGgbZt3FA6LwYio8uMLespm80DKGEWkDTdAp1wcvuWnlG6L1Tu50/AbVb",
-	"ijsHuYMR4lTv6mD8E8I3u+ia6wO2/2W8Wc94YzTL3GxDc3pW0Lolcelably4R3vOIdLLwjKsYmobF/AZ",
-	"a0Oak9GiPe8TlogJFMZZzdtjXP67jqwNoc7LK7+YqOzyAC9vYay6B5p+CLUTneSZkjX58KQk9ULQbyHY",
-	"ucdN5G/DMbLkgV52jZDmpKkj7cesGHh3QGjODW0xSi3pOxF7wCR3F9tpEFjV6iraJS0N6y6EY7c/TTi2",
-	"XWh5NPafK4z6qzQK6ZRcifRCQnjdGCxry+wsnXWiZvIoGOR0H0oY606wH7ZYe+CyzhknShYXuZwXYxRj",
-	"0ed1OqJxTK4YkaMo0UQPt/xlvoM8Sasiy5/3vWygWdaDx3Sba/CXvrhJKxQ1OTU5if49+L/L+GMS8UoF",
-	"0EyGqGVdnukfqb83QX91K/fstRozmmIpW3kb8Q1W8arek+8sa8SHHXMNJWj+TtNH/uevte6u6x/+n79u",
-	"oCufVm3wSEs3u1dIRT3vT3MSt6E2slElI7nGzr8o0yYp08w9dvvPRvxeqizqM6wcCPjMdFKdxKCn6NVC",
-	"4kbR1LTIao2ba/b4gjC/JFrXYv022pz5pipZWN6h8R4TwN9GFY0GjnFNQ9+A/a97uqH2E1wz1TJldwNX",
-	"9FZRc2U242O9RCgcaItwcBZ7bgnBA1CRoS4LJlrbkjx17HoMNT0ac2ZkvJiGTnHhGpMjlRkB9a21luMe",
-	"32sBq8jTxuqU7JVZil3z7xJ78cJAYU1B0Ca8wOj7KQnGQxeMWJte5DTanuOGLbh/OIhF8o9KXT9NSJ1J",
-	"LRhRSXJ1ZU4oeoiaVXoJlmyZy5DVDVwUgvepONLb5fxIS31y0s+2uVyhzHyM0ISUFF70CI2TEe0zFenH",
-	"FmiOp4W5HiRQySpEtnEqWHplU46iJNF3ZjNakbuxKupRAXZ/rgbWcgYHLEoWcWNxQ2vzXL/Y2Nna+qOg",
-	"SewTmjlhvcVIkhFNx5AuTHnopqE3FzRNdpdzl+D9RXh3G8z6xB0FV96ljV+lpR4yI09Kiw939SF/Lhs/",
-	"LW74wQjHnyuB0gLZoSxLiNUcI93+CK+sHwvojmIDypGuLchrnCFUSz19Z+5gefT1DDobB1qitUi3aBRA",
-	"oEh2quL2Gbx9sym/2Mf7vYkaG+0dW3YT3eceWMz/fEwiGYiwJU/FuzTlwXJZ1NYOFYRBh05by9QKBFjR",
-	"FB7AYs4+9mzxPag5gm0a88ZDZc08rU0EovxtccRFoQE4jk+yto3jAwgSMOYHzq7VuVkBuRpFMetxf0Tl",
-	"+VikzMcSYmKislV2CRdZIyHI5TYtZ7C7DGE8JGKAe8/2Eouhpzd8wViSVcWBckAans0e7/HDOUBhsWoD",
-	"JPjeTGRqjtq+nNhAcq6pgqd3E4yyijFZCRZy6NSXxcqoKbmCTjLGkotDQ+FWWwsIJyEzXU41AKy1weZc",
-	"dKGAjYWDyluajKLE3cYV1YeL/Tg9Eg1wPWbTUAsJ1oZyIgDBMwuBpJDCSgiNBYdgRvRUYVTGlUaKYXTJ",
-	"tKoVQ7yEs5Q4umQkZjTl0gRxKL1oFjYyCGXlwk3zq8LaxzTEkkj5Mi3InSdDgcWSelyTaw/8Y1dQEIeq",
-	"xRtRQnQJdToQmW2N6bTHR/SSkT5jnODeoPlr8exhc3ob5r1oyKE6FTQXdXEFJ81rDkdZLEvEwRMAtZ5H",
-	"jKb6NJvkMKsqpEE4h5oROmfplIXkaiRiQ1oiJefQ88AtfKL3jIWmWd5Qdr4ply18zIm8ALYC5VAwlFgK",
-	"rN6+2241e/yssCaR0J8nrIvXL1JZv9YmgXKOeiHYmVcRqaI4JpyxUJJI9vj8Ikh9rsGtR2b62zbgFVRm",
-	"YJiFHWq7ts/YVExSUy14rl0aVGLATmOGCpXWUdKkuYKcUSR5szlVmiCRunCamzlPUg3eYjXL2mW72d4K",
-	"m52t3QUBPvh+5UwxvY3n+Monat9q2i3KKmE+91lNws232r2dD3yDjSIX5kU/nutcmafVFjpX7q5Yz46z",
-	"nsWKX+sMusjON77d323Ntr7d6yzofTtknKU0nt/8LDw1CPIoY+OTWbftrdnZzZqzuS3EAbmtWJI5Mp2b",
-	"bG8ig5u4IcV3yoO3FVLVMx3JUO9ZvoCCAja3UyKjbQ+sJT9kh83imbQvru2pFFPRcxaV8RnkRPN9KJfx",
-	"B1Ik1fdtbDerRiZpjnxJB82lK59jbJ+2NjdVwYhMIJox117KOmdqXUiJC4aW+XKDKEbGQq3GkUjVVgwt",
-	"GeGtTAnQV0dLzxOp1RoZDTl0IjDFFlMtfYEsLAOR5Ins2CNOC3j9VFxB+HvCuCT+9pX8Eib44rdf/9NH",
-	"6V2LOlwqRrUI1+MjEYc27cb0mrtg0yZ5YUSYOBowFY0ZCGUjMdG314bf78IX8qDHtbyoqJuVjWM9kno0",
-	"1B20OCUEh8qfZ/ArBnx39S8qK/+ZL8IoVNjjKfRM98rBRDIo1QnfI/jq/qG53bCGLnnGaMpSv2HLweyU",
-	"SUhoQD7TI3zSrnJKxeeSBYKHstbdedxqVb6fzg4cm/PGOsex6yRKmZznYe2c48IBIGULv94bvPn6x19+",
-	"PPt79Or7V3s/vXgWv/76x/aPZz9FrzuvdpsgJzTbTx7vttq7u61WszXYoU+DDbEnA4blxAqW+/tz9eJ9",
-	"eKmvw4zXtwLpc3DxueCDOArUn8YQzIJJGqkpXNnDJPqWTTUlqHXff/Bq2IPHftZX1CHtcHMsdVGGBli6",
-	"foakHOk6tpup5nE1rWmyIvKaZNngfKJnZyERl2g9iAwb9JCkj8QVGVM+NbwR1PqZ4ZrkVdZJB5Vire+C",
-	"cAtBeXMU7mum3uHqN9mbTJ5rqnpu4dLRREDROPtir/jFeZ6d0N6U3VePu/qqKxpbp+3n5IF95/Y3crDy",
-	"BfbknFq8TPTNXSJwvGBBTFOoDj2IYvSQKEWDUSHVq9hiylobnZ6KPS4GlvmiBJOJ7v7bd2c+mJH6U6Xx",
-	"82yUMkakYons9niPt5vEf/vm9IzY1fpuOfGYPZIEDWFax9ECzy9oRDv95nCrs/eY1EfsutHs8U7TzMWu",
-	"KTRl8PWjPk4LK8Hxzydp7EPLjRGjIbYnYyELD7D4DiHk3clLvTkjWum5DJfTYo2fczy/0SRvMI8Jqt9C",
-	"WjrjaKqDkcD4BMlMWi57pMUtvSW5rWWtAy0znu5s6cOnKurHWLcV8tooSVJmFvDu5CUMZqSm/iS4YKrZ",
-	"4zuzgNv+aHYYhTeAUlqnNv1XjGQYjFhgiq5r6HjZni00bb1OW92zLnk0GNhuh1IR3/xyDvneByQaIxVL",
-	"cRxAy0lixM4oNUB2BLOQ0L64ZGSvRcZsSJPomsXSs7lflE9hnJAFQgudDTB1n4EFDwzEKZQ5c3DTFFAC",
-	"rNVkRHbJ+wwOH/xmj4OtB+MSjeRom6jLLunskVfPDPp7pE2+fgYRk3Fst+aRty++8no8iWnEiWLXyigl",
-	"47HghE7CSMAXl1HIBOaYNrr2PllCDtDucUgj1HuAC4WJoBMloxB1XxrH4moLKhNBCGSL+P84fHn84vDs",
-	"+M3r86OTkzcnftaV2bcILtKZQ4GgSrzOYNSGfpZaenaE5x6HpWm4/DwRitocfd+GcflkZp5GkxyaRnGZ",
-	"4I6F7DFz8aCcRKC51QSdigHOs0TWfgdH90mFbReYtW4N0GA74UOIbIuZMQiFER2mdNzEHypaxEa0s/e4",
-	"1q09Hew/Dlv77f393eBJ+HjvKe0MGKWtYG+Phq32Ht3pD3YH7X6n3+rvdzpB2N4LHwftvX5r0GrR1r4e",
-	"K/qF1bq7+x3II1lHGUAQP0Rf6SraQXZXa93aJDlvtf/+Yv+Hb7/b+cfTnzo/Pvl+72z3ZOdt53X7Vf7s",
-	"JI1r3dpIqUR2t7eDEVVNM3kzEGNDYhU/L8Ifz2R76Rxfsuvki1z76E1arc5jDekvAND28/CLnYufW991",
-	"wqebclPDxs4iTdqXCS3fW7aamPYKwN0802nwavR7VFw2EqO6Yl0Avj+dZpOHuCiaarZEJpZ6WoHwnZEA",
-	"C/KgKyhUU1rElR27CzxDKlCNeOgRwQMtLqC0oSUXI7aE4orrF3rcR4lLM0lfjSbjPqdRjGLYQKRWgoBx",
-	"klTo24Mu1WJbUpH2OJ1lQLimJbnzWr2xMNlUAZiF3GGJXycjdws5yIhFw5GqdZ90WkXPjclN/JQMxqvp",
-	"A59IPTuj4VQjmHuQ90SNmzDJApo8/CL8etRel4E8NOcYfvHd+OllzatdRaEa1brtzn5rkyxjlYaLwPkr",
-	"oqmUbH7NVhHNdcVQfLOQirlMOQPF/C4TLIqsfp7reaj/ompsnAG4Eq2OOipx1yhsVsHu8UwnNKqfglL9",
-	"YDAIieBa7sBXrLJY9mCPg5pj9UgI4gCa+Uha3RBiQChq2oKzMv0QQiKs/ph1D8XcjEBkITjmAdB98rwN",
-	"z3o1ZI9bJlauXNkcNavzeMRHiuoD+ymqWV7uisJoEh9WLwb48vk4kmOqghEUkMFhnO9ync39DiBzroQ4",
-	"j7VEAq/id2goo/2Y+U3yWphjnTI1r7k1yXPELwiy6nGLbZZb2pD5yJxYkxwjCx4yZU4UqBUcCLKlHteC",
-	"54H5NaP9ZCC0yioJlVMejFLBxUTGU1J39PFmxtP9Ho+4W/ImFkNk+zlSglUJ3tVnWqYlms38xdUfgKvb",
-	"OIW/GOwKBusRzGDI7Ke/c477wErVJ/POW8pXQTWSwIEXlYYHI2MUSmNOTVIBqIxGWSEZaCkyr7/SbrUa",
-	"UJ5MPw0hyITKC+iRBDEb0KjajIK9FNHNdDUSJoRSMqX5iRNPnE3f47kCpF8Ko5QFSqRTz8QgZENBjmU2",
-	"jyjEUlMMNvZMHGUYySSmUzC26yejUGt5qTIRvf7PPqkHVLKtiEvGZaSiSxZPD3qcC/gRa83D/IIz3Lzx",
-	"y9sY7KxTOIZTF4rVQOCkzEu4+6Ywo4kihBeotJXyCyHRTQQNBgj0eJKygIWMB6yrF+Zl74ACapeQmL6h",
-	"IKtY+C1t+P0OMGRFuORzMR7TLcn0Q4qFFgIyD4loY6JaxoPeZ7Fxpjkdu05iCBoyIVtlEZJRKAvhkZFi",
-	"Y7mSoIGzE2KK6PUxvtFutaBQmv2YhZLRNKVTiAtSU4jaHIh0XJsv5nZIkpQNomvrnphHI49QPiUadQ4I",
-	"x1iuVMQkGNGUBhqMxehQGkcLwkKL5d7G9Pol40Og+XoTCVWaENS6tX9//++93nWrtdXrXbe/+vC3f80D",
-	"5KRKIz5c1E4AEC/D2bImC7MrhXOr1iOgysnMLwuQDlwXeGWKqNrwSFsj8V7rgHRMfQbal1rqclfaWdDI",
-	"AO7CLFCxZN5ea0X9vI1FzpaHKCL8rAAi7WWjl1TRdNbkEPKCkIEPyW2MJTFC3EQqjBFVkYLTO+LDiDMG",
-	"sW8Gac8NXA71i+RlFIYshtDNJYGaNp9wro7shw1JIZKlVSIqAUZ/jvTjryKOhNX1fCN1dnj59kdzJMtN",
-	"nMa6aFjkwUI+DKx0nnXX8aHd1m6jWWp8lEAGNnNVPiPs3xjur6xOhgfx58B8MFjNoGzJHaiQ0qHHWMLN",
-	"igmj9nRvmzKasbfF3f+e2yRAiPpgcSiLJZKND8JeO3Bsg3VLhChrSBO/gWWNoBhvkxxyc12R75MgZjTV",
-	"EjG48WEej/gfb3z7i483BVoIFt0Pdub5PoI7TZIRYKAbckRTZrzhPZ4Fsxif+EwxIzgI27mQ1LMErlLj",
-	"x1sNvIyk3NK9XXbda+vxI4TFQ9QweECSt4LUPf69kDqtBmGD59+7r/dP5YNFCkbG0+WEeVIa9p/ENJgt",
-	"H+DQu66liZh8O1GkzwIxNsJI5irFgPfbEyvTeWNTxGqi7kqqPoXA8xcl/OyEv78o4u+0c71aTg7XDc/3",
-	"PtYwa6cQsA+RrYvkXBP3ClG4oQgmY9OyHr7HsgWZ12IbHKpmkbODvYwuGbdFpzJCR2PCeJiIiCsJ1i2N",
-	"IYwrc5+buQz9DaOxqf1ZEmcjuEppoKQHqAxrc959IQJZ9iYGs44pp0MGG9NrCxkNScyUFv4PyJhKxVJI",
-	"lbJVwO1ND8cRLxn11Mk8yzMfsCOByR2TkDxmU8IyLuAMbrIj5kd/AfYrp4R5kkaXVDGsYorQTSb9OAps",
-	"OVPpDHsixLhs1O9HQh8qVMgzNm3Nr7C2QipiZuKPaWhSEZ0xTZHRMkhgXxH07cAfLIzQqQpwNh7WLPXC",
-	"HTMrYjjP620LVSUcMGC6a9Y20d1zVpS8zPhaXhneeR3KA5a8GVxwcRWzcAgx06TuAEc2PL276JKlLPsO",
-	"VmiSTWx3uxxBbdpBOXpjhip4ewdujZc6o8HI1H/JnfRkSBMo7+ZUcWn0OFjvoV6LnPLAKVaighEkMACy",
-	"YiYmjWM3fQalE7NWk5A5v9LXQkUDc3HhdEBI8pxE1EKxxL6xXJthC2+XwWG+0KKr4dqMTmfEYjGdhUgv",
-	"eBxx5p54yiTjwIfLrMm578rG+i9wJjlDIsGeH+8rGKeQNJKjNDrcoHJJKibDEcnzGVzAWTfczYeb/z8A",
-	"AP//",
+	"7P1NbyPH1iAI/5V42A9g0k+KIimpSkXB8CtXybau68uS6vraZrUymBkk4yoZwcoISsVbXQ2/05vBAL3o",
+	"mV0Dg95dYIABGrMdDDCL+SVzn8Gs+ycM4pyIzEgySSYlqsple2OXkpnxceLE+f54V4vkeCIFE1rVuu9q",
+	"I0ZjlsI/z6hmT/mYa/iPeRIzFaV8orkUtW7tYsSIZoIK/ZkiKXszZUorMmEpUSySIm7Wghp7S8eThNW6",
+	"7VYrqKloxMbUjKRnE1br1rjQbMjS2vv3QT7dGRtTLrgYLk555mZJ2EATLogeMRJN05QJTfrTVOnCpBtM",
+	"qVjJDl8J/pZoPmakjltSDUI1uRnxaART96fRFdOEKzKYJgmhQ8pFcdsPH+y32vv7rba/lIFMx1TjYh7s",
+	"14LStTGdzo4HmqWL6zrHxRAtyQ3lmvTZQKaM6HTGxbBsFSvh8D6oTWhKx0zbgz+5ZmLZoX8rb8iYihlh",
+	"5iVlwDGWSpN6zAZ0mmhiDjp7etBqNRbRgJuB3kxZOqsFNUHHZjkJTOev0w5ovxnTt3w8Hde6B/AXF/hX",
+	"uxR2pzEbT6RmIpp9x2aLm3hGr5giesQViVJGtYGaRWCi6IAZwKYG/qR+/vLkMenVHifcbLdXa3Th4Ac8",
+	"Vbon3Ec3XI8IJVdsRtKpUEeEkpRNGLW/mC8UHTPzQkDkhKXUrIRQEZO+jGc9YV7jgnT2yUhOU0ViyRQR",
+	"0jy0BwovD5lW+fyECnXDUlJXmuqp6gk3XiOfFu8zCTOQ6J0zNknojMVdotMpC5vkwlseLoVQMzdLYTQi",
+	"U2/N3Nz1wVSxGCfZbz0i4eMXz79+evr4IiT1cMBZEoc9EXqnsPMdm4WNJjl2YNEjqglNU37NlLlPCfO2",
+	"xRVRmidJT6RTYQgBYLkiA5kS83+37enEHFS7ZemNCswYYm5FXXNK5igTqlnaaJLv2EwRmjKiIjlhsRkC",
+	"qAhNEpbi6SJVA4hPlZlJj1hPjKnSLIVDNiuh8ZiLHDDKbA8WpogckIO3b2ESITW5YhMNA7ulGBwhdJAy",
+	"NWqSV4oRSuAPklIRyzFMUWfNYZNQ8urV6ZOGoao9YVBcxCwm0YiKIQtggRluScEyCJlpOFPNnvAvX+1g",
+	"0IoOWYfuHNJDtrMft+jOo2h/f6fdf8j2Bh36KH7Qrtn7iYiTX9C50yxc1TF9+5SJoR7Vug/24Xa6P9uG",
+	"tmjNUjPkv/35n3b+/et/+eec4CmdGjpv7uw6esM1G5eQmwOP2rTnqc3B5sTmwKc17Qq05hlTig7ZafyS",
+	"mg2XMckxvlJYWm2shped/sPoUdxi+4MD+qD/MDoc7FEH/4kZLluxHeKSx7WgZqgOT1lc65oL7G/jn1M2",
+	"qHVr/2Y3Z+q7+KvazRYKy34uNR/wCFB31dqF915xA0IPLt2iO/12tpHyDfjj3GUXxXXDVl4MBqXcew51",
+	"tCTqik/mBYQy/JA4YimCzOFHq4AirSWsnEZmTRezCVsO6dS+RcwIpE4FYWP5V26oLyVqJFMdyZgVEbz2",
+	"3/7Lf/qP5QCHddwWyv6KcQtSjlehSSrluLgy8+QyR+scQ8qXC6/fAS9wgbDWC6Deq1aL9L24Xi0u5zHZ",
+	"rH0JcGGAu6zXLRJW/GqSSBqvWvEU3iiueDq5bLX/9OTwL999v/fnRz91fnz4w8HF/tney87z9rPydeMw",
+	"d1m3WyquW7F05aoVS4trjuk1W7I0xdI7LQzWguJsytRECsVAmj02fPqVoFM9kin/mxnXKD2GlwLRoJNJ",
+	"YgnK7l+VWfu7fMHvajHVtNYV0yQJaixNZYqfx2bNx68uvj15fnH6+Pji9MXzy5OzsxdntcARa0O2uVJG",
+	"fjFsWVzThMcklyJq74OamkYRU6rWHdBEsfdVN3tiFnJmd4l7LmE7ubzCFfGWcpNKMWya6b+isVWptgeU",
+	"Px8/PX1SBAiIhLVuNoEPIvuMjKfKKDKkbQj1fqvVMlJOSiNQSu4ZUk6M5wphQ/qGaSiWDAJyM6KaXbMU",
+	"pVKZshjEQYITBIQSkCYaR8RKvsQgtLKaaTJJuQZQP5ZikPBoi4B2Im7NbElTngC6O0K6igK/z49kzMZ9",
+	"A2H/SCiJx0DRQZ7UI6bwKitCk5TReEbYW670vR7Ln81lCUh/qjN1oz8rqPtG6WFG1DYnBL+4Y8QDqI9Y",
+	"yro9YX6Jx3bJbgfmuCzQmhZi/sHBy6AVGr7WE2anX8u0z+OYie3Sjxdnpz8tIx9SJDM8CFA2FBnTGYkl",
+	"aK73CfzjqVGktNkVs4dg9BiaJPLG4D/8QRB1AvxJ4BLxL7gfRlVJG4D7nu5wr9fAIfWirpLDFLT+uRfI",
+	"DVUkV2md8mvx6cj8lKlomfpHBLtxr9znYZxqRRZ06dUrNtLjEv29ERC801bXLlgweK57E6t64/kJo8HR",
+	"5CQH/TZO7vT5xcnZ8+OnJZjP7YwEviH1jELH5GDQjjr0EWvcJ9DP5Zih8WVAecJiwoXiMbOYnV7ziB3B",
+	"H3bJRNFZbrCRA+I2oACAz6X+Wk7FFkWP5y8uLr9+8er5kwLYgFaYGziA2e4RQM8lUVOwggKQAKe4yiTr",
+	"90HtJZ0ZUfFCyqc0HbJ7FTA8CFhEAcTXUpIEJv9AAgTMyhWRRmAAXOF/YyggkHr41YsnP14+PX12enH5",
+	"1Y8XJ+dhI7C25JFMYkWkIEbSmOW3NQAzK5h2wGKmwXApJEwEUEY94im7ZskHY1COzB5bkRqGXiSyuc1Q",
+	"W3trZlkDA9dfdo5fngL5pSImf9kxEvzOadw4IhTNblpeMQE8z6B0RJOE8Hsltcf+vPWwsL8u+YrRlKVh",
+	"w5wTtTvZSQzk/QOzzoGyHRt2jocm5TMqZs6bsb3zOju+OLEYdvKXxycnT07m6IMRmRAd2duIsdiwd888",
+	"ep/AfeHuRO4zylZjlETf82RWtJM5P8qmtW/vem6S90HtLzuZS2cnMyiu/Lzo45obouCJqjRM/sXCUNZG",
+	"VXEY8zYA8dejuR6/PP0QaqudZk5ntYvIpJflFzVsmE/Z2wlPDXYPZDpksfksZdfyisVwA18JNZ1MZKpZ",
+	"/IzFnIKh6yNwKKf1Lkz2gRmWIbDh/CJCBBVYfD6I3G645Rwf8ciF0b6NqPVmKjUl9Xbr4d7D/fZhZ5/0",
+	"Z5qpBrmR0yQ20HS07VegoHbJ8j30hPOWkdBs3cgDVFhbH7kZScVwa2REr9GV1GdMkMlUkxnTcBeoKPG0",
+	"kZQt6gYgMhhVNoMBmseiK88EROOYmw3S5GVqmJrmzIFuHgAnRlRB8Q8dcaFib0LnlAdJdEQVrjhlEePX",
+	"DAyYE29gz1xRzbwb1BR7s+7lc/amhmZAZ0j82bMvmwFeZ3Z62f8ri4DwAyDseS9YM0/ENUvkBOwN+OI0",
+	"0Yu7QXxfvbrsczNpdilW+jymiVW9fHxeMLimU0ZuRkwUbCHwurkLzdzr1pcyYVQswMgNHeA+3OqWAwsc",
+	"ImWGX3SmQlgIjc2FUAZVDZeGxdHoahF2CVX6kkZXlU432BRxlqJDNm3pNuP4GVg5bndFMnmS0BgczTRz",
+	"lMzfAqSXq3eSgB7jDOVV7eHFjbuvS3erNY1GY0va57cy4AkDqw8qvBFNU85UQKgiXIM9ApCPwiAsbpJw",
+	"miahYS6UKD4ULO6JWN4IIG4JF1eo0tzI9EoBpZJTbcMVFLi/wt601dqL+HhIVBrBHyxsoPFFQJxETwxS",
+	"OUaUwpgAmWJgCo6Na4wJ10fWtkH7yvwKn2EES0+kNh6CZIOZQ/pMkUQOST385uSC7JonavedRZv3u/ht",
+	"GJBwV81EFAZmGDUdM9XoItL7xgEM4ECrEVqRpGDonC/igeWsl9qKIyU3a8SiKxaTZ6fPTsBTWPSv8DEd",
+	"st2JGC762A2bTRh6W8pGNr9+psAIOuez4XSY0nFzyagjxoejMowRBFbzmSL4imENE/6WJeqIGJEAAIK8",
+	"ycytCrM+7LSCmnmL9s2f6Ama960GKDEsTP2VYZqF4fYPO+29YH3gVVDTo+m4LyhPLqdpUhJ6BZhMXp09",
+	"NazAHLLbZPYhqbuAhL1Oy+7Y6Izm5USKIVE8ZkaLjBgZ05hZaNggLqMLlwAmW/k05bWlkMlPJff0VXbo",
+	"BbUVOw5QojbcPrvEr86eFjFlpPVEdXd3oxHVTfu4GcnxLmxjd4mLdXelI/NL9nbyRRZG1zJkoPNA8eEX",
+	"348fXS8CZgEQNzwuc0962AlvbISc7c5hBeycp7ye7zW7iUHxygdOBMZVZ5erjFo/ThnVzPC32zInMGAb",
+	"fkRyng1EMrmhM5VZ+AElBWOxlUBJwpVmcbMnjkkYj32/iRTMAg0YHxcktA6mEKOVwJhDx8wLueoJLSWp",
+	"hz/3Zf+1oajmHwGhCY/Y6xC+Cn+GvwICrxg5G/6GACsX/9QTE8rTxhEJh6mcTuyH0YgKwZIQDDKEihkR",
+	"U/RacBEl09jgszDE2NwpiSAUsxeDWvfnd+5BkUQ7h1n33fwBu19ev38fLP+qNubiVLOxqnX33q95k761",
+	"b7bev3//ev4AczcdHsAi8O1Y6LCESEeZwhFkh0i0lI0FNuTYDxPTsdlZPPYw0IvZ8ncPv74Oam93QGrc",
+	"mXcwvg+Wb3Qu6hZcjVZo6jNDLZWHL0eWkcbjoAzn6vmbJVstXOOfa33ZN2vmCOVqAlXgnUsbwn8sYGia",
+	"UrCOjJmmVTSBZ+699y4KYlHqirky0gkc8RERkhh6kcrE844XafDLVBoKQY4nMklkLfCD8yCebZ5s+fF5",
+	"/7bXe9tq7fR6b9tfv/78n8voqcONdUJ3FjpUhiRLiBkas+9CzvLIniKyLRd7MtV8Y0gfR2NGHst0UgLk",
+	"5SGQFUCcUs0uwS56mU7UYiz0kpj4PPI+89Ta2FZrg65DhHxGMUsis5dHtrXX8jcA8YqzlVdM3O5oX8A/",
+	"IKwWva658W/xpLVOLm08cAFyew8WQfeUDxiE93PhYoiPsmhSF4tdgBKOkoHp8MF+BSgtgQhKXrfFdlTH",
+	"+kZp0tJQOZQvymws67WKTJsgdYM4KYmoYoG5BHlmQOMos1ZaG092dQDddgyZzWOSC3E9Y6qjEeF6ubLi",
+	"X6DOw8IF2iteILrzt9bOo9f2///0b/4ZRcJ/e9n8l53Xn++u+f2f76QYGWVXjeSNwAwB0FWBVqiEqpHh",
+	"welaslFUp7x9dw4OqhKO3V6v11tGPTa2qI1o5+BB+d7Pvz3e6Rw8cLqOBQUYJQMCqLJjUIWM2NviLh8N",
+	"Dh/ErcP24eF+9DB+cPCIdgaM0lZ0cEDjVvuA7vUH+4N2v9Nv9Q87nShuH8QPovZBvzVotWjrsFbcfGvn",
+	"Ed0ZvH73YP996abL9UDv9MARywUuPb/kBTS2floXWt45IM++alRSIzcgk7nlaa0SYA+mjKY+YTR+yrQu",
+	"FaDMjzsJ/MpiErOEXzNIB1igDBjccGntFCVD2aBxRQTEwNHoSsibhMVDpDOVBKevYRI7Ui5C5PKSXYUf",
+	"Il6yFD/yewvr8YdbXNTcoc3Dacma15xUNfOy98HtDMw+bnzCJuYs2Ki4hh/AaGg4iw1jXeR2Mavk3Xls",
+	"XnxfCJ4s58AoJ89dDLDVIPsdMQxTCgjk7IRZQKERWEQeTBgXQ+Qrx2ougMbqVu9WOPbgFUPmgJYF2aml",
+	"DOJTxJyNL4/MXSCtmTduUTlRzHwVMaeRMcTi9MheTy8IqmSy1SG/6/RNOOZ8dUsx6LFFh+Law3kXbWgW",
+	"QOo0UWYpBwHZb++Z/xw0AhKWecvNB+2gJ8KSGBnz215AwixIyzzYD/w8uf3WI/NxScBGSPY7jwISFqPj",
+	"QnLQagUkPP/x+ePLs5Pzk4vLs5PvX52enTwJe2K/3SJ1m5FZiIRlLMZktwlVLkjWwJ5L0bDZYVbHL/FZ",
+	"LwkSKA8K8gPSPNdueUTKQuRfybbMkeY4U7K8BUwt+mxLrwfzCC3GWoHzlibLSe0c0qNtzCjRzeV22BwH",
+	"K1Hf9ZTXTgu6QOEyWe1gi2TXYNE5OlkXTKaAYp8pMkloBOIUJBuitwT9LokcHnnhpfiQK9LONIMZGUij",
+	"L2Q+nyGdzBnrOxuKWEGtKGOUkKrMFWPkc8EizWxuZ7kgUUQFI4iOJ7pU1ALhakbcK2DRLyYhlq2XLWNu",
+	"M8K1jTmdS7eTurBK6049yGYuuxHo3MQXLqkum9Ayc/OmGwqceQv7qHVanQc77fZOZ/+i0+q2Drqt1k++",
+	"AT6mmu0YdXoFF6mgmHh5irdQZvLMrMoJWHd1qfrJYMU8zUzUz5ObvNOaP5xVt7JEZi1Bcl8a/QPTPxKm",
+	"z2e6bpjQ+tFReDFT987Y+y2jybIcQRtND15i89aciGxxGFXCdieoxf3Lm5Rrn+li+QMz45VZ7QROxprq",
+	"rlmqcLJ2s9VsLbohChO8W7A8MkF+YP1zCXU+vHfRocsV4UJpKiLWLPUmF1ZbgpLgt6DEvMOctdaw6D5V",
+	"jPx1uk67yve+IODGbJjSmMVhrrBlA0dUWFeemVijGdUJggBE93WJ3yeH8LKyJIobncDMOEmlkTuI0jTV",
+	"uIUKLvjszJbhC4QW2beaazUFC6Js3cVTyacLCriwHI+rqfHfZti8uQZv78snrLxj1FS5IAY+ZbDlo/M5",
+	"dCFYECyEi8ujxurhVJi/LyM5FTrsCfi/8uNrlOUQmIUJo1mjl0F/wHz3Z0/gsF0r/TuxECMYuYYs/JHh",
+	"OSSCki/O8onL7ol6Tg3CfJIGpNVSjHcLiJI23AhZbp8ZcTffZlnkz18lFyxezbmAi+OLK/lVayN+tWHc",
+	"XRG8lYP1PnR8m50z8ADrbXVhG8tx+E/wPWhFICAliY0OWCePwidfUWU29e4O8X7mklSRf28nLi91Cdkw",
+	"OhdhZpkDXoMmArWooRd/KmMbdxNRbD2LEpnanjQAavEgXy+JyuyzCDw6HkVysX9HaMPL6RGk4CqnvU5F",
+	"TGxWN+LIUzbQW8eQD3OSCRvo0nOEHz7cKVY/N6XlZMJi0mdQG6vk+EjdLD7AnI+xvMbQfJei3PAPjitd",
+	"jZ1TiCIx/7JxK1UNRhcZ81CVPRSWe5a4Sj5teaAaqPHd20lOOeQ+bUidM625GKrlEtRnisgbQZR90ROo",
+	"FpX6NBrxaxYv10Cym8MVcW+T+lRontiQi8x+hjXbGlWMkEFtPNUsvoRxyqormuFzuNr54RsbhAk/WlFK",
+	"6iVCz8FF63CN0LM2XHbChagKIHy3sJjCqN7+t5Wk4MMxyM8zW/d6RLpdmMljKDSnijXyPlMlWHeUhdZz",
+	"lsSg8c0ylklTYD1jLvwZ29Xx9Bh/IXUD6AYSdijGQuqw7kZ+QLZkiV3rFtD02VSzfHi8E1BnsE6xNqhR",
+	"pW1EzGCqpykjU2FGVA2LxfbP+0LfoPZ2Zyh37EP3bvO5/cfPZpDmBR+z1/6rO3w8kSkGuEIBp9qQ69G0",
+	"D/Hakk74TiRjNmRiN5v9vf+5uuKTHTlBRNqZSPD14QJX3KeXXHiHOBUT8/cGR1h+0d5XQP/qnMd9cxcO",
+	"lNHvT5oTLXf8YiEkr7DhghnZZhKp5VE5BR0+zyeyV0mmMcQzCp2RFti4i9auJEh5GU0lwhRq+JdjNbQ0",
+	"uszaJGKgeDxPsSQ2Ddn5APM7vWdLk+wkMqLJTrsK5/GSacuCU9/qI8LGEz3DfJGYJUzPq//fsiSRAdGM",
+	"jv+pGFK278cne3NC/OEaa4M7mBvqCl+tMjq0NzM62H1UX4H9oAD427F6FvONZgZ/AX60hdnH6HxXKxWF",
+	"whrcF5Bpt/w+3DmqfTGK/VYeuzFDGlk9lKZwz8znBGlQ+SV754Ew26pdu7ku4IJZ55Wf0JRVcrEUtvZm",
+	"KvV6k9f35i0Q/mwRTbWBVSD7ZFH99SrJYmKtdURQPzmCKIZ01QhkGDMw5NdMkP4MK6GdnZxfkOOXp01i",
+	"t+YKedsEtdy8SUXsaHEihyRh9Jr1BNdETnUXEhnpGIKJmDCSQowECiKBoFCLWWPEJ1A3O3P+90Qih58p",
+	"Err1N2kMTopd75FV2kO3NMMabGo92H5tQbZbpI4bJNvAeFE92zyo6VHK6HqXHb61mDpU6jbOF4wrCQoV",
+	"FIF9F3lYgbT7pK5AcVcw+ztbsSpcphJr1+bGKxwpo1LN6cSQYc8F37QbnjduuQ+rZTOtt0kV2KRZaz20",
+	"j8JGYPlG/sytEz0Gdok9kf9uH4WNJsnG6RaTiVWmEd9A7Wtz1SAgpye8+1o3j6GoDyxCwQ2E0bkULgSH",
+	"quz6g/mMpz0hb0TjiCwsOCALa8R13Yxk4q1uoCGlD9KvbZly9jZiE5uSDcGSsB5QHd1ndkjrOlQjeUO4",
+	"7omM67tYIYv/TRLKCOpsGITGQMscXgY4XKueCPPbEFqikRP0FUFCRsALzZUKLaDQgmirsy8L7F9R0bty",
+	"gfTjnZ8wb+Fy5/W7drAs3N3u4nbmS/SZbWa/xG+MCBIxAVmTir3ZwJ65NPb7E1eOnm0s7XydMrZjZEfy",
+	"p/MXz62o40USW1jnVe33yXdfOR7rIozfmfUEmWj4PtxYRFq2oaqK8hLFr5qGnGHDp3v6eYbnHY++/KDn",
+	"zlPLCY9q3VpCpyIaGWovRCEf01vbRkFii6aWueiYdZqiLf2xXkHsbKYgYv0utXJipeVEWT9Q5sotW0Nn",
+	"p9W+xRruHMk1wRKYm3xoq2bCyeKhrxEo4aWFXMyFGC4cLF/SvKSYg/v1Gpw6xlCBebSKpBjwdIxVAgot",
+	"I+ZMQ9FVBXzKRluJUu0PeZxrQZztrAIEq5HZuY9uR27nz+4TJrtzR7KOuIEYJ/RgMzFuRV+TbYtx/n5u",
+	"I8sVss82EegWPqwkxq1OmfttoNXLnGRvjbG3Hyzn7GDmxhywdmdvv+ZFs6oRn0xYvJzJz25dKcG/JVqC",
+	"9W0Rfe7IvWg6ZLoaTs0u7Mt343qLPM4t4vUKEFYmxLO7VP3zR/jk78psVe0/6xtaLQV8NLnyzjJdbtRc",
+	"0XEKu2WgmWYgiy7MvfWVNBZEi4Ks5q1g+Qld5NdvA9Lww0i6Wp1oVfaXAlnzCaOG9whG8G6V+/VdKaXM",
+	"iFhaSsnGfpXVUsp+wmJKpZ/n9t9lgROvS6omDfk1K25EDoibLiD2U7RXG3pyqaZ98z36ZdIpW6w4Mv+a",
+	"VzoJoPy69ALOF0rSOQ28ayhg2YLm8wmVtCHQ+Xsuhg6+rxTf4p3gIiVwXWPupeZSXkWrXZK7v3gpMkq6",
+	"KqOTSEEsLayU3PmSl2rYGPyw3DvuZVRXtJPgiNV9liUhSvP+2s2SmuwC+rNbxn3mdvd8JH9br8uhu+Wg",
+	"2g+VhLiB12hDx8eEW48ZQs+5yopODv+l+47fRbdUwX+1UUjvItaSephtIMzDhPJfnHuwAU7N0E4XHtkC",
+	"1FD3L19QmNcbdBcSPQEv+UY6l81ynvDNNC3zfkAEu8GiDLZDdSXiZ6hLgfIdtH47OtdLLpYJkX7MZeaR",
+	"ybAjryJtV7iUvm56zZfFrBXh4q1IyBuP0t5j9Kd/u1ZEfGYwrYbT2eu302jyE/yU0TBliomoNMjNEBZz",
+	"4+0rSyqWK8bEupytLIwoy8i2kaF8YFPEzCir2PXe3cKbl2WJvhAJF8xrwA3LxW5EBRm5LAe2kDQKA9WC",
+	"mhwM4F8FhpT9umVulKcAZTme+ZmsOu7bGNscHlQm/y8Eg5qMFoVtGn518u9Q8zdkacPYqFJGicFVc1EO",
+	"WVV5bd/gYrgQcbG04OHKiTR7qwMSYfnETqH2kIu4vPEMEaWBl+cjmiTkhhE14hOjPHyd8pjOvpyr61ca",
+	"g+nCU1ayvzmgeAspLA5fqxjrfjvmuHHs1KoIJz+uKY9o8gJ2FhDHBcaV3zJLqfMO2jIPLbmF7SkjhDDg",
+	"2rjXvU3cmkaqv6ygH2RleKqW3C107N4eYbUCf9FZmG1i1VE9hli95Qaod5vW+Flpa7NHhS1vGI1Gi80R",
+	"3tW6msa0C8ND4/Ru5/2KDWxZ+YwyeFQ5Rwu9O1TO8W7MJojzK1J2izGitXxP5WrvwusfUff14B+4k6+e",
+	"4uqQ2adjpD4fMwu6sZbyyminjvT1aXTVE/XFYNpGZf046Insc78kAzz4TNk6wdodm01EDM1jfJ1eMdEw",
+	"o+DGQ3/wz5QN4vUUOYwTtGq5w8dNRLSJgY8c5EHRm2jo2UcBkUm8uZqesabfkJzm9rRMRT/OEQ5wETDR",
+	"HDvgX14Eesmh81KZ7cOSx9vm1384JrzEALDIm5eRl/lzrHadit/czjYwhz+/gZtwUcq78nsAnfvYWP6V",
+	"Q1c+okYy1ZGM2RGWN93reApGUN5eAIrIjLhmakKjuZJkIK8U1Iq9TrVq4Z1Wr/f24dfmn8et//s///KP",
+	"X37Z+ccv/0Nv2ml1DuG/j/7xy3/9x///v/zrL7+8/pfSOJUzP5NliQW3Wk6KS2WDarGoyCyX029JEeTN",
+	"ktJRZl+FhflCY0CUTOeF/Z8R7q83ZAXu/uem205rTYVpu1lcfTkiAh9fVljph5EkCRto2394WZu5DYne",
+	"tgjYqq5zhY1VJVHeJ7elUD44P2UCJRO2skpEKhMo1ZpXh3DyNZRDAfYCQCipAlNKDGw9ogVKWIpylZRt",
+	"yPqGsE98e9vVraqrKLhtrDW2Ir7Dz9N0nU7XBXlssy+QoWZ+v5qA8AGhYramFdBaO/H9SEVZN6CgNhX8",
+	"zZRdXrHZ4qa+zto6hfG4i80fKbZ9tH/1bRNI1PIhVOFG2m5XsbIE3JrWoSXUDcdyyRXa5cUV0VSmkHBl",
+	"MWDEJ9ayDzrM9jB3KSm1Qp9tHOHB08MvD+3nUHrOkuNtu5y2WJNGudkN95z3NQ0c38+9BajYywHAzKqI",
+	"NtMfErzqVM1ERCe8OaPjpIGJXnlGm99NOGvImZmfwoZRNHrCmUJHdDJh6Cf2s8MaTfIYsiQV4UMhU+Zq",
+	"lEBtklgSIXVPXGE6nYg9Y0ThFWLe6NqUOlszUmGPMqlHWNMv5gZGYy6oRmYyppOJ7R9frI+2snqEX3Mu",
+	"KBTkWvlZXobM76G9SheaezvLmdzsK5d7We2rPDphuWPRf9fZeta/PWcAWiOkLXy1ZqKF7wy/W7N1c4Fe",
+	"4SvuM8wTXvch5gkXPs3jwmbPgSngfTUCr2AV7JOFY1ifqjuPh9W+yFFw3fsLoFn7QQH+697O0GLdi2WQ",
+	"fu3TPjDnlrchwQC6jMZRn045KucaGBqaBi3YF0SkW/kEPAK3gmNZCn0PJTzm+FO+h+LSVnKV25j46EK7",
+	"gU1sfZjs7KexetykusUvY4u/JZMfynRLBHvMpQEpZKNkmuV9bbafTWN2cBvHPvT23shi7D6ojC3n0/GY",
+	"prPfGr5U1NZLFcNKSrota/spw8gd/UZ+xBL3YbUijtawldVwzEuiSpHMoCGz++0LowqFcAu4GFat6AiK",
+	"xdKWUJBbhrGOWR67LeIz14HKlS3aSHYBsMx3hcscZDPMRrDWDTPn67Ux3K+LxfM+92KuN6ld6foNT7UH",
+	"89IalvYdbDQlXZ1889CQUiKnutG81yqWdqk2mjJfq30AtI1EcsxyN9h6rPBLtC9ObzDalj8HD+SYi6kq",
+	"FpT0iqP7E3Yq9Quwsy8vrfWsWCd+ycxYoMSOAvbqYoPcVU2JWuvbv/sgWlzz3M26TcnPEm8ysm5R3DH2",
+	"aQVFG1eBzjnQfcGWkVnkLQkr932E8TjsZgYY1XSN17tkkvJrqqE+BZrJ0EfYn2EBZvOq68veJZNpP+ER",
+	"4cKIyV4/Tt9QGY9rQQ1GrwU1+2nRXOl+LBUKCsL9Vit0/2rqsheU0dfzEphXHalC2SM/xKFqTfWL3EgD",
+	"4QQyJc4a5Uxj5UXV54MAzObPmUH3b7leVaMHy7AbnCIK3l8UMUZ8OEr4cKRXVrUB5zQ2JPz24tnTHaYi",
+	"OmExNpeHxsUsJjcyjRW5SSmUHjdsFC2SY5peOaPkP375u3u86z0vCsRm4vlPU5YwqtjCpwsvCqmZWnyN",
+	"pswwjjXNGyvx16VpOzksywQdPLGXS6qFOt0Nz4mMuC5JiZg/umWVQ8u/riSJ53hVIocL9lZfYnOQ8olD",
+	"/DF0WXLmA9hakOWOZe2lJtahuYZjz0EbNl1cyWpgV5O/8/dvJ4V7h/sJy+LnTMRZjaPbpc070rM0Y35t",
+	"2duszKWBGbq/sW27spV4OLZTBJs6DEbqWRWBViPoCQxtlBCU79ZjRPsmORZ2LJRjrLip/VnrMiVc9QQV",
+	"EuVB2/m6Yd7eb+0f4bA0tnUc7Wto2zejzZjuCbd2EO1pYiSImV2toY1mpEd+q9N6CPb2sCdCD0Ch6z+a",
+	"+9qnk8tW+09PDv/y3fd7f370U+fHhz8cXOyf7b3sPG8/q54zCkBYzBqdu/LOd2J/t3WrK5QExlds1BuP",
+	"sxJKBsrFQnXF6I4jCNObMKpJyvQ0Fcrrk+kFQawsJ1zZZuJ3i1/SKH5t5eGgtDPv0ZLglf5UE037AYGU",
+	"kgFjmEQNdlCDpbjpzSoXV9lf69D85yvzn8fmPycrN71KSUBh1W8kUlaHN7+RB63GEcYa96f+TSNDphUW",
+	"JBQYRDlfDGGL6dBlSYGuBm8Flg8F7O5YEXezrxYCXxALy2n2m1J5gqU7cDzuaJQh6EaXFlNzhkeLFwta",
+	"0BbVub0N9bmgdo6Z8pNlldUgb97l08Njh0y3Lq/mR1G5PP1t5nVvodqKt4fSM/TAcRvrrA/Ojay0Cx9W",
+	"kxH9M/4NmWv9fd1W/kH8NtKPQ0WiZbO8HsZdcGr9+iuJvd4XtxR853Dhkz37mYgeL9FsfgCDLHWttaiI",
+	"lVf1O68LbJ0e5MWEvpmCCIxykDoCz2YCXJoMU3mj8ugcJMcFH0tOt67bzfYOa3Z29ufkmoODvQcF1t8p",
+	"sP7rdr3Xa+qfWzuP6M7fXr9rB+3O+8aX5mHx2c7cK+UCgQHOOsW1YD6zBZOxUjG1bSqXeHVLTv6E2vDM",
+	"fCgufDckdr4IfPuIC627u3dyRNXlWKYlu30m06wWPBgUbsA8TG2bWwAFJAYfETUTEaFDygUedehprCGh",
+	"Guza1QzHc1r3ytuYY3Gp93ledfY2u+xSbKBD27dvSUgcjn3CRASbTZeKPfBLrvoYenDFZreUdnC0e4oG",
+	"XR5N6VThQlhlcebjaMzIY5mW2plTqtllwsdcX6aTkrOyPFdBRriCRsmEohu9KJa2SkXPW/QEX9XiG4MH",
+	"59a8VpTLxl6KBBgmoMVmQQJaXM4X23zQfxjdQ4gA7uA2YijubyMB1PukEuG2N+w3JHTijn7gevRdWcBv",
+	"hjVZ0Ofxy1NDOgLoACDAsJUxkzlT24SXRxEXLrMd7wijnwjXgeeJxTmAjxXxUV1d7v/pzaOfri464x8O",
+	"354dXD9/2H+5F/34YPS0HX/dGp536Mmj6Xf7+vvabbsr/UHmPhiZc6hyW4Jn8bcaxSh8cjtpoXhrPuXr",
+	"n7XEKcu6nSQcO0tSo1juJOyaJc5cc2SrraAoibHditiQkZIiPGa02eoLl1BttgpvVg2I7GxWI4+mmkd8",
+	"gvi3xAPgLYNDJmBu3g/wHymLsI9mqnSA5sUFeRrNhkEtoqlM7lhNcZHdIDTX5cBkJ+jZSEvSYDYq8jCf",
+	"9eAtJJg76UV4L0fB+wkA+GCZxxt1lto8dmAuIr0QPTD328bxA4XMZbuRapEr+T2FNUtXmbRIKAqVDI5I",
+	"iFO4DkAE/yzUjJskMwgyuJBXrNSKq/hQgPsfyPCOiuTElm4i2nxTouqv61WBS79iotCygkYRm6xk/O1N",
+	"Gb8u39RLqiAnN9y9UV/CO1/845e/z0UmXHea8TcHgxff/Pi3Hy/+xJ/98OzgpydfJc+/+bH948VP/Hnn",
+	"2X6TJjxizfbDB/ut9v5+q9VsDfboo2g9XsC61raZgDOpyGfLj6ISf4XFfMp81RlY19R1n6/ii8XmVdMV",
+	"li/oV+3O4SoFC7WrJqpX7c5huX71CuLJqp0gvnshNU1u2WrXH+FTPs/CPsp9zs746AfsKSKvvdbkNllt",
+	"RK9ZHmhangOuLo3GdYmDlcdrWituoQignbzMV93Z2JmmzXaXLuFVYSpF6swzm1YNJW0ERE3H801kDu60",
+	"1BVRpvNrng8ntUssXdQdg0sLwFy24KDk7MvRMXc1LtEiwRE09d4jg7QsyP9eXEH++qqSmqLz9DakxoPJ",
+	"p0xqQJC7UxzUYwjUVIXiVPPd/2nKsBoFtVSJpqy8U8AGhRsFu7ENse8nAIXUsVtn40NFomwYpPF+6Xli",
+	"Ls6dDxMTAdafpK11M9FoPiJRwii0u6hyxNsrgnA8VwJhVegVVCuDFeMBEEz2dYteVjOB1LHj3hxKgPVq",
+	"o2ir8rNz7XXm9pUF8lHUYvAvV0iHLy94erlc9YtZlNAUMk9EHKBZBSL3AhKNWHTF4gZ5dvrsZLFsYo2P",
+	"6ZDtTsTw1sZOux20utB0u8bOAU/YiioZbt/mtRJrZ8zpMKXj5pLtjVh5/PixIACWzxTBVwgXZMLfskTZ",
+	"tJ+BTLEGBcyM7Xf7bCBT5oI/52PBHnZaSyOGC1VEfLPD0rB2a+jO4jK1LPRT334pEDWinYMHa07h/Nvj",
+	"nc7Bg4CM2NviQTwaHD6IW4ftw8P96GH84OAR7QwYpa3o4IDGrfYB3esP9gftfqff6h92OlHcPogfRO2D",
+	"fmvQatHWYdnpKf63ErT4aqZZ0Uy1f9gpDQdbBP6yQtoTm04M+Tp5dC8kEQi8aHlMb6GhA36IdQji2UJF",
+	"y3hWquePpuO+oDy5nKYl2WnnYMIgr86eZi1d3Ad59OJep2UxNgtdl2JIFI9ZA+nDmMbMYrPFXIPEBrER",
+	"pUHANQzCqBtwHVQhd22a8mq1Vwx1qFJmyovsXbXvWN4IIDgGAHVrc7BGICrISE7TI3Ij0yuV8YwRMwRW",
+	"NbKcPUMt7NkU8XSk9UR1d3ejEdVN+7gZyfEuwGR3iS9zd2Vs85fs7eSL3KrSm7ZanQeKD7/4fvzo+hYQ",
+	"veGxYVMriBa8sQWa1e4cViBa86lw2YH7psKMjgdFdmavcUZgvGLvuM+MSiNWzN+OOSPkGpdPhmMr2DI4",
+	"uaeTzZzcq4Pbt+/qxo1U1I/g3VtqRhPX8e/T1YnMDi54dMX0sgA5Lclkqg31QBz4TJG+YyMbGoMt9k/T",
+	"5L6twbcjrNnySuzIry4Ie0sjnczgYDK2bm6oQSSACTEQCxzhyOEBepsltERkB/lRSOvf2BfA9HNSu3f1",
+	"pvV9J360SG5Xm7Z9YubBbq2t28e6TW4pfnGXu2ox/VO+sejIXNKzJZN5bFxaNJKKCUOitR8BQSeTIvqB",
+	"c2Mjo3hGipuX3f/fGsu4Yum6MNOsW95cLuTSmE0/rz/mKYu0TGfgKjfv28r4zvllgzg3iMuEL5ckQ8Jv",
+	"i7mQiAKhW3IYEJYoVl3rgCWXTwk/BS44GVwZhKoro9LyWEEx9P7MFQMk9QwejcoBWHBGqTTUZjEKq6RD",
+	"gvJjTAswW4a01QNO3du3vOgO2z7xS+5OY1V3JnijSezdvxnJrKUSei3MdUDTjzNpidiIb67yYZhh51yE",
+	"2TXVNC1nhMeCALPyVSy3IB7pacoKPWSmQjG9hNfFosDqcFa1i57WZUaXqdJYfKB6j2pzhehkYvMWERRz",
+	"7TE017C2EzHkglnfx/yxWJvb5XKTCxYAAMKEFEixteA4NtslT3kcsySp3bZAp0WGQkVOT7WhS1Dk9vlU",
+	"lejZNtqwFKAe+LiZYcPaap7ehbptBlDx0jksIkYuTBlU7FSFg6gXjcl9BoVlABUaR+Tl8cXjb+05uWRY",
+	"eM8Gf237TpL68fnj09OATFgaMaF3bEv2Rol9uGDTvt21LbSA2j8siA51N5AnQ+y8/pd69+fWziMjSBy8",
+	"b3xZ/3n3y3/z+ud/2vn3rz9vfNn48p+3RQvW9Ks/8NrVH5Hw3ftwCTjulWT4oXGt9cXzq5/hPK3ZvmFf",
+	"VS1k7l3JOzD6XGT5NHk9NBGKpinXs3OzRtz+8YR/x2bH0zJLVlmQN6mH6uryH7/8PWwE1tfHYjRk3sxF",
+	"XfMs6NqVczbfp1K7OGxuJkFV1cURd2t/2Tl+ebrzHfMsshTWaOD4FaMpS91q+/DX145lPB5RbVaZB5HV",
+	"lnT+wSixQSrHJHz54vyC7MITFZJ6aAaXKf8bhPd0Cc5IrjtNu2cubNFkOeiJMFut7fjzlx2DKzuncdgl",
+	"XBMa6axNA8rMGIzOlZpabwEXBjQ94fQotG1z7VR6YgsfZAdhgAgFLBCOBGqkUtJP5Q2oZWlPjGXf8AU6",
+	"mRA1ktMkhpwywoXSjMZFzQ2SiGxAtY36M9cDtq96oq6NXufq12GuQJgjTUj+hYTIV+HPwODuCKLgCoBt",
+	"9ETKBlMFDhOIedlv7ZHw+NXFty/OTn86vjh98fzy5OzsxVl4BH5P2HwcGIliiAiUsmt5xeKewNODChht",
+	"HOLk+cXpY38MAxWjIXnHw7MYR4lFh67YrCe4MucSZ6107NhQwDrG0hlwoeEGAirkaGmYi0HKZ1Rplq68",
+	"RQhRabjkGN62V+nZ8fnFydnl8cvTy+9OfjToBRJUPOaCMBFPJHepLeVXBadedlvycylfFY3gTA1iBqT9",
+	"j1/+p3bnsNAoZUDCee07bAI5RdOS4REpG3KlEV+MfjDmSgGmpGRME8P+XFwnh7IliAaxQ4IWCf98/PT0",
+	"iX96eJWwnIl/pVYAwr6yCAVD9rgYyEUIOHLBFRS3SgY7I6nAmzSeJprv2OsRmevVp9EVE3EXQ8CCPPrI",
+	"7KInslIJcyUSVEBilnCoX0yjKyFvEhYPx5j9KeJinFnQE35koQpKKh3gZ65HaoChaWcn5xfwPCsI3+yJ",
+	"nvj8c3PyTGhXEePzz+01z1EL2klBdTlrMewW7kxdj5ijTEh5ApKR/3mCh83K1uNUTywi1ZEVSMqQqoEY",
+	"Z2lTvvQ61IXuCaN99qd6npK7G42XSQqmGgTKQcKWy8l8T2DZLxjDFRxDUwhPkezbkn50DSPpLqfI2PdX",
+	"j6gOrIK0khjnG8ab0xOFuVfT0iY5LtIS2D3wrZx04JWGVSDOGLiwzz83UNXY59OocHrExnn9pAm2eDdo",
+	"9vjF2blBrq9wv5mjU6Z8yAWSEfPO5fHTpy9+OHly+eLs9JvT5+chGdMZhOvB68cvT3uiPknZACqgYVAM",
+	"FeqGpSAgF04sDEh4GrPxRGomohlsI/BxN4BNZrgJuPoYHV47F9AgwUzeh2Iy+sh8abU18zoyiNSooJDH",
+	"1BP2egQkPGM6ne0co2EOhs3WoXfOjHo2Y3E2urnfeFPkxDCk3RsVWrA5CdWA7gRIBKgJqRVpoYRU+K7n",
+	"BLxerUuMlvHvUGkkPZD3zNN//PJ38yfIfeZvoy7/u3dGrwjy+rBATb809EhTnqgv37/P1mG+U12gxTIl",
+	"+61HZkVLKDPioIIiSyir2jJYPXGTSjEk/ZkRZ1gyCMjNiGrAb+7SgEAm6qeMXqFIhLIytvICQAfYasLR",
+	"fkPebdzpNJmkXDfnq14tXQ+5pgmPeyJbj1GLqRFAXKWBaZoaeUAZMQpKoMgx0yNDvLjGmbvQKOUz1RMD",
+	"/hZ6aFmiTgUJoZZpn82kiP3mGXnUbOCIRFa8qydwBIzsirktZz/XoiuAWXEf7C1X5ibgCE1yYehxVo+H",
+	"zpRtRIWb6CcyulKQf7kIQS4mkDVulLqIpcLwG0BfixFN6yPGPpIwMURwQdMg9M65qsJSMHMQ+yjx054w",
+	"sxgomA9iyTDxE4bI6na5qFxDqlytXrs7W9apJ1x9XzqDAWIJpMaiqXfbDX4+NpqFmc+QXcvHzLHMEwXL",
+	"2LqAIdrwi6xuhjLqsJHDwAEv4xkQUy5IZx+iFxSIBpYAecWO8FFPYG2GOhZnKCECeF8to3RgMTA6ymq+",
+	"mVl7YgrlrKxMuljarUnOGZJn3MtniniSjAXPmUEAuEMqJyg0FwBYnFMW1zTBED2q2VPz1Q7815LN/OkZ",
+	"G1MuuBhm+o3/m2I6JPWp4G9tFqpqHGXh8p7gAOtCbgywgz12HpHw7Pji5PLp6bPTi8uTvzw+OXly8sS2",
+	"HSrQWbdHRhPNx0AxLwoNcIwcRzUJvzm5IIbEmgkQRn0IG+iJnwstcF7Xd4stcUj924tnTw05YSkIcFST",
+	"n3djGand1M66+7o+96DRsAt7IiOA+vkNHQ5ZSl6dIg80q5DR1Ah8qH+k10bX0CTEkZDR9ES+kcICwrn5",
+	"wi7UTgXei6UMJ0xOEhbYkRG35VT7B2+7JsZwpXLNzpHB45enqOYkPGLWkmKl6menFzbYI7fIGS6m5DSN",
+	"WFOmw137kdo1774PMkOVla1rQc228Kl1a+1mq9mCphoTJuiE17q1vWaruQc5hnoE1ohdGl3BPyZSlZig",
+	"z5meS0NA+RlKkWSkxpV2HNO3dUvlA+zK2zgiFP/VE7Qvr1k55S5RUx65+opdAgPZg7OfWvILEQaG62Vs",
+	"yXCsi9xCKm+EIb+CuQaOqbklRjW35Vws7tPoqpmyiPFrFodH/iJdrWdHxHoikjRhKmIxCeGTiVahTUGs",
+	"Y8KKHJDpxAAkPDt5fHL68uL88tnxXy6fnTz76uTsPHRcCZSVAZ0mYApsNMkZoxBtx8eYgmqHByaOYb2w",
+	"AKvhsOwcQMOGFk8iNl9lKpAcIHSACRnEQMzLkPI0hsT4K1dIvIaWLqb0VzKezUWu08kksfi9+1eFpeI8",
+	"k2kWWLmyOQa0g2nvvbda/lpD4HF05Yz674uGOFvZ0tFYQOJOq7XZop0t0uXWYP28KlvJrZJG+vMMjnZd",
+	"G2zPWlRhfytypLybB5me+7jZsuEzoOx+ReMMfuaT9vpPXgnqVJIYP9pb/9HXMu3zOMYExP3W/vovnkv9",
+	"tZwKO8Wj25wbQj4zDhsB3JBCy8Yh9o4l5hgLHc3xb9LeN1RnUZ50RInU23uNgikZ9IDKRwtS/qrDDR3l",
+	"WyXT4km3K5zASzqDKBgpn9IUXeT77YMqx62mkwm0GHzGYk5dS8P9zqP1H19I+YyKmSuPYb47qIKWp0Kz",
+	"VFBnrwco234ihh5Zu00W9G0Ik6ZDVev+XHtiiVvttflsF6wNuzGj8U7CtLZhFsOykDf7JXchvkbMBCad",
+	"W4qYS6oOz04uzn4Esn18cXHy7OWFodtUazaezBfq7ubWKcv2c5tSGcF9ypV+wmj81K4XUv7pmOHif15s",
+	"SQhhaVx5VU4MKbDbrVpzCOx4b6YGcpkZz68qUg2r/QIl5W/me9kFqRXS4LdDpQeUJyy+zJDCwModCSRA",
+	"WlJQW3KoByR725ZdsH+D+30+XcN5yP3EhNpYDS87/YcF4BqA14KKDNArBbPisDL/OhTEMBC0ey8gV637",
+	"8+vt8CEPHdfxoyLu3SMfAkPaPDO6LXWxfjhAmTn3wc+vDXxz+mOuZ2GXHvGBNRUoj62GtZToPAWNGzvq",
+	"OY+TTOK8yj/5js3Q9GaDN0byBoLRF4nGhZ1rO/fp52LlumXZSpZU+OWT5qslYdWjCohtAL0FbC0pd7YE",
+	"WbNaZZ8E0unsfOfxLViin4FRBqxx1pxtGJArw+5VHkOlyBo7vCJkWCVVxOCXQ5MhoWY4m9BERlSNjqzr",
+	"E1KvBjYBK5FKlzE3XJGt+bbA2dYwDM+WBL6k13fQR6rhbWWc8/e1kUbSvh2vywrBbVi27YNf6S3e6PmK",
+	"ZCsvdbBQXu/DcyOrt6whDDlSP5ZikHCMpvkoQv0HoGR4UTKKVIV57r7LMO39LtKaHVsEsZzsnSo1Baon",
+	"2E0WJzMoxG0gxZNJnIVvWPsS+A4hfVEK8FagrV5pil3rqLM3qyPEMGXYMk2yd8DdJgUj5qr2qWIB2DuR",
+	"xWcDWcv2QatFxq7OR0SjESz7is0+c+I8TplIMWxYd0PubETbW74JiGExooLbjLViBUVvdE/4Ni+JzcMz",
+	"K7wbzoYI2YnMqFEiMwtcu9U6RPMmF87WTOrhD+eXj89Onpw8vzg9fnr5+NuTx99dnj6/ODn78/HTMLdn",
+	"HRDVKOMOZ3C4eNsxhmIzBuHUj5dUj7aoWBSI7aMf4s7Tq5cPxff76cXh7Ku96788GP/Ujr49+OvXreFx",
+	"R508nD7f19/9Tomtd+U+BsHd0LL0AQge4nRG8PLIvWWkz/eD1LrvzLMRowkGDZUqEWfM0HJFbrzEGMXS",
+	"ax4xElFBblKuIZnPHJAjS01yjHSMdFotGzcTYo5pl8irMPMKmhEM/Tho7VlzuHsrZsOUxiwuvCtkqeD3",
+	"DdPf4i62dSs9IlbrtjtBLe5fmp36kekucb0mryBSHALYu3sPzI0q8YRs4fbgJtddG3c6XBE829mdLHkH",
+	"aIO9IwxbcyC00fAZDN1x/6og6dDZoh7pM0B3zURz/qoWruW5PYGRQ0p3Fy2W4mUcM53ySNlrOGddWXIb",
+	"C1b5wieumdic8cn6ArMQy4L+X6rpPy8sZFMuuV2722o7QcfxOT9B2L7T2Wm1C+/4wEJOJ/TgctFOdkBh",
+	"zzNXSAay4vCDdmdvv+bhrCv6lzf9mS8HuCWjg38kVUwPrnRG0Rz8QR03H8uCD8aM8awcBN5NLGI5XsjC",
+	"u7vv5jDm/S446ZbpBUa/4uk485yiJ7dQPhKKpIO4zdJsgRDsnLlVm2UuUn+tG19I/+PtC6/R1ZKr2d78",
+	"2r3f+l2p4OKcPyCfen5gV+emjstfg5OMFgBY5X6tUK3PtUxRtfYPxejWqOCmLOITzoQmKVMyuXYadaiN",
+	"rKJVSOoQnIZqrLLthvMehDTvQGijz/rM3EYFuRmGVVpJFaj5ZVaeMMUgi3SWd+mCjHh8z8aHCDKZqhGE",
+	"gWBpZalYT0iRcMGQFkAUmCJDBkERLoFm5oJEmuSV0Z0NEWFznjyMHfHIBEZcANez/qWHJKazUpffORPx",
+	"nSjINi2jmzNWPNqs8qV/Kk4Qtx4rlfV+XMGQNyIjs42srZ1biskVBJyNhJfsmqhad2+LRHWlvg53Nz7K",
+	"UyC4IhjqeENnv9GYkU/H9vrReIUhPpsxCRsw6FsoXArMUq3IFe0ASyfGJy9WLcFgZkOOLa3PCDAEY0CC",
+	"u2KsxP/5DdMv3RLWBEw8luMx3VHMvKTzXKhCU4rWXN8JVyTFtq1lbycJRBNZFbkseCKjePNUyb/Qd2hg",
+	"gdVZ3Z+L7SyUnkHIx0Cm420qezb2iIkFUrjnSGFudYGzLAQsICTfB4WBLN3LPhsMFr5zgQ5boJQOUdap",
+	"aS8EI0zodAZtfSw/tQhTVpHl96G9OehlpXs8YpFdQaQTEO660k6SVXAvk/YAvILZCrwTLgQUNIUGMSDN",
+	"YZRVT9BI82sOpU7y7jGZRTq0FcEhqy/EIFw/uPgf//3/6Kc7zNdSxz9slE+expa9LG8EUUxrLoaqJ+oh",
+	"FKC/hKzhMCAhTaMRhA0HJMQthI0mOZvft3sNxUgoPSyn+ij//gvIXYC8X4XOeT1i42XxYzD+OkJoRpwb",
+	"cPFA3PxHBGgdJhVaP07Dk5nLCiyVkUU3XiGkbDGlvjTKLQufxnC3hZK9w1ROJ8ti2WxRxUoUwoAP+XL1",
+	"MLb1L74YDBTbquEtA6aDeBWPk4/PMG+x+T9S1mwxtXPGyExODXPEhlJTEY3+abV3q+3msqlU8I4Nx4Vi",
+	"496DqvFzWDgcv0kZjTIjLGbrmn/9t//yn/5jrdt5H9TkjTD0CB68fh9Ujj4Xsc9vXDy6GdHRC3Q1oMbq",
+	"mkXtBX59b8OncxrglmzRsFho29xQoAlOMqgYJIjXxaH7VPA3U4YeSpzMp3jQpWKhi0O7WFuoHFcMTldG",
+	"sfajZSiGa8oB2JqHX6cy/PDfDmZ2RXNAexS14jbrDPbofv8gehA/ZIce0OLxHMRq8bgLQkkXj7wIu1YJ",
+	"7FrLYZcDYUuyiqFEVczJttP078l8nFoe54QP5HlVguGw4r/H5LgiNLmhMwW9HQxqNkkYj8NuXvfzRpIY",
+	"UjAjXbBdZXILVuNgAelLbaWPVCbQqssMGHbdv5SXBdoTefkfVHnGtrC/P7iWskme0zEay72KQV7gis2j",
+	"3G+1jsz35lWzZkzj7zPFY1bg61meep26R5BLBvawmc2wN7JNPFaNJjl2bS3jcRZJA/maE8rTsvysZcms",
+	"Vt8r5LM2eyIEYmaTGqMRFYIlYbcI4UgaqIUQG2RTwo30YiVylUF6edyhQZGPaluzGFDSytBvEOEMY8hr",
+	"ySShQhR6nC6ykQJL2DBq0e+jcZ8xi5WFk3IusXdnIG2Lu1ZgnNui/VXo/q/edFeBUfx+zW9ZQGSKxGme",
+	"nWWK9O47i7/v16rUWLbIKL+W4BwRSixVxYpGYlZifis1q1mauaWYnY1IwP6ipHgwLyrauz5kgqU02fSS",
+	"W5j8cc0/hoX+Y924b5heft02lQ6wE0zms59QHY1Ka1tl1T6x6mNKHB6jNQjrIqEl5ijziFIowp9YsSoE",
+	"NLB4GS7e1rwtVu3umRHLWkJVxuvFJl33maK9GWWpoMOvAcOHkCb2PjSZsWv5bZKb35VUgZdvI6liF4pU",
+	"LLfXYwkbrFvsOlOjsMEFCeFjNKijS6TeDkgnIHvkH7/8PWs4NKQT1ej2hOtfHQZZK+uMrnmPrPkQH4Fa",
+	"/lfJhXkAQ8CThA20eaFIG8kJjUa27Aa3eRJQdxX+6aVC4CsgBlFNQg2lyFxBnrpijMwVpsn9CvmWrbIr",
+	"IyhvAuXVm65ZACqxCNusK4GZKv/8yMGnJ7gOshQUFwiKS7xiE90kJ3aclMEDEObCkz+fPL+4PDu5OHl+",
+	"cfriedgTdZdpsdeCoBOos5L7MBQ2vaKFNvaNLtbRglX3hJkcliqyEl5Z7aX9douE5z8+f3x5dnJ+Yqb+",
+	"/tXp2cmT8IikDJoFZdVYrKvGEHQupi4UJrMLAEnOIdEkx9464XlPqJG8KTbchw6BGKt3Q+rmMFjMbQ1H",
+	"wBkMSkoSeUOosofsSuygXcNVv4bvIPDIDe7KfykuIgbZkIRrKKuCvc38hotM6CZ55sKXRDIjdStSqu68",
+	"kO3qLzVWOW3wfNd5bs4ghdNHLCyCWLyHQ2CJ2Rnyoo/mwRL/DHRy8JnKhh1610pMsMWtxyBn+651HwY1",
+	"7yYuigOPrDiQSvAaIR2xDH0bosR+JVHiw9gjHjkJYqO5CsS24IaP6TV67+e8RrW9QTvq0EdsJ5ERTXba",
+	"Nd+H5Peb3Z7nyDvyw039SO9quT3/ZxfWYXev2VuQZFYhUbbOzT1LLpbE1jrygI7+kjtB1+/me2cwz3/k",
+	"AoY9wD/64IBv3xfgnfAAB+Btsd1as6LORisqXjEjvRQuGBqEt+g9suR2vQsJOUlAqIps3LvHTH572kBr",
+	"eyWlSiQhuFog4mT1wzyU6rT22+/9ilNecac5SZHbJ1Bzyoh9E6q0bU6g8Sb5QheGT0MDcCdxgThZLm/d",
+	"Z/2qi3mp1zXPutUm1oiNH1XXOmM0tpqWOz+SyKGndVmp7o7WpTKdLXMorbEIz5cqNLJPQAyDJ5qPWVAo",
+	"3FjPA6C6PQElAiEEKy+evFBj0H6SPQ+7xH3H055AfqZIHjyP5RShQKPLPM+rbob5OAjPoCew/E2fGZne",
+	"C9BqklNhA4MSo7JbcXdZacW6X1IxsIV0hSQTlu6ArO5qNiKaTtUI2xlzKD4Lr/cEJchWsDP5zUgSVxzS",
+	"FlihMex+maBvFYbtFepBQW29wIolDDv2rwzI+MyKw2CHXBKyudk8rZXzZGL3vcR4IoirsD17Lf6wrm81",
+	"PCPDcEcCHc7f3cJeGtxh4we6lnWgLZ3GNjSg6ccUlPu+IPCCxnFP6BEbQ4HyeiF+o3HkhrVvmoGg8jZG",
+	"iiwGQGQVal3wQyOwRgUsYw4BGo4qI3lD69qR17MNSi+5qBRXeLxbrIBrb5Ahhs/KHAe5scyaz0rrvMbx",
+	"M3clP16AxHLiYDXPqpVT3W4+RGDDcrK4v0gWS6hiK6iw760RxbXpluzGBUH9UUd2ozqyeVf3Rcke29rE",
+	"YyNzSMWW3v37Fsn9taDptGwVjcC1uXJhZvMk6PdYedbQfJJd0UXOtkJA331nb/R75F0J0yVN8nxHcMrG",
+	"8ppZJnMEXMueAP4CFnHLqBJGr5nKyX9PzDmOfV/JMoZFSvhVT1RiWKQO6ARpCxH0N7OlOJAy2tYMAREy",
+	"zVrQYbcGF0s4oTwtLwkFm80403acxdUsNfdCg3E/cTVSbA/8hjp0iP8gyb9tkrxuLR/b0oE0ibi+OTIl",
+	"QHu2LuivdyNhVuQmgTelKVvFogMzm4BGtDwioZOrQQYvjMChA2I4ZmGQ9Y6xPSWygf1CfCiFQ7i1kNDa",
+	"BhrEg/1Apn4z4HGjSY4L7YOVNvqGzYKjKWsacd5LMuua85i6sA0wTRQivYXBJLCxFSsWoNOaK+KyzXL/",
+	"qO2Dp6WmibIdMPWICdtVeirMfMosJEtv6xL/WvlDYhMY4IshqZs5bdR2f9YT3o9fFlPdGnZeagVS6/lN",
+	"U254H3TpNAuwOXVdlx+IpiBouIzdgbgorKCMx2CwBCLuuT2+u0RQFdJXco3g4KJ1mBtK/MSfDSV4t8YP",
+	"EVe1kP+z8eY+ZMOMefhU7J3hE4M8rIW6msd/hEJ90gHWKKKOZyU0fwMx3jUVWGJodz1yDL3xPGh5QJQL",
+	"CAKHBVJLwd5qEkKlz9B6OJCo9dlApsx7072U8uHICNbmZ2hm9Jxxw3y6NjdTM5WN2OyJr6Qedb1OaW4Y",
+	"pVMOaU19pm8Y1lgYkzq2Ec/aRt9wEcsbwqFWa6jl5BI6YLpMZNA5iB4Bq0gZ9iSS07mAmOU28Kx1x8pQ",
+	"F+gbDGTEJinLiW3EmXXVqAs5t4xGIdIFiVBpUrDb04bZyDb+ptB1FprWvikJuiE/gArmnWlQciTZWGVn",
+	"Y8TBwpbarRXRO5fYz+YOETxLo42yVRYQEdwjir1xW83x/NY7LdtcDsGKu2vfKj5p++URVydY309wzK80",
+	"rboYg9HemrcHNlvN3YPY94e/Z7v+noVGTBmBvyePj61E54eFZp5k6/FG/gosuD6kk4QpFWAtFynHDWxs",
+	"AdGpmiWJKmnrN8fKyDEJC5c5JGN65TJ5DZoTnrUdzSYCnzDeAex6OmF5Efms+HJOKPOGshABYbOWbavS",
+	"Jjm3osWYplf5mtHpnGXmwmygHtGUQdlwb6m5MgX80vBUQhcZqy8M90Q96y+btZ0VkqhpNMr75EKbVGtD",
+	"9CZ2xaG5IrQncErbA1imLtzWxuPiZ58pEiJHD20zdvM99bqg9cSQ6ewtL+47fDOVhhKaieGfygvt9XZE",
+	"sg0BDrgdCdboFmDkQsEpUYJO1EiCTmtEr9AFstl87qxv4/w0OVDyL2wSnhQMLAGNIyxag1+Oe8L24HWB",
+	"BrBZmk0ZFjT5gEyFwW20EKApwM2/rNqgvZ130XLvEgFaNRawMgfw9vRBso0+fvTr9sMuPzj733u/Te6/",
+	"ivMfO7JrND9BGE0TztJ5an7kSasZUbOE1/ktQG64fQr87wdvMnz5tDAFqvNjpysXF/yH9efTr245zvhd",
+	"iXy6yuCz+y6/MCt9txc5tza83QtEguopcqCtqGOrmuA1N1IHG080Z3HQE2F+f0OiWC7yoBCLKWDPynOD",
+	"53Pmyjj/E/jN5/33wAzn9dtbkK5lEfb3qOV+wuTKJaz9VunVxyIdeFvWEY/79XLaidY7On3yA7oq9OYP",
+	"sxsTLi0qMJ9/2+yJ43mcWt2BP7+FYWOVf+3uKseanKcNaxN8PIVhlQ3wg6RwfRLmwQ9LRhFqv1kqes+B",
+	"Nh5CzcfaeDTE4up9R9Qszvg7DFc8ibnemuS7W7j8Syq8SwJvsdiVh8iUaFvJwA2COnbOkZBjYfGFnhA0",
+	"TV3GfwKNjyU01My+hsq/5GVm8vUrLfREoRTFwDpG/cntw0nKrrmcKjIx151kPC+3v2JtZCEFW5qyn0Gl",
+	"Spf+DIYrahgD8dxGCWM7V17GePGa3ApSR/m5uOw8lTuv/b20PlaFgQ/Z4Kzd6u7NJ0W3D7Jl2+Ocy3EK",
+	"1g25vzDkg+VDbjdl2J59paKzDp//UDm26Uy7yQmpX7knIzUfWue4BZPYfWeQdXWsex7FngdiFSmPJZDz",
+	"fCLLN9LdngD/me0tIlOIO+caIqbBq7M8I8pN1bSR1bmf6oaq5ZHo7hi22MZ0UZCuKp1vVHFggW64vM5t",
+	"ko0zpqZJZcJhBLShdM237K4/U9bn9wdV2RJVuaBX6Oy1UO/T6OrXQFnWf+BLMbkFZFoifR7H8R1pCem0",
+	"2j1xYxuLBMRSFuHHUo9o7BKgMllXySY5tp2DOi2YRfXExJXott3gnUxZp6TTVmD33W89CjLXMMi+jSNC",
+	"F8VQfHWJuWU9faNxDCXUIpqmM6gLXnbXyjNC753a7f0OqN1K3DnKHYwQp3pXB+PvEL7ZRTdcH7D9D+PN",
+	"ZsYbq1nmZhua07OC1q2IT9dy48I92nOOkV4WluEUU9e4QMxZG9KcjBbteR+xREykMc5q0R7j899NZG0I",
+	"dV5d+cVGZZcHeAVLY9UD0PRjqJ3oJc+UrCmENxWpF4J+C8HOPWEjfxuekSUP9HJrhDQnQx1pP2HFwLsj",
+	"QnNu6IpRGknfi9gDJrm/3E6DwKpWV9EtaWVYdyEcu/1xwrHdQsujsX9fYdRfpzymM3Ij0ysF4XVjsKyt",
+	"srN0NomayaNgkNO9LmGse9Fh3GLtgc8655woWVzkal6MUYxFn9f5iCYJuWFEjfjEED3c8pf5DvIkrYos",
+	"f9H3soVmWR88pttegz/0xW1aoajNqclJ9K/B/13GHydcVCqAZjNEHesKbP9I89wG/dWd3HPQasxpiqVs",
+	"5SUXW6ziVb0n30XWiA875lpK0PyVpo/8519q3X3fP/yff9lCVz6j2uCRlm72oJCKetmf5SRuS21keSUj",
+	"ucHOPyjTNinT3D32+89ycS9VFs0ZVg4E/Mp2Up0moKeY1ULiRtHUtMxqjZtr9sSSML8J39Ri/ZJvz3xT",
+	"lSys7tB4jwngL3lFo4FnXDPQt2D/455uqf2EMEy1TNndwhW9VdRcmc341CwRCge6IhyCJYFfQvAIVGSo",
+	"y4KJ1q4kTx27HkNNj8aCGRkvpqVTQvrGZK4zI6C5tc5y3BMHLWAVedpYnZKDMkuxb/5dYS9eGihsKAja",
+	"hJcYfT8mwfjQBSM2phc5jXbnuGUL7m8OYlz9Vqnrxwmps6kFI6pIrq4sCEUfomaVWYIjW/YyZHUDl4Xg",
+	"fSyO9HI1PzJSn2I0jUbrS318PU2SHc3eaoJfEHnN0mJ5BC8DtFCLaWxtnN28QY6aqzuFbYBZ1mxJsGSu",
+	"SyM5zqrDQqGlnnBcbMBFjAFrmKSq8hVB/UCZsib5lmtbIMnqv6D7Bj0BGaiF/GARY6ejER+OEj4c6bCY",
+	"vPLtxbOnO0xFdIJVsllP3MgUHLEGNamORiwmNymdTFgMlZh601ZrLxrT9Ar+xWzHX3y86z+vKzqAPlNc",
+	"KJZqsEWb+RpN8qRo2kcOh1XSBuZyHkGOXyGc1+Ah/NYTfcg+JtDQQWgCB2lUfCz4I6VwfZHMCH7bo2ZP",
+	"9MT3U3MwaiY0fRvkbZClIOffP+UagfZSKj1M2fn3T7s9sUNCAxRi/hN27cnCk/FUaQKtJcyhz6C6OBrl",
+	"xYxEVLEj+LpXgy7UZDJKqWK9mj0EhDTkuGtp04eNUAIjgBkfP5+kbMDffg51wmBapWmqs8rr9veQ1Gmi",
+	"ANo8ZoTa2Rqw6R9gKihoNsXoxYRpDbKFiEnMh1wrLFGJpdCiEU1ppKFCuhHLNFNYV5nUQ/UZT0LXk0vf",
+	"SLuPUFlU4EnYaJKnVBs4RJFrd9UTEu4fTUg9jOiAhRbbzR//1/8SNgKAmEWDMcXl1WGcgHyTMnYV9MTj",
+	"WcqThEeNJrkwgHO9nNSERkyR+uMRF0yxgPyJTqj5VwMNLAhtI5v1RDoVXRL+v//z//b//O//67/+d//n",
+	"v/6H//qv/+H/sIvHp5/j2hZfCtyjkNDEjBpLTO1v9sQFJKFTLEePMplMVZeEx8+fmA9fnJn/7oRQeO75",
+	"yfEZdlJA6Mm0JyyoZWqkSgJGfzxhgTA2OEamIkqkYjHmxqOnLPzcVh/qCftqSbpHK48/eBMiVnzNEwAy",
+	"xuvCeY64NkvOun3X89J6jgRGVBiFy1DBANYNtMIBAhuDB2QIVd6EhBEbAQkzK5CBguskYWCM7oywJ+pQ",
+	"NC8rKgPvBLlThGrodNDAwGHVJROqFAnN/bnEJgYh+rvcH66YAtywCfjLskINcOfDN7iEAcKhPNXeMIiq",
+	"tY4MY8Vzq8OxBqRXw2uoerWA2IvcCEjb3HijUmQXreiPqvVqKUsY3AdpLl+NxGySyNnnS3xCb2rzmS++",
+	"tDCmb58yMdSjWrfTaoFnyP2d+4YM4MWwzGEFsc8jrvOwZ+wv6S94lQGwbMF5Xc/qnXBO49WrA/zpz3CJ",
+	"hsMWl+hyU8qWk9soK2cgQfnKpQvKiySZRXnNYAwOkzp7GyVTxa9ZsdJVZgNttS9aXlOGDcOwY6rZjpmo",
+	"VvV0i8v1HZFV1tupsl4cdAsLBvnHaNl4p+EutVutI9KxKjqF8puFhXaWxLKDY7s2d1es19TelJU+1JKY",
+	"/AJBKgvAJ3U5oW+m86CMOn8eRePn8sVfv58tASGOWrv91X69LbOAuW9AADPJ0m5/Xj60ZGxBPlx4Eenc",
+	"wmuGRcqp7i68j/SQi2H50J0HiT7SMqYz/Guoj3wlrJKHpkCC85VkM9s1ZbPssY/sv7lzNS+DIB7+4sDb",
+	"MTsgJ325ts7HxNb5MRgWFDScD2t++Hj1DkAlLXGO4C9O1532M7itdp5m8bRaTnhECh8GhCaTEe0zzc1r",
+	"S7yk54W5PkhSjnP+wZpr3RqoQ6qpRtxootvyAPobq+IKLMDu94GOWB1uVty6j5SF5+AXKK/2hu/1Cwkj",
+	"WVwbj5rEvWEIK/YW4IqMaDqG0lhGTvdKri0i6mPAJn85d0lUX4Z3t8Gsj9w9f+1d2vpVWkngre9EOXy4",
+	"a7z0p7Lx8+KGPxjh+H0VC3JA9ijLCmK1wEh338Enm+e9+aO45Gmka0tq+MwRqrVmhWywXGGYQ2erMkyo",
+	"HhUKJAMEltsGVuH2BXy9RbXhXm+iwUZ3x1bdRP+9D+zS+nTc/xmIsP1sxbs0E9FqWdT1yZDWjD5vXEQv",
+	"CryAjYucNS8AAzl6XPImu7zYMN/GvqP/H0wurhHAsjB4HCckamQLFoyPUANB03pBl78Z8YT1RDii6nIs",
+	"UxZiuWw51dkqu0TIrGku1C2z7VWxkyphIja6Dew920sih4HZ8BVjk6LR0sATLLXHC4DCxkwWSPDcTmT7",
+	"a8CpYTMQeSMWGggGZjfRKKuOmpUbJcdeLxXsApKSG+iaaqOWcGhoUuLMqThJsUsVusGcZ93VF+iCG8HB",
+	"QeftO0d84m/jhprDBf+MCAgf4HrspqHuL6wN5UQAQmAXAgUQCiuxpvo6Jajzoy35xiDFkF8zQSgU3k/9",
+	"pST8mpGE0VRYXxjXZtEsbmQQylpjWdteYe1jGqMnKV+mA7n3pjOa94Qh1wG4Km6g+CvVyzeipewS6nXb",
+	"tdsa01lPjOg1I33GBMG9gfuvePawObMN+x0fCqjEDAZeH1dw0ry/Ds/yNsBBZV01I0ZTc5pNcpxV0DUg",
+	"XEBNjoHIdMZicjOSiSUtXKsF9Dzyi3yC9waaKrmbVdqA2jX5EURdAVuB0p+YNqskdirbb7fQU+OtCY1x",
+	"Xbx+XBOqcKNNAq0LzEKgIzTXRGmeJEQwFivCVU8sLoLUw5M/nzy/uDw7uTh5fnH64nkYENeyeK9FYjpT",
+	"DfgElRkYZr/dImFJD3Lo8QY9tWdymlpn9EJrcKg6iF21LRUqdWQY0lxBzlhtvjQEidSl18jbe5Ma8M4Z",
+	"Na/bzfZO3Ozs7Fc3aa6UtmcieoyfVMlhsb3zt5nI8g6reqgqKS33WTnRry2yfzt7IXiu0zUT39GomJc9",
+	"matvCWGA3ib216xnz1vPcsWvddF6NNfLGkF0uN8KbHfWSwhtr3UPOggOe67vM5wcMsFSmixufh6eBgS5",
+	"x8IGe9SC2lTwN1N2ecVmDtS2Nt+Knb3fcDbg1nZYQG4nlmRBuwVDLt5EBjdxS4rvTEQvK5Rly3QkS73n",
+	"+QIKCtjIXcuMtn1gLbm1vUiwEkoOlxwIJrxXOJP21Vt3KsWyazmLyvgMcqKM2xxV4Q+kSKrvO7DMrhqZ",
+	"pD3yRT5ZbeULjO3j9qGiOhqRKWTu5dqLpxKdIGNAXUjLK4aW+XKDKGaBQl+CkUz1jhHKYgJfZUqAuTpG",
+	"ep4qo9YoPhTQdc82FkiN9AWysIrkJC/alkeZ9VN5A6neEyYUCXdv1JcwwRf/+OXvIUrvRtQRSjNqRLie",
+	"GMkkdiUmbF/1KzZrkidWhEn4gIFH2AhlIwmBTy7VfB8eqKOeMPKipn4FMhzrM2VGQ93BiFNSCuhycQG/",
+	"YnJz1/yis1YX+SKsQoX9jGOkGhjjAm0p4DmCrx4e29sNa+iSrxhNWRo2XCzMXpmEhAbkCzPCR+2grnVy",
+	"qVgkRaxq3b0HrVbl++ntwLM5b61LOns74SlTizysnXNcOACkbPE3B4MX3/z4tx8v/sSf/fDs4KcnXyXP",
+	"v/mx/ePFT/x559l+E+SEZvvhg/1We3+/1Wq2Bnv0UbQl9mTBsJpYwXJ/fWHNeB+emuswF+FcgfR5uPhY",
+	"ikHCI/27MQSzaJpyPYMrezzh37GZoQS17s+vgxoG7Li/zRX1SDvcHEddtKUBjq5fIClHuo6tVat5XG0b",
+	"Vi+GN85ayBAzO4uz2GNu2WCAJH0kb8iYipnljaDWzw3XJM+yrrE2hFZqLAcEsa4LFO4bpl/h6rfZh1td",
+	"Gqp66eDSMURA0yR7cFB8cJln4re3Zfc1466/6pomzmn7KXlgX/m9fD2sfMKMyJDOHF5OzM1dIXA8YVFC",
+	"U+iENOAJeki0hpBxWWyxtBjzyVXWM7on5MAxX5RgMtE9fPnqIgQzUn+mDX5ejFLGiNJsoro90RPtJglf",
+	"vji/IG61od86K2GfKYKGMKPjGIHnb2hEO//2eKdz8IDUR+xto9kTnaadC+KqkxkJzashTgsrwfEvp2kS",
+	"QnvJEaMxtuJmMYuPMNSdEPLq7KnZnBWtIHAfuZwRa8Kc44WNJnmBNTug0wuUYGMCTXUwEhifoHCHkcs+",
+	"M+KW2ZLaNbLWEcSX7+2Yw6ea9xPsUQLxa5RMUmYX8OrsKQxmpab+NLpiutkTe/OA231nd8jj94BSRqe2",
+	"ceVWMoxGLLINxgx0gmzPDpquN4VLBqgrwQcD19lfaRLaXy6httkR4WMXrA/jAFpOJ1bs5KkFsieYxYT2",
+	"5TUjBy0yZkM64W9ZorKQXipmME7MImmETgxKvgALHhiIU4zgp8X+cCFirSEjqkt+zuDwOmz2BNh6MDrQ",
+	"So51a31TXdI5IM++sugfkDb55iuI1U8St7WAvHzyddATk4RygYkFqJSMx1IQOo25hAfXPGYS6yk1uu4+",
+	"ZUkkBto9AZGFZg9wobDo0VRDbD6Y/5JE3uxAFV5I92uR8M/HT0+fHF+cvnh+eXJ29uIs7Akbsh06BJfp",
+	"3KFAAiFeZzBqy2kSg/TsCc89AUszcHkzlZq6enShS1kKydw8jSY5tk3RM8Edm7ZhlZ6jchKB5labYCkH",
+	"OM8KWfsVHN1HFbZ9YNa6NUCD3YkYQhZXwqxBKOZ0mNJxE3+oaBEb0c7Bg1q39mhw+CBuHbYPD/ejh/GD",
+	"g0e0M2CUtqKDAxq32gd0rz/YH7T7nX6rf9jpRHH7IH4QtQ/6rUGrRVuHZiz+N1br7h92oGbCJsoAgnij",
+	"CJR71A6yu1rr1qaTy1b7T08O//Ld93t/fvRT58eHPxxc7J/tvew8bz/L352mSa1bG2k9Ud3d3WhEddNO",
+	"3ozk2JJYLS6L8Mcz2V05x5fs7eSLXPvAMFED6S8A0O7v4Rd7V29a33fiR9tyU8PGLrgh7auElh8cW53Y",
+	"VoLA3QLbVf9m9GtUXLaSj7lmXQC+351mk4e4aJpqyARy1NMJhK+sBFiQB31BoZrSIm/c2F3gGUpTzIoL",
+	"iBSRERdQ2jCSixVbYnkjzAc9EaLEBYk9ejQd9wXlCYphA5k6CQLGmaTS3B50qVpuY9SvzzAbis4zIFzT",
+	"ijpxRr1xMNlWsdOl3GGFXycjd0s5yIhhxPzDTqvoudkojvt+GExQMwc+VWZ2RuOZQTD/IO+JGjdhkiU0",
+	"efhF/M2ovSkD+dCcY/jF9+NH17WgdsNjyL/oHLa2yTLWabgInD8imkrJ5jdsHdHcVAzFLwtlh1YpZ6CY",
+	"32WCZZHVj3M9D/VfVI2tMwBXYtRRTyXuWoXNKdg9kemEVvXT0JYODAYxkcLIHfiJUxbLXuwJUHOcHglB",
+	"HEAzP1NON4QYEIqathSsTD+EkAinP1pVESNPQFF0ITj2BdB98hoFgfNqqJ5wTKxcuXL1WJzOE5AQKWoI",
+	"7KeoZgW5KwqjSUJic/Th48sxV5AsD8VScRjvWa6z+c8AMpdaysvESCTwKT5DQxntJyxskufSHuuM6UXN",
+	"rUkeI35BkFVPOGxz3NKFzHN7Yk1yiix4yLQ9UaBWcCDIlnrCCJ5H9teM9pOBNCqrIlTNRDRKpZBTlcxI",
+	"3dPHmxlPD3uCC7+8ayKHyPZzpASrEnxrzrRMS7Sb+YOrfwCu7uIU/mCwaxhsQDCDIbOf/so57gdWqj6a",
+	"d95RvgqqkQIOvKwNGhgZeaysOXWSSkBlNMpKxUBLUXmt0Xar1YCaHeZtCEEmVF1BP2CI2RhP9MyNAloQ",
+	"zcu/YAilYtrwEy+eOJu+J3IFyHwU85RFWqazwMYgZENBPaFsHlmIpaYYbBzYOMqYq0lCZ2BsN29yW1PE",
+	"RvSGb0JSj6hiO1woJhTX/JolsyMoL2F+xL5qML8UDDdv/fIuBtuWDDcrwq4ZXmFWCJxUebuy0DYhsFGE",
+	"8AFVWZUIPyS6iaDBAIGemKQsYjETEeuahc1VlnBLmEySmZOHMvhhVdgl5cZfAYasCZd8LMdjuuMKpMT/",
+	"H3vX99PIDYT/FSvqQ6jSACr0oTyhUtRKqKruTroHAoezaxLrdu3IdnKJEP/7aWfGXm/W+UEu4kDwdgex",
+	"s2uPZ8zM933jV8DWkIhjJKqFGHQdsHHUiF3MJwWAhgiylUJIytw24JHSidJuq07Q65R8/i+O8IR2/98A",
+	"JePG8AXggtwCUJv32pSdNr39nBQsfHmibUa9WvmGKcRyGV2sVLnghVyjZ5EkucNLTEAdphp2e307GMyP",
+	"jn4bDObHlze//rKNgMAnb3jBZlMNBbfWjmgLMeymGwFGF4QNWLdpql415HTvQgenm3QO9qcakIQo4vr5",
+	"C4j1h43PuONmOeWQq8YlAz9kDxFLQpe4qXWIEXXSwe79rUZSCQHYNzLaL7Qu59VAdiXzXBQA3VwD1PR8",
+	"wlbPlJs93UKsMNsgKmGN3gb9+FIqdKxx5Ru9cxTLDx9oS9anOCm7SCHybGUchlDaDt1d/NDJ0clBP5l8",
+	"tOAG9nNUXpH17832Nypx40a8DcuHhNWSySbOwBaUjg1KSE3CqN/dXSmjIbyt7nT/lycBAupDFLlttgOi",
+	"GoQ/dqj8NRZsqHO8a1jCb6CELzSe6bNzRccV4z7LCsFNdSOGMj58T4/dPTze+d/c4UmBdvnN8oP/5raI",
+	"2u99Fhww+A075kZQNXygApiFauJLwr2wEb5LP+sGAlcy+fF/tXjBpexY3k4d987T4hGuxXNoGDyjy9vg",
+	"6v54Ka4OFC2dNi9fe/dN1WDRg7Fysd4xT5Ow/0kBUpWr/N2f3ici+Xbq2FCA2Ct4t1AqRcD77s6Kukzu",
+	"y1lN3Y+6qp9x4Xn3hK/u8vfuEV8mKkW49e7wqfD83kMHWTsNwD4gW1fdcwn3CijcXGfTEljbhMhF2YJQ",
+	"tTiEgio95PJkV3ImlBedCo6OF0yofKKlchayW5WFCOXoPPfrO/Q/ghfU5yKBs9HKGZ45i3LV8GzR2Aud",
+	"2dRIBLOWXPGRgBcD4WbBc6/kfMZKbp0wQJXyHa/8Sc9LqRKzfoyYZzXzAbvvEXfMAnnMU8JCFIgmJ3ZE",
+	"e/YLyF9F7bomRs64E6h1jqs7mQ4LmXmddBtN+0HrMjXr57GuNhXU4CmnXcUr1FYwuhCEP+Y5URGjOamh",
+	"RmolsIcm1nbgHyKXWFSFdaYKa6BexHMGwf52rKd+WszpaBmQ7qp9D+H4nUMDrlTyNd0FLRoOUviJkdlX",
+	"pb8VIh8BZpp1o8WxB73q7eRMGBF+Bk9IZBPfyb02UE87SJs3MlSh2nsfa7x0Qd8c9V/qIj0b8QnIu0Uq",
+	"LgcDBdl70GuxC5VFYiUuGwOBAYwVmZi8KGL6DN5O6FmJkNl+0v+0k/d0cGF34JLUi4ioDbHEIWWuadrG",
+	"6NQ6tIUW479wPaMzmrEpprPS6LUqpBLxjhthhYI4nMom17Urj/VfUUyKpkSH3Z5vi6YJiT4J8TuifGVi",
+	"ZnjCBh2lPixYygNNFKOnozGrmRLxlvgC3+PN4/cAAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -318,6 +318,51 @@ type AddMemberRequest struct {
 	UserId UserId `json:"user_id"`
 }
 
+// Attachment A file a message carries, as it was when attached. `url` is a signed
+// download link that works without headers (an `<img src>`) for an hour
+// from the answer or event that carried it; it is absent from events
+// replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
+// resumes): read the message again for a fresh one.
+type Attachment struct {
+	// ContentType The checked MIME type.
+	//
+	// Example: image/png
+	ContentType string `json:"content_type"`
+
+	// Filename The file's name.
+	//
+	// Example: diagram.png
+	Filename string `json:"filename"`
+
+	// Height An image's height in pixels; null for other files.
+	//
+	// Example: 720
+	Height *int `json:"height"`
+
+	// Size Bytes.
+	//
+	// Example: 48213
+	Size int64 `json:"size"`
+
+	// ThumbnailUrl Signed URL of the image's thumbnail (at most 320 pixels on the long side) once made; null before and for other files.
+	ThumbnailUrl *string `json:"thumbnail_url,omitempty"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+
+	// Url Signed, expiring download URL.
+	//
+	// Example: https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&sig=Qm9v
+	Url *string `json:"url,omitempty"`
+
+	// Width An image's width in pixels; null for other files.
+	//
+	// Example: 1280
+	Width *int `json:"width"`
+}
+
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
 // too (`[bob]`, `[bob, alice]` and `[alice, bob]` by alice are the same
@@ -763,6 +808,9 @@ type MemberSettingsResponse struct {
 
 // Message A stored message.
 type Message struct {
+	// Attachments The files the message carries, in the order sent; absent when none.
+	Attachments *[]Attachment `json:"attachments,omitempty"`
+
 	// ClientMsgId The sender's idempotency id, or null.
 	//
 	// Example: 3f1c2a9e-local-1
@@ -840,6 +888,9 @@ type Message struct {
 // deleted, without content. `occurred_at` of a `message` is its
 // `created_at`.
 type MessageEvent struct {
+	// Attachments The files the message carries, in the order sent; absent when none.
+	Attachments *[]Attachment `json:"attachments,omitempty"`
+
 	// ClientMsgId The sender's idempotency id, or null.
 	//
 	// Example: 3f1c2a9e-local-1
@@ -1668,8 +1719,50 @@ type RoomUpdatedEvent struct {
 // Example: room.updated
 type RoomUpdatedEventType string
 
+// SearchHit A message found by a search.
+type SearchHit struct {
+	// Highlight The message's content HTML-escaped, the matched words wrapped in `<mark>` … `</mark>`.
+	//
+	// Example: The <mark>release</mark> <mark>notes</mark> are out
+	Highlight string `json:"highlight"`
+
+	// Message A stored message.
+	Message Message `json:"message"`
+}
+
+// SearchPage A page of search hits, newest first.
+type SearchPage struct {
+	// Hits The hits, newest first.
+	Hits []SearchHit `json:"hits"`
+
+	// NextCursor The `cursor` of the next page, null on the last page.
+	NextCursor *string `json:"next_cursor"`
+}
+
+// SearchPageResponse Envelope of SearchPage.
+type SearchPageResponse struct {
+	// Data A page of search hits, newest first.
+	Data SearchPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // SendMessageRequest A message to send.
 type SendMessageRequest struct {
+	// Attachments The sender's completed uploads for this room to attach (at most 10),
+	// each to one message only. An upload that is not the sender's (or is
+	// another tenant's) is 404; one made for another room, not yet
+	// complete, or already attached is 409 `CONFLICT` (`field`
+	// `attachments`).
+	//
+	//
+	// Example: ["up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M"]
+	Attachments *[]UploadId `json:"attachments,omitempty"`
+
 	// ClientMsgId The client's own id for the send, without control characters; a repeat returns the first message.
 	//
 	// Example: 3f1c2a9e-local-1
@@ -2461,6 +2554,30 @@ type ListRepliesParams struct {
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SearchMessagesParams defines parameters for SearchMessages.
+type SearchMessagesParams struct {
+	// Q The query (words, "phrases", prefix*), 1 to 200 characters.
+	Q string `form:"q" json:"q"`
+
+	// RoomId Only hits of this room.
+	RoomId *RoomId `form:"room_id,omitempty" json:"room_id,omitempty"`
+
+	// SenderId Only hits sent by this user.
+	SenderId *UserId `form:"sender_id,omitempty" json:"sender_id,omitempty"`
+
+	// After Only messages sent after this time (exclusive).
+	After *time.Time `form:"after,omitempty" json:"after,omitempty"`
+
+	// Before Only messages sent before this time (exclusive).
+	Before *time.Time `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit Hits per page, 1 to 100; 20 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page (opaque).
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // SyncParams defines parameters for Sync.
@@ -3329,6 +3446,38 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /rooms/{room_id}/pins/{message_id} (the `AddPin` operationId).
 	AddPin(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchMessages Search messages
+	//
+	// Full-text search over the messages of the rooms the caller may read: the
+	// rooms they belong to, and every channel of the tenant. A user who left
+	// a group finds none of its messages any more. Hits come newest first,
+	// each the message and its `highlight`: the content HTML-escaped, the
+	// words that matched wrapped in `<mark>` and `</mark>` (safe to insert as
+	// HTML). Deleted messages are never found; an edited message is found
+	// by its current text only, as soon as the edit is answered.
+	//
+	// Query syntax, the same on SQLite and PostgreSQL:
+	// - `word word`: every word must occur, anywhere, in any case;
+	// - `"exact phrase"`: the words next to each other, in order;
+	// - `prefix*`: a word starting with `prefix` (also inside a phrase).
+	//
+	// Words are runs of letters and digits; any other character separates
+	// them (`s'il` is the two words `s` and `il`). Latin accents are
+	// optional (`cafe` finds `café`), case never matters (Latin, Greek,
+	// Cyrillic). Text without spaces (Chinese, Japanese) is one word per
+	// run: `東京タワー` and `東京*` find `東京タワー`, `東京` alone does not.
+	// There are no operators: `AND`, `OR`, `-` or `NEAR` are words or
+	// separators. A query with no word, an unclosed quote or a `*` after
+	// no word is refused with 400 (`field: q`).
+	//
+	// Filters narrow the hits: `room_id` (a room the caller cannot read, or
+	// that does not exist, gives no hits), `sender_id`, `after` and `before`
+	// (sent strictly after, before that time). Pages: pass `next_cursor` as
+	// `cursor` for the next page, with the same `q` and filters.
+	//
+	// Corresponds with GET /search/messages (the `SearchMessages` operationId).
+	SearchMessages(ctx context.Context, params *SearchMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSubscriptions List my subscriptions
 	//
@@ -4448,6 +4597,48 @@ func (c *Client) RemovePin(ctx context.Context, roomId RoomIdPath, messageId Mes
 // Corresponds with PUT /rooms/{room_id}/pins/{message_id} (the `AddPin` operationId).
 func (c *Client) AddPin(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAddPinRequest(c.Server, roomId, messageId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchMessages Search messages
+//
+// Full-text search over the messages of the rooms the caller may read: the
+// rooms they belong to, and every channel of the tenant. A user who left
+// a group finds none of its messages any more. Hits come newest first,
+// each the message and its `highlight`: the content HTML-escaped, the
+// words that matched wrapped in `<mark>` and `</mark>` (safe to insert as
+// HTML). Deleted messages are never found; an edited message is found
+// by its current text only, as soon as the edit is answered.
+//
+// Query syntax, the same on SQLite and PostgreSQL:
+// - `word word`: every word must occur, anywhere, in any case;
+// - `"exact phrase"`: the words next to each other, in order;
+// - `prefix*`: a word starting with `prefix` (also inside a phrase).
+//
+// Words are runs of letters and digits; any other character separates
+// them (`s'il` is the two words `s` and `il`). Latin accents are
+// optional (`cafe` finds `café`), case never matters (Latin, Greek,
+// Cyrillic). Text without spaces (Chinese, Japanese) is one word per
+// run: `東京タワー` and `東京*` find `東京タワー`, `東京` alone does not.
+// There are no operators: `AND`, `OR`, `-` or `NEAR` are words or
+// separators. A query with no word, an unclosed quote or a `*` after
+// no word is refused with 400 (`field: q`).
+//
+// Filters narrow the hits: `room_id` (a room the caller cannot read, or
+// that does not exist, gives no hits), `sender_id`, `after` and `before`
+// (sent strictly after, before that time). Pages: pass `next_cursor` as
+// `cursor` for the next page, with the same `q` and filters.
+//
+// Corresponds with GET /search/messages (the `SearchMessages` operationId).
+func (c *Client) SearchMessages(ctx context.Context, params *SearchMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchMessagesRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6535,6 +6726,128 @@ func NewAddPinRequest(server string, roomId RoomIdPath, messageId MessageIdPath)
 	return req, nil
 }
 
+// NewSearchMessagesRequest constructs an http.Request for the SearchMessages method
+func NewSearchMessagesRequest(server string, params *SearchMessagesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/search/messages")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.RoomId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "room_id", *params.RoomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SenderId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sender_id", *params.SenderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListSubscriptionsRequest constructs an http.Request for the ListSubscriptions method
 func NewListSubscriptionsRequest(server string) (*http.Request, error) {
 	var err error
@@ -7678,6 +7991,40 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /rooms/{room_id}/pins/{message_id} (the `AddPin` operationId).
 	AddPinWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, reqEditors ...RequestEditorFn) (*AddPinResponse, error)
+
+	// SearchMessagesWithResponse Search messages
+	//
+	// Full-text search over the messages of the rooms the caller may read: the
+	// rooms they belong to, and every channel of the tenant. A user who left
+	// a group finds none of its messages any more. Hits come newest first,
+	// each the message and its `highlight`: the content HTML-escaped, the
+	// words that matched wrapped in `<mark>` and `</mark>` (safe to insert as
+	// HTML). Deleted messages are never found; an edited message is found
+	// by its current text only, as soon as the edit is answered.
+	//
+	// Query syntax, the same on SQLite and PostgreSQL:
+	// - `word word`: every word must occur, anywhere, in any case;
+	// - `"exact phrase"`: the words next to each other, in order;
+	// - `prefix*`: a word starting with `prefix` (also inside a phrase).
+	//
+	// Words are runs of letters and digits; any other character separates
+	// them (`s'il` is the two words `s` and `il`). Latin accents are
+	// optional (`cafe` finds `café`), case never matters (Latin, Greek,
+	// Cyrillic). Text without spaces (Chinese, Japanese) is one word per
+	// run: `東京タワー` and `東京*` find `東京タワー`, `東京` alone does not.
+	// There are no operators: `AND`, `OR`, `-` or `NEAR` are words or
+	// separators. A query with no word, an unclosed quote or a `*` after
+	// no word is refused with 400 (`field: q`).
+	//
+	// Filters narrow the hits: `room_id` (a room the caller cannot read, or
+	// that does not exist, gives no hits), `sender_id`, `after` and `before`
+	// (sent strictly after, before that time). Pages: pass `next_cursor` as
+	// `cursor` for the next page, with the same `q` and filters.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /search/messages (the `SearchMessages` operationId).
+	SearchMessagesWithResponse(ctx context.Context, params *SearchMessagesParams, reqEditors ...RequestEditorFn) (*SearchMessagesResponse, error)
 
 	// ListSubscriptionsWithResponse List my subscriptions
 	//
@@ -10874,6 +11221,85 @@ func (r AddPinResponse) ContentType() string {
 	return ""
 }
 
+// SearchMessagesResponse429Headers the declared response headers of an HTTP 429 response for SearchMessages
+type SearchMessagesResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type SearchMessagesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SearchPageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchMessagesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchMessagesResponse) GetJSON200() *SearchPageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SearchMessagesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SearchMessagesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SearchMessagesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SearchMessagesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchMessagesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchMessagesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchMessagesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchMessagesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListSubscriptionsResponse429Headers the declared response headers of an HTTP 429 response for ListSubscriptions
 type ListSubscriptionsResponse429Headers struct {
 	RetryAfter          *int
@@ -12822,6 +13248,46 @@ func (c *ClientWithResponses) AddPinWithResponse(ctx context.Context, roomId Roo
 		return nil, err
 	}
 	return ParseAddPinResponse(rsp)
+}
+
+// SearchMessagesWithResponse Search messages
+//
+// Full-text search over the messages of the rooms the caller may read: the
+// rooms they belong to, and every channel of the tenant. A user who left
+// a group finds none of its messages any more. Hits come newest first,
+// each the message and its `highlight`: the content HTML-escaped, the
+// words that matched wrapped in `<mark>` and `</mark>` (safe to insert as
+// HTML). Deleted messages are never found; an edited message is found
+// by its current text only, as soon as the edit is answered.
+//
+// Query syntax, the same on SQLite and PostgreSQL:
+// - `word word`: every word must occur, anywhere, in any case;
+// - `"exact phrase"`: the words next to each other, in order;
+// - `prefix*`: a word starting with `prefix` (also inside a phrase).
+//
+// Words are runs of letters and digits; any other character separates
+// them (`s'il` is the two words `s` and `il`). Latin accents are
+// optional (`cafe` finds `café`), case never matters (Latin, Greek,
+// Cyrillic). Text without spaces (Chinese, Japanese) is one word per
+// run: `東京タワー` and `東京*` find `東京タワー`, `東京` alone does not.
+// There are no operators: `AND`, `OR`, `-` or `NEAR` are words or
+// separators. A query with no word, an unclosed quote or a `*` after
+// no word is refused with 400 (`field: q`).
+//
+// Filters narrow the hits: `room_id` (a room the caller cannot read, or
+// that does not exist, gives no hits), `sender_id`, `after` and `before`
+// (sent strictly after, before that time). Pages: pass `next_cursor` as
+// `cursor` for the next page, with the same `q` and filters.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /search/messages (the `SearchMessages` operationId).
+func (c *ClientWithResponses) SearchMessagesWithResponse(ctx context.Context, params *SearchMessagesParams, reqEditors ...RequestEditorFn) (*SearchMessagesResponse, error) {
+	rsp, err := c.SearchMessages(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchMessagesResponse(rsp)
 }
 
 // ListSubscriptionsWithResponse List my subscriptions
@@ -16197,6 +16663,94 @@ func ParseAddPinResponse(rsp *http.Response) (*AddPinResponse, error) {
 	switch {
 	case rsp.StatusCode == 429:
 		var headers AddPinResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSearchMessagesResponse parses an HTTP response from a SearchMessagesWithResponse call
+func ParseSearchMessagesResponse(rsp *http.Response) (*SearchMessagesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchMessagesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SearchPageResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SearchMessagesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -74,6 +74,7 @@ func Run(t *testing.T, b Backend) {
 		{"Profiles", testProfiles},
 		{"ConcurrentProfileChanges", testConcurrentProfileChanges},
 		{"SearchUsers", testSearchUsers},
+		{"SearchMessages", testSearchMessages},
 		{"DeadLetters", testDeadLetters},
 		{"IdempotencyKeys", testIdempotencyKeys},
 		{"Uploads", testUploads},

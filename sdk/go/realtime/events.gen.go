@@ -389,6 +389,8 @@ type Message struct {
 	EditedAt *time.Time `json:"edited_at"`
 	// When the message was deleted, or null.
 	DeletedAt *time.Time `json:"deleted_at"`
+	// The files the message carries, in the order sent; absent when none.
+	Attachments []Attachment `json:"attachments,omitempty"`
 	// The members the message mentions, as sent; absent when none.
 	Mentions []string `json:"mentions,omitempty"`
 	// A message id, `msg_` followed by random characters.
@@ -410,6 +412,30 @@ type Message struct {
 
 // EventType is "message".
 func (Message) EventType() string { return "message" }
+
+// Attachment: A file a message carries, as it was when attached. `url` is a signed
+// download link that works without headers (an `<img src>`) for an hour
+// from the answer or event that carried it; it is absent from events
+// replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
+// resumes): read the message again for a fresh one.
+type Attachment struct {
+	// An upload id, `up_` followed by random characters.
+	UploadID string `json:"upload_id"`
+	// The file's name.
+	Filename string `json:"filename"`
+	// The checked MIME type.
+	ContentType string `json:"content_type"`
+	// Bytes.
+	Size int64 `json:"size"`
+	// An image's width in pixels; null for other files.
+	Width *int64 `json:"width"`
+	// An image's height in pixels; null for other files.
+	Height *int64 `json:"height"`
+	// Signed URL of the image's thumbnail (at most 320 pixels on the long side) once made; null before and for other files.
+	ThumbnailURL *string `json:"thumbnail_url,omitempty"`
+	// Signed, expiring download URL.
+	URL *string `json:"url,omitempty"`
+}
 
 // Quote: The quoted message as it was when the quoting message was sent.
 type Quote struct {
@@ -465,6 +491,8 @@ type MessageDeleted struct {
 	EditedAt *time.Time `json:"edited_at"`
 	// When the message was deleted, or null.
 	DeletedAt *time.Time `json:"deleted_at"`
+	// The files the message carries, in the order sent; absent when none.
+	Attachments []Attachment `json:"attachments,omitempty"`
 	// The members the message mentions, as sent; absent when none.
 	Mentions []string `json:"mentions,omitempty"`
 	// A message id, `msg_` followed by random characters.
@@ -530,6 +558,8 @@ type MessageUpdated struct {
 	EditedAt *time.Time `json:"edited_at"`
 	// When the message was deleted, or null.
 	DeletedAt *time.Time `json:"deleted_at"`
+	// The files the message carries, in the order sent; absent when none.
+	Attachments []Attachment `json:"attachments,omitempty"`
 	// The members the message mentions, as sent; absent when none.
 	Mentions []string `json:"mentions,omitempty"`
 	// A message id, `msg_` followed by random characters.

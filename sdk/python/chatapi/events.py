@@ -195,6 +195,23 @@ class MemberLeft(TypedDict):
     occurred_at: NotRequired[str]
 
 
+class Attachment(TypedDict):
+    """A file a message carries, as it was when attached. `url` is a signed
+    download link that works without headers (an `<img src>`) for an hour
+    from the answer or event that carried it; it is absent from events
+    replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
+    resumes): read the message again for a fresh one."""
+
+    upload_id: str
+    filename: str
+    content_type: str
+    size: int
+    width: Optional[int]
+    height: Optional[int]
+    thumbnail_url: NotRequired[Optional[str]]
+    url: NotRequired[str]
+
+
 class Quote(TypedDict):
     """The quoted message as it was when the quoting message was sent."""
 
@@ -235,6 +252,7 @@ class Message(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    attachments: NotRequired[List[Attachment]]
     mentions: NotRequired[List[str]]
     parent_id: NotRequired[str]
     quoted: NotRequired[Quote]
@@ -260,6 +278,7 @@ class MessageDeleted(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    attachments: NotRequired[List[Attachment]]
     mentions: NotRequired[List[str]]
     parent_id: NotRequired[str]
     quoted: NotRequired[Quote]
@@ -298,6 +317,7 @@ class MessageUpdated(TypedDict):
     created_at: str
     edited_at: Optional[str]
     deleted_at: Optional[str]
+    attachments: NotRequired[List[Attachment]]
     mentions: NotRequired[List[str]]
     parent_id: NotRequired[str]
     quoted: NotRequired[Quote]

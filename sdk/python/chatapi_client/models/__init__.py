@@ -4,6 +4,7 @@ from .ack_request import AckRequest
 from .ack_response import AckResponse
 from .ack_result import AckResult
 from .add_member_request import AddMemberRequest
+from .attachment import Attachment
 from .create_room_request import CreateRoomRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
@@ -80,6 +81,9 @@ from .room_summary import RoomSummary
 from .room_type import RoomType
 from .room_updated_event import RoomUpdatedEvent
 from .room_updated_event_type import RoomUpdatedEventType
+from .search_hit import SearchHit
+from .search_page import SearchPage
+from .search_page_response import SearchPageResponse
 from .send_message_request import SendMessageRequest
 from .subscription import Subscription
 from .subscription_list_response import SubscriptionListResponse
@@ -120,6 +124,7 @@ __all__ = (
     "AckResponse",
     "AckResult",
     "AddMemberRequest",
+    "Attachment",
     "CreateRoomRequest",
     "CreateTenantRequest",
     "CreateTokenRequest",
@@ -196,6 +201,9 @@ __all__ = (
     "RoomType",
     "RoomUpdatedEvent",
     "RoomUpdatedEventType",
+    "SearchHit",
+    "SearchPage",
+    "SearchPageResponse",
     "SendMessageRequest",
     "Subscription",
     "SubscriptionListResponse",

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.attachment import Attachment
     from ..models.message_meta_type_0 import MessageMetaType0
     from ..models.quote import Quote
     from ..models.reactions import Reactions
@@ -40,6 +41,7 @@ class Message:
         thread (Thread | Unset): The replies to a top-level message; present once it has one.
         quoted (Quote | Unset): The quoted message as it was when the quoting message was sent.
         mentions (list[str] | Unset): The members the message mentions, as sent; absent when none. Example: ['bob'].
+        attachments (list[Attachment] | Unset): The files the message carries, in the order sent; absent when none.
     """
 
     message_id: str
@@ -57,6 +59,7 @@ class Message:
     thread: Thread | Unset = UNSET
     quoted: Quote | Unset = UNSET
     mentions: list[str] | Unset = UNSET
+    attachments: list[Attachment] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,6 +116,13 @@ class Message:
         if not isinstance(self.mentions, Unset):
             mentions = self.mentions
 
+        attachments: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.attachments, Unset):
+            attachments = []
+            for attachments_item_data in self.attachments:
+                attachments_item = attachments_item_data.to_dict()
+                attachments.append(attachments_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -139,11 +149,14 @@ class Message:
             field_dict["quoted"] = quoted
         if mentions is not UNSET:
             field_dict["mentions"] = mentions
+        if attachments is not UNSET:
+            field_dict["attachments"] = attachments
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.attachment import Attachment
         from ..models.message_meta_type_0 import MessageMetaType0
         from ..models.quote import Quote
         from ..models.reactions import Reactions
@@ -239,6 +252,15 @@ class Message:
 
         mentions = cast(list[str], d.pop("mentions", UNSET))
 
+        _attachments = d.pop("attachments", UNSET)
+        attachments: list[Attachment] | Unset = UNSET
+        if _attachments is not UNSET:
+            attachments = []
+            for attachments_item_data in _attachments:
+                attachments_item = Attachment.from_dict(attachments_item_data)
+
+                attachments.append(attachments_item)
+
         message = cls(
             message_id=message_id,
             room_id=room_id,
@@ -255,6 +277,7 @@ class Message:
             thread=thread,
             quoted=quoted,
             mentions=mentions,
+            attachments=attachments,
         )
 
         message.additional_properties = d

@@ -11,6 +11,7 @@ from ..models.message_event_type import MessageEventType
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.attachment import Attachment
     from ..models.message_meta_type_0 import MessageMetaType0
     from ..models.quote import Quote
     from ..models.reactions import Reactions
@@ -51,6 +52,7 @@ class MessageEvent:
             thread (Thread | Unset): The replies to a top-level message; present once it has one.
             quoted (Quote | Unset): The quoted message as it was when the quoting message was sent.
             mentions (list[str] | Unset): The members the message mentions, as sent; absent when none. Example: ['bob'].
+            attachments (list[Attachment] | Unset): The files the message carries, in the order sent; absent when none.
     """
 
     event_seq: int
@@ -71,6 +73,7 @@ class MessageEvent:
     thread: Thread | Unset = UNSET
     quoted: Quote | Unset = UNSET
     mentions: list[str] | Unset = UNSET
+    attachments: list[Attachment] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -133,6 +136,13 @@ class MessageEvent:
         if not isinstance(self.mentions, Unset):
             mentions = self.mentions
 
+        attachments: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.attachments, Unset):
+            attachments = []
+            for attachments_item_data in self.attachments:
+                attachments_item = attachments_item_data.to_dict()
+                attachments.append(attachments_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -162,11 +172,14 @@ class MessageEvent:
             field_dict["quoted"] = quoted
         if mentions is not UNSET:
             field_dict["mentions"] = mentions
+        if attachments is not UNSET:
+            field_dict["attachments"] = attachments
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.attachment import Attachment
         from ..models.message_meta_type_0 import MessageMetaType0
         from ..models.quote import Quote
         from ..models.reactions import Reactions
@@ -268,6 +281,15 @@ class MessageEvent:
 
         mentions = cast(list[str], d.pop("mentions", UNSET))
 
+        _attachments = d.pop("attachments", UNSET)
+        attachments: list[Attachment] | Unset = UNSET
+        if _attachments is not UNSET:
+            attachments = []
+            for attachments_item_data in _attachments:
+                attachments_item = Attachment.from_dict(attachments_item_data)
+
+                attachments.append(attachments_item)
+
         message_event = cls(
             event_seq=event_seq,
             occurred_at=occurred_at,
@@ -287,6 +309,7 @@ class MessageEvent:
             thread=thread,
             quoted=quoted,
             mentions=mentions,
+            attachments=attachments,
         )
 
         message_event.additional_properties = d

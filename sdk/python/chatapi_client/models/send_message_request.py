@@ -29,6 +29,12 @@ class SendMessageRequest:
         quoted_id (str | Unset): A message id, `msg_` followed by random characters. Example: msg_2b7c9d0e4f5a6b7c8f3a.
         mentions (list[str] | Unset): Members of the room the message mentions (at most 50); each but the sender gets a
             `mention` notification. Example: ['bob'].
+        attachments (list[str] | Unset): The sender's completed uploads for this room to attach (at most 10),
+            each to one message only. An upload that is not the sender's (or is
+            another tenant's) is 404; one made for another room, not yet
+            complete, or already attached is 409 `CONFLICT` (`field`
+            `attachments`).
+             Example: ['up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M'].
     """
 
     content: str
@@ -37,6 +43,7 @@ class SendMessageRequest:
     parent_id: str | Unset = UNSET
     quoted_id: str | Unset = UNSET
     mentions: list[str] | Unset = UNSET
+    attachments: list[str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         content = self.content
@@ -55,6 +62,10 @@ class SendMessageRequest:
         if not isinstance(self.mentions, Unset):
             mentions = self.mentions
 
+        attachments: list[str] | Unset = UNSET
+        if not isinstance(self.attachments, Unset):
+            attachments = self.attachments
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -72,6 +83,8 @@ class SendMessageRequest:
             field_dict["quoted_id"] = quoted_id
         if mentions is not UNSET:
             field_dict["mentions"] = mentions
+        if attachments is not UNSET:
+            field_dict["attachments"] = attachments
 
         return field_dict
 
@@ -97,6 +110,8 @@ class SendMessageRequest:
 
         mentions = cast(list[str], d.pop("mentions", UNSET))
 
+        attachments = cast(list[str], d.pop("attachments", UNSET))
+
         send_message_request = cls(
             content=content,
             meta=meta,
@@ -104,6 +119,7 @@ class SendMessageRequest:
             parent_id=parent_id,
             quoted_id=quoted_id,
             mentions=mentions,
+            attachments=attachments,
         )
 
         return send_message_request

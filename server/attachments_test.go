@@ -1,0 +1,149 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/chatapi/chatapi/gen/chatclient"
+	"github.com/chatapi/chatapi/realtime"
+)
+
+// The whole attachment path: a PNG uploaded, attached to a message sent
+// over REST, received by another member over WebSocket with a signed URL
+// that fetches the image without any header, and shown by the message
+// list with a fresh one.
+func TestAttachmentReachesWebSocketClient(t *testing.T) {
+	e := newEnvWith(t, envOptions{hub: realHub(t, realtime.Config{})})
+	tn := e.newTenant("acme", 1000)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+	data := pngOf(t, 640, 480)
+	up := tn.upload(t, "alice", room.RoomId, "photo.png", "image/png", data)
+
+	wsURL := "ws" + strings.TrimPrefix(e.url, "http") + "/ws?token=" + url.QueryEscape(tn.token("bob"))
+	conn, _, err := websocket.Dial(ctx, wsURL, nil)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer conn.CloseNow()
+	type frame struct {
+		Type        string                  `json:"type"`
+		MessageID   string                  `json:"message_id"`
+		Attachments []chatclient.Attachment `json:"attachments"`
+	}
+	next := func() frame {
+		t.Helper()
+		_, raw, err := conn.Read(ctx)
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		var f frame
+		if err := json.Unmarshal(raw, &f); err != nil {
+			t.Fatalf("frame %q: %v", raw, err)
+		}
+		return f
+	}
+	if f := next(); f.Type != "sync.complete" {
+		t.Fatalf("first event = %+v, want sync.complete", f)
+	}
+
+	atts := []string{up.UploadId}
+	r, err := tn.as("alice").SendMessageWithResponse(ctx, room.RoomId, chatclient.SendMessageRequest{Content: "look", Attachments: &atts})
+	if err != nil || r.JSON201 == nil {
+		t.Fatalf("send: %v %s", err, bodyOf(r))
+	}
+	check := func(t *testing.T, where string, got *[]chatclient.Attachment) {
+		t.Helper()
+		if got == nil || len(*got) != 1 {
+			t.Fatalf("%s: attachments = %v, want one", where, got)
+		}
+		a := (*got)[0]
+		if a.UploadId != up.UploadId || a.Filename != "photo.png" || a.ContentType != "image/png" || a.Size != int64(len(data)) ||
+			a.Width == nil || *a.Width != 640 || a.Height == nil || *a.Height != 480 || a.Url == nil {
+			t.Fatalf("%s: attachment = %+v", where, a)
+		}
+		code, got2 := fetch(t, *a.Url)
+		if code != http.StatusOK || !bytes.Equal(got2, data) {
+			t.Fatalf("%s: GET url without headers: %d, %d bytes; want 200 and the PNG", where, code, len(got2))
+		}
+	}
+	check(t, "send answer", r.JSON201.Data.Attachments)
+	f := next()
+	if f.Type != "message" || f.MessageID != r.JSON201.Data.MessageId {
+		t.Fatalf("event = %+v, want the message", f)
+	}
+	check(t, "WebSocket message", &f.Attachments)
+
+	l, err := tn.as("bob").ListMessagesWithResponse(ctx, room.RoomId, nil)
+	if err != nil || l.JSON200 == nil || len(l.JSON200.Data) != 1 {
+		t.Fatalf("list: %v %s", err, bodyOf(l))
+	}
+	check(t, "message list", l.JSON200.Data[0].Attachments)
+
+	up2, err := tn.as("alice").GetUploadWithResponse(ctx, up.UploadId)
+	if err != nil || up2.JSON200 == nil || up2.JSON200.Data.MessageId == nil || *up2.JSON200.Data.MessageId != r.JSON201.Data.MessageId {
+		t.Fatalf("upload after attaching: %v %s", err, bodyOf(up2))
+	}
+}
+
+func TestAttachmentRefusals(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant("acme", 0)
+	other := e.newTenant("other", 0)
+	ctx := context.Background()
+	room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+	room2 := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+	png := pngOf(t, 8, 8)
+	otherRoom := other.createRoom("alice", chatclient.RoomTypeGroup)
+
+	ofRoom2 := tn.upload(t, "alice", room2.RoomId, "a.png", "image/png", png)
+	pending := tn.startUpload(t, "alice", room.RoomId, "b.png", "image/png", png)
+	bobs := tn.upload(t, "bob", room.RoomId, "c.png", "image/png", png)
+	otherTenants := other.upload(t, "alice", otherRoom.RoomId, "d.png", "image/png", png)
+	attached := tn.upload(t, "alice", room.RoomId, "e.png", "image/png", png)
+	ok := tn.upload(t, "alice", room.RoomId, "f.png", "image/png", png)
+	first := []string{attached.UploadId}
+	if r, err := tn.as("alice").SendMessageWithResponse(ctx, room.RoomId, chatclient.SendMessageRequest{Content: "first", Attachments: &first}); err != nil || r.JSON201 == nil {
+		t.Fatalf("send: %v %s", err, bodyOf(r))
+	}
+
+	tests := []struct {
+		name string
+		ids  []string
+		want refusal
+	}{
+		{"another room's upload", []string{ofRoom2.UploadId}, refusal{http.StatusConflict, "CONFLICT", "attachments"}},
+		{"an upload not completed", []string{pending.UploadId}, refusal{http.StatusConflict, "CONFLICT", "attachments"}},
+		{"an upload already attached", []string{attached.UploadId}, refusal{http.StatusConflict, "CONFLICT", "attachments"}},
+		{"another member's upload", []string{bobs.UploadId}, refusal{http.StatusNotFound, "NOT_FOUND", ""}},
+		{"another tenant's upload", []string{otherTenants.UploadId}, refusal{http.StatusNotFound, "NOT_FOUND", ""}},
+		{"an unknown upload", []string{"up_nothing"}, refusal{http.StatusNotFound, "NOT_FOUND", ""}},
+		{"one good, one of another room", []string{ok.UploadId, ofRoom2.UploadId}, refusal{http.StatusConflict, "CONFLICT", "attachments"}},
+		{"the same upload twice", []string{ok.UploadId, ok.UploadId}, refusal{http.StatusBadRequest, "VALIDATION_ERROR", "attachments"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := tn.as("alice").SendMessageWithResponse(ctx, room.RoomId, chatclient.SendMessageRequest{Content: "x", Attachments: &tc.ids})
+			refused(t, r, err, tc.want)
+		})
+	}
+	// Nothing was stored by the refusals: one message, and the good upload
+	// of a refused send is still free to attach.
+	l, err := tn.as("alice").ListMessagesWithResponse(ctx, room.RoomId, nil)
+	if err != nil || l.JSON200 == nil || len(l.JSON200.Data) != 1 {
+		t.Fatalf("messages after the refusals: %v %s; want the first only", err, bodyOf(l))
+	}
+	g, err := tn.as("alice").GetUploadWithResponse(ctx, ok.UploadId)
+	if err != nil || g.JSON200 == nil || g.JSON200.Data.MessageId != nil {
+		t.Fatalf("the good upload of a refused send: %v %s; want it unattached", err, bodyOf(g))
+	}
+}
