@@ -3396,7 +3396,8 @@ type ClientInterface interface {
 	//
 	// Removes the caller's reaction of this type; members only. Idempotent:
 	// 200 whether or not it was there. Members are told with
-	// `reaction.removed` when it was.
+	// `reaction.removed` when it was. A deleted message keeps its
+	// reactions as they were: taking one back from it is 409.
 	//
 	// Corresponds with DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type} (the `RemoveReaction` operationId).
 	RemoveReaction(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4496,7 +4497,8 @@ func (c *Client) ListReactions(ctx context.Context, roomId RoomIdPath, messageId
 //
 // Removes the caller's reaction of this type; members only. Idempotent:
 // 200 whether or not it was there. Members are told with
-// `reaction.removed` when it was.
+// `reaction.removed` when it was. A deleted message keeps its
+// reactions as they were: taking one back from it is 409.
 //
 // Corresponds with DELETE /rooms/{room_id}/messages/{message_id}/reactions/{type} (the `RemoveReaction` operationId).
 func (c *Client) RemoveReaction(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, pType ReactionTypePath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7929,7 +7931,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Removes the caller's reaction of this type; members only. Idempotent:
 	// 200 whether or not it was there. Members are told with
-	// `reaction.removed` when it was.
+	// `reaction.removed` when it was. A deleted message keeps its
+	// reactions as they were: taking one back from it is 409.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10656,6 +10659,8 @@ type RemoveReactionResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
@@ -10687,6 +10692,11 @@ func (r RemoveReactionResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r RemoveReactionResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RemoveReactionResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -13151,7 +13161,8 @@ func (c *ClientWithResponses) ListReactionsWithResponse(ctx context.Context, roo
 //
 // Removes the caller's reaction of this type; members only. Idempotent:
 // 200 whether or not it was there. Members are told with
-// `reaction.removed` when it was.
+// `reaction.removed` when it was. A deleted message keeps its
+// reactions as they were: taking one back from it is 409.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -16105,6 +16116,13 @@ func ParseRemoveReactionResponse(rsp *http.Response) (*RemoveReactionResponse, e
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests

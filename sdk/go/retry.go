@@ -22,6 +22,7 @@ var IdempotentOperations = []string{
 	"POST /rooms",
 	"POST /rooms/{room_id}/members",
 	"POST /notify",
+	"POST /uploads",
 }
 
 var idempotentPatterns = func() []*regexp.Regexp {

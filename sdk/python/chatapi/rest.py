@@ -34,6 +34,7 @@ IDEMPOTENT_OPERATIONS: List[str] = [
     "POST /rooms",
     "POST /rooms/{room_id}/members",
     "POST /notify",
+    "POST /uploads",
 ]
 
 _PATTERNS = [

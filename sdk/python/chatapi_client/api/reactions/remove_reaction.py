@@ -57,6 +57,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 429:
         response_429 = ErrorResponse.from_dict(response.json())
 
@@ -95,7 +100,8 @@ def sync_detailed(
 
      Removes the caller's reaction of this type; members only. Idempotent:
     200 whether or not it was there. Members are told with
-    `reaction.removed` when it was.
+    `reaction.removed` when it was. A deleted message keeps its
+    reactions as they were: taking one back from it is 409.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
@@ -137,7 +143,8 @@ def sync(
 
      Removes the caller's reaction of this type; members only. Idempotent:
     200 whether or not it was there. Members are told with
-    `reaction.removed` when it was.
+    `reaction.removed` when it was. A deleted message keeps its
+    reactions as they were: taking one back from it is 409.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
@@ -174,7 +181,8 @@ async def asyncio_detailed(
 
      Removes the caller's reaction of this type; members only. Idempotent:
     200 whether or not it was there. Members are told with
-    `reaction.removed` when it was.
+    `reaction.removed` when it was. A deleted message keeps its
+    reactions as they were: taking one back from it is 409.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
@@ -214,7 +222,8 @@ async def asyncio(
 
      Removes the caller's reaction of this type; members only. Idempotent:
     200 whether or not it was there. Members are told with
-    `reaction.removed` when it was.
+    `reaction.removed` when it was. A deleted message keeps its
+    reactions as they were: taking one back from it is 409.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
