@@ -129,7 +129,8 @@ func seedPlanData(t *testing.T, s *Store, size planSize) planSeed {
 	}{
 		{series(size.messages) + `
 			INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, created_at)
-			SELECT 'msg_' || r.id || '_' || n.i, r.tenant_id, r.id, n.i, 'bob', 'hello', n.i
+			SELECT 'msg_' || r.id || '_' || n.i, r.tenant_id, r.id, n.i, 'bob',
+				CASE WHEN n.i % 200 = 0 THEN 'hello from bob, rarely seen' ELSE 'hello from bob' END, n.i
 			FROM rooms r, n WHERE r.tenant_id = ?`, []any{tenant}},
 		{`UPDATE rooms SET last_seq = ? WHERE tenant_id = ?`, []any{size.messages, tenant}},
 		// Five reaction types on every message of alice's rooms, one of

@@ -83,6 +83,32 @@ func (s *Store) SearchMessages(ctx context.Context, tenantID, actor string, q Se
 			return SearchPage{}, err
 		}
 	}
+	query, args := s.searchQuery(tenantID, actor, q, terms, before, limit)
+	var rows []struct {
+		SearchID int64 `db:"search_id"`
+		messageRow
+	}
+	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(query), args...); err != nil {
+		return SearchPage{}, fmt.Errorf("search messages: %w", err)
+	}
+	var page SearchPage
+	if len(rows) > limit {
+		rows = rows[:limit]
+		page.NextCursor = encodeSearchCursor(rows[limit-1].SearchID)
+	}
+	page.Hits = make([]SearchHit, len(rows))
+	for i, r := range rows {
+		msg := r.messageRow.message()
+		page.Hits[i] = SearchHit{Message: msg, Highlight: highlight(msg.Content, terms)}
+	}
+	return page, nil
+}
+
+// searchQuery is SearchMessages' SQL (before Rebind) and its arguments:
+// the hits of terms in the rooms actor may read, newest first, from before
+// (a search id; 0 for the first page), limit+1 of them (one more tells
+// whether a next page exists).
+func (s *Store) searchQuery(tenantID, actor string, q SearchQuery, terms []searchTerm, before int64, limit int) (string, []any) {
 	m := s.dialect.searchMatch(terms)
 	query := `
 		SELECT ` + m.order + ` AS search_id, ` + prefixColumns("m.", messageColumns) + `
@@ -90,8 +116,10 @@ func (s *Store) SearchMessages(ctx context.Context, tenantID, actor string, q Se
 		JOIN messages m ON m.room_id = s.room_id AND m.seq = s.seq
 		JOIN rooms r ON r.id = m.room_id
 		WHERE ` + m.where + ` AND m.tenant_id = ? AND r.tenant_id = ?
-		AND (r.type = 'channel' OR EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = m.room_id AND rm.user_id = ?))`
-	args := []any{m.arg, tenantID, tenantID, actor}
+		AND (r.type = 'channel' OR EXISTS (SELECT 1 FROM room_members rm WHERE rm.tenant_id = ? AND rm.room_id = m.room_id AND rm.user_id = ?))`
+	// rm.tenant_id lets PostgreSQL hash the actor's rooms through
+	// room_members_tenant_user instead of reading all of room_members.
+	args := []any{m.arg, tenantID, tenantID, tenantID, actor}
 	if before > 0 {
 		query += ` AND ` + m.order + ` < ?`
 		args = append(args, before)
@@ -114,25 +142,7 @@ func (s *Store) SearchMessages(ctx context.Context, tenantID, actor string, q Se
 	}
 	query += ` ORDER BY ` + m.order + ` DESC LIMIT ?`
 	args = append(args, limit+1)
-
-	var rows []struct {
-		SearchID int64 `db:"search_id"`
-		messageRow
-	}
-	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(query), args...); err != nil {
-		return SearchPage{}, fmt.Errorf("search messages: %w", err)
-	}
-	var page SearchPage
-	if len(rows) > limit {
-		rows = rows[:limit]
-		page.NextCursor = encodeSearchCursor(rows[limit-1].SearchID)
-	}
-	page.Hits = make([]SearchHit, len(rows))
-	for i, r := range rows {
-		msg := r.messageRow.message()
-		page.Hits[i] = SearchHit{Message: msg, Highlight: highlight(msg.Content, terms)}
-	}
-	return page, nil
+	return query, args
 }
 
 // searchMatch is a dialect's part of a search: the index to read, joined

@@ -13,9 +13,10 @@
 #   BENCH_LOG_LEVEL      the server's LOG_LEVEL (default warn: request logs are not what is measured)
 #   BENCH_ONLY=REGEX     run only the steps whose name matches: send, baseline,
 #                        fanout-delivered, fanout-ack, history, sync, resume,
-#                        conns, conns-held, storm, cluster, bus (e.g.
-#                        'fanout' or 'cluster|bus'; send and baseline run on
-#                        SQLite and PostgreSQL both)
+#                        conns, conns-held, storm, cluster, bus, search,
+#                        upload (e.g. 'fanout' or 'cluster|bus'; send,
+#                        baseline and search run on SQLite and PostgreSQL
+#                        both)
 #   BENCH_SKIP_PG=1      skip PostgreSQL
 #   BENCH_PPROF_ADDR     PPROF_ADDR of the server (127.0.0.1:PORT); the
 #                        cluster's instances take PORT, PORT+1, PORT+2
@@ -35,10 +36,12 @@ if [[ ${BENCH_QUICK:-} == 1 ]]; then
 	D=2s RUNS=1 FAN_RUNS=1 FAN_M=200 FAN_D=5s HIST_D=2s
 	CONNS=2000 HELD=2000 HOLD=10s STORM=200
 	CL_M=60 CL_D=5s BUS_D=2s
+	SEARCH_K=100000 SEARCH_D=5s UPLOADS=100
 else
 	D=10s RUNS=3 FAN_RUNS=3 FAN_M=1000 FAN_D=30s HIST_D=5s
 	CONNS=10000 HELD=19000 HOLD=2m STORM=1000
 	CL_M=600 CL_D=30s BUS_D=5s
+	SEARCH_K=1000000 SEARCH_D=20s UPLOADS=500
 fi
 
 echo "bench: building"
@@ -70,7 +73,7 @@ pprof_addr() {
 start_instance() {
 	local name=$1 db=$2 i=$3 port base pid
 	port=$(free_port)
-	CHATAPI_ADDR=127.0.0.1:$port MASTER_API_KEY=$MASTER DATABASE_URL=$db LOG_LEVEL=$LOG_LEVEL \
+	CHATAPI_ADDR=127.0.0.1:$port MASTER_API_KEY=$MASTER DATABASE_URL=$db LOG_LEVEL=$LOG_LEVEL STORAGE_URL=file://$OUT/files-$name \
 		INSTANCE_ID=bench-$name PPROF_ADDR=$(pprof_addr "$i") bin/chatapi >"$OUT/server-$name.log" 2>&1 &
 	pid=$!
 	PIDS+=("$pid")
@@ -175,8 +178,27 @@ if wanted storm; then
 	stop_servers
 fi
 
+# Search over SEARCH_K messages of one tenant (issue 16): loadgen loads
+# them through the database (the real schema, its triggers filling the
+# full-text index), rebuilds the index as migration 0013 would, then one
+# member searches over REST for SEARCH_D per run; the RUNS runs share
+# the one load.
+if wanted search; then
+	start_servers search "$OUT/search.db"
+	step search sqlite -scenario search -k "$SEARCH_K" -d "$SEARCH_D" -runs "$RUNS" -database-url "$OUT/search.db" -timeout 45m
+	stop_servers
+fi
+# Uploads of 1 MiB text files on the local storage backend (issue 16): the
+# three steps (POST /uploads, PUT, complete) from 4 clients at once, UPLOADS
+# files a run, each run in a fresh tenant (a tenant's quota is 1 GiB).
+if wanted upload; then
+	start_servers upload "$OUT/upload.db"
+	step upload sqlite -scenario upload -c 4 -k "$UPLOADS" -size 1048576 -runs "$RUNS"
+	stop_servers
+fi
+
 # --- PostgreSQL -----------------------------------------------------------
-if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline cluster bus; then
+if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline cluster bus search; then
 	PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 	[[ -n $PG_BIN ]] || PG_BIN=$(dirname "$(command -v initdb)")
 	PGDATA_DIR=$(mktemp -d -t chatapi-bench-pg-XXXXXX)
@@ -201,6 +223,11 @@ if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline cluster bus; then
 		start_servers cluster "$PGURL" 3
 		step cluster postgres -scenario cluster -bases "$BASES" -m "$CL_M" -r 100 -d "$CL_D" -confirm ack -runs "$RUNS" -check "$FAN_CHECK,p99_ms<=50"
 		step bus postgres -scenario bus -bases "$BASES" -g 8 -m 4 -r 100 -d "$BUS_D" -confirm delivered -limit 100ms -timeout 10m
+		stop_servers
+	fi
+	if wanted search; then
+		start_servers search-postgres "$PGURL"
+		step search postgres -scenario search -k "$SEARCH_K" -d "$SEARCH_D" -runs "$RUNS" -database-url "$PGURL" -timeout 45m
 		stop_servers
 	fi
 fi

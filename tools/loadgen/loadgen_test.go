@@ -20,9 +20,10 @@ import (
 
 const testMasterKey = "mk_loadgen_test_0123456789abcdef"
 
-// startServer builds cmd/chatapi and runs it on a temporary SQLite file and
-// a free loopback port until the test ends; it returns its base URL and pid.
-func startServer(t *testing.T) (string, int) {
+// startServer builds cmd/chatapi and runs it on a temporary SQLite file
+// (its uploads in a temporary directory) and a free loopback port until the
+// test ends; it returns its base URL, pid and database file.
+func startServer(t *testing.T) (string, int, string) {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "chatapi")
@@ -39,7 +40,7 @@ func startServer(t *testing.T) (string, int) {
 	var logs bytes.Buffer
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "CHATAPI_ADDR="+addr, "MASTER_API_KEY="+testMasterKey,
-		"DATABASE_URL="+filepath.Join(dir, "x.db"), "LOG_LEVEL=warn")
+		"DATABASE_URL="+filepath.Join(dir, "x.db"), "LOG_LEVEL=warn", "STORAGE_URL=file://"+filepath.Join(dir, "files"))
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -58,7 +59,7 @@ func startServer(t *testing.T) (string, int) {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return base, cmd.Process.Pid
+				return base, cmd.Process.Pid, filepath.Join(dir, "x.db")
 			}
 		}
 		if time.Now().After(deadline) {
@@ -96,7 +97,7 @@ func TestScenariosAgainstServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the server")
 	}
-	base, pid := startServer(t)
+	base, pid, db := startServer(t)
 	common := []string{"-base", base, "-master-key", testMasterKey, "-server-pid", strconv.Itoa(pid)}
 	// One server named twice stands for two instances: what the cluster
 	// scenarios measure, not the bus, is what is tested here.
@@ -129,6 +130,10 @@ func TestScenariosAgainstServer(t *testing.T) {
 			[]string{"deliveries_per_s", "across_p99_ms", "server_cpu_cores"}},
 		{"bus", []string{"-scenario", "bus", "-bases", two, "-g", "2", "-m", "2", "-r", "20", "-d", "500ms", "-confirm", "delivered", "-limit", "10s"},
 			[]string{"missing", "out_of_order", "duplicates", "errors"}, []string{"max_events_per_s", "steps"}},
+		{"search", []string{"-scenario", "search", "-k", "3000", "-d", "500ms", "-database-url", db},
+			nil, []string{"p50_ms", "common_p50_ms", "rare_p50_ms", "phrase_p50_ms", "prefix_p50_ms", "load_s", "index_build_s", "hits"}},
+		{"upload", []string{"-scenario", "upload", "-c", "2", "-k", "6", "-size", "200000"},
+			[]string{"errors"}, []string{"files_per_s", "mb_per_s", "files"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,6 +13,8 @@
 //	loadgen -scenario baseline -database-url URL -c 32 -d 10s
 //	loadgen -scenario cluster -bases URL,URL,URL -m 600 -r 100 -d 30s -confirm ack
 //	loadgen -scenario bus -bases URL,URL,URL -g 8 -m 4 -r 100 -d 5s
+//	loadgen -scenario search -database-url URL -k 1000000 -d 30s
+//	loadgen -scenario upload -c 4 -k 500 -size 1048576
 //	loadgen table < results.log    # the RESULT lines of several runs as one table
 //
 // Every RESULT reports the CPU the load generator used over what it
@@ -50,6 +52,9 @@ func main() {
 // Bounds on what one invocation may ask for.
 const (
 	maxDuration = 10 * time.Minute
+	// maxTimeout bounds a whole invocation: a search run loads and indexes
+	// a million messages first.
+	maxTimeout  = time.Hour
 	maxSenders  = 1024
 	maxRooms    = 1024
 	maxMembers  = 1000 // the API's members limit on room creation
@@ -58,7 +63,8 @@ const (
 	maxRate     = 100000
 	maxRuns     = 10
 	maxBases    = 16
-	maxPayload  = 4000 // the API's content limit
+	maxPayload  = 4000       // the API's content limit
+	maxFileSize = 25_000_000 // the API's default file size limit
 )
 
 // options are the flags of a scenario run.
@@ -86,6 +92,7 @@ type options struct {
 	dbPID    int           // -db-pid: PostgreSQL's postmaster
 	hold     time.Duration // conns: how long to keep them idle
 	messages int           // -k
+	fileSize int           // upload: -size
 	dbURL    string
 	// confirm is what fanout receivers send back: none, delivered or ack.
 	confirm string
@@ -110,7 +117,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.StringVar(&o.masterKey, "master-key", getenv("MASTER_API_KEY"), "the server's master key (MASTER_API_KEY)")
 	var bases, pids string
 	fs.StringVar(&bases, "bases", "", "cluster, bus: the instances' base URLs, comma-separated (loopback only); the first replaces -base")
-	fs.StringVar(&o.scenario, "scenario", "send", "send, fanout, conns, storm, history, sync, baseline, cluster or bus")
+	fs.StringVar(&o.scenario, "scenario", "send", "send, fanout, conns, storm, history, sync, baseline, cluster, bus, search or upload")
 	fs.StringVar(&o.label, "label", "", "a name for this run in the RESULT line and table (e.g. sqlite, postgres)")
 	fs.IntVar(&o.runs, "runs", 1, "run the scenario this many times and report the median")
 	fs.StringVar(&o.check, "check", "", "targets, e.g. 'msgs_per_s>=9000,p99_ms<=10,gaps==0': the RESULT says pass or miss")
@@ -129,10 +136,11 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.IntVar(&o.payload, "payload", 0, "fanout, cluster, bus: pad each message's content to this many bytes")
 	fs.StringVar(&o.via, "via", "all", "cluster: send through all instances in turn, or the first only")
 	fs.DurationVar(&o.limit, "limit", 100*time.Millisecond, "bus: the ramp stops once the hop's p99 (a message published on one instance, received on another) passes this")
-	fs.IntVar(&o.messages, "k", 10000, "messages to read back (history) or to sync (sync)")
+	fs.IntVar(&o.messages, "k", 10000, "messages to read back (history), to sync (sync) or to search (search); files to upload (upload)")
 	fs.StringVar(&o.confirm, "confirm", "none", "fanout: what each receiver confirms every 200 ms: none, delivered (received) or ack (read)")
 	fs.BoolVar(&o.resume, "resume", false, "sync: resume from a cursor taken before the K messages, over WebSocket and over REST")
-	fs.StringVar(&o.dbURL, "database-url", "", "baseline: the server's database (SQLite path or postgres:// URL)")
+	fs.StringVar(&o.dbURL, "database-url", "", "baseline, search: the server's database (SQLite path or postgres:// URL)")
+	fs.IntVar(&o.fileSize, "size", 1<<20, "upload: bytes of each file")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -174,14 +182,15 @@ func (o options) validate() error {
 	bound("-step", o.step, 1, maxConns)
 	bound("-k", o.messages, 1, maxMessages)
 	bound("-runs", o.runs, 1, maxRuns)
+	bound("-size", o.fileSize, 1, maxFileSize)
 	if o.duration <= 0 || o.duration > maxDuration {
 		errs = append(errs, fmt.Errorf("-d %v: must be above 0 and at most %v", o.duration, maxDuration))
 	}
 	if o.hold < 0 || o.hold > maxDuration {
 		errs = append(errs, fmt.Errorf("-hold %v: must be 0 to %v", o.hold, maxDuration))
 	}
-	if o.timeout <= 0 || o.timeout > 2*maxDuration {
-		errs = append(errs, fmt.Errorf("-timeout %v: must be above 0 and at most %v", o.timeout, 2*maxDuration))
+	if o.timeout <= 0 || o.timeout > maxTimeout {
+		errs = append(errs, fmt.Errorf("-timeout %v: must be above 0 and at most %v", o.timeout, maxTimeout))
 	}
 	bound("-payload", o.payload, 0, maxPayload)
 	if len(o.bases) > maxBases {
@@ -288,6 +297,10 @@ func scenarioNamed(name string) scenario {
 		return runCluster
 	case "bus":
 		return runBus
+	case "search":
+		return runSearch
+	case "upload":
+		return runUpload
 	}
 	return nil
 }
