@@ -108,40 +108,58 @@ func (s *Store) SearchMessages(ctx context.Context, tenantID, actor string, q Se
 // the hits of terms in the rooms actor may read, newest first, from before
 // (a search id; 0 for the first page), limit+1 of them (one more tells
 // whether a next page exists).
+//
+// The page is chosen from message_search and rooms alone (h), and only its
+// rows are joined to messages: a filter on the messages' own columns
+// (sender, time) reads them through an EXISTS, and only when given. Joined
+// before the LIMIT, every candidate hit cost PostgreSQL a read of its
+// message, which made it price its GIN index above a backward walk of
+// message_search that reads most of the table for a phrase or prefix it
+// takes for common.
 func (s *Store) searchQuery(tenantID, actor string, q SearchQuery, terms []searchTerm, before int64, limit int) (string, []any) {
 	m := s.dialect.searchMatch(terms)
-	query := `
-		SELECT ` + m.order + ` AS search_id, ` + prefixColumns("m.", messageColumns) + `
+	inner := `
+		SELECT ` + m.order + ` AS search_id, s.room_id, s.seq
 		FROM ` + m.from + `
-		JOIN messages m ON m.room_id = s.room_id AND m.seq = s.seq
-		JOIN rooms r ON r.id = m.room_id
-		WHERE ` + m.where + ` AND m.tenant_id = ? AND r.tenant_id = ?
-		AND (r.type = 'channel' OR EXISTS (SELECT 1 FROM room_members rm WHERE rm.tenant_id = ? AND rm.room_id = m.room_id AND rm.user_id = ?))`
+		JOIN rooms r ON r.id = s.room_id
+		WHERE ` + m.where + ` AND r.tenant_id = ?
+		AND (r.type = 'channel' OR EXISTS (SELECT 1 FROM room_members rm WHERE rm.tenant_id = ? AND rm.room_id = s.room_id AND rm.user_id = ?))`
 	// rm.tenant_id lets PostgreSQL hash the actor's rooms through
 	// room_members_tenant_user instead of reading all of room_members.
-	args := []any{m.arg, tenantID, tenantID, tenantID, actor}
+	args := []any{m.arg, tenantID, tenantID, actor}
 	if before > 0 {
-		query += ` AND ` + m.order + ` < ?`
+		inner += ` AND ` + m.order + ` < ?`
 		args = append(args, before)
 	}
 	if q.RoomID != "" {
-		query += ` AND m.room_id = ?`
+		inner += ` AND s.room_id = ?`
 		args = append(args, q.RoomID)
 	}
+	var own []string
 	if q.SenderID != "" {
-		query += ` AND m.sender_id = ?`
+		own = append(own, `fm.sender_id = ?`)
 		args = append(args, q.SenderID)
 	}
 	if q.After != nil {
-		query += ` AND m.created_at > ?`
+		own = append(own, `fm.created_at > ?`)
 		args = append(args, q.After.UnixMilli())
 	}
 	if q.Before != nil {
-		query += ` AND m.created_at < ?`
+		own = append(own, `fm.created_at < ?`)
 		args = append(args, q.Before.UnixMilli())
 	}
-	query += ` ORDER BY ` + m.order + ` DESC LIMIT ?`
+	if len(own) > 0 {
+		inner += ` AND EXISTS (SELECT 1 FROM messages fm WHERE fm.room_id = s.room_id AND fm.seq = s.seq AND ` + strings.Join(own, ` AND `) + `)`
+	}
+	inner += ` ORDER BY ` + m.order + ` DESC LIMIT ?`
 	args = append(args, limit+1)
+	query := `
+		SELECT h.search_id, ` + prefixColumns("m.", messageColumns) + `
+		FROM (` + inner + `) h
+		JOIN messages m ON m.room_id = h.room_id AND m.seq = h.seq
+		WHERE m.tenant_id = ?
+		ORDER BY h.search_id DESC`
+	args = append(args, tenantID)
 	return query, args
 }
 

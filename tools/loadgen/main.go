@@ -93,6 +93,7 @@ type options struct {
 	hold     time.Duration // conns: how long to keep them idle
 	messages int           // -k
 	fileSize int           // upload: -size
+	rebuild  bool          // search: time a rebuild of the index after the load
 	dbURL    string
 	// confirm is what fanout receivers send back: none, delivered or ack.
 	confirm string
@@ -141,6 +142,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.BoolVar(&o.resume, "resume", false, "sync: resume from a cursor taken before the K messages, over WebSocket and over REST")
 	fs.StringVar(&o.dbURL, "database-url", "", "baseline, search: the server's database (SQLite path or postgres:// URL)")
 	fs.IntVar(&o.fileSize, "size", 1<<20, "upload: bytes of each file")
+	fs.BoolVar(&o.rebuild, "rebuild", true, "search: after the load, time a rebuild of the full-text index (index_build_s)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
