@@ -42,6 +42,25 @@ type env struct {
 	files *storage.Local
 	// storeSkew moves the store's clock forward (nanoseconds).
 	storeSkew atomic.Int64
+	// svc runs the server's uploads; pub is where the server announces.
+	svc *files.Service
+	pub server.Publisher
+}
+
+// startProcessing runs the thumbnail processing of the server's uploads,
+// as the binary does from its start, until the test ends: what was
+// completed before it starts is processed first, as after a restart.
+func (e *env) startProcessing() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = e.svc.RunProcessing(ctx, e.pub)
+	}()
+	e.t.Cleanup(func() {
+		cancel()
+		<-done
+	})
 }
 
 // now is the server's clock.
@@ -146,6 +165,7 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 	}
 	e.files = local
 	cfg.Files = files.New(st, local, files.Config{Now: e.now})
+	e.svc, e.pub = cfg.Files, pub
 	cfg.FileServer = local
 	app, err := server.New(cfg, s, pub)
 	if err != nil {
