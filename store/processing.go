@@ -80,8 +80,8 @@ var errAttachedMeanwhile = errors.New("upload attached meanwhile")
 // attached to a message, the message's snapshot of it gets the thumbnail
 // and, unless the message is deleted, attachment.processed is appended to
 // the room's log in the same transaction. A send that attaches the upload
-// and this change are ordered by the room's lock, which both take first:
-// whichever comes second sees the other, so the thumbnail reaches either
+// and this change are ordered by the room's lock, which both take before
+// the upload's: whichever comes second sees the other, so the thumbnail reaches either
 // the message's snapshot at the claim or the message here. An upload that
 // is gone (deleted meanwhile) is ErrNotFound.
 func (s *Store) MarkUploadProcessed(ctx context.Context, tenantID, uploadID string, thumb *Thumbnail) (Processed, error) {
@@ -104,7 +104,13 @@ func (s *Store) MarkUploadProcessed(ctx context.Context, tenantID, uploadID stri
 			if up.MessageID == nil {
 				return markProcessed(ctx, tx, tenantID, uploadID, `message_id IS NULL`, nil, now, tw, th)
 			}
-			// The room's lock first, as a send and a delete take it.
+			// Locks in the order an edit or a delete of the message takes
+			// them (the message, the room), then the upload, as a send
+			// that claims it does after the room.
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE messages SET attachments = attachments WHERE tenant_id = ? AND room_id = ? AND id = ?`),
+				tenantID, up.RoomID, *up.MessageID); err != nil {
+				return fmt.Errorf("lock message: %w", err)
+			}
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE rooms SET last_event_seq = last_event_seq WHERE tenant_id = ? AND id = ?`),
 				tenantID, up.RoomID); err != nil {
 				return fmt.Errorf("lock room: %w", err)
