@@ -13,12 +13,14 @@ import (
 	"time"
 )
 
-// gate checks presigned requests as S3 does before handing them to next
-// (moto, which checks none): signature version 4 query authentication
-// (AWS4-HMAC-SHA256 over the canonical request with an UNSIGNED-PAYLOAD),
-// the credential's key and scope, and the expiry. A request with an
-// Authorization header passes (moto takes it as it is); one with neither is
-// anonymous and refused, as for a private bucket.
+// gate checks each request's signature as S3 does before handing it to
+// next (moto, which checks none): signature version 4 (AWS4-HMAC-SHA256 over
+// the canonical request), the credential's key and scope, and the time: the
+// expiry of a presigned URL (query authentication, UNSIGNED-PAYLOAD), or
+// the 15 minutes of skew S3 allows a request signed in its Authorization
+// header (whose payload hash is the x-amz-content-sha256 header as sent; a
+// streaming upload's chunk signatures are not checked). A request with
+// neither is anonymous and refused, as for a private bucket.
 type gate struct {
 	accessKey, secretKey, region string
 	now                          func() time.Time
@@ -27,74 +29,115 @@ type gate struct {
 
 const amzDate = "20060102T150405Z"
 
+// signed is what a request says about its signature, wherever it carries it.
+type signed struct {
+	credential, date, signedHeaders, signature, payloadHash string
+	expires                                                 string // query authentication only
+	query                                                   url.Values
+}
+
 func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Authorization") != "" {
-		g.next.ServeHTTP(w, r)
-		return
-	}
 	q := r.URL.Query()
-	if !q.Has("X-Amz-Signature") {
+	var s signed
+	switch auth := r.Header.Get("Authorization"); {
+	case auth != "":
+		rest, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 ")
+		if !ok {
+			s3Error(w, http.StatusBadRequest, "InvalidRequest", "only AWS4-HMAC-SHA256 is supported")
+			return
+		}
+		for _, part := range strings.Split(rest, ",") {
+			k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+			switch k {
+			case "Credential":
+				s.credential = v
+			case "SignedHeaders":
+				s.signedHeaders = v
+			case "Signature":
+				s.signature = v
+			}
+		}
+		s.date = r.Header.Get("X-Amz-Date")
+		s.payloadHash = r.Header.Get("X-Amz-Content-Sha256")
+		s.query = q
+	case q.Has("X-Amz-Signature"):
+		if q.Get("X-Amz-Algorithm") != "AWS4-HMAC-SHA256" {
+			s3Error(w, http.StatusBadRequest, "AuthorizationQueryParametersError", "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
+			return
+		}
+		s = signed{credential: q.Get("X-Amz-Credential"), date: q.Get("X-Amz-Date"), signedHeaders: q.Get("X-Amz-SignedHeaders"),
+			signature: q.Get("X-Amz-Signature"), payloadHash: "UNSIGNED-PAYLOAD", expires: q.Get("X-Amz-Expires")}
+		s.query = url.Values{}
+		for k, v := range q {
+			if k != "X-Amz-Signature" {
+				s.query[k] = v
+			}
+		}
+	default:
 		s3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
 		return
 	}
-	if code, msg := g.check(r, q); code != "" {
+	if code, msg := g.check(r, s); code != "" {
 		s3Error(w, http.StatusForbidden, code, msg)
 		return
 	}
 	g.next.ServeHTTP(w, r)
 }
 
-// check returns S3's error code and message for a presigned request it
+// check returns S3's error code and message for a signed request it
 // refuses, or "" when it accepts it.
-func (g *gate) check(r *http.Request, q url.Values) (code, msg string) {
-	if q.Get("X-Amz-Algorithm") != "AWS4-HMAC-SHA256" {
-		return "AuthorizationQueryParametersError", "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\""
-	}
-	cred := strings.Split(q.Get("X-Amz-Credential"), "/")
+func (g *gate) check(r *http.Request, s signed) (code, msg string) {
+	cred := strings.Split(s.credential, "/")
 	if len(cred) != 5 || cred[3] != "s3" || cred[4] != "aws4_request" {
-		return "AuthorizationQueryParametersError", "malformed X-Amz-Credential"
+		return "AuthorizationQueryParametersError", "malformed credential"
 	}
 	if cred[0] != g.accessKey {
 		return "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."
 	}
-	signed, err := time.Parse(amzDate, q.Get("X-Amz-Date"))
-	if err != nil || signed.Format("20060102") != cred[1] || cred[2] != g.region {
+	at, err := time.Parse(amzDate, s.date)
+	if err != nil || at.Format("20060102") != cred[1] || cred[2] != g.region {
 		return "AuthorizationQueryParametersError", "X-Amz-Date or the credential scope is malformed"
 	}
-	expires, err := strconv.Atoi(q.Get("X-Amz-Expires"))
-	if err != nil || expires < 1 || expires > 604800 {
-		return "AuthorizationQueryParametersError", "X-Amz-Expires must be from 1 to 604800 seconds"
-	}
 	now := g.now()
-	if now.After(signed.Add(time.Duration(expires) * time.Second)) {
-		return "AccessDenied", "Request has expired"
+	if s.expires != "" {
+		expires, err := strconv.Atoi(s.expires)
+		if err != nil || expires < 1 || expires > 604800 {
+			return "AuthorizationQueryParametersError", "X-Amz-Expires must be from 1 to 604800 seconds"
+		}
+		if now.After(at.Add(time.Duration(expires) * time.Second)) {
+			return "AccessDenied", "Request has expired"
+		}
+		if at.After(now.Add(15 * time.Minute)) {
+			return "AccessDenied", "Request is not valid yet"
+		}
+	} else if d := now.Sub(at); d > 15*time.Minute || d < -15*time.Minute {
+		return "RequestTimeTooSkewed", "The difference between the request time and the current time is too large."
 	}
-	if signed.After(now.Add(15 * time.Minute)) {
-		return "AccessDenied", "Request is not valid yet"
+	if s.payloadHash == "" {
+		return "InvalidRequest", "Missing required header for this request: x-amz-content-sha256"
 	}
-	signedHeaders := q.Get("X-Amz-SignedHeaders")
-	names := strings.Split(signedHeaders, ";")
+	names := strings.Split(s.signedHeaders, ";")
 	if !sort.StringsAreSorted(names) || !contains(names, "host") {
-		return "AuthorizationQueryParametersError", "X-Amz-SignedHeaders must be sorted and include host"
+		return "AuthorizationQueryParametersError", "SignedHeaders must be sorted and include host"
 	}
 
 	var canon strings.Builder
 	canon.WriteString(r.Method + "\n")
 	canon.WriteString(r.URL.EscapedPath() + "\n")
-	canon.WriteString(canonicalQuery(q) + "\n")
+	canon.WriteString(canonicalQuery(s.query) + "\n")
 	for _, name := range names {
 		canon.WriteString(name + ":" + headerValue(r, name) + "\n")
 	}
-	canon.WriteString("\n" + signedHeaders + "\nUNSIGNED-PAYLOAD")
+	canon.WriteString("\n" + s.signedHeaders + "\n" + s.payloadHash)
 	sum := sha256.Sum256([]byte(canon.String()))
-	toSign := "AWS4-HMAC-SHA256\n" + q.Get("X-Amz-Date") + "\n" + strings.Join(cred[1:], "/") + "\n" + hex.EncodeToString(sum[:])
+	toSign := "AWS4-HMAC-SHA256\n" + s.date + "\n" + strings.Join(cred[1:], "/") + "\n" + hex.EncodeToString(sum[:])
 
 	key := []byte("AWS4" + g.secretKey)
 	for _, part := range cred[1:] {
 		key = hmacSHA256(key, part)
 	}
 	want := hex.EncodeToString(hmacSHA256(key, toSign))
-	if !hmac.Equal([]byte(want), []byte(q.Get("X-Amz-Signature"))) {
+	if !hmac.Equal([]byte(want), []byte(s.signature)) {
 		return "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."
 	}
 	return "", ""
@@ -119,14 +162,11 @@ func headerValue(r *http.Request, name string) string {
 	return strings.Join(vals, ",")
 }
 
-// canonicalQuery is the query without the signature, sorted by name (then
-// value), each part percent-encoded as signature version 4 encodes it.
+// canonicalQuery is the query sorted by name (then value), each part
+// percent-encoded as signature version 4 encodes it.
 func canonicalQuery(q url.Values) string {
 	var parts []string
 	for k, vs := range q {
-		if k == "X-Amz-Signature" {
-			continue
-		}
 		for _, v := range vs {
 			parts = append(parts, uriEncode(k)+"="+uriEncode(v))
 		}

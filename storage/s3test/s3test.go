@@ -3,13 +3,14 @@
 // installed by `make venv` into dist/venv), started as a child process on a
 // free 127.0.0.1 port, with a fresh bucket per test.
 //
-// moto stores and serves objects as S3 does, but (as of 5.2.5) does not
-// check presigned URLs at all: neither their signature nor their expiry. So
-// the endpoint tests talk to is a small gate in front of moto that checks
-// the signature version 4 query authentication of a presigned request as S3
-// does (signature over method, path, query and signed headers; expiry),
-// and refuses anonymous requests, as S3 does for a private bucket. Requests
-// signed in an Authorization header (the backend's own calls) pass through.
+// moto stores and serves objects as S3 does, but (as of 5.2.5) checks no
+// signature at all: it serves an expired presigned URL, one with a changed
+// signature, and a PUT of another size than the one signed. So the endpoint
+// tests talk to is a small gate in front of moto that checks signature
+// version 4 as S3 does (the canonical request over method, path, query and
+// signed headers; the credential; a presigned URL's expiry or a signed
+// request's time) and refuses anonymous requests, as S3 does for a private
+// bucket. moto keeps and serves the bytes.
 //
 // Environment (test support reads it here, and only here):
 //   - MOTO_SERVER: the moto_server executable, instead of the
