@@ -97,6 +97,8 @@ class DemoApp {
   private readonly pending = new Map<string, Message>();
   private readonly receipts = new Map<string, Receipts>();
   private readonly members = new Map<string, string[]>();
+  /** The messages typed, in order, until each is handed to the SDK. */
+  private sending: Promise<void> = Promise.resolve();
   private readonly presence = new Map<string, string>();
   private readonly typing = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
   private current: string | null = null;
@@ -404,11 +406,6 @@ class DemoApp {
   private send(roomId: string, text: string): void {
     const clientMsgId = crypto.randomUUID();
     const parentId = this.replyTo?.message_id;
-    // @name mentions a member of the room (the server refuses others).
-    const members = new Set(this.members.get(roomId) ?? []);
-    const mentions = [...new Set([...text.matchAll(/@([A-Za-z0-9._-]+)/g)].map((m) => m[1]))].filter(
-      (u) => u !== this.me && members.has(u),
-    );
     this.reply(null);
     this.pending.set(clientMsgId, {
       parent_id: parentId,
@@ -425,11 +422,33 @@ class DemoApp {
     });
     this.renderMessages();
     this.rt.typing(roomId, false);
-    this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : undefined }).catch((err: Error) => {
+    const failed = (err: Error) => {
       this.pending.delete(clientMsgId);
       this.renderMessages();
       $("typing").textContent = `Not sent: ${err.message}`;
-    });
+    };
+    // Handed to the SDK in the order typed, each once its mentions are known.
+    this.sending = this.sending
+      .then(() => this.mentionsIn(roomId, text))
+      .then((mentions) => {
+        this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : undefined }).catch(failed);
+      }, failed);
+  }
+
+  /**
+   * The @names of text that are members of the room (the server refuses
+   * others), asking for the members when the room was only just opened.
+   */
+  private async mentionsIn(roomId: string, text: string): Promise<string[]> {
+    const names = [...new Set([...text.matchAll(/@([A-Za-z0-9._-]+)/g)].map((m) => m[1]))].filter((u) => u !== this.me);
+    if (names.length === 0) return [];
+    let ids = this.members.get(roomId);
+    if (!ids) {
+      const { data } = await this.rest.GET("/rooms/{room_id}/members", { params: { path: { room_id: roomId } } });
+      ids = data?.data.map((m) => m.user_id) ?? [];
+    }
+    const members = new Set(ids);
+    return names.filter((u) => members.has(u));
   }
 
   /**
@@ -457,10 +476,16 @@ class DemoApp {
     this.renderMessages();
     this.rt.typing(roomId, false);
     try {
-      const up = await uploadFile(this.rest, file, { roomId });
+      const [up, mentions] = await Promise.all([uploadFile(this.rest, file, { roomId }), this.mentionsIn(roomId, text)]);
       const { data, error } = await this.rest.POST("/rooms/{room_id}/messages", {
         params: { path: { room_id: roomId } },
-        body: { content, client_msg_id: clientMsgId, parent_id: parentId, attachments: [up.upload_id] },
+        body: {
+          content,
+          client_msg_id: clientMsgId,
+          parent_id: parentId,
+          mentions: mentions.length > 0 ? mentions : undefined,
+          attachments: [up.upload_id],
+        },
       });
       if (!data) throw new Error(error?.error?.message ?? "error");
       this.store(data.data);

@@ -1267,6 +1267,8 @@ var DemoApp = class {
   pending = /* @__PURE__ */ new Map();
   receipts = /* @__PURE__ */ new Map();
   members = /* @__PURE__ */ new Map();
+  /** The messages typed, in order, until each is handed to the SDK. */
+  sending = Promise.resolve();
   presence = /* @__PURE__ */ new Map();
   typing = /* @__PURE__ */ new Map();
   current = null;
@@ -1543,10 +1545,6 @@ var DemoApp = class {
   send(roomId, text) {
     const clientMsgId = crypto.randomUUID();
     const parentId = this.replyTo?.message_id;
-    const members = new Set(this.members.get(roomId) ?? []);
-    const mentions = [...new Set([...text.matchAll(/@([A-Za-z0-9._-]+)/g)].map((m) => m[1]))].filter(
-      (u) => u !== this.me && members.has(u)
-    );
     this.reply(null);
     this.pending.set(clientMsgId, {
       parent_id: parentId,
@@ -1563,11 +1561,29 @@ var DemoApp = class {
     });
     this.renderMessages();
     this.rt.typing(roomId, false);
-    this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : void 0 }).catch((err) => {
+    const failed = (err) => {
       this.pending.delete(clientMsgId);
       this.renderMessages();
       $("typing").textContent = `Not sent: ${err.message}`;
-    });
+    };
+    this.sending = this.sending.then(() => this.mentionsIn(roomId, text)).then((mentions) => {
+      this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : void 0 }).catch(failed);
+    }, failed);
+  }
+  /**
+   * The @names of text that are members of the room (the server refuses
+   * others), asking for the members when the room was only just opened.
+   */
+  async mentionsIn(roomId, text) {
+    const names = [...new Set([...text.matchAll(/@([A-Za-z0-9._-]+)/g)].map((m) => m[1]))].filter((u) => u !== this.me);
+    if (names.length === 0) return [];
+    let ids = this.members.get(roomId);
+    if (!ids) {
+      const { data } = await this.rest.GET("/rooms/{room_id}/members", { params: { path: { room_id: roomId } } });
+      ids = data?.data.map((m) => m.user_id) ?? [];
+    }
+    const members = new Set(ids);
+    return names.filter((u) => members.has(u));
   }
   /**
    * Sends an image: uploads it (the SDK's uploadFile: declare, PUT, complete),
@@ -1594,10 +1610,16 @@ var DemoApp = class {
     this.renderMessages();
     this.rt.typing(roomId, false);
     try {
-      const up = await uploadFile(this.rest, file, { roomId });
+      const [up, mentions] = await Promise.all([uploadFile(this.rest, file, { roomId }), this.mentionsIn(roomId, text)]);
       const { data, error } = await this.rest.POST("/rooms/{room_id}/messages", {
         params: { path: { room_id: roomId } },
-        body: { content, client_msg_id: clientMsgId, parent_id: parentId, attachments: [up.upload_id] }
+        body: {
+          content,
+          client_msg_id: clientMsgId,
+          parent_id: parentId,
+          mentions: mentions.length > 0 ? mentions : void 0,
+          attachments: [up.upload_id]
+        }
       });
       if (!data) throw new Error(error?.error?.message ?? "error");
       this.store(data.data);
