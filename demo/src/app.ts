@@ -159,8 +159,8 @@ class DemoApp {
       if (typeof e.room_id === "string") this.reloadSoon(e.room_id);
     });
     this.rt.on("typing", (t) => this.onTyping(t.room_id, t.user_id, t.action === "start"));
+    // The SDK unpacks presence.batch into these too.
     this.rt.on("presence.update", (p) => this.onPresence(p));
-    this.rt.on("presence.batch", (b) => b.updates.forEach((p) => this.onPresence(p)));
     this.rt.on("member.joined", (j) => {
       const ids = this.members.get(j.room_id);
       if (ids && !ids.includes(j.user_id)) ids.push(j.user_id);
