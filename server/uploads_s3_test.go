@@ -147,3 +147,9 @@ func TestUploadFlowS3(t *testing.T) {
 		refused(t, c, err, refusal{http.StatusConflict, "CONFLICT", ""})
 	})
 }
+
+// The refusals of TestUploadRefusals with the bytes in S3: whatever the
+// server refuses at completion is deleted from the bucket too.
+func TestUploadRefusalsS3(t *testing.T) {
+	uploadRefusals(t, newEnvWith(t, envOptions{s3: s3Server(t)}))
+}
