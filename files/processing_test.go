@@ -2,6 +2,7 @@ package files_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -55,6 +56,11 @@ func newFixture(t *testing.T) fixture {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// discard is a publisher that forgets what it is given.
+type discard struct{}
+
+func (discard) Publish(context.Context, event.Event) {}
 
 // complete uploads data as alice and completes it through svc.
 func (f fixture) complete(t *testing.T, svc *files.Service, ctype string, data []byte) store.Upload {
