@@ -42,19 +42,21 @@ type conn struct {
 	queue   [][]byte
 	writing bool // a writer goroutine is draining queue
 	held    bool // the connect-time sync is being written; live frames wait
+	// beating is set, under hub.mu, once the heartbeat sweep looks at c:
+	// after the sync (see startHeartbeat).
+	beating bool
 	// closing is set once, by the first of: queue overflow, shutdown, write
 	// failure, end of the read loop. After it nothing more is queued.
 	closing atomic.Bool
-	// wg joins the writer, the closer and a running heartbeat before the
+	// wg joins the writer, the closer and a waiting ping before the
 	// connection's goroutine ends.
 	wg sync.WaitGroup
 
 	// lastActive is when the client last sent a frame (hub.clock).
 	lastActive atomic.Int64
-	// heartbeat pings and checks idleness; guarded by mu. lastPing is
-	// touched only by the heartbeat's own runs, which follow each other.
-	heartbeat *time.Timer
-	lastPing  int64
+	// lastPing is when the heartbeat last pinged c (hub.clock); see
+	// dueBeats.
+	lastPing int64
 
 	// in is coder/websocket's buffered reader, handed to it at the hijack
 	// (smallBuffers); the read loop only asks it whether it holds bytes.
@@ -130,7 +132,6 @@ func (c *conn) start(ctx context.Context) {
 func (c *conn) readLoop(ctx context.Context) {
 	defer func() {
 		c.stop()
-		c.stopHeartbeat()
 		c.stopRedelivery()
 		c.wg.Wait()
 		_ = c.ws.CloseNow()
