@@ -342,7 +342,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 		return nil
 	}
 	h.cameOnline(r.Context(), k, p, decision, came)
-	c.start(r.Context())
+	c.start(r.Context(), s.Resume)
 	go h.serve(c)
 	return nil
 }
