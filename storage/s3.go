@@ -100,15 +100,15 @@ func (s *S3) Check(ctx context.Context) error {
 }
 
 // validity is how long a URL that expires at exp is valid from now, in
-// whole seconds rounded up (S3 counts whole seconds from the signing time,
-// itself truncated to the second, so the URL never outlives exp).
+// whole seconds rounded up. S3 counts them from the signing time truncated
+// to the second, so the URL dies at exp when exp is a whole second (as the
+// service's are), and otherwise within the second after it.
 func validity(exp time.Time) (time.Duration, error) {
 	d := time.Until(exp)
-	if d < time.Second {
-		// Shorter than S3 can express: a one-second URL, the least there is.
-		d = time.Second
+	if d <= 0 {
+		return 0, fmt.Errorf("storage: s3: URL expiring at %s is already expired", exp.UTC().Format(time.RFC3339))
 	}
-	d = (d + time.Second - 1).Truncate(time.Second)
+	d = (d + time.Second - 1).Truncate(time.Second) // at least S3's least, one second
 	if d > maxPresign {
 		return 0, fmt.Errorf("storage: s3: URL valid for %s, longer than S3's %s", d, maxPresign)
 	}

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"sync"
 	"testing"
@@ -65,4 +66,48 @@ func TestS3(t *testing.T) {
 		// S3 signs with the real clock: expiry is tested by waiting.
 		return newS3(t), nil
 	})
+}
+
+// A presigned URL's validity is whole seconds, rounded up so that it lasts
+// until the expiry asked for, and within S3's bounds.
+func TestS3URLValidity(t *testing.T) {
+	b := newS3(t)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		in   time.Duration
+		want string // X-Amz-Expires, "" for a refusal
+	}{
+		{"an hour and a half", 90*time.Minute + 300*time.Millisecond, "5401"},
+		{"under a second", 200 * time.Millisecond, "1"},
+		{"a second under seven days", 7*24*time.Hour - time.Second, "604799"},
+		{"over seven days", 7*24*time.Hour + 2*time.Second, ""},
+		{"already past", -time.Second, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, sign := range []func() (string, error){
+				func() (string, error) { return b.GetURL(ctx, "ten_1/up_1", time.Now().Add(tc.in)) },
+				func() (string, error) { return b.PutURL(ctx, "ten_1/up_1", 10, time.Now().Add(tc.in)) },
+			} {
+				raw, err := sign()
+				if tc.want == "" {
+					if err == nil {
+						t.Fatalf("signed %s, want a refusal", raw)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				u, err := url.Parse(raw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := u.Query().Get("X-Amz-Expires"); got != tc.want {
+					t.Fatalf("X-Amz-Expires = %s, want %s", got, tc.want)
+				}
+			}
+		})
+	}
 }

@@ -303,8 +303,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	uploads := files.New(st, backend, files.Config{Logger: logger})
+	// Thumbnails: those owed from before this start first, then each
+	// image as it is completed.
+	background.Go(func() { _ = uploads.RunProcessing(runCtx, hub) })
 	app, err := server.New(server.Config{
-		Files:              files.New(st, backend, files.Config{}),
+		Files:              uploads,
 		FileServer:         fileServer,
 		MasterKey:          cfg.masterKey,
 		Version:            version,

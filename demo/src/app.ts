@@ -159,8 +159,8 @@ class DemoApp {
       if (typeof e.room_id === "string") this.reloadSoon(e.room_id);
     });
     this.rt.on("typing", (t) => this.onTyping(t.room_id, t.user_id, t.action === "start"));
+    // The SDK unpacks presence.batch into these too.
     this.rt.on("presence.update", (p) => this.onPresence(p));
-    this.rt.on("presence.batch", (b) => b.updates.forEach((p) => this.onPresence(p)));
     this.rt.on("member.joined", (j) => {
       const ids = this.members.get(j.room_id);
       if (ids && !ids.includes(j.user_id)) ids.push(j.user_id);
@@ -476,10 +476,16 @@ class DemoApp {
     this.renderMessages();
     this.rt.typing(roomId, false);
     try {
-      const up = await uploadFile(this.rest, file, { roomId });
+      const [up, mentions] = await Promise.all([uploadFile(this.rest, file, { roomId }), this.mentionsIn(roomId, text)]);
       const { data, error } = await this.rest.POST("/rooms/{room_id}/messages", {
         params: { path: { room_id: roomId } },
-        body: { content, client_msg_id: clientMsgId, parent_id: parentId, attachments: [up.upload_id] },
+        body: {
+          content,
+          client_msg_id: clientMsgId,
+          parent_id: parentId,
+          mentions: mentions.length > 0 ? mentions : undefined,
+          attachments: [up.upload_id],
+        },
       });
       if (!data) throw new Error(error?.error?.message ?? "error");
       this.store(data.data);

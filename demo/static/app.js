@@ -704,6 +704,8 @@ var RealtimeClient = class {
   /**
    * Calls handler for every server event of that type, once per event
    * (repeats of room events are dropped before). Returns the unsubscribe.
+   * A `presence.batch` frame is unpacked: its changes come, in order, as
+   * `presence.update` events, so that one handler sees every change.
    */
   on(type, handler) {
     let set = this.handlers.get(type);
@@ -1052,6 +1054,12 @@ var RealtimeClient = class {
       case "error":
         this.onError(ev);
         break;
+      case "presence.batch":
+        for (const u of Array.isArray(ev.updates) ? ev.updates : []) {
+          if (u && typeof u === "object")
+            this.emit({ ...u, type: "presence.update" });
+        }
+        return;
       default:
         if (!observe(this.state.positions, ev))
           return;
@@ -1322,7 +1330,6 @@ var DemoApp = class {
     });
     this.rt.on("typing", (t) => this.onTyping(t.room_id, t.user_id, t.action === "start"));
     this.rt.on("presence.update", (p) => this.onPresence(p));
-    this.rt.on("presence.batch", (b) => b.updates.forEach((p) => this.onPresence(p)));
     this.rt.on("member.joined", (j) => {
       const ids = this.members.get(j.room_id);
       if (ids && !ids.includes(j.user_id)) ids.push(j.user_id);
@@ -1610,10 +1617,16 @@ var DemoApp = class {
     this.renderMessages();
     this.rt.typing(roomId, false);
     try {
-      const up = await uploadFile(this.rest, file, { roomId });
+      const [up, mentions] = await Promise.all([uploadFile(this.rest, file, { roomId }), this.mentionsIn(roomId, text)]);
       const { data, error } = await this.rest.POST("/rooms/{room_id}/messages", {
         params: { path: { room_id: roomId } },
-        body: { content, client_msg_id: clientMsgId, parent_id: parentId, attachments: [up.upload_id] }
+        body: {
+          content,
+          client_msg_id: clientMsgId,
+          parent_id: parentId,
+          mentions: mentions.length > 0 ? mentions : void 0,
+          attachments: [up.upload_id]
+        }
       });
       if (!data) throw new Error(error?.error?.message ?? "error");
       this.store(data.data);

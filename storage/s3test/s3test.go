@@ -34,6 +34,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,9 +65,15 @@ type Server struct {
 
 	cmd  *exec.Cmd
 	gate *httptest.Server
+	skew atomic.Int64 // the gate's clock ahead of the real one (ns)
 	done chan struct{}
 	once sync.Once
 }
+
+// Advance moves the clock the gate checks expiry and request times by
+// forward (backward when d is negative), as if d passed for the service:
+// a presigned URL can be tested past its expiry without waiting.
+func (s *Server) Advance(d time.Duration) { s.skew.Add(int64(d)) }
 
 // Required reports whether a missing moto must fail the tests rather than
 // skip them: under CI (CI=true) a skipped S3 suite would hide a missing
@@ -147,7 +154,7 @@ func Start() (*Server, error) {
 	target, _ := url.Parse(s.MotoURL)
 	s.gate = httptest.NewServer(&gate{
 		accessKey: AccessKeyID, secretKey: SecretAccessKey, region: Region,
-		now:  time.Now,
+		now:  func() time.Time { return time.Now().Add(time.Duration(s.skew.Load())) },
 		next: httputil.NewSingleHostReverseProxy(target),
 	})
 	s.Endpoint = s.gate.URL

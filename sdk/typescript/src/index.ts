@@ -13,6 +13,7 @@ export {
   type SendOptions,
   type WebSocketLike,
   type WebSocketConstructor,
+  type HandledEvent,
 } from "./realtime.js";
 export { uploadFile, type Upload, type FileData, type UploadFileOptions } from "./uploads.js";
 export { Backoff, shutdownDelay, type BackoffOptions } from "./backoff.js";
