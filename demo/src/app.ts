@@ -152,11 +152,15 @@ class DemoApp {
     });
     this.rt.on("pin.added", (p) => this.onPinsChanged(p.room_id));
     this.rt.on("pin.removed", (p) => this.onPinsChanged(p.room_id));
-    // A thumbnail made after the message was sent: its URL comes with the
-    // message, read again. (An event of a newer server than this SDK's
-    // contract knows; unknown to an older one, which never sends it.)
-    (this.rt.on as (type: string, h: (e: { room_id?: unknown }) => void) => () => void)("attachment.processed", (e) => {
-      if (typeof e.room_id === "string") this.reloadSoon(e.room_id);
+    // A thumbnail made after the message was sent: the event carries the
+    // attachment with its URLs, live; replayed from the log it has none,
+    // and the room is read again for them.
+    this.rt.on("attachment.processed", (e) => {
+      const m = e.message_id ? this.messages.get(e.room_id)?.get(e.message_id) : undefined;
+      if (!m) return;
+      if (!e.attachment.url) return this.reloadSoon(e.room_id);
+      m.attachments = (m.attachments ?? []).map((a) => (a.upload_id === e.upload_id ? e.attachment : a));
+      if (e.room_id === this.current) this.renderMessages();
     });
     this.rt.on("typing", (t) => this.onTyping(t.room_id, t.user_id, t.action === "start"));
     // The SDK unpacks presence.batch into these too.
@@ -791,6 +795,8 @@ function renderAttachment(a: Attachment): HTMLElement {
   const link = el("a", { href: a.url, target: "_blank", rel: "noopener" });
   if (a.content_type.startsWith("image/")) {
     const img = el("img", { src: a.thumbnail_url ?? a.url, alt: a.filename, decoding: "async" });
+    // Which file it shows, for whoever watches (a test).
+    img.dataset.variant = a.thumbnail_url ? "thumbnail" : "original";
     if (a.width && a.height) {
       // Scaled into the box now, so the list does not jump when it loads.
       const scale = Math.min(1, IMAGE_BOX.width / a.width, IMAGE_BOX.height / a.height);

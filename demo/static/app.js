@@ -1326,7 +1326,11 @@ var DemoApp = class {
     this.rt.on("pin.added", (p) => this.onPinsChanged(p.room_id));
     this.rt.on("pin.removed", (p) => this.onPinsChanged(p.room_id));
     this.rt.on("attachment.processed", (e) => {
-      if (typeof e.room_id === "string") this.reloadSoon(e.room_id);
+      const m = e.message_id ? this.messages.get(e.room_id)?.get(e.message_id) : void 0;
+      if (!m) return;
+      if (!e.attachment.url) return this.reloadSoon(e.room_id);
+      m.attachments = (m.attachments ?? []).map((a) => a.upload_id === e.upload_id ? e.attachment : a);
+      if (e.room_id === this.current) this.renderMessages();
     });
     this.rt.on("typing", (t) => this.onTyping(t.room_id, t.user_id, t.action === "start"));
     this.rt.on("presence.update", (p) => this.onPresence(p));
@@ -1902,6 +1906,7 @@ function renderAttachment(a) {
   const link = el("a", { href: a.url, target: "_blank", rel: "noopener" });
   if (a.content_type.startsWith("image/")) {
     const img = el("img", { src: a.thumbnail_url ?? a.url, alt: a.filename, decoding: "async" });
+    img.dataset.variant = a.thumbnail_url ? "thumbnail" : "original";
     if (a.width && a.height) {
       const scale = Math.min(1, IMAGE_BOX.width / a.width, IMAGE_BOX.height / a.height);
       img.width = Math.max(1, Math.round(a.width * scale));

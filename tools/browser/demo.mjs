@@ -15,7 +15,8 @@
 //     online, bob's app reconnects (resuming from its cursor) and shows
 //     every one exactly once, in order, with the edit;
 //   - alice attaches a PNG (the file input, by its label) to a message: bob
-//     sees the image load from its signed URL (naturalWidth > 0);
+//     sees the image load from its signed URL (naturalWidth > 0), then its
+//     thumbnail once the server made it (attachment.processed);
 //   - bob pins alice's first message: alice sees it in the room's pinned
 //     list and marked in the messages;
 //   - bob searches for a phrase of a message in another room: the hit shows
@@ -250,6 +251,14 @@ async function run(base, dir) {
     };
     await waitFor('alice sees her image', alice.page, imageLoaded);
     await waitFor('bob sees alice\'s image load', bob.page, imageLoaded);
+    // The server makes the thumbnail afterwards (attachment.processed):
+    // both windows switch to it, and it loads too.
+    const thumbnailLoaded = () => {
+      const img = document.querySelector('#messages .attachments img');
+      return img?.dataset.variant === 'thumbnail' && img.complete && img.naturalWidth > 0;
+    };
+    await waitFor('bob sees the thumbnail', bob.page, thumbnailLoaded);
+    await waitFor('alice sees the thumbnail', alice.page, thumbnailLoaded);
     const imageSize = await bob.page.evaluate(() => {
       const img = document.querySelector('#messages .attachments img');
       return `${img.naturalWidth}×${img.naturalHeight}`;
@@ -283,7 +292,7 @@ async function run(base, dir) {
     const errors = people.flatMap((p) => p.errors);
     if (errors.length > 0) fail(`page errors: ${errors.join(' | ')}`);
     const shots = [typingShot, unreadShot, offlineShot, ...backShots, featuresShot, searchShot];
-    console.log(`demo: ok (typing, live message, read ticks, reaction, thread reply, unread count and mention, offline catch-up of ${offline.length} messages and an edit, an image of ${imageSize} px seen by bob, a pin, a search hit opened; screenshots ${shots.join(', ')})`);
+    console.log(`demo: ok (typing, live message, read ticks, reaction, thread reply, unread count and mention, offline catch-up of ${offline.length} messages and an edit, an image of ${imageSize} px and its thumbnail seen by bob, a pin, a search hit opened; screenshots ${shots.join(', ')})`);
     return 0;
   } catch (err) {
     console.error(`demo: FAIL: ${err instanceof CheckError ? err.message : err.stack || err}`);
