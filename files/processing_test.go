@@ -32,7 +32,7 @@ type fixture struct {
 	room    string
 }
 
-func newFixture(t *testing.T) fixture {
+func newFixture(t testing.TB) fixture {
 	t.Helper()
 	ctx := t.Context()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chatapi.db"))
@@ -63,7 +63,7 @@ type discard struct{}
 func (discard) Publish(context.Context, event.Event) {}
 
 // complete uploads data as alice and completes it through svc.
-func (f fixture) complete(t *testing.T, svc *files.Service, ctype string, data []byte) store.Upload {
+func (f fixture) complete(t testing.TB, svc *files.Service, ctype string, data []byte) store.Upload {
 	t.Helper()
 	ctx := t.Context()
 	sum := sha256.Sum256(data)
@@ -81,7 +81,7 @@ func (f fixture) complete(t *testing.T, svc *files.Service, ctype string, data [
 	return up
 }
 
-func encoded(t *testing.T, format string, w, h int, alpha bool) []byte {
+func encoded(t testing.TB, format string, w, h int, alpha bool) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
