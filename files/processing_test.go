@@ -2,6 +2,7 @@ package files_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -31,7 +32,7 @@ type fixture struct {
 	room    string
 }
 
-func newFixture(t *testing.T) fixture {
+func newFixture(t testing.TB) fixture {
 	t.Helper()
 	ctx := t.Context()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chatapi.db"))
@@ -56,8 +57,13 @@ func newFixture(t *testing.T) fixture {
 
 func ptr[T any](v T) *T { return &v }
 
+// discard is a publisher that forgets what it is given.
+type discard struct{}
+
+func (discard) Publish(context.Context, event.Event) {}
+
 // complete uploads data as alice and completes it through svc.
-func (f fixture) complete(t *testing.T, svc *files.Service, ctype string, data []byte) store.Upload {
+func (f fixture) complete(t testing.TB, svc *files.Service, ctype string, data []byte) store.Upload {
 	t.Helper()
 	ctx := t.Context()
 	sum := sha256.Sum256(data)
@@ -75,7 +81,7 @@ func (f fixture) complete(t *testing.T, svc *files.Service, ctype string, data [
 	return up
 }
 
-func encoded(t *testing.T, format string, w, h int, alpha bool) []byte {
+func encoded(t testing.TB, format string, w, h int, alpha bool) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
