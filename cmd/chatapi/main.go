@@ -67,6 +67,9 @@ type config struct {
 	retryMax      int
 	// eventRetention is how long room events are kept (EVENT_RETENTION).
 	eventRetention time.Duration
+	// uploadGCInterval is how often uploads never attached within 24 h are
+	// deleted (UPLOAD_GC_INTERVAL).
+	uploadGCInterval time.Duration
 	// instance places this process among several on one PostgreSQL database.
 	instance realtime.ClusterConfig
 	// http bounds every connection of the public listener (see httpServer).
@@ -92,6 +95,8 @@ type config struct {
 	storageURL    string
 	storageSecret string
 	publicURL     string
+	// s3 are the credentials of an s3:// STORAGE_URL.
+	s3 s3Credentials
 }
 
 // httpTimeouts are the http.Server deadlines. Hijacked WebSocket
@@ -123,6 +128,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	instanceID := fs.String("instance-id", getenv("INSTANCE_ID"), "this instance's name among several on one PostgreSQL database; default random (INSTANCE_ID)")
 	heartbeat := fs.Duration("instance-heartbeat", env.duration("INSTANCE_HEARTBEAT", 2*time.Second), "how often an instance proves it is alive, PostgreSQL only (INSTANCE_HEARTBEAT)")
 	instanceTimeout := fs.Duration("instance-timeout", env.duration("INSTANCE_TIMEOUT", 10*time.Second), "silence after which an instance is taken for dead and its users offline (INSTANCE_TIMEOUT)")
+	uploadGC := fs.Duration("upload-gc-interval", env.duration("UPLOAD_GC_INTERVAL", files.DefaultCollectInterval), "how often uploads never attached to a message within 24 hours are deleted (UPLOAD_GC_INTERVAL)")
 	eventRetention := fs.Duration("event-retention", env.duration("EVENT_RETENTION", defaultEventRetention), "how long room events are kept for GET /sync and GET /rooms/{room_id}/events (EVENT_RETENTION)")
 	readHeader := fs.Duration("http-read-header-timeout", env.duration("HTTP_READ_HEADER_TIMEOUT", 10*time.Second), "limit on reading a request's headers; 0 for none (HTTP_READ_HEADER_TIMEOUT)")
 	read := fs.Duration("http-read-timeout", env.duration("HTTP_READ_TIMEOUT", 30*time.Second), "limit on reading a whole request, body included; 0 for none (HTTP_READ_TIMEOUT)")
@@ -134,7 +140,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	receiptsMax := fs.Int("receipts-max-members", env.int("RECEIPTS_MAX_MEMBERS", 100), "largest room whose members get per-user read and delivery receipts (RECEIPTS_MAX_MEMBERS)")
 	demoApp := fs.Bool("demo", env.bool("DEMO", false), "serve the demo web app at /demo/, with a demo tenant for anyone who opens it: development only (DEMO)")
 	corsOrigins := fs.String("cors-allowed-origins", getenv("CORS_ALLOWED_ORIGINS"), "comma-separated browser origins (https://app.example.com) allowed to call the API and open /ws, or * for any (then without credentials); none when empty (CORS_ALLOWED_ORIGINS)")
-	storageURL := fs.String("storage-url", env.str("STORAGE_URL", defaultStorageURL), "where uploaded files are kept: file://DIR (STORAGE_URL)")
+	storageURL := fs.String("storage-url", env.str("STORAGE_URL", defaultStorageURL), "where uploaded files are kept: "+storageURLForms+"; s3:// signs with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (STORAGE_URL)")
 	publicURL := fs.String("public-url", getenv("PUBLIC_URL"), "scheme://host[:port] clients reach this service at, for the local storage's signed URLs; default http://localhost:PORT (PUBLIC_URL)")
 	if err := env.err(); err != nil {
 		return config{}, err
@@ -144,6 +150,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if *reconnectAfter <= 0 {
 		return config{}, fmt.Errorf("SHUTDOWN_RECONNECT_AFTER: must be positive, got %v", *reconnectAfter)
+	}
+	if *uploadGC <= 0 {
+		return config{}, fmt.Errorf("UPLOAD_GC_INTERVAL: must be positive, got %s", *uploadGC)
 	}
 	if *eventRetention <= 0 {
 		return config{}, fmt.Errorf("EVENT_RETENTION: must be positive, got %s", *eventRetention)
@@ -178,12 +187,13 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		addr:        *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
 		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
 		tokenSecret: getenv("TOKEN_SECRET"), metricsAddr: getenv("METRICS_ADDR"),
-		retryMax: *retryMax, pprofAddr: *pprofAddr, eventRetention: *eventRetention,
+		retryMax: *retryMax, pprofAddr: *pprofAddr, eventRetention: *eventRetention, uploadGCInterval: *uploadGC,
 		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
 		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, reconnectAfter: *reconnectAfter,
 		receiptsMaxMembers: *receiptsMax, demo: *demoApp,
 		storageURL: *storageURL, storageSecret: getenv("STORAGE_SECRET"), publicURL: *publicURL,
+		s3: s3Credentials{accessKeyID: getenv("AWS_ACCESS_KEY_ID"), secretAccessKey: getenv("AWS_SECRET_ACCESS_KEY"), sessionToken: getenv("AWS_SESSION_TOKEN")},
 	}, nil
 }
 
@@ -296,12 +306,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.publicURL == "" {
 		cfg.publicURL = defaultPublicURL(cfg.addr)
 	}
-	backend, fileServer, err := openStorage(cfg.storageURL, storageSecret(cfg.storageSecret, cfg.masterKey), cfg.publicURL, nil)
+	backend, fileServer, err := openStorage(ctx, cfg.storageURL, storageSecret(cfg.storageSecret, cfg.masterKey), cfg.publicURL, nil, cfg.s3)
 	if err != nil {
 		return err
 	}
+	uploads := files.New(st, backend, files.Config{Logger: logger})
+	// Thumbnails: those owed from before this start first, then each
+	// image as it is completed.
+	background.Go(func() { _ = uploads.RunProcessing(runCtx, hub) })
+	background.Go(func() { _ = uploads.RunCollection(runCtx, cfg.uploadGCInterval, files.DefaultAbandonAfter) })
 	app, err := server.New(server.Config{
-		Files:              files.New(st, backend, files.Config{}),
+		Files:              uploads,
 		FileServer:         fileServer,
 		MasterKey:          cfg.masterKey,
 		Version:            version,

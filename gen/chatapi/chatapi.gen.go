@@ -24,6 +24,21 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AttachmentProcessedEventType.
+const (
+	AttachmentProcessedEventTypeAttachmentProcessed AttachmentProcessedEventType = "attachment.processed"
+)
+
+// Valid indicates whether the value is a known member of the AttachmentProcessedEventType enum.
+func (e AttachmentProcessedEventType) Valid() bool {
+	switch e {
+	case AttachmentProcessedEventTypeAttachmentProcessed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAUTHENTICATIONERROR ErrorCode = "AUTHENTICATION_ERROR"
@@ -347,8 +362,18 @@ type Attachment struct {
 	// Example: 48213
 	Size int64 `json:"size"`
 
+	// ThumbnailHeight The thumbnail's height in pixels, once made; the long side is at most 320 pixels and the aspect is the image's.
+	//
+	// Example: 180
+	ThumbnailHeight *int `json:"thumbnail_height,omitempty"`
+
 	// ThumbnailUrl Signed URL of the image's thumbnail (at most 320 pixels on the long side) once made; null before and for other files.
 	ThumbnailUrl *string `json:"thumbnail_url,omitempty"`
+
+	// ThumbnailWidth The thumbnail's width in pixels, once made (absent before, and for files that are not images or images too large to decode).
+	//
+	// Example: 320
+	ThumbnailWidth *int `json:"thumbnail_width,omitempty"`
 
 	// UploadId An upload id, `up_` followed by random characters.
 	//
@@ -365,6 +390,64 @@ type Attachment struct {
 	// Example: 1280
 	Width *int `json:"width"`
 }
+
+// AttachmentProcessedEvent An image attached to the message (`message_id`, `seq`) got its
+// thumbnail: `attachment` is the attachment as the message now carries
+// it, with `thumbnail_width` and `thumbnail_height` (both absent when no
+// thumbnail could be made: an image too large to decode within the
+// server's memory bound, or unreadable past its header). Live events
+// also carry the signed `url` and `thumbnail_url`; replayed from the log
+// they do not (read the message again for fresh URLs). An image
+// processed before it was attached has no such event: its message
+// carries the thumbnail from the start.
+type AttachmentProcessedEvent struct {
+	// Attachment A file a message carries, as it was when attached. `url` is a signed
+	// download link that works without headers (an `<img src>`) for an hour
+	// from the answer or event that carried it; it is absent from events
+	// replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
+	// resumes): read the message again for a fresh one.
+	Attachment Attachment `json:"attachment"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: attachment.processed
+	Type AttachmentProcessedEventType `json:"type"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+}
+
+// AttachmentProcessedEventType The event type.
+//
+// Example: attachment.processed
+type AttachmentProcessedEventType string
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
@@ -403,6 +486,15 @@ type CreateTenantRequest struct {
 	//
 	// Example: 100
 	RateLimitRps *int `json:"rate_limit_rps,omitempty"`
+
+	// UploadLimits The tenant's limits on uploads; a limit left out takes the service's
+	// default (25 MB a file, 1 GB in all, images, PDF, plain text and common
+	// audio and video types). `POST /uploads` refuses a file over
+	// `max_file_bytes` or of a type outside `allowed_types` with 400
+	// `VALIDATION_ERROR` (`field` `size` or `content_type`), and one that
+	// would take the tenant's uploads over `quota_bytes` with 409 `CONFLICT`
+	// (`field` `size`).
+	UploadLimits *UploadLimitsRequest `json:"upload_limits,omitempty"`
 }
 
 // CreateTokenRequest Options of a new user token.
@@ -1901,6 +1993,9 @@ type Tenant struct {
 	//
 	// Example: tn_8f3a2b1c9d0e4f5a6b7c
 	TenantId TenantId `json:"tenant_id"`
+
+	// UploadLimits A tenant's limits on uploads, the defaults included.
+	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
 // TenantId A tenant id, `tn_` followed by random characters.
@@ -1946,6 +2041,9 @@ type TenantWithKey struct {
 	//
 	// Example: tn_8f3a2b1c9d0e4f5a6b7c
 	TenantId TenantId `json:"tenant_id"`
+
+	// UploadLimits A tenant's limits on uploads, the defaults included.
+	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
 // TenantWithKeyResponse Envelope of TenantWithKey.
@@ -2096,6 +2194,14 @@ type UnsubscribedResponse struct {
 
 // UpdateMessageRequest Changes to a message; absent fields are left as they are.
 type UpdateMessageRequest struct {
+	// Attachments The message's files from now on (at most 10), replacing its list:
+	// the sender's completed uploads for this room, as on send; an empty
+	// list removes them all.
+	//
+	//
+	// Example: ["up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M"]
+	Attachments *[]UploadId `json:"attachments,omitempty"`
+
 	// Content The new text; no control characters but tab, line feed and carriage return.
 	//
 	// Example: Hello, team! (edited)
@@ -2193,6 +2299,48 @@ type UploadStatus string
 //
 // Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
 type UploadId = string
+
+// UploadLimits A tenant's limits on uploads, the defaults included.
+type UploadLimits struct {
+	// AllowedTypes The MIME types accepted.
+	//
+	// Example: ["image/png","image/jpeg","image/gif","image/webp","application/pdf","text/plain"]
+	AllowedTypes []string `json:"allowed_types"`
+
+	// MaxFileBytes The largest file accepted, in bytes.
+	//
+	// Example: 26214400
+	MaxFileBytes int64 `json:"max_file_bytes"`
+
+	// QuotaBytes The bytes all of the tenant's uploads may take together.
+	//
+	// Example: 1073741824
+	QuotaBytes int64 `json:"quota_bytes"`
+}
+
+// UploadLimitsRequest The tenant's limits on uploads; a limit left out takes the service's
+// default (25 MB a file, 1 GB in all, images, PDF, plain text and common
+// audio and video types). `POST /uploads` refuses a file over
+// `max_file_bytes` or of a type outside `allowed_types` with 400
+// `VALIDATION_ERROR` (`field` `size` or `content_type`), and one that
+// would take the tenant's uploads over `quota_bytes` with 409 `CONFLICT`
+// (`field` `size`).
+type UploadLimitsRequest struct {
+	// AllowedTypes The MIME types accepted (lower case, without parameters).
+	//
+	// Example: ["image/png","image/jpeg","application/pdf"]
+	AllowedTypes *[]string `json:"allowed_types,omitempty"`
+
+	// MaxFileBytes The largest file accepted, in bytes (at most 5 GiB).
+	//
+	// Example: 10485760
+	MaxFileBytes *int64 `json:"max_file_bytes,omitempty"`
+
+	// QuotaBytes The bytes all of the tenant's uploads may take together, completed or not.
+	//
+	// Example: 5368709120
+	QuotaBytes *int64 `json:"quota_bytes,omitempty"`
+}
 
 // UploadResponse Envelope of Upload.
 type UploadResponse struct {
@@ -2863,6 +3011,32 @@ func (t *RoomEvent) MergeThreadUpdatedEvent(v ThreadUpdatedEvent) error {
 	return err
 }
 
+// AsAttachmentProcessedEvent returns the union data inside the RoomEvent as a AttachmentProcessedEvent
+func (t RoomEvent) AsAttachmentProcessedEvent() (AttachmentProcessedEvent, error) {
+	var body AttachmentProcessedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAttachmentProcessedEvent overwrites any union data inside the RoomEvent as the provided AttachmentProcessedEvent
+func (t *RoomEvent) FromAttachmentProcessedEvent(v AttachmentProcessedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAttachmentProcessedEvent performs a merge with any union data inside the RoomEvent, using the provided AttachmentProcessedEvent
+func (t *RoomEvent) MergeAttachmentProcessedEvent(v AttachmentProcessedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -2877,6 +3051,8 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return nil, err
 	}
 	switch discriminator {
+	case "attachment.processed":
+		return t.AsAttachmentProcessedEvent()
 	case "member.joined":
 		return t.AsMemberJoinedEvent()
 	case "member.left":
@@ -11050,434 +11226,457 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1NbyPH1iAI/5V42A9g0k+KIimpSkXB8CtXybau68uS6vraZrUymBkk4yoZwcoISsVbXQ2/05vBAL3o",
-	"mV0Dg95dYIABGrMdDDCL+SVzn8Gs+ycM4pyIzEgySSYlqsple2OXkpnxceLE+f54V4vkeCIFE1rVuu9q",
-	"I0ZjlsI/z6hmT/mYa/iPeRIzFaV8orkUtW7tYsSIZoIK/ZkiKXszZUorMmEpUSySIm7Wghp7S8eThNW6",
-	"7VYrqKloxMbUjKRnE1br1rjQbMjS2vv3QT7dGRtTLrgYLk555mZJ2EATLogeMRJN05QJTfrTVOnCpBtM",
-	"qVjJDl8J/pZoPmakjltSDUI1uRnxaART96fRFdOEKzKYJgmhQ8pFcdsPH+y32vv7rba/lIFMx1TjYh7s",
-	"14LStTGdzo4HmqWL6zrHxRAtyQ3lmvTZQKaM6HTGxbBsFSvh8D6oTWhKx0zbgz+5ZmLZoX8rb8iYihlh",
-	"5iVlwDGWSpN6zAZ0mmhiDjp7etBqNRbRgJuB3kxZOqsFNUHHZjkJTOev0w5ovxnTt3w8Hde6B/AXF/hX",
-	"uxR2pzEbT6RmIpp9x2aLm3hGr5giesQViVJGtYGaRWCi6IAZwKYG/qR+/vLkMenVHifcbLdXa3Th4Ac8",
-	"Vbon3Ec3XI8IJVdsRtKpUEeEkpRNGLW/mC8UHTPzQkDkhKXUrIRQEZO+jGc9YV7jgnT2yUhOU0ViyRQR",
-	"0jy0BwovD5lW+fyECnXDUlJXmuqp6gk3XiOfFu8zCTOQ6J0zNknojMVdotMpC5vkwlseLoVQMzdLYTQi",
-	"U2/N3Nz1wVSxGCfZbz0i4eMXz79+evr4IiT1cMBZEoc9EXqnsPMdm4WNJjl2YNEjqglNU37NlLlPCfO2",
-	"xRVRmidJT6RTYQgBYLkiA5kS83+37enEHFS7ZemNCswYYm5FXXNK5igTqlnaaJLv2EwRmjKiIjlhsRkC",
-	"qAhNEpbi6SJVA4hPlZlJj1hPjKnSLIVDNiuh8ZiLHDDKbA8WpogckIO3b2ESITW5YhMNA7ulGBwhdJAy",
-	"NWqSV4oRSuAPklIRyzFMUWfNYZNQ8urV6ZOGoao9YVBcxCwm0YiKIQtggRluScEyCJlpOFPNnvAvX+1g",
-	"0IoOWYfuHNJDtrMft+jOo2h/f6fdf8j2Bh36KH7Qrtn7iYiTX9C50yxc1TF9+5SJoR7Vug/24Xa6P9uG",
-	"tmjNUjPkv/35n3b+/et/+eec4CmdGjpv7uw6esM1G5eQmwOP2rTnqc3B5sTmwKc17Qq05hlTig7ZafyS",
-	"mg2XMckxvlJYWm2shped/sPoUdxi+4MD+qD/MDoc7FEH/4kZLluxHeKSx7WgZqgOT1lc65oL7G/jn1M2",
-	"qHVr/2Y3Z+q7+KvazRYKy34uNR/wCFB31dqF915xA0IPLt2iO/12tpHyDfjj3GUXxXXDVl4MBqXcew51",
-	"tCTqik/mBYQy/JA4YimCzOFHq4AirSWsnEZmTRezCVsO6dS+RcwIpE4FYWP5V26oLyVqJFMdyZgVEbz2",
-	"3/7Lf/qP5QCHddwWyv6KcQtSjlehSSrluLgy8+QyR+scQ8qXC6/fAS9wgbDWC6Deq1aL9L24Xi0u5zHZ",
-	"rH0JcGGAu6zXLRJW/GqSSBqvWvEU3iiueDq5bLX/9OTwL999v/fnRz91fnz4w8HF/tney87z9rPydeMw",
-	"d1m3WyquW7F05aoVS4trjuk1W7I0xdI7LQzWguJsytRECsVAmj02fPqVoFM9kin/mxnXKD2GlwLRoJNJ",
-	"YgnK7l+VWfu7fMHvajHVtNYV0yQJaixNZYqfx2bNx68uvj15fnH6+Pji9MXzy5OzsxdntcARa0O2uVJG",
-	"fjFsWVzThMcklyJq74OamkYRU6rWHdBEsfdVN3tiFnJmd4l7LmE7ubzCFfGWcpNKMWya6b+isVWptgeU",
-	"Px8/PX1SBAiIhLVuNoEPIvuMjKfKKDKkbQj1fqvVMlJOSiNQSu4ZUk6M5wphQ/qGaSiWDAJyM6KaXbMU",
-	"pVKZshjEQYITBIQSkCYaR8RKvsQgtLKaaTJJuQZQP5ZikPBoi4B2Im7NbElTngC6O0K6igK/z49kzMZ9",
-	"A2H/SCiJx0DRQZ7UI6bwKitCk5TReEbYW670vR7Ln81lCUh/qjN1oz8rqPtG6WFG1DYnBL+4Y8QDqI9Y",
-	"yro9YX6Jx3bJbgfmuCzQmhZi/sHBy6AVGr7WE2anX8u0z+OYie3Sjxdnpz8tIx9SJDM8CFA2FBnTGYkl",
-	"aK73CfzjqVGktNkVs4dg9BiaJPLG4D/8QRB1AvxJ4BLxL7gfRlVJG4D7nu5wr9fAIfWirpLDFLT+uRfI",
-	"DVUkV2md8mvx6cj8lKlomfpHBLtxr9znYZxqRRZ06dUrNtLjEv29ERC801bXLlgweK57E6t64/kJo8HR",
-	"5CQH/TZO7vT5xcnZ8+OnJZjP7YwEviH1jELH5GDQjjr0EWvcJ9DP5Zih8WVAecJiwoXiMbOYnV7ziB3B",
-	"H3bJRNFZbrCRA+I2oACAz6X+Wk7FFkWP5y8uLr9+8er5kwLYgFaYGziA2e4RQM8lUVOwggKQAKe4yiTr",
-	"90HtJZ0ZUfFCyqc0HbJ7FTA8CFhEAcTXUpIEJv9AAgTMyhWRRmAAXOF/YyggkHr41YsnP14+PX12enH5",
-	"1Y8XJ+dhI7C25JFMYkWkIEbSmOW3NQAzK5h2wGKmwXApJEwEUEY94im7ZskHY1COzB5bkRqGXiSyuc1Q",
-	"W3trZlkDA9dfdo5fngL5pSImf9kxEvzOadw4IhTNblpeMQE8z6B0RJOE8Hsltcf+vPWwsL8u+YrRlKVh",
-	"w5wTtTvZSQzk/QOzzoGyHRt2jocm5TMqZs6bsb3zOju+OLEYdvKXxycnT07m6IMRmRAd2duIsdiwd888",
-	"ep/AfeHuRO4zylZjlETf82RWtJM5P8qmtW/vem6S90HtLzuZS2cnMyiu/Lzo45obouCJqjRM/sXCUNZG",
-	"VXEY8zYA8dejuR6/PP0QaqudZk5ntYvIpJflFzVsmE/Z2wlPDXYPZDpksfksZdfyisVwA18JNZ1MZKpZ",
-	"/IzFnIKh6yNwKKf1Lkz2gRmWIbDh/CJCBBVYfD6I3G645Rwf8ciF0b6NqPVmKjUl9Xbr4d7D/fZhZ5/0",
-	"Z5qpBrmR0yQ20HS07VegoHbJ8j30hPOWkdBs3cgDVFhbH7kZScVwa2REr9GV1GdMkMlUkxnTcBeoKPG0",
-	"kZQt6gYgMhhVNoMBmseiK88EROOYmw3S5GVqmJrmzIFuHgAnRlRB8Q8dcaFib0LnlAdJdEQVrjhlEePX",
-	"DAyYE29gz1xRzbwb1BR7s+7lc/amhmZAZ0j82bMvmwFeZ3Z62f8ri4DwAyDseS9YM0/ENUvkBOwN+OI0",
-	"0Yu7QXxfvbrsczNpdilW+jymiVW9fHxeMLimU0ZuRkwUbCHwurkLzdzr1pcyYVQswMgNHeA+3OqWAwsc",
-	"ImWGX3SmQlgIjc2FUAZVDZeGxdHoahF2CVX6kkZXlU432BRxlqJDNm3pNuP4GVg5bndFMnmS0BgczTRz",
-	"lMzfAqSXq3eSgB7jDOVV7eHFjbuvS3erNY1GY0va57cy4AkDqw8qvBFNU85UQKgiXIM9ApCPwiAsbpJw",
-	"miahYS6UKD4ULO6JWN4IIG4JF1eo0tzI9EoBpZJTbcMVFLi/wt601dqL+HhIVBrBHyxsoPFFQJxETwxS",
-	"OUaUwpgAmWJgCo6Na4wJ10fWtkH7yvwKn2EES0+kNh6CZIOZQ/pMkUQOST385uSC7JonavedRZv3u/ht",
-	"GJBwV81EFAZmGDUdM9XoItL7xgEM4ECrEVqRpGDonC/igeWsl9qKIyU3a8SiKxaTZ6fPTsBTWPSv8DEd",
-	"st2JGC762A2bTRh6W8pGNr9+psAIOuez4XSY0nFzyagjxoejMowRBFbzmSL4imENE/6WJeqIGJEAAIK8",
-	"ycytCrM+7LSCmnmL9s2f6Ama960GKDEsTP2VYZqF4fYPO+29YH3gVVDTo+m4LyhPLqdpUhJ6BZhMXp09",
-	"NazAHLLbZPYhqbuAhL1Oy+7Y6Izm5USKIVE8ZkaLjBgZ05hZaNggLqMLlwAmW/k05bWlkMlPJff0VXbo",
-	"BbUVOw5QojbcPrvEr86eFjFlpPVEdXd3oxHVTfu4GcnxLmxjd4mLdXelI/NL9nbyRRZG1zJkoPNA8eEX",
-	"348fXS8CZgEQNzwuc0962AlvbISc7c5hBeycp7ye7zW7iUHxygdOBMZVZ5erjFo/ThnVzPC32zInMGAb",
-	"fkRyng1EMrmhM5VZ+AElBWOxlUBJwpVmcbMnjkkYj32/iRTMAg0YHxcktA6mEKOVwJhDx8wLueoJLSWp",
-	"hz/3Zf+1oajmHwGhCY/Y6xC+Cn+GvwICrxg5G/6GACsX/9QTE8rTxhEJh6mcTuyH0YgKwZIQDDKEihkR",
-	"U/RacBEl09jgszDE2NwpiSAUsxeDWvfnd+5BkUQ7h1n33fwBu19ev38fLP+qNubiVLOxqnX33q95k761",
-	"b7bev3//ev4AczcdHsAi8O1Y6LCESEeZwhFkh0i0lI0FNuTYDxPTsdlZPPYw0IvZ8ncPv74Oam93QGrc",
-	"mXcwvg+Wb3Qu6hZcjVZo6jNDLZWHL0eWkcbjoAzn6vmbJVstXOOfa33ZN2vmCOVqAlXgnUsbwn8sYGia",
-	"UrCOjJmmVTSBZ+699y4KYlHqirky0gkc8RERkhh6kcrE844XafDLVBoKQY4nMklkLfCD8yCebZ5s+fF5",
-	"/7bXe9tq7fR6b9tfv/78n8voqcONdUJ3FjpUhiRLiBkas+9CzvLIniKyLRd7MtV8Y0gfR2NGHst0UgLk",
-	"5SGQFUCcUs0uwS56mU7UYiz0kpj4PPI+89Ta2FZrg65DhHxGMUsis5dHtrXX8jcA8YqzlVdM3O5oX8A/",
-	"IKwWva658W/xpLVOLm08cAFyew8WQfeUDxiE93PhYoiPsmhSF4tdgBKOkoHp8MF+BSgtgQhKXrfFdlTH",
-	"+kZp0tJQOZQvymws67WKTJsgdYM4KYmoYoG5BHlmQOMos1ZaG092dQDddgyZzWOSC3E9Y6qjEeF6ubLi",
-	"X6DOw8IF2iteILrzt9bOo9f2///0b/4ZRcJ/e9n8l53Xn++u+f2f76QYGWVXjeSNwAwB0FWBVqiEqpHh",
-	"welaslFUp7x9dw4OqhKO3V6v11tGPTa2qI1o5+BB+d7Pvz3e6Rw8cLqOBQUYJQMCqLJjUIWM2NviLh8N",
-	"Dh/ErcP24eF+9DB+cPCIdgaM0lZ0cEDjVvuA7vUH+4N2v9Nv9Q87nShuH8QPovZBvzVotWjrsFbcfGvn",
-	"Ed0ZvH73YP996abL9UDv9MARywUuPb/kBTS2floXWt45IM++alRSIzcgk7nlaa0SYA+mjKY+YTR+yrQu",
-	"FaDMjzsJ/MpiErOEXzNIB1igDBjccGntFCVD2aBxRQTEwNHoSsibhMVDpDOVBKevYRI7Ui5C5PKSXYUf",
-	"Il6yFD/yewvr8YdbXNTcoc3Dacma15xUNfOy98HtDMw+bnzCJuYs2Ki4hh/AaGg4iw1jXeR2Mavk3Xls",
-	"XnxfCJ4s58AoJ89dDLDVIPsdMQxTCgjk7IRZQKERWEQeTBgXQ+Qrx2ougMbqVu9WOPbgFUPmgJYF2aml",
-	"DOJTxJyNL4/MXSCtmTduUTlRzHwVMaeRMcTi9MheTy8IqmSy1SG/6/RNOOZ8dUsx6LFFh+Law3kXbWgW",
-	"QOo0UWYpBwHZb++Z/xw0AhKWecvNB+2gJ8KSGBnz215AwixIyzzYD/w8uf3WI/NxScBGSPY7jwISFqPj",
-	"QnLQagUkPP/x+ePLs5Pzk4vLs5PvX52enTwJe2K/3SJ1m5FZiIRlLMZktwlVLkjWwJ5L0bDZYVbHL/FZ",
-	"LwkSKA8K8gPSPNdueUTKQuRfybbMkeY4U7K8BUwt+mxLrwfzCC3GWoHzlibLSe0c0qNtzCjRzeV22BwH",
-	"K1Hf9ZTXTgu6QOEyWe1gi2TXYNE5OlkXTKaAYp8pMkloBOIUJBuitwT9LokcHnnhpfiQK9LONIMZGUij",
-	"L2Q+nyGdzBnrOxuKWEGtKGOUkKrMFWPkc8EizWxuZ7kgUUQFI4iOJ7pU1ALhakbcK2DRLyYhlq2XLWNu",
-	"M8K1jTmdS7eTurBK6049yGYuuxHo3MQXLqkum9Ayc/OmGwqceQv7qHVanQc77fZOZ/+i0+q2Drqt1k++",
-	"AT6mmu0YdXoFF6mgmHh5irdQZvLMrMoJWHd1qfrJYMU8zUzUz5ObvNOaP5xVt7JEZi1Bcl8a/QPTPxKm",
-	"z2e6bpjQ+tFReDFT987Y+y2jybIcQRtND15i89aciGxxGFXCdieoxf3Lm5Rrn+li+QMz45VZ7QROxprq",
-	"rlmqcLJ2s9VsLbohChO8W7A8MkF+YP1zCXU+vHfRocsV4UJpKiLWLPUmF1ZbgpLgt6DEvMOctdaw6D5V",
-	"jPx1uk67yve+IODGbJjSmMVhrrBlA0dUWFeemVijGdUJggBE93WJ3yeH8LKyJIobncDMOEmlkTuI0jTV",
-	"uIUKLvjszJbhC4QW2beaazUFC6Js3cVTyacLCriwHI+rqfHfZti8uQZv78snrLxj1FS5IAY+ZbDlo/M5",
-	"dCFYECyEi8ujxurhVJi/LyM5FTrsCfi/8uNrlOUQmIUJo1mjl0F/wHz3Z0/gsF0r/TuxECMYuYYs/JHh",
-	"OSSCki/O8onL7ol6Tg3CfJIGpNVSjHcLiJI23AhZbp8ZcTffZlnkz18lFyxezbmAi+OLK/lVayN+tWHc",
-	"XRG8lYP1PnR8m50z8ADrbXVhG8tx+E/wPWhFICAliY0OWCePwidfUWU29e4O8X7mklSRf28nLi91Cdkw",
-	"OhdhZpkDXoMmArWooRd/KmMbdxNRbD2LEpnanjQAavEgXy+JyuyzCDw6HkVysX9HaMPL6RGk4CqnvU5F",
-	"TGxWN+LIUzbQW8eQD3OSCRvo0nOEHz7cKVY/N6XlZMJi0mdQG6vk+EjdLD7AnI+xvMbQfJei3PAPjitd",
-	"jZ1TiCIx/7JxK1UNRhcZ81CVPRSWe5a4Sj5teaAaqPHd20lOOeQ+bUidM625GKrlEtRnisgbQZR90ROo",
-	"FpX6NBrxaxYv10Cym8MVcW+T+lRontiQi8x+hjXbGlWMkEFtPNUsvoRxyqormuFzuNr54RsbhAk/WlFK",
-	"6iVCz8FF63CN0LM2XHbChagKIHy3sJjCqN7+t5Wk4MMxyM8zW/d6RLpdmMljKDSnijXyPlMlWHeUhdZz",
-	"lsSg8c0ylklTYD1jLvwZ29Xx9Bh/IXUD6AYSdijGQuqw7kZ+QLZkiV3rFtD02VSzfHi8E1BnsE6xNqhR",
-	"pW1EzGCqpykjU2FGVA2LxfbP+0LfoPZ2Zyh37EP3bvO5/cfPZpDmBR+z1/6rO3w8kSkGuEIBp9qQ69G0",
-	"D/Hakk74TiRjNmRiN5v9vf+5uuKTHTlBRNqZSPD14QJX3KeXXHiHOBUT8/cGR1h+0d5XQP/qnMd9cxcO",
-	"lNHvT5oTLXf8YiEkr7DhghnZZhKp5VE5BR0+zyeyV0mmMcQzCp2RFti4i9auJEh5GU0lwhRq+JdjNbQ0",
-	"uszaJGKgeDxPsSQ2Ddn5APM7vWdLk+wkMqLJTrsK5/GSacuCU9/qI8LGEz3DfJGYJUzPq//fsiSRAdGM",
-	"jv+pGFK278cne3NC/OEaa4M7mBvqCl+tMjq0NzM62H1UX4H9oAD427F6FvONZgZ/AX60hdnH6HxXKxWF",
-	"whrcF5Bpt/w+3DmqfTGK/VYeuzFDGlk9lKZwz8znBGlQ+SV754Ew26pdu7ku4IJZ55Wf0JRVcrEUtvZm",
-	"KvV6k9f35i0Q/mwRTbWBVSD7ZFH99SrJYmKtdURQPzmCKIZ01QhkGDMw5NdMkP4MK6GdnZxfkOOXp01i",
-	"t+YKedsEtdy8SUXsaHEihyRh9Jr1BNdETnUXEhnpGIKJmDCSQowECiKBoFCLWWPEJ1A3O3P+90Qih58p",
-	"Err1N2kMTopd75FV2kO3NMMabGo92H5tQbZbpI4bJNvAeFE92zyo6VHK6HqXHb61mDpU6jbOF4wrCQoV",
-	"FIF9F3lYgbT7pK5AcVcw+ztbsSpcphJr1+bGKxwpo1LN6cSQYc8F37QbnjduuQ+rZTOtt0kV2KRZaz20",
-	"j8JGYPlG/sytEz0Gdok9kf9uH4WNJsnG6RaTiVWmEd9A7Wtz1SAgpye8+1o3j6GoDyxCwQ2E0bkULgSH",
-	"quz6g/mMpz0hb0TjiCwsOCALa8R13Yxk4q1uoCGlD9KvbZly9jZiE5uSDcGSsB5QHd1ndkjrOlQjeUO4",
-	"7omM67tYIYv/TRLKCOpsGITGQMscXgY4XKueCPPbEFqikRP0FUFCRsALzZUKLaDQgmirsy8L7F9R0bty",
-	"gfTjnZ8wb+Fy5/W7drAs3N3u4nbmS/SZbWa/xG+MCBIxAVmTir3ZwJ65NPb7E1eOnm0s7XydMrZjZEfy",
-	"p/MXz62o40USW1jnVe33yXdfOR7rIozfmfUEmWj4PtxYRFq2oaqK8hLFr5qGnGHDp3v6eYbnHY++/KDn",
-	"zlPLCY9q3VpCpyIaGWovRCEf01vbRkFii6aWueiYdZqiLf2xXkHsbKYgYv0utXJipeVEWT9Q5sotW0Nn",
-	"p9W+xRruHMk1wRKYm3xoq2bCyeKhrxEo4aWFXMyFGC4cLF/SvKSYg/v1Gpw6xlCBebSKpBjwdIxVAgot",
-	"I+ZMQ9FVBXzKRluJUu0PeZxrQZztrAIEq5HZuY9uR27nz+4TJrtzR7KOuIEYJ/RgMzFuRV+TbYtx/n5u",
-	"I8sVss82EegWPqwkxq1OmfttoNXLnGRvjbG3Hyzn7GDmxhywdmdvv+ZFs6oRn0xYvJzJz25dKcG/JVqC",
-	"9W0Rfe7IvWg6ZLoaTs0u7Mt343qLPM4t4vUKEFYmxLO7VP3zR/jk78psVe0/6xtaLQV8NLnyzjJdbtRc",
-	"0XEKu2WgmWYgiy7MvfWVNBZEi4Ks5q1g+Qld5NdvA9Lww0i6Wp1oVfaXAlnzCaOG9whG8G6V+/VdKaXM",
-	"iFhaSsnGfpXVUsp+wmJKpZ/n9t9lgROvS6omDfk1K25EDoibLiD2U7RXG3pyqaZ98z36ZdIpW6w4Mv+a",
-	"VzoJoPy69ALOF0rSOQ28ayhg2YLm8wmVtCHQ+Xsuhg6+rxTf4p3gIiVwXWPupeZSXkWrXZK7v3gpMkq6",
-	"KqOTSEEsLayU3PmSl2rYGPyw3DvuZVRXtJPgiNV9liUhSvP+2s2SmuwC+rNbxn3mdvd8JH9br8uhu+Wg",
-	"2g+VhLiB12hDx8eEW48ZQs+5yopODv+l+47fRbdUwX+1UUjvItaSephtIMzDhPJfnHuwAU7N0E4XHtkC",
-	"1FD3L19QmNcbdBcSPQEv+UY6l81ynvDNNC3zfkAEu8GiDLZDdSXiZ6hLgfIdtH47OtdLLpYJkX7MZeaR",
-	"ybAjryJtV7iUvm56zZfFrBXh4q1IyBuP0t5j9Kd/u1ZEfGYwrYbT2eu302jyE/yU0TBliomoNMjNEBZz",
-	"4+0rSyqWK8bEupytLIwoy8i2kaF8YFPEzCir2PXe3cKbl2WJvhAJF8xrwA3LxW5EBRm5LAe2kDQKA9WC",
-	"mhwM4F8FhpT9umVulKcAZTme+ZmsOu7bGNscHlQm/y8Eg5qMFoVtGn518u9Q8zdkacPYqFJGicFVc1EO",
-	"WVV5bd/gYrgQcbG04OHKiTR7qwMSYfnETqH2kIu4vPEMEaWBl+cjmiTkhhE14hOjPHyd8pjOvpyr61ca",
-	"g+nCU1ayvzmgeAspLA5fqxjrfjvmuHHs1KoIJz+uKY9o8gJ2FhDHBcaV3zJLqfMO2jIPLbmF7SkjhDDg",
-	"2rjXvU3cmkaqv6ygH2RleKqW3C107N4eYbUCf9FZmG1i1VE9hli95Qaod5vW+Flpa7NHhS1vGI1Gi80R",
-	"3tW6msa0C8ND4/Ru5/2KDWxZ+YwyeFQ5Rwu9O1TO8W7MJojzK1J2izGitXxP5WrvwusfUff14B+4k6+e",
-	"4uqQ2adjpD4fMwu6sZbyyminjvT1aXTVE/XFYNpGZf046Insc78kAzz4TNk6wdodm01EDM1jfJ1eMdEw",
-	"o+DGQ3/wz5QN4vUUOYwTtGq5w8dNRLSJgY8c5EHRm2jo2UcBkUm8uZqesabfkJzm9rRMRT/OEQ5wETDR",
-	"HDvgX14Eesmh81KZ7cOSx9vm1384JrzEALDIm5eRl/lzrHadit/czjYwhz+/gZtwUcq78nsAnfvYWP6V",
-	"Q1c+okYy1ZGM2RGWN93reApGUN5eAIrIjLhmakKjuZJkIK8U1Iq9TrVq4Z1Wr/f24dfmn8et//s///KP",
-	"X37Z+ccv/0Nv2ml1DuG/j/7xy3/9x///v/zrL7+8/pfSOJUzP5NliQW3Wk6KS2WDarGoyCyX029JEeTN",
-	"ktJRZl+FhflCY0CUTOeF/Z8R7q83ZAXu/uem205rTYVpu1lcfTkiAh9fVljph5EkCRto2394WZu5DYne",
-	"tgjYqq5zhY1VJVHeJ7elUD44P2UCJRO2skpEKhMo1ZpXh3DyNZRDAfYCQCipAlNKDGw9ogVKWIpylZRt",
-	"yPqGsE98e9vVraqrKLhtrDW2Ir7Dz9N0nU7XBXlssy+QoWZ+v5qA8AGhYramFdBaO/H9SEVZN6CgNhX8",
-	"zZRdXrHZ4qa+zto6hfG4i80fKbZ9tH/1bRNI1PIhVOFG2m5XsbIE3JrWoSXUDcdyyRXa5cUV0VSmkHBl",
-	"MWDEJ9ayDzrM9jB3KSm1Qp9tHOHB08MvD+3nUHrOkuNtu5y2WJNGudkN95z3NQ0c38+9BajYywHAzKqI",
-	"NtMfErzqVM1ERCe8OaPjpIGJXnlGm99NOGvImZmfwoZRNHrCmUJHdDJh6Cf2s8MaTfIYsiQV4UMhU+Zq",
-	"lEBtklgSIXVPXGE6nYg9Y0ThFWLe6NqUOlszUmGPMqlHWNMv5gZGYy6oRmYyppOJ7R9frI+2snqEX3Mu",
-	"KBTkWvlZXobM76G9SheaezvLmdzsK5d7We2rPDphuWPRf9fZeta/PWcAWiOkLXy1ZqKF7wy/W7N1c4Fe",
-	"4SvuM8wTXvch5gkXPs3jwmbPgSngfTUCr2AV7JOFY1ifqjuPh9W+yFFw3fsLoFn7QQH+697O0GLdi2WQ",
-	"fu3TPjDnlrchwQC6jMZRn045KucaGBqaBi3YF0SkW/kEPAK3gmNZCn0PJTzm+FO+h+LSVnKV25j46EK7",
-	"gU1sfZjs7KexetykusUvY4u/JZMfynRLBHvMpQEpZKNkmuV9bbafTWN2cBvHPvT23shi7D6ojC3n0/GY",
-	"prPfGr5U1NZLFcNKSrota/spw8gd/UZ+xBL3YbUijtawldVwzEuiSpHMoCGz++0LowqFcAu4GFat6AiK",
-	"xdKWUJBbhrGOWR67LeIz14HKlS3aSHYBsMx3hcscZDPMRrDWDTPn67Ux3K+LxfM+92KuN6ld6foNT7UH",
-	"89IalvYdbDQlXZ1889CQUiKnutG81yqWdqk2mjJfq30AtI1EcsxyN9h6rPBLtC9ObzDalj8HD+SYi6kq",
-	"FpT0iqP7E3Yq9Quwsy8vrfWsWCd+ycxYoMSOAvbqYoPcVU2JWuvbv/sgWlzz3M26TcnPEm8ysm5R3DH2",
-	"aQVFG1eBzjnQfcGWkVnkLQkr932E8TjsZgYY1XSN17tkkvJrqqE+BZrJ0EfYn2EBZvOq68veJZNpP+ER",
-	"4cKIyV4/Tt9QGY9rQQ1GrwU1+2nRXOl+LBUKCsL9Vit0/2rqsheU0dfzEphXHalC2SM/xKFqTfWL3EgD",
-	"4QQyJc4a5Uxj5UXV54MAzObPmUH3b7leVaMHy7AbnCIK3l8UMUZ8OEr4cKRXVrUB5zQ2JPz24tnTHaYi",
-	"OmExNpeHxsUsJjcyjRW5SSmUHjdsFC2SY5peOaPkP375u3u86z0vCsRm4vlPU5YwqtjCpwsvCqmZWnyN",
-	"pswwjjXNGyvx16VpOzksywQdPLGXS6qFOt0Nz4mMuC5JiZg/umWVQ8u/riSJ53hVIocL9lZfYnOQ8olD",
-	"/DF0WXLmA9hakOWOZe2lJtahuYZjz0EbNl1cyWpgV5O/8/dvJ4V7h/sJy+LnTMRZjaPbpc070rM0Y35t",
-	"2duszKWBGbq/sW27spV4OLZTBJs6DEbqWRWBViPoCQxtlBCU79ZjRPsmORZ2LJRjrLip/VnrMiVc9QQV",
-	"EuVB2/m6Yd7eb+0f4bA0tnUc7Wto2zejzZjuCbd2EO1pYiSImV2toY1mpEd+q9N6CPb2sCdCD0Ch6z+a",
-	"+9qnk8tW+09PDv/y3fd7f370U+fHhz8cXOyf7b3sPG8/q54zCkBYzBqdu/LOd2J/t3WrK5QExlds1BuP",
-	"sxJKBsrFQnXF6I4jCNObMKpJyvQ0Fcrrk+kFQawsJ1zZZuJ3i1/SKH5t5eGgtDPv0ZLglf5UE037AYGU",
-	"kgFjmEQNdlCDpbjpzSoXV9lf69D85yvzn8fmPycrN71KSUBh1W8kUlaHN7+RB63GEcYa96f+TSNDphUW",
-	"JBQYRDlfDGGL6dBlSYGuBm8Flg8F7O5YEXezrxYCXxALy2n2m1J5gqU7cDzuaJQh6EaXFlNzhkeLFwta",
-	"0BbVub0N9bmgdo6Z8pNlldUgb97l08Njh0y3Lq/mR1G5PP1t5nVvodqKt4fSM/TAcRvrrA/Ojay0Cx9W",
-	"kxH9M/4NmWv9fd1W/kH8NtKPQ0WiZbO8HsZdcGr9+iuJvd4XtxR853Dhkz37mYgeL9FsfgCDLHWttaiI",
-	"lVf1O68LbJ0e5MWEvpmCCIxykDoCz2YCXJoMU3mj8ugcJMcFH0tOt67bzfYOa3Z29ufkmoODvQcF1t8p",
-	"sP7rdr3Xa+qfWzuP6M7fXr9rB+3O+8aX5mHx2c7cK+UCgQHOOsW1YD6zBZOxUjG1bSqXeHVLTv6E2vDM",
-	"fCgufDckdr4IfPuIC627u3dyRNXlWKYlu30m06wWPBgUbsA8TG2bWwAFJAYfETUTEaFDygUedehprCGh",
-	"Guza1QzHc1r3ytuYY3Gp93ledfY2u+xSbKBD27dvSUgcjn3CRASbTZeKPfBLrvoYenDFZreUdnC0e4oG",
-	"XR5N6VThQlhlcebjaMzIY5mW2plTqtllwsdcX6aTkrOyPFdBRriCRsmEohu9KJa2SkXPW/QEX9XiG4MH",
-	"59a8VpTLxl6KBBgmoMVmQQJaXM4X23zQfxjdQ4gA7uA2YijubyMB1PukEuG2N+w3JHTijn7gevRdWcBv",
-	"hjVZ0Ofxy1NDOgLoACDAsJUxkzlT24SXRxEXLrMd7wijnwjXgeeJxTmAjxXxUV1d7v/pzaOfri464x8O",
-	"354dXD9/2H+5F/34YPS0HX/dGp536Mmj6Xf7+vvabbsr/UHmPhiZc6hyW4Jn8bcaxSh8cjtpoXhrPuXr",
-	"n7XEKcu6nSQcO0tSo1juJOyaJc5cc2SrraAoibHditiQkZIiPGa02eoLl1BttgpvVg2I7GxWI4+mmkd8",
-	"gvi3xAPgLYNDJmBu3g/wHymLsI9mqnSA5sUFeRrNhkEtoqlM7lhNcZHdIDTX5cBkJ+jZSEvSYDYq8jCf",
-	"9eAtJJg76UV4L0fB+wkA+GCZxxt1lto8dmAuIr0QPTD328bxA4XMZbuRapEr+T2FNUtXmbRIKAqVDI5I",
-	"iFO4DkAE/yzUjJskMwgyuJBXrNSKq/hQgPsfyPCOiuTElm4i2nxTouqv61WBS79iotCygkYRm6xk/O1N",
-	"Gb8u39RLqiAnN9y9UV/CO1/845e/z0UmXHea8TcHgxff/Pi3Hy/+xJ/98OzgpydfJc+/+bH948VP/Hnn",
-	"2X6TJjxizfbDB/ut9v5+q9VsDfboo2g9XsC61raZgDOpyGfLj6ISf4XFfMp81RlY19R1n6/ii8XmVdMV",
-	"li/oV+3O4SoFC7WrJqpX7c5huX71CuLJqp0gvnshNU1u2WrXH+FTPs/CPsp9zs746AfsKSKvvdbkNllt",
-	"RK9ZHmhangOuLo3GdYmDlcdrWituoQignbzMV93Z2JmmzXaXLuFVYSpF6swzm1YNJW0ERE3H801kDu60",
-	"1BVRpvNrng8ntUssXdQdg0sLwFy24KDk7MvRMXc1LtEiwRE09d4jg7QsyP9eXEH++qqSmqLz9DakxoPJ",
-	"p0xqQJC7UxzUYwjUVIXiVPPd/2nKsBoFtVSJpqy8U8AGhRsFu7ENse8nAIXUsVtn40NFomwYpPF+6Xli",
-	"Ls6dDxMTAdafpK11M9FoPiJRwii0u6hyxNsrgnA8VwJhVegVVCuDFeMBEEz2dYteVjOB1LHj3hxKgPVq",
-	"o2ir8rNz7XXm9pUF8lHUYvAvV0iHLy94erlc9YtZlNAUMk9EHKBZBSL3AhKNWHTF4gZ5dvrsZLFsYo2P",
-	"6ZDtTsTw1sZOux20utB0u8bOAU/YiioZbt/mtRJrZ8zpMKXj5pLtjVh5/PixIACWzxTBVwgXZMLfskTZ",
-	"tJ+BTLEGBcyM7Xf7bCBT5oI/52PBHnZaSyOGC1VEfLPD0rB2a+jO4jK1LPRT334pEDWinYMHa07h/Nvj",
-	"nc7Bg4CM2NviQTwaHD6IW4ftw8P96GH84OAR7QwYpa3o4IDGrfYB3esP9gftfqff6h92OlHcPogfRO2D",
-	"fmvQatHWYdnpKf63ErT4aqZZ0Uy1f9gpDQdbBP6yQtoTm04M+Tp5dC8kEQi8aHlMb6GhA36IdQji2UJF",
-	"y3hWquePpuO+oDy5nKYl2WnnYMIgr86eZi1d3Ad59OJep2UxNgtdl2JIFI9ZA+nDmMbMYrPFXIPEBrER",
-	"pUHANQzCqBtwHVQhd22a8mq1Vwx1qFJmyovsXbXvWN4IIDgGAHVrc7BGICrISE7TI3Ij0yuV8YwRMwRW",
-	"NbKcPUMt7NkU8XSk9UR1d3ejEdVN+7gZyfEuwGR3iS9zd2Vs85fs7eSL3KrSm7ZanQeKD7/4fvzo+hYQ",
-	"veGxYVMriBa8sQWa1e4cViBa86lw2YH7psKMjgdFdmavcUZgvGLvuM+MSiNWzN+OOSPkGpdPhmMr2DI4",
-	"uaeTzZzcq4Pbt+/qxo1U1I/g3VtqRhPX8e/T1YnMDi54dMX0sgA5Lclkqg31QBz4TJG+YyMbGoMt9k/T",
-	"5L6twbcjrNnySuzIry4Ie0sjnczgYDK2bm6oQSSACTEQCxzhyOEBepsltERkB/lRSOvf2BfA9HNSu3f1",
-	"pvV9J360SG5Xm7Z9YubBbq2t28e6TW4pfnGXu2ox/VO+sejIXNKzJZN5bFxaNJKKCUOitR8BQSeTIvqB",
-	"c2Mjo3hGipuX3f/fGsu4Yum6MNOsW95cLuTSmE0/rz/mKYu0TGfgKjfv28r4zvllgzg3iMuEL5ckQ8Jv",
-	"i7mQiAKhW3IYEJYoVl3rgCWXTwk/BS44GVwZhKoro9LyWEEx9P7MFQMk9QwejcoBWHBGqTTUZjEKq6RD",
-	"gvJjTAswW4a01QNO3du3vOgO2z7xS+5OY1V3JnijSezdvxnJrKUSei3MdUDTjzNpidiIb67yYZhh51yE",
-	"2TXVNC1nhMeCALPyVSy3IB7pacoKPWSmQjG9hNfFosDqcFa1i57WZUaXqdJYfKB6j2pzhehkYvMWERRz",
-	"7TE017C2EzHkglnfx/yxWJvb5XKTCxYAAMKEFEixteA4NtslT3kcsySp3bZAp0WGQkVOT7WhS1Dk9vlU",
-	"lejZNtqwFKAe+LiZYcPaap7ehbptBlDx0jksIkYuTBlU7FSFg6gXjcl9BoVlABUaR+Tl8cXjb+05uWRY",
-	"eM8Gf237TpL68fnj09OATFgaMaF3bEv2Rol9uGDTvt21LbSA2j8siA51N5AnQ+y8/pd69+fWziMjSBy8",
-	"b3xZ/3n3y3/z+ud/2vn3rz9vfNn48p+3RQvW9Ks/8NrVH5Hw3ftwCTjulWT4oXGt9cXzq5/hPK3ZvmFf",
-	"VS1k7l3JOzD6XGT5NHk9NBGKpinXs3OzRtz+8YR/x2bH0zJLVlmQN6mH6uryH7/8PWwE1tfHYjRk3sxF",
-	"XfMs6NqVczbfp1K7OGxuJkFV1cURd2t/2Tl+ebrzHfMsshTWaOD4FaMpS91q+/DX145lPB5RbVaZB5HV",
-	"lnT+wSixQSrHJHz54vyC7MITFZJ6aAaXKf8bhPd0Cc5IrjtNu2cubNFkOeiJMFut7fjzlx2DKzuncdgl",
-	"XBMa6axNA8rMGIzOlZpabwEXBjQ94fQotG1z7VR6YgsfZAdhgAgFLBCOBGqkUtJP5Q2oZWlPjGXf8AU6",
-	"mRA1ktMkhpwywoXSjMZFzQ2SiGxAtY36M9cDtq96oq6NXufq12GuQJgjTUj+hYTIV+HPwODuCKLgCoBt",
-	"9ETKBlMFDhOIedlv7ZHw+NXFty/OTn86vjh98fzy5OzsxVl4BH5P2HwcGIliiAiUsmt5xeKewNODChht",
-	"HOLk+cXpY38MAxWjIXnHw7MYR4lFh67YrCe4MucSZ6107NhQwDrG0hlwoeEGAirkaGmYi0HKZ1Rplq68",
-	"RQhRabjkGN62V+nZ8fnFydnl8cvTy+9OfjToBRJUPOaCMBFPJHepLeVXBadedlvycylfFY3gTA1iBqT9",
-	"j1/+p3bnsNAoZUDCee07bAI5RdOS4REpG3KlEV+MfjDmSgGmpGRME8P+XFwnh7IliAaxQ4IWCf98/PT0",
-	"iX96eJWwnIl/pVYAwr6yCAVD9rgYyEUIOHLBFRS3SgY7I6nAmzSeJprv2OsRmevVp9EVE3EXQ8CCPPrI",
-	"7KInslIJcyUSVEBilnCoX0yjKyFvEhYPx5j9KeJinFnQE35koQpKKh3gZ65HaoChaWcn5xfwPCsI3+yJ",
-	"nvj8c3PyTGhXEePzz+01z1EL2klBdTlrMewW7kxdj5ijTEh5ApKR/3mCh83K1uNUTywi1ZEVSMqQqoEY",
-	"Z2lTvvQ61IXuCaN99qd6npK7G42XSQqmGgTKQcKWy8l8T2DZLxjDFRxDUwhPkezbkn50DSPpLqfI2PdX",
-	"j6gOrIK0khjnG8ab0xOFuVfT0iY5LtIS2D3wrZx04JWGVSDOGLiwzz83UNXY59OocHrExnn9pAm2eDdo",
-	"9vjF2blBrq9wv5mjU6Z8yAWSEfPO5fHTpy9+OHly+eLs9JvT5+chGdMZhOvB68cvT3uiPknZACqgYVAM",
-	"FeqGpSAgF04sDEh4GrPxRGomohlsI/BxN4BNZrgJuPoYHV47F9AgwUzeh2Iy+sh8abU18zoyiNSooJDH",
-	"1BP2egQkPGM6ne0co2EOhs3WoXfOjHo2Y3E2urnfeFPkxDCk3RsVWrA5CdWA7gRIBKgJqRVpoYRU+K7n",
-	"BLxerUuMlvHvUGkkPZD3zNN//PJ38yfIfeZvoy7/u3dGrwjy+rBATb809EhTnqgv37/P1mG+U12gxTIl",
-	"+61HZkVLKDPioIIiSyir2jJYPXGTSjEk/ZkRZ1gyCMjNiGrAb+7SgEAm6qeMXqFIhLIytvICQAfYasLR",
-	"fkPebdzpNJmkXDfnq14tXQ+5pgmPeyJbj1GLqRFAXKWBaZoaeUAZMQpKoMgx0yNDvLjGmbvQKOUz1RMD",
-	"/hZ6aFmiTgUJoZZpn82kiP3mGXnUbOCIRFa8qydwBIzsirktZz/XoiuAWXEf7C1X5ibgCE1yYehxVo+H",
-	"zpRtRIWb6CcyulKQf7kIQS4mkDVulLqIpcLwG0BfixFN6yPGPpIwMURwQdMg9M65qsJSMHMQ+yjx054w",
-	"sxgomA9iyTDxE4bI6na5qFxDqlytXrs7W9apJ1x9XzqDAWIJpMaiqXfbDX4+NpqFmc+QXcvHzLHMEwXL",
-	"2LqAIdrwi6xuhjLqsJHDwAEv4xkQUy5IZx+iFxSIBpYAecWO8FFPYG2GOhZnKCECeF8to3RgMTA6ymq+",
-	"mVl7YgrlrKxMuljarUnOGZJn3MtniniSjAXPmUEAuEMqJyg0FwBYnFMW1zTBED2q2VPz1Q7815LN/OkZ",
-	"G1MuuBhm+o3/m2I6JPWp4G9tFqpqHGXh8p7gAOtCbgywgz12HpHw7Pji5PLp6bPTi8uTvzw+OXly8sS2",
-	"HSrQWbdHRhPNx0AxLwoNcIwcRzUJvzm5IIbEmgkQRn0IG+iJnwstcF7Xd4stcUj924tnTw05YSkIcFST",
-	"n3djGand1M66+7o+96DRsAt7IiOA+vkNHQ5ZSl6dIg80q5DR1Ah8qH+k10bX0CTEkZDR9ES+kcICwrn5",
-	"wi7UTgXei6UMJ0xOEhbYkRG35VT7B2+7JsZwpXLNzpHB45enqOYkPGLWkmKl6menFzbYI7fIGS6m5DSN",
-	"WFOmw137kdo1774PMkOVla1rQc228Kl1a+1mq9mCphoTJuiE17q1vWaruQc5hnoE1ohdGl3BPyZSlZig",
-	"z5meS0NA+RlKkWSkxpV2HNO3dUvlA+zK2zgiFP/VE7Qvr1k55S5RUx65+opdAgPZg7OfWvILEQaG62Vs",
-	"yXCsi9xCKm+EIb+CuQaOqbklRjW35Vws7tPoqpmyiPFrFodH/iJdrWdHxHoikjRhKmIxCeGTiVahTUGs",
-	"Y8KKHJDpxAAkPDt5fHL68uL88tnxXy6fnTz76uTsPHRcCZSVAZ0mYApsNMkZoxBtx8eYgmqHByaOYb2w",
-	"AKvhsOwcQMOGFk8iNl9lKpAcIHSACRnEQMzLkPI0hsT4K1dIvIaWLqb0VzKezUWu08kksfi9+1eFpeI8",
-	"k2kWWLmyOQa0g2nvvbda/lpD4HF05Yz674uGOFvZ0tFYQOJOq7XZop0t0uXWYP28KlvJrZJG+vMMjnZd",
-	"G2zPWlRhfytypLybB5me+7jZsuEzoOx+ReMMfuaT9vpPXgnqVJIYP9pb/9HXMu3zOMYExP3W/vovnkv9",
-	"tZwKO8Wj25wbQj4zDhsB3JBCy8Yh9o4l5hgLHc3xb9LeN1RnUZ50RInU23uNgikZ9IDKRwtS/qrDDR3l",
-	"WyXT4km3K5zASzqDKBgpn9IUXeT77YMqx62mkwm0GHzGYk5dS8P9zqP1H19I+YyKmSuPYb47qIKWp0Kz",
-	"VFBnrwco234ihh5Zu00W9G0Ik6ZDVev+XHtiiVvttflsF6wNuzGj8U7CtLZhFsOykDf7JXchvkbMBCad",
-	"W4qYS6oOz04uzn4Esn18cXHy7OWFodtUazaezBfq7ubWKcv2c5tSGcF9ypV+wmj81K4XUv7pmOHif15s",
-	"SQhhaVx5VU4MKbDbrVpzCOx4b6YGcpkZz68qUg2r/QIl5W/me9kFqRXS4LdDpQeUJyy+zJDCwModCSRA",
-	"WlJQW3KoByR725ZdsH+D+30+XcN5yP3EhNpYDS87/YcF4BqA14KKDNArBbPisDL/OhTEMBC0ey8gV637",
-	"8+vt8CEPHdfxoyLu3SMfAkPaPDO6LXWxfjhAmTn3wc+vDXxz+mOuZ2GXHvGBNRUoj62GtZToPAWNGzvq",
-	"OY+TTOK8yj/5js3Q9GaDN0byBoLRF4nGhZ1rO/fp52LlumXZSpZU+OWT5qslYdWjCohtAL0FbC0pd7YE",
-	"WbNaZZ8E0unsfOfxLViin4FRBqxx1pxtGJArw+5VHkOlyBo7vCJkWCVVxOCXQ5MhoWY4m9BERlSNjqzr",
-	"E1KvBjYBK5FKlzE3XJGt+bbA2dYwDM+WBL6k13fQR6rhbWWc8/e1kUbSvh2vywrBbVi27YNf6S3e6PmK",
-	"ZCsvdbBQXu/DcyOrt6whDDlSP5ZikHCMpvkoQv0HoGR4UTKKVIV57r7LMO39LtKaHVsEsZzsnSo1Baon",
-	"2E0WJzMoxG0gxZNJnIVvWPsS+A4hfVEK8FagrV5pil3rqLM3qyPEMGXYMk2yd8DdJgUj5qr2qWIB2DuR",
-	"xWcDWcv2QatFxq7OR0SjESz7is0+c+I8TplIMWxYd0PubETbW74JiGExooLbjLViBUVvdE/4Ni+JzcMz",
-	"K7wbzoYI2YnMqFEiMwtcu9U6RPMmF87WTOrhD+eXj89Onpw8vzg9fnr5+NuTx99dnj6/ODn78/HTMLdn",
-	"HRDVKOMOZ3C4eNsxhmIzBuHUj5dUj7aoWBSI7aMf4s7Tq5cPxff76cXh7Ku96788GP/Ujr49+OvXreFx",
-	"R508nD7f19/9Tomtd+U+BsHd0LL0AQge4nRG8PLIvWWkz/eD1LrvzLMRowkGDZUqEWfM0HJFbrzEGMXS",
-	"ax4xElFBblKuIZnPHJAjS01yjHSMdFotGzcTYo5pl8irMPMKmhEM/Tho7VlzuHsrZsOUxiwuvCtkqeD3",
-	"DdPf4i62dSs9IlbrtjtBLe5fmp36kekucb0mryBSHALYu3sPzI0q8YRs4fbgJtddG3c6XBE829mdLHkH",
-	"aIO9IwxbcyC00fAZDN1x/6og6dDZoh7pM0B3zURz/qoWruW5PYGRQ0p3Fy2W4mUcM53ySNlrOGddWXIb",
-	"C1b5wieumdic8cn6ArMQy4L+X6rpPy8sZFMuuV2722o7QcfxOT9B2L7T2Wm1C+/4wEJOJ/TgctFOdkBh",
-	"zzNXSAay4vCDdmdvv+bhrCv6lzf9mS8HuCWjg38kVUwPrnRG0Rz8QR03H8uCD8aM8awcBN5NLGI5XsjC",
-	"u7vv5jDm/S446ZbpBUa/4uk485yiJ7dQPhKKpIO4zdJsgRDsnLlVm2UuUn+tG19I/+PtC6/R1ZKr2d78",
-	"2r3f+l2p4OKcPyCfen5gV+emjstfg5OMFgBY5X6tUK3PtUxRtfYPxejWqOCmLOITzoQmKVMyuXYadaiN",
-	"rKJVSOoQnIZqrLLthvMehDTvQGijz/rM3EYFuRmGVVpJFaj5ZVaeMMUgi3SWd+mCjHh8z8aHCDKZqhGE",
-	"gWBpZalYT0iRcMGQFkAUmCJDBkERLoFm5oJEmuSV0Z0NEWFznjyMHfHIBEZcANez/qWHJKazUpffORPx",
-	"nSjINi2jmzNWPNqs8qV/Kk4Qtx4rlfV+XMGQNyIjs42srZ1biskVBJyNhJfsmqhad2+LRHWlvg53Nz7K",
-	"UyC4IhjqeENnv9GYkU/H9vrReIUhPpsxCRsw6FsoXArMUq3IFe0ASyfGJy9WLcFgZkOOLa3PCDAEY0CC",
-	"u2KsxP/5DdMv3RLWBEw8luMx3VHMvKTzXKhCU4rWXN8JVyTFtq1lbycJRBNZFbkseCKjePNUyb/Qd2hg",
-	"gdVZ3Z+L7SyUnkHIx0Cm420qezb2iIkFUrjnSGFudYGzLAQsICTfB4WBLN3LPhsMFr5zgQ5boJQOUdap",
-	"aS8EI0zodAZtfSw/tQhTVpHl96G9OehlpXs8YpFdQaQTEO660k6SVXAvk/YAvILZCrwTLgQUNIUGMSDN",
-	"YZRVT9BI82sOpU7y7jGZRTq0FcEhqy/EIFw/uPgf//3/6Kc7zNdSxz9slE+expa9LG8EUUxrLoaqJ+oh",
-	"FKC/hKzhMCAhTaMRhA0HJMQthI0mOZvft3sNxUgoPSyn+ij//gvIXYC8X4XOeT1i42XxYzD+OkJoRpwb",
-	"cPFA3PxHBGgdJhVaP07Dk5nLCiyVkUU3XiGkbDGlvjTKLQufxnC3hZK9w1ROJ8ti2WxRxUoUwoAP+XL1",
-	"MLb1L74YDBTbquEtA6aDeBWPk4/PMG+x+T9S1mwxtXPGyExODXPEhlJTEY3+abV3q+3msqlU8I4Nx4Vi",
-	"496DqvFzWDgcv0kZjTIjLGbrmn/9t//yn/5jrdt5H9TkjTD0CB68fh9Ujj4Xsc9vXDy6GdHRC3Q1oMbq",
-	"mkXtBX59b8OncxrglmzRsFho29xQoAlOMqgYJIjXxaH7VPA3U4YeSpzMp3jQpWKhi0O7WFuoHFcMTldG",
-	"sfajZSiGa8oB2JqHX6cy/PDfDmZ2RXNAexS14jbrDPbofv8gehA/ZIce0OLxHMRq8bgLQkkXj7wIu1YJ",
-	"7FrLYZcDYUuyiqFEVczJttP078l8nFoe54QP5HlVguGw4r/H5LgiNLmhMwW9HQxqNkkYj8NuXvfzRpIY",
-	"UjAjXbBdZXILVuNgAelLbaWPVCbQqssMGHbdv5SXBdoTefkfVHnGtrC/P7iWskme0zEay72KQV7gis2j",
-	"3G+1jsz35lWzZkzj7zPFY1bg61meep26R5BLBvawmc2wN7JNPFaNJjl2bS3jcRZJA/maE8rTsvysZcms",
-	"Vt8r5LM2eyIEYmaTGqMRFYIlYbcI4UgaqIUQG2RTwo30YiVylUF6edyhQZGPaluzGFDSytBvEOEMY8hr",
-	"ySShQhR6nC6ykQJL2DBq0e+jcZ8xi5WFk3IusXdnIG2Lu1ZgnNui/VXo/q/edFeBUfx+zW9ZQGSKxGme",
-	"nWWK9O47i7/v16rUWLbIKL+W4BwRSixVxYpGYlZifis1q1mauaWYnY1IwP6ipHgwLyrauz5kgqU02fSS",
-	"W5j8cc0/hoX+Y924b5heft02lQ6wE0zms59QHY1Ka1tl1T6x6mNKHB6jNQjrIqEl5ijziFIowp9YsSoE",
-	"NLB4GS7e1rwtVu3umRHLWkJVxuvFJl33maK9GWWpoMOvAcOHkCb2PjSZsWv5bZKb35VUgZdvI6liF4pU",
-	"LLfXYwkbrFvsOlOjsMEFCeFjNKijS6TeDkgnIHvkH7/8PWs4NKQT1ej2hOtfHQZZK+uMrnmPrPkQH4Fa",
-	"/lfJhXkAQ8CThA20eaFIG8kJjUa27Aa3eRJQdxX+6aVC4CsgBlFNQg2lyFxBnrpijMwVpsn9CvmWrbIr",
-	"IyhvAuXVm65ZACqxCNusK4GZKv/8yMGnJ7gOshQUFwiKS7xiE90kJ3aclMEDEObCkz+fPL+4PDu5OHl+",
-	"cfriedgTdZdpsdeCoBOos5L7MBQ2vaKFNvaNLtbRglX3hJkcliqyEl5Z7aX9douE5z8+f3x5dnJ+Yqb+",
-	"/tXp2cmT8IikDJoFZdVYrKvGEHQupi4UJrMLAEnOIdEkx9464XlPqJG8KTbchw6BGKt3Q+rmMFjMbQ1H",
-	"wBkMSkoSeUOosofsSuygXcNVv4bvIPDIDe7KfykuIgbZkIRrKKuCvc38hotM6CZ55sKXRDIjdStSqu68",
-	"kO3qLzVWOW3wfNd5bs4ghdNHLCyCWLyHQ2CJ2Rnyoo/mwRL/DHRy8JnKhh1610pMsMWtxyBn+651HwY1",
-	"7yYuigOPrDiQSvAaIR2xDH0bosR+JVHiw9gjHjkJYqO5CsS24IaP6TV67+e8RrW9QTvq0EdsJ5ERTXba",
-	"Nd+H5Peb3Z7nyDvyw039SO9quT3/ZxfWYXev2VuQZFYhUbbOzT1LLpbE1jrygI7+kjtB1+/me2cwz3/k",
-	"AoY9wD/64IBv3xfgnfAAB+Btsd1as6LORisqXjEjvRQuGBqEt+g9suR2vQsJOUlAqIps3LvHTH572kBr",
-	"eyWlSiQhuFog4mT1wzyU6rT22+/9ilNecac5SZHbJ1Bzyoh9E6q0bU6g8Sb5QheGT0MDcCdxgThZLm/d",
-	"Z/2qi3mp1zXPutUm1oiNH1XXOmM0tpqWOz+SyKGndVmp7o7WpTKdLXMorbEIz5cqNLJPQAyDJ5qPWVAo",
-	"3FjPA6C6PQElAiEEKy+evFBj0H6SPQ+7xH3H055AfqZIHjyP5RShQKPLPM+rbob5OAjPoCew/E2fGZne",
-	"C9BqklNhA4MSo7JbcXdZacW6X1IxsIV0hSQTlu6ArO5qNiKaTtUI2xlzKD4Lr/cEJchWsDP5zUgSVxzS",
-	"FlihMex+maBvFYbtFepBQW29wIolDDv2rwzI+MyKw2CHXBKyudk8rZXzZGL3vcR4IoirsD17Lf6wrm81",
-	"PCPDcEcCHc7f3cJeGtxh4we6lnWgLZ3GNjSg6ccUlPu+IPCCxnFP6BEbQ4HyeiF+o3HkhrVvmoGg8jZG",
-	"iiwGQGQVal3wQyOwRgUsYw4BGo4qI3lD69qR17MNSi+5qBRXeLxbrIBrb5Ahhs/KHAe5scyaz0rrvMbx",
-	"M3clP16AxHLiYDXPqpVT3W4+RGDDcrK4v0gWS6hiK6iw760RxbXpluzGBUH9UUd2ozqyeVf3Rcke29rE",
-	"YyNzSMWW3v37Fsn9taDptGwVjcC1uXJhZvMk6PdYedbQfJJd0UXOtkJA331nb/R75F0J0yVN8nxHcMrG",
-	"8ppZJnMEXMueAP4CFnHLqBJGr5nKyX9PzDmOfV/JMoZFSvhVT1RiWKQO6ARpCxH0N7OlOJAy2tYMAREy",
-	"zVrQYbcGF0s4oTwtLwkFm80403acxdUsNfdCg3E/cTVSbA/8hjp0iP8gyb9tkrxuLR/b0oE0ibi+OTIl",
-	"QHu2LuivdyNhVuQmgTelKVvFogMzm4BGtDwioZOrQQYvjMChA2I4ZmGQ9Y6xPSWygf1CfCiFQ7i1kNDa",
-	"BhrEg/1Apn4z4HGjSY4L7YOVNvqGzYKjKWsacd5LMuua85i6sA0wTRQivYXBJLCxFSsWoNOaK+KyzXL/",
-	"qO2Dp6WmibIdMPWICdtVeirMfMosJEtv6xL/WvlDYhMY4IshqZs5bdR2f9YT3o9fFlPdGnZeagVS6/lN",
-	"U254H3TpNAuwOXVdlx+IpiBouIzdgbgorKCMx2CwBCLuuT2+u0RQFdJXco3g4KJ1mBtK/MSfDSV4t8YP",
-	"EVe1kP+z8eY+ZMOMefhU7J3hE4M8rIW6msd/hEJ90gHWKKKOZyU0fwMx3jUVWGJodz1yDL3xPGh5QJQL",
-	"CAKHBVJLwd5qEkKlz9B6OJCo9dlApsx7072U8uHICNbmZ2hm9Jxxw3y6NjdTM5WN2OyJr6Qedb1OaW4Y",
-	"pVMOaU19pm8Y1lgYkzq2Ec/aRt9wEcsbwqFWa6jl5BI6YLpMZNA5iB4Bq0gZ9iSS07mAmOU28Kx1x8pQ",
-	"F+gbDGTEJinLiW3EmXXVqAs5t4xGIdIFiVBpUrDb04bZyDb+ptB1FprWvikJuiE/gArmnWlQciTZWGVn",
-	"Y8TBwpbarRXRO5fYz+YOETxLo42yVRYQEdwjir1xW83x/NY7LdtcDsGKu2vfKj5p++URVydY309wzK80",
-	"rboYg9HemrcHNlvN3YPY94e/Z7v+noVGTBmBvyePj61E54eFZp5k6/FG/gosuD6kk4QpFWAtFynHDWxs",
-	"AdGpmiWJKmnrN8fKyDEJC5c5JGN65TJ5DZoTnrUdzSYCnzDeAex6OmF5Efms+HJOKPOGshABYbOWbavS",
-	"Jjm3osWYplf5mtHpnGXmwmygHtGUQdlwb6m5MgX80vBUQhcZqy8M90Q96y+btZ0VkqhpNMr75EKbVGtD",
-	"9CZ2xaG5IrQncErbA1imLtzWxuPiZ58pEiJHD20zdvM99bqg9cSQ6ewtL+47fDOVhhKaieGfygvt9XZE",
-	"sg0BDrgdCdboFmDkQsEpUYJO1EiCTmtEr9AFstl87qxv4/w0OVDyL2wSnhQMLAGNIyxag1+Oe8L24HWB",
-	"BrBZmk0ZFjT5gEyFwW20EKApwM2/rNqgvZ130XLvEgFaNRawMgfw9vRBso0+fvTr9sMuPzj733u/Te6/",
-	"ivMfO7JrND9BGE0TztJ5an7kSasZUbOE1/ktQG64fQr87wdvMnz5tDAFqvNjpysXF/yH9efTr245zvhd",
-	"iXy6yuCz+y6/MCt9txc5tza83QtEguopcqCtqGOrmuA1N1IHG080Z3HQE2F+f0OiWC7yoBCLKWDPynOD",
-	"53Pmyjj/E/jN5/33wAzn9dtbkK5lEfb3qOV+wuTKJaz9VunVxyIdeFvWEY/79XLaidY7On3yA7oq9OYP",
-	"sxsTLi0qMJ9/2+yJ43mcWt2BP7+FYWOVf+3uKseanKcNaxN8PIVhlQ3wg6RwfRLmwQ9LRhFqv1kqes+B",
-	"Nh5CzcfaeDTE4up9R9Qszvg7DFc8ibnemuS7W7j8Syq8SwJvsdiVh8iUaFvJwA2COnbOkZBjYfGFnhA0",
-	"TV3GfwKNjyU01My+hsq/5GVm8vUrLfREoRTFwDpG/cntw0nKrrmcKjIx151kPC+3v2JtZCEFW5qyn0Gl",
-	"Spf+DIYrahgD8dxGCWM7V17GePGa3ApSR/m5uOw8lTuv/b20PlaFgQ/Z4Kzd6u7NJ0W3D7Jl2+Ocy3EK",
-	"1g25vzDkg+VDbjdl2J59paKzDp//UDm26Uy7yQmpX7knIzUfWue4BZPYfWeQdXWsex7FngdiFSmPJZDz",
-	"fCLLN9LdngD/me0tIlOIO+caIqbBq7M8I8pN1bSR1bmf6oYqjx1kwsQVYxPomt8TOSF3cZk3LGVdoumV",
-	"LQNM+jS6wtRr9Hzttx4tD293Z7vF3qiL0nlVkX+jMgYLxMgli26TFp0xNU0qUyMD7aF0Hb3srj9T1pH4",
-	"h1z/m5Lrj6AUV34fC8HS5lJ+3ID5C3qFbnaLmoYq/Bpo+voPfPkxtz1NS+T+4zi+IxUnnVa7J25sS5eA",
-	"WJou/Cj2EY1d6lmmZSjZJMe2Z1OnBbOonpi44ui2D79DmjolnbZyxDjInPKgdTSOCF1UAPDVJYau9ZyF",
-	"xjEUr4toms6gInsZQSrPxb13lrD3O2AJK3HnKHftQoTwXV27v0P4ZhfdyFuA7X+w183Yq9Xpc8ZKc3pW",
-	"sHco4tO13Kxzjxz3GOllYRnOJOBaRog5O0+ak9GiJfUjFueJNEa4LVrCfP67iZYDQeara+7YePjy0Lpg",
-	"aZZAADaWGKpWemlLJWsK4U1F6oVw60KYeU/YmOuGr89kIXZujSAzGepI+wkrhjweEZpzQ1cG1OhYXqwk",
-	"MMn95RYyBFa1ipZuSSsD6guB8O2PEwjvFloeB//7CmD/OuUxnZEbmV4pCGwcg01zlYWrs0m8Uh5/hJzu",
-	"dQlj3YsO4xZrD3zWOee+yiJSV/NijB8tehvPRzRJyA0jasQnhujhlr/Md5Cnx1Vk+Ytery20Kfvg0fT2",
-	"Gvxh/9um/Y/abKacRP8aIg/K+OOEi0ql52xurmNdge3caZ7bcMu6k3sOWo05TbGUrbzkYov106p3Q7zI",
-	"WiBir2JLCZq/0sSd//xLrbvve+b/8y9b6IdoVBs80tLNHhSSgC/7s5zEbamBL6/knjDY+Qdl2iZlmrvH",
-	"fudfLu6lvqU5w8ohmF/ZHrbTBPQUs1pImSmampb5C3BzzZ5YEmA54Ut8BUvN+i/59sw3VcnC6t6Y95h6",
-	"/5JXNBp4xjUDfQv2P+7plhp/CMNUy5TdLVzRW8UrltmMT80SoWSjK38iWBL4xRuPQEWGijiY4u6KIdWx",
-	"3zRUU2ksmJHxYlo6JaRvTOY6MwKihw8ljp44aAGryBP26pQclFmKffPvCnvx0hBtQ0HQJrzE6PsxCcaH",
-	"LtWxMb3IabQ7xy1bcH9zEOPqt0pdP47T0yZ1jKgiubqyIBR9iGphZgmObNnLkFVsXBb8+LE40svV/MhI",
-	"fYrRNBqtL7Ly9TRJdjR7qwl+QeQ1S4uFKbzc20IVrLG1cXbz1kRqruIXNmBmWZsrwZK5/pjkOKvLCyWu",
-	"esJxsQEXMYYKYnqwylcElRtlyprkW65taSqr/4LuG/QE5P4WMrNFjD2mRnw4SvhwpMNi2tC3F8+e7jAV",
-	"0QnWJ2c9cSNTcMQa1KQ6GrGY3KR0MmEx1MDqTVutvWhM0yv4F7O9lvHxrv+8rugAOnxxoViqwRZt5ms0",
-	"yZOiaR85HNanG5jLeQTZlYVAaoOH8FtP9CHvm0ArDaEJHKRR8bHUkpTCdaQyI/gNp5o90RPfT83BqJnQ",
-	"9G2QN6CWgpx//5RrBNpLqfQwZeffP+32xA4JDVCI+U/YtScLT8ZTpQk09TCHPoO67miUFzMSUcWO4Ote",
-	"Dfp/k8kopYr1avYQENJQXUBLm7hthBIYAcz4+PkkZQP+9nOo0AbTKk1TndW8t7+HpE4TBdDmMSPUztaA",
-	"Tf8AU0EpuSnGjSZMa5AtRExiPuRaYXFQLEIXjWhKIw216Y1YppnCitakHqrPeBK6bmj6Rtp9hMqiAk/C",
-	"RpM8pdrAIYpco7GekHD/aELqYUQHLLTYbv74v/6XsBEAxCwajCkurw7jBOSblLGroCcez1KeJDxqNMmF",
-	"AZzroqUmNGKK1B+PuGCKBeRPdELNvxpoYEFoG9msJ9Kp6JLw//2f/7f/53//X//1v/s///U//Nd//Q//",
-	"h108Pv0c17b4UuAehYQmZtRYYlGFZk9cQPo/xUYAKJPJVHVJePz8ifnwxZn5704IJf+enxyfYQ8LhJ5M",
-	"e8KCWqYQNwZGfzxhgTA2OEamIkqkYjFWJUBPWfi5rfvUE/bVkkSbVh5/8CZErPiaJwBkjJSG8xxxbZac",
-	"9Vmv50UNHQmMqDAKl6GCAawbaIUDBLZkD8gQ6usJCSM2AhJmViADBdfDw8AY3RlhT9ShXGFWzgfeCXKn",
-	"CNXQY6KBIduqSyZUKRKa+3OJ7SNC9He5P1wZC7hhE/CXZSUy4M6Hb3AJA4RDeZEDwyCqVpkyjBXPrQ7H",
-	"GpBeDa+h6tUCYi9yIyBtc+ONSpFdtKI/qtarpSxhcB+kuXw1ErNJImefL/EJvanN5xz50sKYvn3KxFCP",
-	"at1OqwWeIfd37hsygBfDMocVRJ2PuM4DzrGzp7/gVQbAsgXnFVWr9yA6jVevDvCnP8MlGg5bXKLLCipb",
-	"Tm6jrJz7BYVDly4oL09lFuW14TE4TOrsbZRMFb9mxRpjmQ201b5oee0wNgyAj6lmO2aiWtXTLS7Xd0RW",
-	"WW+nynpx0C0sGOQfo2XjnYa71G61jkjHqugUCp8WFtpZkkUAju3a3F2xXlN7U1b6UEuyIQoEqSz1gdTl",
-	"hL6ZzoMy6vx5FI2fyxd//X62BIQ4au32V/v1tswC5r4BAcwkS7v9efnQkrEF+XDhRaRzC68ZFimnurvw",
-	"PtJDLoblQ3ceJPpIy5jO8K+hPvKVsEoemgIJzleSzWzXlM2yxz6y/+bOddQMgnj4iwNvx+yAnPTl2gor",
-	"E1thyWBYUNBwPqz54eNVmgCVtMQ5gr84XXfaz+C22nmaxdNqOeERKXwYEJpMRrTPNDevLfGSnhfm+iDp",
-	"UM75B2uudWugDqmmGnGjiW7LA+hvrIorsAC73wc6Yl2+WXHrPlIWnoNfoLzOHr7XL6TqZHFtPGoS94Yh",
-	"rNjVgSsyoukYipIZOd0rdreIqI8Bm/zl3KVEwDK8uw1mfZDCAHe4S1u/SisJvPWdKIcPd42X/lQ2fl7c",
-	"8AcjHL+vMk0OyB5lWUGsFhjp7jv4ZPOMQ38Ul7aOdG1J9aQ5QrXWrJANlisMc+hsVYYJ1aNCaWqAwHLb",
-	"wCrcvoCvt6g23OtNNNjo7tiqm+i/94FdWp+O+z8DEWafVrxLMxGtlkVdhxJpzejzxkX0osAL2DLKWfMC",
-	"MJCjxyVvb8xFsfoAxr6j/x9MLq4Fw7IweBwnJGpkS0WMj1ADQdN6QZe/GfGE9UQ4oupyLFMWYqFyOdXZ",
-	"KrtEyKxdMVSMs41tsYctYSI2ug3sPdtLIoeB2fAVY5Oi0dLAEyy1xwuAwpZYFkjw3E5kO5vAqWEbFnkj",
-	"Flo3BmY30SirS5sVeiXHXhcb7L+SQgZkT9ioJRwa2sM4cypOUuwPhm4w51l3lR264EZwcNB549QRn/jb",
-	"uKHmcME/IwLCB7geu2mouAxrQzkRgBDYhUDpicJKrKm+Tgnq/GhLvjFIMeTXTBAKLQ9SfykJv2YkYTQV",
-	"1hfGtVk0ixsZhLKmZNa2V1j7mMboScqX6UDuvemM5j1hyHUAroobKLtL9fKNaCm7hHp9ju22xnTWEyN6",
-	"zUifMUFwb+D+K549bM5sw37HhwJqYIOB18cVnDTvbMSzvA1wUFlXzYjR1JxmkxxntYsNCBdQk2MgMp2x",
-	"mNyMZMJcYrtaQM8jv7wqeG+gnZW7WaWtv117JUHUFbAVKLqKabNKYo+4/XYLPTXemtAY18XrxzWhCjfa",
-	"JNA0wiwEenFzTZTmSUIEY7EiXPXE4iJIPTz588nzi8uzk4uT5xenL56HAXHNovdaJKYz1YBPUJmBYfbb",
-	"LRKWdH+H7nrQzXwmp6l1Ri80ZYd6j9jP3FKhUkeGIc0V5IzV5ktDkEhdei3UvTepAe+cUfO63WzvxM3O",
-	"zn51k+ZKaXsmosf4SZUcFuiYvt1ElndYT0VVSWm5z5qVflWX/dvZC8Fzna6Z+I5GxbzgzFxlUQgD9Dax",
-	"v2Y9e956lit+rYvWo7ku4giiw/1WYPviXkJoe6170EFw2HN9n+HkkAmW0mRx8/PwNCDIPRY22KMW1KaC",
-	"v5myyys2c6C2VRFX7Oz9hrMBt7bDAnI7sSQL2i0YcvEmMriJW1J8ZyJ6WaEgXqYjWeo9zxdQUMAW+lpm",
-	"tO0Da8mt7UWClVByuORAMOG9wpm0r966UykWxshZVMZnkBNl3OaoCn8gRVJ934FldtXIJO2RL/LJaitf",
-	"YGwftwMY1dGITCFzL9dePJXoBBkD6kJaXjG0zJcbRDELFDpCjGSqd4xQFhP4KlMCzNUx0vNUGbVG8aGA",
-	"foe2pUNqpC+QhVUkJ3m5vDzKrJ/KG0j1njChSLh7o76ECb74xy9/D1F6N6KOUJpRI8L1xEgmsSsxYTva",
-	"X7FZkzyxIkzCBww8wkYoG0kIfHKp5vvwQB31hJEXNfVrv+FYnykzGuoORpySUkB/kQv4FZObu+YXnTUZ",
-	"yRdhFSrsJB0j1cAYF2gIAs8RfPXw2N5uWEOXfMVoytKw4WJh9sokJDQgX5gRPmrveq2TS8UiKWJV6+49",
-	"aLUq309vB57NeWv96dnbCU+ZWuRh7ZzjwgEgZYu/ORi8+ObHv/148Sf+7IdnBz89+Sp5/s2P7R8vfuLP",
-	"O8/2myAnNNsPH+y32vv7rVazNdijj6ItsScLhtXECpb76wtrxvvw1FyHuQjnCqTPw8XHUgwSHunfjSGY",
-	"RdOU6xlc2eMJ/47NDCWodX9+HdQwYMf9ba6oR9rh5jjqoi0NcHT9Akk50nVsalvN42ob4HoxvHHWvIeY",
-	"2VmcxR5zywYDJOkjeUPGVMwsbwS1fm64JnmW9eu1IbRSYzkgiHVdoHDfMP0KV7/NDujq0lDVSweXjiEC",
-	"mibZg4Pig8s8E7+9LbuvGXf9Vdc0cU7bT8kD+8rvouxh5RNmRIZ05vByYm7uCoHjCYsSmkIPqgFP0EOi",
-	"NYSMy2Jzq8WYT66ybt09IQeO+aIEk4nu4ctXFyGYkfozbfDzYpQyRpRmE9XtiZ5oN0n48sX5BXGrDf2m",
-	"ZQn7TBE0hBkdxwg8f0Mj2vm3xzudgwekPmJvG82e6DTtXBBXncxIaF4NcVpYCY5/OU2TEBp7jhiNsQk6",
-	"i1l8hKHuhJBXZ0/N5qxoBYH7yOWMWBPmHC9sNMkLrNkBPXagBBsTaKqDkcD4BIU7jFz2mRG3zJbUrpG1",
-	"jiC+fG/HHD7VvJ9gdxiIX6NkkjK7gFdnT2EwKzX1p9EV082e2JsH3O47u0MevweUMjq1jSu3kmE0YpFt",
-	"7WagE2R7dtB0XUFcMkBdCT4YGDAMqZEJSWh/uYTaZkeEj12wPowDaDmdWLGTpxbInmAWE9qX14wctMiY",
-	"DemEv2WJykJ6qZjBODGLpBE6MSj5Aix4YCBOMYKfFjvzhYi1hoyoLvk5g8PrsNkTYOvB6EArOdat9U11",
-	"SeeAPPvKon9A2uSbryBWP0nc1gLy8snXQU9MEsoFJhagUjIeS0HoNOYSHlzzmEmsp9TouvuUJZEYaPcE",
-	"RBaaPcCFwqJHUw2x+WD+SxJ5swP1jyHdr0XCPx8/PX1yfHH64vnlydnZi7OwJ2zIdugQXKZzhwIJhHid",
-	"wagtp0kM0rMnPPcELM3A5c1Uaurq0YUuZSkkc/M0muTYtqPPBHdsl4dVeo7KSQSaW22CpRzgPCtk7Vdw",
-	"dB9V2PaBWevWAA12J2IIWVwJswahmNNhSsdN/KGiRWxEOwcPat3ao8Hhg7h12D483I8exg8OHtHOgFHa",
-	"ig4OaNxqH9C9/mB/0O53+q3+YacTxe2D+EHUPui3Bq0WbR2asfjfWK27f9iBmgmbKAMI4o0iUO5RO8ju",
-	"aq1bm04uW+0/PTn8y3ff7/350U+dHx/+cHCxf7b3svO8/Sx/d5omtW5tpPVEdXd3oxHVTTt5M5JjS2K1",
-	"uCzCH89kd+UcX7K3ky9y7QPDRA2kvwBAu7+HX+xdvWl934kfbctNDRu74Ia0rxJafnBsdWKbOAJ3Cwj0",
-	"zIdA599oPuaadQH4fneaTR7iommqIRPIUU8nEL6yEmBBHvQFhWpKi7xxY3eBZyhNMSsuIFJERlxAacNI",
-	"LlZsieWNMB/0RIgSFyT26NF03BeUJyiGDWTqJAgYZ5JKc3vQpWq5jVG/PsNsKDrPgHBNK+rEGfXGwWRb",
-	"xU6XcocVfp2M3C3lICOGEfMPO62i52ajOO77YTBBzRz4VJnZGY1nBsH8g7wnatyESZbQ5OEX8Tej9qYM",
-	"5ENzjuEX348fXdeC2g2PIf+ic9jaJstYp+EicP6IaColm9+wdURzUzEUvyyUHVqlnIFifpcJlkVWP871",
-	"PNR/UTW2zgBciVFHPZW4axU2p2D3RKYTWtVPQ0NAMBjERAojd+AnTlkse7EnQM1xeiQEcQDN/Ew53RBi",
-	"QChq2lKwMv0QQiKc/mhVRYw8AUXRheDYF0D3yWsUBM6roXrCMbFy5crVY3E6T0BCpKghsJ+imhXkriiM",
-	"JgmJzdGHjy/HXEGyPBRLxWG8Z7nO5j8DyFxqKS8TI5HAp/gMDWW0n7CwSZ5Le6wzphc1tyZ5jPgFQVY9",
-	"4bDNcUsXMs/tiTXJKbLgIdP2RIFawYEgW+oJI3ge2V8z2k8G0qisilA1E9EolUJOVTIjdU8fb2Y8PewJ",
-	"LvzyrokcItvPkRKsSvCtOdMyLdFu5g+u/gG4uotT+IPBrmGwAcEMhsx++ivnuB9Yqfpo3nlH+SqoRgo4",
-	"8LIGdGBk5LGy5tRJKgGV0SgrFQMtReW1RtutVgNqdpi3IQSZUHUFnZghZmM80TM3CmhBNC//giGUimnD",
-	"T7x44mz6nsgVIPNRzFMWaZnOAhuDkA0F9YSyeWQhlppisHFg4yhjriYJnYGx3bzJbU0RG9EbvglJPaKK",
-	"7XChmFBc82uWzI6gvIT5ETvawfxSMNy89cu7GGxbMtysCLtmeIVZIXBS5Y3iQtuEwEYRwgdUZVUi/JDo",
-	"JoIGAwR6YpL+f+xdTW8bNxD9KwujB7lQZAdNekhORtOgBYKi6Ad6iJyK3h1LRLnkgqRcCYb/e7EzQy5X",
-	"S31EFRIHzi2xtRSXHM7QM++9gRIq0CW8aie2oSwRptA0ah3uQ3H9SBV2i9z4n2ghe+CSP5i6Fs+CQEoV",
-	"VsB1kIjnRFSLMeh9xMZxC3xYNQpBQwzZyiEkZeV68EjpoXaHqhOMz2qx+pmeCIT28N8IJRPWijXigvwa",
-	"UZu3xtZnQ3r7FStYhPLE0IzGnfJNoQnLZY3aqnIhlNyhZ5ElueNLNKgO0z724f2H6XR1eflsOl09f3v9",
-	"7TeHCAj8EQwv2myulePB2hFDIYbjdCPQ6KKwQTHqm2pQDXl5cqGDl/t0Dk6nGpCFKNL6hQuIC4dN3Akv",
-	"7GbKodK9SwZ9yF0QloQvcUvnCSPqpcfd+1HPpQZA7Bsb7d+8Llftg8U7WVWgELq5A6gZ+ISDninXJ7qF",
-	"OLCHICpxjZ4G/fit1ORY08o3eeckll/c85bsTnFydpFD5OutcRhD6TB0j+hDLy5fnE+yyUeHbuA0R+UL",
-	"sv6T2f5eJW7aiKdh+Ziw2jDZzBk4gNKxRwmpTxgNu3ssZTSGt2sM0+Uil7BiEiCiPkBVrt8OiGsQ4diR",
-	"8tcCihtT0V3DMX6DJHyx8cykuNJ8XCnuF6UCYdsbMZbx8XvGxez+YRZ+M6OTMptM9Ub5IXzzUETtu0kR",
-	"HTD6DbcQFrgaPtURzMI18Q3hXtwIPmKzYhQJXNnkx6/t4kWXcmR5O3fczz4uHtFafAoNg0/o8va4uu8f",
-	"i6tDRUtv7OPX3n1SNVjyYEW93u2Yl1nYf6NQqnKbv3sVfCKRb5e+uAEUe0XvFkulBHg/3llxl8lTOaul",
-	"/7+u6nNceL56wi/u8vfVIz5OVAr43e7wY+H54/szYu30APuIbN12z2XcK6JwK1Mua2RtMyKXZAti1eIC",
-	"C6o8yc3B3sk70EF0Kjo6oQrQVWOk9g6zW62FgPZ8nifdHfonEIr7XGRwNkZ7K0rvSK4a55Y8+8aULvck",
-	"gVlrocUc8MVQuBlEFZScXxe1cB4sUqVCx6tw0qta6syovyfMs475QN33mDvmkDwWKGExCiSDMztiOPob",
-	"zF8l7boaK++EB9I6p9VtljdKlkEn3SXD/mZMnRv1r4VpNxXV4Dmn3cYr0lawRgHjj0XFVMRkTG6okVsJ",
-	"6qFJtR38B1SSiqq4zlxhjdSLdMwo2D+M9aGfuDfJMhDd1YQewuk7xwZcueRrvgta8jhK4WeeLP/R5l8F",
-	"1Rwx08UoWRx3Pm7fTt6BhfgznCGTTUK7+85AA+0gb97EUMVq722q8TJCfXPSf+mK9MVcNCjvlqi4nE81",
-	"Zu9Rr8WtdZmIlfhygQQGNFZiYgqlUvoM3U54rkzIHM70F+PlLR9c3B28JI0TImpPLPGGM9c8bO/p3DoM",
-	"hRbTv3ADozMZsS+ms9XojVZSQ7rjFhxojMO5bHJXuwpY/y3FpGRIctjD8Q5ompDpk5C+I8lXZkbGGfbo",
-	"KN1hoVIeaqJYs5wvio4pkW5JKPA9XD/8FwAA//8=",
+	"7P1bbyNHtigI/5XY3A2YdKcokpLqQqHhT1Ul22rXzZKq3bZZWxnMDJLZSkawMoJSsevUgb85L4MBzsOZ",
+	"eTvAYL81MMAAB/M6GGAe5peM92Ce908YxFoRmZHJTDIpUVUu2y9VIpkZlxUr1v3yrhGI6UxwxpVs9N81",
+	"JoyGLIE/T6liT6NppOAf/U3IZJBEMxUJ3ug3zieMKMYpV59JkrA3cyaVJDOWEMkCwcN2w2uwt3Q6i1mj",
+	"3+10vIYMJmxK9UhqMWONfiPiio1Z0nj/3sumO2VTGvGIj5enPLWzxGykSMSJmjASzJOEcUWG80Sq3KQb",
+	"TClZyQ5f8egtUdGUkSZuSbYIVeR6EgUTmHo4Dy6ZIpEko3kcEzqmEc9v+/69/U53f7/TdZcyEsmUKlzM",
+	"vf2GV7o2ppLF0UixZHldZ7gYogS5ppEiQzYSCSMqWUR8XLaKlXB47zVmNKFTpszBH18xXnXoX4trMqV8",
+	"QZh+SGpwTIVUpBmyEZ3HiuiDTr896HRay2gQ6YHezFmyaHgNTqd6OTFM567TDGjemdK30XQ+bfQP4FPE",
+	"8VO3FHYnIZvOhGI8WHzDFsubeEYvmSRqEkkSJIwqDTWDwETSEdOATTT8SfPs5fFjMmg8jiO93UGj1YeD",
+	"H0WJVANuX7qO1IRQcskWJJlzeUgoSdiMUfOLfkPSKdMPeETMWEL1SgjlIRmKcDHg+rGIk94+mYh5Ikko",
+	"mCRc6C/NgcLDY6ZkNj+hXF6zhDSlomouB9yO18qmxftM/BQkaueUzWK6YGGfqGTO/DY5d5aHSyFUz80S",
+	"GI2IxFlzpO/6aC5ZiJPsdx4S//GL518+PXl87pOmP4pYHPoD7junsPMNW/itNjmyYFETqghNkuiKSX2f",
+	"YuZsK5JEqiiOBzyZc00IAMslGYmE6P/ttuczfVDdjqE30tNj8MKK+vqU9FHGVLGk1SbfsIUkNGFEBmLG",
+	"Qj0EUBEaxyzB00WqBhCfSz2TmrABn1KpWAKHrFdCw2nEM8BIvT1YmCRiRA7evoVJuFDkks0UDGyXonGE",
+	"0FHC5KRNXklGKIEPJKE8FFOYosna4zah5NWrkyctTVUHXKM4D1lIggnlY+bBAlPcEpylENLTREy2B9y9",
+	"fI2DUSd4wHp05wF9wHb2ww7deRjs7+90h/fZ3qhHH4b3ug1zPxFxsgtaOM3cVZ3St08ZH6tJo39vH26n",
+	"/djVtEUplugh/+XHf9r5j6//+IeM4EmVaDqv7+w6ehMpNi0hNwcOtekWqc3B5sTmwKU13Rq05hmTko7Z",
+	"SfiS6g2XMckpPpJbWmMqxxe94f3gYdhh+6MDem94P3gw2qMW/jM9XLpiM8RFFDa8hqY6UcLCRl9fYHcb",
+	"f0jYqNFv/PNuxtR38Ve5my4Ulv1cqGgUBYC6q9bOnefyG+BqdGEX3Rt2042Ub8Ad5za7yK8btvJiNCrl",
+	"3gXUUYLIy2hWFBDK8EPgiKUIUsCPTg5FOhWsnAZ6TeeLGauGdGKeInoE0qScsKn4W6SpLyVyIhIViJDl",
+	"Ebzx7//6X/5zOcBhHTeFsrti3IIQ01Vokggxza9Mf3ORoXWGIeXLhcdvgRe4QFjrOVDvVatF+p5fr+IX",
+	"RUzWa68ALgxwm/XaRcKKX81iQcNVK57DE/kVz2cXne6fnzz46zff7v3l4Q+97+9/d3C+f7r3sve8+6x8",
+	"3TjMbdZtl4rrlixZuWrJkvyaQ3rFKpYmWXKrhcFaUJxNmJwJLhlIs0eaT7/idK4mIon+rsfVSo/mpUA0",
+	"6GwWG4Ky+zep1/4uW/C7RkgVbfT5PI69BksSkeDroV7z0avzr4+fn588Pjo/efH84vj09MVpw7PEWpPt",
+	"SEotv2i2zK9oHIUkkyIa772GnAcBk7LRH9FYsvd1N3usF3Jqdol7LmE7mbwSSeIs5ToRfNzW0z+ioVGp",
+	"tgeUvxw9PXmSBwiIhI1+OoELIvMdmc6lVmRIVxPq/U6no6WchAaglNwxpKwYH0mEDRlqpiFZPPLI9YQq",
+	"dsUSlEpFwkIQBwlO4BFKQJpoHRIj+RKN0NJopvEsiRSA+rHgozgKtghoK+I29JYUjWJAd0tIV1Hg99mR",
+	"TNl0qCHsHgkl4RQoOsiTasIkXmVJaJwwGi4IextJdafH8hd9WTwynKtU3Rgucuq+VnqYFrX1CcEv9hjx",
+	"AJoTlrD+gOtfwqlZst2BPi4DtLaBmHtw8DBohZqvDbje6ZciGUZhyPh26ceL05MfqsiH4PECDwKUDUmm",
+	"dEFCAZrrXQL/aK4VKaV3xcwhaD2GxrG41vgPHwiijoc/cVwifoL7oVWVpAW47+gOd3oNLFIv6yoZTEHr",
+	"LzxArqkkmUprlV+DT4f6p1RFS9U/wtm1feQuD+NESbKkS69esZYeK/T3lkfwThtdO2fBiDLdmxjVG8+P",
+	"aw2OxscZ6LdxcifPz49Pnx89LcH8yMxI4B3STCl0SA5G3aBHH7LWXQL9TEwZGl9GNIpZSCIuo5AZzE6u",
+	"ooAdwgezZCLpIjPYiBGxG5AAwOdCfSnmfIuix/MX5xdfvnj1/EkObEAr9A0cwWx3CKDngsg5WEEBSIBT",
+	"kUwl6/de4yVdaFHxXIinNBmzOxUwHAgYRAHEV0KQGCb/QAIEzBpJIrTAALgS/Z2hgECa/qMXT76/eHry",
+	"7OT84tH358dnfssztuSJiENJBCda0lhkt9UDMyuYdsBipsBwyQVMBFBGPeIpu2LxB2NQlsweGZEahl4m",
+	"spnNUBl7a2pZAwPXX3eOXp4A+aU8JH/d0RL8zknYOiQUzW5KXDIOPE+jdEDjmER3SmqP3Hmbfm5/ffKI",
+	"0YQlfkufEzU72Yk15N0DM86Bsh1rdo6HJsQzyhfWm7G98zo9Oj82GHb818fHx0+OC/RBi0yIjuxtwFio",
+	"2btjHr1L4L6wdyLzGaWr0Uqi63nSK9pJnR9l05qndx03yXuv8ded1KWzkxoUV76e93EVhsh5omoNk72x",
+	"NJSxUdUcRj8NQPzlaK5HL08+hNpqpinorGYRqfRSfVH9ln6VvZ1FicbukUjGLNSvJexKXLIQbuArLuez",
+	"mUgUC5+xMKJg6PoIHMpqvUuTfWCGpQmsX1yEj6ACi88Hkds1tyzwEYdcaO1bi1pv5kJR0ux27u/d3+8+",
+	"6O2T4UIx2SLXYh6HGpqWtv0CFNQ+qd7DgFtvGfH11rU8QLmx9ZHriZAMt0Ym9ApdSUPGOJnNFVkwBXeB",
+	"8hJPG0nYsm4AIoNWZVMYoHksuHRMQDQMI71BGr9MNFNTEbOgKwLgWIsqKP6hI86X7I1vnfIgiU6oxBUn",
+	"LGDRFQMD5swZ2DFX1DPveg3J3qx7+Iy9aaAZ0BoSf3Tsy3qA16mdXgz/xgIg/AAIc95L1sxjfsViMQN7",
+	"Az44j9XybhDfV68ufV1Pml6KlT6PeWxULxeflwyuyZyR6wnjOVsIPK7vQjvzug2FiBnlSzCyQ3u4D7u6",
+	"amCBQ6TM8IvOVAgLoaG+EFKjqubSsDgaXC7DLqZSXdDgstbpepsiTiU6pNOWbjMMn4GV42ZXJJUnCQ3B",
+	"0UxTR0nxFiC9XL2TGPQYayivaw/Pb9y+XbpbpWgwmRrSXtzKKIoZWH1Q4Q1okkRMeoRKEimwRwDyURiE",
+	"hW3iz5PY18yFEhmNOQsHPBTXHIhbHPFLVGmuRXIpgVKJuTLhChLcX/5g3unsBdF0TGQSwAfmt9D4wiFO",
+	"YsBHiZgiSmFMgEgwMAXHxjWGJFKHxrZBh1L/Cq9hBMuAJyYegqSD6UP6TJJYjEnT/+r4nOzqb+TuO4M2",
+	"73fxXd8j/q5c8MD39DByPmWy1Uekd40DGMCBViO0IgnO0DmfxwPDWS+UEUdKbtaEBZcsJM9Onh2DpzDv",
+	"X4mmdMx2Z3y87GPXbDZm6G0pG1n/+pkEI2jBZxPRcUKn7YpRJywaT8owhhNYzWeS4COaNcyityyWh0SL",
+	"BAAQ5E16bpmb9X6v4zX0U3SoP6InqOhb9VBiWJr6kWaaueH2H/S6e976wCuvoSbz6ZDTKL6o2hh4EO1T",
+	"JbvziOABI1MaGhtRLPiYgPkoyiIY9nod83waxkHljAWApvqTAV4+fOpBLahke5gncUn4GNxG8ur0qWZn",
+	"zlzZtkizZJ2C57fTcjcKJ2oC0fSGSg43hf48iRqV+8gwK9vGdRRW+nKdk4DHSg+CNM3NxxV66RJhcTYc",
+	"CWUsAIYEpQP/Ss1ImoSHbNkNv1cPWTPva20nq9dYcYIeajlaAksJ66vTp/nbO1FqJvu7u8GEqrb5uh2I",
+	"6S7sfLfC7b270rn8BXs7+1Ma2tjRpLl3T0bjP307fXi1fNBLB1txnA7FKJxkDYLR7dW5G0Vu6PjDU+ro",
+	"5cmwZ9USXHVK8FZz0JeJ0LIUCyGYEuSGOH4xavR/XC+vwCuPqNY7vHcFDkFzPHqlnJk9+d5zA4jqxwl5",
+	"dyeeW+CVXWnDwS1z4/OpPqts5+2ZBa4+hAzVS58oQb8b3MMC3tjgmpxS4eWjtFzcck5tGW1eexX3IJWl",
+	"bIyilSeafjaTlkG04tUiY027tECTksQ+8bOZfctYsq+07OaOy8W1lesGPFIeKpB+gQ77QDz9IqP0SXMo",
+	"tL6JhBaEQS6c1ZDA6ueaIve1EIfbLKGvxATEQtCkZMkVaBNTNhXJggzFnKMlaM61rKUvPJlRCds3ImSr",
+	"TZ5GVywV8mgsBextYezywAJRRC1sR393SJalwliMwZsMLljNKJorBD0U816dPsW4UNzpgKd4aVmlEZ3T",
+	"k9YqMze+FVh7HzZlJhhwczxoVUghm65RKpoo47B+nDCqmL6aN9VewMOpFRaSKXUgw8TXdCFTFzAAkDMW",
+	"GhMFiSOpWNge8CPih1PXsS44MxQcNKOIE99EIPjIk8HaT6fMickdcI0gTf/HoRi+1uiu//AIjaOAvTan",
+	"9yN88gg8QoYL/BVYug2QHfAZjZLWIfHHiZjPzIvBhHLOYh8s9oTyBeFzdGtHPIjnoWauXEvrWmARCEK+",
+	"MITcfJGn0Daiov+uSDXsL6/fL9P17K3GNOInik1lo7/3fs2T9K15svP+/TIdyeI48ACWgW/GwogWCIUX",
+	"CRxBeoj6craW9BRLuy1tDqcOXXOCepdo5muv8XYHzAo7xQiU9171RgtpGRCLYrTqIdOiqHTw5dBoWuHU",
+	"K8O5ZvZkyVZzMsWPjaEY6jVHCOV6GrfnnEsX4kMNYGiS0AUyY0XrmIqe2efe2zC5ZbU8jKQmVHDEh5p0",
+	"aOElEbETPpUXCF8mQvMdcjQTcSwanhu9DQHPRRnKDeD+l8HgbaezMxi87X75+vM/lHFXixvr5IU0trQM",
+	"SZYkKyRm6O28DTnLQj/zyFatF6e2240hfRRMGXksklkJkKtj5GuAOKGKXYDj7CKZyeVkmYqkqSw1Kw3l",
+	"MYKFcVI2IYUqpZglqTvVoc/dFRoPLFXWk7bA/yXtERfxA45pBX6IS8Zvhh4v4A/I3cDQnszDtIwtSsUX",
+	"JukkB/29e8vgfxqNGOSQRdwmqhymVgCb8JNXJ+/lQP3g3n6NPIQKiCBQb3pj0OY3FHOlMWVo45DLDPnr",
+	"TVepyYo0NfIlJKCSefoiZelnrcPUJWYcCen1A5Td0aQ6S3zJBY9OqQomJFLVFjH3Evbu5y7hXv4S0p2/",
+	"d3Yevjb//9M//wF13H+5aP9x5/Xnu2t+/8OtrG9aKpcTcc0xDQ0MokBvZEzlBC0T60hP3mbn7Lt3cFCX",
+	"+OwOBoNBFQXaWC+c0N7BvfK9n319tNM7uGeNUQYU4PnyCKDKjkYVMmFv87t8OHpwL+w86D54sB/cD+8d",
+	"PKS9EaO0Exwc0LDTPaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOgkd98Z+ch3Rm9fndv/33ppsuN",
+	"jc7pQbRPxHHp2SXPobEJBrL5S70D8uxRq5atcg0BKHdvrLVqmIMpo6lPGA2fMqVKhTD9404Mv7KQhCyO",
+	"rhjknC1RBoyguzAqTMlQxuIgCYdAaxpccnEds3CMdKaW8PUlTGJGysSQTOYyq3DzkEqW4qYXbWE97nDL",
+	"iyocWhFOFWtec1L1fJjOCzfzYrq48Qn7MdOI1vwavgPPFJgxMFdimduFrFYIwWP94PtchH45B0ZZu3Ax",
+	"wJiO7HfCMBbWI5AY6qdR61pg4VnEepjPw6qdELAEGqOfvVsRPQKPaDIHtMxLTy0BT4fRmjNynaV/LJHW",
+	"NORjWcGRTL8VMKvVMcTi5NBcTyfStmSy1Xkl63RWOOZsdZUY9NigQ37tfjEOyNcLIE2wRe13Djyy393T",
+	"/xy0POKXhWTpF7regPslgZj6tz2P+GkksP5i33OTsfc7D/XLJVGBPtnvPfSInw/B9slBp+MR/+z7548v",
+	"To/Pjs8vTo+/fXVyevzEH/D9boc0Tdp/Lt2CsRAzqsEGhz9p2EeCt0wKsrETlARGVUSilUeeulHPTvxQ",
+	"edjjUnh5ybbyBuSS5S1haj4wqNx+7RBaDOiFCCEaV5PaAtKjfU0r4u1qR1mGg7Wo73rKa6YFXSB3mYx2",
+	"sEWyq7HoDF0FS7ZvQLHPJJnFNABxCjLa0SWProFYjA+dHAb8MpKkm2oGCzISWl9IAwvGdFbwCPc2FLG8",
+	"Rl7GKCFVqRlYy+ecBYqZAgLlgsSSZ4dNZ6pU1ALhakHsI2BAz2e6l62XVTG3BYmUSWwo5HQLlVulidk5",
+	"SGcuuxEYQYMPXFBVNqFh5vpJOxSYvZf20eh1evd2ut2d3v55r9PvHPQ7nR9cj2JIFdvR6vQKLnLnTq4s",
+	"/bd2lu9t43bcjON8MYBU1M8yaJ3TKh7OqltZIrOWILkrjf6O6R8J04vlFDasmvDRUXi5HMStsfdrRuOq",
+	"IBGTsgXBOvqpgohscBhVwm7Pa4TDi+skUi7TxRo7esZLcO7CyRhT3RVLJE7WbXfanWVXRm6Cd0uWR8bJ",
+	"d2x4JqCYlPMsRtxEkkRcKsoD1i4NWcqttgQlwfdBiX6GWYuvZtFDKhn523yddpXtfUnADdk4oSEL/Uxh",
+	"SwcOKDfuQD2xQjOqFQQBiPbtEt9RBuGq2lcy0jqBntH4VNH3iVuoEeeVnlkVvoDH2TzVXqspGBCl686f",
+	"Sjadl8OFajyup8Z/nWLz5hq8uS+fsPKOobnlghj4pcGWjw5s38b5pmEQbmhy08dIgotAzLnyBxz+zwVH",
+	"SMMhMNUfRjNGL43+gPn244DjsH0j/VuxEMPkIwWlXiaa55AA6opZyycue8CbGTXws0laULuBYlC1R6Qw",
+	"Ma3IcodMi7vZNsvCS/8mIs7C1ZwLuDg+uJJfdTbiVxsGd+fBWzsi/EMHUZs5PQewzlaXtlGNw3+G97cc",
+	"KrYJPPQlqSP/3kxc3jDSC69BG4Ga19DzP5WxjduJKMW4rqWTBkDVieHCizRkAXh0HIpkA8wP0YaX0SOo",
+	"8yCt9jrnITGlQxBHnrKR2jqGfJiTjNlIlZ4j/PDhTrH+uUklZjOI0oICjCXHR5p68R4mFk7FFeZ/2ToY",
+	"LffgIqnqsXMKkSj6LxP7UtdgdJ4yD1nbQ2G4Z4mr5NOWB+qBGp+9meSUQe7ThtQZUyriY1ktQX0mibjm",
+	"RJoHHYFqWalPgkl0xcJqDSS9OZEk9mnSnHMVxSbkIrWfYWHQVh0jpNeYzhULL2CcshK+evgMrmZ+eMdE",
+	"lcOPRpQSqkLoOTjvPFgj9KzNZ5hFnNcFED6bW0xuVGf/28qEc+HoZeeZrns9It0szOQxVDOV+UKsn8kS",
+	"rDtM87ciFoeg8S1SlkkTYD3TiLszduvj6RH+Qpoa0C0k7FDxizRh3a3sgExdLLPWLaDps7li2fB4J6CY",
+	"bZNiAWpITEEcHs3VPGFkzvWIsmWw2Hy8K/T1Gm93xmLHfGmfbT83f/yoB2mfR1P22n10J5rORIJBslAl",
+	"sDGO1GQ+hAQUQWfRTiBCNmZ8N539vfu6vIxmO2KGiLQzE+DrwwWuuE8vI+4c4pzP9OcNjrD8or2vgf71",
+	"OY995zYcKKXfnzQnqnb8YrU9p3puVSqMrI7KySc4pEmr5iqJJISYSK4OC3kL6LuuJUjlE22KwhRq+BdT",
+	"OTY0uszaxEOgeFGWx09MrQvrA8zu9J6pf7UTi4DGO906nMep2FAW4PpWHRI2nakFJsyFLGaqqP5/zeJY",
+	"eEQxOv2nfEjZvhvj7MwJ8YdrrA32YK6pra64yujQ3czoYPZRfwXmhRzgb8bqWRhtNDP4C/ClLcw+Ree7",
+	"XKko5NZg34B07ur7cOvI+OVI+Bt57KYMaWT9UJrcPdOvE6RB5ZfsnQPCdKtm7fq6gAtmnVd+RhNWy8WS",
+	"29qbuVDrTV7f6qdA+DOVmuUGVoH0lWX11ylXjtUbjCOCugkWRDKkq1ogw5iBcXTFOBkusNzm6fHZOTl6",
+	"edImZmu2W4TJIM7Mm5SHlhbHYkxiRq/YgEeKiLnqQ7Y8nUIwEeNaUgiRQEEkEFQD02sMohk0Z0id/wMe",
+	"i/Fnkvh2/W0agpNi1/nKKO2+XVqWG4a2X5NEdYMESI1kGxgvNsqZnCSMrnfZ4VPL6UelbuNswTaN0S3T",
+	"C+w7z8NypN0ldTmKu4LZ39qKVeMylVi7Njde4UgplWrPZ5oMOy74ttlw0bhlX6yXEbXeJpVjk3qtaQao",
+	"3/IM38i+s+tEj4FZ4oBnv5uv/FabpOP084mMMtWIr6HBgr5qEJAz4M59beqvoXIcLAJLGcDokeA2BIfK",
+	"9PqD+SxKBlxc89YhWVqwR5bWiOu6nojYWd1IQVog1PgwvTDY24DNTN0PCJaE9YDqaF8zQxrXoZyIaxKp",
+	"AU+5vo0VMvjfJr4IoJiTRmgMtMzgpYED2bZ+dht8QzQygr4iSEgLeL6+Ur4BFFoQTQuQqsD+FW0janfh",
+	"ONr5AfMWLnZev+t6VeHuZhc3M1+iz2wz+yW+o0WQgHHIvJTszQb2zMrY709cOXq2sbTzZcLYjpYdyZ/P",
+	"Xjw3oo4TSWxgnbVO2SffPLI81kYYv9Pr8VLR8L2/sYhUtaG6inKF4ldPQ06x4dM9/SxL9JZHX37QhfNU",
+	"YhYFjX4jpnMeTDS15zyX0+msbaMgsWVTSyE6Zp2maJLk1yuIvc0URCwSKVdOLJWYSeMHSl25ZWvo7XS6",
+	"N1jDrSO5ZlhneZMXTWlmOFk89DUCJTy0lIu5FMOFg2VLKkqKGbhfr8GpIwwVKKJVIPgoSqZYaSDXl6hg",
+	"Ggoua+BTOtpKlOp+yONcC+J0ZzUgWI/MFl66Gbktnt0nTHYLR7KOuIEYx9VoMzFuRfOsbYtx7n5uIsvl",
+	"ss82EeiWXqwlxq1Omft1oNXLjGRvjbF371VzdjBzYw5Yt7e333CiWeUkms1YWM3kFzeutuDeEiXA+raM",
+	"PrfkXjQZM1UPpxbn5uHbcb1lHmcX8XoFCGsT4sVtSsu6I3zyd2WxqsCs8Q2tlgI+mlx5a5kuM2quaGuI",
+	"LZnQTDMSeRfm3toU8WXRIierOSuoPqHz7PptQBq+mwhbEBqtyu5SIGs+ZlTzHs4I3q1yv74tx5QaEUvL",
+	"MZnYr7J6TOlPWJCp9PXM/lsVOPG6pPLSOLpi+Y2IEbHTecS8ivZqTU8u5Hyo30e/TDJnyxVHio855ZcA",
+	"yq9LL2Cx2JLKaOBtQwHLFlTMJ5TChEBnz9kYOni/VnyLc4LLlMC2JruTuk1ZJa5uSe7+8qVIKemqjE4i",
+	"ODG0sFZy58uoVMPG4Idq77iTUV3TToIj1vdZloQoFf21myU1mQUMFzeM+8zs7tlI7rZel0N3y0G1n36l",
+	"zVlkPGYIPesqyzs53IfuOn63rLrmJiG9y1hLmn66AT8LE8p+se7BFjg1fTOdf2i6HEDtQKcIZ1az0F5I",
+	"9AS8jDbSuUyW8yzaTNPSz3uEs2ssypBIVVvd0tQlR/kOOr8enetlxKuESDfmMvXIpNiRtSowK6ykr5te",
+	"86qYtTxcnBVxce1Q2juM/nRv14qIzxSm9XA6ffxmGk12gp8yGiZMMh6UBrlpwqJvvHmkoi2GZIyvy9lK",
+	"w4jSjGwTGRqNTIqYHmUVu967XXhzVZboCx5HXEM7ilm2XGx5l5ORy3Jgc0mjMFDDa4jRCP7KMaT01y1z",
+	"oywFKM3xzM5k1XHfxNhm8aA2+X/BGdR1NChs0vDrk3+Lmr8iSxvGRpUySgyuKkQ5pK1LlHki4uOliIvK",
+	"gocrJ1LsrfJIgOUTe7naQzbi8toxRJQGXp5NaByTa0bkJJpp5eHLJArp4otCXb/SGEwbnrKS/RWA4iwk",
+	"tzh8rGas+82Y48axU6sinNy4piyiyQnYWUIcGxhXfssMpbYBZNjOp1L9qhX9CoQQBlwb97q3iVtTS/UX",
+	"NfSDtAxP3bK9Zu9Yund7hNUI/HlnYbqJVUf1GGL1qg1Q7zat8bPS1maOCsviMxpMljvwvGv0FQ1pH4b/",
+	"93/9L/+50e+9X7GBLSufQQqPOudooHeLyjnOjdkEcX5Bym4+RrSR7alc7V16/CPqvg78PXvy9VNcLTK7",
+	"dIw0izGzoBsrIS61dmpJ35AGlwPeXA6mbdXWj70BT193SzLAF59JUydY2WMziYi+/hofp5eMt/QouHHf",
+	"HfwzaYJ4HUUO4wSNWm7xcRMRbabhI0ZZUPQmGnr6kkdEHG6upqes6Vckp9k9VanoRxnCAS4CJupjB/zL",
+	"ikBXHHpUKrN9WPJ40/z6D8eEKwwAy7y5irwUz7Hedcq/czPbQAF/fgU34byUd2X3ANrDsqn4WwStX4mc",
+	"iEQFImSHWN50r+coGF55iwIoIjOJFJMzGhRKkoG8klMr9nr1qoX3OoPB2/tf6j+POv/3f/3p559+2vn5",
+	"p/9hMO91eg/g34c///Tffv7//+u//fTT6z+WxqmcupksFRbcejkpNpUNqsWiIlMtp9+QIojritJRel+5",
+	"hblCo0ekSIrC/o8I99cbsgJ7/zPTba+zpsK02SyuvhwRgY9XFVb6biJIzEbKNLmv6mW6IdHbFgFb1do0",
+	"t7G6JMp55aYUygXnp0ygRMxWVolIRAylWrPqEGnbtnAacWAvAISSKjClxMDUI1qihKUoV0vZhqxvCPvE",
+	"p7dd3aq+ioLbxlpjK+I73DxN2057XZDHNnsLaWrm9rzxSDQilC/WtBNaaye+G6ko7SjkNeY8ejNnF5ds",
+	"sbypL9PWUH447WOHYYq9hc2noek0jFo+hCpcC9MxK5SGgBvTOrSVuo6wXPLajZsspxpoKhLT9Q0wYBLN",
+	"jGUfdJjtYW4lKTVCn2kc4cDTwS8H7QsoXbDkONsupy3GpFFudsM9Z82zPcv3M28BKvZiBDAzKqLtkxep",
+	"AW9SueABnUXtBZ3GLdPWMM1oc1vWp12fU/OT39KKxoBbU+iEzmYM/cRudlirTR5DlqQk0ZiLhNkaJU7D",
+	"wAG/xHQ6HjrGiNwjRD/RNyl1pmakxD5nQk2wpl8YaRhNI04VMpMpnc30eeZqIjgtMNfWLSg0K/UKZdZW",
+	"FqFwS9d5ubpeK1/Lqpk5xf9XqlSFp9PUy83esimc9d7Kghyq/ZPus9ZktP7pgh1pjay39NaaiZbe02xz",
+	"zdb1PXyFj9jXMN143YuYbpx7NQsvWzwH3oLXXsvNnNUwc+aOYX3GbxEP672RoeC655dAs/aFHPzXPZ2i",
+	"xboHSyFdtzhJ4ZK/f+3SXjAnl7dBwQC+lMZSl05aKmubMGqaOhThYllEu5FPwiGwKzim4RB3UEKkwB+z",
+	"PeSXtpKr3cTESJfaHWxia8RkazeN1uFm9S2OKVv+NZkcUaasUCwwlwekoI2Sear76mw/m0fv4CaBBXqN",
+	"m1ms7Qu1seVsPp3SZPFrw5ea1oJSxbSWkcCU1f2UYWSPfiM/Zll3+1pFJI1hLa0hmZVkFTxeQFNp+9uf",
+	"tCrmwy2I+LhuRUlQbCpbUkFuG8Zapnn0pohQoQOWLZu0kdADYCl2pUsddAvMhjDWFT3n67Ux5K/zxfs+",
+	"d2K+N6mdaXsmz5UD89IamuYZbHQlbJ1+/aUmpUTMVat9p1U0zVJNNGe2VvMF0DYSiCnL3HDrscItEb88",
+	"vcZoU34dPKDTiM9lvqClU5zdnbBXq1+Bmb26tNezfJ36ipmxQIoZBezl+Sa/q5oiddYmFeVAtLzmws26",
+	"ScnREm82sm6e3zH2iQVFH1eBzkHQvcGWknoEDAkr97344dTvpwYg2bbN4/tklkRXVEF9DDTToY9yuMAC",
+	"0PpR21u+T2bzYRwFJOJaTHb6gbqG0nDa8BowesNrmFfz5lL7Y6lQkNMKtloh/BdTFz6nxb4uSmBOdaYa",
+	"ZZfcEIu6Nd3PMyMRhDOIhFhrmDXNlRd1LwYh6M2fMY3uX0dqVY0gLAOvcYpIeH5ZxJhE40kcjSdqZVUd",
+	"cI5jQ8Svz5893WEyoDMWYoN8aJzMQnItklCS64RC6XPNRtEiOqXJpTWK/vzTP+zXu873eYFYT1x8NWEx",
+	"o5Itvbr0IBeKyeXHaMI041jTPLIWf61MG8pgWSbo4Im9rKhWanU3PCcyiVRJSkbx6Koql5a/XUsSz/Cq",
+	"RA7n7K26wOYk5RP7+KNvs/T0C7A1L81dS9tbzYxDdQ3HLkAbNp1fyWpg15O/s+dvJoU7h/sJy+JnjIdp",
+	"jaWbpe1b0lOZsb+27G5aZlPDDN3v2DZemkpAEbZzBJs+DEaaaRWDTssbcAytFJAUYNejRfs2OeJmLJRj",
+	"jLip3FmbIiGRHHDKBcqDpvN2Sz+939k/xGFpaOpImsfQt6BHWzA14HbtINrTWEsQC7NaTRv1SA/dVqtN",
+	"H+z9/oD7DoB82/808/XPZxed7p+fPPjrN9/u/eXhD73v7393cL5/uvey97z7rH7OKgBhOWu1cOWt78b8",
+	"bupm1yhJjI+YqLsoTEs4aSjnC+Xlo0sOIUxwxqgiCVPzhEunT6cThLGynHFtm4nbrb6iUf3aysdeaWfg",
+	"w4rgmeFcEUWHHoGUlhFjmMQNdlCNpbjpzSon19lf54H+55H+57H+53jlplcpCSisuo1MyuoAZzfyoNM6",
+	"xFjn4dy9aWTMlMSCiByDOIvFGLaYjl2WlGhrANdg+VBA75YVeTd7aynwBrGwnGa/KZUnWLIDx2OPRmqC",
+	"rnVpPtdneLh8saAFbl6d29tQn/MaZ5ipP6uq7AZ5+zafH762yHTj8m5uFJetE7DNvPItVHtx9lB6hg44",
+	"bmKddcG5kZV26cV6MqJ7xr8ic627r5vKP4jfWvqxqEiUaJfX47gNTq1ffy2x13njhoJvARc+2bNf8OBx",
+	"hWbzHRhkqW3tRXkonarjWV1i4/QgL2b0zRxEYJSD5CF4NmPg0mSciGuZRQchOc75WDK6ddVtd3dYu7ez",
+	"X5BrDg727uVYfy/H+q+6zcGgrX7s7DykO39//a7rdXvvW1/oL/Pf7RQeKRcINHDWKa4585kp2IyVkqlp",
+	"k1nh1S05+WNqwkOzoSLuuiGx84bn2kdsaN/tvZMTKi+mIinZ7TORpLXowaBwDeZhatrsAiggMfmQyAUP",
+	"CB3TiONR+47G6hOqwK5dz3Bc0LpX3sYMi0u9z0XV2dls1aXYQIc2T9+QkFgc+4SJCDa7LhV74JdM9dH0",
+	"4JItbijt4Gh3FI1aHc1pVeFcWGd+5qNgyshjkZTamROq2EUcTSN1kcxKzsrwXAkZ6RIaNROKbvS8WNop",
+	"FT1v1pMcNGFcVU21+Sk+u7I/OUY+FjZcnG2tXJgutBKjMOZA8c0iDhS/KFYOvTe8H9xBvAHu4CYyLe5v",
+	"I2nWeaUWFzDX9VckweKOvovU5Juy6OUUa9II1qOXJ5oOedDOgIOVLOVMBbvdLCoPic5RBjPeIYZSkUh5",
+	"jlsX5wCmmMdHeXmx/+c3D3+4PO9Nv3vw9vTg6vn94cu94Pt7k6fd8MvO+KxHjx/Ov9lX3zZu2irqd5r5",
+	"adBMi2fbop7mMtQjP7lXbibH5K/gp0xL0mZBZfnIszjCnptUq7w7MbtisTUkHZo6NCjkYtS7JCaYpaQ8",
+	"kR5tsfr2xlTprcKTdUM1e5tVD6SJioJohvhY4ZtwlhFBjmTmePDwj4QF2GE0kcpDw+eSpI8GTa8R0ETE",
+	"t6wzucy7EJrrsoPSE3SstyUJQhuVvyjmgzgL8QonvQzvahS8m9CED5aTvVHPrc2jGgpB9rm4hsJvG0c2",
+	"5HK6zUbqxdRk9xTWLGzN1jyhyNV4OCQ+TmF7IxH8mKumN4sXEP5wLi5ZqX1ZRmMOgQlAhndkIGamqBVR",
+	"+p0SI8S6Lh649EvGc808aBCw2UoporupFKHKN/WSSshW9nev5RfwzJ9+/ukfhZiJq147/Opg9OKr7//+",
+	"/fmfo2ffPTv44cmj+PlX33e/P/8het57tt+mcRSwdvf+vf1Od3+/02l3Rnv0YbAeL2BdaxtwwJnU5LPl",
+	"R1GLv8JiPmW+ak2/ayreF+sbYxl+2bYl93PKWrf3YJW2hqpaG3W1bu9BubL2CiLd6p0gPnsuFI1v2ITY",
+	"HeFTPs/cPsq94dYs6oYSSiKunKbtJo1vQq9YFgJbnh0vL7T6doGDlUeSGvtyrjyimbzMi97b2M2n9HYr",
+	"l/AqN5UkTeYYdOsGubY8IufTYnudg1stdUX8a3HNxUBXs8TSRd0y7DUHzKoFeyVnX46OmRO0QiUFF9Xc",
+	"eY6MkrL0gztxUrnrq0tq8m7dm5AaByafMqkBQe5WEVqPIYRU5sp2pc2aTc4xTRjW6aCGKtGElfdQ2DC0",
+	"K4smxd7qGu2gQrHg+RgukPRooOUs8JxFUvWxN3Dd6DDI8xYcnj/EujcztRhwMC9i+ivWeyE0jn+RUVar",
+	"Io84uzZ91+8mzog0sSls60MFHG0Yi/O+8nJgytWtbwbme6y/Fl6KWhjTHcSMQleVOvdle7U2jgqVNlZF",
+	"2EFRPFgxHkB6GyK1qjQHaWJjxwJKgF1xo6C68rOzXZwK+0rjNSmqhPjJ1muKquvqXlTr0SELYppAghEP",
+	"PbRRQYCmR4IJCy5Z2CLPTp4dL1fnbERTOma7Mz6+sRnabAdNWDTZrhlaU9UVxVjsvvVjJXboMKLjhE7b",
+	"FdubsPI0gSNOACyfSYKPkIiTWfSWxdJkd2nCjFGySPY1KRqykUiYpeLFkL/7vU5lYHiuWI1rw6nkN8YF",
+	"kYbfKpFr27/9ijNyQnsH99acwtnXRzu9g3sembC3+YN4OHpwL+w86D54sB/cD+8dPKS9EaO0Exwc0LDT",
+	"PaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOg7PRk9PcStHi0UCxv89t/0CuN+lsGflW99pnJGoe0",
+	"rIxNQ64Ix4uWhW7n+obgi1inIlwsFU4NF6VGk8l8OuQ0ii/mSUkS4hnYg8ir06dp5yD7QiZy7PU6BmPT",
+	"DAXBx0RGIWshfZjSkBlsNpirkVgjNqI0aAuaQWjdDa6DzKUozpOoXokf8HDUqGbmiBar9h2Kaw4ERwOg",
+	"aQw4xqJGOZmIeXJIrkVyKVOeMWGawMpWmpqpqYU5mzyeTpSayf7ubjChqm2+bgdiugsw2a3wMu+uFK6+",
+	"YG9nf8pMVIN5p9O7J6Pxn76dPry6AUSvo1CzqRVEC57YAs3q9h7UIFrFjMf0wF27a0rHvTw7M9c4JTBO",
+	"TwHcZ0qlESuKt6Ng0V3jP0txbAVbhvCD+Wyz8IPV0vX2gxByLshKpzhkfU6h67/dnsQEt5CN6DyGILQg",
+	"nodlWqhxucIxVSg/qUghy23HP+akC/z7bzOWfRhHo/TvazacgbN0FhuL4e4s1D9rrWB3FtOI59SUZbJZ",
+	"DIenby802l0MNUuo8n4lY8woi1m6B09fneESH+nd68EFrsVK3syFoqtmhp+0ppYScXtkVvmb0gVU9yVK",
+	"jCGRu+D9vr93f7/7oLdfYz3F/L48ZPKr9QonX32PEP1upprkAgmWkPQQomamkULtBJr000vj25MsuYoC",
+	"9pkccIPGpNk7IM8eEQrn6JEu+eoR1F6MY8+wLo+8fPKlRwCNQM9E7VFMp4IPOJ2HkYBvrqKQCcTpVpv4",
+	"L1+cnZNdsyqfJGw0l/rYEGHEFUsG3M+D09eCGMT9QMVuMVeQ4uznoGpq6Wl2wP2/HD09eXJ0fvLi+cXx",
+	"6emL0yx3iviaOsKIvks2/RbWTIOGkBOqBvxazOPQoEsZMoFl1nfOOV2Bm7Q14IWZTbbWNigDaeq3EhJQ",
+	"6ahzM5rQKdMEtVWXdBQphEsUinQwXYdHVs9erRTlXBL3y5wQr83///TPf0Dm/i8X7T/uvP58d83v5YYD",
+	"t+PiqoaL5TaWLRA9J9OJfBU9ahXIzv6Dg/v3yojglL5F8/DB3r0H9zsPu73Out4Sd0ElPceOplUikbcB",
+	"uIur3kK32zt48PDhw869B/u9e739tVECFSSypjkYnr2hIXhmWz9/uiZgvYPzKLhkqipTQQkym2uabc79",
+	"M5kx6A1930Y+nSfxXTu/b6b6pMsrcZu/OifsLQ1UvDBSnFG8Na3WiITXRUPMs6J9Bg+wrBpViPD0ID+K",
+	"8vN39idQyzNlaO/yTefbXvhwWSFa7cl31Q0Hdmtd+y7WbXJL8Y3b3FWD6Z/yjcW4rYrmfXlS7ZFgIiTT",
+	"vCVPwOlslkc/iOXYKAYgVZbaF/3/35pAAMmSdfk+advkQlGKyuQZt8BSGCUsUCJZQGSgft60SLKxPiab",
+	"ZoMEGXizoioF/LZclAJRwLdL9j3CYsnq2wVhyeVTwk+ezRKDyA1C5aUW7KJQQlec4cJWhSbNFB6t2sHr",
+	"cEaJ0NRmWZ8raZUl3WSfHMyqkLZ+5o99+oYX3WLbJ37J7WmsatMJT7SJufvXE5H21sQgDX0d0DljnU48",
+	"JH5WAttPsbOgZVxRRZNyRnjECTAr1whqFxQFap6wXDPBOZdMVfC6kOdYHc4qdzGwrMotMpcKq0CVa7x4",
+	"uZavEJ3NTAEJBEWhT5qKFKztmI8jzkyoR/FYjFfsotopgpWYgDAhBZJsLTiO9HbJ0ygMWRw3blqp3SBD",
+	"rjS7Y3ykFShy88T2WvRsG/34clD3XNxMsWFtWXfnQt00FTt/6SwWES0XYniBMZHYB5p5d++QQYU/QIXW",
+	"IXl5dP74a3NOtioJPGdi3bd9J0nz6OzxyYlHZiwJGFc7jAciZGGrxIOb8zrf7NrmeoHuP8iJDk07kCND",
+	"7Lz+Y7P/o9bX33W9g/etL5o/7n7xz69//Ked//j689YXrS/+sC1a8GXC2I5GaPLnsxfPCaJIFnl/QL55",
+	"RAxsDon/7r1fAY47JRluJkBnfRel+mdYpDXbd73Luh1tnCt5C0afiSyfJq+HbpLBPInU4kyvEbd/NIu+",
+	"YYujeZmvqSxBjjR9eXnx80//8CHYSc0TzkJ0NV4XMtaiNGHN9vXQ7ydC2Ry2SE+CqqpNo+o3/rpz9PJk",
+	"5xvm+EwprFHD8RGjCUvsaofw6UvLMh5PqNKrzGLmGxUtIDEoHoK4jO0XvpE+afp6cJFEfwfLY5/gjOSq",
+	"1zZ7jrjpniFGA+6nqzWtH/+6o3Fl5yT0+yRShAYq7deFMjMm8kVSzo0/P+IaNANu9Sj0PkfKqvTEVKBK",
+	"D0IDEWLFEI4EitVTMkzENahlyYBPxRCMfrMZkRMwGU9EHJKIS8VomNfcIJvb5I+ZJAd9PWD7csCbSut1",
+	"tpAw5ln6GdL45I/ER74KHz2NuxMI+s8BtjXgaFUHCKBJeo/4R6/Ov35xevKDaxbHoDfYfOhpiWKMCJSw",
+	"K3HJwgHH04NSZF0c4vj5+cljdwwNFa0hOccTpSkdAp1jl2wx4JHU5xKmPRXN2NDJJESrOFxouIGAChla",
+	"auaikfIZlYolK28RQlRoLjmFp81VenZ0dn58enH08uTim+PvNXqBBBVOI04YD2cismnB5VcFp666Ldm5",
+	"lK+KBnCmGjE90v35p/+p23uQ65g3In5R+/bbQE7RtKR5RMLGkVSIL1o/mEZSAqYkZEpjzf5sGksE9eMQ",
+	"DcLUM0JKHCNwlayHIrtSKwBhHlmGgiZ7ER+JZQhYchFJqDIaj3YmQoKJfDqPVbRjrkegr9eQBpeMh32M",
+	"ePeyYGu9iwFPa1YValVJj4QsjqCRBA0uubiOWTieYhkOHubD6r0BdxMppFdScgpfs83yPfT3nB6fncP3",
+	"aWeg9oAP+Oef65NnXNnSZJ9/bq55hlrGpn6dWgz7uTvTVBNmKRNSHo+k5L9I8LBr7XqcGvBlpDo0AkkZ",
+	"UrUQ4wxtypbehAYdA661z+FcFSm5vdF4mQRnskWgLjdsuZzMDzjWX4UxbOVXNIVECZJ9U1uZrmEk/WqK",
+	"DHVWwJ/nGQVpJTHONow3Z8Bzc6+mpW1ylKclsHvgWxnpwCsNq0Cc0XBhn3+uoaqw4btW4SDmOA1VBiMX",
+	"otnjF6dnGrke4X7TUCSRROOIIxnRz1wcPX364rvjJxcvTk++Onl+5oNXJ6BxDI8fvTwZ8OYsYSMoRYth",
+	"q5TLa5aAgJw7Md8j/knIpjOhGA8WsA3PxV0PNpniJuDqY/St7pxDpyw9+RDistWhftNoa/pxZBCJVkHB",
+	"Pz3g5np4xD9lKlnsHKFhDoZN16F2TrV6tmBhOrq+33hTxEwzpN1r6RuwWQlVg+4YSASoCYkRaaGWp/9u",
+	"YAW8QaNPtJbxH1BpJAOQ9/S3P//0D/0R5D79WavL/+Gd1iu8rFA/UNMvND1SNIrlF+/fp+vQ78k+0GKR",
+	"kP3OQ72iCsqcucatrGrqkQ74dSL4mAwXWpxh8cgj1xOqAL8jm/UMMtEwYfTS+PhBVsaergBoD3uOWdqv",
+	"ybtJs5nHsyRS7WL50cr1kCsaR+GAp+vRajHVAogt+TRPEi0PSC1GQS06MWVqgpH7OHMfOuZ9Jgd8FL2F",
+	"ZqqGqFNOfCgqP2QLwUO3i1qWJORZIpFWUR1wHAFjr8PI9BUq9Gr1YFbcB3sbSX0TcIQ2Odf0OC2MSBfS",
+	"dCTFTQxjEVxKqF2xDMGIz6B8j1bqApZwzW8AfQ1GtE0UFzYUh4khxhq6R6J3zrZ3EJzpg9hHiZ8OuJ5F",
+	"Q0G/EAqGRTNgiLSAqk1C0qTKNk0wuzP1NQfcNlqgCxggFEBqDJo6t13j52OtWej5NNk1fEwfS5EoGMbW",
+	"BwxRml+kBcykVoe1HAYhciJcADGNOOntQ3yhBNHAECCn6iR+NeBYJKuJVbJKiADeV8MoLVg0jA7T4rt6",
+	"1gGfQ11RI5Mu19htkzOG5Bn38pkkjiRjwHOqEQAjbDKCQjMBgIUZZbHdqzTRo4pBgM8O/GvIZvbtKZvS",
+	"iEd8nOo37m+SKZ805zx6ayp4yNZhmh3oCA4Y5APcGGAHe+w9JP7p0fnxxdOTZyfnF8d/fXx8/OT4iYlY",
+	"ydFZu0dGYxVNgWKe5zohajmOKuJ/dXxONInVEyCMhhDYN+A/5nohvm7u5nsjkubX58+eanLCEhDgqCI/",
+	"7oYikLuJmXX3dbPwRatlFvZEBAD1s2s6HrOEvDpBHqhXIYK5FvhQ/0iutK6hiI8jIaMZ8GwjuQX4hfn8",
+	"PhSxB96LWUMzJmYx88zIiNtirtyDN+2zQ7hSmWZnyeDRyxNUc+IoYMaSYqTqZyfnJhwzs8hpLibFPAlY",
+	"WyTjXfOS3NXPvvdSQ5WRrRtew/RybPQb3Xan3YHuZjPG6Sxq9Bt77U57D0oqqAlYI3ZpcAl/zIQsMUGf",
+	"MVXIukT5GWrCpaTG1tie0rdNQ+W12Mre+K1DQvGvAadDccXKKXeJmvLQBmv1CQxkDs68asgvRBhorpey",
+	"Jc2xzjMLqbjmmvxyZjt5J/qWaNXc1NUzuE+Dy3bCAhZdsdA/dBdpm25YIjbggaAxkwELiQ+vzJT0TcWF",
+	"JubnihGZzzRA/NPjx8cnL8/PLp4d/fXi2fGzR8enZ77lSqCsYKBdt9NptckpoxAPH02x4oYZHph4moY2",
+	"4EbDYek5gIYNvT55qN9KVSAxQugAE9KIgZiXIuVJCEWFLm1HlwZauphUj0S4cHJksKxTFh/2N4k1ex2T",
+	"aZr6sLJLGfTl6+69N1r+WkPgUXBpjfrv84Y4E5hlaSwgca/T2WzR1hZpU4mxkHGdrWRWSS39OQZHs64N",
+	"tmcsqrC/FSnhzs2Dwhb7uNmy4VOg7D6iYQo//Up3/SuvOLUqSYgv7a1/6UuRDKMwxHoL+5399W88F+pL",
+	"Medmioc3OTeEfGoc1gK4JoWGjUN0PIv1MdrWwbb7q2RvSHdfU51ledISJdLs7rVypmTQA2ofLUj5qw7X",
+	"t5RvlUyLJ92tcQIv6QKiYIR4ShN0ke93D+oct5zPZtBr+hkLI2p7W+/3Hq5/+VyIZ5QvbGkx/d5BHbQ8",
+	"4YolnFp7PUDZNHbT9MjYbdK0LE2YFB3LRv/HxhND3Bqv9Wu7YG3YDRkNd2KmlAmzGJeFvJk3I5uEo8VM",
+	"YNKZpYjZGjL+6fH56fdAto/Oz4+fvTzXdJsqxaazYseUfmadMmw/symVEdynkVRPGA2fmvVChSMTLwvF",
+	"ioq9qSEsLZJOhThNCsx269ZrBDvem7mGXGrGc4uq1cPqrLhbVT/YbC+7ILVC1Z/tUOkRjWIWXqRIoWFl",
+	"jwTqPRhS0Kg41AOSPm2qTJnP4H4vJlRaD7mbOtiYyvFFb3g/B1wN8IZXkwE6ZfRWHFbqX4f6XxqCZu85",
+	"5Gr0f3y9HT7koOM6fpTHvTvkQ2BIKzKjm1IX44cDlCm4D358reGb0R99PXO7dIgPrClHeUwl0Uqi8xQ0",
+	"bmxtbD1OIg6zdkvkG7ZA05sJ3piIa0gXWyYa52au7dynH/MlhKvyiQ2pcEtPFitNYsXIeohdLAhZSHq4",
+	"i9SmYux+lnCUi5PPMn/ea4TYwq0qKWlbcanSerSfxOVQKR4W74VXoUeC8Qishsbsrhml7dvjVJdF5c0Y",
+	"ZZxCs1hWn4fgP0TTJqF6OJMaTSZUTg6NixaSuEcmlTsWUpUxYVyRqeu7xIHXMDbH5gU+r9e30Jvq3q9b",
+	"3JySzJ7inbD5J+9rI7cLwI1UtO7NmH9aVXjDGsC/07gKGrdFElesnLuSynlLNaU/vBhhFM41lDK75Y8F",
+	"H8URhkF9FG3sA5B2vNApia4j9ey+S2/E+10kvjum8nc5HziRcg5sgLPrNMBplAu4QRYg4jCNuzGGQXD6",
+	"QmUIwcHNhE4WqSj2fabWUSAPEcOklqdonD4DflLBGdEkZQgJi8PFgKNslg5kXBIHnQ6Z2np0AQ0msOxL",
+	"tvjM6mE4ZSz4uGX8RJmXGI2m2SYg+EjLeHYzxvzo5cMIBtw1VooZ49Yg6g5nYrvMRHrUIBap6bTb6TxA",
+	"u3TErZOANP3vzi4enx4/OX5+fnL09OLx18ePv7k4eX5+fPqXo6d+Zog8ILJVxi5P4XDxtmPwy2Yc0+qN",
+	"L6mabFEjzDGFh9+FvaeXL+/zb/eT8weLR3tXf703/aEbfH3wty8746OePL4/f76vvvmdKfyimYJDGj4G",
+	"Y9jQdPkBCDPevZQwZ6GhVSTadbQ1+u/0dxNGY4xKK9VST5nmOZJcO5lXph4ACSgn10mkIFtUH5Aln21y",
+	"hPSW9DodE5jlY5mRPhGXfup21iNoOnfQ2TP+FvtUyMYJDVmYe5aLUon9K6a+xl1si3o4xLbR7/a8Rji8",
+	"0Dt1Ux9s7aKGuIRbDBkS/b17+haVuNq2cHtwk+uujT2dSBI828WtTMUHaOS/JQw7BRCadIsUhva4f1GQ",
+	"tOhsUI8MGaC7YrxdvKq5a3lmTmBikdLeRYOleBmnTCVRIM01LJjvKm5jzu2Te8W2DS5YN42zOY3hzRmY",
+	"Sk1Jz3ML2ZSbb9ewu9oQ1bP82M1AN8/0djrd3DMusJAjczW6WDbEHlDY88LWEoS0S3yh29vbbzg4a4to",
+	"Z+09i+W1t2Qtco+kjs3IVk/L+xs+qGfwY7mIwAo1XZSDwLmJeSzHC5l7dvddAWPe74IXuEp/0XpglExT",
+	"1zyGCuTKsUMHI1ALWJIuEKLpU799u8wH76514wvpvrx9ITu4rLia3c2v3fut35UaPvTiAbnU8wP70jf1",
+	"jP8SvLA0B8A692uFCeBMiQRNAO6hjERinCQJC6JZxLgiCZMivrKav6+0rKKkT5oQ/Yjqtqm7Ns26jdOs",
+	"17gJbxwyfRslJP9oVmkkVaDmF2m57wSjeJJF1o8XSi7gcyYAiZPZXE4gzghblQjJBlzwOOIMaQGEGUoy",
+	"ZhB1YzO0FjYKqU1eaR1fExFWcBVjcJJDJjCkB7iecWDeJyFdlPqUzxgPb0VBtmnS3pyx4tGmleTdU7GC",
+	"uHGJyrTL+wqGvBEZWWxkve7dUEyuIeBsJLyk10Q2+ntbJKor9XW4u+FhlmMTSYKxtNd08SsNSvp0bMQf",
+	"jVdo4rMZkzARqa6FwuZYVWpFtioMWGQxAH65LA5Gy2tybGh9SoAh2gcqKEjGShzsXzH10i5hTUTOYzGd",
+	"0h3J9EMqS7bLNXnrFMru2So8QLpAmYkhXM2oyGXROSnFK1Il90LfoiHcyjJ4ULZ5ATFFI5FMt6nsmeA2",
+	"xpdI4Z4lhZnVBc4yFxGDkHzv5QYydC99bTRaes9G0myBUlpEWaemveCMMK6SBfTcNPzUIExZyZ/fhvZm",
+	"oZfWhnKIRXoFkU5APPVKO0naEalM2gPwcmaaMMwizqGmPTRcBGkOw/gGnAYquoqglk7WjTG1SPumww6k",
+	"jfoY5e1Gr//83/+Pbj5NsTcRfjBhZFmeZPqwuOZEMqUiPpYD3vShodMFpKX7HvFpEkwgLt0jPm7Bb7XJ",
+	"aXHf9jEUI21918Ps/T9BcgwklkuMqlATNq0KUITx1xFCPWJhwOUDsfMfEqB1mLVq/E0tR2Yuq+BVRhbt",
+	"eLmYxeWaDaVhlGl8PsZTLnVtGCdiPqsKljR1tWtRCA0+5Mv14yTXP/hiNJJsq4a3FJgW4nU8Yy4+w7yx",
+	"FkQvpnIMlBYpa7qYxhljZCHmmjlig9Y5Dyb/tNoL17VzmVw9eMbEe0O/GeeLugGa2DsG30kYDVIjLKaD",
+	"67/+/V//y39u9HvvvYa45poewRev33u10xt46PIbm/CgR7T0Al0NqLHa5qt7ntviRfPpjAbYJRs0zPda",
+	"0TcUaIKVDGpGoeJ1seiOFW/Rk4qTuRQPur4tdUXr5otXleOKxunaKNZ9WIViuKYMgJ0i/Hq14Yd/W5iZ",
+	"FRWA9jDohF3WG+3R/eFBcC+8zx44QAunBYg1wmkfhJI+Hnkedp0S2HWqYZcBYUuyiqZEdczJQBp/W+bj",
+	"xPA4K3wgz6sTxYhNnxwmF0lC42u6kNArTaNmm/jh1O9nhWWvBQkhxzdQOdtVKrdguRfmkaFQRvpIRAyt",
+	"b/WAft/+JZ004wHP6kuhyjM1vZ3cwZUQbfKcTtFY7pSkcgJsTKLufqdzqN/Xj+o1Y52IIZNRyHJ8PS2E",
+	"0KT2K0hWBHvYwpRw0LJNOJWtNjmyPefDaRrxAwnBMxolZQmAVdnSRt/LJUy3B9wHYmayZoMJ5ZzFfj8P",
+	"4UBoqPkQw2RqDmjpxUjkMoV0dcCoRpGPalszGFDSGtztEWYNY8hrySymnJvCalVsJMcSNowCdVup3WUM",
+	"aG3hpJxL7N0aSNvirjUY57Zofx26/4s33dVgFL9d81sauJkgcSqys1SR3n1n8Pf9WpUa62Jp5dcQnENC",
+	"iaGqWDKLL0rMb6VmNUMztxSzsxEJ2F+WFA+KoqK562PGWULjTS+5gcnv1/xjWOg/1o37iqnq67apdIDN",
+	"AFOf/YyqYFJaPC0tJ4tlRRNi8RitQVh4Cy0xh6lHlEKXh9iIVT6ggcFLf/m2Zp1RG7dPaanqClobr5f7",
+	"tN5lDYDNKEsNHX4NGD6ENLH3ocmMWcuvk9z8pqQKvHwbSRW7UAWl2l6PNZKwMDaGT1hhI+LEh5fRoI4u",
+	"kWbXIz2P7JGff/pH2lpqTGey1R9w39rTPWL/TOma85UxH+JXoJb/TURcfwFDwDcxGyn9QJ42kmMaTExd",
+	"l8jkc0BhX/jTSdnAR0AMoor40EcsrfjUlIyRQuWjzK+QbdkouyKA+jlQv79tu1GgEouwTdte6Kmy1w8t",
+	"fAY8Ul6aKmMDQXGJl2ym2uTYjJMw+AKEOf/4L8fPzy9Oj8+Pn5+fvHjuD3jTZoTsdSDoBAr5ZD4MiX1P",
+	"TaVd832rj4XaYNUDrieHpfK0Rlxa3Gu/2yH+2ffPH1+cHp8d66m/fXVyevzEPyQJg36Rabkf46rRBD3i",
+	"cxsKk9oFgCRnkGiTI2ed8P2Ay4m4zq0Um0RjrN41aerDYGFkioQCzmBQUhyLa0KlOWRbwwntGra8OrwH",
+	"gUd2cFtfTkY8YJDGSiIFdXuwva3bc5tx1SbPbPgSjxekaURK2S8K2bbAV2uV0wbPd53n5hRyb13Ewiqb",
+	"+Xs4BpaYnmGU99Hcq/DPQKsQl6ks9wOzTb86ZU2/1kpMsMWtxyCn+27073sN5yYuiwMPjTiQCPAaIR0x",
+	"DH0bosR+LVHiw9gjHloJYqO5csQ254YP6RV67wteo8beqBv06EO2E4uAxjvdhutD+prFsfCIYnS6Rc+R",
+	"c+QPNvUjvWtk9vwfbViH2b1ib0GSWYVE6To39yzZWBJTTMsBOvpLbgVd0kQwtbYB5uJLNmDYAfzDDw74",
+	"7l0B3goPcADOFrudNSvqbbSi/BXT0kvugqFBeIveI0Nu17uQkJN4hMrAxL07zOTXpw10tlezrEQSgqsF",
+	"Ik5aoM5BqV5nv/veLWnmVA8rSIqR+QaKmmmxb0alMt0vFN4kV+jC8Gns4mskLhAny+WtuyyQdl6Uem13",
+	"thttYo3Y+FF1rVNGQ6Np2fMjsRg7WpeR6m5pXSrT2VKH0hqLcLEWppZ9PKIZPFHRlHm5yqDNLACqP+BQ",
+	"gxJCsLLq3EtFLM0r6fd+n9j3omTAkZ9JkgXPY71OqABqM+Szsq5+Ng7C0xtwrK80ZFqmdwK02uSEm8Ag",
+	"6OBrxN2q2p1Nt2anZyo1c0FmLNkBWd0WBUU0ncuJFvnhGkYSHx9wSpCtEMmYhM5dtvqoqYxDQ9h9laBv",
+	"FIbtVYJCQW29wIo1MnvmUwpk/M6Iw2CHrAjZ3Gyezsp5UrH7TmI8EcR12J65Fr9b17canpFiuCWBFudv",
+	"b2EvDe4w8QN9wzrQlk5DExrQdmMKyn1fEHhBw3DA1YRNoQJ+Mxe/0Tq0w5on9UBQ2h0jRZYDINISyDb4",
+	"oeUZowLWyYcADUuVkbyhde3QaQoINbNsVIqtbN/Pl1g2N0gTw2dljoPMWGbMZ6WFhMPwmb2SHy9Aopo4",
+	"GM2zbmleu5sPEdhQTRb3l8liCVXseDX2vTWiuDbdkl3bIKjfCxVvVKjYKoBlkj32TQqnWuYQklXe/bsW",
+	"yd21oOm0bBUtz/ZRs2FmRRL0WyxtrGk+Sa/oMmdbIaDvvjM3+j3yrpipki6MriM4YVNxxQyTOQSuZU4A",
+	"fwGLuGFUMaNXTGbkf8ALjmPXV1LFsEgJvxrwWgyLNAGdIG0hgAZ6phQHUkbT+8MjXCRpj0NsB2JjCWc0",
+	"SspLV8FmU860HWdxPUvNndBg3E9YjxSbA7+mFh3C30nyr5skr1vLx7Z0IE0itjGTSAjQnq0L+uvdSJgV",
+	"uUngTWnKVr7owMIkoBElDolv5WqQwXMjRNBi058y30ubE5mmJenAbsFAlMIh3JoL6J3EYsnQfiASt9v0",
+	"tNUmR7n+1FJpfcNkwdGEtbU47ySZ9fV5zG3YBpgmcpHeXGMS2NjyFQvQaR1JYrPNMv+oabSohKKxNC1W",
+	"1YRx07Z8zvV8Ui8kTW/rE/dauUNilyHgiz5p6jlN1PZwMeDOj1/kU91aZl5qBFLj+U2SSPM+aAOrF2By",
+	"6vo2PxBNQdDRG9tPRTy3gjIeg8ESiLhn5vhuE0GVS1/JNIKD886DzFDiJv5sKMHbNX6IuKql/J+NN/ch",
+	"O7IU4VOzOYtLDLKwFmqLVf8eCvVJB1ijiDpdlND8DcR427WiwtBumzBpeuN40LKAKBsQBA4LpJacvVXE",
+	"h6KivvFwIFEbspFImPOkfSiJxhMtWOufoVvWcxZp5tM3uZmKyXTE9oA/EmrSd1rx2WGkSiJIaxoydc2w",
+	"xsKUNLFPfdqX/DriobgmEdSU9ZWYXUCLVZuJDDoHURNgFQnDpldiXgiIqbaBp71hVoa6QGNqICMmSVnM",
+	"TKfXtG1Lk4vCMlq5SBckQqVJwXZPG2Yjm/ibXFtj6Ir8piTohnwHKphzpl7JkaRjlZ2NFgdzW+p2VkTv",
+	"XGDDpFtE8FRGG6WrzCEiuEcke2O3muH5jXdatrkMgjV3171RfNL2yyOuTrC+m+CYX2hadT4Go7s1bw9s",
+	"tp67B7Hvd3/Pdv09S52+UgJ/Rx4fU4nODQtNPcnG4438FVhwc0xnMZPSw1ouQkxb2JEEolMVi2NZ0jey",
+	"wMrIEfFzl9knU3ppM3k1mpMo7WubTgQ+YbwD2FZ3xrJi92nx5YxQZh2LIQLCZC2bXrhtcmZEiylNLrM1",
+	"o9M5zcyF2UA9ogmD8ubOUjNlCvil5qmELjNWVxge8GbawDjta8wFkfNgkjVihj68xoboTGyLQ0eS0AHH",
+	"KU2TaZHYcFsTj4uvfSaJjxzdN93+9fvUabM34GOm0qecuG//zVxoSqgnhj+lE9rr7IikGwIcsDvirNXP",
+	"wciGglMiOZ3JiQCdVotevg1kM/ncaWPQ4jQZULI3TBKe4AwsAa1DLFqDb04H3DR5toEGsFmaTunnNHmP",
+	"zLnGbbQQoCnAzl9VbdDczttoubeJAK0bC1ibAzh7+iDZRh8/+nX7YZcfnP3vvd8m91/F+Y8s2dWaHyeM",
+	"JnHEkiI1P3Sk1ZSoGcJr/RYgN9w8Bf63gzcpvnxamALV+bFFmY0L/t368+lXt5ym/K5EPl1l8Nl9l12Y",
+	"lb7b84xba97uBCJB9RQxUkbUMVVN8JprqYNNZypioTfgfnZ/fSJZJvKgEIspYM/Kc4OLOXNlnP8J/Oby",
+	"/jtghkX99gakqyrC/g613E+YXNmEtV8rvfpYpANvyzricbdeTjPRekenS35AVz0D/Si9MX5lUYFi/m17",
+	"wI+KOFVW4SmLF8luod9qD/iA+1QpGky06CB9UDJpkNc9P5PgBdTy2CiKmfSIaQmXzGOGBnrUqPuOGvQZ",
+	"OPZmuDJsySWNzqvXB04bUKNweq0GiYHW6TIFEFI0ofC7DWQiAu206TNTugCfa6tNjriZRuuI1GScqvyK",
+	"mgLjo4wX2HZ5aukv9zv7h9CzbkpDplc64PY5XK1tCGO3BawjW3w6qnMMEFrq21AH356CT3JAbx2Cdo8n",
+	"ppEg9TGnhoQjPuC4O6LoJeNEjEY51RfKg6ergXidvtbDNYCGLF2n3hO7xuplkUwxJzVq2IPCMIZ0PMED",
+	"Rnr7ZCLmiYR0Y4A3+iAAN2ycE9b1z3a3yoV7e612TVrdhuUvPp5OusrM/EGyBD8JC/SH5dQItV8to77j",
+	"WC4HoYrhXA7JMrh610FbyzNCNBS1HMPpR5aSvApS/RsMpT3WHGlbWtlujmpUdB8QBJ5CtuqgTNpuzQ6C",
+	"9p9MWkJpCguDDDinSWKrUQCTUgIYfPo2VKUmL1N3hFsFZMBzZVJGxmnvTm6+nCXsKhJzSWaaTpBUHst8",
+	"A1i3Wws3leUkUqiscbFjbW379Ir62kB1t1Fe28yVldhevl83gtRhdi42c1RmgRXuXjofq/rFh2y+1+30",
+	"94oJ+92DdNnmOAv5d966IfeXhrxXPeR209nN2dcqiGzx+Xd1eJuO3uuMkLpVpVJS86H14Rswid13GllX",
+	"52FkGRZZkGCe8hgCWeQTaS6c6g84+HZN3xuRgLIXKYjmB49jdbaenaptov4zH+o1lQ47SKWQS8ZmkkRK",
+	"DnhGyG3M8DVLWF/reKZENRnS4BLLAqBXdr/zsDr1wp7tFvv2Lov1dXWFjUpsLBEjm8i8TVp0yuQ8rk2N",
+	"NLTHwnaby2whCJPfFYJflUJwCGXisvuYC+TXl/LjJnOc00sMATGoqanCL4Gmr3/BlR8zu+i8RO4/CsNb",
+	"UnHS63QH/Nq0G/KIoenczbCY0DC1JlotQ4o2OTL9xHodmEUO+MwW7tcLcOySTUp6XWmJsZcGjIDWAba8",
+	"JQUAH60wwq7nLDQMobBiQJNkAd0CyghSeZ74nbOEvd8AS1iJO4dZ2AGYbW8bdvAbhG960bW8Bdj+O3vd",
+	"jL0anT5jrDSjZzl7hyQuXcvMOnfIcY+QXuaWYU0Ctp0JL9h5koyM5k2wH7FwVKAw+nLZEuby3020HEiA",
+	"WF0PyuRqlId9epUZLB7YWEKoqOqk1JWsyYcnJWnmUgFyKRADbvIBWq4+k4Z/2jWCzKSpIx3GLB+Oe0ho",
+	"xg2L7jkTx4s+uGoLGQKrXrVVu6SVyR65JI3ux0nSsAstz9H4bSVXfJlEIV2Qa5Fcoqt4CjbNVRau3iax",
+	"dFlsHHK61yWMdS94EHZYd+SyzoLfK42WXs2LMbY576Y8m9A4JteMyEk000QPt/xFtoMsdbMmy192l22h",
+	"hd4Hz/Qw1+B3+9827X/UZNplJPqXEBVTxh9nEa9VFtHkjVvW5Zmusvp7EwrctHLPQadV0BRL2crLiG+x",
+	"tl/9Tp3naXtO7KNtKEH7F5pU9l9/avT3XZf+f/1pC706tWqDR1q62YNcgvrFcJGRuC01l45quSc0dv5O",
+	"mbZJmQr32O1KHfE7qb2qz7B2ePCjLLxN6yl6tRCFlTc1VfkLcHPtAa8I/p1FFb6CSrP+y2h75pu6ZGF1",
+	"39Y7LAvxMqppNHCMaxr6Buy/39MtNaXhmqmWKbtbuKI3iqUtsxmf6CVCOVFbmoez2HMLix6CigzVmrD8",
+	"gi3U1cRe6FDpp7VkRsaLaegUF64xOVKpERA9fChxDPhBB1hFlkzapOSgzFLsmn9X2Isr0wc0BUGbcIXR",
+	"92MSjA9dRmZjepHRaHuOW7bg/uogFslfK3X9OE5Pk3A0oZJk6sqSUPQhKtnpJViyZS5DWk102Un6cS2w",
+	"L1fzIy31SUaTYLK+ANCX8zjeUeytIvgGEVcsyRdNcfLCcxXapsbG2c/aZslCNToMr2dpCzbO4kLvVnKU",
+	"1oyG8msDbrnYKOIhhgpi6rrMVgRVRUXC2uTrSJmyaUb/Bd3XG3BIqMhVDeAh9j+bRONJHI0nys+ntH19",
+	"/uzpDpMBnWHtfDbg1yIBR6xGTaogGPY6obMZC6E+22De6ewFU5pcwl/M9AHHr3fd75uSjqD7XMQlSxTY",
+	"ovV8rTZ5kjftI4fDpIORvpyHkPmbi8DWeAi/DfgQahIQaPPCFYGD1Co+lgETgttuaZBM4TRDg4SXb+f6",
+	"YOSCK/rWy5qjC07Ovn0aKQTaSyHVOGFn3z7tD/gO8TVQiP7H75uThW+mc6kINJzRh76AngNolOcLElDJ",
+	"DuHtQQN605PZJKGSDRrmEBDSUPlCCVNUQAslMAKY8fH1WcJG0dvPoXogTCsVTVTaj8H87pMmjSVAOwoZ",
+	"oWY2zPL5DqaCModzjBuNmVIgW/CQhNE4UhIL12ISSzChCQ0U9E3QYpliEqutk6YvP4ti33bqU9fC7MOX",
+	"BhWi2G+1yVOqNByCwDbBG3AB94/GpOkHdMR8g+36w//1v/gtDyBm0GBKcXlNGMcjXyWMXXoD/niRRHEc",
+	"Ba02OdeAsx3e5AzSlpqPJxFnknnkz3RG9V8tNLAgtLVsNuDJnPeJ///+z//b//O//6//9t/9n//2n/7b",
+	"v/2n/8MsHr/9HNe2/JBnv/IJjfWoocA8nfaAn0NpCopNKlAmE4nsE//o+RP94otT/e+OD+Uonx8fnWJ/",
+	"FYSeSAbcgFokEDcGRn88YY4w9iBknQexkCzEihnoKfM/NzXJBtw8WpIE1sniD96Y3K8voxiAjJHScJ6T",
+	"SOkl27LCWoa1BTctCTTR8poKerBuoBUWEIS9jaTyyBhqP3IBI7Y84qdWIA0F219GwxjdGf6AN6GUZlpq",
+	"Cp7xMqcIVdD/pIUh27JPZlRK4uv7c4GtTXz0d9kPtsQK3LAZ+MvSTCe48/4bXMII4VBegEMziLoV0DRj",
+	"xXNrwrF6ZNDAaygHDY+Yi9zySFffeK1SpBct749qDBoJixncB6EvX4OEbBaLxecVPqE3jWKykistTOnb",
+	"p4yP1aTR73U64BmynzPfkAY8H5c5rCDqfBKpLOAcu866C15lACxbcFbtt35/rJNw9eoAfyA5MZLAYfNL",
+	"tOlEZcvJbJS1k8agqG3lgrLSaXpRTosojcOkyd4G8VxGVyxf/y61gXa65x2nVcuGAfAhVWxHT9Soe7r5",
+	"5bqOyDrr7dVZLw66hQWD/KO1bLzTcJe6nc4h6RkVnUJR3txCexVZBODYbhTuivGampuy0odakg2RI0hl",
+	"qQ+kKWb0zbwIyqD3l0kwfS5e/O3bRQUIcdTGza/2622ZBfR9AwKYSpZm+0X50JCxJflw6UGkc0uPaRYp",
+	"5qq/9DzSw4iPy4fu3YvVoRIhXeCnsTp0lbBaHpocCc5Wks5s1pTOssc+sv/m1jX+NII4+IsDb8fsgJz0",
+	"5drqPzNT/UtjmJfTcD6s+eHjVUEBlbTEOYK/WF13Pkzhttp5msbTKjGLApJ70SM0nk3okKlIP1bhJT3L",
+	"zfVB0qGs8w/W3Og3QB2SbTmJtCa6LQ+gu7E6rsAc7H4b6Ig1Ixf5rbtImfse/ALlNSDxuWEuVSeNa4uC",
+	"NrFPaMKKHUciSSY0mULBPC2nO4UYlxH1MWCTu5zb1BaowrubYNYHqShwi7u09au0ksAb34m0+HDbeOlP",
+	"ZeNn+Q1/MMLx2yohZoHsUJYVxGqJke6+g1c2zzh0R7Fp60jXKip7FQjVWrNCOlimMBTQ2agMM6omubLp",
+	"AIFq28Aq3D6Ht7eoNtzpTdTYaO/YqpvoPveBXVqfjvs/BRFmn9a8SwserJZFbfccYczoReMielHgAWxn",
+	"Zq15WC4KPS5Z6+2I56sPYOw7+v/B5GLbg1SFweM4PpETUypieogaCJrWc7r89SSK2YD7EyovpiJhPhbR",
+	"F3OVrrJPuEhbaUM1Q9N0GfsrE8ZDrdvA3tO9xGLs6Q1fMjbLGy01PMFSe7QEKGzXZoAE35uJTNcdODVs",
+	"ESSu+VJbUU/vJpikNZPTIsTkyOmwhL2BEsiAHHATtYRDQ+sia07FSfK969ANZj3rtrJDH9wIFg4qa+o7",
+	"iWbuNq6pPlzwz3CPRCNcj9k0VAOHtaGcCEDwzEKg9ERuJcZU36QEdX60JV9rpBhHV4wTCu04EncpcXTF",
+	"SMxowo0vLFJ60SxspRBKG+YZ215u7VBFDBoopcu0IHeetEbzAdfk2gNXxTWUhKaqeiNKiD6hTg9us60p",
+	"XQz4hF4xMmSME9wbuP/yZw+b09sw70VjDvXZwcDr4gpOmnXditK8DXBQGVfNhNFEn2abHKV1tTUIl1Az",
+	"wkBkumAhuZ6ImNnEdrmEnodu6V/w3kAdOHuzStvS29ZfnMhLYCtYsw3SZqXA/oX73Q56apw1oTGuj9cv",
+	"UoRK3GibQEMTvRDoEx8pIlUUx4QzFkoSyQFfXgRp+sd/OX5+fnF6fH78/PzkxXPfI7aR+V6HhHQhW/AK",
+	"KjMwzH63Q/yz758/vjg9PjvW73776uT0+Al0foQKRQsxT4wzOtdrXwMQapFir31DhUodGZo015AzVpsv",
+	"NUGCMnrFKRFL9rudglHzqtvu7oTt3s5+fZPmSml7wYPH+EqdHBbo5r/dRJZ3WE9F1klpuct6qm5Vl/2b",
+	"2QvBc52smfiWRsWs4Eyh6i2EATqb2F+znj1nPdWKX+e887DQ4R5B9GC/45mezRcQ2t7oH/QQHOZc36c4",
+	"OWacJTRe3nwRnhoEmcfCBHs0vMacR2/m7OKSLSyoTcXOFTt7v+FswK3NsIDcVixJg3Zzhly8iQxu4pYU",
+	"3wUPXtaopJfqSIZ6F/kCCgoQO6GlIEvbPrCW3NleJFgJJYdLDgQTnsudSffyrT2VfGGMjEWlfAY5Ucpt",
+	"DuvwB5In1XcdWGZWjUzSHPkyn6y38iXG9nG701EVTMgcMvcy7cVRiY6RMaAupMQlQ8t8uUEUs0ChW8lE",
+	"JGpHC2UhgbdSJUBfHS09z6VWa2Q05tCL01S1TaBIq5aFZSBmWbm8LMpsmIhrSPWeMS6Jv3stv4AJ/vTz",
+	"T//wUXrXog6XilEtwg34RMShLTGB45BLtmiTJ0aEiaMRA4+wFsomAgKfbKq5KRB7OOBaXlTUrf1ma+3q",
+	"0VB30OKUEBx635zDr5jcDHVrVdoAJ1uEUaiwy3mIVANjXKBZDXyP4Gv6R+Z2wxr65BGjCUv8lo2F2SuT",
+	"kNCAfK5HaGwa3Z6GjweLb9jCyBo3NT2r+EKyQPBQNvp79zqd2vfT2YFjc162Md/Q1MrezqKEyWUe1s04",
+	"LhwAUrbwq4PRi6++//v353+Onn337OCHJ4/i51993/3+/Ifoee/ZfhvkhHb3/r39Tnd/v9Npd0Z79GGw",
+	"JfZkwLCaWMFyf3lhzXgfnurrUIhwrkH6HFx8LPgojgL1mzEEs2CeRGoBV/ZoFn3DFpoSNPo/vvYaGLBj",
+	"P+sr6pB2uDmWuihDAyxdP0dSjnQdGy7X87ia5sxODG+YNpYienYWprHHkWGDHpL0ibgmU8oXhjeCWl8Y",
+	"rk2epb2kTQitUFgOCGJdlyjcV0y9wtVvszu/vNBU9cLCpaeJgKJx+sVB/ouLLBO/uy27rx53/VVXNLZO",
+	"20/JA/vK7fDtYOUTpkWGZGHxEmu3VwscT1gQ0wT6o42iGD0kUNs4V9Yk32TdWhsjmXaSH3AxsswXJZhU",
+	"dPdfvjr3wYw0XCiNn+eThDEiFZvJ/oAPeLdN/Jcvzs6JXa3vNtSL2WeSoCFM6zha4Pk7GtHOvj7a6R3c",
+	"I80Je9tqD3ivbeaCuOp4QXz9qI/Twkpw/It5EvvQdHbCaIgN+lnIwkMMdSeEvDp9qjdnRCsI3Ecup8Ua",
+	"P+N4fqtNXmDNDuj/BCXYGEdTHYwExico3KHlss+0uAXtEna1rHUI8eV7O/rwqYqGMXYugvg1SmYJMwt4",
+	"dfoUBjNS03AeXDLVHvC9IuB235kdRuH7XduSwO+7kmEwYYFpO6ih46V7ttC0HWtsMkBT8mg0sv0DpCK+",
+	"+eUCapsdkmhqg/VhHEDL+cyInVFigOwIZiGhQ3HFyEGHTNmYzqK3LJZpSC/lCxgnZIHQQicGJZ+DBQ8M",
+	"xAlG8NN810i3Inef/JjC4bXfHnCw9WB0oJEcm8b6Jvukd0CePTLo75Eu+eoRxOrHsd2aR14++dIb8FlM",
+	"I46JBaiUTKeCEzoPIwFfXP1/7F1rc9u4Ff0rHE1n1u4oMiVbji2Pp+NJdrdp0+zGTTZtl14LIiGJExJg",
+	"CMiOmsl/7+DeCxCUqIezipNt/C2xSJDE4z6Ac85NEy5RT2l/YNeTI5GY3o4EIAvNN8CCQtGjmQZsPmz/",
+	"ZZm8fQT6x0D3C4PhLxfPnz29ePXspxfX319e/nQ5jEQlQ44TXJYLgwIEQlzOsKktZxnWiPCC50jAq5l+",
+	"eTeTmlk9usbKFPAcqKdRL5JBpRxtpYxGE4HbrUSwlGN8zppY+zUM3RcNtv3ObA1aMA0OCjEBFlfGaUMo",
+	"SdmkZHkHf9hyR2zKev3j1qB1Oj45TsKT7snJUfw4Oe6fst6YMxbG/T5Lwm6fHY7GR+PuqDcKRye9Xpx0",
+	"+8lx3O2PwnEYsvDEtJX+l7cGRyc90Ey4SzKAXXwnBMpnzA7cWm0NWrPiOuz+7enJv/7+8vCX0//0/v34",
+	"Tf/V0eXhz70X3X9U187KrDVoTbUu1ODgIJ4y3aGHd2KZk4nV4rre/zgmB2uf8Rf+vjivsg+EiZqePoeO",
+	"tv+fnB++fRe+7CWnuzqmhg97lRrTvi5oeWPdakEFRsG7tYOZ0GkGQOf/Uz7mhveC7vvmMpsK4qJZqavi",
+	"FV5A+JoiwFo86AcK2yUt8ta2PQCfoTRDVlwbCwHZaMNELhS2JPJWYO2lIUZcQOzR01k+EizNMAwby9JG",
+	"ENBOUUqzevBIlbyNSb++QzbUYpUmW6xjtU6cSW9sn+xK7HSld1hzruPM3UoPMuWImH/cC+snN3fCcX8e",
+	"B9NumQGfKfN0zpK5mWD+QH4ma9yBh6ywyZPz5Mdp964O5L49x+T8ZX5602q3btME+Be9k3CXLmNThoud",
+	"84BoajSbP/JNRvOuYSjeWZMdWpecQWL+ex6wCln9pMrzMP/F1JgOA/BNTDrqpcQDSthsgh0JlxNS6qeh",
+	"WCVsGCSBFCbuwFtssth0YSQgzbF5JIA4wGZ+p2xuCBgQhpm2FLwpPwRIhM0fKVVE5AkkihaCQxdA7uNX",
+	"dqJTDWUr5g1WJFdWj8XmPO1giBZ1CO6nnma1q6MoRJMMA+Low83XeaqALA9iqdiM97cqZ/P/Bj1zraW8",
+	"zkxEArfi33CjjI0yPuwELyQN65zr5cytEzzB+QUgq0i46oTkLS1kPqUR6wTP0AVPuKYRBWsFA4JuKRIm",
+	"8DyjX53tr7T1DnthQEMl7ZaImAQmtW0HTBU81pF4ywu9H4ylSXNVwNRcxNNSCjlT2Xwpj++4WMBMTVlp",
+	"KwCl3yFwSBIB8HJO2L0KC2rVGCs1HTwvE2dIbb9NFa+vDSpWKQS3VZVQS0AkiFVzAgR68SGIGrMQuqV4",
+	"hxB4kQC+fidABGKDjbDww8UWIEzKWdJYN4rGnT+EPPcQ8lgQx0P0sSH6aAdI73Cby195OHLPGecXgy5Y",
+	"t7BF3qggPFlVnQ8sd5oo2msuSglTGXespeKQwqnKWXTDcB8ETczVgM8OmHoLJdQB0AI1ZKkVSBFZpY2D",
+	"+FLFtXG2HtjaPT4SVXZobkrSksdalvM2ATRcUyC25J4ja0BzZn0NgkyTVBUZm8NJhLkyJcEVgjsP3w2D",
+	"vZgp/igViguV6vSGZ/Mz0N4wP2K5P3i+FBw/nkALFqBOeurmjbCkiKdaC6hSVVXRG1KFBoJYwg1MOQkN",
+	"Hy/ewa5B9EQkipLHPOEi5gPzYguyG/YViiKbW4fo+g8lc1dosb+GGbIBS/pE5jl7ZNVjEtsDqsKLdJHF",
+	"53zQrw44OJKj1pX5pcgAUUV4tib4aJqoGnY01TxX20o3tFs5e/8M77Bsf/tfh7NjZcnmAJrSc4C0jmWZ",
+	"t5a5/xck72HPbpanUbuSBQoEAt1Kma2UAGFZukbso1EBAD6iAOkcc9tvv/4WRe/D8FEUve/+cPXnP22j",
+	"rvDKTjw3Z5vqXG4trLGsUvFpohow6ZzqQ7BXn6pWUqW/cxWI/iYRiN1JKjTiN7H/bACi7GJjN0yzcnE/",
+	"JhG1IAMvUgcItKEgbqY0Amh1qmH0vheTVHAOwECatNfULxfmxuB5miQ8A1zrGhSrJVsuFZS52lEUoni5",
+	"DdwU+ujb4Gb/kAo0rD4sAK2z58sPPtCQrN//pa1XcpFnK/0wuNJl172HFx2FR/udxp1ZBWZgN0vlDzT7",
+	"dzb3N8qU40B8GzMfdvMWpmzDGtiC77JBJqrOprWj+6l8WufersBNx9Om3TxiSAIkhmeJqtdKogMau+xQ",
+	"Fm3Kg5FMMNZQBG5BfWOoytMJLgQtV/T7QZxxVpqIGDAO8Jx2MPzwcWh/GeJKGXYisXA2Y5+8rDB32Amc",
+	"AQa7oaas5AQViIRD+hBgYEHVGAaCltgw2HPstv2mMPRn03nOpHzi2X/Tcm/dzR9hX9yHwMM9mrwNpu74",
+	"azF1IPepZfn1CxN/UwfUaMGCfL7eMM8aORFFBjqeq+zdwNpEZCbPdDDioIQL1s2dIyMb4NONFZXg3JWx",
+	"munfa6q+RMDzYAn/cMHfg0X8OiE7XK83h3flLrQ/tJDSVGMzAOx3VZxLoGCAKCcynuVAaSe4Mmo6uFOL",
+	"AzhtppdcbOx5esOFVeRyho5lARdJIVOhFexumRnChab13Kli6L9yllERkAYQkhS6ZLFWqOUN7+bd+1TG",
+	"qulORPrmTLAJhw8DVWvOEitzfRbkTGleAo/MlgOzKz3JU9HQ6j89Wl5FC8HShESsU8Css3w55wW8xok6",
+	"stz6U9i/8mqZFWV6wzRHIXjs3WI2ytLYisgrr9lLKfOmVt9MpRlUkMqnPW3jr1B4opQZJ3A2S4in6bVJ",
+	"1UaaegILjOLZDvyDJymeOEM/0/Gz46X4bbpqBsu+3hZb19LrBuQCS1tg2f9mV52safO1uUScdzvUCWi4",
+	"M34r5G3GkwkAyoM9r3PUftt8XXrDS+7+Bm9ITBwqve1NUMvJaJ7eeIydyYkTgaFKMSD+juI4FYIhmLAC",
+	"tO88iZv9SMDuPRwlq7mIPSUXHU+B3QGTFWmqLMt8bhFGJ/SuxFZdftMXUqdjWrgwOhAktT2Wbk1JckQ7",
+	"19Rs7e6mflhWofQzXEt39VqsKw2tnPRSZKng/oiXXHEBfrhpN7k6u7JEiBWHSV6TaLCX29uiokRDEQn/",
+	"G1Hbs6FleMMaV6daLARgMG9fytlkGlQ0En9I7AHfx6uP/wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -21,6 +21,21 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AttachmentProcessedEventType.
+const (
+	AttachmentProcessedEventTypeAttachmentProcessed AttachmentProcessedEventType = "attachment.processed"
+)
+
+// Valid indicates whether the value is a known member of the AttachmentProcessedEventType enum.
+func (e AttachmentProcessedEventType) Valid() bool {
+	switch e {
+	case AttachmentProcessedEventTypeAttachmentProcessed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAUTHENTICATIONERROR ErrorCode = "AUTHENTICATION_ERROR"
@@ -344,8 +359,18 @@ type Attachment struct {
 	// Example: 48213
 	Size int64 `json:"size"`
 
+	// ThumbnailHeight The thumbnail's height in pixels, once made; the long side is at most 320 pixels and the aspect is the image's.
+	//
+	// Example: 180
+	ThumbnailHeight *int `json:"thumbnail_height,omitempty"`
+
 	// ThumbnailUrl Signed URL of the image's thumbnail (at most 320 pixels on the long side) once made; null before and for other files.
 	ThumbnailUrl *string `json:"thumbnail_url,omitempty"`
+
+	// ThumbnailWidth The thumbnail's width in pixels, once made (absent before, and for files that are not images or images too large to decode).
+	//
+	// Example: 320
+	ThumbnailWidth *int `json:"thumbnail_width,omitempty"`
 
 	// UploadId An upload id, `up_` followed by random characters.
 	//
@@ -362,6 +387,64 @@ type Attachment struct {
 	// Example: 1280
 	Width *int `json:"width"`
 }
+
+// AttachmentProcessedEvent An image attached to the message (`message_id`, `seq`) got its
+// thumbnail: `attachment` is the attachment as the message now carries
+// it, with `thumbnail_width` and `thumbnail_height` (both absent when no
+// thumbnail could be made: an image too large to decode within the
+// server's memory bound, or unreadable past its header). Live events
+// also carry the signed `url` and `thumbnail_url`; replayed from the log
+// they do not (read the message again for fresh URLs). An image
+// processed before it was attached has no such event: its message
+// carries the thumbnail from the start.
+type AttachmentProcessedEvent struct {
+	// Attachment A file a message carries, as it was when attached. `url` is a signed
+	// download link that works without headers (an `<img src>`) for an hour
+	// from the answer or event that carried it; it is absent from events
+	// replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
+	// resumes): read the message again for a fresh one.
+	Attachment Attachment `json:"attachment"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: attachment.processed
+	Type AttachmentProcessedEventType `json:"type"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+}
+
+// AttachmentProcessedEventType The event type.
+//
+// Example: attachment.processed
+type AttachmentProcessedEventType string
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
@@ -400,6 +483,15 @@ type CreateTenantRequest struct {
 	//
 	// Example: 100
 	RateLimitRps *int `json:"rate_limit_rps,omitempty"`
+
+	// UploadLimits The tenant's limits on uploads; a limit left out takes the service's
+	// default (25 MB a file, 1 GB in all, images, PDF, plain text and common
+	// audio and video types). `POST /uploads` refuses a file over
+	// `max_file_bytes` or of a type outside `allowed_types` with 400
+	// `VALIDATION_ERROR` (`field` `size` or `content_type`), and one that
+	// would take the tenant's uploads over `quota_bytes` with 409 `CONFLICT`
+	// (`field` `size`).
+	UploadLimits *UploadLimitsRequest `json:"upload_limits,omitempty"`
 }
 
 // CreateTokenRequest Options of a new user token.
@@ -1898,6 +1990,9 @@ type Tenant struct {
 	//
 	// Example: tn_8f3a2b1c9d0e4f5a6b7c
 	TenantId TenantId `json:"tenant_id"`
+
+	// UploadLimits A tenant's limits on uploads, the defaults included.
+	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
 // TenantId A tenant id, `tn_` followed by random characters.
@@ -1943,6 +2038,9 @@ type TenantWithKey struct {
 	//
 	// Example: tn_8f3a2b1c9d0e4f5a6b7c
 	TenantId TenantId `json:"tenant_id"`
+
+	// UploadLimits A tenant's limits on uploads, the defaults included.
+	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
 // TenantWithKeyResponse Envelope of TenantWithKey.
@@ -2093,6 +2191,14 @@ type UnsubscribedResponse struct {
 
 // UpdateMessageRequest Changes to a message; absent fields are left as they are.
 type UpdateMessageRequest struct {
+	// Attachments The message's files from now on (at most 10), replacing its list:
+	// the sender's completed uploads for this room, as on send; an empty
+	// list removes them all.
+	//
+	//
+	// Example: ["up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M"]
+	Attachments *[]UploadId `json:"attachments,omitempty"`
+
 	// Content The new text; no control characters but tab, line feed and carriage return.
 	//
 	// Example: Hello, team! (edited)
@@ -2190,6 +2296,48 @@ type UploadStatus string
 //
 // Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
 type UploadId = string
+
+// UploadLimits A tenant's limits on uploads, the defaults included.
+type UploadLimits struct {
+	// AllowedTypes The MIME types accepted.
+	//
+	// Example: ["image/png","image/jpeg","image/gif","image/webp","application/pdf","text/plain"]
+	AllowedTypes []string `json:"allowed_types"`
+
+	// MaxFileBytes The largest file accepted, in bytes.
+	//
+	// Example: 26214400
+	MaxFileBytes int64 `json:"max_file_bytes"`
+
+	// QuotaBytes The bytes all of the tenant's uploads may take together.
+	//
+	// Example: 1073741824
+	QuotaBytes int64 `json:"quota_bytes"`
+}
+
+// UploadLimitsRequest The tenant's limits on uploads; a limit left out takes the service's
+// default (25 MB a file, 1 GB in all, images, PDF, plain text and common
+// audio and video types). `POST /uploads` refuses a file over
+// `max_file_bytes` or of a type outside `allowed_types` with 400
+// `VALIDATION_ERROR` (`field` `size` or `content_type`), and one that
+// would take the tenant's uploads over `quota_bytes` with 409 `CONFLICT`
+// (`field` `size`).
+type UploadLimitsRequest struct {
+	// AllowedTypes The MIME types accepted (lower case, without parameters).
+	//
+	// Example: ["image/png","image/jpeg","application/pdf"]
+	AllowedTypes *[]string `json:"allowed_types,omitempty"`
+
+	// MaxFileBytes The largest file accepted, in bytes (at most 5 GiB).
+	//
+	// Example: 10485760
+	MaxFileBytes *int64 `json:"max_file_bytes,omitempty"`
+
+	// QuotaBytes The bytes all of the tenant's uploads may take together, completed or not.
+	//
+	// Example: 5368709120
+	QuotaBytes *int64 `json:"quota_bytes,omitempty"`
+}
 
 // UploadResponse Envelope of Upload.
 type UploadResponse struct {
@@ -2860,6 +3008,32 @@ func (t *RoomEvent) MergeThreadUpdatedEvent(v ThreadUpdatedEvent) error {
 	return err
 }
 
+// AsAttachmentProcessedEvent returns the union data inside the RoomEvent as a AttachmentProcessedEvent
+func (t RoomEvent) AsAttachmentProcessedEvent() (AttachmentProcessedEvent, error) {
+	var body AttachmentProcessedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAttachmentProcessedEvent overwrites any union data inside the RoomEvent as the provided AttachmentProcessedEvent
+func (t *RoomEvent) FromAttachmentProcessedEvent(v AttachmentProcessedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAttachmentProcessedEvent performs a merge with any union data inside the RoomEvent, using the provided AttachmentProcessedEvent
+func (t *RoomEvent) MergeAttachmentProcessedEvent(v AttachmentProcessedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -2874,6 +3048,8 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return nil, err
 	}
 	switch discriminator {
+	case "attachment.processed":
+		return t.AsAttachmentProcessedEvent()
 	case "member.joined":
 		return t.AsMemberJoinedEvent()
 	case "member.left":
@@ -3367,6 +3543,16 @@ type ClientInterface interface {
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
 	// A deleted message is refused with 409 (`field: message_id`).
 	//
+	// `attachments` replaces the message's list of files, by the rules of a
+	// send: the sender's completed uploads for this room, each attached to
+	// one message only (those already on this message may stay). An upload
+	// that is not the sender's (or is another tenant's) is 404; one made for
+	// another room, not yet complete or attached to another message is 409
+	// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+	// upload taken off the message is unattached again: it may be attached
+	// anew, and is deleted with the uploads never attached once 24 hours
+	// old. An empty list removes every attachment.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
@@ -3376,6 +3562,16 @@ type ClientInterface interface {
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
 	// A deleted message is refused with 409 (`field: message_id`).
+	//
+	// `attachments` replaces the message's list of files, by the rules of a
+	// send: the sender's completed uploads for this room, each attached to
+	// one message only (those already on this message may stay). An upload
+	// that is not the sender's (or is another tenant's) is 404; one made for
+	// another room, not yet complete or attached to another message is 409
+	// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+	// upload taken off the message is unattached again: it may be attached
+	// anew, and is deleted with the uploads never attached once 24 hours
+	// old. An empty list removes every attachment.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3653,8 +3849,12 @@ type ClientInterface interface {
 	// `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 	// `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
 	// complete upload answers it again. Images get their width and height
-	// here; their thumbnail follows asynchronously (`attachment.processed`
-	// in the room's log once the upload is attached).
+	// here; their thumbnail (at most 320 pixels on the long side, aspect
+	// kept) follows asynchronously with `attachment.processed`: to the
+	// room, as an event of its log, when the upload is attached to a
+	// message by then; otherwise to the uploader's connections only, and
+	// the message it is attached to later carries `thumbnail_url` from the
+	// start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 	//
 	// Corresponds with POST /uploads/{upload_id}/complete (the `CompleteUpload` operationId).
 	CompleteUpload(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4438,6 +4638,16 @@ func (c *Client) DeleteMessage(ctx context.Context, roomId RoomIdPath, messageId
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
 // A deleted message is refused with 409 (`field: message_id`).
 //
+// `attachments` replaces the message's list of files, by the rules of a
+// send: the sender's completed uploads for this room, each attached to
+// one message only (those already on this message may stay). An upload
+// that is not the sender's (or is another tenant's) is 404; one made for
+// another room, not yet complete or attached to another message is 409
+// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+// upload taken off the message is unattached again: it may be attached
+// anew, and is deleted with the uploads never attached once 24 hours
+// old. An empty list removes every attachment.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
@@ -4457,6 +4667,16 @@ func (c *Client) UpdateMessageWithBody(ctx context.Context, roomId RoomIdPath, m
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
 // A deleted message is refused with 409 (`field: message_id`).
+//
+// `attachments` replaces the message's list of files, by the rules of a
+// send: the sender's completed uploads for this room, each attached to
+// one message only (those already on this message may stay). An upload
+// that is not the sender's (or is another tenant's) is 404; one made for
+// another room, not yet complete or attached to another message is 409
+// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+// upload taken off the message is unattached again: it may be attached
+// anew, and is deleted with the uploads never attached once 24 hours
+// old. An empty list removes every attachment.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4934,8 +5154,12 @@ func (c *Client) GetUpload(ctx context.Context, uploadId UploadIdPath, reqEditor
 // `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 // `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
 // complete upload answers it again. Images get their width and height
-// here; their thumbnail follows asynchronously (`attachment.processed`
-// in the room's log once the upload is attached).
+// here; their thumbnail (at most 320 pixels on the long side, aspect
+// kept) follows asynchronously with `attachment.processed`: to the
+// room, as an event of its log, when the upload is attached to a
+// message by then; otherwise to the uploader's connections only, and
+// the message it is attached to later carries `thumbnail_url` from the
+// start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 //
 // Corresponds with POST /uploads/{upload_id}/complete (the `CompleteUpload` operationId).
 func (c *Client) CompleteUpload(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7900,6 +8124,16 @@ type ClientWithResponsesInterface interface {
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
 	// A deleted message is refused with 409 (`field: message_id`).
 	//
+	// `attachments` replaces the message's list of files, by the rules of a
+	// send: the sender's completed uploads for this room, each attached to
+	// one message only (those already on this message may stay). An upload
+	// that is not the sender's (or is another tenant's) is 404; one made for
+	// another room, not yet complete or attached to another message is 409
+	// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+	// upload taken off the message is unattached again: it may be attached
+	// anew, and is deleted with the uploads never attached once 24 hours
+	// old. An empty list removes every attachment.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
@@ -7909,6 +8143,16 @@ type ClientWithResponsesInterface interface {
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
 	// A deleted message is refused with 409 (`field: message_id`).
+	//
+	// `attachments` replaces the message's list of files, by the rules of a
+	// send: the sender's completed uploads for this room, each attached to
+	// one message only (those already on this message may stay). An upload
+	// that is not the sender's (or is another tenant's) is 404; one made for
+	// another room, not yet complete or attached to another message is 409
+	// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+	// upload taken off the message is unattached again: it may be attached
+	// anew, and is deleted with the uploads never attached once 24 hours
+	// old. An empty list removes every attachment.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8212,8 +8456,12 @@ type ClientWithResponsesInterface interface {
 	// `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 	// `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
 	// complete upload answers it again. Images get their width and height
-	// here; their thumbnail follows asynchronously (`attachment.processed`
-	// in the room's log once the upload is attached).
+	// here; their thumbnail (at most 320 pixels on the long side, aspect
+	// kept) follows asynchronously with `attachment.processed`: to the
+	// room, as an event of its log, when the upload is attached to a
+	// message by then; otherwise to the uploader's connections only, and
+	// the message it is attached to later carries `thumbnail_url` from the
+	// start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -13112,6 +13360,16 @@ func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, roo
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
 // A deleted message is refused with 409 (`field: message_id`).
 //
+// `attachments` replaces the message's list of files, by the rules of a
+// send: the sender's completed uploads for this room, each attached to
+// one message only (those already on this message may stay). An upload
+// that is not the sender's (or is another tenant's) is 404; one made for
+// another room, not yet complete or attached to another message is 409
+// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+// upload taken off the message is unattached again: it may be attached
+// anew, and is deleted with the uploads never attached once 24 hours
+// old. An empty list removes every attachment.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
@@ -13127,6 +13385,16 @@ func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Cont
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
 // A deleted message is refused with 409 (`field: message_id`).
+//
+// `attachments` replaces the message's list of files, by the rules of a
+// send: the sender's completed uploads for this room, each attached to
+// one message only (those already on this message may stay). An upload
+// that is not the sender's (or is another tenant's) is 404; one made for
+// another room, not yet complete or attached to another message is 409
+// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+// upload taken off the message is unattached again: it may be attached
+// anew, and is deleted with the uploads never attached once 24 hours
+// old. An empty list removes every attachment.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13550,8 +13818,12 @@ func (c *ClientWithResponses) GetUploadWithResponse(ctx context.Context, uploadI
 // `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 // `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
 // complete upload answers it again. Images get their width and height
-// here; their thumbnail follows asynchronously (`attachment.processed`
-// in the room's log once the upload is attached).
+// here; their thumbnail (at most 320 pixels on the long side, aspect
+// kept) follows asynchronously with `attachment.processed`: to the
+// room, as an event of its log, when the upload is attached to a
+// message by then; otherwise to the uploader's connections only, and
+// the message it is attached to later carries `thumbnail_url` from the
+// start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -5,6 +5,8 @@ from .ack_response import AckResponse
 from .ack_result import AckResult
 from .add_member_request import AddMemberRequest
 from .attachment import Attachment
+from .attachment_processed_event import AttachmentProcessedEvent
+from .attachment_processed_event_type import AttachmentProcessedEventType
 from .create_room_request import CreateRoomRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
@@ -107,6 +109,8 @@ from .unsubscribed_response import UnsubscribedResponse
 from .update_message_request import UpdateMessageRequest
 from .update_room_request import UpdateRoomRequest
 from .upload import Upload
+from .upload_limits import UploadLimits
+from .upload_limits_request import UploadLimitsRequest
 from .upload_response import UploadResponse
 from .upload_status import UploadStatus
 from .upload_ticket import UploadTicket
@@ -125,6 +129,8 @@ __all__ = (
     "AckResult",
     "AddMemberRequest",
     "Attachment",
+    "AttachmentProcessedEvent",
+    "AttachmentProcessedEventType",
     "CreateRoomRequest",
     "CreateTenantRequest",
     "CreateTokenRequest",
@@ -227,6 +233,8 @@ __all__ = (
     "UpdateMessageRequest",
     "UpdateRoomRequest",
     "Upload",
+    "UploadLimits",
+    "UploadLimitsRequest",
     "UploadResponse",
     "UploadStatus",
     "UploadTicket",
