@@ -143,7 +143,7 @@ func TestProcess(t *testing.T) {
 		cfg       files.Config
 		ctype     string
 		data      []byte
-		replaced  []byte // the object's bytes changed after completion
+		replaced  []byte // the object's bytes changed after completion (empty: deleted)
 		wantW     int    // 0: no thumbnail
 		wantH     int
 		wantThumb string
@@ -156,6 +156,7 @@ func TestProcess(t *testing.T) {
 		{"one pixel high", files.Config{}, "image/png", encoded(t, "png", 2000, 1, false), nil, 320, 1, "jpeg"},
 		{"over the memory bound", files.Config{MaxDecodeBytes: 1 << 20}, "image/png", encoded(t, "png", 1000, 1000, false), nil, 0, 0, ""},
 		{"bomb put after completion", files.Config{}, "image/png", encoded(t, "png", 10, 10, false), pngClaiming(40000, 40000), 0, 0, ""},
+		{"bytes gone after completion", files.Config{}, "image/png", encoded(t, "png", 10, 10, false), []byte{}, 0, 0, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,7 +164,11 @@ func TestProcess(t *testing.T) {
 			svc := files.New(f.st, f.backend, tc.cfg)
 			up := f.complete(t, svc, tc.ctype, tc.data)
 			key := store.UploadKey(f.tenant, up.ID)
-			if tc.replaced != nil {
+			if tc.replaced != nil && len(tc.replaced) == 0 {
+				if err := f.backend.Delete(ctx, key); err != nil {
+					t.Fatal(err)
+				}
+			} else if tc.replaced != nil {
 				if err := f.backend.Put(ctx, key, bytes.NewReader(tc.replaced), int64(len(tc.replaced)), tc.ctype); err != nil {
 					t.Fatal(err)
 				}
