@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/chatapi/chatapi/tools/loadgen/sendbaseline"
 )
 
 // seed sends k messages to room as user from a few concurrent senders.
@@ -97,12 +99,37 @@ func seedRich(ctx context.Context, tn tenant, room string, k int) error {
 	return <-errs
 }
 
+// vacuumAfterSeed runs VACUUM ANALYZE on a PostgreSQL server's database (nothing
+// for none or for SQLite) after the seeding, as autovacuum would a minute
+// later: right after thousands of updates of the same rows (each reaction
+// rewrites its message's counts, each reply its parent) every index scan
+// still walks their dead versions, and the pages read would measure the
+// seeding's aftermath rather than a history at rest.
+func vacuumAfterSeed(ctx context.Context, dbURL string) error {
+	if dbURL == "" {
+		return nil
+	}
+	db, postgres, err := sendbaseline.Open(ctx, dbURL)
+	if err != nil {
+		return fmt.Errorf("vacuum: %w", err)
+	}
+	defer db.Close()
+	if !postgres {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
+		return fmt.Errorf("vacuum: VACUUM ANALYZE: %w", err)
+	}
+	return nil
+}
+
 // runHistory seeds a room with K messages, then one reader pages through
 // them, 100 at a time with after_seq, pass after pass for -d. Every page is
 // checked: a 200 holding the messages after after_seq, each seq the next
 // one, 100 of them but on the last page. With -rich every message has
 // reactions and a reply (seedRich), and a pass ends after the K messages,
-// before the replies.
+// before the replies. With -database-url a PostgreSQL database is vacuumed
+// after the seeding (vacuumAfterSeed).
 func runHistory(ctx context.Context, o options) (outcome, error) {
 	a := newAPI(o.base, 32)
 	defer a.close()
@@ -125,6 +152,9 @@ func runHistory(ctx context.Context, o options) (outcome, error) {
 		if err := seedRich(ctx, tn, room, o.messages); err != nil {
 			return outcome{}, fmt.Errorf("seed reactions and replies: %w", err)
 		}
+	}
+	if err := vacuumAfterSeed(ctx, o.dbURL); err != nil {
+		return outcome{}, err
 	}
 	r := historyReader{tn: tn, user: "reader", room: room}
 	var lat latencies

@@ -134,7 +134,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.BoolVar(&o.rich, "rich", false, "history: each message gets 5 reaction types (one the reader's) and a reply, sent after all of them, so every page holds 100 messages with reactions and a thread summary (issue 14)")
 	fs.StringVar(&o.confirm, "confirm", "none", "fanout: what each receiver confirms every 200 ms: none, delivered (received) or ack (read)")
 	fs.BoolVar(&o.resume, "resume", false, "sync: resume from a cursor taken before the K messages, over WebSocket and over REST")
-	fs.StringVar(&o.dbURL, "database-url", "", "baseline: the server's database (SQLite path or postgres:// URL)")
+	fs.StringVar(&o.dbURL, "database-url", "", "baseline: the server's database (SQLite path or postgres:// URL); history: a PostgreSQL one is vacuumed after the seeding")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
