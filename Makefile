@@ -66,14 +66,15 @@ lint:
 	bash tools/lint.sh
 
 ## venv: the Python tools (openapi-python-client, the example client's
-## httpx and websockets, schemathesis) in a virtualenv under dist/, exactly
+## httpx and websockets, schemathesis, moto's S3-compatible server for the
+## storage tests) in a virtualenv under dist/, exactly
 ## as the requirements.txt files pin them: every transitive dependency, its
 ## hashes checked, wheels only (building an sdist would fetch unpinned build
 ## tools). Each requirements.txt is compiled from the requirements.in beside it.
-$(VENV)/.installed: tools/sdk/python/requirements.txt tools/schemathesis/requirements.txt
+$(VENV)/.installed: tools/sdk/python/requirements.txt tools/schemathesis/requirements.txt tools/moto/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: \
-		-r tools/sdk/python/requirements.txt -r tools/schemathesis/requirements.txt
+		-r tools/sdk/python/requirements.txt -r tools/schemathesis/requirements.txt -r tools/moto/requirements.txt
 	touch $@
 
 venv: $(VENV)/.installed

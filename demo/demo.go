@@ -138,9 +138,12 @@ func (b *Backend) join(ctx context.Context, user string) (Session, error) {
 	if err := b.ensureRooms(ctx); err != nil {
 		return Session{}, err
 	}
+	// Every visitor is an admin of the demo rooms, so that each can try
+	// what only admins may do in a group (pin a message).
+	admin := chatclient.RoleAdmin
 	for _, name := range Rooms {
 		id := b.rooms[name]
-		r, err := b.api.AddMemberWithResponse(ctx, id, nil, chatclient.AddMemberRequest{UserId: user}, b.as(hostUser))
+		r, err := b.api.AddMemberWithResponse(ctx, id, nil, chatclient.AddMemberRequest{UserId: user, Role: &admin}, b.as(hostUser))
 		if err != nil {
 			return Session{}, err
 		}

@@ -105,7 +105,8 @@ func TestDemoServed(t *testing.T) {
 // TestDemoInBrowser runs tools/browser/demo.mjs (Playwright on headless
 // Chromium) against the binary with DEMO=true: two users in two browser
 // contexts, typing, a live message, read ticks, a reaction, a thread reply, an unread
-// count and a mention, and a catch-up after the second context was offline. Screenshots go to
+// count and a mention, a catch-up after the second context was offline, an
+// image attached by one and loaded by the other, a pin and a search. Screenshots go to
 // dist/demo/ (README's are copies of them in docs/demo/).
 func TestDemoInBrowser(t *testing.T) {
 	if testing.Short() {
@@ -136,11 +137,17 @@ func TestDemoInBrowser(t *testing.T) {
 		t.Skipf("browser test needs %s", strings.Join(missing, ", "))
 	}
 
-	p := startServer(t, filepath.Join(t.TempDir(), "chatapi.db"), "DEMO=true")
+	// The image the test attaches is kept in a temporary directory, not
+	// the default ./data/files under the package's source.
+	p := startServer(t, filepath.Join(t.TempDir(), "chatapi.db"), "DEMO=true", "STORAGE_URL=file://"+t.TempDir())
 	shots := filepath.Join(root, "dist", "demo")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", filepath.Join(root, "tools", "browser", "demo.mjs"), p.base, shots)
+	// The page is opened at http://localhost:PORT, as a developer opens
+	// `make run`'s: the local storage's signed upload URLs name PUBLIC_URL,
+	// by default that origin, and the app PUTs its image there.
+	base := strings.Replace(p.base, "127.0.0.1", "localhost", 1)
+	cmd := exec.CommandContext(ctx, "node", filepath.Join(root, "tools", "browser", "demo.mjs"), base, shots)
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "demo: ok") {

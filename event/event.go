@@ -46,6 +46,10 @@ const (
 	ReactionRemoved Type = "reaction.removed"
 	PinAdded        Type = "pin.added"
 	PinRemoved      Type = "pin.removed"
+	// AttachmentProcessed is an image's thumbnail made (Frame): a room log
+	// event when the upload is attached to a message (EventSeq set), else
+	// for its uploader only (Recipients).
+	AttachmentProcessed Type = "attachment.processed"
 	// UserUpdated tells the users who share a room with UserID that their
 	// profile changed (Profile). Not a room event: not in any log.
 	UserUpdated Type = "user.updated"

@@ -19,6 +19,7 @@ import (
 	_ "image/jpeg" // … of JPEG
 	_ "image/png"  // … of PNG
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strings"
@@ -36,6 +37,8 @@ type Store interface {
 	GetUpload(ctx context.Context, tenantID, actor, uploadID string) (store.Upload, error)
 	CompleteUpload(ctx context.Context, tenantID, actor, uploadID string, width, height *int) (store.Upload, error)
 	DeleteUpload(ctx context.Context, tenantID, uploadID string) error
+	UnprocessedUploads(ctx context.Context, afterTenant, afterID string, limit int) ([]store.UploadToProcess, error)
+	MarkUploadProcessed(ctx context.Context, tenantID, uploadID string, thumb *store.Thumbnail) (store.Processed, error)
 }
 
 // Defaults of Config.
@@ -54,16 +57,28 @@ type Config struct {
 	// MaxPixels bounds an image's width × height, read from its header
 	// before anything is decoded: a decompression bomb is refused unread.
 	MaxPixels int64
+	// MaxDecodeBytes bounds the memory an image's decoding and scaling to
+	// a thumbnail may take, estimated from its header before decoding; an
+	// image over it gets no thumbnail.
+	MaxDecodeBytes int64
+	// ProcessRetry is how often RunProcessing tries again the images whose
+	// processing failed.
+	ProcessRetry time.Duration
+	// Logger receives what background processing could not do; nil
+	// discards it.
+	Logger *slog.Logger
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
 }
 
-// Service runs uploads over a store and a storage backend. It holds no
-// state of its own and is safe for concurrent use.
+// Service runs uploads over a store and a storage backend. It is safe for
+// concurrent use; its only state is the signal by which a completion
+// wakes RunProcessing.
 type Service struct {
 	store   Store
 	backend storage.Backend
 	cfg     Config
+	kick    chan struct{}
 }
 
 // New returns a Service.
@@ -77,10 +92,19 @@ func New(st Store, b storage.Backend, cfg Config) *Service {
 	if cfg.MaxPixels <= 0 {
 		cfg.MaxPixels = DefaultMaxPixels
 	}
+	if cfg.MaxDecodeBytes <= 0 {
+		cfg.MaxDecodeBytes = DefaultMaxDecodeBytes
+	}
+	if cfg.ProcessRetry <= 0 {
+		cfg.ProcessRetry = DefaultProcessRetry
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{store: st, backend: b, cfg: cfg}
+	return &Service{store: st, backend: b, cfg: cfg, kick: make(chan struct{}, 1)}
 }
 
 // Ticket is where to put a declared upload's bytes, until when.
@@ -143,7 +167,11 @@ func (s *Service) Complete(ctx context.Context, tenantID, actor, uploadID string
 	if err != nil {
 		return store.Upload{}, err
 	}
-	return s.store.CompleteUpload(ctx, tenantID, actor, up.ID, w, h)
+	up, err = s.store.CompleteUpload(ctx, tenantID, actor, up.ID, w, h)
+	if err == nil && up.ProcessedAt == nil {
+		s.kickProcessing()
+	}
+	return up, err
 }
 
 // sniffLen is what http.DetectContentType looks at.
@@ -224,7 +252,7 @@ func (s *Service) URLs(ctx context.Context, tenantID string, up store.Upload) (u
 	if err != nil {
 		return "", nil, fmt.Errorf("sign download url: %w", err)
 	}
-	if up.ProcessedAt != nil {
+	if up.ThumbWidth != nil {
 		t, err := s.backend.GetURL(ctx, store.ThumbnailKey(tenantID, up.ID), exp)
 		if err != nil {
 			return "", nil, fmt.Errorf("sign thumbnail url: %w", err)
@@ -246,6 +274,13 @@ func (s *Service) Sign(ctx context.Context, tenantID string, as []store.Attachme
 			return fmt.Errorf("sign download url: %w", err)
 		}
 		as[i].URL = u
+		if as[i].ThumbWidth != nil {
+			t, err := s.backend.GetURL(ctx, store.ThumbnailKey(tenantID, as[i].UploadID), exp)
+			if err != nil {
+				return fmt.Errorf("sign thumbnail url: %w", err)
+			}
+			as[i].ThumbnailURL = &t
+		}
 	}
 	return nil
 }

@@ -45,14 +45,17 @@ type messageFrame struct {
 }
 
 type attachmentBody struct {
-	UploadID     string  `json:"upload_id"`
-	Filename     string  `json:"filename"`
-	ContentType  string  `json:"content_type"`
-	Size         int64   `json:"size"`
-	Width        *int    `json:"width"`
-	Height       *int    `json:"height"`
-	URL          string  `json:"url,omitempty"`
-	ThumbnailURL *string `json:"thumbnail_url,omitempty"`
+	UploadID    string `json:"upload_id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	Width       *int   `json:"width"`
+	Height      *int   `json:"height"`
+	// The thumbnail's size, once made.
+	ThumbnailWidth  *int    `json:"thumbnail_width,omitempty"`
+	ThumbnailHeight *int    `json:"thumbnail_height,omitempty"`
+	URL             string  `json:"url,omitempty"`
+	ThumbnailURL    *string `json:"thumbnail_url,omitempty"`
 }
 
 type threadBody struct {
@@ -104,7 +107,8 @@ func newMessageFrame(typ event.Type, m *store.Message) messageFrame {
 	if m.DeletedAt == nil {
 		for _, a := range m.Attachments {
 			f.Attachments = append(f.Attachments, attachmentBody{UploadID: a.UploadID, Filename: a.Filename,
-				ContentType: a.ContentType, Size: a.Size, Width: a.Width, Height: a.Height, URL: a.URL, ThumbnailURL: a.ThumbnailURL})
+				ContentType: a.ContentType, Size: a.Size, Width: a.Width, Height: a.Height,
+				ThumbnailWidth: a.ThumbWidth, ThumbnailHeight: a.ThumbHeight, URL: a.URL, ThumbnailURL: a.ThumbnailURL})
 		}
 	}
 	return f
@@ -305,7 +309,7 @@ func encodeEvent(e event.Event) ([]byte, error) {
 			return nil, fmt.Errorf("%s event without a notification", e.Type)
 		}
 		v = newNotificationFrame(e.Notification)
-	case event.ReactionAdded, event.ReactionRemoved, event.PinAdded, event.PinRemoved:
+	case event.ReactionAdded, event.ReactionRemoved, event.PinAdded, event.PinRemoved, event.AttachmentProcessed:
 		// Encoded by the store with the change, as the log serves it.
 		if len(e.Frame) == 0 {
 			return nil, fmt.Errorf("%s event without its frame", e.Type)

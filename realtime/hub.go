@@ -494,6 +494,11 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		}
 		return
 	}
+	if e.Type == event.AttachmentProcessed && e.EventSeq <= 0 {
+		// An upload not attached yet: its uploader alone knows of it.
+		deliver(frame, h.recipients(e.TenantID, e.Recipients, "", ""))
+		return
+	}
 	if e.EventSeq <= 0 {
 		// Announced without its place in the log: to the members now.
 		h.deliverUnplaced(ctx, e, frame)

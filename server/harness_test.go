@@ -24,6 +24,7 @@ import (
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/server"
 	"github.com/chatapi/chatapi/storage"
+	"github.com/chatapi/chatapi/storage/s3test"
 	"github.com/chatapi/chatapi/store"
 )
 
@@ -38,10 +39,29 @@ type env struct {
 	logs   *syncBuffer
 	// skew moves the server's clock ahead of the real one (nanoseconds).
 	skew atomic.Int64
-	// files is the local storage backend the server keeps uploads in.
-	files *storage.Local
+	// files is the storage backend the server keeps uploads in.
+	files storage.Backend
 	// storeSkew moves the store's clock forward (nanoseconds).
 	storeSkew atomic.Int64
+	// svc runs the server's uploads; pub is where the server announces.
+	svc *files.Service
+	pub server.Publisher
+}
+
+// startProcessing runs the thumbnail processing of the server's uploads,
+// as the binary does from its start, until the test ends: what was
+// completed before it starts is processed first, as after a restart.
+func (e *env) startProcessing() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = e.svc.RunProcessing(ctx, e.pub)
+	}()
+	e.t.Cleanup(func() {
+		cancel()
+		<-done
+	})
 }
 
 // now is the server's clock.
@@ -92,6 +112,9 @@ type envOptions struct {
 	// databaseURL is the database the store opens in place of a fresh
 	// SQLite file (a PostgreSQL schema of pgtest).
 	databaseURL string
+	// s3, when set, keeps uploads in a fresh bucket of this S3-compatible
+	// server in place of a local directory.
+	s3 *s3test.Server
 }
 
 func newEnvWith(t testing.TB, opts envOptions) *env {
@@ -140,13 +163,29 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 	// The listener first: the local storage signs URLs under its address.
 	srv := httptest.NewUnstartedServer(nil)
 	e.url = "http://" + srv.Listener.Addr().String()
-	local, err := storage.NewLocal(t.TempDir(), []byte("test storage secret 0123456789"), e.url, e.now)
-	if err != nil {
-		t.Fatalf("storage: %v", err)
+	if opts.s3 != nil {
+		bucket, err := opts.s3.NewBucket(ctx)
+		if err != nil {
+			t.Fatalf("storage: %v", err)
+		}
+		b, err := storage.NewS3(storage.S3Config{
+			Endpoint: opts.s3.Endpoint, Region: s3test.Region, Bucket: bucket, PathStyle: true,
+			AccessKeyID: s3test.AccessKeyID, SecretAccessKey: s3test.SecretAccessKey,
+		})
+		if err != nil {
+			t.Fatalf("storage: %v", err)
+		}
+		e.files = b
+	} else {
+		local, err := storage.NewLocal(t.TempDir(), []byte("test storage secret 0123456789"), e.url, e.now)
+		if err != nil {
+			t.Fatalf("storage: %v", err)
+		}
+		e.files = local
+		cfg.FileServer = local
 	}
-	e.files = local
-	cfg.Files = files.New(st, local, files.Config{Now: e.now})
-	cfg.FileServer = local
+	cfg.Files = files.New(st, e.files, files.Config{Now: e.now})
+	e.svc, e.pub = cfg.Files, pub
 	app, err := server.New(cfg, s, pub)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)

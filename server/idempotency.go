@@ -97,13 +97,15 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 				c.Response().Header().Set(idempotentReplayedHeader, "true")
 				return c.JSONBlob(rec.Status, body)
 			}
-			if !time.Now().Add(pause).Before(deadline) {
+			// The whole wait, then a last look before giving up.
+			left := time.Until(deadline)
+			if left <= 0 {
 				return errKeyInFlight
 			}
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(pause):
+			case <-time.After(min(pause, left)):
 			}
 			pause = min(2*pause, idempotencyPollMax)
 		}

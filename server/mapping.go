@@ -145,7 +145,8 @@ func attachmentsOut(m store.Message) *[]chatapi.Attachment {
 	out := make([]chatapi.Attachment, len(m.Attachments))
 	for i, a := range m.Attachments {
 		out[i] = chatapi.Attachment{UploadId: a.UploadID, Filename: a.Filename, ContentType: a.ContentType,
-			Size: a.Size, Width: a.Width, Height: a.Height, ThumbnailUrl: a.ThumbnailURL}
+			Size: a.Size, Width: a.Width, Height: a.Height, ThumbnailWidth: a.ThumbWidth, ThumbnailHeight: a.ThumbHeight,
+			ThumbnailUrl: a.ThumbnailURL}
 		if a.URL != "" {
 			u := a.URL
 			out[i].Url = &u

@@ -160,7 +160,11 @@ func TestUploadFlow(t *testing.T) {
 
 	// A URL tampered with or past its expiry is refused.
 	t.Run("tampered url", func(t *testing.T) {
-		tampered := strings.Replace(*up.Url, up.UploadId, up.UploadId[:len(up.UploadId)-1]+"X", 1)
+		last := "X"
+		if strings.HasSuffix(up.UploadId, last) {
+			last = "Y"
+		}
+		tampered := strings.Replace(*up.Url, up.UploadId, up.UploadId[:len(up.UploadId)-1]+last, 1)
 		if code, _ := fetch(t, tampered); code != http.StatusForbidden {
 			t.Fatalf("tampered url: %d, want 403", code)
 		}
@@ -177,8 +181,11 @@ func TestUploadFlow(t *testing.T) {
 	})
 }
 
-func TestUploadRefusals(t *testing.T) {
-	e := newEnv(t)
+func TestUploadRefusals(t *testing.T) { uploadRefusals(t, newEnv(t)) }
+
+// uploadRefusals runs the refusals on e's storage backend (see also
+// TestUploadRefusalsS3).
+func uploadRefusals(t *testing.T, e *env) {
 	tn := e.newTenant("acme", 0)
 	other := e.newTenant("other", 0)
 	room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
@@ -268,8 +275,14 @@ func TestUploadRefusals(t *testing.T) {
 	})
 	t.Run("PUT of another size than declared", func(t *testing.T) {
 		tk := tn.startUpload(t, "alice", room.RoomId, "a.png", "image/png", png)
-		if code := putBytes(t, tk.UploadUrl, append(png, 0)); code != http.StatusBadRequest {
-			t.Fatalf("PUT one byte more: %d, want 400", code)
+		// The local backend answers 400; S3 refuses the signature, whose
+		// Content-Length is another, with 403.
+		want := http.StatusBadRequest
+		if _, local := e.files.(*storage.Local); !local {
+			want = http.StatusForbidden
+		}
+		if code := putBytes(t, tk.UploadUrl, append(png, 0)); code != want {
+			t.Fatalf("PUT one byte more: %d, want %d", code, want)
 		}
 		if _, err := e.files.Stat(ctx, store.UploadKey(tn.id, tk.UploadId)); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("a refused PUT stored bytes (%v)", err)

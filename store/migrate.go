@@ -83,20 +83,19 @@ func (s *Store) migrate(ctx context.Context) error {
 				return fmt.Errorf("create schema_migrations: %w", err)
 			}
 			// Read under the lock: another instance may have just migrated.
-			var current int64
-			if err := tx.GetContext(ctx, &current, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`); err != nil {
-				return fmt.Errorf("read schema version: %w", err)
+			var done []int64
+			if err := tx.SelectContext(ctx, &done, `SELECT version FROM schema_migrations ORDER BY version`); err != nil {
+				return fmt.Errorf("read schema versions: %w", err)
 			}
-			if current > latest {
+			if n := len(done); n > 0 && done[n-1] > latest {
 				return fmt.Errorf("%w: the database is at schema version %d, this binary knows versions up to %d; run a newer binary",
-					ErrSchemaTooNew, current, latest)
+					ErrSchemaTooNew, done[n-1], latest)
 			}
-			for i := range ms {
-				if ms[i].version > current {
-					applied = &ms[i]
-					break
-				}
-			}
+			// The first migration not recorded, even below the highest
+			// recorded one: branches developed side by side can land their
+			// migrations out of number order, and a database migrated in
+			// between must still get every one.
+			applied = firstMissing(ms, done)
 			if applied == nil {
 				return nil
 			}
@@ -117,4 +116,19 @@ func (s *Store) migrate(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// firstMissing is the first of ms (sorted by version) whose version is not
+// in done (sorted), or nil when every one is.
+func firstMissing(ms []migration, done []int64) *migration {
+	j := 0
+	for i := range ms {
+		for j < len(done) && done[j] < ms[i].version {
+			j++
+		}
+		if j == len(done) || done[j] != ms[i].version {
+			return &ms[i]
+		}
+	}
+	return nil
 }

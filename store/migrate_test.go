@@ -147,3 +147,83 @@ func migrateSQLiteTo(t *testing.T, ctx context.Context, path string, version int
 		t.Fatalf("seed: %v", err)
 	}
 }
+
+// TestMigrationsLandedOutOfOrder opens databases that an earlier binary
+// migrated while a migration numbered below its newest one had not landed
+// yet (branches developed side by side): Open applies the missing one, and
+// every migration ends up recorded once.
+func TestMigrationsLandedOutOfOrder(t *testing.T) {
+	cases := []struct {
+		name    string
+		missing []string
+		table   string // a table the first missing migration creates
+	}{
+		{"one below the newest", []string{"idempotency_keys"}, "idempotency_keys"},
+		{"two apart", []string{"reactions_pins", "uploads"}, "reactions"},
+		{"none", nil, "schema_migrations"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			path := filepath.Join(t.TempDir(), "gap.db")
+			skip := map[int64]bool{}
+			for _, name := range tc.missing {
+				skip[migrationVersion(t, "sqlite", name)] = true
+			}
+			migrateSQLiteExcept(t, ctx, path, skip)
+
+			s, err := Open(ctx, path)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			defer s.Close()
+			var n int
+			if err := s.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, tc.table); err != nil || n != 1 {
+				t.Errorf("table %s: count %d, err %v; want it created", tc.table, n, err)
+			}
+			ms, err := loadMigrations("sqlite")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want, got []int64
+			for _, m := range ms {
+				want = append(want, m.version)
+			}
+			if err := s.r.SelectContext(ctx, &got, `SELECT version FROM schema_migrations ORDER BY version`); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("recorded versions %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// migrateSQLiteExcept applies every SQLite migration but those in skip to
+// a new database at path, recording each, as a binary built without them did.
+func migrateSQLiteExcept(t *testing.T, ctx context.Context, path string, skip map[int64]bool) {
+	t.Helper()
+	db, err := sqlx.Open("sqlite", path+"?"+sqlitePragmas)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer db.Close()
+	ms, err := loadMigrations("sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, createSchemaMigrations); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if skip[m.version] {
+			continue
+		}
+		if _, err := db.ExecContext(ctx, m.sql); err != nil {
+			t.Fatalf("migration %s: %v", m.name, err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, m.version); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

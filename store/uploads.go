@@ -52,8 +52,10 @@ type Upload struct {
 	Width, Height *int
 	// MessageID is the message it is attached to.
 	MessageID *string
-	// ProcessedAt is when its thumbnail was stored (images only), and
-	// ThumbWidth/ThumbHeight the thumbnail's size.
+	// ProcessedAt is when it needed no more processing: at completion for
+	// a file that is not an image, once its thumbnail was stored (or found
+	// impossible to make) for an image. ThumbWidth/ThumbHeight are the
+	// thumbnail's size; nil when there is none.
 	ProcessedAt             *time.Time
 	ThumbWidth, ThumbHeight *int
 	CreatedAt               time.Time
@@ -252,11 +254,18 @@ func (s *Store) upload(ctx context.Context, q sqlx.QueryerContext, tenantID, upl
 }
 
 // CompleteUpload marks actor's pending upload ready, with an image's width
-// and height (nil for other files). A ready upload is returned as it is.
+// and height (nil for other files). An image is then owed its processing
+// (UnprocessedUploads, MarkUploadProcessed); another file needs none. A
+// ready upload is returned as it is.
 func (s *Store) CompleteUpload(ctx context.Context, tenantID, actor, uploadID string, width, height *int) (Upload, error) {
-	_, err := s.w.ExecContext(ctx, s.w.Rebind(`UPDATE uploads SET status = ?, width = ?, height = ?
+	var processed *int64
+	if width == nil {
+		now := s.nowMillis()
+		processed = &now
+	}
+	_, err := s.w.ExecContext(ctx, s.w.Rebind(`UPDATE uploads SET status = ?, width = ?, height = ?, processed_at = ?
 		WHERE tenant_id = ? AND id = ? AND uploader_id = ? AND status = ?`),
-		UploadReady, width, height, tenantID, uploadID, actor, UploadPending)
+		UploadReady, width, height, processed, tenantID, uploadID, actor, UploadPending)
 	if err != nil {
 		return Upload{}, fmt.Errorf("complete upload: %w", err)
 	}
@@ -283,8 +292,10 @@ type Attachment struct {
 	ContentType   string
 	Size          int64
 	Width, Height *int
-	URL           string
-	ThumbnailURL  *string
+	// ThumbWidth and ThumbHeight are the thumbnail's size, once made.
+	ThumbWidth, ThumbHeight *int
+	URL                     string
+	ThumbnailURL            *string
 }
 
 // attachmentV1 is an attachment's snapshot as messages.attachments keeps it
@@ -296,6 +307,9 @@ type attachmentV1 struct {
 	Size        int64  `json:"size"`
 	Width       *int   `json:"width"`
 	Height      *int   `json:"height"`
+	// The thumbnail's size, once made (MarkUploadProcessed).
+	ThumbnailWidth  *int `json:"thumbnail_width,omitempty"`
+	ThumbnailHeight *int `json:"thumbnail_height,omitempty"`
 }
 
 // decodeAttachments reads messages.attachments; stored by this package, it
@@ -308,7 +322,8 @@ func decodeAttachments(b []byte) []Attachment {
 	}
 	out := make([]Attachment, len(vs))
 	for i, v := range vs {
-		out[i] = Attachment{UploadID: v.UploadID, Filename: v.Filename, ContentType: v.ContentType, Size: v.Size, Width: v.Width, Height: v.Height}
+		out[i] = Attachment{UploadID: v.UploadID, Filename: v.Filename, ContentType: v.ContentType, Size: v.Size, Width: v.Width, Height: v.Height,
+			ThumbWidth: v.ThumbnailWidth, ThumbHeight: v.ThumbnailHeight}
 	}
 	return out
 }
@@ -352,7 +367,7 @@ func claimAttachments(ctx context.Context, tx *sqlx.Tx, sends []refSend, refused
 		var got []attachmentRow
 		if err := sqlx.SelectContext(ctx, tx, &got, tx.Rebind(`UPDATE uploads SET message_id = ?
 			WHERE tenant_id = ? AND room_id = ? AND uploader_id = ? AND status = ? AND message_id IS NULL AND id IN (`+in+`)
-			RETURNING id, filename, content_type, size, width, height`), args...); err != nil {
+			RETURNING id, filename, content_type, size, width, height, thumb_width, thumb_height`), args...); err != nil {
 			return fmt.Errorf("attach uploads: %w", err)
 		}
 		if len(got) != len(ids) {
@@ -370,7 +385,8 @@ func claimAttachments(ctx context.Context, tx *sqlx.Tx, sends []refSend, refused
 		snap := make([]attachmentV1, len(ids))
 		for k, id := range ids {
 			r := byID[id]
-			snap[k] = attachmentV1{UploadID: r.ID, Filename: r.Filename, ContentType: r.ContentType, Size: r.Size, Width: r.Width, Height: r.Height}
+			snap[k] = attachmentV1{UploadID: r.ID, Filename: r.Filename, ContentType: r.ContentType, Size: r.Size, Width: r.Width, Height: r.Height,
+				ThumbnailWidth: r.ThumbWidth, ThumbnailHeight: r.ThumbHeight}
 		}
 		b, err := json.Marshal(snap)
 		if err != nil {
@@ -389,6 +405,8 @@ type attachmentRow struct {
 	Size        int64  `db:"size"`
 	Width       *int   `db:"width"`
 	Height      *int   `db:"height"`
+	ThumbWidth  *int   `db:"thumb_width"`
+	ThumbHeight *int   `db:"thumb_height"`
 }
 
 // whyNotClaimed explains why the send's uploads not in claimed could not

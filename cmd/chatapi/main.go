@@ -92,6 +92,8 @@ type config struct {
 	storageURL    string
 	storageSecret string
 	publicURL     string
+	// s3 are the credentials of an s3:// STORAGE_URL.
+	s3 s3Credentials
 }
 
 // httpTimeouts are the http.Server deadlines. Hijacked WebSocket
@@ -134,7 +136,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	receiptsMax := fs.Int("receipts-max-members", env.int("RECEIPTS_MAX_MEMBERS", 100), "largest room whose members get per-user read and delivery receipts (RECEIPTS_MAX_MEMBERS)")
 	demoApp := fs.Bool("demo", env.bool("DEMO", false), "serve the demo web app at /demo/, with a demo tenant for anyone who opens it: development only (DEMO)")
 	corsOrigins := fs.String("cors-allowed-origins", getenv("CORS_ALLOWED_ORIGINS"), "comma-separated browser origins (https://app.example.com) allowed to call the API and open /ws, or * for any (then without credentials); none when empty (CORS_ALLOWED_ORIGINS)")
-	storageURL := fs.String("storage-url", env.str("STORAGE_URL", defaultStorageURL), "where uploaded files are kept: file://DIR (STORAGE_URL)")
+	storageURL := fs.String("storage-url", env.str("STORAGE_URL", defaultStorageURL), "where uploaded files are kept: "+storageURLForms+"; s3:// signs with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (STORAGE_URL)")
 	publicURL := fs.String("public-url", getenv("PUBLIC_URL"), "scheme://host[:port] clients reach this service at, for the local storage's signed URLs; default http://localhost:PORT (PUBLIC_URL)")
 	if err := env.err(); err != nil {
 		return config{}, err
@@ -184,6 +186,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, reconnectAfter: *reconnectAfter,
 		receiptsMaxMembers: *receiptsMax, demo: *demoApp,
 		storageURL: *storageURL, storageSecret: getenv("STORAGE_SECRET"), publicURL: *publicURL,
+		s3: s3Credentials{accessKeyID: getenv("AWS_ACCESS_KEY_ID"), secretAccessKey: getenv("AWS_SECRET_ACCESS_KEY"), sessionToken: getenv("AWS_SESSION_TOKEN")},
 	}, nil
 }
 
@@ -296,12 +299,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.publicURL == "" {
 		cfg.publicURL = defaultPublicURL(cfg.addr)
 	}
-	backend, fileServer, err := openStorage(cfg.storageURL, storageSecret(cfg.storageSecret, cfg.masterKey), cfg.publicURL, nil)
+	backend, fileServer, err := openStorage(ctx, cfg.storageURL, storageSecret(cfg.storageSecret, cfg.masterKey), cfg.publicURL, nil, cfg.s3)
 	if err != nil {
 		return err
 	}
+	uploads := files.New(st, backend, files.Config{Logger: logger})
+	// Thumbnails: those owed from before this start first, then each
+	// image as it is completed.
+	background.Go(func() { _ = uploads.RunProcessing(runCtx, hub) })
 	app, err := server.New(server.Config{
-		Files:              files.New(st, backend, files.Config{}),
+		Files:              uploads,
 		FileServer:         fileServer,
 		MasterKey:          cfg.masterKey,
 		Version:            version,

@@ -1,10 +1,13 @@
 // The ChatAPI demo app: a room list with unread counts and mentions, a chat
-// view with typing, presence, delivered/read ticks, edits, reactions and
-// thread replies, on the TypeScript SDK. The
-// page holds a user token only, from the demo backend's POST /demo/session.
+// view with typing, presence, delivered/read ticks, edits, reactions,
+// thread replies, pins and image attachments, and a message search, on the
+// TypeScript SDK. The page holds a user token only, from the demo backend's
+// POST /demo/session.
 import {
   RealtimeClient,
   createRestClient,
+  uploadFile,
+  type components,
   type ConnectionStatus,
   type MessageEvent,
   type PresenceUpdateEvent,
@@ -25,6 +28,13 @@ interface Reactions {
   counts: Record<string, number | undefined>;
   own: readonly string[];
 }
+
+type Pin = components["schemas"]["Pin"];
+type SearchHit = components["schemas"]["SearchHit"];
+type Attachment = NonNullable<Message["attachments"]>[number];
+
+/** The box an image attachment is shown in, in CSS pixels. */
+const IMAGE_BOX = { width: 240, height: 180 };
 
 /** The reactions every message offers, besides those it already has. */
 const QUICK_REACTIONS = ["👍", "🎉", "❤️"];
@@ -87,12 +97,20 @@ class DemoApp {
   private readonly pending = new Map<string, Message>();
   private readonly receipts = new Map<string, Receipts>();
   private readonly members = new Map<string, string[]>();
+  /** The messages typed, in order, until each is handed to the SDK. */
+  private sending: Promise<void> = Promise.resolve();
   private readonly presence = new Map<string, string>();
   private readonly typing = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
   private current: string | null = null;
   private editing: string | null = null;
   /** The top-level message the composer replies to, in its thread. */
   private replyTo: Message | null = null;
+  /** Each room's pinned messages, newest pin first, once loaded. */
+  private readonly pins = new Map<string, Pin[]>();
+  /** A message to bring into view once its room is shown (a search hit). */
+  private reveal: string | null = null;
+  /** Rooms whose messages are read again soon (for fresh attachment URLs). */
+  private readonly reloads = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(session: Session) {
     this.me = session.user_id;
@@ -132,9 +150,21 @@ class DemoApp {
       parent.thread = t.thread;
       if (t.room_id === this.current) this.renderMessages();
     });
+    this.rt.on("pin.added", (p) => this.onPinsChanged(p.room_id));
+    this.rt.on("pin.removed", (p) => this.onPinsChanged(p.room_id));
+    // A thumbnail made after the message was sent: the event carries the
+    // attachment with its URLs, live; replayed from the log it has none,
+    // and the room is read again for them.
+    this.rt.on("attachment.processed", (e) => {
+      const m = e.message_id ? this.messages.get(e.room_id)?.get(e.message_id) : undefined;
+      if (!m) return;
+      if (!e.attachment.url) return this.reloadSoon(e.room_id);
+      m.attachments = (m.attachments ?? []).map((a) => (a.upload_id === e.upload_id ? e.attachment : a));
+      if (e.room_id === this.current) this.renderMessages();
+    });
     this.rt.on("typing", (t) => this.onTyping(t.room_id, t.user_id, t.action === "start"));
+    // The SDK unpacks presence.batch into these too.
     this.rt.on("presence.update", (p) => this.onPresence(p));
-    this.rt.on("presence.batch", (b) => b.updates.forEach((p) => this.onPresence(p)));
     this.rt.on("member.joined", (j) => {
       const ids = this.members.get(j.room_id);
       if (ids && !ids.includes(j.user_id)) ids.push(j.user_id);
@@ -166,13 +196,59 @@ class DemoApp {
     input.addEventListener("input", () => this.current && this.rt.typing(this.current, input.value !== ""));
     input.addEventListener("keydown", (e) => e.key === "Escape" && this.reply(null));
     $("cancel-reply").addEventListener("click", () => this.reply(null));
+    const attach = $<HTMLInputElement>("attach");
     $<HTMLFormElement>("composer").addEventListener("submit", (e) => {
       e.preventDefault();
       const text = input.value.trim();
-      if (!text || !this.current) return;
+      const file = attach.files?.[0];
+      if ((!text && !file) || !this.current) return;
       input.value = "";
-      this.send(this.current, text);
+      attach.value = "";
+      if (file) void this.sendImage(this.current, text, file);
+      else this.send(this.current, text);
     });
+    const q = $<HTMLInputElement>("search-q");
+    $<HTMLFormElement>("search").addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (q.value.trim()) void this.search(q.value.trim());
+    });
+    const close = () => {
+      $("search-results").hidden = true;
+      $("hits").replaceChildren();
+      q.focus();
+    };
+    $("close-search").addEventListener("click", close);
+    $("search-results").addEventListener("keydown", (e) => e.key === "Escape" && close());
+    q.addEventListener("keydown", (e) => e.key === "Escape" && close());
+  }
+
+  /** Searches the rooms this user may read and lists the hits. */
+  private async search(q: string): Promise<void> {
+    $("search-results").hidden = false;
+    $("search-status").textContent = "Searching…";
+    $("hits").replaceChildren();
+    const { data, error } = await this.rest.GET("/search/messages", { params: { query: { q, limit: 20 } } });
+    if (!data) {
+      $("search-status").textContent = `Search failed: ${error?.error?.message ?? "error"}`;
+      return;
+    }
+    const hits = data.data.hits;
+    $("search-status").textContent = hits.length === 0 ? `No message matches ${q}` : hits.length === 1 ? "1 message" : `${hits.length} messages`;
+    $("hits").replaceChildren(...hits.map((h) => this.renderHit(h)));
+  }
+
+  private renderHit(h: SearchHit): HTMLLIElement {
+    const m = h.message;
+    const room = this.rooms.get(m.room_id);
+    const b = el("button", { type: "button", className: "hit" },
+      el("span", { className: "where", textContent: `# ${room?.name ?? m.room_id} · ${m.sender_id}` }),
+      highlighted(h.highlight, m.content));
+    b.dataset.messageId = m.message_id;
+    b.addEventListener("click", () => {
+      this.reveal = m.message_id;
+      void this.open(m.room_id);
+    });
+    return el("li", {}, b);
   }
 
   private lastStatus: ConnectionStatus = { status: "connecting" } as ConnectionStatus;
@@ -226,9 +302,11 @@ class DemoApp {
     this.renderRooms();
     this.renderMessages();
     this.renderTyping();
+    this.renderPins();
     const [msgs, members] = await Promise.all([
       this.rest.GET("/rooms/{room_id}/messages", { params: { path: { room_id: roomId }, query: { limit: 100 } } }),
       this.rest.GET("/rooms/{room_id}/members", { params: { path: { room_id: roomId } } }),
+      this.loadPins(roomId),
     ]);
     for (const m of msgs.data?.data ?? []) this.store(m, false);
     if (members.data) {
@@ -241,6 +319,77 @@ class DemoApp {
     this.markRead(roomId);
     this.renderMembers();
     this.renderMessages();
+    this.revealMessage();
+  }
+
+  /** Brings the search hit asked for into view and gives it focus. */
+  private revealMessage(): void {
+    const id = this.reveal;
+    if (!id) return;
+    this.reveal = null;
+    const li = $("messages").querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
+    if (!li) {
+      $("announce").textContent = "That message is older than those shown.";
+      return;
+    }
+    li.tabIndex = -1;
+    li.classList.add("found");
+    li.scrollIntoView({ block: "center" });
+    li.focus();
+  }
+
+  private async loadPins(roomId: string): Promise<void> {
+    const { data } = await this.rest.GET("/rooms/{room_id}/pins", { params: { path: { room_id: roomId } } });
+    if (!data) return;
+    this.pins.set(roomId, data.data);
+    if (roomId === this.current) {
+      this.renderPins();
+      this.renderMessages();
+    }
+  }
+
+  private onPinsChanged(roomId: string): void {
+    if (roomId === this.current) void this.loadPins(roomId);
+    else this.pins.delete(roomId);
+  }
+
+  private async pin(m: Message, on: boolean): Promise<void> {
+    const params = { path: { room_id: m.room_id, message_id: m.message_id } };
+    const path = "/rooms/{room_id}/pins/{message_id}" as const;
+    const { data, error } = on ? await this.rest.PUT(path, { params }) : await this.rest.DELETE(path, { params });
+    if (data) await this.loadPins(m.room_id);
+    else $("typing").textContent = `Pin not changed: ${error?.error?.message ?? "error"}`;
+  }
+
+  private isPinned(m: Message): boolean {
+    return (this.pins.get(m.room_id) ?? []).some((p) => p.message.message_id === m.message_id);
+  }
+
+  private renderPins(): void {
+    const pins = this.current ? (this.pins.get(this.current) ?? []) : [];
+    $("pins").hidden = pins.length === 0;
+    $("pin-list").replaceChildren(
+      ...pins.map((p) => {
+        const m = p.message;
+        const unpin = el("button", { type: "button", textContent: "Unpin", ariaLabel: `Unpin ${m.sender_id}'s message: ${m.content}` });
+        unpin.addEventListener("click", () => void this.pin(m, false));
+        const li = el("li", {}, el("span", { className: "who", textContent: m.sender_id }), el("span", { className: "content", textContent: m.content }), " ", unpin);
+        li.dataset.id = m.message_id;
+        li.title = `Pinned by ${p.pinned_by}`;
+        return li;
+      }),
+    );
+  }
+
+  /** Reads the room's messages again, once for many asks close together. */
+  private reloadSoon(roomId: string): void {
+    if (this.reloads.has(roomId)) return;
+    this.reloads.set(roomId, setTimeout(async () => {
+      this.reloads.delete(roomId);
+      const { data } = await this.rest.GET("/rooms/{room_id}/messages", { params: { path: { room_id: roomId }, query: { limit: 100 } } });
+      for (const m of data?.data ?? []) this.store(m, false, false);
+      if (roomId === this.current) this.renderMessages();
+    }, 300));
   }
 
   private async loadPresence(users: string[]): Promise<void> {
@@ -261,11 +410,6 @@ class DemoApp {
   private send(roomId: string, text: string): void {
     const clientMsgId = crypto.randomUUID();
     const parentId = this.replyTo?.message_id;
-    // @name mentions a member of the room (the server refuses others).
-    const members = new Set(this.members.get(roomId) ?? []);
-    const mentions = [...new Set([...text.matchAll(/@([A-Za-z0-9._-]+)/g)].map((m) => m[1]))].filter(
-      (u) => u !== this.me && members.has(u),
-    );
     this.reply(null);
     this.pending.set(clientMsgId, {
       parent_id: parentId,
@@ -282,11 +426,78 @@ class DemoApp {
     });
     this.renderMessages();
     this.rt.typing(roomId, false);
-    this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : undefined }).catch((err: Error) => {
+    const failed = (err: Error) => {
       this.pending.delete(clientMsgId);
       this.renderMessages();
       $("typing").textContent = `Not sent: ${err.message}`;
+    };
+    // Handed to the SDK in the order typed, each once its mentions are known.
+    this.sending = this.sending
+      .then(() => this.mentionsIn(roomId, text))
+      .then((mentions) => {
+        this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : undefined }).catch(failed);
+      }, failed);
+  }
+
+  /**
+   * The @names of text that are members of the room (the server refuses
+   * others), asking for the members when the room was only just opened.
+   */
+  private async mentionsIn(roomId: string, text: string): Promise<string[]> {
+    const names = [...new Set([...text.matchAll(/@([A-Za-z0-9._-]+)/g)].map((m) => m[1]))].filter((u) => u !== this.me);
+    if (names.length === 0) return [];
+    let ids = this.members.get(roomId);
+    if (!ids) {
+      const { data } = await this.rest.GET("/rooms/{room_id}/members", { params: { path: { room_id: roomId } } });
+      ids = data?.data.map((m) => m.user_id) ?? [];
+    }
+    const members = new Set(ids);
+    return names.filter((u) => members.has(u));
+  }
+
+  /**
+   * Sends an image: uploads it (the SDK's uploadFile: declare, PUT, complete),
+   * then sends the message that carries it over REST, the one way to attach.
+   */
+  private async sendImage(roomId: string, text: string, file: File): Promise<void> {
+    const clientMsgId = crypto.randomUUID();
+    const parentId = this.replyTo?.message_id;
+    const content = text || file.name;
+    this.reply(null);
+    this.pending.set(clientMsgId, {
+      parent_id: parentId,
+      message_id: `pending:${clientMsgId}`,
+      room_id: roomId,
+      sender_id: this.me,
+      seq: Number.MAX_SAFE_INTEGER,
+      content: `${content} (uploading ${file.name}…)`,
+      meta: null,
+      client_msg_id: clientMsgId,
+      created_at: new Date().toISOString(),
+      edited_at: null,
+      deleted_at: null,
     });
+    this.renderMessages();
+    this.rt.typing(roomId, false);
+    try {
+      const [up, mentions] = await Promise.all([uploadFile(this.rest, file, { roomId }), this.mentionsIn(roomId, text)]);
+      const { data, error } = await this.rest.POST("/rooms/{room_id}/messages", {
+        params: { path: { room_id: roomId } },
+        body: {
+          content,
+          client_msg_id: clientMsgId,
+          parent_id: parentId,
+          mentions: mentions.length > 0 ? mentions : undefined,
+          attachments: [up.upload_id],
+        },
+      });
+      if (!data) throw new Error(error?.error?.message ?? "error");
+      this.store(data.data);
+    } catch (err) {
+      this.pending.delete(clientMsgId);
+      this.renderMessages();
+      $("typing").textContent = `Not sent: ${(err as Error).message}`;
+    }
   }
 
   private onMessage(m: MessageEvent): void {
@@ -305,14 +516,22 @@ class DemoApp {
     }
   }
 
-  private store(m: Message, render = true): void {
+  /** Keeps a message; reload says whether one without its URLs asks the room again. */
+  private store(m: Message, render = true, reload = true): void {
     let room = this.messages.get(m.room_id);
     if (!room) this.messages.set(m.room_id, (room = new Map()));
     const had = room.get(m.message_id);
     // A replayed or late copy never takes back an edit.
     if (had && (had.edited_at ?? "") > (m.edited_at ?? "") && !m.deleted_at) return;
     // An edit's copy may lack the thread summary, which thread.updated keeps.
-    room.set(m.message_id, { ...m, thread: m.thread ?? had?.thread, reactions: m.reactions ?? had?.reactions });
+    // A copy replayed from the log carries no download URLs: the one had
+    // keeps them, or the room is read again for fresh ones.
+    let attachments = m.attachments;
+    if (attachments?.some((a) => !a.url)) {
+      if (had?.attachments?.every((a) => a.url)) attachments = had.attachments;
+      else if (reload) this.reloadSoon(m.room_id);
+    }
+    room.set(m.message_id, { ...m, attachments, thread: m.thread ?? had?.thread, reactions: m.reactions ?? had?.reactions });
     if (m.client_msg_id) this.pending.delete(m.client_msg_id);
     if (render && m.room_id === this.current) this.renderMessages();
   }
@@ -446,6 +665,9 @@ class DemoApp {
     }
     li.append(el("span", { className: "content", textContent: m.deleted_at ? "(deleted)" : m.content }));
     if (m.edited_at && !m.deleted_at) li.append(el("span", { className: "meta edited", textContent: "(edited)" }));
+    const pinned = !m.deleted_at && this.isPinned(m);
+    if (pinned) li.append(el("span", { className: "meta pinned", textContent: "📌", title: "Pinned", ariaLabel: "pinned" }));
+    if (m.attachments?.length && !m.deleted_at) li.append(el("div", { className: "attachments" }, ...m.attachments.map((a) => renderAttachment(a))));
     if (own) {
       const state = m.seq === Number.MAX_SAFE_INTEGER ? "sending" : m.seq <= receipts.read ? "read" : m.seq <= receipts.delivered ? "delivered" : "sent";
       const marks: Record<string, string> = { sending: "…", sent: "✓", delivered: "✓✓", read: "✓✓" };
@@ -470,6 +692,14 @@ class DemoApp {
         reply.addEventListener("click", () => this.reply(m));
         actions.append(reply);
       }
+      const pin = el("button", {
+        type: "button",
+        textContent: pinned ? "Unpin" : "Pin",
+        ariaLabel: `${pinned ? "Unpin" : "Pin"} ${m.sender_id}'s message: ${m.content}`,
+      });
+      pin.dataset.action = pinned ? "unpin" : "pin";
+      pin.addEventListener("click", () => void this.pin(m, !pinned));
+      actions.append(pin);
       // The quick reactions the message has none of yet sit with the
       // actions; those it has show below, counted.
       const counts = m.reactions?.counts ?? {};
@@ -543,6 +773,42 @@ class DemoApp {
     });
     return form;
   }
+}
+
+/**
+ * A search hit's highlight: the server's HTML, the content escaped and the
+ * matches in <mark>. Parsed in an inert template and taken only when it
+ * holds nothing but text and <mark>; otherwise the plain content.
+ */
+function highlighted(html: string, content: string): HTMLElement {
+  const span = el("span", { className: "highlight" });
+  const t = document.createElement("template");
+  t.innerHTML = html;
+  if (t.content.querySelector(":not(mark)") || t.content.querySelector("mark *")) span.textContent = content;
+  else span.append(t.content);
+  return span;
+}
+
+/** An attachment: an image shown (its thumbnail when it has one) linked to the file; any other file a link. */
+function renderAttachment(a: Attachment): HTMLElement {
+  if (!a.url) return el("span", { className: "file", textContent: `${a.filename} (loading…)` });
+  const link = el("a", { href: a.url, target: "_blank", rel: "noopener" });
+  if (a.content_type.startsWith("image/")) {
+    const img = el("img", { src: a.thumbnail_url ?? a.url, alt: a.filename, decoding: "async" });
+    // Which file it shows, for whoever watches (a test).
+    img.dataset.variant = a.thumbnail_url ? "thumbnail" : "original";
+    if (a.width && a.height) {
+      // Scaled into the box now, so the list does not jump when it loads.
+      const scale = Math.min(1, IMAGE_BOX.width / a.width, IMAGE_BOX.height / a.height);
+      img.width = Math.max(1, Math.round(a.width * scale));
+      img.height = Math.max(1, Math.round(a.height * scale));
+    }
+    link.append(img);
+    link.ariaLabel = `Open image ${a.filename}`;
+  } else {
+    link.textContent = `${a.filename} (${Math.ceil(a.size / 1024)} KB)`;
+  }
+  return link;
 }
 
 async function login(user: string): Promise<void> {

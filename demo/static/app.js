@@ -704,6 +704,8 @@ var RealtimeClient = class {
   /**
    * Calls handler for every server event of that type, once per event
    * (repeats of room events are dropped before). Returns the unsubscribe.
+   * A `presence.batch` frame is unpacked: its changes come, in order, as
+   * `presence.update` events, so that one handler sees every change.
    */
   on(type, handler) {
     let set = this.handlers.get(type);
@@ -1052,6 +1054,12 @@ var RealtimeClient = class {
       case "error":
         this.onError(ev);
         break;
+      case "presence.batch":
+        for (const u of Array.isArray(ev.updates) ? ev.updates : []) {
+          if (u && typeof u === "object")
+            this.emit({ ...u, type: "presence.update" });
+        }
+        return;
       default:
         if (!observe(this.state.positions, ev))
           return;
@@ -1186,7 +1194,58 @@ function errorMessage(err) {
   return err instanceof Error ? err.message : String(err);
 }
 
+// ../sdk/typescript/dist/uploads.js
+function refusal(step, error, status) {
+  const e = error?.error;
+  return new ChatApiError(e?.code ?? "HTTP_ERROR", `${step}: ${e?.message ?? `status ${status}`}`, e?.field);
+}
+async function bytesOf(data) {
+  if (data instanceof Uint8Array)
+    return data;
+  if (data instanceof ArrayBuffer)
+    return new Uint8Array(data);
+  return new Uint8Array(await data.arrayBuffer());
+}
+function hex(digest) {
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+async function uploadFile(rest, data, opts) {
+  const bytes = await bytesOf(data);
+  const named = data;
+  const filename = opts.filename ?? (typeof named.name === "string" && named.name !== "" ? named.name : void 0);
+  const contentType = opts.contentType ?? (typeof named.type === "string" && named.type !== "" ? named.type : void 0);
+  if (!filename)
+    throw new ChatApiError("VALIDATION_ERROR", "uploadFile: a filename is needed", "filename");
+  if (!contentType)
+    throw new ChatApiError("VALIDATION_ERROR", "uploadFile: a content type is needed", "content_type");
+  const sha256 = hex(await globalThis.crypto.subtle.digest("SHA-256", bytes));
+  const created = await rest.POST("/uploads", {
+    body: { room_id: opts.roomId, filename, content_type: contentType, size: bytes.byteLength, sha256 },
+    signal: opts.signal
+  });
+  if (!created.data)
+    throw refusal("create the upload", created.error, created.response.status);
+  const ticket = created.data.data;
+  const put = await (opts.fetch ?? globalThis.fetch)(ticket.upload_url, { method: "PUT", body: bytes, signal: opts.signal });
+  if (!put.ok) {
+    let body;
+    try {
+      body = await put.json();
+    } catch {
+    }
+    throw refusal("put the bytes", body, put.status);
+  }
+  const done = await rest.POST("/uploads/{upload_id}/complete", {
+    params: { path: { upload_id: ticket.upload_id } },
+    signal: opts.signal
+  });
+  if (!done.data)
+    throw refusal("complete the upload", done.error, done.response.status);
+  return done.data.data;
+}
+
 // src/app.ts
+var IMAGE_BOX = { width: 240, height: 180 };
 var QUICK_REACTIONS = ["👍", "🎉", "❤️"];
 var TYPING_SHOWN_MS = 6e3;
 var baseUrl = location.origin;
@@ -1216,12 +1275,20 @@ var DemoApp = class {
   pending = /* @__PURE__ */ new Map();
   receipts = /* @__PURE__ */ new Map();
   members = /* @__PURE__ */ new Map();
+  /** The messages typed, in order, until each is handed to the SDK. */
+  sending = Promise.resolve();
   presence = /* @__PURE__ */ new Map();
   typing = /* @__PURE__ */ new Map();
   current = null;
   editing = null;
   /** The top-level message the composer replies to, in its thread. */
   replyTo = null;
+  /** Each room's pinned messages, newest pin first, once loaded. */
+  pins = /* @__PURE__ */ new Map();
+  /** A message to bring into view once its room is shown (a search hit). */
+  reveal = null;
+  /** Rooms whose messages are read again soon (for fresh attachment URLs). */
+  reloads = /* @__PURE__ */ new Map();
   constructor(session) {
     this.me = session.user_id;
     let token = session;
@@ -1256,9 +1323,17 @@ var DemoApp = class {
       parent.thread = t.thread;
       if (t.room_id === this.current) this.renderMessages();
     });
+    this.rt.on("pin.added", (p) => this.onPinsChanged(p.room_id));
+    this.rt.on("pin.removed", (p) => this.onPinsChanged(p.room_id));
+    this.rt.on("attachment.processed", (e) => {
+      const m = e.message_id ? this.messages.get(e.room_id)?.get(e.message_id) : void 0;
+      if (!m) return;
+      if (!e.attachment.url) return this.reloadSoon(e.room_id);
+      m.attachments = (m.attachments ?? []).map((a) => a.upload_id === e.upload_id ? e.attachment : a);
+      if (e.room_id === this.current) this.renderMessages();
+    });
     this.rt.on("typing", (t) => this.onTyping(t.room_id, t.user_id, t.action === "start"));
     this.rt.on("presence.update", (p) => this.onPresence(p));
-    this.rt.on("presence.batch", (b) => b.updates.forEach((p) => this.onPresence(p)));
     this.rt.on("member.joined", (j) => {
       const ids = this.members.get(j.room_id);
       if (ids && !ids.includes(j.user_id)) ids.push(j.user_id);
@@ -1286,13 +1361,60 @@ var DemoApp = class {
     input.addEventListener("input", () => this.current && this.rt.typing(this.current, input.value !== ""));
     input.addEventListener("keydown", (e) => e.key === "Escape" && this.reply(null));
     $("cancel-reply").addEventListener("click", () => this.reply(null));
+    const attach = $("attach");
     $("composer").addEventListener("submit", (e) => {
       e.preventDefault();
       const text = input.value.trim();
-      if (!text || !this.current) return;
+      const file = attach.files?.[0];
+      if (!text && !file || !this.current) return;
       input.value = "";
-      this.send(this.current, text);
+      attach.value = "";
+      if (file) void this.sendImage(this.current, text, file);
+      else this.send(this.current, text);
     });
+    const q = $("search-q");
+    $("search").addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (q.value.trim()) void this.search(q.value.trim());
+    });
+    const close = () => {
+      $("search-results").hidden = true;
+      $("hits").replaceChildren();
+      q.focus();
+    };
+    $("close-search").addEventListener("click", close);
+    $("search-results").addEventListener("keydown", (e) => e.key === "Escape" && close());
+    q.addEventListener("keydown", (e) => e.key === "Escape" && close());
+  }
+  /** Searches the rooms this user may read and lists the hits. */
+  async search(q) {
+    $("search-results").hidden = false;
+    $("search-status").textContent = "Searching…";
+    $("hits").replaceChildren();
+    const { data, error } = await this.rest.GET("/search/messages", { params: { query: { q, limit: 20 } } });
+    if (!data) {
+      $("search-status").textContent = `Search failed: ${error?.error?.message ?? "error"}`;
+      return;
+    }
+    const hits = data.data.hits;
+    $("search-status").textContent = hits.length === 0 ? `No message matches ${q}` : hits.length === 1 ? "1 message" : `${hits.length} messages`;
+    $("hits").replaceChildren(...hits.map((h) => this.renderHit(h)));
+  }
+  renderHit(h) {
+    const m = h.message;
+    const room = this.rooms.get(m.room_id);
+    const b = el(
+      "button",
+      { type: "button", className: "hit" },
+      el("span", { className: "where", textContent: `# ${room?.name ?? m.room_id} · ${m.sender_id}` }),
+      highlighted(h.highlight, m.content)
+    );
+    b.dataset.messageId = m.message_id;
+    b.addEventListener("click", () => {
+      this.reveal = m.message_id;
+      void this.open(m.room_id);
+    });
+    return el("li", {}, b);
   }
   lastStatus = { status: "connecting" };
   opens = 0;
@@ -1336,9 +1458,11 @@ var DemoApp = class {
     this.renderRooms();
     this.renderMessages();
     this.renderTyping();
+    this.renderPins();
     const [msgs, members] = await Promise.all([
       this.rest.GET("/rooms/{room_id}/messages", { params: { path: { room_id: roomId }, query: { limit: 100 } } }),
-      this.rest.GET("/rooms/{room_id}/members", { params: { path: { room_id: roomId } } })
+      this.rest.GET("/rooms/{room_id}/members", { params: { path: { room_id: roomId } } }),
+      this.loadPins(roomId)
     ]);
     for (const m of msgs.data?.data ?? []) this.store(m, false);
     if (members.data) {
@@ -1351,6 +1475,70 @@ var DemoApp = class {
     this.markRead(roomId);
     this.renderMembers();
     this.renderMessages();
+    this.revealMessage();
+  }
+  /** Brings the search hit asked for into view and gives it focus. */
+  revealMessage() {
+    const id = this.reveal;
+    if (!id) return;
+    this.reveal = null;
+    const li = $("messages").querySelector(`[data-id="${CSS.escape(id)}"]`);
+    if (!li) {
+      $("announce").textContent = "That message is older than those shown.";
+      return;
+    }
+    li.tabIndex = -1;
+    li.classList.add("found");
+    li.scrollIntoView({ block: "center" });
+    li.focus();
+  }
+  async loadPins(roomId) {
+    const { data } = await this.rest.GET("/rooms/{room_id}/pins", { params: { path: { room_id: roomId } } });
+    if (!data) return;
+    this.pins.set(roomId, data.data);
+    if (roomId === this.current) {
+      this.renderPins();
+      this.renderMessages();
+    }
+  }
+  onPinsChanged(roomId) {
+    if (roomId === this.current) void this.loadPins(roomId);
+    else this.pins.delete(roomId);
+  }
+  async pin(m, on) {
+    const params = { path: { room_id: m.room_id, message_id: m.message_id } };
+    const path = "/rooms/{room_id}/pins/{message_id}";
+    const { data, error } = on ? await this.rest.PUT(path, { params }) : await this.rest.DELETE(path, { params });
+    if (data) await this.loadPins(m.room_id);
+    else $("typing").textContent = `Pin not changed: ${error?.error?.message ?? "error"}`;
+  }
+  isPinned(m) {
+    return (this.pins.get(m.room_id) ?? []).some((p) => p.message.message_id === m.message_id);
+  }
+  renderPins() {
+    const pins = this.current ? this.pins.get(this.current) ?? [] : [];
+    $("pins").hidden = pins.length === 0;
+    $("pin-list").replaceChildren(
+      ...pins.map((p) => {
+        const m = p.message;
+        const unpin = el("button", { type: "button", textContent: "Unpin", ariaLabel: `Unpin ${m.sender_id}'s message: ${m.content}` });
+        unpin.addEventListener("click", () => void this.pin(m, false));
+        const li = el("li", {}, el("span", { className: "who", textContent: m.sender_id }), el("span", { className: "content", textContent: m.content }), " ", unpin);
+        li.dataset.id = m.message_id;
+        li.title = `Pinned by ${p.pinned_by}`;
+        return li;
+      })
+    );
+  }
+  /** Reads the room's messages again, once for many asks close together. */
+  reloadSoon(roomId) {
+    if (this.reloads.has(roomId)) return;
+    this.reloads.set(roomId, setTimeout(async () => {
+      this.reloads.delete(roomId);
+      const { data } = await this.rest.GET("/rooms/{room_id}/messages", { params: { path: { room_id: roomId }, query: { limit: 100 } } });
+      for (const m of data?.data ?? []) this.store(m, false, false);
+      if (roomId === this.current) this.renderMessages();
+    }, 300));
   }
   async loadPresence(users) {
     if (users.length === 0) return;
@@ -1368,10 +1556,6 @@ var DemoApp = class {
   send(roomId, text) {
     const clientMsgId = crypto.randomUUID();
     const parentId = this.replyTo?.message_id;
-    const members = new Set(this.members.get(roomId) ?? []);
-    const mentions = [...new Set([...text.matchAll(/@([A-Za-z0-9._-]+)/g)].map((m) => m[1]))].filter(
-      (u) => u !== this.me && members.has(u)
-    );
     this.reply(null);
     this.pending.set(clientMsgId, {
       parent_id: parentId,
@@ -1388,11 +1572,73 @@ var DemoApp = class {
     });
     this.renderMessages();
     this.rt.typing(roomId, false);
-    this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : void 0 }).catch((err) => {
+    const failed = (err) => {
       this.pending.delete(clientMsgId);
       this.renderMessages();
       $("typing").textContent = `Not sent: ${err.message}`;
+    };
+    this.sending = this.sending.then(() => this.mentionsIn(roomId, text)).then((mentions) => {
+      this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : void 0 }).catch(failed);
+    }, failed);
+  }
+  /**
+   * The @names of text that are members of the room (the server refuses
+   * others), asking for the members when the room was only just opened.
+   */
+  async mentionsIn(roomId, text) {
+    const names = [...new Set([...text.matchAll(/@([A-Za-z0-9._-]+)/g)].map((m) => m[1]))].filter((u) => u !== this.me);
+    if (names.length === 0) return [];
+    let ids = this.members.get(roomId);
+    if (!ids) {
+      const { data } = await this.rest.GET("/rooms/{room_id}/members", { params: { path: { room_id: roomId } } });
+      ids = data?.data.map((m) => m.user_id) ?? [];
+    }
+    const members = new Set(ids);
+    return names.filter((u) => members.has(u));
+  }
+  /**
+   * Sends an image: uploads it (the SDK's uploadFile: declare, PUT, complete),
+   * then sends the message that carries it over REST, the one way to attach.
+   */
+  async sendImage(roomId, text, file) {
+    const clientMsgId = crypto.randomUUID();
+    const parentId = this.replyTo?.message_id;
+    const content = text || file.name;
+    this.reply(null);
+    this.pending.set(clientMsgId, {
+      parent_id: parentId,
+      message_id: `pending:${clientMsgId}`,
+      room_id: roomId,
+      sender_id: this.me,
+      seq: Number.MAX_SAFE_INTEGER,
+      content: `${content} (uploading ${file.name}…)`,
+      meta: null,
+      client_msg_id: clientMsgId,
+      created_at: (/* @__PURE__ */ new Date()).toISOString(),
+      edited_at: null,
+      deleted_at: null
     });
+    this.renderMessages();
+    this.rt.typing(roomId, false);
+    try {
+      const [up, mentions] = await Promise.all([uploadFile(this.rest, file, { roomId }), this.mentionsIn(roomId, text)]);
+      const { data, error } = await this.rest.POST("/rooms/{room_id}/messages", {
+        params: { path: { room_id: roomId } },
+        body: {
+          content,
+          client_msg_id: clientMsgId,
+          parent_id: parentId,
+          mentions: mentions.length > 0 ? mentions : void 0,
+          attachments: [up.upload_id]
+        }
+      });
+      if (!data) throw new Error(error?.error?.message ?? "error");
+      this.store(data.data);
+    } catch (err) {
+      this.pending.delete(clientMsgId);
+      this.renderMessages();
+      $("typing").textContent = `Not sent: ${err.message}`;
+    }
   }
   onMessage(m) {
     this.store(m);
@@ -1408,12 +1654,18 @@ var DemoApp = class {
       this.renderRooms();
     }
   }
-  store(m, render = true) {
+  /** Keeps a message; reload says whether one without its URLs asks the room again. */
+  store(m, render = true, reload = true) {
     let room = this.messages.get(m.room_id);
     if (!room) this.messages.set(m.room_id, room = /* @__PURE__ */ new Map());
     const had = room.get(m.message_id);
     if (had && (had.edited_at ?? "") > (m.edited_at ?? "") && !m.deleted_at) return;
-    room.set(m.message_id, { ...m, thread: m.thread ?? had?.thread, reactions: m.reactions ?? had?.reactions });
+    let attachments = m.attachments;
+    if (attachments?.some((a) => !a.url)) {
+      if (had?.attachments?.every((a) => a.url)) attachments = had.attachments;
+      else if (reload) this.reloadSoon(m.room_id);
+    }
+    room.set(m.message_id, { ...m, attachments, thread: m.thread ?? had?.thread, reactions: m.reactions ?? had?.reactions });
     if (m.client_msg_id) this.pending.delete(m.client_msg_id);
     if (render && m.room_id === this.current) this.renderMessages();
   }
@@ -1533,6 +1785,9 @@ var DemoApp = class {
     }
     li.append(el("span", { className: "content", textContent: m.deleted_at ? "(deleted)" : m.content }));
     if (m.edited_at && !m.deleted_at) li.append(el("span", { className: "meta edited", textContent: "(edited)" }));
+    const pinned = !m.deleted_at && this.isPinned(m);
+    if (pinned) li.append(el("span", { className: "meta pinned", textContent: "📌", title: "Pinned", ariaLabel: "pinned" }));
+    if (m.attachments?.length && !m.deleted_at) li.append(el("div", { className: "attachments" }, ...m.attachments.map((a) => renderAttachment(a))));
     if (own) {
       const state = m.seq === Number.MAX_SAFE_INTEGER ? "sending" : m.seq <= receipts.read ? "read" : m.seq <= receipts.delivered ? "delivered" : "sent";
       const marks = { sending: "…", sent: "✓", delivered: "✓✓", read: "✓✓" };
@@ -1557,6 +1812,14 @@ var DemoApp = class {
         reply.addEventListener("click", () => this.reply(m));
         actions.append(reply);
       }
+      const pin = el("button", {
+        type: "button",
+        textContent: pinned ? "Unpin" : "Pin",
+        ariaLabel: `${pinned ? "Unpin" : "Pin"} ${m.sender_id}'s message: ${m.content}`
+      });
+      pin.dataset.action = pinned ? "unpin" : "pin";
+      pin.addEventListener("click", () => void this.pin(m, !pinned));
+      actions.append(pin);
       const counts = m.reactions?.counts ?? {};
       for (const type of QUICK_REACTIONS.filter((t) => !counts[t])) {
         actions.append(this.reactionButton(m, type, 0, false));
@@ -1630,6 +1893,32 @@ var DemoApp = class {
     return form2;
   }
 };
+function highlighted(html, content) {
+  const span = el("span", { className: "highlight" });
+  const t = document.createElement("template");
+  t.innerHTML = html;
+  if (t.content.querySelector(":not(mark)") || t.content.querySelector("mark *")) span.textContent = content;
+  else span.append(t.content);
+  return span;
+}
+function renderAttachment(a) {
+  if (!a.url) return el("span", { className: "file", textContent: `${a.filename} (loading…)` });
+  const link = el("a", { href: a.url, target: "_blank", rel: "noopener" });
+  if (a.content_type.startsWith("image/")) {
+    const img = el("img", { src: a.thumbnail_url ?? a.url, alt: a.filename, decoding: "async" });
+    img.dataset.variant = a.thumbnail_url ? "thumbnail" : "original";
+    if (a.width && a.height) {
+      const scale = Math.min(1, IMAGE_BOX.width / a.width, IMAGE_BOX.height / a.height);
+      img.width = Math.max(1, Math.round(a.width * scale));
+      img.height = Math.max(1, Math.round(a.height * scale));
+    }
+    link.append(img);
+    link.ariaLabel = `Open image ${a.filename}`;
+  } else {
+    link.textContent = `${a.filename} (${Math.ceil(a.size / 1024)} KB)`;
+  }
+  return link;
+}
 async function login(user) {
   const session = await fetchSession(user);
   await new DemoApp(session).start();

@@ -21,6 +21,21 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AttachmentProcessedEventType.
+const (
+	AttachmentProcessedEventTypeAttachmentProcessed AttachmentProcessedEventType = "attachment.processed"
+)
+
+// Valid indicates whether the value is a known member of the AttachmentProcessedEventType enum.
+func (e AttachmentProcessedEventType) Valid() bool {
+	switch e {
+	case AttachmentProcessedEventTypeAttachmentProcessed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAUTHENTICATIONERROR ErrorCode = "AUTHENTICATION_ERROR"
@@ -344,8 +359,18 @@ type Attachment struct {
 	// Example: 48213
 	Size int64 `json:"size"`
 
+	// ThumbnailHeight The thumbnail's height in pixels, once made; the long side is at most 320 pixels and the aspect is the image's.
+	//
+	// Example: 180
+	ThumbnailHeight *int `json:"thumbnail_height,omitempty"`
+
 	// ThumbnailUrl Signed URL of the image's thumbnail (at most 320 pixels on the long side) once made; null before and for other files.
 	ThumbnailUrl *string `json:"thumbnail_url,omitempty"`
+
+	// ThumbnailWidth The thumbnail's width in pixels, once made (absent before, and for files that are not images or images too large to decode).
+	//
+	// Example: 320
+	ThumbnailWidth *int `json:"thumbnail_width,omitempty"`
 
 	// UploadId An upload id, `up_` followed by random characters.
 	//
@@ -362,6 +387,64 @@ type Attachment struct {
 	// Example: 1280
 	Width *int `json:"width"`
 }
+
+// AttachmentProcessedEvent An image attached to the message (`message_id`, `seq`) got its
+// thumbnail: `attachment` is the attachment as the message now carries
+// it, with `thumbnail_width` and `thumbnail_height` (both absent when no
+// thumbnail could be made: an image too large to decode within the
+// server's memory bound, or unreadable past its header). Live events
+// also carry the signed `url` and `thumbnail_url`; replayed from the log
+// they do not (read the message again for fresh URLs). An image
+// processed before it was attached has no such event: its message
+// carries the thumbnail from the start.
+type AttachmentProcessedEvent struct {
+	// Attachment A file a message carries, as it was when attached. `url` is a signed
+	// download link that works without headers (an `<img src>`) for an hour
+	// from the answer or event that carried it; it is absent from events
+	// replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
+	// resumes): read the message again for a fresh one.
+	Attachment Attachment `json:"attachment"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Seq A per-room message sequence number; the first message is 1.
+	//
+	// Example: 13
+	Seq Seq `json:"seq"`
+
+	// Type The event type.
+	//
+	// Example: attachment.processed
+	Type AttachmentProcessedEventType `json:"type"`
+
+	// UploadId An upload id, `up_` followed by random characters.
+	//
+	// Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
+	UploadId UploadId `json:"upload_id"`
+}
+
+// AttachmentProcessedEventType The event type.
+//
+// Example: attachment.processed
+type AttachmentProcessedEventType string
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
@@ -2860,6 +2943,32 @@ func (t *RoomEvent) MergeThreadUpdatedEvent(v ThreadUpdatedEvent) error {
 	return err
 }
 
+// AsAttachmentProcessedEvent returns the union data inside the RoomEvent as a AttachmentProcessedEvent
+func (t RoomEvent) AsAttachmentProcessedEvent() (AttachmentProcessedEvent, error) {
+	var body AttachmentProcessedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAttachmentProcessedEvent overwrites any union data inside the RoomEvent as the provided AttachmentProcessedEvent
+func (t *RoomEvent) FromAttachmentProcessedEvent(v AttachmentProcessedEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAttachmentProcessedEvent performs a merge with any union data inside the RoomEvent, using the provided AttachmentProcessedEvent
+func (t *RoomEvent) MergeAttachmentProcessedEvent(v AttachmentProcessedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -2874,6 +2983,8 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return nil, err
 	}
 	switch discriminator {
+	case "attachment.processed":
+		return t.AsAttachmentProcessedEvent()
 	case "member.joined":
 		return t.AsMemberJoinedEvent()
 	case "member.left":
@@ -3653,8 +3764,12 @@ type ClientInterface interface {
 	// `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 	// `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
 	// complete upload answers it again. Images get their width and height
-	// here; their thumbnail follows asynchronously (`attachment.processed`
-	// in the room's log once the upload is attached).
+	// here; their thumbnail (at most 320 pixels on the long side, aspect
+	// kept) follows asynchronously with `attachment.processed`: to the
+	// room, as an event of its log, when the upload is attached to a
+	// message by then; otherwise to the uploader's connections only, and
+	// the message it is attached to later carries `thumbnail_url` from the
+	// start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 	//
 	// Corresponds with POST /uploads/{upload_id}/complete (the `CompleteUpload` operationId).
 	CompleteUpload(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4934,8 +5049,12 @@ func (c *Client) GetUpload(ctx context.Context, uploadId UploadIdPath, reqEditor
 // `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 // `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
 // complete upload answers it again. Images get their width and height
-// here; their thumbnail follows asynchronously (`attachment.processed`
-// in the room's log once the upload is attached).
+// here; their thumbnail (at most 320 pixels on the long side, aspect
+// kept) follows asynchronously with `attachment.processed`: to the
+// room, as an event of its log, when the upload is attached to a
+// message by then; otherwise to the uploader's connections only, and
+// the message it is attached to later carries `thumbnail_url` from the
+// start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 //
 // Corresponds with POST /uploads/{upload_id}/complete (the `CompleteUpload` operationId).
 func (c *Client) CompleteUpload(ctx context.Context, uploadId UploadIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8212,8 +8331,12 @@ type ClientWithResponsesInterface interface {
 	// `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 	// `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
 	// complete upload answers it again. Images get their width and height
-	// here; their thumbnail follows asynchronously (`attachment.processed`
-	// in the room's log once the upload is attached).
+	// here; their thumbnail (at most 320 pixels on the long side, aspect
+	// kept) follows asynchronously with `attachment.processed`: to the
+	// room, as an event of its log, when the upload is attached to a
+	// message by then; otherwise to the uploader's connections only, and
+	// the message it is attached to later carries `thumbnail_url` from the
+	// start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -13550,8 +13673,12 @@ func (c *ClientWithResponses) GetUploadWithResponse(ctx context.Context, uploadI
 // `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 // `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
 // complete upload answers it again. Images get their width and height
-// here; their thumbnail follows asynchronously (`attachment.processed`
-// in the room's log once the upload is attached).
+// here; their thumbnail (at most 320 pixels on the long side, aspect
+// kept) follows asynchronously with `attachment.processed`: to the
+// room, as an event of its log, when the upload is attached to a
+// message by then; otherwise to the uploader's connections only, and
+// the message it is attached to later carries `thumbnail_url` from the
+// start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 //
 // Returns a wrapper object for the known response body format(s).
 //

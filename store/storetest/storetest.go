@@ -78,6 +78,7 @@ func Run(t *testing.T, b Backend) {
 		{"DeadLetters", testDeadLetters},
 		{"IdempotencyKeys", testIdempotencyKeys},
 		{"Uploads", testUploads},
+		{"UploadProcessing", testUploadProcessing},
 		{"RealtimeReads", testRealtimeReads},
 		{"StoredText", testStoredText},
 		{"TenantIsolation", testTenantIsolation},

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/chatapi/chatapi/store"
@@ -101,4 +103,122 @@ func testUploads(t *testing.T, b Backend) {
 			t.Fatalf("GetUpload after delete: %v, want ErrNotFound", err)
 		}
 	})
+}
+
+// testUploadProcessing finds the images owed their thumbnail and records
+// it: on the message and in the room's log when the upload is attached by
+// then, on the upload alone (for the message that attaches it later)
+// when not; once, however often it is recorded.
+func testUploadProcessing(t *testing.T, b Backend) {
+	s := newStore(t, b)
+	ctx := t.Context()
+	tenant := newTenant(t, s)
+	room := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob")
+	complete := func(ctype string, w, h *int) store.Upload {
+		t.Helper()
+		up, err := s.CreateUpload(ctx, tenant, "alice", store.NewUpload{RoomID: room.ID, Filename: "f", ContentType: ctype, Size: 10, SHA256: "00"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if up, err = s.CompleteUpload(ctx, tenant, "alice", up.ID, w, h); err != nil {
+			t.Fatal(err)
+		}
+		return up
+	}
+	w, h := 640, 480
+	attachedFirst := complete("image/png", &w, &h)
+	processedFirst := complete("image/png", &w, &h)
+	text := complete("text/plain", nil, nil)
+	gone := complete("image/png", &w, &h)
+
+	owed, err := s.UnprocessedUploads(ctx, "", "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, u := range owed {
+		if u.TenantID != tenant {
+			t.Fatalf("owed upload of tenant %s, want %s", u.TenantID, tenant)
+		}
+		ids = append(ids, u.Upload.ID)
+	}
+	if len(ids) != 3 || slices.Contains(ids, text.ID) {
+		t.Fatalf("owed uploads = %v; want the three images, not the text file %s", ids, text.ID)
+	}
+	if page, err := s.UnprocessedUploads(ctx, owed[0].TenantID, owed[0].Upload.ID, 100); err != nil || len(page) != 2 {
+		t.Fatalf("owed uploads after the first = %d, %v; want 2", len(page), err)
+	}
+
+	send := func(id string) store.Message {
+		t.Helper()
+		msg, _, err := s.SendMessage(ctx, tenant, "alice", room.ID, store.NewMessage{Content: "see", Attachments: []string{id}})
+		if err != nil {
+			t.Fatalf("send: %v", err)
+		}
+		return msg
+	}
+	thumb := &store.Thumbnail{Width: 320, Height: 240}
+
+	t.Run("attached first", func(t *testing.T) {
+		msg := send(attachedFirst.ID)
+		if a := msg.Attachments[0]; a.ThumbWidth != nil {
+			t.Fatalf("attachment before processing = %+v", a)
+		}
+		got, err := s.MarkUploadProcessed(ctx, tenant, attachedFirst.ID, thumb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Changed || got.Event == nil || got.Event.Type != store.EventAttachmentProcessed || got.Event.MessageSeq != msg.Seq {
+			t.Fatalf("processed = %+v, want a room event about message %d", got, msg.Seq)
+		}
+		var frame struct {
+			MessageID  string `json:"message_id"`
+			UploadID   string `json:"upload_id"`
+			Attachment struct {
+				ThumbnailWidth int `json:"thumbnail_width"`
+			} `json:"attachment"`
+		}
+		if err := json.Unmarshal(got.Event.Frame, &frame); err != nil || frame.MessageID != msg.ID || frame.UploadID != attachedFirst.ID || frame.Attachment.ThumbnailWidth != 320 {
+			t.Fatalf("frame = %s (%v)", got.Event.Frame, err)
+		}
+		events, err := s.ListRoomEvents(ctx, tenant, "bob", room.ID, &got.Event.EventSeq, 10)
+		if err != nil || len(events) != 0 {
+			t.Fatalf("events after attachment.processed: %v %v", events, err)
+		}
+		after := got.Event.EventSeq - 1
+		if events, err = s.ListRoomEvents(ctx, tenant, "bob", room.ID, &after, 10); err != nil || len(events) != 1 || events[0].Type != store.EventAttachmentProcessed {
+			t.Fatalf("the log's last event: %v %v", events, err)
+		}
+		msgs, err := s.ListMessages(ctx, tenant, "bob", room.ID, store.MessagePage{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := msgs[len(msgs)-1].Attachments[0]; a.ThumbWidth == nil || *a.ThumbWidth != 320 || *a.ThumbHeight != 240 {
+			t.Fatalf("message's attachment after processing = %+v", a)
+		}
+		if again, err := s.MarkUploadProcessed(ctx, tenant, attachedFirst.ID, thumb); err != nil || again.Changed || again.Event != nil {
+			t.Fatalf("second MarkUploadProcessed = %+v, %v; want no change", again, err)
+		}
+	})
+	t.Run("processed first", func(t *testing.T) {
+		got, err := s.MarkUploadProcessed(ctx, tenant, processedFirst.ID, thumb)
+		if err != nil || !got.Changed || got.Event != nil {
+			t.Fatalf("processed = %+v, %v; want a change and no room event", got, err)
+		}
+		msg := send(processedFirst.ID)
+		if a := msg.Attachments[0]; a.ThumbWidth == nil || *a.ThumbWidth != 320 {
+			t.Fatalf("attachment of a processed upload = %+v, want its thumbnail", a)
+		}
+	})
+	t.Run("gone", func(t *testing.T) {
+		if err := s.DeleteUpload(ctx, tenant, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.MarkUploadProcessed(ctx, tenant, gone.ID, nil); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("MarkUploadProcessed of a deleted upload: %v, want ErrNotFound", err)
+		}
+	})
+	if owed, err := s.UnprocessedUploads(ctx, "", "", 100); err != nil || len(owed) != 0 {
+		t.Fatalf("owed uploads at the end = %v, %v; want none", owed, err)
+	}
 }

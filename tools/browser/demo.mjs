@@ -13,12 +13,21 @@
 //   - bob's context goes offline (context.setOffline) while alice sends
 //     three messages and edits one; they do not reach bob meanwhile; back
 //     online, bob's app reconnects (resuming from its cursor) and shows
-//     every one exactly once, in order, with the edit.
+//     every one exactly once, in order, with the edit;
+//   - alice attaches a PNG (the file input, by its label) to a message: bob
+//     sees the image load from its signed URL (naturalWidth > 0), then its
+//     thumbnail once the server made it (attachment.processed);
+//   - bob pins alice's first message: alice sees it in the room's pinned
+//     list and marked in the messages;
+//   - bob searches for a phrase of a message in another room: the hit shows
+//     the matched words in <mark>, and a click opens that room with the
+//     message in view and focused.
 // Screenshots of both windows go to SHOT_DIR (demo-*.png). Prints
 // `demo: ok (…)` and exits 0, or what failed (with a screenshot) and exits 1.
 // A Go test (e2e/demo_test.go) starts the server and runs it.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM_ARGS = [
@@ -87,6 +96,40 @@ async function shot(dir, who, name) {
   const path = join(dir, `demo-${name}-${who.user}.png`);
   await who.page.screenshot({ path });
   return path;
+}
+
+// A width × height RGB PNG of a colour gradient, made here so the test
+// needs no file of its own.
+function png(width, height) {
+  const chunk = (type, data) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const rows = Buffer.alloc(height * (1 + width * 3));
+  for (let y = 0; y < height; y++) {
+    const row = y * (1 + width * 3);
+    for (let x = 0; x < width; x++) {
+      const i = row + 1 + x * 3;
+      rows[i] = Math.round((255 * x) / width);
+      rows[i + 1] = Math.round((255 * y) / height);
+      rows[i + 2] = 200;
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 async function run(base, dir) {
@@ -194,10 +237,62 @@ async function run(base, dir) {
       [...document.querySelectorAll('#messages li')].find((li) => li.textContent.includes('(2, edited)'))?.querySelector('.edited') !== null);
     await waitFor('alice sees bob read it all', alice.page, () =>
       [...document.querySelectorAll('#messages li.own .ticks')].every((t) => t.dataset.state === 'read'));
+    const backShots = [await shot(dir, bob, 'back'), await shot(dir, alice, 'back')];
+
+    // An image: alice attaches a PNG; bob sees it load from its signed URL.
+    await alice.page.getByLabel('Attach an image').setInputFiles({ name: 'gradient.png', mimeType: 'image/png', buffer: png(160, 96) });
+    await input.fill('A picture of the launch pad');
+    await input.press('Enter');
+    const imageLoaded = () => {
+      const li = [...document.querySelectorAll('#messages > li')].find((l) =>
+        l.querySelector(':scope > .content')?.textContent === 'A picture of the launch pad');
+      const img = li?.querySelector('.attachments img');
+      return img !== null && img !== undefined && img.alt === 'gradient.png' && img.complete && img.naturalWidth > 0;
+    };
+    await waitFor('alice sees her image', alice.page, imageLoaded);
+    await waitFor('bob sees alice\'s image load', bob.page, imageLoaded);
+    // The server makes the thumbnail afterwards (attachment.processed):
+    // both windows switch to it, and it loads too.
+    const thumbnailLoaded = () => {
+      const img = document.querySelector('#messages .attachments img');
+      return img?.dataset.variant === 'thumbnail' && img.complete && img.naturalWidth > 0;
+    };
+    await waitFor('bob sees the thumbnail', bob.page, thumbnailLoaded);
+    await waitFor('alice sees the thumbnail', alice.page, thumbnailLoaded);
+    const imageSize = await bob.page.evaluate(() => {
+      const img = document.querySelector('#messages .attachments img');
+      return `${img.naturalWidth}×${img.naturalHeight}`;
+    });
+
+    // A pin: bob pins alice's first message; alice sees it pinned.
+    await bob.page.getByRole('button', { name: 'Pin alice\'s message: Hi bob, this is alice' }).click();
+    await waitFor('alice sees the pin', alice.page, () =>
+      !document.getElementById('pins').hidden &&
+      [...document.querySelectorAll('#pin-list .content')].some((e) => e.textContent === 'Hi bob, this is alice') &&
+      [...document.querySelectorAll('#messages > li')].find((li) =>
+        li.querySelector(':scope > .content')?.textContent === 'Hi bob, this is alice')?.querySelector(':scope > .pinned') != null);
+    await waitFor('bob sees Unpin', bob.page, () =>
+      document.querySelector('#messages > li button[data-action="unpin"]') !== null);
+    const featuresShot = await shot(dir, alice, 'features');
+
+    // Search: bob finds alice's message of #random from #general.
+    await bob.page.getByLabel('Search messages').fill('"over here"');
+    await bob.page.getByLabel('Search messages').press('Enter');
+    const hit = bob.page.locator('#hits button.hit').first();
+    await hit.waitFor();
+    const marks = await hit.locator('mark').allInnerTexts();
+    if (marks.join(' ') !== 'over here') fail(`the hit highlights ${JSON.stringify(marks)}, want ["over","here"]`);
+    const searchShot = await shot(dir, bob, 'search');
+    await hit.click();
+    await bob.page.getByRole('heading', { name: '# random' }).waitFor();
+    await waitFor('bob sees the found message focused', bob.page, () =>
+      document.activeElement?.matches('#messages li.found') &&
+      document.activeElement.querySelector(':scope > .content')?.textContent === '@bob over here in random');
+
     const errors = people.flatMap((p) => p.errors);
     if (errors.length > 0) fail(`page errors: ${errors.join(' | ')}`);
-    const shots = [typingShot, unreadShot, offlineShot, await shot(dir, bob, 'back'), await shot(dir, alice, 'back')];
-    console.log(`demo: ok (typing, live message, read ticks, reaction, thread reply, unread count and mention, offline catch-up of ${offline.length} messages and an edit; screenshots ${shots.join(', ')})`);
+    const shots = [typingShot, unreadShot, offlineShot, ...backShots, featuresShot, searchShot];
+    console.log(`demo: ok (typing, live message, read ticks, reaction, thread reply, unread count and mention, offline catch-up of ${offline.length} messages and an edit, an image of ${imageSize} px and its thumbnail seen by bob, a pin, a search hit opened; screenshots ${shots.join(', ')})`);
     return 0;
   } catch (err) {
     console.error(`demo: FAIL: ${err instanceof CheckError ? err.message : err.stack || err}`);

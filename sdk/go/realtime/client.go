@@ -160,7 +160,9 @@ func New(opts Options) (*Client, error) {
 
 // Events is where every event arrives, in the order the server sent them,
 // duplicates dropped. It is closed after Close. Read it steadily: while it
-// is full the client does not read the socket.
+// is full the client does not read the socket. A presence.batch frame
+// arrives as its PresenceUpdate events, in order, never as a PresenceBatch:
+// a consumer of PresenceUpdate sees every change.
 func (c *Client) Events() <-chan Event { return c.events }
 
 // Close ends the connection and every goroutine of the client, waits for
@@ -377,6 +379,14 @@ func (c *Client) serve(conn *websocket.Conn, resumed bool) outcome {
 			c.opts.Cursors.Save(ctx, e.Cursor) //nolint:errcheck
 		case ServerShutdown:
 			o.retryAfter = time.Duration(e.ReconnectAfterMS) * time.Millisecond
+		}
+		if b, ok := ev.(PresenceBatch); ok {
+			// The changes the server held together, one PresenceUpdate
+			// each, in order: a consumer of PresenceUpdate sees them all.
+			for _, u := range b.Updates {
+				c.emit(u)
+			}
+			continue
 		}
 		if c.accept(ctx, conn, ev) {
 			c.emit(ev)

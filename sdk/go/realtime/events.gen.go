@@ -236,6 +236,61 @@ type AckReceived struct {
 // EventType is "ack.received".
 func (AckReceived) EventType() string { return "ack.received" }
 
+// AttachmentProcessed: An uploaded image got its thumbnail.
+//
+// Server → client event "attachment.processed".
+type AttachmentProcessed struct {
+	// A room id, `room_` followed by random characters.
+	RoomID string `json:"room_id"`
+	// An upload id, `up_` followed by random characters.
+	UploadID string `json:"upload_id"`
+	// The message it is attached to, or null.
+	MessageID *string `json:"message_id"`
+	// A file a message carries, as it was when attached. `url` is a signed
+	// download link that works without headers (an `<img src>`) for an hour
+	// from the answer or event that carried it; it is absent from events
+	// replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
+	// resumes): read the message again for a fresh one.
+	Attachment Attachment `json:"attachment"`
+	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	EventSeq *int64 `json:"event_seq,omitempty"`
+	// When the change was stored.
+	OccurredAt *time.Time `json:"occurred_at,omitempty"`
+	// A per-room message sequence number; the first message is 1.
+	Seq *int64 `json:"seq,omitempty"`
+}
+
+// EventType is "attachment.processed".
+func (AttachmentProcessed) EventType() string { return "attachment.processed" }
+
+// Attachment: A file a message carries, as it was when attached. `url` is a signed
+// download link that works without headers (an `<img src>`) for an hour
+// from the answer or event that carried it; it is absent from events
+// replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
+// resumes): read the message again for a fresh one.
+type Attachment struct {
+	// An upload id, `up_` followed by random characters.
+	UploadID string `json:"upload_id"`
+	// The file's name.
+	Filename string `json:"filename"`
+	// The checked MIME type.
+	ContentType string `json:"content_type"`
+	// Bytes.
+	Size int64 `json:"size"`
+	// An image's width in pixels; null for other files.
+	Width *int64 `json:"width"`
+	// An image's height in pixels; null for other files.
+	Height *int64 `json:"height"`
+	// The thumbnail's height in pixels, once made; the long side is at most 320 pixels and the aspect is the image's.
+	ThumbnailHeight *int64 `json:"thumbnail_height,omitempty"`
+	// Signed URL of the image's thumbnail (at most 320 pixels on the long side) once made; null before and for other files.
+	ThumbnailURL *string `json:"thumbnail_url,omitempty"`
+	// The thumbnail's width in pixels, once made (absent before, and for files that are not images or images too large to decode).
+	ThumbnailWidth *int64 `json:"thumbnail_width,omitempty"`
+	// Signed, expiring download URL.
+	URL *string `json:"url,omitempty"`
+}
+
 // DeliveryReceived: A member received messages this user sent.
 //
 // Server → client event "delivery.received".
@@ -412,30 +467,6 @@ type Message struct {
 
 // EventType is "message".
 func (Message) EventType() string { return "message" }
-
-// Attachment: A file a message carries, as it was when attached. `url` is a signed
-// download link that works without headers (an `<img src>`) for an hour
-// from the answer or event that carried it; it is absent from events
-// replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
-// resumes): read the message again for a fresh one.
-type Attachment struct {
-	// An upload id, `up_` followed by random characters.
-	UploadID string `json:"upload_id"`
-	// The file's name.
-	Filename string `json:"filename"`
-	// The checked MIME type.
-	ContentType string `json:"content_type"`
-	// Bytes.
-	Size int64 `json:"size"`
-	// An image's width in pixels; null for other files.
-	Width *int64 `json:"width"`
-	// An image's height in pixels; null for other files.
-	Height *int64 `json:"height"`
-	// Signed URL of the image's thumbnail (at most 320 pixels on the long side) once made; null before and for other files.
-	ThumbnailURL *string `json:"thumbnail_url,omitempty"`
-	// Signed, expiring download URL.
-	URL *string `json:"url,omitempty"`
-}
 
 // Quote: The quoted message as it was when the quoting message was sent.
 type Quote struct {
@@ -876,6 +907,10 @@ func decodeServerEvent(typ string, data []byte) (Event, error) {
 	switch typ {
 	case "ack.received":
 		var e AckReceived
+		err := json.Unmarshal(data, &e)
+		return e, err
+	case "attachment.processed":
+		var e AttachmentProcessed
 		err := json.Unmarshal(data, &e)
 		return e, err
 	case "delivery.received":

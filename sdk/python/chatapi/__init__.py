@@ -7,6 +7,8 @@
 - ``chatapi.RetryingTransport`` / ``SyncRetryingTransport``: httpx transports
   for the REST client that send an ``Idempotency-Key`` with every creating
   POST and retry failed requests under it.
+- ``chatapi.upload_file``: a file for a room's messages in one call (declare,
+  put the bytes to the signed URL, complete).
 """
 
 from ._version import __version__
@@ -19,6 +21,7 @@ from .realtime import (
     ServerError,
 )
 from .rest import IDEMPOTENT_OPERATIONS, RetryingTransport, SyncRetryingTransport
+from .uploads import UploadError, upload_file
 
 __all__ = [
     "__version__",
@@ -31,4 +34,6 @@ __all__ = [
     "IDEMPOTENT_OPERATIONS",
     "RetryingTransport",
     "SyncRetryingTransport",
+    "UploadError",
+    "upload_file",
 ]

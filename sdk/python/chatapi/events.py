@@ -132,6 +132,40 @@ class AckReceived(TypedDict):
     user_id: str
 
 
+class Attachment(TypedDict):
+    """A file a message carries, as it was when attached. `url` is a signed
+    download link that works without headers (an `<img src>`) for an hour
+    from the answer or event that carried it; it is absent from events
+    replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
+    resumes): read the message again for a fresh one."""
+
+    upload_id: str
+    filename: str
+    content_type: str
+    size: int
+    width: Optional[int]
+    height: Optional[int]
+    thumbnail_height: NotRequired[Optional[int]]
+    thumbnail_url: NotRequired[Optional[str]]
+    thumbnail_width: NotRequired[Optional[int]]
+    url: NotRequired[str]
+
+
+class AttachmentProcessed(TypedDict):
+    """An uploaded image got its thumbnail.
+
+    Server → client event "attachment.processed"."""
+
+    type: Literal["attachment.processed"]
+    room_id: str
+    upload_id: str
+    message_id: Optional[str]
+    attachment: Attachment
+    event_seq: NotRequired[int]
+    occurred_at: NotRequired[str]
+    seq: NotRequired[int]
+
+
 class DeliveryReceived(TypedDict):
     """A member received messages this user sent.
 
@@ -193,23 +227,6 @@ class MemberLeft(TypedDict):
     user_id: str
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
-
-
-class Attachment(TypedDict):
-    """A file a message carries, as it was when attached. `url` is a signed
-    download link that works without headers (an `<img src>`) for an hour
-    from the answer or event that carried it; it is absent from events
-    replayed from the room's log (`GET /rooms/{room_id}/events`, `/sync`,
-    resumes): read the message again for a fresh one."""
-
-    upload_id: str
-    filename: str
-    content_type: str
-    size: int
-    width: Optional[int]
-    height: Optional[int]
-    thumbnail_url: NotRequired[Optional[str]]
-    url: NotRequired[str]
 
 
 class Quote(TypedDict):
@@ -531,6 +548,7 @@ class UserUpdated(TypedDict):
 
 SERVER_EVENTS: Dict[str, type] = {
     "ack.received": AckReceived,
+    "attachment.processed": AttachmentProcessed,
     "delivery.received": DeliveryReceived,
     "error": Error,
     "member.joined": MemberJoined,

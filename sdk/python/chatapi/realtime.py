@@ -154,7 +154,9 @@ class RealtimeClient:
     def on(self, type: str, handler: Handler) -> Callable[[], None]:
         """Calls ``handler(event)`` for every event of ``type`` (``"*"``: every
         event), in the order they arrive; an async handler is awaited before
-        the next event is read. Returns a function that removes it."""
+        the next event is read. Returns a function that removes it. A
+        ``presence.batch`` frame arrives as its ``presence.update`` events, in
+        order (never as itself), so one handler sees every change."""
         self._handlers[type].append(handler)
         return lambda: self._handlers[type].remove(handler)
 
@@ -360,6 +362,13 @@ class RealtimeClient:
                     await self._cursors.save(ev.get("cursor"))
                 elif t == "server.shutdown":
                     retry_after = ev.get("reconnect_after_ms", 0) / 1000
+                elif t == "presence.batch":
+                    # The changes the server held together, one
+                    # presence.update each, in order.
+                    for u in ev.get("updates") or []:
+                        if isinstance(u, dict):
+                            await self._emit({**u, "type": "presence.update"})
+                    continue
                 if self._accept(ev):
                     await self._emit(ev)
                 if t == "sync.complete" and self._synced is not None:

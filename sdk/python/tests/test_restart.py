@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from typing import Optional
 
 import httpx
 import pytest
@@ -43,7 +44,7 @@ pytestmark = pytest.mark.skipif(not BIN, reason="CHATAPI_BIN is not set: e2e's T
 class Server:
     """The chatapi binary on a SQLite file and a loopback port."""
 
-    def __init__(self, db: str, addr: str = "", secret: str = "first-secret-0123456789") -> None:
+    def __init__(self, db: str, addr: str = "", secret: str = "first-secret-0123456789", extra_env: Optional[dict] = None) -> None:
         if not addr:
             with socket.socket() as s:
                 s.bind(("127.0.0.1", 0))
@@ -60,6 +61,8 @@ class Server:
             LOG_LEVEL="warn",
             TOKEN_SECRET=secret,
         )
+        # More variables; "{addr}" in a value is the address chosen here.
+        env.update({k: v.replace("{addr}", addr) for k, v in (extra_env or {}).items()})
         self.proc = subprocess.Popen([BIN], env=env, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 30
         while True:

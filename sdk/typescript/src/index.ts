@@ -13,7 +13,9 @@ export {
   type SendOptions,
   type WebSocketLike,
   type WebSocketConstructor,
+  type HandledEvent,
 } from "./realtime.js";
+export { uploadFile, type Upload, type FileData, type UploadFileOptions } from "./uploads.js";
 export { Backoff, shutdownDelay, type BackoffOptions } from "./backoff.js";
 export { MemoryCursorStore, WebStorageCursorStore, type CursorStore, type ResumeState, type KeyValueStorage } from "./cursor-store.js";
 export { observe, emptyPositions, type RoomPositions } from "./positions.js";

@@ -119,6 +119,12 @@ const encoder = new TextEncoder();
 type Handler<T> = (ev: T) => void;
 
 /**
+ * The server events a handler can be given: every one but
+ * `presence.batch`, which arrives as its `presence.update` events.
+ */
+export type HandledEvent = Exclude<keyof ServerEvents, "presence.batch">;
+
+/**
  * A realtime connection to ChatAPI that stays up: it reconnects with
  * jittered exponential backoff (after `server.shutdown`, never before
  * `reconnect_after_ms`), resumes from the cursor of the last `sync.complete`,
@@ -194,8 +200,10 @@ export class RealtimeClient {
   /**
    * Calls handler for every server event of that type, once per event
    * (repeats of room events are dropped before). Returns the unsubscribe.
+   * A `presence.batch` frame is unpacked: its changes come, in order, as
+   * `presence.update` events, so that one handler sees every change.
    */
-  on<K extends keyof ServerEvents>(type: K, handler: Handler<ServerEvents[K]>): () => void {
+  on<K extends HandledEvent>(type: K, handler: Handler<ServerEvents[K]>): () => void {
     let set = this.handlers.get(type);
     if (!set) this.handlers.set(type, (set = new Set()));
     set.add(handler);
@@ -548,6 +556,12 @@ export class RealtimeClient {
       case "error":
         this.onError(ev as unknown as ErrorEvent);
         break;
+      case "presence.batch":
+        // The changes the server held together, one presence.update each.
+        for (const u of Array.isArray(ev.updates) ? ev.updates : []) {
+          if (u && typeof u === "object") this.emit({ ...(u as object), type: "presence.update" });
+        }
+        return;
       default:
         if (!observe(this.state.positions, ev as { type: string })) return;
         if (ev.type === "message" && typeof ev.room_id === "string" && typeof ev.seq === "number") {

@@ -4,7 +4,8 @@
 // server is restarted with SIGTERM (one run) and kill -9 (another); every
 // client must then hold every message exactly once and in order, every send
 // stored once, and after SIGTERM no client may reconnect before
-// reconnect_after_ms. Skipped without CHATAPI_BIN (e2e/sdk_typescript_test.go sets it).
+// reconnect_after_ms; uploadFile puts a PNG that a message then carries.
+// Skipped without CHATAPI_BIN (e2e/sdk_typescript_test.go sets it).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
@@ -12,7 +13,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { RealtimeClient, createRestClient } from "../dist/node.js";
+import { crc32, deflateSync } from "node:zlib";
+import { ChatApiError, RealtimeClient, createRestClient, uploadFile } from "../dist/node.js";
 
 const BIN = process.env.CHATAPI_BIN;
 const skip = BIN ? false : "CHATAPI_BIN is not set: run through e2e/sdk_test.go, or set it to a chatapi binary";
@@ -275,4 +277,72 @@ test("an expired token closes the connection with 1008; the client gets a new on
   assert.deepEqual(ben.tokenCalls, [false, true], "the token provider is asked again, to refresh");
   const sent = await ok("send over REST", rest("ann").POST("/rooms/{room_id}/messages", { params: { path: { room_id: room } }, body: { content: "after the refresh" } }));
   await until("the message", () => ben.got.some((m) => m.message_id === sent.message_id), 30_000);
+});
+
+/** A 1 × 1 grey PNG. */
+function tinyPNG() {
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body) >>> 0, 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]); // 1×1, 8-bit greyscale
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(Buffer.from([0, 0x80]))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+test("uploadFile puts a PNG; a message carries it, live, with a URL that serves it", { skip, timeout: 120_000 }, async (t) => {
+  const defer = cleanups(t);
+  const dir = mkdtempSync(path.join(tmpdir(), "chatapi-sdk-ts-"));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
+  const addr = await freeAddr();
+  const base = `http://${addr}`;
+  await startServer(defer, dir, addr, path.join(dir, "chat.db"), { PUBLIC_URL: base, STORAGE_URL: `file://${path.join(dir, "files")}` });
+  const { rest, room } = await world(base);
+  const ben = client(base, rest, "ben");
+  defer(() => ben.rt.close());
+  await within("the first sync", ben.rt.connect(), 30_000);
+  // As a browser would: a user token, no tenant key.
+  const token = await ok("create token", rest("ann").POST("/tokens", { body: { ttl_seconds: 600 } }));
+  const ann = createRestClient({ baseUrl: base, auth: { token: token.token } });
+
+  const png = tinyPNG();
+  const up = await uploadFile(ann, new Blob([png], { type: "image/png" }), { roomId: room, filename: "dot.png" });
+  assert.match(up.upload_id, /^up_/);
+  assert.equal(up.status, "ready");
+  assert.deepEqual([up.filename, up.content_type, up.size, up.width, up.height], ["dot.png", "image/png", png.length, 1, 1]);
+  const sent = await ok("send with the attachment", ann.POST("/rooms/{room_id}/messages", {
+    params: { path: { room_id: room } },
+    body: { content: "a dot", attachments: [up.upload_id] },
+  }));
+  await until("the message over the WebSocket", () => ben.got.some((m) => m.message_id === sent.message_id), 30_000);
+  const live = ben.got.find((m) => m.message_id === sent.message_id);
+  assert.equal(live.attachments?.[0]?.upload_id, up.upload_id, "the live message carries the upload");
+  // The signed URLs work without headers, as in an <img src>.
+  for (const url of [up.url, live.attachments[0].url]) {
+    const r = await fetch(url);
+    assert.equal(r.status, 200, `GET ${url}`);
+    assert.deepEqual(Buffer.from(await r.arrayBuffer()), png, "the bytes put are the bytes served");
+  }
+
+  // Refusals reject with the server's code and field.
+  for (const tc of [
+    { name: "not a PNG", data: new TextEncoder().encode("not an image"), opts: { filename: "x.png", contentType: "image/png" }, code: "VALIDATION_ERROR", field: "content_type" },
+    { name: "a type outside the allow-list", data: png, opts: { filename: "x.exe", contentType: "application/x-msdownload" }, code: "VALIDATION_ERROR", field: "content_type" },
+    { name: "another room", data: png, opts: { filename: "x.png", contentType: "image/png", roomId: "room_00000000000000000000" }, code: "NOT_FOUND" },
+  ]) {
+    await assert.rejects(uploadFile(ann, tc.data, { roomId: room, ...tc.opts }), (err) => {
+      assert.ok(err instanceof ChatApiError, `${tc.name}: ${err}`);
+      assert.equal(err.code, tc.code, `${tc.name}: ${err.message}`);
+      if (tc.field) assert.equal(err.field, tc.field, `${tc.name}: ${err.message}`);
+      return true;
+    });
+  }
 });

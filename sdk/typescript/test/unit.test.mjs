@@ -137,6 +137,20 @@ async function connected(rt, cursor = "c1") {
   return latest();
 }
 
+test("a presence.batch arrives as its presence.update events, in order", async () => {
+  const { rt } = fakeClient();
+  const ws = await connected(rt);
+  const got = [];
+  rt.on("presence.update", (p) => got.push(p));
+  rt.on("presence.batch", () => got.push("the batch itself")); // never called
+  const update = (user_id, status) => ({ type: "presence.update", user_id, status, last_seen: "2026-11-24T20:30:00Z" });
+  ws.push({ type: "presence.batch", updates: [update("bob", "online"), update("carol", "online"), update("bob", "offline")] });
+  ws.push(update("dan", "online"));
+  assert.deepEqual(got.map((p) => `${p.user_id} ${p.status}`), ["bob online", "carol online", "bob offline", "dan online"]);
+  assert.ok(got.every((p) => p.type === "presence.update"));
+  rt.close();
+});
+
 test("a send is retried under the same client_msg_id across reconnects, and resolves once", async () => {
   const { rt } = fakeClient();
   const ws1 = await connected(rt);

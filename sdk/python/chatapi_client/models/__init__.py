@@ -5,6 +5,8 @@ from .ack_response import AckResponse
 from .ack_result import AckResult
 from .add_member_request import AddMemberRequest
 from .attachment import Attachment
+from .attachment_processed_event import AttachmentProcessedEvent
+from .attachment_processed_event_type import AttachmentProcessedEventType
 from .create_room_request import CreateRoomRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
@@ -125,6 +127,8 @@ __all__ = (
     "AckResult",
     "AddMemberRequest",
     "Attachment",
+    "AttachmentProcessedEvent",
+    "AttachmentProcessedEventType",
     "CreateRoomRequest",
     "CreateTenantRequest",
     "CreateTokenRequest",

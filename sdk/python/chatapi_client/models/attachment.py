@@ -26,6 +26,10 @@ class Attachment:
             size (int): Bytes. Example: 48213.
             width (int | None): An image's width in pixels; null for other files. Example: 1280.
             height (int | None): An image's height in pixels; null for other files. Example: 720.
+            thumbnail_width (int | None | Unset): The thumbnail's width in pixels, once made (absent before, and for files
+                that are not images or images too large to decode). Example: 320.
+            thumbnail_height (int | None | Unset): The thumbnail's height in pixels, once made; the long side is at most 320
+                pixels and the aspect is the image's. Example: 180.
             url (str | Unset): Signed, expiring download URL. Example:
                 https://chat.example.com/files/tn_8f3a2b1c9d0e4f5a6b7c/up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M?exp=1764014400&sig=Qm9v.
             thumbnail_url (None | str | Unset): Signed URL of the image's thumbnail (at most 320 pixels on the long side)
@@ -38,6 +42,8 @@ class Attachment:
     size: int
     width: int | None
     height: int | None
+    thumbnail_width: int | None | Unset = UNSET
+    thumbnail_height: int | None | Unset = UNSET
     url: str | Unset = UNSET
     thumbnail_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -56,6 +62,18 @@ class Attachment:
 
         height: int | None
         height = self.height
+
+        thumbnail_width: int | None | Unset
+        if isinstance(self.thumbnail_width, Unset):
+            thumbnail_width = UNSET
+        else:
+            thumbnail_width = self.thumbnail_width
+
+        thumbnail_height: int | None | Unset
+        if isinstance(self.thumbnail_height, Unset):
+            thumbnail_height = UNSET
+        else:
+            thumbnail_height = self.thumbnail_height
 
         url = self.url
 
@@ -77,6 +95,10 @@ class Attachment:
                 "height": height,
             }
         )
+        if thumbnail_width is not UNSET:
+            field_dict["thumbnail_width"] = thumbnail_width
+        if thumbnail_height is not UNSET:
+            field_dict["thumbnail_height"] = thumbnail_height
         if url is not UNSET:
             field_dict["url"] = url
         if thumbnail_url is not UNSET:
@@ -109,6 +131,24 @@ class Attachment:
 
         height = _parse_height(d.pop("height"))
 
+        def _parse_thumbnail_width(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        thumbnail_width = _parse_thumbnail_width(d.pop("thumbnail_width", UNSET))
+
+        def _parse_thumbnail_height(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        thumbnail_height = _parse_thumbnail_height(d.pop("thumbnail_height", UNSET))
+
         url = d.pop("url", UNSET)
 
         def _parse_thumbnail_url(data: object) -> None | str | Unset:
@@ -127,6 +167,8 @@ class Attachment:
             size=size,
             width=width,
             height=height,
+            thumbnail_width=thumbnail_width,
+            thumbnail_height=thumbnail_height,
             url=url,
             thumbnail_url=thumbnail_url,
         )

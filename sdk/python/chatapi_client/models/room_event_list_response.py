@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.attachment_processed_event import AttachmentProcessedEvent
     from ..models.member_joined_event import MemberJoinedEvent
     from ..models.member_left_event import MemberLeftEvent
     from ..models.message_event import MessageEvent
@@ -26,14 +27,15 @@ class RoomEventListResponse:
 
     Attributes:
         success (bool): True when the request succeeded.
-        data (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent | ReactionEvent | RoomUpdatedEvent |
-            ThreadUpdatedEvent]): The events, ascending `event_seq`.
+        data (list[AttachmentProcessedEvent | MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent |
+            ReactionEvent | RoomUpdatedEvent | ThreadUpdatedEvent]): The events, ascending `event_seq`.
         error (None | NullErrorType0): Always null on success.
     """
 
     success: bool
     data: list[
-        MemberJoinedEvent
+        AttachmentProcessedEvent
+        | MemberJoinedEvent
         | MemberLeftEvent
         | MessageEvent
         | PinEvent
@@ -52,6 +54,7 @@ class RoomEventListResponse:
         from ..models.pin_event import PinEvent
         from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
+        from ..models.thread_updated_event import ThreadUpdatedEvent
 
         success = self.success
 
@@ -65,6 +68,7 @@ class RoomEventListResponse:
                 or isinstance(data_item_data, RoomUpdatedEvent)
                 or isinstance(data_item_data, ReactionEvent)
                 or isinstance(data_item_data, PinEvent)
+                or isinstance(data_item_data, ThreadUpdatedEvent)
             ):
                 data_item = data_item_data.to_dict()
             else:
@@ -92,6 +96,7 @@ class RoomEventListResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.attachment_processed_event import AttachmentProcessedEvent
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
@@ -111,7 +116,8 @@ class RoomEventListResponse:
             def _parse_data_item(
                 data: object,
             ) -> (
-                MemberJoinedEvent
+                AttachmentProcessedEvent
+                | MemberJoinedEvent
                 | MemberLeftEvent
                 | MessageEvent
                 | PinEvent
@@ -173,11 +179,23 @@ class RoomEventListResponse:
                     return componentsschemas_room_event_type_5
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_6 = ThreadUpdatedEvent.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_room_event_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_6 = ThreadUpdatedEvent.from_dict(data)
+                componentsschemas_room_event_type_7 = (
+                    AttachmentProcessedEvent.from_dict(data)
+                )
 
-                return componentsschemas_room_event_type_6
+                return componentsschemas_room_event_type_7
 
             data_item = _parse_data_item(data_item_data)
 

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.attachment_processed_event import AttachmentProcessedEvent
     from ..models.member_joined_event import MemberJoinedEvent
     from ..models.member_left_event import MemberLeftEvent
     from ..models.message_event import MessageEvent
@@ -24,8 +25,9 @@ class SyncPage:
     """A page of the caller's events since a cursor.
 
     Attributes:
-        events (list[MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent | ReactionEvent | RoomUpdatedEvent |
-            ThreadUpdatedEvent]): Each room's events in `event_seq` order, room after room.
+        events (list[AttachmentProcessedEvent | MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent |
+            ReactionEvent | RoomUpdatedEvent | ThreadUpdatedEvent]): Each room's events in `event_seq` order, room after
+            room.
         next_cursor (str): Where a user stands in the logs of their rooms. Opaque to clients; its length grows with the
             number of rooms. Example: v1.1-e.2-4.
         has_more (bool): More events are owed than this page holds; sync again with `next_cursor` at once. Example:
@@ -33,7 +35,8 @@ class SyncPage:
     """
 
     events: list[
-        MemberJoinedEvent
+        AttachmentProcessedEvent
+        | MemberJoinedEvent
         | MemberLeftEvent
         | MessageEvent
         | PinEvent
@@ -52,6 +55,7 @@ class SyncPage:
         from ..models.pin_event import PinEvent
         from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
+        from ..models.thread_updated_event import ThreadUpdatedEvent
 
         events = []
         for events_item_data in self.events:
@@ -63,6 +67,7 @@ class SyncPage:
                 or isinstance(events_item_data, RoomUpdatedEvent)
                 or isinstance(events_item_data, ReactionEvent)
                 or isinstance(events_item_data, PinEvent)
+                or isinstance(events_item_data, ThreadUpdatedEvent)
             ):
                 events_item = events_item_data.to_dict()
             else:
@@ -88,6 +93,7 @@ class SyncPage:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.attachment_processed_event import AttachmentProcessedEvent
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
@@ -104,7 +110,8 @@ class SyncPage:
             def _parse_events_item(
                 data: object,
             ) -> (
-                MemberJoinedEvent
+                AttachmentProcessedEvent
+                | MemberJoinedEvent
                 | MemberLeftEvent
                 | MessageEvent
                 | PinEvent
@@ -166,11 +173,23 @@ class SyncPage:
                     return componentsschemas_room_event_type_5
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_6 = ThreadUpdatedEvent.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_room_event_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_6 = ThreadUpdatedEvent.from_dict(data)
+                componentsschemas_room_event_type_7 = (
+                    AttachmentProcessedEvent.from_dict(data)
+                )
 
-                return componentsschemas_room_event_type_6
+                return componentsschemas_room_event_type_7
 
             events_item = _parse_events_item(events_item_data)
 

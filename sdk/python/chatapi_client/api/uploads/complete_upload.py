@@ -101,8 +101,12 @@ def sync_detailed(
     `sha256_mismatch`, `content_mismatch`, `image_too_large`,
     `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
     complete upload answers it again. Images get their width and height
-    here; their thumbnail follows asynchronously (`attachment.processed`
-    in the room's log once the upload is attached).
+    here; their thumbnail (at most 320 pixels on the long side, aspect
+    kept) follows asynchronously with `attachment.processed`: to the
+    room, as an event of its log, when the upload is attached to a
+    message by then; otherwise to the uploader's connections only, and
+    the message it is attached to later carries `thumbnail_url` from the
+    start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 
     Args:
         upload_id (str): An upload id, `up_` followed by random characters. Example:
@@ -143,8 +147,12 @@ def sync(
     `sha256_mismatch`, `content_mismatch`, `image_too_large`,
     `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
     complete upload answers it again. Images get their width and height
-    here; their thumbnail follows asynchronously (`attachment.processed`
-    in the room's log once the upload is attached).
+    here; their thumbnail (at most 320 pixels on the long side, aspect
+    kept) follows asynchronously with `attachment.processed`: to the
+    room, as an event of its log, when the upload is attached to a
+    message by then; otherwise to the uploader's connections only, and
+    the message it is attached to later carries `thumbnail_url` from the
+    start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 
     Args:
         upload_id (str): An upload id, `up_` followed by random characters. Example:
@@ -180,8 +188,12 @@ async def asyncio_detailed(
     `sha256_mismatch`, `content_mismatch`, `image_too_large`,
     `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
     complete upload answers it again. Images get their width and height
-    here; their thumbnail follows asynchronously (`attachment.processed`
-    in the room's log once the upload is attached).
+    here; their thumbnail (at most 320 pixels on the long side, aspect
+    kept) follows asynchronously with `attachment.processed`: to the
+    room, as an event of its log, when the upload is attached to a
+    message by then; otherwise to the uploader's connections only, and
+    the message it is attached to later carries `thumbnail_url` from the
+    start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 
     Args:
         upload_id (str): An upload id, `up_` followed by random characters. Example:
@@ -220,8 +232,12 @@ async def asyncio(
     `sha256_mismatch`, `content_mismatch`, `image_too_large`,
     `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
     complete upload answers it again. Images get their width and height
-    here; their thumbnail follows asynchronously (`attachment.processed`
-    in the room's log once the upload is attached).
+    here; their thumbnail (at most 320 pixels on the long side, aspect
+    kept) follows asynchronously with `attachment.processed`: to the
+    room, as an event of its log, when the upload is attached to a
+    message by then; otherwise to the uploader's connections only, and
+    the message it is attached to later carries `thumbnail_url` from the
+    start. `GET /uploads/{upload_id}` shows `thumbnail_url` once made.
 
     Args:
         upload_id (str): An upload id, `up_` followed by random characters. Example:
