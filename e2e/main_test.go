@@ -135,6 +135,8 @@ func tryStart(t testing.TB, dbPath string, attempt int, env []string) (*proc, er
 		"DATABASE_URL="+dbPath,
 		"SHUTDOWN_DRAIN_TIMEOUT="+drainTimeout.String(),
 		"LOG_LEVEL=warn",
+		// Uploads outside the source tree unless the test names a place.
+		"STORAGE_URL=file://"+t.TempDir(),
 	)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout = logFile

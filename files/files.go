@@ -39,6 +39,8 @@ type Store interface {
 	DeleteUpload(ctx context.Context, tenantID, uploadID string) error
 	UnprocessedUploads(ctx context.Context, afterTenant, afterID string, limit int) ([]store.UploadToProcess, error)
 	MarkUploadProcessed(ctx context.Context, tenantID, uploadID string, thumb *store.Thumbnail) (store.Processed, error)
+	ClaimAbandonedUploads(ctx context.Context, before time.Time, limit int) ([]store.UploadRef, error)
+	ForgetUpload(ctx context.Context, tenantID, uploadID string) error
 }
 
 // Defaults of Config.

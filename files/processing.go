@@ -17,6 +17,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"github.com/chatapi/chatapi/event"
+	"github.com/chatapi/chatapi/storage"
 	"github.com/chatapi/chatapi/store"
 )
 
@@ -216,6 +217,10 @@ func (e *undecodableError) Error() string { return "no thumbnail: " + e.reason }
 func (s *Service) thumbnail(ctx context.Context, tenantID string, up store.Upload) (*thumb, error) {
 	key := store.UploadKey(tenantID, up.ID)
 	rc, err := s.backend.Get(ctx, key)
+	if errors.Is(err, storage.ErrNotFound) {
+		// Trying again would not bring the bytes back.
+		return nil, &undecodableError{"no bytes stored"}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read upload: %w", err)
 	}

@@ -2,6 +2,7 @@ package files_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -31,7 +32,7 @@ type fixture struct {
 	room    string
 }
 
-func newFixture(t *testing.T) fixture {
+func newFixture(t testing.TB) fixture {
 	t.Helper()
 	ctx := t.Context()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chatapi.db"))
@@ -56,8 +57,13 @@ func newFixture(t *testing.T) fixture {
 
 func ptr[T any](v T) *T { return &v }
 
+// discard is a publisher that forgets what it is given.
+type discard struct{}
+
+func (discard) Publish(context.Context, event.Event) {}
+
 // complete uploads data as alice and completes it through svc.
-func (f fixture) complete(t *testing.T, svc *files.Service, ctype string, data []byte) store.Upload {
+func (f fixture) complete(t testing.TB, svc *files.Service, ctype string, data []byte) store.Upload {
 	t.Helper()
 	ctx := t.Context()
 	sum := sha256.Sum256(data)
@@ -75,7 +81,7 @@ func (f fixture) complete(t *testing.T, svc *files.Service, ctype string, data [
 	return up
 }
 
-func encoded(t *testing.T, format string, w, h int, alpha bool) []byte {
+func encoded(t testing.TB, format string, w, h int, alpha bool) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
@@ -137,7 +143,7 @@ func TestProcess(t *testing.T) {
 		cfg       files.Config
 		ctype     string
 		data      []byte
-		replaced  []byte // the object's bytes changed after completion
+		replaced  []byte // the object's bytes changed after completion (empty: deleted)
 		wantW     int    // 0: no thumbnail
 		wantH     int
 		wantThumb string
@@ -150,6 +156,7 @@ func TestProcess(t *testing.T) {
 		{"one pixel high", files.Config{}, "image/png", encoded(t, "png", 2000, 1, false), nil, 320, 1, "jpeg"},
 		{"over the memory bound", files.Config{MaxDecodeBytes: 1 << 20}, "image/png", encoded(t, "png", 1000, 1000, false), nil, 0, 0, ""},
 		{"bomb put after completion", files.Config{}, "image/png", encoded(t, "png", 10, 10, false), pngClaiming(40000, 40000), 0, 0, ""},
+		{"bytes gone after completion", files.Config{}, "image/png", encoded(t, "png", 10, 10, false), []byte{}, 0, 0, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -157,7 +164,11 @@ func TestProcess(t *testing.T) {
 			svc := files.New(f.st, f.backend, tc.cfg)
 			up := f.complete(t, svc, tc.ctype, tc.data)
 			key := store.UploadKey(f.tenant, up.ID)
-			if tc.replaced != nil {
+			if tc.replaced != nil && len(tc.replaced) == 0 {
+				if err := f.backend.Delete(ctx, key); err != nil {
+					t.Fatal(err)
+				}
+			} else if tc.replaced != nil {
 				if err := f.backend.Put(ctx, key, bytes.NewReader(tc.replaced), int64(len(tc.replaced)), tc.ctype); err != nil {
 					t.Fatal(err)
 				}

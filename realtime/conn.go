@@ -42,26 +42,31 @@ type conn struct {
 	queue   [][]byte
 	writing bool // a writer goroutine is draining queue
 	held    bool // the connect-time sync is being written; live frames wait
+	// beating is set, under hub.mu, once the heartbeat sweep looks at c:
+	// after the sync (see startHeartbeat).
+	beating bool
+	// early is whether the client's first bytes came with the handshake.
+	// Only the read loop touches it after the hijack (see waitFrame).
+	// It sits with the other flags rather than in a padded word of its
+	// own: conn is 288 B, a size class (the next is 320 B) every idle
+	// connection pays.
+	early bool
 	// closing is set once, by the first of: queue overflow, shutdown, write
 	// failure, end of the read loop. After it nothing more is queued.
 	closing atomic.Bool
-	// wg joins the writer, the closer and a running heartbeat before the
+	// wg joins the writer, the closer and a waiting ping before the
 	// connection's goroutine ends.
 	wg sync.WaitGroup
 
 	// lastActive is when the client last sent a frame (hub.clock).
 	lastActive atomic.Int64
-	// heartbeat pings and checks idleness; guarded by mu. lastPing is
-	// touched only by the heartbeat's own runs, which follow each other.
-	heartbeat *time.Timer
-	lastPing  int64
+	// lastPing is when the heartbeat last pinged c (hub.clock); see
+	// dueBeats.
+	lastPing int64
 
 	// in is coder/websocket's buffered reader, handed to it at the hijack
 	// (smallBuffers); the read loop only asks it whether it holds bytes.
-	// early is whether the client's first bytes came with the handshake.
-	// Only the read loop touches early after the hijack (see waitFrame).
-	in    *bufio.Reader
-	early bool
+	in *bufio.Reader
 	// out is under coder/websocket's buffered writer: the drain holds its
 	// frames there and writes them together (see socketwriter.go).
 	out socketWriter
@@ -84,16 +89,13 @@ type conn struct {
 
 	// msgs is what the client was handed per room (see resync.go).
 	msgs messageCursor
-	// resume is the cursor of a resume (Session.Resume), used by the
-	// connect-time sync only.
-	resume *store.SyncCursor
 }
 
 // newConn is a connection before its upgrade; ws is set once accepted.
 func newConn(h *Hub, s Session) *conn {
 	c := &conn{
 		hub: h, tenantID: s.TenantID, userID: s.UserID, keyGen: s.KeyGeneration,
-		held: true, resume: s.Resume,
+		held: true,
 	}
 	if !s.Expires.IsZero() {
 		c.expires = s.Expires.UnixNano()
@@ -101,13 +103,13 @@ func newConn(h *Hub, s Session) *conn {
 	return c
 }
 
-// start syncs the client, then lets live frames go and starts the
-// heartbeat. It runs in ServeWS, before the connection's own goroutine: the
+// start syncs the client (from resume, a Session.Resume, when not nil),
+// then lets live frames go and starts the heartbeat. It runs in ServeWS, before the connection's own goroutine: the
 // sync's store reads grow a goroutine's stack to tens of KB, which the
 // handler's goroutine takes with it when it ends, while the long-lived read
 // loop starts on a fresh, small stack.
-func (c *conn) start(ctx context.Context) {
-	if err := c.sync(ctx); err != nil {
+func (c *conn) start(ctx context.Context, resume *store.SyncCursor) {
+	if err := c.sync(ctx, resume); err != nil {
 		if !errors.Is(err, context.Canceled) && websocket.CloseStatus(err) == -1 {
 			c.hub.cfg.Logger.Warn("realtime: sync", "tenant_id", c.tenantID, "user_id", c.userID, "error", err)
 		}
@@ -130,7 +132,6 @@ func (c *conn) start(ctx context.Context) {
 func (c *conn) readLoop(ctx context.Context) {
 	defer func() {
 		c.stop()
-		c.stopHeartbeat()
 		c.stopRedelivery()
 		c.wg.Wait()
 		_ = c.ws.CloseNow()
@@ -456,16 +457,15 @@ const syncPage = store.MaxEventsLimit
 // notifications follow either. It writes directly, ahead of the live frames
 // that wait meanwhile (see messageCursor): those the sync covered are
 // dropped when it ends, so the switch to live has no gap and no duplicate.
-func (c *conn) sync(ctx context.Context) error {
+func (c *conn) sync(ctx context.Context, resume *store.SyncCursor) error {
 	var (
 		rooms  = []syncRoom{}
 		cursor store.SyncCursor
 		err    error
 	)
 	resumed := false
-	if c.resume != nil {
-		cursor, resumed, err = c.replay(ctx, *c.resume)
-		c.resume = nil
+	if resume != nil {
+		cursor, resumed, err = c.replay(ctx, *resume)
 		if err != nil {
 			return err
 		}

@@ -65,7 +65,7 @@
 //  4. Hub.mu (connections, users, watchers, presence map), read-locked to
 //     collect recipients and released before any connection lock is taken
 //  5. messageCursor.mu (a connection's message positions)
-//  6. conn.mu (a connection's queue, writer and heartbeat)
+//  6. conn.mu (a connection's queue and writer)
 //
 // These are leaves, taken with no other lock of the package held inside
 // them: conn.rmu (redelivery state; released before queueing),

@@ -94,3 +94,25 @@ func TestHeartbeat(t *testing.T) {
 		t.Fatalf("Connections() = %d, want 1", n)
 	}
 }
+
+// The heartbeat's sweep stops when the hub has no connection left, and
+// starts again with the next one: a silent client is dropped each time.
+func TestHeartbeatAfterTheHubEmptied(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	e := newEnv(t, realtime.Config{PingInterval: 50 * time.Millisecond, IdleTimeout: idle})
+	for round := range 3 {
+		since := time.Now()
+		e.connect("bob") // reads nothing after the sync: no pongs
+		deadline := time.Now().Add(idle + ioTimeout)
+		for e.hub.Connections() > 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: silent client still connected after %v", round, idle+ioTimeout)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if d := time.Since(since); d < idle {
+			t.Fatalf("round %d: silent client dropped after %v, want at least %v", round, d, idle)
+		}
+		time.Sleep(20 * time.Millisecond) // past a sweep that finds no connection
+	}
+}

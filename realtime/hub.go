@@ -234,6 +234,11 @@ type Hub struct {
 	// last_seen.
 	presence map[userKey]*presence
 
+	// beat runs the heartbeat's sweeps (see heartbeat.go) while beatArmed;
+	// both guarded by mu.
+	beat      *time.Timer
+	beatArmed bool
+
 	typingMu      sync.Mutex
 	typing        map[typingKey]*typist
 	typingStopped bool
@@ -324,6 +329,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 		return nil // Accept has answered the request
 	}
 	c.ws = ws
+	c.unwrapReader()
 	ws.SetReadLimit(h.cfg.ReadLimit)
 	// Registered before the backlog is read, so nothing published meanwhile
 	// is lost: it waits in the queue until the sync is written.
@@ -336,7 +342,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 		return nil
 	}
 	h.cameOnline(r.Context(), k, p, decision, came)
-	c.start(r.Context())
+	c.start(r.Context(), s.Resume)
 	go h.serve(c)
 	return nil
 }
@@ -602,6 +608,9 @@ func (h *Hub) userConns(tenantID, userID string) []*conn {
 func (h *Hub) Shutdown(ctx context.Context) error {
 	h.mu.Lock()
 	h.closed = true
+	if h.beat != nil {
+		h.beat.Stop()
+	}
 	conns := make([]*conn, 0, len(h.conns))
 	for c := range h.conns {
 		conns = append(conns, c)

@@ -270,7 +270,7 @@ func (c *conn) sendPresence(frame []byte) {
 // flushPresence ends an interval of c's presence run: the frames held go
 // out as one (a presence.batch when there are several) and the run goes on;
 // an interval without a change ends it. It runs in the timer's goroutine,
-// joined by run like the heartbeat.
+// joined by the read loop like the writer.
 func (c *conn) flushPresence() {
 	if !c.enterTimer() {
 		return

@@ -147,3 +147,65 @@ func TestAttachmentRefusals(t *testing.T) {
 		t.Fatalf("the good upload of a refused send: %v %s; want it unattached", err, bodyOf(g))
 	}
 }
+
+// PATCH of a message replaces its attachments by the rules of a send: the
+// answer and the room's log show the new list, an upload taken off is free
+// again, and an upload of another room is refused with nothing changed.
+func TestEditAttachments(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant("acme", 1000)
+	ctx := context.Background()
+	room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+	room2 := tn.createRoom("alice", chatclient.RoomTypeGroup)
+	png := pngOf(t, 8, 8)
+	first := tn.upload(t, "alice", room.RoomId, "first.png", "image/png", png)
+	second := tn.upload(t, "alice", room.RoomId, "second.png", "image/png", png)
+	elsewhere := tn.upload(t, "alice", room2.RoomId, "elsewhere.png", "image/png", png)
+	atts := []string{first.UploadId}
+	sent, err := tn.as("alice").SendMessageWithResponse(ctx, room.RoomId, chatclient.SendMessageRequest{Content: "files", Attachments: &atts})
+	if err != nil || sent.JSON201 == nil {
+		t.Fatalf("send: %v %s", err, bodyOf(sent))
+	}
+	msgID := sent.JSON201.Data.MessageId
+	edit := func(ids []string) (*chatclient.UpdateMessageResponse, error) {
+		return tn.as("alice").UpdateMessageWithResponse(ctx, room.RoomId, msgID, chatclient.UpdateMessageRequest{Attachments: &ids})
+	}
+	refusals := []struct {
+		name string
+		ids  []string
+		want refusal
+	}{
+		{"another room's upload", []string{elsewhere.UploadId}, refusal{http.StatusConflict, "CONFLICT", "attachments"}},
+		{"an unknown upload", []string{"up_nothing"}, refusal{http.StatusNotFound, "NOT_FOUND", ""}},
+		{"eleven uploads", []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}, refusal{http.StatusBadRequest, "VALIDATION_ERROR", "attachments"}},
+	}
+	for _, tc := range refusals {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := edit(tc.ids)
+			refused(t, r, err, tc.want)
+		})
+	}
+	r, err := edit([]string{second.UploadId})
+	if err != nil || r.JSON200 == nil {
+		t.Fatalf("edit: %v %s", err, bodyOf(r))
+	}
+	conforms(t, http.MethodPatch, "/rooms/{room_id}/messages/{message_id}", r.StatusCode(), r.Body)
+	got := r.JSON200.Data.Attachments
+	if got == nil || len(*got) != 1 || (*got)[0].UploadId != second.UploadId || (*got)[0].Url == nil {
+		t.Fatalf("edited attachments = %+v", got)
+	}
+	if code, body := fetch(t, *(*got)[0].Url); code != http.StatusOK || !bytes.Equal(body, png) {
+		t.Fatalf("GET the new attachment's url: %d", code)
+	}
+	g, err := tn.as("alice").GetUploadWithResponse(ctx, first.UploadId)
+	if err != nil || g.JSON200 == nil || g.JSON200.Data.MessageId != nil {
+		t.Fatalf("the upload taken off: %v %s; want it unattached", err, bodyOf(g))
+	}
+	code, events, body := tn.roomEvents("bob", room.RoomId, nil, nil)
+	if code != http.StatusOK || len(events) == 0 || events[len(events)-1].Type != "message.updated" {
+		t.Fatalf("room log after the edit: %d %v %s", code, strs(events), body)
+	}
+	if r, err := edit([]string{}); err != nil || r.JSON200 == nil || r.JSON200.Data.Attachments != nil {
+		t.Fatalf("edit removing every attachment: %v %s", err, bodyOf(r))
+	}
+}

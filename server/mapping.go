@@ -46,11 +46,20 @@ func decodeObject(raw json.RawMessage) map[string]any {
 }
 
 func tenantOut(t store.Tenant) chatapi.Tenant {
-	return chatapi.Tenant{TenantId: t.ID, Name: t.Name, RateLimitRps: t.RateLimitRPS, CreatedAt: t.CreatedAt.UTC()}
+	return chatapi.Tenant{TenantId: t.ID, Name: t.Name, RateLimitRps: t.RateLimitRPS, UploadLimits: uploadLimitsOut(t.Uploads), CreatedAt: t.CreatedAt.UTC()}
 }
 
 func tenantWithKeyOut(t store.Tenant, key string) chatapi.TenantWithKey {
-	return chatapi.TenantWithKey{TenantId: t.ID, Name: t.Name, ApiKey: key, RateLimitRps: t.RateLimitRPS, CreatedAt: t.CreatedAt.UTC()}
+	return chatapi.TenantWithKey{TenantId: t.ID, Name: t.Name, ApiKey: key, RateLimitRps: t.RateLimitRPS,
+		UploadLimits: uploadLimitsOut(t.Uploads), CreatedAt: t.CreatedAt.UTC()}
+}
+
+func uploadLimitsOut(l store.UploadLimits) chatapi.UploadLimits {
+	types := l.Types
+	if types == nil {
+		types = []string{}
+	}
+	return chatapi.UploadLimits{MaxFileBytes: l.MaxBytes, QuotaBytes: l.QuotaBytes, AllowedTypes: types}
 }
 
 func roomOut(r store.Room) chatapi.Room {

@@ -79,7 +79,7 @@ func (s *Server) UpdateMessage(ctx context.Context, req chatapi.UpdateMessageReq
 	if err != nil {
 		return nil, err
 	}
-	msg, err := s.chat.EditMessage(ctx, p.tenant.ID, p.userID, req.RoomId, req.MessageId, store.MessageUpdate{Content: req.Body.Content, Meta: meta})
+	msg, err := s.chat.EditMessage(ctx, p.tenant.ID, p.userID, req.RoomId, req.MessageId, store.MessageUpdate{Content: req.Body.Content, Meta: meta, Attachments: req.Body.Attachments})
 	if err != nil {
 		return nil, err
 	}

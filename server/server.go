@@ -32,7 +32,7 @@ type Store interface {
 
 	CheckWritable(ctx context.Context) error
 
-	CreateTenant(ctx context.Context, name string, rateLimitRPS int, apiKeyHash string) (store.Tenant, error)
+	CreateTenantWithLimits(ctx context.Context, name string, rateLimitRPS int, apiKeyHash string, limits store.UploadLimits) (store.Tenant, error)
 	ListTenants(ctx context.Context) ([]store.Tenant, error)
 	TenantByKeyHash(ctx context.Context, hash string) (store.Tenant, error)
 	TenantByID(ctx context.Context, tenantID string) (store.Tenant, error)

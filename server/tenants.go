@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/chatapi/chatapi/gen/chatapi"
+	"github.com/chatapi/chatapi/store"
 )
 
 // CreateTenant creates a tenant and returns its key, the only time it is shown.
@@ -16,7 +17,11 @@ func (s *Server) CreateTenant(ctx context.Context, req chatapi.CreateTenantReque
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.store.CreateTenant(ctx, req.Body.Name, rps, HashAPIKey(key))
+	var limits store.UploadLimits
+	if l := req.Body.UploadLimits; l != nil {
+		limits = store.UploadLimits{MaxBytes: valueOr(l.MaxFileBytes, 0), QuotaBytes: valueOr(l.QuotaBytes, 0), Types: valueOr(l.AllowedTypes, nil)}
+	}
+	t, err := s.store.CreateTenantWithLimits(ctx, req.Body.Name, rps, HashAPIKey(key), limits)
 	if err != nil {
 		return nil, err
 	}

@@ -105,7 +105,15 @@ func abs(n int) int { return max(n, -n) }
 // processing starts after the upload was completed, as after a restart:
 // what was owed is found in the store.
 func TestThumbnailOfAttachedImage(t *testing.T) {
-	e := newEnvWith(t, envOptions{hub: realHub(t, realtime.Config{})})
+	thumbnailOfAttachedImage(t, newEnvWith(t, envOptions{hub: realHub(t, realtime.Config{})}))
+}
+
+// The same with the bytes, and the thumbnails, in an S3-compatible bucket.
+func TestThumbnailOfAttachedImageS3(t *testing.T) {
+	thumbnailOfAttachedImage(t, newEnvWith(t, envOptions{s3: s3Server(t), hub: realHub(t, realtime.Config{})}))
+}
+
+func thumbnailOfAttachedImage(t *testing.T, e *env) {
 	tn := e.newTenant("acme", 1000)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

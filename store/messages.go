@@ -413,8 +413,13 @@ func (s *Store) messageForActor(ctx context.Context, tx *sqlx.Tx, tenantID, acto
 // EditMessage changes a message's content or meta and sets edited_at. Only
 // its sender, still a member, may; a deleted message is a ConflictError.
 func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messageID string, u MessageUpdate) (Message, error) {
-	if u.Content == nil && u.Meta == nil {
-		return Message{}, &InvalidError{Field: "content", Message: "give content or meta to change"}
+	if u.Content == nil && u.Meta == nil && u.Attachments == nil {
+		return Message{}, &InvalidError{Field: "content", Message: "give content, meta or attachments to change"}
+	}
+	if u.Attachments != nil {
+		if err := checkAttachments(*u.Attachments); err != nil {
+			return Message{}, err
+		}
 	}
 	if u.Content != nil {
 		if err := checkContent(*u.Content); err != nil {
@@ -466,7 +471,23 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 		} else if n == 0 {
 			return &ConflictError{Field: "message_id", Message: "the message is deleted"}
 		}
-		if row.EventSeq, err = appendMessageEvent(ctx, tx, tenantID, EventMessageUpdated, actor, row, now); err != nil {
+		if u.Attachments != nil {
+			// The room's lock before the uploads', as a send takes them.
+			if row.EventSeq, err = nextEventSeq(ctx, tx, tenantID, roomID); err != nil {
+				return err
+			}
+			if row.Attachments, err = replaceAttachments(ctx, tx, tenantID, row, *u.Attachments); err != nil {
+				return err
+			}
+			ev, err := newEvent(EventMessageUpdated, actor, messageBody(row), now)
+			if err != nil {
+				return err
+			}
+			ev.MessageSeq, ev.EventSeq = &row.Seq, row.EventSeq
+			if err := insertEvents(ctx, tx, tenantID, roomID, []eventRow{ev}); err != nil {
+				return err
+			}
+		} else if row.EventSeq, err = appendMessageEvent(ctx, tx, tenantID, EventMessageUpdated, actor, row, now); err != nil {
 			return err
 		}
 		out = row

@@ -72,7 +72,9 @@ type Tenant struct {
 	ID           string
 	Name         string
 	RateLimitRPS int
-	CreatedAt    time.Time
+	// Uploads are its limits on uploads, the defaults included.
+	Uploads   UploadLimits
+	CreatedAt time.Time
 	// KeyGeneration counts the tenant's keys: 1 for the key it was created
 	// with, one more at each rotation. What a key opened or issued (a user
 	// token, a WebSocket connection) is valid only while it is current.
@@ -278,6 +280,9 @@ type MessagePage struct {
 type MessageUpdate struct {
 	Content *string
 	Meta    json.RawMessage
+	// Attachments, when not nil, replaces the message's uploads, by the
+	// rules of a send (NewMessage.Attachments); empty removes them all.
+	Attachments *[]string
 }
 
 // NewNotification is what CreateNotification needs. Its recipients are the

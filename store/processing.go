@@ -94,6 +94,10 @@ func (s *Store) MarkUploadProcessed(ctx context.Context, tenantID, uploadID stri
 		if err != nil {
 			return Processed{}, err
 		}
+		if up.Status != UploadReady {
+			// Being deleted by the collector: its thumbnail must go too.
+			return Processed{}, fmt.Errorf("upload %s: %w", uploadID, ErrNotFound)
+		}
 		if up.ProcessedAt != nil {
 			return Processed{Upload: up, Attachment: attachmentOf(up)}, nil
 		}
@@ -196,7 +200,7 @@ func markProcessed(ctx context.Context, tx *sqlx.Tx, tenantID, uploadID, cond st
 		args = append(args, *arg)
 	}
 	res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE uploads SET processed_at = ?, thumb_width = ?, thumb_height = ?
-		WHERE tenant_id = ? AND id = ? AND processed_at IS NULL AND `+cond), args...)
+		WHERE tenant_id = ? AND id = ? AND processed_at IS NULL AND status = '`+UploadReady+`' AND `+cond), args...)
 	if err != nil {
 		return fmt.Errorf("mark upload processed: %w", err)
 	}

@@ -19,19 +19,31 @@ type tenantRow struct {
 	RateLimitRPS  int    `db:"rate_limit_rps"`
 	CreatedAt     int64  `db:"created_at"`
 	KeyGeneration int64  `db:"key_generation"`
+	uploadLimitsRow
 }
 
 func (r tenantRow) tenant() Tenant {
-	return Tenant{ID: r.ID, Name: r.Name, RateLimitRPS: r.RateLimitRPS, CreatedAt: fromMillis(r.CreatedAt), KeyGeneration: r.KeyGeneration}
+	return Tenant{ID: r.ID, Name: r.Name, RateLimitRPS: r.RateLimitRPS, Uploads: r.uploadLimitsRow.limits(),
+		CreatedAt: fromMillis(r.CreatedAt), KeyGeneration: r.KeyGeneration}
 }
 
 // tenantColumns are the columns of tenantRow.
-const tenantColumns = `id, name, rate_limit_rps, created_at, key_generation`
+const tenantColumns = `id, name, rate_limit_rps, created_at, key_generation, upload_max_bytes, upload_quota_bytes, upload_types`
 
 // CreateTenant stores a tenant whose API key hashes to apiKeyHash. A
 // rateLimitRPS of 0 means DefaultRateLimitRPS. A hash already in use is a
 // ConflictError.
 func (s *Store) CreateTenant(ctx context.Context, name string, rateLimitRPS int, apiKeyHash string) (Tenant, error) {
+	return s.CreateTenantWithLimits(ctx, name, rateLimitRPS, apiKeyHash, UploadLimits{})
+}
+
+// CreateTenantWithLimits is CreateTenant with the tenant's own upload
+// limits; a zero or empty limit takes the default.
+func (s *Store) CreateTenantWithLimits(ctx context.Context, name string, rateLimitRPS int, apiKeyHash string, limits UploadLimits) (Tenant, error) {
+	own, err := ownLimits(limits)
+	if err != nil {
+		return Tenant{}, err
+	}
 	switch {
 	case strings.TrimSpace(name) == "":
 		return Tenant{}, &InvalidError{Field: "name", Message: "must not be empty"}
@@ -46,11 +58,11 @@ func (s *Store) CreateTenant(ctx context.Context, name string, rateLimitRPS int,
 	if rateLimitRPS == 0 {
 		rateLimitRPS = DefaultRateLimitRPS
 	}
-	row := tenantRow{ID: newID("tn_"), Name: name, RateLimitRPS: rateLimitRPS, CreatedAt: s.nowMillis(), KeyGeneration: 1}
-	_, err := s.w.ExecContext(ctx, s.w.Rebind(`
-		INSERT INTO tenants (id, name, api_key_hash, rate_limit_rps, created_at, key_generation)
-		VALUES (?, ?, ?, ?, ?, ?)`),
-		row.ID, row.Name, apiKeyHash, row.RateLimitRPS, row.CreatedAt, row.KeyGeneration)
+	row := tenantRow{ID: newID("tn_"), Name: name, RateLimitRPS: rateLimitRPS, CreatedAt: s.nowMillis(), KeyGeneration: 1, uploadLimitsRow: own}
+	_, err = s.w.ExecContext(ctx, s.w.Rebind(`
+		INSERT INTO tenants (id, name, api_key_hash, rate_limit_rps, created_at, key_generation, upload_max_bytes, upload_quota_bytes, upload_types)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		row.ID, row.Name, apiKeyHash, row.RateLimitRPS, row.CreatedAt, row.KeyGeneration, own.MaxBytes, own.QuotaBytes, own.Types)
 	if s.dialect.isUniqueViolation(err) {
 		return Tenant{}, &ConflictError{Message: "api key hash already in use"}
 	}

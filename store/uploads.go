@@ -121,12 +121,61 @@ func (s *Store) TenantUploadLimits(ctx context.Context, tenantID string) (Upload
 	return s.uploadLimits(ctx, s.r, tenantID)
 }
 
-func (s *Store) uploadLimits(ctx context.Context, q sqlx.QueryerContext, tenantID string) (UploadLimits, error) {
-	var row struct {
-		MaxBytes   *int64  `db:"upload_max_bytes"`
-		QuotaBytes *int64  `db:"upload_quota_bytes"`
-		Types      *string `db:"upload_types"`
+// uploadLimitsRow is a tenant's own upload limits as its row keeps them;
+// NULL is the default.
+type uploadLimitsRow struct {
+	MaxBytes   *int64  `db:"upload_max_bytes"`
+	QuotaBytes *int64  `db:"upload_quota_bytes"`
+	Types      *string `db:"upload_types"`
+}
+
+// limits are the limits of the row, the defaults where it has none.
+func (r uploadLimitsRow) limits() UploadLimits {
+	l := UploadLimits{MaxBytes: DefaultUploadMaxBytes, QuotaBytes: DefaultUploadQuotaBytes, Types: DefaultUploadTypes}
+	if r.MaxBytes != nil {
+		l.MaxBytes = *r.MaxBytes
 	}
+	if r.QuotaBytes != nil {
+		l.QuotaBytes = *r.QuotaBytes
+	}
+	if r.Types != nil {
+		l.Types = strings.Split(*r.Types, ",")
+	}
+	return l
+}
+
+// ownLimits is the row of a tenant's own limits l (a zero or empty part
+// keeps the default), refusing negative sizes and types that are not a
+// lower-case type/subtype.
+func ownLimits(l UploadLimits) (uploadLimitsRow, error) {
+	var r uploadLimitsRow
+	switch {
+	case l.MaxBytes < 0:
+		return r, &InvalidError{Field: "upload_limits.max_file_bytes", Message: "must be positive"}
+	case l.QuotaBytes < 0:
+		return r, &InvalidError{Field: "upload_limits.quota_bytes", Message: "must be positive"}
+	}
+	if l.MaxBytes > 0 {
+		r.MaxBytes = &l.MaxBytes
+	}
+	if l.QuotaBytes > 0 {
+		r.QuotaBytes = &l.QuotaBytes
+	}
+	for i, t := range l.Types {
+		typ, sub, ok := strings.Cut(t, "/")
+		if !ok || typ == "" || sub == "" || strings.ContainsAny(t, ", ;") || strings.ToLower(t) != t || slices.Contains(l.Types[:i], t) {
+			return r, &InvalidError{Field: "upload_limits.allowed_types", Message: fmt.Sprintf("%q is not a lower-case MIME type named once", t)}
+		}
+	}
+	if len(l.Types) > 0 {
+		t := strings.Join(l.Types, ",")
+		r.Types = &t
+	}
+	return r, nil
+}
+
+func (s *Store) uploadLimits(ctx context.Context, q sqlx.QueryerContext, tenantID string) (UploadLimits, error) {
+	var row uploadLimitsRow
 	err := sqlx.GetContext(ctx, q, &row, s.w.Rebind(`SELECT upload_max_bytes, upload_quota_bytes, upload_types FROM tenants WHERE id = ?`), tenantID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return UploadLimits{}, fmt.Errorf("tenant %s: %w", tenantID, ErrNotFound)
@@ -134,36 +183,18 @@ func (s *Store) uploadLimits(ctx context.Context, q sqlx.QueryerContext, tenantI
 	if err != nil {
 		return UploadLimits{}, fmt.Errorf("read upload limits: %w", err)
 	}
-	l := UploadLimits{MaxBytes: DefaultUploadMaxBytes, QuotaBytes: DefaultUploadQuotaBytes, Types: DefaultUploadTypes}
-	if row.MaxBytes != nil {
-		l.MaxBytes = *row.MaxBytes
-	}
-	if row.QuotaBytes != nil {
-		l.QuotaBytes = *row.QuotaBytes
-	}
-	if row.Types != nil {
-		l.Types = strings.Split(*row.Types, ",")
-	}
-	return l, nil
+	return row.limits(), nil
 }
 
 // SetUploadLimits sets a tenant's upload limits; a zero or nil part keeps
 // the default.
 func (s *Store) SetUploadLimits(ctx context.Context, tenantID string, l UploadLimits) error {
-	var maxBytes, quota *int64
-	var types *string
-	if l.MaxBytes > 0 {
-		maxBytes = &l.MaxBytes
-	}
-	if l.QuotaBytes > 0 {
-		quota = &l.QuotaBytes
-	}
-	if len(l.Types) > 0 {
-		t := strings.Join(l.Types, ",")
-		types = &t
+	own, err := ownLimits(l)
+	if err != nil {
+		return err
 	}
 	res, err := s.w.ExecContext(ctx, s.w.Rebind(`UPDATE tenants SET upload_max_bytes = ?, upload_quota_bytes = ?, upload_types = ? WHERE id = ?`),
-		maxBytes, quota, types, tenantID)
+		own.MaxBytes, own.QuotaBytes, own.Types, tenantID)
 	if err != nil {
 		return fmt.Errorf("set upload limits: %w", err)
 	}
@@ -235,7 +266,7 @@ func (s *Store) GetUpload(ctx context.Context, tenantID, actor, uploadID string)
 	if err != nil {
 		return Upload{}, err
 	}
-	if u.UploaderID != actor {
+	if u.UploaderID != actor || u.Status == UploadDeleting {
 		return Upload{}, fmt.Errorf("upload %s: %w", uploadID, ErrNotFound)
 	}
 	return u, nil
@@ -434,4 +465,129 @@ func whyNotClaimed(ctx context.Context, tx *sqlx.Tx, sd refSend, claimed []attac
 		}
 	}
 	return &ConflictError{Field: "attachments", Message: "an upload could not be attached"}, nil
+}
+
+// replaceAttachments makes ids the uploads of the message row in tx, by
+// the rules of a send (see claimAttachments), and returns its new snapshot
+// (nil for none), which it stores. The message's uploads not in ids are
+// unattached again. An upload that is not the sender's in the tenant is
+// ErrNotFound; one of another room, not complete or attached to another
+// message a ConflictError on attachments. The caller holds the room's
+// lock (nextEventSeq), as a send does when it claims.
+func replaceAttachments(ctx context.Context, tx *sqlx.Tx, tenantID string, row messageRow, ids []string) (*string, error) {
+	args := []any{tenantID, row.ID}
+	notIn := ""
+	if len(ids) > 0 {
+		notIn = ` AND id NOT IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + `)`
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE uploads SET message_id = NULL WHERE tenant_id = ? AND message_id = ?`+notIn), args...); err != nil {
+		return nil, fmt.Errorf("detach uploads: %w", err)
+	}
+	var list *string
+	if len(ids) > 0 {
+		in := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+		args = []any{row.ID, tenantID, row.RoomID, row.SenderID, UploadReady}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE uploads SET message_id = ?
+			WHERE tenant_id = ? AND room_id = ? AND uploader_id = ? AND status = ? AND message_id IS NULL AND id IN (`+in+`)`), args...); err != nil {
+			return nil, fmt.Errorf("attach uploads: %w", err)
+		}
+		var got []attachmentRow
+		if err := sqlx.SelectContext(ctx, tx, &got, tx.Rebind(`SELECT id, filename, content_type, size, width, height, thumb_width, thumb_height
+			FROM uploads WHERE tenant_id = ? AND message_id = ?`), tenantID, row.ID); err != nil {
+			return nil, fmt.Errorf("read attached uploads: %w", err)
+		}
+		if len(got) != len(ids) {
+			why, err := whyNotClaimed(ctx, tx, refSend{tenantID: tenantID, m: NewMessage{Attachments: ids}, row: &row}, got)
+			if err != nil {
+				return nil, err
+			}
+			return nil, why
+		}
+		byID := make(map[string]attachmentRow, len(got))
+		for _, r := range got {
+			byID[r.ID] = r
+		}
+		snap := make([]attachmentV1, len(ids))
+		for k, id := range ids {
+			r := byID[id]
+			snap[k] = attachmentV1{UploadID: r.ID, Filename: r.Filename, ContentType: r.ContentType, Size: r.Size, Width: r.Width, Height: r.Height,
+				ThumbnailWidth: r.ThumbWidth, ThumbnailHeight: r.ThumbHeight}
+		}
+		b, err := json.Marshal(snap)
+		if err != nil {
+			return nil, fmt.Errorf("encode attachments: %w", err)
+		}
+		l := string(b)
+		list = &l
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE messages SET attachments = ? WHERE tenant_id = ? AND room_id = ? AND id = ?`),
+		list, tenantID, row.RoomID, row.ID); err != nil {
+		return nil, fmt.Errorf("update attachments: %w", err)
+	}
+	return list, nil
+}
+
+// UploadDeleting is the status of an upload the collector is deleting:
+// no send attaches it, and its record goes once its bytes have.
+const UploadDeleting = "deleting"
+
+// UploadRef names an upload of a tenant.
+type UploadRef struct {
+	TenantID string `db:"tenant_id"`
+	ID       string `db:"id"`
+}
+
+// ClaimAbandonedUploads takes, across tenants, up to limit uploads that
+// were never attached to a message (or were taken off one) and were
+// created before before, oldest first, and marks them deleting: from then
+// on no send or edit can attach them, so that their bytes may be deleted
+// before their record (ForgetUpload). Uploads left deleting by a collector
+// that stopped halfway are taken again.
+func (s *Store) ClaimAbandonedUploads(ctx context.Context, before time.Time, limit int) ([]UploadRef, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	var out []UploadRef
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		out = out[:0]
+		var found []UploadRef
+		if err := tx.SelectContext(ctx, &found, tx.Rebind(`SELECT tenant_id, id FROM uploads
+			WHERE message_id IS NULL AND created_at < ? ORDER BY created_at LIMIT ?`), before.UnixMilli(), limit); err != nil {
+			return fmt.Errorf("find abandoned uploads: %w", err)
+		}
+		for _, r := range found {
+			// message_id IS NULL again: a send may have attached it since.
+			res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE uploads SET status = ? WHERE tenant_id = ? AND id = ? AND message_id IS NULL`),
+				UploadDeleting, r.TenantID, r.ID)
+			if err != nil {
+				return fmt.Errorf("claim abandoned upload: %w", err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("claim abandoned upload: %w", err)
+			} else if n > 0 {
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ForgetUpload deletes the record of an upload ClaimAbandonedUploads took,
+// once its bytes are gone; its size no longer counts against the quota.
+func (s *Store) ForgetUpload(ctx context.Context, tenantID, uploadID string) error {
+	if _, err := s.w.ExecContext(ctx, s.w.Rebind(`DELETE FROM uploads WHERE tenant_id = ? AND id = ? AND status = ?`),
+		tenantID, uploadID, UploadDeleting); err != nil {
+		return fmt.Errorf("forget upload: %w", err)
+	}
+	return nil
 }

@@ -67,6 +67,9 @@ type config struct {
 	retryMax      int
 	// eventRetention is how long room events are kept (EVENT_RETENTION).
 	eventRetention time.Duration
+	// uploadGCInterval is how often uploads never attached within 24 h are
+	// deleted (UPLOAD_GC_INTERVAL).
+	uploadGCInterval time.Duration
 	// instance places this process among several on one PostgreSQL database.
 	instance realtime.ClusterConfig
 	// http bounds every connection of the public listener (see httpServer).
@@ -125,6 +128,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	instanceID := fs.String("instance-id", getenv("INSTANCE_ID"), "this instance's name among several on one PostgreSQL database; default random (INSTANCE_ID)")
 	heartbeat := fs.Duration("instance-heartbeat", env.duration("INSTANCE_HEARTBEAT", 2*time.Second), "how often an instance proves it is alive, PostgreSQL only (INSTANCE_HEARTBEAT)")
 	instanceTimeout := fs.Duration("instance-timeout", env.duration("INSTANCE_TIMEOUT", 10*time.Second), "silence after which an instance is taken for dead and its users offline (INSTANCE_TIMEOUT)")
+	uploadGC := fs.Duration("upload-gc-interval", env.duration("UPLOAD_GC_INTERVAL", files.DefaultCollectInterval), "how often uploads never attached to a message within 24 hours are deleted (UPLOAD_GC_INTERVAL)")
 	eventRetention := fs.Duration("event-retention", env.duration("EVENT_RETENTION", defaultEventRetention), "how long room events are kept for GET /sync and GET /rooms/{room_id}/events (EVENT_RETENTION)")
 	readHeader := fs.Duration("http-read-header-timeout", env.duration("HTTP_READ_HEADER_TIMEOUT", 10*time.Second), "limit on reading a request's headers; 0 for none (HTTP_READ_HEADER_TIMEOUT)")
 	read := fs.Duration("http-read-timeout", env.duration("HTTP_READ_TIMEOUT", 30*time.Second), "limit on reading a whole request, body included; 0 for none (HTTP_READ_TIMEOUT)")
@@ -146,6 +150,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if *reconnectAfter <= 0 {
 		return config{}, fmt.Errorf("SHUTDOWN_RECONNECT_AFTER: must be positive, got %v", *reconnectAfter)
+	}
+	if *uploadGC <= 0 {
+		return config{}, fmt.Errorf("UPLOAD_GC_INTERVAL: must be positive, got %s", *uploadGC)
 	}
 	if *eventRetention <= 0 {
 		return config{}, fmt.Errorf("EVENT_RETENTION: must be positive, got %s", *eventRetention)
@@ -180,7 +187,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		addr:        *addr, databaseURL: *dbURL, masterKey: getenv("MASTER_API_KEY"), logLevel: lvl,
 		rateLimit: *rateLimit, bodyLimit: *bodyLimit, shutdownDrain: *drain,
 		tokenSecret: getenv("TOKEN_SECRET"), metricsAddr: getenv("METRICS_ADDR"),
-		retryMax: *retryMax, pprofAddr: *pprofAddr, eventRetention: *eventRetention,
+		retryMax: *retryMax, pprofAddr: *pprofAddr, eventRetention: *eventRetention, uploadGCInterval: *uploadGC,
 		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
 		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, reconnectAfter: *reconnectAfter,
@@ -307,6 +314,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// Thumbnails: those owed from before this start first, then each
 	// image as it is completed.
 	background.Go(func() { _ = uploads.RunProcessing(runCtx, hub) })
+	background.Go(func() { _ = uploads.RunCollection(runCtx, cfg.uploadGCInterval, files.DefaultAbandonAfter) })
 	app, err := server.New(server.Config{
 		Files:              uploads,
 		FileServer:         fileServer,

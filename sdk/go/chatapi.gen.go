@@ -483,6 +483,15 @@ type CreateTenantRequest struct {
 	//
 	// Example: 100
 	RateLimitRps *int `json:"rate_limit_rps,omitempty"`
+
+	// UploadLimits The tenant's limits on uploads; a limit left out takes the service's
+	// default (25 MB a file, 1 GB in all, images, PDF, plain text and common
+	// audio and video types). `POST /uploads` refuses a file over
+	// `max_file_bytes` or of a type outside `allowed_types` with 400
+	// `VALIDATION_ERROR` (`field` `size` or `content_type`), and one that
+	// would take the tenant's uploads over `quota_bytes` with 409 `CONFLICT`
+	// (`field` `size`).
+	UploadLimits *UploadLimitsRequest `json:"upload_limits,omitempty"`
 }
 
 // CreateTokenRequest Options of a new user token.
@@ -1981,6 +1990,9 @@ type Tenant struct {
 	//
 	// Example: tn_8f3a2b1c9d0e4f5a6b7c
 	TenantId TenantId `json:"tenant_id"`
+
+	// UploadLimits A tenant's limits on uploads, the defaults included.
+	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
 // TenantId A tenant id, `tn_` followed by random characters.
@@ -2026,6 +2038,9 @@ type TenantWithKey struct {
 	//
 	// Example: tn_8f3a2b1c9d0e4f5a6b7c
 	TenantId TenantId `json:"tenant_id"`
+
+	// UploadLimits A tenant's limits on uploads, the defaults included.
+	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
 // TenantWithKeyResponse Envelope of TenantWithKey.
@@ -2176,6 +2191,14 @@ type UnsubscribedResponse struct {
 
 // UpdateMessageRequest Changes to a message; absent fields are left as they are.
 type UpdateMessageRequest struct {
+	// Attachments The message's files from now on (at most 10), replacing its list:
+	// the sender's completed uploads for this room, as on send; an empty
+	// list removes them all.
+	//
+	//
+	// Example: ["up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M"]
+	Attachments *[]UploadId `json:"attachments,omitempty"`
+
 	// Content The new text; no control characters but tab, line feed and carriage return.
 	//
 	// Example: Hello, team! (edited)
@@ -2273,6 +2296,48 @@ type UploadStatus string
 //
 // Example: up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M
 type UploadId = string
+
+// UploadLimits A tenant's limits on uploads, the defaults included.
+type UploadLimits struct {
+	// AllowedTypes The MIME types accepted.
+	//
+	// Example: ["image/png","image/jpeg","image/gif","image/webp","application/pdf","text/plain"]
+	AllowedTypes []string `json:"allowed_types"`
+
+	// MaxFileBytes The largest file accepted, in bytes.
+	//
+	// Example: 26214400
+	MaxFileBytes int64 `json:"max_file_bytes"`
+
+	// QuotaBytes The bytes all of the tenant's uploads may take together.
+	//
+	// Example: 1073741824
+	QuotaBytes int64 `json:"quota_bytes"`
+}
+
+// UploadLimitsRequest The tenant's limits on uploads; a limit left out takes the service's
+// default (25 MB a file, 1 GB in all, images, PDF, plain text and common
+// audio and video types). `POST /uploads` refuses a file over
+// `max_file_bytes` or of a type outside `allowed_types` with 400
+// `VALIDATION_ERROR` (`field` `size` or `content_type`), and one that
+// would take the tenant's uploads over `quota_bytes` with 409 `CONFLICT`
+// (`field` `size`).
+type UploadLimitsRequest struct {
+	// AllowedTypes The MIME types accepted (lower case, without parameters).
+	//
+	// Example: ["image/png","image/jpeg","application/pdf"]
+	AllowedTypes *[]string `json:"allowed_types,omitempty"`
+
+	// MaxFileBytes The largest file accepted, in bytes (at most 5 GiB).
+	//
+	// Example: 10485760
+	MaxFileBytes *int64 `json:"max_file_bytes,omitempty"`
+
+	// QuotaBytes The bytes all of the tenant's uploads may take together, completed or not.
+	//
+	// Example: 5368709120
+	QuotaBytes *int64 `json:"quota_bytes,omitempty"`
+}
 
 // UploadResponse Envelope of Upload.
 type UploadResponse struct {
@@ -3478,6 +3543,16 @@ type ClientInterface interface {
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
 	// A deleted message is refused with 409 (`field: message_id`).
 	//
+	// `attachments` replaces the message's list of files, by the rules of a
+	// send: the sender's completed uploads for this room, each attached to
+	// one message only (those already on this message may stay). An upload
+	// that is not the sender's (or is another tenant's) is 404; one made for
+	// another room, not yet complete or attached to another message is 409
+	// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+	// upload taken off the message is unattached again: it may be attached
+	// anew, and is deleted with the uploads never attached once 24 hours
+	// old. An empty list removes every attachment.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
@@ -3487,6 +3562,16 @@ type ClientInterface interface {
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
 	// A deleted message is refused with 409 (`field: message_id`).
+	//
+	// `attachments` replaces the message's list of files, by the rules of a
+	// send: the sender's completed uploads for this room, each attached to
+	// one message only (those already on this message may stay). An upload
+	// that is not the sender's (or is another tenant's) is 404; one made for
+	// another room, not yet complete or attached to another message is 409
+	// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+	// upload taken off the message is unattached again: it may be attached
+	// anew, and is deleted with the uploads never attached once 24 hours
+	// old. An empty list removes every attachment.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4553,6 +4638,16 @@ func (c *Client) DeleteMessage(ctx context.Context, roomId RoomIdPath, messageId
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
 // A deleted message is refused with 409 (`field: message_id`).
 //
+// `attachments` replaces the message's list of files, by the rules of a
+// send: the sender's completed uploads for this room, each attached to
+// one message only (those already on this message may stay). An upload
+// that is not the sender's (or is another tenant's) is 404; one made for
+// another room, not yet complete or attached to another message is 409
+// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+// upload taken off the message is unattached again: it may be attached
+// anew, and is deleted with the uploads never attached once 24 hours
+// old. An empty list removes every attachment.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
@@ -4572,6 +4667,16 @@ func (c *Client) UpdateMessageWithBody(ctx context.Context, roomId RoomIdPath, m
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
 // A deleted message is refused with 409 (`field: message_id`).
+//
+// `attachments` replaces the message's list of files, by the rules of a
+// send: the sender's completed uploads for this room, each attached to
+// one message only (those already on this message may stay). An upload
+// that is not the sender's (or is another tenant's) is 404; one made for
+// another room, not yet complete or attached to another message is 409
+// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+// upload taken off the message is unattached again: it may be attached
+// anew, and is deleted with the uploads never attached once 24 hours
+// old. An empty list removes every attachment.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8019,6 +8124,16 @@ type ClientWithResponsesInterface interface {
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
 	// A deleted message is refused with 409 (`field: message_id`).
 	//
+	// `attachments` replaces the message's list of files, by the rules of a
+	// send: the sender's completed uploads for this room, each attached to
+	// one message only (those already on this message may stay). An upload
+	// that is not the sender's (or is another tenant's) is 404; one made for
+	// another room, not yet complete or attached to another message is 409
+	// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+	// upload taken off the message is unattached again: it may be attached
+	// anew, and is deleted with the uploads never attached once 24 hours
+	// old. An empty list removes every attachment.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
@@ -8028,6 +8143,16 @@ type ClientWithResponsesInterface interface {
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
 	// A deleted message is refused with 409 (`field: message_id`).
+	//
+	// `attachments` replaces the message's list of files, by the rules of a
+	// send: the sender's completed uploads for this room, each attached to
+	// one message only (those already on this message may stay). An upload
+	// that is not the sender's (or is another tenant's) is 404; one made for
+	// another room, not yet complete or attached to another message is 409
+	// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+	// upload taken off the message is unattached again: it may be attached
+	// anew, and is deleted with the uploads never attached once 24 hours
+	// old. An empty list removes every attachment.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -13235,6 +13360,16 @@ func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, roo
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
 // A deleted message is refused with 409 (`field: message_id`).
 //
+// `attachments` replaces the message's list of files, by the rules of a
+// send: the sender's completed uploads for this room, each attached to
+// one message only (those already on this message may stay). An upload
+// that is not the sender's (or is another tenant's) is 404; one made for
+// another room, not yet complete or attached to another message is 409
+// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+// upload taken off the message is unattached again: it may be attached
+// anew, and is deleted with the uploads never attached once 24 hours
+// old. An empty list removes every attachment.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /rooms/{room_id}/messages/{message_id} (the `UpdateMessage` operationId).
@@ -13250,6 +13385,16 @@ func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Cont
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
 // A deleted message is refused with 409 (`field: message_id`).
+//
+// `attachments` replaces the message's list of files, by the rules of a
+// send: the sender's completed uploads for this room, each attached to
+// one message only (those already on this message may stay). An upload
+// that is not the sender's (or is another tenant's) is 404; one made for
+// another room, not yet complete or attached to another message is 409
+// `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+// upload taken off the message is unattached again: it may be attached
+// anew, and is deleted with the uploads never attached once 24 hours
+// old. An empty list removes every attachment.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -51,11 +52,11 @@ func testTenants(t *testing.T, b Backend) {
 				if err != nil {
 					t.Fatalf("TenantByKeyHash: %v", err)
 				}
-				if byHash != got {
+				if !reflect.DeepEqual(byHash, got) {
 					t.Errorf("TenantByKeyHash got %+v, want %+v", byHash, got)
 				}
 				byID, err := s.TenantByID(ctx, got.ID)
-				if err != nil || byID != got {
+				if err != nil || !reflect.DeepEqual(byID, got) {
 					t.Errorf("TenantByID got %+v, %v, want %+v", byID, err, got)
 				}
 			})
@@ -90,7 +91,7 @@ func testTenants(t *testing.T, b Backend) {
 			t.Fatalf("got %d tenants, want %d", len(got), len(want))
 		}
 		for i := range want {
-			if got[i] != want[i] {
+			if !reflect.DeepEqual(got[i], want[i]) {
 				t.Errorf("tenant %d: got %+v, want %+v", i, got[i], want[i])
 			}
 		}
@@ -110,10 +111,10 @@ func testTenants(t *testing.T, b Backend) {
 		}
 		want := tn
 		want.KeyGeneration = 2
-		if rotated != want {
+		if !reflect.DeepEqual(rotated, want) {
 			t.Errorf("got %+v, want %+v", rotated, want)
 		}
-		if byID, err := s.TenantByID(ctx, tn.ID); err != nil || byID != want {
+		if byID, err := s.TenantByID(ctx, tn.ID); err != nil || !reflect.DeepEqual(byID, want) {
 			t.Errorf("TenantByID after the rotation: got %+v, %v; want %+v", byID, err, want)
 		}
 		if _, err := s.TenantByKeyHash(ctx, "old-hash"); err == nil {

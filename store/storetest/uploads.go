@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/chatapi/chatapi/store"
 )
@@ -220,5 +221,189 @@ func testUploadProcessing(t *testing.T, b Backend) {
 	})
 	if owed, err := s.UnprocessedUploads(ctx, "", "", 100); err != nil || len(owed) != 0 {
 		t.Fatalf("owed uploads at the end = %v, %v; want none", owed, err)
+	}
+}
+
+// testTenantUploadLimits creates tenants with their own upload limits,
+// shown on the tenant and applied to its uploads; a malformed limit
+// creates nothing.
+func testTenantUploadLimits(t *testing.T, b Backend) {
+	s := newStore(t, b)
+	ctx := t.Context()
+	own := store.UploadLimits{MaxBytes: 10, QuotaBytes: 15, Types: []string{"text/plain"}}
+	tn, err := s.CreateTenantWithLimits(ctx, "limited", 0, "hash-limited", own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := tn.Uploads; l.MaxBytes != 10 || l.QuotaBytes != 15 || !slices.Equal(l.Types, own.Types) {
+		t.Fatalf("created tenant's limits = %+v", l)
+	}
+	read, err := s.TenantByKeyHash(ctx, "hash-limited")
+	if err != nil || !slices.Equal(read.Uploads.Types, own.Types) || read.Uploads.MaxBytes != 10 {
+		t.Fatalf("tenant read back = %+v, %v", read, err)
+	}
+	partial, err := s.CreateTenantWithLimits(ctx, "partial", 0, "hash-partial", store.UploadLimits{MaxBytes: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := partial.Uploads; l.MaxBytes != 5 || l.QuotaBytes != store.DefaultUploadQuotaBytes || !slices.Equal(l.Types, store.DefaultUploadTypes) {
+		t.Fatalf("limits of a tenant with a file size only = %+v, want the other defaults", l)
+	}
+	room := newRoom(t, s, tn.ID, "alice", store.RoomGroup)
+	if _, err := s.CreateUpload(ctx, tn.ID, "alice", store.NewUpload{RoomID: room.ID, Filename: "f", ContentType: "text/plain", Size: 11, SHA256: "00"}); !errors.Is(err, store.ErrInvalid) {
+		t.Fatalf("upload over the tenant's size: %v, want ErrInvalid", err)
+	}
+	for _, bad := range []store.UploadLimits{
+		{MaxBytes: -1}, {QuotaBytes: -5}, {Types: []string{"text"}}, {Types: []string{"Text/Plain"}},
+		{Types: []string{"text/plain,image/png"}}, {Types: []string{"image/png", "image/png"}},
+	} {
+		if _, err := s.CreateTenantWithLimits(ctx, "bad", 0, "hash-bad", bad); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("CreateTenantWithLimits(%+v): %v, want ErrInvalid", bad, err)
+		}
+	}
+	if _, err := s.TenantByKeyHash(ctx, "hash-bad"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a refused tenant was stored: %v", err)
+	}
+}
+
+// testEditAttachments replaces a message's uploads by the rules of a send:
+// one it keeps, one it takes off (free to attach again), one it adds; a
+// refused edit changes nothing.
+func testEditAttachments(t *testing.T, b Backend) {
+	s := newStore(t, b)
+	ctx := t.Context()
+	tenant := newTenant(t, s)
+	room := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob")
+	room2 := newRoom(t, s, tenant, "alice", store.RoomGroup)
+	ready := func(user, roomID string) string {
+		t.Helper()
+		up, err := s.CreateUpload(ctx, tenant, user, store.NewUpload{RoomID: roomID, Filename: "f-" + user, ContentType: "text/plain", Size: 1, SHA256: "00"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CompleteUpload(ctx, tenant, user, up.ID, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		return up.ID
+	}
+	kept, removed, added := ready("alice", room.ID), ready("alice", room.ID), ready("alice", room.ID)
+	ofRoom2, bobs := ready("alice", room2.ID), ready("bob", room.ID)
+	msg, _, err := s.SendMessage(ctx, tenant, "alice", room.ID, store.NewMessage{Content: "files", Attachments: []string{kept, removed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(m store.Message) []string {
+		var out []string
+		for _, a := range m.Attachments {
+			out = append(out, a.UploadID)
+		}
+		return out
+	}
+	refusals := []struct {
+		name string
+		ids  []string
+		want error
+	}{
+		{"another room's upload", []string{kept, ofRoom2}, store.ErrConflict},
+		{"another member's upload", []string{bobs}, store.ErrNotFound},
+		{"an unknown upload", []string{"up_nothing"}, store.ErrNotFound},
+		{"an upload twice", []string{kept, kept}, store.ErrInvalid},
+	}
+	for _, tc := range refusals {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := s.EditMessage(ctx, tenant, "alice", room.ID, msg.ID, store.MessageUpdate{Attachments: &tc.ids}); !errors.Is(err, tc.want) {
+				t.Fatalf("EditMessage: %v, want %v", err, tc.want)
+			}
+		})
+	}
+	if up, err := s.GetUpload(ctx, tenant, "alice", removed); err != nil || up.MessageID == nil || *up.MessageID != msg.ID {
+		t.Fatalf("after the refusals, %s = %+v, %v; want it still attached", removed, up, err)
+	}
+
+	edited, err := s.EditMessage(ctx, tenant, "alice", room.ID, msg.ID, store.MessageUpdate{Attachments: &[]string{added, kept}})
+	if err != nil {
+		t.Fatalf("EditMessage: %v", err)
+	}
+	if got := ids(edited); !slices.Equal(got, []string{added, kept}) || edited.EditedAt == nil {
+		t.Fatalf("edited attachments = %v, want [%s %s]", got, added, kept)
+	}
+	if up, err := s.GetUpload(ctx, tenant, "alice", removed); err != nil || up.MessageID != nil {
+		t.Fatalf("the upload taken off = %+v, %v; want it unattached", up, err)
+	}
+	if _, _, err := s.SendMessage(ctx, tenant, "alice", room.ID, store.NewMessage{Content: "again", Attachments: []string{removed}}); err != nil {
+		t.Fatalf("attaching the upload taken off: %v", err)
+	}
+	msgs, err := s.ListMessages(ctx, tenant, "bob", room.ID, store.MessagePage{})
+	if err != nil || !slices.Equal(ids(msgs[0]), []string{added, kept}) {
+		t.Fatalf("message listed after the edit: %v %v", msgs, err)
+	}
+	cleared, err := s.EditMessage(ctx, tenant, "alice", room.ID, msg.ID, store.MessageUpdate{Attachments: &[]string{}})
+	if err != nil || len(cleared.Attachments) != 0 {
+		t.Fatalf("edit removing every attachment = %+v, %v", cleared.Attachments, err)
+	}
+	if up, err := s.GetUpload(ctx, tenant, "alice", kept); err != nil || up.MessageID != nil {
+		t.Fatalf("an upload of a cleared message = %+v, %v; want it unattached", up, err)
+	}
+}
+
+// testAbandonedUploads claims, for deletion, the uploads not attached to a
+// message created before a time, across tenants, and no other: a claimed
+// upload cannot be attached, and is gone once forgotten.
+func testAbandonedUploads(t *testing.T, b Backend) {
+	s, clk := newStoreClock(t, b)
+	ctx := t.Context()
+	tenant, other := newTenant(t, s), newTenant(t, s)
+	room := newRoom(t, s, tenant, "alice", store.RoomGroup)
+	otherRoom := newRoom(t, s, other, "alice", store.RoomGroup)
+	declare := func(tn, roomID string, complete bool) string {
+		t.Helper()
+		up, err := s.CreateUpload(ctx, tn, "alice", store.NewUpload{RoomID: roomID, Filename: "f", ContentType: "text/plain", Size: 1, SHA256: "00"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if complete {
+			if _, err := s.CompleteUpload(ctx, tn, "alice", up.ID, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return up.ID
+	}
+	attached, ready, pending, others := declare(tenant, room.ID, true), declare(tenant, room.ID, true), declare(tenant, room.ID, false), declare(other, otherRoom.ID, true)
+	if _, _, err := s.SendMessage(ctx, tenant, "alice", room.ID, store.NewMessage{Content: "x", Attachments: []string{attached}}); err != nil {
+		t.Fatal(err)
+	}
+	if refs, err := s.ClaimAbandonedUploads(ctx, clk.Now().Add(-time.Hour), 10); err != nil || len(refs) != 0 {
+		t.Fatalf("claim of uploads older than an hour = %v, %v; want none", refs, err)
+	}
+	refs, err := s.ClaimAbandonedUploads(ctx, clk.Now().Add(time.Hour), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range refs {
+		got = append(got, r.ID)
+	}
+	slices.Sort(got)
+	want := []string{ready, pending, others}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("claimed %v, want %v", got, want)
+	}
+	if _, _, err := s.SendMessage(ctx, tenant, "alice", room.ID, store.NewMessage{Content: "late", Attachments: []string{ready}}); err == nil {
+		t.Fatal("a claimed upload was attached")
+	}
+	if _, err := s.GetUpload(ctx, tenant, "alice", ready); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("GetUpload of a claimed upload: %v, want ErrNotFound", err)
+	}
+	for _, r := range refs {
+		if err := s.ForgetUpload(ctx, r.TenantID, r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if refs, err := s.ClaimAbandonedUploads(ctx, clk.Now().Add(time.Hour), 10); err != nil || len(refs) != 0 {
+		t.Fatalf("claim after forgetting = %v, %v; want none", refs, err)
+	}
+	if up, err := s.GetUpload(ctx, tenant, "alice", attached); err != nil || up.MessageID == nil {
+		t.Fatalf("the attached upload = %+v, %v; want it kept", up, err)
 	}
 }

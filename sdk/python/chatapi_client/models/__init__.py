@@ -109,6 +109,8 @@ from .unsubscribed_response import UnsubscribedResponse
 from .update_message_request import UpdateMessageRequest
 from .update_room_request import UpdateRoomRequest
 from .upload import Upload
+from .upload_limits import UploadLimits
+from .upload_limits_request import UploadLimitsRequest
 from .upload_response import UploadResponse
 from .upload_status import UploadStatus
 from .upload_ticket import UploadTicket
@@ -231,6 +233,8 @@ __all__ = (
     "UpdateMessageRequest",
     "UpdateRoomRequest",
     "Upload",
+    "UploadLimits",
+    "UploadLimitsRequest",
     "UploadResponse",
     "UploadStatus",
     "UploadTicket",

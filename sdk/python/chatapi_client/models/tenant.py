@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.upload_limits import UploadLimits
+
 
 T = TypeVar("T", bound="Tenant")
 
@@ -18,12 +22,14 @@ class Tenant:
         tenant_id (str): A tenant id, `tn_` followed by random characters. Example: tn_8f3a2b1c9d0e4f5a6b7c.
         name (str): The tenant's display name. Example: Acme Corp.
         rate_limit_rps (int): Requests per second allowed. Example: 100.
+        upload_limits (UploadLimits): A tenant's limits on uploads, the defaults included.
         created_at (datetime.datetime): When the tenant was created. Example: 2026-11-24T20:00:00Z.
     """
 
     tenant_id: str
     name: str
     rate_limit_rps: int
+    upload_limits: UploadLimits
     created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -34,6 +40,8 @@ class Tenant:
 
         rate_limit_rps = self.rate_limit_rps
 
+        upload_limits = self.upload_limits.to_dict()
+
         created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
@@ -43,6 +51,7 @@ class Tenant:
                 "tenant_id": tenant_id,
                 "name": name,
                 "rate_limit_rps": rate_limit_rps,
+                "upload_limits": upload_limits,
                 "created_at": created_at,
             }
         )
@@ -51,6 +60,8 @@ class Tenant:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.upload_limits import UploadLimits
+
         d = dict(src_dict)
         tenant_id = d.pop("tenant_id")
 
@@ -58,12 +69,15 @@ class Tenant:
 
         rate_limit_rps = d.pop("rate_limit_rps")
 
+        upload_limits = UploadLimits.from_dict(d.pop("upload_limits"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         tenant = cls(
             tenant_id=tenant_id,
             name=name,
             rate_limit_rps=rate_limit_rps,
+            upload_limits=upload_limits,
             created_at=created_at,
         )
 

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.upload_limits import UploadLimits
+
 
 T = TypeVar("T", bound="TenantWithKey")
 
@@ -20,6 +24,7 @@ class TenantWithKey:
         api_key (str): The tenant's API key; store it, it is not shown again. Example:
             sk_4Jq9ZkT2mW8xR5vN7bP3cY6hL1dF0gS2aE9uK4tQ.
         rate_limit_rps (int): Requests per second allowed. Example: 100.
+        upload_limits (UploadLimits): A tenant's limits on uploads, the defaults included.
         created_at (datetime.datetime): When the tenant was created. Example: 2026-11-24T20:00:00Z.
     """
 
@@ -27,6 +32,7 @@ class TenantWithKey:
     name: str
     api_key: str
     rate_limit_rps: int
+    upload_limits: UploadLimits
     created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -39,6 +45,8 @@ class TenantWithKey:
 
         rate_limit_rps = self.rate_limit_rps
 
+        upload_limits = self.upload_limits.to_dict()
+
         created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
@@ -49,6 +57,7 @@ class TenantWithKey:
                 "name": name,
                 "api_key": api_key,
                 "rate_limit_rps": rate_limit_rps,
+                "upload_limits": upload_limits,
                 "created_at": created_at,
             }
         )
@@ -57,6 +66,8 @@ class TenantWithKey:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.upload_limits import UploadLimits
+
         d = dict(src_dict)
         tenant_id = d.pop("tenant_id")
 
@@ -66,6 +77,8 @@ class TenantWithKey:
 
         rate_limit_rps = d.pop("rate_limit_rps")
 
+        upload_limits = UploadLimits.from_dict(d.pop("upload_limits"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         tenant_with_key = cls(
@@ -73,6 +86,7 @@ class TenantWithKey:
             name=name,
             api_key=api_key,
             rate_limit_rps=rate_limit_rps,
+            upload_limits=upload_limits,
             created_at=created_at,
         )
 

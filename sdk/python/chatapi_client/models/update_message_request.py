@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -23,10 +23,15 @@ class UpdateMessageRequest:
             Hello, team! (edited).
         meta (MessageMeta | Unset): Free-form JSON object about the message, at most 4 KB encoded, e.g. `{type,
             mentions}`. Example: {'type': 'text', 'mentions': ['bob']}.
+        attachments (list[str] | Unset): The message's files from now on (at most 10), replacing its list:
+            the sender's completed uploads for this room, as on send; an empty
+            list removes them all.
+             Example: ['up_01JD8XKQ3V9Z2Y7W5T4R3P2N1M'].
     """
 
     content: str | Unset = UNSET
     meta: MessageMeta | Unset = UNSET
+    attachments: list[str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         content = self.content
@@ -35,6 +40,10 @@ class UpdateMessageRequest:
         if not isinstance(self.meta, Unset):
             meta = self.meta.to_dict()
 
+        attachments: list[str] | Unset = UNSET
+        if not isinstance(self.attachments, Unset):
+            attachments = self.attachments
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -42,6 +51,8 @@ class UpdateMessageRequest:
             field_dict["content"] = content
         if meta is not UNSET:
             field_dict["meta"] = meta
+        if attachments is not UNSET:
+            field_dict["attachments"] = attachments
 
         return field_dict
 
@@ -59,9 +70,12 @@ class UpdateMessageRequest:
         else:
             meta = MessageMeta.from_dict(_meta)
 
+        attachments = cast(list[str], d.pop("attachments", UNSET))
+
         update_message_request = cls(
             content=content,
             meta=meta,
+            attachments=attachments,
         )
 
         return update_message_request

@@ -118,6 +118,16 @@ def sync_detailed(
      The sender only. Sets `edited_at`; members are told with `message.updated`.
     A deleted message is refused with 409 (`field: message_id`).
 
+    `attachments` replaces the message's list of files, by the rules of a
+    send: the sender's completed uploads for this room, each attached to
+    one message only (those already on this message may stay). An upload
+    that is not the sender's (or is another tenant's) is 404; one made for
+    another room, not yet complete or attached to another message is 409
+    `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+    upload taken off the message is unattached again: it may be attached
+    anew, and is deleted with the uploads never attached once 24 hours
+    old. An empty list removes every attachment.
+
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
@@ -158,6 +168,16 @@ def sync(
      The sender only. Sets `edited_at`; members are told with `message.updated`.
     A deleted message is refused with 409 (`field: message_id`).
 
+    `attachments` replaces the message's list of files, by the rules of a
+    send: the sender's completed uploads for this room, each attached to
+    one message only (those already on this message may stay). An upload
+    that is not the sender's (or is another tenant's) is 404; one made for
+    another room, not yet complete or attached to another message is 409
+    `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+    upload taken off the message is unattached again: it may be attached
+    anew, and is deleted with the uploads never attached once 24 hours
+    old. An empty list removes every attachment.
+
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
@@ -192,6 +212,16 @@ async def asyncio_detailed(
 
      The sender only. Sets `edited_at`; members are told with `message.updated`.
     A deleted message is refused with 409 (`field: message_id`).
+
+    `attachments` replaces the message's list of files, by the rules of a
+    send: the sender's completed uploads for this room, each attached to
+    one message only (those already on this message may stay). An upload
+    that is not the sender's (or is another tenant's) is 404; one made for
+    another room, not yet complete or attached to another message is 409
+    `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+    upload taken off the message is unattached again: it may be attached
+    anew, and is deleted with the uploads never attached once 24 hours
+    old. An empty list removes every attachment.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
@@ -230,6 +260,16 @@ async def asyncio(
 
      The sender only. Sets `edited_at`; members are told with `message.updated`.
     A deleted message is refused with 409 (`field: message_id`).
+
+    `attachments` replaces the message's list of files, by the rules of a
+    send: the sender's completed uploads for this room, each attached to
+    one message only (those already on this message may stay). An upload
+    that is not the sender's (or is another tenant's) is 404; one made for
+    another room, not yet complete or attached to another message is 409
+    `CONFLICT` (`field` `attachments`); a refused edit changes nothing. An
+    upload taken off the message is unattached again: it may be attached
+    anew, and is deleted with the uploads never attached once 24 hours
+    old. An empty list removes every attachment.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
