@@ -12,11 +12,11 @@
 #   BENCH_OUT=DIR        keep logs, RESULT lines and the table there (default: a temp dir, kept)
 #   BENCH_LOG_LEVEL      the server's LOG_LEVEL (default warn: request logs are not what is measured)
 #   BENCH_ONLY=REGEX     run only the steps whose name matches: send, baseline,
-#                        fanout-delivered, fanout-ack, history, sync, resume,
-#                        conns, conns-held, storm, cluster, bus, search,
-#                        upload (e.g. 'fanout' or 'cluster|bus'; send,
-#                        baseline and search run on SQLite and PostgreSQL
-#                        both)
+#                        fanout-delivered, fanout-ack, history, history-rich,
+#                        sync, resume, conns, conns-held, storm, cluster, bus,
+#                        search, upload (e.g. 'fanout' or 'cluster|bus';
+#                        send, baseline and search run on SQLite and
+#                        PostgreSQL both)
 #   BENCH_SKIP_PG=1      skip PostgreSQL
 #   BENCH_PPROF_ADDR     PPROF_ADDR of the server (127.0.0.1:PORT); the
 #                        cluster's instances take PORT, PORT+1, PORT+2
@@ -33,12 +33,12 @@ LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
 ONLY=${BENCH_ONLY:-.}
 
 if [[ ${BENCH_QUICK:-} == 1 ]]; then
-	D=2s RUNS=1 FAN_RUNS=1 FAN_M=200 FAN_D=5s HIST_D=2s
+	D=2s RUNS=1 FAN_RUNS=1 FAN_M=200 FAN_D=5s HIST_D=2s HIST_K=2000
 	CONNS=2000 HELD=2000 HOLD=10s STORM=200
 	CL_M=60 CL_D=5s BUS_D=2s
 	SEARCH_K=100000 SEARCH_D=5s UPLOADS=100
 else
-	D=10s RUNS=3 FAN_RUNS=3 FAN_M=1000 FAN_D=30s HIST_D=5s
+	D=10s RUNS=3 FAN_RUNS=3 FAN_M=1000 FAN_D=30s HIST_D=5s HIST_K=10000
 	CONNS=10000 HELD=19000 HOLD=2m STORM=1000
 	CL_M=600 CL_D=30s BUS_D=5s
 	SEARCH_K=1000000 SEARCH_D=20s UPLOADS=500
@@ -139,7 +139,7 @@ PG_SEND_CHECK='baseline_ratio>=2,gaps==0,dups==0,lost==0,errors==0'
 FAN_CHECK='missing==0,out_of_order==0,duplicates==0,closed_by_server==0,error_events==0,errors==0'
 
 # --- SQLite ---------------------------------------------------------------
-if wanted send baseline fanout-delivered fanout-ack history sync resume; then
+if wanted send baseline fanout-delivered fanout-ack history history-rich sync resume; then
 	start_servers sqlite "$OUT/bench.db"
 	step send sqlite -scenario send -c 32 -g 8 -d "$D" -runs "$RUNS" -check "$SEND_CHECK"
 	step baseline sqlite -scenario baseline -c 32 -g 8 -d "$D" -runs "$RUNS" -database-url "$OUT/bench.db"
@@ -151,6 +151,9 @@ if wanted send baseline fanout-delivered fanout-ack history sync resume; then
 	step fanout-ack sqlite -scenario fanout -m "$FAN_M" -r 50 -d "$FAN_D" -confirm ack -runs "$FAN_RUNS" -check "$FAN_CHECK,p99_ms<=20"
 	step fanout-ack sqlite -scenario fanout -m 200 -r 500 -d "$FAN_D" -confirm ack -runs "$FAN_RUNS" -check "$FAN_CHECK,p99_ms<=10"
 	step history sqlite -scenario history -k 10000 -d "$HIST_D" -runs "$RUNS" -check 'pages_per_s>=2000'
+	# Issue 14: the same pages, each message with 5 reaction types and a
+	# thread summary; its p50 against the plain history's is the ratio.
+	step history-rich sqlite -scenario history -rich -k "$HIST_K" -d "$HIST_D" -runs "$RUNS"
 	step sync sqlite -scenario sync -k 1000 -runs "$RUNS" -check 'all_received_ms<=1000,sync_complete_ms<=1000,missing==0'
 	step resume sqlite -scenario sync -resume -k 10000 -runs "$RUNS" -check 'ws_resume_ms<=200,rest_resume_ms<=200,missing==0,out_of_order==0,duplicates==0'
 	stop_servers
@@ -198,7 +201,7 @@ if wanted upload; then
 fi
 
 # --- PostgreSQL -----------------------------------------------------------
-if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline cluster bus search; then
+if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline history history-rich cluster bus search; then
 	PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 	[[ -n $PG_BIN ]] || PG_BIN=$(dirname "$(command -v initdb)")
 	PGDATA_DIR=$(mktemp -d -t chatapi-bench-pg-XXXXXX)
@@ -214,6 +217,12 @@ if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline cluster bus search; the
 		start_servers postgres "$PGURL"
 		step send postgres -scenario send -c 32 -g 8 -d "$D" -runs "$RUNS" -check "$PG_SEND_CHECK"
 		step baseline postgres -scenario baseline -c 32 -g 8 -d "$D" -runs "$RUNS" -database-url "$PGURL"
+		stop_servers
+	fi
+	if wanted history history-rich; then
+		start_servers postgres-history "$PGURL"
+		step history postgres -scenario history -k "$HIST_K" -d "$HIST_D" -runs "$RUNS"
+		step history-rich postgres -scenario history -rich -k "$HIST_K" -d "$HIST_D" -runs "$RUNS"
 		stop_servers
 	fi
 	if wanted cluster bus; then

@@ -92,6 +92,7 @@ type options struct {
 	dbPID    int           // -db-pid: PostgreSQL's postmaster
 	hold     time.Duration // conns: how long to keep them idle
 	messages int           // -k
+	rich     bool          // -rich
 	fileSize int           // upload: -size
 	rebuild  bool          // search: time a rebuild of the index after the load
 	dbURL    string
@@ -138,9 +139,10 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.StringVar(&o.via, "via", "all", "cluster: send through all instances in turn, or the first only")
 	fs.DurationVar(&o.limit, "limit", 100*time.Millisecond, "bus: the ramp stops once the hop's p99 (a message published on one instance, received on another) passes this")
 	fs.IntVar(&o.messages, "k", 10000, "messages to read back (history), to sync (sync) or to search (search); files to upload (upload)")
+	fs.BoolVar(&o.rich, "rich", false, "history: each message gets 5 reaction types (one the reader's) and a reply, sent after all of them, so every page holds 100 messages with reactions and a thread summary (issue 14)")
 	fs.StringVar(&o.confirm, "confirm", "none", "fanout: what each receiver confirms every 200 ms: none, delivered (received) or ack (read)")
 	fs.BoolVar(&o.resume, "resume", false, "sync: resume from a cursor taken before the K messages, over WebSocket and over REST")
-	fs.StringVar(&o.dbURL, "database-url", "", "baseline, search: the server's database (SQLite path or postgres:// URL)")
+	fs.StringVar(&o.dbURL, "database-url", "", "baseline, search: the server's database (SQLite path or postgres:// URL); history: a PostgreSQL one is vacuumed after the seeding")
 	fs.IntVar(&o.fileSize, "size", 1<<20, "upload: bytes of each file")
 	fs.BoolVar(&o.rebuild, "rebuild", true, "search: after the load, time a rebuild of the full-text index (index_build_s)")
 	if err := fs.Parse(args); err != nil {
