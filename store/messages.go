@@ -296,13 +296,13 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 		quoted, mentions, participants, attachments sql.RawBytes
 		replyCount                                  int64
 		lastReplyAt                                 sql.NullInt64
-		counts, own                                 sql.NullString
+		reactions                                   sql.NullString
 	)
 	for rows.Next() {
 		m := Message{RoomID: roomID}
 		if err := rows.Scan(&m.ID, &m.SenderID, &m.Seq, &m.Content, &meta, &clientMsgID,
 			&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
-			&attachments, &counts, &own); err != nil {
+			&attachments, &reactions); err != nil {
 			return nil, err
 		}
 		if attachments != nil {
@@ -319,7 +319,7 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 			}
 			m.Quoted, m.Mentions, m.Thread = decodeRefBytes(quoted, mentions, replyCount, at, participants)
 		}
-		m.Reactions = scannedReactions(counts, own, deletedAt.Valid)
+		m.Reactions = scannedReactions(reactions, deletedAt.Valid)
 		if meta.Valid {
 			m.Meta = []byte(meta.String)
 		}

@@ -180,12 +180,12 @@ func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) 
 		lastReplyAt         *int64
 		participants        *string
 		attachments         *string
-		counts, own         sql.NullString
+		reactions           sql.NullString
 	)
 	m := Message{RoomID: roomID}
 	dest := append(before, &m.ID, &m.SenderID, &m.Seq, &m.Content, &meta, &clientMsgID,
 		&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
-		&attachments, &counts, &own)
+		&attachments, &reactions)
 	if err := rows.Scan(dest...); err != nil {
 		return Message{}, err
 	}
@@ -211,6 +211,6 @@ func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) 
 	if deletedAt.Valid {
 		m.DeletedAt = fromNullMillis(&deletedAt.Int64)
 	}
-	m.Reactions = scannedReactions(counts, own, deletedAt.Valid)
+	m.Reactions = scannedReactions(reactions, deletedAt.Valid)
 	return m, nil
 }

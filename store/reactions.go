@@ -301,16 +301,36 @@ func (s *Store) reactionsFor(ctx context.Context, q sqlx.QueryerContext, row mes
 	return Reactions{Counts: counts, Own: own}, nil
 }
 
-// reactionColumns are a page query's reaction columns for the message
-// aliased m: its counts and the types of the user bound to the one
-// placeholder, joined by spaces (a type has none), in any order.
+// reactionColumns is a page query's reaction column for the message
+// aliased m: its counts and, after a space, the types of the user bound to
+// the one placeholder, space-separated (a type has none, and the counts'
+// compact JSON neither), in any order; NULL for a message without
+// reactions. One column, not two, and the caller's own are looked up only
+// for a message that has counts: on SQLite each column read is a few
+// locked calls into the driver, and a plain page skips the second lookup.
 const reactionColumns = `
-	(SELECT c.counts FROM reaction_counts c WHERE c.room_id = m.room_id AND c.message_seq = m.seq) AS reaction_counts,
-	(SELECT string_agg(r.type, ' ') FROM reactions r WHERE r.room_id = m.room_id AND r.message_seq = m.seq AND r.user_id = ?) AS own_reactions`
+	(SELECT c.counts || COALESCE(' ' || (SELECT string_agg(r.type, ' ') FROM reactions r
+		WHERE r.room_id = c.room_id AND r.message_seq = c.message_seq AND r.user_id = ?), '')
+	FROM reaction_counts c WHERE c.room_id = m.room_id AND c.message_seq = m.seq) AS reactions`
 
 // scannedReactions is what reactionColumns read into Reactions; a deleted
-// message's are left out.
-func scannedReactions(counts, own sql.NullString, deleted bool) Reactions {
+// message's are left out. The own types are substrings of packed.
+func scannedReactions(packed sql.NullString, deleted bool) Reactions {
+	if deleted || !packed.Valid {
+		return Reactions{}
+	}
+	counts, own, found := strings.Cut(packed.String, " ")
+	r := Reactions{Counts: json.RawMessage(counts)}
+	if found && own != "" {
+		r.Own = strings.Split(own, " ")
+		slices.Sort(r.Own)
+	}
+	return r
+}
+
+// scannedReactionPair is scannedReactions for a query that reads the
+// counts and the own types (space-separated) in two columns.
+func scannedReactionPair(counts, own sql.NullString, deleted bool) Reactions {
 	if deleted {
 		return Reactions{}
 	}

@@ -289,7 +289,7 @@ func (r roomSummaryRow) summary(now int64) RoomSummary {
 			EditedAt:    r.MsgEditedAt,
 			DeletedAt:   r.MsgDeletedAt,
 		}.message()
-		m.Reactions = scannedReactions(nullString(r.MsgCounts), nullString(r.MsgOwn), m.DeletedAt != nil)
+		m.Reactions = scannedReactionPair(nullString(r.MsgCounts), nullString(r.MsgOwn), m.DeletedAt != nil)
 		sum.LastMessage = &m
 	}
 	return sum

@@ -12,7 +12,8 @@
 #   BENCH_OUT=DIR        keep logs, RESULT lines and the table there (default: a temp dir, kept)
 #   BENCH_LOG_LEVEL      the server's LOG_LEVEL (default warn: request logs are not what is measured)
 #   BENCH_ONLY=REGEX     run only the steps whose name matches: send, baseline,
-#                        fanout-delivered, fanout-ack, history, sync, resume,
+#                        fanout-delivered, fanout-ack, history, history-rich,
+#                        sync, resume,
 #                        conns, conns-held, storm, cluster, bus (e.g.
 #                        'fanout' or 'cluster|bus'; send and baseline run on
 #                        SQLite and PostgreSQL both)
@@ -32,11 +33,11 @@ LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
 ONLY=${BENCH_ONLY:-.}
 
 if [[ ${BENCH_QUICK:-} == 1 ]]; then
-	D=2s RUNS=1 FAN_RUNS=1 FAN_M=200 FAN_D=5s HIST_D=2s
+	D=2s RUNS=1 FAN_RUNS=1 FAN_M=200 FAN_D=5s HIST_D=2s HIST_K=2000
 	CONNS=2000 HELD=2000 HOLD=10s STORM=200
 	CL_M=60 CL_D=5s BUS_D=2s
 else
-	D=10s RUNS=3 FAN_RUNS=3 FAN_M=1000 FAN_D=30s HIST_D=5s
+	D=10s RUNS=3 FAN_RUNS=3 FAN_M=1000 FAN_D=30s HIST_D=5s HIST_K=10000
 	CONNS=10000 HELD=19000 HOLD=2m STORM=1000
 	CL_M=600 CL_D=30s BUS_D=5s
 fi
@@ -136,7 +137,7 @@ PG_SEND_CHECK='baseline_ratio>=2,gaps==0,dups==0,lost==0,errors==0'
 FAN_CHECK='missing==0,out_of_order==0,duplicates==0,closed_by_server==0,error_events==0,errors==0'
 
 # --- SQLite ---------------------------------------------------------------
-if wanted send baseline fanout-delivered fanout-ack history sync resume; then
+if wanted send baseline fanout-delivered fanout-ack history history-rich sync resume; then
 	start_servers sqlite "$OUT/bench.db"
 	step send sqlite -scenario send -c 32 -g 8 -d "$D" -runs "$RUNS" -check "$SEND_CHECK"
 	step baseline sqlite -scenario baseline -c 32 -g 8 -d "$D" -runs "$RUNS" -database-url "$OUT/bench.db"
@@ -148,6 +149,9 @@ if wanted send baseline fanout-delivered fanout-ack history sync resume; then
 	step fanout-ack sqlite -scenario fanout -m "$FAN_M" -r 50 -d "$FAN_D" -confirm ack -runs "$FAN_RUNS" -check "$FAN_CHECK,p99_ms<=20"
 	step fanout-ack sqlite -scenario fanout -m 200 -r 500 -d "$FAN_D" -confirm ack -runs "$FAN_RUNS" -check "$FAN_CHECK,p99_ms<=10"
 	step history sqlite -scenario history -k 10000 -d "$HIST_D" -runs "$RUNS" -check 'pages_per_s>=2000'
+	# Issue 14: the same pages, each message with 5 reaction types and a
+	# thread summary; its p50 against the plain history's is the ratio.
+	step history-rich sqlite -scenario history -rich -k "$HIST_K" -d "$HIST_D" -runs "$RUNS"
 	step sync sqlite -scenario sync -k 1000 -runs "$RUNS" -check 'all_received_ms<=1000,sync_complete_ms<=1000,missing==0'
 	step resume sqlite -scenario sync -resume -k 10000 -runs "$RUNS" -check 'ws_resume_ms<=200,rest_resume_ms<=200,missing==0,out_of_order==0,duplicates==0'
 	stop_servers
@@ -176,7 +180,7 @@ if wanted storm; then
 fi
 
 # --- PostgreSQL -----------------------------------------------------------
-if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline cluster bus; then
+if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline history history-rich cluster bus; then
 	PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 	[[ -n $PG_BIN ]] || PG_BIN=$(dirname "$(command -v initdb)")
 	PGDATA_DIR=$(mktemp -d -t chatapi-bench-pg-XXXXXX)
@@ -192,6 +196,12 @@ if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline cluster bus; then
 		start_servers postgres "$PGURL"
 		step send postgres -scenario send -c 32 -g 8 -d "$D" -runs "$RUNS" -check "$PG_SEND_CHECK"
 		step baseline postgres -scenario baseline -c 32 -g 8 -d "$D" -runs "$RUNS" -database-url "$PGURL"
+		stop_servers
+	fi
+	if wanted history history-rich; then
+		start_servers postgres-history "$PGURL"
+		step history postgres -scenario history -k "$HIST_K" -d "$HIST_D" -runs "$RUNS"
+		step history-rich postgres -scenario history -rich -k "$HIST_K" -d "$HIST_D" -runs "$RUNS"
 		stop_servers
 	fi
 	if wanted cluster bus; then

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/chatapi/chatapi/tools/loadgen/sendbaseline"
 )
 
 // seed sends k messages to room as user from a few concurrent senders.
@@ -38,10 +40,96 @@ func seed(ctx context.Context, tn tenant, user string, rooms []string, k int) er
 	return <-errs
 }
 
+// reactors react to every message of a -rich history, the reader first.
+var reactors = []string{"reader", "r1", "r2", "r3", "r4"}
+
+// seedRich gives each of the first k messages of room 5 reaction types,
+// one by each of the reactors, and a reply by one of them: the history a
+// -rich reader pages (issue 14: "100 messages, each with 5 reaction types
+// and a thread summary"). The replies take seqs after k, so the reader's
+// pages over 1…k hold only messages that have both.
+func seedRich(ctx context.Context, tn tenant, room string, k int) error {
+	var ids []string
+	for after := int64(0); len(ids) < k; {
+		var page []struct {
+			ID  string `json:"message_id"`
+			Seq int64  `json:"seq"`
+		}
+		q := "?after_seq=" + strconv.FormatInt(after, 10) + "&limit=" + strconv.Itoa(historyPageSize)
+		if _, err := tn.a.do(ctx, http.MethodGet, "/rooms/"+room+"/messages"+q, tn.headers("reader"), nil, &page); err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return fmt.Errorf("read %d message ids, want %d", len(ids), k)
+		}
+		for _, m := range page {
+			ids = append(ids, m.ID)
+		}
+		after = page[len(page)-1].Seq
+	}
+	ids = ids[:k]
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 16 {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(ids)) || ctx.Err() != nil {
+					return
+				}
+				path := "/rooms/" + room + "/messages/" + ids[i]
+				for j, user := range reactors {
+					if _, err := tn.a.do(ctx, http.MethodPut, path+"/reactions/type"+strconv.Itoa(j), tn.headers(user), nil, nil); err != nil {
+						errs <- fmt.Errorf("react: %w", err)
+						return
+					}
+				}
+				replier := reactors[1+int(i)%(len(reactors)-1)]
+				if _, err := tn.a.do(ctx, http.MethodPost, "/rooms/"+room+"/messages", tn.headers(replier),
+					map[string]any{"content": "reply " + strconv.FormatInt(i, 10), "parent_id": ids[i]}, nil); err != nil {
+					errs <- fmt.Errorf("reply: %w", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// vacuumAfterSeed runs VACUUM ANALYZE on a PostgreSQL server's database (nothing
+// for none or for SQLite) after the seeding, as autovacuum would a minute
+// later: right after thousands of updates of the same rows (each reaction
+// rewrites its message's counts, each reply its parent) every index scan
+// still walks their dead versions, and the pages read would measure the
+// seeding's aftermath rather than a history at rest.
+func vacuumAfterSeed(ctx context.Context, dbURL string) error {
+	if dbURL == "" {
+		return nil
+	}
+	db, postgres, err := sendbaseline.Open(ctx, dbURL)
+	if err != nil {
+		return fmt.Errorf("vacuum: %w", err)
+	}
+	defer db.Close()
+	if !postgres {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
+		return fmt.Errorf("vacuum: VACUUM ANALYZE: %w", err)
+	}
+	return nil
+}
+
 // runHistory seeds a room with K messages, then one reader pages through
 // them, 100 at a time with after_seq, pass after pass for -d. Every page is
 // checked: a 200 holding the messages after after_seq, each seq the next
-// one, 100 of them but on the last page.
+// one, 100 of them but on the last page. With -rich every message has
+// reactions and a reply (seedRich), and a pass ends after the K messages,
+// before the replies. With -database-url a PostgreSQL database is vacuumed
+// after the seeding (vacuumAfterSeed).
 func runHistory(ctx context.Context, o options) (outcome, error) {
 	a := newAPI(o.base, 32)
 	defer a.close()
@@ -49,12 +137,24 @@ func runHistory(ctx context.Context, o options) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	room, err := tn.createRoom(ctx, "writer", []string{"reader"})
+	members := []string{"reader"}
+	if o.rich {
+		members = reactors
+	}
+	room, err := tn.createRoom(ctx, "writer", members)
 	if err != nil {
 		return outcome{}, err
 	}
 	if err := seed(ctx, tn, "writer", []string{room}, o.messages); err != nil {
 		return outcome{}, fmt.Errorf("seed: %w", err)
+	}
+	if o.rich {
+		if err := seedRich(ctx, tn, room, o.messages); err != nil {
+			return outcome{}, fmt.Errorf("seed reactions and replies: %w", err)
+		}
+	}
+	if err := vacuumAfterSeed(ctx, o.dbURL); err != nil {
+		return outcome{}, err
 	}
 	r := historyReader{tn: tn, user: "reader", room: room}
 	var lat latencies
@@ -72,7 +172,7 @@ func runHistory(ctx context.Context, o options) (outcome, error) {
 			lat = append(lat, time.Since(t0))
 			pages++
 			read += n
-			if n < historyPageSize {
+			if n < historyPageSize || (o.rich && read >= o.messages) {
 				break
 			}
 			after += int64(n)
@@ -84,6 +184,10 @@ func runHistory(ctx context.Context, o options) (outcome, error) {
 	}
 	elapsed := time.Since(start)
 	ls := lat.summary()
+	params := map[string]any{"k": o.messages, "d": o.duration.String()}
+	if o.rich {
+		params["rich"] = "5 reaction types and a reply a message"
+	}
 	return outcome{
 		Metrics: map[string]float64{
 			"pages_per_s": float64(pages) / elapsed.Seconds(),
@@ -91,7 +195,7 @@ func runHistory(ctx context.Context, o options) (outcome, error) {
 		},
 		Counts: map[string]int64{"pages_total": pages, "passes": passes},
 		Order:  []string{"pages_per_s", "p50_ms", "p99_ms", "max_ms", "passes"},
-		Params: map[string]any{"k": o.messages, "d": o.duration.String()},
+		Params: params,
 	}, nil
 }
 

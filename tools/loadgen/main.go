@@ -86,6 +86,7 @@ type options struct {
 	dbPID    int           // -db-pid: PostgreSQL's postmaster
 	hold     time.Duration // conns: how long to keep them idle
 	messages int           // -k
+	rich     bool          // -rich
 	dbURL    string
 	// confirm is what fanout receivers send back: none, delivered or ack.
 	confirm string
@@ -130,9 +131,10 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.StringVar(&o.via, "via", "all", "cluster: send through all instances in turn, or the first only")
 	fs.DurationVar(&o.limit, "limit", 100*time.Millisecond, "bus: the ramp stops once the hop's p99 (a message published on one instance, received on another) passes this")
 	fs.IntVar(&o.messages, "k", 10000, "messages to read back (history) or to sync (sync)")
+	fs.BoolVar(&o.rich, "rich", false, "history: each message gets 5 reaction types (one the reader's) and a reply, sent after all of them, so every page holds 100 messages with reactions and a thread summary (issue 14)")
 	fs.StringVar(&o.confirm, "confirm", "none", "fanout: what each receiver confirms every 200 ms: none, delivered (received) or ack (read)")
 	fs.BoolVar(&o.resume, "resume", false, "sync: resume from a cursor taken before the K messages, over WebSocket and over REST")
-	fs.StringVar(&o.dbURL, "database-url", "", "baseline: the server's database (SQLite path or postgres:// URL)")
+	fs.StringVar(&o.dbURL, "database-url", "", "baseline: the server's database (SQLite path or postgres:// URL); history: a PostgreSQL one is vacuumed after the seeding")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
