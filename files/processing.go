@@ -325,3 +325,65 @@ func isOpaque(img image.Image) bool {
 	}
 	return false
 }
+
+// SignFrame signs the URLs of the attachments in a frame of a room's log
+// (a message's "attachments", attachment.processed's "attachment"), which
+// the log keeps without them: realtime delivery serves such frames where
+// its live stream had a gap. A frame without attachments is returned as
+// it is.
+func (s *Service) SignFrame(ctx context.Context, tenantID string, frame json.RawMessage) (json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(frame, &fields); err != nil {
+		return nil, err
+	}
+	changed := false
+	if raw, ok := fields["attachments"]; ok {
+		var as []attachmentFrame
+		if err := json.Unmarshal(raw, &as); err != nil {
+			return nil, err
+		}
+		signed, err := s.signFrames(ctx, tenantID, as)
+		if err != nil {
+			return nil, err
+		}
+		if fields["attachments"], err = json.Marshal(signed); err != nil {
+			return nil, err
+		}
+		changed = true
+	}
+	if raw, ok := fields["attachment"]; ok {
+		var a attachmentFrame
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return nil, err
+		}
+		signed, err := s.signFrames(ctx, tenantID, []attachmentFrame{a})
+		if err != nil {
+			return nil, err
+		}
+		if fields["attachment"], err = json.Marshal(signed[0]); err != nil {
+			return nil, err
+		}
+		changed = true
+	}
+	if !changed {
+		return frame, nil
+	}
+	return json.Marshal(fields)
+}
+
+// signFrames is as with their URLs signed.
+func (s *Service) signFrames(ctx context.Context, tenantID string, as []attachmentFrame) ([]attachmentFrame, error) {
+	atts := make([]store.Attachment, len(as))
+	for i, a := range as {
+		atts[i] = store.Attachment{UploadID: a.UploadID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size,
+			Width: a.Width, Height: a.Height, ThumbWidth: a.ThumbnailWidth, ThumbHeight: a.ThumbnailHeight}
+	}
+	if err := s.Sign(ctx, tenantID, atts); err != nil {
+		return nil, err
+	}
+	out := make([]attachmentFrame, len(atts))
+	for i, a := range atts {
+		out[i] = attachmentFrameOf(a)
+	}
+	return out, nil
+}

@@ -225,3 +225,50 @@ func TestProcess(t *testing.T) {
 		})
 	}
 }
+
+// SignFrame gives the attachments of frames from a room's log, which the
+// log keeps without URLs, their signed URLs: a message's list, and
+// attachment.processed's one.
+func TestSignFrame(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	svc := files.New(f.st, f.backend, files.Config{})
+	up := f.complete(t, svc, "image/png", encoded(t, "png", 400, 200, false))
+	if _, _, err := f.st.SendMessage(ctx, f.tenant, "alice", f.room, store.NewMessage{Content: "x", Attachments: []string{up.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Process(ctx, discard{}, f.tenant, up); err != nil {
+		t.Fatal(err)
+	}
+	log, err := f.st.ListRoomEvents(ctx, f.tenant, "alice", f.room, nil, 100)
+	if err != nil || len(log) < 2 {
+		t.Fatalf("log: %v %v", log, err)
+	}
+	for _, e := range log[len(log)-2:] {
+		t.Run(string(e.Type), func(t *testing.T) {
+			signed, err := svc.SignFrame(ctx, f.tenant, e.Frame)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fr struct {
+				Attachments []struct {
+					URL          string  `json:"url"`
+					ThumbnailURL *string `json:"thumbnail_url"`
+				} `json:"attachments"`
+				Attachment *struct {
+					URL          string  `json:"url"`
+					ThumbnailURL *string `json:"thumbnail_url"`
+				} `json:"attachment"`
+			}
+			if err := json.Unmarshal(signed, &fr); err != nil {
+				t.Fatal(err)
+			}
+			if fr.Attachment != nil {
+				fr.Attachments = append(fr.Attachments, *fr.Attachment)
+			}
+			if len(fr.Attachments) != 1 || fr.Attachments[0].URL == "" || fr.Attachments[0].ThumbnailURL == nil {
+				t.Fatalf("signed frame %s, want the attachment's url and thumbnail_url", signed)
+			}
+		})
+	}
+}

@@ -40,6 +40,11 @@ type Store interface {
 
 // Config tunes the hub; zero fields take the defaults in brackets.
 type Config struct {
+	// Attachments signs the download URLs of the attachments in frames
+	// read from the room's log to fill a gap in the live stream, so that
+	// they carry working URLs as the live announcement would have; nil
+	// leaves them without.
+	Attachments FrameSigner
 	// QueueSize bounds each connection's outgoing frames [256]; a connection
 	// whose queue is full is closed with 1013.
 	QueueSize int

@@ -1,7 +1,9 @@
 package realtime
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"math"
 	"slices"
 	"sync"
@@ -365,7 +367,7 @@ func (s *sequencer) fillLocked(k roomKey, ro *roomOrder, upto int64) {
 				h.stats.orderSkipped.Add(uint64(e.EventSeq - ro.last - 1))
 				ro.last, ro.known = e.EventSeq-1, false
 			}
-			ev := roomEvent{eventSeq: e.EventSeq, typ: e.Type, userID: e.UserID, frame: e.Frame}
+			ev := roomEvent{eventSeq: e.EventSeq, typ: e.Type, userID: e.UserID, frame: h.signed(ctx, k.tenantID, e.Frame)}
 			if e.Type == store.EventMessage {
 				ev.msgSeq = e.MessageSeq
 			}
@@ -424,4 +426,27 @@ func (m *memberSet) remove(id string) {
 	}
 	m.ids = ids
 	delete(m.at, id)
+}
+
+// FrameSigner signs the download URLs of the attachments a frame of the
+// room's log carries (a message's, attachment.processed's).
+type FrameSigner interface {
+	SignFrame(ctx context.Context, tenantID string, frame json.RawMessage) (json.RawMessage, error)
+}
+
+// signed is frame with its attachments' URLs signed, when it has any and
+// the hub has a signer; frame as it is otherwise, or when signing fails.
+// A live announcement carries the URLs its sender signed; a frame read
+// from the log in its place (a gap filled) would otherwise reach clients
+// without them. Thumbnails made right after a send fill such gaps often.
+func (h *Hub) signed(ctx context.Context, tenantID string, frame json.RawMessage) json.RawMessage {
+	if h.cfg.Attachments == nil || !bytes.Contains(frame, []byte(`"attachment`)) {
+		return frame
+	}
+	out, err := h.cfg.Attachments.SignFrame(ctx, tenantID, frame)
+	if err != nil {
+		h.cfg.Logger.Warn("realtime: sign the attachments of a frame from the log", "tenant_id", tenantID, "error", err)
+		return frame
+	}
+	return out
 }

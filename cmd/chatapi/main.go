@@ -237,6 +237,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	hubCfg.Cluster, hubCfg.Presence, hubCfg.Instance = bus, presence, cfg.instance
+	if cfg.publicURL == "" {
+		cfg.publicURL = defaultPublicURL(cfg.addr)
+	}
+	backend, fileServer, err := openStorage(ctx, cfg.storageURL, storageSecret(cfg.storageSecret, cfg.masterKey), cfg.publicURL, nil, cfg.s3)
+	if err != nil {
+		return err
+	}
+	uploads := files.New(st, backend, files.Config{Logger: logger})
+	// A message filled into the live stream from the log carries signed
+	// attachment URLs, as its live announcement does.
+	hubCfg.Attachments = uploads
 	hub, err := realtime.New(hubCfg, st)
 	if err != nil {
 		return fmt.Errorf("realtime: %w", err)
@@ -303,14 +314,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help},
 			func() float64 { return float64(c.value()) }))
 	}
-	if cfg.publicURL == "" {
-		cfg.publicURL = defaultPublicURL(cfg.addr)
-	}
-	backend, fileServer, err := openStorage(ctx, cfg.storageURL, storageSecret(cfg.storageSecret, cfg.masterKey), cfg.publicURL, nil, cfg.s3)
-	if err != nil {
-		return err
-	}
-	uploads := files.New(st, backend, files.Config{Logger: logger})
 	// Thumbnails: those owed from before this start first, then each
 	// image as it is completed.
 	background.Go(func() { _ = uploads.RunProcessing(runCtx, hub) })
