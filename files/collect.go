@@ -38,6 +38,7 @@ func (s *Service) CollectAbandoned(ctx context.Context, olderThan time.Duration)
 		for _, r := range refs {
 			err := errors.Join(
 				s.backend.Delete(ctx, store.UploadKey(r.TenantID, r.ID)),
+				s.backend.Delete(ctx, store.UploadPutKey(r.TenantID, r.ID)),
 				s.backend.Delete(ctx, store.ThumbnailKey(r.TenantID, r.ID)))
 			if err == nil {
 				err = s.store.ForgetUpload(ctx, r.TenantID, r.ID)

@@ -2,6 +2,7 @@ package files_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +28,10 @@ func TestCollectAbandoned(t *testing.T) {
 	}
 	pending, err := svc.Create(ctx, f.tenant, "alice", store.NewUpload{RoomID: f.room, Filename: "p", ContentType: "text/plain", Size: 3, SHA256: "00"})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Its bytes put, never completed.
+	if err := f.backend.Put(ctx, store.UploadPutKey(f.tenant, pending.Upload.ID), strings.NewReader("abc"), 3, "text/plain"); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := f.st.SendMessage(ctx, f.tenant, "alice", f.room, store.NewMessage{Content: "kept", Attachments: []string{attached.ID}}); err != nil {
@@ -55,7 +60,10 @@ func TestCollectAbandoned(t *testing.T) {
 			if gone := errors.Is(err, store.ErrNotFound); gone != tc.gone {
 				t.Fatalf("record: %v, want gone %v", err, tc.gone)
 			}
-			for _, key := range []string{store.UploadKey(f.tenant, tc.id), store.ThumbnailKey(f.tenant, tc.id)} {
+			for _, key := range []string{store.UploadKey(f.tenant, tc.id), store.ThumbnailKey(f.tenant, tc.id), store.UploadPutKey(f.tenant, tc.id)} {
+				if key == store.UploadPutKey(f.tenant, tc.id) && !tc.gone {
+					continue // gone once completed, kept while pending
+				}
 				_, err := f.backend.Stat(ctx, key)
 				if tc.gone && !errors.Is(err, storage.ErrNotFound) {
 					t.Errorf("%s: %v, want deleted", key, err)

@@ -124,7 +124,7 @@ func (s *Service) Create(ctx context.Context, tenantID, actor string, u store.Ne
 		return Ticket{}, err
 	}
 	exp := s.cfg.Now().Add(s.cfg.PutTTL).Truncate(time.Second)
-	url, err := s.backend.PutURL(ctx, store.UploadKey(tenantID, up.ID), up.Size, exp)
+	url, err := s.backend.PutURL(ctx, store.UploadPutKey(tenantID, up.ID), up.Size, exp)
 	if err != nil {
 		return Ticket{}, fmt.Errorf("sign upload url: %w", err)
 	}
@@ -139,29 +139,27 @@ func (s *Service) Get(ctx context.Context, tenantID, actor, uploadID string) (st
 // Complete checks the bytes put for actor's upload and marks it ready. A
 // file that fails a check is deleted with its upload and refused with an
 // InvalidError (Reason says which check); no bytes yet is a ConflictError.
+//
+// The bytes put are copied first, and the copy is what is checked and
+// served: the upload URL stays valid until it expires, and whatever is put
+// to it after this changes nothing. The copy is stored with the declared
+// content type (which the check then holds the bytes to), never the one
+// the client sent with its PUT.
 func (s *Service) Complete(ctx context.Context, tenantID, actor, uploadID string) (store.Upload, error) {
 	up, err := s.store.GetUpload(ctx, tenantID, actor, uploadID)
 	if err != nil || up.Status == store.UploadReady {
 		return up, err
 	}
-	key := store.UploadKey(tenantID, up.ID)
-	obj, err := s.backend.Stat(ctx, key)
-	if errors.Is(err, storage.ErrNotFound) {
-		return store.Upload{}, &store.ConflictError{Message: "no bytes have been put to the upload's url yet"}
-	}
-	if err != nil {
-		return store.Upload{}, fmt.Errorf("stat upload: %w", err)
-	}
+	put, key := store.UploadPutKey(tenantID, up.ID), store.UploadKey(tenantID, up.ID)
 	var w, h *int
-	if obj.Size != up.Size {
-		err = &store.InvalidError{Field: "size", Reason: "size_mismatch", Message: fmt.Sprintf("%d bytes were put, %d declared", obj.Size, up.Size)}
-	} else {
+	err = s.copyPut(ctx, put, key, up)
+	if err == nil {
 		w, h, err = s.check(ctx, key, up)
 	}
 	var inv *store.InvalidError
 	if errors.As(err, &inv) {
 		// Nothing of a refused file stays.
-		if derr := errors.Join(s.backend.Delete(ctx, key), s.store.DeleteUpload(ctx, tenantID, up.ID)); derr != nil {
+		if derr := errors.Join(s.backend.Delete(ctx, key), s.backend.Delete(ctx, put), s.store.DeleteUpload(ctx, tenantID, up.ID)); derr != nil {
 			return store.Upload{}, errors.Join(err, derr)
 		}
 		return store.Upload{}, err
@@ -169,11 +167,49 @@ func (s *Service) Complete(ctx context.Context, tenantID, actor, uploadID string
 	if err != nil {
 		return store.Upload{}, err
 	}
+	if err := s.backend.Delete(ctx, put); err != nil {
+		return store.Upload{}, fmt.Errorf("delete the bytes put: %w", err)
+	}
 	up, err = s.store.CompleteUpload(ctx, tenantID, actor, up.ID, w, h)
 	if err == nil && up.ProcessedAt == nil {
 		s.kickProcessing()
 	}
 	return up, err
+}
+
+// copyPut copies the bytes put under put to key, exactly up.Size of them:
+// none yet is a ConflictError, another size an InvalidError.
+func (s *Service) copyPut(ctx context.Context, put, key string, up store.Upload) error {
+	obj, err := s.backend.Stat(ctx, put)
+	if errors.Is(err, storage.ErrNotFound) {
+		return &store.ConflictError{Message: "no bytes have been put to the upload's url yet"}
+	}
+	if err != nil {
+		return fmt.Errorf("stat upload: %w", err)
+	}
+	sizeErr := func(n int64) error {
+		return &store.InvalidError{Field: "size", Reason: "size_mismatch", Message: fmt.Sprintf("%d bytes were put, %d declared", n, up.Size)}
+	}
+	if obj.Size != up.Size {
+		return sizeErr(obj.Size)
+	}
+	rc, err := s.backend.Get(ctx, put)
+	if errors.Is(err, storage.ErrNotFound) {
+		return &store.ConflictError{Message: "no bytes have been put to the upload's url yet"}
+	}
+	if err != nil {
+		return fmt.Errorf("read upload: %w", err)
+	}
+	defer rc.Close()
+	err = s.backend.Put(ctx, key, rc, up.Size, up.ContentType)
+	// Put again between the Stat and the Get, with another size.
+	if se := (*storage.SizeError)(nil); errors.As(err, &se) {
+		return sizeErr(se.Got)
+	}
+	if err != nil {
+		return fmt.Errorf("copy upload: %w", err)
+	}
+	return nil
 }
 
 // sniffLen is what http.DetectContentType looks at.

@@ -71,7 +71,7 @@ func (f fixture) complete(t testing.TB, svc *files.Service, ctype string, data [
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.backend.Put(ctx, store.UploadKey(f.tenant, tk.Upload.ID), bytes.NewReader(data), int64(len(data)), ctype); err != nil {
+	if err := f.backend.Put(ctx, store.UploadPutKey(f.tenant, tk.Upload.ID), bytes.NewReader(data), int64(len(data)), ctype); err != nil {
 		t.Fatal(err)
 	}
 	up, err := svc.Complete(ctx, f.tenant, "alice", tk.Upload.ID)

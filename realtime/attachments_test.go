@@ -55,7 +55,7 @@ func TestAttachmentProcessedFrames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := backend.Put(ctx, store.UploadKey(tn.ID, tk.Upload.ID), bytes.NewReader(data.Bytes()), int64(data.Len()), "image/png"); err != nil {
+		if err := backend.Put(ctx, store.UploadPutKey(tn.ID, tk.Upload.ID), bytes.NewReader(data.Bytes()), int64(data.Len()), "image/png"); err != nil {
 			t.Fatal(err)
 		}
 		up, err := svc.Complete(ctx, tn.ID, "alice", tk.Upload.ID)

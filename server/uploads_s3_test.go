@@ -140,7 +140,7 @@ func TestUploadFlowS3(t *testing.T) {
 				t.Errorf("PUT %s: %d, want 403", name, code)
 			}
 		}
-		if _, err := e.files.Stat(ctx, store.UploadKey(tn.id, tk.UploadId)); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := e.files.Stat(ctx, store.UploadPutKey(tn.id, tk.UploadId)); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("a refused PUT stored bytes (%v)", err)
 		}
 		c, err := tn.as("alice").CompleteUploadWithResponse(ctx, tk.UploadId)

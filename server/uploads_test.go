@@ -262,8 +262,10 @@ func uploadRefusals(t *testing.T, e *env) {
 			// Nothing stored: neither the upload nor its bytes.
 			g, err := tn.as("alice").GetUploadWithResponse(ctx, tk.UploadId)
 			refused(t, g, err, refusal{http.StatusNotFound, "NOT_FOUND", ""})
-			if _, err := e.files.Stat(ctx, store.UploadKey(tn.id, tk.UploadId)); !errors.Is(err, storage.ErrNotFound) {
-				t.Errorf("the refused file's bytes are still stored (%v)", err)
+			for _, key := range []string{store.UploadKey(tn.id, tk.UploadId), store.UploadPutKey(tn.id, tk.UploadId)} {
+				if _, err := e.files.Stat(ctx, key); !errors.Is(err, storage.ErrNotFound) {
+					t.Errorf("the refused file's bytes are still stored under %s (%v)", key, err)
+				}
 			}
 		})
 	}
@@ -284,7 +286,7 @@ func uploadRefusals(t *testing.T, e *env) {
 		if code := putBytes(t, tk.UploadUrl, append(png, 0)); code != want {
 			t.Fatalf("PUT one byte more: %d, want %d", code, want)
 		}
-		if _, err := e.files.Stat(ctx, store.UploadKey(tn.id, tk.UploadId)); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := e.files.Stat(ctx, store.UploadPutKey(tn.id, tk.UploadId)); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("a refused PUT stored bytes (%v)", err)
 		}
 	})
@@ -299,4 +301,40 @@ func uploadRefusals(t *testing.T, e *env) {
 			RoomId: sroom.RoomId, Filename: "b.png", ContentType: "image/png", Size: int64(len(png)), Sha256: sha256Hex(png)})
 		refused(t, r, err, refusal{http.StatusConflict, "CONFLICT", "size"})
 	})
+}
+
+// What completion checked is what is served: bytes put to the upload URL
+// again afterwards (it stays valid until it expires), of the same size or
+// not, change nothing a download gets, on either backend.
+func TestUploadBytesFixedAtCompletion(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  func(t *testing.T) *env
+	}{
+		{"local", func(t *testing.T) *env { return newEnv(t) }},
+		{"s3", func(t *testing.T) *env { return newEnvWith(t, envOptions{s3: s3Server(t)}) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := tc.env(t)
+			tn := e.newTenant("acme", 0)
+			room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+			data := pngOf(t, 40, 30)
+			tk := tn.startUpload(t, "alice", room.RoomId, "a.png", "image/png", data)
+			if code := putBytes(t, tk.UploadUrl, data); code != http.StatusOK {
+				t.Fatalf("PUT upload: %d", code)
+			}
+			r, err := tn.as("alice").CompleteUploadWithResponse(context.Background(), tk.UploadId)
+			if err != nil || r.JSON200 == nil || r.JSON200.Data.Url == nil {
+				t.Fatalf("complete upload: %v %s", err, bodyOf(r))
+			}
+			swapped := bytes.Repeat([]byte("<html>"), len(data)/6+1)[:len(data)]
+			if code := putBytes(t, tk.UploadUrl, swapped); code != http.StatusOK {
+				t.Fatalf("PUT again after completion: %d, want 200 (the URL is still valid)", code)
+			}
+			code, got := fetch(t, *r.JSON200.Data.Url)
+			if code != http.StatusOK || !bytes.Equal(got, data) {
+				t.Fatalf("download after a second PUT: %d, %d bytes, equal %v; want 200 and the bytes checked", code, len(got), bytes.Equal(got, data))
+			}
+		})
+	}
 }

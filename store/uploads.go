@@ -65,6 +65,11 @@ type Upload struct {
 // its tenant, so that a URL signed for the key is the tenant's alone.
 func UploadKey(tenantID, uploadID string) string { return tenantID + "/" + uploadID }
 
+// UploadPutKey is where the client puts an upload's bytes (its signed PUT
+// URL's key). Completing copies them to UploadKey and checks the copy, so
+// bytes put again after the checks change nothing anybody downloads.
+func UploadPutKey(tenantID, uploadID string) string { return tenantID + "/" + uploadID + ".put" }
+
 // ThumbnailKey is where an image upload's thumbnail is kept.
 func ThumbnailKey(tenantID, uploadID string) string { return tenantID + "/" + uploadID + ".thumb" }
 

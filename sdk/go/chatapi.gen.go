@@ -3848,7 +3848,9 @@ type ClientInterface interface {
 	// `content_type`, `details.reason` one of `size_mismatch`,
 	// `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 	// `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
-	// complete upload answers it again. Images get their width and height
+	// complete upload answers it again. The bytes are fixed here: what was
+	// checked is what downloads serve, with the declared type, whatever is
+	// put to `upload_url` afterwards. Images get their width and height
 	// here; their thumbnail (at most 320 pixels on the long side, aspect
 	// kept) follows asynchronously with `attachment.processed`: to the
 	// room, as an event of its log, when the upload is attached to a
@@ -5153,7 +5155,9 @@ func (c *Client) GetUpload(ctx context.Context, uploadId UploadIdPath, reqEditor
 // `content_type`, `details.reason` one of `size_mismatch`,
 // `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 // `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
-// complete upload answers it again. Images get their width and height
+// complete upload answers it again. The bytes are fixed here: what was
+// checked is what downloads serve, with the declared type, whatever is
+// put to `upload_url` afterwards. Images get their width and height
 // here; their thumbnail (at most 320 pixels on the long side, aspect
 // kept) follows asynchronously with `attachment.processed`: to the
 // room, as an event of its log, when the upload is attached to a
@@ -8455,7 +8459,9 @@ type ClientWithResponsesInterface interface {
 	// `content_type`, `details.reason` one of `size_mismatch`,
 	// `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 	// `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
-	// complete upload answers it again. Images get their width and height
+	// complete upload answers it again. The bytes are fixed here: what was
+	// checked is what downloads serve, with the declared type, whatever is
+	// put to `upload_url` afterwards. Images get their width and height
 	// here; their thumbnail (at most 320 pixels on the long side, aspect
 	// kept) follows asynchronously with `attachment.processed`: to the
 	// room, as an event of its log, when the upload is attached to a
@@ -13817,7 +13823,9 @@ func (c *ClientWithResponses) GetUploadWithResponse(ctx context.Context, uploadI
 // `content_type`, `details.reason` one of `size_mismatch`,
 // `sha256_mismatch`, `content_mismatch`, `image_too_large`,
 // `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
-// complete upload answers it again. Images get their width and height
+// complete upload answers it again. The bytes are fixed here: what was
+// checked is what downloads serve, with the declared type, whatever is
+// put to `upload_url` afterwards. Images get their width and height
 // here; their thumbnail (at most 320 pixels on the long side, aspect
 // kept) follows asynchronously with `attachment.processed`: to the
 // room, as an event of its log, when the upload is attached to a

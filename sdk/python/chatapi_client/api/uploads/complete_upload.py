@@ -100,7 +100,9 @@ def sync_detailed(
     `content_type`, `details.reason` one of `size_mismatch`,
     `sha256_mismatch`, `content_mismatch`, `image_too_large`,
     `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
-    complete upload answers it again. Images get their width and height
+    complete upload answers it again. The bytes are fixed here: what was
+    checked is what downloads serve, with the declared type, whatever is
+    put to `upload_url` afterwards. Images get their width and height
     here; their thumbnail (at most 320 pixels on the long side, aspect
     kept) follows asynchronously with `attachment.processed`: to the
     room, as an event of its log, when the upload is attached to a
@@ -146,7 +148,9 @@ def sync(
     `content_type`, `details.reason` one of `size_mismatch`,
     `sha256_mismatch`, `content_mismatch`, `image_too_large`,
     `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
-    complete upload answers it again. Images get their width and height
+    complete upload answers it again. The bytes are fixed here: what was
+    checked is what downloads serve, with the declared type, whatever is
+    put to `upload_url` afterwards. Images get their width and height
     here; their thumbnail (at most 320 pixels on the long side, aspect
     kept) follows asynchronously with `attachment.processed`: to the
     room, as an event of its log, when the upload is attached to a
@@ -187,7 +191,9 @@ async def asyncio_detailed(
     `content_type`, `details.reason` one of `size_mismatch`,
     `sha256_mismatch`, `content_mismatch`, `image_too_large`,
     `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
-    complete upload answers it again. Images get their width and height
+    complete upload answers it again. The bytes are fixed here: what was
+    checked is what downloads serve, with the declared type, whatever is
+    put to `upload_url` afterwards. Images get their width and height
     here; their thumbnail (at most 320 pixels on the long side, aspect
     kept) follows asynchronously with `attachment.processed`: to the
     room, as an event of its log, when the upload is attached to a
@@ -231,7 +237,9 @@ async def asyncio(
     `content_type`, `details.reason` one of `size_mismatch`,
     `sha256_mismatch`, `content_mismatch`, `image_too_large`,
     `image_unreadable`. No bytes yet is 409 `CONFLICT`. Completing a
-    complete upload answers it again. Images get their width and height
+    complete upload answers it again. The bytes are fixed here: what was
+    checked is what downloads serve, with the declared type, whatever is
+    put to `upload_url` afterwards. Images get their width and height
     here; their thumbnail (at most 320 pixels on the long side, aspect
     kept) follows asynchronously with `attachment.processed`: to the
     room, as an event of its log, when the upload is attached to a
