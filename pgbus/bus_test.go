@@ -191,7 +191,12 @@ func TestBusCounts(t *testing.T) {
 		a.Broadcast(t.Context(), event.ForMessage(event.MessageCreated, "ten_1", m))
 	}
 	recB.wait(t, "both messages", func(evs []event.Event, _ int) bool { return len(evs) == 2 })
+	// The sender counts a notification once its NOTIFY returns, which can
+	// be after the listener has it.
 	sa, sb := a.Stats(), b.Stats()
+	for deadline := time.Now().Add(5 * time.Second); sa.Sent < 2 && time.Now().Before(deadline); sa = a.Stats() {
+		time.Sleep(5 * time.Millisecond)
+	}
 	if sa.Sent != 2 || sa.Received != 0 || sb.Sent != 0 || sb.Received != 2 {
 		t.Fatalf("a %+v, b %+v: want a to have sent 2 and b to have received them", sa, sb)
 	}
