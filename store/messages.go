@@ -1,11 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -261,7 +265,7 @@ func (s *Store) ListMessages(ctx context.Context, tenantID, actor, roomID string
 	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", err)
 	}
-	out, err := scanMessages(rows, roomID, limit)
+	out, own, err := scanPage(rows, roomID, limit, true)
 	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", err)
 	}
@@ -274,13 +278,52 @@ func (s *Store) ListMessages(ctx context.Context, tenantID, actor, roomID string
 	if descending {
 		slices.Reverse(out)
 	}
+	if err := attachOwn(out, own); err != nil {
+		return nil, fmt.Errorf("list messages: %w", err)
+	}
 	return out, nil
 }
 
-// scanMessages reads rows of pageColumns and reactionColumns, messages of roomID, into Messages
-// and closes rows. It scans by position, without sqlx's reflection: on a
-// page of 100 that was a quarter of the server's CPU.
-func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, err error) {
+// attachOwn gives the messages of a page, in ascending seq, the caller's
+// own reactions, pageOwn as pageOwnColumn reads them: "seq type" pairs,
+// space-separated, in any order. A message without counts (or deleted)
+// shows none.
+func attachOwn(page []Message, pageOwn string) error {
+	for pageOwn != "" {
+		var seqText, typ string
+		seqText, pageOwn, _ = strings.Cut(pageOwn, " ")
+		typ, pageOwn, _ = strings.Cut(pageOwn, " ")
+		seq, err := strconv.ParseInt(seqText, 10, 64)
+		if err != nil || typ == "" {
+			return fmt.Errorf("own reactions: bad pair %q %q", seqText, typ)
+		}
+		i, found := slices.BinarySearchFunc(page, seq, func(m Message, seq int64) int { return cmp.Compare(m.Seq, seq) })
+		if !found || page[i].Reactions.Counts == nil {
+			continue
+		}
+		page[i].Reactions.Own = append(page[i].Reactions.Own, typ)
+	}
+	for i := range page {
+		if len(page[i].Reactions.Own) > 1 {
+			slices.Sort(page[i].Reactions.Own)
+		}
+	}
+	return nil
+}
+
+// scanMessages reads rows of pageColumns and reactionColumns, messages of
+// roomID, into Messages and closes rows. It scans by position, without
+// sqlx's reflection: on a page of 100 that was a quarter of the server's
+// CPU.
+func scanMessages(rows *sql.Rows, roomID string, capacity int) ([]Message, error) {
+	out, _, err := scanPage(rows, roomID, capacity, false)
+	return out, err
+}
+
+// scanPage is scanMessages, or with withOwn for rows of pageColumns, the
+// counts and pageOwnColumn (listMessagesQuery): the messages with their
+// counts, and the page's own reactions for attachOwn.
+func scanPage(rows *sql.Rows, roomID string, capacity int, withOwn bool) (out []Message, pageOwn string, err error) {
 	defer func() {
 		if cerr := rows.Close(); err == nil {
 			err = cerr
@@ -296,14 +339,22 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 		quoted, mentions, participants, attachments sql.RawBytes
 		replyCount                                  int64
 		lastReplyAt                                 sql.NullInt64
-		reactions                                   sql.NullString
+		reactions, own                              sql.NullString
 	)
+	dest := []any{nil, nil, nil, nil, &meta, &clientMsgID,
+		&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
+		&attachments, &reactions}
+	if withOwn {
+		dest = append(dest, &own)
+	}
 	for rows.Next() {
 		m := Message{RoomID: roomID}
-		if err := rows.Scan(&m.ID, &m.SenderID, &m.Seq, &m.Content, &meta, &clientMsgID,
-			&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
-			&attachments, &reactions); err != nil {
-			return nil, err
+		dest[0], dest[1], dest[2], dest[3] = &m.ID, &m.SenderID, &m.Seq, &m.Content
+		if err := rows.Scan(dest...); err != nil {
+			return nil, "", err
+		}
+		if own.Valid {
+			pageOwn, own.Valid = own.String, false
 		}
 		if attachments != nil {
 			m.Attachments = decodeAttachments(attachments)
@@ -319,7 +370,13 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 			}
 			m.Quoted, m.Mentions, m.Thread = decodeRefBytes(quoted, mentions, replyCount, at, participants)
 		}
-		m.Reactions = scannedReactions(reactions, deletedAt.Valid)
+		if withOwn {
+			if reactions.Valid && !deletedAt.Valid {
+				m.Reactions.Counts = json.RawMessage(reactions.String)
+			}
+		} else {
+			m.Reactions = scannedReactions(reactions, deletedAt.Valid)
+		}
 		if meta.Valid {
 			m.Meta = []byte(meta.String)
 		}
@@ -336,7 +393,7 @@ func scanMessages(rows *sql.Rows, roomID string, capacity int) (out []Message, e
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	return out, pageOwn, rows.Err()
 }
 
 // pageColumns are messageColumns but room_id, which a page query fixes: each
@@ -350,20 +407,40 @@ const pageColumns = `m.id, m.sender_id, m.seq, m.content, m.meta, m.client_msg_i
 // reversed. Every mode reads the (room_id, seq) primary key in order and
 // stops after limit rows (store/plan_test.go holds it to that). The EXISTS
 // on room_members does not depend on the row, so it is evaluated once (an
-// InitPlan on PostgreSQL): a non-member gets no rows. The reactions of each
-// message (reactionColumns) come with it, by primary key lookups: no query
-// per message.
+// InitPlan on PostgreSQL): a non-member gets no rows. Each message's
+// reaction counts are a column of its row; the caller's own reactions of
+// the whole page are one range of reactions_user, read once (pageOwnColumn)
+// between the page's first and last seq, which the CTE page_bounds finds by
+// the same window over the primary key: no lookup per message.
 func listMessagesQuery(tenantID, actor, roomID string, p MessagePage, limit int) (query string, args []any, descending bool) {
+	filter := ``
+	if p.TopLevel {
+		filter = ` AND m.parent_id IS NULL`
+	}
+	bounds, boundArgs, _ := pageWindow(`
+		SELECT m.seq FROM messages m
+		WHERE m.tenant_id = ? AND m.room_id = ?`+filter, []any{tenantID, roomID}, p, limit)
 	query, args = `
-		SELECT `+pageColumns+`,`+reactionColumns+`
+		WITH page_bounds AS MATERIALIZED (SELECT MIN(b.seq) AS lo, MAX(b.seq) AS hi FROM (`+bounds+`) b)
+		SELECT `+pageColumns+`, m.reaction_counts,`+pageOwnColumn+`
 		FROM messages m
 		WHERE m.tenant_id = ? AND m.room_id = ?
-		AND EXISTS (SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?)`, []any{actor, tenantID, roomID, roomID, actor}
-	if p.TopLevel {
-		query += ` AND m.parent_id IS NULL`
-	}
+		AND EXISTS (SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?)`+filter,
+		append(boundArgs, roomID, actor, tenantID, roomID, roomID, actor)
 	return pageWindow(query, args, p, limit)
 }
+
+// pageOwnColumn is, on the row of the page's last seq (page_bounds.hi) and
+// NULL on the others, the reactions of the user bound to the second
+// placeholder (the room bound to the first) to the messages of the page:
+// "seq type" pairs, space-separated (a type has no whitespace). Both
+// subqueries are uncorrelated, so each is evaluated once a page (an
+// InitPlan on PostgreSQL).
+const pageOwnColumn = `
+	CASE WHEN m.seq = (SELECT hi FROM page_bounds) THEN (
+		SELECT string_agg(r.message_seq || ' ' || r.type, ' ') FROM reactions r, page_bounds pb
+		WHERE r.room_id = ? AND r.user_id = ? AND r.message_seq >= pb.lo AND r.message_seq <= pb.hi)
+	END AS page_own`
 
 // pageWindow adds p's window, order and limit to a page query, whose
 // messages table is m.
@@ -440,6 +517,13 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 		reactions Reactions
 	)
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		// The room's lock (the event_seq) before the message's row, the
+		// order every change of a message takes (see 0016); a refusal
+		// rolls back and gives the event_seq back.
+		eventSeq, err := nextEventSeq(ctx, tx, tenantID, roomID)
+		if err != nil {
+			return err
+		}
 		row, _, err := s.messageForActor(ctx, tx, tenantID, actor, roomID, messageID)
 		if err != nil {
 			return err
@@ -471,23 +555,19 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 		} else if n == 0 {
 			return &ConflictError{Field: "message_id", Message: "the message is deleted"}
 		}
+		row.EventSeq = eventSeq
 		if u.Attachments != nil {
 			// The room's lock before the uploads', as a send takes them.
-			if row.EventSeq, err = nextEventSeq(ctx, tx, tenantID, roomID); err != nil {
-				return err
-			}
 			if row.Attachments, err = replaceAttachments(ctx, tx, tenantID, row, *u.Attachments); err != nil {
 				return err
 			}
-			ev, err := newEvent(EventMessageUpdated, actor, messageBody(row), now)
-			if err != nil {
-				return err
-			}
-			ev.MessageSeq, ev.EventSeq = &row.Seq, row.EventSeq
-			if err := insertEvents(ctx, tx, tenantID, roomID, []eventRow{ev}); err != nil {
-				return err
-			}
-		} else if row.EventSeq, err = appendMessageEvent(ctx, tx, tenantID, EventMessageUpdated, actor, row, now); err != nil {
+		}
+		ev, err := newEvent(EventMessageUpdated, actor, messageBody(row), now)
+		if err != nil {
+			return err
+		}
+		ev.MessageSeq, ev.EventSeq = &row.Seq, row.EventSeq
+		if err := insertEvents(ctx, tx, tenantID, roomID, []eventRow{ev}); err != nil {
 			return err
 		}
 		out = row
@@ -509,6 +589,13 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 func (s *Store) DeleteMessage(ctx context.Context, tenantID, actor, roomID, messageID string) (Message, error) {
 	var out messageRow
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		// The room's lock (the event_seq) before the message's row, as an
+		// edit takes them; a delete that changes nothing rolls back and
+		// gives the event_seq back.
+		eventSeq, err := nextEventSeq(ctx, tx, tenantID, roomID)
+		if err != nil {
+			return err
+		}
 		row, room, err := s.messageForActor(ctx, tx, tenantID, actor, roomID, messageID)
 		if err != nil {
 			return err
@@ -518,7 +605,7 @@ func (s *Store) DeleteMessage(ctx context.Context, tenantID, actor, roomID, mess
 		}
 		if row.DeletedAt != nil {
 			out = row
-			return nil
+			return errUnchanged
 		}
 		now := s.nowMillis()
 		// deleted_at IS NULL again: another delete may have committed since
@@ -530,31 +617,28 @@ func (s *Store) DeleteMessage(ctx context.Context, tenantID, actor, roomID, mess
 			RETURNING `+messageColumns),
 			now, tenantID, roomID, messageID).StructScan(&row)
 		if errors.Is(err, sql.ErrNoRows) {
-			out, _, err = s.messageForActor(ctx, tx, tenantID, actor, roomID, messageID)
-			return err
+			if out, _, err = s.messageForActor(ctx, tx, tenantID, actor, roomID, messageID); err != nil {
+				return err
+			}
+			return errUnchanged
 		}
 		if err != nil {
 			return fmt.Errorf("delete message: %w", err)
 		}
-		if row.EventSeq, err = appendMessageEvent(ctx, tx, tenantID, EventMessageDeleted, actor, row, now); err != nil {
+		ev, err := newEvent(EventMessageDeleted, actor, messageBody(row), now)
+		if err != nil {
+			return err
+		}
+		row.EventSeq = eventSeq
+		ev.MessageSeq, ev.EventSeq = &row.Seq, eventSeq
+		if err := insertEvents(ctx, tx, tenantID, roomID, []eventRow{ev}); err != nil {
 			return err
 		}
 		out = row
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errUnchanged) {
 		return Message{}, err
 	}
 	return out.message(), nil
-}
-
-// appendMessageEvent appends the typ event of the message row, changed by
-// actor at now in tx, and returns its event_seq.
-func appendMessageEvent(ctx context.Context, tx *sqlx.Tx, tenantID string, typ EventType, actor string, row messageRow, now int64) (int64, error) {
-	ev, err := newEvent(typ, actor, messageBody(row), now)
-	if err != nil {
-		return 0, err
-	}
-	ev.MessageSeq = &row.Seq
-	return appendEvent(ctx, tx, tenantID, row.RoomID, ev)
 }

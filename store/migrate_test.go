@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -100,6 +101,57 @@ func TestMessagesWithoutRowid(t *testing.T) {
 	}
 }
 
+// TestReactionCountsMoved opens a database migrated before 0016, with
+// counts in reaction_counts: they move into the messages' rows, the
+// listing shows them and the reader's own, and the next reaction counts
+// on from them.
+func TestReactionCountsMoved(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	migrateSQLiteTo(t, ctx, path, migrationVersion(t, "sqlite", "reaction_counts_in_messages")-1, `
+		INSERT INTO tenants (id, name, api_key_hash, rate_limit_rps, created_at) VALUES ('ten_1', 'old', 'old-hash', 10, 1);
+		INSERT INTO rooms (id, tenant_id, type, metadata, last_seq, member_count, created_at, updated_at, last_activity_at, num, last_event_seq)
+			VALUES ('room_1', 'ten_1', 'group', '{}', 2, 2, 1, 1, 1, 1, 4);
+		INSERT INTO room_members (tenant_id, room_id, user_id, role, joined_at) VALUES
+			('ten_1', 'room_1', 'alice', 'admin', 1), ('ten_1', 'room_1', 'bob', 'member', 1);
+		INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, created_at, event_seq) VALUES
+			('msg_1', 'ten_1', 'room_1', 1, 'alice', 'reacted to', 10, 1),
+			('msg_2', 'ten_1', 'room_1', 2, 'alice', 'not', 20, 2);
+		INSERT INTO reactions (tenant_id, room_id, message_seq, user_id, type, event_seq, created_at) VALUES
+			('ten_1', 'room_1', 1, 'alice', 'up', 3, 30), ('ten_1', 'room_1', 1, 'bob', 'up', 4, 40);
+		INSERT INTO reaction_counts (room_id, message_seq, counts) VALUES ('room_1', 1, '{"up":2}');`)
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	var n int
+	if err := s.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'reaction_counts'`); err != nil || n != 0 {
+		t.Errorf("reaction_counts: %d in the schema, %v; want it gone", n, err)
+	}
+	page := func() []string {
+		got, err := s.ListMessages(ctx, "ten_1", "bob", "room_1", MessagePage{})
+		if err != nil {
+			t.Fatalf("ListMessages: %v", err)
+		}
+		var out []string
+		for _, m := range got {
+			out = append(out, fmt.Sprintf("%s %s %v", m.ID, m.Reactions.Counts, m.Reactions.Own))
+		}
+		return out
+	}
+	if got, want := page(), []string{`msg_1 {"up":2} [up]`, "msg_2  []"}; !slices.Equal(got, want) {
+		t.Errorf("after the migration\n got %q\nwant %q", got, want)
+	}
+	if _, err := s.AddReaction(ctx, "ten_1", "bob", "room_1", "msg_1", "ok"); err != nil {
+		t.Fatalf("AddReaction: %v", err)
+	}
+	if got, want := page(), []string{`msg_1 {"ok":1,"up":2} [ok up]`, "msg_2  []"}; !slices.Equal(got, want) {
+		t.Errorf("after a reaction\n got %q\nwant %q", got, want)
+	}
+}
+
 // migrationVersion is the version of the dialect's migration called name.
 func migrationVersion(t *testing.T, dialect, name string) int64 {
 	t.Helper()
@@ -159,8 +211,9 @@ func TestMigrationsLandedOutOfOrder(t *testing.T) {
 		table   string // a table the first missing migration creates
 	}{
 		{"one below the newest", []string{"idempotency_keys"}, "idempotency_keys"},
-		// Two that later migrations do not build on (0015 alters uploads).
-		{"two apart", []string{"reactions_pins", "message_search"}, "reactions"},
+		// Two that later migrations do not build on (0015 alters uploads,
+		// 0016 moves 0010's reaction_counts).
+		{"two apart", []string{"user_profiles", "message_search"}, "user_profiles"},
 		{"none", nil, "schema_migrations"},
 	}
 	for _, tc := range cases {

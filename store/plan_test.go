@@ -139,8 +139,7 @@ func seedPlanData(t *testing.T, s *Store, size planSize) planSeed {
 			INSERT INTO reactions (tenant_id, room_id, message_seq, user_id, type, event_seq, created_at)
 			SELECT m.tenant_id, m.room_id, m.seq, CASE WHEN k.j = 1 THEN 'alice' ELSE 'bob' END, 'type' || k.j, m.seq * 5 + k.j, m.seq
 			FROM messages m, k WHERE m.tenant_id = ?`, []any{tenant}},
-		{`INSERT INTO reaction_counts (room_id, message_seq, counts)
-			SELECT room_id, seq, '{"type1":1,"type2":1,"type3":1,"type4":1,"type5":1}' FROM messages WHERE tenant_id = ?`, []any{tenant}},
+		{`UPDATE messages SET reaction_counts = '{"type1":1,"type2":1,"type3":1,"type4":1,"type5":1}' WHERE tenant_id = ?`, []any{tenant}},
 		{`INSERT INTO pins (tenant_id, room_id, message_seq, pinned_by, event_seq, pinned_at)
 			SELECT tenant_id, room_id, seq, 'alice', seq, seq FROM messages WHERE tenant_id = ? AND seq % 100 = 0`, []any{tenant}},
 		// Every third message a reply to the room's first; a mention of
@@ -237,15 +236,15 @@ func planCases(s *Store, seed planSeed) []planCase {
 		{"ListMessages top_level after_seq", MessagePage{TopLevel: true, AfterSeq: &at}},
 	} {
 		q, args := page(c.p)
-		cases = append(cases, planCase{name: c.name, query: q, args: args, tables: []string{"messages", "room_members", "reaction_counts", "reactions"},
-			oneLookup: []string{"messages", "reaction_counts", "reactions"}, inOrder: true})
+		cases = append(cases, planCase{name: c.name, query: q, args: args, tables: []string{"messages", "room_members", "reactions"},
+			oneLookup: []string{"messages", "reactions"}, inOrder: true, subqueries: []string{"b", "page_bounds", "pb"}})
 	}
 	q, args := listReactionsQuery(seed.roomID, int64(at), ReactionPage{Type: "type2"}, DefaultReactionsLimit)
 	cases = append(cases, planCase{name: "ListReactions type", query: q, args: args, tables: []string{"reactions"}, inOrder: true})
 	q, args = listReactionsQuery(seed.roomID, int64(at), ReactionPage{After: 7}, DefaultReactionsLimit)
 	cases = append(cases, planCase{name: "ListReactions", query: q, args: args, tables: []string{"reactions"}, inOrder: true})
 	cases = append(cases, planCase{name: "ListPins", query: listPinsSQL, args: []any{"alice", seed.tenantID, seed.roomID},
-		tables: []string{"pins", "messages", "reaction_counts", "reactions"}, oneLookup: []string{"messages", "reaction_counts", "reactions"}, inOrder: true})
+		tables: []string{"pins", "messages", "reactions"}, oneLookup: []string{"messages", "reactions"}, inOrder: true})
 	// A thread's replies, through messages_replies in seq order.
 	for _, c := range []struct {
 		name string
@@ -255,7 +254,7 @@ func planCases(s *Store, seed planSeed) []planCase {
 		{"ListReplies after_seq", MessagePage{AfterSeq: &at}},
 	} {
 		q, args, _ := listRepliesQuery(seed.tenantID, "alice", seed.roomID, "msg_"+seed.roomID+"_1", c.p, DefaultMessagesLimit)
-		cases = append(cases, planCase{name: c.name, query: q, args: args, tables: []string{"messages", "room_members", "reaction_counts", "reactions"}, inOrder: true})
+		cases = append(cases, planCase{name: c.name, query: q, args: args, tables: []string{"messages", "room_members", "reactions"}, inOrder: true})
 	}
 	cases = append(cases, planCase{name: "Unread", query: unreadSQL, args: []any{seed.tenantID, "alice", s.nowMillis()},
 		tables: []string{"room_members", "rooms", "message_mentions"}, subqueries: []string{"u"}})
@@ -275,7 +274,7 @@ func planCases(s *Store, seed planSeed) []planCase {
 	} {
 		q, args := listRoomsQuery(seed.tenantID, "alice", RoomFilter{Type: c.typ}, DefaultRoomsLimit)
 		cases = append(cases, planCase{name: c.name, query: q, args: args,
-			tables: []string{"room_members", "rooms", "messages", "message_mentions", "reaction_counts", "reactions"}})
+			tables: []string{"room_members", "rooms", "messages", "message_mentions", "reactions"}})
 	}
 	for _, c := range []struct {
 		name        string

@@ -108,16 +108,16 @@ func (s *Store) MarkUploadProcessed(ctx context.Context, tenantID, uploadID stri
 			if up.MessageID == nil {
 				return markProcessed(ctx, tx, tenantID, uploadID, `message_id IS NULL`, nil, now, tw, th)
 			}
-			// Locks in the order an edit or a delete of the message takes
-			// them (the message, the room), then the upload, as a send
+			// Locks in the order every change of a message takes them (the
+			// room, the message: see 0016), then the upload, as a send
 			// that claims it does after the room.
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE messages SET attachments = attachments WHERE tenant_id = ? AND room_id = ? AND id = ?`),
-				tenantID, up.RoomID, *up.MessageID); err != nil {
-				return fmt.Errorf("lock message: %w", err)
-			}
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE rooms SET last_event_seq = last_event_seq WHERE tenant_id = ? AND id = ?`),
 				tenantID, up.RoomID); err != nil {
 				return fmt.Errorf("lock room: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE messages SET attachments = attachments WHERE tenant_id = ? AND room_id = ? AND id = ?`),
+				tenantID, up.RoomID, *up.MessageID); err != nil {
+				return fmt.Errorf("lock message: %w", err)
 			}
 			if err := markProcessed(ctx, tx, tenantID, uploadID, `message_id = ?`, up.MessageID, now, tw, th); err != nil {
 				return err

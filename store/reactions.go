@@ -230,20 +230,20 @@ func countsOrEmpty(counts json.RawMessage) json.RawMessage {
 
 // reactionCounts reads a message's counts (nil for none).
 func (s *Store) reactionCounts(ctx context.Context, q sqlx.QueryerContext, roomID string, seq int64) (json.RawMessage, error) {
-	var counts string
+	var counts sql.NullString
 	err := sqlx.GetContext(ctx, q, &counts, s.w.Rebind(`
-		SELECT counts FROM reaction_counts WHERE room_id = ? AND message_seq = ?`), roomID, seq)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
+		SELECT reaction_counts FROM messages WHERE room_id = ? AND seq = ?`), roomID, seq)
 	if err != nil {
 		return nil, fmt.Errorf("read reaction counts: %w", err)
 	}
-	return json.RawMessage(counts), nil
+	if !counts.Valid {
+		return nil, nil
+	}
+	return json.RawMessage(counts.String), nil
 }
 
 // storeReactionCount adds delta to typ's count in counts, the message's
-// counts read in tx, stores the result and returns it.
+// counts read in tx, stores the result in the message's row and returns it.
 func storeReactionCount(ctx context.Context, tx *sqlx.Tx, roomID string, seq int64, counts json.RawMessage, typ string, delta int64) (json.RawMessage, error) {
 	m := map[string]int64{}
 	if len(counts) > 0 {
@@ -254,20 +254,20 @@ func storeReactionCount(ctx context.Context, tx *sqlx.Tx, roomID string, seq int
 	if m[typ] += delta; m[typ] <= 0 {
 		delete(m, typ)
 	}
-	if len(m) == 0 {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`
-			DELETE FROM reaction_counts WHERE room_id = ? AND message_seq = ?`), roomID, seq); err != nil {
-			return nil, fmt.Errorf("store reaction counts: %w", err)
+	var (
+		enc    []byte
+		stored *string
+	)
+	if len(m) > 0 {
+		var err error
+		if enc, err = json.Marshal(m); err != nil { // sorted keys
+			return nil, err
 		}
-		return nil, nil
-	}
-	enc, err := json.Marshal(m) // sorted keys
-	if err != nil {
-		return nil, err
+		str := string(enc)
+		stored = &str
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`
-		INSERT INTO reaction_counts (room_id, message_seq, counts) VALUES (?, ?, ?)
-		ON CONFLICT (room_id, message_seq) DO UPDATE SET counts = excluded.counts`), roomID, seq, string(enc)); err != nil {
+		UPDATE messages SET reaction_counts = ? WHERE room_id = ? AND seq = ?`), stored, roomID, seq); err != nil {
 		return nil, fmt.Errorf("store reaction counts: %w", err)
 	}
 	return enc, nil
@@ -302,16 +302,17 @@ func (s *Store) reactionsFor(ctx context.Context, q sqlx.QueryerContext, row mes
 }
 
 // reactionColumns is a page query's reaction column for the message
-// aliased m: its counts and, after a space, the types of the user bound to
-// the one placeholder, space-separated (a type has none, and the counts'
-// compact JSON neither), in any order; NULL for a message without
-// reactions. One column, not two, and the caller's own are looked up only
-// for a message that has counts: on SQLite each column read is a few
-// locked calls into the driver, and a plain page skips the second lookup.
+// aliased m: its counts (the message row's own column) and, after a space,
+// the types of the user bound to the one placeholder, space-separated (a
+// type has none, and the counts' compact JSON neither), in any order; NULL
+// for a message without reactions. One column, not two, and the caller's
+// own are looked up only for a message that has counts: on SQLite each
+// column read is a few locked calls into the driver, and a message without
+// reactions costs no lookup.
 const reactionColumns = `
-	(SELECT c.counts || COALESCE(' ' || (SELECT string_agg(r.type, ' ') FROM reactions r
-		WHERE r.room_id = c.room_id AND r.message_seq = c.message_seq AND r.user_id = ?), '')
-	FROM reaction_counts c WHERE c.room_id = m.room_id AND c.message_seq = m.seq) AS reactions`
+	CASE WHEN m.reaction_counts IS NULL THEN NULL
+	ELSE m.reaction_counts || COALESCE(' ' || (SELECT string_agg(r.type, ' ') FROM reactions r
+		WHERE r.room_id = m.room_id AND r.user_id = ? AND r.message_seq = m.seq), '') END AS reactions`
 
 // scannedReactions is what reactionColumns read into Reactions; a deleted
 // message's are left out. The own types are substrings of packed.

@@ -359,7 +359,7 @@ func listRoomsQuery(tenantID, userID string, f RoomFilter, limit int) (string, [
 			msg.content AS msg_content, msg.meta AS msg_meta,
 			msg.client_msg_id AS msg_client_msg_id, msg.created_at AS msg_created_at,
 			msg.edited_at AS msg_edited_at, msg.deleted_at AS msg_deleted_at,
-			(SELECT c.counts FROM reaction_counts c WHERE c.room_id = msg.room_id AND c.message_seq = msg.seq) AS msg_reaction_counts,
+			msg.reaction_counts AS msg_reaction_counts,
 			(SELECT string_agg(own.type, ' ') FROM reactions own
 				WHERE own.room_id = msg.room_id AND own.message_seq = msg.seq AND own.user_id = m.user_id) AS msg_own_reactions,
 			(SELECT COUNT(*) FROM message_mentions mm

@@ -14,8 +14,8 @@ import (
 // the parameters its callers pass.
 func TestSendShape(t *testing.T) {
 	// Columns a send leaves to later changes (an edit, a delete, a reply
-	// to the message).
-	setLater := []string{"edited_at", "deleted_at", "reply_count", "last_reply_at", "reply_participants"}
+	// to the message, a reaction).
+	setLater := []string{"edited_at", "deleted_at", "reply_count", "last_reply_at", "reply_participants", "reaction_counts"}
 
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "shape.db"))
 	if err != nil {

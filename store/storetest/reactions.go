@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -526,4 +527,192 @@ func testPins(t *testing.T, b Backend) {
 			t.Errorf("got %v, want %v", got, want)
 		}
 	})
+}
+
+// testReactionsOnPages has three users react to the messages of a room,
+// each to a different pattern, among replies and messages without
+// reactions, and checks every page mode shows each reader their own types
+// on each message, and the counts, as messageAs shows them one by one:
+// the page reads the caller's reactions of a whole page in one range.
+func testReactionsOnPages(t *testing.T, b Backend) {
+	s := newStore(t, b)
+	ctx := t.Context()
+	tenant := newTenant(t, s)
+	users := []string{"alice", "bob", "carol"}
+	room := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob", "carol")
+	other := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob", "carol")
+	const n = 30
+	var ids []string
+	for i := range n {
+		nm := store.NewMessage{Content: fmt.Sprintf("m%d", i)}
+		if i%5 == 4 {
+			nm.ParentID = &ids[0]
+		}
+		m, _, err := s.SendMessage(ctx, tenant, users[i%3], room.ID, nm)
+		if err != nil {
+			t.Fatalf("SendMessage: %v", err)
+		}
+		ids = append(ids, m.ID)
+		// The same reactions in another room: never shown in this one.
+		om, _, err := s.SendMessage(ctx, tenant, "alice", other.ID, store.NewMessage{Content: "other"})
+		if err != nil {
+			t.Fatalf("SendMessage: %v", err)
+		}
+		if _, err := s.AddReaction(ctx, tenant, "alice", other.ID, om.ID, "👀"); err != nil {
+			t.Fatalf("AddReaction: %v", err)
+		}
+	}
+	// want[user][message] are the user's types on it, sorted.
+	want := map[string]map[string][]string{}
+	for u, user := range users {
+		want[user] = map[string][]string{}
+		for i, id := range ids {
+			if (i+u)%(u+2) != 0 {
+				continue
+			}
+			types := []string{"👍", "x" + strconv.Itoa(i%3), "🎉"}[:1+(i+u)%3]
+			for _, typ := range types {
+				if _, err := s.AddReaction(ctx, tenant, user, room.ID, id, typ); err != nil {
+					t.Fatalf("AddReaction: %v", err)
+				}
+			}
+			slices.Sort(types)
+			want[user][id] = types
+		}
+	}
+	// One taken back, and one message deleted: it shows none.
+	if _, err := s.RemoveReaction(ctx, tenant, "alice", room.ID, ids[0], "👍"); err != nil {
+		t.Fatalf("RemoveReaction: %v", err)
+	}
+	want["alice"][ids[0]] = nil
+	if _, err := s.DeleteMessage(ctx, tenant, users[6%3], room.ID, ids[6]); err != nil {
+		t.Fatalf("DeleteMessage: %v", err)
+	}
+	for _, user := range users {
+		want[user][ids[6]] = nil
+	}
+	all := map[string]store.Message{}
+	for _, user := range users {
+		msgs, err := s.ListMessages(ctx, tenant, user, room.ID, store.MessagePage{AfterSeq: ptr[int64](0), Limit: store.MaxMessagesLimit})
+		if err != nil {
+			t.Fatalf("ListMessages: %v", err)
+		}
+		for _, m := range msgs {
+			all[user+" "+m.ID] = m
+		}
+	}
+	seqOf := func(i int) *int64 { v := all["alice "+ids[i]].Seq; return &v }
+	for _, c := range []struct {
+		name string
+		p    store.MessagePage
+	}{
+		{"latest", store.MessagePage{Limit: 7}},
+		{"before_seq", store.MessagePage{BeforeSeq: seqOf(20), Limit: 7}},
+		{"after_seq", store.MessagePage{AfterSeq: seqOf(3), Limit: 7}},
+		{"between", store.MessagePage{AfterSeq: seqOf(2), BeforeSeq: seqOf(12), Limit: 100}},
+		{"top_level", store.MessagePage{TopLevel: true, AfterSeq: seqOf(1), Limit: 9}},
+		{"top_level latest", store.MessagePage{TopLevel: true, Limit: 9}},
+		{"one", store.MessagePage{AfterSeq: seqOf(7), Limit: 1}},
+	} {
+		for _, user := range users {
+			t.Run(c.name+" "+user, func(t *testing.T) {
+				msgs, err := s.ListMessages(ctx, tenant, user, room.ID, c.p)
+				if err != nil {
+					t.Fatalf("ListMessages: %v", err)
+				}
+				if len(msgs) == 0 {
+					t.Fatal("an empty page")
+				}
+				for _, m := range msgs {
+					if got := m.Reactions.Own; !slices.Equal(got, want[user][m.ID]) {
+						t.Errorf("message %d: own %q, want %q", m.Seq, got, want[user][m.ID])
+					}
+					if got, one := string(m.Reactions.Counts), string(all[user+" "+m.ID].Reactions.Counts); got != one {
+						t.Errorf("message %d: counts %s, listed alone %s", m.Seq, got, one)
+					}
+				}
+			})
+		}
+	}
+	// The counts are every user's.
+	for i, id := range ids {
+		wantCounts := map[string]int64{}
+		for _, user := range users {
+			for _, typ := range want[user][id] {
+				wantCounts[typ]++
+			}
+		}
+		if got := counts(t, all["bob "+id].Reactions.Counts); !maps.Equal(got, wantCounts) {
+			t.Errorf("message %d: counts %v, want %v", i, got, wantCounts)
+		}
+	}
+}
+
+// testReactionsBesideEdits has 20 users react to one message and to each
+// other's while its sender edits it and deletes another, and a reply is
+// sent to it, all at once: on PostgreSQL a reaction, an edit, a delete and
+// a reply lock the room's row and the message's in one order, so none
+// deadlocks; the counts stay exact and the edit keeps them.
+func testReactionsBesideEdits(t *testing.T, b Backend) {
+	s := newStore(t, b)
+	ctx := t.Context()
+	tenant := newTenant(t, s)
+	var users []string
+	for i := range 20 {
+		users = append(users, fmt.Sprintf("user-%d", i))
+	}
+	room := newRoom(t, s, tenant, "owner", store.RoomGroup, users...)
+	target, _, err := s.SendMessage(ctx, tenant, "owner", room.ID, store.NewMessage{Content: "react here"})
+	if err != nil {
+		t.Fatalf("SendMessage: %v", err)
+	}
+	var doomed []string
+	for range 10 {
+		m, _, err := s.SendMessage(ctx, tenant, "owner", room.ID, store.NewMessage{Content: "to delete"})
+		if err != nil {
+			t.Fatalf("SendMessage: %v", err)
+		}
+		doomed = append(doomed, m.ID)
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for _, user := range users {
+		wg.Go(func() {
+			<-start
+			for _, typ := range []string{"a", "b", "c"} {
+				if _, err := s.AddReaction(ctx, tenant, user, room.ID, target.ID, typ); err != nil {
+					t.Errorf("AddReaction: %v", err)
+				}
+			}
+			if _, err := s.RemoveReaction(ctx, tenant, user, room.ID, target.ID, "c"); err != nil {
+				t.Errorf("RemoveReaction: %v", err)
+			}
+			if _, _, err := s.SendMessage(ctx, tenant, user, room.ID, store.NewMessage{Content: "reply", ParentID: &target.ID}); err != nil {
+				t.Errorf("SendMessage reply: %v", err)
+			}
+		})
+	}
+	wg.Go(func() {
+		<-start
+		for i, id := range doomed {
+			if _, err := s.EditMessage(ctx, tenant, "owner", room.ID, target.ID, store.MessageUpdate{Content: ptr(fmt.Sprintf("edit %d", i))}); err != nil {
+				t.Errorf("EditMessage: %v", err)
+			}
+			if _, err := s.AddReaction(ctx, tenant, "owner", room.ID, id, "z"); err != nil {
+				t.Errorf("AddReaction: %v", err)
+			}
+			if _, err := s.DeleteMessage(ctx, tenant, "owner", room.ID, id); err != nil {
+				t.Errorf("DeleteMessage: %v", err)
+			}
+		}
+	})
+	close(start)
+	wg.Wait()
+	got := messageAs(t, s, tenant, "owner", room.ID, target.ID)
+	if want := map[string]int64{"a": 20, "b": 20}; !maps.Equal(counts(t, got.Reactions.Counts), want) {
+		t.Errorf("counts %s, want %v", got.Reactions.Counts, want)
+	}
+	if got.Content != fmt.Sprintf("edit %d", len(doomed)-1) || got.Thread == nil || got.Thread.ReplyCount != int64(len(users)) {
+		t.Errorf("message %q thread %+v after the edits and %d replies", got.Content, got.Thread, len(users))
+	}
 }

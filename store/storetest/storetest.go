@@ -53,6 +53,8 @@ func Run(t *testing.T, b Backend) {
 		{"Reactions", testReactions},
 		{"ConcurrentReactions", testConcurrentReactions},
 		{"ReactionToggles", testReactionToggles},
+		{"ReactionsOnPages", testReactionsOnPages},
+		{"ReactionsBesideEdits", testReactionsBesideEdits},
 		{"Pins", testPins},
 		{"Threads", testThreads},
 		{"ConcurrentReplies", testConcurrentReplies},
