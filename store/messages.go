@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -287,8 +286,17 @@ func (s *Store) ListMessages(ctx context.Context, tenantID, actor, roomID string
 // attachOwn gives the messages of a page, in ascending seq, the caller's
 // own reactions, pageOwn as pageOwnColumn reads them: "seq type" pairs,
 // space-separated, in any order. A message without counts (or deleted)
-// shows none.
+// shows none. The types of the whole page share one array: two
+// allocations a page, not one a message.
 func attachOwn(page []Message, pageOwn string) error {
+	if pageOwn == "" {
+		return nil
+	}
+	type ownPair struct {
+		seq int64
+		typ string
+	}
+	pairs := make([]ownPair, 0, strings.Count(pageOwn, " ")/2+1)
 	for pageOwn != "" {
 		var seqText, typ string
 		seqText, pageOwn, _ = strings.Cut(pageOwn, " ")
@@ -297,16 +305,34 @@ func attachOwn(page []Message, pageOwn string) error {
 		if err != nil || typ == "" {
 			return fmt.Errorf("own reactions: bad pair %q %q", seqText, typ)
 		}
-		i, found := slices.BinarySearchFunc(page, seq, func(m Message, seq int64) int { return cmp.Compare(m.Seq, seq) })
-		if !found || page[i].Reactions.Counts == nil {
-			continue
-		}
-		page[i].Reactions.Own = append(page[i].Reactions.Own, typ)
+		pairs = append(pairs, ownPair{seq, typ})
 	}
-	for i := range page {
-		if len(page[i].Reactions.Own) > 1 {
-			slices.Sort(page[i].Reactions.Own)
+	byPlace := func(a, b ownPair) int {
+		if c := cmp.Compare(a.seq, b.seq); c != 0 {
+			return c
 		}
+		return strings.Compare(a.typ, b.typ)
+	}
+	if !slices.IsSortedFunc(pairs, byPlace) {
+		slices.SortFunc(pairs, byPlace)
+	}
+	types := make([]string, len(pairs))
+	for i, p := range pairs {
+		types[i] = p.typ
+	}
+	m := 0
+	for start := 0; start < len(pairs); {
+		seq, end := pairs[start].seq, start+1
+		for end < len(pairs) && pairs[end].seq == seq {
+			end++
+		}
+		for m < len(page) && page[m].Seq < seq {
+			m++
+		}
+		if m < len(page) && page[m].Seq == seq && page[m].Reactions.Counts != nil {
+			page[m].Reactions.Own = types[start:end:end]
+		}
+		start = end
 	}
 	return nil
 }
@@ -340,11 +366,13 @@ func scanPage(rows *sql.Rows, roomID string, capacity int, withOwn bool) (out []
 		replyCount                                  int64
 		lastReplyAt                                 sql.NullInt64
 		reactions, own                              sql.NullString
+		counts                                      []byte // withOwn: the counts alone, one copy
 	)
 	dest := []any{nil, nil, nil, nil, &meta, &clientMsgID,
 		&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
 		&attachments, &reactions}
 	if withOwn {
+		dest[len(dest)-1] = &counts
 		dest = append(dest, &own)
 	}
 	for rows.Next() {
@@ -371,8 +399,8 @@ func scanPage(rows *sql.Rows, roomID string, capacity int, withOwn bool) (out []
 			m.Quoted, m.Mentions, m.Thread = decodeRefBytes(quoted, mentions, replyCount, at, participants)
 		}
 		if withOwn {
-			if reactions.Valid && !deletedAt.Valid {
-				m.Reactions.Counts = json.RawMessage(reactions.String)
+			if counts != nil && !deletedAt.Valid {
+				m.Reactions.Counts = counts
 			}
 		} else {
 			m.Reactions = scannedReactions(reactions, deletedAt.Valid)
