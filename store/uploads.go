@@ -414,24 +414,33 @@ func claimAttachments(ctx context.Context, tx *sqlx.Tx, sends []refSend, refused
 			refused[i] = why
 			continue
 		}
-		byID := make(map[string]attachmentRow, len(got))
-		for _, r := range got {
-			byID[r.ID] = r
-		}
-		snap := make([]attachmentV1, len(ids))
-		for k, id := range ids {
-			r := byID[id]
-			snap[k] = attachmentV1{UploadID: r.ID, Filename: r.Filename, ContentType: r.ContentType, Size: r.Size, Width: r.Width, Height: r.Height,
-				ThumbnailWidth: r.ThumbWidth, ThumbnailHeight: r.ThumbHeight}
-		}
-		b, err := json.Marshal(snap)
+		list, err := attachmentsSnapshot(ids, got)
 		if err != nil {
-			return fmt.Errorf("encode attachments: %w", err)
+			return err
 		}
-		list := string(b)
 		sd.row.Attachments = &list
 	}
 	return nil
+}
+
+// attachmentsSnapshot is the JSON a message keeps of its attachments: the
+// uploads got, in the order of ids.
+func attachmentsSnapshot(ids []string, got []attachmentRow) (string, error) {
+	byID := make(map[string]attachmentRow, len(got))
+	for _, r := range got {
+		byID[r.ID] = r
+	}
+	snap := make([]attachmentV1, len(ids))
+	for k, id := range ids {
+		r := byID[id]
+		snap[k] = attachmentV1{UploadID: r.ID, Filename: r.Filename, ContentType: r.ContentType, Size: r.Size, Width: r.Width, Height: r.Height,
+			ThumbnailWidth: r.ThumbWidth, ThumbnailHeight: r.ThumbHeight}
+	}
+	b, err := json.Marshal(snap)
+	if err != nil {
+		return "", fmt.Errorf("encode attachments: %w", err)
+	}
+	return string(b), nil
 }
 
 type attachmentRow struct {
@@ -514,21 +523,10 @@ func replaceAttachments(ctx context.Context, tx *sqlx.Tx, tenantID string, row m
 			}
 			return nil, why
 		}
-		byID := make(map[string]attachmentRow, len(got))
-		for _, r := range got {
-			byID[r.ID] = r
-		}
-		snap := make([]attachmentV1, len(ids))
-		for k, id := range ids {
-			r := byID[id]
-			snap[k] = attachmentV1{UploadID: r.ID, Filename: r.Filename, ContentType: r.ContentType, Size: r.Size, Width: r.Width, Height: r.Height,
-				ThumbnailWidth: r.ThumbWidth, ThumbnailHeight: r.ThumbHeight}
-		}
-		b, err := json.Marshal(snap)
+		l, err := attachmentsSnapshot(ids, got)
 		if err != nil {
-			return nil, fmt.Errorf("encode attachments: %w", err)
+			return nil, err
 		}
-		l := string(b)
 		list = &l
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE messages SET attachments = ? WHERE tenant_id = ? AND room_id = ? AND id = ?`),

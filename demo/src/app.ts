@@ -411,21 +411,7 @@ class DemoApp {
     const clientMsgId = crypto.randomUUID();
     const parentId = this.replyTo?.message_id;
     this.reply(null);
-    this.pending.set(clientMsgId, {
-      parent_id: parentId,
-      message_id: `pending:${clientMsgId}`,
-      room_id: roomId,
-      sender_id: this.me,
-      seq: Number.MAX_SAFE_INTEGER,
-      content: text,
-      meta: null,
-      client_msg_id: clientMsgId,
-      created_at: new Date().toISOString(),
-      edited_at: null,
-      deleted_at: null,
-    });
-    this.renderMessages();
-    this.rt.typing(roomId, false);
+    this.showPending(roomId, clientMsgId, parentId, text);
     const failed = (err: Error) => {
       this.pending.delete(clientMsgId);
       this.renderMessages();
@@ -437,6 +423,25 @@ class DemoApp {
       .then((mentions) => {
         this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : undefined }).catch(failed);
       }, failed);
+  }
+
+  /** Shows a message being sent until the server confirms it; typing stops. */
+  private showPending(roomId: string, clientMsgId: string, parentId: string | undefined, content: string): void {
+    this.pending.set(clientMsgId, {
+      parent_id: parentId,
+      message_id: `pending:${clientMsgId}`,
+      room_id: roomId,
+      sender_id: this.me,
+      seq: Number.MAX_SAFE_INTEGER,
+      content,
+      meta: null,
+      client_msg_id: clientMsgId,
+      created_at: new Date().toISOString(),
+      edited_at: null,
+      deleted_at: null,
+    });
+    this.renderMessages();
+    this.rt.typing(roomId, false);
   }
 
   /**
@@ -464,21 +469,7 @@ class DemoApp {
     const parentId = this.replyTo?.message_id;
     const content = text || file.name;
     this.reply(null);
-    this.pending.set(clientMsgId, {
-      parent_id: parentId,
-      message_id: `pending:${clientMsgId}`,
-      room_id: roomId,
-      sender_id: this.me,
-      seq: Number.MAX_SAFE_INTEGER,
-      content: `${content} (uploading ${file.name}…)`,
-      meta: null,
-      client_msg_id: clientMsgId,
-      created_at: new Date().toISOString(),
-      edited_at: null,
-      deleted_at: null,
-    });
-    this.renderMessages();
-    this.rt.typing(roomId, false);
+    this.showPending(roomId, clientMsgId, parentId, `${content} (uploading ${file.name}…)`);
     try {
       const [up, mentions] = await Promise.all([uploadFile(this.rest, file, { roomId }), this.mentionsIn(roomId, text)]);
       const { data, error } = await this.rest.POST("/rooms/{room_id}/messages", {

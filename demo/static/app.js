@@ -1557,21 +1557,7 @@ var DemoApp = class {
     const clientMsgId = crypto.randomUUID();
     const parentId = this.replyTo?.message_id;
     this.reply(null);
-    this.pending.set(clientMsgId, {
-      parent_id: parentId,
-      message_id: `pending:${clientMsgId}`,
-      room_id: roomId,
-      sender_id: this.me,
-      seq: Number.MAX_SAFE_INTEGER,
-      content: text,
-      meta: null,
-      client_msg_id: clientMsgId,
-      created_at: (/* @__PURE__ */ new Date()).toISOString(),
-      edited_at: null,
-      deleted_at: null
-    });
-    this.renderMessages();
-    this.rt.typing(roomId, false);
+    this.showPending(roomId, clientMsgId, parentId, text);
     const failed = (err) => {
       this.pending.delete(clientMsgId);
       this.renderMessages();
@@ -1580,6 +1566,24 @@ var DemoApp = class {
     this.sending = this.sending.then(() => this.mentionsIn(roomId, text)).then((mentions) => {
       this.rt.sendMessage(roomId, text, { clientMsgId, parentId, mentions: mentions.length > 0 ? mentions : void 0 }).catch(failed);
     }, failed);
+  }
+  /** Shows a message being sent until the server confirms it; typing stops. */
+  showPending(roomId, clientMsgId, parentId, content) {
+    this.pending.set(clientMsgId, {
+      parent_id: parentId,
+      message_id: `pending:${clientMsgId}`,
+      room_id: roomId,
+      sender_id: this.me,
+      seq: Number.MAX_SAFE_INTEGER,
+      content,
+      meta: null,
+      client_msg_id: clientMsgId,
+      created_at: (/* @__PURE__ */ new Date()).toISOString(),
+      edited_at: null,
+      deleted_at: null
+    });
+    this.renderMessages();
+    this.rt.typing(roomId, false);
   }
   /**
    * The @names of text that are members of the room (the server refuses
@@ -1605,21 +1609,7 @@ var DemoApp = class {
     const parentId = this.replyTo?.message_id;
     const content = text || file.name;
     this.reply(null);
-    this.pending.set(clientMsgId, {
-      parent_id: parentId,
-      message_id: `pending:${clientMsgId}`,
-      room_id: roomId,
-      sender_id: this.me,
-      seq: Number.MAX_SAFE_INTEGER,
-      content: `${content} (uploading ${file.name}…)`,
-      meta: null,
-      client_msg_id: clientMsgId,
-      created_at: (/* @__PURE__ */ new Date()).toISOString(),
-      edited_at: null,
-      deleted_at: null
-    });
-    this.renderMessages();
-    this.rt.typing(roomId, false);
+    this.showPending(roomId, clientMsgId, parentId, `${content} (uploading ${file.name}…)`);
     try {
       const [up, mentions] = await Promise.all([uploadFile(this.rest, file, { roomId }), this.mentionsIn(roomId, text)]);
       const { data, error } = await this.rest.POST("/rooms/{room_id}/messages", {
