@@ -395,11 +395,8 @@ func claimAttachments(ctx context.Context, tx *sqlx.Tx, sends []refSend, refused
 		if len(ids) == 0 || refused[i] != nil {
 			continue
 		}
-		in := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-		args := []any{sd.row.ID, sd.tenantID, sd.row.RoomID, sd.row.SenderID, UploadReady}
-		for _, id := range ids {
-			args = append(args, id)
-		}
+		in, idArgs := inList(ids)
+		args := append([]any{sd.row.ID, sd.tenantID, sd.row.RoomID, sd.row.SenderID, UploadReady}, idArgs...)
 		var got []attachmentRow
 		if err := sqlx.SelectContext(ctx, tx, &got, tx.Rebind(`UPDATE uploads SET message_id = ?
 			WHERE tenant_id = ? AND room_id = ? AND uploader_id = ? AND status = ? AND message_id IS NULL AND id IN (`+in+`)
@@ -441,6 +438,16 @@ func attachmentsSnapshot(ids []string, got []attachmentRow) (string, error) {
 		return "", fmt.Errorf("encode attachments: %w", err)
 	}
 	return string(b), nil
+}
+
+// inList is the placeholders of an IN list of ids, and ids as its
+// arguments.
+func inList(ids []string) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
 }
 
 type attachmentRow struct {
@@ -489,26 +496,19 @@ func whyNotClaimed(ctx context.Context, tx *sqlx.Tx, sd refSend, claimed []attac
 // message a ConflictError on attachments. The caller holds the room's
 // lock (nextEventSeq), as a send does when it claims.
 func replaceAttachments(ctx context.Context, tx *sqlx.Tx, tenantID string, row messageRow, ids []string) (*string, error) {
-	args := []any{tenantID, row.ID}
-	notIn := ""
+	in, idArgs := inList(ids)
+	detach := `UPDATE uploads SET message_id = NULL WHERE tenant_id = ? AND message_id = ?`
 	if len(ids) > 0 {
-		notIn = ` AND id NOT IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + `)`
-		for _, id := range ids {
-			args = append(args, id)
-		}
+		detach += ` AND id NOT IN (` + in + `)`
 	}
-	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE uploads SET message_id = NULL WHERE tenant_id = ? AND message_id = ?`+notIn), args...); err != nil {
+	if _, err := tx.ExecContext(ctx, tx.Rebind(detach), append([]any{tenantID, row.ID}, idArgs...)...); err != nil {
 		return nil, fmt.Errorf("detach uploads: %w", err)
 	}
 	var list *string
 	if len(ids) > 0 {
-		in := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-		args = []any{row.ID, tenantID, row.RoomID, row.SenderID, UploadReady}
-		for _, id := range ids {
-			args = append(args, id)
-		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE uploads SET message_id = ?
-			WHERE tenant_id = ? AND room_id = ? AND uploader_id = ? AND status = ? AND message_id IS NULL AND id IN (`+in+`)`), args...); err != nil {
+			WHERE tenant_id = ? AND room_id = ? AND uploader_id = ? AND status = ? AND message_id IS NULL AND id IN (`+in+`)`),
+			append([]any{row.ID, tenantID, row.RoomID, row.SenderID, UploadReady}, idArgs...)...); err != nil {
 			return nil, fmt.Errorf("attach uploads: %w", err)
 		}
 		var got []attachmentRow
