@@ -285,40 +285,37 @@ func matchType(declared, sniffed string) error {
 // thumbnail once processed (nil before, and for files that are not
 // images).
 func (s *Service) URLs(ctx context.Context, tenantID string, up store.Upload) (url string, thumb *string, err error) {
-	exp := s.cfg.Now().Add(s.cfg.URLTTL).Truncate(time.Second)
-	url, err = s.backend.GetURL(ctx, store.UploadKey(tenantID, up.ID), exp)
+	return s.urls(ctx, tenantID, up.ID, up.ThumbWidth != nil, s.urlExpiry())
+}
+
+// Sign fills the attachments' signed download URLs, in place.
+func (s *Service) Sign(ctx context.Context, tenantID string, as []store.Attachment) error {
+	exp := s.urlExpiry()
+	for i := range as {
+		var err error
+		if as[i].URL, as[i].ThumbnailURL, err = s.urls(ctx, tenantID, as[i].UploadID, as[i].ThumbWidth != nil, exp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// urlExpiry is when the URLs signed now expire.
+func (s *Service) urlExpiry() time.Time { return s.cfg.Now().Add(s.cfg.URLTTL).Truncate(time.Second) }
+
+// urls signs an upload's download URL until exp, and its thumbnail's when
+// it has one.
+func (s *Service) urls(ctx context.Context, tenantID, uploadID string, hasThumb bool, exp time.Time) (url string, thumb *string, err error) {
+	url, err = s.backend.GetURL(ctx, store.UploadKey(tenantID, uploadID), exp)
 	if err != nil {
 		return "", nil, fmt.Errorf("sign download url: %w", err)
 	}
-	if up.ThumbWidth != nil {
-		t, err := s.backend.GetURL(ctx, store.ThumbnailKey(tenantID, up.ID), exp)
+	if hasThumb {
+		t, err := s.backend.GetURL(ctx, store.ThumbnailKey(tenantID, uploadID), exp)
 		if err != nil {
 			return "", nil, fmt.Errorf("sign thumbnail url: %w", err)
 		}
 		thumb = &t
 	}
 	return url, thumb, nil
-}
-
-// Sign fills the attachments' signed download URLs, in place.
-func (s *Service) Sign(ctx context.Context, tenantID string, as []store.Attachment) error {
-	if len(as) == 0 {
-		return nil
-	}
-	exp := s.cfg.Now().Add(s.cfg.URLTTL).Truncate(time.Second)
-	for i := range as {
-		u, err := s.backend.GetURL(ctx, store.UploadKey(tenantID, as[i].UploadID), exp)
-		if err != nil {
-			return fmt.Errorf("sign download url: %w", err)
-		}
-		as[i].URL = u
-		if as[i].ThumbWidth != nil {
-			t, err := s.backend.GetURL(ctx, store.ThumbnailKey(tenantID, as[i].UploadID), exp)
-			if err != nil {
-				return fmt.Errorf("sign thumbnail url: %w", err)
-			}
-			as[i].ThumbnailURL = &t
-		}
-	}
-	return nil
 }

@@ -341,33 +341,16 @@ func (s *Service) SignFrame(ctx context.Context, tenantID string, frame json.Raw
 		return nil, err
 	}
 	changed := false
-	if raw, ok := fields["attachments"]; ok {
-		var as []attachmentFrame
-		if err := json.Unmarshal(raw, &as); err != nil {
-			return nil, err
+	for _, key := range [...]string{"attachments", "attachment"} {
+		raw, ok := fields[key]
+		if !ok {
+			continue
 		}
-		signed, err := s.signFrames(ctx, tenantID, as)
+		signed, err := s.signRaw(ctx, tenantID, raw, key == "attachment")
 		if err != nil {
 			return nil, err
 		}
-		if fields["attachments"], err = json.Marshal(signed); err != nil {
-			return nil, err
-		}
-		changed = true
-	}
-	if raw, ok := fields["attachment"]; ok {
-		var a attachmentFrame
-		if err := json.Unmarshal(raw, &a); err != nil {
-			return nil, err
-		}
-		signed, err := s.signFrames(ctx, tenantID, []attachmentFrame{a})
-		if err != nil {
-			return nil, err
-		}
-		if fields["attachment"], err = json.Marshal(signed[0]); err != nil {
-			return nil, err
-		}
-		changed = true
+		fields[key], changed = signed, true
 	}
 	if !changed {
 		return frame, nil
@@ -375,19 +358,24 @@ func (s *Service) SignFrame(ctx context.Context, tenantID string, frame json.Raw
 	return json.Marshal(fields)
 }
 
-// signFrames is as with their URLs signed.
-func (s *Service) signFrames(ctx context.Context, tenantID string, as []attachmentFrame) ([]attachmentFrame, error) {
-	atts := make([]store.Attachment, len(as))
-	for i, a := range as {
-		atts[i] = store.Attachment{UploadID: a.UploadID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size,
-			Width: a.Width, Height: a.Height, ThumbWidth: a.ThumbnailWidth, ThumbHeight: a.ThumbnailHeight}
+// signRaw is raw, a list of attachments or one attachment alone, with its
+// URLs signed.
+func (s *Service) signRaw(ctx context.Context, tenantID string, raw json.RawMessage, one bool) (json.RawMessage, error) {
+	var as []attachmentFrame
+	var v any = &as
+	if one {
+		as = make([]attachmentFrame, 1)
+		v = &as[0]
 	}
-	if err := s.Sign(ctx, tenantID, atts); err != nil {
+	if err := json.Unmarshal(raw, v); err != nil {
 		return nil, err
 	}
-	out := make([]attachmentFrame, len(atts))
-	for i, a := range atts {
-		out[i] = attachmentFrameOf(a)
+	exp := s.urlExpiry()
+	for i := range as {
+		var err error
+		if as[i].URL, as[i].ThumbnailURL, err = s.urls(ctx, tenantID, as[i].UploadID, as[i].ThumbnailWidth != nil, exp); err != nil {
+			return nil, err
+		}
 	}
-	return out, nil
+	return json.Marshal(v)
 }

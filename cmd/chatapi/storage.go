@@ -93,7 +93,7 @@ func parseS3URL(u *url.URL) (storage.S3Config, error) {
 	if u.Host == "" || (u.Path != "" && u.Path != "/") {
 		return storage.S3Config{}, errors.New("s3://BUCKET names a bucket and no path")
 	}
-	cfg := storage.S3Config{Bucket: u.Host, Endpoint: "https://s3.amazonaws.com", Region: "us-east-1"}
+	cfg := storage.S3Config{Bucket: u.Host, Endpoint: "https://s3.amazonaws.com"}
 	for name, vals := range u.Query() {
 		v := vals[len(vals)-1]
 		switch name {

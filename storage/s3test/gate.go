@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -117,7 +118,7 @@ func (g *gate) check(r *http.Request, s signed) (code, msg string) {
 		return "InvalidRequest", "Missing required header for this request: x-amz-content-sha256"
 	}
 	names := strings.Split(s.signedHeaders, ";")
-	if !sort.StringsAreSorted(names) || !contains(names, "host") {
+	if !sort.StringsAreSorted(names) || !slices.Contains(names, "host") {
 		return "AuthorizationQueryParametersError", "SignedHeaders must be sorted and include host"
 	}
 
@@ -194,15 +195,6 @@ func hmacSHA256(key []byte, data string) []byte {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(data))
 	return m.Sum(nil)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // s3Error answers as S3 does, with its XML error document.

@@ -54,16 +54,10 @@ func (e *UploadError) Error() string {
 
 func uploadError(step string, status int, body []byte) *UploadError {
 	e := &UploadError{Step: step, Status: status}
-	var env struct {
-		Error *struct {
-			Code    string  `json:"code"`
-			Message string  `json:"message"`
-			Field   *string `json:"field"`
-		} `json:"error"`
-	}
+	var env chatapi.ErrorResponse
 	// S3-compatible storage answers a PUT with XML: the status says enough.
-	if json.Unmarshal(body, &env) == nil && env.Error != nil {
-		e.Code, e.Message = env.Error.Code, env.Error.Message
+	if json.Unmarshal(body, &env) == nil {
+		e.Code, e.Message = string(env.Error.Code), env.Error.Message
 		if env.Error.Field != nil {
 			e.Field = *env.Error.Field
 		}

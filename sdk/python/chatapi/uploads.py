@@ -23,7 +23,7 @@ import httpx
 
 from chatapi_client import AuthenticatedClient, Client
 from chatapi_client.api.uploads import complete_upload, create_upload
-from chatapi_client.models import CreateUploadRequest, Upload
+from chatapi_client.models import CreateUploadRequest, Upload, UploadResponse, UploadTicketResponse
 
 
 class UploadError(Exception):
@@ -79,21 +79,21 @@ async def upload_file(
             sha256=hashlib.sha256(data).hexdigest(),
         ),
     )
-    if created.status_code != 201:
+    if not isinstance(created.parsed, UploadTicketResponse):
         raise UploadError("create", created.status_code, created.content)
-    ticket = json.loads(created.content)["data"]
+    ticket = created.parsed.data
 
     own = http is None
     put_client = http or httpx.AsyncClient(timeout=httpx.Timeout(60.0))
     try:
-        put = await put_client.put(ticket["upload_url"], content=data)
+        put = await put_client.put(ticket.upload_url, content=data)
     finally:
         if own:
             await put_client.aclose()
     if put.status_code // 100 != 2:
         raise UploadError("put", put.status_code, put.content)
 
-    done = await complete_upload.asyncio_detailed(ticket["upload_id"], client=client)
-    if done.status_code != 200:
+    done = await complete_upload.asyncio_detailed(ticket.upload_id, client=client)
+    if not isinstance(done.parsed, UploadResponse):
         raise UploadError("complete", done.status_code, done.content)
-    return Upload.from_dict(json.loads(done.content)["data"])
+    return done.parsed.data
