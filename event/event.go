@@ -94,7 +94,10 @@ type Event struct {
 	Message  *store.Message
 	// Thread is set for ThreadUpdated.
 	Thread *store.ThreadUpdate
-	// Notification and Recipients are set for notification events.
+	// Notification is set for notification events. Recipients, the users
+	// an event is for, is set for notifications and for the events
+	// addressed to users outside any room's log (attachment.processed of
+	// an upload not attached yet).
 	Notification *store.Notification
 	Recipients   []string
 	// NotificationID is set for NotificationAcked.

@@ -328,10 +328,14 @@ func isOpaque(img image.Image) bool {
 
 // SignFrame signs the URLs of the attachments in a frame of a room's log
 // (a message's "attachments", attachment.processed's "attachment"), which
-// the log keeps without them: realtime delivery serves such frames where
-// its live stream had a gap. A frame without attachments is returned as
-// it is.
+// the log keeps without them: every reader of the log that hands frames to
+// clients (a gap in the live stream filled, a resume, GET /rooms/{id}/events,
+// GET /sync) passes them through here. A frame without attachments is
+// returned as it is, without being decoded.
 func (s *Service) SignFrame(ctx context.Context, tenantID string, frame json.RawMessage) (json.RawMessage, error) {
+	if !bytes.Contains(frame, []byte(`"attachment`)) {
+		return frame, nil
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(frame, &fields); err != nil {
 		return nil, err

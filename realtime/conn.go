@@ -510,7 +510,7 @@ func (c *conn) replay(ctx context.Context, cursor store.SyncCursor) (store.SyncC
 		}
 		for i := range page.Events {
 			e := &page.Events[i]
-			if err := c.syncWrite(e.Frame); err != nil {
+			if err := c.syncWrite(h.signed(ctx, c.tenantID, e.Frame)); err != nil {
 				return store.SyncCursor{}, false, err
 			}
 			c.replayedTo(e.RoomID, e.EventSeq)

@@ -505,8 +505,9 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		}
 		return
 	}
-	if e.Type == event.AttachmentProcessed && e.EventSeq <= 0 {
-		// An upload not attached yet: its uploader alone knows of it.
+	if e.EventSeq <= 0 && e.Recipients != nil {
+		// Addressed to users, outside any room's log (an upload processed
+		// before it is attached: its uploader alone knows of it).
 		deliver(frame, h.recipients(e.TenantID, e.Recipients, "", ""))
 		return
 	}

@@ -1,7 +1,6 @@
 package realtime
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"math"
@@ -434,13 +433,13 @@ type FrameSigner interface {
 	SignFrame(ctx context.Context, tenantID string, frame json.RawMessage) (json.RawMessage, error)
 }
 
-// signed is frame with its attachments' URLs signed, when it has any and
-// the hub has a signer; frame as it is otherwise, or when signing fails.
-// A live announcement carries the URLs its sender signed; a frame read
-// from the log in its place (a gap filled) would otherwise reach clients
-// without them. Thumbnails made right after a send fill such gaps often.
+// signed is frame, read from the room's log, with its attachments' URLs
+// signed when the hub has a signer; frame as it is otherwise, or when
+// signing fails. A live announcement carries the URLs its sender signed;
+// a frame read from the log in its place (a gap filled, a resume) would
+// otherwise reach clients without them.
 func (h *Hub) signed(ctx context.Context, tenantID string, frame json.RawMessage) json.RawMessage {
-	if h.cfg.Attachments == nil || !bytes.Contains(frame, []byte(`"attachment`)) {
+	if h.cfg.Attachments == nil {
 		return frame
 	}
 	out, err := h.cfg.Attachments.SignFrame(ctx, tenantID, frame)

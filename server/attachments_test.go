@@ -39,8 +39,9 @@ func TestAttachmentReachesWebSocketClient(t *testing.T) {
 		Type        string                  `json:"type"`
 		MessageID   string                  `json:"message_id"`
 		Attachments []chatclient.Attachment `json:"attachments"`
+		Cursor      string                  `json:"cursor"`
 	}
-	next := func() frame {
+	read := func(conn *websocket.Conn) frame {
 		t.Helper()
 		_, raw, err := conn.Read(ctx)
 		if err != nil {
@@ -52,8 +53,10 @@ func TestAttachmentReachesWebSocketClient(t *testing.T) {
 		}
 		return f
 	}
-	if f := next(); f.Type != "sync.complete" {
-		t.Fatalf("first event = %+v, want sync.complete", f)
+	next := func() frame { t.Helper(); return read(conn) }
+	synced := next()
+	if synced.Type != "sync.complete" {
+		t.Fatalf("first event = %+v, want sync.complete", synced)
 	}
 
 	atts := []string{up.UploadId}
@@ -88,6 +91,55 @@ func TestAttachmentReachesWebSocketClient(t *testing.T) {
 		t.Fatalf("list: %v %s", err, bodyOf(l))
 	}
 	check(t, "message list", l.JSON200.Data[0].Attachments)
+
+	// The log keeps attachments without URLs; every way of reading it
+	// hands them out signed: a resuming connection, the room's events,
+	// /sync.
+	again, _, err := websocket.Dial(ctx, wsURL+"&cursor="+url.QueryEscape(synced.Cursor), nil)
+	if err != nil {
+		t.Fatalf("dial to resume: %v", err)
+	}
+	defer again.CloseNow()
+	for f := read(again); ; f = read(again) {
+		if f.Type == "message" {
+			check(t, "WebSocket resume", &f.Attachments)
+			break
+		}
+		if f.Type == "sync.complete" {
+			t.Fatal("resumed without the message")
+		}
+	}
+	bob := map[string]string{"X-API-Key": tn.key, "X-User-Id": "bob"}
+	for _, path := range []string{"/rooms/" + room.RoomId + "/events", "/sync?cursor=" + url.QueryEscape(synced.Cursor)} {
+		status, _, body := e.raw("GET", path, bob, "")
+		var page struct {
+			Data json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(body, &page); status != http.StatusOK || err != nil {
+			t.Fatalf("GET %s: %d %s", path, status, body)
+		}
+		events := page.Data
+		var wrapped struct {
+			Events json.RawMessage `json:"events"`
+		}
+		if json.Unmarshal(events, &wrapped) == nil && wrapped.Events != nil {
+			events = wrapped.Events
+		}
+		var frames []frame
+		if err := json.Unmarshal(events, &frames); err != nil {
+			t.Fatalf("GET %s: %v in %s", path, err, body)
+		}
+		found := false
+		for _, f := range frames {
+			if f.Type == "message" {
+				check(t, "GET "+path, &f.Attachments)
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("GET %s: no message in %s", path, body)
+		}
+	}
 
 	up2, err := tn.as("alice").GetUploadWithResponse(ctx, up.UploadId)
 	if err != nil || up2.JSON200 == nil || up2.JSON200.Data.MessageId == nil || *up2.JSON200.Data.MessageId != r.JSON201.Data.MessageId {

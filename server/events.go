@@ -14,6 +14,9 @@ func (s *Server) ListRoomEvents(ctx context.Context, req chatapi.ListRoomEventsR
 	if err != nil {
 		return nil, err
 	}
+	if err := s.signFrames(ctx, p.tenant.ID, events); err != nil {
+		return nil, err
+	}
 	return eventPage{events: events}, nil
 }
 
@@ -32,5 +35,24 @@ func (s *Server) Sync(ctx context.Context, req chatapi.SyncRequestObject) (chata
 	if err != nil {
 		return nil, err
 	}
+	if err := s.signFrames(ctx, p.tenant.ID, page.Events); err != nil {
+		return nil, err
+	}
 	return syncPage{page: page}, nil
+}
+
+// signFrames gives the attachments in events' frames the download URLs
+// the log keeps them without (files.Service.SignFrame).
+func (s *Server) signFrames(ctx context.Context, tenantID string, events []store.RoomEvent) error {
+	if s.cfg.Files == nil {
+		return nil
+	}
+	for i := range events {
+		f, err := s.cfg.Files.SignFrame(ctx, tenantID, events[i].Frame)
+		if err != nil {
+			return err
+		}
+		events[i].Frame = f
+	}
+	return nil
 }

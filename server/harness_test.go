@@ -102,7 +102,7 @@ type envOptions struct {
 	// hub, built on the store and the server's clock, runs behind /ws and
 	// as the publisher in place of the stand-in and the recorder (see
 	// realHub).
-	hub func(st *store.Store, now func() time.Time) hubUnderTest
+	hub func(st *store.Store, now func() time.Time, attachments realtime.FrameSigner) hubUnderTest
 	// requestTimeout is Config.RequestTimeout; zero keeps the default.
 	requestTimeout time.Duration
 	// idempotencyWait is Config.IdempotencyWait; zero keeps the default.
@@ -155,11 +155,6 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 		CORSAllowedOrigins: opts.cors,
 		IdempotencyWait:    opts.idempotencyWait,
 	}
-	var pub server.Publisher = e.events
-	if opts.hub != nil {
-		h := opts.hub(st, e.now)
-		cfg.WS, cfg.Connections, cfg.Presence, pub = h, h.Connections, h, h
-	}
 	// The listener first: the local storage signs URLs under its address.
 	srv := httptest.NewUnstartedServer(nil)
 	e.url = "http://" + srv.Listener.Addr().String()
@@ -185,6 +180,11 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 		cfg.FileServer = local
 	}
 	cfg.Files = files.New(st, e.files, files.Config{Now: e.now})
+	var pub server.Publisher = e.events
+	if opts.hub != nil {
+		h := opts.hub(st, e.now, cfg.Files)
+		cfg.WS, cfg.Connections, cfg.Presence, pub = h, h.Connections, h, h
+	}
 	e.svc, e.pub = cfg.Files, pub
 	app, err := server.New(cfg, s, pub)
 	if err != nil {
@@ -421,9 +421,9 @@ func (wsStandIn) ServeWS(w http.ResponseWriter, _ *http.Request, s realtime.Sess
 // realHub is envOptions.hub for the realtime hub with cfg, on the server's
 // clock, checking credentials as cmd/chatapi does; it is shut down when the
 // test ends.
-func realHub(t testing.TB, cfg realtime.Config) func(*store.Store, func() time.Time) hubUnderTest {
-	return func(st *store.Store, now func() time.Time) hubUnderTest {
-		cfg.Now = now
+func realHub(t testing.TB, cfg realtime.Config) func(*store.Store, func() time.Time, realtime.FrameSigner) hubUnderTest {
+	return func(st *store.Store, now func() time.Time, attachments realtime.FrameSigner) hubUnderTest {
+		cfg.Now, cfg.Attachments = now, attachments
 		h, err := realtime.New(cfg, st)
 		if err != nil {
 			t.Fatalf("realtime.New: %v", err)

@@ -590,12 +590,7 @@ func (s *Store) EditMessage(ctx context.Context, tenantID, actor, roomID, messag
 				return err
 			}
 		}
-		ev, err := newEvent(EventMessageUpdated, actor, messageBody(row), now)
-		if err != nil {
-			return err
-		}
-		ev.MessageSeq, ev.EventSeq = &row.Seq, row.EventSeq
-		if err := insertEvents(ctx, tx, tenantID, roomID, []eventRow{ev}); err != nil {
+		if err := insertMessageEvent(ctx, tx, tenantID, EventMessageUpdated, actor, row, now); err != nil {
 			return err
 		}
 		out = row
@@ -653,13 +648,8 @@ func (s *Store) DeleteMessage(ctx context.Context, tenantID, actor, roomID, mess
 		if err != nil {
 			return fmt.Errorf("delete message: %w", err)
 		}
-		ev, err := newEvent(EventMessageDeleted, actor, messageBody(row), now)
-		if err != nil {
-			return err
-		}
 		row.EventSeq = eventSeq
-		ev.MessageSeq, ev.EventSeq = &row.Seq, eventSeq
-		if err := insertEvents(ctx, tx, tenantID, roomID, []eventRow{ev}); err != nil {
+		if err := insertMessageEvent(ctx, tx, tenantID, EventMessageDeleted, actor, row, now); err != nil {
 			return err
 		}
 		out = row
@@ -669,4 +659,15 @@ func (s *Store) DeleteMessage(ctx context.Context, tenantID, actor, roomID, mess
 		return Message{}, err
 	}
 	return out.message(), nil
+}
+
+// insertMessageEvent appends the typ event of the message row, changed by
+// actor at now in tx, at row.EventSeq, which the caller took first.
+func insertMessageEvent(ctx context.Context, tx *sqlx.Tx, tenantID string, typ EventType, actor string, row messageRow, now int64) error {
+	ev, err := newEvent(typ, actor, messageBody(row), now)
+	if err != nil {
+		return err
+	}
+	ev.MessageSeq, ev.EventSeq = &row.Seq, row.EventSeq
+	return insertEvents(ctx, tx, tenantID, row.RoomID, []eventRow{ev})
 }

@@ -172,6 +172,14 @@ func migrationVersion(t *testing.T, dialect, name string) int64 {
 // database at path, as an older binary did, then runs data.
 func migrateSQLiteTo(t *testing.T, ctx context.Context, path string, version int64, data string) {
 	t.Helper()
+	migrateSQLite(t, ctx, path, func(v int64) bool { return v <= version }, data)
+}
+
+// migrateSQLite applies the SQLite migrations whose versions apply
+// reports, recording each, to a new database at path, as a binary built
+// with only those did, then runs data (if any).
+func migrateSQLite(t *testing.T, ctx context.Context, path string, apply func(version int64) bool, data string) {
+	t.Helper()
 	db, err := sqlx.Open("sqlite", path+"?"+sqlitePragmas)
 	if err != nil {
 		t.Fatalf("open: %v", err)
@@ -185,8 +193,8 @@ func migrateSQLiteTo(t *testing.T, ctx context.Context, path string, version int
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.version > version {
-			break
+		if !apply(m.version) {
+			continue
 		}
 		if _, err := db.ExecContext(ctx, m.sql); err != nil {
 			t.Fatalf("migration %s: %v", m.name, err)
@@ -194,6 +202,9 @@ func migrateSQLiteTo(t *testing.T, ctx context.Context, path string, version int
 		if _, err := db.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, m.version); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if data == "" {
+		return
 	}
 	if _, err := db.ExecContext(ctx, data); err != nil {
 		t.Fatalf("seed: %v", err)
@@ -224,7 +235,7 @@ func TestMigrationsLandedOutOfOrder(t *testing.T) {
 			for _, name := range tc.missing {
 				skip[migrationVersion(t, "sqlite", name)] = true
 			}
-			migrateSQLiteExcept(t, ctx, path, skip)
+			migrateSQLite(t, ctx, path, func(v int64) bool { return !skip[v] }, "")
 
 			s, err := Open(ctx, path)
 			if err != nil {
@@ -250,34 +261,5 @@ func TestMigrationsLandedOutOfOrder(t *testing.T) {
 				t.Errorf("recorded versions %v, want %v", got, want)
 			}
 		})
-	}
-}
-
-// migrateSQLiteExcept applies every SQLite migration but those in skip to
-// a new database at path, recording each, as a binary built without them did.
-func migrateSQLiteExcept(t *testing.T, ctx context.Context, path string, skip map[int64]bool) {
-	t.Helper()
-	db, err := sqlx.Open("sqlite", path+"?"+sqlitePragmas)
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	defer db.Close()
-	ms, err := loadMigrations("sqlite")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, createSchemaMigrations); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if skip[m.version] {
-			continue
-		}
-		if _, err := db.ExecContext(ctx, m.sql); err != nil {
-			t.Fatalf("migration %s: %v", m.name, err)
-		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, m.version); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

@@ -317,16 +317,11 @@ const reactionColumns = `
 // scannedReactions is what reactionColumns read into Reactions; a deleted
 // message's are left out. The own types are substrings of packed.
 func scannedReactions(packed sql.NullString, deleted bool) Reactions {
-	if deleted || !packed.Valid {
+	if !packed.Valid {
 		return Reactions{}
 	}
 	counts, own, found := strings.Cut(packed.String, " ")
-	r := Reactions{Counts: json.RawMessage(counts)}
-	if found && own != "" {
-		r.Own = strings.Split(own, " ")
-		slices.Sort(r.Own)
-	}
-	return r
+	return scannedReactionPair(sql.NullString{String: counts, Valid: true}, sql.NullString{String: own, Valid: found}, deleted)
 }
 
 // scannedReactionPair is scannedReactions for a query that reads the
