@@ -177,18 +177,37 @@ func (s *Service) Complete(ctx context.Context, tenantID, actor, uploadID string
 	return up, err
 }
 
-// copyPut copies the bytes put under put to key, exactly up.Size of them:
-// none yet is a ConflictError, another size an InvalidError.
+// copyPut puts the bytes put under put at key, exactly up.Size of them:
+// moved where the backend can (a rename), copied otherwise. None yet is a
+// ConflictError, another size an InvalidError.
 func (s *Service) copyPut(ctx context.Context, put, key string, up store.Upload) error {
+	sizeErr := func(n int64) error {
+		return &store.InvalidError{Field: "size", Reason: "size_mismatch", Message: fmt.Sprintf("%d bytes were put, %d declared", n, up.Size)}
+	}
+	if m, ok := s.backend.(storage.Mover); ok {
+		// No bytes copied: moved whole. Nothing at put may mean an earlier
+		// try moved them and stopped before the upload was recorded ready.
+		if err := m.Move(ctx, put, key); err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("move upload: %w", err)
+		}
+		obj, err := s.backend.Stat(ctx, key)
+		if errors.Is(err, storage.ErrNotFound) {
+			return &store.ConflictError{Message: "no bytes have been put to the upload's url yet"}
+		}
+		if err != nil {
+			return fmt.Errorf("stat upload: %w", err)
+		}
+		if obj.Size != up.Size {
+			return sizeErr(obj.Size)
+		}
+		return nil
+	}
 	obj, err := s.backend.Stat(ctx, put)
 	if errors.Is(err, storage.ErrNotFound) {
 		return &store.ConflictError{Message: "no bytes have been put to the upload's url yet"}
 	}
 	if err != nil {
 		return fmt.Errorf("stat upload: %w", err)
-	}
-	sizeErr := func(n int64) error {
-		return &store.InvalidError{Field: "size", Reason: "size_mismatch", Message: fmt.Sprintf("%d bytes were put, %d declared", n, up.Size)}
 	}
 	if obj.Size != up.Size {
 		return sizeErr(obj.Size)

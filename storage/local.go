@@ -121,6 +121,28 @@ func (l *Local) Put(_ context.Context, key string, r io.Reader, size int64, _ st
 	return nil
 }
 
+// Move implements Mover: a rename, atomic on one file system, so dst holds
+// the bytes src held at one instant, whatever is put to src meanwhile.
+func (l *Local) Move(_ context.Context, src, dst string) error {
+	from, err := l.path(src)
+	if err != nil {
+		return err
+	}
+	to, err := l.path(dst)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o750); err != nil {
+		return fmt.Errorf("storage: %w", err)
+	}
+	if err := os.Rename(from, to); errors.Is(err, fs.ErrNotExist) {
+		return ErrNotFound
+	} else if err != nil {
+		return fmt.Errorf("storage: %w", err)
+	}
+	return nil
+}
+
 // SizeError means a body was not of the size declared for it.
 type SizeError struct{ Want, Got int64 }
 

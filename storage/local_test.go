@@ -1,7 +1,10 @@
 package storage_test
 
 import (
+	"errors"
+	"io"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -48,5 +51,58 @@ func TestValidKey(t *testing.T) {
 		if got := storage.ValidKey(tc.key); got != tc.want {
 			t.Errorf("ValidKey(%q) = %v, want %v", tc.key, got, tc.want)
 		}
+	}
+}
+
+// Move renames: dst gets src's bytes (replacing its own), src is gone
+// after, and a src without an object is ErrNotFound.
+func TestLocalMove(t *testing.T) {
+	ctx := t.Context()
+	l, err := storage.NewLocal(t.TempDir(), []byte("0123456789abcdef0123"), "http://localhost", time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(key, body string) {
+		t.Helper()
+		if err := l.Put(ctx, key, strings.NewReader(body), int64(len(body)), "text/plain"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("ten_1/a.put", "new bytes")
+	put("ten_1/b/c", "old")
+	tests := []struct {
+		name     string
+		src, dst string
+		want     string // dst's bytes after; "" for ErrNotFound
+	}{
+		{"into a new key, its folder made", "ten_1/a.put", "ten_1/x/a", "new bytes"},
+		{"over an existing object", "ten_1/x/a", "ten_1/b/c", "new bytes"},
+		{"from nothing", "ten_1/none", "ten_1/b/c", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := l.Move(ctx, tc.src, tc.dst)
+			if tc.want == "" {
+				if !errors.Is(err, storage.ErrNotFound) {
+					t.Fatalf("Move = %v, want ErrNotFound", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc, err := l.Get(ctx, tc.dst)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(rc)
+			rc.Close()
+			if string(got) != tc.want {
+				t.Errorf("dst holds %q, want %q", got, tc.want)
+			}
+			if _, err := l.Stat(ctx, tc.src); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("src after the move: %v, want ErrNotFound", err)
+			}
+		})
 	}
 }

@@ -41,6 +41,13 @@ type Backend interface {
 	Delete(ctx context.Context, key string) error
 }
 
+// Mover is a Backend that moves an object from one key to another without
+// reading its bytes (a rename on the local disk): Move replaces dst, and
+// is ErrNotFound when src has no object.
+type Mover interface {
+	Move(ctx context.Context, src, dst string) error
+}
+
 // ValidKey reports whether key is a key a Backend accepts: 1 to 512
 // characters, segments of [A-Za-z0-9._-] that are not "." or "..".
 func ValidKey(key string) bool {
