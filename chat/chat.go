@@ -32,6 +32,7 @@ type Store interface {
 	AddPin(ctx context.Context, tenantID, actor, roomID, messageID string) (store.PinChange, error)
 	RemovePin(ctx context.Context, tenantID, actor, roomID, messageID string) (store.PinChange, error)
 	UpdateProfile(ctx context.Context, tenantID, actor, userID string, ch store.ProfileChange) (store.Profile, error)
+	Moderator
 }
 
 // Publisher announces a stored change to realtime delivery (the hub). It
@@ -95,6 +96,11 @@ func (discard) Publish(context.Context, event.Event) {}
 // before it is announced: the WebSocket path queues the sender's
 // message.sent there, so that it reaches the sender ahead of the message.
 func (s *Service) SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage, confirm func(store.Message)) (msg store.Message, created bool, err error) {
+	if verdict, err := s.store.CheckSend(ctx, tenantID, sender, roomID); err != nil {
+		return store.Message{}, false, err
+	} else if verdict.Shadow {
+		return s.sendShadow(ctx, tenantID, sender, roomID, m, confirm)
+	}
 	msg, created, err = s.store.SendMessage(ctx, tenantID, sender, roomID, m)
 	if err != nil {
 		return store.Message{}, false, err
@@ -122,6 +128,9 @@ func (s *Service) SendMessage(ctx context.Context, tenantID, sender, roomID stri
 
 // EditMessage edits actor's own message and announces the edit.
 func (s *Service) EditMessage(ctx context.Context, tenantID, actor, roomID, messageID string, u store.MessageUpdate) (store.Message, error) {
+	if err := s.store.CheckEdit(ctx, tenantID, actor, roomID); err != nil {
+		return store.Message{}, err
+	}
 	msg, err := s.store.EditMessage(ctx, tenantID, actor, roomID, messageID, u)
 	if err != nil {
 		return store.Message{}, err

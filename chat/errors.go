@@ -3,6 +3,7 @@ package chat
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/chatapi/chatapi/store"
 )
@@ -15,6 +16,7 @@ const (
 	CodeNotFound      = "NOT_FOUND"
 	CodeConflict      = "CONFLICT"
 	CodeSyncReset     = "SYNC_RESET_REQUIRED"
+	CodeRateLimit     = "RATE_LIMIT_EXCEEDED"
 )
 
 // Refusal is a store error as a client is told it, alike over REST (Status
@@ -31,6 +33,8 @@ type Refusal struct {
 	// Details carries what a client needs to act on the refusal (the
 	// existing room of a conflict, the cursor to restart a sync from).
 	Details map[string]any
+	// RetryAfter, for a 429, is how long to wait (REST: Retry-After).
+	RetryAfter time.Duration
 }
 
 // Classify is the one classification of the store's errors for every
@@ -52,6 +56,9 @@ func Classify(err error) (Refusal, bool) {
 		if conflict.RoomID != "" {
 			r.Details = map[string]any{"room_id": conflict.RoomID}
 		}
+		return r, true
+	}
+	if r, ok := classifyModeration(err); ok {
 		return r, true
 	}
 	var gone *store.GoneError
@@ -77,6 +84,26 @@ func Classify(err error) (Refusal, bool) {
 		return Refusal{Status: http.StatusBadRequest, Code: CodeValidation, Message: "invalid request"}, true
 	case errors.Is(err, store.ErrGone):
 		return Refusal{Status: http.StatusGone, Code: CodeSyncReset, Message: "past the event retention"}, true
+	}
+	return Refusal{}, false
+}
+
+// classifyModeration maps the refusals of moderation: a ban or mute in
+// force (403, details.until when it ends) and slow mode (429).
+func classifyModeration(err error) (Refusal, bool) {
+	var restricted *store.RestrictedError
+	if errors.As(err, &restricted) {
+		r := Refusal{Status: http.StatusForbidden, Code: CodeAuthorization, Message: restricted.Message}
+		if restricted.Until != nil {
+			r.Details = map[string]any{"until": restricted.Until.UTC().Format(time.RFC3339)}
+		}
+		return r, true
+	}
+	var retry *store.RetryError
+	if errors.As(err, &retry) {
+		secs := int64((retry.RetryAfter + time.Second - 1) / time.Second)
+		return Refusal{Status: http.StatusTooManyRequests, Code: CodeRateLimit, Message: retry.Message,
+			Details: map[string]any{"retry_after_seconds": secs}, RetryAfter: retry.RetryAfter}, true
 	}
 	return Refusal{}, false
 }

@@ -53,6 +53,18 @@ const (
 	// UserUpdated tells the users who share a room with UserID that their
 	// profile changed (Profile). Not a room event: not in any log.
 	UserUpdated Type = "user.updated"
+	// BanAdded, BanRemoved, MuteAdded and MuteRemoved are room log events
+	// of moderation, with their frame (Frame), as reactions and pins.
+	BanAdded    Type = "ban.added"
+	BanRemoved  Type = "ban.removed"
+	MuteAdded   Type = "mute.added"
+	MuteRemoved Type = "mute.removed"
+	// UserBanned is internal: UserID was banned from the tenant, and every
+	// instance closes their connections (4003). Clients never see it.
+	UserBanned Type = "user.banned"
+	// BlocksChanged is internal: UserID blocked or unblocked someone, and
+	// every instance holding their connections reloads whom they block.
+	BlocksChanged Type = "blocks.changed"
 	// Receipts travels between instances only: the read and delivered
 	// cursors that moved on one instance in a room since its last receipts
 	// flush (Receipts), one event per room and flush instead of one per

@@ -136,6 +136,9 @@ type wireRoom struct {
 	CreatedAt    time.Time       `json:"created_at"`
 	UpdatedAt    time.Time       `json:"updated_at"`
 	LastEventSeq int64           `json:"last_event_seq,omitempty"`
+	// The room controls; absent (off) from older instances.
+	SlowModeSeconds int  `json:"slow_mode_seconds,omitempty"`
+	Frozen          bool `json:"frozen,omitempty"`
 }
 
 type wireMember struct {
@@ -193,6 +196,7 @@ func encodeEvent(e event.Event) ([]byte, error) {
 			ID: r.ID, TenantID: r.TenantID, Type: string(r.Type), Name: r.Name, UniqueKey: r.UniqueKey,
 			Metadata: r.Metadata, LastSeq: r.LastSeq, MemberCount: r.MemberCount,
 			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, LastEventSeq: r.LastEventSeq,
+			SlowModeSeconds: r.SlowModeSeconds, Frozen: r.Frozen,
 		}
 	}
 	if m := e.Member; m != nil {
@@ -259,6 +263,7 @@ func (w *wireEvent) event() event.Event {
 			ID: r.ID, TenantID: r.TenantID, Type: store.RoomType(r.Type), Name: r.Name, UniqueKey: r.UniqueKey,
 			Metadata: r.Metadata, LastSeq: r.LastSeq, MemberCount: r.MemberCount,
 			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, LastEventSeq: r.LastEventSeq,
+			SlowModeSeconds: r.SlowModeSeconds, Frozen: r.Frozen,
 		}
 	}
 	if m := w.Member; m != nil {

@@ -115,15 +115,17 @@ func newMessageFrame(typ event.Type, m *store.Message) messageFrame {
 }
 
 type roomBody struct {
-	RoomID      string          `json:"room_id"`
-	Type        store.RoomType  `json:"type"`
-	Name        *string         `json:"name"`
-	UniqueKey   *string         `json:"unique_key"`
-	Metadata    json.RawMessage `json:"metadata"`
-	LastSeq     int64           `json:"last_seq"`
-	MemberCount int             `json:"member_count"`
-	CreatedAt   time.Time       `json:"created_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
+	RoomID          string          `json:"room_id"`
+	Type            store.RoomType  `json:"type"`
+	Name            *string         `json:"name"`
+	UniqueKey       *string         `json:"unique_key"`
+	Metadata        json.RawMessage `json:"metadata"`
+	LastSeq         int64           `json:"last_seq"`
+	MemberCount     int             `json:"member_count"`
+	CreatedAt       time.Time       `json:"created_at"`
+	UpdatedAt       time.Time       `json:"updated_at"`
+	SlowModeSeconds int             `json:"slow_mode_seconds"`
+	Frozen          bool            `json:"frozen"`
 }
 
 type roomUpdatedFrame struct {
@@ -295,6 +297,7 @@ func encodeEvent(e event.Event) ([]byte, error) {
 		v = roomUpdatedFrame{Type: string(e.Type), RoomID: r.ID, Room: roomBody{
 			RoomID: r.ID, Type: r.Type, Name: r.Name, UniqueKey: r.UniqueKey, Metadata: meta,
 			LastSeq: r.LastSeq, MemberCount: r.MemberCount, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+			SlowModeSeconds: r.SlowModeSeconds, Frozen: r.Frozen,
 		}, EventSeq: e.EventSeq}
 	case event.MemberJoined:
 		role := store.RoleMember
@@ -309,7 +312,8 @@ func encodeEvent(e event.Event) ([]byte, error) {
 			return nil, fmt.Errorf("%s event without a notification", e.Type)
 		}
 		v = newNotificationFrame(e.Notification)
-	case event.ReactionAdded, event.ReactionRemoved, event.PinAdded, event.PinRemoved, event.AttachmentProcessed:
+	case event.ReactionAdded, event.ReactionRemoved, event.PinAdded, event.PinRemoved, event.AttachmentProcessed,
+		event.BanAdded, event.BanRemoved, event.MuteAdded, event.MuteRemoved:
 		// Encoded by the store with the change, as the log serves it.
 		if len(e.Frame) == 0 {
 			return nil, fmt.Errorf("%s event without its frame", e.Type)

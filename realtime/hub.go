@@ -36,6 +36,7 @@ type Store interface {
 	RecordFailedMessage(ctx context.Context, f store.FailedMessage) error
 	RecordFailedNotification(ctx context.Context, f store.FailedNotification) error
 	TenantKeyGenerations(ctx context.Context, tenantIDs []string) (map[string]int64, error)
+	BlockedUsers(ctx context.Context, tenantID, userID string) ([]string, error)
 }
 
 // Config tunes the hub; zero fields take the defaults in brackets.
@@ -216,7 +217,9 @@ type Hub struct {
 	order *sequencer
 	// receipts coalesces read and delivery receipts (see receipts.go).
 	receipts *receipts
-	stats    counters
+	// blocks is whom the users connected here block (see blocks.go).
+	blocks *blockIndex
+	stats  counters
 	// epoch starts hub.clock.
 	epoch time.Time
 	// bg holds the work of presence and typing timers.
@@ -269,6 +272,7 @@ func New(cfg Config, st Store) (*Hub, error) {
 		presence: make(map[userKey]*presence),
 		typing:   make(map[typingKey]*typist),
 		epoch:    time.Now(),
+		blocks:   newBlockIndex(),
 	}
 	h.order = newSequencer(h)
 	h.receipts = newReceipts(h)
@@ -347,6 +351,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 		return nil
 	}
 	h.cameOnline(r.Context(), k, p, decision, came)
+	h.loadBlocks(r.Context(), k)
 	c.start(r.Context(), s.Resume)
 	go h.serve(c)
 	return nil
@@ -409,6 +414,7 @@ func (h *Hub) unregister(c *conn) {
 	}
 	if len(cs) == 0 {
 		delete(h.users, k)
+		h.blocks.forget(k)
 	} else {
 		h.users[k] = cs
 	}
@@ -491,6 +497,12 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 	case event.UserUpdated:
 		h.deliverUserUpdated(ctx, e)
 		return
+	case event.UserBanned:
+		h.banned(userKey{e.TenantID, e.UserID})
+		return
+	case event.BlocksChanged:
+		h.blocksChanged(ctx, userKey{e.TenantID, e.UserID})
+		return
 	}
 	frame, err := encodeEvent(e)
 	if err != nil {
@@ -538,6 +550,10 @@ func (h *Hub) deliverUnplaced(ctx context.Context, e event.Event, frame []byte) 
 	}
 	to, ofMembers := h.recipientsSplit(e.TenantID, append(ids, also...), e.RoomID, "")
 	ev := roomEvent{frame: frame}
+	if e.Type == event.MessageCreated && e.Message != nil {
+		ev.typ, ev.userID = store.EventMessage, e.Message.SenderID
+		to, ofMembers = h.withoutBlocked(e.TenantID, ev, to, ofMembers)
+	}
 	var track []*conn
 	if e.Type == event.MessageCreated && e.Message != nil {
 		ev.msgSeq, track = e.Message.Seq, owing(to[:ofMembers], e.Message.SenderID)

@@ -230,6 +230,7 @@ func (h *Hub) sendTo(k roomKey, ev roomEvent, members []string) {
 		members = append(members[:len(members):len(members)], ev.userID)
 	}
 	to, ofMembers := h.recipientsSplit(k.tenantID, members, k.roomID, "")
+	to, ofMembers = h.withoutBlocked(k.tenantID, ev, to, ofMembers)
 	var track []*conn
 	if ev.typ == store.EventMessage && ev.msgSeq > 0 {
 		track = owing(to[:ofMembers], ev.userID)

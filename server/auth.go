@@ -189,6 +189,9 @@ func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
 				if err != nil {
 					return err
 				}
+				if err := s.refuseBanned(c.Request().Context(), p); err != nil {
+					return err
+				}
 				if err := s.admit(c, p); err != nil {
 					return err
 				}

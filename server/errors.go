@@ -52,6 +52,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	ae := s.toAPIError(err, c)
+	setRetryAfter(c, err)
 	body := chatapi.ErrorResponse{
 		Success: false,
 		Error:   chatapi.Error{Code: ae.code, Message: ae.message},

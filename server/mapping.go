@@ -77,26 +77,31 @@ func roomOut(r store.Room) chatapi.Room {
 		MemberCount: r.MemberCount,
 		CreatedAt:   r.CreatedAt.UTC(),
 		UpdatedAt:   r.UpdatedAt.UTC(),
+
+		SlowModeSeconds: &r.SlowModeSeconds,
+		Frozen:          &r.Frozen,
 	}
 }
 
 func roomSummaryOut(r store.RoomSummary) chatapi.RoomSummary {
 	room := roomOut(r.Room)
 	out := chatapi.RoomSummary{
-		RoomId:         room.RoomId,
-		Type:           room.Type,
-		Name:           room.Name,
-		UniqueKey:      room.UniqueKey,
-		Metadata:       room.Metadata,
-		LastSeq:        room.LastSeq,
-		MemberCount:    room.MemberCount,
-		CreatedAt:      room.CreatedAt,
-		UpdatedAt:      room.UpdatedAt,
-		UnreadCount:    r.UnreadCount,
-		UnreadMentions: r.UnreadMentions,
-		MutedUntil:     utcPtr(r.Settings.MutedUntil),
-		Archived:       r.Settings.Archived,
-		Pinned:         r.Settings.Pinned,
+		RoomId:          room.RoomId,
+		Type:            room.Type,
+		Name:            room.Name,
+		UniqueKey:       room.UniqueKey,
+		Metadata:        room.Metadata,
+		LastSeq:         room.LastSeq,
+		MemberCount:     room.MemberCount,
+		CreatedAt:       room.CreatedAt,
+		UpdatedAt:       room.UpdatedAt,
+		SlowModeSeconds: room.SlowModeSeconds,
+		Frozen:          room.Frozen,
+		UnreadCount:     r.UnreadCount,
+		UnreadMentions:  r.UnreadMentions,
+		MutedUntil:      utcPtr(r.Settings.MutedUntil),
+		Archived:        r.Settings.Archived,
+		Pinned:          r.Settings.Pinned,
 	}
 	if r.LastMessage != nil {
 		m := messageOut(*r.LastMessage)

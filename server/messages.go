@@ -36,6 +36,9 @@ func (s *Server) ListMessages(ctx context.Context, req chatapi.ListMessagesReque
 		AfterSeq: req.Params.AfterSeq, BeforeSeq: req.Params.BeforeSeq, Limit: valueOr(req.Params.Limit, defaultLimit),
 		TopLevel: valueOr(req.Params.TopLevel, false),
 	})
+	if err == nil {
+		msgs, err = s.store.WithShadow(ctx, p.tenant.ID, p.userID, req.RoomId, store.MessagePage{AfterSeq: req.Params.AfterSeq, BeforeSeq: req.Params.BeforeSeq}, msgs)
+	}
 	if err != nil {
 		return nil, err
 	}

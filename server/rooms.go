@@ -64,7 +64,7 @@ func (s *Server) UpdateRoom(ctx context.Context, req chatapi.UpdateRoomRequestOb
 	if err != nil {
 		return nil, err
 	}
-	u := store.RoomUpdate{Metadata: meta}
+	u := store.RoomUpdate{Metadata: meta, SlowModeSeconds: req.Body.SlowModeSeconds, Frozen: req.Body.Frozen}
 	if req.Body.Name != nil {
 		u.SetName = true
 		if *req.Body.Name != "" {

@@ -61,6 +61,7 @@ type Store interface {
 	SearchMessages(ctx context.Context, tenantID, actor string, q store.SearchQuery) (store.SearchPage, error)
 	Unsubscribe(ctx context.Context, tenantID, userID, topic string) error
 	ListDeadLetters(ctx context.Context, tenantID string, limit int) (store.DeadLetters, error)
+	BanStore
 
 	IdempotencyStore
 }

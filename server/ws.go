@@ -21,6 +21,9 @@ func (s *Server) serveWS(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.refuseBanned(c.Request().Context(), p); err != nil {
+		return err
+	}
 	if err := s.admit(c, p); err != nil {
 		return err
 	}

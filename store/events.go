@@ -129,6 +129,10 @@ type roomBodyV1 struct {
 	MemberCount int             `json:"member_count"`
 	CreatedAt   time.Time       `json:"created_at"`
 	UpdatedAt   time.Time       `json:"updated_at"`
+	// The room controls (0018); absent from events stored before them,
+	// which read as off.
+	SlowModeSeconds int  `json:"slow_mode_seconds"`
+	Frozen          bool `json:"frozen"`
 }
 
 func roomBody(r roomRow) roomBodyV1 {
@@ -139,6 +143,7 @@ func roomBody(r roomRow) roomBodyV1 {
 	return roomBodyV1{
 		RoomID: r.ID, Type: RoomType(r.Type), Name: r.Name, UniqueKey: r.UniqueKey, Metadata: meta,
 		LastSeq: r.LastSeq, MemberCount: r.MemberCount, CreatedAt: fromMillis(r.CreatedAt), UpdatedAt: fromMillis(r.UpdatedAt),
+		SlowModeSeconds: r.SlowModeSeconds, Frozen: r.Frozen,
 	}
 }
 

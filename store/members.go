@@ -142,6 +142,9 @@ func (s *Store) AddMember(ctx context.Context, tenantID, actor, roomID, userID s
 				return &ForbiddenError{Message: "only room admins may add other users or admins to a channel"}
 			}
 		}
+		if err := checkRoomBan(ctx, tx, tenantID, roomID, userID, now); err != nil {
+			return err
+		}
 		// The member.joined event's seq is where the member's view of the
 		// log starts; a refusal below rolls it back.
 		eventSeq, err := nextEventSeq(ctx, tx, tenantID, roomID)

@@ -112,6 +112,10 @@ type Room struct {
 	MemberCount int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// SlowModeSeconds is the room's slow mode (0: off); Frozen refuses
+	// every send and edit (see moderation.go).
+	SlowModeSeconds int
+	Frozen          bool
 	// LastEventSeq is the event_seq of the room's latest event: after
 	// CreateRoom or UpdateRoom, the event that change appended.
 	LastEventSeq int64
@@ -234,6 +238,9 @@ type RoomUpdate struct {
 	SetName  bool
 	Name     *string
 	Metadata json.RawMessage
+	// SlowModeSeconds and Frozen, when set, change the room's controls.
+	SlowModeSeconds *int
+	Frozen          *bool
 }
 
 // RoomFilter pages and filters ListRooms. Limit 0 means the default (50).

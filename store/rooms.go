@@ -36,11 +36,15 @@ type roomRow struct {
 	Num            int64 `db:"num"`
 	LastEventSeq   int64 `db:"last_event_seq"`
 	PrunedEventSeq int64 `db:"pruned_event_seq"`
+	// The room controls of 0018.
+	SlowModeSeconds int  `db:"slow_mode_seconds"`
+	Frozen          bool `db:"frozen"`
 }
 
 // roomColumns selects a roomRow from rooms aliased r.
 const roomColumns = `r.id, r.tenant_id, r.type, r.name, r.unique_key, r.metadata,
-	r.last_seq, r.member_count, r.created_at, r.updated_at, r.num, r.last_event_seq, r.pruned_event_seq`
+	r.last_seq, r.member_count, r.created_at, r.updated_at, r.num, r.last_event_seq, r.pruned_event_seq,
+	r.slow_mode_seconds, r.frozen`
 
 func (r roomRow) room() Room {
 	return Room{
@@ -54,6 +58,9 @@ func (r roomRow) room() Room {
 		MemberCount: r.MemberCount,
 		CreatedAt:   fromMillis(r.CreatedAt),
 		UpdatedAt:   fromMillis(r.UpdatedAt),
+
+		SlowModeSeconds: r.SlowModeSeconds,
+		Frozen:          r.Frozen,
 
 		LastEventSeq: r.LastEventSeq,
 	}
@@ -204,6 +211,11 @@ func (s *Store) CreateRoom(ctx context.Context, tenantID, actor string, p NewRoo
 				return fmt.Errorf("tenant %s: %w", tenantID, ErrNotFound)
 			}
 			return fmt.Errorf("number room: %w", err)
+		}
+		if uniqueKey != nil {
+			if err := checkDMBlock(ctx, tx, tenantID, actor, others[0]); err != nil {
+				return err
+			}
 		}
 		_, err := tx.ExecContext(ctx, tx.Rebind(`
 			INSERT INTO rooms (id, tenant_id, num, type, name, unique_key, metadata,
@@ -434,6 +446,9 @@ func (s *Store) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, 
 			return Room{}, err
 		}
 	}
+	if err := checkRoomControls(u); err != nil {
+		return Room{}, err
+	}
 	var metadata string
 	if u.Metadata != nil {
 		m, err := objectOrEmpty("metadata", u.Metadata, MaxRoomMetadataSize)
@@ -462,9 +477,10 @@ func (s *Store) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, 
 		if u.Metadata != nil {
 			row.Metadata = metadata
 		}
+		applyRoomControls(&row.roomRow, u)
 		_, err = tx.ExecContext(ctx, tx.Rebind(`
-			UPDATE rooms SET name = ?, metadata = ?
-			WHERE tenant_id = ? AND id = ?`), row.Name, row.Metadata, tenantID, roomID)
+			UPDATE rooms SET name = ?, metadata = ?, slow_mode_seconds = ?, frozen = ?
+			WHERE tenant_id = ? AND id = ?`), row.Name, row.Metadata, row.SlowModeSeconds, boolInt(row.Frozen), tenantID, roomID)
 		if err != nil {
 			return fmt.Errorf("update room: %w", err)
 		}

@@ -144,6 +144,30 @@ func (e MessageEventType) Valid() bool {
 	}
 }
 
+// Defines values for ModerationEventType.
+const (
+	ModerationEventTypeBanAdded    ModerationEventType = "ban.added"
+	ModerationEventTypeBanRemoved  ModerationEventType = "ban.removed"
+	ModerationEventTypeMuteAdded   ModerationEventType = "mute.added"
+	ModerationEventTypeMuteRemoved ModerationEventType = "mute.removed"
+)
+
+// Valid indicates whether the value is a known member of the ModerationEventType enum.
+func (e ModerationEventType) Valid() bool {
+	switch e {
+	case ModerationEventTypeBanAdded:
+		return true
+	case ModerationEventTypeBanRemoved:
+		return true
+	case ModerationEventTypeMuteAdded:
+		return true
+	case ModerationEventTypeMuteRemoved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PinEventType.
 const (
 	PinEventTypePinAdded   PinEventType = "pin.added"
@@ -449,6 +473,128 @@ type AttachmentProcessedEvent struct {
 // Example: attachment.processed
 type AttachmentProcessedEventType string
 
+// Ban A ban in force.
+type Ban struct {
+	// BannedBy A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	BannedBy UserId `json:"banned_by"`
+
+	// CreatedAt When the ban was made.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ExpiresAt When the ban ends; null for until lifted.
+	//
+	// Example: 2026-11-25T20:00:00Z
+	ExpiresAt *time.Time `json:"expires_at"`
+
+	// Reason Why, if given.
+	//
+	// Example: spam
+	Reason *string `json:"reason"`
+
+	// RoomId The room; null for a tenant-wide ban.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Shadow A shadow ban (see banFromRoom).
+	//
+	// Example: false
+	Shadow bool `json:"shadow"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// BanListResponse Envelope of a list of bans.
+type BanListResponse struct {
+	// Data The bans, newest first.
+	Data []Ban `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BanRequest A ban to make.
+type BanRequest struct {
+	// DurationSeconds How long the ban lasts; absent, until lifted.
+	//
+	// Example: 86400
+	DurationSeconds *int `json:"duration_seconds,omitempty"`
+
+	// Reason Why, for the room's admins and the tenant; never shown to the banned user by the service.
+	//
+	// Example: spam
+	Reason *string `json:"reason,omitempty"`
+
+	// Shadow Room bans only. The user stays in the room and their sends succeed for them but reach no one else.
+	//
+	// Example: false
+	Shadow *bool `json:"shadow,omitempty"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// BanResponse Envelope of a Ban.
+type BanResponse struct {
+	// Data A ban in force.
+	Data Ban `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// Block A user the caller blocks.
+type Block struct {
+	// CreatedAt When the block was made.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// BlockListResponse Envelope of the caller's blocks.
+type BlockListResponse struct {
+	// Data The blocks, newest first.
+	Data []Block `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BlockResponse Envelope of a Block.
+type BlockResponse struct {
+	// Data A user the caller blocks.
+	Data Block `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
 // too (`[bob]`, `[bob, alice]` and `[alice, bob]` by alice are the same
@@ -708,6 +854,31 @@ type HealthResponse struct {
 	//
 	// Example: {"connections":12,"db_writable":true,"status":"ok","uptime":3600,"version":"1.0.0"}
 	Data Health `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// Lifted A ban, mute or block lifted.
+type Lifted struct {
+	// RoomId The room; null for a tenant-wide ban or a block.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// LiftedResponse Envelope of Lifted.
+type LiftedResponse struct {
+	// Data A ban, mute or block lifted.
+	Data Lifted `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -1113,6 +1284,123 @@ type MessageResponse struct {
 //
 // Example: {"topic":"launch planning"}
 type Metadata map[string]interface{}
+
+// ModerationEvent A room admin (`by`) banned `user_id` from the room (`ban.added`; a
+// member is removed first, with `member.left`), lifted the ban
+// (`ban.removed`), muted them (`mute.added`) or lifted the mute
+// (`mute.removed`). `expires_at`, when present, is when the ban or mute
+// ends. Shadow bans are never in the log.
+type ModerationEvent struct {
+	// By A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	By UserId `json:"by"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// ExpiresAt When the ban or mute ends; absent for until lifted.
+	//
+	// Example: 2026-11-25T20:00:00Z
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Reason Why, if the ban gave a reason.
+	//
+	// Example: spam
+	Reason *string `json:"reason,omitempty"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The event type.
+	//
+	// Example: ban.added
+	Type ModerationEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ModerationEventType The event type.
+//
+// Example: ban.added
+type ModerationEventType string
+
+// Mute A mute in force.
+type Mute struct {
+	// CreatedAt When the mute was made.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ExpiresAt When the mute ends; null for until lifted.
+	//
+	// Example: 2026-11-24T21:00:00Z
+	ExpiresAt *time.Time `json:"expires_at"`
+
+	// MutedBy A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	MutedBy UserId `json:"muted_by"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// MuteListResponse Envelope of a list of mutes.
+type MuteListResponse struct {
+	// Data The mutes, newest first.
+	Data []Mute `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// MuteRequest A mute to make.
+type MuteRequest struct {
+	// DurationSeconds How long the mute lasts; absent, until lifted.
+	//
+	// Example: 3600
+	DurationSeconds *int `json:"duration_seconds,omitempty"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// MuteResponse Envelope of a Mute.
+type MuteResponse struct {
+	// Data A mute in force.
+	Data Mute `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
 
 // Notification A notification for the caller.
 type Notification struct {
@@ -1605,6 +1893,11 @@ type Room struct {
 	// Example: 2026-11-24T20:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
+	// Frozen Whether sends and edits are refused (see PATCH).
+	//
+	// Example: false
+	Frozen *bool `json:"frozen,omitempty"`
+
 	// LastSeq A per-room message sequence number; the first message is 1.
 	//
 	// Example: 13
@@ -1629,6 +1922,11 @@ type Room struct {
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
 	RoomId RoomId `json:"room_id"`
+
+	// SlowModeSeconds Slow mode (see PATCH); 0 when off.
+	//
+	// Example: 0
+	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 
 	// Type `dm`: two users. `group`: private, members added by admins. `channel`: public inside the tenant.
 	//
@@ -1718,6 +2016,11 @@ type RoomSummary struct {
 	// Example: 2026-11-24T20:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
+	// Frozen Whether sends and edits are refused (see PATCH).
+	//
+	// Example: false
+	Frozen *bool `json:"frozen,omitempty"`
+
 	// LastMessage The newest message, or null when there is none.
 	LastMessage *Message `json:"last_message"`
 
@@ -1753,6 +2056,11 @@ type RoomSummary struct {
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
 	RoomId RoomId `json:"room_id"`
+
+	// SlowModeSeconds Slow mode (see PATCH); 0 when off.
+	//
+	// Example: 0
+	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 
 	// Type `dm`: two users. `group`: private, members added by admins. `channel`: public inside the tenant.
 	//
@@ -2215,6 +2523,11 @@ type UpdateMessageRequest struct {
 
 // UpdateRoomRequest Changes to a room; absent fields are left as they are, an empty name clears it.
 type UpdateRoomRequest struct {
+	// Frozen A frozen room refuses every send and edit with 409 `CONFLICT` (`field: room_id`): a state of the room the request names.
+	//
+	// Example: false
+	Frozen *bool `json:"frozen,omitempty"`
+
 	// Metadata Free-form JSON object, at most 4 KB encoded.
 	//
 	// Example: {"topic":"launch planning"}
@@ -2224,6 +2537,11 @@ type UpdateRoomRequest struct {
 	//
 	// Example: Project Apollo (launch)
 	Name *string `json:"name,omitempty"`
+
+	// SlowModeSeconds Slow mode; 0 turns it off. A member's second send within the window is refused with 429 and `Retry-After`; room admins are exempt.
+	//
+	// Example: 30
+	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 }
 
 // Upload An upload as its uploader sees it.
@@ -2584,6 +2902,22 @@ type CreateTenantParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// BanFromTenantParams defines parameters for BanFromTenant.
+type BanFromTenantParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	// Limit How many items at most (default 50, at most 100).
@@ -2629,6 +2963,22 @@ type ListRoomsParams struct {
 
 // CreateRoomParams defines parameters for CreateRoom.
 type CreateRoomParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// BanFromRoomParams defines parameters for BanFromRoom.
+type BanFromRoomParams struct {
 	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
 	// request with a key runs; a repeat with the same key, operation and body
 	// within 24 hours does nothing again and gets the first answer (status
@@ -2705,6 +3055,22 @@ type ListRepliesParams struct {
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// MuteInRoomParams defines parameters for MuteInRoom.
+type MuteInRoomParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // SearchMessagesParams defines parameters for SearchMessages.
@@ -2793,6 +3159,9 @@ type AckMessagesJSONRequestBody = AckRequest
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
+// BanFromTenantJSONRequestBody defines body for BanFromTenant for application/json ContentType.
+type BanFromTenantJSONRequestBody = BanRequest
+
 // SendNotificationJSONRequestBody defines body for SendNotification for application/json ContentType.
 type SendNotificationJSONRequestBody = NotifyRequest
 
@@ -2801,6 +3170,9 @@ type CreateRoomJSONRequestBody = CreateRoomRequest
 
 // UpdateRoomJSONRequestBody defines body for UpdateRoom for application/json ContentType.
 type UpdateRoomJSONRequestBody = UpdateRoomRequest
+
+// BanFromRoomJSONRequestBody defines body for BanFromRoom for application/json ContentType.
+type BanFromRoomJSONRequestBody = BanRequest
 
 // AddMemberJSONRequestBody defines body for AddMember for application/json ContentType.
 type AddMemberJSONRequestBody = AddMemberRequest
@@ -2813,6 +3185,9 @@ type SendMessageJSONRequestBody = SendMessageRequest
 
 // UpdateMessageJSONRequestBody defines body for UpdateMessage for application/json ContentType.
 type UpdateMessageJSONRequestBody = UpdateMessageRequest
+
+// MuteInRoomJSONRequestBody defines body for MuteInRoom for application/json ContentType.
+type MuteInRoomJSONRequestBody = MuteRequest
 
 // CreateSubscriptionJSONRequestBody defines body for CreateSubscription for application/json ContentType.
 type CreateSubscriptionJSONRequestBody = SubscriptionRequest
@@ -3037,6 +3412,32 @@ func (t *RoomEvent) MergeAttachmentProcessedEvent(v AttachmentProcessedEvent) er
 	return err
 }
 
+// AsModerationEvent returns the union data inside the RoomEvent as a ModerationEvent
+func (t RoomEvent) AsModerationEvent() (ModerationEvent, error) {
+	var body ModerationEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromModerationEvent overwrites any union data inside the RoomEvent as the provided ModerationEvent
+func (t *RoomEvent) FromModerationEvent(v ModerationEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeModerationEvent performs a merge with any union data inside the RoomEvent, using the provided ModerationEvent
+func (t *RoomEvent) MergeModerationEvent(v ModerationEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -3053,6 +3454,10 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 	switch discriminator {
 	case "attachment.processed":
 		return t.AsAttachmentProcessedEvent()
+	case "ban.added":
+		return t.AsModerationEvent()
+	case "ban.removed":
+		return t.AsModerationEvent()
 	case "member.joined":
 		return t.AsMemberJoinedEvent()
 	case "member.left":
@@ -3063,6 +3468,10 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "message.updated":
 		return t.AsMessageEvent()
+	case "mute.added":
+		return t.AsModerationEvent()
+	case "mute.removed":
+		return t.AsModerationEvent()
 	case "pin.added":
 		return t.AsPinEvent()
 	case "pin.removed":
@@ -3107,6 +3516,15 @@ type ServerInterface interface {
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error
+	// ListTenantBans List tenant-wide bans
+	// (GET /bans)
+	ListTenantBans(ctx echo.Context) error
+	// BanFromTenant Ban a user from the tenant
+	// (POST /bans)
+	BanFromTenant(ctx echo.Context, params BanFromTenantParams) error
+	// UnbanFromTenant Lift a tenant-wide ban
+	// (DELETE /bans/{user_id})
+	UnbanFromTenant(ctx echo.Context, userId UserIdPath) error
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
@@ -3134,6 +3552,15 @@ type ServerInterface interface {
 	// UpdateRoom Update a room
 	// (PATCH /rooms/{room_id})
 	UpdateRoom(ctx echo.Context, roomId RoomIdPath) error
+	// ListRoomBans List a room's bans
+	// (GET /rooms/{room_id}/bans)
+	ListRoomBans(ctx echo.Context, roomId RoomIdPath) error
+	// BanFromRoom Ban a user from a room
+	// (POST /rooms/{room_id}/bans)
+	BanFromRoom(ctx echo.Context, roomId RoomIdPath, params BanFromRoomParams) error
+	// UnbanFromRoom Lift a room ban
+	// (DELETE /rooms/{room_id}/bans/{user_id})
+	UnbanFromRoom(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error
 	// ListRoomEvents Read a room's event log
 	// (GET /rooms/{room_id}/events)
 	ListRoomEvents(ctx echo.Context, roomId RoomIdPath, params ListRoomEventsParams) error
@@ -3173,6 +3600,15 @@ type ServerInterface interface {
 	// ListReplies List a thread's replies
 	// (GET /rooms/{room_id}/messages/{message_id}/replies)
 	ListReplies(ctx echo.Context, roomId RoomIdPath, messageId MessageIdPath, params ListRepliesParams) error
+	// ListRoomMutes List a room's mutes
+	// (GET /rooms/{room_id}/mutes)
+	ListRoomMutes(ctx echo.Context, roomId RoomIdPath) error
+	// MuteInRoom Mute a user in a room
+	// (POST /rooms/{room_id}/mutes)
+	MuteInRoom(ctx echo.Context, roomId RoomIdPath, params MuteInRoomParams) error
+	// UnmuteInRoom Lift a mute
+	// (DELETE /rooms/{room_id}/mutes/{user_id})
+	UnmuteInRoom(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error
 	// ListPins List pinned messages
 	// (GET /rooms/{room_id}/pins)
 	ListPins(ctx echo.Context, roomId RoomIdPath) error
@@ -3215,6 +3651,15 @@ type ServerInterface interface {
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
+	// ListBlocks List the users the caller blocks
+	// (GET /users/me/blocks)
+	ListBlocks(ctx echo.Context) error
+	// UnblockUser Unblock a user
+	// (DELETE /users/me/blocks/{user_id})
+	UnblockUser(ctx echo.Context, userId UserIdPath) error
+	// BlockUser Block a user
+	// (PUT /users/me/blocks/{user_id})
+	BlockUser(ctx echo.Context, userId UserIdPath) error
 	// GetUser Get a user's profile
 	// (GET /users/{user_id})
 	GetUser(ctx echo.Context, userId UserId) error
@@ -3316,6 +3761,60 @@ func (w *ServerInterfaceWrapper) RotateTenantKey(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RotateTenantKey(ctx, tenantId)
+	return err
+}
+
+// ListTenantBans converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTenantBans(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTenantBans(ctx)
+	return err
+}
+
+// BanFromTenant converts echo context to params.
+func (w *ServerInterfaceWrapper) BanFromTenant(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params BanFromTenantParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.BanFromTenant(ctx, params)
+	return err
+}
+
+// UnbanFromTenant converts echo context to params.
+func (w *ServerInterfaceWrapper) UnbanFromTenant(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnbanFromTenant(ctx, userId)
 	return err
 }
 
@@ -3506,6 +4005,82 @@ func (w *ServerInterfaceWrapper) UpdateRoom(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateRoom(ctx, roomId)
+	return err
+}
+
+// ListRoomBans converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRoomBans(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRoomBans(ctx, roomId)
+	return err
+}
+
+// BanFromRoom converts echo context to params.
+func (w *ServerInterfaceWrapper) BanFromRoom(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params BanFromRoomParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.BanFromRoom(ctx, roomId, params)
+	return err
+}
+
+// UnbanFromRoom converts echo context to params.
+func (w *ServerInterfaceWrapper) UnbanFromRoom(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "user_id" -------------
+	var userId UserIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnbanFromRoom(ctx, roomId, userId)
 	return err
 }
 
@@ -3909,6 +4484,82 @@ func (w *ServerInterfaceWrapper) ListReplies(ctx echo.Context) error {
 	return err
 }
 
+// ListRoomMutes converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRoomMutes(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRoomMutes(ctx, roomId)
+	return err
+}
+
+// MuteInRoom converts echo context to params.
+func (w *ServerInterfaceWrapper) MuteInRoom(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params MuteInRoomParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.MuteInRoom(ctx, roomId, params)
+	return err
+}
+
+// UnmuteInRoom converts echo context to params.
+func (w *ServerInterfaceWrapper) UnmuteInRoom(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "room_id" -------------
+	var roomId RoomIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "room_id", ctx.Param("room_id"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Path parameter "user_id" -------------
+	var userId UserIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnmuteInRoom(ctx, roomId, userId)
+	return err
+}
+
 // ListPins converts echo context to params.
 func (w *ServerInterfaceWrapper) ListPins(ctx echo.Context) error {
 	var err error
@@ -4230,6 +4881,47 @@ func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
 	return err
 }
 
+// ListBlocks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBlocks(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBlocks(ctx)
+	return err
+}
+
+// UnblockUser converts echo context to params.
+func (w *ServerInterfaceWrapper) UnblockUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnblockUser(ctx, userId)
+	return err
+}
+
+// BlockUser converts echo context to params.
+func (w *ServerInterfaceWrapper) BlockUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.BlockUser(ctx, userId)
+	return err
+}
+
 // GetUser converts echo context to params.
 func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
 	var err error
@@ -4369,6 +5061,18 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
 	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
 	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/bans", wrapper.ListRoomBans, options.OperationMiddlewares["listRoomBans"]...)
+	router.POST(options.BaseURL+"/rooms/:room_id/bans", wrapper.BanFromRoom, options.OperationMiddlewares["banFromRoom"]...)
+	router.DELETE(options.BaseURL+"/rooms/:room_id/bans/:user_id", wrapper.UnbanFromRoom, options.OperationMiddlewares["unbanFromRoom"]...)
+	router.GET(options.BaseURL+"/rooms/:room_id/mutes", wrapper.ListRoomMutes, options.OperationMiddlewares["listRoomMutes"]...)
+	router.POST(options.BaseURL+"/rooms/:room_id/mutes", wrapper.MuteInRoom, options.OperationMiddlewares["muteInRoom"]...)
+	router.DELETE(options.BaseURL+"/rooms/:room_id/mutes/:user_id", wrapper.UnmuteInRoom, options.OperationMiddlewares["unmuteInRoom"]...)
+	router.GET(options.BaseURL+"/bans", wrapper.ListTenantBans, options.OperationMiddlewares["listTenantBans"]...)
+	router.POST(options.BaseURL+"/bans", wrapper.BanFromTenant, options.OperationMiddlewares["banFromTenant"]...)
+	router.DELETE(options.BaseURL+"/bans/:user_id", wrapper.UnbanFromTenant, options.OperationMiddlewares["unbanFromTenant"]...)
+	router.GET(options.BaseURL+"/users/me/blocks", wrapper.ListBlocks, options.OperationMiddlewares["listBlocks"]...)
+	router.DELETE(options.BaseURL+"/users/me/blocks/:user_id", wrapper.UnblockUser, options.OperationMiddlewares["unblockUser"]...)
+	router.PUT(options.BaseURL+"/users/me/blocks/:user_id", wrapper.BlockUser, options.OperationMiddlewares["blockUser"]...)
 
 }
 
@@ -4861,6 +5565,384 @@ func (response RotateTenantKey404JSONResponse) VisitRotateTenantKeyResponse(w ht
 type RotateTenantKey500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response RotateTenantKey500JSONResponse) VisitRotateTenantKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTenantBansRequestObject struct {
+}
+
+type ListTenantBansResponseObject interface {
+	VisitListTenantBansResponse(w http.ResponseWriter) error
+}
+
+type ListTenantBans200JSONResponse BanListResponse
+
+func (response ListTenantBans200JSONResponse) VisitListTenantBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTenantBans400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListTenantBans400JSONResponse) VisitListTenantBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTenantBans401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTenantBans401JSONResponse) VisitListTenantBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTenantBans403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ListTenantBans403JSONResponse) VisitListTenantBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTenantBans429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListTenantBans429JSONResponse) VisitListTenantBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTenantBans500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListTenantBans500JSONResponse) VisitListTenantBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromTenantRequestObject struct {
+	Params BanFromTenantParams
+	Body   *BanFromTenantJSONRequestBody
+}
+
+type BanFromTenantResponseObject interface {
+	VisitBanFromTenantResponse(w http.ResponseWriter) error
+}
+
+type BanFromTenant201JSONResponse BanResponse
+
+func (response BanFromTenant201JSONResponse) VisitBanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromTenant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response BanFromTenant400JSONResponse) VisitBanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromTenant401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response BanFromTenant401JSONResponse) VisitBanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromTenant403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response BanFromTenant403JSONResponse) VisitBanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromTenant409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response BanFromTenant409JSONResponse) VisitBanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromTenant413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response BanFromTenant413JSONResponse) VisitBanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromTenant415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response BanFromTenant415JSONResponse) VisitBanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromTenant429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response BanFromTenant429JSONResponse) VisitBanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromTenant500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response BanFromTenant500JSONResponse) VisitBanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromTenantRequestObject struct {
+	UserId UserIdPath `json:"user_id"`
+}
+
+type UnbanFromTenantResponseObject interface {
+	VisitUnbanFromTenantResponse(w http.ResponseWriter) error
+}
+
+type UnbanFromTenant200JSONResponse LiftedResponse
+
+func (response UnbanFromTenant200JSONResponse) VisitUnbanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromTenant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UnbanFromTenant400JSONResponse) VisitUnbanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromTenant401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UnbanFromTenant401JSONResponse) VisitUnbanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromTenant403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response UnbanFromTenant403JSONResponse) VisitUnbanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromTenant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UnbanFromTenant404JSONResponse) VisitUnbanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromTenant429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UnbanFromTenant429JSONResponse) VisitUnbanFromTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromTenant500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UnbanFromTenant500JSONResponse) VisitUnbanFromTenantResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -5876,6 +6958,409 @@ func (response UpdateRoom500JSONResponse) VisitUpdateRoomResponse(w http.Respons
 	return err
 }
 
+type ListRoomBansRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+}
+
+type ListRoomBansResponseObject interface {
+	VisitListRoomBansResponse(w http.ResponseWriter) error
+}
+
+type ListRoomBans200JSONResponse BanListResponse
+
+func (response ListRoomBans200JSONResponse) VisitListRoomBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomBans400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListRoomBans400JSONResponse) VisitListRoomBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomBans401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListRoomBans401JSONResponse) VisitListRoomBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomBans403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListRoomBans403JSONResponse) VisitListRoomBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomBans404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListRoomBans404JSONResponse) VisitListRoomBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomBans429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListRoomBans429JSONResponse) VisitListRoomBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomBans500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListRoomBans500JSONResponse) VisitListRoomBansResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromRoomRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+	Params BanFromRoomParams
+	Body   *BanFromRoomJSONRequestBody
+}
+
+type BanFromRoomResponseObject interface {
+	VisitBanFromRoomResponse(w http.ResponseWriter) error
+}
+
+type BanFromRoom201JSONResponse BanResponse
+
+func (response BanFromRoom201JSONResponse) VisitBanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromRoom400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response BanFromRoom400JSONResponse) VisitBanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromRoom401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response BanFromRoom401JSONResponse) VisitBanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromRoom403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response BanFromRoom403JSONResponse) VisitBanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromRoom404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response BanFromRoom404JSONResponse) VisitBanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromRoom409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response BanFromRoom409JSONResponse) VisitBanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromRoom413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response BanFromRoom413JSONResponse) VisitBanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromRoom415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response BanFromRoom415JSONResponse) VisitBanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromRoom429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response BanFromRoom429JSONResponse) VisitBanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BanFromRoom500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response BanFromRoom500JSONResponse) VisitBanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromRoomRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+	UserId UserIdPath `json:"user_id"`
+}
+
+type UnbanFromRoomResponseObject interface {
+	VisitUnbanFromRoomResponse(w http.ResponseWriter) error
+}
+
+type UnbanFromRoom200JSONResponse LiftedResponse
+
+func (response UnbanFromRoom200JSONResponse) VisitUnbanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromRoom400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UnbanFromRoom400JSONResponse) VisitUnbanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromRoom401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UnbanFromRoom401JSONResponse) VisitUnbanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromRoom403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UnbanFromRoom403JSONResponse) VisitUnbanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromRoom404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UnbanFromRoom404JSONResponse) VisitUnbanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromRoom429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UnbanFromRoom429JSONResponse) VisitUnbanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnbanFromRoom500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UnbanFromRoom500JSONResponse) VisitUnbanFromRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListRoomEventsRequestObject struct {
 	RoomId RoomIdPath `json:"room_id"`
 	Params ListRoomEventsParams
@@ -6786,6 +8271,20 @@ func (response SendMessage404JSONResponse) VisitSendMessageResponse(w http.Respo
 	return err
 }
 
+type SendMessage409JSONResponse ErrorResponse
+
+func (response SendMessage409JSONResponse) VisitSendMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SendMessage413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response SendMessage413JSONResponse) VisitSendMessageResponse(w http.ResponseWriter) error {
@@ -7650,6 +9149,409 @@ func (response ListReplies429JSONResponse) VisitListRepliesResponse(w http.Respo
 type ListReplies500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListReplies500JSONResponse) VisitListRepliesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomMutesRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+}
+
+type ListRoomMutesResponseObject interface {
+	VisitListRoomMutesResponse(w http.ResponseWriter) error
+}
+
+type ListRoomMutes200JSONResponse MuteListResponse
+
+func (response ListRoomMutes200JSONResponse) VisitListRoomMutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomMutes400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListRoomMutes400JSONResponse) VisitListRoomMutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomMutes401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListRoomMutes401JSONResponse) VisitListRoomMutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomMutes403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListRoomMutes403JSONResponse) VisitListRoomMutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomMutes404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListRoomMutes404JSONResponse) VisitListRoomMutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomMutes429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListRoomMutes429JSONResponse) VisitListRoomMutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomMutes500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListRoomMutes500JSONResponse) VisitListRoomMutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MuteInRoomRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+	Params MuteInRoomParams
+	Body   *MuteInRoomJSONRequestBody
+}
+
+type MuteInRoomResponseObject interface {
+	VisitMuteInRoomResponse(w http.ResponseWriter) error
+}
+
+type MuteInRoom201JSONResponse MuteResponse
+
+func (response MuteInRoom201JSONResponse) VisitMuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MuteInRoom400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response MuteInRoom400JSONResponse) VisitMuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MuteInRoom401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response MuteInRoom401JSONResponse) VisitMuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MuteInRoom403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response MuteInRoom403JSONResponse) VisitMuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MuteInRoom404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response MuteInRoom404JSONResponse) VisitMuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MuteInRoom409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response MuteInRoom409JSONResponse) VisitMuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MuteInRoom413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response MuteInRoom413JSONResponse) VisitMuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MuteInRoom415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response MuteInRoom415JSONResponse) VisitMuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MuteInRoom429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response MuteInRoom429JSONResponse) VisitMuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MuteInRoom500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response MuteInRoom500JSONResponse) VisitMuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnmuteInRoomRequestObject struct {
+	RoomId RoomIdPath `json:"room_id"`
+	UserId UserIdPath `json:"user_id"`
+}
+
+type UnmuteInRoomResponseObject interface {
+	VisitUnmuteInRoomResponse(w http.ResponseWriter) error
+}
+
+type UnmuteInRoom200JSONResponse LiftedResponse
+
+func (response UnmuteInRoom200JSONResponse) VisitUnmuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnmuteInRoom400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UnmuteInRoom400JSONResponse) VisitUnmuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnmuteInRoom401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UnmuteInRoom401JSONResponse) VisitUnmuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnmuteInRoom403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UnmuteInRoom403JSONResponse) VisitUnmuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnmuteInRoom404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UnmuteInRoom404JSONResponse) VisitUnmuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnmuteInRoom429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UnmuteInRoom429JSONResponse) VisitUnmuteInRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnmuteInRoom500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UnmuteInRoom500JSONResponse) VisitUnmuteInRoomResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9283,6 +11185,303 @@ func (response ListUsers500JSONResponse) VisitListUsersResponse(w http.ResponseW
 	return err
 }
 
+type ListBlocksRequestObject struct {
+}
+
+type ListBlocksResponseObject interface {
+	VisitListBlocksResponse(w http.ResponseWriter) error
+}
+
+type ListBlocks200JSONResponse BlockListResponse
+
+func (response ListBlocks200JSONResponse) VisitListBlocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBlocks400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListBlocks400JSONResponse) VisitListBlocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBlocks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListBlocks401JSONResponse) VisitListBlocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBlocks429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListBlocks429JSONResponse) VisitListBlocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBlocks500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListBlocks500JSONResponse) VisitListBlocksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnblockUserRequestObject struct {
+	UserId UserIdPath `json:"user_id"`
+}
+
+type UnblockUserResponseObject interface {
+	VisitUnblockUserResponse(w http.ResponseWriter) error
+}
+
+type UnblockUser200JSONResponse LiftedResponse
+
+func (response UnblockUser200JSONResponse) VisitUnblockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnblockUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UnblockUser400JSONResponse) VisitUnblockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnblockUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UnblockUser401JSONResponse) VisitUnblockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnblockUser404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UnblockUser404JSONResponse) VisitUnblockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnblockUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UnblockUser429JSONResponse) VisitUnblockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnblockUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UnblockUser500JSONResponse) VisitUnblockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BlockUserRequestObject struct {
+	UserId UserIdPath `json:"user_id"`
+}
+
+type BlockUserResponseObject interface {
+	VisitBlockUserResponse(w http.ResponseWriter) error
+}
+
+type BlockUser200JSONResponse BlockResponse
+
+func (response BlockUser200JSONResponse) VisitBlockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BlockUser201JSONResponse BlockResponse
+
+func (response BlockUser201JSONResponse) VisitBlockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BlockUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response BlockUser400JSONResponse) VisitBlockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BlockUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response BlockUser401JSONResponse) VisitBlockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BlockUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response BlockUser429JSONResponse) VisitBlockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BlockUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response BlockUser500JSONResponse) VisitBlockUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUserRequestObject struct {
 	UserId UserId `json:"user_id"`
 }
@@ -9660,6 +11859,15 @@ type StrictServerInterface interface {
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx context.Context, request RotateTenantKeyRequestObject) (RotateTenantKeyResponseObject, error)
+	// ListTenantBans List tenant-wide bans
+	// (GET /bans)
+	ListTenantBans(ctx context.Context, request ListTenantBansRequestObject) (ListTenantBansResponseObject, error)
+	// BanFromTenant Ban a user from the tenant
+	// (POST /bans)
+	BanFromTenant(ctx context.Context, request BanFromTenantRequestObject) (BanFromTenantResponseObject, error)
+	// UnbanFromTenant Lift a tenant-wide ban
+	// (DELETE /bans/{user_id})
+	UnbanFromTenant(ctx context.Context, request UnbanFromTenantRequestObject) (UnbanFromTenantResponseObject, error)
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
@@ -9687,6 +11895,15 @@ type StrictServerInterface interface {
 	// UpdateRoom Update a room
 	// (PATCH /rooms/{room_id})
 	UpdateRoom(ctx context.Context, request UpdateRoomRequestObject) (UpdateRoomResponseObject, error)
+	// ListRoomBans List a room's bans
+	// (GET /rooms/{room_id}/bans)
+	ListRoomBans(ctx context.Context, request ListRoomBansRequestObject) (ListRoomBansResponseObject, error)
+	// BanFromRoom Ban a user from a room
+	// (POST /rooms/{room_id}/bans)
+	BanFromRoom(ctx context.Context, request BanFromRoomRequestObject) (BanFromRoomResponseObject, error)
+	// UnbanFromRoom Lift a room ban
+	// (DELETE /rooms/{room_id}/bans/{user_id})
+	UnbanFromRoom(ctx context.Context, request UnbanFromRoomRequestObject) (UnbanFromRoomResponseObject, error)
 	// ListRoomEvents Read a room's event log
 	// (GET /rooms/{room_id}/events)
 	ListRoomEvents(ctx context.Context, request ListRoomEventsRequestObject) (ListRoomEventsResponseObject, error)
@@ -9726,6 +11943,15 @@ type StrictServerInterface interface {
 	// ListReplies List a thread's replies
 	// (GET /rooms/{room_id}/messages/{message_id}/replies)
 	ListReplies(ctx context.Context, request ListRepliesRequestObject) (ListRepliesResponseObject, error)
+	// ListRoomMutes List a room's mutes
+	// (GET /rooms/{room_id}/mutes)
+	ListRoomMutes(ctx context.Context, request ListRoomMutesRequestObject) (ListRoomMutesResponseObject, error)
+	// MuteInRoom Mute a user in a room
+	// (POST /rooms/{room_id}/mutes)
+	MuteInRoom(ctx context.Context, request MuteInRoomRequestObject) (MuteInRoomResponseObject, error)
+	// UnmuteInRoom Lift a mute
+	// (DELETE /rooms/{room_id}/mutes/{user_id})
+	UnmuteInRoom(ctx context.Context, request UnmuteInRoomRequestObject) (UnmuteInRoomResponseObject, error)
 	// ListPins List pinned messages
 	// (GET /rooms/{room_id}/pins)
 	ListPins(ctx context.Context, request ListPinsRequestObject) (ListPinsResponseObject, error)
@@ -9768,6 +11994,15 @@ type StrictServerInterface interface {
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
+	// ListBlocks List the users the caller blocks
+	// (GET /users/me/blocks)
+	ListBlocks(ctx context.Context, request ListBlocksRequestObject) (ListBlocksResponseObject, error)
+	// UnblockUser Unblock a user
+	// (DELETE /users/me/blocks/{user_id})
+	UnblockUser(ctx context.Context, request UnblockUserRequestObject) (UnblockUserResponseObject, error)
+	// BlockUser Block a user
+	// (PUT /users/me/blocks/{user_id})
+	BlockUser(ctx context.Context, request BlockUserRequestObject) (BlockUserResponseObject, error)
 	// GetUser Get a user's profile
 	// (GET /users/{user_id})
 	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
@@ -9952,6 +12187,102 @@ func (sh *strictHandler) RotateTenantKey(ctx echo.Context, tenantId TenantIdPath
 		return err
 	} else if validResponse, ok := response.(RotateTenantKeyResponseObject); ok {
 		return validResponse.VisitRotateTenantKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListTenantBans operation middleware
+func (sh *strictHandler) ListTenantBans(ctx echo.Context) error {
+	var request ListTenantBansRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTenantBans(ctx.Request().Context(), request.(ListTenantBansRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTenantBans")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTenantBansResponseObject); ok {
+		return validResponse.VisitListTenantBansResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// BanFromTenant operation middleware
+func (sh *strictHandler) BanFromTenant(ctx echo.Context, params BanFromTenantParams) error {
+	var request BanFromTenantRequestObject
+
+	request.Params = params
+
+	var body BanFromTenantJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.BanFromTenant(ctx.Request().Context(), request.(BanFromTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BanFromTenant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(BanFromTenantResponseObject); ok {
+		return validResponse.VisitBanFromTenantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnbanFromTenant operation middleware
+func (sh *strictHandler) UnbanFromTenant(ctx echo.Context, userId UserIdPath) error {
+	var request UnbanFromTenantRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnbanFromTenant(ctx.Request().Context(), request.(UnbanFromTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnbanFromTenant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnbanFromTenantResponseObject); ok {
+		return validResponse.VisitUnbanFromTenantResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -10244,6 +12575,106 @@ func (sh *strictHandler) UpdateRoom(ctx echo.Context, roomId RoomIdPath) error {
 		return err
 	} else if validResponse, ok := response.(UpdateRoomResponseObject); ok {
 		return validResponse.VisitUpdateRoomResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListRoomBans operation middleware
+func (sh *strictHandler) ListRoomBans(ctx echo.Context, roomId RoomIdPath) error {
+	var request ListRoomBansRequestObject
+
+	request.RoomId = roomId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRoomBans(ctx.Request().Context(), request.(ListRoomBansRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRoomBans")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRoomBansResponseObject); ok {
+		return validResponse.VisitListRoomBansResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// BanFromRoom operation middleware
+func (sh *strictHandler) BanFromRoom(ctx echo.Context, roomId RoomIdPath, params BanFromRoomParams) error {
+	var request BanFromRoomRequestObject
+
+	request.RoomId = roomId
+	request.Params = params
+
+	var body BanFromRoomJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.BanFromRoom(ctx.Request().Context(), request.(BanFromRoomRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BanFromRoom")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(BanFromRoomResponseObject); ok {
+		return validResponse.VisitBanFromRoomResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnbanFromRoom operation middleware
+func (sh *strictHandler) UnbanFromRoom(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error {
+	var request UnbanFromRoomRequestObject
+
+	request.RoomId = roomId
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnbanFromRoom(ctx.Request().Context(), request.(UnbanFromRoomRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnbanFromRoom")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnbanFromRoomResponseObject); ok {
+		return validResponse.VisitUnbanFromRoomResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -10682,6 +13113,106 @@ func (sh *strictHandler) ListReplies(ctx echo.Context, roomId RoomIdPath, messag
 	return nil
 }
 
+// ListRoomMutes operation middleware
+func (sh *strictHandler) ListRoomMutes(ctx echo.Context, roomId RoomIdPath) error {
+	var request ListRoomMutesRequestObject
+
+	request.RoomId = roomId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRoomMutes(ctx.Request().Context(), request.(ListRoomMutesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRoomMutes")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRoomMutesResponseObject); ok {
+		return validResponse.VisitListRoomMutesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// MuteInRoom operation middleware
+func (sh *strictHandler) MuteInRoom(ctx echo.Context, roomId RoomIdPath, params MuteInRoomParams) error {
+	var request MuteInRoomRequestObject
+
+	request.RoomId = roomId
+	request.Params = params
+
+	var body MuteInRoomJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MuteInRoom(ctx.Request().Context(), request.(MuteInRoomRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MuteInRoom")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(MuteInRoomResponseObject); ok {
+		return validResponse.VisitMuteInRoomResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnmuteInRoom operation middleware
+func (sh *strictHandler) UnmuteInRoom(ctx echo.Context, roomId RoomIdPath, userId UserIdPath) error {
+	var request UnmuteInRoomRequestObject
+
+	request.RoomId = roomId
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnmuteInRoom(ctx.Request().Context(), request.(UnmuteInRoomRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnmuteInRoom")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnmuteInRoomResponseObject); ok {
+		return validResponse.VisitUnmuteInRoomResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListPins operation middleware
 func (sh *strictHandler) ListPins(ctx echo.Context, roomId RoomIdPath) error {
 	var request ListPinsRequestObject
@@ -11100,6 +13631,79 @@ func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) err
 	return nil
 }
 
+// ListBlocks operation middleware
+func (sh *strictHandler) ListBlocks(ctx echo.Context) error {
+	var request ListBlocksRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBlocks(ctx.Request().Context(), request.(ListBlocksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBlocks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBlocksResponseObject); ok {
+		return validResponse.VisitListBlocksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnblockUser operation middleware
+func (sh *strictHandler) UnblockUser(ctx echo.Context, userId UserIdPath) error {
+	var request UnblockUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnblockUser(ctx.Request().Context(), request.(UnblockUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnblockUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnblockUserResponseObject); ok {
+		return validResponse.VisitUnblockUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// BlockUser operation middleware
+func (sh *strictHandler) BlockUser(ctx echo.Context, userId UserIdPath) error {
+	var request BlockUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.BlockUser(ctx.Request().Context(), request.(BlockUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BlockUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(BlockUserResponseObject); ok {
+		return validResponse.VisitBlockUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetUser operation middleware
 func (sh *strictHandler) GetUser(ctx echo.Context, userId UserId) error {
 	var request GetUserRequestObject
@@ -11226,458 +13830,502 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1bbyNHtigI/5XY3A2YdKcokpLqQqHhT1Ul22rXzZKq3bZZWxnMDJLZSkawMoJSsevUgb85L4MBzsOZ",
-	"eTvAYL81MMAAB/M6GGAe5peM92Ce908YxFoRmZHJTDIpUVUu2y9VIpkZlxUr1v3yrhGI6UxwxpVs9N81",
-	"JoyGLIE/T6liT6NppOAf/U3IZJBEMxUJ3ug3zieMKMYpV59JkrA3cyaVJDOWEMkCwcN2w2uwt3Q6i1mj",
-	"3+10vIYMJmxK9UhqMWONfiPiio1Z0nj/3sumO2VTGvGIj5enPLWzxGykSMSJmjASzJOEcUWG80Sq3KQb",
-	"TClZyQ5f8egtUdGUkSZuSbYIVeR6EgUTmHo4Dy6ZIpEko3kcEzqmEc9v+/69/U53f7/TdZcyEsmUKlzM",
-	"vf2GV7o2ppLF0UixZHldZ7gYogS5ppEiQzYSCSMqWUR8XLaKlXB47zVmNKFTpszBH18xXnXoX4trMqV8",
-	"QZh+SGpwTIVUpBmyEZ3HiuiDTr896HRay2gQ6YHezFmyaHgNTqd6OTFM567TDGjemdK30XQ+bfQP4FPE",
-	"8VO3FHYnIZvOhGI8WHzDFsubeEYvmSRqEkkSJIwqDTWDwETSEdOATTT8SfPs5fFjMmg8jiO93UGj1YeD",
-	"H0WJVANuX7qO1IRQcskWJJlzeUgoSdiMUfOLfkPSKdMPeETMWEL1SgjlIRmKcDHg+rGIk94+mYh5Ikko",
-	"mCRc6C/NgcLDY6ZkNj+hXF6zhDSlomouB9yO18qmxftM/BQkaueUzWK6YGGfqGTO/DY5d5aHSyFUz80S",
-	"GI2IxFlzpO/6aC5ZiJPsdx4S//GL518+PXl87pOmP4pYHPoD7junsPMNW/itNjmyYFETqghNkuiKSX2f",
-	"YuZsK5JEqiiOBzyZc00IAMslGYmE6P/ttuczfVDdjqE30tNj8MKK+vqU9FHGVLGk1SbfsIUkNGFEBmLG",
-	"Qj0EUBEaxyzB00WqBhCfSz2TmrABn1KpWAKHrFdCw2nEM8BIvT1YmCRiRA7evoVJuFDkks0UDGyXonGE",
-	"0FHC5KRNXklGKIEPJKE8FFOYosna4zah5NWrkyctTVUHXKM4D1lIggnlY+bBAlPcEpylENLTREy2B9y9",
-	"fI2DUSd4wHp05wF9wHb2ww7deRjs7+90h/fZ3qhHH4b3ug1zPxFxsgtaOM3cVZ3St08ZH6tJo39vH26n",
-	"/djVtEUplugh/+XHf9r5j6//+IeM4EmVaDqv7+w6ehMpNi0hNwcOtekWqc3B5sTmwKU13Rq05hmTko7Z",
-	"SfiS6g2XMckpPpJbWmMqxxe94f3gYdhh+6MDem94P3gw2qMW/jM9XLpiM8RFFDa8hqY6UcLCRl9fYHcb",
-	"f0jYqNFv/PNuxtR38Ve5my4Ulv1cqGgUBYC6q9bOnefyG+BqdGEX3Rt2042Ub8Ad5za7yK8btvJiNCrl",
-	"3gXUUYLIy2hWFBDK8EPgiKUIUsCPTg5FOhWsnAZ6TeeLGauGdGKeInoE0qScsKn4W6SpLyVyIhIViJDl",
-	"Ebzx7//6X/5zOcBhHTeFsrti3IIQ01Vokggxza9Mf3ORoXWGIeXLhcdvgRe4QFjrOVDvVatF+p5fr+IX",
-	"RUzWa68ALgxwm/XaRcKKX81iQcNVK57DE/kVz2cXne6fnzz46zff7v3l4Q+97+9/d3C+f7r3sve8+6x8",
-	"3TjMbdZtl4rrlixZuWrJkvyaQ3rFKpYmWXKrhcFaUJxNmJwJLhlIs0eaT7/idK4mIon+rsfVSo/mpUA0",
-	"6GwWG4Ky+zep1/4uW/C7RkgVbfT5PI69BksSkeDroV7z0avzr4+fn588Pjo/efH84vj09MVpw7PEWpPt",
-	"SEotv2i2zK9oHIUkkyIa772GnAcBk7LRH9FYsvd1N3usF3Jqdol7LmE7mbwSSeIs5ToRfNzW0z+ioVGp",
-	"tgeUvxw9PXmSBwiIhI1+OoELIvMdmc6lVmRIVxPq/U6no6WchAaglNwxpKwYH0mEDRlqpiFZPPLI9YQq",
-	"dsUSlEpFwkIQBwlO4BFKQJpoHRIj+RKN0NJopvEsiRSA+rHgozgKtghoK+I29JYUjWJAd0tIV1Hg99mR",
-	"TNl0qCHsHgkl4RQoOsiTasIkXmVJaJwwGi4IextJdafH8hd9WTwynKtU3Rgucuq+VnqYFrX1CcEv9hjx",
-	"AJoTlrD+gOtfwqlZst2BPi4DtLaBmHtw8DBohZqvDbje6ZciGUZhyPh26ceL05MfqsiH4PECDwKUDUmm",
-	"dEFCAZrrXQL/aK4VKaV3xcwhaD2GxrG41vgPHwiijoc/cVwifoL7oVWVpAW47+gOd3oNLFIv6yoZTEHr",
-	"LzxArqkkmUprlV+DT4f6p1RFS9U/wtm1feQuD+NESbKkS69esZYeK/T3lkfwThtdO2fBiDLdmxjVG8+P",
-	"aw2OxscZ6LdxcifPz49Pnx89LcH8yMxI4B3STCl0SA5G3aBHH7LWXQL9TEwZGl9GNIpZSCIuo5AZzE6u",
-	"ooAdwgezZCLpIjPYiBGxG5AAwOdCfSnmfIuix/MX5xdfvnj1/EkObEAr9A0cwWx3CKDngsg5WEEBSIBT",
-	"kUwl6/de4yVdaFHxXIinNBmzOxUwHAgYRAHEV0KQGCb/QAIEzBpJIrTAALgS/Z2hgECa/qMXT76/eHry",
-	"7OT84tH358dnfssztuSJiENJBCda0lhkt9UDMyuYdsBipsBwyQVMBFBGPeIpu2LxB2NQlsweGZEahl4m",
-	"spnNUBl7a2pZAwPXX3eOXp4A+aU8JH/d0RL8zknYOiQUzW5KXDIOPE+jdEDjmER3SmqP3Hmbfm5/ffKI",
-	"0YQlfkufEzU72Yk15N0DM86Bsh1rdo6HJsQzyhfWm7G98zo9Oj82GHb818fHx0+OC/RBi0yIjuxtwFio",
-	"2btjHr1L4L6wdyLzGaWr0Uqi63nSK9pJnR9l05qndx03yXuv8ded1KWzkxoUV76e93EVhsh5omoNk72x",
-	"NJSxUdUcRj8NQPzlaK5HL08+hNpqpinorGYRqfRSfVH9ln6VvZ1FicbukUjGLNSvJexKXLIQbuArLuez",
-	"mUgUC5+xMKJg6PoIHMpqvUuTfWCGpQmsX1yEj6ACi88Hkds1tyzwEYdcaO1bi1pv5kJR0ux27u/d3+8+",
-	"6O2T4UIx2SLXYh6HGpqWtv0CFNQ+qd7DgFtvGfH11rU8QLmx9ZHriZAMt0Ym9ApdSUPGOJnNFVkwBXeB",
-	"8hJPG0nYsm4AIoNWZVMYoHksuHRMQDQMI71BGr9MNFNTEbOgKwLgWIsqKP6hI86X7I1vnfIgiU6oxBUn",
-	"LGDRFQMD5swZ2DFX1DPveg3J3qx7+Iy9aaAZ0BoSf3Tsy3qA16mdXgz/xgIg/AAIc95L1sxjfsViMQN7",
-	"Az44j9XybhDfV68ufV1Pml6KlT6PeWxULxeflwyuyZyR6wnjOVsIPK7vQjvzug2FiBnlSzCyQ3u4D7u6",
-	"amCBQ6TM8IvOVAgLoaG+EFKjqubSsDgaXC7DLqZSXdDgstbpepsiTiU6pNOWbjMMn4GV42ZXJJUnCQ3B",
-	"0UxTR0nxFiC9XL2TGPQYayivaw/Pb9y+XbpbpWgwmRrSXtzKKIoZWH1Q4Q1okkRMeoRKEimwRwDyURiE",
-	"hW3iz5PY18yFEhmNOQsHPBTXHIhbHPFLVGmuRXIpgVKJuTLhChLcX/5g3unsBdF0TGQSwAfmt9D4wiFO",
-	"YsBHiZgiSmFMgEgwMAXHxjWGJFKHxrZBh1L/Cq9hBMuAJyYegqSD6UP6TJJYjEnT/+r4nOzqb+TuO4M2",
-	"73fxXd8j/q5c8MD39DByPmWy1Uekd40DGMCBViO0IgnO0DmfxwPDWS+UEUdKbtaEBZcsJM9Onh2DpzDv",
-	"X4mmdMx2Z3y87GPXbDZm6G0pG1n/+pkEI2jBZxPRcUKn7YpRJywaT8owhhNYzWeS4COaNcyityyWh0SL",
-	"BAAQ5E16bpmb9X6v4zX0U3SoP6InqOhb9VBiWJr6kWaaueH2H/S6e976wCuvoSbz6ZDTKL6o2hh4EO1T",
-	"JbvziOABI1MaGhtRLPiYgPkoyiIY9nod83waxkHljAWApvqTAV4+fOpBLahke5gncUn4GNxG8ur0qWZn",
-	"zlzZtkizZJ2C57fTcjcKJ2oC0fSGSg43hf48iRqV+8gwK9vGdRRW+nKdk4DHSg+CNM3NxxV66RJhcTYc",
-	"CWUsAIYEpQP/Ss1ImoSHbNkNv1cPWTPva20nq9dYcYIeajlaAksJ66vTp/nbO1FqJvu7u8GEqrb5uh2I",
-	"6S7sfLfC7b270rn8BXs7+1Ma2tjRpLl3T0bjP307fXi1fNBLB1txnA7FKJxkDYLR7dW5G0Vu6PjDU+ro",
-	"5cmwZ9USXHVK8FZz0JeJ0LIUCyGYEuSGOH4xavR/XC+vwCuPqNY7vHcFDkFzPHqlnJk9+d5zA4jqxwl5",
-	"dyeeW+CVXWnDwS1z4/OpPqts5+2ZBa4+hAzVS58oQb8b3MMC3tjgmpxS4eWjtFzcck5tGW1eexX3IJWl",
-	"bIyilSeafjaTlkG04tUiY027tECTksQ+8bOZfctYsq+07OaOy8W1lesGPFIeKpB+gQ77QDz9IqP0SXMo",
-	"tL6JhBaEQS6c1ZDA6ueaIve1EIfbLKGvxATEQtCkZMkVaBNTNhXJggzFnKMlaM61rKUvPJlRCds3ImSr",
-	"TZ5GVywV8mgsBextYezywAJRRC1sR393SJalwliMwZsMLljNKJorBD0U816dPsW4UNzpgKd4aVmlEZ3T",
-	"k9YqMze+FVh7HzZlJhhwczxoVUghm65RKpoo47B+nDCqmL6aN9VewMOpFRaSKXUgw8TXdCFTFzAAkDMW",
-	"GhMFiSOpWNge8CPih1PXsS44MxQcNKOIE99EIPjIk8HaT6fMickdcI0gTf/HoRi+1uiu//AIjaOAvTan",
-	"9yN88gg8QoYL/BVYug2QHfAZjZLWIfHHiZjPzIvBhHLOYh8s9oTyBeFzdGtHPIjnoWauXEvrWmARCEK+",
-	"MITcfJGn0Daiov+uSDXsL6/fL9P17K3GNOInik1lo7/3fs2T9K15svP+/TIdyeI48ACWgW/GwogWCIUX",
-	"CRxBeoj6craW9BRLuy1tDqcOXXOCepdo5muv8XYHzAo7xQiU9171RgtpGRCLYrTqIdOiqHTw5dBoWuHU",
-	"K8O5ZvZkyVZzMsWPjaEY6jVHCOV6GrfnnEsX4kMNYGiS0AUyY0XrmIqe2efe2zC5ZbU8jKQmVHDEh5p0",
-	"aOElEbETPpUXCF8mQvMdcjQTcSwanhu9DQHPRRnKDeD+l8HgbaezMxi87X75+vM/lHFXixvr5IU0trQM",
-	"SZYkKyRm6O28DTnLQj/zyFatF6e2240hfRRMGXksklkJkKtj5GuAOKGKXYDj7CKZyeVkmYqkqSw1Kw3l",
-	"MYKFcVI2IYUqpZglqTvVoc/dFRoPLFXWk7bA/yXtERfxA45pBX6IS8Zvhh4v4A/I3cDQnszDtIwtSsUX",
-	"JukkB/29e8vgfxqNGOSQRdwmqhymVgCb8JNXJ+/lQP3g3n6NPIQKiCBQb3pj0OY3FHOlMWVo45DLDPnr",
-	"TVepyYo0NfIlJKCSefoiZelnrcPUJWYcCen1A5Td0aQ6S3zJBY9OqQomJFLVFjH3Evbu5y7hXv4S0p2/",
-	"d3Yevjb//9M//wF13H+5aP9x5/Xnu2t+/8OtrG9aKpcTcc0xDQ0MokBvZEzlBC0T60hP3mbn7Lt3cFCX",
-	"+OwOBoNBFQXaWC+c0N7BvfK9n319tNM7uGeNUQYU4PnyCKDKjkYVMmFv87t8OHpwL+w86D54sB/cD+8d",
-	"PKS9EaO0Exwc0LDTPaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOgkd98Z+ch3Rm9fndv/33ppsuN",
-	"jc7pQbRPxHHp2SXPobEJBrL5S70D8uxRq5atcg0BKHdvrLVqmIMpo6lPGA2fMqVKhTD9404Mv7KQhCyO",
-	"rhjknC1RBoyguzAqTMlQxuIgCYdAaxpccnEds3CMdKaW8PUlTGJGysSQTOYyq3DzkEqW4qYXbWE97nDL",
-	"iyocWhFOFWtec1L1fJjOCzfzYrq48Qn7MdOI1vwavgPPFJgxMFdimduFrFYIwWP94PtchH45B0ZZu3Ax",
-	"wJiO7HfCMBbWI5AY6qdR61pg4VnEepjPw6qdELAEGqOfvVsRPQKPaDIHtMxLTy0BT4fRmjNynaV/LJHW",
-	"NORjWcGRTL8VMKvVMcTi5NBcTyfStmSy1Xkl63RWOOZsdZUY9NigQ37tfjEOyNcLIE2wRe13Djyy393T",
-	"/xy0POKXhWTpF7regPslgZj6tz2P+GkksP5i33OTsfc7D/XLJVGBPtnvPfSInw/B9slBp+MR/+z7548v",
-	"To/Pjs8vTo+/fXVyevzEH/D9boc0Tdp/Lt2CsRAzqsEGhz9p2EeCt0wKsrETlARGVUSilUeeulHPTvxQ",
-	"edjjUnh5ybbyBuSS5S1haj4wqNx+7RBaDOiFCCEaV5PaAtKjfU0r4u1qR1mGg7Wo73rKa6YFXSB3mYx2",
-	"sEWyq7HoDF0FS7ZvQLHPJJnFNABxCjLa0SWProFYjA+dHAb8MpKkm2oGCzISWl9IAwvGdFbwCPc2FLG8",
-	"Rl7GKCFVqRlYy+ecBYqZAgLlgsSSZ4dNZ6pU1ALhakHsI2BAz2e6l62XVTG3BYmUSWwo5HQLlVulidk5",
-	"SGcuuxEYQYMPXFBVNqFh5vpJOxSYvZf20eh1evd2ut2d3v55r9PvHPQ7nR9cj2JIFdvR6vQKLnLnTq4s",
-	"/bd2lu9t43bcjON8MYBU1M8yaJ3TKh7OqltZIrOWILkrjf6O6R8J04vlFDasmvDRUXi5HMStsfdrRuOq",
-	"IBGTsgXBOvqpgohscBhVwm7Pa4TDi+skUi7TxRo7esZLcO7CyRhT3RVLJE7WbXfanWVXRm6Cd0uWR8bJ",
-	"d2x4JqCYlPMsRtxEkkRcKsoD1i4NWcqttgQlwfdBiX6GWYuvZtFDKhn523yddpXtfUnADdk4oSEL/Uxh",
-	"SwcOKDfuQD2xQjOqFQQBiPbtEt9RBuGq2lcy0jqBntH4VNH3iVuoEeeVnlkVvoDH2TzVXqspGBCl686f",
-	"Sjadl8OFajyup8Z/nWLz5hq8uS+fsPKOobnlghj4pcGWjw5s38b5pmEQbmhy08dIgotAzLnyBxz+zwVH",
-	"SMMhMNUfRjNGL43+gPn244DjsH0j/VuxEMPkIwWlXiaa55AA6opZyycue8CbGTXws0laULuBYlC1R6Qw",
-	"Ma3IcodMi7vZNsvCS/8mIs7C1ZwLuDg+uJJfdTbiVxsGd+fBWzsi/EMHUZs5PQewzlaXtlGNw3+G97cc",
-	"KrYJPPQlqSP/3kxc3jDSC69BG4Ga19DzP5WxjduJKMW4rqWTBkDVieHCizRkAXh0HIpkA8wP0YaX0SOo",
-	"8yCt9jrnITGlQxBHnrKR2jqGfJiTjNlIlZ4j/PDhTrH+uUklZjOI0oICjCXHR5p68R4mFk7FFeZ/2ToY",
-	"LffgIqnqsXMKkSj6LxP7UtdgdJ4yD1nbQ2G4Z4mr5NOWB+qBGp+9meSUQe7ThtQZUyriY1ktQX0mibjm",
-	"RJoHHYFqWalPgkl0xcJqDSS9OZEk9mnSnHMVxSbkIrWfYWHQVh0jpNeYzhULL2CcshK+evgMrmZ+eMdE",
-	"lcOPRpQSqkLoOTjvPFgj9KzNZ5hFnNcFED6bW0xuVGf/28qEc+HoZeeZrns9It0szOQxVDOV+UKsn8kS",
-	"rDtM87ciFoeg8S1SlkkTYD3TiLszduvj6RH+Qpoa0C0k7FDxizRh3a3sgExdLLPWLaDps7li2fB4J6CY",
-	"bZNiAWpITEEcHs3VPGFkzvWIsmWw2Hy8K/T1Gm93xmLHfGmfbT83f/yoB2mfR1P22n10J5rORIJBslAl",
-	"sDGO1GQ+hAQUQWfRTiBCNmZ8N539vfu6vIxmO2KGiLQzE+DrwwWuuE8vI+4c4pzP9OcNjrD8or2vgf71",
-	"OY995zYcKKXfnzQnqnb8YrU9p3puVSqMrI7KySc4pEmr5iqJJISYSK4OC3kL6LuuJUjlE22KwhRq+BdT",
-	"OTY0uszaxEOgeFGWx09MrQvrA8zu9J6pf7UTi4DGO906nMep2FAW4PpWHRI2nakFJsyFLGaqqP5/zeJY",
-	"eEQxOv2nfEjZvhvj7MwJ8YdrrA32YK6pra64yujQ3czoYPZRfwXmhRzgb8bqWRhtNDP4C/ClLcw+Ree7",
-	"XKko5NZg34B07ur7cOvI+OVI+Bt57KYMaWT9UJrcPdOvE6RB5ZfsnQPCdKtm7fq6gAtmnVd+RhNWy8WS",
-	"29qbuVDrTV7f6qdA+DOVmuUGVoH0lWX11ylXjtUbjCOCugkWRDKkq1ogw5iBcXTFOBkusNzm6fHZOTl6",
-	"edImZmu2W4TJIM7Mm5SHlhbHYkxiRq/YgEeKiLnqQ7Y8nUIwEeNaUgiRQEEkEFQD02sMohk0Z0id/wMe",
-	"i/Fnkvh2/W0agpNi1/nKKO2+XVqWG4a2X5NEdYMESI1kGxgvNsqZnCSMrnfZ4VPL6UelbuNswTaN0S3T",
-	"C+w7z8NypN0ldTmKu4LZ39qKVeMylVi7Njde4UgplWrPZ5oMOy74ttlw0bhlX6yXEbXeJpVjk3qtaQao",
-	"3/IM38i+s+tEj4FZ4oBnv5uv/FabpOP084mMMtWIr6HBgr5qEJAz4M59beqvoXIcLAJLGcDokeA2BIfK",
-	"9PqD+SxKBlxc89YhWVqwR5bWiOu6nojYWd1IQVog1PgwvTDY24DNTN0PCJaE9YDqaF8zQxrXoZyIaxKp",
-	"AU+5vo0VMvjfJr4IoJiTRmgMtMzgpYED2bZ+dht8QzQygr4iSEgLeL6+Ur4BFFoQTQuQqsD+FW0janfh",
-	"ONr5AfMWLnZev+t6VeHuZhc3M1+iz2wz+yW+o0WQgHHIvJTszQb2zMrY709cOXq2sbTzZcLYjpYdyZ/P",
-	"Xjw3oo4TSWxgnbVO2SffPLI81kYYv9Pr8VLR8L2/sYhUtaG6inKF4ldPQ06x4dM9/SxL9JZHX37QhfNU",
-	"YhYFjX4jpnMeTDS15zyX0+msbaMgsWVTSyE6Zp2maJLk1yuIvc0URCwSKVdOLJWYSeMHSl25ZWvo7XS6",
-	"N1jDrSO5ZlhneZMXTWlmOFk89DUCJTy0lIu5FMOFg2VLKkqKGbhfr8GpIwwVKKJVIPgoSqZYaSDXl6hg",
-	"Ggoua+BTOtpKlOp+yONcC+J0ZzUgWI/MFl66Gbktnt0nTHYLR7KOuIEYx9VoMzFuRfOsbYtx7n5uIsvl",
-	"ss82EeiWXqwlxq1Omft1oNXLjGRvjbF371VzdjBzYw5Yt7e333CiWeUkms1YWM3kFzeutuDeEiXA+raM",
-	"PrfkXjQZM1UPpxbn5uHbcb1lHmcX8XoFCGsT4sVtSsu6I3zyd2WxqsCs8Q2tlgI+mlx5a5kuM2quaGuI",
-	"LZnQTDMSeRfm3toU8WXRIierOSuoPqHz7PptQBq+mwhbEBqtyu5SIGs+ZlTzHs4I3q1yv74tx5QaEUvL",
-	"MZnYr7J6TOlPWJCp9PXM/lsVOPG6pPLSOLpi+Y2IEbHTecS8ivZqTU8u5Hyo30e/TDJnyxVHio855ZcA",
-	"yq9LL2Cx2JLKaOBtQwHLFlTMJ5TChEBnz9kYOni/VnyLc4LLlMC2JruTuk1ZJa5uSe7+8qVIKemqjE4i",
-	"ODG0sFZy58uoVMPG4Idq77iTUV3TToIj1vdZloQoFf21myU1mQUMFzeM+8zs7tlI7rZel0N3y0G1n36l",
-	"zVlkPGYIPesqyzs53IfuOn63rLrmJiG9y1hLmn66AT8LE8p+se7BFjg1fTOdf2i6HEDtQKcIZ1az0F5I",
-	"9AS8jDbSuUyW8yzaTNPSz3uEs2ssypBIVVvd0tQlR/kOOr8enetlxKuESDfmMvXIpNiRtSowK6ykr5te",
-	"86qYtTxcnBVxce1Q2juM/nRv14qIzxSm9XA6ffxmGk12gp8yGiZMMh6UBrlpwqJvvHmkoi2GZIyvy9lK",
-	"w4jSjGwTGRqNTIqYHmUVu967XXhzVZboCx5HXEM7ilm2XGx5l5ORy3Jgc0mjMFDDa4jRCP7KMaT01y1z",
-	"oywFKM3xzM5k1XHfxNhm8aA2+X/BGdR1NChs0vDrk3+Lmr8iSxvGRpUySgyuKkQ5pK1LlHki4uOliIvK",
-	"gocrJ1LsrfJIgOUTe7naQzbi8toxRJQGXp5NaByTa0bkJJpp5eHLJArp4otCXb/SGEwbnrKS/RWA4iwk",
-	"tzh8rGas+82Y48axU6sinNy4piyiyQnYWUIcGxhXfssMpbYBZNjOp1L9qhX9CoQQBlwb97q3iVtTS/UX",
-	"NfSDtAxP3bK9Zu9Yund7hNUI/HlnYbqJVUf1GGL1qg1Q7zat8bPS1maOCsviMxpMljvwvGv0FQ1pH4b/",
-	"93/9L/+50e+9X7GBLSufQQqPOudooHeLyjnOjdkEcX5Bym4+RrSR7alc7V16/CPqvg78PXvy9VNcLTK7",
-	"dIw0izGzoBsrIS61dmpJ35AGlwPeXA6mbdXWj70BT193SzLAF59JUydY2WMziYi+/hofp5eMt/QouHHf",
-	"HfwzaYJ4HUUO4wSNWm7xcRMRbabhI0ZZUPQmGnr6kkdEHG6upqes6Vckp9k9VanoRxnCAS4CJupjB/zL",
-	"ikBXHHpUKrN9WPJ40/z6D8eEKwwAy7y5irwUz7Hedcq/czPbQAF/fgU34byUd2X3ANrDsqn4WwStX4mc",
-	"iEQFImSHWN50r+coGF55iwIoIjOJFJMzGhRKkoG8klMr9nr1qoX3OoPB2/tf6j+POv/3f/3p559+2vn5",
-	"p/9hMO91eg/g34c///Tffv7//+u//fTT6z+WxqmcupksFRbcejkpNpUNqsWiIlMtp9+QIojritJRel+5",
-	"hblCo0ekSIrC/o8I99cbsgJ7/zPTba+zpsK02SyuvhwRgY9XFVb6biJIzEbKNLmv6mW6IdHbFgFb1do0",
-	"t7G6JMp55aYUygXnp0ygRMxWVolIRAylWrPqEGnbtnAacWAvAISSKjClxMDUI1qihKUoV0vZhqxvCPvE",
-	"p7dd3aq+ioLbxlpjK+I73DxN2057XZDHNnsLaWrm9rzxSDQilC/WtBNaaye+G6ko7SjkNeY8ejNnF5ds",
-	"sbypL9PWUH447WOHYYq9hc2noek0jFo+hCpcC9MxK5SGgBvTOrSVuo6wXPLajZsspxpoKhLT9Q0wYBLN",
-	"jGUfdJjtYW4lKTVCn2kc4cDTwS8H7QsoXbDkONsupy3GpFFudsM9Z82zPcv3M28BKvZiBDAzKqLtkxep",
-	"AW9SueABnUXtBZ3GLdPWMM1oc1vWp12fU/OT39KKxoBbU+iEzmYM/cRudlirTR5DlqQk0ZiLhNkaJU7D",
-	"wAG/xHQ6HjrGiNwjRD/RNyl1pmakxD5nQk2wpl8YaRhNI04VMpMpnc30eeZqIjgtMNfWLSg0K/UKZdZW",
-	"FqFwS9d5ubpeK1/Lqpk5xf9XqlSFp9PUy83esimc9d7Kghyq/ZPus9ZktP7pgh1pjay39NaaiZbe02xz",
-	"zdb1PXyFj9jXMN143YuYbpx7NQsvWzwH3oLXXsvNnNUwc+aOYX3GbxEP672RoeC655dAs/aFHPzXPZ2i",
-	"xboHSyFdtzhJ4ZK/f+3SXjAnl7dBwQC+lMZSl05aKmubMGqaOhThYllEu5FPwiGwKzim4RB3UEKkwB+z",
-	"PeSXtpKr3cTESJfaHWxia8RkazeN1uFm9S2OKVv+NZkcUaasUCwwlwekoI2Sear76mw/m0fv4CaBBXqN",
-	"m1ms7Qu1seVsPp3SZPFrw5ea1oJSxbSWkcCU1f2UYWSPfiM/Zll3+1pFJI1hLa0hmZVkFTxeQFNp+9uf",
-	"tCrmwy2I+LhuRUlQbCpbUkFuG8Zapnn0pohQoQOWLZu0kdADYCl2pUsddAvMhjDWFT3n67Ux5K/zxfs+",
-	"d2K+N6mdaXsmz5UD89IamuYZbHQlbJ1+/aUmpUTMVat9p1U0zVJNNGe2VvMF0DYSiCnL3HDrscItEb88",
-	"vcZoU34dPKDTiM9lvqClU5zdnbBXq1+Bmb26tNezfJ36ipmxQIoZBezl+Sa/q5oiddYmFeVAtLzmws26",
-	"ScnREm82sm6e3zH2iQVFH1eBzkHQvcGWknoEDAkr97344dTvpwYg2bbN4/tklkRXVEF9DDTToY9yuMAC",
-	"0PpR21u+T2bzYRwFJOJaTHb6gbqG0nDa8BowesNrmFfz5lL7Y6lQkNMKtloh/BdTFz6nxb4uSmBOdaYa",
-	"ZZfcEIu6Nd3PMyMRhDOIhFhrmDXNlRd1LwYh6M2fMY3uX0dqVY0gLAOvcYpIeH5ZxJhE40kcjSdqZVUd",
-	"cI5jQ8Svz5893WEyoDMWYoN8aJzMQnItklCS64RC6XPNRtEiOqXJpTWK/vzTP+zXu873eYFYT1x8NWEx",
-	"o5Itvbr0IBeKyeXHaMI041jTPLIWf61MG8pgWSbo4Im9rKhWanU3PCcyiVRJSkbx6Koql5a/XUsSz/Cq",
-	"RA7n7K26wOYk5RP7+KNvs/T0C7A1L81dS9tbzYxDdQ3HLkAbNp1fyWpg15O/s+dvJoU7h/sJy+JnjIdp",
-	"jaWbpe1b0lOZsb+27G5aZlPDDN3v2DZemkpAEbZzBJs+DEaaaRWDTssbcAytFJAUYNejRfs2OeJmLJRj",
-	"jLip3FmbIiGRHHDKBcqDpvN2Sz+939k/xGFpaOpImsfQt6BHWzA14HbtINrTWEsQC7NaTRv1SA/dVqtN",
-	"H+z9/oD7DoB82/808/XPZxed7p+fPPjrN9/u/eXhD73v7393cL5/uvey97z7rH7OKgBhOWu1cOWt78b8",
-	"bupm1yhJjI+YqLsoTEs4aSjnC+Xlo0sOIUxwxqgiCVPzhEunT6cThLGynHFtm4nbrb6iUf3aysdeaWfg",
-	"w4rgmeFcEUWHHoGUlhFjmMQNdlCNpbjpzSon19lf54H+55H+57H+53jlplcpCSisuo1MyuoAZzfyoNM6",
-	"xFjn4dy9aWTMlMSCiByDOIvFGLaYjl2WlGhrANdg+VBA75YVeTd7aynwBrGwnGa/KZUnWLIDx2OPRmqC",
-	"rnVpPtdneLh8saAFbl6d29tQn/MaZ5ipP6uq7AZ5+zafH762yHTj8m5uFJetE7DNvPItVHtx9lB6hg44",
-	"bmKddcG5kZV26cV6MqJ7xr8ic627r5vKP4jfWvqxqEiUaJfX47gNTq1ffy2x13njhoJvARc+2bNf8OBx",
-	"hWbzHRhkqW3tRXkonarjWV1i4/QgL2b0zRxEYJSD5CF4NmPg0mSciGuZRQchOc75WDK6ddVtd3dYu7ez",
-	"X5BrDg727uVYfy/H+q+6zcGgrX7s7DykO39//a7rdXvvW1/oL/Pf7RQeKRcINHDWKa4585kp2IyVkqlp",
-	"k1nh1S05+WNqwkOzoSLuuiGx84bn2kdsaN/tvZMTKi+mIinZ7TORpLXowaBwDeZhatrsAiggMfmQyAUP",
-	"CB3TiONR+47G6hOqwK5dz3Bc0LpX3sYMi0u9z0XV2dls1aXYQIc2T9+QkFgc+4SJCDa7LhV74JdM9dH0",
-	"4JItbijt4Gh3FI1aHc1pVeFcWGd+5qNgyshjkZTamROq2EUcTSN1kcxKzsrwXAkZ6RIaNROKbvS8WNop",
-	"FT1v1pMcNGFcVU21+Sk+u7I/OUY+FjZcnG2tXJgutBKjMOZA8c0iDhS/KFYOvTe8H9xBvAHu4CYyLe5v",
-	"I2nWeaUWFzDX9VckweKOvovU5Juy6OUUa9II1qOXJ5oOedDOgIOVLOVMBbvdLCoPic5RBjPeIYZSkUh5",
-	"jlsX5wCmmMdHeXmx/+c3D3+4PO9Nv3vw9vTg6vn94cu94Pt7k6fd8MvO+KxHjx/Ov9lX3zZu2irqd5r5",
-	"adBMi2fbop7mMtQjP7lXbibH5K/gp0xL0mZBZfnIszjCnptUq7w7MbtisTUkHZo6NCjkYtS7JCaYpaQ8",
-	"kR5tsfr2xlTprcKTdUM1e5tVD6SJioJohvhY4ZtwlhFBjmTmePDwj4QF2GE0kcpDw+eSpI8GTa8R0ETE",
-	"t6wzucy7EJrrsoPSE3SstyUJQhuVvyjmgzgL8QonvQzvahS8m9CED5aTvVHPrc2jGgpB9rm4hsJvG0c2",
-	"5HK6zUbqxdRk9xTWLGzN1jyhyNV4OCQ+TmF7IxH8mKumN4sXEP5wLi5ZqX1ZRmMOgQlAhndkIGamqBVR",
-	"+p0SI8S6Lh649EvGc808aBCw2UoporupFKHKN/WSSshW9nev5RfwzJ9+/ukfhZiJq147/Opg9OKr7//+",
-	"/fmfo2ffPTv44cmj+PlX33e/P/8het57tt+mcRSwdvf+vf1Od3+/02l3Rnv0YbAeL2BdaxtwwJnU5LPl",
-	"R1GLv8JiPmW+ak2/ayreF+sbYxl+2bYl93PKWrf3YJW2hqpaG3W1bu9BubL2CiLd6p0gPnsuFI1v2ITY",
-	"HeFTPs/cPsq94dYs6oYSSiKunKbtJo1vQq9YFgJbnh0vL7T6doGDlUeSGvtyrjyimbzMi97b2M2n9HYr",
-	"l/AqN5UkTeYYdOsGubY8IufTYnudg1stdUX8a3HNxUBXs8TSRd0y7DUHzKoFeyVnX46OmRO0QiUFF9Xc",
-	"eY6MkrL0gztxUrnrq0tq8m7dm5AaByafMqkBQe5WEVqPIYRU5sp2pc2aTc4xTRjW6aCGKtGElfdQ2DC0",
-	"K4smxd7qGu2gQrHg+RgukPRooOUs8JxFUvWxN3Dd6DDI8xYcnj/EujcztRhwMC9i+ivWeyE0jn+RUVar",
-	"Io84uzZ91+8mzog0sSls60MFHG0Yi/O+8nJgytWtbwbme6y/Fl6KWhjTHcSMQleVOvdle7U2jgqVNlZF",
-	"2EFRPFgxHkB6GyK1qjQHaWJjxwJKgF1xo6C68rOzXZwK+0rjNSmqhPjJ1muKquvqXlTr0SELYppAghEP",
-	"PbRRQYCmR4IJCy5Z2CLPTp4dL1fnbERTOma7Mz6+sRnabAdNWDTZrhlaU9UVxVjsvvVjJXboMKLjhE7b",
-	"FdubsPI0gSNOACyfSYKPkIiTWfSWxdJkd2nCjFGySPY1KRqykUiYpeLFkL/7vU5lYHiuWI1rw6nkN8YF",
-	"kYbfKpFr27/9ijNyQnsH99acwtnXRzu9g3sembC3+YN4OHpwL+w86D54sB/cD+8dPKS9EaO0Exwc0LDT",
-	"PaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOg7PRk9PcStHi0UCxv89t/0CuN+lsGflW99pnJGoe0",
-	"rIxNQ64Ix4uWhW7n+obgi1inIlwsFU4NF6VGk8l8OuQ0ii/mSUkS4hnYg8ir06dp5yD7QiZy7PU6BmPT",
-	"DAXBx0RGIWshfZjSkBlsNpirkVgjNqI0aAuaQWjdDa6DzKUozpOoXokf8HDUqGbmiBar9h2Kaw4ERwOg",
-	"aQw4xqJGOZmIeXJIrkVyKVOeMWGawMpWmpqpqYU5mzyeTpSayf7ubjChqm2+bgdiugsw2a3wMu+uFK6+",
-	"YG9nf8pMVIN5p9O7J6Pxn76dPry6AUSvo1CzqRVEC57YAs3q9h7UIFrFjMf0wF27a0rHvTw7M9c4JTBO",
-	"TwHcZ0qlESuKt6Ng0V3jP0txbAVbhvCD+Wyz8IPV0vX2gxByLshKpzhkfU6h67/dnsQEt5CN6DyGILQg",
-	"nodlWqhxucIxVSg/qUghy23HP+akC/z7bzOWfRhHo/TvazacgbN0FhuL4e4s1D9rrWB3FtOI59SUZbJZ",
-	"DIenby802l0MNUuo8n4lY8woi1m6B09fneESH+nd68EFrsVK3syFoqtmhp+0ppYScXtkVvmb0gVU9yVK",
-	"jCGRu+D9vr93f7/7oLdfYz3F/L48ZPKr9QonX32PEP1upprkAgmWkPQQomamkULtBJr000vj25MsuYoC",
-	"9pkccIPGpNk7IM8eEQrn6JEu+eoR1F6MY8+wLo+8fPKlRwCNQM9E7VFMp4IPOJ2HkYBvrqKQCcTpVpv4",
-	"L1+cnZNdsyqfJGw0l/rYEGHEFUsG3M+D09eCGMT9QMVuMVeQ4uznoGpq6Wl2wP2/HD09eXJ0fvLi+cXx",
-	"6emL0yx3iviaOsKIvks2/RbWTIOGkBOqBvxazOPQoEsZMoFl1nfOOV2Bm7Q14IWZTbbWNigDaeq3EhJQ",
-	"6ahzM5rQKdMEtVWXdBQphEsUinQwXYdHVs9erRTlXBL3y5wQr83///TPf0Dm/i8X7T/uvP58d83v5YYD",
-	"t+PiqoaL5TaWLRA9J9OJfBU9ahXIzv6Dg/v3yojglL5F8/DB3r0H9zsPu73Out4Sd0ElPceOplUikbcB",
-	"uIur3kK32zt48PDhw869B/u9e739tVECFSSypjkYnr2hIXhmWz9/uiZgvYPzKLhkqipTQQkym2uabc79",
-	"M5kx6A1930Y+nSfxXTu/b6b6pMsrcZu/OifsLQ1UvDBSnFG8Na3WiITXRUPMs6J9Bg+wrBpViPD0ID+K",
-	"8vN39idQyzNlaO/yTefbXvhwWSFa7cl31Q0Hdmtd+y7WbXJL8Y3b3FWD6Z/yjcW4rYrmfXlS7ZFgIiTT",
-	"vCVPwOlslkc/iOXYKAYgVZbaF/3/35pAAMmSdfk+advkQlGKyuQZt8BSGCUsUCJZQGSgft60SLKxPiab",
-	"ZoMEGXizoioF/LZclAJRwLdL9j3CYsnq2wVhyeVTwk+ezRKDyA1C5aUW7KJQQlec4cJWhSbNFB6t2sHr",
-	"cEaJ0NRmWZ8raZUl3WSfHMyqkLZ+5o99+oYX3WLbJ37J7WmsatMJT7SJufvXE5H21sQgDX0d0DljnU48",
-	"JH5WAttPsbOgZVxRRZNyRnjECTAr1whqFxQFap6wXDPBOZdMVfC6kOdYHc4qdzGwrMotMpcKq0CVa7x4",
-	"uZavEJ3NTAEJBEWhT5qKFKztmI8jzkyoR/FYjFfsotopgpWYgDAhBZJsLTiO9HbJ0ygMWRw3blqp3SBD",
-	"rjS7Y3ykFShy88T2WvRsG/34clD3XNxMsWFtWXfnQt00FTt/6SwWES0XYniBMZHYB5p5d++QQYU/QIXW",
-	"IXl5dP74a3NOtioJPGdi3bd9J0nz6OzxyYlHZiwJGFc7jAciZGGrxIOb8zrf7NrmeoHuP8iJDk07kCND",
-	"7Lz+Y7P/o9bX33W9g/etL5o/7n7xz69//Ked//j689YXrS/+sC1a8GXC2I5GaPLnsxfPCaJIFnl/QL55",
-	"RAxsDon/7r1fAY47JRluJkBnfRel+mdYpDXbd73Luh1tnCt5C0afiSyfJq+HbpLBPInU4kyvEbd/NIu+",
-	"YYujeZmvqSxBjjR9eXnx80//8CHYSc0TzkJ0NV4XMtaiNGHN9vXQ7ydC2Ry2SE+CqqpNo+o3/rpz9PJk",
-	"5xvm+EwprFHD8RGjCUvsaofw6UvLMh5PqNKrzGLmGxUtIDEoHoK4jO0XvpE+afp6cJFEfwfLY5/gjOSq",
-	"1zZ7jrjpniFGA+6nqzWtH/+6o3Fl5yT0+yRShAYq7deFMjMm8kVSzo0/P+IaNANu9Sj0PkfKqvTEVKBK",
-	"D0IDEWLFEI4EitVTMkzENahlyYBPxRCMfrMZkRMwGU9EHJKIS8VomNfcIJvb5I+ZJAd9PWD7csCbSut1",
-	"tpAw5ln6GdL45I/ER74KHz2NuxMI+s8BtjXgaFUHCKBJeo/4R6/Ov35xevKDaxbHoDfYfOhpiWKMCJSw",
-	"K3HJwgHH04NSZF0c4vj5+cljdwwNFa0hOccTpSkdAp1jl2wx4JHU5xKmPRXN2NDJJESrOFxouIGAChla",
-	"auaikfIZlYolK28RQlRoLjmFp81VenZ0dn58enH08uTim+PvNXqBBBVOI04YD2cismnB5VcFp666Ldm5",
-	"lK+KBnCmGjE90v35p/+p23uQ65g3In5R+/bbQE7RtKR5RMLGkVSIL1o/mEZSAqYkZEpjzf5sGksE9eMQ",
-	"DcLUM0JKHCNwlayHIrtSKwBhHlmGgiZ7ER+JZQhYchFJqDIaj3YmQoKJfDqPVbRjrkegr9eQBpeMh32M",
-	"ePeyYGu9iwFPa1YValVJj4QsjqCRBA0uubiOWTieYhkOHubD6r0BdxMppFdScgpfs83yPfT3nB6fncP3",
-	"aWeg9oAP+Oef65NnXNnSZJ9/bq55hlrGpn6dWgz7uTvTVBNmKRNSHo+k5L9I8LBr7XqcGvBlpDo0AkkZ",
-	"UrUQ4wxtypbehAYdA661z+FcFSm5vdF4mQRnskWgLjdsuZzMDzjWX4UxbOVXNIVECZJ9U1uZrmEk/WqK",
-	"DHVWwJ/nGQVpJTHONow3Z8Bzc6+mpW1ylKclsHvgWxnpwCsNq0Cc0XBhn3+uoaqw4btW4SDmOA1VBiMX",
-	"otnjF6dnGrke4X7TUCSRROOIIxnRz1wcPX364rvjJxcvTk++Onl+5oNXJ6BxDI8fvTwZ8OYsYSMoRYth",
-	"q5TLa5aAgJw7Md8j/knIpjOhGA8WsA3PxV0PNpniJuDqY/St7pxDpyw9+RDistWhftNoa/pxZBCJVkHB",
-	"Pz3g5np4xD9lKlnsHKFhDoZN16F2TrV6tmBhOrq+33hTxEwzpN1r6RuwWQlVg+4YSASoCYkRaaGWp/9u",
-	"YAW8QaNPtJbxH1BpJAOQ9/S3P//0D/0R5D79WavL/+Gd1iu8rFA/UNMvND1SNIrlF+/fp+vQ78k+0GKR",
-	"kP3OQ72iCsqcucatrGrqkQ74dSL4mAwXWpxh8cgj1xOqAL8jm/UMMtEwYfTS+PhBVsaergBoD3uOWdqv",
-	"ybtJs5nHsyRS7WL50cr1kCsaR+GAp+vRajHVAogt+TRPEi0PSC1GQS06MWVqgpH7OHMfOuZ9Jgd8FL2F",
-	"ZqqGqFNOfCgqP2QLwUO3i1qWJORZIpFWUR1wHAFjr8PI9BUq9Gr1YFbcB3sbSX0TcIQ2Odf0OC2MSBfS",
-	"dCTFTQxjEVxKqF2xDMGIz6B8j1bqApZwzW8AfQ1GtE0UFzYUh4khxhq6R6J3zrZ3EJzpg9hHiZ8OuJ5F",
-	"Q0G/EAqGRTNgiLSAqk1C0qTKNk0wuzP1NQfcNlqgCxggFEBqDJo6t13j52OtWej5NNk1fEwfS5EoGMbW",
-	"BwxRml+kBcykVoe1HAYhciJcADGNOOntQ3yhBNHAECCn6iR+NeBYJKuJVbJKiADeV8MoLVg0jA7T4rt6",
-	"1gGfQ11RI5Mu19htkzOG5Bn38pkkjiRjwHOqEQAjbDKCQjMBgIUZZbHdqzTRo4pBgM8O/GvIZvbtKZvS",
-	"iEd8nOo37m+SKZ805zx6ayp4yNZhmh3oCA4Y5APcGGAHe+w9JP7p0fnxxdOTZyfnF8d/fXx8/OT4iYlY",
-	"ydFZu0dGYxVNgWKe5zohajmOKuJ/dXxONInVEyCMhhDYN+A/5nohvm7u5nsjkubX58+eanLCEhDgqCI/",
-	"7oYikLuJmXX3dbPwRatlFvZEBAD1s2s6HrOEvDpBHqhXIYK5FvhQ/0iutK6hiI8jIaMZ8GwjuQX4hfn8",
-	"PhSxB96LWUMzJmYx88zIiNtirtyDN+2zQ7hSmWZnyeDRyxNUc+IoYMaSYqTqZyfnJhwzs8hpLibFPAlY",
-	"WyTjXfOS3NXPvvdSQ5WRrRtew/RybPQb3Xan3YHuZjPG6Sxq9Bt77U57D0oqqAlYI3ZpcAl/zIQsMUGf",
-	"MVXIukT5GWrCpaTG1tie0rdNQ+W12Mre+K1DQvGvAadDccXKKXeJmvLQBmv1CQxkDs68asgvRBhorpey",
-	"Jc2xzjMLqbjmmvxyZjt5J/qWaNXc1NUzuE+Dy3bCAhZdsdA/dBdpm25YIjbggaAxkwELiQ+vzJT0TcWF",
-	"JubnihGZzzRA/NPjx8cnL8/PLp4d/fXi2fGzR8enZ77lSqCsYKBdt9NptckpoxAPH02x4oYZHph4moY2",
-	"4EbDYek5gIYNvT55qN9KVSAxQugAE9KIgZiXIuVJCEWFLm1HlwZauphUj0S4cHJksKxTFh/2N4k1ex2T",
-	"aZr6sLJLGfTl6+69N1r+WkPgUXBpjfrv84Y4E5hlaSwgca/T2WzR1hZpU4mxkHGdrWRWSS39OQZHs64N",
-	"tmcsqrC/FSnhzs2Dwhb7uNmy4VOg7D6iYQo//Up3/SuvOLUqSYgv7a1/6UuRDKMwxHoL+5399W88F+pL",
-	"Medmioc3OTeEfGoc1gK4JoWGjUN0PIv1MdrWwbb7q2RvSHdfU51ledISJdLs7rVypmTQA2ofLUj5qw7X",
-	"t5RvlUyLJ92tcQIv6QKiYIR4ShN0ke93D+oct5zPZtBr+hkLI2p7W+/3Hq5/+VyIZ5QvbGkx/d5BHbQ8",
-	"4YolnFp7PUDZNHbT9MjYbdK0LE2YFB3LRv/HxhND3Bqv9Wu7YG3YDRkNd2KmlAmzGJeFvJk3I5uEo8VM",
-	"YNKZpYjZGjL+6fH56fdAto/Oz4+fvTzXdJsqxaazYseUfmadMmw/symVEdynkVRPGA2fmvVChSMTLwvF",
-	"ioq9qSEsLZJOhThNCsx269ZrBDvem7mGXGrGc4uq1cPqrLhbVT/YbC+7ILVC1Z/tUOkRjWIWXqRIoWFl",
-	"jwTqPRhS0Kg41AOSPm2qTJnP4H4vJlRaD7mbOtiYyvFFb3g/B1wN8IZXkwE6ZfRWHFbqX4f6XxqCZu85",
-	"5Gr0f3y9HT7koOM6fpTHvTvkQ2BIKzKjm1IX44cDlCm4D358reGb0R99PXO7dIgPrClHeUwl0Uqi8xQ0",
-	"bmxtbD1OIg6zdkvkG7ZA05sJ3piIa0gXWyYa52au7dynH/MlhKvyiQ2pcEtPFitNYsXIeohdLAhZSHq4",
-	"i9SmYux+lnCUi5PPMn/ea4TYwq0qKWlbcanSerSfxOVQKR4W74VXoUeC8Qishsbsrhml7dvjVJdF5c0Y",
-	"ZZxCs1hWn4fgP0TTJqF6OJMaTSZUTg6NixaSuEcmlTsWUpUxYVyRqeu7xIHXMDbH5gU+r9e30Jvq3q9b",
-	"3JySzJ7inbD5J+9rI7cLwI1UtO7NmH9aVXjDGsC/07gKGrdFElesnLuSynlLNaU/vBhhFM41lDK75Y8F",
-	"H8URhkF9FG3sA5B2vNApia4j9ey+S2/E+10kvjum8nc5HziRcg5sgLPrNMBplAu4QRYg4jCNuzGGQXD6",
-	"QmUIwcHNhE4WqSj2fabWUSAPEcOklqdonD4DflLBGdEkZQgJi8PFgKNslg5kXBIHnQ6Z2np0AQ0msOxL",
-	"tvjM6mE4ZSz4uGX8RJmXGI2m2SYg+EjLeHYzxvzo5cMIBtw1VooZ49Yg6g5nYrvMRHrUIBap6bTb6TxA",
-	"u3TErZOANP3vzi4enx4/OX5+fnL09OLx18ePv7k4eX5+fPqXo6d+Zog8ILJVxi5P4XDxtmPwy2Yc0+qN",
-	"L6mabFEjzDGFh9+FvaeXL+/zb/eT8weLR3tXf703/aEbfH3wty8746OePL4/f76vvvmdKfyimYJDGj4G",
-	"Y9jQdPkBCDPevZQwZ6GhVSTadbQ1+u/0dxNGY4xKK9VST5nmOZJcO5lXph4ACSgn10mkIFtUH5Aln21y",
-	"hPSW9DodE5jlY5mRPhGXfup21iNoOnfQ2TP+FvtUyMYJDVmYe5aLUon9K6a+xl1si3o4xLbR7/a8Rji8",
-	"0Dt1Ux9s7aKGuIRbDBkS/b17+haVuNq2cHtwk+uujT2dSBI828WtTMUHaOS/JQw7BRCadIsUhva4f1GQ",
-	"tOhsUI8MGaC7YrxdvKq5a3lmTmBikdLeRYOleBmnTCVRIM01LJjvKm5jzu2Te8W2DS5YN42zOY3hzRmY",
-	"Sk1Jz3ML2ZSbb9ewu9oQ1bP82M1AN8/0djrd3DMusJAjczW6WDbEHlDY88LWEoS0S3yh29vbbzg4a4to",
-	"Z+09i+W1t2Qtco+kjs3IVk/L+xs+qGfwY7mIwAo1XZSDwLmJeSzHC5l7dvddAWPe74IXuEp/0XpglExT",
-	"1zyGCuTKsUMHI1ALWJIuEKLpU799u8wH76514wvpvrx9ITu4rLia3c2v3fut35UaPvTiAbnU8wP70jf1",
-	"jP8SvLA0B8A692uFCeBMiQRNAO6hjERinCQJC6JZxLgiCZMivrKav6+0rKKkT5oQ/Yjqtqm7Ns26jdOs",
-	"17gJbxwyfRslJP9oVmkkVaDmF2m57wSjeJJF1o8XSi7gcyYAiZPZXE4gzghblQjJBlzwOOIMaQGEGUoy",
-	"ZhB1YzO0FjYKqU1eaR1fExFWcBVjcJJDJjCkB7iecWDeJyFdlPqUzxgPb0VBtmnS3pyx4tGmleTdU7GC",
-	"uHGJyrTL+wqGvBEZWWxkve7dUEyuIeBsJLyk10Q2+ntbJKor9XW4u+FhlmMTSYKxtNd08SsNSvp0bMQf",
-	"jVdo4rMZkzARqa6FwuZYVWpFtioMWGQxAH65LA5Gy2tybGh9SoAh2gcqKEjGShzsXzH10i5hTUTOYzGd",
-	"0h3J9EMqS7bLNXnrFMru2So8QLpAmYkhXM2oyGXROSnFK1Il90LfoiHcyjJ4ULZ5ATFFI5FMt6nsmeA2",
-	"xpdI4Z4lhZnVBc4yFxGDkHzv5QYydC99bTRaes9G0myBUlpEWaemveCMMK6SBfTcNPzUIExZyZ/fhvZm",
-	"oZfWhnKIRXoFkU5APPVKO0naEalM2gPwcmaaMMwizqGmPTRcBGkOw/gGnAYquoqglk7WjTG1SPumww6k",
-	"jfoY5e1Gr//83/+Pbj5NsTcRfjBhZFmeZPqwuOZEMqUiPpYD3vShodMFpKX7HvFpEkwgLt0jPm7Bb7XJ",
-	"aXHf9jEUI21918Ps/T9BcgwklkuMqlATNq0KUITx1xFCPWJhwOUDsfMfEqB1mLVq/E0tR2Yuq+BVRhbt",
-	"eLmYxeWaDaVhlGl8PsZTLnVtGCdiPqsKljR1tWtRCA0+5Mv14yTXP/hiNJJsq4a3FJgW4nU8Yy4+w7yx",
-	"FkQvpnIMlBYpa7qYxhljZCHmmjlig9Y5Dyb/tNoL17VzmVw9eMbEe0O/GeeLugGa2DsG30kYDVIjLKaD",
-	"67/+/V//y39u9HvvvYa45poewRev33u10xt46PIbm/CgR7T0Al0NqLHa5qt7ntviRfPpjAbYJRs0zPda",
-	"0TcUaIKVDGpGoeJ1seiOFW/Rk4qTuRQPur4tdUXr5otXleOKxunaKNZ9WIViuKYMgJ0i/Hq14Yd/W5iZ",
-	"FRWA9jDohF3WG+3R/eFBcC+8zx44QAunBYg1wmkfhJI+Hnkedp0S2HWqYZcBYUuyiqZEdczJQBp/W+bj",
-	"xPA4K3wgz6sTxYhNnxwmF0lC42u6kNArTaNmm/jh1O9nhWWvBQkhxzdQOdtVKrdguRfmkaFQRvpIRAyt",
-	"b/WAft/+JZ004wHP6kuhyjM1vZ3cwZUQbfKcTtFY7pSkcgJsTKLufqdzqN/Xj+o1Y52IIZNRyHJ8PS2E",
-	"0KT2K0hWBHvYwpRw0LJNOJWtNjmyPefDaRrxAwnBMxolZQmAVdnSRt/LJUy3B9wHYmayZoMJ5ZzFfj8P",
-	"4UBoqPkQw2RqDmjpxUjkMoV0dcCoRpGPalszGFDSGtztEWYNY8hrySymnJvCalVsJMcSNowCdVup3WUM",
-	"aG3hpJxL7N0aSNvirjUY57Zofx26/4s33dVgFL9d81sauJkgcSqys1SR3n1n8Pf9WpUa62Jp5dcQnENC",
-	"iaGqWDKLL0rMb6VmNUMztxSzsxEJ2F+WFA+KoqK562PGWULjTS+5gcnv1/xjWOg/1o37iqnq67apdIDN",
-	"AFOf/YyqYFJaPC0tJ4tlRRNi8RitQVh4Cy0xh6lHlEKXh9iIVT6ggcFLf/m2Zp1RG7dPaanqClobr5f7",
-	"tN5lDYDNKEsNHX4NGD6ENLH3ocmMWcuvk9z8pqQKvHwbSRW7UAWl2l6PNZKwMDaGT1hhI+LEh5fRoI4u",
-	"kWbXIz2P7JGff/pH2lpqTGey1R9w39rTPWL/TOma85UxH+JXoJb/TURcfwFDwDcxGyn9QJ42kmMaTExd",
-	"l8jkc0BhX/jTSdnAR0AMoor40EcsrfjUlIyRQuWjzK+QbdkouyKA+jlQv79tu1GgEouwTdte6Kmy1w8t",
-	"fAY8Ul6aKmMDQXGJl2ym2uTYjJMw+AKEOf/4L8fPzy9Oj8+Pn5+fvHjuD3jTZoTsdSDoBAr5ZD4MiX1P",
-	"TaVd832rj4XaYNUDrieHpfK0Rlxa3Gu/2yH+2ffPH1+cHp8d66m/fXVyevzEPyQJg36Rabkf46rRBD3i",
-	"cxsKk9oFgCRnkGiTI2ed8P2Ay4m4zq0Um0RjrN41aerDYGFkioQCzmBQUhyLa0KlOWRbwwntGra8OrwH",
-	"gUd2cFtfTkY8YJDGSiIFdXuwva3bc5tx1SbPbPgSjxekaURK2S8K2bbAV2uV0wbPd53n5hRyb13Ewiqb",
-	"+Xs4BpaYnmGU99Hcq/DPQKsQl6ks9wOzTb86ZU2/1kpMsMWtxyCn+27073sN5yYuiwMPjTiQCPAaIR0x",
-	"DH0bosR+LVHiw9gjHloJYqO5csQ254YP6RV67wteo8beqBv06EO2E4uAxjvdhutD+prFsfCIYnS6Rc+R",
-	"c+QPNvUjvWtk9vwfbViH2b1ib0GSWYVE6To39yzZWBJTTMsBOvpLbgVd0kQwtbYB5uJLNmDYAfzDDw74",
-	"7l0B3goPcADOFrudNSvqbbSi/BXT0kvugqFBeIveI0Nu17uQkJN4hMrAxL07zOTXpw10tlezrEQSgqsF",
-	"Ik5aoM5BqV5nv/veLWnmVA8rSIqR+QaKmmmxb0alMt0vFN4kV+jC8Gns4mskLhAny+WtuyyQdl6Uem13",
-	"thttYo3Y+FF1rVNGQ6Np2fMjsRg7WpeR6m5pXSrT2VKH0hqLcLEWppZ9PKIZPFHRlHm5yqDNLACqP+BQ",
-	"gxJCsLLq3EtFLM0r6fd+n9j3omTAkZ9JkgXPY71OqABqM+Szsq5+Ng7C0xtwrK80ZFqmdwK02uSEm8Ag",
-	"6OBrxN2q2p1Nt2anZyo1c0FmLNkBWd0WBUU0ncuJFvnhGkYSHx9wSpCtEMmYhM5dtvqoqYxDQ9h9laBv",
-	"FIbtVYJCQW29wIo1MnvmUwpk/M6Iw2CHrAjZ3Gyezsp5UrH7TmI8EcR12J65Fr9b17canpFiuCWBFudv",
-	"b2EvDe4w8QN9wzrQlk5DExrQdmMKyn1fEHhBw3DA1YRNoQJ+Mxe/0Tq0w5on9UBQ2h0jRZYDINISyDb4",
-	"oeUZowLWyYcADUuVkbyhde3QaQoINbNsVIqtbN/Pl1g2N0gTw2dljoPMWGbMZ6WFhMPwmb2SHy9Aopo4",
-	"GM2zbmleu5sPEdhQTRb3l8liCVXseDX2vTWiuDbdkl3bIKjfCxVvVKjYKoBlkj32TQqnWuYQklXe/bsW",
-	"yd21oOm0bBUtz/ZRs2FmRRL0WyxtrGk+Sa/oMmdbIaDvvjM3+j3yrpipki6MriM4YVNxxQyTOQSuZU4A",
-	"fwGLuGFUMaNXTGbkf8ALjmPXV1LFsEgJvxrwWgyLNAGdIG0hgAZ6phQHUkbT+8MjXCRpj0NsB2JjCWc0",
-	"SspLV8FmU860HWdxPUvNndBg3E9YjxSbA7+mFh3C30nyr5skr1vLx7Z0IE0itjGTSAjQnq0L+uvdSJgV",
-	"uUngTWnKVr7owMIkoBElDolv5WqQwXMjRNBi058y30ubE5mmJenAbsFAlMIh3JoL6J3EYsnQfiASt9v0",
-	"tNUmR7n+1FJpfcNkwdGEtbU47ySZ9fV5zG3YBpgmcpHeXGMS2NjyFQvQaR1JYrPNMv+oabSohKKxNC1W",
-	"1YRx07Z8zvV8Ui8kTW/rE/dauUNilyHgiz5p6jlN1PZwMeDOj1/kU91aZl5qBFLj+U2SSPM+aAOrF2By",
-	"6vo2PxBNQdDRG9tPRTy3gjIeg8ESiLhn5vhuE0GVS1/JNIKD886DzFDiJv5sKMHbNX6IuKql/J+NN/ch",
-	"O7IU4VOzOYtLDLKwFmqLVf8eCvVJB1ijiDpdlND8DcR427WiwtBumzBpeuN40LKAKBsQBA4LpJacvVXE",
-	"h6KivvFwIFEbspFImPOkfSiJxhMtWOufoVvWcxZp5tM3uZmKyXTE9oA/EmrSd1rx2WGkSiJIaxoydc2w",
-	"xsKUNLFPfdqX/DriobgmEdSU9ZWYXUCLVZuJDDoHURNgFQnDpldiXgiIqbaBp71hVoa6QGNqICMmSVnM",
-	"TKfXtG1Lk4vCMlq5SBckQqVJwXZPG2Yjm/ibXFtj6Ir8piTohnwHKphzpl7JkaRjlZ2NFgdzW+p2VkTv",
-	"XGDDpFtE8FRGG6WrzCEiuEcke2O3muH5jXdatrkMgjV3171RfNL2yyOuTrC+m+CYX2hadT4Go7s1bw9s",
-	"tp67B7Hvd3/Pdv09S52+UgJ/Rx4fU4nODQtNPcnG4438FVhwc0xnMZPSw1ouQkxb2JEEolMVi2NZ0jey",
-	"wMrIEfFzl9knU3ppM3k1mpMo7WubTgQ+YbwD2FZ3xrJi92nx5YxQZh2LIQLCZC2bXrhtcmZEiylNLrM1",
-	"o9M5zcyF2UA9ogmD8ubOUjNlCvil5qmELjNWVxge8GbawDjta8wFkfNgkjVihj68xoboTGyLQ0eS0AHH",
-	"KU2TaZHYcFsTj4uvfSaJjxzdN93+9fvUabM34GOm0qecuG//zVxoSqgnhj+lE9rr7IikGwIcsDvirNXP",
-	"wciGglMiOZ3JiQCdVotevg1kM/ncaWPQ4jQZULI3TBKe4AwsAa1DLFqDb04H3DR5toEGsFmaTunnNHmP",
-	"zLnGbbQQoCnAzl9VbdDczttoubeJAK0bC1ibAzh7+iDZRh8/+nX7YZcfnP3vvd8m91/F+Y8s2dWaHyeM",
-	"JnHEkiI1P3Sk1ZSoGcJr/RYgN9w8Bf63gzcpvnxamALV+bFFmY0L/t368+lXt5ym/K5EPl1l8Nl9l12Y",
-	"lb7b84xba97uBCJB9RQxUkbUMVVN8JprqYNNZypioTfgfnZ/fSJZJvKgEIspYM/Kc4OLOXNlnP8J/Oby",
-	"/jtghkX99gakqyrC/g613E+YXNmEtV8rvfpYpANvyzricbdeTjPRekenS35AVz0D/Si9MX5lUYFi/m17",
-	"wI+KOFVW4SmLF8luod9qD/iA+1QpGky06CB9UDJpkNc9P5PgBdTy2CiKmfSIaQmXzGOGBnrUqPuOGvQZ",
-	"OPZmuDJsySWNzqvXB04bUKNweq0GiYHW6TIFEFI0ofC7DWQiAu206TNTugCfa6tNjriZRuuI1GScqvyK",
-	"mgLjo4wX2HZ5aukv9zv7h9CzbkpDplc64PY5XK1tCGO3BawjW3w6qnMMEFrq21AH356CT3JAbx2Cdo8n",
-	"ppEg9TGnhoQjPuC4O6LoJeNEjEY51RfKg6ergXidvtbDNYCGLF2n3hO7xuplkUwxJzVq2IPCMIZ0PMED",
-	"Rnr7ZCLmiYR0Y4A3+iAAN2ycE9b1z3a3yoV7e612TVrdhuUvPp5OusrM/EGyBD8JC/SH5dQItV8to77j",
-	"WC4HoYrhXA7JMrh610FbyzNCNBS1HMPpR5aSvApS/RsMpT3WHGlbWtlujmpUdB8QBJ5CtuqgTNpuzQ6C",
-	"9p9MWkJpCguDDDinSWKrUQCTUgIYfPo2VKUmL1N3hFsFZMBzZVJGxmnvTm6+nCXsKhJzSWaaTpBUHst8",
-	"A1i3Wws3leUkUqiscbFjbW379Ir62kB1t1Fe28yVldhevl83gtRhdi42c1RmgRXuXjofq/rFh2y+1+30",
-	"94oJ+92DdNnmOAv5d966IfeXhrxXPeR209nN2dcqiGzx+Xd1eJuO3uuMkLpVpVJS86H14Rswid13GllX",
-	"52FkGRZZkGCe8hgCWeQTaS6c6g84+HZN3xuRgLIXKYjmB49jdbaenaptov4zH+o1lQ47SKWQS8ZmkkRK",
-	"DnhGyG3M8DVLWF/reKZENRnS4BLLAqBXdr/zsDr1wp7tFvv2Lov1dXWFjUpsLBEjm8i8TVp0yuQ8rk2N",
-	"NLTHwnaby2whCJPfFYJflUJwCGXisvuYC+TXl/LjJnOc00sMATGoqanCL4Gmr3/BlR8zu+i8RO4/CsNb",
-	"UnHS63QH/Nq0G/KIoenczbCY0DC1JlotQ4o2OTL9xHodmEUO+MwW7tcLcOySTUp6XWmJsZcGjIDWAba8",
-	"JQUAH60wwq7nLDQMobBiQJNkAd0CyghSeZ74nbOEvd8AS1iJO4dZ2AGYbW8bdvAbhG960bW8Bdj+O3vd",
-	"jL0anT5jrDSjZzl7hyQuXcvMOnfIcY+QXuaWYU0Ctp0JL9h5koyM5k2wH7FwVKAw+nLZEuby3020HEiA",
-	"WF0PyuRqlId9epUZLB7YWEKoqOqk1JWsyYcnJWnmUgFyKRADbvIBWq4+k4Z/2jWCzKSpIx3GLB+Oe0ho",
-	"xg2L7jkTx4s+uGoLGQKrXrVVu6SVyR65JI3ux0nSsAstz9H4bSVXfJlEIV2Qa5Fcoqt4CjbNVRau3iax",
-	"dFlsHHK61yWMdS94EHZYd+SyzoLfK42WXs2LMbY576Y8m9A4JteMyEk000QPt/xFtoMsdbMmy192l22h",
-	"hd4Hz/Qw1+B3+9827X/UZNplJPqXEBVTxh9nEa9VFtHkjVvW5Zmusvp7EwrctHLPQadV0BRL2crLiG+x",
-	"tl/9Tp3naXtO7KNtKEH7F5pU9l9/avT3XZf+f/1pC706tWqDR1q62YNcgvrFcJGRuC01l45quSc0dv5O",
-	"mbZJmQr32O1KHfE7qb2qz7B2ePCjLLxN6yl6tRCFlTc1VfkLcHPtAa8I/p1FFb6CSrP+y2h75pu6ZGF1",
-	"39Y7LAvxMqppNHCMaxr6Buy/39MtNaXhmqmWKbtbuKI3iqUtsxmf6CVCOVFbmoez2HMLix6CigzVmrD8",
-	"gi3U1cRe6FDpp7VkRsaLaegUF64xOVKpERA9fChxDPhBB1hFlkzapOSgzFLsmn9X2Isr0wc0BUGbcIXR",
-	"92MSjA9dRmZjepHRaHuOW7bg/uogFslfK3X9OE5Pk3A0oZJk6sqSUPQhKtnpJViyZS5DWk102Un6cS2w",
-	"L1fzIy31SUaTYLK+ANCX8zjeUeytIvgGEVcsyRdNcfLCcxXapsbG2c/aZslCNToMr2dpCzbO4kLvVnKU",
-	"1oyG8msDbrnYKOIhhgpi6rrMVgRVRUXC2uTrSJmyaUb/Bd3XG3BIqMhVDeAh9j+bRONJHI0nys+ntH19",
-	"/uzpDpMBnWHtfDbg1yIBR6xGTaogGPY6obMZC6E+22De6ewFU5pcwl/M9AHHr3fd75uSjqD7XMQlSxTY",
-	"ovV8rTZ5kjftI4fDpIORvpyHkPmbi8DWeAi/DfgQahIQaPPCFYGD1Co+lgETgttuaZBM4TRDg4SXb+f6",
-	"YOSCK/rWy5qjC07Ovn0aKQTaSyHVOGFn3z7tD/gO8TVQiP7H75uThW+mc6kINJzRh76AngNolOcLElDJ",
-	"DuHtQQN605PZJKGSDRrmEBDSUPlCCVNUQAslMAKY8fH1WcJG0dvPoXogTCsVTVTaj8H87pMmjSVAOwoZ",
-	"oWY2zPL5DqaCModzjBuNmVIgW/CQhNE4UhIL12ISSzChCQ0U9E3QYpliEqutk6YvP4ti33bqU9fC7MOX",
-	"BhWi2G+1yVOqNByCwDbBG3AB94/GpOkHdMR8g+36w//1v/gtDyBm0GBKcXlNGMcjXyWMXXoD/niRRHEc",
-	"Ba02OdeAsx3e5AzSlpqPJxFnknnkz3RG9V8tNLAgtLVsNuDJnPeJ///+z//b//O//6//9t/9n//2n/7b",
-	"v/2n/8MsHr/9HNe2/JBnv/IJjfWoocA8nfaAn0NpCopNKlAmE4nsE//o+RP94otT/e+OD+Uonx8fnWJ/",
-	"FYSeSAbcgFokEDcGRn88YY4w9iBknQexkCzEihnoKfM/NzXJBtw8WpIE1sniD96Y3K8voxiAjJHScJ6T",
-	"SOkl27LCWoa1BTctCTTR8poKerBuoBUWEIS9jaTyyBhqP3IBI7Y84qdWIA0F219GwxjdGf6AN6GUZlpq",
-	"Cp7xMqcIVdD/pIUh27JPZlRK4uv7c4GtTXz0d9kPtsQK3LAZ+MvSTCe48/4bXMII4VBegEMziLoV0DRj",
-	"xXNrwrF6ZNDAaygHDY+Yi9zySFffeK1SpBct749qDBoJixncB6EvX4OEbBaLxecVPqE3jWKykistTOnb",
-	"p4yP1aTR73U64BmynzPfkAY8H5c5rCDqfBKpLOAcu866C15lACxbcFbtt35/rJNw9eoAfyA5MZLAYfNL",
-	"tOlEZcvJbJS1k8agqG3lgrLSaXpRTosojcOkyd4G8VxGVyxf/y61gXa65x2nVcuGAfAhVWxHT9Soe7r5",
-	"5bqOyDrr7dVZLw66hQWD/KO1bLzTcJe6nc4h6RkVnUJR3txCexVZBODYbhTuivGampuy0odakg2RI0hl",
-	"qQ+kKWb0zbwIyqD3l0kwfS5e/O3bRQUIcdTGza/2622ZBfR9AwKYSpZm+0X50JCxJflw6UGkc0uPaRYp",
-	"5qq/9DzSw4iPy4fu3YvVoRIhXeCnsTp0lbBaHpocCc5Wks5s1pTOssc+sv/m1jX+NII4+IsDb8fsgJz0",
-	"5drqPzNT/UtjmJfTcD6s+eHjVUEBlbTEOYK/WF13Pkzhttp5msbTKjGLApJ70SM0nk3okKlIP1bhJT3L",
-	"zfVB0qGs8w/W3Og3QB2SbTmJtCa6LQ+gu7E6rsAc7H4b6Ig1Ixf5rbtImfse/ALlNSDxuWEuVSeNa4uC",
-	"NrFPaMKKHUciSSY0mULBPC2nO4UYlxH1MWCTu5zb1BaowrubYNYHqShwi7u09au0ksAb34m0+HDbeOlP",
-	"ZeNn+Q1/MMLx2yohZoHsUJYVxGqJke6+g1c2zzh0R7Fp60jXKip7FQjVWrNCOlimMBTQ2agMM6omubLp",
-	"AIFq28Aq3D6Ht7eoNtzpTdTYaO/YqpvoPveBXVqfjvs/BRFmn9a8SwserJZFbfccYczoReMielHgAWxn",
-	"Zq15WC4KPS5Z6+2I56sPYOw7+v/B5GLbg1SFweM4PpETUypieogaCJrWc7r89SSK2YD7EyovpiJhPhbR",
-	"F3OVrrJPuEhbaUM1Q9N0GfsrE8ZDrdvA3tO9xGLs6Q1fMjbLGy01PMFSe7QEKGzXZoAE35uJTNcdODVs",
-	"ESSu+VJbUU/vJpikNZPTIsTkyOmwhL2BEsiAHHATtYRDQ+sia07FSfK969ANZj3rtrJDH9wIFg4qa+o7",
-	"iWbuNq6pPlzwz3CPRCNcj9k0VAOHtaGcCEDwzEKg9ERuJcZU36QEdX60JV9rpBhHV4wTCu04EncpcXTF",
-	"SMxowo0vLFJ60SxspRBKG+YZ215u7VBFDBoopcu0IHeetEbzAdfk2gNXxTWUhKaqeiNKiD6hTg9us60p",
-	"XQz4hF4xMmSME9wbuP/yZw+b09sw70VjDvXZwcDr4gpOmnXditK8DXBQGVfNhNFEn2abHKV1tTUIl1Az",
-	"wkBkumAhuZ6ImNnEdrmEnodu6V/w3kAdOHuzStvS29ZfnMhLYCtYsw3SZqXA/oX73Q56apw1oTGuj9cv",
-	"UoRK3GibQEMTvRDoEx8pIlUUx4QzFkoSyQFfXgRp+sd/OX5+fnF6fH78/PzkxXPfI7aR+V6HhHQhW/AK",
-	"KjMwzH63Q/yz758/vjg9PjvW73776uT0+Al0foQKRQsxT4wzOtdrXwMQapFir31DhUodGZo015AzVpsv",
-	"NUGCMnrFKRFL9rudglHzqtvu7oTt3s5+fZPmSml7wYPH+EqdHBbo5r/dRJZ3WE9F1klpuct6qm5Vl/2b",
-	"2QvBc52smfiWRsWs4Eyh6i2EATqb2F+znj1nPdWKX+e887DQ4R5B9GC/45mezRcQ2t7oH/QQHOZc36c4",
-	"OWacJTRe3nwRnhoEmcfCBHs0vMacR2/m7OKSLSyoTcXOFTt7v+FswK3NsIDcVixJg3Zzhly8iQxu4pYU",
-	"3wUPXtaopJfqSIZ6F/kCCgoQO6GlIEvbPrCW3NleJFgJJYdLDgQTnsudSffyrT2VfGGMjEWlfAY5Ucpt",
-	"DuvwB5In1XcdWGZWjUzSHPkyn6y38iXG9nG701EVTMgcMvcy7cVRiY6RMaAupMQlQ8t8uUEUs0ChW8lE",
-	"JGpHC2UhgbdSJUBfHS09z6VWa2Q05tCL01S1TaBIq5aFZSBmWbm8LMpsmIhrSPWeMS6Jv3stv4AJ/vTz",
-	"T//wUXrXog6XilEtwg34RMShLTGB45BLtmiTJ0aEiaMRA4+wFsomAgKfbKq5KRB7OOBaXlTUrf1ma+3q",
-	"0VB30OKUEBx635zDr5jcDHVrVdoAJ1uEUaiwy3mIVANjXKBZDXyP4Gv6R+Z2wxr65BGjCUv8lo2F2SuT",
-	"kNCAfK5HaGwa3Z6GjweLb9jCyBo3NT2r+EKyQPBQNvp79zqd2vfT2YFjc162Md/Q1MrezqKEyWUe1s04",
-	"LhwAUrbwq4PRi6++//v353+Onn337OCHJ4/i51993/3+/Ifoee/ZfhvkhHb3/r39Tnd/v9Npd0Z79GGw",
-	"JfZkwLCaWMFyf3lhzXgfnurrUIhwrkH6HFx8LPgojgL1mzEEs2CeRGoBV/ZoFn3DFpoSNPo/vvYaGLBj",
-	"P+sr6pB2uDmWuihDAyxdP0dSjnQdGy7X87ia5sxODG+YNpYienYWprHHkWGDHpL0ibgmU8oXhjeCWl8Y",
-	"rk2epb2kTQitUFgOCGJdlyjcV0y9wtVvszu/vNBU9cLCpaeJgKJx+sVB/ouLLBO/uy27rx53/VVXNLZO",
-	"20/JA/vK7fDtYOUTpkWGZGHxEmu3VwscT1gQ0wT6o42iGD0kUNs4V9Yk32TdWhsjmXaSH3AxsswXJZhU",
-	"dPdfvjr3wYw0XCiNn+eThDEiFZvJ/oAPeLdN/Jcvzs6JXa3vNtSL2WeSoCFM6zha4Pk7GtHOvj7a6R3c",
-	"I80Je9tqD3ivbeaCuOp4QXz9qI/Twkpw/It5EvvQdHbCaIgN+lnIwkMMdSeEvDp9qjdnRCsI3Ecup8Ua",
-	"P+N4fqtNXmDNDuj/BCXYGEdTHYwExico3KHlss+0uAXtEna1rHUI8eV7O/rwqYqGMXYugvg1SmYJMwt4",
-	"dfoUBjNS03AeXDLVHvC9IuB235kdRuH7XduSwO+7kmEwYYFpO6ih46V7ttC0HWtsMkBT8mg0sv0DpCK+",
-	"+eUCapsdkmhqg/VhHEDL+cyInVFigOwIZiGhQ3HFyEGHTNmYzqK3LJZpSC/lCxgnZIHQQicGJZ+DBQ8M",
-	"xAlG8NN810i3Inef/JjC4bXfHnCw9WB0oJEcm8b6Jvukd0CePTLo75Eu+eoRxOrHsd2aR14++dIb8FlM",
-	"I46JBaiUTKeCEzoPIwFfXP1/7F17c9u4Ef8qHE1nzu4oMiVbji2Pp+NJ7q5p09zFdS5tjz4LIiGJEwpg",
-	"CMiymsl372B3AYIS9XBOcXKN/0ssAgTx2Bd++9s04RL5lPZ79jy5JBIz25EAZKH5BjhQSHo01YDNh/Bf",
-	"lsnZE+A/hnS/MOj/cvHyxfOLqxc/vbr5/vLyp8t+JEoactzgslhYFEggxOMMQW05zbBGhGc8RwKGZubl",
-	"/VRqZvnoaitTwHugnka1SAaVcrSVMmpFBIZbKcFSDvE9a2ztN7B0X9TY9iez0WvANjjIxQiyuDJOAaEk",
-	"ZaOCTVr4w5YRsTHrdI8bvcbp8OQ4CU/aJydH8dPkuHvKOkPOWBh3uywJ2112OBgeDduDziAcnHQ6cdLu",
-	"JsdxuzsIh2HIwhPTV/pf3ugdnXSAM+E+zgBO8b0QKJ/RO3BntdFrTPObsP235yf/+vvrw19O/9P599O3",
-	"3aujy8OfO6/a/yifnRZZo9cYa52r3sFBPGa6RS9vxXJCIlaLm+r845ocrH3HX/hdfl56HwgTNTN9DhNt",
-	"/z86P3z3PnzdSU53dU0NH3aVGtG+zmh5a9VqTgVGQbs1g6nQaQZA5//TfMwN44Lp++Y8mxLiolmhy+IV",
-	"nkH4hizAij3oGwrbOS1yZvvugc5QmmFWXBMLAVlrw1guZLYkciaw9lIfLS5I7NHj6WQgWJqhGTaUhbUg",
-	"oJ+8kOb04JUqaRvjfn2H2VCLVZpssY7VPHHGvbFzsiuy05XaYc29jhN3KzXImCNi/mknrN7c3AvH/XkU",
-	"TLNhFnyqzNs5S+Zmg/kL+ZmkcQteskImj86TH8ft+yqQh9Yco/PXk9PbRrMxSxPIv+ichLtUGZs8XJyc",
-	"R0RTrdj8kW8Smvc1Q7FlhXZonXMGjvnvecEqZPWz0s9D/xddY7oMwJEYd9RziXvksFkHOxLOJyTXT0Ox",
-	"SggYJIEUxu7AJtZZrHswEuDmWD8SQBwgM79T1jcEDAhDT1sKXucfAiTC+o/kKiLyBBxFC8GhB8D38Ss7",
-	"0a2GshXzeiucK8vHYn2eZtBHidoH9VN1s5rlVRSiSfoB5ehD45tJqiBZHshSsRvvb6XP5v8NZuZGS3mT",
-	"GYsEmuLfMFDGBhnvt4JXkpZ1zvWy59YKnuH+ApBVJFx1QtKWFjKf0oq1giu3T1jBg2F6x5NgDGUnZg4W",
-	"BaEDDrp2hsm9qN8puuHl0bo9ghEb8zSAggAdM9VLsRgAS81YkahW8AKNgRHXtLdAbsLWQAUZCTOwM/rV",
-	"aaGS5e+wEwa0aaQNzohRYJzsZsBUzmMdiXc81/vBUBqHWwVMzUU8LqSQU5XNlyIKLWeVmEMiS5YHIBdw",
-	"WCAiZwDknqOYLw2USl3IktcHb+7EGSbZz1LFq6eUymYKwW19J2Q1EAmi5hwVgl58CeLXLJhvyfIiLGAk",
-	"gDmgFSAWskZaWSDkYg9gsE1YUlvBinYgfzS+HsD4snCSRztogx3UDDDRxIW5v3LD6IF93y8GorAKagsP",
-	"VoGhtKpOIEjuNFEU9c4LCVsZY+dScXAmVaks2mG4D9Qq5mlAigdMvYNi7gCtgWq21As4q6xk6UGkq+La",
-	"qH0P9u1eH4nSTzWNkrTgsZbFvElQEdcV0D6598gK5J1ZXYNw1yRVecbmcCdinkyJ+oWA1/33/WAvZoo/",
-	"SYXiQqU6veXZ/AxYQMyPWHgQ3i8Fx48n+ISFyhOzuxkRFjfx+HMB36rKen59qhVBYE9owJQj8/CR6y2c",
-	"GsRxRCIveMwTLmLeMwNbIACxQ8jzbG4Vops/JO9dwQr/BnbIBlTrMzmZsCeWxyaxM6BK5Eob8wmdDvrV",
-	"QRgHctC4Nr/kGWC7CFlXB2RNE1VBsaaaT9S2JBLNxoTdvcAWlnfA/tch/lhRsDnAt/QcwLVDWUwayywE",
-	"F0Q0Ym+RlrdRsyQoCgRC7gqZrSQjYVm6hnaklosAPiIHEh/T7Ldff4uiuzB8EkV37R+u//ynbXgeruzG",
-	"c3u2ruLm1hQfy3wZn0bvAZvO8U8Ee9Wtasldujvno+huoqPYHblDLZIU588aIMoeNnbLNCsWI0OJqBgZ",
-	"+JA6QMgPGXFTpRHKq1MNq/e9GKWCc4Ao0qa9oXm5MA2Dl2mS8AwQtmvwtDbtc6m0zfWOrBDFi22ArzBH",
-	"30aW+A+pQMHqAxRQOnu6/OADLcn6SDQFgUlFnq3Uw6BKl1X3Hj50FB7tt2pjxArEwG6Oyh9o9+9s728k",
-	"TMeF+DZ2PsQVF7ZszRnYIvNmA2FVNa/Xru6nZvY69XYNajoe18UVKVcTwDk8S1S1ahNdFdljhwRtYx4M",
-	"ZIK2hiKYDTItQ32gVnAh6Lii3g/ijLPCWMSAtoD3NIP+h499+0sfT0q/FYmFWyL75mWuu0MMc6EDYOSG",
-	"GrOCE2ghEi56RdCFBX5lWAg6Yv1gz+XZ7deZoT+byXMi5RNRCHXHvXE/fYRz8RBUEw8o8jaIuuOvRdQB",
-	"8aiWxddPkfxNXZWjBAsm8/WCeVqbnZFnwCi6St71rEzEHOmpDgYcOHlBurkbbcxL+HRhRcVAdyWspvr3",
-	"iqovYfA8SsI/nPH3KBG/TvAQ1+vF4X2zKJofGphcVcmrAADyKjuX4MkAlk5kPJ1Acj1dLSK7hLu1OIB7",
-	"bxrkYmcv01suLDeYE3QsC7hIcpkKrSC6ZXYIF5rOc6u0of/KWUblSGrgUFLogsVaIas4jM1r+1zGqq4l",
-	"Yo4nTLARhw8Dfm3OEku4fRZMmNK8gIw2W5jMnvRkkoqaXv/pJQiWCSpYJJFS/BTk+NnMPacFvM4piWW5",
-	"9+cQv/KqquVFess0R0p6nN18OsjS2NLZK6/bSykndb2+HUuzqEDaTzFto6+QAqOQGSeYOEsoY9Trk+qe",
-	"1M0EljrFux34B09SvPuGeaaLcJch4/fp6ios63pb9l1LbxowK1naUs/+N7s6aXXB1/pidV5zqFhQ0zJ+",
-	"J+Qs48kIoO3Bnjc5ar9pvi695QV3f4MRUk4QFQH3NqjNDqnf3niNncmRo6OhmjVAQ480PSWWIhixHFj4",
-	"PLKd/UhA9B6uktVcxB6njI7HkGcCmxUTZlmW+VlOaJ3QWClvdnmkr6ROh3RwYXXASGp6+cIVTssBRa6p",
-	"20rrunlY5sP0PVybeOv1WOU8WrnppchSwf0VL7jiAvRwXTS5vLuyKRkrLpO8LlFgL/e3RW2LmnIW/jci",
-	"y2hNzzDCStZQeVgIwGBGX8jpaByUCS3+ktgLvo/XH/8XAAD//w==",
+	"7P1bbyPHli+If5Vo9gaKdKcokpLqQmHDf1WVbGu7bpZU2/Y2q5XBzCCZW8kIOiMoFXedOvB/zstggPNw",
+	"Zt4OMOi3BgYY4GBeBwPMw3yS2T2Y5/4Ig1grIjMymUkmJarKZRdglEUyL3FZse7rt941AjGdCc64ko3+",
+	"u8aE0ZAl8OcpVexZNI0U/KO/CZkMkmimIsEb/cb5hBHFOOXqniQJ+3nOpJJkxhIiWSB42G54DfaWTmcx",
+	"a/S7nY7XkMGETal+klrMWKPfiLhiY5Y03r/3stedsimNeMTHy688tW+J2UiRiBM1YSSYJwnjigzniVS5",
+	"l27wSslKZviaR2+JiqaMNHFKskWoIteTKJjAq4fz4JIpEkkymscxoWMa8fy0H9zf73T39ztddygjkUyp",
+	"wsHc3294pWNjKlkcjRRLlsd1hoMhSpBrGikyZCORMKKSRcTHZaNYuQ7vvcaMJnTKlNn44yvGqzb9G3FN",
+	"ppQvCNMXSb0cUyEVaYZsROexInqj028POp3WMhlE+kE/z1myaHgNTqd6ODG8zh2neaC5Z0rfRtP5tNE/",
+	"gE8Rx0/d0rU7Cdl0JhTjweJbtliexHN6ySRRk0iSIGFU6VUzBEwkHTG9sIlef9I8e3X8hAwaT+JIT3fQ",
+	"aPVh40dRItWA25uuIzUhlFyyBUnmXB4SShI2Y9T8ou+QdMr0BR4RM5ZQPRJCeUiGIlwMuL4s4qS3TyZi",
+	"nkgSCiYJF/pLs6Fw8Zgpmb2fUC6vWUKaUlE1lwNun9fKXovnmfjpkqidUzaL6YKFfaKSOfPb5NwZHg6F",
+	"UP1ulsDTiEicMUf6rI/mkoX4kv3OI+I/efniq2cnT8590vRHEYtDf8B9Zxd2vmULv9UmR3ZZ1IQqQpMk",
+	"umJSn6eYOdOKJJEqiuMBT+ZcMwKgcklGIiH6/3ba85neqG7H8Bvp6Wfwwoj6epf0VsZUsaTVJt+yhSQ0",
+	"YUQGYsZC/QjgIjSOWYK7i1wNVnwu9ZvUhA34lErFEthkPRIaTiOeLYzU04OBSSJG5ODtW3gJF4pcspmC",
+	"B9uhaBohdJQwOWmT15IRSuADSSgPxRRe0WTtcZtQ8vr1ydOW5qoDrkmchywkwYTyMfNggCltCc7SFdKv",
+	"iZhsD7h7+BoHo07wkPXozkP6kO3shx268yjY39/pDh+wvVGPPgrvdxvmfCLhZAe0sJu5ozqlb58xPlaT",
+	"Rv/+PpxO+7GreYtSLNGP/Oef/mHnP775pz9kDE+qRPN5fWbX8ZtIsWkJuzlwuE23yG0ONmc2By6v6dbg",
+	"Nc+ZlHTMTsJXVE+4TEhO8ZLc0BpTOb7oDR8Ej8IO2x8d0PvDB8HD0R616z/Tj0tHbB5xEYUNr6G5TpSw",
+	"sNHXB9idxh8SNmr0G/+4mwn1XfxV7qYDhWG/ECoaRQGQ7qqxc+e6/AS4Gl3YQfeG3XQi5RNwn3ObWeTH",
+	"DVN5ORqVSu8C6ShB5GU0KyoIZfQh8ImlBFKgj06ORDoVopwGekznixmrXunEXEX0E0iTcsKm4q+R5r6U",
+	"yIlIVCBClifwxr//y3/5z+ULDuO46Sq7I8YpCDFdRSaJENP8yPQ3FxlZZxRSPly4/BZ0gQOEsZ4D9141",
+	"WuTv+fEqflGkZD32isWFB9xmvHaQMOLXs1jQcNWI53BFfsTz2UWn+6enD3/49ru9Pz/6S+/HB98fnO+f",
+	"7r3qveg+Lx83PuY247ZDxXFLlqwctWRJfswhvWIVQ5MsudXAYCyoziZMzgSXDLTZIy2nX3M6VxORRH/T",
+	"z9VGj5alwDTobBYbhrL7V6nH/i4b8LtGSBVt9Pk8jr0GSxKR4O2hHvPR6/Nvjl+cnzw5Oj95+eLi+PT0",
+	"5WnDs8xas+1ISq2/aLHMr2gchSTTIhrvvYacBwGTstEf0Viy93Une6wHcmpmiXMuETuZvhJJ4gzlOhF8",
+	"3Navf0xDY1Jtb1H+fPTs5Gl+QUAlbPTTF7hLZL4j07nUhgzpaka93+l0tJaT0ACMkjteKavGRxLXhgy1",
+	"0JAsHnnkekIVu2IJaqUiYSGogwRf4BFKQJtoHRKj+RJN0NJYpvEsiRQs9RPBR3EUbHGhrYrb0FNSNIqB",
+	"3C0jXcWB32dbMmXToV5hd0soCafA0UGfVBMm8ShLQuOE0XBB2NtIqjvdlj/rw+KR4Vyl5sZwkTP3tdHD",
+	"tKqtdwh+sduIG9CcsIT1B1z/Ek7NkO0M9HaZRWubFXM3Di4Gq1DLtQHXM/1KJMMoDBnfLv94eXrylyr2",
+	"IXi8wI0AY0OSKV2QUIDlepeLfzTXhpTSs2JmE7QdQ+NYXGv6hw8EScfDnzgOET/B+dCmStIC2ndshzs9",
+	"Bpaol22VbE3B6i9cQK6pJJlJa41fQ0+H+qfUREvNP8LZtb3kLjfjREmyZEuvHrHWHivs95ZH8EwbWzvn",
+	"wYgy25sY0xv3j2sLjsbH2dJvY+dOXpwfn744elZC+ZF5I4F7SDPl0CE5GHWDHn3EWne56GdiytD5MqJR",
+	"zEIScRmFzFB2chUF7BA+mCETSReZw0aMiJ2AhAV8IdRXYs63qHq8eHl+8dXL1y+e5pYNeIU+gSN42x0u",
+	"0AtB5By8oLBIQFORTDXr917jFV1oVfFciGc0GbM7VTCcFTCEAoSvhCAxvPwDKRDw1kgSoRUGoJXobwwV",
+	"BNL0H798+uPFs5PnJ+cXj388Pz7zW57xJU9EHEoiONGaxiI7rR64WcG1Ax4zBY5LLuBFsMpoRzxjVyz+",
+	"YALKstkjo1LDo5eZbOYzVMbfmnrWwMH1w87RqxNgv5SH5IcdrcHvnIStQ0LR7abEJeMg8zRJBzSOSXSn",
+	"rPbIfW/Tz82vTx4zmrDEb+l9omYmO7FeeXfDTHCgbMZanOOmCfGc8oWNZmxvv06Pzo8NhR3/8OT4+Olx",
+	"gT9olQnJkb0NGAu1eHfco3e5uC/tmchiRulotJHoRp70iHbS4EfZa83Vu06Y5L3X+GEnDenspA7Flbfn",
+	"Y1yFR+QiUbUek92x9Cjjo6r5GH01LOKvx3I9enXyIcxW85qCzWoGkWov1QfVb+lb2dtZlGjqHolkzEJ9",
+	"W8KuxCUL4QS+5nI+m4lEsfA5CyMKjq6PIKGs1bv0sg8ssDSD9YuD8HGpwOPzQfR2LS0LcsRhF9r61qrW",
+	"z3OhKGl2Ow/2Hux3H/b2yXChmGyRazGPQ72alrf9CgzUPqmew4DbaBnx9dS1PkC58fWR64mQDKdGJvQK",
+	"Q0lDxjiZzRVZMAVngfKSSBtJ2LJtACqDNmXTNUD3WHDpuIBoGEZ6gjR+lWihpiJml664AMdaVUH1DwNx",
+	"vmQ/+zYoD5rohEocccICFl0xcGDOnAc77op67l2vIdnP6y4+Yz830A1oHYk/Of5l/YA3qZ9eDP/KAmD8",
+	"sBBmv5e8mcf8isViBv4GvHAeq+XZIL2vHl16u35peihWxjzmsTG9XHpecrgmc0auJ4znfCFwuT4L7Szq",
+	"NhQiZpQvrZF9tIfzsKOrXiwIiJQ5fjGYCmkhNNQHQmpS1VIaBkeDy+W1i6lUFzS4rLW73qaEU0kO6WtL",
+	"pxmGz8HLcbMjkuqThIYQaKZpoKR4CpBfrp5JDHaMdZTX9YfnJ27vLp2tUjSYTA1rL05lFMUMvD5o8AY0",
+	"SSImPUIliRT4I4D4KDyEhW3iz5PY18KFEhmNOQsHPBTXHJhbHPFLNGmuRXIpgVOJuTLpChLCX/5g3uns",
+	"BdF0TGQSwAfmt9D5wiFPYsBHiZgiSWFOgEgwMQWfjWMMSaQOjW+DDqX+FW7DDJYBT0w+BEkfpjfpniSx",
+	"GJOm//XxOdnV38jdd4Zs3u/ivb5H/F254IHv6cfI+ZTJVh+J3nUOYAIHeo3QiyQ4w+B8ng6MZL1QRh0p",
+	"OVkTFlyykDw/eX4MkcJ8fCWa0jHbnfHxcoxdi9mYYbSl7Mn613sSnKCFmE1ExwmdtiueOmHReFJGMZzA",
+	"aO5Jgpdo0TCL3rJYHhKtEsCCoGzS75a5tz7odbyGvooO9UeMBBVjqx5qDEuvfqyFZu5x+w973T1vfeKV",
+	"11CT+XTIaRRfVE0MIoj2qpLZeUTwgJEpDY2PKBZ8TMB9FGUZDHu9jrk+TeOgcsYCIFP9ySxePn3qYa1V",
+	"yeYwT+KS9DE4jeT16TMtzpx3ZdMizZJxCp6fTsudKOyoSUTTEyrZ3HT150nUqJxHRlnZNK6jsDKW6+wE",
+	"XFa6EaRpTj6O0EuHCIOz6UioY8FiSDA68K/UjaRZeMiWw/B79Yg1i77WDrJ6jRU76KGVozWwlLG+Pn2W",
+	"P70TpWayv7sbTKhqm6/bgZjuwsx3K8LeuyuDy1+yt7M/pqmNHc2ae/dlNP7jd9NHV8sbvbSxFdvpcIzC",
+	"TtZgGN1enbNRlIZOPDzljl6eDXvWLMFRpwxvtQR9lQitS7EQkilBb4jjl6NG/6f1+grc8phqu8N7V5AQ",
+	"NCejV+qZ2ZXvPTeBqH6ekHd36rldvLIjbSS4FW58PtV7lc28PbOLqzchI/XSK0rI7wbnsEA3NrkmZ1R4",
+	"+Swtl7acXVsmmzdexTlIdSmbo2j1iaafvUnrINrwapGx5l1aoUlZYp/42Zt9K1iyr7Tu5j6Xi2ur1w14",
+	"pDw0IP0CH/aBefpFQemT5lBoexMZLSiDXDijIYG1zzVH7mslDqdZwl+JSYiFpEnJkiuwJqZsKpIFGYo5",
+	"R0/QnGtdSx94MqMSpm9UyFabPIuuWKrk0VgKmNvC+OVBBKKKWpiO/u6QLGuFsRhDNBlCsFpQNFcoeqjm",
+	"vT59hnmhONMBT+nSikqjOqc7rU1mbmIrMPY+TMq8YMDN9qBXIV3ZdIxS0USZgPVjysv0+KFedxhkwJYt",
+	"kSHlnIUXw0Vd+8JrQAo1Cy9oia70vbVH9Vv1RPXW5wVUr9O7v9Pt7vT2z3udfkf/9xdXhoRUsR0VAWNe",
+	"Osro5pPr38146EqROVdRTOJopFhYMZyD9cNZq8EkjBqnWHFoC49EIzKOrlghrVLO6LTWozPOXJ6O58w2",
+	"jVZcayV0SHn9VL2145ATGorrMkLDX2D1m5LBe79KxFTLirz6ZGznonfitqZuxp2z3LKMvNPNSaeQo6Yc",
+	"WZeJ+seUP4ukqucyoiSOpNJ/DSmX1X6j5Z3U13uEs2smFYbs9d2Q0bpuWR7jIpqR0yShi0/Z5fSY8pt6",
+	"YTQJKkGm9LKE44VzDN1dmCqC8kRiMHosM4mpVPLQSDqvmpk8vL+fq13Z6x7s3S+kDHfLLIWVfMMkZVkv",
+	"hUkNskYknvRDwiFpTU7ENbfqAxI/+qSMr9rkMpSyICerH4puVh59kx1dugH6xAMhYwSU2NRQLa0WMucx",
+	"NrOIEsgfkpaW7Jynxt9Og4mWkoIzwmLJPgQ3WeU4A9KsxwceI/Pd3G1sTvMne3pjga7dcg9p6jMmQ31h",
+	"CYusp2Xom+9Cz9gO7awXKnr89cWKcl3tVQu3QrbAHTeVLrChvyX5oidU+xjri294kO3CfaoL9QRoWDP1",
+	"m8pjyJwUYoqiwBz8SBIaX2uBYFNLQRpwzf4x9AlKFAvbA35E/HDqJuxqSYCeIeAnESe+yWz20dcHWUR0",
+	"ypwzM+Da8Gz6Pw3F8I02o/UfHqFxFLA3xir8CT55BC7RQhM+g6vQFt4N+IxGSeuQ+ONEzGfmxmCihW3s",
+	"QyYQoXxB+BzTZSMexPMw4mPCBQcexQUuIV8YB5H5Ik9bNlO7/664d/aXN++X/UXZXVrlOMGTvfd+zZX0",
+	"rbmy8/79sn8iyw/HDVhefPMszJQHnicS2IJ0E7XR31o6P9YnZH0+4dShQKdYcMkX88ZrvN0Bkt0pZra/",
+	"96onWij3hhx3E60bMhmFNo8f6OXQ2FLh1CujuaYjxJanmpNFPzWGYqjHXIvTZpZ2ti/djqORpax3yhSt",
+	"w4Ke2+ve2/KbZbkcRnIWm0NzqJWtQHCViNgpy8jL11eJ0ByCHM1EHIu8/giFlEVT0i0M/efB4G2nszMY",
+	"vO1+9eaLP5SJYEsb6/yQac1aGZFUMDPMorwNO8tKyvLEVh1vS3NCNl7po2DKyBORzEoWubr2tsYSJ1Sx",
+	"C0jIu0hmcrkIvwKMIYN8SEsEjMVhkh+bAM2QcswSSIDqksruikgKDFXW8+JCXp20W1ykD9imFfQhLtkN",
+	"rc+X8IdEtUFTSpa5tkwtSsV5M9SsvrYaiw9+Fo0YYFNE3BbAH6bRRQskkA9T3c8ttbVOV9c3V6wILupN",
+	"TwzmEgzFXGlKGdr6xrIEofUh8TQUTpqa+BISUMk8fZAyWIvWYZpqZ8zN9PgBye5oVp0V1OeK0qZUBRMS",
+	"qepIu3sIew9yh3Avfwjpzt86O4/emP//wz/+AWNn/3zR/qedN1/srvn9D7eK6hMqM39AgokWwG9kTOUE",
+	"I57rWE8+F8CZd+/goC7z2R0MBoMqDrRxvGlCewf3y+d+9s3RTu/gvrWUzFJARp1HgFR2NKmQCXubn+Wj",
+	"0cP7Yedh9+HD/eBBeP/gEe2NGKWd4OCAhp3uAd0bjvZH3WFv2Bk+7PWCsHsQ3g+6B8POqNOhnYeN/OQ7",
+	"O4/ozujNu/v770snXZ7E4OweVBFEHIeeHfIcGZsiA4uL0Dsgzx+3auVArGEA5S7VtdFSszFlPPUpo+Ez",
+	"plSpEqZ/3InhVxaSkMXRFQMsiyXOgJU5FyY0UvIoE8mUxhdGg0surmMWjpHP1FK+voKXmCeVmbtmFC6+",
+	"QclQXNiCLYzHfdzyoAqbVlynijGv2al6lrFzw82sY5c2PmEbOa2UKzqqqCLXEB7FGuxlaReyWqnJT/SF",
+	"73OVv+USGHXtwsGAJB0UvxOGNXYeAcAZP62G1QoLzyphwzy+Q+1C46WlMfbZuxVZ6XCJZnPAy7x01xLI",
+	"oDJWc8aus7LyJdaappKXhKeYvitg1qpjSMWJdZ07FXwlL1tdr77OZoVtzkZXSUFPDDnkx+4X6wt8PQDS",
+	"hBj3fufAI/vdPf3PQcsjflmph76h6w24X1LgpX/b84ifVhjqL/Y9F+Rpv/NI31xSbeST/d4jj/j50k6f",
+	"HHQ6HvHPfnzx5OL0+Oz4/OL0+LvXJ6fHT/0B3+92SNPAieXKuBkLEakJYvv4k177SPCWgTYyfoKSgouK",
+	"Cpfyija3mtKpSygvp1oqWy2ZVj4xpWR4S5SaLzgoz4txGC0WCkLlAY3rOn2P0L+mDfF2dWw3o8Fa3Hc9",
+	"5zWvBVugTqjmFmxXU9EZpiAt5dQAid2TZBbTANQpQMrCIBqmHMVifOjURuOXkSTd1DJYkJHQ9kKasDym",
+	"s0KmaW9DFctr5HWMElaVppdo/ZyzQNkoXrkisZQxxqYzVapqgXK1IPaS5ajJQdl4WZVwW5BImYLpAlaU",
+	"ULlRmlqAg/TNZScCM/PxgtVhH32lfVS96M/BRtGfD5U8l8EK1UYPum1oykUyyoOMlWRPOLtV3JxVp7JE",
+	"Zy0hclcb/UzpH4nSizBtG6KxfXQSXoaZuzX1fsNoXJV8btInoAhAX1VQkQ0No0nY7XmNcHhxnUTKFbqI",
+	"3anfeAlJo7AzxlV3xRKJL+u2O+3Ocigj94J3S55Hxsn3bHgmAKTWuRYz+SNJIi4V5Zj/sUz9udGWkCTE",
+	"PijR1zDr8dUiekglI3+dr7OusrkvKbghGyc0ZKGfGWzpgwPKTThQv1iZ/DmjCMIi2rtLYkfZCldh6spI",
+	"2wT6jSZXE3MqcQo16kfSPauiFwjWm6vaay0Fs0TpuPO7kr3Oy9FCNR3XM+O/Sal5cwvenJdP2Hh/Bplc",
+	"FbmzHpnOFSPCZKo4aV+Vha2b52ci6OPQJhlsKVVz2+mU1WtXj8qeVSxdHSoze/QJUxkWlpar+5D9ABEj",
+	"TJPwbZVqmsTvFtY2fcyDvwjEnCt/wOH/udR+afQQBKqDpxnXqmaywF/txwHHx/aNjWmNDyzyjkz6ndZs",
+	"SACo2Na/jsMe8GYmc/zsJS1AHqRYEuwRKUxFJip2Q6aNqmyaZcWRfxURX5cABroiXrjF7K8NS5Pzy1u7",
+	"nvlDlwCbd3rOwjpTXZpGNQ3/Ce7fcqHTJuuhD0kdK+tmRtmGdUp4DNq4qHk/UP6nrXPopaqkpZ2GhapT",
+	"gWSShFkAcUOHI6lUeoGnOONHkL0rrY9kzkNigC+RRp6xkdo6hXyYnYzZSJXuI/zw4Xax/r5JJWYzqDGC",
+	"9gEl20eaevAewuJMxRWil1gUx5a7cTcocjAZVpvkojq31IqDGen5G8o/tUATdZYar72Z5pSt3Ke9UmdM",
+	"qYiPZbUGdU8Scc2JNBc6CtWy6ygJJtFVmdJv7dz05ESS2KtJE0s/MLEn9dJiW4uaNU7amggv4DllDWj0",
+	"47N1Ne+He4z9AD8aVUqoylq2zsPb1rLNIs7rLhBemxtM7qnO/LeF4+Kuo5ftZzru9YR0s2SmJ9CLQ+bb",
+	"iNyTJVR3mKKPRCwOwa+wSEUmTUD0TCPuvrFbn06P8BfS1AvdQsYOeNWkCeNuZRtkC4hwrFsg0+faIk4f",
+	"j2cCWrE0KbZPAlgFpOHRXM0TRuZcP1G2DBWbj3dFvl7j7c5Y7Jgv7bXtF+aPn/RD2ufRlL1xL92JpjOR",
+	"YCo2YNw3xpGazIcAnyDoLNoJRMjGjO+mb3/v3i4vo9mOmCEh7cwERJRxgCvO06uIO5s45zP9eYMtLD9o",
+	"72uQf33JY++5jQRK+fcnLYmq0wsQK97p/VIF5CCrc7/y5fkp5JI5SiIJIfOWq8NC1T1mSNRSpPIwEUVl",
+	"Ci38i6kcV/qyEOj7niRRhkJHDFKjjTRnZ3rPoDfvxCKg8U63juRx8AbL0qjfqkPCpjO1QLiXkMVsqar7",
+	"GxbHwiOK0ek/5BMX9zultY21ys3sxlxT2xtgldOhu5nTwcyj/gjMDbmFv5moZ2G00ZshKoU3beHtU0zx",
+	"kCsNhdwY7B0ARlZ9Hm5df7Fcb3GjuPCUIY+sn7CVO2f6doI8qPyQvXOWMJ2qGbs+LhDoW5f7MaMJqxXI",
+	"y03t57lQ611e3+mrTJ1zFr2q6RVIb1k2f51mW4g9aMJd1C3jIZIhX9UKGWamAAwDGS6wWcTp8dk5OXp1",
+	"0iZmarbXocG/ytyblIeWF8diTGJGr9iAR4qIueoD1hudQsoa41pTCJFBgccfsKz1GINoBq0F0xSTAY/F",
+	"+J4kvh1/m4YQCtt1vjJGu2+HliGboO/XQIDcAL5HE9kGzouNEH8mCaPrA8N41XKRW2lyQjZgC8LjNpkB",
+	"8Z2XYTnW7rK6HMddIexv7cWqcZhKvF2bO6/wSSmXas9nmg07iR5tM+Gic8veWK/ubr1PKicm9VhT/CK/",
+	"5Rm5kX1nx4kRAzPEAc9+N1/5rTZJn9PPw/DI1CK+hvaA+qhB2teAO+e1qb8G3HMYBGIowNMjwW2iF5Xp",
+	"8R8hNMGAi2veOiRLA/bI0hhxXNcTETujGykoPgWEStPJkb0N2MygVkJKLowHTEd7m3mkCVDLibgmkRrw",
+	"VOrbjDRD/23iiwCgiDVBYzpvtl56cQArys9Og2+YRsbQV6SiaQXP10fKNwuFHkTTwLKqfGRF08PaPSSP",
+	"dv6C1TEXO2/edb2qogozi5u5LzFmtpn/Eu/RKkjAONT3SvbzBv7MygqDT9w4er6xtvNVwtiO1h3Jn85e",
+	"vjCqjpOvbtY6a/y5T759bGWszWN/p8fjparhe39jFalqQnUN5QrDr56FnFLDp7v7WS3yLbe+fKML+6nE",
+	"LAoa/UZM5zyYaG7Pea5y2B2bCE2/ji2HpDaBTasNXSYSTDlBCDPrQ9waiNnGoGV2XGN6xaDRtb78ZghC",
+	"dx7CG1KjPiP2l9Wbjb84/Qk+2N9y2pD7gA8Xrh0u6mlWWW840vSHC79lMZ588yw/D2qtr7IT8g8JHXAT",
+	"GoSu3hgHhNx3C/3oRDq1roa0ZilAK2XOouoLwE2MSE1NP1ti1OWcu/VPoNM5Cw8KXXYqfFP3M0sYwmxF",
+	"MmNezrkYcH0w2uQshZvDohFbxWPVPavdzFV5jr0+YtW4iPX8QfoZHwvl0OERm8Ac7p/3urcNDWFwYBPm",
+	"t/HB3z4UYDrozXD/NP3cSKm08Y3aGuUc6pRvBM4ERP5bUiXnit0UawDOxbbQ/+BhdeH/CngLtdH/7g6o",
+	"DtexHuHqa2+ovRrq+1SpbaNKleVI3IaCwyAAr48f9LYsNCIFiULSpAmlmX5lY+jtdLo3GMOty0lm2ERy",
+	"kxtN30lgf2gTrPE3wkVLgDBLhST4sGxIRUdittzraOqoHAkxEHwUJVOEO0svLokcBpc16Cl92kqS6n7I",
+	"7Vy7xOnMaqxgPTZWuOlm/Ky4d78R1lbu4MsxN/DycTXazMunb1iuUDi4Cy+fO5+baGU5CIxNtLOlG2vp",
+	"ZatxO34bZPUqY9lb8/t071c7fiALAoEour29/YZTUicn0WzGwlIfEAx5cWPIN/eUKAHB2WXyuaX0osmY",
+	"qXo0tTg3F99O6i3LODuINyuWsDYjXtymb577hE/+rCxWdc8zqUOrtYCPplfeWqfLYt7lxtaU8gXksdso",
+	"3kjkM9z21uJULasWOV3NGUH1Dp1nx28D1vD9RNhul5h04A4FoLtiRrXs4Yzg2SpP+7SYsKlbuhQT1th6",
+	"ZaCw6U+IClt6e+aFqXKYvCmBfx1HVyw/ETEi9nUeMbdiOoPmJxdyPtT3Y9pOMmfLsIfFyxwMWFjlN6UH",
+	"sIj4qjIeeNtKkbIBFUFNpDAVctl1tsQC7q+V/uzs4DInkFjQJu8EPDaDA+6WAIgtH4qUk66ClSGCE8ML",
+	"ayHMvIpKLWzMja1OnnRgnWqG0fCJ9VPaSjLYi+l8myErmAHUd5KW57803Ce503pTvrpbDnB9+m3EZlEW",
+	"0NF/l0Z93IvuOupT1jpsk4qvZaolTT+dgJ9lkWe/pAEXyHlLY0WHpoUzAJg7HcYy4HR7IDGU8irayOYy",
+	"UEuzaDNLS19/Qze45i45znfQ+e3YXK8iXqVEuiU5acJOSh1ZH2Yzwkr+uukxryppyK+LMyIurh1Oe4fF",
+	"Qe7pWlEQlK5pPZpOL7+ZRZPt4KdMhhCeDVhVbxd94s0lFT2/JWN8XUl/mmWewkKZKGc0sp2OWLGTWl5c",
+	"790uxFkFVfOSxxHXqx3FLBvuRMShzOvIZUA8OeQaeFDDa4jRCP7KCaT01zvrTJMCzWR7smq7b+Jss3RQ",
+	"m/2/5AzA5Q0JGyyw+uzfkuZvyNOGqfOlghJz7wtJsGlfdmWuiPh4KSG3EnV95YsUe6s8EiCGey8HgGoL",
+	"cq4dR0RpXc7ZhMYxuWZETqKZNh6+SqKQLr4sgIuXJg/Z7OWV4q+wKM5AcoPDy2qWQt5MOG6cWr8qAd5N",
+	"e88S3p187iXCsXUT5afMcGpbXwBNUKrNr1rJMMAI4YFry6L2Nglraq3+ooZ9kGKB1u0dYuaO/UO2x1iN",
+	"wp8PFqaTWLVVT6CUo9oB9W5ToNGVvjazVZj4BR32UtMpc7b3FQ1pHx7/7//yX/5zo997v2ICWzY+g3Q9",
+	"6uyjWb1bwHc6J2YTwvkVGbv5EqJGNqdys3fp8o9o+zrr79mdr4+AYonZ5WOkWSypAttYCXGJaazI+oY0",
+	"uBzw5nKtVau2fewNeHq7i9gFX9yTplmJsttmcCp8/TVeTi8Zb+mn4MR99+H3pKnxcgw5LCMxZrmlx01U",
+	"tJleHzHKauY2sdDTmzwi4nBzMz0VTb8hPc3OqcpEP8oIDmgRKFFvO9Bf1ommYtOjUp3tw7LHm+Zufzgh",
+	"XOEAWJbNVeyluI/1jlP+npv5Bgr08xs4Ceelsis7Bx60m5iKv0aIfiknIlGBCNkh9ljY6zkGhlfeJw0w",
+	"BieRYnJGi12NQV/JmRV7vXoti3qdweDtg6/0n0ed//u//vL3X37Z+fsv/8Ng3uv0HsK/j/7+y3/7+///",
+	"X/7tl1/e/FNpnsqpW+hc4cGtV7JskQ6gZQUaMtV6+g05griuwK/V88oNzFUaPSJFUlT2f8J1f7OhKLDn",
+	"P3Pd9jpr2tyYyeLoywkR5HgV7ub3E0FiNlKagIJJBU7UR89bXzuxuizKueWmHMpdzk+ZQYmYrQQRS0QM",
+	"pSEZeJjVr6H0BsQLLEIJSGApMzBwlWXVPDc0tqG4B9I+8eotFp+MEvG3CgcteFmwUbvWV0wRdcKwLwkL",
+	"SVMyRl4dnT/5piYamnE+1rWHcI0R93ZFMomLGQIrNaFyXUbJNrupatbpdvmEMjrKF2saqK51Sm9uacbi",
+	"+mIqQlZd7nAW61UTIXM375B08DiK0Sg36Fx9w/1caUOnbE03a+LqNeY8+nnOLi7ZYnmkX6XdeP1w2h/M",
+	"O529gML/mPk0xE8++jQgMeNamCbFoTTiygQSoJPvdYQdatZDaWPJf41DKRJAHzAkOIlmJo4BFtv2zmml",
+	"4DAqrunV56ynQ+DOuSucqYLfypl2OSc1DpxyJyPOGW1yPUDPajlZbATdGGIEa2YMYgN7BWgHTSoXPKCz",
+	"qL2g07hlyhRTeAdb7mdCzQDy4KfONr+l2dSAW8fvhM5mDKPiLlRCq02eAGSIJNGYi4RZwD4A6gsF4UIN",
+	"+CViS2i2l7pecpcQfUXf4EsYmH6JraWFmiDAdRjpNZpGnCoUnVM6m+n9zAGEtU0nAr2160C8XtlLcR88",
+	"p4C1in0ViqHzhbK1b8pjG69EfnPxor0cmO7K2zIIYaev20pDtXB1iney2V0WN6XmXVldcf21c8uPa9+V",
+	"JalUx5fda9e8wLm64Adco6sv3bXmRUv3abVnzSJrzvIaL7G3IZrQuhsRTSh3a5YeuHgB4hoZmbZ7OKvh",
+	"ps5t+HpAnyLF17sjI/Z11y8tzdobcuu/7uqULNZdWLrSdbEHC2xr7RoVDsP7N670gfBBee9NTNhMpQx1",
+	"JYWVM7bzv5YqQxEullXyG8WgHBGzQmcwMvIOEAULGkI2h/zQVsr1m7iU6VKPvU18y4i95KLqOPK8voc5",
+	"VUx+Sy5mVOsrDEms3QI9cKPirVUdZrZdvaVncJNEEj3GzSIU9oba1HI2n05psvit0UtN71CpI6KWU8h0",
+	"2fiU18hu/UZx65JwdT1MeeNITSHlM6gWweOFNmh8+9sftTHqwymI+Fhu4lKp7IMMtYyYW5vCahlM0ULb",
+	"ZYuiupGSBMtSbIWeBmQXWP1ivGn6nW/W1gy8yWN5f+Hk+G8CpW+WPcWrcVty5SH1zTXYXVnY5nAABJFQ",
+	"TsRctdp3Cqpvhmqyd7Oxmi+At5FATFkWdl1PFW7HqOXXa4o23Zgg4j2N+Fzm8e2dXk3uC3u1muSZt1cj",
+	"/T7Pt62qeDPiJZqnQHwkN5buqk68nbVFZLklWh5z4WTdpANBFaJTxPMz1ifeuDpwFBgMBu8DeJPSCJBh",
+	"YeWxNj+c+v3UBSbbxB8nYj7z+2SWRFdUAVweekoxJj1cILiUvlQrppzF+uL5MI4CEnGtJqNXDbrXuY7x",
+	"cNrwGvD0htcwt+bd4/bHUqUgZ0VstWHQr6ZNVM7qfVPUwByw1hoorG5KTd0WT+eZmwzSV0RCrD/QOifL",
+	"ezwVk0705M+YJvdvIrUKMhS7QmmaIhKuX1YxJtF4EkfjiVoJsgnJENiF/5vz5892mAzojIUeMmaqoDvd",
+	"tUhCSa4TCp2QtBhFn/CUJpfWLfz3X/7Vfr3rfJ9XiPWLi7cmLGZUsqVbly7kQjG5fBlNmBYcK3pN1y5t",
+	"qywTy9ayTNHBHXtV0bzA2m64T2QSqZISnOLWVTUyKL+7liae0VWJHs7ZW3WBvQrLX+zjj76tytQ3wNS8",
+	"tFYx7ak8MwH0NRK7sNow6fxIVi92Pf07u/5mWrizuZ+wLn7GeJhCrt4Q+8uwnkqEhrVdOFLUfb1mmG4x",
+	"n8WChtIgP0US+aISBB9GmilqRaflDTim0gooArHj0ap9mxxx8yzUY4y6qdy3NkVCIjnglAvUB0HS3pMt",
+	"ffV+Z/8QH0tDAytvLsPoin7agqkBt2MH1Z7GWoNYmNFq3qif9Ij4T16++OrZyZNznzR9iHj4A+47C+S3",
+	"MGjh5HbMZxed7p+ePvzh2+/2/vzoL70fH3x/cL5/uveq96L7vH6NMizCcpVy4cjb6JX53bTRqdGhBC8x",
+	"WZZRmEJ26VXO42bns4kOIS10xqgiCVPzhKMYBBbmJt2s7G5S22eS5Rt1v3rzRam/ZG0jFA9TpfY7hWqM",
+	"8mSp4VwRRYcegRKmEWNYtA9+UE2lOOnNGqnUmV/nof7nsf7nif7neOWkVxkJqKy6fQ3L2oJkJ/Kg0zrE",
+	"3Pbh3D1pZMyURHx0jkm7RfCNLZbflxWh2pYgNUQ+4GnfskHHZnctJVohFZbz7J9L9QmW7MD22K2RmqFr",
+	"W5rP9R4eLh8szZa6eXNub0N7zmucITLDrArJD3AaLH4DfG2J6cZwfm7WnsWF2CaOwBbQfdYgnLqLdhPv",
+	"rLucG3lpl26spyO6e/wbcte687qp/oP0rbUfS4pEiXY5/sptaGr9+Gupvc4dN1R8C7Twye79ggdPKiyb",
+	"78EhS22nX8pD6aBcZ21KTNCDvJzRn+egAqMeJA8hshmDlCbjRFzLLD8K2XEuxpLxratuu7vD2r2d/YJe",
+	"c3Cwdz8n+ns50X/VbQ4GbfVTZ+cR3fnbm3ddr9t73/pSf5n/bqdwSblCoBdnneGac5+Z/i3YOIWarvkV",
+	"Ud2SnT+mJh04e1TE3TAkNuLzXP+ITeW8fXRyQuXFVCQls30ukrQ1FTgUrsE9TDlaJbAUUIh+SOSCB4SO",
+	"acQNrrtjsfqEKvBr13McF6zulacxo+LS6HPRdHYmW3UoNrChzdU3ZCSWxj5hJnIOtmKp2gO/ZKaP5geX",
+	"bHFDbQefdkfZx9UJtdYUzmXW5t98FEwZeSKSUj9zQhW7iKNppC6SWcleGZkrAYEA02UJxTB6Xi3tlGe6",
+	"wvBqKNq4TaZaACxhHFVNs/kZXrskl9PXp7mfhQkX37ZWL0wHWklRmHOg+GYZB4pfFJFi7w8fBHeQb4Az",
+	"uIlOi/PbSJt1bqklBcxx/Q1psDij7yM1+bYsfzulmjSH9+jVieZDHnQ34+AlSyVTwW83i8qTwnOcwTzv",
+	"EFOpSKQ8J6yL7wChWGhec3mx/6efH/3l8rw3/f7h29ODqxcPhq/2gh/vT551w68647MePX40/3Zffde4",
+	"aefYzzzz0+CZls62xT3NYajHfnK33EyPyR/BT5mXpL1Dy+rPZ3GELfipNnl3YnbFYutIOrQdhDB5A/L+",
+	"JTHJLCVwVPppi9WnN6ZKTxWurJuq2dsMLZImKgqiGdJjRWzCGUYENbFZ4MHDPxIWQLMwbOkEjs8lTR8d",
+	"ml4joImIb4kruiy7cDXXFWilO+h4b0tqtDaCOylWxDgD8Qo7vbze1SR4N6kJH6wGf6MWvJtnNRSS8nN5",
+	"DYXfNs5syNXwm4nUy6nJzimMWViM3jyjyGF6HBIfX2FbpRL8mENPnMULSH84F5es1L8sozGHxARgwzsy",
+	"EDMDYkaUvqfECVGn1Rfcm2veQoOAzW7V5KvE0Vw6qVdUQnW6v3stv4Rr/vj3X/61kDNx1WuHXx+MXn79",
+	"499+PP9T9Pz75wd/efo4fvH1j90fz/8Sveg932/TOApYu/vg/n6nu7/f6bQ7oz36KFhPFzCutQ1XYE9q",
+	"ytnyraglX2Ewn7Jcta7fNR0OinjW2HZBtm2LhZyx1u09XGWtoanWRlut23tYbqy9hky3ejuI154LRWN5",
+	"s410n/Ap72duHuXRcOsWdVMJJRFXlq1BPikUMk7oFctSYMvREOSFNt8u8GHlmaTGv5yDwzQvL4ui9zYO",
+	"8yk93cohvM69SpImcxy6dZNcWx6R82mxndLBrYa6Iv+1OOZioqsZYumgbpn2mlvMqgF7JXtfTo5ZELTC",
+	"JIUQ1dy5DlqWfqAglTu+uqwmH9a9Catx1uRTZjWgyN0qQ+sJpJDKHExb1uIYq65pwhCXhRquRBNW3jNj",
+	"w9SuLJt0FMVMYqdcLq6J4PkcLtD0aKD1LIicRVL1B1xtkB0Gle6Cw/WHiHM0U4sBB/cilssivg+hcfyr",
+	"zLJalXnE2TVkH91VnhFpsjBSLGx9qISjDXNx3lceDiy5uvXJwHqP9cfCS0kLc7qDmFHoolPnvFThvBwR",
+	"/AXDm4jsIm3nE8bDFPoFpXx5KmHftoXxW31CiVRUsaW8Lcuv9NhlXSzebWG0HBUQWlalBQJyIywzUk16",
+	"hCO1CtKFNLE5fYGOwRm6YSbgJkAuh6RDMHsxUgDgQhxsI+OkhY3UUzaZBNcRD8U1tgVHKB/c3N4jRL88",
+	"ZSpZ7BxpW9g/dNqQI12yt3p18t6bzZBiyo+UbaZW2Lk0jZaipY6fLGxaVA1vfVHt3ghZENME6r546KHr",
+	"EPJmPRJMWHDJwhZ5fvL8eBkktxFN6Zjtzvj4xtEBMx30LNJky3hOUcxWwBTZeevLSsIDYUTHCZ22K6Y3",
+	"YeXVG0ecwLLckwQvIREns+gti9125Zi8jNJYk9mQjUTCrHAtZmI+6HUq8/VzME6ua61SDTCRoTQrWom0",
+	"ELJ9N1hME9o7uL9mF86+OdrpHdz3yIS9zW/Eo9HD+2HnYffhw/3gQXj/4BHtjRilneDggIad7gHdG472",
+	"R91hb9gZPuz1grB7EN4PugfDzqjToZ2HpVwl+lsJWTxeqAI73n/YK03GXF78qrYJM1PMj72zU+0JSng4",
+	"HrQsoz7XvgdvRLiRcLGEXxwuSn1Zk/l0yGkUX8yTktrQM3DTkdenz9IGXvaGTBPc63UMxaaFI4KPiYxC",
+	"1kL+MKWa2QI1G8rVRKwJG0kajDjNH7VJDcdB5ipH50lUD3sKAk81QAUdjW/VvENxzYHh6AVoGr+acXRS",
+	"TiZinhySa5FcylQqTphmsLKVVsxqbmH2Jk+nE6Vmsr+7G0yoapuv24GY7sKa7FYE/3dX6rxfsrezP2ae",
+	"w8G80+ndl9H4j99NH13dYEWvo1AL4hVMC67YAs/q9h7WYFrFQtR0w113eMrHvbw4M8c4ZTBOaw+cZ8ql",
+	"kSqKp6PgaF8T1kxpbIVYhqyQ+WyzrJDVRs/2c0NykeHKXAUoxtWXaB5gTD2sOwzZiM5jyA0M4nlY5hww",
+	"kXDYpgqbNFUpZLlL/6ecdoF//3XGsg/jaJT+fc2GM4hhz2LjyN2dhfpnbaztzmIa8Zz1uMw2i1UK9O2F",
+	"JruLoRYJVUHJZIyFfjFL5+DpozNckiO9+z04wLVEyc9zoeiqN8NP2oBOmbjdMmuTT+kCQLaJEmOory8k",
+	"JTzYe7DffdjbrzGeYtllfmXyo/UKO199jpD8bmYx5vI7loj0EJKZppFCo1GASX5pQq6SJVdRwO7JATdk",
+	"TJq9A/L8MaGwjx7pkq8fAwRqHHtGdHnk1dOvPAJkBOY/GvViOhV8wOk8jAR8cxWFTCBNt9rEf/Xy7Jzs",
+	"mlH5qT2JLwIv9ID7+eX0tSIG6VgAnC/mCirP/dyq+tb87Ay4/+ejZydPj85PXr64OD49fXmalbQRX3NH",
+	"eKLvsk2/hWB+0Jd1QtWAX4t5HBpyKSMmcJj7zj77ZQbwgBfebIrotsEZSFPflZCASsdgndGETplmqK26",
+	"rKPIIVymUOSD6Tg8svrt1UZRLlL0oCw29Mb8/x/+8Q8o3P/5ov1PO2++2F3ze7k/x218uqrvabnrawtM",
+	"zylAI19Hj1sFtrP/8ODB/TImmBrMB3v3Hz7oPOr2OutavNwFl/Qc96Y2iUTetHcHVz2Fbrd38PDRo0ed",
+	"+w/3e/d7+2uTNypYZE0vPVx7Q//8zHZg/3Q983oG51FwyVRVAYkSZDbXPNvs+z2ZCegNUxKMfjpP4rvO",
+	"SbiZ6ZMOrySb4fU5YW9poOKF0eKM4a15tSYkPC56xTyr2mfrAQ5vYwoRnm7kRzF+/sb+CGZ5ZgztXf7c",
+	"+a4XPlo2iFYnWLjmhrN2azMuXKrb5JTiHbc5q4bSP+UTi+l0FT0086zaI8FESKZlS56B09ksT36QYrNR",
+	"akZqLLUv+v+/NfkZkiXryrDS7uUFrJDKmiYX9yqMEhYokSwgYVNfbzqV2RQsU+S0Qd0S3FkBFgK/LWOF",
+	"IAn4dsi+R1gsWX2/IAy5/JXwk2eL9yChhlB5qRW7KJTQnGq4sHDlpJmuR6t2TQHsUSI0t1m250o61km3",
+	"Biu3ZlVEW78gy159w4Nuqe0TP+R2N1Z1y4Ur2sSc/euJSFvcYu6MPg4YfrKxQB4SP8Nm91PqLFgZV1TR",
+	"pFwQHnECwsp1gtoBRYGaJyzX03POJVMVsi7kOVGHb5W7mO9XFRaZS4XgXOUWLx6u5SNEZzOD64FLUWhX",
+	"qCIFYzvm44gztwWBsy0m7ndRHRRBgCxgTMiBJFu7HEd6uuRZFIYsjhs3bSFgiCHXM8BxPtIKErk53kAt",
+	"fraNtpi5Vfdc2kypYW2/AedA3bRCPn/oLBURrRdi1odxkdgLmvko/JAB8CKQQusQu2WYfbJgMXCdKUHY",
+	"9pkkzaOzJycnHpmxJGBc7TAeiJCFrZIYdS4Z4GbHNteSd/9hTnVo2gc5OsTOm39q9n/S9vq7rnfwvvVl",
+	"86fdL//xzU//sPMf33zR+rL15R+2xQu+Shjb0QRN/nT28gVBEskKIg7It4+JWZtD4r9771csx52yDLdA",
+	"o7O+mVn9PSzymlslF7yvOGgbSHkjwW4u6DOV5dOU9dDUNZgnkVqc6THi9I9m0bdscTQvizWV1S2Spi8v",
+	"L/7+y7/6kIOm5glnIYYarwuFhFFaR2gbzuj7E6FsaWGkX4Kmqq1u6zd+2Dl6dbLzLXNiphTGqNfxMaMJ",
+	"S+xoh/DpKysynkyo0qPMShkaFZ1YsVYBcuuM7xe+kT5p+vrhIon+Bp7HPsE3kqte28w54qatixgNuJ+O",
+	"1nRg/WFH08rOSej3SaQIDVTaNg91ZqyvjKScm3h+xPXSDLi1ozD6HClr0hMDDJZuhF5ESOHDdSTQQ4CS",
+	"YSKuwSxLBnwqhuD0m82InIDLeCLikERcKkbDvOUGRfamrM/UnujjAdOXA95U2q6z+M5Y/upnROOTfyI+",
+	"ylX46GnanUAtRm5hWwOOXnWS5WTtEf/o9fk3L09P/uK6xTEXESYfelqjGCMBJexKXLJwwHH3ACGui484",
+	"fnF+8sR9hl4VbSE52xOllTYCg2OXbDHgkSSQSWRbm5pnQ4udEL3icKDhBAIpZGSphYsmyudUKpasPEW4",
+	"okJLySlcbY7S86Oz8+PTi6NXJxffHv+oyQs0qHAaccJ4OBORrdYuPyr46qrTku1L+ahoAHuqCdMj3b//",
+	"8j91ew9zjStHxC9a334b2Cm6lrSMSNg4kgrpBbK4IimBUhIypbEWf7a6KAqXc7c6HVISGIGjZCMU2ZFa",
+	"sRDmkuVV0Gwv4iOxvAKWXUQSwF/j0c5ESHCRT+exinbM8Qj08RrS4JJxkzEovSwHXs9iwFMosQKEmPRI",
+	"yOII0hJpcMnFdczC8RTRUXiYr3bwBtytb5FeCRIY3oaKW8A8jPecHp+dw/dpy6r2gA/4F1/onWdcWcS4",
+	"L74wxzwjLeNTv049hv3cmWmqCbOcCTmPR1L2X2R42Dx6PU0N+DJRHRqFpIyoWkhxhjdlQ29CuueAa+tz",
+	"OFdFTm5PNB4mwZlsEYBLhymXs/kBR1hceIYF5EVXSJQg2zeQ13SNIOlXc2SAv4F4nmcMpJXMOJswnpwB",
+	"z717NS9tk6M8L4HZg9zKWAceaRgF0oxeF/bFF3pVFRRagQkHqeBpBjk4uZDMnrw8PdPE9Rjnm6YiiSQa",
+	"RxzZiL7m4ujZs5ffHz+9eHl68vXJizMfojoBjWO4/OjVyYA3ZwkbAUIwZm1SLq9ZAgpybsd8j/gnIZvO",
+	"hGI8WMA0PJd2PZhkSptAq08wtrpzDi3c9MuHkC6vDvWdxlrTl6OASLQJCvHpATfHw8tnmeJj03GonVNt",
+	"ni1YmD5dn288KWKmBdLutfTNslkNVS/dMbAIMBMSo9ICxKr/bmAVvEGjT7SV8R/QaCQD0Pf0t3//5V/1",
+	"R9D79GdtLv+Hd9qu8LL+CcBNv9T8SNEoll++f5+OQ98n+8CLRUL2O4/0iCo4cxYat7qqgYkd8OtE8DEZ",
+	"LrQ6w+KRR64nVAF9R7YYHXSiYcLopYnxg66MrZVhoT1shmd5PyRdY2nRPJ4lkWoXU7krx0OuaByFA56O",
+	"R5vFVCsgFolrniRaH0jTvqWYMjXBggp8cx9aOd6TAz6K3kJPY8PUKSc+YP0P2ULw0G3vl9VueZZJpOC2",
+	"A45PwJT4MDLtngotkz14K86DvY2kPgn4hDY51/w4xaukC2kaA+MkhrEILiVAiiyvYMRngKqkjbqAJVzL",
+	"GyBfQxFtmwyPFt5bo/BhE1eMztmuG4IzvRH7qPHTAddv0augbwgFQywTeESKa2trwzSrsr0szOwM7OmA",
+	"2/4XdAEPCAWwGkOmzmnX9PlEWxb6fZrtGjmmt6XIFIxg6wOFKC0vUlw5qc1hrYdBipwIFzbZvLcP+YUS",
+	"VAPDgBwwUPxqwBG7rIngZSVMAM+rEZR2WfQaHaaYyPqtAz4HuFejky5DH7fJGUP2jHO5J4mjyZjlOdUE",
+	"gBk2GUOhmQLAwoyz2KZimulRxSDBZwf+NWwz+/aUTWnEIz5O7Rv3N8mUT5pzHr01OfuydZgWbTqKAyb5",
+	"gDSGtYM59h4R//To/Pji2cnzk/OL4x+eHB8/PX5qMlZyfNbOkdFYRVPgmOe5Fp1aj6OK+F8fnxPNYvUL",
+	"cI2GkNg34D/lmnS+ae7mm3aS5jfnz59pdsISUOCoIj/thiKQu4l56+6bZuGLVssM7KkIYNXPrul4zBLy",
+	"+gRloB6FCOZa4UP7I7nStoYiPj4JBc2AZxPJDcAvvM/vQ28BkL1YzDVjYhYzzzwZaVvMlbvxpot9CEcq",
+	"s+wsGzx6dYJmThwFzHhSjFb9/OTcpGNmHjktxaSYJwFri2S8a26Su/ra917qqDK6dcNrmCajjX6j2+60",
+	"O9B0bsY4nUWNfmOv3WnvAdKFmoA3YpcGl/DHTMgSF/QZU4ViWNSfAaovZTUW+nxK3zYNl9dqK/vZbx0S",
+	"in8NOB2KK1bOuUvMlEdZ0RA8yGycudWwX8gw0FIvFUtaYp1nHlJxzTX75cw21E/0KdGmuYE7NLRPg8t2",
+	"wgIWXbHQP3QHaXuhWCY24IGgMZMBC4kPt8yU9A0QRhPLpsWIzGd6QfzT4yfHJ6/Ozy6eH/1w8fz4+ePj",
+	"0zPfSiUwVjDRrtvptNrklFHIh4+mCIRiHg9CPK0OHHBj4bB0H8DChgIsHuq7UhNIjHB1QAhpwkDKS4ny",
+	"JASsp0vbaKeBni4m1WMRLpwaGUTbyvLD/ioRStlxmaalDyubx0G7xO7ee2Plr3UEHgWX1qn/Pu+IM4lZ",
+	"lscCEfc6nc0GbX2RtsIb8aXrTCXzSmrtz3E4mnFtMD3jUYX5rajUd04e4I3s42TLHp8uyu5jGqbrp2/p",
+	"rr/lNafWJAnxpr31N30lkmEUhgiDsd/ZX3/HC6G+EnNuXvHoJvuGK586h7UCrlmhEeOQHc9ivY22p7Vt",
+	"FyzZz6S7r7nOsj5pmRJpdvdaOVcy2AG1txa0/FWb61vOt0qnxZ3u1tiBV3QBWTBCPKMJhsj3uwd1tlvO",
+	"ZzNogv6chRG1Tdf3e4/W33wuxHPKFxbxTd93UIcsT7hiCafWXw+rbPrtaX5k/DZpWZZmTIqOZaP/U+Op",
+	"YW6NN/q2XfA27IaMhjsxU8qkWYzLUt7MnZEtwtFqJgjpzFPELLSPf3p8fvojsO2j8/Pj56/ONd+mSrHp",
+	"rNjIpp95p4zYz3xKZQz3WSTVU0bDZ2a8ADxl8mUBQ6rYNB3S0iLpAPdpVmCmWxdGE/x4P8/1yqVuPBfr",
+	"rh5VZ5h7Vd15s7nsgtYKYEzb4dIjGsUsvEiJQq+V3RKA4TCsoFGxqQckvdqAf5nPEH4vFlTaCLlbOtiY",
+	"yvFFb/ggt7h6wRteTQHooBuu2Kw0vg6wbHoFzdxzxNXo//RmO3LIIcd18ihPe3coh8CRVhRGN+UuJg4H",
+	"JFMIH/z0Rq9vxn/08czN0mE+MKYc5zEAr5VM5xlY3FgobyNOIg6zLljkW7ZA15tJ3piIaygXW2Ya5+Zd",
+	"2zlPP+WRnavqiQ2rcBFBiwCgCORZj7CLOJ2Fooe7KG0q5u5nBUe5PPms8ue9JogtnKoSpOGKQ5XCBH8S",
+	"h0OldFg8F16FHQnOI/AaGre7FpS2nZID+ovGm3HKOPi/2O2AhxA/RNcmofpxpjSaTKicHJoQLRRxj0wp",
+	"dyykKhPCOCIDt7wkgdcINsfnBTGvN7ewm+qer1ucnJLKnuKZsPUn72sTt7uAG5lo3ZsJ/xTseUNo5s88",
+	"roLHbZHFFQGNV3I5bwnq+8OrEcbgXMMps1P+RPBRHGEa1Eexxj4Aa8cDnbLoOlrP7rv0RLzfRea7YwDZ",
+	"y+XAiZRzEAOcXacJTqNcwg2KABGHad6NcQxC0BeQIQSHMBMGWaSi2I6b2kCBPEQKk1qfonF6DcRJBWdE",
+	"s5QhFCwOFwOOuln6IBOSOOh0yNTCBAY0mMCwL9ninrXD8JWx4OOWiRNlUWJ0mmaTgOQjrePZyRj3o5dP",
+	"Ixhw11kpZoxbh6j7OJPbZV6knxrEInWddjudh+iXjrgNEpCm//3ZxZPT46fHL85Pjp5dPPnm+Mm3Fycv",
+	"zo9P/3z0zM8ckQdEtsrE5SlsLp52TH7ZTGJau/EVVZMtWoQ5ofDo+7D37PLVA/7dfnL+cPF47+qH+9O/",
+	"dINvDv76VWd81JPHD+Yv9tW3n4XCr1ooOKzhYwiGDV2XH4Ax49lLGXOWGlrFot1AW6P/Tn83pLzaRs22",
+	"Yec6ChnRF5OIa8asWVSuaXM+V6aZS41ZjuLstVZZso8p36IxO6Scs/BiqJdsKkLzyp2hUDUPvFviiuSf",
+	"MAovbIwSOneBV+zxmNBQXKdlBZnXZqpPd4KWwRYO1GPK61iRet9+faEBYwVreslHCT6wg9k9cW4S9k9v",
+	"8ombK0ze7Hg4R+95SmsrDOBNTw15DVnJCnfVpiYPeNMP5/gyi/nnHzodvGw2cxyNFAtbxu9kM3VMqiCV",
+	"iFuKKYOQzCiSTAnxykY04KXpbqSZZrPAi/0sJx2GzUNpIDWUVZDuoWLj5BI4Oo+nVbS8Qua5Gg5VA56F",
+	"bQMRMrLf6ey1yRmcRORc+vqZab9Hmj4eUp/YZJr9TqdUxXlM+VeJmP4KXAJLbKeEsWzAOj6Edf6rZL7b",
+	"4r01+O4nxHY/NdP3U5ETjym3CYjWVF02pXPCwipmu+8M8b5HwREzxbYgQtKEwbQYZkIl4QJYs1XvlvWz",
+	"13xY4ITbsdUKx/euzuszEH01jix4h+HiT+nwbppZ8ckoWSOVWjipmrVCy9pIOOObje9Bn7oJozEW6ZQa",
+	"RKdM8yGpT08KRGHg0UhAOblOIgXgOdpetd6kNjlC9xPpdTqmTsVH1MU+EZd+moWrn6BVooPOnkk/s1eF",
+	"bJzQkIW5a7koDWB8zdQ3OIttHVBHD2v0uz2vEQ4v9EzdSnAL5doQl+DUgIJxA+Vcknm4hfOMk1x3nu3u",
+	"RJLg3i5ulTlzgIf0lmvYKSyh0VTSNbTb/ataSUvOhvTIkAG5K6Z1nPwRz53gM7MDE0uU9uQaKkVxN2Uq",
+	"iQJpvBKFbIYV7ok0Cy53C2TvLFgx2cPk3qYljbl4e6k/4kVuIJuyl+3muayOy/fKFGZzTW+n081d4y4W",
+	"ylquRhfLeSkHFOa8sNDqgEKDN3R7e/sNh2ZtqyfoYgO9WIpNoLbk83C3pI7zw4JJ59OvPqhk/1gZc+Ch",
+	"mC7Kl8A5iXkqxwOZu3b3XYFi3u9CUmxVOEfbBlEyTTOVMXM61zQM+uxClIQl6QChuDhNY26XpSS7Y934",
+	"QLo3bz/mEFxWHM3u5sfu/dbPSo2U4uIGudzzA+vCv3J1tjQpleYWsM75WhERPVMiwYiouykjkaS+uyCa",
+	"RYwrkjAp4isbCPWV1lWU9EkTisHQuWZgqG3RAlS7pZ1VTLXXkOnTKAELgZqGHwPuAze/SJtSJVjUkCxI",
+	"9hUUlsJ1ph6Dk9lcTqDsAhtqCskGXPA44gx5AVRdSTJmUIRgrdGF9fm1yWseIBNhhcxZrNVw2ARWOIDU",
+	"M/mcD0hIF6UptmeMh7fiINt0520uWHFr035n7q5YRdyYz9K27n2zQiBvxEYWG7kLezdUk2soOBspL+kx",
+	"kY3+3haZ6srwJZzd8DCDHIgkwdLCa7r4jdZofPYbrpUVZ9APaxMhYQr03ICthZyotIosSCYkqGA98DJK",
+	"KBYPa3ZseH3KgKH4AQDlJGMl+cZfM/XKDmFNgcITMZ3SHcn0RSrDHsm1Iu8UUMgtKCmwLjBmYqjeMSZy",
+	"WbFCyvGKXMk90LdoW74SFRy62CygxGIkkuk2jT1T68P4Eivcs6ww87rAXuYiQriS773cgwzfS28bjZbu",
+	"s4UFW+CUllDWmWkvOSOMq2SB4Tk8c4ZgyhBQfx/Wm129FCrXYRbpEUQ+AeWlK/0kad/eMm0Plpcz0ypw",
+	"FnEOLb4SqYw2h5keA04DFV1FAC0KPwKPSRN0fNMHFlB0fCx6dYt5//7f/48uvECxgy5+MFU1GWxMerG4",
+	"5kQypSI+hoA3tB2+wPCyR3yaBBMo0/WIj1PwW21yWpy3vQzVSNvu4jC7/4+AFQA4WxKTzNWETavqteD5",
+	"6xihfmLhgcsbYt9/SIDXIYiPSb9rOTpzGaBxGVu0z8uVcC1D2JVWlaXlylhettTEbpyI+ayqdsy0GarF",
+	"IfTyoVyuXza2/sKXo5FkW3W8pYtpV7xO6NqlZ3hvrBXRi6kcO+GudDCNM8bIQsy1cIT+YdAN8h9Wh8m7",
+	"9l0GusQJk2NXVOeLuvVq2OE0jbUHqRMW0bH0X//+L//lPzf6vfdeQ1xzzY/gizfvvdrV3jx05Y2t/9ZP",
+	"tPwCQw1osSJLafT3cj09tZzOeIAdsiHDfHNNfUKBJ1jNoGZRHh4XS+7YAAQTS02w0uF40Jt8qXd3N4/l",
+	"W04rmqZrk1j3URWJ4ZiyBewU169Xe/3wb7tmZkSFRXsUdMIu64326P7wILgfPmAPnUULp4UVa4TTPigl",
+	"fdzy/Np1StauU7122SJsSVfRnKiOOxlY4+/LfZwYGWeVD5R5dYq6sDWxI+QiSWh8TRcSOnpr0mwTP5z6",
+	"/azPxrUgIUAeBSrnu0r1FkS/ZB4ZCmW0j0TEjPj4QL9v/5IO6tKAZ3C7aPJMTTNf9+FKiDZ5QafoLHcQ",
+	"ep1MCoNbtN/pHOr79aV6zAibN2QyCllOrqe4cE1qvwLsFvCHLQyindZtwqlstcmRbbobTtMCCMBHmtEo",
+	"KcNDqQKPMvZeDj+qPeA+MDMDIhRMKOcs9vv5FQ6EXjUfSjoMBJvWXoxGLtOVrq6f0yTyUX1rhgKsF8xr",
+	"BDQRMSS/O02hrWMMZS2ZxZRzgzNdJUZyImHDoji34fddJt3VVk7KpcTerRdpW9K1huDcFu+vw/d/9a67",
+	"GoLi9+t+S+vYEmRORXGWGtK77wz9vl9rUiNMsDZ+DcM5JJQYrooIwnxR4n4rdasZnrmlnJ2NWMD+sqZ4",
+	"UFQVzVkfM84SGm96yM2afD7mH8ND/7FO3NdMVR+3TbUD7I2exuxnVAWTUizptLuGpliPWCqG5AIhpraX",
+	"giRNX8bi+mIqQpYWTXgD7o8S8TfGrfcIcYvRc2N0WXgH6LKzmbZkQwxyZlBRYjzgVBIfqMmQd6m29Bp+",
+	"S0/+7aAC8mKYNFFgt+prKdloPgS22mYsqoYzYM0yfAi1ZO9D8yszlt8m3/pdqSd4+DZST9ZXb+YqNm0k",
+	"BeufpFMZZbuSt4pFnUUG2K50gt9dzaYNCW5aLZRdc5C7Jq0fkjM6rc0VPpd0/nb1FHB0USu915Rx3kpp",
+	"KfWXFQ8ZaQLuOBblcNY3ZTvnaesaSRI2FVcO9gUC4JKm8cy0YzZSaS6WP6S8TUOoH1iptBwO+LysvJRs",
+	"Vl0KVaRRQhL2VxHlipBMTC9KiARIWhf5YgsVpW3yGH0ThA44shBcsVyzNr0aAz7gpgDUgIOTS8Zmbn8g",
+	"h1fCsFkcQ8oquB4hjfyKcSyYzVawn5ue6R5l/XhTiOktiEQQcXT7pSjy0r4SwUo8EkdXgG2V9b2YRBI6",
+	"fAJQe4IJHgKRy6HtaFMPS9+GA4y4CRnes3d6xN+VCx74qTIM+MRyVd3rR3flFUmv0X94H8Aqioz806qG",
+	"/VTE2u+6WPZzatyHkcDFGtklLXipPrZMFa5XL7uk09YsiCVHIDglylMjgX1kuthuNVOpWyvKZ7fq56t3",
+	"yj/X1P4WldaRVVq3WRLraqze5gW0xWOJ+kWljYrdUYxDzdFHIevPh5sxdwyz/5pdj/Q8skf+/su/pvrn",
+	"mM5kqz/gvk0d84j9M/W9OV+ZTBn8CpRlraXqL+ARmfrsFf135FhrXNjRITJIbtDSE/50wNrwEvD4U0V8",
+	"BV2ubK+Xplb/Cj1PshS6bMomrisC6JwBnbvbtg89xmtxbdOG9/pV2e2pfj7gWkFPkQdMzSMO8ZLNVJsc",
+	"m+ckDL4AZuYf//n4xfnF6fH58QuthfsD3rRYcHsdqK+AFh5Zup6EYi7bY9N83+pjiyYY9YDrl8NQedod",
+	"Km3rs9/tEP/sxxdPLk6Pz471q797fXJ6/NQ/JAnTUi6zc4xdo7llxOe26iO1D8BpmK1Emxw544TvB1xO",
+	"xHVupHrgiAzLxTVp6s1gYWTaAwLNYP1NHItrQMoxq49xHdTlbWNluA9qbOzDbWcpGfGAAYAtiRR07GDQ",
+	"6NDSshEAbfLcVuqAPWiiJ7JfjCfZ1j6tVfmJuL/rkhRPAXXXJSzsr5c/h2PQVtM9jPLpiPcrUhH1/uRy",
+	"AtPu4hFX9/cbkGEdTedTiEYbB2zEFRuzpFZqIExx6+W26bwb/QdewzmJy5r6I6uFC0iQRD5itPBtOLv3",
+	"azm7P0zo/ZH1cW/0rhyzzekkIb3CRPVCgmRjb9QNevQR24lFQOOdbsNNl/yGxbHwiGJ0usUkSWfLH26a",
+	"MvmukaWu/WQrGMzsFXsLaswqIkrHuXkSpTUmTRsdZ9ExNfBWq0uauEytbSxz8SZbG+ss/KMPvvDdu1p4",
+	"qzzABjhT7HbWjKi30YjyR0xrL7kDhrlPW0yUNOx2vZsaJYlHqAxMibcjTH578arO9roVlWhCcLRAxUlb",
+	"Uzkk1evsd9+7zYwcz2RBU4zMN9DOCFDxqFSm773Ck+QqXZkTNNW4QJ0s17fusjXSeVHrNZrlzSaxRm38",
+	"qNbdKaNhFpJAbT0WY8fKM1rdLWMSZTZbmju5Jvmp2AVP6z4eAZ+/iqbMy/UEbGa1Pv0Bh+5z4AzP+vIu",
+	"ta8zt6Tf+31i74uSAUd5JklWJ46d+qD3n8XGztAk/ew5uJ7egGNnlSHTOr1Ti9QmJ9zUwMQ0GVt1t6pr",
+	"X9Pt1ueZHq1ckBlLdkz4AdsBIpnO5USr/HAMI4mXDzglKFaIZEx/KYjtO2h6YtAQZl+l6BuDYXshWFTU",
+	"1ius2B2vZz6li4zfGXUYvG0V1Ymbvaez8j2p2n0n5Yy4xHXEnjkWn31dW61ESCk8dXSZb+4oLmtS5ftG",
+	"dKDHmIYmC77tps+Xp3lCjQENQ4gSTqH3dTNXqtA6tI81V+oHQVNnLIpYzvVPm5/aPP+WZ5wK2CEbahEs",
+	"V0b2ht61Q+tfv54I6JZjCzBsT+t+vrmqOUGaGVpfhOZe0CPVIIPk3WelLUTD8Lk9kh8RNreSORjLs25T",
+	"TjubDxEqrGaL+8tssYQrdrwa894aU1yLLMSubb3P5xalG7UotQZgmWYP/lMSTrXOISSrPPt3rZK7Y0HX",
+	"adkoWh4x9Uw2i6XIgn6PTU01zyfpEV2WbCsU9M3DnRi0NELmEKSW2QH8BTziRlDFjF4xmbH/Ac/xf5KL",
+	"lVQJLFIirwa8lsAyWVBQoR+IeYzYjUNGkDOarv8e4SIhxitF4Ku0bG5Go6S8aQ1MNpVMHycSu0UejPMJ",
+	"67Fis+HXNM0i+8ySf9ssed1YPranA3mSGRoICeA9W1f0Nwxn16oxKUUnyePrLQzWClHikPhWrwYdPPeE",
+	"KNRT96fM9wh1ypXvyezBxYTJAYfKYswCJJAECP4DYfcWOXqrTY6GknFFgIYlkUrbGwbwhSasrdV5B0+l",
+	"r/djbgsLTDqjUyPMNSWBjy0PzodB60gSC6ySxUexup8ooWgsSZpnyg+JPnhkzvX7pB5IiuTSJ+6xch/p",
+	"f318TlAu+qSp32kKlIeLAXd+/DKP6tIy76VGITWR3ySJrjD/MlJ6AAY+pm+hcNAVFIgpw7x4SE5wRlBd",
+	"2YOEe2a27zY1PjmkBjcHsPMwc5S4GBcbavB2jB+i8mcJ6mLjydULjGzTwsnWZzXjTY+zywyytBZq29R+",
+	"Ltb5pGuJUUWdLkp4/gZqvO1XX+Fof+5khjsRtCwhyiYEQcACuSVnbxXxoZ2gbyIcyNSGbCQS5lxpL0qi",
+	"8UQr1vpnfS15wSItfPoGhkgxmT6xPeCPhZrgT8gL7WOkSiJA8Bgydc0wmXJKmmw6U4ssu/I64qG4JhGk",
+	"nPtKzC6gb4kF3QKbg6gJiIqEzeJIC7N5ISGm2gduFnRNqsv3MBrNRgwel5iZ9ilpLn6Ti8IwWrlMF2RC",
+	"pfhXdk4bAm+Z/Jt0BJh9QyT7uSTphnwPJpizp17JlqTPKtsbrQ7mptTtrMjegcjerTJ4KrON0lHmCBHC",
+	"I5L9bKea0fmNZ1o2uWwFa86ue6P8pO13AliNJXY3yTG/UgSxfA5Gd2vRHphsvXAPUt/neM924z0pN8/k",
+	"qfnqjiI+BnTdTQtNI8km4o3yFURwc0xnMZPSS7sKQiAboj3cFIyppVh5QZSRI+LnDrNPpvTSglZpMieR",
+	"jYWorH2hNnnwDGhTLWEzlrW5TvsMZYwyrTLDDAgD0KWNzIiP2+TMqBZTmlxmY8agcwpCBW8D84gmDBob",
+	"O0PNjCmQl1qmErosWF1leMCbbuEFNmHkgsh5MLHXe+BEtD5E58W2D1IkCR1wfGWkwHMpEptua/Jx8bZ7",
+	"kvgo0X2CfEjfb1FGcUBjptKrnLxv/+e50JxQvxj+lE5qrzMjkk4IaMDOiLNWP7dGNhWcEsnpTE4E2LRa",
+	"9fJtIpuBLtP7lkL2u6/JFiW7w+DNCM7AE9A6RHxWvHM64MO5cnaSwGRp+ko/Z8l7ZM41baOHAF0B9v1Q",
+	"PZkVGRiHBEyH8ayQk5TXcaaqIA4D/CCmVjNNUodZ5rq/g1sIh+FUZkLf09KqUKpsk1GRZK9Ep4rxgILC",
+	"jnW2Az6MRXCJc5weZu5r37r//BJPdvZc46IYcIQOOUz7J5D93iPinx6dH188O3l+cn5x/MOT4+Onx08N",
+	"ANspU8li5wiTmGD/7I6DBQlAcOmiOhPXv8bimkxFmOrUTSdMjc569lZr362qRgiGm97GK3GbjN26uZu1",
+	"JbYzpw+CX/Lxs5W3nyb7wdW1vffb1NZWaWpHVkzqg88Jo0kcsaQofQ8d6yIVQkZQ2jgT6Hk3R+f7/dBN",
+	"Si+fFqVA40Dw0lkS+Bwi226IDOVkH+MIqBRNqTbaCUQpREKQZu8yTHZq4ihDBGSXiirQ5myOKQpeRJBt",
+	"UjNkA2mb03Lhz0NQCTEkApoFF3wHRXmr/bvtdTJNVYwSE26VT3T3XcajVnc/zhRaqMHOlCDA0hUjZawB",
+	"g3GLFK9pUOtGEQu9AfczlukTyTKrAO08rJIszYJbListU7aewm+uunUH+kfRBXQDaVFVhHKHjqBPWELY",
+	"ms7fqoj4WKwDT8s65nG3iQDmRetzAVz2A+6cM3AhpCfGP0xTLioYhwMPeVSkqTK878wQzU6h3/JApQ0j",
+	"RSI+4DlptTIZK71tuLAJwmiMgy1bZY2nNj4CKVGlaDDR0k/6eawlM8R7EuLzWjCOophJzwrdZB4zDJ2h",
+	"r6vveAbuQch9hgsyn2m5KI03Si8LhFPBwYGvB0CrARc887Ng8TR0H7QphkRgBCWndkhFF602OeLmNQNu",
+	"q9O5UPkRNQVmLpr8DFyOe7Klv9zv7B8SeD8NmR7pgNvrcLS2K7GdFkisbPDpU53dh6TvZS+ET3KL3kKN",
+	"BAkFttNmf6QuviM+4Dg7ougl00rKKOeUgh516Wggk65PImX1MvuLnhO7Rgj9SKYEm7ob7UZhglH6PMED",
+	"Rnr7ZCLmiQQgAFhvjA4CbdgMRGwumc1uVXLF7f0XawpeN4RO/Xjeh1UBoA9Sv/tJxIY+rIKAq/bZhLyZ",
+	"CekQVNGKdFiWodW7TqdcfiM4lqmVGE5T/JTlVbDq36ExeKwl0raMwd0c16hogSkAHlFlIJepK8/g39iH",
+	"oKcvU9JQiUPIngHnNEksTgwIKQX4j9nd0BqNvEoDhS4+z4DnAIxGJp3Gfbn5cpawq0jMJZlpPkFSNTCL",
+	"2mHzOK3cVAK9pKuyJvkFG7zZq1c0eQOuu40eb+ZdWZ+35fN1o5U6zPbF1nTLLOXJnUvnY+HSbD/vY6X8",
+	"3itCaXQP0mGb7SxUxnrrHrm/9Mj71Y/cLtCE2ftaXbksPX+2wreZgnGdMVIXkTxlNR/aDL+BkNh9p4l1",
+	"dYVUVvuUpe/mOY9hkEU5kVapqv6AQ9aFab4sEkTgVVBnA7kA1XW09lUZpqTNbrim0hEHqRaCUMWRkgOe",
+	"MXKbzX/NEtbXNp7pk0aGNLjE0DrmS+x3HlUXRdm93Z6XskStr2srbAR+s8SMLMTANnnRKZPzuDY30qs9",
+	"hkq7vC8E1+SzQfCbMggOAcAxO4+5Eht9KD9umdU5vcTkLEOamiv8Gnj6+htc/TFzx85L9P6jMLwlFye9",
+	"TnfAr03Pa48Yns7d2qcJDVNvorUypGiTI9PUvteBt8gBn9nukXoAjl+ySUmvKy0z9tJULrA6wJe3ZADg",
+	"peW+3xqSBdH/Pcg8W0DLyjKGVI7gcOciYe93IBJW0s5hlmACbtvbJpj8Dtc3Peha3wJq/yxeNxOvxqbP",
+	"BCvN+FnO3yGJy9cyt84dStwj5Je5YViXgO2pywt+niRjo3kX7EeEdAsUZowse8Jc+buJlQOlSauR2kwV",
+	"VXlCtldZW+aBjyUErGOn2LVkTD5cKUkzV6STK04acFOp03LtmTQx244RdCbNHekwZvlE+UNMjUVpWAzP",
+	"mZRYjMFVe8hwserhINshrSzDypVPdT9O+ZQdaHn11O+r7OmrJArpglyL5BJDxVPwaa7ycPU2yZrMsiBR",
+	"0r0pEax7wcOww7ojV3QW4l5pHcNqWYxVB/kw5dmExjG5ZkROoplmejjlL7MZZEXVNUX+crjsRpE2bLNt",
+	"4Ks/fA2WOQaf/X/b7YmGtTAZi/41JOOUyse5WiMH4YrSXog3b3r4HN76IZz7a1pB7Z/3utk1CKeQ6zJ1",
+	"4z4xWzrIc1WvkhIwQD6f4bvoazg1xPrxGhu2yeu0vaAeTa3+gti/JNdgMAORmxp9MctTM0VubovBAS/2",
+	"GCSbthjUox1w02Qw7QOlvzWulUN9CXQeNFVqy30H4eoS3VSfjRP+K2yzt3e/07lVVz09sw+Blflr5Jtb",
+	"Y5t1WObnxnm/18Z5mkJs4q625DfumwdSYeuN84C7l3TOA2K1Yc6yHnlTlxn+flrk4Xp97pF3Nz3y9Or+",
+	"SvvjzSJeq9GCQaKzLrfUZJlFJoWNNK2/9qDTKkS4Su2XV9E2G7anbuO1PppzyO2a82CiCT71YLR/pTA1",
+	"//WXRn/fTUX+r7/cMBXZdZDsvbd4dqWTPchB3rkayZbssVdRrbQqTZ2fmdE2rbHCOXa4EpzHO+jmovew",
+	"djXl46wsh4gRjBaqR/Ih8qo8J5xce8AraiVnUUWOU2U60qtoe2HnumzB4kwaN+qHA5p8FdUMdjpJAXr1",
+	"zbJ/PqfbOaev+SzipUG6LRzRG5UeluW6nOghQoMSC/bLWey5rUoO0SAIpx5BQEcLfNOEKjMJ2MGtpfQX",
+	"PJiGT3HhJsFEKk1ewMxE1DgG/KADoiKDp2pSclCW4eKmrazIc6msttYcBB0uFckqH5NhfGhg2o35Rcaj",
+	"7T5uOfPkN7dikfytctePk6xp8BkmVJLMXFlSij4ENr4egmVb5jCk/UmWkzs/bubIq9XySGt9ktEkmKyH",
+	"FP5qHsc7ir1VBO8g4ooleRhWB2kuh/lufe39rBG3LODbY1kwS5u6cxbnO2K1yVHahQoA3QfcSrFRxEMs",
+	"cUIwPJmNCPqUiIS1yTeRMkDsbsjOG3AoBM/hEPIQO6pPovEkjsYT5ecRQL45f/5sh8mAzrAbHxvwa5FA",
+	"AqkmTaqgiO86obMZgs75g3mnsxdMaXIJfzGD4YZf77rfNyUdQT/7iEuWKMih0e9rtcnTfEoSSjgslh7p",
+	"w3loK/LzKADw24APAeWQQONYrghspDbxEVhcCG77ryMUQNZeHQr1v5vrjZELruhbRNGVdMq0DX723bNI",
+	"4aK9ElKNE3b23bP+gO8QXy8K0f/4fbOz8M10LhWBFrZ60xfQxRCTifiCBFSyQ7h7oHlIoMhsklDJBg2z",
+	"CbjSgKWphIEp1EoJPAHSj/D2WcJG0dsvoB8BvFYqmqi0w6P53SdNGktY7ShkhJq3tWDS38OroHHCHOvd",
+	"YqYU6BY8JGE0jpTEVjhYfB9MaEIDBZ0YtVqmmMT+baTpy3tR7Nve/+pamHn40pBCFPutNnlGlV6HILBt",
+	"9QdcwPmjMWn6AR0x31C7/vB//S9+y4MVM2QwpTi8JjzHI18njF16A/5kkURxHAWtNjnXC2d7xssZhJia",
+	"TyYRZ5J55E90RvVfLXSw4Gpr3WzAkznvE////Z//t//nf/9f/+2/+z//7T/9t3/7T/+HGTx++wWObfki",
+	"z37lExrrp4YC8QXaA34OYJcU216iTiYS2Sf+0Yun+saXp/rfHR8aXLw4PjrFjq24eiIZcLPUIoF6F0hW",
+	"wh3muMaAUzHnQSwkCxGDEzP8/C8MyvmAm0tLMDM6Wd70zz5SxVdRDIuMFZ6wn5NI6SFbbAytw9oWHpYF",
+	"mipfzQU9GDfwCrsQhL2NpPLIGLpJcAFPbHnET71AehVsx1q9xpiG5Q94E2CvUvBquMbLkrmogo6qLSw1",
+	"lX0yo1ISX5+fC2yW6mOenv1gQVvhhM0gzy9FaIAz7/+MQxjhOpRDRGoBURdTXQtW3LcmbKtHBg08hnLQ",
+	"8Ig5yC2PdPWJ1yZFetDyeXSNQSNhMYPzIPTha5CQzWKx+KIil+3nRjGw6GoLU/r2GeNjNWn0e50OZLTZ",
+	"z1lOm154Pi5LtINqWb2PaQUBIKDmBrzKAVg24AwcrX7H7ZNw9eiAfgBUJZIgYfNDtOHMsuFkPsraYBfg",
+	"1a4cUAbGrgflNJ3WNEya7G0Qz2V0xfKI+qkPtNM97ziB2w0Ld0Oq2I5+UaPu7uaH6yZQ1hlvr8548aFb",
+	"GDDoP9rKxjMNZ6nb6RySnjHRKbT5yQ20V1H9DAm5jcJZMdme5qSszP0sqeLOMaSykm3SFDP687y4lEHv",
+	"z5Ng+kK8/Ot3i4olxKc2bn6032zLLaDPGzDAVLM00y/qh4aNLemHSxcin1u6TItIMVf9peuRH0Z8XP7o",
+	"3v1YHSoR0gV+GqtD1wirFaHJseBsJOmbzZjSt+yxjxy/uXXXAE0gDv3ig7fjdkBJ+motPu3M4IlrCisk",
+	"JX5Q98PHA40Ek7QkOIK/WFt3PkzXbXXwNK0DVGIWBSR3o0doPJvQIVORvqwiSnqWe9cHgXGwwT8Yc6Pf",
+	"AHNItuUk0pbotiKA7sTqhAJza/f7IEfsQrHIT90lytz3EBf4/9i7wuUmcmX9KirXrSK55Ti2Y7PBKepU",
+	"IFkO50CWBbNcdofNyDOyrcpY8o7kGC9F1X2a+2D3SU6pW9Jo7LFjwAQo+AfOjEajkVrdra+/r1pVAq8b",
+	"lCgGfD0OTxrEXQEAQtAw5YqMaT4BCn7jpwfSDqsT9SHMprA7n8KJtm7efczMuhUmtE9YSztfShsNvD07",
+	"UW4+fGqd57fy4i/KL3xrhuP7Ylx2gxxYlg3GamUjPXwHt3w4U0rYiqPbQru2hgh5yVDdmFbwjRUBw9J0",
+	"tiHDlOpxSYgNRmB9bmDT3O7D3TsMGz7rSjSz0a2xTSsxvO6Wj7S+neN/P0TImrPlWlqIZLMv6vR4pU2j",
+	"LycX8RQFLkCBdJfNQ5pbPHG5AwSpIF4kyqxpWLOL5/+QcnGCo+vKd7GdmKixpbibnGAEgqn1Uiw/H/OM",
+	"RSIeU3U5kTmLUZZPzrTvJZD5276Bx0LwD8Sy6TORmtgG3t2/SyZHdfPCV4xNy0lLM56QqT1dGSgUgLeD",
+	"BL/bB1kdX0dczHMi5yISTqke74vr5m2SsVdh8rJG5DTQbEa14RyYWyJhUUvYNECZXToVH1JWw8djMHey",
+	"7hjpenCM4MZBeyl2qOQMXmNOzceF8xlRJ3yI/bEvDfpi0Df0E2EQ6rYjQJlX6olN1e9RgjE/5pLnZlKM",
+	"+DUThILAZx52JePXjGSM5sKehXHQUmLpvh8hL8Fvc3ulvgP7MUgy+266IQ+udEnzSBhzXYejijkIMFG9",
+	"/kW0lD1CySs2eCGTK6bda03oIhJjes3IgDFB8N3g+K/87eHlzGvY+/hIgOIbJHjDuYIPLXS8ua83hwMq",
+	"e1QzZjQ3X7NBTr1SlxnClanJsYCSLlhK5mOZMUfIpVam50koTgOnN8Bf7VZWzsjUjA6WfmssSXZi4oKo",
+	"K9hWkGsa6H6UBBg+6bSaeFIT9AmTcT1cflwTqvBFGwQkUk1HrmGYNFGaZxkRjKUKlK5WO0H24vPfzi/6",
+	"l8/P++cX/ce/XMR1krIhnWWaHDVJShcKS7cwmIFmOq0miV+8vnh4+fz8xbm599eXj5+fn8U9kjNgVl3I",
+	"WW4Po0G7zjI9wgCCdANWbFkrVHmQYUzzFn7G5vSlMUhA/738SJwlnVZzKal53Wq0DtJG+6CzfUpzo7e9",
+	"EMlDvGWb2vtz8+V2W4D/Dnkg1Tal+J9TfiJko+x8XL4QTq7zGx78iUnFgihzSSQEYIDBS3Ru6M9R0J/1",
+	"gV+z37xXHEMYE2qH6LjTNC9vjMwlQNtrvW4bh8N+1/d+To6YYDnNVl9+eTzNEBQnFhbsUavXZoL/NWOX",
+	"V2zhhtoKHGx4s/cf+DTYrW2zMLmdW+JBu6VELq5EBitxR4HvQiTPtmAA9zGStd7L+wI6CoCdMF6Qs223",
+	"HCU3d4cEq7DksMjBYMJ1pW/SunrrvkqZ0K/Yovw+gzuR321OttkfSNlUf25gme01bpL2k6/uk9v1fGVj",
+	"+7J691QnYzIDxpEieglConPcGDAW0vKKYWZ+TV04sNeAYOhY5vrAOGUpgbt8EGCWjvGeZ8qENYqPRCDV",
+	"xXIQlzC+sErktKD5LlBmg1zOgaJqyoQi8eFc/QMecP////f/YvTeQSxFaUaNCxeJscxSR41nZU6u2KJB",
+	"zqwLk/EhgxNh45SNJQCfHEWWFbY4iYTxFzUNOaudRohpDWMH405JKUBNtw9/RVIm0NvQXlK36IQNqLDK",
+	"M0Wr4VVXIwG/4/Dtxad2dUMfeuQBoznL4/1QsmVNArlvWviiNehaZ+Xy863XZ/AGQc55ZxXm21SPwwdA",
+	"y5Y+6g5/efT679f9f/Gnr552fz97kF08et163f+dX7SfdhrgJzRaP93tNFudTrPZaA6P6L1kR9uTHYbN",
+	"xgq6+/XBmnE9PDHLYQnh/KMkfKOtZsks53oBS/Z0yv/NFsYS1Hp/vKnXELDj/m+WaGDaYeU466KtDXB2",
+	"vY+mHO36TOSMptuduOK1IYY39VLVxDydpR57zO02WEeTPpZzMqFiYfdGCOuXmmuQp8CyYXdPAB5qpDEF",
+	"rOuKhXvE9Evs/S7LytWlsaqXblzaxghomvkfuuUfLgsGsdau8r6m3ZuXuqaZO7T9lk5g8fVs/4NZecaM",
+	"y5Av3LxEzan1DscZSzKag0T5kGd4QgKaLCU6xiDdE2QbOYq9m+gpEnLoNl/0YLzrHj972Y8hjTRYaDM/",
+	"++OcMaI0m6peJCLRapD42S8v+sT1Ng4l+jN2RxFMhJkYxzg8f2MS7cU/Tw/a3btkb8ze7jci0W7YZwGu",
+	"OluQ2Fwa42OhJ9j+5SzPYrInJBkzmgLUlbGUpScIdSeEvHz+xLycda0AuG/peKgmcbHjxfsN8gtSPIBC",
+	"MVBHM4GpOmgJkk9AOGj8sjvG3QKZt0Pja50AvvzowHx8qvkgQ21dwK9RMs2Z7cDL50+gMes1DWbJFdON",
+	"SBwtD9zhO/uGPH1/6KTU4l7oGSZjllyhE2VGp+7f2Y2mE/h0xQB7SvDh0OmeKU1i+5dL4GQ+IXziwPrQ",
+	"DkzL2dS6nTy3gxw4ZimhA3nNSLdJJmxEp/wty5SH9FKxgHZSlkjjdCIouQ8ZPEgQowBuMDetvEyhJNQj",
+	"f/hxeBM3IgG5HkQHWs9xz2bfVI+0u+TpAzv966RFHj0ArH6WuVerk2dnP9cjMc0oF1hYgEHJZCIFobOU",
+	"S/jhmqdMIg/sfs+tJ19EYkY7EoAsNO8ACwrJWmcasPmQ/ssyOT8A3RYo92uS+LfTJ4/PQi6mSBTySTjB",
+	"Zb70UaCAEJczJLXlLENtu8B5jgR0zYzLXzOpqePRrlTUg+eADmBZ3A9MAqRYQeGv0kRgutUWWMohPmeD",
+	"r/0SPt0XdbbDwaz1ajANDqdiBFVcGbMJoZTTUU4nDfzDlhmxMW1379Z6tXvD47tp87h1fNxJfkrvdu/R",
+	"9pBR2ky6XZo2W116NBh2hq1Be9AcHLfbSdrqpneTVnfQHDabtHls2uJ/s1qvc9wGzoQPCQZwiG+Df2qb",
+	"6MCv1VqvNpteNlv/Ojv+n3//evTbvd/br3961e13nh89a1+0nhbXzvKs1quNtZ6q3uFhMqa6YR/eSOTE",
+	"mlgtLsvjj9/kcOMz/sHeTu8X0QfCRM1I34eBdv8f3T+6+qv5azu9t6tjanixPjemfZPT8sptq1Nkc8Pd",
+	"zbHAzcdfY+ByC4xXOHzfL9nVC01zXYjuBQ7hS+sBlvzB0FHYLmiRc9d2D/YM1ISnIq2jgKnzNoznYt2W",
+	"VM4FasbG6HFBYY8ezyYDQXmGbthQ5s6DgHamuTSrB49U7W5jwq87WA21rC7rRAbX81ub8MaNya5EGtbu",
+	"DtvQ7a3dQcYMEfM/tZvlk5sPwnF/ng2mXjMffKbM0xlNF2aChR/yM1njBjxkjU0e3U8fjVsfuoHc9s4x",
+	"uv/r5N51rV6b8xTqL9rHzV1uGTdFuDg4PxBNlWbzEbvJaH6oG4p3lmiHNgVnEJh/ygPWIasfFnEexr8Y",
+	"GtvDAOyJCUeDkLjn2GFtgB0JHxPa0E+Dtj8kDFIihfE78BYXLFZdGAkIc1wcCSAOsJl3lIsNAQNCMdKW",
+	"glXFhwCJcPGjDRUReQKBooPg2Asg9gkVae2phnJK3701wZXjY3ExT53EaFFj2H7KYVa9OIpCNElMbI0+",
+	"3Hw54QqK5UHkAZsJfititvA3GJlLLeVlZjwSuBV/w0QZHWQsbpALaT/rgunVyK1BHuL8ApBVJLyqut0t",
+	"HWSe2y/WIH0/T2jOyJC/ZSkZg1ze3MOiIHXAYK+dY3Ev7u82uxHU0fo5ghkbczWAggAdM9MruRgAS81p",
+	"nqoGeYzOwIg5smKwmzA1cIOMhOnYif2r34UKlr+jdpPYSSNdckaMiAmy64SqKUt0JK7YVO+ToTQBtyJU",
+	"LUQyzqWQM5UtVjIKDe+VmEUiC5YHIBfwWCBLzgDIvYL70zsoJT37gtcHT+7ECRbZz7li5VVq5f6FYE6X",
+	"FlkNRIqoOU+FoJcfgvg1B+Zb8bwsFjASwBzQIIiFrLBWDgi53AI4bBOaVnI32xnIfjhft+B8OTjJDz/o",
+	"Bj+oTrDQxKe5v3LH6JZj3y8GonAb1BYRrAJHaZ2+OVhuniqb9Z7mEqYy5s6lQi5mVWwWrWZzv+4kLwAp",
+	"Tqi6YmndQpInU71wrUCwSguWHkS6KqbNth/Avv3jI1HEqeamlOcs0TJf1C1UxDcFtE/+ObIEeadur0G4",
+	"a8rVNKMLOBMxV3JL/WKB1/FfMdlLqGIHXCgmFNf8mmWLE2ABMX9EwXR4vhQMX97CJxxU3ipSmR6hKGPA",
+	"nwv4VlXokMeWHtqCPeEGqjyZR4hcb+DQII4jEtOcJSxlImE907ElAhDXhek0W7gN0Y8fkveuUbN6CTPk",
+	"BlTrQzmZ0APHY5O6EVAFcqWF9YR+D/rDQxgHclB7A7z5GWC7LLKuCsjKU1VCsXLNJmpbEol6bULfPsY7",
+	"HO+A+69H/NE8pyg8oBcArh3KfFJbZSE4tUQj7hRpdRrVC4IiIhByl8tsLRkJzfgG2pFKLgJ4iSmQ+Jjb",
+	"/vzjzyh622weRNHb1s9v/vu/tuF56LuJ5+dsBZnC9hQfq3wZH0fvAZPO80+QvfJUdeQu3Z3zUXRvoqPY",
+	"HblDJZIUx885IMotNnpNNc2XM0OpKDkZeJE6RMiPdeJmSiOUV3MNX+9cjLhgDCCKdtJe2nE5NTeSJzxN",
+	"WQYI2w14Wlf2uSLJ+WZHXohi+TbAVxij76NK/Gcu0LCGAAW0zsFefjhhh4NMJlfrd/WLEt9Dlc1/gA3c",
+	"qt7UZ5OEgpfZhnkAh+07ohxwYholuoCB+/ZrlT2W5tl2mh4lBQ/7KM9nBg357lTJdcAVZrLvXq2jMLZf",
+	"RpbDvtyPOtm12CycHhgq7EpeoySYsY76uoqw2n6sJcZqR1ftPiXpm3jFXQvOVUKFcQRNIGLh4kCaXeT5",
+	"7KrY6zSP9omQKCwWCS48+Ad4/7gYmdv21sqLYayGg8YBtz1l+YQrxWVp+ZkHpzmbuxo+PIR0Du1kv+7Q",
+	"S5GwdxTdN8EGdxX64WveCehUuSBqDJlLwDBajIyvqWwQMM3mfaRgimVDB9PxLIouGtqvik4e7NwmfOQ+",
+	"tbttapOdeGBH+fMwan8Lr/59bM0PtrB2xTZc2nzXAg/syrQZkZO1aRfInKxmavbwok6zs9+ohATschF+",
+	"Q8HOzkKdG/Vx8EN8HwsAjpGXpmxFyLNFofUN/KRlGhf3dT+WyMVnM95AViYZVx0jW2oOwGKzLPUk6CVk",
+	"kFt2yMdrNliZYmpJWVQ1CmuAjH2DnAq7XDHNQ5KM0VwRiuBaeE6dxO/ex+4vMa6UuBGJJVCQe/IqtfER",
+	"nmpiuGDsBuzsFqMaiWUnZklOAz6EXWIx2fMuQOW+/swMnjcpH6syWrHcax+WfsCxuA1msVs0eTeYurtf",
+	"i6kDnnkt869fEeO7QkaiBSOTxWbDPKssxg00iqvsXc/ZRKTEmWkyYCDBANbNAxixDPXjjRVchOdRuzBW",
+	"M/2ppupLODw/LOE35/z9sIhfJ1ac6c3m8EOLZuvvalhLXyqjhXqzdX6urUaD2rhUJrMJcClZJBmSiXmQ",
+	"yiHku2wnlxt7wq+ZcFSw3tDRjDCRTiUXWsFhppkhTGi7nhuFD/1PRjOrPleBfpdC5zTRCkVkoG/BvWcy",
+	"UVV3YonZhAo6YvBiIKfCaOr0VU7IhCrNciAwcDq0bqWnEy4qWn0R8EEU9cgKDtgto4OCHJ0jaiiyVkXj",
+	"tmZ5tfUzOK4MRHSnOb+mmqECEY7udDbIeOLUi1TQ7HMpJ1WtvhpL81G9+raFCCLjWS4zZqsCaWoJQoI2",
+	"rcxd1UgwkXIxQigP/IOlHKGOMM4W9+gLosM2vYzW6l5vVW6JlsEwIAmNJCCCW/r4/obKs/ZqbeLgdhCo",
+	"qrgzuRJynrF0BJWMZC8YHLVfN2/Hr1nO/G/QQ1sCjuK84QR1xcDV0xtRi5kcefZBK1EIqkOYpCugs2RE",
+	"p0C6HHAr7kcCwBqAHFQLkQQUgjoZQ1kxTFbkR6FZFha1o3di+2ppUlZ7eiE1H9qFC18HnKR6QA9TojAf",
+	"WKCCbbZ0d9U4rNKfhxGu41kJWixTXK6d9FJkXLDwi+dMMQH7cBV4oIAquQrcNdihoEk02KvtbSFlVqFe",
+	"Fr4jkspXtAw9LBWJF4vF4lVN73M5G41JUb8cfhKH56pYhGb2DahQZE/zCUvrxg1O5Xy/bgfjYM5TBldY",
+	"Pk/Q6Mc1oPxRYLjiixzk+zfv/xMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
