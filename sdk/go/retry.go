@@ -23,6 +23,9 @@ var IdempotentOperations = []string{
 	"POST /rooms/{room_id}/members",
 	"POST /notify",
 	"POST /uploads",
+	"POST /rooms/{room_id}/bans",
+	"POST /rooms/{room_id}/mutes",
+	"POST /bans",
 }
 
 var idempotentPatterns = func() []*regexp.Regexp {

@@ -35,6 +35,9 @@ IDEMPOTENT_OPERATIONS: List[str] = [
     "POST /rooms/{room_id}/members",
     "POST /notify",
     "POST /uploads",
+    "POST /rooms/{room_id}/bans",
+    "POST /rooms/{room_id}/mutes",
+    "POST /bans",
 ]
 
 _PATTERNS = [
