@@ -125,7 +125,7 @@ func (s *Server) UnmuteInRoom(ctx context.Context, req chatapi.UnmuteInRoomReque
 // BanFromTenant bans a user from the whole tenant.
 func (s *Server) BanFromTenant(ctx context.Context, req chatapi.BanFromTenantRequestObject) (chatapi.BanFromTenantResponseObject, error) {
 	p := principalFrom(ctx)
-	b, err := s.chat.BanFromTenant(ctx, p.tenant.ID, p.userID, newBan(*req.Body))
+	b, err := s.chat.BanFromTenant(ctx, p.tenant.ID, p.userID, store.NewBan{UserID: req.Body.UserId, Reason: req.Body.Reason, DurationSeconds: req.Body.DurationSeconds})
 	if err != nil {
 		return nil, err
 	}

@@ -397,17 +397,17 @@ func testModeration(t *testing.T, databaseURL string) {
 		group := tn.createRoom("alice", chatclient.RoomTypeGroup, "henry")
 		ws := e.dialWS(t, tn, "henry")
 		tok := e.bearer(tn.token("alice"))
-		r, err := tok.BanFromTenantWithResponse(ctx, nil, chatclient.BanRequest{UserId: "henry"})
+		r, err := tok.BanFromTenantWithResponse(ctx, nil, chatclient.TenantBanRequest{UserId: "henry"})
 		refused(t, r, err, refusal{403, "AUTHORIZATION_ERROR", "Authorization"})
-		r, err = tn.as("moderation-bot").BanFromTenantWithResponse(ctx, nil, chatclient.BanRequest{UserId: "henry", Shadow: new(true)})
-		refused(t, r, err, refusal{400, "VALIDATION_ERROR", "shadow"})
-		if r, err = tn.as("moderation-bot").BanFromTenantWithResponse(ctx, nil, chatclient.BanRequest{UserId: "henry", Reason: new("fraud")}); err != nil || r.JSON201 == nil || r.JSON201.Data.RoomId != nil {
+		status, _, body := e.raw(http.MethodPost, "/bans", map[string]string{"X-API-Key": tn.key, "X-User-Id": "moderation-bot", "Content-Type": "application/json"}, `{"user_id":"henry","shadow":true}`)
+		refusedWith(t, status, body, refusal{400, "VALIDATION_ERROR", ""})
+		if r, err = tn.as("moderation-bot").BanFromTenantWithResponse(ctx, nil, chatclient.TenantBanRequest{UserId: "henry", Reason: new("fraud")}); err != nil || r.JSON201 == nil || r.JSON201.Data.RoomId != nil {
 			t.Fatalf("tenant ban: %v %s", err, bodyOf(r))
 		}
 		if code := ws.closed(); code != 4003 {
 			t.Errorf("close code = %d, want 4003", code)
 		}
-		status, body := tn.sendRaw("henry", group.RoomId, "still here?")
+		status, body = tn.sendRaw("henry", group.RoomId, "still here?")
 		refusedWith(t, status, body, refusal{403, "AUTHORIZATION_ERROR", ""})
 		rooms, err := tn.as("henry").ListRoomsWithResponse(ctx, nil)
 		refused(t, rooms, err, refusal{403, "AUTHORIZATION_ERROR", ""})

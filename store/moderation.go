@@ -447,12 +447,20 @@ func (s *Store) ListTenantBans(ctx context.Context, tenantID string) ([]Ban, err
 	return out, nil
 }
 
+// tenantBanSQL reads a user's tenant-wide ban in force, on every
+// authenticated request: one primary key lookup, prepared.
+const tenantBanSQL = `
+	SELECT expires_at FROM tenant_bans
+	WHERE tenant_id = ? AND user_id = ? AND (expires_at IS NULL OR expires_at > ?)`
+
 // CheckTenantBan refuses (RestrictedError) a user banned from the tenant.
 func (s *Store) CheckTenantBan(ctx context.Context, tenantID, userID string) error {
 	var expires sql.NullInt64
-	err := s.r.GetContext(ctx, &expires, s.r.Rebind(`
-		SELECT expires_at FROM tenant_bans
-		WHERE tenant_id = ? AND user_id = ? AND (expires_at IS NULL OR expires_at > ?)`), tenantID, userID, s.nowMillis())
+	st, err := s.reads.get(ctx, s.r.Rebind(tenantBanSQL))
+	if err != nil {
+		return fmt.Errorf("read tenant ban: %w", err)
+	}
+	err = st.GetContext(ctx, &expires, tenantID, userID, s.nowMillis())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -738,8 +746,11 @@ func (s *Store) CheckSend(ctx context.Context, tenantID, sender, roomID string) 
 		MuteUntil      sql.NullInt64  `db:"mute_until"`
 		Blocked        sql.NullInt64  `db:"blocked"`
 	}
-	err := s.r.GetContext(ctx, &row, s.r.Rebind(checkSendSQL),
-		sender, sender, now, sender, now, sender, now, sender, now, sender, sender, tenantID, roomID)
+	st, err := s.reads.get(ctx, s.r.Rebind(checkSendSQL))
+	if err != nil {
+		return SendVerdict{}, fmt.Errorf("check send: %w", err)
+	}
+	err = st.GetContext(ctx, &row, sender, sender, now, sender, now, sender, now, sender, now, sender, sender, tenantID, roomID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return SendVerdict{}, fmt.Errorf("room %s: %w", roomID, ErrNotFound)
 	}

@@ -527,7 +527,7 @@ type BanRequest struct {
 	// Example: 86400
 	DurationSeconds *int `json:"duration_seconds,omitempty"`
 
-	// Reason Why, for the room's admins and the tenant; never shown to the banned user by the service.
+	// Reason Why, for the room's admins and the tenant; never shown to the banned user by the service. No control characters but tab and line breaks.
 	//
 	// Example: spam
 	Reason *string `json:"reason,omitempty"`
@@ -2303,6 +2303,24 @@ type Tenant struct {
 	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
+// TenantBanRequest A tenant-wide ban to make (shadow bans are per room).
+type TenantBanRequest struct {
+	// DurationSeconds How long the ban lasts; absent, until lifted.
+	//
+	// Example: 86400
+	DurationSeconds *int `json:"duration_seconds,omitempty"`
+
+	// Reason Why, for the tenant. No control characters but tab and line breaks.
+	//
+	// Example: fraud
+	Reason *string `json:"reason,omitempty"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
 // TenantId A tenant id, `tn_` followed by random characters.
 //
 // Example: tn_8f3a2b1c9d0e4f5a6b7c
@@ -3157,7 +3175,7 @@ type AckMessagesJSONRequestBody = AckRequest
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
 // BanFromTenantJSONRequestBody defines body for BanFromTenant for application/json ContentType.
-type BanFromTenantJSONRequestBody = BanRequest
+type BanFromTenantJSONRequestBody = TenantBanRequest
 
 // SendNotificationJSONRequestBody defines body for SendNotification for application/json ContentType.
 type SendNotificationJSONRequestBody = NotifyRequest
@@ -3668,7 +3686,7 @@ type ClientInterface interface {
 	// the user, REST or WebSocket, is refused with 403
 	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
 	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room (`shadow` here is 400).
+	// once with code 4003. Shadow bans are per room.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3682,7 +3700,7 @@ type ClientInterface interface {
 	// the user, REST or WebSocket, is refused with 403
 	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
 	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room (`shadow` here is 400).
+	// once with code 4003. Shadow bans are per room.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4707,7 +4725,7 @@ func (c *Client) ListTenantBans(ctx context.Context, reqEditors ...RequestEditor
 // the user, REST or WebSocket, is refused with 403
 // `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
 // user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room (`shadow` here is 400).
+// once with code 4003. Shadow bans are per room.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4731,7 +4749,7 @@ func (c *Client) BanFromTenantWithBody(ctx context.Context, params *BanFromTenan
 // the user, REST or WebSocket, is refused with 403
 // `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
 // user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room (`shadow` here is 400).
+// once with code 4003. Shadow bans are per room.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -9228,7 +9246,7 @@ type ClientWithResponsesInterface interface {
 	// the user, REST or WebSocket, is refused with 403
 	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
 	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room (`shadow` here is 400).
+	// once with code 4003. Shadow bans are per room.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9242,7 +9260,7 @@ type ClientWithResponsesInterface interface {
 	// the user, REST or WebSocket, is refused with 403
 	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
 	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room (`shadow` here is 400).
+	// once with code 4003. Shadow bans are per room.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15666,7 +15684,7 @@ func (c *ClientWithResponses) ListTenantBansWithResponse(ctx context.Context, re
 // the user, REST or WebSocket, is refused with 403
 // `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
 // user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room (`shadow` here is 400).
+// once with code 4003. Shadow bans are per room.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -15686,7 +15704,7 @@ func (c *ClientWithResponses) BanFromTenantWithBodyWithResponse(ctx context.Cont
 // the user, REST or WebSocket, is refused with 403
 // `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
 // user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room (`shadow` here is 400).
+// once with code 4003. Shadow bans are per room.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

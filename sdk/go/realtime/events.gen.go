@@ -291,6 +291,52 @@ type Attachment struct {
 	URL *string `json:"url,omitempty"`
 }
 
+// BanAdded: A room admin banned a user from the room.
+//
+// Server → client event "ban.added".
+type BanAdded struct {
+	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	EventSeq int64 `json:"event_seq"`
+	// When the change was stored.
+	OccurredAt time.Time `json:"occurred_at"`
+	// A room id, `room_` followed by random characters.
+	RoomID string `json:"room_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	UserID string `json:"user_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	By string `json:"by"`
+	// When the ban or mute ends; absent for until lifted.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// Why, if the ban gave a reason.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// EventType is "ban.added".
+func (BanAdded) EventType() string { return "ban.added" }
+
+// BanRemoved: A room admin lifted a user's ban.
+//
+// Server → client event "ban.removed".
+type BanRemoved struct {
+	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	EventSeq int64 `json:"event_seq"`
+	// When the change was stored.
+	OccurredAt time.Time `json:"occurred_at"`
+	// A room id, `room_` followed by random characters.
+	RoomID string `json:"room_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	UserID string `json:"user_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	By string `json:"by"`
+	// When the ban or mute ends; absent for until lifted.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// Why, if the ban gave a reason.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// EventType is "ban.removed".
+func (BanRemoved) EventType() string { return "ban.removed" }
+
 // DeliveryReceived: A member received messages this user sent.
 //
 // Server → client event "delivery.received".
@@ -392,6 +438,10 @@ type Room struct {
 	CreatedAt time.Time `json:"created_at"`
 	// When the room or its membership last changed.
 	UpdatedAt time.Time `json:"updated_at"`
+	// Whether sends and edits are refused (see PATCH).
+	Frozen *bool `json:"frozen,omitempty"`
+	// Slow mode (see PATCH); 0 when off.
+	SlowModeSeconds *int64 `json:"slow_mode_seconds,omitempty"`
 }
 
 // RoomType: `dm`: two users. `group`: private, members added by admins. `channel`: public inside the tenant.
@@ -612,6 +662,52 @@ type MessageUpdated struct {
 
 // EventType is "message.updated".
 func (MessageUpdated) EventType() string { return "message.updated" }
+
+// MuteAdded: A room admin muted a user in the room.
+//
+// Server → client event "mute.added".
+type MuteAdded struct {
+	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	EventSeq int64 `json:"event_seq"`
+	// When the change was stored.
+	OccurredAt time.Time `json:"occurred_at"`
+	// A room id, `room_` followed by random characters.
+	RoomID string `json:"room_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	UserID string `json:"user_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	By string `json:"by"`
+	// When the ban or mute ends; absent for until lifted.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// Why, if the ban gave a reason.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// EventType is "mute.added".
+func (MuteAdded) EventType() string { return "mute.added" }
+
+// MuteRemoved: A room admin lifted a user's mute.
+//
+// Server → client event "mute.removed".
+type MuteRemoved struct {
+	// An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	EventSeq int64 `json:"event_seq"`
+	// When the change was stored.
+	OccurredAt time.Time `json:"occurred_at"`
+	// A room id, `room_` followed by random characters.
+	RoomID string `json:"room_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	UserID string `json:"user_id"`
+	// A user of the tenant, chosen by the tenant's app.
+	By string `json:"by"`
+	// When the ban or mute ends; absent for until lifted.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// Why, if the ban gave a reason.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// EventType is "mute.removed".
+func (MuteRemoved) EventType() string { return "mute.removed" }
 
 // Notification: A notification for this user.
 //
@@ -913,6 +1009,14 @@ func decodeServerEvent(typ string, data []byte) (Event, error) {
 		var e AttachmentProcessed
 		err := json.Unmarshal(data, &e)
 		return e, err
+	case "ban.added":
+		var e BanAdded
+		err := json.Unmarshal(data, &e)
+		return e, err
+	case "ban.removed":
+		var e BanRemoved
+		err := json.Unmarshal(data, &e)
+		return e, err
 	case "delivery.received":
 		var e DeliveryReceived
 		err := json.Unmarshal(data, &e)
@@ -943,6 +1047,14 @@ func decodeServerEvent(typ string, data []byte) (Event, error) {
 		return e, err
 	case "message.updated":
 		var e MessageUpdated
+		err := json.Unmarshal(data, &e)
+		return e, err
+	case "mute.added":
+		var e MuteAdded
+		err := json.Unmarshal(data, &e)
+		return e, err
+	case "mute.removed":
+		var e MuteRemoved
 		err := json.Unmarshal(data, &e)
 		return e, err
 	case "notification":
