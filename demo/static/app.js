@@ -516,7 +516,10 @@ var IDEMPOTENT_OPERATIONS = [
   "POST /rooms",
   "POST /rooms/{room_id}/members",
   "POST /notify",
-  "POST /uploads"
+  "POST /uploads",
+  "POST /rooms/{room_id}/bans",
+  "POST /rooms/{room_id}/mutes",
+  "POST /bans"
 ];
 
 // ../sdk/typescript/dist/rest.js

@@ -166,6 +166,36 @@ class AttachmentProcessed(TypedDict):
     seq: NotRequired[int]
 
 
+class BanAdded(TypedDict):
+    """A room admin banned a user from the room.
+
+    Server → client event "ban.added"."""
+
+    type: Literal["ban.added"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    user_id: str
+    by: str
+    expires_at: NotRequired[str]
+    reason: NotRequired[str]
+
+
+class BanRemoved(TypedDict):
+    """A room admin lifted a user's ban.
+
+    Server → client event "ban.removed"."""
+
+    type: Literal["ban.removed"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    user_id: str
+    by: str
+    expires_at: NotRequired[str]
+    reason: NotRequired[str]
+
+
 class DeliveryReceived(TypedDict):
     """A member received messages this user sent.
 
@@ -201,6 +231,8 @@ class Room(TypedDict):
     member_count: int
     created_at: str
     updated_at: str
+    frozen: NotRequired[bool]
+    slow_mode_seconds: NotRequired[int]
 
 
 class MemberJoined(TypedDict):
@@ -342,6 +374,36 @@ class MessageUpdated(TypedDict):
     thread: NotRequired[Thread]
     event_seq: NotRequired[int]
     occurred_at: NotRequired[str]
+
+
+class MuteAdded(TypedDict):
+    """A room admin muted a user in the room.
+
+    Server → client event "mute.added"."""
+
+    type: Literal["mute.added"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    user_id: str
+    by: str
+    expires_at: NotRequired[str]
+    reason: NotRequired[str]
+
+
+class MuteRemoved(TypedDict):
+    """A room admin lifted a user's mute.
+
+    Server → client event "mute.removed"."""
+
+    type: Literal["mute.removed"]
+    event_seq: int
+    occurred_at: str
+    room_id: str
+    user_id: str
+    by: str
+    expires_at: NotRequired[str]
+    reason: NotRequired[str]
 
 
 class Notification(TypedDict):
@@ -549,6 +611,8 @@ class UserUpdated(TypedDict):
 SERVER_EVENTS: Dict[str, type] = {
     "ack.received": AckReceived,
     "attachment.processed": AttachmentProcessed,
+    "ban.added": BanAdded,
+    "ban.removed": BanRemoved,
     "delivery.received": DeliveryReceived,
     "error": Error,
     "member.joined": MemberJoined,
@@ -557,6 +621,8 @@ SERVER_EVENTS: Dict[str, type] = {
     "message.deleted": MessageDeleted,
     "message.sent": MessageSent,
     "message.updated": MessageUpdated,
+    "mute.added": MuteAdded,
+    "mute.removed": MuteRemoved,
     "notification": Notification,
     "pin.added": PinAdded,
     "pin.removed": PinRemoved,

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.room_type import RoomType
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.metadata import Metadata
@@ -31,6 +32,8 @@ class Room:
         member_count (int): How many members the room has. Example: 3.
         created_at (datetime.datetime): When the room was created. Example: 2026-11-24T20:00:00Z.
         updated_at (datetime.datetime): When the room or its membership last changed. Example: 2026-11-24T20:00:00Z.
+        slow_mode_seconds (int | Unset): Slow mode (see PATCH); 0 when off. Example: 0.
+        frozen (bool | Unset): Whether sends and edits are refused (see PATCH). Example: False.
     """
 
     room_id: str
@@ -42,6 +45,8 @@ class Room:
     member_count: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    slow_mode_seconds: int | Unset = UNSET
+    frozen: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,6 +70,10 @@ class Room:
 
         updated_at = self.updated_at.isoformat()
 
+        slow_mode_seconds = self.slow_mode_seconds
+
+        frozen = self.frozen
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -80,6 +89,10 @@ class Room:
                 "updated_at": updated_at,
             }
         )
+        if slow_mode_seconds is not UNSET:
+            field_dict["slow_mode_seconds"] = slow_mode_seconds
+        if frozen is not UNSET:
+            field_dict["frozen"] = frozen
 
         return field_dict
 
@@ -116,6 +129,10 @@ class Room:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        slow_mode_seconds = d.pop("slow_mode_seconds", UNSET)
+
+        frozen = d.pop("frozen", UNSET)
+
         room = cls(
             room_id=room_id,
             type_=type_,
@@ -126,6 +143,8 @@ class Room:
             member_count=member_count,
             created_at=created_at,
             updated_at=updated_at,
+            slow_mode_seconds=slow_mode_seconds,
+            frozen=frozen,
         )
 
         room.additional_properties = d

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ..models.member_joined_event import MemberJoinedEvent
     from ..models.member_left_event import MemberLeftEvent
     from ..models.message_event import MessageEvent
+    from ..models.moderation_event import ModerationEvent
     from ..models.null_error_type_0 import NullErrorType0
     from ..models.pin_event import PinEvent
     from ..models.reaction_event import ReactionEvent
@@ -27,8 +28,8 @@ class RoomEventListResponse:
 
     Attributes:
         success (bool): True when the request succeeded.
-        data (list[AttachmentProcessedEvent | MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent |
-            ReactionEvent | RoomUpdatedEvent | ThreadUpdatedEvent]): The events, ascending `event_seq`.
+        data (list[AttachmentProcessedEvent | MemberJoinedEvent | MemberLeftEvent | MessageEvent | ModerationEvent |
+            PinEvent | ReactionEvent | RoomUpdatedEvent | ThreadUpdatedEvent]): The events, ascending `event_seq`.
         error (None | NullErrorType0): Always null on success.
     """
 
@@ -38,6 +39,7 @@ class RoomEventListResponse:
         | MemberJoinedEvent
         | MemberLeftEvent
         | MessageEvent
+        | ModerationEvent
         | PinEvent
         | ReactionEvent
         | RoomUpdatedEvent
@@ -47,6 +49,7 @@ class RoomEventListResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.attachment_processed_event import AttachmentProcessedEvent
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
@@ -69,6 +72,7 @@ class RoomEventListResponse:
                 or isinstance(data_item_data, ReactionEvent)
                 or isinstance(data_item_data, PinEvent)
                 or isinstance(data_item_data, ThreadUpdatedEvent)
+                or isinstance(data_item_data, AttachmentProcessedEvent)
             ):
                 data_item = data_item_data.to_dict()
             else:
@@ -100,6 +104,7 @@ class RoomEventListResponse:
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
+        from ..models.moderation_event import ModerationEvent
         from ..models.null_error_type_0 import NullErrorType0
         from ..models.pin_event import PinEvent
         from ..models.reaction_event import ReactionEvent
@@ -120,6 +125,7 @@ class RoomEventListResponse:
                 | MemberJoinedEvent
                 | MemberLeftEvent
                 | MessageEvent
+                | ModerationEvent
                 | PinEvent
                 | ReactionEvent
                 | RoomUpdatedEvent
@@ -189,13 +195,21 @@ class RoomEventListResponse:
                     return componentsschemas_room_event_type_6
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_7 = (
+                        AttachmentProcessedEvent.from_dict(data)
+                    )
+
+                    return componentsschemas_room_event_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_7 = (
-                    AttachmentProcessedEvent.from_dict(data)
-                )
+                componentsschemas_room_event_type_8 = ModerationEvent.from_dict(data)
 
-                return componentsschemas_room_event_type_7
+                return componentsschemas_room_event_type_8
 
             data_item = _parse_data_item(data_item_data)
 

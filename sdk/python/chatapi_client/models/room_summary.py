@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.room_type import RoomType
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.message import Message
@@ -39,6 +40,8 @@ class RoomSummary:
         unread_count (int): Room `last_seq` minus the caller's `last_ack`. Example: 2.
         unread_mentions (int): Messages after the caller's `last_ack` that mention them. Example: 1.
         last_message (Message | None): The newest message, or null when there is none.
+        slow_mode_seconds (int | Unset): Slow mode (see PATCH); 0 when off. Example: 0.
+        frozen (bool | Unset): Whether sends and edits are refused (see PATCH). Example: False.
     """
 
     room_id: str
@@ -56,6 +59,8 @@ class RoomSummary:
     unread_count: int
     unread_mentions: int
     last_message: Message | None
+    slow_mode_seconds: int | Unset = UNSET
+    frozen: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +106,10 @@ class RoomSummary:
         else:
             last_message = self.last_message
 
+        slow_mode_seconds = self.slow_mode_seconds
+
+        frozen = self.frozen
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -122,6 +131,10 @@ class RoomSummary:
                 "last_message": last_message,
             }
         )
+        if slow_mode_seconds is not UNSET:
+            field_dict["slow_mode_seconds"] = slow_mode_seconds
+        if frozen is not UNSET:
+            field_dict["frozen"] = frozen
 
         return field_dict
 
@@ -197,6 +210,10 @@ class RoomSummary:
 
         last_message = _parse_last_message(d.pop("last_message"))
 
+        slow_mode_seconds = d.pop("slow_mode_seconds", UNSET)
+
+        frozen = d.pop("frozen", UNSET)
+
         room_summary = cls(
             room_id=room_id,
             type_=type_,
@@ -213,6 +230,8 @@ class RoomSummary:
             unread_count=unread_count,
             unread_mentions=unread_mentions,
             last_message=last_message,
+            slow_mode_seconds=slow_mode_seconds,
+            frozen=frozen,
         )
 
         room_summary.additional_properties = d

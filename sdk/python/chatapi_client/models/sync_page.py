@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ..models.member_joined_event import MemberJoinedEvent
     from ..models.member_left_event import MemberLeftEvent
     from ..models.message_event import MessageEvent
+    from ..models.moderation_event import ModerationEvent
     from ..models.pin_event import PinEvent
     from ..models.reaction_event import ReactionEvent
     from ..models.room_updated_event import RoomUpdatedEvent
@@ -25,9 +26,9 @@ class SyncPage:
     """A page of the caller's events since a cursor.
 
     Attributes:
-        events (list[AttachmentProcessedEvent | MemberJoinedEvent | MemberLeftEvent | MessageEvent | PinEvent |
-            ReactionEvent | RoomUpdatedEvent | ThreadUpdatedEvent]): Each room's events in `event_seq` order, room after
-            room.
+        events (list[AttachmentProcessedEvent | MemberJoinedEvent | MemberLeftEvent | MessageEvent | ModerationEvent |
+            PinEvent | ReactionEvent | RoomUpdatedEvent | ThreadUpdatedEvent]): Each room's events in `event_seq` order,
+            room after room.
         next_cursor (str): Where a user stands in the logs of their rooms. Opaque to clients; its length grows with the
             number of rooms. Example: v1.1-e.2-4.
         has_more (bool): More events are owed than this page holds; sync again with `next_cursor` at once. Example:
@@ -39,6 +40,7 @@ class SyncPage:
         | MemberJoinedEvent
         | MemberLeftEvent
         | MessageEvent
+        | ModerationEvent
         | PinEvent
         | ReactionEvent
         | RoomUpdatedEvent
@@ -49,6 +51,7 @@ class SyncPage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.attachment_processed_event import AttachmentProcessedEvent
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
@@ -68,6 +71,7 @@ class SyncPage:
                 or isinstance(events_item_data, ReactionEvent)
                 or isinstance(events_item_data, PinEvent)
                 or isinstance(events_item_data, ThreadUpdatedEvent)
+                or isinstance(events_item_data, AttachmentProcessedEvent)
             ):
                 events_item = events_item_data.to_dict()
             else:
@@ -97,6 +101,7 @@ class SyncPage:
         from ..models.member_joined_event import MemberJoinedEvent
         from ..models.member_left_event import MemberLeftEvent
         from ..models.message_event import MessageEvent
+        from ..models.moderation_event import ModerationEvent
         from ..models.pin_event import PinEvent
         from ..models.reaction_event import ReactionEvent
         from ..models.room_updated_event import RoomUpdatedEvent
@@ -114,6 +119,7 @@ class SyncPage:
                 | MemberJoinedEvent
                 | MemberLeftEvent
                 | MessageEvent
+                | ModerationEvent
                 | PinEvent
                 | ReactionEvent
                 | RoomUpdatedEvent
@@ -183,13 +189,21 @@ class SyncPage:
                     return componentsschemas_room_event_type_6
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_room_event_type_7 = (
+                        AttachmentProcessedEvent.from_dict(data)
+                    )
+
+                    return componentsschemas_room_event_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_room_event_type_7 = (
-                    AttachmentProcessedEvent.from_dict(data)
-                )
+                componentsschemas_room_event_type_8 = ModerationEvent.from_dict(data)
 
-                return componentsschemas_room_event_type_7
+                return componentsschemas_room_event_type_8
 
             events_item = _parse_events_item(events_item_data)
 

@@ -67,6 +67,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = ErrorResponse.from_dict(response.json())
 
@@ -124,6 +129,14 @@ def sync_detailed(
     members of the room (409 `field: mentions` for anyone else); each of them
     but the sender gets a `mention` notification, unless they muted the room.
 
+    Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+    is banned from the room or the tenant, or muted in the room
+    (`details.until` when that ends), or when the other member of a dm has
+    blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+    frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+    member's second send within the room's slow mode window (room admins
+    are exempt).
+
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
@@ -169,6 +182,14 @@ def sync(
     members of the room (409 `field: mentions` for anyone else); each of them
     but the sender gets a `mention` notification, unless they muted the room.
 
+    Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+    is banned from the room or the tenant, or muted in the room
+    (`details.until` when that ends), or when the other member of a dm has
+    blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+    frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+    member's second send within the room's slow mode window (room admins
+    are exempt).
+
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
             room_5a6b7c8f3a2b1c9d0e4f.
@@ -208,6 +229,14 @@ async def asyncio_detailed(
     there is none): the message carries a snapshot of it. `mentions` names
     members of the room (409 `field: mentions` for anyone else); each of them
     but the sender gets a `mention` notification, unless they muted the room.
+
+    Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+    is banned from the room or the tenant, or muted in the room
+    (`details.until` when that ends), or when the other member of a dm has
+    blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+    frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+    member's second send within the room's slow mode window (room admins
+    are exempt).
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
@@ -251,6 +280,14 @@ async def asyncio(
     there is none): the message carries a snapshot of it. `mentions` names
     members of the room (409 `field: mentions` for anyone else); each of them
     but the sender gets a `mention` notification, unless they muted the room.
+
+    Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+    is banned from the room or the tenant, or muted in the room
+    (`details.until` when that ends), or when the other member of a dm has
+    blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+    frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+    member's second send within the room's slow mode window (room admins
+    are exempt).
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:

@@ -116,7 +116,9 @@ def sync_detailed(
     """Edit a message
 
      The sender only. Sets `edited_at`; members are told with `message.updated`.
-    A deleted message is refused with 409 (`field: message_id`).
+    A deleted message is refused with 409 (`field: message_id`), an edit in
+    a frozen room with 409 (`field: room_id`), an edit by a user banned
+    from the room or the tenant with 403.
 
     `attachments` replaces the message's list of files, by the rules of a
     send: the sender's completed uploads for this room, each attached to
@@ -166,7 +168,9 @@ def sync(
     """Edit a message
 
      The sender only. Sets `edited_at`; members are told with `message.updated`.
-    A deleted message is refused with 409 (`field: message_id`).
+    A deleted message is refused with 409 (`field: message_id`), an edit in
+    a frozen room with 409 (`field: room_id`), an edit by a user banned
+    from the room or the tenant with 403.
 
     `attachments` replaces the message's list of files, by the rules of a
     send: the sender's completed uploads for this room, each attached to
@@ -211,7 +215,9 @@ async def asyncio_detailed(
     """Edit a message
 
      The sender only. Sets `edited_at`; members are told with `message.updated`.
-    A deleted message is refused with 409 (`field: message_id`).
+    A deleted message is refused with 409 (`field: message_id`), an edit in
+    a frozen room with 409 (`field: room_id`), an edit by a user banned
+    from the room or the tenant with 403.
 
     `attachments` replaces the message's list of files, by the rules of a
     send: the sender's completed uploads for this room, each attached to
@@ -259,7 +265,9 @@ async def asyncio(
     """Edit a message
 
      The sender only. Sets `edited_at`; members are told with `message.updated`.
-    A deleted message is refused with 409 (`field: message_id`).
+    A deleted message is refused with 409 (`field: message_id`), an edit in
+    a frozen room with 409 (`field: room_id`), an edit by a user banned
+    from the room or the tenant with 403.
 
     `attachments` replaces the message's list of files, by the rules of a
     send: the sender's completed uploads for this room, each attached to

@@ -107,7 +107,9 @@ def sync_detailed(
 ) -> Response[ErrorResponse | RoomResponse]:
     """Update a room
 
-     Changes the name or metadata. Room admins only; members are told with `room.updated`.
+     Changes the name, metadata or room controls (`slow_mode_seconds`,
+    `frozen`). Room admins only; the change is appended to the room's log
+    as `room.updated`.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
@@ -143,7 +145,9 @@ def sync(
 ) -> ErrorResponse | RoomResponse | None:
     """Update a room
 
-     Changes the name or metadata. Room admins only; members are told with `room.updated`.
+     Changes the name, metadata or room controls (`slow_mode_seconds`,
+    `frozen`). Room admins only; the change is appended to the room's log
+    as `room.updated`.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
@@ -174,7 +178,9 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | RoomResponse]:
     """Update a room
 
-     Changes the name or metadata. Room admins only; members are told with `room.updated`.
+     Changes the name, metadata or room controls (`slow_mode_seconds`,
+    `frozen`). Room admins only; the change is appended to the room's log
+    as `room.updated`.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:
@@ -208,7 +214,9 @@ async def asyncio(
 ) -> ErrorResponse | RoomResponse | None:
     """Update a room
 
-     Changes the name or metadata. Room admins only; members are told with `room.updated`.
+     Changes the name, metadata or room controls (`slow_mode_seconds`,
+    `frozen`). Room admins only; the change is appended to the room's log
+    as `room.updated`.
 
     Args:
         room_id (str): A room id, `room_` followed by random characters. Example:

@@ -1,0 +1,198 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.ban_list_response import BanListResponse
+from ...models.error_response import ErrorResponse
+from ...types import Response
+
+
+def _get_kwargs(
+    room_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/rooms/{room_id}/bans".format(
+            room_id=quote(str(room_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BanListResponse | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = BanListResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BanListResponse | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    room_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[BanListResponse | ErrorResponse]:
+    """List a room's bans
+
+     The bans in force in the room (shadow bans included), newest first. Room admins only.
+
+    Args:
+        room_id (str): A room id, `room_` followed by random characters. Example:
+            room_5a6b7c8f3a2b1c9d0e4f.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BanListResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        room_id=room_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    room_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> BanListResponse | ErrorResponse | None:
+    """List a room's bans
+
+     The bans in force in the room (shadow bans included), newest first. Room admins only.
+
+    Args:
+        room_id (str): A room id, `room_` followed by random characters. Example:
+            room_5a6b7c8f3a2b1c9d0e4f.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BanListResponse | ErrorResponse
+    """
+
+    return sync_detailed(
+        room_id=room_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    room_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[BanListResponse | ErrorResponse]:
+    """List a room's bans
+
+     The bans in force in the room (shadow bans included), newest first. Room admins only.
+
+    Args:
+        room_id (str): A room id, `room_` followed by random characters. Example:
+            room_5a6b7c8f3a2b1c9d0e4f.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BanListResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        room_id=room_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    room_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> BanListResponse | ErrorResponse | None:
+    """List a room's bans
+
+     The bans in force in the room (shadow bans included), newest first. Room admins only.
+
+    Args:
+        room_id (str): A room id, `room_` followed by random characters. Example:
+            room_5a6b7c8f3a2b1c9d0e4f.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BanListResponse | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            room_id=room_id,
+            client=client,
+        )
+    ).parsed
