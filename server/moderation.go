@@ -205,3 +205,11 @@ func setRetryAfter(c echo.Context, err error) {
 func retryAfterSeconds(d time.Duration) string {
 	return strconv.FormatInt(max(1, int64((d+time.Second-1)/time.Second)), 10)
 }
+
+// routeBlocksCollection answers PUT /users/me/blocks with 405, as every
+// method the contract lacks is answered: without it Echo's router, finding
+// no PUT on the static /users/me/blocks, falls back to PUT
+// /users/me/blocks/{user_id} with an empty user_id.
+func routeBlocksCollection(e *echo.Echo) {
+	e.PUT("/users/me/blocks", func(echo.Context) error { return echo.ErrMethodNotAllowed })
+}

@@ -353,6 +353,9 @@ func testModeration(t *testing.T, databaseURL string) {
 		group := tn.createRoom("erin", chatclient.RoomTypeGroup, "frank", "gina")
 		erinWS := e.dialWS(t, tn, "erin")
 
+		// The collection takes no PUT: 405, not a block of "".
+		status, _, body := e.raw(http.MethodPut, "/users/me/blocks", map[string]string{"X-API-Key": tn.key, "X-User-Id": "erin"}, "")
+		refusedWith(t, status, body, refusal{405, "VALIDATION_ERROR", ""})
 		b, err := tn.as("erin").BlockUserWithResponse(ctx, "erin")
 		refused(t, b, err, refusal{400, "VALIDATION_ERROR", "user_id"})
 		if b, err = tn.as("erin").BlockUserWithResponse(ctx, "frank"); err != nil || b.JSON201 == nil {
@@ -365,7 +368,7 @@ func testModeration(t *testing.T, databaseURL string) {
 		if err != nil || l.JSON200 == nil || len(l.JSON200.Data) != 1 || l.JSON200.Data[0].UserId != "frank" {
 			t.Fatalf("blocks: %v %s", err, bodyOf(l))
 		}
-		status, body := tn.sendRaw("frank", dm.RoomId, "hey")
+		status, body = tn.sendRaw("frank", dm.RoomId, "hey")
 		refusedWith(t, status, body, refusal{403, "AUTHORIZATION_ERROR", ""})
 		tn.send("erin", dm.RoomId, "the blocker may still write")
 		cr, err := tn.as("frank").CreateRoomWithResponse(ctx, nil, chatclient.CreateRoomRequest{Type: chatclient.RoomTypeDm, Members: &[]string{"erin"}})

@@ -226,6 +226,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 		return nil, router.err
 	}
 	registerDocs(e, bodyLimit)
+	routeBlocksCollection(e)
 	e.GET("/ws", s.serveWS)
 	if cfg.FileServer != nil {
 		// Outside the contract's routes: a browser or an upload tool
