@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -206,10 +207,21 @@ func retryAfterSeconds(d time.Duration) string {
 	return strconv.FormatInt(max(1, int64((d+time.Second-1)/time.Second)), 10)
 }
 
-// routeBlocksCollection answers PUT /users/me/blocks with 405, as every
-// method the contract lacks is answered: without it Echo's router, finding
-// no PUT on the static /users/me/blocks, falls back to PUT
-// /users/me/blocks/{user_id} with an empty user_id.
+// routeBlocksCollection answers /users/me/blocks with 405 for every method
+// but GET, as every method the contract lacks is answered: without it
+// Echo's router, finding no such method on the static /users/me/blocks,
+// falls back to the same method of /users/{user_id} (PUT, PATCH) with
+// "me/blocks" for a user id. A check before routing rather than routes, so
+// that no method shows in Allow that the contract does not have.
 func routeBlocksCollection(e *echo.Echo) {
-	e.PUT("/users/me/blocks", func(echo.Context) error { return echo.ErrMethodNotAllowed })
+	e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if r.Method != http.MethodGet && r.Method != http.MethodOptions && strings.TrimSuffix(r.URL.Path, "/") == "/users/me/blocks" {
+				c.Response().Header().Set(echo.HeaderAllow, "OPTIONS, GET")
+				return echo.ErrMethodNotAllowed
+			}
+			return next(c)
+		}
+	})
 }

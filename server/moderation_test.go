@@ -353,9 +353,17 @@ func testModeration(t *testing.T, databaseURL string) {
 		group := tn.createRoom("erin", chatclient.RoomTypeGroup, "frank", "gina")
 		erinWS := e.dialWS(t, tn, "erin")
 
-		// The collection takes no PUT: 405, not a block of "".
-		status, _, body := e.raw(http.MethodPut, "/users/me/blocks", map[string]string{"X-API-Key": tn.key, "X-User-Id": "erin"}, "")
-		refusedWith(t, status, body, refusal{405, "VALIDATION_ERROR", ""})
+		// The collection takes GET only: 405, not the profile of "me/blocks".
+		var status int
+		var body []byte
+		for _, m := range []string{http.MethodPut, http.MethodPatch, http.MethodPost, http.MethodDelete} {
+			var hd http.Header
+			status, hd, body = e.raw(m, "/users/me/blocks", map[string]string{"X-API-Key": tn.key, "X-User-Id": "erin"}, "")
+			refusedWith(t, status, body, refusal{405, "VALIDATION_ERROR", ""})
+			if a := hd.Get("Allow"); a != "OPTIONS, GET" {
+				t.Errorf("%s: Allow = %q", m, a)
+			}
+		}
 		b, err := tn.as("erin").BlockUserWithResponse(ctx, "erin")
 		refused(t, b, err, refusal{400, "VALIDATION_ERROR", "user_id"})
 		if b, err = tn.as("erin").BlockUserWithResponse(ctx, "frank"); err != nil || b.JSON201 == nil {
