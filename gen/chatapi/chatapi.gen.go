@@ -39,6 +39,45 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BlocklistAction.
+const (
+	BlocklistActionBlock BlocklistAction = "block"
+	BlocklistActionFlag  BlocklistAction = "flag"
+	BlocklistActionMask  BlocklistAction = "mask"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistAction enum.
+func (e BlocklistAction) Valid() bool {
+	switch e {
+	case BlocklistActionBlock:
+		return true
+	case BlocklistActionFlag:
+		return true
+	case BlocklistActionMask:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BlocklistMatch.
+const (
+	BlocklistMatchSubstring BlocklistMatch = "substring"
+	BlocklistMatchWord      BlocklistMatch = "word"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistMatch enum.
+func (e BlocklistMatch) Valid() bool {
+	switch e {
+	case BlocklistMatchSubstring:
+		return true
+	case BlocklistMatchWord:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAUTHENTICATIONERROR ErrorCode = "AUTHENTICATION_ERROR"
@@ -198,6 +237,27 @@ func (e ReactionEventType) Valid() bool {
 	}
 }
 
+// Defines values for ReportStatus.
+const (
+	ReportStatusDismissed ReportStatus = "dismissed"
+	ReportStatusOpen      ReportStatus = "open"
+	ReportStatusResolved  ReportStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the ReportStatus enum.
+func (e ReportStatus) Valid() bool {
+	switch e {
+	case ReportStatusDismissed:
+		return true
+	case ReportStatusOpen:
+		return true
+	case ReportStatusResolved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	RoleAdmin  Role = "admin"
@@ -261,6 +321,24 @@ const (
 func (e ThreadUpdatedEventType) Valid() bool {
 	switch e {
 	case ThreadUpdatedEventTypeThreadUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateReportRequestStatus.
+const (
+	UpdateReportRequestStatusDismissed UpdateReportRequestStatus = "dismissed"
+	UpdateReportRequestStatusResolved  UpdateReportRequestStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the UpdateReportRequestStatus enum.
+func (e UpdateReportRequestStatus) Valid() bool {
+	switch e {
+	case UpdateReportRequestStatusDismissed:
+		return true
+	case UpdateReportRequestStatusResolved:
 		return true
 	default:
 		return false
@@ -448,6 +526,74 @@ type AttachmentProcessedEvent struct {
 //
 // Example: attachment.processed
 type AttachmentProcessedEventType string
+
+// Blocklist The tenant's word blocklist.
+type Blocklist struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action BlocklistAction `json:"action"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match BlocklistMatch `json:"match"`
+
+	// UpdatedAt When it was last set; null when never.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt *time.Time `json:"updated_at"`
+
+	// Words The words, as set.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
+
+// BlocklistAction `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+//
+// Example: mask
+type BlocklistAction string
+
+// BlocklistMatch `word`: whole words only; `substring`: anywhere, inside words too.
+//
+// Example: word
+type BlocklistMatch string
+
+// BlocklistResponse Envelope of Blocklist.
+type BlocklistResponse struct {
+	// Data The tenant's word blocklist.
+	Data Blocklist `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// CreateReportRequest A report of one message (`message_id`) or of one user (`user_id`), not both.
+type CreateReportRequest struct {
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId *MessageId `json:"message_id,omitempty"`
+
+	// Note More detail from the reporter.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note,omitempty"`
+
+	// Reason Why, in a word or a short phrase (spam, harassment …); no control characters.
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId *UserId `json:"user_id,omitempty"`
+}
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
@@ -1593,6 +1739,108 @@ type RemovedMemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// Report A report of a message or a user.
+type Report struct {
+	// CreatedAt When it was opened.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId The reported message; null for a report of a user.
+	//
+	// Example: msg_0ABCdefG5a6b7c8f3a2b1c9d0e4f
+	MessageId *string `json:"message_id"`
+
+	// Note The reporter's note; for a flag, the matched words.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note"`
+
+	// Reason Why (`blocklist` for the system's flags).
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// ReportId A report's id.
+	//
+	// Example: rep_5a6b7c8f3a2b1c9d0e4f
+	ReportId ReportId `json:"report_id"`
+
+	// ReporterId Who reported; null for the system (a message the blocklist flagged).
+	//
+	// Example: bob
+	ReporterId *string `json:"reporter_id"`
+
+	// ResolvedAt When it was resolved or dismissed; null while open.
+	ResolvedAt *time.Time `json:"resolved_at"`
+
+	// ResolvedBy Who resolved or dismissed it; null while open.
+	ResolvedBy *string `json:"resolved_by"`
+
+	// RoomId The reported message's room; null for a report of a user.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status Where a report stands.
+	//
+	// Example: open
+	Status ReportStatus `json:"status"`
+
+	// TargetUserId The reported user (a reported message's sender).
+	//
+	// Example: mallory
+	TargetUserId string `json:"target_user_id"`
+}
+
+// ReportId A report's id.
+//
+// Example: rep_5a6b7c8f3a2b1c9d0e4f
+type ReportId = string
+
+// ReportPage A page of reports, oldest first.
+type ReportPage struct {
+	// HasMore True when another page follows.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Reports The reports.
+	Reports []Report `json:"reports"`
+}
+
+// ReportPageResponse Envelope of ReportPage.
+type ReportPageResponse struct {
+	// Data A page of reports, oldest first.
+	Data ReportPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportResponse Envelope of Report.
+type ReportResponse struct {
+	// Data A report of a message or a user.
+	Data Report `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportStatus Where a report stands.
+//
+// Example: open
+type ReportStatus string
+
 // Role A member's role in a room.
 //
 // Example: member
@@ -1893,6 +2141,24 @@ type SendMessageRequest struct {
 //
 // Example: 13
 type Seq = int64
+
+// SetBlocklistRequest A whole blocklist, replacing the tenant's.
+type SetBlocklistRequest struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action *BlocklistAction `json:"action,omitempty"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match *BlocklistMatch `json:"match,omitempty"`
+
+	// Words The words or phrases, at most 10,000; empty removes the blocklist.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
 
 // Subscription A topic subscription of the caller.
 type Subscription struct {
@@ -2212,6 +2478,19 @@ type UpdateMessageRequest struct {
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *MessageMeta `json:"meta,omitempty"`
 }
+
+// UpdateReportRequest How a report is closed.
+type UpdateReportRequest struct {
+	// Status `resolved`: acted upon; `dismissed`: nothing to do.
+	//
+	// Example: resolved
+	Status UpdateReportRequestStatus `json:"status"`
+}
+
+// UpdateReportRequestStatus `resolved`: acted upon; `dismissed`: nothing to do.
+//
+// Example: resolved
+type UpdateReportRequestStatus string
 
 // UpdateRoomRequest Changes to a room; absent fields are left as they are, an empty name clears it.
 type UpdateRoomRequest struct {
@@ -2612,6 +2891,34 @@ type GetPresenceParams struct {
 	UserIds []UserId `form:"user_ids" json:"user_ids"`
 }
 
+// ListReportsParams defines parameters for ListReports.
+type ListReportsParams struct {
+	// Status Only reports with this status.
+	Status *ReportStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// After The last report id of the previous page.
+	After *ReportId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Reports per page, 1 to 100; 50 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateReportParams defines parameters for CreateReport.
+type CreateReportParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListRoomsParams defines parameters for ListRooms.
 type ListRoomsParams struct {
 	// Archived true lists only the rooms the caller archived; false (the default) the others.
@@ -2793,8 +3100,17 @@ type AckMessagesJSONRequestBody = AckRequest
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
+// SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
+type SetBlocklistJSONRequestBody = SetBlocklistRequest
+
 // SendNotificationJSONRequestBody defines body for SendNotification for application/json ContentType.
 type SendNotificationJSONRequestBody = NotifyRequest
+
+// CreateReportJSONRequestBody defines body for CreateReport for application/json ContentType.
+type CreateReportJSONRequestBody = CreateReportRequest
+
+// UpdateReportJSONRequestBody defines body for UpdateReport for application/json ContentType.
+type UpdateReportJSONRequestBody = UpdateReportRequest
 
 // CreateRoomJSONRequestBody defines body for CreateRoom for application/json ContentType.
 type CreateRoomJSONRequestBody = CreateRoomRequest
@@ -3110,6 +3426,12 @@ type ServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
+	// GetBlocklist Get the word blocklist
+	// (GET /moderation/blocklist)
+	GetBlocklist(ctx echo.Context) error
+	// SetBlocklist Replace the word blocklist
+	// (PUT /moderation/blocklist)
+	SetBlocklist(ctx echo.Context) error
 	// ListNotifications List my pending notifications
 	// (GET /notifications)
 	ListNotifications(ctx echo.Context, params ListNotificationsParams) error
@@ -3122,6 +3444,15 @@ type ServerInterface interface {
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx echo.Context, params GetPresenceParams) error
+	// ListReports List reports
+	// (GET /reports)
+	ListReports(ctx echo.Context, params ListReportsParams) error
+	// CreateReport Report a message or a user
+	// (POST /reports)
+	CreateReport(ctx echo.Context, params CreateReportParams) error
+	// UpdateReport Resolve or dismiss a report
+	// (PATCH /reports/{report_id})
+	UpdateReport(ctx echo.Context, reportId ReportId) error
 	// ListRooms List my rooms
 	// (GET /rooms)
 	ListRooms(ctx echo.Context, params ListRoomsParams) error
@@ -3328,6 +3659,24 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	return err
 }
 
+// GetBlocklist converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBlocklist(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBlocklist(ctx)
+	return err
+}
+
+// SetBlocklist converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBlocklist(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBlocklist(ctx)
+	return err
+}
+
 // ListNotifications converts echo context to params.
 func (w *ServerInterfaceWrapper) ListNotifications(ctx echo.Context) error {
 	var err error
@@ -3406,6 +3755,83 @@ func (w *ServerInterfaceWrapper) GetPresence(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetPresence(ctx, params)
+	return err
+}
+
+// ListReports converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReports(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReportsParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReports(ctx, params)
+	return err
+}
+
+// CreateReport converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateReport(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateReportParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateReport(ctx, params)
+	return err
+}
+
+// UpdateReport converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateReport(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "report_id" -------------
+	var reportId ReportId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "report_id", ctx.Param("report_id"), &reportId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter report_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateReport(ctx, reportId)
 	return err
 }
 
@@ -4369,6 +4795,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
 	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
 	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
+	router.GET(options.BaseURL+"/moderation/blocklist", wrapper.GetBlocklist, options.OperationMiddlewares["getBlocklist"]...)
+	router.PUT(options.BaseURL+"/moderation/blocklist", wrapper.SetBlocklist, options.OperationMiddlewares["setBlocklist"]...)
+	router.GET(options.BaseURL+"/reports", wrapper.ListReports, options.OperationMiddlewares["listReports"]...)
+	router.POST(options.BaseURL+"/reports", wrapper.CreateReport, options.OperationMiddlewares["createReport"]...)
+	router.PATCH(options.BaseURL+"/reports/:report_id", wrapper.UpdateReport, options.OperationMiddlewares["updateReport"]...)
 
 }
 
@@ -4921,6 +5352,247 @@ func (response GetHealth503JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	return err
 }
 
+type GetBlocklistRequestObject struct {
+}
+
+type GetBlocklistResponseObject interface {
+	VisitGetBlocklistResponse(w http.ResponseWriter) error
+}
+
+type GetBlocklist200JSONResponse BlocklistResponse
+
+func (response GetBlocklist200JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetBlocklist400JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBlocklist401JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetBlocklist403JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetBlocklist429JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBlocklist500JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklistRequestObject struct {
+	Body *SetBlocklistJSONRequestBody
+}
+
+type SetBlocklistResponseObject interface {
+	VisitSetBlocklistResponse(w http.ResponseWriter) error
+}
+
+type SetBlocklist200JSONResponse BlocklistResponse
+
+func (response SetBlocklist200JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetBlocklist400JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetBlocklist401JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response SetBlocklist403JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetBlocklist413JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetBlocklist415JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetBlocklist429JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetBlocklist500JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListNotificationsRequestObject struct {
 	Params ListNotificationsParams
 }
@@ -5359,6 +6031,382 @@ func (response GetPresence429JSONResponse) VisitGetPresenceResponse(w http.Respo
 type GetPresence500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response GetPresence500JSONResponse) VisitGetPresenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportsRequestObject struct {
+	Params ListReportsParams
+}
+
+type ListReportsResponseObject interface {
+	VisitListReportsResponse(w http.ResponseWriter) error
+}
+
+type ListReports200JSONResponse ReportPageResponse
+
+func (response ListReports200JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReports400JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReports401JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReports429JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReports500JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportRequestObject struct {
+	Params CreateReportParams
+	Body   *CreateReportJSONRequestBody
+}
+
+type CreateReportResponseObject interface {
+	VisitCreateReportResponse(w http.ResponseWriter) error
+}
+
+type CreateReport201JSONResponse ReportResponse
+
+func (response CreateReport201JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateReport400JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateReport401JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateReport404JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateReport409JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateReport413JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateReport415JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateReport429JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateReport500JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReportRequestObject struct {
+	ReportId ReportId `json:"report_id"`
+	Body     *UpdateReportJSONRequestBody
+}
+
+type UpdateReportResponseObject interface {
+	VisitUpdateReportResponse(w http.ResponseWriter) error
+}
+
+type UpdateReport200JSONResponse ReportResponse
+
+func (response UpdateReport200JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateReport400JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateReport401JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateReport404JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateReport413JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateReport415JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateReport429JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateReport500JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9663,6 +10711,12 @@ type StrictServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// GetBlocklist Get the word blocklist
+	// (GET /moderation/blocklist)
+	GetBlocklist(ctx context.Context, request GetBlocklistRequestObject) (GetBlocklistResponseObject, error)
+	// SetBlocklist Replace the word blocklist
+	// (PUT /moderation/blocklist)
+	SetBlocklist(ctx context.Context, request SetBlocklistRequestObject) (SetBlocklistResponseObject, error)
 	// ListNotifications List my pending notifications
 	// (GET /notifications)
 	ListNotifications(ctx context.Context, request ListNotificationsRequestObject) (ListNotificationsResponseObject, error)
@@ -9675,6 +10729,15 @@ type StrictServerInterface interface {
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx context.Context, request GetPresenceRequestObject) (GetPresenceResponseObject, error)
+	// ListReports List reports
+	// (GET /reports)
+	ListReports(ctx context.Context, request ListReportsRequestObject) (ListReportsResponseObject, error)
+	// CreateReport Report a message or a user
+	// (POST /reports)
+	CreateReport(ctx context.Context, request CreateReportRequestObject) (CreateReportResponseObject, error)
+	// UpdateReport Resolve or dismiss a report
+	// (PATCH /reports/{report_id})
+	UpdateReport(ctx context.Context, request UpdateReportRequestObject) (UpdateReportResponseObject, error)
 	// ListRooms List my rooms
 	// (GET /rooms)
 	ListRooms(ctx context.Context, request ListRoomsRequestObject) (ListRoomsResponseObject, error)
@@ -9981,6 +11044,75 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 	return nil
 }
 
+// GetBlocklist operation middleware
+func (sh *strictHandler) GetBlocklist(ctx echo.Context) error {
+	var request GetBlocklistRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBlocklist(ctx.Request().Context(), request.(GetBlocklistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBlocklist")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBlocklistResponseObject); ok {
+		return validResponse.VisitGetBlocklistResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetBlocklist operation middleware
+func (sh *strictHandler) SetBlocklist(ctx echo.Context) error {
+	var request SetBlocklistRequestObject
+
+	var body SetBlocklistJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetBlocklist(ctx.Request().Context(), request.(SetBlocklistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetBlocklist")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetBlocklistResponseObject); ok {
+		return validResponse.VisitSetBlocklistResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListNotifications operation middleware
 func (sh *strictHandler) ListNotifications(ctx echo.Context, params ListNotificationsParams) error {
 	var request ListNotificationsRequestObject
@@ -10098,6 +11230,127 @@ func (sh *strictHandler) GetPresence(ctx echo.Context, params GetPresenceParams)
 		return err
 	} else if validResponse, ok := response.(GetPresenceResponseObject); ok {
 		return validResponse.VisitGetPresenceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReports operation middleware
+func (sh *strictHandler) ListReports(ctx echo.Context, params ListReportsParams) error {
+	var request ListReportsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReports(ctx.Request().Context(), request.(ListReportsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReports")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReportsResponseObject); ok {
+		return validResponse.VisitListReportsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateReport operation middleware
+func (sh *strictHandler) CreateReport(ctx echo.Context, params CreateReportParams) error {
+	var request CreateReportRequestObject
+
+	request.Params = params
+
+	var body CreateReportJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReport(ctx.Request().Context(), request.(CreateReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateReportResponseObject); ok {
+		return validResponse.VisitCreateReportResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateReport operation middleware
+func (sh *strictHandler) UpdateReport(ctx echo.Context, reportId ReportId) error {
+	var request UpdateReportRequestObject
+
+	request.ReportId = reportId
+
+	var body UpdateReportJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateReport(ctx.Request().Context(), request.(UpdateReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateReportResponseObject); ok {
+		return validResponse.VisitUpdateReportResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -11226,458 +12479,503 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1bbyNHtigI/5XY3A2YdKcokpLqQqHhT1Ul22rXzZKq3bZZWxnMDJLZSkawMoJSsevUgb85L4MBzsOZ",
-	"eTvAYL81MMAAB/M6GGAe5peM92Ce908YxFoRmZHJTDIpUVUu2y9VIpkZlxUr1v3yrhGI6UxwxpVs9N81",
-	"JoyGLIE/T6liT6NppOAf/U3IZJBEMxUJ3ug3zieMKMYpV59JkrA3cyaVJDOWEMkCwcN2w2uwt3Q6i1mj",
-	"3+10vIYMJmxK9UhqMWONfiPiio1Z0nj/3sumO2VTGvGIj5enPLWzxGykSMSJmjASzJOEcUWG80Sq3KQb",
-	"TClZyQ5f8egtUdGUkSZuSbYIVeR6EgUTmHo4Dy6ZIpEko3kcEzqmEc9v+/69/U53f7/TdZcyEsmUKlzM",
-	"vf2GV7o2ppLF0UixZHldZ7gYogS5ppEiQzYSCSMqWUR8XLaKlXB47zVmNKFTpszBH18xXnXoX4trMqV8",
-	"QZh+SGpwTIVUpBmyEZ3HiuiDTr896HRay2gQ6YHezFmyaHgNTqd6OTFM567TDGjemdK30XQ+bfQP4FPE",
-	"8VO3FHYnIZvOhGI8WHzDFsubeEYvmSRqEkkSJIwqDTWDwETSEdOATTT8SfPs5fFjMmg8jiO93UGj1YeD",
-	"H0WJVANuX7qO1IRQcskWJJlzeUgoSdiMUfOLfkPSKdMPeETMWEL1SgjlIRmKcDHg+rGIk94+mYh5Ikko",
-	"mCRc6C/NgcLDY6ZkNj+hXF6zhDSlomouB9yO18qmxftM/BQkaueUzWK6YGGfqGTO/DY5d5aHSyFUz80S",
-	"GI2IxFlzpO/6aC5ZiJPsdx4S//GL518+PXl87pOmP4pYHPoD7junsPMNW/itNjmyYFETqghNkuiKSX2f",
-	"YuZsK5JEqiiOBzyZc00IAMslGYmE6P/ttuczfVDdjqE30tNj8MKK+vqU9FHGVLGk1SbfsIUkNGFEBmLG",
-	"Qj0EUBEaxyzB00WqBhCfSz2TmrABn1KpWAKHrFdCw2nEM8BIvT1YmCRiRA7evoVJuFDkks0UDGyXonGE",
-	"0FHC5KRNXklGKIEPJKE8FFOYosna4zah5NWrkyctTVUHXKM4D1lIggnlY+bBAlPcEpylENLTREy2B9y9",
-	"fI2DUSd4wHp05wF9wHb2ww7deRjs7+90h/fZ3qhHH4b3ug1zPxFxsgtaOM3cVZ3St08ZH6tJo39vH26n",
-	"/djVtEUplugh/+XHf9r5j6//+IeM4EmVaDqv7+w6ehMpNi0hNwcOtekWqc3B5sTmwKU13Rq05hmTko7Z",
-	"SfiS6g2XMckpPpJbWmMqxxe94f3gYdhh+6MDem94P3gw2qMW/jM9XLpiM8RFFDa8hqY6UcLCRl9fYHcb",
-	"f0jYqNFv/PNuxtR38Ve5my4Ulv1cqGgUBYC6q9bOnefyG+BqdGEX3Rt2042Ub8Ad5za7yK8btvJiNCrl",
-	"3gXUUYLIy2hWFBDK8EPgiKUIUsCPTg5FOhWsnAZ6TeeLGauGdGKeInoE0qScsKn4W6SpLyVyIhIViJDl",
-	"Ebzx7//6X/5zOcBhHTeFsrti3IIQ01Vokggxza9Mf3ORoXWGIeXLhcdvgRe4QFjrOVDvVatF+p5fr+IX",
-	"RUzWa68ALgxwm/XaRcKKX81iQcNVK57DE/kVz2cXne6fnzz46zff7v3l4Q+97+9/d3C+f7r3sve8+6x8",
-	"3TjMbdZtl4rrlixZuWrJkvyaQ3rFKpYmWXKrhcFaUJxNmJwJLhlIs0eaT7/idK4mIon+rsfVSo/mpUA0",
-	"6GwWG4Ky+zep1/4uW/C7RkgVbfT5PI69BksSkeDroV7z0avzr4+fn588Pjo/efH84vj09MVpw7PEWpPt",
-	"SEotv2i2zK9oHIUkkyIa772GnAcBk7LRH9FYsvd1N3usF3Jqdol7LmE7mbwSSeIs5ToRfNzW0z+ioVGp",
-	"tgeUvxw9PXmSBwiIhI1+OoELIvMdmc6lVmRIVxPq/U6no6WchAaglNwxpKwYH0mEDRlqpiFZPPLI9YQq",
-	"dsUSlEpFwkIQBwlO4BFKQJpoHRIj+RKN0NJopvEsiRSA+rHgozgKtghoK+I29JYUjWJAd0tIV1Hg99mR",
-	"TNl0qCHsHgkl4RQoOsiTasIkXmVJaJwwGi4IextJdafH8hd9WTwynKtU3Rgucuq+VnqYFrX1CcEv9hjx",
-	"AJoTlrD+gOtfwqlZst2BPi4DtLaBmHtw8DBohZqvDbje6ZciGUZhyPh26ceL05MfqsiH4PECDwKUDUmm",
-	"dEFCAZrrXQL/aK4VKaV3xcwhaD2GxrG41vgPHwiijoc/cVwifoL7oVWVpAW47+gOd3oNLFIv6yoZTEHr",
-	"LzxArqkkmUprlV+DT4f6p1RFS9U/wtm1feQuD+NESbKkS69esZYeK/T3lkfwThtdO2fBiDLdmxjVG8+P",
-	"aw2OxscZ6LdxcifPz49Pnx89LcH8yMxI4B3STCl0SA5G3aBHH7LWXQL9TEwZGl9GNIpZSCIuo5AZzE6u",
-	"ooAdwgezZCLpIjPYiBGxG5AAwOdCfSnmfIuix/MX5xdfvnj1/EkObEAr9A0cwWx3CKDngsg5WEEBSIBT",
-	"kUwl6/de4yVdaFHxXIinNBmzOxUwHAgYRAHEV0KQGCb/QAIEzBpJIrTAALgS/Z2hgECa/qMXT76/eHry",
-	"7OT84tH358dnfssztuSJiENJBCda0lhkt9UDMyuYdsBipsBwyQVMBFBGPeIpu2LxB2NQlsweGZEahl4m",
-	"spnNUBl7a2pZAwPXX3eOXp4A+aU8JH/d0RL8zknYOiQUzW5KXDIOPE+jdEDjmER3SmqP3Hmbfm5/ffKI",
-	"0YQlfkufEzU72Yk15N0DM86Bsh1rdo6HJsQzyhfWm7G98zo9Oj82GHb818fHx0+OC/RBi0yIjuxtwFio",
-	"2btjHr1L4L6wdyLzGaWr0Uqi63nSK9pJnR9l05qndx03yXuv8ded1KWzkxoUV76e93EVhsh5omoNk72x",
-	"NJSxUdUcRj8NQPzlaK5HL08+hNpqpinorGYRqfRSfVH9ln6VvZ1FicbukUjGLNSvJexKXLIQbuArLuez",
-	"mUgUC5+xMKJg6PoIHMpqvUuTfWCGpQmsX1yEj6ACi88Hkds1tyzwEYdcaO1bi1pv5kJR0ux27u/d3+8+",
-	"6O2T4UIx2SLXYh6HGpqWtv0CFNQ+qd7DgFtvGfH11rU8QLmx9ZHriZAMt0Ym9ApdSUPGOJnNFVkwBXeB",
-	"8hJPG0nYsm4AIoNWZVMYoHksuHRMQDQMI71BGr9MNFNTEbOgKwLgWIsqKP6hI86X7I1vnfIgiU6oxBUn",
-	"LGDRFQMD5swZ2DFX1DPveg3J3qx7+Iy9aaAZ0BoSf3Tsy3qA16mdXgz/xgIg/AAIc95L1sxjfsViMQN7",
-	"Az44j9XybhDfV68ufV1Pml6KlT6PeWxULxeflwyuyZyR6wnjOVsIPK7vQjvzug2FiBnlSzCyQ3u4D7u6",
-	"amCBQ6TM8IvOVAgLoaG+EFKjqubSsDgaXC7DLqZSXdDgstbpepsiTiU6pNOWbjMMn4GV42ZXJJUnCQ3B",
-	"0UxTR0nxFiC9XL2TGPQYayivaw/Pb9y+XbpbpWgwmRrSXtzKKIoZWH1Q4Q1okkRMeoRKEimwRwDyURiE",
-	"hW3iz5PY18yFEhmNOQsHPBTXHIhbHPFLVGmuRXIpgVKJuTLhChLcX/5g3unsBdF0TGQSwAfmt9D4wiFO",
-	"YsBHiZgiSmFMgEgwMAXHxjWGJFKHxrZBh1L/Cq9hBMuAJyYegqSD6UP6TJJYjEnT/+r4nOzqb+TuO4M2",
-	"73fxXd8j/q5c8MD39DByPmWy1Uekd40DGMCBViO0IgnO0DmfxwPDWS+UEUdKbtaEBZcsJM9Onh2DpzDv",
-	"X4mmdMx2Z3y87GPXbDZm6G0pG1n/+pkEI2jBZxPRcUKn7YpRJywaT8owhhNYzWeS4COaNcyityyWh0SL",
-	"BAAQ5E16bpmb9X6v4zX0U3SoP6InqOhb9VBiWJr6kWaaueH2H/S6e976wCuvoSbz6ZDTKL6o2hh4EO1T",
-	"JbvziOABI1MaGhtRLPiYgPkoyiIY9nod83waxkHljAWApvqTAV4+fOpBLahke5gncUn4GNxG8ur0qWZn",
-	"zlzZtkizZJ2C57fTcjcKJ2oC0fSGSg43hf48iRqV+8gwK9vGdRRW+nKdk4DHSg+CNM3NxxV66RJhcTYc",
-	"CWUsAIYEpQP/Ss1ImoSHbNkNv1cPWTPva20nq9dYcYIeajlaAksJ66vTp/nbO1FqJvu7u8GEqrb5uh2I",
-	"6S7sfLfC7b270rn8BXs7+1Ma2tjRpLl3T0bjP307fXi1fNBLB1txnA7FKJxkDYLR7dW5G0Vu6PjDU+ro",
-	"5cmwZ9USXHVK8FZz0JeJ0LIUCyGYEuSGOH4xavR/XC+vwCuPqNY7vHcFDkFzPHqlnJk9+d5zA4jqxwl5",
-	"dyeeW+CVXWnDwS1z4/OpPqts5+2ZBa4+hAzVS58oQb8b3MMC3tjgmpxS4eWjtFzcck5tGW1eexX3IJWl",
-	"bIyilSeafjaTlkG04tUiY027tECTksQ+8bOZfctYsq+07OaOy8W1lesGPFIeKpB+gQ77QDz9IqP0SXMo",
-	"tL6JhBaEQS6c1ZDA6ueaIve1EIfbLKGvxATEQtCkZMkVaBNTNhXJggzFnKMlaM61rKUvPJlRCds3ImSr",
-	"TZ5GVywV8mgsBextYezywAJRRC1sR393SJalwliMwZsMLljNKJorBD0U816dPsW4UNzpgKd4aVmlEZ3T",
-	"k9YqMze+FVh7HzZlJhhwczxoVUghm65RKpoo47B+nDCqmL6aN9VewMOpFRaSKXUgw8TXdCFTFzAAkDMW",
-	"GhMFiSOpWNge8CPih1PXsS44MxQcNKOIE99EIPjIk8HaT6fMickdcI0gTf/HoRi+1uiu//AIjaOAvTan",
-	"9yN88gg8QoYL/BVYug2QHfAZjZLWIfHHiZjPzIvBhHLOYh8s9oTyBeFzdGtHPIjnoWauXEvrWmARCEK+",
-	"MITcfJGn0Daiov+uSDXsL6/fL9P17K3GNOInik1lo7/3fs2T9K15svP+/TIdyeI48ACWgW/GwogWCIUX",
-	"CRxBeoj6craW9BRLuy1tDqcOXXOCepdo5muv8XYHzAo7xQiU9171RgtpGRCLYrTqIdOiqHTw5dBoWuHU",
-	"K8O5ZvZkyVZzMsWPjaEY6jVHCOV6GrfnnEsX4kMNYGiS0AUyY0XrmIqe2efe2zC5ZbU8jKQmVHDEh5p0",
-	"aOElEbETPpUXCF8mQvMdcjQTcSwanhu9DQHPRRnKDeD+l8HgbaezMxi87X75+vM/lHFXixvr5IU0trQM",
-	"SZYkKyRm6O28DTnLQj/zyFatF6e2240hfRRMGXksklkJkKtj5GuAOKGKXYDj7CKZyeVkmYqkqSw1Kw3l",
-	"MYKFcVI2IYUqpZglqTvVoc/dFRoPLFXWk7bA/yXtERfxA45pBX6IS8Zvhh4v4A/I3cDQnszDtIwtSsUX",
-	"JukkB/29e8vgfxqNGOSQRdwmqhymVgCb8JNXJ+/lQP3g3n6NPIQKiCBQb3pj0OY3FHOlMWVo45DLDPnr",
-	"TVepyYo0NfIlJKCSefoiZelnrcPUJWYcCen1A5Td0aQ6S3zJBY9OqQomJFLVFjH3Evbu5y7hXv4S0p2/",
-	"d3Yevjb//9M//wF13H+5aP9x5/Xnu2t+/8OtrG9aKpcTcc0xDQ0MokBvZEzlBC0T60hP3mbn7Lt3cFCX",
-	"+OwOBoNBFQXaWC+c0N7BvfK9n319tNM7uGeNUQYU4PnyCKDKjkYVMmFv87t8OHpwL+w86D54sB/cD+8d",
-	"PKS9EaO0Exwc0LDTPaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOgkd98Z+ch3Rm9fndv/33ppsuN",
-	"jc7pQbRPxHHp2SXPobEJBrL5S70D8uxRq5atcg0BKHdvrLVqmIMpo6lPGA2fMqVKhTD9404Mv7KQhCyO",
-	"rhjknC1RBoyguzAqTMlQxuIgCYdAaxpccnEds3CMdKaW8PUlTGJGysSQTOYyq3DzkEqW4qYXbWE97nDL",
-	"iyocWhFOFWtec1L1fJjOCzfzYrq48Qn7MdOI1vwavgPPFJgxMFdimduFrFYIwWP94PtchH45B0ZZu3Ax",
-	"wJiO7HfCMBbWI5AY6qdR61pg4VnEepjPw6qdELAEGqOfvVsRPQKPaDIHtMxLTy0BT4fRmjNynaV/LJHW",
-	"NORjWcGRTL8VMKvVMcTi5NBcTyfStmSy1Xkl63RWOOZsdZUY9NigQ37tfjEOyNcLIE2wRe13Djyy393T",
-	"/xy0POKXhWTpF7regPslgZj6tz2P+GkksP5i33OTsfc7D/XLJVGBPtnvPfSInw/B9slBp+MR/+z7548v",
-	"To/Pjs8vTo+/fXVyevzEH/D9boc0Tdp/Lt2CsRAzqsEGhz9p2EeCt0wKsrETlARGVUSilUeeulHPTvxQ",
-	"edjjUnh5ybbyBuSS5S1haj4wqNx+7RBaDOiFCCEaV5PaAtKjfU0r4u1qR1mGg7Wo73rKa6YFXSB3mYx2",
-	"sEWyq7HoDF0FS7ZvQLHPJJnFNABxCjLa0SWProFYjA+dHAb8MpKkm2oGCzISWl9IAwvGdFbwCPc2FLG8",
-	"Rl7GKCFVqRlYy+ecBYqZAgLlgsSSZ4dNZ6pU1ALhakHsI2BAz2e6l62XVTG3BYmUSWwo5HQLlVulidk5",
-	"SGcuuxEYQYMPXFBVNqFh5vpJOxSYvZf20eh1evd2ut2d3v55r9PvHPQ7nR9cj2JIFdvR6vQKLnLnTq4s",
-	"/bd2lu9t43bcjON8MYBU1M8yaJ3TKh7OqltZIrOWILkrjf6O6R8J04vlFDasmvDRUXi5HMStsfdrRuOq",
-	"IBGTsgXBOvqpgohscBhVwm7Pa4TDi+skUi7TxRo7esZLcO7CyRhT3RVLJE7WbXfanWVXRm6Cd0uWR8bJ",
-	"d2x4JqCYlPMsRtxEkkRcKsoD1i4NWcqttgQlwfdBiX6GWYuvZtFDKhn523yddpXtfUnADdk4oSEL/Uxh",
-	"SwcOKDfuQD2xQjOqFQQBiPbtEt9RBuGq2lcy0jqBntH4VNH3iVuoEeeVnlkVvoDH2TzVXqspGBCl686f",
-	"Sjadl8OFajyup8Z/nWLz5hq8uS+fsPKOobnlghj4pcGWjw5s38b5pmEQbmhy08dIgotAzLnyBxz+zwVH",
-	"SMMhMNUfRjNGL43+gPn244DjsH0j/VuxEMPkIwWlXiaa55AA6opZyycue8CbGTXws0laULuBYlC1R6Qw",
-	"Ma3IcodMi7vZNsvCS/8mIs7C1ZwLuDg+uJJfdTbiVxsGd+fBWzsi/EMHUZs5PQewzlaXtlGNw3+G97cc",
-	"KrYJPPQlqSP/3kxc3jDSC69BG4Ga19DzP5WxjduJKMW4rqWTBkDVieHCizRkAXh0HIpkA8wP0YaX0SOo",
-	"8yCt9jrnITGlQxBHnrKR2jqGfJiTjNlIlZ4j/PDhTrH+uUklZjOI0oICjCXHR5p68R4mFk7FFeZ/2ToY",
-	"LffgIqnqsXMKkSj6LxP7UtdgdJ4yD1nbQ2G4Z4mr5NOWB+qBGp+9meSUQe7ThtQZUyriY1ktQX0mibjm",
-	"RJoHHYFqWalPgkl0xcJqDSS9OZEk9mnSnHMVxSbkIrWfYWHQVh0jpNeYzhULL2CcshK+evgMrmZ+eMdE",
-	"lcOPRpQSqkLoOTjvPFgj9KzNZ5hFnNcFED6bW0xuVGf/28qEc+HoZeeZrns9It0szOQxVDOV+UKsn8kS",
-	"rDtM87ciFoeg8S1SlkkTYD3TiLszduvj6RH+Qpoa0C0k7FDxizRh3a3sgExdLLPWLaDps7li2fB4J6CY",
-	"bZNiAWpITEEcHs3VPGFkzvWIsmWw2Hy8K/T1Gm93xmLHfGmfbT83f/yoB2mfR1P22n10J5rORIJBslAl",
-	"sDGO1GQ+hAQUQWfRTiBCNmZ8N539vfu6vIxmO2KGiLQzE+DrwwWuuE8vI+4c4pzP9OcNjrD8or2vgf71",
-	"OY995zYcKKXfnzQnqnb8YrU9p3puVSqMrI7KySc4pEmr5iqJJISYSK4OC3kL6LuuJUjlE22KwhRq+BdT",
-	"OTY0uszaxEOgeFGWx09MrQvrA8zu9J6pf7UTi4DGO906nMep2FAW4PpWHRI2nakFJsyFLGaqqP5/zeJY",
-	"eEQxOv2nfEjZvhvj7MwJ8YdrrA32YK6pra64yujQ3czoYPZRfwXmhRzgb8bqWRhtNDP4C/ClLcw+Ree7",
-	"XKko5NZg34B07ur7cOvI+OVI+Bt57KYMaWT9UJrcPdOvE6RB5ZfsnQPCdKtm7fq6gAtmnVd+RhNWy8WS",
-	"29qbuVDrTV7f6qdA+DOVmuUGVoH0lWX11ylXjtUbjCOCugkWRDKkq1ogw5iBcXTFOBkusNzm6fHZOTl6",
-	"edImZmu2W4TJIM7Mm5SHlhbHYkxiRq/YgEeKiLnqQ7Y8nUIwEeNaUgiRQEEkEFQD02sMohk0Z0id/wMe",
-	"i/Fnkvh2/W0agpNi1/nKKO2+XVqWG4a2X5NEdYMESI1kGxgvNsqZnCSMrnfZ4VPL6UelbuNswTaN0S3T",
-	"C+w7z8NypN0ldTmKu4LZ39qKVeMylVi7Njde4UgplWrPZ5oMOy74ttlw0bhlX6yXEbXeJpVjk3qtaQao",
-	"3/IM38i+s+tEj4FZ4oBnv5uv/FabpOP084mMMtWIr6HBgr5qEJAz4M59beqvoXIcLAJLGcDokeA2BIfK",
-	"9PqD+SxKBlxc89YhWVqwR5bWiOu6nojYWd1IQVog1PgwvTDY24DNTN0PCJaE9YDqaF8zQxrXoZyIaxKp",
-	"AU+5vo0VMvjfJr4IoJiTRmgMtMzgpYED2bZ+dht8QzQygr4iSEgLeL6+Ur4BFFoQTQuQqsD+FW0janfh",
-	"ONr5AfMWLnZev+t6VeHuZhc3M1+iz2wz+yW+o0WQgHHIvJTszQb2zMrY709cOXq2sbTzZcLYjpYdyZ/P",
-	"Xjw3oo4TSWxgnbVO2SffPLI81kYYv9Pr8VLR8L2/sYhUtaG6inKF4ldPQ06x4dM9/SxL9JZHX37QhfNU",
-	"YhYFjX4jpnMeTDS15zyX0+msbaMgsWVTSyE6Zp2maJLk1yuIvc0URCwSKVdOLJWYSeMHSl25ZWvo7XS6",
-	"N1jDrSO5ZlhneZMXTWlmOFk89DUCJTy0lIu5FMOFg2VLKkqKGbhfr8GpIwwVKKJVIPgoSqZYaSDXl6hg",
-	"Ggoua+BTOtpKlOp+yONcC+J0ZzUgWI/MFl66Gbktnt0nTHYLR7KOuIEYx9VoMzFuRfOsbYtx7n5uIsvl",
-	"ss82EeiWXqwlxq1Omft1oNXLjGRvjbF371VzdjBzYw5Yt7e333CiWeUkms1YWM3kFzeutuDeEiXA+raM",
-	"PrfkXjQZM1UPpxbn5uHbcb1lHmcX8XoFCGsT4sVtSsu6I3zyd2WxqsCs8Q2tlgI+mlx5a5kuM2quaGuI",
-	"LZnQTDMSeRfm3toU8WXRIierOSuoPqHz7PptQBq+mwhbEBqtyu5SIGs+ZlTzHs4I3q1yv74tx5QaEUvL",
-	"MZnYr7J6TOlPWJCp9PXM/lsVOPG6pPLSOLpi+Y2IEbHTecS8ivZqTU8u5Hyo30e/TDJnyxVHio855ZcA",
-	"yq9LL2Cx2JLKaOBtQwHLFlTMJ5TChEBnz9kYOni/VnyLc4LLlMC2JruTuk1ZJa5uSe7+8qVIKemqjE4i",
-	"ODG0sFZy58uoVMPG4Idq77iTUV3TToIj1vdZloQoFf21myU1mQUMFzeM+8zs7tlI7rZel0N3y0G1n36l",
-	"zVlkPGYIPesqyzs53IfuOn63rLrmJiG9y1hLmn66AT8LE8p+se7BFjg1fTOdf2i6HEDtQKcIZ1az0F5I",
-	"9AS8jDbSuUyW8yzaTNPSz3uEs2ssypBIVVvd0tQlR/kOOr8enetlxKuESDfmMvXIpNiRtSowK6ykr5te",
-	"86qYtTxcnBVxce1Q2juM/nRv14qIzxSm9XA6ffxmGk12gp8yGiZMMh6UBrlpwqJvvHmkoi2GZIyvy9lK",
-	"w4jSjGwTGRqNTIqYHmUVu967XXhzVZboCx5HXEM7ilm2XGx5l5ORy3Jgc0mjMFDDa4jRCP7KMaT01y1z",
-	"oywFKM3xzM5k1XHfxNhm8aA2+X/BGdR1NChs0vDrk3+Lmr8iSxvGRpUySgyuKkQ5pK1LlHki4uOliIvK",
-	"gocrJ1LsrfJIgOUTe7naQzbi8toxRJQGXp5NaByTa0bkJJpp5eHLJArp4otCXb/SGEwbnrKS/RWA4iwk",
-	"tzh8rGas+82Y48axU6sinNy4piyiyQnYWUIcGxhXfssMpbYBZNjOp1L9qhX9CoQQBlwb97q3iVtTS/UX",
-	"NfSDtAxP3bK9Zu9Yund7hNUI/HlnYbqJVUf1GGL1qg1Q7zat8bPS1maOCsviMxpMljvwvGv0FQ1pH4b/",
-	"93/9L/+50e+9X7GBLSufQQqPOudooHeLyjnOjdkEcX5Bym4+RrSR7alc7V16/CPqvg78PXvy9VNcLTK7",
-	"dIw0izGzoBsrIS61dmpJ35AGlwPeXA6mbdXWj70BT193SzLAF59JUydY2WMziYi+/hofp5eMt/QouHHf",
-	"HfwzaYJ4HUUO4wSNWm7xcRMRbabhI0ZZUPQmGnr6kkdEHG6upqes6Vckp9k9VanoRxnCAS4CJupjB/zL",
-	"ikBXHHpUKrN9WPJ40/z6D8eEKwwAy7y5irwUz7Hedcq/czPbQAF/fgU34byUd2X3ANrDsqn4WwStX4mc",
-	"iEQFImSHWN50r+coGF55iwIoIjOJFJMzGhRKkoG8klMr9nr1qoX3OoPB2/tf6j+POv/3f/3p559+2vn5",
-	"p/9hMO91eg/g34c///Tffv7//+u//fTT6z+WxqmcupksFRbcejkpNpUNqsWiIlMtp9+QIojritJRel+5",
-	"hblCo0ekSIrC/o8I99cbsgJ7/zPTba+zpsK02SyuvhwRgY9XFVb6biJIzEbKNLmv6mW6IdHbFgFb1do0",
-	"t7G6JMp55aYUygXnp0ygRMxWVolIRAylWrPqEGnbtnAacWAvAISSKjClxMDUI1qihKUoV0vZhqxvCPvE",
-	"p7dd3aq+ioLbxlpjK+I73DxN2057XZDHNnsLaWrm9rzxSDQilC/WtBNaaye+G6ko7SjkNeY8ejNnF5ds",
-	"sbypL9PWUH447WOHYYq9hc2noek0jFo+hCpcC9MxK5SGgBvTOrSVuo6wXPLajZsspxpoKhLT9Q0wYBLN",
-	"jGUfdJjtYW4lKTVCn2kc4cDTwS8H7QsoXbDkONsupy3GpFFudsM9Z82zPcv3M28BKvZiBDAzKqLtkxep",
-	"AW9SueABnUXtBZ3GLdPWMM1oc1vWp12fU/OT39KKxoBbU+iEzmYM/cRudlirTR5DlqQk0ZiLhNkaJU7D",
-	"wAG/xHQ6HjrGiNwjRD/RNyl1pmakxD5nQk2wpl8YaRhNI04VMpMpnc30eeZqIjgtMNfWLSg0K/UKZdZW",
-	"FqFwS9d5ubpeK1/Lqpk5xf9XqlSFp9PUy83esimc9d7Kghyq/ZPus9ZktP7pgh1pjay39NaaiZbe02xz",
-	"zdb1PXyFj9jXMN143YuYbpx7NQsvWzwH3oLXXsvNnNUwc+aOYX3GbxEP672RoeC655dAs/aFHPzXPZ2i",
-	"xboHSyFdtzhJ4ZK/f+3SXjAnl7dBwQC+lMZSl05aKmubMGqaOhThYllEu5FPwiGwKzim4RB3UEKkwB+z",
-	"PeSXtpKr3cTESJfaHWxia8RkazeN1uFm9S2OKVv+NZkcUaasUCwwlwekoI2Sear76mw/m0fv4CaBBXqN",
-	"m1ms7Qu1seVsPp3SZPFrw5ea1oJSxbSWkcCU1f2UYWSPfiM/Zll3+1pFJI1hLa0hmZVkFTxeQFNp+9uf",
-	"tCrmwy2I+LhuRUlQbCpbUkFuG8Zapnn0pohQoQOWLZu0kdADYCl2pUsddAvMhjDWFT3n67Ux5K/zxfs+",
-	"d2K+N6mdaXsmz5UD89IamuYZbHQlbJ1+/aUmpUTMVat9p1U0zVJNNGe2VvMF0DYSiCnL3HDrscItEb88",
-	"vcZoU34dPKDTiM9lvqClU5zdnbBXq1+Bmb26tNezfJ36ipmxQIoZBezl+Sa/q5oiddYmFeVAtLzmws26",
-	"ScnREm82sm6e3zH2iQVFH1eBzkHQvcGWknoEDAkr97344dTvpwYg2bbN4/tklkRXVEF9DDTToY9yuMAC",
-	"0PpR21u+T2bzYRwFJOJaTHb6gbqG0nDa8BowesNrmFfz5lL7Y6lQkNMKtloh/BdTFz6nxb4uSmBOdaYa",
-	"ZZfcEIu6Nd3PMyMRhDOIhFhrmDXNlRd1LwYh6M2fMY3uX0dqVY0gLAOvcYpIeH5ZxJhE40kcjSdqZVUd",
-	"cI5jQ8Svz5893WEyoDMWYoN8aJzMQnItklCS64RC6XPNRtEiOqXJpTWK/vzTP+zXu873eYFYT1x8NWEx",
-	"o5Itvbr0IBeKyeXHaMI041jTPLIWf61MG8pgWSbo4Im9rKhWanU3PCcyiVRJSkbx6Koql5a/XUsSz/Cq",
-	"RA7n7K26wOYk5RP7+KNvs/T0C7A1L81dS9tbzYxDdQ3HLkAbNp1fyWpg15O/s+dvJoU7h/sJy+JnjIdp",
-	"jaWbpe1b0lOZsb+27G5aZlPDDN3v2DZemkpAEbZzBJs+DEaaaRWDTssbcAytFJAUYNejRfs2OeJmLJRj",
-	"jLip3FmbIiGRHHDKBcqDpvN2Sz+939k/xGFpaOpImsfQt6BHWzA14HbtINrTWEsQC7NaTRv1SA/dVqtN",
-	"H+z9/oD7DoB82/808/XPZxed7p+fPPjrN9/u/eXhD73v7393cL5/uvey97z7rH7OKgBhOWu1cOWt78b8",
-	"bupm1yhJjI+YqLsoTEs4aSjnC+Xlo0sOIUxwxqgiCVPzhEunT6cThLGynHFtm4nbrb6iUf3aysdeaWfg",
-	"w4rgmeFcEUWHHoGUlhFjmMQNdlCNpbjpzSon19lf54H+55H+57H+53jlplcpCSisuo1MyuoAZzfyoNM6",
-	"xFjn4dy9aWTMlMSCiByDOIvFGLaYjl2WlGhrANdg+VBA75YVeTd7aynwBrGwnGa/KZUnWLIDx2OPRmqC",
-	"rnVpPtdneLh8saAFbl6d29tQn/MaZ5ipP6uq7AZ5+zafH762yHTj8m5uFJetE7DNvPItVHtx9lB6hg44",
-	"bmKddcG5kZV26cV6MqJ7xr8ic627r5vKP4jfWvqxqEiUaJfX47gNTq1ffy2x13njhoJvARc+2bNf8OBx",
-	"hWbzHRhkqW3tRXkonarjWV1i4/QgL2b0zRxEYJSD5CF4NmPg0mSciGuZRQchOc75WDK6ddVtd3dYu7ez",
-	"X5BrDg727uVYfy/H+q+6zcGgrX7s7DykO39//a7rdXvvW1/oL/Pf7RQeKRcINHDWKa4585kp2IyVkqlp",
-	"k1nh1S05+WNqwkOzoSLuuiGx84bn2kdsaN/tvZMTKi+mIinZ7TORpLXowaBwDeZhatrsAiggMfmQyAUP",
-	"CB3TiONR+47G6hOqwK5dz3Bc0LpX3sYMi0u9z0XV2dls1aXYQIc2T9+QkFgc+4SJCDa7LhV74JdM9dH0",
-	"4JItbijt4Gh3FI1aHc1pVeFcWGd+5qNgyshjkZTamROq2EUcTSN1kcxKzsrwXAkZ6RIaNROKbvS8WNop",
-	"FT1v1pMcNGFcVU21+Sk+u7I/OUY+FjZcnG2tXJgutBKjMOZA8c0iDhS/KFYOvTe8H9xBvAHu4CYyLe5v",
-	"I2nWeaUWFzDX9VckweKOvovU5Juy6OUUa9II1qOXJ5oOedDOgIOVLOVMBbvdLCoPic5RBjPeIYZSkUh5",
-	"jlsX5wCmmMdHeXmx/+c3D3+4PO9Nv3vw9vTg6vn94cu94Pt7k6fd8MvO+KxHjx/Ov9lX3zZu2irqd5r5",
-	"adBMi2fbop7mMtQjP7lXbibH5K/gp0xL0mZBZfnIszjCnptUq7w7MbtisTUkHZo6NCjkYtS7JCaYpaQ8",
-	"kR5tsfr2xlTprcKTdUM1e5tVD6SJioJohvhY4ZtwlhFBjmTmePDwj4QF2GE0kcpDw+eSpI8GTa8R0ETE",
-	"t6wzucy7EJrrsoPSE3SstyUJQhuVvyjmgzgL8QonvQzvahS8m9CED5aTvVHPrc2jGgpB9rm4hsJvG0c2",
-	"5HK6zUbqxdRk9xTWLGzN1jyhyNV4OCQ+TmF7IxH8mKumN4sXEP5wLi5ZqX1ZRmMOgQlAhndkIGamqBVR",
-	"+p0SI8S6Lh649EvGc808aBCw2UoporupFKHKN/WSSshW9nev5RfwzJ9+/ukfhZiJq147/Opg9OKr7//+",
-	"/fmfo2ffPTv44cmj+PlX33e/P/8het57tt+mcRSwdvf+vf1Od3+/02l3Rnv0YbAeL2BdaxtwwJnU5LPl",
-	"R1GLv8JiPmW+ak2/ayreF+sbYxl+2bYl93PKWrf3YJW2hqpaG3W1bu9BubL2CiLd6p0gPnsuFI1v2ITY",
-	"HeFTPs/cPsq94dYs6oYSSiKunKbtJo1vQq9YFgJbnh0vL7T6doGDlUeSGvtyrjyimbzMi97b2M2n9HYr",
-	"l/AqN5UkTeYYdOsGubY8IufTYnudg1stdUX8a3HNxUBXs8TSRd0y7DUHzKoFeyVnX46OmRO0QiUFF9Xc",
-	"eY6MkrL0gztxUrnrq0tq8m7dm5AaByafMqkBQe5WEVqPIYRU5sp2pc2aTc4xTRjW6aCGKtGElfdQ2DC0",
-	"K4smxd7qGu2gQrHg+RgukPRooOUs8JxFUvWxN3Dd6DDI8xYcnj/EujcztRhwMC9i+ivWeyE0jn+RUVar",
-	"Io84uzZ91+8mzog0sSls60MFHG0Yi/O+8nJgytWtbwbme6y/Fl6KWhjTHcSMQleVOvdle7U2jgqVNlZF",
-	"2EFRPFgxHkB6GyK1qjQHaWJjxwJKgF1xo6C68rOzXZwK+0rjNSmqhPjJ1muKquvqXlTr0SELYppAghEP",
-	"PbRRQYCmR4IJCy5Z2CLPTp4dL1fnbERTOma7Mz6+sRnabAdNWDTZrhlaU9UVxVjsvvVjJXboMKLjhE7b",
-	"FdubsPI0gSNOACyfSYKPkIiTWfSWxdJkd2nCjFGySPY1KRqykUiYpeLFkL/7vU5lYHiuWI1rw6nkN8YF",
-	"kYbfKpFr27/9ijNyQnsH99acwtnXRzu9g3sembC3+YN4OHpwL+w86D54sB/cD+8dPKS9EaO0Exwc0LDT",
-	"PaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOg7PRk9PcStHi0UCxv89t/0CuN+lsGflW99pnJGoe0",
-	"rIxNQ64Ix4uWhW7n+obgi1inIlwsFU4NF6VGk8l8OuQ0ii/mSUkS4hnYg8ir06dp5yD7QiZy7PU6BmPT",
-	"DAXBx0RGIWshfZjSkBlsNpirkVgjNqI0aAuaQWjdDa6DzKUozpOoXokf8HDUqGbmiBar9h2Kaw4ERwOg",
-	"aQw4xqJGOZmIeXJIrkVyKVOeMWGawMpWmpqpqYU5mzyeTpSayf7ubjChqm2+bgdiugsw2a3wMu+uFK6+",
-	"YG9nf8pMVIN5p9O7J6Pxn76dPry6AUSvo1CzqRVEC57YAs3q9h7UIFrFjMf0wF27a0rHvTw7M9c4JTBO",
-	"TwHcZ0qlESuKt6Ng0V3jP0txbAVbhvCD+Wyz8IPV0vX2gxByLshKpzhkfU6h67/dnsQEt5CN6DyGILQg",
-	"nodlWqhxucIxVSg/qUghy23HP+akC/z7bzOWfRhHo/TvazacgbN0FhuL4e4s1D9rrWB3FtOI59SUZbJZ",
-	"DIenby802l0MNUuo8n4lY8woi1m6B09fneESH+nd68EFrsVK3syFoqtmhp+0ppYScXtkVvmb0gVU9yVK",
-	"jCGRu+D9vr93f7/7oLdfYz3F/L48ZPKr9QonX32PEP1upprkAgmWkPQQomamkULtBJr000vj25MsuYoC",
-	"9pkccIPGpNk7IM8eEQrn6JEu+eoR1F6MY8+wLo+8fPKlRwCNQM9E7VFMp4IPOJ2HkYBvrqKQCcTpVpv4",
-	"L1+cnZNdsyqfJGw0l/rYEGHEFUsG3M+D09eCGMT9QMVuMVeQ4uznoGpq6Wl2wP2/HD09eXJ0fvLi+cXx",
-	"6emL0yx3iviaOsKIvks2/RbWTIOGkBOqBvxazOPQoEsZMoFl1nfOOV2Bm7Q14IWZTbbWNigDaeq3EhJQ",
-	"6ahzM5rQKdMEtVWXdBQphEsUinQwXYdHVs9erRTlXBL3y5wQr83///TPf0Dm/i8X7T/uvP58d83v5YYD",
-	"t+PiqoaL5TaWLRA9J9OJfBU9ahXIzv6Dg/v3yojglL5F8/DB3r0H9zsPu73Out4Sd0ElPceOplUikbcB",
-	"uIur3kK32zt48PDhw869B/u9e739tVECFSSypjkYnr2hIXhmWz9/uiZgvYPzKLhkqipTQQkym2uabc79",
-	"M5kx6A1930Y+nSfxXTu/b6b6pMsrcZu/OifsLQ1UvDBSnFG8Na3WiITXRUPMs6J9Bg+wrBpViPD0ID+K",
-	"8vN39idQyzNlaO/yTefbXvhwWSFa7cl31Q0Hdmtd+y7WbXJL8Y3b3FWD6Z/yjcW4rYrmfXlS7ZFgIiTT",
-	"vCVPwOlslkc/iOXYKAYgVZbaF/3/35pAAMmSdfk+advkQlGKyuQZt8BSGCUsUCJZQGSgft60SLKxPiab",
-	"ZoMEGXizoioF/LZclAJRwLdL9j3CYsnq2wVhyeVTwk+ezRKDyA1C5aUW7KJQQlec4cJWhSbNFB6t2sHr",
-	"cEaJ0NRmWZ8raZUl3WSfHMyqkLZ+5o99+oYX3WLbJ37J7WmsatMJT7SJufvXE5H21sQgDX0d0DljnU48",
-	"JH5WAttPsbOgZVxRRZNyRnjECTAr1whqFxQFap6wXDPBOZdMVfC6kOdYHc4qdzGwrMotMpcKq0CVa7x4",
-	"uZavEJ3NTAEJBEWhT5qKFKztmI8jzkyoR/FYjFfsotopgpWYgDAhBZJsLTiO9HbJ0ygMWRw3blqp3SBD",
-	"rjS7Y3ykFShy88T2WvRsG/34clD3XNxMsWFtWXfnQt00FTt/6SwWES0XYniBMZHYB5p5d++QQYU/QIXW",
-	"IXl5dP74a3NOtioJPGdi3bd9J0nz6OzxyYlHZiwJGFc7jAciZGGrxIOb8zrf7NrmeoHuP8iJDk07kCND",
-	"7Lz+Y7P/o9bX33W9g/etL5o/7n7xz69//Ked//j689YXrS/+sC1a8GXC2I5GaPLnsxfPCaJIFnl/QL55",
-	"RAxsDon/7r1fAY47JRluJkBnfRel+mdYpDXbd73Luh1tnCt5C0afiSyfJq+HbpLBPInU4kyvEbd/NIu+",
-	"YYujeZmvqSxBjjR9eXnx80//8CHYSc0TzkJ0NV4XMtaiNGHN9vXQ7ydC2Ry2SE+CqqpNo+o3/rpz9PJk",
-	"5xvm+EwprFHD8RGjCUvsaofw6UvLMh5PqNKrzGLmGxUtIDEoHoK4jO0XvpE+afp6cJFEfwfLY5/gjOSq",
-	"1zZ7jrjpniFGA+6nqzWtH/+6o3Fl5yT0+yRShAYq7deFMjMm8kVSzo0/P+IaNANu9Sj0PkfKqvTEVKBK",
-	"D0IDEWLFEI4EitVTMkzENahlyYBPxRCMfrMZkRMwGU9EHJKIS8VomNfcIJvb5I+ZJAd9PWD7csCbSut1",
-	"tpAw5ln6GdL45I/ER74KHz2NuxMI+s8BtjXgaFUHCKBJeo/4R6/Ov35xevKDaxbHoDfYfOhpiWKMCJSw",
-	"K3HJwgHH04NSZF0c4vj5+cljdwwNFa0hOccTpSkdAp1jl2wx4JHU5xKmPRXN2NDJJESrOFxouIGAChla",
-	"auaikfIZlYolK28RQlRoLjmFp81VenZ0dn58enH08uTim+PvNXqBBBVOI04YD2cismnB5VcFp666Ldm5",
-	"lK+KBnCmGjE90v35p/+p23uQ65g3In5R+/bbQE7RtKR5RMLGkVSIL1o/mEZSAqYkZEpjzf5sGksE9eMQ",
-	"DcLUM0JKHCNwlayHIrtSKwBhHlmGgiZ7ER+JZQhYchFJqDIaj3YmQoKJfDqPVbRjrkegr9eQBpeMh32M",
-	"ePeyYGu9iwFPa1YValVJj4QsjqCRBA0uubiOWTieYhkOHubD6r0BdxMppFdScgpfs83yPfT3nB6fncP3",
-	"aWeg9oAP+Oef65NnXNnSZJ9/bq55hlrGpn6dWgz7uTvTVBNmKRNSHo+k5L9I8LBr7XqcGvBlpDo0AkkZ",
-	"UrUQ4wxtypbehAYdA661z+FcFSm5vdF4mQRnskWgLjdsuZzMDzjWX4UxbOVXNIVECZJ9U1uZrmEk/WqK",
-	"DHVWwJ/nGQVpJTHONow3Z8Bzc6+mpW1ylKclsHvgWxnpwCsNq0Cc0XBhn3+uoaqw4btW4SDmOA1VBiMX",
-	"otnjF6dnGrke4X7TUCSRROOIIxnRz1wcPX364rvjJxcvTk++Onl+5oNXJ6BxDI8fvTwZ8OYsYSMoRYth",
-	"q5TLa5aAgJw7Md8j/knIpjOhGA8WsA3PxV0PNpniJuDqY/St7pxDpyw9+RDistWhftNoa/pxZBCJVkHB",
-	"Pz3g5np4xD9lKlnsHKFhDoZN16F2TrV6tmBhOrq+33hTxEwzpN1r6RuwWQlVg+4YSASoCYkRaaGWp/9u",
-	"YAW8QaNPtJbxH1BpJAOQ9/S3P//0D/0R5D79WavL/+Gd1iu8rFA/UNMvND1SNIrlF+/fp+vQ78k+0GKR",
-	"kP3OQ72iCsqcucatrGrqkQ74dSL4mAwXWpxh8cgj1xOqAL8jm/UMMtEwYfTS+PhBVsaergBoD3uOWdqv",
-	"ybtJs5nHsyRS7WL50cr1kCsaR+GAp+vRajHVAogt+TRPEi0PSC1GQS06MWVqgpH7OHMfOuZ9Jgd8FL2F",
-	"ZqqGqFNOfCgqP2QLwUO3i1qWJORZIpFWUR1wHAFjr8PI9BUq9Gr1YFbcB3sbSX0TcIQ2Odf0OC2MSBfS",
-	"dCTFTQxjEVxKqF2xDMGIz6B8j1bqApZwzW8AfQ1GtE0UFzYUh4khxhq6R6J3zrZ3EJzpg9hHiZ8OuJ5F",
-	"Q0G/EAqGRTNgiLSAqk1C0qTKNk0wuzP1NQfcNlqgCxggFEBqDJo6t13j52OtWej5NNk1fEwfS5EoGMbW",
-	"BwxRml+kBcykVoe1HAYhciJcADGNOOntQ3yhBNHAECCn6iR+NeBYJKuJVbJKiADeV8MoLVg0jA7T4rt6",
-	"1gGfQ11RI5Mu19htkzOG5Bn38pkkjiRjwHOqEQAjbDKCQjMBgIUZZbHdqzTRo4pBgM8O/GvIZvbtKZvS",
-	"iEd8nOo37m+SKZ805zx6ayp4yNZhmh3oCA4Y5APcGGAHe+w9JP7p0fnxxdOTZyfnF8d/fXx8/OT4iYlY",
-	"ydFZu0dGYxVNgWKe5zohajmOKuJ/dXxONInVEyCMhhDYN+A/5nohvm7u5nsjkubX58+eanLCEhDgqCI/",
-	"7oYikLuJmXX3dbPwRatlFvZEBAD1s2s6HrOEvDpBHqhXIYK5FvhQ/0iutK6hiI8jIaMZ8GwjuQX4hfn8",
-	"PhSxB96LWUMzJmYx88zIiNtirtyDN+2zQ7hSmWZnyeDRyxNUc+IoYMaSYqTqZyfnJhwzs8hpLibFPAlY",
-	"WyTjXfOS3NXPvvdSQ5WRrRtew/RybPQb3Xan3YHuZjPG6Sxq9Bt77U57D0oqqAlYI3ZpcAl/zIQsMUGf",
-	"MVXIukT5GWrCpaTG1tie0rdNQ+W12Mre+K1DQvGvAadDccXKKXeJmvLQBmv1CQxkDs68asgvRBhorpey",
-	"Jc2xzjMLqbjmmvxyZjt5J/qWaNXc1NUzuE+Dy3bCAhZdsdA/dBdpm25YIjbggaAxkwELiQ+vzJT0TcWF",
-	"JubnihGZzzRA/NPjx8cnL8/PLp4d/fXi2fGzR8enZ77lSqCsYKBdt9NptckpoxAPH02x4oYZHph4moY2",
-	"4EbDYek5gIYNvT55qN9KVSAxQugAE9KIgZiXIuVJCEWFLm1HlwZauphUj0S4cHJksKxTFh/2N4k1ex2T",
-	"aZr6sLJLGfTl6+69N1r+WkPgUXBpjfrv84Y4E5hlaSwgca/T2WzR1hZpU4mxkHGdrWRWSS39OQZHs64N",
-	"tmcsqrC/FSnhzs2Dwhb7uNmy4VOg7D6iYQo//Up3/SuvOLUqSYgv7a1/6UuRDKMwxHoL+5399W88F+pL",
-	"Medmioc3OTeEfGoc1gK4JoWGjUN0PIv1MdrWwbb7q2RvSHdfU51ledISJdLs7rVypmTQA2ofLUj5qw7X",
-	"t5RvlUyLJ92tcQIv6QKiYIR4ShN0ke93D+oct5zPZtBr+hkLI2p7W+/3Hq5/+VyIZ5QvbGkx/d5BHbQ8",
-	"4YolnFp7PUDZNHbT9MjYbdK0LE2YFB3LRv/HxhND3Bqv9Wu7YG3YDRkNd2KmlAmzGJeFvJk3I5uEo8VM",
-	"YNKZpYjZGjL+6fH56fdAto/Oz4+fvTzXdJsqxaazYseUfmadMmw/symVEdynkVRPGA2fmvVChSMTLwvF",
-	"ioq9qSEsLZJOhThNCsx269ZrBDvem7mGXGrGc4uq1cPqrLhbVT/YbC+7ILVC1Z/tUOkRjWIWXqRIoWFl",
-	"jwTqPRhS0Kg41AOSPm2qTJnP4H4vJlRaD7mbOtiYyvFFb3g/B1wN8IZXkwE6ZfRWHFbqX4f6XxqCZu85",
-	"5Gr0f3y9HT7koOM6fpTHvTvkQ2BIKzKjm1IX44cDlCm4D358reGb0R99PXO7dIgPrClHeUwl0Uqi8xQ0",
-	"bmxtbD1OIg6zdkvkG7ZA05sJ3piIa0gXWyYa52au7dynH/MlhKvyiQ2pcEtPFitNYsXIeohdLAhZSHq4",
-	"i9SmYux+lnCUi5PPMn/ea4TYwq0qKWlbcanSerSfxOVQKR4W74VXoUeC8Qishsbsrhml7dvjVJdF5c0Y",
-	"ZZxCs1hWn4fgP0TTJqF6OJMaTSZUTg6NixaSuEcmlTsWUpUxYVyRqeu7xIHXMDbH5gU+r9e30Jvq3q9b",
-	"3JySzJ7inbD5J+9rI7cLwI1UtO7NmH9aVXjDGsC/07gKGrdFElesnLuSynlLNaU/vBhhFM41lDK75Y8F",
-	"H8URhkF9FG3sA5B2vNApia4j9ey+S2/E+10kvjum8nc5HziRcg5sgLPrNMBplAu4QRYg4jCNuzGGQXD6",
-	"QmUIwcHNhE4WqSj2fabWUSAPEcOklqdonD4DflLBGdEkZQgJi8PFgKNslg5kXBIHnQ6Z2np0AQ0msOxL",
-	"tvjM6mE4ZSz4uGX8RJmXGI2m2SYg+EjLeHYzxvzo5cMIBtw1VooZ49Yg6g5nYrvMRHrUIBap6bTb6TxA",
-	"u3TErZOANP3vzi4enx4/OX5+fnL09OLx18ePv7k4eX5+fPqXo6d+Zog8ILJVxi5P4XDxtmPwy2Yc0+qN",
-	"L6mabFEjzDGFh9+FvaeXL+/zb/eT8weLR3tXf703/aEbfH3wty8746OePL4/f76vvvmdKfyimYJDGj4G",
-	"Y9jQdPkBCDPevZQwZ6GhVSTadbQ1+u/0dxNGY4xKK9VST5nmOZJcO5lXph4ACSgn10mkIFtUH5Aln21y",
-	"hPSW9DodE5jlY5mRPhGXfup21iNoOnfQ2TP+FvtUyMYJDVmYe5aLUon9K6a+xl1si3o4xLbR7/a8Rji8",
-	"0Dt1Ux9s7aKGuIRbDBkS/b17+haVuNq2cHtwk+uujT2dSBI828WtTMUHaOS/JQw7BRCadIsUhva4f1GQ",
-	"tOhsUI8MGaC7YrxdvKq5a3lmTmBikdLeRYOleBmnTCVRIM01LJjvKm5jzu2Te8W2DS5YN42zOY3hzRmY",
-	"Sk1Jz3ML2ZSbb9ewu9oQ1bP82M1AN8/0djrd3DMusJAjczW6WDbEHlDY88LWEoS0S3yh29vbbzg4a4to",
-	"Z+09i+W1t2Qtco+kjs3IVk/L+xs+qGfwY7mIwAo1XZSDwLmJeSzHC5l7dvddAWPe74IXuEp/0XpglExT",
-	"1zyGCuTKsUMHI1ALWJIuEKLpU799u8wH76514wvpvrx9ITu4rLia3c2v3fut35UaPvTiAbnU8wP70jf1",
-	"jP8SvLA0B8A692uFCeBMiQRNAO6hjERinCQJC6JZxLgiCZMivrKav6+0rKKkT5oQ/Yjqtqm7Ns26jdOs",
-	"17gJbxwyfRslJP9oVmkkVaDmF2m57wSjeJJF1o8XSi7gcyYAiZPZXE4gzghblQjJBlzwOOIMaQGEGUoy",
-	"ZhB1YzO0FjYKqU1eaR1fExFWcBVjcJJDJjCkB7iecWDeJyFdlPqUzxgPb0VBtmnS3pyx4tGmleTdU7GC",
-	"uHGJyrTL+wqGvBEZWWxkve7dUEyuIeBsJLyk10Q2+ntbJKor9XW4u+FhlmMTSYKxtNd08SsNSvp0bMQf",
-	"jVdo4rMZkzARqa6FwuZYVWpFtioMWGQxAH65LA5Gy2tybGh9SoAh2gcqKEjGShzsXzH10i5hTUTOYzGd",
-	"0h3J9EMqS7bLNXnrFMru2So8QLpAmYkhXM2oyGXROSnFK1Il90LfoiHcyjJ4ULZ5ATFFI5FMt6nsmeA2",
-	"xpdI4Z4lhZnVBc4yFxGDkHzv5QYydC99bTRaes9G0myBUlpEWaemveCMMK6SBfTcNPzUIExZyZ/fhvZm",
-	"oZfWhnKIRXoFkU5APPVKO0naEalM2gPwcmaaMMwizqGmPTRcBGkOw/gGnAYquoqglk7WjTG1SPumww6k",
-	"jfoY5e1Gr//83/+Pbj5NsTcRfjBhZFmeZPqwuOZEMqUiPpYD3vShodMFpKX7HvFpEkwgLt0jPm7Bb7XJ",
-	"aXHf9jEUI21918Ps/T9BcgwklkuMqlATNq0KUITx1xFCPWJhwOUDsfMfEqB1mLVq/E0tR2Yuq+BVRhbt",
-	"eLmYxeWaDaVhlGl8PsZTLnVtGCdiPqsKljR1tWtRCA0+5Mv14yTXP/hiNJJsq4a3FJgW4nU8Yy4+w7yx",
-	"FkQvpnIMlBYpa7qYxhljZCHmmjlig9Y5Dyb/tNoL17VzmVw9eMbEe0O/GeeLugGa2DsG30kYDVIjLKaD",
-	"67/+/V//y39u9HvvvYa45poewRev33u10xt46PIbm/CgR7T0Al0NqLHa5qt7ntviRfPpjAbYJRs0zPda",
-	"0TcUaIKVDGpGoeJ1seiOFW/Rk4qTuRQPur4tdUXr5otXleOKxunaKNZ9WIViuKYMgJ0i/Hq14Yd/W5iZ",
-	"FRWA9jDohF3WG+3R/eFBcC+8zx44QAunBYg1wmkfhJI+Hnkedp0S2HWqYZcBYUuyiqZEdczJQBp/W+bj",
-	"xPA4K3wgz6sTxYhNnxwmF0lC42u6kNArTaNmm/jh1O9nhWWvBQkhxzdQOdtVKrdguRfmkaFQRvpIRAyt",
-	"b/WAft/+JZ004wHP6kuhyjM1vZ3cwZUQbfKcTtFY7pSkcgJsTKLufqdzqN/Xj+o1Y52IIZNRyHJ8PS2E",
-	"0KT2K0hWBHvYwpRw0LJNOJWtNjmyPefDaRrxAwnBMxolZQmAVdnSRt/LJUy3B9wHYmayZoMJ5ZzFfj8P",
-	"4UBoqPkQw2RqDmjpxUjkMoV0dcCoRpGPalszGFDSGtztEWYNY8hrySymnJvCalVsJMcSNowCdVup3WUM",
-	"aG3hpJxL7N0aSNvirjUY57Zofx26/4s33dVgFL9d81sauJkgcSqys1SR3n1n8Pf9WpUa62Jp5dcQnENC",
-	"iaGqWDKLL0rMb6VmNUMztxSzsxEJ2F+WFA+KoqK562PGWULjTS+5gcnv1/xjWOg/1o37iqnq67apdIDN",
-	"AFOf/YyqYFJaPC0tJ4tlRRNi8RitQVh4Cy0xh6lHlEKXh9iIVT6ggcFLf/m2Zp1RG7dPaanqClobr5f7",
-	"tN5lDYDNKEsNHX4NGD6ENLH3ocmMWcuvk9z8pqQKvHwbSRW7UAWl2l6PNZKwMDaGT1hhI+LEh5fRoI4u",
-	"kWbXIz2P7JGff/pH2lpqTGey1R9w39rTPWL/TOma85UxH+JXoJb/TURcfwFDwDcxGyn9QJ42kmMaTExd",
-	"l8jkc0BhX/jTSdnAR0AMoor40EcsrfjUlIyRQuWjzK+QbdkouyKA+jlQv79tu1GgEouwTdte6Kmy1w8t",
-	"fAY8Ul6aKmMDQXGJl2ym2uTYjJMw+AKEOf/4L8fPzy9Oj8+Pn5+fvHjuD3jTZoTsdSDoBAr5ZD4MiX1P",
-	"TaVd832rj4XaYNUDrieHpfK0Rlxa3Gu/2yH+2ffPH1+cHp8d66m/fXVyevzEPyQJg36Rabkf46rRBD3i",
-	"cxsKk9oFgCRnkGiTI2ed8P2Ay4m4zq0Um0RjrN41aerDYGFkioQCzmBQUhyLa0KlOWRbwwntGra8OrwH",
-	"gUd2cFtfTkY8YJDGSiIFdXuwva3bc5tx1SbPbPgSjxekaURK2S8K2bbAV2uV0wbPd53n5hRyb13Ewiqb",
-	"+Xs4BpaYnmGU99Hcq/DPQKsQl6ks9wOzTb86ZU2/1kpMsMWtxyCn+27073sN5yYuiwMPjTiQCPAaIR0x",
-	"DH0bosR+LVHiw9gjHloJYqO5csQ254YP6RV67wteo8beqBv06EO2E4uAxjvdhutD+prFsfCIYnS6Rc+R",
-	"c+QPNvUjvWtk9vwfbViH2b1ib0GSWYVE6To39yzZWBJTTMsBOvpLbgVd0kQwtbYB5uJLNmDYAfzDDw74",
-	"7l0B3goPcADOFrudNSvqbbSi/BXT0kvugqFBeIveI0Nu17uQkJN4hMrAxL07zOTXpw10tlezrEQSgqsF",
-	"Ik5aoM5BqV5nv/veLWnmVA8rSIqR+QaKmmmxb0alMt0vFN4kV+jC8Gns4mskLhAny+WtuyyQdl6Uem13",
-	"thttYo3Y+FF1rVNGQ6Np2fMjsRg7WpeR6m5pXSrT2VKH0hqLcLEWppZ9PKIZPFHRlHm5yqDNLACqP+BQ",
-	"gxJCsLLq3EtFLM0r6fd+n9j3omTAkZ9JkgXPY71OqABqM+Szsq5+Ng7C0xtwrK80ZFqmdwK02uSEm8Ag",
-	"6OBrxN2q2p1Nt2anZyo1c0FmLNkBWd0WBUU0ncuJFvnhGkYSHx9wSpCtEMmYhM5dtvqoqYxDQ9h9laBv",
-	"FIbtVYJCQW29wIo1MnvmUwpk/M6Iw2CHrAjZ3Gyezsp5UrH7TmI8EcR12J65Fr9b17canpFiuCWBFudv",
-	"b2EvDe4w8QN9wzrQlk5DExrQdmMKyn1fEHhBw3DA1YRNoQJ+Mxe/0Tq0w5on9UBQ2h0jRZYDINISyDb4",
-	"oeUZowLWyYcADUuVkbyhde3QaQoINbNsVIqtbN/Pl1g2N0gTw2dljoPMWGbMZ6WFhMPwmb2SHy9Aopo4",
-	"GM2zbmleu5sPEdhQTRb3l8liCVXseDX2vTWiuDbdkl3bIKjfCxVvVKjYKoBlkj32TQqnWuYQklXe/bsW",
-	"yd21oOm0bBUtz/ZRs2FmRRL0WyxtrGk+Sa/oMmdbIaDvvjM3+j3yrpipki6MriM4YVNxxQyTOQSuZU4A",
-	"fwGLuGFUMaNXTGbkf8ALjmPXV1LFsEgJvxrwWgyLNAGdIG0hgAZ6phQHUkbT+8MjXCRpj0NsB2JjCWc0",
-	"SspLV8FmU860HWdxPUvNndBg3E9YjxSbA7+mFh3C30nyr5skr1vLx7Z0IE0itjGTSAjQnq0L+uvdSJgV",
-	"uUngTWnKVr7owMIkoBElDolv5WqQwXMjRNBi058y30ubE5mmJenAbsFAlMIh3JoL6J3EYsnQfiASt9v0",
-	"tNUmR7n+1FJpfcNkwdGEtbU47ySZ9fV5zG3YBpgmcpHeXGMS2NjyFQvQaR1JYrPNMv+oabSohKKxNC1W",
-	"1YRx07Z8zvV8Ui8kTW/rE/dauUNilyHgiz5p6jlN1PZwMeDOj1/kU91aZl5qBFLj+U2SSPM+aAOrF2By",
-	"6vo2PxBNQdDRG9tPRTy3gjIeg8ESiLhn5vhuE0GVS1/JNIKD886DzFDiJv5sKMHbNX6IuKql/J+NN/ch",
-	"O7IU4VOzOYtLDLKwFmqLVf8eCvVJB1ijiDpdlND8DcR427WiwtBumzBpeuN40LKAKBsQBA4LpJacvVXE",
-	"h6KivvFwIFEbspFImPOkfSiJxhMtWOufoVvWcxZp5tM3uZmKyXTE9oA/EmrSd1rx2WGkSiJIaxoydc2w",
-	"xsKUNLFPfdqX/DriobgmEdSU9ZWYXUCLVZuJDDoHURNgFQnDpldiXgiIqbaBp71hVoa6QGNqICMmSVnM",
-	"TKfXtG1Lk4vCMlq5SBckQqVJwXZPG2Yjm/ibXFtj6Ir8piTohnwHKphzpl7JkaRjlZ2NFgdzW+p2VkTv",
-	"XGDDpFtE8FRGG6WrzCEiuEcke2O3muH5jXdatrkMgjV3171RfNL2yyOuTrC+m+CYX2hadT4Go7s1bw9s",
-	"tp67B7Hvd3/Pdv09S52+UgJ/Rx4fU4nODQtNPcnG4438FVhwc0xnMZPSw1ouQkxb2JEEolMVi2NZ0jey",
-	"wMrIEfFzl9knU3ppM3k1mpMo7WubTgQ+YbwD2FZ3xrJi92nx5YxQZh2LIQLCZC2bXrhtcmZEiylNLrM1",
-	"o9M5zcyF2UA9ogmD8ubOUjNlCvil5qmELjNWVxge8GbawDjta8wFkfNgkjVihj68xoboTGyLQ0eS0AHH",
-	"KU2TaZHYcFsTj4uvfSaJjxzdN93+9fvUabM34GOm0qecuG//zVxoSqgnhj+lE9rr7IikGwIcsDvirNXP",
-	"wciGglMiOZ3JiQCdVotevg1kM/ncaWPQ4jQZULI3TBKe4AwsAa1DLFqDb04H3DR5toEGsFmaTunnNHmP",
-	"zLnGbbQQoCnAzl9VbdDczttoubeJAK0bC1ibAzh7+iDZRh8/+nX7YZcfnP3vvd8m91/F+Y8s2dWaHyeM",
-	"JnHEkiI1P3Sk1ZSoGcJr/RYgN9w8Bf63gzcpvnxamALV+bFFmY0L/t368+lXt5ym/K5EPl1l8Nl9l12Y",
-	"lb7b84xba97uBCJB9RQxUkbUMVVN8JprqYNNZypioTfgfnZ/fSJZJvKgEIspYM/Kc4OLOXNlnP8J/Oby",
-	"/jtghkX99gakqyrC/g613E+YXNmEtV8rvfpYpANvyzricbdeTjPRekenS35AVz0D/Si9MX5lUYFi/m17",
-	"wI+KOFVW4SmLF8luod9qD/iA+1QpGky06CB9UDJpkNc9P5PgBdTy2CiKmfSIaQmXzGOGBnrUqPuOGvQZ",
-	"OPZmuDJsySWNzqvXB04bUKNweq0GiYHW6TIFEFI0ofC7DWQiAu206TNTugCfa6tNjriZRuuI1GScqvyK",
-	"mgLjo4wX2HZ5aukv9zv7h9CzbkpDplc64PY5XK1tCGO3BawjW3w6qnMMEFrq21AH356CT3JAbx2Cdo8n",
-	"ppEg9TGnhoQjPuC4O6LoJeNEjEY51RfKg6ergXidvtbDNYCGLF2n3hO7xuplkUwxJzVq2IPCMIZ0PMED",
-	"Rnr7ZCLmiYR0Y4A3+iAAN2ycE9b1z3a3yoV7e612TVrdhuUvPp5OusrM/EGyBD8JC/SH5dQItV8to77j",
-	"WC4HoYrhXA7JMrh610FbyzNCNBS1HMPpR5aSvApS/RsMpT3WHGlbWtlujmpUdB8QBJ5CtuqgTNpuzQ6C",
-	"9p9MWkJpCguDDDinSWKrUQCTUgIYfPo2VKUmL1N3hFsFZMBzZVJGxmnvTm6+nCXsKhJzSWaaTpBUHst8",
-	"A1i3Wws3leUkUqiscbFjbW379Ir62kB1t1Fe28yVldhevl83gtRhdi42c1RmgRXuXjofq/rFh2y+1+30",
-	"94oJ+92DdNnmOAv5d966IfeXhrxXPeR209nN2dcqiGzx+Xd1eJuO3uuMkLpVpVJS86H14Rswid13GllX",
-	"52FkGRZZkGCe8hgCWeQTaS6c6g84+HZN3xuRgLIXKYjmB49jdbaenaptov4zH+o1lQ47SKWQS8ZmkkRK",
-	"DnhGyG3M8DVLWF/reKZENRnS4BLLAqBXdr/zsDr1wp7tFvv2Lov1dXWFjUpsLBEjm8i8TVp0yuQ8rk2N",
-	"NLTHwnaby2whCJPfFYJflUJwCGXisvuYC+TXl/LjJnOc00sMATGoqanCL4Gmr3/BlR8zu+i8RO4/CsNb",
-	"UnHS63QH/Nq0G/KIoenczbCY0DC1JlotQ4o2OTL9xHodmEUO+MwW7tcLcOySTUp6XWmJsZcGjIDWAba8",
-	"JQUAH60wwq7nLDQMobBiQJNkAd0CyghSeZ74nbOEvd8AS1iJO4dZ2AGYbW8bdvAbhG960bW8Bdj+O3vd",
-	"jL0anT5jrDSjZzl7hyQuXcvMOnfIcY+QXuaWYU0Ctp0JL9h5koyM5k2wH7FwVKAw+nLZEuby3020HEiA",
-	"WF0PyuRqlId9epUZLB7YWEKoqOqk1JWsyYcnJWnmUgFyKRADbvIBWq4+k4Z/2jWCzKSpIx3GLB+Oe0ho",
-	"xg2L7jkTx4s+uGoLGQKrXrVVu6SVyR65JI3ux0nSsAstz9H4bSVXfJlEIV2Qa5Fcoqt4CjbNVRau3iax",
-	"dFlsHHK61yWMdS94EHZYd+SyzoLfK42WXs2LMbY576Y8m9A4JteMyEk000QPt/xFtoMsdbMmy192l22h",
-	"hd4Hz/Qw1+B3+9827X/UZNplJPqXEBVTxh9nEa9VFtHkjVvW5Zmusvp7EwrctHLPQadV0BRL2crLiG+x",
-	"tl/9Tp3naXtO7KNtKEH7F5pU9l9/avT3XZf+f/1pC706tWqDR1q62YNcgvrFcJGRuC01l45quSc0dv5O",
-	"mbZJmQr32O1KHfE7qb2qz7B2ePCjLLxN6yl6tRCFlTc1VfkLcHPtAa8I/p1FFb6CSrP+y2h75pu6ZGF1",
-	"39Y7LAvxMqppNHCMaxr6Buy/39MtNaXhmqmWKbtbuKI3iqUtsxmf6CVCOVFbmoez2HMLix6CigzVmrD8",
-	"gi3U1cRe6FDpp7VkRsaLaegUF64xOVKpERA9fChxDPhBB1hFlkzapOSgzFLsmn9X2Isr0wc0BUGbcIXR",
-	"92MSjA9dRmZjepHRaHuOW7bg/uogFslfK3X9OE5Pk3A0oZJk6sqSUPQhKtnpJViyZS5DWk102Un6cS2w",
-	"L1fzIy31SUaTYLK+ANCX8zjeUeytIvgGEVcsyRdNcfLCcxXapsbG2c/aZslCNToMr2dpCzbO4kLvVnKU",
-	"1oyG8msDbrnYKOIhhgpi6rrMVgRVRUXC2uTrSJmyaUb/Bd3XG3BIqMhVDeAh9j+bRONJHI0nys+ntH19",
-	"/uzpDpMBnWHtfDbg1yIBR6xGTaogGPY6obMZC6E+22De6ewFU5pcwl/M9AHHr3fd75uSjqD7XMQlSxTY",
-	"ovV8rTZ5kjftI4fDpIORvpyHkPmbi8DWeAi/DfgQahIQaPPCFYGD1Co+lgETgttuaZBM4TRDg4SXb+f6",
-	"YOSCK/rWy5qjC07Ovn0aKQTaSyHVOGFn3z7tD/gO8TVQiP7H75uThW+mc6kINJzRh76AngNolOcLElDJ",
-	"DuHtQQN605PZJKGSDRrmEBDSUPlCCVNUQAslMAKY8fH1WcJG0dvPoXogTCsVTVTaj8H87pMmjSVAOwoZ",
-	"oWY2zPL5DqaCModzjBuNmVIgW/CQhNE4UhIL12ISSzChCQ0U9E3QYpliEqutk6YvP4ti33bqU9fC7MOX",
-	"BhWi2G+1yVOqNByCwDbBG3AB94/GpOkHdMR8g+36w//1v/gtDyBm0GBKcXlNGMcjXyWMXXoD/niRRHEc",
-	"Ba02OdeAsx3e5AzSlpqPJxFnknnkz3RG9V8tNLAgtLVsNuDJnPeJ///+z//b//O//6//9t/9n//2n/7b",
-	"v/2n/8MsHr/9HNe2/JBnv/IJjfWoocA8nfaAn0NpCopNKlAmE4nsE//o+RP94otT/e+OD+Uonx8fnWJ/",
-	"FYSeSAbcgFokEDcGRn88YY4w9iBknQexkCzEihnoKfM/NzXJBtw8WpIE1sniD96Y3K8voxiAjJHScJ6T",
-	"SOkl27LCWoa1BTctCTTR8poKerBuoBUWEIS9jaTyyBhqP3IBI7Y84qdWIA0F219GwxjdGf6AN6GUZlpq",
-	"Cp7xMqcIVdD/pIUh27JPZlRK4uv7c4GtTXz0d9kPtsQK3LAZ+MvSTCe48/4bXMII4VBegEMziLoV0DRj",
-	"xXNrwrF6ZNDAaygHDY+Yi9zySFffeK1SpBct749qDBoJixncB6EvX4OEbBaLxecVPqE3jWKykistTOnb",
-	"p4yP1aTR73U64BmynzPfkAY8H5c5rCDqfBKpLOAcu866C15lACxbcFbtt35/rJNw9eoAfyA5MZLAYfNL",
-	"tOlEZcvJbJS1k8agqG3lgrLSaXpRTosojcOkyd4G8VxGVyxf/y61gXa65x2nVcuGAfAhVWxHT9Soe7r5",
-	"5bqOyDrr7dVZLw66hQWD/KO1bLzTcJe6nc4h6RkVnUJR3txCexVZBODYbhTuivGampuy0odakg2RI0hl",
-	"qQ+kKWb0zbwIyqD3l0kwfS5e/O3bRQUIcdTGza/2622ZBfR9AwKYSpZm+0X50JCxJflw6UGkc0uPaRYp",
-	"5qq/9DzSw4iPy4fu3YvVoRIhXeCnsTp0lbBaHpocCc5Wks5s1pTOssc+sv/m1jX+NII4+IsDb8fsgJz0",
-	"5drqPzNT/UtjmJfTcD6s+eHjVUEBlbTEOYK/WF13Pkzhttp5msbTKjGLApJ70SM0nk3okKlIP1bhJT3L",
-	"zfVB0qGs8w/W3Og3QB2SbTmJtCa6LQ+gu7E6rsAc7H4b6Ig1Ixf5rbtImfse/ALlNSDxuWEuVSeNa4uC",
-	"NrFPaMKKHUciSSY0mULBPC2nO4UYlxH1MWCTu5zb1BaowrubYNYHqShwi7u09au0ksAb34m0+HDbeOlP",
-	"ZeNn+Q1/MMLx2yohZoHsUJYVxGqJke6+g1c2zzh0R7Fp60jXKip7FQjVWrNCOlimMBTQ2agMM6omubLp",
-	"AIFq28Aq3D6Ht7eoNtzpTdTYaO/YqpvoPveBXVqfjvs/BRFmn9a8SwserJZFbfccYczoReMielHgAWxn",
-	"Zq15WC4KPS5Z6+2I56sPYOw7+v/B5GLbg1SFweM4PpETUypieogaCJrWc7r89SSK2YD7EyovpiJhPhbR",
-	"F3OVrrJPuEhbaUM1Q9N0GfsrE8ZDrdvA3tO9xGLs6Q1fMjbLGy01PMFSe7QEKGzXZoAE35uJTNcdODVs",
-	"ESSu+VJbUU/vJpikNZPTIsTkyOmwhL2BEsiAHHATtYRDQ+sia07FSfK969ANZj3rtrJDH9wIFg4qa+o7",
-	"iWbuNq6pPlzwz3CPRCNcj9k0VAOHtaGcCEDwzEKg9ERuJcZU36QEdX60JV9rpBhHV4wTCu04EncpcXTF",
-	"SMxowo0vLFJ60SxspRBKG+YZ215u7VBFDBoopcu0IHeetEbzAdfk2gNXxTWUhKaqeiNKiD6hTg9us60p",
-	"XQz4hF4xMmSME9wbuP/yZw+b09sw70VjDvXZwcDr4gpOmnXditK8DXBQGVfNhNFEn2abHKV1tTUIl1Az",
-	"wkBkumAhuZ6ImNnEdrmEnodu6V/w3kAdOHuzStvS29ZfnMhLYCtYsw3SZqXA/oX73Q56apw1oTGuj9cv",
-	"UoRK3GibQEMTvRDoEx8pIlUUx4QzFkoSyQFfXgRp+sd/OX5+fnF6fH78/PzkxXPfI7aR+V6HhHQhW/AK",
-	"KjMwzH63Q/yz758/vjg9PjvW73776uT0+Al0foQKRQsxT4wzOtdrXwMQapFir31DhUodGZo015AzVpsv",
-	"NUGCMnrFKRFL9rudglHzqtvu7oTt3s5+fZPmSml7wYPH+EqdHBbo5r/dRJZ3WE9F1klpuct6qm5Vl/2b",
-	"2QvBc52smfiWRsWs4Eyh6i2EATqb2F+znj1nPdWKX+e887DQ4R5B9GC/45mezRcQ2t7oH/QQHOZc36c4",
-	"OWacJTRe3nwRnhoEmcfCBHs0vMacR2/m7OKSLSyoTcXOFTt7v+FswK3NsIDcVixJg3Zzhly8iQxu4pYU",
-	"3wUPXtaopJfqSIZ6F/kCCgoQO6GlIEvbPrCW3NleJFgJJYdLDgQTnsudSffyrT2VfGGMjEWlfAY5Ucpt",
-	"DuvwB5In1XcdWGZWjUzSHPkyn6y38iXG9nG701EVTMgcMvcy7cVRiY6RMaAupMQlQ8t8uUEUs0ChW8lE",
-	"JGpHC2UhgbdSJUBfHS09z6VWa2Q05tCL01S1TaBIq5aFZSBmWbm8LMpsmIhrSPWeMS6Jv3stv4AJ/vTz",
-	"T//wUXrXog6XilEtwg34RMShLTGB45BLtmiTJ0aEiaMRA4+wFsomAgKfbKq5KRB7OOBaXlTUrf1ma+3q",
-	"0VB30OKUEBx635zDr5jcDHVrVdoAJ1uEUaiwy3mIVANjXKBZDXyP4Gv6R+Z2wxr65BGjCUv8lo2F2SuT",
-	"kNCAfK5HaGwa3Z6GjweLb9jCyBo3NT2r+EKyQPBQNvp79zqd2vfT2YFjc162Md/Q1MrezqKEyWUe1s04",
-	"LhwAUrbwq4PRi6++//v353+Onn337OCHJ4/i51993/3+/Ifoee/ZfhvkhHb3/r39Tnd/v9Npd0Z79GGw",
-	"JfZkwLCaWMFyf3lhzXgfnurrUIhwrkH6HFx8LPgojgL1mzEEs2CeRGoBV/ZoFn3DFpoSNPo/vvYaGLBj",
-	"P+sr6pB2uDmWuihDAyxdP0dSjnQdGy7X87ia5sxODG+YNpYienYWprHHkWGDHpL0ibgmU8oXhjeCWl8Y",
-	"rk2epb2kTQitUFgOCGJdlyjcV0y9wtVvszu/vNBU9cLCpaeJgKJx+sVB/ouLLBO/uy27rx53/VVXNLZO",
-	"20/JA/vK7fDtYOUTpkWGZGHxEmu3VwscT1gQ0wT6o42iGD0kUNs4V9Yk32TdWhsjmXaSH3AxsswXJZhU",
-	"dPdfvjr3wYw0XCiNn+eThDEiFZvJ/oAPeLdN/Jcvzs6JXa3vNtSL2WeSoCFM6zha4Pk7GtHOvj7a6R3c",
-	"I80Je9tqD3ivbeaCuOp4QXz9qI/Twkpw/It5EvvQdHbCaIgN+lnIwkMMdSeEvDp9qjdnRCsI3Ecup8Ua",
-	"P+N4fqtNXmDNDuj/BCXYGEdTHYwExico3KHlss+0uAXtEna1rHUI8eV7O/rwqYqGMXYugvg1SmYJMwt4",
-	"dfoUBjNS03AeXDLVHvC9IuB235kdRuH7XduSwO+7kmEwYYFpO6ih46V7ttC0HWtsMkBT8mg0sv0DpCK+",
-	"+eUCapsdkmhqg/VhHEDL+cyInVFigOwIZiGhQ3HFyEGHTNmYzqK3LJZpSC/lCxgnZIHQQicGJZ+DBQ8M",
-	"xAlG8NN810i3Inef/JjC4bXfHnCw9WB0oJEcm8b6Jvukd0CePTLo75Eu+eoRxOrHsd2aR14++dIb8FlM",
-	"I46JBaiUTKeCEzoPIwFfXP1/7F17c9u4Ef8qHE1nzu4oMiVbji2Pp+NJ7q5p09zFdS5tjz4LIiGJEwpg",
-	"CMiymsl372B3AYIS9XBOcXKN/0ssAgTx2Bd++9s04RL5lPZ79jy5JBIz25EAZKH5BjhQSHo01YDNh/Bf",
-	"lsnZE+A/hnS/MOj/cvHyxfOLqxc/vbr5/vLyp8t+JEoactzgslhYFEggxOMMQW05zbBGhGc8RwKGZubl",
-	"/VRqZvnoaitTwHugnka1SAaVcrSVMmpFBIZbKcFSDvE9a2ztN7B0X9TY9iez0WvANjjIxQiyuDJOAaEk",
-	"ZaOCTVr4w5YRsTHrdI8bvcbp8OQ4CU/aJydH8dPkuHvKOkPOWBh3uywJ2112OBgeDduDziAcnHQ6cdLu",
-	"JsdxuzsIh2HIwhPTV/pf3ugdnXSAM+E+zgBO8b0QKJ/RO3BntdFrTPObsP235yf/+vvrw19O/9P599O3",
-	"3aujy8OfO6/a/yifnRZZo9cYa52r3sFBPGa6RS9vxXJCIlaLm+r845ocrH3HX/hdfl56HwgTNTN9DhNt",
-	"/z86P3z3PnzdSU53dU0NH3aVGtG+zmh5a9VqTgVGQbs1g6nQaQZA5//TfMwN44Lp++Y8mxLiolmhy+IV",
-	"nkH4hizAij3oGwrbOS1yZvvugc5QmmFWXBMLAVlrw1guZLYkciaw9lIfLS5I7NHj6WQgWJqhGTaUhbUg",
-	"oJ+8kOb04JUqaRvjfn2H2VCLVZpssY7VPHHGvbFzsiuy05XaYc29jhN3KzXImCNi/mknrN7c3AvH/XkU",
-	"TLNhFnyqzNs5S+Zmg/kL+ZmkcQteskImj86TH8ft+yqQh9Yco/PXk9PbRrMxSxPIv+ichLtUGZs8XJyc",
-	"R0RTrdj8kW8Smvc1Q7FlhXZonXMGjvnvecEqZPWz0s9D/xddY7oMwJEYd9RziXvksFkHOxLOJyTXT0Ox",
-	"SggYJIEUxu7AJtZZrHswEuDmWD8SQBwgM79T1jcEDAhDT1sKXucfAiTC+o/kKiLyBBxFC8GhB8D38Ss7",
-	"0a2GshXzeiucK8vHYn2eZtBHidoH9VN1s5rlVRSiSfoB5ehD45tJqiBZHshSsRvvb6XP5v8NZuZGS3mT",
-	"GYsEmuLfMFDGBhnvt4JXkpZ1zvWy59YKnuH+ApBVJFx1QtKWFjKf0oq1giu3T1jBg2F6x5NgDGUnZg4W",
-	"BaEDDrp2hsm9qN8puuHl0bo9ghEb8zSAggAdM9VLsRgAS81YkahW8AKNgRHXtLdAbsLWQAUZCTOwM/rV",
-	"aaGS5e+wEwa0aaQNzohRYJzsZsBUzmMdiXc81/vBUBqHWwVMzUU8LqSQU5XNlyIKLWeVmEMiS5YHIBdw",
-	"WCAiZwDknqOYLw2USl3IktcHb+7EGSbZz1LFq6eUymYKwW19J2Q1EAmi5hwVgl58CeLXLJhvyfIiLGAk",
-	"gDmgFSAWskZaWSDkYg9gsE1YUlvBinYgfzS+HsD4snCSRztogx3UDDDRxIW5v3LD6IF93y8GorAKagsP",
-	"VoGhtKpOIEjuNFEU9c4LCVsZY+dScXAmVaks2mG4D9Qq5mlAigdMvYNi7gCtgWq21As4q6xk6UGkq+La",
-	"qH0P9u1eH4nSTzWNkrTgsZbFvElQEdcV0D6598gK5J1ZXYNw1yRVecbmcCdinkyJ+oWA1/33/WAvZoo/",
-	"SYXiQqU6veXZ/AxYQMyPWHgQ3i8Fx48n+ISFyhOzuxkRFjfx+HMB36rKen59qhVBYE9owJQj8/CR6y2c",
-	"GsRxRCIveMwTLmLeMwNbIACxQ8jzbG4Vops/JO9dwQr/BnbIBlTrMzmZsCeWxyaxM6BK5Eob8wmdDvrV",
-	"QRgHctC4Nr/kGWC7CFlXB2RNE1VBsaaaT9S2JBLNxoTdvcAWlnfA/tch/lhRsDnAt/QcwLVDWUwayywE",
-	"F0Q0Ym+RlrdRsyQoCgRC7gqZrSQjYVm6hnaklosAPiIHEh/T7Ldff4uiuzB8EkV37R+u//ynbXgeruzG",
-	"c3u2ruLm1hQfy3wZn0bvAZvO8U8Ee9Wtasldujvno+huoqPYHblDLZIU588aIMoeNnbLNCsWI0OJqBgZ",
-	"+JA6QMgPGXFTpRHKq1MNq/e9GKWCc4Ao0qa9oXm5MA2Dl2mS8AwQtmvwtDbtc6m0zfWOrBDFi22ArzBH",
-	"30aW+A+pQMHqAxRQOnu6/OADLcn6SDQFgUlFnq3Uw6BKl1X3Hj50FB7tt2pjxArEwG6Oyh9o9+9s728k",
-	"TMeF+DZ2PsQVF7ZszRnYIvNmA2FVNa/Xru6nZvY69XYNajoe18UVKVcTwDk8S1S1ahNdFdljhwRtYx4M",
-	"ZIK2hiKYDTItQ32gVnAh6Lii3g/ijLPCWMSAtoD3NIP+h499+0sfT0q/FYmFWyL75mWuu0MMc6EDYOSG",
-	"GrOCE2ghEi56RdCFBX5lWAg6Yv1gz+XZ7deZoT+byXMi5RNRCHXHvXE/fYRz8RBUEw8o8jaIuuOvRdQB",
-	"8aiWxddPkfxNXZWjBAsm8/WCeVqbnZFnwCi6St71rEzEHOmpDgYcOHlBurkbbcxL+HRhRcVAdyWspvr3",
-	"iqovYfA8SsI/nPH3KBG/TvAQ1+vF4X2zKJofGphcVcmrAADyKjuX4MkAlk5kPJ1Acj1dLSK7hLu1OIB7",
-	"bxrkYmcv01suLDeYE3QsC7hIcpkKrSC6ZXYIF5rOc6u0of/KWUblSGrgUFLogsVaIas4jM1r+1zGqq4l",
-	"Yo4nTLARhw8Dfm3OEku4fRZMmNK8gIw2W5jMnvRkkoqaXv/pJQiWCSpYJJFS/BTk+NnMPacFvM4piWW5",
-	"9+cQv/KqquVFess0R0p6nN18OsjS2NLZK6/bSykndb2+HUuzqEDaTzFto6+QAqOQGSeYOEsoY9Trk+qe",
-	"1M0EljrFux34B09SvPuGeaaLcJch4/fp6ios63pb9l1LbxowK1naUs/+N7s6aXXB1/pidV5zqFhQ0zJ+",
-	"J+Qs48kIoO3Bnjc5ar9pvi695QV3f4MRUk4QFQH3NqjNDqnf3niNncmRo6OhmjVAQ480PSWWIhixHFj4",
-	"PLKd/UhA9B6uktVcxB6njI7HkGcCmxUTZlmW+VlOaJ3QWClvdnmkr6ROh3RwYXXASGp6+cIVTssBRa6p",
-	"20rrunlY5sP0PVybeOv1WOU8WrnppchSwf0VL7jiAvRwXTS5vLuyKRkrLpO8LlFgL/e3RW2LmnIW/jci",
-	"y2hNzzDCStZQeVgIwGBGX8jpaByUCS3+ktgLvo/XH/8XAAD//w==",
+	"7P1bbyPHtieIf5U4PBso0idFkZRUFwob/qvKsq3tullSbW9vs44ymBkkcysZQWckpeKuVsP/6ZfBAP3Q",
+	"M28NDM7bARoYoDGvgwHmoT/J+AzmuT/CINaKiIxMZpJJiapy2QY2vEvJvMRlxbr+1lrvG4GYzgRnPJWN",
+	"/vvGhNGQJfDPU5qy59E0SuE/6krIZJBEszQSvNFvnE8YSRmnPH0gScJ+nDOZSjJjCZEsEDxsN7wGe0en",
+	"s5g1+t1Ox2vIYMKmVL0pXcxYo9+IeMrGLGnc3HjZ507ZlEY84uPlT56ar8RslJKIk3TCSDBPEsZTMpwn",
+	"Ms19dINPSlYywzc8ekfSaMpIE6ckW4Sm5HoSBRP49HAeXLKURJKM5nFM6JhGPD/tRw/3O939/U7XHcpI",
+	"JFOa4mAe7je80rGxNFkcjVKWLI/rDAdDUkGuaZSSIRuJhJE0WUR8XDaKletw4zVmNKFTluqNP75ivGrT",
+	"vxbXZEr5gjB1k1TLMRUyJc2Qjeg8TonaaHv1oNNpLZNBpF7045wli4bX4HSqhhPD59xx6hfqZ6b0XTSd",
+	"Txv9A/gr4vhXt3TtTkI2nYmU8WDxDVssT+IFvWSSpJNIkiBhNFWrpgmYSDpiamETtf6kefb6+BkZNJ7F",
+	"kZruoNHqw8aPokSmA24euo7SCaHkki1IMufykFCSsBmj+hf1hKRTpm7wiJixhKqREMpDMhThYsDVbREn",
+	"vX0yEfNEklAwSbhQF/WGws1jlsrs+4Ryec0S0pQpTedywM37Wtln8TwT3y5JunPKZjFdsLBP0mTO/DY5",
+	"d4aHQyFUfZsl8DYiEmfMkTrro7lkIX5kv/OE+M9evfzy+cmzc580/VHE4tAfcN/ZhZ1v2MJvtcmRWZZ0",
+	"QlNCkyS6YlKdp5g504okkWkUxwOezLliBEDlkoxEQtT/m2nPZ2qjuh3Nb6Sn3sELI+qrXVJbGdOUJa02",
+	"+YYtJKEJIzIQMxaqVwAXoXHMEtxd5Gqw4nOpvpRO2IBPqUxZApusRkLDacSzhZFqejAwScSIHLx7Bx/h",
+	"IiWXbJbCi81QFI0QOkqYnLTJG8kIJfAHSSgPxRQ+0WTtcZtQ8ubNyRctxVUHXJE4D1lIggnlY+bBAC1t",
+	"Cc7sCqnPREy2B9w9fI2DUSd4zHp05zF9zHb2ww7deRLs7+90h4/Y3qhHn4QPuw19PpFwsgNa2M3cUZ3S",
+	"d88ZH6eTRv/hPpxO82dX8ZY0ZYl65T//8A87//7tP/0hY3gyTRSfV2d2Hb+JUjYtYTcHDrfpFrnNwebM",
+	"5sDlNd0avOYFk5KO2Un4mqoJlwnJKd6SG1pjKscXveGj4EnYYfujA/pw+Ch4PNqjZv1n6nV2xPoVF1HY",
+	"8BqK60QJCxt9dYDdafwhYaNGv/GPu5lQ38Vf5a4dKAz7pUijURQA6a4aO3fuy0+Ap6MLM+jesGsnUj4B",
+	"9z13mUV+3DCVV6NRqfQukE4qiLyMZkUFoYw+BL6xlEAK9NHJkUinQpTTQI3pfDFj1Sud6LuIegNpUk7Y",
+	"VPwtUtyXEjkRSRqIkOUJvPHf/+U//cfyBYdx3HaV3RHjFISYriKTRIhpfmTqykVG1hmFlA8Xbr8DXeAA",
+	"YaznwL1XjRb5e368Kb8oUrIae8XiwgvuMl4zSBjxm1ksaLhqxHO4Iz/i+eyi0/3TF4//8s23e39+8tfe",
+	"94++OzjfP9173XvZfVE+bnzNXcZthorjlixZOWrJkvyYQ3rFKoYmWXKngcFYUJ1NmJwJLhlos0dKTr/h",
+	"dJ5ORBL9Xb1XGT1KlgLToLNZrBnK7t+kGvv7bMDvGyFNaaPP53HsNViSiAQfD9WYj96cf3388vzk2dH5",
+	"yauXF8enp69OG55h1optR1Iq/UWJZX5F4ygkmRbRuPEach4ETMpGf0RjyW7qTvZYDeRUzxLnXCJ2Mn0l",
+	"ksQZynUi+LitPv+Uhtqk2t6i/Pno+ckX+QUBlbDRtx9wl0hfI9O5VIYM6SpGvd/pdJSWk9AAjJJ7Ximj",
+	"xkcS14YMldCQLB555HpCU3bFEtRKRcJCUAcJfsAjlIA20TokWvMliqCltkzjWRKlsNTPBB/FUbDFhTYq",
+	"bkNNKaVRDORuGOkqDnyTbcmUTYdqhd0toSScAkcHfTKdMIlHWRIaJ4yGC8LeRTK91235szosHhnOU2tu",
+	"DBc5c18ZPUyp2mqH4BezjbgBzQlLWH/A1S/hVA/ZzEBtl160tl4xd+PgZrAKlVwbcDXTL0UyjMKQ8e3y",
+	"j1enJ3+tYh+CxwvcCDA2JJnSBQkFWK73ufhHc2VIpWpWTG+CsmNoHItrRf/wB0HS8fAnjkPEv+B8KFMl",
+	"aQHtO7bDvR4DQ9TLtkq2pmD1F24g11SSzKQ1xq+mp0P1kzXRrPlHOLs2t9znZpykkizZ0qtHrLTHCvu9",
+	"5RE809rWznkwosz2Jtr0xv3jyoKj8XG29NvYuZOX58enL4+el1B+pL9I4BnStBw6JAejbtCjT1jrPhf9",
+	"TEwZOl9GNIpZSCIuo5Bpyk6uooAdwh96yETSReawESNiJiBhAV+K9Esx51tUPV6+Or/48tWbl1/klg14",
+	"hTqBI/jaPS7QS0HkHLygsEhAU5G0mvWN13hNF0pVPBfiOU3G7F4VDGcFNKEA4adCkBg+/oEUCPhqJIlQ",
+	"CgPQSvR3hgoCafpPX33x/cXzkxcn5xdPvz8/PvNbnvYlT0QcSiI4UZrGIjutHrhZwbUDHrMUHJdcwIdg",
+	"ldGOeM6uWPzBBJRhs0dapYZXLzPZzGeYan+r9ayBg+svO0evT4D9Uh6Sv+woDX7nJGwdEoput1RcMg4y",
+	"T5F0QOOYRPfKao/c7zb93Pz65CmjCUv8ltonqmeyE6uVdzdMBwfKZqzEOW6aEC8oX5hoxvb26/To/FhT",
+	"2PFfnh0ff3Fc4A9KZUJyZO8CxkIl3h336H0u7itzJrKYkR2NMhLdyJMa0Y4NfpR9Vt+964RJbrzGX3Zs",
+	"SGfHOhRXPp6PcRVekYtE1XpN9sTSq7SPquZr1N2wiL8cy/Xo9cmHMFv1Zwo2qx6E1V6qD6rfUo+yd7Mo",
+	"UdQ9EsmYheqxhF2JSxbCCXzD5Xw2E0nKwhcsjCg4uj6ChDJW79LHPrDAUgzWLw7Cx6UCj88H0duVtCzI",
+	"EYddKOtbqVo/zkVKSbPbebT3aL/7uLdPhouUyRa5FvM4VKtpeNsvwEDtk+o5DLiJlhFfTV3pA5RrXx+5",
+	"ngjJcGpkQq8wlDRkjJPZPCULlsJZoLwk0kYStmwbgMqgTFm7BugeCy4dFxANw0hNkMavEyXU0oiZpSsu",
+	"wLFSVVD9w0CcL9mPvgnKgyY6oRJHnLCARVcMHJgz58WOu6Kee9drSPbjupvP2I8NdAMaR+IPjn9ZveCt",
+	"9dOL4d9YAIwfFkLv95I385hfsVjMwN+AN87jdHk2SO+rR2cfVx+1h2JlzGMea9PLpeclh2syZ+R6wnjO",
+	"FwK3q7PQzqJuQyFiRvnSGplXezgPM7rqxYKASJnjF4OpAAuhoToQUpGqktIwOBpcLq9dTGV6QYPLWrvr",
+	"bUo4leRgP1s6zTB8AV6O2x0Rq08SGkKgmdpASfEUIL9cPZMY7BjjKK/rD89P3DxdOts0pcFkqll7cSqj",
+	"KGbg9UGDN6BJEjHpESpJlII/AoiPwktY2Cb+PIl9JVwokdGYs3DAQ3HNgbnFEb9Ek+ZaJJcSOJWYpxqu",
+	"ICH85Q/mnc5eEE3HRCYB/MH8FjpfOOAkBnyUiCmSFGICRILAFHw3jjEkUXqofRt0KNWv8BgiWAY80XgI",
+	"Yl+mNumBJLEYk6b/1fE52VVX5O57TTY3u/is7xF/Vy544HvqNXI+ZbLVR6J3nQMI4ECvEXqRBGcYnM/T",
+	"gZasF6lWR0pO1oQFlywkL05eHEOkMB9fiaZ0zHZnfLwcY1diNmYYbSl7s/r1gQQnaCFmE9FxQqftirdO",
+	"WDSelFEMJzCaB5LgLUo0zKJ3LJaHRKkEsCAom9S3Ze6rj3odr6HuokP1J0aCirFVDzWGpU8/VUIz97r9",
+	"x73unrceeOU10sl8OuQ0ii+qJgYRRHNXyew8InjAyJSG2kcUCz4m4D6KMgTDXq+j77cwDipnLAAyVX/p",
+	"xcvDpx7XWpVsDvMkLoGPwWkkb06fK3HmfCubFmmWjFPw/HRa7kRhRzUQTU2oZHPt6s+TqFE5j4yysmlc",
+	"R2FlLNfZCbitdCNIU598HKFnhwiDM3Ak1LFgMSQYHfgv60ZSLDxky2H4vXrEmkVfawdZvcaKHfTQylEa",
+	"mGWsb06f50/vJE1nsr+7G0xo2taX24GY7sLMdyvC3rsrg8ufs3ezP1poY0ex5t5DGY3/+O30ydXyRi9t",
+	"bMV2OhyjsJM1GEa3V+dsFKWhEw+33NHLs2HPmCU4asvwVkvQ14lQuhQLAUwJekMcvxo1+j+s11fgkadU",
+	"2R3e+4KEoDkZvVLPzO688VwAUX2ckHd/6rlZvLIjrSW4EW58PlV7lc28PTOLqzYhI/XSO0rI7xbnsEA3",
+	"BlyTMyq8PErLpS1n15bJ5q1XcQ6sLmUwikafaPrZl5QOogyvFhkr3qUUGssS+8TPvuwbwZJdUrqb+14u",
+	"ro1eN+BR6qEB6Rf4sA/M0y8KSp80h0LZm8hoQRnkwhkNCYx9rjhyXylxOM0S/ko0IBZAk5IlV2BNTNlU",
+	"JAsyFHOOnqA5V7qWOvBkRiVMX6uQrTZ5Hl0xq+TRWAqY20L75UEEoopamI66dkiWtcJYjCGaDCFYJSia",
+	"KxQ9VPPenD5HXCjOdMAtXRpRqVVnu9PKZOY6tgJj78Ok9AcGXG8PehXsytoxypQmqQ5YP41FcBlHch10",
+	"/1okIRmam5eNE4SCrTsr9mtHeLviOTQNJrWfewF3w/EMacrCC1oy8O8UVek1U5YbkSzVwgEJjl0VIUe9",
+	"Tu/hTre709s/73X6HfW/v7oySn1sJ42A8a9VSdRayfL1hJ/AHJIsjy37oRHShIPkQDsTAIkOFt9RefAC",
+	"TRK6WOI6+HGzrp7ZmNyKlUml4ta4cMYGbHyjyIJ8uOz3tW8rz332Ox2Au8R07PcRFKP2RB2jhM1EkoLB",
+	"5U+pvHR/t5h0GD+TeMQCdJz5n332me+yezMu9RWYs7zMc3u4UrJFBYLKTVat4PJc1VW/T64nItbbCKGa",
+	"Q+LL+RBf7Ct2tbieMKU76lgw3pkK4Q5bf8E+mB+z/rV6zPU8UE+rD2sdD1TGGD5hD9SzhNGUnQK93dY7",
+	"o6lVjCDCWipdW4CewBswF8DXLhS/hWAXJfTU1LjAAfCFVvPyG5NTwHJunOIi5LUI469RquBGn6h+69tl",
+	"tbJ6NNkA3t4sqyrUrCFip9g7GqTxAlZLjEj2TZtLgbN6twMbu5Oh0OzgbrxVs6qvuXKRlpyiF4oXIfDL",
+	"cffAFIpy47WQOtkG0ivAYxWZCL1x4zmZD12Agi8d7YRRaXhuXpItFCchFOVvhvIms0lCJSNNOaNTj0xo",
+	"QqUEbe3nn/61dai0A2WfJCJ2EJL5oasnlwa3Ki/jnweDd53OzmDwrvvl28/+UKo038ntqFdhxUEWYnrb",
+	"YwxALLUhJPM9g6slvqYLaZFqQIOcsVBHUohigSxsD/gR8cOpi/8D+gVDE858xImvgZI+ug4AlKDIIksd",
+	"GnClxzb9H4Zi+FZp5eofHqFxFLC3Wsn8Af7yCNyixB78DZ4HQ2gDPqNRouTrOBHzmX4wmFDOWewDsECJ",
+	"IsLniL6LeBDPw4iPCReclTIifaF4rBD4WcYp8Je3N8t8IntKUdMJ6jF7N2vupO/0nZ2bUh5i4Ka4AcuL",
+	"r9+FwFvI2BMJbIHdRCWGW0vC0JiYRjiHU4cCndyjJdPubRmLwvmU8Cc70UL2KEBmtfN/yJTOIB16OdQO",
+	"4XDqldFcM7uzZKoF/XIohjm9ss4J9Zx9yfEurXwqczaldfSJF+a+G4PmX44ehJFU9hRscS0e9joRikOQ",
+	"o5mIY1HCzYq6+ob8zNDGOreGTYEpI5IKZoagrLuwsyxDJU9s1e57a85tvNJHwZSRZyKZbVtkJDRlF4Dv",
+	"uUhmcjmntyK3O8sgt4hj7f/QWKomZHpbjlmSYVydodVd4ZiFocp6TiGA6UizxUX6gG1aQR/ikvHbkccr",
+	"+AekmCICOQPCLFNLmsYXOjc2t/p7D5eX/3k0YpDqHnGTT3togxUmLznv9X6YW+rHD/drpEtWrAgu6m1P",
+	"DIYmh2KeKkoZmnSpMrzB+gibjayRpiK+hARUMqXqkyxLvnVokTsa72CPH5DsjmLVWX5uLscFrF8SpdWB",
+	"O/cQ9h7lDuFe/hDSnb93dp681f//D//4B3TF//NF+5923n62u+b3P9wpSAiejom45pgtD3Fb4DcypnKC",
+	"AZR1rCcfWnTm3Ts4qMt8dgeDwaCKA23svp7Q3sHD8rmffX200zt4aGJmeikAoOMRIJUdRSpkwt7lZ/lk",
+	"9Phh2Hncffx4P3gUPjx4QnsjRmknODigYad7QPeGo/1Rd9gbdoaPe70g7B6ED4PuwbAz6nRo53EjP/nO",
+	"zhO6M3r7/uH+Temky2Oizu4BKDniOPTskOfIWGOWTZp174C8eNqqFVJdwwDKURhrgy96Y8p46heMhs9Z",
+	"mpYqYerHnRh+ZSEJWRxdMUiNX+IMCPS/0OZmyau0eSnRyUhocMnFdczCMfKZWsrXl/AR/aZlh59nRuGm",
+	"S5cMxc2C3sJ43Net9UIW16lizGt2qp6jy3ngdq4ulzY+YWeXTbwp+hBoSq4h2oIpncvSLmS1kI7P1I03",
+	"uUTCcgmMunaJU0WL3wnDlB2PQP0K3ybXKYWFZ4l1YT5dvHbe4tLSaPvs/QqQK9yi2BzwMs/uWgKADG01",
+	"Z+w6y1JdYq0Wmbps4EimngqYseoYUnFyqI+nkxBU8rHV6a/rbFbY5mx0lRT0TJNDwf9dhCv7agCkCSGz",
+	"/c6BR/a7e+o/By2P+GXIcfVA1xtwvyRfRP225xHfJiypC/ueWzNmv/NEPVySvOCT/d4Tj/j5TDGfHHQ6",
+	"HvHPvn/57OL0+Oz4/OL0+Ns3J6fHX/gDvt/tkKauTpTLCmUsxMIvECrEn9TaR4K3dKUU7ScowW9XAObL",
+	"E2Tc5CwH5lyenbGUBVcyrXwUoWR4S5Saxy+Xh9kdRqu9mmw0lzSuZrUFokf/mjLE29XBs4wGa3Hf9ZxX",
+	"fxZsgdxh0tbBFtmuoqIzRDQsheiBxB5IAjEspU5B4R1EDiKCIRbjQyfVEi9GknStZbAgI6HsBYt/HNNZ",
+	"AbjW21DF8hp5HaOEVdlotdLPOQtSpusclSsSSwAUNp2lpaoWKFcLYm6BOH++IE/ZeFmVcFuQKNX5l4XS",
+	"MyLNjVJDiw/sl8tOBAJ98Ybq2DIE+hV/0HdCpHlpHsWg8sGqoHKVFLl3LE5WpaR2MZK7+vndwij5mkVW",
+	"1c+iQM5uFTdn1aks0VlLiNzVRn+n9I9E6cWqTxsWd/roJLxcterO1Ps1o3EVllVnlgOmWN1VUJE1DaNJ",
+	"2O15jXB4cZ1EqSt0sRSg+uIlAENgZ7Sr7oolEj/WbXfaneVQRu4D75c8j4yT79jwTEDNS+deBAZHkkRc",
+	"ppQHrF2KrM6NtoQkIfZBibqHGY+vEtFDKhn523yddZXNfUnBDdk4oSEL/cxgsy8OKNfhQPXhFN2oRhEU",
+	"iIzBp0tiR9kKV5XolJGyCdQXNfQLIVo4hRpwdLtnVfQCwDh9V3utpaCXyI47vyvZ57wcLVTTcT0z/mtL",
+	"zZtb8Pq8fMLGO2YQlStiEJcGXz4GsH2TjmTRmm4GVdNHwONFIOY89Qcc/j+H4ZRaQmBFInibdnop8gfK",
+	"N38OOL62r7V/oxZiNl+UQkW6iZI5JIDyp8bzicMe8GbGDfzsI4CYUbJEjdQjUujUGxS5Q6bU3WyaZVkw",
+	"fxMRX4X/s/m/eOPt4X4VkrN2Dlp+eWsnrn3oXC/9Tc9ZWGeqS9OopuE/wfNbRrRvsh7qkNTRf2+nLm8I",
+	"SMdj0MZFLWATcz9tHU2zBD9f2mlYqDpQczxIQxZARMfhSCYP7hB9eBk/gnJU0livcx4SXeEMaeQ5G6Vb",
+	"p5APs5MxG6Wl+wg/fLhdrL9vMhWzGYDJoU50yfaRphq8h/UPpuIK0bamXFfL3bja8FMKSBQE+AH2pa7D",
+	"6NwKD1k7QqGlZ0mo5NPWB+otNd57O80pW7lPe6XOWJpGfCyrNagHkohrTqS+0VGolo36JJhEVyystkDs",
+	"yYkkMXeT5pynUawhF9Z/hvXLW3WckF5jOk9ZeAHvKes0oF6frav+Pjzj5jdoVUqkFUrPwXnn8V1zHGYR",
+	"53UXCO/NDSb3Vmf+20rYd9fRy/bTjns9Id0OZvIMiq7LfL34B7KE6g5tmnnE4hAsvoUVmTQB0TONuPvF",
+	"bn06PcJfSFMtdAsZO+ZYNGHcrWyDdPlOPdYtkOmLecqy1+OZgJr7TYp9MiB/Fml4NE/nCSNzrt4oW5qK",
+	"9Z/3Rb5e493OWOzoi+be9kv9jx/US9rn0ZS9dW/diaYzkSBIFooZN8ZROpkPIU9W0Fm0E4iQjRnftV+/",
+	"cR+Xl9FsR8yQkHZmAmJ9OMAV5+l1xJ1NnPOZ+nuDLSw/aDc1yL++5DHP3EUCWf79SUui6sAvFgV2ivxX",
+	"ZezKalROPg/T1tbQR0kkIWAieXpYSK/E2HUtRSqfD1xUptDCv5jKsebRZd4mHgLHi7JyQ0SX5DIxwOxM",
+	"7+kynTuxCGi8060jeZzCUmUA13fpIWHTWbrAvP6QxSwtmv9fszgWHkkZnf5DHlK2X56fAXDydd4GszHX",
+	"1BSBXuV06G7mdNDzqD8C/UBu4W8n6lkYbfRliBfgQ1v4+hSD73KloZAbg3lCp1lWnYc7I+OXkfC3ithN",
+	"GfLI+lCa3DlTjxPkQeWH7L2zhHaqeuzquEAIZl1UfkYTVivEkpvaj3ORrnd5favu0llQWVyhplfAPrJs",
+	"/jpdVbDIlA5EUDfBgkiGfFUpZIgZGEdXjJPhAquCnx6fnZOj1ydtoqdmmlrpQieZe5Py0PDiWIxJzOgV",
+	"G/AoJWKe9qGoD50CmIhxpSmEyKAACQRFS9UYg2gGPaRs8H/AYzF+IIlvxt+mIQQpdp1L2mj3zdCyFHb0",
+	"/epc71vUaVBEtoHzYqPSDpOE0fUhO7xrZfqjW2HBDNhUW3C7CYD4zsuwHGt3WV2O464Q9nf2YtU4TCXe",
+	"rs2dV/gmy6XaOh3cuaInXHRumQfrZUSt90nlxKQaq02l9VuelhvZNTNOjBjoIQ549ru+5LfaxL6nn6+3",
+	"IK1FfA19oNRRA0DOgDvntakuQ4FbGARWXIK3R4IbCA6V9viD+yxKBlxc89YhWRqwR5bGiOPCFHI7ulEK",
+	"aYFQiky37GLvAjbT5ckALAnjAdPRPKZfqUOHciKuSZQOuJX6Biuk6b9NfBFAzUlF0Ai0zNZLLQ4UBfGz",
+	"0+BrppEx9BUgIaXg+epI+Xqh0IOoO5VVAftXdLeq3SzsaOevmLdwsfP2fdergrvrWdzOfYkxs838l/iM",
+	"UkECxiHzUrIfN/BnVmK/P3Hj6MXG2s6XCWM7Snckfzp79VKrOg6SWK911uFtn3zz1MhYgzB+r8bjWdXw",
+	"xt9YRaqaUF1DucLwq2chW2r4dHc/yxK949aXb3RhP1Mxi4JGvxHTOQ8mittznq+eko1tI5DYsqulgI5Z",
+	"ZynqujTrDcTeZgYi1rKWKz8sUzGTOg5kQ7llY+jtdLq3GMOdkVwzbAexyYO6gwTsLG76GoUSblrKxVzC",
+	"cOHLsiEVNcVsud+uoakjhAoUySoQfBQlU6w0kGufWKysdFmDnuzbVpJU90Nu59oltjOrsYL12Gzhodux",
+	"2+LefcJst7Al65gbqHE8HW2mxq3o8bltNc6dz210uVz22SYK3dKDtdS41Slzvw6yep2x7K0J9u7DaskO",
+	"bm7MAev29vYbDppVTqLZjIXVQn5x62oL7ilJBXjflsnnjtKLJmOW1qOpxbm++W5Sb1nGmUG8XbGEtRnx",
+	"4i4V8N03fPJnZbGqDr6ODa3WAj6aXnlnnS5zaq7ovoydI9FNMxL5EObe2hTxZdUip6s5I6jeofPs+G3A",
+	"Gr6bCNO3Ar3K7lAgaz5mVMkezgierfK4vinHZJ2IpeWYNPZLVldgMwWZSh/P/L9VwImy6m3j6IrlJyJG",
+	"pkqb9Ih+FP3Vip9cyPlQPY9xmWTOliuOFG9zyi/BKr8tPYDFYktpxgPvCgUsG1Axn1AKDYHO7jMYOni+",
+	"Fr7F2cFlTmA6qN5L3aasEle3JHd/+VBYTroqo5MITjQvrJXc+ToqtbAR/FAdHXcyqmv6SfCN9WOWJRCl",
+	"Yrx2s6QmPYDh4pa4z8zvnr3Jndbb8tXdMqj20y8IPot0xAxXz4TK8kEO96b7xu+WFQHfBNK7TLWk6dsJ",
+	"+BlMKPvFhAdbENS0pUkPdTMmqB3oVDPNahaaA4mRgNfRRjaXznKeRZtZWup+j3B2jUUZEqxfW4v5Ke6S",
+	"43wHnV+PzfU64lVKpIu5tBEZSx1ZRyU9wkr+uukxr8Ks5dfFGREX1w6nvUf0p3u6ViA+7ZrWo2l7++0s",
+	"mmwHP2UyTJhkPCgFuSnGok68vqWie5dkjK/L2bIwIpuRrZGh0UiniKm3rBLXe3eDN1dlib7iccTVakcx",
+	"y4aLnXlzOnJZDmwuaRRe1PAaYjSCf+UEkv11y9IoSwGyOZ7Znqza7ts42wwd1Gb/rziDuo6ahHUafn32",
+	"b0jzV+RpQ2xUqaBEcFUB5WA7rKX6joiPlxAXlQUPV34oZe9SjwRYPrGXqz1kEJfXjiOiFHh5NqFxTK4Z",
+	"kZNopoyHL5MopIvPC3X9SjGYBp6yUvwVFsUZSG5weFtNrPvthOPG2KlVCCcX15QhmhzAzhLhGGBc+SnT",
+	"nNoAyLDrYKX5VQv9CowQXrgW97q3SVhTafUXNewDW4anbtlePXcs3bs9xqoV/nyw0E5i1VY9A6xetQPq",
+	"/aY1flb62vRWYcMNRoPJcqPA941+SkPah9f/93/5T/+x0e/drJjAlo3PwK5HnX3Uq3eHyjmsXg+bIuH8",
+	"gozdPEa0kc2p3Oxduv0j2r7O+ntm5+unuBpidvkYaRYxs2Abp0JcKuvUsL4hDS4HvLkMpm3Vto+9AbeP",
+	"uyUZ4MIDqesEp2bbdCKiry7j7fSS8ZZ6C07cd1/+QGoQr2PIIU5Qm+WGHjdR0WZqfcQoA0VvYqHbhzwi",
+	"4nBzM92Kpl+RnmbmVGWiH2UEB7QIlKi2HegvKwJdselRqc72YdnjbfPrP5wQrnAALMvmKvZS3Md6xyn/",
+	"zO18AwX6+RWchPNS2ZWdA+hiz6bib5HT1iYQITvE8qZ7PcfA8MpbFEARmUmUMjmjQaEkGegrObNir1ev",
+	"WnivMxi8e/Sl+udR5//+zz/9/NNPOz//9D8N5r1O7zH898nPP/3Xn/////JvP/309p9KcSqnbiZLhQe3",
+	"Xk6KSWWDarFoyFTr6bfkCOK6onSUmlduYK7S6BEpkqKy/wOu+9sNRYE5/5nrttdZU2FaTxZHX06IIMer",
+	"Cit9NxEkZqNUEVAwqWy5viHT2xYDW9WBPTexuizKeeS2HMpdzk+aQZk07upOb5kSCbzJuKFuB8kQM7bd",
+	"AlR5CV6moEGrMsspnMbINDdJM698Skbn6OmzkI2+Kq2uXcN3yitdVqaH2gOoTsFMc6NRTMee0/QxxK6J",
+	"t+i0tnZsKxqtkaZv+5v6FuctFzJl0wcSBlmo4mFaqJV8Rc2zDuOAG439iYtTuq2IM8FtdbYzGyFpZjSr",
+	"rtqpwMDHLCwMfSiG9dZLiviqBpGbGyFLK5LTSEqnKEkUMzgGt08DtgPBiHrZ6pQMAHqMloxh/ecyxr/+",
+	"fD2QuqJH7WNWXb1+o9jEetI6w3stvPDCEVArJobNxWjZTNEVWaCmKY1jkSzWZglmByNP70vD86qUeX2A",
+	"NZdx4hgFxFdGtnnaqZYI5fhoHCXUMyhsIZtV7aCjVqq7MnAzQJs7NxUqo/rQ64r6EZnBru4qsbzzomlC",
+	"5cVUJGyVqKUcG8nBqxHuLet5xDl7l16AYVpORj785ht0lLodvnJoMUOmrHBNng1zXkWycgPnA0j/df1L",
+	"zDe9bClz864mo9e1c8Ky+2+rkVmK+eTVsU1W7C6r9emv1FlFZPo7aFViBY9MKdcqlIk4zxh3mKH6ohGT",
+	"heAz3rjMoUTMVpZXS0TMsFut0cfMt6GOILBysB5KyieWfxALeS7x5FJbrVaUCsolQb4U3r3tsrD1ffs4",
+	"bSzSuwIY7RY4gcFPqFyHjt5mU07FY91mkR6JRoTyxZo+nJsoWFt0J9pWnF5jzqMf5+zikpXoi1/anqp+",
+	"OO0P5p3OXkDh/5j+a4h/+Vk/+vRa6FazodSeDyPPlBi9jrDPyNqJO23415CpSKBSgaaASTTTkBhw/m+P",
+	"cit9ENpbqjuuOevp0JdD9gWSLmhkzrRLeZuJBZbHq3HOGN5RA/SMwyyD2WBETIxgzXRsRZfIgsoITSoX",
+	"PKCzqL2g07iFFRKyUhCmcotGLUJBCN/Gbf0WoTwccIMhmNAZGPWkmSur0GqTZ1BeRJJozEXCTHE/KOoX",
+	"CmX1Dvgl1qHgoRPFy91C1B19XYtCF1uX2CBYpBMshh1Gao2mEacpCrMpnc3UfuaKibV1PXm1tesKfr02",
+	"t+I+eIX6xCurt7k1n71cQdyVj2VlgJ2uWStjEYW7bc2SzZ4ytU/qPZWhg6uBfe69Jta6/u5CAHaNk3Tp",
+	"qTUfWnpOic01U1fn8A3eYh7DOj3rHsQ6PblHs7yMxUuQLXjsb7yG4KwGPiC3DetL5RTpsN4TGQmuu39p",
+	"adY+kFv/dXdbslh3Y+lK163qVzjkN29d3gs4jPL+gehmszyWunzScFnTvVzx1KEIF8sq2q3APA6DXSEx",
+	"tYS4h9p7BfmYzSE/tJVS7TaxebrUJ2yTID1WKXLrzzjSrL61bMXyrylWjzplhWGBSfCgBW2UBb/Kpbft",
+	"NHg1g9sgctUYN4N6mAdqU8vZfDqlyeLXRi81/ROlhmkt74TuR/Epr5HZ+o0AgCW4v3rV13VE2hZfz3oZ",
+	"CB4vlDrvm9/+qEwxH05BxMd1S7GDYVPZyxWKQmCSki1ApatvFlrHmnqjGyk9sCzFds42wLPANGLtXVHf",
+	"fLs2+fJtvur1Z06y5CZF5/WywyNO+4+S4vP6HuwQK0yDK3VRsVIi5mmrfa/l5/VQdRpUNlZ9AXgbCcSU",
+	"ZV709VTh9lZa/ryiaN23CKCD04jPZb4SvNPVyP1gr1ajL/316pq4L/INniq+jJUF9VsAaJIbS3dVN9HO",
+	"2mz83BItj7lwsm5Tq78EBoqim+dnrE68NvRxFIiqA9sbfCkWSqNZWDloyQ+nft86gGSb+ONEzGd+n8yS",
+	"6IqmUFgO3XQI7hsusHOKulUpppzF6ub5MI4CEnGlJjuN9F1HaThteA14e8Nr6Efz7lLzY6lSkLMKttpa",
+	"5xfTUClnxb4tamBOWdMa9UrdKGPdZkjnmZMIcMAiIcYbZlxz5d2QiuhdNfkzpsj96yhdVVwT+ycpmiIS",
+	"7i+J90XjSRyNJ+nKcpSAKsVO4l+fv3i+w2RAZywsgV6Q64RCzyAlRtEjOqXJpXGK/vzTv5rLu871vEKs",
+	"Plx8NGExo5ItPbp0Ixcpk8u30YQpwbGm63ot+VqZb5+tZZmigzu2LkyL+0QmUVqSy1zcuqrQZvnTtTTx",
+	"jK5K9HAIY2JXv4r4Lf64HMD1lgK4cLmG37uw2jDp/EhWL3Y9/Tu7/3ZauLO5n7AufsZ4aIuT3q7elUUS",
+	"VZW6WtuvwtanV2uGuNX5LBY0lBq4FCFoBnz68DLStOW/Oi1vwDEnSUA2rUXj8XjRJkdcvwv1GK1upu5X",
+	"myIhkRxwA3JASftAttTd+539Q3wtDXUBdn0bxhbU2xYsHXAzdlDtaaw0iIUereKN6k1PiG+a9/uk6YO/",
+	"3x9w31kgv4UuewckO59ddLp/+uLxX775du/PT/7a+/7Rdwfn+6d7r3svuy/qF3uBRVgu91I48iZ2o3/X",
+	"DWdq9PLAW3S6ShRmiDPGCxWm87DsQwxDM5qShKXzhEunwb2DXl7ZB6S2zyQDbne/fPtZqb9kbcsQDzHn",
+	"+51CWms56nw4T0lKhx6BXPARY1j9CPygikpx0pu1HKkzv85j9Z+n6j/P1H+OV056lZGAyqrbAbCsgUZ2",
+	"Ig86rUNMEhzO3ZNGxiyVWEmcY/ZTsYrZFusYlVXzMM0zaoh8qDx9x1YWmz21hFhHKizn2T+W6hMs2YHt",
+	"MVsjFUNXtjSfqz08XD5Yii118+bc3ob2nBpO+tQASG8rQ7DMvcWheoolxDSI+NixfR7IsoK3ddIw7fiO",
+	"bDIZqLC1n3sBd994DdB4y3kDKsMiIbNJQiXUc7cyyut0OiY/AyNxMo+8LZB/SBMlBSYsuMwdA4cVdOty",
+	"gupDn6v6tS6HAmdeSo9Y42xWVRMbKp6ZSmhw2XCTWxfGdvNfTIW1bVbk2kKdTGcO6xbtNu55dzk3ctMv",
+	"PVjPSHD3+Ffkr3fndVvmhfSt1F9DiiQV7fJKhnehqfXjr2X3OE/c0vIp0MInu/cLHjyrMG0NQlI3RaY8",
+	"lE6/pqyji456kVcz+uMcbCBUhOUhhLZjYM5knIhrmcHDUB7ngmwZ37rqtrs7rN3b2S8otgcHew9zHL+X",
+	"4/hX3eZg0E5/6Ow8oTt/f/u+63V7N63P1cX8tZ3CLeXCQS3OOs9Fzn+qW91gjxlK0FKvCOuX7Pwx1Yl1",
+	"2asi7sahsWeh5zrIDLbz7uHpagz8C5HYLl7gUbqG+ADlaJbCUkBJp0MiFzwgdEwjjlvtOy4LXykDghcS",
+	"T1ej5jO3y8rTmFFxKfyg6DtxJlt1KDZwoui7b8lIDI19wkzkHFTTUrUHfslsX8UPLtniltoOvu2e4MjV",
+	"cF6jeedwvfkvHwVTRp6JpDTQkNCUXcTRNEovklnJXmmZK6GWl2SB4CGhiKPI2yWdUtsDh1fD0sJt0nm3",
+	"4ArBUdX0mzzHe5fksv28hb4WJlz82lq90A60kqIQdJLyzSAnKb8o9lx4OHwU3APgBGdwG50W57eRNus8",
+	"UksK6OP6K9JgcUbfRenkmzL4uqUaC2E+en2i+JAHjeA4uEmtZCoY17OoHBOf4wz6fYeIpSNR6jlxffwG",
+	"CMVCOuzlxf6ffnzy18vz3vS7x+9OD65ePhq+3gu+fzh53g2/7IzPevT4yfyb/fTbxm2b7P7OMz8Nnmno",
+	"bFvcUx+Geuwn98jt9Jj8EfyUeYlts1qaPBlHTGJeRSpmOzG7YnFWNgAreKKSi2kPkmg0U0lhV/W2xerT",
+	"G9NUTRXurIvV7W1Wd50maRREM6THCreeM4wIqss4Xj38R8ICNXHwrHro+V7S9H/QSfQBTUR8xwr9y7IL",
+	"V3NdepjdQcd9X5IhtlHhwOVUWDsQr7DTy+tdTYL3g035YNWsNupWvDmspZBlkQO2FH7bGNqSS6DXE6kH",
+	"qsrOKYxZmG4XeUaRq453SHz8hOkqS/DPXB3yWbwA/Mu5uGSl/mUZjTkgU4AN78hAzExZglQ9U+KEWNf/",
+	"EId+yXiuDSINAjZbqUV0N9Ui0vJJvaYS6jz5u9fyc7jnjz//9K8F0MxVrx1+dTB69dX3f//+/E/Ri+9e",
+	"HPz1i6fxy6++735//tfoZe/FfpvGUcDa3UcP9zvd/f1Op90Z7dEnwXq6gHGtbV0Ie1JTzpZvRS35CoP5",
+	"lOWqcf2u6RVW7AyDDcxk2zQryxlr3d7jVdYammpttNW6vcflxtobgDrW20G891ykNJa320j3DZ/yfubm",
+	"UQ6HMG5RF0sqibgybA0AxZDHOaFXLMNAl9cVkxfKfLvAl5VDibV/OVdYXn+8DEbR2zjOm6rpVg7hTe5T",
+	"kjSZ49Cti3JueUTOp8XGpAd3GuoKAHRxzEWksx5i6aDuiHvOLWbVgL2SvS8nxywIWmGSQohq7txHRklZ",
+	"/sm9BKnc8dVlNfmw7m1YjbMmnzKrAUXuThC9Z4AhlrmCx4eEDiVaLZB0ThOGFQ6p5ko0YeXd5zbE9mVw",
+	"4lEUMwlkB71dBM+D+BzIB0TOIpn2BzzdAB4Iif6Cw/2HWDF0li4GHNyLDupiSmgc/yJhdqugZ5xdA/zs",
+	"voBmpMnCKGVh60MhzjYEY91UHg5TFeg2Z0MZx7YOTiRJEAtZxnKqerz4pkSO3ydY7nQ+E/yQ+LZejt9X",
+	"wn0CUCZBQpGvwb6uvo5zx2qFXQ+wmoVgZuKd+QemRa1nHp49gJj6EMSMQtfOOlxleyVpjgoFaVYBUaHo",
+	"OowY19jyjChdVcGGNGM658GkcHDA+7oRIqucwk2X4MK8LKyZouGMf5l6wFF135aLam9DyIKYJpCHx0MP",
+	"PXmAY/ZIMGHBJQtb5MXJi+Pl7g+NaErHbHfGx7d21uvpoKOPJtt11ivZs6JmkZm3uq3EWx9GdJzQabti",
+	"ehNWnk1zxAksywNJ8BYScTKL3rFYOuUfEUyOwlEx7CEbiYQZWVdExj7qdSrzJ3I1nVZXfbX4T2B6FqWe",
+	"CpuY2r6XwkxyQnsHD9fswtnXRzu9g4cembB3+Y14Mnr8MOw87j5+vB88Ch8ePKG9EaO0Exwc0LDTPaB7",
+	"w9H+qDvsDTvDx71eEHYPwodB92DYGXU6tPO4bPdk9PcSsni6SFneM7r/uFcKjl1e/CpZMdPFFSB7MVNm",
+	"IKWK40HLMhxyfSnxQSznEi6WGnOEi1LX0mQ+HXIaxRfzpCRX9wy8ZuTN6XPbmdY8kClme72OplibyCP4",
+	"mMgoZC3kD1MamlqNmnIVESvCRpIGm0oJCGXhwnGQuUzeeRLVq4QFcaAa1bIdBWzVvENxzYHhqAVoajeX",
+	"9jtSTiZinhySa5FcSiszJkwxWNnKVYnVe5On00mazmR/dzeY0LStL7cDMd2FNdmtiMXvrlRBP2fvZn/M",
+	"HHmDeafTeyij8R+/nT65usWKXkdhOlnJtOCOLfCsbu9xDaZVTAy2G+56py0f9/LiTB9jy2CcWq84T8ul",
+	"kSqKp6Pg914TZbQ0tkIsA0hjPtsMpLHaBtk+VCMXqK2EDkBytLpF8QBteWEeaMhGdB4DVC+I52GZ4qwD",
+	"07BNFSaiVSlkuYf9h5x2gf/+24xlf4yjkf33NRvOIKQ8i7VfdXcWqp+V7bQ7i2nEc8bcMtssZo3QdxeK",
+	"7C6GSiRUxQiTMSZexszOwVNHZ7gkR3oPe3CAa4mSH+cipau+DD8pe9YycbNlxkSe0gV0jyGpGEO9gwJG",
+	"4NHeo/3u495+jfEU02DzK5MfrVfY+epzhOR3O9MkB7dYItJDwBZNoxStEwEW8qWOgEqWXEUBeyAHXJMx",
+	"afYOyIunhMI+eqRLvnoKJUrj2NOiyyOvv/jSI0BGYI2jjS2mU8EHnM7DSMCVqyhkAmm61Sb+61dn52RX",
+	"j8onCRvNpdo2JBhxxZIB9/PL6StFDNBR0BFKzFOoBODnVlWXnFTigPt/Pnp+8sXR+cmrlxfHp6evTrMU",
+	"Q+Ir7ghv9F226bewtKDgDOT0gF+LeRxqcikjJvBf+84+2xG4uY0DXviyTmrcBmcgTfVUQgIqHXNuRhM6",
+	"ZYqhtuqyjiKHcJlCkQ/acXhk9derjaJc4OZRWajmrf7/f/jHP6Bw/+eL9j/tvP1sd83v63N7VjX0L/dE",
+	"bYHpOQmB5KvoaavAdvYfHzx6WMYEp/QdOtEP9h4+ftR50u111vUuvA8u6TneRmUSibwPwB1c9RS63d7B",
+	"4ydPnnQePt7vPeztr8VSVLDImk5zuPeW7nL0M3zSjnI1g/MouGRpVT5HKshsrni23vcHMhPQGyIEtH46",
+	"T+L7hgjczvSxwysBF7w5J+wdDdJ4obU4bXgrXq0ICY+LWjHPqPbZeoD/WZtChNuN/CjGz9/ZH8Esz4yh",
+	"vcsfO9/2wifLBtFq96lrbjhrtxYA4VLdJqcUn7jLWdWU/imfWES3VTSHz7NqjwQTIZmSLXkGTmezPPkB",
+	"4mUjpIQ1ltoX/f/fGriEZMm6rCis+7RBmw23DlkYJSxIRbIA/KS6X7fgNYgonXN0v803kAR8M2TfIyyW",
+	"rL5fEIZc/kn4yTO5dIBvIVReKsUuCiV0XR0uTPF00rTr0aoN8Yc9SoTiNmtbd+BAN2ncYSig5mHXd9/y",
+	"oBtq+8QPudmNipP+QJIZ3tEm+uxfTwTh7ArCGQhlUccBgzMm6MRD4meV4n1LnQUr44qmNCkXhEecgLBy",
+	"naBmQFGQzhOWa1Y/55KlFbIu5DlRh1+Vuwi/qwqLzGWKxdLKLV48XMtHiM5mus4KLkWhD3capTC2Yz6O",
+	"ONOAmOK26KjYRXVQBAuWAWNCDiTZ2uU4UtMlz6MwZHHcuG1DA00MuQ4GuX5Z5SRy+/T/WvxsG/3ec6vu",
+	"ubRpqWFt9wPnQN02YT1/6AwVEaUXIghDu0jMDc18uHfIoBAmkELrkLw+On/2td4nU7wH7tMZAds+k6R5",
+	"dPbs5MQjM5YEjKc7jAciZGGrJIKbizrf7tg6ekSvs/84pzo0zYscHWLn7T81+z/oBl4HN63Pmz/sfv6P",
+	"b3/4h51///az1uetz/+wLV7wZcLYjiJo8qezVy8JkkiWn3BAvnlK9NocEv/9jV+xHPfKMtx8ic76Lr31",
+	"97DIa7Yfepd1O6Y6R/IOgj5TWT5NWa+GwYJ5EqWLMzVGnP7RLPqGLY7mZbGmsjRC0vTl5cXPP/2rD5Cw",
+	"dJ5wFmKo8bqQ1xfZtD7T/kY9n4jUZPpF6iNoqppks37jLztHr092vmFOzJTCGNU6PmU0YYkZ7RD++tKI",
+	"jGcTmqpRZpkFjXLeqlMHAOqmfb9wRfqk6auXiyT6O3ge+wS/SK56bT3niOsmM2I04L4drY8Kz192FK3s",
+	"nIR+n0QpoUFq+0GjzozpjpGUcx3Pj7hamgE3dhRGn6PUmPREF2qzG6EWERB1uI4EejpQMkzENZhlyYBP",
+	"xRCcfrMZkRNwGU9EHJKIy5TRMG+5Qc67zrLTqSDqeMD05YA3U2XXmXrbmI3qZ0Tjk38iPspV+NNTtDuB",
+	"1IjcwrYGHL3qsALokt4j/tGb869fnZ781XWLIzQQJh96SqMYIwEl7EpcsnDAcfegYl8XX3H88vzkmfsO",
+	"tSrKQnK2J7KJLwKDY5dsMeCRVPsS2p79+t3Q8CdErzgcaDiBQAoZWSrhoojyBZUpS1aeIlxRoaTkFO7W",
+	"R+nF0dn58enF0euTi2+Ov1fkBRpUOI04YTycicgkT5cfFfx01WnJ9qV8VDSAPVWE6ZHuzz/9L93e41xH",
+	"9hHxi9a33wZ2iq4lJSMSNo5kivSi7INpJCVQSkKmNFbizyT7RFBmEckgtJERUhIYgaNkIhTZkVqxEPqW",
+	"5VVQbC/iI7G8AoZdRBKK8cajnYmQ4CKfzuM02tHHI1DHa0iDS8bDPuYFeBkkXc1iwG1pt0JJN+mRkMUR",
+	"9FuhwSUX1zELx1MsVsLDfPKBN+Buuon0Sgpz4WOouAXMw3jP6fHZOVy3DbTaAz7gn32mdp7x1FTw++wz",
+	"fcwz0tI+9WvrMeznzkwznTDDmZDzeMSy/yLDg7tr0NSALxPVoVZIyoiqhRSneVM29Cb0sRlwZX0O52mR",
+	"k5sTjYdJcCZbBMrXw5TL2fyAY5lieIcpkIyukChBtq9LkNM1gqRfzZGhGg3E8zxtIK1kxtmE8eQMeO7b",
+	"q3lpmxzleQnMHuRWxjrwSMMokGbUurDPPlOrmkLeE5hwgMy2gG5wciGZPXt1eqaI6ynO10KRRBKNI45s",
+	"RN1zcfT8+avvjr+4eHV68tXJyzMfojoBjWO4/ej1yYA3ZwkbQcVmhK1SLq9ZAgpybsd8j/gnIZvORMp4",
+	"sIBpeC7tejBJS5tAq88wtrpzDg3l1MeHgF5PD9WT2lpTt6OASJQJCvHpAdfHwyP+KUuTxc4ROubgtXYc",
+	"6c6pMs8WLLRvV+cbT4qYKYG0ey19vWxGQ1VLdwwsAsyERKu0UPLWfz8wCt6g0SfKyvh3aDSSAeh76urP",
+	"P/2r+hP0PvW3Mpf/3XtlV3hZPwvgpp8rfpTSKJaf39zYcajnZB94sUjIfueJGlEFZ85C40ZX1WV7B/w6",
+	"EXxMhgulzrB45JHrCU2BviOTGw460TBh9FLH+EFXxr78sNAetuYzvF+xd52MNI9nSZS2i1V6K8dDrmgc",
+	"hQNux6PMYqoUEFMYa54kSh+QSo2Cin1iyhAHHqX45T40lnwgB3wUvYPG2ZqpU0586L0wZAvBQ7fZYJZK",
+	"5RkmYYsNDzi+AbHXYaTbb+m+d9leqa/iPNi7SKqTgG9ok3PFj239ULqQ5HoSBRM9CahWKaHCx/IKRnwG",
+	"RY6UURewhCt5A+SrKaKtUVw+WnjvtMKHTVYxOme6oAjO1Ebs697TA66+olZBPRAKhqVF4BW2zrBJ1VKs",
+	"yvQW0bPTZWgH3PQjoQt4QSiA1WgydU67os9nyrJQ31NsV8sxtS1FpqAFWx8oJFXywpZ5k8ocVnoYQORE",
+	"uABmGnHS2wd8oQTVQDMgpzgrXhpwLCXWxFpiJUwAz6sWlGZZ1Bod2hrV6qsDPofyu1onXS5F3SZnDNkz",
+	"zuWBJI4mo5fnVBEAImwyhkIzBYCFGWcxTd4U06MpA4DPDvxXs83s6imb0ohHfGztG/c3yVKfNOc8eqfr",
+	"nMjWoc2hdBQHBPmANIa1gzn2nhD/9Oj8+OL5yYuT84vjvzw7Pv7i+AuNWMnxWTNHRuM0mgLHPM81DFV6",
+	"HE2J/9XxOVEsVn0A12gIwL4B/yHXMvRtczffQpQ0vz5/8VyxE5aAAkdT8sNuKAK5m+iv7r5tFi60Wnpg",
+	"X4gAVv3smo7HLCFvTlAGqlGIYK4UPrQ/kitla6TExzehoBnwbCK5AfiF7/l96PUAshdzq2ZMzGLm6Tcj",
+	"bYt56m58JDiiiNSRyiw7wwaPXp+gmRNHAdOeFK1Vvzg513DMzCOnpJgU8yRgbZGMd/VDclfde+NZR5XW",
+	"rRteQ7c8bfQb3Xan3YEmgDPG6Sxq9Bt77U57D5vsT8AbsUuDS/jHTMgSF/QZSwu5qag/Q+U8y2pMKfop",
+	"fdfUXF6prexHv3VIKP5rwOlQXLFyzl1ipjwxYK0+gRfpjdOPavYLCAMl9axYUhLrPPOQimuu2C9ngVbm",
+	"E3VKlGmuqw9q2qfBZTthAYuuWOgfuoM0vWkMExvwQNCYyYCFxIdHZqn0dV2KJmYxixGZz9SC+KfHz45P",
+	"Xp+fXbw4+svFi+MXT49Pz3wjlcBYQaBdt9Nptckpo4CHj6ZYl0S/HoS4TdYbcG3hMLsPYGFDS1weqqes",
+	"CSRGuDoghBRhIOVZojwJofTSpWl81EBPF5PpUxEunBwZLH6V4cP+JrGyseMytakPK5v5QfvK7t6NtvLX",
+	"OgKPgkvj1L/JO+I0MMvwWCDiXqez2aCNL9IkXGO97zpTybySSvtzHI56XBtMT3tUYX4rEuedkwflP/Zx",
+	"smWvt4uy+5SGdv3UI931j7zh1JgkIT60t/6hL0UyjMIQq1Lsd/bXP/FSpF+KOdefeHKbfcOVt85hpYAr",
+	"VqjFOKDjWay20XTYNk2SJfuRdPcV11nWJw1TIs3uXivnSgY7oPbWgpa/anN9w/lW6bS4090aO/CaLgAF",
+	"I8RzmmCIfL97UGe75Xw2g5bsL1gYUdMCfr/3ZP3D50K8oHxhCrCp5w7qkOUJT1nCqfHXwyrr/oeKH2m/",
+	"jU3LUowppWPZ6P/Q+EIzt8Zb9dgueBt2Q0bDnZilqYZZjMsgb/rJyCThKDUThHTmKWKm0o5/enx++j2w",
+	"7aPz8+MXr88V36ZpyqazYmOhfuad0mI/8ymVMdznkUy/YDR8rscLdaA0XhZKOhVbuAMsLZJOHT3FCvR0",
+	"61a1BD/ej3O1ctaN55aeq0fVWQm8qrbJ2Vx2QWuF2kjb4dIjGsUsvLBEodbKbAlUxdCsoFGxqQfE3q1r",
+	"cem/IfxeTKg0EXI3dbAxleOL3vBRbnHVgje8mgLQKTa4YrNsfB2qpKkV1HPPEVej/8Pb7cghhxzXyaM8",
+	"7d2jHAJHWlEY3Za76DgckEwhfPDDW7W+Gf9RxzM3S4f5wJhynEfXW61kOs/B4sYO4CbiJOIw60pGvmEL",
+	"dL1p8MZEXEO62DLTONff2s55+iFfaLkqn1izCrdAZ7EeJ9bVrEfYxbKZhaSH+0htKmL3s4SjHE4+y/y5",
+	"UQSxhVNVUvi34lDZqr2fxOFILR0Wz4VXYUeC8wi8htrtrgSlaW/l1OBF4007ZZxyvNh8gIcQP0TXJqHq",
+	"dTo1mkyonBzqEC0kcY90KncsZFomhHFEuvrxkgReI9gcnxfEvN7ewW6qe77ucHJKMnuKZ8Lkn9zUJm53",
+	"ATcy0bq3E/629vKGlZJ/53EVPG6LLK5YX3gll/OWKm9/eDVCG5xrOGV2yp8JPoojhEF9FGvsA7B2PNCW",
+	"RdfRenbf2xNxs4vMd0fXRy+XAydSzkEMcHZtAU6jHOAGRYCIQ4u70Y5BCPpCZQjBIcyEQRaZUmyPTk2g",
+	"QB4ihUmlT9HY3gNxUsEZUSxlCAmLw8WAo25mX6RDEgedDpmaqn0BDSYw7Eu2eGDsMPxkLPi4peNEWZQY",
+	"nabZJAB8pHQ8MxntfvTyMIIBd52VYsa4cYi6r9PYLv0h9VYs0oR3djudx+iXjrgJEpCm/93ZxbPT4y+O",
+	"X56fHD2/ePb18bNvLk5enh+f/vnouZ85Ig+IbJWJy1PYXDztCH7ZTGIau/E1TSdbtAhzQuHJd2Hv+eXr",
+	"R/zb/eT88eLp3tVfHk7/2g2+Pvjbl53xUU8eP5q/3E+/+V0o/KKFgsMaPoZg2NB1+QEYM549y5gzaGgV",
+	"i3YDbY3+e3VtwmiMqLRSKxUrxkly7WRe6XoAJKCcXCdRCtmiaoMM+2yTI+S3pNfpaGCWj2VG+kRc+jbs",
+	"rN6g+NxBZ0/HW8xdIRsnNGRh7l4uSjX2r1j6Nc5iW9zDYbaNfrfnNcLhhZqpm/pgahc1xCWcYsiQ6O89",
+	"VKeoJNS2hdODk1x3bMzuRJLg3i7u5Co+QCf/HdewU1hCnW5h19Bs9y9qJQ05a9IjQwbknjLeLh7V3LE8",
+	"0zswMURpzqKmUjyMU5YmUSD1MZyKUJP0ru10Wnkoc2hwe/thZkSDArKcFZYlDKj7B7zpQ29Xn/jXIgl9",
+	"j/jYJNYnPrzVb+URcP082C6SBkpsg7N7FefTtofd2hE17WwbUyovG7ZLLTRfzacGVcpx3aG20EN2OxTm",
+	"9PldTWROX9tfWuhOe6nUzuejeB84AORKRDdJQp06F1hdFI9fIVQS2g1n6+ycR41CJKMoBnUV3FTzcimY",
+	"5XotnzzStBU84SRB4RpTELPVJl8mYgoFepWVoV2+WetpnirFHUvKujhikWT6vweHTZeWxCZRMiVR2jcn",
+	"1cE5rMJzexmiz9S3UcfeAs8YldnxV1PzD4k/iunYR+cavB/cbQA/yQrCaqtLLmTKpqTp42WIVWC+qUd8",
+	"/fYBd17fOiS+OsHu+2H8YF7BoWYhmdEkNQl3CCLyP/vsM79NoNs0ICMkVJrZibhkXEZpdIXl9d7wKBAh",
+	"26HXNGF9W4howLEHNdW12KCoA8aC0K4zMGldS5mm0TCKo3Qx4CEDupWQekaaL7/85os+Gc3jeAerwOnY",
+	"AHw9jsY0natpwUwQvTzgWBRpJJKp9Mgs0S/UuQ+h82cQAEAdH8Z2OUoLayFeUH0UZk1GIgZ8SNM/SxP6",
+	"3/4FMLUpmKa+TBMqJQPEjX6fmvUlm4EECOjov/0XP8MK4rfUZabYP0oG+zbsPq77d/N40SdcDDhO2SNh",
+	"NI6AmAMxHQJWjUxpcgnYSr4geKKwgIyA3BR8rxoGlbJkELG63DrUH1RmK7xCGjls6goNuJzB+Wx+TblH",
+	"vqGceuR8QiOPPKfCI99Mpmp8LxaUT2nS0u+POBSKQpqQGo7oy/kQc938NjnSyZoaKW6gQRpVnXMxDLj2",
+	"PuMBMd4CatqOGSS22j/ZJke5hudmRUcD3lXKdD4B8BCDvFao6tIpkgxFGDGpIUU98iJ62h7wlQKb1JHX",
+	"Z0V5fUsH9hoRXSl+60nYsmb694kE+tUpHMRpFPbJqB6/BcDLbfUdraVsqPN4jXc7QxEuML+i0e91njzq",
+	"HvTARimAClaYIxaMlnsEmPmCFTEXGgJrMwtzYe/SAPfL3EA29TFuF26yOjzeM4fdrYul7+ntdLq5e9zF",
+	"Qj8hT0cXy/CQAwpzXpgK51AMBh/o9vb2G44lbRogQW8X6FBSbI20pRi2uyV1ItmmpnMeBfVBOc/HAq5B",
+	"bHy6KF8C52zmqfzt8hHcfV+gmJtdwKZWRVWeCT6KkqkFDCOAOddKC7rPQrCCJXaAkONr0cTtMmSwO9aN",
+	"D6T78PZd/8pGKj2a3c2P3c3Wz0oNZG9xg1zu+YFl9aZ43V8CNpTmFrDO+VoRmDxDszT/TohMoh2fsCCa",
+	"RUqimgYkOgk1VbpHKn3ShJwsDALqatAmdwCSzjBJwspQMmTqNEooSWAsiQH3gZtf2FZNCeYWJAuSXYL8",
+	"TrhPp0VwMpvLCVrV0GZSSDbggscRZ4eOPULGDHIBTN2IhcmNaJM3PEAmwgoAVkyZcNgEJhqA1NOm9CMS",
+	"0oUsNzF4eCcOsk2gzeaCFbfWdgFzd8WEBzRQU5qGtm9XCOSN2MhiI2Ond0vnfQ0FZyPlxR4T2ejvbZGp",
+	"rowiwtkND7PM/0gSzPC7potfaarEp4Nc+WiyQjGfzYSEzpNz46am8kOlVWRqVYLbDtNyl4t1Yg6vYsea",
+	"11sGDDkIUNdNMlYC+/2Kpa/NENbkCTwT0yndkUzdlGYlQHINujuFYuCmNiiwLjBmYkii0YG7spwBy/GK",
+	"XMk90Hdo5r2yODc0k1lApsNIJNNtGns65YbxJVa4Z1hhFguGvczh9HElb7zcizTfs4+NRkvPGXz/Fjil",
+	"IZR1ZtorzgjjaaIslcSk8WuCKStE+tuw3szq2Yq1DrOwRxD5BEY9VntKdMDkxzmbsyLi/zuD6MpqkPSt",
+	"ngmPiRF2ejSQuO+KJVD6phc4wDbEKEtB0vsHmaj4Eq1wQm69qc4yIk2o41KoHwm/RhIiG1zAS1pti+rw",
+	"jTvJFEA0o8afW4dkRiVGz4Cl6fAQBIfUjCjW0qXS1tk10D/O3qVVqVIam1IrTcosiMbMRVIPrdBEegaV",
+	"ysq4m+2SU+/I4djO8CFIiSprCwDdNrGhoq0FNkvYVSTmJcWLGwmbVWUPlQ0ZS/NuNmKTwFWOAlJsYQaF",
+	"MUyY4pAcdHTxiaEpYZmV/u+UDww9je7Asj4AnTU9DLbnJ8jKTGuh5taARnZrz3PNlJiljLDO0dNnIRt9",
+	"VbFrXKQMIgoQ5uwTHRfAQKmSAbkwjD4yqwnBCbxms0DDFIZeuDRc2Ev10rStyMKjgqbQRSa2pjSORaIs",
+	"su1o+Uh6uTrSJZIrqymut+w35FhMLBs0Uskwxuq0m1f56D34IQwiwZEMAcVue6TpZ6TtH2KZRGw2rKRH",
+	"JnG0stCyLXlAgDR9TR9+q2/7KSghY6XZtYCCdaUj4CKFQXjmpbpii8GHRnLA9zv7bXJaIvTGAh0fDAWu",
+	"ZrJRYhKqQa5JDWlwNfNDV4ZiSTT9IoP/qE4ewoF8VJ/GLTnRayF1XQ8oyRNH/FLpDVoFEdgH3bInOaPT",
+	"xoZ5QfkWxPeZF3SPDPsWy3Q7Bg5WwMfi4Fvk3+s83jhpDzIbfuEe7t/dLDWFE+68I1isRVEqqhz7afe9",
+	"PSs36KBdod5n5LOZsjyjgM3VKml2OFd5L2rqz2+hjlJQUuv1WSxMjTxcHEmyvujQdS7rhk6agPPra7Mp",
+	"BWkYxwN+HXEJJZ8DkYRY6EhY7xFmSWX2I1Z2VJ8FDBZ+97BQutI1GaNU6upd+ooPaGHZJkd8oWuW6+M6",
+	"4EoigxwvkcpECeUSGem2or8LvMgyMtv5vTZTKuuGf5/YofsTRUYY3I+oqfJ35YSP9RVuKH/chv2/HBn0",
+	"C5c+vzEJAhSi+KJmi5ZzVosQIaZrHHBQiq0i4AoeTo5I7wWZRZxDs/tEpjqgivV9BpwGaXQVQZMd+BHc",
+	"/DZVzcd60hdQT9rH8m9uWbuf/8f/2S20aSs70eDSb3n6D80RsgLK9mZxzYlkaRrxsYQ0jrniLlCvHrI4",
+	"kmACBes84uMU/FabnBbnbW7DSK5p/HqYPf9HqJqJ7B/LLaQTNq10x8HKr3HGqTcWXri8Ieb7hwQ8M1jO",
+	"WieitlwYbUlrr1JHmH5fzuW03Myh3HFoCvdhoaXFrOCTGydiPquqoqQbbtdjUkJM8cTVL6C0/sZXo5Fk",
+	"W8W+2cU0K15HuLn0DN+NI8bTCyXmMj+VHUzjjDGyEHNCU638zHkw+YfV6bld8y1dxNexlTC3wrlQt3LT",
+	"lGXV5BJGA4uDxDrx6l///V/+039s9Hs3XkNcc8WO4MLbm9riELworgTGSojqjYZfYA4igkaQpTT6ezg6",
+	"rWHceA2HB5ghazJ8nYi/sSAlRzMRx0KdUOAJRr2tWZ4Kj4shd2yFiynW+DGX4zX6PXthyrhJpKyDklY0",
+	"XZvEuk+qSAzHlC1gp7h+vdrrh/82a6ZHVFi0J0En7LLeaI/uDw+Ch+Ej9thZtHBaWLFGOO2D1tTHLc+v",
+	"Xadk7TrVa5ctwpbChYoT1UF0Amv8bSE4Ey3jrO4Bf9cpb6SePCSFqFt8TRcSLGRFmm3ih1M/85Cm10Lp",
+	"PWnEgzQHH7N6C/aBYR4ZilRrH4mIGfHxhX7f/Es69ccHPGs8hagDKPNNpznHaypEm7ykU8SrOr2qnCwS",
+	"nTKz3+kcqufVrWrM6C0dMhmFLCfXbYeEJjWXII0MIGkL7ZhVuk04la02OTK5M+HUxgPB3zajUVJWGbiq",
+	"jLp27OYqqbcH3AdmpstpBxPKOYv9fn6FA6FWzQc3sW5GoLQX7eeWdqVXOIMF9Kr7mK7gKQLTftACJqCJ",
+	"iKEMRMYALTYNZS2ZxZRz3XGtSozkRMKmbmAhpr8UJ/AKKbF350XalnStITi3xfvr8P1fPHquhqD47bpm",
+	"bUWnBJlTUZxZQ3r3vabfm7UmNTbMUsavZjiHhBLNVRFNwhclCLhSZJvmmR/O+ZaxgP1lTfGgqCrqsz5m",
+	"nCU03vSQ6zX5/Zh/DJDsxzpxX7G0+rhtqh2o55y0mapYg9NnFvuNJsTQMXqDTPRbaV+HNimBJoxAJwTM",
+	"hwYy0HTpt6u8+ebA3q3WZV56kibK2dbGjv1NlYsPwllq2PBrluFDaBN7H5rN6LH8OtnNb0qrwMO3kVax",
+	"C+1Rqv312DxJF2HQ+BtUNiJOfHgYHeqISm52PdLzyB75+ad/NbUhyJjOZKs/4AbC5HvE/NPyNeeSdh/i",
+	"JTDL/yYiri7AK+BKzEZQNyXPG8kxDSa64YtGRWHHX/inU8sRbwE1iKbET6EJnmkF1ZSMkUJLpCyukE1Z",
+	"G7sigMY60Ni/beCzaMTi2upcLPxU9vhhVjsjSj1bQ9MAknGIl2yWtsnxVa5qCChz/vGfj1+eX5wenx+/",
+	"PD959dIf8KYpFbnXgbwv6PCTxTAkJJmaFrz6equPHdxg1AOuPg5D5bZ5nO36td/tEP/s+5fPLk6Pz47V",
+	"p799c3J6/IV/SBKmDlDWB0iHahRDj/jcZKNZvwCw5Gwl2uTIGSdcH3A5Ede5kaqBY+FoLq5JU20GCyPd",
+	"PRRoBvMC41hcQzURvfoWcCauuem7Ds/lMHem8ZyMeMCgvjWJUmjow6AqkKFlLaPa5IXJIOTxgjS1Sin7",
+	"RSXbdP5qrQra4P6ui9ycQlFul7Cw/Wb+HI5BJNo9jPIxmod1gcoj00k64unD/YYDCe6UQILXh0Fgilsv",
+	"A2Dn3eg/8hrOSVxWB56YyLmAqBHyES3Qt6FK7NdSJT6MP+KJ0SA2+laO2eYyYUJ6hQk0hahRY2/UDXr0",
+	"CduJRUDjnW7DjSF9zeJYeCRldLrFyJGz5Y83jSO9b2T+/B9MZpWefcregSaziojsODePLBmIhu6y5Sw6",
+	"xkvutLqkicvU2sYyFx8yOfvOwj/54Avfva+FN8oDbIAzxW5nzYh6G40of8SU9pI7YOgQ3mL0SLPb9SEk",
+	"lCQeoTLQpSccYfLrswY622tmVqIJwdECFcd2rnNIqtfZ7964vc6ctmIFTTHSV6DbmVL7ZlSmGiSY4kly",
+	"lS6sYKD0IKtxgTpZrm/dZ+e086LWa9LJbjWJNWrjR4ZG0VBbWmb/SCzGjtWltbo7epfKbDYbUFrjES42",
+	"yVS6j0eUgCdpNGVermVoMwNA9QccmlMCBCtr273U3VI/Yq/7fWKei5IBR3kmSVa/Aht5AmLWJFpm/V79",
+	"7D24nt6AYwndIVM6vQPQapMTroFBsTLZtbpb1dSz6Tbz9HQLZy7IjCU7oKubbqFIpnM5USo/HMNI4u0D",
+	"TonOt5EM6zAS05ZUt8yhIcy+StHXBsP2WkShorZeYcXmmT39l11kvKbVYfBDVmRNb/adzsrvWLX7XtKs",
+	"cYnriD19LH73rm8VnmEp3LBAQ/N397CXgjs0fqCvRYfOJAs1NKDtYgrKY18AvKBhCElwU2iN38zhN1qH",
+	"5rX6TvUi6PmOSJFlAITtjWzADy1POxWwgT4ANAxXRvaG3rVDJ9sbmmkZVIpped/P9162GX2ZLyIXOMic",
+	"Zdp9VtphOAxfmCP58QAS1cxBW551e/aa2XwIYEM1W9xfZoslXLHj1Zj31pji2opn7NqAoH7vYLxRB2Nj",
+	"AJZp9uA/JeFU6RxCssqzf98quTsWdJ2WjaIFCb6p7tFOSljQb7HnseL5xB7RZcm2QkHffa9P9A3Krpil",
+	"rKS2vSO8sGq9FjKHILX0Dph69pmgihm9YjJj/wNeCBy7sZIqgUVK5NWA1xJYpAnkBGkLgZjHWFN2yAhy",
+	"xgGH7DmPcJEQ7ZXCwvkWSzijUVLe0womayXTdoLF9Tw198KDcT5hPVasN/yaGnIIf2fJv26WvG4sH9vT",
+	"gTxJDw2EBPCerSv668NIWJhsE+BNacpWvu7nQiegkVQcElspA3Tw3BuiEBKEp8z3bLatuvuBzF7sdhJE",
+	"LRzg1lwMRbggLJYM/QfC7C1y9FabHEH5HgI0DMWRFjpUu1AvbSt13kky66v9mBvYBrgmckhvrigJfGz5",
+	"oqEYtI4kMdlmWXwUUx5IKlIaSwKfgTDuIbQPIXOuvifVQGx6W5+4x8p9pU5gVnLRJ01sxQGobegdkv34",
+	"eT7VraW/S7VCqiO/SRJdYQGtKFUD0Dl1fZMfiK6gQEwZZgMCOMEZQXUWNBLumd6+uyCocukrmUVwcN55",
+	"nDlK3MSfDTV4M8YP0mqhmP+z8eTqBUa2aeFk67Oa8drj7DKDDNbyC+7J8DsUagOANaqo00UJz99Ajcci",
+	"RpWO9hdOaT8ngpYBogwgCAIWfVtQj/hQgc3XEQ5kakM2Eglz7jQ3JdF4ohRr9bO6l7xkkRI+WWEKad/Y",
+	"HvCnIp3gT8gLzWtkmkSQ1jRk6TXDohNT0sS2WabuKbmOeCiuSQTNZv1UzC6gkY3JRAabg6QTEBUJm8WR",
+	"EmbzAiCm2geuF3QN1OU7GE0C9RkhMUnMsJ9OVleqyUVhGK0c0gWZUGlSsJnThtnIGn9jR4DoGyLZjyWg",
+	"G6wL6e6pV7Il9l1lewNFudwpdTsr0DsQ2bsTgqcSbWRHmSNErOHIfjRTzej81jMtm1y2gjVn170VPmn7",
+	"HUpWJ1jfDzjmF5pWncdgdLcW7YHJ1gv3IPX9Hu/ZbrzHcvNMnupL9xTx0c0gXFiojSTriDfKVxDBzTGd",
+	"xUxKD8spCzFtYaFBQKemLI6l+6QJCuZFGTkifu4w+2RKL00mryJzEplYSGo/BDFhPAN9rJnCsi74titz",
+	"xigH3Bo7PNTuMujeNIn4uE3OtGoxpcllNmYMOtvMXPgamEc0YTzNDzUzpkBeKplK6LJgdZXhAW/ud/at",
+	"apAw3atGzoOJud8DJ6LxITofNl2jI0nogOMnoxQ8lyIxcFuNx8XHHkjio0T3CfIh08ovG9CYpfYuB/ft",
+	"/zgXihOqD8M/pVv1LJsRsRMCGjAz4qzVz62RgYJTIjmdyYkAm1apXr4Bsul8brVvtpWI+5lsUbIndBKe",
+	"4Aw8Aa1D3VISnpwO+HCeOjtJYLLUftLPWfIemXNF2+ghQFeA+X5Vww99Ou9i5d4FAVoXC7hBB0I7pw+S",
+	"bfTx0a/bh11+cPG/d7NN6b+6JrFmu1AdjzCaxBFLitz80NFWLVPTjNfELUBvuH0K/G+Hbiy9fFqUAm37",
+	"sXuswQX/7v359BvMTK28K9FPVzl8dt9nB2Zl7PY8k9ZQXDUDIkH1FDFKtaqjq5ro3p+RhG7lEQu9Afez",
+	"8+sTyTKVB5VYTAF7UZ4bXMyZK5P8X8Bvruy/B2FYtG9vwbqqEPb3aOV+wuzKJKz9WvnVx2IdeFrWMY/7",
+	"jXLqD60PdLrsB2zVM7CP7InxK4sKFPNv2wN+VKSpsgpPGV7E6UfQag/4gPs0TWkwUaqD9MHIhI7wjl31",
+	"QEIUUOljoyhm0iNDXYByHjN00KNF3XfMoAcQ2JvhyOYzJaCktnnV+CBoA2YUfl6ZQWIAHXSsAQgpmtB7",
+	"0QCZsBt8JO09Uwq9chatNjni+jPKRqQ64zTNj6gpdNcet+byA9nSVZcPoSjzlIbQxmfAzX04WtOT2UwL",
+	"REc2ePtWZxsAWuobqINvdsEnuUVvHYJ1jzumiMDGmK0j4YgPOM6OpPSScSJGo5zpCx367Gh0AewIkbJD",
+	"Zsep5sSusXpZJC3lWKeG2SiEMdj3Qff+3j6ZiHkiId0Y1htjEDE200CcE5byz2a3KoR7d6t2TVrdhuUv",
+	"Pp5NusrN/EGyBD8JD/SHldS4ar9aQX3PWC6HoIpwLodlaVq9b9DW8hcBDUWNxDDdchxGWcWqf4NQ2mMl",
+	"kbZlle3muEZFA1BB4C4Uqw7J2LZ/5iXo/8m0JdSmsDDIgHOaJKYaBQipVICAt09DVWry2oYj3CogA54r",
+	"kzLKmvDZx0sbzxGrj2WxAazbrZSb6pZ8ZlXqNeXTd6+orw1cdxvltfW3shLby+frVit1mO2LyRyVGbDC",
+	"nUvnY1W/2H50eaX83ism7HcP7LD1dhby77x1r9xfeuXD6lduN51d732tgsiGnn83h7cZ6L3OGGmu7YNh",
+	"NR/aHr6FkNh9r4h1dR5GlmGRgQTznEczyKKcsLlwaX/AIbarW0+LBIy9KAU0P0Qcq7P1zKfaGvWfxVCv",
+	"qXTEgdVCLhmbSWwFmDFygxm+ZgnrKxtPl6gmQxpcYlkAjMrud55Up16Yvd2eu7BEra9rK2xUYmOJGZlE",
+	"5m3yolMm53FtbqRWewz5PHlfCK7J7wbBr8oggN6cjmKVA/KrQ/lxkznO6SVCQDRpKq7wS+Dp6x9w9cfM",
+	"Lzov0fuPwvCOXJz0Ot0Bv9bthjyieTp3MywmNLTeRGNlSNEmR7qlf68DX5EDPjOF+9UAHL9kk5JeVxpm",
+	"7FnACFgd4MtbMgDw1gon7HrJQsMQCisGNEkW0C2gjCGV54nfu0jY+w2IhJW0c5jBDsBte1fYwW9wfe1B",
+	"V/oWUPvv4nUz8apt+kyw0oyf5fwd2Ize8LXMrXOPEvcI+WVuGMYlYNqZ8IKfJ8nYaN4F+xELRwUpoi+X",
+	"PWGu/N3EyoEEiNX1oHSuRjns06vMYPHAxxJCRVUnpa5kTD7cKUkzlwqQS4EYcJ0P0HLtGQv/NGMEnUlx",
+	"RzqMWR6Oe0hoJg2L4TmN463ufIo+BFysetVWzZBWJnvkkjS6HydJwwy0PEfjt5Vc8WUShXRBrkVyiaHi",
+	"Kfg0V3m4eptg6TJsHEq6tyWCdS94HHZYd+SKzkLcy6KlV8tixDbnw5RnExrH5JoROYlmiunhlD/PZpCl",
+	"btYU+cvhsi200PvgmR76GPzu/9um/4/qTLuMRf8SUDFl8nEW8VplEXXeuBFdnu4qq65rKHDT6D0HnVbB",
+	"UiwVK68jvsXafvU7dZ7b9pxK7llO0P6FJpX9558a/X03pP+ff9pCr05l2uCWlk72IJeg7vbM3hKDeh3V",
+	"Ck8o6vydM22TMxXOscOW4DzeQ+1VtYe14cFPM3ibslPUaAGFlXc1VcULcHLtAa8A/86iilhBpVv/dbQ9",
+	"901dtrC6b+s9loV4HdV0GjjONbX6etl/P6dbakrDlVAtM3a3cERvhaUt8xmfqCFCOVFTmoez2HMLix6C",
+	"iQzVmrD8ginU1cRe6FDpp7XkRsaDqfkUF64zOUqtExAjfKhxDPhBB0RFlkzapOSgzFPsun9X+Isr0wcU",
+	"B0GfcIXT92MyjA9dRmZjfpHxaLOPW/bg/upWLJK/Vu76cYKeOuFoQiXJzJUlpehDVLJTQzBsSx8GW010",
+	"OUj6cT2wr1fLI6X1SUaTYLK+ANCX8zjeSdm7lOATRFyxJF80xckLz1Vom2ofZz9rmyUL1egQXs9sCzbO",
+	"4kLvVnJka0ZD+bUBN1JsFPEQoYKYui6zEUFVUZGwNvk6SnXZNG3/gu3rDTgkVOSqBvAQ+59NovEkjsaT",
+	"1M+ntH19/uL5DpMBnWHtfDbg1yKBQKwiTZoCGPY6obMZC6E+22De6ewFU5pcwr+Y7gOOl3fd601JR9B9",
+	"LuKSJSn4otX3Wm3yRd61jxIOkw5G6nAeQuZvDoGt6BB+G/Ah1CQg0OaFpwQ2Upn4WAZMCG66pUEyhdMM",
+	"DRJevp2rjZELntJ3XtYcXXBy9u3zKMVFey1kOk7Y2bfP+wO+Q3y1KET9x+/rnYUr07lMCTScUZu+gJ4D",
+	"6JTnCxJQyQ7h6UEDetOT2SShkg0aehNwpaHyRSp0UQGllMAbwI2Pj88SNorefQbVA+GzMqVJavsx6N99",
+	"0qSxhNWOQkao/hpm+XwHn4Iyh3PEjcYsTUG34CEJo3GUSixci0kswYQmNEihb4JSy1Imsdo6afryQRT7",
+	"plNfei30PHypSSGK/VabPKepWocgME3wBlzA+aMxafoBHTFfU7v647/9F7/lwYppMphSHF4T3uORrxLG",
+	"Lr0Bf7ZIojiOglabnKuFMx3e5AzSlprPJhFnknnkT3RG1b9a6GDB1Va62YAnc94n/v/7v/7v/8//8b/9",
+	"2//wf/3bf/iv//Yf/k89eLz6GY5t+SbPXPIJjdVbQ4F5Ou0BP4fSFBSbVKBOJhLZJ/7Ryy/Ug69O1X93",
+	"fChH+fL46BT7q+DqiWTA9VKLBHBj4PTHHea4xh5A1nkQC8lCrJiBkTL/M12TbMD1rSVJYJ0Mf/Cjzv36",
+	"MophkREpDfs5iVI1ZFNWWOmwpuCmYYEaLa+4oAfjBl5hFoKwd5FMPTKG2o9cwBtbHvGtF0itgukvo9YY",
+	"wxn+gDehlKYtNQX3eFlQhKbQ/6SFkG3ZJzMqJfHV+bnA1iY+xrvMH6bECpywGcTLbKYTnHn/RxzCCNeh",
+	"vACHEhB1K6ApwYr71oRt9ciggcdQDhoe0Qe55ZGuOvHKpLAHLR+Pagwayf/H3tUvN5Fr+VdRubZqkluO",
+	"03YSJjhF3cqQXC53IDDBzCwz5sZyt+zWpi01LTmJh6Jqn2YfbJ9kS+dIarXddhwwYVj4D5xutT6Pzsfv",
+	"/A7LGJwHaQ5fgyQsz+Tsb0tiQu8a88lKobYwoTfPmBjrtNHtRBFEhtz/y9iQmXgxrgtYAeo85boEnGPV",
+	"2bDDqxyAdR0u2X7Xr4/1NFndO9g/kJzIFdyw1S66dKK67pQ+yrWTxoDUdmmHSuo006mgRJTZw2SL3cTZ",
+	"VPErVuW/8z7QqN2LglItdwTAJ1SzHfOhxrqrW+1uGIhcp7+ddfqLjW6gw6D/GCsbzzScpXYUHZGONdEp",
+	"kPJWOtpZkkUAge3G3FmxUVN7UlbGUGuyISoCqS71gWzJnL6bzk9l3Pk1jSdn8sV//TJbMoXYauPjj/bb",
+	"TbkFzHkDAeg1Szv8ef3QirEF/XDhQZRzC4+ZK1JOdXfheZSHXIzrm+48yPSRlgmd4f/G+ig0wtaK0FRE",
+	"cNkT/2XbJ/+VPfaF4zefzPFnNkiwf7Hhzbgd8CZ9eSv7T27Zv8wOa1YsnPt1P3w5FhQwSWuCI/gXZ+tO",
+	"h37eVgdPPZ5Wy5zHpPJik9AsT+mQaW4eWxIlfVX51r2kQ7ngH/S50W2AOaRaKuXGEt1UBDAc2DqhwMrc",
+	"fRvbETkjZ9Whh5uy8jvEBeo5IPG5YSVVx+PaeNwi7gkjWLHiCFckpcUECPOMnh4QMS5u1Mewm8LufAq3",
+	"wLJ99zE7614YBT7hLG38KK0U8DZ2otx++FS89Ncy8FfVAd+b4Pi2KMTcJAeSZYWwWrhId9/DK3fPOAxb",
+	"cWnrKNeWMHvNCapb3Qq+sdJgmNvO1mTIqU4rtOkwA8t9A6v2dg/e3qDZ8FlPotmN7oytOonhc/cc0vp6",
+	"wv9+ijD7dM2zNBPxal3UVc+R1o0+71zEKAo8gOXMnDcP6aIw4lKW3uaiyj6A2HeM/4PLxZUHWQaDx3YG",
+	"RKWWKmJyhBYIutYrtvx1yjPWF4OUqouJLNgASfTlVPtedomQvpQ2sBnaostYX5kwkRjbBsbux5LJcdMM",
+	"+JKxvOq0NPMJntrjhYnCcm12kuB3+yFbdQdWDUsEyWuxUFa0aUYTp54z2ZMQk+OgwhLWBiogA7IvLGoJ",
+	"m4bSRc6dih+p1q7DMJiLrDtmhy6EEdw86LKob8rzcBjX1CwuxGdEk/AR9scOGtjAoW+oJ8IkNG1HgHqi",
+	"0hPrqt+iBG1+9CVfm00x5ldMEArlOIqwKxm/YiRjtBA2Fsa16TRLtv0M+YJ51rdX6TuwiEEBJd9NN+XB",
+	"k85p3hdGXDchVHENlNBULx+IlrJLaFCD2w5rQmd9kdIrRoaMCYJjg/Bfde1hcGYY9j0+FsDPDg7ecK/g",
+	"R8uqW9znbUCAyoZqUkYLs5otcux5tc0ULmxNjkBkOmMJuU5lxlxiu1rYnkch9S9Eb4AHzp2s2rL0rvSX",
+	"IOoSrhXkbIO0WSWxfuF+O8JITdAndMZ18fhxTajCgbYIFDQxHYE68VwTpXmWEcFYoghXfbHYCbI1OP31",
+	"9Kx3cX7aOz3rPX1xNmgSV8h8LyIJnalteAWNGWhmvx2Rwas3Z48vzk9fnZp3f3n99Pz0BCo/AkPRTE4L",
+	"G4yu1No3EwhcpFhr30qh2kCGEc1r6Bmr3ZdGIAGN3vwncZfst6M5p+ZVu9XeSVqdnf31XZorte2ZiB/j",
+	"K+vksEA1/80msrxHPhW1TkrL5+RTDVld9j/OXwiR6+KWD3+iU7EknJljvQUYYDCI/Vv6sxf0Z7nhF/Wi",
+	"h3MV7nGKDvejpq3ZfAHQ9kb3oIPTYdf1g9+TYyZYQbPFwc/Pp5mCMmJhwR6NZmMq+Lspu7hkMzfVlrFz",
+	"xcg+3PFrcFvbZmFzO7XEg3Yrjlw8iQxO4oYM35mIX67BpOdtJCu95+8FVBQAO2G0ICfb7tlKjjaHBKuR",
+	"5HDIQWDCc5U1aV/euFWpEmOUV5S/Z/Am8rfN0Tr3A6mK6s8NLLO9xkvSLvniPblezxcuti9bnY7qOCVT",
+	"yNwrrZfAJDrFiwFtIS0vGXrm6x2imAUK1UpSWegdo5QlBN7yRoA5OkZ7nipj1ig+FlCL07LaFkDSanRh",
+	"Fcu8pMsrUWbDQl5DqnfOhCKD3Wv1d/jAo//97/8ZoPZuVB2hNKNGheuLVGaJo5jAdsglm7XIiVVhMj5i",
+	"EBE2SlkqAfjkUs0tQexRXxh9UdOQ+81x7ZrW0HYw6pSUAmrf9OCvmNwMvLXaF8ApO2ENKqxynqDUQIwL",
+	"FKuB33H6tgbH9nRDH7rkJ0YLVgy2HRZmr05DQgdyz7TQuCu63cPH49nPbGZ1jY91PevsQrFYikQ1unsP",
+	"omjt8xmMIPA5L/qYP9LVym5yXjC1eIe1yxsXFgAlW/LkYPTiyZs/3/T+xZ//9vzg95OfsrMnb9pver/z",
+	"s87z/RboCa32jw/2o/b+fhS1otEefRhv6Hqy07BaWEF3/3qwZjwPz8xxmEM4ryH6gr34WIpRxmP9zTiC",
+	"WTwtuJ7BkT3O+c9sZiRBo/vH22YDATvu/+aIBqIdTo6TLtrKACfXeyjKUa5jweX1Iq62OHOA4U18YSli",
+	"vs4Sjz3m9hpsokhP5TWZUDGzdyOY9XPNtchzX0vaQmilRjogwLouSLgnTL/G3m+yOr+6MFL1ws1LxwgB",
+	"TTP/w0H1h4syE7+9Kb+vaff2o65p5oK2X1ME9nVY4TvYlSfMqAzFzO1L5G5frnCcsDijBdRHG/EMIyTA",
+	"bVyhNakWWXfeRq58Jfm+kCN3+aIG41X3wcvXvQG4kYYzbfZnLy0YI0qzXHX7oi/aLTJ4+eJVj7jeDsKC",
+	"ehn7QRF0hBkbxyg8f6IT7dU/j3c6Bw/IVsputlt90WnZbwGuOpuRgXl0gJ+FnmD7F9MiG0DR2ZTRBAv0",
+	"s4QlRwh1J4S8Pn9mBmdVKwDu4y1n1JpBeeMNtlvkBXJ2QP0noGBjAl110BI4n4C4w+hlPxh1C8ol7Bpd",
+	"6wjw5Xs7ZvGp5sMMKxcBfo2SvGC2A6/Pn0FjVmsaTuNLplt9sTc/cbvv7Qh58mHXlSQYdEPNME5ZbMsO",
+	"mtlp+jG72XQVa1wywJYSfDRy9QOUJgP7lwvgNjsifOLA+tAObMtpbtVOXthJDhSzhNChvGLkICITNqY5",
+	"v2GZ8pBeKmbQTsJiaZROBCX3wIMHDuICEfy0WjUyZOTukj/8PLwdtPoCfD2IDrSa45b1vqku6RyQ5z/Z",
+	"7d8kbfLkJ8DqZ5kbWpO8PPlHsy/yjHKBiQVolEwmUhA6TbiEH654wiTyKW133XnySSRmtvsCkIVmDHCg",
+	"kPRoqgGbD+6/LJPXO8B/DOl+ERn8evzs6clx7+mLs4vT8/MX54O+KGnIcYPLYm5RIIEQjzM4teU0wxoR",
+	"gfLcF9A1My/vplJTx0dXW5kCvgP1NKpFMmwpR1cpo1ZEoLvVJljKEX5nha79Gpbuiyrb4WQ2ug3YBru5",
+	"GEMWV8asQyjhdFzQSQv/sKZHLKWdgweNbuPh6PBBEh22Dw/34x+TBwcPaWfEKI3igwOaRO0Dujcc7Y/a",
+	"w84wGh52OnHSPkgexO2DYTSKIhodmrb4n6zR3T/sAGfCXYwBnOI7IVA+o3Xgz2qj25jmF1H7XyeH//nz",
+	"L3u/Pvy98+bH3w56++d7Lztn7efls9Mia3Qbqda56u7uxinVLfvxViwnVsRqcVGdf1yT3ZXf+Du7yR+V",
+	"1gfCRM1MP4KJdv8fP9q7fBf90kkebipMDQPrcSPaVyktv7lrNbcFRuF2a5Kp0DwDoPP/03zMW/oF0/fN",
+	"WTYlxEXTQpfFKwKF8LXVACv6YKgorGe0yGvXdhfuDKUpZsU1sRCQ0zaM5mLVlkReC6y9NECNCxJ7dDqd",
+	"DAXlGaphI1k4DQLayQtpTg+GVO1tY8yvHzAbar5KkyvWsZwnzpg3bk42RXa69HZYEdfx4m7pDZIyRMz/",
+	"2ImqkZs74bg/zwXTbJgFnyrzdUaTmdlg4UJ+Jmncgo8skcnjR8mTtH3XC+S+b47xo18mD68azcY1TyD/",
+	"onMYbfLKuM3Cxcn5jmiqFZtP2G1C865qKL5ZoR1aZZyBYf4pH1iGrH5c2nlo/6JpbIMB2BNjjgYmcdca",
+	"bM7A7gtvE1rTT0OxSnAYJEQKo3fgK85YrHuwL8DMcXYkgDhAZv6gnG0IGBCKlrYUrM4+BEiEsx+tqYjI",
+	"EzAUHQTHPgC2T1jZyUY1lKuY111iXDk+FmfzNMkAJeoArp+qmdUsQ1GIJhkQm6MPL19MuIJkeSBLxWaC",
+	"30qbLfwNZuZCS3mRGY0EXsXf0FFGhxkbtMiZtMs6Y3rRcmuRx7i/AGTVF746ob0tHWSe2xVrkZ7fJ7Rg",
+	"ZMRvWEJSKDtx7WFR4DpgcNdeY3Iv3u/WuxHk0fo9gh4b8zSAggAdM9ULvhgAS13TIlEt8hSVgTHTdm+B",
+	"3IStgRdkX5iOHdm/+luoZPnb60TEbhrpnDNiTIyR3SRU5SzWfXHJcr1NRtIY3IpQNRNxWkghpyqbLXgU",
+	"Wl4rMYdEliwPQC7gsUCWnAGQe55ivlRQKnUhS14fjNyJI0yyv+aKVU+pLZspBHP1nZDVQCSImvNUCHr+",
+	"I4hfc2C+Bc3LYgH7ApgDWgSxkDXSygEh51sAhW1Ck9oKVnYHsu/K1z0oXw5O8l0PukUPahJMNPFu7r+4",
+	"YnTPtu8XA1G4C2oNC1aBorSsTiBIbp4o6/XOCwlbGX3nUjEwJlV5WbSjaBuoVczTgBQnVF1CMXeA1kA1",
+	"W9sKGKu0ZOlBpKti2lz7Aezbf74vSjvVvJTwgsVaFrOmhYr4poD2yX9HViDv1N01CHdNuMozOoOYiHmS",
+	"W+oXC7wevBuQrZgqtsOFYkJxza9YNjsCFhDzRyw8CN+XguHgLXzCQeUts7vpERY3CfhzAd+qynp+A1sr",
+	"woI94QWqPJlHiFxv4dQgjqMv8oLFLGEiZl3TsTkCENeFPM9m7kL084fkvUtY4V/DDrkF1fpYTiZ0x/HY",
+	"JG4GVIlcaWM+ob+D/vAQxqEcNt6av+QZYLsssq4OyMoTVUGxcs0mal0SiWZjQm+e4huOd8D91yP+aFHQ",
+	"GcC39AzAtSNZTBqLLATHlmjERZEWt1GzJCgiAiF3hcyWkpHQjK+gHanlIoBB5EDiY1779x//7vdvomin",
+	"379p/+Pt3/5jHZ6Hntt4fs/WVdxcm+JjkS/j4+g9YNN5/gmyVd2qjtzlYON8FAe30VFsjtyhFkmK8+cU",
+	"EOUOG72imhbznqFEVJQMfEjtIuTHKnFTpRHKq7mG1TsVYy4YA4ii3bQXdl6OzYvkGU8SlgHCdgWe1qV9",
+	"LpS2ebshLUSxYh3gK8zRt5El/g8uULCGAAWUzsFdvvveLslqT7R1Atsr8mjpPQxX6eLVvYUP7Uf7261a",
+	"H7ECMbCZo/IV7f6N7f1bCdNxIb6NnQ9+xbktW3MG1si8uYWwqprX61b3YzN7/fX2Fq7pOK3zK9pcTQDn",
+	"sCxR1apNNlTkjh0StKWMDGWCuoayMBtkWob6QC1yLOxxxXufxBmjhdGIAW0B32mSwfsPA/eXAZ6UQasv",
+	"5qJE7suLXHd76OZCA8DIDZXSglnQQl9475WFLszxK8NC2CM2IFs+z267Tg19aSbPi5SPRCHUHffG3e4j",
+	"nIv7oJq4R5F3i6h78FcRdUA8qmXx16dI/qZC5SjByGS2WjBPa7Mz8gwYRZfJu66TiZgjPdVkyICTF6Sb",
+	"j2hjXsLHCytbDHRTwmqqP1VUfQmF57sk/OqUv+8S8a8JHmJ6tTi8axZF830Dk6sqeRUAQF6m51p4MoCl",
+	"ExlPJ5Bcb0OLyC7hoxa7EPe2nZxv7Bm/YsJxg3lBRzPCRJJLLrQC75bZIUxoe55bpQ79T0YzW46kBg4l",
+	"hS5orBWyikPfgndPZKzq3kTM8YQKOmYwMODXZjRxhNtHZEKVZgVktLnCZO6kJxMualp9FSQIlgkqWCTR",
+	"pvgpyPFzmXv+Fggat0ksi62fgP8qqKqWF/yKaoaU9Di7+XSY8djR2aug2XMpJ3Wt/pZKs6hA2m992ua+",
+	"QgqMQmbMwsRpYjNGgzZt3ZO6mcBSpxjbgX+whGPsG+bZBsJ9hkzYpq+rsHjXu7LvWgbTgFnJ0pV6Dsfs",
+	"66TVOV/ri9UFr0PFgpo340shrzOWjAHaTraCyVHbTTM6fsUK5n+DHtqcIFsEPNigLjukfntjGDuTY09H",
+	"Y2vWAA090vSUWAoypjmw8AVkO9t9Ad57CCWrmYgDThkdp5BnApsVE2ZploVZTqid2L7avNnFnp5JzUf2",
+	"4MLqgJLUDPKFK5yWQ+u5ts1W3q6bh0U+zNDCdYm3QYtVzqOlm16KjAsWrnjBFBNwD9d5k8vYlUvJWBJM",
+	"CppEgb3Y3hq1LWrKWYRjRJbRmpahh5WsofKwWACD6X0hp+OUlAkt4ZK4AF/dITT3JCxAJV3OrribmHdT",
+	"NmVhgae5KYPysa4TlSMLzS85DX66gTt/mMn4MgMWeweE8RnfkJgCaUIJD6XrYwuLslTyjQ9vP/xfAAAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
