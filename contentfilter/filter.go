@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +28,9 @@ type Store interface {
 	ContentRules(ctx context.Context, tenantID string) (store.ContentRules, error)
 	ContentRulesVersion(ctx context.Context, tenantID string) (int64, error)
 	CreateReport(ctx context.Context, tenantID, reporter string, n store.NewReport) (store.Report, error)
+	// CanType refuses a user who is not a member of the room, as a send
+	// is refused (it is the typing rule, and the sending one).
+	CanType(ctx context.Context, tenantID, roomID, userID string) error
 }
 
 // Config configures New.
@@ -39,12 +43,16 @@ type Config struct {
 	// Logger receives the failures that do not fail a send (a flag's
 	// report that could not be stored) [discard].
 	Logger *slog.Logger
+	// AllowPrivate lets hooks call loopback and private addresses
+	// (WEBHOOK_ALLOW_PRIVATE, for development and tests).
+	AllowPrivate bool
 }
 
 // Filter is a chat.ContentFilter over a store. Safe for concurrent use.
 type Filter struct {
-	store Store
-	cfg   Config
+	store  Store
+	cfg    Config
+	client *http.Client
 
 	mu      sync.Mutex
 	tenants map[string]*rules
@@ -73,7 +81,7 @@ func New(st Store, cfg Config) *Filter {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Filter{store: st, cfg: cfg, tenants: make(map[string]*rules)}
+	return &Filter{store: st, cfg: cfg, client: newHookClient(cfg.AllowPrivate), tenants: make(map[string]*rules)}
 }
 
 // Forget drops what the filter cached of a tenant, whose rules this
@@ -130,12 +138,23 @@ func (f *Filter) put(tenantID string, r *rules) {
 	f.tenants[tenantID] = r
 }
 
-// Check applies the tenant's blocklist, then its before-send hook.
+// Check applies the tenant's blocklist, then its before-send hook (which
+// sees the content masked, and whose replacement is stored as it is). A
+// tenant without either costs one cached lookup. With one, a sender who is
+// not a member of the room is refused first, as the store would refuse
+// them: neither the blocklist nor the hook answers for rooms the sender
+// cannot write to.
 func (f *Filter) Check(ctx context.Context, d chat.Draft) (chat.Verdict, error) {
 	v := chat.Verdict{Content: d.Content}
 	r, err := f.rulesOf(ctx, d.TenantID)
 	if err != nil {
 		return chat.Verdict{}, fmt.Errorf("content rules: %w", err)
+	}
+	if r.matcher == nil && r.hook == nil {
+		return v, nil
+	}
+	if err := f.store.CanType(ctx, d.TenantID, d.RoomID, d.SenderID); err != nil {
+		return chat.Verdict{}, err
 	}
 	if r.matcher != nil {
 		switch r.action {
@@ -150,6 +169,11 @@ func (f *Filter) Check(ctx context.Context, d chat.Draft) (chat.Verdict, error) 
 			if words := r.matcher.Words(d.Content); len(words) > 0 {
 				v.Flag = "matched: " + strings.Join(words, ", ")
 			}
+		}
+	}
+	if r.hook != nil {
+		if v.Content, err = f.callHook(ctx, r.hook, d, v.Content); err != nil {
+			return chat.Verdict{}, err
 		}
 	}
 	return v, nil
