@@ -517,9 +517,7 @@ var IDEMPOTENT_OPERATIONS = [
   "POST /rooms/{room_id}/members",
   "POST /notify",
   "POST /uploads",
-  "POST /rooms/{room_id}/bans",
-  "POST /rooms/{room_id}/mutes",
-  "POST /bans"
+  "POST /reports"
 ];
 
 // ../sdk/typescript/dist/rest.js

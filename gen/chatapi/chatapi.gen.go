@@ -39,6 +39,45 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BlocklistAction.
+const (
+	BlocklistActionBlock BlocklistAction = "block"
+	BlocklistActionFlag  BlocklistAction = "flag"
+	BlocklistActionMask  BlocklistAction = "mask"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistAction enum.
+func (e BlocklistAction) Valid() bool {
+	switch e {
+	case BlocklistActionBlock:
+		return true
+	case BlocklistActionFlag:
+		return true
+	case BlocklistActionMask:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BlocklistMatch.
+const (
+	BlocklistMatchSubstring BlocklistMatch = "substring"
+	BlocklistMatchWord      BlocklistMatch = "word"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistMatch enum.
+func (e BlocklistMatch) Valid() bool {
+	switch e {
+	case BlocklistMatchSubstring:
+		return true
+	case BlocklistMatchWord:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAUTHENTICATIONERROR ErrorCode = "AUTHENTICATION_ERROR"
@@ -222,6 +261,27 @@ func (e ReactionEventType) Valid() bool {
 	}
 }
 
+// Defines values for ReportStatus.
+const (
+	ReportStatusDismissed ReportStatus = "dismissed"
+	ReportStatusOpen      ReportStatus = "open"
+	ReportStatusResolved  ReportStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the ReportStatus enum.
+func (e ReportStatus) Valid() bool {
+	switch e {
+	case ReportStatusDismissed:
+		return true
+	case ReportStatusOpen:
+		return true
+	case ReportStatusResolved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	RoleAdmin  Role = "admin"
@@ -285,6 +345,24 @@ const (
 func (e ThreadUpdatedEventType) Valid() bool {
 	switch e {
 	case ThreadUpdatedEventTypeThreadUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateReportRequestStatus.
+const (
+	UpdateReportRequestStatusDismissed UpdateReportRequestStatus = "dismissed"
+	UpdateReportRequestStatusResolved  UpdateReportRequestStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the UpdateReportRequestStatus enum.
+func (e UpdateReportRequestStatus) Valid() bool {
+	switch e {
+	case UpdateReportRequestStatusDismissed:
+		return true
+	case UpdateReportRequestStatusResolved:
 		return true
 	default:
 		return false
@@ -593,6 +671,74 @@ type BlockResponse struct {
 
 	// Success True when the request succeeded.
 	Success bool `json:"success"`
+}
+
+// Blocklist The tenant's word blocklist.
+type Blocklist struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action BlocklistAction `json:"action"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match BlocklistMatch `json:"match"`
+
+	// UpdatedAt When it was last set; null when never.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt *time.Time `json:"updated_at"`
+
+	// Words The words, as set.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
+
+// BlocklistAction `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+//
+// Example: mask
+type BlocklistAction string
+
+// BlocklistMatch `word`: whole words only; `substring`: anywhere, inside words too.
+//
+// Example: word
+type BlocklistMatch string
+
+// BlocklistResponse Envelope of Blocklist.
+type BlocklistResponse struct {
+	// Data The tenant's word blocklist.
+	Data Blocklist `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// CreateReportRequest A report of one message (`message_id`) or of one user (`user_id`), not both.
+type CreateReportRequest struct {
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId *MessageId `json:"message_id,omitempty"`
+
+	// Note More detail from the reporter.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note,omitempty"`
+
+	// Reason Why, in a word or a short phrase (spam, harassment …); no control characters.
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId *UserId `json:"user_id,omitempty"`
 }
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
@@ -1881,6 +2027,108 @@ type RemovedMemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// Report A report of a message or a user.
+type Report struct {
+	// CreatedAt When it was opened.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId The reported message; null for a report of a user.
+	//
+	// Example: msg_0ABCdefG5a6b7c8f3a2b1c9d0e4f
+	MessageId *string `json:"message_id"`
+
+	// Note The reporter's note; for a flag, the matched words.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note"`
+
+	// Reason Why (`blocklist` for the system's flags).
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// ReportId A report's id.
+	//
+	// Example: rep_5a6b7c8f3a2b1c9d0e4f
+	ReportId ReportId `json:"report_id"`
+
+	// ReporterId Who reported; null for the system (a message the blocklist flagged).
+	//
+	// Example: bob
+	ReporterId *string `json:"reporter_id"`
+
+	// ResolvedAt When it was resolved or dismissed; null while open.
+	ResolvedAt *time.Time `json:"resolved_at"`
+
+	// ResolvedBy Who resolved or dismissed it; null while open.
+	ResolvedBy *string `json:"resolved_by"`
+
+	// RoomId The reported message's room; null for a report of a user.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status Where a report stands.
+	//
+	// Example: open
+	Status ReportStatus `json:"status"`
+
+	// TargetUserId The reported user (a reported message's sender).
+	//
+	// Example: mallory
+	TargetUserId string `json:"target_user_id"`
+}
+
+// ReportId A report's id.
+//
+// Example: rep_5a6b7c8f3a2b1c9d0e4f
+type ReportId = string
+
+// ReportPage A page of reports, oldest first.
+type ReportPage struct {
+	// HasMore True when another page follows.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Reports The reports.
+	Reports []Report `json:"reports"`
+}
+
+// ReportPageResponse Envelope of ReportPage.
+type ReportPageResponse struct {
+	// Data A page of reports, oldest first.
+	Data ReportPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportResponse Envelope of Report.
+type ReportResponse struct {
+	// Data A report of a message or a user.
+	Data Report `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportStatus Where a report stands.
+//
+// Example: open
+type ReportStatus string
+
 // Role A member's role in a room.
 //
 // Example: member
@@ -2201,6 +2449,24 @@ type SendMessageRequest struct {
 //
 // Example: 13
 type Seq = int64
+
+// SetBlocklistRequest A whole blocklist, replacing the tenant's.
+type SetBlocklistRequest struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action *BlocklistAction `json:"action,omitempty"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match *BlocklistMatch `json:"match,omitempty"`
+
+	// Words The words or phrases, at most 10,000; empty removes the blocklist.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
 
 // Subscription A topic subscription of the caller.
 type Subscription struct {
@@ -2538,6 +2804,19 @@ type UpdateMessageRequest struct {
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *MessageMeta `json:"meta,omitempty"`
 }
+
+// UpdateReportRequest How a report is closed.
+type UpdateReportRequest struct {
+	// Status `resolved`: acted upon; `dismissed`: nothing to do.
+	//
+	// Example: resolved
+	Status UpdateReportRequestStatus `json:"status"`
+}
+
+// UpdateReportRequestStatus `resolved`: acted upon; `dismissed`: nothing to do.
+//
+// Example: resolved
+type UpdateReportRequestStatus string
 
 // UpdateRoomRequest Changes to a room; absent fields are left as they are, an empty name clears it.
 type UpdateRoomRequest struct {
@@ -2964,6 +3243,34 @@ type GetPresenceParams struct {
 	UserIds []UserId `form:"user_ids" json:"user_ids"`
 }
 
+// ListReportsParams defines parameters for ListReports.
+type ListReportsParams struct {
+	// Status Only reports with this status.
+	Status *ReportStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// After The last report id of the previous page.
+	After *ReportId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Reports per page, 1 to 100; 50 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateReportParams defines parameters for CreateReport.
+type CreateReportParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListRoomsParams defines parameters for ListRooms.
 type ListRoomsParams struct {
 	// Archived true lists only the rooms the caller archived; false (the default) the others.
@@ -3180,8 +3487,17 @@ type CreateTenantJSONRequestBody = CreateTenantRequest
 // BanFromTenantJSONRequestBody defines body for BanFromTenant for application/json ContentType.
 type BanFromTenantJSONRequestBody = TenantBanRequest
 
+// SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
+type SetBlocklistJSONRequestBody = SetBlocklistRequest
+
 // SendNotificationJSONRequestBody defines body for SendNotification for application/json ContentType.
 type SendNotificationJSONRequestBody = NotifyRequest
+
+// CreateReportJSONRequestBody defines body for CreateReport for application/json ContentType.
+type CreateReportJSONRequestBody = CreateReportRequest
+
+// UpdateReportJSONRequestBody defines body for UpdateReport for application/json ContentType.
+type UpdateReportJSONRequestBody = UpdateReportRequest
 
 // CreateRoomJSONRequestBody defines body for CreateRoom for application/json ContentType.
 type CreateRoomJSONRequestBody = CreateRoomRequest
@@ -3546,6 +3862,12 @@ type ServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
+	// GetBlocklist Get the word blocklist
+	// (GET /moderation/blocklist)
+	GetBlocklist(ctx echo.Context) error
+	// SetBlocklist Replace the word blocklist
+	// (PUT /moderation/blocklist)
+	SetBlocklist(ctx echo.Context) error
 	// ListNotifications List my pending notifications
 	// (GET /notifications)
 	ListNotifications(ctx echo.Context, params ListNotificationsParams) error
@@ -3558,6 +3880,15 @@ type ServerInterface interface {
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx echo.Context, params GetPresenceParams) error
+	// ListReports List reports
+	// (GET /reports)
+	ListReports(ctx echo.Context, params ListReportsParams) error
+	// CreateReport Report a message or a user
+	// (POST /reports)
+	CreateReport(ctx echo.Context, params CreateReportParams) error
+	// UpdateReport Resolve or dismiss a report
+	// (PATCH /reports/{report_id})
+	UpdateReport(ctx echo.Context, reportId ReportId) error
 	// ListRooms List my rooms
 	// (GET /rooms)
 	ListRooms(ctx echo.Context, params ListRoomsParams) error
@@ -3845,6 +4176,24 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	return err
 }
 
+// GetBlocklist converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBlocklist(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBlocklist(ctx)
+	return err
+}
+
+// SetBlocklist converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBlocklist(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBlocklist(ctx)
+	return err
+}
+
 // ListNotifications converts echo context to params.
 func (w *ServerInterfaceWrapper) ListNotifications(ctx echo.Context) error {
 	var err error
@@ -3923,6 +4272,83 @@ func (w *ServerInterfaceWrapper) GetPresence(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetPresence(ctx, params)
+	return err
+}
+
+// ListReports converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReports(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReportsParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReports(ctx, params)
+	return err
+}
+
+// CreateReport converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateReport(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateReportParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateReport(ctx, params)
+	return err
+}
+
+// UpdateReport converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateReport(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "report_id" -------------
+	var reportId ReportId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "report_id", ctx.Param("report_id"), &reportId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter report_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateReport(ctx, reportId)
 	return err
 }
 
@@ -5079,6 +5505,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
 	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
 	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
+	router.GET(options.BaseURL+"/moderation/blocklist", wrapper.GetBlocklist, options.OperationMiddlewares["getBlocklist"]...)
+	router.PUT(options.BaseURL+"/moderation/blocklist", wrapper.SetBlocklist, options.OperationMiddlewares["setBlocklist"]...)
+	router.GET(options.BaseURL+"/reports", wrapper.ListReports, options.OperationMiddlewares["listReports"]...)
+	router.POST(options.BaseURL+"/reports", wrapper.CreateReport, options.OperationMiddlewares["createReport"]...)
+	router.PATCH(options.BaseURL+"/reports/:report_id", wrapper.UpdateReport, options.OperationMiddlewares["updateReport"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/bans", wrapper.ListRoomBans, options.OperationMiddlewares["listRoomBans"]...)
 	router.POST(options.BaseURL+"/rooms/:room_id/bans", wrapper.BanFromRoom, options.OperationMiddlewares["banFromRoom"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/bans/:user_id", wrapper.UnbanFromRoom, options.OperationMiddlewares["unbanFromRoom"]...)
@@ -6021,6 +6452,247 @@ func (response GetHealth503JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	return err
 }
 
+type GetBlocklistRequestObject struct {
+}
+
+type GetBlocklistResponseObject interface {
+	VisitGetBlocklistResponse(w http.ResponseWriter) error
+}
+
+type GetBlocklist200JSONResponse BlocklistResponse
+
+func (response GetBlocklist200JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetBlocklist400JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBlocklist401JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetBlocklist403JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetBlocklist429JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBlocklist500JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklistRequestObject struct {
+	Body *SetBlocklistJSONRequestBody
+}
+
+type SetBlocklistResponseObject interface {
+	VisitSetBlocklistResponse(w http.ResponseWriter) error
+}
+
+type SetBlocklist200JSONResponse BlocklistResponse
+
+func (response SetBlocklist200JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetBlocklist400JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetBlocklist401JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response SetBlocklist403JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetBlocklist413JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetBlocklist415JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetBlocklist429JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetBlocklist500JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListNotificationsRequestObject struct {
 	Params ListNotificationsParams
 }
@@ -6459,6 +7131,382 @@ func (response GetPresence429JSONResponse) VisitGetPresenceResponse(w http.Respo
 type GetPresence500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response GetPresence500JSONResponse) VisitGetPresenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportsRequestObject struct {
+	Params ListReportsParams
+}
+
+type ListReportsResponseObject interface {
+	VisitListReportsResponse(w http.ResponseWriter) error
+}
+
+type ListReports200JSONResponse ReportPageResponse
+
+func (response ListReports200JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReports400JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReports401JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReports429JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReports500JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportRequestObject struct {
+	Params CreateReportParams
+	Body   *CreateReportJSONRequestBody
+}
+
+type CreateReportResponseObject interface {
+	VisitCreateReportResponse(w http.ResponseWriter) error
+}
+
+type CreateReport201JSONResponse ReportResponse
+
+func (response CreateReport201JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateReport400JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateReport401JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateReport404JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateReport409JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateReport413JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateReport415JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateReport429JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateReport500JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReportRequestObject struct {
+	ReportId ReportId `json:"report_id"`
+	Body     *UpdateReportJSONRequestBody
+}
+
+type UpdateReportResponseObject interface {
+	VisitUpdateReportResponse(w http.ResponseWriter) error
+}
+
+type UpdateReport200JSONResponse ReportResponse
+
+func (response UpdateReport200JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateReport400JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateReport401JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateReport404JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateReport413JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateReport415JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateReport429JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateReport500JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -11889,6 +12937,12 @@ type StrictServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// GetBlocklist Get the word blocklist
+	// (GET /moderation/blocklist)
+	GetBlocklist(ctx context.Context, request GetBlocklistRequestObject) (GetBlocklistResponseObject, error)
+	// SetBlocklist Replace the word blocklist
+	// (PUT /moderation/blocklist)
+	SetBlocklist(ctx context.Context, request SetBlocklistRequestObject) (SetBlocklistResponseObject, error)
 	// ListNotifications List my pending notifications
 	// (GET /notifications)
 	ListNotifications(ctx context.Context, request ListNotificationsRequestObject) (ListNotificationsResponseObject, error)
@@ -11901,6 +12955,15 @@ type StrictServerInterface interface {
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx context.Context, request GetPresenceRequestObject) (GetPresenceResponseObject, error)
+	// ListReports List reports
+	// (GET /reports)
+	ListReports(ctx context.Context, request ListReportsRequestObject) (ListReportsResponseObject, error)
+	// CreateReport Report a message or a user
+	// (POST /reports)
+	CreateReport(ctx context.Context, request CreateReportRequestObject) (CreateReportResponseObject, error)
+	// UpdateReport Resolve or dismiss a report
+	// (PATCH /reports/{report_id})
+	UpdateReport(ctx context.Context, request UpdateReportRequestObject) (UpdateReportResponseObject, error)
 	// ListRooms List my rooms
 	// (GET /rooms)
 	ListRooms(ctx context.Context, request ListRoomsRequestObject) (ListRoomsResponseObject, error)
@@ -12330,6 +13393,75 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 	return nil
 }
 
+// GetBlocklist operation middleware
+func (sh *strictHandler) GetBlocklist(ctx echo.Context) error {
+	var request GetBlocklistRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBlocklist(ctx.Request().Context(), request.(GetBlocklistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBlocklist")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBlocklistResponseObject); ok {
+		return validResponse.VisitGetBlocklistResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetBlocklist operation middleware
+func (sh *strictHandler) SetBlocklist(ctx echo.Context) error {
+	var request SetBlocklistRequestObject
+
+	var body SetBlocklistJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetBlocklist(ctx.Request().Context(), request.(SetBlocklistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetBlocklist")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetBlocklistResponseObject); ok {
+		return validResponse.VisitSetBlocklistResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListNotifications operation middleware
 func (sh *strictHandler) ListNotifications(ctx echo.Context, params ListNotificationsParams) error {
 	var request ListNotificationsRequestObject
@@ -12447,6 +13579,127 @@ func (sh *strictHandler) GetPresence(ctx echo.Context, params GetPresenceParams)
 		return err
 	} else if validResponse, ok := response.(GetPresenceResponseObject); ok {
 		return validResponse.VisitGetPresenceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReports operation middleware
+func (sh *strictHandler) ListReports(ctx echo.Context, params ListReportsParams) error {
+	var request ListReportsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReports(ctx.Request().Context(), request.(ListReportsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReports")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReportsResponseObject); ok {
+		return validResponse.VisitListReportsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateReport operation middleware
+func (sh *strictHandler) CreateReport(ctx echo.Context, params CreateReportParams) error {
+	var request CreateReportRequestObject
+
+	request.Params = params
+
+	var body CreateReportJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReport(ctx.Request().Context(), request.(CreateReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateReportResponseObject); ok {
+		return validResponse.VisitCreateReportResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateReport operation middleware
+func (sh *strictHandler) UpdateReport(ctx echo.Context, reportId ReportId) error {
+	var request UpdateReportRequestObject
+
+	request.ReportId = reportId
+
+	var body UpdateReportJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateReport(ctx.Request().Context(), request.(UpdateReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateReportResponseObject); ok {
+		return validResponse.VisitUpdateReportResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -13848,503 +15101,548 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1bbyPHli+If5Vo9gaKdKcokpLqQmHDf1WVbGu7bpZU2/Y2q5XBzCCZW8kIOiMoFXedOvB/zstggPNw",
-	"Zt4OMOi3BgYY4GBeBwPMw3yS2T2Y5/4Ig1grIjMymUkmJarKZRdglEUyL3FZse7rt941AjGdCc64ko3+",
-	"u8aE0ZAl8OcpVexZNI0U/KO/CZkMkmimIsEb/cb5hBHFOOXqniQJ+3nOpJJkxhIiWSB42G54DfaWTmcx",
-	"a/S7nY7XkMGETal+klrMWKPfiLhiY5Y03r/3stedsimNeMTHy688tW+J2UiRiBM1YSSYJwnjigzniVS5",
-	"l27wSslKZviaR2+JiqaMNHFKskWoIteTKJjAq4fz4JIpEkkymscxoWMa8fy0H9zf73T39ztddygjkUyp",
-	"wsHc3294pWNjKlkcjRRLlsd1hoMhSpBrGikyZCORMKKSRcTHZaNYuQ7vvcaMJnTKlNn44yvGqzb9G3FN",
-	"ppQvCNMXSb0cUyEVaYZsROexInqj028POp3WMhlE+kE/z1myaHgNTqd6ODG8zh2neaC5Z0rfRtP5tNE/",
-	"gE8Rx0/d0rU7Cdl0JhTjweJbtliexHN6ySRRk0iSIGFU6VUzBEwkHTG9sIlef9I8e3X8hAwaT+JIT3fQ",
-	"aPVh40dRItWA25uuIzUhlFyyBUnmXB4SShI2Y9T8ou+QdMr0BR4RM5ZQPRJCeUiGIlwMuL4s4qS3TyZi",
-	"nkgSCiYJF/pLs6Fw8Zgpmb2fUC6vWUKaUlE1lwNun9fKXovnmfjpkqidUzaL6YKFfaKSOfPb5NwZHg6F",
-	"UP1ulsDTiEicMUf6rI/mkoX4kv3OI+I/efniq2cnT8590vRHEYtDf8B9Zxd2vmULv9UmR3ZZ1IQqQpMk",
-	"umJSn6eYOdOKJJEqiuMBT+ZcMwKgcklGIiH6/3ba85neqG7H8Bvp6Wfwwoj6epf0VsZUsaTVJt+yhSQ0",
-	"YUQGYsZC/QjgIjSOWYK7i1wNVnwu9ZvUhA34lErFEthkPRIaTiOeLYzU04OBSSJG5ODtW3gJF4pcspmC",
-	"B9uhaBohdJQwOWmT15IRSuADSSgPxRRe0WTtcZtQ8vr1ydOW5qoDrkmchywkwYTyMfNggCltCc7SFdKv",
-	"iZhsD7h7+BoHo07wkPXozkP6kO3shx268yjY39/pDh+wvVGPPgrvdxvmfCLhZAe0sJu5ozqlb58xPlaT",
-	"Rv/+PpxO+7GreYtSLNGP/Oef/mHnP775pz9kDE+qRPN5fWbX8ZtIsWkJuzlwuE23yG0ONmc2By6v6dbg",
-	"Nc+ZlHTMTsJXVE+4TEhO8ZLc0BpTOb7oDR8Ej8IO2x8d0PvDB8HD0R616z/Tj0tHbB5xEYUNr6G5TpSw",
-	"sNHXB9idxh8SNmr0G/+4mwn1XfxV7qYDhWG/ECoaRQGQ7qqxc+e6/AS4Gl3YQfeG3XQi5RNwn3ObWeTH",
-	"DVN5ORqVSu8C6ShB5GU0KyoIZfQh8ImlBFKgj06ORDoVopwGekznixmrXunEXEX0E0iTcsKm4q+R5r6U",
-	"yIlIVCBClifwxr//y3/5z+ULDuO46Sq7I8YpCDFdRSaJENP8yPQ3FxlZZxRSPly4/BZ0gQOEsZ4D9141",
-	"WuTv+fEqflGkZD32isWFB9xmvHaQMOLXs1jQcNWI53BFfsTz2UWn+6enD3/49ru9Pz/6S+/HB98fnO+f",
-	"7r3qveg+Lx83PuY247ZDxXFLlqwctWRJfswhvWIVQ5MsudXAYCyoziZMzgSXDLTZIy2nX3M6VxORRH/T",
-	"z9VGj5alwDTobBYbhrL7V6nH/i4b8LtGSBVt9Pk8jr0GSxKR4O2hHvPR6/Nvjl+cnzw5Oj95+eLi+PT0",
-	"5WnDs8xas+1ISq2/aLHMr2gchSTTIhrvvYacBwGTstEf0Viy93Une6wHcmpmiXMuETuZvhJJ4gzlOhF8",
-	"3Navf0xDY1Jtb1H+fPTs5Gl+QUAlbPTTF7hLZL4j07nUhgzpaka93+l0tJaT0ACMkjteKavGRxLXhgy1",
-	"0JAsHnnkekIVu2IJaqUiYSGogwRf4BFKQJtoHRKj+RJN0NJYpvEsiRQs9RPBR3EUbHGhrYrb0FNSNIqB",
-	"3C0jXcWB32dbMmXToV5hd0soCafA0UGfVBMm8ShLQuOE0XBB2NtIqjvdlj/rw+KR4Vyl5sZwkTP3tdHD",
-	"tKqtdwh+sduIG9CcsIT1B1z/Ek7NkO0M9HaZRWubFXM3Di4Gq1DLtQHXM/1KJMMoDBnfLv94eXrylyr2",
-	"IXi8wI0AY0OSKV2QUIDlepeLfzTXhpTSs2JmE7QdQ+NYXGv6hw8EScfDnzgOET/B+dCmStIC2ndshzs9",
-	"Bpaol22VbE3B6i9cQK6pJJlJa41fQ0+H+qfUREvNP8LZtb3kLjfjREmyZEuvHrHWHivs95ZH8EwbWzvn",
-	"wYgy25sY0xv3j2sLjsbH2dJvY+dOXpwfn744elZC+ZF5I4F7SDPl0CE5GHWDHn3EWne56GdiytD5MqJR",
-	"zEIScRmFzFB2chUF7BA+mCETSReZw0aMiJ2AhAV8IdRXYs63qHq8eHl+8dXL1y+e5pYNeIU+gSN42x0u",
-	"0AtB5By8oLBIQFORTDXr917jFV1oVfFciGc0GbM7VTCcFTCEAoSvhCAxvPwDKRDw1kgSoRUGoJXobwwV",
-	"BNL0H798+uPFs5PnJ+cXj388Pz7zW57xJU9EHEoiONGaxiI7rR64WcG1Ax4zBY5LLuBFsMpoRzxjVyz+",
-	"YALKstkjo1LDo5eZbOYzVMbfmnrWwMH1w87RqxNgv5SH5IcdrcHvnIStQ0LR7abEJeMg8zRJBzSOSXSn",
-	"rPbIfW/Tz82vTx4zmrDEb+l9omYmO7FeeXfDTHCgbMZanOOmCfGc8oWNZmxvv06Pzo8NhR3/8OT4+Olx",
-	"gT9olQnJkb0NGAu1eHfco3e5uC/tmchiRulotJHoRp70iHbS4EfZa83Vu06Y5L3X+GEnDenspA7Flbfn",
-	"Y1yFR+QiUbUek92x9Cjjo6r5GH01LOKvx3I9enXyIcxW85qCzWoGkWov1QfVb+lb2dtZlGjqHolkzEJ9",
-	"W8KuxCUL4QS+5nI+m4lEsfA5CyMKjq6PIKGs1bv0sg8ssDSD9YuD8HGpwOPzQfR2LS0LcsRhF9r61qrW",
-	"z3OhKGl2Ow/2Hux3H/b2yXChmGyRazGPQ72alrf9CgzUPqmew4DbaBnx9dS1PkC58fWR64mQDKdGJvQK",
-	"Q0lDxjiZzRVZMAVngfKSSBtJ2LJtACqDNmXTNUD3WHDpuIBoGEZ6gjR+lWihpiJml664AMdaVUH1DwNx",
-	"vmQ/+zYoD5rohEocccICFl0xcGDOnAc77op67l2vIdnP6y4+Yz830A1oHYk/Of5l/YA3qZ9eDP/KAmD8",
-	"sBBmv5e8mcf8isViBv4GvHAeq+XZIL2vHl16u35peihWxjzmsTG9XHpecrgmc0auJ4znfCFwuT4L7Szq",
-	"NhQiZpQvrZF9tIfzsKOrXiwIiJQ5fjGYCmkhNNQHQmpS1VIaBkeDy+W1i6lUFzS4rLW73qaEU0kO6WtL",
-	"pxmGz8HLcbMjkuqThIYQaKZpoKR4CpBfrp5JDHaMdZTX9YfnJ27vLp2tUjSYTA1rL05lFMUMvD5o8AY0",
-	"SSImPUIliRT4I4D4KDyEhW3iz5PY18KFEhmNOQsHPBTXHJhbHPFLNGmuRXIpgVOJuTLpChLCX/5g3uns",
-	"BdF0TGQSwAfmt9D5wiFPYsBHiZgiSWFOgEgwMQWfjWMMSaQOjW+DDqX+FW7DDJYBT0w+BEkfpjfpniSx",
-	"GJOm//XxOdnV38jdd4Zs3u/ivb5H/F254IHv6cfI+ZTJVh+J3nUOYAIHeo3QiyQ4w+B8ng6MZL1QRh0p",
-	"OVkTFlyykDw/eX4MkcJ8fCWa0jHbnfHxcoxdi9mYYbSl7Mn613sSnKCFmE1ExwmdtiueOmHReFJGMZzA",
-	"aO5Jgpdo0TCL3rJYHhKtEsCCoGzS75a5tz7odbyGvooO9UeMBBVjqx5qDEuvfqyFZu5x+w973T1vfeKV",
-	"11CT+XTIaRRfVE0MIoj2qpLZeUTwgJEpDY2PKBZ8TMB9FGUZDHu9jrk+TeOgcsYCIFP9ySxePn3qYa1V",
-	"yeYwT+KS9DE4jeT16TMtzpx3ZdMizZJxCp6fTsudKOyoSUTTEyrZ3HT150nUqJxHRlnZNK6jsDKW6+wE",
-	"XFa6EaRpTj6O0EuHCIOz6UioY8FiSDA68K/UjaRZeMiWw/B79Yg1i77WDrJ6jRU76KGVozWwlLG+Pn2W",
-	"P70TpWayv7sbTKhqm6/bgZjuwsx3K8LeuyuDy1+yt7M/pqmNHc2ae/dlNP7jd9NHV8sbvbSxFdvpcIzC",
-	"TtZgGN1enbNRlIZOPDzljl6eDXvWLMFRpwxvtQR9lQitS7EQkilBb4jjl6NG/6f1+grc8phqu8N7V5AQ",
-	"NCejV+qZ2ZXvPTeBqH6ekHd36rldvLIjbSS4FW58PtV7lc28PbOLqzchI/XSK0rI7wbnsEA3NrkmZ1R4",
-	"+Swtl7acXVsmmzdexTlIdSmbo2j1iaafvUnrINrwapGx5l1aoUlZYp/42Zt9K1iyr7Tu5j6Xi2ur1w14",
-	"pDw0IP0CH/aBefpFQemT5lBoexMZLSiDXDijIYG1zzVH7mslDqdZwl+JSYiFpEnJkiuwJqZsKpIFGYo5",
-	"R0/QnGtdSx94MqMSpm9UyFabPIuuWKrk0VgKmNvC+OVBBKKKWpiO/u6QLGuFsRhDNBlCsFpQNFcoeqjm",
-	"vT59hnmhONMBT+nSikqjOqc7rU1mbmIrMPY+TMq8YMDN9qBXIV3ZdIxS0USZgPVjysv0+KFedxhkwJYt",
-	"kSHlnIUXw0Vd+8JrQAo1Cy9oia70vbVH9Vv1RPXW5wVUr9O7v9Pt7vT2z3udfkf/9xdXhoRUsR0VAWNe",
-	"Osro5pPr38146EqROVdRTOJopFhYMZyD9cNZq8EkjBqnWHFoC49EIzKOrlghrVLO6LTWozPOXJ6O58w2",
-	"jVZcayV0SHn9VL2145ATGorrMkLDX2D1m5LBe79KxFTLirz6ZGznonfitqZuxp2z3LKMvNPNSaeQo6Yc",
-	"WZeJ+seUP4ukqucyoiSOpNJ/DSmX1X6j5Z3U13uEs2smFYbs9d2Q0bpuWR7jIpqR0yShi0/Z5fSY8pt6",
-	"YTQJKkGm9LKE44VzDN1dmCqC8kRiMHosM4mpVPLQSDqvmpk8vL+fq13Z6x7s3S+kDHfLLIWVfMMkZVkv",
-	"hUkNskYknvRDwiFpTU7ENbfqAxI/+qSMr9rkMrTJC0G01puI2Mm7A++2okN4eBxxRoYJo5eylGM5RQBQ",
-	"o+Pm/f/zYPC209nR/z7U/zzW/zzR/xzrL7tfvfniD401zMXkX5duseYpcFQwxkps8qmWhwuZ80mbdYoS",
-	"yFCSllrtqk6NR58GEy2HBWeExZJ9CH61yjUHxF+P0zxG9r65Y9rwi0+WP8QCncflPtjUK02G+sISJlxP",
-	"j9E334Umsx3aWS+29PjrCy7lOvOrFm6F9II7biq/YEN/SxJMT6j2MdYX3/Ag24X7VBfqCdCwZuo3lfiQ",
-	"mynEFEWBOfiRJDS+1gLBJq+CNOCa/WNwFdQ0FrYH/Ij44dRNCdaSAH1PwE8iTnyTO+2jNxHylOiUOWdm",
-	"wLVp2/R/GorhG22o6z88QuMoYG+M3fkTfPIIXKLFMnwGZ6Qt7RvwGY2S1iHxx4mYz8yNwUSL89iHXCNC",
-	"+YLwOSbkRjyI52HEx4QLDjyKC1xCvjAuKPNFnrZsLnj/XXHv7C9v3i97pLK7tFJzgid77/2aK+lbc2Xn",
-	"/ftlD0iWgY4bsLz45lmYiw88TySwBekmEiVEa+n8WK+T9SqFU4cCnXLEJW/PG6/xdgdIdqeYO//eq55o",
-	"oaAcsuhNPHDIZBTaSgGgl0NjrYVTr4zmmo4QW55qThb91BiKoR5zLU6b2fLZvnRBTS2y3ilTtA4Lem6v",
-	"e28LfJblchjJWWwOzaFWtpYV0Lx8fZUIzSHI0UzEscirnFCqWTRWy1XQSm3T0sY6T2daFVdGJBXMDPM0",
-	"b8POsqK1PLFVR/TSrJONV/oomDLyRCSzkkWuru6tscQJVewCUv4ukplcLvOvgHvIQCXSIgRj05j0yiaA",
-	"P6QcswR0oLpos7siVgNDlfX8xJC5J+0WF+kDtmkFfYhLdkP79iX8IVFt0JSS5cYtU4tScd7QNauv7dLi",
-	"g59FIwboFxG3JfaHafzSQhXkA2H3c0tt7d/VFdQVK4KLetMTg9kKQ6ENWKE5JW5oWQrS+qB7GmwnTU18",
-	"CQmoZJ4+SBlwRuswTeYz5mZ6/IBkdzSrzkr2c2VvU6qCCYlUdSzfPYS9B7lDuJc/hHTnb52dR2/M///h",
-	"H/+A0bl/vmj/086bL3bX/P6HW+UNECozj0OCqRzAb2RM5QRjqutYTz7bwJl37+CgLvPZHQwGgyoOtHFE",
-	"a0J7B/fL5372zdFO7+C+tZTMUkDOnkeAVHY0qZAJe5uf5aPRw/th52H34cP94EF4/+AR7Y0YpZ3g4ICG",
-	"ne4B3RuO9kfdYW/YGT7s9YKwexDeD7oHw86o06Gdh4385Ds7j+jO6M27+/vvy/0opWkSzu5BnULEcejZ",
-	"Ic+RsSljsMgLvQPy/HGrVpbFGgZQ7rRdG481G1PGU58yGj5jSpUqYfrHnRh+ZSEJWRxdMUDLWOIMWPtz",
-	"YYIvJY8ysVJpvG00uOTiOmbhGPlMLeXrK3iJeVKZuWtG4SIolAzFBUbYwnjcxy0PqrBpxXWqGPOanapn",
-	"GTs33Mw6dmnjE7aR01q8oqOKKnINAVis8l6WdiGrlfz8RF/4PldbXC6BUdcuHAxIA0LxO2FYxecRgLTx",
-	"03pbrbDwrNY2zCNI1C5lXloaY5+9W5H3DpdoNge8zEt3LYEcLWM1Z+w6K1xfYq1psnpJAIzpuwJmrTqG",
-	"VJxY57xTI1jystUV8etsVtjmbHSVFPTEkEN+7H6xgsHXAyBNiKLvdw48st/d0/8ctDzilxWT6Bu63oD7",
-	"JSVk+rc9j/hpDaP+Yt9zYaT2O4/0zSX1TD7Z7z3yiJ8vHvXJQafjEf/sxxdPLk6Pz47PL06Pv3t9cnr8",
-	"1B/w/W6HNA1gWa5QnLEQsaAgewB/0msfCd4y4EnGT1BS0lFRQ1NeM+fWazqVD+UFW0uFsSXTyqe+lAxv",
-	"iVLzJQ3lmTcOo8VSRKhtoHFdp+8R+te0Id6ujh5nNFiL+67nvOa1YAvUCdXcgu1qKjrDJKelrB0gsXuS",
-	"zGIagDoFWFwYpsOkpliMD53qa/wykqSbWgYLMhLaXkhTosd0Vshl7W2oYnmNvI5RwqrSBBatn3MWKBsn",
-	"LFcklnLS2HSmSlUtUK4WxF6yHDU5KBsvqxJuCxIpU5JdQKMSKjdKU21wkL657ERg7j9esDrso6+0j6oX",
-	"/TnYKPrzodLzMuCi2vhEtw1NuVhJeRizkvwMZ7eKm7PqVJborCVE7mqjnyn9I1F6EQhuQ7y3j07Cy0B2",
-	"t6bebxiNq9LbTYIGlBnoqwoqsqFhNAm7Pa8RDi+uk0i5QhfRQfUbLyEtFXbGuOquWCLxZd12p91ZDmXk",
-	"XvBuyfPIOPmeDc8EwOA612KtQCRJxKWiHDMNl6k/N9oSkoTYByX6GmY9vlpED6lk5K/zddZVNvclBTdk",
-	"44SGLPQzgy19cEC5CQfqFyuToWcUQVhEe3dJ7Chb4SrUXhlpm0C/0WSDYtYmTqFGhUq6Z1X0AsF6c1V7",
-	"raVgligdd35Xstd5OVqopuN6Zvw3KTVvbsGb8/IJG+/PIFesIjvXI9O5YkSYTBUnsayydHbzDFCElRza",
-	"JIMtJYNuO2Gzeu3qUdmziqWrQ2Vmjz5hKsPS1XJ1H7IfIGKEaRK+rYNNywTc0t2mj5n2F4GYc+UPOPw/",
-	"VzwgjR6CUHjwNONa1UwW+Kv9OOD42L6xMa3xgWXkkUm/05oNCQB32/rXcdgD3sxkjp+9pAXYhhSLjj0i",
-	"han5RMVuyLRRlU2zrPzyryLi6xLAQFfEC7eY/bVh8XN+eWtXTH/oImPzTs9ZWGeqS9OopuE/wf1bLqXa",
-	"ZD30IaljZd3MKNuwEgqPQRsXNe8Hyv+0dQ69VPe0tNOwUHVqnEwaMgsgbuhwJJVKL/AUZ/wIsnel9ZHM",
-	"eUgMtCbSyDM2UlunkA+zkzEbqdJ9hB8+3C7W3zepxGwGVUzQoKBk+0hTD95D4J2puEJ8FIsT2XI37gZl",
-	"FCbDapNcVOeWWnEwIz1/Q/mnFsqizlLjtTfTnLKV+7RX6owpFfGxrNag7kkirjmR5kJHoVp2HSXBJLoq",
-	"U/qtnZuenEgSezVpYnEJJvakXlpsnFGzikpbE+EFPKesxY1+fLau5v1wj7Ef4EejSglVWS3XeXjbarlZ",
-	"xHndBcJrc4PJPdWZ/7aQYtx19LL9TMe9npBulsz0BLp9yHyjknuyhOoOU3yTiMUh+BUWqcikCYieacTd",
-	"N3br0+kR/kKaeqFbyNgBEZs0YdytbINsiRKOdQtk+lxbxOnj8UxAs5cmxQZNANyANDyaq3nCyJzrJ8qW",
-	"oWLz8a7I12u83RmLHfOlvbb9wvzxk35I+zyasjfupTvRdCYSTMUGFP3GOFKT+RAAGgSdRTuBCNmY8d30",
-	"7e/d2+VlNNsRMySknZmAiDIOcMV5ehVxZxPnfKY/b7CF5QftfQ3yry957D23kUAp//6kJVF1egGi0Tvd",
-	"ZaqgImR17lceACAFdTJHSSQhZN5ydVio68cMiVqKVB6IoqhMoYV/MZXjSl8WQonfkyTKcO6IwYK0kebs",
-	"TO8ZfOidWAQ03unWkTwOomFZGvVbdUjYdKYWCCgTspgt1Y1/w+JYeEQxOv2HfOLivptJ77yzTrmZ3Zhr",
-	"arsPrHI6dDdzOph51B+BuSG38DcT9SyMNnozRKXwpi28fYopHnKloZAbg70D4M6qz8Ot6y+W6y1uFBee",
-	"MuSR9RO2cudM306QB5UfsnfOEqZTNWPXxwUCfetyP2Y0YbUCebmp/TwXar3L6zt9lamkzqJXNb0C6S3L",
-	"5q/TzgvRDU24i7plPEQy5KtaIcPMFAB6IMMFtqM4PT47J0evTtrETM12UzQIW5l7k/LQ8uJYjEnM6BUb",
-	"8EgRMVd9QJOjU0hZY1xrCiEyKPD4A1q2HmMQzaB5YZpiMuCxGN+TxLfjb9MQQmG7zlfGaPft0DLsFPT9",
-	"GpCRGwAEaSLbwHmxEabQJGF0fWAYr1oucitNTsgGbGF+3DY2IL7zMizH2l1Wl+O4K4T9rb1YNQ5Tibdr",
-	"c+cVPinlUu35TLNhJ9GjbSZcdG7ZG+vV3a33SeXEpB5ripDktzwjN7Lv7DgxYmCGOODZ7+Yrv9Um6XP6",
-	"eaAfmVrE19CAUB81SPsacOe8NvXXgKwOg0CUBnh6JLhN9KIyPf4jhCYYcHHNW4dkacAeWRojjut6ImJn",
-	"dCMFxaeAgWl6RbK3AZsZXExIyYXxgOlobzOPNAFqORHXJFIDnkp9m5Fm6L9NfBEA2LEmaEznzdZLLw6g",
-	"UfnZafAN08gY+opUNK3g+fpI+Wah0INoWmRWlY+saKtYu0vl0c5fsDrmYufNu65XVVRhZnEz9yXGzDbz",
-	"X+I9WgUJGIf6Xsl+3sCfWVlh8IkbR8831na+Shjb0boj+dPZyxdG1XHy1c1aZ61F98m3j62MtXns7/R4",
-	"vFQ1fO9vrCJVTaiuoVxh+NWzkFNq+HR3P6tFvuXWl290YT+VmEVBo9+I6ZwHE83tOc9VDrtjE6HpCLLl",
-	"kNQmwGy1wdFEgiknCJJmfYhbg0nbGBbNjmtMrxi00taX1wIdun2536Za0JAa9RnRxazebPzF6U/wwf6W",
-	"04bcB3y4cO1wUU+zyrrPkaY/XPgtiyLlm2f5edhsfZWdkH9I6ICb0CD0Dcc4IOS+W3BJJ9KpdTWkNUsB",
-	"WilzFlVfAG5iRGpq+tkSoy7n3K1/Ap3OWXhQ6LJT4Zu6n1nCEMgrkhnzcs7FgOuD0SZnKaAdFo3YKh6r",
-	"7lntZq7Kc+z1EatGXqznD9LP+Fg4ig6P2ARIcf+8171taAiDA5swv40P/vbBBtNBb4YsqOnnRkqljW/U",
-	"1ijnUKd8I3AmIPLfkio5V+ymWANwLraFLwgPqwswWMBbqI0veHdAdbiO9QhXX3tD7dVQ36dKbRtVqixH",
-	"4jYUHAZjeH38oLdloREpSBSSJk0ozfQrG0Nvp9O9wRhuXU4ywzaVm9xoOlsC+0ObYI2/ES5aAoRZKiTB",
-	"h2VDKjoSs+VeR1NH5UiIgeCjKJki3Fl6cUnkMLisQU/p01aSVPdDbufaJU5nVmMF67Gxwk0342fFvfuN",
-	"sLZyB1+OuYGXj6vRZl4+fcNyhcLBXXj53PncRCvLQWBsop0t3VhLL1uN2/HbIKtXGcvemt+ne7/a8QNZ",
-	"EAhE0e3t7Teckjo5iWYzFpb6gGDIixtDvrmnRAkIzi6Tzy2lF03GTNWjqcW5ufh2Um9ZxtlBvFmxhLUZ",
-	"8eI2nfncJ3zyZ2Wxqj+fSR1arQV8NL3y1jpdFvMuN7amlC8gj91G8UYin+G2txanalm1yOlqzgiqd+g8",
-	"O34bsIbvJ8L208SkA3coAN0VM6plD2cEz1Z52qfFhE3d0qWYsMbWKwOFTX9CVNjS2zMvTJXD5E0J/Os4",
-	"umL5iYgRsa/ziLkV0xk0P7mQ86G+H9N2kjlbhj0sXuZgwMIqvyk9gEXEV5XxwNtWipQNqAhqIoWpkMuu",
-	"syUWcH+t9GdnB5c5gcSCNnkn4LEZHHC3BEBs+VCknHQVrAwRnBheWAth5lVUamFjbmx18qQD61QzjIZP",
-	"rJ/SVpLBXkzn2wxZwQygvpO0PP+l4T7Jndab8tXdcoDr029UNouygI7+uzTq415011GfsuZkm1R8LVMt",
-	"afrpBPwsizz7JQ24QM5bGis6NE2iAcDc6WGWAafbA4mhlFfRRjaXgVqaRZtZWvr6G7rBNXfJcb6Dzm/H",
-	"5noV8Sol0i3JSRN2UurIOj2bEVby102PeVVJQ35dnBFxce1w2jssDnJP14qCoHRN69F0evnNLJpsBz9l",
-	"MoTwbMCqervoE28uqegqLhnj60r60yzzFBbKRDmjke2lxIq92vLieu92Ic4qqJqXHDovXU+imGXDnYg4",
-	"lHkduQyIJ4dcAw9qeA0xGsFfOYGU/npnnWlSoJlsT1Zt902cbZYOarP/l5wBuLwhYYMFVp/9W9L8DXna",
-	"MHW+VFBi7n0hCTbt/K7MFREfLyXkVqKur3yRYm+VRwLEcO/lAFBtQc6144gorcs5m9A4JteMyEk008bD",
-	"V0kU0sWXBXDx0uQhm728UvwVFsUZSG5weFnNUsibCceNU+tXJcC7ae9ZwruTz71EOLZuovyUGU5t6wug",
-	"CUq1+VUrGQYYITxwbVnU3iZhTa3VX9SwD1Is0Lq9Q8zcsX/I9hirUfjzwcJ0Equ26gmUclQ7oN5tCjS6",
-	"0tdmtgoTv6DDXmo6Zc72vqIh7cPj//1f/st/bvR771dMYMvGZ5CuR519NKt3C/hO58RsQji/ImM3X0LU",
-	"yOZUbvYuXf4RbV9n/T278/URUCwxu3yMNIslVWAbKyEuMY0VWd+QBpcD3lyutWrVto+9AU9vdxG74It7",
-	"0jQrUXbbDE6Fr7/Gy+kl4y39FJy47z78njQ1Xo4hh2Ukxiy39LiJijbT6yNGWc3cJhZ6epNHRBxubqan",
-	"ouk3pKfZOVWZ6EcZwQEtAiXqbQf6yzrRVGx6VKqzfVj2eNPc7Q8nhCscAMuyuYq9FPex3nHK33Mz30CB",
-	"fn4DJ+G8VHZl58CDdhNT8dcI0S/lRCQqECE7xB4Lez3HwPDK+6QBxuAkUkzOaFDIwAZ9JWdW7PXqtSzq",
-	"dQaDtw++0n8edf7v//rL33/5Zefvv/wPg3mv03sI/z76+y//7e///3/5t19+efNPpXkqp26hc4UHt17J",
-	"skU6gJYVaMhU6+k35AjiugK/Vs8rNzBXafSIFElR2f8J1/3NhqLAnv/MddvrrGlzYyaLoy8nRJDjVbib",
-	"308EidlIaQIKJhU4UR89b33txOqyKOeWm3Iodzk/ZQYlYrYSRCwRMZSGZOBhVr+G0hsQL7AIJSCBpczA",
-	"wFWWVfPc0NiG4h5I+8Srt1h8MkrE3yoctOBlwUbtWl8xRdQJw74kLCRNyRh5dXT+5JuaaGjG+VjXHsI1",
-	"RtzbFckkLmYIrNSEynUZJdvspqpZp9vlE8roKF+saaC61im9uaUZi+uLqQhZdbnDWaxXTYTM3bxD0sHj",
-	"KEaj3KBz9Q33c6UNnbI13ayJq9eY8+jnObu4ZIvlkX6VduP1w2l/MO909gIK/2Pm0xA/+ejTgMSMa2Ga",
-	"FIfSiCsTSIBOvtcRdqhZD6WNJf81DqVIAH3AkOAkmpk4Blhs2zunlYLDqLimV5+zng6BO+eucKYKfitn",
-	"2uWc1Dhwyp2MOGe0yfUAPavlZLERdGOIEayZMYgN7BWgHTSpXPCAzqL2gk7jlilTTOEdbLmfCTUDyIOf",
-	"Otv8lmZTA24dvxM6mzGMirtQCa02eQKQIZJEYy4SZgH7AKgvFIQLNeCXiC2h2V7qesldQvQVfYMvYWD6",
-	"JbaWFmqCANdhpNdoGnGqUHRO6Wym9zMHENY2nQj01q4D8XplL8V98JwC1ir2VSiGzhfK1r4pj228EvnN",
-	"xYv2cmC6K2/LIISdvm4rDdXC1SneyWZ3WdyUmndldcX1184tP659V5akUh1fdq9d8wLn6oIfcI2uvnTX",
-	"mhct3afVnjWLrDnLa7zE3oZoQutuRDSh3K1ZeuDiBYhrZGTa7uGshps6t+HrAX2KFF/vjozY112/tDRr",
-	"b8it/7qrU7JYd2HpStfFHiywrbVrVDgM79+40gfCB+W9NzFhM5Uy1JUUVs7Yzv9aqgxFuFhWyW8Ug3JE",
-	"zAqdwcjIO0AULGgI2RzyQ1sp12/iUqZLPfY28S0j9pKLquPI8/oe5lQx+S25mFGtrzAksXYL9MCNirdW",
-	"dZjZdvWWnsFNEkn0GDeLUNgbalPL2Xw6pcnit0YvNb1DpY6IWk4h02XjU14ju/Ubxa1LwtX1MOWNIzWF",
-	"lM+gWgSPF9qg8e1vf9TGqA+nIOJjuYlLpbIPMtQyYm5tCqtlMEULbZctiupGShIsS7EVehqQXWD1i/Gm",
-	"6Xe+WVsz8CaP5f2Fk+O/CZS+WfYUr8ZtyZWH1DfXYHdlYZvDARBEQjkRc9Vq3ymovhmqyd7Nxmq+AN5G",
-	"AjFlWdh1PVW4HaOWX68p2nRjgoj3NOJzmce3d3o1uS/s1WqSZ95ejfT7PN+2quLNiJdongLxkdxYuqs6",
-	"8XbWFpHllmh5zIWTdZMOBFWIThHPz1ifeOPqwFFgMBi8D+BNSiNAhoWVx9r8cOr3UxeYbBN/nIj5zO+T",
-	"WRJdUQVweegpxZj0cIHgUvpSrZhyFuuL58M4CkjEtZqMXjXoXuc6xsNpw2vA0xtew9yad4/bH0uVgpwV",
-	"sdWGQb+aNlE5q/dNUQNzwFproLC6KTV1WzydZ24ySF8RCbH+QOucLO/xVEw60ZM/Y5rcv4nUKshQ7Aql",
-	"aYpIuH5ZxZhE40kcjSdqJcgmJENgF/5vzp8/22EyoDMWesiYqYLudNciCSW5Tih0QtJiFH3CU5pcWrfw",
-	"33/5V/v1rvN9XiHWLy7emrCYUcmWbl26kAvF5PJlNGFacKzoNV27tK2yTCxbyzJFB3fsVUXzAmu74T6R",
-	"SaRKSnCKW1fVyKD87lqaeEZXJXo4Z2/VBfYqLH+xjz/6tipT3wBT89JaxbSn8swE0NdI7MJqw6TzI1m9",
-	"2PX07+z6m2nhzuZ+wrr4GeNhCrl6Q+wvw3oqERrWduFIUff1mmG6xXwWCxpKg/wUSeSLShB8GGmmqBWd",
-	"ljfgmEoroAjEjker9m1yxM2zUI8x6qZy39oUCYnkgFMuUB8ESXtPtvTV+539Q3wsDQ2svLkMoyv6aQum",
-	"BtyOHVR7GmsNYmFGq3mjftIj4j95+eKrZydPzn3S9CHi4Q+47yyQ38KghZPbMZ9ddLp/evrwh2+/2/vz",
-	"o7/0fnzw/cH5/uneq96L7vP6NcqwCMtVyoUjb6NX5nfTRqdGhxK8xGRZRmEK2aVXOY+bnc8mOoS00Bmj",
-	"iiRMzROOYhBYmJt0s7K7SW2fSZZv1P3qzRel/pK1jVA8TJXa7xSqMcqTpYZzRRQdegRKmEaMYdE++EE1",
-	"leKkN2ukUmd+nYf6n8f6nyf6n+OVk15lJKCy6vY1LGsLkp3Ig07rEHPbh3P3pJExUxLx0Tkm7RbBN7ZY",
-	"fl9WhGpbgtQQ+YCnfcsGHZvdtZRohVRYzrN/LtUnWLID22O3RmqGrm1pPtd7eLh8sDRb6ubNub0N7Tmv",
-	"cYbIDLMqJD/AabD4DfC1JaYbw/m5WXsWF2KbOAJbQPdZg3DqLtpNvLPucm7kpV26sZ6O6O7xb8hd687r",
-	"pvoP0rfWfiwpEiXa5fgrt6Gp9eOvpfY6d9xQ8S3Qwie79wsePKmwbL4Hhyy1nX4pD6WDcp21KTFBD/Jy",
-	"Rn+egwqMepA8hMhmDFKajBNxLbP8KGTHuRhLxreuuu3uDmv3dvYLes3Bwd79nOjv5UT/Vbc5GLTVT52d",
-	"R3Tnb2/edb1u733rS/1l/rudwiXlCoFenHWGa859Zvq3YOMUarrmV0R1S3b+mJp04OxREXfDkNiIz3P9",
-	"IzaV8/bRyQmVF1ORlMz2uUjS1lTgULgG9zDlaJXAUkAh+iGRCx4QOqYRN7jujsXqE6rAr13PcVywulee",
-	"xoyKS6PPRdPZmWzVodjAhjZX35CRWBr7hJnIOdiKpWoP/JKZPpofXLLFDbUdfNodZR9XJ9RaUziXWZt/",
-	"81EwZeSJSEr9zAlV7CKOppG6SGYle2VkrgQEAkyXJRTD6Hm1tFOe6QrDq6Fo4zaZagGwhHFUNc3mZ3jt",
-	"klxOX5/mfhYmXHzbWr0QB/qY3lwbgQfsXEchNnAwoOykKQutG2aGg7ZujdeuX1MXrv3h/f2b4bWvbJhi",
-	"nQ0mRkJerDLFMaKjrfFhwuhlQf6OEjoPS9qqbMPKvjvM+ZS+KxkRpqoovlmiiuIXRYDh+8MHwR2kqeAM",
-	"bmIK4fw2MoKcW2opD4bL/4YMH5zR95GafFuW9p9STZr6ffTqRIsvD5ricXCupgpNwd07i8prCXICxTzv",
-	"EDPwSKQ8JxsA3wG6VKHn0eXF/p9+fvSXy/Pe9PuHb08Prl48GL7aC368P3nWDb/qjM969PjR/Nt99V3j",
-	"pg2HP4vaT0PUWjrbltA1h6Ee+8ndcjP1N38EP2VekracLYMtmMURk1iPosRsJ2ZXLLb+x0PbeApzfqBc",
-	"RBKTA1WCYqaftlh9emOq9FThyroZvr3NQEZpoqIgmiE9VoS0nGFEUEqdxas8/CNhAfSYw05g4C9fMhDR",
-	"D+41ApqI+JZwtMuyC1dzXV1fuoOO07+ktG8jlJxiIZUzEK+w08vrXU2Cd5PR8sGgGzbq3Lx5MkyhliOX",
-	"DlP4beOEmBz0g5lIvVSs7JzCmIWFds4zihwUzCHx8RW2wy7BjznQzVm8gKyZc3HJSsMSMhpzyGdBg0kG",
-	"Ymaw74jS95T4rup0iIN7cz1/aBCw2a16w5XEJ0on9YpKADXwd6/ll3DNH//+y78WUm2ueu3w64PRy69/",
-	"/NuP53+Knn///OAvTx/HL77+sfvj+V+iF73n+20aRwFrdx/c3+909/c7nXZntEcfBevpAsa1tk8P7ElN",
-	"OVu+FbXkKwzmU5arNmKwpjFGEQYdu3XItu3MkTPWur2Hq6w1NNXaaKt1ew/LjbXXkCBZbwfx2nOhaCxv",
-	"tpHuEz7l/czNozyJwnrT3QxUScSVZWuQhgz1rxN6xbLM6XIQDXmhzbcLfFh5ArIJS+RQVM3Ly5IvehtH",
-	"h5WebuUQXudeJUmTOXGAurnRLY/I+bTYhevgVkNdkTZdHHMxP9oMsXRQt8yWzi1m1YC9kr0vJ8csdl5h",
-	"kkJkc+5cB51uP1Bs0x1fXVaTzwa4Catx1uRTZjWgyN0qse8JZB7LHLpf1hkbi/VpwhDOhxquRBNW3mpl",
-	"w4zALAl5FMVMYoNlLq6J4PnUP9D0aKD1LAi4RlL1B1xtkFQIAAmCw/WHCI81U4sBB/ciVlkjLBShcfyr",
-	"TM5blbDG2TUkrd1VehppsjBSLGx9qDy1DVO43lceDqzUu/XJwDKh9cfCS0kLSwGCmFFovlTnvFTBAx0R",
-	"/AWj4ggIJG3DHMbDFDEIpXx5BmrfdhPyW31CiVRUsaV0P8uv9NhlXQjnbUH7HBWAfVZlkwLgJywzUk16",
-	"hCO1CgmINGM658GkQMfd6tBPJY1ugv9zSDoEk14jBbg/xIHEMk5a2Eg9ZZOAch3xUFxjN3lEgMLN7T1C",
-	"0NRTppLFzpG2hf1Dp3s90iV7q1cn773ZDGCo/EjZHnyFnUuzryla6vjJou1F1ajoF9XujZAFMU2gXJCH",
-	"HroOId3aI8GEBZcsbJHnJ8+Pl7GVG9GUjtnujI9vHB0w00HPIk22DAMWxWwFupWdt76sJDwQRnSc0Gm7",
-	"YnoTVl70c8QJLMs9SfASEnEyi96y2O1yjznvKI01mQ3ZSCTMCtdiAu+DXqeyzCOH/uW61irVABMZSpPp",
-	"lUjrZ9t3A+E1ob2D+2t24eybo53ewX2PTNjb/EY8Gj28H3Yedh8+3A8ehPcPHtHeiFHaCQ4OaNjpHtC9",
-	"4Wh/1B32hp3hw14vCLsH4f2gezDsjDod2nlYylWiv5WQxeOFKrDj/Ye90hze5cWv6rYxMxgQGMNPtSeo",
-	"/OJ40LJCjFzXJ7wRUWrCxRLsdbgo9WVN5tMhp1F8MU9KSorPwE1HXp8+S/u+2RsyTXCv1zEUm9YbCT4m",
-	"MgpZC/nDlGpmC9RsKFcTsSZsJGkw4jR/1CY1HAeZKzieJ1E9yDIIPNWI8Tsa36p5h+KaA8PRC9A0fjXj",
-	"6KScTMQ8OSTXIrmUqVScMM1gZSsttNbcwuxNnk4nSs1kf3c3mFDVNl+3AzHdhTXZrQj+767Ueb9kb2d/",
-	"zDyHg3mn07svo/Efv5s+urrBil5HoRbEK5gWXLEFntXtPazBtIpJGemGu+7wlI97eXFmjnHKYJyOMDjP",
-	"lEsjVRRPR8HRviasmdLYCrEMWSHz2WZZIauNnu3nhuQiw5W5ClDDrS/RPMCYeliuGrIRnceQUhrE87DM",
-	"OWAi4bBNFTZpqlLIcpf+TzntAv/+64xlH8bRKP37mg1nEMOexcaRuzsL9c/aWNudxTTiOetxmW0Wi1vo",
-	"2wtNdhdDLRKqgpLJGOtDY5bOwdNHZ7gkR3r3e3CAa4mSn+dC0VVvhp+0AZ0ycbtl1iaf0gVgsxMlxgDL",
-	"UEhKeLD3YL/7sLdfYzzFat38yuRH6xV2vvocIfndzGLM5XcsEekhJDNNI4VGowCT/NKEXCVLrqKA3ZMD",
-	"bsiYNHsH5PljQmEfPdIlXz8G5Nw49ozo8sirp195BMgIzH806sV0KviA03kYCfjmKgqZQJputYn/6uXZ",
-	"Odk1o/JTexJfBF7oAffzy+lrRQzSsaDfgpgrACzwc6vqW/OzM+D+n4+enTw9Oj95+eLi+PT05WlWCUl8",
-	"zR3hib7LNv0WYkBCO98JVQN+LeZxaMiljJjAYe47++yXGcADXnizqb3cBmcgTX1XQgIqHYN1RhM6ZZqh",
-	"tuqyjiKHcJlCkQ+m4/DI6rdXG0W5SNGDstjQG/P/f/jHP6Bw/+eL9j/tvPlid83v5f4ct1/uqna55a6v",
-	"LTA9p26RfB09bhXYzv7Dgwf3y5hgajAf7N1/+KDzqNtbm8J6F1zSc9yb2iQSedPeHVz1FLrd3sHDR48e",
-	"de4/3O/d7+2vTd6oYJE1vfRw7Q398zPbuP/T9czrGZxHwSVTVXVHSpDZXPNss+/3ZCagN0xJMPrpPInv",
-	"OifhZqZPOrySbIbX54S9pYGKF0aLM4a35tWakPC46BXzrGqfrQc4vI0pRHi6kR/F+Pkb+yOY5ZkxtHf5",
-	"c+e7Xvho2SBanWDhmhvO2q3NuHCpbpNTinfc5qwaSv+UTyym01W0Xs2zao8EEyGZli15Bk5nszz5QYrN",
-	"RqkZqbHUvuj//9bkZ0iWrKveS5veFyBmKkvhXLi0MEpYoESygIRNfb1pcGdTsExt3AblbnBnBcYM/LYM",
-	"MYMk4Nsh+x5hsWT1/YIw5PJXwk+erfmEhBpC5aVW7KJQQk+z4cKi3JNmuh6t2jUFsEeJ0Nxm2Z4rKf2Q",
-	"bulebs2qiLZ+HZ+9+oYH3VLbJ37I7W6sarIMV7SJOfvXE5F2RsbcGX0cMPxkY4E8JH4G6e+n1FmwMq6o",
-	"okm5IDziBISV6wS1A4oCNU9YrhXsnEumKmRdyHOiDt8qdzHfryosMpcKMd3KLV48XMtHiM5mBg4Gl6LQ",
-	"5VJFCsZ2zMcRZ27nCmdbTNzvojoogrhqwJiQA0m2djmO9HTJsygMWRw3btp5whBDrtWE43ykFSRyc5iK",
-	"WvxsG91Uc6vuubSZUsPaNhXOgbppKWP+0FkqIlovxKwP4yKxFzTzUfghA7xOIIXWITZZMftkMYbgOlOC",
-	"sO0zSZpHZ09OTjwyY0nAuNphPBAhC1slMepcMsDNjm2uk/P+w5zq0LQPcnSInTf/1Oz/pO31d13v4H3r",
-	"y+ZPu1/+45uf/mHnP775ovVl68s/bIsXfJUwtqMJmvzp7OULgiSSFUQckG8fE7M2h8R/996vWI47ZRlu",
-	"gUZnfQ+8+ntY5DW3Si54X3HQNpDyRoLdXNBnKsunKeuhF3AwTyK1ONNjxOkfzaJv2eJoXhZrKqtbJE1f",
-	"Xl78/Zd/9SEHTc0TzkIMNV4XCgmjtI7Q9inS9ydC2dLCSL8ETVVb3dZv/LBz9Opk51vmxEwpjFGv42NG",
-	"E5bY0Q7h01dWZDyZUKVHmZUyNCoa+GKtAuTWGd8vfCN90vT1w0US/Q08j32CbyRXvbaZc8RNNyAxGnA/",
-	"Ha1p3PvDjqaVnZPQ75NIERqotNsi6sxYXxlJOTfx/IjrpRlwa0dh9DlS1qQnuRLve7iIkMKH60ig9QQl",
-	"w0Rcg1mWDPhUDMHpN5sROQGX8UTEIYm4VIyGecsNsBlMWZ+pPdHHA6YvB7yptF1nYcGx/NXPiMYn/0R8",
-	"lKvw0dO0O4FajNzCtgYcveoky8naI/7R6/NvXp6e/MV1i2MuIkw+hAr3MRJQwq7EJQsHHHcPgAW7+Ijj",
-	"F+cnT9xn6FXRFpKzPVFaaSMwOHbJFgMeSQKZRLYjrnk2dGYK0SsOBxpOIJBCRpZauGiifE6lYsnKU4Qr",
-	"KrSUnMLV5ig9Pzo7Pz69OHp1cvHt8Y+avECDCqcRJ4yHMxHZau3yo4Kvrjot2b6Uj4oGsKeaMD3S/fsv",
-	"/1O39zDX73RE/KL17beBnaJrScuIhI0jqZBeIIsrkhIoJSFTGmvxZ6uLonA5d6vTISWBEThKNkKRHakV",
-	"C2EuWV4FzfYiPhLLK2DZRSQBMzge7UyEBBf5dB6raMccj0AfryENLhk3GYPSy3Lg9SwGPEWgKyDPSY+E",
-	"LI4gLZEGl1xcxywcTxFUh4f5agdvwN36FumVAMjhbai4BczDeM/p8dk5fJ92OmsP+IB/8YXeecaVBRr8",
-	"4gtzzDPSMj7169Rj2M+dmaaaMMuZkPN4JGX/RYaHPcfX09SALxPVoVFIyoiqhRRneFM29Cakew64tj6H",
-	"c1Xk5PZE42ESnMkWAZR9mHI5mx9wRFOGZ1gcZ3SFRAmyfYOUTtcIkn41RwbUJIjnecZAWsmMswnjyRnw",
-	"3LtX89I2OcrzEpg9yK2MdeCRhlEgzeh1YV98oVdVQaEVmHCQCp5mkIOTC8nsycvTM01cj3G+aSqSSKJx",
-	"xJGN6Gsujp49e/n98dOLl6cnX5+8OPMhqhPQOIbLj16dDHhzlrARAEtj1ibl8poloCDndsz3iH8SsulM",
-	"KMaDBUzDc2nXg0mmtAm0+gRjqzvn0PlPv3wI6fLqUN9prDV9OQqIRJugEJ8ecHM8vHyWKT42HYfaOdXm",
-	"2YKF6dP1+caTImZaIO1eS98sm9VQ9dIdA4sAMyExKi0g8/rvBlbBGzT6RFsZ/wGNRjIAfU9/+/df/lV/",
-	"BL1Pf9bm8n94p+0KL2u7Adz0S82PFI1i+eX79+k49H2yD7xYJGS/80iPqIIzZ6Fxq6sadOEBv04EH5Ph",
-	"QqszLB555HpCFdB3ZIvRQSdC8BmM8YOujB25YaE97KFoeT8kXWNp0TyeJZFqF1O5K8dDrmgchQOejkeb",
-	"xVQrIBbAbZ4kWh9I076lmDI1wYIKfHMfOoDekwM+it5CK2zD1CknPrSIGLKF4KHbFTKr3fIsk0gxkQcc",
-	"n4Ap8WFkuoQVOm178FacB3sbSX0S8Altcq75cQpzShfS9JPGSQxjEVxKgBRZXsGIzwCMSxt1AUu4ljdA",
-	"voYi2jYZHi28t0bhw96/GJ2zzVoEZ3oj9lHjpwOu36JXQd8QCoZYJvCIFKHI1oZpVmVboJjZGbTcAbdt",
-	"U+gCHhAKYDWGTJ3TrunzibYs9Ps02zVyTG9LkSkYwdYHClFaXqRwhFKbw1oPgxQ5ES5ssnlvH/ILJagG",
-	"hgE5GLL41YAj5F0TMe9KmACeVyMo7bLoNTpMobT1Wwd8DijBRiddRsxukzOG7Bnnck8SR5Mxy3OqCQAz",
-	"bDKGQjMFgIUZZ7G96DTTo4pBgs8O/GvYZvbtKZvSiEd8nNo37m+SKZ805zx6a3L2ZeswLdp0FAdM8gFp",
-	"DGsHc+w9Iv7p0fnxxbOT5yfnF8c/PDk+fnr81GSs5PisnSOjsYqmwDHPc51dtR5HFfG/Pj4nmsXqF+Aa",
-	"DSGxb8B/yvV2fdPczfd6Jc1vzp8/0+yEJaDAUUV+2g1FIHcT89bdN83CF62WGdhTEcCqn13T8Zgl5PUJ",
-	"ykA9ChHMtcKH9kdypW0NRXx8EgqaAc8mkhuAX3if34eWFCB7sZhrxsQsZp55MtK2mCt34yPBMYtIH6nM",
-	"srNs8OjVCZo5cRQw40kxWvXzk3OTjpl55LQUk2KeBKwtkvGuuUnu6mvfe6mjyujWDa9hetM2+o1uu9Pu",
-	"QK/CGeN0FjX6jb12p70HSBdqAt6IXRpcwh8zIUtc0GdMFYphUX8GhMeU1VjE/Cl92zRcXqut7Ge/dUgo",
-	"/jXgdCiuWDnnLjFTHmVFQ/Ags3HmVsN+IcNAS71ULGmJdZ55SMU11+yXs8Ao84k+Jdo0NyiZhvZpcNlO",
-	"WMCiKxb6h+4gbQsdy8QGPBA0ZjJgIfHhlpmSvgHCaGLZtBiR+UwviH96/OT45NX52cXzox8unh8/f3x8",
-	"euZbqQTGCibadTudVpucMgr58NEUgVDM40GIp9WBA24sHJbuA1jYUIDFQ31XagKJEa4OCCFNGEh5KVGe",
-	"hID1dGn7MzXQ08WkeizChVMjg2hbWX7YXw1CnuMyTUsfVvYchC6b3b33xspf6wg8Ci6tU/993hFnErMs",
-	"jwUi7nU6mw3a+iJthTfCkteZSuaV1Nqf43A049pgesajCvNbUanvnDzAG9nHyZY9Pl2U3cc0TNdP39Jd",
-	"f8trTq1JEuJNe+tv+kokwygMEQZjv7O//o4XQn0l5ty84tFN9g1XPnUOawVcs0IjxiE7nsV6G20rdNtl",
-	"WrKfSXdfc51lfdIyJdLs7rVyrmSwA2pvLWj5qzbXt5xvlU6LO92tsQOv6AKyYIR4RhMMke93D+pst5zP",
-	"ZtA7/zkLI2p79e/3Hq2/+VyI55QvLOKbvu+gDlmecMUSTq2/HlbZtGnU/Mj4bdKyLM2YFB3LRv+nxlPD",
-	"3Bpv9G274G3YDRkNd2KmlEmzGJelvJk7I1uEo9VMENKZp4hZaB//9Pj89Edg20fn58fPX51rvk2VYtNZ",
-	"sf9RP/NOGbGf+ZTKGO6zSKqnjIbPzHgBeMrkywKGVLHXPqSlRdIB7tOswEy3Lowm+PF+nuuVS914LtZd",
-	"ParOMPeqmjpnc9kFrRXAmLbDpUc0ill4kRKFXiu7JQDDYVhBo2JTD0h6tQH/Mp8h/F4sqLQRcrd0sDGV",
-	"44ve8EFucfWCN7yaAtBBN1yxWWl8HWDZ9AqaueeIq9H/6c125JBDjuvkUZ727lAOgSOtKIxuyl1MHA5I",
-	"phA++OmNXt+M/+jjmZulw3xgTDnOYwBeK5nOM7C4sVDeRpxEHGbN08i3bIGuN5O8MRHXUC62zDTOzbu2",
-	"c55+ygOCV9UTG1bhIoIWAUARyLMeYRdxOgtFD3dR2lTM3c8KjnJ58lnlz3tNEFs4VSVIwxWHKoUJ/iQO",
-	"h0rpsHguvAo7EpxH4DU0bnctKG0XLgf0F40345Rx8H+xSQYPIX6Irk1C9eNMaTSZUDk5NCFaKOIemVLu",
-	"WEhVJoRxRAZueUkCrxFsjs8LYl5vbmE31T1ftzg5JZU9xTNh60/e1yZudwE3MtG6NxP+KdjzhtDMn3lc",
-	"BY/bIosrAhqv5HLeEtT3h1cjjMG5hlNmp/yJ4KM4wjSoj2KNfQDWjgc6ZdF1tJ7dd+mJeL+LzHfHALKX",
-	"y4ETKecgBji7ThOcij0VIH8jDtO8G+MYhKAvIEMIDmEmDLJIRbGLO7WBAnmIFCa1PkXj9BqIkwrOiGYp",
-	"QyhYHC4GHHWz9EEmJHHQ6ZCphQkMaDCBYV+yxT1rh+ErY8HHLRMnyqLE6DTNJgHJR1rHs5Mx7kcvn0Yw",
-	"4K6zUswYtw5R93Emt8u8SD81iEXqOu12Og/RLx1xGyQgTf/7s4snp8dPj1+cnxw9u3jyzfGTby9OXpwf",
-	"n/756JmfOSIPiGyVictT2Fw87Zj8spnEtHbjK6omW7QIc0Lh0fdh79nlqwf8u/3k/OHi8d7VD/enf+kG",
-	"3xz89avO+Kgnjx/MX+yrbz8LhV+1UHBYw8cQDBu6Lj8AY8azlzLmLDW0ikW7gbZG/53+bkh5tY2abUPa",
-	"zQeaoo1EollUrtd3PlemmUuNWY7i7LVWWbKPKd+iMTuknLPwYqiXbCpC88qdoVA1D7xb4orkb1sBpb16",
-	"Uh+POR7Q6SgtK8i8NlN9uhO0DLZwoB5TXseK1Pv26wsNGCtY00s+SvCBHczuiXOTsH96k0/cXGHyZsfD",
-	"OXrPU1pbYQBvemrIa8hKtk2vDGkOeNMvtszyD53Gb/l+WC3jd7KZOiZVkErELcWUQUhmFEmmhHhlIxrw",
-	"0nQ30kyzWeDFfpaTDsPmoTSQGsoqSPdQsXFyCRydx9MqWl4h81wNh6oBz8K2gQgZ2e909trkrKLnWJku",
-	"85jyrxIx/RXY/kv8pYSDbCZ0nX5ud2mM/yp57bZYbQ02+wlx2U/N0v1UxMJjym2+obVMly3nnGywetju",
-	"O0O871FOxEyxLUiMND8wrX2ZUEm4AE5stblldew1Hxb44XZMs8Lxvavz+gwkXY0jC85g0yby0zm8myZS",
-	"fDI61UilBk2qVa1QqjYS0fhm42rQp27CaIw1OaX2zynTfEjq05PiThg0NBJQTq6TSAFWjjZPrfOoTY7Q",
-	"20R6nY4pS/ERZLFPxKWfJt3qJ2gN6KCzZ7LN7FUhGyc0ZGHuWi5K4xVfM/UNzmJbB9RRuxr9bs9rhMML",
-	"PVO38NsitzbEJfgwoD7cIDeXJBpu4TzjJNedZ7s7kSS4t4tbJcoc4CG95Rp2CktoNJV0De12/6pW0pKz",
-	"IT0yZEDuimkdJ3/Ecyf4zOzAxBKlPbmGSlHcTZlKokAaJ0QheWGFNyJNesvdAsk6C1bM7TCptmkFYy68",
-	"Xup+eJEbyKbsZbtpLavD8L0yhdlc09vpdHPXuIuFspar0cVyGsoBhTkvLJI6gM7gDd3e3n7DoVnb2Qma",
-	"1kDrlWLPpy25ONwtqePrsNjR+WyrDyrZP1aCHDgkpovyJXBOYp7K8UDmrt19V6CY97uQA1sVvdG2QZRM",
-	"08RkTJTO9QiDtroQFGFJOkCoJU6zlttlGcjuWDc+kO7N2w8xBJcVR7O7+bF7v/WzUiODuLhBLvf8wLrw",
-	"r1ydLc1BpbkFrHO+VgRAz5RIMADqbspIJKmrLohmEeOKJEyK+MrGPX2ldRUlfdKE2i/0pRnUaVujAMVt",
-	"aSMVU9w1ZPo0SoA+oKa/x4D7wM0v0h5UCdYwJAuSfQV1pHCdKb/gZDaXE6iywP6ZQrIBFzyOOENeAEVW",
-	"kowZ1BxYa3RhXXxt8poHyERYIVEWSzMcNoEFDSD1TPrmAxLSRWlG7Rnj4a04yDadepsLVtzatL2ZuytW",
-	"ETfms7Sdet+sEMgbsZHFRu7C3g3V5BoKzkbKS3pMZKO/t0WmujJaCWc3PMwQBiJJsJLwmi5+oyUZn/2G",
-	"a2XFGbS/2kRImHo8Nz5rESYqrSKLiQn5KFj+uwwKirXCmh0bXp8yYKh1APw4yVhJevHXTL2yQ1hTj/BE",
-	"TKd0RzJ9kcqgRnKdxzsF0HGLQQqsC4yZGIp1jIlcVpuQcrwiV3IP9C26lK8EAYemNQuoqBiJZLpNY8+U",
-	"9jC+xAr3LCvMvC6wl7m4EK7key/3IMP30ttGo6X7bB3BFjilJZR1ZtpLzgjjKllgNA7PnCGYMsDT34f1",
-	"ZlcvRcZ1mEV6BJFPQDXpSj9J2qa3TNuD5eXMdAacRZxDR69EKqPNYWLHgNNARVcRIInCj8Bj0nwc37R9",
-	"BdAcH2tc3drdv//3/6OLJlBsmIsfTBFNhhKTXiyuOZFMqYiPIb4NXYYvMJrsEZ8mwQSqcj3i4xT8Vpuc",
-	"FudtL0M10na3OMzu/yNAAwCslsSccjVh06ryLHj+Okaon1h44PKG2PcfEuB1iNljsu1ajs5chl9cxhbt",
-	"83IVW8uIdaVFZGl1MlaTLfWsGydiPqsqFTNdhWpxCL18KJfrV4mtv/DlaCTZVh1v6WLaFa8TunbpGd4b",
-	"a0X0YirHTrgrHUzjjDGyEHMtHKFdGDR//IfVYfKufZdBKnHC5NgE1fmibnkaNjRNY+1B6oRFMCz917//",
-	"y3/5z41+773XENdc8yP44s17r3ZxNw9deWPLvfUTLb/AUANarMhSGv29XAtPLaczHmCHbMgw30tTn1Dg",
-	"CVYzqFmDh8fFkjv2+8A8UhOsdDgetCJfatXdzUP3ltOKpunaJNZ9VEViOKZsATvF9evVXj/8266ZGVFh",
-	"0R4FnbDLeqM9uj88CO6HD9hDZ9HCaWHFGuG0D0pJH7c8v3adkrXrVK9dtghb0lU0J6rjTgbW+PtyHydG",
-	"xlnlA2VenRou7ETsCLlIEhpf04WEBt6aNNvED6d+P2urcS1ICAhHgcr5rlK9BcEumUeGQhntIxExIz4+",
-	"0O/bv6QDsjTgGboumjxT07vXfbgSok1e0Ck6yx1AXieTwsAU7Xc6h/p+fakeM6LkDZmMQpaT6ykMXJPa",
-	"rwCqBfxhCwNgp3WbcCpbbXJke+yG07TeAeCQZjRKyuBPqrCijL2Xg4tqD7gPzMxgBgUTyjmL/X5+hQOh",
-	"V82HCg6DuKa1F6ORy3Slq8vlNIl8VN+aoQDrBfMaAU1EDLnuTg9o6xhDWUtmMeXcwEpXiZGcSNiwBs7t",
-	"732XSXe1lZNyKbF360XalnStITi3xfvr8P1fveuuhqD4/brf0rK1BJlTUZylhvTuO0O/79ea1IgKrI1f",
-	"w3AOCSWGqyJgMF+UuN9K3WqGZ24pZ2cjFrC/rCkeFFVFc9bHjLOExpsecrMmn4/5x/DQf6wT9zVT1cdt",
-	"U+0AW6GnMfsZVcGkFDo6baahKdYjloohuUCIqW2dIEnTl7G4vpiKkKU1Et6A+6NE/I1x6z1CmGL03Bhd",
-	"Ft4Buuxspi3ZEIOcGTKUGA84lcQHajLkXaotvYbf0pN/O2SAvBgmTRTYrfpaSjaaDwGlthmLquEMWLMM",
-	"H0It2fvQ/MqM5bfJt35X6gkevo3Uk/XFmrkCTRtJAS7YlE4hlG1C3irWcBYZYLvSCX53JZo2JLhptVB2",
-	"zUHumrR+SM7otDZX+FzB+dvVU8DRRa30XlO1eSulpdRfVjxkpAkw41iUw1nflO2cp51qJEnYVFw5UBeI",
-	"d0uaxjPTjtlIpblY/pDyNg2hfmCl0nI44POyalKyWTEpFI1GCUnYX0WUK0IyMb0oIRIQaF2giy0UkLbJ",
-	"Y/RNEDrgyEJwxXK92fRqDPiA+3ikDRY4uWRs5rYDcnglDJvFMaSsgusR0sivGMf62GwF+7npmWZR1o83",
-	"hZjegkjEDEe3XwoaL+0rEZvEI3F0BVBWWZuLSSShoSfgsieY4CEQqBy6jDb1sPRtOMCIm5DhPXunR/xd",
-	"ueCBnyrDAEdcjuRhql8/uiuvSHqN/sP7gE1RZOS3qIn9CNWwn4pY+10Xy35OjfswErhYI7ukBS/Vx5ap",
-	"wvXqZZd02poFseQIBKdEeWoksI9MF7urZip1a0X57Fb9fPVO+eea2t+i0jqySus2S2JdjdXbvIC2eCxR",
-	"v6i0UbEZinGoOfooZP35cDPmjmH2X7PrkZ5H9sjff/nXVP8c05ls9Qfct6ljHrF/pr435yuTKYNfgbKs",
-	"tVT9BTwiU5+9ov+OHGuNCxs4RAa4DTp4wp8ONhteAh5/qoivoKmVbe3S1OpfocVJlkKXTdnEdUUAjTKg",
-	"UXfbtp3HeC2ubdrfXr8quz3VzwdcK+gp8oCpecQhXrKZapNj85yEwRfAzPzjPx+/OL84PT4/fqG1cH/A",
-	"mxb6ba8D9RXQsSNL15NQzGVbaprvW33syASjHnD9chgqT5tBpV189rsd4p/9+OLJxenx2bF+9XevT06P",
-	"n/qHJGFaymV2jrFrNLeM+NxWfaT2ATgNs5VokyNnnPD9gMuJuM6NVA8cgWC5uCZNvRksjEw3QKAZrL+J",
-	"Y3ENwDhm9TGug7q87aMM90GNjX24bSQlIx4wwKslkYIGHQz6GlpaNgKgTZ7bSh2wB030RPaL8STbyae1",
-	"Kj8R93ddkuIpgOy6hIXt9PLncAzaarqHUT4d8X5FKqLen1xOYNpMPOLq/n4DMqyj6XwK0WjjgI24YmOW",
-	"1EoNhCluvdw2nXej/8BrOCdxWVN/ZLVwAQmSyEeMFr4NZ/d+LWf3hwm9P7I+7o3elWO2OZ0kpFeYqF5I",
-	"kGzsjbpBjz5iO7EIaLzTbbjpkt+wOBYeUYxOt5gk6Wz5w01TJt81stS1n2wFg5m9Ym9BjVlFROk4N0+i",
-	"tMak6ZrjLDqmBt5qdUkTl6m1jWUu3mRrY52Ff/TBF757VwtvlQfYAGeK3c6aEfU2GlH+iGntJXfAMPdp",
-	"i4mSht2ud1OjJPEIlYEp8XaEyW8vXtXZXnOiEk0IjhaoOGknKoekep397nu3d5HjmSxoipH5BroXAQge",
-	"lcq0uVd4klylK3OCphoXqJPl+tZddkI6L2q9RrO82STWqI0f1bo7ZTTMQhKorcdi7Fh5Rqu7ZUyizGZL",
-	"cyfXJD8Vm95p3ccj4PNX0ZR5uRaAzazWpz/g0GwOnOFZG96lbnXmlvR7v0/sfVEy4CjPJMnqxLExH7T6",
-	"s1DYGXiknz0H19MbcGykMmRap3dqkdrkhJsamJgmY6vuVjXpa7rN+TzTkpULMmPJjgk/YPc/JNO5nGiV",
-	"H45hJPHyAacExQqRjOkvBbFtBk0LDBrC7KsUfWMwbC8Ei4raeoUVm+H1zKd0kfE7ow6Dt62iOnGz93RW",
-	"vidVu++knBGXuI7YM8fis69rq5UIKYWnji7zzR3FZU2qfN+IDvQY09Bkwbfd9PnyNE+oMaBhCFHCKbS6",
-	"buZKFVqH9rHmSv0g6OGMRRHLuf5pr1Ob59/yjFMBG2JDLYLlysje0Lt2aP3r1xMBzXFsAYZtYd3P91I1",
-	"J0gzQ+uL0NwLWqIaZJC8+6y0Y2gYPrdH8iOC51YyB2N51u3BaWfzIUKF1Wxxf5ktlnDFjldj3ltjimuR",
-	"hdi1rff53JF0o46k1gAs0+zBf0rCqdY5hGSVZ/+uVXJ3LOg6LRtFyyOmnslmsRRZ0O+xh6nm+SQ9osuS",
-	"bYWCvnm4E4OWRsgcgtQyO4C/gEfcCKqY0SsmM/Y/4Dn+T3KxkiqBRUrk1YDXElgmCwoq9AMxjxG7ccgI",
-	"ckbT5N8jXCTEeKUI9v23ZXMzGiXlPWpgsqlk+jiR2C3yYJxPWI8Vmw2/pmkW2WeW/NtmyevG8rE9HciT",
-	"zNBASADv2bqiv2E4u1aNSSk6SR5fb2GwVogSh8S3ejXo4LknRKGeuj9lvkeoU658T2YPLiZMDjhUFmMW",
-	"IIEkQPAfCLu3yNFbbXI0lIwrAjQsiVTa3jCALzRhba3OO3gqfb0fc1tYYNIZnRphrikJfGx5cD4MWkeS",
-	"WGCVLD6K1f1ECUVjSdI8U35I9MEjc67fJ/VAUiSXPnGPlftI/+vjc4Jy0SdN/U5ToDxcDLjz45d5VJeW",
-	"eS81CqmJ/CZJdIX5l5HSAzDwMX0LhYOuoEBMGebFQ3KCM4Lqyh4k3DOzfbep8ckhNbg5gJ2HmaPExbjY",
-	"UIO3Y/wQlT9LUBcbT65eYGSbFk62PqsZb3qcXWaQpbVQ25X2c7HOJ11LjCrqdFHC8zdQ4217+gpH+3Mn",
-	"M9yJoGUJUTYhCAIWyC05e6uID90DfRPhQKY2ZCORMOdKe1ESjSdasdY/62vJCxZp4dM3MESKyfSJ7QF/",
-	"LNQEf0JeaB8jVRIBgseQqWuGyZRT0mTTmVpk2ZXXEQ/FNYkg5dxXYnYBfUss6BbYHERNQFQkbBZHWpjN",
-	"Cwkx1T5ws6BrUl2+h9FoNmLwuMTMtE9Jc/GbXBSG0cpluiATKsW/snPaEHjL5N+kI8DsGyLZzyVJN+R7",
-	"MMGcPfVKtiR9VtneaHUwN6VuZ0X2DkT2bpXBU5ltlI4yR4gQHpHsZzvVjM5vPNOyyWUrWHN23RvlJ22/",
-	"E8BqLLG7SY75lSKI5XMwuluL9sBk64V7kPo+x3u2G+9JuXkmT81XdxTxMaDrblpoGkk2EW+UryCCm2M6",
-	"i5mUXtpEEALZEO3hpmBMLcXKC6KMHBE/d5h9MqWXFrRKkzmJbCxEpS+CmDCeAW2qJWzGsq7WaZ+hjFGm",
-	"VWaYAWEAurSRGfFxm5wZ1WJKk8tszBh0TkGo4G1gHtGEQR9jZ6iZMQXyUstUQpcFq6sMD3jTLbxImOkJ",
-	"IefBxF7vgRPR+hCdF9s+SJEkdMDxlZECz6VIbLqtycfF2+5J4qNE9wnyIX2/RRnFAY2ZSq9y8r79n+dC",
-	"c0L9YvhTOqm9zoxIOiGgATsjzlr93BrZVHBKJKczORFg02rVy7eJbAa6TO9bCtnvviZblOwOgzcjOANP",
-	"QOsQ8VnxzumAD+fK2UkCk6XpK/2cJe+ROde0jR4CdAXY90P1ZFZkYBwSMB3Gs0JOUl7HmaqCOAzwg5ha",
-	"zTRJHWaZa/YObiEchlOZCW1OS6tCqbI9RUWSvRKdKsYDCgo71tkO+DAWwSXOcXqYua996/7zSzzZ2XON",
-	"i2LAETrkMO2fQPZ7j4h/enR+fPHs5PnJ+cXxD0+Oj58ePzUAbKdMJYudI0xigv2zOw4WJADBpYvqTFz/",
-	"GotrMhVhqlM3nTA1OuvZW619t6oaIRhuehuvxG0yduvmbtaW2M6cPgh+ycfPVt5+muwHV9f23m9TW1ul",
-	"qR1ZMakPPieMJnHEkqL0PXSsi1QIGUFp40yg590cne/3QzcpvXxalAKNA8FLZ0ngc4hsuyEylJN9jCOg",
-	"UjSl2mgnEKUQCUGavcsw2amJowwRkF0qqkCbszmmKHgRQbZJzZANpG1Oy4U/D0ElxJAIaBZc8B0U5a32",
-	"77bXyTRVMUpMuFU+0d13GY9a3f04U2ihBjtTggBLV4yUsQYMxi1SvKZBrRtFLPQG3M9Ypk8ky6wCtPOw",
-	"SrI0C265rLRM2XoKv7nq1h3oH0UX0A2kRVURyh06gj5hCWFrOn+rIuJjsQ48LeuYx90mApgXrc8FcNkP",
-	"uHPOwIWQnhj/ME25qGAcDjzkUZGmyvC+M0M0O4V+ywOVNowUifiA56TVymSs9LbhwiYIozEOtmyVNZ7a",
-	"+AikRJWiwURLP+nnsZbMEO9JiM9rwTiKYiY9K3STecwwdIa+rr7jGbgHIfcZLsh8puWiNN4ovSwQTgUH",
-	"B74eAK0GXPDMz4LF09B90KYYEoERlJzaIRVdtNrkiJvXDLitTudC5UfUFJi5aPIzcDnuyZb+cr+zf0jg",
-	"/TRkeqQDbq/D0dquxHZaILGywadPdXYfkr6XvRA+yS16CzUSJBTYTpv9kbr4jviA4+yIopdMKymjnFMK",
-	"etSlo4FMuj6JlNXL7C96TuwaIfQjmRJs6m60G4UJRunzBA8Y6e2TiZgnEoAAYL0xOgi0YTMQsblkNrtV",
-	"yRW391+sKXjdEDr143kfVgWAPkj97icRG/qwCgKu2mcT8mYmpENQRSvSYVmGVu86nXL5jeBYplZiOE3x",
-	"U5ZXwap/h8bgsZZI2zIGd3Nco6IFpgB4RJWBXKauPIN/Yx+Cnr5MSUMlDiF7BpzTJLE4MSCkFOA/ZndD",
-	"azTyKg0Uuvg8A54DMBqZdBr35ebLWcKuIjGXZKb5BEnVwCxqh83jtHJTCfSSrsqa5Bds8GavXtHkDbju",
-	"Nnq8mXdlfd6Wz9eNVuow2xdb0y2zlCd3Lp2PhUuz/byPlfJ7rwil0T1Ih222s1AZ66175P7SI+9XP3K7",
-	"QBNm72t15bL0/NkK32YKxnXGSF1E8pTVfGgz/AZCYvedJtbVFVJZ7VOWvpvnPIZBFuVEWqWq+gMOWRem",
-	"+bJIEIFXQZ0N5AJU19HaV2WYkja74ZpKRxykWghCFUdKDnjGyG02/zVLWF/beKZPGhnS4BJD65gvsd95",
-	"VF0UZfd2e17KErW+rq2wEfjNEjOyEAPb5EWnTM7j2txIr/YYKu3yvhBck88GwW/KIDgEAMfsPOZKbPSh",
-	"/LhlVuf0EpOzDGlqrvBr4Onrb3D1x8wdOy/R+4/C8JZcnPQ63QG/Nj2vPWJ4OndrnyY0TL2J1sqQok2O",
-	"TFP7XgfeIgd8ZrtH6gE4fskmJb2utMzYS1O5wOoAX96SAYCXlvt+a0gWRP/3IPNsAS0ryxhSOYLDnYuE",
-	"vd+BSFhJO4dZggm4bW+bYPI7XN/0oGt9C6j9s3jdTLwamz4TrDTjZzl/hyQuX8vcOncocY+QX+aGYV0C",
-	"tqcuL/h5koyN5l2wHxHSLVCYMbLsCXPl7yZWDpQmrUZqM1VU5QnZXmVtmQc+lhCwjp1i15Ix+XClJM1c",
-	"kU6uOGnATaVOy7Vn0sRsO0bQmTR3pMOY5RPlDzE1FqVhMTxnUmIxBlftIcPFqoeDbIe0sgwrVz7V/Tjl",
-	"U3ag5dVTv6+yp6+SKKQLci2SSwwVT8GnucrD1dskazLLgkRJ96ZEsO4FD8MO645c0VmIe6V1DKtlMVYd",
-	"5MOUZxMax+SaETmJZprp4ZS/zGaQFVXXFPnL4bIbRdqwzbaBr/7wNVjmGHz2/223JxrWwmQs+teQjFMq",
-	"H+dqjRyEK0p7Id686eFzeOuHcO6vaQW1f97rZtcgnEKuy9SN+8Rs6SDPVb1KSsAA+XyG76Kv4dQQ68dr",
-	"bNgmr9P2gno0tfoLYv+SXIPBDERuavTFLE/NFLm5LQYHvNhjkGzaYlCPdsBNk8G0D5T+1rhWDvUl0HnQ",
-	"VKkt9x2Eq0t0U302TvivsM3e3v1O51Zd9fTMPgRW5q+Rb26NbdZhmZ8b5/1eG+dpCrGJu9qS37hvHkiF",
-	"rTfOA+5e0jkPiNWGOct65E1dZvj7aZGH6/W5R97d9MjTq/sr7Y83i3itRgsGic663FKTZRaZFDbStP7a",
-	"g06rEOEqtV9eRdts2J66jdf6aM4ht2vOg4km+NSD0f6VwtT8118a/X03Ffm//nLDVGTXQbL33uLZlU72",
-	"IAd552okW7LHXkW10qo0dX5mRtu0xgrn2OFKcB7voJuL3sPa1ZSPs7IcIkYwWqgeyYfIq/KccHLtAa+o",
-	"lZxFFTlOlelIr6LthZ3rsgWLM2ncqB8OaPJVVDPY6SQF6NU3y/75nG7nnL7ms4iXBum2cERvVHpYluty",
-	"oocIDUos2C9nsee2KjlEgyCcegQBHS3wTROqzCRgB7eW0l/wYBo+xYWbBBOpNHkBMxNR4xjwgw6Iigye",
-	"qknJQVmGi5u2siLPpbLaWnMQdLhUJKt8TIbxoYFpN+YXGY+2+7jlzJPf3IpF8rfKXT9OsqbBZ5hQSTJz",
-	"ZUkp+hDY+HoIlm2Zw5D2J1lO7vy4mSOvVssjrfVJRpNgsh5S+Kt5HO8o9lYRvIOIK5bkYVgdpLkc5rv1",
-	"tfezRtyygG+PZcEsberOWZzviNUmR2kXKgB0H3ArxUYRD7HECcHwZDYi6FMiEtYm30TKALG7ITtvwKEQ",
-	"PIdDyEPsqD6JxpM4Gk+Un0cA+eb8+bMdJgM6w258bMCvRQIJpJo0qYIivuuEzmYIOucP5p3OXjClySX8",
-	"xQyGG369637flHQE/ewjLlmiIIdGv6/VJk/zKUko4bBYeqQP56GtyM+jAMBvAz4ElEMCjWO5IrCR2sRH",
-	"YHEhuO2/jlAAWXt1KNT/bq43Ri64om8RRVfSKdM2+Nl3zyKFi/ZKSDVO2Nl3z/oDvkN8vShE/+P3zc7C",
-	"N9O5VARa2OpNX0AXQ0wm4gsSUMkO4e6B5iGBIrNJQiUbNMwm4EoDlqYSBqZQKyXwBEg/wttnCRtFb7+A",
-	"fgTwWqlootIOj+Z3nzRpLGG1o5ARat7Wgkl/D6+CxglzrHeLmVKgW/CQhNE4UhJb4WDxfTChCQ0UdGLU",
-	"apliEvu3kaYv70Wxb3v/q2th5uFLQwpR7Lfa5BlVeh2CwLbVH3AB54/GpOkHdMR8Q+36w//1v/gtD1bM",
-	"kMGU4vCa8ByPfJ0wdukN+JNFEsVxFLTa5FwvnO0ZL2cQYmo+mUScSeaRP9EZ1X+10MGCq611swFP5rxP",
-	"/P/3f/7f/p///X/9t//u//y3//Tf/u0//R9m8PjtFzi25Ys8+5VPaKyfGgrEF2gP+DmAXVJse4k6mUhk",
-	"n/hHL57qG1+e6n93fGhw8eL46BQ7tuLqiWTAzVKLBOpdIFkJd5jjGgNOxZwHsZAsRAxOzPDzvzAo5wNu",
-	"Li3BzOhkedM/+0gVX0UxLDJWeMJ+TiKlh2yxMbQOa1t4WBZoqnw1F/Rg3MAr7EIQ9jaSyiNj6CbBBTyx",
-	"5RE/9QLpVbAda/UaYxqWP+BNgL1KwavhGi9L5qIKOqq2sNRU9smMSkl8fX4usFmqj3l69oMFbYUTNoM8",
-	"vxShAc68/zMOYYTrUA4RqQVEXUx1LVhx35qwrR4ZNPAYykHDI+YgtzzS1SdemxTpQcvn0TUGjYTFDM6D",
-	"0IevQUI2i8Xii4pctp8bxcCiqy1M6dtnjI/VpNHvdTqQ0WY/ZzlteuH5uCzRDqpl9T6mFQSAgJob8CoH",
-	"YNmAM3C0+h23T8LVowP6AVCVSIKEzQ/RhjPLhpP5KGuDXYBXu3JAGRi7HpTTdFrTMGmyt0E8l9EVyyPq",
-	"pz7QTve84wRuNyzcDaliO/pFjbq7mx+um0BZZ7y9OuPFh25hwKD/aCsbzzScpW6nc0h6xkSn0OYnN9Be",
-	"RfUzJOQ2CmfFZHuak7Iy97OkijvHkMpKtklTzOjP8+JSBr0/T4LpC/Hyr98tKpYQn9q4+dF+sy23gD5v",
-	"wABTzdJMv6gfGja2pB8uXYh8bukyLSLFXPWXrkd+GPFx+aN792N1qERIF/hprA5dI6xWhCbHgrORpG82",
-	"Y0rfssc+cvzm1l0DNIE49IsP3o7bASXpq7X4tDODJ64prJCU+EHdDx8PNBJM0pLgCP5ibd35MF231cHT",
-	"tA5QiVkUkP+PvetfbiJX1q+ict0qkluOYzs2G5yiTgWS5XAOZFkwy2V32Iw8I9uqjCXvSI7xUlTdp7kP",
-	"dp/klLoljcYeOwZMgIL/wJkfkkZqdbe+/r7SjXVCs+mYDpjm5rI1p6QvSu+6FRoHd/gHba71ahAOqYYa",
-	"cxOJ7uoEMOzYNkeBpbH7PqYjqlAsyl0PJ2XpdzgXqFaVwOsGJYoBX4/DkwZxVwCAEDRMuSJjmk+Agt/4",
-	"6YG0w+pEfQizKWzOp3CirZt3HzOzboUJ7RPW0s6X0kYDb89OlJsPn1rn+a10/EW5w7dmOL4vxmU3yIFl",
-	"2WCsVjbSw3dwy4czpYRPcXRbaNfWECEvGaob0wr+YUXAsDSdbcgwpXpcEmKDEVifG9g0t/tw9w7Dhs+6",
-	"Es1sdGts00oMr7vlI61v5/jfDxGy5my5lhYi2eyLOj1eadPoy8lFPEWBC1Ag3WXzkOYWT1zuAEEqiBeJ",
-	"Mmsa1uzi+T+kXJzg6LryXXxOTNTYUtxNTjACwdR6KZafj3nGIhGPqbqcyJzFKMsnZ9q3Esj8bdvAYyH4",
-	"B2LZ9JlITWwDffd9yeSobjp8xdi0nLQ04wmZ2tOVgUIBeDtI8Lt9kdXxdcTFPCdyLiLhlOrxvrhuepOM",
-	"vQqTlzUip4FmM6oN58DcEgmLWsJHA5TZpVPxJWU1fDwGcyfrjpGuB8cIbhy0l2KHSs6gG3NqPi6cz4g6",
-	"4UNsj+006ItB29BPhEGo24YAZV6pJTZVv0cJxvyYS56bSTHi10wQCgKfediUjF8zkjGaC3sWxkFLiaX7",
-	"foS8BL/N7ZXaDuzHIMnsm+mGPLjSJc0jYcx1HY4q5iDARPX6jmgpe4SSV2zwQiZXTLtuTegiEmN6zciA",
-	"MUGwb3D8V/720DnTDXsfHwlQfIMEbzhX8KWFjjf39eZwQGWPasaM5uZrNsipV+oyQ7gyNTkWUNIFS8l8",
-	"LDPmCLnUyvQ8CcVp4PQG+KvdysoZmZrRwdJvjSXJTkxcEHUF2wpyTQPdj5IAwyedVhNPaoI2YTKuh8uP",
-	"a0IVdrRBQCLVNOQahkkTpXmWEcFYqkDparURZC8+/+38on/5/Lx/ftF//MtFXCcpG9JZpslRk6R0obB0",
-	"C4MZeEyn1STxi9cXDy+fn784N/f++vLx8/OzuEdyBsyqCznL7WE0aNdZpkcYQJBuwIota4UqDzKMad7C",
-	"z9icvjQGCei/l1+Js6TTai4lNa9bjdZB2mgfdLZPaW70thcieYi3bFN7f26+3G4L8N8hD6TaphT/c8pP",
-	"hGyUnY/LF8LJdX7Diz8xqVgQZS6JhAAMMOhE54b2HAXtWR/4NfvNe8UxhDGhdoiOO03TeWNkLgHaXut1",
-	"2zgc9ru+93NyxATLabba+eXxNENQnFhYsEetXpsJ/teMXV6xhRtqK3CwoWfvP/BtsFvbx8Lkdm6JB+2W",
-	"Erm4EhmsxB0FvguRPNuCAdzHSNZ6L+8L6CgAdsJ4Qc623XKU3NwdEqzCksMiB4MJ15W+SevqrfsqZUK/",
-	"Yovy+wzuRH63OdlmfyBlU/25gWW21bhJ2k++uk9u1/KVje3L6t1TnYzJDBhHiuglCInOcWPAWEjLK4aZ",
-	"+TV14cBeA4KhY5nrA+OUpQTu8kGAWTrGe54pE9YoPhKBVBfLQVzC+MIqkdOC5rtAmQ1yOQeKqikTisSH",
-	"c/UPeMH9///f/4vRewexFKUZNS5cJMYySx01npU5uWKLBjmzLkzGhwxOhI1TNpYAfHIUWVbY4iQSxl/U",
-	"NOSsdhoh5mkYOxh3SkoBarp9+CuSMoHehvaSukUjbECFVZ4pWg2vuhoJ+B2Hby8+tasb2tAjDxjNWR7v",
-	"h5ItaxLIffOEL1qDrnVWLj/fen0GPQhyzjurMN+mehw+AFq29FF3+Muj13+/7v+LP331tPv72YPs4tHr",
-	"1uv+7/yi/bTTAD+h0frpbqfZ6nSazUZzeETvJTvanuwwbDZW0NyvD9aM6+GJWQ5LCOcfJeEbbTVLZjnX",
-	"C1iyp1P+b7YwlqDW++NNvYaAHfd/s0QD0w4rx1kXbW2As+t9NOVo12ciZzTd7sQVrw0xvKmXqibm7Sz1",
-	"2GNut8E6mvSxnJMJFQu7N0JYv/S4BnkKLBt29wTgoUYaU8C6rli4R0y/xNbvsqxcXRqreunGpW2MgKaZ",
-	"/6Fb/uGyYBBr7Srva55781LXNHOHtt/SCSx2z7Y/mJVnzLgM+cLNS9ScWu9wnLEkozlIlA95hickoMlS",
-	"omMM0j1BtpGj2LuJniIhh27zRQ/Gu+7xs5f9GNJIg4U287M/zhkjSrOp6kUiEq0GiZ/98qJPXGvjUKI/",
-	"Y3cUwUSYiXGMw/M3JtFe/PP0oN29S/bG7O1+IxLthn0X4KqzBYnNpTG+FlqCz7+c5VlM9oQkY0ZTgLoy",
-	"lrL0BKHuhJCXz5+YzlnXCoD7lo6HahIXO1683yC/IMUDKBQDdTQTmKqDJ0HyCQgHjV92x7hbIPN2aHyt",
-	"E8CXHx2Yj081H2SorQv4NUqmObMNePn8CTzMek2DWXLFdCMSR8sDd/jO9pCn7w+dlFrcCz3DZMySK3Si",
-	"zOjUfZ/daDqBT1cMsKcEHw6d7pnSJLZ/uQRO5hPCJw6sD8+BaTmbWreT53aQA8csJXQgrxnpNsmEjeiU",
-	"v2WZ8pBeKhbwnJQl0jidCEruQwYPEsQogBvMTSsvUygJ9cgffhzexI1IQK4H0YHWc9yz2TfVI+0uefrA",
-	"Tv86aZFHDwCrn2Wua3Xy7OzneiSmGeUCCwswKJlMpCB0lnIJP1zzlEnkgd3vufXki0jMaEcCkIWmD7Cg",
-	"kKx1pgGbD+m/LJPzA9BtgXK/Jol/O33y+CzkYopEIZ+EE1zmSx8FCghxOUNSW84y1LYLnOdIQNPMuPw1",
-	"k5o6Hu1KRT14D+gAlsX9wCRAihUU/ipNBKZbbYGlHOJ7NvjaL+HTfVFnOxzMWq8G0+BwKkZQxZUxmxBK",
-	"OR3ldNLAP2yZERvTdvdurVe7Nzy+mzaPW8fHneSn9G73Hm0PGaXNpNulabPVpUeDYWfYGrQHzcFxu52k",
-	"rW56N2l1B81hs0mbx+ZZ/G9W63WO28CZ8CHBAA7xbfBPbRMd+LVa69Vm08tm619nx//z71+Pfrv3e/v1",
-	"T6+6/c7zo2fti9bT4tpZntV6tbHWU9U7PEzGVDfsyxuJnFgTq8VlefzxmxxufMc/2Nvp/SL6QJioGen7",
-	"MNDu/6P7R1d/NX9tp/d2dUwNHetzY9o3OS2v3LY6RTY33N0cC9x8/DUGLrfAeIXD9/2SXb3QNNeF6F7g",
-	"EL60HmDJHwwdhe2CFjl3z+7BnoGa8FSkdRQwdd6G8Vys25LKuUDN2Bg9Lijs0ePZZCAoz9ANG8rceRDw",
-	"nGkuzerBI1W725jw6w5WQy2ryzqRwfX81ia8cWOyK5GGtbvDNnR7a3eQMUPE/E/tZvnk5oNw3J9ng6nX",
-	"zAefKfN2RtOFmWDhh/xM1rgBL1ljk0f300fj1oduILe9c4zu/zq5d12r1+Y8hfqL9nFzl1vGTREuDs4P",
-	"RFOl2XzEbjKaH+qG4p0l2qFNwRkE5p/ygnXI6odFnIfxL4bG9jAAW2LC0SAk7jl2WBtgR8LHhDb006Dt",
-	"DwmDlEhh/A68xQWLVRdGAsIcF0cCiANs5h3lYkPAgFCMtKVgVfEhQCJc/GhDRUSeQKDoIDj2Aoh9QkVa",
-	"e6qhnNJ3b01w5fhYXMxTJzFa1Bi2n3KYVS+OohBNEhNbow83X064gmJ5EHnAxwS/FTFb+BuMzKWW8jIz",
-	"Hgncir9hoowOMhY3yIW0n3XB9Grk1iAPcX4ByCoSXlXd7pYOMs/tF2uQvp8nNGdkyN+ylIxBLm/uYVGQ",
-	"OmCw186xuBf3d5vdCOpo/RzBjI25GkBBgI6Z6ZVcDICl5jRPVYM8RmdgxBxZMdhNmBq4QUbCNOzE/tXv",
-	"QgXL31G7SeykkS45I0bEBNl1QtWUJToSV2yq98lQmoBbEaoWIhnnUsiZyhYrGYWG90rMIpEFywOQC3gs",
-	"kCVnAORewf3pHZSSnn3B64Mnd+IEi+znXLHyKrVy/0Iwp0uLrAYiRdScp0LQyy9B/JoD8614XhYLGAlg",
-	"DmgQxEJWWCsHhFx+AjhsE5pWcjfbGch+OF+34Hw5OMkPP+gGP6hOsNDEp7m/csfolmPfLwaicBvUFhGs",
-	"Akdpnb45WG6eKpv1nuYSpjLmzqVCLmZVbBatZnO/7iQvAClOqLpiad1CkidTvXBPgWCVFiw9iHRVTJtt",
-	"P4B9+9dHoohTzU0pz1miZb6oW6iIfxTQPvn3yBLknbq9BuGuKVfTjC7gTMRcyS31iwVex3/FZC+hih1w",
-	"oZhQXPNrli1OgAXE/BEF0+H9UjDsvIVPOKi8VaQyLUJRxoA/F/CtqtAhjy09tAV7wg1UeTKPELnewKFB",
-	"HEckpjlLWMpEwnqmYUsEIK4J02m2cBuiHz8k712jZvUSZsgNqNaHcjKhB47HJnUjoArkSgvrCf0e9IeH",
-	"MA7koPYGePMzwHZZZF0VkJWnqoRi5ZpN1LYkEvXahL59jHc43gH3X4/4o3lOUXhALwBcO5T5pLbKQnBq",
-	"iUbcKdLqNKoXBEVEIOQul9laMhKa8Q20I5VcBNCJKZD4mNv+/OPPKHrbbB5E0dvWz2/++7+24Xnou4nn",
-	"52wFmcL2FB+rfBkfR+8Bk87zT5C98lR15C7dnfNRdG+io9gduUMlkhTHzzkgyi02ek01zZczQ6koORl4",
-	"kTpEyI914mZKI5RXcw1f71yMuGAMIIp20l7acTk1N5InPE1ZBgjbDXhaV/a5Isn5ZkdeiGL5NsBXGKPv",
-	"o0r8Zy7QsIYABbTOwV5+OGGHg0wmV+t39YsS30OVzX+AD7hVvanPJgkFndmGeQCH7TuiHHBiGiW6gIH7",
-	"9muVPZbm2XaaHiUFD/sqz2cGD/LNqZLrgCvMZN+9WkdhbL+MLIft3I862bXYLJweGCrsSl6jJJixjvq6",
-	"irDafqwlxmpHV+0+JembeMVdC85VQoVxBE0gYuHiQJpd5PnsqtjrNI/2iZAoLBYJLjz4B3j/uBiZ2/bW",
-	"yothrIaDxgG3PWX5hCvFZWn5mRenOZu7Gj48hHQO7WS/7tBLkbB3FM03wQZ3FfphN+8EdKpcEDWGzCVg",
-	"GC1GxtdUNgiYZtMfKZhi2dDBdDyLoouG9quikwc7twkfuU/tbpvaZCce2FH+PIza30LXv4+t+cEW1q7Y",
-	"hkub71rggV2ZNiNysjbtApmT1UzNHl7UaXb2G5WQgF0uwm8o2NlZqHOjPg5+iO9jAcAx8tKUrQh5tii0",
-	"voGftEzj4r7uxxK5+GzGG8jKJOOqY2RLzQFYbJalngS9hAxyyw75eM0GK1NMLSmLqkZhDZCxb5BTYZcr",
-	"pnlIkjGaK0IRXAvvqZP43fvY/SXGlRI3IrEECnJvXqU2PsJTTQwXjN2And1iVCOx7MQsyWnAh7BLLCZ7",
-	"3gWo3NefmcHzJuVjVUYrlnvtw9IPOBa3wSx2iybvBlN392sxdcAzr2X+9StifFfISLRgZLLYbJhnlcW4",
-	"gUZxlb3rOZuIlDgzTQYMJBjAunkAI5ahfryxgovwPGoXxmqmP9VUfQmH54cl/Oacvx8W8evEijO92Rx+",
-	"aNFs/V0Na+lLZbRQb7bOz7XVaFAbl8pkNgEuJYskQzIxD1I5hHyXbeTyw57wayYcFaw3dDQjTKRTyYVW",
-	"cJhpZggT2q7nRuFD/5PRzKrPVaDfpdA5TbRCERloW3DvmUxU1Z1YYjahgo4YdAzkVBhNnb7KCZlQpVkO",
-	"BAZOh9at9HTCRcVTXwR8EEU9soIDdsvooCBH54gaiqxV8XBbs7z69DM4rgxEdKc5v6aaoQIRju50Nsh4",
-	"4tSLVPDY51JOqp76aizNR/Xq2xYiiIxnucyYrQqkqSUICZ5pZe6qRoKJlIsRQnngHyzlCHWEcba4R18Q",
-	"HT7Ty2it7vVW5ZZoGQwDktBIAiK4pY/vb6g8a6/WJg5uB4GqijuTKyHnGUtHUMlI9oLBUft10zt+zXLm",
-	"f4MW2hJwFOcNJ6grBq6e3ohazOTIsw9aiUJQHcIkXQGdJSM6BdLlgFtxPxIA1gDkoFqIJKAQ1MkYyoph",
-	"siI/Cs2ysKgdvRPbVkuTstrSC6n50C5c+DrgJNUDepgShfnAAhXsY0t3V43DKv15GOE6npXgiWWKy7WT",
-	"XoqMCxZ+8ZwpJmAfrgIPFFAlV4G7BjsUPBIN9urztpAyq1AvC/uIpPIVT4YWlorEi8Vi8aqm9bmcjcak",
-	"qF8OP4nDc1UsQjP7BlQosqf5hKV14wancr5ft4NxMOcpgyssnydo9OMaUP4oMFzxRQ7y/Zv3/wkAAP//",
+	"7L3dchtHti74KrmxO0KAdxEEQFI/YHT0UDJtsy1KapJq221osxJVCaCahUy4skAKrcMTnruJiTgXZ+Zu",
+	"bvbdjpireYjzJON5gfMIE7lWZlZWoQookKBkuR3hkAmgfvJn5fpf3/rQCMR0JjjjqWz0PzQmjIYsgT/P",
+	"aMpeRtMohX/UNyGTQRLN0kjwRr9xMWEkZZzy9JEkCftpzmQqyYwlRLJA8LDd8BrsPZ3OYtbodzsdryGD",
+	"CZtS9aR0MWONfiPiKRuzpHF762WvO2NTGvGIj5dfeWbeErNRSiJO0gkjwTxJGE/JcJ7INPfSDV4pWckM",
+	"3/LoPUmjKSNNnJJsEZqSm0kUTODVw3lwxVISSTKaxzGhYxrx/LSfPN7vdPf3O113KCORTGmKg3m83/BK",
+	"x8bSZHE0SlmyPK5zHAxJBbmhUUqGbCQSRtJkEfFx2ShWrsOt15jRhE5Zqjf++Jrxqk3/RtyQKeULwtRF",
+	"Ui3HVMiUNEM2ovM4JWqj7bcHnU5rmQwi9aCf5ixZNLwGp1M1nBhe545TP1DfM6Xvo+l82ugfwKeI46du",
+	"6dqdhGw6EynjweJbtliexCm9YpKkk0iSIGE0VaumCZhIOmJqYRO1/qR5/ub4BRk0XsSRmu6g0erDxo+i",
+	"RKYDbm66idIJoeSKLUgy5/KQUJKwGaP6F3WHpFOmLvCImLGEqpEQykMyFOFiwNVlESe9fTIR80SSUDBJ",
+	"uFBf6g2Fi8csldn7CeXyhiWkKVOazuWAm+e1stfieSa+XZJ054zNYrpgYZ+kyZz5bXLhDA+HQqh6N0vg",
+	"aUQkzpgjddZHc8lCfMl+5xnxX7x+9dXLkxcXPmn6o4jFoT/gvrMLO9+yhd9qkyOzLOmEpoQmSXTNpDpP",
+	"MXOmFUki0yiOBzyZc8UIgMolGYmEqP+bac9naqO6Hc1vpKeewQsj6qtdUlsZ05QlrTb5li0koQkjMhAz",
+	"FqpHABehccwS3F3karDic6nelE7YgE+pTFkCm6xGQsNpxLOFkWp6MDBJxIgcvH8PL+EiJVdslsKDzVAU",
+	"jRA6SpictMlbyQgl8IEklIdiCq9osva4TSh5+/bky5biqgOuSJyHLCTBhPIx82CAlrYEZ3aF1GsiJtsD",
+	"7h6+xsGoEzxlPbrzlD5lO/thh+48C/b3d7rDJ2xv1KPPwsfdhj6fSDjZAS3sZu6oTun7l4yP00mj/3gf",
+	"Tqf52FW8JU1Zoh757z/+y85/ffdvf8gYnkwTxefVmV3Hb6KUTUvYzYHDbbpFbnOwObM5cHlNtwavOWVS",
+	"0jE7Cd9QNeEyITnFS3JDa0zl+LI3fBI8Cztsf3RAHw+fBE9He9Ss/0w9zo5YP+IyChteQ3GdKGFho68O",
+	"sDuNPyRs1Og3/nU3E+q7+KvctQOFYb8SaTSKAiDdVWPnznX5CfB0dGkG3Rt27UTKJ+A+5z6zyI8bpvJ6",
+	"NCqV3gXSSQWRV9GsqCCU0YfAJ5YSSIE+OjkS6VSIchqoMV0sZqx6pRN9FVFPIE3KCZuKv0eK+1IiJyJJ",
+	"AxGyPIE3/ud//Pf/Vr7gMI67rrI7YpyCENNVZJIIMc2PTH1zmZF1RiHlw4XL70EXOEAY6wVw71WjRf6e",
+	"H2/KL4uUrMZesbjwgPuM1wwSRvx2FgsarhrxHK7Ij3g+u+x0//zl0++//cveX5/9rffDk+8OLvbP9t70",
+	"XnVPy8eNj7nPuM1QcdySJStHLVmSH3NIr1nF0CRL7jUwGAuqswmTM8ElA232SMnpt5zO04lIon+o5yqj",
+	"R8lSYBp0Nos1Q9n9u1Rj/5AN+EMjpClt9Pk8jr0GSxKR4O2hGvPR24tvjl9dnLw4ujh5/ery+Ozs9VnD",
+	"M8xase1ISqW/KLHMr2kchSTTIhq3XkPOg4BJ2eiPaCzZbd3JHquBnOlZ4pxLxE6mr0SSOEO5SQQft9Xr",
+	"n9NQm1TbW5S/Hr08+TK/IKASNvr2Be4S6e/IdC6VIUO6ilHvdzodpeUkNACj5IFXyqjxkcS1IUMlNCSL",
+	"Rx65mdCUXbMEtVKRsBDUQYIv8AgloE20DonWfIkiaKkt03iWRCks9QvBR3EUbHGhjYrbUFNKaRQDuRtG",
+	"uooD32ZbMmXToVphd0soCafA0UGfTCdM4lGWhMYJo+GCsPeRTB90W/6qDotHhvPUmhvDRc7cV0YPU6q2",
+	"2iH4xWwjbkBzwhLWH3D1SzjVQzYzUNulF62tV8zdOLgYrEIl1wZczfQrkQyjMGR8u/zj9dnJ36rYh+Dx",
+	"AjcCjA1JpnRBQgGW60Mu/tFcGVKpmhXTm6DsGBrH4kbRP3wgSDoe/sRxiPgJzocyVZIW0L5jOzzoMTBE",
+	"vWyrZGsKVn/hAnJDJclMWmP8ano6VD9ZE82af4SzG3PJQ27GSSrJki29esRKe6yw31sewTOtbe2cByPK",
+	"bG+iTW/cP64sOBofZ0u/jZ07eXVxfPbq6GUJ5Uf6jQTuIU3LoUNyMOoGPfqMtR5y0c/FlKHzZUSjmIUk",
+	"4jIKmabs5DoK2CF80EMmki4yh40YETMBCQv4SqRfiTnfourx6vXF5Vev3776MrdswCvUCRzB2x5wgV4J",
+	"IufgBYVFApqKpNWsb73GG7pQquKFEC9pMmYPqmA4K6AJBQg/FYLE8PKPpEDAWyNJhFIYgFaifzBUEEjT",
+	"f/76yx8uX56cnlxcPv/h4vjcb3nalzwRcSiJ4ERpGovstHrgZgXXDnjMUnBccgEvglVGO+Ilu2bxRxNQ",
+	"hs0eaZUaHr3MZDOfYar9rdazBg6u73eO3pwA+6U8JN/vKA1+5yRsHRKKbrdUXDEOMk+RdEDjmEQPymqP",
+	"3Pc2/dz8+uQ5owlL/JbaJ6pnshOrlXc3TAcHymasxDlumhCnlC9MNGN7+3V2dHGsKez4+xfHx18eF/iD",
+	"UpmQHNn7gLFQiXfHPfqQi/vanIksZmRHo4xEN/KkRrRjgx9lr9VX7zphkluv8f2ODensWIfiytvzMa7C",
+	"I3KRqFqPye5YepT2UdV8jLoaFvHXY7kevTn5GGarfk3BZtWDsNpL9UH1W+pW9n4WJYq6RyIZs1DdlrBr",
+	"ccVCOIFvuZzPZiJJWXjKwoiCo+sTSChj9S697CMLLMVg/eIgfFwq8Ph8FL1dScuCHHHYhbK+lar101yk",
+	"lDS7nSd7T/a7T3v7ZLhImWyRGzGPQ7Wahrf9CgzUPqmew4CbaBnx1dSVPkC59vWRm4mQDKdGJvQaQ0lD",
+	"xjiZzVOyYCmcBcpLIm0kYcu2AagMypS1a4DuseDKcQHRMIzUBGn8JlFCLY2YWbriAhwrVQXVPwzE+ZL9",
+	"5JugPGiiEypxxAkLWHTNwIE5cx7suCvquXe9hmQ/rbv4nP3UQDegcST+6PiX1QPeWT+9GP6dBcD4YSH0",
+	"fi95M4/5NYvFDPwNeOE8Tpdng/S+enT2dvVSeyhWxjzmsTa9XHpecrgmc0ZuJoznfCFwuToL7SzqNhQi",
+	"ZpQvrZF5tIfzMKOrXiwIiJQ5fjGYCmkhNFQHQipSVVIaBkeDq+W1i6lML2lwVWt3vU0Jp5Ic7GtLpxmG",
+	"p+DluNsRsfokoSEEmqkNlBRPAfLL1TOJwY4xjvK6/vD8xM3dpbNNUxpMppq1F6cyimIGXh80eAOaJBGT",
+	"HqGSRCn4I4D4KDyEhW3iz5PYV8KFEhmNOQsHPBQ3HJhbHPErNGluRHIlgVOJearTFSSEv/zBvNPZC6Lp",
+	"mMgkgA/Mb6HzhUOexICPEjFFksKcAJFgYgo+G8cYkig91L4NOpTqV7gNM1gGPNH5EMQ+TG3SI0liMSZN",
+	"/+vjC7KrvpG7HzTZ3O7ivb5H/F254IHvqcfI+ZTJVh+J3nUOYAIHeo3QiyQ4w+B8ng60ZL1MtTpScrIm",
+	"LLhiITk9OT2GSGE+vhJN6Zjtzvh4OcauxGzMMNpS9mT16yMJTtBCzCai44RO2xVPnbBoPCmjGE5gNI8k",
+	"wUuUaJhF71ksD4lSCWBBUDapd8vcW5/0Ol5DXUWH6iNGgoqxVQ81hqVXP1dCM/e4/ae97p63PvHKa6ST",
+	"+XTIaRRfVk0MIojmqpLZeUTwgJEpDbWPKBZ8TMB9FGUZDHu9jr7epnFQOWMBkKn6pBcvnz71tNaqZHOY",
+	"J3FJ+hicRvL27KUSZ867smmRZsk4Bc9Pp+VOFHZUJ6KpCZVsrl39eRI1KueRUVY2jZsorIzlOjsBl5Vu",
+	"BGnqk48j9OwQYXAmHQl1LFgMCUYH/mXdSIqFh2w5DL9Xj1iz6GvtIKvXWLGDHlo5SgOzjPXt2cv86Z2k",
+	"6Uz2d3eDCU3b+ut2IKa7MPPdirD37srg8p/Y+9kfbWpjR7Hm3mMZjf/4l+mz6+WNXtrYiu10OEZhJ2sw",
+	"jG6vztkoSkMnHm65o5dnw54xS3DUluGtlqBvEqF0KRZCMiXoDXH8etTo/7heX4FbnlNld3gfChKC5mT0",
+	"Sj0zu/LWcxOI6ucJeQ+nnpvFKzvSWoIb4cbnU7VX2czbM7O4ahMyUi+9ooT87nAOC3RjkmtyRoWXz9Jy",
+	"acvZtWWyeedVnAOrS5kcRaNPNP3sTUoHUYZXi4wV71IKjWWJfeJnb/aNYMm+Urqb+1wuboxeN+BR6qEB",
+	"6Rf4sA/M0y8KSp80h0LZm8hoQRnkwhkNCYx9rjhyXylxOM0S/kp0QiwkTUqWXIM1MWVTkSzIUMw5eoLm",
+	"XOla6sCTGZUwfa1CttrkZXTNrJJHYylgbgvtlwcRiCpqYTrqu0OyrBXGYgzRZAjBKkHRXKHooZr39uwl",
+	"5oXiTAfc0qURlVp1tjutTGauYysw9j5MSr9gwPX2oFfBrqwdo0xpkuqA9XPKy/T4oVp3GGTAli2RIeWc",
+	"hZfDRV37wmtACjULL2mJrvSdsUfVW9VE1dbnBVSv03u80+3u9PYvep1+R/33N1eGhDRlO2kEjHnpKKOb",
+	"T65/N+OhK0XmPI1iEkejlIUVwzlYP5y1GkzCqHaKFYe28Eg0IuPomhXSKuWMTms9OuPM5el4zmxttOJG",
+	"KaFDyuun6q0dh5zQUNyUERr+AqvflAze+1UipkpW5NUnbTsXvRP3NXUz7pzllmXkbTfHTiFHTTmyLhP1",
+	"zyl/Gcm0nsuIkjiSqfprSLms9hst76S63iOc3TCZYshe3Q0ZreuW5Tkuoh45TRK6+JxdTs8pv6sXRpFg",
+	"KsiUXpVwvHCOobtLXUVQnkgMRo9hJjGVqTzUks6rZiZPH+/nalf2ugd7jwspw90yS2El39BJWcZLoVOD",
+	"jBGJJ/2QcEhakxNxw436gMSPPintq9a5DG3yShCl9SYidvLuwLud0iE8PI44I8OE0StZyrGcIgCo0XHz",
+	"/v99MHjf6eyof5+qf56rf16of47Vl92v3n3xh8Ya5qLzr0u3WPEUOCoYYyUm+VTJw4XM+aT1OkUJZChJ",
+	"Q61mVafao0+DiZLDgjPCYsk+Br9a5ZoD4q/HaZ4je9/cMa35xWfLH2KBzuNyH6z1SpOhurCECdfTY9TN",
+	"D6HJbId21ostNf76git1nflVC7dCesEdd5VfsKG/JQmmJlT7GKuL73iQzcJ91gulNKY1Rcc3IgmRxtTF",
+	"y4uFRSy1lks94Agvv1WyLA0mte87havBsRCu5iDa2lP6A5Es1So6mspKXt+dn6zV09VayfL1hJ8gkCNZ",
+	"virmx0ZIEw4+L4yQ2YO77KzNHdLC3uPLzbp6ZmNyK7aSEI7sTlpFoAEb3yiqAj587fd1VD7vN9nvdCBR",
+	"P6Zjv4/p/GpPlE6QsJlIUggV+VMqr9zfbTUtjJ9JdA4EGPL3v/jiC991VJlxqbfAnOVV3k8F35RsUYGg",
+	"cpNVK7g8V/Wt3yc3ExHrbQQF6JD4cj7EB/t9QvniZsIS5pksVrwyFcIdtn6DvTE/Zv1r9Zjr8bXn1Ye1",
+	"NmcDxvAZc7cXIKHPgN7uatFoahUj0FBL/YItyPvGC7CK2ddagt/CNP2hSCdqalzgAPhCO6jzG5NzHec0",
+	"leIi5P2fRp299T5s9orqp75bdohXjyYbwLvbZScrNWuIVR/sPQ3SeAGrJUYke6etAsdZvd+Bjd3J6mfs",
+	"4G69VbOq73PnIi05RaeKF2HJihOohikU5cYbITVMABSGQ6w9MrnFJgHBMde6YJFu6LzihKL8zepTyWyS",
+	"UMlIU1mEHlFmpJTgZ/7l5/9sHSp7atnGXGdLmhrsioryzLKsNCLv6UXCVVhxkIWY3vUYQwmJ2hCSZc1A",
+	"kDi+UXarqbEBGuTKSsUcMPAmsbA94EfED6du5RLQL4TI4MxHnPi6xMvHoCekUyuyyFT7AU+FIE3/x6EY",
+	"vvM9An94hMZRwN5p9/iP8MkjcIkSe/AZYqaG0AZ8RqNEyddxIuYzfWMwoZyz2IeUaCWKCJ9j3VDEg3ge",
+	"RnxMuOCslBHpL4rHCkvWyjgF/vLudplPZHcpajpBPWbvds2V9L2+snNbykNMoRxuwPLi62dhySCYZiKB",
+	"LbCbqMRwa0kYmuCYEc7h1KFABzVhKSj1roxF4XxK+JOdaAH3Bor9dNrSkCmdQTr0cqidyuHUK6O5pmNr",
+	"L0+1oF8OxTCnV9YLOWT7kuNd1kKcspTW0SdOzXW3pg552X0QRnIW60NTi4e9SYTiEORoJuJYlHCzoq6+",
+	"IT8ztLEuIGuL98uIpIKZYTnJfdhZVlufJ7bqxCNrzm280kfBlJEXIpltW2QkNGWXUJlwmczkMhpRBSpV",
+	"hn1layW161VXgTQBo8pyzBJspGpsie6KlBIYqqwXzoYCA2m2uEgfsE0r6ENcsTu64V/DHxK9G4pSshT+",
+	"ZWpJ0zjvj9erv/d4eflfRiMGIF0RN0hAhzbNyiAq5fN1HueW2rjpVwO9VKwILupdTwwmVQ7FPFWUMjRA",
+	"D2WZ0utzA21OIGkq4ktIQCVTqj7J8L1ah7bmQHvF7fEDkt1RrDpDFspV54P1S6K0OuXQPYS9J7lDuJc/",
+	"hHTnH52dZ+/0///lX/+ASUT/ftn+t513X+yu+f0P90pvBE+HCYwkmHEK/EbGVE4w9Wsd68knRTrz7h0c",
+	"1GU+u4PBYFDFgTZOvJnQ3sHj8rmff3O00zt4bBy6eimgtMAjQCo7ilTIhL3Pz/LZ6OnjsPO0+/TpfvAk",
+	"fHzwjPZGjNJOcHBAw073gO4NR/uj7rA37Ayf9npB2D0IHwfdg2Fn1OnQztNGfvKdnWd0Z/Tuw+P92/Jw",
+	"T2k2p7N7UE4ZcRx6dshzZKyrLQ1AVO+AnD5v1UoGXcMAymPLa9PG9MaU8dQvGQ1fsjQtVcLUjzsx/MpC",
+	"ErI4umYA6rXEGbBE+VKbmyWP0ual1EFBGlxxcROzcIx8ppby9RW8RD+pzCuvR+ECPZUMxcVv2sJ43Met",
+	"9UIW16lizGt2qp6jy7nhbq4ulzY+Y2eXhQwo+hBoSm4gTwzBaJalXchq1Wi9UBfe5iBQyiUw6tolThUt",
+	"ficMwQY8Ash7voUFUQoLzyBBwjzQVW3ElaWl0fbZhxXleXCJYnPAyzy7awmkkmurOWPXGb7OEmu1NXUl",
+	"eTpM3RUwY9UxpOLE5BA4UAYlL1sN3LPOZoVtzkZXSUEvNDkU/N/FQktfDYA0Idlvv3Pgkf3unvrnoOUR",
+	"v6zmVd3Q9QbcL6l0V7/tecS3UAvqi33PRbvc7zxTN5eUXftkv/fMI34e48InB52OR/zzH169uDw7Pj++",
+	"uDw7/svbk7PjL/0B3+92SFPjqubwbBgLEbISkhzxJ7X2keAtjfGo/QQllacVpb7lpf0urIRToFleV76E",
+	"31EyrXwUoWR4S5Sar7wsTxB2GK32arLRXNK4bmz6CP1ryhBvVwfPMhqsxX3Xc179WrAF6mSU3IPtKio6",
+	"x1zspeRiILFHkkAMS6lTABmK2USYex2L8aEDEoNfRpJ0rWWwICOh7AVbuTWms0LJTW9DFctr5HWMElZl",
+	"82yVfs5ZkJp0pnJFYil1nk1naamqBcrVgphLlpM7DsrGy6qE24JEqUaOKYBmijQ3Sl0UeWDfXHYisEQR",
+	"L1idnQKBZX1lvSSVg42SVD5WFUGGr1gbRvG+fn4X0jGPtlqSRursVnFzVp3KEp21hMhdbfR3Sv9ElF7E",
+	"q90QlvaTk/Ay3u69qfcbRuOqKjydRwrVkOqqgoqsaRhNwm7Pa4TDy5skSl2hiyDm6o1XkBgCO6Ndddcs",
+	"kfiybrvT7iyHMnIv+LDkeWScfMeG5wLQ+p1rsaQxkiTiMqUcCyKWqT832hKShNgHJeoaZjy+SkQPqWTk",
+	"7/N11lU29yUFN2TjhIYs9DODzT44oFyHA9WLU11IoBVBgZkxeHdJ7Chb4armAjJSNoF6oy5aweISnEKN",
+	"Qlq7Z1X0AjmF+qr2WktBL5Edd35Xstd5OVqopuN6Zvw3lpo3t+D1efmMjfeXkNJeUUTkkek8ZUTohFon",
+	"/70S4WPzQhXMLhiaXMgt1axsu66keu3qUdnLiqWrQ2V6jz5jKkOEjXJ1H7IfIGKEaRK+geuw1YwuwkjT",
+	"x4LAy0DMeeoPOPw/V+MotR6CiL3wNO1aVUwW+Kv5OOD42L62MY3xgWg3ka4SUJoNCaA9iPGv47AHvJnJ",
+	"HD97CeRlKY1FjdQjUmhoClTshkwZVdk0y1Ai/i4ivi5PHXRFvHCLSeobYrTkl7c2sMvHxkLR7/SchXWm",
+	"ujSNahr+M9y/5YrvTdZDHZI6VtbdjLINC7bxGLRxUQsZsLmfts6hl8qzl3YaFqpOKbaulmIBxA0djpRa",
+	"6QWe4owfQZGRND6SOQ+JRgBHGnnJRunWKeTj7GTMRmnpPsIPH28X6++bTMVsBsXW0EepZPtIUw3eQ3zA",
+	"qbjGnG4DZ91yN+4O1Z46w2qTkhnnllpxMC09f0NlMgZxq85S47V305yylfu8V+qcpWnEx7Jag3okibjh",
+	"ROoLHYVq2XWUBJPoukzpN3auPTmRJOZq0sQaWEzssV5a7O9Vs9hbWRPhJTynrBOfeny2rvr9cI9bRaNV",
+	"KZFWFvV3nt63kmYWcV53gfDa3GByT3Xmvy1AO3cdvWw/7bjXE9LdkpleQFMyme+n9kiWUN2hhWGLWByC",
+	"X2FhRSZNQPRMI+6+sVufTo/wF9JUC91Cxo6VPE0YdyvbIFNJjWPdApmeKovYPh7PBPSka1LsIwn4UkjD",
+	"o3k6TxiZc/VE2dJUrD8+FPl6jfc7Y7GjvzTXtl/pP35UD2lfRFP2zr10J5rORIKp2NDspzGO0sl8CDhS",
+	"gs6inUCEbMz4rn37rXu7vIpmO2KGhLQzExBRxgGuOE9vIu5s4pzP1OcNtrD8oN3WIP/6ksfccx8JZPn3",
+	"Zy2JqtMLsGmO0wSvCtFKVud+5XGKLPakPkoiCSHzlqeHBfghzJCopUjl8bKKyhRa+JdTOa70ZWHHk0eS",
+	"RBkcL9GQ1SbSnJ3pPd3GYicWAY13unUkjwO8XJZG/T49JGw6SxeIexeymC3B23zD4lh4JGV0+i/5xMX9",
+	"8iqgWlXxZmNuqGmStMrp0N3M6aDnUX8E+obcwt9N1LMw2ujNEJXCm7bw9immeMiVhkJuDOYOXcxbdR7u",
+	"XX+xXG9xp7jwlCGPrJ+wlTtn6naCPKj8kH1wltBOVY9dHRcI9K3L/ZjRhNUK5OWm9tNcpOtdXn9RV+la",
+	"uyx6VdMrYG9ZNn+drqMIwqzDXdQt4yGSIV9VChlmpgAeFRkusGvW2fH5BTl6c9Imemqm6bMGAs3cm5SH",
+	"hhfHYkxiRq/ZgEcpEfO0D6C3dAopa4wrTSFEBgUef2jqocYYRDPosWxTTAY8FuNHkvhm/G0aQihs1/lK",
+	"G+2+GVoG8Ya+X42FdgccQ0VkGzgvNoI+nCSMrg8M41Uri2xdBEIzYING6HbbA/Gdl2E51u6yuhzHXSHs",
+	"7+3FqnGYSrxdmzuv8EmWS7U16IDzjZ5w0bllbqxXd7feJ5UTk2qstmDbb3labmTfmXFixEAPccCz3/VX",
+	"fqtN7HP6eTxCaS3iG+iTrI4apH0NuHNem+praAADg0AwKXh6JLhJ9KLSHv8RIigNuLjhrUOyNGCPLI0R",
+	"x4VABXZ0oxSKTwGqW7e0Zu8DNtPw3ZCSC+MB09Hcph+pA9RyIm5IlA64lfomI03Tf5v4IoCeDIqgMZ03",
+	"Wy+1OACa6WenwddMI2PoK1LRlILnqyPl64VCD6Lu5F1VPrKi+3PtZtpHO3/D6pjLnXcful5VUYWexd3c",
+	"lxgz28x/ifcoFSRgHOp7JftpA39mZYXBZ24cnW6s7XyVMLajdEfy5/PXr7Sq4+Sr67XOOqDvk2+fGxlr",
+	"8tg/qPF4VjW89TdWkaomVNdQrjD86lnIlho+393PapHvufXlG13Yz1TMoqDRb8R0zoOJ4vac5zF6nLGJ",
+	"UDcu23JIahP82NoYriLBlBPEcjU+xK2huW6M3mrGNabXjFCCl9fCRrx/ud+mWtCQavUZQVCN3qz9xfYn",
+	"+GB+y2lD7gM+Xrh2uKinWWVNcknTHy78lgG7tJg3+e4e6iozIf+Q0AHXocFI2jgg5L4bDGwn0ql0NaQ1",
+	"QwFKKXMWVV0AbmIElGz62RKjLufcrX4Cnc5ZeFDoslPh67qfWcIQbzSSGfNyzsWAq4PRJucWdxeLRkwV",
+	"j1H3jHYzT8tz7NURqwaIrucPUs/4VHDPDo/YBO95/6LXvW9oCIMDmzC/jQ/+9jGR7aA3A0BW9HMnpdLE",
+	"N2prlHOoU74ThiQQ+W9JlZyn7K5YA3AutgWDDA+ri4NcwFuoDYP8cHi6uI71CFdde0ftVVPf50ptG1Wq",
+	"LEfiNhQcGhxzffygt2WhEaWQKCR1mpDN9CsbQ2+n073DGO5dTjLDbtqb3KgbcAP7Q5tgjb8RLloChFkq",
+	"JMGHZUMqOhKz5V5HU0flgM2B4KMomSLcmb24DN71qgY92aetJKnux9zOtUtsZ1ZjBeuxscJNd+Nnxb37",
+	"jbC2cgdfjrmBl4+no828fOqG5QqFg4fw8rnzuYtWloPA2EQ7W7qxll62Grfjt0FWbzKWvTW/T/dxteMH",
+	"siAQiKLb29tvOCV1chLNZiws9QHBkBd3hnxzT0kqIDi7TD73lF40GbO0Hk0tLvTF95N6yzLODOLdiiWs",
+	"zYgX92kg7D7hsz8ri1VthHXq0Got4JPplffW6bKYd7mxNaV8AXnsJoo3EvkMt721OFXLqkVOV3NGUL1D",
+	"F9nx24A1fDcRpu03Jh24QwHorphRJXs4I3i2ytM+DSasdUuXYsJqW09Ww0AbVNjS2zMvTJXDpAxCehxd",
+	"s/xExMhARUuP6FsxnUHxk0s5H6r7MW0nmbNl2MPiZQ4GLKzyu9IDWER8TTMeeN9KkbIBFUFNpNAVctl1",
+	"psQC7q+V/uzs4DInkFjQJh8EPDaDA+6WAIgtHwrLSVfByhDBieaFtRBm3kSlFjbmxlYnTzqwTjXDaPjE",
+	"+iltJRnsxXS+zZAV9ADqO0nL818a7pPcab0rX90tB7g+/36qsygL6Ki/S6M+7kUPHfUp66G6ScXXMtWS",
+	"pm8n4GdZ5NkvNuACOW82VnSILVURwNxpqZABp5sDiaGUN9FGNpeGWppFm1la6vo7usEVd8lxvoPOb8fm",
+	"ehPxKiXSLcmxCTuWOrAS3BlhJX/d9JhXlTTk18UZERc3Dqd9wOIg93StKAiya1qPpu3ld7Nosh38nMkQ",
+	"wrMBq2pBp068vmR5laDEXDLG15X02yxzCwulo5zRyLR8ZMWWsnlxvXe/EGcVVM1rDg0ibyZRzLLhTkQc",
+	"yryOXAbEk0OugQc1vIYYjeCvnECyvz5YAz0LNJPtyartvouzzdBBbfb/mjMAl9ckrLHA6rN/Q5q/IU8b",
+	"ps6XCkrMvS8kwaqDY8emroj4eCkhtxJ1feWLUvY+9UiAGO69HACqKci5cRwRpXU55xMax+SGETmJZsp4",
+	"+CqJQrr4UwFcvDR5yGQvrxR/hUVxBpIbHF5WsxTybsJx49T6VQnwbtp7lvDu5HMvEY6pmyg/ZZpTm/oC",
+	"aIJSbX7VSoYBRggPXFsWtbdJWFNp9Zc17AOLBVq3d4ieO/YP2R5j1Qp/PlhoJ7Fqq15AKUe1A+rDpkCj",
+	"K31teqsw8QsaAVvTKXO291Ma0j48/n/+x3//b41+73bFBLZsfAZ2Perso169e8B3snqNNIuE8ysydvMl",
+	"RI1sTuVm79Lln9D2ddbfMztfHwHFELPLx0izWFIFtnEqxBWmsSLrG9LgasCby7VWrdr2sTfg9nYXsQu+",
+	"eCR1s5LUbJvGqfDV13g5vWK8pZ6CE/fdhz+SusbLMeSwjESb5YYeN1HRZmp9xCirmdvEQrc3eUTE4eZm",
+	"uhVNvyE9zcypykQ/yggOaBEoUW070F/WiaZi06NSne3jsse75m5/PCFc4QBYls1V7KW4j/WOU/6eu/kG",
+	"CvTzGzgJF6WyKzsHHrSbmIq/R05vzUCE7BB7LOz1HAPDK++TBhiDkyhlckaDQgY26Cs5s2KvV69lUa8z",
+	"GLx/8pX686jz//5fP//y8887v/z8vw/mvU7vKfz77Jef/59f/tf/+P9+/vndv5XmqZy5hc4VHtx6JcsG",
+	"6QBaVqAhU62n35EjiJsK/Fo1r9zAXKXRI1IkRWX/R1z3dxuKAnP+M9dtr7OmzY2eLI6+nBBBjlfhbn43",
+	"ESRmo1QRUDCpwIn65HnraydWl0U5t9yVQ7nL+VkzKIPyU91uOlMigTcZN9TdUjLEjG0XnzQvwcsUNOiX",
+	"bDlFDnrYnaSZV75it3P0/EXIRl/fFXeYV7qsTCPnRwBexkyH1VFMx57TeT7E1u13aPe8dmwrit1IE5vq",
+	"x5FMfZvnLRcyZdNHEgZZAHkzdW8lb1HzrMM44EJjf+LilG4r5pngtjrbmY2QNDOahYopMxUY+JiFhaEP",
+	"xbDeekkRX9cgcnMhFPFHchpJ6WDWRTGDY3B3lBg7EIyol61OyQBIlJaOYf3rVsJ5F87XI7mM8L36mN0L",
+	"1zuLTawnrXO81qYXXjoCasXEsMMxLZspuiIL1DSlcSySxVoQiexg5Ol9aXhelTKvD7DmMk4co5DxlZFt",
+	"nnaqJUJ5fjSOEuCuClvIZlU76KiV6qosuRlSmzu3FSqjetGbCnixzGBXV5VY3nnRNKHycioStkrUUo7d",
+	"rOHRmO4t63nEOXufXoJhWk5GPvzmm+wodTm85dDmDJneJjV5Nsx5FcnKDZwPIP3XNVE07/SypczNu5qM",
+	"3tSGDMiuv6tGZinms1fHNlmx+6zW579S5xWR6e+gX6IVPDKlXKtQJuI8Y9xhhuqNRkwWgs944TKHEjFb",
+	"ib6biBhqqjPUXfNuqFkHVg7WQwm6dvkLEee9rAz+jlEqqIqHeim8eota+SgR/6jIbAA+qwQnYg5p9KGE",
+	"YUM/FpKmZIy8Obp48U1NGGEdta8bSMA1xoYRK7KwXbA9WKkJletSsRF3qx7Kib5OiZDKDtZue3zAn6B8",
+	"UbAEEgEIMUczJbQ21OZqhmhicXM5FSGrrhM+j9WqiZC5m3dIOsgOxGiUG3SuMPhxria4U7amtZynQkyt",
+	"45RHP83Z5RUr0Y6/woanU4/44bQ/mHc6ewGF/zH9aYiffAwGQkbzjUAlMAql9vMY6a2I+SbC1o7re9Ag",
+	"VlaNQykSgO3SJDiJZjoBCEId2zunlR4X7RvWTa6d9XQI3Dl3hTNV0D+daZdychP5LI/O45wxmKUG6Bn3",
+	"YJZUhPE/MYI105EkjRcLMGFNKhc8oLOovaDTuKXxPSwumsHJ0DmagI7m2yi131JsasBNxsSEzsCFQZo5",
+	"jLFWm7wArD1JojEXCTNI14BwHQpl4w/4FYKyKbZnY5a5S4i6oq+B2XR/K0loGJKhSCfYGSaM1BpNI05T",
+	"FN1TOpup/cwh67Z1Cy+1tevQb9+YS3EfPAf5pYp9FVCE8ggztW/KNwVZCZnsNlrxcl0oVt6W9d5wGiKv",
+	"jPAUrrZAgZvdZQAHa96VAfLUXzsXt6f2XVl2d3Vipnvtmhc4VxcC6Guc3Et3rXnR0n1K7VmzyIqzvMVL",
+	"zG0Iw7nuRoThzN2a1dUsXoG4RkZ26zUEZzXyO3Ibvh4Js0jx9e7IiH3d9UtLs/aG3Pqvu9qSxboLS1e6",
+	"Lmh3gW2tXaPCYbh950ofyLspb1qPblUrZagrKYycGTIZhSBvJBmKcLGskt8pecsRMSt0Bi0jHwCKu6Ah",
+	"ZHPID22lXL9LLgZdak69SVIGgpa6cJSOPK/vHbGKyW8pNwPV+gpDEkEPQA/cCPVglQt327AHagZ3ycBW",
+	"Y9wstcfcUJtazufTKU0WvzV6qemPKnVE1PJG6fZ0n/Mama3fKOGzJM+zXjMmnYFgezFlGIeCxwtl0Pjm",
+	"tz8qY9SHUxDxsdzEpTKt6vABICBYlGbxaDUYv130RBc5YfuBjZQkWJb8G18JG9BbYNm49qapd75bW2z7",
+	"Lt8E5wunOHaTHlR62S3Qoxvpyvei0tc0aSwFIt9bBLWEciLmaav9oN2o9FB12Vs2Vv0F8DYSiCnLoibr",
+	"qcJttbr8ekXRuo0ppIpOIz6X+cZQTpNT94W9Wt2l9durW2Sc5vu9VrwZgcb1UyCxKDeWrrcis7yzFn0h",
+	"t0TLYy6crLu07qqCQo14fsbqxGtXB44CsyjB+wDeJJs6pVlYeZKaH079vnWByTbxx4mYz/w+mSXRNU0B",
+	"Zxo9pZjMOVwgKqu6VCmmnMXq4vkwjgIScaUmo1cN2j67jvFw2vAa8PSG19C35t3j5sdSpSBnRWy10+av",
+	"pr9qzup9V9TAnC4HNdoXuFHlur1RLzI3GeR9i4QYf6BxTpY3Ry1ma6vJnzNF7t9E6SqsfWynqmiKSLi+",
+	"JL4bjSdxNJ6kK9HpIYsYioXINxenL3eYDOiMhSWpNuQmodBCVIlR9AlPaXJl3MK//Pyf5utd5/u8Qqxe",
+	"XLw1YTGjki3dunQhFymTy5fRhCnBsSIJqjYmRCW+QraWZYoO7ti6sDzuE5lEaUntenHrqkLZ5XfX0sQz",
+	"uirRwyFsjU2+K+L1+ONywN5bCtjD1zU8/4XVhknnR7J6sevp39n1d9PCnc39jHXxc8ZD26vgjqC5JnOs",
+	"Ctpsbfs6265KrRnmKc9nsaCh1IlqESZJQVQDHkaaFu6t0/IGHGvQBFRP2+xLHi/a5IjrZ6Eeo9XN1H1r",
+	"UyQkkgNuklpQ0j6SLXX1fmf/EB9LQ92PSV+G0RX1tAVLB9yMHVR7GisNYqFHq3ijetIz4r94/eqrlycv",
+	"LnzS9CHi4Q+47yyQ38KghZMUPZ9ddrp//vLp99/+Ze+vz/7W++HJdwcX+2d7b3qvuqf1wX1gEZbhfQpH",
+	"3kSv9O+6/2SN1n54iS5PisIsw5DxQsOZfBr+IaYdMJqShKXzhKMYBBbmZquvbAtY22eSJep3v3r3Ram/",
+	"ZG0HQQ9rDPY7hTLm8iqD4TwlKR16BGr/R4wh2hX4QRWV4qQ360BYZ36dp+qf5+qfF+qf45WTXmUkoLLq",
+	"NgQv66eXnciDTusQi0KHc/ekkTFLJTYW4ljtVkSt2yJuVRl6i+mlV0PkQyOae3a22+yupQoFpMJynv1T",
+	"qT7Bkh3YHrM1UjF0ZUvzudrDw+WDpdhSN2/O7W1oz6nhpM9NwvBdZQh2vbJ5x55iCTENIg2lbjhyGcBx",
+	"nbJbO74jWzwIKmzt+07h6luvARpvOW9AZVgkZDZJqIT2TlZGeZ1Ox9TjYORO5jOtC+Qf0kRJgQkLrnLH",
+	"wGEF3bqcoPrQ51De1tXM4MxL6REx7WZVGOiAcGeQ7+Brw03uDITu1jsZRL1tIrBtARd1TW8Id9Hu4p53",
+	"l3MjN/3SjfWMBHePf0P+ended2VeSN9K/TWkSFLRLkeuvA9NrR9/LbvHueOOlk+BFj7bvV/w4EWFaWsy",
+	"YiGPDfNhnf5AWYNHHfUir2f0pznYQKgIy0MIbcfAnMk4ETcyS5BDeZwLsmV867rb7u6wdm9nv6DYHhzs",
+	"Pc5x/F6O4193m4NBO/2xs/OM7vzj3Yeu1+3dtv6kvsx/t1O4pFw4qMVZ57nI+U9150tsOUkJWuoVYf2S",
+	"nT+mupAye1TE3Tg0tjD3XAeZyeW9f3i6uubhVCS2qS94lG4gPkA5mqWwFADhdUjkggeEjmnEdUcsx2Xh",
+	"K2VA8EKh8eoqicztsvI0ZlRcmn5Q9J04k606FBs4UfTVd2QkhsY+YyZyAappqdoDv2S2r+IHV2xxR20H",
+	"n/ZA6efVGdVG886lVufffBRMGXkhktJAQ0JTdhlH0yi9TGYle6VlrgTsNsyXJhTzKPJ2Sac81RmGV8PS",
+	"wm3SddbgCsFR1fSbvMRrl+Syfb1N/i1MuPi2tXohDvQ5vbs2Ag/YuYlCbH2n21mRpiw0vZtpDtq6d6cr",
+	"9Zq6ja6ePt6/W6erla0mjbdJB8nIq1W+GAzpRZyRYcLoVUH+jhI6D0saUm7DzfJw3bosfVcyIsxVSvlm",
+	"mUopvyy2Znk8fBI8QJ4SzuAuphDObyMjyLmllvKgufxvyPDBGX0XpZNvy+o+LNXY3P+jNydKfHnQTpyD",
+	"d90qNAWfzCwqLybJCRT9vENMwSRR6jnpIPgO0KUKVfNXl/t//unZ364uetPvnr4/O7h+9WT4Zi/44fHk",
+	"ZTf8qjM+79HjZ/Nv99O/lDp3fxe1vx1Ra+hsW0JXH4Z67Cd3y93U3/wR/Jx5CWSlV9ZYxxGTWJCUitlO",
+	"zK5ZnKGL6Ja9mPQF9UKS6CS4Evxn9bTF6tMb01RNFa6sm+Ld26w9A03SKIhmSI8V3mBnGBGAUDnOYPwj",
+	"YQF058YeyhAwWTIQf9RYGwFNRHzPRh7LsgtXc11hp91BJ+pTUtu5Eb7ocsW8HYhX2Onl9a4mwYdJafpo",
+	"oHf2GK0vAblLNlShmCeXD1X4beOMqBzOhp5IvVy87JzCmIVpipNnFDkQzUPi4ysgayoCaB/I2HPbFczi",
+	"BaRNXYgrVhqWkNGYQ0ITGkwyEDODXpKqe0p8V3V6a8O9uW6pNAjY7F5dtUviE6WTekMlwMH5uzfyT3DN",
+	"H3/5+T8LuVbXvXb49cHo9dc//OOHiz9Hp9+dHvzty+fxq69/6P5w8bfoVe90v03jKGDt7pPH+53u/n6n",
+	"0+6M9uizYD1dwLjWdjiFPakpZ8u3opZ8hcF8znLVRAzWtBQsNpDCPoeybXoa5oy1bu/pKmsNTbU22mrd",
+	"3tNyY+0tZMjW20G89kKkNJZ320j3CZ/zfubmUZ5FY7zpbgqyJOLasDXIQ4cC6Am9ZlnqfDn8oLxU5tsl",
+	"Pqw8A12HJXL9J/TLy7JvehunB6RqupVDeJt7lSRN5sQB6ibHtzwi59Ni/+KDew11Rd58cczFBHk9xNJB",
+	"3TNdPreYVQP2Sva+nByz2HmFSQqRzblzHRklZWVLDxLbdMdXl9XkswHuwmqcNfmcWQ0ocvfK7HwBqecy",
+	"h4tuHLwGrYEmDIFQqeZKNGHlTSo3TAnNstBHUcwkkB20gBI8n/vpZApBwDWSaX/A0w2ySgEhQ3C4/hCB",
+	"hWfpYsDBvegk60wJjeNfZXbmqoxFzm4ga/Gh8hNJk4VRysLWx0pU3DCH77bycBjwsLucDWUcW7isSJIg",
+	"FrKM5VS1gvINkpbfJ4iKPJ8Jfkh8C6vl95Vwn0AGnCChyLdqWAfD5VyxWmHXA6xmIVjQem/+gdV065mH",
+	"Zw8gVswEMaPQ3LcOV6lC0Toi+AvmDiBuljQNWRkPLbAW6kLlidp9063Wb/UJJWrh2FJWrOHqauyyboug",
+	"bSFgHRXwr1YlXUNDCVhmJAzL6KJ0FWAWacZ0zoNJ4bR3qwNklSd5E5isQ9IhmBsepQCPRRzkOO3Kho1U",
+	"U9ZpOjcRD8WNOpwGKA03t/cMm3KcsTRZ7BwB2uShziqBOjygS/ZerU7ex7UZDlc54zE93gs7Z4sUKPoz",
+	"8JNBc4+qu25dVjuBQhbENIGqWh566GCFqgSPBBMWXLGwRU5PTo+Xe/c0oikds90ZH985hqKng/5XmmwZ",
+	"LS+K2QoQODNvdVlJECWM6Dih03bF9CasvDbuiBNYlkeS4CUk4mQWvWexdMB7sTQEdRZFZkM2EgkzKkgx",
+	"z/1Jr1NZDZUDyVuN2W2zuUEW2ZqTVNgy8/bDIN1NaO/g8ZpdOP/maKd38NgjE/Y+vxHPRk8fh52n3adP",
+	"94Mn4eODZ7Q3YpR2goMDGna6B3RvONofdYe9YWf4tNcLwu5B+DjoHgw7o06Hdp6WcpXoHyVk8XyRFtjx",
+	"/tNeaar78uJXifCZhkrBTAerY0KBJMeDltUr5boK440I5hQultoqhYtSj99kPh1yGsWX86Sk8v4cnJnk",
+	"7dlL21fc3JDpy3u9jqZYW5Yn+JjIKGQt5A9TGhqkXU25iogVYSNJg6mr+CMXKR4HmavLnydRPWQ/CM/V",
+	"yIRw9OJV8w7FDQeGoxagqb2P2h1MOZmIeXJIbkRyJa1UnDDFYGUrh/Gt9yZPp5M0ncn+7m4woWlbf90O",
+	"xHQX1mS3IkVid6Vl8Cf2fvbHzL86mHc6vccyGv/xL9Nn13dY0ZsoTCcrmRZcsQWe1e09rcG0iqkrdsPd",
+	"oIHl415enOljbBmMg9SN87RcGqmieDoK4Yg1wV9LYyvEMuTOzGeb5c6sNg23n0GTi59XZnQA1IG6RPEA",
+	"bRBjVXfIRnQeQ+JtEM/DMntG5wvANlVY7lalkOWBjx9z2gX+/fcZyz6Mo5H9+4YNZxDpn8Xa3b07C9XP",
+	"yqTdncU04jkbe5ltFmvA6PtLRXaXQyUSqkK3yRjLqGNm5+CpozNckiO9xz04wLVEyU9zkdJVb4afCI1j",
+	"y8TNlhnPxZQuoPcXScUY0EsKqRtP9p7sd5/29muMp1jUnl+Z/Gi9ws5XnyMkv7tZjLksmCUiPYSUr2mU",
+	"otEowHFxpQPTkiXXUcAeyQHXZEyavQNy+pxQ2EePdMnXzwFgOo49Lbo88ubLrzwCZAROEnR9iOlU8AGn",
+	"8zAS8M11FDKBNN1qE//N6/MLsqtH5Vt7El8EvvoB9/PL6StFDJLWoJ+fmKeA6+HnVtU35mdnwP2/Hr08",
+	"+fLo4uT1q8vjs7PXZ1nBMPEVd4Qn+i7b9FsIlSo4Azk94DdiHoeaXMqICcIKvrPPfpkBPOCFN+sS5W1w",
+	"BtJUdyUkoNIxWGc0oVOmGGqrLusocgiXKRT5oB2HR1a/vdooysXTnpRF0N7p///Lv/4Bhfu/X7b/befd",
+	"F7trfl9fqQeSwnys5SDcAtNzynvJ19HzVoHt7D89ePK4jAlag/lg7/HTJ51n3d7aRN+H4JKe4wRWJpHI",
+	"m/bu4Kqn0O32Dp4+e/as8/jpfu9xb39tiksFi6wZy4Br7xjFQD/DZx2/UDO4iIIrllZVZ6WCzOaKZ+t9",
+	"fyQzAb1h4obWT+dJ/NCZG3czfezwSnI+3l4Q9p4GabzQWpw2vBWvVoSEx0WtmGdU+2w9ICygTSHC7UZ+",
+	"EuPnH+yPYJZnxtDe1U+dv/TCZ8sG0WqvtmtuOGu3Ni/FpbpNTinecZ+zqin9cz6xmHRYIm8hpSrHqj0S",
+	"TIRkSrbkGTidzfLkB4lIGyWwWGOpfdn/X9ZksUiWrKtxRBS3DZokuaiCYZSwIBXJAtJa1fW6gbpJVNMV",
+	"hA/bOglJwDdD9j3CYsnq+wVhyOWvhJ88UxkLaUeEyiul2EWhhJ7Zw4VpBkGadj1atSsvYI8SobjN2sZL",
+	"ONBN2i4ZCqh52PXVdzzohto+80NudqPipD+SZIZXtIk++zcTQTi7hnAGZhip44DhJxML5CHxs84XvqXO",
+	"gpVxTVOalAvCI05AWLlOUDOgKEjnCTMIHLBacy5ZWiHrQp4TdfhWuYtZkVVhkblMEfqw3OLFw7V8hOhs",
+	"plGTcClyQ/rQSKMUxnbMxxFnboMXZ1t03O+yOiiC8IPAmJADSbZ2OY7UdMnLKAxZHDfu2qBFE0OuI0uu",
+	"22E5idwdzKMWP7t/FV5h1T2XNi01rO3m4hyouxZ85g+doSKi9ELMjdEuEnNBMx+FHzKAtQVSaB1iLyK9",
+	"TwaKC67ThRrbPpOkeXT+4uTEIzOWBIynO4wHImRhqyRGnUsGuNuxdfSIXmf/aU51aJoHOTrEzrt/a/Z/",
+	"1O0XD25bf2r+uPunf33347/s/Nd3X7T+1PrTH7bFC75KGNtRBE3+fP76FUESycpGDsi3z4lem0Pif7j1",
+	"K5bjQVmGW8bSWd9jvf4eFnnNvZILbisO2gZSXkuwuwv6TGX5PGW9GgYL5kmULs7VGHH6R7PoW7Y4mpfF",
+	"msqqO0nTl1eXv/z8nz5k6qXzhLMQQ403hXLLyFZbmnZe6v5EpKYAM1IvQVPV1AD2G9/vHL052fmWOTFT",
+	"CmNU6/ic0YQlZrRD+PSVERkvJjRVo8wKPhrlvFVXdEAGovb9wjfSJ01fPVwk0T/A89gn+EZy3WvrOUdc",
+	"N80SowH37Wh9VHi+31G0snMS+n0SpYQGqe3mjzozVqFGUs51PD/iamkG3NhRGH2OUmPSk1wh/CNcREh0",
+	"xHUk0KGFkmEibsAsSwZ8Kobg9JvNiJyAy3gi4pBEXKaMhnnLDRAsdPGjrtBRxwOmLwe8mSq7zqDnY5Gw",
+	"nxGNT/6N+ChX4aOnaHcCFSu5hW0NOHrVSZaTtUf8o7cX37w+O/mb6xbHjE2YfAg4AGMkoIRdiysWDjju",
+	"HuBvdvERx68uTl64z1CroiwkZ3siW48kMDh2xRYDHkkCmURq87JaH2xgFqJXHA40nEAghYwslXBRRHlK",
+	"ZcqSlacIV1QoKTmFq/VROj06vzg+uzx6c3L57fEPirxAgwqnESeMhzMRmZr28qOCr646Ldm+lI+KBrCn",
+	"ijA90v3l5/+z23vqZpKKEfGL1rffBnaKriUlIxI2jmSK9AJZXJGUQCkJmdJYiT9TgxWFy7lbnQ4pCYzA",
+	"UTIRiuxIrVgIfcnyKii2F/GRWF4Bwy4iCdDa8WhnIiS4yKfzOI129PEI1PEa0uCKcZ0xKL2sUkDNYsAt",
+	"UGMBoFF6JGRxBGmJNLji4iZm4XiK0EM8zNeEeAPuVgFJrwRmD29DxS1gHsZ7zo7PL+B72xCwPeAD/sUX",
+	"aucZTw0e5xdf6GOekZb2qd9Yj2E/d2aa6YQZzoScxyOW/RcZHlxdg6YGfJmoDrVCUkZULaQ4zZuyoTch",
+	"3XPAlfU5nKdFTm5ONB4mwZlsEWhGAVMuZ/MDjqDj8AwDd46ukChBtq8bCtA1gqRfzZEBWwrieZ42kFYy",
+	"42zCeHIGPPfu1by0TY7yvARmD3IrYx14pGEUSDNqXdgXX6hVTaEcDUw4SJi3efbg5EIye/H67FwR13Oc",
+	"r01FEkk0jjiyEXXN5dHLl6+/O/7y8vXZydcnr859iOoENI7h8qM3JwPenCVsBPjrmLVJubxhCSjIuR3z",
+	"PeKfhGw6EynjwQKm4bm068EkLW0Crb7A2OrOBTTIVC8fQlFBeqju1NaauhwFRKJMUIhPD7g+Hl4+yxQf",
+	"a8eR7pwp82zBQvt0db7xpIiZEki7N9LXy2Y0VLV0x8AiwExItEoLANb+h4FR8AaNPlFWxn9Bo5EMQN9T",
+	"3/7y83+qj6D3qc/KXP4vH5Rd4WXdaYCb/knxo5RGsfzT7a0dh7pP9oEXi4Tsd56pEVVw5iw0bnRVDcI9",
+	"4DeJ4GMyXCh1hsUjj9xMaAr0HZmSfdCJEKIHY/ygKwO8NiYCeNhq1PB+SLrGAqx5PEuitF1M5a4cD7mm",
+	"cRQOuB2PMoupUkAMzN08SZQ+YNO+pZgyTM+PdLp3HxrlPpIDPores9C0+YCMdh86qQzZQvDQbZ6aVbh5",
+	"hklY6PABxydgSnwY6WZ6ur9mtlfqrTgP9j6S6iTgE9rkQvFjiwZMF5LcTKJgoicB2LMSgFeWVzDiM4As",
+	"U0ZdwBKu5A2Qr6aItkmGRwvvvVb4sEU2RudMTyPBmdqIfdT46YCrt6hVUDeEgiHiCzzC4jiZCjrFqkyn",
+	"ID07DSo94Ka7EF3AA0IBrEaTqXPaFX2+UJaFep9iu1qOqW0pMgUt2PpAIamSFxa0USpzWOlhkCInwoVJ",
+	"Nu/tQ36hBNVAMyAHahm/GnAEBmwiMmAJE8DzqgWlWRa1RocWcV69dcDnAKatddJlYPk2OWfInnEujyRx",
+	"NBm9PGeKADDDJmMoNFMAWJhxFtOyUTE9mjJI8NmBfzXbzL49Y1Ma8YiPrX3j/iZZ6pPmnEfvdc6+bB3a",
+	"0lZHccAkH5DGsHYwx94z4p8dXRxfvjw5Pbm4PP7+xfHxl8df6oyVHJ81c2Q0TqMpcMyLXANkpcfRlPhf",
+	"H18QxWLVC3CNhpDYN+A/5logv2vu5lsik+Y3F6cvFTthCShwNCU/7oYikLuJfuvuu2bhi1ZLD+xLEcCq",
+	"n9/Q8Zgl5O0JykA1ChHMlcKH9kdyrWyNlPj4JBQ0A55NJDcAv/A+vw+dW0D2YsnbjIlZzDz9ZKRtMU/d",
+	"jY8ExywidaQyy86wwaM3J2jmxFHAtCdFa9WnJxc6HTPzyCkpJsU8CVhbJONdfZPcVdfeetZRpXXrhtfQ",
+	"LZwb/Ua33Wl3oKXnjHE6ixr9xl67094DPJB0At6IXRpcwR8zIUtc0OcsLZQMo/4MOJiW1ZjGElP6vqm5",
+	"vFJb2U9+65BQ/GvA6VBcs3LOXWKmPMuKhuBBeuP0rZr9QoaBknpWLCmJdZF5SMUNV+yXs0Ar84k6Jco0",
+	"11iimvZpcNVOWMCiaxb6h+4gTacpw8QGPBA0ZjJgIfHhllkqfQ0X0sTicjEi85laEP/s+MXxyZuL88vT",
+	"o+8vT49Pnx+fnftGKoGxgol23U6n1SZnjEI+fDRFuBj9eBDitoZywLWFw+w+gIUNBVg8VHdZE0iMcHVA",
+	"CCnCQMqzRHkSAiLWlWlj1kBPF5PpcxEunBoZxCTL8sP+rnEEHZepLX1Y2ZoTmtF29261lb/WEXgUXBmn",
+	"/m3eEacTswyPBSLudTqbDdr4Ik0dPKL315lK5pVU2p/jcNTj2mB62qMK81uBZ+CcPEBl2cfJlj3eLsru",
+	"cxra9VO3dNff8pZTY5KEeNPe+pu+EskwCkMEC9nv7K+/45VIvxJzrl/x7C77hitvncNKAVesUItxyI5n",
+	"sdpGbB+cNWOX7CfS3VdcZ1mfNEyJNLt7rZwrGeyA2lsLWv6qzfUN51ul0+JOd2vswBu6gCwYIV7SBEPk",
+	"+92DOtst57OZSFIWnrIwohe6yfh+79n6my+EOKV8YXDx1H0HdcjyhKcs4dT462GVdTdTxY+038aWZSnG",
+	"lNKxbPR/bHypmVvjnbptF7wNuyGj4U7M0lSnWYzLUt70nZEpwlFqJgjpzFPEDACSf3Z8cfYDsO2ji4vj",
+	"0zcXim/TNGXTWbFNWD/zTmmxn/mUyhjuy0imXzIavtTjBXgunS8LSFv5Yb/mkJYWSQfeULECPd26YKPg",
+	"x/tprlbOuvFcRMB6VJ0hE1b1Ps/msgtaK0BWbYdLj2gUs/DSEoVaK7MlAFaiWUGjYlMPiL1aQ6TpzxB+",
+	"LxZUmgi5WzrYmMrxZW/4JLe4asEbXk0B6GBArtgsG18H8Dq1gnruOeJq9H98tx055JDjOnmUp70HlEPg",
+	"SCsKo7tyFx2HA5IphA9+fKfWN+M/6njmZukwHxhTjvNoGNxKpvMSLG4slDcRJxGHWY9B8i1boOtNJ29M",
+	"xA2Uiy0zjQv9ru2cpx/zsOlV9cSaVbi4qUWYVIQ7rUfYRTTTQtHDQ5Q2FXP3s4KjXJ58VvlzqwhiC6eq",
+	"BI+54lBZMOXP4nCklg6L58KrsCPBeQReQ+12V4LSNKtzoJHReNNOGQclGVuJ8BDih+jaJFQ9TpdGkwmV",
+	"k0MdooUi7pEu5Y6FTMuEMI5Ig1IvSeA1gs3xeUHM69097Ka65+seJ6eksqd4Jkz9yW1t4nYXcCMTrXs3",
+	"4W8hsTcEsP6dx1XwuC2yuCLs80ou5y0Bon98NUIbnGs4ZXbKXwg+iiNMg/ok1thHYO14oC2LrqP17H6w",
+	"J+J2F5nvjoatL5cDJ1LOQQxwdmMTnIqdJyB/Iw5t3o12DELQF5AhBIcwEwZZZEp5wDSsAji75SFSmFT6",
+	"FI3tNRAnFZwRxVKGULA4XAw46mb2QTokcdDpkKkBUwxoMIFhX7HFI2OH4StjwcctHSfKosToNM0mAclH",
+	"Ssczk9HuRy+fRjDgrrNSzBg3DlH3cTq3S79IPRWxs/DKbqfzFP3SETdBAtL0vzu/fHF2/OXxq4uTo5eX",
+	"L745fvHt5cmri+Ozvx699DNH5AGRrTJxeQabi6cdk182k5jGbnxD08kWLcKcUHj2Xdh7efXmCf/LfnLx",
+	"dPF87/r7x9O/dYNvDv7+VWd81JPHT+av9tNvfxcKv2qh4LCGTyEYNnRdfgTGjGfPMuYsNbSKRbuBtkb/",
+	"g/puSHm1jZptg+15BK3jRiJRLCrXEj+fK9PMpcYsR3H2Wqss2eeUb9GYHVLOWXg5VEs2FaF+5c5QpDUP",
+	"vFviiuRvGibZjkbWx6OPB/SDsmUFmddmqk53gpbBFg7Uc8rrWJFq3359oQFtBSt6yUcJPrKD2T1xbhL2",
+	"j+/yiZsrTN7seDhH79TS2goDeNNTQ95CVrJpDaZJc8CbfrGxmH/otMfLdw1rab+TydTRqYJUIrorpgxC",
+	"MqNIMiXEKxvRgJemu5GmzWaBF/tZTjoMm4dSQ2qkRkF6hIqNk0vg6DyeUtHyCpnnajg0HfAsbBuIkJH9",
+	"TmevTc4rOrOV6TLPKf8qEdNfge2/xF9KOMhmQtfpeveQxvivktdui9XWYLOfEZf93Czdz0UsPKfc5Bsa",
+	"y3TZcs7JBqOH7X7QxHuLciJmKduCxLD5gbb2ZUIl4QI4sdHmltWxt3xY4IfbMc0Kx/ehzutLkHQ1jiw4",
+	"g3Uzzc/n8G6aSPHZ6FSj1Bo0VqtaoVRtJKLxzdrVoE7dhNEYa3JK7R+EMZfq9FjcCY2GRgLKyU0SpYCV",
+	"o8xT4zxqkyP0NpFep6PLUnwEWewTceXbpFv1BKUBHXT2dLaZuSpk44SGLMxdy0VpvOJrln6Ds9jWAXXU",
+	"rka/2/Ma4fBSzdQt/DbIrQ1xBT4MqA/XyM0liYZbOM84yXXn2exOJAnu7eJeiTIHeEjvuYadwhJqTcWu",
+	"odnuX9VKGnLWpEeGDMg9ZUrHyR/x3Ak+1zswMURpTq6mUhR3U5YmUSC1EyLTFHchcz6O0FRa45R4JIm9",
+	"/DALIYL7dRkTIyuXVtcri2lK02DiE/9GJKHvEZ/ChvnEh6f6rbxPo08KstYUUmbCtuJ8Prdz2pp7M9CL",
+	"MaXyCkq602DS6DfUTPLACJWKtroU9iWkCQfU1+CqsaWsETvhteLXXPi7d2LbkvRrLBQjap+zdXbOo67B",
+	"IqMoBvkJ4nReLgUzpIvlk0eatq0EnCSA7TQND1ptolRI8CvwzIa3hTPQnjQh2OfEraIsOh4GXAPrY+di",
+	"mZIo7ZuT6mR5r6pm9bJ6JoPuqY69LbsBQ9McfzU1/5D4o5iOfUwtgOdDsgEk32ddSnTMSS5kyqak6ePX",
+	"oNci2o5HfP30AXce3zokvjrB7vNh/BBcgkPNQjKjSWrgRrCEwv/iiy/8NjlVF0BeuASczZ2IS8ZllEbX",
+	"CC7+lkeBCNkOvaEJ61sY1gGHfUL/iZjOANIOM+EwqmWKRHWDH5pGwyiO0sWAhwzoVgLwBmm++urbL/tk",
+	"NI/jHcTA1plRug38mKZzNS2YCdZuDjhCwo5EMpUemSX6gbryO3Q+BgGU5+LN2MNVaWEtrJZSL4VZk5GI",
+	"ITu+6Z+nCf0f/wEVhSkE5nyZJlRKBvUG+nlq1ldsBhIgoKP/8X/7WaUUvkt9zRT7R8lgn3YzETEeKAnZ",
+	"J33CxYDjlD0SRuMIiDkQ0yFU6pApTa6gsowvCJ4ohM8UUJmPz1XDoFKWDCJWX7cO9Qsjrh8hjRw27r0B",
+	"lzM4n81vKPfIt5RTj1xMaOSRl1R45NvJVI3vdEH5lCYt/fyIA0wu0oTUxVi+nA8R6cNvkyMNVaPrZE1h",
+	"hK4pzQVYB1zn3uABMbFSahqImDpUtX+yTY6yfr0dpSPjio4GvKuU6Tz8ySGmuFqhqoEjJRmKMGJSF1T0",
+	"yGn0vD3gKwU2qSOvz4vy+o4uvDUiulL81pOw7ig/Rh3Eb07hIE736s9G9fjd7Vat72gtZUOdx2u83xmK",
+	"cIHV5Y1+r/PsSfegBzZKIaV6hTliS3FytwAzX7BixrkuALS4Krmk39Kg6KvcQDZ1emw32X51cnCvzI2v",
+	"r+ntdLq5a9zFQg8gT0eXy8nxBxTmvDD9nQAKE2/o9vb2G44lbbryQsNRaJtZ7Ne7pcCruyV1IrCmo02+",
+	"BuSjcp5PVbYDYdLponwJnLOZp/J3y0dw90OBYm53oTKvKqfsheCjKJnackks38z1d47ADx4LPmaJHSAg",
+	"HNlaynZZXaQ71o0PpHvz9hOflI1UejS7mx+7262flRp1jcUNcrnnR5bVv3Ine2llHM0tYJ3ztSIt8xzN",
+	"0vwzIS/TJBAE0SxSEtV0xdQQPKnSPVLpkyYgUmCEX/fCMZXTALlh2ztqyIkhU6dRAiCbsSQG3Adufmn7",
+	"BydYWZ0sSPYVoNvAdboonJPZXE7Qqk4FAfi0ARc8jjg7dOwRMmZQCW1iZAuTeNAmb3mATIQVyvewYNxh",
+	"E1hmDVJPm9JPSEgXstzE4OG9OMg2Uw02F6y4tbY1tbsrJjygg3pAd0MxBDW/SiBvxEYWGxk7vTs672so",
+	"OBspL/aYyEZ/b4tMdWUOJZzd8DDDPYskQXyTG7r4jRaK/57NsFZWnENT3k2EhEYJcbNGDe5dpVVkkPrB",
+	"bYegRMutChDBSLFjzestA4YKbEC1loyVFD1+zdI3ZghrqqRfiOmU7kimLkozAESZg9sttEIynRGAdYEx",
+	"EwOEgA7clVVMW45X5Eruga6Nyr/crXxlayJopbmAOu+RSKbbNPY04ADjS6xwz7DCLBYMe5nLVsOVvPVy",
+	"D9J8z942Gi3dZ6qbt8ApDaGsM9Nec0YYT5MF5gjimdMEU9aG4Z/DejOrZ/t1OMzCHkHkExj1WO0p0QGT",
+	"n+Zszor1zt+ZepYMgbFv9Uy4TYwwQdUUBH1XBIDsa/BmTNsQowyAQe8f4PDgQ7TCCchiBptyRJqAYllA",
+	"z4dfIwmRDS7gIa22zerwjTvJwL+bUePPrUMyoxKjZ8DSdHgIgkNqRhQ7iVBpu4yYwifO3qdVQBE6N6UW",
+	"SIRZEF0xFEk9tDxEhOLzFXgQtkdovSOHYzvHmwAQoqwpmkxtl3+LhDxL2HUk5iWtWxoJm1VhJ5QNGRuT",
+	"bDZiA19RngWk2MIMYAFNmOKQHHQ09N7QAPhnjc865QNDT6M7sKwLWmdNB7ft+QmyJjtaqLkdcEzirT7P",
+	"NQEBlvAwOkfPX4Rs9HXFrnGRMogoQJizT3RcwOb7DnNhGH1kVhOCE3jNZoGGaS6jWH81XNiv6oFUWZGF",
+	"RwVNocuy8o7taPlIerkuOiWSK+uopLfsn8ixmFg2aKSSYYzVNRev89F78EOYjARHMgQUe42Tpp+Rtn+I",
+	"IPGSgSkVSUfiaGWhZRuSggBp+po+/FbfdpNTQsZKsxsBcN2lI+AihUF45qEar9JUx0VywPc7+21yViL0",
+	"xgIdHwwFrmayUWLgpECuSZ3S4Grmh64MRUBo/SCT/1ENnYAD+aQ+jTtyojdCalRDACSNI36l9Aatgggx",
+	"bbvsSc7otLEhKgKuzccoxHhAhn2HZbobAwcr4FNx8C3y73Ueb5y0B+VPv3IP9+9ulprCCXfeESzWoigV",
+	"VY79tPvBnpVbdNCuUO8z8tlMWZ5RyM3VKml2OFd5L2rqz+8ARTYo6XTxIhYGIRwXRypbCE8y9twOIzmN",
+	"pFQfm5Dn19dmUwrSMI4H/CbiEhreBCIJEeZVWO8RYkRk9iPi2qvXQg4WvvewANzvmoxRKjV2sf7Gh2xh",
+	"2SZHfKE7NunjOuBKIoMcL5HKRAnlEhn5FjJlrIy8s4izjMwsYH1R5A7hY+QOPZwoKhQIblnUVPm7csLH",
+	"+go3lD92235VMuhXLn3+ySQIUIjii5otWs5ZLUKEmK5xwAEQdUXAFTycHDO9F2QWcc5C9M7pgCoiPgw4",
+	"DdLoOoIWo/AjuPktUIeP3XQuoZuOj+DXLqj3L//b/+G2GbC4tjS48lue/qA5QtY+xl4sbjiRLE0jPobC",
+	"9+lccRcsM/eIT5NgAnDdHvFxCn6rTc6K8zaXYSQ3ZqOUiHl6mN3/R+gZgOwfwebSCZtWuuNg5dc449QT",
+	"Cw9c3hDz/kMCnhls5qNheFpuGm1JY+NSR5h+Xs7ltNzKrtxxaGDLEWZ2MSv45MaJmM+qMGTVK2ozKSGm",
+	"eOLqw8euv/D1aCTZVnPf7GKaFa8j3Fx6hvfGEePppRJzmZ/KDqZxzhhZiDmhqVZ+5jyY/Mvq+vmueZdu",
+	"YeLYSlhb4XxRF7d2yjIs7YTRwOZBYpcs9df//I///t8a/d6t1xA3XLEj+OLdbW1xCF4UVwIjDrx6ouEX",
+	"WIOISSPIUhr9PRyd1jBuvYbDA8yQNRm+ScTfWZCSo5mIY6FOKPAEo97WBOfF42LIfc6jn+YMAaZ0FbPD",
+	"8Rr9nv1iyrgppKyTJa1oujaJdZ9VkRiOKVvATnH9erXXD/82a6ZHVFi0Z0En7LLeaI/uDw+Cx+ET9tRZ",
+	"tHBaWLFGOO2D1tTHLc+vXadk7TrVa5ctwpbChYoT1cnoBNb4z5XBmWgZZ3UP+FwH3FXdeUgKUbf4hi4k",
+	"WMiKNNvED6d+5iFNb4TSe9KIB2kufczqLdgFk3lkKFKtfSQiZsTHB/p985d0ui8NeNZ2F7MOoMkRneYc",
+	"r6kQbfKKTjFf1enU61SR6JKZ/U7nUN2vLlVjRm/pkMkoZDm5bvvDNan5CsrIICVtoR2zSrcJp7LVJkem",
+	"diac2ngg+NtmNErK+qJUNZHSjt1cH6n2gPvAzHQzoWBCOWex38+vcCDUqvngJtat2JT2ov3c0q70Cmew",
+	"gE7dn9IVPMXEtB+1gAloImIAwcsYoM1NQ1lLZjHlXPebrhIjOZGwqRtYiOmvxQm8Qkrs3XuRtiVdawjO",
+	"bfH+Onz/V589V0NQ/PO6Zi2ebYLMqSjOrCG9+0HT7+1akxrbBSvjVzOcQ0KJ5qqYTcIXJRlwpZltmmd+",
+	"POdbxgL2lzXFg6KqqM/6mHGW0HjTQ67X5Pdj/imSZD/VifuapdXHbVPtQN3nlM1UxRqgdBkVMEWxHjFU",
+	"DPU9QkyJOkyJiCVp+jIWN5dTETILnghYAYn4B+PGe2Si5Upb07oslkcrXXY2U5ZsaKLkpmWUGA84RDkU",
+	"NWny9leEBczJv1/LgLwYJk0U2K2NIwSbaikfhUXVcAasWYaPoZbsfWx+pcfy2+Rb/1TqCR6+jdST9SjO",
+	"OeRmNxmWNKWDkBrxIJ6HLGwVwZ2LDLBd6QR/OOxmE2nbFEY0u+Ygd81S3LCey/J3aOffrJ4Cji5qpPca",
+	"OOd7KS2l/rLiISNN6D+OaJ2c9TWep2lji06gqbh2emBgI1zIWASnWsxGqS2H9IeUt2kIwIIrlZbDAZ+X",
+	"wUyTzVCmIb0xSkjC/i6iHACLjulFCZHQmtbtgLEFZOk2eY6+CUIHHFkIrljiQlmp1RjwAffxSOsm4eSK",
+	"sZnMsFJdXgnDZnEMVQDgegQkh2vGMZMzW8F+bnrAAdQuoR9vCjG9BZHYTBzdfrabvK1VwKYlHokNnBN+",
+	"HyVkEslUJIsWNGxPsMZKYAdzBiFDNSx1Gw4w4jpk+Mjc6RF/Vy544FtlGPoUl7f40LDYn9yVVyS9Rv/p",
+	"Y2haUWTk9wDL/gQw2Z+LWPunRtH+vTr140jgInj2kha8BJxdpgrXA9Je0mlrImWTIxCcEuWplsA+Ml0s",
+	"HMtU6tYKXO2t+vnqnfLfwbZ/i0rryCit28TKdjVWb3Nk7eKxRP2i0kY9huIB7VBz9FEovPXhZswdwwLc",
+	"ZtcjPY/skV9+/k+rf47pTLb6A26qdXyPmD+t7835SmfK4FegLCstVX0Bj8jUZ6/ovyPHSuOCQZkCIDEE",
+	"V5P602nahpeAx5+mxE8XM+aTgCbQaryp1L9cS6aWk0KXTVnHdUUQzJME9AO/bSpFMV6La6thR/BV2e2H",
+	"GUykUtBtSwJde4tDvGKztE2Or3MAmcDM/OO/Hr+6uDw7vjh+pbRwf8CbpifcXgcgTg4JtavqEyoBT4lo",
+	"xGX9fatPKDejHnD1chgqx/FCEa7SdllI9rsd4p//8OrF5dnx+bF69V/enpwdf+kfkoQpKZfZOdquUdwy",
+	"4nMDvGLtA3AaZivRJkfOOOH7AZcTcZMbqRo4dojl4oY01WawUP2L8KQx0xA4cSxuADhTr76trRI3vIX+",
+	"YbwvV16miY7IiAcMGtmSKB1w/bVnaVkLgDY5NWA5YA/q6InsF+NJA44Bpdaq/ETc33VJimfQfdclLKBK",
+	"mj+HY9BW7R5G+XTEx3VrckcimYIyG/H08X7DqX7tlFS/rudDMMWtI97ZeTf6T7yGcxKXNfVnRgsXkCCJ",
+	"fERr4dtwdu/XcnZ/nND7M+Pj3uhdOWab00lCeo1YEYUEycbeqBv06DO2E4uAxjvdhpsu+Q2LY+GRlNHp",
+	"FpMknS1/umnK5IdGlrr2owER0bNP2XtQY1YRkR3n5kmUxphE6tlzFh1TA++1uqSJy9TaxjIXbzLwdM7C",
+	"P/voC999qIU3ygNsgDPFbmfNiHobjSh/xJT2kjtgmPu0xURJzW7Xu6lRkniEykCjLDrC5LcXr7qToNFH",
+	"BHdG3R6qvSzRhOBogYqjrstrOY1+r7PfvbUnR1F+5pksaIqR/kbdiN3xqEx1PVyKJ8lVujInqNW4QJ0s",
+	"17fA6WYoC9xKtUkLzJx6JGV0Po2ccqdJrFEbP3EVEA2zkARq67EYO1ae1uruGZMos9ls7uSa5KdHNusp",
+	"y8L1CPj802jKPERRCOaJFAlpZrU+/QG/mWCVwwKuaRklW2Mq5m+x3/t9Yu6LkgFHeSZJBtUIgK/XUBxq",
+	"MIWyrpJ+9hxcT2/AsVvMkCmd3qlFapMTrmtgYpqMjbrrnx2/OD55c3F+eXr0/eXp8enz47Nz1zDqdjot",
+	"j9xMWMIIF2TGkh0dfgAgWt2Jci4nSuWHYxhJvHzAKdHQEpJhywE9Gx01gaVUs69S9LXBsL0QLCpq6xVW",
+	"wOJVCmt+s/A7rQ6Dt60CIGyz93RWvseq3Q+CKIZLXEfs6WPxu69rq5UIlsKto0t/80BxWZ0q39eiQ4Om",
+	"hDoLvu2mz5eneUKNAQ1DiBJOJYtHpJkrVWgdmsfqK9WDBGemKGI517+JnWxwTAAu42mnAiWh4sjpjbBc",
+	"GdkbetcOHWCzAY+yAgxCY8VcFn31AmKfb8FrMl+E4l6piC04b959VsaYjsLw1BzJT9hVt5I5aMuz5vm3",
+	"s/kYocJqtri/zBZLuGLHqzHvrTHFteDe7MbU+/w2Y3zbUfpfvH711cuTFxcNrwHH0Jh9gNCxrNmD/5SE",
+	"U6VzCMkqz/5Dq+TuWNB1WjaKFmBZpU4WS5EFtf/5Ap9HiucTe0SXJdsKBX3zcCcGLbWQOQSppXfAtG7L",
+	"BFXM6DWTGfsf8Bz/J7lYSZXAIiXyasBrCSydBQUV+oGYx9g+ZcgIcsYBB6AYj3CREO2Vwh5xtmxuRqOk",
+	"1DF+BpO1kunTRGK3yINxPmE9Vqw3/IbaLLLfWfJvmyWvG8un9nQgT9JDAyEBvGfriv6G4exaNSal6CT5",
+	"FhcLjbVCUnFILCgk6OC5J0QhYGFNme9ZYCl19SOZPbiYMDngUFmMWYAEkgDBfyDM3iJHb7XJESDVEqBh",
+	"wAFe6FDtQj20rdR5B0+lr/ZjbgoLdDqjUyPMFSWBjy3fHwOD1pEkBlgli49idT9JRUpjSWyeKT+ETplk",
+	"ztX7pBqIRXLpE/dYuY/UWF1KLvqkiV0noUAZ2mRmP/4pj+rS0u+lWiHVkd8kia4x/zJK1QA0fEzfQOGg",
+	"KygQU4Z58ZCc4IygurIHCfdcb999anxySA1uDmDnaeYocTEuNtTgzRg/SlfBItTFxpOrFxjZpoWTrc9q",
+	"xmuPs8sMsrSWX3H7wd+LdTaoJUYVdboo4fkbqPGY+F3paD91MsOdCFqWEGUSgiBg0bfY8cQHsHFfRziQ",
+	"qQ3ZSCTMudJclETjiVKs1c/qWvKKRUr4ZBiM0j6xPeDPRTrBn5AXmsfINIkAwWPI0huGyZRT0sQO0Ta7",
+	"8ibiobghEaSc+6mYXULPVgO6BTYHSScgKhI2iyMlzOaFhJhqH7he0DWpLt/BaBJoRQAYHGKGrWMzCOUm",
+	"F4VhtHKZLsiESvGvzJw2BN7S+Td2BJh9QyT7qSTpBlsguHvqlWyJfVbZ3gD+tDulbmdF9g5E9u6VwVOZ",
+	"bWRHmSNEbFfAfjJTzej8zjMtm1y2gjVn171TftL2m3GuxhJ7mOSYXymCWD4Ho7u1aA9Mtl64B6nv93jP",
+	"duM9lptn8lR/9UARH9330E0LtZFkHfFG+QoiuDmms5hJ6WHnICGmLcTUh+xULBhLl2LlBVFGjoifO8w+",
+	"mdIrA1qlyJxEJhaS2hdBTBjPQB/hQRlNdS6tJL1OJxs3MEpbZYYZEBqgSxmZER+3yblWLaY0ucrGjEFn",
+	"C0IFbwPziCZquLmhZsYUyEslUwldFqyuMjzgTbfwImG6LaucBxNzvQdORONDdF4Md2G+Lh1wfGWUgudS",
+	"JCbdVufj4m2PJPFRovsE+ZDpWp8NaMxSe5WT9+3/NBeKE6oXw5/SBfgeOUXVZkJAA2ZGnLX6uTUyqeCU",
+	"SE5nciLAplWql28S2TR0mdo32zXTfU22KNkdGm9GcAaegNYh4rPindMBH85TZycJTJbaV/o5S94jc65o",
+	"Gz0E6Aow74fqyazIQDskYDqMZ4WcpLyO06qCOAzwg+haTZukDrPUdGewtUWih+FUZg54VVUoTbEkFO6z",
+	"r0SnivaAgsKOdbYDDk1ncI7Tw8x97Rv3n1/iyc6eq10UA47QIYe2hSnZ7z0j/tnRxfHly5PTk4vL4+9f",
+	"HB9/efylBmA7Y2my2DnK2j9Rs+NgQQIQnF1UZ+Lq11jckKkIrU7ddMLU6Kxn75X23arqRaq56X28EvfJ",
+	"2K2bu1lbYjtz+ij4JZ8+W3n7abIfXV3bu92mtra6XZIWkwDcTxhN4oglRel76FgXVghpQWniTKDn3R2d",
+	"75+Hbiy9fF6UonR69NIZEvg9RLbdEBnKyT7GEVApmlJltBOIUoiEIM0+ZJjsTMdRhgjILlOagjZnckxR",
+	"8CKCbJPqIWtI25yWC38egkqIIRHQLLjgOyjKW+1/2nbDU6tilJhwq3yiux8yHrUyveEiU2ihBjtTggBL",
+	"V4xSbQ1ojFukeEWDSjeKWOgNuJ+xTJ9IllkFaOdhlWRpFtxyWWmZsvUl/OaqWw+gfxRdQHeQFlVFKA/o",
+	"CPqMJYSp6fytiohPxTrwtKxjHg+bCKBftD4XwGU/4M45BxeCPTH+oU25qGAcDjzkUZGmyvC+M0PU6U7Z",
+	"8kClDaOURHzAc9JqZTKWvW24MAnCaIyDLVtljVsbH4GUaJrSYKKkn/TzWEt6iI8kxOeVYBxFMZOeEbrJ",
+	"PGYYOkNfV9/xDDyCkPsMF2Q+U3JRam+UWhYIp4KDA18PgFYDaONsXTNQPJ1C8otOMSQCIyg5teP/Z+/q",
+	"dtvIsfSrEMICkRqyLMl2OpHRGDg/nc5Mks6P0709XRkXVUVJXJdIpUhZ0TQaGOy8xQB7u8ACCyz2drHA",
+	"Xuyb7Cz2ORY8h2SxpJIsO4qdjH3T6MhVLBaLPDzn8DvfpzSdN1rkSNjHRMJVpwupyz2qSysdHQp/3VEN",
+	"K/11CMpgY5qClnQk3HXYW9PanGn/WrBjFZ33rQZfH0Dfy1mImJQGvYEeCU4U+JwO/eFTfEciEvh2RNNT",
+	"ZpyUQSkpxRWZCt8bq8LGtfPL3F/MO7EZUuhz5SesTze6D4UAI9+eFAkj3X0yktNcAREAjDeeDmao6IoI",
+	"RNSTLN5uHbji4/MX5xS8XpA69fqyD+sOgK6kfveLOBu6WgcBR+02hLxcCBlMqMUoMjBZdq5+ajjl8hMh",
+	"sUzdjuEkmwNDucpU38Bg8LHZkbYVDO6WrEYlbuZHqJ6kiS5ILn0qz/LfuEYw01c4aejEIWVPJATNc8cT",
+	"A5uUBv7H4m6QRiMv/UFhyM8TiRKB0cDCacKH2x8nOTvjcqpAz92ErXaOFad2KB5nnJuVRC9+VM4Bv6DA",
+	"m7t6jcgbWN1taLzZZxU6b8vr61IjdVh8F1fTrQrIU/gu7evipdk+7mPt/r23SKXROfDdtp9zoTK2eV6T",
+	"+0tN3l3d5HaJJuy330iVy83n2yh8mxCMWWFIS9qjztRcdRh+iU1i9xczWddXSBW1TwV8t2x5rIFc3Cd8",
+	"laruRQJQFyMGEZzMkYFXQ50NYAFW19G6RxWckg7dMKMq2A68F4JUxVyrSBSG3KH5ZyxnPRPjWZ000qfJ",
+	"KR6tI15iv31/dVGU+7bby1JWuPWbxgoXIr9ZMkaOYmCbtug1U9NsY2tkRnsIlXblXAiOyW1A8DcVEBwC",
+	"gWOxHkslNmZRXm+Z1TE9RXCWnZrGKnwONv38G0L/sUjHTiv8/qM0/UgrTrrtTiRmVvO6SaxNF2Ht04im",
+	"PpvoogwlW+RIk7FUmnTb8BQViYlTjzQdCPKSdUq6HeWMcdNDuSDqgFzeUgCAl1bnfjfYWZD9vwnIszlI",
+	"VlYZpGoGh0++JezdgC1h7dw5LAAmkLb9WIDJDRxfv9CNvwWz/XZ7vdj2amP6YmOlhT0r5TsUCe1akdb5",
+	"hDvuEdrLUjdcSsBp6oqFPE9emNFyCvYaKd0SjYiR5UxYuP9eJMqB0qT1TG22iqoakN1cWVvWhBxLClzH",
+	"QbFrRZ9iuFKReqlIp1ScFAlbqdMI4xkPzHZ9BJ/JWEfaz1gZKH+I0FjcDReP5ywkFs/gVmfIcLA240F2",
+	"XVpbhlUqn+pcT/mU62h19dTNKnv6NucpnZOZzE/xqHgMOc11Ga7uRVCTBQoSd7p3FRvrXnIvbbPOINw6",
+	"F869fB3D+r0Yqw7Kx5RvRjTLyIwRNeITY/TwlX9TvEFRVL3hlr98XHapkzaU2bb01Vdfg2WXwW3+b7ua",
+	"aFgLU5jozwGMU7k/TvU5+yBcUamFeHnRw+fw1KtI7p8jBbV/3O0U1yCdQkll6tI6MVtayFO9WSUlcIDc",
+	"ruFPoWs4tpP1+oQNW+Stlxc0vdlIXxD1S0oCgwWJ3Nj6iwVOzRa5hRKDkVjUGCQXlRg0vY2EFRn0OlDm",
+	"V5taOTSXgPKgrVJb1h2Eqyt8U7M2norPUGZv7267/VGqeubNroIr83O0m1szm5uYzFvhvJsqnGdmiAPu",
+	"mkj+wrp5sCtsXTgPrHuFch5MVnfMWaWRNw6N4c2RyMPxutXI+zQaeWZ0P1N9vAkXGwktWCY6l3LzIcuE",
+	"Wwgbqbt87UG7sXDCVRm/vOTbFGz3aeNzczTHgO2aimRkJrzPYLQ+U5qav/yp1tsPoch/+dMlochhgmTv",
+	"V8dnV/myByXKu9Aj2VI89pJvBKsys/PWGG0zGltYx4FVgvX4CdRczDfcuJryQVGWQ+QAegvVI+Uj8lU4",
+	"J3y5ViRW1EpO+AqM00o40ku+vWPnTc2C45m0adSrI5p8yTc87AxAAWb07bDfrtPtrNO3YsJF5SHdFpbo",
+	"pUoPq7AuT00XQaDEkf0KljVDqZJDDAjScZMgoaMjvqlDlZkC7uDGEvwFF6a1U0KGIBiuPXgBkYnocUTi",
+	"oA1bRUFPVafkoArhEsJW1uBcVlZbGwuCCZcVYJXrNBhXTUx7YXtR2Gj3HbeMPPmbGzGu/lat6/WANS0/",
+	"w4gqUoQrS07RVXDjmy44s2UXg9cnWQZ3Xi9y5OX6/ch4fYrRPBmdTyn87TTLdjT7oAneQeQZy8s0rAHT",
+	"XInz3eXae4UQt1rgt8eyYOZF3QXLyopYLXLkVaiA0D0SbhcbcJFiiROS4amiR6BTInPWIt9xbYnYwyO7",
+	"ZiSgELzEQyhSVFQf8eEo48ORjssMIN8dP3+2w1RCJ6jGxyIxkzkASM3UpBqK+GY5nUyQdC6Opu32XjKm",
+	"+Sn8H7Mcbvjzbvh7XdEB6NlzoViuAUNjntdokUdlSBLucFgsPTCL89BV5JdZAOBvkegDyyEB4VihCXxI",
+	"E+IjsbiUwumvIxVAIa8OhfqvpubDqLnQ9AOy6Co6ZiYGf/PqGdc4aC+l0sOcvXn1rBeJHRKbQSHmP3HP",
+	"fln4ZTxVmoCErfnoc1AxRDCRmJOEKnYId0fGhiSaTEY5VSyq2Y+AIw1cmlpamkLjlEALAD/C2yc5G/AP",
+	"X4EeATxWaZprr/Bo/x6TOs0UjDZPGaH2aQ146R/hUSCcMMV6t4xpDb6FSEnKh1wrlMLB4vtkRHOaaFBi",
+	"NG6ZZgr120g9Vnd4Fjvtfz2T9j1iZacCz+JGizyj2oxDkjhZ/UhIWH80I/U4oQMW29lu/vHf/xI3mjBi",
+	"dhqMKXavDu00yZOcsdNmJB7Oc55lPGm0yLEZOKcZryZwxFR/OOKCKdYkv6UTav6vgQkWHG3jm0Uin4oe",
+	"if/vn/79f//jX//6j//11z//21///J+28/jrV9i35Yua7qeY0My0mkrkF2hF4hjILinKXqJPJnPVI/HR",
+	"i0fmxu9fm//uxCBw8eLx0WtUbMXRk3kk7FDLHOpdAKyEX1jgGANPxVQkmVQsRQ5ORPjFX1mW80jYSys4",
+	"M9oFbvp9jLPiW57BIGOFJ3zPEdemy44bw/iwTsLDmUBb5WusYBP6DbbCDQRhH7jSTTIENQkhocVGk8Q+",
+	"C2RGwSnWmjFGGFYciTrQXnnyarimWYC5qAZF1QaWmqoemVClSGzWzwmKpcaI03P/cKStsMImgPPzDA2w",
+	"5uP32IUBjkM1RaTZIDblVDcbK363OnzWJolquAxVVGsSu5AbTdIxK96EFH6hlXF0taiWs4zBepBm8dVI",
+	"yiaZnH+1Asv2vrZ4sBh6C2P64RkTQz2q9brtNiDa3L8LTJsZeDGsAtpBtaz5jr6CABhQSx1elwCs6nBB",
+	"jra54vbTdH3vYP4AqQpXsMOWu+iOM6u6U+QoNya7gKz2yg4VZOymU4HotJnDpM4+JNlU8TNWZtT3OdB2",
+	"57gdHNxesHA3pZrtmAfVNv265e6GAMpN+tvdpL/Y6BY6DP6PibJxTcNa6rTbh6RrQ3QKMj+ljnZXVD8D",
+	"ILe2sFYs2tOulLXYz4oq7pJBqirZJnU5oe+ni0OZdH8YJeMX8vt/eDVfMYTYau3yS/vdttICZr2BAfSe",
+	"pX39Rf/QmrEl/3DpQrRzS5eZLVJOdW/perSHXAyrm+7ezfShlimd47+G+jAMwjY6oSmZ4KIn/sm2T/4p",
+	"e+yaz28+WjXATJBg/mLD20k74E768lx+2onlEzczbAGUeKXph+sjjYSQtOJwBP/iYt1p34/b+sNTXweo",
+	"5YQnpHRjk9BsMqJ9prm5bMUp6ZvSs66ExsEd/kGfa70ahEOqpUbcRKLbOgEMX2yTo8DS2N2M6YgqFPPy",
+	"q4eTsvQ7nAtUq0rgdf0SxYCvx+FJi7grAEAIGqZckRHNx0DBb/z0QNpheaI+hNkUdudjONFWzbvLzKwr",
+	"YUL7iLW09aW01sDbsxPl5sPH1nl+KS/+pvzCV2Y4bhbjshvkwLKsMVZLG+nuL3DLxZlSwlYc3RbatRVE",
+	"yAuG6ty0gm+sCBgWprMNGSZUj0pCbDACq3MD6+b2Mdy9xbDhk65EMxvdGlu3EsPrrvhI68s5/vdDhKw5",
+	"G66luUjW+6JOj1faNPpichFPUeACFEh32TykucUTlztAkAriRaLMmoY1u3j+DykXJzi6qnwX24mJGlmK",
+	"u/EhRiCYWi/F8rMRz1gk4hFVJ2OZsxhl+eRU+14Cmb/tG3gsBP9ALJs+E6mJbeDd/btkctg0L3zK2KSc",
+	"tDTjCZnao6WBQgF4O0jwu32Q1fF1xMU8J3ImIuGU6vG+uGneJhl5FSYva0SOAs1mVBvOgbklEha1hE0D",
+	"lNmlU/EhZTV8PAZzJ+uOka4HxwhuHLSXYodKzuA1ZtR8XDifEU3CB9gf+9KgLwZ9Qz8RBqFpOwKUeaWe",
+	"2FR9nRKM+TGXPDOTYsjPmCAUBD7zsCsZP2MkYzQX9iyMg5YSSxt+hLwEv83tlfoO7Mcgyey76YY8uNIl",
+	"zSNhzHUTjipmIMBE9eoX0VL2CCU/sv4bmZwy7V5rTOeRGNEzRvqMCYLvBsd/5W8PL2dew97HhwIU3yDB",
+	"G84VfGih4819vTkcUNmjmhGjufmaLXLklbrMEC5NTY4FlHTOUjIbyYw5Qi61ND0PQ3EaOL0B/mq3snJG",
+	"JmZ0sPRbY0myExMXRJ3CtoJc00D3oyTA8Ml+p40nNUGfMBnXw+XHNaEKX7RFQCLVdOQMhkkTpXmWEcFY",
+	"qkDparkTpB4//uHxi+OT14+PH784fvr9i7hJUjag00yTvTZJ6Vxh6RYGM9DMfqdN4jc/vXh48vrxm8fm",
+	"3ldvn75+/CjukZwBs+pcTnN7GA3adZbpEQYQpBuwYstaocqDDGOaN/Az1qcvjUEC+u/FR+Is2e+0F5Ka",
+	"Z51WZydtdXf2N09prvW25yJ5iLdsUnv/2Hy57Rbg/4I8kGqTUvxPKT8RslHuXy5fCCfX+TkP/sikYkGU",
+	"uSASAjDA4CX2z+nPXtCf1YFf+7h9vziGMCbUDtG9/bZ5eWNkTgDaXusddHE47Hf91c/JIRMsp9nyyy+O",
+	"pxmC4sTCgj1qzdpU8PdTdnLK5m6orcDBmjf79YJPg93aNguT27klHrRbSuTiSmSwErcU+M5F8nIDBnAf",
+	"I1nrvbgvoKMA2AnjBTnbdsVRcnt7SLAKSw6LHAwmXFf6Jp3TD+6rlAn9ii3K7zO4E/nd5nCT/YGUTfWn",
+	"BpbZXuMmaT/58j65Wc+XNrbr1bunOhmRKTCOFNFLEBI9xo0BYyEtTxlm5lfUhQN7DQiGjmSud4xTlhK4",
+	"ywcBZukY73mqTFij+FAEUl0sB3EJ4wurRE4Kmu8CZdbP5QwoqiZMKBLvztRv4AHf/M+f/jlG7x3EUpRm",
+	"1LhwkRjJLHXUeFbm5JTNW+SRdWEyPmBwImycspEE4JOjyLLCFoeRMP6ipiFntdMIMa1h7GDcKSkFqOke",
+	"w1+RlAn0NrSX1C06YQMqrPJM0Wp41dVIwO84fPX4yK5u6EOPPGA0Z3ncCCVbViSQj00L11qDrnVWLj/f",
+	"eH0GbxDknLdWYb5J9Th8ALRs6ZODwfdPfvrjT8e/5c9/fH7w+0cPshdPfur8dPx7/qL7fL8FfkKr8/Xd",
+	"/XZnf7/dbrUHe/R+sqXtyQ7DemMF3f38YM24Hp6Z5bCAcL4tCV9rq1kyzbmew5I9mvDfsbmxBLXez++a",
+	"NQTsuH+bJRqYdlg5zrpoawOcXT9GU452fSpyRtPNTlzx2hDDm3qpamKezlKPPeZ2G2yiSR/JGRlTMbd7",
+	"I4T1C821yHNg2bC7JwAPNdKYAtZ1ycI9Yfot9n6bZeXqxFjVEzcuXWMENM38DwflH04KBrHOtvK+pt3z",
+	"l7qmmTu0/ZJOYPH1bP+DWfmIGZchn7t5iZpTqx2ORyzJaA4S5QOe4QkJaLKU6BiDdE+QbeQo9m6ip0jI",
+	"gdt80YPxrnv88u1xDGmk/lyb+Xk8yhkjSrOJ6kUiEp0WiV9+/+aYuN7GoUR/xu4ogokwE+MYh+ePmER7",
+	"893RTvfgLqmP2IdGKxLdln0W4KqzOYnNpTE+FnqC7Z9M8ywmdSHJiNEUoK6MpSw9RKg7IeTt62fm5axr",
+	"BcB9S8dDNYmLHS9utMj3SPEACsVAHc0EpuqgJUg+AeGg8cvuGHcLZN52ja91CPjyvR3z8anm/Qy1dQG/",
+	"RskkZ7YDb18/g8as19SfJqdMtyKxtzhwu7/YN+Tpr7tOSi3uhZ5hMmLJKTpRZnSa/p3daDqBT1cMUFeC",
+	"DwZO90xpEtu/nAAn8yHhYwfWh3ZgWk4n1u3kuR3kwDFLCe3LM0YO2mTMhnTCP7BMeUgvFXNoJ2WJNE4n",
+	"gpKPIYMHCWIUwA3mppWXKZSEeuRnPw7v4lYkINeD6EDrOdZt9k31SPeAPH9gp3+TdMiTB4DVzzL3ak3y",
+	"8tG3zUhMMsoFFhZgUDIeS0HoNOUSfjjjKZPIA9voufXki0jMaEcCkIXmHWBBIVnrVAM2H9J/WSZnO6Db",
+	"AuV+bRL/cPTs6aOQiykShXwSTnCZL3wUKCDE5QxJbTnNUNsucJ4jAV0z4/J+KjV1PNqVinrwHNABLIv7",
+	"gUmAFCso/FWaCEy32gJLOcDnrPG138Knu1ZnOxzMWq8G02B3IoZQxZUxmxBKOR3mdNzCP2yYERvR7sHd",
+	"Wq92f3Dvbtq+17l3bz/5Or17cJ92B4zSdnJwQNN254Du9Qf7g06/22/373W7Sdo5SO8mnYN+e9Bu0/Y9",
+	"0xb/I6v19u91gTPhIsEADvFV8E9tEh34tVrr1aaTk3bnt4/u/f3vXu39cP/33Z++/vHgeP/13svui87z",
+	"4tppntV6tZHWE9Xb3U1GVLfsw1uJHFsTq8VJefzxm+yufcZv2IfJN0X0gTBRM9LfwEC7fw+/2Tt9337V",
+	"Te9v65gaXuyYG9O+zmn50W2rE2Rzw93NscDNRp9j4HIFjFc4fDeX7OqNprkuRPcCh/Ct9QBL/mDoKGwW",
+	"tMiZa7sHewZqwlORNlHA1HkbxnOxbksqZwI1Y2P0uKCwR4+m476gPEM3bCBz50FAO5NcmtWDR6p2tzHh",
+	"1x2shlpUl3Uig6v5rU1448ZkWyINK3eHTej2Vu4gI4aI+a+77fLJzYVw3J9mg2nWzAefKvN0RtO5mWDh",
+	"h/xE1rgFD1lhk4ffpE9GnYtuIFe9cwy/eTW+f1Zr1mY8hfqL7r32NreM8yJcHJxbRFOl2XzCzjOaF3VD",
+	"8c4S7dC64AwC8495wCpk9cMizsP4F0NjexiAPTHhaBAS9xw7rA2wI+FjQhv6adD2h4RBSqQwfgfe4oLF",
+	"qgsjAWGOiyMBxAE2845ysSFgQChG2lKwqvgQIBEufrShIiJPIFB0EBx7AcQ+oSKtPdVQTum7tyK4cnws",
+	"LuZpkhgtagzbTznMahZHUYgmiYmt0YebT8ZcQbE8iDxgM8FvRcwW/gYjc6KlPMmMRwK34m+YKKP9jMUt",
+	"8kLazzpnejlya5GHOL8AZBUJr6pud0sHmef2i7XIsZ8nNGdkwD+wlIxALm/mYVGQOmCw186wuBf3d5vd",
+	"COpo/RzBjI25GkBBgI6Z6qVcDIClZjRPVYs8RWdgyBxZMdhNmBq4QUbCdOzQ/tXvQgXL3163TeykkS45",
+	"I4bEBNlNQtWEJToSp2yiG2QgTcCtCFVzkYxyKeRUZfOljELLeyVmkciC5QHIBTwWyJIzAHKv4P70DkpJ",
+	"z77g9cGTO3GIRfYzrlh5lVq5fyGY06VFVgORImrOUyHoxYcgfs2B+ZY8L4sFjAQwB7QIYiErrJUDQi62",
+	"AA7bmKaV3M12BrJb5+sKnC8HJ7n1g87xg5oEC018mvszd4yuOPa9NhCF26A2iGAVOEqr9M3BcvNU2az3",
+	"JJcwlTF3LhVyMatis+i0242mk7wApDih6pSlTQtJHk/03LUCwSotWHoQ6aqYNtt+APv2j49EEaeam1Ke",
+	"s0TLfN60UBHfFNA++efIEuSdur0G4a4pV5OMzuFMxFzJLfWLBV7H72NST6hiO1woJhTX/Ixl80NgATF/",
+	"RMF0eL4UDF/ewiccVN4qUpkeoShjwJ8L+FZV6JDHlh7agj3hBqo8mUeIXG/h0CCOIxKTnCUsZSJhPdOx",
+	"BQIQ14XJJJu7DdGPH5L3rlCzegsz5BxU60M5HtMdx2OTuhFQBXKlg/WEfg/62UMY+7Jfewe8+Rlguyyy",
+	"rgrIylNVQrFyzcZqUxKJZm1MPzzFOxzvgPunR/zRPKcoPKDnAK4dyHxcW2YhOLJEI+4UaXkaNQuCIiIQ",
+	"cpfLbCUZCc34GtqRSi4CeIkJkPiY2/7w8x+i6EO7vRNFHzrfvvvq7zbheTh2E8/P2Qoyhc0pPpb5Mi5H",
+	"7wGTzvNPkHp5qjpyl4Ot81EcnEdHsT1yh0okKY6fc0CUW2z0jGqaL2aGUlFyMvAitYuQH+vETZVGKK/m",
+	"Gr7eYzHkgjGAKNpJe2LH5cjcSJ7xNGUZIGzX4Gld2eeSJOe7LXkhiuWbAF9hjG5Glfi3XKBhDQEKaJ2D",
+	"vXx3zHb7mUxOV+/qL0p8D1U2/wE2cKV6U59MEgpeZhPmARy2G0Q54MQ0SnQBffftVyp7LMyzzTQ9Sgoe",
+	"9lGezwwa8t2pkuuAK8xk375aR2Fsr0eWw77cbZ3sSmwWTg8MFbYlr1ESzFhFfV1FWG0/1gJjtaOrdp+S",
+	"HJt4xV0LzlVChXEETSBi4eJAml3k+eyqqO+39xpESBQWiwQXHvwDvH9cDM1t9ZXyYhir4aBxwG1PWD7m",
+	"SnFZWn7mwWnOZq6GDw8hnUM7bjQdeikS9o6i+ybY4K5CP3zNOwGdKhdEjSBzCRhGi5HxNZUtAqbZvI8U",
+	"TLFs4GA6nkXRRUONqujkwdZtwiX3qe1tU+vsxAM7yp+GUftLePWbsTU/2MDaFdtwafNdCTywK9NmRA5X",
+	"pl0gc7KcqanjRfvt/UarEhKwzUX4BQU7Wwt1ztXHwQ9xMxYAHCMvTNmKkGeDQutz+EnLNC7u616WyMVn",
+	"M95BViYZVR0jW2oOwGKzLPUk6CVkkFt2yMdrNliZYmpJWVQ1CmuAjH2LHAm7XDHNQ5KM0VwRiuBaeE6T",
+	"xL/8Gru/xLhS4lYkFkBB7snL1MZ7eKqJ4YKxG7CzW4xqJBadmAU5DfgQdonFpO5dgMp9/aUZPG9SLqsy",
+	"WrHcaxdLP+BYXAWz2BWavHNM3d3PxdQBz7yW+eeviHGjkJFowch4vt4wTyuLcQON4ip713M2ESlxppr0",
+	"GUgwgHXzAEYsQ728sYKL8DxqG8Zqqj/WVF2Hw3NrCb845+/WIn6eWHGm15vDixbNNn+pYS19qYwW6s1W",
+	"+bm2Gg1q41KZTMfApWSRZEgm5kEqu5Dvsp1cbOwZP2PCUcF6Q0czwkQ6kVxoBYeZZoYwoe16bhU+9HeM",
+	"ZlZ9rgL9LoXOaaIVishA34J7H8lEVd2JJWZjKuiQwYuBnAqjqdNXOSRjqjTLgcDA6dC6lZ6Ouaho9U3A",
+	"B1HUIys4YLeMDgpydI6oochaFY3bmuXl1h/BcWUgojvJ+RnVDBWIcHQn037GE6depIJmX0s5rmr1x5E0",
+	"H9Wrb1uIIDKe5TJjtiqQppYgJGjTytxVjQQTKRdDhPLA/7CUI9QRxtniHn1BdNiml9Fa3uutyi3RMhgG",
+	"JKGRBERwSx/f31B51l6tTRzcDgJVFXcmp0LOMpYOoZKR1IPBUY2meTt+xnLmf4Me2hJwFOcNJ6grBq6e",
+	"3ohazOTQsw9aiUJQHcIkXQGdJUM6AdLlgFuxEQkAawByUM1FElAI6mQEZcUwWZEfhWZZWNSO3ontq6VJ",
+	"We7pC6n5wC5c+DrgJDUDepgShXnfAhVss6W7q8Zhmf48jHAdz0rQYpnicuWklyLjgoVfPGeKCdiHq8AD",
+	"BVTJVeCuwA4FTaLBXm5vAymzCvWy8B2RVL6iZehhqUi8WCwWr2p6n8vpcESK+uXwkzg8V9UiNPskfIAS",
+	"O4L94m5g3k/ZlIV6ngtDRmYyP3WdKC1ZaH7FavDDDVJJcEKQgWiRwz17gh+oQ4aq8JSH1vWhRcFb5aCq",
+	"FzR97lOhSF3zMUubxs9P5azRtI/fmfGUwRWWsHQ81cEg+BPfwqQVSdZf3/36/wEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

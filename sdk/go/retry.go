@@ -26,6 +26,7 @@ var IdempotentOperations = []string{
 	"POST /rooms/{room_id}/bans",
 	"POST /rooms/{room_id}/mutes",
 	"POST /bans",
+	"POST /reports",
 }
 
 var idempotentPatterns = func() []*regexp.Regexp {

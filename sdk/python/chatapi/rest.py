@@ -38,6 +38,7 @@ IDEMPOTENT_OPERATIONS: List[str] = [
     "POST /rooms/{room_id}/bans",
     "POST /rooms/{room_id}/mutes",
     "POST /bans",
+    "POST /reports",
 ]
 
 _PATTERNS = [

@@ -7,13 +7,11 @@ from .add_member_request import AddMemberRequest
 from .attachment import Attachment
 from .attachment_processed_event import AttachmentProcessedEvent
 from .attachment_processed_event_type import AttachmentProcessedEventType
-from .ban import Ban
-from .ban_list_response import BanListResponse
-from .ban_request import BanRequest
-from .ban_response import BanResponse
-from .block import Block
-from .block_list_response import BlockListResponse
-from .block_response import BlockResponse
+from .blocklist import Blocklist
+from .blocklist_action import BlocklistAction
+from .blocklist_match import BlocklistMatch
+from .blocklist_response import BlocklistResponse
+from .create_report_request import CreateReportRequest
 from .create_room_request import CreateRoomRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
@@ -32,8 +30,6 @@ from .get_open_api_spec_response_200 import GetOpenApiSpecResponse200
 from .health import Health
 from .health_response import HealthResponse
 from .health_status import HealthStatus
-from .lifted import Lifted
-from .lifted_response import LiftedResponse
 from .member import Member
 from .member_joined_event import MemberJoinedEvent
 from .member_joined_event_type import MemberJoinedEventType
@@ -52,12 +48,6 @@ from .message_meta import MessageMeta
 from .message_meta_type_0 import MessageMetaType0
 from .message_response import MessageResponse
 from .metadata import Metadata
-from .moderation_event import ModerationEvent
-from .moderation_event_type import ModerationEventType
-from .mute import Mute
-from .mute_list_response import MuteListResponse
-from .mute_request import MuteRequest
-from .mute_response import MuteResponse
 from .notification import Notification
 from .notification_ack import NotificationAck
 from .notification_ack_response import NotificationAckResponse
@@ -88,6 +78,11 @@ from .reaction_result_response import ReactionResultResponse
 from .reactions import Reactions
 from .removed_member import RemovedMember
 from .removed_member_response import RemovedMemberResponse
+from .report import Report
+from .report_page import ReportPage
+from .report_page_response import ReportPageResponse
+from .report_response import ReportResponse
+from .report_status import ReportStatus
 from .role import Role
 from .room import Room
 from .room_event_base import RoomEventBase
@@ -102,6 +97,7 @@ from .search_hit import SearchHit
 from .search_page import SearchPage
 from .search_page_response import SearchPageResponse
 from .send_message_request import SendMessageRequest
+from .set_blocklist_request import SetBlocklistRequest
 from .subscription import Subscription
 from .subscription_list_response import SubscriptionListResponse
 from .subscription_request import SubscriptionRequest
@@ -109,7 +105,6 @@ from .subscription_response import SubscriptionResponse
 from .sync_page import SyncPage
 from .sync_page_response import SyncPageResponse
 from .tenant import Tenant
-from .tenant_ban_request import TenantBanRequest
 from .tenant_list_response import TenantListResponse
 from .tenant_with_key import TenantWithKey
 from .tenant_with_key_response import TenantWithKeyResponse
@@ -123,6 +118,8 @@ from .unread_totals import UnreadTotals
 from .unsubscribed import Unsubscribed
 from .unsubscribed_response import UnsubscribedResponse
 from .update_message_request import UpdateMessageRequest
+from .update_report_request import UpdateReportRequest
+from .update_report_request_status import UpdateReportRequestStatus
 from .update_room_request import UpdateRoomRequest
 from .upload import Upload
 from .upload_limits import UploadLimits
@@ -147,13 +144,11 @@ __all__ = (
     "Attachment",
     "AttachmentProcessedEvent",
     "AttachmentProcessedEventType",
-    "Ban",
-    "BanListResponse",
-    "BanRequest",
-    "BanResponse",
-    "Block",
-    "BlockListResponse",
-    "BlockResponse",
+    "Blocklist",
+    "BlocklistAction",
+    "BlocklistMatch",
+    "BlocklistResponse",
+    "CreateReportRequest",
     "CreateRoomRequest",
     "CreateTenantRequest",
     "CreateTokenRequest",
@@ -172,8 +167,6 @@ __all__ = (
     "Health",
     "HealthResponse",
     "HealthStatus",
-    "Lifted",
-    "LiftedResponse",
     "Member",
     "MemberJoinedEvent",
     "MemberJoinedEventType",
@@ -192,12 +185,6 @@ __all__ = (
     "MessageMetaType0",
     "MessageResponse",
     "Metadata",
-    "ModerationEvent",
-    "ModerationEventType",
-    "Mute",
-    "MuteListResponse",
-    "MuteRequest",
-    "MuteResponse",
     "Notification",
     "NotificationAck",
     "NotificationAckResponse",
@@ -228,6 +215,11 @@ __all__ = (
     "Reactions",
     "RemovedMember",
     "RemovedMemberResponse",
+    "Report",
+    "ReportPage",
+    "ReportPageResponse",
+    "ReportResponse",
+    "ReportStatus",
     "Role",
     "Room",
     "RoomEventBase",
@@ -242,6 +234,7 @@ __all__ = (
     "SearchPage",
     "SearchPageResponse",
     "SendMessageRequest",
+    "SetBlocklistRequest",
     "Subscription",
     "SubscriptionListResponse",
     "SubscriptionRequest",
@@ -249,7 +242,6 @@ __all__ = (
     "SyncPage",
     "SyncPageResponse",
     "Tenant",
-    "TenantBanRequest",
     "TenantListResponse",
     "TenantWithKey",
     "TenantWithKeyResponse",
@@ -263,6 +255,8 @@ __all__ = (
     "Unsubscribed",
     "UnsubscribedResponse",
     "UpdateMessageRequest",
+    "UpdateReportRequest",
+    "UpdateReportRequestStatus",
     "UpdateRoomRequest",
     "Upload",
     "UploadLimits",
