@@ -517,7 +517,10 @@ var IDEMPOTENT_OPERATIONS = [
   "POST /rooms/{room_id}/members",
   "POST /notify",
   "POST /uploads",
-  "POST /reports"
+  "POST /reports",
+  "POST /rooms/{room_id}/bans",
+  "POST /rooms/{room_id}/mutes",
+  "POST /bans"
 ];
 
 // ../sdk/typescript/dist/rest.js
