@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/chatapi/chatapi/store"
@@ -93,6 +94,19 @@ func (b *blockIndex) without(tenantID, sender string, to []*conn, ofUsers int) (
 		out = append(out, c)
 	}
 	return out, n
+}
+
+// blocks reports whether k blocks sender.
+func (b *blockIndex) blocks(k userKey, sender string) bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return slices.Contains(b.of[k], sender)
+}
+
+// blocks reports whether c's user blocks sender: the connect-time sync,
+// a resume and redelivery leave sender's messages out, as live delivery does.
+func (c *conn) blocks(sender string) bool {
+	return c.hub.blocks.blocks(userKey{c.tenantID, c.userID}, sender)
 }
 
 // loadBlocks reads whom k blocks into the index, if k is connected here.

@@ -510,6 +510,10 @@ func (c *conn) replay(ctx context.Context, cursor store.SyncCursor) (store.SyncC
 		}
 		for i := range page.Events {
 			e := &page.Events[i]
+			if e.Type == store.EventMessage && c.blocks(e.UserID) {
+				c.replayedTo(e.RoomID, e.EventSeq)
+				continue
+			}
 			if err := c.syncWrite(h.signed(ctx, c.tenantID, e.Frame)); err != nil {
 				return store.SyncCursor{}, false, err
 			}
@@ -545,6 +549,10 @@ func (c *conn) syncMessages(ctx context.Context) (store.SyncCursor, []syncRoom, 
 				return store.SyncCursor{}, nil, err
 			}
 			for i := range page {
+				if c.blocks(page[i].SenderID) {
+					after = page[i].Seq
+					continue
+				}
 				if err := c.syncWrite(mustEncode(newMessageFrame(event.MessageCreated, &page[i]))); err != nil {
 					return store.SyncCursor{}, nil, err
 				}

@@ -246,6 +246,9 @@ func (c *conn) redeliver() {
 		}
 		for i := range msgs {
 			m := &msgs[i]
+			if c.blocks(m.SenderID) {
+				continue
+			}
 			if !d.dead {
 				c.enqueue(mustEncode(newMessageFrame(event.MessageCreated, m)))
 				continue

@@ -204,6 +204,10 @@ func (c *conn) catchUp(ctx context.Context, cur store.RoomCursor) error {
 		}
 		for i := range page {
 			m := &page[i]
+			if c.blocks(m.SenderID) {
+				from = m.Seq
+				continue
+			}
 			if c.sendMessage(cur.RoomID, m.Seq, mustEncode(newMessageFrame(event.MessageCreated, m))) && m.SenderID != c.userID {
 				c.trackMessages(cur.RoomID, m.Seq, m.Seq)
 			}

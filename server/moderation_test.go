@@ -58,6 +58,37 @@ func (e *env) dialWS(t *testing.T, tn tenant, user string) *modWS {
 	return c
 }
 
+// syncedContents connects as user and returns the contents of the messages
+// the connect-time sync streams before sync.complete.
+func (e *env) syncedContents(t *testing.T, tn tenant, user string) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	u := "ws" + strings.TrimPrefix(e.url, "http") + "/ws?token=" + url.QueryEscape(tn.token(user))
+	conn, _, err := websocket.Dial(ctx, u, nil)
+	if err != nil {
+		t.Fatalf("dial as %s: %v", user, err)
+	}
+	defer conn.CloseNow()
+	var out []string
+	for {
+		_, data, err := conn.Read(ctx)
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		var ev map[string]any
+		if err := json.Unmarshal(data, &ev); err != nil {
+			t.Fatalf("frame %q: %v", data, err)
+		}
+		switch ev["type"] {
+		case "sync.complete":
+			return out
+		case "message":
+			out = append(out, ev["content"].(string))
+		}
+	}
+}
+
 // next reads frames until one of the types, skipping presence and receipts.
 func (c *modWS) next(types ...string) map[string]any {
 	c.t.Helper()
@@ -388,6 +419,10 @@ func testModeration(t *testing.T, databaseURL string) {
 		tn.send("gina", group.RoomId, "from gina")
 		if ev := erinWS.next("message"); ev["sender_id"] == "frank" {
 			t.Errorf("the blocker got the blocked user's message: %v", ev)
+		}
+		// Nor does the connect-time sync of a new connection bring it.
+		if got := e.syncedContents(t, tn, "erin"); slices.Contains(got, "from frank") || !slices.Contains(got, "from gina") {
+			t.Errorf("the blocker's connect-time sync = %q", got)
 		}
 		if u, err := tn.as("erin").UnblockUserWithResponse(ctx, "frank"); err != nil || u.JSON200 == nil {
 			t.Fatalf("unblock: %v %s", err, bodyOf(u))
