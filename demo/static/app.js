@@ -516,7 +516,10 @@ var IDEMPOTENT_OPERATIONS = [
   "POST /rooms",
   "POST /rooms/{room_id}/members",
   "POST /notify",
-  "POST /uploads"
+  "POST /uploads",
+  "POST /webhooks",
+  "POST /webhooks/{webhook_id}/rotate-secret",
+  "POST /webhooks/{webhook_id}/replay"
 ];
 
 // ../sdk/typescript/dist/rest.js

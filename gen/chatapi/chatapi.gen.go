@@ -285,6 +285,81 @@ func (e UploadStatus) Valid() bool {
 	}
 }
 
+// Defines values for WebhookDeliveryStatus.
+const (
+	WebhookDeliveryStatusFailed    WebhookDeliveryStatus = "failed"
+	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "pending"
+	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "succeeded"
+)
+
+// Valid indicates whether the value is a known member of the WebhookDeliveryStatus enum.
+func (e WebhookDeliveryStatus) Valid() bool {
+	switch e {
+	case WebhookDeliveryStatusFailed:
+		return true
+	case WebhookDeliveryStatusPending:
+		return true
+	case WebhookDeliveryStatusSucceeded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookEventType.
+const (
+	WebhookEventTypeAsterisk            WebhookEventType = "*"
+	WebhookEventTypeAttachmentProcessed WebhookEventType = "attachment.processed"
+	WebhookEventTypeMemberJoined        WebhookEventType = "member.joined"
+	WebhookEventTypeMemberLeft          WebhookEventType = "member.left"
+	WebhookEventTypeMessage             WebhookEventType = "message"
+	WebhookEventTypeMessageDeleted      WebhookEventType = "message.deleted"
+	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
+	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
+	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
+	WebhookEventTypeReactionAdded       WebhookEventType = "reaction.added"
+	WebhookEventTypeReactionRemoved     WebhookEventType = "reaction.removed"
+	WebhookEventTypeRoomUpdated         WebhookEventType = "room.updated"
+	WebhookEventTypeThreadUpdated       WebhookEventType = "thread.updated"
+	WebhookEventTypeWebhookDisabled     WebhookEventType = "webhook.disabled"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case WebhookEventTypeAsterisk:
+		return true
+	case WebhookEventTypeAttachmentProcessed:
+		return true
+	case WebhookEventTypeMemberJoined:
+		return true
+	case WebhookEventTypeMemberLeft:
+		return true
+	case WebhookEventTypeMessage:
+		return true
+	case WebhookEventTypeMessageDeleted:
+		return true
+	case WebhookEventTypeMessageUpdated:
+		return true
+	case WebhookEventTypePinAdded:
+		return true
+	case WebhookEventTypePinRemoved:
+		return true
+	case WebhookEventTypeReactionAdded:
+		return true
+	case WebhookEventTypeReactionRemoved:
+		return true
+	case WebhookEventTypeRoomUpdated:
+		return true
+	case WebhookEventTypeThreadUpdated:
+		return true
+	case WebhookEventTypeWebhookDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -531,6 +606,24 @@ type CreateUploadRequest struct {
 	//
 	// Example: 48213
 	Size int64 `json:"size"`
+}
+
+// CreateWebhookRequest A webhook endpoint to create.
+type CreateWebhookRequest struct {
+	// Active Whether deliveries are sent (true when absent).
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
 }
 
 // DeadLetters Dead-lettered deliveries.
@@ -1593,6 +1686,14 @@ type RemovedMemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// ReplayWebhookRequest Where a replay starts.
+type ReplayWebhookRequest struct {
+	// Since An RFC 3339 time, or a cursor from `GET /sync`.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	Since string `json:"since"`
+}
+
 // Role A member's role in a room.
 //
 // Example: member
@@ -2226,6 +2327,24 @@ type UpdateRoomRequest struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// UpdateWebhookRequest The fields to change; the others stay.
+type UpdateWebhookRequest struct {
+	// Active Whether deliveries are sent; true again after a deactivation resumes them.
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events *WebhookEvents `json:"events,omitempty"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url *WebhookUrl `json:"url,omitempty"`
+}
+
 // Upload An upload as its uploader sees it.
 type Upload struct {
 	// ContentType The declared (and, once ready, checked) MIME type.
@@ -2473,6 +2592,357 @@ type UserResponse struct {
 	Success bool `json:"success"`
 }
 
+// Webhook A webhook endpoint, without its secret.
+type Webhook struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookAttempt One attempt of a delivery.
+type WebhookAttempt struct {
+	// Attempt The attempt's number, from 1.
+	//
+	// Example: 1
+	Attempt int `json:"attempt"`
+
+	// Error Why it failed; null when it succeeded.
+	//
+	// Example: answered 503
+	Error *string `json:"error"`
+
+	// LatencyMs From sending to the answer or the failure, in milliseconds.
+	//
+	// Example: 12
+	LatencyMs int64 `json:"latency_ms"`
+
+	// ResponseStatus The endpoint's HTTP status; null when it gave none (refused, timed out).
+	//
+	// Example: 503
+	ResponseStatus *int `json:"response_status"`
+
+	// StartedAt When it was sent.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	StartedAt time.Time `json:"started_at"`
+}
+
+// WebhookDeleted A deleted endpoint.
+type WebhookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeletedResponse Envelope of WebhookDeleted.
+type WebhookDeletedResponse struct {
+	// Data A deleted endpoint.
+	Data WebhookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDelivery One event to one endpoint, with its attempts.
+type WebhookDelivery struct {
+	// AttemptLog Every recorded attempt, oldest first (empty in the answer of a retry).
+	AttemptLog []WebhookAttempt `json:"attempt_log"`
+
+	// Attempts Attempts begun.
+	//
+	// Example: 1
+	Attempts int `json:"attempts"`
+
+	// CompletedAt When it succeeded or failed for good; null while pending.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CompletedAt *time.Time `json:"completed_at"`
+
+	// CreatedAt When it was queued.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+	//
+	// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+	DeliveryId WebhookDeliveryId `json:"delivery_id"`
+
+	// EventSeq The room log event's event_seq; null for others.
+	//
+	// Example: 42
+	EventSeq *int64 `json:"event_seq"`
+
+	// EventType The event's type.
+	//
+	// Example: message
+	EventType string `json:"event_type"`
+
+	// LastError Why the last attempt failed; null when it did not.
+	LastError *string `json:"last_error"`
+
+	// LatencyMs The last attempt's latency in milliseconds; null before any.
+	//
+	// Example: 87
+	LatencyMs *int64 `json:"latency_ms"`
+
+	// NextAttemptAt When the next attempt is due while pending; null once finished.
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+
+	// Replay Whether it was queued by a replay.
+	//
+	// Example: false
+	Replay bool `json:"replay"`
+
+	// ResponseStatus The last attempt's HTTP status; null before any answer.
+	//
+	// Example: 200
+	ResponseStatus *int `json:"response_status"`
+
+	// RoomId The room of a room log event; null for others (webhook.disabled).
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+	//
+	// Example: succeeded
+	Status WebhookDeliveryStatus `json:"status"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeliveryStatus pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+//
+// Example: succeeded
+type WebhookDeliveryStatus string
+
+// WebhookDeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryId = string
+
+// WebhookDeliveryPage A page of an endpoint's deliveries, newest first.
+type WebhookDeliveryPage struct {
+	// Deliveries The deliveries.
+	Deliveries []WebhookDelivery `json:"deliveries"`
+
+	// HasMore Whether older ones follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextBefore The `before` of the next page; null on the last.
+	NextBefore *string `json:"next_before"`
+}
+
+// WebhookDeliveryPageResponse Envelope of WebhookDeliveryPage.
+type WebhookDeliveryPageResponse struct {
+	// Data A page of an endpoint's deliveries, newest first.
+	Data WebhookDeliveryPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDeliveryResponse Envelope of WebhookDelivery.
+type WebhookDeliveryResponse struct {
+	// Data One event to one endpoint, with its attempts.
+	Data WebhookDelivery `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookEventType An event type an endpoint may take (`*` for all); see `asyncapi.yaml` for each room event's frame.
+//
+// Example: message
+type WebhookEventType string
+
+// WebhookEvents The event types delivered, or `["*"]` for every one.
+//
+// Example: ["message","message.updated"]
+type WebhookEvents = []WebhookEventType
+
+// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookId = string
+
+// WebhookList A page of webhook endpoints.
+type WebhookList struct {
+	// HasMore Whether more follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Webhooks The endpoints, in id order.
+	Webhooks []Webhook `json:"webhooks"`
+}
+
+// WebhookListResponse Envelope of WebhookList.
+type WebhookListResponse struct {
+	// Data A page of webhook endpoints.
+	Data WebhookList `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookReplay What a replay queued.
+type WebhookReplay struct {
+	// Queued How many events were queued.
+	//
+	// Example: 128
+	Queued int `json:"queued"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookReplayResponse Envelope of WebhookReplay.
+type WebhookReplayResponse struct {
+	// Data What a replay queued.
+	Data WebhookReplay `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookResponse Envelope of Webhook.
+type WebhookResponse struct {
+	// Data A webhook endpoint, without its secret.
+	Data Webhook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookUrl Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+//
+// Example: https://backend.example.com/chat-events
+type WebhookUrl = string
+
+// WebhookWithSecret A webhook endpoint with its signing secret, shown only at creation and rotation.
+type WebhookWithSecret struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// Secret The signing secret (`whsec_` and base64 key), for any Standard Webhooks library; store it, it is not shown again.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwZ2mW8xR5vN7b
+	Secret string `json:"secret"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookWithSecretResponse Envelope of WebhookWithSecret.
+type WebhookWithSecretResponse struct {
+	// Data A webhook endpoint with its signing secret, shown only at creation and rotation.
+	Data WebhookWithSecret `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
@@ -2520,6 +2990,16 @@ type UploadIdPath = UploadId
 // Example: alice
 type UserIdPath = UserId
 
+// WebhookDeliveryIdPath A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryIdPath = WebhookDeliveryId
+
+// WebhookIdPath A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookIdPath = WebhookId
+
 // AdminUnauthorized The envelope of every refusal.
 type AdminUnauthorized = ErrorResponse
 
@@ -2558,6 +3038,15 @@ type UnsupportedMediaType = ErrorResponse
 
 // UploadConflict The envelope of every refusal.
 type UploadConflict = ErrorResponse
+
+// WebhookBadRequest The envelope of every refusal.
+type WebhookBadRequest = ErrorResponse
+
+// WebhookDeliveryPending The envelope of every refusal.
+type WebhookDeliveryPending = ErrorResponse
+
+// WebhookNotFound The envelope of every refusal.
+type WebhookNotFound = ErrorResponse
 
 // ListDeadLettersParams defines parameters for ListDeadLetters.
 type ListDeadLettersParams struct {
@@ -2787,6 +3276,72 @@ type ListUsersParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListWebhooksParams defines parameters for ListWebhooks.
+type ListWebhooksParams struct {
+	// After The `next_after` of the previous page.
+	After *WebhookId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateWebhookParams defines parameters for CreateWebhook.
+type CreateWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
+type ListWebhookDeliveriesParams struct {
+	// Before The `next_before` of the previous page.
+	Before *WebhookDeliveryId `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ReplayWebhookParams defines parameters for ReplayWebhook.
+type ReplayWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RotateWebhookSecretParams defines parameters for RotateWebhookSecret.
+type RotateWebhookSecretParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
 type AckMessagesJSONRequestBody = AckRequest
 
@@ -2828,6 +3383,15 @@ type PatchUserJSONRequestBody = UserProfileRequest
 
 // PutUserJSONRequestBody defines body for PutUser for application/json ContentType.
 type PutUserJSONRequestBody = UserProfileRequest
+
+// CreateWebhookJSONRequestBody defines body for CreateWebhook for application/json ContentType.
+type CreateWebhookJSONRequestBody = CreateWebhookRequest
+
+// UpdateWebhookJSONRequestBody defines body for UpdateWebhook for application/json ContentType.
+type UpdateWebhookJSONRequestBody = UpdateWebhookRequest
+
+// ReplayWebhookJSONRequestBody defines body for ReplayWebhook for application/json ContentType.
+type ReplayWebhookJSONRequestBody = ReplayWebhookRequest
 
 // AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
 func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
@@ -3224,6 +3788,33 @@ type ServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx echo.Context, userId UserId) error
+	// ListWebhooks List webhook endpoints
+	// (GET /webhooks)
+	ListWebhooks(ctx echo.Context, params ListWebhooksParams) error
+	// CreateWebhook Create a webhook endpoint
+	// (POST /webhooks)
+	CreateWebhook(ctx echo.Context, params CreateWebhookParams) error
+	// DeleteWebhook Delete a webhook endpoint
+	// (DELETE /webhooks/{webhook_id})
+	DeleteWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// GetWebhook Get a webhook endpoint
+	// (GET /webhooks/{webhook_id})
+	GetWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// UpdateWebhook Change a webhook endpoint
+	// (PATCH /webhooks/{webhook_id})
+	UpdateWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// ListWebhookDeliveries List an endpoint's deliveries
+	// (GET /webhooks/{webhook_id}/deliveries)
+	ListWebhookDeliveries(ctx echo.Context, webhookId WebhookIdPath, params ListWebhookDeliveriesParams) error
+	// RetryWebhookDelivery Retry a delivery
+	// (POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry)
+	RetryWebhookDelivery(ctx echo.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) error
+	// ReplayWebhook Replay events to an endpoint
+	// (POST /webhooks/{webhook_id}/replay)
+	ReplayWebhook(ctx echo.Context, webhookId WebhookIdPath, params ReplayWebhookParams) error
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	// (POST /webhooks/{webhook_id}/rotate-secret)
+	RotateWebhookSecret(ctx echo.Context, webhookId WebhookIdPath, params RotateWebhookSecretParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -4278,6 +4869,236 @@ func (w *ServerInterfaceWrapper) PutUser(ctx echo.Context) error {
 	return err
 }
 
+// ListWebhooks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhooks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhooksParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhooks(ctx, params)
+	return err
+}
+
+// CreateWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateWebhook(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateWebhookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateWebhook(ctx, params)
+	return err
+}
+
+// DeleteWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteWebhook(ctx, webhookId)
+	return err
+}
+
+// GetWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWebhook(ctx, webhookId)
+	return err
+}
+
+// UpdateWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateWebhook(ctx, webhookId)
+	return err
+}
+
+// ListWebhookDeliveries converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookDeliveries(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookDeliveriesParams
+	// ------------- Optional query parameter "before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before", ctx.QueryParams(), &params.Before, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookDeliveries(ctx, webhookId, params)
+	return err
+}
+
+// RetryWebhookDelivery converts echo context to params.
+func (w *ServerInterfaceWrapper) RetryWebhookDelivery(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// ------------- Path parameter "delivery_id" -------------
+	var deliveryId WebhookDeliveryIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "delivery_id", ctx.Param("delivery_id"), &deliveryId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter delivery_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RetryWebhookDelivery(ctx, webhookId, deliveryId)
+	return err
+}
+
+// ReplayWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplayWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplayWebhookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplayWebhook(ctx, webhookId, params)
+	return err
+}
+
+// RotateWebhookSecret converts echo context to params.
+func (w *ServerInterfaceWrapper) RotateWebhookSecret(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RotateWebhookSecretParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RotateWebhookSecret(ctx, webhookId, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -4369,6 +5190,15 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
 	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
 	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
+	router.GET(options.BaseURL+"/webhooks", wrapper.ListWebhooks, options.OperationMiddlewares["listWebhooks"]...)
+	router.POST(options.BaseURL+"/webhooks", wrapper.CreateWebhook, options.OperationMiddlewares["createWebhook"]...)
+	router.DELETE(options.BaseURL+"/webhooks/:webhook_id", wrapper.DeleteWebhook, options.OperationMiddlewares["deleteWebhook"]...)
+	router.GET(options.BaseURL+"/webhooks/:webhook_id", wrapper.GetWebhook, options.OperationMiddlewares["getWebhook"]...)
+	router.PATCH(options.BaseURL+"/webhooks/:webhook_id", wrapper.UpdateWebhook, options.OperationMiddlewares["updateWebhook"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/rotate-secret", wrapper.RotateWebhookSecret, options.OperationMiddlewares["rotateWebhookSecret"]...)
+	router.GET(options.BaseURL+"/webhooks/:webhook_id/deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/deliveries/:delivery_id/retry", wrapper.RetryWebhookDelivery, options.OperationMiddlewares["retryWebhookDelivery"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/replay", wrapper.ReplayWebhook, options.OperationMiddlewares["replayWebhook"]...)
 
 }
 
@@ -4407,6 +5237,12 @@ type UnauthorizedJSONResponse ErrorResponse
 type UnsupportedMediaTypeJSONResponse ErrorResponse
 
 type UploadConflictJSONResponse ErrorResponse
+
+type WebhookBadRequestJSONResponse ErrorResponse
+
+type WebhookDeliveryPendingJSONResponse ErrorResponse
+
+type WebhookNotFoundJSONResponse ErrorResponse
 
 type AckMessagesRequestObject struct {
 	Body *AckMessagesJSONRequestBody
@@ -9643,6 +10479,1247 @@ func (response PutUser500JSONResponse) VisitPutUserResponse(w http.ResponseWrite
 	return err
 }
 
+type ListWebhooksRequestObject struct {
+	Params ListWebhooksParams
+}
+
+type ListWebhooksResponseObject interface {
+	VisitListWebhooksResponse(w http.ResponseWriter) error
+}
+
+type ListWebhooks200JSONResponse WebhookListResponse
+
+func (response ListWebhooks200JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhooks400JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhooks401JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ListWebhooks403JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListWebhooks429JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhooks500JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookRequestObject struct {
+	Params CreateWebhookParams
+	Body   *CreateWebhookJSONRequestBody
+}
+
+type CreateWebhookResponseObject interface {
+	VisitCreateWebhookResponse(w http.ResponseWriter) error
+}
+
+type CreateWebhook201JSONResponse WebhookWithSecretResponse
+
+func (response CreateWebhook201JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook400JSONResponse struct{ WebhookBadRequestJSONResponse }
+
+func (response CreateWebhook400JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateWebhook401JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response CreateWebhook403JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateWebhook409JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateWebhook413JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateWebhook415JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateWebhook429JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateWebhook500JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+}
+
+type DeleteWebhookResponseObject interface {
+	VisitDeleteWebhookResponse(w http.ResponseWriter) error
+}
+
+type DeleteWebhook200JSONResponse WebhookDeletedResponse
+
+func (response DeleteWebhook200JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteWebhook400JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteWebhook401JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteWebhook403JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response DeleteWebhook404JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteWebhook429JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteWebhook500JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+}
+
+type GetWebhookResponseObject interface {
+	VisitGetWebhookResponse(w http.ResponseWriter) error
+}
+
+type GetWebhook200JSONResponse WebhookResponse
+
+func (response GetWebhook200JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetWebhook400JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetWebhook401JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetWebhook403JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response GetWebhook404JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetWebhook429JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetWebhook500JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Body      *UpdateWebhookJSONRequestBody
+}
+
+type UpdateWebhookResponseObject interface {
+	VisitUpdateWebhookResponse(w http.ResponseWriter) error
+}
+
+type UpdateWebhook200JSONResponse WebhookResponse
+
+func (response UpdateWebhook200JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook400JSONResponse struct{ WebhookBadRequestJSONResponse }
+
+func (response UpdateWebhook400JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateWebhook401JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response UpdateWebhook403JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response UpdateWebhook404JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateWebhook413JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateWebhook415JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateWebhook429JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateWebhook500JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveriesRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    ListWebhookDeliveriesParams
+}
+
+type ListWebhookDeliveriesResponseObject interface {
+	VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookDeliveries200JSONResponse WebhookDeliveryPageResponse
+
+func (response ListWebhookDeliveries200JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhookDeliveries400JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhookDeliveries401JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ListWebhookDeliveries403JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response ListWebhookDeliveries404JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListWebhookDeliveries429JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhookDeliveries500JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDeliveryRequestObject struct {
+	WebhookId  WebhookIdPath         `json:"webhook_id"`
+	DeliveryId WebhookDeliveryIdPath `json:"delivery_id"`
+}
+
+type RetryWebhookDeliveryResponseObject interface {
+	VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error
+}
+
+type RetryWebhookDelivery202JSONResponse WebhookDeliveryResponse
+
+func (response RetryWebhookDelivery202JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RetryWebhookDelivery400JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RetryWebhookDelivery401JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response RetryWebhookDelivery403JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response RetryWebhookDelivery404JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery409JSONResponse struct {
+	WebhookDeliveryPendingJSONResponse
+}
+
+func (response RetryWebhookDelivery409JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RetryWebhookDelivery413JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RetryWebhookDelivery429JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RetryWebhookDelivery500JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    ReplayWebhookParams
+	Body      *ReplayWebhookJSONRequestBody
+}
+
+type ReplayWebhookResponseObject interface {
+	VisitReplayWebhookResponse(w http.ResponseWriter) error
+}
+
+type ReplayWebhook202JSONResponse WebhookReplayResponse
+
+func (response ReplayWebhook202JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplayWebhook400JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplayWebhook401JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ReplayWebhook403JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response ReplayWebhook404JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response ReplayWebhook409JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplayWebhook413JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response ReplayWebhook415JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplayWebhook429JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ReplayWebhook500JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecretRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    RotateWebhookSecretParams
+}
+
+type RotateWebhookSecretResponseObject interface {
+	VisitRotateWebhookSecretResponse(w http.ResponseWriter) error
+}
+
+type RotateWebhookSecret200JSONResponse WebhookWithSecretResponse
+
+func (response RotateWebhookSecret200JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RotateWebhookSecret400JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RotateWebhookSecret401JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response RotateWebhookSecret403JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response RotateWebhookSecret404JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response RotateWebhookSecret409JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RotateWebhookSecret413JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RotateWebhookSecret429JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RotateWebhookSecret500JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// AckMessages Acknowledge messages
@@ -9777,6 +11854,33 @@ type StrictServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx context.Context, request PutUserRequestObject) (PutUserResponseObject, error)
+	// ListWebhooks List webhook endpoints
+	// (GET /webhooks)
+	ListWebhooks(ctx context.Context, request ListWebhooksRequestObject) (ListWebhooksResponseObject, error)
+	// CreateWebhook Create a webhook endpoint
+	// (POST /webhooks)
+	CreateWebhook(ctx context.Context, request CreateWebhookRequestObject) (CreateWebhookResponseObject, error)
+	// DeleteWebhook Delete a webhook endpoint
+	// (DELETE /webhooks/{webhook_id})
+	DeleteWebhook(ctx context.Context, request DeleteWebhookRequestObject) (DeleteWebhookResponseObject, error)
+	// GetWebhook Get a webhook endpoint
+	// (GET /webhooks/{webhook_id})
+	GetWebhook(ctx context.Context, request GetWebhookRequestObject) (GetWebhookResponseObject, error)
+	// UpdateWebhook Change a webhook endpoint
+	// (PATCH /webhooks/{webhook_id})
+	UpdateWebhook(ctx context.Context, request UpdateWebhookRequestObject) (UpdateWebhookResponseObject, error)
+	// ListWebhookDeliveries List an endpoint's deliveries
+	// (GET /webhooks/{webhook_id}/deliveries)
+	ListWebhookDeliveries(ctx context.Context, request ListWebhookDeliveriesRequestObject) (ListWebhookDeliveriesResponseObject, error)
+	// RetryWebhookDelivery Retry a delivery
+	// (POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry)
+	RetryWebhookDelivery(ctx context.Context, request RetryWebhookDeliveryRequestObject) (RetryWebhookDeliveryResponseObject, error)
+	// ReplayWebhook Replay events to an endpoint
+	// (POST /webhooks/{webhook_id}/replay)
+	ReplayWebhook(ctx context.Context, request ReplayWebhookRequestObject) (ReplayWebhookResponseObject, error)
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	// (POST /webhooks/{webhook_id}/rotate-secret)
+	RotateWebhookSecret(ctx context.Context, request RotateWebhookSecretRequestObject) (RotateWebhookSecretResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -11221,463 +13325,836 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 	return nil
 }
 
+// ListWebhooks operation middleware
+func (sh *strictHandler) ListWebhooks(ctx echo.Context, params ListWebhooksParams) error {
+	var request ListWebhooksRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhooks(ctx.Request().Context(), request.(ListWebhooksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhooks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhooksResponseObject); ok {
+		return validResponse.VisitListWebhooksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateWebhook operation middleware
+func (sh *strictHandler) CreateWebhook(ctx echo.Context, params CreateWebhookParams) error {
+	var request CreateWebhookRequestObject
+
+	request.Params = params
+
+	var body CreateWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateWebhook(ctx.Request().Context(), request.(CreateWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateWebhookResponseObject); ok {
+		return validResponse.VisitCreateWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteWebhook operation middleware
+func (sh *strictHandler) DeleteWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request DeleteWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteWebhook(ctx.Request().Context(), request.(DeleteWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteWebhookResponseObject); ok {
+		return validResponse.VisitDeleteWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetWebhook operation middleware
+func (sh *strictHandler) GetWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request GetWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhook(ctx.Request().Context(), request.(GetWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWebhookResponseObject); ok {
+		return validResponse.VisitGetWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateWebhook operation middleware
+func (sh *strictHandler) UpdateWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request UpdateWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	var body UpdateWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWebhook(ctx.Request().Context(), request.(UpdateWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateWebhookResponseObject); ok {
+		return validResponse.VisitUpdateWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListWebhookDeliveries operation middleware
+func (sh *strictHandler) ListWebhookDeliveries(ctx echo.Context, webhookId WebhookIdPath, params ListWebhookDeliveriesParams) error {
+	var request ListWebhookDeliveriesRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookDeliveries(ctx.Request().Context(), request.(ListWebhookDeliveriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookDeliveries")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookDeliveriesResponseObject); ok {
+		return validResponse.VisitListWebhookDeliveriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RetryWebhookDelivery operation middleware
+func (sh *strictHandler) RetryWebhookDelivery(ctx echo.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) error {
+	var request RetryWebhookDeliveryRequestObject
+
+	request.WebhookId = webhookId
+	request.DeliveryId = deliveryId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RetryWebhookDelivery(ctx.Request().Context(), request.(RetryWebhookDeliveryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RetryWebhookDelivery")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RetryWebhookDeliveryResponseObject); ok {
+		return validResponse.VisitRetryWebhookDeliveryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplayWebhook operation middleware
+func (sh *strictHandler) ReplayWebhook(ctx echo.Context, webhookId WebhookIdPath, params ReplayWebhookParams) error {
+	var request ReplayWebhookRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	var body ReplayWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplayWebhook(ctx.Request().Context(), request.(ReplayWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplayWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplayWebhookResponseObject); ok {
+		return validResponse.VisitReplayWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RotateWebhookSecret operation middleware
+func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, webhookId WebhookIdPath, params RotateWebhookSecretParams) error {
+	var request RotateWebhookSecretRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RotateWebhookSecret(ctx.Request().Context(), request.(RotateWebhookSecretRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RotateWebhookSecret")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RotateWebhookSecretResponseObject); ok {
+		return validResponse.VisitRotateWebhookSecretResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1bbyNHtigI/5XY3A2YdKcokpLqQqHhT1Ul22rXzZKq3bZZWxnMDJLZSkawMoJSsevUgb85L4MBzsOZ",
-	"eTvAYL81MMAAB/M6GGAe5peM92Ce908YxFoRmZHJTDIpUVUu2y9VIpkZlxUr1v3yrhGI6UxwxpVs9N81",
-	"JoyGLIE/T6liT6NppOAf/U3IZJBEMxUJ3ug3zieMKMYpV59JkrA3cyaVJDOWEMkCwcN2w2uwt3Q6i1mj",
-	"3+10vIYMJmxK9UhqMWONfiPiio1Z0nj/3sumO2VTGvGIj5enPLWzxGykSMSJmjASzJOEcUWG80Sq3KQb",
-	"TClZyQ5f8egtUdGUkSZuSbYIVeR6EgUTmHo4Dy6ZIpEko3kcEzqmEc9v+/69/U53f7/TdZcyEsmUKlzM",
-	"vf2GV7o2ppLF0UixZHldZ7gYogS5ppEiQzYSCSMqWUR8XLaKlXB47zVmNKFTpszBH18xXnXoX4trMqV8",
-	"QZh+SGpwTIVUpBmyEZ3HiuiDTr896HRay2gQ6YHezFmyaHgNTqd6OTFM567TDGjemdK30XQ+bfQP4FPE",
-	"8VO3FHYnIZvOhGI8WHzDFsubeEYvmSRqEkkSJIwqDTWDwETSEdOATTT8SfPs5fFjMmg8jiO93UGj1YeD",
-	"H0WJVANuX7qO1IRQcskWJJlzeUgoSdiMUfOLfkPSKdMPeETMWEL1SgjlIRmKcDHg+rGIk94+mYh5Ikko",
-	"mCRc6C/NgcLDY6ZkNj+hXF6zhDSlomouB9yO18qmxftM/BQkaueUzWK6YGGfqGTO/DY5d5aHSyFUz80S",
-	"GI2IxFlzpO/6aC5ZiJPsdx4S//GL518+PXl87pOmP4pYHPoD7junsPMNW/itNjmyYFETqghNkuiKSX2f",
-	"YuZsK5JEqiiOBzyZc00IAMslGYmE6P/ttuczfVDdjqE30tNj8MKK+vqU9FHGVLGk1SbfsIUkNGFEBmLG",
-	"Qj0EUBEaxyzB00WqBhCfSz2TmrABn1KpWAKHrFdCw2nEM8BIvT1YmCRiRA7evoVJuFDkks0UDGyXonGE",
-	"0FHC5KRNXklGKIEPJKE8FFOYosna4zah5NWrkyctTVUHXKM4D1lIggnlY+bBAlPcEpylENLTREy2B9y9",
-	"fI2DUSd4wHp05wF9wHb2ww7deRjs7+90h/fZ3qhHH4b3ug1zPxFxsgtaOM3cVZ3St08ZH6tJo39vH26n",
-	"/djVtEUplugh/+XHf9r5j6//+IeM4EmVaDqv7+w6ehMpNi0hNwcOtekWqc3B5sTmwKU13Rq05hmTko7Z",
-	"SfiS6g2XMckpPpJbWmMqxxe94f3gYdhh+6MDem94P3gw2qMW/jM9XLpiM8RFFDa8hqY6UcLCRl9fYHcb",
-	"f0jYqNFv/PNuxtR38Ve5my4Ulv1cqGgUBYC6q9bOnefyG+BqdGEX3Rt2042Ub8Ad5za7yK8btvJiNCrl",
-	"3gXUUYLIy2hWFBDK8EPgiKUIUsCPTg5FOhWsnAZ6TeeLGauGdGKeInoE0qScsKn4W6SpLyVyIhIViJDl",
-	"Ebzx7//6X/5zOcBhHTeFsrti3IIQ01Vokggxza9Mf3ORoXWGIeXLhcdvgRe4QFjrOVDvVatF+p5fr+IX",
-	"RUzWa68ALgxwm/XaRcKKX81iQcNVK57DE/kVz2cXne6fnzz46zff7v3l4Q+97+9/d3C+f7r3sve8+6x8",
-	"3TjMbdZtl4rrlixZuWrJkvyaQ3rFKpYmWXKrhcFaUJxNmJwJLhlIs0eaT7/idK4mIon+rsfVSo/mpUA0",
-	"6GwWG4Ky+zep1/4uW/C7RkgVbfT5PI69BksSkeDroV7z0avzr4+fn588Pjo/efH84vj09MVpw7PEWpPt",
-	"SEotv2i2zK9oHIUkkyIa772GnAcBk7LRH9FYsvd1N3usF3Jqdol7LmE7mbwSSeIs5ToRfNzW0z+ioVGp",
-	"tgeUvxw9PXmSBwiIhI1+OoELIvMdmc6lVmRIVxPq/U6no6WchAaglNwxpKwYH0mEDRlqpiFZPPLI9YQq",
-	"dsUSlEpFwkIQBwlO4BFKQJpoHRIj+RKN0NJopvEsiRSA+rHgozgKtghoK+I29JYUjWJAd0tIV1Hg99mR",
-	"TNl0qCHsHgkl4RQoOsiTasIkXmVJaJwwGi4IextJdafH8hd9WTwynKtU3Rgucuq+VnqYFrX1CcEv9hjx",
-	"AJoTlrD+gOtfwqlZst2BPi4DtLaBmHtw8DBohZqvDbje6ZciGUZhyPh26ceL05MfqsiH4PECDwKUDUmm",
-	"dEFCAZrrXQL/aK4VKaV3xcwhaD2GxrG41vgPHwiijoc/cVwifoL7oVWVpAW47+gOd3oNLFIv6yoZTEHr",
-	"LzxArqkkmUprlV+DT4f6p1RFS9U/wtm1feQuD+NESbKkS69esZYeK/T3lkfwThtdO2fBiDLdmxjVG8+P",
-	"aw2OxscZ6LdxcifPz49Pnx89LcH8yMxI4B3STCl0SA5G3aBHH7LWXQL9TEwZGl9GNIpZSCIuo5AZzE6u",
-	"ooAdwgezZCLpIjPYiBGxG5AAwOdCfSnmfIuix/MX5xdfvnj1/EkObEAr9A0cwWx3CKDngsg5WEEBSIBT",
-	"kUwl6/de4yVdaFHxXIinNBmzOxUwHAgYRAHEV0KQGCb/QAIEzBpJIrTAALgS/Z2hgECa/qMXT76/eHry",
-	"7OT84tH358dnfssztuSJiENJBCda0lhkt9UDMyuYdsBipsBwyQVMBFBGPeIpu2LxB2NQlsweGZEahl4m",
-	"spnNUBl7a2pZAwPXX3eOXp4A+aU8JH/d0RL8zknYOiQUzW5KXDIOPE+jdEDjmER3SmqP3Hmbfm5/ffKI",
-	"0YQlfkufEzU72Yk15N0DM86Bsh1rdo6HJsQzyhfWm7G98zo9Oj82GHb818fHx0+OC/RBi0yIjuxtwFio",
-	"2btjHr1L4L6wdyLzGaWr0Uqi63nSK9pJnR9l05qndx03yXuv8ded1KWzkxoUV76e93EVhsh5omoNk72x",
-	"NJSxUdUcRj8NQPzlaK5HL08+hNpqpinorGYRqfRSfVH9ln6VvZ1FicbukUjGLNSvJexKXLIQbuArLuez",
-	"mUgUC5+xMKJg6PoIHMpqvUuTfWCGpQmsX1yEj6ACi88Hkds1tyzwEYdcaO1bi1pv5kJR0ux27u/d3+8+",
-	"6O2T4UIx2SLXYh6HGpqWtv0CFNQ+qd7DgFtvGfH11rU8QLmx9ZHriZAMt0Ym9ApdSUPGOJnNFVkwBXeB",
-	"8hJPG0nYsm4AIoNWZVMYoHksuHRMQDQMI71BGr9MNFNTEbOgKwLgWIsqKP6hI86X7I1vnfIgiU6oxBUn",
-	"LGDRFQMD5swZ2DFX1DPveg3J3qx7+Iy9aaAZ0BoSf3Tsy3qA16mdXgz/xgIg/AAIc95L1sxjfsViMQN7",
-	"Az44j9XybhDfV68ufV1Pml6KlT6PeWxULxeflwyuyZyR6wnjOVsIPK7vQjvzug2FiBnlSzCyQ3u4D7u6",
-	"amCBQ6TM8IvOVAgLoaG+EFKjqubSsDgaXC7DLqZSXdDgstbpepsiTiU6pNOWbjMMn4GV42ZXJJUnCQ3B",
-	"0UxTR0nxFiC9XL2TGPQYayivaw/Pb9y+XbpbpWgwmRrSXtzKKIoZWH1Q4Q1okkRMeoRKEimwRwDyURiE",
-	"hW3iz5PY18yFEhmNOQsHPBTXHIhbHPFLVGmuRXIpgVKJuTLhChLcX/5g3unsBdF0TGQSwAfmt9D4wiFO",
-	"YsBHiZgiSmFMgEgwMAXHxjWGJFKHxrZBh1L/Cq9hBMuAJyYegqSD6UP6TJJYjEnT/+r4nOzqb+TuO4M2",
-	"73fxXd8j/q5c8MD39DByPmWy1Uekd40DGMCBViO0IgnO0DmfxwPDWS+UEUdKbtaEBZcsJM9Onh2DpzDv",
-	"X4mmdMx2Z3y87GPXbDZm6G0pG1n/+pkEI2jBZxPRcUKn7YpRJywaT8owhhNYzWeS4COaNcyityyWh0SL",
-	"BAAQ5E16bpmb9X6v4zX0U3SoP6InqOhb9VBiWJr6kWaaueH2H/S6e976wCuvoSbz6ZDTKL6o2hh4EO1T",
-	"JbvziOABI1MaGhtRLPiYgPkoyiIY9nod83waxkHljAWApvqTAV4+fOpBLahke5gncUn4GNxG8ur0qWZn",
-	"zlzZtkizZJ2C57fTcjcKJ2oC0fSGSg43hf48iRqV+8gwK9vGdRRW+nKdk4DHSg+CNM3NxxV66RJhcTYc",
-	"CWUsAIYEpQP/Ss1ImoSHbNkNv1cPWTPva20nq9dYcYIeajlaAksJ66vTp/nbO1FqJvu7u8GEqrb5uh2I",
-	"6S7sfLfC7b270rn8BXs7+1Ma2tjRpLl3T0bjP307fXi1fNBLB1txnA7FKJxkDYLR7dW5G0Vu6PjDU+ro",
-	"5cmwZ9USXHVK8FZz0JeJ0LIUCyGYEuSGOH4xavR/XC+vwCuPqNY7vHcFDkFzPHqlnJk9+d5zA4jqxwl5",
-	"dyeeW+CVXWnDwS1z4/OpPqts5+2ZBa4+hAzVS58oQb8b3MMC3tjgmpxS4eWjtFzcck5tGW1eexX3IJWl",
-	"bIyilSeafjaTlkG04tUiY027tECTksQ+8bOZfctYsq+07OaOy8W1lesGPFIeKpB+gQ77QDz9IqP0SXMo",
-	"tL6JhBaEQS6c1ZDA6ueaIve1EIfbLKGvxATEQtCkZMkVaBNTNhXJggzFnKMlaM61rKUvPJlRCds3ImSr",
-	"TZ5GVywV8mgsBextYezywAJRRC1sR393SJalwliMwZsMLljNKJorBD0U816dPsW4UNzpgKd4aVmlEZ3T",
-	"k9YqMze+FVh7HzZlJhhwczxoVUghm65RKpoo47B+nDCqmL6aN9VewMOpFRaSKXUgw8TXdCFTFzAAkDMW",
-	"GhMFiSOpWNge8CPih1PXsS44MxQcNKOIE99EIPjIk8HaT6fMickdcI0gTf/HoRi+1uiu//AIjaOAvTan",
-	"9yN88gg8QoYL/BVYug2QHfAZjZLWIfHHiZjPzIvBhHLOYh8s9oTyBeFzdGtHPIjnoWauXEvrWmARCEK+",
-	"MITcfJGn0Daiov+uSDXsL6/fL9P17K3GNOInik1lo7/3fs2T9K15svP+/TIdyeI48ACWgW/GwogWCIUX",
-	"CRxBeoj6craW9BRLuy1tDqcOXXOCepdo5muv8XYHzAo7xQiU9171RgtpGRCLYrTqIdOiqHTw5dBoWuHU",
-	"K8O5ZvZkyVZzMsWPjaEY6jVHCOV6GrfnnEsX4kMNYGiS0AUyY0XrmIqe2efe2zC5ZbU8jKQmVHDEh5p0",
-	"aOElEbETPpUXCF8mQvMdcjQTcSwanhu9DQHPRRnKDeD+l8HgbaezMxi87X75+vM/lHFXixvr5IU0trQM",
-	"SZYkKyRm6O28DTnLQj/zyFatF6e2240hfRRMGXksklkJkKtj5GuAOKGKXYDj7CKZyeVkmYqkqSw1Kw3l",
-	"MYKFcVI2IYUqpZglqTvVoc/dFRoPLFXWk7bA/yXtERfxA45pBX6IS8Zvhh4v4A/I3cDQnszDtIwtSsUX",
-	"JukkB/29e8vgfxqNGOSQRdwmqhymVgCb8JNXJ+/lQP3g3n6NPIQKiCBQb3pj0OY3FHOlMWVo45DLDPnr",
-	"TVepyYo0NfIlJKCSefoiZelnrcPUJWYcCen1A5Td0aQ6S3zJBY9OqQomJFLVFjH3Evbu5y7hXv4S0p2/",
-	"d3Yevjb//9M//wF13H+5aP9x5/Xnu2t+/8OtrG9aKpcTcc0xDQ0MokBvZEzlBC0T60hP3mbn7Lt3cFCX",
-	"+OwOBoNBFQXaWC+c0N7BvfK9n319tNM7uGeNUQYU4PnyCKDKjkYVMmFv87t8OHpwL+w86D54sB/cD+8d",
-	"PKS9EaO0Exwc0LDTPaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOgkd98Z+ch3Rm9fndv/33ppsuN",
-	"jc7pQbRPxHHp2SXPobEJBrL5S70D8uxRq5atcg0BKHdvrLVqmIMpo6lPGA2fMqVKhTD9404Mv7KQhCyO",
-	"rhjknC1RBoyguzAqTMlQxuIgCYdAaxpccnEds3CMdKaW8PUlTGJGysSQTOYyq3DzkEqW4qYXbWE97nDL",
-	"iyocWhFOFWtec1L1fJjOCzfzYrq48Qn7MdOI1vwavgPPFJgxMFdimduFrFYIwWP94PtchH45B0ZZu3Ax",
-	"wJiO7HfCMBbWI5AY6qdR61pg4VnEepjPw6qdELAEGqOfvVsRPQKPaDIHtMxLTy0BT4fRmjNynaV/LJHW",
-	"NORjWcGRTL8VMKvVMcTi5NBcTyfStmSy1Xkl63RWOOZsdZUY9NigQ37tfjEOyNcLIE2wRe13Djyy393T",
-	"/xy0POKXhWTpF7regPslgZj6tz2P+GkksP5i33OTsfc7D/XLJVGBPtnvPfSInw/B9slBp+MR/+z7548v",
-	"To/Pjs8vTo+/fXVyevzEH/D9boc0Tdp/Lt2CsRAzqsEGhz9p2EeCt0wKsrETlARGVUSilUeeulHPTvxQ",
-	"edjjUnh5ybbyBuSS5S1haj4wqNx+7RBaDOiFCCEaV5PaAtKjfU0r4u1qR1mGg7Wo73rKa6YFXSB3mYx2",
-	"sEWyq7HoDF0FS7ZvQLHPJJnFNABxCjLa0SWProFYjA+dHAb8MpKkm2oGCzISWl9IAwvGdFbwCPc2FLG8",
-	"Rl7GKCFVqRlYy+ecBYqZAgLlgsSSZ4dNZ6pU1ALhakHsI2BAz2e6l62XVTG3BYmUSWwo5HQLlVulidk5",
-	"SGcuuxEYQYMPXFBVNqFh5vpJOxSYvZf20eh1evd2ut2d3v55r9PvHPQ7nR9cj2JIFdvR6vQKLnLnTq4s",
-	"/bd2lu9t43bcjON8MYBU1M8yaJ3TKh7OqltZIrOWILkrjf6O6R8J04vlFDasmvDRUXi5HMStsfdrRuOq",
-	"IBGTsgXBOvqpgohscBhVwm7Pa4TDi+skUi7TxRo7esZLcO7CyRhT3RVLJE7WbXfanWVXRm6Cd0uWR8bJ",
-	"d2x4JqCYlPMsRtxEkkRcKsoD1i4NWcqttgQlwfdBiX6GWYuvZtFDKhn523yddpXtfUnADdk4oSEL/Uxh",
-	"SwcOKDfuQD2xQjOqFQQBiPbtEt9RBuGq2lcy0jqBntH4VNH3iVuoEeeVnlkVvoDH2TzVXqspGBCl686f",
-	"Sjadl8OFajyup8Z/nWLz5hq8uS+fsPKOobnlghj4pcGWjw5s38b5pmEQbmhy08dIgotAzLnyBxz+zwVH",
-	"SMMhMNUfRjNGL43+gPn244DjsH0j/VuxEMPkIwWlXiaa55AA6opZyycue8CbGTXws0laULuBYlC1R6Qw",
-	"Ma3IcodMi7vZNsvCS/8mIs7C1ZwLuDg+uJJfdTbiVxsGd+fBWzsi/EMHUZs5PQewzlaXtlGNw3+G97cc",
-	"KrYJPPQlqSP/3kxc3jDSC69BG4Ga19DzP5WxjduJKMW4rqWTBkDVieHCizRkAXh0HIpkA8wP0YaX0SOo",
-	"8yCt9jrnITGlQxBHnrKR2jqGfJiTjNlIlZ4j/PDhTrH+uUklZjOI0oICjCXHR5p68R4mFk7FFeZ/2ToY",
-	"LffgIqnqsXMKkSj6LxP7UtdgdJ4yD1nbQ2G4Z4mr5NOWB+qBGp+9meSUQe7ThtQZUyriY1ktQX0mibjm",
-	"RJoHHYFqWalPgkl0xcJqDSS9OZEk9mnSnHMVxSbkIrWfYWHQVh0jpNeYzhULL2CcshK+evgMrmZ+eMdE",
-	"lcOPRpQSqkLoOTjvPFgj9KzNZ5hFnNcFED6bW0xuVGf/28qEc+HoZeeZrns9It0szOQxVDOV+UKsn8kS",
-	"rDtM87ciFoeg8S1SlkkTYD3TiLszduvj6RH+Qpoa0C0k7FDxizRh3a3sgExdLLPWLaDps7li2fB4J6CY",
-	"bZNiAWpITEEcHs3VPGFkzvWIsmWw2Hy8K/T1Gm93xmLHfGmfbT83f/yoB2mfR1P22n10J5rORIJBslAl",
-	"sDGO1GQ+hAQUQWfRTiBCNmZ8N539vfu6vIxmO2KGiLQzE+DrwwWuuE8vI+4c4pzP9OcNjrD8or2vgf71",
-	"OY995zYcKKXfnzQnqnb8YrU9p3puVSqMrI7KySc4pEmr5iqJJISYSK4OC3kL6LuuJUjlE22KwhRq+BdT",
-	"OTY0uszaxEOgeFGWx09MrQvrA8zu9J6pf7UTi4DGO906nMep2FAW4PpWHRI2nakFJsyFLGaqqP5/zeJY",
-	"eEQxOv2nfEjZvhvj7MwJ8YdrrA32YK6pra64yujQ3czoYPZRfwXmhRzgb8bqWRhtNDP4C/ClLcw+Ree7",
-	"XKko5NZg34B07ur7cOvI+OVI+Bt57KYMaWT9UJrcPdOvE6RB5ZfsnQPCdKtm7fq6gAtmnVd+RhNWy8WS",
-	"29qbuVDrTV7f6qdA+DOVmuUGVoH0lWX11ylXjtUbjCOCugkWRDKkq1ogw5iBcXTFOBkusNzm6fHZOTl6",
-	"edImZmu2W4TJIM7Mm5SHlhbHYkxiRq/YgEeKiLnqQ7Y8nUIwEeNaUgiRQEEkEFQD02sMohk0Z0id/wMe",
-	"i/Fnkvh2/W0agpNi1/nKKO2+XVqWG4a2X5NEdYMESI1kGxgvNsqZnCSMrnfZ4VPL6UelbuNswTaN0S3T",
-	"C+w7z8NypN0ldTmKu4LZ39qKVeMylVi7Njde4UgplWrPZ5oMOy74ttlw0bhlX6yXEbXeJpVjk3qtaQao",
-	"3/IM38i+s+tEj4FZ4oBnv5uv/FabpOP084mMMtWIr6HBgr5qEJAz4M59beqvoXIcLAJLGcDokeA2BIfK",
-	"9PqD+SxKBlxc89YhWVqwR5bWiOu6nojYWd1IQVog1PgwvTDY24DNTN0PCJaE9YDqaF8zQxrXoZyIaxKp",
-	"AU+5vo0VMvjfJr4IoJiTRmgMtMzgpYED2bZ+dht8QzQygr4iSEgLeL6+Ur4BFFoQTQuQqsD+FW0janfh",
-	"ONr5AfMWLnZev+t6VeHuZhc3M1+iz2wz+yW+o0WQgHHIvJTszQb2zMrY709cOXq2sbTzZcLYjpYdyZ/P",
-	"Xjw3oo4TSWxgnbVO2SffPLI81kYYv9Pr8VLR8L2/sYhUtaG6inKF4ldPQ06x4dM9/SxL9JZHX37QhfNU",
-	"YhYFjX4jpnMeTDS15zyX0+msbaMgsWVTSyE6Zp2maJLk1yuIvc0URCwSKVdOLJWYSeMHSl25ZWvo7XS6",
-	"N1jDrSO5ZlhneZMXTWlmOFk89DUCJTy0lIu5FMOFg2VLKkqKGbhfr8GpIwwVKKJVIPgoSqZYaSDXl6hg",
-	"Ggoua+BTOtpKlOp+yONcC+J0ZzUgWI/MFl66Gbktnt0nTHYLR7KOuIEYx9VoMzFuRfOsbYtx7n5uIsvl",
-	"ss82EeiWXqwlxq1Omft1oNXLjGRvjbF371VzdjBzYw5Yt7e333CiWeUkms1YWM3kFzeutuDeEiXA+raM",
-	"PrfkXjQZM1UPpxbn5uHbcb1lHmcX8XoFCGsT4sVtSsu6I3zyd2WxqsCs8Q2tlgI+mlx5a5kuM2quaGuI",
-	"LZnQTDMSeRfm3toU8WXRIierOSuoPqHz7PptQBq+mwhbEBqtyu5SIGs+ZlTzHs4I3q1yv74tx5QaEUvL",
-	"MZnYr7J6TOlPWJCp9PXM/lsVOPG6pPLSOLpi+Y2IEbHTecS8ivZqTU8u5Hyo30e/TDJnyxVHio855ZcA",
-	"yq9LL2Cx2JLKaOBtQwHLFlTMJ5TChEBnz9kYOni/VnyLc4LLlMC2JruTuk1ZJa5uSe7+8qVIKemqjE4i",
-	"ODG0sFZy58uoVMPG4Idq77iTUV3TToIj1vdZloQoFf21myU1mQUMFzeM+8zs7tlI7rZel0N3y0G1n36l",
-	"zVlkPGYIPesqyzs53IfuOn63rLrmJiG9y1hLmn66AT8LE8p+se7BFjg1fTOdf2i6HEDtQKcIZ1az0F5I",
-	"9AS8jDbSuUyW8yzaTNPSz3uEs2ssypBIVVvd0tQlR/kOOr8enetlxKuESDfmMvXIpNiRtSowK6ykr5te",
-	"86qYtTxcnBVxce1Q2juM/nRv14qIzxSm9XA6ffxmGk12gp8yGiZMMh6UBrlpwqJvvHmkoi2GZIyvy9lK",
-	"w4jSjGwTGRqNTIqYHmUVu967XXhzVZboCx5HXEM7ilm2XGx5l5ORy3Jgc0mjMFDDa4jRCP7KMaT01y1z",
-	"oywFKM3xzM5k1XHfxNhm8aA2+X/BGdR1NChs0vDrk3+Lmr8iSxvGRpUySgyuKkQ5pK1LlHki4uOliIvK",
-	"gocrJ1LsrfJIgOUTe7naQzbi8toxRJQGXp5NaByTa0bkJJpp5eHLJArp4otCXb/SGEwbnrKS/RWA4iwk",
-	"tzh8rGas+82Y48axU6sinNy4piyiyQnYWUIcGxhXfssMpbYBZNjOp1L9qhX9CoQQBlwb97q3iVtTS/UX",
-	"NfSDtAxP3bK9Zu9Yund7hNUI/HlnYbqJVUf1GGL1qg1Q7zat8bPS1maOCsviMxpMljvwvGv0FQ1pH4b/",
-	"93/9L/+50e+9X7GBLSufQQqPOudooHeLyjnOjdkEcX5Bym4+RrSR7alc7V16/CPqvg78PXvy9VNcLTK7",
-	"dIw0izGzoBsrIS61dmpJ35AGlwPeXA6mbdXWj70BT193SzLAF59JUydY2WMziYi+/hofp5eMt/QouHHf",
-	"HfwzaYJ4HUUO4wSNWm7xcRMRbabhI0ZZUPQmGnr6kkdEHG6upqes6Vckp9k9VanoRxnCAS4CJupjB/zL",
-	"ikBXHHpUKrN9WPJ40/z6D8eEKwwAy7y5irwUz7Hedcq/czPbQAF/fgU34byUd2X3ANrDsqn4WwStX4mc",
-	"iEQFImSHWN50r+coGF55iwIoIjOJFJMzGhRKkoG8klMr9nr1qoX3OoPB2/tf6j+POv/3f/3p559+2vn5",
-	"p/9hMO91eg/g34c///Tffv7//+u//fTT6z+WxqmcupksFRbcejkpNpUNqsWiIlMtp9+QIojritJRel+5",
-	"hblCo0ekSIrC/o8I99cbsgJ7/zPTba+zpsK02SyuvhwRgY9XFVb6biJIzEbKNLmv6mW6IdHbFgFb1do0",
-	"t7G6JMp55aYUygXnp0ygRMxWVolIRAylWrPqEGnbtnAacWAvAISSKjClxMDUI1qihKUoV0vZhqxvCPvE",
-	"p7dd3aq+ioLbxlpjK+I73DxN2057XZDHNnsLaWrm9rzxSDQilC/WtBNaaye+G6ko7SjkNeY8ejNnF5ds",
-	"sbypL9PWUH447WOHYYq9hc2noek0jFo+hCpcC9MxK5SGgBvTOrSVuo6wXPLajZsspxpoKhLT9Q0wYBLN",
-	"jGUfdJjtYW4lKTVCn2kc4cDTwS8H7QsoXbDkONsupy3GpFFudsM9Z82zPcv3M28BKvZiBDAzKqLtkxep",
-	"AW9SueABnUXtBZ3GLdPWMM1oc1vWp12fU/OT39KKxoBbU+iEzmYM/cRudlirTR5DlqQk0ZiLhNkaJU7D",
-	"wAG/xHQ6HjrGiNwjRD/RNyl1pmakxD5nQk2wpl8YaRhNI04VMpMpnc30eeZqIjgtMNfWLSg0K/UKZdZW",
-	"FqFwS9d5ubpeK1/Lqpk5xf9XqlSFp9PUy83esimc9d7Kghyq/ZPus9ZktP7pgh1pjay39NaaiZbe02xz",
-	"zdb1PXyFj9jXMN143YuYbpx7NQsvWzwH3oLXXsvNnNUwc+aOYX3GbxEP672RoeC655dAs/aFHPzXPZ2i",
-	"xboHSyFdtzhJ4ZK/f+3SXjAnl7dBwQC+lMZSl05aKmubMGqaOhThYllEu5FPwiGwKzim4RB3UEKkwB+z",
-	"PeSXtpKr3cTESJfaHWxia8RkazeN1uFm9S2OKVv+NZkcUaasUCwwlwekoI2Sear76mw/m0fv4CaBBXqN",
-	"m1ms7Qu1seVsPp3SZPFrw5ea1oJSxbSWkcCU1f2UYWSPfiM/Zll3+1pFJI1hLa0hmZVkFTxeQFNp+9uf",
-	"tCrmwy2I+LhuRUlQbCpbUkFuG8Zapnn0pohQoQOWLZu0kdADYCl2pUsddAvMhjDWFT3n67Ux5K/zxfs+",
-	"d2K+N6mdaXsmz5UD89IamuYZbHQlbJ1+/aUmpUTMVat9p1U0zVJNNGe2VvMF0DYSiCnL3HDrscItEb88",
-	"vcZoU34dPKDTiM9lvqClU5zdnbBXq1+Bmb26tNezfJ36ipmxQIoZBezl+Sa/q5oiddYmFeVAtLzmws26",
-	"ScnREm82sm6e3zH2iQVFH1eBzkHQvcGWknoEDAkr97344dTvpwYg2bbN4/tklkRXVEF9DDTToY9yuMAC",
-	"0PpR21u+T2bzYRwFJOJaTHb6gbqG0nDa8BowesNrmFfz5lL7Y6lQkNMKtloh/BdTFz6nxb4uSmBOdaYa",
-	"ZZfcEIu6Nd3PMyMRhDOIhFhrmDXNlRd1LwYh6M2fMY3uX0dqVY0gLAOvcYpIeH5ZxJhE40kcjSdqZVUd",
-	"cI5jQ8Svz5893WEyoDMWYoN8aJzMQnItklCS64RC6XPNRtEiOqXJpTWK/vzTP+zXu873eYFYT1x8NWEx",
-	"o5Itvbr0IBeKyeXHaMI041jTPLIWf61MG8pgWSbo4Im9rKhWanU3PCcyiVRJSkbx6Koql5a/XUsSz/Cq",
-	"RA7n7K26wOYk5RP7+KNvs/T0C7A1L81dS9tbzYxDdQ3HLkAbNp1fyWpg15O/s+dvJoU7h/sJy+JnjIdp",
-	"jaWbpe1b0lOZsb+27G5aZlPDDN3v2DZemkpAEbZzBJs+DEaaaRWDTssbcAytFJAUYNejRfs2OeJmLJRj",
-	"jLip3FmbIiGRHHDKBcqDpvN2Sz+939k/xGFpaOpImsfQt6BHWzA14HbtINrTWEsQC7NaTRv1SA/dVqtN",
-	"H+z9/oD7DoB82/808/XPZxed7p+fPPjrN9/u/eXhD73v7393cL5/uvey97z7rH7OKgBhOWu1cOWt78b8",
-	"bupm1yhJjI+YqLsoTEs4aSjnC+Xlo0sOIUxwxqgiCVPzhEunT6cThLGynHFtm4nbrb6iUf3aysdeaWfg",
-	"w4rgmeFcEUWHHoGUlhFjmMQNdlCNpbjpzSon19lf54H+55H+57H+53jlplcpCSisuo1MyuoAZzfyoNM6",
-	"xFjn4dy9aWTMlMSCiByDOIvFGLaYjl2WlGhrANdg+VBA75YVeTd7aynwBrGwnGa/KZUnWLIDx2OPRmqC",
-	"rnVpPtdneLh8saAFbl6d29tQn/MaZ5ipP6uq7AZ5+zafH762yHTj8m5uFJetE7DNvPItVHtx9lB6hg44",
-	"bmKddcG5kZV26cV6MqJ7xr8ic627r5vKP4jfWvqxqEiUaJfX47gNTq1ffy2x13njhoJvARc+2bNf8OBx",
-	"hWbzHRhkqW3tRXkonarjWV1i4/QgL2b0zRxEYJSD5CF4NmPg0mSciGuZRQchOc75WDK6ddVtd3dYu7ez",
-	"X5BrDg727uVYfy/H+q+6zcGgrX7s7DykO39//a7rdXvvW1/oL/Pf7RQeKRcINHDWKa4585kp2IyVkqlp",
-	"k1nh1S05+WNqwkOzoSLuuiGx84bn2kdsaN/tvZMTKi+mIinZ7TORpLXowaBwDeZhatrsAiggMfmQyAUP",
-	"CB3TiONR+47G6hOqwK5dz3Bc0LpX3sYMi0u9z0XV2dls1aXYQIc2T9+QkFgc+4SJCDa7LhV74JdM9dH0",
-	"4JItbijt4Gh3FI1aHc1pVeFcWGd+5qNgyshjkZTamROq2EUcTSN1kcxKzsrwXAkZ6RIaNROKbvS8WNop",
-	"FT1v1pMcNGFcVU21+Sk+u7I/OUY+FjZcnG2tXJgutBKjMOZA8c0iDhS/KFYOvTe8H9xBvAHu4CYyLe5v",
-	"I2nWeaUWFzDX9VckweKOvovU5Juy6OUUa9II1qOXJ5oOedDOgIOVLOVMBbvdLCoPic5RBjPeIYZSkUh5",
-	"jlsX5wCmmMdHeXmx/+c3D3+4PO9Nv3vw9vTg6vn94cu94Pt7k6fd8MvO+KxHjx/Ov9lX3zZu2irqd5r5",
-	"adBMi2fbop7mMtQjP7lXbibH5K/gp0xL0mZBZfnIszjCnptUq7w7MbtisTUkHZo6NCjkYtS7JCaYpaQ8",
-	"kR5tsfr2xlTprcKTdUM1e5tVD6SJioJohvhY4ZtwlhFBjmTmePDwj4QF2GE0kcpDw+eSpI8GTa8R0ETE",
-	"t6wzucy7EJrrsoPSE3SstyUJQhuVvyjmgzgL8QonvQzvahS8m9CED5aTvVHPrc2jGgpB9rm4hsJvG0c2",
-	"5HK6zUbqxdRk9xTWLGzN1jyhyNV4OCQ+TmF7IxH8mKumN4sXEP5wLi5ZqX1ZRmMOgQlAhndkIGamqBVR",
-	"+p0SI8S6Lh649EvGc808aBCw2UoporupFKHKN/WSSshW9nev5RfwzJ9+/ukfhZiJq147/Opg9OKr7//+",
-	"/fmfo2ffPTv44cmj+PlX33e/P/8het57tt+mcRSwdvf+vf1Od3+/02l3Rnv0YbAeL2BdaxtwwJnU5LPl",
-	"R1GLv8JiPmW+ak2/ayreF+sbYxl+2bYl93PKWrf3YJW2hqpaG3W1bu9BubL2CiLd6p0gPnsuFI1v2ITY",
-	"HeFTPs/cPsq94dYs6oYSSiKunKbtJo1vQq9YFgJbnh0vL7T6doGDlUeSGvtyrjyimbzMi97b2M2n9HYr",
-	"l/AqN5UkTeYYdOsGubY8IufTYnudg1stdUX8a3HNxUBXs8TSRd0y7DUHzKoFeyVnX46OmRO0QiUFF9Xc",
-	"eY6MkrL0gztxUrnrq0tq8m7dm5AaByafMqkBQe5WEVqPIYRU5sp2pc2aTc4xTRjW6aCGKtGElfdQ2DC0",
-	"K4smxd7qGu2gQrHg+RgukPRooOUs8JxFUvWxN3Dd6DDI8xYcnj/EujcztRhwMC9i+ivWeyE0jn+RUVar",
-	"Io84uzZ91+8mzog0sSls60MFHG0Yi/O+8nJgytWtbwbme6y/Fl6KWhjTHcSMQleVOvdle7U2jgqVNlZF",
-	"2EFRPFgxHkB6GyK1qjQHaWJjxwJKgF1xo6C68rOzXZwK+0rjNSmqhPjJ1muKquvqXlTr0SELYppAghEP",
-	"PbRRQYCmR4IJCy5Z2CLPTp4dL1fnbERTOma7Mz6+sRnabAdNWDTZrhlaU9UVxVjsvvVjJXboMKLjhE7b",
-	"FdubsPI0gSNOACyfSYKPkIiTWfSWxdJkd2nCjFGySPY1KRqykUiYpeLFkL/7vU5lYHiuWI1rw6nkN8YF",
-	"kYbfKpFr27/9ijNyQnsH99acwtnXRzu9g3sembC3+YN4OHpwL+w86D54sB/cD+8dPKS9EaO0Exwc0LDT",
-	"PaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOg7PRk9PcStHi0UCxv89t/0CuN+lsGflW99pnJGoe0",
-	"rIxNQ64Ix4uWhW7n+obgi1inIlwsFU4NF6VGk8l8OuQ0ii/mSUkS4hnYg8ir06dp5yD7QiZy7PU6BmPT",
-	"DAXBx0RGIWshfZjSkBlsNpirkVgjNqI0aAuaQWjdDa6DzKUozpOoXokf8HDUqGbmiBar9h2Kaw4ERwOg",
-	"aQw4xqJGOZmIeXJIrkVyKVOeMWGawMpWmpqpqYU5mzyeTpSayf7ubjChqm2+bgdiugsw2a3wMu+uFK6+",
-	"YG9nf8pMVIN5p9O7J6Pxn76dPry6AUSvo1CzqRVEC57YAs3q9h7UIFrFjMf0wF27a0rHvTw7M9c4JTBO",
-	"TwHcZ0qlESuKt6Ng0V3jP0txbAVbhvCD+Wyz8IPV0vX2gxByLshKpzhkfU6h67/dnsQEt5CN6DyGILQg",
-	"nodlWqhxucIxVSg/qUghy23HP+akC/z7bzOWfRhHo/TvazacgbN0FhuL4e4s1D9rrWB3FtOI59SUZbJZ",
-	"DIenby802l0MNUuo8n4lY8woi1m6B09fneESH+nd68EFrsVK3syFoqtmhp+0ppYScXtkVvmb0gVU9yVK",
-	"jCGRu+D9vr93f7/7oLdfYz3F/L48ZPKr9QonX32PEP1upprkAgmWkPQQomamkULtBJr000vj25MsuYoC",
-	"9pkccIPGpNk7IM8eEQrn6JEu+eoR1F6MY8+wLo+8fPKlRwCNQM9E7VFMp4IPOJ2HkYBvrqKQCcTpVpv4",
-	"L1+cnZNdsyqfJGw0l/rYEGHEFUsG3M+D09eCGMT9QMVuMVeQ4uznoGpq6Wl2wP2/HD09eXJ0fvLi+cXx",
-	"6emL0yx3iviaOsKIvks2/RbWTIOGkBOqBvxazOPQoEsZMoFl1nfOOV2Bm7Q14IWZTbbWNigDaeq3EhJQ",
-	"6ahzM5rQKdMEtVWXdBQphEsUinQwXYdHVs9erRTlXBL3y5wQr83///TPf0Dm/i8X7T/uvP58d83v5YYD",
-	"t+PiqoaL5TaWLRA9J9OJfBU9ahXIzv6Dg/v3yojglL5F8/DB3r0H9zsPu73Out4Sd0ElPceOplUikbcB",
-	"uIur3kK32zt48PDhw869B/u9e739tVECFSSypjkYnr2hIXhmWz9/uiZgvYPzKLhkqipTQQkym2uabc79",
-	"M5kx6A1930Y+nSfxXTu/b6b6pMsrcZu/OifsLQ1UvDBSnFG8Na3WiITXRUPMs6J9Bg+wrBpViPD0ID+K",
-	"8vN39idQyzNlaO/yTefbXvhwWSFa7cl31Q0Hdmtd+y7WbXJL8Y3b3FWD6Z/yjcW4rYrmfXlS7ZFgIiTT",
-	"vCVPwOlslkc/iOXYKAYgVZbaF/3/35pAAMmSdfk+advkQlGKyuQZt8BSGCUsUCJZQGSgft60SLKxPiab",
-	"ZoMEGXizoioF/LZclAJRwLdL9j3CYsnq2wVhyeVTwk+ezRKDyA1C5aUW7KJQQlec4cJWhSbNFB6t2sHr",
-	"cEaJ0NRmWZ8raZUl3WSfHMyqkLZ+5o99+oYX3WLbJ37J7WmsatMJT7SJufvXE5H21sQgDX0d0DljnU48",
-	"JH5WAttPsbOgZVxRRZNyRnjECTAr1whqFxQFap6wXDPBOZdMVfC6kOdYHc4qdzGwrMotMpcKq0CVa7x4",
-	"uZavEJ3NTAEJBEWhT5qKFKztmI8jzkyoR/FYjFfsotopgpWYgDAhBZJsLTiO9HbJ0ygMWRw3blqp3SBD",
-	"rjS7Y3ykFShy88T2WvRsG/34clD3XNxMsWFtWXfnQt00FTt/6SwWES0XYniBMZHYB5p5d++QQYU/QIXW",
-	"IXl5dP74a3NOtioJPGdi3bd9J0nz6OzxyYlHZiwJGFc7jAciZGGrxIOb8zrf7NrmeoHuP8iJDk07kCND",
-	"7Lz+Y7P/o9bX33W9g/etL5o/7n7xz69//Ked//j689YXrS/+sC1a8GXC2I5GaPLnsxfPCaJIFnl/QL55",
-	"RAxsDon/7r1fAY47JRluJkBnfRel+mdYpDXbd73Luh1tnCt5C0afiSyfJq+HbpLBPInU4kyvEbd/NIu+",
-	"YYujeZmvqSxBjjR9eXnx80//8CHYSc0TzkJ0NV4XMtaiNGHN9vXQ7ydC2Ry2SE+CqqpNo+o3/rpz9PJk",
-	"5xvm+EwprFHD8RGjCUvsaofw6UvLMh5PqNKrzGLmGxUtIDEoHoK4jO0XvpE+afp6cJFEfwfLY5/gjOSq",
-	"1zZ7jrjpniFGA+6nqzWtH/+6o3Fl5yT0+yRShAYq7deFMjMm8kVSzo0/P+IaNANu9Sj0PkfKqvTEVKBK",
-	"D0IDEWLFEI4EitVTMkzENahlyYBPxRCMfrMZkRMwGU9EHJKIS8VomNfcIJvb5I+ZJAd9PWD7csCbSut1",
-	"tpAw5ln6GdL45I/ER74KHz2NuxMI+s8BtjXgaFUHCKBJeo/4R6/Ov35xevKDaxbHoDfYfOhpiWKMCJSw",
-	"K3HJwgHH04NSZF0c4vj5+cljdwwNFa0hOccTpSkdAp1jl2wx4JHU5xKmPRXN2NDJJESrOFxouIGAChla",
-	"auaikfIZlYolK28RQlRoLjmFp81VenZ0dn58enH08uTim+PvNXqBBBVOI04YD2cismnB5VcFp666Ldm5",
-	"lK+KBnCmGjE90v35p/+p23uQ65g3In5R+/bbQE7RtKR5RMLGkVSIL1o/mEZSAqYkZEpjzf5sGksE9eMQ",
-	"DcLUM0JKHCNwlayHIrtSKwBhHlmGgiZ7ER+JZQhYchFJqDIaj3YmQoKJfDqPVbRjrkegr9eQBpeMh32M",
-	"ePeyYGu9iwFPa1YValVJj4QsjqCRBA0uubiOWTieYhkOHubD6r0BdxMppFdScgpfs83yPfT3nB6fncP3",
-	"aWeg9oAP+Oef65NnXNnSZJ9/bq55hlrGpn6dWgz7uTvTVBNmKRNSHo+k5L9I8LBr7XqcGvBlpDo0AkkZ",
-	"UrUQ4wxtypbehAYdA661z+FcFSm5vdF4mQRnskWgLjdsuZzMDzjWX4UxbOVXNIVECZJ9U1uZrmEk/WqK",
-	"DHVWwJ/nGQVpJTHONow3Z8Bzc6+mpW1ylKclsHvgWxnpwCsNq0Cc0XBhn3+uoaqw4btW4SDmOA1VBiMX",
-	"otnjF6dnGrke4X7TUCSRROOIIxnRz1wcPX364rvjJxcvTk++Onl+5oNXJ6BxDI8fvTwZ8OYsYSMoRYth",
-	"q5TLa5aAgJw7Md8j/knIpjOhGA8WsA3PxV0PNpniJuDqY/St7pxDpyw9+RDistWhftNoa/pxZBCJVkHB",
-	"Pz3g5np4xD9lKlnsHKFhDoZN16F2TrV6tmBhOrq+33hTxEwzpN1r6RuwWQlVg+4YSASoCYkRaaGWp/9u",
-	"YAW8QaNPtJbxH1BpJAOQ9/S3P//0D/0R5D79WavL/+Gd1iu8rFA/UNMvND1SNIrlF+/fp+vQ78k+0GKR",
-	"kP3OQ72iCsqcucatrGrqkQ74dSL4mAwXWpxh8cgj1xOqAL8jm/UMMtEwYfTS+PhBVsaergBoD3uOWdqv",
-	"ybtJs5nHsyRS7WL50cr1kCsaR+GAp+vRajHVAogt+TRPEi0PSC1GQS06MWVqgpH7OHMfOuZ9Jgd8FL2F",
-	"ZqqGqFNOfCgqP2QLwUO3i1qWJORZIpFWUR1wHAFjr8PI9BUq9Gr1YFbcB3sbSX0TcIQ2Odf0OC2MSBfS",
-	"dCTFTQxjEVxKqF2xDMGIz6B8j1bqApZwzW8AfQ1GtE0UFzYUh4khxhq6R6J3zrZ3EJzpg9hHiZ8OuJ5F",
-	"Q0G/EAqGRTNgiLSAqk1C0qTKNk0wuzP1NQfcNlqgCxggFEBqDJo6t13j52OtWej5NNk1fEwfS5EoGMbW",
-	"BwxRml+kBcykVoe1HAYhciJcADGNOOntQ3yhBNHAECCn6iR+NeBYJKuJVbJKiADeV8MoLVg0jA7T4rt6",
-	"1gGfQ11RI5Mu19htkzOG5Bn38pkkjiRjwHOqEQAjbDKCQjMBgIUZZbHdqzTRo4pBgM8O/GvIZvbtKZvS",
-	"iEd8nOo37m+SKZ805zx6ayp4yNZhmh3oCA4Y5APcGGAHe+w9JP7p0fnxxdOTZyfnF8d/fXx8/OT4iYlY",
-	"ydFZu0dGYxVNgWKe5zohajmOKuJ/dXxONInVEyCMhhDYN+A/5nohvm7u5nsjkubX58+eanLCEhDgqCI/",
-	"7oYikLuJmXX3dbPwRatlFvZEBAD1s2s6HrOEvDpBHqhXIYK5FvhQ/0iutK6hiI8jIaMZ8GwjuQX4hfn8",
-	"PhSxB96LWUMzJmYx88zIiNtirtyDN+2zQ7hSmWZnyeDRyxNUc+IoYMaSYqTqZyfnJhwzs8hpLibFPAlY",
-	"WyTjXfOS3NXPvvdSQ5WRrRtew/RybPQb3Xan3YHuZjPG6Sxq9Bt77U57D0oqqAlYI3ZpcAl/zIQsMUGf",
-	"MVXIukT5GWrCpaTG1tie0rdNQ+W12Mre+K1DQvGvAadDccXKKXeJmvLQBmv1CQxkDs68asgvRBhorpey",
-	"Jc2xzjMLqbjmmvxyZjt5J/qWaNXc1NUzuE+Dy3bCAhZdsdA/dBdpm25YIjbggaAxkwELiQ+vzJT0TcWF",
-	"JubnihGZzzRA/NPjx8cnL8/PLp4d/fXi2fGzR8enZ77lSqCsYKBdt9NptckpoxAPH02x4oYZHph4moY2",
-	"4EbDYek5gIYNvT55qN9KVSAxQugAE9KIgZiXIuVJCEWFLm1HlwZauphUj0S4cHJksKxTFh/2N4k1ex2T",
-	"aZr6sLJLGfTl6+69N1r+WkPgUXBpjfrv84Y4E5hlaSwgca/T2WzR1hZpU4mxkHGdrWRWSS39OQZHs64N",
-	"tmcsqrC/FSnhzs2Dwhb7uNmy4VOg7D6iYQo//Up3/SuvOLUqSYgv7a1/6UuRDKMwxHoL+5399W88F+pL",
-	"Medmioc3OTeEfGoc1gK4JoWGjUN0PIv1MdrWwbb7q2RvSHdfU51ledISJdLs7rVypmTQA2ofLUj5qw7X",
-	"t5RvlUyLJ92tcQIv6QKiYIR4ShN0ke93D+oct5zPZtBr+hkLI2p7W+/3Hq5/+VyIZ5QvbGkx/d5BHbQ8",
-	"4YolnFp7PUDZNHbT9MjYbdK0LE2YFB3LRv/HxhND3Bqv9Wu7YG3YDRkNd2KmlAmzGJeFvJk3I5uEo8VM",
-	"YNKZpYjZGjL+6fH56fdAto/Oz4+fvTzXdJsqxaazYseUfmadMmw/symVEdynkVRPGA2fmvVChSMTLwvF",
-	"ioq9qSEsLZJOhThNCsx269ZrBDvem7mGXGrGc4uq1cPqrLhbVT/YbC+7ILVC1Z/tUOkRjWIWXqRIoWFl",
-	"jwTqPRhS0Kg41AOSPm2qTJnP4H4vJlRaD7mbOtiYyvFFb3g/B1wN8IZXkwE6ZfRWHFbqX4f6XxqCZu85",
-	"5Gr0f3y9HT7koOM6fpTHvTvkQ2BIKzKjm1IX44cDlCm4D358reGb0R99PXO7dIgPrClHeUwl0Uqi8xQ0",
-	"bmxtbD1OIg6zdkvkG7ZA05sJ3piIa0gXWyYa52au7dynH/MlhKvyiQ2pcEtPFitNYsXIeohdLAhZSHq4",
-	"i9SmYux+lnCUi5PPMn/ea4TYwq0qKWlbcanSerSfxOVQKR4W74VXoUeC8Qishsbsrhml7dvjVJdF5c0Y",
-	"ZZxCs1hWn4fgP0TTJqF6OJMaTSZUTg6NixaSuEcmlTsWUpUxYVyRqeu7xIHXMDbH5gU+r9e30Jvq3q9b",
-	"3JySzJ7inbD5J+9rI7cLwI1UtO7NmH9aVXjDGsC/07gKGrdFElesnLuSynlLNaU/vBhhFM41lDK75Y8F",
-	"H8URhkF9FG3sA5B2vNApia4j9ey+S2/E+10kvjum8nc5HziRcg5sgLPrNMBplAu4QRYg4jCNuzGGQXD6",
-	"QmUIwcHNhE4WqSj2fabWUSAPEcOklqdonD4DflLBGdEkZQgJi8PFgKNslg5kXBIHnQ6Z2np0AQ0msOxL",
-	"tvjM6mE4ZSz4uGX8RJmXGI2m2SYg+EjLeHYzxvzo5cMIBtw1VooZ49Yg6g5nYrvMRHrUIBap6bTb6TxA",
-	"u3TErZOANP3vzi4enx4/OX5+fnL09OLx18ePv7k4eX5+fPqXo6d+Zog8ILJVxi5P4XDxtmPwy2Yc0+qN",
-	"L6mabFEjzDGFh9+FvaeXL+/zb/eT8weLR3tXf703/aEbfH3wty8746OePL4/f76vvvmdKfyimYJDGj4G",
-	"Y9jQdPkBCDPevZQwZ6GhVSTadbQ1+u/0dxNGY4xKK9VST5nmOZJcO5lXph4ACSgn10mkIFtUH5Aln21y",
-	"hPSW9DodE5jlY5mRPhGXfup21iNoOnfQ2TP+FvtUyMYJDVmYe5aLUon9K6a+xl1si3o4xLbR7/a8Rji8",
-	"0Dt1Ux9s7aKGuIRbDBkS/b17+haVuNq2cHtwk+uujT2dSBI828WtTMUHaOS/JQw7BRCadIsUhva4f1GQ",
-	"tOhsUI8MGaC7YrxdvKq5a3lmTmBikdLeRYOleBmnTCVRIM01LJjvKm5jzu2Te8W2DS5YN42zOY3hzRmY",
-	"Sk1Jz3ML2ZSbb9ewu9oQ1bP82M1AN8/0djrd3DMusJAjczW6WDbEHlDY88LWEoS0S3yh29vbbzg4a4to",
-	"Z+09i+W1t2Qtco+kjs3IVk/L+xs+qGfwY7mIwAo1XZSDwLmJeSzHC5l7dvddAWPe74IXuEp/0XpglExT",
-	"1zyGCuTKsUMHI1ALWJIuEKLpU799u8wH76514wvpvrx9ITu4rLia3c2v3fut35UaPvTiAbnU8wP70jf1",
-	"jP8SvLA0B8A692uFCeBMiQRNAO6hjERinCQJC6JZxLgiCZMivrKav6+0rKKkT5oQ/Yjqtqm7Ns26jdOs",
-	"17gJbxwyfRslJP9oVmkkVaDmF2m57wSjeJJF1o8XSi7gcyYAiZPZXE4gzghblQjJBlzwOOIMaQGEGUoy",
-	"ZhB1YzO0FjYKqU1eaR1fExFWcBVjcJJDJjCkB7iecWDeJyFdlPqUzxgPb0VBtmnS3pyx4tGmleTdU7GC",
-	"uHGJyrTL+wqGvBEZWWxkve7dUEyuIeBsJLyk10Q2+ntbJKor9XW4u+FhlmMTSYKxtNd08SsNSvp0bMQf",
-	"jVdo4rMZkzARqa6FwuZYVWpFtioMWGQxAH65LA5Gy2tybGh9SoAh2gcqKEjGShzsXzH10i5hTUTOYzGd",
-	"0h3J9EMqS7bLNXnrFMru2So8QLpAmYkhXM2oyGXROSnFK1Il90LfoiHcyjJ4ULZ5ATFFI5FMt6nsmeA2",
-	"xpdI4Z4lhZnVBc4yFxGDkHzv5QYydC99bTRaes9G0myBUlpEWaemveCMMK6SBfTcNPzUIExZyZ/fhvZm",
-	"oZfWhnKIRXoFkU5APPVKO0naEalM2gPwcmaaMMwizqGmPTRcBGkOw/gGnAYquoqglk7WjTG1SPumww6k",
-	"jfoY5e1Gr//83/+Pbj5NsTcRfjBhZFmeZPqwuOZEMqUiPpYD3vShodMFpKX7HvFpEkwgLt0jPm7Bb7XJ",
-	"aXHf9jEUI21918Ps/T9BcgwklkuMqlATNq0KUITx1xFCPWJhwOUDsfMfEqB1mLVq/E0tR2Yuq+BVRhbt",
-	"eLmYxeWaDaVhlGl8PsZTLnVtGCdiPqsKljR1tWtRCA0+5Mv14yTXP/hiNJJsq4a3FJgW4nU8Yy4+w7yx",
-	"FkQvpnIMlBYpa7qYxhljZCHmmjlig9Y5Dyb/tNoL17VzmVw9eMbEe0O/GeeLugGa2DsG30kYDVIjLKaD",
-	"67/+/V//y39u9HvvvYa45poewRev33u10xt46PIbm/CgR7T0Al0NqLHa5qt7ntviRfPpjAbYJRs0zPda",
-	"0TcUaIKVDGpGoeJ1seiOFW/Rk4qTuRQPur4tdUXr5otXleOKxunaKNZ9WIViuKYMgJ0i/Hq14Yd/W5iZ",
-	"FRWA9jDohF3WG+3R/eFBcC+8zx44QAunBYg1wmkfhJI+Hnkedp0S2HWqYZcBYUuyiqZEdczJQBp/W+bj",
-	"xPA4K3wgz6sTxYhNnxwmF0lC42u6kNArTaNmm/jh1O9nhWWvBQkhxzdQOdtVKrdguRfmkaFQRvpIRAyt",
-	"b/WAft/+JZ004wHP6kuhyjM1vZ3cwZUQbfKcTtFY7pSkcgJsTKLufqdzqN/Xj+o1Y52IIZNRyHJ8PS2E",
-	"0KT2K0hWBHvYwpRw0LJNOJWtNjmyPefDaRrxAwnBMxolZQmAVdnSRt/LJUy3B9wHYmayZoMJ5ZzFfj8P",
-	"4UBoqPkQw2RqDmjpxUjkMoV0dcCoRpGPalszGFDSGtztEWYNY8hrySymnJvCalVsJMcSNowCdVup3WUM",
-	"aG3hpJxL7N0aSNvirjUY57Zofx26/4s33dVgFL9d81sauJkgcSqys1SR3n1n8Pf9WpUa62Jp5dcQnENC",
-	"iaGqWDKLL0rMb6VmNUMztxSzsxEJ2F+WFA+KoqK562PGWULjTS+5gcnv1/xjWOg/1o37iqnq67apdIDN",
-	"AFOf/YyqYFJaPC0tJ4tlRRNi8RitQVh4Cy0xh6lHlEKXh9iIVT6ggcFLf/m2Zp1RG7dPaanqClobr5f7",
-	"tN5lDYDNKEsNHX4NGD6ENLH3ocmMWcuvk9z8pqQKvHwbSRW7UAWl2l6PNZKwMDaGT1hhI+LEh5fRoI4u",
-	"kWbXIz2P7JGff/pH2lpqTGey1R9w39rTPWL/TOma85UxH+JXoJb/TURcfwFDwDcxGyn9QJ42kmMaTExd",
-	"l8jkc0BhX/jTSdnAR0AMoor40EcsrfjUlIyRQuWjzK+QbdkouyKA+jlQv79tu1GgEouwTdte6Kmy1w8t",
-	"fAY8Ul6aKmMDQXGJl2ym2uTYjJMw+AKEOf/4L8fPzy9Oj8+Pn5+fvHjuD3jTZoTsdSDoBAr5ZD4MiX1P",
-	"TaVd832rj4XaYNUDrieHpfK0Rlxa3Gu/2yH+2ffPH1+cHp8d66m/fXVyevzEPyQJg36Rabkf46rRBD3i",
-	"cxsKk9oFgCRnkGiTI2ed8P2Ay4m4zq0Um0RjrN41aerDYGFkioQCzmBQUhyLa0KlOWRbwwntGra8OrwH",
-	"gUd2cFtfTkY8YJDGSiIFdXuwva3bc5tx1SbPbPgSjxekaURK2S8K2bbAV2uV0wbPd53n5hRyb13Ewiqb",
-	"+Xs4BpaYnmGU99Hcq/DPQKsQl6ks9wOzTb86ZU2/1kpMsMWtxyCn+27073sN5yYuiwMPjTiQCPAaIR0x",
-	"DH0bosR+LVHiw9gjHloJYqO5csQ254YP6RV67wteo8beqBv06EO2E4uAxjvdhutD+prFsfCIYnS6Rc+R",
-	"c+QPNvUjvWtk9vwfbViH2b1ib0GSWYVE6To39yzZWBJTTMsBOvpLbgVd0kQwtbYB5uJLNmDYAfzDDw74",
-	"7l0B3goPcADOFrudNSvqbbSi/BXT0kvugqFBeIveI0Nu17uQkJN4hMrAxL07zOTXpw10tlezrEQSgqsF",
-	"Ik5aoM5BqV5nv/veLWnmVA8rSIqR+QaKmmmxb0alMt0vFN4kV+jC8Gns4mskLhAny+WtuyyQdl6Uem13",
-	"thttYo3Y+FF1rVNGQ6Np2fMjsRg7WpeR6m5pXSrT2VKH0hqLcLEWppZ9PKIZPFHRlHm5yqDNLACqP+BQ",
-	"gxJCsLLq3EtFLM0r6fd+n9j3omTAkZ9JkgXPY71OqABqM+Szsq5+Ng7C0xtwrK80ZFqmdwK02uSEm8Ag",
-	"6OBrxN2q2p1Nt2anZyo1c0FmLNkBWd0WBUU0ncuJFvnhGkYSHx9wSpCtEMmYhM5dtvqoqYxDQ9h9laBv",
-	"FIbtVYJCQW29wIo1MnvmUwpk/M6Iw2CHrAjZ3Gyezsp5UrH7TmI8EcR12J65Fr9b17canpFiuCWBFudv",
-	"b2EvDe4w8QN9wzrQlk5DExrQdmMKyn1fEHhBw3DA1YRNoQJ+Mxe/0Tq0w5on9UBQ2h0jRZYDINISyDb4",
-	"oeUZowLWyYcADUuVkbyhde3QaQoINbNsVIqtbN/Pl1g2N0gTw2dljoPMWGbMZ6WFhMPwmb2SHy9Aopo4",
-	"GM2zbmleu5sPEdhQTRb3l8liCVXseDX2vTWiuDbdkl3bIKjfCxVvVKjYKoBlkj32TQqnWuYQklXe/bsW",
-	"yd21oOm0bBUtz/ZRs2FmRRL0WyxtrGk+Sa/oMmdbIaDvvjM3+j3yrpipki6MriM4YVNxxQyTOQSuZU4A",
-	"fwGLuGFUMaNXTGbkf8ALjmPXV1LFsEgJvxrwWgyLNAGdIG0hgAZ6phQHUkbT+8MjXCRpj0NsB2JjCWc0",
-	"SspLV8FmU860HWdxPUvNndBg3E9YjxSbA7+mFh3C30nyr5skr1vLx7Z0IE0itjGTSAjQnq0L+uvdSJgV",
-	"uUngTWnKVr7owMIkoBElDolv5WqQwXMjRNBi058y30ubE5mmJenAbsFAlMIh3JoL6J3EYsnQfiASt9v0",
-	"tNUmR7n+1FJpfcNkwdGEtbU47ySZ9fV5zG3YBpgmcpHeXGMS2NjyFQvQaR1JYrPNMv+oabSohKKxNC1W",
-	"1YRx07Z8zvV8Ui8kTW/rE/dauUNilyHgiz5p6jlN1PZwMeDOj1/kU91aZl5qBFLj+U2SSPM+aAOrF2By",
-	"6vo2PxBNQdDRG9tPRTy3gjIeg8ESiLhn5vhuE0GVS1/JNIKD886DzFDiJv5sKMHbNX6IuKql/J+NN/ch",
-	"O7IU4VOzOYtLDLKwFmqLVf8eCvVJB1ijiDpdlND8DcR427WiwtBumzBpeuN40LKAKBsQBA4LpJacvVXE",
-	"h6KivvFwIFEbspFImPOkfSiJxhMtWOufoVvWcxZp5tM3uZmKyXTE9oA/EmrSd1rx2WGkSiJIaxoydc2w",
-	"xsKUNLFPfdqX/DriobgmEdSU9ZWYXUCLVZuJDDoHURNgFQnDpldiXgiIqbaBp71hVoa6QGNqICMmSVnM",
-	"TKfXtG1Lk4vCMlq5SBckQqVJwXZPG2Yjm/ibXFtj6Ir8piTohnwHKphzpl7JkaRjlZ2NFgdzW+p2VkTv",
-	"XGDDpFtE8FRGG6WrzCEiuEcke2O3muH5jXdatrkMgjV3171RfNL2yyOuTrC+m+CYX2hadT4Go7s1bw9s",
-	"tp67B7Hvd3/Pdv09S52+UgJ/Rx4fU4nODQtNPcnG4438FVhwc0xnMZPSw1ouQkxb2JEEolMVi2NZ0jey",
-	"wMrIEfFzl9knU3ppM3k1mpMo7WubTgQ+YbwD2FZ3xrJi92nx5YxQZh2LIQLCZC2bXrhtcmZEiylNLrM1",
-	"o9M5zcyF2UA9ogmD8ubOUjNlCvil5qmELjNWVxge8GbawDjta8wFkfNgkjVihj68xoboTGyLQ0eS0AHH",
-	"KU2TaZHYcFsTj4uvfSaJjxzdN93+9fvUabM34GOm0qecuG//zVxoSqgnhj+lE9rr7IikGwIcsDvirNXP",
-	"wciGglMiOZ3JiQCdVotevg1kM/ncaWPQ4jQZULI3TBKe4AwsAa1DLFqDb04H3DR5toEGsFmaTunnNHmP",
-	"zLnGbbQQoCnAzl9VbdDczttoubeJAK0bC1ibAzh7+iDZRh8/+nX7YZcfnP3vvd8m91/F+Y8s2dWaHyeM",
-	"JnHEkiI1P3Sk1ZSoGcJr/RYgN9w8Bf63gzcpvnxamALV+bFFmY0L/t368+lXt5ym/K5EPl1l8Nl9l12Y",
-	"lb7b84xba97uBCJB9RQxUkbUMVVN8JprqYNNZypioTfgfnZ/fSJZJvKgEIspYM/Kc4OLOXNlnP8J/Oby",
-	"/jtghkX99gakqyrC/g613E+YXNmEtV8rvfpYpANvyzricbdeTjPRekenS35AVz0D/Si9MX5lUYFi/m17",
-	"wI+KOFVW4SmLF8luod9qD/iA+1QpGky06CB9UDJpkNc9P5PgBdTy2CiKmfSIaQmXzGOGBnrUqPuOGvQZ",
-	"OPZmuDJsySWNzqvXB04bUKNweq0GiYHW6TIFEFI0ofC7DWQiAu206TNTugCfa6tNjriZRuuI1GScqvyK",
-	"mgLjo4wX2HZ5aukv9zv7h9CzbkpDplc64PY5XK1tCGO3BawjW3w6qnMMEFrq21AH356CT3JAbx2Cdo8n",
-	"ppEg9TGnhoQjPuC4O6LoJeNEjEY51RfKg6ergXidvtbDNYCGLF2n3hO7xuplkUwxJzVq2IPCMIZ0PMED",
-	"Rnr7ZCLmiYR0Y4A3+iAAN2ycE9b1z3a3yoV7e612TVrdhuUvPp5OusrM/EGyBD8JC/SH5dQItV8to77j",
-	"WC4HoYrhXA7JMrh610FbyzNCNBS1HMPpR5aSvApS/RsMpT3WHGlbWtlujmpUdB8QBJ5CtuqgTNpuzQ6C",
-	"9p9MWkJpCguDDDinSWKrUQCTUgIYfPo2VKUmL1N3hFsFZMBzZVJGxmnvTm6+nCXsKhJzSWaaTpBUHst8",
-	"A1i3Wws3leUkUqiscbFjbW379Ir62kB1t1Fe28yVldhevl83gtRhdi42c1RmgRXuXjofq/rFh2y+1+30",
-	"94oJ+92DdNnmOAv5d966IfeXhrxXPeR209nN2dcqiGzx+Xd1eJuO3uuMkLpVpVJS86H14Rswid13GllX",
-	"52FkGRZZkGCe8hgCWeQTaS6c6g84+HZN3xuRgLIXKYjmB49jdbaenaptov4zH+o1lQ47SKWQS8ZmkkRK",
-	"DnhGyG3M8DVLWF/reKZENRnS4BLLAqBXdr/zsDr1wp7tFvv2Lov1dXWFjUpsLBEjm8i8TVp0yuQ8rk2N",
-	"NLTHwnaby2whCJPfFYJflUJwCGXisvuYC+TXl/LjJnOc00sMATGoqanCL4Gmr3/BlR8zu+i8RO4/CsNb",
-	"UnHS63QH/Nq0G/KIoenczbCY0DC1JlotQ4o2OTL9xHodmEUO+MwW7tcLcOySTUp6XWmJsZcGjIDWAba8",
-	"JQUAH60wwq7nLDQMobBiQJNkAd0CyghSeZ74nbOEvd8AS1iJO4dZ2AGYbW8bdvAbhG960bW8Bdj+O3vd",
-	"jL0anT5jrDSjZzl7hyQuXcvMOnfIcY+QXuaWYU0Ctp0JL9h5koyM5k2wH7FwVKAw+nLZEuby3020HEiA",
-	"WF0PyuRqlId9epUZLB7YWEKoqOqk1JWsyYcnJWnmUgFyKRADbvIBWq4+k4Z/2jWCzKSpIx3GLB+Oe0ho",
-	"xg2L7jkTx4s+uGoLGQKrXrVVu6SVyR65JI3ux0nSsAstz9H4bSVXfJlEIV2Qa5Fcoqt4CjbNVRau3iax",
-	"dFlsHHK61yWMdS94EHZYd+SyzoLfK42WXs2LMbY576Y8m9A4JteMyEk000QPt/xFtoMsdbMmy192l22h",
-	"hd4Hz/Qw1+B3+9827X/UZNplJPqXEBVTxh9nEa9VFtHkjVvW5Zmusvp7EwrctHLPQadV0BRL2crLiG+x",
-	"tl/9Tp3naXtO7KNtKEH7F5pU9l9/avT3XZf+f/1pC706tWqDR1q62YNcgvrFcJGRuC01l45quSc0dv5O",
-	"mbZJmQr32O1KHfE7qb2qz7B2ePCjLLxN6yl6tRCFlTc1VfkLcHPtAa8I/p1FFb6CSrP+y2h75pu6ZGF1",
-	"39Y7LAvxMqppNHCMaxr6Buy/39MtNaXhmqmWKbtbuKI3iqUtsxmf6CVCOVFbmoez2HMLix6CigzVmrD8",
-	"gi3U1cRe6FDpp7VkRsaLaegUF64xOVKpERA9fChxDPhBB1hFlkzapOSgzFLsmn9X2Isr0wc0BUGbcIXR",
-	"92MSjA9dRmZjepHRaHuOW7bg/uogFslfK3X9OE5Pk3A0oZJk6sqSUPQhKtnpJViyZS5DWk102Un6cS2w",
-	"L1fzIy31SUaTYLK+ANCX8zjeUeytIvgGEVcsyRdNcfLCcxXapsbG2c/aZslCNToMr2dpCzbO4kLvVnKU",
-	"1oyG8msDbrnYKOIhhgpi6rrMVgRVRUXC2uTrSJmyaUb/Bd3XG3BIqMhVDeAh9j+bRONJHI0nys+ntH19",
-	"/uzpDpMBnWHtfDbg1yIBR6xGTaogGPY6obMZC6E+22De6ewFU5pcwl/M9AHHr3fd75uSjqD7XMQlSxTY",
-	"ovV8rTZ5kjftI4fDpIORvpyHkPmbi8DWeAi/DfgQahIQaPPCFYGD1Co+lgETgttuaZBM4TRDg4SXb+f6",
-	"YOSCK/rWy5qjC07Ovn0aKQTaSyHVOGFn3z7tD/gO8TVQiP7H75uThW+mc6kINJzRh76AngNolOcLElDJ",
-	"DuHtQQN605PZJKGSDRrmEBDSUPlCCVNUQAslMAKY8fH1WcJG0dvPoXogTCsVTVTaj8H87pMmjSVAOwoZ",
-	"oWY2zPL5DqaCModzjBuNmVIgW/CQhNE4UhIL12ISSzChCQ0U9E3QYpliEqutk6YvP4ti33bqU9fC7MOX",
-	"BhWi2G+1yVOqNByCwDbBG3AB94/GpOkHdMR8g+36w//1v/gtDyBm0GBKcXlNGMcjXyWMXXoD/niRRHEc",
-	"Ba02OdeAsx3e5AzSlpqPJxFnknnkz3RG9V8tNLAgtLVsNuDJnPeJ///+z//b//O//6//9t/9n//2n/7b",
-	"v/2n/8MsHr/9HNe2/JBnv/IJjfWoocA8nfaAn0NpCopNKlAmE4nsE//o+RP94otT/e+OD+Uonx8fnWJ/",
-	"FYSeSAbcgFokEDcGRn88YY4w9iBknQexkCzEihnoKfM/NzXJBtw8WpIE1sniD96Y3K8voxiAjJHScJ6T",
-	"SOkl27LCWoa1BTctCTTR8poKerBuoBUWEIS9jaTyyBhqP3IBI7Y84qdWIA0F219GwxjdGf6AN6GUZlpq",
-	"Cp7xMqcIVdD/pIUh27JPZlRK4uv7c4GtTXz0d9kPtsQK3LAZ+MvSTCe48/4bXMII4VBegEMziLoV0DRj",
-	"xXNrwrF6ZNDAaygHDY+Yi9zySFffeK1SpBct749qDBoJixncB6EvX4OEbBaLxecVPqE3jWKykistTOnb",
-	"p4yP1aTR73U64BmynzPfkAY8H5c5rCDqfBKpLOAcu866C15lACxbcFbtt35/rJNw9eoAfyA5MZLAYfNL",
-	"tOlEZcvJbJS1k8agqG3lgrLSaXpRTosojcOkyd4G8VxGVyxf/y61gXa65x2nVcuGAfAhVWxHT9Soe7r5",
-	"5bqOyDrr7dVZLw66hQWD/KO1bLzTcJe6nc4h6RkVnUJR3txCexVZBODYbhTuivGampuy0odakg2RI0hl",
-	"qQ+kKWb0zbwIyqD3l0kwfS5e/O3bRQUIcdTGza/2622ZBfR9AwKYSpZm+0X50JCxJflw6UGkc0uPaRYp",
-	"5qq/9DzSw4iPy4fu3YvVoRIhXeCnsTp0lbBaHpocCc5Wks5s1pTOssc+sv/m1jX+NII4+IsDb8fsgJz0",
-	"5drqPzNT/UtjmJfTcD6s+eHjVUEBlbTEOYK/WF13Pkzhttp5msbTKjGLApJ70SM0nk3okKlIP1bhJT3L",
-	"zfVB0qGs8w/W3Og3QB2SbTmJtCa6LQ+gu7E6rsAc7H4b6Ig1Ixf5rbtImfse/ALlNSDxuWEuVSeNa4uC",
-	"NrFPaMKKHUciSSY0mULBPC2nO4UYlxH1MWCTu5zb1BaowrubYNYHqShwi7u09au0ksAb34m0+HDbeOlP",
-	"ZeNn+Q1/MMLx2yohZoHsUJYVxGqJke6+g1c2zzh0R7Fp60jXKip7FQjVWrNCOlimMBTQ2agMM6omubLp",
-	"AIFq28Aq3D6Ht7eoNtzpTdTYaO/YqpvoPveBXVqfjvs/BRFmn9a8SwserJZFbfccYczoReMielHgAWxn",
-	"Zq15WC4KPS5Z6+2I56sPYOw7+v/B5GLbg1SFweM4PpETUypieogaCJrWc7r89SSK2YD7EyovpiJhPhbR",
-	"F3OVrrJPuEhbaUM1Q9N0GfsrE8ZDrdvA3tO9xGLs6Q1fMjbLGy01PMFSe7QEKGzXZoAE35uJTNcdODVs",
-	"ESSu+VJbUU/vJpikNZPTIsTkyOmwhL2BEsiAHHATtYRDQ+sia07FSfK969ANZj3rtrJDH9wIFg4qa+o7",
-	"iWbuNq6pPlzwz3CPRCNcj9k0VAOHtaGcCEDwzEKg9ERuJcZU36QEdX60JV9rpBhHV4wTCu04EncpcXTF",
-	"SMxowo0vLFJ60SxspRBKG+YZ215u7VBFDBoopcu0IHeetEbzAdfk2gNXxTWUhKaqeiNKiD6hTg9us60p",
-	"XQz4hF4xMmSME9wbuP/yZw+b09sw70VjDvXZwcDr4gpOmnXditK8DXBQGVfNhNFEn2abHKV1tTUIl1Az",
-	"wkBkumAhuZ6ImNnEdrmEnodu6V/w3kAdOHuzStvS29ZfnMhLYCtYsw3SZqXA/oX73Q56apw1oTGuj9cv",
-	"UoRK3GibQEMTvRDoEx8pIlUUx4QzFkoSyQFfXgRp+sd/OX5+fnF6fH78/PzkxXPfI7aR+V6HhHQhW/AK",
-	"KjMwzH63Q/yz758/vjg9PjvW73776uT0+Al0foQKRQsxT4wzOtdrXwMQapFir31DhUodGZo015AzVpsv",
-	"NUGCMnrFKRFL9rudglHzqtvu7oTt3s5+fZPmSml7wYPH+EqdHBbo5r/dRJZ3WE9F1klpuct6qm5Vl/2b",
-	"2QvBc52smfiWRsWs4Eyh6i2EATqb2F+znj1nPdWKX+e887DQ4R5B9GC/45mezRcQ2t7oH/QQHOZc36c4",
-	"OWacJTRe3nwRnhoEmcfCBHs0vMacR2/m7OKSLSyoTcXOFTt7v+FswK3NsIDcVixJg3Zzhly8iQxu4pYU",
-	"3wUPXtaopJfqSIZ6F/kCCgoQO6GlIEvbPrCW3NleJFgJJYdLDgQTnsudSffyrT2VfGGMjEWlfAY5Ucpt",
-	"DuvwB5In1XcdWGZWjUzSHPkyn6y38iXG9nG701EVTMgcMvcy7cVRiY6RMaAupMQlQ8t8uUEUs0ChW8lE",
-	"JGpHC2UhgbdSJUBfHS09z6VWa2Q05tCL01S1TaBIq5aFZSBmWbm8LMpsmIhrSPWeMS6Jv3stv4AJ/vTz",
-	"T//wUXrXog6XilEtwg34RMShLTGB45BLtmiTJ0aEiaMRA4+wFsomAgKfbKq5KRB7OOBaXlTUrf1ma+3q",
-	"0VB30OKUEBx635zDr5jcDHVrVdoAJ1uEUaiwy3mIVANjXKBZDXyP4Gv6R+Z2wxr65BGjCUv8lo2F2SuT",
-	"kNCAfK5HaGwa3Z6GjweLb9jCyBo3NT2r+EKyQPBQNvp79zqd2vfT2YFjc162Md/Q1MrezqKEyWUe1s04",
-	"LhwAUrbwq4PRi6++//v353+Onn337OCHJ4/i51993/3+/Ifoee/ZfhvkhHb3/r39Tnd/v9Npd0Z79GGw",
-	"JfZkwLCaWMFyf3lhzXgfnurrUIhwrkH6HFx8LPgojgL1mzEEs2CeRGoBV/ZoFn3DFpoSNPo/vvYaGLBj",
-	"P+sr6pB2uDmWuihDAyxdP0dSjnQdGy7X87ia5sxODG+YNpYienYWprHHkWGDHpL0ibgmU8oXhjeCWl8Y",
-	"rk2epb2kTQitUFgOCGJdlyjcV0y9wtVvszu/vNBU9cLCpaeJgKJx+sVB/ouLLBO/uy27rx53/VVXNLZO",
-	"20/JA/vK7fDtYOUTpkWGZGHxEmu3VwscT1gQ0wT6o42iGD0kUNs4V9Yk32TdWhsjmXaSH3AxsswXJZhU",
-	"dPdfvjr3wYw0XCiNn+eThDEiFZvJ/oAPeLdN/Jcvzs6JXa3vNtSL2WeSoCFM6zha4Pk7GtHOvj7a6R3c",
-	"I80Je9tqD3ivbeaCuOp4QXz9qI/Twkpw/It5EvvQdHbCaIgN+lnIwkMMdSeEvDp9qjdnRCsI3Ecup8Ua",
-	"P+N4fqtNXmDNDuj/BCXYGEdTHYwExico3KHlss+0uAXtEna1rHUI8eV7O/rwqYqGMXYugvg1SmYJMwt4",
-	"dfoUBjNS03AeXDLVHvC9IuB235kdRuH7XduSwO+7kmEwYYFpO6ih46V7ttC0HWtsMkBT8mg0sv0DpCK+",
-	"+eUCapsdkmhqg/VhHEDL+cyInVFigOwIZiGhQ3HFyEGHTNmYzqK3LJZpSC/lCxgnZIHQQicGJZ+DBQ8M",
-	"xAlG8NN810i3Inef/JjC4bXfHnCw9WB0oJEcm8b6Jvukd0CePTLo75Eu+eoRxOrHsd2aR14++dIb8FlM",
-	"I46JBaiUTKeCEzoPIwFfXP1/7F17c9u4Ef8qHE1nzu4oMiVbji2Pp+NJ7q5p09zFdS5tjz4LIiGJEwpg",
-	"CMiymsl372B3AYIS9XBOcXKN/0ssAgTx2Bd++9s04RL5lPZ79jy5JBIz25EAZKH5BjhQSHo01YDNh/Bf",
-	"lsnZE+A/hnS/MOj/cvHyxfOLqxc/vbr5/vLyp8t+JEoactzgslhYFEggxOMMQW05zbBGhGc8RwKGZubl",
-	"/VRqZvnoaitTwHugnka1SAaVcrSVMmpFBIZbKcFSDvE9a2ztN7B0X9TY9iez0WvANjjIxQiyuDJOAaEk",
-	"ZaOCTVr4w5YRsTHrdI8bvcbp8OQ4CU/aJydH8dPkuHvKOkPOWBh3uywJ2112OBgeDduDziAcnHQ6cdLu",
-	"JsdxuzsIh2HIwhPTV/pf3ugdnXSAM+E+zgBO8b0QKJ/RO3BntdFrTPObsP235yf/+vvrw19O/9P599O3",
-	"3aujy8OfO6/a/yifnRZZo9cYa52r3sFBPGa6RS9vxXJCIlaLm+r845ocrH3HX/hdfl56HwgTNTN9DhNt",
-	"/z86P3z3PnzdSU53dU0NH3aVGtG+zmh5a9VqTgVGQbs1g6nQaQZA5//TfMwN44Lp++Y8mxLiolmhy+IV",
-	"nkH4hizAij3oGwrbOS1yZvvugc5QmmFWXBMLAVlrw1guZLYkciaw9lIfLS5I7NHj6WQgWJqhGTaUhbUg",
-	"oJ+8kOb04JUqaRvjfn2H2VCLVZpssY7VPHHGvbFzsiuy05XaYc29jhN3KzXImCNi/mknrN7c3AvH/XkU",
-	"TLNhFnyqzNs5S+Zmg/kL+ZmkcQteskImj86TH8ft+yqQh9Yco/PXk9PbRrMxSxPIv+ichLtUGZs8XJyc",
-	"R0RTrdj8kW8Smvc1Q7FlhXZonXMGjvnvecEqZPWz0s9D/xddY7oMwJEYd9RziXvksFkHOxLOJyTXT0Ox",
-	"SggYJIEUxu7AJtZZrHswEuDmWD8SQBwgM79T1jcEDAhDT1sKXucfAiTC+o/kKiLyBBxFC8GhB8D38Ss7",
-	"0a2GshXzeiucK8vHYn2eZtBHidoH9VN1s5rlVRSiSfoB5ehD45tJqiBZHshSsRvvb6XP5v8NZuZGS3mT",
-	"GYsEmuLfMFDGBhnvt4JXkpZ1zvWy59YKnuH+ApBVJFx1QtKWFjKf0oq1giu3T1jBg2F6x5NgDGUnZg4W",
-	"BaEDDrp2hsm9qN8puuHl0bo9ghEb8zSAggAdM9VLsRgAS81YkahW8AKNgRHXtLdAbsLWQAUZCTOwM/rV",
-	"aaGS5e+wEwa0aaQNzohRYJzsZsBUzmMdiXc81/vBUBqHWwVMzUU8LqSQU5XNlyIKLWeVmEMiS5YHIBdw",
-	"WCAiZwDknqOYLw2USl3IktcHb+7EGSbZz1LFq6eUymYKwW19J2Q1EAmi5hwVgl58CeLXLJhvyfIiLGAk",
-	"gDmgFSAWskZaWSDkYg9gsE1YUlvBinYgfzS+HsD4snCSRztogx3UDDDRxIW5v3LD6IF93y8GorAKagsP",
-	"VoGhtKpOIEjuNFEU9c4LCVsZY+dScXAmVaks2mG4D9Qq5mlAigdMvYNi7gCtgWq21As4q6xk6UGkq+La",
-	"qH0P9u1eH4nSTzWNkrTgsZbFvElQEdcV0D6598gK5J1ZXYNw1yRVecbmcCdinkyJ+oWA1/33/WAvZoo/",
-	"SYXiQqU6veXZ/AxYQMyPWHgQ3i8Fx48n+ISFyhOzuxkRFjfx+HMB36rKen59qhVBYE9owJQj8/CR6y2c",
-	"GsRxRCIveMwTLmLeMwNbIACxQ8jzbG4Vops/JO9dwQr/BnbIBlTrMzmZsCeWxyaxM6BK5Eob8wmdDvrV",
-	"QRgHctC4Nr/kGWC7CFlXB2RNE1VBsaaaT9S2JBLNxoTdvcAWlnfA/tch/lhRsDnAt/QcwLVDWUwayywE",
-	"F0Q0Ym+RlrdRsyQoCgRC7gqZrSQjYVm6hnaklosAPiIHEh/T7Ldff4uiuzB8EkV37R+u//ynbXgeruzG",
-	"c3u2ruLm1hQfy3wZn0bvAZvO8U8Ee9Wtasldujvno+huoqPYHblDLZIU588aIMoeNnbLNCsWI0OJqBgZ",
-	"+JA6QMgPGXFTpRHKq1MNq/e9GKWCc4Ao0qa9oXm5MA2Dl2mS8AwQtmvwtDbtc6m0zfWOrBDFi22ArzBH",
-	"30aW+A+pQMHqAxRQOnu6/OADLcn6SDQFgUlFnq3Uw6BKl1X3Hj50FB7tt2pjxArEwG6Oyh9o9+9s728k",
-	"TMeF+DZ2PsQVF7ZszRnYIvNmA2FVNa/Xru6nZvY69XYNajoe18UVKVcTwDk8S1S1ahNdFdljhwRtYx4M",
-	"ZIK2hiKYDTItQ32gVnAh6Lii3g/ijLPCWMSAtoD3NIP+h499+0sfT0q/FYmFWyL75mWuu0MMc6EDYOSG",
-	"GrOCE2ghEi56RdCFBX5lWAg6Yv1gz+XZ7deZoT+byXMi5RNRCHXHvXE/fYRz8RBUEw8o8jaIuuOvRdQB",
-	"8aiWxddPkfxNXZWjBAsm8/WCeVqbnZFnwCi6St71rEzEHOmpDgYcOHlBurkbbcxL+HRhRcVAdyWspvr3",
-	"iqovYfA8SsI/nPH3KBG/TvAQ1+vF4X2zKJofGphcVcmrAADyKjuX4MkAlk5kPJ1Acj1dLSK7hLu1OIB7",
-	"bxrkYmcv01suLDeYE3QsC7hIcpkKrSC6ZXYIF5rOc6u0of/KWUblSGrgUFLogsVaIas4jM1r+1zGqq4l",
-	"Yo4nTLARhw8Dfm3OEku4fRZMmNK8gIw2W5jMnvRkkoqaXv/pJQiWCSpYJJFS/BTk+NnMPacFvM4piWW5",
-	"9+cQv/KqquVFess0R0p6nN18OsjS2NLZK6/bSykndb2+HUuzqEDaTzFto6+QAqOQGSeYOEsoY9Trk+qe",
-	"1M0EljrFux34B09SvPuGeaaLcJch4/fp6ios63pb9l1LbxowK1naUs/+N7s6aXXB1/pidV5zqFhQ0zJ+",
-	"J+Qs48kIoO3Bnjc5ar9pvi695QV3f4MRUk4QFQH3NqjNDqnf3niNncmRo6OhmjVAQ480PSWWIhixHFj4",
-	"PLKd/UhA9B6uktVcxB6njI7HkGcCmxUTZlmW+VlOaJ3QWClvdnmkr6ROh3RwYXXASGp6+cIVTssBRa6p",
-	"20rrunlY5sP0PVybeOv1WOU8WrnppchSwf0VL7jiAvRwXTS5vLuyKRkrLpO8LlFgL/e3RW2LmnIW/jci",
-	"y2hNzzDCStZQeVgIwGBGX8jpaByUCS3+ktgLvo/XH/8XAAD//w==",
+	"7P1bbyNJti+Gf5UY7gGK7ElRJCVVSRQG/VdXqbo1XRe1pJq+FLWVwcwgma1kBCsjKRanjg767/NiGDgP",
+	"x347gLHfNmDAwIFfDQN+8CfxbMPP+yMYsVZEZmQyk0xKVFVXT79UiWRe4rJiXX9rrQ81T4wngjMey1r3",
+	"Q23EqM8i+POMxuxFMA5i+Ed94zPpRcEkDgSvdWsXI0ZiximPH0kSsXdTJmNJJiwiknmC+82aU2Pv6XgS",
+	"slq33Wo5NemN2JiqJ8XzCat1awGP2ZBFtdtbJ33dGRvTgAd8uPjKM/OWkA1iEnASjxjxplHEeEz600jG",
+	"mZeu8UrJCmb4hgfvSRyMGanjlGSD0JjMRoE3glf3p941i0kgyWAahoQOacCz037yeLfV3t1tte2hDEQ0",
+	"pjEO5vFuzSkcG4uj+dEgZtHiuM5xMCQWZEaDmPTZQESMxNE84MOiUSxdh1unNqERHbNYb/zxDeNlm/6N",
+	"mJEx5XPC1EVSLcdYyJjUfTag0zAmaqOTb/darcYiGQTqQe+mLJrXnBqnYzWcEF5nj1M/UN8zpu+D8XRc",
+	"6+7Bp4Djp3bh2p34bDwRMePe/Fs2X5zES3rNJIlHgSRexGisVk0TMJF0wNTCRmr9Sf389Pgp6dWehoGa",
+	"bq/W6MLGD4JIxj1ubpoF8YhQcs3mJJpyeUgoidiEUf2LukPSMVMXOERMWETVSAjlPukLf97j6rKAk84u",
+	"GYlpJIkvmCRcqC/1hsLFQxbL9P2EcjljEanLmMZT2ePmeY30tXieiZssSbx1xiYhnTO/S+JoytwmubCG",
+	"h0MhVL2bRfA0IiJrzIE664OpZD6+ZLd1QNynr189f3Hy9MIldXcQsNB3e9y1dmHrWzZ3G01yZJYlHtGY",
+	"0CgKbphU5ylk1rQCSWQchGGPR1OuGAFQuSQDERH1v5n2dKI2qt3S/EY66hk8N6Ku2iW1lSGNWdRokm/Z",
+	"XBIaMSI9MWG+egRwERqGLMLdRa4GKz6V6k3xiPX4mMqYRbDJaiTUHwc8XRippgcDk0QMyN779/ASLmJy",
+	"zSYxPNgMRdEIoYOIyVGTvJGMUAIfSES5L8bwijprDpuEkjdvTp41FFftcUXi3Gc+8UaUD5kDA0xoS3CW",
+	"rJB6TcBks8ftw1fbG7S8fdahW/t0n23t+i26deDt7m61+0/YzqBDD/zH7Zo+n0g46QHN7WbmqI7p+xeM",
+	"D+NRrft4F06n+dhWvCWOWaQe+c9v/7D1Hy//9MeU4ck4UnxendlV/CaI2biA3exZ3Kad5zZ76zObPZvX",
+	"tCvwmpdMSjpkJ/4pVRMuEpJjvCQztNpYDq86/Sfegd9iu4M9+rj/xNsf7FCz/hP1uGTE+hFXgV9zaorr",
+	"BBHza111gO1p/DFig1q39k/bqVDfxl/ldjJQGPYrEQeDwAPSXTZ2bl2XnQCPB1dm0J1+O5lI8QTs59xn",
+	"Ftlxw1ReDwaF0jtHOrEg8jqY5BWEIvoQ+MRCAsnRRytDIq0SUU49NaaL+YSVr3SkryLqCaROOWFj8XOg",
+	"uC8lciSi2BM+yxJ47d//5b/85+IFh3HcdZXtEeMUhBgvI5NIiHF2ZOqbq5SsUwopHi5cfg+6wAHCWC+A",
+	"ey8bLfL37HhjfpWnZDX2ksWFB9xnvGaQMOI3k1BQf9mIp3BFdsTTyVWr/Zdn+z98+93OXw9+6vz45Pu9",
+	"i92zndPOq/bL4nHjY+4zbjNUHLdk0dJRSxZlx+zTG1YyNMmiew0MxgLD+p71R0JcP2NhcMOi+bIR+vqa",
+	"7ChnI/+q9ePO4Kxz/d2T/g8H41e7kxf78qJz8/3jvz1t+8UzMM+6zywWhm5PaNlEZngJYdyfiCBP3LPR",
+	"1c71xcG7nzrj7/ffn+3dvHrSP90pIW79qA1MA4Z/qx4iJ4JLBtbFkdKb3nA6jUciCv6mHq2MUKXbABOn",
+	"k0moGfz2z1JN8EM6kw81n8a01uXTMHRqLIpEhLf7auRHby6+OX51cfL06OLk9aur47Oz12c1xwhPJUYD",
+	"KZU+qdQkfkPDwCepVle7dWpy6nlMylp3QEPJbqvO91gN5EzPEudcoAak+mMgiTWUWST4sKle/xX1tYm7",
+	"uUX569GLk2fZBQEVvdZNXmAvkf6OjKdSGZakrQTnbqvVUlpnRD0wEh94pYxZFUhcG9JXQlyycOCQ2YjG",
+	"7IZFaCWIiPmgnhN8gUMoAe2ucUi0JUIUWUvtKQgnURDDUj8VfBAG3gYX2pgcNTWlmAYhkLsRbMsk4m26",
+	"JWM27qsVtreEEn8MEhb0+3jEJLJWSWgYMerPCXsfyPhBt+Wv6rA4pD+NE/OvP8+4X5QRypTpo3YIfjHb",
+	"iBtQH7GIdXtc/eKP9ZDNDNR26UVr6hWzNw4uBitd6Rk9rmb6XET9wPcZ3yz/eH128lMZ+xA8nONGgPEn",
+	"yZjOiS/Ak/CQi380VYZtrGbF9CYou5KGoZgp+ocPBEnHwZ84DhE/wflQpmPUANq3bLkHPQaGqBdtx3RN",
+	"wQuTu4DMqCSpi8E4IzQ9HaqfEpM5MccJZzNzyUNuxkksyYJvY/mIlTZf4k9pOATPtPZ9ZDxKQeoLIdoV",
+	"gvvHlUVNw+N06TexcyevLo7PXh29KKD8QL+RwD2knnBon+wN2l6HHrDGQy76uRgzdIYNaBAynwRcBj7T",
+	"lB3dBB47hA96yETSeepAEwNiJiBhAV+J+LmY8g2qHq9eX1w9f/3m1bPMsgGvUCdwAG97wAV6JYicglca",
+	"FgloKpCJpXPr1E7pXKnuF0K8oNGQPaiCYa2AJhQg/FgIEsLLP5ICAW8NJBFKYQBaCf7GUEEgdfer189+",
+	"vHpx8vLk4uqrHy+Oz92Go337IxH6kghOlKYxT0+rA25vcLWBBzMGRzIX8CJYZbTrXrAbFn40AWXY7JFW",
+	"qeHRi0w29eHG2v+deDrB4fjD1tHpCbBfyn3yw5ayqLZO/MYhoegGjcU14yDzFEl7NAxJ8KCs9sh+b93N",
+	"zK9LvmI0YpHbUPtE9Uy2QrXy9obpYE3RjJU4x00T4iXlcxNd2tx+nR1dHGsKO/7h6fHxs+Mcf1AqE5Ij",
+	"e+8x5ivxbrmrH3JxX5szkcbwktEo69GOBKoRbSXBqKLX6qu3rbDVrVP7YSsJsW0lDt6lt2djjrlHZCKD",
+	"lR6T3rHwKO0zrPgYdTUs4q/Hcj06PfkYZqt+Tc5m1YNItJfyg+o21K3s/SSIFHUPRDRkvrotYjfimvlw",
+	"At9wOZ1MRBQz/yXzAwqOx08goYzVu/CyjyywFIN184NwcanAA/dR9HYlLXNyxGIXyvpWqta7qYgpqbdb",
+	"T3ae7Lb3O7ukP4+ZbJCZmIa+Wk3D234FBmqXlM+hx030krhq6kofoFz7XslsJCTDqZERvcHQXp8xTibT",
+	"mMxZDGeB8oLIJ4nYom0AKgOastpd9pG9P9MoXNhc6vsRk9KQ4GTaDwOP1EMhJn3qXTtkEgU3NGYOCQN+",
+	"vRUKj4Z4lpUWzvzGp3MNFbuBYFMCZbJNo9AFXZD3eDofamakrrPmxFk8E9G1FZuGCUZJZL7HwfwmMZBF",
+	"3f3++KtvXr/+9uroxYvX31+dnp389eji2F3qhspsvnH5njLuawn3YOc666nOUoD5TS3VBMdyqA1RjCr7",
+	"St9SKypmD84W1xpM01rNj2XgGbf7R7Hx0tAVGVEwO8Dky7v+SV1E6cop2zduNCGOoN8EXnjv2uI11PcD",
+	"9RIankZKd44DZoafH8SxeipamYi/cCV75xosFhi8anDAGCPmseCGQdxqYj3Y8opWi+o5Ncnerbr4nL2r",
+	"YbTBhCzeWmFF9YDLJDwr+j8zD/RLWAi95guRlWN+w0IxAbcmXjgN48XZIN0sH11yu3ppQlxLQ93TUHt4",
+	"bJpaCP5EU0ZmI8YzLle4XIncZgq26AsRMsoX1sg82sF5mNGVLxbEwYuCUIihATQg9ZXclUoiKmMABke9",
+	"68W1C6mMr6h3XWl3nXUJp5QcktcWTtP3X4Iz9W5HJDFblTiF/5L4eP4UIN9ZPpMQ3CUmPlo9DGpP3Nxd",
+	"ONs4pt5orFlkfioDJf9o4lfzaBQFTDqESsWIZ1Qi8VF4CPObqaClRAZDzvwe98WMgw6lBCx6TpRwlaAQ",
+	"iWmsUWoSUA9ub9pq7XjBeEhk5MEH5jbQx8sBHtfjg0iMkaQQCiYixCPis3GMPgliIyxoX6pf4TYELvZ4",
+	"pGFwJHmY2qRHkoRiSOru18cXZFt9I7c/aLK53cZ7XYe423LOPddRj5HTMZONLhK97YNE3B46p9FZLThD",
+	"TFaWDrSEuoq11VNwskbMu2Y+eXny8hgAItn4bjCmQ7Y94cNFaJWS+iHD0G7Rk9WvjyRoJ7lQfUCHER03",
+	"S546YsFwVEQxnMBoHkmClyjRMAnes1AeEiVaYUFQBVbvlpm3Pum0nJq6ivbVR4w55yE1DhomC6/+Sunm",
+	"mcft7nfaO85qvK1Ti0fTcZ/TILwqmxhIX3NVwewcIrjHyJj62hUdKvUUvNRBClzb6bT09Ql6j8oJ84BM",
+	"1Se9eFnU7H6lVUnnoFT7RdQwnEby5uyFEmfWu9JpkXrBOAXPTqdhTxR2VOOP1YQKNjdZ/WkU1ErnkVJW",
+	"Oo1Z4JdCeKydgMsKN4LU9cnHETrJEGFwBoWKphwshgRzAf9KvNWKhftsEX21U41YU9BNZWyNU1uygw46",
+	"U5QGljDWN2cvsqd3FMcT2d3e9kY0buqvm54Yb8PMt0vQTttLMUVfsveTPyeI9pZizZ3HMhj++bvxwc3i",
+	"Ri9sbMl2Whwjt5MVGEa7U+Vs5KWhBYNKuKOTZcOO8X7gqBOGt1yCnkZC6VLMBww96A1h+HpQ675dra/A",
+	"LV9Rpfs7H3ISgmZk9FI9M73y1rFxo9Xhoc7Dqedm8YqOtJbgRrjx6VjtVTrz5sQsrtqElNQLryggvzuc",
+	"wxzdGExlxqhwsuBcm7asXVskm0un5BwkupSBpht9ou6mb1I6iDK8GmSoeJdSaBKW2CVu+mbXCJb0K6W7",
+	"2c/lYmb0uh4PYgf9VG6OD7vAPN28oHRJvS/ikVGxQBnkwhoN8YwbUHHkrlLicJoF/JXoPAjAyqPD5ZEk",
+	"YzYW0Zz0lX0N/pwpV7qWOvBkQiVMX6uQjSZ5EdywRMmjoRQwt7kO/4EIRBU1Nx313SFZ1ApDMQTQCiA9",
+	"lKCoL1H0UM17c/YC0wFwpj2e0KURlVp1Tnbatudh7F2YlH5Bj+vtQedlsrLJGGVMI+NPehoxGjN1NO9q",
+	"vQCQQhksJDXqQIcJZ3QuE6QJLCBnzNeeUBIGMmZ+s8ePiOuPbY+X4ExzcLCMAk5cDXRyUSZDUJGOmZWK",
+	"0eOKQOru277oXypyV384hIaBxy717r2FTw6BS0h/jr+CSDd5ET0+oUHUOCTuMBLTib7RG1HOWehCYJBQ",
+	"Pid8iuiZgHvh1FfClSttXSksApeQzzUj119kObQBbnU/5LmG+eXydpGvp3fVxgE/idlY1ro7tyuupO/1",
+	"la3b20U+ksLFcAMWF18/Cz2mkAElItiCZBPV4Wws2CmGdxve7I8tvmblcizwzEun9n4L3ApbeaDbrVM+",
+	"0Vw2HkDetFXdZ0oVlRa9HGpLyx87RTRXT68smGpGp3hb64u+GnOAq1zN4nasfWlDWoBeGBpFdI7COKZV",
+	"XEUvzXW3BpO7aJb7gVSMCrb4ULEOpbxEIrRQmlmF8DQSSu6Qo4kIQ1Fz7KQdyHPJ61B23s4/93rvW62t",
+	"Xu99+/nlF38skq6GNlbpC0lKQRGRLGhWyMwQVHEfdpYi/rPEVm4XJyGitVf6yBsz8lREk4JFLk+NqrDE",
+	"EY3ZFYQ1rqKJXMyRLMmVTTNyE8SgViy0M7kOmbMJxyzI2CzPeGkvsXhgqLKatgVhdmm2OE8fsE1L6ENc",
+	"M3438ngNf0DKHiII00D2IrXEcXilcw0zq7/zeHH5XwQDBqnDATf5iYeJF8DkeWbNyceZpd5/vFsh/axk",
+	"RXBR73pi0OfXF9NYUUrfpJ8UOfJXu64SlxWpK+KLiEclc9RBSrOOG4dJ5F0HEpLjByS7pVh1mu+YwaiP",
+	"aeyNSBCXe8TsQ9h5kjmEO9lDSLf+1to6uNT//+Gf/og27j9fNf+0dfnF9orf/3gv75vSyuVIzDhmH4ND",
+	"FPiNDKkcoWdiFevJ+uyseXf29qoyn+1er9cr40Br24Uj2tl7XDz382+Otjp7j40zSi8FBNgdAqSypUiF",
+	"jNj77CwPBvuP/dZ+e39/13viP947oJ0Bo7Tl7e1Rv9Xeozv9we6g3e/0W/39Tsfz23v+Y6+9128NWi3a",
+	"2q9lJ9/aOqBbg8sPj3dvCydd7Gy0dg9AhQHHoaeHPEPGGnNo0lY7e+TlV41KvsoVDKA4vLHSq6E3ppyn",
+	"6kDqXVnIQlAyFqhpskUeQr04uGEZjooqSPah348YqHM6tKnMIUjjVpygHidhMDREs2ub8QolcTCnhmZi",
+	"xWymY7w4dc5VuOdNFC56nwB3oV9dtAHPGPVfsDgu1ILVj1sh/Mp8ay0WlxWR0lfahix4lHb5SMIhoYZ6",
+	"11zMQuYPkdFX0n6fw0v0k1I9MFV69Sjs/N+CodhpvRsYj/24xUHl9iO/TiVjXrFT1YLI1g13CyPbtPEZ",
+	"B5KTzIX8EacxmYEfCXPiFtUNn1XCUTxVF95mMrGK+VcRp3kJ0QzUf0YMcx4cAgUZ3CQ7SWmMPM1M8rP5",
+	"z5UTvxaWRhvIH5aAn+ASJWeAWzrJrkUMAU65SF6a5rcg2xIky6KFqbgo4x4zZjVDKo4O9fG0MioKXrY8",
+	"f3CV0wC2OR1dKQU91eSQHbubB725agCkDs7A3daeQ3bbO+qfvYZD3CLorbqh7fS4WwC4V7/tOMRNAEHq",
+	"i13HLoKy2zpQNxegv12y2zlwiJtNtXHJXqvlEPf8x1dPr86Oz48vrs6Ov3tzcnb8zO3x3XaL1HW5nUxa",
+	"HWM+ikBwguJPau0DwRu69Id21BSgAEsQx8UZBjb4ycKTFcPbF9KICqaV9eAXDG+BUrPoqOIAgsVoMXED",
+	"kKA0LGe1OaJHByefhnBLSVQppcFK3Hc159WvBU0qc5i0brVBtquo6BxjNQvBByCxR5JMQuqBPguVZBAT",
+	"gbGZUAwPrVw1/DKQpJ2YZnMyEACLNMiOIZ3kQvKdNXVcp5bVMQpYVeKHVwYSZ17MdOGeYkViIbTGxpO4",
+	"UNXSGDpzCUQwshVmisbLyoTbnASxTmDL1VIRcWaUGjS1l7y56EQghAkvuKJx0Qu1MFdXmkdB3GFhHrVO",
+	"q/N4q93e6uxedFrd1l631frJDun6NGZbcQAWRZkUefAoY1p2o3J1jfsCp+xKH9kiPImtlVausHYrvznL",
+	"TmWBzlpA5LY2+julfyJKz5cxWrNa0Scn4cUyTPem3m8YDctQOjo1F9BS6qqciqxpGE3Cdsep+f2rWRTE",
+	"ttDF2nbqjdcQXYed0b7SGxZJfFm72Wq2FmNJmRd8WHD9Mk6+Z/1zAUUcrWsR8hRIEnAZU+6xZiFmLDPa",
+	"DyXeCkrUNcy43JWI7lPJyM/TVdZVOvcFBddnw4j6zHdTgy15sEe5jseqF8foxzaKICyiubsgeJeucFnN",
+	"SRkom0C9UQe1MfiMU6gAtEv2rIxeIOSvr2qutBT0EiXjzu5K+jonQwvldFzNjP8moeb1LXh9Xj5j4x2x",
+	"0cWKGAADIJiCCALXAK0THIqNDa+7COW48sSUx26Pw/8ZdIrUEgJLusDTtNNLkb+VscL8HsfHdrX2b9RC",
+	"zFMIYiixNlIyh3hQz9O4nnHYPV5PuYGbvqQBNXoootodIoUGFaPI7TOl7qbTLML3/iwCzvzlkgukOF64",
+	"VF611pJXa6Lrs8tbGZL/sVHs+p2OtbDWVBemUU7Df4H7N4zVW2c91CGpov/eTV1eE2qHx6CJi5q10LM/",
+	"FYmN+6koeWDdwk7DQlUB0eFB6jMPQmoWRzII/0P04aX8COr5SGO9TrlPdIkopJEXbBBvnEI+zk6GbBAX",
+	"7iP88PF2sfq+yVhMJgCTg8LHBdtH6mrwDiadjsUN5vmaekcNe+MCGVcT5xSgQOovDT6q6jC6SISHrByh",
+	"0NKzIFTyeesD1ZYar72b5pSu3Oe9UucsjgM+lOUa1CNIaCVSX2gpVItGfeSNghvml1sgyckJJDFXk/qU",
+	"x0GoMS+J/wwLcjeqOCGd2ngaM/8KnlNUOl89Pl1X/X64R8P64UetSom4ROnZu2jtr1B6ViaUTALOqy4Q",
+	"XlspeLypVER7HZ10P5NxryakuwXpn0IVcZktgP5IFlDdYZJAF7DQB4tvnohMGoHoGQfcfmO7Op0e4S8Y",
+	"w2/oagKxiBipw7gb6Qbp+od6rBsg05fTmKWPxzMBReTrFBs/QGYQ0vBgGk8jRqZcPVE2NBXrjw9Fvk7t",
+	"/dZQbOkvzbXNV/qPt+ohzYtgzC7tS7eC8UREiFKGkrG1YRCPpn3IABJ0Emx5wmdDxreTt9/at8vrYLIl",
+	"JkhIWwDgUAafGuCS83QacGsTp3yiPq+xhcUH7bYC+VeXPOae+0ighH9/1pKoPPCLVVWtqvVluUiyHBaV",
+	"zTBJsob1URKRD6BUHh/mEkcwdl1JkcpmOuWVKbTwr8ZyqHl0kbeJ+8DxgrReC9E1jUwMMD3TO7rOIRYI",
+	"2WpXkTxW6YkihPH7+JCw8SSeY8aiz0IW583/b1gYCofEjI7/kMX07dogc+udgLJa4W0wGzOjporuMqdD",
+	"ez2ng55H9RHoGzILfzdRz/xgrTdDvABv2sDbxxh8l0sNhcwYzB2QT19+Hu6dmrCYinCniN2YIY+sDqXJ",
+	"nDN1O0EeVHzIPlhLmExVj10dFwjBrIrKT2jEKoVYMlN7NxXxapfXd+oqUP50hwS5hlcguWXR/LXahGD5",
+	"DB2IoHaGC5EM+apSyBAzMAxuGCf9OZZVPjs+vyBHpydNoqdmujTpFO7UvUm5b3hxKIYkZPSG9XgQEzGN",
+	"u1CugI4BTMS40hR8ZFCABIKqj2qMXjCBpkhJ8L/HQzF8JIlrxt+kPgQptq2vtNHumqGlyXno+9VZbHfI",
+	"QFVEtobzYq2k1VHE6OqQHV61mP9VGDZOB2zySO1y7CC+szIsw9ptVpfhuEuE/b29WBUOU4G3a33nFT4p",
+	"4VLN6USxYSsE39QTzju3zI3VUtJW+6QyYhJwxiYF1204Wm6k35lxYsRAD7HH09/1V26jSZLndLOZpDKx",
+	"iGfQ2EgdNQDk9Lh1Xuvqa6gQCoPAWhLw9EBwA8GhMjn+4D4Loh4XM944JAsDdsjCGHFcs5EIrdENYsjL",
+	"hCIrugcVe++xiS68AmBJGA+YjuY2/UgdOpQjMSNB3OOJ1DdYIU3/TeIKD4r2KYJGoGW6XmpxIN3ZTU+D",
+	"q5lGytCXgISUgueqI+XqhUIPom69VZZZsaRdU+XuV0dbP2HiyNXW5Ye2U5ZvoGdxN/clxszW81/iPUoF",
+	"8bDGGpHs3Rr+zFLs92duHL1cW9t5HjG2pXRH8pfz16+0qmMhifVapy3Ldsm3XxkZaxDGH9R4nEQ1vHXX",
+	"VpHKJlTVUC4x/KpZyAk1fL67n6bp3nPrizc6t5+xmARerVsL6ZR7I8XtOc8k1VpjWwsktuhqyaFjVlmK",
+	"ukrBagOxs56BiMWA5dIXy1hMpI4DJaHcojF0tlrtO4zh3kiuCdbTX+dGXYIfdhY3fYVCCRctJMMuYLjw",
+	"YemQ8ppiutyXK2jqCKECebLyBB8E0RhLPWT6AeYzua4r0FPytKUk1f6Y27lyiZOZVVjBamw2d9Pd2G1+",
+	"7z5jtpvbklXMDdQ4Hg/WU+OWNK3ctBpnz+cuulwm+2wdhW7hxkpq3PKUud8GWZ2mLHtjgr39uFyyg5sb",
+	"c8DanZ3dmoVmlaNgMmF+uZCf37nchX1KYgHet0Xyuaf0otGQxdVoan6hL76f1FuUcWYQl0uWsDIjnt+n",
+	"tq/9hM/+rMyXVfjVsaHlWsAn0yvvrdOlTs0l7YSx9R66aQYiG8LcWZmjv6haZHQ1awTlO3SRHr81WMP3",
+	"I2EqcqNX2R4KlC0IGVWyhzOCZ6s4rm/qYSVOxMJ6WBr7VVQQK/kJK2IV3p76f8uAE5cFpa+GwQ3LTkQM",
+	"iHmdQ/St6K9W/ORKTvvqfozLRFO2WPIlf5lV/wpW+bLwAOarXcUpD7wvFLBoQPl8Qik0BDq9zmDo4P5K",
+	"+BZrBxc5gWlB+SCFs9JSaO2C3P3FQ5Fw0mUZnURwonlhpeTO06DQwkbwQ3l03MqorugnwSdWj1kWQJTy",
+	"8dr1kpr0APrzO+I+U797+iR7WpfFq7thUO3nX+p0EuiIGa6eCZVlgxz2RQ+N3y0qb7oOpHeRakndTSbg",
+	"pjCh9BcTHmxAUNPVr3MPdZsJKN5oVUFNi0aaA4mRgNNgLZtLZzlPgvUsLXW9QzibYVGGSMaVzS3FXTKc",
+	"b6/127G5TgNepkTamMskIpNQR9orQo+wlL+ue8zLMGvZdbFGxMXM4rQPiP60T9cSxGeyptVoOrn8bhZN",
+	"uoOfMxlGTDLuFYLcFGNRJ15fUtKXRDLGV+VsJTCiJCNbI0ODgU4RU09ZJq537gdvLssSfc3DgDOrgxUM",
+	"F1ubZnTkohzYTNIoPKjm1MRgAH9lBFLy64alUZoClOR4pnuybLvv4mwzdFCZ/b/mDAprahLWafjV2b8h",
+	"zd+Qpw2xUYWCEsFVOZRD0jsm1lcEfLiAuCitOLn0RTF7HzvEw/qVnUztIYO4nFmOiELg5fmIhiGZMSJH",
+	"wUQZD8+jwKfzL3OFFQsxmAaeslT85RbFGkhmcHhZRaz73YTj2tipZQgnG9eUIposwM4C4RhgXPEp05za",
+	"AMiwn1Kp+VUJ/QqMEB64Eve6s05YU2n1VxXsg6QMT9W6yXruWDt5c4xVK/zZYGEyiWVb9RSweuUOqA/r",
+	"1vhZ6mvTW4V9CRj1RostkD7UujH1aRce/+//8l/+c63buV0ygQ0bn16yHlX2Ua/ePSrnWCdmHcL5FRm7",
+	"WYxoLZ1Tsdm7cPkntH2t9XfMzldPcTXEbPMxUs9jZsE2joW4VtapYX196l33eH0RTNuobB87PZ7cbpdk",
+	"gC8eSV2oOTbbphMRXfU1Xk6vGW+op+DEXfvhj6QG8VqGHOIEtVlu6HEdFW2i1kcMUlD0OhZ6cpNDROiv",
+	"b6Ynouk3pKeZOZWZ6EcpwQEtAiWqbSe6ZS73l216UKizfVz2eNf8+o8nhEscAIuyuYy95Pex2nHK3nM3",
+	"30COfn4DJ+GiUHal5wDagLOx+DmAFt9EjkQUe8Jnh1jedKdjGRhOcY8IKCIzCmImJ9TLlSQDfSVjVux0",
+	"qpVr77R6vfdPnqs/j1r/93/95e+//LL191/+h9600+rsw78Hf//lv/39//8v//bLL5d/KsSpnNmZLCUe",
+	"3Go5KSaVDarFoiFTrqffkSOIWUnpKDWvzMBspdEhUkR5Zf8trvvlmqLAnP/UddtpragwrSeLoy8mRJDj",
+	"ZYWVvh8JErJBrAjIG5U2k12T6W2KgS3rLZuZWFUWZd1yVw5lL+dnzaAmIZ3fqxT/91AWmurGZlisrUCF",
+	"gtyMwrKwZ8+fkp2dnQPIh3eQAeryXdB/DDvlQjvcSoWrbJzd3t7O4zyjW1HvDcZZuFYiZEsrakQihLK2",
+	"aSWNpMegPw44iGIgmIKKOYWMU9duWpAahcezkmMCMuQBIotXb7oSWHVzDqeNddmWYGHsnFbT+30VIGaT",
+	"jbAU57cbNDkkGBDK5yt6X630qT+MBpm0v3JqUx68m7KrazZfnNTzpI+Z64+72A6bYiNs/amv22KjRwRg",
+	"HTOh27v5Ugs7HYaAHmizAEtLr5y4zgirQKYi0i0KgQJGwURHQcDe2xzlloodrSDrLifWelr0ZZF9jqRz",
+	"Xi9r2sW8Rbt/il2UOOe007tjdKQ0soJOEDGANdPmtGnqGMQ9XqeKg9JJ0JzTcdjQPTiT7D+TrJtpUZ64",
+	"6tyGMsp63LiNR3QyYRhTtzPpGk3yFDJKJQmGXETM1HOxulv2+DWmHnLfctxkLiHqiq5OP9T1NSU25RPx",
+	"COsf+oFao3HAaYyCd0wnE7WfmfoRVr/WlTUecp11nVxJuqUFO+wyf06mBtrS29LKb1ajhKXmZ+7qJE11",
+	"vbtMumu1u1JASHks177WuNdWX53zua3QixfuWvGihfuU2FwxdXUO3+Al5jZMzV51I6ZmZ25NoXjzVyBb",
+	"8NgrG4OzCi7hzDaszo7O02G1O1ISXHX9wtKsvCGz/quuTshi1YWFK121kEvukN9e2rwXXO/FLWMQ7Jjw",
+	"WGrzScNlTcdQxVP7wp8vqmh3it9YDHaJxNQS4gHKreTkYzqH7NCWSrW7uGPpQmuIdfyymJhupxxb0qy6",
+	"dzYRy78l9yzqlCWGBeY9gRa0VuJTeQ+izWc+qRncBYShxried9/cUJlazqfjMY3mvzV6qehZKTRMKzlU",
+	"dAniz3mNzNavFfMtCPVWK7ipnZBJvc20fK3g4Rw6oJvf/qxMMRdOQcCHVatvgmFT2r4L8gARl5rUHNAF",
+	"l3LdwkyJqbWUHliWfAe/JJg5x8wR7V1R77xcibe/zBY6/MLCx69TZ9Q0+J7G1poX1hvV12BTMGF6Gqgv",
+	"FSslYootJB+u4qgeqka+pmPVXwBvI54YszRkuZoq7HL6i69XFK1L1UO0eBzwqcwW/7QK2dsv7FTq7aDf",
+	"Xl4G7WW2pn/Jm7GYjH4KxBayHamXNZBqrUzAyizR4phzJ+su5VkLIv8ounl2xtjUGAx9HAUGUsH2Bl9K",
+	"Ej3RLKw4TuX6Y7ebOIBkk7jDSEwnbpdMouCGxlBLBN10GM/tz7FYtrpUKaacheriaT8MPBJwpSZbzWtt",
+	"R6k/rjk1eHrNqelbs+5S82OhUpCxCjZaTf1XU0M/Y8Ve5jUwq5JVhRJVNhylav37i9RJBNAPERHjDTOu",
+	"ueIC+HnAhpr8OVPk/k0QL6unhCXzFU0RCdcvqhijYDgKg+EoXlqBCIAE2Dzym4uXL7aY9OiE+Q4yZhpD",
+	"646ZiHxJZhGFMvFKjKJHdEyja+MU/fsv/2q+3ra+zyrE6sX5WyMWMirZwq0LF3IRM7l4GY2YEhwrGm1W",
+	"kq+lKVbpWhYpOrhjpyWVXY3thvtERkFckL6S37qyKq/Fd1fSxFO6KtDDOXsfX2GAqfjFLv7omoxGdQNM",
+	"zUny/JJWYBMdfF4hsXOrDZPOjmT5YlfTv9Pr76aFW5v7Gevi54z7ST2qu5U4MKyntLrByhLFSUlStWYI",
+	"VZhOQkF9qasmBdj6Enz68DBSTyo+tBpOjyMMVUAChRmPUu2b5IjrZ6Eeo9XN2H5rXUQkkD1OuUB9ULeJ",
+	"b6ird1u7h/hY6uuam/oyjC2op81Z3ONm7BiUDZUGMdejVbxRPenAbktbd8Hf7/a4ay2Qa3rFpriI6eSq",
+	"1f7Ls/0fvv1u568HP3V+fPL93sXu2c5p51X7ZfX8XliExQzf3JE3sRv9u64xXqF8M16iEYqBn5S7Uquc",
+	"LSqYReIcYjSc0ZhELJ5GXFo9TS3AytLSz5V9JilWp/388otCf8nKKtFOYRflwxKgUX8ak5j2HQLpPwPG",
+	"MOEd/KCKSnHS61WZrjK/1r765yv1z1P1z/HSSS8zElBZtZu+FNVMTk/kXqtxiLjw/tQ+aWTIYonFIzkC",
+	"XvOFKzaYul6UwGnqJVcQ+VBs8J7Vi9e7awGkhFRYzLPfFeoTLNqC7TFbIxVDV7Y0n6o9PFw8WNAuOGvO",
+	"7axpzzm1c6xqMCmrggc1DkztA/jaENOdS+HZiDdTU2GTOfgbqIxjzaFwD63luIt31l7Otby0CzdW0xHt",
+	"Pf4NuWvted1V/0H6VtqPIUUSi2Zx7ZL70NTq8VdSe6077qj45mjhs937Ofeellg2Bqen26BR7kurQnta",
+	"w1kHPcjrCX03BRUY9SB5CJHNEKQ0GUZiJlN0ELLjTIwl5Vs37WZ7izU7W7ur0HmdjOi/add7vWb8trV1",
+	"QLf+dvmh7bQ7t40v1ZfZ77ZylxQrBGpxVhmuGfeZLm6NVaUNJrEkqluw88dUQ2nTRwXcDkNilxLH9o8Y",
+	"aN/9o5MjKq/GIiqY7UsRJXX7waEwA/cw1S2JYSkgifuQyDn3CB3SgONWu5bF6hIag1+7muM4Z3UvPY0p",
+	"FRdGn/OmszXZskOxhg2tr74jIzE09hkzEWwMXqj2wC+p6aP4wTWb31Hbwac9EBq1HM1pTOEMrDP75iNv",
+	"zMhTERX6mSMas6swGAfxVTQp2CstcyVk70toak0ohtGzammrUPW8W/92sIRxVBXN5hd47dJe7oh8zE04",
+	"/7aVemEy0FKKQsxBzNdDHMT8Kl9l9XH/ifcAeAOcwV10WpzfWtqsdUslKaCP629Ig8UZfR/Eo2+L0MsJ",
+	"1SQI1qPTE8WHHGj9wMFLlkimnN9uEhRDojOcQT/vEKFUJIgdK6yL7wChmKVHeX21+5d3Bz9dX3TG3++/",
+	"P9u7efWkf7rj/fh49KLtP28Nzzv0+GD67W78Xe2ubbV+55mfB880dLYp7qkPQzX2k7nlbnpM9gh+zrwk",
+	"aaxUlLs9CQPsT0qVybsVshsWGkfSoa7Zg0ouot4l0WCWglJO6mnz5ac3pLGaKlxZFarZWa/SIo3iwAsm",
+	"SI8lsQlrGAHkk6aBBwf/iJiH3VgjGTvo+FzQ9NGh6dQ8GonwnjU5F2UXruaq7KBkBy3vbUGC0FqlQvL5",
+	"INZAnNxOL653OQk+DDTho+Wvr9WfbH1UQw5kn8E15H5bG9mQyX/XE6mGqUnPKYxZmPq2WUaRqYdxSFx8",
+	"hekjRfBjpvLgJJwD/OFCXLNC/7IMhhyACcCGt6QnJroAGInVPQVOiFUdT3Do14xnGp9Qz2OTpVpEe10t",
+	"Ii6e1CmVkNntbs/kl3DNn//+y7/mMBM3nab/9d7g9dc//u3Hi78EL79/uffTs6/CV1//2P7x4qfgVefl",
+	"bpOGgcea7SePd1vt3d1Wq9ka7NADbzVdwLhWNiuBPakoZ4u3opJ8hcF8znLVuH5XdAfI14LGlgWyadoT",
+	"ZIy1dmd/mbWGploTbbV2Z7/YWHsDSLdqO4jXXoiYhnds2Gw/4XPez8w8iqPhxi1qQwklETdWg3udxjei",
+	"NyyFwBZXEpBXyny7wocVI0m1fzlTSlK/vCiK3lk7zBer6ZYO4U3mVZLUmeXQrQpybThETsf5VkR79xrq",
+	"Evxrfsx5oKseYuGg7gl7zSxm2YCdgr0vJsc0CFpikkKIampdB9UCPlKQyh5fVVaTDevehdVYa/I5sxpQ",
+	"5O6F0HoKEFKZKXGWNLbWOcc0YljThGquRCNW3G9iTWhXiibFPvRQpIKLGRE8i+HCkhie0rMgchbIuIt9",
+	"lKuiwyDPW3C4/hBrBE3ieY+DexHTX7E2DqFh+KtEWS1DHnE20z3qHwZnROrYQLfxsQBHa2JxbksPB6Zc",
+	"3ftkYL7H6mPhJKSFmG4vZBQ60FQ5L5urtXGUq7SxDGEHBQRhxLgByWkI4mWlOUgdm2DmSAL8imuB6sr3",
+	"7l7FdC5Gac0EoZHyOFkAaEoiYzqvxMW8OLhh5QlCuuNlwJAiFIUcQoMaHe5Fc5USH5K4b1Cdj5icjjXH",
+	"qdThJQ2NL6MMvWLHePGtU5tGYcV73kRh2V6Y7mML9YY0dpaieY6fTJ2xoLwe9FW5T8NnXkgjSPbivoP+",
+	"QgDLOsQbMe+a+Q3y8uTl8WJV2VowpkO2PeHDO4cE9HTQnUijzYYElIRbUhjHzFtdVhAT8AM6jOi4WTK9",
+	"EStO2TjiBJblkSR4CQk4mQTvWSh1pp0SkohYRhGsxEKfDUTEjETNwy+fdFqlIP1M4SDbn1Yq+3U4KIFC",
+	"xyLJfmw+SPUfOaKdvccrduH8m6Otzt5jh4zY++xGHAz2H/ut/fb+/q73xH+8d0A7A0Zpy9vbo36rvUd3",
+	"+oPdQbvf6bf6+52O57f3/Mdee6/fGrRatLVftHsy+FsBWXw1j1nW/7q73ylEYC4uflmfgYnO4IcUuVRl",
+	"grwdjgcthdFn+t3gjVgzxJ8vFPz154UOrNF03Oc0CK80H8qO5hx8c+TN2Yuk45W5IVX/djotTbFJtojg",
+	"QyIDnzWQP4ypzzQ1a8pVRKwIG0kaLDfFmpUdDcdBZtJFp1FQrdwSRJsqVOGz1Lxl8/bFjAPDUQtQ1840",
+	"Iy44GYlpdEhmIrqWifweMcVgZSNJk1XcQu9Nlk5HcTyR3e1tb0Tjpv666YnxNqzJdknEf3upovslez/5",
+	"c+ou7E1brc5jGQz//N344OYOKzoLfKUyLGFacMUGeFa7s1+BaeWzT5MNt33gCR93suJMH+OEwVi9MHCe",
+	"CZdGqsifjpx3fUUsM6GxJWIZoCDTyXpQkOWWzuYBIZlwcClAATJw1SWKB2j7DpMNfTag0xAAgV449Ys8",
+	"Ajr8DdtUYogmKoUs9uO/zWgX+PfPE5Z+GAaD5O8Z608gcD0Jtfd2e+Krn5WFtj0JacAzJuMi28ynJtD3",
+	"V4rsrvpKJJRFIqMhZveFLJmDo45Of0GOdB534ABXEiXvpiKmy94MPymrOWHiZsuMIT6mc6hKTWIxBJ05",
+	"h0R4svNkt73f2a0wnnyuZXZlsqN1cjtffo6Q/O5uZ5QT6SEgmMZBjJaiADv8WsdZJYtuAo89kj2uyZjU",
+	"O3vk5VeEwj46pE2+/grqYIaho0WXQ06fPXcIkBHY/GjJi/FY8B6nUz8Q8M1N4DOBNN1oEvf09fkF2daj",
+	"cknEBlOptg0JRtywqMfd7HK6ShEDDBZUmhfTGNLN3cyq6rqGShxw969HL06eHV2cvH51dXx29voszWMj",
+	"ruKO8ETXZptuA+vXQSPTEY17fCamoa/JpYiYwEvuWvucjMBOoOvx3Jt15twmOAOpq7si4lFpmdYTGtEx",
+	"Uwy1UZV15DmEzRTyfDAZh0OWv73cKMqEh54UBYQu9f9/+Kc/onD/56vmn7Yuv9he8XuxE8fuFLqsUWix",
+	"v2sDTM/KOiNfB181cmxnd3/vyeMiJjim79FVv7fzeP9J66Ddaa3qifIQXNKxfJrKJBJZf4w9uPIptNud",
+	"vf2Dg4PW4/3dzuPO7krERgmLrOiah2vv6JSfmJbln687Xs3gIvCuWVyWNRILMpkqnq33/ZFMBfSaOASt",
+	"n06j8KGBCHczfZLhFUAY3lwQ9p56cTjXWpw2vBWvVoSEx0WtmGNU+3Q9wMutTSHCk438JMbP39ifwSxP",
+	"jaGd63et7zr+waJBtBxVYZsb1tqthFnYVLfOKcU77nNWNaV/zicWMXQlTSezrNoh3khIpmRLloHTySRL",
+	"foCrWQuPkRhLzavu/28FKEOyaFXuVdLuO1cgpDSRyS525QcR82IRzQGlqa7Xrb0M7kpnNq2RrAR3llQI",
+	"gd8WC4QgCbhmyK5DWChZdb8gDLn4lfCTYzL2AEVDqLxWil3gS+jm1J+bCt2knqxHo3IiAexRJBS3WbTn",
+	"Clq8STvxKrNmZURbPQvLXH3Hg26o7TM/5GY3lrWXhSuaRJ/92UgkPWERMKOOAwbKTACQ+8RNy5G7CXXm",
+	"rIwbGtOoWBAecQLCynaCmgEFXjyNWKYJ5pRLFpfIOp9nRB2+VW4jyK8sLDKVMVbkKrZ48XAtHiE6mehi",
+	"HrgUuf5+cRDD2I75MOBMw27y26IjlFflQRGsigWMCTmQZCuX40hNl7wIfJ+FYe2uVfM1MWTK5FvOR1pC",
+	"IncvMlCJn22ij2Rm1R2bNhNqWFli3zpQd02Lzx46Q0VE6YUI9dAuEnNBPRt67zOotgik0Dgkp0cXT7/R",
+	"+2QqxMB1Ou9g02eS1I/On56cOGTCIo/xeItxT/jMbxRE0zMIgLsd20wP2939jOpQNw+ydIityz/Vu2+V",
+	"vf6h7ezdNr6sv93+8p8u3/5h6z9eftH4svHlHzfFC55HjG0pgiZ/OX/9iiCJpFkQe+Tbr4hem0Pifrh1",
+	"S5bjQVmGnZXRWt39q/oe5nnN5mEQsmonJutI3kPQpyrL5yrrNZihSM7P8CfCuD8RQT75WjIvKrKG7oD+",
+	"qITnqARIMEN9oCxFP5BK5qwziATEwnSElQahQeXNRiIEKFk0J7OA+2JW1NbmbuLvjvCXScRuAjGVV7i9",
+	"FSsT48VGEPnG4ANlIBIxInhkMOSSxEKQurYkJois9tCTDY7qkE5IgD7rRj5EPU+edfdlqaTMJBv4IE1/",
+	"1sYYOTV9EiuoM/q+Ao3GeoaJpyYVLfSZzRJ4GTGs111ID+gojpWAKG4xRPFHDJ1o/jAvLHxY/AxQsPHH",
+	"R1LXg3EQG9vOw8yXe6UTLp6njDkJYji7iVprKm5n+LLl0uByxiLmk73WThXCDGnMuDe/KgpmPFczkRqJ",
+	"olPB8PlElwVUI5tGDGz0cRCGASYyy1xMv1L8MtLy86oME3NhHZFHknxzcXFK8Nrc0gwxF4MzUsfwme9A",
+	"oz0/qUCe+uZbO1UwUhplVn58gzhJmnuoLl2GDDOjWVy2zJZWkMDPTDulAmiqbjhqFr1AYSm9OZzRuQR0",
+	"ZSUpu3FOY0a2eubV9LbsPXdT3XIr/vlrb880zyxmrzrtFcu5ZpU5UEM0QctSjnsVimHBrkBfooh5IvKZ",
+	"b56S7UVO6mgWaIFvmBZ02FFqT3UPYU6OFIA+zDQKDoH+hfTZcMrzEmGRyyRRxKV8JtlSotU6reENhfBX",
+	"w83W4UcrhcdK3VizxXdTNt2sQqwJrzq/MKSKIa9MV6riYu/Q58r060+uzwPbcrjPIkm3Wrrg01fkjz+S",
+	"BVDqtIR5cW/SJXpFoigbLahQy/AD38Sz76VKXOTe9kgSfXledVjQvjMz3n9ypxVGR73mKkt1cIhrmCUJ",
+	"JPGBq1rHyZhKynwYBDyQI6Tsu50g7CBcbrVmDhA2BMBbqgV1KulUuX1Z1KssSwg5aRak1qoEM7fw3yUH",
+	"LmmAlh69heNG6lrKN43J0Kjek2vlbqxCY9djQfroO1DMV4mSgPmQ72p4cp2Szvv3ep0ajmHQdSXwbIs7",
+	"0xBnEbydPFBRFjwii+S2f1+E625AmbI5rJNVrSx2ZeNt7S55mqwtaG0iJVdqrBbjWjy4OSMwIzGdjN5Q",
+	"QW05KdN64VeE5c5G/pULAaTOfsb3iK1aLa8SZIAPYXTQMbhJTmLTDsTVC7gV+K4GRChyxxaLetRZOlbv",
+	"bf24MzjrXH/3pP/DwfjV7uTFvrzo3Hz/+G9P29ArJ/VaqqtTv/Llh7KYdG4BVoWnKbcNrnSuqxpcpFeW",
+	"pW+Y39fVwxKNc63yn4abKhUxUuqo1EjrNULjyARLYuP442Jw/HChe8b6jTOsxVwMPutRVSD26oHoghvv",
+	"a++k1PbbMXrutJgbWcjfwCKC57e49dYRtwom2SwoBV7W3S9cjO+GYeOQSMaIm+n1jb8mxSsSDXoQmYQ9",
+	"LXG/sNpQLzaLXmw6nW+Rne187eQbUuW6PRc0crZ7TWd7STuLVaAKu3wn0jlRibKqwhIbIeuGX1G7KhEA",
+	"zIfMP/dtr/ZFr3ap1xpEWT60/nbJ4l6ux/lTislAlnc6yxDL6RyLZX0+1GRkvhH5rVVZOLPR1c71xcG7",
+	"n7L1L/PSOSucW0uF84tAxsuEcn7Md8KPAVpsbRl4B3jYnSRgQtIrvMAIDgt8xIatq0usRHwlg1gH9GXt",
+	"4loSQt1wL+kAdPP5S4azUouYxon1a3mUsuuF3y8pn6iLwM9YxIrcUgD/XDReN+6e1uNcuQ5rkdBZ4hm4",
+	"MxHp1f8tkNEaC3evJfsNLNabInQVpkHkYBOnr88vmH8IuCulBACoCfE5EfMZjwMayiZ5JWLF8kMhJn3q",
+	"XUMvNdM5lXAWz0R0TaY8ZDJNsGMR1j8uh2CpRzHuZ2BY3ojGW0lAOYfjX8Bj2cDuLO4H3vFld3u7bmO8",
+	"/+PW5Z/+Q6/39m1r6+Bo6zndGnSbl3/q9S4bOdzWtsFsLZPs3wfx6BxC2tWroaZElq+DKpMnFbQHCoY8",
+	"4EMDkKi7s5FkntZq+lSyx7vkms0bjm6FNyfnMeU+jXxzJCQJg35Eo3UrguOLXg6+/e4g2v/62x/fRRez",
+	"n9+cPts/eXH604novKAv6PnMVpfyupK6P92DP23/+fJPf1wZHNWLUanG6YLSl0SkssuWqa1OY8T1BILD",
+	"IqaQkKL9XYv7pLfdiw9Z1PXZciQ1DOZNoyCen6sx4iIcTYJv2fxoWlSDoKiIPam78vrq77/8qwsFyeJp",
+	"xJmPHvtZrqp8kMC1FI/SzT1wc3FmgXoJeuxMqfNu7Yeto9OTrW+ZVUuDwhjVOn7FaMQiM9o+fHpu+NLT",
+	"EY3VKNO6trVizK0uXAtgEp0TDN9Il9Rd9XARBX8DCuwSfCO56TT1nANOABFFxKDH3WS0ePzdH7beSBZt",
+	"nfhuV51o6sVSV8bSuRQYcwiknOo6L0rJjmWPm/warEoSxCbVy8BBko1Qiwj13HAdiVbe+pGYQbpO1ONj",
+	"0Ydk0MlEHbNp6EMDHhJwGTPqZzN6oOOKrvGuCxGrQwLTlz1ej0dCMtPsH8+rmxKNS/5EXMRbw0dw14+g",
+	"MG9mYRs9jnARWAFMVd4h7tGbi29en538ZKdLY2E6mLwPPHSIBBSxG3HN/B7H3YN2oW18xPGri5On9jPU",
+	"qjBO7O0JkrLLAosmXLN5jwdS7QsWgktLGgdDDoXUIVsaDjScQCCFlCyVWFNE+ZLKmEVLTxGuqIgeSTKG",
+	"q/VRenl0fnF8dnV0enL17fGPrpEZ/jjgWRu05Kjgq8tOS7ovJfgqD/ZUEaZD2n//5X9qZ/zwik7cfFaW",
+	"2wSYLaYcKt0kYsNAxkgvTXJExoGUQCkRGdNQKQ2m1HQAPV41aijJmCcFCfNwlEzmenqkliyEvmRxFRTb",
+	"C/hALK6AYReBhE7g4WBrJCSkTo+nYRxs6eOhlCCitaMuVqV10oKoahY9nvSVzPWTlE4a8aDeNRezkPnD",
+	"MbbK4n629K3T43axY+kUtIXE2xDQ7zEH6wCcHZ9fwPffs/65gHzGHu/xL75QO6/URt0+9Isv9DFPSUvn",
+	"Ws+STNJu5szU4xEznAk5j0MS9p9neHB1BZrq8UWiOtRA9SKiaiDFad6UDr0ObrEeYNH60zjPyc2JxsMk",
+	"OJMNQkMpcMrFbL7HsUc6PMN0Z0ecSxAh29cYG7pCkHTLOTL0QgN0rKMTZ5Yy43TCeHJ6PPPu5by0SY6y",
+	"vARmD3IrZR14pGEUSDNqXdgXX6hVjaHqNqT2QF3QpJwoJD8imT19fXauiOsrnG9SokpEwTDgyEbUNVdH",
+	"L168/v742dXrs5OvT16du+B09mgYwuVHpyc9Xp9EbADt4tEmMpDLw9yOuQ5xT3w2ngiIbsI0HJt2HZhk",
+	"QptAq0+x5sbWxXzC8OV9U6rQ/WFLZ/Goy1FARDRmW1C3pMf18XCIe8biaL51hB45eGwyjngLTXzmJ09X",
+	"5xtPipgogbQ9k65eNqOtqqVD3BWkj5gILvTbdj/0jILXq3UB8vcf0I1IeqDvqW///su/qo+g96nPfBqG",
+	"/+GDJ3yWMCoHc4G+VPwopkEov7y9Tcah7pNd4MUiIrutAzWiEs6clkwxuqruGd7js0jwIenPlTrDwoFD",
+	"ZiMaA30HpjMJ6ET9iNFrbZqCrowWLCw01EHpccP7FXvXpbCn4SQK4ma+RXjpeMgNDQO/x5PxkD7zqFJA",
+	"TFvGaRQpfUAqNQr6xYoxi0eI48c3q0Psjx/JHh8E75lPMBwhobypS71rl/TZXGg+s1DI2zFMIul03uP4",
+	"BKyP6gcpOhqgoMleqbfiPNj7QKqTgE9okgvFj5PmxXQuyWwUeCM9iX4ovGsJ1uTiCgZ8AlkexFPKesSV",
+	"vAHy1RTR1GgDF+Hy77XCB2JthlUb4N8Am9aQ3dYuavy0x9Vb1CqoG3zB0IyFRyRNzk2hcMWqDABKz073",
+	"wO5x3a9YHR31AF8Aq9Fkap12RZ9PwWDkQ/CaaDmmtiXPFLRg6xp0Yo8nTUYlHYMWiIa78OfATANOOrtQ",
+	"d06CamAw32lnaPyqx7GyaR07WRYwATyvWlCaZRkBzMk0yFdv7fEp9P7WOuliH/wmOWfInnEuABdIO9Ti",
+	"8pwpAsDKSylDoakCwPyUs0DFYyaB6dGYQeGnLfhXs8302zM2poGy2xP7xv5Nstgl9SkP3usuW7JxmFTw",
+	"txQHLP5koUXVHDsHxD07uji+enHy8uTi6viHp8fHz46f6UpGGT5r5shoGAdj4JhKf030HTBOaUzcr48v",
+	"iGKxgC5jppB7f97jbzMxzMv6duZzg9S/uXj5QrETFoECR2PydtsXntyO9Fu3L+u5LxoNPbBnwoNVP5/R",
+	"4ZBF5M0JykA1CuFNlcKH9kd0A6ha4uKTUND0eDqRzADc3PvcLoFRTkD1VCdrwsQkZI5+MtK2mMb2xgeC",
+	"Y3UpdaRSy86wwaPTEzRzwsBj2quiteqXJxc6rSR1EyopJsU08lhTRMNtfZPcVtfeOkkCo9ata07thkUS",
+	"9e12s9VsqYvUM+gkqHVrO81Wcwd9VCPwRmxTD+NSE1EUqDtnca4zAurP0Lc1YTXYgF+QMX1f11xeqa3s",
+	"nds4JBT/6nHaFzesmHMXmCkHpohXl8CD9MbpWzX7hcozSuolYklJrIs0c1bMuGK/nHlamY/UKVGmue59",
+	"q2mfetfNiHksuGG+e2gPUougpFNyj3uChkx6zCcu3DKJpasjy3XsoSEGZDpRC+KeHT89Pjm9OL96efTD",
+	"1cvjl18dn527RiqBsYIF2NqtVqNJzhgFZF4wxq5Y+vEgxJNS8T2eRK7NPoCFrSiOcV/dlZhAYoCrA0JI",
+	"EQZSXkKUJz40/rvWVc0RzwZS/Svhz63aydh6Ma0b9rPEvvpWKm0CiVyKWgSUcnvnVlv5K92BR15SiPs2",
+	"64jTBbsMjwUi7rRa6w3aeCRNuw81NqfSVFKvpNL+LIejHtca09PeVZjfkrYt1skDP+0uTrbo8cmibH9F",
+	"/WT91C3t1be84dSYJD7etLP6puci6ge+jz2Rdlu7q+94JeLnYsr1Kw7usm+48olzWCngihVqMQ5VU1mo",
+	"thFxnAa9AZ9Je1dxnUV90jAlUm/vNDKuZLADKm8taPnLNtc1nG+ZTos73a6wA6d0DtWRhHhBI8Sm7bb3",
+	"qmy3nE4mIoqZ/5L5ATWolN3OweqbL4R4SfnctP9U9+1VIcsTHrOIU+Ovh1Uej2k0R36k/TZJuW7FmGI6",
+	"lLXu21qCG7tUt22Dt2HbZ9TfClkc6/I7w6JY0rM0+ge6PoTNlZBOPUXM9Hlzz44vzn4Etn10cXH88vRC",
+	"8W2D+81CRrupd0qL/dSnVMRwXwQyfsao/0KPF7oQ6jqKEELLZx9BubJAWl1cFSvQ063aUxn8eO+mauUS",
+	"N57d+LQaVacNWG+d4ivTuWyD1gpRq81wacSOXyVEodYqTVjaS1hBrWRT94gF3EaWb2VR5JN4TOUUu6R8",
+	"bSyHV53+k8ziqgWvORUFoNXqdslmJXVXoEenWkE99wxx1bpvLzcjhyxyXCWPsrT3gHIIHGl5YXRX7qLj",
+	"cEAyufDB20u1vin/UcczM0uL+cCYMpxHd/suZTovwOJGQKGJONnJfU3yLZuj600X9RmJGYShF5nGhX7X",
+	"Zs7T22yb/7IcNs0q7PbQ+W7Q2NW5GmHnmzbniuE+RMnrfE3XtBB1pn5qWhH6VhHEBk5VQdv5kkOV9Iz/",
+	"LA5HnNBh/lw4JXYkOI/Aa6jd7oA6gGC2tDvAo/GmnTIWYAEcYeCpTFybhKrH6ZYZZETl6FCHaAHZMdD4",
+	"jlDIuEgI44h07/0FCbxCsFk+L4h5Xd7Dbqp6vu5xcgoqPufPhKlLfFuZuO0FXMtEa99N+Ced/9fs0/87",
+	"jyvhcRtkcfnu9ku5nJU0b079R1cjtMG5glOmp/yp4IMwQJjhJ7HGPgJrxwOdsOgqWs/2h+RE3G4j892C",
+	"M1rmTzyRcgpigLNZAnAaZAA3KAJE6Ce4G+0YhKAvdAwSHMJMGGSRMU2KH6GzWx4ihUmlT9EwuQbipIIz",
+	"olhKHwrZ9+c9jrpZ8iAdkthrtcjY9Iz1qDeCYV+z+SNjh+ErQ8GHDR0nSqPE6DRNJwHgI6Xjmclo96OT",
+	"hRH0uO2sFBPGjUPUfpzGdukXqad6oUhcp+1Wax/90gE3QQJSd78/v3p6dvzs+NXFydGLq6ffHD/99urk",
+	"1cXx2V+PXripI3KPyEaRuDyDzcXTjuCX9SSmsRtPaTzaoEWYEQoH3/udF9enT/h3u9HF/vyrnZsfHo9/",
+	"anvf7P38vDU86sjjJ9NXu/G3vwuFX7VQsFjDpxAMa7ouPwJjxrOXMOYUGlrGou1AW637QX03YjREVFqh",
+	"lXrGlMyRZGZV5NZ9YohHOZlFQQxdBNQGGfbZJEfIb0mn1dLALBfT4LtEXLtJ2Fk9QfG5vdaOjreYq3w2",
+	"jKjP/My1XBRq7F+z+Bucxaa4h8VssbCX379SM7WTuUwVhZq4hlMMtTC6O4/VKSoItW3g9OAkVx0bszuB",
+	"JLi383u5ivfQyX/PNWzlllAn4CVraLb7V7WShpw16ZE+A3KPGW/mj2rmWJ7rHRgZojRnUVMpHsYxi6PA",
+	"k/oY5tx3JacxE/bJ3ALu6jnLezd1sDnB8GYcTIWupFeZgawrzTfr2F3uiOoYeWx3JtHXdLZa7cw19mKh",
+	"RObx4GrREbtHYc5z02MWUi7xhnZnZ7dm0awcBZMJCgfdiR6vls3kl814i+wtqeIzMnVcsvGGjxoZ/FQh",
+	"IvBCjefFS2CdxCyV44HMXLv9IUcxt9sQBS6zX5QdGETjJDSPUAH7GZhTBGYBi5IBApo+ids3i2Lw9ljX",
+	"PpD2zZtXsr3rkqPZXv/Y3W78rFSIoec3yOaeHzmWvm5k/NcQhaWZBaxyvpa4AM5jEaELwN6UtOpCxLxg",
+	"EjAek4hJEd4Yy9+Nla4SS5fUAf2I5rbux2lQOmnVrRS0RPpMnUYJyT9KVGpNFbj5lQb7q7tdPYL0K0BS",
+	"w3UagMTJZCpHgDPCGrJCsh4XPAx4ts37kAHqxmRozQ0KqUneKBtfMRGWCxUjOMliEwjpAamnA5hPiE/n",
+	"hTHlc8b9e3GQTbq01xesuLVQkT+/K0YR1yFRoLu+6EOwoUwgr8VG5mt5rzt3VJMrKDhrKS/JMZG17s4G",
+	"mepSex3Orn9oVRWTBLG0Mzr/jYKSPh8f8SeTFYr5rCckNCLV9lCYHKtSq8hUewGPLALgF9ulIVpesWPN",
+	"6xMGDGgfqA4pGSsIsH/N4lMzhBWInKdiPKZbkqmL4jTZTmZafuRKB5nubMC6wJgJAa6mTeQidE7C8fJc",
+	"yT7QlTuDYa3Yyu1RoYDkHDBFAxGNN2nsaXAb4wuscMewwtTrAnuZQcTgSt46mQdpvpfcNhgs3GeQNBvg",
+	"lIZQVplpUDiax5GyVCKTMKMJpqgV3D+G9WZWL+kZaDGL5AginwA89VI/CSKuS7Q9WF6OuOk5mQScK20y",
+	"iGSstTmE8fU49G4IoMca/Ag8JvFIu5g2egVpoy6ivG30+t//+//RzqdJAJzUu1Z6I37QMLI0TzK5WMw4",
+	"kSyOAz6UPV53x1OlKUBauusQl0beCHDpDnFxCm6jSc7y8zaXoRpp+n4fpvf/GZJjILFcIqoiHrFxGUAR",
+	"nr+KEaon5h64uCHm/YcEeB1mrep4U8PSmYtKdxWxRfO8DGZxsWZDIYwywecjnnKhBPUwEtNJGVgSa8RW",
+	"4xBq+VAuV8dJrr7w9WAg2UYdb8limhWvEhmz6RneGypF9Gosh8BpkbMmg6mdM0bmYqqEI5ZNm3Jv9Ifl",
+	"Ubi2eZfO1YNrNN7bD7JfVAVojlkKGjelCyWu21RD+P79X/7Lf651O7dOTcy44kfwxeWtUzm9gfu2vDEJ",
+	"Dx1Tw1x/NJUWkaXUujs4Om0tKDmd8gAzZE2Gp5H4mXkxOZqIMBRYZpGnmkFFFCoeF0Pu2AkdI6n4Mpvj",
+	"1bqd5Isx4yZeku0DVEwriqYrk1j7oIzEcEzpArby69epvH74t1kzPaLcoh14Lb/NOoMdutvf8x77T9i+",
+	"tWj+OLdiNX/cBaWki1ueXbtWwdq1ytcuXYQN6SqKE1VxJwNr/MdyH0daxhnlA2VeFRSjuvPQFnKBJBS7",
+	"xFDtjGoS1x+73bTh+EwQH3J8vTjju0r0Fiz3whzSF7HWPiIRMuLiA92u+UtaacY9nvYdRJMHsnnpmNkP",
+	"j4Vokld0jM5yq1WhBbDRibq7rdahuh/aJM2ErhPRZzLwWUauJ4UQ6tR8BcmK4A+b6xIOSrfxx7LRJEca",
+	"jEL8cYL4gYTgCQ2iogTAsmxpbe9lEqabPe4CM9NZs96Ics5Ct5tdYU+oVXMBw6RrDijtRWvkMlnpcsCo",
+	"IpFP6lvTFGC8YE7No5EIAe2RMsDEMYaylkxCyrku31YmRjIiYU0UqFqVj4EBraycFEuJnXsv0qakawXB",
+	"uSneX4Xv/+pddxUExT+u+y0BbkbInPLiLDGktz9o+r1daVJjXSxl/GqGc0go0Vw1KbO46H4rdKtpnrkh",
+	"zM5aLGB3UVPcy6uK+qwPGWcRDdc95HpNfj/mn8JD/6lO3NcsLj9u62oH6j4rZj+hsTcqLJ6WtBnHdtMR",
+	"MXSM3iAsvIWemMMkIkojRqDgAQLv7JL+7uJpfQO/JAf2fiktWelJ6ihnG9WVi3Q0H6MGwHqcpYINv2IZ",
+	"PoY2sfOx2Ywey2+T3fxDaRV4+NbSKrbTftmFygXWSMJW0KYFLyobASdu0nLL1SGRetshHYfskL//8q9J",
+	"1/QhnchGt8dd4093iJtrxmF/pd2H+JXV6wTqLlndTtQFWd5Ijqk30nVddOMrLOwLf1opG3gJqEE0Jm4M",
+	"te5Mxae6ZIzkKh+lcYV0ytrYFR7Uz1Fn2W2aNhRoxOpa/wgEwVeltx+a9enxIHaSVBkDBMUhXrNJ3CTH",
+	"+jkRgy9AmXOP/3r86uLq7Pji+NXFyetXbo/XTUbITgtAJ1DIJ41hSEC4mUq7+vtGFwu1wah7HBtUxSPK",
+	"kxpxSXGv3XaLuOc/vnp6dXZ8fqxe/d2bk7PjZ+4hiZg6QGm5Hx2qUQw94FMDhUn8AthhLVmJJjmyxgnf",
+	"97gciVlmpGrgpv73DPvZMT/QRUKBZhCUFIZiRqjUm2xqOKFfo4EOILwPgEfm4aa+nAy4xyCNlQQx1O1h",
+	"UO7U0LKWUU3y0sCXeDgnda1Sym5eyTYFvhrLgjbHpnz80sjNGeTe2oSFVTaz59A0gNN7GGRjNI9L4jPQ",
+	"TcQWKgs9LpP+4a3F/hQVwiAwxY1jkK02qk+cmnUSF9WBA60OREI3JVLbpwX6JlSJ3UqqxMfxRxwYDWKt",
+	"d+UbS6VheJ/eYPQ+FzWq7QzaXocesK1QeDTcatfsGNI3LAyFQ2JGxxuMHFlbvr9uHOlDLfXnvzWwDj37",
+	"mL0HTWYZESXjXD+yZLAkupiWtegYL7nX6pI6LlNjE8ucv8kAhq2FP/joC99+qIVPuoGpDbCm2G6tGFFn",
+	"rRFlj5ju1ZYeMHQIbzB6pNnt6hASShKHUOlp3LslTH571kBrczXLCjQhOFqg4iQF6iyS6rR227d2STOr",
+	"elhOUwysjt+g9k2ojHX3ixhPkq10IXxa6UGJxgXqZLG+9ZAF0i7yWq9py3anSaxQGz+prXXGqK8tLbN/",
+	"JBRDy+rSWt09vUtFNlsSUFrhEc7XwlS6j0OUgCdxMGZOpjJoPQVAdXscalACBCutzr1QxFLfknzvdom5",
+	"L4h6HOWZJCl4Hut1QgVQkyGflnV10+fgejo9jvWV+kzp9BZAq0lOuAYGhcpk1+puWe3Oul2z09GVmrkg",
+	"ExZtga5uioIimU7lSKn8cAwDiZf3OCUoVohkTH0piKk+qivjUB9mX6boa4Nhc5WgUFFbrbBijcyO/pQs",
+	"Mn6n1WHwQ5ZANtd7T2vpexK1+0EwnrjEVcSePha/e9c3Cs9IKNywQEPz9/ewF4I7NH6gq0UH+tKpr6EB",
+	"TRtTUBz7AuAF9f0ej0dsDBXw6xn8RuPQPFZfqR4Epd0RKbIIgEhKIBvwQ8PRTgWskw8ADcOVkb2hd+3Q",
+	"lMKfjQTUzDKoFFPZvpstsaxPkGKGL4sCB6mzTLvPCgsJ+/5LcyQ/HUCinDloy7NqaV4zm48BbChni7uL",
+	"bLGAK7acCvPeGFNcmW7JZgYE9Xuh4rUKFRsDsEizx75J/ljpHEKy0rP/0Cq5PRZ0nRaNouGYPmoGZpZn",
+	"Qf+IpY0VzyfJEV2UbEsU9O0P+kTfouwKWVzQkdEOBGPvdS1kDkFq6R3AX8AjrgVVyOgNkyn77/Fc4NiO",
+	"lZQJLFIgr3q8ksAidSAnSFvwoIGeLsWBnFH3/nAIF1HS4xDbgRgs4YQGUXHpKphsIpk2Eyyu5ql5EB6M",
+	"8/GrsWK94TNqyMH/nSX/tlnyqrF8ak8H8iRiGjOJiADv2biivzqMhFmR6wBvClO2skUH5joBjcTikLhG",
+	"rwYdPPME6POv2KrrJM2JdNOS5MF2wUDUwgFuzQX0TmKhZOg/EGZvkaM3muSoD603gYahW8pch2rn6qFN",
+	"pc5bSWZdtR9TA9sA10QG6c0VJYGPLVuxAIPWgSQm2yyNj+pGi7GIaSh1i9V4xPghNEsjU67eJ9VAkvS2",
+	"LrGPlf1I7DIEctEldfVOjdruz3vc+vHLbKpbQ7+XaoVUR36jKFCyD9rAqgHonLquyQ9EV5Anxqb9VMAz",
+	"IyiSMQiWQMI919t3HwRVJn0ltQj2Llr7qaPETvxZU4M3Y/wYuKqF/J+1J/cxO7Lk16dicxabGaSwFmqK",
+	"Vf8OhfqsAdaooo7nBTx/DTXedK0ocbSbJkyK31gRtBQQZQBBELBAbsnZ+5i4UFTU1REOZGp9NhARs640",
+	"F0XBcKQU6wG2wW+SVyxQwqerczNjJpMnNnv8KxGPulYrPvMYGUcBpDX1WTxjWGNhTOpsPInnaV/yWcB9",
+	"MSMB1JR1YzG5gharJhMZbA4Sj0BURAybXolpDhBT7gNPesMshbpAY2pgIzpJWUx0p9ekbUudi9wwGhmk",
+	"CzKhwqRgM6c1s5E1/ibT1hi6Ir8rAN2Q78EEs/bUKdiS5FlFe6PUwcyU2q0l6J0rbJh0DwRPKdooGWWG",
+	"ECE8Itk7M9WUzu8806LJpStYcXbtO+GTNl8ecXmC9cOAY36ladVZDEZ7Y9EemGy1cA9S3+/xns3GexY6",
+	"fSUM/oEiProSnQ0LTSLJOuKN8hVEcH1IJyGT0sFaLkKMG9iRBNCpMQtDWdA3MifKyBFxM4fZJWN6bTJ5",
+	"FZmTIOlrm7wIYsJ4BrCt7oSlxe6T4sspo0w7FgMCQmct6164TXKuVYsxja7TMWPQOcnMhbeBeUQjBuXN",
+	"raGmxhTISyVTCV0UrLYy3OP1pIFx0teYCyKn3ihtxAx9eLUP0XqxKQ4dSEJ7HF+pm0yLyMBtNR4Xb3sk",
+	"iYsS3dXd/tX91Gqz1+NDFidXWbhv991UKE6oXgx/Sgvaa82IJBMCGjAz4qzRzayRgYJTIjmdyJEAm1ap",
+	"Xq4Bsul87qQxaP416aKkd+gkPMEZeAIah1i0Bu8c97hu8myABjBZmrzSzVjyDplyRdvoIUBXgHl/WbVB",
+	"fTrvY+XeBwFaFQtYWQJYc/oo2UafHv26edjlRxf/O7eblP7LJP+RYbvK8uOE0SgMWJTn5oeWtpowNc14",
+	"TdwC9Ia7p8D/49BNQi+fF6VAdX5sUWZwwb97fz7/6pbjRN4V6KfLHD7bH9IDszR2e5FKayXbLSASVE8R",
+	"g1irOrqqCR5zpXWw8SQOmO/0uJueX5dIlqo8qMRiCtjL4tzgfM5ckeR/Br/Zsv8BhGHevr0D6ypD2D+g",
+	"lfsZsyuTsPZb5VefinXgaVnFPB42yqlftDrQabMfsFXPwT5KToxbWlQgn3/b7PGjPE0VVXhK8SLpKXQb",
+	"zR7vcZfGMfVGSnWQLhiZ1Mvano8kRAGVPjYIQiYdolvCRdOQoYMeLequZQY9gsDeBEeGLbmktnnV+CBo",
+	"A2YUvl6ZQaKnbLrUAIQUTSj8boBMRKCfNrlmTOcQc200yRHXr1E2ItUZp3F2RHWB+CgdBTZdnhrqy93W",
+	"7iH0rBtTn6mR9ri5DkdrGsKYaYHoSAefPNXaBoCWugbq4JpdcElm0RuHYN3jjikiSGLMiSPhiPc4zo7E",
+	"9JpxIgaDjOkL5cGT0QBep6vscLVAfZaMU82JzbB6WSATykmcGmajEMaQPE9wj5HOLhmJaSQh3RjWG2MQ",
+	"QBsG54R1/dPZLQvh3t+qXZFWt2b5i09nky5zM3+ULMHPwgP9cSU1rtpvVlA/MJbLIqg8nMtiWZpWHxq0",
+	"tfhGQENRIzGsfmQJyyth1f+AUNpjJZE2ZZVtZ7hGSfcBQeAqFKsWySTt1sxD0P+TakuoTWFhkB7nNIpM",
+	"NQoQUrEAAZ/cDVWpyWkSjrCrgPR4pkzKQAft7ZfrLycRuwnEVJKJ4hMk0cfS2ADW7VbKTWk5iWRVVoTY",
+	"sba2uXpJfW3gupsor63flZbYXjxfd1qpw3RfTOaoTIEV9lxan6r6xcdsvtdudXfyCfvtvWTYejtz+XfO",
+	"qkfuLjzycfkjN5vOrve+UkFkQ8+/m8ObDPTOUkZqV5VKWM3HtofvICS2PyhiXZ6HkWZYpCDBLOfRDDIv",
+	"J5JcuLjb4xDb1X1vRATGXhADmh8ijuXZeuZVTY36T2OoMyotcZBoIdeMTSQJYtnjKSM3mOEZi1hX2Xi6",
+	"RDXpU+8aywJgVHa3dVCeemH2doN9exfV+qq2wlolNhaYkUlk3iQvOmNyGlbmRmq1h8J0m0t9IbgmvxsE",
+	"vymD4BDKxKXnMQPkV4fy0yZzXNBrhIBo0lRc4dfA01ffYOuPqV90WqD3H/n+Pbk46bTaPT7T7YYconk6",
+	"tzMsRtRPvInGypCiSY50P7FOC94ie3xiCverAVh+yTolnbY0zNhJACNgdYAvb8EAwEtLnLCrJQv1fSis",
+	"6NEomkO3gCKGVJwn/uAiYecfQCQspZ3DFHYAbtv7wg7+Adc3OehK3wJq/128ridetU2fClaa8rOMv0MS",
+	"m6+lbp0HlLhHyC8zwzAuAdPOhOf8PFHKRrMu2E9YOMqLEX256Amz5e86Vg4kQCyvB6VzNYphn05pBosD",
+	"PhYfKqpaKXUFY3LhSknqmVSATApEj+t8gIZtzyTwTzNG0JkUd6T9kGXhuIeEptIwH57TOF6MwZV7yHCx",
+	"qlVbNUNamuyRSdJof5okDTPQ4hyNf6zkiudR4NM5mYnoGkPFY/BpLvNwddbB0qXYOJR0lwWCdcfb91us",
+	"PbBFZy7ulaCll8tixDZnw5TnIxqGZMaIHAUTxfRwyl+mM0hTNyuK/MVw2QZa6H30TA99DH73/23S/0d1",
+	"pl3Kon8NqJgi+TgJeKWyiDpv3IguR3eVVd9rKHDd6D17rUbOUiwUK6cB32Btv+qdOi+S9pzYR1tzguav",
+	"NKnsv/5S6+7aIf3/+ssGenUq0wa3tHCye5kE9av+PGVxG2ouHVQKTyjq/J0zbZIz5c6x3ZU64A9Se1Xt",
+	"YWV48FcpvE3ZKWq0gMLKuprK4gU4uWaPl4B/J0FJrKDUrX8abM59U5UtLO/b+oBlIU6Dik4Dy7mmVl8v",
+	"++/ndENNabgSqkXG7gaO6J2wtEU+4xM1RCgnakrzcBY6dmHRQzCRoVoTll8whbrq2AsdKv00FtzIeDA1",
+	"n+LCdiYHceIExAgfahw9vtcCUZEmk9Yp2SvyFNvu3yX+4tL0AcVB0Cdc4vT9lAzjY5eRWZtfpDza7OOG",
+	"Pbi/uRUL5G+Vu36aoKdOOBpRSVJzZUEp+hiV7NQQDNvShyGpJroYJP20HtjT5fJIaX2S0cgbrS4A9Hwa",
+	"hlsxex8TvIOIGxZli6ZYeeGZCm1j7ePspm2zZK4aHcLrWdKCjbMw17uVHCU1o6H8Wo8bKTYIuI9QQUxd",
+	"l+mIoKqoiFiTfBPEumyatn/B9nV6HBIqMlUDuI/9z0bBcBQGw1HsZlPavrl4+WKLSY9OsHY+6/GZiCAQ",
+	"q0iTxgCGnUV0MmE+1GfrTVutHW9Mo2v4i+k+4Pj1tv19XdIBdJ8LuGRRDL5o9b5GkzzLuvZRwmHSwUAd",
+	"zkPI/M0gsBUdwm893oeaBATavPCYwEYqEx/LgAnBTbc0SKawmqFBwst3U7Uxcs5j+t5Jm6MLTs6/exHE",
+	"uGinQsbDiJ1/96Lb41vEVYtC1D9uV+8sfDOeyphAwxm16XPoOYBOeT4nHpXsEO7u1aA3PZmMIipZr6Y3",
+	"AVcaKl/EQhcVUEoJPAHc+Hj7JGKD4P0XUD0QXitjGsVJPwb9u0vqNJSw2oHPCNVvwyyf7+FVUOZwirjR",
+	"kMUx6BbcJ34wDGKJhWsxicUb0Yh6MfRNUGpZzCRWWyd1Vz4KQtd06otnQs/DlZoUgtBtNMkLGqt18DzT",
+	"BK/HBZw/GpK669EBczW1qw//1//iNhxYMU0GY4rDq8NzHPJ1xNi10+NP51EQhoHXaJILtXCmw5ucQNpS",
+	"/eko4Ewyh/yFTqj6q4EOFlxtpZv1eDTlXeL+v//z//b//O//67/9d//nv/2n//Zv/+n/0IPHb7/AsS1e",
+	"5JivXEJD9VRfYJ5Os8cvoDQFxSYVqJOJSHaJe/Tqmbrx9Zn6d8uFcpSvjo/OsL8Krp6IelwvtYgANwZO",
+	"f9xhjmvsAGSde6GQzMeKGRgpc7/QNcl6XF9akATWSvEH73Tu1/MghEVGpDTs5yiI1ZBNWWGlw5qCm4YF",
+	"arS84oIOjBt4hVkIwt4HMnbIEGo/cgFPbDjETbxAahVMfxm1xhjOcHu8DqU0k1JTcI2TBkVoDP1PGgjZ",
+	"ll0yoVISV52fK2xt4mK8y3wwJVbghE0gXpZkOsGZd9/hEAa4DsUFOJSAqFoBTQlW3Lc6bKtDejU8hrJX",
+	"c4g+yA2HtNWJVyZFctCy8aharxaxkMF5EOrw1YjPJqGYf1ESE3pXyycr2drCmL5/wfgwHtW6nVYLIkPm",
+	"cxobUgvPh0UBK0Cdj4I4BZxj11l7wMscgEUDTqv9Vu+PdeIvHx3QDyQnBhIkbHaIJp2oaDipj7Jy0hgU",
+	"tS0dUFo6TQ3KahGlaJjU2XsvnMrghmXr3yU+0Fb7omW1alkTAO/TmG2pF9Wq7m52uHYgssp4O1XGiw/d",
+	"wIBB/1FWNp5pOEvtVuuQdLSJTqEob2agnZIsAghs13JnRUdN9UlZGkMtyIbIMKSi1AdSFxP6bppfSq/z",
+	"15E3fiVe//zdvGQJ8am1ux/ty025BdR5AwaYaJZ6+nn9ULOxBf1w4ULkcwuXKREppnF34XrkhwEfFj+6",
+	"8ziMD2Ph0zl+GsaHthFWKUKTYcHpSJI36zElb9lhnzh+c+8af4pALPrFB2/G7YCS9HRl9Z+Jrv6lKMzJ",
+	"WDgf1/3w6aqggElaEBzBX4ytO+0n67Y8eJrgaWMxCTySudEhNJyMaJ/FgbqsJEp6nnnXR0mHMsE/GHOt",
+	"WwNzSDblKFCW6KYigPbEqoQCM2v3j0GOWDNynp26TZSZ7yEuUFwDEq/rZ1J1/j/2vn63bRxr/1YI4wc0",
+	"WSiO7cRt6qBYZJq00500TRN3Mm3dtWiJtrWRSVeU43iKAr+reS/svZIXPOdQovydNP3Itn/N1LEliiLP",
+	"F5/zPBmuLQrKzH7DGFZUHIk06/NkAIR5Jk53iBhnF+pTWE3ucL6EW2DRurvNyvomjAJfsJfufCstNfB0",
+	"dqLtevhSvPR9efDz4gN/M8Pxc1GI2Ul2LMsSYzXjSLc/wU9u3nHoXsW2raNdW8DsNWWoVpYVsovlCcPU",
+	"cqaUYcjTfoE2HWZgcW1g2dpuwq/vMG34qjvRrEa7x5btRPd73/hI6/4c/2dThN2na+6liQyWx6JWPUdR",
+	"GX26uIinKPAFlDOz1Tyki8ITl1x6O5JF9gHEvuP5P5RcrDzIIhg8Xsdnuk9UEYN9zECwtF7I5cf9KBYt",
+	"6fe5bg9UInwk0VejNBtlg0mVSWkDmyGJLqO+MhMyNLkNPHv2LLHqeeaBL4UYFouWZj6hUnswM1Eo10aT",
+	"BJ/TjUh1B94aSgSpsZyRFfXM0wT9jDM5IyFmB47CEmoDJdAB2ZKEWsJLg3SRLafiTYradXgMZk/WLbND",
+	"A44R7DykuahvPxq6jzHm5uXC+Yz0WNTF8dBDAxs4jA3jRJgEjwYC1BOFkVCpfoMzzPmxljw2i6IXXQnJ",
+	"OMhxJO5Q4uhKsFjwRNJZWJSaQYtwM5uhTDCPanuFsQOLGAgoZcO0U+580xbNW9KYaw+OKsZACc3TxQ+S",
+	"KtVg3NHgpsca8ElL9vmVYB0hJMNng+O/4ruHhzOPQb+LehL42aHA664VvGmuuhVlfRtwQEVHNX3BE/M2",
+	"y+wg49U2UzizNCMEIvOJCNm4r2JhG9v1zPLcd6l/4fQGeODszporS2+lvyTTl+BWkLMN2ma1Qv3C3WoF",
+	"T2qcMWExroHbL0oZ1/igZQaCJmYgoBMfpUynURwzKUSoWaRbcnYQbMM/+vPopNk+O2oenTRfvDrxPWaF",
+	"zHcqLOQTvQk/wWQGLrNbrTD//O3J0/bZ0fmR+e3rNy/Ojg5B+REYiiZqlNBhdEFr30wgcJGi1j5ZobkH",
+	"GcY0rxFnLC9fGoMENHrTt8RVslutTBU1r6rl6lZYrm3trl/SXBptT2TwFH+yTg8LqPnfbSPLJ+RT0eu0",
+	"tHxNPlWX1WX3dvVCOLlOVtz4C4uKOeHMFOstwACdh9hdMZ4dZzyLE79Ks/J4SuEep2hvt+KRZnMboO2l",
+	"Rr2G00Hv9XO2JntCioTHsw8/PZ9mCvITCwJ7lLzSSEYfR6J9KSZ2qomxc8mTfb7h3cBb02VhcduwJAPt",
+	"Fgq5uBMF7MQ7SnwnMjhdg0kvy5HIek/7BQwUADthoiBr275xlly5OyTYHEsOmxwMJnyv8E6ql9f2rRSJ",
+	"MXIXlfkZ9ESZt9lfxz+woqn+2sAyGjU6SXrls35yvZHPOLbvq07H06DPRtC5l2cvTkp0hI4Bc6FUXQqs",
+	"zM8viGIXKKiV9FWSbpmgLGTwqywJMFvHRM8jbdIaHfUkaHESq20CJK0mFtaBGuZ0eTnKrJOoMbR6D4XU",
+	"zN8e63/CDZ787///Hx+jdxPqSJ0KbkK4luyrOLQUE3gddikmZXZIIUwcdQWcCJugrK8A+GRbzYkgdr8l",
+	"TbyYcpf7zXLtmqth7mDCKaUkaN804a/Y3Ay8tWkmgJMPghIqVDkP0WogxgXEauBznL4N/4B2N4yhwX4T",
+	"PBGJv2mxMDvzIiQsIDfNFUo3Rbdn8PFg8oeYUKxx29JzGre1CJQMdamx87BSWXt/Ok/g1Jxna8y3LLWK",
+	"62GUCD3rw6q5x4UXgJYtfF7vvnr+9u+3zX9FLy9e1t8d/hafPH9bfdt8F53UXu6WIU4oVx893K1Ud3cr",
+	"lXKlu8MfB3fknmgalhsrGO6PB2vG/XBstsMUwnkN0+esxadKduMoSH+aQrAIRkmUTmDLHgyjP8TEWIJS",
+	"4/0Hr4SAHftvs0Ud0w47x1qXlGyAtetNNOVo11Fweb0TVxJndjC8YSYsxczdRZhhjyNygx6a9L4aswGX",
+	"E/KNkNZPXa7MXmZa0gShVSnSAQHWdcbCPRfpGxz9Xarz67axqm07LzVjBFIeZx/Uix+080786l3Vfc11",
+	"V2/1lMf20PY+ncC+cRW+nVV5KEzIkEzsukTu9sUBx6EIYp6APlo3ivGEBLiNC7QmRZF1W22MdKYk35Kq",
+	"a50vRjBZ6O6fvmn6UEbqTFKzPpv9RAimUzHUjZZsyWqZ+aevzpvMjtZ3BfVi8UAzLISZHMcEPH9jEe38",
+	"94OtWv0h2+iL681yS9bKdC/AVccT5puv+nhbGAlevz1KYh9EZ/uChyjQL0IR7iPUnTH25uzYPByFVgDc",
+	"Ry9nwho/93j+Zpm9Qs4O0H8CCjYhsVQHV4LiExB3mLjsgQm3QC5h28Ra+4Av39kyL5+nUSdG5SLAr3E2",
+	"TAQN4M3ZMVyMoqbOKLgUabkld6YnbvsTPWEUft62kgR+w40Mg74ISHbQzI6XPbOdTatYY5sBNrSMul2r",
+	"H6BT5tNf2sBtts+igQXrw3VgWY6GFHZGCU2yE5iFjHfUlWD1ChuIHh9G1yLWGaSXywlcJxSBMkEngpKb",
+	"UMGDAnGCCH5eVI10Gbkb7H02Dx/8cktCrQfRgRQ5blD1TTdYrc5e/kbL32NV9vw3wOrHsX00j50ePvNa",
+	"chjzSGJjASYlg4GSjI/CSMEHV1EoFPIpbTbsfsqaSMxstyQgC80zwIZC0qNRCth8KP/FsRpvAf8xtPtV",
+	"mP/nwfGLw4Pmi1cn7aOzs1dnfkvmNOS4wFUy9VKggRC3MxS11ShGjQgneG5JGJqZl48jlXLLRzdXmQLu",
+	"A3oaRZEMknK0ShlzTQSWW6nBUnXxPkti7Tfw6r5rsO1OZqlRgmWwPZQ96OKKBRWEwoj3Ej4o4x/WrIj1",
+	"ea3+sNQoPe7uPQwre9W9vd3gUfiw/pjXuoLzSlCv87BSrfOdTne3W+3UOpXOXq0WhNV6+DCo1juVbqXC",
+	"K3vmWtHfotTY3asBZ8JNkgGc4hshUL5idpDt1VKjNBq2K9V/He799cfrnT8fv6u9fXRRb+6e7ZzWTqov",
+	"8++OkrjUKPXTdKgb29tBn6dlunk5UAMysalsF+cf38n20nv8U1wPn+TZB8JEzUw/gYm2/+492bn8WHld",
+	"Cx/f1TE1PFgzMqZ9WdByYd3qkARGwbt5bCTTKAag839pP+aKccH0/XSZTQ5xSXmS5uIVTkD4hiLAQjzo",
+	"BgrrJS1qbK/dAJ+hU45dcR4KAdlow0QuFLaEaixRe8nHiAsae9L+aNCRPIoxDOuqxEYQcJ1hoszuwSNV",
+	"8jYm/XqA3VDTKk1WrGMxT5xJb+yc3BXZ6ULvsORcJzN3Cz1IXyBi/lGtUjy5uRGO++s4GK9kXvhIm7sL",
+	"Hk7MAnNf5FeyxmW4yQKb3HsSPu9Xb+pAvrXn6D15PXh8VfJK4yiE/ovaXuUuXcaqDBcn5xeiaa7ZfC5W",
+	"Gc2bhqH4ywLt0LLkDBLzL7nBImT10zzPw/wXU2M6DMCRmHTUSYkblLDZBLsls5yQUr8UxCqhYBAyJU3c",
+	"gT+xyeK8L7YkpDk2jwQQB9jMB9rmhoAB4ZhpKynm5YcAibD5I6WKiDyBRNFCcOgLkPu4yk50qqGtYl5j",
+	"QXJl+VhszuMxHy2qD+6nmGZ5+VEUokl8Rj368OP2INLQLA9kqXgZ57M8Z3M/g5lpp0q1YxORwE/xMyyU",
+	"8U4s/DI7UfRaJyKdzdzK7CmuLwBZtWSmTkje0kLmI3pjZdbM1glPBOtG1yJkfZCdGGewKCgdCPC1Y2zu",
+	"Rf9O1Q2njzZbI1ixMd8GUBCgY0bpTC0GwFJjnoS6zF5gMNATKa0tsJuwNNBBtqQZ2D79NfNCOcvfTq3C",
+	"aNEoW5yRPWaSbI9xPRRB2pKXYphusq4yCbdmXE9k0E+UVCMdT2YqCuUsKjGbROUsD0AukGGBiJwBkHsZ",
+	"xXweoBR0IXNeHzy5k/vYZD+OtCjuUpLNlFJYfSdkNZAhouYyKoR0+iaIX7NgvpnIi7CALQnMAWWGWMg5",
+	"1soCIaevAAHbgIdzFaxoBYpfwdc3CL4snORXHLQiDvIYNppkZe4fPDD6xrnvdwNRWAe1RgarIVBapBMI",
+	"ljsKNVW9h4mCpYy1c6UFJJM6dxbVSmUTqFXMtwEpzri+BDF3gNaAmi1dBZJVnrP0INJVi9S4fQf2nd2+",
+	"JfM81fwojBIRpCqZeAQVyS4FtE/ZfVQB8s6tr0G4axjpYcwncCZivhkR9QsBr/2PPtsIuBZbkdRC6iiN",
+	"rkQ82QcWEPNHFB6E+ysp8OEJPmGh8sTsbkaE4iYOfy7gW3Wu5+eTVgSBPeEHXGdkHi5yvYxTgziOlhwm",
+	"IhChkIFomIFNEYDYIQyH8cQ6xGz+kLx3ASv8G1ghK1CtT9VgwLcsj01oZ0DnyJUq9hNmPuh9BmHsqE7p",
+	"g/nLMAZsFyHr5gFZo1AXUKxRKgZ6XRIJrzTg1y/wF5Z3wP4zQ/zxJOETgG+lEwDXdlUyKM2yEBwQ0Yg9",
+	"RZpdRl5OUMQkQu4SFS8kI+FxtIR2ZC4XATzEEEh8zM/+/f7frdZ1pbLVal1Xn334x/9bh+ehaRdetmbn",
+	"KW6uTfExy5dxO3oPWHQZ/wTbKC5VS+5Sv3M+ivoqOoq7I3eYiyTF+bMBiLabjV/xlCfTlaFQFoIM/JLe",
+	"RsgPBXEjnSKUN41SeHtHshdJIQCiSIu2TfNyYH7IjqMwFDEgbJfgaW3b54y0zYc7ikK0SNYBvsIc/Rxd",
+	"4s8iiYbVBSigdXZ8+fYneiXLK9FUBCYXub/QD4MrnXXdG/il3cruZnlujViDGbibrXKPVv+drf2VhOn4",
+	"In6OlQ91xaklO2cPrNF5s4KwqtjXa9/ubTt7M/f2Adx00J9XV6ReTQDniDjURdUmOiqy2w4J2vqCdVSI",
+	"sYYmmA0yLYM+UJkdSNqu6PdZEAuemIgY0BZwH4/5nz779i8+7hS/3JJTp0T2zrNcdztY5sIEwNgN3eeJ",
+	"INBCS2bVK4IuTPErw4ugLeazjazPbnNeGHpqJi8zKbdEIczb7qWb+SOci29BNfENTd4KU/fwRzF1QDya",
+	"quTHp0j+qY7K0YKxwWS5YR7N7c4YxsAousjeNaxNxB7pUco6Ajh5wbplJ9rYl3B7Y0VioHdlrEbpl5qq",
+	"7xHw/LKE9y74+2URf0zwkEiXm0OTq41Fp6/U5XJWuazcKWQ4VBGRceSFRUvMTAfNIkhEqveBs7cl/byg",
+	"4C8qIWJ1hxVbw9wGDQCjztjSBZXCC/tMa7fA05BW15zG/fbOZfPxx3e1wcXe9Vn96uRR53QnuJMqFA3b",
+	"FqK+qWLjWnWgfK28/1TiQRpdCZuIrHNIF0aad+LZvnZYk/8omeSEJr6NS6gN6Mc1uqpzzGnBOhNsv2Ch",
+	"gz5Pt+i22ROh9Vz0bu+qlETvdxX3YM6Kme22e9S0dk96wIDpkN5+Ps+OjcxsyGKWwzPRizTx6rPfm83T",
+	"c2DLMP+3mV1zpifW7SVhPZEi175jYon2hJQmTASIvrXhsijFqkfohA3LcN6SXWMcNB3464kM/Kztw+GP",
+	"4UkyIVBHTv0OsAOHXWkTT2tohsp26/oe8adja7JvGZU2/Pet0j9apQ9g1luSxzH00MST7HmIE0gzMBWR",
+	"kvhoQqb72O7Skpkz2v6Ub0zUTuYTH/pEtEsUo6GH5IgHfRZSfxQ2L0H3jOoy/xMiVdJoIHTKB0OPGXP3",
+	"2bdYVihZvD9PuQx5EjL70j9sWBMyHo/Lmv5sR2fsyCYb80nDdhq1pJ2pLeDRR7CMHVFYVJ6gtyjSZLLp",
+	"Ob/MBumzjZGMrhn1BRdfxZYZOU9HSKLvX1U95CXucC0e7rLfXx483Tr//aBWfwi4lbCcXbbcUSExF/v7",
+	"oOUgZJpEQnuZ7gPqbXAUWPDAQ9tGb3qBebM3AHknrHZ9DWspkqxuRwzOmmwkCE0gLZSINaVE5rbkxsU1",
+	"7vOI2qxUt4uL8T9RmoJEiDOGDf/i6LffX736o3121Dx72754cXL46sLf9Gh0OeeS3X4wlBCkLq/gQNBu",
+	"iGy/YZUpD2x6Is1fSr7wLRPUA23fLEl1K5nfjfUUi2RhI9kQCfBvoNMaDQS0EfEI2v2xt94kl+bx6QAW",
+	"5B3MCkfzwVMSGcNqt0VL03ikyj+yI3mgswYrWOskGW68Ksh5RKiLbYmJ4NyVNU28mwK8KlZqaMbjteQw",
+	"galjKmFxJC+3sCVOihTFm0FnhAKzjd1KxYHajZLY32QjGQtNVo661UCXBC2QfaEHx8evLtqnZy/+PGge",
+	"PTF+1d/H3qkwTIRGoKCFqiETGE+t8E6GoloWQhaghqu5AcgWfNeGpTw8yqWQLLOOZYOxRDfEpmXCqJtF",
+	"QTdsMqJ5+RZdRnccYt5oDpeGovgZhIxaBO2X3T9eP072nv/x9mPSHP/nzenh3ovj03cvVO2YH/PzsRtQ",
+	"lr5nIHuXYexFlPbPYR5WVQmsTcrhuplJwolkG7qvxhKsEJNqvLl+vEuD+cXV8N/O1TAdq88P1d2KRiGI",
+	"XMbxixy9uhA35Es1i+Ni1cvFIwcAVCcFlVSxKC26nkVMwLlXuZus3fKrkY389maA1N2W2YBDV1HwfjCv",
+	"7K5teb5nv8ttNxW+kLU3lTe/MHggFyS5eT0QdZqMiV+1O56L9K63ho0eqJx14/Ah/1K98KUvr1nV75mr",
+	"X9fB/9rhP8oOR6DKutv7ZglOVqbOW9VWY0renB17DqkhFpGAbZp09QvO1ySmsHvLLXmAqTu0PDkWx9I6",
+	"F5P7AvG2sT5QZmnJcSRDNaYK0pgonpHgV42F9rBrBrlt4C9qOBThlNGakyq+gf3tWq7bnrQ6qc4NOiTC",
+	"WyZklR8iIfsC+1n9b7SfjOuCKvn9yoBuaVF/ZT9Lsh/EtHxx9rOdlyyXnvO6uU5Rjq2BksX2Cw+QKWKk",
+	"2YY/FDKMZA+7Yc02ESEcFPhdHsUihOpsmorBMNUeQvztXNlrAHU+h8TYa0k4D6ZfuPLa9BHIQND/t2PV",
+	"88vsNNeGzfRluc7EZqGGrOLQHhqstOrOGfJhPnFrHybb265zmhy2K293ume1y9ePOn89HpzsDo/3dLN2",
+	"dfHw76fVcH1xzfUyNXh33+l82V2C7z+VnDfo/huaHcjylqyUN6tXdoDgG5ZIGxplavm42raNsl7Bnspk",
+	"uVcyD5/drjZl6N2b7D2acxMQ3lxxk+o7mDi77OEutll72Y/W9Kn0Iq0HW7mGXOL1mv1nkajd8qcvnQtE",
+	"BNCLyx06ns9lidb8GVuz09Y2xGaGZP1D+kWk6LRb7lDdcmpDrS9zme+BX6nSD4UEcDKLwgHf18mY1vHT",
+	"25+cbf55G/KYm7OKTN3ZW/cHua9YwUdyDhkVzyMHyMuy3WsyPAwDrCyOVGM6B+Csmwjdb0l4NkYp2kaE",
+	"MjZ0tgmnpw2Wy+5YSShCAVDw0ZL5zAFjCH1ewAXYc2clrfpNg+1WHq+OB87MAKdmZrZMVbtlTlVwhAWv",
+	"UZ/2GiQ58mP4CNc9V6bc8051jrdYlMCt8h/1W/gPev+l71QSh7lf5hNej8TIboqfwBesczw27VXpDd4j",
+	"3oPbuiCwL44RvWl2ZzfQpy+v5C0z8mjALb8MIlKwnIeidn1RVH3x4T8+sSa7Bb4H2lYAgTMA5f6saZ8v",
+	"8zfgyaUIW9K3aDDidnBT1nJ2S0C2sLNnT9nOzs5jwNywDUwj4dItOQ3LQ151RNplzyiZkp5lKRhEcRwh",
+	"wmnT+DXekiR/gvIlDurOOLHskVxVNOiU8zIma4CfzQDkoBnF/C0Rm2WGOiOUv6Z9LqeF0GZFyDaJHx4I",
+	"ksxFLV1SD2U1iDwe+tSLehzzvZ+Z8B8BDgMvd3FWt6aVLjzPjaqmt/TwH8HWAzXO96k+muddWYPM1fZw",
+	"vL+80i/Qxq39GVCQ0JJKlZte3di3qZSnYssirr6Wi3seXU0jQDiTYjyFVPJIB0GEcxGULfmsAFdF9mZ/",
+	"7hGHv+kCSQELDZhk6ljuqLTvUX/MGECiUIdlG7NA4AbLUMBSjBHhm3+k4pBAv5teS2oFGpmBiEA1gEum",
+	"x1Ea9JHQ3p7bDyKtCZu6RnYEb4gmGhFhd+Ml7tmJ1aLz/Smw4LvB46u3g2eTt4NnD4O//twN/vqzKp6f",
+	"XAWDMH63869+eHFdeVd7NgmeX9d/YrBgDsCCXYggkl8u6Wu4pPviVVQ6Hwr4YBpPusDH3PDm3qcSSskV",
+	"hgMA9kXnPwRvB78QqmA0EAhmgM8xrci26zZYORrn9MWOoyshhcajsczc8jjvUwAuL7NiTRqAdrCcnxD9",
+	"LnhMBb855O9KpgkPUg00pzg257eHKtDzfokKKwMueU/Ag5mxhYKHLBapseL7bMC1SWIuBTG55Rc9CAeR",
+	"nHPVc0cOMYfqaziyI0FDDYqGVqcwa2RyLk6SXbNXPwS2rkxDy2O2l6GXqNEQZ3c46sRRwEjPVTuXPTMp",
+	"4ZyrXvQVtVBwkpwHW4XNJ4mKBYni8JDSPueaL1Eye95MYL0DmSzhf0QYEewlRMZjAJ5aPTD3mvjRnIue",
+	"AThGSYjC8mlADVZlbhWkhZef/WAu1Rxl6MNImghozlBOo/m/DC6lGsci7IGQD9twJkdvejYQEtlnMEJS",
+	"QAONM/cmWQl2/vLOShKZ+D41z0BGjvgKB4re48PY7DS3+a0loeUqz+hzBf006IOqFixWlAflcexqumGM",
+	"RGM9sj0W0yM9UWnUpY0LbwcoITxHHTVVwyhgetQxP+sQTx9dtvDrefPg/nZI/MLdGZlR54rn7ncXL3ol",
+	"40gK940nQgsJrAPzuPNyps6ZxqsidaZzSWxPn73es1EcbwFzkBY8sTGrw5XsEniwAZ/AVnKfEX4278ow",
+	"woJGWr5ZiK7ZjD5Ro16f5fJd7iuxdKbzF+VM+yc0WkWp7fe0gq+ePaXwUHY/a693z1hsIQdLYc4YMm/3",
+	"+cPn/wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -23,6 +23,9 @@ var IdempotentOperations = []string{
 	"POST /rooms/{room_id}/members",
 	"POST /notify",
 	"POST /uploads",
+	"POST /webhooks",
+	"POST /webhooks/{webhook_id}/rotate-secret",
+	"POST /webhooks/{webhook_id}/replay",
 }
 
 var idempotentPatterns = func() []*regexp.Regexp {
