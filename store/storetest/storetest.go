@@ -90,6 +90,9 @@ func Run(t *testing.T, b Backend) {
 		{"TenantIsolation", testTenantIsolation},
 		{"Cluster", testCluster},
 		{"Migrations", testMigrations},
+		{"TenantPurge", testTenantPurge},
+		{"TenantUsage", testTenantUsage},
+		{"EraseUser", testEraseUser},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, b) })
