@@ -517,6 +517,7 @@ var IDEMPOTENT_OPERATIONS = [
   "POST /rooms/{room_id}/members",
   "POST /notify",
   "POST /uploads",
+  "POST /reports",
   "POST /webhooks",
   "POST /webhooks/{webhook_id}/rotate-secret",
   "POST /webhooks/{webhook_id}/replay"

@@ -39,6 +39,45 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BlocklistAction.
+const (
+	BlocklistActionBlock BlocklistAction = "block"
+	BlocklistActionFlag  BlocklistAction = "flag"
+	BlocklistActionMask  BlocklistAction = "mask"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistAction enum.
+func (e BlocklistAction) Valid() bool {
+	switch e {
+	case BlocklistActionBlock:
+		return true
+	case BlocklistActionFlag:
+		return true
+	case BlocklistActionMask:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BlocklistMatch.
+const (
+	BlocklistMatchSubstring BlocklistMatch = "substring"
+	BlocklistMatchWord      BlocklistMatch = "word"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistMatch enum.
+func (e BlocklistMatch) Valid() bool {
+	switch e {
+	case BlocklistMatchSubstring:
+		return true
+	case BlocklistMatchWord:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAUTHENTICATIONERROR ErrorCode = "AUTHENTICATION_ERROR"
@@ -198,6 +237,27 @@ func (e ReactionEventType) Valid() bool {
 	}
 }
 
+// Defines values for ReportStatus.
+const (
+	ReportStatusDismissed ReportStatus = "dismissed"
+	ReportStatusOpen      ReportStatus = "open"
+	ReportStatusResolved  ReportStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the ReportStatus enum.
+func (e ReportStatus) Valid() bool {
+	switch e {
+	case ReportStatusDismissed:
+		return true
+	case ReportStatusOpen:
+		return true
+	case ReportStatusResolved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	RoleAdmin  Role = "admin"
@@ -261,6 +321,24 @@ const (
 func (e ThreadUpdatedEventType) Valid() bool {
 	switch e {
 	case ThreadUpdatedEventTypeThreadUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateReportRequestStatus.
+const (
+	UpdateReportRequestStatusDismissed UpdateReportRequestStatus = "dismissed"
+	UpdateReportRequestStatusResolved  UpdateReportRequestStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the UpdateReportRequestStatus enum.
+func (e UpdateReportRequestStatus) Valid() bool {
+	switch e {
+	case UpdateReportRequestStatusDismissed:
+		return true
+	case UpdateReportRequestStatusResolved:
 		return true
 	default:
 		return false
@@ -523,6 +601,74 @@ type AttachmentProcessedEvent struct {
 //
 // Example: attachment.processed
 type AttachmentProcessedEventType string
+
+// Blocklist The tenant's word blocklist.
+type Blocklist struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action BlocklistAction `json:"action"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match BlocklistMatch `json:"match"`
+
+	// UpdatedAt When it was last set; null when never.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt *time.Time `json:"updated_at"`
+
+	// Words The words, as set.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
+
+// BlocklistAction `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+//
+// Example: mask
+type BlocklistAction string
+
+// BlocklistMatch `word`: whole words only; `substring`: anywhere, inside words too.
+//
+// Example: word
+type BlocklistMatch string
+
+// BlocklistResponse Envelope of Blocklist.
+type BlocklistResponse struct {
+	// Data The tenant's word blocklist.
+	Data Blocklist `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// CreateReportRequest A report of one message (`message_id`) or of one user (`user_id`), not both.
+type CreateReportRequest struct {
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId *MessageId `json:"message_id,omitempty"`
+
+	// Note More detail from the reporter.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note,omitempty"`
+
+	// Reason Why, in a word or a short phrase (spam, harassment …); no control characters.
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId *UserId `json:"user_id,omitempty"`
+}
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
@@ -1694,6 +1840,108 @@ type ReplayWebhookRequest struct {
 	Since string `json:"since"`
 }
 
+// Report A report of a message or a user.
+type Report struct {
+	// CreatedAt When it was opened.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId The reported message; null for a report of a user.
+	//
+	// Example: msg_0ABCdefG5a6b7c8f3a2b1c9d0e4f
+	MessageId *string `json:"message_id"`
+
+	// Note The reporter's note; for a flag, the matched words.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note"`
+
+	// Reason Why (`blocklist` for the system's flags).
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// ReportId A report's id.
+	//
+	// Example: rep_5a6b7c8f3a2b1c9d0e4f
+	ReportId ReportId `json:"report_id"`
+
+	// ReporterId Who reported; null for the system (a message the blocklist flagged).
+	//
+	// Example: bob
+	ReporterId *string `json:"reporter_id"`
+
+	// ResolvedAt When it was resolved or dismissed; null while open.
+	ResolvedAt *time.Time `json:"resolved_at"`
+
+	// ResolvedBy Who resolved or dismissed it; null while open.
+	ResolvedBy *string `json:"resolved_by"`
+
+	// RoomId The reported message's room; null for a report of a user.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status Where a report stands.
+	//
+	// Example: open
+	Status ReportStatus `json:"status"`
+
+	// TargetUserId The reported user (a reported message's sender).
+	//
+	// Example: mallory
+	TargetUserId string `json:"target_user_id"`
+}
+
+// ReportId A report's id.
+//
+// Example: rep_5a6b7c8f3a2b1c9d0e4f
+type ReportId = string
+
+// ReportPage A page of reports, oldest first.
+type ReportPage struct {
+	// HasMore True when another page follows.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Reports The reports.
+	Reports []Report `json:"reports"`
+}
+
+// ReportPageResponse Envelope of ReportPage.
+type ReportPageResponse struct {
+	// Data A page of reports, oldest first.
+	Data ReportPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportResponse Envelope of Report.
+type ReportResponse struct {
+	// Data A report of a message or a user.
+	Data Report `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportStatus Where a report stands.
+//
+// Example: open
+type ReportStatus string
+
 // Role A member's role in a room.
 //
 // Example: member
@@ -1994,6 +2242,24 @@ type SendMessageRequest struct {
 //
 // Example: 13
 type Seq = int64
+
+// SetBlocklistRequest A whole blocklist, replacing the tenant's.
+type SetBlocklistRequest struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action *BlocklistAction `json:"action,omitempty"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match *BlocklistMatch `json:"match,omitempty"`
+
+	// Words The words or phrases, at most 10,000; empty removes the blocklist.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
 
 // Subscription A topic subscription of the caller.
 type Subscription struct {
@@ -2313,6 +2579,19 @@ type UpdateMessageRequest struct {
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *MessageMeta `json:"meta,omitempty"`
 }
+
+// UpdateReportRequest How a report is closed.
+type UpdateReportRequest struct {
+	// Status `resolved`: acted upon; `dismissed`: nothing to do.
+	//
+	// Example: resolved
+	Status UpdateReportRequestStatus `json:"status"`
+}
+
+// UpdateReportRequestStatus `resolved`: acted upon; `dismissed`: nothing to do.
+//
+// Example: resolved
+type UpdateReportRequestStatus string
 
 // UpdateRoomRequest Changes to a room; absent fields are left as they are, an empty name clears it.
 type UpdateRoomRequest struct {
@@ -3101,6 +3380,34 @@ type GetPresenceParams struct {
 	UserIds []UserId `form:"user_ids" json:"user_ids"`
 }
 
+// ListReportsParams defines parameters for ListReports.
+type ListReportsParams struct {
+	// Status Only reports with this status.
+	Status *ReportStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// After The last report id of the previous page.
+	After *ReportId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Reports per page, 1 to 100; 50 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateReportParams defines parameters for CreateReport.
+type CreateReportParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListRoomsParams defines parameters for ListRooms.
 type ListRoomsParams struct {
 	// Archived true lists only the rooms the caller archived; false (the default) the others.
@@ -3348,8 +3655,17 @@ type AckMessagesJSONRequestBody = AckRequest
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
+// SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
+type SetBlocklistJSONRequestBody = SetBlocklistRequest
+
 // SendNotificationJSONRequestBody defines body for SendNotification for application/json ContentType.
 type SendNotificationJSONRequestBody = NotifyRequest
+
+// CreateReportJSONRequestBody defines body for CreateReport for application/json ContentType.
+type CreateReportJSONRequestBody = CreateReportRequest
+
+// UpdateReportJSONRequestBody defines body for UpdateReport for application/json ContentType.
+type UpdateReportJSONRequestBody = UpdateReportRequest
 
 // CreateRoomJSONRequestBody defines body for CreateRoom for application/json ContentType.
 type CreateRoomJSONRequestBody = CreateRoomRequest
@@ -3674,6 +3990,12 @@ type ServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
+	// GetBlocklist Get the word blocklist
+	// (GET /moderation/blocklist)
+	GetBlocklist(ctx echo.Context) error
+	// SetBlocklist Replace the word blocklist
+	// (PUT /moderation/blocklist)
+	SetBlocklist(ctx echo.Context) error
 	// ListNotifications List my pending notifications
 	// (GET /notifications)
 	ListNotifications(ctx echo.Context, params ListNotificationsParams) error
@@ -3686,6 +4008,15 @@ type ServerInterface interface {
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx echo.Context, params GetPresenceParams) error
+	// ListReports List reports
+	// (GET /reports)
+	ListReports(ctx echo.Context, params ListReportsParams) error
+	// CreateReport Report a message or a user
+	// (POST /reports)
+	CreateReport(ctx echo.Context, params CreateReportParams) error
+	// UpdateReport Resolve or dismiss a report
+	// (PATCH /reports/{report_id})
+	UpdateReport(ctx echo.Context, reportId ReportId) error
 	// ListRooms List my rooms
 	// (GET /rooms)
 	ListRooms(ctx echo.Context, params ListRoomsParams) error
@@ -3919,6 +4250,24 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	return err
 }
 
+// GetBlocklist converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBlocklist(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBlocklist(ctx)
+	return err
+}
+
+// SetBlocklist converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBlocklist(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBlocklist(ctx)
+	return err
+}
+
 // ListNotifications converts echo context to params.
 func (w *ServerInterfaceWrapper) ListNotifications(ctx echo.Context) error {
 	var err error
@@ -3997,6 +4346,83 @@ func (w *ServerInterfaceWrapper) GetPresence(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetPresence(ctx, params)
+	return err
+}
+
+// ListReports converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReports(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReportsParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReports(ctx, params)
+	return err
+}
+
+// CreateReport converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateReport(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateReportParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateReport(ctx, params)
+	return err
+}
+
+// UpdateReport converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateReport(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "report_id" -------------
+	var reportId ReportId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "report_id", ctx.Param("report_id"), &reportId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter report_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateReport(ctx, reportId)
 	return err
 }
 
@@ -5190,6 +5616,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
 	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
 	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
+	router.GET(options.BaseURL+"/moderation/blocklist", wrapper.GetBlocklist, options.OperationMiddlewares["getBlocklist"]...)
+	router.PUT(options.BaseURL+"/moderation/blocklist", wrapper.SetBlocklist, options.OperationMiddlewares["setBlocklist"]...)
+	router.GET(options.BaseURL+"/reports", wrapper.ListReports, options.OperationMiddlewares["listReports"]...)
+	router.POST(options.BaseURL+"/reports", wrapper.CreateReport, options.OperationMiddlewares["createReport"]...)
+	router.PATCH(options.BaseURL+"/reports/:report_id", wrapper.UpdateReport, options.OperationMiddlewares["updateReport"]...)
 	router.GET(options.BaseURL+"/webhooks", wrapper.ListWebhooks, options.OperationMiddlewares["listWebhooks"]...)
 	router.POST(options.BaseURL+"/webhooks", wrapper.CreateWebhook, options.OperationMiddlewares["createWebhook"]...)
 	router.DELETE(options.BaseURL+"/webhooks/:webhook_id", wrapper.DeleteWebhook, options.OperationMiddlewares["deleteWebhook"]...)
@@ -5757,6 +6188,247 @@ func (response GetHealth503JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	return err
 }
 
+type GetBlocklistRequestObject struct {
+}
+
+type GetBlocklistResponseObject interface {
+	VisitGetBlocklistResponse(w http.ResponseWriter) error
+}
+
+type GetBlocklist200JSONResponse BlocklistResponse
+
+func (response GetBlocklist200JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetBlocklist400JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBlocklist401JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetBlocklist403JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetBlocklist429JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBlocklist500JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklistRequestObject struct {
+	Body *SetBlocklistJSONRequestBody
+}
+
+type SetBlocklistResponseObject interface {
+	VisitSetBlocklistResponse(w http.ResponseWriter) error
+}
+
+type SetBlocklist200JSONResponse BlocklistResponse
+
+func (response SetBlocklist200JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetBlocklist400JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetBlocklist401JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response SetBlocklist403JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetBlocklist413JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetBlocklist415JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetBlocklist429JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetBlocklist500JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListNotificationsRequestObject struct {
 	Params ListNotificationsParams
 }
@@ -6195,6 +6867,382 @@ func (response GetPresence429JSONResponse) VisitGetPresenceResponse(w http.Respo
 type GetPresence500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response GetPresence500JSONResponse) VisitGetPresenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportsRequestObject struct {
+	Params ListReportsParams
+}
+
+type ListReportsResponseObject interface {
+	VisitListReportsResponse(w http.ResponseWriter) error
+}
+
+type ListReports200JSONResponse ReportPageResponse
+
+func (response ListReports200JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReports400JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReports401JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReports429JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReports500JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportRequestObject struct {
+	Params CreateReportParams
+	Body   *CreateReportJSONRequestBody
+}
+
+type CreateReportResponseObject interface {
+	VisitCreateReportResponse(w http.ResponseWriter) error
+}
+
+type CreateReport201JSONResponse ReportResponse
+
+func (response CreateReport201JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateReport400JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateReport401JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateReport404JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateReport409JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateReport413JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateReport415JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateReport429JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateReport500JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReportRequestObject struct {
+	ReportId ReportId `json:"report_id"`
+	Body     *UpdateReportJSONRequestBody
+}
+
+type UpdateReportResponseObject interface {
+	VisitUpdateReportResponse(w http.ResponseWriter) error
+}
+
+type UpdateReport200JSONResponse ReportResponse
+
+func (response UpdateReport200JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateReport400JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateReport401JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateReport404JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateReport413JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateReport415JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateReport429JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateReport500JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -11740,6 +12788,12 @@ type StrictServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// GetBlocklist Get the word blocklist
+	// (GET /moderation/blocklist)
+	GetBlocklist(ctx context.Context, request GetBlocklistRequestObject) (GetBlocklistResponseObject, error)
+	// SetBlocklist Replace the word blocklist
+	// (PUT /moderation/blocklist)
+	SetBlocklist(ctx context.Context, request SetBlocklistRequestObject) (SetBlocklistResponseObject, error)
 	// ListNotifications List my pending notifications
 	// (GET /notifications)
 	ListNotifications(ctx context.Context, request ListNotificationsRequestObject) (ListNotificationsResponseObject, error)
@@ -11752,6 +12806,15 @@ type StrictServerInterface interface {
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx context.Context, request GetPresenceRequestObject) (GetPresenceResponseObject, error)
+	// ListReports List reports
+	// (GET /reports)
+	ListReports(ctx context.Context, request ListReportsRequestObject) (ListReportsResponseObject, error)
+	// CreateReport Report a message or a user
+	// (POST /reports)
+	CreateReport(ctx context.Context, request CreateReportRequestObject) (CreateReportResponseObject, error)
+	// UpdateReport Resolve or dismiss a report
+	// (PATCH /reports/{report_id})
+	UpdateReport(ctx context.Context, request UpdateReportRequestObject) (UpdateReportResponseObject, error)
 	// ListRooms List my rooms
 	// (GET /rooms)
 	ListRooms(ctx context.Context, request ListRoomsRequestObject) (ListRoomsResponseObject, error)
@@ -12085,6 +13148,75 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 	return nil
 }
 
+// GetBlocklist operation middleware
+func (sh *strictHandler) GetBlocklist(ctx echo.Context) error {
+	var request GetBlocklistRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBlocklist(ctx.Request().Context(), request.(GetBlocklistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBlocklist")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBlocklistResponseObject); ok {
+		return validResponse.VisitGetBlocklistResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetBlocklist operation middleware
+func (sh *strictHandler) SetBlocklist(ctx echo.Context) error {
+	var request SetBlocklistRequestObject
+
+	var body SetBlocklistJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetBlocklist(ctx.Request().Context(), request.(SetBlocklistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetBlocklist")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetBlocklistResponseObject); ok {
+		return validResponse.VisitSetBlocklistResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListNotifications operation middleware
 func (sh *strictHandler) ListNotifications(ctx echo.Context, params ListNotificationsParams) error {
 	var request ListNotificationsRequestObject
@@ -12202,6 +13334,127 @@ func (sh *strictHandler) GetPresence(ctx echo.Context, params GetPresenceParams)
 		return err
 	} else if validResponse, ok := response.(GetPresenceResponseObject); ok {
 		return validResponse.VisitGetPresenceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReports operation middleware
+func (sh *strictHandler) ListReports(ctx echo.Context, params ListReportsParams) error {
+	var request ListReportsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReports(ctx.Request().Context(), request.(ListReportsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReports")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReportsResponseObject); ok {
+		return validResponse.VisitListReportsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateReport operation middleware
+func (sh *strictHandler) CreateReport(ctx echo.Context, params CreateReportParams) error {
+	var request CreateReportRequestObject
+
+	request.Params = params
+
+	var body CreateReportJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReport(ctx.Request().Context(), request.(CreateReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateReportResponseObject); ok {
+		return validResponse.VisitCreateReportResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateReport operation middleware
+func (sh *strictHandler) UpdateReport(ctx echo.Context, reportId ReportId) error {
+	var request UpdateReportRequestObject
+
+	request.ReportId = reportId
+
+	var body UpdateReportJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateReport(ctx.Request().Context(), request.(UpdateReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateReportResponseObject); ok {
+		return validResponse.VisitUpdateReportResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -13628,533 +14881,578 @@ func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, webhookId Webhook
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1bbyNJti+Gf5UY7gGK7ElRJCVVSRQG/VdXqbo1XRe1pJq+FLWVwcwgma1kBCsjKRanjg767/NiGDgP",
-	"x347gLHfNmDAwIFfDQN+8CfxbMPP+yMYsVZEZmQyk0xKVFVXT79UiWRe4rJiXX9rrQ81T4wngjMey1r3",
-	"Q23EqM8i+POMxuxFMA5i+Ed94zPpRcEkDgSvdWsXI0ZiximPH0kSsXdTJmNJJiwiknmC+82aU2Pv6XgS",
-	"slq33Wo5NemN2JiqJ8XzCat1awGP2ZBFtdtbJ33dGRvTgAd8uPjKM/OWkA1iEnASjxjxplHEeEz600jG",
-	"mZeu8UrJCmb4hgfvSRyMGanjlGSD0JjMRoE3glf3p941i0kgyWAahoQOacCz037yeLfV3t1tte2hDEQ0",
-	"pjEO5vFuzSkcG4uj+dEgZtHiuM5xMCQWZEaDmPTZQESMxNE84MOiUSxdh1unNqERHbNYb/zxDeNlm/6N",
-	"mJEx5XPC1EVSLcdYyJjUfTag0zAmaqOTb/darcYiGQTqQe+mLJrXnBqnYzWcEF5nj1M/UN8zpu+D8XRc",
-	"6+7Bp4Djp3bh2p34bDwRMePe/Fs2X5zES3rNJIlHgSRexGisVk0TMJF0wNTCRmr9Sf389Pgp6dWehoGa",
-	"bq/W6MLGD4JIxj1ubpoF8YhQcs3mJJpyeUgoidiEUf2LukPSMVMXOERMWETVSAjlPukLf97j6rKAk84u",
-	"GYlpJIkvmCRcqC/1hsLFQxbL9P2EcjljEanLmMZT2ePmeY30tXieiZssSbx1xiYhnTO/S+JoytwmubCG",
-	"h0MhVL2bRfA0IiJrzIE664OpZD6+ZLd1QNynr189f3Hy9MIldXcQsNB3e9y1dmHrWzZ3G01yZJYlHtGY",
-	"0CgKbphU5ylk1rQCSWQchGGPR1OuGAFQuSQDERH1v5n2dKI2qt3S/EY66hk8N6Ku2iW1lSGNWdRokm/Z",
-	"XBIaMSI9MWG+egRwERqGLMLdRa4GKz6V6k3xiPX4mMqYRbDJaiTUHwc8XRippgcDk0QMyN779/ASLmJy",
-	"zSYxPNgMRdEIoYOIyVGTvJGMUAIfSES5L8bwijprDpuEkjdvTp41FFftcUXi3Gc+8UaUD5kDA0xoS3CW",
-	"rJB6TcBks8ftw1fbG7S8fdahW/t0n23t+i26deDt7m61+0/YzqBDD/zH7Zo+n0g46QHN7WbmqI7p+xeM",
-	"D+NRrft4F06n+dhWvCWOWaQe+c9v/7D1Hy//9MeU4ck4UnxendlV/CaI2biA3exZ3Kad5zZ76zObPZvX",
-	"tCvwmpdMSjpkJ/4pVRMuEpJjvCQztNpYDq86/Sfegd9iu4M9+rj/xNsf7FCz/hP1uGTE+hFXgV9zaorr",
-	"BBHza111gO1p/DFig1q39k/bqVDfxl/ldjJQGPYrEQeDwAPSXTZ2bl2XnQCPB1dm0J1+O5lI8QTs59xn",
-	"Ftlxw1ReDwaF0jtHOrEg8jqY5BWEIvoQ+MRCAsnRRytDIq0SUU49NaaL+YSVr3SkryLqCaROOWFj8XOg",
-	"uC8lciSi2BM+yxJ47d//5b/85+IFh3HcdZXtEeMUhBgvI5NIiHF2ZOqbq5SsUwopHi5cfg+6wAHCWC+A",
-	"ey8bLfL37HhjfpWnZDX2ksWFB9xnvGaQMOI3k1BQf9mIp3BFdsTTyVWr/Zdn+z98+93OXw9+6vz45Pu9",
-	"i92zndPOq/bL4nHjY+4zbjNUHLdk0dJRSxZlx+zTG1YyNMmiew0MxgLD+p71R0JcP2NhcMOi+bIR+vqa",
-	"7ChnI/+q9ePO4Kxz/d2T/g8H41e7kxf78qJz8/3jvz1t+8UzMM+6zywWhm5PaNlEZngJYdyfiCBP3LPR",
-	"1c71xcG7nzrj7/ffn+3dvHrSP90pIW79qA1MA4Z/qx4iJ4JLBtbFkdKb3nA6jUciCv6mHq2MUKXbABOn",
-	"k0moGfz2z1JN8EM6kw81n8a01uXTMHRqLIpEhLf7auRHby6+OX51cfL06OLk9aur47Oz12c1xwhPJUYD",
-	"KZU+qdQkfkPDwCepVle7dWpy6nlMylp3QEPJbqvO91gN5EzPEudcoAak+mMgiTWUWST4sKle/xX1tYm7",
-	"uUX569GLk2fZBQEVvdZNXmAvkf6OjKdSGZakrQTnbqvVUlpnRD0wEh94pYxZFUhcG9JXQlyycOCQ2YjG",
-	"7IZFaCWIiPmgnhN8gUMoAe2ucUi0JUIUWUvtKQgnURDDUj8VfBAG3gYX2pgcNTWlmAYhkLsRbMsk4m26",
-	"JWM27qsVtreEEn8MEhb0+3jEJLJWSWgYMerPCXsfyPhBt+Wv6rA4pD+NE/OvP8+4X5QRypTpo3YIfjHb",
-	"iBtQH7GIdXtc/eKP9ZDNDNR26UVr6hWzNw4uBitd6Rk9rmb6XET9wPcZ3yz/eH128lMZ+xA8nONGgPEn",
-	"yZjOiS/Ak/CQi380VYZtrGbF9CYou5KGoZgp+ocPBEnHwZ84DhE/wflQpmPUANq3bLkHPQaGqBdtx3RN",
-	"wQuTu4DMqCSpi8E4IzQ9HaqfEpM5MccJZzNzyUNuxkksyYJvY/mIlTZf4k9pOATPtPZ9ZDxKQeoLIdoV",
-	"gvvHlUVNw+N06TexcyevLo7PXh29KKD8QL+RwD2knnBon+wN2l6HHrDGQy76uRgzdIYNaBAynwRcBj7T",
-	"lB3dBB47hA96yETSeepAEwNiJiBhAV+J+LmY8g2qHq9eX1w9f/3m1bPMsgGvUCdwAG97wAV6JYicglca",
-	"FgloKpCJpXPr1E7pXKnuF0K8oNGQPaiCYa2AJhQg/FgIEsLLP5ICAW8NJBFKYQBaCf7GUEEgdfer189+",
-	"vHpx8vLk4uqrHy+Oz92Go337IxH6kghOlKYxT0+rA25vcLWBBzMGRzIX8CJYZbTrXrAbFn40AWXY7JFW",
-	"qeHRi0w29eHG2v+deDrB4fjD1tHpCbBfyn3yw5ayqLZO/MYhoegGjcU14yDzFEl7NAxJ8KCs9sh+b93N",
-	"zK9LvmI0YpHbUPtE9Uy2QrXy9obpYE3RjJU4x00T4iXlcxNd2tx+nR1dHGsKO/7h6fHxs+Mcf1AqE5Ij",
-	"e+8x5ivxbrmrH3JxX5szkcbwktEo69GOBKoRbSXBqKLX6qu3rbDVrVP7YSsJsW0lDt6lt2djjrlHZCKD",
-	"lR6T3rHwKO0zrPgYdTUs4q/Hcj06PfkYZqt+Tc5m1YNItJfyg+o21K3s/SSIFHUPRDRkvrotYjfimvlw",
-	"At9wOZ1MRBQz/yXzAwqOx08goYzVu/CyjyywFIN184NwcanAA/dR9HYlLXNyxGIXyvpWqta7qYgpqbdb",
-	"T3ae7Lb3O7ukP4+ZbJCZmIa+Wk3D234FBmqXlM+hx030krhq6kofoFz7XslsJCTDqZERvcHQXp8xTibT",
-	"mMxZDGeB8oLIJ4nYom0AKgOastpd9pG9P9MoXNhc6vsRk9KQ4GTaDwOP1EMhJn3qXTtkEgU3NGYOCQN+",
-	"vRUKj4Z4lpUWzvzGp3MNFbuBYFMCZbJNo9AFXZD3eDofamakrrPmxFk8E9G1FZuGCUZJZL7HwfwmMZBF",
-	"3f3++KtvXr/+9uroxYvX31+dnp389eji2F3qhspsvnH5njLuawn3YOc666nOUoD5TS3VBMdyqA1RjCr7",
-	"St9SKypmD84W1xpM01rNj2XgGbf7R7Hx0tAVGVEwO8Dky7v+SV1E6cop2zduNCGOoN8EXnjv2uI11PcD",
-	"9RIankZKd44DZoafH8SxeipamYi/cCV75xosFhi8anDAGCPmseCGQdxqYj3Y8opWi+o5Ncnerbr4nL2r",
-	"YbTBhCzeWmFF9YDLJDwr+j8zD/RLWAi95guRlWN+w0IxAbcmXjgN48XZIN0sH11yu3ppQlxLQ93TUHt4",
-	"bJpaCP5EU0ZmI8YzLle4XIncZgq26AsRMsoX1sg82sF5mNGVLxbEwYuCUIihATQg9ZXclUoiKmMABke9",
-	"68W1C6mMr6h3XWl3nXUJp5QcktcWTtP3X4Iz9W5HJDFblTiF/5L4eP4UIN9ZPpMQ3CUmPlo9DGpP3Nxd",
-	"ONs4pt5orFlkfioDJf9o4lfzaBQFTDqESsWIZ1Qi8VF4CPObqaClRAZDzvwe98WMgw6lBCx6TpRwlaAQ",
-	"iWmsUWoSUA9ub9pq7XjBeEhk5MEH5jbQx8sBHtfjg0iMkaQQCiYixCPis3GMPgliIyxoX6pf4TYELvZ4",
-	"pGFwJHmY2qRHkoRiSOru18cXZFt9I7c/aLK53cZ7XYe423LOPddRj5HTMZONLhK97YNE3B46p9FZLThD",
-	"TFaWDrSEuoq11VNwskbMu2Y+eXny8hgAItn4bjCmQ7Y94cNFaJWS+iHD0G7Rk9WvjyRoJ7lQfUCHER03",
-	"S546YsFwVEQxnMBoHkmClyjRMAnes1AeEiVaYUFQBVbvlpm3Pum0nJq6ivbVR4w55yE1DhomC6/+Sunm",
-	"mcft7nfaO85qvK1Ti0fTcZ/TILwqmxhIX3NVwewcIrjHyJj62hUdKvUUvNRBClzb6bT09Ql6j8oJ84BM",
-	"1Se9eFnU7H6lVUnnoFT7RdQwnEby5uyFEmfWu9JpkXrBOAXPTqdhTxR2VOOP1YQKNjdZ/WkU1ErnkVJW",
-	"Oo1Z4JdCeKydgMsKN4LU9cnHETrJEGFwBoWKphwshgRzAf9KvNWKhftsEX21U41YU9BNZWyNU1uygw46",
-	"U5QGljDWN2cvsqd3FMcT2d3e9kY0buqvm54Yb8PMt0vQTttLMUVfsveTPyeI9pZizZ3HMhj++bvxwc3i",
-	"Ri9sbMl2Whwjt5MVGEa7U+Vs5KWhBYNKuKOTZcOO8X7gqBOGt1yCnkZC6VLMBww96A1h+HpQ675dra/A",
-	"LV9Rpfs7H3ISgmZk9FI9M73y1rFxo9Xhoc7Dqedm8YqOtJbgRrjx6VjtVTrz5sQsrtqElNQLryggvzuc",
-	"wxzdGExlxqhwsuBcm7asXVskm0un5BwkupSBpht9ou6mb1I6iDK8GmSoeJdSaBKW2CVu+mbXCJb0K6W7",
-	"2c/lYmb0uh4PYgf9VG6OD7vAPN28oHRJvS/ikVGxQBnkwhoN8YwbUHHkrlLicJoF/JXoPAjAyqPD5ZEk",
-	"YzYW0Zz0lX0N/pwpV7qWOvBkQiVMX6uQjSZ5EdywRMmjoRQwt7kO/4EIRBU1Nx313SFZ1ApDMQTQCiA9",
-	"lKCoL1H0UM17c/YC0wFwpj2e0KURlVp1Tnbatudh7F2YlH5Bj+vtQedlsrLJGGVMI+NPehoxGjN1NO9q",
-	"vQCQQhksJDXqQIcJZ3QuE6QJLCBnzNeeUBIGMmZ+s8ePiOuPbY+X4ExzcLCMAk5cDXRyUSZDUJGOmZWK",
-	"0eOKQOru277oXypyV384hIaBxy717r2FTw6BS0h/jr+CSDd5ET0+oUHUOCTuMBLTib7RG1HOWehCYJBQ",
-	"Pid8iuiZgHvh1FfClSttXSksApeQzzUj119kObQBbnU/5LmG+eXydpGvp3fVxgE/idlY1ro7tyuupO/1",
-	"la3b20U+ksLFcAMWF18/Cz2mkAElItiCZBPV4Wws2CmGdxve7I8tvmblcizwzEun9n4L3ApbeaDbrVM+",
-	"0Vw2HkDetFXdZ0oVlRa9HGpLyx87RTRXT68smGpGp3hb64u+GnOAq1zN4nasfWlDWoBeGBpFdI7COKZV",
-	"XEUvzXW3BpO7aJb7gVSMCrb4ULEOpbxEIrRQmlmF8DQSSu6Qo4kIQ1Fz7KQdyHPJ61B23s4/93rvW62t",
-	"Xu99+/nlF38skq6GNlbpC0lKQRGRLGhWyMwQVHEfdpYi/rPEVm4XJyGitVf6yBsz8lREk4JFLk+NqrDE",
-	"EY3ZFYQ1rqKJXMyRLMmVTTNyE8SgViy0M7kOmbMJxyzI2CzPeGkvsXhgqLKatgVhdmm2OE8fsE1L6ENc",
-	"M3438ngNf0DKHiII00D2IrXEcXilcw0zq7/zeHH5XwQDBqnDATf5iYeJF8DkeWbNyceZpd5/vFsh/axk",
-	"RXBR73pi0OfXF9NYUUrfpJ8UOfJXu64SlxWpK+KLiEclc9RBSrOOG4dJ5F0HEpLjByS7pVh1mu+YwaiP",
-	"aeyNSBCXe8TsQ9h5kjmEO9lDSLf+1to6uNT//+Gf/og27j9fNf+0dfnF9orf/3gv75vSyuVIzDhmH4ND",
-	"FPiNDKkcoWdiFevJ+uyseXf29qoyn+1er9cr40Br24Uj2tl7XDz382+Otjp7j40zSi8FBNgdAqSypUiF",
-	"jNj77CwPBvuP/dZ+e39/13viP947oJ0Bo7Tl7e1Rv9Xeozv9we6g3e/0W/39Tsfz23v+Y6+9128NWi3a",
-	"2q9lJ9/aOqBbg8sPj3dvCydd7Gy0dg9AhQHHoaeHPEPGGnNo0lY7e+TlV41KvsoVDKA4vLHSq6E3ppyn",
-	"6kDqXVnIQlAyFqhpskUeQr04uGEZjooqSPah348YqHM6tKnMIUjjVpygHidhMDREs2ub8QolcTCnhmZi",
-	"xWymY7w4dc5VuOdNFC56nwB3oV9dtAHPGPVfsDgu1ILVj1sh/Mp8ay0WlxWR0lfahix4lHb5SMIhoYZ6",
-	"11zMQuYPkdFX0n6fw0v0k1I9MFV69Sjs/N+CodhpvRsYj/24xUHl9iO/TiVjXrFT1YLI1g13CyPbtPEZ",
-	"B5KTzIX8EacxmYEfCXPiFtUNn1XCUTxVF95mMrGK+VcRp3kJ0QzUf0YMcx4cAgUZ3CQ7SWmMPM1M8rP5",
-	"z5UTvxaWRhvIH5aAn+ASJWeAWzrJrkUMAU65SF6a5rcg2xIky6KFqbgo4x4zZjVDKo4O9fG0MioKXrY8",
-	"f3CV0wC2OR1dKQU91eSQHbubB725agCkDs7A3daeQ3bbO+qfvYZD3CLorbqh7fS4WwC4V7/tOMRNAEHq",
-	"i13HLoKy2zpQNxegv12y2zlwiJtNtXHJXqvlEPf8x1dPr86Oz48vrs6Ov3tzcnb8zO3x3XaL1HW5nUxa",
-	"HWM+ikBwguJPau0DwRu69Id21BSgAEsQx8UZBjb4ycKTFcPbF9KICqaV9eAXDG+BUrPoqOIAgsVoMXED",
-	"kKA0LGe1OaJHByefhnBLSVQppcFK3Hc159WvBU0qc5i0brVBtquo6BxjNQvBByCxR5JMQuqBPguVZBAT",
-	"gbGZUAwPrVw1/DKQpJ2YZnMyEACLNMiOIZ3kQvKdNXVcp5bVMQpYVeKHVwYSZ17MdOGeYkViIbTGxpO4",
-	"UNXSGDpzCUQwshVmisbLyoTbnASxTmDL1VIRcWaUGjS1l7y56EQghAkvuKJx0Qu1MFdXmkdB3GFhHrVO",
-	"q/N4q93e6uxedFrd1l631frJDun6NGZbcQAWRZkUefAoY1p2o3J1jfsCp+xKH9kiPImtlVausHYrvznL",
-	"TmWBzlpA5LY2+julfyJKz5cxWrNa0Scn4cUyTPem3m8YDctQOjo1F9BS6qqciqxpGE3Cdsep+f2rWRTE",
-	"ttDF2nbqjdcQXYed0b7SGxZJfFm72Wq2FmNJmRd8WHD9Mk6+Z/1zAUUcrWsR8hRIEnAZU+6xZiFmLDPa",
-	"DyXeCkrUNcy43JWI7lPJyM/TVdZVOvcFBddnw4j6zHdTgy15sEe5jseqF8foxzaKICyiubsgeJeucFnN",
-	"SRkom0C9UQe1MfiMU6gAtEv2rIxeIOSvr2qutBT0EiXjzu5K+jonQwvldFzNjP8moeb1LXh9Xj5j4x2x",
-	"0cWKGAADIJiCCALXAK0THIqNDa+7COW48sSUx26Pw/8ZdIrUEgJLusDTtNNLkb+VscL8HsfHdrX2b9RC",
-	"zFMIYiixNlIyh3hQz9O4nnHYPV5PuYGbvqQBNXoootodIoUGFaPI7TOl7qbTLML3/iwCzvzlkgukOF64",
-	"VF611pJXa6Lrs8tbGZL/sVHs+p2OtbDWVBemUU7Df4H7N4zVW2c91CGpov/eTV1eE2qHx6CJi5q10LM/",
-	"FYmN+6koeWDdwk7DQlUB0eFB6jMPQmoWRzII/0P04aX8COr5SGO9TrlPdIkopJEXbBBvnEI+zk6GbBAX",
-	"7iP88PF2sfq+yVhMJgCTg8LHBdtH6mrwDiadjsUN5vmaekcNe+MCGVcT5xSgQOovDT6q6jC6SISHrByh",
-	"0NKzIFTyeesD1ZYar72b5pSu3Oe9UucsjgM+lOUa1CNIaCVSX2gpVItGfeSNghvml1sgyckJJDFXk/qU",
-	"x0GoMS+J/wwLcjeqOCGd2ngaM/8KnlNUOl89Pl1X/X64R8P64UetSom4ROnZu2jtr1B6ViaUTALOqy4Q",
-	"XlspeLypVER7HZ10P5NxryakuwXpn0IVcZktgP5IFlDdYZJAF7DQB4tvnohMGoHoGQfcfmO7Op0e4S8Y",
-	"w2/oagKxiBipw7gb6Qbp+od6rBsg05fTmKWPxzMBReTrFBs/QGYQ0vBgGk8jRqZcPVE2NBXrjw9Fvk7t",
-	"/dZQbOkvzbXNV/qPt+ohzYtgzC7tS7eC8UREiFKGkrG1YRCPpn3IABJ0Emx5wmdDxreTt9/at8vrYLIl",
-	"JkhIWwDgUAafGuCS83QacGsTp3yiPq+xhcUH7bYC+VeXPOae+0ighH9/1pKoPPCLVVWtqvVluUiyHBaV",
-	"zTBJsob1URKRD6BUHh/mEkcwdl1JkcpmOuWVKbTwr8ZyqHl0kbeJ+8DxgrReC9E1jUwMMD3TO7rOIRYI",
-	"2WpXkTxW6YkihPH7+JCw8SSeY8aiz0IW583/b1gYCofEjI7/kMX07dogc+udgLJa4W0wGzOjporuMqdD",
-	"ez2ng55H9RHoGzILfzdRz/xgrTdDvABv2sDbxxh8l0sNhcwYzB2QT19+Hu6dmrCYinCniN2YIY+sDqXJ",
-	"nDN1O0EeVHzIPlhLmExVj10dFwjBrIrKT2jEKoVYMlN7NxXxapfXd+oqUP50hwS5hlcguWXR/LXahGD5",
-	"DB2IoHaGC5EM+apSyBAzMAxuGCf9OZZVPjs+vyBHpydNoqdmujTpFO7UvUm5b3hxKIYkZPSG9XgQEzGN",
-	"u1CugI4BTMS40hR8ZFCABIKqj2qMXjCBpkhJ8L/HQzF8JIlrxt+kPgQptq2vtNHumqGlyXno+9VZbHfI",
-	"QFVEtobzYq2k1VHE6OqQHV61mP9VGDZOB2zySO1y7CC+szIsw9ptVpfhuEuE/b29WBUOU4G3a33nFT4p",
-	"4VLN6USxYSsE39QTzju3zI3VUtJW+6QyYhJwxiYF1204Wm6k35lxYsRAD7HH09/1V26jSZLndLOZpDKx",
-	"iGfQ2EgdNQDk9Lh1Xuvqa6gQCoPAWhLw9EBwA8GhMjn+4D4Loh4XM944JAsDdsjCGHFcs5EIrdENYsjL",
-	"hCIrugcVe++xiS68AmBJGA+YjuY2/UgdOpQjMSNB3OOJ1DdYIU3/TeIKD4r2KYJGoGW6XmpxIN3ZTU+D",
-	"q5lGytCXgISUgueqI+XqhUIPom69VZZZsaRdU+XuV0dbP2HiyNXW5Ye2U5ZvoGdxN/clxszW81/iPUoF",
-	"8bDGGpHs3Rr+zFLs92duHL1cW9t5HjG2pXRH8pfz16+0qmMhifVapy3Ldsm3XxkZaxDGH9R4nEQ1vHXX",
-	"VpHKJlTVUC4x/KpZyAk1fL67n6bp3nPrizc6t5+xmARerVsL6ZR7I8XtOc8k1VpjWwsktuhqyaFjVlmK",
-	"ukrBagOxs56BiMWA5dIXy1hMpI4DJaHcojF0tlrtO4zh3kiuCdbTX+dGXYIfdhY3fYVCCRctJMMuYLjw",
-	"YemQ8ppiutyXK2jqCKECebLyBB8E0RhLPWT6AeYzua4r0FPytKUk1f6Y27lyiZOZVVjBamw2d9Pd2G1+",
-	"7z5jtpvbklXMDdQ4Hg/WU+OWNK3ctBpnz+cuulwm+2wdhW7hxkpq3PKUud8GWZ2mLHtjgr39uFyyg5sb",
-	"c8DanZ3dmoVmlaNgMmF+uZCf37nchX1KYgHet0Xyuaf0otGQxdVoan6hL76f1FuUcWYQl0uWsDIjnt+n",
-	"tq/9hM/+rMyXVfjVsaHlWsAn0yvvrdOlTs0l7YSx9R66aQYiG8LcWZmjv6haZHQ1awTlO3SRHr81WMP3",
-	"I2EqcqNX2R4KlC0IGVWyhzOCZ6s4rm/qYSVOxMJ6WBr7VVQQK/kJK2IV3p76f8uAE5cFpa+GwQ3LTkQM",
-	"iHmdQ/St6K9W/ORKTvvqfozLRFO2WPIlf5lV/wpW+bLwAOarXcUpD7wvFLBoQPl8Qik0BDq9zmDo4P5K",
-	"+BZrBxc5gWlB+SCFs9JSaO2C3P3FQ5Fw0mUZnURwonlhpeTO06DQwkbwQ3l03MqorugnwSdWj1kWQJTy",
-	"8dr1kpr0APrzO+I+U797+iR7WpfFq7thUO3nX+p0EuiIGa6eCZVlgxz2RQ+N3y0qb7oOpHeRakndTSbg",
-	"pjCh9BcTHmxAUNPVr3MPdZsJKN5oVUFNi0aaA4mRgNNgLZtLZzlPgvUsLXW9QzibYVGGSMaVzS3FXTKc",
-	"b6/127G5TgNepkTamMskIpNQR9orQo+wlL+ue8zLMGvZdbFGxMXM4rQPiP60T9cSxGeyptVoOrn8bhZN",
-	"uoOfMxlGTDLuFYLcFGNRJ15fUtKXRDLGV+VsJTCiJCNbI0ODgU4RU09ZJq537gdvLssSfc3DgDOrgxUM",
-	"F1ubZnTkohzYTNIoPKjm1MRgAH9lBFLy64alUZoClOR4pnuybLvv4mwzdFCZ/b/mDAprahLWafjV2b8h",
-	"zd+Qpw2xUYWCEsFVOZRD0jsm1lcEfLiAuCitOLn0RTF7HzvEw/qVnUztIYO4nFmOiELg5fmIhiGZMSJH",
-	"wUQZD8+jwKfzL3OFFQsxmAaeslT85RbFGkhmcHhZRaz73YTj2tipZQgnG9eUIposwM4C4RhgXPEp05za",
-	"AMiwn1Kp+VUJ/QqMEB64Eve6s05YU2n1VxXsg6QMT9W6yXruWDt5c4xVK/zZYGEyiWVb9RSweuUOqA/r",
-	"1vhZ6mvTW4V9CRj1RostkD7UujH1aRce/+//8l/+c63buV0ygQ0bn16yHlX2Ua/ePSrnWCdmHcL5FRm7",
-	"WYxoLZ1Tsdm7cPkntH2t9XfMzldPcTXEbPMxUs9jZsE2joW4VtapYX196l33eH0RTNuobB87PZ7cbpdk",
-	"gC8eSV2oOTbbphMRXfU1Xk6vGW+op+DEXfvhj6QG8VqGHOIEtVlu6HEdFW2i1kcMUlD0OhZ6cpNDROiv",
-	"b6Ynouk3pKeZOZWZ6EcpwQEtAiWqbSe6ZS73l216UKizfVz2eNf8+o8nhEscAIuyuYy95Pex2nHK3nM3",
-	"30COfn4DJ+GiUHal5wDagLOx+DmAFt9EjkQUe8Jnh1jedKdjGRhOcY8IKCIzCmImJ9TLlSQDfSVjVux0",
-	"qpVr77R6vfdPnqs/j1r/93/95e+//LL191/+h9600+rsw78Hf//lv/39//8v//bLL5d/KsSpnNmZLCUe",
-	"3Go5KSaVDarFoiFTrqffkSOIWUnpKDWvzMBspdEhUkR5Zf8trvvlmqLAnP/UddtpragwrSeLoy8mRJDj",
-	"ZYWVvh8JErJBrAjIG5U2k12T6W2KgS3rLZuZWFUWZd1yVw5lL+dnzaAmIZ3fqxT/91AWmurGZlisrUCF",
-	"gtyMwrKwZ8+fkp2dnQPIh3eQAeryXdB/DDvlQjvcSoWrbJzd3t7O4zyjW1HvDcZZuFYiZEsrakQihLK2",
-	"aSWNpMegPw44iGIgmIKKOYWMU9duWpAahcezkmMCMuQBIotXb7oSWHVzDqeNddmWYGHsnFbT+30VIGaT",
-	"jbAU57cbNDkkGBDK5yt6X630qT+MBpm0v3JqUx68m7KrazZfnNTzpI+Z64+72A6bYiNs/amv22KjRwRg",
-	"HTOh27v5Ugs7HYaAHmizAEtLr5y4zgirQKYi0i0KgQJGwURHQcDe2xzlloodrSDrLifWelr0ZZF9jqRz",
-	"Xi9r2sW8Rbt/il2UOOe007tjdKQ0soJOEDGANdPmtGnqGMQ9XqeKg9JJ0JzTcdjQPTiT7D+TrJtpUZ64",
-	"6tyGMsp63LiNR3QyYRhTtzPpGk3yFDJKJQmGXETM1HOxulv2+DWmHnLfctxkLiHqiq5OP9T1NSU25RPx",
-	"COsf+oFao3HAaYyCd0wnE7WfmfoRVr/WlTUecp11nVxJuqUFO+wyf06mBtrS29LKb1ajhKXmZ+7qJE11",
-	"vbtMumu1u1JASHks177WuNdWX53zua3QixfuWvGihfuU2FwxdXUO3+Al5jZMzV51I6ZmZ25NoXjzVyBb",
-	"8NgrG4OzCi7hzDaszo7O02G1O1ISXHX9wtKsvCGz/quuTshi1YWFK121kEvukN9e2rwXXO/FLWMQ7Jjw",
-	"WGrzScNlTcdQxVP7wp8vqmh3it9YDHaJxNQS4gHKreTkYzqH7NCWSrW7uGPpQmuIdfyymJhupxxb0qy6",
-	"dzYRy78l9yzqlCWGBeY9gRa0VuJTeQ+izWc+qRncBYShxried9/cUJlazqfjMY3mvzV6qehZKTRMKzlU",
-	"dAniz3mNzNavFfMtCPVWK7ipnZBJvc20fK3g4Rw6oJvf/qxMMRdOQcCHVatvgmFT2r4L8gARl5rUHNAF",
-	"l3LdwkyJqbWUHliWfAe/JJg5x8wR7V1R77xcibe/zBY6/MLCx69TZ9Q0+J7G1poX1hvV12BTMGF6Gqgv",
-	"FSslYootJB+u4qgeqka+pmPVXwBvI54YszRkuZoq7HL6i69XFK1L1UO0eBzwqcwW/7QK2dsv7FTq7aDf",
-	"Xl4G7WW2pn/Jm7GYjH4KxBayHamXNZBqrUzAyizR4phzJ+su5VkLIv8ounl2xtjUGAx9HAUGUsH2Bl9K",
-	"Ej3RLKw4TuX6Y7ebOIBkk7jDSEwnbpdMouCGxlBLBN10GM/tz7FYtrpUKaacheriaT8MPBJwpSZbzWtt",
-	"R6k/rjk1eHrNqelbs+5S82OhUpCxCjZaTf1XU0M/Y8Ve5jUwq5JVhRJVNhylav37i9RJBNAPERHjDTOu",
-	"ueIC+HnAhpr8OVPk/k0QL6unhCXzFU0RCdcvqhijYDgKg+EoXlqBCIAE2Dzym4uXL7aY9OiE+Q4yZhpD",
-	"646ZiHxJZhGFMvFKjKJHdEyja+MU/fsv/2q+3ra+zyrE6sX5WyMWMirZwq0LF3IRM7l4GY2YEhwrGm1W",
-	"kq+lKVbpWhYpOrhjpyWVXY3thvtERkFckL6S37qyKq/Fd1fSxFO6KtDDOXsfX2GAqfjFLv7omoxGdQNM",
-	"zUny/JJWYBMdfF4hsXOrDZPOjmT5YlfTv9Pr76aFW5v7Gevi54z7ST2qu5U4MKyntLrByhLFSUlStWYI",
-	"VZhOQkF9qasmBdj6Enz68DBSTyo+tBpOjyMMVUAChRmPUu2b5IjrZ6Eeo9XN2H5rXUQkkD1OuUB9ULeJ",
-	"b6ird1u7h/hY6uuam/oyjC2op81Z3ONm7BiUDZUGMdejVbxRPenAbktbd8Hf7/a4ay2Qa3rFpriI6eSq",
-	"1f7Ls/0fvv1u568HP3V+fPL93sXu2c5p51X7ZfX8XliExQzf3JE3sRv9u64xXqF8M16iEYqBn5S7Uquc",
-	"LSqYReIcYjSc0ZhELJ5GXFo9TS3AytLSz5V9JilWp/388otCf8nKKtFOYRflwxKgUX8ak5j2HQLpPwPG",
-	"MOEd/KCKSnHS61WZrjK/1r765yv1z1P1z/HSSS8zElBZtZu+FNVMTk/kXqtxiLjw/tQ+aWTIYonFIzkC",
-	"XvOFKzaYul6UwGnqJVcQ+VBs8J7Vi9e7awGkhFRYzLPfFeoTLNqC7TFbIxVDV7Y0n6o9PFw8WNAuOGvO",
-	"7axpzzm1c6xqMCmrggc1DkztA/jaENOdS+HZiDdTU2GTOfgbqIxjzaFwD63luIt31l7Otby0CzdW0xHt",
-	"Pf4NuWvted1V/0H6VtqPIUUSi2Zx7ZL70NTq8VdSe6077qj45mjhs937Ofeellg2Bqen26BR7kurQnta",
-	"w1kHPcjrCX03BRUY9SB5CJHNEKQ0GUZiJlN0ELLjTIwl5Vs37WZ7izU7W7ur0HmdjOi/add7vWb8trV1",
-	"QLf+dvmh7bQ7t40v1ZfZ77ZylxQrBGpxVhmuGfeZLm6NVaUNJrEkqluw88dUQ2nTRwXcDkNilxLH9o8Y",
-	"aN/9o5MjKq/GIiqY7UsRJXX7waEwA/cw1S2JYSkgifuQyDn3CB3SgONWu5bF6hIag1+7muM4Z3UvPY0p",
-	"FRdGn/OmszXZskOxhg2tr74jIzE09hkzEWwMXqj2wC+p6aP4wTWb31Hbwac9EBq1HM1pTOEMrDP75iNv",
-	"zMhTERX6mSMas6swGAfxVTQp2CstcyVk70toak0ohtGzammrUPW8W/92sIRxVBXN5hd47dJe7oh8zE04",
-	"/7aVemEy0FKKQsxBzNdDHMT8Kl9l9XH/ifcAeAOcwV10WpzfWtqsdUslKaCP629Ig8UZfR/Eo2+L0MsJ",
-	"1SQI1qPTE8WHHGj9wMFLlkimnN9uEhRDojOcQT/vEKFUJIgdK6yL7wChmKVHeX21+5d3Bz9dX3TG3++/",
-	"P9u7efWkf7rj/fh49KLtP28Nzzv0+GD67W78Xe2ubbV+55mfB880dLYp7qkPQzX2k7nlbnpM9gh+zrwk",
-	"aaxUlLs9CQPsT0qVybsVshsWGkfSoa7Zg0ouot4l0WCWglJO6mnz5ac3pLGaKlxZFarZWa/SIo3iwAsm",
-	"SI8lsQlrGAHkk6aBBwf/iJiH3VgjGTvo+FzQ9NGh6dQ8GonwnjU5F2UXruaq7KBkBy3vbUGC0FqlQvL5",
-	"INZAnNxOL653OQk+DDTho+Wvr9WfbH1UQw5kn8E15H5bG9mQyX/XE6mGqUnPKYxZmPq2WUaRqYdxSFx8",
-	"hekjRfBjpvLgJJwD/OFCXLNC/7IMhhyACcCGt6QnJroAGInVPQVOiFUdT3Do14xnGp9Qz2OTpVpEe10t",
-	"Ii6e1CmVkNntbs/kl3DNn//+y7/mMBM3nab/9d7g9dc//u3Hi78EL79/uffTs6/CV1//2P7x4qfgVefl",
-	"bpOGgcea7SePd1vt3d1Wq9ka7NADbzVdwLhWNiuBPakoZ4u3opJ8hcF8znLVuH5XdAfI14LGlgWyadoT",
-	"ZIy1dmd/mbWGploTbbV2Z7/YWHsDSLdqO4jXXoiYhnds2Gw/4XPez8w8iqPhxi1qQwklETdWg3udxjei",
-	"NyyFwBZXEpBXyny7wocVI0m1fzlTSlK/vCiK3lk7zBer6ZYO4U3mVZLUmeXQrQpybThETsf5VkR79xrq",
-	"Evxrfsx5oKseYuGg7gl7zSxm2YCdgr0vJsc0CFpikkKIampdB9UCPlKQyh5fVVaTDevehdVYa/I5sxpQ",
-	"5O6F0HoKEFKZKXGWNLbWOcc0YljThGquRCNW3G9iTWhXiibFPvRQpIKLGRE8i+HCkhie0rMgchbIuIt9",
-	"lKuiwyDPW3C4/hBrBE3ieY+DexHTX7E2DqFh+KtEWS1DHnE20z3qHwZnROrYQLfxsQBHa2JxbksPB6Zc",
-	"3ftkYL7H6mPhJKSFmG4vZBQ60FQ5L5urtXGUq7SxDGEHBQRhxLgByWkI4mWlOUgdm2DmSAL8imuB6sr3",
-	"7l7FdC5Gac0EoZHyOFkAaEoiYzqvxMW8OLhh5QlCuuNlwJAiFIUcQoMaHe5Fc5USH5K4b1Cdj5icjjXH",
-	"qdThJQ2NL6MMvWLHePGtU5tGYcV73kRh2V6Y7mML9YY0dpaieY6fTJ2xoLwe9FW5T8NnXkgjSPbivoP+",
-	"QgDLOsQbMe+a+Q3y8uTl8WJV2VowpkO2PeHDO4cE9HTQnUijzYYElIRbUhjHzFtdVhAT8AM6jOi4WTK9",
-	"EStO2TjiBJblkSR4CQk4mQTvWSh1pp0SkohYRhGsxEKfDUTEjETNwy+fdFqlIP1M4SDbn1Yq+3U4KIFC",
-	"xyLJfmw+SPUfOaKdvccrduH8m6Otzt5jh4zY++xGHAz2H/ut/fb+/q73xH+8d0A7A0Zpy9vbo36rvUd3",
-	"+oPdQbvf6bf6+52O57f3/Mdee6/fGrRatLVftHsy+FsBWXw1j1nW/7q73ylEYC4uflmfgYnO4IcUuVRl",
-	"grwdjgcthdFn+t3gjVgzxJ8vFPz154UOrNF03Oc0CK80H8qO5hx8c+TN2Yuk45W5IVX/djotTbFJtojg",
-	"QyIDnzWQP4ypzzQ1a8pVRKwIG0kaLDfFmpUdDcdBZtJFp1FQrdwSRJsqVOGz1Lxl8/bFjAPDUQtQ1840",
-	"Iy44GYlpdEhmIrqWifweMcVgZSNJk1XcQu9Nlk5HcTyR3e1tb0Tjpv666YnxNqzJdknEf3upovslez/5",
-	"c+ou7E1brc5jGQz//N344OYOKzoLfKUyLGFacMUGeFa7s1+BaeWzT5MNt33gCR93suJMH+OEwVi9MHCe",
-	"CZdGqsifjpx3fUUsM6GxJWIZoCDTyXpQkOWWzuYBIZlwcClAATJw1SWKB2j7DpMNfTag0xAAgV449Ys8",
-	"Ajr8DdtUYogmKoUs9uO/zWgX+PfPE5Z+GAaD5O8Z608gcD0Jtfd2e+Krn5WFtj0JacAzJuMi28ynJtD3",
-	"V4rsrvpKJJRFIqMhZveFLJmDo45Of0GOdB534ABXEiXvpiKmy94MPymrOWHiZsuMIT6mc6hKTWIxBJ05",
-	"h0R4svNkt73f2a0wnnyuZXZlsqN1cjtffo6Q/O5uZ5QT6SEgmMZBjJaiADv8WsdZJYtuAo89kj2uyZjU",
-	"O3vk5VeEwj46pE2+/grqYIaho0WXQ06fPXcIkBHY/GjJi/FY8B6nUz8Q8M1N4DOBNN1oEvf09fkF2daj",
-	"cknEBlOptg0JRtywqMfd7HK6ShEDDBZUmhfTGNLN3cyq6rqGShxw969HL06eHV2cvH51dXx29voszWMj",
-	"ruKO8ETXZptuA+vXQSPTEY17fCamoa/JpYiYwEvuWvucjMBOoOvx3Jt15twmOAOpq7si4lFpmdYTGtEx",
-	"Uwy1UZV15DmEzRTyfDAZh0OWv73cKMqEh54UBYQu9f9/+Kc/onD/56vmn7Yuv9he8XuxE8fuFLqsUWix",
-	"v2sDTM/KOiNfB181cmxnd3/vyeMiJjim79FVv7fzeP9J66Ddaa3qifIQXNKxfJrKJBJZf4w9uPIptNud",
-	"vf2Dg4PW4/3dzuPO7krERgmLrOiah2vv6JSfmJbln687Xs3gIvCuWVyWNRILMpkqnq33/ZFMBfSaOASt",
-	"n06j8KGBCHczfZLhFUAY3lwQ9p56cTjXWpw2vBWvVoSEx0WtmGNU+3Q9wMutTSHCk438JMbP39ifwSxP",
-	"jaGd63et7zr+waJBtBxVYZsb1tqthFnYVLfOKcU77nNWNaV/zicWMXQlTSezrNoh3khIpmRLloHTySRL",
-	"foCrWQuPkRhLzavu/28FKEOyaFXuVdLuO1cgpDSRyS525QcR82IRzQGlqa7Xrb0M7kpnNq2RrAR3llQI",
-	"gd8WC4QgCbhmyK5DWChZdb8gDLn4lfCTYzL2AEVDqLxWil3gS+jm1J+bCt2knqxHo3IiAexRJBS3WbTn",
-	"Clq8STvxKrNmZURbPQvLXH3Hg26o7TM/5GY3lrWXhSuaRJ/92UgkPWERMKOOAwbKTACQ+8RNy5G7CXXm",
-	"rIwbGtOoWBAecQLCynaCmgEFXjyNWKYJ5pRLFpfIOp9nRB2+VW4jyK8sLDKVMVbkKrZ48XAtHiE6mehi",
-	"HrgUuf5+cRDD2I75MOBMw27y26IjlFflQRGsigWMCTmQZCuX40hNl7wIfJ+FYe2uVfM1MWTK5FvOR1pC",
-	"IncvMlCJn22ij2Rm1R2bNhNqWFli3zpQd02Lzx46Q0VE6YUI9dAuEnNBPRt67zOotgik0Dgkp0cXT7/R",
-	"+2QqxMB1Ou9g02eS1I/On56cOGTCIo/xeItxT/jMbxRE0zMIgLsd20wP2939jOpQNw+ydIityz/Vu2+V",
-	"vf6h7ezdNr6sv93+8p8u3/5h6z9eftH4svHlHzfFC55HjG0pgiZ/OX/9iiCJpFkQe+Tbr4hem0Pifrh1",
-	"S5bjQVmGnZXRWt39q/oe5nnN5mEQsmonJutI3kPQpyrL5yrrNZihSM7P8CfCuD8RQT75WjIvKrKG7oD+",
-	"qITnqARIMEN9oCxFP5BK5qwziATEwnSElQahQeXNRiIEKFk0J7OA+2JW1NbmbuLvjvCXScRuAjGVV7i9",
-	"FSsT48VGEPnG4ANlIBIxInhkMOSSxEKQurYkJois9tCTDY7qkE5IgD7rRj5EPU+edfdlqaTMJBv4IE1/",
-	"1sYYOTV9EiuoM/q+Ao3GeoaJpyYVLfSZzRJ4GTGs111ID+gojpWAKG4xRPFHDJ1o/jAvLHxY/AxQsPHH",
-	"R1LXg3EQG9vOw8yXe6UTLp6njDkJYji7iVprKm5n+LLl0uByxiLmk73WThXCDGnMuDe/KgpmPFczkRqJ",
-	"olPB8PlElwVUI5tGDGz0cRCGASYyy1xMv1L8MtLy86oME3NhHZFHknxzcXFK8Nrc0gwxF4MzUsfwme9A",
-	"oz0/qUCe+uZbO1UwUhplVn58gzhJmnuoLl2GDDOjWVy2zJZWkMDPTDulAmiqbjhqFr1AYSm9OZzRuQR0",
-	"ZSUpu3FOY0a2eubV9LbsPXdT3XIr/vlrb880zyxmrzrtFcu5ZpU5UEM0QctSjnsVimHBrkBfooh5IvKZ",
-	"b56S7UVO6mgWaIFvmBZ02FFqT3UPYU6OFIA+zDQKDoH+hfTZcMrzEmGRyyRRxKV8JtlSotU6reENhfBX",
-	"w83W4UcrhcdK3VizxXdTNt2sQqwJrzq/MKSKIa9MV6riYu/Q58r060+uzwPbcrjPIkm3Wrrg01fkjz+S",
-	"BVDqtIR5cW/SJXpFoigbLahQy/AD38Sz76VKXOTe9kgSfXledVjQvjMz3n9ypxVGR73mKkt1cIhrmCUJ",
-	"JPGBq1rHyZhKynwYBDyQI6Tsu50g7CBcbrVmDhA2BMBbqgV1KulUuX1Z1KssSwg5aRak1qoEM7fw3yUH",
-	"LmmAlh69heNG6lrKN43J0Kjek2vlbqxCY9djQfroO1DMV4mSgPmQ72p4cp2Szvv3ep0ajmHQdSXwbIs7",
-	"0xBnEbydPFBRFjwii+S2f1+E625AmbI5rJNVrSx2ZeNt7S55mqwtaG0iJVdqrBbjWjy4OSMwIzGdjN5Q",
-	"QW05KdN64VeE5c5G/pULAaTOfsb3iK1aLa8SZIAPYXTQMbhJTmLTDsTVC7gV+K4GRChyxxaLetRZOlbv",
-	"bf24MzjrXH/3pP/DwfjV7uTFvrzo3Hz/+G9P29ArJ/VaqqtTv/Llh7KYdG4BVoWnKbcNrnSuqxpcpFeW",
-	"pW+Y39fVwxKNc63yn4abKhUxUuqo1EjrNULjyARLYuP442Jw/HChe8b6jTOsxVwMPutRVSD26oHoghvv",
-	"a++k1PbbMXrutJgbWcjfwCKC57e49dYRtwom2SwoBV7W3S9cjO+GYeOQSMaIm+n1jb8mxSsSDXoQmYQ9",
-	"LXG/sNpQLzaLXmw6nW+Rne187eQbUuW6PRc0crZ7TWd7STuLVaAKu3wn0jlRibKqwhIbIeuGX1G7KhEA",
-	"zIfMP/dtr/ZFr3ap1xpEWT60/nbJ4l6ux/lTislAlnc6yxDL6RyLZX0+1GRkvhH5rVVZOLPR1c71xcG7",
-	"n7L1L/PSOSucW0uF84tAxsuEcn7Md8KPAVpsbRl4B3jYnSRgQtIrvMAIDgt8xIatq0usRHwlg1gH9GXt",
-	"4loSQt1wL+kAdPP5S4azUouYxon1a3mUsuuF3y8pn6iLwM9YxIrcUgD/XDReN+6e1uNcuQ5rkdBZ4hm4",
-	"MxHp1f8tkNEaC3evJfsNLNabInQVpkHkYBOnr88vmH8IuCulBACoCfE5EfMZjwMayiZ5JWLF8kMhJn3q",
-	"XUMvNdM5lXAWz0R0TaY8ZDJNsGMR1j8uh2CpRzHuZ2BY3ojGW0lAOYfjX8Bj2cDuLO4H3vFld3u7bmO8",
-	"/+PW5Z/+Q6/39m1r6+Bo6zndGnSbl3/q9S4bOdzWtsFsLZPs3wfx6BxC2tWroaZElq+DKpMnFbQHCoY8",
-	"4EMDkKi7s5FkntZq+lSyx7vkms0bjm6FNyfnMeU+jXxzJCQJg35Eo3UrguOLXg6+/e4g2v/62x/fRRez",
-	"n9+cPts/eXH604novKAv6PnMVpfyupK6P92DP23/+fJPf1wZHNWLUanG6YLSl0SkssuWqa1OY8T1BILD",
-	"IqaQkKL9XYv7pLfdiw9Z1PXZciQ1DOZNoyCen6sx4iIcTYJv2fxoWlSDoKiIPam78vrq77/8qwsFyeJp",
-	"xJmPHvtZrqp8kMC1FI/SzT1wc3FmgXoJeuxMqfNu7Yeto9OTrW+ZVUuDwhjVOn7FaMQiM9o+fHpu+NLT",
-	"EY3VKNO6trVizK0uXAtgEp0TDN9Il9Rd9XARBX8DCuwSfCO56TT1nANOABFFxKDH3WS0ePzdH7beSBZt",
-	"nfhuV51o6sVSV8bSuRQYcwiknOo6L0rJjmWPm/warEoSxCbVy8BBko1Qiwj13HAdiVbe+pGYQbpO1ONj",
-	"0Ydk0MlEHbNp6EMDHhJwGTPqZzN6oOOKrvGuCxGrQwLTlz1ej0dCMtPsH8+rmxKNS/5EXMRbw0dw14+g",
-	"MG9mYRs9jnARWAFMVd4h7tGbi29en538ZKdLY2E6mLwPPHSIBBSxG3HN/B7H3YN2oW18xPGri5On9jPU",
-	"qjBO7O0JkrLLAosmXLN5jwdS7QsWgktLGgdDDoXUIVsaDjScQCCFlCyVWFNE+ZLKmEVLTxGuqIgeSTKG",
-	"q/VRenl0fnF8dnV0enL17fGPrpEZ/jjgWRu05Kjgq8tOS7ovJfgqD/ZUEaZD2n//5X9qZ/zwik7cfFaW",
-	"2wSYLaYcKt0kYsNAxkgvTXJExoGUQCkRGdNQKQ2m1HQAPV41aijJmCcFCfNwlEzmenqkliyEvmRxFRTb",
-	"C/hALK6AYReBhE7g4WBrJCSkTo+nYRxs6eOhlCCitaMuVqV10oKoahY9nvSVzPWTlE4a8aDeNRezkPnD",
-	"MbbK4n629K3T43axY+kUtIXE2xDQ7zEH6wCcHZ9fwPffs/65gHzGHu/xL75QO6/URt0+9Isv9DFPSUvn",
-	"Ws+STNJu5szU4xEznAk5j0MS9p9neHB1BZrq8UWiOtRA9SKiaiDFad6UDr0ObrEeYNH60zjPyc2JxsMk",
-	"OJMNQkMpcMrFbL7HsUc6PMN0Z0ecSxAh29cYG7pCkHTLOTL0QgN0rKMTZ5Yy43TCeHJ6PPPu5by0SY6y",
-	"vARmD3IrZR14pGEUSDNqXdgXX6hVjaHqNqT2QF3QpJwoJD8imT19fXauiOsrnG9SokpEwTDgyEbUNVdH",
-	"L168/v742dXrs5OvT16du+B09mgYwuVHpyc9Xp9EbADt4tEmMpDLw9yOuQ5xT3w2ngiIbsI0HJt2HZhk",
-	"QptAq0+x5sbWxXzC8OV9U6rQ/WFLZ/Goy1FARDRmW1C3pMf18XCIe8biaL51hB45eGwyjngLTXzmJ09X",
-	"5xtPipgogbQ9k65eNqOtqqVD3BWkj5gILvTbdj/0jILXq3UB8vcf0I1IeqDvqW///su/qo+g96nPfBqG",
-	"/+GDJ3yWMCoHc4G+VPwopkEov7y9Tcah7pNd4MUiIrutAzWiEs6clkwxuqruGd7js0jwIenPlTrDwoFD",
-	"ZiMaA30HpjMJ6ET9iNFrbZqCrowWLCw01EHpccP7FXvXpbCn4SQK4ma+RXjpeMgNDQO/x5PxkD7zqFJA",
-	"TFvGaRQpfUAqNQr6xYoxi0eI48c3q0Psjx/JHh8E75lPMBwhobypS71rl/TZXGg+s1DI2zFMIul03uP4",
-	"BKyP6gcpOhqgoMleqbfiPNj7QKqTgE9okgvFj5PmxXQuyWwUeCM9iX4ovGsJ1uTiCgZ8AlkexFPKesSV",
-	"vAHy1RTR1GgDF+Hy77XCB2JthlUb4N8Am9aQ3dYuavy0x9Vb1CqoG3zB0IyFRyRNzk2hcMWqDABKz073",
-	"wO5x3a9YHR31AF8Aq9Fkap12RZ9PwWDkQ/CaaDmmtiXPFLRg6xp0Yo8nTUYlHYMWiIa78OfATANOOrtQ",
-	"d06CamAw32lnaPyqx7GyaR07WRYwATyvWlCaZRkBzMk0yFdv7fEp9P7WOuliH/wmOWfInnEuABdIO9Ti",
-	"8pwpAsDKSylDoakCwPyUs0DFYyaB6dGYQeGnLfhXs8302zM2poGy2xP7xv5Nstgl9SkP3usuW7JxmFTw",
-	"txQHLP5koUXVHDsHxD07uji+enHy8uTi6viHp8fHz46f6UpGGT5r5shoGAdj4JhKf030HTBOaUzcr48v",
-	"iGKxgC5jppB7f97jbzMxzMv6duZzg9S/uXj5QrETFoECR2PydtsXntyO9Fu3L+u5LxoNPbBnwoNVP5/R",
-	"4ZBF5M0JykA1CuFNlcKH9kd0A6ha4uKTUND0eDqRzADc3PvcLoFRTkD1VCdrwsQkZI5+MtK2mMb2xgeC",
-	"Y3UpdaRSy86wwaPTEzRzwsBj2quiteqXJxc6rSR1EyopJsU08lhTRMNtfZPcVtfeOkkCo9ata07thkUS",
-	"9e12s9VsqYvUM+gkqHVrO81Wcwd9VCPwRmxTD+NSE1EUqDtnca4zAurP0Lc1YTXYgF+QMX1f11xeqa3s",
-	"nds4JBT/6nHaFzesmHMXmCkHpohXl8CD9MbpWzX7hcozSuolYklJrIs0c1bMuGK/nHlamY/UKVGmue59",
-	"q2mfetfNiHksuGG+e2gPUougpFNyj3uChkx6zCcu3DKJpasjy3XsoSEGZDpRC+KeHT89Pjm9OL96efTD",
-	"1cvjl18dn527RiqBsYIF2NqtVqNJzhgFZF4wxq5Y+vEgxJNS8T2eRK7NPoCFrSiOcV/dlZhAYoCrA0JI",
-	"EQZSXkKUJz40/rvWVc0RzwZS/Svhz63aydh6Ma0b9rPEvvpWKm0CiVyKWgSUcnvnVlv5K92BR15SiPs2",
-	"64jTBbsMjwUi7rRa6w3aeCRNuw81NqfSVFKvpNL+LIejHtca09PeVZjfkrYt1skDP+0uTrbo8cmibH9F",
-	"/WT91C3t1be84dSYJD7etLP6puci6ge+jz2Rdlu7q+94JeLnYsr1Kw7usm+48olzWCngihVqMQ5VU1mo",
-	"thFxnAa9AZ9Je1dxnUV90jAlUm/vNDKuZLADKm8taPnLNtc1nG+ZTos73a6wA6d0DtWRhHhBI8Sm7bb3",
-	"qmy3nE4mIoqZ/5L5ATWolN3OweqbL4R4SfnctP9U9+1VIcsTHrOIU+Ovh1Uej2k0R36k/TZJuW7FmGI6",
-	"lLXu21qCG7tUt22Dt2HbZ9TfClkc6/I7w6JY0rM0+ge6PoTNlZBOPUXM9Hlzz44vzn4Etn10cXH88vRC",
-	"8W2D+81CRrupd0qL/dSnVMRwXwQyfsao/0KPF7oQ6jqKEELLZx9BubJAWl1cFSvQ063aUxn8eO+mauUS",
-	"N57d+LQaVacNWG+d4ivTuWyD1gpRq81wacSOXyVEodYqTVjaS1hBrWRT94gF3EaWb2VR5JN4TOUUu6R8",
-	"bSyHV53+k8ziqgWvORUFoNXqdslmJXVXoEenWkE99wxx1bpvLzcjhyxyXCWPsrT3gHIIHGl5YXRX7qLj",
-	"cEAyufDB20u1vin/UcczM0uL+cCYMpxHd/suZTovwOJGQKGJONnJfU3yLZuj600X9RmJGYShF5nGhX7X",
-	"Zs7T22yb/7IcNs0q7PbQ+W7Q2NW5GmHnmzbniuE+RMnrfE3XtBB1pn5qWhH6VhHEBk5VQdv5kkOV9Iz/",
-	"LA5HnNBh/lw4JXYkOI/Aa6jd7oA6gGC2tDvAo/GmnTIWYAEcYeCpTFybhKrH6ZYZZETl6FCHaAHZMdD4",
-	"jlDIuEgI44h07/0FCbxCsFk+L4h5Xd7Dbqp6vu5xcgoqPufPhKlLfFuZuO0FXMtEa99N+Ced/9fs0/87",
-	"jyvhcRtkcfnu9ku5nJU0b079R1cjtMG5glOmp/yp4IMwQJjhJ7HGPgJrxwOdsOgqWs/2h+RE3G4j892C",
-	"M1rmTzyRcgpigLNZAnAaZAA3KAJE6Ce4G+0YhKAvdAwSHMJMGGSRMU2KH6GzWx4ihUmlT9EwuQbipIIz",
-	"olhKHwrZ9+c9jrpZ8iAdkthrtcjY9Iz1qDeCYV+z+SNjh+ErQ8GHDR0nSqPE6DRNJwHgI6Xjmclo96OT",
-	"hRH0uO2sFBPGjUPUfpzGdukXqad6oUhcp+1Wax/90gE3QQJSd78/v3p6dvzs+NXFydGLq6ffHD/99urk",
-	"1cXx2V+PXripI3KPyEaRuDyDzcXTjuCX9SSmsRtPaTzaoEWYEQoH3/udF9enT/h3u9HF/vyrnZsfHo9/",
-	"anvf7P38vDU86sjjJ9NXu/G3vwuFX7VQsFjDpxAMa7ouPwJjxrOXMOYUGlrGou1AW637QX03YjREVFqh",
-	"lXrGlMyRZGZV5NZ9YohHOZlFQQxdBNQGGfbZJEfIb0mn1dLALBfT4LtEXLtJ2Fk9QfG5vdaOjreYq3w2",
-	"jKjP/My1XBRq7F+z+Bucxaa4h8VssbCX379SM7WTuUwVhZq4hlMMtTC6O4/VKSoItW3g9OAkVx0bszuB",
-	"JLi383u5ivfQyX/PNWzlllAn4CVraLb7V7WShpw16ZE+A3KPGW/mj2rmWJ7rHRgZojRnUVMpHsYxi6PA",
-	"k/oY5tx3JacxE/bJ3ALu6jnLezd1sDnB8GYcTIWupFeZgawrzTfr2F3uiOoYeWx3JtHXdLZa7cw19mKh",
-	"RObx4GrREbtHYc5z02MWUi7xhnZnZ7dm0awcBZMJCgfdiR6vls3kl814i+wtqeIzMnVcsvGGjxoZ/FQh",
-	"IvBCjefFS2CdxCyV44HMXLv9IUcxt9sQBS6zX5QdGETjJDSPUAH7GZhTBGYBi5IBApo+ids3i2Lw9ljX",
-	"PpD2zZtXsr3rkqPZXv/Y3W78rFSIoec3yOaeHzmWvm5k/NcQhaWZBaxyvpa4AM5jEaELwN6UtOpCxLxg",
-	"EjAek4hJEd4Yy9+Nla4SS5fUAf2I5rbux2lQOmnVrRS0RPpMnUYJyT9KVGpNFbj5lQb7q7tdPYL0K0BS",
-	"w3UagMTJZCpHgDPCGrJCsh4XPAx4ts37kAHqxmRozQ0KqUneKBtfMRGWCxUjOMliEwjpAamnA5hPiE/n",
-	"hTHlc8b9e3GQTbq01xesuLVQkT+/K0YR1yFRoLu+6EOwoUwgr8VG5mt5rzt3VJMrKDhrKS/JMZG17s4G",
-	"mepSex3Orn9oVRWTBLG0Mzr/jYKSPh8f8SeTFYr5rCckNCLV9lCYHKtSq8hUewGPLALgF9ulIVpesWPN",
-	"6xMGDGgfqA4pGSsIsH/N4lMzhBWInKdiPKZbkqmL4jTZTmZafuRKB5nubMC6wJgJAa6mTeQidE7C8fJc",
-	"yT7QlTuDYa3Yyu1RoYDkHDBFAxGNN2nsaXAb4wuscMewwtTrAnuZQcTgSt46mQdpvpfcNhgs3GeQNBvg",
-	"lIZQVplpUDiax5GyVCKTMKMJpqgV3D+G9WZWL+kZaDGL5AginwA89VI/CSKuS7Q9WF6OuOk5mQScK20y",
-	"iGSstTmE8fU49G4IoMca/Ag8JvFIu5g2egVpoy6ivG30+t//+//RzqdJAJzUu1Z6I37QMLI0TzK5WMw4",
-	"kSyOAz6UPV53x1OlKUBauusQl0beCHDpDnFxCm6jSc7y8zaXoRpp+n4fpvf/GZJjILFcIqoiHrFxGUAR",
-	"nr+KEaon5h64uCHm/YcEeB1mrep4U8PSmYtKdxWxRfO8DGZxsWZDIYwywecjnnKhBPUwEtNJGVgSa8RW",
-	"4xBq+VAuV8dJrr7w9WAg2UYdb8limhWvEhmz6RneGypF9Gosh8BpkbMmg6mdM0bmYqqEI5ZNm3Jv9Ifl",
-	"Ubi2eZfO1YNrNN7bD7JfVAVojlkKGjelCyWu21RD+P79X/7Lf651O7dOTcy44kfwxeWtUzm9gfu2vDEJ",
-	"Dx1Tw1x/NJUWkaXUujs4Om0tKDmd8gAzZE2Gp5H4mXkxOZqIMBRYZpGnmkFFFCoeF0Pu2AkdI6n4Mpvj",
-	"1bqd5Isx4yZeku0DVEwriqYrk1j7oIzEcEzpArby69epvH74t1kzPaLcoh14Lb/NOoMdutvf8x77T9i+",
-	"tWj+OLdiNX/cBaWki1ueXbtWwdq1ytcuXYQN6SqKE1VxJwNr/MdyH0daxhnlA2VeFRSjuvPQFnKBJBS7",
-	"xFDtjGoS1x+73bTh+EwQH3J8vTjju0r0Fiz3whzSF7HWPiIRMuLiA92u+UtaacY9nvYdRJMHsnnpmNkP",
-	"j4Vokld0jM5yq1WhBbDRibq7rdahuh/aJM2ErhPRZzLwWUauJ4UQ6tR8BcmK4A+b6xIOSrfxx7LRJEca",
-	"jEL8cYL4gYTgCQ2iogTAsmxpbe9lEqabPe4CM9NZs96Ics5Ct5tdYU+oVXMBw6RrDijtRWvkMlnpcsCo",
-	"IpFP6lvTFGC8YE7No5EIAe2RMsDEMYaylkxCyrku31YmRjIiYU0UqFqVj4EBraycFEuJnXsv0qakawXB",
-	"uSneX4Xv/+pddxUExT+u+y0BbkbInPLiLDGktz9o+r1daVJjXSxl/GqGc0go0Vw1KbO46H4rdKtpnrkh",
-	"zM5aLGB3UVPcy6uK+qwPGWcRDdc95HpNfj/mn8JD/6lO3NcsLj9u62oH6j4rZj+hsTcqLJ6WtBnHdtMR",
-	"MXSM3iAsvIWemMMkIkojRqDgAQLv7JL+7uJpfQO/JAf2fiktWelJ6ihnG9WVi3Q0H6MGwHqcpYINv2IZ",
-	"PoY2sfOx2Ywey2+T3fxDaRV4+NbSKrbTftmFygXWSMJW0KYFLyobASdu0nLL1SGRetshHYfskL//8q9J",
-	"1/QhnchGt8dd4093iJtrxmF/pd2H+JXV6wTqLlndTtQFWd5Ijqk30nVddOMrLOwLf1opG3gJqEE0Jm4M",
-	"te5Mxae6ZIzkKh+lcYV0ytrYFR7Uz1Fn2W2aNhRoxOpa/wgEwVeltx+a9enxIHaSVBkDBMUhXrNJ3CTH",
-	"+jkRgy9AmXOP/3r86uLq7Pji+NXFyetXbo/XTUbITgtAJ1DIJ41hSEC4mUq7+vtGFwu1wah7HBtUxSPK",
-	"kxpxSXGv3XaLuOc/vnp6dXZ8fqxe/d2bk7PjZ+4hiZg6QGm5Hx2qUQw94FMDhUn8AthhLVmJJjmyxgnf",
-	"97gciVlmpGrgpv73DPvZMT/QRUKBZhCUFIZiRqjUm2xqOKFfo4EOILwPgEfm4aa+nAy4xyCNlQQx1O1h",
-	"UO7U0LKWUU3y0sCXeDgnda1Sym5eyTYFvhrLgjbHpnz80sjNGeTe2oSFVTaz59A0gNN7GGRjNI9L4jPQ",
-	"TcQWKgs9LpP+4a3F/hQVwiAwxY1jkK02qk+cmnUSF9WBA60OREI3JVLbpwX6JlSJ3UqqxMfxRxwYDWKt",
-	"d+UbS6VheJ/eYPQ+FzWq7QzaXocesK1QeDTcatfsGNI3LAyFQ2JGxxuMHFlbvr9uHOlDLfXnvzWwDj37",
-	"mL0HTWYZESXjXD+yZLAkupiWtegYL7nX6pI6LlNjE8ucv8kAhq2FP/joC99+qIVPuoGpDbCm2G6tGFFn",
-	"rRFlj5ju1ZYeMHQIbzB6pNnt6hASShKHUOlp3LslTH571kBrczXLCjQhOFqg4iQF6iyS6rR227d2STOr",
-	"elhOUwysjt+g9k2ojHX3ixhPkq10IXxa6UGJxgXqZLG+9ZAF0i7yWq9py3anSaxQGz+prXXGqK8tLbN/",
-	"JBRDy+rSWt09vUtFNlsSUFrhEc7XwlS6j0OUgCdxMGZOpjJoPQVAdXscalACBCutzr1QxFLfknzvdom5",
-	"L4h6HOWZJCl4Hut1QgVQkyGflnV10+fgejo9jvWV+kzp9BZAq0lOuAYGhcpk1+puWe3Oul2z09GVmrkg",
-	"ExZtga5uioIimU7lSKn8cAwDiZf3OCUoVohkTH0piKk+qivjUB9mX6boa4Nhc5WgUFFbrbBijcyO/pQs",
-	"Mn6n1WHwQ5ZANtd7T2vpexK1+0EwnrjEVcSePha/e9c3Cs9IKNywQEPz9/ewF4I7NH6gq0UH+tKpr6EB",
-	"TRtTUBz7AuAF9f0ej0dsDBXw6xn8RuPQPFZfqR4Epd0RKbIIgEhKIBvwQ8PRTgWskw8ADcOVkb2hd+3Q",
-	"lMKfjQTUzDKoFFPZvpstsaxPkGKGL4sCB6mzTLvPCgsJ+/5LcyQ/HUCinDloy7NqaV4zm48BbChni7uL",
-	"bLGAK7acCvPeGFNcmW7JZgYE9Xuh4rUKFRsDsEizx75J/ljpHEKy0rP/0Cq5PRZ0nRaNouGYPmoGZpZn",
-	"Qf+IpY0VzyfJEV2UbEsU9O0P+kTfouwKWVzQkdEOBGPvdS1kDkFq6R3AX8AjrgVVyOgNkyn77/Fc4NiO",
-	"lZQJLFIgr3q8ksAidSAnSFvwoIGeLsWBnFH3/nAIF1HS4xDbgRgs4YQGUXHpKphsIpk2Eyyu5ql5EB6M",
-	"8/GrsWK94TNqyMH/nSX/tlnyqrF8ak8H8iRiGjOJiADv2biivzqMhFmR6wBvClO2skUH5joBjcTikLhG",
-	"rwYdPPME6POv2KrrJM2JdNOS5MF2wUDUwgFuzQX0TmKhZOg/EGZvkaM3muSoD603gYahW8pch2rn6qFN",
-	"pc5bSWZdtR9TA9sA10QG6c0VJYGPLVuxAIPWgSQm2yyNj+pGi7GIaSh1i9V4xPghNEsjU67eJ9VAkvS2",
-	"LrGPlf1I7DIEctEldfVOjdruz3vc+vHLbKpbQ7+XaoVUR36jKFCyD9rAqgHonLquyQ9EV5Anxqb9VMAz",
-	"IyiSMQiWQMI919t3HwRVJn0ltQj2Llr7qaPETvxZU4M3Y/wYuKqF/J+1J/cxO7Lk16dicxabGaSwFmqK",
-	"Vf8OhfqsAdaooo7nBTx/DTXedK0ocbSbJkyK31gRtBQQZQBBELBAbsnZ+5i4UFTU1REOZGp9NhARs640",
-	"F0XBcKQU6wG2wW+SVyxQwqerczNjJpMnNnv8KxGPulYrPvMYGUcBpDX1WTxjWGNhTOpsPInnaV/yWcB9",
-	"MSMB1JR1YzG5gharJhMZbA4Sj0BURAybXolpDhBT7gNPesMshbpAY2pgIzpJWUx0p9ekbUudi9wwGhmk",
-	"CzKhwqRgM6c1s5E1/ibT1hi6Ir8rAN2Q78EEs/bUKdiS5FlFe6PUwcyU2q0l6J0rbJh0DwRPKdooGWWG",
-	"ECE8Itk7M9WUzu8806LJpStYcXbtO+GTNl8ecXmC9cOAY36ladVZDEZ7Y9EemGy1cA9S3+/xns3GexY6",
-	"fSUM/oEiProSnQ0LTSLJOuKN8hVEcH1IJyGT0sFaLkKMG9iRBNCpMQtDWdA3MifKyBFxM4fZJWN6bTJ5",
-	"FZmTIOlrm7wIYsJ4BrCt7oSlxe6T4sspo0w7FgMCQmct6164TXKuVYsxja7TMWPQOcnMhbeBeUQjBuXN",
-	"raGmxhTISyVTCV0UrLYy3OP1pIFx0teYCyKn3ihtxAx9eLUP0XqxKQ4dSEJ7HF+pm0yLyMBtNR4Xb3sk",
-	"iYsS3dXd/tX91Gqz1+NDFidXWbhv991UKE6oXgx/Sgvaa82IJBMCGjAz4qzRzayRgYJTIjmdyJEAm1ap",
-	"Xq4Bsul87qQxaP416aKkd+gkPMEZeAIah1i0Bu8c97hu8myABjBZmrzSzVjyDplyRdvoIUBXgHl/WbVB",
-	"fTrvY+XeBwFaFQtYWQJYc/oo2UafHv26edjlRxf/O7eblP7LJP+RYbvK8uOE0SgMWJTn5oeWtpowNc14",
-	"TdwC9Ia7p8D/49BNQi+fF6VAdX5sUWZwwb97fz7/6pbjRN4V6KfLHD7bH9IDszR2e5FKayXbLSASVE8R",
-	"g1irOrqqCR5zpXWw8SQOmO/0uJueX5dIlqo8qMRiCtjL4tzgfM5ckeR/Br/Zsv8BhGHevr0D6ypD2D+g",
-	"lfsZsyuTsPZb5VefinXgaVnFPB42yqlftDrQabMfsFXPwT5KToxbWlQgn3/b7PGjPE0VVXhK8SLpKXQb",
-	"zR7vcZfGMfVGSnWQLhiZ1Mvano8kRAGVPjYIQiYdolvCRdOQoYMeLequZQY9gsDeBEeGLbmktnnV+CBo",
-	"A2YUvl6ZQaKnbLrUAIQUTSj8boBMRKCfNrlmTOcQc200yRHXr1E2ItUZp3F2RHWB+CgdBTZdnhrqy93W",
-	"7iH0rBtTn6mR9ri5DkdrGsKYaYHoSAefPNXaBoCWugbq4JpdcElm0RuHYN3jjikiSGLMiSPhiPc4zo7E",
-	"9JpxIgaDjOkL5cGT0QBep6vscLVAfZaMU82JzbB6WSATykmcGmajEMaQPE9wj5HOLhmJaSQh3RjWG2MQ",
-	"QBsG54R1/dPZLQvh3t+qXZFWt2b5i09nky5zM3+ULMHPwgP9cSU1rtpvVlA/MJbLIqg8nMtiWZpWHxq0",
-	"tfhGQENRIzGsfmQJyyth1f+AUNpjJZE2ZZVtZ7hGSfcBQeAqFKsWySTt1sxD0P+TakuoTWFhkB7nNIpM",
-	"NQoQUrEAAZ/cDVWpyWkSjrCrgPR4pkzKQAft7ZfrLycRuwnEVJKJ4hMk0cfS2ADW7VbKTWk5iWRVVoTY",
-	"sba2uXpJfW3gupsor63flZbYXjxfd1qpw3RfTOaoTIEV9lxan6r6xcdsvtdudXfyCfvtvWTYejtz+XfO",
-	"qkfuLjzycfkjN5vOrve+UkFkQ8+/m8ObDPTOUkZqV5VKWM3HtofvICS2PyhiXZ6HkWZYpCDBLOfRDDIv",
-	"J5JcuLjb4xDb1X1vRATGXhADmh8ijuXZeuZVTY36T2OoMyotcZBoIdeMTSQJYtnjKSM3mOEZi1hX2Xi6",
-	"RDXpU+8aywJgVHa3dVCeemH2doN9exfV+qq2wlolNhaYkUlk3iQvOmNyGlbmRmq1h8J0m0t9IbgmvxsE",
-	"vymD4BDKxKXnMQPkV4fy0yZzXNBrhIBo0lRc4dfA01ffYOuPqV90WqD3H/n+Pbk46bTaPT7T7YYconk6",
-	"tzMsRtRPvInGypCiSY50P7FOC94ie3xiCverAVh+yTolnbY0zNhJACNgdYAvb8EAwEtLnLCrJQv1fSis",
-	"6NEomkO3gCKGVJwn/uAiYecfQCQspZ3DFHYAbtv7wg7+Adc3OehK3wJq/128ridetU2fClaa8rOMv0MS",
-	"m6+lbp0HlLhHyC8zwzAuAdPOhOf8PFHKRrMu2E9YOMqLEX256Amz5e86Vg4kQCyvB6VzNYphn05pBosD",
-	"PhYfKqpaKXUFY3LhSknqmVSATApEj+t8gIZtzyTwTzNG0JkUd6T9kGXhuIeEptIwH57TOF6MwZV7yHCx",
-	"qlVbNUNamuyRSdJof5okDTPQ4hyNf6zkiudR4NM5mYnoGkPFY/BpLvNwddbB0qXYOJR0lwWCdcfb91us",
-	"PbBFZy7ulaCll8tixDZnw5TnIxqGZMaIHAUTxfRwyl+mM0hTNyuK/MVw2QZa6H30TA99DH73/23S/0d1",
-	"pl3Kon8NqJgi+TgJeKWyiDpv3IguR3eVVd9rKHDd6D17rUbOUiwUK6cB32Btv+qdOi+S9pzYR1tzguav",
-	"NKnsv/5S6+7aIf3/+ssGenUq0wa3tHCye5kE9av+PGVxG2ouHVQKTyjq/J0zbZIz5c6x3ZU64A9Se1Xt",
-	"YWV48FcpvE3ZKWq0gMLKuprK4gU4uWaPl4B/J0FJrKDUrX8abM59U5UtLO/b+oBlIU6Dik4Dy7mmVl8v",
-	"++/ndENNabgSqkXG7gaO6J2wtEU+4xM1RCgnakrzcBY6dmHRQzCRoVoTll8whbrq2AsdKv00FtzIeDA1",
-	"n+LCdiYHceIExAgfahw9vtcCUZEmk9Yp2SvyFNvu3yX+4tL0AcVB0Cdc4vT9lAzjY5eRWZtfpDza7OOG",
-	"Pbi/uRUL5G+Vu36aoKdOOBpRSVJzZUEp+hiV7NQQDNvShyGpJroYJP20HtjT5fJIaX2S0cgbrS4A9Hwa",
-	"hlsxex8TvIOIGxZli6ZYeeGZCm1j7ePspm2zZK4aHcLrWdKCjbMw17uVHCU1o6H8Wo8bKTYIuI9QQUxd",
-	"l+mIoKqoiFiTfBPEumyatn/B9nV6HBIqMlUDuI/9z0bBcBQGw1HsZlPavrl4+WKLSY9OsHY+6/GZiCAQ",
-	"q0iTxgCGnUV0MmE+1GfrTVutHW9Mo2v4i+k+4Pj1tv19XdIBdJ8LuGRRDL5o9b5GkzzLuvZRwmHSwUAd",
-	"zkPI/M0gsBUdwm893oeaBATavPCYwEYqEx/LgAnBTbc0SKawmqFBwst3U7Uxcs5j+t5Jm6MLTs6/exHE",
-	"uGinQsbDiJ1/96Lb41vEVYtC1D9uV+8sfDOeyphAwxm16XPoOYBOeT4nHpXsEO7u1aA3PZmMIipZr6Y3",
-	"AVcaKl/EQhcVUEoJPAHc+Hj7JGKD4P0XUD0QXitjGsVJPwb9u0vqNJSw2oHPCNVvwyyf7+FVUOZwirjR",
-	"kMUx6BbcJ34wDGKJhWsxicUb0Yh6MfRNUGpZzCRWWyd1Vz4KQtd06otnQs/DlZoUgtBtNMkLGqt18DzT",
-	"BK/HBZw/GpK669EBczW1qw//1//iNhxYMU0GY4rDq8NzHPJ1xNi10+NP51EQhoHXaJILtXCmw5ucQNpS",
-	"/eko4Ewyh/yFTqj6q4EOFlxtpZv1eDTlXeL+v//z//b//O//67/9d//nv/2n//Zv/+n/0IPHb7/AsS1e",
-	"5JivXEJD9VRfYJ5Os8cvoDQFxSYVqJOJSHaJe/Tqmbrx9Zn6d8uFcpSvjo/OsL8Krp6IelwvtYgANwZO",
-	"f9xhjmvsAGSde6GQzMeKGRgpc7/QNcl6XF9akATWSvEH73Tu1/MghEVGpDTs5yiI1ZBNWWGlw5qCm4YF",
-	"arS84oIOjBt4hVkIwt4HMnbIEGo/cgFPbDjETbxAahVMfxm1xhjOcHu8DqU0k1JTcI2TBkVoDP1PGgjZ",
-	"ll0yoVISV52fK2xt4mK8y3wwJVbghE0gXpZkOsGZd9/hEAa4DsUFOJSAqFoBTQlW3Lc6bKtDejU8hrJX",
-	"c4g+yA2HtNWJVyZFctCy8aharxaxkMF5EOrw1YjPJqGYf1ESE3pXyycr2drCmL5/wfgwHtW6nVYLIkPm",
-	"cxobUgvPh0UBK0Cdj4I4BZxj11l7wMscgEUDTqv9Vu+PdeIvHx3QDyQnBhIkbHaIJp2oaDipj7Jy0hgU",
-	"tS0dUFo6TQ3KahGlaJjU2XsvnMrghmXr3yU+0Fb7omW1alkTAO/TmG2pF9Wq7m52uHYgssp4O1XGiw/d",
-	"wIBB/1FWNp5pOEvtVuuQdLSJTqEob2agnZIsAghs13JnRUdN9UlZGkMtyIbIMKSi1AdSFxP6bppfSq/z",
-	"15E3fiVe//zdvGQJ8am1ux/ty025BdR5AwaYaJZ6+nn9ULOxBf1w4ULkcwuXKREppnF34XrkhwEfFj+6",
-	"8ziMD2Ph0zl+GsaHthFWKUKTYcHpSJI36zElb9lhnzh+c+8af4pALPrFB2/G7YCS9HRl9Z+Jrv6lKMzJ",
-	"WDgf1/3w6aqggElaEBzBX4ytO+0n67Y8eJrgaWMxCTySudEhNJyMaJ/FgbqsJEp6nnnXR0mHMsE/GHOt",
-	"WwNzSDblKFCW6KYigPbEqoQCM2v3j0GOWDNynp26TZSZ7yEuUFwDEq/rZ1J1/j/2vn63bRxr/1YI4wc0",
-	"WSiO7cRt6qBYZJq00500TRN3Mm3dtWiJtrWRSVeU43iKAr+reS/svZIXPOdQovydNP3Itn/N1LEliiLP",
-	"F5/zPBmuLQrKzH7DGFZUHIk06/NkAIR5Jk53iBhnF+pTWE3ucL6EW2DRurvNyvomjAJfsJfufCstNfB0",
-	"dqLtevhSvPR9efDz4gN/M8Pxc1GI2Ul2LMsSYzXjSLc/wU9u3nHoXsW2raNdW8DsNWWoVpYVsovlCcPU",
-	"cqaUYcjTfoE2HWZgcW1g2dpuwq/vMG34qjvRrEa7x5btRPd73/hI6/4c/2dThN2na+6liQyWx6JWPUdR",
-	"GX26uIinKPAFlDOz1Tyki8ITl1x6O5JF9gHEvuP5P5RcrDzIIhg8Xsdnuk9UEYN9zECwtF7I5cf9KBYt",
-	"6fe5bg9UInwk0VejNBtlg0mVSWkDmyGJLqO+MhMyNLkNPHv2LLHqeeaBL4UYFouWZj6hUnswM1Eo10aT",
-	"BJ/TjUh1B94aSgSpsZyRFfXM0wT9jDM5IyFmB47CEmoDJdAB2ZKEWsJLg3SRLafiTYradXgMZk/WLbND",
-	"A44R7DykuahvPxq6jzHm5uXC+Yz0WNTF8dBDAxs4jA3jRJgEjwYC1BOFkVCpfoMzzPmxljw2i6IXXQnJ",
-	"OMhxJO5Q4uhKsFjwRNJZWJSaQYtwM5uhTDCPanuFsQOLGAgoZcO0U+580xbNW9KYaw+OKsZACc3TxQ+S",
-	"KtVg3NHgpsca8ElL9vmVYB0hJMNng+O/4ruHhzOPQb+LehL42aHA664VvGmuuhVlfRtwQEVHNX3BE/M2",
-	"y+wg49U2UzizNCMEIvOJCNm4r2JhG9v1zPLcd6l/4fQGeODszporS2+lvyTTl+BWkLMN2ma1Qv3C3WoF",
-	"T2qcMWExroHbL0oZ1/igZQaCJmYgoBMfpUynURwzKUSoWaRbcnYQbMM/+vPopNk+O2oenTRfvDrxPWaF",
-	"zHcqLOQTvQk/wWQGLrNbrTD//O3J0/bZ0fmR+e3rNy/Ojg5B+REYiiZqlNBhdEFr30wgcJGi1j5ZobkH",
-	"GcY0rxFnLC9fGoMENHrTt8RVslutTBU1r6rl6lZYrm3trl/SXBptT2TwFH+yTg8LqPnfbSPLJ+RT0eu0",
-	"tHxNPlWX1WX3dvVCOLlOVtz4C4uKOeHMFOstwACdh9hdMZ4dZzyLE79Ks/J4SuEep2hvt+KRZnMboO2l",
-	"Rr2G00Hv9XO2JntCioTHsw8/PZ9mCvITCwJ7lLzSSEYfR6J9KSZ2qomxc8mTfb7h3cBb02VhcduwJAPt",
-	"Fgq5uBMF7MQ7SnwnMjhdg0kvy5HIek/7BQwUADthoiBr275xlly5OyTYHEsOmxwMJnyv8E6ql9f2rRSJ",
-	"MXIXlfkZ9ESZt9lfxz+woqn+2sAyGjU6SXrls35yvZHPOLbvq07H06DPRtC5l2cvTkp0hI4Bc6FUXQqs",
-	"zM8viGIXKKiV9FWSbpmgLGTwqywJMFvHRM8jbdIaHfUkaHESq20CJK0mFtaBGuZ0eTnKrJOoMbR6D4XU",
-	"zN8e63/CDZ787///Hx+jdxPqSJ0KbkK4luyrOLQUE3gddikmZXZIIUwcdQWcCJugrK8A+GRbzYkgdr8l",
-	"TbyYcpf7zXLtmqth7mDCKaUkaN804a/Y3Ay8tWkmgJMPghIqVDkP0WogxgXEauBznL4N/4B2N4yhwX4T",
-	"PBGJv2mxMDvzIiQsIDfNFUo3Rbdn8PFg8oeYUKxx29JzGre1CJQMdamx87BSWXt/Ok/g1Jxna8y3LLWK",
-	"62GUCD3rw6q5x4UXgJYtfF7vvnr+9u+3zX9FLy9e1t8d/hafPH9bfdt8F53UXu6WIU4oVx893K1Ud3cr",
-	"lXKlu8MfB3fknmgalhsrGO6PB2vG/XBstsMUwnkN0+esxadKduMoSH+aQrAIRkmUTmDLHgyjP8TEWIJS",
-	"4/0Hr4SAHftvs0Ud0w47x1qXlGyAtetNNOVo11Fweb0TVxJndjC8YSYsxczdRZhhjyNygx6a9L4aswGX",
-	"E/KNkNZPXa7MXmZa0gShVSnSAQHWdcbCPRfpGxz9Xarz67axqm07LzVjBFIeZx/Uix+080786l3Vfc11",
-	"V2/1lMf20PY+ncC+cRW+nVV5KEzIkEzsukTu9sUBx6EIYp6APlo3ivGEBLiNC7QmRZF1W22MdKYk35Kq",
-	"a50vRjBZ6O6fvmn6UEbqTFKzPpv9RAimUzHUjZZsyWqZ+aevzpvMjtZ3BfVi8UAzLISZHMcEPH9jEe38",
-	"94OtWv0h2+iL681yS9bKdC/AVccT5puv+nhbGAlevz1KYh9EZ/uChyjQL0IR7iPUnTH25uzYPByFVgDc",
-	"Ry9nwho/93j+Zpm9Qs4O0H8CCjYhsVQHV4LiExB3mLjsgQm3QC5h28Ra+4Av39kyL5+nUSdG5SLAr3E2",
-	"TAQN4M3ZMVyMoqbOKLgUabkld6YnbvsTPWEUft62kgR+w40Mg74ISHbQzI6XPbOdTatYY5sBNrSMul2r",
-	"H6BT5tNf2sBtts+igQXrw3VgWY6GFHZGCU2yE5iFjHfUlWD1ChuIHh9G1yLWGaSXywlcJxSBMkEngpKb",
-	"UMGDAnGCCH5eVI10Gbkb7H02Dx/8cktCrQfRgRQ5blD1TTdYrc5e/kbL32NV9vw3wOrHsX00j50ePvNa",
-	"chjzSGJjASYlg4GSjI/CSMEHV1EoFPIpbTbsfsqaSMxstyQgC80zwIZC0qNRCth8KP/FsRpvAf8xtPtV",
-	"mP/nwfGLw4Pmi1cn7aOzs1dnfkvmNOS4wFUy9VKggRC3MxS11ShGjQgneG5JGJqZl48jlXLLRzdXmQLu",
-	"A3oaRZEMknK0ShlzTQSWW6nBUnXxPkti7Tfw6r5rsO1OZqlRgmWwPZQ96OKKBRWEwoj3Ej4o4x/WrIj1",
-	"ea3+sNQoPe7uPQwre9W9vd3gUfiw/pjXuoLzSlCv87BSrfOdTne3W+3UOpXOXq0WhNV6+DCo1juVbqXC",
-	"K3vmWtHfotTY3asBZ8JNkgGc4hshUL5idpDt1VKjNBq2K9V/He799cfrnT8fv6u9fXRRb+6e7ZzWTqov",
-	"8++OkrjUKPXTdKgb29tBn6dlunk5UAMysalsF+cf38n20nv8U1wPn+TZB8JEzUw/gYm2/+492bn8WHld",
-	"Cx/f1TE1PFgzMqZ9WdByYd3qkARGwbt5bCTTKAag839pP+aKccH0/XSZTQ5xSXmS5uIVTkD4hiLAQjzo",
-	"BgrrJS1qbK/dAJ+hU45dcR4KAdlow0QuFLaEaixRe8nHiAsae9L+aNCRPIoxDOuqxEYQcJ1hoszuwSNV",
-	"8jYm/XqA3VDTKk1WrGMxT5xJb+yc3BXZ6ULvsORcJzN3Cz1IXyBi/lGtUjy5uRGO++s4GK9kXvhIm7sL",
-	"Hk7MAnNf5FeyxmW4yQKb3HsSPu9Xb+pAvrXn6D15PXh8VfJK4yiE/ovaXuUuXcaqDBcn5xeiaa7ZfC5W",
-	"Gc2bhqH4ywLt0LLkDBLzL7nBImT10zzPw/wXU2M6DMCRmHTUSYkblLDZBLsls5yQUr8UxCqhYBAyJU3c",
-	"gT+xyeK8L7YkpDk2jwQQB9jMB9rmhoAB4ZhpKynm5YcAibD5I6WKiDyBRNFCcOgLkPu4yk50qqGtYl5j",
-	"QXJl+VhszuMxHy2qD+6nmGZ5+VEUokl8Rj368OP2INLQLA9kqXgZ57M8Z3M/g5lpp0q1YxORwE/xMyyU",
-	"8U4s/DI7UfRaJyKdzdzK7CmuLwBZtWSmTkje0kLmI3pjZdbM1glPBOtG1yJkfZCdGGewKCgdCPC1Y2zu",
-	"Rf9O1Q2njzZbI1ixMd8GUBCgY0bpTC0GwFJjnoS6zF5gMNATKa0tsJuwNNBBtqQZ2D79NfNCOcvfTq3C",
-	"aNEoW5yRPWaSbI9xPRRB2pKXYphusq4yCbdmXE9k0E+UVCMdT2YqCuUsKjGbROUsD0AukGGBiJwBkHsZ",
-	"xXweoBR0IXNeHzy5k/vYZD+OtCjuUpLNlFJYfSdkNZAhouYyKoR0+iaIX7NgvpnIi7CALQnMAWWGWMg5",
-	"1soCIaevAAHbgIdzFaxoBYpfwdc3CL4snORXHLQiDvIYNppkZe4fPDD6xrnvdwNRWAe1RgarIVBapBMI",
-	"ljsKNVW9h4mCpYy1c6UFJJM6dxbVSmUTqFXMtwEpzri+BDF3gNaAmi1dBZJVnrP0INJVi9S4fQf2nd2+",
-	"JfM81fwojBIRpCqZeAQVyS4FtE/ZfVQB8s6tr0G4axjpYcwncCZivhkR9QsBr/2PPtsIuBZbkdRC6iiN",
-	"rkQ82QcWEPNHFB6E+ysp8OEJPmGh8sTsbkaE4iYOfy7gW3Wu5+eTVgSBPeEHXGdkHi5yvYxTgziOlhwm",
-	"IhChkIFomIFNEYDYIQyH8cQ6xGz+kLx3ASv8G1ghK1CtT9VgwLcsj01oZ0DnyJUq9hNmPuh9BmHsqE7p",
-	"g/nLMAZsFyHr5gFZo1AXUKxRKgZ6XRIJrzTg1y/wF5Z3wP4zQ/zxJOETgG+lEwDXdlUyKM2yEBwQ0Yg9",
-	"RZpdRl5OUMQkQu4SFS8kI+FxtIR2ZC4XATzEEEh8zM/+/f7frdZ1pbLVal1Xn334x/9bh+ehaRdetmbn",
-	"KW6uTfExy5dxO3oPWHQZ/wTbKC5VS+5Sv3M+ivoqOoq7I3eYiyTF+bMBiLabjV/xlCfTlaFQFoIM/JLe",
-	"RsgPBXEjnSKUN41SeHtHshdJIQCiSIu2TfNyYH7IjqMwFDEgbJfgaW3b54y0zYc7ikK0SNYBvsIc/Rxd",
-	"4s8iiYbVBSigdXZ8+fYneiXLK9FUBCYXub/QD4MrnXXdG/il3cruZnlujViDGbibrXKPVv+drf2VhOn4",
-	"In6OlQ91xaklO2cPrNF5s4KwqtjXa9/ubTt7M/f2Adx00J9XV6ReTQDniDjURdUmOiqy2w4J2vqCdVSI",
-	"sYYmmA0yLYM+UJkdSNqu6PdZEAuemIgY0BZwH4/5nz779i8+7hS/3JJTp0T2zrNcdztY5sIEwNgN3eeJ",
-	"INBCS2bVK4IuTPErw4ugLeazjazPbnNeGHpqJi8zKbdEIczb7qWb+SOci29BNfENTd4KU/fwRzF1QDya",
-	"quTHp0j+qY7K0YKxwWS5YR7N7c4YxsAousjeNaxNxB7pUco6Ajh5wbplJ9rYl3B7Y0VioHdlrEbpl5qq",
-	"7xHw/LKE9y74+2URf0zwkEiXm0OTq41Fp6/U5XJWuazcKWQ4VBGRceSFRUvMTAfNIkhEqveBs7cl/byg",
-	"4C8qIWJ1hxVbw9wGDQCjztjSBZXCC/tMa7fA05BW15zG/fbOZfPxx3e1wcXe9Vn96uRR53QnuJMqFA3b",
-	"FqK+qWLjWnWgfK28/1TiQRpdCZuIrHNIF0aad+LZvnZYk/8omeSEJr6NS6gN6Mc1uqpzzGnBOhNsv2Ch",
-	"gz5Pt+i22ROh9Vz0bu+qlETvdxX3YM6Kme22e9S0dk96wIDpkN5+Ps+OjcxsyGKWwzPRizTx6rPfm83T",
-	"c2DLMP+3mV1zpifW7SVhPZEi175jYon2hJQmTASIvrXhsijFqkfohA3LcN6SXWMcNB3464kM/Kztw+GP",
-	"4UkyIVBHTv0OsAOHXWkTT2tohsp26/oe8adja7JvGZU2/Pet0j9apQ9g1luSxzH00MST7HmIE0gzMBWR",
-	"kvhoQqb72O7Skpkz2v6Ub0zUTuYTH/pEtEsUo6GH5IgHfRZSfxQ2L0H3jOoy/xMiVdJoIHTKB0OPGXP3",
-	"2bdYVihZvD9PuQx5EjL70j9sWBMyHo/Lmv5sR2fsyCYb80nDdhq1pJ2pLeDRR7CMHVFYVJ6gtyjSZLLp",
-	"Ob/MBumzjZGMrhn1BRdfxZYZOU9HSKLvX1U95CXucC0e7rLfXx483Tr//aBWfwi4lbCcXbbcUSExF/v7",
-	"oOUgZJpEQnuZ7gPqbXAUWPDAQ9tGb3qBebM3AHknrHZ9DWspkqxuRwzOmmwkCE0gLZSINaVE5rbkxsU1",
-	"7vOI2qxUt4uL8T9RmoJEiDOGDf/i6LffX736o3121Dx72754cXL46sLf9Gh0OeeS3X4wlBCkLq/gQNBu",
-	"iGy/YZUpD2x6Is1fSr7wLRPUA23fLEl1K5nfjfUUi2RhI9kQCfBvoNMaDQS0EfEI2v2xt94kl+bx6QAW",
-	"5B3MCkfzwVMSGcNqt0VL03ikyj+yI3mgswYrWOskGW68Ksh5RKiLbYmJ4NyVNU28mwK8KlZqaMbjteQw",
-	"galjKmFxJC+3sCVOihTFm0FnhAKzjd1KxYHajZLY32QjGQtNVo661UCXBC2QfaEHx8evLtqnZy/+PGge",
-	"PTF+1d/H3qkwTIRGoKCFqiETGE+t8E6GoloWQhaghqu5AcgWfNeGpTw8yqWQLLOOZYOxRDfEpmXCqJtF",
-	"QTdsMqJ5+RZdRnccYt5oDpeGovgZhIxaBO2X3T9eP072nv/x9mPSHP/nzenh3ovj03cvVO2YH/PzsRtQ",
-	"lr5nIHuXYexFlPbPYR5WVQmsTcrhuplJwolkG7qvxhKsEJNqvLl+vEuD+cXV8N/O1TAdq88P1d2KRiGI",
-	"XMbxixy9uhA35Es1i+Ni1cvFIwcAVCcFlVSxKC26nkVMwLlXuZus3fKrkY389maA1N2W2YBDV1HwfjCv",
-	"7K5teb5nv8ttNxW+kLU3lTe/MHggFyS5eT0QdZqMiV+1O56L9K63ho0eqJx14/Ah/1K98KUvr1nV75mr",
-	"X9fB/9rhP8oOR6DKutv7ZglOVqbOW9VWY0renB17DqkhFpGAbZp09QvO1ySmsHvLLXmAqTu0PDkWx9I6",
-	"F5P7AvG2sT5QZmnJcSRDNaYK0pgonpHgV42F9rBrBrlt4C9qOBThlNGakyq+gf3tWq7bnrQ6qc4NOiTC",
-	"WyZklR8iIfsC+1n9b7SfjOuCKvn9yoBuaVF/ZT9Lsh/EtHxx9rOdlyyXnvO6uU5Rjq2BksX2Cw+QKWKk",
-	"2YY/FDKMZA+7Yc02ESEcFPhdHsUihOpsmorBMNUeQvztXNlrAHU+h8TYa0k4D6ZfuPLa9BHIQND/t2PV",
-	"88vsNNeGzfRluc7EZqGGrOLQHhqstOrOGfJhPnFrHybb265zmhy2K293ume1y9ePOn89HpzsDo/3dLN2",
-	"dfHw76fVcH1xzfUyNXh33+l82V2C7z+VnDfo/huaHcjylqyUN6tXdoDgG5ZIGxplavm42raNsl7Bnspk",
-	"uVcyD5/drjZl6N2b7D2acxMQ3lxxk+o7mDi77OEutll72Y/W9Kn0Iq0HW7mGXOL1mv1nkajd8qcvnQtE",
-	"BNCLyx06ns9lidb8GVuz09Y2xGaGZP1D+kWk6LRb7lDdcmpDrS9zme+BX6nSD4UEcDKLwgHf18mY1vHT",
-	"25+cbf55G/KYm7OKTN3ZW/cHua9YwUdyDhkVzyMHyMuy3WsyPAwDrCyOVGM6B+Csmwjdb0l4NkYp2kaE",
-	"MjZ0tgmnpw2Wy+5YSShCAVDw0ZL5zAFjCH1ewAXYc2clrfpNg+1WHq+OB87MAKdmZrZMVbtlTlVwhAWv",
-	"UZ/2GiQ58mP4CNc9V6bc8051jrdYlMCt8h/1W/gPev+l71QSh7lf5hNej8TIboqfwBesczw27VXpDd4j",
-	"3oPbuiCwL44RvWl2ZzfQpy+v5C0z8mjALb8MIlKwnIeidn1RVH3x4T8+sSa7Bb4H2lYAgTMA5f6saZ8v",
-	"8zfgyaUIW9K3aDDidnBT1nJ2S0C2sLNnT9nOzs5jwNywDUwj4dItOQ3LQ151RNplzyiZkp5lKRhEcRwh",
-	"wmnT+DXekiR/gvIlDurOOLHskVxVNOiU8zIma4CfzQDkoBnF/C0Rm2WGOiOUv6Z9LqeF0GZFyDaJHx4I",
-	"ksxFLV1SD2U1iDwe+tSLehzzvZ+Z8B8BDgMvd3FWt6aVLjzPjaqmt/TwH8HWAzXO96k+muddWYPM1fZw",
-	"vL+80i/Qxq39GVCQ0JJKlZte3di3qZSnYssirr6Wi3seXU0jQDiTYjyFVPJIB0GEcxGULfmsAFdF9mZ/",
-	"7hGHv+kCSQELDZhk6ljuqLTvUX/MGECiUIdlG7NA4AbLUMBSjBHhm3+k4pBAv5teS2oFGpmBiEA1gEum",
-	"x1Ea9JHQ3p7bDyKtCZu6RnYEb4gmGhFhd+Ml7tmJ1aLz/Smw4LvB46u3g2eTt4NnD4O//twN/vqzKp6f",
-	"XAWDMH63869+eHFdeVd7NgmeX9d/YrBgDsCCXYggkl8u6Wu4pPviVVQ6Hwr4YBpPusDH3PDm3qcSSskV",
-	"hgMA9kXnPwRvB78QqmA0EAhmgM8xrci26zZYORrn9MWOoyshhcajsczc8jjvUwAuL7NiTRqAdrCcnxD9",
-	"LnhMBb855O9KpgkPUg00pzg257eHKtDzfokKKwMueU/Ag5mxhYKHLBapseL7bMC1SWIuBTG55Rc9CAeR",
-	"nHPVc0cOMYfqaziyI0FDDYqGVqcwa2RyLk6SXbNXPwS2rkxDy2O2l6GXqNEQZ3c46sRRwEjPVTuXPTMp",
-	"4ZyrXvQVtVBwkpwHW4XNJ4mKBYni8JDSPueaL1Eye95MYL0DmSzhf0QYEewlRMZjAJ5aPTD3mvjRnIue",
-	"AThGSYjC8mlADVZlbhWkhZef/WAu1Rxl6MNImghozlBOo/m/DC6lGsci7IGQD9twJkdvejYQEtlnMEJS",
-	"QAONM/cmWQl2/vLOShKZ+D41z0BGjvgKB4re48PY7DS3+a0loeUqz+hzBf006IOqFixWlAflcexqumGM",
-	"RGM9sj0W0yM9UWnUpY0LbwcoITxHHTVVwyhgetQxP+sQTx9dtvDrefPg/nZI/MLdGZlR54rn7ncXL3ol",
-	"40gK940nQgsJrAPzuPNyps6ZxqsidaZzSWxPn73es1EcbwFzkBY8sTGrw5XsEniwAZ/AVnKfEX4278ow",
-	"woJGWr5ZiK7ZjD5Ro16f5fJd7iuxdKbzF+VM+yc0WkWp7fe0gq+ePaXwUHY/a693z1hsIQdLYc4YMm/3",
-	"+cPn/wsAAP//",
+	"7L3bcttItjb4KtncHWGyGqJISrIlKjpqZFuuUvtYktyuKlNbSAJJEiUwk0aCotn+9UfN3cRE/Bd75m5u",
+	"9l1HzNU8xP8kU/MC+xEmcq1MIAECJChRrnJ1RXRUWyAOeVi5jt9a61PNE+OJ4IzHstb9VBsx6rMI/nlK",
+	"Y/YiGAcx/Edd8Zn0omASB4LXurXzESMx45THDySJ2Icpk7EkExYRyTzB/WbNqbGPdDwJWa3bbrWcmvRG",
+	"bEzVm+L5hNW6tYDHbMii2s2Nk37ulI1pwAM+XPzkqflKyAYxCTiJR4x40yhiPCb9aSTjzEfX+KRkBTN8",
+	"y4OPJA7GjNRxSrJBaExmo8Abwaf7U++KxSSQZDANQ0KHNODZaT96uNtq7+622vZQBiIa0xgH83C35hSO",
+	"jcXR/GgQs2hxXGc4GBILMqNBTPpsICJG4mge8GHRKJauw41Tm9CIjlmsN/74mvGyTf9WzMiY8jlh6iap",
+	"lmMsZEzqPhvQaRgTtdHJ1b1Wq7FIBoF60Ycpi+Y1p8bpWA0nhM/Z49Qv1M+M6cdgPB3XunvwV8Dxr3bh",
+	"2p34bDwRMePe/DmbL07iJb1iksSjQBIvYjRWq6YJmEg6YGphI7X+pH725vgJ6dWehIGabq/W6MLGD4JI",
+	"xj1uHpoF8YhQcsXmJJpyeUgoidiEUf2LekLSMVM3OERMWETVSAjlPukLf97j6raAk84uGYlpJIkvmCRc",
+	"qIt6Q+HmIYtl+n1CuZyxiNRlTOOp7HHzvkb6WTzPxE2WJN46ZZOQzpnfJXE0ZW6TnFvDw6EQqr7NIngb",
+	"EZE15kCd9cFUMh8/sts6IO6T16+evTh5cu6SujsIWOi7Pe5au7D1nM3dRpMcmWWJRzQmNIqCaybVeQqZ",
+	"Na1AEhkHYdjj0ZQrRgBULslARET9v5n2dKI2qt3S/EY66h08N6Ku2iW1lSGNWdRokudsLgmNGJGemDBf",
+	"vQK4CA1DFuHuIleDFZ9K9aV4xHp8TGXMIthkNRLqjwOeLoxU04OBSSIGZO/jR/gIFzG5YpMYXmyGomiE",
+	"0EHE5KhJ3kpGKIE/SES5L8bwiTprDpuEkrdvT542FFftcUXi3Gc+8UaUD5kDA0xoS3CWrJD6TMBks8ft",
+	"w1fbG7S8fdahW/t0n23t+i26deDt7m61+4/YzqBDD/yH7Zo+n0g46QHN7WbmqI7pxxeMD+NRrftwF06n",
+	"+bOteEscs0i98t/f/2nrv1/85c8pw5NxpPi8OrOr+E0Qs3EBu9mzuE07z2321mc2ezavaVfgNS+ZlHTI",
+	"Tvw3VE24SEiO8ZbM0GpjObzs9B95B36L7Q726MP+I29/sEPN+k/U65IR61dcBn7NqSmuE0TMr3XVAban",
+	"8eeIDWrd2r9tp0J9G3+V28lAYdivRBwMAg9Id9nYuXVfdgI8HlyaQXf67WQixROw33OXWWTHDVN5PRgU",
+	"Su8c6cSCyKtgklcQiuhD4BsLCSRHH60MibRKRDn11JjO5xNWvtKRvouoN5A65YSNxU+B4r6UyJGIYk/4",
+	"LEvgtf/6z//4H8ULDuO47SrbI8YpCDFeRiaREOPsyNSVy5SsUwopHi7cfge6wAHCWM+Bey8bLfL37Hhj",
+	"fpmnZDX2ksWFF9xlvGaQMOK3k1BQf9mIp3BHdsTTyWWr/ben+98//27n7wc/dn549G7vfPd0503nVftl",
+	"8bjxNXcZtxkqjluyaOmoJYuyY/bpNSsZmmTRnQYGY4FhvWP9kRBXT1kYXLNovmyEvr4nO8rZyL9s/bAz",
+	"OO1cffeo//3B+NXu5MW+PO9cv3v4jydtv3gG5l13mcXC0O0JLZvIDG8hjPsTEeSJeza63Lk6P/jwY2f8",
+	"bv/j6d71q0f9NzslxK1ftYFpwPBv1EvkRHDJwLo4UnrTW06n8UhEwT/Uq5URqnQbYOJ0Mgk1g9/+SaoJ",
+	"fkpn8qnm05jWunwahk6NRZGI8HFfjfzo7fm3x6/OT54cnZ+8fnV5fHr6+rTmGOGpxGggpdInlZrEr2kY",
+	"+CTV6mo3Tk1OPY9JWesOaCjZTdX5HquBnOpZ4pwL1IBUfwwksYYyiwQfNtXnH1Nfm7ibW5S/H704eZpd",
+	"EFDRa93kA/YS6WtkPJXKsCRtJTh3W62W0joj6oGReM8rZcyqQOLakL4S4pKFA4fMRjRm1yxCK0FEzAf1",
+	"nOAHHEIJaHeNQ6ItEaLIWmpPQTiJghiW+onggzDwNrjQxuSoqSnFNAiB3I1gWyYRb9ItGbNxX62wvSWU",
+	"+GOQsKDfxyMmkbVKQsOIUX9O2MdAxve6LX9Xh8Uh/WmcmH/9ecb9ooxQpkwftUPwi9lG3ID6iEWs2+Pq",
+	"F3+sh2xmoLZLL1pTr5i9cXAzWOlKz+hxNdNnIuoHvs/4ZvnH69OTH8vYh+DhHDcCjD9JxnROfAGehPtc",
+	"/KOpMmxjNSumN0HZlTQMxUzRP/xBkHQc/InjEPEvOB/KdIwaQPuWLXevx8AQ9aLtmK4peGFyN5AZlSR1",
+	"MRhnhKanQ/VTYjIn5jjhbGZuuc/NOIklWfBtLB+x0uZL/CkNh+CZ1r6PjEcpSH0hRLtCcP+4sqhpeJwu",
+	"/SZ27uTV+fHpq6MXBZQf6C8SeIbUEw7tk71B2+vQA9a4z0U/E2OGzrABDULmk4DLwGeasqPrwGOH8Ice",
+	"MpF0njrQxICYCUhYwFcifiamfIOqx6vX55fPXr999TSzbMAr1AkcwNfucYFeCSKn4JWGRQKaCmRi6dw4",
+	"tTd0rlT3cyFe0GjI7lXBsFZAEwoQfiwECeHjn0mBgK8GkgilMACtBP9gqCCQuvv49dMfLl+cvDw5v3z8",
+	"w/nxmdtwtG9/JEJfEsGJ0jTm6Wl1wO0NrjbwYMbgSOYCPgSrjHbdC3bNws8moAybPdIqNbx6kcmmPtxY",
+	"+78TTyc4HL/fOnpzAuyXcp98v6Usqq0Tv3FIKLpBY3HFOMg8RdIeDUMS3CurPbK/W3cz8+uSx4xGLHIb",
+	"ap+onslWqFbe3jAdrCmasRLnuGlCvKR8bqJLm9uv06PzY01hx98/OT5+epzjD0plQnJkHz3GfCXeLXf1",
+	"fS7ua3Mm0hheMhplPdqRQDWirSQYVfRZffe2Fba6cWrfbyUhtq3Ewbv08WzMMfeKTGSw0mvSJxZepX2G",
+	"FV+j7oZF/O1YrkdvTj6H2ao/k7NZ9SAS7aX8oLoN9Sj7OAkiRd0DEQ2Zrx6L2LW4Yj6cwLdcTicTEcXM",
+	"f8n8gILj8VeQUMbqXfjYZxZYisG6+UG4uFTggfsseruSljk5YrELZX0rVevDVMSU1NutRzuPdtv7nV3S",
+	"n8dMNshMTENfrabhbb8BA7VLyufQ4yZ6SVw1daUPUK59r2Q2EpLh1MiIXmNor88YJ5NpTOYshrNAeUHk",
+	"k0Rs0TYAlQFNWe0u+8zen2kULmwu9f2ISWlIcDLth4FH6qEQkz71rhwyiYJrGjOHhAG/2gqFR0M8y0oL",
+	"Z37j13MNFbuBYFMCZbJNo9AFXZD3eDofamak7rPmxFk8E9GVFZuGCUZJZL7HwfwmMZBF3X13/Pjb16+f",
+	"Xx69ePH63eWb05O/H50fu0vdUJnNNy7fN4z7WsLd27nOeqqzFGB+U0s1wbEcakMUo8q+0rfUiorZvbPF",
+	"tQbTtFbzcxl4xu3+WWy8NHRFRhTMDjD58q5/UhdRunLK9o0bTYgj6C+BF967sngN9f1AfYSGbyKlO8cB",
+	"M8PPD+JYvRWtTMRfuJJ9cA0WCwxeNThgjBHzWHDNIG41sV5seUWrRfWcmmQfVt18xj7UMNpgQhbvrbCi",
+	"esFFEp4V/Z+YB/olLIRe84XIyjG/ZqGYgFsTb5yG8eJskG6Wjy55XH00Ia6loe5pqD08Nk0tBH+iKSOz",
+	"EeMZlyvcrkRuMwVb9IUIGeULa2Re7eA8zOjKFwvi4EVBKMTQABqQ+kruSiURlTEAg6Pe1eLahVTGl9S7",
+	"qrS7zrqEU0oOyWcLp+n7L8GZersjkpitSpzC/yXx8fwpQL6zfCYhuEtMfLR6GNSeuHm6cLZxTL3RWLPI",
+	"/FQGSv7RxK/m0SgKmHQIlYoRz6hE4qPwEuY3U0FLiQyGnPk97osZBx1KCVj0nCjhKkEhEtNYo9QkoB7c",
+	"3rTV2vGC8ZDIyIM/mNtAHy8HeFyPDyIxRpJCKJiIEI+I78Yx+iSIjbCgfal+hccQuNjjkYbBkeRlapMe",
+	"SBKKIam73xyfk211RW5/0mRzs43Pug5xt+Wce66jXiOnYyYbXSR62weJuD10TqOzWnCGmKwsHWgJdRlr",
+	"q6fgZI2Yd8V88vLk5TEARLLx3WBMh2x7woeL0Col9UOGod2iN6tfH0jQTnKh+oAOIzpulrx1xILhqIhi",
+	"OIHRPJAEb1GiYRJ8ZKE8JEq0woKgCqy+LTNffdRpOTV1F+2rPzHmnIfUOGiYLHz6sdLNM6/b3e+0d5zV",
+	"eFunFo+m4z6nQXhZNjGQvuaugtk5RHCPkTH1tSs6VOopeKmDFLi202np+xP0HpUT5gGZqr/04mVRs/uV",
+	"ViWdg1LtF1HDcBrJ29MXSpxZ30qnReoF4xQ8O52GPVHYUY0/VhMq2Nxk9adRUCudR0pZ6TRmgV8K4bF2",
+	"Am4r3AhS1ycfR+gkQ4TBGRQqmnKwGBLMBfxX4q1WLNxni+irnWrEmoJuKmNrnNqSHXTQmaI0sISxvj19",
+	"kT29ozieyO72tjeicVNfbnpivA0z3y5BO20vxRR9zT5O/pog2luKNXceymD41+/GB9eLG72wsSXbaXGM",
+	"3E5WYBjtTpWzkZeGFgwq4Y5Olg07xvuBo04Y3nIJ+iYSSpdiPmDoQW8Iw9eDWvf9an0FHnlMle7vfMpJ",
+	"CJqR0Uv1zPTOG8fGjVaHhzr3p56bxSs60lqCG+HGp2O1V+nMmxOzuGoTUlIvvKOA/G5xDnN0YzCVGaPC",
+	"yYJzbdqydm2RbC6cknOQ6FIGmm70ibqbfknpIMrwapCh4l1KoUlYYpe46ZddI1jSS0p3s9/LxczodT0e",
+	"xA76qdwcH3aBebp5QemSel/EI6NigTLIhTUa4hk3oOLIXaXE4TQL+CvReRCAlUeHywNJxmwsojnpK/sa",
+	"/DlTrnQtdeDJhEqYvlYhG03yIrhmiZJHQylgbnMd/gMRiCpqbjrq2iFZ1ApDMQTQCiA9lKCoL1H0UM17",
+	"e/oC0wFwpj2e0KURlVp1Tnbatudh7F2YlP5Aj+vtQedlsrLJGGVMI+NPehwK7yoM5KqMrZmIfNI3Ny8a",
+	"J4gAXnVWkq8d4e2K59DYG1V+7iXcDcfTpzHzL2nBwN8pqtJrpiw3IlmshQMSHLvOI007rc7DrXZ7q7N7",
+	"3ml1W+p/P9oySn1sKw6A8a9USdRayRLgpfoJzCHJsqjL9zWfRhwkB9qZgEO3UrAslQcv0Cii8wWugx83",
+	"6+qYjcmsWJFUym+NjWKvwcbX8izIhctuV7vQs9xnt9UCd2ZIh24XsXdqT9QxithERDEYXO6Yyiv79yQV",
+	"CcbPJB4xD/3z7ldffeXa7N6MS30F5iyvstwerhRsUY6gMpNVK7g4V3XV7ZLZSIR6GyEifEhcOe3ji13F",
+	"ruazEVO6o4ac4J2xEPaw9ReSB7Nj1r+Wj7maB+px+WGt4oFKGcMX7IF6EjEas1Ogt9t6ZzS1igEAOQql",
+	"awNAWngDpoC52oXiNhBTp4SemhoXOAA+12pedmMyCljGjZNfhKwWYfw1ShVc6xPlb71YVCvLR5MO4OJm",
+	"UVWhZg0xqME+Ui8O57BaYkDSbyYpdDirj1uwsVsp2DUZ3I2zbFbVNVcu4oJT9FLxIsSXWu4emEJebrwR",
+	"UudYQlYdeKwCAwQybjwr4a0NGUALRztiVBqem5Vkc8VJCEX5myb3kMkoopKRupzQsUNGNKJSgrb2y8//",
+	"bBwq7UDZJ5EILSB2dujqyYXBLUvH+/de72OrtdXrfWw/u/jqz4VK853cjnoVlhxkIca3PcaA91QbQlLf",
+	"M7hawhmdywQQCzTIGfN1wJYoFsj8Zo8fEdcf24E5oF8wNOHMB5y4Go/tousAsE+KLNKM0R5Xemzdfd8X",
+	"/Qullat/OISGgccutJL5Hv5yCNyixB78DZ4HQ2g9PqFBpOTrMBLTiX7QG1HOWegCfkmJIsKnCPINuBdO",
+	"/YAPCRecFTIifSF/rBBfXsQp8JeLm0U+kT6lqOkE9ZidmxV30o/6ztZNIQ8xqHbcgMXF1+/CwC4kaosI",
+	"tiDZRCWGGwvC0JiYRjj7Y4sCrZTTBdPuoohF4XwK+FMy0VzRAEDma+d/nymdQVr0cqgdwv7YKaK5enpn",
+	"wVRz+mVf9DN6ZZUT6lj7kuFdWvlU5mxMq+gTL819NyZ1aDF64AdS2VOwxZV42JtIKA5BjiYiDEUBN8vr",
+	"6mvyM0Mbq9waSeZjEZGUMDPEft6FnaWJiVliK3ffJ+bc2it95I0ZeSKiyaZFRkRjdgnoi8toIhdLOZSU",
+	"9EgLhySJDdr/oWPedSjwkXDMgsIS5Ym57SWOWRiqrOYUAjSgNFucpw/YpiX0Ia4Yvx15vIZ/QGUBTHRI",
+	"8XaL1BLH4aUuiZBZ/Z2Hi8v/IhgwqHAScFNG4TAJVphyFFmv98PMUu8/3K2QJV+yIriotz0xGJrsi2ms",
+	"KKVvsmSL8AarI2xJZI3UFfFFxKOSKVWfpMVRGocJQFDjHZLjByS7pVh1WpYhk0oH1i8J4vLAnX0IO48y",
+	"h3Anewjp1j9aWwcX+v//9G9/Rlf8v182/7J18dX2it//fKcgIXg6RmLGsUgKxG2B38iQyhEGUFaxnmxo",
+	"0Zp3Z2+vKvPZ7vV6vTIOtLb7ekQ7ew+L53727dFWZ++hiZnppQAcoEOAVLYUqZAR+5id5cFg/6Hf2m/v",
+	"7+96j/yHewe0M2CUtry9Peq32nt0pz/YHbT7nX6rv9/peH57z3/otff6rUGrRVv7tezkW1sHdGtw8enh",
+	"7k3hpItjotbuQe5DwHHo6SHPkLFOjTDVNTp75OXjRqWQ6goGUIzCWBl80RtTzlM13uu2LGQBOxUL1DRZ",
+	"sUP0mmU4KqogC75KUOc0AitgutqM4gT1OPGVoL88u7YZ72PiLHFq6M2umHR9jDenMcQKz7yNwsUgGcBD",
+	"9aeLNuApo/4LFseFWrD6cSuEX5lvrcXismJC16W29wtepe17iV5eQr0rLmYh84fI6Ctpv8/gI/pNix5X",
+	"x4zCLlNSMBS7+sgGxmO/bqUbOL9OJWNesVPVPI3WA7fzNdq08QV7G5MEy/wRpzGZQbgLU/cX1Q2fVYJ7",
+	"PlE33mQSxov5VxGnAa+W1n9GDFMzHQJ1o9wkiVppjDxNoPazZVoq56cvLI02kD8twWjDLUrOALd0kl2L",
+	"GOKwc4CjtBrBgmxLALeLFqbioox7zJjVDKk4OtTH00r8LPjY8jIHq5wGsM3p6Eop6Ikmh1wAIo/Nd9UA",
+	"SB1ilrutPYfstnfUf/YaDnGLMoTUA22nx92CvED1245D3AS3rC7sOnattt3WgXq4IEnNJbudA4e42Yxg",
+	"l+y1Wg5xz3549eTy9Pjs+Pzy9Pi7tyenx0/dHt9tt0hdVwXMZP8z5qMIhFgt/qTWPhC8oSuUaUdNQbJC",
+	"SWJUcSKkjdG2YO/FWXgL2c4F08qGcQqGt0CpWRB3Mc7BYrTarcwGU0nDclabI3p0cPJpCI+URC9TGqzE",
+	"fVdzXv1Z0KQyh0nrVhtku4qKzhBSsoCRABJ7IAkEEZU+CwXvELqJEJJQDA+tlHq8GEjSTkyzORkIyN4w",
+	"ANQhneSQg501dVynltUxClhVAhdQBhJnXsx0fcFiRWIBAcTGk7hQ1dJQf3MLAC2yhfCKxsvKhNucBLHO",
+	"s8+VfBNxZpQa272XfLnoRCDSGm8oD+4D0kLxB30nhPoX5pGP6u8ti+qXSZF7B0Ol1cEqFwG7a6DFLkiW",
+	"rRWY2FppGM7arfzmLDuVBTprAZHb2ugflP4rUXq+2uKaRRV/dRJerBZ5Z+r9ltGwDEysK4gAqFvdlVOR",
+	"NQ2jSdjuODW/fzmLgtgWuliCV33xCpA5sDPaV3rNIokfazdbzdZiLCnzgU8Lrl/GyTvWPxNQa9q6F5HZ",
+	"gSQBlzHlHmsWQtszo/1U4q2gRN3DjMtdieg+lYz8NF1lXaVzX1BwfTaMqM98NzXYkhd7lOt4rPpwjH5s",
+	"owgKhCbh0wXBu3SFy0pjy0DZBOqLGnuHGDmcQoV8gGTPyugFkIn6ruZKS0EvUTLu7K6kn3MytFBOx9XM",
+	"+G8Tal7fgtfn5Qs23jGFq1gRA2AABFMQQeCafLAELmunsNVdRJxeemLKY7fH4f8zIFqpJQRWnoO3aaeX",
+	"In8rsZb5PY6v7Wrt36iFmE4ZxFAJdqRkDvGg7LhxPeOwe7yecgM3/QhAlpQsUSN1iBQ69wlFbp8pdTed",
+	"ZlEa0k8i4MsAmEmdB7zx9njLEslZOQkwu7yVMwc/d7Kd/qZjLaw11YVplNPw3+D5DacUrLMe6pBU0X9v",
+	"py6vmRGAx6CJi5oDh2Z+2jicaQH/v7DTsFBVsP54kPrMg5CaxZFMIuIh+vBSfgRlB6WxXqfcJ7qSJdLI",
+	"CzaIN04hn2cnQzaIC/cRfvh8u1h932QsJhNA80N/hoLtI3U1eAdrY4zFNcKdTVnGhr1xlfG/FKBAiLAE",
+	"8FFVh9F5Ijxk5QiFlp4FoZIvWx+ottR47+00p3TlvuyVOmNxHPChLNegHkDdDSL1jZZCtWjUR94ouGZ+",
+	"uQWSnJxAEnM3qU95HIQa85L4z7BvSKOKE9Kpjacx8y/hPUUdftTr03XV34dn7AQTrUqJuETp2Ttv7d81",
+	"yWQScF51gfDeSsHjTVVMsNfRSfczGfdqQrpdkP4JNDuR2T4tD2QB1R0mef4BC32w+OaJyKQRiJ5xwO0v",
+	"tqvT6RH+gjH8hi56BEkudRh3I90gXaZZj3UDZPpyGrP09XgmoNdNnWJ/KkhgRhoeTONpxMiUqzfKhqZi",
+	"/ed9ka9T+7g1FFv6orm3+Ur/4716SfM8GLML+9atYDwREaKUobJ9bRjEo2kfEpUFnQRbnvDZkPHt5Os3",
+	"9uPyKphsiQkS0hYAOJTBpwa45Dy9Cbi1iVM+UX+vsYXFB+2mAvlXlzzmmbtIoIR/f9GSqDzwi8XfreY6",
+	"ZSnTshwWlU2ETYqb6KMkIh9AqTw+zOW3Yuy6kiKVTcjOK1No4V+O5VDz6CJvE/eB4wVpWTmiSy+aGGB6",
+	"pnd0OWasY7bVriJ5rApZRQjjj/EhYeNJPMfCCj4LWZw3/79lYSgcEjM6/lMW07dbnCCDKKsV3gazMTNq",
+	"iv0vczq013M66HlUH4F+ILPwtxP1zA/W+jLEC/ChDXx9jMF3udRQyIzBPKHzXMvOw51TExZTEW4VsRsz",
+	"5JHVoTSZc6YeJ8iDig/ZJ2sJk6nqsavjAiGYVVH5CY1YpRBLZmofpiJe7fL6Tt2l09DSuEJFr0DyyKL5",
+	"a3UzwypfOhBB7QwXIhnyVaWQIWZgGFwzTvpz7P5wenx2To7enDSJnpppJqkrzaTuTcp9w4tDMSQho9es",
+	"x4OYiGnchapKdAxgIsaVpuAjgwIkEBSnVmP0ggn0bkyC/z0eiuEDSVwz/ib1IUixbV3SRrtrhpbWEEDf",
+	"r062v0WhDEVkazgv1qqtMYoYXR2yw7uW5p/aJS7MgE25C7trDIjvrAzLsHab1WU47hJhf2cvVoXDVODt",
+	"Wt95hW9KuFRT5+NbV/SE884t82C1lLTVPqmMmAScsclldhuOlhvpNTNOjBjoIfZ4+ru+5DaaJHlPN1vw",
+	"QiYW8Qz6L6qjBoCcHrfOa11dhkLmMAgseQVvDwQ3EBwqk+MP7rMg6nEx441DsjBghyyMEceFOfzJ6AYx",
+	"5GVCLTjdKpN99NhE14cDsCSMB0xH85h+pQ4dypGYkSDu8UTqG6yQpv8mcYUHtYUVQSPQMl0vtThQlcVN",
+	"T4OrmUbK0JeAhJSC56oj5eqFQg+i7hBallmxpKtk5SadR1s/YuLI5dbFp7ZTlm+gZ3E79yXGzNbzX+Iz",
+	"SgXxsBQskezDGv7MUuz3F24cvVxb23kWMbaldEfyt7PXr7SqYyGJ9VqnnVV3yfPHRsYahPEnNR4nUQ1v",
+	"3LVVpLIJVTWUSwy/ahZyQg1f7u6nabp33Prijc7tZywmgVfr1kI65d5IcXvOs+Vr0rGtBRJbdLXk0DGr",
+	"LEVdGGi1gdhZz0DEngVy6YdlLCZSx4GSUG7RGDpbrfYtxnBnJNcE2/6s86DuFAQ7i5u+QqGEmxaSYRcw",
+	"XPiydEh5TTFd7osVNHWEUIE8WXmCD4JojKUeMm2L85lcVxXoKXnbUpJqf87tXLnEycwqrGA1Npt76Hbs",
+	"Nr93XzDbzW3JKuYGahyPB+upcUt6a29ajbPncxtdLpN9to5Ct/BgJTVuecrc74Os3qQse2OCvf2wXLKD",
+	"mxtzwNqdnd2ahWaVo2AyYX65kJ/futyFfUpiAd63RfK5o/Si0ZDF1Whqfq5vvpvUW5RxZhAXS5awMiOe",
+	"36UFgf2GL/6szJc1ItCxoeVawK+mV95Zp0udmosj/1bMyJjyue4QjG6agciGMHdW5ugvqhYZXc0aQfkO",
+	"nafHbw3W8G4kTOMQ9CrbQ4GyBSGjSvZwRvBsFcf1TT2sxIlYWA9LY79keQk8UxGr8PHU/1sGnCgqnzcM",
+	"rll2ImJgyuRJh+hH0V+t+MmlnPbV8xiXiaZsseRL/jar/hWs8kXhAcxXu4pTHnhXKGDRgPL5hFJoCHR6",
+	"n8HQwfOV8C3WDi5yAtMp+14KZ6Wl0NoFufuLhyLhpMsyOongRPPCSsmdb4JCCxvBD+XRcSujuqKfBN9Y",
+	"PWZZAFHKx2vXS2rSA+jPb4n7TP3u6ZvsaV0Ur+6GQbVffkX2SaAjZrh6JlSWDXLYN903freoCvs6kN5F",
+	"qiV1N5mAm8KE0l9MeLABQc2kNuyh7oYFxRutcrJp0UhzIDES8CZYy+bSWc6TYD1LS93vEM5mWJQhwgLC",
+	"lZif4i4ZzrfX+v3YXG8CXqZE2pjLJCKTUEfa0kqPsJS/rnvMyzBr2XWxRsTFzOK094j+tE/XEsRnsqbV",
+	"aDq5/XYWTbqDXzIZRkwy7hWC3BRjUSde31LSPk0yxlflbCUwoiQjWyNDg4FOEVNvWSaud+4Gby7LEn3N",
+	"w4Azq9EmDBc7sGd05KIc2EzSKLyo5tTEYAD/ygik5NcNS6M0BSjJ8Uz3ZNl238bZZuigMvt/zRkU1tQk",
+	"rNPwq7N/Q5q/I08bYqMKBSWCq3Ioh6TFXazvCPhwAXFRWnFy6Ydi9jF2iIf1KzuZ2kMGcTmzHBGFwMuz",
+	"EQ1DMmNEjoKJMh6eRYFP51/nCisWYjANPGWp+MstijWQzODwtopY99sJx7WxU8sQTjauKUU0WYCdBcIx",
+	"wLjiU6Y5tQGQYdvHUvOrEvoVGCG8cCXudWedsKbS6i8r2AdJGZ6qdZP13LF28uYYq1b4s8HCZBLLtuoJ",
+	"YPXKHVCf1q3xs9TXprcKO54w6o0WOzV+qnVj6tMuvP6//vM//ket27lZMoENG59esh5V9lGv3h0q57Bq",
+	"TYTyhPMbMnazGNFaOqdis3fh9l/R9rXW3zE7Xz3F1RCzzcdIPY+ZBds4FuJKWaeG9fWpd9Xj9UUwbaOy",
+	"fez0ePK4XZIBLjyQulBzbLZNJyK66jLeTq8Yb6i34MRd++UPpAbxWoYc4gS1WW7ocR0VbaLWRwxSUPQ6",
+	"FnrykENE6K9vpiei6Xekp5k5lZnoRynBAS0CJaptJ7qzP/eXbXpQqLN9XvZ42/z6zyeESxwAi7K5jL3k",
+	"97Hacco+czvfQI5+fgcn4bxQdqXnwIFKr2PxU2D1FfKEzw6xvOlOxzIwnOIeEVBEZhTETE6olytJBvpK",
+	"xqzY6VQr195p9XofHz1T/zxq/b//18+//Pzz1i8//++9aafV2Yf/Hvzy8//zy//6n//fzz9f/KUQp3Jq",
+	"Z7KUeHCr5aSYVDaoFouGTLmefkuOIGYlpaPUvDIDs5VGh0gR5ZX997juF2uKAnP+U9dtp7WiwrSeLI6+",
+	"mBBBjpcVVno3EiRkg1gRkDcq7Xm/JtPbFANb1gI/M7GqLMp65LYcyl7OL5pBTUI6v1Mp/ndQFprq/qtY",
+	"rK1AhYLcjMKysKfPnpCdnZ0DyId3kAHq8l3Q8Q0b+kPX/kqFq2yc3d7ezsM8o1tR7w3GWbJWOuW9vC1h",
+	"qnDDNIzL7nbwFTFhmy3WldV2ipRZ6KuXcFWrizfNTNLMK5u+0jp6/MRng28KK5FX8DPzUveeafj3ACp5",
+	"MNOJaxDSoWN1KPWxxect2gKuHNuSroCk7ibNeN0EEy/nMmbjBxIGmat4Yvr9FXxFzbMKk4Ubja2Oi1O4",
+	"rYjJwW21tjMdIamnNKuuJlOBgQ+Znxt6X/SrrZcU4XUFIjc3QkZbIMeBlFYBlyBkcAxunzKdDATRB0Wr",
+	"UzAAaIhbMIbVn0uF5Orz9UDq6ieVj1l5pf+14jirSesM702gmJeWMF8yMeyER4tmim7bHDWNaRiKaL4y",
+	"ozI9GFl6XxieU2b46AOsuYwV88mh41KyzdJOuUQoxpLjKKH2Q24L2aRsBy0VXN2VAsEBBt66KVGv1Yfe",
+	"lNTaSJ0b6q4CL0VWNI2ovByLiC1TSyjHrofwaoTGy2rRA84+xpdgxBeTkQu/uQZJpm6Hrxwm+CpTgrki",
+	"z4Y5LyNZuYajBqT/ql4v5ptOupSZeZeT0ZvK+XPp/bfVXhOK+bJVV+gkXX3F7rJaX/5KnZVE8S39XQke",
+	"GVOuVSgTnZ8wbjFD9UUjJnOBerxxkUOJkC0tRReJkGFrZaOPmW9DzUVg5WBpFZSaLP4gFj1d4MmFdm2l",
+	"iB6UloLcMrx70yV0q8dBcNpY0HgJiNwuBgODH1G5Ckm+yQ6yisfanU0dEgwI5fMVTWPXUbA26HpN+sY6",
+	"tSkPPkzZ5RUr0BefJQ2AXX/c7U1brR2Pwv8x/Vcf/3IxlAh46JnQfZF9qb1ERp4pMToLsCfLyonrUgoV",
+	"yFREUNVBU8AomGj4EARKNke5pf4a7VnW7QGt9bToyyL7HEnnNDJr2oW8zcRNi2P7OGcMhakBOsa5mEKS",
+	"MHooBrBmOg6ly4lBFYk6lXPu0UnQnNNx2MBqEmnZDFPlRiM8oXiGm8S43Qah3O9xg7cY0QkY9aSeKUHR",
+	"aJInUIpFkmDIRcRMIUQogOgLZfX2+BXW7OC+FfHM3ELUHV1dt0MXppfYzVrEIywc7gdqjcYBpzEKszGd",
+	"TNR+ZgqvNXXtfbW1q4qjvTG34j44uVrOSyvd2fWxnUzx4KWPpSWTrQ5jS+M2ubuT+i7rPWXqxFR7KkVS",
+	"l4Mg7XtNXHr13blg9QqH8sJTKz608JwSmyumrs7hW7zFPIY1jVY9iDWNMo+mOSzzVyBb8NjfODXBWQUs",
+	"RWYbVpcVytNhtSdSElx1/8LSrHwgs/6r7k7IYtWNhStdtQJi7pDfXNi8FzArxb0W0c2W8Fhq80nDZU2r",
+	"fcVT+8KfL6potwI+WQx2icTUEuIe6hTm5GM6h+zQlkq12+AY6EJPtXUADVjRya7VY0mz6tZyIpZ/T7gG",
+	"1ClLDAssGABa0FoVA5a59DZdMkDN4DboZTXG9WAx5oHK1HI2HY9pNP+90UtF/0ShYVrJO6F7d3zJa2S2",
+	"fi2wZAFGslqleh29TwrVp30fBA/nSp13zW9/VaaYC6cg4MOqZevBsCntewsFNDChKynWpSuV5trsmtqs",
+	"ayk9sCz51tdJgGeOKdfau6K+ebEyUfUiWyH8KyuxdJ0C/XrZ4RGrVUpBoX59D3bTFaYZmLqoWCkRU+y9",
+	"fn+l+vVQdcpYOlZ9AXgb8cSYpV701VRh96Fa/LyiaN3jCWCW44BPZbZqvtUByv5gp1JTNP318vrBL7PN",
+	"sEq+jFUY9VsAlJMZS3tZ59XWysoFmSVaHHPuZN2mr0EBZBZFN8/OWJ14bejjKBCBCLY3+FIS2JFmYcUA",
+	"L9cfu93EASSbxB1GYjpxu2QSBdc0hiJ86KZDIGR/jl1m1K1KMeUsVDdP+2HgkYArNRl9StBx0XaU+uOa",
+	"U4O315yafjTrLjU/FioFGatgo22IfjPNpzJW7EVeA7NKwFao7WpHGas2jjpPnUSAmRYRMd4w45or7hyV",
+	"RzqryZ8xRe7fBvGyQqTYa0rRFJFwf0G8LxiOwmA4ipeW7gQELnZd//b85YstJj06YX4B9ILMIgr9lZQY",
+	"RY/omEZXxin6y8//NJe3retZhVh9OP9oxEJGJVt4dOFGLmImF2+jEVOCY0WH+krytbQ2QbqWRYoO7tiq",
+	"MC3uExkFcUHed37rykKbxU9X0sRTuirQwyGMiciskvgt/rgYwHUWArhwuYLfO7faMOnsSJYvdjX9O73/",
+	"dlq4tblfsC5+xrifFHK9XW2wBElUVhZsZW+PpJa/WjPE+E4noaC+1MClAEEz4NOHl5F6Uiqt1XB6HPO3",
+	"BGQeJ2g8Hs6b5Ijrd6Eeo9XN2P5qXUQkkD1uQA4oaR/Ihrp7t7V7iK+lvi5Wr2/D2IJ625zFPW7GjmjG",
+	"UGkQcz1axRvVmw6I++T1q2cvTp6cu6Tugr/f7XHXWiC3gS57C1A8nVy22n97uv/98+92/n7wY+eHR+/2",
+	"zndPd950XrVfVi+MA4uwWBond+RN7Eb/rpvzVOh7grfo1J7ATxFnjOeqcWch7IcYhmY0JhGLpxFHMQgs",
+	"zEZ6L+2ZUtlnkoLc288uvir0l6xsr+IgPn+3lUsBLkbo96cxiWnfIZA3P2AMK0WBH1RRKU56vfYsVebX",
+	"2lf/eaz+80T953jppJcZCais2t0Si5qNpCdyr9U4xITK/tQ+aWTIYolV1zlmiuUrvm2w5lNR5RPTaKSC",
+	"yIcq3Xds+7HeUwvofqTCYp79oVCfYNEWbI/ZGqkYurKl+VTt4eHiwVJsqZ0153bWtOfUcOLHBkB6WxmC",
+	"LQESHKqDyHIv4EPL9nkgi4oDV0lZTcZ3lCTegQpb+bmXcPeNUwONt5g3oDIsIjIZRVRC7ftERjmtVsvk",
+	"smAkTmaRtzny92mkpMCIeVeZY2CxgnZVTlB+6DMV0lblm+DMC+kR68FNyuqHQ3U4UzUOLhtucusi4nau",
+	"kKlGt8nqZRuoKWrNYdWi3cY9by/nWm76hQerGQn2Hv+O/PX2vG7LvJC+lfprSJHEollc9fEuNLV6/JXs",
+	"HuuJW1o+OVr4Yvd+zr0nJaatQUjqBtKU+9LqbZV2v9FRL/J6Qj9MwQZCRVgeQmg7BOZMhpGYyRQehvI4",
+	"E2RL+dZ1u9neYs3O1u6qvKZOhuNft+u9XjN+39o6oFv/uPjUdtqdm8bX6mL22lbulmLhoBZnleci4z/V",
+	"bYGwH4/J5ioJ6xfs/DHVSYjpqwJux6Gxv6NjO8gMtvPu4elyDPxLESUdz8CjNIP4AOVolsJSQPmrQyLn",
+	"3CN0SAOOW+1aLgtXKQOC55J0l6PmU7fL0tOYUnEh/CDvO7EmW3Yo1nCi6LtvyUgMjX3BTOQcVNNCtQd+",
+	"SW1fxQ+u2PyW2g6+7Z7gyOVwXqN5Z3C92S8feWNGnoioMNAQ0ZhdhsE4iC+jScFeaZkroe6ZZJ7gPqGI",
+	"o8jaJa1C2wOHV8HSwm3SOcrgCsFRVfSbvMB7F+Ry8vkE+pqbcP5rK/XCZKClFIWgk5ivBzmJ+WW+P8XD",
+	"/iPvHgAnOIPb6LQ4v7W0WeuRSlJAH9ffkQaLM3oXxKPnRfD1hGoSCPPRmxPFhxxomsfBTZpIppxxPQmK",
+	"MfEZzqDfd4hYOhLEjhXXx2+AUMylw15d7v7tw8GPV+ed8bv9j6d7168e9d/seD88HL1o+89aw7MOPT6Y",
+	"Pt+Nv6vdtiHxHzzzy+CZhs42xT31YajGfjKP3E6PyR7BL5mXJC1pC5Mnw4BJzKuIxWQrZNcsTMsGYLVT",
+	"VHIx7UESjWYqKIKr3jZffnpDGqupwp1Vsbqd9WrU0ygOvGCC9Fji1rOGEUAlHsurh/+ImKcmDp5VBz3f",
+	"C5r+e51E79FIhHfsZrAou3A1V6WHJTtoue8LMsTWKrK4mAqbDMTJ7fTiepeT4P1gUz5b5a+1OjuvD2vJ",
+	"ZVlkgC2539aGtmQS6PVEqoGq0nMKYxamM0iWUWQqCR4SFz9hOvAS/DNTs30SzgH/ci6uWKF/WQZDDsgU",
+	"YMNb0hMTU5YgVs8UOCFW9YrEoV8xnmkZST2PTZZqEe11tYi4eFJvqISaWO72TH4N9/z1l5//mQPNXHea",
+	"/jd7g9ff/PCPH87/Frx893Lvx6ePw1ff/ND+4fzH4FXn5W6ThoHHmu1HD3db7d3dVqvZGuzQA281XcC4",
+	"VrZ5hD2pKGeLt6KSfIXBfMly1bh+V/RVy3fRwWZvsmkau2WMtXZnf5m1hqZaE221dme/2Fh7C1DHajuI",
+	"956LmIbydhtpv+FL3s/MPIrhEMYtamNJJRHXhq0BoBjyOEf0mqUY6OIabPJSmW+X+LJiKLH2L2eK8OuP",
+	"F8EoOmvHeWM13dIhvM18SpI6sxy6VVHODYfI6TjfxHXvTkNdAoDOjzmPdNZDLBzUHXHPmcUsG7BTsPfF",
+	"5JgGQUtMUghRTa37oM7aZwpS2eOrymqyYd3bsBprTb5kVgOK3J0gek8AQywzxaEPCe1LtFog6ZxGDKtB",
+	"Us2VaMSKO/Wtie1L4cSDIGQSy/txMSOCZ0F8FuQDImeBjLs9Hq8BD4REf8Hh/kOsrjqJ5z0O7kULdTEm",
+	"NAx/kzC7ZdAzzmYAP7svoBmpMz+Imd/4XIizNcFYN6WHw1QFus3ZUMZxUgcnkMQLhSxiOWX9cFxTIsft",
+	"EiwNO50IfkjcpF6O21XCfQRQJkF8ka1Xv6q+jnXHihqWOMByFoKZiXfmH5gWtZp5OMkBxNQHL2QUOpxW",
+	"4SqbK0lzlCtIswyICgXqYcS4xgnPCOJlFWxIPaRT7o1yBwe8r2shssop/E7FWs9HaWkRoRNKcLKAY5ZE",
+	"xnReidd7cXDNyvPofBYG1wzS+xVFKAo5hAaoOiiORj0lPtQ6uEajJ2JyOtZ8uVIH0RRAsIwy9Iod4803",
+	"Tm0ahRWfeRuFZXthulsv1LPVEHOKTgz8y9SxDsr7DV2We3585oU0gpxI7jvoVQVMuUO8EfOumN8gL09e",
+	"Hi92LakFYzpk2xM+vHXgRE8Hna402mzgROkBS+pHmXmr2woiJ35AhxEdN0umN2LFmU1HnMCyPJAEbyEB",
+	"J5PgIwulVYoTgf2oqCjh2WcDETGjd+RRyo86rdJclkx9reUVeBMsLgigJGMgFkmScPNeimTJEe3sPVyx",
+	"C2ffHm119h46ZMQ+ZjfiYLD/0G/tt/f3d71H/sO9A9oZMEpb3t4e9VvtPbrTH+wO2v1Ov9Xf73Q8v73n",
+	"P/Tae/3WoNWirf2i3ZPBPwrI4vE8Zlkv9e5+pxCovLj4ZXJ7ogtdQCZpqlhCehvHg5Zmm2T6qeKDWFrH",
+	"ny80lPHnhW6+0XTc5zQILzUfyo7mDDyY5O3pi6SjsnkgVZJ3Oi1NsUlSleBDIgOfNZA/jKlv6mZqylVE",
+	"rAgbSRrsW8WauYjxOMhMVvU0CqpVJYOYXIUq75YyvGzevphxYDhqAera5WjEBScjMY0OyUxEVzKR3yOm",
+	"GKxsZCr26r3J0ukojieyu73tjWjc1Jebnhhvw5psl+AitpeaA1+zj5O/pk7V3rTV6jyUwfCv340Prm+x",
+	"orPAj0dLmRbcsQGe1e7sV2Ba+STtZMPtSEHCx52sONPHOGEwVt1dnGfCpZEq8qcjF4NYEfFNaGyJWAbA",
+	"zHSyHmBmuT24edhMJmheCuOARHV1i+IB2grGnFyfDeg0BNikF079IiNGgwRgm0rM9USlkMXRjvcZ7QL/",
+	"/dOEpX8Mg0Hy7xnrTyC8Pwm1j3t74quflR27PQlpwDOG9SLbzGfw0I+Xiuwu+0oklMVroyEmwYYsmYOj",
+	"jk5/QY50HnbgAFcSJR+mIqbLvgw/ERqGCRM3W2bcFWM6h65HJBZD0JlzeI1HO4922/ud3QrjyackZ1cm",
+	"O1ont/Pl5wjJ7/Z2RjmRHgLOaxzEaCkK8FZc6Wi0ZNF14LEHssc1GZN6Z4+8fEwo7KND2uSbx1AuNgwd",
+	"Lboc8ubpM4cAGYFnBP0dYjwWvMfp1A8EXLkOfCaQphtN4r55fXZOtvWoXBKxwVSqbUOCEdcs6nE3u5yu",
+	"UsQAqQadzMQ0hqoMbmZVdflPJQ64+/ejFydPj85PXr+6PD49fX2apnsSV3FHeKNrs023gWUeBWcgp3t8",
+	"Jqahr8mliJggluBa+5yMwM4z7fHcl3WC6SY4A6mrpyLiUWmZ1hMa0TFTDLVRlXXkOYTNFPJ8MBmHQ5Z/",
+	"vdwoygTRHhWFzS70///p3/6Mwv3fL5t/2br4anvF76vzrEBSmD8reQU3wPSs5EzyTfC4kWM7u/t7jx4W",
+	"McEx/YgBjb2dh/uPWgftTmtVz8374JKO5flVJpHI+mPswZVPod3u7O0fHBy0Hu7vdh52dlfiWkpYZMUA",
+	"Btx7y9AF+hm+6KCFmsF54F2xuCy3JhZkMlU8W+/7A5kK6DXRGlo/nUbhfcM1bmf6JMMrAHq8PSfsI/Xi",
+	"cK61OG14K16tCAmPi1oxx6j26XpALECbQoQnG/mrGD//YH8Fszw1hnauPrS+6/gHiwbRcle2bW5Ya7cS",
+	"jGJT3TqnFJ+4y1nVlP4ln1hEGhbIW8BRZVi1Q7yRkEzJliwDp5NJlvwAfbQWaiUxlpqX3f9lBXRFsmhV",
+	"hhrW4Fqj5YldE84PIubFIpoDllXdr1tHG3Sazv+630YoSAKuGbLrEBZKVt0vCEMu/iT85Ji8RsAaESqv",
+	"lGIX+BK6BffnppA9qSfr0aicbgF7FAnFbVa2UcGBrtNExVBAxcOu777lQTfU9oUfcrMbJSf9gSQTvKNJ",
+	"9NmfjQTh7BrCGQgrUscBA2UmAMh94qZV+92EOnNWxjWNaVQsCI84AWFlO0HNgAIvnkbM1E+A1ZpyyeIS",
+	"WefzjKjDr8pthEKWhUWmMsbCdcUWLx6uxSNEJxNd8waXItc/Pg5iGNsxHwacaXBSflt0hPKyPCiCxeOA",
+	"MSEHkmzlchyp6ZIXge+zMKzdtrmEJoZMN4lM77JiErl9KYZK/Oz2HUbTnmGZVXds2kyoYWUnCutA3bZ4",
+	"QPbQGSoiSi9EQIx2kZgb6tnQe59BUVIghcYheXN0/uRbvU+mkBLcp7MzNn0mSf3o7MnJiUMmLPIYj7cY",
+	"94TP/EZBND2DALjdsbX0iE5rdz+jOtTNiywdYuviL/Xue91Mbe+m8XX9/fbX/3bx/k9b//3iq8bXja//",
+	"vCle8CxibEsRNPnb2etXBEkkzRXZI88fE702h8T9dOOWLMe9sgw7d6W1urt09T3M85rNwyBk1U6/1pG8",
+	"g6BPVZYvVdZrMEORnJ/hT4RxfyKCfIq6ZF5UZA3dAv1RCc9RCZBghnpPuZx+IJXMWWcQCYiF6QgrDUKD",
+	"XcRqVhGLozmZBdwXs6LuT7cTf7eEv0widh2IqbzE7a1YwBtvNoLINwYfKAORiBHBI4MhlyQWgtS1JTFB",
+	"/LmHnmxwVId0QgL0WTfyIep58q7bL0slZSbZwHvpjbU2xsip6ZNYQZ3RzxVoNNY7TDw1qfuhz2yWwMuI",
+	"Yb0mXHpAR3GsBERxJy6KP2LoRPOHeWF90OJ3gIKNPz6QumqOgwjidh6Mv9wrnXDxxU7OQQxn12pAjIXp",
+	"M3zZcmlwOWMR88lea6cKYYY0ZtybXxYFM56pmUiNRNEJc/h+oqtnqpFNIwY2+jgIwwDTvWUupl8pfhlp",
+	"+XlZhok5t47IA0m+PT9/Q/De3NIMMWOFM1LH8JnvQCN3PynUn/rmWztVMFIaZbayc/SCVNlgMztDhpnR",
+	"LC5bZksrSOCnputYATQVf0oWvUBhKX04nNG5BHRlJSm7cU5jRrZ65tX0tuwzt1Pdciv+5WtvTzXPLGav",
+	"OjkYqx5nlTlQQzRBy1KOexmKYcGuYJd85onIZ755S7aLNKmjWaAFvmFa0IhKqT3VPYQ5OVIA+jDTKDgE",
+	"+hfSZ8Mpz0uERS6TRBGX8plkS4lW67SGNxTCXw03W4cfrRQeK3VjzRY/TNl0swqxJrzq/MKQKoa8Ms3b",
+	"insiQDs4uM9UfFP354FtOdxnkaRbLV3w7Suy7B/IAih1Wum/uIXvEr0iUZSNFlSoZfiBb+LZd1IlznNf",
+	"eyCJvj2vOixo35kZ7z+61Qqjo15zlaU6OMQ1zJIEkvjAVa3jlDR+9xgZBDyQI6Ts250gMF3m5VZr5gBh",
+	"3wx8pFpQp5JOlduXRb3KsoSQk2ZBaq1KMHML/11y4JI+genRWzhupK6lfNOYDI3qretW7sYqNHY9FqSP",
+	"vgPFfJUoCZgPWcGGJ9cp6Xz8qNep4RgGXVcCz7a4M32jFsHbyQsVZcErskhu+/dFuO4GlCmbwzpZ1cpi",
+	"Vzbe1m4mqcnagtYmUnKlxmoxrsWDmzMCMxLTyegNFdSWkzKtF35FWO5s5F+6EEDq7Gd8j9jR2PIqQZ78",
+	"EEYHjbWb5CQ2XXNcvYBbge9qQIQid+xEqkedpWP13dYPO4PTztV3j/rfH4xf7U5e7MvzzvW7h/940oaW",
+	"UqnXUt2d+pUvPpXFpHMLsCo8TbltcKVzXdUHJr2zLH3D/L6uHpZonGsVSTXcVKmIkVJHpUZarxEaRyZY",
+	"EhvHHxeD44cLTWbW7y9jLeZi8FmPqgKxVw9EFzx4V3snpbbfj9Fzq8XcyEL+DhYRPL/FHeqOuFVWymZB",
+	"KfCy7n7lYnw3DBuHRDJG3ExLfPw1KfGRaNCDyCTsaYn7ldWtfbGn+mJv9nwn+WyDeCffty3XFL2g37nd",
+	"kj3bct1ZrJVV2Aw/kc6JSpRVFZbYCFk3/IoKX4kAYD5k/rnve7WverULvdYgyvKh9fdLFvdiPc6fUkwG",
+	"srzTWYZYTudYLOvzoSYj843Ib63KwpmNLneuzg8+/JitEpqXzlnh3FoqnF8EMl4mlPNjvhV+DNBia8vA",
+	"W8DDbiUBE5Je4QVGcFjgIzZsXV1iJeIrGcQ6oC9rF9eSEC8CGd9JOgDdfPmS4bTUIqZxYv1aHqXseuH1",
+	"JUUmdan8GYtYkVsK4J+LxuvG3dN6nCvXYS0SOk08A7cmIr36vwcyWmPh7rRkv4PFeluErsI0iBxs4s3r",
+	"s3PmHwLuSikBAGpCfE7EfMbjgIaySV6JWLH8UIhJn3pX0HLQNBgmnMUzEV2RKQ+ZTBPsWIRVosshWOpV",
+	"jPsZGJY3ovFWElDO4fgX8Fg2sDuL+4FvfN3d3q7bGO//vnXxl//W671/39o6ONp6RrcG3ebFX3q9i0YO",
+	"t7VtMFvLJPu7IB6dQUi7es3YlMjy1WJl8qaCJkrBkAd8aAASdXc2kszTWk2fSvZwl1yxecPRHSPn5Cym",
+	"3KeRb46EJGHQj2i0bt10/NDLwfPvDqL9b57/8CE6n/309s3T/ZMXb348EZ0X9AU9m9nqUl5XUs+ne/CX",
+	"7b9e/OXPq8sL4WJUqgS7oPQlEanssmUq0NMYcT2B4LCIKSSkaH/X4j7pY3fiQxZ1fbEcSQ2DedMoiOdn",
+	"aoy4CEeT4DmbH02LahAUlfondVdeXf7y8z9dKNsWTyPOfPTYz3K194MErqV4lG6BgpuLMwvUR9BjZwrC",
+	"d2vfbx29Odl6zqxaGhTGqNbxMaMRi8xo+/DXM8OXnoxorEaZVv+tFWNudXlfAJPonGC4Il1Sd9XLRRT8",
+	"AyiwS/CL5LrT1HMOOAFEFBGDHneT0eLxd7/feitZtHXiu111oqkXS10ZS+dSYMwhkHKq67woJTuWPW7y",
+	"a7AqSRCbVC8DB0k2Qi0iVL3DdSRaeetHYgbpOlGPj0UfkkEnE3XMpqEPbYpIwGXMqJ/N6IG+NLoSvi7X",
+	"rA4JTF/2eD0eCcmgJJ86vXBe3ZRoXPIX4iLeGv4Ed/0IyhdnFrbR4wgXgRXAVOUd4h69Pf/29enJj3a6",
+	"NJbvg8n7wEOHSEARuxZXzO9x3D3oqtvGVxy/Oj95Yr9DrQrjxN6eIClOLbBowhWb93gg1b5guby08HMw",
+	"5FBuHrKl4UDDCQRSSMlSiTVFlC+pjFm09BThiorogSRjuFsfpZdHZ+fHp5dHb04unx//4BqZ4Y8DnrVB",
+	"S44KfrrstKT7UoKv8mBPFWE6pP3Lz/9nO+OHV3Ti5rOy3CbAbDHlUOkmERsGMkZ6aZIjMg6kBEqJyJiG",
+	"SmkwBbkDaIWsUUNJxjwpSJiHo2Qy19MjtWQh9C2Lq6DYXsAHYnEFDLsIJDTMDwdbIyEhdXo8DeNgSx8P",
+	"pQQRrR11sXavk5aNVbPo8aT9aq7tqnTSiAf1rriYhcwfjrGhGPezBYKdHrdLQkunoHkmPoaAfo85WAfg",
+	"9PjsHK6/Y/0zAfmMPd7jX32ldl6pjbrL7ldf6WOekpbOtZ4lmaTdzJmpxyNmOBNyHock7D/P8ODuCjTV",
+	"44tEdaiB6kVE1UCK07wpHXod3GI9wKL1p3Gek5sTjYdJcCYbhIZS4JSL2XyP96at1o4H74B/MlfjXIII",
+	"2b7G2NAVgqRbzpGhYxygYx2dOLOUGacTxpPT45lvL+elTXKU5SUwe5BbKevAIw2jQJpR68K++kqtagy1",
+	"ySG1B6qnJkVXIfkRyezJ69MzRVyPcb5JiSoRBcOAIxtR91wevXjx+t3x08vXpyffnLw6c8Hp7NEwhNuP",
+	"3pz0eH0SsUEYDEe65Z6BXB7mdsx1iHvis/FEQHQTpuHYtOvAJBPaBFp9gjU3ts7nE4Yf75tShe73WzqL",
+	"R92OAiKiMduCuiU9ro+HQ9xTFkfzrSP0yMFrk3HEW2jiMz95uzrfeFLERAmk7Zl09bIZbVUtHeKuIH3E",
+	"RHChLb37qWcUvF6tC5C//4ZuRNIDfU9d/eXnf6o/Qe9Tf/NpGP63T57wWcKoHMwF+lrxo5gGofz65iYZ",
+	"h3pOdoEXi4jstg7UiEo4c1oyxeiqurV+j88iwYekP1fqDAsHDpmNaAz0HZj+LaAT9SNGr7RpCroyWrCw",
+	"0FAHpccN71fsXRcMn4aTKIib+U76peMh1zQM/B5PxkP6zKNKATHNK6dRpPQBqdQo6KorxgxrtQYxflkd",
+	"Yn/8QPb4IPjIfILhCAnlTV3qXbmkz+ZC85mFcueOYRI0xJpytMfxDVgf1Q9SdDRAQZO9Ul/FebCPgVQn",
+	"Ad/QJOeKHyc9vulcktko8EZ6EtBRWoI1ubiCAZ9AlgfxlLIecSVvgHw1RTQ12sBFuPxHrfCBWJth1Qb4",
+	"b4Ctfchuaxc1ftrj6itqFdQDvmBoxsIrNMNIy6krVmUAUHp2ulV8j+uuzuroqBf4AliNJlPrtCv6fAIG",
+	"Ix+C10TLMbUteaagBVvXoBN7PGnFKukYtEA03IU/B2YacNLZhbpzElQDg/lOG6jjpR7HyqZ17PdZwATw",
+	"vGpBaZZlBDAnyjE9S321x6fQIl/rpKjY2kTeJGcM2TPOBeACaR9fXJ5TRQBYeSllKDRVAJifchaoC80k",
+	"MD0aMyj8tAX/1WwzvXrKxjRQdnti39i/SRa7pD7lwUfdi0w2DpM+B5bigMWfLLSommPngLinR+fHly9O",
+	"Xp6cXx5//+T4+OnxU13JKMNnzRwZDeNgDBxT6a+JvgPGKY2J+83xOVEsFtBlzJS77897/H0mhnlR3878",
+	"3SD1b89fvlDshEWgwNGYvN/2hSe3I/3V7Yt67kKjoQf2VHiw6mczOhyyiLw9QRmoRiG8qVL40P6IrgFV",
+	"S1x8EwqaHk8nkhmAm/ue2yUwygmonupkTZiYhMzRb0baFtPY3vhAcKwupY5UatkZNnj05gTNnDDwmPaq",
+	"aK365cm5TitJ3YRKikkxjTzWFNFwWz8kt9W9N06SwKh165pTu2aRRH273Ww1W+om9Q46CWrd2k6z1dxB",
+	"H9UIvBHb1MO41EQUBerOWJzrH4H6M3S3TVgNsKxYkDH9WNdcXqmt7IPbOCQU/9XjtC+uWTHnLjBTDkwR",
+	"ry6BF+mN049q9guVZ5TUS8SSkljnaeasmHHFfjnztDIfqVOiTHPdIVjTPvWumhHzWHDNfPfQHqQWQUk/",
+	"6R73BA2Z9JhPXHhkEktXR5br2GlEDMh0ohbEPT1+cnzy5vzs8uXR95cvj18+Pj49c41UAmMFC7C1W61G",
+	"k5wyCsi8YIy9w/TrQYgnBfV7PIlcm30AC1tRHOO+eioxgcQAVweEkCIMpLyEKE98aI94pWu/I54NpPpj",
+	"4c+t2snYoDKtG/aTFByrBSWptAkkcilqEVDK7Z0bbeWvdAceeUkh7pusI04X7DI8Foi402qtN2jjkTRN",
+	"UdTYnEpTSb2SSvuzHI56XGtMT3tXYX5LmttYJw/8tLs42aLXJ4uy/Zj6yfqpR9qrH3nLqTFJfHxoZ/VD",
+	"z0TUD3wfO0fttnZXP/FKxM/ElOtPHNxm33DlE+ewUsAVK9RiHKqmslBtI+I4DXoD/ibtXcV1FvVJw5RI",
+	"vb3TyLiSwQ6ovLWg5S/bXNdwvmU6Le50u8IOvKFzqI4kxAsaITZtt71XZbvldDIRUcz8l8wPqEGl7HYO",
+	"Vj98LsRLyuemSap6bq8KWZ7wmEWcGn89rPJ4TKM58iPtt0nKdSvGFNOhrHXf1xLc2IV6bBu8Dds+o/5W",
+	"yOJYl98ZFsWSnqbRP9D1IWyuhHTqKWKmG557enx++gOw7aPz8+OXb84V3za43yxktJt6p7TYT31KRQz3",
+	"RSDjp4z6L/R4oVejrqMIIbR89hGUKwuk1etWsQI93aqdp8GP92GqVi5x49ntYatRddqm9sYpvjOdyzZo",
+	"rRC12gyXRuz4ZUIUaq3ShKW9hBXUSjZ1j1jAbWT5VhZFPonHVE6xS8rXxnJ42ek/yiyuWvCaU1EAWg2B",
+	"l2xWUncFOpmqFdRzzxBXrfv+YjNyyCLHVfIoS3v3KIfAkZYXRrflLjoOBySTCx+8v1Drm/IfdTwzs7SY",
+	"D4wpw3l0T/RSpvMCLG4EFJqIk53c1yTP2Rxdb7qoz0jMIAy9yDTO9bc2c57ef8qkvJXlsGlWYTfRzvfM",
+	"xt7X1Qg739o6Vwz3Pkpe52u6poWoM/VT04rQN4ogNnCqCprzlxyqpLP+F3E44oQO8+fCKbEjwXkEXkPt",
+	"dgfUAQSzpd0nH4037ZSxAAvgCANPZeLaJFS9TrfMICMqR4c6RAvIjoHGd4RCxkVCGEeEO7QogVcINsvn",
+	"BTGvizvYTVXP1x1OTkHF5/yZMHWJbyoTt72Aa5lo7dsJf9O3vluTV5e7f/tw8OPVeRan/MPD0Yu2/6w1",
+	"POvQ44Pp8934u2yK1R88zuZxG2Rxuht/NS5nJc2bU//Z1QhtcK7glOkpfyL4IAwQZvirWGOfgbXjgU5Y",
+	"dBWtZ/tTciJutpH5bsEZLfMnnkg5BTHA2SwBOA0ygBsUASL0E9yNdgxC0Bc6BgkOYSYMssiYJsWP0Nkt",
+	"D5HCpNKnaJjcA3FSwRlRLKUPhez78x5H3Sx5kQ5J7LVaZGw663rUG8Gwr9j8gbHD8JOh4MOGjhOlUWJ0",
+	"mqaTAPCR0vHMZLT70cnCCHrcdlaKCePGIWq/TmO79IfUW7GRIt7ZbrX20S8dcBMkIHX33dnlk9Pjp8ev",
+	"zk+OXlw++fb4yfPLk1fnx6d/P3rhpo7IPSIbReLyFDYXTzuCX9aTmMZufEPj0QYtwoxQOHjnd15cvXnE",
+	"v9uNzvfnj3euv384/rHtfbv307PW8Kgjjx9NX+3Gz/8QCr9poWCxhl9DMKzpuvwMjBnPXsKYU2hoGYu2",
+	"A2217id1bcRoiKi0QisVu7pKMrMqcus+McSjnMyiIIYuAmqDDPtskiPkt6TTamlglotp8F0irtwk7Kze",
+	"oPjcXmtHx1vMXT4bRtRnfuZeLgo19m9Y/C3OYlPcw2K2WNjL71+qmdrJXKaKQk1cwSmGWhjdnYfqFBWE",
+	"2jZwenCSq46N2Z1AEtzb+Z1cxXvo5L/jGrZyS6gT8JI1NNv9m1pJQ86a9EifAbnHjDfzRzVzLM/0DowM",
+	"UZqzqKkUD+OYxVHgSX0Mx8LXJL0N2JFQp0cOy3IfkiOf3H6YGtGggCxWC08Lyar7e7zujmnsjVzizkTk",
+	"uw5xMW3XJS681W1kEXDdLNgukAZKnARnd0rO5+NkThsT8J5ejDGVV5AEE3ujWremZpKtm1gqx9WtsC8+",
+	"jTj0w/OuahvymyYTXkVkyfb99kJ32kuldj4bxfvMASBbItpJEurU2cDqvHj8BqGSRO1zus7WedQoRDII",
+	"QlBXwU01LZaCaQ3wxZNH6kmXbThJ0NDMNK1uNMmzSIyhib6yMrTLN4GO6So72PbdxhGLKNX/HThsuuUw",
+	"JiTJmARx15xUC+ewDM/tpIg+0/dMHfsEeMaoTI+/mpp7SNxBSIcuOtfg/eBuA/hJ2rRdW11yLmM2JnUX",
+	"L0OsAvsQOMTVb+9x6/WNQ+KqE2y/H8YP5hUcauaTCY0y9W973P3qq6/cJnmpbgBkhIQOZFsBl4zLIA6u",
+	"se3qWx54wmdbdEYj1k0a1PU47BPaSGI8gWY/GAtCu87ApB9I/D0O+kEYxPMe9xnQrYSS5KT+6tnzp10y",
+	"mIbhFnYH1bEB+HoYDGk8VdOCmSB6ucexWd5ARGPpkEmkX6hzH3zrT88DgDo+DAMDsFoD8YLqozBrMhAh",
+	"Vm5yz+KI/s//BExtDKapK+OISskAcaPfp2Z9xSYgATw6+J//t5tiBfFb6jJT7B8lQ/I2rKmMayd4OO8S",
+	"Lnocp+wQPxgGQMyeGPcBq0bGNLrCGjtzgicK61sIyE3B96phUCkLBhGqy41D/UFltsIrpJHDpmR2j8sJ",
+	"nM/6t5Q75Dnl1CHnIxo45AUVDnk+GqvxvZxTPqZRQ78/4NBAEGlCajiiK6d9zL5zm+RIlyfWSHEDDdKo",
+	"6oyLoce19xkPiPEWUG1pJ0hsLKdHjpIS8E5L6ci4ooMebytlOlsY/hCDvIlQ1S21JOkLP2BSQ4o65GXw",
+	"uNnjSwU2qSKvz/Ly+pYO7BUiulT8VpOw9ig/BxLod6dwEGoiJl+Q6vGvAHi5rb6jtZQ1dR6n9nGrL/w5",
+	"5lfUup3WwaP2XgdslByoYIk5koDRMo8AM5+zPOZCQ2CTzMJM2LswwP0qM5B1fYybhZssD493zGG3+yXq",
+	"ezpbrXbmHnux0E/I48HlIjxkj8KcgazVQKAQDD7Q7uzs1ixLWo6CyQRPGiSt1bp4t2wmv2wmhm1vSZVI",
+	"tqkumUVBfVbO82sB1yA2Pp4XL4F1NrNUfrF4BLc/5SjmZhuwqWVRlSeCD4JonACGEcBsvwMrHUCwgkXJ",
+	"ACHHN0ETN4uQwfZY1z6Q9sObd/0rG6nwaLbXP3Y3Gz8rFZC9+Q2yuednltXr4nV/C9hQmlnAKudrSWDy",
+	"DM3S7DutWnAR84JJoCRqxKQIr0080o2V7hFLl9QhJwuDgBLzGU3uQFoLOE2lIH2mTqOEkgTGkuhxF7j5",
+	"pU5BVk+7egTpJcjvhPt0WgQnk6kcoVUNnS2EZD0ueBhwdmjZI2TIIBfA1I2Ym9yIJnnLPWQiLAdgxZQJ",
+	"i01gogFIPW1KPyI+nctiE4P7d+IgmwTarC9YcWuhT1h+V0x4QAM1ge76og9qfplAXouNzNcydjq3dN5X",
+	"UHDWUl6SYyJr3Z0NMtWlUUQ4u/6hVetYEszwm9H57zRV4stBrvxqskIxn/WEhM6Ts+OmpvJDqVVkalCC",
+	"2w7TchebOGMOr2LHmtcnDBhyEKBmvWSsAPb7DYvfmCGsyBN4IsZjuiWZuilOS4DITCPCXEFT0zMaWBcY",
+	"MyEk0ejAXVHOQMLx8lzJPtCV+xVjB4u0AiogKpaWQJXxHDIdBiIab9LY0yk3jC+wwh3DCtNYMOxlBqeP",
+	"K3njZF6k+V7y2GCw8JzB92+AUxpCWWWmQTsbHkfKUolMGr8mmKIG1f8a1ptZvaSTucUskiOIfAKjHss9",
+	"JTpgAqUx84j/dwbRldYg6SZ6JjwmBhBISiBx7/IlULq6fBnCNsQgTUHS+weZqPgSrXBCbr2pzjIgdajj",
+	"kusrDL8GEiIbXMBLGs0E1eEad5JpjGtGjT83DsmE6hqIwNJ0eAiCQ2pGFMv+UpkU2DXQP84+xmWpUhqb",
+	"UilNyiyIxswFUg8tmySl+HxJRlTSxaHakcOxneFDkBJV0pFE72uQ1AIzbQEXm9rXIjYpyx4qGjJW711v",
+	"xCaBqxgFpNjCBApjmDDFIdlr6eIT/YW2cHut4oGhp9Ee2Jh+1H0DNZsv7SK4OT9BWj5aCzW7+DOy2+Q8",
+	"V0yJWcgIax09fuKzwTdlrVpEDLXLMczZJTougIFSJQMyYRh9ZJYTghV4TWeBhikMPXepP08uVUvTTkQW",
+	"HhU0hS5TsTWmYSgiZZFtRstH0su0dSiQXGndcL1l/0KOxShhg0YqGcZYnnbzOhu9Bz+EQSRYksGjHLPL",
+	"625K2u4hlkmUDEwp3ftF0x0qCw0idB86ECB1V9OH2+gS9pF6cQhF9FNpNhNQsK5wBFzEMAjHvFRXbDH4",
+	"0ED2+G5rt0lOC4TeUJiWniBwNZMNIpNQDXJNakiDrZkf2jIUS6LpFxn8R3nyEA7kV/Vp3JITvRFS1/WA",
+	"kjxhwK+U3qBVECHGTZs9yQkd19bMC8K1+Rx5QffIsG+xTLdj4GAF/FocfIP8e5XHGyftQGbDb9zD/Yeb",
+	"paJwwp23BEtiURSKKst+2v6UnJUbdNAuUe9T8llPWZ5QwOZqlTQ9nMu8FxX15wuoo+QV1Hp9EgpTIw8X",
+	"RypbCE+yC+1m/ECOAynVn3XA+XW12RSDNAzDHp8FXELJZ09EPhY6Eon3CLOkUvsRKzuqz2KPd/juYa50",
+	"pW0yBrHU1bv0FRfQwrJJjvgc4wXmuPa4iLQcL5DKRAnlAhn5FpAyiYy8tYhLGJlZwOqiyB7C58AO3Z8o",
+	"MsLgfkRNmb8rI3wSX+Ga8ifZtt+UDPqNS59/MQkCFKL4omaLCecsFyFCjFc44KAUW0nAFTycHJHeczIJ",
+	"OGc+eud0QBXr+/Q49eLgOojn5kdw8yepai7Wk76EetIuln+zy9r98r/9H3ahzaSyE/Wu3Iaj/9AcIS2g",
+	"nNwsZpxIFscBH0pI45gq7gL16iGLI/JGULDOIS5OwW00yWl+3uY2jOSGbBATMY0P0+f/ClUzkf1juYV4",
+	"xMal7jhY+RXOOPXG3AsXN8R8/5CAZwbLWetE1IYNoy3o6VXoCNPvy7icFps5FDsOTeE+LLS00Jt6GInp",
+	"pKyKEjaPrcikhBjjiateQGn1ja8HA8k2in1LFtOseBXhZtMzfDcMGI8vlZhL/VTJYGpnjJG5mBIaa+Vn",
+	"yr3Rn5an57bNt3QRX8tWwtwK60LVyk1jllaTMz0NJa7bVNf2+a///I//Uet2bpyamHHFjuDCxU1lcQhe",
+	"FFsCYyXEjmlurv80LRiRpdS6Ozg6rWHcODWLB5ghazJ8E4mfmBeTo4kIQ4H9F3mq3lYsT4XHxZD7lAcf",
+	"pgxTrPFjNserdTvJhTHjJpGyCkpa0XRlEmsflJEYjildwFZ+/TqV1w//bdZMjyi3aAdey2+zzmCH7vb3",
+	"vIf+I7ZvLZo/zq1YzR93QWvq4pZn165VsHat8rVLF2FD4ULFiaogOoE1/mshOCMt4xLdA/6uUt5IPXlI",
+	"clG3cEbnEixk6K5KXH/sph7SeCaU3hMH3Isz8LFEb8E+MMwhfRFr7SMSISMuvtDtmn9Jq/54T1tqGNVV",
+	"ugWU+abjjOM1FqJJXtEx4lVJ+oiVRaJTZnZbrUP1vLpVjRm9pX0mA59l5HrSIaFOzSVIIwNI2lw7ZpVu",
+	"449lo0mOTO6MP07igeBvm9AgKqoMXFZGXTt2M5XUmz3uAjPT5bS9EeWchW43u8KeUKvmgptYNyNQ2ov2",
+	"c8tkpZc4g4UY/8qu4DEC095rAePRSIRQBiJlgAk2DWUtmYSUc93XrUyMZETCum5gIca/FSfwEimxc+dF",
+	"2pR0rSA4N8X7q/D93zx6roKg+Nd1zSYVnSJkTnlxlhjS2580/d6sNKmxYZYyfjXDOSSUaK6a9F9cRMAV",
+	"Its0z/x8zreUBewuaop7eVVRn/Uh4yyi4bqHXK/JH8f81wDJ/lon7hsWlx+3dbUD9ZyVNlMWa4DUZVTA",
+	"QLsTETF0jN4gE/1W2tdhkpRAI0agEwLmQ9u9/t1mmTffHNi71brMSk9SRznbWNuxv65y8Vk4SwUbfsUy",
+	"fA5tYudzsxk9lt8nu/mX0irw8K2lVWzrntZlygU2T9JFGDT+BpWNgBMXHkaHOqKS622HdByyQ375+Z+m",
+	"NgQZ0olsdHvcQJhch5h/JnzNuqTdh3gJzPKfRMDVBXgFXAnZAOqmZHkjOabeSDd80ago7PgL/7RqOeIt",
+	"oAbRmLgxNMEzraDqkjGSa4mUxhXSKWtjV3jQWEedZbdp4LNoxOLa6lws/FT6+GFaOyOInaSGpgEk4xCv",
+	"2CRukuPrTNUQUObc478fvzq/PD0+P351fvL6ldvjdVMqcqcFeV/Q4SeNYUhIMjUtePX1Rhc7uMGoe1x9",
+	"HIbKk+ZxSdev3XaLuGc/vHpyeXp8dqw+/d3bk9Pjp+4hiZg6QGkfIB2qUQw94FOTjZb4BYAlpyvRJEfW",
+	"OOF6j8uRmGVGqgZuGoPPSF1tBvMD3T0UaAbzAsNQzKCaiF79BHAmZryBDiB8LoO5M43nZMA9BvWtSRBD",
+	"Qx8GVYEMLWsZ1SQvTQYhD+ekrlVK2c0r2abzV2NZ0ObY9JVfGrk5haLcNmFh+83sORyCSEz2MMjGaB5W",
+	"BSonHe4DHj/crVmQ4FYBJHh1GASmuPEyAMm8a91HTs06iYvqwIGJnAuIGiEf0QJ9E6rEbiVV4vP4Iw6M",
+	"BrHWtzLMNpMJ49NrTKDJRY1qO4O216EHbCsUHg232jU7hvQtC0PhkJjR8QYjR9aW768bR/pUS/35701m",
+	"lZ59zD6CJrOMiJJxrh9ZMhAN3WXLWnSMl9xpdUkdl6mxiWXOP2Ry9q2FP/jsC9++r4U3ygNsgDXFdmvF",
+	"iDprjSh7xJT2kjlg6BDeYPRIs9vVISSUJA6h0tOlJyxh8vuzBlqba2ZWoAnB0QIVJ+lcZ5FUp7XbvrF7",
+	"nVltxXKaYqCvQLczpfZNqIw1SDDGk2QrXVjBQOlBicYF6mSxvnWfndPO81qvSSe71SRWqI2/MjSK+trS",
+	"MvtHQjG0rC6t1d3Ru1RksyUBpRUe4XyTTKX7OEQJeBIHY+ZkWobWUwBUt8ehOSVAsNK23QvdLfUjyXW3",
+	"S8xzQdTjKM8kSetXYCNPQMyaRMu036ubvgfX0+lxLKHbZ0qntwBaTXLCNTAoVCa7VnfLmnrW7Waejm7h",
+	"zAWZsGgLdHXTLRTJdCpHSuWHYxhIvL3HKdH5NpJhHUZi2pLqljnUh9mXKfraYNhciyhU1FYrrNg8s6P/",
+	"ShYZr2l1GPyQJVnT632ntfQ7idp9L2nWuMRVxJ4+Fn941zcKz0go3LBAQ/N397AXgjs0fqCrRYfOJPM1",
+	"NKBpYwqKY18AvKC+D0lwY2iNX8/gNxqH5rX6TvUi6PmOSJFFAETSG9mAHxqOdipgA30AaBiujOwNvWuH",
+	"VrY3NNMyqBTT8r6b7b2cZPSlvohM4CB1lmn3WWGHYd9/aY7krweQKGcO2vKs2rPXzOZzABvK2eLuIlss",
+	"4Iotp8K8N8YUV1Y8YzMDgvqjg/FaHYyNAVik2YP/lPhjpXMIyUrP/n2r5PZY0HVaNIoGJPjGukc7KWBB",
+	"/4o9jxXPJ8kRXZRsSxT07U/6RN+g7ApZzApq21vCC6vWayFzCFJL74CpZ58KqpDRayZT9t/jucCxHSsp",
+	"E1ikQF71eCWBRepATpC24IlpiDVl+4wgZ+xxyJ5zCBcR0V4pLJyfYAknNIiKe1rBZBPJtJlgcTVPzb3w",
+	"YJyPX40V6w2fUUMO/h8s+ffNkleN5df2dCBP0kMDIQG8Z+OK/uowEhYmWwd4U5iyla37OdcJaCQWhySp",
+	"lAE6eOYNgQ8JwmPmOkm2rbr7gUxfbHcSRC0c4NZc9IU/JyyUDP0HwuwtcvRGkxxB+R4CNAzFkeY6VDtX",
+	"L20qdd5KMuuq/Zga2Aa4JjJIb64oCXxs2aKhGLQOJDHZZml8FFMeSCxiGkoCn4Ew7iG0DyFTrr4n1UCS",
+	"9LYusY+V/UqdwKzkokvq2IoDUNvQOyT98etsqltDf5dqhVRHfqMouMYCWkGsBqBz6romPxBdQZ4YM8wG",
+	"BHCCNYLyLGgk3DO9fXdBUGXSV1KLYO+8tZ86SuzEnzU1eDPGz9JqIZ//s/bkqgVGNmnhpOuznPEmx9lm",
+	"Bims5Tfck+EPKNQaAGtUUcfzAp6/hhqPRYxKHe0vrdJ+VgQtBUQZQBAELLpJQT3iQgU2V0c4kKn12UBE",
+	"zLrT3BQFw5FSrNXP6l7yigVK+KSFKWTyxmaPPxbxCH9CXmheI+MogLSmPotnDItOjEkd22aZuqdkFnBf",
+	"zEgAzWbdWEwuoZGNyUQGm4PEIxAVEZuEgRJm0xwgptwHrhd0BdTlHYwmgvqMkJgkJthPJ60rVeciN4xG",
+	"BumCTKgwKdjMac1sZI2/SUaA6Bsi2YcC0A3WhbT31CnYkuRdRXsDRbnsKbVbS9A7ENm7E4KnFG2UjDJD",
+	"iFjDkX0wU03p/NYzLZpcuoIVZ9e+FT5p8x1KlidY3w845jeaVp3FYLQ3Fu2ByVYL9yD1/RHv2Wy8J+Hm",
+	"qTzVl+4p4qObQdiw0CSSrCPeKF9BBNeHdBIyKR0spyzEuIGFBgGdGrMwlPaTJiiYFWXkiLiZw+ySMb0y",
+	"mbyKzElgYiFx8iGICeMZ6GLNFJZ2wU+6MqeMsscTY4f72l0G3ZtGAR82yZlWLcY0ukrHjEHnJDMXvgbm",
+	"EY0Yj7NDTY0pkJdKphK6KFhtZbjH67ut3UQ1iJjuVSOn3sjc74AT0fgQrQ+brtGBJLTH8ZNBDJ5LERm4",
+	"rcbj4mMPJHFRorsE+ZBp5ZcOaMji5C4L9+1+mArFCdWH4Z/SrnqWzogkEwIaMDPirNHNrJGBglMiOZ3I",
+	"kQCbVqlergGy6XxutW9JKxH7M+mipE/oJDzBGXgCGoe6pSQ8Oe7x/jS2dpLAZGnySTdjyTtkyhVto4cA",
+	"XQHm+2UNP/TpvIuVexcEaFUs4BodCJM5fZZso18f/bp52OVnF/87N5uU/strEmu2C9XxCKNRGLAoz80P",
+	"LW01YWqa8Zq4BegNt0+B/9ehm4RevixKgbb92D3W4IL/8P58+Q1mxom8K9BPlzl8tj+lB2Zp7PY8ldZQ",
+	"XDUFIkH1FDGItaqjq5ro3p+BhG7lAfOdHnfT8+sSyVKVB5VYTAF7WZwbnM+ZK5L8T+E3W/bfgzDM27e3",
+	"YF1lCPt7tHK/YHZlEtZ+r/zq12IdeFpWMY/7jXLqD60OdNrsB2zVM7CPkhPjlhYVyOffNnv8KE9TRRWe",
+	"UryI1Y+g0ezxHnf/f/a+dbeNJG3vVgpEAJODFkVSksemMPig8Wm844Msy+O1p/2pi91FslbNKrqrKIpr",
+	"DLDIdxcfkL8BAgQI8jcIkB+5k2yQ6wjqfau6q8kmRcm0ZI/1Z3dM9aG6Du/5fR6qNY2HxnRQETiZwAjv",
+	"+VV3FGQBjT3W5ylTAelZAMpJyjBAjx5113OD7kBib4wjm4yNglLW5zXjg6QNuFH4euMGyRAYdHIHEFo0",
+	"gXvRFTIhGzxX+TUjClw5s0aTHAj7GuMjUttxqssjqkvL2uNjLt9RDYu6vA+gzCOaAI1PKNx1OFrHyew+",
+	"C1RHMfj8qd4yQGlp5EodIrcKESlNemMfvHtcMbMJ8hxzHkg4EKHAryOanjJBZL9fcn2BoS8fjQXA5lgp",
+	"22P5OM03sSmil3GV75w8qOEWCssY8ucBe39nlwzlJFPQbgzzjTmIFMk0sM4JofyLr1uVwv18r/aCtrpL",
+	"wl/cnE+6Ksx8LV2C30QE+no1Nc7an1ZRf+FaLm9DzZdzeSLL7tUvXbS1+EaohqJOYzi2HE9QLhPV32Ep",
+	"7SOjkTbllW2XpMYSAlBJ4CpUq96WyWn/3EMw/lNYS2hNITBIKATNModGAUpKS1Dw+d2ASk0O83SEjwIS",
+	"ihJMSr8g4ctvrySeI7k9VuQGELfbGDfLKfncrKxHymevXoGvDVJ3E/Da9l0FxPbi+brSTO0X6+I6R1VR",
+	"WOF/S+um0C82n11eqb935hv223v5sO1yzvXfBRc9cnfhkXeXP3Kz7ex27dcCRHb7+dYd3mSid1oI0hLt",
+	"gxM11+0PX0FJbH8ym3V1H0bRYVEUCZYljxWQ83oi74XT3VBAbtdST8sMnD2uoZofMo7Lu/Xcq5q26r/I",
+	"oU6p8tRBboWcMjZWSAVYCHJXMzxlGesaH89CVJMejU8RFgCzsrut+8tbL9zabi5cWGHWr+srXApiY0EY",
+	"uUbmTcqiI6Ym6drSyMz2APp5yrEQnJNbh+BP5RAAN6dnWJUK+c2hvNlmjmN6iiUgdmsaqfA1yPSLb/Dt",
+	"xyIuOqmw+w+S5DOlOOm02qGYWrqhgFiZLvwOiyFN8mii8zKUbJIDS+nfacFbVCjGDrjfDMCLS9Yp6bSV",
+	"E8ZBXjACXgfE8hYcALx0SRD2Ys1CkwSAFWOaZTNgC6gSSNV94l9cJex8Byph5d7ZL8oOIGz7uWUH3+H8",
+	"5gfd2Fuw22/V6+XUq/XpC8VKC3lWincgGb2Ta0VY5wtq3AOUl6VhuJCAozMRc3GerBCj5RDsDQJHxRqr",
+	"LxcjYb7+vYyXAw0Qq/GgbK9GddlnsLSDJYAYSwKIql5LXcWYIrhSkXqpFaDUAhEK2w/Q8P2ZvPzTjRFs",
+	"JiMdaS9l5XLcfUILbTifnrN1vMuZTzGGgJO1HtqqG9LKZo9Sk0b7Zpo03ECrezS+r+aKxxlP6IxMZXaK",
+	"qeIRxDRXRbg6l6mlK2rjUNN9qFCsO/G9pMXafV91zuW98mrp1boYa5vLacrXQ5qmZMqIGvKxEXr4yf9S",
+	"fEHRurmmyl9Ml22AQu/aOz3sMbiN/20y/kdtp10hor+Gqpgq/TjmYi1YRNs37lRXYFllze+2FLju7J69",
+	"VmPOU6xUK4dcbBDbb32mzuOcntPovVwSNL/SprJ//0etu+un9P/9Hxvg6jSuDS5p5cfulRrUfc7sDQmo",
+	"Q75WesLszlvJtEnJNHeOPbEE5/ELYK+aNVy7PPjnorzN+ClmtFCFVQ41LcsX4Mc1Q7Gk+HfMl+QKlob1",
+	"D/nmwjfrioXVvK1fEBbikK8ZNPCCa2b27bTfntMNkdIIo1SrnN0NHNEr1dJWxYyfmiECnKiD5hEsDXxg",
+	"0X1wkQGtCeEXHFBXHbnQAemnsRBGxoNp5ZSQfjCZ6zwIiBk+tDhCsdcCVVE0k9Yp2auKFPvh3xXx4qXt",
+	"A0aCYEx4SdD3JgXGdcPIXFpeFDLareOGI7h/uhnj6s8qXW8m6WkbjoZUkcJdWTCKrgPJzgzBiS17GHI0",
+	"0cUk6c1GYA9X6yNj9SlGs3h4MQDQ40mabml2rgneQeQZy8qgKV5feAmhbWRjnN2CNkvNodFheT3LKdgE",
+	"S+e4W8lBjhkN8GuhcFqsz0WCpYLYuq6KEQGqqMxYk/zCtYVNs/4v+L5BKKChooQaIBLkPxvywTDlg6GO",
+	"yi1tvxw/f7bFVEzHiJ3PQjGVGSRizdakGophpxkdj1kC+GzhpNXaiUc0O4X/YpYHHH/e9n+vK9oH9jku",
+	"FMs0xKLN+xpN8rAc2kcNh00HfXM496Hzt1SBbfYh/C0UPcAkIEDzIjSBhTQuPsKASSkcWxo0U3hkaNDw",
+	"8mpiFkbNhKbnQUGOLgV5/eoZ1zhph1LpQcZev3rWDcUWicykEPM/UdeuLPwymihNgHDGLPoMOAcwKC9m",
+	"JKaK7cPdYQ246cl4mFHFwppdBJxpQL7Q0oIKGKMEngBhfLx9nLE+P/8B0APhtUrTTOd8DPbvEanTVMFs",
+	"84QRat+GXT5v4VUAczjButGUaQ22hUhIwgdcKwSuxSaWeEgzGmvgTTBmmWYK0dZJPVJ3eBo5pj49lfY7",
+	"ImW3Ak+jRpM8o9rMQxw7ErxQSDh/NCX1KKZ9Ftndbv7xv/9L1Ahgxuw2GFEcXh2eE5AnGWOnQSgezDKe",
+	"pjxuNMmxmTjH8KbG0LZUfzDkgikWkL/QMTX/1cAAC862sc1CkU1El0T/7z/99//7P/7rP//j//rnv/23",
+	"f/7b/7SDx19/wLEtXhS4nyJCU/PURGKfTjMUxwBNQZGkAm0ymakuiQ5ePDQ3vjwy/7sVARzli0cHR8iv",
+	"grMns1DYqZYZ1I1B0B9XWOAcB1CyLuJUKpYgYgZmyqIfLCZZKOylFU1graL+4KPt/XrMU5hkrJSG9Rxy",
+	"bYbsYIWNDesAN50ItNXyRgoGMG6QFW4iCDvnSgdkANiPQsITGwGJ8iiQmQXHL2PmGNMZUSjqAKWZQ03B",
+	"NUGRFKEa+E8aWLKtumRMlSKROT8nSG0SYb7L/cNBrMAJG0O+LO90gjMffcQh9HEeqgE4jIJYFwHNKFZc",
+	"tzosa0DCGh5DFdYCYg9yIyBtc+KNS5EftHI+qhbWMpYyOA/SHL4aSdg4lbMfluSEPtbmm5V8a2FEz58x",
+	"MdDDWrfTakFmyP27yA2ZiReDqoQVVJ0PuS4KzpF11h/wqgBg1YALtN/1+bGeJqtHB/sHmhO5Ag1bHqJr",
+	"J6oaThGjXLtpDEBtlw6ogE4zg/IoosweJnV2HqcTxc9YGf8uj4G22sctj6rlkgXwCdVsy7yotu7qlofr",
+	"JyLXGW9nnfHiQzcwYLB/jJeNZxrOUrvV2icd66JTAOUtDbSzpIsAEtu1ubNis6b2pKzMoVZ0Q5QEUlXr",
+	"A6nLMf04mZ/KuPPbMB69kC//9mq2ZArxqbWrH+0PmwoLmPMGAjC3LO3nz9uHVowt2IcLF6KcW7jMqEg5",
+	"0d2F61EecjGofnTnbqr3tUzoDP810Pu+E7ZWhqYkgouR5G+2Y8rfssNuOH/z2Rh/ZoN4+xcfvJmwA2rS",
+	"wwvRf8YW/cvssKDk4Vxv+OHmUFDAJa1IjuBfnK876eXztjp5mtfTajnmMSndGBCajoe0xzQ3ly3Jkr4u",
+	"veta2qFc8g/GXOvWwB1STTXkxhPdVAbQ/7B1UoGlufs+tiNiRs7Kn+5vytLvkBeoxoDE63qlVp28ro3H",
+	"TeKuMIIVGUe4IkOajQAwz9jpHhDj4kZ9ALvJH87nYAss23dX2VnXgijwGWdp40dppYC3uRPl9sPn1kt/",
+	"Kx/+uvzB1yY4vi8IMTfJnmRZIawWFOn2J7jl8h2H/lNc2zrKtSXIXnOC6sKwQv6wwmGY287WZRhTPSzB",
+	"psMMLI8NrNrbx3D3Bt2GL3oSzW50Z2zVSfSvu+aU1reT/s+nCLtP1zxLMxGvtkUde460YfT54CJmUeAC",
+	"pDNz0TyEi8KMS0G9zUUZfQBr3zH/DyEXRw+yrAwenxMRNbRQEaN99EAwtF7y5adDnrJQREOqTkYyYxGC",
+	"6MuJzkfZJULmVNqAZmhJl5FfmTCRGN8Gvj3/llQOAvPBp4yNy0FLM58QqT1YmCika7OTBL/bF1nWHVg1",
+	"pAiSU7FAKxqYr4mHOWZyDkJMDjyGJeQGyqADMhS2agkfDdRFLpyKLylz12EazGXWHbJDF9IIbh50Qeo7",
+	"5GP/M6bULC7kZ0RAeB/HYz8a0MBhbGgnwiQEdiAAPVEaiQ3V1ylBnx9jyVOzKQb8jAlCgY4j84eS8jNG",
+	"UkYzYXNhXJtBs6SRz1BOmGdje6WxA4oYECjlw3RT7l3pguahMOI6gFTFFCChqV7+IVrKLqEeB7f9rBGd",
+	"hWJIzxjpMSYIfhuk/8prDx9nPsPexwcC8NkhwOvvFXxpwbrF874NSFDZVM2Q0cysZpMc5LjaZgoXtibH",
+	"QmQ6YwmZDmXKXGO7Wtie+z70L2RvAAfOnaxKWnpH/SWIOgW1gpht0DarJPIX7rZbmKnxxoTBuC4eP64J",
+	"VfihTQKEJmYgwBPPNVGapykRjCWKcBWKxUGQevTot0cvjk+OHh0/enH89OWLKCCOyHynRRI6Uw24BZ0Z",
+	"eMxuu0Wi1+9ePDg5evT6kbn31ZunR48eAvMjIBTN5CSzyegS176ZQMAiRa59K4UqExlGNK9hZ6wOXxqB",
+	"BDB686/EXbLbbs0FNc/azfZW0uxs7a4f0lxpbc9E/ABvWaeHBdj8N9vI8gnxVNQ6LS1fEk/VR3XZvVq8",
+	"EDLX2QUv/sygYgE4M4d6C2WA3kfsXjCeHW88yx2/1nHr/hzDPU7Rvd1WYDmbT6C0vdbd6+B02HX9I9+T",
+	"AyZYRtPFj5+fTzMFRcbCFnvUgtpE8I8TdnLKZm6qLWLnii/745JvA21tHwub25kledFuKZCLJ5HBSdyQ",
+	"4zsT8eEaSHq5j2Sl97xeQEMBaieMFeRk2zV7ya3NVYJVSHI45CAw4brSmrRPz92qlIExChWV6xnURLm2",
+	"2V9HP5CyqP7ShWV21Kgk7ZIv6sn1Rr6g2G6WnY7qeEgm0LlXeC+eS/QIFQP6QlqeMozMVwdEsQsU2EqG",
+	"MtNbxihLCNyVOwHm6BjreaKMW6P4QAAXp0W1zQCk1djCKpbjAi6vqDLrZXIKrd5jJhSJtqfqX+AFP/2f",
+	"f/znCK13Y+oIpRk1JlwohjJNHMQEPoecslmTPLQmTMr7DDLCxigbSih8cq3mFiB2PxTGXtTUx35zWLvm",
+	"aeg7GHNKSgHcN8fwV2xuBtxanRPgFIOwDhWynCcoNbDGBchq4Hecvnp0YE83jKFLfmY0Y1nUcLUwO1UW",
+	"EgaQj80Tapetbs/Lx+PZr2xmbY2rhp51eqJYLEWiat2du63W2ufT+wIv5rwYY75iqJWdj3nG1KIOaxca",
+	"FxYAJVvyZK//8sm7v787/gt//vb53vuHP6cvnrxrvzt+z190nu82wU5otn+8u9tq7+62Ws1Wf4fejzek",
+	"nuw0rBZWMNyvr6wZz8MzcxzmKpzXEH3eXnwgRT/lsf5uAsEsnmRcz+DIHoz5r2xmJEGt+/uHoIYFO+7f",
+	"5oh6oh1OjpMu2soAJ9ePUZSjXEfC5fUyrpac2avhTXJiKWLezpK89phbNRigSB/KKRlRMbO6Edz6ucc1",
+	"yfOcS9qW0EqNcEBQ67og4Z4w/QZHv0l2fnVipOqJm5eOEQKapvkPe+UfTopO/Pam4r7muRcfdU1Tl7T9",
+	"ljKwb3yGb29XPmTGZMhmbl8idvtyg+Mhi1OaAT9an6eYIQFs4xKsSZlk3UUbucqZ5EMh+075ogWTm+7R",
+	"4ZvjCMJIvZk2+/N4mDFGlGZj1Q1FKNpNEh2+fH1M3Ggjn1AvZXcUwUCY8XGMwfN3DKK9/uVgq7N3l9SH",
+	"7LzRDEWnad8FddXpjETm0ghfCyPB559MsjQC0tkhowkS9LOEJftY6k4IeXP0zHycNa2gcB+1nDFrokLj",
+	"RY0meYmYHcD/BBBsTGCoDp4EwScA7jB22R1jbgFdwraxtfahvnxnyyw+1byXInMR1K9RMs6YHcCbo2fw",
+	"MGs19SbxKdPNUOzMT9z2J/uFPPlj21ESRF3fMoyHLLa0g2Z2gvyb3Ww6xhrXDFBXgvf7jj9AaRLZv5wA",
+	"ttk+4SNXrA/PgW05GVuzk2d2kj3DLCG0J88Y2WuRERvQMT9nqcpLeqmYwXMSFktjdGJR8jFE8CBAnGEF",
+	"Py2zRvqI3F3yez4PH6JmKCDWg9WB1nKs2+ib6pLOHnn+s93+AWmTJz9DrX6auk8LyOHDx0EoxinlAhsL",
+	"0CkZjaQgdJJwCT+c8YRJxFNqdN15yptIzGyHAioLzTfAgULQo4mG2nwI/6WpnG4B/jG0+7VI9NvBs6cP",
+	"D46fvnxx8ujo6OVRFIoChhw3uMzmFgUaCPE4Q1BbTlLkiPCM51DA0My8fJxITR0eXSUzBbwH+DTKJBmW",
+	"ytExZVSKCAy32gZL2cf3rLC138DS3aix7U9mrVuDbbA9FgPo4kqZDQglnA4yOmriH9aMiA1pZ+9urVu7",
+	"3793N2nda9+7txv/mNzdu087fUZpK97bo0mrvUd3ev3dfrvX6bV69zqdOGnvJXfj9l6v1W+1aOueeRb/",
+	"O6t1d+91ADPhMs4ATvGlKlC+oHeQn9VatzYZn7Taf3l476+/vtr57f77zrsf3+4d7x7tHHZetJ8X106y",
+	"tNatDbUeq+72djykumlf3ozlyIpYLU7K849rsr3yHf/Czsc/Fd4Hlomamf4JJtr9e/DTzunH1qtOcn9T",
+	"aWr4sGNuRPsqo+WtU6tjSzAK2i0gE6F5CoXOf9J+zAvGBdP33Xk2RYmLppkuyCs8g/CNtQBL9qBvKKzn",
+	"tMipe3YXdIbSFLviAiQCctaGsVys2ZLIqUDupQgtLmjs0cPJqCcoT9EM68vMWRDwnHEmzenBlKrVNsb9",
+	"uoPdUPMsTY6sYzlOnHFv3JxsCux0qXZYkdfJxd1SDTJkWDH/Y6dVztxcqo77yyiYoGYWfKLM2xlNZmaD",
+	"+Qv5haRxE16yRCYPfkqeDNuXVSDXrTkGP70a3T+rBbUpT6D/onOvtUmVcZGHi5NzW9FUKTafsIuE5mXN",
+	"ULyzBDu0yjkDx/xzXrCssvpB4eeh/4uusU0G4EiMO+q5xF3rsDkHOxS5T2hdPw1klRAwSIgUxu7AW5yz",
+	"WHVhKMDNcX4kFHGAzLyjnG8INSAUPW0pWJV/CCURzn+0riJWnoCj6Epw7AXg+/jMTjaroRxjXneJc+Xw",
+	"WJzPE5AIJWoE6qfsZgVFKgqrSSJie/Th5pMRV9AsD2Cp+Bjvt8Jn83+DmTnRUp6kxiKBW/E3DJTRXsqi",
+	"Jnkh7bLOmF703JrkAe4vKLIKRc5OaLWlK5nndsWa5DjfJzRjpM/PWUKGQDsxzcuiIHTAQNdOsbkX9buN",
+	"bnh9tPkewYiNuRqKgqA6ZqIXYjFQLDWlWaKa5CkaAwOm7d4CuQlbAxVkKMzA9u1fcy1UoPztdFrEbhrp",
+	"gjNiQIyTHRCqxizWoThlY90gfWkcbkWomol4mEkhJyqdLUQUmrlVYg6JLFAeAFwgrwWy4AxQuZdDzBcG",
+	"SokXssD1wcyd2Mcm+ylXrHxKLW2mEMzxOyGqgUiwai6HQtDzL8H6NVfMt2B52VrAUAByQJNgLWSFtHKF",
+	"kPNPAINtRJNKBiu7A9mt8XUNxpcrJ7m1gy6wgwKCjSZ5mPsrN4yu2fe9sSIKp6DW8GAVGErLeAJBcvNE",
+	"2aj3OJOwlTF2LhUDZ1IVyqLdajUAWsVcDZXihKpTIHOH0hpgs7VPAWeVFig9WOmqmDZq3yv7zl8fisJP",
+	"NTclPGOxltkssKUi+aMA9il/jyyVvFOna7DcNeFqnNIZ5ETMldxCv9jC6+hjROoxVWyLC8WE4pqfsXS2",
+	"Dygg5o9IPAjvl4Lhx9vyCVcqb5HdzYiQ3MTDz4X6VlXw+UWWK8IWe8INVOVgHn7lehOnBus4QjHOWMwS",
+	"JmLWNQObAwBxQxiP05lTiPn8IXjvElT4N7BDLqhqfSBHI7rlcGwSNwOqqFxpYz9hroN+z0sYe7JX+2D+",
+	"Mk6htstW1lUVsvJElapYuWYjtS6IRFAb0fOneIfDHXD/zCv+aJbRGZRv6RkU1/ZlNqotohAcWKARl0Va",
+	"3EZBAVBEBJbcZTJdCkZCU74CdqQSiwA+YgwgPua2f/39X8PwvNXaCsPz9uMPP/yHdXAejt3Gy/dsFePm",
+	"2hAfi3gZV4P3gE2X40+QenmrOnCXvY3jUexdBEexOXCHykpSnD9ngCh32OgZ1TSbjwwlomRk4EVqG0t+",
+	"rBE3URpLeTXXsHqPxIALxqBE0W7aEzsvB+ZG8ownCUuhwnZFPa1r+1ygtvmwIStEsWydwleYo++jS/wx",
+	"FyhY/QIFlM6eLt/+ZJdkdSTaBoGtitxfqodBlS6q7jpetNvabTQrY8QKxMBmjso3tPs3tvcvBEzHhfg+",
+	"dj7EFee2bMUZWKPz5gLAqnJfr1vdq3b25urtA6jpeFgVV7S9mlCcw9JElVmbbKrIHTsEaBsy0pMJ2hrK",
+	"ltkg0jLwAzXJgbDHFfU+iVNGM2MRQ7UFvCcg0ac/IveXCE9K1AzFXJbIvXkR624Hw1zoABi5oYY0Y7Zo",
+	"IRR59MqWLszhK8NC2CMWkXreZ9eoMkMPzeTlIuWKVQhVx712OX2Ec3EdUBPXKPIuEHV3vxZRB8CjWmZf",
+	"P0Tyd5UqRwlGRrPVgnlS2Z0xTgFRdJm86zqZiD3SE016DDB5QbrlGW3sS7i6sLJkoJsSVhP9uaLqJgye",
+	"W0n4zRl/txLx6yweYnq1ODS+2pT1hlKerkaVy8OdTCRjyS0YRxFYdMDMNtHM4oxptQ+YvaGIioBCtCyE",
+	"iNEdUm4N8xs0oBh1QZYuiRS+dd+0dgu8HdLFMafp8GTn9Pj+x/ed0dt750d7Zy9+7B3uxBuJQtlhu0DU",
+	"tTI2rhUHKvbK759qNNb8jDlHZJ0kXcIV7aWLfe2wJ3+oGefETvwJbqETqH5co6u6qDktSWdbtl+S0PGQ",
+	"6i372vyLUHouW9tNhZLs+l6EPVigYuan7RtqWvtGesAA6dCufjHPnozMZchylMMjNuDK4uqTX46PD18D",
+	"Wob5r0b+zIWeWL+XhAyYRqx9T8Ra2BPLNGEsQNStXR9FKZUDW51Qdwjnoegb4aBswl/NRBzlbR8efgzN",
+	"spkt6iig36HswENXamC2xs5Q0x3dKLD46diaHDlEpXr0e1j7Iax9ALEeCpqm0EOTzvLvsZhAioCo4FLg",
+	"pzGh97HdJRS5Mtr+VBxM5E6mswj6RJQPFKOgh+QRjYcksf1R2LwE3TOyT6JPWKmi+YgpTUfjgBhx90fk",
+	"alkhZPH7a01FQrOEuEX/UHciZDqdNpX9sxudkSMNMqWzrus0CoWbqS3A0cdiGTeipMw8YVeR6WzWCLw7",
+	"80FGpD4R/JzYvuDyUmyZkVM9QRD96KwdIC5xjyp2d5f88vzgwdbrXw46e3ehbiVp5o9t9mRikYujfeBy",
+	"YEJnnKkg531Avg2KBAsBaGjX6G0XsGj2hkLeGemcn8Ne4oLsuRGDsrYyEogmEBaKpcq6ROa1Vo2zczzn",
+	"3LZZyX4fN+PfuNZAEeKNoR69ffTzLy9f/npy9Oj46N3J26cvHr58GzUCO7oCc8kdPxhKAlSXZ5AQdAci",
+	"P28YZSoMmwHTxaIUG98hQd1RbmUtVbcUxdvIQBIuSgfJmUhQ/wY8rXzEoI2Icmj3x95641yaz7cJWKB3",
+	"MDscxQfVlmQMo92uWtqOR8jiJzeSOypvsIK9binDjVYFOg+OvNgOmAjyruTY2LsayqtSKcdmPEEoxhlM",
+	"HZEZSbk43cKWOME0kjcDz4g1zOq7rZZXajfJ0qhBJiJlyko5260GvCQogdyCHjx79vLtyeHR098Ojh/9",
+	"ZPRqtI+9U0mSMYWFgq5UDZHAqHbEO3kV1SoTslRqeDE2gJUFN9qwVJhHBRWSQ9ZxaDAO6MaiaRkz6nJW",
+	"0CWbjOy8XEeX0YZNzEvN4UpTFH8Dk1Gx+OR5/9dX97N7T3599zE7nv7tzeHDe0+fHb5/KjvP6DP6euob",
+	"lLWbNGQ3aca+5Xr4GubhoiiBk0lFuW4uknAiSV0N5VSAFCJCThvr27t2MLdYDX92rIZ5W73aVPcjGiUj",
+	"chXGL2L0qpLdUGzV3I5L5aAgjxxBobplUNGScF1WPcuQgAutshmv3eGrWRl5/WLAsrutkgEPfUbBbwN5",
+	"ZXdtyXOT/S5XPVS4IGsfqqA6MHgglji5RTwQeZqMiL/odDxhetNHw1kPNpx1afOhuGivdNHnx6z2vjFV",
+	"v66Cvz3hX8sJx0KVdY/35RycPExdtKpdXFPy5uhZ4IEaYhAJ0KYtr35J+RrHFE5vMxQH6LpDy5MncRys",
+	"c9m5LwFvG+kDYZZQTLlI5NRGkKYW4hkBfuWUqQC7ZhDbBv4ix2OWzAmtClfxDZxvX3JdNdPquTqX6JBI",
+	"ruiQtb4Kh+wz5Gf7zyg/CVUlVvJvywO6okS99X5WeD9Y0/LZ3s92EbJcmef1fZ0yHVsXKYvdBXcQKWKi",
+	"SD0aM5FwMcBuWHNMWAKJgqhPecoSiM5qzUZjrQIs8Xdz5Z4B0PkUHOMgFJAPtnf49Nr2J6CBsP99kspB",
+	"1CSHBTdszi9LVU42CzFkmSYuaXChVPdyyA+LiVs7mexeu042OTlpvdvpH3VOX/3Y++v90Yvd8bN76rhz",
+	"9vbu3x+0k/XJNdfz1GDtbii/7G/B3z/VvBX0/w3NDlby1hyVN9lr7QDAN2yRE2iU6RTjOnFtlHst7KnM",
+	"Vmsl8/H56zpzgt5/yb0fK14CxJsXvKT9HibObXt4i2vWXnXTmjrVLqTTYBfuIR94veP+WQZqd/jpK+cC",
+	"KwLswhUKHfNzuaNVPWNrdtq6hthckKyfpF8Gim5PywbZLecO1Po0l8UZuHWVvqpKAM+zKCX4vozHtI6e",
+	"3v7kHfM/tsGPuTyqyNybg3VvKHTFBXgkr8GjooXlAH5ZfnqNh4dmgKPFEXJq8wCU9DOmhqGAbyPWRatz",
+	"pLGxuU3InnZJQbvjKKFsFYA1PkJRzBwghtjfS3UBLu8shWO/6ZLd1v2L7YEjM8C5mVkMU3Wu6FOVFGFJ",
+	"a+zNaw1LOfJ16AhfPbfm1PNOu0JbLHPgLtIfe1fQH3b9azcUEoe5X6UTXk3YxB2K70AXrJMem9eqdgW/",
+	"IdyDq6ogkC+eEL2sd+cO0KfPj+StEvIowB2+DFakYDgPSe2GrMz6EsH/RRY12Q/w3VEuAgiYAUj350R7",
+	"Nc3fiGanLAlF5KrBLLaD77I281dCZQs5evyA7Ozs3IeaG1JHNxIeHYr5sjzEVcdKu/wbBZEicCgFI56m",
+	"HCucGkav0VBY+hOkL/Gq7owSyz/JZ0WDTrkgR7KG8rOFAjloRjF/y1ijSZBnxPqvekjFPBHaIglZw+LD",
+	"A0CSeaiDSxogrYYFj4c+9TIfR7X2MxP+NZTDwOIu9+rWlNKl77lU1PSKGv4jyHqAxrmZ6KP53gtjkAXb",
+	"Ho73VivdFm1cWZ8BBIndUlr67tWldZvUVLMtV3H1pVTcE342XwFCiWDTuUqlwPIgsKSygjIUj0vlqoje",
+	"HFWmOKKGX0gKtdBQk2w7lntSDwPbHzOFIlGIw5L6YiFwl+RVwIJNscK3+EmmiS36bQShUBI4MmPGgTWA",
+	"CqKmXMdDBLR3efsRV8rWpq7hHcEK2YnGirDNaIlvLGO1LL8/Vyz4fnT/7N3o8ezd6PHd+K+/7cZ//a3N",
+	"nrw4i0dJ+n7nL8Pk7XnrfefxLH5yvvcdFwsWBVhwCrGI5FYlfQmV9K1oFamrSwHvzNeTLtExl3x58KmG",
+	"VHKl4UAB+7L8jy1vB72QyHgyYljMAL+jW5Ef122Qcnac8w97xs+YYApTY7m4pWnRpwBYXmbHGjcA5WCz",
+	"yBD9wmhqA34V4O9S6IzGWgHMKY7Nu/ehjFXVnciwMqKCDhh8mBlbwmhCUqaNFN8nI6qME3PKLJJb8dCD",
+	"ZMRFxVNfe3SIRam+gpSdJTRUwGjoeArzRibv4Zaya/HpDwGtK+fQCojrZRhkcjLG2R1PeimPieVzVd5j",
+	"j4xLWPHUt0NpWyiopZwHWYXNJ5lMmSXFoYl1+7xnPkfK7KqZwHgHIlnCf7CE27KXBBGPofDU8YH5z8Sf",
+	"Kh56BMUxUoAVVkwDcrBK86pYlxY/v6ESas566GMujAVUMZRDXn1nfCrkNGXJAIh8SN2bHNUInCHE8t9g",
+	"hJYBDTjO/JfkIdjq7Z2HJHLyfds8Ax451ld4pegDOk7NSfOb30IBLVeFR18w6Ot4CKxasFmRHpSmqc/p",
+	"hjaSHesj12MxP9IXUvO+PbiwOgAJEXjsqFqOeUzUpGdu61mcPvvY0t1V8+DfO7b4wv0FmlHvia/9a5dv",
+	"eilSLpi/4hlTTADqQBV2XoHUudB4VYbO9B6J7emLz3s8SdMtQA5SjGbOZvWwkn0ADzKiMzhK/jfCbVVP",
+	"hhGWONKKw2Lhms3oMzkZDElB3+UviYMzrTqExpeDBSiRA9oVdxMDbjduVWqk5fyUkanMTt0gSkcWHr/k",
+	"NOTTPZVZQnqpjE9TrnRAXC9V3pEINFxQbpFwX7o+sCDwGLG78D2uvxU6ybh2Da2O0TZwaRgAKPXwA/wk",
+	"kotUYazPG0uuzv/48Mf/DwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
