@@ -39,6 +39,24 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BeforeSendOnError.
+const (
+	BeforeSendOnErrorAllow  BeforeSendOnError = "allow"
+	BeforeSendOnErrorReject BeforeSendOnError = "reject"
+)
+
+// Valid indicates whether the value is a known member of the BeforeSendOnError enum.
+func (e BeforeSendOnError) Valid() bool {
+	switch e {
+	case BeforeSendOnErrorAllow:
+		return true
+	case BeforeSendOnErrorReject:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BlocklistAction.
 const (
 	BlocklistActionBlock BlocklistAction = "block"
@@ -526,6 +544,71 @@ type AttachmentProcessedEvent struct {
 //
 // Example: attachment.processed
 type AttachmentProcessedEventType string
+
+// BeforeSendHook The tenant's before-send hook.
+type BeforeSendHook struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError BeforeSendOnError `json:"on_error"`
+
+	// Secret The signing secret (`whsec_…`), in the answer that creates the hook only; null otherwise.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+	Secret *string `json:"secret"`
+
+	// TimeoutMs How long an answer is waited for.
+	//
+	// Example: 1000
+	TimeoutMs int `json:"timeout_ms"`
+
+	// UpdatedAt When it was last set.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where sends and edits are POSTed.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
+// BeforeSendHookDeleted The hook is gone.
+type BeforeSendHookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+}
+
+// BeforeSendHookDeletedResponse Envelope of BeforeSendHookDeleted.
+type BeforeSendHookDeletedResponse struct {
+	// Data The hook is gone.
+	Data BeforeSendHookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendHookResponse Envelope of BeforeSendHook.
+type BeforeSendHookResponse struct {
+	// Data The tenant's before-send hook.
+	Data BeforeSendHook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendOnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+//
+// Example: allow
+type BeforeSendOnError string
 
 // Blocklist The tenant's word blocklist.
 type Blocklist struct {
@@ -2142,6 +2225,24 @@ type SendMessageRequest struct {
 // Example: 13
 type Seq = int64
 
+// SetBeforeSendHookRequest The before-send hook to set.
+type SetBeforeSendHookRequest struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError *BeforeSendOnError `json:"on_error,omitempty"`
+
+	// TimeoutMs How long an answer is waited for, at most 3,000 ms; 1,000 when absent.
+	//
+	// Example: 1000
+	TimeoutMs *int `json:"timeout_ms,omitempty"`
+
+	// Url Where sends and edits are POSTed; http or https.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
 // SetBlocklistRequest A whole blocklist, replacing the tenant's.
 type SetBlocklistRequest struct {
 	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
@@ -3100,6 +3201,9 @@ type AckMessagesJSONRequestBody = AckRequest
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
+// SetBeforeSendHookJSONRequestBody defines body for SetBeforeSendHook for application/json ContentType.
+type SetBeforeSendHookJSONRequestBody = SetBeforeSendHookRequest
+
 // SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
 type SetBlocklistJSONRequestBody = SetBlocklistRequest
 
@@ -3426,6 +3530,15 @@ type ServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
+	// DeleteBeforeSendHook Remove the before-send hook
+	// (DELETE /hooks/before-send)
+	DeleteBeforeSendHook(ctx echo.Context) error
+	// GetBeforeSendHook Get the before-send hook
+	// (GET /hooks/before-send)
+	GetBeforeSendHook(ctx echo.Context) error
+	// SetBeforeSendHook Set the before-send hook
+	// (PUT /hooks/before-send)
+	SetBeforeSendHook(ctx echo.Context) error
 	// GetBlocklist Get the word blocklist
 	// (GET /moderation/blocklist)
 	GetBlocklist(ctx echo.Context) error
@@ -3656,6 +3769,33 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetHealth(ctx)
+	return err
+}
+
+// DeleteBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBeforeSendHook(ctx)
+	return err
+}
+
+// GetBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBeforeSendHook(ctx)
+	return err
+}
+
+// SetBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBeforeSendHook(ctx)
 	return err
 }
 
@@ -4800,6 +4940,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/reports", wrapper.ListReports, options.OperationMiddlewares["listReports"]...)
 	router.POST(options.BaseURL+"/reports", wrapper.CreateReport, options.OperationMiddlewares["createReport"]...)
 	router.PATCH(options.BaseURL+"/reports/:report_id", wrapper.UpdateReport, options.OperationMiddlewares["updateReport"]...)
+	router.DELETE(options.BaseURL+"/hooks/before-send", wrapper.DeleteBeforeSendHook, options.OperationMiddlewares["deleteBeforeSendHook"]...)
+	router.GET(options.BaseURL+"/hooks/before-send", wrapper.GetBeforeSendHook, options.OperationMiddlewares["getBeforeSendHook"]...)
+	router.PUT(options.BaseURL+"/hooks/before-send", wrapper.SetBeforeSendHook, options.OperationMiddlewares["setBeforeSendHook"]...)
 
 }
 
@@ -5348,6 +5491,394 @@ func (response GetHealth503JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHookRequestObject struct {
+}
+
+type DeleteBeforeSendHookResponseObject interface {
+	VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type DeleteBeforeSendHook200JSONResponse BeforeSendHookDeletedResponse
+
+func (response DeleteBeforeSendHook200JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBeforeSendHook400JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBeforeSendHook401JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteBeforeSendHook403JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBeforeSendHook404JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteBeforeSendHook429JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteBeforeSendHook500JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHookRequestObject struct {
+}
+
+type GetBeforeSendHookResponseObject interface {
+	VisitGetBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type GetBeforeSendHook200JSONResponse BeforeSendHookResponse
+
+func (response GetBeforeSendHook200JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetBeforeSendHook400JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBeforeSendHook401JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetBeforeSendHook403JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBeforeSendHook404JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetBeforeSendHook429JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBeforeSendHook500JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHookRequestObject struct {
+	Body *SetBeforeSendHookJSONRequestBody
+}
+
+type SetBeforeSendHookResponseObject interface {
+	VisitSetBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type SetBeforeSendHook200JSONResponse BeforeSendHookResponse
+
+func (response SetBeforeSendHook200JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook201JSONResponse BeforeSendHookResponse
+
+func (response SetBeforeSendHook201JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetBeforeSendHook400JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetBeforeSendHook401JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response SetBeforeSendHook403JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetBeforeSendHook413JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetBeforeSendHook415JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetBeforeSendHook429JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetBeforeSendHook500JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10711,6 +11242,15 @@ type StrictServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// DeleteBeforeSendHook Remove the before-send hook
+	// (DELETE /hooks/before-send)
+	DeleteBeforeSendHook(ctx context.Context, request DeleteBeforeSendHookRequestObject) (DeleteBeforeSendHookResponseObject, error)
+	// GetBeforeSendHook Get the before-send hook
+	// (GET /hooks/before-send)
+	GetBeforeSendHook(ctx context.Context, request GetBeforeSendHookRequestObject) (GetBeforeSendHookResponseObject, error)
+	// SetBeforeSendHook Set the before-send hook
+	// (PUT /hooks/before-send)
+	SetBeforeSendHook(ctx context.Context, request SetBeforeSendHookRequestObject) (SetBeforeSendHookResponseObject, error)
 	// GetBlocklist Get the word blocklist
 	// (GET /moderation/blocklist)
 	GetBlocklist(ctx context.Context, request GetBlocklistRequestObject) (GetBlocklistResponseObject, error)
@@ -11038,6 +11578,98 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetHealthResponseObject); ok {
 		return validResponse.VisitGetHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBeforeSendHook operation middleware
+func (sh *strictHandler) DeleteBeforeSendHook(ctx echo.Context) error {
+	var request DeleteBeforeSendHookRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBeforeSendHook(ctx.Request().Context(), request.(DeleteBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBeforeSendHookResponseObject); ok {
+		return validResponse.VisitDeleteBeforeSendHookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBeforeSendHook operation middleware
+func (sh *strictHandler) GetBeforeSendHook(ctx echo.Context) error {
+	var request GetBeforeSendHookRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBeforeSendHook(ctx.Request().Context(), request.(GetBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBeforeSendHookResponseObject); ok {
+		return validResponse.VisitGetBeforeSendHookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetBeforeSendHook operation middleware
+func (sh *strictHandler) SetBeforeSendHook(ctx echo.Context) error {
+	var request SetBeforeSendHookRequestObject
+
+	var body SetBeforeSendHookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetBeforeSendHook(ctx.Request().Context(), request.(SetBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetBeforeSendHookResponseObject); ok {
+		return validResponse.VisitSetBeforeSendHookResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -12479,503 +13111,528 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1bbyPHtieIf5U4PBso0idFkZRUFwob/qvKsq3tullSbW9vs44ymBkkcysZQWckpeKuVsP/6ZfBAP3Q",
-	"M28NDM7bARoYoDGvgwHmoT/J+AzmuT/CINaKiIxMZpJJiapy2QY2vEvJvMRlxbr+1lrvG4GYzgRnPJWN",
-	"/vvGhNGQJfDPU5qy59E0SuE/6krIZJBEszQSvNFvnE8YSRmnPH0gScJ+nDOZSjJjCZEsEDxsN7wGe0en",
-	"s5g1+t1Ox2vIYMKmVL0pXcxYo9+IeMrGLGnc3HjZ507ZlEY84uPlT56ar8RslJKIk3TCSDBPEsZTMpwn",
-	"Ms19dINPSlYywzc8ekfSaMpIE6ckW4Sm5HoSBRP49HAeXLKURJKM5nFM6JhGPD/tRw/3O939/U7XHcpI",
-	"JFOa4mAe7je80rGxNFkcjVKWLI/rDAdDUkGuaZSSIRuJhJE0WUR8XDaKletw4zVmNKFTluqNP75ivGrT",
-	"vxbXZEr5gjB1k1TLMRUyJc2Qjeg8TonaaHv1oNNpLZNBpF7045wli4bX4HSqhhPD59xx6hfqZ6b0XTSd",
-	"Txv9A/gr4vhXt3TtTkI2nYmU8WDxDVssT+IFvWSSpJNIkiBhNFWrpgmYSDpiamETtf6kefb6+BkZNJ7F",
-	"kZruoNHqw8aPokSmA24euo7SCaHkki1IMufykFCSsBmj+hf1hKRTpm7wiJixhKqREMpDMhThYsDVbREn",
-	"vX0yEfNEklAwSbhQF/WGws1jlsrs+4Ryec0S0pQpTedywM37Wtln8TwT3y5JunPKZjFdsLBP0mTO/DY5",
-	"d4aHQyFUfZsl8DYiEmfMkTrro7lkIX5kv/OE+M9evfzy+cmzc580/VHE4tAfcN/ZhZ1v2MJvtcmRWZZ0",
-	"QlNCkyS6YlKdp5g504okkWkUxwOezLliBEDlkoxEQtT/m2nPZ2qjuh3Nb6Sn3sELI+qrXVJbGdOUJa02",
-	"+YYtJKEJIzIQMxaqVwAXoXHMEtxd5Gqw4nOpvpRO2IBPqUxZApusRkLDacSzhZFqejAwScSIHLx7Bx/h",
-	"IiWXbJbCi81QFI0QOkqYnLTJG8kIJfAHSSgPxRQ+0WTtcZtQ8ubNyRctxVUHXJE4D1lIggnlY+bBAC1t",
-	"Cc7sCqnPREy2B9w9fI2DUSd4zHp05zF9zHb2ww7deRLs7+90h4/Y3qhHn4QPuw19PpFwsgNa2M3cUZ3S",
-	"d88ZH6eTRv/hPpxO82dX8ZY0ZYl65T//8A87//7tP/0hY3gyTRSfV2d2Hb+JUjYtYTcHDrfpFrnNwebM",
-	"5sDlNd0avOYFk5KO2Un4mqoJlwnJKd6SG1pjKscXveGj4EnYYfujA/pw+Ch4PNqjZv1n6nV2xPoVF1HY",
-	"8BqK60QJCxt9dYDdafwhYaNGv/GPu5lQ38Vf5a4dKAz7pUijURQA6a4aO3fuy0+Ap6MLM+jesGsnUj4B",
-	"9z13mUV+3DCVV6NRqfQukE4qiLyMZkUFoYw+BL6xlEAK9NHJkUinQpTTQI3pfDFj1Sud6LuIegNpUk7Y",
-	"VPwtUtyXEjkRSRqIkOUJvPHf/+U//cfyBYdx3HaV3RHjFISYriKTRIhpfmTqykVG1hmFlA8Xbr8DXeAA",
-	"YaznwL1XjRb5e368Kb8oUrIae8XiwgvuMl4zSBjxm1ksaLhqxHO4Iz/i+eyi0/3TF4//8s23e39+8tfe",
-	"94++OzjfP9173XvZfVE+bnzNXcZthorjlixZOWrJkvyYQ3rFKoYmWXKngcFYUJ1NmJwJLhlos0dKTr/h",
-	"dJ5ORBL9Xb1XGT1KlgLToLNZrBnK7t+kGvv7bMDvGyFNaaPP53HsNViSiAQfD9WYj96cf3388vzk2dH5",
-	"yauXF8enp69OG55h1optR1Iq/UWJZX5F4ygkmRbRuPEach4ETMpGf0RjyW7qTvZYDeRUzxLnXCJ2Mn0l",
-	"ksQZynUi+LitPv+Uhtqk2t6i/Pno+ckX+QUBlbDRtx9wl0hfI9O5VIYM6SpGvd/pdJSWk9AAjJJ7Ximj",
-	"xkcS14YMldCQLB555HpCU3bFEtRKRcJCUAcJfsAjlIA20TokWvMliqCltkzjWRKlsNTPBB/FUbDFhTYq",
-	"bkNNKaVRDORuGOkqDnyTbcmUTYdqhd0toSScAkcHfTKdMIlHWRIaJ4yGC8LeRTK91235szosHhnOU2tu",
-	"DBc5c18ZPUyp2mqH4BezjbgBzQlLWH/A1S/hVA/ZzEBtl160tl4xd+PgZrAKlVwbcDXTL0UyjMKQ8e3y",
-	"j1enJ3+tYh+CxwvcCDA2JJnSBQkFWK73ufhHc2VIpWpWTG+CsmNoHItrRf/wB0HS8fAnjkPEv+B8KFMl",
-	"aQHtO7bDvR4DQ9TLtkq2pmD1F24g11SSzKQ1xq+mp0P1kzXRrPlHOLs2t9znZpykkizZ0qtHrLTHCvu9",
-	"5RE809rWznkwosz2Jtr0xv3jyoKj8XG29NvYuZOX58enL4+el1B+pL9I4BnStBw6JAejbtCjT1jrPhf9",
-	"TEwZOl9GNIpZSCIuo5Bpyk6uooAdwh96yETSReawESNiJiBhAV+K9Esx51tUPV6+Or/48tWbl1/klg14",
-	"hTqBI/jaPS7QS0HkHLygsEhAU5G0mvWN13hNF0pVPBfiOU3G7F4VDGcFNKEA4adCkBg+/oEUCPhqJIlQ",
-	"CgPQSvR3hgoCafpPX33x/cXzkxcn5xdPvz8/PvNbnvYlT0QcSiI4UZrGIjutHrhZwbUDHrMUHJdcwIdg",
-	"ldGOeM6uWPzBBJRhs0dapYZXLzPZzGeYan+r9ayBg+svO0evT4D9Uh6Sv+woDX7nJGwdEoput1RcMg4y",
-	"T5F0QOOYRPfKao/c7zb93Pz65CmjCUv8ltonqmeyE6uVdzdMBwfKZqzEOW6aEC8oX5hoxvb26/To/FhT",
-	"2PFfnh0ff3Fc4A9KZUJyZO8CxkIl3h336H0u7itzJrKYkR2NMhLdyJMa0Y4NfpR9Vt+964RJbrzGX3Zs",
-	"SGfHOhRXPp6PcRVekYtE1XpN9sTSq7SPquZr1N2wiL8cy/Xo9cmHMFv1Zwo2qx6E1V6qD6rfUo+yd7Mo",
-	"UdQ9EsmYheqxhF2JSxbCCXzD5Xw2E0nKwhcsjCg4uj6ChDJW79LHPrDAUgzWLw7Cx6UCj88H0duVtCzI",
-	"EYddKOtbqVo/zkVKSbPbebT3aL/7uLdPhouUyRa5FvM4VKtpeNsvwEDtk+o5DLiJlhFfTV3pA5RrXx+5",
-	"ngjJcGpkQq8wlDRkjJPZPCULlsJZoLwk0kYStmwbgMqgTFm7BugeCy4dFxANw0hNkMavEyXU0oiZpSsu",
-	"wLFSVVD9w0CcL9mPvgnKgyY6oRJHnLCARVcMHJgz58WOu6Kee9drSPbjupvP2I8NdAMaR+IPjn9ZveCt",
-	"9dOL4d9YAIwfFkLv95I385hfsVjMwN+AN87jdHk2SO+rR2cfVx+1h2JlzGMea9PLpeclh2syZ+R6wnjO",
-	"FwK3q7PQzqJuQyFiRvnSGplXezgPM7rqxYKASJnjF4OpAAuhoToQUpGqktIwOBpcLq9dTGV6QYPLWrvr",
-	"bUo4leRgP1s6zTB8AV6O2x0Rq08SGkKgmdpASfEUIL9cPZMY7BjjKK/rD89P3DxdOts0pcFkqll7cSqj",
-	"KGbg9UGDN6BJEjHpESpJlII/AoiPwktY2Cb+PIl9JVwokdGYs3DAQ3HNgbnFEb9Ek+ZaJJcSOJWYpxqu",
-	"ICH85Q/mnc5eEE3HRCYB/MH8FjpfOOAkBnyUiCmSFGICRILAFHw3jjEkUXqofRt0KNWv8BgiWAY80XgI",
-	"Yl+mNumBJLEYk6b/1fE52VVX5O57TTY3u/is7xF/Vy544HvqNXI+ZbLVR6J3nQMI4ECvEXqRBGcYnM/T",
-	"gZasF6lWR0pO1oQFlywkL05eHEOkMB9fiaZ0zHZnfLwcY1diNmYYbSl7s/r1gQQnaCFmE9FxQqftirdO",
-	"WDSelFEMJzCaB5LgLUo0zKJ3LJaHRKkEsCAom9S3Ze6rj3odr6HuokP1J0aCirFVDzWGpU8/VUIz97r9",
-	"x73unrceeOU10sl8OuQ0ii+qJgYRRHNXyew8InjAyJSG2kcUCz4m4D6KMgTDXq+j77cwDipnLAAyVX/p",
-	"xcvDpx7XWpVsDvMkLoGPwWkkb06fK3HmfCubFmmWjFPw/HRa7kRhRzUQTU2oZHPt6s+TqFE5j4yysmlc",
-	"R2FlLNfZCbitdCNIU598HKFnhwiDM3Ak1LFgMSQYHfgv60ZSLDxky2H4vXrEmkVfawdZvcaKHfTQylEa",
-	"mGWsb06f50/vJE1nsr+7G0xo2taX24GY7sLMdyvC3rsrg8ufs3ezP1poY0ex5t5DGY3/+O30ydXyRi9t",
-	"bMV2OhyjsJM1GEa3V+dsFKWhEw+33NHLs2HPmCU4asvwVkvQ14lQuhQLAUwJekMcvxo1+j+s11fgkadU",
-	"2R3e+4KEoDkZvVLPzO688VwAUX2ckHd/6rlZvLIjrSW4EW58PlV7lc28PTOLqzYhI/XSO0rI7xbnsEA3",
-	"BlyTMyq8PErLpS1n15bJ5q1XcQ6sLmUwikafaPrZl5QOogyvFhkr3qUUGssS+8TPvuwbwZJdUrqb+14u",
-	"ro1eN+BR6qEB6Rf4sA/M0y8KSp80h0LZm8hoQRnkwhkNCYx9rjhyXylxOM0S/ko0IBZAk5IlV2BNTNlU",
-	"JAsyFHOOnqA5V7qWOvBkRiVMX6uQrTZ5Hl0xq+TRWAqY20L75UEEoopamI66dkiWtcJYjCGaDCFYJSia",
-	"KxQ9VPPenD5HXCjOdMAtXRpRqVVnu9PKZOY6tgJj78Ok9AcGXG8PehXsytoxypQmqQ5YP41FcBlHch10",
-	"/1okIRmam5eNE4SCrTsr9mtHeLviOTQNJrWfewF3w/EMacrCC1oy8O8UVek1U5YbkSzVwgEJjl0VIUe9",
-	"Tu/hTre709s/73X6HfW/v7oySn1sJ42A8a9VSdRayfL1hJ/AHJIsjy37oRHShIPkQDsTAIkOFt9RefAC",
-	"TRK6WOI6+HGzrp7ZmNyKlUml4ta4cMYGbHyjyIJ8uOz3tW8rz332Ox2Au8R07PcRFKP2RB2jhM1EkoLB",
-	"5U+pvHR/t5h0GD+TeMQCdJz5n332me+yezMu9RWYs7zMc3u4UrJFBYLKTVat4PJc1VW/T64nItbbCKGa",
-	"Q+LL+RBf7Ct2tbieMKU76lgw3pkK4Q5bf8E+mB+z/rV6zPU8UE+rD2sdD1TGGD5hD9SzhNGUnQK93dY7",
-	"o6lVjCDCWipdW4CewBswF8DXLhS/hWAXJfTU1LjAAfCFVvPyG5NTwHJunOIi5LUI469RquBGn6h+69tl",
-	"tbJ6NNkA3t4sqyrUrCFip9g7GqTxAlZLjEj2TZtLgbN6twMbu5Oh0OzgbrxVs6qvuXKRlpyiF4oXIfDL",
-	"cffAFIpy47WQOtkG0ivAYxWZCL1x4zmZD12Agi8d7YRRaXhuXpItFCchFOVvhvIms0lCJSNNOaNTj0xo",
-	"QqUEbe3nn/61dai0A2WfJCJ2EJL5oasnlwa3Ki/jnweDd53OzmDwrvvl28/+UKo038ntqFdhxUEWYnrb",
-	"YwxALLUhJPM9g6slvqYLaZFqQIOcsVBHUohigSxsD/gR8cOpi/8D+gVDE858xImvgZI+ug4AlKDIIksd",
-	"GnClxzb9H4Zi+FZp5eofHqFxFLC3Wsn8Af7yCNyixB78DZ4HQ2gDPqNRouTrOBHzmX4wmFDOWewDsECJ",
-	"IsLniL6LeBDPw4iPCReclTIifaF4rBD4WcYp8Je3N8t8IntKUdMJ6jF7N2vupO/0nZ2bUh5i4Ka4AcuL",
-	"r9+FwFvI2BMJbIHdRCWGW0vC0JiYRjiHU4cCndyjJdPubRmLwvmU8Cc70UL2KEBmtfN/yJTOIB16OdQO",
-	"4XDqldFcM7uzZKoF/XIohjm9ss4J9Zx9yfEurXwqczaldfSJF+a+G4PmX44ehJFU9hRscS0e9joRikOQ",
-	"o5mIY1HCzYq6+ob8zNDGOreGTYEpI5IKZoagrLuwsyxDJU9s1e57a85tvNJHwZSRZyKZbVtkJDRlF4Dv",
-	"uUhmcjmntyK3O8sgt4hj7f/QWKomZHpbjlmSYVydodVd4ZiFocp6TiGA6UizxUX6gG1aQR/ikvHbkccr",
-	"+AekmCICOQPCLFNLmsYXOjc2t/p7D5eX/3k0YpDqHnGTT3togxUmLznv9X6YW+rHD/drpEtWrAgu6m1P",
-	"DIYmh2KeKkoZmnSpMrzB+gibjayRpiK+hARUMqXqkyxLvnVokTsa72CPH5DsjmLVWX5uLscFrF8SpdWB",
-	"O/cQ9h7lDuFe/hDSnb93dp681f//D//4B3TF//NF+5923n62u+b3P9wpSAiejom45pgtD3Fb4DcypnKC",
-	"AZR1rCcfWnTm3Ts4qMt8dgeDwaCKA23svp7Q3sHD8rmffX200zt4aGJmeikAoOMRIJUdRSpkwt7lZ/lk",
-	"9Phh2Hncffx4P3gUPjx4QnsjRmknODigYad7QPeGo/1Rd9gbdoaPe70g7B6ED4PuwbAz6nRo53EjP/nO",
-	"zhO6M3r7/uH+Temky2Oizu4BKDniOPTskOfIWGOWTZp174C8eNqqFVJdwwDKURhrgy96Y8p46heMhs9Z",
-	"mpYqYerHnRh+ZSEJWRxdMUiNX+IMCPS/0OZmyau0eSnRyUhocMnFdczCMfKZWsrXl/AR/aZlh59nRuGm",
-	"S5cMxc2C3sJ43Net9UIW16lizGt2qp6jy3ngdq4ulzY+YWeXTbwp+hBoSq4h2oIpncvSLmS1kI7P1I03",
-	"uUTCcgmMunaJU0WL3wnDlB2PQP0K3ybXKYWFZ4l1YT5dvHbe4tLSaPvs/QqQK9yi2BzwMs/uWgKADG01",
-	"Z+w6y1JdYq0Wmbps4EimngqYseoYUnFyqI+nkxBU8rHV6a/rbFbY5mx0lRT0TJNDwf9dhCv7agCkCSGz",
-	"/c6BR/a7e+o/By2P+GXIcfVA1xtwvyRfRP225xHfJiypC/ueWzNmv/NEPVySvOCT/d4Tj/j5TDGfHHQ6",
-	"HvHPvn/57OL0+Oz4/OL0+Ns3J6fHX/gDvt/tkKauTpTLCmUsxMIvECrEn9TaR4K3dKUU7ScowW9XAObL",
-	"E2Tc5CwH5lyenbGUBVcyrXwUoWR4S5Saxy+Xh9kdRqu9mmw0lzSuZrUFokf/mjLE29XBs4wGa3Hf9ZxX",
-	"fxZsgdxh0tbBFtmuoqIzRDQsheiBxB5IAjEspU5B4R1EDiKCIRbjQyfVEi9GknStZbAgI6HsBYt/HNNZ",
-	"AbjW21DF8hp5HaOEVdlotdLPOQtSpusclSsSSwAUNp2lpaoWKFcLYm6BOH++IE/ZeFmVcFuQKNX5l4XS",
-	"MyLNjVJDiw/sl8tOBAJ98Ybq2DIE+hV/0HdCpHlpHsWg8sGqoHKVFLl3LE5WpaR2MZK7+vndwij5mkVW",
-	"1c+iQM5uFTdn1aks0VlLiNzVRn+n9I9E6cWqTxsWd/roJLxcterO1Ps1o3EVllVnlgOmWN1VUJE1DaNJ",
-	"2O15jXB4cZ1EqSt0sRSg+uIlAENgZ7Sr7oolEj/WbXfaneVQRu4D75c8j4yT79jwTEDNS+deBAZHkkRc",
-	"ppQHrF2KrM6NtoQkIfZBibqHGY+vEtFDKhn523yddZXNfUnBDdk4oSEL/cxgsy8OKNfhQPXhFN2oRhEU",
-	"iIzBp0tiR9kKV5XolJGyCdQXNfQLIVo4hRpwdLtnVfQCwDh9V3utpaCXyI47vyvZ57wcLVTTcT0z/mtL",
-	"zZtb8Pq8fMLGO2YQlStiEJcGXz4GsH2TjmTRmm4GVdNHwONFIOY89Qcc/j+H4ZRaQmBFInibdnop8gfK",
-	"N38OOL62r7V/oxZiNl+UQkW6iZI5JIDyp8bzicMe8GbGDfzsI4CYUbJEjdQjUujUGxS5Q6bU3WyaZVkw",
-	"fxMRX4X/s/m/eOPt4X4VkrN2Dlp+eWsnrn3oXC/9Tc9ZWGeqS9OopuE/wfNbRrRvsh7qkNTRf2+nLm8I",
-	"SMdj0MZFLWATcz9tHU2zBD9f2mlYqDpQczxIQxZARMfhSCYP7hB9eBk/gnJU0livcx4SXeEMaeQ5G6Vb",
-	"p5APs5MxG6Wl+wg/fLhdrL9vMhWzGYDJoU50yfaRphq8h/UPpuIK0bamXFfL3bja8FMKSBQE+AH2pa7D",
-	"6NwKD1k7QqGlZ0mo5NPWB+otNd57O80pW7lPe6XOWJpGfCyrNagHkohrTqS+0VGolo36JJhEVyystkDs",
-	"yYkkMXeT5pynUawhF9Z/hvXLW3WckF5jOk9ZeAHvKes0oF6frav+Pjzj5jdoVUqkFUrPwXnn8V1zHGYR",
-	"53UXCO/NDSb3Vmf+20rYd9fRy/bTjns9Id0OZvIMiq7LfL34B7KE6g5tmnnE4hAsvoUVmTQB0TONuPvF",
-	"bn06PcJfSFMtdAsZO+ZYNGHcrWyDdPlOPdYtkOmLecqy1+OZgJr7TYp9MiB/Fml4NE/nCSNzrt4oW5qK",
-	"9Z/3Rb5e493OWOzoi+be9kv9jx/US9rn0ZS9dW/diaYzkSBIFooZN8ZROpkPIU9W0Fm0E4iQjRnftV+/",
-	"cR+Xl9FsR8yQkHZmAmJ9OMAV5+l1xJ1NnPOZ+nuDLSw/aDc1yL++5DHP3EUCWf79SUui6sAvFgV2ivxX",
-	"ZezKalROPg/T1tbQR0kkIWAieXpYSK/E2HUtRSqfD1xUptDCv5jKsebRZd4mHgLHi7JyQ0SX5DIxwOxM",
-	"7+kynTuxCGi8060jeZzCUmUA13fpIWHTWbrAvP6QxSwtmv9fszgWHkkZnf5DHlK2X56fAXDydd4GszHX",
-	"1BSBXuV06G7mdNDzqD8C/UBu4W8n6lkYbfRliBfgQ1v4+hSD73KloZAbg3lCp1lWnYc7I+OXkfC3ithN",
-	"GfLI+lCa3DlTjxPkQeWH7L2zhHaqeuzquEAIZl1UfkYTVivEkpvaj3ORrnd5favu0llQWVyhplfAPrJs",
-	"/jpdVbDIlA5EUDfBgkiGfFUpZIgZGEdXjJPhAquCnx6fnZOj1ydtoqdmmlrpQieZe5Py0PDiWIxJzOgV",
-	"G/AoJWKe9qGoD50CmIhxpSmEyKAACQRFS9UYg2gGPaRs8H/AYzF+IIlvxt+mIQQpdp1L2mj3zdCyFHb0",
-	"/epc71vUaVBEtoHzYqPSDpOE0fUhO7xrZfqjW2HBDNhUW3C7CYD4zsuwHGt3WV2O464Q9nf2YtU4TCXe",
-	"rs2dV/gmy6XaOh3cuaInXHRumQfrZUSt90nlxKQaq02l9VuelhvZNTNOjBjoIQ549ru+5LfaxL6nn6+3",
-	"IK1FfA19oNRRA0DOgDvntakuQ4FbGARWXIK3R4IbCA6V9viD+yxKBlxc89YhWRqwR5bGiOPCFHI7ulEK",
-	"aYFQiky37GLvAjbT5ckALAnjAdPRPKZfqUOHciKuSZQOuJX6Biuk6b9NfBFAzUlF0Ai0zNZLLQ4UBfGz",
-	"0+BrppEx9BUgIaXg+epI+Xqh0IOoO5VVAftXdLeq3SzsaOevmLdwsfP2fdergrvrWdzOfYkxs838l/iM",
-	"UkECxiHzUrIfN/BnVmK/P3Hj6MXG2s6XCWM7Snckfzp79VKrOg6SWK911uFtn3zz1MhYgzB+r8bjWdXw",
-	"xt9YRaqaUF1DucLwq2chW2r4dHc/yxK949aXb3RhP1Mxi4JGvxHTOQ8mittznq+eko1tI5DYsqulgI5Z",
-	"ZynqujTrDcTeZgYi1rKWKz8sUzGTOg5kQ7llY+jtdLq3GMOdkVwzbAexyYO6gwTsLG76GoUSblrKxVzC",
-	"cOHLsiEVNcVsud+uoakjhAoUySoQfBQlU6w0kGufWKysdFmDnuzbVpJU90Nu59oltjOrsYL12Gzhodux",
-	"2+LefcJst7Al65gbqHE8HW2mxq3o8bltNc6dz210uVz22SYK3dKDtdS41Slzvw6yep2x7K0J9u7DaskO",
-	"bm7MAev29vYbDppVTqLZjIXVQn5x62oL7ilJBXjflsnnjtKLJmOW1qOpxbm++W5Sb1nGmUG8XbGEtRnx",
-	"4i4V8N03fPJnZbGqDr6ODa3WAj6aXnlnnS5zaq7ovoydI9FNMxL5EObe2hTxZdUip6s5I6jeofPs+G3A",
-	"Gr6bCNO3Ar3K7lAgaz5mVMkezgierfK4vinHZJ2IpeWYNPZLVldgMwWZSh/P/L9VwImy6m3j6IrlJyJG",
-	"pkqb9Ih+FP3Vip9cyPlQPY9xmWTOliuOFG9zyi/BKr8tPYDFYktpxgPvCgUsG1Axn1AKDYHO7jMYOni+",
-	"Fr7F2cFlTmA6qN5L3aasEle3JHd/+VBYTroqo5MITjQvrJXc+ToqtbAR/FAdHXcyqmv6SfCN9WOWJRCl",
-	"Yrx2s6QmPYDh4pa4z8zvnr3Jndbb8tXdMqj20y8IPot0xAxXz4TK8kEO96b7xu+WFQHfBNK7TLWk6dsJ",
-	"+BlMKPvFhAdbENS0pUkPdTMmqB3oVDPNahaaA4mRgNfRRjaXznKeRZtZWup+j3B2jUUZEqxfW4v5Ke6S",
-	"43wHnV+PzfU64lVKpIu5tBEZSx1ZRyU9wkr+uukxr8Ks5dfFGREX1w6nvUf0p3u6ViA+7ZrWo2l7++0s",
-	"mmwHP2UyTJhkPCgFuSnGok68vqWie5dkjK/L2bIwIpuRrZGh0UiniKm3rBLXe3eDN1dlib7iccTVakcx",
-	"y4aLnXlzOnJZDmwuaRRe1PAaYjSCf+UEkv11y9IoSwGyOZ7Znqza7ts42wwd1Gb/rziDuo6ahHUafn32",
-	"b0jzV+RpQ2xUqaBEcFUB5WA7rKX6joiPlxAXlQUPV34oZe9SjwRYPrGXqz1kEJfXjiOiFHh5NqFxTK4Z",
-	"kZNopoyHL5MopIvPC3X9SjGYBp6yUvwVFsUZSG5weFtNrPvthOPG2KlVCCcX15QhmhzAzhLhGGBc+SnT",
-	"nNoAyLDrYKX5VQv9CowQXrgW97q3SVhTafUXNewDW4anbtlePXcs3bs9xqoV/nyw0E5i1VY9A6xetQPq",
-	"/aY1flb62vRWYcMNRoPJcqPA941+SkPah9f/93/5T/+x0e/drJjAlo3PwK5HnX3Uq3eHyjmsXg+bIuH8",
-	"gozdPEa0kc2p3Oxduv0j2r7O+ntm5+unuBpidvkYaRYxs2Abp0JcKuvUsL4hDS4HvLkMpm3Vto+9AbeP",
-	"uyUZ4MIDqesEp2bbdCKiry7j7fSS8ZZ6C07cd1/+QGoQr2PIIU5Qm+WGHjdR0WZqfcQoA0VvYqHbhzwi",
-	"4nBzM92Kpl+RnmbmVGWiH2UEB7QIlKi2HegvKwJdselRqc72YdnjbfPrP5wQrnAALMvmKvZS3Md6xyn/",
-	"zO18AwX6+RWchPNS2ZWdA+hiz6bib5HT1iYQITvE8qZ7PcfA8MpbFEARmUmUMjmjQaEkGegrObNir1ev",
-	"WnivMxi8e/Sl+udR5//+zz/9/NNPOz//9D8N5r1O7zH898nPP/3Xn/////JvP/309p9KcSqnbiZLhQe3",
-	"Xk6KSWWDarFoyFTr6bfkCOK6onSUmlduYK7S6BEpkqKy/wOu+9sNRYE5/5nrttdZU2FaTxZHX06IIMer",
-	"Cit9NxEkZqNUEVAwqWy5viHT2xYDW9WBPTexuizKeeS2HMpdzk+aQZk07upOb5kSCbzJuKFuB8kQM7bd",
-	"AlR5CV6moEGrMsspnMbINDdJM698Skbn6OmzkI2+Kq2uXcN3yitdVqaH2gOoTsFMc6NRTMee0/QxxK6J",
-	"t+i0tnZsKxqtkaZv+5v6FuctFzJl0wcSBlmo4mFaqJV8Rc2zDuOAG439iYtTuq2IM8FtdbYzGyFpZjSr",
-	"rtqpwMDHLCwMfSiG9dZLiviqBpGbGyFLK5LTSEqnKEkUMzgGt08DtgPBiHrZ6pQMAHqMloxh/ecyxr/+",
-	"fD2QuqJH7WNWXb1+o9jEetI6w3stvPDCEVArJobNxWjZTNEVWaCmKY1jkSzWZglmByNP70vD86qUeX2A",
-	"NZdx4hgFxFdGtnnaqZYI5fhoHCXUMyhsIZtV7aCjVqq7MnAzQJs7NxUqo/rQ64r6EZnBru4qsbzzomlC",
-	"5cVUJGyVqKUcG8nBqxHuLet5xDl7l16AYVpORj785ht0lLodvnJoMUOmrHBNng1zXkWycgPnA0j/df1L",
-	"zDe9bClz864mo9e1c8Ky+2+rkVmK+eTVsU1W7C6r9emv1FlFZPo7aFViBY9MKdcqlIk4zxh3mKH6ohGT",
-	"heAz3rjMoUTMVpZXS0TMsFut0cfMt6GOILBysB5KyieWfxALeS7x5FJbrVaUCsolQb4U3r3tsrD1ffs4",
-	"bSzSuwIY7RY4gcFPqFyHjt5mU07FY91mkR6JRoTyxZo+nJsoWFt0J9pWnF5jzqMf5+zikpXoi1/anqp+",
-	"OO0P5p3OXkDh/5j+a4h/+Vk/+vRa6FazodSeDyPPlBi9jrDPyNqJO23415CpSKBSgaaASTTTkBhw/m+P",
-	"cit9ENpbqjuuOevp0JdD9gWSLmhkzrRLeZuJBZbHq3HOGN5RA/SMwyyD2WBETIxgzXRsRZfIgsoITSoX",
-	"PKCzqL2g07iFFRKyUhCmcotGLUJBCN/Gbf0WoTwccIMhmNAZGPWkmSur0GqTZ1BeRJJozEXCTHE/KOoX",
-	"CmX1Dvgl1qHgoRPFy91C1B19XYtCF1uX2CBYpBMshh1Gao2mEacpCrMpnc3UfuaKibV1PXm1tesKfr02",
-	"t+I+eIX6xCurt7k1n71cQdyVj2VlgJ2uWStjEYW7bc2SzZ4ytU/qPZWhg6uBfe69Jta6/u5CAHaNk3Tp",
-	"qTUfWnpOic01U1fn8A3eYh7DOj3rHsQ6PblHs7yMxUuQLXjsb7yG4KwGPiC3DetL5RTpsN4TGQmuu39p",
-	"adY+kFv/dXdbslh3Y+lK163qVzjkN29d3gs4jPL+gehmszyWunzScFnTvVzx1KEIF8sq2q3APA6DXSEx",
-	"tYS4h9p7BfmYzSE/tJVS7TaxebrUJ2yTID1WKXLrzzjSrL61bMXyrylWjzplhWGBSfCgBW2UBb/Kpbft",
-	"NHg1g9sgctUYN4N6mAdqU8vZfDqlyeLXRi81/ROlhmkt74TuR/Epr5HZ+o0AgCW4v3rV13VE2hZfz3oZ",
-	"CB4vlDrvm9/+qEwxH05BxMd1S7GDYVPZyxWKQmCSki1ApatvFlrHmnqjGyk9sCzFds42wLPANGLtXVHf",
-	"fLs2+fJtvur1Z06y5CZF5/WywyNO+4+S4vP6HuwQK0yDK3VRsVIi5mmrfa/l5/VQdRpUNlZ9AXgbCcSU",
-	"ZV709VTh9lZa/ryiaN23CKCD04jPZb4SvNPVyP1gr1ajL/316pq4L/INniq+jJUF9VsAaJIbS3dVN9HO",
-	"2mz83BItj7lwsm5Tq78EBoqim+dnrE68NvRxFIiqA9sbfCkWSqNZWDloyQ+nft86gGSb+ONEzGd+n8yS",
-	"6IqmUFgO3XQI7hsusHOKulUpppzF6ub5MI4CEnGlJjuN9F1HaThteA14e8Nr6Efz7lLzY6lSkLMKttpa",
-	"5xfTUClnxb4tamBOWdMa9UrdKGPdZkjnmZMIcMAiIcYbZlxz5d2QiuhdNfkzpsj96yhdVVwT+ycpmiIS",
-	"7i+J90XjSRyNJ+nKcpSAKsVO4l+fv3i+w2RAZywsgV6Q64RCzyAlRtEjOqXJpXGK/vzTv5rLu871vEKs",
-	"Plx8NGExo5ItPbp0Ixcpk8u30YQpwbGm63ot+VqZb5+tZZmigzu2LkyL+0QmUVqSy1zcuqrQZvnTtTTx",
-	"jK5K9HAIY2JXv4r4Lf64HMD1lgK4cLmG37uw2jDp/EhWL3Y9/Tu7/3ZauLO5n7AufsZ4aIuT3q7elUUS",
-	"VZW6WtuvwtanV2uGuNX5LBY0lBq4FCFoBnz68DLStOW/Oi1vwDEnSUA2rUXj8XjRJkdcvwv1GK1upu5X",
-	"myIhkRxwA3JASftAttTd+539Q3wtDXUBdn0bxhbU2xYsHXAzdlDtaaw0iIUereKN6k1PiG+a9/uk6YO/",
-	"3x9w31kgv4UuewckO59ddLp/+uLxX775du/PT/7a+/7Rdwfn+6d7r3svuy/qF3uBRVgu91I48iZ2o3/X",
-	"DWdq9PLAW3S6ShRmiDPGCxWm87DsQwxDM5qShKXzhEunwb2DXl7ZB6S2zyQDbne/fPtZqb9kbcsQDzHn",
-	"+51CWms56nw4T0lKhx6BXPARY1j9CPygikpx0pu1HKkzv85j9Z+n6j/P1H+OV056lZGAyqrbAbCsgUZ2",
-	"Ig86rUNMEhzO3ZNGxiyVWEmcY/ZTsYrZFusYlVXzMM0zaoh8qDx9x1YWmz21hFhHKizn2T+W6hMs2YHt",
-	"MVsjFUNXtjSfqz08XD5Yii118+bc3ob2nBpO+tQASG8rQ7DMvcWheoolxDSI+NixfR7IsoK3ddIw7fiO",
-	"bDIZqLC1n3sBd994DdB4y3kDKsMiIbNJQiXUc7cyyut0OiY/AyNxMo+8LZB/SBMlBSYsuMwdA4cVdOty",
-	"gupDn6v6tS6HAmdeSo9Y42xWVRMbKp6ZSmhw2XCTWxfGdvNfTIW1bVbk2kKdTGcO6xbtNu55dzk3ctMv",
-	"PVjPSHD3+Ffkr3fndVvmhfSt1F9DiiQV7fJKhnehqfXjr2X3OE/c0vIp0MInu/cLHjyrMG0NQlI3RaY8",
-	"lE6/pqyji456kVcz+uMcbCBUhOUhhLZjYM5knIhrmcHDUB7ngmwZ37rqtrs7rN3b2S8otgcHew9zHL+X",
-	"4/hX3eZg0E5/6Ow8oTt/f/u+63V7N63P1cX8tZ3CLeXCQS3OOs9Fzn+qW91gjxlK0FKvCOuX7Pwx1Yl1",
-	"2asi7sahsWeh5zrIDLbz7uHpagz8C5HYLl7gUbqG+ADlaJbCUkBJp0MiFzwgdEwjjlvtOy4LXykDghcS",
-	"T1ej5jO3y8rTmFFxKfyg6DtxJlt1KDZwoui7b8lIDI19wkzkHFTTUrUHfslsX8UPLtniltoOvu2e4MjV",
-	"cF6jeedwvfkvHwVTRp6JpDTQkNCUXcTRNEovklnJXmmZK6GWl2SB4CGhiKPI2yWdUtsDh1fD0sJt0nm3",
-	"4ArBUdX0mzzHe5fksv28hb4WJlz82lq90A60kqIQdJLyzSAnKb8o9lx4OHwU3APgBGdwG50W57eRNus8",
-	"UksK6OP6K9JgcUbfRenkmzL4uqUaC2E+en2i+JAHjeA4uEmtZCoY17OoHBOf4wz6fYeIpSNR6jlxffwG",
-	"CMVCOuzlxf6ffnzy18vz3vS7x+9OD65ePhq+3gu+fzh53g2/7IzPevT4yfyb/fTbxm2b7P7OMz8Nnmno",
-	"bFvcUx+Geuwn98jt9Jj8EfyUeYlts1qaPBlHTGJeRSpmOzG7YnFWNgAreKKSi2kPkmg0U0lhV/W2xerT",
-	"G9NUTRXurIvV7W1Wd50maRREM6THCreeM4wIqss4Xj38R8ICNXHwrHro+V7S9H/QSfQBTUR8xwr9y7IL",
-	"V3NdepjdQcd9X5IhtlHhwOVUWDsQr7DTy+tdTYL3g035YNWsNupWvDmspZBlkQO2FH7bGNqSS6DXE6kH",
-	"qsrOKYxZmG4XeUaRq453SHz8hOkqS/DPXB3yWbwA/Mu5uGSl/mUZjTkgU4AN78hAzExZglQ9U+KEWNf/",
-	"EId+yXiuDSINAjZbqUV0N9Ui0vJJvaYS6jz5u9fyc7jnjz//9K8F0MxVrx1+dTB69dX3f//+/E/Ri+9e",
-	"HPz1i6fxy6++735//tfoZe/FfpvGUcDa3UcP9zvd/f1Op90Z7dEnwXq6gHGtbV0Ie1JTzpZvRS35CoP5",
-	"lOWqcf2u6RVW7AyDDcxk2zQryxlr3d7jVdYammpttNW6vcflxtobgDrW20G891ykNJa320j3DZ/yfubm",
-	"UQ6HMG5RF0sqibgybA0AxZDHOaFXLMNAl9cVkxfKfLvAl5VDibV/OVdYXn+8DEbR2zjOm6rpVg7hTe5T",
-	"kjSZ49Cti3JueUTOp8XGpAd3GuoKAHRxzEWksx5i6aDuiHvOLWbVgL2SvS8nxywIWmGSQohq7txHRklZ",
-	"/sm9BKnc8dVlNfmw7m1YjbMmnzKrAUXuThC9Z4AhlrmCx4eEDiVaLZB0ThOGFQ6p5ko0YeXd5zbE9mVw",
-	"4lEUMwlkB71dBM+D+BzIB0TOIpn2BzzdAB4Iif6Cw/2HWDF0li4GHNyLDupiSmgc/yJhdqugZ5xdA/zs",
-	"voBmpMnCKGVh60MhzjYEY91UHg5TFeg2Z0MZx7YOTiRJEAtZxnKqerz4pkSO3ydY7nQ+E/yQ+LZejt9X",
-	"wn0CUCZBQpGvwb6uvo5zx2qFXQ+wmoVgZuKd+QemRa1nHp49gJj6EMSMQtfOOlxleyVpjgoFaVYBUaHo",
-	"OowY19jyjChdVcGGNGM658GkcHDA+7oRIqucwk2X4MK8LKyZouGMf5l6wFF135aLam9DyIKYJpCHx0MP",
-	"PXmAY/ZIMGHBJQtb5MXJi+Pl7g+NaErHbHfGx7d21uvpoKOPJtt11ivZs6JmkZm3uq3EWx9GdJzQabti",
-	"ehNWnk1zxAksywNJ8BYScTKL3rFYOuUfEUyOwlEx7CEbiYQZWVdExj7qdSrzJ3I1nVZXfbX4T2B6FqWe",
-	"CpuY2r6XwkxyQnsHD9fswtnXRzu9g4cembB3+Y14Mnr8MOw87j5+vB88Ch8ePKG9EaO0Exwc0LDTPaB7",
-	"w9H+qDvsDTvDx71eEHYPwodB92DYGXU6tPO4bPdk9PcSsni6SFneM7r/uFcKjl1e/CpZMdPFFSB7MVNm",
-	"IKWK40HLMhxyfSnxQSznEi6WGnOEi1LX0mQ+HXIaxRfzpCRX9wy8ZuTN6XPbmdY8kClme72OplibyCP4",
-	"mMgoZC3kD1MamlqNmnIVESvCRpIGm0oJCGXhwnGQuUzeeRLVq4QFcaAa1bIdBWzVvENxzYHhqAVoajeX",
-	"9jtSTiZinhySa5FcSiszJkwxWNnKVYnVe5On00mazmR/dzeY0LStL7cDMd2FNdmtiMXvrlRBP2fvZn/M",
-	"HHmDeafTeyij8R+/nT65usWKXkdhOlnJtOCOLfCsbu9xDaZVTAy2G+56py0f9/LiTB9jy2CcWq84T8ul",
-	"kSqKp6Pg914TZbQ0tkIsA0hjPtsMpLHaBtk+VCMXqK2EDkBytLpF8QBteWEeaMhGdB4DVC+I52GZ4qwD",
-	"07BNFSaiVSlkuYf9h5x2gf/+24xlf4yjkf33NRvOIKQ8i7VfdXcWqp+V7bQ7i2nEc8bcMtssZo3QdxeK",
-	"7C6GSiRUxQiTMSZexszOwVNHZ7gkR3oPe3CAa4mSH+cipau+DD8pe9YycbNlxkSe0gV0jyGpGEO9gwJG",
-	"4NHeo/3u495+jfEU02DzK5MfrVfY+epzhOR3O9MkB7dYItJDwBZNoxStEwEW8qWOgEqWXEUBeyAHXJMx",
-	"afYOyIunhMI+eqRLvnoKJUrj2NOiyyOvv/jSI0BGYI2jjS2mU8EHnM7DSMCVqyhkAmm61Sb+61dn52RX",
-	"j8onCRvNpdo2JBhxxZIB9/PL6StFDNBR0BFKzFOoBODnVlWXnFTigPt/Pnp+8sXR+cmrlxfHp6evTrMU",
-	"Q+Ir7ghv9F226bewtKDgDOT0gF+LeRxqcikjJvBf+84+2xG4uY0DXviyTmrcBmcgTfVUQgIqHXNuRhM6",
-	"ZYqhtuqyjiKHcJlCkQ/acXhk9derjaJc4OZRWajmrf7/f/jHP6Bw/+eL9j/tvP1sd83v63N7VjX0L/dE",
-	"bYHpOQmB5KvoaavAdvYfHzx6WMYEp/QdOtEP9h4+ftR50u111vUuvA8u6TneRmUSibwPwB1c9RS63d7B",
-	"4ydPnnQePt7vPeztr8VSVLDImk5zuPeW7nL0M3zSjnI1g/MouGRpVT5HKshsrni23vcHMhPQGyIEtH46",
-	"T+L7hgjczvSxwysBF7w5J+wdDdJ4obU4bXgrXq0ICY+LWjHPqPbZeoD/WZtChNuN/CjGz9/ZH8Esz4yh",
-	"vcsfO9/2wifLBtFq96lrbjhrtxYA4VLdJqcUn7jLWdWU/imfWES3VTSHz7NqjwQTIZmSLXkGTmezPPkB",
-	"4mUjpIQ1ltoX/f/fGriEZMm6rCis+7RBmw23DlkYJSxIRbIA/KS6X7fgNYgonXN0v803kAR8M2TfIyyW",
-	"rL5fEIZc/kn4yTO5dIBvIVReKsUuCiV0XR0uTPF00rTr0aoN8Yc9SoTiNmtbd+BAN2ncYSig5mHXd9/y",
-	"oBtq+8QPudmNipP+QJIZ3tEm+uxfTwTh7ArCGQhlUccBgzMm6MRD4meV4n1LnQUr44qmNCkXhEecgLBy",
-	"naBmQFGQzhOWa1Y/55KlFbIu5DlRh1+Vuwi/qwqLzGWKxdLKLV48XMtHiM5mus4KLkWhD3capTC2Yz6O",
-	"ONOAmOK26KjYRXVQBAuWAWNCDiTZ2uU4UtMlz6MwZHHcuG1DA00MuQ4GuX5Z5SRy+/T/WvxsG/3ec6vu",
-	"ubRpqWFt9wPnQN02YT1/6AwVEaUXIghDu0jMDc18uHfIoBAmkELrkLw+On/2td4nU7wH7tMZAds+k6R5",
-	"dPbs5MQjM5YEjKc7jAciZGGrJIKbizrf7tg6ekSvs/84pzo0zYscHWLn7T81+z/oBl4HN63Pmz/sfv6P",
-	"b3/4h51///az1uetz/+wLV7wZcLYjiJo8qezVy8JkkiWn3BAvnlK9NocEv/9jV+xHPfKMtx8ic76Lr31",
-	"97DIa7Yfepd1O6Y6R/IOgj5TWT5NWa+GwYJ5EqWLMzVGnP7RLPqGLY7mZbGmsjRC0vTl5cXPP/2rD5Cw",
-	"dJ5wFmKo8bqQ1xfZtD7T/kY9n4jUZPpF6iNoqppks37jLztHr092vmFOzJTCGNU6PmU0YYkZ7RD++tKI",
-	"jGcTmqpRZpkFjXLeqlMHAOqmfb9wRfqk6auXiyT6O3ge+wS/SK56bT3niOsmM2I04L4drY8Kz192FK3s",
-	"nIR+n0QpoUFq+0GjzozpjpGUcx3Pj7hamgE3dhRGn6PUmPREF2qzG6EWERB1uI4EejpQMkzENZhlyYBP",
-	"xRCcfrMZkRNwGU9EHJKIy5TRMG+5Qc67zrLTqSDqeMD05YA3U2XXmXrbmI3qZ0Tjk38iPspV+NNTtDuB",
-	"1IjcwrYGHL3qsALokt4j/tGb869fnZ781XWLIzQQJh96SqMYIwEl7EpcsnDAcfegYl8XX3H88vzkmfsO",
-	"tSrKQnK2J7KJLwKDY5dsMeCRVPsS2p79+t3Q8CdErzgcaDiBQAoZWSrhoojyBZUpS1aeIlxRoaTkFO7W",
-	"R+nF0dn58enF0euTi2+Ov1fkBRpUOI04YTycicgkT5cfFfx01WnJ9qV8VDSAPVWE6ZHuzz/9L93e41xH",
-	"9hHxi9a33wZ2iq4lJSMSNo5kivSi7INpJCVQSkKmNFbizyT7RFBmEckgtJERUhIYgaNkIhTZkVqxEPqW",
-	"5VVQbC/iI7G8AoZdRBKK8cajnYmQ4CKfzuM02tHHI1DHa0iDS8bDPuYFeBkkXc1iwG1pt0JJN+mRkMUR",
-	"9FuhwSUX1zELx1MsVsLDfPKBN+Buuon0Sgpz4WOouAXMw3jP6fHZOVy3DbTaAz7gn32mdp7x1FTw++wz",
-	"fcwz0tI+9WvrMeznzkwznTDDmZDzeMSy/yLDg7tr0NSALxPVoVZIyoiqhRSneVM29Cb0sRlwZX0O52mR",
-	"k5sTjYdJcCZbBMrXw5TL2fyAY5lieIcpkIyukChBtq9LkNM1gqRfzZGhGg3E8zxtIK1kxtmE8eQMeO7b",
-	"q3lpmxzleQnMHuRWxjrwSMMokGbUurDPPlOrmkLeE5hwgMy2gG5wciGZPXt1eqaI6ynO10KRRBKNI45s",
-	"RN1zcfT8+avvjr+4eHV68tXJyzMfojoBjWO4/ej1yYA3ZwkbQcVmhK1SLq9ZAgpybsd8j/gnIZvORMp4",
-	"sIBpeC7tejBJS5tAq88wtrpzDg3l1MeHgF5PD9WT2lpTt6OASJQJCvHpAdfHwyP+KUuTxc4ROubgtXYc",
-	"6c6pMs8WLLRvV+cbT4qYKYG0ey19vWxGQ1VLdwwsAsyERKu0UPLWfz8wCt6g0SfKyvh3aDSSAeh76urP",
-	"P/2r+hP0PvW3Mpf/3XtlV3hZPwvgpp8rfpTSKJaf39zYcajnZB94sUjIfueJGlEFZ85C40ZX1WV7B/w6",
-	"EXxMhgulzrB45JHrCU2BviOTGw460TBh9FLH+EFXxr78sNAetuYzvF+xd52MNI9nSZS2i1V6K8dDrmgc",
-	"hQNux6PMYqoUEFMYa54kSh+QSo2Cin1iyhAHHqX45T40lnwgB3wUvYPG2ZqpU0586L0wZAvBQ7fZYJZK",
-	"5RkmYYsNDzi+AbHXYaTbb+m+d9leqa/iPNi7SKqTgG9ok3PFj239ULqQ5HoSBRM9CahWKaHCx/IKRnwG",
-	"RY6UURewhCt5A+SrKaKtUVw+WnjvtMKHTVYxOme6oAjO1Ebs697TA66+olZBPRAKhqVF4BW2zrBJ1VKs",
-	"yvQW0bPTZWgH3PQjoQt4QSiA1WgydU67os9nyrJQ31NsV8sxtS1FpqAFWx8oJFXywpZ5k8ocVnoYQORE",
-	"uABmGnHS2wd8oQTVQDMgpzgrXhpwLCXWxFpiJUwAz6sWlGZZ1Bod2hrV6qsDPofyu1onXS5F3SZnDNkz",
-	"zuWBJI4mo5fnVBEAImwyhkIzBYCFGWcxTd4U06MpA4DPDvxXs83s6imb0ohHfGztG/c3yVKfNOc8eqfr",
-	"nMjWoc2hdBQHBPmANIa1gzn2nhD/9Oj8+OL5yYuT84vjvzw7Pv7i+AuNWMnxWTNHRuM0mgLHPM81DFV6",
-	"HE2J/9XxOVEsVn0A12gIwL4B/yHXMvRtczffQpQ0vz5/8VyxE5aAAkdT8sNuKAK5m+iv7r5tFi60Wnpg",
-	"X4gAVv3smo7HLCFvTlAGqlGIYK4UPrQ/kitla6TExzehoBnwbCK5AfiF7/l96PUAshdzq2ZMzGLm6Tcj",
-	"bYt56m58JDiiiNSRyiw7wwaPXp+gmRNHAdOeFK1Vvzg513DMzCOnpJgU8yRgbZGMd/VDclfde+NZR5XW",
-	"rRteQ7c8bfQb3Xan3YEmgDPG6Sxq9Bt77U57D5vsT8AbsUuDS/jHTMgSF/QZSwu5qag/Q+U8y2pMKfop",
-	"fdfUXF6prexHv3VIKP5rwOlQXLFyzl1ipjwxYK0+gRfpjdOPavYLCAMl9axYUhLrPPOQimuu2C9ngVbm",
-	"E3VKlGmuqw9q2qfBZTthAYuuWOgfuoM0vWkMExvwQNCYyYCFxIdHZqn0dV2KJmYxixGZz9SC+KfHz45P",
-	"Xp+fXbw4+svFi+MXT49Pz3wjlcBYQaBdt9Nptckpo4CHj6ZYl0S/HoS4TdYbcG3hMLsPYGFDS1weqqes",
-	"CSRGuDoghBRhIOVZojwJofTSpWl81EBPF5PpUxEunBwZLH6V4cP+JrGyseMytakPK5v5QfvK7t6NtvLX",
-	"OgKPgkvj1L/JO+I0MMvwWCDiXqez2aCNL9IkXGO97zpTybySSvtzHI56XBtMT3tUYX4rEuedkwflP/Zx",
-	"smWvt4uy+5SGdv3UI931j7zh1JgkIT60t/6hL0UyjMIQq1Lsd/bXP/FSpF+KOdefeHKbfcOVt85hpYAr",
-	"VqjFOKDjWay20XTYNk2SJfuRdPcV11nWJw1TIs3uXivnSgY7oPbWgpa/anN9w/lW6bS4090aO/CaLgAF",
-	"I8RzmmCIfL97UGe75Xw2g5bsL1gYUdMCfr/3ZP3D50K8oHxhCrCp5w7qkOUJT1nCqfHXwyrr/oeKH2m/",
-	"jU3LUowppWPZ6P/Q+EIzt8Zb9dgueBt2Q0bDnZilqYZZjMsgb/rJyCThKDUThHTmKWKm0o5/enx++j2w",
-	"7aPz8+MXr88V36ZpyqazYmOhfuad0mI/8ymVMdznkUy/YDR8rscLdaA0XhZKOhVbuAMsLZJOHT3FCvR0",
-	"61a1BD/ej3O1ctaN55aeq0fVWQm8qrbJ2Vx2QWuF2kjb4dIjGsUsvLBEodbKbAlUxdCsoFGxqQfE3q1r",
-	"cem/IfxeTKg0EXI3dbAxleOL3vBRbnHVgje8mgLQKTa4YrNsfB2qpKkV1HPPEVej/8Pb7cghhxzXyaM8",
-	"7d2jHAJHWlEY3Za76DgckEwhfPDDW7W+Gf9RxzM3S4f5wJhynEfXW61kOs/B4sYO4CbiJOIw60pGvmEL",
-	"dL1p8MZEXEO62DLTONff2s55+iFfaLkqn1izCrdAZ7EeJ9bVrEfYxbKZhaSH+0htKmL3s4SjHE4+y/y5",
-	"UQSxhVNVUvi34lDZqr2fxOFILR0Wz4VXYUeC8wi8htrtrgSlaW/l1OBF4007ZZxyvNh8gIcQP0TXJqHq",
-	"dTo1mkyonBzqEC0kcY90KncsZFomhHFEuvrxkgReI9gcnxfEvN7ewW6qe77ucHJKMnuKZ8Lkn9zUJm53",
-	"ATcy0bq3E/629vKGlZJ/53EVPG6LLK5YX3gll/OWKm9/eDVCG5xrOGV2yp8JPoojhEF9FGvsA7B2PNCW",
-	"RdfRenbf2xNxs4vMd0fXRy+XAydSzkEMcHZtAU6jHOAGRYCIQ4u70Y5BCPpCZQjBIcyEQRaZUmyPTk2g",
-	"QB4ihUmlT9HY3gNxUsEZUSxlCAmLw8WAo25mX6RDEgedDpmaqn0BDSYw7Eu2eGDsMPxkLPi4peNEWZQY",
-	"nabZJAB8pHQ8MxntfvTyMIIBd52VYsa4cYi6r9PYLv0h9VYs0oR3djudx+iXjrgJEpCm/93ZxbPT4y+O",
-	"X56fHD2/ePb18bNvLk5enh+f/vnouZ85Ig+IbJWJy1PYXDztCH7ZTGIau/E1TSdbtAhzQuHJd2Hv+eXr",
-	"R/zb/eT88eLp3tVfHk7/2g2+Pvjbl53xUU8eP5q/3E+/+V0o/KKFgsMaPoZg2NB1+QEYM549y5gzaGgV",
-	"i3YDbY3+e3VtwmiMqLRSKxUrxkly7WRe6XoAJKCcXCdRCtmiaoMM+2yTI+S3pNfpaGCWj2VG+kRc+jbs",
-	"rN6g+NxBZ0/HW8xdIRsnNGRh7l4uSjX2r1j6Nc5iW9zDYbaNfrfnNcLhhZqpm/pgahc1xCWcYsiQ6O89",
-	"VKeoJNS2hdODk1x3bMzuRJLg3i7u5Co+QCf/HdewU1hCnW5h19Bs9y9qJQ05a9IjQwbknjLeLh7V3LE8",
-	"0zswMURpzqKmUjyMU5YmUSD1MZyKUJP0ru10Wnkoc2hwe/thZkSDArKcFZYlDKj7B7zpQ29Xn/jXIgl9",
-	"j/jYJNYnPrzVb+URcP082C6SBkpsg7N7FefTtofd2hE17WwbUyovG7ZLLTRfzacGVcpx3aG20EN2OxTm",
-	"9PldTWROX9tfWuhOe6nUzuejeB84AORKRDdJQp06F1hdFI9fIVQS2g1n6+ycR41CJKMoBnUV3FTzcimY",
-	"5XotnzzStBU84SRB4RpTELPVJl8mYgoFepWVoV2+WetpnirFHUvKujhikWT6vweHTZeWxCZRMiVR2jcn",
-	"1cE5rMJzexmiz9S3UcfeAs8YldnxV1PzD4k/iunYR+cavB/cbQA/yQrCaqtLLmTKpqTp42WIVWC+qUd8",
-	"/fYBd17fOiS+OsHu+2H8YF7BoWYhmdEkNQl3CCLyP/vsM79NoNs0ICMkVJrZibhkXEZpdIXl9d7wKBAh",
-	"26HXNGF9W4howLEHNdW12KCoA8aC0K4zMGldS5mm0TCKo3Qx4CEDupWQekaaL7/85os+Gc3jeAerwOnY",
-	"AHw9jsY0natpwUwQvTzgWBRpJJKp9Mgs0S/UuQ+h82cQAEAdH8Z2OUoLayFeUH0UZk1GIgZ8SNM/SxP6",
-	"3/4FMLUpmKa+TBMqJQPEjX6fmvUlm4EECOjov/0XP8MK4rfUZabYP0oG+zbsPq77d/N40SdcDDhO2SNh",
-	"NI6AmAMxHQJWjUxpcgnYSr4geKKwgIyA3BR8rxoGlbJkELG63DrUH1RmK7xCGjls6goNuJzB+Wx+TblH",
-	"vqGceuR8QiOPPKfCI99Mpmp8LxaUT2nS0u+POBSKQpqQGo7oy/kQc938NjnSyZoaKW6gQRpVnXMxDLj2",
-	"PuMBMd4CatqOGSS22j/ZJke5hudmRUcD3lXKdD4B8BCDvFao6tIpkgxFGDGpIUU98iJ62h7wlQKb1JHX",
-	"Z0V5fUsH9hoRXSl+60nYsmb694kE+tUpHMRpFPbJqB6/BcDLbfUdraVsqPN4jXc7QxEuML+i0e91njzq",
-	"HvTARimAClaYIxaMlnsEmPmCFTEXGgJrMwtzYe/SAPfL3EA29TFuF26yOjzeM4fdrYul7+ntdLq5e9zF",
-	"Qj8hT0cXy/CQAwpzXpgK51AMBh/o9vb2G44lbRogQW8X6FBSbI20pRi2uyV1ItmmpnMeBfVBOc/HAq5B",
-	"bHy6KF8C52zmqfzt8hHcfV+gmJtdwKZWRVWeCT6KkqkFDCOAOddKC7rPQrCCJXaAkONr0cTtMmSwO9aN",
-	"D6T78PZd/8pGKj2a3c2P3c3Wz0oNZG9xg1zu+YFl9aZ43V8CNpTmFrDO+VoRmDxDszT/TohMoh2fsCCa",
-	"RUqimgYkOgk1VbpHKn3ShJwsDALqatAmdwCSzjBJwspQMmTqNEooSWAsiQH3gZtf2FZNCeYWJAuSXYL8",
-	"TrhPp0VwMpvLCVrV0GZSSDbggscRZ4eOPULGDHIBTN2IhcmNaJM3PEAmwgoAVkyZcNgEJhqA1NOm9CMS",
-	"0oUsNzF4eCcOsk2gzeaCFbfWdgFzd8WEBzRQU5qGtm9XCOSN2MhiI2Ond0vnfQ0FZyPlxR4T2ejvbZGp",
-	"rowiwtkND7PM/0gSzPC7potfaarEp4Nc+WiyQjGfzYSEzpNz46am8kOlVWRqVYLbDtNyl4t1Yg6vYsea",
-	"11sGDDkIUNdNMlYC+/2Kpa/NENbkCTwT0yndkUzdlGYlQHINujuFYuCmNiiwLjBmYkii0YG7spwBy/GK",
-	"XMk90Hdo5r2yODc0k1lApsNIJNNtGns65YbxJVa4Z1hhFguGvczh9HElb7zcizTfs4+NRkvPGXz/Fjil",
-	"IZR1ZtorzgjjaaIslcSk8WuCKStE+tuw3szq2Yq1DrOwRxD5BEY9VntKdMDkxzmbsyLi/zuD6MpqkPSt",
-	"ngmPiRF2ejSQuO+KJVD6phc4wDbEKEtB0vsHmaj4Eq1wQm69qc4yIk2o41KoHwm/RhIiG1zAS1pti+rw",
-	"jTvJFEA0o8afW4dkRiVGz4Cl6fAQBIfUjCjW0qXS1tk10D/O3qVVqVIam1IrTcosiMbMRVIPrdBEegaV",
-	"ysq4m+2SU+/I4djO8CFIiSprCwDdNrGhoq0FNkvYVSTmJcWLGwmbVWUPlQ0ZS/NuNmKTwFWOAlJsYQaF",
-	"MUyY4pAcdHTxiaEpYZmV/u+UDww9je7Asj4AnTU9DLbnJ8jKTGuh5taARnZrz3PNlJiljLDO0dNnIRt9",
-	"VbFrXKQMIgoQ5uwTHRfAQKmSAbkwjD4yqwnBCbxms0DDFIZeuDRc2Ev10rStyMKjgqbQRSa2pjSORaIs",
-	"su1o+Uh6uTrSJZIrqymut+w35FhMLBs0Uskwxuq0m1f56D34IQwiwZEMAcVue6TpZ6TtH2KZRGw2rKRH",
-	"JnG0stCyLXlAgDR9TR9+q2/7KSghY6XZtYCCdaUj4CKFQXjmpbpii8GHRnLA9zv7bXJaIvTGAh0fDAWu",
-	"ZrJRYhKqQa5JDWlwNfNDV4ZiSTT9IoP/qE4ewoF8VJ/GLTnRayF1XQ8oyRNH/FLpDVoFEdgH3bInOaPT",
-	"xoZ5QfkWxPeZF3SPDPsWy3Q7Bg5WwMfi4Fvk3+s83jhpDzIbfuEe7t/dLDWFE+68I1isRVEqqhz7afe9",
-	"PSs36KBdod5n5LOZsjyjgM3VKml2OFd5L2rqz2+hjlJQUuv1WSxMjTxcHEmyvujQdS7rhk6agPPra7Mp",
-	"BWkYxwN+HXEJJZ8DkYRY6EhY7xFmSWX2I1Z2VJ8FDBZ+97BQutI1GaNU6upd+ooPaGHZJkd8oWuW6+M6",
-	"4EoigxwvkcpECeUSGem2or8LvMgyMtv5vTZTKuuGf5/YofsTRUYY3I+oqfJ35YSP9RVuKH/chv2/HBn0",
-	"C5c+vzEJAhSi+KJmi5ZzVosQIaZrHHBQiq0i4AoeTo5I7wWZRZxDs/tEpjqgivV9BpwGaXQVQZMd+BHc",
-	"/DZVzcd60hdQT9rH8m9uWbuf/8f/2S20aSs70eDSb3n6D80RsgLK9mZxzYlkaRrxsYQ0jrniLlCvHrI4",
-	"kmACBes84uMU/FabnBbnbW7DSK5p/HqYPf9HqJqJ7B/LLaQTNq10x8HKr3HGqTcWXri8Ieb7hwQ8M1jO",
-	"WieitlwYbUlrr1JHmH5fzuW03Myh3HFoCvdhoaXFrOCTGydiPquqoqQbbtdjUkJM8cTVL6C0/sZXo5Fk",
-	"W8W+2cU0K15HuLn0DN+NI8bTCyXmMj+VHUzjjDGyEHNCU638zHkw+YfV6bld8y1dxNexlTC3wrlQt3LT",
-	"lGXV5BJGA4uDxDrx6l///V/+039s9Hs3XkNcc8WO4MLbm9riELworgTGSojqjYZfYA4igkaQpTT6ezg6",
-	"rWHceA2HB5ghazJ8nYi/sSAlRzMRx0KdUOAJRr2tWZ4Kj4shd2yFiynW+DGX4zX6PXthyrhJpKyDklY0",
-	"XZvEuk+qSAzHlC1gp7h+vdrrh/82a6ZHVFi0J0En7LLeaI/uDw+Ch+Ej9thZtHBaWLFGOO2D1tTHLc+v",
-	"Xadk7TrVa5ctwpbChYoT1UF0Amv8bSE4Ey3jrO4Bf9cpb6SePCSFqFt8TRcSLGRFmm3ih1M/85Cm10Lp",
-	"PWnEgzQHH7N6C/aBYR4ZilRrH4mIGfHxhX7f/Es69ccHPGs8hagDKPNNpznHaypEm7ykU8SrOr2qnCwS",
-	"nTKz3+kcqufVrWrM6C0dMhmFLCfXbYeEJjWXII0MIGkL7ZhVuk04la02OTK5M+HUxgPB3zajUVJWGbiq",
-	"jLp27OYqqbcH3AdmpstpBxPKOYv9fn6FA6FWzQc3sW5GoLQX7eeWdqVXOIMF9Kr7mK7gKQLTftACJqCJ",
-	"iKEMRMYALTYNZS2ZxZRz3XGtSozkRMKmbmAhpr8UJ/AKKbF350XalnStITi3xfvr8P1fPHquhqD47bpm",
-	"bUWnBJlTUZxZQ3r3vabfm7UmNTbMUsavZjiHhBLNVRFNwhclCLhSZJvmmR/O+ZaxgP1lTfGgqCrqsz5m",
-	"nCU03vSQ6zX5/Zh/DJDsxzpxX7G0+rhtqh2o55y0mapYg9NnFvuNJsTQMXqDTPRbaV+HNimBJoxAJwTM",
-	"hwYy0HTpt6u8+ebA3q3WZV56kibK2dbGjv1NlYsPwllq2PBrluFDaBN7H5rN6LH8OtnNb0qrwMO3kVax",
-	"C+1Rqv312DxJF2HQ+BtUNiJOfHgYHeqISm52PdLzyB75+ad/NbUhyJjOZKs/4AbC5HvE/NPyNeeSdh/i",
-	"JTDL/yYiri7AK+BKzEZQNyXPG8kxDSa64YtGRWHHX/inU8sRbwE1iKbET6EJnmkF1ZSMkUJLpCyukE1Z",
-	"G7sigMY60Ni/beCzaMTi2upcLPxU9vhhVjsjSj1bQ9MAknGIl2yWtsnxVa5qCChz/vGfj1+eX5wenx+/",
-	"PD959dIf8KYpFbnXgbwv6PCTxTAkJJmaFrz6equPHdxg1AOuPg5D5bZ5nO36td/tEP/s+5fPLk6Pz47V",
-	"p799c3J6/IV/SBKmDlDWB0iHahRDj/jcZKNZvwCw5Gwl2uTIGSdcH3A5Ede5kaqBY+FoLq5JU20GCyPd",
-	"PRRoBvMC41hcQzURvfoWcCauuem7Ds/lMHem8ZyMeMCgvjWJUmjow6AqkKFlLaPa5IXJIOTxgjS1Sin7",
-	"RSXbdP5qrQra4P6ui9ycQlFul7Cw/Wb+HI5BJNo9jPIxmod1gcoj00k64unD/YYDCe6UQILXh0Fgilsv",
-	"A2Dn3eg/8hrOSVxWB56YyLmAqBHyES3Qt6FK7NdSJT6MP+KJ0SA2+laO2eYyYUJ6hQk0hahRY2/UDXr0",
-	"CduJRUDjnW7DjSF9zeJYeCRldLrFyJGz5Y83jSO9b2T+/B9MZpWefcregSaziojsODePLBmIhu6y5Sw6",
-	"xkvutLqkicvU2sYyFx8yOfvOwj/54Avfva+FN8oDbIAzxW5nzYh6G40of8SU9pI7YOgQ3mL0SLPb9SEk",
-	"lCQeoTLQpSccYfLrswY622tmVqIJwdECFcd2rnNIqtfZ7964vc6ctmIFTTHSV6DbmVL7ZlSmGiSY4kly",
-	"lS6sYKD0IKtxgTpZrm/dZ+e086LWa9LJbjWJNWrjR4ZG0VBbWmb/SCzGjtWltbo7epfKbDYbUFrjES42",
-	"yVS6j0eUgCdpNGVermVoMwNA9QccmlMCBCtr273U3VI/Yq/7fWKei5IBR3kmSVa/Aht5AmLWJFpm/V79",
-	"7D24nt6AYwndIVM6vQPQapMTroFBsTLZtbpb1dSz6Tbz9HQLZy7IjCU7oKubbqFIpnM5USo/HMNI4u0D",
-	"TonOt5EM6zAS05ZUt8yhIcy+StHXBsP2WkShorZeYcXmmT39l11kvKbVYfBDVmRNb/adzsrvWLX7XtKs",
-	"cYnriD19LH73rm8VnmEp3LBAQ/N397CXgjs0fqCvRYfOJAs1NKDtYgrKY18AvKBhCElwU2iN38zhN1qH",
-	"5rX6TvUi6PmOSJFlAITtjWzADy1POxWwgT4ANAxXRvaG3rVDJ9sbmmkZVIpped/P9162GX2ZLyIXOMic",
-	"Zdp9VtphOAxfmCP58QAS1cxBW551e/aa2XwIYEM1W9xfZoslXLHj1Zj31pji2opn7NqAoH7vYLxRB2Nj",
-	"AJZp9uA/JeFU6RxCssqzf98quTsWdJ2WjaIFCb6p7tFOSljQb7HnseL5xB7RZcm2QkHffa9P9A3Krpil",
-	"rKS2vSO8sGq9FjKHILX0Dph69pmgihm9YjJj/wNeCBy7sZIqgUVK5NWA1xJYpAnkBGkLgZjHWFN2yAhy",
-	"xgGH7DmPcJEQ7ZXCwvkWSzijUVLe0womayXTdoLF9Tw198KDcT5hPVasN/yaGnIIf2fJv26WvG4sH9vT",
-	"gTxJDw2EBPCerSv668NIWJhsE+BNacpWvu7nQiegkVQcElspA3Tw3BuiEBKEp8z3bLatuvuBzF7sdhJE",
-	"LRzg1lwMRbggLJYM/QfC7C1y9FabHEH5HgI0DMWRFjpUu1AvbSt13kky66v9mBvYBrgmckhvrigJfGz5",
-	"oqEYtI4kMdlmWXwUUx5IKlIaSwKfgTDuIbQPIXOuvifVQGx6W5+4x8p9pU5gVnLRJ01sxQGobegdkv34",
-	"eT7VraW/S7VCqiO/SRJdYQGtKFUD0Dl1fZMfiK6gQEwZZgMCOMEZQXUWNBLumd6+uyCocukrmUVwcN55",
-	"nDlK3MSfDTV4M8YP0mqhmP+z8eTqBUa2aeFk67Oa8drj7DKDDNbyC+7J8DsUagOANaqo00UJz99Ajcci",
-	"RpWO9hdOaT8ngpYBogwgCAIWfVtQj/hQgc3XEQ5kakM2Eglz7jQ3JdF4ohRr9bO6l7xkkRI+WWEKad/Y",
-	"HvCnIp3gT8gLzWtkmkSQ1jRk6TXDohNT0sS2WabuKbmOeCiuSQTNZv1UzC6gkY3JRAabg6QTEBUJm8WR",
-	"EmbzAiCm2geuF3QN1OU7GE0C9RkhMUnMsJ9OVleqyUVhGK0c0gWZUGlSsJnThtnIGn9jR4DoGyLZjyWg",
-	"G6wL6e6pV7Il9l1lewNFudwpdTsr0DsQ2bsTgqcSbWRHmSNErOHIfjRTzej81jMtm1y2gjVn170VPmn7",
-	"HUpWJ1jfDzjmF5pWncdgdLcW7YHJ1gv3IPX9Hu/ZbrzHcvNMnupL9xTx0c0gXFiojSTriDfKVxDBzTGd",
-	"xUxKD8spCzFtYaFBQKemLI6l+6QJCuZFGTkifu4w+2RKL00mryJzEplYSGo/BDFhPAN9rJnCsi74titz",
-	"xigH3Bo7PNTuMujeNIn4uE3OtGoxpcllNmYMOtvMXPgamEc0YTzNDzUzpkBeKplK6LJgdZXhAW/ud/at",
-	"apAw3atGzoOJud8DJ6LxITofNl2jI0nogOMnoxQ8lyIxcFuNx8XHHkjio0T3CfIh08ovG9CYpfYuB/ft",
-	"/zgXihOqD8M/pVv1LJsRsRMCGjAz4qzVz62RgYJTIjmdyYkAm1apXr4Bsul8brVvtpWI+5lsUbIndBKe",
-	"4Aw8Aa1D3VISnpwO+HCeOjtJYLLUftLPWfIemXNF2+ghQFeA+X5Vww99Ou9i5d4FAVoXC7hBB0I7pw+S",
-	"bfTx0a/bh11+cPG/d7NN6b+6JrFmu1AdjzCaxBFLitz80NFWLVPTjNfELUBvuH0K/G+Hbiy9fFqUAm37",
-	"sXuswQX/7v359BvMTK28K9FPVzl8dt9nB2Zl7PY8k9ZQXDUDIkH1FDFKtaqjq5ro3p+RhG7lEQu9Afez",
-	"8+sTyTKVB5VYTAF7UZ4bXMyZK5P8X8Bvruy/B2FYtG9vwbqqEPb3aOV+wuzKJKz9WvnVx2IdeFrWMY/7",
-	"jXLqD60PdLrsB2zVM7CP7InxK4sKFPNv2wN+VKSpsgpPGV7E6UfQag/4gPs0TWkwUaqD9MHIhI7wjl31",
-	"QEIUUOljoyhm0iNDXYByHjN00KNF3XfMoAcQ2JvhyOYzJaCktnnV+CBoA2YUfl6ZQWIAHXSsAQgpmtB7",
-	"0QCZsBt8JO09Uwq9chatNjni+jPKRqQ64zTNj6gpdNcet+byA9nSVZcPoSjzlIbQxmfAzX04WtOT2UwL",
-	"REc2ePtWZxsAWuobqINvdsEnuUVvHYJ1jzumiMDGmK0j4YgPOM6OpPSScSJGo5zpCx367Gh0AewIkbJD",
-	"Zsep5sSusXpZJC3lWKeG2SiEMdj3Qff+3j6ZiHkiId0Y1htjEDE200CcE5byz2a3KoR7d6t2TVrdhuUv",
-	"Pp5NusrN/EGyBD8JD/SHldS4ar9aQX3PWC6HoIpwLodlaVq9b9DW8hcBDUWNxDDdchxGWcWqf4NQ2mMl",
-	"kbZlle3muEZFA1BB4C4Uqw7J2LZ/5iXo/8m0JdSmsDDIgHOaJKYaBQipVICAt09DVWry2oYj3CogA54r",
-	"kzLKmvDZx0sbzxGrj2WxAazbrZSb6pZ8ZlXqNeXTd6+orw1cdxvltfW3shLby+frVit1mO2LyRyVGbDC",
-	"nUvnY1W/2H50eaX83ism7HcP7LD1dhby77x1r9xfeuXD6lduN51d732tgsiGnn83h7cZ6L3OGGmu7YNh",
-	"NR/aHr6FkNh9r4h1dR5GlmGRgQTznEczyKKcsLlwaX/AIbarW0+LBIy9KAU0P0Qcq7P1zKfaGvWfxVCv",
-	"qXTEgdVCLhmbSWwFmDFygxm+ZgnrKxtPl6gmQxpcYlkAjMrud55Up16Yvd2eu7BEra9rK2xUYmOJGZlE",
-	"5m3yolMm53FtbqRWewz5PHlfCK7J7wbBr8oggN6cjmKVA/KrQ/lxkznO6SVCQDRpKq7wS+Dp6x9w9cfM",
-	"Lzov0fuPwvCOXJz0Ot0Bv9bthjyieTp3MywmNLTeRGNlSNEmR7qlf68DX5EDPjOF+9UAHL9kk5JeVxpm",
-	"7FnACFgd4MtbMgDw1gon7HrJQsMQCisGNEkW0C2gjCGV54nfu0jY+w2IhJW0c5jBDsBte1fYwW9wfe1B",
-	"V/oWUPvv4nUz8apt+kyw0oyf5fwd2Ize8LXMrXOPEvcI+WVuGMYlYNqZ8IKfJ8nYaN4F+xELRwUpoi+X",
-	"PWGu/N3EyoEEiNX1oHSuRjns06vMYPHAxxJCRVUnpa5kTD7cKUkzlwqQS4EYcJ0P0HLtGQv/NGMEnUlx",
-	"RzqMWR6Oe0hoJg2L4TmN463ufIo+BFysetVWzZBWJnvkkjS6HydJwwy0PEfjt5Vc8WUShXRBrkVyiaHi",
-	"Kfg0V3m4eptg6TJsHEq6tyWCdS94HHZYd+SKzkLcy6KlV8tixDbnw5RnExrH5JoROYlmiunhlD/PZpCl",
-	"btYU+cvhsi200PvgmR76GPzu/9um/4/qTLuMRf8SUDFl8nEW8VplEXXeuBFdnu4qq65rKHDT6D0HnVbB",
-	"UiwVK68jvsXafvU7dZ7b9pxK7llO0P6FJpX9558a/X03pP+ff9pCr05l2uCWlk72IJeg7vbM3hKDeh3V",
-	"Ck8o6vydM22TMxXOscOW4DzeQ+1VtYe14cFPM3ibslPUaAGFlXc1VcULcHLtAa8A/86iilhBpVv/dbQ9",
-	"901dtrC6b+s9loV4HdV0GjjONbX6etl/P6dbakrDlVAtM3a3cERvhaUt8xmfqCFCOVFTmoez2HMLix6C",
-	"iQzVmrD8ginU1cRe6FDpp7XkRsaDqfkUF64zOUqtExAjfKhxDPhBB0RFlkzapOSgzFPsun9X+Isr0wcU",
-	"B0GfcIXT92MyjA9dRmZjfpHxaLOPW/bg/upWLJK/Vu76cYKeOuFoQiXJzJUlpehDVLJTQzBsSx8GW010",
-	"OUj6cT2wr1fLI6X1SUaTYLK+ANCX8zjeSdm7lOATRFyxJF80xckLz1Vom2ofZz9rmyUL1egQXs9sCzbO",
-	"4kLvVnJka0ZD+bUBN1JsFPEQoYKYui6zEUFVUZGwNvk6SnXZNG3/gu3rDTgkVOSqBvAQ+59NovEkjsaT",
-	"1M+ntH19/uL5DpMBnWHtfDbg1yKBQKwiTZoCGPY6obMZC6E+22De6ewFU5pcwr+Y7gOOl3fd601JR9B9",
-	"LuKSJSn4otX3Wm3yRd61jxIOkw5G6nAeQuZvDoGt6BB+G/Ah1CQg0OaFpwQ2Upn4WAZMCG66pUEyhdMM",
-	"DRJevp2rjZELntJ3XtYcXXBy9u3zKMVFey1kOk7Y2bfP+wO+Q3y1KET9x+/rnYUr07lMCTScUZu+gJ4D",
-	"6JTnCxJQyQ7h6UEDetOT2SShkg0aehNwpaHyRSp0UQGllMAbwI2Pj88SNorefQbVA+GzMqVJavsx6N99",
-	"0qSxhNWOQkao/hpm+XwHn4Iyh3PEjcYsTUG34CEJo3GUSixci0kswYQmNEihb4JSy1Imsdo6afryQRT7",
-	"plNfei30PHypSSGK/VabPKepWocgME3wBlzA+aMxafoBHTFfU7v647/9F7/lwYppMphSHF4T3uORrxLG",
-	"Lr0Bf7ZIojiOglabnKuFMx3e5AzSlprPJhFnknnkT3RG1b9a6GDB1Va62YAnc94n/v/7v/7v/8//8b/9",
-	"2//wf/3bf/iv//Yf/k89eLz6GY5t+SbPXPIJjdVbQ4F5Ou0BP4fSFBSbVKBOJhLZJ/7Ryy/Ug69O1X93",
-	"fChH+fL46BT7q+DqiWTA9VKLBHBj4PTHHea4xh5A1nkQC8lCrJiBkTL/M12TbMD1rSVJYJ0Mf/Cjzv36",
-	"MophkREpDfs5iVI1ZFNWWOmwpuCmYYEaLa+4oAfjBl5hFoKwd5FMPTKG2o9cwBtbHvGtF0itgukvo9YY",
-	"wxn+gDehlKYtNQX3eFlQhKbQ/6SFkG3ZJzMqJfHV+bnA1iY+xrvMH6bECpywGcTLbKYTnHn/RxzCCNeh",
-	"vACHEhB1K6ApwYr71oRt9ciggcdQDhoe0Qe55ZGuOvHKpLAHLR+Pagwayf/H3tUvN5Fr+VdRubZqkluO",
-	"03YSJjhF3cqQXC53IDDBzCwz5sZyt+zWpi01LTmJh6Jqn2YfbJ9kS+dIarXddhwwYVj4D5xutT6Pzsfv",
-	"/A7LGJwHaQ5fgyQsz+Tsb0tiQu8a88lKobYwoTfPmBjrtNHtRBFEhtz/y9iQmXgxrgtYAeo85boEnGPV",
-	"2bDDqxyAdR0u2X7Xr4/1NFndO9g/kJzIFdyw1S66dKK67pQ+yrWTxoDUdmmHSuo006mgRJTZw2SL3cTZ",
-	"VPErVuW/8z7QqN2LglItdwTAJ1SzHfOhxrqrW+1uGIhcp7+ddfqLjW6gw6D/GCsbzzScpXYUHZGONdEp",
-	"kPJWOtpZkkUAge3G3FmxUVN7UlbGUGuyISoCqS71gWzJnL6bzk9l3Pk1jSdn8sV//TJbMoXYauPjj/bb",
-	"TbkFzHkDAeg1Szv8ef3QirEF/XDhQZRzC4+ZK1JOdXfheZSHXIzrm+48yPSRlgmd4f/G+ig0wtaK0FRE",
-	"cNkT/2XbJ/+VPfaF4zefzPFnNkiwf7Hhzbgd8CZ9eSv7T27Zv8wOa1YsnPt1P3w5FhQwSWuCI/gXZ+tO",
-	"h37eVgdPPZ5Wy5zHpPJik9AsT+mQaW4eWxIlfVX51r2kQ7ngH/S50W2AOaRaKuXGEt1UBDAc2DqhwMrc",
-	"fRvbETkjZ9Whh5uy8jvEBeo5IPG5YSVVx+PaeNwi7gkjWLHiCFckpcUECPOMnh4QMS5u1Mewm8LufAq3",
-	"wLJ99zE7614YBT7hLG38KK0U8DZ2otx++FS89Ncy8FfVAd+b4Pi2KMTcJAeSZYWwWrhId9/DK3fPOAxb",
-	"cWnrKNeWMHvNCapb3Qq+sdJgmNvO1mTIqU4rtOkwA8t9A6v2dg/e3qDZ8FlPotmN7oytOonhc/cc0vp6",
-	"wv9+ijD7dM2zNBPxal3UVc+R1o0+71zEKAo8gOXMnDcP6aIw4lKW3uaiyj6A2HeM/4PLxZUHWQaDx3YG",
-	"RKWWKmJyhBYIutYrtvx1yjPWF4OUqouJLNgASfTlVPtedomQvpQ2sBnaostYX5kwkRjbBsbux5LJcdMM",
-	"+JKxvOq0NPMJntrjhYnCcm12kuB3+yFbdQdWDUsEyWuxUFa0aUYTp54z2ZMQk+OgwhLWBiogA7IvLGoJ",
-	"m4bSRc6dih+p1q7DMJiLrDtmhy6EEdw86LKob8rzcBjX1CwuxGdEk/AR9scOGtjAoW+oJ8IkNG1HgHqi",
-	"0hPrqt+iBG1+9CVfm00x5ldMEArlOIqwKxm/YiRjtBA2Fsa16TRLtv0M+YJ51rdX6TuwiEEBJd9NN+XB",
-	"k85p3hdGXDchVHENlNBULx+IlrJLaFCD2w5rQmd9kdIrRoaMCYJjg/Bfde1hcGYY9j0+FsDPDg7ecK/g",
-	"R8uqW9znbUCAyoZqUkYLs5otcux5tc0ULmxNjkBkOmMJuU5lxlxiu1rYnkch9S9Eb4AHzp2s2rL0rvSX",
-	"IOoSrhXkbIO0WSWxfuF+O8JITdAndMZ18fhxTajCgbYIFDQxHYE68VwTpXmWEcFYoghXfbHYCbI1OP31",
-	"9Kx3cX7aOz3rPX1xNmgSV8h8LyIJnalteAWNGWhmvx2Rwas3Z48vzk9fnZp3f3n99Pz0BCo/AkPRTE4L",
-	"G4yu1No3EwhcpFhr30qh2kCGEc1r6Bmr3ZdGIAGN3vwncZfst6M5p+ZVu9XeSVqdnf31XZorte2ZiB/j",
-	"K+vksEA1/80msrxHPhW1TkrL5+RTDVld9j/OXwiR6+KWD3+iU7EknJljvQUYYDCI/Vv6sxf0Z7nhF/Wi",
-	"h3MV7nGKDvejpq3ZfAHQ9kb3oIPTYdf1g9+TYyZYQbPFwc/Pp5mCMmJhwR6NZmMq+Lspu7hkMzfVlrFz",
-	"xcg+3PFrcFvbZmFzO7XEg3Yrjlw8iQxO4oYM35mIX67BpOdtJCu95+8FVBQAO2G0ICfb7tlKjjaHBKuR",
-	"5HDIQWDCc5U1aV/euFWpEmOUV5S/Z/Am8rfN0Tr3A6mK6s8NLLO9xkvSLvniPblezxcuti9bnY7qOCVT",
-	"yNwrrZfAJDrFiwFtIS0vGXrm6x2imAUK1UpSWegdo5QlBN7yRoA5OkZ7nipj1ig+FlCL07LaFkDSanRh",
-	"Fcu8pMsrUWbDQl5DqnfOhCKD3Wv1d/jAo//97/8ZoPZuVB2hNKNGheuLVGaJo5jAdsglm7XIiVVhMj5i",
-	"EBE2SlkqAfjkUs0tQexRXxh9UdOQ+81x7ZrW0HYw6pSUAmrf9OCvmNwMvLXaF8ApO2ENKqxynqDUQIwL",
-	"FKuB33H6tgbH9nRDH7rkJ0YLVgy2HRZmr05DQgdyz7TQuCu63cPH49nPbGZ1jY91PevsQrFYikQ1unsP",
-	"omjt8xmMIPA5L/qYP9LVym5yXjC1eIe1yxsXFgAlW/LkYPTiyZs/3/T+xZ//9vzg95OfsrMnb9pver/z",
-	"s87z/RboCa32jw/2o/b+fhS1otEefRhv6Hqy07BaWEF3/3qwZjwPz8xxmEM4ryH6gr34WIpRxmP9zTiC",
-	"WTwtuJ7BkT3O+c9sZiRBo/vH22YDATvu/+aIBqIdTo6TLtrKACfXeyjKUa5jweX1Iq62OHOA4U18YSli",
-	"vs4Sjz3m9hpsokhP5TWZUDGzdyOY9XPNtchzX0vaQmilRjogwLouSLgnTL/G3m+yOr+6MFL1ws1LxwgB",
-	"TTP/w0H1h4syE7+9Kb+vaff2o65p5oK2X1ME9nVY4TvYlSfMqAzFzO1L5G5frnCcsDijBdRHG/EMIyTA",
-	"bVyhNakWWXfeRq58Jfm+kCN3+aIG41X3wcvXvQG4kYYzbfZnLy0YI0qzXHX7oi/aLTJ4+eJVj7jeDsKC",
-	"ehn7QRF0hBkbxyg8f6IT7dU/j3c6Bw/IVsputlt90WnZbwGuOpuRgXl0gJ+FnmD7F9MiG0DR2ZTRBAv0",
-	"s4QlRwh1J4S8Pn9mBmdVKwDu4y1n1JpBeeMNtlvkBXJ2QP0noGBjAl110BI4n4C4w+hlPxh1C8ol7Bpd",
-	"6wjw5Xs7ZvGp5sMMKxcBfo2SvGC2A6/Pn0FjVmsaTuNLplt9sTc/cbvv7Qh58mHXlSQYdEPNME5ZbMsO",
-	"mtlp+jG72XQVa1wywJYSfDRy9QOUJgP7lwvgNjsifOLA+tAObMtpbtVOXthJDhSzhNChvGLkICITNqY5",
-	"v2GZ8pBeKmbQTsJiaZROBCX3wIMHDuICEfy0WjUyZOTukj/8PLwdtPoCfD2IDrSa45b1vqku6RyQ5z/Z",
-	"7d8kbfLkJ8DqZ5kbWpO8PPlHsy/yjHKBiQVolEwmUhA6TbiEH654wiTyKW133XnySSRmtvsCkIVmDHCg",
-	"kPRoqgGbD+6/LJPXO8B/DOl+ERn8evzs6clx7+mLs4vT8/MX54O+KGnIcYPLYm5RIIEQjzM4teU0wxoR",
-	"gfLcF9A1My/vplJTx0dXW5kCvgP1NKpFMmwpR1cpo1ZEoLvVJljKEX5nha79Gpbuiyrb4WQ2ug3YBru5",
-	"GEMWV8asQyjhdFzQSQv/sKZHLKWdgweNbuPh6PBBEh22Dw/34x+TBwcPaWfEKI3igwOaRO0Dujcc7Y/a",
-	"w84wGh52OnHSPkgexO2DYTSKIhodmrb4n6zR3T/sAGfCXYwBnOI7IVA+o3Xgz2qj25jmF1H7XyeH//nz",
-	"L3u/Pvy98+bH3w56++d7Lztn7efls9Mia3Qbqda56u7uxinVLfvxViwnVsRqcVGdf1yT3ZXf+Du7yR+V",
-	"1gfCRM1MP4KJdv8fP9q7fBf90kkebipMDQPrcSPaVyktv7lrNbcFRuF2a5Kp0DwDoPP/03zMW/oF0/fN",
-	"WTYlxEXTQpfFKwKF8LXVACv6YKgorGe0yGvXdhfuDKUpZsU1sRCQ0zaM5mLVlkReC6y9NECNCxJ7dDqd",
-	"DAXlGaphI1k4DQLayQtpTg+GVO1tY8yvHzAbar5KkyvWsZwnzpg3bk42RXa69HZYEdfx4m7pDZIyRMz/",
-	"2ImqkZs74bg/zwXTbJgFnyrzdUaTmdlg4UJ+Jmncgo8skcnjR8mTtH3XC+S+b47xo18mD68azcY1TyD/",
-	"onMYbfLKuM3Cxcn5jmiqFZtP2G1C865qKL5ZoR1aZZyBYf4pH1iGrH5c2nlo/6JpbIMB2BNjjgYmcdca",
-	"bM7A7gtvE1rTT0OxSnAYJEQKo3fgK85YrHuwL8DMcXYkgDhAZv6gnG0IGBCKlrYUrM4+BEiEsx+tqYjI",
-	"EzAUHQTHPgC2T1jZyUY1lKuY111iXDk+FmfzNMkAJeoArp+qmdUsQ1GIJhkQm6MPL19MuIJkeSBLxWaC",
-	"30qbLfwNZuZCS3mRGY0EXsXf0FFGhxkbtMiZtMs6Y3rRcmuRx7i/AGTVF746ob0tHWSe2xVrkZ7fJ7Rg",
-	"ZMRvWEJSKDtx7WFR4DpgcNdeY3Iv3u/WuxHk0fo9gh4b8zSAggAdM9ULvhgAS13TIlEt8hSVgTHTdm+B",
-	"3IStgRdkX5iOHdm/+luoZPnb60TEbhrpnDNiTIyR3SRU5SzWfXHJcr1NRtIY3IpQNRNxWkghpyqbLXgU",
-	"Wl4rMYdEliwPQC7gsUCWnAGQe55ivlRQKnUhS14fjNyJI0yyv+aKVU+pLZspBHP1nZDVQCSImvNUCHr+",
-	"I4hfc2C+Bc3LYgH7ApgDWgSxkDXSygEh51sAhW1Ck9oKVnYHsu/K1z0oXw5O8l0PukUPahJMNPFu7r+4",
-	"YnTPtu8XA1G4C2oNC1aBorSsTiBIbp4o6/XOCwlbGX3nUjEwJlV5WbSjaBuoVczTgBQnVF1CMXeA1kA1",
-	"W9sKGKu0ZOlBpKti2lz7Aezbf74vSjvVvJTwgsVaFrOmhYr4poD2yX9HViDv1N01CHdNuMozOoOYiHmS",
-	"W+oXC7wevBuQrZgqtsOFYkJxza9YNjsCFhDzRyw8CN+XguHgLXzCQeUts7vpERY3CfhzAd+qynp+A1sr",
-	"woI94QWqPJlHiFxv4dQgjqMv8oLFLGEiZl3TsTkCENeFPM9m7kL084fkvUtY4V/DDrkF1fpYTiZ0x/HY",
-	"JG4GVIlcaWM+ob+D/vAQxqEcNt6av+QZYLsssq4OyMoTVUGxcs0mal0SiWZjQm+e4huOd8D91yP+aFHQ",
-	"GcC39AzAtSNZTBqLLATHlmjERZEWt1GzJCgiAiF3hcyWkpHQjK+gHanlIoBB5EDiY1779x//7vdvomin",
-	"379p/+Pt3/5jHZ6Hntt4fs/WVdxcm+JjkS/j4+g9YNN5/gmyVd2qjtzlYON8FAe30VFsjtyhFkmK8+cU",
-	"EOUOG72imhbznqFEVJQMfEjtIuTHKnFTpRHKq7mG1TsVYy4YA4ii3bQXdl6OzYvkGU8SlgHCdgWe1qV9",
-	"LpS2ebshLUSxYh3gK8zRt5El/g8uULCGAAWUzsFdvvveLslqT7R1Atsr8mjpPQxX6eLVvYUP7Uf7261a",
-	"H7ECMbCZo/IV7f6N7f1bCdNxIb6NnQ9+xbktW3MG1si8uYWwqprX61b3YzN7/fX2Fq7pOK3zK9pcTQDn",
-	"sCxR1apNNlTkjh0StKWMDGWCuoayMBtkWob6QC1yLOxxxXufxBmjhdGIAW0B32mSwfsPA/eXAZ6UQasv",
-	"5qJE7suLXHd76OZCA8DIDZXSglnQQl9475WFLszxK8NC2CM2IFs+z267Tg19aSbPi5SPRCHUHffG3e4j",
-	"nIv7oJq4R5F3i6h78FcRdUA8qmXx16dI/qZC5SjByGS2WjBPa7Mz8gwYRZfJu66TiZgjPdVkyICTF6Sb",
-	"j2hjXsLHCytbDHRTwmqqP1VUfQmF57sk/OqUv+8S8a8JHmJ6tTi8axZF830Dk6sqeRUAQF6m51p4MoCl",
-	"ExlPJ5Bcb0OLyC7hoxa7EPe2nZxv7Bm/YsJxg3lBRzPCRJJLLrQC75bZIUxoe55bpQ79T0YzW46kBg4l",
-	"hS5orBWyikPfgndPZKzq3kTM8YQKOmYwMODXZjRxhNtHZEKVZgVktLnCZO6kJxMualp9FSQIlgkqWCTR",
-	"pvgpyPFzmXv+Fggat0ksi62fgP8qqKqWF/yKaoaU9Di7+XSY8djR2aug2XMpJ3Wt/pZKs6hA2m992ua+",
-	"QgqMQmbMwsRpYjNGgzZt3ZO6mcBSpxjbgX+whGPsG+bZBsJ9hkzYpq+rsHjXu7LvWgbTgFnJ0pV6Dsfs",
-	"66TVOV/ri9UFr0PFgpo340shrzOWjAHaTraCyVHbTTM6fsUK5n+DHtqcIFsEPNigLjukfntjGDuTY09H",
-	"Y2vWAA090vSUWAoypjmw8AVkO9t9Ad57CCWrmYgDThkdp5BnApsVE2ZploVZTqid2L7avNnFnp5JzUf2",
-	"4MLqgJLUDPKFK5yWQ+u5ts1W3q6bh0U+zNDCdYm3QYtVzqOlm16KjAsWrnjBFBNwD9d5k8vYlUvJWBJM",
-	"CppEgb3Y3hq1LWrKWYRjRJbRmpahh5WsofKwWACD6X0hp+OUlAkt4ZK4AF/dITT3JCxAJV3OrribmHdT",
-	"NmVhgae5KYPysa4TlSMLzS85DX66gTt/mMn4MgMWeweE8RnfkJgCaUIJD6XrYwuLslTyjQ9vP/xfAAAA",
-	"//8=",
+	"7L3bchtH1i74Kvnj7wgB7iIIgKQOYHR4KIm22RYlNUm1223oZyWqEkCZhUy4skAIrc0dnruJidgXe+Zu",
+	"bv67jpireYj9JON5gf0IE7lWZlZWoQookJRkuR3hkAmgDnlYuc7rW+8bgZjOBGc8lY3++8aE0ZAl8OcZ",
+	"TdmLaBql8I/6JmQySKJZGgne6DcuJoykjFOePpAkYT/NmUwlmbGESBYIHrYbXoO9o9NZzBr9bqfjNWQw",
+	"YVOqnpQuZ6zRb0Q8ZWOWNG5uvOx1Z2xKIx7x8eorz8xbYjZKScRJOmEkmCcJ4ykZzhOZ5l66xSslK5nh",
+	"Gx69I2k0ZaSJU5ItQlOymETBBF49nAdXLCWRJKN5HBM6phHPT/vRw/1Od3+/03WHMhLJlKY4mIf7Da90",
+	"bCxNlkejlCWr4zrHwZBUkAWNUjJkI5EwkibLiI/LRrF2HW68xowmdMpSvfHH14xXbfo3YkGmlC8JUxdJ",
+	"tRxTIVPSDNmIzuOUqI223x50Oq1VMojUg36as2TZ8BqcTtVwYnidO079QH3PlL6LpvNpo38AnyKOn7ql",
+	"a3cSsulMpIwHy2/ZcnUSp/SKSZJOIkmChNFUrZomYCLpiKmFTdT6k+b56+NnZNB4FkdquoNGqw8bP4oS",
+	"mQ64uWkRpRNCyRVbkmTO5SGhJGEzRvUv6g5Jp0xd4BExYwlVIyGUh2QowuWAq8siTnr7ZCLmiSShYJJw",
+	"ob7UGwoXj1kqs/cTyuWCJaQpU5rO5YCb57Wy1+J5Jr5dknTnjM1iumRhn6TJnPltcuEMD4dCqHo3S+Bp",
+	"RCTOmCN11kdzyUJ8yX7nCfGfvXr51YuTZxc+afqjiMWhP+C+sws737Kl32qTI7Ms6YSmhCZJdM2kOk8x",
+	"c6YVSSLTKI4HPJlzxQiAyiUZiYSo/5tpz2dqo7odzW+kp57BCyPqq11SWxnTlCWtNvmWLSWhCSMyEDMW",
+	"qkcAF6FxzBLcXeRqsOJzqd6UTtiAT6lMWQKbrEZCw2nEs4WRanowMEnEiBy8ewcv4SIlV2yWwoPNUBSN",
+	"EDpKmJy0yRvJCCXwgSSUh2IKr2iy9rhNKHnz5uR5S3HVAVckzkMWkmBC+Zh5MEBLW4Izu0LqNRGT7QF3",
+	"D1/jYNQJHrMe3XlMH7Od/bBDd54E+/s73eEjtjfq0Sfhw25Dn08knOyAFnYzd1Sn9N0LxsfppNF/uA+n",
+	"03zsKt6SpixRj/yPH/5t57++/eMfMoYn00TxeXVmN/GbKGXTEnZz4HCbbpHbHGzPbA5cXtOtwWtOmZR0",
+	"zE7C11RNuExITvGS3NAaUzm+7A0fBU/CDtsfHdCHw0fB49EeNes/U4+zI9aPuIzChtdQXCdKWNjoqwPs",
+	"TuMPCRs1+o1/382E+i7+KnftQGHYL0UajaIASHfd2LlzXX4CPB1dmkH3hl07kfIJuM+5yyzy44apvBqN",
+	"SqV3gXRSQeRVNCsqCGX0IfCJpQRSoI9OjkQ6FaKcBmpMF8sZq17pRF9F1BNIk3LCpuLHSHFfSuREJGkg",
+	"QpYn8Mb//M///t/KFxzGcdtVdkeMUxBiuo5MEiGm+ZGpby4zss4opHy4cPkd6AIHCGO9AO69brTI3/Pj",
+	"TfllkZLV2CsWFx5wl/GaQcKI38xiQcN1I57DFfkRz2eXne6fnz/+27d/2fvrk7/3vn/03cHF/tne697L",
+	"7mn5uPExdxm3GSqOW7Jk7aglS/JjDuk1qxiaZMmdBgZjQXU2YXImuGSgzR4pOf2G03k6EUn0D/VcZfQo",
+	"WQpMg85msWYouz9KNfb32YDfN0Ka0kafz+PYa7AkEQneHqoxH725+Ob45cXJs6OLk1cvL4/Pzl6dNTzD",
+	"rBXbjqRU+osSy/yaxlFIMi2iceM15DwImJSN/ojGkt3UneyxGsiZniXOuUTsZPpKJIkzlEUi+LitXv+U",
+	"htqkur9F+evRi5Pn+QUBlbDRty9wl0h/R6ZzqQwZ0lWMer/T6SgtJ6EBGCUfeKWMGh9JXBsyVEJDsnjk",
+	"kcWEpuyaJaiVioSFoA4SfIFHKAFtonVItOZLFEFLbZnGsyRKYamfCT6Ko+AeF9qouA01pZRGMZC7YaTr",
+	"OPBNtiVTNh2qFXa3hJJwChwd9Ml0wiQeZUlonDAaLgl7F8n0g27LX9Vh8chwnlpzY7jMmfvK6GFK1VY7",
+	"BL+YbcQNaE5YwvoDrn4Jp3rIZgZqu/SitfWKuRsHF4NVqOTagKuZfiWSYRSGjN8v/3h1dvL3KvYheLzE",
+	"jQBjQ5IpXZJQgOX6IRf/aK4MqVTNiulNUHYMjWOxUPQPHwiSjoc/cRwifoLzoUyVpAW079gOH/QYGKJe",
+	"tVWyNQWrv3ABWVBJMpPWGL+ang7VT9ZEs+Yf4WxhLvmQm3GSSrJiS68fsdIeK+z3lkfwTGtbO+fBiDLb",
+	"m2jTG/ePKwuOxsfZ0t/Hzp28vDg+e3n0ooTyI/1GAveQpuXQITkYdYMefcJaH3LRz8WUofNlRKOYhSTi",
+	"MgqZpuzkOgrYIXzQQyaSLjOHjRgRMwEJC/hSpF+JOb9H1ePlq4vLr169efk8t2zAK9QJHMHbPuACvRRE",
+	"zsELCosENBVJq1nfeI3XdKlUxQshXtBkzD6oguGsgCYUIPxUCBLDyz+SAgFvjSQRSmEAWon+wVBBIE3/",
+	"6avn31++ODk9ubh8+v3F8bnf8rQveSLiUBLBidI0ltlp9cDNCq4d8Jil4LjkAl4Eq4x2xAt2zeKPJqAM",
+	"mz3SKjU8epXJZj7DVPtbrWcNHFx/2zl6fQLsl/KQ/G1HafA7J2HrkFB0u6XiinGQeYqkAxrHJPqgrPbI",
+	"fW/Tz82vT54ymrDEb6l9onomO7FaeXfDdHCgbMZKnOOmCXFK+dJEM+5vv86OLo41hR3/7dnx8fPjAn9Q",
+	"KhOSI3sXMBYq8e64Rz/k4r4yZyKLGdnRKCPRjTypEe3Y4EfZa/XVu06Y5MZr/G3HhnR2rENx7e35GFfh",
+	"EblIVK3HZHesPEr7qGo+Rl0Ni/jrsVyPXp98DLNVv6Zgs+pBWO2l+qD6LXUrezeLEkXdI5GMWahuS9i1",
+	"uGIhnMA3XM5nM5GkLDxlYUTB0fUJJJSxelde9pEFlmKwfnEQPi4VeHw+it6upGVBjjjsQlnfStX6aS5S",
+	"SprdzqO9R/vdx719MlymTLbIQszjUK2m4W2/AgO1T6rnMOAmWkZ8NXWlD1CufX1kMRGS4dTIhF5jKGnI",
+	"GCezeUqWLIWzQHlJpI0kbNU2AJVBmbJ2DdA9Flw5LiAahpGaII1fJ0qopREzS1dcgGOlqqD6h4E4X7Kf",
+	"fBOUB010QiWOOGEBi64ZODBnzoMdd0U9967XkOynTRefs58a6AY0jsQfHP+yesBb66cXwx9ZAIwfFkLv",
+	"94o385hfs1jMwN+AF87jdHU2SO/rR2dvVy+1h2JtzGMea9PLpecVh2syZ2QxYTznC4HL1VloZ1G3oRAx",
+	"o3xljcyjPZyHGV31YkFApMzxi8FUSAuhoToQUpGqktIwOBpcra5dTGV6SYOrWrvrbUs4leRgX1s6zTA8",
+	"BS/H7Y6I1ScJDSHQTG2gpHgKkF+un0kMdoxxlNf1h+cnbu4unW2a0mAy1ay9OJVRFDPw+qDBG9AkiZj0",
+	"CJUkSsEfAcRH4SEsbBN/nsS+Ei6UyGjMWTjgoVhwYG5xxK/QpFmI5EoCpxLzVKcrSAh/+YN5p7MXRNMx",
+	"kUkAH5jfQucLhzyJAR8lYookhTkBIsHEFHw2jjEkUXqofRt0KNWvcBtmsAx4ovMhiH2Y2qQHksRiTJr+",
+	"18cXZFd9I3ffa7K52cV7fY/4u3LJA99Tj5HzKZOtPhK96xzABA70GqEXSXCGwfk8HWjJeplqdaTkZE1Y",
+	"cMVCcnpyegyRwnx8JZrSMdud8fFqjF2J2ZhhtKXsyerXBxKcoIWYTUTHCZ22K546YdF4UkYxnMBoHkiC",
+	"lyjRMIvesVgeEqUSwIKgbFLvlrm3Pup1vIa6ig7VR4wEFWOrHmoMK69+qoRm7nH7j3vdPW9z4pXXSCfz",
+	"6ZDTKL6smhhEEM1VJbPziOABI1Maah9RLPiYgPsoyjIY9nodfb1N46ByxgIgU/VJL14+fepxrVXJ5jBP",
+	"4pL0MTiN5M3ZCyXOnHdl0yLNknEKnp9Oy50o7KhORFMTKtlcu/rzJGpUziOjrGwaiyisjOU6OwGXlW4E",
+	"aeqTjyP07BBhcCYdCXUsWAwJRgf+Zd1IioWHbDUMv1ePWLPoa+0gq9dYs4MeWjlKA7OM9c3Zi/zpnaTp",
+	"TPZ3d4MJTdv663Ygprsw892KsPfu2uDyl+zd7E82tbGjWHPvoYzGf/rL9Mn16kavbGzFdjoco7CTNRhG",
+	"t1fnbBSloRMPt9zRy7Nhz5glOGrL8NZL0NeJULoUCyGZEvSGOH41avR/2KyvwC1PqbI7vPcFCUFzMnqt",
+	"npldeeO5CUT184S8D6eem8UrO9JaghvhxudTtVfZzNszs7hqEzJSL72ihPxucQ4LdGOSa3JGhZfP0nJp",
+	"y9m1VbJ561WcA6tLmRxFo080/exNSgdRhleLjBXvUgqNZYl94mdv9o1gyb5Supv7XC4WRq8b8Cj10ID0",
+	"C3zYB+bpFwWlT5pDoexNZLSgDHLhjIYExj5XHLmvlDicZgl/JTohFpImJUuuwZqYsqlIlmQo5hw9QXOu",
+	"dC114MmMSpi+ViFbbfIiumZWyaOxFDC3pfbLgwhEFbUwHfXdIVnVCmMxhmgyhGCVoGiuUfRQzXtz9gLz",
+	"QnGmA27p0ohKrTrbnVYmM9exFRh7HyalXzDgenvQq2BX1o5RpjRJdcD6KbzhnPHwGyGuNuTv43B2JOMh",
+	"mQhRYp8JflnLWs1e+4pnVisLElahS6m9UDIMryFNfzGRLLj85ed/+i3P+BO0fo9qfcJoqtdAjRUc61pE",
+	"gHhYRLKgw+IjT0ff/uVJ8vjrb7//KblY/Pjm9fPHJy9e//1E9F7QF/R8UUspiaZMzNPLqSzPOATtiHIz",
+	"4EhC8jIDbaOYCt8p1xJCmrLwkpYs13fqUGmSUYYrkayQxtbr9B7udLs7vf2LXqffUf/93ZXI6tk7ag6l",
+	"jLFM1/huwhIM56OmykLIwU4Yef3q/IKF5erGVIQ6JJJTOpQWsuvQWmkqcE5CJ3Ejt+heRoiWrHKLViaX",
+	"80fhOYtZit70VWoEgookGSsTbdXBU3XrUbygSwkZ9bkFyVFRlePFPLX20Os5qkpvvZ3TqnwBP2MHVn5C",
+	"t1nP+1jI38YKGj7vpkk3IFmo4a0wE2VoATfBYhY7Wjh3IxrFYHmpAy+JmKdKhVFP8jH5ThKllvgJU6Pw",
+	"tecdHFDNfZP9b/RFPQC8tqAp6t9WOODTWARXcSQ3lbstRBKSobl4lRQwfXojMZgHHOHlSk+naTCpfd8p",
+	"XH0LoaGlJSpp7LqYpruNFNkoMdVayfL1hJ/AhVgUZD80QppwsLbQNwtJ/E79miOR8QuaJHS5QtD4crOu",
+	"ntmYzRKjsDU52oaNX6FtH772+5oq8xq7os5D4o9iOvb7SMtqT5RATdhMJCk4Kf0plVfu77aOC8bPJKql",
+	"AQab/C+++MJ3Sd6MS70F5iyv8nQP36wj+1NDftlk1QquzlV96/fJYiJivY1aC/PlfIgP9pWKv1wo9cEz",
+	"+VN4ZSqEO2z9Bntjfsz61+ox12Te1Ye1Ft+2jOEzZtnPQHE+A3q7bURDU6sYQVZSqUXagoxDvADr53wd",
+	"dlAKPYQxRTpRU+MCB8CX2jWS35ic0yIX+iguQt7yNjGOG+/9dq+ofurbVVdM9WiyAby9WTXvqVlDzDdm",
+	"72iQxktYLTEi2Ttt/SHO6t0ObOxOlrltB3fjrZtVfW8PF2nJKTpVvAiTpZ0QCUyhKDdeC6kLVKEkEaI8",
+	"kclqM6Evp1owZwNlRzthVBqem5dkSzAIKcrfrDKKzCYJlYw05YxOPTKhCZUSPBy//PzP1qGyqAPB00TE",
+	"TlVBfujqzpXBratl/I/B4F2nszMYvOt+9faLP5TaU3cK1elVWHOQhZje9hhD8rLaEJLFayE8gXaMye4G",
+	"GuSMhTr7gCgWyML2gB8RP5y6OfNAv+CchTMfceLr4gIf3e2QyKfIIiu3HfBUCNL0fxiK4VvfI/CHR2gc",
+	"Beytdsz8AJ88ApcosQefwQA1hDbgMxolSr6OEzGf6RuDCeWcxT4k4ylRRPgcM9YjHsTzMOJjwrWVt8Il",
+	"9BfFY4XFEmWcAn95e7PKJ7K7FDWdoB6zd7PhSvpOX9m5KeUhpkQDN2B18fWzsFgFPCYigS2wm6jEcGtF",
+	"GBq3rBHO4dShwAojHX59W8aicD4l/MlOtIC4AGUmOmA+ZEpnkA69HOogajj1ymiumV1ZMtWCfjkUw5xe",
+	"WeeEes6+5HiXVj69xpSltI4+cWquuzEVcKsR9zCSs1gfmlo87HUiFIcgRzMRx6KEmxV19S35maGNTaEA",
+	"WzZaRiQVzAwTme/CzrKqzjyxVYe8rTm39UofBVNGnolkdt8iI6Epu4Sc2MtkJldxMCrwUDLUFVulo2MG",
+	"Ov+4CegolmOWoHJUVzV31wQzYaiyXiAFUlul2eIifcA2raEPccX47cjjFfwBsAxYtZMlj65SS5rGlxpP",
+	"Irf6ew9Xl/9FNGIADxNxg0FxaAP8BssjHyl+mFvqxw/3a0AMVKwILuptTwym8wzFPFWUMjQlxmUOws1Z",
+	"KTYbhTQV8SUkoJIpVZ9kyDKtQ5vtqn369vgBye4oVp1hWuTqQsH6JVFaneziHsLeo9wh3MsfQrrzj87O",
+	"k7f6///273/A8PV/XLb/uPP2i90Nv//hTok14OmYiAVHhBnIdQJ+I2MqJ5h0sIn15NNxnHn3Dg7qMp/d",
+	"wWAwqOJAW4d8J7R38LB87uffHO30Dh6aPBO9FJDU6hEglR1FKmTC3uVn+WT0+GHYedx9/Hg/eBQ+PHhC",
+	"eyNGaSc4OKBhp3tA94aj/VF32Bt2ho97vSDsHoQPg+7BsDPqdGjncSM/+c7OE7ozevv+4f5N6aTL84ic",
+	"3YNCnojj0LNDniNjXedjoEl6B+T0aatWGtIGBlCeubgxYUFvTBlPfc5o+IKlaakSpn7cieFXFpKQxdE1",
+	"AziZFc6AxXGX2twseZQ2LyU6GQkNrrhYxCwcI5+ppXx9BS/RT1p1+HlmFC7ESMlQXOSQexiP+7iNXsji",
+	"OlWMecNO1XN0OTfcztXl0sZn7OxyYhIrEYgFZCggDMKqtAtZreqAZ+rCm1zxfbkERl27xKmixe+EYZmr",
+	"RwDzybcF6Uph4VkxepiHWKld67+yNNo+e7+mMAQuUWwOeJlndy2BJEZtNWfsOkN2WGGttppj1cCRTN0V",
+	"MGPVMaTi5FAfT6eItuRl6yEjNtmssM3Z6Cop6Jkmh4L/u1ji46sBkCakmex3Djyy391T/xy0POKXVVup",
+	"G7regPslNZbqtz2P+LbIV32x77k4a/udJ+rmkoI/n+z3nnjEz1dX++Sg0/GIf/79y2eXZ8fnxxeXZ8d/",
+	"eXNydvzcH/D9boc0NaJfDkmBsRBj/ZBegz+ptY8Eb2l0Me0nKKl5qigyKy8qdQuandKg8orGlcrxkmnl",
+	"owglw1uh1HzNT3lqmsNotVeTjeaSxtWstjRPQBni7ergWUaDtbjvZs6rXwu2QO4waevgHtmuoqJzzAJc",
+	"SWsDEnsgCcSwlDoFYHWYbY9Zf7EYHzrwBPhlJEnXWgZLMhLKXrA1A2M6KyR797ZUsbxGXscoYVU2w0vp",
+	"55wFKdPYgOWKxErSJpvO0lJVC5SrJTGXQG5cHsSubLysSrgtSZRqzIICXJtIc6PU5TgH9s1lJwKLY/CC",
+	"6tgyJMcp/qCvhEjzyjyKQeWDrVKTPlb+aobsVRvA665+fhdMLI/zZ1X9LArk7FZxc9adyhKdtYTIXW30",
+	"d0r/RJReRErcEhDxk5PwKtLjnan3G0bjqvoPjcYCdTjqqoKKrGkYTcJuz2uEw8tFEqWu0EX4XPXGK0gM",
+	"gZ3Rrrprlkh8WbfdaXdWQxm5F7xf8TwyTr5jw3MBONHOtVhME0kScZlSHrB2aTVSbrQlJAmxD0rUNcx4",
+	"fJWIHlLJyI/zTdZVNvcVBTdk44SGLPQzg80+OKBchwPVi1N0oxpFUGBmDN5dEjvKVrgK1lpGyiZQb9Tp",
+	"0pjWjFOoUcJl96yKXiCZXF/V3mgp6CWy487vSvY6L0cL1XRcz4z/xlLz9ha8Pi+fsfGOVbflihjEpcGX",
+	"jwFs35Tw2goHt+q46WORwGUg5jz1Bxz+n6t7kFpCIIofPE07vRT5A+WbjwOOj+1r7d+ohVgBH6WA4jpR",
+	"MocEABluPJ847AFvZtzAz14CGTNKlqiRekQKXa6KInfIlLqbTbOscvRHEfF1+X8WMwMvvMek8S3rtvPL",
+	"W7vY+2PXR+t3es7COlNdmUY1Df8Z7r/nKrBt1kMdkjr67+3U5S2LuPAYtHFRC7mJuZ/uPZtmpWRrZadh",
+	"oeqUZ+FBGrIAIjoORzK144fow8v4EUA4SmO9znlINCoo0sgLNkrvnUI+zk7GbJSW7iP88PF2sf6+yVTM",
+	"ZlCABb0VSraPNNXgPcQMmoprzLY1EJctd+Nqp59SyETBBD/IfanrMLqwwkPWjlBo6VkSKvm89YF6S43X",
+	"3k5zylbu816pc5amER/Lag3qgSRiwYnUFzoK1apRnwST6Lqs6slYIPbkRJKYq0lzztMo1ikX1n+GPT9a",
+	"dZyQXmM6T1l4Cc8p686jHp+tq34/3OPWN2hVSlRVyh1cdB7ftcZhFnFed4Hw2hpVYvcHcuOuo5ftpx33",
+	"ZkK6XZrJM2hUIvM9Vh7IEqo7tNAsEYtDsPiWVmTSBETPNOLuG7v16fQIfyFNtdAtZOxYY9GEcbeyDdKQ",
+	"13qs90Cmp/OUZY/HMwF9apoUe0sB5gTS8GiezhNG5lw9UbY0FeuPH4p8vca7nbHY0V+aa9sv9R8/qIe0",
+	"L6Ipe+teuhNNZyLBJFloANAYR+lkPoQyT0Fn0U4gQjZmfNe+/ca9XV5Fsx0xQ0LamQmI9eEA15yn1xF3",
+	"NnHOZ+rzFltYWY65kfzrSx5zz10kkOXfn7Ukqg78IpC+0xinCuVCVmfl5LELLB6VPkoiCSEnkqeHBUgC",
+	"jF3XUqTyGBpFZQot/MupHGseXeZt4iFwvCiD6CMaxtLEALMzvaehrXdiEdB4p1tH8jhgjGUJru/SQ8Km",
+	"s3SJWDhhVgScvfYbFsfCIymj03/Lp5Ttl9dnYAH+Bm+D2ZgFNY0T1jkduts5HfQ86o9A35Bb+NuJehZG",
+	"W70Z4gV40z28fYrBd7nWUMiNwdyhyyyrzsOdM+NXM+FvFbGbMuSR9VNpcudM3U6QB5UfsvfOEtqp6rGr",
+	"4wIhmE1R+RlNWK0QS25qP81Futnl9Rd1la6CyuIKNb0C9pZV89fpRIbAjDoQQd0CCyIZ8lWlkGHOwDi6",
+	"ZpwMl9hJ4+z4/IIcvT5pEz010whSg4Nl7k3KQ8OLYzEmMaPXbMCjFKu6KRkldArJRIwrTSFEBgWZQAD0",
+	"rcYYRDPou2iD/wMei/EDSXwz/jYNIUix63yljXbfDC2DfUHfr8ZHuQW2kSKyLZwXW8EhTRJGN4fs8Kq1",
+	"5Y8uKpEZsEEocjvwgPjOy7Aca3dZXY7jrhH2d/Zi1ThMJd6u7Z1X+CTLpdq6HNz5xgHlcJ1b5sZ6FVGb",
+	"fVI5ManGaktp/Zan5Ub2nRknRgz0EAc8+11/5bfaxD6nn8coktYiXkDvRHXUICFnwJ3z2lRfAyi8QXzh",
+	"Ib4wEtyk4FBpjz+4z6JkwMWCtw7JyoA9sjJGHBeWkNvRjVIoCwScH93mkr0L2ExDekKyJIwHTEdzm36k",
+	"Dh3KiViQKB1wK/VNrpCm/zbxRQA4zYqgMdEyWy+1OACk5WenwddMI2Poa5KElILnqyPl64VCD6Lu7lmV",
+	"2L+mI2TtBptHO3/HuoXLnbfvu15Vuruexe3clxgz285/ifcoFSRgPES0p5+28GdW5n5/5sbR6dbazlcJ",
+	"YztKdyR/Pn/1Uqs6TiaxXuusK+o++fapkbEmw/i9Go9nVcMbf2sVqWpCdQ3lCsOvnoVsqeHz3f2sSvSO",
+	"W1++0YX9TMUsChr9RkznPJgobs95Hj0lG9tWSWKrrpZCdswmS1Hj0mw2EHvbGYjY/0GufbFMxUzqOJAN",
+	"5ZaNobfT6d5iDHfO5JphC6VtbtRdl2BncdM3KJRw0Uot5koOFz4sG1JRU8yW++0GmjoKrsrIKhB8FCVT",
+	"RBrItRwuIitd1aAn+7S1JNX9mNu5cYntzGqsYD02W7jpduy2uHefMdstbMkm5gZqHE9H26lxa/pi37ca",
+	"587nNrpcrvpsG4Vu5cZaatz6krnfBlm9zlj2vQn27sNqyQ5ubqwB6/b29htONqucRLMZC6uF/PLWaAvu",
+	"KUkFeN9WyeeO0osmY5bWo6nlhb74blJvVcaZQbxds4S1GfHyLl1j3Cd89mdlua53jI4NrdcCPpleeWed",
+	"LnNqluMHTylf6m7L6KYp4gbvbSwRX1UtcrqaM4LqHbrIjt8WrOG7iTC9ntCr7A4FquZjRpXs4Yzg2SqP",
+	"6xs4JutELIVj0rlfshqBzQAyld6e+X+rEifK0NvG0TXLT0SMDEqb9Ii+Ff3Vip9cyvlQ3Y9xmWTOVhFH",
+	"ipc58Euwym9LD2ARbCnNeOBdUwHLBlSsJ5RCp0Bn15kcOri/Vn6Ls4OrnMB0Hf8guE0ZEle3pHZ/9VBY",
+	"TrquopMITjQvrFXc+ToqtbAx+aE6Ou5UVNf0k+AT68csS1KUivHa7Yqa9ACGy1vmfWZ+9+xJ7rTelq/u",
+	"PSfVfv5NNGaRjpjh6plQWT7I4V70ofN3yxpnbJPSu0q1pOnbCfhZmlD2iwkPtiCoaaFJD3UDQ8AOdNBM",
+	"M8xCcyAxEvA62srm0lXOs2g7S0td7xHOFgjKkCB+bS3mp7hLjvMddH47NtfriFcpkW7OpY3IWOrIuhDq",
+	"EVby122PeVXOWn5dnBFxsXA47QfM/nRP15qMT7um9WjaXn47iybbwc+ZDBMmGQ9Kk9wUY1EnXl9S0fFS",
+	"MsY31WzZNCJbka0zQ6ORLhFTT1knrvfult5cVSX6iscRV6sdxSwbLnazz+nIZTWwuaJReFDDa4jRCP7K",
+	"CST76z1Lo6wEyNZ4Znuybrtv42wzdFCb/b/iDHAdNQnrMvz67N+Q5m/I04a5UaWCEpOrClkOtitpqq+I",
+	"+Hgl46IS8HDti1L2LvVIgPCJvRz2kMm4XDiOiNLEy/MJjWOyYEROopkyHr5KopAuvyzg+pXmYFZ2onHF",
+	"X2FRnIHkBoeX1cx1v51w3Dp3al2Gk5vXlGU0reuiYxLjyk+Z5tQmgQw79VaaX7WyX4ERwgM35r3ubRPW",
+	"VFr9ZQ37wMLw1IXt1XNH6N77Y6xa4c8HC+0k1m3VM8jVq3ZAvd8W42etr01vFTbcYDSYrDbXfd/opzSk",
+	"fXj8//zP//7fGv3ezZoJ3LPxGdj1qLOPevXugJzD6vWwKRLOr8jYzeeINrI5lZu9K5d/QtvXWX/P7Hz9",
+	"EldDzC4fI81izizYxqkQV8o6NaxvSIOrAW+uJtO2atvH3oDb211IBvjigdQ4wanZNl2I6Kuv8XJ6xXhL",
+	"PQUn7rsPfyB1Eq9jyGGeoDbLDT1uo6LN1PqIUZYUvY2Fbm/yiIjD7c10K5p+Q3qamVOViX6UERzQIlCi",
+	"2nagvwwEumLTo1Kd7eOyx9vW1388IVzhAFiVzVXspbiP9Y5T/p7b+QYK9PMbOAkXpbIrOwceIL1OxY+R",
+	"09YmECE7RHjTvZ5jYHjlLQoARGYSpUzOaFCAJAN9JWdW7PXqoYX3OoPBu0dfqT+POv/v//XzLz//vPPL",
+	"z//7YN7r9B7Dv09++fn/+eV//c//7+ef3/6xNE/lzK1kqfDg1qtJMaVsgBaLhky1nn5LjiAWFdBRal65",
+	"gblKo0ekSIrK/g+47m+3FAXm/Geu215nA8K0niyOvpwQQY5XASt9NxEkZqNUEVAwqQAC2Jrp3RcDqw4J",
+	"FCZWl0U5t9yWQ7nL+VkzKFPGXd3pLVMigTcZN9TtUjLEjN0vAFVegpcpaNCqzHIK7TtFzGl3kmZe+ZKM",
+	"ztHTZyEbfV2Krl3Dd8orXVamh9oDQKdgprnRKKZjz2n6GGLXxFt0Wts4tjWN1kjTt/1NfZvnLZcyZdMH",
+	"EgZZQPEwLdRK3qLmWYdxwIXG/sTFKd1WzDPBbXW2MxshaWY0q761U4GBj1lYGPpQDOutlxTxdQ0iNxdC",
+	"lVYkp5GUDihJFDM4BrcvA7YDwYh62eqUDAB6jJaMYfPrMsa/+Xw9kBrRo/Yxq0av3yo2sZm0zvFam154",
+	"6QioNRPD5mK0bKboiixQ05TGsUiWG6sEs4ORp/eV4XlVyrw+wJrLOHGMQsZXRrZ52qmWCOX50ThKwDMo",
+	"bCGbVe2go1aqq7LkZkht7txUqIzqRa8r8CMyg11dVWJ550XThMrLqUjYOlFLOTaSg0djures5xHn7F16",
+	"CYZpORn58JtvsqPU5fCWQ5szZGCFa/JsmPM6kpVbOB9A+m/qX2Le6WVLmZt3NRm9rl0Tll1/W43MUsxn",
+	"r45ts2J3Wa3Pf6XOKyLT30GrEit4ZEq5VqFMxHnGuMMM1RuNmCwEn/HCVQ4lYrYWXi0RMcNutUYfs63p",
+	"w2nEgZWD9VACn1j+QgTyXOHJpbZarSgVwCVBvRRefd+wsPV9+zhtBOldkxjtApzA4CdUbsqOvs+mnIrH",
+	"us0iPRKNCOXLDX04t1Gw7tGdaFtxeo05j36as8srVqIvfmV7qvrhtD+Ydzp7AYX/Mf1piJ/8rB99uhC6",
+	"1WwotefDyDMlRhcR9hnZOHGnDf8GMhUJIBVoCphEM50SA87/+6PcSh+E9pbqjmvOejr05ZB9gaQLGpkz",
+	"7VLeZmKB5fFqnDOGd9QAPeMwy9JsMCImRrBmOraiIbIAGaFJ5ZIHdBa1l3QatxAhIYOCMMgtOmsRACF8",
+	"G7f1W4TycMBNDsGEzsCoJ80crEKrTZ4BvIgk0ZiLhBlwPwD1C4Wyegf8CnEoeOhE8XKXEHVFX2NRaLB1",
+	"iQ2CRTpBMOwwUms0jThNUZhN6Wym9jMHJtbWePJqazcBfr02l+I+eAV84rXobS7ms5cDxF17WwYD7HTN",
+	"WhuLKFxtMUu2u8tgn9S7K8sOrk7sc681sdbNVxcCsBucpCt3bXjRyn1KbG6YujqHb/AScxvi9Gy6EXF6",
+	"crdmdRnLlyBb8NjfeA3BWY38gNw2bIbKKdJhvTsyEtx0/crSbLwht/6brrZksenC0pWui+pXOOQ3b13e",
+	"C3kY5f0D0c1meSx1+aThsqZ7ueKpQxEuV1W0WyXzOAx2jcTUEuIDYO8V5GM2h/zQ1kq128Tm6UqfsG2C",
+	"9IhS5OLPONKsvrVsxfJvKVaPOmWFYYFF8KAFbVUFv86ld99l8GoGt8nIVWPcLtXD3FCbWs7n0ylNlr81",
+	"eqnpnyg1TGt5J3Q/is95jczWb5UAWJL3Vw99XUekLfh61stA8Hip1Hnf/PYnZYr5cAoiPq4LxQ6GTWUv",
+	"VwCFwCIlC0Cl0TcLrWMN3uhWSg8sS7Gdsw3wLLGMWHtX1Dvfbiy+fJtHvf7CKZbcBnReLzvc4rT/KAGf",
+	"19dgh1hhGlypLxUrJWKettofFH5eD1WXQWVj1V8AbyOBmLLMi76ZKtzeSquvVxSt+xZB6uA04nOZR4J3",
+	"uhq5L+zVavSl316NiXuab/BU8WZEFtRPgUST3Fi667qJdjZW4+eWaHXMhZN1G6z+kjRQFN08P2N14rWh",
+	"j6PArDqwvcGXYlNpNAsrT1ryw6nftw4g2Sb+OBHzmd8nsyS6pikAy6GbDpP7hkvsnKIuVYopZ7G6eD6M",
+	"o4BEXKnJTiN911EaThteA57e8Br61ry71PxYqhTkrIJ7ba3zq2molLNi3xY1MAfWtAZeqRtlrNsM6SJz",
+	"EkEesEiI8YYZ11x5N6Ri9q6a/DlT5P5NlK4D18T+SYqmiITrS+J90XgSR+NJuhaOErJKsZP4NxenL3aY",
+	"DOiMhSWpF2SRUOgZpMQoekSnNLkyTtFffv6n+XrX+T6vEKsXF29NWMyoZCu3rlzIRcrk6mU0YUpwbOi6",
+	"Xku+VtbbZ2tZpujgjm0K0+I+kUmUltQyF7euKrRZfnctTTyjqxI9HMKY2NWvIn6LP64GcL2VAC58XcPv",
+	"XVhtmHR+JOsXu57+nV1/Oy3c2dzPWBc/Zzy04KS3w7uymURVUFcb+1VYfHq1Zpi3Op/FgoZSJy5FmDQD",
+	"Pn14GGla+K9OyxtwrEkSUE1rs/F4vGyTI66fhXqMVjdT961NkZBIDrhJckBJ+0C21NX7nf1DfCwNNQC7",
+	"vgxjC+ppS5YOuBk7qPY0VhrEUo9W8Ub1pCfEN837fdL0wd/vD7jvLJDfQpe9kyQ7n112un9+/vhv3/5l",
+	"769P/t77/tF3Bxf7Z3uvey+7p/XBXmARVuFeCkfexG7077rhTI1eHniJLleJwizjjPECwnQ+LfsQw9CM",
+	"piRh6Tzh0mlw72Qvr+0DUttnkiVud796+0Wpv2RjyxAPc873O4Wy1vKs8+E8JSkdegRqwUeMIfoR+EEV",
+	"leKkt2s5Umd+ncfqn6fqn2fqn+O1k15nJKCy6nYALGugkZ3Ig07rEIsEh3P3pJExSyUiiXOsfiqimN0j",
+	"jlEZmodpnlFD5APy9B1bWWx310rGOlJhOc/+qVSfYMkObI/ZGqkYurKl+Vzt4eHqwVJsqZs35/a2tOfU",
+	"cNKnbCQSpmTJN0Jc3U6QqOM1hOfsKHohEyGuUKaUKEKCX9aSuNnAXnEredNoysRcsTNcxhGFMiyEvlpN",
+	"rYgFH0N/Sy4XTEkKsqDQd2AkkgyGcs9T/GAqD0kX/sK0uaEpoc8WGE8wfYcrumcO9JrS3HkSV6XwqJXC",
+	"5gO6DUHCyOtX5xfKrpik6UzJIvX/gv8Zvurv7k5FyBI8fvpHaFAWTGi66+yF63mZJ1GxAH//cY4JwcO/",
+	"7O/uKm4kd7/897d/hL9KWU/RHZDEFSSfPjVJyrfVU7CVgs119pTYiWkQ8bFjXz+QZaDKdUp97fiObMEi",
+	"mEm17zuFq2+8BlhV5fIHDS6RkNkkoRJ6Blg9SJGdqQHCaK/MZ3cXWGxIE6VpTFhwlWO1zt5260qbasGS",
+	"Q5bbVKeDMy8lAMTRm1XhrgOqnkHbg6+NxLo1+LpbY2VQ/O4T9e0esFidOWxatNuEgNzl3CoUtHJjPUPU",
+	"3ePfUEzInddtmRfStxKHhhRJKtrlaJl3oanN469lWzt33NK6LtDCZ7v3Sx48q3CfmCxc3XibKlGe9RjK",
+	"ugbpyCp5NaM/zcHORmNLHkL6RAzMmYwTsZBZCiLqfLlAbsa3rrvt7g5r93b2C8bTwcHewxzH7+U4/nW3",
+	"ORi00x86O0/ozj/evu963d5N60v1Zf67ncIl5cJBLc4m71jOR6/bKWEfI0rQG1SROlKy88dUF29mj4q4",
+	"m+uAfTE91wlr8ofvngJRXWdxKhLbKQ68lguIQVGOrg9YCoANOyRyyQNCxzTiuNW+4xbzlTIgeKG4eX1l",
+	"RubaW3saMyouTXEp+uecyVYdii0cdfrqWzISQ2OfMRO5ANW0VO2BXzL/iuIHV2x5S20Hn/aBUt6rU8aN",
+	"5p3LHc+/+SiYMvJMJKXBrISm7DKOplF6mcxK9krLXAl4cZIFgoeEYq5O0TQrM79weDWsedwmXdsN7jYc",
+	"VU3f3Au8dkUu29fb9OrChItv26gX2oFWUhQmNqV8u7SmlF8W+3o8HD4KPkBSE87gNjotzm8rbda5pZYU",
+	"0Mf1N6TB4oy+i9LJt2UlEpZqbJr80esTxYc8aDbIwRVvJVPBuJ5F5XUXOc6gn3eI+ZokSj0ndwTfAUKx",
+	"UHJ9dbn/55+e/P3qojf97vG7s4Prl4+Gr/eC7x9OXnTDrzrj8x49fjL/dj/9S+O2jZx/55mfB880dHZf",
+	"3FMfhnrsJ3fL7fSY/BH8nHmJbeVbWqAbR0xi7U4qZjsxu2ZxBk2BKLGo5GJpjSQ6Y64EPFg9bbn+9MY0",
+	"VVOFK+vmg/e2w/anSRoF0QzpscKt5wwjAgQjx6uHfyQsUBMH772H0ZUVTf8HDdQQ0ETEd+wCsSq7cDU3",
+	"lSDaHXRCRCVViFuBU66WW9uBeIWdXl3vahL8MPlPHw0xbauO2NunThUqeXLJU4Xftk6fyoE06InUS9zL",
+	"zimMWZiOKnlGkUNgPCQ+vsJ0Lib4MYd1P4uXkGN1Ia5YqX9ZRmMO2U/AhndkIGYG+iJV95Q4ITb12MSh",
+	"XzGea7VJg4DN1moR3W21iLR8Uq+pBCwxf3chv4Rr/vTLz/8sJGZd99rh1wejV19//4/vL/4cnX53evD3",
+	"50/jl19/3/3+4u/Ry97pfpvGUcDa3UcP9zvd/f1Op90Z7dEnwWa6gHFtbI8Je1JTzpZvRS35CoP5nOWq",
+	"cf1u6EdX7D6ETfJk2zTEyxlr3d7jddYammpttNW6vcflxtobSKett4N47YVIaSxvt5HuEz7n/czNozzl",
+	"xrhF3XxlScS1YWuQtA61whN6zbI8+3LsOnmpzLdLfFh5urr2L+eaF+iXl6Xq9LbOJUjVdCuH8Cb3Kkma",
+	"zHHo1s2kb3lEzqfF5rcHdxrqmiT74piL2fR6iKWDumNufW4xqwbslex9OTlmQdAKkxRCVHPnOjJKymqc",
+	"PkiQyh1fXVaTD+vehtU4a/I5sxpQ5O6UBvoM8tRlDlT7UOe/GGADmjBE0aSaK9GElXc43DJ/NEtZH0Ux",
+	"k0B20D9I8HyiqJPyAZGzSKb9AU+3SEEFMAnB4fpDRKWdpcsBB/eik3UxJTSOf5WpnOvSGzlbQIrjh0pm",
+	"JE0WRikLWx8rq3HLhL+bysNhkKduczaUcWyxliJJgljIMpZT1UfINzBMfp8gpO58Jvgh8S0mk99Xwn0C",
+	"qUyChCKP878Jw8m5Yr3CrgdYzUKw+vXO/ANL7zYzD88eQCyvCWJGoTNsHa5yf7BHRwXQo3XJzgDsDyPG",
+	"NbY8I0rXoSSRZkznPJgUDg54X7fKyCqncNOJujAvmzpP0XDGTwZzOqruDXRZ7W0IWRDTBGo9eeihJw9y",
+	"5T0STFhwxcIWOT05PV7tMNKIpnTMdmd8fGtnvZ4OOvpocr/OeiV71uBimXmry0q89WFExwmdtiumN2Hl",
+	"FVtHnMCyPJAELyERJ7PoHYulAzGKBQsoHBXDxtxOI+uK2dePep3KGp0cbth6ZGGbYwxMz1ZCpMIWP7c/",
+	"CPiXnNDewcMNu3D+zdFO7+ChRybsXX4jnowePww7j7uPH+8Hj8KHB09ob8Qo7QQHBzTsdA/o3nC0P+oO",
+	"e8PO8HGvF4Tdg/Bh0D0YdkadDu08Lts9Gf2jhCyeLlOW94zuP+6VJmCvLn6VrJhpAA+okM2UGSjb43jQ",
+	"siqaXO9TvBEhg8LlSvOXcFnqWprMp0NOo/iyNEn5HLxm5M3ZC9v92NyQKWZ7vY6mWFssJviYyChkLeQP",
+	"UxoaPFBNuYqIFWEjSYNNpQSEsnDhOMj2as5yDbQ1iAPVQGR3FLB18w7FggPDUQvQ1G4u7XeknEzEPDkk",
+	"C5FcSSszJkwxWNnKIRHrvSnP4Q4mNM1lb8Oa7FbE4nfXqqBfsnezP2WOvMG80+k9lNH4T3+ZPrm+xYou",
+	"ojCdrGVacMU98Kxu73ENplXMNrcb7nqnLR/38uJMH2PLYBw8YZyn5dJIFcXTUfB7b4gyWhpbI5YhSWM+",
+	"2y5JY70Ncv+pGrlAbWXqABTgq0sUD9CWF9Ya6/oMSSIexPOwTHHWgWnYpgoT0aoUstzD/kNOu8C/f5yx",
+	"7MM4Gtm/F2w4g5DyLNZ+1d1ZqH5WttPuLKYRzxlzq2yzWJlE310qsrscKpFQFSNMxljcGzM7B08dneGK",
+	"HOk97MEBriVKfpqLlK57M/yk7FnLxM2WGRN5SpfQoYikYgyYGoUcgUd7j/a7j3v7NcZTLLXOr0x+tF5h",
+	"56vPEZLf7QuTqon0EHKLplGK1okAC/lKR0AlS66jgD2QA67JmDR7B+T0KaGwjx7pkq+fAgxuHHtadHnk",
+	"9fOvPAJkBNY42thiOhV8wOk8jAR8cx2FTCBNt9rEf/3q/ILs6lH5JGGjuVTbhgQjrlky4H5+OX2liEF2",
+	"FHQdE/MU0Cb83KpqWFMlDrj/16MXJ8+PLk5evbw8Pjt7dZaVsRJfcUd4ou+yTb+F8JWCM5DTA74Q8zjU",
+	"5FJGTOC/9p19tiNw62cHvPBmXTh7H5yBNNVdCQmodMy5GU3olCmG2qrLOoocwmUKRT5ox+GR9W+vNopy",
+	"gZtHZaGat/r///bvf0Dh/h+X7T/uvP1id8Pvm2t7QFKYj7U8UffA9JyiU/J19LRVYDv7jw8ePSxjgrb8",
+	"7mDv4eNHnSfd3sYivA/BJT3H26hMIpH3AbiDq55Ct9s7ePzkyZPOw8f7vYe9/Y25FBUssqbTHK69pbsc",
+	"/QyftaNczeAiCq5YWlXPkQoymyuerff9gcwE9JYZAlo/nSfxh04RuJ3pY4dXklzw5oKwdzRI46XW4rTh",
+	"rXi1IiQ8LmrFPKPaZ+sB/mdtChFuN/KTGD//YH8Cszwzhvaufur8pRc+WTWINhS3OuaGs3YbEyBcqtvm",
+	"lOIddzmrmtI/5xOL2W0l8hZyd3Ks2iPBREimZEuegdPZLE9+kPGyVaaENZbal/3/ZUO6hGTJpqooxBbb",
+	"opWLi3UXRgkLUpEsIX9SXa/bPJuMKF1z9GEbvCAJ+GbIvkdYLFl9vyAMufyV8JNnaukgv4VQeaUUuyiU",
+	"0Nl3uDQA/aRp16NVO8Uf9igRittsbA+DA92mOYyhgJqHXV99y4NuqO0zP+RmNypO+gNJZnhFm+izv5gI",
+	"wtk1hDMwlUUdBwzOmKATD4mfdSPwLXUWrIxrmtKkXBAecQRgcJ2gZkBRkM4TZmr2YbXmXONdlMi6MI/S",
+	"gG+Vu5h+VxUWmcsUAfnKLV48XKtHiM5mGssHl6LQ6z2NUhjbMR9HnOmEmOK26KjYZXVQBEHxgDEhB5Js",
+	"43IcqemSF1EYsjhu3LZphiaGXJeMXE+2chK5ffl/LX52+26gWS+03Kp7Lm1aatjYYcM5ULctWM8fOkNF",
+	"ROmFmIShXSTmgmY+3DtkALYKpNA6JK+PLp59o/fJAETBdboi4L7PJGkenT87OfHIjCUB4+kO44EIWdgq",
+	"ieDmos63O7br4FSa5kGODrHz9o/N/g+6SdzBTevL5g+7X/772x/+bee/vv2i9WXryz/cFy/4KmFsRxE0",
+	"+fP5q5cESSSrTzgg3z4lem0Oif/+xq9Yjg/KMtx6ic7mTtD197DIa+4/9C7rduV1juQdBH2msnyesl4N",
+	"gwXzJEqX52qMOP2jWfQtWx7Ny2JNZWWEpOnLq8tffv6nDylh6TzhLMRQ46JQ1xfZsj7TYkndn4jUVPpF",
+	"6iVoqppis37jbztHr092vmVOzJTCGNU6PmU0YYkZ7RA+fWVExrMJTdUos8qCRjlv1aUDkOqmfb/wjfRJ",
+	"01cPF0n0D/A89gm+kVz32nrOEdeNjMRowH07Wh8Vnr/tKFrZOQn9PolSQoPU9hxHnRnLHSMp5zqeH3G1",
+	"NANu7CiMPkepMemJBgO0G6EWETLqcB0J9A2hZJiIBZhlyYBPxRCcfrMZkRNwGU9EHJKIy5TRMG+5Qc27",
+	"rrLTpSDqeMD05YA3U2XXGUx3rEb1M6LxyR+Jj3IVPnqKdidQGpFb2NaAo1cdVgBd0nvEP3pz8c2rs5O/",
+	"u25xTA2EyYee0ijGSEAJuxZXLBxw3D1AheziI45fXpw8c5+hVkVZSM72RLbwRWBw7IotBzySal8wFS8r",
+	"KsGmUiF6xeFAwwkEUsjIUgkXRZSnVKYsWXuKcEWFkpJTuFofpdOj84vjs8uj1yeX3x5/r8gLNKhwGnHC",
+	"eDgTkSmeLj8q+Oqq05LtS/moaAB7qgjTI91ffv4/u73Hua7/I+IXrW+/DewUXUtKRiRsHMlUI6GRIzKN",
+	"pARKSciUxkr8mWKfCKA8kQxCGxkhJYEROEomQpEdqTULoS9ZXQXF9iI+EqsrYNhFJAHwOR7tTIQEF/l0",
+	"HqfRjj4egTpeQxpcMR72sS7Ay1LS1SwG3MIHFmADpUdCFkfQ04cGV1wsYhaOpwhWwsN88YE34G65ifRK",
+	"gLnwNlTcAuZhvOfs+PwCvrdN2toDPuBffKF2nvHUoER+8YU+5hlpaZ/6wnoM+7kz00wnzHAm5Dwesey/",
+	"yPDg6ho0NeCrRHWoFZIyomohxWnelA29Cb2SBlxZn8N5WuTk5kTjYRKcyRaBFgkw5XI2P+AIhQ3PMCDc",
+	"6AqJEmT7GuaebhAk/WqODGg0EM/ztIG0lhlnE8aTM+C5d6/npW1ylOclMHuQWxnrwCMNo0CaUevCvvhC",
+	"rWoKdU9gwkFmtk3oBicXktmzV2fnirie4nxtKpJIonHEkY2oay6PXrx49d3x88tXZydfn7w89yGqE9A4",
+	"hsuPXp8MeHOWsBGggmPaKgJHgoKc2zHfI/5JyKYzkTIeLGEanku7HkzS0ibQ6jOMre5cQNNC9fIhZK+n",
+	"h+pOba2py1FAJMoEhfj0gOvj4RH/jKXJcucIHXPwWDuOdOdMmWdLFtqnq/ONJ0XMlEDaXUhfL5vRUNXS",
+	"HQOLADMh0SotwCr77wdGwRs0+kRZGf8FjUYyAH1PffvLz/9UH0HvU5+Vufxf3iu7wst6pgA3/VLxo5RG",
+	"sfzy5saOQ90n+8CLRUL2O0/UiCo4cxYaN7qqhoYe8EUi+JgMl0qdYfHII4sJTYG+I1MbDjrRMGH0Ssf4",
+	"QVcG0GdMBPCw/aPh/Yq962KkeTxLorRdRIKuHA+5pnEUDrgdjzKLqVJADDDWPEmUPiCVGgWIfWLKMA88",
+	"SvHNfWhe+kAO+Ch6B83ZNVOnnPjQ32PIloKHbkPLrJTKM0zCAloPOD4Bc6/DSLd4070Vs71Sb8V5sHeR",
+	"VCcBn9AmF4ofW4xaupRkMYmCiZ4EoFVKQPhYXcGIzwDkSBl1AUu4kjdAvpoi2jqLy0cL751W+LCRL0bn",
+	"TKcdwZnaiH0N1Drg6i1qFdQNoWAILQKPsFjWplRLsSrTv0bPTkMdD7jpeUOX8IBQAKvRZOqcdkWfz5Rl",
+	"od6n2K6WY2pbikxBC7Y+UEiq5IWFeZPKHFZ6GKTIiXAJzDTipLcP+YUSVAPNgBwAYPxqwBFKrIlYYiVM",
+	"AM+rFpRmWdQaHVocdPXWAZ8DxLPWSVfhztvknCF7xrk8kMTRZPTynCkCwAybjKHQTAFgYcZZTCNBxfRo",
+	"yiDBZwf+1Wwz+/aMTWnEIz629o37m2SpT5pzHr3TOCeydWhrKB3FAZN8QBpbIOD93hPinx1dHF++ODk9",
+	"ubg8/tuz4+Pnx891xkqOz5o5Mhqn0RQ45kWuKa3S42hK/K+PL4hiseoFuEZDSOwb8B9ybWnfNnfzbWpJ",
+	"85uL0xeKnbAEFDiakh92QxHI3US/dfdts/BFq6UH9lwEsOrnCzoes4S8OUEZqEYhgrlS+ND+SK6VrZES",
+	"H5+EgmbAs4nkBuAX3uf3oZ8IyF6srZoxMYuZp5+MtC3mqbvxkeCYRaSOVGbZGTZ49PoEzZw4Cpj2pGit",
+	"+vTkQqdjZh45JcWkmCcBa4tkvKtvkrvqWoCHRkeV1q0bXkO31W30G912p92BRpMzxuksavQbe+1Oew+A",
+	"J9IJeCN2aXAFf8yELHFBn7O0UJuK+jMg51lWY9odTOm7pubySm1lP/mtQ0LxrwGnQ3HNyjl3iZnyxCRr",
+	"9Qk8SG+cvlWzX8gwUFLPiiUlsS4yD6lYcMV+OQu0Mp+oU6JMc40+qGmfBlfthAUsumahf+gO0vQ/Mkxs",
+	"wANBYyYDFhIfbpml0te4FE2sYhYjMp+pBfHPjp8dn7y+OL88Pfrb5enx6dPjs3PfSCUwVjDRrtvptNrk",
+	"jFHIh4+miEuiHw9C3BbrDbi2cJjdB7CwAVebh+ouawKJEa4OCCFFGEh5lihPQoBeujLNtRro6WIyfSrC",
+	"pVMjg+BXWX7YjxKRjR2XqS19WNswElqkdvdutJW/0RF4FFiE9pu8I04nZhkeC0Tc63S2G7TxRZqCa8SU",
+	"rzOVzCuptD/H4ajHtcX0tEcV5remcN45eQD/sY+TLXu8XZTdpzS066du6W6+5Q2nxiQJ8aa9zTd9JZJh",
+	"FIaISrHf2d98x0uRfiXmXL/iyW32DVfeOoeVAq5YoRbjkB3PYrWNpou7acQt2U+ku6+4zqo+aZgSaXb3",
+	"WjlXMtgBtbcWtPx1m+sbzrdOp8Wd7tbYgdd0CVkwQrygCYbI97sHdbZbzmczaPt/ysKIXuhW1vu9J5tv",
+	"vhDilPKlAWBT9x3UIcsTnrKEU+Ovh1XWPTYVP9J+G1uWpRhTSsey0f+h8Vwzt8ZbddsueBt2Q0bDnZil",
+	"qU6zGJelvOk7I1OEo9RMENKZp4gZpB3/7Pji7Htg20cXF8enry8U36ZpyqazYvOqfuad0mI/8ymVMdwX",
+	"kUyfMxq+0OMFHCidLwuQTvlhv+KQlhZJB0dPsQI93bqoluDH+2muVs668VzouXpUnUHgVbXmzuayC1or",
+	"YCPdD5ce0Shm4aUlCrVWZksAFUOzgkbFph4Qe7XG4tKfIfxeLKg0EXK3dLAxlePL3vBRbnHVgje8mgLQ",
+	"ARtcs1k2vg4oaWoF9dxzxNXo//D2fuSQQ46b5FGe9j6gHAJHWlEY3Za76DgckEwhfPDDW7W+Gf9RxzM3",
+	"S4f5wJhynEfjrVYynRdgcWOXeRNxEnGYdb4j37Ilut508sZELKBcbJVpXOh33c95+iEPtFxVT6xZhQvQ",
+	"WcTjRFzNeoRdhM0sFD18iNKmYu5+VnCUy5PPKn9uFEHcw6kqAf6tOFQWtfezOByppcPiufAq7EhwHoHX",
+	"ULvdlaA0LdQcDF403rRTxoHjxeYDPIT4Ibo2CVWP06XRZELl5FCHaKGIe6RLuWMh0zIhjCPS6McrEniD",
+	"YHN8XhDzensHu6nu+brDySmp7CmeCVN/clObuN0F3MpE695O+Fvs5S2Rkn/ncRU87h5ZXBFfeC2X81aQ",
+	"tz++GqENzg2cMjvlzwQfxRGmQX0Sa+wjsHY80JZF19F6dt/bE3Gzi8x3R+Ojl8uBEynnIAY4W9gEp1Eu",
+	"4QZFgIhDm3ejHYMQ9AVkCMEhzIRBFplSbMFPTaBAHiKFSaVP0dheA3FSwRlRLGUIBYvD5YCjbmYfpEMS",
+	"B9AgT6P2BTSYwLCv2PKBscPwlbHg45aOE2VRYnSaZpOA5COl45nJaPejl08jGHDXWSlmjBuHqPs4ndul",
+	"X6SeiiBNeGW303mMfumImyABafrfnV8+Ozt+fvzy4uToxeWzb46ffXt58vLi+OyvRy/8zBF5QGSrTFye",
+	"webiacfkl+0kprEbX9N0co8WYU4oPPku7L24ev2I/2U/uXi8fLp3/beH0793g28OfvyqMz7qyeNH85f7",
+	"6be/C4VftVBwWMOnEAxbui4/AmPGs2cZc5YaWsWi3UBbo/9efTdhNMastFIrFRHjJFk4lVcaD4AElJNF",
+	"EqVQLao2yLDPNjlCfkt6nY5OzPIRZqRPxJVvw84BNCQNyUFnT8dbzFUhGyc0ZGHuWi5KNfavWfoNzuK+",
+	"uIfDbBv9bs9rhMNLNVO39MFgFzXEFZxiqJDo7z1Up6gk1HYPpwcnuenYmN2JJMG9Xd7JVXyATv47rmGn",
+	"sIS63MKuodnuX9VKGnLWpEeGDMg9ZbxdPKq5Y3mud2BiiNKcRU2leBgnQlzJXH9aOHwxS1nZMcw6odrD",
+	"vtJnuKnOkjqIkgUJS1t901kX3NkDrlQSlujWuoTyJWSTOAkkuhkFh7QSN/etrzNonJTfQlh2r+xkPofp",
+	"5Psq39sh1ck6duvvgS7yI8XRh+vIBPcl/PWF3bSHSe3dHSNwHzna44o/tyJCHTE3i3pFFsJOYKvgwrlw",
+	"TqDOOySjKAYF9e2NVy73LtYdtHynOjxsh8VTNODVx4hsdYq+LrYmv7cjlDUgR60T4vBqNuYYuU3Gsee3",
+	"W5dYpSDnE1Xqtuf+EEd4E4tXu/n74f3kh/drTGre9uTO5usykyqPbz/nMdAhGJvKCZ2ZkgFHjGc3sV8k",
+	"mUHukeESMMJNf1rFCRBaO5JGwqZiwP15EvsGGwQ9z9pN3cxat9jm5opBTLHIX59mTOidUFwgEPOSMdkC",
+	"CG9IU/bfK0uxTwYmINlWMx00yH9xvlKzGTQ8kwl4GYXYHxb+0EFFm6N8GYWk6VQRq+e1PDOiG98bcOwk",
+	"A2M6TykPaQLeClBqyIIuSdNf4MedKPQ9Yj8pjiJTOp1BgqP5Vj2OpvOE9cl118PUf6V6Pdwn35wePds5",
+	"/+aod/DQ1AFYx4e694HhwN6AU0kWZhA0Yeh+wUWjxiJ5906bGu+xI75aOGB+gwbMzP0+YT+yQK0bSRiV",
+	"gn95o2srgJZEgqnDJaU0ZSBjWSqwgRZTX9mcX3iBT3wklUv1BjUcZ5q+uYbmOlMBEkR+1FAfoYZtt2zA",
+	"m11lpu17nUJxqaZGp5jOKRmgcatNXgqbaKu9R34mFyC5OtP1zUp4NrEWdXxAywVrDx9kDTrMXkLkR+Ib",
+	"geT3NX6bj+PLt+ICIGcSSbVbuEW+k+dnN2F1dQfcXd7LOafXNIKCdr9NzhhCaEgLwmrwKJGMkMoGvOkv",
+	"JpIFuvTGCUcFzKJ16ORacAQGOsRlz2+z1+m2DgecQse0hPiv31z4ubLwhEmMhF0xNoM5NXuQCHiExd6Q",
+	"6h0LMRvS4MojsyS6htT5hMQRv9qJRUBjQsMwYVKSpiIP+GoiZIpD1rukU7ChwmCFEPVTL1NlCipaVQOS",
+	"Aqu0sFZEEErUQzHvHKercdgBBF1w5pE5j9UwXM9BMuemYMv/7vjpN69efYslKZevz07+enRx/CfI11bz",
+	"xWXRpTomN1OXtRjXrDolNLWUjEunSZWavo+mFEYRpVxRy1wfbV297LxUL7tltK9EFStRvm6rWNXTnVYm",
+	"9DEyLH/XQcGisOgdmUmh6PCKzVKbM64zQG682wdL16x2A9na6ejbvzxJHn/97fc/JReLH9+8fv745MXr",
+	"v5+I3gv6gp5XEOZvcUcwFOA4oJWWEvGx2Z5mIQ+h9RlZEv8KiaO3tUbOb2ON3HiN3SlLkyiQ2rOeUfiu",
+	"1e8r/ex5f4O5/DDLiwEJtwr0lGGAqOuVcjKlaTDxib8QCSjeqBcqxVI91W9t8EgYdIDNLgk7p3uL2QV6",
+	"MZQFBDglaTBRfEkkYaMej1GXwgaFNOEAZR5cNe4pFdJOeBP7sNv3GfGDz8xRoPY5W+fbuAnOXPim1ZNH",
+	"mrYpD5wkwKI2PW5abfJVIqZgnFW7EMgmD4I6bLpbDPZ9lymJ0r45qWUmTUkhsJcV6a63K83U/EPij2I6",
+	"tqYVKswDDhVlWY8nnUghlzJlU9L08WvwFCCEnGctUmVX2ce3DomvTrD7fBg/ZEzAoWYhmdEkNRhaWBfo",
+	"f/HFF36bnKoLoNhJAnj0TsQl4zJKo2vsmPGGR4EI2Q5d0IT1Lbb4gMM+YdqDmM4ApxVdLJiqYWxe3R6N",
+	"ptEwiqN0OeAhA7qVgCZFmi+/+vZ5n4zmcbyDjR10ui+8PY7G4KiQOBMEJBhwxDkfiWQqlT2mH6jhTELn",
+	"YxAA5gTejB2wlUXSwhJg9VKYtbI9oeSr6Z+nCf0f/wll8ilkm/gyTaiUDIro9PPUrJWuqCRAQEf/4//2",
+	"s/JffJf6min2j5LBPm0xETEeKAmqTB9DRTBlj4TROAJiDsR0COWnZEqTKyiX5kuCJwoxoQXAzeBz1TCo",
+	"lCWDiNXXrUP9wojrR0gTWjOu9QGXMzifzW8o98i3lFOPXExo5JEXVHjk28lUje90SfmUJi39/IgD9jvS",
+	"hNTmrS/nQ4Svqm1RapD3rSzKo6zbeafTMSs6GnBwvOQxvQ6xbsMKVY2GLMlQhBGTukqwR06jp+0Bv3sI",
+	"4bwor29ppW4Q0ZXit779mQnZD296/uYUDuL0/v/dFPkNmCJaS9lS5/Ea73aGIlwiZEqj3+s8edQ96IGN",
+	"UqgTWmOO2PrS3C3AzJesWEalPRQWLCxXyVJas/IyN5Bt0wbvt4JsfcVLzxx2F+peX9Pb6XRz17iLhal/",
+	"PB1drlZ8HVCY89I0LQR8Z7yh29vbbzjJMaanObRrhqbDxW7n91SW4m5JneIU06YtX9j4UTnPp6pFhXKX",
+	"6bJ8CZyzmafyt6tHcPd9gWJudqHcvCpR+pngoyiZWgwAxCTIdceP1CElOtnHDBBg+yxAQLus2N8d69YH",
+	"0r35/rN5lY1UejS72x+7m3s/KzWK9Ysb5HLPjyyrf+U5BKXl3jS3gHXO15pag3M0S/PPhFA32vEJC6JZ",
+	"pCSq6SmsceUwEiZ90gSYJYwZ6QZvBg4EcKQQ98TKUDJk6jRKQBk1lsSA+8DNL2339QThQpIlyb4CyDa4",
+	"TiOdcDKbywla1akggAk64ILHEWeHjj1CxgzgPQwU7NIEadvkDQ+QibBCTTqioDhsArFDQOppU/oRCelS",
+	"lpsYPLwTB7nP2rntBSturW3s7+6KyfjVaRJAd0MxBDW/SiBvxUaWWxk7vVvm49ZQcLZSXuwxkY3+3j0y",
+	"1bWFAXB2w8MMzDOSBEG7FnT5G0U/+XyK0T6ZrFDMZzshoaGv3FIIA+ZaaRWZ9jPgtkOkvdX+OwjLp9ix",
+	"5vWWAQOsCLRqkIyVVPJ/zdLXZggboD+eiemU7kimLkozVF+Zw5Av9Pcz7X6AdYExEwMujs7FL4MBsRyv",
+	"yJXcA1271Qz226rdbw/6Qy8BvGQkkul9GnsaRYfxFVa4Z1hhVt4Be5mD3sCVvPFyD9J8z942Gq3cZyA7",
+	"7oFTGkLZZKa94owwnibKUkkMMqcmmLLeQv8a1ptZPduEymEW9ggin8Cox3pPiQ6Y/DRnc1YE8fjO5Cpm",
+	"sMJ9q2fCbWKEWX6myvW7IqpxX+eEYSWWGGWoQnr/AFwOH6IVToDLNIDLI9IEaOZCSxj4NZIQ2eACHtJq",
+	"20It37iTTE8TM2r8uXVIZlRndQFL0+EhCA6pGVFsj0WlbZ1lqnk5e5dWoR/pcrNayEdmQXQ2aCT10PK4",
+	"R4rPV4Ac2cbX9Y4cju0cbwKUo7JOnzI1+xpZeP9Zwq4jMS/pR9ZI2KwKEKhsyNhta7sRG0ym8sI+xRZm",
+	"gHVrwhSH5KCj8WSHpitN1s2zUz4w9DS6A8tae3Y2tCW9Pz9B1jlOCzW3rRuyW3uea6LcrIA8dY6ePgvZ",
+	"6OuKXeMiZRBRgDBnn+i4AAZKlQzIhWH0kVlPCE7gNZsFGqYw9MJXw6X9qh7yohVZeFTQFLrMxNaUxrFI",
+	"lEV2P1o+kl6uNVyJ5MraBOot+xdyLCaWDRqpZBhjNZLOq3z0HvwQJiPBkQwB5Zhy3fQz0vYPsfOJZGBK",
+	"RdKROFpZaNku2yBAmr6mD7/Vty1SlZCx0mwhoAdF6QhM3rdnHqpzxU3JdyQHfL+z3yZnJUJvLNDxwVDg",
+	"aiYbJQYjEeSa1CkNrmZ+6MpQ7HKgH2TyP6rxgHAgn9SncUtO9FpIXRADKNtxxK+U3qBVECGmbZc9yRmd",
+	"NraE+sG1+RhQPx+QYd9imW7HwMEK+FQc/B759yaPN07aA7CSX7mH+3c3S03hhDvvCBZrUZSKKsd+2n1v",
+	"z8oNOmjXqPcZ+WynLM8olNtrlTQ7nOu8FzX157cAjR6UtG96FgvT9gIXBwq18CT7UJoVRnIaSak+NiHP",
+	"r6/NphSkYRwP+CLiErq4BSIJEbtcWO8Rlh9l9iM2a1GvhRwsfO9hoRuNazJGqdSA/PobH7KFZZsc8aVu",
+	"Q6iP64AriQxyvEQqEyWUS2TkG8iUsTLy1iLOMjKzgPVFkTuEj5E79OFEkREGH0bUVPm7csLH+gq3lD92",
+	"235VMuhXLn3+xSQIUIjii5otWs5ZLUKEmG5wwEF3hYqAK3g4OWZ6L8ks4pyF6J3TAVWE7B5wGqTRdQR9",
+	"s+FHcPPb4h8fW8RdQos4Hzs6uJ0qfvnf/g+3d44Fa6fBld/y9AfNEbKeaPZiseBEsjSN+FhCGcdccRdo",
+	"QQlVHEkwgR4UHvFxCn6rTc6K8zaXYSQ3ZqOUiHl6mN2PhZXI/rFyKZ2waaU7DlZ+gzNOPbHwwNUNMe8/",
+	"JOCZwSpqjS3XctNoS7r1lzrC9PNyLqfV/qzljkPTiwOx05ezgk9unIj5rAoYXb2iNpMSYoonrj4m+uYL",
+	"X41Gkt1r7ptdTLPidYSbS8/w3jhiPL1UYi7zU9nBNM4ZI0sxJxrIIKZzHkz+bT3iXte8S0P9OLYS1lY4",
+	"X9QFY5+yrEFEwmhg8yCx9aP663/+53//b41+78ZriAVX7Ai+eHtTWxyCF8WVwNjcRD3R8AuEFcOkEWQp",
+	"jf4ejk5rGDdew+EBZsiaDF8n4kcWpORoJuJYqBMKPMGotzUR5/G4GHKf8+inOUPURHyZy/Ea/Z79Ysq4",
+	"wUarkyWtaLo2iXWfVJEYjilbwE5x/Xq11w//NmumR1RYtCdBJ+yy3miP7g8PgofhI/bYWbRwWlixRjjt",
+	"g9bUxy3Pr12nZO3WlM1mi3BP4ULFiepkdAJr/NfK4Ey0jLO6B3yug1iu7jwkhahbvKBLaZFh2sQPp37m",
+	"IU0XQuk9acSDNJc+ZvUWbO3MPDIUqdY+EhEz4uMD/b75SzotBQc86yWPWQfQuQ8xGezDUyHa5CWdYr6q",
+	"036+FBHiUN2vLlVjRm/pkMkoZDm5bpueNqn5CsrIICVtqR2zSrcJpxLwK3TtTDi18UDwt81olJQ1+6rq",
+	"jKgdu7nmiO0B94GZ6Q55wYRyzmK/n1/hQKhV88FNrPuLKu1F+7mlXek1zmAhpp/YFTzFxLQftIAJaCJi",
+	"QHbNGKDNTUNZS2Yx5Rx6+FeLkZxI2NYNLMT01+IEXiMl9u68SPclXWsIzvvi/XX4/q8+e66GoPjXdc1a",
+	"kPYEmVNRnFlDeve9pt+bjSY19sBXxq9mOIeEEs1VMZuEL0sy4Eoz2zTP/HjOt4wF7K9qigdFVVGf9THj",
+	"LKHxtodcr8nvx/xTJMl+qhP3NUurj9u22oG6zymbqYo1OBhhoN2JhBg6Rm+QiX4r7evQFiXQhBFobor1",
+	"0EAGmi79dpU33xzYu7WvyUtP0kQ529rasb+tcvFROEsNG37DMnwMbWLvY7MZPZbfJrv5l9Iq8PBtpVXs",
+	"Qsfjan899kPXIAw6/0YDp3Liw83oUMes5GbXIz2P7JFffv6nhV0e05ls9QfcpDD5HjF/Wr7mfKXdh/gV",
+	"mOU/iogzwNc038RsBLgped5Ijmkw0T2cdVaUGMJBTt2u59ArhqeoBtGU+Oq4+ra7e1MyRgpdzrO4QjZl",
+	"beyKAHplq7Pst036LBqxuLbEIMeqV2W3H2bYGVHqWZBbk5CMQ7xis7RNjq9zqCGgzPnHfz1+eXF5dnxx",
+	"/PLi5NVLf8CbpvvLXgfqvqBpdxbDkFBkWoQj7UP3fxz1gKuXw1A5jtdt5L/f7RD//PuXzy7Pjs+P1av/",
+	"8ubk7Pi5f0gSpg5Q1tpbh2oUQ4/43FSjWb8AsORsJdrkyBknfD/gciIW5TiihIsFaarNYKH6FzFbYqbr",
+	"AgGalEq9yTJLOBML3kIHEN6Xy7nTREdkxAMG0H0kSqFHN7OocoqWtYxqk1NTQcjjJWlqlVL2i0q2gfBt",
+	"rQva4P5uitycQZ89l7CAKmn+HI5BJNo9jPIxmod1E5VHIpmCcIp4+nC/4aQEd0pSgjeHQWCK9w4DYOfd",
+	"6D/yGs5JXFUHnpjIuYCoEfIRLdDvQ5XYr6VKfBx/xBOjQWz1rhyzzVXChPQaC2gKUaPG3qgb9OgThhi2",
+	"O92GG0P6hsWx8EjK6PQeI0fOlj/eNo70vpH5838wlVV69il7B5rMOiKy49w+smRSNHTjfGfRMV5yp9Ul",
+	"TVym1n0sc/EmU7PvLPyTj77w3Q+18EZ5gA1wptjtbBhRb6sR5Y+Y0l5yBwwdwvcYPdLsdnMICSWJR6gM",
+	"NPSEI0x+e9bArQSNPiK4M+r2UO1liSYERwtUHHVdXstp9Hud/e6NPTmK8rUu/UAWNcVIf6NuBLVvRmWq",
+	"kwRTPEmu0oUIBkoPshoXqJPl+hYY84ayIJpam7TA6KhHUkbn0+Vkt5rEBrXxE6dG0VBbWmb/SCzGjtWl",
+	"tbo7epfKbDYbUNrgEX5gXcFZaNIjSsCTNJoyD0tLgnkiRUKaWQJUP+thsYRrWkbJ1kAT+Vvs936fmPui",
+	"ZMBRnkmS4VcACs41ZMyaQktrlal9Ns/B9fQGHCF0hwzaDWQJWm1ywnViUKxMdq3u+mfHz45PXl+cX54e",
+	"/e3y9Pj06fHZuWsYdTudlkegjxbhgsxYsgO6ukbnQRMLEDtCD49hJPHyAcfGGgDoiziMejYadwOWUs2+",
+	"StHXBsP9dX1HRW2zwgoARUphzW8WfqfVYfBDVlRNb/eeztr3WLX7g5RZ4xLXEXv6WPzuXb/X9AxL4YYF",
+	"Gpq/u4e9NLlD5w/0tejQlWShTg1ouzkF5bEvSLygYQhFcFPJ4hFp5vI3WofmsfpK9SBoFIaZIqsJEE2E",
+	"9+2bfj1+y9NOBUpCxZHThbBcGdkbetcOnWpv6I9v+xXRWDGXZV+9gNjn24q+zBeRCxxkzjLtPitjTEdh",
+	"eGqO5KdLkKhmDtryrHn+7Ww+RmJDNVvcX2WLJVyx49WY970xxY2IZ2xhkqB+m7A896P0P3v18qsXJ88u",
+	"Gl4DjqEx+6BsaVWzx+474VTpHEKyyrP/oVVydyzoOi0bRQsKfNXYTZpZkQW1//ViKkeK5xN7RFcl2xoF",
+	"ffe9PtE3a7vFOsILUeu1kDkEqaV3IMl6ympBFTN6zWTG/ge8EDh2YyVVAouUyKsBryWwSBPICcoWAjGP",
+	"EVN2yAhyxgGH6jmPcJGY7iwInG9zCWc0Ssrb1MNkrWS6n2BxPU/NB+HBuvFsPVasN3xBDTmEv7Pk3zZL",
+	"3jSWT+3pQJ6khwZCAnjPvSv6m8NICEy2TeJNaclWHvdzqQvQSCoOiUXKAB0894QImkj6U+Zn/RLV1dDT",
+	"Uj9YsWCXxw44pFtzMRThkrBYMvQfiMRtIThttckRwPcQoGEAR1rqUO1SPbSt1HmnyAxaj85N2obuHO4k",
+	"TnNFSeBjy4OGYtA6ksRUm2XxUSx5IKlIaSwJvAbCuIfQPoTMuXqfVAOx5W194h4r95G6gFnJRR87neus",
+	"begdkv34Zb7UraXfS7VCqiO/SRJdI4BWlKoB6Jq6vqkPRFdQIKYMqwEhOcEZQXUVNBLuud6+u2RQ5cpX",
+	"Movg4KLzOHOUuIU/W2rwZowfpdVCsf5n68nVC4zcp4WTrc96xmuPs8sMsrSWX3FPht9TobZIsEYVdbos",
+	"4flbqPEIYlTpaD91oP2cCFqWEGUSgiBg0beAesQHBDZfRziQqdlet+ZKc1ESjSdp1pS6TV6ySAmfDJhC",
+	"2ie2B/ypSCf4E/JC8xiZJhGUNQ1ZumAIOjElTWybZXBPySLioViQSAK6YCpml9DIxlQig81B0gmIioTN",
+	"4kgJs3khIabaB64XdEOqy3cwmgTwGaEwScywn06GK9XkojCMVi7TBZlQaVGwmdOW1cg6/8aOALNviGQ/",
+	"lSTdIC6ku6deyZbYZ5XtDYByuVPqdtZk70Bk704ZPJXZRnaUOUJEDEf2k5lqRue3nmnZ5LIVrDm77q3y",
+	"k+6/Q8n6AusPkxzzKy2rzudgdO8t2gOTrRfuQer7Pd5zv/Eey80zeaq/+kARn/PV9vI2kqwj3ihfQQQ3",
+	"x3QWMyk9hFMWYtpCoEHITk1ZHEv3ThMUzIsyckT83GH2yZRemUpeaDcbmVhIal+E7dfhDPQRM4XRVOfS",
+	"StLrdLJxA6MccGvs8NA2oVdGZsTHbXKuVYspTa6yMZtu/LoyF94G5hFN1HBzQ82MKZCXS2wHvyJYXWV4",
+	"wJv7nX2rGijlA7CH5TyYmOs9cCIaH6LzYrgL83XpgOMroxQ8lyIx6bY6HxdveyCJjxLdJ8iHTCu/bEBj",
+	"ltqrnLxv/6e5UJxQvRj+lC7qWTYjYicENGBmxFmrn1sjkwpOieR0JicCbFqlevkmkU3Xc6t9s61E3Ndk",
+	"i5LdoYvwBGfgCWgd6paScOd0wIfz1NlJApOl9pV+zpJ3O/UvtSvAvL+q4Yc+nXexcu+SAVo3F3CLDoR2",
+	"Th+l2ujTZ7/ef9rlRxf/ezf3Kf3XYxJrtgvoeITRJI5YUuTmh462apmaZrwmbnG3Lv7/QnRj6eXzohSl",
+	"I+rusSYv+Hfvz+ffYGZq5V2JfrrO4bP7Pjswa2O3F5m0BnDVLBEJ0FPEKNWqjkY10b0/IwndyiMWegPu",
+	"Z+fXJ5JlKg8qsVgCdlpeG1ysmSuT/M/hN1f2fwBhWLRvb8G6qjLsP6CV+xmzK1Ow9lvlV5+KdeBp2cQ8",
+	"PmyUU79oc6DTZT9gq56DfWRPjF8JKlCsv20P+FGRpsoQnrJ8EacfQas94APu0zSlwUSpDtIHIxM6wjt2",
+	"1QMJUUClj42imEmPDDUA5Txm6KBHi7rvmEEPILA3w5HNZ0pASW3zqvFB0AbMKHy9MoPEADroWAMQSjSh",
+	"96JJZMJu8JG010wp9MpZttrkiOvXKBuR6orTND+iptBde1zM5QeypVGXDwGUeUpDaOMz4OY6HK3pyWym",
+	"BaIjG7x9qrMNkFrqm1QH3+yCT3KL3joE6x53TBGBjTFbR8IRH3CcHUnpFeNEjEY50xc69NnRaADsCDNl",
+	"h8yOU82JLRC9LJKWcqxTw2wUpjHY50H3/t4+mYh5IqHcGNYbYxAxNtPAPCeE8s9mty6Ee3erdkNZ3Zbw",
+	"F5/OJl3nZv4oVYKfhQf640pqXLXfrKD+wLlcDkEV07kclqVp9UMnba2+EbKhqJEYpluOwyirWPW/YCrt",
+	"sZJI92WV7ea4RkUDUEHgKhSrDsnYtn/mIej/ybQl1KYQGGTAOU0Sg0YBQioVIODt3YBKTV7bcISLAjLg",
+	"OZiUUdaEz95e2niOWH0siw0gbrdSbqpb8plVqdeUT1+9Bl8buO59wGvrd2UQ26vn61YrdZjti6kclVli",
+	"hTuXzqdCv7j/6PJa+b1XLNjvHthh6+0s1N95mx65v/LIh9WPvN9ydr33tQCRDT3/bg7fZ6B3kTHSXNsH",
+	"w2o+tj18CyGx+14R6/o6jKzCIksSzHMezSCLcsLWwqX9AYfYrm49LRIw9qIUsvkh4lhdrWde1dZZ/1kM",
+	"dUGlIw6sFnLF2ExiK8CMkZuc4QVLWF/ZeBqimgxpcIWwABiV3e88qS69MHt7f+7CErW+rq2wFcTGCjMy",
+	"hcz3yYvOmJzHtbmRWu0x1PPkfSG4Jr8bBL8pgwB6czqKVS6RXx3KT1vMcUGvMAVEk6biCr8Gnr75Bld/",
+	"zPyi8xK9/ygM78jFSa/THfDF/8/e9fa2jaT3rzIQCqy8oGVKtrOJjMXBGyfZ3CWO4yi7zS1z5ogciVNT",
+	"MwxnZFsXBDj0vsUBfVugQIGib4sCfdFv0iv6OYp5nhn+kShZThQne8mbIKbI4fCZmef/83tsuyGPWJ4u",
+	"qhUWCY0Lb6KzMpTskEPb0r/nw1tUIDIH3G8mUPFLtinpdZVjxl6RMAJWB/jyFgwAvHWJE/Z6yULjGIAV",
+	"I5rnM+gW0MSQmuvEP7pI2P0CRMLKvXNQph2A2/ZD0w6+QPoWB93oW7Dbv4rXm4lXa9OXgpWW/Kzm78Bm",
+	"9I6vlW6djyhxD5Ff1qbhXAKunYmY8/PkJRutu2A/IXBUpDH7ctETVpW/N7FyoABiNR6UrdVoTvv0llaw",
+	"eOBjiQFRtVJS1zCnEO5UpF0rBaiVQATC1gNsVe2ZIv3TzRF0JsMd6TBl9XTcA0JLaTgfnrN5vMs7n6IP",
+	"AYm1Htqqm9LKYo9akUb30xRpuIk212h8WcUVD3Me0xm5lPk5hoon4NNc5eHq3SSXrsyNQ0n3ukGw7kZ3",
+	"Y591R1XRORf3KrKlV8tizG2uhylfJDRNySUjKuGZYXr4yb8pv6As3VxT5C+GyzbQQu/WKz3sMfjq/9uk",
+	"/4/aSruSRX8OWTFN8jHjYi1YRFs37kSXZ7vKmus2Fbjt9J59f2vOUmwUKydcbBDbb/1OnYOiPaeRewUn",
+	"6HymRWV/+VOrv1cN6f/lTxvo1WlMG1zSxo/drxWoV3tmb4hBnfC1whNmd37lTJvkTHPnuMKW4Dx+BOxV",
+	"s4Zrpwf/UKa3GTvFzBaysOqupmXxAvy4TiCWJP9mfEmsYKlb/4Rvzn2zLltY3bf1I8JCnPA1nQYV55qh",
+	"viX713O6oaY0wgjVJmN3A0f0vXJpm3zGj80UAU7UQfMIlnpVYNEDMJEBrQnhFxxQVxt7oQPSz9aCGxkP",
+	"puVTQladyVwXTkCM8KHGEYh9H0RFWUzapmS/yVNcdf+u8BcvLR8wHAR9wkucvp+SYdw2jMyN+UXJo906",
+	"btiD+zdHMa7+Vrnrpwl62oKjhCpSmisLStFtINmZKTi2ZQ9DgSa6GCT9tB7Yk9XyyGh9itE8Sq4HAHo4",
+	"TdNtza40wSeIvGB5HTSlUhdeQ2ibWB9nv2ybpebQ6DC9nhUt2ARL53q3ksMCMxrg1wLhpNiIixhTBbF0",
+	"XZUzAlRRmbMO+ZFrC5tm7V+wfb1AQEFFDTVAxNj/LOHjJOXjRIf1krYfB0+fbDMV0Qyx81kgLmUOgViz",
+	"NamGZNjLnGYZiwGfLZj6/m40ofk5/I/ZPuB4ead6va3oCLrPcaFYrsEXbd631SFHddc+SjgsOhiZw3kA",
+	"lb+1DGyzD+G3QAwBk4BAmxehCSykMfERBkxK4bqlQTFFpRkaFLw8n5qFUTOh6ZVXNkeXgrx4/oRrJNqJ",
+	"VHqcsxfPn/QDsU1CQxRi/gn7dmXhymSqNIGGM2bRZ9BzAJ3yYkYiqtgBPB20oDc9yZKcKha07CIgpQH5",
+	"QksLKmCUEhgB3Pj4eJazEb/6FtAD4bVK01wX/Rjs7yFp01QBtXnMCLVvwyqfn+FVAHM4xbzRlGkNuoWI",
+	"SczHXCsErsUiliihOY009E0waplmCtHWSTtU3/A0dJ369KW03xEquxV4Gm51yBOqDR2iyDXBC4SE80dT",
+	"0g4jOmKh3e3mj//+l3DLA4rZbTChOL02jOORRzlj514g7s9ynqY82uqQgSGc6/CmMihbat9PuGCKeeS3",
+	"NKPmf1voYEFqG90sEPlU9En4f//07//7H//613/8r7/++d/++uf/tJPHq9/i3BZv8tylkNDUjBpLrNPp",
+	"BGIA0BQUm1SgTiZz1Sfh4fGRefDZqfl3OwQ4yuMHh6fYXwWpJ/NAWFLLHPLGwOmPKyyQxh6krIsolYrF",
+	"iJiBkbLwW4tJFgh7a0MRmF/mH7yxtV8PeQpExkxpWM+EazNlBytsdFgHuOlYoM2WN1zQg3kDr3CEIOyK",
+	"K+2RMWA/CgkjbnkkLLxAhgquv4yhMYYzwkC0AUqzgJqCe7wyKEI19D/ZwpRt1ScZVYqE5vycYWuTEONd",
+	"7g8HsQInLIN4WVHpBGc+fINTGCEdmgE4jIBYFwHNCFZctzYsq0eCFh5DFbQ8Yg/ylke65sQbk6I4aPV4",
+	"VCto5SxlcB6kOXwtErMslbNvl8SE3rTmi5Wq2sKEXj1hYqyTVr/n+xAZcn+XsSFDeDFuClhB1nnCdZlw",
+	"jl1nqxNe5QBsmnCJ9rt+f6zH8erZwf6B4kSuQMLWp+jKiZqmU/oo1y4aA1DbpRMqodPMpCotosweJm12",
+	"FaVTxS9YHf+u8IH63YFfadVywwT4mGq2bV7UWnd169OtBiLXmW9vnfnioBuYMOg/xsrGMw1nqev7B6Rn",
+	"TXQKoLy1ifaWVBFAYLs1d1Zs1NSelJUx1IZqiBpDaip9IG2Z0TfTeVJGvZ+SaHIsn/3D89kSEuKorfc/",
+	"2q835RYw5w0YYKFZ2s+f1w8tG1vQDxduRD63cJsRkXKq+wv3Iz/kYtw8dO9Oqg+0jOkM/xrrg6oRtlaE",
+	"psaCy5kUb7ZzKt6yyz5x/OaDMf7MBqnsXxx4M24HlKQn16L/ZBb9y+wwr2bh3K774dOhoIBJ2hAcwV+c",
+	"rTsdFnRbHTwt8mm1zHhEag96hKZZQodMc3Pbkijpi9q7bqUcygX/YM6tfgvMIdVRCTeW6KYigNUPWycU",
+	"WKPdl7EdETNyVv/06qasXYe4QDMGJN43rJXqFHltPOoQd4dhrNhxhCuS0HwCgHlGT68AMS5u1Puwm6rT",
+	"+RBsgWX77n121q0gCnzAWdr4UVrJ4G3sRLn98KH50r+WD39R/+BbYxxfFoSYI3KFs6xgVguCdOctPHLz",
+	"isPqKK5sHfnaEmSvOUZ1rVuhGKw0GOa2szUZMqqTGmw6UGC5b2DV3h7A0xs0Gz7qSTS70Z2xVSexet8t",
+	"h7R+PeH/gkRYfbrmWZqJaLUu6rrnSOtGn3cuYhQFbsB2Zs6bh3BRGHEpW29zUUcfwNx3jP+Dy8W1B1mW",
+	"Bo/jhEQlFipicoAWCLrWa7b8ZcJTFogwoepsInMWIoi+nOpiln0iZNFKG9AMbdNl7K9MmIiNbQPfXnxL",
+	"Ksee+eBzxrK609LQEzy1hwuEwnZtlkhw3b7Idt2BVcMWQfJSLLQV9czXREmBmVyAEJPDSocl7A2UQwVk",
+	"IGzWEg4NrYucOxVfUu9dh2EwF1l3yA59CCM4OuiyqW/Cs+pnXFKzuBCfER7hI5yP/WhAA4e5oZ4IRPDs",
+	"RAB6ojYT66pvU4I2P/qSL82mGPMLJgiFdhx5dSopv2AkZTQXNhbGtZk0i7cKChUN86xvrzZ3QBGDBkrF",
+	"NB3JK3c6p3kgDLv2IFRxCZDQVC//EC1ln9BKD277WRM6C0RCLxgZMiYIfhuE/+prDx9nPsM+x8cC8NnB",
+	"wVvdK/jSsusWL+o2IEBlQzUJo7lZzQ45LHC1DQkXtibHRGQ6YzG5TGTKXGG7WtieB1XoX4jeAA6cO1mN",
+	"beld6y9B1DmIFcRsg7JZJbF/4V7Xx0hNZU7ojOvj8eOaUIUf2iHQ0MRMBPrEc02U5mlKBGOxIlwFYnES",
+	"pB0++OnB8eDs9MHgwfHg8bPj0COukfmuT2I6U1vwCBozMMxe1yfhi1fH989OH7x4YJ59/vLx6YMj6PwI",
+	"CEUzOc1tMLrWa98QELBIsde+5UKNgQzDmtfQM1a7Lw1DAhi9+VfiLtnr+nNOzYtup7sdd3rbe+u7NFdq",
+	"2zMR3cdH1qlhgW7+my1keYt4KmqdkpaPiadaRXXZez9/IUSu82te/IFOxRJwZg71FtIAKx+xd818divz",
+	"WW74+QP/3lyHeyTR3T3fsz2bzyC1vdXf7yE57Lq+K/bkmAmW03Tx4+fpaUhQRixsskfLa00FfzNlZ+ds",
+	"5khtETtXfNm7G74NpLUdFja3U0uKpN2aIxdPIoOTuCHDdyaikzWQ9AobyXLvebmAigLkThgtyPG2W7aS",
+	"/c1lgjVwcjjkwDDhvtqadM+v3KrUgTFKEVXIGZREhbQ5WEc+kDqr/tiJZXbWKCTtki/KyfVmviDYPm13",
+	"OqqjhEyhcq+0Xiom0QMUDGgLaXnO0DPf7BDFKlDoVpLIXG8bpSwm8FRhBJijY7TnqTJmjeJjAb04Lapt",
+	"DiCtRhdWkcxKuLwyy2yYy0so9c6YUCTcuVS/gRd8/z9/+ucQtXej6gilGTUqXCASmcYOYgLHIeds1iFH",
+	"VoVJ+YhBRNgoZYmExCdXam4BYg8CYfRFTavYbw5r14yGtoNRp6QU0PtmAL9icTPg1uqiAU45CWtQYZfz",
+	"GLkG5rhAsxq4juRrh4f2dMMc+uQHRnOWh1suF2a3SUNCB/LAjNC6aXZ7kT4ezX7HZlbXeF/Xs07PFIuk",
+	"iFWrv3vH99c+n5UvqPicF33M7+lqZVcZz5lalGHdUuLCAiBnix/tj549evXHV4Pf8qc/P93//dEP6fGj",
+	"V91Xg9/z497TvQ7oCZ3ud3f2/O7enu93/NEuvRdtSDxZMqxmVjDdzy+tGc/DE3Mc5jKc12B9lb14X4pR",
+	"yiP9xTiCWTTNuZ7BkT3M+O/YzHCCVv+X114LE3bc3+aIVlg7nBzHXbTlAY6vD5CVI1/HhsvrRVxtc+ZK",
+	"Dm9cNJYi5u0sLnKPuRWDHrL0RF6SCRUzKxvBrJ8brkOeFr2kbQqt1AgHBLmuCxzuEdMvcfab7M6vzgxX",
+	"PXN06RkmoGlaXNivXzgrK/G7m/L7mnGvP+qapi5o+2uKwL6sdviu7MojZlSGfOb2JWK3L1c4jliU0hz6",
+	"o414ihESwDauwZrUm6w7byNXRSf5QMiRE76owRSqe3jychCCG2k402Z/DpKcMaI0y1Q/EIHodkh48uzF",
+	"gLjZhtWGein7RhF0hBkbxyg8f0Qn2osfD7d7+3dIO2FXW51A9Dr2XZBXnc5IaG4N8bUwExz/bJqnITSd",
+	"TRiNsUE/i1l8gKnuhJCXp0/Mx1nVChL3UcoZtSYsJV641SHPELMD+j8BBBsT6KqDkcD5BMAdRi/7xqhb",
+	"0C5hx+haB5BfvrttFp9qPkyxcxHkr1GS5cxO4OXpExjMak3DaXTOdCcQu/OE23lrv5DH73ZcS4KwX9UM",
+	"o4RFtu2goY5XfLOjputY44oB2krw0cj1D1CahPaXM8A2OyB84pL1YRzYltPMqp08t0SuKGYxoUN5wci+",
+	"TyZsTDN+xVJVpPRSMYNxYhZJo3RiUvIAPHjgIM4xg5/Wu0ZWEbn75JeCDq/DTiDA14PZgVZzbFvvm+qT",
+	"3j55+oPd/h7pkkc/QK5+mrpP88jJ0UMvEFlKucDCAjRKJhMpCJ3GXMKFCx4ziXhKW313nooiEkPtQEBm",
+	"ofkGOFAIejTVkJsP7r80lZfbgH8M5X4+CX86fPL46HDw+Nnx2YPT02enYSBKGHLc4DKfWxQoIMTjDE5t",
+	"OU2xR0RFeQ4ETM3Q5c1Uaurw6Bo7U8B7oJ9GvUmGbeXoOmU0sgh0t9oCSznC96zQtV/C0n1SZbtKzFa/",
+	"BdtgJxNjqOJKmXUIxZyOczrp4A9resQS2tu/0+q37o3u3on9u927d/ei7+I7+/dob8Qo9aP9fRr73X26",
+	"OxztjbrD3tAf3u31ori7H9+JuvtDf+T71L9rxuJ/ZK3+3t0eYCbcxBhAEt8oA+UjWgfFWW31W9PszO/+",
+	"9uju3//u+e5P937fe/Xdz/uDvdPdk95x92l57zRPW/1WonWm+js7UUJ1x768E8mJZbFanNXpj2uys/Id",
+	"v2FX2fel9YFpoobS3wOh3d/j73fP3/jPe/G9TYWp4cMG3LD2VUrLz06sZrbBKEg3j0yF5ikkOv+N1mNe",
+	"My8g3xdn2ZQpLprmumxeUVEIX1oNsKYPVhWF9YwWeenG7oPMUJpiVZyHjYCctmE0F6u2xPJSYO+lEDUu",
+	"KOzRyXQyFJSnqIaNZO40CBgny6U5PRhStdLGmF/fYDXUfJcm16xjOU6cMW8cTTYFdrpUOqyI6xTsbqkE",
+	"SRhmzH/X8+uRmxvlcX8cAeO1zIJPlXk7o/HMbLDqQn4kbtyBlyzhyePv40dJ96YC5LYlx/j755N7Fy2v",
+	"dcljqL/o3fU3KTKus3CROF8zmhrZ5iN2HdO8qRqKT9Zgh1YZZ2CYf8gLlmVW3y/tPLR/0TS2wQCciTFH",
+	"KyZx3xpszsAORGETWtNPQ7NKcBjERAqjd+AjzlhsujEQYOY4OxKSOIBnfqOcbQg5IBQtbSlYk30IKRHO",
+	"frSmImaegKHoUnDsDWD7VDs72aiGch3z+kuMK4fH4mwej4TIUUMQP3UzyytDUZhNEhJbow8Pn024gmJ5",
+	"AEvFYSrXSputeg0oc6alPEuNRgKP4jV0lNFhysIOOZZ2WWdML1puHXIf9xckWQWi6E5opaVLmed2xTpk",
+	"UOwTmjMy4lcsJgm0nbgs0qLAdcBA1l5icS/Kd+vdqNTRFnsEPTbmbkgKguyYqV7wxUCy1CXNY9Uhj1EZ",
+	"GDNt9xbwTdgaKCADYSZ2YH8tpFCJ8rfb84ndNNI5Z8SYGCPbI1RlLNKBOGeZ3iIjaQxuRaiaiSjJpZBT",
+	"lc4WPAqdQisxh0SWKA8ALlDkAllwBsjcKyDmSwWl1heyxPXByJ04wCL7S65Y/ZTatplCMNffCVENRIxZ",
+	"cwUUgp5/CeavuWS+Bc3L5gIGApADOgRzIRu4lUuEnB8BFLYJjRs7WNkdyL4qX7egfLl0kq960DV6kEew",
+	"0KRwc3/mitEt276fLInCCag1LFgFitKyPoHAuXmsrNc7yyVsZfSdS8XAmFSlsOj6/hZAq5i7IVOcUHUO",
+	"zdwhtQa62dpRwFilJUoPZroqpo3Yr6R9F68PRGmnmodinrNIy3zm2VSRYiiAfSreI2sp79TJGkx3jbnK",
+	"UjqDmIi5k1voF5t4Hb4JSTuiim1zoZhQXPMLls4OAAXE/IiNB+H9UjD8eJs+4VLlLbK7mRE2N6ng50J+",
+	"qyr7+YW2V4RN9oQHqCrAPKqZ6x0kDeZxBCLLWcRiJiLWNxObAwBxU8iydOYEYkE/BO9dggr/EnbINVmt",
+	"9+VkQrcdjk3sKKDKzJUu1hMWMuiXIoVxKIet1+aXLIXcLptZ15TIymNVy2Llmk3UuiASXmtCrx7jEw53",
+	"wP1ZZPzRPKczSN/SM0iuHcl80lpEITi0QCMuirS4jbwSoIgITLnLZboUjISmfAXsSCMWAXxEBiA+5rE/",
+	"/PKHILjy/e0guOo+fP3t362D8zBwG6/Ys00dN9eG+FjEy3g/eA/YdAX+BGnXt6oDd9nfOB7F/nVwFJsD",
+	"d2jMJEX6OQVEucNGL6im+bxnKBY1JQNvUjuY8mOVuKnSmMqruYbVeyDGXDAGKYp2055ZuhyaB8kTHscs",
+	"hQzbFfm0ruxzobXN6w1pIYrl6yS+Ao2+jCrxh1wgY60mKCB3rsjynbd2SVZ7oq0T2IrIg6VyGETpouhu",
+	"4017/t5Wp9FHrIANbOao/Ip2/8b2/rWA6bgQX8bOB7/i3JZtOANrVN5cA1hVr+t1q/u+lb2FeHsNYjpK",
+	"mvyKtlYTknNYGqt61yYbKnLHDgHaEkaGMkZdQ9k0G0Rahv5AHXIo7HFFuU+ilNHcaMSQbQHv8Uj49l3o",
+	"fgnxpISdQMxFidybF7HudtHNhQaA4RsqoTmzSQuBKLxXNnVhDl8ZFsIesZC0izq7rSY19MQQr2Ap75mF",
+	"0HTcWzeTR0iL24CauEWWdw2ru/O5sDoAHtUy//whkr+oUDlyMDKZrWbM08bqjCwFRNFl/K7veCLWSE81",
+	"GTLA5AXuVkS0sS7h/ZmVbQa6KWY11R/Kqj6FwvOVE/7qlL+vHPHzTB5iejU7vGkVhfe2hcVVtboKSEBe",
+	"pufa9GRIlo5lNJ1Acb0NLSK6RBG12IG4t53k/GBP+AUTDhusYHQ0JUzEmeRCK/BumR3ChLbnuVPq0D8y",
+	"mtp2JA3pUFLonEZaIao4zK3y7JGMVNOTmHM8oYKOGXwY4GszGjvA7QMyoUqzHCraXGMyd9LjCRcNo76o",
+	"FAiWBSrYJNGW+Cmo8XOVe4UUqAxui1gWRz8C/1Wlq1qW8wuqGULSI3Wz6TDlkYOzV5VhT6WcNI36cyLN",
+	"ogJov/VpG3mFEBi5TJlNE6exrRitjGn7njRRAludYmwH/sNijrFvoLMNhBcVMtUxi74Ki7LetX3XskIG",
+	"rEqWrtVz9ZuLPmlNztfmZnWVx6FjQcOT0bmQlymLx5DaTtoV4qgtz3wdv2A5K67BDG1NkG0CXtmgrjqk",
+	"eXtjGDuV4wKOxvasARh6hOkpcynImGaAwlcB29kKBHjvIZSsZiKqYMroKIE6E9isWDBL07Ra5YTaiZ2r",
+	"rZtdnOmx1HxkDy6sDihJXqVeuIZpObSeazts7ekmOiziYVYtXFd4Wxmxjnm0dNNLkXLBqiueM8UEyOEm",
+	"b3IZu3IlGUuCSZUhkWEvjrdGb4uGdhbVb0SU0YaRYYa1qqHysNgEBjP7XE7HCSkLWqpL4gJ8TYfQyElY",
+	"gFq5nF1xR5g3UzZl1QZPcySD9rFuErUjC8MvOQ0FuQE7f5jK6BwqM8zYmIG0DRUpiZTnbpcrxuzBgZ+g",
+	"dCjmup6x5FSgYh73bfqUhZxvvXv97v8DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
