@@ -39,6 +39,24 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BeforeSendOnError.
+const (
+	BeforeSendOnErrorAllow  BeforeSendOnError = "allow"
+	BeforeSendOnErrorReject BeforeSendOnError = "reject"
+)
+
+// Valid indicates whether the value is a known member of the BeforeSendOnError enum.
+func (e BeforeSendOnError) Valid() bool {
+	switch e {
+	case BeforeSendOnErrorAllow:
+		return true
+	case BeforeSendOnErrorReject:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BlocklistAction.
 const (
 	BlocklistActionBlock BlocklistAction = "block"
@@ -601,6 +619,71 @@ type AttachmentProcessedEvent struct {
 //
 // Example: attachment.processed
 type AttachmentProcessedEventType string
+
+// BeforeSendHook The tenant's before-send hook.
+type BeforeSendHook struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError BeforeSendOnError `json:"on_error"`
+
+	// Secret The signing secret (`whsec_…`), in the answer that creates the hook only; null otherwise.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+	Secret *string `json:"secret"`
+
+	// TimeoutMs How long an answer is waited for.
+	//
+	// Example: 1000
+	TimeoutMs int `json:"timeout_ms"`
+
+	// UpdatedAt When it was last set.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where sends and edits are POSTed.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
+// BeforeSendHookDeleted The hook is gone.
+type BeforeSendHookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+}
+
+// BeforeSendHookDeletedResponse Envelope of BeforeSendHookDeleted.
+type BeforeSendHookDeletedResponse struct {
+	// Data The hook is gone.
+	Data BeforeSendHookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendHookResponse Envelope of BeforeSendHook.
+type BeforeSendHookResponse struct {
+	// Data The tenant's before-send hook.
+	Data BeforeSendHook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendOnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+//
+// Example: allow
+type BeforeSendOnError string
 
 // Blocklist The tenant's word blocklist.
 type Blocklist struct {
@@ -2243,6 +2326,24 @@ type SendMessageRequest struct {
 // Example: 13
 type Seq = int64
 
+// SetBeforeSendHookRequest The before-send hook to set.
+type SetBeforeSendHookRequest struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError *BeforeSendOnError `json:"on_error,omitempty"`
+
+	// TimeoutMs How long an answer is waited for, at most 3,000 ms; 1,000 when absent.
+	//
+	// Example: 1000
+	TimeoutMs *int `json:"timeout_ms,omitempty"`
+
+	// Url Where sends and edits are POSTed; http or https.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
 // SetBlocklistRequest A whole blocklist, replacing the tenant's.
 type SetBlocklistRequest struct {
 	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
@@ -3655,6 +3756,9 @@ type AckMessagesJSONRequestBody = AckRequest
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
+// SetBeforeSendHookJSONRequestBody defines body for SetBeforeSendHook for application/json ContentType.
+type SetBeforeSendHookJSONRequestBody = SetBeforeSendHookRequest
+
 // SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
 type SetBlocklistJSONRequestBody = SetBlocklistRequest
 
@@ -3990,6 +4094,15 @@ type ServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
+	// DeleteBeforeSendHook Remove the before-send hook
+	// (DELETE /hooks/before-send)
+	DeleteBeforeSendHook(ctx echo.Context) error
+	// GetBeforeSendHook Get the before-send hook
+	// (GET /hooks/before-send)
+	GetBeforeSendHook(ctx echo.Context) error
+	// SetBeforeSendHook Set the before-send hook
+	// (PUT /hooks/before-send)
+	SetBeforeSendHook(ctx echo.Context) error
 	// GetBlocklist Get the word blocklist
 	// (GET /moderation/blocklist)
 	GetBlocklist(ctx echo.Context) error
@@ -4247,6 +4360,33 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetHealth(ctx)
+	return err
+}
+
+// DeleteBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBeforeSendHook(ctx)
+	return err
+}
+
+// GetBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBeforeSendHook(ctx)
+	return err
+}
+
+// SetBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBeforeSendHook(ctx)
 	return err
 }
 
@@ -5621,6 +5761,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/reports", wrapper.ListReports, options.OperationMiddlewares["listReports"]...)
 	router.POST(options.BaseURL+"/reports", wrapper.CreateReport, options.OperationMiddlewares["createReport"]...)
 	router.PATCH(options.BaseURL+"/reports/:report_id", wrapper.UpdateReport, options.OperationMiddlewares["updateReport"]...)
+	router.DELETE(options.BaseURL+"/hooks/before-send", wrapper.DeleteBeforeSendHook, options.OperationMiddlewares["deleteBeforeSendHook"]...)
+	router.GET(options.BaseURL+"/hooks/before-send", wrapper.GetBeforeSendHook, options.OperationMiddlewares["getBeforeSendHook"]...)
+	router.PUT(options.BaseURL+"/hooks/before-send", wrapper.SetBeforeSendHook, options.OperationMiddlewares["setBeforeSendHook"]...)
 	router.GET(options.BaseURL+"/webhooks", wrapper.ListWebhooks, options.OperationMiddlewares["listWebhooks"]...)
 	router.POST(options.BaseURL+"/webhooks", wrapper.CreateWebhook, options.OperationMiddlewares["createWebhook"]...)
 	router.DELETE(options.BaseURL+"/webhooks/:webhook_id", wrapper.DeleteWebhook, options.OperationMiddlewares["deleteWebhook"]...)
@@ -6184,6 +6327,394 @@ func (response GetHealth503JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHookRequestObject struct {
+}
+
+type DeleteBeforeSendHookResponseObject interface {
+	VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type DeleteBeforeSendHook200JSONResponse BeforeSendHookDeletedResponse
+
+func (response DeleteBeforeSendHook200JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBeforeSendHook400JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBeforeSendHook401JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteBeforeSendHook403JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBeforeSendHook404JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteBeforeSendHook429JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteBeforeSendHook500JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHookRequestObject struct {
+}
+
+type GetBeforeSendHookResponseObject interface {
+	VisitGetBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type GetBeforeSendHook200JSONResponse BeforeSendHookResponse
+
+func (response GetBeforeSendHook200JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetBeforeSendHook400JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBeforeSendHook401JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetBeforeSendHook403JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBeforeSendHook404JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetBeforeSendHook429JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBeforeSendHook500JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHookRequestObject struct {
+	Body *SetBeforeSendHookJSONRequestBody
+}
+
+type SetBeforeSendHookResponseObject interface {
+	VisitSetBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type SetBeforeSendHook200JSONResponse BeforeSendHookResponse
+
+func (response SetBeforeSendHook200JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook201JSONResponse BeforeSendHookResponse
+
+func (response SetBeforeSendHook201JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetBeforeSendHook400JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetBeforeSendHook401JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response SetBeforeSendHook403JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetBeforeSendHook413JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetBeforeSendHook415JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetBeforeSendHook429JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetBeforeSendHook500JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12788,6 +13319,15 @@ type StrictServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// DeleteBeforeSendHook Remove the before-send hook
+	// (DELETE /hooks/before-send)
+	DeleteBeforeSendHook(ctx context.Context, request DeleteBeforeSendHookRequestObject) (DeleteBeforeSendHookResponseObject, error)
+	// GetBeforeSendHook Get the before-send hook
+	// (GET /hooks/before-send)
+	GetBeforeSendHook(ctx context.Context, request GetBeforeSendHookRequestObject) (GetBeforeSendHookResponseObject, error)
+	// SetBeforeSendHook Set the before-send hook
+	// (PUT /hooks/before-send)
+	SetBeforeSendHook(ctx context.Context, request SetBeforeSendHookRequestObject) (SetBeforeSendHookResponseObject, error)
 	// GetBlocklist Get the word blocklist
 	// (GET /moderation/blocklist)
 	GetBlocklist(ctx context.Context, request GetBlocklistRequestObject) (GetBlocklistResponseObject, error)
@@ -13142,6 +13682,98 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetHealthResponseObject); ok {
 		return validResponse.VisitGetHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBeforeSendHook operation middleware
+func (sh *strictHandler) DeleteBeforeSendHook(ctx echo.Context) error {
+	var request DeleteBeforeSendHookRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBeforeSendHook(ctx.Request().Context(), request.(DeleteBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBeforeSendHookResponseObject); ok {
+		return validResponse.VisitDeleteBeforeSendHookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBeforeSendHook operation middleware
+func (sh *strictHandler) GetBeforeSendHook(ctx echo.Context) error {
+	var request GetBeforeSendHookRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBeforeSendHook(ctx.Request().Context(), request.(GetBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBeforeSendHookResponseObject); ok {
+		return validResponse.VisitGetBeforeSendHookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetBeforeSendHook operation middleware
+func (sh *strictHandler) SetBeforeSendHook(ctx echo.Context) error {
+	var request SetBeforeSendHookRequestObject
+
+	var body SetBeforeSendHookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetBeforeSendHook(ctx.Request().Context(), request.(SetBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetBeforeSendHookResponseObject); ok {
+		return validResponse.VisitSetBeforeSendHookResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -14881,578 +15513,602 @@ func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, webhookId Webhook
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bcttItjb4KtncHWGyGqJISrIlKjpqZFuuUvtYktyuKlNbSAJJEiUwk0aCotn+9UfN3cRE/Bd75m5u",
-	"9l1HzNU8xP8kU/MC+xEmcq1MIAECJChRrnJ1RXRUWyAOeVi5jt9a61PNE+OJ4IzHstb9VBsx6rMI/nlK",
-	"Y/YiGAcx/Edd8Zn0omASB4LXurXzESMx45THDySJ2Icpk7EkExYRyTzB/WbNqbGPdDwJWa3bbrWcmvRG",
-	"bEzVm+L5hNW6tYDHbMii2s2Nk37ulI1pwAM+XPzkqflKyAYxCTiJR4x40yhiPCb9aSTjzEfX+KRkBTN8",
-	"y4OPJA7GjNRxSrJBaExmo8Abwaf7U++KxSSQZDANQ0KHNODZaT96uNtq7+622vZQBiIa0xgH83C35hSO",
-	"jcXR/GgQs2hxXGc4GBILMqNBTPpsICJG4mge8GHRKJauw41Tm9CIjlmsN/74mvGyTf9WzMiY8jlh6iap",
-	"lmMsZEzqPhvQaRgTtdHJ1b1Wq7FIBoF60Ycpi+Y1p8bpWA0nhM/Z49Qv1M+M6cdgPB3XunvwV8Dxr3bh",
-	"2p34bDwRMePe/DmbL07iJb1iksSjQBIvYjRWq6YJmEg6YGphI7X+pH725vgJ6dWehIGabq/W6MLGD4JI",
-	"xj1uHpoF8YhQcsXmJJpyeUgoidiEUf2LekLSMVM3OERMWETVSAjlPukLf97j6raAk84uGYlpJIkvmCRc",
-	"qIt6Q+HmIYtl+n1CuZyxiNRlTOOp7HHzvkb6WTzPxE2WJN46ZZOQzpnfJXE0ZW6TnFvDw6EQqr7NIngb",
-	"EZE15kCd9cFUMh8/sts6IO6T16+evTh5cu6SujsIWOi7Pe5au7D1nM3dRpMcmWWJRzQmNIqCaybVeQqZ",
-	"Na1AEhkHYdjj0ZQrRgBULslARET9v5n2dKI2qt3S/EY66h08N6Ku2iW1lSGNWdRokudsLgmNGJGemDBf",
-	"vQK4CA1DFuHuIleDFZ9K9aV4xHp8TGXMIthkNRLqjwOeLoxU04OBSSIGZO/jR/gIFzG5YpMYXmyGomiE",
-	"0EHE5KhJ3kpGKIE/SES5L8bwiTprDpuEkrdvT542FFftcUXi3Gc+8UaUD5kDA0xoS3CWrJD6TMBks8ft",
-	"w1fbG7S8fdahW/t0n23t+i26deDt7m61+4/YzqBDD/yH7Zo+n0g46QHN7WbmqI7pxxeMD+NRrftwF06n",
-	"+bOteEscs0i98t/f/2nrv1/85c8pw5NxpPi8OrOr+E0Qs3EBu9mzuE07z2321mc2ezavaVfgNS+ZlHTI",
-	"Tvw3VE24SEiO8ZbM0GpjObzs9B95B36L7Q726MP+I29/sEPN+k/U65IR61dcBn7NqSmuE0TMr3XVAban",
-	"8eeIDWrd2r9tp0J9G3+V28lAYdivRBwMAg9Id9nYuXVfdgI8HlyaQXf67WQixROw33OXWWTHDVN5PRgU",
-	"Su8c6cSCyKtgklcQiuhD4BsLCSRHH60MibRKRDn11JjO5xNWvtKRvouoN5A65YSNxU+B4r6UyJGIYk/4",
-	"LEvgtf/6z//4H8ULDuO47SrbI8YpCDFeRiaREOPsyNSVy5SsUwopHi7cfge6wAHCWM+Bey8bLfL37Hhj",
-	"fpmnZDX2ksWFF9xlvGaQMOK3k1BQf9mIp3BHdsTTyWWr/ben+98//27n7wc/dn549G7vfPd0503nVftl",
-	"8bjxNXcZtxkqjluyaOmoJYuyY/bpNSsZmmTRnQYGY4FhvWP9kRBXT1kYXLNovmyEvr4nO8rZyL9s/bAz",
-	"OO1cffeo//3B+NXu5MW+PO9cv3v4jydtv3gG5l13mcXC0O0JLZvIDG8hjPsTEeSJeza63Lk6P/jwY2f8",
-	"bv/j6d71q0f9NzslxK1ftYFpwPBv1EvkRHDJwLo4UnrTW06n8UhEwT/Uq5URqnQbYOJ0Mgk1g9/+SaoJ",
-	"fkpn8qnm05jWunwahk6NRZGI8HFfjfzo7fm3x6/OT54cnZ+8fnV5fHr6+rTmGOGpxGggpdInlZrEr2kY",
-	"+CTV6mo3Tk1OPY9JWesOaCjZTdX5HquBnOpZ4pwL1IBUfwwksYYyiwQfNtXnH1Nfm7ibW5S/H704eZpd",
-	"EFDRa93kA/YS6WtkPJXKsCRtJTh3W62W0joj6oGReM8rZcyqQOLakL4S4pKFA4fMRjRm1yxCK0FEzAf1",
-	"nOAHHEIJaHeNQ6ItEaLIWmpPQTiJghiW+onggzDwNrjQxuSoqSnFNAiB3I1gWyYRb9ItGbNxX62wvSWU",
-	"+GOQsKDfxyMmkbVKQsOIUX9O2MdAxve6LX9Xh8Uh/WmcmH/9ecb9ooxQpkwftUPwi9lG3ID6iEWs2+Pq",
-	"F3+sh2xmoLZLL1pTr5i9cXAzWOlKz+hxNdNnIuoHvs/4ZvnH69OTH8vYh+DhHDcCjD9JxnROfAGehPtc",
-	"/KOpMmxjNSumN0HZlTQMxUzRP/xBkHQc/InjEPEvOB/KdIwaQPuWLXevx8AQ9aLtmK4peGFyN5AZlSR1",
-	"MRhnhKanQ/VTYjIn5jjhbGZuuc/NOIklWfBtLB+x0uZL/CkNh+CZ1r6PjEcpSH0hRLtCcP+4sqhpeJwu",
-	"/SZ27uTV+fHpq6MXBZQf6C8SeIbUEw7tk71B2+vQA9a4z0U/E2OGzrABDULmk4DLwGeasqPrwGOH8Ice",
-	"MpF0njrQxICYCUhYwFcifiamfIOqx6vX55fPXr999TSzbMAr1AkcwNfucYFeCSKn4JWGRQKaCmRi6dw4",
-	"tTd0rlT3cyFe0GjI7lXBsFZAEwoQfiwECeHjn0mBgK8GkgilMACtBP9gqCCQuvv49dMfLl+cvDw5v3z8",
-	"w/nxmdtwtG9/JEJfEsGJ0jTm6Wl1wO0NrjbwYMbgSOYCPgSrjHbdC3bNws8moAybPdIqNbx6kcmmPtxY",
-	"+78TTyc4HL/fOnpzAuyXcp98v6Usqq0Tv3FIKLpBY3HFOMg8RdIeDUMS3CurPbK/W3cz8+uSx4xGLHIb",
-	"ap+onslWqFbe3jAdrCmasRLnuGlCvKR8bqJLm9uv06PzY01hx98/OT5+epzjD0plQnJkHz3GfCXeLXf1",
-	"fS7ua3Mm0hheMhplPdqRQDWirSQYVfRZffe2Fba6cWrfbyUhtq3Ewbv08WzMMfeKTGSw0mvSJxZepX2G",
-	"FV+j7oZF/O1YrkdvTj6H2ao/k7NZ9SAS7aX8oLoN9Sj7OAkiRd0DEQ2Zrx6L2LW4Yj6cwLdcTicTEcXM",
-	"f8n8gILj8VeQUMbqXfjYZxZYisG6+UG4uFTggfsseruSljk5YrELZX0rVevDVMSU1NutRzuPdtv7nV3S",
-	"n8dMNshMTENfrabhbb8BA7VLyufQ4yZ6SVw1daUPUK59r2Q2EpLh1MiIXmNor88YJ5NpTOYshrNAeUHk",
-	"k0Rs0TYAlQFNWe0u+8zen2kULmwu9f2ISWlIcDLth4FH6qEQkz71rhwyiYJrGjOHhAG/2gqFR0M8y0oL",
-	"Z37j13MNFbuBYFMCZbJNo9AFXZD3eDofamak7rPmxFk8E9GVFZuGCUZJZL7HwfwmMZBF3X13/Pjb16+f",
-	"Xx69ePH63eWb05O/H50fu0vdUJnNNy7fN4z7WsLd27nOeqqzFGB+U0s1wbEcakMUo8q+0rfUiorZvbPF",
-	"tQbTtFbzcxl4xu3+WWy8NHRFRhTMDjD58q5/UhdRunLK9o0bTYgj6C+BF967sngN9f1AfYSGbyKlO8cB",
-	"M8PPD+JYvRWtTMRfuJJ9cA0WCwxeNThgjBHzWHDNIG41sV5seUWrRfWcmmQfVt18xj7UMNpgQhbvrbCi",
-	"esFFEp4V/Z+YB/olLIRe84XIyjG/ZqGYgFsTb5yG8eJskG6Wjy55XH00Ia6loe5pqD08Nk0tBH+iKSOz",
-	"EeMZlyvcrkRuMwVb9IUIGeULa2Re7eA8zOjKFwvi4EVBKMTQABqQ+kruSiURlTEAg6Pe1eLahVTGl9S7",
-	"qrS7zrqEU0oOyWcLp+n7L8GZersjkpitSpzC/yXx8fwpQL6zfCYhuEtMfLR6GNSeuHm6cLZxTL3RWLPI",
-	"/FQGSv7RxK/m0SgKmHQIlYoRz6hE4qPwEuY3U0FLiQyGnPk97osZBx1KCVj0nCjhKkEhEtNYo9QkoB7c",
-	"3rTV2vGC8ZDIyIM/mNtAHy8HeFyPDyIxRpJCKJiIEI+I78Yx+iSIjbCgfal+hccQuNjjkYbBkeRlapMe",
-	"SBKKIam73xyfk211RW5/0mRzs43Pug5xt+Wce66jXiOnYyYbXSR62weJuD10TqOzWnCGmKwsHWgJdRlr",
-	"q6fgZI2Yd8V88vLk5TEARLLx3WBMh2x7woeL0Col9UOGod2iN6tfH0jQTnKh+oAOIzpulrx1xILhqIhi",
-	"OIHRPJAEb1GiYRJ8ZKE8JEq0woKgCqy+LTNffdRpOTV1F+2rPzHmnIfUOGiYLHz6sdLNM6/b3e+0d5zV",
-	"eFunFo+m4z6nQXhZNjGQvuaugtk5RHCPkTH1tSs6VOopeKmDFLi202np+xP0HpUT5gGZqr/04mVRs/uV",
-	"ViWdg1LtF1HDcBrJ29MXSpxZ30qnReoF4xQ8O52GPVHYUY0/VhMq2Nxk9adRUCudR0pZ6TRmgV8K4bF2",
-	"Am4r3AhS1ycfR+gkQ4TBGRQqmnKwGBLMBfxX4q1WLNxni+irnWrEmoJuKmNrnNqSHXTQmaI0sISxvj19",
-	"kT29ozieyO72tjeicVNfbnpivA0z3y5BO20vxRR9zT5O/pog2luKNXceymD41+/GB9eLG72wsSXbaXGM",
-	"3E5WYBjtTpWzkZeGFgwq4Y5Olg07xvuBo04Y3nIJ+iYSSpdiPmDoQW8Iw9eDWvf9an0FHnlMle7vfMpJ",
-	"CJqR0Uv1zPTOG8fGjVaHhzr3p56bxSs60lqCG+HGp2O1V+nMmxOzuGoTUlIvvKOA/G5xDnN0YzCVGaPC",
-	"yYJzbdqydm2RbC6cknOQ6FIGmm70ibqbfknpIMrwapCh4l1KoUlYYpe46ZddI1jSS0p3s9/LxczodT0e",
-	"xA76qdwcH3aBebp5QemSel/EI6NigTLIhTUa4hk3oOLIXaXE4TQL+CvReRCAlUeHywNJxmwsojnpK/sa",
-	"/DlTrnQtdeDJhEqYvlYhG03yIrhmiZJHQylgbnMd/gMRiCpqbjrq2iFZ1ApDMQTQCiA9lKCoL1H0UM17",
-	"e/oC0wFwpj2e0KURlVp1Tnbatudh7F2YlP5Aj+vtQedlsrLJGGVMI+NPehwK7yoM5KqMrZmIfNI3Ny8a",
-	"J4gAXnVWkq8d4e2K59DYG1V+7iXcDcfTpzHzL2nBwN8pqtJrpiw3IlmshQMSHLvOI007rc7DrXZ7q7N7",
-	"3ml1W+p/P9oySn1sKw6A8a9USdRayRLgpfoJzCHJsqjL9zWfRhwkB9qZgEO3UrAslQcv0Cii8wWugx83",
-	"6+qYjcmsWJFUym+NjWKvwcbX8izIhctuV7vQs9xnt9UCd2ZIh24XsXdqT9QxithERDEYXO6Yyiv79yQV",
-	"CcbPJB4xD/3z7ldffeXa7N6MS30F5iyvstwerhRsUY6gMpNVK7g4V3XV7ZLZSIR6GyEifEhcOe3ji13F",
-	"ruazEVO6o4ac4J2xEPaw9ReSB7Nj1r+Wj7maB+px+WGt4oFKGcMX7IF6EjEas1Ogt9t6ZzS1igEAOQql",
-	"awNAWngDpoC52oXiNhBTp4SemhoXOAA+12pedmMyCljGjZNfhKwWYfw1ShVc6xPlb71YVCvLR5MO4OJm",
-	"UVWhZg0xqME+Ui8O57BaYkDSbyYpdDirj1uwsVsp2DUZ3I2zbFbVNVcu4oJT9FLxIsSXWu4emEJebrwR",
-	"UudYQlYdeKwCAwQybjwr4a0NGUALRztiVBqem5Vkc8VJCEX5myb3kMkoopKRupzQsUNGNKJSgrb2y8//",
-	"bBwq7UDZJ5EILSB2dujqyYXBLUvH+/de72OrtdXrfWw/u/jqz4VK853cjnoVlhxkIca3PcaA91QbQlLf",
-	"M7hawhmdywQQCzTIGfN1wJYoFsj8Zo8fEdcf24E5oF8wNOHMB5y4Go/tousAsE+KLNKM0R5Xemzdfd8X",
-	"/Qullat/OISGgccutJL5Hv5yCNyixB78DZ4HQ2g9PqFBpOTrMBLTiX7QG1HOWegCfkmJIsKnCPINuBdO",
-	"/YAPCRecFTIifSF/rBBfXsQp8JeLm0U+kT6lqOkE9ZidmxV30o/6ztZNIQ8xqHbcgMXF1+/CwC4kaosI",
-	"tiDZRCWGGwvC0JiYRjj7Y4sCrZTTBdPuoohF4XwK+FMy0VzRAEDma+d/nymdQVr0cqgdwv7YKaK5enpn",
-	"wVRz+mVf9DN6ZZUT6lj7kuFdWvlU5mxMq+gTL819NyZ1aDF64AdS2VOwxZV42JtIKA5BjiYiDEUBN8vr",
-	"6mvyM0Mbq9waSeZjEZGUMDPEft6FnaWJiVliK3ffJ+bc2it95I0ZeSKiyaZFRkRjdgnoi8toIhdLOZSU",
-	"9EgLhySJDdr/oWPedSjwkXDMgsIS5Ym57SWOWRiqrOYUAjSgNFucpw/YpiX0Ia4Yvx15vIZ/QGUBTHRI",
-	"8XaL1BLH4aUuiZBZ/Z2Hi8v/IhgwqHAScFNG4TAJVphyFFmv98PMUu8/3K2QJV+yIriotz0xGJrsi2ms",
-	"KKVvsmSL8AarI2xJZI3UFfFFxKOSKVWfpMVRGocJQFDjHZLjByS7pVh1WpYhk0oH1i8J4vLAnX0IO48y",
-	"h3Anewjp1j9aWwcX+v//9G9/Rlf8v182/7J18dX2it//fKcgIXg6RmLGsUgKxG2B38iQyhEGUFaxnmxo",
-	"0Zp3Z2+vKvPZ7vV6vTIOtLb7ekQ7ew+L53727dFWZ++hiZnppQAcoEOAVLYUqZAR+5id5cFg/6Hf2m/v",
-	"7+96j/yHewe0M2CUtry9Peq32nt0pz/YHbT7nX6rv9/peH57z3/otff6rUGrRVv7tezkW1sHdGtw8enh",
-	"7k3hpItjotbuQe5DwHHo6SHPkLFOjTDVNTp75OXjRqWQ6goGUIzCWBl80RtTzlM13uu2LGQBOxUL1DRZ",
-	"sUP0mmU4KqogC75KUOc0AitgutqM4gT1OPGVoL88u7YZ72PiLHFq6M2umHR9jDenMcQKz7yNwsUgGcBD",
-	"9aeLNuApo/4LFseFWrD6cSuEX5lvrcXismJC16W29wtepe17iV5eQr0rLmYh84fI6Ctpv8/gI/pNix5X",
-	"x4zCLlNSMBS7+sgGxmO/bqUbOL9OJWNesVPVPI3WA7fzNdq08QV7G5MEy/wRpzGZQbgLU/cX1Q2fVYJ7",
-	"PlE33mQSxov5VxGnAa+W1n9GDFMzHQJ1o9wkiVppjDxNoPazZVoq56cvLI02kD8twWjDLUrOALd0kl2L",
-	"GOKwc4CjtBrBgmxLALeLFqbioox7zJjVDKk4OtTH00r8LPjY8jIHq5wGsM3p6Eop6Ikmh1wAIo/Nd9UA",
-	"SB1ilrutPYfstnfUf/YaDnGLMoTUA22nx92CvED1245D3AS3rC7sOnattt3WgXq4IEnNJbudA4e42Yxg",
-	"l+y1Wg5xz3549eTy9Pjs+Pzy9Pi7tyenx0/dHt9tt0hdVwXMZP8z5qMIhFgt/qTWPhC8oSuUaUdNQbJC",
-	"SWJUcSKkjdG2YO/FWXgL2c4F08qGcQqGt0CpWRB3Mc7BYrTarcwGU0nDclabI3p0cPJpCI+URC9TGqzE",
-	"fVdzXv1Z0KQyh0nrVhtku4qKzhBSsoCRABJ7IAkEEZU+CwXvELqJEJJQDA+tlHq8GEjSTkyzORkIyN4w",
-	"ANQhneSQg501dVynltUxClhVAhdQBhJnXsx0fcFiRWIBAcTGk7hQ1dJQf3MLAC2yhfCKxsvKhNucBLHO",
-	"s8+VfBNxZpQa272XfLnoRCDSGm8oD+4D0kLxB30nhPoX5pGP6u8ti+qXSZF7B0Ol1cEqFwG7a6DFLkiW",
-	"rRWY2FppGM7arfzmLDuVBTprAZHb2ugflP4rUXq+2uKaRRV/dRJerBZ5Z+r9ltGwDEysK4gAqFvdlVOR",
-	"NQ2jSdjuODW/fzmLgtgWuliCV33xCpA5sDPaV3rNIokfazdbzdZiLCnzgU8Lrl/GyTvWPxNQa9q6F5HZ",
-	"gSQBlzHlHmsWQtszo/1U4q2gRN3DjMtdieg+lYz8NF1lXaVzX1BwfTaMqM98NzXYkhd7lOt4rPpwjH5s",
-	"owgKhCbh0wXBu3SFy0pjy0DZBOqLGnuHGDmcQoV8gGTPyugFkIn6ruZKS0EvUTLu7K6kn3MytFBOx9XM",
-	"+G8Tal7fgtfn5Qs23jGFq1gRA2AABFMQQeCafLAELmunsNVdRJxeemLKY7fH4f8zIFqpJQRWnoO3aaeX",
-	"In8rsZb5PY6v7Wrt36iFmE4ZxFAJdqRkDvGg7LhxPeOwe7yecgM3/QhAlpQsUSN1iBQ69wlFbp8pdTed",
-	"ZlEa0k8i4MsAmEmdB7zx9njLEslZOQkwu7yVMwc/d7Kd/qZjLaw11YVplNPw3+D5DacUrLMe6pBU0X9v",
-	"py6vmRGAx6CJi5oDh2Z+2jicaQH/v7DTsFBVsP54kPrMg5CaxZFMIuIh+vBSfgRlB6WxXqfcJ7qSJdLI",
-	"CzaIN04hn2cnQzaIC/cRfvh8u1h932QsJhNA80N/hoLtI3U1eAdrY4zFNcKdTVnGhr1xlfG/FKBAiLAE",
-	"8FFVh9F5Ijxk5QiFlp4FoZIvWx+ottR47+00p3TlvuyVOmNxHPChLNegHkDdDSL1jZZCtWjUR94ouGZ+",
-	"uQWSnJxAEnM3qU95HIQa85L4z7BvSKOKE9Kpjacx8y/hPUUdftTr03XV34dn7AQTrUqJuETp2Ttv7d81",
-	"yWQScF51gfDeSsHjTVVMsNfRSfczGfdqQrpdkP4JNDuR2T4tD2QB1R0mef4BC32w+OaJyKQRiJ5xwO0v",
-	"tqvT6RH+gjH8hi56BEkudRh3I90gXaZZj3UDZPpyGrP09XgmoNdNnWJ/KkhgRhoeTONpxMiUqzfKhqZi",
-	"/ed9ka9T+7g1FFv6orm3+Ur/4716SfM8GLML+9atYDwREaKUobJ9bRjEo2kfEpUFnQRbnvDZkPHt5Os3",
-	"9uPyKphsiQkS0hYAOJTBpwa45Dy9Cbi1iVM+UX+vsYXFB+2mAvlXlzzmmbtIoIR/f9GSqDzwi8XfreY6",
-	"ZSnTshwWlU2ETYqb6KMkIh9AqTw+zOW3Yuy6kiKVTcjOK1No4V+O5VDz6CJvE/eB4wVpWTmiSy+aGGB6",
-	"pnd0OWasY7bVriJ5rApZRQjjj/EhYeNJPMfCCj4LWZw3/79lYSgcEjM6/lMW07dbnCCDKKsV3gazMTNq",
-	"iv0vczq013M66HlUH4F+ILPwtxP1zA/W+jLEC/ChDXx9jMF3udRQyIzBPKHzXMvOw51TExZTEW4VsRsz",
-	"5JHVoTSZc6YeJ8iDig/ZJ2sJk6nqsavjAiGYVVH5CY1YpRBLZmofpiJe7fL6Tt2l09DSuEJFr0DyyKL5",
-	"a3UzwypfOhBB7QwXIhnyVaWQIWZgGFwzTvpz7P5wenx2To7enDSJnpppJqkrzaTuTcp9w4tDMSQho9es",
-	"x4OYiGnchapKdAxgIsaVpuAjgwIkEBSnVmP0ggn0bkyC/z0eiuEDSVwz/ib1IUixbV3SRrtrhpbWEEDf",
-	"r062v0WhDEVkazgv1qqtMYoYXR2yw7uW5p/aJS7MgE25C7trDIjvrAzLsHab1WU47hJhf2cvVoXDVODt",
-	"Wt95hW9KuFRT5+NbV/SE884t82C1lLTVPqmMmAScsclldhuOlhvpNTNOjBjoIfZ4+ru+5DaaJHlPN1vw",
-	"QiYW8Qz6L6qjBoCcHrfOa11dhkLmMAgseQVvDwQ3EBwqk+MP7rMg6nEx441DsjBghyyMEceFOfzJ6AYx",
-	"5GVCLTjdKpN99NhE14cDsCSMB0xH85h+pQ4dypGYkSDu8UTqG6yQpv8mcYUHtYUVQSPQMl0vtThQlcVN",
-	"T4OrmUbK0JeAhJSC56oj5eqFQg+i7hBallmxpKtk5SadR1s/YuLI5dbFp7ZTlm+gZ3E79yXGzNbzX+Iz",
-	"SgXxsBQskezDGv7MUuz3F24cvVxb23kWMbaldEfyt7PXr7SqYyGJ9VqnnVV3yfPHRsYahPEnNR4nUQ1v",
-	"3LVVpLIJVTWUSwy/ahZyQg1f7u6nabp33Prijc7tZywmgVfr1kI65d5IcXvOs+Vr0rGtBRJbdLXk0DGr",
-	"LEVdGGi1gdhZz0DEngVy6YdlLCZSx4GSUG7RGDpbrfYtxnBnJNcE2/6s86DuFAQ7i5u+QqGEmxaSYRcw",
-	"XPiydEh5TTFd7osVNHWEUIE8WXmCD4JojKUeMm2L85lcVxXoKXnbUpJqf87tXLnEycwqrGA1Npt76Hbs",
-	"Nr93XzDbzW3JKuYGahyPB+upcUt6a29ajbPncxtdLpN9to5Ct/BgJTVuecrc74Os3qQse2OCvf2wXLKD",
-	"mxtzwNqdnd2ahWaVo2AyYX65kJ/futyFfUpiAd63RfK5o/Si0ZDF1Whqfq5vvpvUW5RxZhAXS5awMiOe",
-	"36UFgf2GL/6szJc1ItCxoeVawK+mV95Zp0udmosj/1bMyJjyue4QjG6agciGMHdW5ugvqhYZXc0aQfkO",
-	"nafHbw3W8G4kTOMQ9CrbQ4GyBSGjSvZwRvBsFcf1TT2sxIlYWA9LY79keQk8UxGr8PHU/1sGnCgqnzcM",
-	"rll2ImJgyuRJh+hH0V+t+MmlnPbV8xiXiaZsseRL/jar/hWs8kXhAcxXu4pTHnhXKGDRgPL5hFJoCHR6",
-	"n8HQwfOV8C3WDi5yAtMp+14KZ6Wl0NoFufuLhyLhpMsyOongRPPCSsmdb4JCCxvBD+XRcSujuqKfBN9Y",
-	"PWZZAFHKx2vXS2rSA+jPb4n7TP3u6ZvsaV0Ur+6GQbVffkX2SaAjZrh6JlSWDXLYN903freoCvs6kN5F",
-	"qiV1N5mAm8KE0l9MeLABQc2kNuyh7oYFxRutcrJp0UhzIDES8CZYy+bSWc6TYD1LS93vEM5mWJQhwgLC",
-	"lZif4i4ZzrfX+v3YXG8CXqZE2pjLJCKTUEfa0kqPsJS/rnvMyzBr2XWxRsTFzOK094j+tE/XEsRnsqbV",
-	"aDq5/XYWTbqDXzIZRkwy7hWC3BRjUSde31LSPk0yxlflbCUwoiQjWyNDg4FOEVNvWSaud+4Gby7LEn3N",
-	"w4Azq9EmDBc7sGd05KIc2EzSKLyo5tTEYAD/ygik5NcNS6M0BSjJ8Uz3ZNl238bZZuigMvt/zRkU1tQk",
-	"rNPwq7N/Q5q/I08bYqMKBSWCq3Ioh6TFXazvCPhwAXFRWnFy6Ydi9jF2iIf1KzuZ2kMGcTmzHBGFwMuz",
-	"EQ1DMmNEjoKJMh6eRYFP51/nCisWYjANPGWp+MstijWQzODwtopY99sJx7WxU8sQTjauKUU0WYCdBcIx",
-	"wLjiU6Y5tQGQYdvHUvOrEvoVGCG8cCXudWedsKbS6i8r2AdJGZ6qdZP13LF28uYYq1b4s8HCZBLLtuoJ",
-	"YPXKHVCf1q3xs9TXprcKO54w6o0WOzV+qnVj6tMuvP6//vM//ket27lZMoENG59esh5V9lGv3h0q57Bq",
-	"TYTyhPMbMnazGNFaOqdis3fh9l/R9rXW3zE7Xz3F1RCzzcdIPY+ZBds4FuJKWaeG9fWpd9Xj9UUwbaOy",
-	"fez0ePK4XZIBLjyQulBzbLZNJyK66jLeTq8Yb6i34MRd++UPpAbxWoYc4gS1WW7ocR0VbaLWRwxSUPQ6",
-	"FnrykENE6K9vpiei6Xekp5k5lZnoRynBAS0CJaptJ7qzP/eXbXpQqLN9XvZ42/z6zyeESxwAi7K5jL3k",
-	"97Hacco+czvfQI5+fgcn4bxQdqXnwIFKr2PxU2D1FfKEzw6xvOlOxzIwnOIeEVBEZhTETE6olytJBvpK",
-	"xqzY6VQr195p9XofHz1T/zxq/b//18+//Pzz1i8//++9aafV2Yf/Hvzy8//zy//6n//fzz9f/KUQp3Jq",
-	"Z7KUeHCr5aSYVDaoFouGTLmefkuOIGYlpaPUvDIDs5VGh0gR5ZX997juF2uKAnP+U9dtp7WiwrSeLI6+",
-	"mBBBjpcVVno3EiRkg1gRkDcq7Xm/JtPbFANb1gI/M7GqLMp65LYcyl7OL5pBTUI6v1Mp/ndQFprq/qtY",
-	"rK1AhYLcjMKysKfPnpCdnZ0DyId3kAHq8l3Q8Q0b+kPX/kqFq2yc3d7ezsM8o1tR7w3GWbJWOuW9vC1h",
-	"qnDDNIzL7nbwFTFhmy3WldV2ipRZ6KuXcFWrizfNTNLMK5u+0jp6/MRng28KK5FX8DPzUveeafj3ACp5",
-	"MNOJaxDSoWN1KPWxxect2gKuHNuSroCk7ibNeN0EEy/nMmbjBxIGmat4Yvr9FXxFzbMKk4Ubja2Oi1O4",
-	"rYjJwW21tjMdIamnNKuuJlOBgQ+Znxt6X/SrrZcU4XUFIjc3QkZbIMeBlFYBlyBkcAxunzKdDATRB0Wr",
-	"UzAAaIhbMIbVn0uF5Orz9UDq6ieVj1l5pf+14jirSesM702gmJeWMF8yMeyER4tmim7bHDWNaRiKaL4y",
-	"ozI9GFl6XxieU2b46AOsuYwV88mh41KyzdJOuUQoxpLjKKH2Q24L2aRsBy0VXN2VAsEBBt66KVGv1Yfe",
-	"lNTaSJ0b6q4CL0VWNI2ovByLiC1TSyjHrofwaoTGy2rRA84+xpdgxBeTkQu/uQZJpm6Hrxwm+CpTgrki",
-	"z4Y5LyNZuYajBqT/ql4v5ptOupSZeZeT0ZvK+XPp/bfVXhOK+bJVV+gkXX3F7rJaX/5KnZVE8S39XQke",
-	"GVOuVSgTnZ8wbjFD9UUjJnOBerxxkUOJkC0tRReJkGFrZaOPmW9DzUVg5WBpFZSaLP4gFj1d4MmFdm2l",
-	"iB6UloLcMrx70yV0q8dBcNpY0HgJiNwuBgODH1G5Ckm+yQ6yisfanU0dEgwI5fMVTWPXUbA26HpN+sY6",
-	"tSkPPkzZ5RUr0BefJQ2AXX/c7U1brR2Pwv8x/Vcf/3IxlAh46JnQfZF9qb1ERp4pMToLsCfLyonrUgoV",
-	"yFREUNVBU8AomGj4EARKNke5pf4a7VnW7QGt9bToyyL7HEnnNDJr2oW8zcRNi2P7OGcMhakBOsa5mEKS",
-	"MHooBrBmOg6ly4lBFYk6lXPu0UnQnNNx2MBqEmnZDFPlRiM8oXiGm8S43Qah3O9xg7cY0QkY9aSeKUHR",
-	"aJInUIpFkmDIRcRMIUQogOgLZfX2+BXW7OC+FfHM3ELUHV1dt0MXppfYzVrEIywc7gdqjcYBpzEKszGd",
-	"TNR+ZgqvNXXtfbW1q4qjvTG34j44uVrOSyvd2fWxnUzx4KWPpSWTrQ5jS+M2ubuT+i7rPWXqxFR7KkVS",
-	"l4Mg7XtNXHr13blg9QqH8sJTKz608JwSmyumrs7hW7zFPIY1jVY9iDWNMo+mOSzzVyBb8NjfODXBWQUs",
-	"RWYbVpcVytNhtSdSElx1/8LSrHwgs/6r7k7IYtWNhStdtQJi7pDfXNi8FzArxb0W0c2W8Fhq80nDZU2r",
-	"fcVT+8KfL6potwI+WQx2icTUEuIe6hTm5GM6h+zQlkq12+AY6EJPtXUADVjRya7VY0mz6tZyIpZ/T7gG",
-	"1ClLDAssGABa0FoVA5a59DZdMkDN4DboZTXG9WAx5oHK1HI2HY9pNP+90UtF/0ShYVrJO6F7d3zJa2S2",
-	"fi2wZAFGslqleh29TwrVp30fBA/nSp13zW9/VaaYC6cg4MOqZevBsCntewsFNDChKynWpSuV5trsmtqs",
-	"ayk9sCz51tdJgGeOKdfau6K+ebEyUfUiWyH8KyuxdJ0C/XrZ4RGrVUpBoX59D3bTFaYZmLqoWCkRU+y9",
-	"fn+l+vVQdcpYOlZ9AXgb8cSYpV701VRh96Fa/LyiaN3jCWCW44BPZbZqvtUByv5gp1JTNP318vrBL7PN",
-	"sEq+jFUY9VsAlJMZS3tZ59XWysoFmSVaHHPuZN2mr0EBZBZFN8/OWJ14bejjKBCBCLY3+FIS2JFmYcUA",
-	"L9cfu93EASSbxB1GYjpxu2QSBdc0hiJ86KZDIGR/jl1m1K1KMeUsVDdP+2HgkYArNRl9StBx0XaU+uOa",
-	"U4O315yafjTrLjU/FioFGatgo22IfjPNpzJW7EVeA7NKwFao7WpHGas2jjpPnUSAmRYRMd4w45or7hyV",
-	"RzqryZ8xRe7fBvGyQqTYa0rRFJFwf0G8LxiOwmA4ipeW7gQELnZd//b85YstJj06YX4B9ILMIgr9lZQY",
-	"RY/omEZXxin6y8//NJe3retZhVh9OP9oxEJGJVt4dOFGLmImF2+jEVOCY0WH+krytbQ2QbqWRYoO7tiq",
-	"MC3uExkFcUHed37rykKbxU9X0sRTuirQwyGMiciskvgt/rgYwHUWArhwuYLfO7faMOnsSJYvdjX9O73/",
-	"dlq4tblfsC5+xrifFHK9XW2wBElUVhZsZW+PpJa/WjPE+E4noaC+1MClAEEz4NOHl5F6Uiqt1XB6HPO3",
-	"BGQeJ2g8Hs6b5Ijrd6Eeo9XN2P5qXUQkkD1uQA4oaR/Ihrp7t7V7iK+lvi5Wr2/D2IJ625zFPW7GjmjG",
-	"UGkQcz1axRvVmw6I++T1q2cvTp6cu6Tugr/f7XHXWiC3gS57C1A8nVy22n97uv/98+92/n7wY+eHR+/2",
-	"zndPd950XrVfVi+MA4uwWBond+RN7Eb/rpvzVOh7grfo1J7ATxFnjOeqcWch7IcYhmY0JhGLpxFHMQgs",
-	"zEZ6L+2ZUtlnkoLc288uvir0l6xsr+IgPn+3lUsBLkbo96cxiWnfIZA3P2AMK0WBH1RRKU56vfYsVebX",
-	"2lf/eaz+80T953jppJcZCais2t0Si5qNpCdyr9U4xITK/tQ+aWTIYolV1zlmiuUrvm2w5lNR5RPTaKSC",
-	"yIcq3Xds+7HeUwvofqTCYp79oVCfYNEWbI/ZGqkYurKl+VTt4eHiwVJsqZ0153bWtOfUcOLHBkB6WxmC",
-	"LQESHKqDyHIv4EPL9nkgi4oDV0lZTcZ3lCTegQpb+bmXcPeNUwONt5g3oDIsIjIZRVRC7ftERjmtVsvk",
-	"smAkTmaRtzny92mkpMCIeVeZY2CxgnZVTlB+6DMV0lblm+DMC+kR68FNyuqHQ3U4UzUOLhtucusi4nau",
-	"kKlGt8nqZRuoKWrNYdWi3cY9by/nWm76hQerGQn2Hv+O/PX2vG7LvJC+lfprSJHEollc9fEuNLV6/JXs",
-	"HuuJW1o+OVr4Yvd+zr0nJaatQUjqBtKU+9LqbZV2v9FRL/J6Qj9MwQZCRVgeQmg7BOZMhpGYyRQehvI4",
-	"E2RL+dZ1u9neYs3O1u6qvKZOhuNft+u9XjN+39o6oFv/uPjUdtqdm8bX6mL22lbulmLhoBZnleci4z/V",
-	"bYGwH4/J5ioJ6xfs/DHVSYjpqwJux6Gxv6NjO8gMtvPu4elyDPxLESUdz8CjNIP4AOVolsJSQPmrQyLn",
-	"3CN0SAOOW+1aLgtXKQOC55J0l6PmU7fL0tOYUnEh/CDvO7EmW3Yo1nCi6LtvyUgMjX3BTOQcVNNCtQd+",
-	"SW1fxQ+u2PyW2g6+7Z7gyOVwXqN5Z3C92S8feWNGnoioMNAQ0ZhdhsE4iC+jScFeaZkroe6ZZJ7gPqGI",
-	"o8jaJa1C2wOHV8HSwm3SOcrgCsFRVfSbvMB7F+Ry8vkE+pqbcP5rK/XCZKClFIWgk5ivBzmJ+WW+P8XD",
-	"/iPvHgAnOIPb6LQ4v7W0WeuRSlJAH9ffkQaLM3oXxKPnRfD1hGoSCPPRmxPFhxxomsfBTZpIppxxPQmK",
-	"MfEZzqDfd4hYOhLEjhXXx2+AUMylw15d7v7tw8GPV+ed8bv9j6d7168e9d/seD88HL1o+89aw7MOPT6Y",
-	"Pt+Nv6vdtiHxHzzzy+CZhs42xT31YajGfjKP3E6PyR7BL5mXJC1pC5Mnw4BJzKuIxWQrZNcsTMsGYLVT",
-	"VHIx7UESjWYqKIKr3jZffnpDGqupwp1Vsbqd9WrU0ygOvGCC9Fji1rOGEUAlHsurh/+ImKcmDp5VBz3f",
-	"C5r+e51E79FIhHfsZrAou3A1V6WHJTtoue8LMsTWKrK4mAqbDMTJ7fTiepeT4P1gUz5b5a+1OjuvD2vJ",
-	"ZVlkgC2539aGtmQS6PVEqoGq0nMKYxamM0iWUWQqCR4SFz9hOvAS/DNTs30SzgH/ci6uWKF/WQZDDsgU",
-	"YMNb0hMTU5YgVs8UOCFW9YrEoV8xnmkZST2PTZZqEe11tYi4eFJvqISaWO72TH4N9/z1l5//mQPNXHea",
-	"/jd7g9ff/PCPH87/Frx893Lvx6ePw1ff/ND+4fzH4FXn5W6ThoHHmu1HD3db7d3dVqvZGuzQA281XcC4",
-	"VrZ5hD2pKGeLt6KSfIXBfMly1bh+V/RVy3fRwWZvsmkau2WMtXZnf5m1hqZaE221dme/2Fh7C1DHajuI",
-	"956LmIbydhtpv+FL3s/MPIrhEMYtamNJJRHXhq0BoBjyOEf0mqUY6OIabPJSmW+X+LJiKLH2L2eK8OuP",
-	"F8EoOmvHeWM13dIhvM18SpI6sxy6VVHODYfI6TjfxHXvTkNdAoDOjzmPdNZDLBzUHXHPmcUsG7BTsPfF",
-	"5JgGQUtMUghRTa37oM7aZwpS2eOrymqyYd3bsBprTb5kVgOK3J0gek8AQywzxaEPCe1LtFog6ZxGDKtB",
-	"Us2VaMSKO/Wtie1L4cSDIGQSy/txMSOCZ0F8FuQDImeBjLs9Hq8BD4REf8Hh/kOsrjqJ5z0O7kULdTEm",
-	"NAx/kzC7ZdAzzmYAP7svoBmpMz+Imd/4XIizNcFYN6WHw1QFus3ZUMZxUgcnkMQLhSxiOWX9cFxTIsft",
-	"EiwNO50IfkjcpF6O21XCfQRQJkF8ka1Xv6q+jnXHihqWOMByFoKZiXfmH5gWtZp5OMkBxNQHL2QUOpxW",
-	"4SqbK0lzlCtIswyICgXqYcS4xgnPCOJlFWxIPaRT7o1yBwe8r2shssop/E7FWs9HaWkRoRNKcLKAY5ZE",
-	"xnReidd7cXDNyvPofBYG1wzS+xVFKAo5hAaoOiiORj0lPtQ6uEajJ2JyOtZ8uVIH0RRAsIwy9Iod4803",
-	"Tm0ahRWfeRuFZXthulsv1LPVEHOKTgz8y9SxDsr7DV2We3585oU0gpxI7jvoVQVMuUO8EfOumN8gL09e",
-	"Hi92LakFYzpk2xM+vHXgRE8Hna402mzgROkBS+pHmXmr2woiJ35AhxEdN0umN2LFmU1HnMCyPJAEbyEB",
-	"J5PgIwulVYoTgf2oqCjh2WcDETGjd+RRyo86rdJclkx9reUVeBMsLgigJGMgFkmScPNeimTJEe3sPVyx",
-	"C2ffHm119h46ZMQ+ZjfiYLD/0G/tt/f3d71H/sO9A9oZMEpb3t4e9VvtPbrTH+wO2v1Ov9Xf73Q8v73n",
-	"P/Tae/3WoNWirf2i3ZPBPwrI4vE8Zlkv9e5+pxCovLj4ZXJ7ogtdQCZpqlhCehvHg5Zmm2T6qeKDWFrH",
-	"ny80lPHnhW6+0XTc5zQILzUfyo7mDDyY5O3pi6SjsnkgVZJ3Oi1NsUlSleBDIgOfNZA/jKlv6mZqylVE",
-	"rAgbSRrsW8WauYjxOMhMVvU0CqpVJYOYXIUq75YyvGzevphxYDhqAera5WjEBScjMY0OyUxEVzKR3yOm",
-	"GKxsZCr26r3J0ukojieyu73tjWjc1Jebnhhvw5psl+AitpeaA1+zj5O/pk7V3rTV6jyUwfCv340Prm+x",
-	"orPAj0dLmRbcsQGe1e7sV2Ba+STtZMPtSEHCx52sONPHOGEwVt1dnGfCpZEq8qcjF4NYEfFNaGyJWAbA",
-	"zHSyHmBmuT24edhMJmheCuOARHV1i+IB2grGnFyfDeg0BNikF079IiNGgwRgm0rM9USlkMXRjvcZ7QL/",
-	"/dOEpX8Mg0Hy7xnrTyC8Pwm1j3t74quflR27PQlpwDOG9SLbzGfw0I+Xiuwu+0oklMVroyEmwYYsmYOj",
-	"jk5/QY50HnbgAFcSJR+mIqbLvgw/ERqGCRM3W2bcFWM6h65HJBZD0JlzeI1HO4922/ud3QrjyackZ1cm",
-	"O1ont/Pl5wjJ7/Z2RjmRHgLOaxzEaCkK8FZc6Wi0ZNF14LEHssc1GZN6Z4+8fEwo7KND2uSbx1AuNgwd",
-	"Lboc8ubpM4cAGYFnBP0dYjwWvMfp1A8EXLkOfCaQphtN4r55fXZOtvWoXBKxwVSqbUOCEdcs6nE3u5yu",
-	"UsQAqQadzMQ0hqoMbmZVdflPJQ64+/ejFydPj85PXr+6PD49fX2apnsSV3FHeKNrs023gWUeBWcgp3t8",
-	"Jqahr8mliJggluBa+5yMwM4z7fHcl3WC6SY4A6mrpyLiUWmZ1hMa0TFTDLVRlXXkOYTNFPJ8MBmHQ5Z/",
-	"vdwoygTRHhWFzS70///p3/6Mwv3fL5t/2br4anvF76vzrEBSmD8reQU3wPSs5EzyTfC4kWM7u/t7jx4W",
-	"McEx/YgBjb2dh/uPWgftTmtVz8374JKO5flVJpHI+mPswZVPod3u7O0fHBy0Hu7vdh52dlfiWkpYZMUA",
-	"Btx7y9AF+hm+6KCFmsF54F2xuCy3JhZkMlU8W+/7A5kK6DXRGlo/nUbhfcM1bmf6JMMrAHq8PSfsI/Xi",
-	"cK61OG14K16tCAmPi1oxx6j26XpALECbQoQnG/mrGD//YH8Fszw1hnauPrS+6/gHiwbRcle2bW5Ya7cS",
-	"jGJT3TqnFJ+4y1nVlP4ln1hEGhbIW8BRZVi1Q7yRkEzJliwDp5NJlvwAfbQWaiUxlpqX3f9lBXRFsmhV",
-	"hhrW4Fqj5YldE84PIubFIpoDllXdr1tHG3Sazv+630YoSAKuGbLrEBZKVt0vCEMu/iT85Ji8RsAaESqv",
-	"lGIX+BK6BffnppA9qSfr0aicbgF7FAnFbVa2UcGBrtNExVBAxcOu777lQTfU9oUfcrMbJSf9gSQTvKNJ",
-	"9NmfjQTh7BrCGQgrUscBA2UmAMh94qZV+92EOnNWxjWNaVQsCI84AWFlO0HNgAIvnkbM1E+A1ZpyyeIS",
-	"WefzjKjDr8pthEKWhUWmMsbCdcUWLx6uxSNEJxNd8waXItc/Pg5iGNsxHwacaXBSflt0hPKyPCiCxeOA",
-	"MSEHkmzlchyp6ZIXge+zMKzdtrmEJoZMN4lM77JiErl9KYZK/Oz2HUbTnmGZVXds2kyoYWUnCutA3bZ4",
-	"QPbQGSoiSi9EQIx2kZgb6tnQe59BUVIghcYheXN0/uRbvU+mkBLcp7MzNn0mSf3o7MnJiUMmLPIYj7cY",
-	"94TP/EZBND2DALjdsbX0iE5rdz+jOtTNiywdYuviL/Xue91Mbe+m8XX9/fbX/3bx/k9b//3iq8bXja//",
-	"vCle8CxibEsRNPnb2etXBEkkzRXZI88fE702h8T9dOOWLMe9sgw7d6W1urt09T3M85rNwyBk1U6/1pG8",
-	"g6BPVZYvVdZrMEORnJ/hT4RxfyKCfIq6ZF5UZA3dAv1RCc9RCZBghnpPuZx+IJXMWWcQCYiF6QgrDUKD",
-	"XcRqVhGLozmZBdwXs6LuT7cTf7eEv0widh2IqbzE7a1YwBtvNoLINwYfKAORiBHBI4MhlyQWgtS1JTFB",
-	"/LmHnmxwVId0QgL0WTfyIep58q7bL0slZSbZwHvpjbU2xsip6ZNYQZ3RzxVoNNY7TDw1qfuhz2yWwMuI",
-	"Yb0mXHpAR3GsBERxJy6KP2LoRPOHeWF90OJ3gIKNPz6QumqOgwjidh6Mv9wrnXDxxU7OQQxn12pAjIXp",
-	"M3zZcmlwOWMR88lea6cKYYY0ZtybXxYFM56pmUiNRNEJc/h+oqtnqpFNIwY2+jgIwwDTvWUupl8pfhlp",
-	"+XlZhok5t47IA0m+PT9/Q/De3NIMMWOFM1LH8JnvQCN3PynUn/rmWztVMFIaZbayc/SCVNlgMztDhpnR",
-	"LC5bZksrSOCnputYATQVf0oWvUBhKX04nNG5BHRlJSm7cU5jRrZ65tX0tuwzt1Pdciv+5WtvTzXPLGav",
-	"OjkYqx5nlTlQQzRBy1KOexmKYcGuYJd85onIZ755S7aLNKmjWaAFvmFa0IhKqT3VPYQ5OVIA+jDTKDgE",
-	"+hfSZ8Mpz0uERS6TRBGX8plkS4lW67SGNxTCXw03W4cfrRQeK3VjzRY/TNl0swqxJrzq/MKQKoa8Ms3b",
-	"insiQDs4uM9UfFP354FtOdxnkaRbLV3w7Suy7B/IAih1Wum/uIXvEr0iUZSNFlSoZfiBb+LZd1IlznNf",
-	"eyCJvj2vOixo35kZ7z+61Qqjo15zlaU6OMQ1zJIEkvjAVa3jlDR+9xgZBDyQI6Ts250gMF3m5VZr5gBh",
-	"3wx8pFpQp5JOlduXRb3KsoSQk2ZBaq1KMHML/11y4JI+genRWzhupK6lfNOYDI3qretW7sYqNHY9FqSP",
-	"vgPFfJUoCZgPWcGGJ9cp6Xz8qNep4RgGXVcCz7a4M32jFsHbyQsVZcErskhu+/dFuO4GlCmbwzpZ1cpi",
-	"Vzbe1m4mqcnagtYmUnKlxmoxrsWDmzMCMxLTyegNFdSWkzKtF35FWO5s5F+6EEDq7Gd8j9jR2PIqQZ78",
-	"EEYHjbWb5CQ2XXNcvYBbge9qQIQid+xEqkedpWP13dYPO4PTztV3j/rfH4xf7U5e7MvzzvW7h/940oaW",
-	"UqnXUt2d+pUvPpXFpHMLsCo8TbltcKVzXdUHJr2zLH3D/L6uHpZonGsVSTXcVKmIkVJHpUZarxEaRyZY",
-	"EhvHHxeD44cLTWbW7y9jLeZi8FmPqgKxVw9EFzx4V3snpbbfj9Fzq8XcyEL+DhYRPL/FHeqOuFVWymZB",
-	"KfCy7n7lYnw3DBuHRDJG3ExLfPw1KfGRaNCDyCTsaYn7ldWtfbGn+mJv9nwn+WyDeCffty3XFL2g37nd",
-	"kj3bct1ZrJVV2Aw/kc6JSpRVFZbYCFk3/IoKX4kAYD5k/rnve7WverULvdYgyvKh9fdLFvdiPc6fUkwG",
-	"srzTWYZYTudYLOvzoSYj843Ib63KwpmNLneuzg8+/JitEpqXzlnh3FoqnF8EMl4mlPNjvhV+DNBia8vA",
-	"W8DDbiUBE5Je4QVGcFjgIzZsXV1iJeIrGcQ6oC9rF9eSEC8CGd9JOgDdfPmS4bTUIqZxYv1aHqXseuH1",
-	"JUUmdan8GYtYkVsK4J+LxuvG3dN6nCvXYS0SOk08A7cmIr36vwcyWmPh7rRkv4PFeluErsI0iBxs4s3r",
-	"s3PmHwLuSikBAGpCfE7EfMbjgIaySV6JWLH8UIhJn3pX0HLQNBgmnMUzEV2RKQ+ZTBPsWIRVosshWOpV",
-	"jPsZGJY3ovFWElDO4fgX8Fg2sDuL+4FvfN3d3q7bGO//vnXxl//W671/39o6ONp6RrcG3ebFX3q9i0YO",
-	"t7VtMFvLJPu7IB6dQUi7es3YlMjy1WJl8qaCJkrBkAd8aAASdXc2kszTWk2fSvZwl1yxecPRHSPn5Cym",
-	"3KeRb46EJGHQj2i0bt10/NDLwfPvDqL9b57/8CE6n/309s3T/ZMXb348EZ0X9AU9m9nqUl5XUs+ne/CX",
-	"7b9e/OXPq8sL4WJUqgS7oPQlEanssmUq0NMYcT2B4LCIKSSkaH/X4j7pY3fiQxZ1fbEcSQ2DedMoiOdn",
-	"aoy4CEeT4DmbH02LahAUlfondVdeXf7y8z9dKNsWTyPOfPTYz3K194MErqV4lG6BgpuLMwvUR9BjZwrC",
-	"d2vfbx29Odl6zqxaGhTGqNbxMaMRi8xo+/DXM8OXnoxorEaZVv+tFWNudXlfAJPonGC4Il1Sd9XLRRT8",
-	"AyiwS/CL5LrT1HMOOAFEFBGDHneT0eLxd7/feitZtHXiu111oqkXS10ZS+dSYMwhkHKq67woJTuWPW7y",
-	"a7AqSRCbVC8DB0k2Qi0iVL3DdSRaeetHYgbpOlGPj0UfkkEnE3XMpqEPbYpIwGXMqJ/N6IG+NLoSvi7X",
-	"rA4JTF/2eD0eCcmgJJ86vXBe3ZRoXPIX4iLeGv4Ed/0IyhdnFrbR4wgXgRXAVOUd4h69Pf/29enJj3a6",
-	"NJbvg8n7wEOHSEARuxZXzO9x3D3oqtvGVxy/Oj95Yr9DrQrjxN6eIClOLbBowhWb93gg1b5guby08HMw",
-	"5FBuHrKl4UDDCQRSSMlSiTVFlC+pjFm09BThiorogSRjuFsfpZdHZ+fHp5dHb04unx//4BqZ4Y8DnrVB",
-	"S44KfrrstKT7UoKv8mBPFWE6pP3Lz/9nO+OHV3Ti5rOy3CbAbDHlUOkmERsGMkZ6aZIjMg6kBEqJyJiG",
-	"SmkwBbkDaIWsUUNJxjwpSJiHo2Qy19MjtWQh9C2Lq6DYXsAHYnEFDLsIJDTMDwdbIyEhdXo8DeNgSx8P",
-	"pQQRrR11sXavk5aNVbPo8aT9aq7tqnTSiAf1rriYhcwfjrGhGPezBYKdHrdLQkunoHkmPoaAfo85WAfg",
-	"9PjsHK6/Y/0zAfmMPd7jX32ldl6pjbrL7ldf6WOekpbOtZ4lmaTdzJmpxyNmOBNyHock7D/P8ODuCjTV",
-	"44tEdaiB6kVE1UCK07wpHXod3GI9wKL1p3Gek5sTjYdJcCYbhIZS4JSL2XyP96at1o4H74B/MlfjXIII",
-	"2b7G2NAVgqRbzpGhYxygYx2dOLOUGacTxpPT45lvL+elTXKU5SUwe5BbKevAIw2jQJpR68K++kqtagy1",
-	"ySG1B6qnJkVXIfkRyezJ69MzRVyPcb5JiSoRBcOAIxtR91wevXjx+t3x08vXpyffnLw6c8Hp7NEwhNuP",
-	"3pz0eH0SsUEYDEe65Z6BXB7mdsx1iHvis/FEQHQTpuHYtOvAJBPaBFp9gjU3ts7nE4Yf75tShe73WzqL",
-	"R92OAiKiMduCuiU9ro+HQ9xTFkfzrSP0yMFrk3HEW2jiMz95uzrfeFLERAmk7Zl09bIZbVUtHeKuIH3E",
-	"RHChLb37qWcUvF6tC5C//4ZuRNIDfU9d/eXnf6o/Qe9Tf/NpGP63T57wWcKoHMwF+lrxo5gGofz65iYZ",
-	"h3pOdoEXi4jstg7UiEo4c1oyxeiqurV+j88iwYekP1fqDAsHDpmNaAz0HZj+LaAT9SNGr7RpCroyWrCw",
-	"0FAHpccN71fsXRcMn4aTKIib+U76peMh1zQM/B5PxkP6zKNKATHNK6dRpPQBqdQo6KorxgxrtQYxflkd",
-	"Yn/8QPb4IPjIfILhCAnlTV3qXbmkz+ZC85mFcueOYRI0xJpytMfxDVgf1Q9SdDRAQZO9Ul/FebCPgVQn",
-	"Ad/QJOeKHyc9vulcktko8EZ6EtBRWoI1ubiCAZ9AlgfxlLIecSVvgHw1RTQ12sBFuPxHrfCBWJth1Qb4",
-	"b4Ctfchuaxc1ftrj6itqFdQDvmBoxsIrNMNIy6krVmUAUHp2ulV8j+uuzuroqBf4AliNJlPrtCv6fAIG",
-	"Ix+C10TLMbUteaagBVvXoBN7PGnFKukYtEA03IU/B2YacNLZhbpzElQDg/lOG6jjpR7HyqZ17PdZwATw",
-	"vGpBaZZlBDAnyjE9S321x6fQIl/rpKjY2kTeJGcM2TPOBeACaR9fXJ5TRQBYeSllKDRVAJifchaoC80k",
-	"MD0aMyj8tAX/1WwzvXrKxjRQdnti39i/SRa7pD7lwUfdi0w2DpM+B5bigMWfLLSommPngLinR+fHly9O",
-	"Xp6cXx5//+T4+OnxU13JKMNnzRwZDeNgDBxT6a+JvgPGKY2J+83xOVEsFtBlzJS77897/H0mhnlR3878",
-	"3SD1b89fvlDshEWgwNGYvN/2hSe3I/3V7Yt67kKjoQf2VHiw6mczOhyyiLw9QRmoRiG8qVL40P6IrgFV",
-	"S1x8EwqaHk8nkhmAm/ue2yUwygmonupkTZiYhMzRb0baFtPY3vhAcKwupY5UatkZNnj05gTNnDDwmPaq",
-	"aK365cm5TitJ3YRKikkxjTzWFNFwWz8kt9W9N06SwKh165pTu2aRRH273Ww1W+om9Q46CWrd2k6z1dxB",
-	"H9UIvBHb1MO41EQUBerOWJzrH4H6M3S3TVgNsKxYkDH9WNdcXqmt7IPbOCQU/9XjtC+uWTHnLjBTDkwR",
-	"ry6BF+mN049q9guVZ5TUS8SSkljnaeasmHHFfjnztDIfqVOiTHPdIVjTPvWumhHzWHDNfPfQHqQWQUk/",
-	"6R73BA2Z9JhPXHhkEktXR5br2GlEDMh0ohbEPT1+cnzy5vzs8uXR95cvj18+Pj49c41UAmMFC7C1W61G",
-	"k5wyCsi8YIy9w/TrQYgnBfV7PIlcm30AC1tRHOO+eioxgcQAVweEkCIMpLyEKE98aI94pWu/I54NpPpj",
-	"4c+t2snYoDKtG/aTFByrBSWptAkkcilqEVDK7Z0bbeWvdAceeUkh7pusI04X7DI8Foi402qtN2jjkTRN",
-	"UdTYnEpTSb2SSvuzHI56XGtMT3tXYX5LmttYJw/8tLs42aLXJ4uy/Zj6yfqpR9qrH3nLqTFJfHxoZ/VD",
-	"z0TUD3wfO0fttnZXP/FKxM/ElOtPHNxm33DlE+ewUsAVK9RiHKqmslBtI+I4DXoD/ibtXcV1FvVJw5RI",
-	"vb3TyLiSwQ6ovLWg5S/bXNdwvmU6Le50u8IOvKFzqI4kxAsaITZtt71XZbvldDIRUcz8l8wPqEGl7HYO",
-	"Vj98LsRLyuemSap6bq8KWZ7wmEWcGn89rPJ4TKM58iPtt0nKdSvGFNOhrHXf1xLc2IV6bBu8Dds+o/5W",
-	"yOJYl98ZFsWSnqbRP9D1IWyuhHTqKWKmG557enx++gOw7aPz8+OXb84V3za43yxktJt6p7TYT31KRQz3",
-	"RSDjp4z6L/R4oVejrqMIIbR89hGUKwuk1etWsQI93aqdp8GP92GqVi5x49ntYatRddqm9sYpvjOdyzZo",
-	"rRC12gyXRuz4ZUIUaq3ShKW9hBXUSjZ1j1jAbWT5VhZFPonHVE6xS8rXxnJ42ek/yiyuWvCaU1EAWg2B",
-	"l2xWUncFOpmqFdRzzxBXrfv+YjNyyCLHVfIoS3v3KIfAkZYXRrflLjoOBySTCx+8v1Drm/IfdTwzs7SY",
-	"D4wpw3l0T/RSpvMCLG4EFJqIk53c1yTP2Rxdb7qoz0jMIAy9yDTO9bc2c57ef8qkvJXlsGlWYTfRzvfM",
-	"xt7X1Qg739o6Vwz3Pkpe52u6poWoM/VT04rQN4ogNnCqCprzlxyqpLP+F3E44oQO8+fCKbEjwXkEXkPt",
-	"dgfUAQSzpd0nH4037ZSxAAvgCANPZeLaJFS9TrfMICMqR4c6RAvIjoHGd4RCxkVCGEeEO7QogVcINsvn",
-	"BTGvizvYTVXP1x1OTkHF5/yZMHWJbyoTt72Aa5lo7dsJf9O3vluTV5e7f/tw8OPVeRan/MPD0Yu2/6w1",
-	"POvQ44Pp8934u2yK1R88zuZxG2Rxuht/NS5nJc2bU//Z1QhtcK7glOkpfyL4IAwQZvirWGOfgbXjgU5Y",
-	"dBWtZ/tTciJutpH5bsEZLfMnnkg5BTHA2SwBOA0ygBsUASL0E9yNdgxC0Bc6BgkOYSYMssiYJsWP0Nkt",
-	"D5HCpNKnaJjcA3FSwRlRLKUPhez78x5H3Sx5kQ5J7LVaZGw663rUG8Gwr9j8gbHD8JOh4MOGjhOlUWJ0",
-	"mqaTAPCR0vHMZLT70cnCCHrcdlaKCePGIWq/TmO79IfUW7GRIt7ZbrX20S8dcBMkIHX33dnlk9Pjp8ev",
-	"zk+OXlw++fb4yfPLk1fnx6d/P3rhpo7IPSIbReLyFDYXTzuCX9aTmMZufEPj0QYtwoxQOHjnd15cvXnE",
-	"v9uNzvfnj3euv384/rHtfbv307PW8Kgjjx9NX+3Gz/8QCr9poWCxhl9DMKzpuvwMjBnPXsKYU2hoGYu2",
-	"A2217id1bcRoiKi0QisVu7pKMrMqcus+McSjnMyiIIYuAmqDDPtskiPkt6TTamlglotp8F0irtwk7Kze",
-	"oPjcXmtHx1vMXT4bRtRnfuZeLgo19m9Y/C3OYlPcw2K2WNjL71+qmdrJXKaKQk1cwSmGWhjdnYfqFBWE",
-	"2jZwenCSq46N2Z1AEtzb+Z1cxXvo5L/jGrZyS6gT8JI1NNv9m1pJQ86a9EifAbnHjDfzRzVzLM/0DowM",
-	"UZqzqKkUD+OYxVHgSX0Mx8LXJL0N2JFQp0cOy3IfkiOf3H6YGtGggCxWC08Lyar7e7zujmnsjVzizkTk",
-	"uw5xMW3XJS681W1kEXDdLNgukAZKnARnd0rO5+NkThsT8J5ejDGVV5AEE3ujWremZpKtm1gqx9WtsC8+",
-	"jTj0w/OuahvymyYTXkVkyfb99kJ32kuldj4bxfvMASBbItpJEurU2cDqvHj8BqGSRO1zus7WedQoRDII",
-	"QlBXwU01LZaCaQ3wxZNH6kmXbThJ0NDMNK1uNMmzSIyhib6yMrTLN4GO6So72PbdxhGLKNX/HThsuuUw",
-	"JiTJmARx15xUC+ewDM/tpIg+0/dMHfsEeMaoTI+/mpp7SNxBSIcuOtfg/eBuA/hJ2rRdW11yLmM2JnUX",
-	"L0OsAvsQOMTVb+9x6/WNQ+KqE2y/H8YP5hUcauaTCY0y9W973P3qq6/cJnmpbgBkhIQOZFsBl4zLIA6u",
-	"se3qWx54wmdbdEYj1k0a1PU47BPaSGI8gWY/GAtCu87ApB9I/D0O+kEYxPMe9xnQrYSS5KT+6tnzp10y",
-	"mIbhFnYH1bEB+HoYDGk8VdOCmSB6ucexWd5ARGPpkEmkX6hzH3zrT88DgDo+DAMDsFoD8YLqozBrMhAh",
-	"Vm5yz+KI/s//BExtDKapK+OISskAcaPfp2Z9xSYgATw6+J//t5tiBfFb6jJT7B8lQ/I2rKmMayd4OO8S",
-	"Lnocp+wQPxgGQMyeGPcBq0bGNLrCGjtzgicK61sIyE3B96phUCkLBhGqy41D/UFltsIrpJHDpmR2j8sJ",
-	"nM/6t5Q75Dnl1CHnIxo45AUVDnk+GqvxvZxTPqZRQ78/4NBAEGlCajiiK6d9zL5zm+RIlyfWSHEDDdKo",
-	"6oyLoce19xkPiPEWUG1pJ0hsLKdHjpIS8E5L6ci4ooMebytlOlsY/hCDvIlQ1S21JOkLP2BSQ4o65GXw",
-	"uNnjSwU2qSKvz/Ly+pYO7BUiulT8VpOw9ig/BxLod6dwEGoiJl+Q6vGvAHi5rb6jtZQ1dR6n9nGrL/w5",
-	"5lfUup3WwaP2XgdslByoYIk5koDRMo8AM5+zPOZCQ2CTzMJM2LswwP0qM5B1fYybhZssD493zGG3+yXq",
-	"ezpbrXbmHnux0E/I48HlIjxkj8KcgazVQKAQDD7Q7uzs1ixLWo6CyQRPGiSt1bp4t2wmv2wmhm1vSZVI",
-	"tqkumUVBfVbO82sB1yA2Pp4XL4F1NrNUfrF4BLc/5SjmZhuwqWVRlSeCD4JonACGEcBsvwMrHUCwgkXJ",
-	"ACHHN0ETN4uQwfZY1z6Q9sObd/0rG6nwaLbXP3Y3Gz8rFZC9+Q2yuednltXr4nV/C9hQmlnAKudrSWDy",
-	"DM3S7DutWnAR84JJoCRqxKQIr0080o2V7hFLl9QhJwuDgBLzGU3uQFoLOE2lIH2mTqOEkgTGkuhxF7j5",
-	"pU5BVk+7egTpJcjvhPt0WgQnk6kcoVUNnS2EZD0ueBhwdmjZI2TIIBfA1I2Ym9yIJnnLPWQiLAdgxZQJ",
-	"i01gogFIPW1KPyI+nctiE4P7d+IgmwTarC9YcWuhT1h+V0x4QAM1ge76og9qfplAXouNzNcydjq3dN5X",
-	"UHDWUl6SYyJr3Z0NMtWlUUQ4u/6hVetYEszwm9H57zRV4stBrvxqskIxn/WEhM6Ts+OmpvJDqVVkalCC",
-	"2w7TchebOGMOr2LHmtcnDBhyEKBmvWSsAPb7DYvfmCGsyBN4IsZjuiWZuilOS4DITCPCXEFT0zMaWBcY",
-	"MyEk0ejAXVHOQMLx8lzJPtCV+xVjB4u0AiogKpaWQJXxHDIdBiIab9LY0yk3jC+wwh3DCtNYMOxlBqeP",
-	"K3njZF6k+V7y2GCw8JzB92+AUxpCWWWmQTsbHkfKUolMGr8mmKIG1f8a1ptZvaSTucUskiOIfAKjHss9",
-	"JTpgAqUx84j/dwbRldYg6SZ6JjwmBhBISiBx7/IlULq6fBnCNsQgTUHS+weZqPgSrXBCbr2pzjIgdajj",
-	"kusrDL8GEiIbXMBLGs0E1eEad5JpjGtGjT83DsmE6hqIwNJ0eAiCQ2pGFMv+UpkU2DXQP84+xmWpUhqb",
-	"UilNyiyIxswFUg8tmySl+HxJRlTSxaHakcOxneFDkBJV0pFE72uQ1AIzbQEXm9rXIjYpyx4qGjJW711v",
-	"xCaBqxgFpNjCBApjmDDFIdlr6eIT/YW2cHut4oGhp9Ee2Jh+1H0DNZsv7SK4OT9BWj5aCzW7+DOy2+Q8",
-	"V0yJWcgIax09fuKzwTdlrVpEDLXLMczZJTougIFSJQMyYRh9ZJYTghV4TWeBhikMPXepP08uVUvTTkQW",
-	"HhU0hS5TsTWmYSgiZZFtRstH0su0dSiQXGndcL1l/0KOxShhg0YqGcZYnnbzOhu9Bz+EQSRYksGjHLPL",
-	"625K2u4hlkmUDEwp3ftF0x0qCw0idB86ECB1V9OH2+gS9pF6cQhF9FNpNhNQsK5wBFzEMAjHvFRXbDH4",
-	"0ED2+G5rt0lOC4TeUJiWniBwNZMNIpNQDXJNakiDrZkf2jIUS6LpFxn8R3nyEA7kV/Vp3JITvRFS1/WA",
-	"kjxhwK+U3qBVECHGTZs9yQkd19bMC8K1+Rx5QffIsG+xTLdj4GAF/FocfIP8e5XHGyftQGbDb9zD/Yeb",
-	"paJwwp23BEtiURSKKst+2v6UnJUbdNAuUe9T8llPWZ5QwOZqlTQ9nMu8FxX15wuoo+QV1Hp9EgpTIw8X",
-	"RypbCE+yC+1m/ECOAynVn3XA+XW12RSDNAzDHp8FXELJZ09EPhY6Eon3CLOkUvsRKzuqz2KPd/juYa50",
-	"pW0yBrHU1bv0FRfQwrJJjvgc4wXmuPa4iLQcL5DKRAnlAhn5FpAyiYy8tYhLGJlZwOqiyB7C58AO3Z8o",
-	"MsLgfkRNmb8rI3wSX+Ga8ifZtt+UDPqNS59/MQkCFKL4omaLCecsFyFCjFc44KAUW0nAFTycHJHeczIJ",
-	"OGc+eud0QBXr+/Q49eLgOojn5kdw8yepai7Wk76EetIuln+zy9r98r/9H3ahzaSyE/Wu3Iaj/9AcIS2g",
-	"nNwsZpxIFscBH0pI45gq7gL16iGLI/JGULDOIS5OwW00yWl+3uY2jOSGbBATMY0P0+f/ClUzkf1juYV4",
-	"xMal7jhY+RXOOPXG3AsXN8R8/5CAZwbLWetE1IYNoy3o6VXoCNPvy7icFps5FDsOTeE+LLS00Jt6GInp",
-	"pKyKEjaPrcikhBjjiateQGn1ja8HA8k2in1LFtOseBXhZtMzfDcMGI8vlZhL/VTJYGpnjJG5mBIaa+Vn",
-	"yr3Rn5an57bNt3QRX8tWwtwK60LVyk1jllaTMz0NJa7bVNf2+a///I//Uet2bpyamHHFjuDCxU1lcQhe",
-	"FFsCYyXEjmlurv80LRiRpdS6Ozg6rWHcODWLB5ghazJ8E4mfmBeTo4kIQ4H9F3mq3lYsT4XHxZD7lAcf",
-	"pgxTrPFjNserdTvJhTHjJpGyCkpa0XRlEmsflJEYjildwFZ+/TqV1w//bdZMjyi3aAdey2+zzmCH7vb3",
-	"vIf+I7ZvLZo/zq1YzR93QWvq4pZn165VsHat8rVLF2FD4ULFiaogOoE1/mshOCMt4xLdA/6uUt5IPXlI",
-	"clG3cEbnEixk6K5KXH/sph7SeCaU3hMH3Isz8LFEb8E+MMwhfRFr7SMSISMuvtDtmn9Jq/54T1tqGNVV",
-	"ugWU+abjjOM1FqJJXtEx4lVJ+oiVRaJTZnZbrUP1vLpVjRm9pX0mA59l5HrSIaFOzSVIIwNI2lw7ZpVu",
-	"449lo0mOTO6MP07igeBvm9AgKqoMXFZGXTt2M5XUmz3uAjPT5bS9EeWchW43u8KeUKvmgptYNyNQ2ov2",
-	"c8tkpZc4g4UY/8qu4DEC095rAePRSIRQBiJlgAk2DWUtmYSUc93XrUyMZETCum5gIca/FSfwEimxc+dF",
-	"2pR0rSA4N8X7q/D93zx6roKg+Nd1zSYVnSJkTnlxlhjS2580/d6sNKmxYZYyfjXDOSSUaK6a9F9cRMAV",
-	"Its0z/x8zreUBewuaop7eVVRn/Uh4yyi4bqHXK/JH8f81wDJ/lon7hsWlx+3dbUD9ZyVNlMWa4DUZVTA",
-	"QLsTETF0jN4gE/1W2tdhkpRAI0agEwLmQ9u9/t1mmTffHNi71brMSk9SRznbWNuxv65y8Vk4SwUbfsUy",
-	"fA5tYudzsxk9lt8nu/mX0irw8K2lVWzrntZlygU2T9JFGDT+BpWNgBMXHkaHOqKS622HdByyQ375+Z+m",
-	"NgQZ0olsdHvcQJhch5h/JnzNuqTdh3gJzPKfRMDVBXgFXAnZAOqmZHkjOabeSDd80ago7PgL/7RqOeIt",
-	"oAbRmLgxNMEzraDqkjGSa4mUxhXSKWtjV3jQWEedZbdp4LNoxOLa6lws/FT6+GFaOyOInaSGpgEk4xCv",
-	"2CRukuPrTNUQUObc478fvzq/PD0+P351fvL6ldvjdVMqcqcFeV/Q4SeNYUhIMjUtePX1Rhc7uMGoe1x9",
-	"HIbKk+ZxSdev3XaLuGc/vHpyeXp8dqw+/d3bk9Pjp+4hiZg6QGkfIB2qUQw94FOTjZb4BYAlpyvRJEfW",
-	"OOF6j8uRmGVGqgZuGoPPSF1tBvMD3T0UaAbzAsNQzKCaiF79BHAmZryBDiB8LoO5M43nZMA9BvWtSRBD",
-	"Qx8GVYEMLWsZ1SQvTQYhD+ekrlVK2c0r2abzV2NZ0ObY9JVfGrk5haLcNmFh+83sORyCSEz2MMjGaB5W",
-	"BSonHe4DHj/crVmQ4FYBJHh1GASmuPEyAMm8a91HTs06iYvqwIGJnAuIGiEf0QJ9E6rEbiVV4vP4Iw6M",
-	"BrHWtzLMNpMJ49NrTKDJRY1qO4O216EHbCsUHg232jU7hvQtC0PhkJjR8QYjR9aW768bR/pUS/35701m",
-	"lZ59zD6CJrOMiJJxrh9ZMhAN3WXLWnSMl9xpdUkdl6mxiWXOP2Ry9q2FP/jsC9++r4U3ygNsgDXFdmvF",
-	"iDprjSh7xJT2kjlg6BDeYPRIs9vVISSUJA6h0tOlJyxh8vuzBlqba2ZWoAnB0QIVJ+lcZ5FUp7XbvrF7",
-	"nVltxXKaYqCvQLczpfZNqIw1SDDGk2QrXVjBQOlBicYF6mSxvnWfndPO81qvSSe71SRWqI2/MjSK+trS",
-	"MvtHQjG0rC6t1d3Ru1RksyUBpRUe4XyTTKX7OEQJeBIHY+ZkWobWUwBUt8ehOSVAsNK23QvdLfUjyXW3",
-	"S8xzQdTjKM8kSetXYCNPQMyaRMu036ubvgfX0+lxLKHbZ0qntwBaTXLCNTAoVCa7VnfLmnrW7Waejm7h",
-	"zAWZsGgLdHXTLRTJdCpHSuWHYxhIvL3HKdH5NpJhHUZi2pLqljnUh9mXKfraYNhciyhU1FYrrNg8s6P/",
-	"ShYZr2l1GPyQJVnT632ntfQ7idp9L2nWuMRVxJ4+Fn941zcKz0go3LBAQ/N397AXgjs0fqCrRYfOJPM1",
-	"NKBpYwqKY18AvKC+D0lwY2iNX8/gNxqH5rX6TvUi6PmOSJFFAETSG9mAHxqOdipgA30AaBiujOwNvWuH",
-	"VrY3NNMyqBTT8r6b7b2cZPSlvohM4CB1lmn3WWGHYd9/aY7krweQKGcO2vKs2rPXzOZzABvK2eLuIlss",
-	"4Iotp8K8N8YUV1Y8YzMDgvqjg/FaHYyNAVik2YP/lPhjpXMIyUrP/n2r5PZY0HVaNIoGJPjGukc7KWBB",
-	"/4o9jxXPJ8kRXZRsSxT07U/6RN+g7ApZzApq21vCC6vWayFzCFJL74CpZ58KqpDRayZT9t/jucCxHSsp",
-	"E1ikQF71eCWBRepATpC24IlpiDVl+4wgZ+xxyJ5zCBcR0V4pLJyfYAknNIiKe1rBZBPJtJlgcTVPzb3w",
-	"YJyPX40V6w2fUUMO/h8s+ffNkleN5df2dCBP0kMDIQG8Z+OK/uowEhYmWwd4U5iyla37OdcJaCQWhySp",
-	"lAE6eOYNgQ8JwmPmOkm2rbr7gUxfbHcSRC0c4NZc9IU/JyyUDP0HwuwtcvRGkxxB+R4CNAzFkeY6VDtX",
-	"L20qdd5KMuuq/Zga2Aa4JjJIb64oCXxs2aKhGLQOJDHZZml8FFMeSCxiGkoCn4Ew7iG0DyFTrr4n1UCS",
-	"9LYusY+V/UqdwKzkokvq2IoDUNvQOyT98etsqltDf5dqhVRHfqMouMYCWkGsBqBz6romPxBdQZ4YM8wG",
-	"BHCCNYLyLGgk3DO9fXdBUGXSV1KLYO+8tZ86SuzEnzU1eDPGz9JqIZ//s/bkqgVGNmnhpOuznPEmx9lm",
-	"Bims5Tfck+EPKNQaAGtUUcfzAp6/hhqPRYxKHe0vrdJ+VgQtBUQZQBAELLpJQT3iQgU2V0c4kKn12UBE",
-	"zLrT3BQFw5FSrNXP6l7yigVK+KSFKWTyxmaPPxbxCH9CXmheI+MogLSmPotnDItOjEkd22aZuqdkFnBf",
-	"zEgAzWbdWEwuoZGNyUQGm4PEIxAVEZuEgRJm0xwgptwHrhd0BdTlHYwmgvqMkJgkJthPJ60rVeciN4xG",
-	"BumCTKgwKdjMac1sZI2/SUaA6Bsi2YcC0A3WhbT31CnYkuRdRXsDRbnsKbVbS9A7ENm7E4KnFG2UjDJD",
-	"iFjDkX0wU03p/NYzLZpcuoIVZ9e+FT5p8x1KlidY3w845jeaVp3FYLQ3Fu2ByVYL9yD1/RHv2Wy8J+Hm",
-	"qTzVl+4p4qObQdiw0CSSrCPeKF9BBNeHdBIyKR0spyzEuIGFBgGdGrMwlPaTJiiYFWXkiLiZw+ySMb0y",
-	"mbyKzElgYiFx8iGICeMZ6GLNFJZ2wU+6MqeMsscTY4f72l0G3ZtGAR82yZlWLcY0ukrHjEHnJDMXvgbm",
-	"EY0Yj7NDTY0pkJdKphK6KFhtZbjH67ut3UQ1iJjuVSOn3sjc74AT0fgQrQ+brtGBJLTH8ZNBDJ5LERm4",
-	"rcbj4mMPJHFRorsE+ZBp5ZcOaMji5C4L9+1+mArFCdWH4Z/SrnqWzogkEwIaMDPirNHNrJGBglMiOZ3I",
-	"kQCbVqlergGy6XxutW9JKxH7M+mipE/oJDzBGXgCGoe6pSQ8Oe7x/jS2dpLAZGnySTdjyTtkyhVto4cA",
-	"XQHm+2UNP/TpvIuVexcEaFUs4BodCJM5fZZso18f/bp52OVnF/87N5uU/strEmu2C9XxCKNRGLAoz80P",
-	"LW01YWqa8Zq4BegNt0+B/9ehm4RevixKgbb92D3W4IL/8P58+Q1mxom8K9BPlzl8tj+lB2Zp7PY8ldZQ",
-	"XDUFIkH1FDGItaqjq5ro3p+BhG7lAfOdHnfT8+sSyVKVB5VYTAF7WZwbnM+ZK5L8T+E3W/bfgzDM27e3",
-	"YF1lCPt7tHK/YHZlEtZ+r/zq12IdeFpWMY/7jXLqD60OdNrsB2zVM7CPkhPjlhYVyOffNnv8KE9TRRWe",
-	"UryI1Y+g0ezxHnf/f/a+dbeNJG3vVgpEAJODFkVSksemMPig8Wm844Msy+O1p/2pi91FslbNKrqrKIpr",
-	"DLDIdxcfkL8BAgQI8jcIkB+5k2yQ6wjqfau6q8kmRcm0ZI/1Z3dM9aG6Du/5fR6qNY2HxnRQETiZwAjv",
-	"+VV3FGQBjT3W5ylTAelZAMpJyjBAjx5113OD7kBib4wjm4yNglLW5zXjg6QNuFH4euMGyRAYdHIHEFo0",
-	"gXvRFTIhGzxX+TUjClw5s0aTHAj7GuMjUttxqssjqkvL2uNjLt9RDYu6vA+gzCOaAI1PKNx1OFrHyew+",
-	"C1RHMfj8qd4yQGlp5EodIrcKESlNemMfvHtcMbMJ8hxzHkg4EKHAryOanjJBZL9fcn2BoS8fjQXA5lgp",
-	"22P5OM03sSmil3GV75w8qOEWCssY8ucBe39nlwzlJFPQbgzzjTmIFMk0sM4JofyLr1uVwv18r/aCtrpL",
-	"wl/cnE+6Ksx8LV2C30QE+no1Nc7an1ZRf+FaLm9DzZdzeSLL7tUvXbS1+EaohqJOYzi2HE9QLhPV32Ep",
-	"7SOjkTbllW2XpMYSAlBJ4CpUq96WyWn/3EMw/lNYS2hNITBIKATNModGAUpKS1Dw+d2ASk0O83SEjwIS",
-	"ihJMSr8g4ctvrySeI7k9VuQGELfbGDfLKfncrKxHymevXoGvDVJ3E/Da9l0FxPbi+brSTO0X6+I6R1VR",
-	"WOF/S+um0C82n11eqb935hv223v5sO1yzvXfBRc9cnfhkXeXP3Kz7ex27dcCRHb7+dYd3mSid1oI0hLt",
-	"gxM11+0PX0FJbH8ym3V1H0bRYVEUCZYljxWQ83oi74XT3VBAbtdST8sMnD2uoZofMo7Lu/Xcq5q26r/I",
-	"oU6p8tRBboWcMjZWSAVYCHJXMzxlGesaH89CVJMejU8RFgCzsrut+8tbL9zabi5cWGHWr+srXApiY0EY",
-	"uUbmTcqiI6Ym6drSyMz2APp5yrEQnJNbh+BP5RAAN6dnWJUK+c2hvNlmjmN6iiUgdmsaqfA1yPSLb/Dt",
-	"xyIuOqmw+w+S5DOlOOm02qGYWrqhgFiZLvwOiyFN8mii8zKUbJIDS+nfacFbVCjGDrjfDMCLS9Yp6bSV",
-	"E8ZBXjACXgfE8hYcALx0SRD2Ys1CkwSAFWOaZTNgC6gSSNV94l9cJex8Byph5d7ZL8oOIGz7uWUH3+H8",
-	"5gfd2Fuw22/V6+XUq/XpC8VKC3lWincgGb2Ta0VY5wtq3AOUl6VhuJCAozMRc3GerBCj5RDsDQJHxRqr",
-	"LxcjYb7+vYyXAw0Qq/GgbK9GddlnsLSDJYAYSwKIql5LXcWYIrhSkXqpFaDUAhEK2w/Q8P2ZvPzTjRFs",
-	"JiMdaS9l5XLcfUILbTifnrN1vMuZTzGGgJO1HtqqG9LKZo9Sk0b7Zpo03ECrezS+r+aKxxlP6IxMZXaK",
-	"qeIRxDRXRbg6l6mlK2rjUNN9qFCsO/G9pMXafV91zuW98mrp1boYa5vLacrXQ5qmZMqIGvKxEXr4yf9S",
-	"fEHRurmmyl9Ml22AQu/aOz3sMbiN/20y/kdtp10hor+Gqpgq/TjmYi1YRNs37lRXYFllze+2FLju7J69",
-	"VmPOU6xUK4dcbBDbb32mzuOcntPovVwSNL/SprJ//0etu+un9P/9Hxvg6jSuDS5p5cfulRrUfc7sDQmo",
-	"Q75WesLszlvJtEnJNHeOPbEE5/ELYK+aNVy7PPjnorzN+ClmtFCFVQ41LcsX4Mc1Q7Gk+HfMl+QKlob1",
-	"D/nmwjfrioXVvK1fEBbikK8ZNPCCa2b27bTfntMNkdIIo1SrnN0NHNEr1dJWxYyfmiECnKiD5hEsDXxg",
-	"0X1wkQGtCeEXHFBXHbnQAemnsRBGxoNp5ZSQfjCZ6zwIiBk+tDhCsdcCVVE0k9Yp2auKFPvh3xXx4qXt",
-	"A0aCYEx4SdD3JgXGdcPIXFpeFDLareOGI7h/uhnj6s8qXW8m6WkbjoZUkcJdWTCKrgPJzgzBiS17GHI0",
-	"0cUk6c1GYA9X6yNj9SlGs3h4MQDQ40mabml2rgneQeQZy8qgKV5feAmhbWRjnN2CNkvNodFheT3LKdgE",
-	"S+e4W8lBjhkN8GuhcFqsz0WCpYLYuq6KEQGqqMxYk/zCtYVNs/4v+L5BKKChooQaIBLkPxvywTDlg6GO",
-	"yi1tvxw/f7bFVEzHiJ3PQjGVGSRizdakGophpxkdj1kC+GzhpNXaiUc0O4X/YpYHHH/e9n+vK9oH9jku",
-	"FMs0xKLN+xpN8rAc2kcNh00HfXM496Hzt1SBbfYh/C0UPcAkIEDzIjSBhTQuPsKASSkcWxo0U3hkaNDw",
-	"8mpiFkbNhKbnQUGOLgV5/eoZ1zhph1LpQcZev3rWDcUWicykEPM/UdeuLPwymihNgHDGLPoMOAcwKC9m",
-	"JKaK7cPdYQ246cl4mFHFwppdBJxpQL7Q0oIKGKMEngBhfLx9nLE+P/8B0APhtUrTTOd8DPbvEanTVMFs",
-	"84QRat+GXT5v4VUAczjButGUaQ22hUhIwgdcKwSuxSaWeEgzGmvgTTBmmWYK0dZJPVJ3eBo5pj49lfY7",
-	"ImW3Ak+jRpM8o9rMQxw7ErxQSDh/NCX1KKZ9Ftndbv7xv/9L1Ahgxuw2GFEcXh2eE5AnGWOnQSgezDKe",
-	"pjxuNMmxmTjH8KbG0LZUfzDkgikWkL/QMTX/1cAAC862sc1CkU1El0T/7z/99//7P/7rP//j//rnv/23",
-	"f/7b/7SDx19/wLEtXhS4nyJCU/PURGKfTjMUxwBNQZGkAm0ymakuiQ5ePDQ3vjwy/7sVARzli0cHR8iv",
-	"grMns1DYqZYZ1I1B0B9XWOAcB1CyLuJUKpYgYgZmyqIfLCZZKOylFU1graL+4KPt/XrMU5hkrJSG9Rxy",
-	"bYbsYIWNDesAN50ItNXyRgoGMG6QFW4iCDvnSgdkANiPQsITGwGJ8iiQmQXHL2PmGNMZUSjqAKWZQ03B",
-	"NUGRFKEa+E8aWLKtumRMlSKROT8nSG0SYb7L/cNBrMAJG0O+LO90gjMffcQh9HEeqgE4jIJYFwHNKFZc",
-	"tzosa0DCGh5DFdYCYg9yIyBtc+KNS5EftHI+qhbWMpYyOA/SHL4aSdg4lbMfluSEPtbmm5V8a2FEz58x",
-	"MdDDWrfTakFmyP27yA2ZiReDqoQVVJ0PuS4KzpF11h/wqgBg1YALtN/1+bGeJqtHB/sHmhO5Ag1bHqJr",
-	"J6oaThGjXLtpDEBtlw6ogE4zg/IoosweJnV2HqcTxc9YGf8uj4G22sctj6rlkgXwCdVsy7yotu7qlofr",
-	"JyLXGW9nnfHiQzcwYLB/jJeNZxrOUrvV2icd66JTAOUtDbSzpIsAEtu1ubNis6b2pKzMoVZ0Q5QEUlXr",
-	"A6nLMf04mZ/KuPPbMB69kC//9mq2ZArxqbWrH+0PmwoLmPMGAjC3LO3nz9uHVowt2IcLF6KcW7jMqEg5",
-	"0d2F61EecjGofnTnbqr3tUzoDP810Pu+E7ZWhqYkgouR5G+2Y8rfssNuOH/z2Rh/ZoN4+xcfvJmwA2rS",
-	"wwvRf8YW/cvssKDk4Vxv+OHmUFDAJa1IjuBfnK876eXztjp5mtfTajnmMSndGBCajoe0xzQ3ly3Jkr4u",
-	"veta2qFc8g/GXOvWwB1STTXkxhPdVAbQ/7B1UoGlufs+tiNiRs7Kn+5vytLvkBeoxoDE63qlVp28ro3H",
-	"TeKuMIIVGUe4IkOajQAwz9jpHhDj4kZ9ALvJH87nYAss23dX2VnXgijwGWdp40dppYC3uRPl9sPn1kt/",
-	"Kx/+uvzB1yY4vi8IMTfJnmRZIawWFOn2J7jl8h2H/lNc2zrKtSXIXnOC6sKwQv6wwmGY287WZRhTPSzB",
-	"psMMLI8NrNrbx3D3Bt2GL3oSzW50Z2zVSfSvu+aU1reT/s+nCLtP1zxLMxGvtkUde460YfT54CJmUeAC",
-	"pDNz0TyEi8KMS0G9zUUZfQBr3zH/DyEXRw+yrAwenxMRNbRQEaN99EAwtF7y5adDnrJQREOqTkYyYxGC",
-	"6MuJzkfZJULmVNqAZmhJl5FfmTCRGN8Gvj3/llQOAvPBp4yNy0FLM58QqT1YmCika7OTBL/bF1nWHVg1",
-	"pAiSU7FAKxqYr4mHOWZyDkJMDjyGJeQGyqADMhS2agkfDdRFLpyKLylz12EazGXWHbJDF9IIbh50Qeo7",
-	"5GP/M6bULC7kZ0RAeB/HYz8a0MBhbGgnwiQEdiAAPVEaiQ3V1ylBnx9jyVOzKQb8jAlCgY4j84eS8jNG",
-	"UkYzYXNhXJtBs6SRz1BOmGdje6WxA4oYECjlw3RT7l3pguahMOI6gFTFFCChqV7+IVrKLqEeB7f9rBGd",
-	"hWJIzxjpMSYIfhuk/8prDx9nPsPexwcC8NkhwOvvFXxpwbrF874NSFDZVM2Q0cysZpMc5LjaZgoXtibH",
-	"QmQ6YwmZDmXKXGO7Wtie+z70L2RvAAfOnaxKWnpH/SWIOgW1gpht0DarJPIX7rZbmKnxxoTBuC4eP64J",
-	"VfihTQKEJmYgwBPPNVGapykRjCWKcBWKxUGQevTot0cvjk+OHh0/enH89OWLKCCOyHynRRI6Uw24BZ0Z",
-	"eMxuu0Wi1+9ePDg5evT6kbn31ZunR48eAvMjIBTN5CSzyegS176ZQMAiRa59K4UqExlGNK9hZ6wOXxqB",
-	"BDB686/EXbLbbs0FNc/azfZW0uxs7a4f0lxpbc9E/ABvWaeHBdj8N9vI8gnxVNQ6LS1fEk/VR3XZvVq8",
-	"EDLX2QUv/sygYgE4M4d6C2WA3kfsXjCeHW88yx2/1nHr/hzDPU7Rvd1WYDmbT6C0vdbd6+B02HX9I9+T",
-	"AyZYRtPFj5+fTzMFRcbCFnvUgtpE8I8TdnLKZm6qLWLnii/745JvA21tHwub25kledFuKZCLJ5HBSdyQ",
-	"4zsT8eEaSHq5j2Sl97xeQEMBaieMFeRk2zV7ya3NVYJVSHI45CAw4brSmrRPz92qlIExChWV6xnURLm2",
-	"2V9HP5CyqP7ShWV21Kgk7ZIv6sn1Rr6g2G6WnY7qeEgm0LlXeC+eS/QIFQP6QlqeMozMVwdEsQsU2EqG",
-	"MtNbxihLCNyVOwHm6BjreaKMW6P4QAAXp0W1zQCk1djCKpbjAi6vqDLrZXIKrd5jJhSJtqfqX+AFP/2f",
-	"f/znCK13Y+oIpRk1JlwohjJNHMQEPoecslmTPLQmTMr7DDLCxigbSih8cq3mFiB2PxTGXtTUx35zWLvm",
-	"aeg7GHNKSgHcN8fwV2xuBtxanRPgFIOwDhWynCcoNbDGBchq4Hecvnp0YE83jKFLfmY0Y1nUcLUwO1UW",
-	"EgaQj80Tapetbs/Lx+PZr2xmbY2rhp51eqJYLEWiat2du63W2ufT+wIv5rwYY75iqJWdj3nG1KIOaxca",
-	"FxYAJVvyZK//8sm7v787/gt//vb53vuHP6cvnrxrvzt+z190nu82wU5otn+8u9tq7+62Ws1Wf4fejzek",
-	"nuw0rBZWMNyvr6wZz8MzcxzmKpzXEH3eXnwgRT/lsf5uAsEsnmRcz+DIHoz5r2xmJEGt+/uHoIYFO+7f",
-	"5oh6oh1OjpMu2soAJ9ePUZSjXEfC5fUyrpac2avhTXJiKWLezpK89phbNRigSB/KKRlRMbO6Edz6ucc1",
-	"yfOcS9qW0EqNcEBQ67og4Z4w/QZHv0l2fnVipOqJm5eOEQKapvkPe+UfTopO/Pam4r7muRcfdU1Tl7T9",
-	"ljKwb3yGb29XPmTGZMhmbl8idvtyg+Mhi1OaAT9an6eYIQFs4xKsSZlk3UUbucqZ5EMh+075ogWTm+7R",
-	"4ZvjCMJIvZk2+/N4mDFGlGZj1Q1FKNpNEh2+fH1M3Ggjn1AvZXcUwUCY8XGMwfN3DKK9/uVgq7N3l9SH",
-	"7LzRDEWnad8FddXpjETm0ghfCyPB559MsjQC0tkhowkS9LOEJftY6k4IeXP0zHycNa2gcB+1nDFrokLj",
-	"RY0meYmYHcD/BBBsTGCoDp4EwScA7jB22R1jbgFdwraxtfahvnxnyyw+1byXInMR1K9RMs6YHcCbo2fw",
-	"MGs19SbxKdPNUOzMT9z2J/uFPPlj21ESRF3fMoyHLLa0g2Z2gvyb3Ww6xhrXDFBXgvf7jj9AaRLZv5wA",
-	"ttk+4SNXrA/PgW05GVuzk2d2kj3DLCG0J88Y2WuRERvQMT9nqcpLeqmYwXMSFktjdGJR8jFE8CBAnGEF",
-	"Py2zRvqI3F3yez4PH6JmKCDWg9WB1nKs2+ib6pLOHnn+s93+AWmTJz9DrX6auk8LyOHDx0EoxinlAhsL",
-	"0CkZjaQgdJJwCT+c8YRJxFNqdN15yptIzGyHAioLzTfAgULQo4mG2nwI/6WpnG4B/jG0+7VI9NvBs6cP",
-	"D46fvnxx8ujo6OVRFIoChhw3uMzmFgUaCPE4Q1BbTlLkiPCM51DA0My8fJxITR0eXSUzBbwH+DTKJBmW",
-	"ytExZVSKCAy32gZL2cf3rLC138DS3aix7U9mrVuDbbA9FgPo4kqZDQglnA4yOmriH9aMiA1pZ+9urVu7",
-	"3793N2nda9+7txv/mNzdu087fUZpK97bo0mrvUd3ev3dfrvX6bV69zqdOGnvJXfj9l6v1W+1aOueeRb/",
-	"O6t1d+91ADPhMs4ATvGlKlC+oHeQn9VatzYZn7Taf3l476+/vtr57f77zrsf3+4d7x7tHHZetJ8X106y",
-	"tNatDbUeq+72djykumlf3ozlyIpYLU7K849rsr3yHf/Czsc/Fd4Hlomamf4JJtr9e/DTzunH1qtOcn9T",
-	"aWr4sGNuRPsqo+WtU6tjSzAK2i0gE6F5CoXOf9J+zAvGBdP33Xk2RYmLppkuyCs8g/CNtQBL9qBvKKzn",
-	"tMipe3YXdIbSFLviAiQCctaGsVys2ZLIqUDupQgtLmjs0cPJqCcoT9EM68vMWRDwnHEmzenBlKrVNsb9",
-	"uoPdUPMsTY6sYzlOnHFv3JxsCux0qXZYkdfJxd1SDTJkWDH/Y6dVztxcqo77yyiYoGYWfKLM2xlNZmaD",
-	"+Qv5haRxE16yRCYPfkqeDNuXVSDXrTkGP70a3T+rBbUpT6D/onOvtUmVcZGHi5NzW9FUKTafsIuE5mXN",
-	"ULyzBDu0yjkDx/xzXrCssvpB4eeh/4uusU0G4EiMO+q5xF3rsDkHOxS5T2hdPw1klRAwSIgUxu7AW5yz",
-	"WHVhKMDNcX4kFHGAzLyjnG8INSAUPW0pWJV/CCURzn+0riJWnoCj6Epw7AXg+/jMTjaroRxjXneJc+Xw",
-	"WJzPE5AIJWoE6qfsZgVFKgqrSSJie/Th5pMRV9AsD2Cp+Bjvt8Jn83+DmTnRUp6kxiKBW/E3DJTRXsqi",
-	"Jnkh7bLOmF703JrkAe4vKLIKRc5OaLWlK5nndsWa5DjfJzRjpM/PWUKGQDsxzcuiIHTAQNdOsbkX9buN",
-	"bnh9tPkewYiNuRqKgqA6ZqIXYjFQLDWlWaKa5CkaAwOm7d4CuQlbAxVkKMzA9u1fcy1UoPztdFrEbhrp",
-	"gjNiQIyTHRCqxizWoThlY90gfWkcbkWomol4mEkhJyqdLUQUmrlVYg6JLFAeAFwgrwWy4AxQuZdDzBcG",
-	"SokXssD1wcyd2Mcm+ylXrHxKLW2mEMzxOyGqgUiwai6HQtDzL8H6NVfMt2B52VrAUAByQJNgLWSFtHKF",
-	"kPNPAINtRJNKBiu7A9mt8XUNxpcrJ7m1gy6wgwKCjSZ5mPsrN4yu2fe9sSIKp6DW8GAVGErLeAJBcvNE",
-	"2aj3OJOwlTF2LhUDZ1IVyqLdajUAWsVcDZXihKpTIHOH0hpgs7VPAWeVFig9WOmqmDZq3yv7zl8fisJP",
-	"NTclPGOxltkssKUi+aMA9il/jyyVvFOna7DcNeFqnNIZ5ETMldxCv9jC6+hjROoxVWyLC8WE4pqfsXS2",
-	"Dygg5o9IPAjvl4Lhx9vyCVcqb5HdzYiQ3MTDz4X6VlXw+UWWK8IWe8INVOVgHn7lehOnBus4QjHOWMwS",
-	"JmLWNQObAwBxQxiP05lTiPn8IXjvElT4N7BDLqhqfSBHI7rlcGwSNwOqqFxpYz9hroN+z0sYe7JX+2D+",
-	"Mk6htstW1lUVsvJElapYuWYjtS6IRFAb0fOneIfDHXD/zCv+aJbRGZRv6RkU1/ZlNqotohAcWKARl0Va",
-	"3EZBAVBEBJbcZTJdCkZCU74CdqQSiwA+YgwgPua2f/39X8PwvNXaCsPz9uMPP/yHdXAejt3Gy/dsFePm",
-	"2hAfi3gZV4P3gE2X40+QenmrOnCXvY3jUexdBEexOXCHykpSnD9ngCh32OgZ1TSbjwwlomRk4EVqG0t+",
-	"rBE3URpLeTXXsHqPxIALxqBE0W7aEzsvB+ZG8ownCUuhwnZFPa1r+1ygtvmwIStEsWydwleYo++jS/wx",
-	"FyhY/QIFlM6eLt/+ZJdkdSTaBoGtitxfqodBlS6q7jpetNvabTQrY8QKxMBmjso3tPs3tvcvBEzHhfg+",
-	"dj7EFee2bMUZWKPz5gLAqnJfr1vdq3b25urtA6jpeFgVV7S9mlCcw9JElVmbbKrIHTsEaBsy0pMJ2hrK",
-	"ltkg0jLwAzXJgbDHFfU+iVNGM2MRQ7UFvCcg0ac/IveXCE9K1AzFXJbIvXkR624Hw1zoABi5oYY0Y7Zo",
-	"IRR59MqWLszhK8NC2CMWkXreZ9eoMkMPzeTlIuWKVQhVx712OX2Ec3EdUBPXKPIuEHV3vxZRB8CjWmZf",
-	"P0Tyd5UqRwlGRrPVgnlS2Z0xTgFRdJm86zqZiD3SE016DDB5QbrlGW3sS7i6sLJkoJsSVhP9uaLqJgye",
-	"W0n4zRl/txLx6yweYnq1ODS+2pT1hlKerkaVy8OdTCRjyS0YRxFYdMDMNtHM4oxptQ+YvaGIioBCtCyE",
-	"iNEdUm4N8xs0oBh1QZYuiRS+dd+0dgu8HdLFMafp8GTn9Pj+x/ed0dt750d7Zy9+7B3uxBuJQtlhu0DU",
-	"tTI2rhUHKvbK759qNNb8jDlHZJ0kXcIV7aWLfe2wJ3+oGefETvwJbqETqH5co6u6qDktSWdbtl+S0PGQ",
-	"6i372vyLUHouW9tNhZLs+l6EPVigYuan7RtqWvtGesAA6dCufjHPnozMZchylMMjNuDK4uqTX46PD18D",
-	"Wob5r0b+zIWeWL+XhAyYRqx9T8Ra2BPLNGEsQNStXR9FKZUDW51Qdwjnoegb4aBswl/NRBzlbR8efgzN",
-	"spkt6iig36HswENXamC2xs5Q0x3dKLD46diaHDlEpXr0e1j7Iax9ALEeCpqm0EOTzvLvsZhAioCo4FLg",
-	"pzGh97HdJRS5Mtr+VBxM5E6mswj6RJQPFKOgh+QRjYcksf1R2LwE3TOyT6JPWKmi+YgpTUfjgBhx90fk",
-	"alkhZPH7a01FQrOEuEX/UHciZDqdNpX9sxudkSMNMqWzrus0CoWbqS3A0cdiGTeipMw8YVeR6WzWCLw7",
-	"80FGpD4R/JzYvuDyUmyZkVM9QRD96KwdIC5xjyp2d5f88vzgwdbrXw46e3ehbiVp5o9t9mRikYujfeBy",
-	"YEJnnKkg531Avg2KBAsBaGjX6G0XsGj2hkLeGemcn8Ne4oLsuRGDsrYyEogmEBaKpcq6ROa1Vo2zczzn",
-	"3LZZyX4fN+PfuNZAEeKNoR69ffTzLy9f/npy9Oj46N3J26cvHr58GzUCO7oCc8kdPxhKAlSXZ5AQdAci",
-	"P28YZSoMmwHTxaIUG98hQd1RbmUtVbcUxdvIQBIuSgfJmUhQ/wY8rXzEoI2Icmj3x95641yaz7cJWKB3",
-	"MDscxQfVlmQMo92uWtqOR8jiJzeSOypvsIK9binDjVYFOg+OvNgOmAjyruTY2LsayqtSKcdmPEEoxhlM",
-	"HZEZSbk43cKWOME0kjcDz4g1zOq7rZZXajfJ0qhBJiJlyko5260GvCQogdyCHjx79vLtyeHR098Ojh/9",
-	"ZPRqtI+9U0mSMYWFgq5UDZHAqHbEO3kV1SoTslRqeDE2gJUFN9qwVJhHBRWSQ9ZxaDAO6MaiaRkz6nJW",
-	"0CWbjOy8XEeX0YZNzEvN4UpTFH8Dk1Gx+OR5/9dX97N7T3599zE7nv7tzeHDe0+fHb5/KjvP6DP6euob",
-	"lLWbNGQ3aca+5Xr4GubhoiiBk0lFuW4uknAiSV0N5VSAFCJCThvr27t2MLdYDX92rIZ5W73aVPcjGiUj",
-	"chXGL2L0qpLdUGzV3I5L5aAgjxxBobplUNGScF1WPcuQgAutshmv3eGrWRl5/WLAsrutkgEPfUbBbwN5",
-	"ZXdtyXOT/S5XPVS4IGsfqqA6MHgglji5RTwQeZqMiL/odDxhetNHw1kPNpx1afOhuGivdNHnx6z2vjFV",
-	"v66Cvz3hX8sJx0KVdY/35RycPExdtKpdXFPy5uhZ4IEaYhAJ0KYtr35J+RrHFE5vMxQH6LpDy5MncRys",
-	"c9m5LwFvG+kDYZZQTLlI5NRGkKYW4hkBfuWUqQC7ZhDbBv4ix2OWzAmtClfxDZxvX3JdNdPquTqX6JBI",
-	"ruiQtb4Kh+wz5Gf7zyg/CVUlVvJvywO6okS99X5WeD9Y0/LZ3s92EbJcmef1fZ0yHVsXKYvdBXcQKWKi",
-	"SD0aM5FwMcBuWHNMWAKJgqhPecoSiM5qzUZjrQIs8Xdz5Z4B0PkUHOMgFJAPtnf49Nr2J6CBsP99kspB",
-	"1CSHBTdszi9LVU42CzFkmSYuaXChVPdyyA+LiVs7mexeu042OTlpvdvpH3VOX/3Y++v90Yvd8bN76rhz",
-	"9vbu3x+0k/XJNdfz1GDtbii/7G/B3z/VvBX0/w3NDlby1hyVN9lr7QDAN2yRE2iU6RTjOnFtlHst7KnM",
-	"Vmsl8/H56zpzgt5/yb0fK14CxJsXvKT9HibObXt4i2vWXnXTmjrVLqTTYBfuIR94veP+WQZqd/jpK+cC",
-	"KwLswhUKHfNzuaNVPWNrdtq6hthckKyfpF8Gim5PywbZLecO1Po0l8UZuHWVvqpKAM+zKCX4vozHtI6e",
-	"3v7kHfM/tsGPuTyqyNybg3VvKHTFBXgkr8GjooXlAH5ZfnqNh4dmgKPFEXJq8wCU9DOmhqGAbyPWRatz",
-	"pLGxuU3InnZJQbvjKKFsFYA1PkJRzBwghtjfS3UBLu8shWO/6ZLd1v2L7YEjM8C5mVkMU3Wu6FOVFGFJ",
-	"a+zNaw1LOfJ16AhfPbfm1PNOu0JbLHPgLtIfe1fQH3b9azcUEoe5X6UTXk3YxB2K70AXrJMem9eqdgW/",
-	"IdyDq6ogkC+eEL2sd+cO0KfPj+StEvIowB2+DFakYDgPSe2GrMz6EsH/RRY12Q/w3VEuAgiYAUj350R7",
-	"Nc3fiGanLAlF5KrBLLaD77I281dCZQs5evyA7Ozs3IeaG1JHNxIeHYr5sjzEVcdKu/wbBZEicCgFI56m",
-	"HCucGkav0VBY+hOkL/Gq7owSyz/JZ0WDTrkgR7KG8rOFAjloRjF/y1ijSZBnxPqvekjFPBHaIglZw+LD",
-	"A0CSeaiDSxogrYYFj4c+9TIfR7X2MxP+NZTDwOIu9+rWlNKl77lU1PSKGv4jyHqAxrmZ6KP53gtjkAXb",
-	"Ho73VivdFm1cWZ8BBIndUlr67tWldZvUVLMtV3H1pVTcE342XwFCiWDTuUqlwPIgsKSygjIUj0vlqoje",
-	"HFWmOKKGX0gKtdBQk2w7lntSDwPbHzOFIlGIw5L6YiFwl+RVwIJNscK3+EmmiS36bQShUBI4MmPGgTWA",
-	"CqKmXMdDBLR3efsRV8rWpq7hHcEK2YnGirDNaIlvLGO1LL8/Vyz4fnT/7N3o8ezd6PHd+K+/7cZ//a3N",
-	"nrw4i0dJ+n7nL8Pk7XnrfefxLH5yvvcdFwsWBVhwCrGI5FYlfQmV9K1oFamrSwHvzNeTLtExl3x58KmG",
-	"VHKl4UAB+7L8jy1vB72QyHgyYljMAL+jW5Ef122Qcnac8w97xs+YYApTY7m4pWnRpwBYXmbHGjcA5WCz",
-	"yBD9wmhqA34V4O9S6IzGWgHMKY7Nu/ehjFXVnciwMqKCDhh8mBlbwmhCUqaNFN8nI6qME3PKLJJb8dCD",
-	"ZMRFxVNfe3SIRam+gpSdJTRUwGjoeArzRibv4Zaya/HpDwGtK+fQCojrZRhkcjLG2R1PeimPieVzVd5j",
-	"j4xLWPHUt0NpWyiopZwHWYXNJ5lMmSXFoYl1+7xnPkfK7KqZwHgHIlnCf7CE27KXBBGPofDU8YH5z8Sf",
-	"Kh56BMUxUoAVVkwDcrBK86pYlxY/v6ESas566GMujAVUMZRDXn1nfCrkNGXJAIh8SN2bHNUInCHE8t9g",
-	"hJYBDTjO/JfkIdjq7Z2HJHLyfds8Ax451ld4pegDOk7NSfOb30IBLVeFR18w6Ot4CKxasFmRHpSmqc/p",
-	"hjaSHesj12MxP9IXUvO+PbiwOgAJEXjsqFqOeUzUpGdu61mcPvvY0t1V8+DfO7b4wv0FmlHvia/9a5dv",
-	"eilSLpi/4hlTTADqQBV2XoHUudB4VYbO9B6J7emLz3s8SdMtQA5SjGbOZvWwkn0ADzKiMzhK/jfCbVVP",
-	"hhGWONKKw2Lhms3oMzkZDElB3+UviYMzrTqExpeDBSiRA9oVdxMDbjduVWqk5fyUkanMTt0gSkcWHr/k",
-	"NOTTPZVZQnqpjE9TrnRAXC9V3pEINFxQbpFwX7o+sCDwGLG78D2uvxU6ybh2Da2O0TZwaRgAKPXwA/wk",
-	"kotUYazPG0uuzv/48Mf/DwAA//8=",
+	"7L3dctvGtjD4Kr15dpXJBKJISrIlqnZlZFuOtf2nSPJ2ElNHaAJNEhHYzaBB0dw++ipzNzVV38U3czc3",
+	"525XzdU8xPckk3mB8whTvVY30AABEqRkJ87eVSlHJBuN1d2r1//Px5onxhPBGY9lrfuxNmLUZxH8eUZj",
+	"9jIYBzH8o77xmfSiYBIHgte6tYsRIzHjlMcPJInYz1MmY0kmLCKSeYL7zZpTYx/oeBKyWrfdajk16Y3Y",
+	"mKqZ4vmE1bq1gMdsyKLa7a2Tvu6MjWnAAz5cfOWZeUvIBjEJOIlHjHjTKGI8Jv1pJOPMS9d4pWQFK3zL",
+	"gw8kDsaM1HFJskFoTGajwBvBq/tT75rFJJBkMA1DQoc04NllP3q422rv7rbaNigDEY1pjMA83K05hbCx",
+	"OJofDWIWLcJ1jsCQWJAZDWLSZwMRMRJH84APi6BYug+3Tm1CIzpmsT744xvGyw79uZiRMeVzwtQgqbZj",
+	"LGRM6j4b0GkYE3XQybd7rVZjEQ0CNdHPUxbNa06N07ECJ4TX2XDqCfUzY/ohGE/Hte4efAo4fmoX7t2J",
+	"z8YTETPuzV+w+eIiXtFrJkk8CiTxIkZjtWsagYmkA6Y2NlL7T+rnp8dPSK/2JAzUcnu1RhcOfhBEMu5x",
+	"89AsiEeEkms2J9GUy0NCScQmjOpf1BOSjpka4BAxYRFVkBDKfdIX/rzH1bCAk84uGYlpJIkvmCRcqC/1",
+	"gcLgIYtl+n5CuZyxiNRlTOOp7HEzXyN9Ld5n4iZbEm+dsUlI58zvkjiaMrdJLizwEBRC1btZBLMREVkw",
+	"B+quD6aS+fiS3dYBcZ+8ef3s5cmTC5fU3UHAQt/tcdc6ha0XbO42muTIbEs8ojGhURTcMKnuU8isZQWS",
+	"yDgIwx6PplwRAsBySQYiIur/ZtnTiTqodkvTG+moOXgOoq46JXWUIY1Z1GiSF2wuCY0YkZ6YMF9NAVSE",
+	"hiGL8HSRqsGOT6V6UzxiPT6mMmYRHLKChPrjgKcbI9XyADBJxIDsffgAL+EiJtdsEsPEBhSFI4QOIiZH",
+	"TfJWMkIJfCAR5b4YwyvqrDlsEkrevj152lBUtccVinOf+cQbUT5kDgCY4JbgLNkh9ZqAyWaP25evtjdo",
+	"efusQ7f26T7b2vVbdOvA293davcfsZ1Bhx74D9s1fT8RcdILmjvNzFUd0w8vGR/Go1r34S7cTvOxrWhL",
+	"HLNITfnv7/+09d8uv/5zSvBkHCk6r+7sKnoTxGxcQG72LGrTzlObvfWJzZ5Na9oVaM0rJiUdshP/lKoF",
+	"FzHJMQ7JgFYby+FVp//IO/BbbHewRx/2H3n7gx1q9n+ipksg1lNcBX7NqSmqE0TMr3XVBbaX8eeIDWrd",
+	"2r9tp0x9G3+V2wmgAPZrEQeDwAPUXQY7t8ZlF8DjwZUButNvJwspXoA9z11WkYUblvJmMCjk3jnUiQWR",
+	"18EkLyAU4YfAGQsRJIcfrQyKtEpYOfUUTBfzCSvf6UiPImoGUqecsLH4KVDUlxI5ElHsCZ9lEbz2X//5",
+	"P/578YYDHJvusg0xLkGI8TI0iYQYZyFT31ylaJ1iSDG4MPwOeIEAAqwXQL2XQYv0PQtvzK/ymKxgL9lc",
+	"mOAu8BogAeK3k1BQfxnEUxiRhXg6uWq1//p0//sX3+387eDHzg+P3u1d7J7tnHZet18Vw43T3AVuAyrC",
+	"LVm0FGrJoizMPr1hJaBJFt0JMIAFwHrH+iMhrp+yMLhh0XwZhL4ek4VyNvKvWj/sDM4619896n9/MH69",
+	"O3m5Ly86N+8e/v1J2y9egZnrLqtYAN1e0LKFzHAIYdyfiCCP3LPR1c71xcHPP3bG7/Y/nO3dvH7UP90p",
+	"QW491T0sA8C/VZPIieCSgXZxpOSmt5xO45GIgr+rqZUSqmQbIOJ0Mgk1gd/+SaoFfkxX8rHm05jWunwa",
+	"hk6NRZGI8HFfQX709uL58euLkydHFydvXl8dn529Oas5hnkqNhpIqeRJJSbxGxoGPkmlutqtU5NTz2NS",
+	"1roDGkp2W3W9xwqQM71KXHOBGJDKj4EkFiizSPBhU73+MfW1int/m/K3o5cnT7MbAiJ6rZu8wN4i/R0Z",
+	"T6VSLElbMc7dVqulpM6IeqAkfuKdMmpVIHFvSF8xccnCgUNmIxqzGxahliAi5oN4TvAFDqEEpLvGIdGa",
+	"CFFoLbWlIJxEQQxb/UTwQRh497jRRuWoqSXFNAgB3Q1jW8YRb9MjGbNxX+2wfSSU+GPgsCDfxyMmkbRK",
+	"QsOIUX9O2IdAxp/0WP6mLotD+tM4Uf/684z5RSmhTKk+6oTgF3OMeAD1EYtYt8fVL/5Yg2xWoI5Lb1pT",
+	"75h9cDAYtHQlZ/S4WukzEfUD32f8funHm7OTH8vIh+DhHA8ClD9JxnROfAGWhE+5+UdTpdjGalVMH4LS",
+	"K2kYipnCf/hAEHUc/IkjiPgJ7odSHaMG4L6ly33Sa2CQelF3TPcUrDC5AWRGJUlNDMYYofHpUP2UqMyJ",
+	"Ok44m5khn/IwTmJJFmwbyyFW0nyJPaXhELzT2vaRsSgFqS2EaFMInh9XGjUNj9Otv4+TO3l9cXz2+uhl",
+	"AeYH+o0EniH1hEL7ZG/Q9jr0gDU+5aafizFDY9iABiHzScBl4DON2dFN4LFD+KBBJpLOUwOaGBCzAAkb",
+	"+FrEz8SU36Po8frNxdWzN29fP81sG9AKdQMH8LZPuEGvBZFTsErDJgFOBTLRdG6d2imdK9H9QoiXNBqy",
+	"TypgWDugEQUQPxaChPDyzyRAwFsDSYQSGABXgr8zFBBI3X385ukPVy9PXp1cXD3+4eL43G042rY/EqEv",
+	"ieBESRrz9LY6YPYGUxtYMGMwJHMBL4JdRr3uJbth4WdjUIbMHmmRGqZeJLKpDTfW9u/E0gkGx++3jk5P",
+	"gPxS7pPvt5RGtXXiNw4JRTNoLK4ZB56nUNqjYUiCT0pqj+z31t3M+rrkMaMRi9yGOieqV7IVqp23D0w7",
+	"a4pWrNg5HpoQryifG+/S/Z3X2dHFscaw4++fHB8/Pc7RByUyITqyDx5jvmLvlrn6U27uG3MnUh9eAo3S",
+	"Hm1PoIJoK3FGFb1Wj9623Fa3Tu37rcTFtpUYeJc+nvU55qbIeAYrTZM+sTCVthlWnEaNhk38/WiuR6cn",
+	"n0Nt1a/J6awaiER6Kb+obkM9yj5Mgkhh90BEQ+arxyJ2I66ZDzfwLZfTyUREMfNfMT+gYHj8DTiU0XoX",
+	"XvaZGZYisG4eCBe3Cixwn0VuV9wyx0cscqG0byVq/TwVMSX1duvRzqPd9n5nl/TnMZMNMhPT0Fe7aWjb",
+	"70BB7ZLyNfS48V4SVy1dyQOUa9srmY2EZLg0MqI36NrrM8bJZBqTOYvhLlBe4PkkEVvUDUBkQFVWm8s+",
+	"s/VnGoULh0t9P2JSGhScTPth4JF6KMSkT71rh0yi4IbGzCFhwK+3QuHREO+yksKZ3/jtTEPFZiA4lECp",
+	"bNModEEW5D2eroeaFalx1po4i2ciurZ807DAKPHM9zio3yQGtKi7744fP3/z5sXV0cuXb95dnZ6d/O3o",
+	"4thdaobKHL4x+Z4y7msO98nuddZSncUA85vaqgnCcqgVUfQq+0reUjsqZp+cLK4FTNPazc+l4Bmz+2fR",
+	"8VLXFRlRUDtA5cub/kldROnOKd03bjTBj6DfBFZ479qiNdT3A/USGp5GSnaOA2bAzwNxrGZFLRPjL1zJ",
+	"fnZNLBYovAo4IIwR81hww8BvNbEmtqyi1bx6Tk2yn1cNPmc/19DbYFwW7y23oprgMnHPiv5PzAP5EjZC",
+	"7/mCZ+WY37BQTMCsiQOnYby4GsSb5dAlj6uXJsi11NU9DbWFx8apBedPNGVkNmI8Y3KF4YrlNtNgi74Q",
+	"IaN8YY/M1A6uw0BXvlngBy9yQmEMDUQDUl/xXak4olIGADjqXS/uXUhlfEW960qn66yLOKXokLy2cJm+",
+	"/wqMqZtdkURtVewU/pf4x/O3AOnO8pWEYC4x/tHqblB74ebpwtXGMfVGY00i80sZKP5HE7uaR6MoYNIh",
+	"VCpCPKMSkY/CJMxvpoyWEhkMOfN73BczDjKUYrBoOVHMVYJAJKaxjlKTEPXg9qat1o4XjIdERh58YG4D",
+	"bbwcwuN6fBCJMaIUhoKJCOMRcW6E0SdBbJgF7Uv1KzyGgYs9HukwOJJMpg7pgSShGJK6++3xBdlW38jt",
+	"jxptbrfxWdch7racc8911DRyOmay0UWkt22QGLeHxmk0VgvOMCYriweaQ13FWuspuFkj5l0zn7w6eXUM",
+	"ASJZ/24wpkO2PeHDxdAqxfVDhq7dopnVrw8kSCc5V31AhxEdN0tmHbFgOCrCGE4AmgeS4BDFGibBBxbK",
+	"Q6JYK2wIisDq3TLz1kedllNTo2hffUSfcz6kxkHFZOHVj5Vsnplud7/T3nFWx9s6tXg0Hfc5DcKrsoUB",
+	"9zWjClbnEME9RsbU16boUImnYKUO0sC1nU5Lj0+i96icMA/QVH3Sm5eNmt2vtCvpGpRovxg1DLeRvD17",
+	"qdiZ9a50WaReAKfg2eU07IXCier4Y7WggsNNdn8aBbXSdaSYlS5jFvilITzWScCwwoMgdX3zEUInARGA",
+	"M1GoqMrBZkhQF/CvxFqtSLjPFqOvdqohaxp0Uzm2xqktOUEHjSlKAksI69uzl9nbO4rjiexub3sjGjf1",
+	"101PjLdh5dsl0U7bS2OKvmEfJn9JItpbijR3Hspg+Jfvxgc3iwe9cLAlx2lRjNxJViAY7U6Vu5HnhlYY",
+	"VEIdnSwZdoz1A6FOCN5yDnoaCSVLMR9i6EFuCMM3g1r3/Wp5BR55TJXs73zMcQia4dFL5cx05K1jx41W",
+	"Dw91Pp14bjav6EprDm6YG5+O1VmlK29OzOaqQ0hRvXBEAfptcA9zeGNiKjNKhZMNzrVxyzq1RbS5dEru",
+	"QSJLmdB0I0/U3fRNSgZRileDDBXtUgJNQhK7xE3f7BrGkn6lZDd7Xi5mRq7r8SB20E7l5uiwC8TTzTNK",
+	"l9T7Ih4ZEQuEQS4saIhnzICKIneVEIfLLKCvROdBQKw8GlweSDJmYxHNSV/p12DPmXIla6kLTyZUwvK1",
+	"CNlokpfBDUuEPBpKAWuba/cfsEAUUXPLUd8dkkWpMBRDCFqBSA/FKOpLBD0U896evcR0AFxpjyd4aVil",
+	"Fp2Tk7b1eYC9C4vSL+hxfTxovEx2NoFRxjQy9qTH8IZzxv3nQlyvSNtCcLYk4z4ZCVGgnwl+VUlbTV/7",
+	"hqdaK/MiViJLqbNQPAzHkLo7G0nmXf36yz/chmPsCVq+R7E+YjTWewAGD8HDuWYRwB5mgWT5uEc15avB",
+	"i+8Oov1vX/zwc3Qx++nt6dP9k5enP56Izkv6kp7PKgklwZiJaXw1lsWB5iAdUW4ADiTkrDCQNvIZUK1i",
+	"KcGnMfOvaMF2vVOXSqOMUlyJZLkAz06r83Cr3d7q7F50Wt2W+u9HmyOrubfUGgoJY5Gs8W7EIowaQkmV",
+	"+ZB6EzFy+ub8gvnF4sZY+NrzmhE6lBSybeFaYQZIhkODbdradCdFxAStMptWxJezV+EpC1mMTrtFbASE",
+	"CiQZKhVt0cBT9uhROKNzCYlUmQ3JYFGZ4cXMWhn0aoaqwkc3M1oVb+AXbMDKLmiT/byPjfxj7KCh83Z2",
+	"TA2cIjVngZgoRQuoCeYwJtDCvRvQIATNS114ScQ0ViKMmsnFGF9JlFjiRkxB4WoHHxig6rsm6cvIixoA",
+	"HJuTFPVvCxTwcSi86zCQq7KcZyLySd8MXkQFzJpZiQxmgiMcruR0Gnujys+9gtEbMA3NLVFIYzf57Ix1",
+	"uMhKjqn2SpYkK6ifwISYZ2Tvaz6NOGhbaJuF3C0rbdniyPgFjSI6X0BofLnZV8cczGqOkTuaDG7DwS/g",
+	"tgtfu12NlVmJXWHnIXEHIR26XcRldSaKoUZsIqIYjJTumMpr+/ckfRfgZxLFUg992u5XX33l2ihv4FJv",
+	"gTXL6yzewzfL0P6VQb90sWoHF9eqvnW7ZDYSoT5GLYW5ctrHiV0l4s9nSnxwTJgmjoyFsMHWb0gezMKs",
+	"fy2HuSLxLr+sleh2Qhi+YJL9BATnM8C3TT0aGlvFAIIfCzXSBgQ24wBMm3a120EJ9BAtIeKRWhoXCACf",
+	"a9NI9mAyRouM6yO/CVnN2/g4bp2P672ifNbLRVNMOTQpAJe3i+o9NXuIgQDsA/XicA67JQYkfWeSdo6r",
+	"+rAFB7uVJogkwN06y1ZV3drDRVxwi14pWoQ5GZaLBJaQ5xunQuq6BJCJDl6ewATPGteXlSSe0YHSqx0x",
+	"Kg3NzXKyOSiEFPlvmhBLJqOISkbqckLHDhnRiEoJFo5ff/lH41Bp1J7gcSRCK3kpC7p6cgG4ZSns/97r",
+	"fWi1tnq9D+1nl1/9uVCfupOrTu/CkossxHjTaww5EupASOqvBfcE6jEmiQRwkDPm6yAnokgg85s9fkRc",
+	"f2wHswD+gnEW7nzAiatzmFw0t0O8sEKLtMpCj8dCkLr7vi/6l65D4A+H0DDw2KU2zLyHTw6BIYrtwWdQ",
+	"QA2i9fiEBpHir8NITCf6QW9EOWehCzG/ihURPsXEmIB74dQP+JBwreUtUAn9Rf5aYU5WEaXAXy5vF+lE",
+	"+pTCphOUY3ZuV4ykH/TI1m0hDTGZYHgAi5uv58JgKLCYiAiOIDlExYYbC8zQmGUNc/bHFgaWKOnw62UR",
+	"icL1FNCnZKG5QjuQzaYd5n2mZAZp4cuhdqL6Y6cI5+rpyIKl5uTLvuhn5MoqN9SxziVDu7Tw6dTGLKZV",
+	"5IlXZtytSbdd9Lj7gZyE+tJUomGnkVAUghxNRBiKAmqWl9XXpGcGN1a5ApJqAUVIUkLMMF/iLuQsTebP",
+	"Ilu5yztR59be6SNvzMgTEU3um2VENGZXELF4FU3kYvmjkjJYabGtJBlQ+wx0nFgdimIlFLOgGFN5MYv2",
+	"EmcmgCqrOVIggl6aI87jBxzTEvwQ14xvhh5v4A+oxoPJgWmM+iK2xHF4pcsIZXZ/5+Hi9r8MBgyqggXc",
+	"lB46TBz8poRT1lP8MLPV+w93K1SWKdkR3NRNbwyG8/TFNFaY0jeVJYoMhKujUpJoFFJXyBcRj0qmRH2S",
+	"FhRrHCZB9dqmn1w/QNktRarTUkaZ9HPQfkkQlwe72Jew8yhzCXeyl5Bu/b21dXCp//+nf/szuq///ar5",
+	"9dblV9srfv/znQJrwNIxEjOOhcUg1gnojQypHGHQwSrSkw3Hsdbd2durSny2e71er4wCre3yHdHO3sPi",
+	"tZ8/P9rq7D00cSZ6KyB23iGAKlsKVciIfciu8mCw/9Bv7bf393e9R/7DvQPaGTBKW97eHvVb7T260x/s",
+	"Dtr9Tr/V3+90PL+95z/02nv91qDVoq39Wnbxra0DujW4/Phw97Zw0cVxRNbpQb5gwBH09JJn0FinE5qK",
+	"VJ098upxo1IY0goCUBy5uDJgQR9MOU3VMdKbkpCFeONYaN9csUH0hmUoKoogC7ZKEOd01HLAdIU2RQnq",
+	"cWIrQR9zo4KnxamhB7hioZJjHJz6wio88zYKS9xW+tVFB/CUUf8li+NCKVj9uBXCr8y39mJxWzEJ+krr",
+	"+wVTaf1eopWXUO+ai1nI/CES+krS7zN4iZ5p0eLqGCjs0l4FoNgVu+4BHnu6lWbg/D6VwLzipKpZGq0H",
+	"NrM12rjxBVsbLafQggtoBiEiWO5mUdzwWaUUiSdq4G2myEox/SqiNGDV0vLPiGE5A4dArUU3KTyiJEae",
+	"Fh3xs6XNKtd0WdgarSB/XJLXBEMUnwFq6SSnFjHMXcoFOKQVfBZ4W5KksqhhKirKuMeMWs0Qi6NDfT2t",
+	"YgkFL1teGmiV0QCOOYWuFIOeaHTIOSDy+WyuAoDUIc5nt7XnkN32jvpnr+EQtyirVj3QdnrcLcilV7/t",
+	"OMRNcn3UF7uOXd90t3WgHi5I7HbJbufAIW62ioZL9loth7jnP7x+cnV2fH58cXV2/N3bk7Pjp26P77Zb",
+	"pK4r6WYq5jDmIwuE+Cb8Se19IHhDV/XUhpqCBL+SZOLi4gF2XpOVKlacub5QIaRgWVk3TgF4C5iaTXwq",
+	"jg20CK02K7PBVNKwnNQWBmrwaQiPlHgvUxysRH1XU179WpCkMpdJy1b3SHYVFp1jGOZCXCGg2ANJwImo",
+	"5FkoEovpDhh2GYrhoVWGBr8MJGknqtmcDARkPJqkjSGd5KLtO2vKuE4tK2MUkKokxE4pSJx5MdM1eYsF",
+	"iYWoWTaexIWilk6PM0MgODFbPLYIXlbG3OYkiHVtmlyZVBFnoNT5UHvJm4tuBGYn4YBy5z5EJyr6oEeC",
+	"q39hHXmv/t5asWGfK4A4rahZuXDmXR0tdhHPbH3dRNdK3XDWaeUPZ9mtLJBZC5Dclkb/hem/EabnKxSv",
+	"WYj4N0fhxQrLd8be54yGZQk4uuoWJEKpUTkRWeMwqoTtjlPz+1ezKIhtpotl69UbryEyB05G20pvWCTx",
+	"Ze1mq9la9CVlXvBxwfTLOHnH+ucC+jNYYzGbKZAk4DKm3GPNwnSwDLQfS6wVlKgxzJjcFYvuU8nIT9NV",
+	"2lW69gUB12fDiPrMd1OFLZnYo1z7Y9WLY7RjG0FQYGgSPl3gvEt3uKydhAyUTqDeqOPVMa4cl1Ahhy45",
+	"szJ8gWh+Paq5UlPQW5TAnT2V9HVOBhfK8biaGv88web1NXh9X75g5R3TnosFMQgMAGcKRhC4Joc6STGx",
+	"077rLmZpXHliymO3x+H/mcQTqTkEVmuF2bTRS6G/VYyC+T2O03a19G/EQixBEMRQPX2keA7xoFWHMT0j",
+	"2D1eT6mBm74EQpYUL1GQOkQKnS+MLLfPlLibLrModfcnEfBlAZhJbSQceI9R+2smzme3t3K2/edOUNfv",
+	"dKyNtZa6sIxyHP4rPH/PaXjr7Ie6JFXk383E5TWz6PAaNHFTc8GhmZ/uPZxpIWdu4aRho6rkx+FF6jMP",
+	"XGoWRTLJ+4dow0vpEZTqlUZ7nXKf6OrPiCMv2SC+dwz5PCcZskFceI7ww+c7xernJmMxmUAGHPQ0Kjg+",
+	"UlfAO1hPaixuMNzZlDJu2AdXOf6XQigQRlhC8FFVg9FFwjxkZQ+F5p4FrpIvWx6ottU4djPJKd25L3un",
+	"zlkcB3woyyWoB1Crikg90BKoFpX6yBsFN0VpZ0YDSW5OIIkZTepTHgehjnlJ7GfYa6tRxQjp1MbTmPlX",
+	"ME9RVzw1fbqv+v3wjJ1gokUpUZaquHfR2r9rkskk4LzqBuHYSs7j+6oyZO+jk55nAvdqRNrMSf8EGoTJ",
+	"bG+zB7IA6w6T2jgBC33Q+OYJy6QRsJ5xwO03tqvj6RH+gj78hi4UCEkudYC7kR6Qbm2gYb0HNH01jVk6",
+	"Pd4J6A9Xp9jTEYp+IA4PpvE0YmTK1YyyobFYf/xU6OvUPmwNxZb+0oxtvtZ/vFeTNC+CMbu0h24F44mI",
+	"MEoZusHUhkE8mvYhz1bQSbDlCZ8NGd9O3n5rPy6vg8mWmCAibUEAh1L4FIBL7tNpwK1DnPKJ+rzGEZbm",
+	"w65E/+qcxzxzFw6U0O8vmhOVO36xYYrVkK6szIgsD4vKFo9ICoLpqyQiH4JSeXyYqwmBvutKglS2iEle",
+	"mEIN/2osh5pGF1mbuA8UL0hLsRJdrtj4ANM7vaNbGGDtz612Fc5jVZUsijD+EB8SNp7EcyxG5KdZ2Olr",
+	"n7MwFA6JGR3/KRvTt1ucIINRViusDeZgZtQ0yFlmdGivZ3TQ66gOgX4gs/GbsXrmB2u9GfwF+NA9vH2M",
+	"zne5VFHIwGCe0HmuZffhzqkJi6kIG3nsxgxpZPVQmsw9U48TpEHFl+yjtYXJUjXs6rqAC2aVV35CI1bJ",
+	"xZJZ2s9TEa82eX2nRuk0tNSvUNEqkDyyqP5aHUCxMqZ2RFA7w4VIhnRVCWQYMzAMbhgn/Tl2TDo7Pr8g",
+	"R6cnTaKXZhow6+psqXmTct/Q4lAMScjoDevxIMa0ekoGER1DMBHjSlLwkUBBJBA0dFAwesEE+h0nzv8e",
+	"D8XwgSSugb9JfXBSbFtfaaXdNaCldXfQ9qsL1GxQXEoh2RrGi7XqUY0iRle77HDU0vxTuyyUAdiUiLI7",
+	"rQH7zvKwDGm3SV2G4i5h9ne2YlW4TAXWrvWNVzhTQqWaOh/f+saqimIbt8yD1VLSVtukMmwS4oxNLrPb",
+	"cDTfSL8zcKLHQIPY4+nv+iu30STJPN1skSiZaMQz6FmsrhoE5PS4dV/r6mto/mFK7nAfXxgIbkJwqEyu",
+	"P5jPgqjHxYw3DskCwA5ZgBHhwhz+BLpBDHmZUGhJt5dmHzw20TVVIVgS4AHV0Tymp9SuQzkSMxLEPZ5w",
+	"fRMrpPG/SVzhQT1+hdAYaJnul9ocqGTmprfB1UQjJehLgoSUgOeqK+XqjUILou6qXZZZsaQTc+XG1kdb",
+	"P2LiyNXW5ce2U5ZvoFexmfkSfWbr2S/xGSWCeFg+nUj28xr2zNLY7y9cOXq1trTzLGJsS8mO5K/nb15r",
+	"UceKJNZ7nXYj3yUvHhseayKMPyp4nEQ0vHXXFpHKFlRVUS5R/KppyAk2fLmnn6bp3vHoiw86d56xmARe",
+	"rVsL6ZR7I0XtOc+Wr0lhWytIbNHUkouOWaUp6sJAqxXEznoKIvb5kUtfLGMxkdoPlLhyi2DobLXaG8Bw",
+	"50iuCbbKW+dB3V0PThYPfYVACYMWkmEXYrhwshSkvKSYbvflCpw68q6L0MoTfBBEYyz1kGn1n8/kuq6A",
+	"T8lsS1Gq/TmPc+UWJyursIPVyGzuoc3Ibf7svmCymzuSVcQNxDgeD9YT49QDi3k4e59CjLPXs4ksl8k+",
+	"W0egW3iwkhi3PGXuj4FWpynJvjfG3n5YztnBzI05YO3Ozm7NimaVo2AyYX45k59vXO7CviWxAOvbIvrc",
+	"kXvRaMjiajg1v9CD78b1FnmcAeJyyRZWJsTzu7TtsWf44u/KfFnzHu0bWi4F/GZy5Z1lutSoWVzAeUz5",
+	"XHfVRzNNvnDzzsoc/UXRIiOrWRCUn9BFev3WIA3vRsI020Krsg0KlC0IGVW8hzOCd6vYr2/qYSVGxMJ6",
+	"WDr2S5aXwDMVsQofT+2/ZYETReXzhsENyy5EDEyZPOkQ/SjaqxU9uZLTvnoe/TLRlC2WfMkPs+pfwS5f",
+	"Fl7AfLWrOKWBdw0FLAIon08ohQ6BTseZGDp4vlJ8i3WCi5RAYsSy/CSFs9JSaO2C3P3FS5FQ0mUZnURw",
+	"omlhpeTO06BQw8bgh3LvuJVRXdFOgjNW91kWhCjl/bXrJTVpAPrzDeM+U7t7OpO9rMvi3b3noNovv4vJ",
+	"JNAeM9w94yrLOjnsQZ86freoc8k6Ib2LWEvqbrIANw0TSn8x7sEGODWT2rCHuoMkFG+0ysmmRSPNhURP",
+	"wGmwls6ls5wnwXqalhrvEM5mWJQhwgLClYifoi4ZyrfX+uPoXKcBLxMi7ZjLxCOTYEfaBlJDWEpf173m",
+	"ZTFr2X2xIOJiZlHaTxj9ad+uJRGfyZ5Ww+lk+GYaTXqCXzIaRkwy7hUGuSnCom68HlLSclQyxlflbCVh",
+	"RElGto4MDQY6RUzNsoxd79wtvLksS/QNDwPOrObUAO5IhL7MyshFObCZpFGYqObUxGAAf2UYUvLrPXOj",
+	"NAUoyfFMz2TZcW9ibDN4UJn8v+EMCmtqFNZp+NXJv0HNP5ClDWOjChklBlflohyStrCxHhHw4ULERWnF",
+	"yaUvitmH2CEe1q/sZGoPmYjLmWWIKAy8PB/RMCQzRuQomCjl4VkU+HT+Ta6wYmEMZmkrIJv95TbFAiQD",
+	"HA6rGOu+GXNcO3ZqWYSTHdeURjQta2NkAuOKb5mm1CaADFsll6pflaJfgRDChCvjXnfWcWsqqf6qgn6Q",
+	"lOGpWjdZrx1rJ98fYdUCf9ZZmCxi2VE9gVi9cgPUx3Vr/Cy1temjwo4njHqjxe7GH2vdmPq0C9P/13/+",
+	"j/9e63ZulyzgnpVPL9mPKueod+8OlXNYtSZCecT5HSm72RjRWrqmYrV3YfhvqPta+++Yk6+e4mqQ2aZj",
+	"pJ6PmQXdOBbiWmmnhvT1qXfd4/XFYNpGZf3Y6fHkcbskA3zxQOpCzbE5Np2I6KqvcTi9ZryhZsGFu/bk",
+	"D6QO4rUUOYwT1Gq5wcd1RLSJ2h8xSIOi19HQk4ccIkJ/fTU9YU1/IDnNrKlMRT9KEQ5wETBRHTvgX1qF",
+	"u+TQg0KZ7fOSx03z6z8fEy4xACzy5jLykj/Hatcp+8xmtoEc/vwBbsJFIe9K74EDlV7H4qfA6ivkCZ8d",
+	"YnnTnY6lYDjFPSKgiMwoiJmcUC9XkgzklYxasdOpVq690+r1Pjx6pv48av2//9cvv/7yy9avv/zvvWmn",
+	"1dmHfw9+/eX/+fV//c//75dfLr8ujFM5szNZSiy41XJSTCobVItFRaZcTt+QIohZSekota4MYLbQ6BAp",
+	"oryw/x73/XJNVmDuf2q67bRWVJjWi0XoixER+HhZYaV3I0FCNogVAnmjkkIAaxO9+yJg5S6B3MKqkijr",
+	"kU0plL2dXzSBmoR0fqdS/Niimeqe5VisrUCEgtyMwrKwZ8+ekJ2dnQPIh3eQAOryXdDxzf32+IJsyzn3",
+	"3EqFq+w4u729nYd5Qrei3hvAWbJXOuW9vC1hKnDDMozJbrPwFTFh91usKyvtFAmz0Fcvoarazoz1ue1F",
+	"mnVl01daR4+f+GzwbWEl8gp2Zl5q3jMN/x5AJQ9mOnENQjp0rA6lPrb43KAt4ErYlnQFJHU3acbrJjHx",
+	"ci5jNn4gAchcxRPT76/gLWqdVYgsDDS6Om5O4bFiTA4eq3WcKYSknuKs+jZZCgA+ZH4O9L7oV9svKcKb",
+	"CkhuBkJGWyDHgZRWAZcgZHANNk+ZTgDB6IOi3SkAABriFsCw+nUpk1x9vx5IXf2k8jUrr/S/lh9nNWqd",
+	"49gkFPPKYuZLFoad8GjRStFsm8OmMQ1DEc1XZlSmFyOL7wvgOWWKj77AmspYPp9cdFyKtlncKecIxbHk",
+	"CCXUfsgdIZuUnaAlgqtRaSA4hIG3bkvEa/Wi05JaG6lxQ40qsFJkWdOIyquxiNgysYRy7HoIU2NovKzm",
+	"PeDsQ3wFSnwxGrnwm2siydRweMthEl9lSjBXpNmw5mUoK9cw1AD3X9XrxbzTSbcys+5yNDqtnD+Xjt9U",
+	"ek0w5ssWXaGTdPUdu8tuffk7dV7ixbfkd8V4ZEy5FqGMd37CuEUM1RsNm8w56nHgIoUSIVtaii4SIcPW",
+	"ykYeM++GmotAykHTKig1WfxCLHq6QJML9dpKHj0oLQW5ZTj6vkvoVveD4LKxoPGSIHK7GAwAP6JyVST5",
+	"fXaQVTTW7mzqkGBAKJ+vaBq7joB1j6bXpG+sU5vy4Ocpu7pmBfLis6QBsOuPu71pq7XjUfgf05/6+MlF",
+	"VyLEQ8+E7ovsS20lMvxMsdFZgD1ZVi5cl1KogKYigqoOGgNGwUSHD4Gj5P4wt9Reoy3Luj2gtZ8Wfllo",
+	"n0PpnERmLbuQthm/abFvH9eMrjAFoGOMi2lIEnoPxQD2TPuhdDkxqCJRp3LOPToJmnM6DhtYTSItm2Gq",
+	"3OgITyie4SY+brdBKPd73MRbjOgElHpSz5SgaDTJEyjFIkkw5CJiphAiFED0hdJ6e/waa3Zw3/J4ZoYQ",
+	"NaKr63bowvQSu1mLeISFw/1A7dE44DRGZjamk4k6z0zhtaauva+OdlVxtFMzFM/BydVyXlrpzq6P7WSK",
+	"By99LC2ZbHUYW+q3yY1O6rus95SpE1PtqTSSujwI0h5r/NKrR+ec1SsMygtPrXjRwnOKba5YurqHb3GI",
+	"eQxrGq16EGsaZR5Nc1jmr4G34LW/dWqCswqxFJljWF1WKI+H1Z5IUXDV+IWtWflAZv9XjU7QYtXAwp2u",
+	"WgExd8lvL23aCzErxb0W0cyW0Fhq00lDZU2rfUVT+8KfL4poGwU+WQR2CcfUHOIT1CnM8cd0DVnQlnK1",
+	"TeIY6EJPtXUCGrCik12rx+Jm1bXlhC3/keIaUKYsUSywYABIQWtVDFhm0rvvkgFqBZtELysY1wuLMQ9U",
+	"xpbz6XhMo/kfDV8q2icKFdNK1gndu+NL3iNz9GsFSxbESFarVK+990mh+rTvg+DhXInzrvntL0oVc+EW",
+	"BHxYtWw9KDalfW+hgAYmdCXFunSl0lybXVObdS2hB7Yl3/o6cfDMMeVaW1fUOy9XJqpeZiuEf2Ullq5T",
+	"oF9vOzxitUopKNSvx2A3XWGagakvFSklYoq91z9dqX4Nqk4ZS2HVXwBtI54Ys9SKvhor7D5Ui69XGK17",
+	"PEGY5TjgU5mtmm91gLJf2KnUFE2/vbx+8KtsM6ySN2MVRj0LBOVkYGkv67zaWlm5ILNFizDnbtYmfQ0K",
+	"QmaRdfPsitWN14o+QoERiKB7gy0lCTvSJKw4wMv1x243MQDJJnGHkZhO3C6ZRMENjaEIH5rpMBCyP8cu",
+	"M2qoEkw5C9XgaT8MPBJwJSajTQk6LtqGUn9cc2owe82p6Uez5lLzY6FQkNEK7rUN0e+m+VRGi73MS2BW",
+	"CdgKtV1tL2PVxlEXqZEIYqZFRIw1zJjmijtH5SOd1eLPmUL350G8rBAp9ppSOEUkjC/w9wXDURgMR/HS",
+	"0p0QgYtd159fvHq5xaRHJ8wvCL0gs4hCfyXFRtEiOqbRtTGK/vrLP8zX29b3WYFYvTj/aMRCRiVbeHRh",
+	"IBcxk4vDaMQU41jRob4Sfy2tTZDuZZGggye2yk2L50RGQVyQ950/ujLXZvHTlSTxFK8K5HBwY2JkVon/",
+	"Fn9cdOA6Cw5c+LqC3Tu327DoLCTLN7ua/J2O30wKtw73C5bFzxn3k0Kum9UGSyKJysqCreztkdTyV3uG",
+	"Mb7TSSioL3XgUoBBM2DTh8lIPSmV1mo4PY75WwIyj5NoPB7Om+SI67lQjtHiZmy/tS4iEsgeN0EOyGkf",
+	"yIYavdvaPcRpqa+L1eth6FtQs81Z3OMGdoxmDJUEMdfQKtqoZjog7pM3r5+9PHly4ZK6C/Z+t8dda4Pc",
+	"BprsrYDi6eSq1f7r0/3vX3y387eDHzs/PHq3d7F7tnPaed1+Vb0wDmzCYmmc3JU3vhv9u27OU6HvCQ7R",
+	"qT2Bn0acMZ6rxp0NYT9ENzSjMYlYPI04skEgYXak99KeKZVtJmmQe/vZ5VeF9pKV7VUcjM/fbeVSgIsj",
+	"9PvTmMS07xDImx8whpWiwA6qsBQXvV57lirra+2rfx6rf56of46XLnqZkoDCqt0tsajZSHoj91qNQ0yo",
+	"7E/tm0aGLJZYdZ1jpli+4ts91nwqqnxiGo1UYPlQpfuObT/We2ohuh+xsJhm/1woT7BoC47HHI1UBF3p",
+	"0nyqzvBw8WIpstTOqnM7a+pzCpz4MRuIiCle8nzjmHJ1vfowz5bCFzIS4hp5SoEgJPhVJY6bAvaGJ5w3",
+	"DsZMTBU5w20cUEhZwzJhi6EVoeBD6AXK5YwpTkFmFHo0DESUluzccRQ9GMtD0oa/MGyub8oNpBuMN5h+",
+	"wB3dMRd6SRrzNArLQnjUTmGjBt2yIWLk9M35hdIrRnE8UbxI/T9nf4avutvbY+GzCK+f/hGauXkjGm9b",
+	"Z2FbXqZRkC9WsLufIUIw+Tfd7W1FjeT2N/92+TX8VUh68uaAKCxB+fixCVLeVE7BthNJrLOD2QtewIeW",
+	"fv1AFhWgrpIWncB3lCR3gppU+blXMPrWqYFWVcx/UOESEZmMIiqhv0IiBym0M/lS6O2V2ejuHIn1aaQk",
+	"jRHzrjOk1jrbdlVuU85YMlX4VuU04coLEQBrDk7KatRDBUJTmRC+Nhxr40L1dj6aqXh4nxXy7qFurbWG",
+	"VZu2iQvI3s61XEELD1ZTRO0z/gP5hOx1bUq8EL8VOzSoSGLRLK4sehecWg1/Jd3aemJD7TqHC1/s2c+5",
+	"96TEfGKicHWTcqpYedqPKe2wpD2r5M2E/jwFPRuVLXkI4RMhEGcyjMRMpiGIKPNlHLkp3bppN9tbrNnZ",
+	"2l2VO9fJUPybdr3Xa8bvW1sHdOvvlx/bTrtz2/hGfZn9bis3pJg5qM1ZZR3L2Oh16yns+WQyBktCRwpO",
+	"/pjqRNd0qoDbsQ7YQ9SxjbAmfvjuIRDleRavRJR01QOr5Qx8UJSj6QO2AkqsHRI55x6hQxpwPGrXMou5",
+	"ShgQPJcIvjwzIzXtLb2NKRYXhrjk7XPWYssuxRqGOj16Q0JicOwLJiIXIJoWij3wS2pfUfTgms03lHZw",
+	"tk8U8l4eMm4k70zsePbNR96YkSciKnRmRTRmV2EwDuKraFJwVprnSqitJ5knuE8oxurkVbMi9QvBq6DN",
+	"4zHpPHgwtyFUFW1zL3HsAl9OXp+EV+cWnH/bSrkwAbQUozCwKebrhTXF/CrfA+Vh/5H3CYKacAWbyLS4",
+	"vrWkWeuRSlxAX9c/kASLK3oXxKMXRSkSCdYkYfJHpyeKDjnQmJGDKT7hTDnlehIU511kKIOe7xDjNUkQ",
+	"O1bsCL4DmGIu5fr6avevPx/8eH3RGb/b/3C2d/P6Uf90x/vh4ehl23/WGp536PHB9MVu/F1t06bX/6KZ",
+	"XwbNNHh2X9RTX4Zq5CfzyGZyTPYKfsm0JGl7XJigGwZMYu5OLCZbIbthYVqaAivqopCLqTWS6Ii5gkLL",
+	"arb58tsb0lgtFUZWjQfvrNcHgUZx4AUTxMcSs54FRgDVniyrHv4RMU8tHKz3DnpXFiT997pQg0cjEd6x",
+	"Y8Yi78LdXJWCmJyg5SIqyEJcq5DnYrp1AoiTO+nF/S5HwU8T//TZqsut1T18/dCpXCZPJngq99va4VOZ",
+	"Ig16IdUC99J7CjAL030mSygy1SoPiYuvMF2eCX7M9AWYhHOIsboQ16zQviyDIYfoJyDDW9ITE1P6IlbP",
+	"FBghVvUjRdCvGc+0JaWexyZLpYj2ulJEXLyoUyqh7pq7PZPfwJi//PrLP3KBWTedpv/t3uDNtz/8/YeL",
+	"vwav3r3a+/Hp4/D1tz+0f7j4MXjdebXbpGHgsWb70cPdVnt3t9VqtgY79MBbjRcA18pWonAmFfls8VFU",
+	"4q8AzJfMV43pd0XvvnynJmwoKJumeWBGWWt39pdpa6iqNVFXa3f2i5W1txBOW+0EceyFiGkoNztIe4Yv",
+	"+Twz6ygOuTFmUTteWRJxY8gaBK1DrvCI3rA0zr64zp+8UurbFU5WHK6u7cuZRg/65UWhOp21YwlitdxS",
+	"EN5mXiVJnVkG3aqR9A2HyOk43yh4706gLgmyz8Ocj6bXIBYCdcfY+sxmlgHsFJx9MTqmTtASlRRcVFNr",
+	"HNTy+0xOKhu+qqQm69bdhNRYe/IlkxoQ5O4UBvoE4tRlpgD5oY5/MYUNaMSw4ijVVIlGrLgb5Jrxo2nI",
+	"+iAImcQSklzMiODZQFEr5AM8Z4GMuz0erxGCCsUkBIfxh1jBdxLPexzMi1bUxZjQMPxdhnIuC2/kbAYh",
+	"jp8qmJHUmR/EzG98rqjGNQP+bksvh6k8tcndUMpxUmspkMQLhSwiOWU9l1xThsntEiw/PJ0IfkjcpCaT",
+	"21XMfQShTIL4ItsTYVUNJ2vEijqpCGA5CcHs1zvTD0y9W008nOQCYnqNFzIKXXSrUJX7K3t0lCt6tCzY",
+	"GZogAMS4xwnNCOJlVZJIPaRT7o1yFwesr2tFZJVj+J0KAl+M0vI1Qict4WIhVl4SGdN5JVrvxcENK8/V",
+	"9FkY3DAoIUEx/jE+hCa72imOSj0lPtTTuEGlJ2JyOtZ0uVKX2jSAYBlm6B07xsFpoGaFZ95GYdlZmA7q",
+	"CzWTdRoDRSMGfjK10oPynlZX5ZYfn3khjSDvlvsOWlUhb8Eh3oh518xvkFcnr44XO+PUgjEdsu0JH27s",
+	"ONHLQaMrje7XcaLkgCU1ysy61bACz4kf0GFEx82S5Y1YcfbcESewLQ8kwSEk4GQSfGChtMq9YvIICiqK",
+	"eWKcrZE78pHwjzqt0nypTA235VWek3hvYEBJVkoskkT05icpxCZHtLP3cMUpnD8/2ursPXTIiH3IHsTB",
+	"YP+h39pv7+/veo/8h3sHtDNglLa8vT3qt9p7dKc/2B20+51+q7/f6Xh+e89/6LX3+q1Bq0Vb+0WnJ4O/",
+	"F6DF43nMslbq3f1OYTD84uaX8e2JLqYC2cqpYAkplBwvWprRlOnZiw9i+SZ/vtC0yJ8XmvlG03Gf0yC8",
+	"KgwYPwcLJnl79jLp2m0eSIXknU5LY2ySuCf4kMjAZw2kD2Pqm9qsGnMVEivERpQG/VaRZi5ivA6yuRg/",
+	"XqHyHfjkKnQSsIThZev2xYwDwVEbUNcmR8MuOBmJaXRIZiK6lgn/HjFFYGUjUxVan01xPL03onEmkh72",
+	"ZLskLmJ7qTrwDfsw+UtqVO1NW63OQxkM//Ld+OBmgx2dBX48Wkq0YMQ90Kx2Z78C0cpH/icHbnsKEjru",
+	"ZNmZvsYJgbFqO+M6EyqNWJG/HTkfxAqPb4JjS9gyBMxMJ+sFzCzXB+8/bCbjNC8N44BiCGqIogFaC8a8",
+	"b50rI0nAvXDqFykxOkgAjqlEXU9EClns7XifkS7w758mLP0wDAbJ3zPWn4B7fxJqG/f2xFc/Kz12exLS",
+	"gGcU60Wymc8Sox+uFNpd9RVLKPPXRkNMtA5ZsgZHXZ3+Ah/pPOzABa7ESn6eipguezP8RGgYJkTcHJkx",
+	"V4zpHDprkVgMQWbOxWs82nm0297v7FaAJ5/2nt2ZLLRO7uTL7xGi3+Z6RjmSHkKc1ziIUVMUYK241t5o",
+	"yaKbwGMPZI9rNCb1zh559ZhQOEeHtMm3j6EkcRg6mnU55PTpM4cAGoFlBO0dYjwWvMfp1A8EfHMT+Ewg",
+	"TjeaxD19c35BtjVULonYYCrVsSHCiBsW9bib3U5XCWIQqQbd8sQ0hsofbmZXdYlZxQ64+7ejlydPjy5O",
+	"3ry+Oj47e3OWphQTV1FHmNG1yabbwFKigjPg0z0+E9PQ1+hShEzgS3Ctc04gsHOZezz3Zp3EfB+UgdTV",
+	"UxHxqLRU6wmN6JgpgtqoSjryFMImCnk6mMDhkOVvL1eKMk60R0Vus0v9/z/925+Ruf/7VfPrrcuvtlf8",
+	"vjrPCjiF+VjJKngPRM9KACbfBo8bObKzu7/36GEREUxSIfd2Hu4/ah20OysTIj8FlXQsy69SiUTWHmMD",
+	"V76Edruzt39wcNB6uL/bedjZXRnXUkIiKzowYOyGrgu0M3zRTgu1govAu2ZxWW5NLMhkqmi2PvcHMmXQ",
+	"a0ZraPl0GoWfOlxjM9UnAa8g0OPtBWEfqBeHcy3FacVb0WqFSHhd1I45RrRP9wN8AVoVIjw5yN9E+fk7",
+	"+wuo5akytHP9c+u7jn+wqBCtSDS21A1r71YGo9hYt84txSfuclc1pn/JNxYjDQv4LcRRZUi1Q7yRkEzx",
+	"liwBp5NJFv0g+mitqJVEWWpedf+XFaErkkWrMtSwztsabXXsuoN+EDEvFtEcYlnVeN2e3ESn6fyvT9ts",
+	"B1HANSC7DmGhZNXtggBy8SvhJ8fkNUKsEaHyWgl2gS+hI3V/bpolkHqyH43K6RZwRpFQ1GZlqx4EdJ1G",
+	"PQYDKl52PXrDi26w7Qu/5OY0Sm76A0kmOKJJ9N2fjQTh7AbcGRhWpK4DOsqMA5D7xE07Q7gJdua0jBsa",
+	"06iYER5xLIZhG0ENQIEXTyNm6ifAbk25rj1SwOv8bMUMfKvcxlDIMrfIVMZYHLFY48XLtXiF6GSi6yrh",
+	"VmRA+liLgxhgO+bDgDMdnJQ/Fu2hvCp3imCBQiBMSIEkW7kdR2q55GXg+ywMa5s2MNHIkOlYkumPV4wi",
+	"m5diqETPNu9im/aly+y6Y+Nmgg0ru51YF2rT4gHZS2ewiCi5EANitInEDKhnXe99BoVvARUah+T06OLJ",
+	"c31OplgXjNPZGfd9J0n96PzJyYlDJizyGI+3GPeEz/xGgTc9EwGw2bVdVtqmbiayZIity6/r3fe6Yd/e",
+	"beOb+vvtb/7t8v2ftv7b5VeNbxrf/Pm+aMGziLEthdDkr+dvXhNEkTRXZI+8eEz03hwS9+OtW7Idn5Rk",
+	"2LkrrdUdzKufYZ7W3H8YhKzaTdq6kndg9KnI8qXyeh3MUMTnZ/gTYdyfiCCfoi6ZFxVpQxtEf1SK56gU",
+	"kGBA/US5nH4gFc9ZB4gkiIVpDysNQhO7iNWsIhZHczILuC9mRR3GNmN/G4a/TCJ2E4ipvMLjrVgkHgcb",
+	"RuQbhQ+EgUjEGMEjgyGXJBaC1LUmMcH4cw8t2WCoDumEBGizbuRd1PNkrs23pZIwkxzgJ+m/tnaMkVPT",
+	"N7GCOKOfK5BorDmMPzWp+6HvbBbBy5BhvUZvGqCjOFYMorjbG8Uf0XWi6cO8sAZt8RwgYOOPD6SumuNg",
+	"BHE7H4y/3CqdUPHFbuFBDHfXanKNzQ8ydNkyaUClQeaTvdZOFcQMacy4N78qcmY8UyuROhJFJ8zpSoa6",
+	"QquCbBox0NHHQRgGmO4tcz79Sv7LSPPPq7KYmAvrijyQ5PnFxSnBsbmtGWLGCmekju4z3yHqTvhJM4jU",
+	"Nt/aqRIjpaPMVnYnX+Aq99gw0aBhBprFbcscaQUO/NR0tisITcWfkk0vEFhKHw5ndC4hurISl713SmMg",
+	"W73yanJb9pnNRLfcjn/50ttTTTOLyatODsbK2llhDsQQjdCylOJehWJYcCrQIi5inoh85ptZsp3KSR3V",
+	"As3wDdGCZmdK7KluIczxkYKgD7OMgkugfyF9NpzyPEdYpDKJF3EpnUmOlGixTkt4QyH81eFm69Cjlcxj",
+	"pWysyeLPUza9X4FYI151emFQFV1emQaBxX03oOUgjDMV39T4fGBbLu6ziNOt5i44+4os+weyIJQ67SZR",
+	"3CZ6iVyRCMpGCiqUMvzAN/7sO4kSF7m3PZBED8+LDgvSd2bF+4822mE01GuqslQGB7+G2ZJAEh+oqnWd",
+	"jKqk1IdBwAM5Qsze7AaB6jIv11ozFwh7s+Aj1Zw6lWSq3LksylWWJoSUNBuk1qoUZm7Ff5dcuKQXZXr1",
+	"Fq4bqWsu3zQqQ6N6e8SVp7EqGrseC9JH24EivoqVBMyHrGBDk+uUdD580PvUcAyBriuGZ2vcmd5ki8Hb",
+	"yYQKs2CKbCS3/ftiuO49CFM2hXWyopVFrux4W7thqUZrK7Q24ZIrJVaLcC1e3JwSmOGYTkZuqCC2nJRJ",
+	"vfArhuXORv6VCw6kzn7G9ohdsy2rEuTJDwE6aN7eJCex6czk6g3cCnxXB0QodMdutxrqLB6r97Z+2Bmc",
+	"da6/e9T//mD8enfycl9edG7ePfz7kza0LUutlmp0ale+/Fjmk85twCr3NOW2wpWudVWvoXRkWfqG+X1d",
+	"OSyRONcqkmqoqRIRIyWOSh1pvYZrHIlgiW8cf1x0jh8uNDJav4eRtZmLzmcNVQVkr+6ILnjwrvpOim1/",
+	"HKVno828l438A2wiWH6LuyAecauslE2C0sDLuvuVi/7dMGwcEskYcamcc49OguacjkP8NSnxkUjQg8gk",
+	"7GmO+1WazlHQt3+x/7/6ZtxnUfMn6ACffg7ZYKH3/ULj/YKe+nbb/2xbf2exVlZazaA5MQ3WU+6ciERZ",
+	"UWGJjpA1w6+o8JUwAOZD5p/7vlf7qle71HsNrCzvWn+/ZHMv16P8KcZkQpZ3OssiltM1FvP6vKvJ8HzD",
+	"8lursnBmo6ud64uDn3/MVgnNc+csc24tZc4vAxkvY8p5mDeKH4NosbV54AbhYRtxwASlV1iBMTgs8DE2",
+	"bF1ZYmXEVwLEOkFf1imuxSFeBjK+E3cAvPnyOcNZqUZM40T7tSxK2f3C75cUmdSl8mcsYkVmKQj/XFRe",
+	"7908reFcuQ9rodBZYhnYGIn07v8R0GiNjbvTlv0BNutteZewXNhEYYMwjM+JmM94HNBQNslrESuSHwox",
+	"6VPvGtpamibWhLN4JqJrMuUhk2mCHYuwSnR5CJaainF/od/YVuJQXtVqzA7sbhV3HqvbMd7/bevy6//o",
+	"9d6/b20dHG09o1uDbvPy617vspGL29o2MVvLOPu7IB6dg0u7es3YFMny1WJlMlNBE6VgyAM+NAESdXc2",
+	"kszTUk2fSvZwl1yzecPRXUnn5Dym3KeRb66EJGHQj2i0bt10fNGrwYvvDqL9b1/88HN0Mfvp7enT/ZOX",
+	"pz+eiM5L+pKez2xxKS8rqefTM/h6+y+XX69u/qY3o1Il2AWhL/FIZbctU4GexhjXEwgOm5iGhBSd71rU",
+	"J33sTnTIwq4vliIpMJg3jYJ4fq5gxE04mgQv2PxoWlSDoKjUP6m78vrq11/+4ULZtngaceajxX6Wq70f",
+	"JOFaikbpFih4uLiyQL0ELXamIHy39v3W0enJ1gtm1dKgAKPax8eMRiwy0Pbh0zNDl56MaKygTKv/1opj",
+	"bnV5Xwgm0TnB8I10Sd1Vk4so+DtgYJfgG8lNp6nXHHACEVFEDHrcTaDF6+9+v/VWsmjrxHe76kZTL5a6",
+	"MpbOpUCfQyDlVNd5UUJ2LHvc5NdgVZIgNqleJhwkOQi1iVD1DveRaOGtH4kZpOtEPT4WfUgGnUzUNZuG",
+	"PrQpIgGXMaN+NqMH+tLoSvi6XLO6JLB82eP1eCQkg5J86vbCfXVTpHHJ18TFeGv4COb6EZQvzmxso8cx",
+	"XAR2AFOVd4h79Pbi+Zuzkx/tdGks3weL94GGDhGBInYjrpnf43h60Lm5jVMcv744eWLPoXaFcWIfT5AU",
+	"pxZYNOGazXs8kOpcsFxeWvg5GHIoNw/Z0nCh4QYCKqRoqdiaQspXVMYsWnqLcEdF9ECSMYzWV+nV0fnF",
+	"8dnV0enJ1YvjH1zDM/xxwLM6aMlVwVeX3Zb0XEriqzw4U4WYDmn/+sv/2c7Y4RWeuPmsLLcJYbaYcqhk",
+	"k4gNAxnrbqXkiIwDKQFTIjKmoRIaTEHuANpt66ihJGOeFCTMw1UymevplVqyEXrI4i4oshfwgVjcAUMu",
+	"AkkokSwcbI2EhNTp8TSMgy19PZQQRLR01MXavU5aNlatoseTFr+51r7SST0e1LvmYhYyfzjGhmLczxYI",
+	"dnrcLgktnYLmmfgYBvR7zME6AGfH5xfw/TvWPxeQz9jjPf7VV+rkldioOzl/9ZW+5ilq6VzrWZJJ2s3c",
+	"mXo8YoYyIeVxSEL+8wQPRlfAqR5fRKpDHahehFQNxDhNm1LQ62AW60EsWn8a5ym5udF4mQRnskFoKAUu",
+	"uZjM93hv2mrteDAH/MlcHecSREj2dYwNXcFIuuUUGTrGQXSsoxNnlhLjdMF4c3o88+7ltLRJjrK0BFYP",
+	"fCslHXilAQrEGbUv7Kuv1K7GUJscUnugempSdBWSHxHNnrw5O1fI9RjXm5SoElEwDDiSETXm6ujlyzfv",
+	"jp9evTk7+fbk9bkLRmePhiEMPzo96fH6JGKDMBiOdMs9E3J5mDsx1yHuic/GEwHeTViGY+OuA4tMcBNw",
+	"9QnW3Ni6mE8YvrxvShW632/pLB41HBlERGO2BXVLelxfD4e4ZyyO5ltHaJGDaRM44i1U8ZmfzK7uN94U",
+	"MVEMaXsmXb1tRlpVW4dxV5A+Yjy4JJA97n7sGQGvV+tCyN9/oBmR9EDeU9/++ss/1EeQ+9RnPg3D//jo",
+	"CZ8lhMrBXKBvFD2KaRDKb25vEzjUc7ILtFhEZLd1oCAqocxpyRQjq0KYt4J1Fgk+JP25EmdYOHDIbERj",
+	"wO/A9G8BmagfMXqtVVOQlVGDhY2GOig9bmi/Iu+6YPg0nERB3MxVOCmHh9zQMPB7PIGH9JlHlQBimldO",
+	"o0jJA1KJUdBVV4wZ1moNYnyzusT++IHs8UHwgfkE3RESypu61Lt2SZ/NhaYzC+XOHUMkaIg15WiP4wxY",
+	"H9UP0uhoCAVNzkq9FdfBPgRS3QScoUkuFD1O+sjTuSSzUeCN9CKgo7QEbXJxBwM+gSwP4ilhPeKK3wD6",
+	"aoxo6mgDF8PlP2iBD9jaDKs2wL8BtvYhu61d3Uy9x9Vb1C6oB3zBUI2FKTTBSMupK1JlAqD06qB6sVqY",
+	"7uqsro6awBdAajSaWrdd4ecTUBj5EKwmmo+pY8kTBc3YuiY6sceTVqySjkEKRMVd+HMgpgEnnV2oOydB",
+	"NDAx32mTfvyqx7GyaR37fRYQAbyvmlGabRlBmBPlmJ6l3trjU+5rLqBl+yySN8k5Q/KMa4FwgbSPL27P",
+	"mUIArLyUEhSaCgDMTykL1IVmEogejRkUftqCfzXZTL89Y2MaKL090W/s3ySLXVKf8uCD7kUmG4dJnwNL",
+	"cMDiT1a0qFpj54C4Z0cXx1cvT16dXFwdf//k+Pjp8VNdyShDZ80aGQ3jYAwUU8mvibwDyimNifvt8QVR",
+	"JBaiy5gpd9+f9/j7jA/zsr6d+dwg9ecXr14qcsIiEOBoTN5v+8KT25F+6/ZlPfdFo6EBeyo82PXzGR0O",
+	"WUTeniAPVFAIb6oEPtQ/ohuIqiUuzoSMpsfThWQAcHPvc7sEoJyA6Klu1oSJScgcPTPitpjG9sEHgmN1",
+	"KXWlUs3OkMGj0xNUc8LAY9qqoqXqVycXOq0kNRMqLibFNPJYU0TDbf2Q3FZjb50kgVHL1jWndsMiifJ2",
+	"u9lqttQgNQedBLVubafZau6gjWoE1oht6qFfaiKKHHXnLM71j0D5GbrbJqQGSFYsyJh+qGsqr8RW9rPb",
+	"OCQU/+px2hc3rJhyF6gpB6aIV5fARPrg9KOa/ELlGcX1ErakONZFmjkrZlyRX848LcxH6pYo1Vx3CNa4",
+	"T73rZsQ8Ftww3z20gdQsKOkn3eOeoCGTHvOJC49MYulqz3IdO42IAZlO1Ia4Z8dPjk9OL86vXh19f/Xq",
+	"+NXj47Nz13AlUFawAFu71Wo0yRmjEJkXjLF3mJ4emHhSUL/HE8+1OQfQsBXGMe6rpxIVSAxwd4AJKcRA",
+	"zEuQ8sSH9ojXuvY7xrMBV38s/LlVOxkbVKZ1w36SgmO1oCSVNgmJXBq1CFHK7Z1breWvNAceeUkh7tus",
+	"IU4X7DI0FpC402qtB7SxSJqmKAo2p9JSUqukkv4sg6OGa43laesqrG9Jcxvr5oGddhcXWzR9sinbj6mf",
+	"7J96pL36kbecGpXEx4d2Vj/0TET9wPexc9Rua3f1E69F/ExMuX7FwSbnhjufGIeVAK5IoWbjUDWVheoY",
+	"MY7TRG/AZ9LeVVRnUZ40RInU2zuNjCkZ9IDKRwtS/rLDdQ3lWybT4km3K5zAKZ1DdSQhXtIIY9N223tV",
+	"jltOJxMRxcx/xfyAmqiU3c7B6ocvhHhF+dw0SVXP7VVByxMes4hTY6+HXR6PaTRHeqTtNkm5bkWYYjqU",
+	"te77WhI3dqke2wZrw7bPqL8VsjjW5XeGRb6kp6n3D2R9cJsrJp1aipjphueeHV+c/QBk++ji4vjV6YWi",
+	"2ybuNxsy2k2tU5rtpzalIoL7MpDxU0b9lxpe6NWo6yiCCy2ffQTlygJp9bpVpEAvt2rnabDj/TxVO5eY",
+	"8ez2sNWwOm1Te+sUj0zXsg1SK3it7odKY+z4VYIUaq/ShKW9hBTUSg51j1iB20jyrSyKfBKPqZxil5Sv",
+	"jeXwqtN/lNlcteE1pyIDtBoCLzmspO4KdDJVO6jXnkGuWvf95f3wIQsdV/GjLO59Qj4EhrQ8M9qUumg/",
+	"HKBMzn3w/lLtb0p/1PXMrNIiPgBThvLonuilROclaNwYUGg8TnZyX5O8YHM0vemiPiMxAzf0ItG40O+6",
+	"n/v0/mMm5a0sh02TCruJdr5nNva+robY+dbWuWK4n6Lkdb6ma1qIOlM/Na0IfasQ4h5uVUFz/pJLlXTW",
+	"/yIuR5zgYf5eOCV6JBiPwGqoze4QdQDObGn3yUflTRtlrIAFMISBpTIxbRKqptMtM8iIytGhdtFCZMdA",
+	"x3eEQsZFTBghwhNa5MArGJtl8wKf1+Ud9Kaq9+sON6eg4nP+Tpi6xLeVkdvewLVUtPZmzN/0re/W5PXV",
+	"7l9/Pvjx+iIbp/zDw9HLtv+sNTzv0OOD6Yvd+LtsitW/aJxN4+6RxOlu/NWonJU0b279ZxcjtMK5glKm",
+	"t/yJ4IMwwDDD30Qb+wykHS90QqKrSD3bH5MbcbuNxHcL7miZPfFEyimwAc5mSYDTIBNwgyxAhH4Sd6MN",
+	"g+D0hY5BgoObCZ0sMqZJ8SM0dstDxDCp5CkaJmPATyo4I4qk9KGQfX/e4yibJRNpl8Req0XGprOuR70R",
+	"gH3N5g+MHoavDAUfNrSfKPUSo9E0XQQEHykZzyxGmx+dbBhBj9vGSjFh3BhE7el0bJd+kZoVGyniyHar",
+	"tY926YAbJwGpu+/Or56cHT89fn1xcvTy6snz4ycvrk5eXxyf/e3opZsaIveIbBSxyzM4XLztGPyyHsc0",
+	"euMpjUf3qBFmmMLBO7/z8vr0Ef9uN7rYnz/eufn+4fjHtvd876dnreFRRx4/mr7ejV/8iyn8rpmCRRp+",
+	"C8awpunyMxBmvHsJYU5DQ8tItO1oq3U/qu9GjIYYlVaopWJXV0lmVkVu3SeGeJSTWRTE0EVAHZAhn01y",
+	"hPSWdFotHZjlYhp8l4hrN3E7qxkUndtr7Wh/ixnls2FEfeZnxnJRKLF/y+LnuIr7oh4WscXCXn7/Sq3U",
+	"TuYyVRRq4hpuMdTC6O48VLeowNV2D7cHF7nq2pjTCSTBs53fyVS8h0b+O+5hK7eFOgEv2UNz3L+rnTTo",
+	"rFGP9Bmge8x4M39VM9fyXJ/AyCCluYsaS/EyQvrBNma2b0nG/bTSWNE1TNx86WW3niUQ6l9XdymtHtro",
+	"Qlk7bUMSPa5EEhbp7BZC+RyiSawAkiCGquIcwkrs2LeujqCxQn5zbtmdopuJNcAeA5znjPvPBVyW+7mk",
+	"SVU2ffT3gBdZSPOV0wrQBM/F//253bSFSZ3dHT1wn9nbY7M/OyNCXTE7inqBF8JJwAXJ3wvrBuq4QzII",
+	"QhBQL2+dYr53seyiFZXqPczfoh4vv0ZkrVv0LYs/0RUS3NTOQqkT/PCYb4XXSJFiMY2vdNusVrbEa5mA",
+	"nA1UGQtfr2YhpS1D/j7FFV5F4jEt8l+X9ze+vN9iUPO6N3cyXRaZVHp9uxmLgXbBJKGcWPWqx5kfQApC",
+	"GtgvolQhd7BKGcbrEDEAShAJMXbUrdYcNhY97k6j0DW1xdDyrM3UddPARoeLhoGMFYEYY/MXfZsxoHdE",
+	"cYOAzUvGZMMhVGKYsvtRaYpd0ktqT6iV9mrkP6yv1Gp6NcdEAl4FvkO0X9Ih2qmYxChfBT6pW90l1HwN",
+	"x0B06zo9LrFnsIJpMadyRuekbheDctLSUIqiyJiOJxDgaL5V09F4GrEuuWk7GPqvEzifvzp6snX+/Kiz",
+	"99DkASSGD/XsA0OBnR6n0qQ9gtCD5hfcNGo0kg8ftKrxEWuUqI0D4terwcrs7yP2E/PUvpGIUSn4N7c6",
+	"twJwSUQYOlyQSlPUfDINBTYtJ9VXScwvvMA1RZau1BsUONYyXTNGp7Hp04IOQVmoIT9CgZ0cWY/X20pN",
+	"23VauaYDGhutZDorZYCGjSZ5LZJAW209clO+AMHVqaxPklLEJrAWZXyopQLaHk6UKHQYvYQ1OohrGJLb",
+	"1X09XYQvs2Bs8E8CqU4Lj8i14vySQ1jc3R63t/dqyukNDaBEh9skZwxbK8mkObfpU4xohFjW4ybNGFNv",
+	"LHeUx5xcKVYwBHraxZXc33qn1W4c9jjV1dXc07cXbqZdSMQkesKuGZvAmuodCAQ8wiYgEOpt0s6dJOVc",
+	"RCQM+PVWKDwaEur7EZOS1BV6wFcjIWMEWZ+SDsGGDIMFRNSzXsVKFVS4qgCSArO0MFdEEErUpBh3jsuN",
+	"mBQh6CpQEtfJJ8ArzSiacpOw5b47fvz8zZsXmJJydXp28reji+O/QLy2Wi9ui07VMbGZOq3FmGbVLaFx",
+	"gsm4dRpVqTZ1JqkwWM80L5bZNtqqctl5oVy2obevQBQrEL42FayqyU4LC/ocEZb/kkFBo0i6OqUqhcLD",
+	"azaJk5hxHQFy62zuLF2y2xWLGtT+aU4EXQFOWeEEUs/FITS+IE3inyFwdFNt5HwTbeTWqW2PWRwFntSW",
+	"9RTDtxP5vtTOnrU3mOGHaVwMcLjFBoBpbyg1XgknYxp7I5e4MxGB4I1yoRIs1axuY4VFwlQHWG2SSNZ0",
+	"bz47T2+G0oCgrk3sjRRdEpFfq0Zj1FA4IJ9GCuoR865r9xQKmSx4FflIju8LogdfmKFAnXO6z5uYCc7s",
+	"tn6LN4/UKdcXC26SVBoG2uCDuNEkzyIxBuWs3IRAVlkQ1GXzFIYyH2sMyZgEcdfc1CKVpiAR2EmTdJfr",
+	"lWZp7iFxByEdJqoVCsw9DhllWHxORLFpMyXnMmZjUnfxa7AUYGtRJ9FIlV6VTN84JK66wfb8AD9ETMCl",
+	"Zj6Z0CjT0qrH3a+++sptkldqACQ7SeJRybYCLhmXQRzcQKQfecsDT/hsi85oxLokhlL2Cn44Jwx7EOMJ",
+	"9O9GEwuGahid94HE3+OgH4RBPO9xnwHeSugySOqvn7142iWDaRhuzQI/HplwX3h7GAzBUCFxJViQoMfB",
+	"tU4GIhpLpY/pCXU5E9/66HlQcwIfBsBAI2lgCrB6Kaxa6Z5YjN09jyP6P/8T0uRjiDZxZRxRKRkk0en5",
+	"1KqVrKg4gEcH//P/dtP0X3yX+pop8o+cIZkN26Th3ilRpouuIliyQ/xgGAAye2Lch/RTMqbRNZbNnhO8",
+	"UViyVkC5GZxXgUGlLAAiVF83DvULA66nkMa1ZkzrPS4ncD/rzyl3yAvKqUMuRjRwyEsqHPJiNFbwvZpT",
+	"PqZRQ88fcBn4TOOE1OqtK6d9LKhVWaMEdtvja2mUR0lXR7Cx6B0d9DgYXrK9Hg8xbyNhqrpLviR94QdM",
+	"6izBDnkVPG72+N1dCOd5fr2hlrqCRZey3+r6Z8pkP73q+YcTOAg11uV/qSJ/CFVESylryjxO7cNWX/hz",
+	"LJlS63ZaB4/aex3QUXJ5QkvUkSS/NPMIEPM5y6dRaQtFUiwsk8lSmLPyOgPIumGD95tBtjzjpWMuu64D",
+	"Z4/pbLXamTH2ZmHoH48HV4sZX3sU1gxoDYaZyDeZXe3Ozm7NCo6Ro2AywZsGdahqXRwtm8kv95OWYh9J",
+	"leQU0zAmm9j4WSnPb5WLCuku43nxFlh3M4vll4tXcPtjDmNutyHdvCxQ+onggyAaJzUAsCaBPQcWLyU6",
+	"2McACGX7kgIBzaJkfxvWtS+k/fD9R/MqHanwarbXv3a3935XKiTr5w/Ipp6fmVf/zmMICtO9aWYDq9yv",
+	"JbkG56iWZue02jtEzAsmgeKo2pelUwxc9IRJl9ShzBL6jKSjfZNYDiRt75VWRyF9pm6jhCqjRpPocReo",
+	"+ZWuKqiedjUE6VdQsg3G6UonnEymcoRaNTSrFZL1uOBhwNmhpY+QIYPyHqYU7Nw4aZvkLfeQiLBcTjpW",
+	"QbHIBNYOAa6nVelHxKdzWaxicP9OFOQ+c+fWZ6x4tND6P38qJuJXh0kA3vVFH8T8Moa8FhmZr6XsdDaM",
+	"x60g4KwlvCTXRNa6O/dIVJcmBsDd9Q+t9mWSYNGuGZ3/QauffDnJaL8Zr1DEZz0moUtf2akQpphrqVZk",
+	"2sqA2Q4r7YEpJlvFGcryKXKsaX1CgKGsCLShlIwVZPJ/y+JTA8KK0h9PxHhMtyRTg+K0qq90CE2sUK1c",
+	"jyIaBjAxkC5QZkKoi6Nj8YvKgCQUL0+V7AtdqRkNKrnZpkaQJLW0q5GM51C8ZCCi8X0qe7qKDuMLpHDH",
+	"kMI0vQPOMlN6A3fy1slMpOle8thgsPCcKdlxD5TSIMoqNQ06VPM4UppKZCpzaoRJopWAeREIO/zn0N7M",
+	"7kFBNpmt5JFcQaQT6PVYbinRDhPodpMv4vHOxCqmZYW7iZwJj4kBRvmZLNd3+arGXR0ThplYYpBWFdLn",
+	"B8XlcBItcEK5TFNweUDqUJoZgzlh3tlI4K+BBM8GFzBJo5kkarnGnETqtC8Zjw3U+HPjkEyojuoCkqbd",
+	"Q+AcUiui2MmLyqRnlsnm5exDXFb9SKebVap8ZDZER4MGUoOWrXuk6HxJkaOkMWu1K4ewneNDUOWopMmw",
+	"PtcgKe8/idhNIKa6VHO2kS+blBUEKgIZG3KtB7GpyVSc2KfIwgRq3Ro3xSHZa+l6snDwGYD3WsWAoaXR",
+	"BmxMPwTj6Tgl8/rTYuOp+7MTpB3hNFOz+7khuU3uc8UqNwtFnlpHj5/4bPBtWfdlEUM7QnRzdon2C6Cj",
+	"VPGAjBtGX5nliGA5XtNVoGIKoOe+6s+Tr6pVXkxYFl4VVIWuUrY1pmEoIqWR3Y+Uj6iX6dRawLnSVoD6",
+	"yP6JDItRQgYNVzKEsbySzpus9x7sECYiweIMHuUYcl13U9R2D7HziWSgSgXS4jhaWIAoc5gUGEjd1fjh",
+	"NrqEfaBeHEJfzJSbzQT0oCiEwMR9O2ZSHStuUr4D2eO7rd0mOStgekOBhg/d2U4T2SAyNRKBr0kd0mBL",
+	"5oc2D8UuB3oiE/9RXg8IAflNbRobUqJTIXVCDFTZDgN+reQGLYIIMW7a5ElO6Li2Zqkf3JvPUernExLs",
+	"DbZpMwIOWsBvRcHvkX6vsnjjoh0oVvI7t3D/y8xSkTnhyVuMJdEoClmVpT9tf0zuyi0aaJeI9yn6rCcs",
+	"Tyik22uRNL2cy6wXFeXnSyiN7hW0b3oSCtP2AjcHErXwJruQmuUHchxIqT7WIc6vq9WmGLhhGPb4LOAS",
+	"urh5IvKxdrlIrEeYfpTqj9isRb0WYrDwvYe5bjS2yhjEUhfk19+4EC0sm+SIz9FfYK5rjyuODHy8gCsT",
+	"xZQLeORbiJRJeOTGLC4hZGYDq7MiG4TPETv06ViRYQafhtWU2bsyzCexFa7Jf5Jj+13xoN859/kn4yCA",
+	"IYouarKYUM5yFiLEeIUBDrorlDhcwcLJMdJ7TiYB58xH65x2qGLJ7h6nXhzcBPHc/Ahm/iT5x8UWcVfQ",
+	"Is7Fjg52p4pf/7f/w+6dkxRrp96123D0B00R0p5oyWAx40SyOA74UEIax1RRF2hBCVkckTeCHhQOcXEJ",
+	"bqNJzvLrNsPQkxuyQUzEND5Mn8fESiT/mLkUj9i41BwHO7/CGKdmzE24eCDm/YcELDOYRa1ryzXsMNqC",
+	"Nv2FhjA9X8bktNiftdhwaHpxYO30+SRnkxtGYjopK4yuXlGZSAkxxhtXvSb66oFvBgPJ7jX2LdlMs+NV",
+	"mJuNz/DeMGA8vlJsLrVTJcDUzhkjczElupBBSKfcG/1pecW9tnmXLvVj6UqYW2F9UbUY+5ilDSIiRr0k",
+	"DhJbP6q//us//8d/r3U7t05NzLgiR/DF5W1ldghWFJsDY3MTNaOhF1hWDINGkKTUujsInZYwbp2aRQMM",
+	"yBoNTyPxE/NicjQRYSjUDQWaYMTbihXn8boYdJ/y4Ocpw6qJ+DKb4tW6neSLMeOmNlqVKGmF05VRrH1Q",
+	"hmIIU7qBrfz+dSrvH/5t9kxDlNu0A6/lt1lnsEN3+3veQ/8R27c2zR/ndqzmj7sgNXXxyLN71yrYuyVp",
+	"s+km3JO7UFGiKhGdQBr/uSI4I83jEtkDPlepWK6ePCQ5r1s4o3OZVIZpEtcfu6mFNJ4JJffEAffiTPhY",
+	"Irdga2fmkL6ItfQRiZARFyd0u+YvabUU7GlNDb26SraAzn1YkyGZPBaiSV7TMcarkvSRwooQh+p5NVTB",
+	"jNbSPpOBzzJ8PWl6WqfmK0gjg5C0uTbMKtnGH0uoX6FzZ/xx4g8Ee9uEBlFRs6+yzojasJtpjtjscReI",
+	"me6Q540o5yx0u9kd9oTaNRfMxLq/qJJetJ1bJju9xBgsxPg3NgWPMTDtvWYwHo1ECJVdUwKYxKYhryWT",
+	"kHIe8KG6PWVsJMMS1jUDCzH+vRiBl3CJnTtv0n1x1wqM875ofxW6/7uPnqvAKP55TbNJkfYIiVOenSWK",
+	"9PZHjb+3K1Vq7IGvlF9NcA4JJZqqYjQJnxdEwBVGtmma+fmMbykJ2F2UFPfyoqK+60PGWUTDdS+53pN/",
+	"XfPfIkj2t7px37K4/LqtKx2o56y0mTJfg1UjDKQ7ERGDx2gNMt5vJX0dJkkJNGIEmptiPjSggcZLt1lm",
+	"zTcX9m7ta7Lck9SRzzbWNuyvK1x8FspSQYdfsQ2fQ5rY+dxkRsPyxyQ3/1RSBV6+taSKbeh4XG6vx37o",
+	"ugiDjr/RhVM5ceFhNKhjVHK97ZCOQ3bIr7/8Iym7PKQT2ej2uAlhch1i/kzomvWVNh/iV6CW/yQCzqC+",
+	"pvkmZAOom5KljeSYeiPdw1lHRYk+XOTY7noOvWJ4jGIQjYmrrqubdHevS8ZIrst56ldIl6yVXeFBr2x1",
+	"l92mCZ9FJRb3lpjKsepV6eOHae2MIHaSIrcmIBlBvGaTuEmObzJVQ0CYc4//dvz64urs+OL49cXJm9du",
+	"j9dN95edFuR9QdPu1IchIck0X460C93/EeoeVy8HUDnCazfy3223iHv+w+snV2fH58fq1d+9PTk7fuoe",
+	"koipC5S29tauGkXQAz412WiJXQBIcroTTXJkwQnf97gciVlxHVHCxYzU1WEwX/2LNVtCpvMCoTQplfqQ",
+	"ZRpwJma8gQYgfC4Tc6eRjsiAewxK95Eghh7dLKkqp3BZ86gmeWUyCHk4J3UtUspuXsg2JXwby5w2eL6r",
+	"PDdn0GfPRizASpq9h0NgickZBlkfzcOqgcoDEY2BOQU8frhbs0KCWwUhwavdILDEey8DkKy71n3k1Kyb",
+	"uCgOHBjPuQCvEdIRzdDvQ5TYrSRKfB57xIGRINZ6V4bYZjJhfHqDCTQ5r1FtZ9D2OvSAYQ3brXbN9iE9",
+	"Z2EoHBIzOr5Hz5F15Pvr+pE+1lJ7/nuTWaVXH7MPIMksQ6IEzvU9SyZEQzfOtzYd/SV32l1Sx21q3Mc2",
+	"5x8yOfvWxh989o1vf6qNN8IDHIC1xHZrBUSdtSDKXjElvWQuGBqE79F7pMntahcSchKHUOnp0hMWM/nj",
+	"aQMbMRp9RfBk1OO+OssCSQiuFog4alxWyql1O63d9m1ycxTma1n6gcxLioH+Rj0IYt+EylgHCcZ4k2yh",
+	"CysYKDkokbhAnCyWt0CZN5gF3tTKqAVKRzWUMjKfTifbaBErxMbfODSK+lrTMudHQjG0tC4t1d3RulSk",
+	"syUOpRUW4QeJKTh1TTpEMXgSB2PmYGqJN42kiEg9DYDqpj0s5jCmYYRsXWgi+0jyvdsl5rkg6nHkZ5Kk",
+	"9SugCs7/z9637raRpO3dSoEIYHLQokhK8tgUBguNLXu844MsyeP1TPtTF9lFsj81q+iuoiiuMcAi3118",
+	"QP4GCBAgyN8gQH7kTrJBriOo962qriabFCVRkg/6szum+lBdh/f8Ps8ZVMzaRkvnlel1ts/B+QxCjhC6",
+	"HQZ0A3mBVp284KYwKNUuuzF3o8P9J/svDo6PTl7t/e3k1f6rn/cPj3zHqNlo1AICPFqECzJi2QbY6gad",
+	"B10sQOyIAzyGicTLQ47EGgDoiziM5msM7gZMpf76RYa+cRjWx/qOhtrFBisAFGmDtbhY+JsxhyEOuaBr",
+	"+nLvaSx9jzO7b6TNGqd4FbVnjsV9dH2t5Rluh1sRaPf89SPspcUdpn6gbVSH6SSLTWlA3a8pKM99QeEF",
+	"jWNoghtKlvZItVC/Udu1jzVX6gcBURhWiswXQFQR3rdt+XqiWmCCCpTEWiKriXBSGcUbRtd2vW5v4Md3",
+	"fEU01cJl2tYvIO75rqMvj0UUEgd5sMyEz8oE014cv7JH8u4KJBYLB+N5rnj+3dfcRmHDYrG4PS8WS6Ri",
+	"I1jhu9cmFC9EPGMTWwT1bcLyrMfof/Lm9bOXL54cV4IKHEPr9kHb0rxlj+w78VDbHEKyhWf/pk1yfywY",
+	"Oi0bRQ0afPXYbZnZrAiqf385lT0t84k7ovOabYmBvvnZnOg/l7LFesoLUeuNktkFrWVWIMs5ZY2iShk9",
+	"YzIX/yGfSRz7uZJFCouU6KuQr6SwSBW2E7QtdMU4RUzZDiMoGUMO3XMB4SKz7CwInO9qCUc0ycpp6uFj",
+	"nWZaT7J4tUjNjchgQzy7mig2Cz6hdjvE9yL52xbJF43lriMdKJPM0EBJgOxZu6F/cRoJgckuU3hT2rJV",
+	"xP2cmgY0osQucUgZYIMXnpAAiWQ0ZFHOl6ivBk5L82Atgn0ZG3Iot+aiI+IpYalkGD8QmU8hOKzVyR7A",
+	"9xDYwwCONDWp2ql+aF2b816TGVCPjm3ZhmEO9wqnud5JEGMrgoZi0jqRxHab5flRbHkgSiiaSgKvgTTu",
+	"LtCHkDHX75N6IK69rU38Y+U/0jQwa70YIdO5qdoG7pD8j38ptrrVzHupMUhN5jfLkjME0EqUHoDpqWvb",
+	"/kAMBXXFkGE3IBQneCNY3AWNG/fILN91KqgK7Su5R7Bz3HiUB0r8xp9LWvB2jLdCtTDb/3Ppj1stMbJO",
+	"Dyefn+WC1x1nXxjkZS1fMCfDfSnUJQqs0UQdTktk/iXMeAQxWhhof+VB+3kZtLwgyhYEQcKi7QD1SAQI",
+	"bJHJcKBQc1y39kp7UZb0Byonpa6T1yzRyicHppDuifWQ/yzUAP+EstA+RqosgbamDlMThqATQ1JF2iyL",
+	"e0omCY/FhCQS0AWVGJ0AkY3tRAafg6gBqIqMjdJEK7PxTEHM4hi4mdALSl3ew2gywGeExiQxQj6dHFeq",
+	"ysXMMGqFShcUQqVNwfabLtmNbOpv3Aiw+oZI9qmk6AZxIf01DUqWxD2rbG0AlMv/pGZjSfUOZPauVcGz",
+	"sNrIjbKwERHDkX2yn5rv8yt/adnH5TO44tc1r1SftH6GkuUN1jdTHPOFtlUXazCaa8v2wMeulu7B3Xef",
+	"71lvvsdJ81yfmp9uKONzNE8v7zLJJuON+hVUcLVPRymTMkA4ZSGGNQQahOpUxdJU+nfapGBRlZE9EhUO",
+	"c0SG9NR28gLdbGJzIcq9COnX4Qy0ETOFUWVqaSVpNRr5uEFQhtw5Ozx2JPTayUx4v06OjGkxpNlpPmbL",
+	"xm86c+Ft4B7RTA+3MNTcmQJ9OUU6+DnF6hvDIa9uN7adaaCND8AeluPuwF4fQBDRxhC9F8NdWK9LQ46v",
+	"TBRELkVmy21NPS7e9kCSCDV6RFAOWSq/fEB9ptxVXt139GkstCTUL4b/lD7qWf5FxH0Q7AH7RZzV2oU5",
+	"sqXglEhOR3IgwKfVpldkC9lMP7deN0cl4r8mn5T8DtOEJziDSEBt11BKwp3DkHfGyltJAh9L3Sujgifv",
+	"M/VPTSjAvn8R4Yc5ndfxcq9TAbpqLeAlGAjdN91Kt9HdV7+uv+zy1tX/1p/r1P7LMYmN2AV0PMJoliYs",
+	"m5Xmu5616oSaEbw2b3E9Fv/vaN+4/fJ17RRtIxr2WFsXfB/9+foJZoZO35XYp8sCPpuf8wOzNHd7nGtr",
+	"AFfNC5EAPUX0lDF1DKqJ4f5MJLCVJywOQh7l5zcikuUmDxqx2AL2qrw3eLZnrkzzP4W/+br/BpThrH97",
+	"BdG1qML+Br3cr1hc2Ya1b1Ve3ZXowNNykfC42SynedHFiU5f/ICvegT+kTsx0UJQgdn+23rI92b3VBnC",
+	"U14v4vER1OohD3lElaLdgTYdZAROJjDCe37VAwlZQG2P9ZKUyYB0DADlOGUYoEePuu25QQ8gsTfCkY1H",
+	"WkFJ4/Pq8UHSBtwofL12g0QIDDrOAYQWTeBetIVMyAafSHfNkAJXzrRWJ3vcvEb7iNR0nKriiKrCsPb4",
+	"mMsPZM2gLu8CKPOQxkDjE3J7HY7WcjLbzwLVkQ/ePdVbBigtjWypQ2RXISKFSa/tgnePK6Y3gcsxu0DC",
+	"Hg85fh1R9JRxInq9gusLDH1uNAYAO8FK2Q5z49TfxCaIXpZIt3NcUMMuFJYxuOcBe39rmwzEOJPQbgzz",
+	"jTmIFMk0sM4Jofzzr1uWwr2+V3tBW90l4S/uziddFma+lS7BryICfbuaGmftm1XUN1zL5W2o2XIuT2SZ",
+	"vXrTRVvzb4RqKGo1hmXL8QTlIlH9HZbS7muNtC6vbLMgNRYQgAoCV6Fa9baMo/2zD8H4T24toTWFwCAh",
+	"5zTLLBoFKCklQMG7uwGVmhy4dISPAhLyAkxKLyfhc7eXEs8RZ4/luQHE7dbGzWJKPjsrq5HymauX4GuD",
+	"1F0HvLZ5Vw6xPX++rjRTu/m62M5RmRdW+N/SuCv0i/Vnl5fq763Zhv3mjhu2Wc6Z/rvgokduzz3y4eJH",
+	"rred3az9SoDIdj/fu8PrTPROckFaoH2woua2/eErKInNz3qzLu/DyDss8iLBouQxAnJWT7heONUOOeR2",
+	"DfW0yMDZSxRU80PGcXG3nn1V3VT95znUCZWeOnBWyCljI4lUgLkgtzXDE5axtvbxDEQ16dDuKcICYFZ2",
+	"u/F4ceuFXdv1hQtLzPpVfYVLQWzMCSPbyLxOWXTI5DhdWRrp2e5DP08xFoJzcu8QfFMOAXBzeoZVoZBf",
+	"H8q7beY4pqdYAmK2ppYKX4JMv/gG337M46LjErt/L46vKcVJq9EM+cTQDQXEyHTud1gMaOyiidbLkKJO",
+	"9gylf6sBb5EhH1ngfj0ALy5ZpaTVlFYYB65gBLwOiOXNOQB46YIg7MWahcYxACt2aZZNgS2gTCCV94nf",
+	"uErY+g5UwtK9s5uXHUDY9rplB9/h/LqDru0t2O336vVy6tX49Llipbk8K8Q7kIzeyrU8rHODGncP5WVh",
+	"GDYkYOlM+EycJ8vFaDEEe4fAUV2F1ZfzkTBf/17Gy4EGiOV4UKZXo7zsM1jYwRJAjCUGRFWvpa5kTBFc",
+	"KUm10ApQaIEIuekHqPn+jCv/tGMEm0lLR9pJWbEcd5fQXBvOpudMHe9i5lOMIeBkrYa2aoe0tNmj0KTR",
+	"vJsmDTvQ8h6N76u54lmWxHRKJiI7xVTxEGKayyJcrcvU0uW1cajpPpYo1q3uo7jBmj1fdc7kvVy19HJd",
+	"jLXNxTTl0YCmKZkwIgfJSAs9/OS/5F+Qt26uqPLn02VroNC79U4Pcwzu43/rjP9R02mXi+gvoSqmTD+O",
+	"Er4SLKLpG7eqKzCssvp3UwpctXbPTqM24ymWqpWDhK8R2291ps5jR8+p9Z6TBPUvtKns3/9RaW/7Kf1/",
+	"/8cauDq1a4NLWvqxO4UGdZ8ze00C6iBZKT2hd+e9ZFqnZJo5x55YgvN4A9ireg1XLg/+OS9v036KHi1U",
+	"YRVDTYvyBfhx9ZAvKP4dJQtyBQvD+gfJ+sI3q4qF5bytNwgLcZCsGDTwgmt69s2035/TNZHScK1Uy5zd",
+	"NRzRK9XSlsWMX+ghApyohebhLA18YNFdcJEBrQnhFyxQVxW50AHppzYXRsaDaeQUF34wOVEuCIgZPrQ4",
+	"Qr7TAFWRN5NWKdkpixT74d8l8eKF7QNagmBMeEHQ9y4Fxm3DyFxaXuQy2q7jmiO439yMJfJbla53k/Q0",
+	"DUcDKknurswZRbeBZKeHYMWWOQwOTXQ+SXq3EdiD5fpIW32S0aw7uBgA6Nk4TTcUO1cE7yDijGVF0BSv",
+	"L7yA0DY0Mc52TpslZ9DosLyeOQo2ztIZ7lay5zCjAX4t5FaL9RIeY6kgtq7LfESAKioyVie/JMrAphn/",
+	"F3zfIOTQUFFADeAx8p8Nkv4gTfoDFRVb2n45fvVyg8kuHSF2Pgv5RGSQiNVbkyoohp1kdDRiMeCzheNG",
+	"Y6s7pNkp/BczPOD486b/e1XSHrDPJVyyTEEsWr+vVidPi6F91HDYdNDTh3MXOn8LFdh6H8LfQt4BTAIC",
+	"NC9cEVhI7eIjDJgQ3LKlQTOFR4YGDS9vx3ph5JQreh7k5OiCk6O3LxOFk3YgpOpn7Ojty3bIN0ikJ4Xo",
+	"/4naZmXhl+FYKgKEM3rRp8A5gEF5PiVdKtku3B1WgJuejAYZlSysmEXAmQbkCyUMqIA2SuAJEMbH20cZ",
+	"6yXnPwB6ILxWKpopx8dg/h6RKk0lzHYSM0LN27DL5z28CmAOx1g3mjKlwLbgMYmTfqIkAtdiE0t3QDPa",
+	"VcCboM0yxSSirZNqJB8kaWSZ+tREmO+IpNkKSRrV6uQlVXoeul1LghdyAeePpqQadWmPRWa363/87/8S",
+	"1QKYMbMNhhSHV4XnBOR5xthpEPIn0yxJ06Rbq5NjPXGW4U2OoG2p+mSQcCZZQP5KR1T/Vw0DLDjb2jYL",
+	"eTbmbRL9v//03//v//iv//yP/+uf//bf/vlv/9MMHn/9Acc2f1Fgf4oITfVTY4F9OvWQHwM0BUWSCrTJ",
+	"RCbbJNp7/VTf+OZQ/+9GBHCUr/f3DpFfBWdPZCE3Uy0yqBuDoD+uMMc5DqBknXdTIVmMiBmYKYt+MJhk",
+	"ITeXljSBNfL6g0+m9+tZksIkY6U0rOcgUXrIFlZY27AWcNOKQFMtr6VgAOMGWWEngrDzRKqA9AH7kQt4",
+	"Yi0gkYsC6Vmw/DJ6jjGdEYW8ClCaDmoKrgnypAhVwH9Sw5Jt2SYjKiWJ9Pk5QWqTCPNd9h8WYgVO2Ajy",
+	"Za7TCc589AmH0MN5KAfg0ApiVQQ0rVhx3aqwrAEJK3gMZVgJiDnItYA09YnXLoU7aMV8VCWsZCxlcB6E",
+	"PnwVErNRKqY/LMgJfarMNiv51sKQnr9kvK8GlXar0YDMkP13nhvSE8/7ZQkrqDofJCovOEfWWX/AywKA",
+	"ZQPO0X5X58d6ES8fHewfaE5MJGjY4hBtO1HZcPIY5cpNYwBqu3BAOXSaHpRHEaX3MKmy8246lskZK+Lf",
+	"uRhoo3nc8KhaLlkAH1PFNvSLKquubnG4fiJylfG2VhkvPnQNAwb7R3vZeKbhLDUbjV3SMi46BVDewkBb",
+	"C7oIILFdmTkrJmtqTsrSHGpJN0RBIJW1PpCqGNFP49mp7LZ+G3SHr8Wbf307XTCF+NTK1Y/2x3WFBfR5",
+	"AwHoLEvz+bP2oRFjc/bh3IUo5+Yu0ypSjFV77nqUhwnvlz+69TBVu0rEdIr/6qtd3wlbKUNTEMH5SNyb",
+	"zZjcW7bYHedvro3xpzeIt3/xwesJO6AmPbgQ/Wdk0L/0DgsKHs7thh/uDgUFXNKS5Aj+xfq6446bt+XJ",
+	"U1dPq8Qo6ZLCjQGh6WhAO0wl+rIFWdKjwrtupR3KJv9gzJV2BdwhWZeDRHui68oA+h+2SiqwMHffx3ZE",
+	"zMhp8dP9TVn4HfIC5RiQeF2n0Krj6tqSbp3YK7RgRcaRRJIBzYYAmKftdA+IcX6jPoHd5A/nOtgCi/bd",
+	"VXbWrSAKXOMsrf0oLRXwJnci7X64br301/LhR8UPvjXB8X1BiNlJ9iTLEmE1p0g3P8Mtl+849J9i29ZR",
+	"ri1A9poRVBeGFdzDcodhZjsbl2FE1aAAmw4zsDg2sGxvH8Pda3QbbvQk6t1oz9iyk+hfd8spra8n/e+m",
+	"CLtPVzxLU95dbota9hxhwuizwUXMosAFSGdmo3kIF4UZl5x6O+FF9AGsfcf8P4RcLD3IojJ4fE5E5MBA",
+	"RQx30QPB0HrBl58MkpSFPBpQeTIUGYsQRF+MlRtlm3DhqLQBzdCQLiO/MmE81r4NfLv7llT0A/3Bp4yN",
+	"ikFLPZ8Qqd2bmyikazOTBL+bFxnWHVg1pAgSEz5HKxror+kOHGayAyEmex7DEnIDZdABGXJTtYSPBuoi",
+	"G07FlxS56zANZjPrFtmhDWkEOw8qJ/UdJCP/MyZULy7kZ3hAkh6Ox3w0oIHD2NBOhEkIzEAAeqIwEhOq",
+	"r1KCPj/Gkid6U/STM8YJBTqOzB9KmpwxkjKacZMLS5QeNItrboYcYZ6J7RXGDihiQKDkhmmn3LvSBs1D",
+	"rsV1AKmKCUBCU7X4Q5QQbUI9Dm7zWUM6DfmAnjHSYYwT/DZI/xXXHj5Of4a5L+lzwGeHAK+/V/ClOetW",
+	"4vo2IEFlUjUDRjO9mnWy53C19RTObc0EC5HplMVkMhAps43tcm577vrQv5C9ARw4e7JKaekt9Rcn8hTU",
+	"CmK2QdusFMhfuN1sYKbGGxMG49p4/BJFqMQPrRMgNNEDAZ74RBGpkjQlnLFYkkSGfH4QpBrt/7b/+vjk",
+	"cP94//Xxizevo4BYIvOtBonpVNbgFnRm4DHbzQaJjj68fnJyuH+0r+99++7F4f5TYH4EhKKpGGcmGV3g",
+	"2tcTCFikyLVvpFBpIkOL5hXsjOXhSy2QAEZv9pW4S7abjZmg5lmz3tyI662N7dVDmkut7SnvPsFbVulh",
+	"ATb/9TayfEY8FblKS8tN4qn6qC7bV4sXQuY6u+DF1wwq5oAzM6i3UAbofcT2BePZ8saz2PFrHDcezzDc",
+	"4xQ92m4EhrP5BErbK+2dFk6HWdc/3Z7sM84yms5//Ox86inIMxam2KMSVMY8+TRmJ6dsaqfaIHYu+bI/",
+	"L/k20NbmsbC5rVniinYLgVw8iQxO4poc3ynvHqyApOd8JCO9Z/UCGgpQO6GtICvbbtlLbqyvEqxEksMh",
+	"B4EJ1xXWpHl6blelCIyRqyinZ1ATOW2zu4p+IEVRfdOFZWbUqCTNks/rydVGPqfY7padjqrugIyhcy/3",
+	"XjyXaB8VA/pCSpwyjMyXB0SxCxTYSgYiUxvaKIsJ3OWcAH10tPU8ltqtkUmfAxenQbXNAKRV28KyK0Y5",
+	"XF5eZdbJxARavUeMSxJtTuRf4AU//Z9//OcIrXdt6nCpGNUmXMgHIo0txAQ+h5yyaZ08NSZMmvQYZIS1",
+	"UTYQUPhkW80NQOxuyLW9qKiP/WaxdvXT0HfQ5pQQHLhvjuGv2NwMuLXKEeDkgzAOFbKcxyg1sMYFyGrg",
+	"d5y+arRnTjeMoU1+ZjRjWVSztTBbZRYSBpCP9RMql61ud+Xj3emvbGpsjauGnlV6IllX8FhW2lsPG42V",
+	"z6f3BV7MeT7GfMVQKzsfJRmT8zqsmWtcWACUbPHznd6b5x/+/uH4r8mr9692fn/6c/r6+Yfmh+Pfk9et",
+	"V9t1sBPqzR8fbjea29uNRr3R26KPu2tST2YalgsrGO6XV9aM5+GlPg4zFc4riD5vLz4RvJcmXfXdBIJZ",
+	"d5wlagpHdm+U/MqmWhJU2n98DCpYsGP/rY+oJ9rh5FjpoowMsHL9GEU5ynUkXF4t42rImb0a3tgRSxH9",
+	"dha72uPEqMEARfpATMiQ8qnRjeDWzzyuTl45LmlTQisUwgFBreuchHvO1Dsc/TrZ+eWJlqondl5aWggo",
+	"mrofdoo/nOSd+M11xX31cy8+6oqmNmn7NWVg3/kM396ufMq0yZBN7b5E7PbFBsdT1k1pBvxovSTFDAlg",
+	"GxdgTYok6zbamEjHJB9y0bPKFy0YZ7pHB++OIwgjdaZK78/jQcYYkYqNZDvkIW/WSXTw5uiY2NFGPqFe",
+	"yh5IgoEw7eNog+fvGEQ7+mVvo7XzkFQH7LxWD3mrbt4FddXplET60ghfCyPB55+MszQC0tkBozES9LOY",
+	"xbtY6k4IeXf4Un+cMa2gcB+1nDZrolzjRbU6eYOYHcD/BBBsjGOoDp4EwScA7tB22QNtbgFdwqa2tXah",
+	"vnxrQy8+VUknReYiqF+jZJQxM4B3hy/hYcZq6oy7p0zVQ741O3Gbn80XJvGfm5aSIGr7lmF3wLqGdlDP",
+	"TuC+2c6mZayxzQBVyZNez/IHSEUi85cTwDbbJcnQFuvDc2BbjkfG7EwyM8meYRYT2hFnjOw0yJD16Sg5",
+	"Z6l0Jb2UT+E5MesKbXRiUfIxRPAgQJxhBT8tskb6iNxt8oebh49RPeQQ68HqQGM5Vk30TbZJa4e8+tls",
+	"/4A0yfOfoVY/Te2nBeTg6bMg5KOUJhwbC9ApGQ4FJ3QcJwJ+OEtiJhBPqda258k1kejZDjlUFupvgAOF",
+	"oEdjBbX5EP5LUzHZAPxjaPdrkOi3vZcvnu4dv3jz+mT/8PDNYRTyHIYcN7jIZhYFGgjxOENQW4xT5Ijw",
+	"jOeQw9D0vHwaC0UtHl0pMwW8B/g0iiQZhsrRMmWUiggMt5oGS9HD9yyxtd/B0t2pse1PZqVdgW2wOeJ9",
+	"6OJKmQkIxQntZ3RYxz+sGBEb0NbOw0q78rj36GHceNR89Gi7+2P8cOcxbfUYpY3uzg6NG80dutXpbfea",
+	"nVan0XnUanXj5k78sNvc6TR6jQZtPNLPSv7OKu3tRy3ATLiMM4BTfKkKlBv0DtxZrbQr49FJo/nXp4/+",
+	"9uvbrd8e/9768OP7nePtw62D1uvmq/zacZZW2pWBUiPZ3tzsDqiqm5fXu2JoRKziJ8X5xzXZXPqOv7Dz",
+	"0U+594Flonqmf4KJtv/u/7R1+qnxthU/XleaGj7sONGifZnR8t6q1ZEhGAXtFpAxV0kKhc7faD/mBeOC",
+	"6fvuPJu8xEXRTOXkFZ5B+M5YgAV70DcUVnNaxMQ+uw06QyqKXXEBEgFZa0NbLsZsicWEI/dShBYXNPao",
+	"wXjY4TRJ0QzricxaEPCcUSb06cGUqtE22v16gN1QsyxNlqxjMU6cdm/snKwL7HShdliS13HibqEGGTCs",
+	"mP+x1Shmbi5Vx30zCiao6AUfS/12RuOp3mD+Qt6QNK7DSxbI5P5P8fNB87IK5LY1R/+nt8PHZ5WgMkli",
+	"6L9oPWqsU2Vc5OHi5NxXNJWKzefsIqF5WTMU7yzADi1zzsAxv84LFlVWP8n9PPR/0TU2yQAciXZHPZe4",
+	"bRw262CH3PmExvVTQFYJAYOYCK7tDrzFOotlF4Yc3BzrR0IRB8jMB9L6hlADQtHTFpyV+YdQEmH9R+Mq",
+	"YuUJOIq2BMdcAL6Pz+xkshrSMua1FzhXFo/F+jwBiVCiRqB+im5WkKeisJokIqZHH24+GSYSmuUBLBUf",
+	"4/2W+2z+bzAzJ0qIk1RbJHAr/oaBMtpJWVQnr4VZ1ilT855bnTzB/QVFViF37IRGW9qS+cSsWJ0cu31C",
+	"M0Z6yTmLyQBoJyauLApCBwx07QSbe1G/m+iG10fr9ghGbPTVUBQE1TFjNReLgWKpCc1iWScv0BjoM2X2",
+	"FshN2BqoIEOuB7Zr/uq0UI7yt9VqELNphA3O8D7RTnZAqByxrgr5KRupGukJ7XBLQuWUdweZ4GIs0+lc",
+	"RKHurBJ9SESO8gDgAq4WyIAzQOWeg5jPDZQCL2SO64OZO76LTfaTRLLiKTW0mZwzy++EqAY8xqo5B4Wg",
+	"Zl+C9Wu2mG/O8jK1gCEH5IA6wVrIEmllCyFnnwAG25DGpQxWZgeye+PrFowvW05ybwddYAcFBBtNXJj7",
+	"CzeMbtn3vbMiCqugVvBgJRhKi3gCQXInsTRR71EmYCtj7FxIBs6kzJVFs9GoAbSKvhoqxQmVp0DmDqU1",
+	"wGZrngLOKs1RerDSVTKl1b5X9u1eH/LcT9U3xUnGukpk08CUirhHAeyTe48olLxTq2uw3DVO5CilU8iJ",
+	"6CsTA/1iCq+jTxGpdqlkGwmXjMtEJWcsne4CCoj+IxIPwvsFZ/jxpnzClsobZHc9IiQ38fBzob5V5nx+",
+	"keGKMMWecAOVDszDr1yv49RgHUfIRxnrspjxLmvrgc0AgNghjEbp1CpEN38I3rsAFf4d7JALqlqfiOGQ",
+	"blgcm9jOgMwrV5rYT+h00B+uhLEjOpWP+i+jFGq7TGVdWSFrEstCFWui2FCuCiIRVIb0/AXeYXEH7D9d",
+	"xR/NMjqF8i01heLansiGlXkUgj0DNGKzSPPbKMgBigjHkrtMpAvBSGiaLIEdKcUigI8YAYiPvu1f/viX",
+	"MDxvNDbC8Lz57OMP/2EVnIdju/Hcni1j3FwZ4mMeL+Nq8B6w6Rz+BKkWt6oFd9lZOx7FzkVwFOsDdyit",
+	"JMX5swaItIeNnlFFs9nIUMwLRgZeJDex5McYcWOpsJRXJQpWb5/3E84YlCiaTXti5mVP30heJnHMUqiw",
+	"XVJPa9s+56htPq7JCpEsW6XwFebo++gSf5ZwFKx+gQJKZ0+Xb342S7I8Em2CwEZF7i7Uw6BK51V3FS/a",
+	"bmzX6qUxYgliYD1H5Sva/Wvb+xcCpuNCfB87H+KKM1u25Ays0HlzAWBVsa/Xru5VO3udevsIaro7KIsr",
+	"ml5NKM5haSyLrE0mVWSPHQK0DRjpiBhtDWnKbBBpGfiB6mSPm+OKep90U0YzbRFDtQW8JyDR5z8j+5cI",
+	"T0pUD/lMlsi+eR7rbgvDXOgAaLkhBzRjpmgh5C56ZUoXZvCVYSHMEYtI1fXZ1crM0AM9eU6kXLEKoey4",
+	"Vy6nj3AubgNq4hZF3gWi7uGXIuoAeFSJ7MuHSP6uUuUowchwulwwj0u7M0YpIIoukndtKxOxR3qsSIcB",
+	"Ji9IN5fRxr6EqwsrQwa6LmE1VtcVVXdh8NxLwq/O+LuXiF9m8RBTy8Wh9tUmrDMQ4nQ5qpwLdzIej0Ri",
+	"wDjywKIFZjaJZtbNmJK7gNkb8igPKESLQogY3SHF1jC/QQOKUedk6YJI4Xv7TSu3wJshXRxzmgxOtk6P",
+	"H3/6vTV8/+j8cOfs9Y+dg63uWqJQZtg2EHWrjI0rxYHyvfLH5wrtquSMWUdklSRdnEjaSef72mFP/lDR",
+	"zomZ+BPcQidQ/bhCV3Vec1qQzqZsvyChuwOqNsxr3Reh9Fy0tusKJZn1vQh7MEfFdKftK2pa+0p6wADp",
+	"0Kx+Ps+ejHQyZDHK4SHrJ9Lg6pNfjo8PjgAtQ/9XzT1zrifW7yUhfaYQa98TsQb2xDBNaAsQdWvbR1FK",
+	"Rd9UJ1QtwnnIe1o4SJPwl1PejVzbh4cfQ7Nsaoo6cuh3KDvw0JVqmK0xM1S3RzcKDH46tiZHFlGpGv0R",
+	"Vn4IKx9BrIecpin00KRT9z0GE0gSEBWJ4PhpjKtdbHcJuVNGm5/zg4ncyXQaQZ+I9IFiJPSQ7NPugMSm",
+	"Pwqbl6B7RvRI9BkrVVQyZFLR4SggWtz9GdlaVghZ/HGkKI9pFhO76B+rVoRMJpO6NH+2o9NypEYmdNq2",
+	"nUYhtzO1ATj6WCxjRxQXmSfMKjKVTWuBd6cbZESqY56cE9MXXFyKDT1yqsYIoh+dNQPEJe5QyR5uk19e",
+	"7T3ZOPplr7XzEOpW4rp7bL0jYoNcHO0ClwPjKkuYDBzvA/JtUCRYCEBD20Zvs4B5szcU8k5J6/wc9lLC",
+	"yY4dMShrIyOBaAJhoVgqjUukX2vUODvHc56YNivR6+Fm/NdEKaAI8cZQjd7v//zLmze/nhzuHx9+OHn/",
+	"4vXTN++jWmBGl2Mu2eMHQ4mB6vIMEoL2QLjzhlGm3LDpM5UvSr7xLRLUA2lX1lB1C56/jfQFSXjhIFkT",
+	"CerfgKc1GTJoI6IJtPtjb712LvXnmwQs0DvoHY7igypDMobRblstbcbDRf6THckD6RqsYK8bynCtVYHO",
+	"I0FebAtMBHlXcqztXQXlVakQIz2eIOSjDKaOiIykCT/dwJY4zhSSNwPPiDHMqtuNhldqN87SqEbGPGXS",
+	"SDnTrQa8JCiB7ILuvXz55v3JweGL3/aO93/SejXaxd6pOM6YxEJBW6qGSGBUWeIdV0W1zIQslBpejA1g",
+	"ZMGdNizl5lFOhWSRdSwajAW6MWha2oy6nBV0ySYjMy+30WW0ZhPzUnO41BTF38BklKx78qr369vH2aPn",
+	"v374lB1P/vXdwdNHL14e/P5CtF7Sl/Ro4huUlbs0ZNdpxr5P1OAI5uGiKIGVSXm5rhNJOJGkKgdiwkEK",
+	"ES4mtdXtXTOYe6yGbx2rYdZWLzfV/YhGwYhchvGLGL2yYDfkW9XZcano5+SRQyhUNwwqSpBEFVXPIiTg",
+	"XKusx2u3+GpGRt6+GDDsbstkwFOfUfDrQF7ZXlny3GW/y1UPFS7IyocqKA8M7vEFTm4eD0SeJi3iLzod",
+	"z5la99Gw1oMJZ13afMgv2ilcdP2Y1c5XpupXVfD3J/xLOeFYqLLq8b6cg+PC1Hmr2sU1Je8OXwYeqCEG",
+	"kQBt2vDqF5Svdkzh9NZDvoeuO7Q8eRLHwjoXnfsC8LaWPhBmCfkk4bGYmAjSxEA8I8CvmDAZYNcMYtvA",
+	"X8RoxOIZoVXiKr6D8+1LrqtmWj1X5xIdEvEVHbLGF+GQXUN+Nr9F+UmoLLCSf10e0BUl6r33s8T7wZqW",
+	"a3s/m3nIcmme1/d1inRsbaQsthc8QKSIsSTVaMR4nPA+dsPqY8JiSBREPZqkLIborFJsOFIywBJ/O1f2",
+	"GQCdT8ExDkIO+WBzh0+vbX4CGgjz3yep6Ed1cpBzwzp+WSod2SzEkEUa26TBhVLdyyE/zSdu5WSyfe0q",
+	"2eT4pPFhq3fYOn37Y+dvj4evt0cvH8nj1tn7h39/0oxXJ9dczVODtbuj/LK/Bf/4XPFW0P83NDsYyVux",
+	"VN5kp7EFAN+wRU6gUaaVj+vEtlHuNLCnMluulfTHu9e1ZgS9/5JHP5a8BIg3L3hJ83eYOLvt4S22WXvZ",
+	"TSvqVLOQVoNduId84PWW/WcRqN3ipy+dC6wIMAuXK3TMzzlHq3zGVuy0tQ2xTpCsnqRfBIpuTssa2S1n",
+	"DtTqNJf5Gbh3lb6oSgDPsygk+G7GY1pFT29+9o75n5vgx1weVWTmzcGqN+S64gI8kiPwqGhuOYBf5k6v",
+	"9vDQDLC0OFxMTB6Akl7G5CDk8G3EuGjVBGlsTG4TsqdtktPuWEooUwVgjI+Q5zMHiCHm90JdgM07C27Z",
+	"b9pku/H4YnvgUA9wZmbmw1StK/pUBUVY0Bo7s1rDUI58GTrCV8+NGfW81SzRFoscuIv0x84V9IdZ/8od",
+	"hcRh7pfphLdjNraH4jvQBaukx2a1qlnBrwj34KoqCOSLJ0Qv693ZA/T5+pG8ZUIeBbjFl8GKFAznIand",
+	"gBVZXyL4v8igJvsBvgfSRgABMwDp/qxoL6f5G9LslMUhj2w1mMF28F3WunslVLaQw2dPyNbW1mOouSFV",
+	"dCPh0SGfLctDXHWstHPfyInggUUpGCZpmmCFU03rNRpyQ3+C9CVe1Z1WYu6TfFY06JQLHJI1lJ/NFchB",
+	"M4r+W8ZqdYI8I8Z/VQPKZ4nQ5knIagYfHgCS9EMtXFIfaTUMeDz0qRf5OMq1n57wL6EcBhZ3sVe3opQu",
+	"fM+loqZX1PCfQNYDNM7dRB/1914Yg8zZ9nC891rpvmjjyvoMIEjMllLCd68urduEoopt2Iqrm1Jxz5Oz",
+	"2QoQSjibzFQqBYYHgcWlFZQhf1YoV0X05qg0xRHV/EJSqIWGmmTTsdwRahCY/pgJFIlCHJZU5wuB28RV",
+	"AXM2wQrf/CeRxqbotxaEXArgyOyyBFgDKCdykqjuAAHtbd5+mEhpalNX8I5ghcxEY0XYerTEV5axWpTf",
+	"nykW/H34+OzD8Nn0w/DZw+7fftvu/u23Jnv++qw7jNPft/46iN+fN35vPZt2n5/vfMfFgnkBFpxCLCK5",
+	"V0k3oZK+Fq0iVHkp4IPZetIFOuaSLw8+V5BKrjAcKGBflP8x5e2gF2LRHQ8ZFjPA7+hWuOO6CVLOjHP2",
+	"YS+TM8aZxNSYE7c0zfsUAMtL71jtBqAcrOcZol8YTU3ArwT8XXCV0a6SAHOKY/PufSq6suxOZFgZUk77",
+	"DD5Mjy1mNCYpU1qK75IhldqJOWUGyS1/6F48THjJU488OsS8VF9Cys4QGkpgNLQ8ha6RyXu4oeyaf/pT",
+	"QOtyHFoBsb0M/UyMRzi7o3EnTbrE8LlK77GH2iUseer7gTAtFNRQzoOswuaTTKTMkOLQ2Lh93jNfIWV2",
+	"2UxgvAORLOE/WJyYspcYEY+h8NTygfnPxJ9KHnoIxTGCgxWWTwNysAr9qq4qLL67oRRqznjoo4RrC6hk",
+	"KAdJ+Z3dUy4mKYv7QORDqt7kyFpgDSHmfoMRGgY04DjzX+JCsOXb24UkHPm+aZ4BjxzrK7xS9D4dpfqk",
+	"+c1vIYeWq9yjzxn0VXcArFqwWZEelKapz+mGNpIZ677tsZgd6Wuhkp45uLA6AAkReOyoSoySLpHjjr6t",
+	"Y3D6zGMLd5fNg3/vyOAL9+ZoRr0nHvnXLt70gqcJZ/6KZ0wyDqgDZdh5OVLnXONVETrTeyS2p88/79k4",
+	"TTcAOUgymlmb1cNK9gE8yJBO4Sj53wi3lT0ZRljgSMsPi4Fr1qPPxLg/IDl9l78kFs607BBqXw4WoEAO",
+	"aFbcTgy43bhVqZaWs1NGJiI7tYMoHFl4/ILT4KZ7IrKYdFLRPU0x42Xx1jeAf0trSbvLJWPm4MCfoAQj",
+	"TlQRn90CPrhxPDFg8RjZu3A8tg8WOs4SZRtfLfNtYNM1AGTq4Qz4ySYb0cKYoDcWp/b//Pjn/w8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
