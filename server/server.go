@@ -24,6 +24,7 @@ import (
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/storage"
 	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/webhook"
 )
 
 // Store is what the handlers need from persistence: the changes, which they
@@ -68,6 +69,8 @@ type Store interface {
 
 	contentfilter.Store
 	SetBlocklist(ctx context.Context, tenantID string, b store.Blocklist) (store.Blocklist, error)
+	SetBeforeSendHook(ctx context.Context, tenantID string, h store.BeforeSendHook) (store.BeforeSendHook, bool, error)
+	DeleteBeforeSendHook(ctx context.Context, tenantID string) error
 	ListReports(ctx context.Context, tenantID string, scope store.ReportScope, f store.ReportFilter) ([]store.Report, bool, error)
 	CloseReport(ctx context.Context, tenantID, actor string, scope store.ReportScope, id, status string) (store.Report, error)
 }
@@ -107,6 +110,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Files runs uploads (POST /uploads …); nil answers 501.
 	Files *files.Service
+	// Webhooks runs the /webhooks operations; nil answers 501.
+	Webhooks *webhook.Service
 	// FileServer, when not nil, answers the storage backend's signed URLs
 	// under storage.LocalPrefix (the local-directory backend serves its own).
 	FileServer http.Handler
@@ -119,7 +124,8 @@ type Config struct {
 	// credentials. Empty grants none.
 	CORSAllowedOrigins []string
 	// ContentFilter checks sends and edits against the tenants' blocklists
-	// and before-send hooks; nil makes one over the store. The realtime
+	// and before-send hooks; nil makes one over the store that refuses
+	// private hook targets. The realtime
 	// hub's chat.Service should share it, so that a change made here holds
 	// there at once.
 	ContentFilter *contentfilter.Filter

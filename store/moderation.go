@@ -110,13 +110,6 @@ type modBodyV1 struct {
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // checkModTarget checks the user a ban, mute or block names.
 func checkModTarget(userID string) error {
 	if userID == "" {

@@ -518,9 +518,9 @@ var IDEMPOTENT_OPERATIONS = [
   "POST /notify",
   "POST /uploads",
   "POST /reports",
-  "POST /rooms/{room_id}/bans",
-  "POST /rooms/{room_id}/mutes",
-  "POST /bans"
+  "POST /webhooks",
+  "POST /webhooks/{webhook_id}/rotate-secret",
+  "POST /webhooks/{webhook_id}/replay"
 ];
 
 // ../sdk/typescript/dist/rest.js

@@ -39,6 +39,24 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BeforeSendOnError.
+const (
+	BeforeSendOnErrorAllow  BeforeSendOnError = "allow"
+	BeforeSendOnErrorReject BeforeSendOnError = "reject"
+)
+
+// Valid indicates whether the value is a known member of the BeforeSendOnError enum.
+func (e BeforeSendOnError) Valid() bool {
+	switch e {
+	case BeforeSendOnErrorAllow:
+		return true
+	case BeforeSendOnErrorReject:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BlocklistAction.
 const (
 	BlocklistActionBlock BlocklistAction = "block"
@@ -387,6 +405,93 @@ func (e UploadStatus) Valid() bool {
 	}
 }
 
+// Defines values for WebhookDeliveryStatus.
+const (
+	WebhookDeliveryStatusFailed    WebhookDeliveryStatus = "failed"
+	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "pending"
+	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "succeeded"
+)
+
+// Valid indicates whether the value is a known member of the WebhookDeliveryStatus enum.
+func (e WebhookDeliveryStatus) Valid() bool {
+	switch e {
+	case WebhookDeliveryStatusFailed:
+		return true
+	case WebhookDeliveryStatusPending:
+		return true
+	case WebhookDeliveryStatusSucceeded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookEventType.
+const (
+	WebhookEventTypeAsterisk            WebhookEventType = "*"
+	WebhookEventTypeAttachmentProcessed WebhookEventType = "attachment.processed"
+	WebhookEventTypeBanAdded            WebhookEventType = "ban.added"
+	WebhookEventTypeBanRemoved          WebhookEventType = "ban.removed"
+	WebhookEventTypeMemberJoined        WebhookEventType = "member.joined"
+	WebhookEventTypeMemberLeft          WebhookEventType = "member.left"
+	WebhookEventTypeMessage             WebhookEventType = "message"
+	WebhookEventTypeMessageDeleted      WebhookEventType = "message.deleted"
+	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
+	WebhookEventTypeMuteAdded           WebhookEventType = "mute.added"
+	WebhookEventTypeMuteRemoved         WebhookEventType = "mute.removed"
+	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
+	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
+	WebhookEventTypeReactionAdded       WebhookEventType = "reaction.added"
+	WebhookEventTypeReactionRemoved     WebhookEventType = "reaction.removed"
+	WebhookEventTypeRoomUpdated         WebhookEventType = "room.updated"
+	WebhookEventTypeThreadUpdated       WebhookEventType = "thread.updated"
+	WebhookEventTypeWebhookDisabled     WebhookEventType = "webhook.disabled"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case WebhookEventTypeAsterisk:
+		return true
+	case WebhookEventTypeAttachmentProcessed:
+		return true
+	case WebhookEventTypeBanAdded:
+		return true
+	case WebhookEventTypeBanRemoved:
+		return true
+	case WebhookEventTypeMemberJoined:
+		return true
+	case WebhookEventTypeMemberLeft:
+		return true
+	case WebhookEventTypeMessage:
+		return true
+	case WebhookEventTypeMessageDeleted:
+		return true
+	case WebhookEventTypeMessageUpdated:
+		return true
+	case WebhookEventTypeMuteAdded:
+		return true
+	case WebhookEventTypeMuteRemoved:
+		return true
+	case WebhookEventTypePinAdded:
+		return true
+	case WebhookEventTypePinRemoved:
+		return true
+	case WebhookEventTypeReactionAdded:
+		return true
+	case WebhookEventTypeReactionRemoved:
+		return true
+	case WebhookEventTypeRoomUpdated:
+		return true
+	case WebhookEventTypeThreadUpdated:
+		return true
+	case WebhookEventTypeWebhookDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -636,6 +741,71 @@ type BanResponse struct {
 	Success bool `json:"success"`
 }
 
+// BeforeSendHook The tenant's before-send hook.
+type BeforeSendHook struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError BeforeSendOnError `json:"on_error"`
+
+	// Secret The signing secret (`whsec_…`), in the answer that creates the hook only; null otherwise.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+	Secret *string `json:"secret"`
+
+	// TimeoutMs How long an answer is waited for.
+	//
+	// Example: 1000
+	TimeoutMs int `json:"timeout_ms"`
+
+	// UpdatedAt When it was last set.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where sends and edits are POSTed.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
+// BeforeSendHookDeleted The hook is gone.
+type BeforeSendHookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+}
+
+// BeforeSendHookDeletedResponse Envelope of BeforeSendHookDeleted.
+type BeforeSendHookDeletedResponse struct {
+	// Data The hook is gone.
+	Data BeforeSendHookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendHookResponse Envelope of BeforeSendHook.
+type BeforeSendHookResponse struct {
+	// Data The tenant's before-send hook.
+	Data BeforeSendHook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendOnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+//
+// Example: allow
+type BeforeSendOnError string
+
 // Block A user the caller blocks.
 type Block struct {
 	// CreatedAt When the block was made.
@@ -823,6 +993,24 @@ type CreateUploadRequest struct {
 	//
 	// Example: 48213
 	Size int64 `json:"size"`
+}
+
+// CreateWebhookRequest A webhook endpoint to create.
+type CreateWebhookRequest struct {
+	// Active Whether deliveries are sent (true when absent).
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
 }
 
 // DeadLetters Dead-lettered deliveries.
@@ -2027,6 +2215,14 @@ type RemovedMemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// ReplayWebhookRequest Where a replay starts.
+type ReplayWebhookRequest struct {
+	// Since An RFC 3339 time, or a cursor from `GET /sync`.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	Since string `json:"since"`
+}
+
 // Report A report of a message or a user.
 type Report struct {
 	// CreatedAt When it was opened.
@@ -2450,6 +2646,24 @@ type SendMessageRequest struct {
 // Example: 13
 type Seq = int64
 
+// SetBeforeSendHookRequest The before-send hook to set.
+type SetBeforeSendHookRequest struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError *BeforeSendOnError `json:"on_error,omitempty"`
+
+	// TimeoutMs How long an answer is waited for, at most 3,000 ms; 1,000 when absent.
+	//
+	// Example: 1000
+	TimeoutMs *int `json:"timeout_ms,omitempty"`
+
+	// Url Where sends and edits are POSTed; http or https.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
 // SetBlocklistRequest A whole blocklist, replacing the tenant's.
 type SetBlocklistRequest struct {
 	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
@@ -2841,6 +3055,24 @@ type UpdateRoomRequest struct {
 	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 }
 
+// UpdateWebhookRequest The fields to change; the others stay.
+type UpdateWebhookRequest struct {
+	// Active Whether deliveries are sent; true again after a deactivation resumes them.
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events *WebhookEvents `json:"events,omitempty"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url *WebhookUrl `json:"url,omitempty"`
+}
+
 // Upload An upload as its uploader sees it.
 type Upload struct {
 	// ContentType The declared (and, once ready, checked) MIME type.
@@ -3088,6 +3320,357 @@ type UserResponse struct {
 	Success bool `json:"success"`
 }
 
+// Webhook A webhook endpoint, without its secret.
+type Webhook struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookAttempt One attempt of a delivery.
+type WebhookAttempt struct {
+	// Attempt The attempt's number, from 1.
+	//
+	// Example: 1
+	Attempt int `json:"attempt"`
+
+	// Error Why it failed; null when it succeeded.
+	//
+	// Example: answered 503
+	Error *string `json:"error"`
+
+	// LatencyMs From sending to the answer or the failure, in milliseconds.
+	//
+	// Example: 12
+	LatencyMs int64 `json:"latency_ms"`
+
+	// ResponseStatus The endpoint's HTTP status; null when it gave none (refused, timed out).
+	//
+	// Example: 503
+	ResponseStatus *int `json:"response_status"`
+
+	// StartedAt When it was sent.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	StartedAt time.Time `json:"started_at"`
+}
+
+// WebhookDeleted A deleted endpoint.
+type WebhookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeletedResponse Envelope of WebhookDeleted.
+type WebhookDeletedResponse struct {
+	// Data A deleted endpoint.
+	Data WebhookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDelivery One event to one endpoint, with its attempts.
+type WebhookDelivery struct {
+	// AttemptLog Every recorded attempt, oldest first (empty in the answer of a retry).
+	AttemptLog []WebhookAttempt `json:"attempt_log"`
+
+	// Attempts Attempts begun.
+	//
+	// Example: 1
+	Attempts int `json:"attempts"`
+
+	// CompletedAt When it succeeded or failed for good; null while pending.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CompletedAt *time.Time `json:"completed_at"`
+
+	// CreatedAt When it was queued.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+	//
+	// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+	DeliveryId WebhookDeliveryId `json:"delivery_id"`
+
+	// EventSeq The room log event's event_seq; null for others.
+	//
+	// Example: 42
+	EventSeq *int64 `json:"event_seq"`
+
+	// EventType The event's type.
+	//
+	// Example: message
+	EventType string `json:"event_type"`
+
+	// LastError Why the last attempt failed; null when it did not.
+	LastError *string `json:"last_error"`
+
+	// LatencyMs The last attempt's latency in milliseconds; null before any.
+	//
+	// Example: 87
+	LatencyMs *int64 `json:"latency_ms"`
+
+	// NextAttemptAt When the next attempt is due while pending; null once finished.
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+
+	// Replay Whether it was queued by a replay.
+	//
+	// Example: false
+	Replay bool `json:"replay"`
+
+	// ResponseStatus The last attempt's HTTP status; null before any answer.
+	//
+	// Example: 200
+	ResponseStatus *int `json:"response_status"`
+
+	// RoomId The room of a room log event; null for others (webhook.disabled).
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+	//
+	// Example: succeeded
+	Status WebhookDeliveryStatus `json:"status"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeliveryStatus pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+//
+// Example: succeeded
+type WebhookDeliveryStatus string
+
+// WebhookDeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryId = string
+
+// WebhookDeliveryPage A page of an endpoint's deliveries, newest first.
+type WebhookDeliveryPage struct {
+	// Deliveries The deliveries.
+	Deliveries []WebhookDelivery `json:"deliveries"`
+
+	// HasMore Whether older ones follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextBefore The `before` of the next page; null on the last.
+	NextBefore *string `json:"next_before"`
+}
+
+// WebhookDeliveryPageResponse Envelope of WebhookDeliveryPage.
+type WebhookDeliveryPageResponse struct {
+	// Data A page of an endpoint's deliveries, newest first.
+	Data WebhookDeliveryPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDeliveryResponse Envelope of WebhookDelivery.
+type WebhookDeliveryResponse struct {
+	// Data One event to one endpoint, with its attempts.
+	Data WebhookDelivery `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookEventType An event type an endpoint may take (`*` for all); see `asyncapi.yaml` for each room event's frame.
+//
+// Example: message
+type WebhookEventType string
+
+// WebhookEvents The event types delivered, or `["*"]` for every one.
+//
+// Example: ["message","message.updated"]
+type WebhookEvents = []WebhookEventType
+
+// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookId = string
+
+// WebhookList A page of webhook endpoints.
+type WebhookList struct {
+	// HasMore Whether more follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Webhooks The endpoints, in id order.
+	Webhooks []Webhook `json:"webhooks"`
+}
+
+// WebhookListResponse Envelope of WebhookList.
+type WebhookListResponse struct {
+	// Data A page of webhook endpoints.
+	Data WebhookList `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookReplay What a replay queued.
+type WebhookReplay struct {
+	// Queued How many events were queued.
+	//
+	// Example: 128
+	Queued int `json:"queued"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookReplayResponse Envelope of WebhookReplay.
+type WebhookReplayResponse struct {
+	// Data What a replay queued.
+	Data WebhookReplay `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookResponse Envelope of Webhook.
+type WebhookResponse struct {
+	// Data A webhook endpoint, without its secret.
+	Data Webhook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookUrl Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+//
+// Example: https://backend.example.com/chat-events
+type WebhookUrl = string
+
+// WebhookWithSecret A webhook endpoint with its signing secret, shown only at creation and rotation.
+type WebhookWithSecret struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// Secret The signing secret (`whsec_` and base64 key), for any Standard Webhooks library; store it, it is not shown again.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwZ2mW8xR5vN7b
+	Secret string `json:"secret"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookWithSecretResponse Envelope of WebhookWithSecret.
+type WebhookWithSecretResponse struct {
+	// Data A webhook endpoint with its signing secret, shown only at creation and rotation.
+	Data WebhookWithSecret `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
@@ -3135,6 +3718,16 @@ type UploadIdPath = UploadId
 // Example: alice
 type UserIdPath = UserId
 
+// WebhookDeliveryIdPath A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryIdPath = WebhookDeliveryId
+
+// WebhookIdPath A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookIdPath = WebhookId
+
 // AdminUnauthorized The envelope of every refusal.
 type AdminUnauthorized = ErrorResponse
 
@@ -3173,6 +3766,15 @@ type UnsupportedMediaType = ErrorResponse
 
 // UploadConflict The envelope of every refusal.
 type UploadConflict = ErrorResponse
+
+// WebhookBadRequest The envelope of every refusal.
+type WebhookBadRequest = ErrorResponse
+
+// WebhookDeliveryPending The envelope of every refusal.
+type WebhookDeliveryPending = ErrorResponse
+
+// WebhookNotFound The envelope of every refusal.
+type WebhookNotFound = ErrorResponse
 
 // ListDeadLettersParams defines parameters for ListDeadLetters.
 type ListDeadLettersParams struct {
@@ -3478,6 +4080,72 @@ type ListUsersParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListWebhooksParams defines parameters for ListWebhooks.
+type ListWebhooksParams struct {
+	// After The `next_after` of the previous page.
+	After *WebhookId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateWebhookParams defines parameters for CreateWebhook.
+type CreateWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
+type ListWebhookDeliveriesParams struct {
+	// Before The `next_before` of the previous page.
+	Before *WebhookDeliveryId `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ReplayWebhookParams defines parameters for ReplayWebhook.
+type ReplayWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RotateWebhookSecretParams defines parameters for RotateWebhookSecret.
+type RotateWebhookSecretParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
 type AckMessagesJSONRequestBody = AckRequest
 
@@ -3486,6 +4154,9 @@ type CreateTenantJSONRequestBody = CreateTenantRequest
 
 // BanFromTenantJSONRequestBody defines body for BanFromTenant for application/json ContentType.
 type BanFromTenantJSONRequestBody = TenantBanRequest
+
+// SetBeforeSendHookJSONRequestBody defines body for SetBeforeSendHook for application/json ContentType.
+type SetBeforeSendHookJSONRequestBody = SetBeforeSendHookRequest
 
 // SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
 type SetBlocklistJSONRequestBody = SetBlocklistRequest
@@ -3537,6 +4208,15 @@ type PatchUserJSONRequestBody = UserProfileRequest
 
 // PutUserJSONRequestBody defines body for PutUser for application/json ContentType.
 type PutUserJSONRequestBody = UserProfileRequest
+
+// CreateWebhookJSONRequestBody defines body for CreateWebhook for application/json ContentType.
+type CreateWebhookJSONRequestBody = CreateWebhookRequest
+
+// UpdateWebhookJSONRequestBody defines body for UpdateWebhook for application/json ContentType.
+type UpdateWebhookJSONRequestBody = UpdateWebhookRequest
+
+// ReplayWebhookJSONRequestBody defines body for ReplayWebhook for application/json ContentType.
+type ReplayWebhookJSONRequestBody = ReplayWebhookRequest
 
 // AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
 func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
@@ -3862,6 +4542,15 @@ type ServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
+	// DeleteBeforeSendHook Remove the before-send hook
+	// (DELETE /hooks/before-send)
+	DeleteBeforeSendHook(ctx echo.Context) error
+	// GetBeforeSendHook Get the before-send hook
+	// (GET /hooks/before-send)
+	GetBeforeSendHook(ctx echo.Context) error
+	// SetBeforeSendHook Set the before-send hook
+	// (PUT /hooks/before-send)
+	SetBeforeSendHook(ctx echo.Context) error
 	// GetBlocklist Get the word blocklist
 	// (GET /moderation/blocklist)
 	GetBlocklist(ctx echo.Context) error
@@ -4018,6 +4707,33 @@ type ServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx echo.Context, userId UserId) error
+	// ListWebhooks List webhook endpoints
+	// (GET /webhooks)
+	ListWebhooks(ctx echo.Context, params ListWebhooksParams) error
+	// CreateWebhook Create a webhook endpoint
+	// (POST /webhooks)
+	CreateWebhook(ctx echo.Context, params CreateWebhookParams) error
+	// DeleteWebhook Delete a webhook endpoint
+	// (DELETE /webhooks/{webhook_id})
+	DeleteWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// GetWebhook Get a webhook endpoint
+	// (GET /webhooks/{webhook_id})
+	GetWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// UpdateWebhook Change a webhook endpoint
+	// (PATCH /webhooks/{webhook_id})
+	UpdateWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// ListWebhookDeliveries List an endpoint's deliveries
+	// (GET /webhooks/{webhook_id}/deliveries)
+	ListWebhookDeliveries(ctx echo.Context, webhookId WebhookIdPath, params ListWebhookDeliveriesParams) error
+	// RetryWebhookDelivery Retry a delivery
+	// (POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry)
+	RetryWebhookDelivery(ctx echo.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) error
+	// ReplayWebhook Replay events to an endpoint
+	// (POST /webhooks/{webhook_id}/replay)
+	ReplayWebhook(ctx echo.Context, webhookId WebhookIdPath, params ReplayWebhookParams) error
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	// (POST /webhooks/{webhook_id}/rotate-secret)
+	RotateWebhookSecret(ctx echo.Context, webhookId WebhookIdPath, params RotateWebhookSecretParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -4173,6 +4889,33 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetHealth(ctx)
+	return err
+}
+
+// DeleteBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBeforeSendHook(ctx)
+	return err
+}
+
+// GetBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBeforeSendHook(ctx)
+	return err
+}
+
+// SetBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBeforeSendHook(ctx)
 	return err
 }
 
@@ -5414,6 +6157,236 @@ func (w *ServerInterfaceWrapper) PutUser(ctx echo.Context) error {
 	return err
 }
 
+// ListWebhooks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhooks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhooksParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhooks(ctx, params)
+	return err
+}
+
+// CreateWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateWebhook(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateWebhookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateWebhook(ctx, params)
+	return err
+}
+
+// DeleteWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteWebhook(ctx, webhookId)
+	return err
+}
+
+// GetWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWebhook(ctx, webhookId)
+	return err
+}
+
+// UpdateWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateWebhook(ctx, webhookId)
+	return err
+}
+
+// ListWebhookDeliveries converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookDeliveries(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookDeliveriesParams
+	// ------------- Optional query parameter "before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before", ctx.QueryParams(), &params.Before, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookDeliveries(ctx, webhookId, params)
+	return err
+}
+
+// RetryWebhookDelivery converts echo context to params.
+func (w *ServerInterfaceWrapper) RetryWebhookDelivery(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// ------------- Path parameter "delivery_id" -------------
+	var deliveryId WebhookDeliveryIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "delivery_id", ctx.Param("delivery_id"), &deliveryId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter delivery_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RetryWebhookDelivery(ctx, webhookId, deliveryId)
+	return err
+}
+
+// ReplayWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplayWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplayWebhookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplayWebhook(ctx, webhookId, params)
+	return err
+}
+
+// RotateWebhookSecret converts echo context to params.
+func (w *ServerInterfaceWrapper) RotateWebhookSecret(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RotateWebhookSecretParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RotateWebhookSecret(ctx, webhookId, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -5510,6 +6483,18 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/reports", wrapper.ListReports, options.OperationMiddlewares["listReports"]...)
 	router.POST(options.BaseURL+"/reports", wrapper.CreateReport, options.OperationMiddlewares["createReport"]...)
 	router.PATCH(options.BaseURL+"/reports/:report_id", wrapper.UpdateReport, options.OperationMiddlewares["updateReport"]...)
+	router.DELETE(options.BaseURL+"/hooks/before-send", wrapper.DeleteBeforeSendHook, options.OperationMiddlewares["deleteBeforeSendHook"]...)
+	router.GET(options.BaseURL+"/hooks/before-send", wrapper.GetBeforeSendHook, options.OperationMiddlewares["getBeforeSendHook"]...)
+	router.PUT(options.BaseURL+"/hooks/before-send", wrapper.SetBeforeSendHook, options.OperationMiddlewares["setBeforeSendHook"]...)
+	router.GET(options.BaseURL+"/webhooks", wrapper.ListWebhooks, options.OperationMiddlewares["listWebhooks"]...)
+	router.POST(options.BaseURL+"/webhooks", wrapper.CreateWebhook, options.OperationMiddlewares["createWebhook"]...)
+	router.DELETE(options.BaseURL+"/webhooks/:webhook_id", wrapper.DeleteWebhook, options.OperationMiddlewares["deleteWebhook"]...)
+	router.GET(options.BaseURL+"/webhooks/:webhook_id", wrapper.GetWebhook, options.OperationMiddlewares["getWebhook"]...)
+	router.PATCH(options.BaseURL+"/webhooks/:webhook_id", wrapper.UpdateWebhook, options.OperationMiddlewares["updateWebhook"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/rotate-secret", wrapper.RotateWebhookSecret, options.OperationMiddlewares["rotateWebhookSecret"]...)
+	router.GET(options.BaseURL+"/webhooks/:webhook_id/deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/deliveries/:delivery_id/retry", wrapper.RetryWebhookDelivery, options.OperationMiddlewares["retryWebhookDelivery"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/replay", wrapper.ReplayWebhook, options.OperationMiddlewares["replayWebhook"]...)
 	router.GET(options.BaseURL+"/rooms/:room_id/bans", wrapper.ListRoomBans, options.OperationMiddlewares["listRoomBans"]...)
 	router.POST(options.BaseURL+"/rooms/:room_id/bans", wrapper.BanFromRoom, options.OperationMiddlewares["banFromRoom"]...)
 	router.DELETE(options.BaseURL+"/rooms/:room_id/bans/:user_id", wrapper.UnbanFromRoom, options.OperationMiddlewares["unbanFromRoom"]...)
@@ -5560,6 +6545,12 @@ type UnauthorizedJSONResponse ErrorResponse
 type UnsupportedMediaTypeJSONResponse ErrorResponse
 
 type UploadConflictJSONResponse ErrorResponse
+
+type WebhookBadRequestJSONResponse ErrorResponse
+
+type WebhookDeliveryPendingJSONResponse ErrorResponse
+
+type WebhookNotFoundJSONResponse ErrorResponse
 
 type AckMessagesRequestObject struct {
 	Body *AckMessagesJSONRequestBody
@@ -6448,6 +7439,394 @@ func (response GetHealth503JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHookRequestObject struct {
+}
+
+type DeleteBeforeSendHookResponseObject interface {
+	VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type DeleteBeforeSendHook200JSONResponse BeforeSendHookDeletedResponse
+
+func (response DeleteBeforeSendHook200JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBeforeSendHook400JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBeforeSendHook401JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteBeforeSendHook403JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBeforeSendHook404JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteBeforeSendHook429JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteBeforeSendHook500JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHookRequestObject struct {
+}
+
+type GetBeforeSendHookResponseObject interface {
+	VisitGetBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type GetBeforeSendHook200JSONResponse BeforeSendHookResponse
+
+func (response GetBeforeSendHook200JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetBeforeSendHook400JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBeforeSendHook401JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetBeforeSendHook403JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBeforeSendHook404JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetBeforeSendHook429JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBeforeSendHook500JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHookRequestObject struct {
+	Body *SetBeforeSendHookJSONRequestBody
+}
+
+type SetBeforeSendHookResponseObject interface {
+	VisitSetBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type SetBeforeSendHook200JSONResponse BeforeSendHookResponse
+
+func (response SetBeforeSendHook200JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook201JSONResponse BeforeSendHookResponse
+
+func (response SetBeforeSendHook201JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetBeforeSendHook400JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetBeforeSendHook401JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response SetBeforeSendHook403JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetBeforeSendHook413JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetBeforeSendHook415JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetBeforeSendHook429JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetBeforeSendHook500JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12908,6 +14287,1247 @@ func (response PutUser500JSONResponse) VisitPutUserResponse(w http.ResponseWrite
 	return err
 }
 
+type ListWebhooksRequestObject struct {
+	Params ListWebhooksParams
+}
+
+type ListWebhooksResponseObject interface {
+	VisitListWebhooksResponse(w http.ResponseWriter) error
+}
+
+type ListWebhooks200JSONResponse WebhookListResponse
+
+func (response ListWebhooks200JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhooks400JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhooks401JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ListWebhooks403JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListWebhooks429JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhooks500JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookRequestObject struct {
+	Params CreateWebhookParams
+	Body   *CreateWebhookJSONRequestBody
+}
+
+type CreateWebhookResponseObject interface {
+	VisitCreateWebhookResponse(w http.ResponseWriter) error
+}
+
+type CreateWebhook201JSONResponse WebhookWithSecretResponse
+
+func (response CreateWebhook201JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook400JSONResponse struct{ WebhookBadRequestJSONResponse }
+
+func (response CreateWebhook400JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateWebhook401JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response CreateWebhook403JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateWebhook409JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateWebhook413JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateWebhook415JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateWebhook429JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateWebhook500JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+}
+
+type DeleteWebhookResponseObject interface {
+	VisitDeleteWebhookResponse(w http.ResponseWriter) error
+}
+
+type DeleteWebhook200JSONResponse WebhookDeletedResponse
+
+func (response DeleteWebhook200JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteWebhook400JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteWebhook401JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteWebhook403JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response DeleteWebhook404JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteWebhook429JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteWebhook500JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+}
+
+type GetWebhookResponseObject interface {
+	VisitGetWebhookResponse(w http.ResponseWriter) error
+}
+
+type GetWebhook200JSONResponse WebhookResponse
+
+func (response GetWebhook200JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetWebhook400JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetWebhook401JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetWebhook403JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response GetWebhook404JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetWebhook429JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetWebhook500JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Body      *UpdateWebhookJSONRequestBody
+}
+
+type UpdateWebhookResponseObject interface {
+	VisitUpdateWebhookResponse(w http.ResponseWriter) error
+}
+
+type UpdateWebhook200JSONResponse WebhookResponse
+
+func (response UpdateWebhook200JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook400JSONResponse struct{ WebhookBadRequestJSONResponse }
+
+func (response UpdateWebhook400JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateWebhook401JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response UpdateWebhook403JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response UpdateWebhook404JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateWebhook413JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateWebhook415JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateWebhook429JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateWebhook500JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveriesRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    ListWebhookDeliveriesParams
+}
+
+type ListWebhookDeliveriesResponseObject interface {
+	VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookDeliveries200JSONResponse WebhookDeliveryPageResponse
+
+func (response ListWebhookDeliveries200JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhookDeliveries400JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhookDeliveries401JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ListWebhookDeliveries403JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response ListWebhookDeliveries404JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListWebhookDeliveries429JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhookDeliveries500JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDeliveryRequestObject struct {
+	WebhookId  WebhookIdPath         `json:"webhook_id"`
+	DeliveryId WebhookDeliveryIdPath `json:"delivery_id"`
+}
+
+type RetryWebhookDeliveryResponseObject interface {
+	VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error
+}
+
+type RetryWebhookDelivery202JSONResponse WebhookDeliveryResponse
+
+func (response RetryWebhookDelivery202JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RetryWebhookDelivery400JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RetryWebhookDelivery401JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response RetryWebhookDelivery403JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response RetryWebhookDelivery404JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery409JSONResponse struct {
+	WebhookDeliveryPendingJSONResponse
+}
+
+func (response RetryWebhookDelivery409JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RetryWebhookDelivery413JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RetryWebhookDelivery429JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RetryWebhookDelivery500JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    ReplayWebhookParams
+	Body      *ReplayWebhookJSONRequestBody
+}
+
+type ReplayWebhookResponseObject interface {
+	VisitReplayWebhookResponse(w http.ResponseWriter) error
+}
+
+type ReplayWebhook202JSONResponse WebhookReplayResponse
+
+func (response ReplayWebhook202JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplayWebhook400JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplayWebhook401JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ReplayWebhook403JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response ReplayWebhook404JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response ReplayWebhook409JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplayWebhook413JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response ReplayWebhook415JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplayWebhook429JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ReplayWebhook500JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecretRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    RotateWebhookSecretParams
+}
+
+type RotateWebhookSecretResponseObject interface {
+	VisitRotateWebhookSecretResponse(w http.ResponseWriter) error
+}
+
+type RotateWebhookSecret200JSONResponse WebhookWithSecretResponse
+
+func (response RotateWebhookSecret200JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RotateWebhookSecret400JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RotateWebhookSecret401JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response RotateWebhookSecret403JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response RotateWebhookSecret404JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response RotateWebhookSecret409JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RotateWebhookSecret413JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RotateWebhookSecret429JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RotateWebhookSecret500JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// AckMessages Acknowledge messages
@@ -12937,6 +15557,15 @@ type StrictServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// DeleteBeforeSendHook Remove the before-send hook
+	// (DELETE /hooks/before-send)
+	DeleteBeforeSendHook(ctx context.Context, request DeleteBeforeSendHookRequestObject) (DeleteBeforeSendHookResponseObject, error)
+	// GetBeforeSendHook Get the before-send hook
+	// (GET /hooks/before-send)
+	GetBeforeSendHook(ctx context.Context, request GetBeforeSendHookRequestObject) (GetBeforeSendHookResponseObject, error)
+	// SetBeforeSendHook Set the before-send hook
+	// (PUT /hooks/before-send)
+	SetBeforeSendHook(ctx context.Context, request SetBeforeSendHookRequestObject) (SetBeforeSendHookResponseObject, error)
 	// GetBlocklist Get the word blocklist
 	// (GET /moderation/blocklist)
 	GetBlocklist(ctx context.Context, request GetBlocklistRequestObject) (GetBlocklistResponseObject, error)
@@ -13093,6 +15722,33 @@ type StrictServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx context.Context, request PutUserRequestObject) (PutUserResponseObject, error)
+	// ListWebhooks List webhook endpoints
+	// (GET /webhooks)
+	ListWebhooks(ctx context.Context, request ListWebhooksRequestObject) (ListWebhooksResponseObject, error)
+	// CreateWebhook Create a webhook endpoint
+	// (POST /webhooks)
+	CreateWebhook(ctx context.Context, request CreateWebhookRequestObject) (CreateWebhookResponseObject, error)
+	// DeleteWebhook Delete a webhook endpoint
+	// (DELETE /webhooks/{webhook_id})
+	DeleteWebhook(ctx context.Context, request DeleteWebhookRequestObject) (DeleteWebhookResponseObject, error)
+	// GetWebhook Get a webhook endpoint
+	// (GET /webhooks/{webhook_id})
+	GetWebhook(ctx context.Context, request GetWebhookRequestObject) (GetWebhookResponseObject, error)
+	// UpdateWebhook Change a webhook endpoint
+	// (PATCH /webhooks/{webhook_id})
+	UpdateWebhook(ctx context.Context, request UpdateWebhookRequestObject) (UpdateWebhookResponseObject, error)
+	// ListWebhookDeliveries List an endpoint's deliveries
+	// (GET /webhooks/{webhook_id}/deliveries)
+	ListWebhookDeliveries(ctx context.Context, request ListWebhookDeliveriesRequestObject) (ListWebhookDeliveriesResponseObject, error)
+	// RetryWebhookDelivery Retry a delivery
+	// (POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry)
+	RetryWebhookDelivery(ctx context.Context, request RetryWebhookDeliveryRequestObject) (RetryWebhookDeliveryResponseObject, error)
+	// ReplayWebhook Replay events to an endpoint
+	// (POST /webhooks/{webhook_id}/replay)
+	ReplayWebhook(ctx context.Context, request ReplayWebhookRequestObject) (ReplayWebhookResponseObject, error)
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	// (POST /webhooks/{webhook_id}/rotate-secret)
+	RotateWebhookSecret(ctx context.Context, request RotateWebhookSecretRequestObject) (RotateWebhookSecretResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -13387,6 +16043,98 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetHealthResponseObject); ok {
 		return validResponse.VisitGetHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBeforeSendHook operation middleware
+func (sh *strictHandler) DeleteBeforeSendHook(ctx echo.Context) error {
+	var request DeleteBeforeSendHookRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBeforeSendHook(ctx.Request().Context(), request.(DeleteBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBeforeSendHookResponseObject); ok {
+		return validResponse.VisitDeleteBeforeSendHookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBeforeSendHook operation middleware
+func (sh *strictHandler) GetBeforeSendHook(ctx echo.Context) error {
+	var request GetBeforeSendHookRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBeforeSendHook(ctx.Request().Context(), request.(GetBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBeforeSendHookResponseObject); ok {
+		return validResponse.VisitGetBeforeSendHookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetBeforeSendHook operation middleware
+func (sh *strictHandler) SetBeforeSendHook(ctx echo.Context) error {
+	var request SetBeforeSendHookRequestObject
+
+	var body SetBeforeSendHookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetBeforeSendHook(ctx.Request().Context(), request.(SetBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetBeforeSendHookResponseObject); ok {
+		return validResponse.VisitSetBeforeSendHookResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -15096,553 +17844,951 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 	return nil
 }
 
+// ListWebhooks operation middleware
+func (sh *strictHandler) ListWebhooks(ctx echo.Context, params ListWebhooksParams) error {
+	var request ListWebhooksRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhooks(ctx.Request().Context(), request.(ListWebhooksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhooks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhooksResponseObject); ok {
+		return validResponse.VisitListWebhooksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateWebhook operation middleware
+func (sh *strictHandler) CreateWebhook(ctx echo.Context, params CreateWebhookParams) error {
+	var request CreateWebhookRequestObject
+
+	request.Params = params
+
+	var body CreateWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateWebhook(ctx.Request().Context(), request.(CreateWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateWebhookResponseObject); ok {
+		return validResponse.VisitCreateWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteWebhook operation middleware
+func (sh *strictHandler) DeleteWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request DeleteWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteWebhook(ctx.Request().Context(), request.(DeleteWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteWebhookResponseObject); ok {
+		return validResponse.VisitDeleteWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetWebhook operation middleware
+func (sh *strictHandler) GetWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request GetWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhook(ctx.Request().Context(), request.(GetWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWebhookResponseObject); ok {
+		return validResponse.VisitGetWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateWebhook operation middleware
+func (sh *strictHandler) UpdateWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request UpdateWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	var body UpdateWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWebhook(ctx.Request().Context(), request.(UpdateWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateWebhookResponseObject); ok {
+		return validResponse.VisitUpdateWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListWebhookDeliveries operation middleware
+func (sh *strictHandler) ListWebhookDeliveries(ctx echo.Context, webhookId WebhookIdPath, params ListWebhookDeliveriesParams) error {
+	var request ListWebhookDeliveriesRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookDeliveries(ctx.Request().Context(), request.(ListWebhookDeliveriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookDeliveries")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookDeliveriesResponseObject); ok {
+		return validResponse.VisitListWebhookDeliveriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RetryWebhookDelivery operation middleware
+func (sh *strictHandler) RetryWebhookDelivery(ctx echo.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) error {
+	var request RetryWebhookDeliveryRequestObject
+
+	request.WebhookId = webhookId
+	request.DeliveryId = deliveryId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RetryWebhookDelivery(ctx.Request().Context(), request.(RetryWebhookDeliveryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RetryWebhookDelivery")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RetryWebhookDeliveryResponseObject); ok {
+		return validResponse.VisitRetryWebhookDeliveryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplayWebhook operation middleware
+func (sh *strictHandler) ReplayWebhook(ctx echo.Context, webhookId WebhookIdPath, params ReplayWebhookParams) error {
+	var request ReplayWebhookRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	var body ReplayWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplayWebhook(ctx.Request().Context(), request.(ReplayWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplayWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplayWebhookResponseObject); ok {
+		return validResponse.VisitReplayWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RotateWebhookSecret operation middleware
+func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, webhookId WebhookIdPath, params RotateWebhookSecretParams) error {
+	var request RotateWebhookSecretRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RotateWebhookSecret(ctx.Request().Context(), request.(RotateWebhookSecretRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RotateWebhookSecret")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RotateWebhookSecretResponseObject); ok {
+		return validResponse.VisitRotateWebhookSecretResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3dchtHti74KrmxO0KAdxEEQFI/YHT0UDJtsy1KapJq221osxJVCaCahUy4skAKrcMTnruJiTgXZ+Zu",
-	"bvbdjpireYjzJON5gfMIE7lWZlZWoQookKBkuR3hkAmgfvJn5fpf3/rQCMR0JjjjqWz0PzQmjIYsgT/P",
-	"aMpeRtMohX/UNyGTQRLN0kjwRr9xMWEkZZzy9JEkCftpzmQqyYwlRLJA8LDd8BrsPZ3OYtbodzsdryGD",
-	"CZtS9aR0MWONfiPiKRuzpHF762WvO2NTGvGIj5dfeWbeErNRSiJO0gkjwTxJGE/JcJ7INPfSDV4pWckM",
-	"3/LoPUmjKSNNnJJsEZqSm0kUTODVw3lwxVISSTKaxzGhYxrx/LSfPN7vdPf3O113KCORTGmKg3m83/BK",
-	"x8bSZHE0SlmyPK5zHAxJBbmhUUqGbCQSRtJkEfFx2ShWrsOt15jRhE5Zqjf++Jrxqk3/RtyQKeULwtRF",
-	"Ui3HVMiUNEM2ovM4JWqj7bcHnU5rmQwi9aCf5ixZNLwGp1M1nBhe545TP1DfM6Xvo+l82ugfwKeI46du",
-	"6dqdhGw6EynjweJbtliexCm9YpKkk0iSIGE0VaumCZhIOmJqYRO1/qR5/ub4BRk0XsSRmu6g0erDxo+i",
-	"RKYDbm66idIJoeSKLUgy5/KQUJKwGaP6F3WHpFOmLvCImLGEqpEQykMyFOFiwNVlESe9fTIR80SSUDBJ",
-	"uFBf6g2Fi8csldn7CeXyhiWkKVOazuWAm+e1stfieSa+XZJ054zNYrpgYZ+kyZz5bXLhDA+HQqh6N0vg",
-	"aUQkzpgjddZHc8lCfMl+5xnxX7x+9dXLkxcXPmn6o4jFoT/gvrMLO9+yhd9qkyOzLOmEpoQmSXTNpDpP",
-	"MXOmFUki0yiOBzyZc8UIgMolGYmEqP+bac9naqO6Hc1vpKeewQsj6qtdUlsZ05QlrTb5li0koQkjMhAz",
-	"FqpHABehccwS3F3karDic6nelE7YgE+pTFkCm6xGQsNpxLOFkWp6MDBJxIgcvH8PL+EiJVdslsKDzVAU",
-	"jRA6SpictMlbyQgl8IEklIdiCq9osva4TSh5+/bky5biqgOuSJyHLCTBhPIx82CAlrYEZ3aF1GsiJtsD",
-	"7h6+xsGoEzxlPbrzlD5lO/thh+48C/b3d7rDJ2xv1KPPwsfdhj6fSDjZAS3sZu6oTun7l4yP00mj/3gf",
-	"Tqf52FW8JU1Zoh757z/+y85/ffdvf8gYnkwTxefVmV3Hb6KUTUvYzYHDbbpFbnOwObM5cHlNtwavOWVS",
-	"0jE7Cd9QNeEyITnFS3JDa0zl+LI3fBI8Cztsf3RAHw+fBE9He9Ss/0w9zo5YP+IyChteQ3GdKGFho68O",
-	"sDuNPyRs1Og3/nU3E+q7+KvctQOFYb8SaTSKAiDdVWPnznX5CfB0dGkG3Rt27UTKJ+A+5z6zyI8bpvJ6",
-	"NCqV3gXSSQWRV9GsqCCU0YfAJ5YSSIE+OjkS6VSIchqoMV0sZqx6pRN9FVFPIE3KCZuKv0eK+1IiJyJJ",
-	"AxGyPIE3/ud//Pf/Vr7gMI67rrI7YpyCENNVZJIIMc2PTH1zmZF1RiHlw4XL70EXOEAY6wVw71WjRf6e",
-	"H2/KL4uUrMZesbjwgPuM1wwSRvx2FgsarhrxHK7Ij3g+u+x0//zl0++//cveX5/9rffDk+8OLvbP9t70",
-	"XnVPy8eNj7nPuM1QcdySJStHLVmSH3NIr1nF0CRL7jUwGAuqswmTM8ElA232SMnpt5zO04lIon+o5yqj",
-	"R8lSYBp0Nos1Q9n9u1Rj/5AN+EMjpClt9Pk8jr0GSxKR4O2hGvPR24tvjl9dnLw4ujh5/ery+Ozs9VnD",
-	"M8xase1ISqW/KLHMr2kchSTTIhq3XkPOg4BJ2eiPaCzZbd3JHquBnOlZ4pxLxE6mr0SSOEO5SQQft9Xr",
-	"n9NQm1TbW5S/Hr08+TK/IKASNvr2Be4S6e/IdC6VIUO6ilHvdzodpeUkNACj5IFXyqjxkcS1IUMlNCSL",
-	"Rx65mdCUXbMEtVKRsBDUQYIv8AgloE20DonWfIkiaKkt03iWRCks9QvBR3EUbHGhjYrbUFNKaRQDuRtG",
-	"uooD32ZbMmXToVphd0soCafA0UGfTCdM4lGWhMYJo+GCsPeRTB90W/6qDotHhvPUmhvDRc7cV0YPU6q2",
-	"2iH4xWwjbkBzwhLWH3D1SzjVQzYzUNulF62tV8zdOLgYrEIl1wZczfQrkQyjMGR8u/zj9dnJ36rYh+Dx",
-	"AjcCjA1JpnRBQgGW60Mu/tFcGVKpmhXTm6DsGBrH4kbRP3wgSDoe/sRxiPgJzocyVZIW0L5jOzzoMTBE",
-	"vWyrZGsKVn/hAnJDJclMWmP8ano6VD9ZE82af4SzG3PJQ27GSSrJki29esRKe6yw31sewTOtbe2cByPK",
-	"bG+iTW/cP64sOBofZ0u/jZ07eXVxfPbq6GUJ5Uf6jQTuIU3LoUNyMOoGPfqMtR5y0c/FlKHzZUSjmIUk",
-	"4jIKmabs5DoK2CF80EMmki4yh40YETMBCQv4SqRfiTnfourx6vXF5Vev3776MrdswCvUCRzB2x5wgV4J",
-	"IufgBYVFApqKpNWsb73GG7pQquKFEC9pMmYPqmA4K6AJBQg/FYLE8PKPpEDAWyNJhFIYgFaifzBUEEjT",
-	"f/76yx8uX56cnlxcPv/h4vjcb3nalzwRcSiJ4ERpGovstHrgZgXXDnjMUnBccgEvglVGO+Ilu2bxRxNQ",
-	"hs0eaZUaHr3MZDOfYar9rdazBg6u73eO3pwA+6U8JN/vKA1+5yRsHRKKbrdUXDEOMk+RdEDjmEQPymqP",
-	"3Pc2/dz8+uQ5owlL/JbaJ6pnshOrlXc3TAcHymasxDlumhCnlC9MNGN7+3V2dHGsKez4+xfHx18eF/iD",
-	"UpmQHNn7gLFQiXfHPfqQi/vanIksZmRHo4xEN/KkRrRjgx9lr9VX7zphkluv8f2ODensWIfiytvzMa7C",
-	"I3KRqFqPye5YepT2UdV8jLoaFvHXY7kevTn5GGarfk3BZtWDsNpL9UH1W+pW9n4WJYq6RyIZs1DdlrBr",
-	"ccVCOIFvuZzPZiJJWXjKwoiCo+sTSChj9S697CMLLMVg/eIgfFwq8Ph8FL1dScuCHHHYhbK+lar101yk",
-	"lDS7nSd7T/a7T3v7ZLhImWyRGzGPQ7Wahrf9CgzUPqmew4CbaBnx1dSVPkC59vWRm4mQDKdGJvQaQ0lD",
-	"xjiZzVOyYCmcBcpLIm0kYcu2AagMypS1a4DuseDKcQHRMIzUBGn8JlFCLY2YWbriAhwrVQXVPwzE+ZL9",
-	"5JugPGiiEypxxAkLWHTNwIE5cx7suCvquXe9hmQ/rbv4nP3UQDegcST+6PiX1QPeWT+9GP6dBcD4YSH0",
-	"fi95M4/5NYvFDPwNeOE8Tpdng/S+enT2dvVSeyhWxjzmsTa9XHpecrgmc0ZuJoznfCFwuToL7SzqNhQi",
-	"ZpQvrZF5tIfzMKOrXiwIiJQ5fjGYCmkhNFQHQipSVVIaBkeDq+W1i6lML2lwVWt3vU0Jp5Ic7GtLpxmG",
-	"p+DluNsRsfokoSEEmqkNlBRPAfLL1TOJwY4xjvK6/vD8xM3dpbNNUxpMppq1F6cyimIGXh80eAOaJBGT",
-	"HqGSRCn4I4D4KDyEhW3iz5PYV8KFEhmNOQsHPBQ3HJhbHPErNGluRHIlgVOJearTFSSEv/zBvNPZC6Lp",
-	"mMgkgA/Mb6HzhUOexICPEjFFksKcAJFgYgo+G8cYkig91L4NOpTqV7gNM1gGPNH5EMQ+TG3SI0liMSZN",
-	"/+vjC7KrvpG7HzTZ3O7ivb5H/F254IHvqcfI+ZTJVh+J3nUOYAIHeo3QiyQ4w+B8ng60ZL1MtTpScrIm",
-	"LLhiITk9OT2GSGE+vhJN6Zjtzvh4OcauxGzMMNpS9mT16yMJTtBCzCai44RO2xVPnbBoPCmjGE5gNI8k",
-	"wUuUaJhF71ksD4lSCWBBUDapd8vcW5/0Ol5DXUWH6iNGgoqxVQ81hqVXP1dCM/e4/ae97p63PvHKa6ST",
-	"+XTIaRRfVk0MIojmqpLZeUTwgJEpDbWPKBZ8TMB9FGUZDHu9jr7epnFQOWMBkKn6pBcvnz71tNaqZHOY",
-	"J3FJ+hicRvL27KUSZ867smmRZsk4Bc9Pp+VOFHZUJ6KpCZVsrl39eRI1KueRUVY2jZsorIzlOjsBl5Vu",
-	"BGnqk48j9OwQYXAmHQl1LFgMCUYH/mXdSIqFh2w5DL9Xj1iz6GvtIKvXWLGDHlo5SgOzjPXt2cv86Z2k",
-	"6Uz2d3eDCU3b+ut2IKa7MPPdirD37srg8p/Y+9kfbWpjR7Hm3mMZjf/4l+mz6+WNXtrYiu10OEZhJ2sw",
-	"jG6vztkoSkMnHm65o5dnw54xS3DUluGtlqBvEqF0KRZCMiXoDXH8etTo/7heX4FbnlNld3gfChKC5mT0",
-	"Sj0zu/LWcxOI6ucJeQ+nnpvFKzvSWoIb4cbnU7VX2czbM7O4ahMyUi+9ooT87nAOC3RjkmtyRoWXz9Jy",
-	"acvZtWWyeedVnAOrS5kcRaNPNP3sTUoHUYZXi4wV71IKjWWJfeJnb/aNYMm+Urqb+1wuboxeN+BR6qEB",
-	"6Rf4sA/M0y8KSp80h0LZm8hoQRnkwhkNCYx9rjhyXylxOM0S/kp0QiwkTUqWXIM1MWVTkSzIUMw5eoLm",
-	"XOla6sCTGZUwfa1CttrkZXTNrJJHYylgbgvtlwcRiCpqYTrqu0OyrBXGYgzRZAjBKkHRXKHooZr39uwl",
-	"5oXiTAfc0qURlVp1tjutTGauYysw9j5MSr9gwPX2oFfBrqwdo0xpkuqA9XPKy/T4oVp3GGTAli2RIeWc",
-	"hZfDRV37wmtACjULL2mJrvSdsUfVW9VE1dbnBVSv03u80+3u9PYvep1+R/33N1eGhDRlO2kEjHnpKKOb",
-	"T65/N+OhK0XmPI1iEkejlIUVwzlYP5y1GkzCqHaKFYe28Eg0IuPomhXSKuWMTms9OuPM5el4zmxttOJG",
-	"KaFDyuun6q0dh5zQUNyUERr+AqvflAze+1UipkpW5NUnbTsXvRP3NXUz7pzllmXkbTfHTiFHTTmyLhP1",
-	"zyl/Gcm0nsuIkjiSqfprSLms9hst76S63iOc3TCZYshe3Q0ZreuW5Tkuoh45TRK6+JxdTs8pv6sXRpFg",
-	"KsiUXpVwvHCOobtLXUVQnkgMRo9hJjGVqTzUks6rZiZPH+/nalf2ugd7jwspw90yS2El39BJWcZLoVOD",
-	"jBGJJ/2QcEhakxNxw436gMSPPintq9a5DG3yShCl9SYidvLuwLud0iE8PI44I8OE0StZyrGcIgCo0XHz",
-	"/v99MHjf6eyof5+qf56rf16of47Vl92v3n3xh8Ya5qLzr0u3WPEUOCoYYyUm+VTJw4XM+aT1OkUJZChJ",
-	"Q61mVafao0+DiZLDgjPCYsk+Br9a5ZoD4q/HaZ4je9/cMa35xWfLH2KBzuNyH6z1SpOhurCECdfTY9TN",
-	"D6HJbId21ostNf76git1nflVC7dCesEdd5VfsKG/JQmmJlT7GKuL73iQzcJ91gulNKY1Rcc3IgmRxtTF",
-	"y4uFRSy1lks94Agvv1WyLA0mte87havBsRCu5iDa2lP6A5Es1So6mspKXt+dn6zV09VayfL1hJ8gkCNZ",
-	"virmx0ZIEw4+L4yQ2YO77KzNHdLC3uPLzbp6ZmNyK7aSEI7sTlpFoAEb3yiqAj587fd1VD7vN9nvdCBR",
-	"P6Zjv4/p/GpPlE6QsJlIUggV+VMqr9zfbTUtjJ9JdA4EGPL3v/jiC991VJlxqbfAnOVV3k8F35RsUYGg",
-	"cpNVK7g8V/Wt3yc3ExHrbQQF6JD4cj7EB/t9QvniZsIS5pksVrwyFcIdtn6DvTE/Zv1r9Zjr8bXn1Ye1",
-	"NmcDxvAZc7cXIKHPgN7uatFoahUj0FBL/YItyPvGC7CK2ddagt/CNP2hSCdqalzgAPhCO6jzG5NzHec0",
-	"leIi5P2fRp299T5s9orqp75bdohXjyYbwLvbZScrNWuIVR/sPQ3SeAGrJUYke6etAsdZvd+Bjd3J6mfs",
-	"4G69VbOq73PnIi05RaeKF2HJihOohikU5cYbITVMABSGQ6w9MrnFJgHBMde6YJFu6LzihKL8zepTyWyS",
-	"UMlIU1mEHlFmpJTgZ/7l5/9sHSp7atnGXGdLmhrsioryzLKsNCLv6UXCVVhxkIWY3vUYQwmJ2hCSZc1A",
-	"kDi+UXarqbEBGuTKSsUcMPAmsbA94EfED6du5RLQL4TI4MxHnPi6xMvHoCekUyuyyFT7AU+FIE3/x6EY",
-	"vvM9An94hMZRwN5p9/iP8MkjcIkSe/AZYqaG0AZ8RqNEyddxIuYzfWMwoZyz2IeUaCWKCJ9j3VDEg3ge",
-	"RnxMuOCslBHpL4rHCkvWyjgF/vLudplPZHcpajpBPWbvds2V9L2+snNbykNMoRxuwPLi62dhySCYZiKB",
-	"LbCbqMRwa0kYmuCYEc7h1KFABzVhKSj1roxF4XxK+JOdaAH3Bor9dNrSkCmdQTr0cqidyuHUK6O5pmNr",
-	"L0+1oF8OxTCnV9YLOWT7kuNd1kKcspTW0SdOzXW3pg552X0QRnIW60NTi4e9SYTiEORoJuJYlHCzoq6+",
-	"IT8ztLEuIGuL98uIpIKZYTnJfdhZVlufJ7bqxCNrzm280kfBlJEXIpltW2QkNGWXUJlwmczkMhpRBSpV",
-	"hn1layW161VXgTQBo8pyzBJspGpsie6KlBIYqqwXzoYCA2m2uEgfsE0r6ENcsTu64V/DHxK9G4pSshT+",
-	"ZWpJ0zjvj9erv/d4eflfRiMGIF0RN0hAhzbNyiAq5fN1HueW2rjpVwO9VKwILupdTwwmVQ7FPFWUMjRA",
-	"D2WZ0utzA21OIGkq4ktIQCVTqj7J8L1ah7bmQHvF7fEDkt1RrDpDFspV54P1S6K0OuXQPYS9J7lDuJc/",
-	"hHTnH52dZ+/0///lX/+ASUT/ftn+t513X+yu+f0P90pvBE+HCYwkmHEK/EbGVE4w9Wsd68knRTrz7h0c",
-	"1GU+u4PBYFDFgTZOvJnQ3sHj8rmff3O00zt4bBy6eimgtMAjQCo7ilTIhL3Pz/LZ6OnjsPO0+/TpfvAk",
-	"fHzwjPZGjNJOcHBAw073gO4NR/uj7rA37Ayf9npB2D0IHwfdg2Fn1OnQztNGfvKdnWd0Z/Tuw+P92/Jw",
-	"T2k2p7N7UE4ZcRx6dshzZKyrLQ1AVO+AnD5v1UoGXcMAymPLa9PG9MaU8dQvGQ1fsjQtVcLUjzsx/MpC",
-	"ErI4umYA6rXEGbBE+VKbmyWP0ual1EFBGlxxcROzcIx8ppby9RW8RD+pzCuvR+ECPZUMxcVv2sJ43Met",
-	"9UIW16lizGt2qp6jy7nhbq4ulzY+Y2eXhQwo+hBoSm4gTwzBaJalXchq1Wi9UBfe5iBQyiUw6tolThUt",
-	"ficMwQY8Ash7voUFUQoLzyBBwjzQVW3ElaWl0fbZhxXleXCJYnPAyzy7awmkkmurOWPXGb7OEmu1NXUl",
-	"eTpM3RUwY9UxpOLE5BA4UAYlL1sN3LPOZoVtzkZXSUEvNDkU/N/FQktfDYA0Idlvv3Pgkf3unvrnoOUR",
-	"v6zmVd3Q9QbcL6l0V7/tecS3UAvqi33PRbvc7zxTN5eUXftkv/fMI34e48InB52OR/zzH169uDw7Pj++",
-	"uDw7/svbk7PjL/0B3+92SFPjqubwbBgLEbISkhzxJ7X2keAtjfGo/QQllacVpb7lpf0urIRToFleV76E",
-	"31EyrXwUoWR4S5Sar7wsTxB2GK32arLRXNK4bmz6CP1ryhBvVwfPMhqsxX3Xc179WrAF6mSU3IPtKio6",
-	"x1zspeRiILFHkkAMS6lTABmK2USYex2L8aEDEoNfRpJ0rWWwICOh7AVbuTWms0LJTW9DFctr5HWMElZl",
-	"82yVfs5ZkJp0pnJFYil1nk1naamqBcrVgphLlpM7DsrGy6qE24JEqUaOKYBmijQ3Sl0UeWDfXHYisEQR",
-	"L1idnQKBZX1lvSSVg42SVD5WFUGGr1gbRvG+fn4X0jGPtlqSRursVnFzVp3KEp21hMhdbfR3Sv9ElF7E",
-	"q90QlvaTk/Ay3u69qfcbRuOqKjydRwrVkOqqgoqsaRhNwm7Pa4TDy5skSl2hiyDm6o1XkBgCO6Ndddcs",
-	"kfiybrvT7iyHMnIv+LDkeWScfMeG5wLQ+p1rsaQxkiTiMqUcCyKWqT832hKShNgHJeoaZjy+SkQPqWTk",
-	"7/N11lU29yUFN2TjhIYs9DODzT44oFyHA9WLU11IoBVBgZkxeHdJ7Chb4armAjJSNoF6oy5aweISnEKN",
-	"Qlq7Z1X0AjmF+qr2WktBL5Edd35Xstd5OVqopuN6Zvw3lpo3t+D1efmMjfeXkNJeUUTkkek8ZUTohFon",
-	"/70S4WPzQhXMLhiaXMgt1axsu66keu3qUdnLiqWrQ2V6jz5jKkOEjXJ1H7IfIGKEaRK+geuw1YwuwkjT",
-	"x4LAy0DMeeoPOPw/V+MotR6CiL3wNO1aVUwW+Kv5OOD42L62MY3xgWg3ka4SUJoNCaA9iPGv47AHvJnJ",
-	"HD97CeRlKY1FjdQjUmhoClTshkwZVdk0y1Ai/i4ivi5PHXRFvHCLSeobYrTkl7c2sMvHxkLR7/SchXWm",
-	"ujSNahr+M9y/5YrvTdZDHZI6VtbdjLINC7bxGLRxUQsZsLmfts6hl8qzl3YaFqpOKbaulmIBxA0djpRa",
-	"6QWe4owfQZGRND6SOQ+JRgBHGnnJRunWKeTj7GTMRmnpPsIPH28X6++bTMVsBsXW0EepZPtIUw3eQ3zA",
-	"qbjGnG4DZ91yN+4O1Z46w2qTkhnnllpxMC09f0NlMgZxq85S47V305yylfu8V+qcpWnEx7Jag3okibjh",
-	"ROoLHYVq2XWUBJPoukzpN3auPTmRJOZq0sQaWEzssV5a7O9Vs9hbWRPhJTynrBOfeny2rvr9cI9bRaNV",
-	"KZFWFvV3nt63kmYWcV53gfDa3GByT3Xmvy1AO3cdvWw/7bjXE9LdkpleQFMyme+n9kiWUN2hhWGLWByC",
-	"X2FhRSZNQPRMI+6+sVufTo/wF9JUC91Cxo6VPE0YdyvbIFNJjWPdApmeKovYPh7PBPSka1LsIwn4UkjD",
-	"o3k6TxiZc/VE2dJUrD8+FPl6jfc7Y7GjvzTXtl/pP35UD2lfRFP2zr10J5rORIKp2NDspzGO0sl8CDhS",
-	"gs6inUCEbMz4rn37rXu7vIpmO2KGhLQzExBRxgGuOE9vIu5s4pzP1OcNtrD8oN3WIP/6ksfccx8JZPn3",
-	"Zy2JqtMLsGmO0wSvCtFKVud+5XGKLPakPkoiCSHzlqeHBfghzJCopUjl8bKKyhRa+JdTOa70ZWHHk0eS",
-	"RBkcL9GQ1SbSnJ3pPd3GYicWAY13unUkjwO8XJZG/T49JGw6SxeIexeymC3B23zD4lh4JGV0+i/5xMX9",
-	"8iqgWlXxZmNuqGmStMrp0N3M6aDnUX8E+obcwt9N1LMw2ujNEJXCm7bw9immeMiVhkJuDOYOXcxbdR7u",
-	"XX+xXG9xp7jwlCGPrJ+wlTtn6naCPKj8kH1wltBOVY9dHRcI9K3L/ZjRhNUK5OWm9tNcpOtdXn9RV+la",
-	"uyx6VdMrYG9ZNn+drqMIwqzDXdQt4yGSIV9VChlmpgAeFRkusGvW2fH5BTl6c9Imemqm6bMGAs3cm5SH",
-	"hhfHYkxiRq/ZgEcpEfO0D6C3dAopa4wrTSFEBgUef2jqocYYRDPosWxTTAY8FuNHkvhm/G0aQihs1/lK",
-	"G+2+GVoG8Ya+X42FdgccQ0VkGzgvNoI+nCSMrg8M41Uri2xdBEIzYING6HbbA/Gdl2E51u6yuhzHXSHs",
-	"7+3FqnGYSrxdmzuv8EmWS7U16IDzjZ5w0bllbqxXd7feJ5UTk2qstmDbb3labmTfmXFixEAPccCz3/VX",
-	"fqtN7HP6eTxCaS3iG+iTrI4apH0NuHNem+praAADg0AwKXh6JLhJ9KLSHv8RIigNuLjhrUOyNGCPLI0R",
-	"x4VABXZ0oxSKTwGqW7e0Zu8DNtPw3ZCSC+MB09Hcph+pA9RyIm5IlA64lfomI03Tf5v4IoCeDIqgMZ03",
-	"Wy+1OACa6WenwddMI2PoK1LRlILnqyPl64VCD6Lu5F1VPrKi+3PtZtpHO3/D6pjLnXcful5VUYWexd3c",
-	"lxgz28x/ifcoFSRgHOp7JftpA39mZYXBZ24cnW6s7XyVMLajdEfy5/PXr7Sq4+Sr67XOOqDvk2+fGxlr",
-	"8tg/qPF4VjW89TdWkaomVNdQrjD86lnIlho+393PapHvufXlG13Yz1TMoqDRb8R0zoOJ4vac5zF6nLGJ",
-	"UDcu23JIahP82NoYriLBlBPEcjU+xK2huW6M3mrGNabXjFCCl9fCRrx/ud+mWtCQavUZQVCN3qz9xfYn",
-	"+GB+y2lD7gM+Xrh2uKinWWVNcknTHy78lgG7tJg3+e4e6iozIf+Q0AHXocFI2jgg5L4bDGwn0ql0NaQ1",
-	"QwFKKXMWVV0AbmIElGz62RKjLufcrX4Cnc5ZeFDoslPh67qfWcIQbzSSGfNyzsWAq4PRJucWdxeLRkwV",
-	"j1H3jHYzT8tz7NURqwaIrucPUs/4VHDPDo/YBO95/6LXvW9oCIMDmzC/jQ/+9jGR7aA3A0BW9HMnpdLE",
-	"N2prlHOoU74ThiQQ+W9JlZyn7K5YA3AutgWDDA+ri4NcwFuoDYP8cHi6uI71CFdde0ftVVPf50ptG1Wq",
-	"LEfiNhQcGhxzffygt2WhEaWQKCR1mpDN9CsbQ2+n073DGO5dTjLDbtqb3KgbcAP7Q5tgjb8RLloChFkq",
-	"JMGHZUMqOhKz5V5HU0flgM2B4KMomSLcmb24DN71qgY92aetJKnux9zOtUtsZ1ZjBeuxscJNd+Nnxb37",
-	"jbC2cgdfjrmBl4+no828fOqG5QqFg4fw8rnzuYtWloPA2EQ7W7qxll62Grfjt0FWbzKWvTW/T/dxteMH",
-	"siAQiKLb29tvOCV1chLNZiws9QHBkBd3hnxzT0kqIDi7TD73lF40GbO0Hk0tLvTF95N6yzLODOLdiiWs",
-	"zYgX92kg7D7hsz8ri1VthHXq0Got4JPplffW6bKYd7mxNaV8AXnsJoo3EvkMt721OFXLqkVOV3NGUL1D",
-	"F9nx24A1fDcRpu03Jh24QwHorphRJXs4I3i2ytM+DSasdUuXYsJqW09Ww0AbVNjS2zMvTJXDpAxCehxd",
-	"s/xExMhARUuP6FsxnUHxk0s5H6r7MW0nmbNl2MPiZQ4GLKzyu9IDWER8TTMeeN9KkbIBFUFNpNAVctl1",
-	"psQC7q+V/uzs4DInkFjQJh8EPDaDA+6WAIgtHwrLSVfByhDBieaFtRBm3kSlFjbmxlYnTzqwTjXDaPjE",
-	"+iltJRnsxXS+zZAV9ADqO0nL818a7pPcab0rX90tB7g+/36qsygL6Ki/S6M+7kUPHfUp66G6ScXXMtWS",
-	"pm8n4GdZ5NkvNuACOW82VnSILVURwNxpqZABp5sDiaGUN9FGNpeGWppFm1la6vo7usEVd8lxvoPOb8fm",
-	"ehPxKiXSLcmxCTuWOrAS3BlhJX/d9JhXlTTk18UZERc3Dqd9wOIg93StKAiya1qPpu3ld7Nosh38nMkQ",
-	"wrMBq2pBp068vmR5laDEXDLG15X02yxzCwulo5zRyLR8ZMWWsnlxvXe/EGcVVM1rDg0ibyZRzLLhTkQc",
-	"yryOXAbEk0OugQc1vIYYjeCvnECyvz5YAz0LNJPtyartvouzzdBBbfb/mjMAl9ckrLHA6rN/Q5q/IU8b",
-	"ps6XCkrMvS8kwaqDY8emroj4eCkhtxJ1feWLUvY+9UiAGO69HACqKci5cRwRpXU55xMax+SGETmJZsp4",
-	"+CqJQrr4UwFcvDR5yGQvrxR/hUVxBpIbHF5WsxTybsJx49T6VQnwbtp7lvDu5HMvEY6pmyg/ZZpTm/oC",
-	"aIJSbX7VSoYBRggPXFsWtbdJWFNp9Zc17AOLBVq3d4ieO/YP2R5j1Qp/PlhoJ7Fqq15AKUe1A+rDpkCj",
-	"K31teqsw8QsaAVvTKXO291Ma0j48/n/+x3//b41+73bFBLZsfAZ2Perso169e8B3snqNNIuE8ysydvMl",
-	"RI1sTuVm79Lln9D2ddbfMztfHwHFELPLx0izWFIFtnEqxBWmsSLrG9LgasCby7VWrdr2sTfg9nYXsQu+",
-	"eCR1s5LUbJvGqfDV13g5vWK8pZ6CE/fdhz+SusbLMeSwjESb5YYeN1HRZmp9xCirmdvEQrc3eUTE4eZm",
-	"uhVNvyE9zcypykQ/yggOaBEoUW070F/WiaZi06NSne3jsse75m5/PCFc4QBYls1V7KW4j/WOU/6eu/kG",
-	"CvTzGzgJF6WyKzsHHrSbmIq/R05vzUCE7BB7LOz1HAPDK++TBhiDkyhlckaDQgY26Cs5s2KvV69lUa8z",
-	"GLx/8pX686jz//5fP//y8887v/z8vw/mvU7vKfz77Jef/59f/tf/+P9+/vndv5XmqZy5hc4VHtx6JcsG",
-	"6QBaVqAhU62n35EjiJsK/Fo1r9zAXKXRI1IkRWX/R1z3dxuKAnP+M9dtr7OmzY2eLI6+nBBBjlfhbn43",
-	"ESRmo1QRUDCpwIn65HnraydWl0U5t9yVQ7nL+VkzKIPyU91uOlMigTcZN9TdUjLEjG0XnzQvwcsUNOiX",
-	"bDlFDnrYnaSZV75it3P0/EXIRl/fFXeYV7qsTCPnRwBexkyH1VFMx57TeT7E1u13aPe8dmwrit1IE5vq",
-	"x5FMfZvnLRcyZdNHEgZZAHkzdW8lb1HzrMM44EJjf+LilG4r5pngtjrbmY2QNDOahYopMxUY+JiFhaEP",
-	"xbDeekkRX9cgcnMhFPFHchpJ6WDWRTGDY3B3lBg7EIyol61OyQBIlJaOYf3rVsJ5F87XI7mM8L36mN0L",
-	"1zuLTawnrXO81qYXXjoCasXEsMMxLZspuiIL1DSlcSySxVoQiexg5Ol9aXhelTKvD7DmMk4co5DxlZFt",
-	"nnaqJUJ5fjSOEuCuClvIZlU76KiV6qosuRlSmzu3FSqjetGbCnixzGBXV5VY3nnRNKHycioStkrUUo7d",
-	"rOHRmO4t63nEOXufXoJhWk5GPvzmm+wodTm85dDmDJneJjV5Nsx5FcnKDZwPIP3XNVE07/SypczNu5qM",
-	"3tSGDMiuv6tGZinms1fHNlmx+6zW579S5xWR6e+gX6IVPDKlXKtQJuI8Y9xhhuqNRkwWgs944TKHEjFb",
-	"ib6biBhqqjPUXfNuqFkHVg7WQwm6dvkLEee9rAz+jlEqqIqHeim8eota+SgR/6jIbAA+qwQnYg5p9KGE",
-	"YUM/FpKmZIy8Obp48U1NGGEdta8bSMA1xoYRK7KwXbA9WKkJletSsRF3qx7Kib5OiZDKDtZue3zAn6B8",
-	"UbAEEgEIMUczJbQ21OZqhmhicXM5FSGrrhM+j9WqiZC5m3dIOsgOxGiUG3SuMPhxria4U7amtZynQkyt",
-	"45RHP83Z5RUr0Y6/woanU4/44bQ/mHc6ewGF/zH9aYiffAwGQkbzjUAlMAql9vMY6a2I+SbC1o7re9Ag",
-	"VlaNQykSgO3SJDiJZjoBCEId2zunlR4X7RvWTa6d9XQI3Dl3hTNV0D+daZdychP5LI/O45wxmKUG6Bn3",
-	"YJZUhPE/MYI105EkjRcLMGFNKhc8oLOovaDTuKXxPSwumsHJ0DmagI7m2yi131JsasBNxsSEzsCFQZo5",
-	"jLFWm7wArD1JojEXCTNI14BwHQpl4w/4FYKyKbZnY5a5S4i6oq+B2XR/K0loGJKhSCfYGSaM1BpNI05T",
-	"FN1TOpup/cwh67Z1Cy+1tevQb9+YS3EfPAf5pYp9FVCE8ggztW/KNwVZCZnsNlrxcl0oVt6W9d5wGiKv",
-	"jPAUrrZAgZvdZQAHa96VAfLUXzsXt6f2XVl2d3Vipnvtmhc4VxcC6Guc3Et3rXnR0n1K7VmzyIqzvMVL",
-	"zG0Iw7nuRoThzN2a1dUsXoG4RkZ26zUEZzXyO3Ibvh4Js0jx9e7IiH3d9UtLs/aG3Pqvu9qSxboLS1e6",
-	"Lmh3gW2tXaPCYbh950ofyLspb1qPblUrZagrKYycGTIZhSBvJBmKcLGskt8pecsRMSt0Bi0jHwCKu6Ah",
-	"ZHPID22lXL9LLgZdak69SVIGgpa6cJSOPK/vHbGKyW8pNwPV+gpDEkEPQA/cCPVglQt327AHagZ3ycBW",
-	"Y9wstcfcUJtazufTKU0WvzV6qemPKnVE1PJG6fZ0n/Mama3fKOGzJM+zXjMmnYFgezFlGIeCxwtl0Pjm",
-	"tz8qY9SHUxDxsdzEpTKt6vABICBYlGbxaDUYv130RBc5YfuBjZQkWJb8G18JG9BbYNm49qapd75bW2z7",
-	"Lt8E5wunOHaTHlR62S3Qoxvpyvei0tc0aSwFIt9bBLWEciLmaav9oN2o9FB12Vs2Vv0F8DYSiCnLoibr",
-	"qcJttbr8ekXRuo0ppIpOIz6X+cZQTpNT94W9Wt2l9durW2Sc5vu9VrwZgcb1UyCxKDeWrrcis7yzFn0h",
-	"t0TLYy6crLu07qqCQo14fsbqxGtXB44CsyjB+wDeJJs6pVlYeZKaH079vnWByTbxx4mYz/w+mSXRNU0B",
-	"Zxo9pZjMOVwgKqu6VCmmnMXq4vkwjgIScaUmo1cN2j67jvFw2vAa8PSG19C35t3j5sdSpSBnRWy10+av",
-	"pr9qzup9V9TAnC4HNdoXuFHlur1RLzI3GeR9i4QYf6BxTpY3Ry1ma6vJnzNF7t9E6SqsfWynqmiKSLi+",
-	"JL4bjSdxNJ6kK9HpIYsYioXINxenL3eYDOiMhSWpNuQmodBCVIlR9AlPaXJl3MK//Pyf5utd5/u8Qqxe",
-	"XLw1YTGjki3dunQhFymTy5fRhCnBsSIJqjYmRCW+QraWZYoO7ti6sDzuE5lEaUntenHrqkLZ5XfX0sQz",
-	"uirRwyFsjU2+K+L1+ONywN5bCtjD1zU8/4XVhknnR7J6sevp39n1d9PCnc39jHXxc8ZD26vgjqC5JnOs",
-	"Ctpsbfs6265KrRnmKc9nsaCh1IlqESZJQVQDHkaaFu6t0/IGHGvQBFRP2+xLHi/a5IjrZ6Eeo9XN1H1r",
-	"UyQkkgNuklpQ0j6SLXX1fmf/EB9LQ92PSV+G0RX1tAVLB9yMHVR7GisNYqFHq3ijetIz4r94/eqrlycv",
-	"LnzS9CHi4Q+47yyQ38KghZMUPZ9ddrp//vLp99/+Ze+vz/7W++HJdwcX+2d7b3qvuqf1wX1gEZbhfQpH",
-	"3kSv9O+6/2SN1n54iS5PisIsw5DxQsOZfBr+IaYdMJqShKXzhKMYBBbmZquvbAtY22eSJep3v3r3Ram/",
-	"ZG0HQQ9rDPY7hTLm8iqD4TwlKR16BGr/R4wh2hX4QRWV4qQ360BYZ36dp+qf5+qfF+qf45WTXmUkoLLq",
-	"NgQv66eXnciDTusQi0KHc/ekkTFLJTYW4ljtVkSt2yJuVRl6i+mlV0PkQyOae3a22+yupQoFpMJynv1T",
-	"qT7Bkh3YHrM1UjF0ZUvzudrDw+WDpdhSN2/O7W1oz6nhpM9NwvBdZQh2vbJ5x55iCTENIg2lbjhyGcBx",
-	"nbJbO74jWzwIKmzt+07h6luvARpvOW9AZVgkZDZJqIT2TlZGeZ1Ox9TjYORO5jOtC+Qf0kRJgQkLrnLH",
-	"wGEF3bqcoPrQ51De1tXM4MxL6REx7WZVGOiAcGeQ7+Brw03uDITu1jsZRL1tIrBtARd1TW8Id9Hu4p53",
-	"l3MjN/3SjfWMBHePf0P+ended2VeSN9K/TWkSFLRLkeuvA9NrR9/LbvHueOOlk+BFj7bvV/w4EWFaWsy",
-	"YiGPDfNhnf5AWYNHHfUir2f0pznYQKgIy0MIbcfAnMk4ETcyS5BDeZwLsmV867rb7u6wdm9nv6DYHhzs",
-	"Pc5x/F6O4193m4NBO/2xs/OM7vzj3Yeu1+3dtv6kvsx/t1O4pFw4qMVZ57nI+U9150tsOUkJWuoVYf2S",
-	"nT+mupAye1TE3Tg0tjD3XAeZyeW9f3i6uubhVCS2qS94lG4gPkA5mqWwFADhdUjkggeEjmnEdUcsx2Xh",
-	"K2VA8EKh8eoqicztsvI0ZlRcmn5Q9J04k606FBs4UfTVd2QkhsY+YyZyAappqdoDv2S2r+IHV2xxR20H",
-	"n/ZA6efVGdVG886lVufffBRMGXkhktJAQ0JTdhlH0yi9TGYle6VlrgTsNsyXJhTzKPJ2Sac81RmGV8PS",
-	"wm3SddbgCsFR1fSbvMRrl+Syfb1N/i1MuPi2tXohDvQ5vbs2Ag/YuYlCbH2n21mRpiw0vZtpDtq6d6cr",
-	"9Zq6ja6ePt6/W6erla0mjbdJB8nIq1W+GAzpRZyRYcLoVUH+jhI6D0saUm7DzfJw3bosfVcyIsxVSvlm",
-	"mUopvyy2Znk8fBI8QJ4SzuAuphDObyMjyLmllvKgufxvyPDBGX0XpZNvy+o+LNXY3P+jNydKfHnQTpyD",
-	"d90qNAWfzCwqLybJCRT9vENMwSRR6jnpIPgO0KUKVfNXl/t//unZ364uetPvnr4/O7h+9WT4Zi/44fHk",
-	"ZTf8qjM+79HjZ/Nv99O/lDp3fxe1vx1Ra+hsW0JXH4Z67Cd3y93U3/wR/Jx5CWSlV9ZYxxGTWJCUitlO",
-	"zK5ZnKGL6Ja9mPQF9UKS6CS4Evxn9bTF6tMb01RNFa6sm+Ld26w9A03SKIhmSI8V3mBnGBGAUDnOYPwj",
-	"YQF058YeyhAwWTIQf9RYGwFNRHzPRh7LsgtXc11hp91BJ+pTUtu5Eb7ocsW8HYhX2Onl9a4mwYdJafpo",
-	"oHf2GK0vAblLNlShmCeXD1X4beOMqBzOhp5IvVy87JzCmIVpipNnFDkQzUPi4ysgayoCaB/I2HPbFczi",
-	"BaRNXYgrVhqWkNGYQ0ITGkwyEDODXpKqe0p8V3V6a8O9uW6pNAjY7F5dtUviE6WTekMlwMH5uzfyT3DN",
-	"H3/5+T8LuVbXvXb49cHo9dc//OOHiz9Hp9+dHvzty+fxq69/6P5w8bfoVe90v03jKGDt7pPH+53u/n6n",
-	"0+6M9uizYD1dwLjWdjiFPakpZ8u3opZ8hcF8znLVRAzWtBQsNpDCPoeybXoa5oy1bu/pKmsNTbU22mrd",
-	"3tNyY+0tZMjW20G89kKkNJZ320j3CZ/zfubmUZ5FY7zpbgqyJOLasDXIQ4cC6Am9ZlnqfDn8oLxU5tsl",
-	"Pqw8A12HJXL9J/TLy7JvehunB6RqupVDeJt7lSRN5sQB6ibHtzwi59Ni/+KDew11Rd58cczFBHk9xNJB",
-	"3TNdPreYVQP2Sva+nByz2HmFSQqRzblzHRklZWVLDxLbdMdXl9XkswHuwmqcNfmcWQ0ocvfK7HwBqecy",
-	"h4tuHLwGrYEmDIFQqeZKNGHlTSo3TAnNstBHUcwkkB20gBI8n/vpZApBwDWSaX/A0w2ySgEhQ3C4/hCB",
-	"hWfpYsDBvegk60wJjeNfZXbmqoxFzm4ga/Gh8hNJk4VRysLWx0pU3DCH77bycBjwsLucDWUcW7isSJIg",
-	"FrKM5VS1gvINkpbfJ4iKPJ8Jfkh8C6vl95Vwn0AGnCChyLdqWAfD5VyxWmHXA6xmIVjQem/+gdV065mH",
-	"Zw8gVswEMaPQ3LcOV6lC0Toi+AvmDiBuljQNWRkPLbAW6kLlidp9063Wb/UJJWrh2FJWrOHqauyyboug",
-	"bSFgHRXwr1YlXUNDCVhmJAzL6KJ0FWAWacZ0zoNJ4bR3qwNklSd5E5isQ9IhmBsepQCPRRzkOO3Kho1U",
-	"U9ZpOjcRD8WNOpwGKA03t/cMm3KcsTRZ7BwB2uShziqBOjygS/ZerU7ex7UZDlc54zE93gs7Z4sUKPoz",
-	"8JNBc4+qu25dVjuBQhbENIGqWh566GCFqgSPBBMWXLGwRU5PTo+Xe/c0oikds90ZH985hqKng/5XmmwZ",
-	"LS+K2QoQODNvdVlJECWM6Dih03bF9CasvDbuiBNYlkeS4CUk4mQWvWexdMB7sTQEdRZFZkM2EgkzKkgx",
-	"z/1Jr1NZDZUDyVuN2W2zuUEW2ZqTVNgy8/bDIN1NaO/g8ZpdOP/maKd38NgjE/Y+vxHPRk8fh52n3adP",
-	"94Mn4eODZ7Q3YpR2goMDGna6B3RvONofdYe9YWf4tNcLwu5B+DjoHgw7o06Hdp6WcpXoHyVk8XyRFtjx",
-	"/tNeaar78uJXifCZhkrBTAerY0KBJMeDltUr5boK440I5hQultoqhYtSj99kPh1yGsWX86Sk8v4cnJnk",
-	"7dlL21fc3JDpy3u9jqZYW5Yn+JjIKGQt5A9TGhqkXU25iogVYSNJg6mr+CMXKR4HmavLnydRPWQ/CM/V",
-	"yIRw9OJV8w7FDQeGoxagqb2P2h1MOZmIeXJIbkRyJa1UnDDFYGUrh/Gt9yZPp5M0ncn+7m4woWlbf90O",
-	"xHQX1mS3IkVid6Vl8Cf2fvbHzL86mHc6vccyGv/xL9Nn13dY0ZsoTCcrmRZcsQWe1e09rcG0iqkrdsPd",
-	"oIHl415enOljbBmMg9SN87RcGqmieDoK4Yg1wV9LYyvEMuTOzGeb5c6sNg23n0GTi59XZnQA1IG6RPEA",
-	"bRBjVXfIRnQeQ+JtEM/DMntG5wvANlVY7lalkOWBjx9z2gX+/fcZyz6Mo5H9+4YNZxDpn8Xa3b07C9XP",
-	"yqTdncU04jkbe5ltFmvA6PtLRXaXQyUSqkK3yRjLqGNm5+CpozNckiO9xz04wLVEyU9zkdJVb4afCI1j",
-	"y8TNlhnPxZQuoPcXScUY0EsKqRtP9p7sd5/29muMp1jUnl+Z/Gi9ws5XnyMkv7tZjLksmCUiPYSUr2mU",
-	"otEowHFxpQPTkiXXUcAeyQHXZEyavQNy+pxQ2EePdMnXzwFgOo49Lbo88ubLrzwCZAROEnR9iOlU8AGn",
-	"8zAS8M11FDKBNN1qE//N6/MLsqtH5Vt7El8EvvoB9/PL6StFDJLWoJ+fmKeA6+HnVtU35mdnwP2/Hr08",
-	"+fLo4uT1q8vjs7PXZ1nBMPEVd4Qn+i7b9FsIlSo4Azk94DdiHoeaXMqICcIKvrPPfpkBPOCFN+sS5W1w",
-	"BtJUdyUkoNIxWGc0oVOmGGqrLusocgiXKRT5oB2HR1a/vdooysXTnpRF0N7p///Lv/4Bhfu/X7b/befd",
-	"F7trfl9fqQeSwnys5SDcAtNzynvJ19HzVoHt7D89ePK4jAlag/lg7/HTJ51n3d7aRN+H4JKe4wRWJpHI",
-	"m/bu4Kqn0O32Dp4+e/as8/jpfu9xb39tiksFi6wZy4Br7xjFQD/DZx2/UDO4iIIrllZVZ6WCzOaKZ+t9",
-	"fyQzAb1h4obWT+dJ/NCZG3czfezwSnI+3l4Q9p4GabzQWpw2vBWvVoSEx0WtmGdU+2w9ICygTSHC7UZ+",
-	"EuPnH+yPYJZnxtDe1U+dv/TCZ8sG0WqvtmtuOGu3Ni/FpbpNTinecZ+zqin9cz6xmHRYIm8hpSrHqj0S",
-	"TIRkSrbkGTidzfLkB4lIGyWwWGOpfdn/X9ZksUiWrKtxRBS3DZokuaiCYZSwIBXJAtJa1fW6gbpJVNMV",
-	"hA/bOglJwDdD9j3CYsnq+wVhyOWvhJ88UxkLaUeEyiul2EWhhJ7Zw4VpBkGadj1atSsvYI8SobjN2sZL",
-	"ONBN2i4ZCqh52PXVdzzohto+80NudqPipD+SZIZXtIk++zcTQTi7hnAGZhip44DhJxML5CHxs84XvqXO",
-	"gpVxTVOalAvCI05AWLlOUDOgKEjnCTMIHLBacy5ZWiHrQp4TdfhWuYtZkVVhkblMEfqw3OLFw7V8hOhs",
-	"plGTcClyQ/rQSKMUxnbMxxFnboMXZ1t03O+yOiiC8IPAmJADSbZ2OY7UdMnLKAxZHDfu2qBFE0OuI0uu",
-	"22E5idwdzKMWP7t/FV5h1T2XNi01rO3m4hyouxZ85g+doSKi9ELMjdEuEnNBMx+FHzKAtQVSaB1iLyK9",
-	"TwaKC67ThRrbPpOkeXT+4uTEIzOWBIynO4wHImRhqyRGnUsGuNuxdfSIXmf/aU51aJoHOTrEzrt/a/Z/",
-	"1O0XD25bf2r+uPunf33347/s/Nd3X7T+1PrTH7bFC75KGNtRBE3+fP76FUESycpGDsi3z4lem0Pif7j1",
-	"K5bjQVmGW8bSWd9jvf4eFnnNvZILbisO2gZSXkuwuwv6TGX5PGW9GgYL5kmULs7VGHH6R7PoW7Y4mpfF",
-	"msqqO0nTl1eXv/z8nz5k6qXzhLMQQ403hXLLyFZbmnZe6v5EpKYAM1IvQVPV1AD2G9/vHL052fmWOTFT",
-	"CmNU6/ic0YQlZrRD+PSVERkvJjRVo8wKPhrlvFVXdEAGovb9wjfSJ01fPVwk0T/A89gn+EZy3WvrOUdc",
-	"N80SowH37Wh9VHi+31G0snMS+n0SpYQGqe3mjzozVqFGUs51PD/iamkG3NhRGH2OUmPSk1wh/CNcREh0",
-	"xHUk0KGFkmEibsAsSwZ8Kobg9JvNiJyAy3gi4pBEXKaMhnnLDRAsdPGjrtBRxwOmLwe8mSq7zqDnY5Gw",
-	"nxGNT/6N+ChX4aOnaHcCFSu5hW0NOHrVSZaTtUf8o7cX37w+O/mb6xbHjE2YfAg4AGMkoIRdiysWDjju",
-	"HuBvdvERx68uTl64z1CroiwkZ3siW48kMDh2xRYDHkkCmURq87JaH2xgFqJXHA40nEAghYwslXBRRHlK",
-	"ZcqSlacIV1QoKTmFq/VROj06vzg+uzx6c3L57fEPirxAgwqnESeMhzMRmZr28qOCr646Ldm+lI+KBrCn",
-	"ijA90v3l5/+z23vqZpKKEfGL1rffBnaKriUlIxI2jmSK9AJZXJGUQCkJmdJYiT9TgxWFy7lbnQ4pCYzA",
-	"UTIRiuxIrVgIfcnyKii2F/GRWF4Bwy4iCdDa8WhnIiS4yKfzOI129PEI1PEa0uCKcZ0xKL2sUkDNYsAt",
-	"UGMBoFF6JGRxBGmJNLji4iZm4XiK0EM8zNeEeAPuVgFJrwRmD29DxS1gHsZ7zo7PL+B72xCwPeAD/sUX",
-	"aucZTw0e5xdf6GOekZb2qd9Yj2E/d2aa6YQZzoScxyOW/RcZHlxdg6YGfJmoDrVCUkZULaQ4zZuyoTch",
-	"3XPAlfU5nKdFTm5ONB4mwZlsEWhGAVMuZ/MDjqDj8AwDd46ukChBtq8bCtA1gqRfzZEBWwrieZ42kFYy",
-	"42zCeHIGPPfu1by0TY7yvARmD3IrYx14pGEUSDNqXdgXX6hVTaEcDUw4SJi3efbg5EIye/H67FwR13Oc",
-	"r01FEkk0jjiyEXXN5dHLl6+/O/7y8vXZydcnr859iOoENI7h8qM3JwPenCVsBPjrmLVJubxhCSjIuR3z",
-	"PeKfhGw6EynjwQKm4bm068EkLW0Crb7A2OrOBTTIVC8fQlFBeqju1NaauhwFRKJMUIhPD7g+Hl4+yxQf",
-	"a8eR7pwp82zBQvt0db7xpIiZEki7N9LXy2Y0VLV0x8AiwExItEoLANb+h4FR8AaNPlFWxn9Bo5EMQN9T",
-	"3/7y83+qj6D3qc/KXP4vH5Rd4WXdaYCb/knxo5RGsfzT7a0dh7pP9oEXi4Tsd56pEVVw5iw0bnRVDcI9",
-	"4DeJ4GMyXCh1hsUjj9xMaAr0HZmSfdCJEKIHY/ygKwO8NiYCeNhq1PB+SLrGAqx5PEuitF1M5a4cD7mm",
-	"cRQOuB2PMoupUkAMzN08SZQ+YNO+pZgyTM+PdLp3HxrlPpIDPores9C0+YCMdh86qQzZQvDQbZ6aVbh5",
-	"hklY6PABxydgSnwY6WZ6ur9mtlfqrTgP9j6S6iTgE9rkQvFjiwZMF5LcTKJgoicB2LMSgFeWVzDiM4As",
-	"U0ZdwBKu5A2Qr6aItkmGRwvvvVb4sEU2RudMTyPBmdqIfdT46YCrt6hVUDeEgiHiCzzC4jiZCjrFqkyn",
-	"ID07DSo94Ka7EF3AA0IBrEaTqXPaFX2+UJaFep9iu1qOqW0pMgUt2PpAIamSFxa0USpzWOlhkCInwoVJ",
-	"Nu/tQ36hBNVAMyAHahm/GnAEBmwiMmAJE8DzqgWlWRa1RocWcV69dcDnAKatddJlYPk2OWfInnEujyRx",
-	"NBm9PGeKADDDJmMoNFMAWJhxFtOyUTE9mjJI8NmBfzXbzL49Y1Ma8YiPrX3j/iZZ6pPmnEfvdc6+bB3a",
-	"0lZHccAkH5DGsHYwx94z4p8dXRxfvjw5Pbm4PP7+xfHxl8df6oyVHJ81c2Q0TqMpcMyLXANkpcfRlPhf",
-	"H18QxWLVC3CNhpDYN+A/5logv2vu5lsik+Y3F6cvFTthCShwNCU/7oYikLuJfuvuu2bhi1ZLD+xLEcCq",
-	"n9/Q8Zgl5O0JykA1ChHMlcKH9kdyrWyNlPj4JBQ0A55NJDcAv/A+vw+dW0D2YsnbjIlZzDz9ZKRtMU/d",
-	"jY8ExywidaQyy86wwaM3J2jmxFHAtCdFa9WnJxc6HTPzyCkpJsU8CVhbJONdfZPcVdfeetZRpXXrhtfQ",
-	"LZwb/Ua33Wl3oKXnjHE6ixr9xl67094DPJB0At6IXRpcwR8zIUtc0OcsLZQMo/4MOJiW1ZjGElP6vqm5",
-	"vFJb2U9+65BQ/GvA6VBcs3LOXWKmPMuKhuBBeuP0rZr9QoaBknpWLCmJdZF5SMUNV+yXs0Ar84k6Jco0",
-	"11iimvZpcNVOWMCiaxb6h+4gTacpw8QGPBA0ZjJgIfHhllkqfQ0X0sTicjEi85laEP/s+MXxyZuL88vT",
-	"o+8vT49Pnx+fnftGKoGxgol23U6n1SZnjEI+fDRFuBj9eBDitoZywLWFw+w+gIUNBVg8VHdZE0iMcHVA",
-	"CCnCQMqzRHkSAiLWlWlj1kBPF5PpcxEunBoZxCTL8sP+rnEEHZepLX1Y2ZoTmtF29261lb/WEXgUXBmn",
-	"/m3eEacTswyPBSLudTqbDdr4Ik0dPKL315lK5pVU2p/jcNTj2mB62qMK81uBZ+CcPEBl2cfJlj3eLsru",
-	"cxra9VO3dNff8pZTY5KEeNPe+pu+EskwCkMEC9nv7K+/45VIvxJzrl/x7C77hitvncNKAVesUItxyI5n",
-	"sdpGbB+cNWOX7CfS3VdcZ1mfNEyJNLt7rZwrGeyA2lsLWv6qzfUN51ul0+JOd2vswBu6gCwYIV7SBEPk",
-	"+92DOtst57OZSFIWnrIwohe6yfh+79n6my+EOKV8YXDx1H0HdcjyhKcs4dT462GVdTdTxY+038aWZSnG",
-	"lNKxbPR/bHypmVvjnbptF7wNuyGj4U7M0lSnWYzLUt70nZEpwlFqJgjpzFPEDACSf3Z8cfYDsO2ji4vj",
-	"0zcXim/TNGXTWbFNWD/zTmmxn/mUyhjuy0imXzIavtTjBXgunS8LSFv5Yb/mkJYWSQfeULECPd26YKPg",
-	"x/tprlbOuvFcRMB6VJ0hE1b1Ps/msgtaK0BWbYdLj2gUs/DSEoVaK7MlAFaiWUGjYlMPiL1aQ6TpzxB+",
-	"LxZUmgi5WzrYmMrxZW/4JLe4asEbXk0B6GBArtgsG18H8Dq1gnruOeJq9H98tx055JDjOnmUp70HlEPg",
-	"SCsKo7tyFx2HA5IphA9+fKfWN+M/6njmZukwHxhTjvNoGNxKpvMSLG4slDcRJxGHWY9B8i1boOtNJ29M",
-	"xA2Uiy0zjQv9ru2cpx/zsOlV9cSaVbi4qUWYVIQ7rUfYRTTTQtHDQ5Q2FXP3s4KjXJ58VvlzqwhiC6eq",
-	"BI+54lBZMOXP4nCklg6L58KrsCPBeQReQ+12V4LSNKtzoJHReNNOGQclGVuJ8BDih+jaJFQ9TpdGkwmV",
-	"k0MdooUi7pEu5Y6FTMuEMI5Ig1IvSeA1gs3xeUHM69097Ka65+seJ6eksqd4Jkz9yW1t4nYXcCMTrXs3",
-	"4W8hsTcEsP6dx1XwuC2yuCLs80ou5y0Bon98NUIbnGs4ZXbKXwg+iiNMg/ok1thHYO14oC2LrqP17H6w",
-	"J+J2F5nvjoatL5cDJ1LOQQxwdmMTnIqdJyB/Iw5t3o12DELQF5AhBIcwEwZZZEp5wDSsAji75SFSmFT6",
-	"FI3tNRAnFZwRxVKGULA4XAw46mb2QTokcdDpkKkBUwxoMIFhX7HFI2OH4StjwcctHSfKosToNM0mAclH",
-	"Ssczk9HuRy+fRjDgrrNSzBg3DlH3cTq3S79IPRWxs/DKbqfzFP3SETdBAtL0vzu/fHF2/OXxq4uTo5eX",
-	"L745fvHt5cmri+Ozvx699DNH5AGRrTJxeQabi6cdk182k5jGbnxD08kWLcKcUHj2Xdh7efXmCf/LfnLx",
-	"dPF87/r7x9O/dYNvDv7+VWd81JPHT+av9tNvfxcKv2qh4LCGTyEYNnRdfgTGjGfPMuYsNbSKRbuBtkb/",
-	"g/puSHm1jZptg+15BK3jRiJRLCrXEj+fK9PMpcYsR3H2Wqss2eeUb9GYHVLOWXg5VEs2FaF+5c5QpDUP",
-	"vFviiuRvGibZjkbWx6OPB/SDsmUFmddmqk53gpbBFg7Uc8rrWJFq3359oQFtBSt6yUcJPrKD2T1xbhL2",
-	"j+/yiZsrTN7seDhH79TS2goDeNNTQ95CVrJpDaZJc8CbfrGxmH/otMfLdw1rab+TydTRqYJUIrorpgxC",
-	"MqNIMiXEKxvRgJemu5GmzWaBF/tZTjoMm4dSQ2qkRkF6hIqNk0vg6DyeUtHyCpnnajg0HfAsbBuIkJH9",
-	"TmevTc4rOrOV6TLPKf8qEdNfge2/xF9KOMhmQtfpeveQxvivktdui9XWYLOfEZf93Czdz0UsPKfc5Bsa",
-	"y3TZcs7JBqOH7X7QxHuLciJmKduCxLD5gbb2ZUIl4QI4sdHmltWxt3xY4IfbMc0Kx/ehzutLkHQ1jiw4",
-	"g3Uzzc/n8G6aSPHZ6FSj1Bo0VqtaoVRtJKLxzdrVoE7dhNEYa3JK7R+EMZfq9FjcCY2GRgLKyU0SpYCV",
-	"o8xT4zxqkyP0NpFep6PLUnwEWewTceXbpFv1BKUBHXT2dLaZuSpk44SGLMxdy0VpvOJrln6Ds9jWAXXU",
-	"rka/2/Ma4fBSzdQt/DbIrQ1xBT4MqA/XyM0liYZbOM84yXXn2exOJAnu7eJeiTIHeEjvuYadwhJqTcWu",
-	"odnuX9VKGnLWpEeGDMg9ZUrHyR/x3Ak+1zswMURpTq6mUhR3U5YmUSC1EyLTFHchcz6O0FRa45R4JIm9",
-	"/DALIYL7dRkTIyuXVtcri2lK02DiE/9GJKHvEZ/ChvnEh6f6rbxPo08KstYUUmbCtuJ8Prdz2pp7M9CL",
-	"MaXyCkq602DS6DfUTPLACJWKtroU9iWkCQfU1+CqsaWsETvhteLXXPi7d2LbkvRrLBQjap+zdXbOo67B",
-	"IqMoBvkJ4nReLgUzpIvlk0eatq0EnCSA7TQND1ptolRI8CvwzIa3hTPQnjQh2OfEraIsOh4GXAPrY+di",
-	"mZIo7ZuT6mR5r6pm9bJ6JoPuqY69LbsBQ9McfzU1/5D4o5iOfUwtgOdDsgEk32ddSnTMSS5kyqak6ePX",
-	"oNci2o5HfP30AXce3zokvjrB7vNh/BBcgkPNQjKjSWrgRrCEwv/iiy/8NjlVF0BeuASczZ2IS8ZllEbX",
-	"CC7+lkeBCNkOvaEJ61sY1gGHfUL/iZjOANIOM+EwqmWKRHWDH5pGwyiO0sWAhwzoVgLwBmm++urbL/tk",
-	"NI/jHcTA1plRug38mKZzNS2YCdZuDjhCwo5EMpUemSX6gbryO3Q+BgGU5+LN2MNVaWEtrJZSL4VZk5GI",
-	"ITu+6Z+nCf0f/wEVhSkE5nyZJlRKBvUG+nlq1ldsBhIgoKP/8X/7WaUUvkt9zRT7R8lgn3YzETEeKAnZ",
-	"J33CxYDjlD0SRuMIiDkQ0yFU6pApTa6gsowvCJ4ohM8UUJmPz1XDoFKWDCJWX7cO9Qsjrh8hjRw27r0B",
-	"lzM4n81vKPfIt5RTj1xMaOSRl1R45NvJVI3vdEH5lCYt/fyIA0wu0oTUxVi+nA8R6cNvkyMNVaPrZE1h",
-	"hK4pzQVYB1zn3uABMbFSahqImDpUtX+yTY6yfr0dpSPjio4GvKuU6Tz8ySGmuFqhqoEjJRmKMGJSF1T0",
-	"yGn0vD3gKwU2qSOvz4vy+o4uvDUiulL81pOw7ig/Rh3Eb07hIE736s9G9fjd7Vat72gtZUOdx2u83xmK",
-	"cIHV5Y1+r/PsSfegBzZKIaV6hTliS3FytwAzX7BixrkuALS4Krmk39Kg6KvcQDZ1emw32X51cnCvzI2v",
-	"r+ntdLq5a9zFQg8gT0eXy8nxBxTmvDD9nQAKE2/o9vb2G44lbbryQsNRaJtZ7Ne7pcCruyV1IrCmo02+",
-	"BuSjcp5PVbYDYdLponwJnLOZp/J3y0dw90OBYm53oTKvKqfsheCjKJnackks38z1d47ADx4LPmaJHSAg",
-	"HNlaynZZXaQ71o0PpHvz9hOflI1UejS7mx+7262flRp1jcUNcrnnR5bVv3Ine2llHM0tYJ3ztSIt8xzN",
-	"0vwzIS/TJBAE0SxSEtV0xdQQPKnSPVLpkyYgUmCEX/fCMZXTALlh2ztqyIkhU6dRAiCbsSQG3Adufmn7",
-	"BydYWZ0sSPYVoNvAdboonJPZXE7Qqk4FAfi0ARc8jjg7dOwRMmZQCW1iZAuTeNAmb3mATIQVyvewYNxh",
-	"E1hmDVJPm9JPSEgXstzE4OG9OMg2Uw02F6y4tbY1tbsrJjygg3pAd0MxBDW/SiBvxEYWGxk7vTs672so",
-	"OBspL/aYyEZ/b4tMdWUOJZzd8DDDPYskQXyTG7r4jRaK/57NsFZWnENT3k2EhEYJcbNGDe5dpVVkkPrB",
-	"bYegRMutChDBSLFjzestA4YKbEC1loyVFD1+zdI3ZghrqqRfiOmU7kimLkozAESZg9sttEIynRGAdYEx",
-	"EwOEgA7clVVMW45X5Eruga6Nyr/crXxlayJopbmAOu+RSKbbNPY04ADjS6xwz7DCLBYMe5nLVsOVvPVy",
-	"D9J8z942Gi3dZ6qbt8ApDaGsM9Nec0YYT5MF5gjimdMEU9aG4Z/DejOrZ/t1OMzCHkHkExj1WO0p0QGT",
-	"n+Zszor1zt+ZepYMgbFv9Uy4TYwwQdUUBH1XBIDsa/BmTNsQowyAQe8f4PDgQ7TCCchiBptyRJqAYllA",
-	"z4dfIwmRDS7gIa22zerwjTvJwL+bUePPrUMyoxKjZ8DSdHgIgkNqRhQ7iVBpu4yYwifO3qdVQBE6N6UW",
-	"SIRZEF0xFEk9tDxEhOLzFXgQtkdovSOHYzvHmwAQoqwpmkxtl3+LhDxL2HUk5iWtWxoJm1VhJ5QNGRuT",
-	"bDZiA19RngWk2MIMYAFNmOKQHHQ09N7QAPhnjc865QNDT6M7sKwLWmdNB7ft+QmyJjtaqLkdcEzirT7P",
-	"NQEBlvAwOkfPX4Rs9HXFrnGRMogoQJizT3RcwOb7DnNhGH1kVhOCE3jNZoGGaS6jWH81XNiv6oFUWZGF",
-	"RwVNocuy8o7taPlIerkuOiWSK+uopLfsn8ixmFg2aKSSYYzVNRev89F78EOYjARHMgQUe42Tpp+Rtn+I",
-	"IPGSgSkVSUfiaGWhZRuSggBp+po+/FbfdpNTQsZKsxsBcN2lI+AihUF45qEar9JUx0VywPc7+21yViL0",
-	"xgIdHwwFrmayUWLgpECuSZ3S4Grmh64MRUBo/SCT/1ENnYAD+aQ+jTtyojdCalRDACSNI36l9Aatgggx",
-	"bbvsSc7otLEhKgKuzccoxHhAhn2HZbobAwcr4FNx8C3y73Ueb5y0B+VPv3IP9+9ulprCCXfeESzWoigV",
-	"VY79tPvBnpVbdNCuUO8z8tlMWZ5RyM3VKml2OFd5L2rqz+8ARTYo6XTxIhYGIRwXRypbCE8y9twOIzmN",
-	"pFQfm5Dn19dmUwrSMI4H/CbiEhreBCIJEeZVWO8RYkRk9iPi2qvXQg4WvvewANzvmoxRKjV2sf7Gh2xh",
-	"2SZHfKE7NunjOuBKIoMcL5HKRAnlEhn5FjJlrIy8s4izjMwsYH1R5A7hY+QOPZwoKhQIblnUVPm7csLH",
-	"+go3lD92235VMuhXLn3+ySQIUIjii5otWs5ZLUKEmK5xwAEQdUXAFTycHDO9F2QWcc5C9M7pgCoiPgw4",
-	"DdLoOoIWo/AjuPktUIeP3XQuoZuOj+DXLqj3L//b/+G2GbC4tjS48lue/qA5QtY+xl4sbjiRLE0jPobC",
-	"9+lccRcsM/eIT5NgAnDdHvFxCn6rTc6K8zaXYSQ3ZqOUiHl6mN3/R+gZgOwfwebSCZtWuuNg5dc449QT",
-	"Cw9c3hDz/kMCnhls5qNheFpuGm1JY+NSR5h+Xs7ltNzKrtxxaGDLEWZ2MSv45MaJmM+qMGTVK2ozKSGm",
-	"eOLqw8euv/D1aCTZVnPf7GKaFa8j3Fx6hvfGEePppRJzmZ/KDqZxzhhZiDmhqVZ+5jyY/Mvq+vmueZdu",
-	"YeLYSlhb4XxRF7d2yjIs7YTRwOZBYpcs9df//I///t8a/d6t1xA3XLEj+OLdbW1xCF4UVwIjDrx6ouEX",
-	"WIOISSPIUhr9PRyd1jBuvYbDA8yQNRm+ScTfWZCSo5mIY6FOKPAEo97WBOfF42LIfc6jn+YMAaZ0FbPD",
-	"8Rr9nv1iyrgppKyTJa1oujaJdZ9VkRiOKVvATnH9erXXD/82a6ZHVFi0Z0En7LLeaI/uDw+Cx+ET9tRZ",
-	"tHBaWLFGOO2D1tTHLc+vXadk7TrVa5ctwpbChYoT1cnoBNb4z5XBmWgZZ3UP+FwH3FXdeUgKUbf4hi4k",
-	"WMiKNNvED6d+5iFNb4TSe9KIB2kufczqLdgFk3lkKFKtfSQiZsTHB/p985d0ui8NeNZ2F7MOoMkRneYc",
-	"r6kQbfKKTjFf1enU61SR6JKZ/U7nUN2vLlVjRm/pkMkoZDm5bvvDNan5CsrIICVtoR2zSrcJp7LVJkem",
-	"diac2ngg+NtmNErK+qJUNZHSjt1cH6n2gPvAzHQzoWBCOWex38+vcCDUqvngJtat2JT2ov3c0q70Cmew",
-	"gE7dn9IVPMXEtB+1gAloImIAwcsYoM1NQ1lLZjHlXPebrhIjOZGwqRtYiOmvxQm8Qkrs3XuRtiVdawjO",
-	"bfH+Onz/V589V0NQ/PO6Zi2ebYLMqSjOrCG9+0HT7+1akxrbBSvjVzOcQ0KJ5qqYTcIXJRlwpZltmmd+",
-	"POdbxgL2lzXFg6KqqM/6mHGW0HjTQ67X5Pdj/imSZD/VifuapdXHbVPtQN3nlM1UxRqgdBkVMEWxHjFU",
-	"DPU9QkyJOkyJiCVp+jIWN5dTETILnghYAYn4B+PGe2Si5Upb07oslkcrXXY2U5ZsaKLkpmWUGA84RDkU",
-	"NWny9leEBczJv1/LgLwYJk0U2K2NIwSbaikfhUXVcAasWYaPoZbsfWx+pcfy2+Rb/1TqCR6+jdST9SjO",
-	"OeRmNxmWNKWDkBrxIJ6HLGwVwZ2LDLBd6QR/OOxmE2nbFEY0u+Ygd81S3LCey/J3aOffrJ4Cji5qpPca",
-	"OOd7KS2l/rLiISNN6D+OaJ2c9TWep2lji06gqbh2emBgI1zIWASnWsxGqS2H9IeUt2kIwIIrlZbDAZ+X",
-	"wUyTzVCmIb0xSkjC/i6iHACLjulFCZHQmtbtgLEFZOk2eY6+CUIHHFkIrljiQlmp1RjwAffxSOsm4eSK",
-	"sZnMsFJdXgnDZnEMVQDgegQkh2vGMZMzW8F+bnrAAdQuoR9vCjG9BZHYTBzdfrabvK1VwKYlHokNnBN+",
-	"HyVkEslUJIsWNGxPsMZKYAdzBiFDNSx1Gw4w4jpk+Mjc6RF/Vy544FtlGPoUl7f40LDYn9yVVyS9Rv/p",
-	"Y2haUWTk9wDL/gQw2Z+LWPunRtH+vTr140jgInj2kha8BJxdpgrXA9Je0mlrImWTIxCcEuWplsA+Ml0s",
-	"HMtU6tYKXO2t+vnqnfLfwbZ/i0rryCit28TKdjVWb3Nk7eKxRP2i0kY9huIB7VBz9FEovPXhZswdwwLc",
-	"ZtcjPY/skV9+/k+rf47pTLb6A26qdXyPmD+t7835SmfK4FegLCstVX0Bj8jUZ6/ovyPHSuOCQZkCIDEE",
-	"V5P602nahpeAx5+mxE8XM+aTgCbQaryp1L9cS6aWk0KXTVnHdUUQzJME9AO/bSpFMV6La6thR/BV2e2H",
-	"GUykUtBtSwJde4tDvGKztE2Or3MAmcDM/OO/Hr+6uDw7vjh+pbRwf8CbpifcXgcgTg4JtavqEyoBT4lo",
-	"xGX9fatPKDejHnD1chgqx/FCEa7SdllI9rsd4p//8OrF5dnx+bF69V/enpwdf+kfkoQpKZfZOdquUdwy",
-	"4nMDvGLtA3AaZivRJkfOOOH7AZcTcZMbqRo4dojl4oY01WawUP2L8KQx0xA4cSxuADhTr76trRI3vIX+",
-	"YbwvV16miY7IiAcMGtmSKB1w/bVnaVkLgDY5NWA5YA/q6InsF+NJA44Bpdaq/ETc33VJimfQfdclLKBK",
-	"mj+HY9BW7R5G+XTEx3VrckcimYIyG/H08X7DqX7tlFS/rudDMMWtI97ZeTf6T7yGcxKXNfVnRgsXkCCJ",
-	"fERr4dtwdu/XcnZ/nND7M+Pj3uhdOWab00lCeo1YEYUEycbeqBv06DO2E4uAxjvdhpsu+Q2LY+GRlNHp",
-	"FpMknS1/umnK5IdGlrr2owER0bNP2XtQY1YRkR3n5kmUxphE6tlzFh1TA++1uqSJy9TaxjIXbzLwdM7C",
-	"P/voC999qIU3ygNsgDPFbmfNiHobjSh/xJT2kjtgmPu0xURJzW7Xu6lRkniEykCjLDrC5LcXr7qToNFH",
-	"BHdG3R6qvSzRhOBogYqjrstrOY1+r7PfvbUnR1F+5pksaIqR/kbdiN3xqEx1PVyKJ8lVujInqNW4QJ0s",
-	"17fA6WYoC9xKtUkLzJx6JGV0Po2ccqdJrFEbP3EVEA2zkARq67EYO1ae1uruGZMos9ls7uSa5KdHNusp",
-	"y8L1CPj802jKPERRCOaJFAlpZrU+/QG/mWCVwwKuaRklW2Mq5m+x3/t9Yu6LkgFHeSZJBtUIgK/XUBxq",
-	"MIWyrpJ+9hxcT2/AsVvMkCmd3qlFapMTrmtgYpqMjbrrnx2/OD55c3F+eXr0/eXp8enz47Nz1zDqdjot",
-	"j9xMWMIIF2TGkh0dfgAgWt2Jci4nSuWHYxhJvHzAKdHQEpJhywE9Gx01gaVUs69S9LXBsL0QLCpq6xVW",
-	"wOJVCmt+s/A7rQ6Dt60CIGyz93RWvseq3Q+CKIZLXEfs6WPxu69rq5UIlsKto0t/80BxWZ0q39eiQ4Om",
-	"hDoLvu2mz5eneUKNAQ1DiBJOJYtHpJkrVWgdmsfqK9WDBGemKGI517+JnWxwTAAu42mnAiWh4sjpjbBc",
-	"GdkbetcOHWCzAY+yAgxCY8VcFn31AmKfb8FrMl+E4l6piC04b959VsaYjsLw1BzJT9hVt5I5aMuz5vm3",
-	"s/kYocJqtri/zBZLuGLHqzHvrTHFteDe7MbU+/w2Y3zbUfpfvH711cuTFxcNrwHH0Jh9gNCxrNmD/5SE",
-	"U6VzCMkqz/5Dq+TuWNB1WjaKFmBZpU4WS5EFtf/5Ap9HiucTe0SXJdsKBX3zcCcGLbWQOQSppXfAtG7L",
-	"BFXM6DWTGfsf8Bz/J7lYSZXAIiXyasBrCSydBQUV+oGYx9g+ZcgIcsYBB6AYj3CREO2Vwh5xtmxuRqOk",
-	"1DF+BpO1kunTRGK3yINxPmE9Vqw3/IbaLLLfWfJvmyWvG8un9nQgT9JDAyEBvGfriv6G4exaNSal6CT5",
-	"FhcLjbVCUnFILCgk6OC5J0QhYGFNme9ZYCl19SOZPbiYMDngUFmMWYAEkgDBfyDM3iJHb7XJESDVEqBh",
-	"wAFe6FDtQj20rdR5B0+lr/ZjbgoLdDqjUyPMFSWBjy3fHwOD1pEkBlgli49idT9JRUpjSWyeKT+ETplk",
-	"ztX7pBqIRXLpE/dYuY/UWF1KLvqkiV0noUAZ2mRmP/4pj+rS0u+lWiHVkd8kia4x/zJK1QA0fEzfQOGg",
-	"KygQU4Z58ZCc4IygurIHCfdcb999anxySA1uDmDnaeYocTEuNtTgzRg/SlfBItTFxpOrFxjZpoWTrc9q",
-	"xmuPs8sMsrSWX3H7wd+LdTaoJUYVdboo4fkbqPGY+F3paD91MsOdCFqWEGUSgiBg0bfY8cQHsHFfRziQ",
-	"qQ3ZSCTMudJclETjiVKs1c/qWvKKRUr4ZBiM0j6xPeDPRTrBn5AXmsfINIkAwWPI0huGyZRT0sQO0Ta7",
-	"8ibiobghEaSc+6mYXULPVgO6BTYHSScgKhI2iyMlzOaFhJhqH7he0DWpLt/BaBJoRQAYHGKGrWMzCOUm",
-	"F4VhtHKZLsiESvGvzJw2BN7S+Td2BJh9QyT7qSTpBlsguHvqlWyJfVbZ3gD+tDulbmdF9g5E9u6VwVOZ",
-	"bWRHmSNEbFfAfjJTzej8zjMtm1y2gjVn171TftL2m3GuxhJ7mOSYXymCWD4Ho7u1aA9Mtl64B6nv93jP",
-	"duM9lptn8lR/9UARH9330E0LtZFkHfFG+QoiuDmms5hJ6WHnICGmLcTUh+xULBhLl2LlBVFGjoifO8w+",
-	"mdIrA1qlyJxEJhaS2hdBTBjPQB/hQRlNdS6tJL1OJxs3MEpbZYYZEBqgSxmZER+3yblWLaY0ucrGjEFn",
-	"C0IFbwPziCZquLmhZsYUyEslUwldFqyuMjzgTbfwImG6LaucBxNzvQdORONDdF4Md2G+Lh1wfGWUgudS",
-	"JCbdVufj4m2PJPFRovsE+ZDpWp8NaMxSe5WT9+3/NBeKE6oXw5/SBfgeOUXVZkJAA2ZGnLX6uTUyqeCU",
-	"SE5nciLAplWql28S2TR0mdo32zXTfU22KNkdGm9GcAaegNYh4rPindMBH85TZycJTJbaV/o5S94jc65o",
-	"Gz0E6Aow74fqyazIQDskYDqMZ4WcpLyO06qCOAzwg+haTZukDrPUdGewtUWih+FUZg54VVUoTbEkFO6z",
-	"r0SnivaAgsKOdbYDDk1ncI7Tw8x97Rv3n1/iyc6eq10UA47QIYe2hSnZ7z0j/tnRxfHly5PTk4vL4+9f",
-	"HB9/efylBmA7Y2my2DnK2j9Rs+NgQQIQnF1UZ+Lq11jckKkIrU7ddMLU6Kxn75X23arqRaq56X28EvfJ",
-	"2K2bu1lbYjtz+ij4JZ8+W3n7abIfXV3bu92mtra6XZIWkwDcTxhN4oglRel76FgXVghpQWniTKDn3R2d",
-	"75+Hbiy9fF6UonR69NIZEvg9RLbdEBnKyT7GEVApmlJltBOIUoiEIM0+ZJjsTMdRhgjILlOagjZnckxR",
-	"8CKCbJPqIWtI25yWC38egkqIIRHQLLjgOyjKW+1/2nbDU6tilJhwq3yiux8yHrUyveEiU2ihBjtTggBL",
-	"V4xSbQ1ojFukeEWDSjeKWOgNuJ+xTJ9IllkFaOdhlWRpFtxyWWmZsvUl/OaqWw+gfxRdQHeQFlVFKA/o",
-	"CPqMJYSp6fytiohPxTrwtKxjHg+bCKBftD4XwGU/4M45BxeCPTH+oU25qGAcDjzkUZGmyvC+M0PU6U7Z",
-	"8kClDaOURHzAc9JqZTKWvW24MAnCaIyDLVtljVsbH4GUaJrSYKKkn/TzWEt6iI8kxOeVYBxFMZOeEbrJ",
-	"PGYYOkNfV9/xDDyCkPsMF2Q+U3JRam+UWhYIp4KDA18PgFYDaONsXTNQPJ1C8otOMSQCIyg5teP/Z+/q",
-	"dtvIsfSrEMICkRqyLMl2OpHRGDg/nc5Mks6P0709XRkXVUVJXJdIpUhZ0TQaGOy8xQB7u8ACCyz2drHA",
-	"Xuyb7Cz2ORY8h2SxpJIsO4qdjH3T6MhVLBaLPDzn8DvfpzSdN1rkSNjHRMJVpwupyz2qSysdHQp/3VEN",
-	"K/11CMpgY5qClnQk3HXYW9PanGn/WrBjFZ33rQZfH0Dfy1mImJQGvYEeCU4U+JwO/eFTfEciEvh2RNNT",
-	"ZpyUQSkpxRWZCt8bq8LGtfPL3F/MO7EZUuhz5SesTze6D4UAI9+eFAkj3X0yktNcAREAjDeeDmao6IoI",
-	"RNSTLN5uHbji4/MX5xS8XpA69fqyD+sOgK6kfveLOBu6WgcBR+02hLxcCBlMqMUoMjBZdq5+ajjl8hMh",
-	"sUzdjuEkmwNDucpU38Bg8LHZkbYVDO6WrEYlbuZHqJ6kiS5ILn0qz/LfuEYw01c4aejEIWVPJATNc8cT",
-	"A5uUBv7H4m6QRiMv/UFhyM8TiRKB0cDCacKH2x8nOTvjcqpAz92ErXaOFad2KB5nnJuVRC9+VM4Bv6DA",
-	"m7t6jcgbWN1taLzZZxU6b8vr61IjdVh8F1fTrQrIU/gu7evipdk+7mPt/r23SKXROfDdtp9zoTK2eV6T",
-	"+0tN3l3d5HaJJuy330iVy83n2yh8mxCMWWFIS9qjztRcdRh+iU1i9xczWddXSBW1TwV8t2x5rIFc3Cd8",
-	"laruRQJQFyMGEZzMkYFXQ50NYAFW19G6RxWckg7dMKMq2A68F4JUxVyrSBSG3KH5ZyxnPRPjWZ000qfJ",
-	"KR6tI15iv31/dVGU+7bby1JWuPWbxgoXIr9ZMkaOYmCbtug1U9NsY2tkRnsIlXblXAiOyW1A8DcVEBwC",
-	"gWOxHkslNmZRXm+Z1TE9RXCWnZrGKnwONv38G0L/sUjHTiv8/qM0/UgrTrrtTiRmVvO6SaxNF2Ht04im",
-	"PpvoogwlW+RIk7FUmnTb8BQViYlTjzQdCPKSdUq6HeWMcdNDuSDqgFzeUgCAl1bnfjfYWZD9vwnIszlI",
-	"VlYZpGoGh0++JezdgC1h7dw5LAAmkLb9WIDJDRxfv9CNvwWz/XZ7vdj2amP6YmOlhT0r5TsUCe1akdb5",
-	"hDvuEdrLUjdcSsBp6oqFPE9emNFyCvYaKd0SjYiR5UxYuP9eJMqB0qT1TG22iqoakN1cWVvWhBxLClzH",
-	"QbFrRZ9iuFKReqlIp1ScFAlbqdMI4xkPzHZ9BJ/JWEfaz1gZKH+I0FjcDReP5ywkFs/gVmfIcLA240F2",
-	"XVpbhlUqn+pcT/mU62h19dTNKnv6NucpnZOZzE/xqHgMOc11Ga7uRVCTBQoSd7p3FRvrXnIvbbPOINw6",
-	"F869fB3D+r0Yqw7Kx5RvRjTLyIwRNeITY/TwlX9TvEFRVL3hlr98XHapkzaU2bb01Vdfg2WXwW3+b7ua",
-	"aFgLU5jozwGMU7k/TvU5+yBcUamFeHnRw+fw1KtI7p8jBbV/3O0U1yCdQkll6tI6MVtayFO9WSUlcIDc",
-	"ruFPoWs4tpP1+oQNW+Stlxc0vdlIXxD1S0oCgwWJ3Nj6iwVOzRa5hRKDkVjUGCQXlRg0vY2EFRn0OlDm",
-	"V5taOTSXgPKgrVJb1h2Eqyt8U7M2norPUGZv7267/VGqeubNroIr83O0m1szm5uYzFvhvJsqnGdmiAPu",
-	"mkj+wrp5sCtsXTgPrHuFch5MVnfMWaWRNw6N4c2RyMPxutXI+zQaeWZ0P1N9vAkXGwktWCY6l3LzIcuE",
-	"Wwgbqbt87UG7sXDCVRm/vOTbFGz3aeNzczTHgO2aimRkJrzPYLQ+U5qav/yp1tsPoch/+dMlochhgmTv",
-	"V8dnV/myByXKu9Aj2VI89pJvBKsys/PWGG0zGltYx4FVgvX4CdRczDfcuJryQVGWQ+QAegvVI+Uj8lU4",
-	"J3y5ViRW1EpO+AqM00o40ku+vWPnTc2C45m0adSrI5p8yTc87AxAAWb07bDfrtPtrNO3YsJF5SHdFpbo",
-	"pUoPq7AuT00XQaDEkf0KljVDqZJDDAjScZMgoaMjvqlDlZkC7uDGEvwFF6a1U0KGIBiuPXgBkYnocUTi",
-	"oA1bRUFPVafkoArhEsJW1uBcVlZbGwuCCZcVYJXrNBhXTUx7YXtR2Gj3HbeMPPmbGzGu/lat6/WANS0/",
-	"w4gqUoQrS07RVXDjmy44s2UXg9cnWQZ3Xi9y5OX6/ch4fYrRPBmdTyn87TTLdjT7oAneQeQZy8s0rAHT",
-	"XInz3eXae4UQt1rgt8eyYOZF3QXLyopYLXLkVaiA0D0SbhcbcJFiiROS4amiR6BTInPWIt9xbYnYwyO7",
-	"ZiSgELzEQyhSVFQf8eEo48ORjssMIN8dP3+2w1RCJ6jGxyIxkzkASM3UpBqK+GY5nUyQdC6Opu32XjKm",
-	"+Sn8H7Mcbvjzbvh7XdEB6NlzoViuAUNjntdokUdlSBLucFgsPTCL89BV5JdZAOBvkegDyyEB4VihCXxI",
-	"E+IjsbiUwumvIxVAIa8OhfqvpubDqLnQ9AOy6Co6ZiYGf/PqGdc4aC+l0sOcvXn1rBeJHRKbQSHmP3HP",
-	"fln4ZTxVmoCErfnoc1AxRDCRmJOEKnYId0fGhiSaTEY5VSyq2Y+AIw1cmlpamkLjlEALAD/C2yc5G/AP",
-	"X4EeATxWaZprr/Bo/x6TOs0UjDZPGaH2aQ146R/hUSCcMMV6t4xpDb6FSEnKh1wrlMLB4vtkRHOaaFBi",
-	"NG6ZZgr120g9Vnd4Fjvtfz2T9j1iZacCz+JGizyj2oxDkjhZ/UhIWH80I/U4oQMW29lu/vHf/xI3mjBi",
-	"dhqMKXavDu00yZOcsdNmJB7Oc55lPGm0yLEZOKcZryZwxFR/OOKCKdYkv6UTav6vgQkWHG3jm0Uin4oe",
-	"if/vn/79f//jX//6j//11z//21///J+28/jrV9i35Yua7qeY0My0mkrkF2hF4hjILinKXqJPJnPVI/HR",
-	"i0fmxu9fm//uxCBw8eLx0WtUbMXRk3kk7FDLHOpdAKyEX1jgGANPxVQkmVQsRQ5ORPjFX1mW80jYSys4",
-	"M9oFbvp9jLPiW57BIGOFJ3zPEdemy44bw/iwTsLDmUBb5WusYBP6DbbCDQRhH7jSTTIENQkhocVGk8Q+",
-	"C2RGwSnWmjFGGFYciTrQXnnyarimWYC5qAZF1QaWmqoemVClSGzWzwmKpcaI03P/cKStsMImgPPzDA2w",
-	"5uP32IUBjkM1RaTZIDblVDcbK363OnzWJolquAxVVGsSu5AbTdIxK96EFH6hlXF0taiWs4zBepBm8dVI",
-	"yiaZnH+1Asv2vrZ4sBh6C2P64RkTQz2q9brtNiDa3L8LTJsZeDGsAtpBtaz5jr6CABhQSx1elwCs6nBB",
-	"jra54vbTdH3vYP4AqQpXsMOWu+iOM6u6U+QoNya7gKz2yg4VZOymU4HotJnDpM4+JNlU8TNWZtT3OdB2",
-	"57gdHNxesHA3pZrtmAfVNv265e6GAMpN+tvdpL/Y6BY6DP6PibJxTcNa6rTbh6RrQ3QKMj+ljnZXVD8D",
-	"ILe2sFYs2tOulLXYz4oq7pJBqirZJnU5oe+ni0OZdH8YJeMX8vt/eDVfMYTYau3yS/vdttICZr2BAfSe",
-	"pX39Rf/QmrEl/3DpQrRzS5eZLVJOdW/perSHXAyrm+7ezfShlimd47+G+jAMwjY6oSmZ4KIn/sm2T/4p",
-	"e+yaz28+WjXATJBg/mLD20k74E768lx+2onlEzczbAGUeKXph+sjjYSQtOJwBP/iYt1p34/b+sNTXweo",
-	"5YQnpHRjk9BsMqJ9prm5bMUp6ZvSs66ExsEd/kGfa70ahEOqpUbcRKLbOgEMX2yTo8DS2N2M6YgqFPPy",
-	"q4eTsvQ7nAtUq0rgdf0SxYCvx+FJi7grAEAIGqZckRHNx0DBb/z0QNpheaI+hNkUdudjONFWzbvLzKwr",
-	"YUL7iLW09aW01sDbsxPl5sPH1nl+KS/+pvzCV2Y4bhbjshvkwLKsMVZLG+nuL3DLxZlSwlYc3RbatRVE",
-	"yAuG6ty0gm+sCBgWprMNGSZUj0pCbDACq3MD6+b2Mdy9xbDhk65EMxvdGlu3EsPrrvhI68s5/vdDhKw5",
-	"G66luUjW+6JOj1faNPpichFPUeACFEh32TykucUTlztAkAriRaLMmoY1u3j+DykXJzi6qnwX24mJGlmK",
-	"u/EhRiCYWi/F8rMRz1gk4hFVJ2OZsxhl+eRU+14Cmb/tG3gsBP9ALJs+E6mJbeDd/btkctg0L3zK2KSc",
-	"tDTjCZnao6WBQgF4O0jwu32Q1fF1xMU8J3ImIuGU6vG+uGneJhl5FSYva0SOAs1mVBvOgbklEha1hE0D",
-	"lNmlU/EhZTV8PAZzJ+uOka4HxwhuHLSXYodKzuA1ZtR8XDifEU3CB9gf+9KgLwZ9Qz8RBqFpOwKUeaWe",
-	"2FR9nRKM+TGXPDOTYsjPmCAUBD7zsCsZP2MkYzQX9iyMg5YSSxt+hLwEv83tlfoO7Mcgyey76YY8uNIl",
-	"zSNhzHUTjipmIMBE9eoX0VL2CCU/sv4bmZwy7V5rTOeRGNEzRvqMCYLvBsd/5W8PL2dew97HhwIU3yDB",
-	"G84VfGih4819vTkcUNmjmhGjufmaLXLklbrMEC5NTY4FlHTOUjIbyYw5Qi61ND0PQ3EaOL0B/mq3snJG",
-	"JmZ0sPRbY0myExMXRJ3CtoJc00D3oyTA8Ml+p40nNUGfMBnXw+XHNaEKX7RFQCLVdOQMhkkTpXmWEcFY",
-	"qkDparkTpB4//uHxi+OT14+PH784fvr9i7hJUjag00yTvTZJ6Vxh6RYGM9DMfqdN4jc/vXh48vrxm8fm",
-	"3ldvn75+/CjukZwBs+pcTnN7GA3adZbpEQYQpBuwYstaocqDDGOaN/Az1qcvjUEC+u/FR+Is2e+0F5Ka",
-	"Z51WZydtdXf2N09prvW25yJ5iLdsUnv/2Hy57Rbg/4I8kGqTUvxPKT8RslHuXy5fCCfX+TkP/sikYkGU",
-	"uSASAjDA4CX2z+nPXtCf1YFf+7h9vziGMCbUDtG9/bZ5eWNkTgDaXusddHE47Hf91c/JIRMsp9nyyy+O",
-	"pxmC4sTCgj1qzdpU8PdTdnLK5m6orcDBmjf79YJPg93aNguT27klHrRbSuTiSmSwErcU+M5F8nIDBnAf",
-	"I1nrvbgvoKMA2AnjBTnbdsVRcnt7SLAKSw6LHAwmXFf6Jp3TD+6rlAn9ii3K7zO4E/nd5nCT/YGUTfWn",
-	"BpbZXuMmaT/58j65Wc+XNrbr1bunOhmRKTCOFNFLEBI9xo0BYyEtTxlm5lfUhQN7DQiGjmSud4xTlhK4",
-	"ywcBZukY73mqTFij+FAEUl0sB3EJ4wurRE4Kmu8CZdbP5QwoqiZMKBLvztRv4AHf/M+f/jlG7x3EUpRm",
-	"1LhwkRjJLHXUeFbm5JTNW+SRdWEyPmBwImycspEE4JOjyLLCFoeRMP6ipiFntdMIMa1h7GDcKSkFqOke",
-	"w1+RlAn0NrSX1C06YQMqrPJM0Wp41dVIwO84fPX4yK5u6EOPPGA0Z3ncCCVbViSQj00L11qDrnVWLj/f",
-	"eH0GbxDknLdWYb5J9Th8ALRs6ZODwfdPfvrjT8e/5c9/fH7w+0cPshdPfur8dPx7/qL7fL8FfkKr8/Xd",
-	"/XZnf7/dbrUHe/R+sqXtyQ7DemMF3f38YM24Hp6Z5bCAcL4tCV9rq1kyzbmew5I9mvDfsbmxBLXez++a",
-	"NQTsuH+bJRqYdlg5zrpoawOcXT9GU452fSpyRtPNTlzx2hDDm3qpamKezlKPPeZ2G2yiSR/JGRlTMbd7",
-	"I4T1C821yHNg2bC7JwAPNdKYAtZ1ycI9Yfot9n6bZeXqxFjVEzcuXWMENM38DwflH04KBrHOtvK+pt3z",
-	"l7qmmTu0/ZJOYPH1bP+DWfmIGZchn7t5iZpTqx2ORyzJaA4S5QOe4QkJaLKU6BiDdE+QbeQo9m6ip0jI",
-	"gdt80YPxrnv88u1xDGmk/lyb+Xk8yhkjSrOJ6kUiEp0WiV9+/+aYuN7GoUR/xu4ogokwE+MYh+ePmER7",
-	"893RTvfgLqmP2IdGKxLdln0W4KqzOYnNpTE+FnqC7Z9M8ywmdSHJiNEUoK6MpSw9RKg7IeTt62fm5axr",
-	"BcB9S8dDNYmLHS9utMj3SPEACsVAHc0EpuqgJUg+AeGg8cvuGHcLZN52ja91CPjyvR3z8anm/Qy1dQG/",
-	"RskkZ7YDb18/g8as19SfJqdMtyKxtzhwu7/YN+Tpr7tOSi3uhZ5hMmLJKTpRZnSa/p3daDqBT1cMUFeC",
-	"DwZO90xpEtu/nAAn8yHhYwfWh3ZgWk4n1u3kuR3kwDFLCe3LM0YO2mTMhnTCP7BMeUgvFXNoJ2WJNE4n",
-	"gpKPIYMHCWIUwA3mppWXKZSEeuRnPw7v4lYkINeD6EDrOdZt9k31SPeAPH9gp3+TdMiTB4DVzzL3ak3y",
-	"8tG3zUhMMsoFFhZgUDIeS0HoNOUSfjjjKZPIA9voufXki0jMaEcCkIXmHWBBIVnrVAM2H9J/WSZnO6Db",
-	"AuV+bRL/cPTs6aOQiykShXwSTnCZL3wUKCDE5QxJbTnNUNsucJ4jAV0z4/J+KjV1PNqVinrwHNABLIv7",
-	"gUmAFCso/FWaCEy32gJLOcDnrPG138Knu1ZnOxzMWq8G02B3IoZQxZUxmxBKOR3mdNzCP2yYERvR7sHd",
-	"Wq92f3Dvbtq+17l3bz/5Or17cJ92B4zSdnJwQNN254Du9Qf7g06/22/373W7Sdo5SO8mnYN+e9Bu0/Y9",
-	"0xb/I6v19u91gTPhIsEADvFV8E9tEh34tVrr1aaTk3bnt4/u/f3vXu39cP/33Z++/vHgeP/13svui87z",
-	"4tppntV6tZHWE9Xb3U1GVLfsw1uJHFsTq8VJefzxm+yufcZv2IfJN0X0gTBRM9LfwEC7fw+/2Tt9337V",
-	"Te9v65gaXuyYG9O+zmn50W2rE2Rzw93NscDNRp9j4HIFjFc4fDeX7OqNprkuRPcCh/Ct9QBL/mDoKGwW",
-	"tMiZa7sHewZqwlORNlHA1HkbxnOxbksqZwI1Y2P0uKCwR4+m476gPEM3bCBz50FAO5NcmtWDR6p2tzHh",
-	"1x2shlpUl3Uig6v5rU1448ZkWyINK3eHTej2Vu4gI4aI+a+77fLJzYVw3J9mg2nWzAefKvN0RtO5mWDh",
-	"h/xE1rgFD1lhk4ffpE9GnYtuIFe9cwy/eTW+f1Zr1mY8hfqL7r32NreM8yJcHJxbRFOl2XzCzjOaF3VD",
-	"8c4S7dC64AwC8495wCpk9cMizsP4F0NjexiAPTHhaBAS9xw7rA2wI+FjQhv6adD2h4RBSqQwfgfe4oLF",
-	"qgsjAWGOiyMBxAE2845ysSFgQChG2lKwqvgQIBEufrShIiJPIFB0EBx7AcQ+oSKtPdVQTum7tyK4cnws",
-	"LuZpkhgtagzbTznMahZHUYgmiYmt0YebT8ZcQbE8iDxgM8FvRcwW/gYjc6KlPMmMRwK34m+YKKP9jMUt",
-	"8kLazzpnejlya5GHOL8AZBUJr6pud0sHmef2i7XIsZ8nNGdkwD+wlIxALm/mYVGQOmCw186wuBf3d5vd",
-	"COpo/RzBjI25GkBBgI6Z6qVcDIClZjRPVYs8RWdgyBxZMdhNmBq4QUbCdOzQ/tXvQgXL3163TeykkS45",
-	"I4bEBNlNQtWEJToSp2yiG2QgTcCtCFVzkYxyKeRUZfOljELLeyVmkciC5QHIBTwWyJIzAHKv4P70DkpJ",
-	"z77g9cGTO3GIRfYzrlh5lVq5fyGY06VFVgORImrOUyHoxYcgfs2B+ZY8L4sFjAQwB7QIYiErrJUDQi62",
-	"AA7bmKaV3M12BrJb5+sKnC8HJ7n1g87xg5oEC018mvszd4yuOPa9NhCF26A2iGAVOEqr9M3BcvNU2az3",
-	"JJcwlTF3LhVyMatis+i0242mk7wApDih6pSlTQtJHk/03LUCwSotWHoQ6aqYNtt+APv2j49EEaeam1Ke",
-	"s0TLfN60UBHfFNA++efIEuSdur0G4a4pV5OMzuFMxFzJLfWLBV7H72NST6hiO1woJhTX/Ixl80NgATF/",
-	"RMF0eL4UDF/ewiccVN4qUpkeoShjwJ8L+FZV6JDHlh7agj3hBqo8mUeIXG/h0CCOIxKTnCUsZSJhPdOx",
-	"BQIQ14XJJJu7DdGPH5L3rlCzegsz5BxU60M5HtMdx2OTuhFQBXKlg/WEfg/62UMY+7Jfewe8+Rlguyyy",
-	"rgrIylNVQrFyzcZqUxKJZm1MPzzFOxzvgPunR/zRPKcoPKDnAK4dyHxcW2YhOLJEI+4UaXkaNQuCIiIQ",
-	"cpfLbCUZCc34GtqRSi4CeIkJkPiY2/7w8x+i6EO7vRNFHzrfvvvq7zbheTh2E8/P2Qoyhc0pPpb5Mi5H",
-	"7wGTzvNPkHp5qjpyl4Ot81EcnEdHsT1yh0okKY6fc0CUW2z0jGqaL2aGUlFyMvAitYuQH+vETZVGKK/m",
-	"Gr7eYzHkgjGAKNpJe2LH5cjcSJ7xNGUZIGzX4Gld2eeSJOe7LXkhiuWbAF9hjG5Glfi3XKBhDQEKaJ2D",
-	"vXx3zHb7mUxOV+/qL0p8D1U2/wE2cKV6U59MEgpeZhPmARy2G0Q54MQ0SnQBffftVyp7LMyzzTQ9Sgoe",
-	"9lGezwwa8t2pkuuAK8xk375aR2Fsr0eWw77cbZ3sSmwWTg8MFbYlr1ESzFhFfV1FWG0/1gJjtaOrdp+S",
-	"HJt4xV0LzlVChXEETSBi4eJAml3k+eyqqO+39xpESBQWiwQXHvwDvH9cDM1t9ZXyYhir4aBxwG1PWD7m",
-	"SnFZWn7mwWnOZq6GDw8hnUM7bjQdeikS9o6i+ybY4K5CP3zNOwGdKhdEjSBzCRhGi5HxNZUtAqbZvI8U",
-	"TLFs4GA6nkXRRUONqujkwdZtwiX3qe1tU+vsxAM7yp+GUftLePWbsTU/2MDaFdtwafNdCTywK9NmRA5X",
-	"pl0gc7KcqanjRfvt/UarEhKwzUX4BQU7Wwt1ztXHwQ9xMxYAHCMvTNmKkGeDQutz+EnLNC7u616WyMVn",
-	"M95BViYZVR0jW2oOwGKzLPUk6CVkkFt2yMdrNliZYmpJWVQ1CmuAjH2LHAm7XDHNQ5KM0VwRiuBaeE6T",
-	"xL/8Gru/xLhS4lYkFkBB7snL1MZ7eKqJ4YKxG7CzW4xqJBadmAU5DfgQdonFpO5dgMp9/aUZPG9SLqsy",
-	"WrHcaxdLP+BYXAWz2BWavHNM3d3PxdQBz7yW+eeviHGjkJFowch4vt4wTyuLcQON4ip713M2ESlxppr0",
-	"GUgwgHXzAEYsQ728sYKL8DxqG8Zqqj/WVF2Hw3NrCb845+/WIn6eWHGm15vDixbNNn+pYS19qYwW6s1W",
-	"+bm2Gg1q41KZTMfApWSRZEgm5kEqu5Dvsp1cbOwZP2PCUcF6Q0czwkQ6kVxoBYeZZoYwoe16bhU+9HeM",
-	"ZlZ9rgL9LoXOaaIVishA34J7H8lEVd2JJWZjKuiQwYuBnAqjqdNXOSRjqjTLgcDA6dC6lZ6Ouaho9U3A",
-	"B1HUIys4YLeMDgpydI6oochaFY3bmuXl1h/BcWUgojvJ+RnVDBWIcHQn037GE6depIJmX0s5rmr1x5E0",
-	"H9Wrb1uIIDKe5TJjtiqQppYgJGjTytxVjQQTKRdDhPLA/7CUI9QRxtniHn1BdNiml9Fa3uutyi3RMhgG",
-	"JKGRBERwSx/f31B51l6tTRzcDgJVFXcmp0LOMpYOoZKR1IPBUY2meTt+xnLmf4Me2hJwFOcNJ6grBq6e",
-	"3ohazOTQsw9aiUJQHcIkXQGdJUM6AdLlgFuxEQkAawByUM1FElAI6mQEZcUwWZEfhWZZWNSO3ontq6VJ",
-	"We7pC6n5wC5c+DrgJDUDepgShXnfAhVss6W7q8Zhmf48jHAdz0rQYpnicuWklyLjgoVfPGeKCdiHq8AD",
-	"BVTJVeCuwA4FTaLBXm5vAymzCvWy8B2RVL6iZehhqUi8WCwWr2p6n8vpcESK+uXwkzg8V9UiNPskfIAS",
-	"O4L94m5g3k/ZlIV6ngtDRmYyP3WdKC1ZaH7FavDDDVJJcEKQgWiRwz17gh+oQ4aq8JSH1vWhRcFb5aCq",
-	"FzR97lOhSF3zMUubxs9P5azRtI/fmfGUwRWWsHQ81cEg+BPfwqQVSdZf3/36/wEAAP//",
+	"7L3dchtHlj/4KtmYjhDgLoIASEoUGR1eSqIstiiJJqmWbYGDSlQlgDQLmXBlgRBaw3947zY2Yi5m925v",
+	"5q4j9mof4v8k632BeYSNPCezvlAFFEBKtjyOcMgEkJWVHyfPV57zOx9rnhxPpGAiUrWDj7URoz4L4c9z",
+	"GrFTPuYR/KO/8ZnyQj6JuBS1g9rliJGICSqiB4qE7KcpU5EiExYSxTwp/GbNqbEPdDwJWO2g3Wo5NeWN",
+	"2JjqnqL5hNUOalxEbMjC2u2tk7zunI0pF1wMF195bt8SsEFEuCDRiBFvGoZMRKQ/DVWUeekar1SsYIZv",
+	"Bf9AIj5mpI5TUg1CIzIbcW8Er+5PvWsWEa7IYBoEhA4pF9lpP3q422rv7rba6aEMZDimEQ7m4W7NKRwb",
+	"i8L50SBi4eK4LnAwJJJkRnlE+mwgQ0aicM7FsGgUS9fh1qlNaEjHLDIbf3zDRNmmv5AzMqZiTphupPRy",
+	"jKWKSN1nAzoNIqI3Ov52r9VqLJIB1x39NGXhvObUBB3r4QTwuvQ4TYfmmTH9wMfTce1gDz5xgZ/ahWt3",
+	"4rPxREZMePOXbL44iVf0mikSjbgiXshopFfNEDBRdMD0woZ6/Un94uz4KenWngZcT7dbaxzAxg94qKKu",
+	"sA/NeDQilFyzOQmnQh0SSkI2YdT8op9QdMx0A4fICQupHgmhwid96c+7QjfjgnR2yUhOQ0V8yRQRUn9p",
+	"NhQaD1mkkvcTKtSMhaSuIhpNVVfY/hrJa/E8EzdekmjrnE0COmf+AYnCKXOb5DI1PBwKofrdLITeiAxT",
+	"Y+b6rA+mivn4kt3WY+I+ffP6+enJ00uX1N0BZ4HvdoWb2oWtl2zuNprkyC5LNKIRoWHIb5jS5ylgqWlx",
+	"RVTEg6ArwqnQjACoXJGBDIn+v532dKI3qt0y/EY5ug+RG9GB3iW9lQGNWNhokpdsrggNGVGenDBfdwFc",
+	"hAYBC3F3kavBik+VflM0Yl0xpipiIWyyHgn1x1wkC6P09GBgisgB2fvwAV4iZESu2SSCju1QNI0QOgiZ",
+	"GjXJW8UIJfCBhFT4cgyvqLPmsEkoefv25FlDc9Wu0CQufOYTb0TFkDkwwJi2pGDxCunXcKaaXZE+fLW9",
+	"QcvbZx26tU/32dau36Jbj73d3a12/xHbGXToY/9hu2bOJxJOckBzu5k5qmP64ZSJYTSqHTzchdNpP7Y1",
+	"b4kiFuou//X9n7b+x9Vf/pwwPBWFms/rM7uK3/CIjQvYzV6K27Tz3GZvfWazl+Y17Qq85hVTig7ZiX9G",
+	"9YSLhOQYm2SGVhurYa/Tf+Q99ltsd7BHH/YfefuDHWrXf6K7i0dsuuhxv+bUNNfhIfNrB/oAp6fx55AN",
+	"age1f9lOhPo2/qq244HCsF/LiA+4B6S7bOwi1S47ARENenbQnX47nkjxBNL93GUW2XHDVN4MBoXSO0c6",
+	"kSTqmk/yCkIRfUjssZBAcvTRypBIq0SUU0+P6XI+YeUrHZpWRPdA6lQQNpY/cs19KVEjGUae9FmWwGv/",
+	"9Z//8e/FCw7j2HSV0yPGKUg5XkYmoZTj7Mj0N72ErBMKKR4uNL8DXeAAYayXwL2XjRb5e3a8kejlKVmP",
+	"vWRxoYO7jNcOEkb8dhJI6i8b8RRaZEc8nfRa7b892//u5bc7f3/8Q+f7R+/2LnfPd846r9uviseN3dxl",
+	"3HaoOG7FwqWjVizMjtmnN6xkaIqFdxoYjAWG9Y71R1JeP2MBv2HhfNkIfdMmO8rZyO+1vt8ZnHeuv33U",
+	"/+7x+PXu5HRfXXZu3j38x9O2XzwD29ddZrEw9PSElk1khk0IE/5E8jxxz0a9nevLxz/90Bm/2/9wvnfz",
+	"+lH/bKeEuE1X9zANGP6t7kRNpFAMrIsjrTe9FXQajWTI/6G71kao1m2AidPJJDAMfvtHpSf4MZnJx5pP",
+	"I1o7ENMgcGosDGWIj/t65EdvL18cv748eXp0efLmde/4/PzNec2xwlOLUa6U1ie1miRuaMB9kmh1tVun",
+	"pqaex5SqHQxooNht1fke64Gcm1ninAvUgER/5IqkhjILpRg29eufUN+YuPe3KH8/Oj15ll0QUNFrB/EL",
+	"0ktkviPjqdKGJWlrwbnbarW01hlSD4zET7xS1qziCteG9LUQVywYOGQ2ohG7YSFaCTJkPqjnBF/gEEpA",
+	"u2scEmOJEE3WyngKgknII1jqp1IMAu7d40Jbk6OmpxRRHgC5W8G2TCLeJlsyZuO+XuH0llDij0HCgn4f",
+	"jZhC1qoIDUJG/TlhH7iKPum2/F0fFof0p1Fs/vXnGfeLNkKZNn30DsEvdhtxA+ojFrKDrtC/+GMzZDsD",
+	"vV1m0ZpmxdIbB43BStd6RlfomT6XYZ/7PhP3yz/enJ/8UMY+pAjmuBFg/CkypnPiS/AkfMrFP5pqwzbS",
+	"s2JmE7RdSYNAzjT9wweCpOPgTwKHiJ/gfGjTMWwA7adsuU96DCxRL9qOyZqCFybXgMyoIomLwTojDD0d",
+	"6p9ikzk2x4lgM9vkU27GSaTIgm9j+Yi1Nl/iT2k4BM+08X1kPEo88YUQ4wrB/RPaoqbBcbL097FzJ68v",
+	"j89fH50WUD43byTwDKnHHNone4O216GPWeNTLvqFHDN0hg0oD5hPuFDcZ4aywxvusUP4YIZMFJ0nDjQ5",
+	"IHYCChbwtYyey6m4R9Xj9ZvL3vM3b18/yywb8Ap9Agfwtk+4QK8lUVPwSsMiAU1xFVs6t07tjM616n4p",
+	"5SkNh+yTKhipFTCEAoQfSUkCePlnUiDgrVwRqRUGoBX+D4YKAqm7T948+753evLq5LL35PvL4wu34Rjf",
+	"/kgGviJSEK1pzJPT6oDbG1xt4MGMwJEsJLwIVhntulN2w4LPJqAsmz0yKjV0vchkEx9uZPzfsacTHI7f",
+	"bR2dnQD7pcIn321pi2rrxG8cEopu0EheMwEyT5O0R4OA8E/Kao/S7627mfkdkCeMhix0G3qfqJnJVqBX",
+	"Pr1h5rKmaMZanOOmSfmKirm9Xbq//To/ujw2FHb83dPj42fHOf6gVSYkR/bBY8zX4j3lrv6Ui/vGnonk",
+	"Di8ejbYe0zeBekRb8WVU0WtN6+3UtdWtU/tuK75i24odvEsfz9455rrI3AxW6iZ5YqEr4zOs2I1uDYv4",
+	"27Fcj85OPofZal6Ts1nNIGLtpfygug39KPsw4aGm7oEMh8zXj4XsRl4zH07gW6Gmk4kMI+a/Yj6n4Hj8",
+	"FSSUtXoXXvaZBZZmsG5+EC4uFXjgPoverqVlTo6k2IW2vrWq9dNURpTU261HO4922/udXdKfR0w1yExO",
+	"A1+vpuVtvwED9YCUz6Er7O0lcfXUtT5AhfG9ktlIKoZTIyN6g1d7fcYEmUwjMmcRnAUqCm4+ScgWbQNQ",
+	"GdCUNe6yz+z9mYbBwuZS3w+ZUpYEJ9N+wD1SD6Sc9Kl37ZBJyG9oxBwScHG9FUiPBniWtRbO/Mav5xoq",
+	"dgPBpnBtsk3DwAVdUHRFMh9qZ6TbpeYkWDST4XXqbhomGMY3810B5jeJgCzq7rvjJy/evHnZOzo9ffOu",
+	"d3Z+8vejy2N3qRsqs/nW5XvGhG8k3Cc711lPdZYC7G96qSY4lkNjiOKtsq/1Lb2icvbJ2eJag2mmVvNz",
+	"GXjW7f5ZbLzk6oqMKJgdYPLlXf+kLsNk5bTtGzWacI9g3gReeO86xWuo73P9EhqchVp3jjizw88P4lj3",
+	"ilYmxl+4iv3k2lgsMHj14IAxhsxj/IbBvdUk1XHKK1rtVs+pKfbTqsYX7Kca3jbYK4v3qWtF3cFVfD0r",
+	"+z8yD/RLWAiz5gs3K8fihgVyAm5NbDgNosXZIN0sH138uH5pTFxLr7qngfHwpGlq4fInnDIyGzGRcblC",
+	"cy1ym0mwRV/KgFGxsEa2awfnYUdXvlhwD150CYUxNBANSH0td5WWiNoYgMFR73px7QKqoh71rivtrrMu",
+	"4ZSSQ/zawmn6/itwpm52RGKzVYtT+F98P54/Bch3ls8kAHeJvR+tfg2anrh9unC2UUS90diwyPxUBlr+",
+	"0div5tEw5Ew5hCrNiGdUIfFR6IT5zUTQUqL4UDC/K3w5E6BDaQGLnhMtXBUoRHIamSg1BVEPbnfaau14",
+	"fDwkKvTgA3Mb6OMVEB7XFYNQjpGkMBRMhhiPiH3jGH3CIyssaF/pX+ExDFzsitCEwZG4M71JDxQJ5JDU",
+	"3W+OL8m2/kZtfzRkc7uNz7oOcbfVXHiuo7tR0zFTjQMk+rQPEuP20DmNzmopGMZkZenASKheZKyegpM1",
+	"Yt4188mrk1fHECCSvd/lYzpk2xMxXAyt0lI/YHi1W9Sz/vWBAu0kd1XP6TCk42ZJryPGh6MiihEERvNA",
+	"EWyiRcOEf2CBOiRatMKCoAqs360yb33UaTk13Yr29Ue8c86H1DhomCy8+onWzTPd7e532jvO6nhbpxaN",
+	"puO+oDzolU0MpK9tVTA7h0jhMTKmvnFFB1o9BS81TwLXdjot0z6O3qNqwjwgU/3JLF42ana/0qokc9Cq",
+	"/WLUMJxG8vb8VIuz1LuSaZF6wTilyE6nkZ4o7KiJP9YTKtjcePWnIa+VziOhrGQaM+6XhvCkdgKaFW4E",
+	"qZuTjyN04iHC4GwUKppysBgKzAX8K/ZWaxbus8Xoq51qxJoE3VSOrXFqS3bQQWeK1sBixvr2/DR7ekdR",
+	"NFEH29veiEZN83XTk+NtmPl2SbTT9tKYoq/Zh8lf44j2lmbNnYeKD//67fjxzeJGL2xsyXamOEZuJysw",
+	"jHanytnIS8NUGFTMHZ0sG3as9wNHHTO85RL0LJRal2I+xNCD3hAEbwa1g/er9RV45AnVur/zMSchaEZG",
+	"L9Uzk5a3TjputHp4qPPp1HO7eEVH2khwK9zEdKz3Kpl5c2IXV29CQuqFLQrIb4NzmKMbG1OZMSqcbHBu",
+	"mrZSu7ZINldOyTmIdSkbmm71ibqbvEnrINrwapCh5l1aoYlZ4gFxkze7VrAkX2ndLd2vkDOr13UFjxz0",
+	"U7k5PuwC83TzgtIl9b6MRlbFAmVQyNRoiGfdgJojH2glDqdZwF+JyYOAWHl0uDxQZMzGMpyTvravwZ8z",
+	"FVrX0geeTKiC6RsVstEkp/yGxUoeDZSEuc3N9R+IQFRRc9PR3x2SRa0wkEMIWoFIDy0o6ksUPVTz3p6f",
+	"YjoAzrQrYrq0otKozvFOp+15GPsBTMq8oCvM9qDzMl7ZeIwqoqH1Jz2hokiP7+t1h0F6bNES6VMhmN/r",
+	"z6vaF04NMmeY36MFutI7a4/qt+qJ6q3PCqhOq/Nwq93e6uxedloHLf3fD2kZ4tOIbUUcGPPCUcbbBLX6",
+	"3Uz4aSkyFREPSMAHEfNLhrO3ejgrNZiQUeNcyg9t7hA+IEN+w3LR9GpCx5W6TjhzcRR2arbxpehMK6F9",
+	"KqpHaK8chxpRX86KCA1/gdWvKwbvfR7KsZYVWfXJ2M5578RdTd2EOychxQl5x5sTTyFDTRmyLhL1T6g4",
+	"5Sqq5jKiJOAq0n/1qVDlfqPFndTtHSLYjKkII4P005DIsGpZnuAimpHTMKTzL9nl9ISKTb0wmgQjScb0",
+	"uoDj+VOMEOiZ5LHi/BEweiwzCaiK1KGRdE45M9l/uJtJWdxp7+08zGWKtIsshaV8w8R+Wi+FiUC0RiSe",
+	"9EMiIDZWjeRMWPUBiR99UuZKzIRMNclrSbTWG8ogFd4Ll2gR7UPnAReM9ENGr1Uhx0rlfkFqZjrd61+7",
+	"3Q+t1pb+d1//80T/81T/c6y/bD+/+urPtRXMxaTdFG6x5ilwVDCUg9icAy0P5yrjkzbrxEMIhFSWWu2q",
+	"js3FIfVGWg5LwQgLFPsc/GqZaw6IvxqneYLsfX3HtOEXXyx/AIXqggn/hZTXK7LUUfva0iRARlIWuKOl",
+	"6FVaieS1b0SyIswLWYnrSKue2mTHNqTuzkaKeb1ffv6n23AsqRp3JnoxQRChygf3O5rGjXQHa3jGcwRa",
+	"wy5fDV5++zjc/+bl9z+Fl7Mf35492z85PfvhRHZO6Sm9mFXywfAxk9OoN17GF6mwA+YKUnTxPOUTvlvF",
+	"ThF/ufZoNGTNc4li0T0qj4WulXcjFjLDGzSvYD5kGoeMnL25uMxri9a7Mpa+CTTL+Fi8EY22U7RWmPCa",
+	"4QFwFZ9adCchxJisMou2+ig8YwGLWImmCATFFRlKUSQbyx49CmaasWqiySxIhorKDrXttfLQq7G+wkc3",
+	"ZIWFC/i7YY6brOd9LOTvYwUtn09rJTWIAak5C8yERoQCN0HIhni0cO4GlAfgaNYHXhE5jQ6ICz25mNKk",
+	"CI8c4oZMj8I18Uxw31bftTnu1j1mBoBtc44x89sCB3wSSO+6yHbDe8v4Jpf0dcMCw6Wa7a8f/hTW//3o",
+	"W6tNPT3+6sZelL4AL1u4JRYfPLGpzQcb+nuy+vSEKqu+uvGGjMou3Be9UAFXq/CZZjL0kcZ048XFwnz/",
+	"SsulOzjC5rfa/ou8UeXnXkHrDfQ/o/iie1nbuJvzk5XKr14rVZJmrX+C4Ie8Tvq+5tNQwD0RRpXEB3dR",
+	"uc4c0tze48vtujp2Y1Yrf7mtyYgp2PgFMeXC1+6BETDZuwYtaA6JOwjo0D1AsaT3ROvGIZvIMILwCndM",
+	"1XX69xh4CMbPFDrUPYzGdb/66is3Lb3suPRbYM7qOivC4JsyCZYQVGayegUX56q/dQ/IbCQDs43GoHLV",
+	"tI8duweEivlMWwKOTTDDlpGU6WGbN8QPZsdsfi0fc0U9rPywVuZswBi+YO72FCT0OdDbpl5AQ61yAF6d",
+	"wru0BqRkYgMEfHKNlqBtc4jzltFIT01IHICYm0vd7MZkrlszmkp+EbJ3htYFdOt8XO8V5b1eLV4il48m",
+	"GcDV7eLFJLVriCHM7AP1omAOqyUHJHlnDJiFs/qwBRu7laS2x4O7dZbNqvo9tZBRwSl6pXkRZpOngrtg",
+	"Cnm5cSaVQVQDDC2IT+M27c8G7aVcnBl3RtULH0Eoyt8EyodMRiFVjNTVhI4dMqIhVQruZn/5+Z+NQyKK",
+	"/LKr/K8WrqoEfCvxxpY6Xu9484KrsOQgSzne9BhDdrfeEJJEmkJgFbokbPo70KBgzDfpGXADw/xmVxwR",
+	"1x+nw/CBfiGsBM48F8Q16AsuBgpBpqMmi0S174pISlJ33/dl/8p1CPzhEBpwj12ZK+X38Mkh0ESLPfgM",
+	"viRLaF0xoTzU8nUYyunEPOiNqBAscCFbUYsiIqaY0s+FF0x9LoZEGIfNApcwX+SPFaJJFHEK/OXqdpFP",
+	"JE9pajpBPWbndkVL+sG0bN0W8hCLYYEbsLj4pi9M4wDTTIawBfEmajHcWBCGNqDECmd/nKLAEn8b/HpV",
+	"xKJwPgX8KZ5oDiIUcDhMqG+faZ1Bpejl0FzE+mOniObqKVt7cao5/bIv+xm9sto1fbIvGd4VW4hjFtEq",
+	"+sQr2+7WAgUtug98riaBOTSVeNhZKDWHIEcTGQSygJvldfU1+ZmljVVBTDHOWRGRlDAzzPS+CztLYMiy",
+	"xFYerBubc2uv9JE3ZuSpDCf3LTJCGrEe5Fr1wolaBG4tAfBNYIJjGBNzXWkyXOoA5xtzzAIY2XIYvvaS",
+	"MEwYqqoWAga5v8pucZ4+YJuW0Ie8ZhteXb+BPxR6NzSlJNm1i9QSRUH2Dtus/s7DxeU/5QMGeMZcWNDU",
+	"wzg02YLPZmNcH2aW2l5tL8fELFkRXNRNTwwmIvTlNNKU0reYeEW+/tXx9HEcPalr4guJRxXTqj5JoJAb",
+	"h3E6sLmei48fkOyWZtUJCGsGOAusX8Kj8jD99CHsPMocwp3sIaRb/2htPb4y///Tv/wZA2//tdf8y9bV",
+	"V9srfv/znVICwNNhgwlCzNIAfqMCqkYYLr2K9WQTCVLz7uztVWU+291ut1vGgdYOVh3Rzt7D4rlfvDja",
+	"6uw9tA5dsxSQ9esQIJUtTSpkxD5kZ/l4sP/Qb+239/d3vUf+w73HtDNglLa8vT3qt9p7dKc/2B20+51+",
+	"q7/f6Xh+e89/6LX3+q1Bq0Vb+7Xs5Ftbj+nW4Orjw93b4hCJwgyI1O4B0gkXOPTkkGfI2AChWCzdzh55",
+	"9aRRKYFiBQMojsdaGWptNqacp5rszk1ZyEKmZCTNNXuxQ/SGZTgqqiALvkpQ50y+JWcGW1pzgnoU+0ow",
+	"ZqhR4dLUqWHsakWIxWNsnFxrV3jmbRiU3ECbVxdtwDNG/VMWRYVasP5xK4BfmZ9ai8VlRfimnrH3C7oy",
+	"9r0ykUzUuxZyFjB/iIy+kvb7HF5ieiq6FjGjSIMSFwwljTV8D+NJd7fSDZxfp5Ixr9ipap7G1AOb+RrT",
+	"tPEFextT97sLt7kzCG5HoM5FdcNnlZK7n+qGtxl4yGL+VcRpwKtl9J8RQyA2hwBKvBtDJmqNUSRwiX4W",
+	"lLkyGuXC0hgD+eMSRAZoouUMcEsn3rWQIepC7gY4wR5dkG1xen1BcDHTT3nMmtUMqTi0gY8pmLeCly0H",
+	"NV3lNIBtTkZXSkFPDTnkLiDySByuHgCpQ4bCbmvPIbvtHf3PXsMhbhEekH6g7XSFW4ACpn/bcYgboxTo",
+	"L3addGWG3dZj/XABJJVLdjuPHeJm8f9cstdqOcS9+P7109758cXxZe/8+Nu3J+fHz9yu2G23SN3UAMlg",
+	"fTLmowiEzAz8Sa89l6Jh6hEYR00BNEkJDFIx7FkakSEFclGMubWAbVgwrew1TsHwFig1C9lQnNWUYrTG",
+	"rcwGU0WDqsEBJuZKTAN4pOT2MqHBStx3Nec1rwVNqkoY7B3YrqaiC0wgW8iIAhJ7oAhcImp9FspbYAg0",
+	"JowFcniYAtDEL7ki7dg0m5OBBKwWm24+pJNcnnBnTR3XqWV1jAJWFScHaQNJMC+yMdjFisRCvh8bT6JC",
+	"VcsAe9gmi9E1e0XjZWXCbU54ZFA1cwUeZJQZpUFy2IvfXHQiEFcBGywPD4KbfdOyWpTQ3lpRQp8r9TGp",
+	"BVAZ8v+uFy3p8gPZyiAFuS+p3cpvzrJTWaCzFhB5Whv9g9J/JUrP11ZZs4TKr07Ci7Vh7ky9LxgNyqAD",
+	"TPILQDjoVjkV2dAwmoTtjlPz+71ZyKO00MWCW/qN1xCZAztjfKU3LFT4snaz1Wwt3iVlXvBxwfXLBHnH",
+	"+hcSKsul2iIOA1eECxVRgVmci9SfGe3HEm8FJboNsy53LaL7VDHy43SVdZXMfUHB9dkwpD7z3cRgizv2",
+	"qDD3sfrFkcl+NIqgxNAkfLrg8i5Z4bJCeIprm0C/0WTaYkYsTqEC+ke8Z2X0AkGdplVzpaVgliged3ZX",
+	"ktc5GVoop+NqZvyLmJrXt+DNefmCjfdTyMMryXx2yHiKEH8YlJwk7ZXCkq2fXYvhHX0bjHpPibb3nQxb",
+	"vnbVqOy0ZOmqUJnZoy+YyhAWrFjdh/ATuLLDOBXXYozFEAxpWLS6iygGPU9OReR2Bfw/A8ygjB6C1Uyg",
+	"N+Na1Uw2BdbI/K7Abg+MjWmND4To4ya1UWs2xINSlvaCA4fdFfVE5rjJSyAwTmsseqQOUdLgaaFi12fa",
+	"qEqmWQRt9aPkYlWiAOiK2PAeswTWBJbLLm9lNLrPDeBm3umkFjY11YVplNPw3+D5e4apWWc99CGpYmVt",
+	"ZpStiTKDx6CJi5oLQc78dO8cegFTZmGnYaGq4MeYFG/mwcVtiiNFsfQCT3HCjyAzWlkfyVT4xFRHQho5",
+	"ZYPo3ink8+xkwAZR4T7CD59vF6vvm4rkZAIIMVDzt2D7SF0P3kG85bG8waB6W+qnkd64DSAqTIjbOjlL",
+	"qUcq3YMZ6fk7ylOyMKFVlhrbbqY5JSv3Za/UBYsiLoaqXIN6AFjORJmGKYVq0XUUeiN+U6T0Wzs3Pjlc",
+	"Edua1BG4AyOrYi8t1qKuiFCjrQm/B/0UVY3X3Sfrat4Pz6TTmIwqJaNSJKLW/l1TmSZciKoLhG0rhSjc",
+	"Fwpveh2dZD/jca8mpM1CQZ5CAW2Vrf39QBVQ3WGMHctZ4INfYR6LTBqC6BlzkX5juzqdHuEvGCnSMED6",
+	"kEpVh3E3kg2y8C841nsg01faIo67xzMB9dPrFBKTERQTaXgwjaYhI1Ohe1QNQ8Xm46ciX6f2YWsot8yX",
+	"tm3ztfnjve6kecnH7CrddIuPJzLEWHiollob8mg07QMwg6QTvuVJnw2Z2I7ffpt+XF3zyZacICFtQZiQ",
+	"Nvj0AJecpzMuUps4FRP9eY0tLAVQWEn+1SWPfeYuEijm31+0JCoPL8CCoqmC7WUwnKo8+C4LrhgDZpuj",
+	"JEMfQp9FdJjDTMQIiUqKVBbkM69MoYXfG6thqS8Lq0E+UIQnpUqIKedjb5qTM71jSvxhbYytdhXJk6q6",
+	"UBTH/iE6JGw8ieYI1usnsB3Ja1+wIJAOiRgd/ykbObpbnIZVCZbAbsyM2gKyy5wO7fWcDmYe1UdgHsgs",
+	"/Gainvl8rTfDrRQ+dA9vH2OIh1pqKGTGYJ8w2dRl5+HOCTCLCS8b3QuPGfLI6gFbmXOmHyfIg4oP2cfU",
+	"EsZTNWPXxwUu+lbFfkxoyCpd5GWm9tNURqtdXt/qVibZMbm9qugViB9ZNH8vE5rAyhHmuoum86iIYshX",
+	"tUKGkSkAokn6c6wofH58cUmOzk6axEzNQMBa9PLEvUmFb3lxIIckYPSGdQWPEIeFkkFIxxCyxoTWFHxk",
+	"UODxh4KHeowen2gWq+IQk64I5PCBIq4df5P6cBW2nfrKGO2uHVqCS4u+XwPgugH4siayNZwXa+E1j0JG",
+	"V18MY6ulWc5p2GQ7YAuhnK5EDuI7K8MyrD3N6jIcd4mwv7MXq8JhKvB2re+8wp5iLtU0qA+pb1IwWmnn",
+	"ln2wWuLjap9URkxCNLvNmHcbjpEbyXd2nHhjYIbYFcnv5iu30SRxPwdZEGUVW8Qzh1BEdYawr65Inde6",
+	"/hqKY1qMNuHjC7kUNtCLqvj4DxD2sSvkTDQOycKAHbIwRhwXIkXEoxtEkP0LyHxgPTpQ1m5iao5ASC6M",
+	"B0xH+5jp0lxQq5GcER51RSz1bUSaof8mcaUH9eo0QWM4b7JeenEA6dtNToNrmEbC0JeEomkFz9VHyjUL",
+	"hR7EkApfjkvzd/QDnf6jTKGA/cEOzapkD3eX5fIcbf2A6Um9rauPbacsq8XMYjP3Jd6Zree/xGe0CuJh",
+	"eTGi2E9r+DNLMwy+cOPo1drazvOQsS2tO5K/Xbx5bVSdVLy6WWsnzkTaJS+fWBlr49g/6vE4sWp4666t",
+	"IpVNqKqhXGL4VbOQY2r4cnc/SQa/49YXb3RuPyM54V7toBbQqfBGmtsLkQVJSo0txtq85yupdUDvKwPP",
+	"yxBDThCA3voQ7w2Cfm3IeTuuIb1hhBJsXgnQ+e75lutqQX1q1GdEbrd6s/EXxz/BB/tbRhtKd/D5rmv7",
+	"82qaFd66+mMuSN3tz92GReiOQYeyJcl0Kzsh95DQrjBXg1AFE+8BIfbdFu5I3XRqXQ1pzVKAVspSi6ob",
+	"gJsYUbDrbrLEqMulntY/gU6XWnhQ6JJT4Zq8n0nIECSdp8AvU+eiK/TBaJKLuFgAJo3YLB6r7lntZhoV",
+	"x9jrI1Ze1aKaP0j38WvVqEjxiHWKVOxedtp3vRrCy4F1mN/aB//+CznEg16vaoOmn42USnu/UVmjnEKi",
+	"+EYgnkDkvydVchqxTTO14VzcV+0G6Kxq8YYc4EXl2g2frggArmM1wtVtN9ReDfV9qdS2VqbK4k3cmoLD",
+	"oJOuvj/o3LPQ4BEECikTJhRH+hWNobPVam8whjunk0zoPJB0rQfPzCOa/aFNsMLfCI0WEHkWEkmws2RI",
+	"eUdistyraOqoGDHbk2LAwzHizcWNi+AkrivQU9zbUpJqf87tXLnE8cwqrGA1NpZ7aDN+lt+73wlrK3bw",
+	"ZZgbePlENFjPy6cfWMxQ2PsUXr70fDbRyjIQGOtoZwsPVtLLluN2/D7I6ixh2ffm92k/LHf8QBQEAlG0",
+	"Ozu7tVRKnRrxyYT5hT4gGPJ8Y8y99CmJJFzOLpLPHaUXDYcsqkZT80vT+G5Sb1HG2UFcLVnCyox4jhX/",
+	"78CFTQ9f/Fmx8yiOqMHQoeVawK+mV95Zp0vuvIuNrTEVc4hjt7d4+UJQOyuBwhZVi4yulhpB+Q5dJsdv",
+	"DdbwbiRJyDzGb0zwVnoogJ0WMKplj2AEz1Zx2KcF5Y3d0oWgvMbWU+U43BaWt/DxxAtT5jApwvAe8huW",
+	"nYgcWKxu5RDzKIYzaH7SU9O+fh7DdsIpW8SdzDdLgfDCKl8VHsA85G6U8MC7ZooUDSgPaqKkyZBL2tkU",
+	"C3i+UvhzagcXOYHChDb1SdB7EzzmdgGA2OKhiDnpMlgZIgUxvLASwswZL7SwMTa2PHgyBetU8RoNe6we",
+	"0lYQwZ4P51sPWcEMoLqTtDj+pZbuKT2tq+LVvecLri+/CPyEJxc6+u/CW590o09961NU+H2djK9FqiV1",
+	"N56Am0SRJ7/EFy4Q8xbfFR1iHXhEkE/VtEiQ6+2BxKuUM76WzWWgliZ8PUtLt9/QDa65S4bz7bV+PzbX",
+	"GRdlSmQ6JScO2ImpAzPBUyMs5a/rHvOylIbsuqRGJOQsxWk/YXJQ+nQtSQiK17QaTcfNN7Nokh38kskQ",
+	"rmc9VlYDUJ9402RxlSDFXDEmVqX0x1HmMSyUueXkA1unmuXr4GfF9c7drjjLoGreCKhqPRvxgCXDHcnA",
+	"V1kduQiIJ4NcAx3VnJocDOCvjECKf/1kFQxjoJlkT5Zt9ybONksHldn/G8EA3d+QsMECq87+LWn+jjxt",
+	"GDpfKCgx9j4XBKsPTjw23YKL4UJAbins/dIXRexD5BAPQfQ7GQBUm5AzSzkiCvNyLkY0CMiMETXiE208",
+	"PA+5T+df59DdC4OHSksLp8VfblFSA8kMDptVTIXcTDiuHVq/LAA+HfaeBLwvK4ts8yaKT5nh1Da/AKrQ",
+	"lJtflYJhgBFChyvTonbWudbUWn2vgn0QY4FWLd5i5o4FXO6PsRqFP3tZGE9i2VY9hVSOcgfUx3WBRpf6",
+	"2sxWYeAXo94oMZ0SZ/tBRH16AN3/13/+x7/XDjq3SyZwz8anF69HlX00q3cH+E5WrZJpnnB+Q8ZuNoWo",
+	"lsyp2OxdaP4r2r6p9XfszldHQLHEnOZjpJ5PqQLbOJLyGsNYkfX1qXfdFfXFXKtGZfvY6Yr48TRiF3zx",
+	"QJlqMZHdNoNT4eqvsTm9ZqKhe8GJu+nOHyiT45Uy5DCNxJjllh7XUdEmen3kIMmZW8dCjx9yiAz89c30",
+	"WDT9jvQ0O6cyE/0oITigRaBEve1Af0kpoJJN54U62+dlj5vGbn8+IVziAFiUzWXsJb+P1Y5T9pnNfAM5",
+	"+vkdnITLQtmVnAMHyk2M5Y88VdzUkz47xBoLO52UgeEUF6oDjMERj5iaUC8XgQ36Ssas2OlUqxnVaXW7",
+	"Hx49138etf7f/+vnX37+eeuXn//37rTT6uzDv49/+fn/+eV//c//7+efr/5SGKdynk50LvHgVktZtkgH",
+	"ULICDZlyPX1DjiBnJfi1el6ZgaWVRocoGeaV/fe47ldrigJ7/hPXbae1osyNmSyOvpgQQY6X4W6+G0kS",
+	"sEGkCcgbleBE/epx6ysnVpVFpR7ZlEOll/OLZlCTgM7vVA/sHdSmoVihfo6I0QUqFKTuFtamOH/+lOzs",
+	"7DwGuCQHGaBBd4UEHveb40uyrebCcyvllaTj7Pb2dh7mGd0K0GkYZ8laGUSk8troicIN07Auu83CV+SE",
+	"3S+Wa1bbKVJmobh3zFUzMM3pSdp5ZbObW0dPnvps8M2mGM2i1L1nq44/AKA3ZssBDwI6xILAUChS82IZ",
+	"+mqD2uQrx7YkMZDUXUCrDriK3DgmXs1VxMYPFAwyB4hncwQL3qLnWYXJQkNrq+PiFG4rxuTgtqa2Mxkh",
+	"qSc0C9lldiow8CHzc0Pvy3619VIyuKlA5LYhAB5wNeZKpfD9eMDgGGyOqBMPBKMPilanYACER4VjWP26",
+	"pdDnufP1QC2ioS8/ZnfCQE/ucVaT1gW2jUMxeylhvmRiWI6bFs0U3bY5ahrTIJDhfCXgRnIwsvS+MDyn",
+	"zPAxB9hwmdSdTy46LiHbLO2US4TiWHIcJUCD5baQTcp2MKWC61ZJIDiEgbduS9Rr/aKzEii2xLmhWxV4",
+	"KbKiaURVbyxDtkwtoQJLr0PXGBqvqt0eCPYh6oERX0xGLvzm2kgy3RzechjHV9k6MBV5Nsx5GcmqNRw1",
+	"IP1XFZy073SSpczMu5yMzirDKyTtN9VeY4r5slVXGUbrrNhdVuvLX6mLklv8lP6uBY+KqDAqlL2dnzCR",
+	"Yob6jVZM5i7qseEih5IBW4pUHMoA8s8ThGL7bsjvB1YOllYBEnnxCxETvwgyYMMbPUAQgNwybH2PWvkg",
+	"lP8oiQIBPqsFJ+IzGaSmkGHxQ+aTumKMnB1dPn1REXLZRDhUvXTBNcbiGksi1tPAhLBSI6pWha0jRlk1",
+	"RBjTTouQ0nLrPldggOoWgNVBxTxnCYQS0HSOJlporanNVbzOCuSsN5Y+K8+pvgj0qkmfpTfvkLSQHcjB",
+	"IDPoTBL1w0z+dKtoTSs5mqUcx05mwX+ast41K9COn2Nx2LFDXH980J22Wjsehf8x86mPn1y8OIXo75lE",
+	"JZD7yvjErPTWxDzjWAZzdb0exBWrcChlCBBnhgRHfGKCpeBa6P7Oaal3yvjRTUX21HqmCDx17nJnKqd/",
+	"pqZdyMntLXFxJAPOGS/+9AAd60pNArDwrlQOYM3MrZvB1gVItTpVc+HRCW/O6ThoGCyUGEPOYoqYeFZA",
+	"knPjG323odlUV9jokhGdgAuD1DN4bI0meQq4hIrwoZAhs6jggAbuS23jd8U1Athpthff72aaEN3iwIDY",
+	"mVpgilDfJ30ZjbCKjs/1Go25oBGK7jGdTPR+ZlCIm6bcmd7aVUjBZ7Yp7oOTQskpY185xKUsGk/lh7IF",
+	"VJbCS6eL0jiZih1LH0vqlKSKRy+9Dcu1jkEV13vKgjNWfCoBL6q+dmmMo8pPJZHw5UGs6bYrXpBqnQs2",
+	"WHEhsPDUihctPKfVnhWLrDnLW2xiH0PI0lUPImRp5tEkB2n+GsQ1MrJbpyYFqxALk9nw1aiheYqv9kRC",
+	"7KvaLyzNygcy67+qdUwWqxoWrnRVgPMc21q5RrnDcHuVlj4Qo1Rc4B/dqrGUoWlJYeVMnynug7xRpC/9",
+	"+aJKvlGgW0rELNEZjIz8BLDlOQ0hmUN2aEvl+iZxK3ShkPc6ASwI8JqG7kzJ8+rekVgx+T3FsaBaX2JI",
+	"IkAE6IFrIUQsc+HeN0SEnsEm0ep6jOuFQdkHKlPLxXQ8puH890YvFf1RhY6ISt4oU8rvS14ju/VrBccW",
+	"xMRWK1xlojXiulUJHqQUwVwbNK797a/aGHXhFHAxVOu4VMZl1VAAMAUT+GLsXlO4IF700CSEYamGtZQk",
+	"WJbsG1/L+EJvjin2xpum33m1MjH5Klsw6KtUIvE69brMssegmOmbrmzdLtOmTgMlsUpAjDYXUkHkNGo0",
+	"P2nlLjNUkyKYjNV8AbyNeHLMkluT1VSRLku7+HpN0abkK4TVjrmYqmwRrVRB2PQLO5UqcZu3l5cTeZWt",
+	"jVvyZgRlN71AEFZmLG1nSRR+ayVSRWaJFsecO1mblDkrg43lIjtjfeKNqwNHgRGn4H0Ab1IcZmZYWHFA",
+	"n+uP3YPYBaaaxB2GcjpxD8gk5Dc0Akxu9JRi4Gt/jgi2uqlWTAULdONpP+Ae4UKryehVgxLZace4P645",
+	"Nei95tTMo1n3uP2xUCnIWBH3WpX0N1OLNmP1XuU1sFRFiAqlHtK3ylXryF4mbjKIkZchsf5A65wsLiSb",
+	"j2zXk79gmtxf8GhZXQIsPatpiihoX3C/y4ejgA9H0VIkf4i4hsQq8uLy1ekWUx6dML8g1IbMQgrlVrUY",
+	"RZ/wmIbX1i38y8//tF9vp77PKsT6xflHQxYwqtjCowsNhYyYWmxGQ6YFx5IgqMr4GaVYFMlaFik6uGOr",
+	"ruVxn8iIRwV5/vmtK7vKLn66kiae0FWBHg7X1hiJV3Jfjz8uXtg7Cxf28HUFz39utWHS2ZEsX+xq+nfS",
+	"fjMtPLW5X7AufsGEH9d12BBg2EaOlcHArSz1F5f20muGMd3TSSCpr0ygGscgKbjVgM5IPYbGazWcrsB8",
+	"PQmZ5nH0pQjmTXIkTF+oxxh1M0q/tS5DwlVX2KAWlLQPVEO33m3tHmK31De1q0wzvF3Rvc1Z1BV27Bi9",
+	"GmgNYm5Gq3mj7ukxcZ++ef389OTppUvqLtx4uF3hphbIbeClRSqAfDrptdp/e7b/3ctvd/7++IfO94/e",
+	"7V3unu+cdV63X1UHQoJFWIRCyh15e3tlfje1OiuUQcQmJpWL+0mEIRO54jzZlIVDDDtgNCIhi6ahQDEI",
+	"LCwd2b+0hGJln0mS1NB+fvVVob9kZbVFB/Mxdlu5lO/ijIz+NCIR7TsEcBIGjCEyGPhBNZXipNer1lhl",
+	"fq19/c8T/c9T/c/x0kkvMxJQWU0XTy+qPZicyL1W4xATaPvT9EkjQxYpLMIkMDMwj/B3jxhfRUg3tu5g",
+	"BZEPRXvuWAVwvacWsjmQCot59k+F+gQLt2B77NYozdC1LS2meg8PFw+WZkvtrDm3s6Y9p4cTPWEDGTIt",
+	"S15snEOgj1cf+tnS9EJGUl6jTClQhKToVZK4ycDeiFjyRnzM5FSzM1zGAYUURYSFKwG/p4JQoWZYKmRG",
+	"oWTbQIYJROuOo/nBWB2SNvyFYZJ9Cy+RLHArC4pfBQ8/DMpCtorigs7eXFxqu2IURRMti/T/c/5n+Opg",
+	"e3scX/E0zY9Q29kb0Wg7tRdpz8s05Hlwit39DBOCzr8+2N7W3Ehtf/0vV3+BvwpZT94dEAYlJB89sUHp",
+	"m+opWIUujm13MFvF46a0gZX6RYDjVdLg4/Edxcm8YCZVfu4VtL51amBVFcsfNLhkSCajkCootxbrQZrs",
+	"bH4c3g6rbDR/jsX6NNSaxoh51xlWm9rbdlVpUy5YMqiLq3LYcOaFBIAYk5OymgSAOGmRKOFrK7E2LkyQ",
+	"zj+0CJf3iYh4DzjFK2q1pBdtkyug9HKudRW08GA1QzS9x7+jO6H0vDZlXkjfWhxaUiSRbBYjyd6FplaP",
+	"v5JtnXpiQ+s6Rwtf7N7Phfe0xH1io64hVhJjrlP1upKCq+ZmlbyZ0J+mYGejsaUOIXwiAOZMhqGcqSQI",
+	"E3W+zEVuwrdu2s32Fmt2tnZX5Up2Mhz/pl3vdpvR+9bWY7r1j6uPbafduW18rb/MfreVa1IsHPTirPKO",
+	"ZXz0phItloC1GaIloSMFO39MTWJz0hUX6VgHAmD6TtoJa+PF7x4CUZ5X80qGcZFt8FrO4A6KCnR9wFIA",
+	"pN4hUXPhETqkXJgKdSm3mKuVASlyif/LM3ES197S05hQcWGIS94/l5ps2aFYw1FnWm/ISCyNfcFM5BJU",
+	"00K1B35J/CuaH1yz+YbaDvb2iVIcyqP2readCd/PvvnIGzPyVIaFl1khjVgv4GMe9cJJwV4ZmasASxFj",
+	"8gnFWJ28aVYYTg/Dq2DN4zYZ3ANwt+GoKvrmTrHtglyOXx8HmOcmnH/bSr0QB/qEbq6NQAdbM+5jKUpT",
+	"Xo7UVa4I5cRw0MadK8/p11QtPLf/cHezynNLS79aj6a5iCWvl/n78NqYC0b6IaPXOfk7COnULygQex+u",
+	"vE9XPS+m71JGhPFwkVgvGi4SvXyppIf9R94niIXDGWxiCuH81jKCUo9UUh4Ml/8dGT44o3c8Gr0syi2K",
+	"qSbOLzk6O9Hiy4Hy/gJucGKFJueTmfDihKWMQDH9HWKYL+GRkwo5wneALpVDZrju7f7tp8c/XF92xu/2",
+	"P5zv3bx+1D/b8b5/ODpt+89bw4sOPX48fbkbfVt4gfCHqP39iFpLZ/cldM1hqMZ+Mo9spv5mj+CXzEsg",
+	"86E0jz/gTGHSWyQnWwG7YUGCYGNKaGNgIeSkKWICLQvw2HVv8+WnN6CRniq0rJpG0FmvXAoNI+7xCdJj",
+	"iTc4NQwOoHApZzD+ETIPquVjTXO4lFswEN8bPBePhjK4Y2GdRdmFq7kqeTjewdTNYkH+8Fp4v4uoDPFA",
+	"nNxOL653OQl+mrC5zwZCGR+j1WlGm0Tc5RLGMjF3ud/WjrrLYLmYiVSL90zOKYxZ2iJVWUaRAbU9JC6+",
+	"AiLzOMBHQVRounzIJJhDaN6lvGaF1xKKDwUEzaHBpDw5sQg5kX6mwHdVpdY9PJupXkw9j03uVOW+4H6i",
+	"cFJnVAE8o7s9U19Dm7/+8vM/c/F8N52m/83e4M033//j+8u/8VfvXu398OxJ8Pqb79vfX/7AX3de7TZp",
+	"wD3WbD96uNtq7+62Ws3WYIc+9lbTBYxrZcVh2JOKcrZ4KyrJVxjMlyxX7Y3BihKf+YJuWHdUNW2N0Yyx",
+	"1u7sL7PW0FRroq3W7uwXG2tvIQq72g5i20sZ0UBttpHpHr7k/czMozhSy3rT02Huisgby9Yg1wGS7Ef0",
+	"hiXpGcVwoKqnzbcedlac5WCuJTL1YMzLiyK8OmuHoER6uqVDeJt5lSJ1lroHqJqA0XCImo7z9cT37jTU",
+	"JbkZ+THnkzDMEAsHdceUjMxilg3YKdj7YnJM7s5LTFK42Zym2gHk52e620yPryqryUYDbMJqUmvyJbMa",
+	"UOTuFD38FNIbVKZOgXXwWkQQGjIEJqaGK9GQFReNXTPsOMl0GPCAKUSaFXJGpMjGF6ciheDClavooCui",
+	"NSKXAYVFCmh/iEDfk2jeFeBeTAXrjAkNgt9kBPCyqFjBZhAZ+6liYEmd+TxifuNzBcOuGSd6W3o4LEDd",
+	"JmdDG8cxJBtXxAukKmI5ZaXZXIvW5h4QRCmfTqQ4JG4M3eYeaOE+ggg4SXyZLZ2yCuot1WIFnDIOsJyF",
+	"YNL0nfkHZmyuZh5OfAAxK8sLGIVi21W4ShlS2xHBXzB2ALHZlC2QzIQfB2miLlScDHBgq0e7jQNCiV44",
+	"thB5bbm6HruqWrLrvlDWjnIYa8sC+6HACywzEkbM6Hi0DJSN1AM6Fd4od9rb5RdkpSd5HSi2Q9IimH/A",
+	"I4BgIyl0QuPKho3UUzZhOjMufDnTh9OC8eHmdh5jkZxzFoXzrSNAND00USWQ6wl0yT7o1cn6uNbDeitn",
+	"PHeCc78cJXBc0qQg4nZC5ovShDmvJIK9iN+w8sxrnwX8hgEgDMVo5ugQSqSbEBf0tVDiA5rODdqiIVPT",
+	"sRGXlWqMJ+FAy2jfrNgxNk7Cris88zYMyvZCi9xCxHuTlETRt4SfbKULXl6RsFfukPOZF9AQsuiF76Cz",
+	"G7KQHOKNmHfN/AZ5dfLqeLGuWY2P6ZBtT8Rw4/ssMx30hdPwntExecCWgD7aeetmBRdaPqfDkI6bJdMb",
+	"seJc2CNBYFkeKIJNCBdkwj+wQKXAujEVDPVHfeQxat6qg/m8lkedVmn2YwYUczlGf5y9AXpBnGMWyRhW",
+	"ovlpkC1HtLP3cMUuXLw42ursPXTIiH3IbsTjwf5Dv7Xf3t/f9R75D/ce086AUdry9vao32rv0Z3+YHfQ",
+	"7nf6rf5+p+P57T3/odfe67cGrRZt7RdyeP6PArJ4Mo9yonF3v1OY2rK4+GXq1MRAI2HUSazvQ0K0wIOW",
+	"5CdmKq7jgwje5s8XSs7580Lv62g67gvKg15h+scFOJbJ2/NTqx/EDyS2y06nZSg2TsOVYkgU91kD+cOY",
+	"+hZZ21CuJmJN2EjS4HbQrFnICI+Dai5mg1RA8oSr0gpRKSkbZdm8fTkTwHD0AtSNJ9iKC0FGchoekpkM",
+	"r1WsoYyYZrCqkcH0N3tTnB3jjWiUyYuBNdkuCVfZXmqlfc0+TP6a+Lq701ar81Dx4V+/HT++2WBFZ9yP",
+	"RkuZFrS4B57V7uxXYFr5MKJ4w9MXODEfd7LizBzjmMGkkPlxnjGXRqrIn47c1dCKi/iYxpaIZYhjmk7W",
+	"i2NabqbffzRTJpahNLoGoE10E80DjHMCURxM5psiXHjB1C+yLU3sBmxTiRclVilU8SXU+4x2gX//OGHJ",
+	"hyEfxH/PWH8CUReTwFw9bE98/XPEPkTbk4BykfF3LLLNfM4n/dDTZNfra5FQdo0eDhE2IWDxHBx9dPoL",
+	"cqTzsAMHuJIo+WkqI7rszfAToUEQM3G7ZdaLNKZzqItIIjkEnTkXRvNo59Fue7+zW2E8eRCL7MpkR+vk",
+	"dr78HCH5bW5nlBPpIYTfjXmEBrwEJ9K1CRJQLLzhHnugusKQMal39sirJ4TCPjqkTb55AoDyQeAY0eWQ",
+	"s2fPHQJkBA4rdEPJ8ViKrqBTn0v45ob7TCJNN5rEPXtzcUm2zajc2LbHF8G9SVe42eV0tSIGAYRQ61RO",
+	"I8DxcTOr6lpXQKsr3L8fnZ48O7o8efO6d3x+/uY8AQggruaO0KObZptuA6GRpWAgp7tiJqeBb8iliJjg",
+	"isdN7bNb5IzoitybDSTBfXAGUtdPhcSjKuU8mNCQjplmqI2qrCPPIdJMIc8H43E4ZPnby42izN3mo6Lb",
+	"zCvz/z/9y59RuP9rr/mXrauvtlf8vjprEiSF/VjJWXsPTC+Vzk++4U8aObazu7/36GERE4ydF3s7D/cf",
+	"tR63OyuDrj8Fl3RSDnltEsmsmyU9uPIptNudvf3Hjx+3Hu7vdh52dleGG5WwyIr3StB2wxsl9DN80XdJ",
+	"egaX3LtmUVmmXCTJZKp5ttn3ByoR0GsG0Rj9dBoGnzqKZjPTJx5eQfzN20vCPlAvCuZGizOGt+bVmpDw",
+	"uOgVc6xqn6wHXNEYU4iIeCN/FePnH+yvYJYnxtDO9U+tbzv+40WDaAVsQMrcSK3dyhihNNWtc0rxibuc",
+	"VUPpX/KJxQDQAnkL4W0ZVu0QbyQV07Ily8DpZJIlPwgKWyuYKDaWmr2D/2VFRJFi4ap8U0RtXKMoWhpF",
+	"1Och8yIZziHEWLfH/uKgQZPN+WlLpSEJuHbIrkNYoFh1vyAMufiV8JNjs5QhBIxQda0VO+6rhpa1/bkt",
+	"/kLq8Xo0KmfBwB6FUnOblYXWcKDrlFmzFFDxsJvWGx50S21f+CG3u1Fy0h8oMsEWTWLO/mwkiWA3cJ2B",
+	"0V76OOBVoL2XFT5xk0o3bkydOSvjhkY0LBaERwKhbdJOUDsg7kXTkFk0FFitqTBIQgWyzs/i3+Bb1TZG",
+	"qJZdi0xVhFCnxRYvHq7FI0QnE4OShkuRGdLHWsQjGNuxGHLB0gWdUtti7mB75ZciCDcKjAk5kGIrl+NI",
+	"T5ecct9nQVDbtCCTIYZMBaZMddNiEtkcWKUSP7t7RmRu1Z00bcbUsLJ6U+pAbZp8mz10loqI1gsxTsm4",
+	"SGyDejYios8AxhpIoXGItcfMPlnoPWhnkmbu+0yS+tHF05MTh0xY6DERbTHhSZ/5jYJ4gUxgxmbHdhlQ",
+	"Vd12lNIhtq7+Uj94b8qt7t02vq6/3/76X67e/2nrf1x91fi68fWf74sXPA8Z29IETf528eY1QRJJUnj2",
+	"yMsnxKzNIXE/3roly/FJWUY6pSiNdugUR3pV38M8r7lToMdtyUFbQ8obCba5oE9Uli9V1ptghiI5P8Of",
+	"CBP+RPI84IRiXlhkDW0Q/VEpnqNSQIId6idKsfW50jJnnUHEQSzM3LBSHtiQUsSmC1kUzk1QUVHFxM3E",
+	"34bhL5OQ3XA5VT3c3oolH7CxFUS+NfhAGQhlhBE8ig+FIpGUpG4siQmmBXjoyQZHdUAnhKPPupG/op7H",
+	"fW2+LJWUmXgDP0k9ybVjjJyaOYkV1BnzXIFGk+rD3qfGKD7mzGYJvIwY1itcaQZ0FEVaQBRXr6T4I16d",
+	"GP4wL0SULu4DFGz88YEyGFgOBna38zkSy73SMRdfQAIhPIKzG6u1tpRJhi+nXBqAG8p8stfaqUKYAY2Y",
+	"8Oa9osuM53omykSimDxGg0tq0En0yKYhAxt9zIOAm8jH3J1+pfvL0MjPXllMzGXqiDxQ5MXl5RnBtrml",
+	"GWIikWCkbiIlHaLPhB+Xdkl8862dKjFSJsqs/PjyKM74/FQFYC0ZZkazuGyZLa0ggZ/ZCpoFwbf4U7zo",
+	"BQpL6cPBjM4VRFdWkrL3zmnsyFbPvJreln1mM9Utt+Jfvvb2zPDMYvZqcrYRJz+rzIEaYghalXLcXiCH",
+	"BbsCUe4h82ToM9/24hAZ+HE5ClJHs8AIfMu0oHShVnuqewhzcqQg6MNOo+AQmF9Inw2nIi8RFrlMfIu4",
+	"lM/EW0qMWmc0vKGU/upws3X40UrhsVI3Nmzxpymb3q9CbAivOr+wpIpXXplyn8VVdKCAKLSz+I26fT6w",
+	"LRf3WSTpVksX7H0F+MEDVRBKndSGKRDsKuot0StiRdlqQYVahs99e599J1XiMve2B4qY5nnVYUH7zoKt",
+	"PdpohdFRb7jKUh0c7jXsknBFfOCqqeNkTSVtPgy44GqElL3ZCQLTZV5utWYOEFZawkeqXepU0qly+7Ko",
+	"V6UsIeSk2SC1VqUw81T8d8mBiyvLJkdv4biRupHyTWsyNKoXO125G6uiseuRJH30HWjmq0UJZz4ka1ue",
+	"XKek8+GDWaeGYxl0XQu8tMWdqTS4GLwdd6gpC7rIRnKnf18M170HZSrNYZ2sapViV+l423T5YUPWqdDa",
+	"WEqu1FhTjGvx4OaMwIzEdDJ6QwW15aRM64VfMSx3NvJ7LlwgdfYzvkc95oxXCeALhjC6kHBfNclJZOus",
+	"uWYBt7jvmoAITe6YsGdGnaVj/d7W9zuD8871t4/63z0ev96dnO6ry87Nu4f/eNqGIoSJ11K3TvzKVx/L",
+	"7qRzC7DqepqKtMGVzHVV5bCkZVn6hv19XT0s1jjXgjy23FSriKFWR5WJtF7jahyZYMndOP64eDl+uFCW",
+	"bP2KZKnFXLx8NqOqQOzVL6ILHryrvZNQ2+/H6NloMe9lIX8Hiwie3+KapkcihfaVZkFJ4GXd/crF+90g",
+	"aBwSxRhxqZoLj054c07HAf4aI6/EGvQgtAl7RuJ+laRzJH+lQMPsN9adoL8Z91nY/FFykf4csEFkxGHq",
+	"8ZBhOZcmVF9Nf4HZyaaWbPyz/jv5ZQHCLAGZaE5CqZecpaRzrBLVnFqfJp3qv5NOx9OIxT/BB/vbVUXL",
+	"Iuu8XwHXFosN5kO+oPu+W/uqW7syOwQCMH8h/37JllytJy8SOssEOu90lsU5J3Ms1hDyF1RWU7CKQmtV",
+	"7s5s1Nu5vnz80w9ZyNe8TM+K9NZSkX7KVbRMlOfHvFHUGcSYrS05Nwgq20huxgdhhe8YQ8q4jxFl62og",
+	"K+PE4kGsEyqW2sW15MopV9GdZArQzZcvT85L7WgaxTZzyg+VXS/8fgliqCmXMWMhK3JmQdDoosl7705t",
+	"M86V67AWCZ3H/oSNicis/u+BjNZYuDst2e9gsd6WVwrMBVsUFgnEqJ6Q+UxEnAaqSV7LSLP8QMpJn3rX",
+	"UNrWFrIngkUzGV6TqQiYStLyWIiQ3+WBW7orJvyFmoNb8TX0qnKD6XDwVnH1wXo6Mvx/bF395d+63ffv",
+	"W1uPj7ae063BQfPqL93uVSMX7bVtI72WSfZ3PBpdwEV4dQDghMjy0L8q7qmgkBofCi6GNqyi7s5GinlG",
+	"q+lTxR7ukms2bzimMvGcXERU+DT07ZFQJOD9kIbrguDji14NXn77ONz/5uX3P4WXsx/fnj3bPzk9++FE",
+	"dk7pKb2YpdWlvK6kn0/24C/bf736y+oCkGYxKsH6Lih98T1Wdtky5QRohNFAXApYxCSQpGh/1+I+yWN3",
+	"4kMp6vpiOZIeBvOmIY/mF3qMuAhHE/6SzY+mRcgFRXUbSN1V171ffv6nCxh80TQUzEc//yxXSIHHQV6a",
+	"R5kySLi5ODOuX4J+Povuf1D7buvo7GTrJUshcFAYo17HJ4yGLLSj7cOn55YvPR3RSI8ygXKuFUfqGqxm",
+	"CEExmcTwjXJJ3dWdy5D/AyjwgOAbyU2naebMBYE4KiIHXeHGo8Xj73639VaxcOvEdw/0iaZepAzMmcnA",
+	"wJsKrtTUoMNoJTtSXWGzchDLhEc2QYxkStw8wEUECENcR2KUt34oZ5DkE3bFWPYhhXQy0cdsGvhQqoxw",
+	"oSJG/WweENSmMmUNDPa2PiQwfdUV9WgkFQN8RX164by6CdG45C/ExSht+AhO/hFgUWcWttEVGGRCErS1",
+	"HeIevb188eb85Id0kjViMcLkfeChQySgkN3Ia+Z3Be4eVG9vYxfHry9Pnqb70KvCBElvD4+RxiVCLVyz",
+	"eVdwRQAjTG9eguLNhwJqB0CONRxoOIFACglZarGmifIVVRELl54iXFEZPlBkDK3NUXp1dHF5fN47Ojvp",
+	"vTz+3rUywx9zkbVBS44KvrrstCT7UhKV5cGeasJ0SPuXn//PdsZ7r+nEzedyuU0IzsVERa2bhGzIVWQq",
+	"FpMjMuZKAaWEZEwDrTRYdHXuL6KytVqkIM0ejpLNd0+O1JKFME0WV0GzPS4GcnEFLLvgilCiWDDYGkkF",
+	"CdfjaRDxLXM8tBJEjHaEWIDKSTCA9Sy6Ii7znSvvrZzknoR610LOAuYPx1hUUPhZtGenK9L43sopKKCL",
+	"j2EagMccRA84P764hO/fsf6FhCzIruiKr77SO6/VRlPN/auvzDFPSMtkaM/i/NODzJmpRyNmORNyHofE",
+	"7D/P8KB1BZrqikWiOjTh7UVE1UCKM7wpGXod3GJdiGDrT6M8J7cnGg+TFEw1CA2UxCkXs/mu6E5brR0P",
+	"+oA/mWuiY3iIbN9E5tAVguSgnCND1UiIqXVMus1SZpxMGE9OV2TevZyXNslRlpfA7EFuJawDjzSMAmlG",
+	"rwv76iu9qhEAzUNCEEDhxgi6kDKJZPb0zfmFJq4nON8Y2EqGfMgFshHdpnd0evrm3fGz3pvzk29OXl+4",
+	"4Kr2aBBA86Ozk66oT0I2CPhwZMpu2kDNw9yOuQ5xT3w2nki4E4VpOGnadWCSMW0CrT5FpI6ty/mE4cv7",
+	"FuDQ/W7L5P7o5iggQhqxLUA76QpzPJwsfiR2G48j2kITn/lx7/p840mREy2QtmfKNctmtVW9dBitBUkn",
+	"9t6XcNUV7seuVfC6tQMIFPw3dCOSLuh7+ttffv6n/gh6n/4spkHwbx896bOYUTmYQfS15kcR5YH6+vY2",
+	"Hod+Th0AL5Yh2W091iMq4cwJ0IrVVSE4XI91FkoxJP25VmdYMHDIbEQjoG9ui/GAToTF99A0BV0ZLVhY",
+	"aEBP6QrL+wFOFaHVp8Ek5FEzD9JaOh5yQwPud0U8HtJnHtUKiC1gOw1DrQ/EgK5KjhkC73ID5KoPsT9+",
+	"oLpiwD8w30CPKsCqdal37ZI+m0vDZxaw6x3LJGiASHS0K7AHBLv1eRJTDQGk8V7pt+I82Aeu9EnAHprk",
+	"UvNjCzWo6FyR2Yh7IzMJqCqvwJpcXEEuJpAbQjytrIdCyxsgX0MRTQtzi0H2H4zCB2JthlgP8C/HOk1k",
+	"t7WLGj/tCv0WvQr6AV8yNGOhi7hCo8XG16zKhk2Z2QEUtZ6Yqeyuj47uwJfAagyZpk67ps+nYDCKIXhN",
+	"jBzT25JnCkawHdiYxq6IyzErOgYtEA136c8tjGxnF9DqFKgGNlIc0/BCFZmvugLxUOtY87eACeB5NYLS",
+	"LssIgqOowKQu/daumArfSAGj22eJvEkuGLJnnAsEGSS1vHF5zjUBIF5TwlBoogAwP+EsAPLNFDA9GjGA",
+	"i9qCfw3bTL49Z2PKtd0e2zfp3xSLXFKfCv7BoPGqxmFctCKlOCBkVCrGVM+x85i450eXx73Tk1cnl73j",
+	"754eHz87fmbwjzJ81s6R0SDiY+CYWn+N9R0wTmlE3G+OL4lmsRCTxmztgv68K95nbj6v6tuZzw1Sf3H5",
+	"6lSzExaCAkcj8n7bl57aDs1bt6/quS8aDTOwZ9KDVb+Y0eGQheTtCcpAPQrpTbXCh/ZHeAOxuMTFnlDQ",
+	"dEUykcwA3Nz73AMCo5yA6qlP1oTJScAc0zPStpxG6Y3nUiAmlT5SiWVn2eDR2QmaOQH3mPGqGK361cml",
+	"SUZJ3IRaiik5DT3WlOFw2zyktnXbWydOezS6dc2p3bBQob7dbraaLd1I90EnvHZQ22m2mjvooxqBN2Kb",
+	"engvNZFFF3UXLMoVA0H9GSpcx6wGUbklGdMPdcPltdrKfnIbh4TiX11B+/KGFXPuAjPlcQIHDh2ZjTOP",
+	"GvYLeDVa6sViSUusyyTfVs6EZr+CeUaZD/Up0aa5qRJuaJ96182QeYzfMN89TA/SiKC4pnxXeJIGTHnM",
+	"Jy48MomUa26W61g2Rg7IdKIXxD0/fnp8cnZ50Xt19F3v1fGrJ8fnF66VSmCsIGxbu9VqNMk5oxDPx8dY",
+	"CM50D0I8ro7QFfHNtd0HsLABWl34+qnYBJIDXB0QQpowkPJiojzxodbltQHyxyg4kOpPpD9PIS5jtdEE",
+	"bexHUyE4lYAbB1IujXWE2Ob2zq2x8le6A4+8GL77NuuIMzBflscCEXdarfUGbT2StsKNHptTaSqJV1Jr",
+	"fymHoxnXGtMz3lWY35JKRamTB37aXZxsUffxomw/oX68fvqR9upH3gpqTRIfH9pZ/dBzGfa572MZsN3W",
+	"7uonXsvouZwK84rHm+wbrnzsHNYKuGaFRowD1ioL9DZi9KeN3oDPpL2ruc6iPmmZEqm3dxoZVzLYAZW3",
+	"FrT8ZZvrWs63TKfFnW5X2IEzOgdMJSlPaYgRbbvtvSrbraaTiQwj5r9iPqc2KmW383j1w5dSvqJibive",
+	"6uf2qpDliYhYKKj118Mqj8c0nCM/Mn6bGORbM6aIDlXt4H0tjja70o9tg7dh22fU3wpYFBnQnmHRXdKz",
+	"5PYPdH24NtdCOvEUMVva0D0/vjz/Htj20eXl8auzS823bbRwNtD0IPFOGbGf+JSKGO4pV9EzRv1TM14o",
+	"vGnQF+EKLZ+zBCBnXKUKF2tWYKZbtYw4+PF+muqVi9146Vq/1ag6qTl86xS3TOayDVor3FrdD5fGiPNe",
+	"TBR6rZI0p72YFdRKNnWPpMK9keWnci/yqT8WbyUNRF8bq2Gv03+UWVy94DWnogBMVXdeslkxWguUpdUr",
+	"aOaeIa7awfur+5FDKXJcJY+ytPcJ5RA40vLCaFPuYu7hgGRy1wfvr/T6JvxHH8/MLFPMB8aU4TymwH0p",
+	"0zkFixsDCu2NUzolsElesjm63gwU0EjO4Bp6kWlcmnfdz3l6/zGTKFeW+WZYRboier4AOhYyr0bY+Trl",
+	"OQjdTwGUnUeCTeCrM6irCY70rSaIezhVuF+Z4LmSQ2WoqPllHI4opsP8uXBK7EhwHoHX0LjdIeqA2VJD",
+	"8WU3Gm/GKZMKWABHGHgqY9cmobo7U2iDjKgaHZorWojsGJj4jkCqqEgI44hwhxYl8ArBlvJ5wZ3X1R3s",
+	"pqrn6w4npwAnOn8mLJrxbWXiTi/gWiZaezPhTye8d800Darr3u7ffnr8w/VlNk75+4ej07b/vDW86NDj",
+	"x9OXu9G32cSsP3hcmsfdI4t7x6PRSzavxuVSqfb21H92NcIYnCs4ZXLKn0oxCDiGGf4q1thnYO14oGMW",
+	"XUXr2f4Yn4jbbWS+W3BGy/yJJ0pNQQwINosDnAaZgBsUATLw47gb4xiES1+oMyQFXDPhJYuKaAyZhM5u",
+	"dYgUprQ+RYO4DdyTSsGIZil9gL/vz7sCdbO4I3MlsddqkbEtk+xRbwTDvmbzB9YOw1cGUgwb5p4ouSVG",
+	"p2kyCQg+0jqenYxxPzrZMIKuSDsr5YQJ6xBNd2diu8yLdK9YFRNbtlutffRLc2EvCUjdfXfRe3p+/Oz4",
+	"9eXJ0Wnv6Yvjpy97J68vj8//fnTqJo7IPaIaReLyHDYXTzsGv6wnMa3deEaj0T1ahBmh8Pid3zm9Pnsk",
+	"vt0NL/fnT3Zuvns4/qHtvdj78XlreNRRx4+mr3ejl38Ihd+0UEixhl9DMKzpuvwMjBnPXsyYk9DQMhad",
+	"vmirHXzU3/WpKLdRk23YmnGfEd2YcKEZs2ZRmaTqbKxMPRMas3iLs9NYZsk+oeIejdk+FYL5vb5esrH0",
+	"zSu3+jKqeODTBROQ/ENG4YW1QUin6TJe9niMqC9ncaJZ4rUZ69MdomVwDwfqCRVVrEi9b7+9qwFjBWt6",
+	"yd4SfGYHc/rEpYOw319lAzeXmLzJ8UgdvVcxrS0xgNc9NQQhJSPcVRua3BV115/iy2w1X/cwhUNqo5kD",
+	"PoiY3zB+JxupY0IFqcK67RgyCMGMMkyUEKdoRF1RGO5G6nE0C7zYTWLS+5girUyBpsgqSA9QsUnFEqR0",
+	"HkeraFmFzElrODTqiuTa1pM+I7ut1k6TXMBJRM6l209YCJcpRbrMEyqeh3L8G7D9F/hLAQdZT+g+oeJz",
+	"GOO/SV57X6y2Apv9grjsl2bpfili4QkVNt7QWqaLlnNGNlg9bPujId7bBKvyHiRGHB8Y576MqCJCAie2",
+	"2tyiOvZW9HP88H5Ms9zx/VTn9RQkXYUjC85gaPwlHd51Aym+GJ1qEMUGTaxVLVGq1hLR+GbjatCnbsRo",
+	"gDk5hfbPOdN8SOnTE1cxMrU1iUcFmYU8gspr2jy1zqMmOUJvE+m0WiYtxUXosAMir9046Fb3oDWgvdaO",
+	"iTazrXw2DKnP/ExbIQvvK75h0QucxX0d0JTahWDIfr+nZ5qGsrDIczV5DT4MwA882HnYahUGGt7DecZJ",
+	"rjrPdne4Iri38zsFyuzhIb3jGrZyS2g0lXgN7Xb/plbSkrMhPdJnQO4R0zpO9ohnTvCF2YGRJUp7cg2V",
+	"oriD5OttRAPbUkz4yyTeOYuDHBNXR+pZAonOdX2WkooLjQOAAjc36LIrAimGLDS5/YSKOcTSp8Qjj4xg",
+	"FCzrzTgw8jyV8JgXs0UnE3GTn8A4L5jwX0g4LPdzSGMka7P196HhZkaaR5suIBPclz/E5q8vNnEn0LzO",
+	"nYvUCTRZV2TAA5CYWgSu8PsVHLSi8iaH+VPUFeXHiKx1ir5h0Sc6QlJYvGH0uUMUMqJN4DHSrFhOo54p",
+	"NdzKlsUos2CzYfqJEbwA6JFhf5/iCK9i8QgK88fh/ZUP7zeY0rnuyZ1Ml+VllB7fg8x9qfGpxYlsiBTc",
+	"FcznkICdpDVnPYGA7IzZCkQOgBNouw5chEbCRrIr3GkYuBaPGeNuTJBO3Rb9NMlyAVeRZhBjLJhpTjOm",
+	"M44oLhCIecUYuA4VJmm6H6P5hB2Qboy8p2farZF/S32lZ9OtOTYPqsd9hxgz1CHGAI0zNHvcJ/VURT7d",
+	"X8OxI7p1na5QfChMItoiosyMzkk9DaDrJHC6mqOoiI4nkN5lv9Xd0WgasgNy03Yw8dnA17x4dfR06+LF",
+	"UWfvoc2Cjq999bMPLAd2uoIqC/oCSg9ePuOiUWuRfPhgTI2PiOuoFw6YX7cGM0t/H7IfmafXjaAL7utb",
+	"k1kOtCRDTJwsABIoKtifJELaMv36qzjjEV7gWmDann6DHk5qmq5tY0A8zG5BVdXsqCE7XA873rKuqLe1",
+	"mbbrtHKF2gw1pqBEUgnTNGg0yWsZpxmau3M3kQuQWpro+iQu32LTClHHByRJsPawo9igw9wNRCgkrhVI",
+	"7gFxYVNcHF9mwnr+sOx6t3CL3FSWU7wJi6vbFenl7U0FvaEcAArdJjlnWI7W6suRGRXzkYyQyrrCgiwh",
+	"8EAqGM9jTq58BYRBeCbALz6/9U6r3TjsCmoQqd2zt5dupsRiCFcSwifXjE1gTvUOpEEdYeFESHS1oFtO",
+	"DLglQxJwcb0VSI8GhPp+yJQidU0e8NVIqgiHbHbJJKBCfvUCIZpee5E2BTWt6gEpiRgVmCkvCSW6U8y6",
+	"xemGTMkAbBUoI+Lk4b+0ZRROhYWrcN8dP3nx5s1LTMjvnZ2f/P3o8vivkK2q54vLYoAKbGaaSeq39yD6",
+	"lNAopmRcOkOq1AR6xEAAWAMir5alI1Sq6mUXhXrZhvcdBapYgfK1qWJVTXdamNDnyC/7QwcFiyKuhJuY",
+	"FJoOr9kkijNmTfz7rbP57dSS1a4I6Vb7b7MjeFfnlMHGkXouCrvxBVkSf1xflVsjF5tYI7dObXvMopB7",
+	"ysQVJRS+Hev3FeKMtMFimx8mWQEg4RaLpif1dHV7rZyMaeSNXOLOZAiKN+qFWrHUvbqNFR4Ji4222iUR",
+	"z+neIhY9sxjaAgJUz8gbab4kQ79WjcfoprBBPg31qEfMu67dUyJYPOGVN2q24R8BR5/KUaD3OVnnTdwE",
+	"5+lS6Isnj9SpMAcLTpLSFgb64HnUaJLnoRyDcVbuQiCrPAj6sHmaQpmPCKsqIjw6sCe1yKQpgEFyEoii",
+	"5XalnZp7SNxBQIexaYUKc1cAngZCb8swsqV51VxFbEzqLn4NngIXcJ2c2CLVdlXcfeOQuPoEp/uH8UO8",
+	"OBxq5pMJDTNlgLvC/eqrr9wmeaUbANSDIh5VbIsLxYTiEb+BPCfyVnBP+myLzmjIDkgE5b/0+GGfMCRK",
+	"jic0jJNbMVDd2rwPFP4e8T4PeDTvCp8B3SqozE7qr5+/fHZABtMg2JpxPxrZZEd4e8CH4KhQOBOEY+sK",
+	"CCwmAxmOlbbHTIcGzNFPffQ8QNzDh2FgYJE0EABJvxRmrW1PLGDlXkQh/Z//CSBhEcTauyoKqVIMIERM",
+	"f3rWWlfUEsCjg//5f7sJ+BG+S3/NNPtHyRD3hqWlce20KnOAV0UwZYf4fMiBmD057gP4DhnT8BpLDc0J",
+	"nigs8yEBbBP71cOgShUMItBfNw7NC7kwXSh7tWZd612hJnA+6y+ocMhLKqhDLkeUO+SUSoe8HI31+F7N",
+	"qRjTsGH650JxnxmaUMa8ddW0j3DClS1KELddsZZFeRRXwgcfi1nRQVeA4yVbH/8Qs9ZjoQr7CHUnpc+Z",
+	"MhgpHfKKP2l2xd2vEC7y8npDK3WFiC4Vv9Xtz0TIfnrT83encBBqvct/mCK/C1PEaClr6jxO7cNWX/pz",
+	"BIysHXRajx+19zpgo+RQEpaYIzG6TuYRYOZzlgeRMB6KGCo5k8dfmOfwOjOQdeOY7hc/Y3m+f6coMte0",
+	"6Wy12pk26cXCoD4RDXqLeBd7FOYMZA2OmdC3UYDtzs5uLRUco0Z8MsGTBii8tQNsrZrxL/eTS5HekipJ",
+	"FbbIZhbW5bNynl8LiQcyH8bz4iVInc0slV8tHsHtjzmKud0GsK2yNNGnUgx4OI4R0BCRLd0Hlm4gJtjH",
+	"DhBAy2N4tGYR1Fl6rGsfyPTD95/LqG2kwqPZXv/Y3d77WakAVZbfoDT3/Myy+jceQ1AIdkUzC1jlfC3J",
+	"tL5AszTbZ6q4Xcg8PuFaopq7LJNg7eJNmHJJHUBm8c5IOeZuEsEQk5LICTYk6TN9GhXUWLCWRFe4wM17",
+	"BlNdP+2aESRfAWA1tDM4j4JMpmqEVnUkCVRE6AopAi7YYcoeIUMG4IY27H1uL2mb5K3wkImwHCIXYkCm",
+	"2AQiJ4LUM6b0I+LTuSo2MYR/Jw5yn9lD6wtW3Fr9wMKu2IhfEyYBdNeXfVDzywTyWmxkvpax09kwHreC",
+	"grOW8hIfE1U72LlHpro0LRrOrn+YKvmsCEIWz+j8d4r9+EeC0kpZoZnPekLCAP+mE8FtKYtSq8gW1QS3",
+	"HeKMgysmW8MGQMk1Oza8PmbAAKoIpfsVYwU4Zt+w6MwOYQXw4VM5HtMtxXSjKKlpohxCYy9UK1ehlQYc",
+	"OgbWBcZMAKigJha/CAQx5nh5rpQ+0JVKcaKRmy3pChARS2u6qmgO0I0DGY7v09gzGKJMLLDCHcsKk/QO",
+	"2MtMAiqu5K2T6cjwvfixwWDhOQtYeA+c0hLKKjPtjWCEiSicY9ovnjlDMHG0EggvAmGH/z2sN7t6AEet",
+	"sjiG8RFEPoG3Hss9JebCBGp95iEM39lYxaSoykGsZ8JjcoBRfhbj512+psuBiQnDTCw5SDBVzf4BtDZ2",
+	"YhROKBZgy80MSB0K02AwJ/Q7G0n8lSu42RASOmk040Qt17qTSJ32FRORHTX+3DgkE2qiuoClmeshuBzS",
+	"M6JYx5iquGKwxTIS7ENUhv1q0s0q4b7aBTHRoFyZoWVRXzWfL4F4NWe16pHDsV3gQ4DxukgJsBRmX3lc",
+	"3GwSshsup6ZQTWZ4IZuUwaEWDRnLEa83YotIW5zYp9nCBCp92GuKQ7LXMtU0YOMzA95rFQ8MPY3pgY3p",
+	"Bz6ejhM2bz4tlt29Pz9BUg/bCLV0NWubS2/Oc0WMzwWI29bRk6c+G3xTsmtCRlCMHa85D4i5F4hT+PuZ",
+	"axhzZJYTQuriNZkFGqYZkADzVX8ef1UNdz4WWXhU0BTqFSG23I+Wj6R3RodsmeRKCqGbLftv5FgMYzZo",
+	"pZJljOUwKm+yt/fgh7ARCSnJ4FGBIdd1NyFt9xDrPioGphRXKYljlAWIModOQYDUXUMfbuOAsA/Ui4I5",
+	"BCXF0mwmoQJf4Qhs3LdjOzWx4hbwiquu2G3tNsl5gdAbSnR8mLrehsny0CLEg1xTJqQhrZkfpmUo1ngz",
+	"Hdn4j3I0VBzIr+rT2JATnUllEmKgxlDAxbXWG4wKIuW4mWZPakLHtTWBTnFtPge2yidk2Bss02YMHKyA",
+	"X4uD3yP/XuXxxkk7gGj0G/dw/+FmqSiccOdTgiW2KApFVcp+2v4Yn5VbdNAuUe8T8llPWZ5QSLc3Kmly",
+	"OJd5Lyrqz1dQGMorKF77NJC26B8uDiRq4Ul2ITXL52rMldIf6xDnd2DMpgikYRB0xYwLBTWsPRn6WLlJ",
+	"xt4jTD9K7EcsValfCzFY+N7DXC3OtMnII2XKkZlvXIgWVk1yJOZ4X2CPa1doiQxyvEAqEy2UC2TkW4iU",
+	"iWXkxiIuZmR2AauLovQQPkfs0KcTRTnMr3sWNWX+rozwiX2Fa8qfeNt+UzLoNy59/ptJEKAQzRcNW4w5",
+	"Z7kIkXK8wgEHteVKLlzBwykw0ntOJlwI5qN3zlyoIohrV1Av4jc8mtsfwc0fJ/+4WCC7BwWyXaxnl67T",
+	"98v/9n+kK4fGpaqod+02HPPBcISkInTcWM4EUSyKuBgCluV4qrkLIkc6xKWhN4IKfA5xcQpuo0nO8/O2",
+	"zfAmN2CDiMhpdJg8j4mVyP4xcykasXGpOw5WfoUzTveY63BxQ+z7Dwl4ZjCL2iBrN9JhtGmBv+RmwvaX",
+	"cTkZx1JfyoBRUeT1QsehrUSIlaPmk5xPbhjK6aSsLJR+RWUmJeUYT1z1ilCrG74ZDBS719i3eDHtilcR",
+	"bml6hvcGnImop8Vc4qeKB1O7YIzM5ZQYIIOAToU3+tNySMy2fZeB+knZSphbkfqiaimqMUvK44WMenEc",
+	"JBa+13/913/+x7/XDjq3Tk3OhGZH8MXVbWVxCF6U/5+9r91tI0nXu5UCEcDkoEWTlOSxKQwWsi17vGt7",
+	"PJI83pnpOeoSu0j2qllFdxVFcw0Di5y7OED+HiBAgCB/gwD5kTs5G+Q6gnrfqupqskm2JEryh/7sjqn+",
+	"qK6P9/t9Hl8DI7WjfqKVFwgrhkUjKFJq3W0cnbEwPgU1TwbYIZtt+CYTf2M9RfbHIk2FPqEgE6x5W5Fv",
+	"C4+L3e4TnryfMMSMN8CEnsSrdTvuhxHjFhutSpW03tOVt1j70bIthmPKJ7A1P3+dyvOH/23nzIxobtIe",
+	"9Vpxm3X623TndLf3IP6ePfQmLR7NzVgtHnXBaurikhfnrlUydyvaZvNJ2FC6UEuiKhWdIBq/rQrOzOg4",
+	"Z3vAv6vwNek798hc1i2d0pl0yDBNEsWjKI+QqqnQdo9KeE8Vysec3QK1mpwF5FQoY31kImUkwgdGXftf",
+	"0iNUD42nhlldbVsAbzliMriHKyGa5DUdYb0qyW8pRYTY0/frS/WYMVp6ymQSs4Jet00npE7tT9BGBiVp",
+	"MxOY1bZNPJKAX2F6Z+KRywdCvG1Mk6yM6ngZL7wJ7Bao4Zshj0CYGX7w3pByztKoW5zhntCzFkGYGEmv",
+	"wXoxcW7pZnpFMFiI0S2HgkdYmPa7UTA9mokUeC1yAehq01DXknFKOU/4QJ+eZWqkoBIuGgYWYvS5BIFX",
+	"aIntK0/SprRrBcW5KdlfRe5/9tVzFRTFtxuadRRVGQqneXXmHOn7H83+/bTWpQ5ARmvn1wicPUKJkapY",
+	"TcJnJRVwpZVtRmbeXPAtFwE7i5bi7rypaM76gHGW0fSih9zMyd0xv40i2ds6cc+ZWn7cLmod6Pu8tpll",
+	"uQYPI0zv2IDYXQz9PUKMAPEtE6kk9UimYnoyEjFzfCiAFZCJvzNuo0c2W66tNWPLYnu0tmXHY+3JxjZL",
+	"blngxQCQ9iLYTWZ7RyvSAvbkX40FtKiGSR0VduPCGYKLWik3IqIqBAPWTMNNmCXbNy2vzFi+Trn1TZkn",
+	"ePguZJ6sJ2YrkLH5xbCkLj3So4T30knM4sY8X9u8AGwuDYJfHx2bzbRdlBkov2a3cM1C3rBayPKOre2r",
+	"tVMg0EWt9l7D0HYlo6U0XjZ/yEidknjkeAa6hqLn2DLzQBAIUPUdTHPI8VCbyEwzZX3l2iGjU8qbNAau",
+	"kJVGy17IJ2XMceRixHFQ3phkJGN/E0kBgMXk9JLMo13YIFlckzzG2AShIUcRgjOW+VBWejZCHvIIj3SX",
+	"YMIPgWQd/ZEvK2HYLE2hCwBCj4DkcM44VnLmM9gtfB5IAL1KGMcbQU5vRiRjedgv5PO9CoiMG5DUwjnh",
+	"70lGholUIps1yOkEqkN7Q8LFqYhnIWeQMtTD0rfhABNuUob37J0Bie7LGe9FzhjWH6HKWXsN092th/Lm",
+	"t16t+/AB8NDOC/Ir8N/dAvPdl6LWvmlivLvu1JvRwPN8eAtW8AIXXpkpXI0bb8GmrUh+R/ZBcUrUp0YD",
+	"Ryh0DQuAM6kbK6jyNhrnq3bK7/jzvkajtW+N1k3S3/kWa3Bxsrz5Y4n2xVIf9QCaB0xAzbNHofE2gpux",
+	"dgwbcOvtgHQCsk3+4x//7uzPAR3LRjfktlsnCoj9Txd7834ylTL4ExjL2kplQCVRMJ+D+fgdOdAWFwzK",
+	"NgCJUwg16f90sKUhx0sg4k8VidRszCLSo1mWaFtam38FlvWGV0KXf7LJ64peb5JlYB9ETdspivlanFti",
+	"SVL0q/Lb93KYSG2gO5ZR03uLQzxjY9UkB+cFgEwQZtHBLwevj08OD44PXmsrPAp53RSjke0WQJzsEepm",
+	"FRg3UgH80AXmjS6h3I465PrlMFSO44UmXG3tspjstFskOvr19ZOTw4OjA/3qn9++ODx4Gu2RjGktl/s5",
+	"xq/R0jLhEwu84vwDCBrmM9Ek+9444feQy6GYllNmEC6mpK4Xg8X6fxGeNGUGAgdYOKg0iyzz3iox5Q2M",
+	"D+N9hfYys+mITHiPAUo9SVTIzc85W5ZRAE3yyoLlgD9osieyO59Psmw1jVX1ibi+64oUD5maZNzfWLAr",
+	"afEcDsBadWuYFMsRH1Ttye2LbATGbMLVg52a1/3aKul+XS+H4BM3jnjnvrvW/T6oeSdx0VJ/ZK1wAQWS",
+	"KEeMFb6JYPdOpWD3zaTeH9kY94XeVRC2BZskpueIFTFXIFnb7rd7HfqIIV3LVrvml0v+yNJUBEQxOtpg",
+	"kaS35A8vWjL5sZaXrv1uQUTM1yv2AcyYVZvIjfPiRZTWmcTds+1NOpYGXml2SR2nqbGJaZ6/ycLTeRP/",
+	"6MYnvn1dE2+NB1gA7xPbrTUj6lxoRMUjpq2XwgHD2qcNFkoacbs+TI2aJCBU9gzKoqdMvr581aUUjTki",
+	"uDL69livZYklBEcLTBx9XdHKqXU7rZ32J3dy9M7PI5NzlmJiftE3gtk3plKZfjiFJ8k3uvIgqLO4wJws",
+	"t7cg6GZ3FoSVKm8tcHOqbSlr8xnklEt9xBqz8Za7gGicpyTQWk/FwPPyjFV3xZxEmc/maifXFD/dc1VP",
+	"eRVuQCDmr5IRCxBFoTfJpMhIPe/16eZ0jTO4pmGNbIOpWLzF/R51ib0vyUKO+kySHKoRAF/PoTnUYgo5",
+	"r0yvs30OzmcQcmSLOWXArJf3IjXJC256YFKaDay5Gx0ePDl48eb46OTV/l9PXh28enxweOQ7Ru1WqxEQ",
+	"oIwmXJAxy7ZM+gGAaNHFAnDKOMBjmEi8POTIIQncNUg5YL7GZE1gKvXXLzP0jcOwuRQsGmrrDVbA4tUG",
+	"a3Gx8DdjDkO0bQlA2MXe01r5Hmd2XwuiGE5xFbVnjsVdrGujnQhuh7tAl/nlmvKyplS+a1SHAU2JTRV8",
+	"0y+fLy/zhB4DGseQJRxJlvZJvdCq0NizjzVX6gcBJzY2RSzW+teRyaZrqWmjRmCCCpTEWiKrqXBSGcUb",
+	"Rtf2PGCzkCd5AwahqRYus65+AXHPd+A1eSxCSy8lUgfOWwyflQmm/Th+ZY/k7SUQlwsH43lWPP/ua24i",
+	"VbhcLO4sisUSqdgKKnz3xoTiWnBvNrX9Pl9njm8zRv+Tn14/e/niyXEtqMExtG4fIHQsWvZINBuPtM0h",
+	"JFt69q/bJPfHgqHTslE0AMtKeVUs8yKo+e0lPve1zCfuiC5qthUG+sXTnZi0NEpmD7SWWQFL3ZYrqpTR",
+	"cyZz8R/ygvwnhVzJMoVFSvRVyCspLFMFBR36PTFJkT7llBGUjCEHoJiAcJFZIlLkiHNtc2OaZKWB8UP4",
+	"WKeZbicTu0EZjN8TVxPFZsGn1FWR3Ynkr1skrxvLbUc6UCaZoYGSANmzcUP/gunsSj0mpegkRYqLmcFa",
+	"IUrsEQcKCTZ44QlJDFhYIwZE8nnv8T2ZP3i+YDLk0FmMVYAEigAhfiAyny1/1GiSfUCqJbCHAQd4ZlK1",
+	"M/3QpjbnPTyVrl6PiW0sMOWMXo8w1zsJYmxFfgxMWieSWGCVPD+K3f1ECUVTSVydKd8Dpkwy4fp9Ug/E",
+	"Ibl0iX+s/EcarC6tFyNSR9ZJaFAGmsz8j38qoro0zHupMUhN5jfLknOsv0yUHoCBj+laKBwMBfXEiGFd",
+	"PBQneCNY3tmDG/fILN9VenwKSA1+DWDrYR4o8TEuLmjB2zHeCKvgPNTFhT+uWmJkkx5OPj+rBa87zr4w",
+	"yMtaPmP6wbtmnQv0EqOJOpqVyPwLmPFY+L000P7Kqwz3Mmh5QZQtCIKERddhx5MIwMYjk+FAoYZc7d6V",
+	"9qIsGQyVoXLX15LXLNHKJ8dglO6JzZA/FmqIf0JZaB8jVZYAgscpU1OGxZQjUkeGaFddOU14LKYkgZLz",
+	"SInxCXC2WtAt8DmIGoKqyNg4TbQym8wVxCyPgZsJXVPq8g5GkwEVAWBwiDFSx+YQynUu5obRKFS6oBAq",
+	"xb+y33RB4C1Tf+NGgNU3RLL3JUU3SIHgr2lQsiTuWWVrA/jT/ie1WyuqdyCzd6UKnqXVRm6UhY2IdAXs",
+	"vf3UfJ9f+kvLPi6fwYpf175UfdLmyThXY4ldT3HMZ4ogVqzBaG8s2wMfWy3dg7vvLt+z2XyPk+a5PjU/",
+	"XVPGx/Ae+mWhLpNsMt6oX0EF1wd0nDIpA2QOEmLUQEx9qE7FhjG1kCufU2Vkn0SFwxyRET2zoFV6m5PE",
+	"5kKUexHkhPEMdBEelFFlamkl6bRa+bhBULouM6yAMABd2slM+KBJjoxpMaLZWT5mTDo7ECp4G7hHNNPD",
+	"LQw1d6ZAX2qdSuiiYvWN4ZDX/caLjBlaVjnpDe31AQQRbQzRezHchfW6NOT4ykRB5FJkttzW1OPibfck",
+	"iVCjRwTlkGWtzwc0YMpd5dV9R+8nQktC/WL4T+kDfPe9pmr7QbAH7Bdx1ugW5siWglMiOR3LoQCfVpte",
+	"kS1kM9Blet0ca6b/mnxS8jsM3ozgDCIBjT3EZ8U7RyE/nShvJQl8LHWvjAqefEAmXO9tjBBgKMC+H7on",
+	"8yYDE5CAz2E8b+Qk5X2czhTEYUAcxPRquiJ1+Eqz7yy2tsjMMLzOzJAv6wqlCltC4T73SgyqmAgoGOzY",
+	"ZxtyIJ3Bbxzt5eHryIb/opJIdv5cE6IIOUKH7DkKU7LTeUSiw/3jg5OXL169OD45+OuTg4OnB08NANsh",
+	"U9lsaz+nf6J2xcGDBCA4N6neh+u/pmJKRiJ2NnXdS1NjsJ590NZ3YxkXqZGmV4lKXKVit2rtZmWN7X3T",
+	"jeCX3H618ubLZG/cXNv+tElrbTVdklGTANxPGM3ShGXz2nfP8y6cEjKK0uaZwM67PDrft7Nv3H75snaK",
+	"tukxSme3wF2KbLMpMtSTXcwjoFE0otppJ5ClEBnBPXudabJDk0c5RUB2qagCa87WmKLiRQTZOjVDNpC2",
+	"BSsX/nMPTEJMiYBlwQXfQlXeaH6zdMMjZ2KUuHCrYqL3P+YyamV5w3Fu0EIPdm4EAZau6CvjDRiMW9zx",
+	"eg9q2yhhcRDyKBeZEZEs9wrQz8MuydIquMW20jJj6yn8zTe3rsH+mA8BXUJbLGtCucZA0BesIWxP59eq",
+	"Im5LdOBpWSc8rrcQwLxofS2AL34gnHMEIQR3YqI9V3KxRHB48JD783uqDO87d0Q9dspGACZtnCiS8JAX",
+	"tNXKYix32+nMFgijMw6+7DJv3Pn4CKRElaK9odZ+MipiLZkh3pOQn9eKsZ+kTAZW6WaTlGHqDGNdXS8y",
+	"cA9S7mOckMlY60VpolF6WiCdCgEOfD0AWoVA4+xCM9A8raD4xZQYEoEZlILZIRWdNZpkn5vXhNx2p3Oh",
+	"iiOqC0Md7RN/3ZMNQ/21B8xgIxoDl3TI7XU4Wv20GVPus0Bj5YN3T/VWH4q+F6MQESlMegMtEtwosJy2",
+	"+sOF+PZ5yPHriKJnTBsp/UJQKpFkwt1oDAtboqxdZv+iv4lNEUI/kW7DunCjXSgsMHLPE7zHSGeHDMUk",
+	"kwAEAPON2cEUGV2xAhH5JPOvW1VccfX4xZqG1wtCp95e9GFVAuhG+ne/iNzQzRoIOGt3LuTlXEhvQ817",
+	"kZ7IMnv1usspF98IgWVqNYalbPYE5TJR/Q06gwdaI23KGbxfkBqldTPvoHuS9lQOculCeQb/xj4EI325",
+	"kYZGHEL2hJzTLLM4MaCkFOA/5ncDNRp54xKFPj5PyAsARn1TTuO/3Pw4zth5IiYS+Ny122r2WJ61Q/I4",
+	"bdwsBXpxs7Km+AUJ3uzVK0jeQOpuguPNvCvneVs8X5eaqb18XWxPt8xLnvxvad0WLs3m6z5W6u/teSiN",
+	"9q4btlnOuc7YYN0jdxYe+WD5IzcLNGHWvhIrl93Pd174JkswprkgLXCPWlFz0274JZTE/Y96s67ukMp7",
+	"n/Ly3aLkMQJyXk+4LlXVDTlUXQwZeHAiQwReBX02UAuwvI/WvirHlLTVDVMqPXXgrBCEKk6UDHkuyG01",
+	"/5RlrKt9PMOTRk5p7wxT61gvsdN6tLwpyq7t5qKUJWZ9VV/hQuA3C8LIQgxsUhYdMjlJK0sjPdsD6LQr",
+	"xkJwTu4cgq/KIdgDAMf8PBZabPShvN02q2N6hsVZZmtqqfA5yPT1N/j2Yx6OnZTY/ftxfEUpTjqtdsin",
+	"hvM6IEamc7/3aUhjF020XoYUTbKvyEhIRToteIsM+diyR+oBeHHJOiWdtrTCOHClXOB1QCxvwQHAS8tj",
+	"vxU0C6L/B1B5NgPKyjKBVI7gcO0qYfsbUAkr985eXmACYdurFph8g/PrDrq2t2C336nXi6lX49PnipXm",
+	"8qwQ75DEl2t5WOcaNe4+ysvCMGxIwHLq8rk4T5aL0WII9hYh3XoKK0YWI2G+/r2IlwOtSauR2kwXVXlB",
+	"drC0tyyAGEsMWMdes2vJmCK4UpJ6oUmn0JwUctOp0/D9GVeYbccINpOWjvQ0ZcVC+T0sjUVtOJ+eMyWx",
+	"mINbHiHDyaqGg2yHtLINq9A+1b6d9ik70PLuqW+r7elZlsR0RqYiO8NU8QhimqsiXJ2LVE3mVZCo6f4o",
+	"UazbvYdxi7X7vuqcy3u5PobVuhi7DoppyqMhTVMyZUQOk7EWevjJf8q/IG+qrqjyF9Nll8q0Ic22ga++",
+	"+R4scwzu4n+b5UTDXphcRH8OxTil+nGi1uhBuKKUC/HypIev4K03EdxfQwW1c9xp59cgnEKBZerSPDEb",
+	"OsgTVa2TEjBA7s7wdfAajsxmvT1iwyZ56+gF9Wgq8Qsif0mBYDAHkRsZezGvUzNNbj7FYMjnOQbJRSkG",
+	"9WhDbkgGHQ+U/tWEVvb0JcA8aLrUFnkH4eoS21SfjRf8M6TZ237Qal2JVU9/2U1gZX6OcnNjYrOKyLwj",
+	"zvtWifP0DrGFu9qTvzBvHmiFjRPngXQvYc6DzWrTnGUceSNfGH47FHk4X3ccedfDkadn9zPlxxsnvBLR",
+	"gkGisyE357KME1PCRuo2XrvbasxluEr9lzfJJgnbXdh4bYzmGGq7Jrw31BveRTCanylMzb/9o9bd8UuR",
+	"/+0flyxF9gMk258snl3px+4WIO98i2RD/tibpFJZld6dd8Jok97Y3Dn2pBKcx2tgc9FrWLmb8nHelkNE",
+	"H0YL3SPFFPmyOif8uGbIl/RKjpMlNU5Ly5HeJJtLO1cVCxZn0oRRbw5o8k1SMdnpFQXo2TfTfndON3NO",
+	"3/JxwkuTdBs4opdqPSyrdXmhhwgEJRbsl7M08KlK9tAhiEcBQUBHC3xThy4zCdjBjYXyFzyYRk5x4RfB",
+	"JMoVL2BlIlocId9tgarI4anqlOyWVbj4ZSsr6lyWdltrCYIBlyXFKrcpMG4amPbC8iKX0XYdN1x58tXN",
+	"WCK/Vul6O8WaBp9hSCXJ3ZUFo+gmsPH1EKzYMofB8ZMsFnfebuXIm9X6SFt9ktGsN1wPKfxskqZbin1Q",
+	"BO8g4pxlRRhWD2mugPluY+3dnIhbzuHbY1swc6TunKVFRqwm2XcsVADoHnKrxfoJj7HFCcHwZD4i4CkR",
+	"GWuSHxNlgNj9lF0QcmgEL+AQ8hgZ1YfJYJgmg6GKigggPx6/ernFZI+OkY2PhXwqMigg1VuTKmjim2Z0",
+	"PEbQuSictFrbvRHNzuC/mMFww5/v+7/XJe0Dn33CJcsU1NDo9zWa5GmxJAk1HDZL9/Xh3LMd+UUUAPhb",
+	"yE8B5ZAAcSxXBBZSu/gILC4Et/zrCAWQ06tDo/7PE70wcsYV/YAoupKOmPbBj35+mSictDdCqkHGjn5+",
+	"2Q35Fon0pBD9P1HXrCz8MppIRYDCVi/6DFgMsZiIz0iPSrYHd4dahvQUGQ8zKllYM4uAMw1YmkoYmEJt",
+	"lMAToPwIbx9nrJ98+A74COC1UtFMOYZH8/eI1GkqYbaTmBFq3taAj34HrwLihAn2u6VMKbAteEziZJAo",
+	"iVQ42HzfG9KM9hQwMWqzTDGJ/G2kHsl7SRpZ7n81FeY7Imm2QpJGjSZ5SZWeh17P0uqHXMD5oympRz3a",
+	"Z5HZ7fof/+e/Ro0AZsxsgxHF4dXhOQF5njF2FoT8ySxL0jTpNZrkWE+c5YyXY0gx1Z8ME84kC8if6Zjq",
+	"/2pggAVnW9tmIc8mvEui//df/sf//Z//7Z//+X//81//+z//9X+ZweOv3+HYFi8K7E8Roal+aiwQX6AZ",
+	"8mMAu6RIe4k2mchkl0T7r5/qG3861P+7FQHBxeuD/UNkbMXZE1nIzVSLDPpdoFgJV5jjHANOxYT3UiFZ",
+	"jBicWOEXfWdQzkNuLi3BzGjlddPvI9wVz5IUJhk7PGE9h4nSQ7bYGNqGtRQeVgSaLl8tBQMYN8gKOxGE",
+	"fUikCsgA2CS4gCc2AhK5KJCeBctYq+cYy7CikNcB9sqBV8M1QV7MRRUwqjaw1VR2yZhKSSJ9fk6QLDXC",
+	"Oj37DwvaCidsDHV+DqEBznz0HofQx3koh4jUCqIqprpWrLhudVjWgIQ1PIYyrAXEHORGQNr6xGuXwh20",
+	"Yh1dLaxlLGVwHoQ+fDUSs3EqZt8tqWV7X5tPLPrWwoh+eMn4QA1r3U6rBRVt9t95TZueeD4oK7SDblm9",
+	"jq6DABBQCwNeFQAsG3AOjladcftFvHp0sH8AVCWRoGGLQ7TpzLLh5DHKymAXENVeOqAcjF0PyiOd1nuY",
+	"1NmHXjqRyTkrIuq7GGirfdzyErcXbNyNqWJb+kW1qqtbHK5fQFllvJ0q48WHbmDAYP9oLxvPNJyldqu1",
+	"RzrGRadA81MYaGdJ9zMU5Nbmzoqp9jQnZWXtZ0kXd0EglbVsk7oY0/eT+ansdX4Z9kavxU9/+3m2ZArx",
+	"qbXLH+0/NhUW0OcNBKCzLM3nz9uHRowt2IcLF6KcW7hMq0gxUd2F61EeJnxQ/ujOg1TtKRHTGf5roPZ8",
+	"J6xShqYggvORuDebMbm3bLNbzt9cmTVAbxBv/+KDNxN2QE36Zi0+7djgiesdNleUeKPhh9sDjQSXtCQ5",
+	"gn+xvu7k1M3b6uSp6wNUYpz0SOHGgNB0PKSnTCX6siVZ0qPCu24ExsEm/2DMtW4N3CHZlMNEe6KbygD6",
+	"H1YlFViYu29jOyILxaz46f6mLPwOeYFyVgm87rQAMeD6cZJek9groIAQOEwTSYY0GwEEv7bTPWqHxY36",
+	"BHaTP5yrYKIt23eX2Vk3goR2hbO08aO0UsCb3Im0++GqfZ5fyocfFT/4xgTHt4W4bCfZkywrhNWCIr3/",
+	"EW65OFKK/xQLt4VybQkQ8pygWhtWcA/LHYa57WxchjFVwwIRG8zA8tjAqr19DHdv0G241pOod6M9Y6tO",
+	"on/dDae0vpz0v5siRM2peJZmvLfaFrV8vMKE0eeDi5hFgQuQIN1G8xDmFjMu9wAgFciLeBE1DXt2Mf8P",
+	"IRdLOLqsfRefExE5NBB3oz30QDC0XvDlp8MkZSGPhlSejETGIqTlExPlRglg/mZsYLEQ/AMxaPqMx9q3",
+	"gW9335KKQaA/+IyxcTFoqecTIrX7CxOFBPBmkuB38yLD42uBi5OMiCkPuWWqx/uiQH9Nb+hYmBytEdn3",
+	"OJuRbTgD5JaQm6olfDSUMttwKr6kyIaPaTCbWbeIdF1II9h5UI6KHTo5vc+YUr24kJ/hAUn6OB7z0cAv",
+	"BmNDOxEmITADAci8wkhMqL5OCfr8GEue6k0xSM4ZJxQIPjN/KGlyzkjKaMZNLiwBLiUWN9wMOQp+E9sr",
+	"jB3Qj4GS2Q3TTrl3pQ2ah1yL6wBSFVMgYKJq+YcoIbqEknfs9Ej0zpiynzWis5AP6Tkjp4xxgt8G6b/i",
+	"2sPH6c8w9yUDDoxvEOD19wq+NOfxTly/OSSoTKpmyGimV7NJ9h1Tl57Cha2ZYAMlnbGYTIciZRaQSy5s",
+	"zz2fnAayN4BfbU9WxshYzw62fitsSbZk4pzIM1AriDUNcD9SQBk+2Wm3MFPjjQmDcV08fokiVOKHNglQ",
+	"pOqBnMM0KSJVkqaEMxZLYLpaHASpRwe/HLw+Pjk8OD54ffzip9dRQGLWp5NUke0WielMYusWOjPwmJ12",
+	"i0RHv75+cnJ4cHSg7/357YvDg6dRl2QMkFVnYpKZZDRw1xmkR5hAoG7Aji0jhUoTGVo0V7AzVocvtUAC",
+	"+O/5V+Iu2Wm35oKa5+1meytudrZ2qoc0V1rbM957grdU6b0/0Cu32Qb8j4gDKau04l8n/YSPRrlzuXgh",
+	"ZK6zNS++YlAxB8qcIwmBMkDvI3bWjGfbG89yx6913HqUpyG0CDVT9HCnpT9eC5kTKG2vdXc7OB1mXT+5",
+	"PTlgnGU0Xfz4+fnUU5BnLEyxRy2oTXjyfsJOztjMTrUhOFjxZZ8u+DbQ1uaxsLmtWeKKdguBXDyJDE7i",
+	"hhzfGe+9qYAA7nwkI73n9QIaClA7oa0gK9tu2Etuba4SrESSwyEHgQnXFdakffbBrkoR0C9XUU7PoCZy",
+	"2mavin4gRVF93YVlZtSoJM2SL+rJaiNfUGy3y3dPVW9IJoA4knsvnkt0gIoBfSElzhhG5pf0hQN6DRCG",
+	"DkWmtrRRFhO4yzkB+uho63kitVsjkwH3qLpYBuQS2haWPTHOYb7zKrPTTEwBomrMuCTR/an8E7zgh//4",
+	"x79HaL0DWYpUjGoTLuRDkcYWGs/QnJyxWZM8NSZMmvQZZIS1UTYUUPhkIbIMscVeyLW9qKiPWW05QvTT",
+	"0HfQ5pQQHNh0j+GvCMoEfBvKUermgzAOFXZ5xig1HOtqyOF3nL56tG9ON4yhSx4zmrEsaviULUsCyMf6",
+	"Cbfag65UWmw/r3w+vS/wYs4b6zCv0j0OC4CSLX6+2//p+a9///X4z8mrd692f3v6OH39/Nf2r8e/Ja87",
+	"r3aaYCc0298/2Gm1d3ZarWarv00f9Taknsw0rBZWMNzPr6wZz8NLfRzmKpzvWsJXymrWm2SJmsGR3R8n",
+	"f2EzLQlq3d//CGpYsGP/rY+oJ9rh5FjpoowMsHL9GEU5yvUJzxiNq2Vc8Vq/hjd2VNVEv53FrvY4MWow",
+	"QJE+FFMyonxmdCO49XOPa5JXgLJhtCcUHiqEMYVa1wUJ95yptzj6TbaVyxMtVU/svHS0EFA0dT/sFn84",
+	"yRHE2puK++rnrj/qiqY2afslZWDx88z4vV35lGmTIZvZfYmcU8sNjqesl9IMKMr7SYoZEuBkKcAxeuEe",
+	"L9qYINm79p5CLvpW+aIF40z36M3b4wjCSKczpffn8TBjjEjFxrIb8pC3myR689PRMbGjjXyK/pTdkwQD",
+	"YdrH0QbP3zGIdvTj/lZn9wGpD9mHRjPknaZ5F9RVpzMS6UsjfC2MBJ9/MsnSiNS5IENGYyh1ZSxm8R6W",
+	"uhNC3h6+1B9nTCso3DdwPFSRKNd4UaNJfkKIB2AoBuhoxjFUB0+C4BMADmq77J42t4Dm7b62tfagvnx7",
+	"Sy8+Vclpity6UL9GyThjZgBvD1/Cw4zVdDrpnTHVDPn2/MTd/2i+MIk/3bdUalHXtwx7Q9Y7QyNKz07g",
+	"vtnOpiX4tM0AdcmTft/ynklFIvOXE8Bk3iPJyBbrw3NgW07GxuxMMjPJnmEWE3oqzhnZbZERG9Bx8oGl",
+	"0pX0Uj6D58SsJ7TRiUXJxxDBgwAxEuB6e9PQy+RMQl3yu5uHP6JmyCHWg9WBxnKsm+ib7JLOLnn12Gz/",
+	"gLTJ88dQq5+m9tMC8ubpsyDk45QmHBsL0CkZjQQndBInAn44T2ImEAe20bXnyTWR6NkOOVQW6m+AA4Vg",
+	"rRMFtfkQ/ktTMd0C3hZo92uR6Jf9ly+e+lhMIc/pk3CDi2xuUaCBEI8zBLXFJEVuO894DjkMTc/L+4lQ",
+	"1OJolzLqwXuAB7BI7gciAUKswPBXKiIw3GoaLEUf37PC1n4LS3erxrY/mbVuDbbB/TEfQBdXykxAKE7o",
+	"IKOjJv6hYkRsSDu7D2rd2qP+wwdx62H74cOd3vfxg91HtNNnlLZ6u7s0brV36fZpf6ffPu2ctk4fdjq9",
+	"uL0bP+i1d09b/VaLth7qZyV/Z7XuzsMOYCZcxBnAKb4J/Kkq3oE7q7VubTI+abX//PThX//y8/Yvj37r",
+	"/Pr9u93jncPtN53X7Vf5tZMsrXVrQ6XGsnv/fm9IVdO8vNkTIyNiFT8pzj+uyf2V7/gT+zD+Ifc+sExU",
+	"z/QPMNH234Mfts/et37uxI82laaGDztOtGhfZbS8s2p1jGhuqN0sCtx0+Dk6LjeAeIXT9+2CXR0pmqmc",
+	"dM8zCN8aC7BgD/qGQjWnRUzts7ugM5ATnvI4QAJTa21oy8WYLbGYcuSMjdDigsYeNZyMTjlNUjTD+iKz",
+	"FgQ8Z5wJfXowpWq0jXa/7mE31Dy7rCUZXI5vrd0bOyebImlYqh2qwO0t1SBDhhXz33daxczNheq4r0fB",
+	"BDW94BOp385oPNMbzF/Ia5LGTXjJEpk8+CF+PmxfVIHctOYY/PDz6NF5LahNkxj6LzoPW5tUGes8XJyc",
+	"u4qmUrH5nK0Tmhc1Q/HOAuzQKucMHPOrvGBZZfWT3M9D/xddY5MMwJFod9RzibsWHdY42CF3PqFx/RRw",
+	"+0PAICaCa7sDb7HOYtmFIQc3x/qRUMQBMvOetL4h1IBQ9LQFZ2X+IZREWP/RuIpYeQKOoi3BMReA7+Mz",
+	"0pqshrRM390lzpXFY7E+T0AilKgRqJ+imxXkqSisJomI6dGHm09GiYRmeSB5wMd4v+U+m/8bzMyJEuIk",
+	"1RYJ3Iq/YaCMnqYsapLXwizrjKlFz61JnuD+giKrkDtWdaMtbcl8YlasSY7dPqEZI/3kA4vJEOjypq4s",
+	"CkIHDHTtFJt7Ub+b6IbXR+v2CEZs9NVQFATVMRO1EIuBYqkpzWLZJC/QGBgwC1YMchO2BirIkOuB7Zm/",
+	"Oi2Uo/xtd1rEbBphgzN8QLSTHRAqx6ynQn7GxqpB+kI73JJQOeO9YSa4mMh0thBRaDqrRB8SkaM8ALiA",
+	"qwUy4AxQuZdjfzoDpcBnn+P6YOaO72GT/TSRrHhKDd0/58zy0iKqAY+xas5BIaj5l2D9mi3mW7C8TC1g",
+	"yAE5oEmwFrJEWtlCyPkngME2onEpdrPZgezO+LoB48uWk9zZQWvsoIBgo4kLc3/mhtEN+763VkRhFVQF",
+	"D1aCobSM3xwkdxJLE/UeZwK2MsbOhUQsZpkri3ar1Qgs5QVUihMqz1gcmJLk0VjN7FPAWaU5Sg9Wukqm",
+	"tNr3yr7d60Oe+6n6pjjJWE+JbBaYUhH3KIB9cu8RhZJ3anUNlrvGiRyndAY5EX1lYqBfTOF19D4i9R6V",
+	"bCvhknGZqOScpbM9QAHRf0TCdHi/4Aw/3pRP2FJ5w0ilR4SkjB5+LtS3ypyHPDLw0KbYE26g0oF5+JXr",
+	"TZwarOMI+ThjPRYz3mNdPbA5ABA7hPE4nVmF6OYPwXuXsFm9hR2ypqr1iRiN6JbFsYntDMi8cqWN/YRO",
+	"B/3uShhPxWntD8DNT6G2y1TWlRWyJrEsVLEmio1kVRCJoDaiH17gHRZ3wP7TVfzRLKNIPKBmUFzbF9mo",
+	"tohCsG+ARmwWaXEbBTlAEeFYcpeJdCkYCU2TFbAjpVgE8BFjAPHRt/3L7/8Shh9ara0w/NB+9sd3/6kK",
+	"zsOx3Xhuz5aAKVSH+FjEy7gcvAdsOoc/QerFrWrBXXY3jkexuw6OYnPgDqWVpDh/1gCR9rDRc6poNh8Z",
+	"innByMCL5H0s+TFG3EQqLOVViYLVO+CDhDMGJYpm056YednXN5KXSRyzFCpsV9TT2rbPBUrOPzZkhUiW",
+	"VSl8hTn6NrrEnyUcBatfoIDS2dPl90fs/mkqemfLtfrrAt5Dmcx/jA+4Ub6pa6OEgo+pgjyA0/YNQQ5Y",
+	"Mo0CXMCpXfulzB5z+6wap0eBwcO8yuGZwYPccMroOuAKvdk3z9aRC9vboeUwH3fXJ7u0Ngu3B7oKm6LX",
+	"KBBmLIO+LgOsNos1h1ht4artUpJj7a/Ya8G46lGuDUHtiJhycQDNzuN85lTUd1rbDcIFEouFPOGu+Adw",
+	"/xI+0LfVl9KLoa+Gk5ZA3faYZaNEykQUjp9+cZyxqe3hwySkNWhHjcBWL4Xc3JEPXzsbie3Q9z/zngen",
+	"mnAihxC5hBpGUyPjeiqbBESz/h7BmWRp35bpOBRF6w01yryTxxuXCZfUU5tTU6vkxGMzy9eDqP0lfPq3",
+	"oZofV5B2uRouKN+lhQfmZJqIyN7SsAtEThYjNXW8aKe102iWlgRs8hB+Qc7Oxlydtfw4uBDfxgGANPLc",
+	"li1xeSo0Wq/BJy3CuNjVvSyQi4tm/AFRmd6wLI1soDmgFpulsQNBL1QG2WOHeLxawYoYQ0vSVFUjsQbQ",
+	"2DfJPjfHFcM8pJcymklCsbgW3hOQ6OOnyP4lwpMSNUM+VxRk37wIbbyNWU10F7TcAM1ualRDPm/EzNFp",
+	"wEKYIxaRujMBSvX6Gz15TqRclmW05LjXLhZ+wLm4CWSxGxR5a0Tdg89F1AHOvBLZ58+I8U1VRqIEI6PZ",
+	"asE8KW3G9TiKy+Rd18pEhMSZKHLKgIIBpJsrYMQ21MsLK7gI81GbEFYTdVVRdRsGz50k/OKMvzuJ+HnW",
+	"ijO1WhxqX23KTodCnK0GEXbZbcbjsUgM9lqeR7Y8HJZ1vpcxJfeAoiHkUZ4/ipZljDGZR4pIAH4/LvQe",
+	"LcjSJYnhd/abKiMemSGtTzFOhyfbZ8eP3v/WGb17+OFw9/z196dvtnsbSTqaYdu845ow4aZxjSqk/fK9",
+	"8vvHGu2p5JxZR6RKkCZOJD1NF2GMYE9+V9POiZn4E9xCJ9DsUgFEJ48DFaSz6dIsSOjekKot81r3RSg9",
+	"l63tpjKHZn3XJXxyEHR32r4gjIIvpOUfskxm9fN59mSkkyHLQa0P2SCRhkaJ/Hh8/OYIwNH0fzXcMxcg",
+	"UPzWYTJgCqmVPBFrUO4MsZi2AFG3dn3QzFQMTDFq3RLahLyvhYM09Z1yxnuR6/L14AJpls1MDW/O9ANV",
+	"ph6YZgOLc8wMNe3RjQJDl4NINJEF0KxHv4e178LaHyDWQ07TFFqm05n7HgMBKQmIikRw/DTG1R52N4fc",
+	"KaP7H/OD+ek+wgZGkHSQPi6ghJbhA9obkti0w2OvOjRLiz6JPmJhskpGTCo6GgdEi7tPkW1dgpDF70eK",
+	"8phmMbGL/kfdipDpdNqU5s92dFqONMiUzrq2sTzkdqa2gDYJa6PtiOIi0ZhZRaayWSPw7nSDjEh9wpMP",
+	"xMDAFJdiS4+cqglyJkXn7QBpKE6pZA92yI+v9p9sHf2439l9AGXKcdM9tnkqYkNUEe0BdRfjKkuYDBzN",
+	"F9KrUeTTCkBDW1wfs4A5tg/0bc1I58MH2EsJJ7t2xKCsjYwEXjHMBrBUGpdIv9aocfYBz3liuupFv4+b",
+	"8W+JUsAI542hHr07ePzjTz/95eTw4Pjw15N3L14//eld1AjM6HKITXv8YCgxMJufQ/2XPRDuvGGUKTds",
+	"Bkzli5JvfAv8eU/alU0QbEDw/G1kIEjCCwfJmkjQ7qAIhb0IXeM0SU2CiQyFdi7155t6O2Dz0jscxQdV",
+	"hlMWo922Oc6Mh4v8JzuSe9L108Ne12+KUKsCexsUQjpyPCyzI8fa3lVQTZ8KMdbjCUI+zmDqiMhImvCz",
+	"LURA4ExNRXZmaOWMYVbfabW8zopJlkYNMuEpk0bKGXACoKFDCWQXdP/ly5/enbw5fPHL/vHBD1qvRnvY",
+	"Kh/HGZPYF2I7ExD4lSrLs+iK5leZkIXOkvVQUEYW3Gp/em4e5cyXFkjRgv9ZXEMDnqrNqItZQRfsKTfz",
+	"chNN5Rs2MS80hytNUfwNTEbJeiev+n/5+VH28Plffn2fHU//9vbN04cvXr757YXovKQv6dHUNyhrt2nI",
+	"btKMfZeo4RHMw7oogZVJeXeWE0k4kaQuh2LKQQoRLqaN6vauGcwdNNfXDs01b6uXm+p+RKNgRK4qAENK",
+	"BlmwG/Kt6uy4VAzyyoYR9CUawjwlSKKKqmcZ8UOuVTbjtVs4XSMjb14MGDLfVTLgqU8g/WUA7e1Uljy3",
+	"WYh22UOFC1L5UAXlgcF9vsTJzeOBSMupRfy60/GcqU0fDWs9mHDWhc2H/KLdwkVXj1ntfmGqvqqCvzvh",
+	"n8sJx0KVqsf7Yg6OC1PnJarra0reHr4MPAxrDCIBuciQIdCLr3y1YwqntxnyfXTdocPdkziWxaPo3Bd4",
+	"VrT0gTBLyKcJj8XURJCmhtED+RzElMkAm6QRyhD+IsZjqJX1hVaJq/gWzrcvuS6bafVcnQs0xMaXdMha",
+	"n4VDdgX52f4a5SehslAy+2V5QJeUqHfezwrvB2taruz93M9DlivzvL6vU2Tf7QIBl7vgHgKDTSSpR2PG",
+	"44QPEPxEHxMWQ6Ig6tMkZTFEZ5Vio7GSAXZ02rmyzwCmJAqOcRByyAebO7DQH6N85idg/TL/fZKKQdQk",
+	"b6iUJpGLiDFRyKkkkfkHxJBFGtukwVqp7uWQn+YTVzmZbF9bJZscn7R+3e4fds5+/v70r49Gr3fGLx/K",
+	"4875uwd/f9KOq3OpV/PUYO1uKb/sb8HfP9a8FfT/Db2tRvLWMDjNYrLb2gY+F9giJ9AX3cnHdWJRM3Zb",
+	"CKGRrdZK+uPd6zpzgt5/ycPvS14CPOtrXtL+DSbObnt4i8XmWXVTRZ1qFtJqsLV7yOfZ6dh/Fnl5LF3O",
+	"yrnAigCzcLlCx/ycc7TKZ6wisIrFP3GCpHqSfhkHjjktGyQznztQ1VnN8zNw5yp9VpUAnmdRSPBdj8dU",
+	"RU/f/+gd80/3wY+5OIjc3JuDqjfkumIN/NwReFQ0txzAL3OnV3t4aAZYFkRoToTgKiX9jMlhyOHbiHHR",
+	"6gmyFprcJmRPuyRnWbQMoKYKwBgfIc9nDgDizO+FugCbdxbckh12yU7r0Xp74FAPcG5mFsNUnUv6VAVF",
+	"WNAau/NawzDMfR46wlfPrTn1vN0u0RbLHLh1+mP3EvrDrH/tlkLiMPerdMLPEzaxh+Ib0AVV0mPzWtWs",
+	"4BcEc3VZFQTyxROiF/Xu7AH6ePVI3iohjwLcwgliRQqG85DDeMiKJH8R/F9kSDL8AN89aSOAABGF7M5W",
+	"tJezOo9odsbikEe2GsxAefkua9O9EipbyOGzJ2R7e/sR1NyQOrqR8OiQz5flIY0OVtq5b+RE8MCCUo2S",
+	"NE2wwqmh9RoNuWG7Q7Y6r+pOKzH3ST4JLnTKBY64BMrPFgrkoBlF/y1jjSZBWjnjv6oh5fO8t4ucsw1D",
+	"B2Rb4hOLjjlAFjXDFQSwREX6tXLtpyf8cyiHgcVd7tVVlNKF77lQ1PSSGv49yHpAQryd6KP+3rUxyJxc",
+	"Gcd7p5XuijYurc8Acc5sKSV89+rCuk0oqtiWrbi6LhX33EGG5MF4wtl0rlIpMLRXLC6toAz5s0K5KpJ1",
+	"RKUpjqjhF5JCLTTUJJuO5VOhhoHpj5lCkSjEYUl9sRC4S1wVMGdTrPDNfxJpbIp+G0HIpQBKdIBIQeAX",
+	"OU1Ub4j8RTZvD5AsWJtawTuCFTITjRVhm9ESX1jGall+f65Y8LfRo/NfR89mv46ePej99Zed3l9/abPn",
+	"r897ozj9bfvPw/jdh9ZvnWez3vMPu99wsWBegAWnEItI7lTSdaikL0WrCFVeCnhvvp50iY654MuDjzVk",
+	"Di4MBwrYl+V/THk76IVY9CYjhsUM8Du6Fe643gcpZ8Y5/7CXyTnjTGJqzIlbmuZ9CgDdqnesdgNQDjbz",
+	"DNGPjKYm4FfC9SO4ymhPSUC1x7F59z4VPVl2JxLqjSinAwYfpscWMxqTlCktxffIiErtxJwxA9ybP3Q/",
+	"HiW85KlHHvt1XqovIWVn+KslIJJZWuocoyt/uGFoXXz6UwBndbBfAbG9DINMTMY4u+PJaZr0iKHvl95j",
+	"D7VLWPLUd0NhWiiwbd/EM7H5JBMpMxyINDZun/fMV1BnXvbUI4x3IHA5/AeLE1P2EiPBBRSeWvpX/5n4",
+	"U8lDD6E4RnCwwvJpQMp9oV/VU4XFdzeUIgsbD32ccG0BlQzlTVJ+Z++Mi2nK4gHwNpK6NzmyEVhDiLnf",
+	"YISG8BYobf2XuBBs+fZ2IQloocxb5urgkWN9hVeKPqDjVJ80v/kt5NBylXv0gVndHlW9IZCowmZFNnia",
+	"pj6FL9pIZqwHtsdiAepUqKRvDi6sDkBCBB4ZvhLjpEfk5FTfdmpgmc1jC3eXzYN/79jQSfQXWOW9Jx75",
+	"1y7f9IKnCWf+imdMMg6oA2VQyTkw+0LjVREp3XsktqcvPu/ZJE23ADlIMppZm9WjxiighY7oDI6S/41w",
+	"W9mTYYQFStz8sBh2Dj36TEwGQ5KztfpLYtHryw6h9uVgAQpc0GbF7cSA241blWppOT9lZCqyMzuIwpGF",
+	"xy85DW66pyKLEQ8xxYyXpdfZArpVrSXtLpeMmYMDf4ISjDhRRToeC/jgxvHEcANhZG/teGwfLHScJco2",
+	"vgZmegObrgHceg9nwE822YgWxgS9sTi1X7IaeoJPKZekrpKRfr4c0lhMG4EZ29Y0iRlcgaeRjCbKWzEH",
+	"xpvL3xz/7tMfn/5/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

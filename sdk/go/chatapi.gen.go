@@ -36,6 +36,24 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BeforeSendOnError.
+const (
+	BeforeSendOnErrorAllow  BeforeSendOnError = "allow"
+	BeforeSendOnErrorReject BeforeSendOnError = "reject"
+)
+
+// Valid indicates whether the value is a known member of the BeforeSendOnError enum.
+func (e BeforeSendOnError) Valid() bool {
+	switch e {
+	case BeforeSendOnErrorAllow:
+		return true
+	case BeforeSendOnErrorReject:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BlocklistAction.
 const (
 	BlocklistActionBlock BlocklistAction = "block"
@@ -174,30 +192,6 @@ func (e MessageEventType) Valid() bool {
 	case MessageEventTypeMessageDeleted:
 		return true
 	case MessageEventTypeMessageUpdated:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ModerationEventType.
-const (
-	ModerationEventTypeBanAdded    ModerationEventType = "ban.added"
-	ModerationEventTypeBanRemoved  ModerationEventType = "ban.removed"
-	ModerationEventTypeMuteAdded   ModerationEventType = "mute.added"
-	ModerationEventTypeMuteRemoved ModerationEventType = "mute.removed"
-)
-
-// Valid indicates whether the value is a known member of the ModerationEventType enum.
-func (e ModerationEventType) Valid() bool {
-	switch e {
-	case ModerationEventTypeBanAdded:
-		return true
-	case ModerationEventTypeBanRemoved:
-		return true
-	case ModerationEventTypeMuteAdded:
-		return true
-	case ModerationEventTypeMuteRemoved:
 		return true
 	default:
 		return false
@@ -384,6 +378,81 @@ func (e UploadStatus) Valid() bool {
 	}
 }
 
+// Defines values for WebhookDeliveryStatus.
+const (
+	WebhookDeliveryStatusFailed    WebhookDeliveryStatus = "failed"
+	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "pending"
+	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "succeeded"
+)
+
+// Valid indicates whether the value is a known member of the WebhookDeliveryStatus enum.
+func (e WebhookDeliveryStatus) Valid() bool {
+	switch e {
+	case WebhookDeliveryStatusFailed:
+		return true
+	case WebhookDeliveryStatusPending:
+		return true
+	case WebhookDeliveryStatusSucceeded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookEventType.
+const (
+	WebhookEventTypeAsterisk            WebhookEventType = "*"
+	WebhookEventTypeAttachmentProcessed WebhookEventType = "attachment.processed"
+	WebhookEventTypeMemberJoined        WebhookEventType = "member.joined"
+	WebhookEventTypeMemberLeft          WebhookEventType = "member.left"
+	WebhookEventTypeMessage             WebhookEventType = "message"
+	WebhookEventTypeMessageDeleted      WebhookEventType = "message.deleted"
+	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
+	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
+	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
+	WebhookEventTypeReactionAdded       WebhookEventType = "reaction.added"
+	WebhookEventTypeReactionRemoved     WebhookEventType = "reaction.removed"
+	WebhookEventTypeRoomUpdated         WebhookEventType = "room.updated"
+	WebhookEventTypeThreadUpdated       WebhookEventType = "thread.updated"
+	WebhookEventTypeWebhookDisabled     WebhookEventType = "webhook.disabled"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case WebhookEventTypeAsterisk:
+		return true
+	case WebhookEventTypeAttachmentProcessed:
+		return true
+	case WebhookEventTypeMemberJoined:
+		return true
+	case WebhookEventTypeMemberLeft:
+		return true
+	case WebhookEventTypeMessage:
+		return true
+	case WebhookEventTypeMessageDeleted:
+		return true
+	case WebhookEventTypeMessageUpdated:
+		return true
+	case WebhookEventTypePinAdded:
+		return true
+	case WebhookEventTypePinRemoved:
+		return true
+	case WebhookEventTypeReactionAdded:
+		return true
+	case WebhookEventTypeReactionRemoved:
+		return true
+	case WebhookEventTypeRoomUpdated:
+		return true
+	case WebhookEventTypeThreadUpdated:
+		return true
+	case WebhookEventTypeWebhookDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -548,108 +617,46 @@ type AttachmentProcessedEvent struct {
 // Example: attachment.processed
 type AttachmentProcessedEventType string
 
-// Ban A ban in force.
-type Ban struct {
-	// BannedBy A user of the tenant, chosen by the tenant's app.
+// BeforeSendHook The tenant's before-send hook.
+type BeforeSendHook struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
 	//
-	// Example: alice
-	BannedBy UserId `json:"banned_by"`
+	// Example: allow
+	OnError BeforeSendOnError `json:"on_error"`
 
-	// CreatedAt When the ban was made.
+	// Secret The signing secret (`whsec_…`), in the answer that creates the hook only; null otherwise.
 	//
-	// Example: 2026-11-24T20:00:00Z
-	CreatedAt time.Time `json:"created_at"`
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+	Secret *string `json:"secret"`
 
-	// ExpiresAt When the ban ends; null for until lifted.
+	// TimeoutMs How long an answer is waited for.
 	//
-	// Example: 2026-11-25T20:00:00Z
-	ExpiresAt *time.Time `json:"expires_at"`
+	// Example: 1000
+	TimeoutMs int `json:"timeout_ms"`
 
-	// Reason Why, if given.
-	//
-	// Example: spam
-	Reason *string `json:"reason"`
-
-	// RoomId The room; null for a tenant-wide ban.
-	//
-	// Example: room_5a6b7c8f3a2b1c9d0e4f
-	RoomId *string `json:"room_id"`
-
-	// Shadow A shadow ban (see banFromRoom).
-	//
-	// Example: false
-	Shadow bool `json:"shadow"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// BanListResponse Envelope of a list of bans.
-type BanListResponse struct {
-	// Data The bans, newest first.
-	Data []Ban `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
-}
-
-// BanRequest A ban to make.
-type BanRequest struct {
-	// DurationSeconds How long the ban lasts; absent, until lifted.
-	//
-	// Example: 86400
-	DurationSeconds *int `json:"duration_seconds,omitempty"`
-
-	// Reason Why, for the room's admins and the tenant; never shown to the banned user by the service. No control characters but tab and line breaks.
-	//
-	// Example: spam
-	Reason *string `json:"reason,omitempty"`
-
-	// Shadow Room bans only. The user stays in the room and their sends succeed for them but reach no one else.
-	//
-	// Example: false
-	Shadow *bool `json:"shadow,omitempty"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// BanResponse Envelope of a Ban.
-type BanResponse struct {
-	// Data A ban in force.
-	Data Ban `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
-}
-
-// Block A user the caller blocks.
-type Block struct {
-	// CreatedAt When the block was made.
+	// UpdatedAt When it was last set.
 	//
 	// Example: 2026-11-24T20:00:00Z
-	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 
-	// UserId A user of the tenant, chosen by the tenant's app.
+	// Url Where sends and edits are POSTed.
 	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
 }
 
-// BlockListResponse Envelope of the caller's blocks.
-type BlockListResponse struct {
-	// Data The blocks, newest first.
-	Data []Block `json:"data"`
+// BeforeSendHookDeleted The hook is gone.
+type BeforeSendHookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+}
+
+// BeforeSendHookDeletedResponse Envelope of BeforeSendHookDeleted.
+type BeforeSendHookDeletedResponse struct {
+	// Data The hook is gone.
+	Data BeforeSendHookDeleted `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -658,10 +665,10 @@ type BlockListResponse struct {
 	Success bool `json:"success"`
 }
 
-// BlockResponse Envelope of a Block.
-type BlockResponse struct {
-	// Data A user the caller blocks.
-	Data Block `json:"data"`
+// BeforeSendHookResponse Envelope of BeforeSendHook.
+type BeforeSendHookResponse struct {
+	// Data The tenant's before-send hook.
+	Data BeforeSendHook `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -669,6 +676,11 @@ type BlockResponse struct {
 	// Success True when the request succeeded.
 	Success bool `json:"success"`
 }
+
+// BeforeSendOnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+//
+// Example: allow
+type BeforeSendOnError string
 
 // Blocklist The tenant's word blocklist.
 type Blocklist struct {
@@ -820,6 +832,24 @@ type CreateUploadRequest struct {
 	//
 	// Example: 48213
 	Size int64 `json:"size"`
+}
+
+// CreateWebhookRequest A webhook endpoint to create.
+type CreateWebhookRequest struct {
+	// Active Whether deliveries are sent (true when absent).
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
 }
 
 // DeadLetters Dead-lettered deliveries.
@@ -997,31 +1027,6 @@ type HealthResponse struct {
 	//
 	// Example: {"connections":12,"db_writable":true,"status":"ok","uptime":3600,"version":"1.0.0"}
 	Data Health `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
-}
-
-// Lifted A ban, mute or block lifted.
-type Lifted struct {
-	// RoomId The room; null for a tenant-wide ban or a block.
-	//
-	// Example: room_5a6b7c8f3a2b1c9d0e4f
-	RoomId *string `json:"room_id"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// LiftedResponse Envelope of Lifted.
-type LiftedResponse struct {
-	// Data A ban, mute or block lifted.
-	Data Lifted `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -1427,123 +1432,6 @@ type MessageResponse struct {
 //
 // Example: {"topic":"launch planning"}
 type Metadata map[string]interface{}
-
-// ModerationEvent A room admin (`by`) banned `user_id` from the room (`ban.added`; a
-// member is removed first, with `member.left`), lifted the ban
-// (`ban.removed`), muted them (`mute.added`) or lifted the mute
-// (`mute.removed`). `expires_at`, when present, is when the ban or mute
-// ends. Shadow bans are never in the log.
-type ModerationEvent struct {
-	// By A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	By UserId `json:"by"`
-
-	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
-	//
-	// Example: 42
-	EventSeq EventSeq `json:"event_seq"`
-
-	// ExpiresAt When the ban or mute ends; absent for until lifted.
-	//
-	// Example: 2026-11-25T20:00:00Z
-	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-
-	// OccurredAt When the change was stored.
-	//
-	// Example: 2026-11-24T20:10:00Z
-	OccurredAt time.Time `json:"occurred_at"`
-
-	// Reason Why, if the ban gave a reason.
-	//
-	// Example: spam
-	Reason *string `json:"reason,omitempty"`
-
-	// RoomId A room id, `room_` followed by random characters.
-	//
-	// Example: room_5a6b7c8f3a2b1c9d0e4f
-	RoomId RoomId `json:"room_id"`
-
-	// Type The event type.
-	//
-	// Example: ban.added
-	Type ModerationEventType `json:"type"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// ModerationEventType The event type.
-//
-// Example: ban.added
-type ModerationEventType string
-
-// Mute A mute in force.
-type Mute struct {
-	// CreatedAt When the mute was made.
-	//
-	// Example: 2026-11-24T20:00:00Z
-	CreatedAt time.Time `json:"created_at"`
-
-	// ExpiresAt When the mute ends; null for until lifted.
-	//
-	// Example: 2026-11-24T21:00:00Z
-	ExpiresAt *time.Time `json:"expires_at"`
-
-	// MutedBy A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	MutedBy UserId `json:"muted_by"`
-
-	// RoomId A room id, `room_` followed by random characters.
-	//
-	// Example: room_5a6b7c8f3a2b1c9d0e4f
-	RoomId RoomId `json:"room_id"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// MuteListResponse Envelope of a list of mutes.
-type MuteListResponse struct {
-	// Data The mutes, newest first.
-	Data []Mute `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
-}
-
-// MuteRequest A mute to make.
-type MuteRequest struct {
-	// DurationSeconds How long the mute lasts; absent, until lifted.
-	//
-	// Example: 3600
-	DurationSeconds *int `json:"duration_seconds,omitempty"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// MuteResponse Envelope of a Mute.
-type MuteResponse struct {
-	// Data A mute in force.
-	Data Mute `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
-}
 
 // Notification A notification for the caller.
 type Notification struct {
@@ -2024,6 +1912,14 @@ type RemovedMemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// ReplayWebhookRequest Where a replay starts.
+type ReplayWebhookRequest struct {
+	// Since An RFC 3339 time, or a cursor from `GET /sync`.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	Since string `json:"since"`
+}
+
 // Report A report of a message or a user.
 type Report struct {
 	// CreatedAt When it was opened.
@@ -2138,11 +2034,6 @@ type Room struct {
 	// Example: 2026-11-24T20:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// Frozen Whether sends and edits are refused (see PATCH).
-	//
-	// Example: false
-	Frozen *bool `json:"frozen,omitempty"`
-
 	// LastSeq A per-room message sequence number; the first message is 1.
 	//
 	// Example: 13
@@ -2167,11 +2058,6 @@ type Room struct {
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
 	RoomId RoomId `json:"room_id"`
-
-	// SlowModeSeconds Slow mode (see PATCH); 0 when off.
-	//
-	// Example: 0
-	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 
 	// Type `dm`: two users. `group`: private, members added by admins. `channel`: public inside the tenant.
 	//
@@ -2261,11 +2147,6 @@ type RoomSummary struct {
 	// Example: 2026-11-24T20:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// Frozen Whether sends and edits are refused (see PATCH).
-	//
-	// Example: false
-	Frozen *bool `json:"frozen,omitempty"`
-
 	// LastMessage The newest message, or null when there is none.
 	LastMessage *Message `json:"last_message"`
 
@@ -2301,11 +2182,6 @@ type RoomSummary struct {
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
 	RoomId RoomId `json:"room_id"`
-
-	// SlowModeSeconds Slow mode (see PATCH); 0 when off.
-	//
-	// Example: 0
-	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 
 	// Type `dm`: two users. `group`: private, members added by admins. `channel`: public inside the tenant.
 	//
@@ -2447,6 +2323,24 @@ type SendMessageRequest struct {
 // Example: 13
 type Seq = int64
 
+// SetBeforeSendHookRequest The before-send hook to set.
+type SetBeforeSendHookRequest struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError *BeforeSendOnError `json:"on_error,omitempty"`
+
+	// TimeoutMs How long an answer is waited for, at most 3,000 ms; 1,000 when absent.
+	//
+	// Example: 1000
+	TimeoutMs *int `json:"timeout_ms,omitempty"`
+
+	// Url Where sends and edits are POSTed; http or https.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
 // SetBlocklistRequest A whole blocklist, replacing the tenant's.
 type SetBlocklistRequest struct {
 	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
@@ -2567,24 +2461,6 @@ type Tenant struct {
 
 	// UploadLimits A tenant's limits on uploads, the defaults included.
 	UploadLimits UploadLimits `json:"upload_limits"`
-}
-
-// TenantBanRequest A tenant-wide ban to make (shadow bans are per room).
-type TenantBanRequest struct {
-	// DurationSeconds How long the ban lasts; absent, until lifted.
-	//
-	// Example: 86400
-	DurationSeconds *int `json:"duration_seconds,omitempty"`
-
-	// Reason Why, for the tenant. No control characters but tab and line breaks.
-	//
-	// Example: fraud
-	Reason *string `json:"reason,omitempty"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
 }
 
 // TenantId A tenant id, `tn_` followed by random characters.
@@ -2817,11 +2693,6 @@ type UpdateReportRequestStatus string
 
 // UpdateRoomRequest Changes to a room; absent fields are left as they are, an empty name clears it.
 type UpdateRoomRequest struct {
-	// Frozen A frozen room refuses every send and edit with 409 `CONFLICT` (`field: room_id`): a state of the room the request names.
-	//
-	// Example: false
-	Frozen *bool `json:"frozen,omitempty"`
-
 	// Metadata Free-form JSON object, at most 4 KB encoded.
 	//
 	// Example: {"topic":"launch planning"}
@@ -2831,11 +2702,24 @@ type UpdateRoomRequest struct {
 	//
 	// Example: Project Apollo (launch)
 	Name *string `json:"name,omitempty"`
+}
 
-	// SlowModeSeconds Slow mode; 0 turns it off. A member's second send within the window is refused with 429 and `Retry-After`; room admins are exempt.
+// UpdateWebhookRequest The fields to change; the others stay.
+type UpdateWebhookRequest struct {
+	// Active Whether deliveries are sent; true again after a deactivation resumes them.
 	//
-	// Example: 30
-	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events *WebhookEvents `json:"events,omitempty"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url *WebhookUrl `json:"url,omitempty"`
 }
 
 // Upload An upload as its uploader sees it.
@@ -3085,6 +2969,357 @@ type UserResponse struct {
 	Success bool `json:"success"`
 }
 
+// Webhook A webhook endpoint, without its secret.
+type Webhook struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookAttempt One attempt of a delivery.
+type WebhookAttempt struct {
+	// Attempt The attempt's number, from 1.
+	//
+	// Example: 1
+	Attempt int `json:"attempt"`
+
+	// Error Why it failed; null when it succeeded.
+	//
+	// Example: answered 503
+	Error *string `json:"error"`
+
+	// LatencyMs From sending to the answer or the failure, in milliseconds.
+	//
+	// Example: 12
+	LatencyMs int64 `json:"latency_ms"`
+
+	// ResponseStatus The endpoint's HTTP status; null when it gave none (refused, timed out).
+	//
+	// Example: 503
+	ResponseStatus *int `json:"response_status"`
+
+	// StartedAt When it was sent.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	StartedAt time.Time `json:"started_at"`
+}
+
+// WebhookDeleted A deleted endpoint.
+type WebhookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeletedResponse Envelope of WebhookDeleted.
+type WebhookDeletedResponse struct {
+	// Data A deleted endpoint.
+	Data WebhookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDelivery One event to one endpoint, with its attempts.
+type WebhookDelivery struct {
+	// AttemptLog Every recorded attempt, oldest first (empty in the answer of a retry).
+	AttemptLog []WebhookAttempt `json:"attempt_log"`
+
+	// Attempts Attempts begun.
+	//
+	// Example: 1
+	Attempts int `json:"attempts"`
+
+	// CompletedAt When it succeeded or failed for good; null while pending.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CompletedAt *time.Time `json:"completed_at"`
+
+	// CreatedAt When it was queued.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+	//
+	// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+	DeliveryId WebhookDeliveryId `json:"delivery_id"`
+
+	// EventSeq The room log event's event_seq; null for others.
+	//
+	// Example: 42
+	EventSeq *int64 `json:"event_seq"`
+
+	// EventType The event's type.
+	//
+	// Example: message
+	EventType string `json:"event_type"`
+
+	// LastError Why the last attempt failed; null when it did not.
+	LastError *string `json:"last_error"`
+
+	// LatencyMs The last attempt's latency in milliseconds; null before any.
+	//
+	// Example: 87
+	LatencyMs *int64 `json:"latency_ms"`
+
+	// NextAttemptAt When the next attempt is due while pending; null once finished.
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+
+	// Replay Whether it was queued by a replay.
+	//
+	// Example: false
+	Replay bool `json:"replay"`
+
+	// ResponseStatus The last attempt's HTTP status; null before any answer.
+	//
+	// Example: 200
+	ResponseStatus *int `json:"response_status"`
+
+	// RoomId The room of a room log event; null for others (webhook.disabled).
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+	//
+	// Example: succeeded
+	Status WebhookDeliveryStatus `json:"status"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeliveryStatus pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+//
+// Example: succeeded
+type WebhookDeliveryStatus string
+
+// WebhookDeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryId = string
+
+// WebhookDeliveryPage A page of an endpoint's deliveries, newest first.
+type WebhookDeliveryPage struct {
+	// Deliveries The deliveries.
+	Deliveries []WebhookDelivery `json:"deliveries"`
+
+	// HasMore Whether older ones follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextBefore The `before` of the next page; null on the last.
+	NextBefore *string `json:"next_before"`
+}
+
+// WebhookDeliveryPageResponse Envelope of WebhookDeliveryPage.
+type WebhookDeliveryPageResponse struct {
+	// Data A page of an endpoint's deliveries, newest first.
+	Data WebhookDeliveryPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDeliveryResponse Envelope of WebhookDelivery.
+type WebhookDeliveryResponse struct {
+	// Data One event to one endpoint, with its attempts.
+	Data WebhookDelivery `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookEventType An event type an endpoint may take (`*` for all); see `asyncapi.yaml` for each room event's frame.
+//
+// Example: message
+type WebhookEventType string
+
+// WebhookEvents The event types delivered, or `["*"]` for every one.
+//
+// Example: ["message","message.updated"]
+type WebhookEvents = []WebhookEventType
+
+// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookId = string
+
+// WebhookList A page of webhook endpoints.
+type WebhookList struct {
+	// HasMore Whether more follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Webhooks The endpoints, in id order.
+	Webhooks []Webhook `json:"webhooks"`
+}
+
+// WebhookListResponse Envelope of WebhookList.
+type WebhookListResponse struct {
+	// Data A page of webhook endpoints.
+	Data WebhookList `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookReplay What a replay queued.
+type WebhookReplay struct {
+	// Queued How many events were queued.
+	//
+	// Example: 128
+	Queued int `json:"queued"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookReplayResponse Envelope of WebhookReplay.
+type WebhookReplayResponse struct {
+	// Data What a replay queued.
+	Data WebhookReplay `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookResponse Envelope of Webhook.
+type WebhookResponse struct {
+	// Data A webhook endpoint, without its secret.
+	Data Webhook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookUrl Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+//
+// Example: https://backend.example.com/chat-events
+type WebhookUrl = string
+
+// WebhookWithSecret A webhook endpoint with its signing secret, shown only at creation and rotation.
+type WebhookWithSecret struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// Secret The signing secret (`whsec_` and base64 key), for any Standard Webhooks library; store it, it is not shown again.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwZ2mW8xR5vN7b
+	Secret string `json:"secret"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookWithSecretResponse Envelope of WebhookWithSecret.
+type WebhookWithSecretResponse struct {
+	// Data A webhook endpoint with its signing secret, shown only at creation and rotation.
+	Data WebhookWithSecret `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
@@ -3132,6 +3367,16 @@ type UploadIdPath = UploadId
 // Example: alice
 type UserIdPath = UserId
 
+// WebhookDeliveryIdPath A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryIdPath = WebhookDeliveryId
+
+// WebhookIdPath A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookIdPath = WebhookId
+
 // AdminUnauthorized The envelope of every refusal.
 type AdminUnauthorized = ErrorResponse
 
@@ -3171,6 +3416,15 @@ type UnsupportedMediaType = ErrorResponse
 // UploadConflict The envelope of every refusal.
 type UploadConflict = ErrorResponse
 
+// WebhookBadRequest The envelope of every refusal.
+type WebhookBadRequest = ErrorResponse
+
+// WebhookDeliveryPending The envelope of every refusal.
+type WebhookDeliveryPending = ErrorResponse
+
+// WebhookNotFound The envelope of every refusal.
+type WebhookNotFound = ErrorResponse
+
 // ListDeadLettersParams defines parameters for ListDeadLetters.
 type ListDeadLettersParams struct {
 	// TenantId Only this tenant's dead letters.
@@ -3182,22 +3436,6 @@ type ListDeadLettersParams struct {
 
 // CreateTenantParams defines parameters for CreateTenant.
 type CreateTenantParams struct {
-	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
-	// request with a key runs; a repeat with the same key, operation and body
-	// within 24 hours does nothing again and gets the first answer (status
-	// and body) with the header `Idempotent-Replayed: true`. The same key
-	// with another body or operation is refused with 409 `CONFLICT` (`field`
-	// `Idempotency-Key`). A repeat that arrives while the first is still
-	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
-	// retry later). Keys are scoped to the caller: the tenant and user (the
-	// master key for admin operations). Answers of 5xx are not kept: the
-	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
-	// intended change, and the same one for its retries.
-	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// BanFromTenantParams defines parameters for BanFromTenant.
-type BanFromTenantParams struct {
 	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
 	// request with a key runs; a repeat with the same key, operation and body
 	// within 24 hours does nothing again and gets the first answer (status
@@ -3299,22 +3537,6 @@ type CreateRoomParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// BanFromRoomParams defines parameters for BanFromRoom.
-type BanFromRoomParams struct {
-	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
-	// request with a key runs; a repeat with the same key, operation and body
-	// within 24 hours does nothing again and gets the first answer (status
-	// and body) with the header `Idempotent-Replayed: true`. The same key
-	// with another body or operation is refused with 409 `CONFLICT` (`field`
-	// `Idempotency-Key`). A repeat that arrives while the first is still
-	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
-	// retry later). Keys are scoped to the caller: the tenant and user (the
-	// master key for admin operations). Answers of 5xx are not kept: the
-	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
-	// intended change, and the same one for its retries.
-	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
 // ListRoomEventsParams defines parameters for ListRoomEvents.
 type ListRoomEventsParams struct {
 	// After Return the events with an `event_seq` greater than this.
@@ -3377,22 +3599,6 @@ type ListRepliesParams struct {
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
-}
-
-// MuteInRoomParams defines parameters for MuteInRoom.
-type MuteInRoomParams struct {
-	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
-	// request with a key runs; a repeat with the same key, operation and body
-	// within 24 hours does nothing again and gets the first answer (status
-	// and body) with the header `Idempotent-Replayed: true`. The same key
-	// with another body or operation is refused with 409 `CONFLICT` (`field`
-	// `Idempotency-Key`). A repeat that arrives while the first is still
-	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
-	// retry later). Keys are scoped to the caller: the tenant and user (the
-	// master key for admin operations). Answers of 5xx are not kept: the
-	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
-	// intended change, and the same one for its retries.
-	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // SearchMessagesParams defines parameters for SearchMessages.
@@ -3475,14 +3681,80 @@ type ListUsersParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListWebhooksParams defines parameters for ListWebhooks.
+type ListWebhooksParams struct {
+	// After The `next_after` of the previous page.
+	After *WebhookId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateWebhookParams defines parameters for CreateWebhook.
+type CreateWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
+type ListWebhookDeliveriesParams struct {
+	// Before The `next_before` of the previous page.
+	Before *WebhookDeliveryId `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ReplayWebhookParams defines parameters for ReplayWebhook.
+type ReplayWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RotateWebhookSecretParams defines parameters for RotateWebhookSecret.
+type RotateWebhookSecretParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
 type AckMessagesJSONRequestBody = AckRequest
 
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
-// BanFromTenantJSONRequestBody defines body for BanFromTenant for application/json ContentType.
-type BanFromTenantJSONRequestBody = TenantBanRequest
+// SetBeforeSendHookJSONRequestBody defines body for SetBeforeSendHook for application/json ContentType.
+type SetBeforeSendHookJSONRequestBody = SetBeforeSendHookRequest
 
 // SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
 type SetBlocklistJSONRequestBody = SetBlocklistRequest
@@ -3502,9 +3774,6 @@ type CreateRoomJSONRequestBody = CreateRoomRequest
 // UpdateRoomJSONRequestBody defines body for UpdateRoom for application/json ContentType.
 type UpdateRoomJSONRequestBody = UpdateRoomRequest
 
-// BanFromRoomJSONRequestBody defines body for BanFromRoom for application/json ContentType.
-type BanFromRoomJSONRequestBody = BanRequest
-
 // AddMemberJSONRequestBody defines body for AddMember for application/json ContentType.
 type AddMemberJSONRequestBody = AddMemberRequest
 
@@ -3516,9 +3785,6 @@ type SendMessageJSONRequestBody = SendMessageRequest
 
 // UpdateMessageJSONRequestBody defines body for UpdateMessage for application/json ContentType.
 type UpdateMessageJSONRequestBody = UpdateMessageRequest
-
-// MuteInRoomJSONRequestBody defines body for MuteInRoom for application/json ContentType.
-type MuteInRoomJSONRequestBody = MuteRequest
 
 // CreateSubscriptionJSONRequestBody defines body for CreateSubscription for application/json ContentType.
 type CreateSubscriptionJSONRequestBody = SubscriptionRequest
@@ -3534,6 +3800,15 @@ type PatchUserJSONRequestBody = UserProfileRequest
 
 // PutUserJSONRequestBody defines body for PutUser for application/json ContentType.
 type PutUserJSONRequestBody = UserProfileRequest
+
+// CreateWebhookJSONRequestBody defines body for CreateWebhook for application/json ContentType.
+type CreateWebhookJSONRequestBody = CreateWebhookRequest
+
+// UpdateWebhookJSONRequestBody defines body for UpdateWebhook for application/json ContentType.
+type UpdateWebhookJSONRequestBody = UpdateWebhookRequest
+
+// ReplayWebhookJSONRequestBody defines body for ReplayWebhook for application/json ContentType.
+type ReplayWebhookJSONRequestBody = ReplayWebhookRequest
 
 // AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
 func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
@@ -3743,32 +4018,6 @@ func (t *RoomEvent) MergeAttachmentProcessedEvent(v AttachmentProcessedEvent) er
 	return err
 }
 
-// AsModerationEvent returns the union data inside the RoomEvent as a ModerationEvent
-func (t RoomEvent) AsModerationEvent() (ModerationEvent, error) {
-	var body ModerationEvent
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromModerationEvent overwrites any union data inside the RoomEvent as the provided ModerationEvent
-func (t *RoomEvent) FromModerationEvent(v ModerationEvent) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeModerationEvent performs a merge with any union data inside the RoomEvent, using the provided ModerationEvent
-func (t *RoomEvent) MergeModerationEvent(v ModerationEvent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -3785,10 +4034,6 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 	switch discriminator {
 	case "attachment.processed":
 		return t.AsAttachmentProcessedEvent()
-	case "ban.added":
-		return t.AsModerationEvent()
-	case "ban.removed":
-		return t.AsModerationEvent()
 	case "member.joined":
 		return t.AsMemberJoinedEvent()
 	case "member.left":
@@ -3799,10 +4044,6 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "message.updated":
 		return t.AsMessageEvent()
-	case "mute.added":
-		return t.AsModerationEvent()
-	case "mute.removed":
-		return t.AsModerationEvent()
 	case "pin.added":
 		return t.AsPinEvent()
 	case "pin.removed":
@@ -3988,48 +4229,6 @@ type ClientInterface interface {
 	// Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 	GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ListTenantBans List tenant-wide bans
-	//
-	// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
-	//
-	// Corresponds with GET /bans (the `ListTenantBans` operationId).
-	ListTenantBans(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BanFromTenantWithBody Ban a user from the tenant
-	//
-	// Tenant-level (a user token is refused with 403). Until the ban expires
-	// (`duration_seconds`; without it, until lifted) every request acting as
-	// the user, REST or WebSocket, is refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /bans (the `BanFromTenant` operationId).
-	BanFromTenantWithBody(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BanFromTenant Ban a user from the tenant
-	//
-	// Tenant-level (a user token is refused with 403). Until the ban expires
-	// (`duration_seconds`; without it, until lifted) every request acting as
-	// the user, REST or WebSocket, is refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /bans (the `BanFromTenant` operationId).
-	BanFromTenant(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// UnbanFromTenant Lift a tenant-wide ban
-	//
-	// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
-	//
-	// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
-	UnbanFromTenant(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
-
 	// GetHealth Service health
 	//
 	// Reports whether the service can write to its database. Answers 200 with
@@ -4037,6 +4236,87 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /health (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteBeforeSendHook Remove the before-send hook
+	//
+	// Removes the tenant's before-send hook (and its secret): sends are no
+	// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+	// token is refused with 403.
+	//
+	// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+	DeleteBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBeforeSendHook Get the before-send hook
+	//
+	// The tenant's before-send hook, without its secret; 404 when it has
+	// none. Tenant-level: a user token is refused with 403.
+	//
+	// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+	GetBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBeforeSendHookWithBody Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHookWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBeforeSendHook Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHook(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMetrics Prometheus metrics
 	//
@@ -4276,9 +4556,7 @@ type ClientInterface interface {
 
 	// UpdateRoomWithBody Update a room
 	//
-	// Changes the name, metadata or room controls (`slow_mode_seconds`,
-	// `frozen`). Room admins only; the change is appended to the room's log
-	// as `room.updated`.
+	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4287,66 +4565,12 @@ type ClientInterface interface {
 
 	// UpdateRoom Update a room
 	//
-	// Changes the name, metadata or room controls (`slow_mode_seconds`,
-	// `frozen`). Room admins only; the change is appended to the room's log
-	// as `room.updated`.
+	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /rooms/{room_id} (the `UpdateRoom` operationId).
 	UpdateRoom(ctx context.Context, roomId RoomIdPath, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// ListRoomBans List a room's bans
-	//
-	// The bans in force in the room (shadow bans included), newest first. Room admins only.
-	//
-	// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
-	ListRoomBans(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BanFromRoomWithBody Ban a user from a room
-	//
-	// Room admins only (a dm has none: 403). The user is removed from the
-	// room (`member.left`), then `ban.added` is appended to the room's log;
-	// until the ban expires (`duration_seconds`; without it, until lifted)
-	// their rejoin is refused and their sends are refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-	// banned user replaces the ban.
-	//
-	// `shadow: true` keeps the user in the room and tells no one, not even
-	// the room's log: their sends succeed for them (they see their own
-	// messages in the answer, live and in their history) but reach nobody
-	// else (not live, not in others' history, `/sync` or room events).
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-	BanFromRoomWithBody(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BanFromRoom Ban a user from a room
-	//
-	// Room admins only (a dm has none: 403). The user is removed from the
-	// room (`member.left`), then `ban.added` is appended to the room's log;
-	// until the ban expires (`duration_seconds`; without it, until lifted)
-	// their rejoin is refused and their sends are refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-	// banned user replaces the ban.
-	//
-	// `shadow: true` keeps the user in the room and tells no one, not even
-	// the room's log: their sends succeed for them (they see their own
-	// messages in the answer, live and in their history) but reach nobody
-	// else (not live, not in others' history, `/sync` or room events).
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-	BanFromRoom(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// UnbanFromRoom Lift a room ban
-	//
-	// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
-	//
-	// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
-	UnbanFromRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRoomEvents Read a room's event log
 	//
@@ -4471,14 +4695,6 @@ type ClientInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
-	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-	// is banned from the room or the tenant, or muted in the room
-	// (`details.until` when that ends), or when the other member of a dm has
-	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-	// member's second send within the room's slow mode window (room admins
-	// are exempt).
-	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -4498,14 +4714,6 @@ type ClientInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
-	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-	// is banned from the room or the tenant, or muted in the room
-	// (`details.until` when that ends), or when the other member of a dm has
-	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-	// member's second send within the room's slow mode window (room admins
-	// are exempt).
-	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -4522,9 +4730,7 @@ type ClientInterface interface {
 	// UpdateMessageWithBody Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`), an edit in
-	// a frozen room with 409 (`field: room_id`), an edit by a user banned
-	// from the room or the tenant with 403.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -4544,9 +4750,7 @@ type ClientInterface interface {
 	// UpdateMessage Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`), an edit in
-	// a frozen room with 409 (`field: room_id`), an edit by a user banned
-	// from the room or the tenant with 403.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -4603,44 +4807,6 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 	ListReplies(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// ListRoomMutes List a room's mutes
-	//
-	// The mutes in force in the room, newest first. Room admins only.
-	//
-	// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
-	ListRoomMutes(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// MuteInRoomWithBody Mute a user in a room
-	//
-	// Room admins only. Until the mute expires (`duration_seconds`; without
-	// it, until lifted) the user may read the room but their sends are
-	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-	// ends). Appends `mute.added`; muting a muted user replaces the mute.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-	MuteInRoomWithBody(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// MuteInRoom Mute a user in a room
-	//
-	// Room admins only. Until the mute expires (`duration_seconds`; without
-	// it, until lifted) the user may read the room but their sends are
-	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-	// ends). Appends `mute.added`; muting a muted user replaces the mute.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-	MuteInRoom(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// UnmuteInRoom Lift a mute
-	//
-	// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
-	//
-	// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
-	UnmuteInRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPins List pinned messages
 	//
@@ -4897,32 +5063,6 @@ type ClientInterface interface {
 	// Corresponds with GET /users (the `ListUsers` operationId).
 	ListUsers(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ListBlocks List the users the caller blocks
-	//
-	// Newest first.
-	//
-	// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
-	ListBlocks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// UnblockUser Unblock a user
-	//
-	// 404 when the caller does not block the user.
-	//
-	// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
-	UnblockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BlockUser Block a user
-	//
-	// Idempotent: 201 when blocked now, 200 when already blocked. The
-	// blocked user can no longer open a dm with the caller (403) nor send
-	// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
-	// permission the caller withdrew, not a state of the dm), and the
-	// caller no longer receives the blocked user's messages in shared rooms
-	// over WebSocket. Blocking oneself is 400 (`field: user_id`).
-	//
-	// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
-	BlockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
-
 	// GetUser Get a user's profile
 	//
 	// The user's profile; a user who never set one has the empty profile (never 404).
@@ -4975,6 +5115,178 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
 	PutUser(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListWebhooks List webhook endpoints
+	//
+	// The tenant's endpoints in id order, without their secrets; pass
+	// `next_after` as `after` for the next page. Tenant-level: a user token
+	// is refused with 403.
+	//
+	// Corresponds with GET /webhooks (the `ListWebhooks` operationId).
+	ListWebhooks(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateWebhookWithBody Create a webhook endpoint
+	//
+	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+	// the tenant's events as they are stored: every room log event (the same
+	// frames `GET /sync` and the WebSocket carry, with `room_id` and
+	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+	// all). Only events after its creation are sent; `POST
+	// /webhooks/{webhook_id}/replay` sends earlier ones.
+	//
+	// Each delivery is a POST of `{type, timestamp, data}` signed the
+	// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+	// `webhook-id` (the delivery id, the same on every retry),
+	// `webhook-timestamp` (unix seconds) and `webhook-signature`
+	// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+	// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+	// is success; anything else is retried with exponential backoff and
+	// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+	// is deactivated and the tenant's other endpoints get
+	// `webhook.disabled`. A room's deliveries to one endpoint go in
+	// `event_seq` order, one at a time: a failing one holds back the later
+	// ones of that room (never another room's nor another endpoint's).
+	//
+	// The signing `secret` is in this answer only. Targets on loopback,
+	// private or link-local networks are refused (400, `field` `url`) unless
+	// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+	// checked again at every connection. Tenant-level: a user token is
+	// refused with 403.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+	CreateWebhookWithBody(ctx context.Context, params *CreateWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateWebhook Create a webhook endpoint
+	//
+	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+	// the tenant's events as they are stored: every room log event (the same
+	// frames `GET /sync` and the WebSocket carry, with `room_id` and
+	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+	// all). Only events after its creation are sent; `POST
+	// /webhooks/{webhook_id}/replay` sends earlier ones.
+	//
+	// Each delivery is a POST of `{type, timestamp, data}` signed the
+	// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+	// `webhook-id` (the delivery id, the same on every retry),
+	// `webhook-timestamp` (unix seconds) and `webhook-signature`
+	// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+	// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+	// is success; anything else is retried with exponential backoff and
+	// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+	// is deactivated and the tenant's other endpoints get
+	// `webhook.disabled`. A room's deliveries to one endpoint go in
+	// `event_seq` order, one at a time: a failing one holds back the later
+	// ones of that room (never another room's nor another endpoint's).
+	//
+	// The signing `secret` is in this answer only. Targets on loopback,
+	// private or link-local networks are refused (400, `field` `url`) unless
+	// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+	// checked again at every connection. Tenant-level: a user token is
+	// refused with 403.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+	CreateWebhook(ctx context.Context, params *CreateWebhookParams, body CreateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteWebhook Delete a webhook endpoint
+	//
+	// Deletes the endpoint with its delivery log; nothing more is sent to it. Tenant-level.
+	//
+	// Corresponds with DELETE /webhooks/{webhook_id} (the `DeleteWebhook` operationId).
+	DeleteWebhook(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetWebhook Get a webhook endpoint
+	//
+	// An endpoint of the tenant, without its secret. Tenant-level.
+	//
+	// Corresponds with GET /webhooks/{webhook_id} (the `GetWebhook` operationId).
+	GetWebhook(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWebhookWithBody Change a webhook endpoint
+	//
+	// Changes the URL, the event filter or whether the endpoint is active.
+	// Activating an endpoint that was deactivated at the end of its retry
+	// window sends what it still owes, from where it stopped. Tenant-level.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+	UpdateWebhookWithBody(ctx context.Context, webhookId WebhookIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWebhook Change a webhook endpoint
+	//
+	// Changes the URL, the event filter or whether the endpoint is active.
+	// Activating an endpoint that was deactivated at the end of its retry
+	// window sends what it still owes, from where it stopped. Tenant-level.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+	UpdateWebhook(ctx context.Context, webhookId WebhookIdPath, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListWebhookDeliveries List an endpoint's deliveries
+	//
+	// The delivery log, newest first: each delivery's status (`pending`,
+	// `succeeded`, `failed`), attempts, last response status and latency,
+	// next attempt, and every attempt in `attempt_log`. Pass `next_before`
+	// as `before` for older ones. Tenant-level.
+	//
+	// Corresponds with GET /webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
+	ListWebhookDeliveries(ctx context.Context, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RetryWebhookDelivery Retry a delivery
+	//
+	// Sends a delivery that succeeded or failed again, now, with a fresh
+	// retry window (in its room's order: after the room's earlier pending
+	// deliveries). A pending delivery is retried on its own: 409. Tenant-level.
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry (the `RetryWebhookDelivery` operationId).
+	RetryWebhookDelivery(ctx context.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplayWebhookWithBody Replay events to an endpoint
+	//
+	// Sends again, from the room event log, the events since `since` that
+	// the endpoint's filter takes, each room's in `event_seq` order, marked
+	// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+	// of the tenant's rooms stored from then on, to the millisecond) or a
+	// cursor from `GET /sync` (in each room the cursor names, exactly the
+	// events after its place there). Events older than the retention
+	// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+	// Tenant-level.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+	ReplayWebhookWithBody(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplayWebhook Replay events to an endpoint
+	//
+	// Sends again, from the room event log, the events since `since` that
+	// the endpoint's filter takes, each room's in `event_seq` order, marked
+	// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+	// of the tenant's rooms stored from then on, to the millisecond) or a
+	// cursor from `GET /sync` (in each room the cursor names, exactly the
+	// events after its place there). Events older than the retention
+	// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+	// Tenant-level.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+	ReplayWebhook(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, body ReplayWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	//
+	// Gives the endpoint a new signing secret, returned in this answer only.
+	// For 24 hours (until `previous_secret_until`) deliveries are signed
+	// with both, the new one first (`webhook-signature: v1,<new> v1,<old>`),
+	// so a receiver can switch over without missing one. Tenant-level.
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/rotate-secret (the `RotateWebhookSecret` operationId).
+	RotateWebhookSecret(ctx context.Context, webhookId WebhookIdPath, params *RotateWebhookSecretParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // AckMessagesWithBody Acknowledge messages
@@ -5141,88 +5453,6 @@ func (c *Client) GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEdito
 	return c.Client.Do(req)
 }
 
-// ListTenantBans List tenant-wide bans
-//
-// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
-//
-// Corresponds with GET /bans (the `ListTenantBans` operationId).
-func (c *Client) ListTenantBans(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTenantBansRequest(c.Server)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// BanFromTenantWithBody Ban a user from the tenant
-//
-// Tenant-level (a user token is refused with 403). Until the ban expires
-// (`duration_seconds`; without it, until lifted) every request acting as
-// the user, REST or WebSocket, is refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-// user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /bans (the `BanFromTenant` operationId).
-func (c *Client) BanFromTenantWithBody(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanFromTenantRequestWithBody(c.Server, params, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// BanFromTenant Ban a user from the tenant
-//
-// Tenant-level (a user token is refused with 403). Until the ban expires
-// (`duration_seconds`; without it, until lifted) every request acting as
-// the user, REST or WebSocket, is refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-// user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /bans (the `BanFromTenant` operationId).
-func (c *Client) BanFromTenant(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanFromTenantRequest(c.Server, params, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// UnbanFromTenant Lift a tenant-wide ban
-//
-// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
-//
-// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
-func (c *Client) UnbanFromTenant(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnbanFromTenantRequest(c.Server, userId)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
 // GetHealth Service health
 //
 // Reports whether the service can write to its database. Answers 200 with
@@ -5231,6 +5461,127 @@ func (c *Client) UnbanFromTenant(ctx context.Context, userId UserIdPath, reqEdit
 // Corresponds with GET /health (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteBeforeSendHook Remove the before-send hook
+//
+// Removes the tenant's before-send hook (and its secret): sends are no
+// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+// token is refused with 403.
+//
+// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+func (c *Client) DeleteBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteBeforeSendHookRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBeforeSendHook Get the before-send hook
+//
+// The tenant's before-send hook, without its secret; 404 when it has
+// none. Tenant-level: a user token is refused with 403.
+//
+// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+func (c *Client) GetBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBeforeSendHookRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBeforeSendHookWithBody Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *Client) SetBeforeSendHookWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBeforeSendHookRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBeforeSendHook Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *Client) SetBeforeSendHook(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBeforeSendHookRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5669,9 +6020,7 @@ func (c *Client) GetRoom(ctx context.Context, roomId RoomIdPath, reqEditors ...R
 
 // UpdateRoomWithBody Update a room
 //
-// Changes the name, metadata or room controls (`slow_mode_seconds`,
-// `frozen`). Room admins only; the change is appended to the room's log
-// as `room.updated`.
+// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5690,107 +6039,13 @@ func (c *Client) UpdateRoomWithBody(ctx context.Context, roomId RoomIdPath, cont
 
 // UpdateRoom Update a room
 //
-// Changes the name, metadata or room controls (`slow_mode_seconds`,
-// `frozen`). Room admins only; the change is appended to the room's log
-// as `room.updated`.
+// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /rooms/{room_id} (the `UpdateRoom` operationId).
 func (c *Client) UpdateRoom(ctx context.Context, roomId RoomIdPath, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateRoomRequest(c.Server, roomId, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// ListRoomBans List a room's bans
-//
-// The bans in force in the room (shadow bans included), newest first. Room admins only.
-//
-// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
-func (c *Client) ListRoomBans(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRoomBansRequest(c.Server, roomId)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// BanFromRoomWithBody Ban a user from a room
-//
-// Room admins only (a dm has none: 403). The user is removed from the
-// room (`member.left`), then `ban.added` is appended to the room's log;
-// until the ban expires (`duration_seconds`; without it, until lifted)
-// their rejoin is refused and their sends are refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-// banned user replaces the ban.
-//
-// `shadow: true` keeps the user in the room and tells no one, not even
-// the room's log: their sends succeed for them (they see their own
-// messages in the answer, live and in their history) but reach nobody
-// else (not live, not in others' history, `/sync` or room events).
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-func (c *Client) BanFromRoomWithBody(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanFromRoomRequestWithBody(c.Server, roomId, params, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// BanFromRoom Ban a user from a room
-//
-// Room admins only (a dm has none: 403). The user is removed from the
-// room (`member.left`), then `ban.added` is appended to the room's log;
-// until the ban expires (`duration_seconds`; without it, until lifted)
-// their rejoin is refused and their sends are refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-// banned user replaces the ban.
-//
-// `shadow: true` keeps the user in the room and tells no one, not even
-// the room's log: their sends succeed for them (they see their own
-// messages in the answer, live and in their history) but reach nobody
-// else (not live, not in others' history, `/sync` or room events).
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-func (c *Client) BanFromRoom(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanFromRoomRequest(c.Server, roomId, params, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// UnbanFromRoom Lift a room ban
-//
-// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
-//
-// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
-func (c *Client) UnbanFromRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnbanFromRoomRequest(c.Server, roomId, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -6004,14 +6259,6 @@ func (c *Client) ListMessages(ctx context.Context, roomId RoomIdPath, params *Li
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
 //
-// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-// is banned from the room or the tenant, or muted in the room
-// (`details.until` when that ends), or when the other member of a dm has
-// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-// member's second send within the room's slow mode window (room admins
-// are exempt).
-//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -6040,14 +6287,6 @@ func (c *Client) SendMessageWithBody(ctx context.Context, roomId RoomIdPath, con
 // there is none): the message carries a snapshot of it. `mentions` names
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
-//
-// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-// is banned from the room or the tenant, or muted in the room
-// (`details.until` when that ends), or when the other member of a dm has
-// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-// member's second send within the room's slow mode window (room admins
-// are exempt).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6085,9 +6324,7 @@ func (c *Client) DeleteMessage(ctx context.Context, roomId RoomIdPath, messageId
 // UpdateMessageWithBody Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`), an edit in
-// a frozen room with 409 (`field: room_id`), an edit by a user banned
-// from the room or the tenant with 403.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -6117,9 +6354,7 @@ func (c *Client) UpdateMessageWithBody(ctx context.Context, roomId RoomIdPath, m
 // UpdateMessage Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`), an edit in
-// a frozen room with 409 (`field: room_id`), an edit by a user banned
-// from the room or the tenant with 403.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -6217,84 +6452,6 @@ func (c *Client) AddReaction(ctx context.Context, roomId RoomIdPath, messageId M
 // Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 func (c *Client) ListReplies(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListRepliesRequest(c.Server, roomId, messageId, params)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// ListRoomMutes List a room's mutes
-//
-// The mutes in force in the room, newest first. Room admins only.
-//
-// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
-func (c *Client) ListRoomMutes(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRoomMutesRequest(c.Server, roomId)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// MuteInRoomWithBody Mute a user in a room
-//
-// Room admins only. Until the mute expires (`duration_seconds`; without
-// it, until lifted) the user may read the room but their sends are
-// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-// ends). Appends `mute.added`; muting a muted user replaces the mute.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-func (c *Client) MuteInRoomWithBody(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMuteInRoomRequestWithBody(c.Server, roomId, params, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// MuteInRoom Mute a user in a room
-//
-// Room admins only. Until the mute expires (`duration_seconds`; without
-// it, until lifted) the user may read the room but their sends are
-// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-// ends). Appends `mute.added`; muting a muted user replaces the mute.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-func (c *Client) MuteInRoom(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMuteInRoomRequest(c.Server, roomId, params, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// UnmuteInRoom Lift a mute
-//
-// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
-//
-// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
-func (c *Client) UnmuteInRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnmuteInRoomRequest(c.Server, roomId, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -6730,62 +6887,6 @@ func (c *Client) ListUsers(ctx context.Context, params *ListUsersParams, reqEdit
 	return c.Client.Do(req)
 }
 
-// ListBlocks List the users the caller blocks
-//
-// Newest first.
-//
-// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
-func (c *Client) ListBlocks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListBlocksRequest(c.Server)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// UnblockUser Unblock a user
-//
-// 404 when the caller does not block the user.
-//
-// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
-func (c *Client) UnblockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnblockUserRequest(c.Server, userId)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// BlockUser Block a user
-//
-// Idempotent: 201 when blocked now, 200 when already blocked. The
-// blocked user can no longer open a dm with the caller (403) nor send
-// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
-// permission the caller withdrew, not a state of the dm), and the
-// caller no longer receives the blocked user's messages in shared rooms
-// over WebSocket. Blocking oneself is 400 (`field: user_id`).
-//
-// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
-func (c *Client) BlockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBlockUserRequest(c.Server, userId)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
 // GetUser Get a user's profile
 //
 // The user's profile; a user who never set one has the empty profile (never 404).
@@ -6879,6 +6980,298 @@ func (c *Client) PutUserWithBody(ctx context.Context, userId UserId, contentType
 // Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
 func (c *Client) PutUser(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPutUserRequest(c.Server, userId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListWebhooks List webhook endpoints
+//
+// The tenant's endpoints in id order, without their secrets; pass
+// `next_after` as `after` for the next page. Tenant-level: a user token
+// is refused with 403.
+//
+// Corresponds with GET /webhooks (the `ListWebhooks` operationId).
+func (c *Client) ListWebhooks(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListWebhooksRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateWebhookWithBody Create a webhook endpoint
+//
+// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+// the tenant's events as they are stored: every room log event (the same
+// frames `GET /sync` and the WebSocket carry, with `room_id` and
+// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+// all). Only events after its creation are sent; `POST
+// /webhooks/{webhook_id}/replay` sends earlier ones.
+//
+// Each delivery is a POST of `{type, timestamp, data}` signed the
+// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+// `webhook-id` (the delivery id, the same on every retry),
+// `webhook-timestamp` (unix seconds) and `webhook-signature`
+// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+// is success; anything else is retried with exponential backoff and
+// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+// is deactivated and the tenant's other endpoints get
+// `webhook.disabled`. A room's deliveries to one endpoint go in
+// `event_seq` order, one at a time: a failing one holds back the later
+// ones of that room (never another room's nor another endpoint's).
+//
+// The signing `secret` is in this answer only. Targets on loopback,
+// private or link-local networks are refused (400, `field` `url`) unless
+// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+// checked again at every connection. Tenant-level: a user token is
+// refused with 403.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+func (c *Client) CreateWebhookWithBody(ctx context.Context, params *CreateWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateWebhookRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateWebhook Create a webhook endpoint
+//
+// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+// the tenant's events as they are stored: every room log event (the same
+// frames `GET /sync` and the WebSocket carry, with `room_id` and
+// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+// all). Only events after its creation are sent; `POST
+// /webhooks/{webhook_id}/replay` sends earlier ones.
+//
+// Each delivery is a POST of `{type, timestamp, data}` signed the
+// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+// `webhook-id` (the delivery id, the same on every retry),
+// `webhook-timestamp` (unix seconds) and `webhook-signature`
+// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+// is success; anything else is retried with exponential backoff and
+// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+// is deactivated and the tenant's other endpoints get
+// `webhook.disabled`. A room's deliveries to one endpoint go in
+// `event_seq` order, one at a time: a failing one holds back the later
+// ones of that room (never another room's nor another endpoint's).
+//
+// The signing `secret` is in this answer only. Targets on loopback,
+// private or link-local networks are refused (400, `field` `url`) unless
+// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+// checked again at every connection. Tenant-level: a user token is
+// refused with 403.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+func (c *Client) CreateWebhook(ctx context.Context, params *CreateWebhookParams, body CreateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateWebhookRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteWebhook Delete a webhook endpoint
+//
+// Deletes the endpoint with its delivery log; nothing more is sent to it. Tenant-level.
+//
+// Corresponds with DELETE /webhooks/{webhook_id} (the `DeleteWebhook` operationId).
+func (c *Client) DeleteWebhook(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteWebhookRequest(c.Server, webhookId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetWebhook Get a webhook endpoint
+//
+// An endpoint of the tenant, without its secret. Tenant-level.
+//
+// Corresponds with GET /webhooks/{webhook_id} (the `GetWebhook` operationId).
+func (c *Client) GetWebhook(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetWebhookRequest(c.Server, webhookId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWebhookWithBody Change a webhook endpoint
+//
+// Changes the URL, the event filter or whether the endpoint is active.
+// Activating an endpoint that was deactivated at the end of its retry
+// window sends what it still owes, from where it stopped. Tenant-level.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+func (c *Client) UpdateWebhookWithBody(ctx context.Context, webhookId WebhookIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWebhookRequestWithBody(c.Server, webhookId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWebhook Change a webhook endpoint
+//
+// Changes the URL, the event filter or whether the endpoint is active.
+// Activating an endpoint that was deactivated at the end of its retry
+// window sends what it still owes, from where it stopped. Tenant-level.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+func (c *Client) UpdateWebhook(ctx context.Context, webhookId WebhookIdPath, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWebhookRequest(c.Server, webhookId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListWebhookDeliveries List an endpoint's deliveries
+//
+// The delivery log, newest first: each delivery's status (`pending`,
+// `succeeded`, `failed`), attempts, last response status and latency,
+// next attempt, and every attempt in `attempt_log`. Pass `next_before`
+// as `before` for older ones. Tenant-level.
+//
+// Corresponds with GET /webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
+func (c *Client) ListWebhookDeliveries(ctx context.Context, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListWebhookDeliveriesRequest(c.Server, webhookId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RetryWebhookDelivery Retry a delivery
+//
+// Sends a delivery that succeeded or failed again, now, with a fresh
+// retry window (in its room's order: after the room's earlier pending
+// deliveries). A pending delivery is retried on its own: 409. Tenant-level.
+//
+// Corresponds with POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry (the `RetryWebhookDelivery` operationId).
+func (c *Client) RetryWebhookDelivery(ctx context.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetryWebhookDeliveryRequest(c.Server, webhookId, deliveryId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplayWebhookWithBody Replay events to an endpoint
+//
+// Sends again, from the room event log, the events since `since` that
+// the endpoint's filter takes, each room's in `event_seq` order, marked
+// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+// of the tenant's rooms stored from then on, to the millisecond) or a
+// cursor from `GET /sync` (in each room the cursor names, exactly the
+// events after its place there). Events older than the retention
+// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+// Tenant-level.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+func (c *Client) ReplayWebhookWithBody(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplayWebhookRequestWithBody(c.Server, webhookId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplayWebhook Replay events to an endpoint
+//
+// Sends again, from the room event log, the events since `since` that
+// the endpoint's filter takes, each room's in `event_seq` order, marked
+// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+// of the tenant's rooms stored from then on, to the millisecond) or a
+// cursor from `GET /sync` (in each room the cursor names, exactly the
+// events after its place there). Events older than the retention
+// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+// Tenant-level.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+func (c *Client) ReplayWebhook(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, body ReplayWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplayWebhookRequest(c.Server, webhookId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+//
+// Gives the endpoint a new signing secret, returned in this answer only.
+// For 24 hours (until `previous_secret_until`) deliveries are signed
+// with both, the new one first (`webhook-signature: v1,<new> v1,<old>`),
+// so a receiver can switch over without missing one. Tenant-level.
+//
+// Corresponds with POST /webhooks/{webhook_id}/rotate-secret (the `RotateWebhookSecret` operationId).
+func (c *Client) RotateWebhookSecret(ctx context.Context, webhookId WebhookIdPath, params *RotateWebhookSecretParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateWebhookSecretRequest(c.Server, webhookId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7138,122 +7531,6 @@ func NewGetAsyncAPISpecRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
-// NewListTenantBansRequest constructs an http.Request for the ListTenantBans method
-func NewListTenantBansRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/bans")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewBanFromTenantRequest calls the generic BanFromTenant builder with application/json body
-func NewBanFromTenantRequest(server string, params *BanFromTenantParams, body BanFromTenantJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewBanFromTenantRequestWithBody(server, params, "application/json", bodyReader)
-}
-
-// NewBanFromTenantRequestWithBody constructs an http.Request for the BanFromTenant method, with any body, and a specified content type
-func NewBanFromTenantRequestWithBody(server string, params *BanFromTenantParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/bans")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IdempotencyKey != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Idempotency-Key", headerParam0)
-		}
-
-	}
-
-	return req, nil
-}
-
-// NewUnbanFromTenantRequest constructs an http.Request for the UnbanFromTenant method
-func NewUnbanFromTenantRequest(server string, userId UserIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/bans/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
 // NewGetHealthRequest constructs an http.Request for the GetHealth method
 func NewGetHealthRequest(server string) (*http.Request, error) {
 	var err error
@@ -7277,6 +7554,100 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewDeleteBeforeSendHookRequest constructs an http.Request for the DeleteBeforeSendHook method
+func NewDeleteBeforeSendHookRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hooks/before-send")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetBeforeSendHookRequest constructs an http.Request for the GetBeforeSendHook method
+func NewGetBeforeSendHookRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hooks/before-send")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetBeforeSendHookRequest calls the generic SetBeforeSendHook builder with application/json body
+func NewSetBeforeSendHookRequest(server string, body SetBeforeSendHookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetBeforeSendHookRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSetBeforeSendHookRequestWithBody constructs an http.Request for the SetBeforeSendHook method, with any body, and a specified content type
+func NewSetBeforeSendHookRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hooks/before-send")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -8001,143 +8372,6 @@ func NewUpdateRoomRequestWithBody(server string, roomId RoomIdPath, contentType 
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListRoomBansRequest constructs an http.Request for the ListRoomBans method
-func NewListRoomBansRequest(server string, roomId RoomIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/bans", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewBanFromRoomRequest calls the generic BanFromRoom builder with application/json body
-func NewBanFromRoomRequest(server string, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewBanFromRoomRequestWithBody(server, roomId, params, "application/json", bodyReader)
-}
-
-// NewBanFromRoomRequestWithBody constructs an http.Request for the BanFromRoom method, with any body, and a specified content type
-func NewBanFromRoomRequestWithBody(server string, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/bans", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IdempotencyKey != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Idempotency-Key", headerParam0)
-		}
-
-	}
-
-	return req, nil
-}
-
-// NewUnbanFromRoomRequest constructs an http.Request for the UnbanFromRoom method
-func NewUnbanFromRoomRequest(server string, roomId RoomIdPath, userId UserIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/bans/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
 
 	return req, nil
 }
@@ -8925,143 +9159,6 @@ func NewListRepliesRequest(server string, roomId RoomIdPath, messageId MessageId
 	return req, nil
 }
 
-// NewListRoomMutesRequest constructs an http.Request for the ListRoomMutes method
-func NewListRoomMutesRequest(server string, roomId RoomIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/mutes", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewMuteInRoomRequest calls the generic MuteInRoom builder with application/json body
-func NewMuteInRoomRequest(server string, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewMuteInRoomRequestWithBody(server, roomId, params, "application/json", bodyReader)
-}
-
-// NewMuteInRoomRequestWithBody constructs an http.Request for the MuteInRoom method, with any body, and a specified content type
-func NewMuteInRoomRequestWithBody(server string, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/mutes", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IdempotencyKey != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Idempotency-Key", headerParam0)
-		}
-
-	}
-
-	return req, nil
-}
-
-// NewUnmuteInRoomRequest constructs an http.Request for the UnmuteInRoom method
-func NewUnmuteInRoomRequest(server string, roomId RoomIdPath, userId UserIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/mutes/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
 // NewListPinsRequest constructs an http.Request for the ListPins method
 func NewListPinsRequest(server string, roomId RoomIdPath) (*http.Request, error) {
 	var err error
@@ -9762,101 +9859,6 @@ func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request,
 	return req, nil
 }
 
-// NewListBlocksRequest constructs an http.Request for the ListBlocks method
-func NewListBlocksRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/users/me/blocks")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUnblockUserRequest constructs an http.Request for the UnblockUser method
-func NewUnblockUserRequest(server string, userId UserIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/users/me/blocks/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewBlockUserRequest constructs an http.Request for the BlockUser method
-func NewBlockUserRequest(server string, userId UserIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/users/me/blocks/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
 // NewGetUserRequest constructs an http.Request for the GetUser method
 func NewGetUserRequest(server string, userId UserId) (*http.Request, error) {
 	var err error
@@ -9981,6 +9983,467 @@ func NewPutUserRequestWithBody(server string, userId UserId, contentType string,
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListWebhooksRequest constructs an http.Request for the ListWebhooks method
+func NewListWebhooksRequest(server string, params *ListWebhooksParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateWebhookRequest calls the generic CreateWebhook builder with application/json body
+func NewCreateWebhookRequest(server string, params *CreateWebhookParams, body CreateWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateWebhookRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateWebhookRequestWithBody constructs an http.Request for the CreateWebhook method, with any body, and a specified content type
+func NewCreateWebhookRequestWithBody(server string, params *CreateWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteWebhookRequest constructs an http.Request for the DeleteWebhook method
+func NewDeleteWebhookRequest(server string, webhookId WebhookIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetWebhookRequest constructs an http.Request for the GetWebhook method
+func NewGetWebhookRequest(server string, webhookId WebhookIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateWebhookRequest calls the generic UpdateWebhook builder with application/json body
+func NewUpdateWebhookRequest(server string, webhookId WebhookIdPath, body UpdateWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateWebhookRequestWithBody(server, webhookId, "application/json", bodyReader)
+}
+
+// NewUpdateWebhookRequestWithBody constructs an http.Request for the UpdateWebhook method, with any body, and a specified content type
+func NewUpdateWebhookRequestWithBody(server string, webhookId WebhookIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListWebhookDeliveriesRequest constructs an http.Request for the ListWebhookDeliveries method
+func NewListWebhookDeliveriesRequest(server string, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s/deliveries", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRetryWebhookDeliveryRequest constructs an http.Request for the RetryWebhookDelivery method
+func NewRetryWebhookDeliveryRequest(server string, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "delivery_id", deliveryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s/deliveries/%s/retry", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewReplayWebhookRequest calls the generic ReplayWebhook builder with application/json body
+func NewReplayWebhookRequest(server string, webhookId WebhookIdPath, params *ReplayWebhookParams, body ReplayWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReplayWebhookRequestWithBody(server, webhookId, params, "application/json", bodyReader)
+}
+
+// NewReplayWebhookRequestWithBody constructs an http.Request for the ReplayWebhook method, with any body, and a specified content type
+func NewReplayWebhookRequestWithBody(server string, webhookId WebhookIdPath, params *ReplayWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s/replay", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRotateWebhookSecretRequest constructs an http.Request for the RotateWebhookSecret method
+func NewRotateWebhookSecretRequest(server string, webhookId WebhookIdPath, params *RotateWebhookSecretParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s/rotate-secret", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -10121,52 +10584,6 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 	GetAsyncAPISpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAsyncAPISpecResponse, error)
 
-	// ListTenantBansWithResponse List tenant-wide bans
-	//
-	// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /bans (the `ListTenantBans` operationId).
-	ListTenantBansWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTenantBansResponse, error)
-
-	// BanFromTenantWithBodyWithResponse Ban a user from the tenant
-	//
-	// Tenant-level (a user token is refused with 403). Until the ban expires
-	// (`duration_seconds`; without it, until lifted) every request acting as
-	// the user, REST or WebSocket, is refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /bans (the `BanFromTenant` operationId).
-	BanFromTenantWithBodyWithResponse(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error)
-
-	// BanFromTenantWithResponse Ban a user from the tenant
-	//
-	// Tenant-level (a user token is refused with 403). Until the ban expires
-	// (`duration_seconds`; without it, until lifted) every request acting as
-	// the user, REST or WebSocket, is refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /bans (the `BanFromTenant` operationId).
-	BanFromTenantWithResponse(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error)
-
-	// UnbanFromTenantWithResponse Lift a tenant-wide ban
-	//
-	// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
-	UnbanFromTenantWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromTenantResponse, error)
-
 	// GetHealthWithResponse Service health
 	//
 	// Reports whether the service can write to its database. Answers 200 with
@@ -10176,6 +10593,91 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /health (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
+
+	// DeleteBeforeSendHookWithResponse Remove the before-send hook
+	//
+	// Removes the tenant's before-send hook (and its secret): sends are no
+	// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+	// token is refused with 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+	DeleteBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteBeforeSendHookResponse, error)
+
+	// GetBeforeSendHookWithResponse Get the before-send hook
+	//
+	// The tenant's before-send hook, without its secret; 404 when it has
+	// none. Tenant-level: a user token is refused with 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+	GetBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBeforeSendHookResponse, error)
+
+	// SetBeforeSendHookWithBodyWithResponse Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHookWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error)
+
+	// SetBeforeSendHookWithResponse Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHookWithResponse(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error)
 
 	// GetMetricsWithResponse Prometheus metrics
 	//
@@ -10433,9 +10935,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateRoomWithBodyWithResponse Update a room
 	//
-	// Changes the name, metadata or room controls (`slow_mode_seconds`,
-	// `frozen`). Room admins only; the change is appended to the room's log
-	// as `room.updated`.
+	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10444,70 +10944,12 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateRoomWithResponse Update a room
 	//
-	// Changes the name, metadata or room controls (`slow_mode_seconds`,
-	// `frozen`). Room admins only; the change is appended to the room's log
-	// as `room.updated`.
+	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /rooms/{room_id} (the `UpdateRoom` operationId).
 	UpdateRoomWithResponse(ctx context.Context, roomId RoomIdPath, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRoomResponse, error)
-
-	// ListRoomBansWithResponse List a room's bans
-	//
-	// The bans in force in the room (shadow bans included), newest first. Room admins only.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
-	ListRoomBansWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomBansResponse, error)
-
-	// BanFromRoomWithBodyWithResponse Ban a user from a room
-	//
-	// Room admins only (a dm has none: 403). The user is removed from the
-	// room (`member.left`), then `ban.added` is appended to the room's log;
-	// until the ban expires (`duration_seconds`; without it, until lifted)
-	// their rejoin is refused and their sends are refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-	// banned user replaces the ban.
-	//
-	// `shadow: true` keeps the user in the room and tells no one, not even
-	// the room's log: their sends succeed for them (they see their own
-	// messages in the answer, live and in their history) but reach nobody
-	// else (not live, not in others' history, `/sync` or room events).
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-	BanFromRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error)
-
-	// BanFromRoomWithResponse Ban a user from a room
-	//
-	// Room admins only (a dm has none: 403). The user is removed from the
-	// room (`member.left`), then `ban.added` is appended to the room's log;
-	// until the ban expires (`duration_seconds`; without it, until lifted)
-	// their rejoin is refused and their sends are refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-	// banned user replaces the ban.
-	//
-	// `shadow: true` keeps the user in the room and tells no one, not even
-	// the room's log: their sends succeed for them (they see their own
-	// messages in the answer, live and in their history) but reach nobody
-	// else (not live, not in others' history, `/sync` or room events).
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-	BanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error)
-
-	// UnbanFromRoomWithResponse Lift a room ban
-	//
-	// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
-	UnbanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromRoomResponse, error)
 
 	// ListRoomEventsWithResponse Read a room's event log
 	//
@@ -10640,14 +11082,6 @@ type ClientWithResponsesInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
-	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-	// is banned from the room or the tenant, or muted in the room
-	// (`details.until` when that ends), or when the other member of a dm has
-	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-	// member's second send within the room's slow mode window (room admins
-	// are exempt).
-	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -10667,14 +11101,6 @@ type ClientWithResponsesInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
-	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-	// is banned from the room or the tenant, or muted in the room
-	// (`details.until` when that ends), or when the other member of a dm has
-	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-	// member's second send within the room's slow mode window (room admins
-	// are exempt).
-	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -10693,9 +11119,7 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithBodyWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`), an edit in
-	// a frozen room with 409 (`field: room_id`), an edit by a user banned
-	// from the room or the tenant with 403.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -10715,9 +11139,7 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`), an edit in
-	// a frozen room with 409 (`field: room_id`), an edit by a user banned
-	// from the room or the tenant with 403.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -10782,48 +11204,6 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 	ListRepliesWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*ListRepliesResponse, error)
-
-	// ListRoomMutesWithResponse List a room's mutes
-	//
-	// The mutes in force in the room, newest first. Room admins only.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
-	ListRoomMutesWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomMutesResponse, error)
-
-	// MuteInRoomWithBodyWithResponse Mute a user in a room
-	//
-	// Room admins only. Until the mute expires (`duration_seconds`; without
-	// it, until lifted) the user may read the room but their sends are
-	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-	// ends). Appends `mute.added`; muting a muted user replaces the mute.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-	MuteInRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error)
-
-	// MuteInRoomWithResponse Mute a user in a room
-	//
-	// Room admins only. Until the mute expires (`duration_seconds`; without
-	// it, until lifted) the user may read the room but their sends are
-	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-	// ends). Appends `mute.added`; muting a muted user replaces the mute.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-	MuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error)
-
-	// UnmuteInRoomWithResponse Lift a mute
-	//
-	// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
-	UnmuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnmuteInRoomResponse, error)
 
 	// ListPinsWithResponse List pinned messages
 	//
@@ -11102,38 +11482,6 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /users (the `ListUsers` operationId).
 	ListUsersWithResponse(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*ListUsersResponse, error)
 
-	// ListBlocksWithResponse List the users the caller blocks
-	//
-	// Newest first.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
-	ListBlocksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListBlocksResponse, error)
-
-	// UnblockUserWithResponse Unblock a user
-	//
-	// 404 when the caller does not block the user.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
-	UnblockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnblockUserResponse, error)
-
-	// BlockUserWithResponse Block a user
-	//
-	// Idempotent: 201 when blocked now, 200 when already blocked. The
-	// blocked user can no longer open a dm with the caller (403) nor send
-	// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
-	// permission the caller withdrew, not a state of the dm), and the
-	// caller no longer receives the blocked user's messages in shared rooms
-	// over WebSocket. Blocking oneself is 400 (`field: user_id`).
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
-	BlockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*BlockUserResponse, error)
-
 	// GetUserWithResponse Get a user's profile
 	//
 	// The user's profile; a user who never set one has the empty profile (never 404).
@@ -11188,6 +11536,190 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
 	PutUserWithResponse(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*PutUserResponse, error)
+
+	// ListWebhooksWithResponse List webhook endpoints
+	//
+	// The tenant's endpoints in id order, without their secrets; pass
+	// `next_after` as `after` for the next page. Tenant-level: a user token
+	// is refused with 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /webhooks (the `ListWebhooks` operationId).
+	ListWebhooksWithResponse(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error)
+
+	// CreateWebhookWithBodyWithResponse Create a webhook endpoint
+	//
+	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+	// the tenant's events as they are stored: every room log event (the same
+	// frames `GET /sync` and the WebSocket carry, with `room_id` and
+	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+	// all). Only events after its creation are sent; `POST
+	// /webhooks/{webhook_id}/replay` sends earlier ones.
+	//
+	// Each delivery is a POST of `{type, timestamp, data}` signed the
+	// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+	// `webhook-id` (the delivery id, the same on every retry),
+	// `webhook-timestamp` (unix seconds) and `webhook-signature`
+	// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+	// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+	// is success; anything else is retried with exponential backoff and
+	// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+	// is deactivated and the tenant's other endpoints get
+	// `webhook.disabled`. A room's deliveries to one endpoint go in
+	// `event_seq` order, one at a time: a failing one holds back the later
+	// ones of that room (never another room's nor another endpoint's).
+	//
+	// The signing `secret` is in this answer only. Targets on loopback,
+	// private or link-local networks are refused (400, `field` `url`) unless
+	// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+	// checked again at every connection. Tenant-level: a user token is
+	// refused with 403.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+	CreateWebhookWithBodyWithResponse(ctx context.Context, params *CreateWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWebhookResponse, error)
+
+	// CreateWebhookWithResponse Create a webhook endpoint
+	//
+	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+	// the tenant's events as they are stored: every room log event (the same
+	// frames `GET /sync` and the WebSocket carry, with `room_id` and
+	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+	// all). Only events after its creation are sent; `POST
+	// /webhooks/{webhook_id}/replay` sends earlier ones.
+	//
+	// Each delivery is a POST of `{type, timestamp, data}` signed the
+	// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+	// `webhook-id` (the delivery id, the same on every retry),
+	// `webhook-timestamp` (unix seconds) and `webhook-signature`
+	// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+	// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+	// is success; anything else is retried with exponential backoff and
+	// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+	// is deactivated and the tenant's other endpoints get
+	// `webhook.disabled`. A room's deliveries to one endpoint go in
+	// `event_seq` order, one at a time: a failing one holds back the later
+	// ones of that room (never another room's nor another endpoint's).
+	//
+	// The signing `secret` is in this answer only. Targets on loopback,
+	// private or link-local networks are refused (400, `field` `url`) unless
+	// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+	// checked again at every connection. Tenant-level: a user token is
+	// refused with 403.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+	CreateWebhookWithResponse(ctx context.Context, params *CreateWebhookParams, body CreateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWebhookResponse, error)
+
+	// DeleteWebhookWithResponse Delete a webhook endpoint
+	//
+	// Deletes the endpoint with its delivery log; nothing more is sent to it. Tenant-level.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /webhooks/{webhook_id} (the `DeleteWebhook` operationId).
+	DeleteWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error)
+
+	// GetWebhookWithResponse Get a webhook endpoint
+	//
+	// An endpoint of the tenant, without its secret. Tenant-level.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /webhooks/{webhook_id} (the `GetWebhook` operationId).
+	GetWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error)
+
+	// UpdateWebhookWithBodyWithResponse Change a webhook endpoint
+	//
+	// Changes the URL, the event filter or whether the endpoint is active.
+	// Activating an endpoint that was deactivated at the end of its retry
+	// window sends what it still owes, from where it stopped. Tenant-level.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+	UpdateWebhookWithBodyWithResponse(ctx context.Context, webhookId WebhookIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error)
+
+	// UpdateWebhookWithResponse Change a webhook endpoint
+	//
+	// Changes the URL, the event filter or whether the endpoint is active.
+	// Activating an endpoint that was deactivated at the end of its retry
+	// window sends what it still owes, from where it stopped. Tenant-level.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+	UpdateWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error)
+
+	// ListWebhookDeliveriesWithResponse List an endpoint's deliveries
+	//
+	// The delivery log, newest first: each delivery's status (`pending`,
+	// `succeeded`, `failed`), attempts, last response status and latency,
+	// next attempt, and every attempt in `attempt_log`. Pass `next_before`
+	// as `before` for older ones. Tenant-level.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
+	ListWebhookDeliveriesWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*ListWebhookDeliveriesResponse, error)
+
+	// RetryWebhookDeliveryWithResponse Retry a delivery
+	//
+	// Sends a delivery that succeeded or failed again, now, with a fresh
+	// retry window (in its room's order: after the room's earlier pending
+	// deliveries). A pending delivery is retried on its own: 409. Tenant-level.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry (the `RetryWebhookDelivery` operationId).
+	RetryWebhookDeliveryWithResponse(ctx context.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath, reqEditors ...RequestEditorFn) (*RetryWebhookDeliveryResponse, error)
+
+	// ReplayWebhookWithBodyWithResponse Replay events to an endpoint
+	//
+	// Sends again, from the room event log, the events since `since` that
+	// the endpoint's filter takes, each room's in `event_seq` order, marked
+	// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+	// of the tenant's rooms stored from then on, to the millisecond) or a
+	// cursor from `GET /sync` (in each room the cursor names, exactly the
+	// events after its place there). Events older than the retention
+	// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+	// Tenant-level.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+	ReplayWebhookWithBodyWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplayWebhookResponse, error)
+
+	// ReplayWebhookWithResponse Replay events to an endpoint
+	//
+	// Sends again, from the room event log, the events since `since` that
+	// the endpoint's filter takes, each room's in `event_seq` order, marked
+	// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+	// of the tenant's rooms stored from then on, to the millisecond) or a
+	// cursor from `GET /sync` (in each room the cursor names, exactly the
+	// events after its place there). Events older than the retention
+	// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+	// Tenant-level.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+	ReplayWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, body ReplayWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplayWebhookResponse, error)
+
+	// RotateWebhookSecretWithResponse Rotate a webhook endpoint's signing secret
+	//
+	// Gives the endpoint a new signing secret, returned in this answer only.
+	// For 24 hours (until `previous_secret_until`) deliveries are signed
+	// with both, the new one first (`webhook-signature: v1,<new> v1,<old>`),
+	// so a receiver can switch over without missing one. Tenant-level.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/rotate-secret (the `RotateWebhookSecret` operationId).
+	RotateWebhookSecretWithResponse(ctx context.Context, webhookId WebhookIdPath, params *RotateWebhookSecretParams, reqEditors ...RequestEditorFn) (*RotateWebhookSecretResponse, error)
 }
 
 // AckMessagesResponse429Headers the declared response headers of an HTTP 429 response for AckMessages
@@ -11621,292 +12153,6 @@ func (r GetAsyncAPISpecResponse) ContentType() string {
 	return ""
 }
 
-// ListTenantBansResponse429Headers the declared response headers of an HTTP 429 response for ListTenantBans
-type ListTenantBansResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type ListTenantBansResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *BanListResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *TenantLevelForbidden
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *ListTenantBansResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTenantBansResponse) GetJSON200() *BanListResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ListTenantBansResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTenantBansResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListTenantBansResponse) GetJSON403() *TenantLevelForbidden {
-	return r.JSON403
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListTenantBansResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r ListTenantBansResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r ListTenantBansResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ListTenantBansResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ListTenantBansResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTenantBansResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// BanFromTenantResponse429Headers the declared response headers of an HTTP 429 response for BanFromTenant
-type BanFromTenantResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type BanFromTenantResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *BanResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *TenantLevelForbidden
-	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *IdempotencyConflict
-	// JSON413 the response for an HTTP 413 `application/json` response
-	JSON413 *PayloadTooLarge
-	// JSON415 the response for an HTTP 415 `application/json` response
-	JSON415 *UnsupportedMediaType
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *BanFromTenantResponse429Headers
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r BanFromTenantResponse) GetJSON201() *BanResponse {
-	return r.JSON201
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r BanFromTenantResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r BanFromTenantResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r BanFromTenantResponse) GetJSON403() *TenantLevelForbidden {
-	return r.JSON403
-}
-
-// GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r BanFromTenantResponse) GetJSON409() *IdempotencyConflict {
-	return r.JSON409
-}
-
-// GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r BanFromTenantResponse) GetJSON413() *PayloadTooLarge {
-	return r.JSON413
-}
-
-// GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r BanFromTenantResponse) GetJSON415() *UnsupportedMediaType {
-	return r.JSON415
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r BanFromTenantResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r BanFromTenantResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r BanFromTenantResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r BanFromTenantResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r BanFromTenantResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r BanFromTenantResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// UnbanFromTenantResponse429Headers the declared response headers of an HTTP 429 response for UnbanFromTenant
-type UnbanFromTenantResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type UnbanFromTenantResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LiftedResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *TenantLevelForbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *UnbanFromTenantResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON200() *LiftedResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON403() *TenantLevelForbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r UnbanFromTenantResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r UnbanFromTenantResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r UnbanFromTenantResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UnbanFromTenantResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
 type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11956,6 +12202,299 @@ func (r GetHealthResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetHealthResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteBeforeSendHookResponse429Headers the declared response headers of an HTTP 429 response for DeleteBeforeSendHook
+type DeleteBeforeSendHookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type DeleteBeforeSendHookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BeforeSendHookDeletedResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteBeforeSendHookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON200() *BeforeSendHookDeletedResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteBeforeSendHookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteBeforeSendHookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteBeforeSendHookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteBeforeSendHookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetBeforeSendHookResponse429Headers the declared response headers of an HTTP 429 response for GetBeforeSendHook
+type GetBeforeSendHookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type GetBeforeSendHookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BeforeSendHookResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetBeforeSendHookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON200() *BeforeSendHookResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBeforeSendHookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBeforeSendHookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBeforeSendHookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBeforeSendHookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SetBeforeSendHookResponse429Headers the declared response headers of an HTTP 429 response for SetBeforeSendHook
+type SetBeforeSendHookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type SetBeforeSendHookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BeforeSendHookResponse
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *BeforeSendHookResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SetBeforeSendHookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON200() *BeforeSendHookResponse {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON201() *BeforeSendHookResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SetBeforeSendHookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetBeforeSendHookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetBeforeSendHookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetBeforeSendHookResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -13274,306 +13813,6 @@ func (r UpdateRoomResponse) ContentType() string {
 	return ""
 }
 
-// ListRoomBansResponse429Headers the declared response headers of an HTTP 429 response for ListRoomBans
-type ListRoomBansResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type ListRoomBansResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *BanListResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *ListRoomBansResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListRoomBansResponse) GetJSON200() *BanListResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ListRoomBansResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListRoomBansResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListRoomBansResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListRoomBansResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListRoomBansResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r ListRoomBansResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r ListRoomBansResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ListRoomBansResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ListRoomBansResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListRoomBansResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// BanFromRoomResponse429Headers the declared response headers of an HTTP 429 response for BanFromRoom
-type BanFromRoomResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type BanFromRoomResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *BanResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *IdempotencyConflict
-	// JSON413 the response for an HTTP 413 `application/json` response
-	JSON413 *PayloadTooLarge
-	// JSON415 the response for an HTTP 415 `application/json` response
-	JSON415 *UnsupportedMediaType
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *BanFromRoomResponse429Headers
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r BanFromRoomResponse) GetJSON201() *BanResponse {
-	return r.JSON201
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r BanFromRoomResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r BanFromRoomResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r BanFromRoomResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r BanFromRoomResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r BanFromRoomResponse) GetJSON409() *IdempotencyConflict {
-	return r.JSON409
-}
-
-// GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r BanFromRoomResponse) GetJSON413() *PayloadTooLarge {
-	return r.JSON413
-}
-
-// GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r BanFromRoomResponse) GetJSON415() *UnsupportedMediaType {
-	return r.JSON415
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r BanFromRoomResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r BanFromRoomResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r BanFromRoomResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r BanFromRoomResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r BanFromRoomResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r BanFromRoomResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// UnbanFromRoomResponse429Headers the declared response headers of an HTTP 429 response for UnbanFromRoom
-type UnbanFromRoomResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type UnbanFromRoomResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LiftedResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *UnbanFromRoomResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON200() *LiftedResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r UnbanFromRoomResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r UnbanFromRoomResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r UnbanFromRoomResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UnbanFromRoomResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
 // ListRoomEventsResponse429Headers the declared response headers of an HTTP 429 response for ListRoomEvents
 type ListRoomEventsResponse429Headers struct {
 	RetryAfter          *int
@@ -14204,8 +14443,6 @@ type SendMessageResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
-	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -14246,11 +14483,6 @@ func (r SendMessageResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r SendMessageResponse) GetJSON404() *NotFound {
 	return r.JSON404
-}
-
-// GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r SendMessageResponse) GetJSON409() *ErrorResponse {
-	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -14896,306 +15128,6 @@ func (r ListRepliesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListRepliesResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// ListRoomMutesResponse429Headers the declared response headers of an HTTP 429 response for ListRoomMutes
-type ListRoomMutesResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type ListRoomMutesResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *MuteListResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *ListRoomMutesResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListRoomMutesResponse) GetJSON200() *MuteListResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ListRoomMutesResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListRoomMutesResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListRoomMutesResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListRoomMutesResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListRoomMutesResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r ListRoomMutesResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r ListRoomMutesResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ListRoomMutesResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ListRoomMutesResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListRoomMutesResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// MuteInRoomResponse429Headers the declared response headers of an HTTP 429 response for MuteInRoom
-type MuteInRoomResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type MuteInRoomResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *MuteResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *IdempotencyConflict
-	// JSON413 the response for an HTTP 413 `application/json` response
-	JSON413 *PayloadTooLarge
-	// JSON415 the response for an HTTP 415 `application/json` response
-	JSON415 *UnsupportedMediaType
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *MuteInRoomResponse429Headers
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r MuteInRoomResponse) GetJSON201() *MuteResponse {
-	return r.JSON201
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r MuteInRoomResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r MuteInRoomResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r MuteInRoomResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r MuteInRoomResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r MuteInRoomResponse) GetJSON409() *IdempotencyConflict {
-	return r.JSON409
-}
-
-// GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r MuteInRoomResponse) GetJSON413() *PayloadTooLarge {
-	return r.JSON413
-}
-
-// GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r MuteInRoomResponse) GetJSON415() *UnsupportedMediaType {
-	return r.JSON415
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r MuteInRoomResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r MuteInRoomResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r MuteInRoomResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r MuteInRoomResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r MuteInRoomResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r MuteInRoomResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// UnmuteInRoomResponse429Headers the declared response headers of an HTTP 429 response for UnmuteInRoom
-type UnmuteInRoomResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type UnmuteInRoomResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LiftedResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *UnmuteInRoomResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON200() *LiftedResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r UnmuteInRoomResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r UnmuteInRoomResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r UnmuteInRoomResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UnmuteInRoomResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16483,257 +16415,6 @@ func (r ListUsersResponse) ContentType() string {
 	return ""
 }
 
-// ListBlocksResponse429Headers the declared response headers of an HTTP 429 response for ListBlocks
-type ListBlocksResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type ListBlocksResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *BlockListResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *ListBlocksResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListBlocksResponse) GetJSON200() *BlockListResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ListBlocksResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListBlocksResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListBlocksResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r ListBlocksResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r ListBlocksResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ListBlocksResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ListBlocksResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListBlocksResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// UnblockUserResponse429Headers the declared response headers of an HTTP 429 response for UnblockUser
-type UnblockUserResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type UnblockUserResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LiftedResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *UnblockUserResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnblockUserResponse) GetJSON200() *LiftedResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UnblockUserResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UnblockUserResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UnblockUserResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UnblockUserResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r UnblockUserResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r UnblockUserResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r UnblockUserResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r UnblockUserResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UnblockUserResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// BlockUserResponse429Headers the declared response headers of an HTTP 429 response for BlockUser
-type BlockUserResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type BlockUserResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *BlockResponse
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *BlockResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *BlockUserResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r BlockUserResponse) GetJSON200() *BlockResponse {
-	return r.JSON200
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r BlockUserResponse) GetJSON201() *BlockResponse {
-	return r.JSON201
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r BlockUserResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r BlockUserResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r BlockUserResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r BlockUserResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r BlockUserResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r BlockUserResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r BlockUserResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r BlockUserResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
 // GetUserResponse429Headers the declared response headers of an HTTP 429 response for GetUser
 type GetUserResponse429Headers struct {
 	RetryAfter          *int
@@ -17013,6 +16694,913 @@ func (r PutUserResponse) ContentType() string {
 	return ""
 }
 
+// ListWebhooksResponse429Headers the declared response headers of an HTTP 429 response for ListWebhooks
+type ListWebhooksResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListWebhooksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookListResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListWebhooksResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListWebhooksResponse) GetJSON200() *WebhookListResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListWebhooksResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListWebhooksResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListWebhooksResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListWebhooksResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListWebhooksResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListWebhooksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListWebhooksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListWebhooksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListWebhooksResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateWebhookResponse429Headers the declared response headers of an HTTP 429 response for CreateWebhook
+type CreateWebhookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type CreateWebhookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *WebhookWithSecretResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *WebhookBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateWebhookResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateWebhookResponse) GetJSON201() *WebhookWithSecretResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateWebhookResponse) GetJSON400() *WebhookBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateWebhookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateWebhookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateWebhookResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateWebhookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateWebhookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateWebhookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateWebhookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateWebhookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateWebhookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateWebhookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateWebhookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteWebhookResponse429Headers the declared response headers of an HTTP 429 response for DeleteWebhook
+type DeleteWebhookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type DeleteWebhookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookDeletedResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteWebhookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteWebhookResponse) GetJSON200() *WebhookDeletedResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteWebhookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteWebhookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteWebhookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteWebhookResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteWebhookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteWebhookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteWebhookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteWebhookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteWebhookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteWebhookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetWebhookResponse429Headers the declared response headers of an HTTP 429 response for GetWebhook
+type GetWebhookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type GetWebhookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetWebhookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetWebhookResponse) GetJSON200() *WebhookResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetWebhookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetWebhookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetWebhookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetWebhookResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetWebhookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetWebhookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetWebhookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetWebhookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetWebhookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetWebhookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateWebhookResponse429Headers the declared response headers of an HTTP 429 response for UpdateWebhook
+type UpdateWebhookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type UpdateWebhookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *WebhookBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateWebhookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateWebhookResponse) GetJSON200() *WebhookResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateWebhookResponse) GetJSON400() *WebhookBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateWebhookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateWebhookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateWebhookResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateWebhookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateWebhookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateWebhookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateWebhookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateWebhookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateWebhookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateWebhookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateWebhookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListWebhookDeliveriesResponse429Headers the declared response headers of an HTTP 429 response for ListWebhookDeliveries
+type ListWebhookDeliveriesResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListWebhookDeliveriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookDeliveryPageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListWebhookDeliveriesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON200() *WebhookDeliveryPageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListWebhookDeliveriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListWebhookDeliveriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListWebhookDeliveriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListWebhookDeliveriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RetryWebhookDeliveryResponse429Headers the declared response headers of an HTTP 429 response for RetryWebhookDelivery
+type RetryWebhookDeliveryResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type RetryWebhookDeliveryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *WebhookDeliveryResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *WebhookDeliveryPending
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RetryWebhookDeliveryResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON202() *WebhookDeliveryResponse {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON409() *WebhookDeliveryPending {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RetryWebhookDeliveryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RetryWebhookDeliveryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RetryWebhookDeliveryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RetryWebhookDeliveryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReplayWebhookResponse429Headers the declared response headers of an HTTP 429 response for ReplayWebhook
+type ReplayWebhookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ReplayWebhookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *WebhookReplayResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplayWebhookResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r ReplayWebhookResponse) GetJSON202() *WebhookReplayResponse {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ReplayWebhookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplayWebhookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplayWebhookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ReplayWebhookResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ReplayWebhookResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ReplayWebhookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r ReplayWebhookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplayWebhookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ReplayWebhookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ReplayWebhookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReplayWebhookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReplayWebhookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReplayWebhookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RotateWebhookSecretResponse429Headers the declared response headers of an HTTP 429 response for RotateWebhookSecret
+type RotateWebhookSecretResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type RotateWebhookSecretResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookWithSecretResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RotateWebhookSecretResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON200() *WebhookWithSecretResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RotateWebhookSecretResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RotateWebhookSecretResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RotateWebhookSecretResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RotateWebhookSecretResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // AckMessagesWithBodyWithResponse Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
@@ -17153,76 +17741,6 @@ func (c *ClientWithResponses) GetAsyncAPISpecWithResponse(ctx context.Context, r
 	return ParseGetAsyncAPISpecResponse(rsp)
 }
 
-// ListTenantBansWithResponse List tenant-wide bans
-//
-// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /bans (the `ListTenantBans` operationId).
-func (c *ClientWithResponses) ListTenantBansWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTenantBansResponse, error) {
-	rsp, err := c.ListTenantBans(ctx, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseListTenantBansResponse(rsp)
-}
-
-// BanFromTenantWithBodyWithResponse Ban a user from the tenant
-//
-// Tenant-level (a user token is refused with 403). Until the ban expires
-// (`duration_seconds`; without it, until lifted) every request acting as
-// the user, REST or WebSocket, is refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-// user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /bans (the `BanFromTenant` operationId).
-func (c *ClientWithResponses) BanFromTenantWithBodyWithResponse(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error) {
-	rsp, err := c.BanFromTenantWithBody(ctx, params, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseBanFromTenantResponse(rsp)
-}
-
-// BanFromTenantWithResponse Ban a user from the tenant
-//
-// Tenant-level (a user token is refused with 403). Until the ban expires
-// (`duration_seconds`; without it, until lifted) every request acting as
-// the user, REST or WebSocket, is refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-// user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /bans (the `BanFromTenant` operationId).
-func (c *ClientWithResponses) BanFromTenantWithResponse(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error) {
-	rsp, err := c.BanFromTenant(ctx, params, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseBanFromTenantResponse(rsp)
-}
-
-// UnbanFromTenantWithResponse Lift a tenant-wide ban
-//
-// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
-func (c *ClientWithResponses) UnbanFromTenantWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromTenantResponse, error) {
-	rsp, err := c.UnbanFromTenant(ctx, userId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseUnbanFromTenantResponse(rsp)
-}
-
 // GetHealthWithResponse Service health
 //
 // Reports whether the service can write to its database. Answers 200 with
@@ -17237,6 +17755,115 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 		return nil, err
 	}
 	return ParseGetHealthResponse(rsp)
+}
+
+// DeleteBeforeSendHookWithResponse Remove the before-send hook
+//
+// Removes the tenant's before-send hook (and its secret): sends are no
+// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+// token is refused with 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+func (c *ClientWithResponses) DeleteBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteBeforeSendHookResponse, error) {
+	rsp, err := c.DeleteBeforeSendHook(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteBeforeSendHookResponse(rsp)
+}
+
+// GetBeforeSendHookWithResponse Get the before-send hook
+//
+// The tenant's before-send hook, without its secret; 404 when it has
+// none. Tenant-level: a user token is refused with 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+func (c *ClientWithResponses) GetBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBeforeSendHookResponse, error) {
+	rsp, err := c.GetBeforeSendHook(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBeforeSendHookResponse(rsp)
+}
+
+// SetBeforeSendHookWithBodyWithResponse Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *ClientWithResponses) SetBeforeSendHookWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error) {
+	rsp, err := c.SetBeforeSendHookWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBeforeSendHookResponse(rsp)
+}
+
+// SetBeforeSendHookWithResponse Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *ClientWithResponses) SetBeforeSendHookWithResponse(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error) {
+	rsp, err := c.SetBeforeSendHook(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBeforeSendHookResponse(rsp)
 }
 
 // GetMetricsWithResponse Prometheus metrics
@@ -17609,9 +18236,7 @@ func (c *ClientWithResponses) GetRoomWithResponse(ctx context.Context, roomId Ro
 
 // UpdateRoomWithBodyWithResponse Update a room
 //
-// Changes the name, metadata or room controls (`slow_mode_seconds`,
-// `frozen`). Room admins only; the change is appended to the room's log
-// as `room.updated`.
+// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17626,9 +18251,7 @@ func (c *ClientWithResponses) UpdateRoomWithBodyWithResponse(ctx context.Context
 
 // UpdateRoomWithResponse Update a room
 //
-// Changes the name, metadata or room controls (`slow_mode_seconds`,
-// `frozen`). Room admins only; the change is appended to the room's log
-// as `room.updated`.
+// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17639,86 +18262,6 @@ func (c *ClientWithResponses) UpdateRoomWithResponse(ctx context.Context, roomId
 		return nil, err
 	}
 	return ParseUpdateRoomResponse(rsp)
-}
-
-// ListRoomBansWithResponse List a room's bans
-//
-// The bans in force in the room (shadow bans included), newest first. Room admins only.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
-func (c *ClientWithResponses) ListRoomBansWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomBansResponse, error) {
-	rsp, err := c.ListRoomBans(ctx, roomId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseListRoomBansResponse(rsp)
-}
-
-// BanFromRoomWithBodyWithResponse Ban a user from a room
-//
-// Room admins only (a dm has none: 403). The user is removed from the
-// room (`member.left`), then `ban.added` is appended to the room's log;
-// until the ban expires (`duration_seconds`; without it, until lifted)
-// their rejoin is refused and their sends are refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-// banned user replaces the ban.
-//
-// `shadow: true` keeps the user in the room and tells no one, not even
-// the room's log: their sends succeed for them (they see their own
-// messages in the answer, live and in their history) but reach nobody
-// else (not live, not in others' history, `/sync` or room events).
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-func (c *ClientWithResponses) BanFromRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error) {
-	rsp, err := c.BanFromRoomWithBody(ctx, roomId, params, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseBanFromRoomResponse(rsp)
-}
-
-// BanFromRoomWithResponse Ban a user from a room
-//
-// Room admins only (a dm has none: 403). The user is removed from the
-// room (`member.left`), then `ban.added` is appended to the room's log;
-// until the ban expires (`duration_seconds`; without it, until lifted)
-// their rejoin is refused and their sends are refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-// banned user replaces the ban.
-//
-// `shadow: true` keeps the user in the room and tells no one, not even
-// the room's log: their sends succeed for them (they see their own
-// messages in the answer, live and in their history) but reach nobody
-// else (not live, not in others' history, `/sync` or room events).
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-func (c *ClientWithResponses) BanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error) {
-	rsp, err := c.BanFromRoom(ctx, roomId, params, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseBanFromRoomResponse(rsp)
-}
-
-// UnbanFromRoomWithResponse Lift a room ban
-//
-// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
-func (c *ClientWithResponses) UnbanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromRoomResponse, error) {
-	rsp, err := c.UnbanFromRoom(ctx, roomId, userId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseUnbanFromRoomResponse(rsp)
 }
 
 // ListRoomEventsWithResponse Read a room's event log
@@ -17900,14 +18443,6 @@ func (c *ClientWithResponses) ListMessagesWithResponse(ctx context.Context, room
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
 //
-// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-// is banned from the room or the tenant, or muted in the room
-// (`details.until` when that ends), or when the other member of a dm has
-// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-// member's second send within the room's slow mode window (room admins
-// are exempt).
-//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -17932,14 +18467,6 @@ func (c *ClientWithResponses) SendMessageWithBodyWithResponse(ctx context.Contex
 // there is none): the message carries a snapshot of it. `mentions` names
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
-//
-// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-// is banned from the room or the tenant, or muted in the room
-// (`details.until` when that ends), or when the other member of a dm has
-// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-// member's second send within the room's slow mode window (room admins
-// are exempt).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17971,9 +18498,7 @@ func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, roo
 // UpdateMessageWithBodyWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`), an edit in
-// a frozen room with 409 (`field: room_id`), an edit by a user banned
-// from the room or the tenant with 403.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -17999,9 +18524,7 @@ func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Cont
 // UpdateMessageWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`), an edit in
-// a frozen room with 409 (`field: room_id`), an edit by a user banned
-// from the room or the tenant with 403.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -18095,72 +18618,6 @@ func (c *ClientWithResponses) ListRepliesWithResponse(ctx context.Context, roomI
 		return nil, err
 	}
 	return ParseListRepliesResponse(rsp)
-}
-
-// ListRoomMutesWithResponse List a room's mutes
-//
-// The mutes in force in the room, newest first. Room admins only.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
-func (c *ClientWithResponses) ListRoomMutesWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomMutesResponse, error) {
-	rsp, err := c.ListRoomMutes(ctx, roomId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseListRoomMutesResponse(rsp)
-}
-
-// MuteInRoomWithBodyWithResponse Mute a user in a room
-//
-// Room admins only. Until the mute expires (`duration_seconds`; without
-// it, until lifted) the user may read the room but their sends are
-// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-// ends). Appends `mute.added`; muting a muted user replaces the mute.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-func (c *ClientWithResponses) MuteInRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error) {
-	rsp, err := c.MuteInRoomWithBody(ctx, roomId, params, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseMuteInRoomResponse(rsp)
-}
-
-// MuteInRoomWithResponse Mute a user in a room
-//
-// Room admins only. Until the mute expires (`duration_seconds`; without
-// it, until lifted) the user may read the room but their sends are
-// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-// ends). Appends `mute.added`; muting a muted user replaces the mute.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-func (c *ClientWithResponses) MuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error) {
-	rsp, err := c.MuteInRoom(ctx, roomId, params, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseMuteInRoomResponse(rsp)
-}
-
-// UnmuteInRoomWithResponse Lift a mute
-//
-// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
-func (c *ClientWithResponses) UnmuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnmuteInRoomResponse, error) {
-	rsp, err := c.UnmuteInRoom(ctx, roomId, userId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseUnmuteInRoomResponse(rsp)
 }
 
 // ListPinsWithResponse List pinned messages
@@ -18542,56 +18999,6 @@ func (c *ClientWithResponses) ListUsersWithResponse(ctx context.Context, params 
 	return ParseListUsersResponse(rsp)
 }
 
-// ListBlocksWithResponse List the users the caller blocks
-//
-// Newest first.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
-func (c *ClientWithResponses) ListBlocksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListBlocksResponse, error) {
-	rsp, err := c.ListBlocks(ctx, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseListBlocksResponse(rsp)
-}
-
-// UnblockUserWithResponse Unblock a user
-//
-// 404 when the caller does not block the user.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
-func (c *ClientWithResponses) UnblockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnblockUserResponse, error) {
-	rsp, err := c.UnblockUser(ctx, userId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseUnblockUserResponse(rsp)
-}
-
-// BlockUserWithResponse Block a user
-//
-// Idempotent: 201 when blocked now, 200 when already blocked. The
-// blocked user can no longer open a dm with the caller (403) nor send
-// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
-// permission the caller withdrew, not a state of the dm), and the
-// caller no longer receives the blocked user's messages in shared rooms
-// over WebSocket. Blocking oneself is 400 (`field: user_id`).
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
-func (c *ClientWithResponses) BlockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*BlockUserResponse, error) {
-	rsp, err := c.BlockUser(ctx, userId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseBlockUserResponse(rsp)
-}
-
 // GetUserWithResponse Get a user's profile
 //
 // The user's profile; a user who never set one has the empty profile (never 404).
@@ -18675,6 +19082,262 @@ func (c *ClientWithResponses) PutUserWithResponse(ctx context.Context, userId Us
 		return nil, err
 	}
 	return ParsePutUserResponse(rsp)
+}
+
+// ListWebhooksWithResponse List webhook endpoints
+//
+// The tenant's endpoints in id order, without their secrets; pass
+// `next_after` as `after` for the next page. Tenant-level: a user token
+// is refused with 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /webhooks (the `ListWebhooks` operationId).
+func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error) {
+	rsp, err := c.ListWebhooks(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListWebhooksResponse(rsp)
+}
+
+// CreateWebhookWithBodyWithResponse Create a webhook endpoint
+//
+// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+// the tenant's events as they are stored: every room log event (the same
+// frames `GET /sync` and the WebSocket carry, with `room_id` and
+// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+// all). Only events after its creation are sent; `POST
+// /webhooks/{webhook_id}/replay` sends earlier ones.
+//
+// Each delivery is a POST of `{type, timestamp, data}` signed the
+// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+// `webhook-id` (the delivery id, the same on every retry),
+// `webhook-timestamp` (unix seconds) and `webhook-signature`
+// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+// is success; anything else is retried with exponential backoff and
+// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+// is deactivated and the tenant's other endpoints get
+// `webhook.disabled`. A room's deliveries to one endpoint go in
+// `event_seq` order, one at a time: a failing one holds back the later
+// ones of that room (never another room's nor another endpoint's).
+//
+// The signing `secret` is in this answer only. Targets on loopback,
+// private or link-local networks are refused (400, `field` `url`) unless
+// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+// checked again at every connection. Tenant-level: a user token is
+// refused with 403.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+func (c *ClientWithResponses) CreateWebhookWithBodyWithResponse(ctx context.Context, params *CreateWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWebhookResponse, error) {
+	rsp, err := c.CreateWebhookWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateWebhookResponse(rsp)
+}
+
+// CreateWebhookWithResponse Create a webhook endpoint
+//
+// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+// the tenant's events as they are stored: every room log event (the same
+// frames `GET /sync` and the WebSocket carry, with `room_id` and
+// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+// all). Only events after its creation are sent; `POST
+// /webhooks/{webhook_id}/replay` sends earlier ones.
+//
+// Each delivery is a POST of `{type, timestamp, data}` signed the
+// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+// `webhook-id` (the delivery id, the same on every retry),
+// `webhook-timestamp` (unix seconds) and `webhook-signature`
+// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+// is success; anything else is retried with exponential backoff and
+// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+// is deactivated and the tenant's other endpoints get
+// `webhook.disabled`. A room's deliveries to one endpoint go in
+// `event_seq` order, one at a time: a failing one holds back the later
+// ones of that room (never another room's nor another endpoint's).
+//
+// The signing `secret` is in this answer only. Targets on loopback,
+// private or link-local networks are refused (400, `field` `url`) unless
+// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+// checked again at every connection. Tenant-level: a user token is
+// refused with 403.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+func (c *ClientWithResponses) CreateWebhookWithResponse(ctx context.Context, params *CreateWebhookParams, body CreateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWebhookResponse, error) {
+	rsp, err := c.CreateWebhook(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateWebhookResponse(rsp)
+}
+
+// DeleteWebhookWithResponse Delete a webhook endpoint
+//
+// Deletes the endpoint with its delivery log; nothing more is sent to it. Tenant-level.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /webhooks/{webhook_id} (the `DeleteWebhook` operationId).
+func (c *ClientWithResponses) DeleteWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error) {
+	rsp, err := c.DeleteWebhook(ctx, webhookId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteWebhookResponse(rsp)
+}
+
+// GetWebhookWithResponse Get a webhook endpoint
+//
+// An endpoint of the tenant, without its secret. Tenant-level.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /webhooks/{webhook_id} (the `GetWebhook` operationId).
+func (c *ClientWithResponses) GetWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error) {
+	rsp, err := c.GetWebhook(ctx, webhookId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetWebhookResponse(rsp)
+}
+
+// UpdateWebhookWithBodyWithResponse Change a webhook endpoint
+//
+// Changes the URL, the event filter or whether the endpoint is active.
+// Activating an endpoint that was deactivated at the end of its retry
+// window sends what it still owes, from where it stopped. Tenant-level.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+func (c *ClientWithResponses) UpdateWebhookWithBodyWithResponse(ctx context.Context, webhookId WebhookIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error) {
+	rsp, err := c.UpdateWebhookWithBody(ctx, webhookId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWebhookResponse(rsp)
+}
+
+// UpdateWebhookWithResponse Change a webhook endpoint
+//
+// Changes the URL, the event filter or whether the endpoint is active.
+// Activating an endpoint that was deactivated at the end of its retry
+// window sends what it still owes, from where it stopped. Tenant-level.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+func (c *ClientWithResponses) UpdateWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error) {
+	rsp, err := c.UpdateWebhook(ctx, webhookId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWebhookResponse(rsp)
+}
+
+// ListWebhookDeliveriesWithResponse List an endpoint's deliveries
+//
+// The delivery log, newest first: each delivery's status (`pending`,
+// `succeeded`, `failed`), attempts, last response status and latency,
+// next attempt, and every attempt in `attempt_log`. Pass `next_before`
+// as `before` for older ones. Tenant-level.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
+func (c *ClientWithResponses) ListWebhookDeliveriesWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*ListWebhookDeliveriesResponse, error) {
+	rsp, err := c.ListWebhookDeliveries(ctx, webhookId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListWebhookDeliveriesResponse(rsp)
+}
+
+// RetryWebhookDeliveryWithResponse Retry a delivery
+//
+// Sends a delivery that succeeded or failed again, now, with a fresh
+// retry window (in its room's order: after the room's earlier pending
+// deliveries). A pending delivery is retried on its own: 409. Tenant-level.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry (the `RetryWebhookDelivery` operationId).
+func (c *ClientWithResponses) RetryWebhookDeliveryWithResponse(ctx context.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath, reqEditors ...RequestEditorFn) (*RetryWebhookDeliveryResponse, error) {
+	rsp, err := c.RetryWebhookDelivery(ctx, webhookId, deliveryId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRetryWebhookDeliveryResponse(rsp)
+}
+
+// ReplayWebhookWithBodyWithResponse Replay events to an endpoint
+//
+// Sends again, from the room event log, the events since `since` that
+// the endpoint's filter takes, each room's in `event_seq` order, marked
+// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+// of the tenant's rooms stored from then on, to the millisecond) or a
+// cursor from `GET /sync` (in each room the cursor names, exactly the
+// events after its place there). Events older than the retention
+// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+// Tenant-level.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+func (c *ClientWithResponses) ReplayWebhookWithBodyWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplayWebhookResponse, error) {
+	rsp, err := c.ReplayWebhookWithBody(ctx, webhookId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplayWebhookResponse(rsp)
+}
+
+// ReplayWebhookWithResponse Replay events to an endpoint
+//
+// Sends again, from the room event log, the events since `since` that
+// the endpoint's filter takes, each room's in `event_seq` order, marked
+// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+// of the tenant's rooms stored from then on, to the millisecond) or a
+// cursor from `GET /sync` (in each room the cursor names, exactly the
+// events after its place there). Events older than the retention
+// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+// Tenant-level.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+func (c *ClientWithResponses) ReplayWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, body ReplayWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplayWebhookResponse, error) {
+	rsp, err := c.ReplayWebhook(ctx, webhookId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplayWebhookResponse(rsp)
+}
+
+// RotateWebhookSecretWithResponse Rotate a webhook endpoint's signing secret
+//
+// Gives the endpoint a new signing secret, returned in this answer only.
+// For 24 hours (until `previous_secret_until`) deliveries are signed
+// with both, the new one first (`webhook-signature: v1,<new> v1,<old>`),
+// so a receiver can switch over without missing one. Tenant-level.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks/{webhook_id}/rotate-secret (the `RotateWebhookSecret` operationId).
+func (c *ClientWithResponses) RotateWebhookSecretWithResponse(ctx context.Context, webhookId WebhookIdPath, params *RotateWebhookSecretParams, reqEditors ...RequestEditorFn) (*RotateWebhookSecretResponse, error) {
+	rsp, err := c.RotateWebhookSecret(ctx, webhookId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotateWebhookSecretResponse(rsp)
 }
 
 // ParseAckMessagesResponse parses an HTTP response from a AckMessagesWithResponse call
@@ -19042,149 +19705,26 @@ func ParseGetAsyncAPISpecResponse(rsp *http.Response) (*GetAsyncAPISpecResponse,
 	return response, nil
 }
 
-// ParseListTenantBansResponse parses an HTTP response from a ListTenantBansWithResponse call
-func ParseListTenantBansResponse(rsp *http.Response) (*ListTenantBansResponse, error) {
+// ParseGetHealthResponse parses an HTTP response from a GetHealthWithResponse call
+func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTenantBansResponse{
+	response := &GetHealthResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest BanListResponse
+		var dest HealthResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest TenantLevelForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers ListTenantBansResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseBanFromTenantResponse parses an HTTP response from a BanFromTenantWithResponse call
-func ParseBanFromTenantResponse(rsp *http.Response) (*BanFromTenantResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &BanFromTenantResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest BanResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest TenantLevelForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest IdempotencyConflict
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
@@ -19193,82 +19733,34 @@ func ParseBanFromTenantResponse(rsp *http.Response) (*BanFromTenantResponse, err
 		}
 		response.JSON413 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest HealthResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON415 = &dest
+		response.JSON503 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers BanFromTenantResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
 	}
 
 	return response, nil
 }
 
-// ParseUnbanFromTenantResponse parses an HTTP response from a UnbanFromTenantWithResponse call
-func ParseUnbanFromTenantResponse(rsp *http.Response) (*UnbanFromTenantResponse, error) {
+// ParseDeleteBeforeSendHookResponse parses an HTTP response from a DeleteBeforeSendHookWithResponse call
+func ParseDeleteBeforeSendHookResponse(rsp *http.Response) (*DeleteBeforeSendHookResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UnbanFromTenantResponse{
+	response := &DeleteBeforeSendHookResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LiftedResponse
+		var dest BeforeSendHookDeletedResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -19320,7 +19812,7 @@ func ParseUnbanFromTenantResponse(rsp *http.Response) (*UnbanFromTenantResponse,
 
 	switch {
 	case rsp.StatusCode == 429:
-		var headers UnbanFromTenantResponse429Headers
+		var headers DeleteBeforeSendHookResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -19355,26 +19847,156 @@ func ParseUnbanFromTenantResponse(rsp *http.Response) (*UnbanFromTenantResponse,
 	return response, nil
 }
 
-// ParseGetHealthResponse parses an HTTP response from a GetHealthWithResponse call
-func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
+// ParseGetBeforeSendHookResponse parses an HTTP response from a GetBeforeSendHookWithResponse call
+func ParseGetBeforeSendHookResponse(rsp *http.Response) (*GetBeforeSendHookResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetHealthResponse{
+	response := &GetBeforeSendHookResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest HealthResponse
+		var dest BeforeSendHookResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetBeforeSendHookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSetBeforeSendHookResponse parses an HTTP response from a SetBeforeSendHookWithResponse call
+func ParseSetBeforeSendHookResponse(rsp *http.Response) (*SetBeforeSendHookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetBeforeSendHookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BeforeSendHookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest BeforeSendHookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
@@ -19383,13 +20005,61 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 		}
 		response.JSON413 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest HealthResponse
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SetBeforeSendHookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -20794,333 +21464,6 @@ func ParseUpdateRoomResponse(rsp *http.Response) (*UpdateRoomResponse, error) {
 	return response, nil
 }
 
-// ParseListRoomBansResponse parses an HTTP response from a ListRoomBansWithResponse call
-func ParseListRoomBansResponse(rsp *http.Response) (*ListRoomBansResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ListRoomBansResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest BanListResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers ListRoomBansResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseBanFromRoomResponse parses an HTTP response from a BanFromRoomWithResponse call
-func ParseBanFromRoomResponse(rsp *http.Response) (*BanFromRoomResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &BanFromRoomResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest BanResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest IdempotencyConflict
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
-		var dest PayloadTooLarge
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON413 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON415 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers BanFromRoomResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseUnbanFromRoomResponse parses an HTTP response from a UnbanFromRoomWithResponse call
-func ParseUnbanFromRoomResponse(rsp *http.Response) (*UnbanFromRoomResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &UnbanFromRoomResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LiftedResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers UnbanFromRoomResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
 // ParseListRoomEventsResponse parses an HTTP response from a ListRoomEventsWithResponse call
 func ParseListRoomEventsResponse(rsp *http.Response) (*ListRoomEventsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -21838,13 +22181,6 @@ func ParseSendMessageResponse(rsp *http.Response) (*SendMessageResponse, error) 
 		}
 		response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22532,333 +22868,6 @@ func ParseListRepliesResponse(rsp *http.Response) (*ListRepliesResponse, error) 
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ListRepliesResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseListRoomMutesResponse parses an HTTP response from a ListRoomMutesWithResponse call
-func ParseListRoomMutesResponse(rsp *http.Response) (*ListRoomMutesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ListRoomMutesResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest MuteListResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers ListRoomMutesResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseMuteInRoomResponse parses an HTTP response from a MuteInRoomWithResponse call
-func ParseMuteInRoomResponse(rsp *http.Response) (*MuteInRoomResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &MuteInRoomResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest MuteResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest IdempotencyConflict
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
-		var dest PayloadTooLarge
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON413 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON415 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers MuteInRoomResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseUnmuteInRoomResponse parses an HTTP response from a UnmuteInRoomWithResponse call
-func ParseUnmuteInRoomResponse(rsp *http.Response) (*UnmuteInRoomResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &UnmuteInRoomResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LiftedResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers UnmuteInRoomResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -24300,284 +24309,6 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 	return response, nil
 }
 
-// ParseListBlocksResponse parses an HTTP response from a ListBlocksWithResponse call
-func ParseListBlocksResponse(rsp *http.Response) (*ListBlocksResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ListBlocksResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest BlockListResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers ListBlocksResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseUnblockUserResponse parses an HTTP response from a UnblockUserWithResponse call
-func ParseUnblockUserResponse(rsp *http.Response) (*UnblockUserResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &UnblockUserResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LiftedResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers UnblockUserResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseBlockUserResponse parses an HTTP response from a BlockUserWithResponse call
-func ParseBlockUserResponse(rsp *http.Response) (*BlockUserResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &BlockUserResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest BlockResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest BlockResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers BlockUserResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
 // ParseGetUserResponse parses an HTTP response from a GetUserWithResponse call
 func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -24850,6 +24581,994 @@ func ParsePutUserResponse(rsp *http.Response) (*PutUserResponse, error) {
 	switch {
 	case rsp.StatusCode == 429:
 		var headers PutUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListWebhooksResponse parses an HTTP response from a ListWebhooksWithResponse call
+func ParseListWebhooksResponse(rsp *http.Response) (*ListWebhooksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListWebhooksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListWebhooksResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateWebhookResponse parses an HTTP response from a CreateWebhookWithResponse call
+func ParseCreateWebhookResponse(rsp *http.Response) (*CreateWebhookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateWebhookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest WebhookWithSecretResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest WebhookBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateWebhookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteWebhookResponse parses an HTTP response from a DeleteWebhookWithResponse call
+func ParseDeleteWebhookResponse(rsp *http.Response) (*DeleteWebhookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteWebhookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookDeletedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteWebhookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetWebhookResponse parses an HTTP response from a GetWebhookWithResponse call
+func ParseGetWebhookResponse(rsp *http.Response) (*GetWebhookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetWebhookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetWebhookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateWebhookResponse parses an HTTP response from a UpdateWebhookWithResponse call
+func ParseUpdateWebhookResponse(rsp *http.Response) (*UpdateWebhookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateWebhookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest WebhookBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateWebhookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListWebhookDeliveriesResponse parses an HTTP response from a ListWebhookDeliveriesWithResponse call
+func ParseListWebhookDeliveriesResponse(rsp *http.Response) (*ListWebhookDeliveriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListWebhookDeliveriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookDeliveryPageResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListWebhookDeliveriesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRetryWebhookDeliveryResponse parses an HTTP response from a RetryWebhookDeliveryWithResponse call
+func ParseRetryWebhookDeliveryResponse(rsp *http.Response) (*RetryWebhookDeliveryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RetryWebhookDeliveryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest WebhookDeliveryResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest WebhookDeliveryPending
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers RetryWebhookDeliveryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReplayWebhookResponse parses an HTTP response from a ReplayWebhookWithResponse call
+func ParseReplayWebhookResponse(rsp *http.Response) (*ReplayWebhookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReplayWebhookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest WebhookReplayResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ReplayWebhookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRotateWebhookSecretResponse parses an HTTP response from a RotateWebhookSecretWithResponse call
+func ParseRotateWebhookSecretResponse(rsp *http.Response) (*RotateWebhookSecretResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RotateWebhookSecretResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookWithSecretResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers RotateWebhookSecretResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

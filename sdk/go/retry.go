@@ -27,6 +27,9 @@ var IdempotentOperations = []string{
 	"POST /rooms/{room_id}/mutes",
 	"POST /bans",
 	"POST /reports",
+	"POST /webhooks",
+	"POST /webhooks/{webhook_id}/rotate-secret",
+	"POST /webhooks/{webhook_id}/replay",
 }
 
 var idempotentPatterns = func() []*regexp.Regexp {

@@ -39,6 +39,9 @@ IDEMPOTENT_OPERATIONS: List[str] = [
     "POST /rooms/{room_id}/mutes",
     "POST /bans",
     "POST /reports",
+    "POST /webhooks",
+    "POST /webhooks/{webhook_id}/rotate-secret",
+    "POST /webhooks/{webhook_id}/replay",
 ]
 
 _PATTERNS = [

@@ -7,13 +7,11 @@ from .add_member_request import AddMemberRequest
 from .attachment import Attachment
 from .attachment_processed_event import AttachmentProcessedEvent
 from .attachment_processed_event_type import AttachmentProcessedEventType
-from .ban import Ban
-from .ban_list_response import BanListResponse
-from .ban_request import BanRequest
-from .ban_response import BanResponse
-from .block import Block
-from .block_list_response import BlockListResponse
-from .block_response import BlockResponse
+from .before_send_hook import BeforeSendHook
+from .before_send_hook_deleted import BeforeSendHookDeleted
+from .before_send_hook_deleted_response import BeforeSendHookDeletedResponse
+from .before_send_hook_response import BeforeSendHookResponse
+from .before_send_on_error import BeforeSendOnError
 from .blocklist import Blocklist
 from .blocklist_action import BlocklistAction
 from .blocklist_match import BlocklistMatch
@@ -23,6 +21,7 @@ from .create_room_request import CreateRoomRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
 from .create_upload_request import CreateUploadRequest
+from .create_webhook_request import CreateWebhookRequest
 from .dead_letters import DeadLetters
 from .dead_letters_response import DeadLettersResponse
 from .error import Error
@@ -37,8 +36,6 @@ from .get_open_api_spec_response_200 import GetOpenApiSpecResponse200
 from .health import Health
 from .health_response import HealthResponse
 from .health_status import HealthStatus
-from .lifted import Lifted
-from .lifted_response import LiftedResponse
 from .member import Member
 from .member_joined_event import MemberJoinedEvent
 from .member_joined_event_type import MemberJoinedEventType
@@ -57,12 +54,6 @@ from .message_meta import MessageMeta
 from .message_meta_type_0 import MessageMetaType0
 from .message_response import MessageResponse
 from .metadata import Metadata
-from .moderation_event import ModerationEvent
-from .moderation_event_type import ModerationEventType
-from .mute import Mute
-from .mute_list_response import MuteListResponse
-from .mute_request import MuteRequest
-from .mute_response import MuteResponse
 from .notification import Notification
 from .notification_ack import NotificationAck
 from .notification_ack_response import NotificationAckResponse
@@ -93,6 +84,7 @@ from .reaction_result_response import ReactionResultResponse
 from .reactions import Reactions
 from .removed_member import RemovedMember
 from .removed_member_response import RemovedMemberResponse
+from .replay_webhook_request import ReplayWebhookRequest
 from .report import Report
 from .report_page import ReportPage
 from .report_page_response import ReportPageResponse
@@ -112,6 +104,7 @@ from .search_hit import SearchHit
 from .search_page import SearchPage
 from .search_page_response import SearchPageResponse
 from .send_message_request import SendMessageRequest
+from .set_before_send_hook_request import SetBeforeSendHookRequest
 from .set_blocklist_request import SetBlocklistRequest
 from .subscription import Subscription
 from .subscription_list_response import SubscriptionListResponse
@@ -120,7 +113,6 @@ from .subscription_response import SubscriptionResponse
 from .sync_page import SyncPage
 from .sync_page_response import SyncPageResponse
 from .tenant import Tenant
-from .tenant_ban_request import TenantBanRequest
 from .tenant_list_response import TenantListResponse
 from .tenant_with_key import TenantWithKey
 from .tenant_with_key_response import TenantWithKeyResponse
@@ -137,6 +129,7 @@ from .update_message_request import UpdateMessageRequest
 from .update_report_request import UpdateReportRequest
 from .update_report_request_status import UpdateReportRequestStatus
 from .update_room_request import UpdateRoomRequest
+from .update_webhook_request import UpdateWebhookRequest
 from .upload import Upload
 from .upload_limits import UploadLimits
 from .upload_limits_request import UploadLimitsRequest
@@ -151,6 +144,23 @@ from .user_profile_custom import UserProfileCustom
 from .user_profile_request import UserProfileRequest
 from .user_profile_request_custom import UserProfileRequestCustom
 from .user_response import UserResponse
+from .webhook import Webhook
+from .webhook_attempt import WebhookAttempt
+from .webhook_deleted import WebhookDeleted
+from .webhook_deleted_response import WebhookDeletedResponse
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_page import WebhookDeliveryPage
+from .webhook_delivery_page_response import WebhookDeliveryPageResponse
+from .webhook_delivery_response import WebhookDeliveryResponse
+from .webhook_delivery_status import WebhookDeliveryStatus
+from .webhook_event_type import WebhookEventType
+from .webhook_list import WebhookList
+from .webhook_list_response import WebhookListResponse
+from .webhook_replay import WebhookReplay
+from .webhook_replay_response import WebhookReplayResponse
+from .webhook_response import WebhookResponse
+from .webhook_with_secret import WebhookWithSecret
+from .webhook_with_secret_response import WebhookWithSecretResponse
 
 __all__ = (
     "AckRequest",
@@ -160,13 +170,11 @@ __all__ = (
     "Attachment",
     "AttachmentProcessedEvent",
     "AttachmentProcessedEventType",
-    "Ban",
-    "BanListResponse",
-    "BanRequest",
-    "BanResponse",
-    "Block",
-    "BlockListResponse",
-    "BlockResponse",
+    "BeforeSendHook",
+    "BeforeSendHookDeleted",
+    "BeforeSendHookDeletedResponse",
+    "BeforeSendHookResponse",
+    "BeforeSendOnError",
     "Blocklist",
     "BlocklistAction",
     "BlocklistMatch",
@@ -176,6 +184,7 @@ __all__ = (
     "CreateTenantRequest",
     "CreateTokenRequest",
     "CreateUploadRequest",
+    "CreateWebhookRequest",
     "DeadLetters",
     "DeadLettersResponse",
     "Error",
@@ -190,8 +199,6 @@ __all__ = (
     "Health",
     "HealthResponse",
     "HealthStatus",
-    "Lifted",
-    "LiftedResponse",
     "Member",
     "MemberJoinedEvent",
     "MemberJoinedEventType",
@@ -210,12 +217,6 @@ __all__ = (
     "MessageMetaType0",
     "MessageResponse",
     "Metadata",
-    "ModerationEvent",
-    "ModerationEventType",
-    "Mute",
-    "MuteListResponse",
-    "MuteRequest",
-    "MuteResponse",
     "Notification",
     "NotificationAck",
     "NotificationAckResponse",
@@ -246,6 +247,7 @@ __all__ = (
     "Reactions",
     "RemovedMember",
     "RemovedMemberResponse",
+    "ReplayWebhookRequest",
     "Report",
     "ReportPage",
     "ReportPageResponse",
@@ -265,6 +267,7 @@ __all__ = (
     "SearchPage",
     "SearchPageResponse",
     "SendMessageRequest",
+    "SetBeforeSendHookRequest",
     "SetBlocklistRequest",
     "Subscription",
     "SubscriptionListResponse",
@@ -273,7 +276,6 @@ __all__ = (
     "SyncPage",
     "SyncPageResponse",
     "Tenant",
-    "TenantBanRequest",
     "TenantListResponse",
     "TenantWithKey",
     "TenantWithKeyResponse",
@@ -290,6 +292,7 @@ __all__ = (
     "UpdateReportRequest",
     "UpdateReportRequestStatus",
     "UpdateRoomRequest",
+    "UpdateWebhookRequest",
     "Upload",
     "UploadLimits",
     "UploadLimitsRequest",
@@ -304,4 +307,21 @@ __all__ = (
     "UserProfileRequest",
     "UserProfileRequestCustom",
     "UserResponse",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDeleted",
+    "WebhookDeletedResponse",
+    "WebhookDelivery",
+    "WebhookDeliveryPage",
+    "WebhookDeliveryPageResponse",
+    "WebhookDeliveryResponse",
+    "WebhookDeliveryStatus",
+    "WebhookEventType",
+    "WebhookList",
+    "WebhookListResponse",
+    "WebhookReplay",
+    "WebhookReplayResponse",
+    "WebhookResponse",
+    "WebhookWithSecret",
+    "WebhookWithSecretResponse",
 )
