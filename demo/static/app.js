@@ -520,7 +520,10 @@ var IDEMPOTENT_OPERATIONS = [
   "POST /reports",
   "POST /webhooks",
   "POST /webhooks/{webhook_id}/rotate-secret",
-  "POST /webhooks/{webhook_id}/replay"
+  "POST /webhooks/{webhook_id}/replay",
+  "POST /rooms/{room_id}/bans",
+  "POST /rooms/{room_id}/mutes",
+  "POST /bans"
 ];
 
 // ../sdk/typescript/dist/rest.js
