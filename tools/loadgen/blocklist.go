@@ -80,9 +80,8 @@ func runBlocklist(ctx context.Context, o options) (outcome, error) {
 			"msgs_per_s_off": offRate, "msgs_per_s_on": onRate, "ratio": onRate / offRate,
 			"p50_ms_off": off.P50, "p50_ms_on": on.P50, "p99_ms_off": off.P99, "p99_ms_on": on.P99,
 		},
-		Counts: map[string]int64{"words": blocklistWords},
 		Errors: errs,
-		Order:  []string{"ratio", "msgs_per_s_off", "msgs_per_s_on", "p50_ms_off", "p50_ms_on", "p99_ms_off", "p99_ms_on", "words"},
-		Params: map[string]any{"c": o.senders, "g": min(o.rooms, o.senders), "d": o.duration.String()},
+		Order:  []string{"ratio", "msgs_per_s_off", "msgs_per_s_on", "p50_ms_off", "p50_ms_on", "p99_ms_off", "p99_ms_on"},
+		Params: map[string]any{"c": o.senders, "g": min(o.rooms, o.senders), "d": o.duration.String(), "words": blocklistWords},
 	}, nil
 }
