@@ -381,6 +381,81 @@ func (e UploadStatus) Valid() bool {
 	}
 }
 
+// Defines values for WebhookDeliveryStatus.
+const (
+	WebhookDeliveryStatusFailed    WebhookDeliveryStatus = "failed"
+	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "pending"
+	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "succeeded"
+)
+
+// Valid indicates whether the value is a known member of the WebhookDeliveryStatus enum.
+func (e WebhookDeliveryStatus) Valid() bool {
+	switch e {
+	case WebhookDeliveryStatusFailed:
+		return true
+	case WebhookDeliveryStatusPending:
+		return true
+	case WebhookDeliveryStatusSucceeded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookEventType.
+const (
+	WebhookEventTypeAsterisk            WebhookEventType = "*"
+	WebhookEventTypeAttachmentProcessed WebhookEventType = "attachment.processed"
+	WebhookEventTypeMemberJoined        WebhookEventType = "member.joined"
+	WebhookEventTypeMemberLeft          WebhookEventType = "member.left"
+	WebhookEventTypeMessage             WebhookEventType = "message"
+	WebhookEventTypeMessageDeleted      WebhookEventType = "message.deleted"
+	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
+	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
+	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
+	WebhookEventTypeReactionAdded       WebhookEventType = "reaction.added"
+	WebhookEventTypeReactionRemoved     WebhookEventType = "reaction.removed"
+	WebhookEventTypeRoomUpdated         WebhookEventType = "room.updated"
+	WebhookEventTypeThreadUpdated       WebhookEventType = "thread.updated"
+	WebhookEventTypeWebhookDisabled     WebhookEventType = "webhook.disabled"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case WebhookEventTypeAsterisk:
+		return true
+	case WebhookEventTypeAttachmentProcessed:
+		return true
+	case WebhookEventTypeMemberJoined:
+		return true
+	case WebhookEventTypeMemberLeft:
+		return true
+	case WebhookEventTypeMessage:
+		return true
+	case WebhookEventTypeMessageDeleted:
+		return true
+	case WebhookEventTypeMessageUpdated:
+		return true
+	case WebhookEventTypePinAdded:
+		return true
+	case WebhookEventTypePinRemoved:
+		return true
+	case WebhookEventTypeReactionAdded:
+		return true
+	case WebhookEventTypeReactionRemoved:
+		return true
+	case WebhookEventTypeRoomUpdated:
+		return true
+	case WebhookEventTypeThreadUpdated:
+		return true
+	case WebhookEventTypeWebhookDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
 // AckRequest Everything up to `seq` in the room has been received.
 type AckRequest struct {
 	// RoomId A room id, `room_` followed by random characters.
@@ -760,6 +835,24 @@ type CreateUploadRequest struct {
 	//
 	// Example: 48213
 	Size int64 `json:"size"`
+}
+
+// CreateWebhookRequest A webhook endpoint to create.
+type CreateWebhookRequest struct {
+	// Active Whether deliveries are sent (true when absent).
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
 }
 
 // DeadLetters Dead-lettered deliveries.
@@ -1822,6 +1915,14 @@ type RemovedMemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// ReplayWebhookRequest Where a replay starts.
+type ReplayWebhookRequest struct {
+	// Since An RFC 3339 time, or a cursor from `GET /sync`.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	Since string `json:"since"`
+}
+
 // Report A report of a message or a user.
 type Report struct {
 	// CreatedAt When it was opened.
@@ -2606,6 +2707,24 @@ type UpdateRoomRequest struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// UpdateWebhookRequest The fields to change; the others stay.
+type UpdateWebhookRequest struct {
+	// Active Whether deliveries are sent; true again after a deactivation resumes them.
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events *WebhookEvents `json:"events,omitempty"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url *WebhookUrl `json:"url,omitempty"`
+}
+
 // Upload An upload as its uploader sees it.
 type Upload struct {
 	// ContentType The declared (and, once ready, checked) MIME type.
@@ -2853,6 +2972,357 @@ type UserResponse struct {
 	Success bool `json:"success"`
 }
 
+// Webhook A webhook endpoint, without its secret.
+type Webhook struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookAttempt One attempt of a delivery.
+type WebhookAttempt struct {
+	// Attempt The attempt's number, from 1.
+	//
+	// Example: 1
+	Attempt int `json:"attempt"`
+
+	// Error Why it failed; null when it succeeded.
+	//
+	// Example: answered 503
+	Error *string `json:"error"`
+
+	// LatencyMs From sending to the answer or the failure, in milliseconds.
+	//
+	// Example: 12
+	LatencyMs int64 `json:"latency_ms"`
+
+	// ResponseStatus The endpoint's HTTP status; null when it gave none (refused, timed out).
+	//
+	// Example: 503
+	ResponseStatus *int `json:"response_status"`
+
+	// StartedAt When it was sent.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	StartedAt time.Time `json:"started_at"`
+}
+
+// WebhookDeleted A deleted endpoint.
+type WebhookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeletedResponse Envelope of WebhookDeleted.
+type WebhookDeletedResponse struct {
+	// Data A deleted endpoint.
+	Data WebhookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDelivery One event to one endpoint, with its attempts.
+type WebhookDelivery struct {
+	// AttemptLog Every recorded attempt, oldest first (empty in the answer of a retry).
+	AttemptLog []WebhookAttempt `json:"attempt_log"`
+
+	// Attempts Attempts begun.
+	//
+	// Example: 1
+	Attempts int `json:"attempts"`
+
+	// CompletedAt When it succeeded or failed for good; null while pending.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CompletedAt *time.Time `json:"completed_at"`
+
+	// CreatedAt When it was queued.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+	//
+	// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+	DeliveryId WebhookDeliveryId `json:"delivery_id"`
+
+	// EventSeq The room log event's event_seq; null for others.
+	//
+	// Example: 42
+	EventSeq *int64 `json:"event_seq"`
+
+	// EventType The event's type.
+	//
+	// Example: message
+	EventType string `json:"event_type"`
+
+	// LastError Why the last attempt failed; null when it did not.
+	LastError *string `json:"last_error"`
+
+	// LatencyMs The last attempt's latency in milliseconds; null before any.
+	//
+	// Example: 87
+	LatencyMs *int64 `json:"latency_ms"`
+
+	// NextAttemptAt When the next attempt is due while pending; null once finished.
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+
+	// Replay Whether it was queued by a replay.
+	//
+	// Example: false
+	Replay bool `json:"replay"`
+
+	// ResponseStatus The last attempt's HTTP status; null before any answer.
+	//
+	// Example: 200
+	ResponseStatus *int `json:"response_status"`
+
+	// RoomId The room of a room log event; null for others (webhook.disabled).
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+	//
+	// Example: succeeded
+	Status WebhookDeliveryStatus `json:"status"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeliveryStatus pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+//
+// Example: succeeded
+type WebhookDeliveryStatus string
+
+// WebhookDeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryId = string
+
+// WebhookDeliveryPage A page of an endpoint's deliveries, newest first.
+type WebhookDeliveryPage struct {
+	// Deliveries The deliveries.
+	Deliveries []WebhookDelivery `json:"deliveries"`
+
+	// HasMore Whether older ones follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextBefore The `before` of the next page; null on the last.
+	NextBefore *string `json:"next_before"`
+}
+
+// WebhookDeliveryPageResponse Envelope of WebhookDeliveryPage.
+type WebhookDeliveryPageResponse struct {
+	// Data A page of an endpoint's deliveries, newest first.
+	Data WebhookDeliveryPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDeliveryResponse Envelope of WebhookDelivery.
+type WebhookDeliveryResponse struct {
+	// Data One event to one endpoint, with its attempts.
+	Data WebhookDelivery `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookEventType An event type an endpoint may take (`*` for all); see `asyncapi.yaml` for each room event's frame.
+//
+// Example: message
+type WebhookEventType string
+
+// WebhookEvents The event types delivered, or `["*"]` for every one.
+//
+// Example: ["message","message.updated"]
+type WebhookEvents = []WebhookEventType
+
+// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookId = string
+
+// WebhookList A page of webhook endpoints.
+type WebhookList struct {
+	// HasMore Whether more follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Webhooks The endpoints, in id order.
+	Webhooks []Webhook `json:"webhooks"`
+}
+
+// WebhookListResponse Envelope of WebhookList.
+type WebhookListResponse struct {
+	// Data A page of webhook endpoints.
+	Data WebhookList `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookReplay What a replay queued.
+type WebhookReplay struct {
+	// Queued How many events were queued.
+	//
+	// Example: 128
+	Queued int `json:"queued"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookReplayResponse Envelope of WebhookReplay.
+type WebhookReplayResponse struct {
+	// Data What a replay queued.
+	Data WebhookReplay `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookResponse Envelope of Webhook.
+type WebhookResponse struct {
+	// Data A webhook endpoint, without its secret.
+	Data Webhook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookUrl Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+//
+// Example: https://backend.example.com/chat-events
+type WebhookUrl = string
+
+// WebhookWithSecret A webhook endpoint with its signing secret, shown only at creation and rotation.
+type WebhookWithSecret struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// Secret The signing secret (`whsec_` and base64 key), for any Standard Webhooks library; store it, it is not shown again.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwZ2mW8xR5vN7b
+	Secret string `json:"secret"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookWithSecretResponse Envelope of WebhookWithSecret.
+type WebhookWithSecretResponse struct {
+	// Data A webhook endpoint with its signing secret, shown only at creation and rotation.
+	Data WebhookWithSecret `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
@@ -2900,6 +3370,16 @@ type UploadIdPath = UploadId
 // Example: alice
 type UserIdPath = UserId
 
+// WebhookDeliveryIdPath A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryIdPath = WebhookDeliveryId
+
+// WebhookIdPath A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookIdPath = WebhookId
+
 // AdminUnauthorized The envelope of every refusal.
 type AdminUnauthorized = ErrorResponse
 
@@ -2938,6 +3418,15 @@ type UnsupportedMediaType = ErrorResponse
 
 // UploadConflict The envelope of every refusal.
 type UploadConflict = ErrorResponse
+
+// WebhookBadRequest The envelope of every refusal.
+type WebhookBadRequest = ErrorResponse
+
+// WebhookDeliveryPending The envelope of every refusal.
+type WebhookDeliveryPending = ErrorResponse
+
+// WebhookNotFound The envelope of every refusal.
+type WebhookNotFound = ErrorResponse
 
 // ListDeadLettersParams defines parameters for ListDeadLetters.
 type ListDeadLettersParams struct {
@@ -3195,6 +3684,72 @@ type ListUsersParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListWebhooksParams defines parameters for ListWebhooks.
+type ListWebhooksParams struct {
+	// After The `next_after` of the previous page.
+	After *WebhookId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateWebhookParams defines parameters for CreateWebhook.
+type CreateWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
+type ListWebhookDeliveriesParams struct {
+	// Before The `next_before` of the previous page.
+	Before *WebhookDeliveryId `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ReplayWebhookParams defines parameters for ReplayWebhook.
+type ReplayWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RotateWebhookSecretParams defines parameters for RotateWebhookSecret.
+type RotateWebhookSecretParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
 type AckMessagesJSONRequestBody = AckRequest
 
@@ -3248,6 +3803,15 @@ type PatchUserJSONRequestBody = UserProfileRequest
 
 // PutUserJSONRequestBody defines body for PutUser for application/json ContentType.
 type PutUserJSONRequestBody = UserProfileRequest
+
+// CreateWebhookJSONRequestBody defines body for CreateWebhook for application/json ContentType.
+type CreateWebhookJSONRequestBody = CreateWebhookRequest
+
+// UpdateWebhookJSONRequestBody defines body for UpdateWebhook for application/json ContentType.
+type UpdateWebhookJSONRequestBody = UpdateWebhookRequest
+
+// ReplayWebhookJSONRequestBody defines body for ReplayWebhook for application/json ContentType.
+type ReplayWebhookJSONRequestBody = ReplayWebhookRequest
 
 // AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
 func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
@@ -3668,6 +4232,33 @@ type ServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx echo.Context, userId UserId) error
+	// ListWebhooks List webhook endpoints
+	// (GET /webhooks)
+	ListWebhooks(ctx echo.Context, params ListWebhooksParams) error
+	// CreateWebhook Create a webhook endpoint
+	// (POST /webhooks)
+	CreateWebhook(ctx echo.Context, params CreateWebhookParams) error
+	// DeleteWebhook Delete a webhook endpoint
+	// (DELETE /webhooks/{webhook_id})
+	DeleteWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// GetWebhook Get a webhook endpoint
+	// (GET /webhooks/{webhook_id})
+	GetWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// UpdateWebhook Change a webhook endpoint
+	// (PATCH /webhooks/{webhook_id})
+	UpdateWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// ListWebhookDeliveries List an endpoint's deliveries
+	// (GET /webhooks/{webhook_id}/deliveries)
+	ListWebhookDeliveries(ctx echo.Context, webhookId WebhookIdPath, params ListWebhookDeliveriesParams) error
+	// RetryWebhookDelivery Retry a delivery
+	// (POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry)
+	RetryWebhookDelivery(ctx echo.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) error
+	// ReplayWebhook Replay events to an endpoint
+	// (POST /webhooks/{webhook_id}/replay)
+	ReplayWebhook(ctx echo.Context, webhookId WebhookIdPath, params ReplayWebhookParams) error
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	// (POST /webhooks/{webhook_id}/rotate-secret)
+	RotateWebhookSecret(ctx echo.Context, webhookId WebhookIdPath, params RotateWebhookSecretParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -4844,6 +5435,236 @@ func (w *ServerInterfaceWrapper) PutUser(ctx echo.Context) error {
 	return err
 }
 
+// ListWebhooks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhooks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhooksParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhooks(ctx, params)
+	return err
+}
+
+// CreateWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateWebhook(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateWebhookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateWebhook(ctx, params)
+	return err
+}
+
+// DeleteWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteWebhook(ctx, webhookId)
+	return err
+}
+
+// GetWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWebhook(ctx, webhookId)
+	return err
+}
+
+// UpdateWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateWebhook(ctx, webhookId)
+	return err
+}
+
+// ListWebhookDeliveries converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookDeliveries(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookDeliveriesParams
+	// ------------- Optional query parameter "before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before", ctx.QueryParams(), &params.Before, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookDeliveries(ctx, webhookId, params)
+	return err
+}
+
+// RetryWebhookDelivery converts echo context to params.
+func (w *ServerInterfaceWrapper) RetryWebhookDelivery(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// ------------- Path parameter "delivery_id" -------------
+	var deliveryId WebhookDeliveryIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "delivery_id", ctx.Param("delivery_id"), &deliveryId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter delivery_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RetryWebhookDelivery(ctx, webhookId, deliveryId)
+	return err
+}
+
+// ReplayWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplayWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplayWebhookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplayWebhook(ctx, webhookId, params)
+	return err
+}
+
+// RotateWebhookSecret converts echo context to params.
+func (w *ServerInterfaceWrapper) RotateWebhookSecret(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RotateWebhookSecretParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RotateWebhookSecret(ctx, webhookId, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -4943,6 +5764,15 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/hooks/before-send", wrapper.DeleteBeforeSendHook, options.OperationMiddlewares["deleteBeforeSendHook"]...)
 	router.GET(options.BaseURL+"/hooks/before-send", wrapper.GetBeforeSendHook, options.OperationMiddlewares["getBeforeSendHook"]...)
 	router.PUT(options.BaseURL+"/hooks/before-send", wrapper.SetBeforeSendHook, options.OperationMiddlewares["setBeforeSendHook"]...)
+	router.GET(options.BaseURL+"/webhooks", wrapper.ListWebhooks, options.OperationMiddlewares["listWebhooks"]...)
+	router.POST(options.BaseURL+"/webhooks", wrapper.CreateWebhook, options.OperationMiddlewares["createWebhook"]...)
+	router.DELETE(options.BaseURL+"/webhooks/:webhook_id", wrapper.DeleteWebhook, options.OperationMiddlewares["deleteWebhook"]...)
+	router.GET(options.BaseURL+"/webhooks/:webhook_id", wrapper.GetWebhook, options.OperationMiddlewares["getWebhook"]...)
+	router.PATCH(options.BaseURL+"/webhooks/:webhook_id", wrapper.UpdateWebhook, options.OperationMiddlewares["updateWebhook"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/rotate-secret", wrapper.RotateWebhookSecret, options.OperationMiddlewares["rotateWebhookSecret"]...)
+	router.GET(options.BaseURL+"/webhooks/:webhook_id/deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/deliveries/:delivery_id/retry", wrapper.RetryWebhookDelivery, options.OperationMiddlewares["retryWebhookDelivery"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/replay", wrapper.ReplayWebhook, options.OperationMiddlewares["replayWebhook"]...)
 
 }
 
@@ -4981,6 +5811,12 @@ type UnauthorizedJSONResponse ErrorResponse
 type UnsupportedMediaTypeJSONResponse ErrorResponse
 
 type UploadConflictJSONResponse ErrorResponse
+
+type WebhookBadRequestJSONResponse ErrorResponse
+
+type WebhookDeliveryPendingJSONResponse ErrorResponse
+
+type WebhookNotFoundJSONResponse ErrorResponse
 
 type AckMessagesRequestObject struct {
 	Body *AckMessagesJSONRequestBody
@@ -11222,6 +12058,1247 @@ func (response PutUser500JSONResponse) VisitPutUserResponse(w http.ResponseWrite
 	return err
 }
 
+type ListWebhooksRequestObject struct {
+	Params ListWebhooksParams
+}
+
+type ListWebhooksResponseObject interface {
+	VisitListWebhooksResponse(w http.ResponseWriter) error
+}
+
+type ListWebhooks200JSONResponse WebhookListResponse
+
+func (response ListWebhooks200JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhooks400JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhooks401JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ListWebhooks403JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListWebhooks429JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhooks500JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookRequestObject struct {
+	Params CreateWebhookParams
+	Body   *CreateWebhookJSONRequestBody
+}
+
+type CreateWebhookResponseObject interface {
+	VisitCreateWebhookResponse(w http.ResponseWriter) error
+}
+
+type CreateWebhook201JSONResponse WebhookWithSecretResponse
+
+func (response CreateWebhook201JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook400JSONResponse struct{ WebhookBadRequestJSONResponse }
+
+func (response CreateWebhook400JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateWebhook401JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response CreateWebhook403JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateWebhook409JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateWebhook413JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateWebhook415JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateWebhook429JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateWebhook500JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+}
+
+type DeleteWebhookResponseObject interface {
+	VisitDeleteWebhookResponse(w http.ResponseWriter) error
+}
+
+type DeleteWebhook200JSONResponse WebhookDeletedResponse
+
+func (response DeleteWebhook200JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteWebhook400JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteWebhook401JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteWebhook403JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response DeleteWebhook404JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteWebhook429JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteWebhook500JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+}
+
+type GetWebhookResponseObject interface {
+	VisitGetWebhookResponse(w http.ResponseWriter) error
+}
+
+type GetWebhook200JSONResponse WebhookResponse
+
+func (response GetWebhook200JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetWebhook400JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetWebhook401JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetWebhook403JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response GetWebhook404JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetWebhook429JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetWebhook500JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Body      *UpdateWebhookJSONRequestBody
+}
+
+type UpdateWebhookResponseObject interface {
+	VisitUpdateWebhookResponse(w http.ResponseWriter) error
+}
+
+type UpdateWebhook200JSONResponse WebhookResponse
+
+func (response UpdateWebhook200JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook400JSONResponse struct{ WebhookBadRequestJSONResponse }
+
+func (response UpdateWebhook400JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateWebhook401JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response UpdateWebhook403JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response UpdateWebhook404JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateWebhook413JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateWebhook415JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateWebhook429JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateWebhook500JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveriesRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    ListWebhookDeliveriesParams
+}
+
+type ListWebhookDeliveriesResponseObject interface {
+	VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookDeliveries200JSONResponse WebhookDeliveryPageResponse
+
+func (response ListWebhookDeliveries200JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhookDeliveries400JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhookDeliveries401JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ListWebhookDeliveries403JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response ListWebhookDeliveries404JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListWebhookDeliveries429JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhookDeliveries500JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDeliveryRequestObject struct {
+	WebhookId  WebhookIdPath         `json:"webhook_id"`
+	DeliveryId WebhookDeliveryIdPath `json:"delivery_id"`
+}
+
+type RetryWebhookDeliveryResponseObject interface {
+	VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error
+}
+
+type RetryWebhookDelivery202JSONResponse WebhookDeliveryResponse
+
+func (response RetryWebhookDelivery202JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RetryWebhookDelivery400JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RetryWebhookDelivery401JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response RetryWebhookDelivery403JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response RetryWebhookDelivery404JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery409JSONResponse struct {
+	WebhookDeliveryPendingJSONResponse
+}
+
+func (response RetryWebhookDelivery409JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RetryWebhookDelivery413JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RetryWebhookDelivery429JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RetryWebhookDelivery500JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    ReplayWebhookParams
+	Body      *ReplayWebhookJSONRequestBody
+}
+
+type ReplayWebhookResponseObject interface {
+	VisitReplayWebhookResponse(w http.ResponseWriter) error
+}
+
+type ReplayWebhook202JSONResponse WebhookReplayResponse
+
+func (response ReplayWebhook202JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplayWebhook400JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplayWebhook401JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ReplayWebhook403JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response ReplayWebhook404JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response ReplayWebhook409JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplayWebhook413JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response ReplayWebhook415JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplayWebhook429JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ReplayWebhook500JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecretRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    RotateWebhookSecretParams
+}
+
+type RotateWebhookSecretResponseObject interface {
+	VisitRotateWebhookSecretResponse(w http.ResponseWriter) error
+}
+
+type RotateWebhookSecret200JSONResponse WebhookWithSecretResponse
+
+func (response RotateWebhookSecret200JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RotateWebhookSecret400JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RotateWebhookSecret401JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response RotateWebhookSecret403JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response RotateWebhookSecret404JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response RotateWebhookSecret409JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RotateWebhookSecret413JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RotateWebhookSecret429JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RotateWebhookSecret500JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// AckMessages Acknowledge messages
@@ -11380,6 +13457,33 @@ type StrictServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx context.Context, request PutUserRequestObject) (PutUserResponseObject, error)
+	// ListWebhooks List webhook endpoints
+	// (GET /webhooks)
+	ListWebhooks(ctx context.Context, request ListWebhooksRequestObject) (ListWebhooksResponseObject, error)
+	// CreateWebhook Create a webhook endpoint
+	// (POST /webhooks)
+	CreateWebhook(ctx context.Context, request CreateWebhookRequestObject) (CreateWebhookResponseObject, error)
+	// DeleteWebhook Delete a webhook endpoint
+	// (DELETE /webhooks/{webhook_id})
+	DeleteWebhook(ctx context.Context, request DeleteWebhookRequestObject) (DeleteWebhookResponseObject, error)
+	// GetWebhook Get a webhook endpoint
+	// (GET /webhooks/{webhook_id})
+	GetWebhook(ctx context.Context, request GetWebhookRequestObject) (GetWebhookResponseObject, error)
+	// UpdateWebhook Change a webhook endpoint
+	// (PATCH /webhooks/{webhook_id})
+	UpdateWebhook(ctx context.Context, request UpdateWebhookRequestObject) (UpdateWebhookResponseObject, error)
+	// ListWebhookDeliveries List an endpoint's deliveries
+	// (GET /webhooks/{webhook_id}/deliveries)
+	ListWebhookDeliveries(ctx context.Context, request ListWebhookDeliveriesRequestObject) (ListWebhookDeliveriesResponseObject, error)
+	// RetryWebhookDelivery Retry a delivery
+	// (POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry)
+	RetryWebhookDelivery(ctx context.Context, request RetryWebhookDeliveryRequestObject) (RetryWebhookDeliveryResponseObject, error)
+	// ReplayWebhook Replay events to an endpoint
+	// (POST /webhooks/{webhook_id}/replay)
+	ReplayWebhook(ctx context.Context, request ReplayWebhookRequestObject) (ReplayWebhookResponseObject, error)
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	// (POST /webhooks/{webhook_id}/rotate-secret)
+	RotateWebhookSecret(ctx context.Context, request RotateWebhookSecretRequestObject) (RotateWebhookSecretResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -13106,533 +15210,905 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 	return nil
 }
 
+// ListWebhooks operation middleware
+func (sh *strictHandler) ListWebhooks(ctx echo.Context, params ListWebhooksParams) error {
+	var request ListWebhooksRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhooks(ctx.Request().Context(), request.(ListWebhooksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhooks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhooksResponseObject); ok {
+		return validResponse.VisitListWebhooksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateWebhook operation middleware
+func (sh *strictHandler) CreateWebhook(ctx echo.Context, params CreateWebhookParams) error {
+	var request CreateWebhookRequestObject
+
+	request.Params = params
+
+	var body CreateWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateWebhook(ctx.Request().Context(), request.(CreateWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateWebhookResponseObject); ok {
+		return validResponse.VisitCreateWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteWebhook operation middleware
+func (sh *strictHandler) DeleteWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request DeleteWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteWebhook(ctx.Request().Context(), request.(DeleteWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteWebhookResponseObject); ok {
+		return validResponse.VisitDeleteWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetWebhook operation middleware
+func (sh *strictHandler) GetWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request GetWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhook(ctx.Request().Context(), request.(GetWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWebhookResponseObject); ok {
+		return validResponse.VisitGetWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateWebhook operation middleware
+func (sh *strictHandler) UpdateWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request UpdateWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	var body UpdateWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWebhook(ctx.Request().Context(), request.(UpdateWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateWebhookResponseObject); ok {
+		return validResponse.VisitUpdateWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListWebhookDeliveries operation middleware
+func (sh *strictHandler) ListWebhookDeliveries(ctx echo.Context, webhookId WebhookIdPath, params ListWebhookDeliveriesParams) error {
+	var request ListWebhookDeliveriesRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookDeliveries(ctx.Request().Context(), request.(ListWebhookDeliveriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookDeliveries")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookDeliveriesResponseObject); ok {
+		return validResponse.VisitListWebhookDeliveriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RetryWebhookDelivery operation middleware
+func (sh *strictHandler) RetryWebhookDelivery(ctx echo.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) error {
+	var request RetryWebhookDeliveryRequestObject
+
+	request.WebhookId = webhookId
+	request.DeliveryId = deliveryId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RetryWebhookDelivery(ctx.Request().Context(), request.(RetryWebhookDeliveryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RetryWebhookDelivery")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RetryWebhookDeliveryResponseObject); ok {
+		return validResponse.VisitRetryWebhookDeliveryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplayWebhook operation middleware
+func (sh *strictHandler) ReplayWebhook(ctx echo.Context, webhookId WebhookIdPath, params ReplayWebhookParams) error {
+	var request ReplayWebhookRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	var body ReplayWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplayWebhook(ctx.Request().Context(), request.(ReplayWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplayWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplayWebhookResponseObject); ok {
+		return validResponse.VisitReplayWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RotateWebhookSecret operation middleware
+func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, webhookId WebhookIdPath, params RotateWebhookSecretParams) error {
+	var request RotateWebhookSecretRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RotateWebhookSecret(ctx.Request().Context(), request.(RotateWebhookSecretRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RotateWebhookSecret")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RotateWebhookSecretResponseObject); ok {
+		return validResponse.VisitRotateWebhookSecretResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bchtH1i74Kvnj7wgB7iIIgKQOYHR4KIm22RYlNUm1223oZyWqEkCZhUy4skAIrc0dnruJidgXe+Zu",
-	"bv67jpireYj9JON5gf0IE7lWZlZWoQookJRkuR3hkAmgDnlYuc7rW+8bgZjOBGc8lY3++8aE0ZAl8OcZ",
-	"TdmLaBql8I/6JmQySKJZGgne6DcuJoykjFOePpAkYT/NmUwlmbGESBYIHrYbXoO9o9NZzBr9bqfjNWQw",
-	"YVOqnpQuZ6zRb0Q8ZWOWNG5uvOx1Z2xKIx7x8eorz8xbYjZKScRJOmEkmCcJ4ykZzhOZ5l66xSslK5nh",
-	"Gx69I2k0ZaSJU5ItQlOymETBBF49nAdXLCWRJKN5HBM6phHPT/vRw/1Od3+/03WHMhLJlKY4mIf7Da90",
-	"bCxNlkejlCWr4zrHwZBUkAWNUjJkI5EwkibLiI/LRrF2HW68xowmdMpSvfHH14xXbfo3YkGmlC8JUxdJ",
-	"tRxTIVPSDNmIzuOUqI223x50Oq1VMojUg36as2TZ8BqcTtVwYnidO079QH3PlL6LpvNpo38AnyKOn7ql",
-	"a3cSsulMpIwHy2/ZcnUSp/SKSZJOIkmChNFUrZomYCLpiKmFTdT6k+b56+NnZNB4FkdquoNGqw8bP4oS",
-	"mQ64uWkRpRNCyRVbkmTO5SGhJGEzRvUv6g5Jp0xd4BExYwlVIyGUh2QowuWAq8siTnr7ZCLmiSShYJJw",
-	"ob7UGwoXj1kqs/cTyuWCJaQpU5rO5YCb57Wy1+J5Jr5dknTnjM1iumRhn6TJnPltcuEMD4dCqHo3S+Bp",
-	"RCTOmCN11kdzyUJ8yX7nCfGfvXr51YuTZxc+afqjiMWhP+C+sws737Kl32qTI7Ms6YSmhCZJdM2kOk8x",
-	"c6YVSSLTKI4HPJlzxQiAyiUZiYSo/5tpz2dqo7odzW+kp57BCyPqq11SWxnTlCWtNvmWLSWhCSMyEDMW",
-	"qkcAF6FxzBLcXeRqsOJzqd6UTtiAT6lMWQKbrEZCw2nEs4WRanowMEnEiBy8ewcv4SIlV2yWwoPNUBSN",
-	"EDpKmJy0yRvJCCXwgSSUh2IKr2iy9rhNKHnz5uR5S3HVAVckzkMWkmBC+Zh5MEBLW4Izu0LqNRGT7QF3",
-	"D1/jYNQJHrMe3XlMH7Od/bBDd54E+/s73eEjtjfq0Sfhw25Dn08knOyAFnYzd1Sn9N0LxsfppNF/uA+n",
-	"03zsKt6SpixRj/yPH/5t57++/eMfMoYn00TxeXVmN/GbKGXTEnZz4HCbbpHbHGzPbA5cXtOtwWtOmZR0",
-	"zE7C11RNuExITvGS3NAaUzm+7A0fBU/CDtsfHdCHw0fB49EeNes/U4+zI9aPuIzChtdQXCdKWNjoqwPs",
-	"TuMPCRs1+o1/382E+i7+KnftQGHYL0UajaIASHfd2LlzXX4CPB1dmkH3hl07kfIJuM+5yyzy44apvBqN",
-	"SqV3gXRSQeRVNCsqCGX0IfCJpQRSoI9OjkQ6FaKcBmpMF8sZq17pRF9F1BNIk3LCpuLHSHFfSuREJGkg",
-	"QpYn8Mb//M///t/KFxzGcdtVdkeMUxBiuo5MEiGm+ZGpby4zss4opHy4cPkd6AIHCGO9AO69brTI3/Pj",
-	"TfllkZLV2CsWFx5wl/GaQcKI38xiQcN1I57DFfkRz2eXne6fnz/+27d/2fvrk7/3vn/03cHF/tne697L",
-	"7mn5uPExdxm3GSqOW7Jk7aglS/JjDuk1qxiaZMmdBgZjQXU2YXImuGSgzR4pOf2G03k6EUn0D/VcZfQo",
-	"WQpMg85msWYouz9KNfb32YDfN0Ka0kafz+PYa7AkEQneHqoxH725+Ob45cXJs6OLk1cvL4/Pzl6dNTzD",
-	"rBXbjqRU+osSy/yaxlFIMi2iceM15DwImJSN/ojGkt3UneyxGsiZniXOuUTsZPpKJIkzlEUi+LitXv+U",
-	"htqkur9F+evRi5Pn+QUBlbDRty9wl0h/R6ZzqQwZ0lWMer/T6SgtJ6EBGCUfeKWMGh9JXBsyVEJDsnjk",
-	"kcWEpuyaJaiVioSFoA4SfIFHKAFtonVItOZLFEFLbZnGsyRKYamfCT6Ko+AeF9qouA01pZRGMZC7YaTr",
-	"OPBNtiVTNh2qFXa3hJJwChwd9Ml0wiQeZUlonDAaLgl7F8n0g27LX9Vh8chwnlpzY7jMmfvK6GFK1VY7",
-	"BL+YbcQNaE5YwvoDrn4Jp3rIZgZqu/SitfWKuRsHF4NVqOTagKuZfiWSYRSGjN8v/3h1dvL3KvYheLzE",
-	"jQBjQ5IpXZJQgOX6IRf/aK4MqVTNiulNUHYMjWOxUPQPHwiSjoc/cRwifoLzoUyVpAW079gOH/QYGKJe",
-	"tVWyNQWrv3ABWVBJMpPWGL+ang7VT9ZEs+Yf4WxhLvmQm3GSSrJiS68fsdIeK+z3lkfwTGtbO+fBiDLb",
-	"m2jTG/ePKwuOxsfZ0t/Hzp28vDg+e3n0ooTyI/1GAveQpuXQITkYdYMefcJaH3LRz8WUofNlRKOYhSTi",
-	"MgqZpuzkOgrYIXzQQyaSLjOHjRgRMwEJC/hSpF+JOb9H1ePlq4vLr169efk8t2zAK9QJHMHbPuACvRRE",
-	"zsELCosENBVJq1nfeI3XdKlUxQshXtBkzD6oguGsgCYUIPxUCBLDyz+SAgFvjSQRSmEAWon+wVBBIE3/",
-	"6avn31++ODk9ubh8+v3F8bnf8rQveSLiUBLBidI0ltlp9cDNCq4d8Jil4LjkAl4Eq4x2xAt2zeKPJqAM",
-	"mz3SKjU8epXJZj7DVPtbrWcNHFx/2zl6fQLsl/KQ/G1HafA7J2HrkFB0u6XiinGQeYqkAxrHJPqgrPbI",
-	"fW/Tz82vT54ymrDEb6l9onomO7FaeXfDdHCgbMZKnOOmCXFK+dJEM+5vv86OLo41hR3/7dnx8fPjAn9Q",
-	"KhOSI3sXMBYq8e64Rz/k4r4yZyKLGdnRKCPRjTypEe3Y4EfZa/XVu06Y5MZr/G3HhnR2rENx7e35GFfh",
-	"EblIVK3HZHesPEr7qGo+Rl0Ni/jrsVyPXp98DLNVv6Zgs+pBWO2l+qD6LXUrezeLEkXdI5GMWahuS9i1",
-	"uGIhnMA3XM5nM5GkLDxlYUTB0fUJJJSxelde9pEFlmKwfnEQPi4VeHw+it6upGVBjjjsQlnfStX6aS5S",
-	"SprdzqO9R/vdx719MlymTLbIQszjUK2m4W2/AgO1T6rnMOAmWkZ8NXWlD1CufX1kMRGS4dTIhF5jKGnI",
-	"GCezeUqWLIWzQHlJpI0kbNU2AJVBmbJ2DdA9Flw5LiAahpGaII1fJ0qopREzS1dcgGOlqqD6h4E4X7Kf",
-	"fBOUB010QiWOOGEBi64ZODBnzoMdd0U9967XkOynTRefs58a6AY0jsQfHP+yesBb66cXwx9ZAIwfFkLv",
-	"94o385hfs1jMwN+AF87jdHU2SO/rR2dvVy+1h2JtzGMea9PLpecVh2syZ2QxYTznC4HL1VloZ1G3oRAx",
-	"o3xljcyjPZyHGV31YkFApMzxi8FUSAuhoToQUpGqktIwOBpcra5dTGV6SYOrWrvrbUs4leRgX1s6zTA8",
-	"BS/H7Y6I1ScJDSHQTG2gpHgKkF+un0kMdoxxlNf1h+cnbu4unW2a0mAy1ay9OJVRFDPw+qDBG9AkiZj0",
-	"CJUkSsEfAcRH4SEsbBN/nsS+Ei6UyGjMWTjgoVhwYG5xxK/QpFmI5EoCpxLzVKcrSAh/+YN5p7MXRNMx",
-	"kUkAH5jfQucLhzyJAR8lYookhTkBIsHEFHw2jjEkUXqofRt0KNWvcBtmsAx4ovMhiH2Y2qQHksRiTJr+",
-	"18cXZFd9I3ffa7K52cV7fY/4u3LJA99Tj5HzKZOtPhK96xzABA70GqEXSXCGwfk8HWjJeplqdaTkZE1Y",
-	"cMVCcnpyegyRwnx8JZrSMdud8fFqjF2J2ZhhtKXsyerXBxKcoIWYTUTHCZ22K546YdF4UkYxnMBoHkiC",
-	"lyjRMIvesVgeEqUSwIKgbFLvlrm3Pup1vIa6ig7VR4wEFWOrHmoMK69+qoRm7nH7j3vdPW9z4pXXSCfz",
-	"6ZDTKL6smhhEEM1VJbPziOABI1Maah9RLPiYgPsoyjIY9nodfb1N46ByxgIgU/VJL14+fepxrVXJ5jBP",
-	"4pL0MTiN5M3ZCyXOnHdl0yLNknEKnp9Oy50o7KhORFMTKtlcu/rzJGpUziOjrGwaiyisjOU6OwGXlW4E",
-	"aeqTjyP07BBhcCYdCXUsWAwJRgf+Zd1IioWHbDUMv1ePWLPoa+0gq9dYs4MeWjlKA7OM9c3Zi/zpnaTp",
-	"TPZ3d4MJTdv663Ygprsw892KsPfu2uDyl+zd7E82tbGjWHPvoYzGf/rL9Mn16kavbGzFdjoco7CTNRhG",
-	"t1fnbBSloRMPt9zRy7Nhz5glOGrL8NZL0NeJULoUCyGZEvSGOH41avR/2KyvwC1PqbI7vPcFCUFzMnqt",
-	"npldeeO5CUT184S8D6eem8UrO9JaghvhxudTtVfZzNszs7hqEzJSL72ihPxucQ4LdGOSa3JGhZfP0nJp",
-	"y9m1VbJ561WcA6tLmRxFo080/exNSgdRhleLjBXvUgqNZYl94mdv9o1gyb5Supv7XC4WRq8b8Cj10ID0",
-	"C3zYB+bpFwWlT5pDoexNZLSgDHLhjIYExj5XHLmvlDicZgl/JTohFpImJUuuwZqYsqlIlmQo5hw9QXOu",
-	"dC114MmMSpi+ViFbbfIiumZWyaOxFDC3pfbLgwhEFbUwHfXdIVnVCmMxhmgyhGCVoGiuUfRQzXtz9gLz",
-	"QnGmA27p0ohKrTrbnVYmM9exFRh7HyalXzDgenvQq2BX1o5RpjRJdcD6KbzhnPHwGyGuNuTv43B2JOMh",
-	"mQhRYp8JflnLWs1e+4pnVisLElahS6m9UDIMryFNfzGRLLj85ed/+i3P+BO0fo9qfcJoqtdAjRUc61pE",
-	"gHhYRLKgw+IjT0ff/uVJ8vjrb7//KblY/Pjm9fPHJy9e//1E9F7QF/R8UUspiaZMzNPLqSzPOATtiHIz",
-	"4EhC8jIDbaOYCt8p1xJCmrLwkpYs13fqUGmSUYYrkayQxtbr9B7udLs7vf2LXqffUf/93ZXI6tk7ag6l",
-	"jLFM1/huwhIM56OmykLIwU4Yef3q/IKF5erGVIQ6JJJTOpQWsuvQWmkqcE5CJ3Ejt+heRoiWrHKLViaX",
-	"80fhOYtZit70VWoEgookGSsTbdXBU3XrUbygSwkZ9bkFyVFRlePFPLX20Os5qkpvvZ3TqnwBP2MHVn5C",
-	"t1nP+1jI38YKGj7vpkk3IFmo4a0wE2VoATfBYhY7Wjh3IxrFYHmpAy+JmKdKhVFP8jH5ThKllvgJU6Pw",
-	"tecdHFDNfZP9b/RFPQC8tqAp6t9WOODTWARXcSQ3lbstRBKSobl4lRQwfXojMZgHHOHlSk+naTCpfd8p",
-	"XH0LoaGlJSpp7LqYpruNFNkoMdVayfL1hJ/AhVgUZD80QppwsLbQNwtJ/E79miOR8QuaJHS5QtD4crOu",
-	"ntmYzRKjsDU52oaNX6FtH772+5oq8xq7os5D4o9iOvb7SMtqT5RATdhMJCk4Kf0plVfu77aOC8bPJKql",
-	"AQab/C+++MJ3Sd6MS70F5iyv8nQP36wj+1NDftlk1QquzlV96/fJYiJivY1aC/PlfIgP9pWKv1wo9cEz",
-	"+VN4ZSqEO2z9Bntjfsz61+ox12Te1Ye1Ft+2jOEzZtnPQHE+A3q7bURDU6sYQVZSqUXagoxDvADr53wd",
-	"dlAKPYQxRTpRU+MCB8CX2jWS35ic0yIX+iguQt7yNjGOG+/9dq+ofurbVVdM9WiyAby9WTXvqVlDzDdm",
-	"72iQxktYLTEi2Ttt/SHO6t0ObOxOlrltB3fjrZtVfW8PF2nJKTpVvAiTpZ0QCUyhKDdeC6kLVKEkEaI8",
-	"kclqM6Evp1owZwNlRzthVBqem5dkSzAIKcrfrDKKzCYJlYw05YxOPTKhCZUSPBy//PzP1qGyqAPB00TE",
-	"TlVBfujqzpXBratl/I/B4F2nszMYvOt+9faLP5TaU3cK1elVWHOQhZje9hhD8rLaEJLFayE8gXaMye4G",
-	"GuSMhTr7gCgWyML2gB8RP5y6OfNAv+CchTMfceLr4gIf3e2QyKfIIiu3HfBUCNL0fxiK4VvfI/CHR2gc",
-	"Beytdsz8AJ88ApcosQefwQA1hDbgMxolSr6OEzGf6RuDCeWcxT4k4ylRRPgcM9YjHsTzMOJjwrWVt8Il",
-	"9BfFY4XFEmWcAn95e7PKJ7K7FDWdoB6zd7PhSvpOX9m5KeUhpkQDN2B18fWzsFgFPCYigS2wm6jEcGtF",
-	"GBq3rBHO4dShwAojHX59W8aicD4l/MlOtIC4AGUmOmA+ZEpnkA69HOogajj1ymiumV1ZMtWCfjkUw5xe",
-	"WeeEes6+5HiXVj69xpSltI4+cWquuzEVcKsR9zCSs1gfmlo87HUiFIcgRzMRx6KEmxV19S35maGNTaEA",
-	"WzZaRiQVzAwTme/CzrKqzjyxVYe8rTm39UofBVNGnolkdt8iI6Epu4Sc2MtkJldxMCrwUDLUFVulo2MG",
-	"Ov+4CegolmOWoHJUVzV31wQzYaiyXiAFUlul2eIifcA2raEPccX47cjjFfwBsAxYtZMlj65SS5rGlxpP",
-	"Irf6ew9Xl/9FNGIADxNxg0FxaAP8BssjHyl+mFvqxw/3a0AMVKwILuptTwym8wzFPFWUMjQlxmUOws1Z",
-	"KTYbhTQV8SUkoJIpVZ9kyDKtQ5vtqn369vgBye4oVp1hWuTqQsH6JVFaneziHsLeo9wh3MsfQrrzj87O",
-	"k7f6///273/A8PV/XLb/uPP2i90Nv//hTok14OmYiAVHhBnIdQJ+I2MqJ5h0sIn15NNxnHn3Dg7qMp/d",
-	"wWAwqOJAW4d8J7R38LB87uffHO30Dh6aPBO9FJDU6hEglR1FKmTC3uVn+WT0+GHYedx9/Hg/eBQ+PHhC",
-	"eyNGaSc4OKBhp3tA94aj/VF32Bt2ho97vSDsHoQPg+7BsDPqdGjncSM/+c7OE7ozevv+4f5N6aTL84ic",
-	"3YNCnojj0LNDniNjXedjoEl6B+T0aatWGtIGBlCeubgxYUFvTBlPfc5o+IKlaakSpn7cieFXFpKQxdE1",
-	"AziZFc6AxXGX2twseZQ2LyU6GQkNrrhYxCwcI5+ppXx9BS/RT1p1+HlmFC7ESMlQXOSQexiP+7iNXsji",
-	"OlWMecNO1XN0OTfcztXl0sZn7OxyYhIrEYgFZCggDMKqtAtZreqAZ+rCm1zxfbkERl27xKmixe+EYZmr",
-	"RwDzybcF6Uph4VkxepiHWKld67+yNNo+e7+mMAQuUWwOeJlndy2BJEZtNWfsOkN2WGGttppj1cCRTN0V",
-	"MGPVMaTi5FAfT6eItuRl6yEjNtmssM3Z6Cop6Jkmh4L/u1ji46sBkCakmex3Djyy391T/xy0POKXVVup",
-	"G7regPslNZbqtz2P+LbIV32x77k4a/udJ+rmkoI/n+z3nnjEz1dX++Sg0/GIf/79y2eXZ8fnxxeXZ8d/",
-	"eXNydvzcH/D9boc0NaJfDkmBsRBj/ZBegz+ptY8Eb2l0Me0nKKl5qigyKy8qdQuandKg8orGlcrxkmnl",
-	"owglw1uh1HzNT3lqmsNotVeTjeaSxtWstjRPQBni7ergWUaDtbjvZs6rXwu2QO4waevgHtmuoqJzzAJc",
-	"SWsDEnsgCcSwlDoFYHWYbY9Zf7EYHzrwBPhlJEnXWgZLMhLKXrA1A2M6KyR797ZUsbxGXscoYVU2w0vp",
-	"55wFKdPYgOWKxErSJpvO0lJVC5SrJTGXQG5cHsSubLysSrgtSZRqzIICXJtIc6PU5TgH9s1lJwKLY/CC",
-	"6tgyJMcp/qCvhEjzyjyKQeWDrVKTPlb+aobsVRvA665+fhdMLI/zZ1X9LArk7FZxc9adyhKdtYTIXW30",
-	"d0r/RJReRErcEhDxk5PwKtLjnan3G0bjqvoPjcYCdTjqqoKKrGkYTcJuz2uEw8tFEqWu0EX4XPXGK0gM",
-	"gZ3Rrrprlkh8WbfdaXdWQxm5F7xf8TwyTr5jw3MBONHOtVhME0kScZlSHrB2aTVSbrQlJAmxD0rUNcx4",
-	"fJWIHlLJyI/zTdZVNvcVBTdk44SGLPQzg80+OKBchwPVi1N0oxpFUGBmDN5dEjvKVrgK1lpGyiZQb9Tp",
-	"0pjWjFOoUcJl96yKXiCZXF/V3mgp6CWy487vSvY6L0cL1XRcz4z/xlLz9ha8Pi+fsfGOVbflihjEpcGX",
-	"jwFs35Tw2goHt+q46WORwGUg5jz1Bxz+n6t7kFpCIIofPE07vRT5A+WbjwOOj+1r7d+ohVgBH6WA4jpR",
-	"MocEABluPJ847AFvZtzAz14CGTNKlqiRekQKXa6KInfIlLqbTbOscvRHEfF1+X8WMwMvvMek8S3rtvPL",
-	"W7vY+2PXR+t3es7COlNdmUY1Df8Z7r/nKrBt1kMdkjr67+3U5S2LuPAYtHFRC7mJuZ/uPZtmpWRrZadh",
-	"oeqUZ+FBGrIAIjoORzK144fow8v4EUA4SmO9znlINCoo0sgLNkrvnUI+zk7GbJSW7iP88PF2sf6+yVTM",
-	"ZlCABb0VSraPNNXgPcQMmoprzLY1EJctd+Nqp59SyETBBD/IfanrMLqwwkPWjlBo6VkSKvm89YF6S43X",
-	"3k5zylbu816pc5amER/Lag3qgSRiwYnUFzoK1apRnwST6Lqs6slYIPbkRJKYq0lzztMo1ikX1n+GPT9a",
-	"dZyQXmM6T1l4Cc8p686jHp+tq34/3OPWN2hVSlRVyh1cdB7ftcZhFnFed4Hw2hpVYvcHcuOuo5ftpx33",
-	"ZkK6XZrJM2hUIvM9Vh7IEqo7tNAsEYtDsPiWVmTSBETPNOLuG7v16fQIfyFNtdAtZOxYY9GEcbeyDdKQ",
-	"13qs90Cmp/OUZY/HMwF9apoUe0sB5gTS8GiezhNG5lw9UbY0FeuPH4p8vca7nbHY0V+aa9sv9R8/qIe0",
-	"L6Ipe+teuhNNZyLBJFloANAYR+lkPoQyT0Fn0U4gQjZmfNe+/ca9XV5Fsx0xQ0LamQmI9eEA15yn1xF3",
-	"NnHOZ+rzFltYWY65kfzrSx5zz10kkOXfn7Ukqg78IpC+0xinCuVCVmfl5LELLB6VPkoiCSEnkqeHBUgC",
-	"jF3XUqTyGBpFZQot/MupHGseXeZt4iFwvCiD6CMaxtLEALMzvaehrXdiEdB4p1tH8jhgjGUJru/SQ8Km",
-	"s3SJWDhhVgScvfYbFsfCIymj03/Lp5Ttl9dnYAH+Bm+D2ZgFNY0T1jkduts5HfQ86o9A35Bb+NuJehZG",
-	"W70Z4gV40z28fYrBd7nWUMiNwdyhyyyrzsOdM+NXM+FvFbGbMuSR9VNpcudM3U6QB5UfsvfOEtqp6rGr",
-	"4wIhmE1R+RlNWK0QS25qP81Futnl9Rd1la6CyuIKNb0C9pZV89fpRIbAjDoQQd0CCyIZ8lWlkGHOwDi6",
-	"ZpwMl9hJ4+z4/IIcvT5pEz010whSg4Nl7k3KQ8OLYzEmMaPXbMCjFKu6KRkldArJRIwrTSFEBgWZQAD0",
-	"rcYYRDPou2iD/wMei/EDSXwz/jYNIUix63yljXbfDC2DfUHfr8ZHuQW2kSKyLZwXW8EhTRJGN4fs8Kq1",
-	"5Y8uKpEZsEEocjvwgPjOy7Aca3dZXY7jrhH2d/Zi1ThMJd6u7Z1X+CTLpdq6HNz5xgHlcJ1b5sZ6FVGb",
-	"fVI5ManGaktp/Zan5Ub2nRknRgz0EAc8+11/5bfaxD6nn8coktYiXkDvRHXUICFnwJ3z2lRfAyi8QXzh",
-	"Ib4wEtyk4FBpjz+4z6JkwMWCtw7JyoA9sjJGHBeWkNvRjVIoCwScH93mkr0L2ExDekKyJIwHTEdzm36k",
-	"Dh3KiViQKB1wK/VNrpCm/zbxRQA4zYqgMdEyWy+1OACk5WenwddMI2Poa5KElILnqyPl64VCD6Lu7lmV",
-	"2L+mI2TtBptHO3/HuoXLnbfvu15Vuruexe3clxgz285/ifcoFSRgPES0p5+28GdW5n5/5sbR6dbazlcJ",
-	"YztKdyR/Pn/1Uqs6TiaxXuusK+o++fapkbEmw/i9Go9nVcMbf2sVqWpCdQ3lCsOvnoVsqeHz3f2sSvSO",
-	"W1++0YX9TMUsChr9RkznPJgobs95Hj0lG9tWSWKrrpZCdswmS1Hj0mw2EHvbGYjY/0GufbFMxUzqOJAN",
-	"5ZaNobfT6d5iDHfO5JphC6VtbtRdl2BncdM3KJRw0Uot5koOFz4sG1JRU8yW++0GmjoKrsrIKhB8FCVT",
-	"RBrItRwuIitd1aAn+7S1JNX9mNu5cYntzGqsYD02W7jpduy2uHefMdstbMkm5gZqHE9H26lxa/pi37ca",
-	"587nNrpcrvpsG4Vu5cZaatz6krnfBlm9zlj2vQn27sNqyQ5ubqwB6/b29htONqucRLMZC6uF/PLWaAvu",
-	"KUkFeN9WyeeO0osmY5bWo6nlhb74blJvVcaZQbxds4S1GfHyLl1j3Cd89mdlua53jI4NrdcCPpleeWed",
-	"LnNqluMHTylf6m7L6KYp4gbvbSwRX1UtcrqaM4LqHbrIjt8WrOG7iTC9ntCr7A4FquZjRpXs4Yzg2SqP",
-	"6xs4JutELIVj0rlfshqBzQAyld6e+X+rEifK0NvG0TXLT0SMDEqb9Ii+Ff3Vip9cyvlQ3Y9xmWTOVhFH",
-	"ipc58Euwym9LD2ARbCnNeOBdUwHLBlSsJ5RCp0Bn15kcOri/Vn6Ls4OrnMB0Hf8guE0ZEle3pHZ/9VBY",
-	"TrquopMITjQvrFXc+ToqtbAx+aE6Ou5UVNf0k+AT68csS1KUivHa7Yqa9ACGy1vmfWZ+9+xJ7rTelq/u",
-	"PSfVfv5NNGaRjpjh6plQWT7I4V70ofN3yxpnbJPSu0q1pOnbCfhZmlD2iwkPtiCoaaFJD3UDQ8AOdNBM",
-	"M8xCcyAxEvA62srm0lXOs2g7S0td7xHOFgjKkCB+bS3mp7hLjvMddH47NtfriFcpkW7OpY3IWOrIuhDq",
-	"EVby122PeVXOWn5dnBFxsXA47QfM/nRP15qMT7um9WjaXn47iybbwc+ZDBMmGQ9Kk9wUY1EnXl9S0fFS",
-	"MsY31WzZNCJbka0zQ6ORLhFTT1knrvfult5cVSX6iscRV6sdxSwbLnazz+nIZTWwuaJReFDDa4jRCP7K",
-	"CST76z1Lo6wEyNZ4Znuybrtv42wzdFCb/b/iDHAdNQnrMvz67N+Q5m/I04a5UaWCEpOrClkOtitpqq+I",
-	"+Hgl46IS8HDti1L2LvVIgPCJvRz2kMm4XDiOiNLEy/MJjWOyYEROopkyHr5KopAuvyzg+pXmYFZ2onHF",
-	"X2FRnIHkBoeX1cx1v51w3Dp3al2Gk5vXlGU0reuiYxLjyk+Z5tQmgQw79VaaX7WyX4ERwgM35r3ubRPW",
-	"VFr9ZQ37wMLw1IXt1XNH6N77Y6xa4c8HC+0k1m3VM8jVq3ZAvd8W42etr01vFTbcYDSYrDbXfd/opzSk",
-	"fXj8//zP//7fGv3ezZoJ3LPxGdj1qLOPevXugJzD6vWwKRLOr8jYzeeINrI5lZu9K5d/QtvXWX/P7Hz9",
-	"EldDzC4fI81izizYxqkQV8o6NaxvSIOrAW+uJtO2atvH3oDb211IBvjigdQ4wanZNl2I6Kuv8XJ6xXhL",
-	"PQUn7rsPfyB1Eq9jyGGeoDbLDT1uo6LN1PqIUZYUvY2Fbm/yiIjD7c10K5p+Q3qamVOViX6UERzQIlCi",
-	"2nagvwwEumLTo1Kd7eOyx9vW1388IVzhAFiVzVXspbiP9Y5T/p7b+QYK9PMbOAkXpbIrOwceIL1OxY+R",
-	"09YmECE7RHjTvZ5jYHjlLQoARGYSpUzOaFCAJAN9JWdW7PXqoYX3OoPBu0dfqT+POv/v//XzLz//vPPL",
-	"z//7YN7r9B7Dv09++fn/+eV//c//7+ef3/6xNE/lzK1kqfDg1qtJMaVsgBaLhky1nn5LjiAWFdBRal65",
-	"gblKo0ekSIrK/g+47m+3FAXm/Geu215nA8K0niyOvpwQQY5XASt9NxEkZqNUEVAwqQAC2Jrp3RcDqw4J",
-	"FCZWl0U5t9yWQ7nL+VkzKFPGXd3pLVMigTcZN9TtUjLEjN0vAFVegpcpaNCqzHIK7TtFzGl3kmZe+ZKM",
-	"ztHTZyEbfV2Krl3Dd8orXVamh9oDQKdgprnRKKZjz2n6GGLXxFt0Wts4tjWN1kjTt/1NfZvnLZcyZdMH",
-	"EgZZQPEwLdRK3qLmWYdxwIXG/sTFKd1WzDPBbXW2MxshaWY0q761U4GBj1lYGPpQDOutlxTxdQ0iNxdC",
-	"lVYkp5GUDihJFDM4BrcvA7YDwYh62eqUDAB6jJaMYfPrMsa/+Xw9kBrRo/Yxq0av3yo2sZm0zvFam154",
-	"6QioNRPD5mK0bKboiixQ05TGsUiWG6sEs4ORp/eV4XlVyrw+wJrLOHGMQsZXRrZ52qmWCOX50ThKwDMo",
-	"bCGbVe2go1aqq7LkZkht7txUqIzqRa8r8CMyg11dVWJ550XThMrLqUjYOlFLOTaSg0djures5xHn7F16",
-	"CYZpORn58JtvsqPU5fCWQ5szZGCFa/JsmPM6kpVbOB9A+m/qX2Le6WVLmZt3NRm9rl0Tll1/W43MUsxn",
-	"r45ts2J3Wa3Pf6XOKyLT30GrEit4ZEq5VqFMxHnGuMMM1RuNmCwEn/HCVQ4lYrYWXi0RMcNutUYfs63p",
-	"w2nEgZWD9VACn1j+QgTyXOHJpbZarSgVwCVBvRRefd+wsPV9+zhtBOldkxjtApzA4CdUbsqOvs+mnIrH",
-	"us0iPRKNCOXLDX04t1Gw7tGdaFtxeo05j36as8srVqIvfmV7qvrhtD+Ydzp7AYX/Mf1piJ/8rB99uhC6",
-	"1WwotefDyDMlRhcR9hnZOHGnDf8GMhUJIBVoCphEM50SA87/+6PcSh+E9pbqjmvOejr05ZB9gaQLGpkz",
-	"7VLeZmKB5fFqnDOGd9QAPeMwy9JsMCImRrBmOraiIbIAGaFJ5ZIHdBa1l3QatxAhIYOCMMgtOmsRACF8",
-	"G7f1W4TycMBNDsGEzsCoJ80crEKrTZ4BvIgk0ZiLhBlwPwD1C4Wyegf8CnEoeOhE8XKXEHVFX2NRaLB1",
-	"iQ2CRTpBMOwwUms0jThNUZhN6Wym9jMHJtbWePJqazcBfr02l+I+eAV84rXobS7ms5cDxF17WwYD7HTN",
-	"WhuLKFxtMUu2u8tgn9S7K8sOrk7sc681sdbNVxcCsBucpCt3bXjRyn1KbG6YujqHb/AScxvi9Gy6EXF6",
-	"crdmdRnLlyBb8NjfeA3BWY38gNw2bIbKKdJhvTsyEtx0/crSbLwht/6brrZksenC0pWui+pXOOQ3b13e",
-	"C3kY5f0D0c1meSx1+aThsqZ7ueKpQxEuV1W0WyXzOAx2jcTUEuIDYO8V5GM2h/zQ1kq128Tm6UqfsG2C",
-	"9IhS5OLPONKsvrVsxfJvKVaPOmWFYYFF8KAFbVUFv86ld99l8GoGt8nIVWPcLtXD3FCbWs7n0ylNlr81",
-	"eqnpnyg1TGt5J3Q/is95jczWb5UAWJL3Vw99XUekLfh61stA8Hip1Hnf/PYnZYr5cAoiPq4LxQ6GTWUv",
-	"VwCFwCIlC0Cl0TcLrWMN3uhWSg8sS7Gdsw3wLLGMWHtX1Dvfbiy+fJtHvf7CKZbcBnReLzvc4rT/KAGf",
-	"19dgh1hhGlypLxUrJWKettofFH5eD1WXQWVj1V8AbyOBmLLMi76ZKtzeSquvVxSt+xZB6uA04nOZR4J3",
-	"uhq5L+zVavSl316NiXuab/BU8WZEFtRPgUST3Fi667qJdjZW4+eWaHXMhZN1G6z+kjRQFN08P2N14rWh",
-	"j6PArDqwvcGXYlNpNAsrT1ryw6nftw4g2Sb+OBHzmd8nsyS6pikAy6GbDpP7hkvsnKIuVYopZ7G6eD6M",
-	"o4BEXKnJTiN911EaThteA57e8Br61ry71PxYqhTkrIJ7ba3zq2molLNi3xY1MAfWtAZeqRtlrNsM6SJz",
-	"EkEesEiI8YYZ11x5N6Ri9q6a/DlT5P5NlK4D18T+SYqmiITrS+J90XgSR+NJuhaOErJKsZP4NxenL3aY",
-	"DOiMhSWpF2SRUOgZpMQoekSnNLkyTtFffv6n+XrX+T6vEKsXF29NWMyoZCu3rlzIRcrk6mU0YUpwbOi6",
-	"Xku+VtbbZ2tZpujgjm0K0+I+kUmUltQyF7euKrRZfnctTTyjqxI9HMKY2NWvIn6LP64GcL2VAC58XcPv",
-	"XVhtmHR+JOsXu57+nV1/Oy3c2dzPWBc/Zzy04KS3w7uymURVUFcb+1VYfHq1Zpi3Op/FgoZSJy5FmDQD",
-	"Pn14GGla+K9OyxtwrEkSUE1rs/F4vGyTI66fhXqMVjdT961NkZBIDrhJckBJ+0C21NX7nf1DfCwNNQC7",
-	"vgxjC+ppS5YOuBk7qPY0VhrEUo9W8Ub1pCfEN837fdL0wd/vD7jvLJDfQpe9kyQ7n112un9+/vhv3/5l",
-	"769P/t77/tF3Bxf7Z3uvey+7p/XBXmARVuFeCkfexG7077rhTI1eHniJLleJwizjjPECwnQ+LfsQw9CM",
-	"piRh6Tzh0mlw72Qvr+0DUttnkiVud796+0Wpv2RjyxAPc873O4Wy1vKs8+E8JSkdegRqwUeMIfoR+EEV",
-	"leKkt2s5Umd+ncfqn6fqn2fqn+O1k15nJKCy6nYALGugkZ3Ig07rEIsEh3P3pJExSyUiiXOsfiqimN0j",
-	"jlEZmodpnlFD5APy9B1bWWx310rGOlJhOc/+qVSfYMkObI/ZGqkYurKl+Vzt4eHqwVJsqZs35/a2tOfU",
-	"cNKnbCQSpmTJN0Jc3U6QqOM1hOfsKHohEyGuUKaUKEKCX9aSuNnAXnEredNoysRcsTNcxhGFMiyEvlpN",
-	"rYgFH0N/Sy4XTEkKsqDQd2AkkgyGcs9T/GAqD0kX/sK0uaEpoc8WGE8wfYcrumcO9JrS3HkSV6XwqJXC",
-	"5gO6DUHCyOtX5xfKrpik6UzJIvX/gv8Zvurv7k5FyBI8fvpHaFAWTGi66+yF63mZJ1GxAH//cY4JwcO/",
-	"7O/uKm4kd7/897d/hL9KWU/RHZDEFSSfPjVJyrfVU7CVgs119pTYiWkQ8bFjXz+QZaDKdUp97fiObMEi",
-	"mEm17zuFq2+8BlhV5fIHDS6RkNkkoRJ6Blg9SJGdqQHCaK/MZ3cXWGxIE6VpTFhwlWO1zt5260qbasGS",
-	"Q5bbVKeDMy8lAMTRm1XhrgOqnkHbg6+NxLo1+LpbY2VQ/O4T9e0esFidOWxatNuEgNzl3CoUtHJjPUPU",
-	"3ePfUEzInddtmRfStxKHhhRJKtrlaJl3oanN469lWzt33NK6LtDCZ7v3Sx48q3CfmCxc3XibKlGe9RjK",
-	"ugbpyCp5NaM/zcHORmNLHkL6RAzMmYwTsZBZCiLqfLlAbsa3rrvt7g5r93b2C8bTwcHewxzH7+U4/nW3",
-	"ORi00x86O0/ozj/evu963d5N60v1Zf67ncIl5cJBLc4m71jOR6/bKWEfI0rQG1SROlKy88dUF29mj4q4",
-	"m+uAfTE91wlr8ofvngJRXWdxKhLbKQ68lguIQVGOrg9YCoANOyRyyQNCxzTiuNW+4xbzlTIgeKG4eX1l",
-	"RubaW3saMyouTXEp+uecyVYdii0cdfrqWzISQ2OfMRO5ANW0VO2BXzL/iuIHV2x5S20Hn/aBUt6rU8aN",
-	"5p3LHc+/+SiYMvJMJKXBrISm7DKOplF6mcxK9krLXAl4cZIFgoeEYq5O0TQrM79weDWsedwmXdsN7jYc",
-	"VU3f3Au8dkUu29fb9OrChItv26gX2oFWUhQmNqV8u7SmlF8W+3o8HD4KPkBSE87gNjotzm8rbda5pZYU",
-	"0Mf1N6TB4oy+i9LJt2UlEpZqbJr80esTxYc8aDbIwRVvJVPBuJ5F5XUXOc6gn3eI+ZokSj0ndwTfAUKx",
-	"UHJ9dbn/55+e/P3qojf97vG7s4Prl4+Gr/eC7x9OXnTDrzrj8x49fjL/dj/9S+O2jZx/55mfB880dHZf",
-	"3FMfhnrsJ3fL7fSY/BH8nHmJbeVbWqAbR0xi7U4qZjsxu2ZxBk2BKLGo5GJpjSQ6Y64EPFg9bbn+9MY0",
-	"VVOFK+vmg/e2w/anSRoF0QzpscKt5wwjAgQjx6uHfyQsUBMH772H0ZUVTf8HDdQQ0ETEd+wCsSq7cDU3",
-	"lSDaHXRCRCVViFuBU66WW9uBeIWdXl3vahL8MPlPHw0xbauO2NunThUqeXLJU4Xftk6fyoE06InUS9zL",
-	"zimMWZiOKnlGkUNgPCQ+vsJ0Lib4MYd1P4uXkGN1Ia5YqX9ZRmMO2U/AhndkIGYG+iJV95Q4ITb12MSh",
-	"XzGea7VJg4DN1moR3W21iLR8Uq+pBCwxf3chv4Rr/vTLz/8sJGZd99rh1wejV19//4/vL/4cnX53evD3",
-	"50/jl19/3/3+4u/Ry97pfpvGUcDa3UcP9zvd/f1Op90Z7dEnwWa6gHFtbI8Je1JTzpZvRS35CoP5nOWq",
-	"cf1u6EdX7D6ETfJk2zTEyxlr3d7jddYammpttNW6vcflxtobSKett4N47YVIaSxvt5HuEz7n/czNozzl",
-	"xrhF3XxlScS1YWuQtA61whN6zbI8+3LsOnmpzLdLfFh5urr2L+eaF+iXl6Xq9LbOJUjVdCuH8Cb3Kkma",
-	"zHHo1s2kb3lEzqfF5rcHdxrqmiT74piL2fR6iKWDumNufW4xqwbslex9OTlmQdAKkxRCVHPnOjJKymqc",
-	"PkiQyh1fXVaTD+vehtU4a/I5sxpQ5O6UBvoM8tRlDlT7UOe/GGADmjBE0aSaK9GElXc43DJ/NEtZH0Ux",
-	"k0B20D9I8HyiqJPyAZGzSKb9AU+3SEEFMAnB4fpDRKWdpcsBB/eik3UxJTSOf5WpnOvSGzlbQIrjh0pm",
-	"JE0WRikLWx8rq3HLhL+bysNhkKduczaUcWyxliJJgljIMpZT1UfINzBMfp8gpO58Jvgh8S0mk99Xwn0C",
-	"qUyChCKP878Jw8m5Yr3CrgdYzUKw+vXO/ANL7zYzD88eQCyvCWJGoTNsHa5yf7BHRwXQo3XJzgDsDyPG",
-	"NbY8I0rXoSSRZkznPJgUDg54X7fKyCqncNOJujAvmzpP0XDGTwZzOqruDXRZ7W0IWRDTBGo9eeihJw9y",
-	"5T0STFhwxcIWOT05PV7tMNKIpnTMdmd8fGtnvZ4OOvpocr/OeiV71uBimXmry0q89WFExwmdtiumN2Hl",
-	"FVtHnMCyPJAELyERJ7PoHYulAzGKBQsoHBXDxtxOI+uK2dePep3KGp0cbth6ZGGbYwxMz1ZCpMIWP7c/",
-	"CPiXnNDewcMNu3D+zdFO7+ChRybsXX4jnowePww7j7uPH+8Hj8KHB09ob8Qo7QQHBzTsdA/o3nC0P+oO",
-	"e8PO8HGvF4Tdg/Bh0D0YdkadDu08Lts9Gf2jhCyeLlOW94zuP+6VJmCvLn6VrJhpAA+okM2UGSjb43jQ",
-	"siqaXO9TvBEhg8LlSvOXcFnqWprMp0NOo/iyNEn5HLxm5M3ZC9v92NyQKWZ7vY6mWFssJviYyChkLeQP",
-	"UxoaPFBNuYqIFWEjSYNNpQSEsnDhOMj2as5yDbQ1iAPVQGR3FLB18w7FggPDUQvQ1G4u7XeknEzEPDkk",
-	"C5FcSSszJkwxWNnKIRHrvSnP4Q4mNM1lb8Oa7FbE4nfXqqBfsnezP2WOvMG80+k9lNH4T3+ZPrm+xYou",
-	"ojCdrGVacMU98Kxu73ENplXMNrcb7nqnLR/38uJMH2PLYBw8YZyn5dJIFcXTUfB7b4gyWhpbI5YhSWM+",
-	"2y5JY70Ncv+pGrlAbWXqABTgq0sUD9CWF9Ya6/oMSSIexPOwTHHWgWnYpgoT0aoUstzD/kNOu8C/f5yx",
-	"7MM4Gtm/F2w4g5DyLNZ+1d1ZqH5WttPuLKYRzxlzq2yzWJlE310qsrscKpFQFSNMxljcGzM7B08dneGK",
-	"HOk97MEBriVKfpqLlK57M/yk7FnLxM2WGRN5SpfQoYikYgyYGoUcgUd7j/a7j3v7NcZTLLXOr0x+tF5h",
-	"56vPEZLf7QuTqon0EHKLplGK1okAC/lKR0AlS66jgD2QA67JmDR7B+T0KaGwjx7pkq+fAgxuHHtadHnk",
-	"9fOvPAJkBNY42thiOhV8wOk8jAR8cx2FTCBNt9rEf/3q/ILs6lH5JGGjuVTbhgQjrlky4H5+OX2liEF2",
-	"FHQdE/MU0Cb83KpqWFMlDrj/16MXJ8+PLk5evbw8Pjt7dZaVsRJfcUd4ou+yTb+F8JWCM5DTA74Q8zjU",
-	"5FJGTOC/9p19tiNw62cHvPBmXTh7H5yBNNVdCQmodMy5GU3olCmG2qrLOoocwmUKRT5ox+GR9W+vNopy",
-	"gZtHZaGat/r///bvf0Dh/h+X7T/uvP1id8Pvm2t7QFKYj7U8UffA9JyiU/J19LRVYDv7jw8ePSxjgrb8",
-	"7mDv4eNHnSfd3sYivA/BJT3H26hMIpH3AbiDq55Ct9s7ePzkyZPOw8f7vYe9/Y25FBUssqbTHK69pbsc",
-	"/QyftaNczeAiCq5YWlXPkQoymyuerff9gcwE9JYZAlo/nSfxh04RuJ3pY4dXklzw5oKwdzRI46XW4rTh",
-	"rXi1IiQ8LmrFPKPaZ+sB/mdtChFuN/KTGD//YH8Cszwzhvaufur8pRc+WTWINhS3OuaGs3YbEyBcqtvm",
-	"lOIddzmrmtI/5xOL2W0l8hZyd3Ks2iPBREimZEuegdPZLE9+kPGyVaaENZbal/3/ZUO6hGTJpqooxBbb",
-	"opWLi3UXRgkLUpEsIX9SXa/bPJuMKF1z9GEbvCAJ+GbIvkdYLFl9vyAMufyV8JNnaukgv4VQeaUUuyiU",
-	"0Nl3uDQA/aRp16NVO8Uf9igRittsbA+DA92mOYyhgJqHXV99y4NuqO0zP+RmNypO+gNJZnhFm+izv5gI",
-	"wtk1hDMwlUUdBwzOmKATD4mfdSPwLXUWrIxrmtKkXBAecQRgcJ2gZkBRkM4TZmr2YbXmXONdlMi6MI/S",
-	"gG+Vu5h+VxUWmcsUAfnKLV48XKtHiM5mGssHl6LQ6z2NUhjbMR9HnOmEmOK26KjYZXVQBEHxgDEhB5Js",
-	"43IcqemSF1EYsjhu3LZphiaGXJeMXE+2chK5ffl/LX52+26gWS+03Kp7Lm1aatjYYcM5ULctWM8fOkNF",
-	"ROmFmIShXSTmgmY+3DtkALYKpNA6JK+PLp59o/fJAETBdboi4L7PJGkenT87OfHIjCUB4+kO44EIWdgq",
-	"ieDmos63O7br4FSa5kGODrHz9o/N/g+6SdzBTevL5g+7X/772x/+bee/vv2i9WXryz/cFy/4KmFsRxE0",
-	"+fP5q5cESSSrTzgg3z4lem0Oif/+xq9Yjg/KMtx6ic7mTtD197DIa+4/9C7rduV1juQdBH2msnyesl4N",
-	"gwXzJEqX52qMOP2jWfQtWx7Ny2JNZWWEpOnLq8tffv6nDylh6TzhLMRQ46JQ1xfZsj7TYkndn4jUVPpF",
-	"6iVoqppis37jbztHr092vmVOzJTCGNU6PmU0YYkZ7RA+fWVExrMJTdUos8qCRjlv1aUDkOqmfb/wjfRJ",
-	"01cPF0n0D/A89gm+kVz32nrOEdeNjMRowH07Wh8Vnr/tKFrZOQn9PolSQoPU9hxHnRnLHSMp5zqeH3G1",
-	"NANu7CiMPkepMemJBgO0G6EWETLqcB0J9A2hZJiIBZhlyYBPxRCcfrMZkRNwGU9EHJKIy5TRMG+5Qc27",
-	"rrLTpSDqeMD05YA3U2XXGUx3rEb1M6LxyR+Jj3IVPnqKdidQGpFb2NaAo1cdVgBd0nvEP3pz8c2rs5O/",
-	"u25xTA2EyYee0ijGSEAJuxZXLBxw3D1AheziI45fXpw8c5+hVkVZSM72RLbwRWBw7IotBzySal8wFS8r",
-	"KsGmUiF6xeFAwwkEUsjIUgkXRZSnVKYsWXuKcEWFkpJTuFofpdOj84vjs8uj1yeX3x5/r8gLNKhwGnHC",
-	"eDgTkSmeLj8q+Oqq05LtS/moaAB7qgjTI91ffv4/u73Hua7/I+IXrW+/DewUXUtKRiRsHMlUI6GRIzKN",
-	"pARKSciUxkr8mWKfCKA8kQxCGxkhJYEROEomQpEdqTULoS9ZXQXF9iI+EqsrYNhFJAHwOR7tTIQEF/l0",
-	"HqfRjj4egTpeQxpcMR72sS7Ay1LS1SwG3MIHFmADpUdCFkfQ04cGV1wsYhaOpwhWwsN88YE34G65ifRK",
-	"gLnwNlTcAuZhvOfs+PwCvrdN2toDPuBffKF2nvHUoER+8YU+5hlpaZ/6wnoM+7kz00wnzHAm5Dwesey/",
-	"yPDg6ho0NeCrRHWoFZIyomohxWnelA29Cb2SBlxZn8N5WuTk5kTjYRKcyRaBFgkw5XI2P+AIhQ3PMCDc",
-	"6AqJEmT7GuaebhAk/WqODGg0EM/ztIG0lhlnE8aTM+C5d6/npW1ylOclMHuQWxnrwCMNo0CaUevCvvhC",
-	"rWoKdU9gwkFmtk3oBicXktmzV2fnirie4nxtKpJIonHEkY2oay6PXrx49d3x88tXZydfn7w89yGqE9A4",
-	"hsuPXp8MeHOWsBGggmPaKgJHgoKc2zHfI/5JyKYzkTIeLGEanku7HkzS0ibQ6jOMre5cQNNC9fIhZK+n",
-	"h+pOba2py1FAJMoEhfj0gOvj4RH/jKXJcucIHXPwWDuOdOdMmWdLFtqnq/ONJ0XMlEDaXUhfL5vRUNXS",
-	"HQOLADMh0SotwCr77wdGwRs0+kRZGf8FjUYyAH1PffvLz/9UH0HvU5+Vufxf3iu7wst6pgA3/VLxo5RG",
-	"sfzy5saOQ90n+8CLRUL2O0/UiCo4cxYaN7qqhoYe8EUi+JgMl0qdYfHII4sJTYG+I1MbDjrRMGH0Ssf4",
-	"QVcG0GdMBPCw/aPh/Yq962KkeTxLorRdRIKuHA+5pnEUDrgdjzKLqVJADDDWPEmUPiCVGgWIfWLKMA88",
-	"SvHNfWhe+kAO+Ch6B83ZNVOnnPjQ32PIloKHbkPLrJTKM0zCAloPOD4Bc6/DSLd4070Vs71Sb8V5sHeR",
-	"VCcBn9AmF4ofW4xaupRkMYmCiZ4EoFVKQPhYXcGIzwDkSBl1AUu4kjdAvpoi2jqLy0cL751W+LCRL0bn",
-	"TKcdwZnaiH0N1Drg6i1qFdQNoWAILQKPsFjWplRLsSrTv0bPTkMdD7jpeUOX8IBQAKvRZOqcdkWfz5Rl",
-	"od6n2K6WY2pbikxBC7Y+UEiq5IWFeZPKHFZ6GKTIiXAJzDTipLcP+YUSVAPNgBwAYPxqwBFKrIlYYiVM",
-	"AM+rFpRmWdQaHVocdPXWAZ8DxLPWSVfhztvknCF7xrk8kMTRZPTynCkCwAybjKHQTAFgYcZZTCNBxfRo",
-	"yiDBZwf+1Wwz+/aMTWnEIz629o37m2SpT5pzHr3TOCeydWhrKB3FAZN8QBpbIOD93hPinx1dHF++ODk9",
-	"ubg8/tuz4+Pnx891xkqOz5o5Mhqn0RQ45kWuKa3S42hK/K+PL4hiseoFuEZDSOwb8B9ybWnfNnfzbWpJ",
-	"85uL0xeKnbAEFDiakh92QxHI3US/dfdts/BFq6UH9lwEsOrnCzoes4S8OUEZqEYhgrlS+ND+SK6VrZES",
-	"H5+EgmbAs4nkBuAX3uf3oZ8IyF6srZoxMYuZp5+MtC3mqbvxkeCYRaSOVGbZGTZ49PoEzZw4Cpj2pGit",
-	"+vTkQqdjZh45JcWkmCcBa4tkvKtvkrvqWoCHRkeV1q0bXkO31W30G912p92BRpMzxuksavQbe+1Oew+A",
-	"J9IJeCN2aXAFf8yELHFBn7O0UJuK+jMg51lWY9odTOm7pubySm1lP/mtQ0LxrwGnQ3HNyjl3iZnyxCRr",
-	"9Qk8SG+cvlWzX8gwUFLPiiUlsS4yD6lYcMV+OQu0Mp+oU6JMc40+qGmfBlfthAUsumahf+gO0vQ/Mkxs",
-	"wANBYyYDFhIfbpml0te4FE2sYhYjMp+pBfHPjp8dn7y+OL88Pfrb5enx6dPjs3PfSCUwVjDRrtvptNrk",
-	"jFHIh4+miEuiHw9C3BbrDbi2cJjdB7CwAVebh+ouawKJEa4OCCFFGEh5lihPQoBeujLNtRro6WIyfSrC",
-	"pVMjg+BXWX7YjxKRjR2XqS19WNswElqkdvdutJW/0RF4FFiE9pu8I04nZhkeC0Tc63S2G7TxRZqCa8SU",
-	"rzOVzCuptD/H4ajHtcX0tEcV5remcN45eQD/sY+TLXu8XZTdpzS066du6W6+5Q2nxiQJ8aa9zTd9JZJh",
-	"FIaISrHf2d98x0uRfiXmXL/iyW32DVfeOoeVAq5YoRbjkB3PYrWNpou7acQt2U+ku6+4zqo+aZgSaXb3",
-	"WjlXMtgBtbcWtPx1m+sbzrdOp8Wd7tbYgdd0CVkwQrygCYbI97sHdbZbzmczaPt/ysKIXuhW1vu9J5tv",
-	"vhDilPKlAWBT9x3UIcsTnrKEU+Ovh1XWPTYVP9J+G1uWpRhTSsey0f+h8Vwzt8ZbddsueBt2Q0bDnZil",
-	"qU6zGJelvOk7I1OEo9RMENKZp4gZpB3/7Pji7Htg20cXF8enry8U36ZpyqazYvOqfuad0mI/8ymVMdwX",
-	"kUyfMxq+0OMFHCidLwuQTvlhv+KQlhZJB0dPsQI93bqoluDH+2muVs668VzouXpUnUHgVbXmzuayC1or",
-	"YCPdD5ce0Shm4aUlCrVWZksAFUOzgkbFph4Qe7XG4tKfIfxeLKg0EXK3dLAxlePL3vBRbnHVgje8mgLQ",
-	"ARtcs1k2vg4oaWoF9dxzxNXo//D2fuSQQ46b5FGe9j6gHAJHWlEY3Za76DgckEwhfPDDW7W+Gf9RxzM3",
-	"S4f5wJhynEfjrVYynRdgcWOXeRNxEnGYdb4j37Ilut508sZELKBcbJVpXOh33c95+iEPtFxVT6xZhQvQ",
-	"WcTjRFzNeoRdhM0sFD18iNKmYu5+VnCUy5PPKn9uFEHcw6kqAf6tOFQWtfezOByppcPiufAq7EhwHoHX",
-	"ULvdlaA0LdQcDF403rRTxoHjxeYDPIT4Ibo2CVWP06XRZELl5FCHaKGIe6RLuWMh0zIhjCPS6McrEniD",
-	"YHN8XhDzensHu6nu+brDySmp7CmeCVN/clObuN0F3MpE695O+Fvs5S2Rkn/ncRU87h5ZXBFfeC2X81aQ",
-	"tz++GqENzg2cMjvlzwQfxRGmQX0Sa+wjsHY80JZF19F6dt/bE3Gzi8x3R+Ojl8uBEynnIAY4W9gEp1Eu",
-	"4QZFgIhDm3ejHYMQ9AVkCMEhzIRBFplSbMFPTaBAHiKFSaVP0dheA3FSwRlRLGUIBYvD5YCjbmYfpEMS",
-	"B9AgT6P2BTSYwLCv2PKBscPwlbHg45aOE2VRYnSaZpOA5COl45nJaPejl08jGHDXWSlmjBuHqPs4ndul",
-	"X6SeiiBNeGW303mMfumImyABafrfnV8+Ozt+fvzy4uToxeWzb46ffXt58vLi+OyvRy/8zBF5QGSrTFye",
-	"webiacfkl+0kprEbX9N0co8WYU4oPPku7L24ev2I/2U/uXi8fLp3/beH0793g28OfvyqMz7qyeNH85f7",
-	"6be/C4VftVBwWMOnEAxbui4/AmPGs2cZc5YaWsWi3UBbo/9efTdhNMastFIrFRHjJFk4lVcaD4AElJNF",
-	"EqVQLao2yLDPNjlCfkt6nY5OzPIRZqRPxJVvw84BNCQNyUFnT8dbzFUhGyc0ZGHuWi5KNfavWfoNzuK+",
-	"uIfDbBv9bs9rhMNLNVO39MFgFzXEFZxiqJDo7z1Up6gk1HYPpwcnuenYmN2JJMG9Xd7JVXyATv47rmGn",
-	"sIS63MKuodnuX9VKGnLWpEeGDMg9ZbxdPKq5Y3mud2BiiNKcRU2leBgnQlzJXH9aOHwxS1nZMcw6odrD",
-	"vtJnuKnOkjqIkgUJS1t901kX3NkDrlQSlujWuoTyJWSTOAkkuhkFh7QSN/etrzNonJTfQlh2r+xkPofp",
-	"5Psq39sh1ck6duvvgS7yI8XRh+vIBPcl/PWF3bSHSe3dHSNwHzna44o/tyJCHTE3i3pFFsJOYKvgwrlw",
-	"TqDOOySjKAYF9e2NVy73LtYdtHynOjxsh8VTNODVx4hsdYq+LrYmv7cjlDUgR60T4vBqNuYYuU3Gsee3",
-	"W5dYpSDnE1Xqtuf+EEd4E4tXu/n74f3kh/drTGre9uTO5usykyqPbz/nMdAhGJvKCZ2ZkgFHjGc3sV8k",
-	"mUHukeESMMJNf1rFCRBaO5JGwqZiwP15EvsGGwQ9z9pN3cxat9jm5opBTLHIX59mTOidUFwgEPOSMdkC",
-	"CG9IU/bfK0uxTwYmINlWMx00yH9xvlKzGTQ8kwl4GYXYHxb+0EFFm6N8GYWk6VQRq+e1PDOiG98bcOwk",
-	"A2M6TykPaQLeClBqyIIuSdNf4MedKPQ9Yj8pjiJTOp1BgqP5Vj2OpvOE9cl118PUf6V6Pdwn35wePds5",
-	"/+aod/DQ1AFYx4e694HhwN6AU0kWZhA0Yeh+wUWjxiJ5906bGu+xI75aOGB+gwbMzP0+YT+yQK0bSRiV",
-	"gn95o2srgJZEgqnDJaU0ZSBjWSqwgRZTX9mcX3iBT3wklUv1BjUcZ5q+uYbmOlMBEkR+1FAfoYZtt2zA",
-	"m11lpu17nUJxqaZGp5jOKRmgcatNXgqbaKu9R34mFyC5OtP1zUp4NrEWdXxAywVrDx9kDTrMXkLkR+Ib",
-	"geT3NX6bj+PLt+ICIGcSSbVbuEW+k+dnN2F1dQfcXd7LOafXNIKCdr9NzhhCaEgLwmrwKJGMkMoGvOkv",
-	"JpIFuvTGCUcFzKJ16ORacAQGOsRlz2+z1+m2DgecQse0hPiv31z4ubLwhEmMhF0xNoM5NXuQCHiExd6Q",
-	"6h0LMRvS4MojsyS6htT5hMQRv9qJRUBjQsMwYVKSpiIP+GoiZIpD1rukU7ChwmCFEPVTL1NlCipaVQOS",
-	"Aqu0sFZEEErUQzHvHKercdgBBF1w5pE5j9UwXM9BMuemYMv/7vjpN69efYslKZevz07+enRx/CfI11bz",
-	"xWXRpTomN1OXtRjXrDolNLWUjEunSZWavo+mFEYRpVxRy1wfbV297LxUL7tltK9EFStRvm6rWNXTnVYm",
-	"9DEyLH/XQcGisOgdmUmh6PCKzVKbM64zQG682wdL16x2A9na6ejbvzxJHn/97fc/JReLH9+8fv745MXr",
-	"v5+I3gv6gp5XEOZvcUcwFOA4oJWWEvGx2Z5mIQ+h9RlZEv8KiaO3tUbOb2ON3HiN3SlLkyiQ2rOeUfiu",
-	"1e8r/ex5f4O5/DDLiwEJtwr0lGGAqOuVcjKlaTDxib8QCSjeqBcqxVI91W9t8EgYdIDNLgk7p3uL2QV6",
-	"MZQFBDglaTBRfEkkYaMej1GXwgaFNOEAZR5cNe4pFdJOeBP7sNv3GfGDz8xRoPY5W+fbuAnOXPim1ZNH",
-	"mrYpD5wkwKI2PW5abfJVIqZgnFW7EMgmD4I6bLpbDPZ9lymJ0r45qWUmTUkhsJcV6a63K83U/EPij2I6",
-	"tqYVKswDDhVlWY8nnUghlzJlU9L08WvwFCCEnGctUmVX2ce3DomvTrD7fBg/ZEzAoWYhmdEkNRhaWBfo",
-	"f/HFF36bnKoLoNhJAnj0TsQl4zJKo2vsmPGGR4EI2Q5d0IT1Lbb4gMM+YdqDmM4ApxVdLJiqYWxe3R6N",
-	"ptEwiqN0OeAhA7qVgCZFmi+/+vZ5n4zmcbyDjR10ui+8PY7G4KiQOBMEJBhwxDkfiWQqlT2mH6jhTELn",
-	"YxAA5gTejB2wlUXSwhJg9VKYtbI9oeSr6Z+nCf0f/wll8ilkm/gyTaiUDIro9PPUrJWuqCRAQEf/4//2",
-	"s/JffJf6min2j5LBPm0xETEeKAmqTB9DRTBlj4TROAJiDsR0COWnZEqTKyiX5kuCJwoxoQXAzeBz1TCo",
-	"lCWDiNXXrUP9wojrR0gTWjOu9QGXMzifzW8o98i3lFOPXExo5JEXVHjk28lUje90SfmUJi39/IgD9jvS",
-	"hNTmrS/nQ4Svqm1RapD3rSzKo6zbeafTMSs6GnBwvOQxvQ6xbsMKVY2GLMlQhBGTukqwR06jp+0Bv3sI",
-	"4bwor29ppW4Q0ZXit779mQnZD296/uYUDuL0/v/dFPkNmCJaS9lS5/Ea73aGIlwiZEqj3+s8edQ96IGN",
-	"UqgTWmOO2PrS3C3AzJesWEalPRQWLCxXyVJas/IyN5Bt0wbvt4JsfcVLzxx2F+peX9Pb6XRz17iLhal/",
-	"PB1drlZ8HVCY89I0LQR8Z7yh29vbbzjJMaanObRrhqbDxW7n91SW4m5JneIU06YtX9j4UTnPp6pFhXKX",
-	"6bJ8CZyzmafyt6tHcPd9gWJudqHcvCpR+pngoyiZWgwAxCTIdceP1CElOtnHDBBg+yxAQLus2N8d69YH",
-	"0r35/rN5lY1UejS72x+7m3s/KzWK9Ysb5HLPjyyrf+U5BKXl3jS3gHXO15pag3M0S/PPhFA32vEJC6JZ",
-	"pCSq6SmsceUwEiZ90gSYJYwZ6QZvBg4EcKQQ98TKUDJk6jRKQBk1lsSA+8DNL2339QThQpIlyb4CyDa4",
-	"TiOdcDKbywla1akggAk64ILHEWeHjj1CxgzgPQwU7NIEadvkDQ+QibBCTTqioDhsArFDQOppU/oRCelS",
-	"lpsYPLwTB7nP2rntBSturW3s7+6KyfjVaRJAd0MxBDW/SiBvxUaWWxk7vVvm49ZQcLZSXuwxkY3+3j0y",
-	"1bWFAXB2w8MMzDOSBEG7FnT5G0U/+XyK0T6ZrFDMZzshoaGv3FIIA+ZaaRWZ9jPgtkOkvdX+OwjLp9ix",
-	"5vWWAQOsCLRqkIyVVPJ/zdLXZggboD+eiemU7kimLkozVF+Zw5Av9Pcz7X6AdYExEwMujs7FL4MBsRyv",
-	"yJXcA1271Qz226rdbw/6Qy8BvGQkkul9GnsaRYfxFVa4Z1hhVt4Be5mD3sCVvPFyD9J8z942Gq3cZyA7",
-	"7oFTGkLZZKa94owwnibKUkkMMqcmmLLeQv8a1ptZPduEymEW9ggin8Cox3pPiQ6Y/DRnc1YE8fjO5Cpm",
-	"sMJ9q2fCbWKEWX6myvW7IqpxX+eEYSWWGGWoQnr/AFwOH6IVToDLNIDLI9IEaOZCSxj4NZIQ2eACHtJq",
-	"20It37iTTE8TM2r8uXVIZlRndQFL0+EhCA6pGVFsj0WlbZ1lqnk5e5dWoR/pcrNayEdmQXQ2aCT10PK4",
-	"R4rPV4Ac2cbX9Y4cju0cbwKUo7JOnzI1+xpZeP9Zwq4jMS/pR9ZI2KwKEKhsyNhta7sRG0ym8sI+xRZm",
-	"gHVrwhSH5KCj8WSHpitN1s2zUz4w9DS6A8tae3Y2tCW9Pz9B1jlOCzW3rRuyW3uea6LcrIA8dY6ePgvZ",
-	"6OuKXeMiZRBRgDBnn+i4AAZKlQzIhWH0kVlPCE7gNZsFGqYw9MJXw6X9qh7yohVZeFTQFLrMxNaUxrFI",
-	"lEV2P1o+kl6uNVyJ5MraBOot+xdyLCaWDRqpZBhjNZLOq3z0HvwQJiPBkQwB5Zhy3fQz0vYPsfOJZGBK",
-	"RdKROFpZaNku2yBAmr6mD7/Vty1SlZCx0mwhoAdF6QhM3rdnHqpzxU3JdyQHfL+z3yZnJUJvLNDxwVDg",
-	"aiYbJQYjEeSa1CkNrmZ+6MpQ7HKgH2TyP6rxgHAgn9SncUtO9FpIXRADKNtxxK+U3qBVECGmbZc9yRmd",
-	"NraE+sG1+RhQPx+QYd9imW7HwMEK+FQc/B759yaPN07aA7CSX7mH+3c3S03hhDvvCBZrUZSKKsd+2n1v",
-	"z8oNOmjXqPcZ+WynLM8olNtrlTQ7nOu8FzX157cAjR6UtG96FgvT9gIXBwq18CT7UJoVRnIaSak+NiHP",
-	"r6/NphSkYRwP+CLiErq4BSIJEbtcWO8Rlh9l9iM2a1GvhRwsfO9hoRuNazJGqdSA/PobH7KFZZsc8aVu",
-	"Q6iP64AriQxyvEQqEyWUS2TkG8iUsTLy1iLOMjKzgPVFkTuEj5E79OFEkREGH0bUVPm7csLH+gq3lD92",
-	"235VMuhXLn3+xSQIUIjii5otWs5ZLUKEmG5wwEF3hYqAK3g4OWZ6L8ks4pyF6J3TAVWE7B5wGqTRdQR9",
-	"s+FHcPPb4h8fW8RdQos4Hzs6uJ0qfvnf/g+3d44Fa6fBld/y9AfNEbKeaPZiseBEsjSN+FhCGcdccRdo",
-	"QQlVHEkwgR4UHvFxCn6rTc6K8zaXYSQ3ZqOUiHl6mN2PhZXI/rFyKZ2waaU7DlZ+gzNOPbHwwNUNMe8/",
-	"JOCZwSpqjS3XctNoS7r1lzrC9PNyLqfV/qzljkPTiwOx05ezgk9unIj5rAoYXb2iNpMSYoonrj4m+uYL",
-	"X41Gkt1r7ptdTLPidYSbS8/w3jhiPL1UYi7zU9nBNM4ZI0sxJxrIIKZzHkz+bT3iXte8S0P9OLYS1lY4",
-	"X9QFY5+yrEFEwmhg8yCx9aP663/+53//b41+78ZriAVX7Ai+eHtTWxyCF8WVwNjcRD3R8AuEFcOkEWQp",
-	"jf4ejk5rGDdew+EBZsiaDF8n4kcWpORoJuJYqBMKPMGotzUR5/G4GHKf8+inOUPURHyZy/Ea/Z79Ysq4",
-	"wUarkyWtaLo2iXWfVJEYjilbwE5x/Xq11w//NmumR1RYtCdBJ+yy3miP7g8PgofhI/bYWbRwWlixRjjt",
-	"g9bUxy3Pr12nZO3WlM1mi3BP4ULFiepkdAJr/NfK4Ey0jLO6B3yug1iu7jwkhahbvKBLaZFh2sQPp37m",
-	"IU0XQuk9acSDNJc+ZvUWbO3MPDIUqdY+EhEz4uMD/b75SzotBQc86yWPWQfQuQ8xGezDUyHa5CWdYr6q",
-	"036+FBHiUN2vLlVjRm/pkMkoZDm5bpueNqn5CsrIICVtqR2zSrcJpxLwK3TtTDi18UDwt81olJQ1+6rq",
-	"jKgdu7nmiO0B94GZ6Q55wYRyzmK/n1/hQKhV88FNrPuLKu1F+7mlXek1zmAhpp/YFTzFxLQftIAJaCJi",
-	"QHbNGKDNTUNZS2Yx5Rx6+FeLkZxI2NYNLMT01+IEXiMl9u68SPclXWsIzvvi/XX4/q8+e66GoPjXdc1a",
-	"kPYEmVNRnFlDeve9pt+bjSY19sBXxq9mOIeEEs1VMZuEL0sy4Eoz2zTP/HjOt4wF7K9qigdFVVGf9THj",
-	"LKHxtodcr8nvx/xTJMl+qhP3NUurj9u22oG6zymbqYo1OBhhoN2JhBg6Rm+QiX4r7evQFiXQhBFobor1",
-	"0EAGmi79dpU33xzYu7WvyUtP0kQ529rasb+tcvFROEsNG37DMnwMbWLvY7MZPZbfJrv5l9Iq8PBtpVXs",
-	"Qsfjan899kPXIAw6/0YDp3Liw83oUMes5GbXIz2P7JFffv6nhV0e05ls9QfcpDD5HjF/Wr7mfKXdh/gV",
-	"mOU/iogzwNc038RsBLgped5Ijmkw0T2cdVaUGMJBTt2u59ArhqeoBtGU+Oq4+ra7e1MyRgpdzrO4QjZl",
-	"beyKAHplq7Pst036LBqxuLbEIMeqV2W3H2bYGVHqWZBbk5CMQ7xis7RNjq9zqCGgzPnHfz1+eXF5dnxx",
-	"/PLi5NVLf8CbpvvLXgfqvqBpdxbDkFBkWoQj7UP3fxz1gKuXw1A5jtdt5L/f7RD//PuXzy7Pjs+P1av/",
-	"8ubk7Pi5f0gSpg5Q1tpbh2oUQ4/43FSjWb8AsORsJdrkyBknfD/gciIW5TiihIsFaarNYKH6FzFbYqbr",
-	"AgGalEq9yTJLOBML3kIHEN6Xy7nTREdkxAMG0H0kSqFHN7OocoqWtYxqk1NTQcjjJWlqlVL2i0q2gfBt",
-	"rQva4P5uitycQZ89l7CAKmn+HI5BJNo9jPIxmod1E5VHIpmCcIp4+nC/4aQEd0pSgjeHQWCK9w4DYOfd",
-	"6D/yGs5JXFUHnpjIuYCoEfIRLdDvQ5XYr6VKfBx/xBOjQWz1rhyzzVXChPQaC2gKUaPG3qgb9OgThhi2",
-	"O92GG0P6hsWx8EjK6PQeI0fOlj/eNo70vpH5838wlVV69il7B5rMOiKy49w+smRSNHTjfGfRMV5yp9Ul",
-	"TVym1n0sc/EmU7PvLPyTj77w3Q+18EZ5gA1wptjtbBhRb6sR5Y+Y0l5yBwwdwvcYPdLsdnMICSWJR6gM",
-	"NPSEI0x+e9bArQSNPiK4M+r2UO1liSYERwtUHHVdXstp9Hud/e6NPTmK8rUu/UAWNcVIf6NuBLVvRmWq",
-	"kwRTPEmu0oUIBkoPshoXqJPl+hYY84ayIJpam7TA6KhHUkbn0+Vkt5rEBrXxE6dG0VBbWmb/SCzGjtWl",
-	"tbo7epfKbDYbUNrgEX5gXcFZaNIjSsCTNJoyD0tLgnkiRUKaWQJUP+thsYRrWkbJ1kAT+Vvs936fmPui",
-	"ZMBRnkmS4VcACs41ZMyaQktrlal9Ns/B9fQGHCF0hwzaDWQJWm1ywnViUKxMdq3u+mfHz45PXl+cX54e",
-	"/e3y9Pj06fHZuWsYdTudlkegjxbhgsxYsgO6ukbnQRMLEDtCD49hJPHyAcfGGgDoiziMejYadwOWUs2+",
-	"StHXBsP9dX1HRW2zwgoARUphzW8WfqfVYfBDVlRNb/eeztr3WLX7g5RZ4xLXEXv6WPzuXb/X9AxL4YYF",
-	"Gpq/u4e9NLlD5w/0tejQlWShTg1ouzkF5bEvSLygYQhFcFPJ4hFp5vI3WofmsfpK9SBoFIaZIqsJEE2E",
-	"9+2bfj1+y9NOBUpCxZHThbBcGdkbetcOnWpv6I9v+xXRWDGXZV+9gNjn24q+zBeRCxxkzjLtPitjTEdh",
-	"eGqO5KdLkKhmDtryrHn+7Ww+RmJDNVvcX2WLJVyx49WY970xxY2IZ2xhkqB+m7A896P0P3v18qsXJ88u",
-	"Gl4DjqEx+6BsaVWzx+474VTpHEKyyrP/oVVydyzoOi0bRQsKfNXYTZpZkQW1//ViKkeK5xN7RFcl2xoF",
-	"ffe9PtE3a7vFOsILUeu1kDkEqaV3IMl6ympBFTN6zWTG/ge8EDh2YyVVAouUyKsBryWwSBPICcoWAjGP",
-	"EVN2yAhyxgGH6jmPcJGY7iwInG9zCWc0Ssrb1MNkrWS6n2BxPU/NB+HBuvFsPVasN3xBDTmEv7Pk3zZL",
-	"3jSWT+3pQJ6khwZCAnjPvSv6m8NICEy2TeJNaclWHvdzqQvQSCoOiUXKAB0894QImkj6U+Zn/RLV1dDT",
-	"Uj9YsWCXxw44pFtzMRThkrBYMvQfiMRtIThttckRwPcQoGEAR1rqUO1SPbSt1HmnyAxaj85N2obuHO4k",
-	"TnNFSeBjy4OGYtA6ksRUm2XxUSx5IKlIaSwJvAbCuIfQPoTMuXqfVAOx5W194h4r95G6gFnJRR87neus",
-	"begdkv34Zb7UraXfS7VCqiO/SRJdI4BWlKoB6Jq6vqkPRFdQIKYMqwEhOcEZQXUVNBLuud6+u2RQ5cpX",
-	"Movg4KLzOHOUuIU/W2rwZowfpdVCsf5n68nVC4zcp4WTrc96xmuPs8sMsrSWX3FPht9TobZIsEYVdbos",
-	"4flbqPEIYlTpaD91oP2cCFqWEGUSgiBg0beAesQHBDZfRziQqdlet+ZKc1ESjSdp1pS6TV6ySAmfDJhC",
-	"2ie2B/ypSCf4E/JC8xiZJhGUNQ1ZumAIOjElTWybZXBPySLioViQSAK6YCpml9DIxlQig81B0gmIioTN",
-	"4kgJs3khIabaB64XdEOqy3cwmgTwGaEwScywn06GK9XkojCMVi7TBZlQaVGwmdOW1cg6/8aOALNviGQ/",
-	"lSTdIC6ku6deyZbYZ5XtDYByuVPqdtZk70Bk704ZPJXZRnaUOUJEDEf2k5lqRue3nmnZ5LIVrDm77q3y",
-	"k+6/Q8n6AusPkxzzKy2rzudgdO8t2gOTrRfuQer7Pd5zv/Eey80zeaq/+kARn/PV9vI2kqwj3ihfQQQ3",
-	"x3QWMyk9hFMWYtpCoEHITk1ZHEv3ThMUzIsyckT83GH2yZRemUpeaDcbmVhIal+E7dfhDPQRM4XRVOfS",
-	"StLrdLJxA6MccGvs8NA2oVdGZsTHbXKuVYspTa6yMZtu/LoyF94G5hFN1HBzQ82MKZCXS2wHvyJYXWV4",
-	"wJv7nX2rGijlA7CH5TyYmOs9cCIaH6LzYrgL83XpgOMroxQ8lyIx6bY6HxdveyCJjxLdJ8iHTCu/bEBj",
-	"ltqrnLxv/6e5UJxQvRj+lC7qWTYjYicENGBmxFmrn1sjkwpOieR0JicCbFqlevkmkU3Xc6t9s61E3Ndk",
-	"i5LdoYvwBGfgCWgd6paScOd0wIfz1NlJApOl9pV+zpJ3O/UvtSvAvL+q4Yc+nXexcu+SAVo3F3CLDoR2",
-	"Th+l2ujTZ7/ef9rlRxf/ezf3Kf3XYxJrtgvoeITRJI5YUuTmh462apmaZrwmbnG3Lv7/QnRj6eXzohSl",
-	"I+rusSYv+Hfvz+ffYGZq5V2JfrrO4bP7Pjswa2O3F5m0BnDVLBEJ0FPEKNWqjkY10b0/IwndyiMWegPu",
-	"Z+fXJ5JlKg8qsVgCdlpeG1ysmSuT/M/hN1f2fwBhWLRvb8G6qjLsP6CV+xmzK1Ow9lvlV5+KdeBp2cQ8",
-	"PmyUU79oc6DTZT9gq56DfWRPjF8JKlCsv20P+FGRpsoQnrJ8EacfQas94APu0zSlwUSpDtIHIxM6wjt2",
-	"1QMJUUClj42imEmPDDUA5Txm6KBHi7rvmEEPILA3w5HNZ0pASW3zqvFB0AbMKHy9MoPEADroWAMQSjSh",
-	"96JJZMJu8JG010wp9MpZttrkiOvXKBuR6orTND+iptBde1zM5QeypVGXDwGUeUpDaOMz4OY6HK3pyWym",
-	"BaIjG7x9qrMNkFrqm1QH3+yCT3KL3joE6x53TBGBjTFbR8IRH3CcHUnpFeNEjEY50xc69NnRaADsCDNl",
-	"h8yOU82JLRC9LJKWcqxTw2wUpjHY50H3/t4+mYh5IqHcGNYbYxAxNtPAPCeE8s9mty6Ee3erdkNZ3Zbw",
-	"F5/OJl3nZv4oVYKfhQf640pqXLXfrKD+wLlcDkEV07kclqVp9UMnba2+EbKhqJEYpluOwyirWPW/YCrt",
-	"sZJI92WV7ea4RkUDUEHgKhSrDsnYtn/mIej/ybQl1KYQGGTAOU0Sg0YBQioVIODt3YBKTV7bcISLAjLg",
-	"OZiUUdaEz95e2niOWH0siw0gbrdSbqpb8plVqdeUT1+9Bl8buO59wGvrd2UQ26vn61YrdZjti6kclVli",
-	"hTuXzqdCv7j/6PJa+b1XLNjvHthh6+0s1N95mx65v/LIh9WPvN9ydr33tQCRDT3/bg7fZ6B3kTHSXNsH",
-	"w2o+tj18CyGx+14R6/o6jKzCIksSzHMezSCLcsLWwqX9AYfYrm49LRIw9qIUsvkh4lhdrWde1dZZ/1kM",
-	"dUGlIw6sFnLF2ExiK8CMkZuc4QVLWF/ZeBqimgxpcIWwABiV3e88qS69MHt7f+7CErW+rq2wFcTGCjMy",
-	"hcz3yYvOmJzHtbmRWu0x1PPkfSG4Jr8bBL8pgwB6czqKVS6RXx3KT1vMcUGvMAVEk6biCr8Gnr75Bld/",
-	"zPyi8xK9/ygM78jFSa/THfDF/8/e9fa2jaT3rzIQCqy8oGVKtrOJjMXBGyfZ3CWO4yi7zS1z5ogciVNT",
-	"MwxnZFsXBDj0vsUBfVugQIGib4sCfdFv0iv6OYp5nhn+kShZThQne8mbIKbI4fCZmef/83tsuyGPWJ4u",
-	"qhUWCY0Lb6KzMpTskEPb0r/nw1tUIDIH3G8mUPFLtinpdZVjxl6RMAJWB/jyFgwAvHWJE/Z6yULjGIAV",
-	"I5rnM+gW0MSQmuvEP7pI2P0CRMLKvXNQph2A2/ZD0w6+QPoWB93oW7Dbv4rXm4lXa9OXgpWW/Kzm78Bm",
-	"9I6vlW6djyhxD5Ff1qbhXAKunYmY8/PkJRutu2A/IXBUpDH7ctETVpW/N7FyoABiNR6UrdVoTvv0llaw",
-	"eOBjiQFRtVJS1zCnEO5UpF0rBaiVQATC1gNsVe2ZIv3TzRF0JsMd6TBl9XTcA0JLaTgfnrN5vMs7n6IP",
-	"AYm1Htqqm9LKYo9akUb30xRpuIk212h8WcUVD3Me0xm5lPk5hoon4NNc5eHq3SSXrsyNQ0n3ukGw7kZ3",
-	"Y591R1XRORf3KrKlV8tizG2uhylfJDRNySUjKuGZYXr4yb8pv6As3VxT5C+GyzbQQu/WKz3sMfjq/9uk",
-	"/4/aSruSRX8OWTFN8jHjYi1YRFs37kSXZ7vKmus2Fbjt9J59f2vOUmwUKydcbBDbb/1OnYOiPaeRewUn",
-	"6HymRWV/+VOrv1cN6f/lTxvo1WlMG1zSxo/drxWoV3tmb4hBnfC1whNmd37lTJvkTHPnuMKW4Dx+BOxV",
-	"s4Zrpwf/UKa3GTvFzBaysOqupmXxAvy4TiCWJP9mfEmsYKlb/4Rvzn2zLltY3bf1I8JCnPA1nQYV55qh",
-	"viX713O6oaY0wgjVJmN3A0f0vXJpm3zGj80UAU7UQfMIlnpVYNEDMJEBrQnhFxxQVxt7oQPSz9aCGxkP",
-	"puVTQladyVwXTkCM8KHGEYh9H0RFWUzapmS/yVNcdf+u8BcvLR8wHAR9wkucvp+SYdw2jMyN+UXJo906",
-	"btiD+zdHMa7+Vrnrpwl62oKjhCpSmisLStFtINmZKTi2ZQ9DgSa6GCT9tB7Yk9XyyGh9itE8Sq4HAHo4",
-	"TdNtza40wSeIvGB5HTSlUhdeQ2ibWB9nv2ybpebQ6DC9nhUt2ARL53q3ksMCMxrg1wLhpNiIixhTBbF0",
-	"XZUzAlRRmbMO+ZFrC5tm7V+wfb1AQEFFDTVAxNj/LOHjJOXjRIf1krYfB0+fbDMV0Qyx81kgLmUOgViz",
-	"NamGZNjLnGYZiwGfLZj6/m40ofk5/I/ZPuB4ead6va3oCLrPcaFYrsEXbd631SFHddc+SjgsOhiZw3kA",
-	"lb+1DGyzD+G3QAwBk4BAmxehCSykMfERBkxK4bqlQTFFpRkaFLw8n5qFUTOh6ZVXNkeXgrx4/oRrJNqJ",
-	"VHqcsxfPn/QDsU1CQxRi/gn7dmXhymSqNIGGM2bRZ9BzAJ3yYkYiqtgBPB20oDc9yZKcKha07CIgpQH5",
-	"QksLKmCUEhgB3Pj4eJazEb/6FtAD4bVK01wX/Rjs7yFp01QBtXnMCLVvwyqfn+FVAHM4xbzRlGkNuoWI",
-	"SczHXCsErsUiliihOY009E0waplmCtHWSTtU3/A0dJ369KW03xEquxV4Gm51yBOqDR2iyDXBC4SE80dT",
-	"0g4jOmKh3e3mj//+l3DLA4rZbTChOL02jOORRzlj514g7s9ynqY82uqQgSGc6/CmMihbat9PuGCKeeS3",
-	"NKPmf1voYEFqG90sEPlU9En4f//07//7H//613/8r7/++d/++uf/tJPHq9/i3BZv8tylkNDUjBpLrNPp",
-	"BGIA0BQUm1SgTiZz1Sfh4fGRefDZqfl3OwQ4yuMHh6fYXwWpJ/NAWFLLHPLGwOmPKyyQxh6krIsolYrF",
-	"iJiBkbLwW4tJFgh7a0MRmF/mH7yxtV8PeQpExkxpWM+EazNlBytsdFgHuOlYoM2WN1zQg3kDr3CEIOyK",
-	"K+2RMWA/CgkjbnkkLLxAhgquv4yhMYYzwkC0AUqzgJqCe7wyKEI19D/ZwpRt1ScZVYqE5vycYWuTEONd",
-	"7g8HsQInLIN4WVHpBGc+fINTGCEdmgE4jIBYFwHNCFZctzYsq0eCFh5DFbQ8Yg/ylke65sQbk6I4aPV4",
-	"VCto5SxlcB6kOXwtErMslbNvl8SE3rTmi5Wq2sKEXj1hYqyTVr/n+xAZcn+XsSFDeDFuClhB1nnCdZlw",
-	"jl1nqxNe5QBsmnCJ9rt+f6zH8erZwf6B4kSuQMLWp+jKiZqmU/oo1y4aA1DbpRMqodPMpCotosweJm12",
-	"FaVTxS9YHf+u8IH63YFfadVywwT4mGq2bV7UWnd169OtBiLXmW9vnfnioBuYMOg/xsrGMw1nqev7B6Rn",
-	"TXQKoLy1ifaWVBFAYLs1d1Zs1NSelJUx1IZqiBpDaip9IG2Z0TfTeVJGvZ+SaHIsn/3D89kSEuKorfc/",
-	"2q835RYw5w0YYKFZ2s+f1w8tG1vQDxduRD63cJsRkXKq+wv3Iz/kYtw8dO9Oqg+0jOkM/xrrg6oRtlaE",
-	"psaCy5kUb7ZzKt6yyz5x/OaDMf7MBqnsXxx4M24HlKQn16L/ZBb9y+wwr2bh3K774dOhoIBJ2hAcwV+c",
-	"rTsdFnRbHTwt8mm1zHhEag96hKZZQodMc3Pbkijpi9q7bqUcygX/YM6tfgvMIdVRCTeW6KYigNUPWycU",
-	"WKPdl7EdETNyVv/06qasXYe4QDMGJN43rJXqFHltPOoQd4dhrNhxhCuS0HwCgHlGT68AMS5u1Puwm6rT",
-	"+RBsgWX77n121q0gCnzAWdr4UVrJ4G3sRLn98KH50r+WD39R/+BbYxxfFoSYI3KFs6xgVguCdOctPHLz",
-	"isPqKK5sHfnaEmSvOUZ1rVuhGKw0GOa2szUZMqqTGmw6UGC5b2DV3h7A0xs0Gz7qSTS70Z2xVSexet8t",
-	"h7R+PeH/gkRYfbrmWZqJaLUu6rrnSOtGn3cuYhQFbsB2Zs6bh3BRGHEpW29zUUcfwNx3jP+Dy8W1B1mW",
-	"Bo/jhEQlFipicoAWCLrWa7b8ZcJTFogwoepsInMWIoi+nOpiln0iZNFKG9AMbdNl7K9MmIiNbQPfXnxL",
-	"Ksee+eBzxrK609LQEzy1hwuEwnZtlkhw3b7Idt2BVcMWQfJSLLQV9czXREmBmVyAEJPDSocl7A2UQwVk",
-	"IGzWEg4NrYucOxVfUu9dh2EwF1l3yA59CCM4OuiyqW/Cs+pnXFKzuBCfER7hI5yP/WhAA4e5oZ4IRPDs",
-	"RAB6ojYT66pvU4I2P/qSL82mGPMLJgiFdhx5dSopv2AkZTQXNhbGtZk0i7cKChUN86xvrzZ3QBGDBkrF",
-	"NB3JK3c6p3kgDLv2IFRxCZDQVC//EC1ln9BKD277WRM6C0RCLxgZMiYIfhuE/+prDx9nPsM+x8cC8NnB",
-	"wVvdK/jSsusWL+o2IEBlQzUJo7lZzQ45LHC1DQkXtibHRGQ6YzG5TGTKXGG7WtieB1XoX4jeAA6cO1mN",
-	"beld6y9B1DmIFcRsg7JZJbF/4V7Xx0hNZU7ojOvj8eOaUIUf2iHQ0MRMBPrEc02U5mlKBGOxIlwFYnES",
-	"pB0++OnB8eDs9MHgwfHg8bPj0COukfmuT2I6U1vwCBozMMxe1yfhi1fH989OH7x4YJ59/vLx6YMj6PwI",
-	"CEUzOc1tMLrWa98QELBIsde+5UKNgQzDmtfQM1a7Lw1DAhi9+VfiLtnr+nNOzYtup7sdd3rbe+u7NFdq",
-	"2zMR3cdH1qlhgW7+my1keYt4KmqdkpaPiadaRXXZez9/IUSu82te/IFOxRJwZg71FtIAKx+xd818divz",
-	"WW74+QP/3lyHeyTR3T3fsz2bzyC1vdXf7yE57Lq+K/bkmAmW03Tx4+fpaUhQRixsskfLa00FfzNlZ+ds",
-	"5khtETtXfNm7G74NpLUdFja3U0uKpN2aIxdPIoOTuCHDdyaikzWQ9AobyXLvebmAigLkThgtyPG2W7aS",
-	"/c1lgjVwcjjkwDDhvtqadM+v3KrUgTFKEVXIGZREhbQ5WEc+kDqr/tiJZXbWKCTtki/KyfVmviDYPm13",
-	"OqqjhEyhcq+0Xiom0QMUDGgLaXnO0DPf7BDFKlDoVpLIXG8bpSwm8FRhBJijY7TnqTJmjeJjAb04Lapt",
-	"DiCtRhdWkcxKuLwyy2yYy0so9c6YUCTcuVS/gRd8/z9/+ucQtXej6gilGTUqXCASmcYOYgLHIeds1iFH",
-	"VoVJ+YhBRNgoZYmExCdXam4BYg8CYfRFTavYbw5r14yGtoNRp6QU0PtmAL9icTPg1uqiAU45CWtQYZfz",
-	"GLkG5rhAsxq4juRrh4f2dMMc+uQHRnOWh1suF2a3SUNCB/LAjNC6aXZ7kT4ezX7HZlbXeF/Xs07PFIuk",
-	"iFWrv3vH99c+n5UvqPicF33M7+lqZVcZz5lalGHdUuLCAiBnix/tj549evXHV4Pf8qc/P93//dEP6fGj",
-	"V91Xg9/z497TvQ7oCZ3ud3f2/O7enu93/NEuvRdtSDxZMqxmVjDdzy+tGc/DE3Mc5jKc12B9lb14X4pR",
-	"yiP9xTiCWTTNuZ7BkT3M+O/YzHCCVv+X114LE3bc3+aIVlg7nBzHXbTlAY6vD5CVI1/HhsvrRVxtc+ZK",
-	"Dm9cNJYi5u0sLnKPuRWDHrL0RF6SCRUzKxvBrJ8brkOeFr2kbQqt1AgHBLmuCxzuEdMvcfab7M6vzgxX",
-	"PXN06RkmoGlaXNivXzgrK/G7m/L7mnGvP+qapi5o+2uKwL6sdviu7MojZlSGfOb2JWK3L1c4jliU0hz6",
-	"o414ihESwDauwZrUm6w7byNXRSf5QMiRE76owRSqe3jychCCG2k402Z/DpKcMaI0y1Q/EIHodkh48uzF",
-	"gLjZhtWGein7RhF0hBkbxyg8f0Qn2osfD7d7+3dIO2FXW51A9Dr2XZBXnc5IaG4N8bUwExz/bJqnITSd",
-	"TRiNsUE/i1l8gKnuhJCXp0/Mx1nVChL3UcoZtSYsJV641SHPELMD+j8BBBsT6KqDkcD5BMAdRi/7xqhb",
-	"0C5hx+haB5BfvrttFp9qPkyxcxHkr1GS5cxO4OXpExjMak3DaXTOdCcQu/OE23lrv5DH73ZcS4KwX9UM",
-	"o4RFtu2goY5XfLOjputY44oB2krw0cj1D1CahPaXM8A2OyB84pL1YRzYltPMqp08t0SuKGYxoUN5wci+",
-	"TyZsTDN+xVJVpPRSMYNxYhZJo3RiUvIAPHjgIM4xg5/Wu0ZWEbn75JeCDq/DTiDA14PZgVZzbFvvm+qT",
-	"3j55+oPd/h7pkkc/QK5+mrpP88jJ0UMvEFlKucDCAjRKJhMpCJ3GXMKFCx4ziXhKW313nooiEkPtQEBm",
-	"ofkGOFAIejTVkJsP7r80lZfbgH8M5X4+CX86fPL46HDw+Nnx2YPT02enYSBKGHLc4DKfWxQoIMTjDE5t",
-	"OU2xR0RFeQ4ETM3Q5c1Uaurw6Bo7U8B7oJ9GvUmGbeXoOmU0sgh0t9oCSznC96zQtV/C0n1SZbtKzFa/",
-	"BdtgJxNjqOJKmXUIxZyOczrp4A9resQS2tu/0+q37o3u3on9u927d/ei7+I7+/dob8Qo9aP9fRr73X26",
-	"OxztjbrD3tAf3u31ori7H9+JuvtDf+T71L9rxuJ/ZK3+3t0eYCbcxBhAEt8oA+UjWgfFWW31W9PszO/+",
-	"9uju3//u+e5P937fe/Xdz/uDvdPdk95x92l57zRPW/1WonWm+js7UUJ1x768E8mJZbFanNXpj2uys/Id",
-	"v2FX2fel9YFpoobS3wOh3d/j73fP3/jPe/G9TYWp4cMG3LD2VUrLz06sZrbBKEg3j0yF5ikkOv+N1mNe",
-	"My8g3xdn2ZQpLprmumxeUVEIX1oNsKYPVhWF9YwWeenG7oPMUJpiVZyHjYCctmE0F6u2xPJSYO+lEDUu",
-	"KOzRyXQyFJSnqIaNZO40CBgny6U5PRhStdLGmF/fYDXUfJcm16xjOU6cMW8cTTYFdrpUOqyI6xTsbqkE",
-	"SRhmzH/X8+uRmxvlcX8cAeO1zIJPlXk7o/HMbLDqQn4kbtyBlyzhyePv40dJ96YC5LYlx/j755N7Fy2v",
-	"dcljqL/o3fU3KTKus3CROF8zmhrZ5iN2HdO8qRqKT9Zgh1YZZ2CYf8gLlmVW3y/tPLR/0TS2wQCciTFH",
-	"KyZx3xpszsAORGETWtNPQ7NKcBjERAqjd+AjzlhsujEQYOY4OxKSOIBnfqOcbQg5IBQtbSlYk30IKRHO",
-	"frSmImaegKHoUnDsDWD7VDs72aiGch3z+kuMK4fH4mwej4TIUUMQP3UzyytDUZhNEhJbow8Pn024gmJ5",
-	"AEvFYSrXSputeg0oc6alPEuNRgKP4jV0lNFhysIOOZZ2WWdML1puHXIf9xckWQWi6E5opaVLmed2xTpk",
-	"UOwTmjMy4lcsJgm0nbgs0qLAdcBA1l5icS/Kd+vdqNTRFnsEPTbmbkgKguyYqV7wxUCy1CXNY9Uhj1EZ",
-	"GDNt9xbwTdgaKCADYSZ2YH8tpFCJ8rfb84ndNNI5Z8SYGCPbI1RlLNKBOGeZ3iIjaQxuRaiaiSjJpZBT",
-	"lc4WPAqdQisxh0SWKA8ALlDkAllwBsjcKyDmSwWl1heyxPXByJ04wCL7S65Y/ZTatplCMNffCVENRIxZ",
-	"cwUUgp5/CeavuWS+Bc3L5gIGApADOgRzIRu4lUuEnB8BFLYJjRs7WNkdyL4qX7egfLl0kq960DV6kEew",
-	"0KRwc3/mitEt276fLInCCag1LFgFitKyPoHAuXmsrNc7yyVsZfSdS8XAmFSlsOj6/hZAq5i7IVOcUHUO",
-	"zdwhtQa62dpRwFilJUoPZroqpo3Yr6R9F68PRGmnmodinrNIy3zm2VSRYiiAfSreI2sp79TJGkx3jbnK",
-	"UjqDmIi5k1voF5t4Hb4JSTuiim1zoZhQXPMLls4OAAXE/IiNB+H9UjD8eJs+4VLlLbK7mRE2N6ng50J+",
-	"qyr7+YW2V4RN9oQHqCrAPKqZ6x0kDeZxBCLLWcRiJiLWNxObAwBxU8iydOYEYkE/BO9dggr/EnbINVmt",
-	"9+VkQrcdjk3sKKDKzJUu1hMWMuiXIoVxKIet1+aXLIXcLptZ15TIymNVy2Llmk3UuiASXmtCrx7jEw53",
-	"wP1ZZPzRPKczSN/SM0iuHcl80lpEITi0QCMuirS4jbwSoIgITLnLZboUjISmfAXsSCMWAXxEBiA+5rE/",
-	"/PKHILjy/e0guOo+fP3t362D8zBwG6/Ys00dN9eG+FjEy3g/eA/YdAX+BGnXt6oDd9nfOB7F/nVwFJsD",
-	"d2jMJEX6OQVEucNGL6im+bxnKBY1JQNvUjuY8mOVuKnSmMqruYbVeyDGXDAGKYp2055ZuhyaB8kTHscs",
-	"hQzbFfm0ruxzobXN6w1pIYrl6yS+Ao2+jCrxh1wgY60mKCB3rsjynbd2SVZ7oq0T2IrIg6VyGETpouhu",
-	"4017/t5Wp9FHrIANbOao/Ip2/8b2/rWA6bgQX8bOB7/i3JZtOANrVN5cA1hVr+t1q/u+lb2FeHsNYjpK",
-	"mvyKtlYTknNYGqt61yYbKnLHDgHaEkaGMkZdQ9k0G0Rahv5AHXIo7HFFuU+ilNHcaMSQbQHv8Uj49l3o",
-	"fgnxpISdQMxFidybF7HudtHNhQaA4RsqoTmzSQuBKLxXNnVhDl8ZFsIesZC0izq7rSY19MQQr2Ap75mF",
-	"0HTcWzeTR0iL24CauEWWdw2ru/O5sDoAHtUy//whkr+oUDlyMDKZrWbM08bqjCwFRNFl/K7veCLWSE81",
-	"GTLA5AXuVkS0sS7h/ZmVbQa6KWY11R/Kqj6FwvOVE/7qlL+vHPHzTB5iejU7vGkVhfe2hcVVtboKSEBe",
-	"pufa9GRIlo5lNJ1Acb0NLSK6RBG12IG4t53k/GBP+AUTDhusYHQ0JUzEmeRCK/BumR3ChLbnuVPq0D8y",
-	"mtp2JA3pUFLonEZaIao4zK3y7JGMVNOTmHM8oYKOGXwY4GszGjvA7QMyoUqzHCraXGMyd9LjCRcNo76o",
-	"FAiWBSrYJNGW+Cmo8XOVe4UUqAxui1gWRz8C/1Wlq1qW8wuqGULSI3Wz6TDlkYOzV5VhT6WcNI36cyLN",
-	"ogJov/VpG3mFEBi5TJlNE6exrRitjGn7njRRAludYmwH/sNijrFvoLMNhBcVMtUxi74Ki7LetX3XskIG",
-	"rEqWrtVz9ZuLPmlNztfmZnWVx6FjQcOT0bmQlymLx5DaTtoV4qgtz3wdv2A5K67BDG1NkG0CXtmgrjqk",
-	"eXtjGDuV4wKOxvasARh6hOkpcynImGaAwlcB29kKBHjvIZSsZiKqYMroKIE6E9isWDBL07Ra5YTaiZ2r",
-	"rZtdnOmx1HxkDy6sDihJXqVeuIZpObSeazts7ekmOiziYVYtXFd4Wxmxjnm0dNNLkXLBqiueM8UEyOEm",
-	"b3IZu3IlGUuCSZUhkWEvjrdGb4uGdhbVb0SU0YaRYYa1qqHysNgEBjP7XE7HCSkLWqpL4gJ8TYfQyElY",
-	"gFq5nF1xR5g3UzZl1QZPcySD9rFuErUjC8MvOQ0FuQE7f5jK6BwqM8zYmIG0DRUpiZTnbpcrxuzBgZ+g",
-	"dCjmup6x5FSgYh73bfqUhZxvvXv97v8DAAD//w==",
+	"7L3dctvGtjD4Kr15dpXJBKJISrIlqnZlZFuOtf2nSPJ2ElNHaAJNEhHYzaBB0dw++ipzNzVV38U3czc3",
+	"525XzdU8xPckk3mB8whTvVY30AABEqRkJ87eVSlHJBuN1d2r1//Px5onxhPBGY9lrfuxNmLUZxH8eUZj",
+	"9jIYBzH8o77xmfSiYBIHgte6tYsRIzHjlMcPJInYz1MmY0kmLCKSeYL7zZpTYx/oeBKyWrfdajk16Y3Y",
+	"mKqZ4vmE1bq1gMdsyKLa7a2Tvu6MjWnAAz5cfOWZeUvIBjEJOIlHjHjTKGI8Jv1pJOPMS9d4pWQFK3zL",
+	"gw8kDsaM1HFJskFoTGajwBvBq/tT75rFJJBkMA1DQoc04NllP3q422rv7rbaNigDEY1pjMA83K05hbCx",
+	"OJofDWIWLcJ1jsCQWJAZDWLSZwMRMRJH84APi6BYug+3Tm1CIzpmsT744xvGyw79uZiRMeVzwtQgqbZj",
+	"LGRM6j4b0GkYE3XQybd7rVZjEQ0CNdHPUxbNa06N07ECJ4TX2XDqCfUzY/ohGE/Hte4efAo4fmoX7t2J",
+	"z8YTETPuzV+w+eIiXtFrJkk8CiTxIkZjtWsagYmkA6Y2NlL7T+rnp8dPSK/2JAzUcnu1RhcOfhBEMu5x",
+	"89AsiEeEkms2J9GUy0NCScQmjOpf1BOSjpka4BAxYRFVkBDKfdIX/rzH1bCAk84uGYlpJIkvmCRcqC/1",
+	"gcLgIYtl+n5CuZyxiNRlTOOp7HEzXyN9Ld5n4iZbEm+dsUlI58zvkjiaMrdJLizwEBRC1btZBLMREVkw",
+	"B+quD6aS+fiS3dYBcZ+8ef3s5cmTC5fU3UHAQt/tcdc6ha0XbO42muTIbEs8ojGhURTcMKnuU8isZQWS",
+	"yDgIwx6PplwRAsBySQYiIur/ZtnTiTqodkvTG+moOXgOoq46JXWUIY1Z1GiSF2wuCY0YkZ6YMF9NAVSE",
+	"hiGL8HSRqsGOT6V6UzxiPT6mMmYRHLKChPrjgKcbI9XyADBJxIDsffgAL+EiJtdsEsPEBhSFI4QOIiZH",
+	"TfJWMkIJfCAR5b4YwyvqrDlsEkrevj152lBUtccVinOf+cQbUT5kDgCY4JbgLNkh9ZqAyWaP25evtjdo",
+	"efusQ7f26T7b2vVbdOvA293davcfsZ1Bhx74D9s1fT8RcdILmjvNzFUd0w8vGR/Go1r34S7cTvOxrWhL",
+	"HLNITfnv7/+09d8uv/5zSvBkHCk6r+7sKnoTxGxcQG72LGrTzlObvfWJzZ5Na9oVaM0rJiUdshP/lKoF",
+	"FzHJMQ7JgFYby+FVp//IO/BbbHewRx/2H3n7gx1q9n+ipksg1lNcBX7NqSmqE0TMr3XVBbaX8eeIDWrd",
+	"2r9tp0x9G3+V2wmgAPZrEQeDwAPUXQY7t8ZlF8DjwZUButNvJwspXoA9z11WkYUblvJmMCjk3jnUiQWR",
+	"18EkLyAU4YfAGQsRJIcfrQyKtEpYOfUUTBfzCSvf6UiPImoGUqecsLH4KVDUlxI5ElHsCZ9lEbz2X//5",
+	"P/578YYDHJvusg0xLkGI8TI0iYQYZyFT31ylaJ1iSDG4MPwOeIEAAqwXQL2XQYv0PQtvzK/ymKxgL9lc",
+	"mOAu8BogAeK3k1BQfxnEUxiRhXg6uWq1//p0//sX3+387eDHzg+P3u1d7J7tnHZet18Vw43T3AVuAyrC",
+	"LVm0FGrJoizMPr1hJaBJFt0JMIAFwHrH+iMhrp+yMLhh0XwZhL4ek4VyNvKvWj/sDM4619896n9/MH69",
+	"O3m5Ly86N+8e/v1J2y9egZnrLqtYAN1e0LKFzHAIYdyfiCCP3LPR1c71xcHPP3bG7/Y/nO3dvH7UP90p",
+	"QW491T0sA8C/VZPIieCSgXZxpOSmt5xO45GIgr+rqZUSqmQbIOJ0Mgk1gd/+SaoFfkxX8rHm05jWunwa",
+	"hk6NRZGI8HFfQX709uL58euLkydHFydvXl8dn529Oas5hnkqNhpIqeRJJSbxGxoGPkmlutqtU5NTz2NS",
+	"1roDGkp2W3W9xwqQM71KXHOBGJDKj4EkFiizSPBhU73+MfW1int/m/K3o5cnT7MbAiJ6rZu8wN4i/R0Z",
+	"T6VSLElbMc7dVqulpM6IeqAkfuKdMmpVIHFvSF8xccnCgUNmIxqzGxahliAi5oN4TvAFDqEEpLvGIdGa",
+	"CFFoLbWlIJxEQQxb/UTwQRh497jRRuWoqSXFNAgB3Q1jW8YRb9MjGbNxX+2wfSSU+GPgsCDfxyMmkbRK",
+	"QsOIUX9O2IdAxp/0WP6mLotD+tM4Uf/684z5RSmhTKk+6oTgF3OMeAD1EYtYt8fVL/5Yg2xWoI5Lb1pT",
+	"75h9cDAYtHQlZ/S4WukzEfUD32f8funHm7OTH8vIh+DhHA8ClD9JxnROfAGWhE+5+UdTpdjGalVMH4LS",
+	"K2kYipnCf/hAEHUc/IkjiPgJ7odSHaMG4L6ly33Sa2CQelF3TPcUrDC5AWRGJUlNDMYYofHpUP2UqMyJ",
+	"Ok44m5khn/IwTmJJFmwbyyFW0nyJPaXhELzT2vaRsSgFqS2EaFMInh9XGjUNj9Otv4+TO3l9cXz2+uhl",
+	"AeYH+o0EniH1hEL7ZG/Q9jr0gDU+5aafizFDY9iABiHzScBl4DON2dFN4LFD+KBBJpLOUwOaGBCzAAkb",
+	"+FrEz8SU36Po8frNxdWzN29fP81sG9AKdQMH8LZPuEGvBZFTsErDJgFOBTLRdG6d2imdK9H9QoiXNBqy",
+	"TypgWDugEQUQPxaChPDyzyRAwFsDSYQSGABXgr8zFBBI3X385ukPVy9PXp1cXD3+4eL43G042rY/EqEv",
+	"ieBESRrz9LY6YPYGUxtYMGMwJHMBL4JdRr3uJbth4WdjUIbMHmmRGqZeJLKpDTfW9u/E0gkGx++3jk5P",
+	"gPxS7pPvt5RGtXXiNw4JRTNoLK4ZB56nUNqjYUiCT0pqj+z31t3M+rrkMaMRi9yGOieqV7IVqp23D0w7",
+	"a4pWrNg5HpoQryifG+/S/Z3X2dHFscaw4++fHB8/Pc7RByUyITqyDx5jvmLvlrn6U27uG3MnUh9eAo3S",
+	"Hm1PoIJoK3FGFb1Wj9623Fa3Tu37rcTFtpUYeJc+nvU55qbIeAYrTZM+sTCVthlWnEaNhk38/WiuR6cn",
+	"n0Nt1a/J6awaiER6Kb+obkM9yj5Mgkhh90BEQ+arxyJ2I66ZDzfwLZfTyUREMfNfMT+gYHj8DTiU0XoX",
+	"XvaZGZYisG4eCBe3Cixwn0VuV9wyx0cscqG0byVq/TwVMSX1duvRzqPd9n5nl/TnMZMNMhPT0Fe7aWjb",
+	"70BB7ZLyNfS48V4SVy1dyQOUa9srmY2EZLg0MqI36NrrM8bJZBqTOYvhLlBe4PkkEVvUDUBkQFVWm8s+",
+	"s/VnGoULh0t9P2JSGhScTPth4JF6KMSkT71rh0yi4IbGzCFhwK+3QuHREO+yksKZ3/jtTEPFZiA4lECp",
+	"bNModEEW5D2eroeaFalx1po4i2ciurZ807DAKPHM9zio3yQGtKi7744fP3/z5sXV0cuXb95dnZ6d/O3o",
+	"4thdaobKHL4x+Z4y7msO98nuddZSncUA85vaqgnCcqgVUfQq+0reUjsqZp+cLK4FTNPazc+l4Bmz+2fR",
+	"8VLXFRlRUDtA5cub/kldROnOKd03bjTBj6DfBFZ479qiNdT3A/USGp5GSnaOA2bAzwNxrGZFLRPjL1zJ",
+	"fnZNLBYovAo4IIwR81hww8BvNbEmtqyi1bx6Tk2yn1cNPmc/19DbYFwW7y23oprgMnHPiv5PzAP5EjZC",
+	"7/mCZ+WY37BQTMCsiQOnYby4GsSb5dAlj6uXJsi11NU9DbWFx8apBedPNGVkNmI8Y3KF4YrlNtNgi74Q",
+	"IaN8YY/M1A6uw0BXvlngBy9yQmEMDUQDUl/xXak4olIGADjqXS/uXUhlfEW960qn66yLOKXokLy2cJm+",
+	"/wqMqZtdkURtVewU/pf4x/O3AOnO8pWEYC4x/tHqblB74ebpwtXGMfVGY00i80sZKP5HE7uaR6MoYNIh",
+	"VCpCPKMSkY/CJMxvpoyWEhkMOfN73BczDjKUYrBoOVHMVYJAJKaxjlKTEPXg9qat1o4XjIdERh58YG4D",
+	"bbwcwuN6fBCJMaIUhoKJCOMRcW6E0SdBbJgF7Uv1KzyGgYs9HukwOJJMpg7pgSShGJK6++3xBdlW38jt",
+	"jxptbrfxWdch7racc8911DRyOmay0UWkt22QGLeHxmk0VgvOMCYriweaQ13FWuspuFkj5l0zn7w6eXUM",
+	"ASJZ/24wpkO2PeHDxdAqxfVDhq7dopnVrw8kSCc5V31AhxEdN0tmHbFgOCrCGE4AmgeS4BDFGibBBxbK",
+	"Q6JYK2wIisDq3TLz1kedllNTo2hffUSfcz6kxkHFZOHVj5Vsnplud7/T3nFWx9s6tXg0Hfc5DcKrsoUB",
+	"9zWjClbnEME9RsbU16boUImnYKUO0sC1nU5Lj0+i96icMA/QVH3Sm5eNmt2vtCvpGpRovxg1DLeRvD17",
+	"qdiZ9a50WaReAKfg2eU07IXCier4Y7WggsNNdn8aBbXSdaSYlS5jFvilITzWScCwwoMgdX3zEUInARGA",
+	"M1GoqMrBZkhQF/CvxFqtSLjPFqOvdqohaxp0Uzm2xqktOUEHjSlKAksI69uzl9nbO4rjiexub3sjGjf1",
+	"101PjLdh5dsl0U7bS2OKvmEfJn9JItpbijR3Hspg+Jfvxgc3iwe9cLAlx2lRjNxJViAY7U6Vu5HnhlYY",
+	"VEIdnSwZdoz1A6FOCN5yDnoaCSVLMR9i6EFuCMM3g1r3/Wp5BR55TJXs73zMcQia4dFL5cx05K1jx41W",
+	"Dw91Pp14bjav6EprDm6YG5+O1VmlK29OzOaqQ0hRvXBEAfptcA9zeGNiKjNKhZMNzrVxyzq1RbS5dEru",
+	"QSJLmdB0I0/U3fRNSgZRileDDBXtUgJNQhK7xE3f7BrGkn6lZDd7Xi5mRq7r8SB20E7l5uiwC8TTzTNK",
+	"l9T7Ih4ZEQuEQS4saIhnzICKIneVEIfLLKCvROdBQKw8GlweSDJmYxHNSV/p12DPmXIla6kLTyZUwvK1",
+	"CNlokpfBDUuEPBpKAWuba/cfsEAUUXPLUd8dkkWpMBRDCFqBSA/FKOpLBD0U896evcR0AFxpjyd4aVil",
+	"Fp2Tk7b1eYC9C4vSL+hxfTxovEx2NoFRxjQy9qTH8IZzxv3nQlyvSNtCcLYk4z4ZCVGgnwl+VUlbTV/7",
+	"hqdaK/MiViJLqbNQPAzHkLo7G0nmXf36yz/chmPsCVq+R7E+YjTWewAGD8HDuWYRwB5mgWT5uEc15avB",
+	"i+8Oov1vX/zwc3Qx++nt6dP9k5enP56Izkv6kp7PKgklwZiJaXw1lsWB5iAdUW4ADiTkrDCQNvIZUK1i",
+	"KcGnMfOvaMF2vVOXSqOMUlyJZLkAz06r83Cr3d7q7F50Wt2W+u9HmyOrubfUGgoJY5Gs8W7EIowaQkmV",
+	"+ZB6EzFy+ub8gvnF4sZY+NrzmhE6lBSybeFaYQZIhkODbdradCdFxAStMptWxJezV+EpC1mMTrtFbASE",
+	"CiQZKhVt0cBT9uhROKNzCYlUmQ3JYFGZ4cXMWhn0aoaqwkc3M1oVb+AXbMDKLmiT/byPjfxj7KCh83Z2",
+	"TA2cIjVngZgoRQuoCeYwJtDCvRvQIATNS114ScQ0ViKMmsnFGF9JlFjiRkxB4WoHHxig6rsm6cvIixoA",
+	"HJuTFPVvCxTwcSi86zCQq7KcZyLySd8MXkQFzJpZiQxmgiMcruR0Gnujys+9gtEbMA3NLVFIYzf57Ix1",
+	"uMhKjqn2SpYkK6ifwISYZ2Tvaz6NOGhbaJuF3C0rbdniyPgFjSI6X0BofLnZV8cczGqOkTuaDG7DwS/g",
+	"tgtfu12NlVmJXWHnIXEHIR26XcRldSaKoUZsIqIYjJTumMpr+/ckfRfgZxLFUg992u5XX33l2ihv4FJv",
+	"gTXL6yzewzfL0P6VQb90sWoHF9eqvnW7ZDYSoT5GLYW5ctrHiV0l4s9nSnxwTJgmjoyFsMHWb0gezMKs",
+	"fy2HuSLxLr+sleh2Qhi+YJL9BATnM8C3TT0aGlvFAIIfCzXSBgQ24wBMm3a120EJ9BAtIeKRWhoXCACf",
+	"a9NI9mAyRouM6yO/CVnN2/g4bp2P672ifNbLRVNMOTQpAJe3i+o9NXuIgQDsA/XicA67JQYkfWeSdo6r",
+	"+rAFB7uVJogkwN06y1ZV3drDRVxwi14pWoQ5GZaLBJaQ5xunQuq6BJCJDl6ewATPGteXlSSe0YHSqx0x",
+	"Kg3NzXKyOSiEFPlvmhBLJqOISkbqckLHDhnRiEoJFo5ff/lH41Bp1J7gcSRCK3kpC7p6cgG4ZSns/97r",
+	"fWi1tnq9D+1nl1/9uVCfupOrTu/CkossxHjTaww5EupASOqvBfcE6jEmiQRwkDPm6yAnokgg85s9fkRc",
+	"f2wHswD+gnEW7nzAiatzmFw0t0O8sEKLtMpCj8dCkLr7vi/6l65D4A+H0DDw2KU2zLyHTw6BIYrtwWdQ",
+	"QA2i9fiEBpHir8NITCf6QW9EOWehCzG/ihURPsXEmIB74dQP+JBwreUtUAn9Rf5aYU5WEaXAXy5vF+lE",
+	"+pTCphOUY3ZuV4ykH/TI1m0hDTGZYHgAi5uv58JgKLCYiAiOIDlExYYbC8zQmGUNc/bHFgaWKOnw62UR",
+	"icL1FNCnZKG5QjuQzaYd5n2mZAZp4cuhdqL6Y6cI5+rpyIKl5uTLvuhn5MoqN9SxziVDu7Tw6dTGLKZV",
+	"5IlXZtytSbdd9Lj7gZyE+tJUomGnkVAUghxNRBiKAmqWl9XXpGcGN1a5ApJqAUVIUkLMMF/iLuQsTebP",
+	"Ilu5yztR59be6SNvzMgTEU3um2VENGZXELF4FU3kYvmjkjJYabGtJBlQ+wx0nFgdimIlFLOgGFN5MYv2",
+	"EmcmgCqrOVIggl6aI87jBxzTEvwQ14xvhh5v4A+oxoPJgWmM+iK2xHF4pcsIZXZ/5+Hi9r8MBgyqggXc",
+	"lB46TBz8poRT1lP8MLPV+w93K1SWKdkR3NRNbwyG8/TFNFaY0jeVJYoMhKujUpJoFFJXyBcRj0qmRH2S",
+	"FhRrHCZB9dqmn1w/QNktRarTUkaZ9HPQfkkQlwe72Jew8yhzCXeyl5Bu/b21dXCp//+nf/szuq///ar5",
+	"9dblV9srfv/znQJrwNIxEjOOhcUg1gnojQypHGHQwSrSkw3Hsdbd2durSny2e71er4wCre3yHdHO3sPi",
+	"tZ8/P9rq7D00cSZ6KyB23iGAKlsKVciIfciu8mCw/9Bv7bf393e9R/7DvQPaGTBKW97eHvVb7T260x/s",
+	"Dtr9Tr/V3+90PL+95z/02nv91qDVoq39Wnbxra0DujW4/Phw97Zw0cVxRNbpQb5gwBH09JJn0FinE5qK",
+	"VJ098upxo1IY0goCUBy5uDJgQR9MOU3VMdKbkpCFeONYaN9csUH0hmUoKoogC7ZKEOd01HLAdIU2RQnq",
+	"cWIrQR9zo4KnxamhB7hioZJjHJz6wio88zYKS9xW+tVFB/CUUf8li+NCKVj9uBXCr8y39mJxWzEJ+krr",
+	"+wVTaf1eopWXUO+ai1nI/CES+krS7zN4iZ5p0eLqGCjs0l4FoNgVu+4BHnu6lWbg/D6VwLzipKpZGq0H",
+	"NrM12rjxBVsbLafQggtoBiEiWO5mUdzwWaUUiSdq4G2myEox/SqiNGDV0vLPiGE5A4dArUU3KTyiJEae",
+	"Fh3xs6XNKtd0WdgarSB/XJLXBEMUnwFq6SSnFjHMXcoFOKQVfBZ4W5KksqhhKirKuMeMWs0Qi6NDfT2t",
+	"YgkFL1teGmiV0QCOOYWuFIOeaHTIOSDy+WyuAoDUIc5nt7XnkN32jvpnr+EQtyirVj3QdnrcLcilV7/t",
+	"OMRNcn3UF7uOXd90t3WgHi5I7HbJbufAIW62ioZL9loth7jnP7x+cnV2fH58cXV2/N3bk7Pjp26P77Zb",
+	"pK4r6WYq5jDmIwuE+Cb8Se19IHhDV/XUhpqCBL+SZOLi4gF2XpOVKlacub5QIaRgWVk3TgF4C5iaTXwq",
+	"jg20CK02K7PBVNKwnNQWBmrwaQiPlHgvUxysRH1XU179WpCkMpdJy1b3SHYVFp1jGOZCXCGg2ANJwImo",
+	"5FkoEovpDhh2GYrhoVWGBr8MJGknqtmcDARkPJqkjSGd5KLtO2vKuE4tK2MUkKokxE4pSJx5MdM1eYsF",
+	"iYWoWTaexIWilk6PM0MgODFbPLYIXlbG3OYkiHVtmlyZVBFnoNT5UHvJm4tuBGYn4YBy5z5EJyr6oEeC",
+	"q39hHXmv/t5asWGfK4A4rahZuXDmXR0tdhHPbH3dRNdK3XDWaeUPZ9mtLJBZC5Dclkb/hem/EabnKxSv",
+	"WYj4N0fhxQrLd8be54yGZQk4uuoWJEKpUTkRWeMwqoTtjlPz+1ezKIhtpotl69UbryEyB05G20pvWCTx",
+	"Ze1mq9la9CVlXvBxwfTLOHnH+ucC+jNYYzGbKZAk4DKm3GPNwnSwDLQfS6wVlKgxzJjcFYvuU8nIT9NV",
+	"2lW69gUB12fDiPrMd1OFLZnYo1z7Y9WLY7RjG0FQYGgSPl3gvEt3uKydhAyUTqDeqOPVMa4cl1Ahhy45",
+	"szJ8gWh+Paq5UlPQW5TAnT2V9HVOBhfK8biaGv88web1NXh9X75g5R3TnosFMQgMAGcKRhC4Joc6STGx",
+	"077rLmZpXHliymO3x+H/mcQTqTkEVmuF2bTRS6G/VYyC+T2O03a19G/EQixBEMRQPX2keA7xoFWHMT0j",
+	"2D1eT6mBm74EQpYUL1GQOkQKnS+MLLfPlLibLrModfcnEfBlAZhJbSQceI9R+2smzme3t3K2/edOUNfv",
+	"dKyNtZa6sIxyHP4rPH/PaXjr7Ie6JFXk383E5TWz6PAaNHFTc8GhmZ/uPZxpIWdu4aRho6rkx+FF6jMP",
+	"XGoWRTLJ+4dow0vpEZTqlUZ7nXKf6OrPiCMv2SC+dwz5PCcZskFceI7ww+c7xernJmMxmUAGHPQ0Kjg+",
+	"UlfAO1hPaixuMNzZlDJu2AdXOf6XQigQRlhC8FFVg9FFwjxkZQ+F5p4FrpIvWx6ottU4djPJKd25L3un",
+	"zlkcB3woyyWoB1Crikg90BKoFpX6yBsFN0VpZ0YDSW5OIIkZTepTHgehjnlJ7GfYa6tRxQjp1MbTmPlX",
+	"ME9RVzw1fbqv+v3wjJ1gokUpUZaquHfR2r9rkskk4LzqBuHYSs7j+6oyZO+jk55nAvdqRNrMSf8EGoTJ",
+	"bG+zB7IA6w6T2jgBC33Q+OYJy6QRsJ5xwO03tqvj6RH+gj78hi4UCEkudYC7kR6Qbm2gYb0HNH01jVk6",
+	"Pd4J6A9Xp9jTEYp+IA4PpvE0YmTK1YyyobFYf/xU6OvUPmwNxZb+0oxtvtZ/vFeTNC+CMbu0h24F44mI",
+	"MEoZusHUhkE8mvYhz1bQSbDlCZ8NGd9O3n5rPy6vg8mWmCAibUEAh1L4FIBL7tNpwK1DnPKJ+rzGEZbm",
+	"w65E/+qcxzxzFw6U0O8vmhOVO36xYYrVkK6szIgsD4vKFo9ICoLpqyQiH4JSeXyYqwmBvutKglS2iEle",
+	"mEIN/2osh5pGF1mbuA8UL0hLsRJdrtj4ANM7vaNbGGDtz612Fc5jVZUsijD+EB8SNp7EcyxG5KdZ2Olr",
+	"n7MwFA6JGR3/KRvTt1ucIINRViusDeZgZtQ0yFlmdGivZ3TQ66gOgX4gs/GbsXrmB2u9GfwF+NA9vH2M",
+	"zne5VFHIwGCe0HmuZffhzqkJi6kIG3nsxgxpZPVQmsw9U48TpEHFl+yjtYXJUjXs6rqAC2aVV35CI1bJ",
+	"xZJZ2s9TEa82eX2nRuk0tNSvUNEqkDyyqP5aHUCxMqZ2RFA7w4VIhnRVCWQYMzAMbhgn/Tl2TDo7Pr8g",
+	"R6cnTaKXZhow6+psqXmTct/Q4lAMScjoDevxIMa0ekoGER1DMBHjSlLwkUBBJBA0dFAwesEE+h0nzv8e",
+	"D8XwgSSugb9JfXBSbFtfaaXdNaCldXfQ9qsL1GxQXEoh2RrGi7XqUY0iRle77HDU0vxTuyyUAdiUiLI7",
+	"rQH7zvKwDGm3SV2G4i5h9ne2YlW4TAXWrvWNVzhTQqWaOh/f+saqimIbt8yD1VLSVtukMmwS4oxNLrPb",
+	"cDTfSL8zcKLHQIPY4+nv+iu30STJPN1skSiZaMQz6FmsrhoE5PS4dV/r6mto/mFK7nAfXxgIbkJwqEyu",
+	"P5jPgqjHxYw3DskCwA5ZgBHhwhz+BLpBDHmZUGhJt5dmHzw20TVVIVgS4AHV0Tymp9SuQzkSMxLEPZ5w",
+	"fRMrpPG/SVzhQT1+hdAYaJnul9ocqGTmprfB1UQjJehLgoSUgOeqK+XqjUILou6qXZZZsaQTc+XG1kdb",
+	"P2LiyNXW5ce2U5ZvoFexmfkSfWbr2S/xGSWCeFg+nUj28xr2zNLY7y9cOXq1trTzLGJsS8mO5K/nb15r",
+	"UceKJNZ7nXYj3yUvHhseayKMPyp4nEQ0vHXXFpHKFlRVUS5R/KppyAk2fLmnn6bp3vHoiw86d56xmARe",
+	"rVsL6ZR7I0XtOc+Wr0lhWytIbNHUkouOWaUp6sJAqxXEznoKIvb5kUtfLGMxkdoPlLhyi2DobLXaG8Bw",
+	"50iuCbbKW+dB3V0PThYPfYVACYMWkmEXYrhwshSkvKSYbvflCpw68q6L0MoTfBBEYyz1kGn1n8/kuq6A",
+	"T8lsS1Gq/TmPc+UWJyursIPVyGzuoc3Ibf7svmCymzuSVcQNxDgeD9YT49QDi3k4e59CjLPXs4ksl8k+",
+	"W0egW3iwkhi3PGXuj4FWpynJvjfG3n5YztnBzI05YO3Ozm7NimaVo2AyYX45k59vXO7CviWxAOvbIvrc",
+	"kXvRaMjiajg1v9CD78b1FnmcAeJyyRZWJsTzu7TtsWf44u/KfFnzHu0bWi4F/GZy5Z1lutSoWVzAeUz5",
+	"XHfVRzNNvnDzzsoc/UXRIiOrWRCUn9BFev3WIA3vRsI020Krsg0KlC0IGVW8hzOCd6vYr2/qYSVGxMJ6",
+	"WDr2S5aXwDMVsQofT+2/ZYETReXzhsENyy5EDEyZPOkQ/SjaqxU9uZLTvnoe/TLRlC2WfMkPs+pfwS5f",
+	"Fl7AfLWrOKWBdw0FLAIon08ohQ6BTseZGDp4vlJ8i3WCi5RAYsSy/CSFs9JSaO2C3P3FS5FQ0mUZnURw",
+	"omlhpeTO06BQw8bgh3LvuJVRXdFOgjNW91kWhCjl/bXrJTVpAPrzDeM+U7t7OpO9rMvi3b3noNovv4vJ",
+	"JNAeM9w94yrLOjnsQZ86freoc8k6Ib2LWEvqbrIANw0TSn8x7sEGODWT2rCHuoMkFG+0ysmmRSPNhURP",
+	"wGmwls6ls5wnwXqalhrvEM5mWJQhwgLClYifoi4ZyrfX+uPoXKcBLxMi7ZjLxCOTYEfaBlJDWEpf173m",
+	"ZTFr2X2xIOJiZlHaTxj9ad+uJRGfyZ5Ww+lk+GYaTXqCXzIaRkwy7hUGuSnCom68HlLSclQyxlflbCVh",
+	"RElGto4MDQY6RUzNsoxd79wtvLksS/QNDwPOrObUAO5IhL7MyshFObCZpFGYqObUxGAAf2UYUvLrPXOj",
+	"NAUoyfFMz2TZcW9ibDN4UJn8v+EMCmtqFNZp+NXJv0HNP5ClDWOjChklBlflohyStrCxHhHw4ULERWnF",
+	"yaUvitmH2CEe1q/sZGoPmYjLmWWIKAy8PB/RMCQzRuQomCjl4VkU+HT+Ta6wYmEMZmkrIJv95TbFAiQD",
+	"HA6rGOu+GXNcO3ZqWYSTHdeURjQta2NkAuOKb5mm1CaADFsll6pflaJfgRDChCvjXnfWcWsqqf6qgn6Q",
+	"lOGpWjdZrx1rJ98fYdUCf9ZZmCxi2VE9gVi9cgPUx3Vr/Cy1temjwo4njHqjxe7GH2vdmPq0C9P/13/+",
+	"j/9e63ZulyzgnpVPL9mPKueod+8OlXNYtSZCecT5HSm72RjRWrqmYrV3YfhvqPta+++Yk6+e4mqQ2aZj",
+	"pJ6PmQXdOBbiWmmnhvT1qXfd4/XFYNpGZf3Y6fHkcbskA3zxQOpCzbE5Np2I6KqvcTi9ZryhZsGFu/bk",
+	"D6QO4rUUOYwT1Gq5wcd1RLSJ2h8xSIOi19HQk4ccIkJ/fTU9YU1/IDnNrKlMRT9KEQ5wETBRHTvgX1qF",
+	"u+TQg0KZ7fOSx03z6z8fEy4xACzy5jLykj/Hatcp+8xmtoEc/vwBbsJFIe9K74EDlV7H4qfA6ivkCZ8d",
+	"YnnTnY6lYDjFPSKgiMwoiJmcUC9XkgzklYxasdOpVq690+r1Pjx6pv48av2//9cvv/7yy9avv/zvvWmn",
+	"1dmHfw9+/eX/+fV//c//75dfLr8ujFM5szNZSiy41XJSTCobVItFRaZcTt+QIohZSekota4MYLbQ6BAp",
+	"oryw/x73/XJNVmDuf2q67bRWVJjWi0XoixER+HhZYaV3I0FCNogVAnmjkkIAaxO9+yJg5S6B3MKqkijr",
+	"kU0plL2dXzSBmoR0fqdS/Niimeqe5VisrUCEgtyMwrKwZ8+ekJ2dnQPIh3eQAOryXdDxzf32+IJsyzn3",
+	"3EqFq+w4u729nYd5Qrei3hvAWbJXOuW9vC1hKnDDMozJbrPwFTFh91usKyvtFAmz0Fcvoarazoz1ue1F",
+	"mnVl01daR4+f+GzwbWEl8gp2Zl5q3jMN/x5AJQ9mOnENQjp0rA6lPrb43KAt4ErYlnQFJHU3acbrJjHx",
+	"ci5jNn4gAchcxRPT76/gLWqdVYgsDDS6Om5O4bFiTA4eq3WcKYSknuKs+jZZCgA+ZH4O9L7oV9svKcKb",
+	"CkhuBkJGWyDHgZRWAZcgZHANNk+ZTgDB6IOi3SkAABriFsCw+nUpk1x9vx5IXf2k8jUrr/S/lh9nNWqd",
+	"49gkFPPKYuZLFoad8GjRStFsm8OmMQ1DEc1XZlSmFyOL7wvgOWWKj77AmspYPp9cdFyKtlncKecIxbHk",
+	"CCXUfsgdIZuUnaAlgqtRaSA4hIG3bkvEa/Wi05JaG6lxQ40qsFJkWdOIyquxiNgysYRy7HoIU2NovKzm",
+	"PeDsQ3wFSnwxGrnwm2siydRweMthEl9lSjBXpNmw5mUoK9cw1AD3X9XrxbzTSbcys+5yNDqtnD+Xjt9U",
+	"ek0w5ssWXaGTdPUdu8tuffk7dV7ixbfkd8V4ZEy5FqGMd37CuEUM1RsNm8w56nHgIoUSIVtaii4SIcPW",
+	"ykYeM++GmotAykHTKig1WfxCLHq6QJML9dpKHj0oLQW5ZTj6vkvoVveD4LKxoPGSIHK7GAwAP6JyVST5",
+	"fXaQVTTW7mzqkGBAKJ+vaBq7joB1j6bXpG+sU5vy4Ocpu7pmBfLis6QBsOuPu71pq7XjUfgf05/6+MlF",
+	"VyLEQ8+E7ovsS20lMvxMsdFZgD1ZVi5cl1KogKYigqoOGgNGwUSHD4Gj5P4wt9Reoy3Luj2gtZ8Wfllo",
+	"n0PpnERmLbuQthm/abFvH9eMrjAFoGOMi2lIEnoPxQD2TPuhdDkxqCJRp3LOPToJmnM6DhtYTSItm2Gq",
+	"3OgITyie4SY+brdBKPd73MRbjOgElHpSz5SgaDTJEyjFIkkw5CJiphAiFED0hdJ6e/waa3Zw3/J4ZoYQ",
+	"NaKr63bowvQSu1mLeISFw/1A7dE44DRGZjamk4k6z0zhtaauva+OdlVxtFMzFM/BydVyXlrpzq6P7WSK",
+	"By99LC2ZbHUYW+q3yY1O6rus95SpE1PtqTSSujwI0h5r/NKrR+ec1SsMygtPrXjRwnOKba5YurqHb3GI",
+	"eQxrGq16EGsaZR5Nc1jmr4G34LW/dWqCswqxFJljWF1WKI+H1Z5IUXDV+IWtWflAZv9XjU7QYtXAwp2u",
+	"WgExd8lvL23aCzErxb0W0cyW0Fhq00lDZU2rfUVT+8KfL4poGwU+WQR2CcfUHOIT1CnM8cd0DVnQlnK1",
+	"TeIY6EJPtXUCGrCik12rx+Jm1bXlhC3/keIaUKYsUSywYABIQWtVDFhm0rvvkgFqBZtELysY1wuLMQ9U",
+	"xpbz6XhMo/kfDV8q2icKFdNK1gndu+NL3iNz9GsFSxbESFarVK+990mh+rTvg+DhXInzrvntL0oVc+EW",
+	"BHxYtWw9KDalfW+hgAYmdCXFunSl0lybXVObdS2hB7Yl3/o6cfDMMeVaW1fUOy9XJqpeZiuEf2Ullq5T",
+	"oF9vOzxitUopKNSvx2A3XWGagakvFSklYoq91z9dqX4Nqk4ZS2HVXwBtI54Ys9SKvhor7D5Ui69XGK17",
+	"PEGY5TjgU5mtmm91gLJf2KnUFE2/vbx+8KtsM6ySN2MVRj0LBOVkYGkv67zaWlm5ILNFizDnbtYmfQ0K",
+	"QmaRdfPsitWN14o+QoERiKB7gy0lCTvSJKw4wMv1x243MQDJJnGHkZhO3C6ZRMENjaEIH5rpMBCyP8cu",
+	"M2qoEkw5C9XgaT8MPBJwJSajTQk6LtqGUn9cc2owe82p6Uez5lLzY6FQkNEK7rUN0e+m+VRGi73MS2BW",
+	"CdgKtV1tL2PVxlEXqZEIYqZFRIw1zJjmijtH5SOd1eLPmUL350G8rBAp9ppSOEUkjC/w9wXDURgMR/HS",
+	"0p0QgYtd159fvHq5xaRHJ8wvCL0gs4hCfyXFRtEiOqbRtTGK/vrLP8zX29b3WYFYvTj/aMRCRiVbeHRh",
+	"IBcxk4vDaMQU41jRob4Sfy2tTZDuZZGggye2yk2L50RGQVyQ950/ujLXZvHTlSTxFK8K5HBwY2JkVon/",
+	"Fn9cdOA6Cw5c+LqC3Tu327DoLCTLN7ua/J2O30wKtw73C5bFzxn3k0Kum9UGSyKJysqCreztkdTyV3uG",
+	"Mb7TSSioL3XgUoBBM2DTh8lIPSmV1mo4PY75WwIyj5NoPB7Om+SI67lQjtHiZmy/tS4iEsgeN0EOyGkf",
+	"yIYavdvaPcRpqa+L1eth6FtQs81Z3OMGdoxmDJUEMdfQKtqoZjog7pM3r5+9PHly4ZK6C/Z+t8dda4Pc",
+	"BprsrYDi6eSq1f7r0/3vX3y387eDHzs/PHq3d7F7tnPaed1+Vb0wDmzCYmmc3JU3vhv9u27OU6HvCQ7R",
+	"qT2Bn0acMZ6rxp0NYT9ENzSjMYlYPI04skEgYXak99KeKZVtJmmQe/vZ5VeF9pKV7VUcjM/fbeVSgIsj",
+	"9PvTmMS07xDImx8whpWiwA6qsBQXvV57lirra+2rfx6rf56of46XLnqZkoDCqt0tsajZSHoj91qNQ0yo",
+	"7E/tm0aGLJZYdZ1jpli+4ts91nwqqnxiGo1UYPlQpfuObT/We2ohuh+xsJhm/1woT7BoC47HHI1UBF3p",
+	"0nyqzvBw8WIpstTOqnM7a+pzCpz4MRuIiCle8nzjmHJ1vfowz5bCFzIS4hp5SoEgJPhVJY6bAvaGJ5w3",
+	"DsZMTBU5w20cUEhZwzJhi6EVoeBD6AXK5YwpTkFmFHo0DESUluzccRQ9GMtD0oa/MGyub8oNpBuMN5h+",
+	"wB3dMRd6SRrzNArLQnjUTmGjBt2yIWLk9M35hdIrRnE8UbxI/T9nf4avutvbY+GzCK+f/hGauXkjGm9b",
+	"Z2FbXqZRkC9WsLufIUIw+Tfd7W1FjeT2N/92+TX8VUh68uaAKCxB+fixCVLeVE7BthNJrLOD2QtewIeW",
+	"fv1AFhWgrpIWncB3lCR3gppU+blXMPrWqYFWVcx/UOESEZmMIiqhv0IiBym0M/lS6O2V2ejuHIn1aaQk",
+	"jRHzrjOk1jrbdlVuU85YMlX4VuU04coLEQBrDk7KatRDBUJTmRC+Nhxr40L1dj6aqXh4nxXy7qFurbWG",
+	"VZu2iQvI3s61XEELD1ZTRO0z/gP5hOx1bUq8EL8VOzSoSGLRLK4sehecWg1/Jd3aemJD7TqHC1/s2c+5",
+	"96TEfGKicHWTcqpYedqPKe2wpD2r5M2E/jwFPRuVLXkI4RMhEGcyjMRMpiGIKPNlHLkp3bppN9tbrNnZ",
+	"2l2VO9fJUPybdr3Xa8bvW1sHdOvvlx/bTrtz2/hGfZn9bis3pJg5qM1ZZR3L2Oh16yns+WQyBktCRwpO",
+	"/pjqRNd0qoDbsQ7YQ9SxjbAmfvjuIRDleRavRJR01QOr5Qx8UJSj6QO2AkqsHRI55x6hQxpwPGrXMou5",
+	"ShgQPJcIvjwzIzXtLb2NKRYXhrjk7XPWYssuxRqGOj16Q0JicOwLJiIXIJoWij3wS2pfUfTgms03lHZw",
+	"tk8U8l4eMm4k70zsePbNR96YkSciKnRmRTRmV2EwDuKraFJwVprnSqitJ5knuE8oxurkVbMi9QvBq6DN",
+	"4zHpPHgwtyFUFW1zL3HsAl9OXp+EV+cWnH/bSrkwAbQUozCwKebrhTXF/CrfA+Vh/5H3CYKacAWbyLS4",
+	"vrWkWeuRSlxAX9c/kASLK3oXxKMXRSkSCdYkYfJHpyeKDjnQmJGDKT7hTDnlehIU511kKIOe7xDjNUkQ",
+	"O1bsCL4DmGIu5fr6avevPx/8eH3RGb/b/3C2d/P6Uf90x/vh4ehl23/WGp536PHB9MVu/F1t06bX/6KZ",
+	"XwbNNHh2X9RTX4Zq5CfzyGZyTPYKfsm0JGl7XJigGwZMYu5OLCZbIbthYVqaAivqopCLqTWS6Ii5gkLL",
+	"arb58tsb0lgtFUZWjQfvrNcHgUZx4AUTxMcSs54FRgDVniyrHv4RMU8tHKz3DnpXFiT997pQg0cjEd6x",
+	"Y8Yi78LdXJWCmJyg5SIqyEJcq5DnYrp1AoiTO+nF/S5HwU8T//TZqsut1T18/dCpXCZPJngq99va4VOZ",
+	"Ig16IdUC99J7CjAL030mSygy1SoPiYuvMF2eCX7M9AWYhHOIsboQ16zQviyDIYfoJyDDW9ITE1P6IlbP",
+	"FBghVvUjRdCvGc+0JaWexyZLpYj2ulJEXLyoUyqh7pq7PZPfwJi//PrLP3KBWTedpv/t3uDNtz/8/YeL",
+	"vwav3r3a+/Hp4/D1tz+0f7j4MXjdebXbpGHgsWb70cPdVnt3t9VqtgY79MBbjRcA18pWonAmFfls8VFU",
+	"4q8AzJfMV43pd0XvvnynJmwoKJumeWBGWWt39pdpa6iqNVFXa3f2i5W1txBOW+0EceyFiGkoNztIe4Yv",
+	"+Twz6ygOuTFmUTteWRJxY8gaBK1DrvCI3rA0zr64zp+8UurbFU5WHK6u7cuZRg/65UWhOp21YwlitdxS",
+	"EN5mXiVJnVkG3aqR9A2HyOk43yh4706gLgmyz8Ocj6bXIBYCdcfY+sxmlgHsFJx9MTqmTtASlRRcVFNr",
+	"HNTy+0xOKhu+qqQm69bdhNRYe/IlkxoQ5O4UBvoE4tRlpgD5oY5/MYUNaMSw4ijVVIlGrLgb5Jrxo2nI",
+	"+iAImcQSklzMiODZQFEr5AM8Z4GMuz0erxGCCsUkBIfxh1jBdxLPexzMi1bUxZjQMPxdhnIuC2/kbAYh",
+	"jp8qmJHUmR/EzG98rqjGNQP+bksvh6k8tcndUMpxUmspkMQLhSwiOWU9l1xThsntEiw/PJ0IfkjcpCaT",
+	"21XMfQShTIL4ItsTYVUNJ2vEijqpCGA5CcHs1zvTD0y9W008nOQCYnqNFzIKXXSrUJX7K3t0lCt6tCzY",
+	"GZogAMS4xwnNCOJlVZJIPaRT7o1yFwesr2tFZJVj+J0KAl+M0vI1Qict4WIhVl4SGdN5JVrvxcENK8/V",
+	"9FkY3DAoIUEx/jE+hCa72imOSj0lPtTTuEGlJ2JyOtZ0uVKX2jSAYBlm6B07xsFpoGaFZ95GYdlZmA7q",
+	"CzWTdRoDRSMGfjK10oPynlZX5ZYfn3khjSDvlvsOWlUhb8Eh3oh518xvkFcnr44XO+PUgjEdsu0JH27s",
+	"ONHLQaMrje7XcaLkgCU1ysy61bACz4kf0GFEx82S5Y1YcfbcESewLQ8kwSEk4GQSfGChtMq9YvIICiqK",
+	"eWKcrZE78pHwjzqt0nypTA235VWek3hvYEBJVkoskkT05icpxCZHtLP3cMUpnD8/2ursPXTIiH3IHsTB",
+	"YP+h39pv7+/veo/8h3sHtDNglLa8vT3qt9p7dKc/2B20+51+q7/f6Xh+e89/6LX3+q1Bq0Vb+0WnJ4O/",
+	"F6DF43nMslbq3f1OYTD84uaX8e2JLqYC2cqpYAkplBwvWprRlOnZiw9i+SZ/vtC0yJ8XmvlG03Gf0yC8",
+	"KgwYPwcLJnl79jLp2m0eSIXknU5LY2ySuCf4kMjAZw2kD2Pqm9qsGnMVEivERpQG/VaRZi5ivA6yuRg/",
+	"XqHyHfjkKnQSsIThZev2xYwDwVEbUNcmR8MuOBmJaXRIZiK6lgn/HjFFYGUjUxVan01xPL03onEmkh72",
+	"ZLskLmJ7qTrwDfsw+UtqVO1NW63OQxkM//Ld+OBmgx2dBX48Wkq0YMQ90Kx2Z78C0cpH/icHbnsKEjru",
+	"ZNmZvsYJgbFqO+M6EyqNWJG/HTkfxAqPb4JjS9gyBMxMJ+sFzCzXB+8/bCbjNC8N44BiCGqIogFaC8a8",
+	"b50rI0nAvXDqFykxOkgAjqlEXU9EClns7XifkS7w758mLP0wDAbJ3zPWn4B7fxJqG/f2xFc/Kz12exLS",
+	"gGcU60Wymc8Sox+uFNpd9RVLKPPXRkNMtA5ZsgZHXZ3+Ah/pPOzABa7ESn6eipguezP8RGgYJkTcHJkx",
+	"V4zpHDprkVgMQWbOxWs82nm0297v7FaAJ5/2nt2ZLLRO7uTL7xGi3+Z6RjmSHkKc1ziIUVMUYK241t5o",
+	"yaKbwGMPZI9rNCb1zh559ZhQOEeHtMm3j6EkcRg6mnU55PTpM4cAGoFlBO0dYjwWvMfp1A8EfHMT+Ewg",
+	"TjeaxD19c35BtjVULonYYCrVsSHCiBsW9bib3U5XCWIQqQbd8sQ0hsofbmZXdYlZxQ64+7ejlydPjy5O",
+	"3ry+Oj47e3OWphQTV1FHmNG1yabbwFKigjPg0z0+E9PQ1+hShEzgS3Ctc04gsHOZezz3Zp3EfB+UgdTV",
+	"UxHxqLRU6wmN6JgpgtqoSjryFMImCnk6mMDhkOVvL1eKMk60R0Vus0v9/z/925+Ruf/7VfPrrcuvtlf8",
+	"vjrPCjiF+VjJKngPRM9KACbfBo8bObKzu7/36GEREUxSIfd2Hu4/ah20OysTIj8FlXQsy69SiUTWHmMD",
+	"V76Edruzt39wcNB6uL/bedjZXRnXUkIiKzowYOyGrgu0M3zRTgu1govAu2ZxWW5NLMhkqmi2PvcHMmXQ",
+	"a0ZraPl0GoWfOlxjM9UnAa8g0OPtBWEfqBeHcy3FacVb0WqFSHhd1I45RrRP9wN8AVoVIjw5yN9E+fk7",
+	"+wuo5akytHP9c+u7jn+wqBCtSDS21A1r71YGo9hYt84txSfuclc1pn/JNxYjDQv4LcRRZUi1Q7yRkEzx",
+	"liwBp5NJFv0g+mitqJVEWWpedf+XFaErkkWrMtSwztsabXXsuoN+EDEvFtEcYlnVeN2e3ESn6fyvT9ts",
+	"B1HANSC7DmGhZNXtggBy8SvhJ8fkNUKsEaHyWgl2gS+hI3V/bpolkHqyH43K6RZwRpFQ1GZlqx4EdJ1G",
+	"PQYDKl52PXrDi26w7Qu/5OY0Sm76A0kmOKJJ9N2fjQTh7AbcGRhWpK4DOsqMA5D7xE07Q7gJdua0jBsa",
+	"06iYER5xLIZhG0ENQIEXTyNm6ifAbk25rj1SwOv8bMUMfKvcxlDIMrfIVMZYHLFY48XLtXiF6GSi6yrh",
+	"VmRA+liLgxhgO+bDgDMdnJQ/Fu2hvCp3imCBQiBMSIEkW7kdR2q55GXg+ywMa5s2MNHIkOlYkumPV4wi",
+	"m5diqETPNu9im/aly+y6Y+Nmgg0ru51YF2rT4gHZS2ewiCi5EANitInEDKhnXe99BoVvARUah+T06OLJ",
+	"c31OplgXjNPZGfd9J0n96PzJyYlDJizyGI+3GPeEz/xGgTc9EwGw2bVdVtqmbiayZIity6/r3fe6Yd/e",
+	"beOb+vvtb/7t8v2ftv7b5VeNbxrf/Pm+aMGziLEthdDkr+dvXhNEkTRXZI+8eEz03hwS9+OtW7Idn5Rk",
+	"2LkrrdUdzKufYZ7W3H8YhKzaTdq6kndg9KnI8qXyeh3MUMTnZ/gTYdyfiCCfoi6ZFxVpQxtEf1SK56gU",
+	"kGBA/US5nH4gFc9ZB4gkiIVpDysNQhO7iNWsIhZHczILuC9mRR3GNmN/G4a/TCJ2E4ipvMLjrVgkHgcb",
+	"RuQbhQ+EgUjEGMEjgyGXJBaC1LUmMcH4cw8t2WCoDumEBGizbuRd1PNkrs23pZIwkxzgJ+m/tnaMkVPT",
+	"N7GCOKOfK5BorDmMPzWp+6HvbBbBy5BhvUZvGqCjOFYMorjbG8Uf0XWi6cO8sAZt8RwgYOOPD6SumuNg",
+	"BHE7H4y/3CqdUPHFbuFBDHfXanKNzQ8ydNkyaUClQeaTvdZOFcQMacy4N78qcmY8UyuROhJFJ8zpSoa6",
+	"QquCbBox0NHHQRgGmO4tcz79Sv7LSPPPq7KYmAvrijyQ5PnFxSnBsbmtGWLGCmekju4z3yHqTvhJM4jU",
+	"Nt/aqRIjpaPMVnYnX+Aq99gw0aBhBprFbcscaQUO/NR0tisITcWfkk0vEFhKHw5ndC4hurISl713SmMg",
+	"W73yanJb9pnNRLfcjn/50ttTTTOLyatODsbK2llhDsQQjdCylOJehWJYcCrQIi5inoh85ptZsp3KSR3V",
+	"As3wDdGCZmdK7KluIczxkYKgD7OMgkugfyF9NpzyPEdYpDKJF3EpnUmOlGixTkt4QyH81eFm69Cjlcxj",
+	"pWysyeLPUza9X4FYI151emFQFV1emQaBxX03oOUgjDMV39T4fGBbLu6ziNOt5i44+4os+weyIJQ67SZR",
+	"3CZ6iVyRCMpGCiqUMvzAN/7sO4kSF7m3PZBED8+LDgvSd2bF+4822mE01GuqslQGB7+G2ZJAEh+oqnWd",
+	"jKqk1IdBwAM5Qsze7AaB6jIv11ozFwh7s+Aj1Zw6lWSq3LksylWWJoSUNBuk1qoUZm7Ff5dcuKQXZXr1",
+	"Fq4bqWsu3zQqQ6N6e8SVp7EqGrseC9JH24EivoqVBMyHrGBDk+uUdD580PvUcAyBriuGZ2vcmd5ki8Hb",
+	"yYQKs2CKbCS3/ftiuO49CFM2hXWyopVFrux4W7thqUZrK7Q24ZIrJVaLcC1e3JwSmOGYTkZuqCC2nJRJ",
+	"vfArhuXORv6VCw6kzn7G9ohdsy2rEuTJDwE6aN7eJCex6czk6g3cCnxXB0QodMdutxrqLB6r97Z+2Bmc",
+	"da6/e9T//mD8enfycl9edG7ePfz7kza0LUutlmp0ale+/Fjmk85twCr3NOW2wpWudVWvoXRkWfqG+X1d",
+	"OSyRONcqkmqoqRIRIyWOSh1pvYZrHIlgiW8cf1x0jh8uNDJav4eRtZmLzmcNVQVkr+6ILnjwrvpOim1/",
+	"HKVno828l438A2wiWH6LuyAecauslE2C0sDLuvuVi/7dMGwcEskYcamcc49OguacjkP8NSnxkUjQg8gk",
+	"7GmO+1WazlHQt3+x/7/6ZtxnUfMn6ACffg7ZYKH3/ULj/YKe+nbb/2xbf2exVlZazaA5MQ3WU+6ciERZ",
+	"UWGJjpA1w6+o8JUwAOZD5p/7vlf7qle71HsNrCzvWn+/ZHMv16P8KcZkQpZ3OssiltM1FvP6vKvJ8HzD",
+	"8lursnBmo6ud64uDn3/MVgnNc+csc24tZc4vAxkvY8p5mDeKH4NosbV54AbhYRtxwASlV1iBMTgs8DE2",
+	"bF1ZYmXEVwLEOkFf1imuxSFeBjK+E3cAvPnyOcNZqUZM40T7tSxK2f3C75cUmdSl8mcsYkVmKQj/XFRe",
+	"7908reFcuQ9rodBZYhnYGIn07v8R0GiNjbvTlv0BNutteZewXNhEYYMwjM+JmM94HNBQNslrESuSHwox",
+	"6VPvGtpamibWhLN4JqJrMuUhk2mCHYuwSnR5CJaainF/od/YVuJQXtVqzA7sbhV3HqvbMd7/bevy6//o",
+	"9d6/b20dHG09o1uDbvPy617vspGL29o2MVvLOPu7IB6dg0u7es3YFMny1WJlMlNBE6VgyAM+NAESdXc2",
+	"kszTUk2fSvZwl1yzecPRXUnn5Dym3KeRb66EJGHQj2i0bt10fNGrwYvvDqL9b1/88HN0Mfvp7enT/ZOX",
+	"pz+eiM5L+pKez2xxKS8rqefTM/h6+y+XX69u/qY3o1Il2AWhL/FIZbctU4GexhjXEwgOm5iGhBSd71rU",
+	"J33sTnTIwq4vliIpMJg3jYJ4fq5gxE04mgQv2PxoWlSDoKjUP6m78vrq11/+4ULZtngaceajxX6Wq70f",
+	"JOFaikbpFih4uLiyQL0ELXamIHy39v3W0enJ1gtm1dKgAKPax8eMRiwy0Pbh0zNDl56MaKygTKv/1opj",
+	"bnV5Xwgm0TnB8I10Sd1Vk4so+DtgYJfgG8lNp6nXHHACEVFEDHrcTaDF6+9+v/VWsmjrxHe76kZTL5a6",
+	"MpbOpUCfQyDlVNd5UUJ2LHvc5NdgVZIgNqleJhwkOQi1iVD1DveRaOGtH4kZpOtEPT4WfUgGnUzUNZuG",
+	"PrQpIgGXMaN+NqMH+tLoSvi6XLO6JLB82eP1eCQkg5J86vbCfXVTpHHJ18TFeGv4COb6EZQvzmxso8cx",
+	"XAR2AFOVd4h79Pbi+Zuzkx/tdGks3weL94GGDhGBInYjrpnf43h60Lm5jVMcv744eWLPoXaFcWIfT5AU",
+	"pxZYNOGazXs8kOpcsFxeWvg5GHIoNw/Z0nCh4QYCKqRoqdiaQspXVMYsWnqLcEdF9ECSMYzWV+nV0fnF",
+	"8dnV0enJ1YvjH1zDM/xxwLM6aMlVwVeX3Zb0XEriqzw4U4WYDmn/+sv/2c7Y4RWeuPmsLLcJYbaYcqhk",
+	"k4gNAxnrbqXkiIwDKQFTIjKmoRIaTEHuANpt66ihJGOeFCTMw1UymevplVqyEXrI4i4oshfwgVjcAUMu",
+	"AkkokSwcbI2EhNTp8TSMgy19PZQQRLR01MXavU5aNlatoseTFr+51r7SST0e1LvmYhYyfzjGhmLczxYI",
+	"dnrcLgktnYLmmfgYBvR7zME6AGfH5xfw/TvWPxeQz9jjPf7VV+rkldioOzl/9ZW+5ilq6VzrWZJJ2s3c",
+	"mXo8YoYyIeVxSEL+8wQPRlfAqR5fRKpDHahehFQNxDhNm1LQ62AW60EsWn8a5ym5udF4mQRnskFoKAUu",
+	"uZjM93hv2mrteDAH/MlcHecSREj2dYwNXcFIuuUUGTrGQXSsoxNnlhLjdMF4c3o88+7ltLRJjrK0BFYP",
+	"fCslHXilAQrEGbUv7Kuv1K7GUJscUnugempSdBWSHxHNnrw5O1fI9RjXm5SoElEwDDiSETXm6ujlyzfv",
+	"jp9evTk7+fbk9bkLRmePhiEMPzo96fH6JGKDMBiOdMs9E3J5mDsx1yHuic/GEwHeTViGY+OuA4tMcBNw",
+	"9QnW3Ni6mE8YvrxvShW632/pLB41HBlERGO2BXVLelxfD4e4ZyyO5ltHaJGDaRM44i1U8ZmfzK7uN94U",
+	"MVEMaXsmXb1tRlpVW4dxV5A+Yjy4JJA97n7sGQGvV+tCyN9/oBmR9EDeU9/++ss/1EeQ+9RnPg3D//jo",
+	"CZ8lhMrBXKBvFD2KaRDKb25vEzjUc7ILtFhEZLd1oCAqocxpyRQjq0KYt4J1Fgk+JP25EmdYOHDIbERj",
+	"wO/A9G8BmagfMXqtVVOQlVGDhY2GOig9bmi/Iu+6YPg0nERB3MxVOCmHh9zQMPB7PIGH9JlHlQBimldO",
+	"o0jJA1KJUdBVV4wZ1moNYnyzusT++IHs8UHwgfkE3RESypu61Lt2SZ/NhaYzC+XOHUMkaIg15WiP4wxY",
+	"H9UP0uhoCAVNzkq9FdfBPgRS3QScoUkuFD1O+sjTuSSzUeCN9CKgo7QEbXJxBwM+gSwP4ilhPeKK3wD6",
+	"aoxo6mgDF8PlP2iBD9jaDKs2wL8BtvYhu61d3Uy9x9Vb1C6oB3zBUI2FKTTBSMupK1JlAqD06qB6sVqY",
+	"7uqsro6awBdAajSaWrdd4ecTUBj5EKwmmo+pY8kTBc3YuiY6sceTVqySjkEKRMVd+HMgpgEnnV2oOydB",
+	"NDAx32mTfvyqx7GyaR37fRYQAbyvmlGabRlBmBPlmJ6l3trjU+5rLqBl+yySN8k5Q/KMa4FwgbSPL27P",
+	"mUIArLyUEhSaCgDMTykL1IVmEogejRkUftqCfzXZTL89Y2MaKL090W/s3ySLXVKf8uCD7kUmG4dJnwNL",
+	"cMDiT1a0qFpj54C4Z0cXx1cvT16dXFwdf//k+Pjp8VNdyShDZ80aGQ3jYAwUU8mvibwDyimNifvt8QVR",
+	"JBaiy5gpd9+f9/j7jA/zsr6d+dwg9ecXr14qcsIiEOBoTN5v+8KT25F+6/ZlPfdFo6EBeyo82PXzGR0O",
+	"WUTeniAPVFAIb6oEPtQ/ohuIqiUuzoSMpsfThWQAcHPvc7sEoJyA6Klu1oSJScgcPTPitpjG9sEHgmN1",
+	"KXWlUs3OkMGj0xNUc8LAY9qqoqXqVycXOq0kNRMqLibFNPJYU0TDbf2Q3FZjb50kgVHL1jWndsMiifJ2",
+	"u9lqttQgNQedBLVubafZau6gjWoE1oht6qFfaiKKHHXnLM71j0D5GbrbJqQGSFYsyJh+qGsqr8RW9rPb",
+	"OCQU/+px2hc3rJhyF6gpB6aIV5fARPrg9KOa/ELlGcX1ErakONZFmjkrZlyRX848LcxH6pYo1Vx3CNa4",
+	"T73rZsQ8Ftww3z20gdQsKOkn3eOeoCGTHvOJC49MYulqz3IdO42IAZlO1Ia4Z8dPjk9OL86vXh19f/Xq",
+	"+NXj47Nz13AlUFawAFu71Wo0yRmjEJkXjLF3mJ4emHhSUL/HE8+1OQfQsBXGMe6rpxIVSAxwd4AJKcRA",
+	"zEuQ8sSH9ojXuvY7xrMBV38s/LlVOxkbVKZ1w36SgmO1oCSVNgmJXBq1CFHK7Z1breWvNAceeUkh7tus",
+	"IU4X7DI0FpC402qtB7SxSJqmKAo2p9JSUqukkv4sg6OGa43laesqrG9Jcxvr5oGddhcXWzR9sinbj6mf",
+	"7J96pL36kbecGpXEx4d2Vj/0TET9wPexc9Rua3f1E69F/ExMuX7FwSbnhjufGIeVAK5IoWbjUDWVheoY",
+	"MY7TRG/AZ9LeVVRnUZ40RInU2zuNjCkZ9IDKRwtS/rLDdQ3lWybT4km3K5zAKZ1DdSQhXtIIY9N223tV",
+	"jltOJxMRxcx/xfyAmqiU3c7B6ocvhHhF+dw0SVXP7VVByxMes4hTY6+HXR6PaTRHeqTtNkm5bkWYYjqU",
+	"te77WhI3dqke2wZrw7bPqL8VsjjW5XeGRb6kp6n3D2R9cJsrJp1aipjphueeHV+c/QBk++ji4vjV6YWi",
+	"2ybuNxsy2k2tU5rtpzalIoL7MpDxU0b9lxpe6NWo6yiCCy2ffQTlygJp9bpVpEAvt2rnabDj/TxVO5eY",
+	"8ez2sNWwOm1Te+sUj0zXsg1SK3it7odKY+z4VYIUaq/ShKW9hBTUSg51j1iB20jyrSyKfBKPqZxil5Sv",
+	"jeXwqtN/lNlcteE1pyIDtBoCLzmspO4KdDJVO6jXnkGuWvf95f3wIQsdV/GjLO59Qj4EhrQ8M9qUumg/",
+	"HKBMzn3w/lLtb0p/1PXMrNIiPgBThvLonuilROclaNwYUGg8TnZyX5O8YHM0vemiPiMxAzf0ItG40O+6",
+	"n/v0/mMm5a0sh02TCruJdr5nNva+robY+dbWuWK4n6Lkdb6ma1qIOlM/Na0IfasQ4h5uVUFz/pJLlXTW",
+	"/yIuR5zgYf5eOCV6JBiPwGqoze4QdQDObGn3yUflTRtlrIAFMISBpTIxbRKqptMtM8iIytGhdtFCZMdA",
+	"x3eEQsZFTBghwhNa5MArGJtl8wKf1+Ud9Kaq9+sON6eg4nP+Tpi6xLeVkdvewLVUtPZmzN/0re/W5PXV",
+	"7l9/Pvjx+iIbp/zDw9HLtv+sNTzv0OOD6Yvd+LtsitW/aJxN4+6RxOlu/NWonJU0b279ZxcjtMK5glKm",
+	"t/yJ4IMwwDDD30Qb+wykHS90QqKrSD3bH5MbcbuNxHcL7miZPfFEyimwAc5mSYDTIBNwgyxAhH4Sd6MN",
+	"g+D0hY5BgoObCZ0sMqZJ8SM0dstDxDCp5CkaJmPATyo4I4qk9KGQfX/e4yibJRNpl8Req0XGprOuR70R",
+	"gH3N5g+MHoavDAUfNrSfKPUSo9E0XQQEHykZzyxGmx+dbBhBj9vGSjFh3BhE7el0bJd+kZoVGyniyHar",
+	"tY926YAbJwGpu+/Or56cHT89fn1xcvTy6snz4ycvrk5eXxyf/e3opZsaIveIbBSxyzM4XLztGPyyHsc0",
+	"euMpjUf3qBFmmMLBO7/z8vr0Ef9uN7rYnz/eufn+4fjHtvd876dnreFRRx4/mr7ejV/8iyn8rpmCRRp+",
+	"C8awpunyMxBmvHsJYU5DQ8tItO1oq3U/qu9GjIYYlVaopWJXV0lmVkVu3SeGeJSTWRTE0EVAHZAhn01y",
+	"hPSWdFotHZjlYhp8l4hrN3E7qxkUndtr7Wh/ixnls2FEfeZnxnJRKLF/y+LnuIr7oh4WscXCXn7/Sq3U",
+	"TuYyVRRq4hpuMdTC6O48VLeowNV2D7cHF7nq2pjTCSTBs53fyVS8h0b+O+5hK7eFOgEv2UNz3L+rnTTo",
+	"rFGP9Bmge8x4M39VM9fyXJ/AyCCluYsaS/EyQvrBNma2b0nG/bTSWNE1TNx86WW3niUQ6l9XdymtHtro",
+	"Qlk7bUMSPa5EEhbp7BZC+RyiSawAkiCGquIcwkrs2LeujqCxQn5zbtmdopuJNcAeA5znjPvPBVyW+7mk",
+	"SVU2ffT3gBdZSPOV0wrQBM/F//253bSFSZ3dHT1wn9nbY7M/OyNCXTE7inqBF8JJwAXJ3wvrBuq4QzII",
+	"QhBQL2+dYr53seyiFZXqPczfoh4vv0ZkrVv0LYs/0RUS3NTOQqkT/PCYb4XXSJFiMY2vdNusVrbEa5mA",
+	"nA1UGQtfr2YhpS1D/j7FFV5F4jEt8l+X9ze+vN9iUPO6N3cyXRaZVHp9uxmLgXbBJKGcWPWqx5kfQApC",
+	"GtgvolQhd7BKGcbrEDEAShAJMXbUrdYcNhY97k6j0DW1xdDyrM3UddPARoeLhoGMFYEYY/MXfZsxoHdE",
+	"cYOAzUvGZMMhVGKYsvtRaYpd0ktqT6iV9mrkP6yv1Gp6NcdEAl4FvkO0X9Ih2qmYxChfBT6pW90l1HwN",
+	"x0B06zo9LrFnsIJpMadyRuekbheDctLSUIqiyJiOJxDgaL5V09F4GrEuuWk7GPqvEzifvzp6snX+/Kiz",
+	"99DkASSGD/XsA0OBnR6n0qQ9gtCD5hfcNGo0kg8ftKrxEWuUqI0D4terwcrs7yP2E/PUvpGIUSn4N7c6",
+	"twJwSUQYOlyQSlPUfDINBTYtJ9VXScwvvMA1RZau1BsUONYyXTNGp7Hp04IOQVmoIT9CgZ0cWY/X20pN",
+	"23VauaYDGhutZDorZYCGjSZ5LZJAW209clO+AMHVqaxPklLEJrAWZXyopQLaHk6UKHQYvYQ1OohrGJLb",
+	"1X09XYQvs2Bs8E8CqU4Lj8i14vySQ1jc3R63t/dqyukNDaBEh9skZwxbK8mkObfpU4xohFjW4ybNGFNv",
+	"LHeUx5xcKVYwBHraxZXc33qn1W4c9jjV1dXc07cXbqZdSMQkesKuGZvAmuodCAQ8wiYgEOpt0s6dJOVc",
+	"RCQM+PVWKDwaEur7EZOS1BV6wFcjIWMEWZ+SDsGGDIMFRNSzXsVKFVS4qgCSArO0MFdEEErUpBh3jsuN",
+	"mBQh6CpQEtfJJ8ArzSiacpOw5b47fvz8zZsXmJJydXp28reji+O/QLy2Wi9ui07VMbGZOq3FmGbVLaFx",
+	"gsm4dRpVqTZ1JqkwWM80L5bZNtqqctl5oVy2obevQBQrEL42FayqyU4LC/ocEZb/kkFBo0i6OqUqhcLD",
+	"azaJk5hxHQFy62zuLF2y2xWLGtT+aU4EXQFOWeEEUs/FITS+IE3inyFwdFNt5HwTbeTWqW2PWRwFntSW",
+	"9RTDtxP5vtTOnrU3mOGHaVwMcLjFBoBpbyg1XgknYxp7I5e4MxGB4I1yoRIs1axuY4VFwlQHWG2SSNZ0",
+	"bz47T2+G0oCgrk3sjRRdEpFfq0Zj1FA4IJ9GCuoR865r9xQKmSx4FflIju8LogdfmKFAnXO6z5uYCc7s",
+	"tn6LN4/UKdcXC26SVBoG2uCDuNEkzyIxBuWs3IRAVlkQ1GXzFIYyH2sMyZgEcdfc1CKVpiAR2EmTdJfr",
+	"lWZp7iFxByEdJqoVCsw9DhllWHxORLFpMyXnMmZjUnfxa7AUYGtRJ9FIlV6VTN84JK66wfb8AD9ETMCl",
+	"Zj6Z0CjT0qrH3a+++sptkldqACQ7SeJRybYCLhmXQRzcQKQfecsDT/hsi85oxLokhlL2Cn44Jwx7EOMJ",
+	"9O9GEwuGahid94HE3+OgH4RBPO9xnwHeSugySOqvn7142iWDaRhuzQI/HplwX3h7GAzBUCFxJViQoMfB",
+	"tU4GIhpLpY/pCXU5E9/66HlQcwIfBsBAI2lgCrB6Kaxa6Z5YjN09jyP6P/8T0uRjiDZxZRxRKRkk0en5",
+	"1KqVrKg4gEcH//P/dtP0X3yX+pop8o+cIZkN26Th3ilRpouuIliyQ/xgGAAye2Lch/RTMqbRNZbNnhO8",
+	"UViyVkC5GZxXgUGlLAAiVF83DvULA66nkMa1ZkzrPS4ncD/rzyl3yAvKqUMuRjRwyEsqHPJiNFbwvZpT",
+	"PqZRQ88fcBn4TOOE1OqtK6d9LKhVWaMEdtvja2mUR0lXR7Cx6B0d9DgYXrK9Hg8xbyNhqrpLviR94QdM",
+	"6izBDnkVPG72+N1dCOd5fr2hlrqCRZey3+r6Z8pkP73q+YcTOAg11uV/qSJ/CFVESylryjxO7cNWX/hz",
+	"LJlS63ZaB4/aex3QUXJ5QkvUkSS/NPMIEPM5y6dRaQtFUiwsk8lSmLPyOgPIumGD95tBtjzjpWMuu64D",
+	"Z4/pbLXamTH2ZmHoH48HV4sZX3sU1gxoDYaZyDeZXe3Ozm7NCo6Ro2AywZsGdahqXRwtm8kv95OWYh9J",
+	"leQU0zAmm9j4WSnPb5WLCuku43nxFlh3M4vll4tXcPtjDmNutyHdvCxQ+onggyAaJzUAsCaBPQcWLyU6",
+	"2McACGX7kgIBzaJkfxvWtS+k/fD9R/MqHanwarbXv3a3935XKiTr5w/Ipp6fmVf/zmMICtO9aWYDq9yv",
+	"JbkG56iWZue02jtEzAsmgeKo2pelUwxc9IRJl9ShzBL6jKSjfZNYDiRt75VWRyF9pm6jhCqjRpPocReo",
+	"+ZWuKqiedjUE6VdQsg3G6UonnEymcoRaNTSrFZL1uOBhwNmhpY+QIYPyHqYU7Nw4aZvkLfeQiLBcTjpW",
+	"QbHIBNYOAa6nVelHxKdzWaxicP9OFOQ+c+fWZ6x4tND6P38qJuJXh0kA3vVFH8T8Moa8FhmZr6XsdDaM",
+	"x60g4KwlvCTXRNa6O/dIVJcmBsDd9Q+t9mWSYNGuGZ3/QauffDnJaL8Zr1DEZz0moUtf2akQpphrqVZk",
+	"2sqA2Q4r7YEpJlvFGcryKXKsaX1CgKGsCLShlIwVZPJ/y+JTA8KK0h9PxHhMtyRTg+K0qq90CE2sUK1c",
+	"jyIaBjAxkC5QZkKoi6Nj8YvKgCQUL0+V7AtdqRkNKrnZpkaQJLW0q5GM51C8ZCCi8X0qe7qKDuMLpHDH",
+	"kMI0vQPOMlN6A3fy1slMpOle8thgsPCcKdlxD5TSIMoqNQ06VPM4UppKZCpzaoRJopWAeREIO/zn0N7M",
+	"7kFBNpmt5JFcQaQT6PVYbinRDhPodpMv4vHOxCqmZYW7iZwJj4kBRvmZLNd3+arGXR0ThplYYpBWFdLn",
+	"B8XlcBItcEK5TFNweUDqUJoZgzlh3tlI4K+BBM8GFzBJo5kkarnGnETqtC8Zjw3U+HPjkEyojuoCkqbd",
+	"Q+AcUiui2MmLyqRnlsnm5exDXFb9SKebVap8ZDZER4MGUoOWrXuk6HxJkaOkMWu1K4ewneNDUOWopMmw",
+	"PtcgKe8/idhNIKa6VHO2kS+blBUEKgIZG3KtB7GpyVSc2KfIwgRq3Ro3xSHZa+l6snDwGYD3WsWAoaXR",
+	"BmxMPwTj6Tgl8/rTYuOp+7MTpB3hNFOz+7khuU3uc8UqNwtFnlpHj5/4bPBtWfdlEUM7QnRzdon2C6Cj",
+	"VPGAjBtGX5nliGA5XtNVoGIKoOe+6s+Tr6pVXkxYFl4VVIWuUrY1pmEoIqWR3Y+Uj6iX6dRawLnSVoD6",
+	"yP6JDItRQgYNVzKEsbySzpus9x7sECYiweIMHuUYcl13U9R2D7HziWSgSgXS4jhaWIAoc5gUGEjd1fjh",
+	"NrqEfaBeHEJfzJSbzQT0oCiEwMR9O2ZSHStuUr4D2eO7rd0mOStgekOBhg/d2U4T2SAyNRKBr0kd0mBL",
+	"5oc2D8UuB3oiE/9RXg8IAflNbRobUqJTIXVCDFTZDgN+reQGLYIIMW7a5ElO6Li2Zqkf3JvPUernExLs",
+	"DbZpMwIOWsBvRcHvkX6vsnjjoh0oVvI7t3D/y8xSkTnhyVuMJdEoClmVpT9tf0zuyi0aaJeI9yn6rCcs",
+	"Tyik22uRNL2cy6wXFeXnSyiN7hW0b3oSCtP2AjcHErXwJruQmuUHchxIqT7WIc6vq9WmGLhhGPb4LOAS",
+	"urh5IvKxdrlIrEeYfpTqj9isRb0WYrDwvYe5bjS2yhjEUhfk19+4EC0sm+SIz9FfYK5rjyuODHy8gCsT",
+	"xZQLeORbiJRJeOTGLC4hZGYDq7MiG4TPETv06ViRYQafhtWU2bsyzCexFa7Jf5Jj+13xoN859/kn4yCA",
+	"IYouarKYUM5yFiLEeIUBDrorlDhcwcLJMdJ7TiYB58xH65x2qGLJ7h6nXhzcBPHc/Ahm/iT5x8UWcVfQ",
+	"Is7Fjg52p4pf/7f/w+6dkxRrp96123D0B00R0p5oyWAx40SyOA74UEIax1RRF2hBCVkckTeCHhQOcXEJ",
+	"bqNJzvLrNsPQkxuyQUzEND5Mn8fESiT/mLkUj9i41BwHO7/CGKdmzE24eCDm/YcELDOYRa1ryzXsMNqC",
+	"Nv2FhjA9X8bktNiftdhwaHpxYO30+SRnkxtGYjopK4yuXlGZSAkxxhtXvSb66oFvBgPJ7jX2LdlMs+NV",
+	"mJuNz/DeMGA8vlJsLrVTJcDUzhkjczElupBBSKfcG/1pecW9tnmXLvVj6UqYW2F9UbUY+5ilDSIiRr0k",
+	"DhJbP6q//us//8d/r3U7t05NzLgiR/DF5W1ldghWFJsDY3MTNaOhF1hWDINGkKTUujsInZYwbp2aRQMM",
+	"yBoNTyPxE/NicjQRYSjUDQWaYMTbihXn8boYdJ/y4Ocpw6qJ+DKb4tW6neSLMeOmNlqVKGmF05VRrH1Q",
+	"hmIIU7qBrfz+dSrvH/5t9kxDlNu0A6/lt1lnsEN3+3veQ/8R27c2zR/ndqzmj7sgNXXxyLN71yrYuyVp",
+	"s+km3JO7UFGiKhGdQBr/uSI4I83jEtkDPlepWK6ePCQ5r1s4o3OZVIZpEtcfu6mFNJ4JJffEAffiTPhY",
+	"Irdga2fmkL6ItfQRiZARFyd0u+YvabUU7GlNDb26SraAzn1YkyGZPBaiSV7TMcarkvSRwooQh+p5NVTB",
+	"jNbSPpOBzzJ8PWl6WqfmK0gjg5C0uTbMKtnGH0uoX6FzZ/xx4g8Ee9uEBlFRs6+yzojasJtpjtjscReI",
+	"me6Q540o5yx0u9kd9oTaNRfMxLq/qJJetJ1bJju9xBgsxPg3NgWPMTDtvWYwHo1ECJVdUwKYxKYhryWT",
+	"kHIe8KG6PWVsJMMS1jUDCzH+vRiBl3CJnTtv0n1x1wqM875ofxW6/7uPnqvAKP55TbNJkfYIiVOenSWK",
+	"9PZHjb+3K1Vq7IGvlF9NcA4JJZqqYjQJnxdEwBVGtmma+fmMbykJ2F2UFPfyoqK+60PGWUTDdS+53pN/",
+	"XfPfIkj2t7px37K4/LqtKx2o56y0mTJfg1UjDKQ7ERGDx2gNMt5vJX0dJkkJNGIEmptiPjSggcZLt1lm",
+	"zTcX9m7ta7Lck9SRzzbWNuyvK1x8FspSQYdfsQ2fQ5rY+dxkRsPyxyQ3/1RSBV6+taSKbeh4XG6vx37o",
+	"ugiDjr/RhVM5ceFhNKhjVHK97ZCOQ3bIr7/8Iym7PKQT2ej2uAlhch1i/kzomvWVNh/iV6CW/yQCzqC+",
+	"pvkmZAOom5KljeSYeiPdw1lHRYk+XOTY7noOvWJ4jGIQjYmrrqubdHevS8ZIrst56ldIl6yVXeFBr2x1",
+	"l92mCZ9FJRb3lpjKsepV6eOHae2MIHaSIrcmIBlBvGaTuEmObzJVQ0CYc4//dvz64urs+OL49cXJm9du",
+	"j9dN95edFuR9QdPu1IchIck0X460C93/EeoeVy8HUDnCazfy3223iHv+w+snV2fH58fq1d+9PTk7fuoe",
+	"koipC5S29tauGkXQAz412WiJXQBIcroTTXJkwQnf97gciVlxHVHCxYzU1WEwX/2LNVtCpvMCoTQplfqQ",
+	"ZRpwJma8gQYgfC4Tc6eRjsiAewxK95Eghh7dLKkqp3BZ86gmeWUyCHk4J3UtUspuXsg2JXwby5w2eL6r",
+	"PDdn0GfPRizASpq9h0NgickZBlkfzcOqgcoDEY2BOQU8frhbs0KCWwUhwavdILDEey8DkKy71n3k1Kyb",
+	"uCgOHBjPuQCvEdIRzdDvQ5TYrSRKfB57xIGRINZ6V4bYZjJhfHqDCTQ5r1FtZ9D2OvSAYQ3brXbN9iE9",
+	"Z2EoHBIzOr5Hz5F15Pvr+pE+1lJ7/nuTWaVXH7MPIMksQ6IEzvU9SyZEQzfOtzYd/SV32l1Sx21q3Mc2",
+	"5x8yOfvWxh989o1vf6qNN8IDHIC1xHZrBUSdtSDKXjElvWQuGBqE79F7pMntahcSchKHUOnp0hMWM/nj",
+	"aQMbMRp9RfBk1OO+OssCSQiuFog4alxWyql1O63d9m1ycxTma1n6gcxLioH+Rj0IYt+EylgHCcZ4k2yh",
+	"CysYKDkokbhAnCyWt0CZN5gF3tTKqAVKRzWUMjKfTifbaBErxMbfODSK+lrTMudHQjG0tC4t1d3RulSk",
+	"syUOpRUW4QeJKTh1TTpEMXgSB2PmYGqJN42kiEg9DYDqpj0s5jCmYYRsXWgi+0jyvdsl5rkg6nHkZ5Kk",
+	"9SugCs7/z9637raRpO3dSoEIYHLQokhK8tgUBguNLXu844MsyeP1TPtTF9lFsj81q+iuoiiuMcAi3118",
+	"QP4GCBAgyN8gQH7kTrJBriOo962qriabFCVRkg/6szum+lBdh/f8Ps8ZVMzaRkvnlel1ts/B+QxCjhC6",
+	"HQZ0A3mBVp284KYwKNUuuzF3o8P9J/svDo6PTl7t/e3k1f6rn/cPj3zHqNlo1AICPFqECzJi2QbY6gad",
+	"B10sQOyIAzyGicTLQ47EGgDoiziM5msM7gZMpf76RYa+cRjWx/qOhtrFBisAFGmDtbhY+JsxhyEOuaBr",
+	"+nLvaSx9jzO7b6TNGqd4FbVnjsV9dH2t5Rluh1sRaPf89SPspcUdpn6gbVSH6SSLTWlA3a8pKM99QeEF",
+	"jWNoghtKlvZItVC/Udu1jzVX6gcBURhWiswXQFQR3rdt+XqiWmCCCpTEWiKriXBSGcUbRtd2vW5v4Md3",
+	"fEU01cJl2tYvIO75rqMvj0UUEgd5sMyEz8oE014cv7JH8u4KJBYLB+N5rnj+3dfcRmHDYrG4PS8WS6Ri",
+	"I1jhu9cmFC9EPGMTWwT1bcLyrMfof/Lm9bOXL54cV4IKHEPr9kHb0rxlj+w78VDbHEKyhWf/pk1yfywY",
+	"Oi0bRQ0afPXYbZnZrAiqf385lT0t84k7ovOabYmBvvnZnOg/l7LFesoLUeuNktkFrWVWIMs5ZY2iShk9",
+	"YzIX/yGfSRz7uZJFCouU6KuQr6SwSBW2E7QtdMU4RUzZDiMoGUMO3XMB4SKz7CwInO9qCUc0ycpp6uFj",
+	"nWZaT7J4tUjNjchgQzy7mig2Cz6hdjvE9yL52xbJF43lriMdKJPM0EBJgOxZu6F/cRoJgckuU3hT2rJV",
+	"xP2cmgY0osQucUgZYIMXnpAAiWQ0ZFHOl6ivBk5L82Atgn0ZG3Iot+aiI+IpYalkGD8QmU8hOKzVyR7A",
+	"9xDYwwCONDWp2ql+aF2b816TGVCPjm3ZhmEO9wqnud5JEGMrgoZi0jqRxHab5flRbHkgSiiaSgKvgTTu",
+	"LtCHkDHX75N6IK69rU38Y+U/0jQwa70YIdO5qdoG7pD8j38ptrrVzHupMUhN5jfLkjME0EqUHoDpqWvb",
+	"/kAMBXXFkGE3IBQneCNY3AWNG/fILN91KqgK7Su5R7Bz3HiUB0r8xp9LWvB2jLdCtTDb/3Ppj1stMbJO",
+	"Dyefn+WC1x1nXxjkZS1fMCfDfSnUJQqs0UQdTktk/iXMeAQxWhhof+VB+3kZtLwgyhYEQcKi7QD1SAQI",
+	"bJHJcKBQc1y39kp7UZb0Byonpa6T1yzRyicHppDuifWQ/yzUAP+EstA+RqosgbamDlMThqATQ1JF2iyL",
+	"e0omCY/FhCQS0AWVGJ0AkY3tRAafg6gBqIqMjdJEK7PxTEHM4hi4mdALSl3ew2gywGeExiQxQj6dHFeq",
+	"ysXMMGqFShcUQqVNwfabLtmNbOpv3Aiw+oZI9qmk6AZxIf01DUqWxD2rbG0AlMv/pGZjSfUOZPauVcGz",
+	"sNrIjbKwERHDkX2yn5rv8yt/adnH5TO44tc1r1SftH6GkuUN1jdTHPOFtlUXazCaa8v2wMeulu7B3Xef",
+	"71lvvsdJ81yfmp9uKONzNE8v7zLJJuON+hVUcLVPRymTMkA4ZSGGNQQahOpUxdJU+nfapGBRlZE9EhUO",
+	"c0SG9NR28gLdbGJzIcq9COnX4Qy0ETOFUWVqaSVpNRr5uEFQhtw5Ozx2JPTayUx4v06OjGkxpNlpPmbL",
+	"xm86c+Ft4B7RTA+3MNTcmQJ9OUU6+DnF6hvDIa9uN7adaaCND8AeluPuwF4fQBDRxhC9F8NdWK9LQ46v",
+	"TBRELkVmy21NPS7e9kCSCDV6RFAOWSq/fEB9ptxVXt139GkstCTUL4b/lD7qWf5FxH0Q7AH7RZzV2oU5",
+	"sqXglEhOR3IgwKfVpldkC9lMP7deN0cl4r8mn5T8DtOEJziDSEBt11BKwp3DkHfGyltJAh9L3Sujgifv",
+	"M/VPTSjAvn8R4Yc5ndfxcq9TAbpqLeAlGAjdN91Kt9HdV7+uv+zy1tX/1p/r1P7LMYmN2AV0PMJoliYs",
+	"m5Xmu5616oSaEbw2b3E9Fv/vaN+4/fJ17RRtIxr2WFsXfB/9+foJZoZO35XYp8sCPpuf8wOzNHd7nGtr",
+	"AFfNC5EAPUX0lDF1DKqJ4f5MJLCVJywOQh7l5zcikuUmDxqx2AL2qrw3eLZnrkzzP4W/+br/BpThrH97",
+	"BdG1qML+Br3cr1hc2Ya1b1Ve3ZXowNNykfC42SynedHFiU5f/ICvegT+kTsx0UJQgdn+23rI92b3VBnC",
+	"U14v4vER1OohD3lElaLdgTYdZAROJjDCe37VAwlZQG2P9ZKUyYB0DADlOGUYoEePuu25QQ8gsTfCkY1H",
+	"WkFJ4/Pq8UHSBtwofL12g0QIDDrOAYQWTeBetIVMyAafSHfNkAJXzrRWJ3vcvEb7iNR0nKriiKrCsPb4",
+	"mMsPZM2gLu8CKPOQxkDjE3J7HY7WcjLbzwLVkQ/ePdVbBigtjWypQ2RXISKFSa/tgnePK6Y3gcsxu0DC",
+	"Hg85fh1R9JRxInq9gusLDH1uNAYAO8FK2Q5z49TfxCaIXpZIt3NcUMMuFJYxuOcBe39rmwzEOJPQbgzz",
+	"jTmIFMk0sM4Jofzzr1uWwr2+V3tBW90l4S/uziddFma+lS7BryICfbuaGmftm1XUN1zL5W2o2XIuT2SZ",
+	"vXrTRVvzb4RqKGo1hmXL8QTlIlH9HZbS7muNtC6vbLMgNRYQgAoCV6Fa9baMo/2zD8H4T24toTWFwCAh",
+	"5zTLLBoFKCklQMG7uwGVmhy4dISPAhLyAkxKLyfhc7eXEs8RZ4/luQHE7dbGzWJKPjsrq5HymauX4GuD",
+	"1F0HvLZ5Vw6xPX++rjRTu/m62M5RmRdW+N/SuCv0i/Vnl5fq763Zhv3mjhu2Wc6Z/rvgokduzz3y4eJH",
+	"rred3az9SoDIdj/fu8PrTPROckFaoH2woua2/eErKInNz3qzLu/DyDss8iLBouQxAnJWT7heONUOOeR2",
+	"DfW0yMDZSxRU80PGcXG3nn1V3VT95znUCZWeOnBWyCljI4lUgLkgtzXDE5axtvbxDEQ16dDuKcICYFZ2",
+	"u/F4ceuFXdv1hQtLzPpVfYVLQWzMCSPbyLxOWXTI5DhdWRrp2e5DP08xFoJzcu8QfFMOAXBzeoZVoZBf",
+	"H8q7beY4pqdYAmK2ppYKX4JMv/gG337M46LjErt/L46vKcVJq9EM+cTQDQXEyHTud1gMaOyiidbLkKJO",
+	"9gylf6sBb5EhH1ngfj0ALy5ZpaTVlFYYB65gBLwOiOXNOQB46YIg7MWahcYxACt2aZZNgS2gTCCV94nf",
+	"uErY+g5UwtK9s5uXHUDY9rplB9/h/LqDru0t2O336vVy6tX49Llipbk8K8Q7kIzeyrU8rHODGncP5WVh",
+	"GDYkYOlM+EycJ8vFaDEEe4fAUV2F1ZfzkTBf/17Gy4EGiOV4UKZXo7zsM1jYwRJAjCUGRFWvpa5kTBFc",
+	"KUm10ApQaIEIuekHqPn+jCv/tGMEm0lLR9pJWbEcd5fQXBvOpudMHe9i5lOMIeBkrYa2aoe0tNmj0KTR",
+	"vJsmDTvQ8h6N76u54lmWxHRKJiI7xVTxEGKayyJcrcvU0uW1cajpPpYo1q3uo7jBmj1fdc7kvVy19HJd",
+	"jLXNxTTl0YCmKZkwIgfJSAs9/OS/5F+Qt26uqPLn02VroNC79U4Pcwzu43/rjP9R02mXi+gvoSqmTD+O",
+	"Er4SLKLpG7eqKzCssvp3UwpctXbPTqM24ymWqpWDhK8R2291ps5jR8+p9Z6TBPUvtKns3/9RaW/7Kf1/",
+	"/8cauDq1a4NLWvqxO4UGdZ8ze00C6iBZKT2hd+e9ZFqnZJo5x55YgvN4A9ireg1XLg/+OS9v036KHi1U",
+	"YRVDTYvyBfhx9ZAvKP4dJQtyBQvD+gfJ+sI3q4qF5bytNwgLcZCsGDTwgmt69s2035/TNZHScK1Uy5zd",
+	"NRzRK9XSlsWMX+ghApyohebhLA18YNFdcJEBrQnhFyxQVxW50AHppzYXRsaDaeQUF34wOVEuCIgZPrQ4",
+	"Qr7TAFWRN5NWKdkpixT74d8l8eKF7QNagmBMeEHQ9y4Fxm3DyFxaXuQy2q7jmiO439yMJfJbla53k/Q0",
+	"DUcDKknurswZRbeBZKeHYMWWOQwOTXQ+SXq3EdiD5fpIW32S0aw7uBgA6Nk4TTcUO1cE7yDijGVF0BSv",
+	"L7yA0DY0Mc52TpslZ9DosLyeOQo2ztIZ7lay5zCjAX4t5FaL9RIeY6kgtq7LfESAKioyVie/JMrAphn/",
+	"F3zfIOTQUFFADeAx8p8Nkv4gTfoDFRVb2n45fvVyg8kuHSF2Pgv5RGSQiNVbkyoohp1kdDRiMeCzheNG",
+	"Y6s7pNkp/BczPOD486b/e1XSHrDPJVyyTEEsWr+vVidPi6F91HDYdNDTh3MXOn8LFdh6H8LfQt4BTAIC",
+	"NC9cEVhI7eIjDJgQ3LKlQTOFR4YGDS9vx3ph5JQreh7k5OiCk6O3LxOFk3YgpOpn7Ojty3bIN0ikJ4Xo",
+	"/4naZmXhl+FYKgKEM3rRp8A5gEF5PiVdKtku3B1WgJuejAYZlSysmEXAmQbkCyUMqIA2SuAJEMbH20cZ",
+	"6yXnPwB6ILxWKpopx8dg/h6RKk0lzHYSM0LN27DL5z28CmAOx1g3mjKlwLbgMYmTfqIkAtdiE0t3QDPa",
+	"VcCboM0yxSSirZNqJB8kaWSZ+tREmO+IpNkKSRrV6uQlVXoeul1LghdyAeePpqQadWmPRWa363/87/8S",
+	"1QKYMbMNhhSHV4XnBOR5xthpEPIn0yxJ06Rbq5NjPXGW4U2OoG2p+mSQcCZZQP5KR1T/Vw0DLDjb2jYL",
+	"eTbmbRL9v//03//v//iv//yP/+uf//bf/vlv/9MMHn/9Acc2f1Fgf4oITfVTY4F9OvWQHwM0BUWSCrTJ",
+	"RCbbJNp7/VTf+OZQ/+9GBHCUr/f3DpFfBWdPZCE3Uy0yqBuDoD+uMMc5DqBknXdTIVmMiBmYKYt+MJhk",
+	"ITeXljSBNfL6g0+m9+tZksIkY6U0rOcgUXrIFlZY27AWcNOKQFMtr6VgAOMGWWEngrDzRKqA9AH7kQt4",
+	"Yi0gkYsC6Vmw/DJ6jjGdEYW8ClCaDmoKrgnypAhVwH9Sw5Jt2SYjKiWJ9Pk5QWqTCPNd9h8WYgVO2Ajy",
+	"Za7TCc589AmH0MN5KAfg0ApiVQQ0rVhx3aqwrAEJK3gMZVgJiDnItYA09YnXLoU7aMV8VCWsZCxlcB6E",
+	"PnwVErNRKqY/LMgJfarMNiv51sKQnr9kvK8GlXar0YDMkP13nhvSE8/7ZQkrqDofJCovOEfWWX/AywKA",
+	"ZQPO0X5X58d6ES8fHewfaE5MJGjY4hBtO1HZcPIY5cpNYwBqu3BAOXSaHpRHEaX3MKmy8246lskZK+Lf",
+	"uRhoo3nc8KhaLlkAH1PFNvSLKquubnG4fiJylfG2VhkvPnQNAwb7R3vZeKbhLDUbjV3SMi46BVDewkBb",
+	"C7oIILFdmTkrJmtqTsrSHGpJN0RBIJW1PpCqGNFP49mp7LZ+G3SHr8Wbf307XTCF+NTK1Y/2x3WFBfR5",
+	"AwHoLEvz+bP2oRFjc/bh3IUo5+Yu0ypSjFV77nqUhwnvlz+69TBVu0rEdIr/6qtd3wlbKUNTEMH5SNyb",
+	"zZjcW7bYHedvro3xpzeIt3/xwesJO6AmPbgQ/Wdk0L/0DgsKHs7thh/uDgUFXNKS5Aj+xfq6446bt+XJ",
+	"U1dPq8Qo6ZLCjQGh6WhAO0wl+rIFWdKjwrtupR3KJv9gzJV2BdwhWZeDRHui68oA+h+2SiqwMHffx3ZE",
+	"zMhp8dP9TVn4HfIC5RiQeF2n0Krj6tqSbp3YK7RgRcaRRJIBzYYAmKftdA+IcX6jPoHd5A/nOtgCi/bd",
+	"VXbWrSAKXOMsrf0oLRXwJnci7X64br301/LhR8UPvjXB8X1BiNlJ9iTLEmE1p0g3P8Mtl+849J9i29ZR",
+	"ri1A9poRVBeGFdzDcodhZjsbl2FE1aAAmw4zsDg2sGxvH8Pda3QbbvQk6t1oz9iyk+hfd8spra8n/e+m",
+	"CLtPVzxLU95dbota9hxhwuizwUXMosAFSGdmo3kIF4UZl5x6O+FF9AGsfcf8P4RcLD3IojJ4fE5E5MBA",
+	"RQx30QPB0HrBl58MkpSFPBpQeTIUGYsQRF+MlRtlm3DhqLQBzdCQLiO/MmE81r4NfLv7llT0A/3Bp4yN",
+	"ikFLPZ8Qqd2bmyikazOTBL+bFxnWHVg1pAgSEz5HKxror+kOHGayAyEmex7DEnIDZdABGXJTtYSPBuoi",
+	"G07FlxS56zANZjPrFtmhDWkEOw8qJ/UdJCP/MyZULy7kZ3hAkh6Ox3w0oIHD2NBOhEkIzEAAeqIwEhOq",
+	"r1KCPj/Gkid6U/STM8YJBTqOzB9KmpwxkjKacZMLS5QeNItrboYcYZ6J7RXGDihiQKDkhmmn3LvSBs1D",
+	"rsV1AKmKCUBCU7X4Q5QQbUI9Dm7zWUM6DfmAnjHSYYwT/DZI/xXXHj5Of4a5L+lzwGeHAK+/V/ClOetW",
+	"4vo2IEFlUjUDRjO9mnWy53C19RTObc0EC5HplMVkMhAps43tcm577vrQv5C9ARw4e7JKaekt9Rcn8hTU",
+	"CmK2QdusFMhfuN1sYKbGGxMG49p4/BJFqMQPrRMgNNEDAZ74RBGpkjQlnLFYkkSGfH4QpBrt/7b/+vjk",
+	"cP94//Xxizevo4BYIvOtBonpVNbgFnRm4DHbzQaJjj68fnJyuH+0r+99++7F4f5TYH4EhKKpGGcmGV3g",
+	"2tcTCFikyLVvpFBpIkOL5hXsjOXhSy2QAEZv9pW4S7abjZmg5lmz3tyI662N7dVDmkut7SnvPsFbVulh",
+	"ATb/9TayfEY8FblKS8tN4qn6qC7bV4sXQuY6u+DF1wwq5oAzM6i3UAbofcT2BePZ8saz2PFrHDcezzDc",
+	"4xQ92m4EhrP5BErbK+2dFk6HWdc/3Z7sM84yms5//Ox86inIMxam2KMSVMY8+TRmJ6dsaqfaIHYu+bI/",
+	"L/k20NbmsbC5rVniinYLgVw8iQxO4poc3ynvHqyApOd8JCO9Z/UCGgpQO6GtICvbbtlLbqyvEqxEksMh",
+	"B4EJ1xXWpHl6blelCIyRqyinZ1ATOW2zu4p+IEVRfdOFZWbUqCTNks/rydVGPqfY7padjqrugIyhcy/3",
+	"XjyXaB8VA/pCSpwyjMyXB0SxCxTYSgYiUxvaKIsJ3OWcAH10tPU8ltqtkUmfAxenQbXNAKRV28KyK0Y5",
+	"XF5eZdbJxARavUeMSxJtTuRf4AU//Z9//OcIrXdt6nCpGNUmXMgHIo0txAQ+h5yyaZ08NSZMmvQYZIS1",
+	"UTYQUPhkW80NQOxuyLW9qKiP/WaxdvXT0HfQ5pQQHLhvjuGv2NwMuLXKEeDkgzAOFbKcxyg1sMYFyGrg",
+	"d5y+arRnTjeMoU1+ZjRjWVSztTBbZRYSBpCP9RMql61ud+Xj3emvbGpsjauGnlV6IllX8FhW2lsPG42V",
+	"z6f3BV7MeT7GfMVQKzsfJRmT8zqsmWtcWACUbPHznd6b5x/+/uH4r8mr9692fn/6c/r6+Yfmh+Pfk9et",
+	"V9t1sBPqzR8fbjea29uNRr3R26KPu2tST2YalgsrGO6XV9aM5+GlPg4zFc4riD5vLz4RvJcmXfXdBIJZ",
+	"d5wlagpHdm+U/MqmWhJU2n98DCpYsGP/rY+oJ9rh5FjpoowMsHL9GEU5ynUkXF4t42rImb0a3tgRSxH9",
+	"dha72uPEqMEARfpATMiQ8qnRjeDWzzyuTl45LmlTQisUwgFBreuchHvO1Dsc/TrZ+eWJlqondl5aWggo",
+	"mrofdoo/nOSd+M11xX31cy8+6oqmNmn7NWVg3/kM396ufMq0yZBN7b5E7PbFBsdT1k1pBvxovSTFDAlg",
+	"GxdgTYok6zbamEjHJB9y0bPKFy0YZ7pHB++OIwgjdaZK78/jQcYYkYqNZDvkIW/WSXTw5uiY2NFGPqFe",
+	"yh5IgoEw7eNog+fvGEQ7+mVvo7XzkFQH7LxWD3mrbt4FddXplET60ghfCyPB55+MszQC0tkBozES9LOY",
+	"xbtY6k4IeXf4Un+cMa2gcB+1nDZrolzjRbU6eYOYHcD/BBBsjGOoDp4EwScA7tB22QNtbgFdwqa2tXah",
+	"vnxrQy8+VUknReYiqF+jZJQxM4B3hy/hYcZq6oy7p0zVQ741O3Gbn80XJvGfm5aSIGr7lmF3wLqGdlDP",
+	"TuC+2c6mZayxzQBVyZNez/IHSEUi85cTwDbbJcnQFuvDc2BbjkfG7EwyM8meYRYT2hFnjOw0yJD16Sg5",
+	"Z6l0Jb2UT+E5MesKbXRiUfIxRPAgQJxhBT8tskb6iNxt8oebh49RPeQQ68HqQGM5Vk30TbZJa4e8+tls",
+	"/4A0yfOfoVY/Te2nBeTg6bMg5KOUJhwbC9ApGQ4FJ3QcJwJ+OEtiJhBPqda258k1kejZDjlUFupvgAOF",
+	"oEdjBbX5EP5LUzHZAPxjaPdrkOi3vZcvnu4dv3jz+mT/8PDNYRTyHIYcN7jIZhYFGgjxOENQW4xT5Ijw",
+	"jOeQw9D0vHwaC0UtHl0pMwW8B/g0iiQZhsrRMmWUiggMt5oGS9HD9yyxtd/B0t2pse1PZqVdgW2wOeJ9",
+	"6OJKmQkIxQntZ3RYxz+sGBEb0NbOw0q78rj36GHceNR89Gi7+2P8cOcxbfUYpY3uzg6NG80dutXpbfea",
+	"nVan0XnUanXj5k78sNvc6TR6jQZtPNLPSv7OKu3tRy3ATLiMM4BTfKkKlBv0DtxZrbQr49FJo/nXp4/+",
+	"9uvbrd8e/9768OP7nePtw62D1uvmq/zacZZW2pWBUiPZ3tzsDqiqm5fXu2JoRKziJ8X5xzXZXPqOv7Dz",
+	"0U+594Flonqmf4KJtv/u/7R1+qnxthU/XleaGj7sONGifZnR8t6q1ZEhGAXtFpAxV0kKhc7faD/mBeOC",
+	"6fvuPJu8xEXRTOXkFZ5B+M5YgAV70DcUVnNaxMQ+uw06QyqKXXEBEgFZa0NbLsZsicWEI/dShBYXNPao",
+	"wXjY4TRJ0QzricxaEPCcUSb06cGUqtE22v16gN1QsyxNlqxjMU6cdm/snKwL7HShdliS13HibqEGGTCs",
+	"mP+x1Shmbi5Vx30zCiao6AUfS/12RuOp3mD+Qt6QNK7DSxbI5P5P8fNB87IK5LY1R/+nt8PHZ5WgMkli",
+	"6L9oPWqsU2Vc5OHi5NxXNJWKzefsIqF5WTMU7yzADi1zzsAxv84LFlVWP8n9PPR/0TU2yQAciXZHPZe4",
+	"bRw262CH3PmExvVTQFYJAYOYCK7tDrzFOotlF4Yc3BzrR0IRB8jMB9L6hlADQtHTFpyV+YdQEmH9R+Mq",
+	"YuUJOIq2BMdcAL6Pz+xkshrSMua1FzhXFo/F+jwBiVCiRqB+im5WkKeisJokIqZHH24+GSYSmuUBLBUf",
+	"4/2W+2z+bzAzJ0qIk1RbJHAr/oaBMtpJWVQnr4VZ1ilT855bnTzB/QVFViF37IRGW9qS+cSsWJ0cu31C",
+	"M0Z6yTmLyQBoJyauLApCBwx07QSbe1G/m+iG10fr9ghGbPTVUBQE1TFjNReLgWKpCc1iWScv0BjoM2X2",
+	"FshN2BqoIEOuB7Zr/uq0UI7yt9VqELNphA3O8D7RTnZAqByxrgr5KRupGukJ7XBLQuWUdweZ4GIs0+lc",
+	"RKHurBJ9SESO8gDgAq4WyIAzQOWeg5jPDZQCL2SO64OZO76LTfaTRLLiKTW0mZwzy++EqAY8xqo5B4Wg",
+	"Zl+C9Wu2mG/O8jK1gCEH5IA6wVrIEmllCyFnnwAG25DGpQxWZgeye+PrFowvW05ybwddYAcFBBtNXJj7",
+	"CzeMbtn3vbMiCqugVvBgJRhKi3gCQXInsTRR71EmYCtj7FxIBs6kzJVFs9GoAbSKvhoqxQmVp0DmDqU1",
+	"wGZrngLOKs1RerDSVTKl1b5X9u1eH/LcT9U3xUnGukpk08CUirhHAeyTe48olLxTq2uw3DVO5CilU8iJ",
+	"6CsTA/1iCq+jTxGpdqlkGwmXjMtEJWcsne4CCoj+IxIPwvsFZ/jxpnzClsobZHc9IiQ38fBzob5V5nx+",
+	"keGKMMWecAOVDszDr1yv49RgHUfIRxnrspjxLmvrgc0AgNghjEbp1CpEN38I3rsAFf4d7JALqlqfiOGQ",
+	"blgcm9jOgMwrV5rYT+h00B+uhLEjOpWP+i+jFGq7TGVdWSFrEstCFWui2FCuCiIRVIb0/AXeYXEH7D9d",
+	"xR/NMjqF8i01heLansiGlXkUgj0DNGKzSPPbKMgBigjHkrtMpAvBSGiaLIEdKcUigI8YAYiPvu1f/viX",
+	"MDxvNDbC8Lz57OMP/2EVnIdju/Hcni1j3FwZ4mMeL+Nq8B6w6Rz+BKkWt6oFd9lZOx7FzkVwFOsDdyit",
+	"JMX5swaItIeNnlFFs9nIUMwLRgZeJDex5McYcWOpsJRXJQpWb5/3E84YlCiaTXti5mVP30heJnHMUqiw",
+	"XVJPa9s+56htPq7JCpEsW6XwFebo++gSf5ZwFKx+gQJKZ0+Xb342S7I8Em2CwEZF7i7Uw6BK51V3FS/a",
+	"bmzX6qUxYgliYD1H5Sva/Wvb+xcCpuNCfB87H+KKM1u25Ays0HlzAWBVsa/Xru5VO3udevsIaro7KIsr",
+	"ml5NKM5haSyLrE0mVWSPHQK0DRjpiBhtDWnKbBBpGfiB6mSPm+OKep90U0YzbRFDtQW8JyDR5z8j+5cI",
+	"T0pUD/lMlsi+eR7rbgvDXOgAaLkhBzRjpmgh5C56ZUoXZvCVYSHMEYtI1fXZ1crM0AM9eU6kXLEKoey4",
+	"Vy6nj3AubgNq4hZF3gWi7uGXIuoAeFSJ7MuHSP6uUuUowchwulwwj0u7M0YpIIoukndtKxOxR3qsSIcB",
+	"Ji9IN5fRxr6EqwsrQwa6LmE1VtcVVXdh8NxLwq/O+LuXiF9m8RBTy8Wh9tUmrDMQ4nQ5qpwLdzIej0Ri",
+	"wDjywKIFZjaJZtbNmJK7gNkb8igPKESLQogY3SHF1jC/QQOKUedk6YJI4Xv7TSu3wJshXRxzmgxOtk6P",
+	"H3/6vTV8/+j8cOfs9Y+dg63uWqJQZtg2EHWrjI0rxYHyvfLH5wrtquSMWUdklSRdnEjaSef72mFP/lDR",
+	"zomZ+BPcQidQ/bhCV3Vec1qQzqZsvyChuwOqNsxr3Reh9Fy0tusKJZn1vQh7MEfFdKftK2pa+0p6wADp",
+	"0Kx+Ps+ejHQyZDHK4SHrJ9Lg6pNfjo8PjgAtQ/9XzT1zrifW7yUhfaYQa98TsQb2xDBNaAsQdWvbR1FK",
+	"Rd9UJ1QtwnnIe1o4SJPwl1PejVzbh4cfQ7Nsaoo6cuh3KDvw0JVqmK0xM1S3RzcKDH46tiZHFlGpGv0R",
+	"Vn4IKx9BrIecpin00KRT9z0GE0gSEBWJ4PhpjKtdbHcJuVNGm5/zg4ncyXQaQZ+I9IFiJPSQ7NPugMSm",
+	"Pwqbl6B7RvRI9BkrVVQyZFLR4SggWtz9GdlaVghZ/HGkKI9pFhO76B+rVoRMJpO6NH+2o9NypEYmdNq2",
+	"nUYhtzO1ATj6WCxjRxQXmSfMKjKVTWuBd6cbZESqY56cE9MXXFyKDT1yqsYIoh+dNQPEJe5QyR5uk19e",
+	"7T3ZOPplr7XzEOpW4rp7bL0jYoNcHO0ClwPjKkuYDBzvA/JtUCRYCEBD20Zvs4B5szcU8k5J6/wc9lLC",
+	"yY4dMShrIyOBaAJhoVgqjUukX2vUODvHc56YNivR6+Fm/NdEKaAI8cZQjd7v//zLmze/nhzuHx9+OHn/",
+	"4vXTN++jWmBGl2Mu2eMHQ4mB6vIMEoL2QLjzhlGm3LDpM5UvSr7xLRLUA2lX1lB1C56/jfQFSXjhIFkT",
+	"CerfgKc1GTJoI6IJtPtjb712LvXnmwQs0DvoHY7igypDMobRblstbcbDRf6THckD6RqsYK8bynCtVYHO",
+	"I0FebAtMBHlXcqztXQXlVakQIz2eIOSjDKaOiIykCT/dwJY4zhSSNwPPiDHMqtuNhldqN87SqEbGPGXS",
+	"SDnTrQa8JCiB7ILuvXz55v3JweGL3/aO93/SejXaxd6pOM6YxEJBW6qGSGBUWeIdV0W1zIQslBpejA1g",
+	"ZMGdNizl5lFOhWSRdSwajAW6MWha2oy6nBV0ySYjMy+30WW0ZhPzUnO41BTF38BklKx78qr369vH2aPn",
+	"v374lB1P/vXdwdNHL14e/P5CtF7Sl/Ro4huUlbs0ZNdpxr5P1OAI5uGiKIGVSXm5rhNJOJGkKgdiwkEK",
+	"ES4mtdXtXTOYe6yGbx2rYdZWLzfV/YhGwYhchvGLGL2yYDfkW9XZcano5+SRQyhUNwwqSpBEFVXPIiTg",
+	"XKusx2u3+GpGRt6+GDDsbstkwFOfUfDrQF7ZXlny3GW/y1UPFS7IyocqKA8M7vEFTm4eD0SeJi3iLzod",
+	"z5la99Gw1oMJZ13afMgv2ilcdP2Y1c5XpupXVfD3J/xLOeFYqLLq8b6cg+PC1Hmr2sU1Je8OXwYeqCEG",
+	"kQBt2vDqF5Svdkzh9NZDvoeuO7Q8eRLHwjoXnfsC8LaWPhBmCfkk4bGYmAjSxEA8I8CvmDAZYNcMYtvA",
+	"X8RoxOIZoVXiKr6D8+1LrqtmWj1X5xIdEvEVHbLGF+GQXUN+Nr9F+UmoLLCSf10e0BUl6r33s8T7wZqW",
+	"a3s/m3nIcmme1/d1inRsbaQsthc8QKSIsSTVaMR4nPA+dsPqY8JiSBREPZqkLIborFJsOFIywBJ/O1f2",
+	"GQCdT8ExDkIO+WBzh0+vbX4CGgjz3yep6Ed1cpBzwzp+WSod2SzEkEUa26TBhVLdyyE/zSdu5WSyfe0q",
+	"2eT4pPFhq3fYOn37Y+dvj4evt0cvH8nj1tn7h39/0oxXJ9dczVODtbuj/LK/Bf/4XPFW0P83NDsYyVux",
+	"VN5kp7EFAN+wRU6gUaaVj+vEtlHuNLCnMluulfTHu9e1ZgS9/5JHP5a8BIg3L3hJ83eYOLvt4S22WXvZ",
+	"TSvqVLOQVoNduId84PWW/WcRqN3ipy+dC6wIMAuXK3TMzzlHq3zGVuy0tQ2xTpCsnqRfBIpuTssa2S1n",
+	"DtTqNJf5Gbh3lb6oSgDPsygk+G7GY1pFT29+9o75n5vgx1weVWTmzcGqN+S64gI8kiPwqGhuOYBf5k6v",
+	"9vDQDLC0OFxMTB6Akl7G5CDk8G3EuGjVBGlsTG4TsqdtktPuWEooUwVgjI+Q5zMHiCHm90JdgM07C27Z",
+	"b9pku/H4YnvgUA9wZmbmw1StK/pUBUVY0Bo7s1rDUI58GTrCV8+NGfW81SzRFoscuIv0x84V9IdZ/8od",
+	"hcRh7pfphLdjNraH4jvQBaukx2a1qlnBrwj34KoqCOSLJ0Qv693ZA/T5+pG8ZUIeBbjFl8GKFAznIand",
+	"gBVZXyL4v8igJvsBvgfSRgABMwDp/qxoL6f5G9LslMUhj2w1mMF28F3WunslVLaQw2dPyNbW1mOouSFV",
+	"dCPh0SGfLctDXHWstHPfyInggUUpGCZpmmCFU03rNRpyQ3+C9CVe1Z1WYu6TfFY06JQLHJI1lJ/NFchB",
+	"M4r+W8ZqdYI8I8Z/VQPKZ4nQ5knIagYfHgCS9EMtXFIfaTUMeDz0qRf5OMq1n57wL6EcBhZ3sVe3opQu",
+	"fM+loqZX1PCfQNYDNM7dRB/1914Yg8zZ9nC891rpvmjjyvoMIEjMllLCd68urduEoopt2Iqrm1Jxz5Oz",
+	"2QoQSjibzFQqBYYHgcWlFZQhf1YoV0X05qg0xRHV/EJSqIWGmmTTsdwRahCY/pgJFIlCHJZU5wuB28RV",
+	"AXM2wQrf/CeRxqbotxaEXArgyOyyBFgDKCdykqjuAAHtbd5+mEhpalNX8I5ghcxEY0XYerTEV5axWpTf",
+	"nykW/H34+OzD8Nn0w/DZw+7fftvu/u23Jnv++qw7jNPft/46iN+fN35vPZt2n5/vfMfFgnkBFpxCLCK5",
+	"V0k3oZK+Fq0iVHkp4IPZetIFOuaSLw8+V5BKrjAcKGBflP8x5e2gF2LRHQ8ZFjPA7+hWuOO6CVLOjHP2",
+	"YS+TM8aZxNSYE7c0zfsUAMtL71jtBqAcrOcZol8YTU3ArwT8XXCV0a6SAHOKY/PufSq6suxOZFgZUk77",
+	"DD5Mjy1mNCYpU1qK75IhldqJOWUGyS1/6F48THjJU488OsS8VF9Cys4QGkpgNLQ8ha6RyXu4oeyaf/pT",
+	"QOtyHFoBsb0M/UyMRzi7o3EnTbrE8LlK77GH2iUseer7gTAtFNRQzoOswuaTTKTMkOLQ2Lh93jNfIWV2",
+	"2UxgvAORLOE/WJyYspcYEY+h8NTygfnPxJ9KHnoIxTGCgxWWTwNysAr9qq4qLL67oRRqznjoo4RrC6hk",
+	"KAdJ+Z3dUy4mKYv7QORDqt7kyFpgDSHmfoMRGgY04DjzX+JCsOXb24UkHPm+aZ4BjxzrK7xS9D4dpfqk",
+	"+c1vIYeWq9yjzxn0VXcArFqwWZEelKapz+mGNpIZ677tsZgd6Wuhkp45uLA6AAkReOyoSoySLpHjjr6t",
+	"Y3D6zGMLd5fNg3/vyOAL9+ZoRr0nHvnXLt70gqcJZ/6KZ0wyDqgDZdh5OVLnXONVETrTeyS2p88/79k4",
+	"TTcAOUgymlmb1cNK9gE8yJBO4Sj53wi3lT0ZRljgSMsPi4Fr1qPPxLg/IDl9l78kFs607BBqXw4WoEAO",
+	"aFbcTgy43bhVqZaWs1NGJiI7tYMoHFl4/ILT4KZ7IrKYdFLRPU0x42Xx1jeAf0trSbvLJWPm4MCfoAQj",
+	"TlQRn90CPrhxPDFg8RjZu3A8tg8WOs4SZRtfLfNtYNM1AGTq4Qz4ySYb0cKYoDcWp/b//Pjn/w8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -21,6 +21,7 @@ from .create_room_request import CreateRoomRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
 from .create_upload_request import CreateUploadRequest
+from .create_webhook_request import CreateWebhookRequest
 from .dead_letters import DeadLetters
 from .dead_letters_response import DeadLettersResponse
 from .error import Error
@@ -83,6 +84,7 @@ from .reaction_result_response import ReactionResultResponse
 from .reactions import Reactions
 from .removed_member import RemovedMember
 from .removed_member_response import RemovedMemberResponse
+from .replay_webhook_request import ReplayWebhookRequest
 from .report import Report
 from .report_page import ReportPage
 from .report_page_response import ReportPageResponse
@@ -127,6 +129,7 @@ from .update_message_request import UpdateMessageRequest
 from .update_report_request import UpdateReportRequest
 from .update_report_request_status import UpdateReportRequestStatus
 from .update_room_request import UpdateRoomRequest
+from .update_webhook_request import UpdateWebhookRequest
 from .upload import Upload
 from .upload_limits import UploadLimits
 from .upload_limits_request import UploadLimitsRequest
@@ -141,6 +144,23 @@ from .user_profile_custom import UserProfileCustom
 from .user_profile_request import UserProfileRequest
 from .user_profile_request_custom import UserProfileRequestCustom
 from .user_response import UserResponse
+from .webhook import Webhook
+from .webhook_attempt import WebhookAttempt
+from .webhook_deleted import WebhookDeleted
+from .webhook_deleted_response import WebhookDeletedResponse
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_page import WebhookDeliveryPage
+from .webhook_delivery_page_response import WebhookDeliveryPageResponse
+from .webhook_delivery_response import WebhookDeliveryResponse
+from .webhook_delivery_status import WebhookDeliveryStatus
+from .webhook_event_type import WebhookEventType
+from .webhook_list import WebhookList
+from .webhook_list_response import WebhookListResponse
+from .webhook_replay import WebhookReplay
+from .webhook_replay_response import WebhookReplayResponse
+from .webhook_response import WebhookResponse
+from .webhook_with_secret import WebhookWithSecret
+from .webhook_with_secret_response import WebhookWithSecretResponse
 
 __all__ = (
     "AckRequest",
@@ -164,6 +184,7 @@ __all__ = (
     "CreateTenantRequest",
     "CreateTokenRequest",
     "CreateUploadRequest",
+    "CreateWebhookRequest",
     "DeadLetters",
     "DeadLettersResponse",
     "Error",
@@ -226,6 +247,7 @@ __all__ = (
     "Reactions",
     "RemovedMember",
     "RemovedMemberResponse",
+    "ReplayWebhookRequest",
     "Report",
     "ReportPage",
     "ReportPageResponse",
@@ -270,6 +292,7 @@ __all__ = (
     "UpdateReportRequest",
     "UpdateReportRequestStatus",
     "UpdateRoomRequest",
+    "UpdateWebhookRequest",
     "Upload",
     "UploadLimits",
     "UploadLimitsRequest",
@@ -284,4 +307,21 @@ __all__ = (
     "UserProfileRequest",
     "UserProfileRequestCustom",
     "UserResponse",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDeleted",
+    "WebhookDeletedResponse",
+    "WebhookDelivery",
+    "WebhookDeliveryPage",
+    "WebhookDeliveryPageResponse",
+    "WebhookDeliveryResponse",
+    "WebhookDeliveryStatus",
+    "WebhookEventType",
+    "WebhookList",
+    "WebhookListResponse",
+    "WebhookReplay",
+    "WebhookReplayResponse",
+    "WebhookResponse",
+    "WebhookWithSecret",
+    "WebhookWithSecretResponse",
 )
