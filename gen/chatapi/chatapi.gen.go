@@ -22,6 +22,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AttachmentProcessedEventType.
@@ -69,6 +70,45 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeSYNCRESETREQUIRED:
 		return true
 	case ErrorCodeVALIDATIONERROR:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportMembershipRole.
+const (
+	ExportMembershipRoleAdmin  ExportMembershipRole = "admin"
+	ExportMembershipRoleMember ExportMembershipRole = "member"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRole enum.
+func (e ExportMembershipRole) Valid() bool {
+	switch e {
+	case ExportMembershipRoleAdmin:
+		return true
+	case ExportMembershipRoleMember:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportMembershipRoomType.
+const (
+	ExportMembershipRoomTypeChannel ExportMembershipRoomType = "channel"
+	ExportMembershipRoomTypeDm      ExportMembershipRoomType = "dm"
+	ExportMembershipRoomTypeGroup   ExportMembershipRoomType = "group"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRoomType enum.
+func (e ExportMembershipRoomType) Valid() bool {
+	switch e {
+	case ExportMembershipRoomTypeChannel:
+		return true
+	case ExportMembershipRoomTypeDm:
+		return true
+	case ExportMembershipRoomTypeGroup:
 		return true
 	default:
 		return false
@@ -252,6 +292,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for TenantDeletionStatus.
+const (
+	TenantDeletionStatusPurging TenantDeletionStatus = "purging"
+)
+
+// Valid indicates whether the value is a known member of the TenantDeletionStatus enum.
+func (e TenantDeletionStatus) Valid() bool {
+	switch e {
+	case TenantDeletionStatusPurging:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ThreadUpdatedEventType.
 const (
 	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
@@ -279,6 +334,63 @@ func (e UploadStatus) Valid() bool {
 	case UploadStatusPending:
 		return true
 	case UploadStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserDeletionMessages.
+const (
+	UserDeletionMessagesAnonymize UserDeletionMessages = "anonymize"
+	UserDeletionMessagesDelete    UserDeletionMessages = "delete"
+	UserDeletionMessagesKeep      UserDeletionMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionMessages enum.
+func (e UserDeletionMessages) Valid() bool {
+	switch e {
+	case UserDeletionMessagesAnonymize:
+		return true
+	case UserDeletionMessagesDelete:
+		return true
+	case UserDeletionMessagesKeep:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserDeletionStatus.
+const (
+	UserDeletionStatusErasing UserDeletionStatus = "erasing"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionStatus enum.
+func (e UserDeletionStatus) Valid() bool {
+	switch e {
+	case UserDeletionStatusErasing:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeleteUserParamsMessages.
+const (
+	DeleteUserParamsMessagesAnonymize DeleteUserParamsMessages = "anonymize"
+	DeleteUserParamsMessagesDelete    DeleteUserParamsMessages = "delete"
+	DeleteUserParamsMessagesKeep      DeleteUserParamsMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the DeleteUserParamsMessages enum.
+func (e DeleteUserParamsMessages) Valid() bool {
+	switch e {
+	case DeleteUserParamsMessagesAnonymize:
+		return true
+	case DeleteUserParamsMessagesDelete:
+		return true
+	case DeleteUserParamsMessagesKeep:
 		return true
 	default:
 		return false
@@ -533,6 +645,19 @@ type CreateUploadRequest struct {
 	Size int64 `json:"size"`
 }
 
+// DayCount A count of one UTC day.
+type DayCount struct {
+	// Count The count.
+	//
+	// Example: 120
+	Count int64 `json:"count"`
+
+	// Date The UTC day.
+	//
+	// Example: 2026-11-01
+	Date openapi_types.Date `json:"date"`
+}
+
 // DeadLetters Dead-lettered deliveries.
 type DeadLetters struct {
 	// FailedMessages Messages never acknowledged.
@@ -607,6 +732,124 @@ type ErrorResponse struct {
 //
 // Example: 42
 type EventSeq = int64
+
+// ExportMembership A room the user is a member of, with their settings there.
+type ExportMembership struct {
+	// ArchivedSeq The seq at which they archived the room.
+	ArchivedSeq *int64 `json:"archived_seq"`
+
+	// JoinedAt When they joined.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	JoinedAt time.Time `json:"joined_at"`
+
+	// LastReadSeq Their read cursor.
+	//
+	// Example: 42
+	LastReadSeq int64 `json:"last_read_seq"`
+
+	// MutedUntil Until when they muted the room.
+	MutedUntil *time.Time `json:"muted_until"`
+
+	// PinnedAt When they pinned the room in their list.
+	PinnedAt *time.Time `json:"pinned_at"`
+
+	// Role The user's role.
+	//
+	// Example: admin
+	Role ExportMembershipRole `json:"role"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// RoomName The room's name; null for a dm.
+	//
+	// Example: Project Apollo
+	RoomName *string `json:"room_name"`
+
+	// RoomType The room's type.
+	//
+	// Example: group
+	RoomType ExportMembershipRoomType `json:"room_type"`
+}
+
+// ExportMembershipRole The user's role.
+//
+// Example: admin
+type ExportMembershipRole string
+
+// ExportMembershipRoomType The room's type.
+//
+// Example: group
+type ExportMembershipRoomType string
+
+// ExportNotification A notification the user was sent.
+type ExportNotification struct {
+	// AckedAt When the user confirmed it.
+	//
+	// Example: 2026-11-24T20:21:00Z
+	AckedAt *time.Time `json:"acked_at"`
+
+	// CreatedAt When it was stored.
+	//
+	// Example: 2026-11-24T20:20:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ExpiresAt When it stops being delivered.
+	//
+	// Example: 2026-12-01T20:20:00Z
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// NotificationId A notification id, `ntf_` followed by random characters.
+	//
+	// Example: ntf_6b7c8f3a2b1c9d0e4f5a
+	NotificationId NotificationId `json:"notification_id"`
+
+	// Payload Free-form JSON object, at most 16 KB encoded.
+	//
+	// Example: {"order_id":"1234","status":"shipped"}
+	Payload NotificationPayload `json:"payload"`
+
+	// SenderId Who sent it.
+	//
+	// Example: backend
+	SenderId string `json:"sender_id"`
+
+	// State Its delivery state (pending, delivered, acked, failed).
+	//
+	// Example: acked
+	State string `json:"state"`
+
+	// Topic A notification topic.
+	//
+	// Example: orders.shipped
+	Topic Topic `json:"topic"`
+}
+
+// ExportReaction A reaction of the user.
+type ExportReaction struct {
+	// CreatedAt When they reacted.
+	//
+	// Example: 2026-11-24T20:06:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The reaction.
+	//
+	// Example: thumbs_up
+	Type string `json:"type"`
+}
 
 // FailedMessage A message a connected user never acknowledged.
 type FailedMessage struct {
@@ -1113,6 +1356,19 @@ type MessageResponse struct {
 //
 // Example: {"topic":"launch planning"}
 type Metadata map[string]interface{}
+
+// MonthCount A count of one UTC calendar month (within the span asked for).
+type MonthCount struct {
+	// Count The count.
+	//
+	// Example: 412
+	Count int64 `json:"count"`
+
+	// Month The month, YYYY-MM.
+	//
+	// Example: 2026-11
+	Month string `json:"month"`
+}
 
 // Notification A notification for the caller.
 type Notification struct {
@@ -1998,6 +2254,36 @@ type Tenant struct {
 	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
+// TenantDeletion A tenant deleted, whose data is being purged.
+type TenantDeletion struct {
+	// Status Always purging; once the purge is done the tenant is unknown (404).
+	//
+	// Example: purging
+	Status TenantDeletionStatus `json:"status"`
+
+	// TenantId A tenant id, `tn_` followed by random characters.
+	//
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+}
+
+// TenantDeletionStatus Always purging; once the purge is done the tenant is unknown (404).
+//
+// Example: purging
+type TenantDeletionStatus string
+
+// TenantDeletionResponse Envelope of TenantDeletion.
+type TenantDeletionResponse struct {
+	// Data A tenant deleted, whose data is being purged.
+	Data TenantDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // TenantId A tenant id, `tn_` followed by random characters.
 //
 // Example: tn_8f3a2b1c9d0e4f5a6b7c
@@ -2007,6 +2293,77 @@ type TenantId = string
 type TenantListResponse struct {
 	// Data The tenants.
 	Data []Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantResponse Envelope of Tenant.
+type TenantResponse struct {
+	// Data A tenant, without its key.
+	Data Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantUsage A tenant's usage over UTC days from to to, both included.
+type TenantUsage struct {
+	// DailyActiveUsers Each day's distinct active users; days without any are left out.
+	DailyActiveUsers []DayCount `json:"daily_active_users"`
+
+	// DailyPeakConnections Each day's peak of WebSocket connections, the sum of every instance's own peak of the day; days without any are left out.
+	DailyPeakConnections []DayCount `json:"daily_peak_connections"`
+
+	// From The first day.
+	//
+	// Example: 2026-11-01
+	From openapi_types.Date `json:"from"`
+
+	// Messages Messages sent in the span (deleted ones included).
+	//
+	// Example: 18234
+	Messages int64 `json:"messages"`
+
+	// MonthlyActiveUsers Each month's distinct active users, counted over the days of the month within the span.
+	MonthlyActiveUsers []MonthCount `json:"monthly_active_users"`
+
+	// PeakConnections The highest of daily_peak_connections; 0 without any.
+	//
+	// Example: 96
+	PeakConnections int64 `json:"peak_connections"`
+
+	// StorageBytes The bytes of the tenant's uploads stored now (not only the span's).
+	//
+	// Example: 52428800
+	StorageBytes int64 `json:"storage_bytes"`
+
+	// TenantId A tenant id, `tn_` followed by random characters.
+	//
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+
+	// To The last day.
+	//
+	// Example: 2026-11-30
+	To openapi_types.Date `json:"to"`
+
+	// WebhookDeliveries Webhook delivery attempts in the span.
+	//
+	// Example: 0
+	WebhookDeliveries int64 `json:"webhook_deliveries"`
+}
+
+// TenantUsageResponse Envelope of TenantUsage.
+type TenantUsageResponse struct {
+	// Data A tenant's usage over UTC days from to to, both included.
+	Data TenantUsage `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -2384,6 +2741,97 @@ type UploadTicketResponse struct {
 	Success bool `json:"success"`
 }
 
+// UserDeletion A user deleted, whose data is being erased.
+type UserDeletion struct {
+	// Messages What happens to the user's messages.
+	//
+	// Example: delete
+	Messages UserDeletionMessages `json:"messages"`
+
+	// RequestedAt When the deletion was asked for; the user's tokens issued before it are refused.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	RequestedAt time.Time `json:"requested_at"`
+
+	// Status Always erasing; the erasure goes on in the background.
+	//
+	// Example: erasing
+	Status UserDeletionStatus `json:"status"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserDeletionMessages What happens to the user's messages.
+//
+// Example: delete
+type UserDeletionMessages string
+
+// UserDeletionStatus Always erasing; the erasure goes on in the background.
+//
+// Example: erasing
+type UserDeletionStatus string
+
+// UserDeletionResponse Envelope of UserDeletion.
+type UserDeletionResponse struct {
+	// Data A user deleted, whose data is being erased.
+	Data UserDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserExport Everything stored about a user.
+type UserExport struct {
+	// ExportedAt When the export began.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	ExportedAt time.Time `json:"exported_at"`
+
+	// Memberships The rooms they are a member of.
+	Memberships []ExportMembership `json:"memberships"`
+
+	// Messages Every message they sent, room by room in seq order; deleted ones empty.
+	Messages []Message `json:"messages"`
+
+	// Notifications The notifications they were sent, still kept.
+	Notifications []ExportNotification `json:"notifications"`
+
+	// Profile A user's profile. A user who never set one has empty fields and `updated_at` null.
+	Profile UserProfile `json:"profile"`
+
+	// Reactions Their reactions.
+	Reactions []ExportReaction `json:"reactions"`
+
+	// Subscriptions Their topic subscriptions.
+	Subscriptions []Subscription `json:"subscriptions"`
+
+	// Uploads The files they uploaded, with signed download links.
+	Uploads []Upload `json:"uploads"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserExportResponse Envelope of UserExport.
+type UserExportResponse struct {
+	// Data Everything stored about a user.
+	Data UserExport `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // UserId A user of the tenant, chosen by the tenant's app.
 //
 // Example: alice
@@ -2582,6 +3030,15 @@ type CreateTenantParams struct {
 	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
 	// intended change, and the same one for its retries.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// GetTenantUsageParams defines parameters for GetTenantUsage.
+type GetTenantUsageParams struct {
+	// From The first UTC day (default 29 days before `to`).
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The last UTC day (default today); not before `from`.
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
 }
 
 // ListNotificationsParams defines parameters for ListNotifications.
@@ -2786,6 +3243,15 @@ type ListUsersParams struct {
 	// Limit Users per page (directory only), 1 to 50; 20 when absent.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// DeleteUserParams defines parameters for DeleteUser.
+type DeleteUserParams struct {
+	// Messages What happens to the user's messages.
+	Messages DeleteUserParamsMessages `form:"messages" json:"messages"`
+}
+
+// DeleteUserParamsMessages defines parameters for DeleteUser.
+type DeleteUserParamsMessages string
 
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
 type AckMessagesJSONRequestBody = AckRequest
@@ -3104,9 +3570,18 @@ type ServerInterface interface {
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
 	CreateTenant(ctx echo.Context, params CreateTenantParams) error
+	// DeleteTenant Delete a tenant and all its data
+	// (DELETE /admin/tenants/{tenant_id})
+	DeleteTenant(ctx echo.Context, tenantId TenantIdPath) error
+	// GetTenant Get a tenant
+	// (GET /admin/tenants/{tenant_id})
+	GetTenant(ctx echo.Context, tenantId TenantIdPath) error
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error
+	// GetTenantUsage A tenant's usage
+	// (GET /admin/tenants/{tenant_id}/usage)
+	GetTenantUsage(ctx echo.Context, tenantId TenantIdPath, params GetTenantUsageParams) error
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
@@ -3215,6 +3690,9 @@ type ServerInterface interface {
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
+	// DeleteUser Delete a user and their data
+	// (DELETE /users/{user_id})
+	DeleteUser(ctx echo.Context, userId UserId, params DeleteUserParams) error
 	// GetUser Get a user's profile
 	// (GET /users/{user_id})
 	GetUser(ctx echo.Context, userId UserId) error
@@ -3224,6 +3702,9 @@ type ServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx echo.Context, userId UserId) error
+	// ExportUser Export everything stored about a user
+	// (GET /users/{user_id}/export)
+	ExportUser(ctx echo.Context, userId UserId) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -3303,6 +3784,38 @@ func (w *ServerInterfaceWrapper) CreateTenant(ctx echo.Context) error {
 	return err
 }
 
+// DeleteTenant converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteTenant(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteTenant(ctx, tenantId)
+	return err
+}
+
+// GetTenant converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTenant(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTenant(ctx, tenantId)
+	return err
+}
+
 // RotateTenantKey converts echo context to params.
 func (w *ServerInterfaceWrapper) RotateTenantKey(ctx echo.Context) error {
 	var err error
@@ -3316,6 +3829,38 @@ func (w *ServerInterfaceWrapper) RotateTenantKey(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RotateTenantKey(ctx, tenantId)
+	return err
+}
+
+// GetTenantUsage converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTenantUsage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetTenantUsageParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTenantUsage(ctx, tenantId, params)
 	return err
 }
 
@@ -4230,6 +4775,31 @@ func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
 	return err
 }
 
+// DeleteUser converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteUserParams
+	// ------------- Required query parameter "messages" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "messages", ctx.QueryParams(), &params.Messages, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter messages: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteUser(ctx, userId, params)
+	return err
+}
+
 // GetUser converts echo context to params.
 func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
 	var err error
@@ -4275,6 +4845,22 @@ func (w *ServerInterfaceWrapper) PutUser(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutUser(ctx, userId)
+	return err
+}
+
+// ExportUser converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportUser(ctx, userId)
 	return err
 }
 
@@ -4330,6 +4916,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/admin/tenants", wrapper.ListTenants, options.OperationMiddlewares["listTenants"]...)
 	router.POST(options.BaseURL+"/admin/tenants", wrapper.CreateTenant, options.OperationMiddlewares["createTenant"]...)
 	router.POST(options.BaseURL+"/admin/tenants/:tenant_id/rotate-key", wrapper.RotateTenantKey, options.OperationMiddlewares["rotateTenantKey"]...)
+	router.DELETE(options.BaseURL+"/admin/tenants/:tenant_id", wrapper.DeleteTenant, options.OperationMiddlewares["deleteTenant"]...)
+	router.GET(options.BaseURL+"/admin/tenants/:tenant_id", wrapper.GetTenant, options.OperationMiddlewares["getTenant"]...)
+	router.GET(options.BaseURL+"/admin/tenants/:tenant_id/usage", wrapper.GetTenantUsage, options.OperationMiddlewares["getTenantUsage"]...)
 	router.GET(options.BaseURL+"/admin/dead-letters", wrapper.ListDeadLetters, options.OperationMiddlewares["listDeadLetters"]...)
 	router.GET(options.BaseURL+"/rooms", wrapper.ListRooms, options.OperationMiddlewares["listRooms"]...)
 	router.POST(options.BaseURL+"/rooms", wrapper.CreateRoom, options.OperationMiddlewares["createRoom"]...)
@@ -4363,9 +4952,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/presence", wrapper.GetPresence, options.OperationMiddlewares["getPresence"]...)
 	router.GET(options.BaseURL+"/search/messages", wrapper.SearchMessages, options.OperationMiddlewares["searchMessages"]...)
 	router.GET(options.BaseURL+"/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
+	router.DELETE(options.BaseURL+"/users/:user_id", wrapper.DeleteUser, options.OperationMiddlewares["deleteUser"]...)
 	router.GET(options.BaseURL+"/users/:user_id", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
 	router.PATCH(options.BaseURL+"/users/:user_id", wrapper.PatchUser, options.OperationMiddlewares["patchUser"]...)
 	router.PUT(options.BaseURL+"/users/:user_id", wrapper.PutUser, options.OperationMiddlewares["putUser"]...)
+	router.GET(options.BaseURL+"/users/:user_id/export", wrapper.ExportUser, options.OperationMiddlewares["exportUser"]...)
 	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
 	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
 	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
@@ -4794,6 +5385,162 @@ func (response CreateTenant500JSONResponse) VisitCreateTenantResponse(w http.Res
 	return err
 }
 
+type DeleteTenantRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+}
+
+type DeleteTenantResponseObject interface {
+	VisitDeleteTenantResponse(w http.ResponseWriter) error
+}
+
+type DeleteTenant202JSONResponse TenantDeletionResponse
+
+func (response DeleteTenant202JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteTenant400JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response DeleteTenant401JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteTenant404JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteTenant500JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+}
+
+type GetTenantResponseObject interface {
+	VisitGetTenantResponse(w http.ResponseWriter) error
+}
+
+type GetTenant200JSONResponse TenantResponse
+
+func (response GetTenant200JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTenant400JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response GetTenant401JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTenant404JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTenant500JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RotateTenantKeyRequestObject struct {
 	TenantId TenantIdPath `json:"tenant_id"`
 }
@@ -4861,6 +5608,85 @@ func (response RotateTenantKey404JSONResponse) VisitRotateTenantKeyResponse(w ht
 type RotateTenantKey500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response RotateTenantKey500JSONResponse) VisitRotateTenantKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsageRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+	Params   GetTenantUsageParams
+}
+
+type GetTenantUsageResponseObject interface {
+	VisitGetTenantUsageResponse(w http.ResponseWriter) error
+}
+
+type GetTenantUsage200JSONResponse TenantUsageResponse
+
+func (response GetTenantUsage200JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTenantUsage400JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response GetTenantUsage401JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTenantUsage404JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTenantUsage500JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9283,6 +10109,113 @@ func (response ListUsers500JSONResponse) VisitListUsersResponse(w http.ResponseW
 	return err
 }
 
+type DeleteUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+	Params DeleteUserParams
+}
+
+type DeleteUserResponseObject interface {
+	VisitDeleteUserResponse(w http.ResponseWriter) error
+}
+
+type DeleteUser202JSONResponse UserDeletionResponse
+
+func (response DeleteUser202JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteUser400JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteUser401JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteUser403JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteUser429JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteUser500JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUserRequestObject struct {
 	UserId UserId `json:"user_id"`
 }
@@ -9643,6 +10576,112 @@ func (response PutUser500JSONResponse) VisitPutUserResponse(w http.ResponseWrite
 	return err
 }
 
+type ExportUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+}
+
+type ExportUserResponseObject interface {
+	VisitExportUserResponse(w http.ResponseWriter) error
+}
+
+type ExportUser200JSONResponse UserExportResponse
+
+func (response ExportUser200JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportUser400JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportUser401JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ExportUser403JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ExportUser429JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ExportUser500JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// AckMessages Acknowledge messages
@@ -9657,9 +10696,18 @@ type StrictServerInterface interface {
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
 	CreateTenant(ctx context.Context, request CreateTenantRequestObject) (CreateTenantResponseObject, error)
+	// DeleteTenant Delete a tenant and all its data
+	// (DELETE /admin/tenants/{tenant_id})
+	DeleteTenant(ctx context.Context, request DeleteTenantRequestObject) (DeleteTenantResponseObject, error)
+	// GetTenant Get a tenant
+	// (GET /admin/tenants/{tenant_id})
+	GetTenant(ctx context.Context, request GetTenantRequestObject) (GetTenantResponseObject, error)
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx context.Context, request RotateTenantKeyRequestObject) (RotateTenantKeyResponseObject, error)
+	// GetTenantUsage A tenant's usage
+	// (GET /admin/tenants/{tenant_id}/usage)
+	GetTenantUsage(ctx context.Context, request GetTenantUsageRequestObject) (GetTenantUsageResponseObject, error)
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
@@ -9768,6 +10816,9 @@ type StrictServerInterface interface {
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
+	// DeleteUser Delete a user and their data
+	// (DELETE /users/{user_id})
+	DeleteUser(ctx context.Context, request DeleteUserRequestObject) (DeleteUserResponseObject, error)
 	// GetUser Get a user's profile
 	// (GET /users/{user_id})
 	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
@@ -9777,6 +10828,9 @@ type StrictServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx context.Context, request PutUserRequestObject) (PutUserResponseObject, error)
+	// ExportUser Export everything stored about a user
+	// (GET /users/{user_id}/export)
+	ExportUser(ctx context.Context, request ExportUserRequestObject) (ExportUserResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -9933,6 +10987,56 @@ func (sh *strictHandler) CreateTenant(ctx echo.Context, params CreateTenantParam
 	return nil
 }
 
+// DeleteTenant operation middleware
+func (sh *strictHandler) DeleteTenant(ctx echo.Context, tenantId TenantIdPath) error {
+	var request DeleteTenantRequestObject
+
+	request.TenantId = tenantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteTenant(ctx.Request().Context(), request.(DeleteTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteTenant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteTenantResponseObject); ok {
+		return validResponse.VisitDeleteTenantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTenant operation middleware
+func (sh *strictHandler) GetTenant(ctx echo.Context, tenantId TenantIdPath) error {
+	var request GetTenantRequestObject
+
+	request.TenantId = tenantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTenant(ctx.Request().Context(), request.(GetTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTenant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTenantResponseObject); ok {
+		return validResponse.VisitGetTenantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RotateTenantKey operation middleware
 func (sh *strictHandler) RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error {
 	var request RotateTenantKeyRequestObject
@@ -9952,6 +11056,32 @@ func (sh *strictHandler) RotateTenantKey(ctx echo.Context, tenantId TenantIdPath
 		return err
 	} else if validResponse, ok := response.(RotateTenantKeyResponseObject); ok {
 		return validResponse.VisitRotateTenantKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTenantUsage operation middleware
+func (sh *strictHandler) GetTenantUsage(ctx echo.Context, tenantId TenantIdPath, params GetTenantUsageParams) error {
+	var request GetTenantUsageRequestObject
+
+	request.TenantId = tenantId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTenantUsage(ctx.Request().Context(), request.(GetTenantUsageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTenantUsage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTenantUsageResponseObject); ok {
+		return validResponse.VisitGetTenantUsageResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -11100,6 +12230,32 @@ func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) err
 	return nil
 }
 
+// DeleteUser operation middleware
+func (sh *strictHandler) DeleteUser(ctx echo.Context, userId UserId, params DeleteUserParams) error {
+	var request DeleteUserRequestObject
+
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUser(ctx.Request().Context(), request.(DeleteUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteUserResponseObject); ok {
+		return validResponse.VisitDeleteUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetUser operation middleware
 func (sh *strictHandler) GetUser(ctx echo.Context, userId UserId) error {
 	var request GetUserRequestObject
@@ -11221,463 +12377,541 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 	return nil
 }
 
+// ExportUser operation middleware
+func (sh *strictHandler) ExportUser(ctx echo.Context, userId UserId) error {
+	var request ExportUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportUser(ctx.Request().Context(), request.(ExportUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportUserResponseObject); ok {
+		return validResponse.VisitExportUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1bbyNHtigI/5XY3A2YdKcokpLqQqHhT1Ul22rXzZKq3bZZWxnMDJLZSkawMoJSsevUgb85L4MBzsOZ",
-	"eTvAYL81MMAAB/M6GGAe5peM92Ce908YxFoRmZHJTDIpUVUu2y9VIpkZlxUr1v3yrhGI6UxwxpVs9N81",
-	"JoyGLIE/T6liT6NppOAf/U3IZJBEMxUJ3ug3zieMKMYpV59JkrA3cyaVJDOWEMkCwcN2w2uwt3Q6i1mj",
-	"3+10vIYMJmxK9UhqMWONfiPiio1Z0nj/3sumO2VTGvGIj5enPLWzxGykSMSJmjASzJOEcUWG80Sq3KQb",
-	"TClZyQ5f8egtUdGUkSZuSbYIVeR6EgUTmHo4Dy6ZIpEko3kcEzqmEc9v+/69/U53f7/TdZcyEsmUKlzM",
-	"vf2GV7o2ppLF0UixZHldZ7gYogS5ppEiQzYSCSMqWUR8XLaKlXB47zVmNKFTpszBH18xXnXoX4trMqV8",
-	"QZh+SGpwTIVUpBmyEZ3HiuiDTr896HRay2gQ6YHezFmyaHgNTqd6OTFM567TDGjemdK30XQ+bfQP4FPE",
-	"8VO3FHYnIZvOhGI8WHzDFsubeEYvmSRqEkkSJIwqDTWDwETSEdOATTT8SfPs5fFjMmg8jiO93UGj1YeD",
-	"H0WJVANuX7qO1IRQcskWJJlzeUgoSdiMUfOLfkPSKdMPeETMWEL1SgjlIRmKcDHg+rGIk94+mYh5Ikko",
-	"mCRc6C/NgcLDY6ZkNj+hXF6zhDSlomouB9yO18qmxftM/BQkaueUzWK6YGGfqGTO/DY5d5aHSyFUz80S",
-	"GI2IxFlzpO/6aC5ZiJPsdx4S//GL518+PXl87pOmP4pYHPoD7junsPMNW/itNjmyYFETqghNkuiKSX2f",
-	"YuZsK5JEqiiOBzyZc00IAMslGYmE6P/ttuczfVDdjqE30tNj8MKK+vqU9FHGVLGk1SbfsIUkNGFEBmLG",
-	"Qj0EUBEaxyzB00WqBhCfSz2TmrABn1KpWAKHrFdCw2nEM8BIvT1YmCRiRA7evoVJuFDkks0UDGyXonGE",
-	"0FHC5KRNXklGKIEPJKE8FFOYosna4zah5NWrkyctTVUHXKM4D1lIggnlY+bBAlPcEpylENLTREy2B9y9",
-	"fI2DUSd4wHp05wF9wHb2ww7deRjs7+90h/fZ3qhHH4b3ug1zPxFxsgtaOM3cVZ3St08ZH6tJo39vH26n",
-	"/djVtEUplugh/+XHf9r5j6//+IeM4EmVaDqv7+w6ehMpNi0hNwcOtekWqc3B5sTmwKU13Rq05hmTko7Z",
-	"SfiS6g2XMckpPpJbWmMqxxe94f3gYdhh+6MDem94P3gw2qMW/jM9XLpiM8RFFDa8hqY6UcLCRl9fYHcb",
-	"f0jYqNFv/PNuxtR38Ve5my4Ulv1cqGgUBYC6q9bOnefyG+BqdGEX3Rt2042Ub8Ad5za7yK8btvJiNCrl",
-	"3gXUUYLIy2hWFBDK8EPgiKUIUsCPTg5FOhWsnAZ6TeeLGauGdGKeInoE0qScsKn4W6SpLyVyIhIViJDl",
-	"Ebzx7//6X/5zOcBhHTeFsrti3IIQ01Vokggxza9Mf3ORoXWGIeXLhcdvgRe4QFjrOVDvVatF+p5fr+IX",
-	"RUzWa68ALgxwm/XaRcKKX81iQcNVK57DE/kVz2cXne6fnzz46zff7v3l4Q+97+9/d3C+f7r3sve8+6x8",
-	"3TjMbdZtl4rrlixZuWrJkvyaQ3rFKpYmWXKrhcFaUJxNmJwJLhlIs0eaT7/idK4mIon+rsfVSo/mpUA0",
-	"6GwWG4Ky+zep1/4uW/C7RkgVbfT5PI69BksSkeDroV7z0avzr4+fn588Pjo/efH84vj09MVpw7PEWpPt",
-	"SEotv2i2zK9oHIUkkyIa772GnAcBk7LRH9FYsvd1N3usF3Jqdol7LmE7mbwSSeIs5ToRfNzW0z+ioVGp",
-	"tgeUvxw9PXmSBwiIhI1+OoELIvMdmc6lVmRIVxPq/U6no6WchAaglNwxpKwYH0mEDRlqpiFZPPLI9YQq",
-	"dsUSlEpFwkIQBwlO4BFKQJpoHRIj+RKN0NJopvEsiRSA+rHgozgKtghoK+I29JYUjWJAd0tIV1Hg99mR",
-	"TNl0qCHsHgkl4RQoOsiTasIkXmVJaJwwGi4IextJdafH8hd9WTwynKtU3Rgucuq+VnqYFrX1CcEv9hjx",
-	"AJoTlrD+gOtfwqlZst2BPi4DtLaBmHtw8DBohZqvDbje6ZciGUZhyPh26ceL05MfqsiH4PECDwKUDUmm",
-	"dEFCAZrrXQL/aK4VKaV3xcwhaD2GxrG41vgPHwiijoc/cVwifoL7oVWVpAW47+gOd3oNLFIv6yoZTEHr",
-	"LzxArqkkmUprlV+DT4f6p1RFS9U/wtm1feQuD+NESbKkS69esZYeK/T3lkfwThtdO2fBiDLdmxjVG8+P",
-	"aw2OxscZ6LdxcifPz49Pnx89LcH8yMxI4B3STCl0SA5G3aBHH7LWXQL9TEwZGl9GNIpZSCIuo5AZzE6u",
-	"ooAdwgezZCLpIjPYiBGxG5AAwOdCfSnmfIuix/MX5xdfvnj1/EkObEAr9A0cwWx3CKDngsg5WEEBSIBT",
-	"kUwl6/de4yVdaFHxXIinNBmzOxUwHAgYRAHEV0KQGCb/QAIEzBpJIrTAALgS/Z2hgECa/qMXT76/eHry",
-	"7OT84tH358dnfssztuSJiENJBCda0lhkt9UDMyuYdsBipsBwyQVMBFBGPeIpu2LxB2NQlsweGZEahl4m",
-	"spnNUBl7a2pZAwPXX3eOXp4A+aU8JH/d0RL8zknYOiQUzW5KXDIOPE+jdEDjmER3SmqP3Hmbfm5/ffKI",
-	"0YQlfkufEzU72Yk15N0DM86Bsh1rdo6HJsQzyhfWm7G98zo9Oj82GHb818fHx0+OC/RBi0yIjuxtwFio",
-	"2btjHr1L4L6wdyLzGaWr0Uqi63nSK9pJnR9l05qndx03yXuv8ded1KWzkxoUV76e93EVhsh5omoNk72x",
-	"NJSxUdUcRj8NQPzlaK5HL08+hNpqpinorGYRqfRSfVH9ln6VvZ1FicbukUjGLNSvJexKXLIQbuArLuez",
-	"mUgUC5+xMKJg6PoIHMpqvUuTfWCGpQmsX1yEj6ACi88Hkds1tyzwEYdcaO1bi1pv5kJR0ux27u/d3+8+",
-	"6O2T4UIx2SLXYh6HGpqWtv0CFNQ+qd7DgFtvGfH11rU8QLmx9ZHriZAMt0Ym9ApdSUPGOJnNFVkwBXeB",
-	"8hJPG0nYsm4AIoNWZVMYoHksuHRMQDQMI71BGr9MNFNTEbOgKwLgWIsqKP6hI86X7I1vnfIgiU6oxBUn",
-	"LGDRFQMD5swZ2DFX1DPveg3J3qx7+Iy9aaAZ0BoSf3Tsy3qA16mdXgz/xgIg/AAIc95L1sxjfsViMQN7",
-	"Az44j9XybhDfV68ufV1Pml6KlT6PeWxULxeflwyuyZyR6wnjOVsIPK7vQjvzug2FiBnlSzCyQ3u4D7u6",
-	"amCBQ6TM8IvOVAgLoaG+EFKjqubSsDgaXC7DLqZSXdDgstbpepsiTiU6pNOWbjMMn4GV42ZXJJUnCQ3B",
-	"0UxTR0nxFiC9XL2TGPQYayivaw/Pb9y+XbpbpWgwmRrSXtzKKIoZWH1Q4Q1okkRMeoRKEimwRwDyURiE",
-	"hW3iz5PY18yFEhmNOQsHPBTXHIhbHPFLVGmuRXIpgVKJuTLhChLcX/5g3unsBdF0TGQSwAfmt9D4wiFO",
-	"YsBHiZgiSmFMgEgwMAXHxjWGJFKHxrZBh1L/Cq9hBMuAJyYegqSD6UP6TJJYjEnT/+r4nOzqb+TuO4M2",
-	"73fxXd8j/q5c8MD39DByPmWy1Uekd40DGMCBViO0IgnO0DmfxwPDWS+UEUdKbtaEBZcsJM9Onh2DpzDv",
-	"X4mmdMx2Z3y87GPXbDZm6G0pG1n/+pkEI2jBZxPRcUKn7YpRJywaT8owhhNYzWeS4COaNcyityyWh0SL",
-	"BAAQ5E16bpmb9X6v4zX0U3SoP6InqOhb9VBiWJr6kWaaueH2H/S6e976wCuvoSbz6ZDTKL6o2hh4EO1T",
-	"JbvziOABI1MaGhtRLPiYgPkoyiIY9nod83waxkHljAWApvqTAV4+fOpBLahke5gncUn4GNxG8ur0qWZn",
-	"zlzZtkizZJ2C57fTcjcKJ2oC0fSGSg43hf48iRqV+8gwK9vGdRRW+nKdk4DHSg+CNM3NxxV66RJhcTYc",
-	"CWUsAIYEpQP/Ss1ImoSHbNkNv1cPWTPva20nq9dYcYIeajlaAksJ66vTp/nbO1FqJvu7u8GEqrb5uh2I",
-	"6S7sfLfC7b270rn8BXs7+1Ma2tjRpLl3T0bjP307fXi1fNBLB1txnA7FKJxkDYLR7dW5G0Vu6PjDU+ro",
-	"5cmwZ9USXHVK8FZz0JeJ0LIUCyGYEuSGOH4xavR/XC+vwCuPqNY7vHcFDkFzPHqlnJk9+d5zA4jqxwl5",
-	"dyeeW+CVXWnDwS1z4/OpPqts5+2ZBa4+hAzVS58oQb8b3MMC3tjgmpxS4eWjtFzcck5tGW1eexX3IJWl",
-	"bIyilSeafjaTlkG04tUiY027tECTksQ+8bOZfctYsq+07OaOy8W1lesGPFIeKpB+gQ77QDz9IqP0SXMo",
-	"tL6JhBaEQS6c1ZDA6ueaIve1EIfbLKGvxATEQtCkZMkVaBNTNhXJggzFnKMlaM61rKUvPJlRCds3ImSr",
-	"TZ5GVywV8mgsBextYezywAJRRC1sR393SJalwliMwZsMLljNKJorBD0U816dPsW4UNzpgKd4aVmlEZ3T",
-	"k9YqMze+FVh7HzZlJhhwczxoVUghm65RKpoo47B+nDCqmL6aN9VewMOpFRaSKXUgw8TXdCFTFzAAkDMW",
-	"GhMFiSOpWNge8CPih1PXsS44MxQcNKOIE99EIPjIk8HaT6fMickdcI0gTf/HoRi+1uiu//AIjaOAvTan",
-	"9yN88gg8QoYL/BVYug2QHfAZjZLWIfHHiZjPzIvBhHLOYh8s9oTyBeFzdGtHPIjnoWauXEvrWmARCEK+",
-	"MITcfJGn0Daiov+uSDXsL6/fL9P17K3GNOInik1lo7/3fs2T9K15svP+/TIdyeI48ACWgW/GwogWCIUX",
-	"CRxBeoj6craW9BRLuy1tDqcOXXOCepdo5muv8XYHzAo7xQiU9171RgtpGRCLYrTqIdOiqHTw5dBoWuHU",
-	"K8O5ZvZkyVZzMsWPjaEY6jVHCOV6GrfnnEsX4kMNYGiS0AUyY0XrmIqe2efe2zC5ZbU8jKQmVHDEh5p0",
-	"aOElEbETPpUXCF8mQvMdcjQTcSwanhu9DQHPRRnKDeD+l8HgbaezMxi87X75+vM/lHFXixvr5IU0trQM",
-	"SZYkKyRm6O28DTnLQj/zyFatF6e2240hfRRMGXksklkJkKtj5GuAOKGKXYDj7CKZyeVkmYqkqSw1Kw3l",
-	"MYKFcVI2IYUqpZglqTvVoc/dFRoPLFXWk7bA/yXtERfxA45pBX6IS8Zvhh4v4A/I3cDQnszDtIwtSsUX",
-	"JukkB/29e8vgfxqNGOSQRdwmqhymVgCb8JNXJ+/lQP3g3n6NPIQKiCBQb3pj0OY3FHOlMWVo45DLDPnr",
-	"TVepyYo0NfIlJKCSefoiZelnrcPUJWYcCen1A5Td0aQ6S3zJBY9OqQomJFLVFjH3Evbu5y7hXv4S0p2/",
-	"d3Yevjb//9M//wF13H+5aP9x5/Xnu2t+/8OtrG9aKpcTcc0xDQ0MokBvZEzlBC0T60hP3mbn7Lt3cFCX",
-	"+OwOBoNBFQXaWC+c0N7BvfK9n319tNM7uGeNUQYU4PnyCKDKjkYVMmFv87t8OHpwL+w86D54sB/cD+8d",
-	"PKS9EaO0Exwc0LDTPaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOgkd98Z+ch3Rm9fndv/33ppsuN",
-	"jc7pQbRPxHHp2SXPobEJBrL5S70D8uxRq5atcg0BKHdvrLVqmIMpo6lPGA2fMqVKhTD9404Mv7KQhCyO",
-	"rhjknC1RBoyguzAqTMlQxuIgCYdAaxpccnEds3CMdKaW8PUlTGJGysSQTOYyq3DzkEqW4qYXbWE97nDL",
-	"iyocWhFOFWtec1L1fJjOCzfzYrq48Qn7MdOI1vwavgPPFJgxMFdimduFrFYIwWP94PtchH45B0ZZu3Ax",
-	"wJiO7HfCMBbWI5AY6qdR61pg4VnEepjPw6qdELAEGqOfvVsRPQKPaDIHtMxLTy0BT4fRmjNynaV/LJHW",
-	"NORjWcGRTL8VMKvVMcTi5NBcTyfStmSy1Xkl63RWOOZsdZUY9NigQ37tfjEOyNcLIE2wRe13Djyy393T",
-	"/xy0POKXhWTpF7regPslgZj6tz2P+GkksP5i33OTsfc7D/XLJVGBPtnvPfSInw/B9slBp+MR/+z7548v",
-	"To/Pjs8vTo+/fXVyevzEH/D9boc0Tdp/Lt2CsRAzqsEGhz9p2EeCt0wKsrETlARGVUSilUeeulHPTvxQ",
-	"edjjUnh5ybbyBuSS5S1haj4wqNx+7RBaDOiFCCEaV5PaAtKjfU0r4u1qR1mGg7Wo73rKa6YFXSB3mYx2",
-	"sEWyq7HoDF0FS7ZvQLHPJJnFNABxCjLa0SWProFYjA+dHAb8MpKkm2oGCzISWl9IAwvGdFbwCPc2FLG8",
-	"Rl7GKCFVqRlYy+ecBYqZAgLlgsSSZ4dNZ6pU1ALhakHsI2BAz2e6l62XVTG3BYmUSWwo5HQLlVulidk5",
-	"SGcuuxEYQYMPXFBVNqFh5vpJOxSYvZf20eh1evd2ut2d3v55r9PvHPQ7nR9cj2JIFdvR6vQKLnLnTq4s",
-	"/bd2lu9t43bcjON8MYBU1M8yaJ3TKh7OqltZIrOWILkrjf6O6R8J04vlFDasmvDRUXi5HMStsfdrRuOq",
-	"IBGTsgXBOvqpgohscBhVwm7Pa4TDi+skUi7TxRo7esZLcO7CyRhT3RVLJE7WbXfanWVXRm6Cd0uWR8bJ",
-	"d2x4JqCYlPMsRtxEkkRcKsoD1i4NWcqttgQlwfdBiX6GWYuvZtFDKhn523yddpXtfUnADdk4oSEL/Uxh",
-	"SwcOKDfuQD2xQjOqFQQBiPbtEt9RBuGq2lcy0jqBntH4VNH3iVuoEeeVnlkVvoDH2TzVXqspGBCl686f",
-	"Sjadl8OFajyup8Z/nWLz5hq8uS+fsPKOobnlghj4pcGWjw5s38b5pmEQbmhy08dIgotAzLnyBxz+zwVH",
-	"SMMhMNUfRjNGL43+gPn244DjsH0j/VuxEMPkIwWlXiaa55AA6opZyycue8CbGTXws0laULuBYlC1R6Qw",
-	"Ma3IcodMi7vZNsvCS/8mIs7C1ZwLuDg+uJJfdTbiVxsGd+fBWzsi/EMHUZs5PQewzlaXtlGNw3+G97cc",
-	"KrYJPPQlqSP/3kxc3jDSC69BG4Ga19DzP5WxjduJKMW4rqWTBkDVieHCizRkAXh0HIpkA8wP0YaX0SOo",
-	"8yCt9jrnITGlQxBHnrKR2jqGfJiTjNlIlZ4j/PDhTrH+uUklZjOI0oICjCXHR5p68R4mFk7FFeZ/2ToY",
-	"LffgIqnqsXMKkSj6LxP7UtdgdJ4yD1nbQ2G4Z4mr5NOWB+qBGp+9meSUQe7ThtQZUyriY1ktQX0mibjm",
-	"RJoHHYFqWalPgkl0xcJqDSS9OZEk9mnSnHMVxSbkIrWfYWHQVh0jpNeYzhULL2CcshK+evgMrmZ+eMdE",
-	"lcOPRpQSqkLoOTjvPFgj9KzNZ5hFnNcFED6bW0xuVGf/28qEc+HoZeeZrns9It0szOQxVDOV+UKsn8kS",
-	"rDtM87ciFoeg8S1SlkkTYD3TiLszduvj6RH+Qpoa0C0k7FDxizRh3a3sgExdLLPWLaDps7li2fB4J6CY",
-	"bZNiAWpITEEcHs3VPGFkzvWIsmWw2Hy8K/T1Gm93xmLHfGmfbT83f/yoB2mfR1P22n10J5rORIJBslAl",
-	"sDGO1GQ+hAQUQWfRTiBCNmZ8N539vfu6vIxmO2KGiLQzE+DrwwWuuE8vI+4c4pzP9OcNjrD8or2vgf71",
-	"OY995zYcKKXfnzQnqnb8YrU9p3puVSqMrI7KySc4pEmr5iqJJISYSK4OC3kL6LuuJUjlE22KwhRq+BdT",
-	"OTY0uszaxEOgeFGWx09MrQvrA8zu9J6pf7UTi4DGO906nMep2FAW4PpWHRI2nakFJsyFLGaqqP5/zeJY",
-	"eEQxOv2nfEjZvhvj7MwJ8YdrrA32YK6pra64yujQ3czoYPZRfwXmhRzgb8bqWRhtNDP4C/ClLcw+Ree7",
-	"XKko5NZg34B07ur7cOvI+OVI+Bt57KYMaWT9UJrcPdOvE6RB5ZfsnQPCdKtm7fq6gAtmnVd+RhNWy8WS",
-	"29qbuVDrTV7f6qdA+DOVmuUGVoH0lWX11ylXjtUbjCOCugkWRDKkq1ogw5iBcXTFOBkusNzm6fHZOTl6",
-	"edImZmu2W4TJIM7Mm5SHlhbHYkxiRq/YgEeKiLnqQ7Y8nUIwEeNaUgiRQEEkEFQD02sMohk0Z0id/wMe",
-	"i/Fnkvh2/W0agpNi1/nKKO2+XVqWG4a2X5NEdYMESI1kGxgvNsqZnCSMrnfZ4VPL6UelbuNswTaN0S3T",
-	"C+w7z8NypN0ldTmKu4LZ39qKVeMylVi7Njde4UgplWrPZ5oMOy74ttlw0bhlX6yXEbXeJpVjk3qtaQao",
-	"3/IM38i+s+tEj4FZ4oBnv5uv/FabpOP084mMMtWIr6HBgr5qEJAz4M59beqvoXIcLAJLGcDokeA2BIfK",
-	"9PqD+SxKBlxc89YhWVqwR5bWiOu6nojYWd1IQVog1PgwvTDY24DNTN0PCJaE9YDqaF8zQxrXoZyIaxKp",
-	"AU+5vo0VMvjfJr4IoJiTRmgMtMzgpYED2bZ+dht8QzQygr4iSEgLeL6+Ur4BFFoQTQuQqsD+FW0janfh",
-	"ONr5AfMWLnZev+t6VeHuZhc3M1+iz2wz+yW+o0WQgHHIvJTszQb2zMrY709cOXq2sbTzZcLYjpYdyZ/P",
-	"Xjw3oo4TSWxgnbVO2SffPLI81kYYv9Pr8VLR8L2/sYhUtaG6inKF4ldPQ06x4dM9/SxL9JZHX37QhfNU",
-	"YhYFjX4jpnMeTDS15zyX0+msbaMgsWVTSyE6Zp2maJLk1yuIvc0URCwSKVdOLJWYSeMHSl25ZWvo7XS6",
-	"N1jDrSO5ZlhneZMXTWlmOFk89DUCJTy0lIu5FMOFg2VLKkqKGbhfr8GpIwwVKKJVIPgoSqZYaSDXl6hg",
-	"Ggoua+BTOtpKlOp+yONcC+J0ZzUgWI/MFl66Gbktnt0nTHYLR7KOuIEYx9VoMzFuRfOsbYtx7n5uIsvl",
-	"ss82EeiWXqwlxq1Omft1oNXLjGRvjbF371VzdjBzYw5Yt7e333CiWeUkms1YWM3kFzeutuDeEiXA+raM",
-	"PrfkXjQZM1UPpxbn5uHbcb1lHmcX8XoFCGsT4sVtSsu6I3zyd2WxqsCs8Q2tlgI+mlx5a5kuM2quaGuI",
-	"LZnQTDMSeRfm3toU8WXRIierOSuoPqHz7PptQBq+mwhbEBqtyu5SIGs+ZlTzHs4I3q1yv74tx5QaEUvL",
-	"MZnYr7J6TOlPWJCp9PXM/lsVOPG6pPLSOLpi+Y2IEbHTecS8ivZqTU8u5Hyo30e/TDJnyxVHio855ZcA",
-	"yq9LL2Cx2JLKaOBtQwHLFlTMJ5TChEBnz9kYOni/VnyLc4LLlMC2JruTuk1ZJa5uSe7+8qVIKemqjE4i",
-	"ODG0sFZy58uoVMPG4Idq77iTUV3TToIj1vdZloQoFf21myU1mQUMFzeM+8zs7tlI7rZel0N3y0G1n36l",
-	"zVlkPGYIPesqyzs53IfuOn63rLrmJiG9y1hLmn66AT8LE8p+se7BFjg1fTOdf2i6HEDtQKcIZ1az0F5I",
-	"9AS8jDbSuUyW8yzaTNPSz3uEs2ssypBIVVvd0tQlR/kOOr8enetlxKuESDfmMvXIpNiRtSowK6ykr5te",
-	"86qYtTxcnBVxce1Q2juM/nRv14qIzxSm9XA6ffxmGk12gp8yGiZMMh6UBrlpwqJvvHmkoi2GZIyvy9lK",
-	"w4jSjGwTGRqNTIqYHmUVu967XXhzVZboCx5HXEM7ilm2XGx5l5ORy3Jgc0mjMFDDa4jRCP7KMaT01y1z",
-	"oywFKM3xzM5k1XHfxNhm8aA2+X/BGdR1NChs0vDrk3+Lmr8iSxvGRpUySgyuKkQ5pK1LlHki4uOliIvK",
-	"gocrJ1LsrfJIgOUTe7naQzbi8toxRJQGXp5NaByTa0bkJJpp5eHLJArp4otCXb/SGEwbnrKS/RWA4iwk",
-	"tzh8rGas+82Y48axU6sinNy4piyiyQnYWUIcGxhXfssMpbYBZNjOp1L9qhX9CoQQBlwb97q3iVtTS/UX",
-	"NfSDtAxP3bK9Zu9Yund7hNUI/HlnYbqJVUf1GGL1qg1Q7zat8bPS1maOCsviMxpMljvwvGv0FQ1pH4b/",
-	"93/9L/+50e+9X7GBLSufQQqPOudooHeLyjnOjdkEcX5Bym4+RrSR7alc7V16/CPqvg78PXvy9VNcLTK7",
-	"dIw0izGzoBsrIS61dmpJ35AGlwPeXA6mbdXWj70BT193SzLAF59JUydY2WMziYi+/hofp5eMt/QouHHf",
-	"HfwzaYJ4HUUO4wSNWm7xcRMRbabhI0ZZUPQmGnr6kkdEHG6upqes6Vckp9k9VanoRxnCAS4CJupjB/zL",
-	"ikBXHHpUKrN9WPJ40/z6D8eEKwwAy7y5irwUz7Hedcq/czPbQAF/fgU34byUd2X3ANrDsqn4WwStX4mc",
-	"iEQFImSHWN50r+coGF55iwIoIjOJFJMzGhRKkoG8klMr9nr1qoX3OoPB2/tf6j+POv/3f/3p559+2vn5",
-	"p/9hMO91eg/g34c///Tffv7//+u//fTT6z+WxqmcupksFRbcejkpNpUNqsWiIlMtp9+QIojritJRel+5",
-	"hblCo0ekSIrC/o8I99cbsgJ7/zPTba+zpsK02SyuvhwRgY9XFVb6biJIzEbKNLmv6mW6IdHbFgFb1do0",
-	"t7G6JMp55aYUygXnp0ygRMxWVolIRAylWrPqEGnbtnAacWAvAISSKjClxMDUI1qihKUoV0vZhqxvCPvE",
-	"p7dd3aq+ioLbxlpjK+I73DxN2057XZDHNnsLaWrm9rzxSDQilC/WtBNaaye+G6ko7SjkNeY8ejNnF5ds",
-	"sbypL9PWUH447WOHYYq9hc2noek0jFo+hCpcC9MxK5SGgBvTOrSVuo6wXPLajZsspxpoKhLT9Q0wYBLN",
-	"jGUfdJjtYW4lKTVCn2kc4cDTwS8H7QsoXbDkONsupy3GpFFudsM9Z82zPcv3M28BKvZiBDAzKqLtkxep",
-	"AW9SueABnUXtBZ3GLdPWMM1oc1vWp12fU/OT39KKxoBbU+iEzmYM/cRudlirTR5DlqQk0ZiLhNkaJU7D",
-	"wAG/xHQ6HjrGiNwjRD/RNyl1pmakxD5nQk2wpl8YaRhNI04VMpMpnc30eeZqIjgtMNfWLSg0K/UKZdZW",
-	"FqFwS9d5ubpeK1/Lqpk5xf9XqlSFp9PUy83esimc9d7Kghyq/ZPus9ZktP7pgh1pjay39NaaiZbe02xz",
-	"zdb1PXyFj9jXMN143YuYbpx7NQsvWzwH3oLXXsvNnNUwc+aOYX3GbxEP672RoeC655dAs/aFHPzXPZ2i",
-	"xboHSyFdtzhJ4ZK/f+3SXjAnl7dBwQC+lMZSl05aKmubMGqaOhThYllEu5FPwiGwKzim4RB3UEKkwB+z",
-	"PeSXtpKr3cTESJfaHWxia8RkazeN1uFm9S2OKVv+NZkcUaasUCwwlwekoI2Sear76mw/m0fv4CaBBXqN",
-	"m1ms7Qu1seVsPp3SZPFrw5ea1oJSxbSWkcCU1f2UYWSPfiM/Zll3+1pFJI1hLa0hmZVkFTxeQFNp+9uf",
-	"tCrmwy2I+LhuRUlQbCpbUkFuG8Zapnn0pohQoQOWLZu0kdADYCl2pUsddAvMhjDWFT3n67Ux5K/zxfs+",
-	"d2K+N6mdaXsmz5UD89IamuYZbHQlbJ1+/aUmpUTMVat9p1U0zVJNNGe2VvMF0DYSiCnL3HDrscItEb88",
-	"vcZoU34dPKDTiM9lvqClU5zdnbBXq1+Bmb26tNezfJ36ipmxQIoZBezl+Sa/q5oiddYmFeVAtLzmws26",
-	"ScnREm82sm6e3zH2iQVFH1eBzkHQvcGWknoEDAkr97344dTvpwYg2bbN4/tklkRXVEF9DDTToY9yuMAC",
-	"0PpR21u+T2bzYRwFJOJaTHb6gbqG0nDa8BowesNrmFfz5lL7Y6lQkNMKtloh/BdTFz6nxb4uSmBOdaYa",
-	"ZZfcEIu6Nd3PMyMRhDOIhFhrmDXNlRd1LwYh6M2fMY3uX0dqVY0gLAOvcYpIeH5ZxJhE40kcjSdqZVUd",
-	"cI5jQ8Svz5893WEyoDMWYoN8aJzMQnItklCS64RC6XPNRtEiOqXJpTWK/vzTP+zXu873eYFYT1x8NWEx",
-	"o5Itvbr0IBeKyeXHaMI041jTPLIWf61MG8pgWSbo4Im9rKhWanU3PCcyiVRJSkbx6Koql5a/XUsSz/Cq",
-	"RA7n7K26wOYk5RP7+KNvs/T0C7A1L81dS9tbzYxDdQ3HLkAbNp1fyWpg15O/s+dvJoU7h/sJy+JnjIdp",
-	"jaWbpe1b0lOZsb+27G5aZlPDDN3v2DZemkpAEbZzBJs+DEaaaRWDTssbcAytFJAUYNejRfs2OeJmLJRj",
-	"jLip3FmbIiGRHHDKBcqDpvN2Sz+939k/xGFpaOpImsfQt6BHWzA14HbtINrTWEsQC7NaTRv1SA/dVqtN",
-	"H+z9/oD7DoB82/808/XPZxed7p+fPPjrN9/u/eXhD73v7393cL5/uvey97z7rH7OKgBhOWu1cOWt78b8",
-	"bupm1yhJjI+YqLsoTEs4aSjnC+Xlo0sOIUxwxqgiCVPzhEunT6cThLGynHFtm4nbrb6iUf3aysdeaWfg",
-	"w4rgmeFcEUWHHoGUlhFjmMQNdlCNpbjpzSon19lf54H+55H+57H+53jlplcpCSisuo1MyuoAZzfyoNM6",
-	"xFjn4dy9aWTMlMSCiByDOIvFGLaYjl2WlGhrANdg+VBA75YVeTd7aynwBrGwnGa/KZUnWLIDx2OPRmqC",
-	"rnVpPtdneLh8saAFbl6d29tQn/MaZ5ipP6uq7AZ5+zafH762yHTj8m5uFJetE7DNvPItVHtx9lB6hg44",
-	"bmKddcG5kZV26cV6MqJ7xr8ic627r5vKP4jfWvqxqEiUaJfX47gNTq1ffy2x13njhoJvARc+2bNf8OBx",
-	"hWbzHRhkqW3tRXkonarjWV1i4/QgL2b0zRxEYJSD5CF4NmPg0mSciGuZRQchOc75WDK6ddVtd3dYu7ez",
-	"X5BrDg727uVYfy/H+q+6zcGgrX7s7DykO39//a7rdXvvW1/oL/Pf7RQeKRcINHDWKa4585kp2IyVkqlp",
-	"k1nh1S05+WNqwkOzoSLuuiGx84bn2kdsaN/tvZMTKi+mIinZ7TORpLXowaBwDeZhatrsAiggMfmQyAUP",
-	"CB3TiONR+47G6hOqwK5dz3Bc0LpX3sYMi0u9z0XV2dls1aXYQIc2T9+QkFgc+4SJCDa7LhV74JdM9dH0",
-	"4JItbijt4Gh3FI1aHc1pVeFcWGd+5qNgyshjkZTamROq2EUcTSN1kcxKzsrwXAkZ6RIaNROKbvS8WNop",
-	"FT1v1pMcNGFcVU21+Sk+u7I/OUY+FjZcnG2tXJgutBKjMOZA8c0iDhS/KFYOvTe8H9xBvAHu4CYyLe5v",
-	"I2nWeaUWFzDX9VckweKOvovU5Juy6OUUa9II1qOXJ5oOedDOgIOVLOVMBbvdLCoPic5RBjPeIYZSkUh5",
-	"jlsX5wCmmMdHeXmx/+c3D3+4PO9Nv3vw9vTg6vn94cu94Pt7k6fd8MvO+KxHjx/Ov9lX3zZu2irqd5r5",
-	"adBMi2fbop7mMtQjP7lXbibH5K/gp0xL0mZBZfnIszjCnptUq7w7MbtisTUkHZo6NCjkYtS7JCaYpaQ8",
-	"kR5tsfr2xlTprcKTdUM1e5tVD6SJioJohvhY4ZtwlhFBjmTmePDwj4QF2GE0kcpDw+eSpI8GTa8R0ETE",
-	"t6wzucy7EJrrsoPSE3SstyUJQhuVvyjmgzgL8QonvQzvahS8m9CED5aTvVHPrc2jGgpB9rm4hsJvG0c2",
-	"5HK6zUbqxdRk9xTWLGzN1jyhyNV4OCQ+TmF7IxH8mKumN4sXEP5wLi5ZqX1ZRmMOgQlAhndkIGamqBVR",
-	"+p0SI8S6Lh649EvGc808aBCw2UoporupFKHKN/WSSshW9nev5RfwzJ9+/ukfhZiJq147/Opg9OKr7//+",
-	"/fmfo2ffPTv44cmj+PlX33e/P/8het57tt+mcRSwdvf+vf1Od3+/02l3Rnv0YbAeL2BdaxtwwJnU5LPl",
-	"R1GLv8JiPmW+ak2/ayreF+sbYxl+2bYl93PKWrf3YJW2hqpaG3W1bu9BubL2CiLd6p0gPnsuFI1v2ITY",
-	"HeFTPs/cPsq94dYs6oYSSiKunKbtJo1vQq9YFgJbnh0vL7T6doGDlUeSGvtyrjyimbzMi97b2M2n9HYr",
-	"l/AqN5UkTeYYdOsGubY8IufTYnudg1stdUX8a3HNxUBXs8TSRd0y7DUHzKoFeyVnX46OmRO0QiUFF9Xc",
-	"eY6MkrL0gztxUrnrq0tq8m7dm5AaByafMqkBQe5WEVqPIYRU5sp2pc2aTc4xTRjW6aCGKtGElfdQ2DC0",
-	"K4smxd7qGu2gQrHg+RgukPRooOUs8JxFUvWxN3Dd6DDI8xYcnj/EujcztRhwMC9i+ivWeyE0jn+RUVar",
-	"Io84uzZ91+8mzog0sSls60MFHG0Yi/O+8nJgytWtbwbme6y/Fl6KWhjTHcSMQleVOvdle7U2jgqVNlZF",
-	"2EFRPFgxHkB6GyK1qjQHaWJjxwJKgF1xo6C68rOzXZwK+0rjNSmqhPjJ1muKquvqXlTr0SELYppAghEP",
-	"PbRRQYCmR4IJCy5Z2CLPTp4dL1fnbERTOma7Mz6+sRnabAdNWDTZrhlaU9UVxVjsvvVjJXboMKLjhE7b",
-	"FdubsPI0gSNOACyfSYKPkIiTWfSWxdJkd2nCjFGySPY1KRqykUiYpeLFkL/7vU5lYHiuWI1rw6nkN8YF",
-	"kYbfKpFr27/9ijNyQnsH99acwtnXRzu9g3sembC3+YN4OHpwL+w86D54sB/cD+8dPKS9EaO0Exwc0LDT",
-	"PaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOg7PRk9PcStHi0UCxv89t/0CuN+lsGflW99pnJGoe0",
-	"rIxNQ64Ix4uWhW7n+obgi1inIlwsFU4NF6VGk8l8OuQ0ii/mSUkS4hnYg8ir06dp5yD7QiZy7PU6BmPT",
-	"DAXBx0RGIWshfZjSkBlsNpirkVgjNqI0aAuaQWjdDa6DzKUozpOoXokf8HDUqGbmiBar9h2Kaw4ERwOg",
-	"aQw4xqJGOZmIeXJIrkVyKVOeMWGawMpWmpqpqYU5mzyeTpSayf7ubjChqm2+bgdiugsw2a3wMu+uFK6+",
-	"YG9nf8pMVIN5p9O7J6Pxn76dPry6AUSvo1CzqRVEC57YAs3q9h7UIFrFjMf0wF27a0rHvTw7M9c4JTBO",
-	"TwHcZ0qlESuKt6Ng0V3jP0txbAVbhvCD+Wyz8IPV0vX2gxByLshKpzhkfU6h67/dnsQEt5CN6DyGILQg",
-	"nodlWqhxucIxVSg/qUghy23HP+akC/z7bzOWfRhHo/TvazacgbN0FhuL4e4s1D9rrWB3FtOI59SUZbJZ",
-	"DIenby802l0MNUuo8n4lY8woi1m6B09fneESH+nd68EFrsVK3syFoqtmhp+0ppYScXtkVvmb0gVU9yVK",
-	"jCGRu+D9vr93f7/7oLdfYz3F/L48ZPKr9QonX32PEP1upprkAgmWkPQQomamkULtBJr000vj25MsuYoC",
-	"9pkccIPGpNk7IM8eEQrn6JEu+eoR1F6MY8+wLo+8fPKlRwCNQM9E7VFMp4IPOJ2HkYBvrqKQCcTpVpv4",
-	"L1+cnZNdsyqfJGw0l/rYEGHEFUsG3M+D09eCGMT9QMVuMVeQ4uznoGpq6Wl2wP2/HD09eXJ0fvLi+cXx",
-	"6emL0yx3iviaOsKIvks2/RbWTIOGkBOqBvxazOPQoEsZMoFl1nfOOV2Bm7Q14IWZTbbWNigDaeq3EhJQ",
-	"6ahzM5rQKdMEtVWXdBQphEsUinQwXYdHVs9erRTlXBL3y5wQr83///TPf0Dm/i8X7T/uvP58d83v5YYD",
-	"t+PiqoaL5TaWLRA9J9OJfBU9ahXIzv6Dg/v3yojglL5F8/DB3r0H9zsPu73Out4Sd0ElPceOplUikbcB",
-	"uIur3kK32zt48PDhw869B/u9e739tVECFSSypjkYnr2hIXhmWz9/uiZgvYPzKLhkqipTQQkym2uabc79",
-	"M5kx6A1930Y+nSfxXTu/b6b6pMsrcZu/OifsLQ1UvDBSnFG8Na3WiITXRUPMs6J9Bg+wrBpViPD0ID+K",
-	"8vN39idQyzNlaO/yTefbXvhwWSFa7cl31Q0Hdmtd+y7WbXJL8Y3b3FWD6Z/yjcW4rYrmfXlS7ZFgIiTT",
-	"vCVPwOlslkc/iOXYKAYgVZbaF/3/35pAAMmSdfk+advkQlGKyuQZt8BSGCUsUCJZQGSgft60SLKxPiab",
-	"ZoMEGXizoioF/LZclAJRwLdL9j3CYsnq2wVhyeVTwk+ezRKDyA1C5aUW7KJQQlec4cJWhSbNFB6t2sHr",
-	"cEaJ0NRmWZ8raZUl3WSfHMyqkLZ+5o99+oYX3WLbJ37J7WmsatMJT7SJufvXE5H21sQgDX0d0DljnU48",
-	"JH5WAttPsbOgZVxRRZNyRnjECTAr1whqFxQFap6wXDPBOZdMVfC6kOdYHc4qdzGwrMotMpcKq0CVa7x4",
-	"uZavEJ3NTAEJBEWhT5qKFKztmI8jzkyoR/FYjFfsotopgpWYgDAhBZJsLTiO9HbJ0ygMWRw3blqp3SBD",
-	"rjS7Y3ykFShy88T2WvRsG/34clD3XNxMsWFtWXfnQt00FTt/6SwWES0XYniBMZHYB5p5d++QQYU/QIXW",
-	"IXl5dP74a3NOtioJPGdi3bd9J0nz6OzxyYlHZiwJGFc7jAciZGGrxIOb8zrf7NrmeoHuP8iJDk07kCND",
-	"7Lz+Y7P/o9bX33W9g/etL5o/7n7xz69//Ked//j689YXrS/+sC1a8GXC2I5GaPLnsxfPCaJIFnl/QL55",
-	"RAxsDon/7r1fAY47JRluJkBnfRel+mdYpDXbd73Luh1tnCt5C0afiSyfJq+HbpLBPInU4kyvEbd/NIu+",
-	"YYujeZmvqSxBjjR9eXnx80//8CHYSc0TzkJ0NV4XMtaiNGHN9vXQ7ydC2Ry2SE+CqqpNo+o3/rpz9PJk",
-	"5xvm+EwprFHD8RGjCUvsaofw6UvLMh5PqNKrzGLmGxUtIDEoHoK4jO0XvpE+afp6cJFEfwfLY5/gjOSq",
-	"1zZ7jrjpniFGA+6nqzWtH/+6o3Fl5yT0+yRShAYq7deFMjMm8kVSzo0/P+IaNANu9Sj0PkfKqvTEVKBK",
-	"D0IDEWLFEI4EitVTMkzENahlyYBPxRCMfrMZkRMwGU9EHJKIS8VomNfcIJvb5I+ZJAd9PWD7csCbSut1",
-	"tpAw5ln6GdL45I/ER74KHz2NuxMI+s8BtjXgaFUHCKBJeo/4R6/Ov35xevKDaxbHoDfYfOhpiWKMCJSw",
-	"K3HJwgHH04NSZF0c4vj5+cljdwwNFa0hOccTpSkdAp1jl2wx4JHU5xKmPRXN2NDJJESrOFxouIGAChla",
-	"auaikfIZlYolK28RQlRoLjmFp81VenZ0dn58enH08uTim+PvNXqBBBVOI04YD2cismnB5VcFp666Ldm5",
-	"lK+KBnCmGjE90v35p/+p23uQ65g3In5R+/bbQE7RtKR5RMLGkVSIL1o/mEZSAqYkZEpjzf5sGksE9eMQ",
-	"DcLUM0JKHCNwlayHIrtSKwBhHlmGgiZ7ER+JZQhYchFJqDIaj3YmQoKJfDqPVbRjrkegr9eQBpeMh32M",
-	"ePeyYGu9iwFPa1YValVJj4QsjqCRBA0uubiOWTieYhkOHubD6r0BdxMppFdScgpfs83yPfT3nB6fncP3",
-	"aWeg9oAP+Oef65NnXNnSZJ9/bq55hlrGpn6dWgz7uTvTVBNmKRNSHo+k5L9I8LBr7XqcGvBlpDo0AkkZ",
-	"UrUQ4wxtypbehAYdA661z+FcFSm5vdF4mQRnskWgLjdsuZzMDzjWX4UxbOVXNIVECZJ9U1uZrmEk/WqK",
-	"DHVWwJ/nGQVpJTHONow3Z8Bzc6+mpW1ylKclsHvgWxnpwCsNq0Cc0XBhn3+uoaqw4btW4SDmOA1VBiMX",
-	"otnjF6dnGrke4X7TUCSRROOIIxnRz1wcPX364rvjJxcvTk++Onl+5oNXJ6BxDI8fvTwZ8OYsYSMoRYth",
-	"q5TLa5aAgJw7Md8j/knIpjOhGA8WsA3PxV0PNpniJuDqY/St7pxDpyw9+RDistWhftNoa/pxZBCJVkHB",
-	"Pz3g5np4xD9lKlnsHKFhDoZN16F2TrV6tmBhOrq+33hTxEwzpN1r6RuwWQlVg+4YSASoCYkRaaGWp/9u",
-	"YAW8QaNPtJbxH1BpJAOQ9/S3P//0D/0R5D79WavL/+Gd1iu8rFA/UNMvND1SNIrlF+/fp+vQ78k+0GKR",
-	"kP3OQ72iCsqcucatrGrqkQ74dSL4mAwXWpxh8cgj1xOqAL8jm/UMMtEwYfTS+PhBVsaergBoD3uOWdqv",
-	"ybtJs5nHsyRS7WL50cr1kCsaR+GAp+vRajHVAogt+TRPEi0PSC1GQS06MWVqgpH7OHMfOuZ9Jgd8FL2F",
-	"ZqqGqFNOfCgqP2QLwUO3i1qWJORZIpFWUR1wHAFjr8PI9BUq9Gr1YFbcB3sbSX0TcIQ2Odf0OC2MSBfS",
-	"dCTFTQxjEVxKqF2xDMGIz6B8j1bqApZwzW8AfQ1GtE0UFzYUh4khxhq6R6J3zrZ3EJzpg9hHiZ8OuJ5F",
-	"Q0G/EAqGRTNgiLSAqk1C0qTKNk0wuzP1NQfcNlqgCxggFEBqDJo6t13j52OtWej5NNk1fEwfS5EoGMbW",
-	"BwxRml+kBcykVoe1HAYhciJcADGNOOntQ3yhBNHAECCn6iR+NeBYJKuJVbJKiADeV8MoLVg0jA7T4rt6",
-	"1gGfQ11RI5Mu19htkzOG5Bn38pkkjiRjwHOqEQAjbDKCQjMBgIUZZbHdqzTRo4pBgM8O/GvIZvbtKZvS",
-	"iEd8nOo37m+SKZ805zx6ayp4yNZhmh3oCA4Y5APcGGAHe+w9JP7p0fnxxdOTZyfnF8d/fXx8/OT4iYlY",
-	"ydFZu0dGYxVNgWKe5zohajmOKuJ/dXxONInVEyCMhhDYN+A/5nohvm7u5nsjkubX58+eanLCEhDgqCI/",
-	"7oYikLuJmXX3dbPwRatlFvZEBAD1s2s6HrOEvDpBHqhXIYK5FvhQ/0iutK6hiI8jIaMZ8GwjuQX4hfn8",
-	"PhSxB96LWUMzJmYx88zIiNtirtyDN+2zQ7hSmWZnyeDRyxNUc+IoYMaSYqTqZyfnJhwzs8hpLibFPAlY",
-	"WyTjXfOS3NXPvvdSQ5WRrRtew/RybPQb3Xan3YHuZjPG6Sxq9Bt77U57D0oqqAlYI3ZpcAl/zIQsMUGf",
-	"MVXIukT5GWrCpaTG1tie0rdNQ+W12Mre+K1DQvGvAadDccXKKXeJmvLQBmv1CQxkDs68asgvRBhorpey",
-	"Jc2xzjMLqbjmmvxyZjt5J/qWaNXc1NUzuE+Dy3bCAhZdsdA/dBdpm25YIjbggaAxkwELiQ+vzJT0TcWF",
-	"JubnihGZzzRA/NPjx8cnL8/PLp4d/fXi2fGzR8enZ77lSqCsYKBdt9NptckpoxAPH02x4oYZHph4moY2",
-	"4EbDYek5gIYNvT55qN9KVSAxQugAE9KIgZiXIuVJCEWFLm1HlwZauphUj0S4cHJksKxTFh/2N4k1ex2T",
-	"aZr6sLJLGfTl6+69N1r+WkPgUXBpjfrv84Y4E5hlaSwgca/T2WzR1hZpU4mxkHGdrWRWSS39OQZHs64N",
-	"tmcsqrC/FSnhzs2Dwhb7uNmy4VOg7D6iYQo//Up3/SuvOLUqSYgv7a1/6UuRDKMwxHoL+5399W88F+pL",
-	"Medmioc3OTeEfGoc1gK4JoWGjUN0PIv1MdrWwbb7q2RvSHdfU51ledISJdLs7rVypmTQA2ofLUj5qw7X",
-	"t5RvlUyLJ92tcQIv6QKiYIR4ShN0ke93D+oct5zPZtBr+hkLI2p7W+/3Hq5/+VyIZ5QvbGkx/d5BHbQ8",
-	"4YolnFp7PUDZNHbT9MjYbdK0LE2YFB3LRv/HxhND3Bqv9Wu7YG3YDRkNd2KmlAmzGJeFvJk3I5uEo8VM",
-	"YNKZpYjZGjL+6fH56fdAto/Oz4+fvTzXdJsqxaazYseUfmadMmw/symVEdynkVRPGA2fmvVChSMTLwvF",
-	"ioq9qSEsLZJOhThNCsx269ZrBDvem7mGXGrGc4uq1cPqrLhbVT/YbC+7ILVC1Z/tUOkRjWIWXqRIoWFl",
-	"jwTqPRhS0Kg41AOSPm2qTJnP4H4vJlRaD7mbOtiYyvFFb3g/B1wN8IZXkwE6ZfRWHFbqX4f6XxqCZu85",
-	"5Gr0f3y9HT7koOM6fpTHvTvkQ2BIKzKjm1IX44cDlCm4D358reGb0R99PXO7dIgPrClHeUwl0Uqi8xQ0",
-	"bmxtbD1OIg6zdkvkG7ZA05sJ3piIa0gXWyYa52au7dynH/MlhKvyiQ2pcEtPFitNYsXIeohdLAhZSHq4",
-	"i9SmYux+lnCUi5PPMn/ea4TYwq0qKWlbcanSerSfxOVQKR4W74VXoUeC8Qishsbsrhml7dvjVJdF5c0Y",
-	"ZZxCs1hWn4fgP0TTJqF6OJMaTSZUTg6NixaSuEcmlTsWUpUxYVyRqeu7xIHXMDbH5gU+r9e30Jvq3q9b",
-	"3JySzJ7inbD5J+9rI7cLwI1UtO7NmH9aVXjDGsC/07gKGrdFElesnLuSynlLNaU/vBhhFM41lDK75Y8F",
-	"H8URhkF9FG3sA5B2vNApia4j9ey+S2/E+10kvjum8nc5HziRcg5sgLPrNMBplAu4QRYg4jCNuzGGQXD6",
-	"QmUIwcHNhE4WqSj2fabWUSAPEcOklqdonD4DflLBGdEkZQgJi8PFgKNslg5kXBIHnQ6Z2np0AQ0msOxL",
-	"tvjM6mE4ZSz4uGX8RJmXGI2m2SYg+EjLeHYzxvzo5cMIBtw1VooZ49Yg6g5nYrvMRHrUIBap6bTb6TxA",
-	"u3TErZOANP3vzi4enx4/OX5+fnL09OLx18ePv7k4eX5+fPqXo6d+Zog8ILJVxi5P4XDxtmPwy2Yc0+qN",
-	"L6mabFEjzDGFh9+FvaeXL+/zb/eT8weLR3tXf703/aEbfH3wty8746OePL4/f76vvvmdKfyimYJDGj4G",
-	"Y9jQdPkBCDPevZQwZ6GhVSTadbQ1+u/0dxNGY4xKK9VST5nmOZJcO5lXph4ACSgn10mkIFtUH5Aln21y",
-	"hPSW9DodE5jlY5mRPhGXfup21iNoOnfQ2TP+FvtUyMYJDVmYe5aLUon9K6a+xl1si3o4xLbR7/a8Rji8",
-	"0Dt1Ux9s7aKGuIRbDBkS/b17+haVuNq2cHtwk+uujT2dSBI828WtTMUHaOS/JQw7BRCadIsUhva4f1GQ",
-	"tOhsUI8MGaC7YrxdvKq5a3lmTmBikdLeRYOleBmnTCVRIM01LJjvKm5jzu2Te8W2DS5YN42zOY3hzRmY",
-	"Sk1Jz3ML2ZSbb9ewu9oQ1bP82M1AN8/0djrd3DMusJAjczW6WDbEHlDY88LWEoS0S3yh29vbbzg4a4to",
-	"Z+09i+W1t2Qtco+kjs3IVk/L+xs+qGfwY7mIwAo1XZSDwLmJeSzHC5l7dvddAWPe74IXuEp/0XpglExT",
-	"1zyGCuTKsUMHI1ALWJIuEKLpU799u8wH76514wvpvrx9ITu4rLia3c2v3fut35UaPvTiAbnU8wP70jf1",
-	"jP8SvLA0B8A692uFCeBMiQRNAO6hjERinCQJC6JZxLgiCZMivrKav6+0rKKkT5oQ/Yjqtqm7Ns26jdOs",
-	"17gJbxwyfRslJP9oVmkkVaDmF2m57wSjeJJF1o8XSi7gcyYAiZPZXE4gzghblQjJBlzwOOIMaQGEGUoy",
-	"ZhB1YzO0FjYKqU1eaR1fExFWcBVjcJJDJjCkB7iecWDeJyFdlPqUzxgPb0VBtmnS3pyx4tGmleTdU7GC",
-	"uHGJyrTL+wqGvBEZWWxkve7dUEyuIeBsJLyk10Q2+ntbJKor9XW4u+FhlmMTSYKxtNd08SsNSvp0bMQf",
-	"jVdo4rMZkzARqa6FwuZYVWpFtioMWGQxAH65LA5Gy2tybGh9SoAh2gcqKEjGShzsXzH10i5hTUTOYzGd",
-	"0h3J9EMqS7bLNXnrFMru2So8QLpAmYkhXM2oyGXROSnFK1Il90LfoiHcyjJ4ULZ5ATFFI5FMt6nsmeA2",
-	"xpdI4Z4lhZnVBc4yFxGDkHzv5QYydC99bTRaes9G0myBUlpEWaemveCMMK6SBfTcNPzUIExZyZ/fhvZm",
-	"oZfWhnKIRXoFkU5APPVKO0naEalM2gPwcmaaMMwizqGmPTRcBGkOw/gGnAYquoqglk7WjTG1SPumww6k",
-	"jfoY5e1Gr//83/+Pbj5NsTcRfjBhZFmeZPqwuOZEMqUiPpYD3vShodMFpKX7HvFpEkwgLt0jPm7Bb7XJ",
-	"aXHf9jEUI21918Ps/T9BcgwklkuMqlATNq0KUITx1xFCPWJhwOUDsfMfEqB1mLVq/E0tR2Yuq+BVRhbt",
-	"eLmYxeWaDaVhlGl8PsZTLnVtGCdiPqsKljR1tWtRCA0+5Mv14yTXP/hiNJJsq4a3FJgW4nU8Yy4+w7yx",
-	"FkQvpnIMlBYpa7qYxhljZCHmmjlig9Y5Dyb/tNoL17VzmVw9eMbEe0O/GeeLugGa2DsG30kYDVIjLKaD",
-	"67/+/V//y39u9HvvvYa45poewRev33u10xt46PIbm/CgR7T0Al0NqLHa5qt7ntviRfPpjAbYJRs0zPda",
-	"0TcUaIKVDGpGoeJ1seiOFW/Rk4qTuRQPur4tdUXr5otXleOKxunaKNZ9WIViuKYMgJ0i/Hq14Yd/W5iZ",
-	"FRWA9jDohF3WG+3R/eFBcC+8zx44QAunBYg1wmkfhJI+Hnkedp0S2HWqYZcBYUuyiqZEdczJQBp/W+bj",
-	"xPA4K3wgz6sTxYhNnxwmF0lC42u6kNArTaNmm/jh1O9nhWWvBQkhxzdQOdtVKrdguRfmkaFQRvpIRAyt",
-	"b/WAft/+JZ004wHP6kuhyjM1vZ3cwZUQbfKcTtFY7pSkcgJsTKLufqdzqN/Xj+o1Y52IIZNRyHJ8PS2E",
-	"0KT2K0hWBHvYwpRw0LJNOJWtNjmyPefDaRrxAwnBMxolZQmAVdnSRt/LJUy3B9wHYmayZoMJ5ZzFfj8P",
-	"4UBoqPkQw2RqDmjpxUjkMoV0dcCoRpGPalszGFDSGtztEWYNY8hrySymnJvCalVsJMcSNowCdVup3WUM",
-	"aG3hpJxL7N0aSNvirjUY57Zofx26/4s33dVgFL9d81sauJkgcSqys1SR3n1n8Pf9WpUa62Jp5dcQnENC",
-	"iaGqWDKLL0rMb6VmNUMztxSzsxEJ2F+WFA+KoqK562PGWULjTS+5gcnv1/xjWOg/1o37iqnq67apdIDN",
-	"AFOf/YyqYFJaPC0tJ4tlRRNi8RitQVh4Cy0xh6lHlEKXh9iIVT6ggcFLf/m2Zp1RG7dPaanqClobr5f7",
-	"tN5lDYDNKEsNHX4NGD6ENLH3ocmMWcuvk9z8pqQKvHwbSRW7UAWl2l6PNZKwMDaGT1hhI+LEh5fRoI4u",
-	"kWbXIz2P7JGff/pH2lpqTGey1R9w39rTPWL/TOma85UxH+JXoJb/TURcfwFDwDcxGyn9QJ42kmMaTExd",
-	"l8jkc0BhX/jTSdnAR0AMoor40EcsrfjUlIyRQuWjzK+QbdkouyKA+jlQv79tu1GgEouwTdte6Kmy1w8t",
-	"fAY8Ul6aKmMDQXGJl2ym2uTYjJMw+AKEOf/4L8fPzy9Oj8+Pn5+fvHjuD3jTZoTsdSDoBAr5ZD4MiX1P",
-	"TaVd832rj4XaYNUDrieHpfK0Rlxa3Gu/2yH+2ffPH1+cHp8d66m/fXVyevzEPyQJg36Rabkf46rRBD3i",
-	"cxsKk9oFgCRnkGiTI2ed8P2Ay4m4zq0Um0RjrN41aerDYGFkioQCzmBQUhyLa0KlOWRbwwntGra8OrwH",
-	"gUd2cFtfTkY8YJDGSiIFdXuwva3bc5tx1SbPbPgSjxekaURK2S8K2bbAV2uV0wbPd53n5hRyb13Ewiqb",
-	"+Xs4BpaYnmGU99Hcq/DPQKsQl6ks9wOzTb86ZU2/1kpMsMWtxyCn+27073sN5yYuiwMPjTiQCPAaIR0x",
-	"DH0bosR+LVHiw9gjHloJYqO5csQ254YP6RV67wteo8beqBv06EO2E4uAxjvdhutD+prFsfCIYnS6Rc+R",
-	"c+QPNvUjvWtk9vwfbViH2b1ib0GSWYVE6To39yzZWBJTTMsBOvpLbgVd0kQwtbYB5uJLNmDYAfzDDw74",
-	"7l0B3goPcADOFrudNSvqbbSi/BXT0kvugqFBeIveI0Nu17uQkJN4hMrAxL07zOTXpw10tlezrEQSgqsF",
-	"Ik5aoM5BqV5nv/veLWnmVA8rSIqR+QaKmmmxb0alMt0vFN4kV+jC8Gns4mskLhAny+WtuyyQdl6Uem13",
-	"thttYo3Y+FF1rVNGQ6Np2fMjsRg7WpeR6m5pXSrT2VKH0hqLcLEWppZ9PKIZPFHRlHm5yqDNLACqP+BQ",
-	"gxJCsLLq3EtFLM0r6fd+n9j3omTAkZ9JkgXPY71OqABqM+Szsq5+Ng7C0xtwrK80ZFqmdwK02uSEm8Ag",
-	"6OBrxN2q2p1Nt2anZyo1c0FmLNkBWd0WBUU0ncuJFvnhGkYSHx9wSpCtEMmYhM5dtvqoqYxDQ9h9laBv",
-	"FIbtVYJCQW29wIo1MnvmUwpk/M6Iw2CHrAjZ3Gyezsp5UrH7TmI8EcR12J65Fr9b17canpFiuCWBFudv",
-	"b2EvDe4w8QN9wzrQlk5DExrQdmMKyn1fEHhBw3DA1YRNoQJ+Mxe/0Tq0w5on9UBQ2h0jRZYDINISyDb4",
-	"oeUZowLWyYcADUuVkbyhde3QaQoINbNsVIqtbN/Pl1g2N0gTw2dljoPMWGbMZ6WFhMPwmb2SHy9Aopo4",
-	"GM2zbmleu5sPEdhQTRb3l8liCVXseDX2vTWiuDbdkl3bIKjfCxVvVKjYKoBlkj32TQqnWuYQklXe/bsW",
-	"yd21oOm0bBUtz/ZRs2FmRRL0WyxtrGk+Sa/oMmdbIaDvvjM3+j3yrpipki6MriM4YVNxxQyTOQSuZU4A",
-	"fwGLuGFUMaNXTGbkf8ALjmPXV1LFsEgJvxrwWgyLNAGdIG0hgAZ6phQHUkbT+8MjXCRpj0NsB2JjCWc0",
-	"SspLV8FmU860HWdxPUvNndBg3E9YjxSbA7+mFh3C30nyr5skr1vLx7Z0IE0itjGTSAjQnq0L+uvdSJgV",
-	"uUngTWnKVr7owMIkoBElDolv5WqQwXMjRNBi058y30ubE5mmJenAbsFAlMIh3JoL6J3EYsnQfiASt9v0",
-	"tNUmR7n+1FJpfcNkwdGEtbU47ySZ9fV5zG3YBpgmcpHeXGMS2NjyFQvQaR1JYrPNMv+oabSohKKxNC1W",
-	"1YRx07Z8zvV8Ui8kTW/rE/dauUNilyHgiz5p6jlN1PZwMeDOj1/kU91aZl5qBFLj+U2SSPM+aAOrF2By",
-	"6vo2PxBNQdDRG9tPRTy3gjIeg8ESiLhn5vhuE0GVS1/JNIKD886DzFDiJv5sKMHbNX6IuKql/J+NN/ch",
-	"O7IU4VOzOYtLDLKwFmqLVf8eCvVJB1ijiDpdlND8DcR427WiwtBumzBpeuN40LKAKBsQBA4LpJacvVXE",
-	"h6KivvFwIFEbspFImPOkfSiJxhMtWOufoVvWcxZp5tM3uZmKyXTE9oA/EmrSd1rx2WGkSiJIaxoydc2w",
-	"xsKUNLFPfdqX/DriobgmEdSU9ZWYXUCLVZuJDDoHURNgFQnDpldiXgiIqbaBp71hVoa6QGNqICMmSVnM",
-	"TKfXtG1Lk4vCMlq5SBckQqVJwXZPG2Yjm/ibXFtj6Ir8piTohnwHKphzpl7JkaRjlZ2NFgdzW+p2VkTv",
-	"XGDDpFtE8FRGG6WrzCEiuEcke2O3muH5jXdatrkMgjV3171RfNL2yyOuTrC+m+CYX2hadT4Go7s1bw9s",
-	"tp67B7Hvd3/Pdv09S52+UgJ/Rx4fU4nODQtNPcnG4438FVhwc0xnMZPSw1ouQkxb2JEEolMVi2NZ0jey",
-	"wMrIEfFzl9knU3ppM3k1mpMo7WubTgQ+YbwD2FZ3xrJi92nx5YxQZh2LIQLCZC2bXrhtcmZEiylNLrM1",
-	"o9M5zcyF2UA9ogmD8ubOUjNlCvil5qmELjNWVxge8GbawDjta8wFkfNgkjVihj68xoboTGyLQ0eS0AHH",
-	"KU2TaZHYcFsTj4uvfSaJjxzdN93+9fvUabM34GOm0qecuG//zVxoSqgnhj+lE9rr7IikGwIcsDvirNXP",
-	"wciGglMiOZ3JiQCdVotevg1kM/ncaWPQ4jQZULI3TBKe4AwsAa1DLFqDb04H3DR5toEGsFmaTunnNHmP",
-	"zLnGbbQQoCnAzl9VbdDczttoubeJAK0bC1ibAzh7+iDZRh8/+nX7YZcfnP3vvd8m91/F+Y8s2dWaHyeM",
-	"JnHEkiI1P3Sk1ZSoGcJr/RYgN9w8Bf63gzcpvnxamALV+bFFmY0L/t368+lXt5ym/K5EPl1l8Nl9l12Y",
-	"lb7b84xba97uBCJB9RQxUkbUMVVN8JprqYNNZypioTfgfnZ/fSJZJvKgEIspYM/Kc4OLOXNlnP8J/Oby",
-	"/jtghkX99gakqyrC/g613E+YXNmEtV8rvfpYpANvyzricbdeTjPRekenS35AVz0D/Si9MX5lUYFi/m17",
-	"wI+KOFVW4SmLF8luod9qD/iA+1QpGky06CB9UDJpkNc9P5PgBdTy2CiKmfSIaQmXzGOGBnrUqPuOGvQZ",
-	"OPZmuDJsySWNzqvXB04bUKNweq0GiYHW6TIFEFI0ofC7DWQiAu206TNTugCfa6tNjriZRuuI1GScqvyK",
-	"mgLjo4wX2HZ5aukv9zv7h9CzbkpDplc64PY5XK1tCGO3BawjW3w6qnMMEFrq21AH356CT3JAbx2Cdo8n",
-	"ppEg9TGnhoQjPuC4O6LoJeNEjEY51RfKg6ergXidvtbDNYCGLF2n3hO7xuplkUwxJzVq2IPCMIZ0PMED",
-	"Rnr7ZCLmiYR0Y4A3+iAAN2ycE9b1z3a3yoV7e612TVrdhuUvPp5OusrM/EGyBD8JC/SH5dQItV8to77j",
-	"WC4HoYrhXA7JMrh610FbyzNCNBS1HMPpR5aSvApS/RsMpT3WHGlbWtlujmpUdB8QBJ5CtuqgTNpuzQ6C",
-	"9p9MWkJpCguDDDinSWKrUQCTUgIYfPo2VKUmL1N3hFsFZMBzZVJGxmnvTm6+nCXsKhJzSWaaTpBUHst8",
-	"A1i3Wws3leUkUqiscbFjbW379Ir62kB1t1Fe28yVldhevl83gtRhdi42c1RmgRXuXjofq/rFh2y+1+30",
-	"94oJ+92DdNnmOAv5d966IfeXhrxXPeR209nN2dcqiGzx+Xd1eJuO3uuMkLpVpVJS86H14Rswid13GllX",
-	"52FkGRZZkGCe8hgCWeQTaS6c6g84+HZN3xuRgLIXKYjmB49jdbaenaptov4zH+o1lQ47SKWQS8ZmkkRK",
-	"DnhGyG3M8DVLWF/reKZENRnS4BLLAqBXdr/zsDr1wp7tFvv2Lov1dXWFjUpsLBEjm8i8TVp0yuQ8rk2N",
-	"NLTHwnaby2whCJPfFYJflUJwCGXisvuYC+TXl/LjJnOc00sMATGoqanCL4Gmr3/BlR8zu+i8RO4/CsNb",
-	"UnHS63QH/Nq0G/KIoenczbCY0DC1JlotQ4o2OTL9xHodmEUO+MwW7tcLcOySTUp6XWmJsZcGjIDWAba8",
-	"JQUAH60wwq7nLDQMobBiQJNkAd0CyghSeZ74nbOEvd8AS1iJO4dZ2AGYbW8bdvAbhG960bW8Bdj+O3vd",
-	"jL0anT5jrDSjZzl7hyQuXcvMOnfIcY+QXuaWYU0Ctp0JL9h5koyM5k2wH7FwVKAw+nLZEuby3020HEiA",
-	"WF0PyuRqlId9epUZLB7YWEKoqOqk1JWsyYcnJWnmUgFyKRADbvIBWq4+k4Z/2jWCzKSpIx3GLB+Oe0ho",
-	"xg2L7jkTx4s+uGoLGQKrXrVVu6SVyR65JI3ux0nSsAstz9H4bSVXfJlEIV2Qa5Fcoqt4CjbNVRau3iax",
-	"dFlsHHK61yWMdS94EHZYd+SyzoLfK42WXs2LMbY576Y8m9A4JteMyEk000QPt/xFtoMsdbMmy192l22h",
-	"hd4Hz/Qw1+B3+9827X/UZNplJPqXEBVTxh9nEa9VFtHkjVvW5Zmusvp7EwrctHLPQadV0BRL2crLiG+x",
-	"tl/9Tp3naXtO7KNtKEH7F5pU9l9/avT3XZf+f/1pC706tWqDR1q62YNcgvrFcJGRuC01l45quSc0dv5O",
-	"mbZJmQr32O1KHfE7qb2qz7B2ePCjLLxN6yl6tRCFlTc1VfkLcHPtAa8I/p1FFb6CSrP+y2h75pu6ZGF1",
-	"39Y7LAvxMqppNHCMaxr6Buy/39MtNaXhmqmWKbtbuKI3iqUtsxmf6CVCOVFbmoez2HMLix6CigzVmrD8",
-	"gi3U1cRe6FDpp7VkRsaLaegUF64xOVKpERA9fChxDPhBB1hFlkzapOSgzFLsmn9X2Isr0wc0BUGbcIXR",
-	"92MSjA9dRmZjepHRaHuOW7bg/uogFslfK3X9OE5Pk3A0oZJk6sqSUPQhKtnpJViyZS5DWk102Un6cS2w",
-	"L1fzIy31SUaTYLK+ANCX8zjeUeytIvgGEVcsyRdNcfLCcxXapsbG2c/aZslCNToMr2dpCzbO4kLvVnKU",
-	"1oyG8msDbrnYKOIhhgpi6rrMVgRVRUXC2uTrSJmyaUb/Bd3XG3BIqMhVDeAh9j+bRONJHI0nys+ntH19",
-	"/uzpDpMBnWHtfDbg1yIBR6xGTaogGPY6obMZC6E+22De6ewFU5pcwl/M9AHHr3fd75uSjqD7XMQlSxTY",
-	"ovV8rTZ5kjftI4fDpIORvpyHkPmbi8DWeAi/DfgQahIQaPPCFYGD1Co+lgETgttuaZBM4TRDg4SXb+f6",
-	"YOSCK/rWy5qjC07Ovn0aKQTaSyHVOGFn3z7tD/gO8TVQiP7H75uThW+mc6kINJzRh76AngNolOcLElDJ",
-	"DuHtQQN605PZJKGSDRrmEBDSUPlCCVNUQAslMAKY8fH1WcJG0dvPoXogTCsVTVTaj8H87pMmjSVAOwoZ",
-	"oWY2zPL5DqaCModzjBuNmVIgW/CQhNE4UhIL12ISSzChCQ0U9E3QYpliEqutk6YvP4ti33bqU9fC7MOX",
-	"BhWi2G+1yVOqNByCwDbBG3AB94/GpOkHdMR8g+36w//1v/gtDyBm0GBKcXlNGMcjXyWMXXoD/niRRHEc",
-	"Ba02OdeAsx3e5AzSlpqPJxFnknnkz3RG9V8tNLAgtLVsNuDJnPeJ///+z//b//O//6//9t/9n//2n/7b",
-	"v/2n/8MsHr/9HNe2/JBnv/IJjfWoocA8nfaAn0NpCopNKlAmE4nsE//o+RP94otT/e+OD+Uonx8fnWJ/",
-	"FYSeSAbcgFokEDcGRn88YY4w9iBknQexkCzEihnoKfM/NzXJBtw8WpIE1sniD96Y3K8voxiAjJHScJ6T",
-	"SOkl27LCWoa1BTctCTTR8poKerBuoBUWEIS9jaTyyBhqP3IBI7Y84qdWIA0F219GwxjdGf6AN6GUZlpq",
-	"Cp7xMqcIVdD/pIUh27JPZlRK4uv7c4GtTXz0d9kPtsQK3LAZ+MvSTCe48/4bXMII4VBegEMziLoV0DRj",
-	"xXNrwrF6ZNDAaygHDY+Yi9zySFffeK1SpBct749qDBoJixncB6EvX4OEbBaLxecVPqE3jWKykistTOnb",
-	"p4yP1aTR73U64BmynzPfkAY8H5c5rCDqfBKpLOAcu866C15lACxbcFbtt35/rJNw9eoAfyA5MZLAYfNL",
-	"tOlEZcvJbJS1k8agqG3lgrLSaXpRTosojcOkyd4G8VxGVyxf/y61gXa65x2nVcuGAfAhVWxHT9Soe7r5",
-	"5bqOyDrr7dVZLw66hQWD/KO1bLzTcJe6nc4h6RkVnUJR3txCexVZBODYbhTuivGampuy0odakg2RI0hl",
-	"qQ+kKWb0zbwIyqD3l0kwfS5e/O3bRQUIcdTGza/2622ZBfR9AwKYSpZm+0X50JCxJflw6UGkc0uPaRYp",
-	"5qq/9DzSw4iPy4fu3YvVoRIhXeCnsTp0lbBaHpocCc5Wks5s1pTOssc+sv/m1jX+NII4+IsDb8fsgJz0",
-	"5drqPzNT/UtjmJfTcD6s+eHjVUEBlbTEOYK/WF13Pkzhttp5msbTKjGLApJ70SM0nk3okKlIP1bhJT3L",
-	"zfVB0qGs8w/W3Og3QB2SbTmJtCa6LQ+gu7E6rsAc7H4b6Ig1Ixf5rbtImfse/ALlNSDxuWEuVSeNa4uC",
-	"NrFPaMKKHUciSSY0mULBPC2nO4UYlxH1MWCTu5zb1BaowrubYNYHqShwi7u09au0ksAb34m0+HDbeOlP",
-	"ZeNn+Q1/MMLx2yohZoHsUJYVxGqJke6+g1c2zzh0R7Fp60jXKip7FQjVWrNCOlimMBTQ2agMM6omubLp",
-	"AIFq28Aq3D6Ht7eoNtzpTdTYaO/YqpvoPveBXVqfjvs/BRFmn9a8SwserJZFbfccYczoReMielHgAWxn",
-	"Zq15WC4KPS5Z6+2I56sPYOw7+v/B5GLbg1SFweM4PpETUypieogaCJrWc7r89SSK2YD7EyovpiJhPhbR",
-	"F3OVrrJPuEhbaUM1Q9N0GfsrE8ZDrdvA3tO9xGLs6Q1fMjbLGy01PMFSe7QEKGzXZoAE35uJTNcdODVs",
-	"ESSu+VJbUU/vJpikNZPTIsTkyOmwhL2BEsiAHHATtYRDQ+sia07FSfK969ANZj3rtrJDH9wIFg4qa+o7",
-	"iWbuNq6pPlzwz3CPRCNcj9k0VAOHtaGcCEDwzEKg9ERuJcZU36QEdX60JV9rpBhHV4wTCu04EncpcXTF",
-	"SMxowo0vLFJ60SxspRBKG+YZ215u7VBFDBoopcu0IHeetEbzAdfk2gNXxTWUhKaqeiNKiD6hTg9us60p",
-	"XQz4hF4xMmSME9wbuP/yZw+b09sw70VjDvXZwcDr4gpOmnXditK8DXBQGVfNhNFEn2abHKV1tTUIl1Az",
-	"wkBkumAhuZ6ImNnEdrmEnodu6V/w3kAdOHuzStvS29ZfnMhLYCtYsw3SZqXA/oX73Q56apw1oTGuj9cv",
-	"UoRK3GibQEMTvRDoEx8pIlUUx4QzFkoSyQFfXgRp+sd/OX5+fnF6fH78/PzkxXPfI7aR+V6HhHQhW/AK",
-	"KjMwzH63Q/yz758/vjg9PjvW73776uT0+Al0foQKRQsxT4wzOtdrXwMQapFir31DhUodGZo015AzVpsv",
-	"NUGCMnrFKRFL9rudglHzqtvu7oTt3s5+fZPmSml7wYPH+EqdHBbo5r/dRJZ3WE9F1klpuct6qm5Vl/2b",
-	"2QvBc52smfiWRsWs4Eyh6i2EATqb2F+znj1nPdWKX+e887DQ4R5B9GC/45mezRcQ2t7oH/QQHOZc36c4",
-	"OWacJTRe3nwRnhoEmcfCBHs0vMacR2/m7OKSLSyoTcXOFTt7v+FswK3NsIDcVixJg3Zzhly8iQxu4pYU",
-	"3wUPXtaopJfqSIZ6F/kCCgoQO6GlIEvbPrCW3NleJFgJJYdLDgQTnsudSffyrT2VfGGMjEWlfAY5Ucpt",
-	"DuvwB5In1XcdWGZWjUzSHPkyn6y38iXG9nG701EVTMgcMvcy7cVRiY6RMaAupMQlQ8t8uUEUs0ChW8lE",
-	"JGpHC2UhgbdSJUBfHS09z6VWa2Q05tCL01S1TaBIq5aFZSBmWbm8LMpsmIhrSPWeMS6Jv3stv4AJ/vTz",
-	"T//wUXrXog6XilEtwg34RMShLTGB45BLtmiTJ0aEiaMRA4+wFsomAgKfbKq5KRB7OOBaXlTUrf1ma+3q",
-	"0VB30OKUEBx635zDr5jcDHVrVdoAJ1uEUaiwy3mIVANjXKBZDXyP4Gv6R+Z2wxr65BGjCUv8lo2F2SuT",
-	"kNCAfK5HaGwa3Z6GjweLb9jCyBo3NT2r+EKyQPBQNvp79zqd2vfT2YFjc162Md/Q1MrezqKEyWUe1s04",
-	"LhwAUrbwq4PRi6++//v353+Onn337OCHJ4/i51993/3+/Ifoee/ZfhvkhHb3/r39Tnd/v9Npd0Z79GGw",
-	"JfZkwLCaWMFyf3lhzXgfnurrUIhwrkH6HFx8LPgojgL1mzEEs2CeRGoBV/ZoFn3DFpoSNPo/vvYaGLBj",
-	"P+sr6pB2uDmWuihDAyxdP0dSjnQdGy7X87ia5sxODG+YNpYienYWprHHkWGDHpL0ibgmU8oXhjeCWl8Y",
-	"rk2epb2kTQitUFgOCGJdlyjcV0y9wtVvszu/vNBU9cLCpaeJgKJx+sVB/ouLLBO/uy27rx53/VVXNLZO",
-	"20/JA/vK7fDtYOUTpkWGZGHxEmu3VwscT1gQ0wT6o42iGD0kUNs4V9Yk32TdWhsjmXaSH3AxsswXJZhU",
-	"dPdfvjr3wYw0XCiNn+eThDEiFZvJ/oAPeLdN/Jcvzs6JXa3vNtSL2WeSoCFM6zha4Pk7GtHOvj7a6R3c",
-	"I80Je9tqD3ivbeaCuOp4QXz9qI/Twkpw/It5EvvQdHbCaIgN+lnIwkMMdSeEvDp9qjdnRCsI3Ecup8Ua",
-	"P+N4fqtNXmDNDuj/BCXYGEdTHYwExico3KHlss+0uAXtEna1rHUI8eV7O/rwqYqGMXYugvg1SmYJMwt4",
-	"dfoUBjNS03AeXDLVHvC9IuB235kdRuH7XduSwO+7kmEwYYFpO6ih46V7ttC0HWtsMkBT8mg0sv0DpCK+",
-	"+eUCapsdkmhqg/VhHEDL+cyInVFigOwIZiGhQ3HFyEGHTNmYzqK3LJZpSC/lCxgnZIHQQicGJZ+DBQ8M",
-	"xAlG8NN810i3Inef/JjC4bXfHnCw9WB0oJEcm8b6Jvukd0CePTLo75Eu+eoRxOrHsd2aR14++dIb8FlM",
-	"I46JBaiUTKeCEzoPIwFfXP1/7F17c9u4Ef8qHE1nzu4oMiVbji2Pp+NJ7q5p09zFdS5tjz4LIiGJEwpg",
-	"CMiymsl372B3AYIS9XBOcXKN/0ssAgTx2Bd++9s04RL5lPZ79jy5JBIz25EAZKH5BjhQSHo01YDNh/Bf",
-	"lsnZE+A/hnS/MOj/cvHyxfOLqxc/vbr5/vLyp8t+JEoactzgslhYFEggxOMMQW05zbBGhGc8RwKGZubl",
-	"/VRqZvnoaitTwHugnka1SAaVcrSVMmpFBIZbKcFSDvE9a2ztN7B0X9TY9iez0WvANjjIxQiyuDJOAaEk",
-	"ZaOCTVr4w5YRsTHrdI8bvcbp8OQ4CU/aJydH8dPkuHvKOkPOWBh3uywJ2112OBgeDduDziAcnHQ6cdLu",
-	"JsdxuzsIh2HIwhPTV/pf3ugdnXSAM+E+zgBO8b0QKJ/RO3BntdFrTPObsP235yf/+vvrw19O/9P599O3",
-	"3aujy8OfO6/a/yifnRZZo9cYa52r3sFBPGa6RS9vxXJCIlaLm+r845ocrH3HX/hdfl56HwgTNTN9DhNt",
-	"/z86P3z3PnzdSU53dU0NH3aVGtG+zmh5a9VqTgVGQbs1g6nQaQZA5//TfMwN44Lp++Y8mxLiolmhy+IV",
-	"nkH4hizAij3oGwrbOS1yZvvugc5QmmFWXBMLAVlrw1guZLYkciaw9lIfLS5I7NHj6WQgWJqhGTaUhbUg",
-	"oJ+8kOb04JUqaRvjfn2H2VCLVZpssY7VPHHGvbFzsiuy05XaYc29jhN3KzXImCNi/mknrN7c3AvH/XkU",
-	"TLNhFnyqzNs5S+Zmg/kL+ZmkcQteskImj86TH8ft+yqQh9Yco/PXk9PbRrMxSxPIv+ichLtUGZs8XJyc",
-	"R0RTrdj8kW8Smvc1Q7FlhXZonXMGjvnvecEqZPWz0s9D/xddY7oMwJEYd9RziXvksFkHOxLOJyTXT0Ox",
-	"SggYJIEUxu7AJtZZrHswEuDmWD8SQBwgM79T1jcEDAhDT1sKXucfAiTC+o/kKiLyBBxFC8GhB8D38Ss7",
-	"0a2GshXzeiucK8vHYn2eZtBHidoH9VN1s5rlVRSiSfoB5ehD45tJqiBZHshSsRvvb6XP5v8NZuZGS3mT",
-	"GYsEmuLfMFDGBhnvt4JXkpZ1zvWy59YKnuH+ApBVJFx1QtKWFjKf0oq1giu3T1jBg2F6x5NgDGUnZg4W",
-	"BaEDDrp2hsm9qN8puuHl0bo9ghEb8zSAggAdM9VLsRgAS81YkahW8AKNgRHXtLdAbsLWQAUZCTOwM/rV",
-	"aaGS5e+wEwa0aaQNzohRYJzsZsBUzmMdiXc81/vBUBqHWwVMzUU8LqSQU5XNlyIKLWeVmEMiS5YHIBdw",
-	"WCAiZwDknqOYLw2USl3IktcHb+7EGSbZz1LFq6eUymYKwW19J2Q1EAmi5hwVgl58CeLXLJhvyfIiLGAk",
-	"gDmgFSAWskZaWSDkYg9gsE1YUlvBinYgfzS+HsD4snCSRztogx3UDDDRxIW5v3LD6IF93y8GorAKagsP",
-	"VoGhtKpOIEjuNFEU9c4LCVsZY+dScXAmVaks2mG4D9Qq5mlAigdMvYNi7gCtgWq21As4q6xk6UGkq+La",
-	"qH0P9u1eH4nSTzWNkrTgsZbFvElQEdcV0D6598gK5J1ZXYNw1yRVecbmcCdinkyJ+oWA1/33/WAvZoo/",
-	"SYXiQqU6veXZ/AxYQMyPWHgQ3i8Fx48n+ISFyhOzuxkRFjfx+HMB36rKen59qhVBYE9owJQj8/CR6y2c",
-	"GsRxRCIveMwTLmLeMwNbIACxQ8jzbG4Vops/JO9dwQr/BnbIBlTrMzmZsCeWxyaxM6BK5Eob8wmdDvrV",
-	"QRgHctC4Nr/kGWC7CFlXB2RNE1VBsaaaT9S2JBLNxoTdvcAWlnfA/tch/lhRsDnAt/QcwLVDWUwayywE",
-	"F0Q0Ym+RlrdRsyQoCgRC7gqZrSQjYVm6hnaklosAPiIHEh/T7Ldff4uiuzB8EkV37R+u//ynbXgeruzG",
-	"c3u2ruLm1hQfy3wZn0bvAZvO8U8Ee9Wtasldujvno+huoqPYHblDLZIU588aIMoeNnbLNCsWI0OJqBgZ",
-	"+JA6QMgPGXFTpRHKq1MNq/e9GKWCc4Ao0qa9oXm5MA2Dl2mS8AwQtmvwtDbtc6m0zfWOrBDFi22ArzBH",
-	"30aW+A+pQMHqAxRQOnu6/OADLcn6SDQFgUlFnq3Uw6BKl1X3Hj50FB7tt2pjxArEwG6Oyh9o9+9s728k",
-	"TMeF+DZ2PsQVF7ZszRnYIvNmA2FVNa/Xru6nZvY69XYNajoe18UVKVcTwDk8S1S1ahNdFdljhwRtYx4M",
-	"ZIK2hiKYDTItQ32gVnAh6Lii3g/ijLPCWMSAtoD3NIP+h499+0sfT0q/FYmFWyL75mWuu0MMc6EDYOSG",
-	"GrOCE2ghEi56RdCFBX5lWAg6Yv1gz+XZ7deZoT+byXMi5RNRCHXHvXE/fYRz8RBUEw8o8jaIuuOvRdQB",
-	"8aiWxddPkfxNXZWjBAsm8/WCeVqbnZFnwCi6St71rEzEHOmpDgYcOHlBurkbbcxL+HRhRcVAdyWspvr3",
-	"iqovYfA8SsI/nPH3KBG/TvAQ1+vF4X2zKJofGphcVcmrAADyKjuX4MkAlk5kPJ1Acj1dLSK7hLu1OIB7",
-	"bxrkYmcv01suLDeYE3QsC7hIcpkKrSC6ZXYIF5rOc6u0of/KWUblSGrgUFLogsVaIas4jM1r+1zGqq4l",
-	"Yo4nTLARhw8Dfm3OEku4fRZMmNK8gIw2W5jMnvRkkoqaXv/pJQiWCSpYJJFS/BTk+NnMPacFvM4piWW5",
-	"9+cQv/KqquVFess0R0p6nN18OsjS2NLZK6/bSykndb2+HUuzqEDaTzFto6+QAqOQGSeYOEsoY9Trk+qe",
-	"1M0EljrFux34B09SvPuGeaaLcJch4/fp6ios63pb9l1LbxowK1naUs/+N7s6aXXB1/pidV5zqFhQ0zJ+",
-	"J+Qs48kIoO3Bnjc5ar9pvi695QV3f4MRUk4QFQH3NqjNDqnf3niNncmRo6OhmjVAQ480PSWWIhixHFj4",
-	"PLKd/UhA9B6uktVcxB6njI7HkGcCmxUTZlmW+VlOaJ3QWClvdnmkr6ROh3RwYXXASGp6+cIVTssBRa6p",
-	"20rrunlY5sP0PVybeOv1WOU8WrnppchSwf0VL7jiAvRwXTS5vLuyKRkrLpO8LlFgL/e3RW2LmnIW/jci",
-	"y2hNzzDCStZQeVgIwGBGX8jpaByUCS3+ktgLvo/XH/8XAAD//w==",
+	"7P1bbyNJti+Gf5XY3AMU2TtFkZRUpaIw6L+6Sj2t6bq1pJqenmZtZTAzSOYoGcHKSErFqVMH/fd5MQyc",
+	"h2O/HcDYbxswYODAr4YBP/iTeLbh5/0RjFgrIjIymUkmJaqqq7uBRrVI5iUuK9Z9/db7RiCmM8EZT2Wj",
+	"/74xYTRkCfx5RlP2LJpGKfyjvgmZDJJolkaCN/qNiwkjKeOUpw8kSdjbOZOpJDOWEMkCwcN2w2uwd3Q6",
+	"i1mj3+10vIYMJmxK1ZPSxYw1+o2Ip2zMksaHD172ujM2pRGP+Hj5lWfmLTEbpSTiJJ0wEsyThPGUDOeJ",
+	"THMv3eCVkpXM8DWP3pE0mjLSxCnJFqEpuZlEwQRePZwHVywlkSSjeRwTOqYRz0/70cP9Tnd/v9N1hzIS",
+	"yZSmOJiH+w2vdGwsTRbHo5Qly+M6x8GQVJAbGqVkyEYiYSRNFhEfl41i5Tp88BozmtApS/XGn1wzXrXp",
+	"34gbMqV8QZi6SKrlmAqZkmbIRnQep0RttP32oNNpLZNBpB70ds6SRcNrcDpVw4nhde449QP1PVP6LprO",
+	"p43+AXyKOH7qlq7dacimM5EyHiy+ZYvlSTynV0ySdBJJEiSMpmrVNAETSUdMLWyi1p80z1+dPCGDxpM4",
+	"UtMdNFp92PhRlMh0wM1NN1E6IZRcsQVJ5lweEUoSNmNU/6LukHTK1AUeETOWUDUSQnlIhiJcDLi6LOKk",
+	"t08mYp5IEgomCRfqS72hcPGYpTJ7P6Fc3rCENGVK07kccPO8VvZaPM/Et0uS7pyxWUwXLOyTNJkzv00u",
+	"nOHhUAhV72YJPI2IxBlzpM76aC5ZiC/Z7zwm/pOXL75+dvrkwidNfxSxOPQH3Hd2YedbtvBbbXJsliWd",
+	"0JTQJImumVTnKWbOtCJJZBrF8YAnc64YAVC5JCOREPV/M+35TG1Ut6P5jfTUM3hhRH21S2orY5qypNUm",
+	"37KFJDRhRAZixkL1COAiNI5ZgruLXA1WfC7Vm9IJG/AplSlLYJPVSGg4jXi2MFJNDwYmiRiRg3fv4CVc",
+	"pOSKzVJ4sBmKohFCRwmTkzZ5LRmhBD6QhPJQTOEVTdYetwklr1+fPm0prjrgisR5yEISTCgfMw8GaGlL",
+	"cGZXSL0mYrI94O7haxyMOsEh69GdQ3rIdvbDDt15HOzv73SHj9jeqEcfhw+7DX0+kXCyA1rYzdxRndJ3",
+	"zxgfp5NG/+E+nE7zsat4S5qyRD3yn3/8h53/+OaffpcxPJkmis+rM7uO30Qpm5awmwOH23SL3OZgc2Zz",
+	"4PKabg1e85xJScfsNHxF1YTLhOQUL8kNrTGV48ve8FHwOOyw/dEBfTh8FByO9qhZ/5l6nB2xfsRlFDa8",
+	"huI6UcLCRl8dYHcav0vYqNFv/ONuJtR38Ve5awcKw34h0mgUBUC6q8bOnevyE+Dp6NIMujfs2omUT8B9",
+	"zl1mkR83TOXlaFQqvQukkwoir6JZUUEoow+BTywlkAJ9dHIk0qkQ5TRQY7pYzFj1Sif6KqKeQJqUEzYV",
+	"f40U96VETkSSBiJkeQJv/Pu//Jf/XL7gMI7brrI7YpyCENNVZJIIMc2PTH1zmZF1RiHlw4XL70AXOEAY",
+	"6wVw71WjRf6eH2/KL4uUrMZesbjwgLuM1wwSRvx6FgsarhrxHK7Ij3g+u+x0//j08M/ffrf3p8d/6f3w",
+	"6PuDi/2zvVe9F93n5ePGx9xl3GaoOG7JkpWjlizJjzmk16xiaJIldxoYjAXV2YTJmeCSgTZ7rOT0a07n",
+	"6UQk0d/Uc5XRo2QpMA06m8Waoez+Vaqxv88G/L4R0pQ2+nwex16DJYlI8PZQjfn49cU3Jy8uTp8cX5y+",
+	"fHF5cnb28qzhGWat2HYkpdJflFjm1zSOQpJpEY0PXkPOg4BJ2eiPaCzZh7qTPVEDOdOzxDmXiJ1MX4kk",
+	"cYZykwg+bqvXf0VDbVJtb1H+dPzs9Gl+QUAlbPTtC9wl0t+R6VwqQ4Z0FaPe73Q6SstJaABGyT2vlFHj",
+	"I4lrQ4ZKaEgWjzxyM6Epu2YJaqUiYSGogwRf4BFKQJtoHRGt+RJF0FJbpvEsiVJY6ieCj+Io2OJCGxW3",
+	"oaaU0igGcjeMdBUH/pBtyZRNh2qF3S2hJJwCRwd9Mp0wiUdZEhonjIYLwt5FMr3XbfmTOiweGc5Ta24M",
+	"FzlzXxk9TKnaaofgF7ONuAHNCUtYf8DVL+FUD9nMQG2XXrS2XjF34+BisAqVXBtwNdOvRTKMwpDx7fKP",
+	"l2enf6liH4LHC9wIMDYkmdIFCQVYrve5+MdzZUilalZMb4KyY2gcixtF//CBIOl4+BPHIeInOB/KVEla",
+	"QPuO7XCvx8AQ9bKtkq0pWP2FC8gNlSQzaY3xq+npSP1kTTRr/hHObswl97kZp6kkS7b06hEr7bHCfm95",
+	"BM+0trVzHowos72JNr1x/7iy4Gh8ki39Nnbu9MXFydmL42cllB/pNxK4hzQthw7Jwagb9Ohj1rrPRT8X",
+	"U4bOlxGNYhaSiMsoZJqyk+soYEfwQQ+ZSLrIHDZiRMwEJCzgC5F+LeZ8i6rHi5cXl1+/fP3iaW7ZgFeo",
+	"EziCt93jAr0QRM7BCwqLBDQVSatZf/Aar+hCqYoXQjyjyZjdq4LhrIAmFCD8VAgSw8s/kgIBb40kEUph",
+	"AFqJ/sZQQSBN/6uXT3+4fHb6/PTi8qsfLk7O/ZanfckTEYeSCE6UprHITqsHblZw7YDHLAXHJRfwIlhl",
+	"tCOesWsWfzQBZdjssVap4dHLTDbzGaba32o9a+Dg+vPO8atTYL+Uh+TPO0qD3zkNW0eEotstFVeMg8xT",
+	"JB3QOCbRvbLaY/e9TT83vz75itGEJX5L7RPVM9mJ1cq7G6aDA2UzVuIcN02I55QvTDRje/t1dnxxoins",
+	"5M9PTk6enhT4g1KZkBzZu4CxUIl3xz16n4v70pyJLGZkR6OMRDfypEa0Y4MfZa/VV+86YZIPXuPPOzak",
+	"s2Mdiitvz8e4Co/IRaJqPSa7Y+lR2kdV8zHqaljEn4/levzq9GOYrfo1BZtVD8JqL9UH1W+pW9m7WZQo",
+	"6h6JZMxCdVvCrsUVC+EEvuZyPpuJJGXhcxZGFBxdn0BCGat36WUfWWApBusXB+HjUoHH56Po7UpaFuSI",
+	"wy6U9a1UrbdzkVLS7HYe7T3a7x729slwkTLZIjdiHodqNQ1v+xkYqH1SPYcBN9Ey4qupK32Acu3rIzcT",
+	"IRlOjUzoNYaShoxxMpunZMFSOAuUl0TaSMKWbQNQGZQpa9cA3WPBleMComEYqQnS+FWihFoaMbN0xQU4",
+	"UaoKqn8YiPMle+uboDxoohMqccQJC1h0zcCBOXMe7Lgr6rl3vYZkb9ddfM7eNtANaByJPzr+ZfWAN9ZP",
+	"L4Z/ZQEwflgIvd9L3swTfs1iMQN/A144j9Pl2SC9rx6dvV291B6KlTGPeaxNL5eelxyuyZyRmwnjOV8I",
+	"XK7OQjuLug2FiBnlS2tkHu3hPMzoqhcLAiJljl8MpkJaCA3VgZCKVJWUhsHR4Gp57WIq00saXNXaXW9T",
+	"wqkkB/va0mmG4XPwctzuiFh9ktAQAs3UBkqKpwD55eqZxGDHGEd5XX94fuLm7tLZpikNJlPN2otTGUUx",
+	"A68PGrwBTZKISY9QSaIU/BFAfBQewsI28edJ7CvhQomMxpyFAx6KGw7MLY74FZo0NyK5ksCpxDzV6QoS",
+	"wl/+YN7p7AXRdExkEsAH5rfQ+cIhT2LAR4mYIklhToBIMDEFn41jDEmUHmnfBh1K9SvchhksA57ofAhi",
+	"H6Y26YEksRiTpv+Hkwuyq76Ru+812XzYxXt9j/i7csED31OPkfMpk60+Er3rHMAEDvQaoRdJcIbB+Twd",
+	"aMl6mWp1pORkTVhwxULy/PT5CUQK8/GVaErHbHfGx8sxdiVmY4bRlrInq18fSHCCFmI2ER0ndNqueOqE",
+	"ReNJGcVwAqN5IAleokTDLHrHYnlElEoAC4KySb1b5t76qNfxGuoqOlQfMRJUjK16qDEsvforJTRzj9s/",
+	"7HX3vPWJV14jncynQ06j+LJqYhBBNFeVzM4jggeMTGmofUSx4GMC7qMoy2DY63X09TaNg8oZC4BM1Se9",
+	"ePn0qcNaq5LNYZ7EJeljcBrJ67NnSpw578qmRZol4xQ8P52WO1HYUZ2IpiZUsrl29edJ1KicR0ZZ2TRu",
+	"orAyluvsBFxWuhGkqU8+jtCzQ4TBmXQk1LFgMSQYHfiXdSMpFh6y5TD8Xj1izaKvtYOsXmPFDnpo5SgN",
+	"zDLW12fP8qd3kqYz2d/dDSY0beuv24GY7sLMdyvC3rsrg8tfsnez39vUxo5izb2HMhr//rvp4+vljV7a",
+	"2IrtdDhGYSdrMIxur87ZKEpDJx5uuaOXZ8OeMUtw1JbhrZagrxKhdCkWQjIl6A1x/HLU6P+4Xl+BW76i",
+	"yu7w3hckBM3J6JV6ZnblB89NIKqfJ+Tdn3puFq/sSGsJboQbn0/VXmUzb8/M4qpNyEi99IoS8rvFOSzQ",
+	"jUmuyRkVXj5Ly6UtZ9eWyeaNV3EOrC5lchSNPtH0szcpHUQZXi0yVrxLKTSWJfaJn73ZN4Il+0rpbu5z",
+	"ubgxet2AR6mHBqRf4MM+ME+/KCh90hwKZW8iowVlkAtnNCQw9rniyH2lxOE0S/gr0QmxkDQpWXIN1sSU",
+	"TUWyIEMx5+gJmnOla6kDT2ZUwvS1Ctlqk2fRNbNKHo2lgLkttF8eRCCqqIXpqO+OyLJWGIsxRJMhBKsE",
+	"RXOFoodq3uuzZ5gXijMdcEuXRlRq1dnutDKZuY6twNj7MCn9ggHX24NeBbuydowypUmqA9ZPEkZTpo7m",
+	"ba0XiHAqg4VkRh3oMPENXUgbAoYF5IyF2kVB4kimLGwP+DHxw6kbWBecaQ4OllHEia8zEHyUyeDtp1Pm",
+	"5OQOuCKQpv/jUAzfKHJXf3iExlHA3ujd+xE+eQQuIcMF/goi3STIDviMRknriPjjRMxn+sZgQjlnsQ8e",
+	"e0L5gvA5hrUjHsTzUAlXrrR1pbAIXEK+0Ixcf5Hn0Cajov++yDXML28+LPP17K7GNOKnKZvKRn/vw5or",
+	"6Tt9ZefDh2U+kuVx4AYsL75+Fma0QCq8SGAL7Caqw9laslMM7za8OZw6fM1J6l3imW+8xrsdcCvsFDNQ",
+	"PnjVEy2UZUAuiraqh0ypotKhlyNtaYVTr4zmmtmVJVPN6RQ/NoZiqMYc4SrXs7g9Z1+6kB+qF4YmCV2g",
+	"ME5pHVfRc3PdB5Mmt2yWh5FUjAq2+EixDqW8JCJ20qfyCuGrRCi5Q45nIo5Fw3OztyHhuahDuQnc/zwY",
+	"vOt0dgaDd92v33zxuzLpamhjnb5gc0vLiGRJs0JmhtHOu7CzLPUzT2zVdrH13W680sfBlJEnIpmVLHJ1",
+	"jnyNJU5oyi4hcHaZzORysUxF0VRWmmVTebRioYOUTSihshyzpHSnOvW5u8LigaHKetoWxL+k2eIifcA2",
+	"raAPccX47cjjJfwBtRuY2pNFmJapJU3jS110klv9vYfLy/8sGjGoIYu4KVQ5sl4AU/CTNycf5pb68OF+",
+	"jTqEihXBRb3tiUGf31DMU0UpQ5OHXObIX++6si4r0lTEl5CASuapg5SVn7WObEhMBxLs8QOS3VGsOit8",
+	"ySWPTmkaTEiUVnvE3EPYe5Q7hHv5Q0h3/tbZefxG//8f/vF3aOP+82X7n3befLG75vff3cn7prRyORE3",
+	"HMvQwCEK/EbGVE7QM7GO9eR9ds68ewcHdZnP7mAwGFRxoI3twgntHTwsn/v5N8c7vYOHxhmllwIiXx4B",
+	"UtlRpEIm7F1+lo9Hhw/DzmH38HA/eBQ+PHhMeyNGaSc4OKBhp3tA94aj/VF32Bt2hoe9XhB2D8KHQfdg",
+	"2Bl1OrRz2MhPvrPzmO6M3rx/uP+hdNLlzkZn9yDbJ+I49OyQ58hYJwOZ+qXeAXn+VauWr3INAygPb6z1",
+	"auiNKeOpT+niiZiXRwMC9YPaMaVdvb54QkK6KGMKpbeDNaF+KnhwOrU8tCFNK7bBGUdGJL1O7+FOt7vT",
+	"6bqeKXjIOpVVX4SzKF0hRsNnLE1L1VT1404Mv7KQhCyOrhlU5S0tE+YYXmojr+RR2icjCYdUdBpccXET",
+	"s3CMnLiWevo1vEQ/KVPUMq1Uj8Kt1CoZiluAtYXxuI9bHlRhP4rrVDHmNTtVL8rr3HC7OK9LG59xpNfm",
+	"/ObH8D3E7sDRg9Uky0c/ZLWSLJ6oCz/kahjKdRS0RgoHA8INqKBMGGYLewRKZ32b169UOp7l9If5SrXa",
+	"JRNLS6Mt2Pcr8mvgEiUIgNt7dtcSiAVpv0LGq7ICmSXhY5NilnmxZOqugBm7lyEVJ0f6eDq5yCUvW115",
+	"s45FwjZno6ukoCeaHPJj94uZUr4aAGmCt26/c+CR/e6e+ueg5RG/LGlN3dD1BtwvSVVVv+15xLe50uqL",
+	"fc8tV9/vPFY3l+RN+mS/99gjfj5J3ScHnY5H/PMfXjy5PDs5P7m4PDv57vXp2clTf8D3ux3S1MAIuYIU",
+	"xkKsOQcvJf6k1j4SvKWLtLUnpSR1rCJXrzw3180LdzKsyhNDlxLwS6aVd7GXDG+JUvOpU+UefofRYsoz",
+	"5FDRuJrVFogePZB8HsMtFWGfjAZrcd/1nFe/Fqyl3GHS9tMW2a6ionMMpixFB4DEHkgyi2kACifU/GPS",
+	"AgZPYjE+cqo88MtIkq61nRZkJJRFZVMvxnRWiJn3NlRCvcbJu5lIUkyZkZNoVsatwCFpUzgjx40sRp4F",
+	"rogSIlmq+LVEfrlMGTQJJtE1Cy9l2TIBqAV7m8NrWRBzj03zyMWlzSTXh3L/KiLOwkualklGZPELgheV",
+	"a6O9/Ytep99R//2lqJfupNGUlZ0syFVSFmHllKPETblav53LM5vOUxZeznkaxWWAOGkUWyG2IHBx+Vq6",
+	"E1kb6Z9FfP1y4kVZdiE6CKIE3Le3f7fJvSovX36gDlacD0SG0wjLHRTVFkKQ+re7G8xwQ7W/QJ927Ys0",
+	"wXFaVG6Wvb011kNMV3hx9IuL0dlw2vAaEFhRBhMGVfJLY35crU84OAB2HO5i6P1yT2DxXORp2CUuL88z",
+	"SvkucLCcVVLCw1x7I+NlN1SCLlbCqoKrNeSNTwgEH0XJFFLWVvGNXncV31i7xRDpWTUgHZXEeueVA9mM",
+	"gWFWvlz5YpmKmSRDBqo6Gs3lY+jtdLq3GEMRiWRDwBGvMcPCtk1u1LVwmCDBQ5vAWVwBAfSztPlDRT+8",
+	"NJcBksyXH3WaSrN4C10p3ZwxHkZ87GWr6hEgTE8XORawReC30giPmEXBWoALuGjJf78EA4MPy1bVXSEz",
+	"vRzF5qjIy45W9Wk2aCal2ohBXdHORwNZUTBm1x0YEFDwrDUC/+FGtPqxsnZWsHu9PgWwlMl8OpSXG/Hz",
+	"XHKM5uvOupZtX95lVbJ7Nu9CcU7O1OojIy33Sy2lUrHpLC313OmTYy6BjJU8tFSZ7sSqfCULxdjwkBVA",
+	"lESaG6VOkj+wb65UA/UFq4WKutI8Cjj60jyK9Hnw86RPi7dTG1bnronyLsRPHn3LUnQGWePsVnFzVhl5",
+	"JS7QdcrGb5T+aSj9zlrDJybhZcF7Z+r9htG4KitbYyRAdry6quBx1TSMEYZuz2uEw8ubJEpdrRVBLdUb",
+	"ryCbEnZGx8avWSLxZd12p91Zzh3KveD9UqifcfI9G54LQG91rsUU90iSiMuU8oC1yyNQ7mhLSBKSjShR",
+	"1zCTYhHSlA6pZOSv83XO+mzuS/7SkI0TGrLQz/z/9sEB5Tr/Tr04xbwFY5/BIpq7S5K1shWuApuVEQ8w",
+	"m04nMWKyIU6hhmPB7lkVvYCxra9qr1Us9BLZced3JXudl6OFajquFxX6xlLz5gEhfV4+41gQOvbKFTHt",
+	"wTMlbsQ3hXU279itBWz6mLp7CbFVf8Dh/7lsZKklBGJrwdOs4eIj5ZuPA46P7WtnslELsS41SkGLnSiZ",
+	"QwIA8jXaPg57wJsZN/Czl7QALI1iFaNHpNBFZChyhywWN840y+q5argJUYrfj6uwfjVlfnlrl2B+7KrF",
+	"au+PmurSNKpp+I9w/5ZrMzZZD3VI6ui/Wzbnyksr8Bi0cVHzXrv8T2Vi424qSrGQYmmnYaHqFE3gQRqy",
+	"AFKoHI5kHMZHGBLO+BEAq0kTDJlz9LpZGnnGRunWKeTj7GTMRmnpPsIPH28X6++bTMVsBmURgHhesn2k",
+	"qQbvIZLHVFwj4IIBnmu5GxfJtJ44pxA7UH/pZPO68ccLKzxk7YQXLT1LMm8+b32g3lLjtbfTnLKV+7xX",
+	"6lxHNKs1qAeSiBuehT4zhaoy/FltgWSRMpkFPpsQFtE5ztZ/hkj8rTox7Y1ChPb9cI+OVN1oTz/izlQo",
+	"PQcXncM1Sk/NsGK9BcJrc4PJPdWZ/7agJ/JhKrufdtzrCel2ed1PoH2AzHc+eCBLqO7IAiZELA7B4ltY",
+	"kUkxKD+NuPvGbn06PcZfSFMtdAsZO4ScSBPG3co2SAPR6rFugUyfz1OWPR7PBHSPaFLs+AKV4EjDo3k6",
+	"TxiZc/VE2dJUrD/eF/l6jXc7Y7GjvzTXtl/oP35UD2lfRFP2xr10J5rORIJVaQDL3RhH6WQ+hIpvQWfR",
+	"TiBCNmZ81779g3u7vIpmO2KGhLQzE5A6hgNccZ5eRdzZxDmfqc8bbGH5QftQg/zrSx5zz10kkOXfn7Uk",
+	"qs4jRHhrp11FVe25rE6Dz1cUW5QYfZREEkIREk+PCoXCmApZS5HKV7YXlSm08C+nclwaZL2w2MQPJIky",
+	"4CyiweVMSll2pvc04OxOLAIa73RrRdgziLSyirJ36RFh01m6QISKkMVsKXD4DYtj4ZGU0ek/5Gs49t2i",
+	"wg2i+u7G1AvvdzdzOuh51B+BviG38LcT9SyMNnozxAvwpi28fYq5nHKloZAbg7kD8JOqz8OdS1GXS09v",
+	"FbGbMuSR9TOzc+dM3U6QB5UfsvfOEtqp6rGr4wIhmHVJnjOasFohltzU3s5Fut7l9Z26CpQ/HRCXG3gF",
+	"7C3L5q/THwjh0nQggroVzUQy5KtKIcMU1HF0zTgZLhDf/uzk/IIcvzptEz01055Npydl7k3KQ8OLYzEm",
+	"MaPXbMCjlIh52gd4KjqF3HTGlaYQIoOC3DKA31VjDKIZdEOzuaQDHovxA0l8my1AQwhS7DpfaaPdN0PL",
+	"wBjQ96tRC26BOOIk1NQ7FBuAlEwStj7V5wKvWq73Lw0b5/JbIF/N7YsB4jsvw4rpL5bV5TjuCmF/Zy9W",
+	"jcNU4u3a3HmFT7Jcqj2fKTbshODbesJF55a5sR4EwXqfVE5MqrFayBW/5Wm5kX1nxokRAz3EAc9+11/5",
+	"rTaxz+nnkUOktYhvoKOZOmqQ3z3gznltqq8BqhkGgdhh8PRIcJPRTaU9/iNMkR1wccNbR2RpwB5ZGiOO",
+	"62YiYmd0oxRwOABUTzefY+8CNtNAe1B7A+MB09Hcph+pQ4dyIm5IlA64lfom9VzTf5v4IgD0VEXQWLeT",
+	"rZdaHIC38bPT4GumkTH0FUlCSsHz1ZHy9UKhB1H33KuqpF3Rp61227vjnb9gofDlzpv3Xa+qvlTP4nbu",
+	"S4yZbea/xHuUChJgbiCR7O0G/szKUsLP3Dh6vrG283XC2I7SHckfz1++0KqOU5im1zrrVbhPvv3KyFhT",
+	"sPZejcezquEHf2MVqWpCdQ3lCsOvnoVsqeHz3f0MluWOW1++0YX91Hm0jZjOeTBR3J7zHIiKOzbB00n9",
+	"auyAxoyHNCFTdR9pZnBaRM4oJ1ReMQBAbN2xaHu/W7OsRI2jgg+pnzzyww8//LDz/HmpObpWsuPjV5Vq",
+	"b5Rlt+yr2jAf+LcE+ntLoL/n7POqTPN1NHWMuRbLJ9NUdBQ7qW5UIaLpyT7t9sUh297OtUu8MkG/sIL1",
+	"5FThptvJq+LefcZyq7Al65gb6ME8HW2mB69o97ttPdidz22U4RwaxCYa8dKNtfTg1RAWvwyyepWx7K1p",
+	"Rt2H1aoRxAkQk6Hb29tvOOnAchLNZiws1ZJgyItb48PlqvqgFqskmf6O0osmY5bWo6nFhb74blJvWcaZ",
+	"QbxZsYS1GfHiLs0w3Cd89mdlsaolhg6urdYCPpleeWedLvMKr2jEjk1k0c81KpSn760FtVpWLXK6mjOC",
+	"6h26yI7fBqzh+4kwLWzQLe8OBXC+YkaV7OGM4NkqT4wwALLWC1sKIKuT58oQZO1PCCFbenvmQK/KPHlT",
+	"ghU7jq5ZfiJiRMzrPKJvRYe/4ieXcj5U92NgK5mzZYzE4mUOYCys8pvSA1iEh00zHnjXXMqyARXxPaTQ",
+	"OeTZdSYJEe6vlSDk7OAyJzDNlO8FaTbDDu6WYGktHwrLSVchrBDBieaFtcBWXkWlFrbGb6hML3AQjmo6",
+	"mmrARuQ8+SU5XsWA92ZVYXoAw8UtE2ezwEX2JHdab8pXd8tZyZ9/b4BZpEOOuHom1piPErkX3XcCdFk/",
+	"gE1yopepljR9OwE/y7PKfjHx1RZEhX39Ov9I92UDtHOnbUCGsm4OJIZSXkUb2VwaDmQWbWZpqes9wtkN",
+	"gqQlCOBSi/kp7pLjfAedX47N9SriVUqkm7RqQ1qWOrLmanqElfx102NelfSXXxdnRFzcOJz2HtNn3dO1",
+	"ImXWrmk9mraX386iyXbwcybDhEnGg9IsQY2KNNOXVDTyk4zxdUVvNg/LlrTr1NpopGvs1FNWieu9u+WH",
+	"V5XZvuRxxNVqRzHLhotNunM6clkRca7qFh7U8BpiNIK/cgLJ/rplaZTVUNki2WxPVm33bZxthg5qs/+X",
+	"nAESvSZhjWNQn/0b0vwFedowuaxUUGJ2WiFNxDZbTPUVER8vpaxUQrSvfFHK3qUeCRDwvZfDAjUpqzeO",
+	"I6I0c/V8QuOY3DAiJ9FMGQ9fJ1FIF18WkMhLk1hNfs9K8VdYFGcgucHhZTWLBW4nHDdOPluVIuYmhmUp",
+	"YU7G0xLhVCMbqVNm8OsMxBE0IK00v2qlDwMjrIFz1FW8eYOwptLqL2vYBxYWs26jET13bDayPca6jF/k",
+	"TmLVVkEMf4UD6v2mmJsrfW16qxBWk9Fgstwz9H2jn9KQ9uHx//4v/+U/N/q9DysmsGXjM7DrUWcf9erd",
+	"AXrIOTGbEM7PyNjNJ9k2sjmVm71Ll39C29dZf8/sfP0aYUPMLh8jzWLSMdjGqRBXyjo1rG9Ig6sBby5n",
+	"I7dq28fegNvbXUwL+EIjYmJzKQPPK2448dXXeDm9YrylnoIT992HP5A6C9ox5DDRUpvlhh43UdFman3E",
+	"KMsq38RCtzd5RMTh5ma6FU2/ID3NzKnKRHfgBIEWgRLVtgP9ZW1rKjY9SiuSsT4ie7wtQMHHE8IVDoBl",
+	"2VzFXor7WO845e+5nW+gQD+/gJNwUSq7snPgQeeFqfhrRACeWE5EkgYiZEfYbmCv5xgYXnlTNUDhmUQp",
+	"kzMaFDDdQF/JmRV7vXr9jXqdweDdo6/Vn8ed//u//vT3n37a+ftP/8Ng3uv0DuHfx3//6b/9/f//L//2",
+	"009v/qk0T+XMLQWq8ODWK+oxtYDQvQENmWo9/ZYcQdxUYG+peeUG5iqNHpEiKSr7P+K6v9lQFJjzn7lu",
+	"e501HV/0ZHH05YQIcrwKmer7iSAxGxkM+HIkhY2Z3rYYWHVIoDCxuizKueW2HMpdzs+ZQZWiujswG4mI",
+	"oXVCBq9RB99df1fGDDSgU1m7g1sa21A2D2mfePW24cHqmyg47cuKzHBrc7qFrjD4CZXrkjy22Q1VcTO3",
+	"S6dHohGhfLEVSPyta0W2B6rXmPPo7ZxdXrHF8qS+ts1s/XDaH8w7nb2Awv+Y/jTET75tnkHSG6Hba4RS",
+	"M3DtWodGuDcRti9ZO3FdJlaDTEWi+1Sb1h/asw82zPYot5KVaqVP9whw1tOhL4fsCyRd8OQ40y7nLdql",
+	"Ue52wzmjlaoG6Bm5n0UL0LAXI1gzbSKazt5ROuBNKhc8oLOovaDTuKXbotiSQFPBq4OvUBjoW/eT31KG",
+	"xoAbV+iEzmYM48RueV2rTZ5Amakk0ZiLhBmQF6fF+YBfYT0iDx1nRO4Soq7o65pEDbopsTOzSCcIihhG",
+	"ao2mEacpCpMpnc3UfuZAJZym/WuBH16ZS3EfvAJO3UoUDxf7z8sBo628LYODc5pxrTSpClfb2tXN7jI1",
+	"sPXuypIcquOT7rXGZbT+6oIfaY2ut3TXmhct3afE5pqpq3P4Gi8xt2G99robsV47d2uWXrZ4AbIFj73S",
+	"mzmr4ebMbcP6kukiHda7IyPBddcvLc3aG3Lrv+5qSxbrLixd6broLoVD/uGNy3vBnVzelhAT+CyPpS6f",
+	"NFzWtI1XPHUowpLepbeKSTgMdoXE1BLiHjBYCvIxm0N+aCul2m1cjHSp/dgmvkasVnfrkB1pVt/jaMXy",
+	"L8nliDplVR81qOUBLWijYp7qPpfbr+ZRM7hNYoEa42Yea3NDbWo5n0+nNFn80uilpreg1DCt5STQuMSf",
+	"8xqZrd8ojlkSvqyHwqkda0vdB0lT8Hih1Hnf/PZ7ZYr5cAoiPq4LyQmGTWWLWKhtw1xLC0SgUZgKHWkN",
+	"7tRGSg8sS7FLtA3QLbAaQntX1DvfrM0hf5NHP/zCyfneBHxUL3u+S2EpCKm+BhvPCtPoQH2pWCkR87TV",
+	"vlcYUj3UQo/DI/MF8DYSiCnLwnDrqcLF2F9+vaJojV8PEdBpxOcyjwjqoNu7L6xX8q/fXo2N9jwP9F/x",
+	"ZkSY0U8Bf3m+a/yqJqWdtUVFuSVaHnPhZN0Gs7Ukmu20r8xmrE68NvRxFBrVQdne4EuxEQHNwspjL344",
+	"9fvWASTbxIfGi36fzJLomqYAMIJuOoxRDheIoK0u1Y0b1cXzYRwFJOJKTUafEnST2UrPRxx/zirYKsT6",
+	"zwZYP2fFvilqYA68VQ3cKq/QG7MOqRU6hSqmb7xhxjVXjopfTEJQkz9nity/idJVIEuIo69oiki4flnF",
+	"mETjSRyNJ+lKWCIIjmOD8m8unj/bYTKgMxZ6yJhpCv08bkQSSnKTUMCOV2IUPaJTmlwZp+jff/pX8/Wu",
+	"831eIVYvLt6asJhRyZZuXbqQi5TJ5ctowpTgWNPMvZZ8rSwbytayTNHBHXtVAfdqbDfcJzKJ0pKSjOLW",
+	"VUG/lt9dSxPP6KpED+fsXXqJ3V3KX+zjj76p0lM3wNQ8W7tm+4PNdEB1jcQurDZMOj+S1YtdT//Orr+d",
+	"Fu5s7mesi58zHlqQqtuV7RvWU1mxvxa32OKUqjXD8Pt8FgsaSo0EFEndtlwQfBhpWhSDTssbcEytFFAU",
+	"YMajVPs2Oeb6WajHaHUzdd/aFAmJ5IBTLlAfBEn7QLbU1fud/SN8LA01EKe+DGML6mkLlg64GTuo9jRW",
+	"GsRCj1bxRvWkx8R/8vLF189On1z4pOmDv98fcN9ZIL+FLnsn1j+fXXa6f3x6+Odvv9v70+O/9H549P3B",
+	"xf7Z3qvei+7z+jWrsAjLVauFI29iN/p3DTxeA9MZL9FZd1FoIZzUKueRBvPZJUeQJjhjNCUJS+cJl07f",
+	"fCcJYyUedG2fSZZ/0v36zRel/pK10NEeps7sdwrZ+eXJM8N5SlI69AiUtIwYwyJu8IMqKsVJbwY9XWd+",
+	"nUP1z1fqnyfqn5OVk15lJKCy6naCKQNSzk7kQad1hLnOw7l70siYpRIRJTkmcRbBGLZYjl1WlGhAlGuI",
+	"fEAgvCOk8WZ3LSXeIBWW8+y3pfoES3Zge8zWSMXQlS3N52oPj5YPlmJL3bw5t7ehPec1zrFSf1aF7AZ1",
+	"+6aef+Y2e741vJubxWVwArZZV74FtJc1rZXdRbuNd9Zdzo28tEs31tMR3T3+Bblr3XndVv9B+lbajyFF",
+	"kop2OR7HXWhq/fhrqb3OHbdUfAu08Nnu/YIHTyosm+/BIUtNbzTKQ+nAtmfAzjroQV7O6Ns5qMCoB8kj",
+	"iGzGIKXJOBE3MssOQnaci7FkfOu62+7usHZvZ7+g1xwc7D3Mif5eTvRfd5uDQTv9sbPzmO787c37rtft",
+	"fWh9qb7Mf7dTuKRcIVCLs85wzbnPNOI1Qk1T3We0IqpbsvMnVKeHZo+KuBuGxNYlnusfMal9d49OTqi8",
+	"nIqkZLbPRWLB/MGhcAPuYar7FMNSQGHyEZELHhA6phHHrfYdi9UnNAW/dj3HccHqXnkaMyoujT4XTWdn",
+	"slWHYgMbWl99S0ZiaOwzZiLYLbxU7YFfMtNH8YMrtriltoNPu6ds1OpsTmMK59I6828+DqaMPBFJqZ85",
+	"oSm7jKNplF4ms5K90jJXQkW6hE7XhGIYPa+WdkpVz9s1dQdLGEdV02x+hteubPCOmY+FCRfftlYvxIE+",
+	"1R0Fqukqa91zMxESu5ArbR5hh2fzRGd95kmtCnBBg02p2yI+PsoicPAg9dwQsNUyQowkmUNyIifN/c5+",
+	"K4cGhI8poP/oL8u07c13ccVG6DmuX9x6LC5/z+0YXWFTP3t2V54QYygj9Iif8s0SYlJ+WQS2fTh8FNxD",
+	"OgzO4DYmF85vI2PLuaWWkqKlyS/IwMIZbXLU7nLEPv+Vel3VHNBK4jk6t69ZAp0GQsW4Rwk6x1PhQdo3",
+	"iXgQz8MyERDSKF5c0iCNrtklhKgrlPGQLlDupxEPUoJ3YFD7CN9qNBvKoRkpFnqJef3I01O6wJYKJQSP",
+	"45wxenWZYfusHqu6WNFRGSqQxMClnE/VFZihGnFl2QVMO63N7eq6kC4+xiTVvlW1ckxkqkZQruZ1ukXl",
+	"bkWYc1XqBzRXcjtTNE0BpOBMWjrKp0F1D3t7+/XbTtSjN7i0iuI8TMZQw7rWkXHYHb1d2GWj0GSjfiOd",
+	"rLdHyR6tJ0GMv44nDOVEOeUekY5LS7n1fPyw1mLKVCR0zC6Hi5RVDAN+soCplmXoYJrFQL4hTS5SiJDZ",
+	"5XpQyHU76O33Dg+V3l1jaLdSxFNRPgmIFVeS/l6nDunfsOFEiKtL3YAjKluw7/Ea06QDonVsOkslKVCR",
+	"HUSdxVihmsJxh3k7Z9MrY8kVJ6eEGis5ZZFeStdkjSDaRG6/vn3vIlf0ffYS/PsonXxbVkhoNWRbTHb8",
+	"6pRcsYUHrdk4HkdRiulHZ1F5dWLOSNfPO8KDTqLUczIs8R3gn8ofLHl1uf/Ht4//cnXRm35/+O7s4PrF",
+	"o+GrveCHh5Nn3fDrzvi8R08ez7/dT79r3Lbt7W/ui8/DfWHobFuODH0YNuEj+pa7cBJzBD9nXmIbn5ZB",
+	"A83iiEmscE3FbCdm1yw2Md0jDQmJ/mYsQJVE55WXIIWqpy1Wn96YpmqqcGXdqqneZkDeNEmjIJohPcoq",
+	"vcAOIwKdMMsB8vCPhAVq4qA8e5iDsOR0x9wCrxHQRMR3hHxf1hZxNdcV6tsddBIpSmr1N0KiK5ZmOwPx",
+	"Cju9vN7VJHg/WcIfDR5po/7BmycYF+pdcx7Pwm8bJxnn4JX0ROqlt2fnFMYsTPuEPKPIwa0dER9fYfq8",
+	"EvyYA7aexQvIRL4QV6zUNy2jMYccYWDDOzIQM40vS1J1T0k8cF1DPRz6FeO5vno0CNhspRbR3VSLSMsn",
+	"9YpKAA7yd2/kl3DN7//+078W0peve+3wDwejl3/44W8/XPwxev7984O/PP0qfvGHH7o/XPwletF7vt+m",
+	"cRSwdvfRw/1Od3+/02l3Rnv0cbCeLmBca3vhwZ7UlLPlW1FLvsJgPme5arIw1jSfKrYawY5Ysm26X+Uc",
+	"093e4SrPNLql2+iX7vYOyx3Tr6HopN4O4rUXIqWxvN1Guk/4nPczN4/yxFSToeBW9cjMj4SlXYCoMaHX",
+	"LKtGKweqkpfKfLvEh5UXdelUjxxSuX55WUJrb+OMu1RNt3IIr3OvkqTJnNyKuvVmLY/I+bTY6fLgTkNd",
+	"UYpWHHOx5kwPsXRQd6xAyy1m1YC9kr0vJ8csH7HCJIVssblzHXjvP1K+mDu+uqwmn2F5G1bjrMnnzGpA",
+	"kbtTscQTqOaSOQTdI0KHEq0WgP+xQQaquRJNWHk7sw2rLLLCrlEUMx004uKGCJ4vpwBNjwZKz4Iktkim",
+	"/QFPNyjUAMglweH6I4SgnKWLAYdQKiLRIPQioXH8syx4WFUEwNkNFALcV8o/abIwSlnY+li5/xumxX+o",
+	"PByIfnDnk4Gl1+uPhWdJC8srg5hRaHBY57xsD/buuAB6t6rYBfCpYcS4AfY0ROkqlDzSxCb1BZIAv+JG",
+	"9S3le2caqhbmZUunKJqE+MlAp0bVLS4uq+3okAUxTaDWn4ce+qigVsojwYQFVyxskeenz0+WgfIb0ZSO",
+	"2e6sPImoXvsEnA66sGiyXTe04qorcBHNvNVlJX7oMKLjhE7bFdObsPKK3WNOYFkeSIKXkIiTWfSOxVID",
+	"LSjGjAVryPYVKxqykUiY4eLF6ptHvU5ljWYON9L14VTKGx2CsJVwqbDgF+17AX+UE9o7eLhmF86/Od7p",
+	"HTz0yIS9y2/E49Hhw7Bz2D083A8ehQ8PHtPeiFHaCQ4OaNjpHtC94Wh/1B32hp3hYa8XhN2D8GHQPRh2",
+	"Rp0O7RyW7Z6M/lZCFl8tUpb3+e0f9koLcMpiweWZfDMN4AQICZmYhuwHjgctq6LMJe3hjQgZFy6WehiE",
+	"i1KnyWQ+HXIaxZfzpAQP5Bz8QeT12TMbkzY3ZCrHXq+jKdYWCws+JjIKWQv5w5SGTFOzplxFxIqwkaTB",
+	"WlACQtlucBxkDi1knkT10DYhwlEDWNhRLVbNOxQ3HBiOWoCmduBojxrlZCLmyRG5EclVlmYyYYrBypZF",
+	"SVHcQu9Nnk4naTqT/d3dYELTtv66HYjpLqzJbkVG3e5K5epL9m72+8xFNZh3Or2HMhr//rvp4+tbrOhN",
+	"FCoxtYJpwRVb4Fnd3mENplUEH7Eb7vpdLR/38uJMH2PLYJz2XjhPy6WRKoqno+DRXRM/szS2QixDquV8",
+	"tlmq5WrtevsJl7kQ5KrENowsKh6gbQpM2QrZiM7jVK7IadMhV9imCuPHqhSy3Hf8Y067wL//OmPZh3E0",
+	"sn/fsOEMgqWzWHsMd2eh+llZBbuzmEY8Z6Yss81iZSp9d6nIblVqT0yTMYI7xMzOwVNHZ7gkR3oPe3CA",
+	"a4mSt3OR0vVJRTSOKxOLpnQBjTZIKsaAqVSIfj/ae7TfPeztb54+U1iZ/Gi9ws5XnyMkv9uZJrlEgiUi",
+	"PYIM4WmU2sxAWAmpC5+T6yhgD+SAazImzd4Bef4VobCPHumSP3wFMOhx7GnR5ZFXT7/2CJAR2JloPYrp",
+	"VPABp/MwEvDNdRQygTTdahP/1cvzC7KrR+WThI3mUm0bEoy4ZsmA+/nl9JUiBjnO0DxHzFNAG/Jzq6ph",
+	"rZU44P6fjp+dPj2+OH354vLk7OzlWQZjQHzFHeGJvss2/RbCF2P9AE0H/EbM41CTSxkxgWfWd/bZjsDF",
+	"Txjwwps1cMI2OANpqrsSElDpmHMzmtApUwy1VZd1FDmEyxSKfNCOwyOr315tFOVCEo/KghBv9P//4R9/",
+	"h8L9ny/b/7Tz5ovdNb+XOw7c5uerep+X+1i2wPQc0AHyh+irQpZqZ//w4NHDMiY4pe/QPXyw9/DwUedx",
+	"t9dZ1+btPrik5/jRlEkk8j4Ad3DVU+h2eweHjx8/7jw83O897O2vzRKoYJE13cFw7S0dwehn+KxdwGoG",
+	"F1FwxdKqouFUkBnk+Op9fyAzAb1h7Fvrp/Mkvu/g9+1MHzu8krD56wvC3tEg1RnG1vBWvFoREh4XtWKe",
+	"Ue2z9QDPqjaFCLcb+UmMn7+x34NZnhlDe1dvO9/1wsfLBtHqSL5rbjhrtza071LdJqcU77jLWdWU/jmf",
+	"WMmSVdWUkJuyspaSJVSWGR3VxRUAgo5dH6TJvtG9YM1NruflijGwJrjgiylamDigvA9Gf1fmITOdnFc7",
+	"P0O9DOD+pPKKgQvlyB0e5JpIEkk5Z9bijtC3ggplePt24LXbf+tqVLXwUI0KPvOEynnCyFgw0L51hv6Q",
+	"BlfjRMwRdsysqL4zv37my3ts9+3k9Of2ZGVRqkuhNU+3c8ctT7d7Kj7z033ybiaSEro/uWbJIp2oI6zr",
+	"XugQim9sv/MlaQyNelYfIryKDNmY8i0ehaxvj1wBrm4DXxA91iAitcuccKGe2zeVOiIqmRosZ4b1pwYi",
+	"GU81IMdwYUF1JXuLWB1HJFdKBlGv+jVZGeL0EiSlk6lVsVq5S3CwN0o3wxHLNIpjcsVm6YZr98J5bGmp",
+	"WCKU/lHn9L3SlzotkcvnEiX5/rEbDHdVC9gcDFTVi5eRu7aHGKWNoqrqx9h0OdIxR40hqDNMM896HPGr",
+	"+oPKLJCl4WxJBLhcJCOI/AEvCApqC7bylF3cpGzNVrPC+kIEr7+9CNGs9zMXIOVoBqAY5ix5jwRKPeSK",
+	"2eXsezqb5UUBpPpulCJqfenty/7/b02eqOIea5CZEHp8GT64EubIhcIPo4QFqUgWUDiirtfN7E0quMY9",
+	"2gDKCO6swA+G35bhg5EEfDNk3yMslqx+2Lii1PhiYiuKtQoJskrrw80olNC/fLgw/ftI065Hqz6fyXP4",
+	"lS1WTWWn3ZzcmlURbX2MJnP17Y/5547R5O5GxUl/IInm1W2iz/7NRBDOriHbBXN41XHA3B2Tk8RD4mfN",
+	"Cn1LnQUn9DVNaVLuJznmBHwZbozcDCgK0nnCTHdiWK05lyytcIWEPOcJwbfKXaw7qMqamcsUIQjKAyJ4",
+	"uJaPEJ3NNGoCLkVuSO8baZTC2E74OOJMZwIXt0UnTV1W58wgZj4wJuRAkq1djmM1XfIsCkMWx43b9tTU",
+	"xJBrounEpmkFidwegrQWP9uGgpJbdc+lTUsNaxtwOgfqtqCZ+UNnqIi8en2hs091BM1c0MxnAw4Z9GIB",
+	"UmgdkVfHF0++0ftk8KPhOl0Kue0zSZrH509OTz0yY0nAeLrDeCBCFrZKEvxySYm3O7aOHtHr7B/mVIem",
+	"eZCjQ+y8+adm/8fOzmOlSBx8aH3Z/HH3y3988+M/7PzHN1+0vmx9+btt8YKvE8Z2FEGTP56/fEGQRLLC",
+	"zAPy7VdEr80R8d9/8CuW415Zhlso2lnf777+HhZ5zfYzM2Xd3uPOkbyDoM9Uls9T1qthsGCeROniXI0R",
+	"p388i75li+N5WSpSGX4Cafry6vLvP/2rD7nw6Tzh4MQInGlkMHg6j8d0YFb3JyI1EAeReglGMkyVfb/x",
+	"553jV6c73zInpY7CGNU6fsVowhIz2iF8+tqIjCcTmqpRZiWVjXLeqmsmIcdfpwagc9cnTV89XCTR38DQ",
+	"7BN8I7nutfWcI677HIvRgPt2tD4qPH/eUbSycxr6ffANB6k0HZZRZ0acB+1ETgU8L0rlgBs7CpMTo9RE",
+	"fIjuFWA3Qi0ilBLgOhLwqFMyTMQNmGXJgE/FEGLCsxmRE8gomIg4BEwnRsO85Qa4mxpeQNfAquOBdvaA",
+	"N1Nw++uWbwjD4WdE45N/Ij7KVfjoKdqdQE1obmFbA44+clgBzFjYI/7x64tvXp6d/sXNmsCaCJh86CmN",
+	"YowElLBrccXCAcfdg6YRXXzEyYuL0yfuM9SqKAvJ2Z7IVvwKzJ26YosBj6TaF6xByKppsed0iEkTcKDh",
+	"BAIpZGSphIsiyudUpixZeYpwRQVEOeBqfZSeH59fnJxdHr86vfz25AdFXqBBhdOIE8bDmYgMQl75UcFX",
+	"V52WbF/KR0UD2FNFmB7p/v2n/6nbO3RrNcSI+EXr228DO8XIo5IRCRtHMkV6UfbBNJISKCUhUxor8Weq",
+	"nCPo9KFDJTZxhpTkzcBRMgks2ZFasRD6kuVVUGwv4qMSNCXDLiIJ/aDi0c5ESIh0TedxGu3o4xGo4zWk",
+	"wRXjYR9dzV5Wi6dmMeC2u0Chq4D0HPyk4IqLm5iF4ykCJvMwX3XpDXjOx+WVuRjhNlTcAuZhOtDZyfkF",
+	"fG+x3doDPuBffKF2nvHUNJH44gt9zDPS0ikXNzag3M+dmWY6YYYzIefxiGX/RYYHV9egqQFfJqojrZCU",
+	"EVULKU7zpmzoTQCqG3BlfQ7naZGTmxONh0lwJlsEOijClMvZ/IBjpyx4hunRha6QKEG2r12tdI0g6Vdz",
+	"ZEDEhnQvTxtIK5lxNmE8OQOee/dqXtomx3leArMHuZWxDjzSMAqkGbUu7Isv1KqmUPANJhyUpNlKNnBy",
+	"IZk9eXl2rojrK5yvzVQXSTSOOLIRdc3l8bNnL78/eXr58uz0D6cvzn1I+gloHMPlx69OB7w5S9gImoZh",
+	"VRPl8oYloCDndsz3iH8asulMpIwHC5iG59KuB5O0tAm0+gRT73YuFjOGLx9i2ONI3amtNXU5CohEmaCQ",
+	"vjjg+nh4xD9jabLYOUbHHDzWjiPdOVPm2YKF9unqfONJETMlkHZvpK+XzWioaukwgARmQqJVWui65L8f",
+	"GAVv0OgTZWX8BzQayQD0PfXt33/6V/UR9D71WZnL/+G9siu8rKUqcNMvFT9KaRTLLz98sONQ98k+8GKR",
+	"kP3OYzWiCs6cZU4aXVV3jhrwm0TwMRkulDrD4pFHbiY0BfqODCgO6ETDhNErnQIKujL0hMI8UUiHHHDD",
+	"+xV711XY83iWRGm72CiqcjzkmsZROOB2PMospkoBMeD88yRR+oBUahR0DRFThiHRKMU3q0McTh/IAR9F",
+	"71hoelNCZZ0P7T+HbCF41hI1V0PuGSZh+10NOD4BS/PCSHeAN5FAu1fqrTgP9i6S6iTgE9rkQvFj28IG",
+	"IDgnUTDRkxjGIriSAG22vIIRnwHQujLqApZwJW+AfDVFtHWSv69DuVrhA7F2g8lbphGv4ExtxD5q/HTA",
+	"1VvUKqgbQsEQUw0eYVtdmRp1xapMe1s9O90JacBNS1y6gAeEAliNJlPntCv6fKIsC/U+xXa1HFPbUmQK",
+	"WrD1gUJSJS9sqwmpzGGlh0EFhQgXBiSztw/lJxJUA82AnP5A+NWAYzuDJvYzKGECeF61oDTLMoGsDdMm",
+	"Tb11wOfQAUrrpMvd0NrknCF7xrk8kMTRZPTynCkCwATsjKHQTAFgYcZZoNiWSWB6NGWQ/70D/2q2mX17",
+	"xqY04hEfW/vG/U2y1CfNOY/eaYA32Tqy4BGO4oA54CCNYe1gjr3HxD87vji5fHb6/PTi8uTPT05Onp48",
+	"1QnNOT5r5shonEZT4JhKf82wbJUeR1Pi/+HkgigWC6jszGAIDBcD/iOVCx7QWdRe0Gn8prmb+9wizW8u",
+	"nj9T7IQloMDRlPy4G4pA7ib6rbtvmoUvWi09sKcigFU/v6HjMUvI61OUgYANH8ynDK1hyZJrZWukxMcn",
+	"oaAZ8GwiuQH4hff5fWg3CrIXi8pnTMxi5uknI21DHkdO88MkcwA1tZadYYPHr07RzImjgGlPitaqn59e",
+	"6GqdzCOnpJgU8yRgbZGMd/VNcldd+8GzjiqtWze8xjVLJOrb3Xan3VEXqWfQWdToN/banfYeIG6lE/BG",
+	"7NLgCv6YCVnigj5naQGUA/Vn6N5hWY3phjil75qayyu1lb31W0eE4l8DTofimpVz7hIz5bHJ5e8TeJDe",
+	"OH2rZr+QEqeknhVLSmJdZB5SccNd2GWl4ShzNg5NBxRN+zS4aicsYNE1C/0jd5CmPbJhYgMeCBozGbCQ",
+	"+HDLLJW+BuRqYmKMGJH5TC2If3by5OT01cX55fPjP18+P3n+1cnZuW+kEhgrWIfR7XRabXLGKJRLRlME",
+	"ZNOPByFuUQoGXFs4zO4DWNiK4hgP1V3WBBIjXB0QQoowkPIsUZ6GgDl59XwpVewrES6cEmpE/czKB/4q",
+	"MYHRcZnaylj8C3Nc83mvyrZnbxv97t4HbeWvdQQeB1fGqf8h74jTefuGxwIR9zqdzQZtfJEGaQZbztWZ",
+	"SuaVVNqf43DU49pgetqjCvNbgRjknDzAPdvHyZY93i7K7lc0tOunbumuv+U1p8YkCfGmvfU3fS2SYRSG",
+	"CMe139lff8cLkX4t5ly/4vFt9g1X3jqHlQKuWKEW41A8yWK1jYrqnD7L6jPp7mNWbVGfNEyJNLt7rZwr",
+	"GeyA2lsLWv6qzfUN51ul0+JOd2vswCu6gCRpIZ7RBEPk+92DOtst5zNME3rOwohCI3l1c+/x+psvhHhO",
+	"+cIgz6r7DuqQ5SlPWcKp8dfDKk+nNFkgP9J+G1u1rxhTSsey0f+x8VQzt8YbddsueBt2Q0bDnZilqU6z",
+	"GJdVRDy1SNOo60MSnhLSmaeIGYhB/+zk4uwHYNvHFxcnz19dKL5tILnzva37mXdKi/3Mp1TGcJ9FMn3K",
+	"aPhMjxcAMHU5FWBZ5of9EnHRI+kACCtWoKdbt3UJ+PHeztXKWTderlNNLap2m96UX5nNZRe0VgCF3A6X",
+	"HtEoZuFllhb6IwANwZYAHJhmBY2KTT2wmOoGhFR/hvB7EW/DRMhdZInGVI4ve8NHucVVC97wagpAB2V5",
+	"xWbZ+DrAw6oV1HMvpJv++GY7csghx3XyKE979yiHwJFWFEa35S46DgckUwgf/PhGrW/Gf9TxzM3SYT4w",
+	"phzn0U11KpnOM7C4scWHiTiJOMwa45Nv2QJdbzp5YyJuIJl7mWlc6Hdt5zz9mG/2VgU3o1mFi0xeBCJH",
+	"QPF6hF3ECy/UxN5H5XuxtDOrR8+VUWaF4R8UQWzhVJV0d6o4VLY102dxOFJLh8Vz4VXYkeA8Aq+hdrsr",
+	"QWk6rDvNB9B4004Zpw8BNkDlIcQPTQGFepxGziETKidHOkQLGD8jjfQTC5mWCWEckW7UtCSB1wg2x+cF",
+	"Ma83d7Cb6p6vO5ycksLv4pkw5ckfahO3u4AbmWjd2wl/23RiwxYRv/G4Ch63RRZXbKywkst5Sy1HPr4a",
+	"oQ3ONZwyO+VPBB/FEaZBfRJr7COwdjzQlkXX0Xp239sT8QGZPlSFllleLNVhEbyjr7vEZR5qwT2XJjBc",
+	"b8Ou2nVXcBJ2SXO4KPRPMzGFg06HTGULHwoR+4ShI1UOOIXiTc6gXaj1Y2aZItrdIjVciHqEdRkPeMGj",
+	"SIJY2EF1O51D0jTOaDso7W70dKh2gOEIaQbrf39++eTs5OnJi4vT42eXT745efLt5emLi5OzPx0/81tt",
+	"cppKrARGF6Nng1LS0w2hPVNJUMhpMHgPOjwfJVp+DjjUNXnYwq+lZCWgsmG31uWS1iMI6ABQofr/fArm",
+	"7oDP+SjikZywEG9tE6zl5ONM2mMls23fiiVvyZzziI8HHAlAkl6nhx2BbtXydcBfCDUy8H8PY1Ym9JEO",
+	"byn0jen7iqaTMqO2dzu5ZuqO3Z60NcTMNtn3UsHvSv6NoR6IoGJf+fJuvx+fpW/odPwILBXpLa/10ji2",
+	"q1aqQZeakUXx6fbwJsc2op3tEPA1xWLhXabYXpRYln9g6T2diFu6eX7T2O5fY6t31H87xQs8ILfWinbR",
+	"JN3R7fLKreNTKedgHHN2Y/WfUS4NGQ1jEYc2G1lrQkaNUmcbkm8w9USrHYhFivL1SNcsKwlJY3sNZI8p",
+	"4aqO3xBQvoaLAV+lVOkmDgENJjBsVJg074FXxoKPWzp7xlXi0twkICXbQfPItKRccmVe4RIzxo2y5T5O",
+	"Z7xn2uKSWobRegAFgNQJ0lytdmXh2QMiW2X6xBlsLp4oTAn+WTDQnKn8+Puw9+zq1SP+3X5ycbj4au/6",
+	"zw+nf+kG3xz89evO+LgnTx7NX+yn3/5mKv+sTWWHNfzGlRf27FnGnBXMbMyi56bL+bgcR42mruEBjCrf",
+	"8NxXTNiHhI9U+KSZa3p+RGg64Igt/fAh3HBEhgvLW9Sj9zr4IMwaSUVIFy0nqghAIQMOrXWBNep2vLmm",
+	"1KSJ/7uZCICodjI0RWK4JnVTnzKu6umSmalk8TUDqFsKTY+hqEC9rOVBR/Ly26VHbqq6F3s2L9x2g4bq",
+	"G+3ENdYpFzegx2at0yOZ65GuBE6+RfqAw3VmqH0EuZtBkt+c26KbouywmT80SISUA54JwqYrO+UDGIdN",
+	"kVcTjngQhazlESlIQGc0iNLFgM9iyrEmyzS4NYGcJNVCV8lXK0vxIsCjKxMqVh/HFsR3kyledTt3Tb6k",
+	"aSix9xipUCNtKVpurWj4XhZQ1j2lM4a4pjV2+figznlpeHgsjmArzBDh4K3ozF0a9BYbjXBrUrmksTbE",
+	"4LA7J+BqwhByy6wWyFyx112+ooc9F8ubbjuPPzxc8/THD6seDnta2PssBK+775e31s/ev9/t6YuyR8HT",
+	"lwetRlJoLp91f6+nVqSiSAhlHdg725Tr+Q7lFVJ9ju3WfhPfOaj1ueZzpVLbTRpu9N+r7yaMxlhhVyqw",
+	"z9hMJKkShBmKjIa+JgHl5CaJUgBGNV4YZfS0ybH1QnZ0kZmPrrk+EVe+TaFXT1AS7aCzp3NHzVUhGyc0",
+	"ZGHuWi6qePw3OIutOU3cI6QOWzi8VDN1YRysq1Fcge4NaA/9vYfqYJWkDW/hbOAk1x0LszuRJLi3izul",
+	"vR1gwuId17BTWEINHWHX0Gz3z2olDTlr0iNDBuSeMt4untDcaTzXOzAxRGnOoqZSPIxTliZRIPUxXEK+",
+	"q3Rc2hTWPBKeGuCCFTO1dOK8rUfOJcuUpsW8KACVbaYvbTdJbXVSTc9Y0S7Ysr6mt9Pp5q5xFwsFHk9H",
+	"l8tJZQcU5rwwbbMAQgpv6Pb29hsOzZp+sdAKExo6FjvJbinzxd2SOvkvplFQPnfyo2Y5f6p0V8iomS7K",
+	"l8A5iXkqxwOZu3b3fYFiPuxCRnuV1/GJ4KMomdoyAyx7yHUeVraMAGceS+wAARnA1iC0y+oJctCUmx5I",
+	"9+btu8aCq4qj2d382H3Y+lmpUQ9Q3CCXe37kuoBNs/x/DhnlNLeAdc7XCsf9eSoSdNy7mzISic5JSFgQ",
+	"zSLGIWIu4mvjr/dTpauk0idNqOREJ7luMWQqjqBUFUurrAwlQ6ZOowQgEyUqtaYK3PzSdrZNsCIpWZDs",
+	"K6gKh+t0MRUns7mcQM0U4oILyQZc8DjiDHmBzlEYM6ggMmgzC+NSaZPXPEAmwgpp7yZbIytVgvIkkHo6",
+	"GfsROBvKlONzxsM7cZBtpudtLlhxa23TZHdXjCKu07uB7oZiCGHfKoG8ERtZbJSJ19t6fPZ2yos9JrLR",
+	"39siU13pZYezGx5lHkvIKAlZQm7o4hdaYPX55Lt9MlmhmM9mQkJX17oeCoMXsyKogL4JcGtjMf8yxC9W",
+	"/it2rHm9ZcBQuQReUslYeUrHKzOENdVFT8R0SnckUxelGXCQzMHUFTpMGURhYF1gzMRQeqdN5DKnq+V4",
+	"Ra7kHujaaLbLfbRXdnyC7g4L8A6PRDLdprGnC/UYr8bcz7wusJe56h5cyQ9e7kGa79nbRqOl+0xV0BY4",
+	"pSGUdWbaS84I42miLJWE2I4SGnhoGb7412G9mdWzONcOs7BHEPkEJG6u9JPYtgpl2h4sLzdA9LMIQk7g",
+	"FdHaHJYkDji44CPABYYfgcfYOLKPEFiX4Jf3MZ3UrcT/+3//P7rYILYYlQZXSm/ED9r9n2E+2YvFDSeS",
+	"pWnEx3LAm/50rjQFgNjzPeLTJJhAjb1HfJyC32qTs+K8zWWoRppWhkfZ/b8HoA8AyZNYIZJO2LSq2BKe",
+	"v44RqicWHri8Ieb9RwR4HUYMdYCq5ejMZWjkZWzRPC8XkVrGnywtCbVYA1gbutSgfJyI+awqBqZbyNbi",
+	"EGr5UC7Xr/lcf+HL0UiyrTre7GKaFa+Tz+LSM7w3Voro5VSOgdMiZ7WDaZwzRhZiTnROAPbB/4fVuTNd",
+	"8y6dpQnX6Nr1MMp/UbfYdMqyAvhcyw6EtlN//fu//Jf/3Oj3PngNccMVP4Iv3nzwakM18NCVNwa8QT3R",
+	"8AsMNaDFeqlDfXs4Om0tKDmd8QAzZE2GrxLxVxak5Hgm4lioEwo8wWgGNStq8bgYcsfmjpj/hC9zOV6j",
+	"37NfTBk38ZI8EHc5rSiark1i3cdVJIZjyhawU1y/Xu31w7/NmukRFRbtcdAJu6w32qP7w4PgYfiIHTqL",
+	"Fk4LK9YIp31QSvq45fm165SsXad67bJF2JKuojhRHXcysMZfl/s40TLOKB8o8+pUZKo7j1whF0lCsemZ",
+	"aezUJn449ftZD8UbQULAKwvSnO/K6i0IXcs8ArlQoH0kImbExwf6ffOXdCDTdFWMVikh0YkuEETbeXgq",
+	"RJu8oFN0ljvw2k5arAYd2+90jtT96lI1ZsyQGjIZhSwn1y2oY5OarwB4CfxhC103o3SbcCpbbXKsU0hJ",
+	"OLV5ugBuNqNRUgZmVIX8pu29HPhbe8B9YGYaASyYUM5Z7PfzKxwItWo+pLVp/ESlvWiNXNqVri5+VSTy",
+	"SX1rmgKMF8xrBDQRMeRoZgzQOsZQ1hLIttIg8VViJCcSNqxoVavyMepZaysn5VJi786LtC3pWkNwbov3",
+	"1+H7P3vXXQ1B8et1v9ki1ASZU1GcWUN6972m3w9rTWrE+FbGr2Y4R4QSzVUR/psvStxvpW41zTM/XqFT",
+	"xgL2lzXFg6KqqM/6mHGW0HjTQ67X5Ldj/ik89J/qxGF1U8Vx21Q7UPc5MfsZTYNJKRC8bY2DLVISYugY",
+	"vUEIIo6emCMbEaXQ0DzWapUPZKDp0l8+ra/hF3tg7wbPkZeepIlytlVfuchG8zHwDDfjLDVs+DXL8DG0",
+	"ib2PzWb0WH6Z7OZXpVXg4dtIq9hFVIVK5QLxnrHJl2mrjspGxIkPN6NDHUMiza5Heh7ZI3//6V9tAfeY",
+	"zmSrP+C+8ad7xPxp+ZrzlXYf4ldglv9VRFx9AY+Ab2I2StUFed5ITmgw0Ri1uq4GmxTBn06hJV4CahBN",
+	"iZ8Cbr9Br25KxkgBxTmLK2RT1sauCAALGHoRtk1nTTRicW1tC0/1quz2I7M+Ax6lXoYTohNBcYjQL5mc",
+	"6OckDL4AZc4/+dPJi4vLs5OLkxcXpy9f+ANuS0h0nRWAEmcxDAkZbqZrkP6+1UfQeRj1gKuXw1C5xbu3",
+	"QOX73Q7xz3948eTy7OT8RL36u9enZydP/SOSMOgLbKGLdahGMfSIz00qjPULAEvOVqJNjp1xwvcDLifi",
+	"JjdSNXBddyRuSFNtBgsj3fDEVv6PFMO+IVTqTTZ41OjXMK3i4D5IPDIPN8gCMuIBA0guEqWAQcxS0wdZ",
+	"0bKWUW3y3KQv8XhBmlqllP2ikm3Aylurgja4v+siN2eAI+YSFnYMyZ/DMYhEu4dRPkbzsCI+A21PS8uF",
+	"Ip4+3G9A2DmazqdgomvxFvGUjVlSK14CU9x6DrKdd6P/yGs4J3FZHXis1YFEQNQI+YgW6NtQJfZrqRIf",
+	"xx/x2GgQG70rx2xzYfiQXmP0vhA1auyNukGPPmY7sQhovNNtuDGkb1gcC4+kjE63GDlytvxw0zjS+0bm",
+	"z//RpHXo2afsHWgyq4jIjnPzyJLJJdHA4M6im5b7d1hd0sRlam1jmYs3mYRhZ+Eff/SF797XwhvlATbA",
+	"mWK3s2ZEvY1GlD9iSnvJHTB0CG8xeqTZ7foQkgHVojLQee+OMPnlWQOd7eGvl2hCcLRAxbFg+w5J9Tr7",
+	"3Q8uPLuDhF7QFCP9DQC0K7VvRmWqO3mmeJJcpQvTp5UeZDUuUCfL9a37BHu/KGq9ptP8rSaxRm38pLbW",
+	"GaOhtrTM/pFYjB2rS2t1d/QuldlsNqC0xiNc7OuhdB+PKAFP0mjKvFyXk2aWANUf8BsNB7FwOo0tNeTQ",
+	"t9jv/T4x90XJgKM8kyRLnsfeI9DNxODaZEALfvYcXE9vwBFiYMiUTu8kaLXJKdeJQbEy2bW6W9WHpOn2",
+	"H/F01ykuyIwlO6CrmwYnSKZzOVEqPyIbSrx8wClBsUIkYwg/YTqpaJRfGsLsqxR9bTBsD9UaFbX1Civ2",
+	"++jpT3aR8TutDoMfsiJlc7P3dFa+x6rd95LjiUtcR+zpY/Gbd32r6RmWwg0LNDR/dw97aXKHzh/oa9GB",
+	"vnQa6tSAtptTUB77gsQLGoYDrlFhRqSZy99oHZnH6ivVg6BNHWaKLCdA2HZOJvmh5WmnAvb8gwQNw5WR",
+	"vaF37ci09buZCMD/NlkppktfP98uSp8gxQyflwUOMmeZdp+VNkUKw+fmSH66BIlq5qAtz7pthsxsPkZi",
+	"QzVb3F9miyVcsePVmPfWmOLackt2Y5Kgfmu6tFHTJWMAlmn22AM6nHoaGrjq7N+3Su6OBV2nZaNoeaYn",
+	"vEkzK7KgX2ObJsXziT2iy5JthYK++16f6JWo4W4gOGFTcc20kDkCqaV3AH+x8GUj0owZvWYyY/8I9+0E",
+	"jt1YSZXAIiXyasBrCSzSBHKCsoVAzONQQ1YR5Iy6j6lHuEiI9koh7rXNJZzRKCkHnITJWsm0nWBxPU/N",
+	"vfBgnE9YjxXrDb+hhhzC31jyL5slrxvLp/Z0IE8ipsm0SAjwnq0r+uvDSFgVuUniTWnJVh50YKEL0Egq",
+	"johv9GrQwXNPiEI1dX/KfM82WtYNWO2DXZhf1MIh3ZoL6APNYsnQfyDM3iJHb7XJ8VAynmI/dej8utCh",
+	"2oV6aFup806RWV/tx9ykbYBrIpfpzRUlgY8tj1iAQetIElNtlsVHseSBpCKlsSTwGgjjHkHjdzLn6n1S",
+	"DcSWt/WJe6zcR2LHZJCLPmmqd+qs7eFiwJ0fv8yXurX0e6lWSHXkN0kiJfsiTqJUDUDX1PVNfSC6ggIx",
+	"NaCPEc+NoEzGYLIEEu653r67ZFDlylcyi+DgonOYOUrcwp8NNXgzxo+RV7VU/7Px5D5md9ni+tRsNOsy",
+	"gyythZrGW7+lQn3WCdaook4XJTx/AzXewH9WONpNQ2nFb5wIWpYQZRKCIGCB3JKzdynxAQrc1xEOZGoI",
+	"9upcaS5KovHEYsFGaZu8YJESPn1dm5kyaZ/YHvCvRDrBn5AXmsfINImgrGnI0huGGAtT0mTTWbqwoAvk",
+	"JuKhuCERIMH7qZhdxuyaxaYSGWwOkk5AVCQMG3iLeSEhptoHbvvcrkx1+R5Go9iILlIWsx0YRgYW3eSi",
+	"MIw8iC8yoXJgXD2nDauRdf6NHQFm3xDJ3pYk3ZDvwQRz9tQr2ZIM+rpkb5Q6mJtSt7Mie+cSmz/fIYOn",
+	"MtvIjjJHiBAekeytmWpG57eeadnkshWsObvurfKTtg+PuLrA+n6SY36mZdX5HIzu1qI9MNl64R6kvt/i",
+	"PduN9yx1LbcM/p4iPhqJzk0LtZFkHfFG+QoiuDmms5hJ6SGWixDTFnZXhezUlMWxdO80QcG8KCPHxM8d",
+	"Zp9M6ZWp5FVkTiITC0ntiyAmjGegDy0KZixrUWPBlzNGaRvdYQaErlpWRmbEx21yrlWLKU2usjFj0NlW",
+	"5sLbwDyiCQP0cGeomTEF8lLJVEKXBaurDA84tA00qkHCNFCmnAcTc70HTkTjQ3RebMChI0nogOMroxQ8",
+	"lyIx6bY6HxdveyCJjxLdJ8iH1P0GegUHNGapvcrJ+/bfzoXihOrF8Kd0UnudGRE7IaABMyPOWv3cGplU",
+	"cEokpzM5ESk2dGgr6x8T2XQ9t9o3i2PoviZblOwOXYQnOANPQOsIQWvwzumAD+eps5MEJkvtK/2cJe+R",
+	"OVe0jR4CdAWY91ehDerTeRcr9y4ZoHVzAWtLAGdOH6Xa6NNnv24/7fKji/+9D9uU/qsk/7Fhu8ry44TR",
+	"JI5YUuTmR462apmaZrwmbgF6w+1L4H89dGPp5fOiFEDnx049Ji/4N+/P549uObXyrkQ/XeXw2X2fHZiV",
+	"sduLTFor2e4kIgF6ihilWtXpmyZNqS5OY9NZGrHQG3A/O78+kSxTeVCJxRKw5+W1wcWauepuwK7svwdh",
+	"WLRvb8G6qjLs79HK/YzZlSlY+6Xyq0/FOmwv45XM436jnPpF6wOdLvsBW/Uc7CN7YvxKUIFi/W17wI+L",
+	"NFWG8JTli2Sn0G+1B3zAfZqmNJgo1UH6YGTSIG97PpAQBVT6mG7Krhu5JvMYe+ZRtKj7jhn0AAJ7MxyZ",
+	"6aOHNq8aHwRtwIzC1yszSAyUTZcZgFCiCcDvJpGJmM715popXUDMtdUmx1y/RtmIVFecpvkRNQXmR+ko",
+	"sOnx1NItqY+gEx60JxyJZMDNdTha0xDGTAtERzZ4+1RnGyC11DepDr7ZBZ/kFr2FzetxxxQR2BizdSQc",
+	"8wHH2ZGUXjFOxGiUM30BHtyOBvJ1+soOVws0ZHacak7sBtHLskbpmVPDNjyENAb7POhI2NsnEzFPJJQb",
+	"w3pjDAJow+Q5MdNeUc9uVQj37lbtmrK6DeEvPp1NusrN/FGqBD8LD/THldS4ar9YQX3PuVwOQRXTuRyW",
+	"pWn1vpO2lt8I2VDUSAynH5lleRWs+leYSnuiJNK2rLLdHNeo6D4gCFyFYtUhGdtuzTwE/T+ZtoTaFAKD",
+	"DDinSWLQKEBIpQIEvL0bUKnJKxuOcFFABjwHkzLSQXv35frLWcKuIzGXZKb4BLH6WBYbQNxupdxUwknY",
+	"VVkTYkdsbXP1Cnxt4LrbgNfW78ogtpfP161W6ijbF1M5KrPECncunU+FfvExm+91O/29YsF+98AOW29n",
+	"of7OW/fI/aVHPqx+5HbL2fXe1wJENvT8mzm8zUDvTcZIXVQpy2o+tj18CyGx+14R6+o6jKzCIksSzHMe",
+	"zSCLcsLWwqX9AYfYru57IxIw9qIUsvkh4lhdrWde1dZZ/1kM9YZKRxxYLeSKsZnENvMZIzc5wzcsYX1l",
+	"42mIajKkwRXCAmBUdr/zuLr0wuztFvv2Lqv1dW2FjSA2lpiRKWTeJi86Y3Ie1+ZGarXHwnSby3whuCa/",
+	"GQS/KIPgCGDisvOYS+RXh/LTFnNc0CtMAdGkqbjCz4Gnr7/B1R8zv+i8RO8/DsM7cnHS63QH/Ea3G/KI",
+	"5uncrbCY0NB6E42VIUWbHOt+Yr0OvEUO+MwA96sBOH7JJiW9rjTM2LMJI2B1gC9vyQDASyucsOslCw1D",
+	"AFYMaJIsoFtAGUMqrxO/d5Gw9ysQCStp5yhLOwC37V3TDn6F62sPutK3gNp/E6+biVdt02eClWb8LOfv",
+	"kMTla5lb5x4l7jHyy9wwjEvAtDPhBT9PkrHRvAv2EwJHBSlmXy57wlz5u4mVAwUQq/GgdK1GedqnV1nB",
+	"4oGPJQREVaekrmRMPlwpSTNXCpArgRhwXQ/Qcu0Zm/5pxgg6k+KOdBizfDruEaGZNCyG53QeL8bgqj1k",
+	"uFj10FbNkFYWe+SKNLqfpkjDDLS8RuPXVVzxdRKFdEFuRHKFoeIp+DRXebh6m+TSZblxKOnelAjWveAw",
+	"7LDuyBWdhbiXzZZeLYsxtzkfpjyf0DgmN4zISTRTTA+n/GU2g6x0s6bIXw6XbaGF3kev9NDH4Df/3zb9",
+	"f1RX2mUs+ueQFVMmH2cRrwWLqOvGjejydFdZ9b1OBW4aveeg0ypYiqVi5VXEt4jtV79T54Vtz4l9tDUn",
+	"aP9Mi8r+60+N/r4b0v+vP22hV6cybXBLSyd7kCtQvxwuMha3pebSUa3whKLO3zjTNjlT4Ry7Xakjfi/Y",
+	"q2oPa6cHf5Wltyk7RY0WsrDyrqaqeAFOrj3gFcm/s6giVlDp1n8Vbc99U5ctrO7beo+wEK+imk4Dx7mm",
+	"Vl8v+2/ndEtNabgSqmXG7haO6K1yact8xqdqiAAnaqB5OIs9F1j0CExkQGtC+AUD1NXEXuiA9NNaciPj",
+	"wdR8igvXmRyl1gmIET7UOAb8oAOiIismbVJyUOYpdt2/K/zFleUDioOgT7jC6fspGcbHhpHZmF9kPNrs",
+	"45Y9uL+4FYvkL5W7fpqgpy44mlBJMnNlSSn6GEh2agiGbenDYNFEl4Okn9YD+2q1PFJan2Q0CSbrAYC+",
+	"nsfxTsrepQTvIOKaJXnQFKcuPIfQNtU+zn7WNksW0OgwvZ7ZFmycxYXereTYYkYD/NqAGyk2iniIqYJY",
+	"ui6zEQGqqEhYm3wTpRo2Tdu/YPt6Aw4FFTnUAB5i/7NJNJ7E0XiS+vmStm8unj/bYTKgM8TOZwN+IxII",
+	"xCrSpCkkw94kdDZjIeCzDeadzl4wpckV/MV0H3D8etf9vinpCLrPRVyyJAVftHpfq02e5l37KOGw6GCk",
+	"DucRVP7mMrAVHcJvAz4ETAICbV54SmAjlYmPMGBCcNMtDYopnGZoUPDy3VxtjFzwlL7zsubogpPz755F",
+	"KS7aKyHTccLOv3vWH/Ad4qtFIeofv693Fr6ZzmVKoOGM2vQF9BxApzxfkIBKdgR3DxrQm57MJgmVbNDQ",
+	"m4ArDcgXqdCgAkopgSeAGx9vnyVsFL37AtAD4bUypUlq+zHo333SpLGE1Y5CRqh+G1b5fA+vApjDOeaN",
+	"xixNQbfgIQmjcZRKBK7FIpZgQhMapNA3QallKZOItk6avnwQxb7p1JfeCD0PX2pSiGK/1SbPaKrWIQhM",
+	"E7wBF3D+aEyafkBHzNfUrj78X/+L3/JgxTQZTCkOrwnP8cgfEsauvAF/skiiOI6CVptcqIUzHd7kDMqW",
+	"mk8mEWeSeeSPdEbVXy10sOBqK91swJM57xP///2f/7f/53//X//tv/s//+0//bd/+0//hx48fvsFjm35",
+	"Is985RMaq6eGAut02gN+AdAUFJtUoE4mEtkn/vGLp+rGl2fq3x0f4ChfnByfYX8VXD2RDLheapFA3hg4",
+	"/XGHOa6xBynrPIiFZCEiZmCkzP9CY5INuL60pAisk+UfvNW1X19HMSwyZkrDfk6iVA3ZwAorHdYAbhoW",
+	"qLPlFRf0YNzAK8xCEPYukqlHxoD9yAU8seUR33qB1CqY/jJqjTGc4Q94E6A0LdQUXONlQRGaQv+TFqZs",
+	"yz6ZUSmJr87PJbY28THeZT4YiBU4YTOIl9lKJzjz/lscwgjXoRyAQwmIughoSrDivjVhWz0yaOAxlIOG",
+	"R/RBbnmkq068MinsQcvHoxqDRsJiBudBqMPXICGbxWLxRUVM6G2jWKzkagtT+u4Z4+N00uj3Oh2IDJnP",
+	"WWxILTwflwWsIOt8EqVZwjl2nXUHvMoBWDbgDO23fn+s03D16IB+oDgxkiBh80M05URlw8l8lLWLxgDU",
+	"tnJAGXSaGpTTIkrRMGmyd0E8l9E1y+PfWR9op3vRcVq1bJgAH9KU7agXNerubn64biCyznh7dcaLD93C",
+	"gEH/UVY2nmk4S91O54j0tIlOAZQ3N9BeRRUBBLYbhbOio6b6pKyMoZZUQ+QYUlnpA2mKGX07Ly5l0PvT",
+	"JJi+EC//+t2iYgnxqY3bH+0323ILqPMGDNBqlnr6Rf1Qs7El/XDpQuRzS5cpESnmaX/peuSHER+XP7r3",
+	"ME6PUhHSBX4ap0euEVYrQpNjwdlI7Jv1mOxb9tgnjt/cGeNPEYhDv/jg7bgdUJK+Wov+M9PoX4rCvJyF",
+	"83HdD58OBQVM0pLgCP5ibN350K7b6uCpzadNxSwKSO5Gj9B4NqFDlkbqsooo6XnuXR+lHMoE/2DMjX4D",
+	"zCHZlpNIWaLbigC6E6sTCsyt3a+DHBEzcpGfukuUue8hLlCOAYnXDXOlOjavLQraxFyhGCt2HIkkmdBk",
+	"CoB5Sk93gBiXCfUJUJM7nLtgC1TR3W0o66MgCtzhLG39KK1k8Dp2Ig093DVf+nOZ+Hl+wh+Ncfy6IMTM",
+	"IjucZQWzWhKku+/hls0rDt2nmLJ15GsVyF4FRrXWrWAflhkMBXLWJsOMppMcbDqsQLVvYBVtX8DdWzQb",
+	"7vUkKmo0Z2zVSXSv+8ghrc8n/G+XCKtPa56lBQ9W66L/H3vX39y2zaS/CkZzM5FuaFmS7dSRJ/OOG7tp",
+	"2sRJHaW5NExFiIQknClAJSjLaiYz92nug90nucEuAIISJcuO86Nv8p8tiSAIAovdxbPPY9VzpEmjLycX",
+	"8RQFfoByZjabh3RReOJSSG9zUWYfQOw7nv9DysXKg6yDwWM7EVFjQxUxOcIIBFPrpVh+PuYpC0U0pqo/",
+	"kRmLkERfznLXyy4R0klpA5uhEV1GfWXCRKJjG3h29yypHAX6gS8Ym5aTlno8IVN7vDJQKNdmBgk+Nzcy",
+	"qjvw1lAiSM7FiqxooJ8mHjvOZEdCTI49hSXUBsqgAjIUBrWETYN0kU2n4k3K2nV4DGZP1i2zQxeOEew4",
+	"5IWo75hP/ceYU/1y4XxGBIQPsT/moYENHPqGfiIMQmA6AtQTpZ6YVH2dEoz5MZc815NixC+ZIBTkODK/",
+	"Kym/ZCRlNBPmLIznutMsabgRcoJ5JrdX6juwiIGAkuumHXLvlzZpHgptrgM4qpgDJTTN1z9ILmWXUE+D",
+	"2zzWhC5CMaaXjAwYEwSfDY7/yu8eHk4/hrmOjwTws0OC158reNNCdYu7ug04oDJHNWNGM/02m+TY8Wrr",
+	"IVyZmhyByHTBEjIfy5TZwna1Mj2PfOpfOL0BHji7sipl6a30lyDqArYV5GyDslklUb9wv93CkxqvT5iM",
+	"6+Ly4zmhCh+0SUDQRHcEdOJ5TlTO05QIxhJFuArFaidIPTr9/fSs1z8/7Z2e9Z48P4sCYoXM91okoQvV",
+	"gEswmIFm9tstEr18c/aof3768lRf+9urJ+enJ6D8CAxFCznLzGF0SWtfDyBwkaLWvrFClQcZ2jRv4Wds",
+	"Tl9qgwQ0esu3xFmy324tJTUv2832TtLs7Oxvn9Lc6G0vRPwIL9mmhgXU/O+2kOU98qmobUpaPiWfqs/q",
+	"sn+7fCGcXGfX3Pgjk4oF4cwS6y3AAL2H2L+mP3tef9YHfq1e68GSwj0O0eF+KzCazX2Atte6Bx0cDvNe",
+	"P7g5OWKCZTRdffjl8dRDUJxYGLBHLajNBP9rxvoXbGGH2jB2bniyDze8G+zWplmY3NYtcaDdUiIXVyKD",
+	"lXhHge9CxC+2YNJzMZKx3sv7AjoKgJ3QXpC1bZ85Sm7dHRKswpLDIgeDCb8rvZP2xZV9K2VijGKLcvsM",
+	"7kRutznaZn8gZVP9qYFlpte4SZpXvrpPbtfzlY3ty6rT0TwekxlU7hXRixcSneLGgLFQLi8YZuarE6JY",
+	"BQpqJWOZ5TvaKUsIXOWCAL10tPc8UzqsUXwkQIvTsNpmQNKqfWEVy2lBl1egzAaZnEOp95QJRaLdufoX",
+	"3ODh//3P/0bovWtXR6icUe3ChWIs08RSTGA75IItmuTEuDApHzI4EdZO2VgC8MmWmhuC2KNQaH8xpz73",
+	"m+Xa1a1h7KDdKSkFaN/04Fssbgbe2twJ4BSdMAEVqpwnaDUQ4wJiNfA5Dl89OjarG/rQJT8ymrEsalgs",
+	"zF6Vh4QJ5J5uoXZTdLuDj8eLX9nC+Bq3TT3naV+xWIpE1bp791utrden9wReznk1x3zLVCu7mvKMqdU9",
+	"rF3suPAC0LIljw+Gzx+/+ftN7xf+7PWzgz9OfkzPHr9pv+n9wc86z/ab4Cc02z/c32+19/dbrWZruEcf",
+	"xHe0PZlh2GysoLtfH6wZ18NTvRyWEM5bmD5vLj6SYpjyOP9mEsEsnmU8X8CSPZ7yX9lCW4Ja9+27oIaA",
+	"Hfu/XqKeaYeVY61LbmyAtes9NOVo11FwebsTVyPO7GF4EycsRfTdWeKwx9xsgwGa9LGckwkVC7M3Qli/",
+	"1FyTPHNa0gZCK3OkAwKs64qFe8zyV9j7u1TnV31tVft2XDraCOQ0dR8clD/oF5X47bvK++p2r1/qOU3t",
+	"oe0/6QT2la/w7c3KE6Zdhmxh5yVyt693OE5YnNIM9NGGPMUTEuA2LtGalEXWbbaRK6ckHwo5tJsvejDO",
+	"dY9evOpFkEYaLHI9P3vjjDGicjZV3VCEot0k0YvnL3vE9jbyBfVSdk8RTITpGEc7PH9jEu3lz8c7nYP7",
+	"pD5mV41mKDpNcy/AVacLEumfRnhb6Am2359laQSis2NGExToZwlLjhDqTgh5df5UP5xxrQC4j7ucdmui",
+	"YseLGk3yHDk7QP8JKNiYwFQdtATJJyDu0H7ZPe1ugVzCrva1jgBfvrejXz7N+SBF5SLAr1EyzZjpwKvz",
+	"p9CY8ZoGs/iC5c1Q7C0P3O5784Q8+bBrJQmiru8ZxmMWG9lBPTqBe2Y7mlaxxhYD1JXgw6HVD1A5icw3",
+	"feA2OyJ8YsH60A5My9nUuJ08M4PsOWYJoQN5ychBi0zYiE75FUuVg/RSsYB2EhZL7XQiKLkHGTxIEGeI",
+	"4Kdl1UifkbtL3rpxeBc1QwG5HkQHGs+xbrJvqks6B+TZj2b6B6RNHv8IWP00tY8WkBcnPwWhmKaUCyws",
+	"wKBkMpGC0FnCJXxwyRMmkU+p0bXryRWR6NEOBSAL9TPAgkLSo1kO2HxI/6WpnO8A/zGU+7VI9Pvx0ycn",
+	"x70nz8/6p+fnz8+jUBQ05DjBZbb0UqCAEJczJLXlLEWNCM95DgV0TY/LXzOZU8tHV6lMAfcBPY2ySIaR",
+	"crRKGZUmAtOtpsBSDvE+G3ztV/Dqvqiz7Q9mrVuDabA7FSOo4kqZSQglnI4yOmniF1tmxMa0c3C/1q09",
+	"GB7eT1qH7cPD/fiH5P7BA9oZMkpb8cEBTVrtA7o3GO4P24POoDU47HTipH2Q3I/bB4PWsNWirUPdFv+b",
+	"1br7hx3gTLhJMIBDfCMEyieMDtxarXVrs2m/1f7l5PC/fv1t7/cHf3Te/PD6oLd/vveic9Z+Vvx2lqW1",
+	"bm2c51PV3d2NxzRvmps3YzkxJjYX/fL44zvZ3XiPf7Gr6cMi+kCYqB7phzDQ9v/Rw72Lv1q/dZIHd3VM",
+	"DQ/W49q0b3JaXtttdWoERmF3C8hM5DwFoPO/aT3mNf2C4fvmIpsC4pLTLC/EKzyH8JXxAEv+oO8obBe0",
+	"yLltuwt7hsopVsUFKARkvQ3tuRi3JZFzgdpLEXpcUNiTj2eTgaA8RTdsKDPrQUA700zq1YNHqma30eHX",
+	"PayGWlZpsmId63nidHhjx+SuyE7X7g4bznWcuVu7g4wZIuZ/6LTKJzc3wnF/mg0mqOkXPlP67owmCz3B",
+	"/Bf5iaxxE26yxiaPHiaPx+2bbiCfe+cYPfxt8uCyFtTmPIH6i85h6y63jOsiXByc74imSrP5mF1nNG/q",
+	"huKVJdqhTcEZBOYfc4N1yOpHRZyH8S+GxuYwAHuiw1EvJO6agM0G2KFwMaEJ/XIQq4SEQUKk0H4HXmKD",
+	"xaofhgLCHBtHAogDbOY9ZWNDwIBQjLSlYFXxIUAibPxoQkVEnkCgaCE45gcQ+/jKTuZUQ1nFvO6a4Mry",
+	"sdiYJyARWtQItp9ymBUUR1GIJomIqdGHi/sTrqBYHshSsRnvsyJm8z+DkennUvZT7ZHApfgZJsroIGVR",
+	"k5xJ81oXLF+N3JrkEc4vAFmFwqkTmt3SQua5eWNN0nPzhGaMDPkVS8gYZCfmDhYFqQMGe+0ci3txfzfZ",
+	"Da+O1s0RzNjoXwMoCNAxs3wlFwNgqTnNEtUkT9AZGLHczC2wmzA1cIMMhe7YkfnW7UIFy99ep0XMpJE2",
+	"OSNGRAfZAaFqyuI8FBdsmjfIUOqAWxGqFiIeZ1LImUoXKxmFpvNK9CKRBcsDkAs4LJAhZwDknqOYLxyU",
+	"ki5kweuDJ3fiCIvs51yx8io1splCMKvvhKwGIkHUnKNCyJdvgvg1C+Zb8bwMFjAUwBzQJIiFrLBWFgi5",
+	"3AI4bBOaVCpYmRnIvjtfn8H5snCS737QNX5QQLDQxKW5v3LH6DPHvl8MRGE3qC0iWAWO0jqdQLDcPFEm",
+	"6z3NJExlzJ1LxSCYVMVm0W61GkCton8NSHFC1QWIuQO0BtRsTSsQrNKCpQeRrorletv3YN/u9qEo4lR9",
+	"UcIzFucyWwQGKuKaAtondx9ZgrxTu9cg3DXhaprSBZyJ6F9yQ/1igNfRXxGpx1SxHS4UE4rn/JKliyNg",
+	"AdFfovAg3F8Khg9v4BMWKm+Y3XWPUNzE488FfKsq9PwioxVhwJ5wAVWOzMNHrjdxaBDHEYppxmKWMBGz",
+	"ru7YEgGI7cJ0mi7shujGD8l717DCv4IZcg2q9ZGcTOiO5bFJ7AioArnSxnpCtwe9dRDGgRzU3ulvpilg",
+	"uwyyrgrIyhNVQrHynE3UtiQSQW1Cr57gFZZ3wP7rEH80y+gC4Fv5AsC1Q5lNaqssBMeGaMSeIq1Oo6Ag",
+	"KCICIXeZTNeSkdCUb6AdqeQigIeYAomPvuzPt3+G4VWrtROGV+2f3v3nf2zD89CzE8/N2SrFza0pPlb5",
+	"Mm5H7wGTzvFPkHp5qlpyl4M756M4uI6O4u7IHSqRpDh+1gFRdrHRS5rTbDkzlIiSk4E/UrsI+TFO3Ezl",
+	"COXNeQ5v71SMuGAMIIpm0vbNuBzrC8lTniQsBYTtBjytLftckbZ5d0deiGLZNsBXGKNvo0r8Jy7QsPoA",
+	"BbTO3l6++968ko31lVgfifsOrPw6JXpm7kwzmWNkRFhG1SxjDaBflbCvuJ8j8DIUXKmZA0VObCZByDny",
+	"oJXZsdr2NJxnRWGNDqeLYExfZbi34KJ2q3VI6lIYyjSugysRG9URLkIRvX7Zf3R+enJ61nty/LT/6OfT",
+	"R7/2n5z1Ts9/P34aNSAUF84jGdD4YpRpdxBItxjs9KHImJpNoDinYbM2xncIvHolRerAH0fLBUONwBeZ",
+	"dD9Z0axsQKkMHxrboIIllohQKJbnXIxUYJw25dAD5v97AGgwCRlFRoYGEXrsImAQuowK6RlFF6pLogvG",
+	"phFJGTVltZMjElEhxWICh96gmAlOmpd/mgntwHmsYiQyKaAdPQuiI/t/BJ6dDouxgBDcL/hKTySowKpT",
+	"1ylbnRAFoBoDuQP09/wuhQIcF3ODALnYLGkkzwrAF7ezA+b/veILbdagcMfrsgHCw71s30Hzze7RkHcT",
+	"iR4297QRuHveu8NKOWSdypiT66nbJhvaBTBMWcs9IHXvIXGCus13QhdkAP8agIiXywnMsAo2R94tsj2i",
+	"txrCuwmoiwZCW5frXL/XY5qTMZ0C/NmmWvCIyYHoSv6DsUnVe7NHybK+nJoJvT2/relJWwtqbjhdmY/2",
+	"J6+nZep8FPew8h/FYCOqN8s9my5xeQdtWjls0J9GGk6/txOz/LbZQUsqnbi89NPqjweMixHsBV8jN/Fa",
+	"EO8/BBOLy8xGwcX2CHNtdZcP1h8tmyVn9q2jtYE1xMarsXgdf7Tf2m80Kw990RLcje/7D3Jn72w5XquA",
+	"gi/i23Bl4aBwacpWTvdrS2mvYaAsE3XYt3tbqg4Xr76DuDseVx0UGvIFQNuyNFFlGUaD/bDLDhlXtWcq",
+	"E0weKIObRekEEPxrkmNhlivuZiROGc20MwDwSbhPQKL3HyL7TYQrJWqGYgn2Ye+8Sl67V/giCuyGGmvn",
+	"hhpUojuOMljEJcEEeBFmiUWk7vz7RpV38UIPnjMpt4QVVi332s0CTByLz8Ed9RlN3jWm7v7XYuqASRzi",
+	"ma8dY/dNYd/QgpHJYrNhnlWWW05ToAhfZ++61iYi6cksJwMGJPtg3RxEDaOU2xsro+59V8Zqln+sqfoS",
+	"Ds93S/iPc/6+W8SvEw3M8s3msCL5usuu9COsPVl9Lhj55eXzM5LIeDbByqA8Y3TCkoAoSXhuk0EAXDJV",
+	"1XDMCGRPoTCpQDqQBrqub92tTlx6HFIuyRgKPDQtJKNtSqvOBfFEV8BW51I2Aqcvrq+uSIjNWcagiWAN",
+	"D65IXGoTTfQStpmkXFwoUr+kKU/wfFhAwXvD6bnYYJYJPOUVoUDXGAf8VlkxaDkUS1kx8Lr1dCAF+5Qh",
+	"FNJ3HrDRTJB4lmPb9j2GAqgGSJ17eg1TminW6JKM5VnlQespdH6bdNsXDXruiNvnClf3xlyZN33xCCyL",
+	"x/ySJUg1gwYZiaw2IpSAnQZKYpEApxPUJjN9b6jwcHrThUKqBSjhsCYTlHnbCq8E35lRf5HJ/2ZxTo6n",
+	"Mk2l/dLkJEGHCNCmRS7xeqKjnxm2tAmYdfAR5OcbAU7XS9g66drbidaWCI32QR+7ZGFwEsQX1Q8OBVB/",
+	"bB6cjp0TFVVUIK7g/8a/N3ZQ5MPNQzTF/c53UJ4DAsYnNvZlerG61eSFYbrpx1vh0kVYstl8lh0o3y/6",
+	"ZF6Q98I3U4q37rvVe5PJtd1sMYsHsHqqbxbQEkX7rRjPoSFX2v323af0BNHQX+cPmr3se7r9jtPtOPqe",
+	"G0VKXhQ6AlUO3g1vGryvIR1OqRtQMr5uTzcF5VDe7nxCW+qOfKAOZ7oLM9Z0crmxp/ySCcvm7rwMmhIm",
+	"kqnkIleAR9Jvn4ncmLhm4S/8zGhqBGQrCtikyDMa5wp14KBv3rUnMlZVV6LfNaGCjtjEnrAmTDt8KJF2",
+	"RCZUaSdL+2ZWSt4aMdiEV1t96VE6eaAEcBsNKZMCVibLteTCfK9xQzuy2voJII48Hfxpxi9pzlBEEEd3",
+	"OhukPLYChMpr9ly7zxWtvh5L/VJBZtGgELW7iaSl2ukwjilNDMeX16ZRqq0aCSYSLkaIxoU/9G4P1Qow",
+	"zqZ0wT+OdW06JczVZI7FNOTSGwbkkZMYCpRevrugEi5neHiXFDi9y0FjsuLK+ELIecqSEZARkLo3OKoR",
+	"6Kfjl0yvYfMZRhnI54HOiT9BLZ9H9fTGwoNUjhyBsFEZBlQHEisX1S9kRKegm+DRIzcMbAHA/2ohYo8F",
+	"OI/HLtowFGc0TX1eGgwNTF8N09lqT8/KkZfELFjgMbyVoq+BwRqaZktXV43DauTmH2FYqjSvxTJL9dpJ",
+	"L0XKBfPfeMYUE7C9VuH/CrSxhcGsgf96TaLBXm1vCzXSCgFS/xlRF6aiZehhieelWCym5ET3PpOz0ZgU",
+	"FCT+K7GQ7A/vPvx/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
