@@ -20,7 +20,7 @@ import (
 // background.
 func (s *Server) DeleteUser(ctx context.Context, req chatapi.DeleteUserRequestObject) (chatapi.DeleteUserResponseObject, error) {
 	p := principalFrom(ctx)
-	d, err := s.store.DeleteUser(ctx, p.tenant.ID, req.UserId, string(req.Params.Messages))
+	d, err := s.store.DeleteUser(ctx, p.tenant.ID, req.UserId, string(req.Params.Messages), s.cfg.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -65,7 +65,7 @@ type Store interface {
 	DeleteTenant(ctx context.Context, tenantID string) error
 	TenantUsage(ctx context.Context, tenantID string, from, to time.Time) (store.Usage, error)
 	RecordActivity(ctx context.Context, tenantID, userID string, at time.Time) error
-	DeleteUser(ctx context.Context, tenantID, userID, messages string) (store.UserDeletion, error)
+	DeleteUser(ctx context.Context, tenantID, userID, messages string, at time.Time) (store.UserDeletion, error)
 	UserDeletedAt(ctx context.Context, tenantID, userID string) (time.Time, bool, error)
 	EachUserMembership(ctx context.Context, tenantID, userID string, fn func(store.Membership) error) error
 	EachUserMessage(ctx context.Context, tenantID, userID string, fn func(store.Message) error) error

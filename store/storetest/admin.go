@@ -46,7 +46,7 @@ func seedTenant(t *testing.T, s *store.Store, tenant string) store.Room {
 	if err := s.RecordConnectionPeaks(ctx, "i1", epoch, map[string]int{tenant: 3}); err != nil {
 		t.Fatalf("RecordConnectionPeaks: %v", err)
 	}
-	if _, err := s.DeleteUser(ctx, tenant, "carol", store.KeepMessages); err != nil {
+	if _, err := s.DeleteUser(ctx, tenant, "carol", store.KeepMessages, epoch); err != nil {
 		t.Fatalf("DeleteUser: %v", err)
 	}
 	return room
@@ -202,7 +202,7 @@ func testEraseUser(t *testing.T, b Backend) {
 	}{
 		{store.KeepMessages, "alice", "hello secret words"},
 		{store.AnonymizeMessages, store.DeletedUserID, "hello secret words"},
-		{store.DeleteMessages, "alice", ""},
+		{store.DeleteMessages, store.DeletedUserID, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
@@ -211,7 +211,7 @@ func testEraseUser(t *testing.T, b Backend) {
 			if _, err := s.AddReaction(ctx, tenant, "alice", room.ID, send(t, s, tenant, "bob", room.ID, "bob's").ID, "like"); err != nil {
 				t.Fatalf("AddReaction: %v", err)
 			}
-			d, err := s.DeleteUser(ctx, tenant, "alice", tt.mode)
+			d, err := s.DeleteUser(ctx, tenant, "alice", tt.mode, epoch)
 			if err != nil {
 				t.Fatalf("DeleteUser: %v", err)
 			}
