@@ -53,7 +53,9 @@ func (h *Hub) CloseUser(tenantID, userID string, before time.Time) {
 func (h *Hub) closeDeletedUsers(ctx context.Context, now time.Time) {
 	since := h.deletionsSince
 	if since.IsZero() {
-		since = h.epoch
+		// The first round: connections opened since the hub started
+		// are at most a round old.
+		since = now.Add(-h.cfg.CredentialCheckInterval)
 	}
 	ds, err := h.store.UserDeletionsSince(ctx, since.Add(-h.cfg.CredentialCheckInterval))
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -407,5 +408,54 @@ func TestExportUser(t *testing.T) {
 	}
 	if status, _, body := e.raw("GET", "/users/alice/export", map[string]string{"Authorization": "Bearer " + tn.token("alice")}, ""); status != 403 {
 		t.Errorf("export by a user token: %d %s, want 403", status, body)
+	}
+}
+
+// A deletion through one instance closes the connections of another on
+// the same database, at its next credential check.
+func TestDeletionsCloseOtherInstancesConnections(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shared.db")
+	e1 := newEnvWith(t, envOptions{hub: realHub(t, fastChecks), databaseURL: db})
+	e2 := newEnvWith(t, envOptions{hub: realHub(t, fastChecks), databaseURL: db})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	tn := e1.newTenant("acme", 1000)
+	tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+	alice := e2.wsByToken(t, ctx, tn.token("alice"))
+	bob := e2.wsByToken(t, ctx, tn.token("bob"))
+
+	steps := []struct {
+		name   string
+		delete func() int
+		closed *websocket.Conn
+	}{
+		{"user", func() int {
+			r, err := tn.as("backend").DeleteUserWithResponse(ctx, "alice", &chatclient.DeleteUserParams{Messages: chatclient.DeleteUserParamsMessagesKeep})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.StatusCode()
+		}, alice},
+		{"tenant", func() int {
+			r, err := e1.admin().DeleteTenantWithResponse(ctx, tn.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.StatusCode()
+		}, bob},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			if code := s.delete(); code != http.StatusAccepted {
+				t.Fatalf("DELETE: %d, want 202", code)
+			}
+			start := time.Now()
+			if code := closedWith(ctx, s.closed); code != websocket.StatusPolicyViolation {
+				t.Errorf("the other instance's connection closed with %d, want 1008", code)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("closed after %v", d)
+			}
+		})
 	}
 }

@@ -115,7 +115,9 @@ func (s *Store) UserDeletion(ctx context.Context, tenantID, userID string) (User
 
 func (s *Store) userDeletions(ctx context.Context, cond string, args ...any) ([]UserDeletion, error) {
 	var rows []userDeletionRow
-	if err := s.w.SelectContext(ctx, &rows, s.w.Rebind(`SELECT `+userDeletionColumns+` FROM user_deletions WHERE `+cond+` ORDER BY requested_at`), args...); err != nil {
+	// The read pool: every instance's credential checks ask, and on
+	// SQLite the writer's one connection is the sends'.
+	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(`SELECT `+userDeletionColumns+` FROM user_deletions WHERE `+cond+` ORDER BY requested_at`), args...); err != nil {
 		return nil, fmt.Errorf("user deletions: %w", err)
 	}
 	out := make([]UserDeletion, len(rows))
