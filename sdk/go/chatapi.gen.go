@@ -3034,7 +3034,7 @@ type GetTenantUsageParams struct {
 	// From The first UTC day (default 29 days before `to`).
 	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
 
-	// To The last UTC day (default today); not before `from`.
+	// To The last UTC day (default today).
 	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
 }
 
@@ -3729,8 +3729,8 @@ type ClientInterface interface {
 
 	// GetTenantUsage A tenant's usage
 	//
-	// What the tenant used over UTC days `from` to `to` (both included; at
-	// most 366 days; by default the 30 days up to today): messages sent,
+	// What the tenant used over UTC days `from` to `to` (both included; by
+	// default the 30 days up to today; empty when `from` is after `to`): messages sent,
 	// daily and monthly active users (users who made a request or opened a
 	// WebSocket connection, as themselves, that day or month), peak
 	// WebSocket connections, webhook delivery attempts, and the bytes of its
@@ -4660,8 +4660,8 @@ func (c *Client) RotateTenantKey(ctx context.Context, tenantId TenantIdPath, req
 
 // GetTenantUsage A tenant's usage
 //
-// What the tenant used over UTC days `from` to `to` (both included; at
-// most 366 days; by default the 30 days up to today): messages sent,
+// What the tenant used over UTC days `from` to `to` (both included; by
+// default the 30 days up to today; empty when `from` is after `to`): messages sent,
 // daily and monthly active users (users who made a request or opened a
 // WebSocket connection, as themselves, that day or month), peak
 // WebSocket connections, webhook delivery attempts, and the bytes of its
@@ -8720,8 +8720,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetTenantUsageWithResponse A tenant's usage
 	//
-	// What the tenant used over UTC days `from` to `to` (both included; at
-	// most 366 days; by default the 30 days up to today): messages sent,
+	// What the tenant used over UTC days `from` to `to` (both included; by
+	// default the 30 days up to today; empty when `from` is after `to`): messages sent,
 	// daily and monthly active users (users who made a request or opened a
 	// WebSocket connection, as themselves, that day or month), peak
 	// WebSocket connections, webhook delivery attempts, and the bytes of its
@@ -14277,8 +14277,8 @@ func (c *ClientWithResponses) RotateTenantKeyWithResponse(ctx context.Context, t
 
 // GetTenantUsageWithResponse A tenant's usage
 //
-// What the tenant used over UTC days `from` to `to` (both included; at
-// most 366 days; by default the 30 days up to today): messages sent,
+// What the tenant used over UTC days `from` to `to` (both included; by
+// default the 30 days up to today; empty when `from` is after `to`): messages sent,
 // daily and monthly active users (users who made a request or opened a
 // WebSocket connection, as themselves, that day or month), peak
 // WebSocket connections, webhook delivery attempts, and the bytes of its

@@ -98,8 +98,8 @@ def sync_detailed(
 ) -> Response[ErrorResponse | TenantUsageResponse]:
     """A tenant's usage
 
-     What the tenant used over UTC days `from` to `to` (both included; at
-    most 366 days; by default the 30 days up to today): messages sent,
+     What the tenant used over UTC days `from` to `to` (both included; by
+    default the 30 days up to today; empty when `from` is after `to`): messages sent,
     daily and monthly active users (users who made a request or opened a
     WebSocket connection, as themselves, that day or month), peak
     WebSocket connections, webhook delivery attempts, and the bytes of its
@@ -144,8 +144,8 @@ def sync(
 ) -> ErrorResponse | TenantUsageResponse | None:
     """A tenant's usage
 
-     What the tenant used over UTC days `from` to `to` (both included; at
-    most 366 days; by default the 30 days up to today): messages sent,
+     What the tenant used over UTC days `from` to `to` (both included; by
+    default the 30 days up to today; empty when `from` is after `to`): messages sent,
     daily and monthly active users (users who made a request or opened a
     WebSocket connection, as themselves, that day or month), peak
     WebSocket connections, webhook delivery attempts, and the bytes of its
@@ -185,8 +185,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | TenantUsageResponse]:
     """A tenant's usage
 
-     What the tenant used over UTC days `from` to `to` (both included; at
-    most 366 days; by default the 30 days up to today): messages sent,
+     What the tenant used over UTC days `from` to `to` (both included; by
+    default the 30 days up to today; empty when `from` is after `to`): messages sent,
     daily and monthly active users (users who made a request or opened a
     WebSocket connection, as themselves, that day or month), peak
     WebSocket connections, webhook delivery attempts, and the bytes of its
@@ -229,8 +229,8 @@ async def asyncio(
 ) -> ErrorResponse | TenantUsageResponse | None:
     """A tenant's usage
 
-     What the tenant used over UTC days `from` to `to` (both included; at
-    most 366 days; by default the 30 days up to today): messages sent,
+     What the tenant used over UTC days `from` to `to` (both included; by
+    default the 30 days up to today; empty when `from` is after `to`): messages sent,
     daily and monthly active users (users who made a request or opened a
     WebSocket connection, as themselves, that day or month), peak
     WebSocket connections, webhook delivery attempts, and the bytes of its
