@@ -361,3 +361,34 @@ func (s *Server) uploadOut(ctx context.Context, tenantID string, up store.Upload
 	}
 	return out, nil
 }
+
+func blocklistOut(b store.Blocklist) chatapi.Blocklist {
+	out := chatapi.Blocklist{Words: b.Words, Match: chatapi.BlocklistMatch(b.Match), Action: chatapi.BlocklistAction(b.Action)}
+	if out.Words == nil {
+		out.Words = []string{}
+	}
+	if !b.UpdatedAt.IsZero() {
+		t := b.UpdatedAt.UTC()
+		out.UpdatedAt = &t
+	}
+	return out
+}
+
+func reportOut(r store.Report) chatapi.Report {
+	return chatapi.Report{
+		ReportId: r.ID, ReporterId: r.ReporterID, TargetUserId: r.TargetUserID, RoomId: r.RoomID, MessageId: r.MessageID,
+		Reason: r.Reason, Note: r.Note, Status: chatapi.ReportStatus(r.Status), CreatedAt: r.CreatedAt.UTC(),
+		ResolvedAt: utcPtr(r.ResolvedAt), ResolvedBy: r.ResolvedBy,
+	}
+}
+
+func reportPageOut(reports []store.Report, more bool) chatapi.ReportPage {
+	out := chatapi.ReportPage{Reports: make([]chatapi.Report, len(reports)), HasMore: more}
+	for i, r := range reports {
+		out.Reports[i] = reportOut(r)
+	}
+	if more {
+		out.NextAfter = &reports[len(reports)-1].ID
+	}
+	return out
+}

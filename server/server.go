@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chatapi/chatapi/chat"
+	"github.com/chatapi/chatapi/contentfilter"
 	"github.com/chatapi/chatapi/files"
 	"github.com/chatapi/chatapi/gen/chatapi"
 	"github.com/chatapi/chatapi/realtime"
@@ -74,6 +75,11 @@ type Store interface {
 	EachUserUpload(ctx context.Context, tenantID, userID string, fn func(store.Upload) error) error
 
 	IdempotencyStore
+
+	contentfilter.Store
+	SetBlocklist(ctx context.Context, tenantID string, b store.Blocklist) (store.Blocklist, error)
+	ListReports(ctx context.Context, tenantID string, scope store.ReportScope, f store.ReportFilter) ([]store.Report, bool, error)
+	CloseReport(ctx context.Context, tenantID, actor string, scope store.ReportScope, id, status string) (store.Report, error)
 }
 
 // Publisher announces changes to realtime delivery. It must not block on
@@ -129,6 +135,11 @@ type Config struct {
 	// Purge is woken when a tenant or user is deleted, so that the
 	// background purge starts at once; nil leaves it to its own schedule.
 	Purge Waker
+	// ContentFilter checks sends and edits against the tenants' blocklists
+	// and before-send hooks; nil makes one over the store. The realtime
+	// hub's chat.Service should share it, so that a change made here holds
+	// there at once.
+	ContentFilter *contentfilter.Filter
 }
 
 // ConnectionCloser closes WebSocket connections whose credentials were
@@ -162,6 +173,7 @@ type Server struct {
 	cfg     Config
 	store   Store
 	chat    *chat.Service
+	content *contentfilter.Filter
 	limits  *rateLimiter
 	tenants *tenantCache
 	secret  []byte
@@ -206,7 +218,10 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, store: st, chat: newChat(cfg, st, pub), limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now(),
+	if cfg.ContentFilter == nil {
+		cfg.ContentFilter = contentfilter.New(st, contentfilter.Config{Logger: cfg.Logger})
+	}
+	s := &Server{cfg: cfg, store: st, chat: newChat(cfg, st, pub), content: cfg.ContentFilter, limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now(),
 		deletedUsers: newDeletedUsers(cfg.Now, st.UserDeletedAt), activity: newActivity(cfg.Now, st.RecordActivity)}
 
 	var err error
@@ -248,7 +263,11 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	router := &specRouter{e: e, ops: ops, mw: func(op operation) []echo.MiddlewareFunc {
 		// Credentials first: a request without them is refused before
 		// anything looks at its body.
-		mw := []echo.MiddlewareFunc{s.authenticate(op.auth), bodyLimit, requireJSON(op.hasBody)}
+		limit := bodyLimit
+		if op.bodyLimit > cfg.BodyLimit {
+			limit = limitBody(op.bodyLimit)
+		}
+		mw := []echo.MiddlewareFunc{s.authenticate(op.auth), limit, requireJSON(op.hasBody)}
 		if op.validate != nil { // nil for a route the spec lacks: New refuses those
 			mw = append(mw, op.validate)
 		}
@@ -277,10 +296,11 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 // newChat is the chat.Service of the handlers, signing attachment URLs
 // when uploads are served.
 func newChat(cfg Config, st Store, pub Publisher) *chat.Service {
-	if cfg.Files == nil {
-		return chat.New(st, pub)
+	opts := []chat.Option{chat.WithContentFilter(cfg.ContentFilter)}
+	if cfg.Files != nil {
+		opts = append(opts, chat.WithAttachmentURLs(cfg.Files))
 	}
-	return chat.New(st, pub, chat.WithAttachmentURLs(cfg.Files))
+	return chat.New(st, pub, opts...)
 }
 
 // notImplemented answers operations whose feature has not landed yet.

@@ -31,6 +31,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/chatapi/chatapi/contentfilter"
 	"github.com/chatapi/chatapi/demo"
 	"github.com/chatapi/chatapi/files"
 	"github.com/chatapi/chatapi/membus"
@@ -249,6 +250,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// A message filled into the live stream from the log carries signed
 	// attachment URLs, as its live announcement does.
 	hubCfg.Attachments = uploads
+	// One content filter for both transports: a blocklist or hook changed
+	// over REST holds for WebSocket sends at once.
+	content := contentfilter.New(st, contentfilter.Config{Logger: logger})
+	hubCfg.ContentFilter = content
 	hub, err := realtime.New(hubCfg, st)
 	if err != nil {
 		return fmt.Errorf("realtime: %w", err)
@@ -340,6 +345,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		CORSAllowedOrigins: cfg.corsOrigins,
 		Closer:             hub,
 		Purge:              purger,
+		ContentFilter:      content,
 	}, st, hub)
 	if err != nil {
 		return err

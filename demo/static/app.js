@@ -516,7 +516,8 @@ var IDEMPOTENT_OPERATIONS = [
   "POST /rooms",
   "POST /rooms/{room_id}/members",
   "POST /notify",
-  "POST /uploads"
+  "POST /uploads",
+  "POST /reports"
 ];
 
 // ../sdk/typescript/dist/rest.js

@@ -40,6 +40,45 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BlocklistAction.
+const (
+	BlocklistActionBlock BlocklistAction = "block"
+	BlocklistActionFlag  BlocklistAction = "flag"
+	BlocklistActionMask  BlocklistAction = "mask"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistAction enum.
+func (e BlocklistAction) Valid() bool {
+	switch e {
+	case BlocklistActionBlock:
+		return true
+	case BlocklistActionFlag:
+		return true
+	case BlocklistActionMask:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BlocklistMatch.
+const (
+	BlocklistMatchSubstring BlocklistMatch = "substring"
+	BlocklistMatchWord      BlocklistMatch = "word"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistMatch enum.
+func (e BlocklistMatch) Valid() bool {
+	switch e {
+	case BlocklistMatchSubstring:
+		return true
+	case BlocklistMatchWord:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAUTHENTICATIONERROR ErrorCode = "AUTHENTICATION_ERROR"
@@ -238,6 +277,27 @@ func (e ReactionEventType) Valid() bool {
 	}
 }
 
+// Defines values for ReportStatus.
+const (
+	ReportStatusDismissed ReportStatus = "dismissed"
+	ReportStatusOpen      ReportStatus = "open"
+	ReportStatusResolved  ReportStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the ReportStatus enum.
+func (e ReportStatus) Valid() bool {
+	switch e {
+	case ReportStatusDismissed:
+		return true
+	case ReportStatusOpen:
+		return true
+	case ReportStatusResolved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	RoleAdmin  Role = "admin"
@@ -316,6 +376,24 @@ const (
 func (e ThreadUpdatedEventType) Valid() bool {
 	switch e {
 	case ThreadUpdatedEventTypeThreadUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateReportRequestStatus.
+const (
+	UpdateReportRequestStatusDismissed UpdateReportRequestStatus = "dismissed"
+	UpdateReportRequestStatusResolved  UpdateReportRequestStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the UpdateReportRequestStatus enum.
+func (e UpdateReportRequestStatus) Valid() bool {
+	switch e {
+	case UpdateReportRequestStatusDismissed:
+		return true
+	case UpdateReportRequestStatusResolved:
 		return true
 	default:
 		return false
@@ -560,6 +638,74 @@ type AttachmentProcessedEvent struct {
 //
 // Example: attachment.processed
 type AttachmentProcessedEventType string
+
+// Blocklist The tenant's word blocklist.
+type Blocklist struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action BlocklistAction `json:"action"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match BlocklistMatch `json:"match"`
+
+	// UpdatedAt When it was last set; null when never.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt *time.Time `json:"updated_at"`
+
+	// Words The words, as set.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
+
+// BlocklistAction `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+//
+// Example: mask
+type BlocklistAction string
+
+// BlocklistMatch `word`: whole words only; `substring`: anywhere, inside words too.
+//
+// Example: word
+type BlocklistMatch string
+
+// BlocklistResponse Envelope of Blocklist.
+type BlocklistResponse struct {
+	// Data The tenant's word blocklist.
+	Data Blocklist `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// CreateReportRequest A report of one message (`message_id`) or of one user (`user_id`), not both.
+type CreateReportRequest struct {
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId *MessageId `json:"message_id,omitempty"`
+
+	// Note More detail from the reporter.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note,omitempty"`
+
+	// Reason Why, in a word or a short phrase (spam, harassment …); no control characters.
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId *UserId `json:"user_id,omitempty"`
+}
 
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
@@ -1849,6 +1995,108 @@ type RemovedMemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// Report A report of a message or a user.
+type Report struct {
+	// CreatedAt When it was opened.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId The reported message; null for a report of a user.
+	//
+	// Example: msg_0ABCdefG5a6b7c8f3a2b1c9d0e4f
+	MessageId *string `json:"message_id"`
+
+	// Note The reporter's note; for a flag, the matched words.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note"`
+
+	// Reason Why (`blocklist` for the system's flags).
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// ReportId A report's id.
+	//
+	// Example: rep_5a6b7c8f3a2b1c9d0e4f
+	ReportId ReportId `json:"report_id"`
+
+	// ReporterId Who reported; null for the system (a message the blocklist flagged).
+	//
+	// Example: bob
+	ReporterId *string `json:"reporter_id"`
+
+	// ResolvedAt When it was resolved or dismissed; null while open.
+	ResolvedAt *time.Time `json:"resolved_at"`
+
+	// ResolvedBy Who resolved or dismissed it; null while open.
+	ResolvedBy *string `json:"resolved_by"`
+
+	// RoomId The reported message's room; null for a report of a user.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status Where a report stands.
+	//
+	// Example: open
+	Status ReportStatus `json:"status"`
+
+	// TargetUserId The reported user (a reported message's sender).
+	//
+	// Example: mallory
+	TargetUserId string `json:"target_user_id"`
+}
+
+// ReportId A report's id.
+//
+// Example: rep_5a6b7c8f3a2b1c9d0e4f
+type ReportId = string
+
+// ReportPage A page of reports, oldest first.
+type ReportPage struct {
+	// HasMore True when another page follows.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Reports The reports.
+	Reports []Report `json:"reports"`
+}
+
+// ReportPageResponse Envelope of ReportPage.
+type ReportPageResponse struct {
+	// Data A page of reports, oldest first.
+	Data ReportPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportResponse Envelope of Report.
+type ReportResponse struct {
+	// Data A report of a message or a user.
+	Data Report `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportStatus Where a report stands.
+//
+// Example: open
+type ReportStatus string
+
 // Role A member's role in a room.
 //
 // Example: member
@@ -2149,6 +2397,24 @@ type SendMessageRequest struct {
 //
 // Example: 13
 type Seq = int64
+
+// SetBlocklistRequest A whole blocklist, replacing the tenant's.
+type SetBlocklistRequest struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action *BlocklistAction `json:"action,omitempty"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match *BlocklistMatch `json:"match,omitempty"`
+
+	// Words The words or phrases, at most 10,000; empty removes the blocklist.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
 
 // Subscription A topic subscription of the caller.
 type Subscription struct {
@@ -2569,6 +2835,19 @@ type UpdateMessageRequest struct {
 	// Example: {"mentions":["bob"],"type":"text"}
 	Meta *MessageMeta `json:"meta,omitempty"`
 }
+
+// UpdateReportRequest How a report is closed.
+type UpdateReportRequest struct {
+	// Status `resolved`: acted upon; `dismissed`: nothing to do.
+	//
+	// Example: resolved
+	Status UpdateReportRequestStatus `json:"status"`
+}
+
+// UpdateReportRequestStatus `resolved`: acted upon; `dismissed`: nothing to do.
+//
+// Example: resolved
+type UpdateReportRequestStatus string
 
 // UpdateRoomRequest Changes to a room; absent fields are left as they are, an empty name clears it.
 type UpdateRoomRequest struct {
@@ -3069,6 +3348,34 @@ type GetPresenceParams struct {
 	UserIds []UserId `form:"user_ids" json:"user_ids"`
 }
 
+// ListReportsParams defines parameters for ListReports.
+type ListReportsParams struct {
+	// Status Only reports with this status.
+	Status *ReportStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// After The last report id of the previous page.
+	After *ReportId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Reports per page, 1 to 100; 50 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateReportParams defines parameters for CreateReport.
+type CreateReportParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListRoomsParams defines parameters for ListRooms.
 type ListRoomsParams struct {
 	// Archived true lists only the rooms the caller archived; false (the default) the others.
@@ -3259,8 +3566,17 @@ type AckMessagesJSONRequestBody = AckRequest
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
+// SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
+type SetBlocklistJSONRequestBody = SetBlocklistRequest
+
 // SendNotificationJSONRequestBody defines body for SendNotification for application/json ContentType.
 type SendNotificationJSONRequestBody = NotifyRequest
+
+// CreateReportJSONRequestBody defines body for CreateReport for application/json ContentType.
+type CreateReportJSONRequestBody = CreateReportRequest
+
+// UpdateReportJSONRequestBody defines body for UpdateReport for application/json ContentType.
+type UpdateReportJSONRequestBody = UpdateReportRequest
 
 // CreateRoomJSONRequestBody defines body for CreateRoom for application/json ContentType.
 type CreateRoomJSONRequestBody = CreateRoomRequest
@@ -3585,6 +3901,12 @@ type ServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
+	// GetBlocklist Get the word blocklist
+	// (GET /moderation/blocklist)
+	GetBlocklist(ctx echo.Context) error
+	// SetBlocklist Replace the word blocklist
+	// (PUT /moderation/blocklist)
+	SetBlocklist(ctx echo.Context) error
 	// ListNotifications List my pending notifications
 	// (GET /notifications)
 	ListNotifications(ctx echo.Context, params ListNotificationsParams) error
@@ -3597,6 +3919,15 @@ type ServerInterface interface {
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx echo.Context, params GetPresenceParams) error
+	// ListReports List reports
+	// (GET /reports)
+	ListReports(ctx echo.Context, params ListReportsParams) error
+	// CreateReport Report a message or a user
+	// (POST /reports)
+	CreateReport(ctx echo.Context, params CreateReportParams) error
+	// UpdateReport Resolve or dismiss a report
+	// (PATCH /reports/{report_id})
+	UpdateReport(ctx echo.Context, reportId ReportId) error
 	// ListRooms List my rooms
 	// (GET /rooms)
 	ListRooms(ctx echo.Context, params ListRoomsParams) error
@@ -3873,6 +4204,24 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	return err
 }
 
+// GetBlocklist converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBlocklist(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBlocklist(ctx)
+	return err
+}
+
+// SetBlocklist converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBlocklist(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBlocklist(ctx)
+	return err
+}
+
 // ListNotifications converts echo context to params.
 func (w *ServerInterfaceWrapper) ListNotifications(ctx echo.Context) error {
 	var err error
@@ -3951,6 +4300,83 @@ func (w *ServerInterfaceWrapper) GetPresence(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetPresence(ctx, params)
+	return err
+}
+
+// ListReports converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReports(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReportsParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReports(ctx, params)
+	return err
+}
+
+// CreateReport converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateReport(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateReportParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateReport(ctx, params)
+	return err
+}
+
+// UpdateReport converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateReport(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "report_id" -------------
+	var reportId ReportId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "report_id", ctx.Param("report_id"), &reportId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter report_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateReport(ctx, reportId)
 	return err
 }
 
@@ -4960,6 +5386,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
 	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
 	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
+	router.GET(options.BaseURL+"/moderation/blocklist", wrapper.GetBlocklist, options.OperationMiddlewares["getBlocklist"]...)
+	router.PUT(options.BaseURL+"/moderation/blocklist", wrapper.SetBlocklist, options.OperationMiddlewares["setBlocklist"]...)
+	router.GET(options.BaseURL+"/reports", wrapper.ListReports, options.OperationMiddlewares["listReports"]...)
+	router.POST(options.BaseURL+"/reports", wrapper.CreateReport, options.OperationMiddlewares["createReport"]...)
+	router.PATCH(options.BaseURL+"/reports/:report_id", wrapper.UpdateReport, options.OperationMiddlewares["updateReport"]...)
 
 }
 
@@ -5747,6 +6178,247 @@ func (response GetHealth503JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	return err
 }
 
+type GetBlocklistRequestObject struct {
+}
+
+type GetBlocklistResponseObject interface {
+	VisitGetBlocklistResponse(w http.ResponseWriter) error
+}
+
+type GetBlocklist200JSONResponse BlocklistResponse
+
+func (response GetBlocklist200JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetBlocklist400JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBlocklist401JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetBlocklist403JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetBlocklist429JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBlocklist500JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklistRequestObject struct {
+	Body *SetBlocklistJSONRequestBody
+}
+
+type SetBlocklistResponseObject interface {
+	VisitSetBlocklistResponse(w http.ResponseWriter) error
+}
+
+type SetBlocklist200JSONResponse BlocklistResponse
+
+func (response SetBlocklist200JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetBlocklist400JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetBlocklist401JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response SetBlocklist403JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetBlocklist413JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetBlocklist415JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetBlocklist429JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetBlocklist500JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListNotificationsRequestObject struct {
 	Params ListNotificationsParams
 }
@@ -6185,6 +6857,382 @@ func (response GetPresence429JSONResponse) VisitGetPresenceResponse(w http.Respo
 type GetPresence500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response GetPresence500JSONResponse) VisitGetPresenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportsRequestObject struct {
+	Params ListReportsParams
+}
+
+type ListReportsResponseObject interface {
+	VisitListReportsResponse(w http.ResponseWriter) error
+}
+
+type ListReports200JSONResponse ReportPageResponse
+
+func (response ListReports200JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReports400JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReports401JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReports429JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReports500JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportRequestObject struct {
+	Params CreateReportParams
+	Body   *CreateReportJSONRequestBody
+}
+
+type CreateReportResponseObject interface {
+	VisitCreateReportResponse(w http.ResponseWriter) error
+}
+
+type CreateReport201JSONResponse ReportResponse
+
+func (response CreateReport201JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateReport400JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateReport401JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateReport404JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateReport409JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateReport413JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateReport415JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateReport429JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateReport500JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReportRequestObject struct {
+	ReportId ReportId `json:"report_id"`
+	Body     *UpdateReportJSONRequestBody
+}
+
+type UpdateReportResponseObject interface {
+	VisitUpdateReportResponse(w http.ResponseWriter) error
+}
+
+type UpdateReport200JSONResponse ReportResponse
+
+func (response UpdateReport200JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateReport400JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateReport401JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateReport404JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateReport413JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateReport415JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateReport429JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateReport500JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -10711,6 +11759,12 @@ type StrictServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// GetBlocklist Get the word blocklist
+	// (GET /moderation/blocklist)
+	GetBlocklist(ctx context.Context, request GetBlocklistRequestObject) (GetBlocklistResponseObject, error)
+	// SetBlocklist Replace the word blocklist
+	// (PUT /moderation/blocklist)
+	SetBlocklist(ctx context.Context, request SetBlocklistRequestObject) (SetBlocklistResponseObject, error)
 	// ListNotifications List my pending notifications
 	// (GET /notifications)
 	ListNotifications(ctx context.Context, request ListNotificationsRequestObject) (ListNotificationsResponseObject, error)
@@ -10723,6 +11777,15 @@ type StrictServerInterface interface {
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx context.Context, request GetPresenceRequestObject) (GetPresenceResponseObject, error)
+	// ListReports List reports
+	// (GET /reports)
+	ListReports(ctx context.Context, request ListReportsRequestObject) (ListReportsResponseObject, error)
+	// CreateReport Report a message or a user
+	// (POST /reports)
+	CreateReport(ctx context.Context, request CreateReportRequestObject) (CreateReportResponseObject, error)
+	// UpdateReport Resolve or dismiss a report
+	// (PATCH /reports/{report_id})
+	UpdateReport(ctx context.Context, request UpdateReportRequestObject) (UpdateReportResponseObject, error)
 	// ListRooms List my rooms
 	// (GET /rooms)
 	ListRooms(ctx context.Context, request ListRoomsRequestObject) (ListRoomsResponseObject, error)
@@ -11111,6 +12174,75 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 	return nil
 }
 
+// GetBlocklist operation middleware
+func (sh *strictHandler) GetBlocklist(ctx echo.Context) error {
+	var request GetBlocklistRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBlocklist(ctx.Request().Context(), request.(GetBlocklistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBlocklist")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBlocklistResponseObject); ok {
+		return validResponse.VisitGetBlocklistResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetBlocklist operation middleware
+func (sh *strictHandler) SetBlocklist(ctx echo.Context) error {
+	var request SetBlocklistRequestObject
+
+	var body SetBlocklistJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetBlocklist(ctx.Request().Context(), request.(SetBlocklistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetBlocklist")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetBlocklistResponseObject); ok {
+		return validResponse.VisitSetBlocklistResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListNotifications operation middleware
 func (sh *strictHandler) ListNotifications(ctx echo.Context, params ListNotificationsParams) error {
 	var request ListNotificationsRequestObject
@@ -11228,6 +12360,127 @@ func (sh *strictHandler) GetPresence(ctx echo.Context, params GetPresenceParams)
 		return err
 	} else if validResponse, ok := response.(GetPresenceResponseObject); ok {
 		return validResponse.VisitGetPresenceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReports operation middleware
+func (sh *strictHandler) ListReports(ctx echo.Context, params ListReportsParams) error {
+	var request ListReportsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReports(ctx.Request().Context(), request.(ListReportsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReports")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReportsResponseObject); ok {
+		return validResponse.VisitListReportsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateReport operation middleware
+func (sh *strictHandler) CreateReport(ctx echo.Context, params CreateReportParams) error {
+	var request CreateReportRequestObject
+
+	request.Params = params
+
+	var body CreateReportJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReport(ctx.Request().Context(), request.(CreateReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateReportResponseObject); ok {
+		return validResponse.VisitCreateReportResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateReport operation middleware
+func (sh *strictHandler) UpdateReport(ctx echo.Context, reportId ReportId) error {
+	var request UpdateReportRequestObject
+
+	request.ReportId = reportId
+
+	var body UpdateReportJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateReport(ctx.Request().Context(), request.(UpdateReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateReportResponseObject); ok {
+		return validResponse.VisitUpdateReportResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -12407,511 +13660,555 @@ func (sh *strictHandler) ExportUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1bbyNJti+Gf5XY3AMU2TtFkZRUpaIw6L+6Sj2t6bq1pJqenmZtZTAzSOYoGcHKSErFqVMH/fd5MQyc",
-	"h2O/HcDYbxswYODAr4YBP/iTeLbh5/0RjFgrIjIymUkmJaqqq7uBRrVI5iUuK9Z9/db7RiCmM8EZT2Wj",
-	"/74xYTRkCfx5RlP2LJpGKfyjvgmZDJJolkaCN/qNiwkjKeOUpw8kSdjbOZOpJDOWEMkCwcN2w2uwd3Q6",
-	"i1mj3+10vIYMJmxK1ZPSxYw1+o2Ip2zMksaHD172ujM2pRGP+Hj5lWfmLTEbpSTiJJ0wEsyThPGUDOeJ",
-	"THMv3eCVkpXM8DWP3pE0mjLSxCnJFqEpuZlEwQRePZwHVywlkSSjeRwTOqYRz0/70cP9Tnd/v9N1hzIS",
-	"yZSmOJiH+w2vdGwsTRbHo5Qly+M6x8GQVJAbGqVkyEYiYSRNFhEfl41i5Tp88BozmtApS/XGn1wzXrXp",
-	"34gbMqV8QZi6SKrlmAqZkmbIRnQep0RttP32oNNpLZNBpB70ds6SRcNrcDpVw4nhde449QP1PVP6LprO",
-	"p43+AXyKOH7qlq7dacimM5EyHiy+ZYvlSTynV0ySdBJJEiSMpmrVNAETSUdMLWyi1p80z1+dPCGDxpM4",
-	"UtMdNFp92PhRlMh0wM1NN1E6IZRcsQVJ5lweEUoSNmNU/6LukHTK1AUeETOWUDUSQnlIhiJcDLi6LOKk",
-	"t08mYp5IEgomCRfqS72hcPGYpTJ7P6Fc3rCENGVK07kccPO8VvZaPM/Et0uS7pyxWUwXLOyTNJkzv00u",
-	"nOHhUAhV72YJPI2IxBlzpM76aC5ZiC/Z7zwm/pOXL75+dvrkwidNfxSxOPQH3Hd2YedbtvBbbXJsliWd",
-	"0JTQJImumVTnKWbOtCJJZBrF8YAnc64YAVC5JCOREPV/M+35TG1Ut6P5jfTUM3hhRH21S2orY5qypNUm",
-	"37KFJDRhRAZixkL1COAiNI5ZgruLXA1WfC7Vm9IJG/AplSlLYJPVSGg4jXi2MFJNDwYmiRiRg3fv4CVc",
-	"pOSKzVJ4sBmKohFCRwmTkzZ5LRmhBD6QhPJQTOEVTdYetwklr1+fPm0prjrgisR5yEISTCgfMw8GaGlL",
-	"cGZXSL0mYrI94O7haxyMOsEh69GdQ3rIdvbDDt15HOzv73SHj9jeqEcfhw+7DX0+kXCyA1rYzdxRndJ3",
-	"zxgfp5NG/+E+nE7zsat4S5qyRD3yn3/8h53/+OaffpcxPJkmis+rM7uO30Qpm5awmwOH23SL3OZgc2Zz",
-	"4PKabg1e85xJScfsNHxF1YTLhOQUL8kNrTGV48ve8FHwOOyw/dEBfTh8FByO9qhZ/5l6nB2xfsRlFDa8",
-	"huI6UcLCRl8dYHcav0vYqNFv/ONuJtR38Ve5awcKw34h0mgUBUC6q8bOnevyE+Dp6NIMujfs2omUT8B9",
-	"zl1mkR83TOXlaFQqvQukkwoir6JZUUEoow+BTywlkAJ9dHIk0qkQ5TRQY7pYzFj1Sif6KqKeQJqUEzYV",
-	"f40U96VETkSSBiJkeQJv/Pu//Jf/XL7gMI7brrI7YpyCENNVZJIIMc2PTH1zmZF1RiHlw4XL70AXOEAY",
-	"6wVw71WjRf6eH2/KL4uUrMZesbjwgLuM1wwSRvx6FgsarhrxHK7Ij3g+u+x0//j08M/ffrf3p8d/6f3w",
-	"6PuDi/2zvVe9F93n5ePGx9xl3GaoOG7JkpWjlizJjzmk16xiaJIldxoYjAXV2YTJmeCSgTZ7rOT0a07n",
-	"6UQk0d/Uc5XRo2QpMA06m8Waoez+Vaqxv88G/L4R0pQ2+nwex16DJYlI8PZQjfn49cU3Jy8uTp8cX5y+",
-	"fHF5cnb28qzhGWat2HYkpdJflFjm1zSOQpJpEY0PXkPOg4BJ2eiPaCzZh7qTPVEDOdOzxDmXiJ1MX4kk",
-	"cYZykwg+bqvXf0VDbVJtb1H+dPzs9Gl+QUAlbPTtC9wl0t+R6VwqQ4Z0FaPe73Q6SstJaABGyT2vlFHj",
-	"I4lrQ4ZKaEgWjzxyM6Epu2YJaqUiYSGogwRf4BFKQJtoHRGt+RJF0FJbpvEsiVJY6ieCj+Io2OJCGxW3",
-	"oaaU0igGcjeMdBUH/pBtyZRNh2qF3S2hJJwCRwd9Mp0wiUdZEhonjIYLwt5FMr3XbfmTOiweGc5Ta24M",
-	"FzlzXxk9TKnaaofgF7ONuAHNCUtYf8DVL+FUD9nMQG2XXrS2XjF34+BisAqVXBtwNdOvRTKMwpDx7fKP",
-	"l2enf6liH4LHC9wIMDYkmdIFCQVYrve5+MdzZUilalZMb4KyY2gcixtF//CBIOl4+BPHIeInOB/KVEla",
-	"QPuO7XCvx8AQ9bKtkq0pWP2FC8gNlSQzaY3xq+npSP1kTTRr/hHObswl97kZp6kkS7b06hEr7bHCfm95",
-	"BM+0trVzHowos72JNr1x/7iy4Gh8ki39Nnbu9MXFydmL42cllB/pNxK4hzQthw7Jwagb9Ohj1rrPRT8X",
-	"U4bOlxGNYhaSiMsoZJqyk+soYEfwQQ+ZSLrIHDZiRMwEJCzgC5F+LeZ8i6rHi5cXl1+/fP3iaW7ZgFeo",
-	"EziCt93jAr0QRM7BCwqLBDQVSatZf/Aar+hCqYoXQjyjyZjdq4LhrIAmFCD8VAgSw8s/kgIBb40kEUph",
-	"AFqJ/sZQQSBN/6uXT3+4fHb6/PTi8qsfLk7O/ZanfckTEYeSCE6UprHITqsHblZw7YDHLAXHJRfwIlhl",
-	"tCOesWsWfzQBZdjssVap4dHLTDbzGaba32o9a+Dg+vPO8atTYL+Uh+TPO0qD3zkNW0eEotstFVeMg8xT",
-	"JB3QOCbRvbLaY/e9TT83vz75itGEJX5L7RPVM9mJ1cq7G6aDA2UzVuIcN02I55QvTDRje/t1dnxxoins",
-	"5M9PTk6enhT4g1KZkBzZu4CxUIl3xz16n4v70pyJLGZkR6OMRDfypEa0Y4MfZa/VV+86YZIPXuPPOzak",
-	"s2Mdiitvz8e4Co/IRaJqPSa7Y+lR2kdV8zHqaljEn4/levzq9GOYrfo1BZtVD8JqL9UH1W+pW9m7WZQo",
-	"6h6JZMxCdVvCrsUVC+EEvuZyPpuJJGXhcxZGFBxdn0BCGat36WUfWWApBusXB+HjUoHH56Po7UpaFuSI",
-	"wy6U9a1UrbdzkVLS7HYe7T3a7x729slwkTLZIjdiHodqNQ1v+xkYqH1SPYcBN9Ey4qupK32Acu3rIzcT",
-	"IRlOjUzoNYaShoxxMpunZMFSOAuUl0TaSMKWbQNQGZQpa9cA3WPBleMComEYqQnS+FWihFoaMbN0xQU4",
-	"UaoKqn8YiPMle+uboDxoohMqccQJC1h0zcCBOXMe7Lgr6rl3vYZkb9ddfM7eNtANaByJPzr+ZfWAN9ZP",
-	"L4Z/ZQEwflgIvd9L3swTfs1iMQN/A144j9Pl2SC9rx6dvV291B6KlTGPeaxNL5eelxyuyZyRmwnjOV8I",
-	"XK7OQjuLug2FiBnlS2tkHu3hPMzoqhcLAiJljl8MpkJaCA3VgZCKVJWUhsHR4Gp57WIq00saXNXaXW9T",
-	"wqkkB/va0mmG4XPwctzuiFh9ktAQAs3UBkqKpwD55eqZxGDHGEd5XX94fuLm7tLZpikNJlPN2otTGUUx",
-	"A68PGrwBTZKISY9QSaIU/BFAfBQewsI28edJ7CvhQomMxpyFAx6KGw7MLY74FZo0NyK5ksCpxDzV6QoS",
-	"wl/+YN7p7AXRdExkEsAH5rfQ+cIhT2LAR4mYIklhToBIMDEFn41jDEmUHmnfBh1K9SvchhksA57ofAhi",
-	"H6Y26YEksRiTpv+Hkwuyq76Ru+812XzYxXt9j/i7csED31OPkfMpk60+Er3rHMAEDvQaoRdJcIbB+Twd",
-	"aMl6mWp1pORkTVhwxULy/PT5CUQK8/GVaErHbHfGx8sxdiVmY4bRlrInq18fSHCCFmI2ER0ndNqueOqE",
-	"ReNJGcVwAqN5IAleokTDLHrHYnlElEoAC4KySb1b5t76qNfxGuoqOlQfMRJUjK16qDEsvforJTRzj9s/",
-	"7HX3vPWJV14jncynQ06j+LJqYhBBNFeVzM4jggeMTGmofUSx4GMC7qMoy2DY63X09TaNg8oZC4BM1Se9",
-	"ePn0qcNaq5LNYZ7EJeljcBrJ67NnSpw578qmRZol4xQ8P52WO1HYUZ2IpiZUsrl29edJ1KicR0ZZ2TRu",
-	"orAyluvsBFxWuhGkqU8+jtCzQ4TBmXQk1LFgMSQYHfiXdSMpFh6y5TD8Xj1izaKvtYOsXmPFDnpo5SgN",
-	"zDLW12fP8qd3kqYz2d/dDSY0beuv24GY7sLMdyvC3rsrg8tfsnez39vUxo5izb2HMhr//rvp4+vljV7a",
-	"2IrtdDhGYSdrMIxur87ZKEpDJx5uuaOXZ8OeMUtw1JbhrZagrxKhdCkWQjIl6A1x/HLU6P+4Xl+BW76i",
-	"yu7w3hckBM3J6JV6ZnblB89NIKqfJ+Tdn3puFq/sSGsJboQbn0/VXmUzb8/M4qpNyEi99IoS8rvFOSzQ",
-	"jUmuyRkVXj5Ly6UtZ9eWyeaNV3EOrC5lchSNPtH0szcpHUQZXi0yVrxLKTSWJfaJn73ZN4Il+0rpbu5z",
-	"ubgxet2AR6mHBqRf4MM+ME+/KCh90hwKZW8iowVlkAtnNCQw9rniyH2lxOE0S/gr0QmxkDQpWXIN1sSU",
-	"TUWyIEMx5+gJmnOla6kDT2ZUwvS1Ctlqk2fRNbNKHo2lgLkttF8eRCCqqIXpqO+OyLJWGIsxRJMhBKsE",
-	"RXOFoodq3uuzZ5gXijMdcEuXRlRq1dnutDKZuY6twNj7MCn9ggHX24NeBbuydowypUmqA9ZPEkZTpo7m",
-	"ba0XiHAqg4VkRh3oMPENXUgbAoYF5IyF2kVB4kimLGwP+DHxw6kbWBecaQ4OllHEia8zEHyUyeDtp1Pm",
-	"5OQOuCKQpv/jUAzfKHJXf3iExlHA3ujd+xE+eQQuIcMF/goi3STIDviMRknriPjjRMxn+sZgQjlnsQ8e",
-	"e0L5gvA5hrUjHsTzUAlXrrR1pbAIXEK+0Ixcf5Hn0Cajov++yDXML28+LPP17K7GNOKnKZvKRn/vw5or",
-	"6Tt9ZefDh2U+kuVx4AYsL75+Fma0QCq8SGAL7Caqw9laslMM7za8OZw6fM1J6l3imW+8xrsdcCvsFDNQ",
-	"PnjVEy2UZUAuiraqh0ypotKhlyNtaYVTr4zmmtmVJVPN6RQ/NoZiqMYc4SrXs7g9Z1+6kB+qF4YmCV2g",
-	"ME5pHVfRc3PdB5Mmt2yWh5FUjAq2+EixDqW8JCJ20qfyCuGrRCi5Q45nIo5Fw3OztyHhuahDuQnc/zwY",
-	"vOt0dgaDd92v33zxuzLpamhjnb5gc0vLiGRJs0JmhtHOu7CzLPUzT2zVdrH13W680sfBlJEnIpmVLHJ1",
-	"jnyNJU5oyi4hcHaZzORysUxF0VRWmmVTebRioYOUTSihshyzpHSnOvW5u8LigaHKetoWxL+k2eIifcA2",
-	"raAPccX47cjjJfwBtRuY2pNFmJapJU3jS110klv9vYfLy/8sGjGoIYu4KVQ5sl4AU/CTNycf5pb68OF+",
-	"jTqEihXBRb3tiUGf31DMU0UpQ5OHXObIX++6si4r0lTEl5CASuapg5SVn7WObEhMBxLs8QOS3VGsOit8",
-	"ySWPTmkaTEiUVnvE3EPYe5Q7hHv5Q0h3/tbZefxG//8f/vF3aOP+82X7n3befLG75vff3cn7prRyORE3",
-	"HMvQwCEK/EbGVE7QM7GO9eR9ds68ewcHdZnP7mAwGFRxoI3twgntHTwsn/v5N8c7vYOHxhmllwIiXx4B",
-	"UtlRpEIm7F1+lo9Hhw/DzmH38HA/eBQ+PHhMeyNGaSc4OKBhp3tA94aj/VF32Bt2hoe9XhB2D8KHQfdg",
-	"2Bl1OrRz2MhPvrPzmO6M3rx/uP+hdNLlzkZn9yDbJ+I49OyQ58hYJwOZ+qXeAXn+VauWr3INAygPb6z1",
-	"auiNKeOpT+niiZiXRwMC9YPaMaVdvb54QkK6KGMKpbeDNaF+KnhwOrU8tCFNK7bBGUdGJL1O7+FOt7vT",
-	"6bqeKXjIOpVVX4SzKF0hRsNnLE1L1VT1404Mv7KQhCyOrhlU5S0tE+YYXmojr+RR2icjCYdUdBpccXET",
-	"s3CMnLiWevo1vEQ/KVPUMq1Uj8Kt1CoZiluAtYXxuI9bHlRhP4rrVDHmNTtVL8rr3HC7OK9LG59xpNfm",
-	"/ObH8D3E7sDRg9Uky0c/ZLWSLJ6oCz/kahjKdRS0RgoHA8INqKBMGGYLewRKZ32b169UOp7l9If5SrXa",
-	"JRNLS6Mt2Pcr8mvgEiUIgNt7dtcSiAVpv0LGq7ICmSXhY5NilnmxZOqugBm7lyEVJ0f6eDq5yCUvW115",
-	"s45FwjZno6ukoCeaHPJj94uZUr4aAGmCt26/c+CR/e6e+ueg5RG/LGlN3dD1BtwvSVVVv+15xLe50uqL",
-	"fc8tV9/vPFY3l+RN+mS/99gjfj5J3ScHnY5H/PMfXjy5PDs5P7m4PDv57vXp2clTf8D3ux3S1MAIuYIU",
-	"xkKsOQcvJf6k1j4SvKWLtLUnpSR1rCJXrzw3180LdzKsyhNDlxLwS6aVd7GXDG+JUvOpU+UefofRYsoz",
-	"5FDRuJrVFogePZB8HsMtFWGfjAZrcd/1nFe/Fqyl3GHS9tMW2a6ionMMpixFB4DEHkgyi2kACifU/GPS",
-	"AgZPYjE+cqo88MtIkq61nRZkJJRFZVMvxnRWiJn3NlRCvcbJu5lIUkyZkZNoVsatwCFpUzgjx40sRp4F",
-	"rogSIlmq+LVEfrlMGTQJJtE1Cy9l2TIBqAV7m8NrWRBzj03zyMWlzSTXh3L/KiLOwkualklGZPELgheV",
-	"a6O9/Ytep99R//2lqJfupNGUlZ0syFVSFmHllKPETblav53LM5vOUxZeznkaxWWAOGkUWyG2IHBx+Vq6",
-	"E1kb6Z9FfP1y4kVZdiE6CKIE3Le3f7fJvSovX36gDlacD0SG0wjLHRTVFkKQ+re7G8xwQ7W/QJ927Ys0",
-	"wXFaVG6Wvb011kNMV3hx9IuL0dlw2vAaEFhRBhMGVfJLY35crU84OAB2HO5i6P1yT2DxXORp2CUuL88z",
-	"SvkucLCcVVLCw1x7I+NlN1SCLlbCqoKrNeSNTwgEH0XJFFLWVvGNXncV31i7xRDpWTUgHZXEeueVA9mM",
-	"gWFWvlz5YpmKmSRDBqo6Gs3lY+jtdLq3GEMRiWRDwBGvMcPCtk1u1LVwmCDBQ5vAWVwBAfSztPlDRT+8",
-	"NJcBksyXH3WaSrN4C10p3ZwxHkZ87GWr6hEgTE8XORawReC30giPmEXBWoALuGjJf78EA4MPy1bVXSEz",
-	"vRzF5qjIy45W9Wk2aCal2ohBXdHORwNZUTBm1x0YEFDwrDUC/+FGtPqxsnZWsHu9PgWwlMl8OpSXG/Hz",
-	"XHKM5uvOupZtX95lVbJ7Nu9CcU7O1OojIy33Sy2lUrHpLC313OmTYy6BjJU8tFSZ7sSqfCULxdjwkBVA",
-	"lESaG6VOkj+wb65UA/UFq4WKutI8Cjj60jyK9Hnw86RPi7dTG1bnronyLsRPHn3LUnQGWePsVnFzVhl5",
-	"JS7QdcrGb5T+aSj9zlrDJybhZcF7Z+r9htG4KitbYyRAdry6quBx1TSMEYZuz2uEw8ubJEpdrRVBLdUb",
-	"ryCbEnZGx8avWSLxZd12p91Zzh3KveD9UqifcfI9G54LQG91rsUU90iSiMuU8oC1yyNQ7mhLSBKSjShR",
-	"1zCTYhHSlA6pZOSv83XO+mzuS/7SkI0TGrLQz/z/9sEB5Tr/Tr04xbwFY5/BIpq7S5K1shWuApuVEQ8w",
-	"m04nMWKyIU6hhmPB7lkVvYCxra9qr1Us9BLZced3JXudl6OFajquFxX6xlLz5gEhfV4+41gQOvbKFTHt",
-	"wTMlbsQ3hXU279itBWz6mLp7CbFVf8Dh/7lsZKklBGJrwdOs4eIj5ZuPA46P7WtnslELsS41SkGLnSiZ",
-	"QwIA8jXaPg57wJsZN/Czl7QALI1iFaNHpNBFZChyhywWN840y+q5argJUYrfj6uwfjVlfnlrl2B+7KrF",
-	"au+PmurSNKpp+I9w/5ZrMzZZD3VI6ui/Wzbnyksr8Bi0cVHzXrv8T2Vi424qSrGQYmmnYaHqFE3gQRqy",
-	"AFKoHI5kHMZHGBLO+BEAq0kTDJlz9LpZGnnGRunWKeTj7GTMRmnpPsIPH28X6++bTMVsBmURgHhesn2k",
-	"qQbvIZLHVFwj4IIBnmu5GxfJtJ44pxA7UH/pZPO68ccLKzxk7YQXLT1LMm8+b32g3lLjtbfTnLKV+7xX",
-	"6lxHNKs1qAeSiBuehT4zhaoy/FltgWSRMpkFPpsQFtE5ztZ/hkj8rTox7Y1ChPb9cI+OVN1oTz/izlQo",
-	"PQcXncM1Sk/NsGK9BcJrc4PJPdWZ/7agJ/JhKrufdtzrCel2ed1PoH2AzHc+eCBLqO7IAiZELA7B4ltY",
-	"kUkxKD+NuPvGbn06PcZfSFMtdAsZO4ScSBPG3co2SAPR6rFugUyfz1OWPR7PBHSPaFLs+AKV4EjDo3k6",
-	"TxiZc/VE2dJUrD/eF/l6jXc7Y7GjvzTXtl/oP35UD2lfRFP2xr10J5rORIJVaQDL3RhH6WQ+hIpvQWfR",
-	"TiBCNmZ81779g3u7vIpmO2KGhLQzE5A6hgNccZ5eRdzZxDmfqc8bbGH5QftQg/zrSx5zz10kkOXfn7Uk",
-	"qs4jRHhrp11FVe25rE6Dz1cUW5QYfZREEkIREk+PCoXCmApZS5HKV7YXlSm08C+nclwaZL2w2MQPJIky",
-	"4CyiweVMSll2pvc04OxOLAIa73RrRdgziLSyirJ36RFh01m6QISKkMVsKXD4DYtj4ZGU0ek/5Gs49t2i",
-	"wg2i+u7G1AvvdzdzOuh51B+BviG38LcT9SyMNnozxAvwpi28fYq5nHKloZAbg7kD8JOqz8OdS1GXS09v",
-	"FbGbMuSR9TOzc+dM3U6QB5UfsvfOEtqp6rGr4wIhmHVJnjOasFohltzU3s5Fut7l9Z26CpQ/HRCXG3gF",
-	"7C3L5q/THwjh0nQggroVzUQy5KtKIcMU1HF0zTgZLhDf/uzk/IIcvzptEz01055Npydl7k3KQ8OLYzEm",
-	"MaPXbMCjlIh52gd4KjqF3HTGlaYQIoOC3DKA31VjDKIZdEOzuaQDHovxA0l8my1AQwhS7DpfaaPdN0PL",
-	"wBjQ96tRC26BOOIk1NQ7FBuAlEwStj7V5wKvWq73Lw0b5/JbIF/N7YsB4jsvw4rpL5bV5TjuCmF/Zy9W",
-	"jcNU4u3a3HmFT7Jcqj2fKTbshODbesJF55a5sR4EwXqfVE5MqrFayBW/5Wm5kX1nxokRAz3EAc9+11/5",
-	"rTaxz+nnkUOktYhvoKOZOmqQ3z3gznltqq8BqhkGgdhh8PRIcJPRTaU9/iNMkR1wccNbR2RpwB5ZGiOO",
-	"62YiYmd0oxRwOABUTzefY+8CNtNAe1B7A+MB09Hcph+pQ4dyIm5IlA64lfom9VzTf5v4IgD0VEXQWLeT",
-	"rZdaHIC38bPT4GumkTH0FUlCSsHz1ZHy9UKhB1H33KuqpF3Rp61227vjnb9gofDlzpv3Xa+qvlTP4nbu",
-	"S4yZbea/xHuUChJgbiCR7O0G/szKUsLP3Dh6vrG283XC2I7SHckfz1++0KqOU5im1zrrVbhPvv3KyFhT",
-	"sPZejcezquEHf2MVqWpCdQ3lCsOvnoVsqeHz3f0MluWOW1++0YX91Hm0jZjOeTBR3J7zHIiKOzbB00n9",
-	"auyAxoyHNCFTdR9pZnBaRM4oJ1ReMQBAbN2xaHu/W7OsRI2jgg+pnzzyww8//LDz/HmpObpWsuPjV5Vq",
-	"b5Rlt+yr2jAf+LcE+ntLoL/n7POqTPN1NHWMuRbLJ9NUdBQ7qW5UIaLpyT7t9sUh297OtUu8MkG/sIL1",
-	"5FThptvJq+LefcZyq7Al65gb6ME8HW2mB69o97ttPdidz22U4RwaxCYa8dKNtfTg1RAWvwyyepWx7K1p",
-	"Rt2H1aoRxAkQk6Hb29tvOOnAchLNZiws1ZJgyItb48PlqvqgFqskmf6O0osmY5bWo6nFhb74blJvWcaZ",
-	"QbxZsYS1GfHiLs0w3Cd89mdlsaolhg6urdYCPpleeWedLvMKr2jEjk1k0c81KpSn760FtVpWLXK6mjOC",
-	"6h26yI7fBqzh+4kwLWzQLe8OBXC+YkaV7OGM4NkqT4wwALLWC1sKIKuT58oQZO1PCCFbenvmQK/KPHlT",
-	"ghU7jq5ZfiJiRMzrPKJvRYe/4ieXcj5U92NgK5mzZYzE4mUOYCys8pvSA1iEh00zHnjXXMqyARXxPaTQ",
-	"OeTZdSYJEe6vlSDk7OAyJzDNlO8FaTbDDu6WYGktHwrLSVchrBDBieaFtcBWXkWlFrbGb6hML3AQjmo6",
-	"mmrARuQ8+SU5XsWA92ZVYXoAw8UtE2ezwEX2JHdab8pXd8tZyZ9/b4BZpEOOuHom1piPErkX3XcCdFk/",
-	"gE1yopepljR9OwE/y7PKfjHx1RZEhX39Ov9I92UDtHOnbUCGsm4OJIZSXkUb2VwaDmQWbWZpqes9wtkN",
-	"gqQlCOBSi/kp7pLjfAedX47N9SriVUqkm7RqQ1qWOrLmanqElfx102NelfSXXxdnRFzcOJz2HtNn3dO1",
-	"ImXWrmk9mraX386iyXbwcybDhEnGg9IsQY2KNNOXVDTyk4zxdUVvNg/LlrTr1NpopGvs1FNWieu9u+WH",
-	"V5XZvuRxxNVqRzHLhotNunM6clkRca7qFh7U8BpiNIK/cgLJ/rplaZTVUNki2WxPVm33bZxthg5qs/+X",
-	"nAESvSZhjWNQn/0b0vwFedowuaxUUGJ2WiFNxDZbTPUVER8vpaxUQrSvfFHK3qUeCRDwvZfDAjUpqzeO",
-	"I6I0c/V8QuOY3DAiJ9FMGQ9fJ1FIF18WkMhLk1hNfs9K8VdYFGcgucHhZTWLBW4nHDdOPluVIuYmhmUp",
-	"YU7G0xLhVCMbqVNm8OsMxBE0IK00v2qlDwMjrIFz1FW8eYOwptLqL2vYBxYWs26jET13bDayPca6jF/k",
-	"TmLVVkEMf4UD6v2mmJsrfW16qxBWk9Fgstwz9H2jn9KQ9uHx//4v/+U/N/q9DysmsGXjM7DrUWcf9erd",
-	"AXrIOTGbEM7PyNjNJ9k2sjmVm71Ll39C29dZf8/sfP0aYUPMLh8jzWLSMdjGqRBXyjo1rG9Ig6sBby5n",
-	"I7dq28fegNvbXUwL+EIjYmJzKQPPK2448dXXeDm9YrylnoIT992HP5A6C9ox5DDRUpvlhh43UdFman3E",
-	"KMsq38RCtzd5RMTh5ma6FU2/ID3NzKnKRHfgBIEWgRLVtgP9ZW1rKjY9SiuSsT4ie7wtQMHHE8IVDoBl",
-	"2VzFXor7WO845e+5nW+gQD+/gJNwUSq7snPgQeeFqfhrRACeWE5EkgYiZEfYbmCv5xgYXnlTNUDhmUQp",
-	"kzMaFDDdQF/JmRV7vXr9jXqdweDdo6/Vn8ed//u//vT3n37a+ftP/8Ng3uv0DuHfx3//6b/9/f//L//2",
-	"009v/qk0T+XMLQWq8ODWK+oxtYDQvQENmWo9/ZYcQdxUYG+peeUG5iqNHpEiKSr7P+K6v9lQFJjzn7lu",
-	"e501HV/0ZHH05YQIcrwKmer7iSAxGxkM+HIkhY2Z3rYYWHVIoDCxuizKueW2HMpdzs+ZQZWiujswG4mI",
-	"oXVCBq9RB99df1fGDDSgU1m7g1sa21A2D2mfePW24cHqmyg47cuKzHBrc7qFrjD4CZXrkjy22Q1VcTO3",
-	"S6dHohGhfLEVSPyta0W2B6rXmPPo7ZxdXrHF8qS+ts1s/XDaH8w7nb2Awv+Y/jTET75tnkHSG6Hba4RS",
-	"M3DtWodGuDcRti9ZO3FdJlaDTEWi+1Sb1h/asw82zPYot5KVaqVP9whw1tOhL4fsCyRd8OQ40y7nLdql",
-	"Ue52wzmjlaoG6Bm5n0UL0LAXI1gzbSKazt5ROuBNKhc8oLOovaDTuKXbotiSQFPBq4OvUBjoW/eT31KG",
-	"xoAbV+iEzmYM48RueV2rTZ5Amakk0ZiLhBmQF6fF+YBfYT0iDx1nRO4Soq7o65pEDbopsTOzSCcIihhG",
-	"ao2mEacpCpMpnc3UfuZAJZym/WuBH16ZS3EfvAJO3UoUDxf7z8sBo628LYODc5pxrTSpClfb2tXN7jI1",
-	"sPXuypIcquOT7rXGZbT+6oIfaY2ut3TXmhct3afE5pqpq3P4Gi8xt2G99robsV47d2uWXrZ4AbIFj73S",
-	"mzmr4ebMbcP6kukiHda7IyPBddcvLc3aG3Lrv+5qSxbrLixd6broLoVD/uGNy3vBnVzelhAT+CyPpS6f",
-	"NFzWtI1XPHUowpLepbeKSTgMdoXE1BLiHjBYCvIxm0N+aCul2m1cjHSp/dgmvkasVnfrkB1pVt/jaMXy",
-	"L8nliDplVR81qOUBLWijYp7qPpfbr+ZRM7hNYoEa42Yea3NDbWo5n0+nNFn80uilpreg1DCt5STQuMSf",
-	"8xqZrd8ojlkSvqyHwqkda0vdB0lT8Hih1Hnf/PZ7ZYr5cAoiPq4LyQmGTWWLWKhtw1xLC0SgUZgKHWkN",
-	"7tRGSg8sS7FLtA3QLbAaQntX1DvfrM0hf5NHP/zCyfneBHxUL3u+S2EpCKm+BhvPCtPoQH2pWCkR87TV",
-	"vlcYUj3UQo/DI/MF8DYSiCnLwnDrqcLF2F9+vaJojV8PEdBpxOcyjwjqoNu7L6xX8q/fXo2N9jwP9F/x",
-	"ZkSY0U8Bf3m+a/yqJqWdtUVFuSVaHnPhZN0Gs7Ukmu20r8xmrE68NvRxFBrVQdne4EuxEQHNwspjL344",
-	"9fvWASTbxIfGi36fzJLomqYAMIJuOoxRDheIoK0u1Y0b1cXzYRwFJOJKTUafEnST2UrPRxx/zirYKsT6",
-	"zwZYP2fFvilqYA68VQ3cKq/QG7MOqRU6hSqmb7xhxjVXjopfTEJQkz9nity/idJVIEuIo69oiki4flnF",
-	"mETjSRyNJ+lKWCIIjmOD8m8unj/bYTKgMxZ6yJhpCv08bkQSSnKTUMCOV2IUPaJTmlwZp+jff/pX8/Wu",
-	"831eIVYvLt6asJhRyZZuXbqQi5TJ5ctowpTgWNPMvZZ8rSwbytayTNHBHXtVAfdqbDfcJzKJ0pKSjOLW",
-	"VUG/lt9dSxPP6KpED+fsXXqJ3V3KX+zjj76p0lM3wNQ8W7tm+4PNdEB1jcQurDZMOj+S1YtdT//Orr+d",
-	"Fu5s7mesi58zHlqQqtuV7RvWU1mxvxa32OKUqjXD8Pt8FgsaSo0EFEndtlwQfBhpWhSDTssbcEytFFAU",
-	"YMajVPs2Oeb6WajHaHUzdd/aFAmJ5IBTLlAfBEn7QLbU1fud/SN8LA01EKe+DGML6mkLlg64GTuo9jRW",
-	"GsRCj1bxRvWkx8R/8vLF189On1z4pOmDv98fcN9ZIL+FLnsn1j+fXXa6f3x6+Odvv9v70+O/9H549P3B",
-	"xf7Z3qvei+7z+jWrsAjLVauFI29iN/p3DTxeA9MZL9FZd1FoIZzUKueRBvPZJUeQJjhjNCUJS+cJl07f",
-	"fCcJYyUedG2fSZZ/0v36zRel/pK10NEeps7sdwrZ+eXJM8N5SlI69AiUtIwYwyJu8IMqKsVJbwY9XWd+",
-	"nUP1z1fqnyfqn5OVk15lJKCy6naCKQNSzk7kQad1hLnOw7l70siYpRIRJTkmcRbBGLZYjl1WlGhAlGuI",
-	"fEAgvCOk8WZ3LSXeIBWW8+y3pfoES3Zge8zWSMXQlS3N52oPj5YPlmJL3bw5t7ehPec1zrFSf1aF7AZ1",
-	"+6aef+Y2e741vJubxWVwArZZV74FtJc1rZXdRbuNd9Zdzo28tEs31tMR3T3+Bblr3XndVv9B+lbajyFF",
-	"kop2OR7HXWhq/fhrqb3OHbdUfAu08Nnu/YIHTyosm+/BIUtNbzTKQ+nAtmfAzjroQV7O6Ns5qMCoB8kj",
-	"iGzGIKXJOBE3MssOQnaci7FkfOu62+7usHZvZ7+g1xwc7D3Mif5eTvRfd5uDQTv9sbPzmO787c37rtft",
-	"fWh9qb7Mf7dTuKRcIVCLs85wzbnPNOI1Qk1T3We0IqpbsvMnVKeHZo+KuBuGxNYlnusfMal9d49OTqi8",
-	"nIqkZLbPRWLB/MGhcAPuYar7FMNSQGHyEZELHhA6phHHrfYdi9UnNAW/dj3HccHqXnkaMyoujT4XTWdn",
-	"slWHYgMbWl99S0ZiaOwzZiLYLbxU7YFfMtNH8YMrtriltoNPu6ds1OpsTmMK59I6828+DqaMPBFJqZ85",
-	"oSm7jKNplF4ms5K90jJXQkW6hE7XhGIYPa+WdkpVz9s1dQdLGEdV02x+hteubPCOmY+FCRfftlYvxIE+",
-	"1R0Fqukqa91zMxESu5ArbR5hh2fzRGd95kmtCnBBg02p2yI+PsoicPAg9dwQsNUyQowkmUNyIifN/c5+",
-	"K4cGhI8poP/oL8u07c13ccVG6DmuX9x6LC5/z+0YXWFTP3t2V54QYygj9Iif8s0SYlJ+WQS2fTh8FNxD",
-	"OgzO4DYmF85vI2PLuaWWkqKlyS/IwMIZbXLU7nLEPv+Vel3VHNBK4jk6t69ZAp0GQsW4Rwk6x1PhQdo3",
-	"iXgQz8MyERDSKF5c0iCNrtklhKgrlPGQLlDupxEPUoJ3YFD7CN9qNBvKoRkpFnqJef3I01O6wJYKJQSP",
-	"45wxenWZYfusHqu6WNFRGSqQxMClnE/VFZihGnFl2QVMO63N7eq6kC4+xiTVvlW1ckxkqkZQruZ1ukXl",
-	"bkWYc1XqBzRXcjtTNE0BpOBMWjrKp0F1D3t7+/XbTtSjN7i0iuI8TMZQw7rWkXHYHb1d2GWj0GSjfiOd",
-	"rLdHyR6tJ0GMv44nDOVEOeUekY5LS7n1fPyw1mLKVCR0zC6Hi5RVDAN+soCplmXoYJrFQL4hTS5SiJDZ",
-	"5XpQyHU76O33Dg+V3l1jaLdSxFNRPgmIFVeS/l6nDunfsOFEiKtL3YAjKluw7/Ea06QDonVsOkslKVCR",
-	"HUSdxVihmsJxh3k7Z9MrY8kVJ6eEGis5ZZFeStdkjSDaRG6/vn3vIlf0ffYS/PsonXxbVkhoNWRbTHb8",
-	"6pRcsYUHrdk4HkdRiulHZ1F5dWLOSNfPO8KDTqLUczIs8R3gn8ofLHl1uf/Ht4//cnXRm35/+O7s4PrF",
-	"o+GrveCHh5Nn3fDrzvi8R08ez7/dT79r3Lbt7W/ui8/DfWHobFuODH0YNuEj+pa7cBJzBD9nXmIbn5ZB",
-	"A83iiEmscE3FbCdm1yw2Md0jDQmJ/mYsQJVE55WXIIWqpy1Wn96YpmqqcGXdqqneZkDeNEmjIJohPcoq",
-	"vcAOIwKdMMsB8vCPhAVq4qA8e5iDsOR0x9wCrxHQRMR3hHxf1hZxNdcV6tsddBIpSmr1N0KiK5ZmOwPx",
-	"Cju9vN7VJHg/WcIfDR5po/7BmycYF+pdcx7Pwm8bJxnn4JX0ROqlt2fnFMYsTPuEPKPIwa0dER9fYfq8",
-	"EvyYA7aexQvIRL4QV6zUNy2jMYccYWDDOzIQM40vS1J1T0k8cF1DPRz6FeO5vno0CNhspRbR3VSLSMsn",
-	"9YpKAA7yd2/kl3DN7//+078W0peve+3wDwejl3/44W8/XPwxev7984O/PP0qfvGHH7o/XPwletF7vt+m",
-	"cRSwdvfRw/1Od3+/02l3Rnv0cbCeLmBca3vhwZ7UlLPlW1FLvsJgPme5arIw1jSfKrYawY5Ysm26X+Uc",
-	"093e4SrPNLql2+iX7vYOyx3Tr6HopN4O4rUXIqWxvN1Guk/4nPczN4/yxFSToeBW9cjMj4SlXYCoMaHX",
-	"LKtGKweqkpfKfLvEh5UXdelUjxxSuX55WUJrb+OMu1RNt3IIr3OvkqTJnNyKuvVmLY/I+bTY6fLgTkNd",
-	"UYpWHHOx5kwPsXRQd6xAyy1m1YC9kr0vJ8csH7HCJIVssblzHXjvP1K+mDu+uqwmn2F5G1bjrMnnzGpA",
-	"kbtTscQTqOaSOQTdI0KHEq0WgP+xQQaquRJNWHk7sw2rLLLCrlEUMx004uKGCJ4vpwBNjwZKz4Iktkim",
-	"/QFPNyjUAMglweH6I4SgnKWLAYdQKiLRIPQioXH8syx4WFUEwNkNFALcV8o/abIwSlnY+li5/xumxX+o",
-	"PByIfnDnk4Gl1+uPhWdJC8srg5hRaHBY57xsD/buuAB6t6rYBfCpYcS4AfY0ROkqlDzSxCb1BZIAv+JG",
-	"9S3le2caqhbmZUunKJqE+MlAp0bVLS4uq+3okAUxTaDWn4ce+qigVsojwYQFVyxskeenz0+WgfIb0ZSO",
-	"2e6sPImoXvsEnA66sGiyXTe04qorcBHNvNVlJX7oMKLjhE7bFdObsPKK3WNOYFkeSIKXkIiTWfSOxVID",
-	"LSjGjAVryPYVKxqykUiY4eLF6ptHvU5ljWYON9L14VTKGx2CsJVwqbDgF+17AX+UE9o7eLhmF86/Od7p",
-	"HTz0yIS9y2/E49Hhw7Bz2D083A8ehQ8PHtPeiFHaCQ4OaNjpHtC94Wh/1B32hp3hYa8XhN2D8GHQPRh2",
-	"Rp0O7RyW7Z6M/lZCFl8tUpb3+e0f9koLcMpiweWZfDMN4AQICZmYhuwHjgctq6LMJe3hjQgZFy6WehiE",
-	"i1KnyWQ+HXIaxZfzpAQP5Bz8QeT12TMbkzY3ZCrHXq+jKdYWCws+JjIKWQv5w5SGTFOzplxFxIqwkaTB",
-	"WlACQtlucBxkDi1knkT10DYhwlEDWNhRLVbNOxQ3HBiOWoCmduBojxrlZCLmyRG5EclVlmYyYYrBypZF",
-	"SVHcQu9Nnk4naTqT/d3dYELTtv66HYjpLqzJbkVG3e5K5epL9m72+8xFNZh3Or2HMhr//rvp4+tbrOhN",
-	"FCoxtYJpwRVb4Fnd3mENplUEH7Eb7vpdLR/38uJMH2PLYJz2XjhPy6WRKoqno+DRXRM/szS2QixDquV8",
-	"tlmq5WrtevsJl7kQ5KrENowsKh6gbQpM2QrZiM7jVK7IadMhV9imCuPHqhSy3Hf8Y067wL//OmPZh3E0",
-	"sn/fsOEMgqWzWHsMd2eh+llZBbuzmEY8Z6Yss81iZSp9d6nIblVqT0yTMYI7xMzOwVNHZ7gkR3oPe3CA",
-	"a4mSt3OR0vVJRTSOKxOLpnQBjTZIKsaAqVSIfj/ae7TfPeztb54+U1iZ/Gi9ws5XnyMkv9uZJrlEgiUi",
-	"PYIM4WmU2sxAWAmpC5+T6yhgD+SAazImzd4Bef4VobCPHumSP3wFMOhx7GnR5ZFXT7/2CJAR2JloPYrp",
-	"VPABp/MwEvDNdRQygTTdahP/1cvzC7KrR+WThI3mUm0bEoy4ZsmA+/nl9JUiBjnO0DxHzFNAG/Jzq6ph",
-	"rZU44P6fjp+dPj2+OH354vLk7OzlWQZjQHzFHeGJvss2/RbCF2P9AE0H/EbM41CTSxkxgWfWd/bZjsDF",
-	"Txjwwps1cMI2OANpqrsSElDpmHMzmtApUwy1VZd1FDmEyxSKfNCOwyOr315tFOVCEo/KghBv9P//4R9/",
-	"h8L9ny/b/7Tz5ovdNb+XOw7c5uerep+X+1i2wPQc0AHyh+irQpZqZ//w4NHDMiY4pe/QPXyw9/DwUedx",
-	"t9dZ1+btPrik5/jRlEkk8j4Ad3DVU+h2eweHjx8/7jw83O897O2vzRKoYJE13cFw7S0dwehn+KxdwGoG",
-	"F1FwxdKqouFUkBnk+Op9fyAzAb1h7Fvrp/Mkvu/g9+1MHzu8krD56wvC3tEg1RnG1vBWvFoREh4XtWKe",
-	"Ue2z9QDPqjaFCLcb+UmMn7+x34NZnhlDe1dvO9/1wsfLBtHqSL5rbjhrtza071LdJqcU77jLWdWU/jmf",
-	"WMmSVdWUkJuyspaSJVSWGR3VxRUAgo5dH6TJvtG9YM1NruflijGwJrjgiylamDigvA9Gf1fmITOdnFc7",
-	"P0O9DOD+pPKKgQvlyB0e5JpIEkk5Z9bijtC3ggplePt24LXbf+tqVLXwUI0KPvOEynnCyFgw0L51hv6Q",
-	"BlfjRMwRdsysqL4zv37my3ts9+3k9Of2ZGVRqkuhNU+3c8ctT7d7Kj7z033ybiaSEro/uWbJIp2oI6zr",
-	"XugQim9sv/MlaQyNelYfIryKDNmY8i0ehaxvj1wBrm4DXxA91iAitcuccKGe2zeVOiIqmRosZ4b1pwYi",
-	"GU81IMdwYUF1JXuLWB1HJFdKBlGv+jVZGeL0EiSlk6lVsVq5S3CwN0o3wxHLNIpjcsVm6YZr98J5bGmp",
-	"WCKU/lHn9L3SlzotkcvnEiX5/rEbDHdVC9gcDFTVi5eRu7aHGKWNoqrqx9h0OdIxR40hqDNMM896HPGr",
-	"+oPKLJCl4WxJBLhcJCOI/AEvCApqC7bylF3cpGzNVrPC+kIEr7+9CNGs9zMXIOVoBqAY5ix5jwRKPeSK",
-	"2eXsezqb5UUBpPpulCJqfenty/7/b02eqOIea5CZEHp8GT64EubIhcIPo4QFqUgWUDiirtfN7E0quMY9",
-	"2gDKCO6swA+G35bhg5EEfDNk3yMslqx+2Lii1PhiYiuKtQoJskrrw80olNC/fLgw/ftI065Hqz6fyXP4",
-	"lS1WTWWn3ZzcmlURbX2MJnP17Y/5547R5O5GxUl/IInm1W2iz/7NRBDOriHbBXN41XHA3B2Tk8RD4mfN",
-	"Cn1LnQUn9DVNaVLuJznmBHwZbozcDCgK0nnCTHdiWK05lyytcIWEPOcJwbfKXaw7qMqamcsUIQjKAyJ4",
-	"uJaPEJ3NNGoCLkVuSO8baZTC2E74OOJMZwIXt0UnTV1W58wgZj4wJuRAkq1djmM1XfIsCkMWx43b9tTU",
-	"xJBrounEpmkFidwegrQWP9uGgpJbdc+lTUsNaxtwOgfqtqCZ+UNnqIi8en2hs091BM1c0MxnAw4Z9GIB",
-	"UmgdkVfHF0++0ftk8KPhOl0Kue0zSZrH509OTz0yY0nAeLrDeCBCFrZKEvxySYm3O7aOHtHr7B/mVIem",
-	"eZCjQ+y8+adm/8fOzmOlSBx8aH3Z/HH3y3988+M/7PzHN1+0vmx9+btt8YKvE8Z2FEGTP56/fEGQRLLC",
-	"zAPy7VdEr80R8d9/8CuW415Zhlso2lnf777+HhZ5zfYzM2Xd3uPOkbyDoM9Uls9T1qthsGCeROniXI0R",
-	"p388i75li+N5WSpSGX4Cafry6vLvP/2rD7nw6Tzh4MQInGlkMHg6j8d0YFb3JyI1EAeReglGMkyVfb/x",
-	"553jV6c73zInpY7CGNU6fsVowhIz2iF8+tqIjCcTmqpRZiWVjXLeqmsmIcdfpwagc9cnTV89XCTR38DQ",
-	"7BN8I7nutfWcI677HIvRgPt2tD4qPH/eUbSycxr6ffANB6k0HZZRZ0acB+1ETgU8L0rlgBs7CpMTo9RE",
-	"fIjuFWA3Qi0ilBLgOhLwqFMyTMQNmGXJgE/FEGLCsxmRE8gomIg4BEwnRsO85Qa4mxpeQNfAquOBdvaA",
-	"N1Nw++uWbwjD4WdE45N/Ij7KVfjoKdqdQE1obmFbA44+clgBzFjYI/7x64tvXp6d/sXNmsCaCJh86CmN",
-	"YowElLBrccXCAcfdg6YRXXzEyYuL0yfuM9SqKAvJ2Z7IVvwKzJ26YosBj6TaF6xByKppsed0iEkTcKDh",
-	"BAIpZGSphIsiyudUpixZeYpwRQVEOeBqfZSeH59fnJxdHr86vfz25AdFXqBBhdOIE8bDmYgMQl75UcFX",
-	"V52WbF/KR0UD2FNFmB7p/v2n/6nbO3RrNcSI+EXr228DO8XIo5IRCRtHMkV6UfbBNJISKCUhUxor8Weq",
-	"nCPo9KFDJTZxhpTkzcBRMgks2ZFasRD6kuVVUGwv4qMSNCXDLiIJ/aDi0c5ESIh0TedxGu3o4xGo4zWk",
-	"wRXjYR9dzV5Wi6dmMeC2u0Chq4D0HPyk4IqLm5iF4ykCJvMwX3XpDXjOx+WVuRjhNlTcAuZhOtDZyfkF",
-	"fG+x3doDPuBffKF2nvHUNJH44gt9zDPS0ikXNzag3M+dmWY6YYYzIefxiGX/RYYHV9egqQFfJqojrZCU",
-	"EVULKU7zpmzoTQCqG3BlfQ7naZGTmxONh0lwJlsEOijClMvZ/IBjpyx4hunRha6QKEG2r12tdI0g6Vdz",
-	"ZEDEhnQvTxtIK5lxNmE8OQOee/dqXtomx3leArMHuZWxDjzSMAqkGbUu7Isv1KqmUPANJhyUpNlKNnBy",
-	"IZk9eXl2rojrK5yvzVQXSTSOOLIRdc3l8bNnL78/eXr58uz0D6cvzn1I+gloHMPlx69OB7w5S9gImoZh",
-	"VRPl8oYloCDndsz3iH8asulMpIwHC5iG59KuB5O0tAm0+gRT73YuFjOGLx9i2ONI3amtNXU5CohEmaCQ",
-	"vjjg+nh4xD9jabLYOUbHHDzWjiPdOVPm2YKF9unqfONJETMlkHZvpK+XzWioaukwgARmQqJVWui65L8f",
-	"GAVv0OgTZWX8BzQayQD0PfXt33/6V/UR9D71WZnL/+G9siu8rKUqcNMvFT9KaRTLLz98sONQ98k+8GKR",
-	"kP3OYzWiCs6cZU4aXVV3jhrwm0TwMRkulDrD4pFHbiY0BfqODCgO6ETDhNErnQIKujL0hMI8UUiHHHDD",
-	"+xV711XY83iWRGm72CiqcjzkmsZROOB2PMospkoBMeD88yRR+oBUahR0DRFThiHRKMU3q0McTh/IAR9F",
-	"71hoelNCZZ0P7T+HbCF41hI1V0PuGSZh+10NOD4BS/PCSHeAN5FAu1fqrTgP9i6S6iTgE9rkQvFj28IG",
-	"IDgnUTDRkxjGIriSAG22vIIRnwHQujLqApZwJW+AfDVFtHWSv69DuVrhA7F2g8lbphGv4ExtxD5q/HTA",
-	"1VvUKqgbQsEQUw0eYVtdmRp1xapMe1s9O90JacBNS1y6gAeEAliNJlPntCv6fKIsC/U+xXa1HFPbUmQK",
-	"WrD1gUJSJS9sqwmpzGGlh0EFhQgXBiSztw/lJxJUA82AnP5A+NWAYzuDJvYzKGECeF61oDTLMoGsDdMm",
-	"Tb11wOfQAUrrpMvd0NrknCF7xrk8kMTRZPTynCkCwATsjKHQTAFgYcZZoNiWSWB6NGWQ/70D/2q2mX17",
-	"xqY04hEfW/vG/U2y1CfNOY/eaYA32Tqy4BGO4oA54CCNYe1gjr3HxD87vji5fHb6/PTi8uTPT05Onp48",
-	"1QnNOT5r5shonEZT4JhKf82wbJUeR1Pi/+HkgigWC6jszGAIDBcD/iOVCx7QWdRe0Gn8prmb+9wizW8u",
-	"nj9T7IQloMDRlPy4G4pA7ib6rbtvmoUvWi09sKcigFU/v6HjMUvI61OUgYANH8ynDK1hyZJrZWukxMcn",
-	"oaAZ8GwiuQH4hff5fWg3CrIXi8pnTMxi5uknI21DHkdO88MkcwA1tZadYYPHr07RzImjgGlPitaqn59e",
-	"6GqdzCOnpJgU8yRgbZGMd/VNcldd+8GzjiqtWze8xjVLJOrb3Xan3VEXqWfQWdToN/banfYeIG6lE/BG",
-	"7NLgCv6YCVnigj5naQGUA/Vn6N5hWY3phjil75qayyu1lb31W0eE4l8DTofimpVz7hIz5bHJ5e8TeJDe",
-	"OH2rZr+QEqeknhVLSmJdZB5SccNd2GWl4ShzNg5NBxRN+zS4aicsYNE1C/0jd5CmPbJhYgMeCBozGbCQ",
-	"+HDLLJW+BuRqYmKMGJH5TC2If3by5OT01cX55fPjP18+P3n+1cnZuW+kEhgrWIfR7XRabXLGKJRLRlME",
-	"ZNOPByFuUQoGXFs4zO4DWNiK4hgP1V3WBBIjXB0QQoowkPIsUZ6GgDl59XwpVewrES6cEmpE/czKB/4q",
-	"MYHRcZnaylj8C3Nc83mvyrZnbxv97t4HbeWvdQQeB1fGqf8h74jTefuGxwIR9zqdzQZtfJEGaQZbztWZ",
-	"SuaVVNqf43DU49pgetqjCvNbgRjknDzAPdvHyZY93i7K7lc0tOunbumuv+U1p8YkCfGmvfU3fS2SYRSG",
-	"CMe139lff8cLkX4t5ly/4vFt9g1X3jqHlQKuWKEW41A8yWK1jYrqnD7L6jPp7mNWbVGfNEyJNLt7rZwr",
-	"GeyA2lsLWv6qzfUN51ul0+JOd2vswCu6gCRpIZ7RBEPk+92DOtst5zNME3rOwohCI3l1c+/x+psvhHhO",
-	"+cIgz6r7DuqQ5SlPWcKp8dfDKk+nNFkgP9J+G1u1rxhTSsey0f+x8VQzt8YbddsueBt2Q0bDnZilqU6z",
-	"GJdVRDy1SNOo60MSnhLSmaeIGYhB/+zk4uwHYNvHFxcnz19dKL5tILnzva37mXdKi/3Mp1TGcJ9FMn3K",
-	"aPhMjxcAMHU5FWBZ5of9EnHRI+kACCtWoKdbt3UJ+PHeztXKWTderlNNLap2m96UX5nNZRe0VgCF3A6X",
-	"HtEoZuFllhb6IwANwZYAHJhmBY2KTT2wmOoGhFR/hvB7EW/DRMhdZInGVI4ve8NHucVVC97wagpAB2V5",
-	"xWbZ+DrAw6oV1HMvpJv++GY7csghx3XyKE979yiHwJFWFEa35S46DgckUwgf/PhGrW/Gf9TxzM3SYT4w",
-	"phzn0U11KpnOM7C4scWHiTiJOMwa45Nv2QJdbzp5YyJuIJl7mWlc6Hdt5zz9mG/2VgU3o1mFi0xeBCJH",
-	"QPF6hF3ECy/UxN5H5XuxtDOrR8+VUWaF4R8UQWzhVJV0d6o4VLY102dxOFJLh8Vz4VXYkeA8Aq+hdrsr",
-	"QWk6rDvNB9B4004Zpw8BNkDlIcQPTQGFepxGziETKidHOkQLGD8jjfQTC5mWCWEckW7UtCSB1wg2x+cF",
-	"Ma83d7Cb6p6vO5ycksLv4pkw5ckfahO3u4AbmWjd2wl/23RiwxYRv/G4Ch63RRZXbKywkst5Sy1HPr4a",
-	"oQ3ONZwyO+VPBB/FEaZBfRJr7COwdjzQlkXX0Xp239sT8QGZPlSFllleLNVhEbyjr7vEZR5qwT2XJjBc",
-	"b8Ou2nVXcBJ2SXO4KPRPMzGFg06HTGULHwoR+4ShI1UOOIXiTc6gXaj1Y2aZItrdIjVciHqEdRkPeMGj",
-	"SIJY2EF1O51D0jTOaDso7W70dKh2gOEIaQbrf39++eTs5OnJi4vT42eXT745efLt5emLi5OzPx0/81tt",
-	"cppKrARGF6Nng1LS0w2hPVNJUMhpMHgPOjwfJVp+DjjUNXnYwq+lZCWgsmG31uWS1iMI6ABQofr/fArm",
-	"7oDP+SjikZywEG9tE6zl5ONM2mMls23fiiVvyZzziI8HHAlAkl6nhx2BbtXydcBfCDUy8H8PY1Ym9JEO",
-	"byn0jen7iqaTMqO2dzu5ZuqO3Z60NcTMNtn3UsHvSv6NoR6IoGJf+fJuvx+fpW/odPwILBXpLa/10ji2",
-	"q1aqQZeakUXx6fbwJsc2op3tEPA1xWLhXabYXpRYln9g6T2diFu6eX7T2O5fY6t31H87xQs8ILfWinbR",
-	"JN3R7fLKreNTKedgHHN2Y/WfUS4NGQ1jEYc2G1lrQkaNUmcbkm8w9USrHYhFivL1SNcsKwlJY3sNZI8p",
-	"4aqO3xBQvoaLAV+lVOkmDgENJjBsVJg074FXxoKPWzp7xlXi0twkICXbQfPItKRccmVe4RIzxo2y5T5O",
-	"Z7xn2uKSWobRegAFgNQJ0lytdmXh2QMiW2X6xBlsLp4oTAn+WTDQnKn8+Puw9+zq1SP+3X5ycbj4au/6",
-	"zw+nf+kG3xz89evO+LgnTx7NX+yn3/5mKv+sTWWHNfzGlRf27FnGnBXMbMyi56bL+bgcR42mruEBjCrf",
-	"8NxXTNiHhI9U+KSZa3p+BOzUcBL1oL0O3oY5IqmA9t5OHal+XGRq3NVDW06QEXBDBhw67QKn1N15cz2q",
-	"SRP/dzMRgFjtJGyKxDBR6mZCZUzW0xU0U8niawbItxR6IEONgXpZy4MG5eW3S4/cVDUz9myauG0ODcU4",
-	"2qdrjFUubkCtzTqpRzLXMl3Jn3zH9AGH68xQ+4h5N4Ocvzm3NThFUWITgWiQCCkHPJOLTVeUygcwDpsx",
-	"ryYc8SAKWcsjUpCAzmgQpYsBn8WUY4mW6Xdr4jpJqmWwErdWtOJFAE9XJmOseo4die8mYrzq7u6amknT",
-	"kGrvMZKpBt4CKlzR/70svqxbTGf8cU2n7PLxQdnz0vDg3LRWdOUuDXiLjYazNYlc0lQb4m/YmRMwNWEI",
-	"uTVVq2Gu2OsuX9HDfovlDbedxx8ernn644dVD4cNLGx0Fn7XnffL2+pn79/v9vRF2aPg6cuDViMpNJbP",
-	"Or/XUylSUSSEsu7rnW3K9Hx38gqJPsdWa7+J7hzM+lwztVKJ7SYMN/rv1XcTRmOsrisV1mdsJpJUSb0M",
-	"QUbDXpOAcnKTRCmAohoPjDJ42uTYeiA7usDMR7dcn4gr36bPqyco8XXQ2dN5o+aqkI0TGrIwdy0XVQz9",
-	"G5zF1hwm7hFShy0cXqqZuhAO1s0orkDvBqSH/t5DdbBKUoa3cDZwkuuOhdmdSBLc28WdUt4OMFnxjmvY",
-	"KSyhho2wa2i2+2e1koacNemRIQNyTxlvF09o7jSe6x2YGKI0Z1FTKR7GKUuTKJD6GC6h3lU6LW36ah4F",
-	"Tw1wwYpZWjpp3tYi5xJlSlNiXhRAyjZTjraboLY6oaZnLGgXaFlf09vpdHPXuIuFAo+no8vlhLIDCnNe",
-	"mJZZAB+FN3R7e/sNh2ZNr1hogwnNHItdZLeU9eJuSZ3cF9MkKJ83+VEznD9Vqitk00wX5UvgnMQ8leOB",
-	"zF27+75AMR92IZu9yuP4RPBRlExtiQGWPOS6DivDRYAjjyV2gIAKYOsP2mW1BDlYyk0PpHvz9t1iwVXF",
-	"0exufuw+bP2s1KgFKG6Qyz0/ck3Aphn+P4dscppbwDrna4XT/jwVCTrt3U0ZiUTnIyQsiGYR4xAtF/G1",
-	"8dX7qdJVUumTJlRxooNctxcy1UZQpoplVVaGkiFTp1ECiIkSlVpTBW5+abvaJliNlCxI9hVUhMN1upCK",
-	"k9lcTqBeCjHBhWQDLngccYa8QOcnjBlUDxmkmYXxn7TJax4gE2GFlHeTqZGVKUFpEkg97dF6BJ6FMuX4",
-	"nPHwThxkm6l5mwtW3FrbMNndFaOI69RuoLuhGELIt0ogb8RGFhtl4fW2Hpu9nfJij4ls9Pe2yFRXetjh",
-	"7IZHmXsSsklClpAbuviFFld9Prlun0xWKOazmZDQlbWuh8JgxawIKKBvAnzYWMi/DO+LVf+KHWtebxkw",
-	"VC2BS1QyVp7O8coMYU1l0RMxndIdydRFaQYaJHMQdYXuUgZNGFgXGDMxlN1pE7nM6Wo5XpEruQe6NpLt",
-	"cg/tld2eoLPDArzDI5FMt2ns6SI9xqvx9jOvC+xlrrIHV/KDl3uQ5nv2ttFo6T5TEbQFTmkIZZ2Z9pIz",
-	"wniaKEslIbabhAYdWoYu/nVYb2b1LMa1wyzsEUQ+AUmbK/0ktqVCmbYHy8sNCP0sgvgSeEW0NofliAMO",
-	"LvgIMIHhR+AxNobsI/zVJfjlfUwldavw//7f/48uLogtRKXBldIb8YN2/2d4T/ZiccOJZGka8bEc8KY/",
-	"nStNAeD1fI/4NAkmUF/vER+n4Lfa5Kw4b3MZqpGmjeFRdv/vAeQDAPIkVoekEzatKrSE569jhOqJhQcu",
-	"b4h5/xEBXofhQR2Najk6cxkSeRlbNM/LRaSWsSdLy0EtzgDWhS41Jx8nYj6rioHp9rG1OIRaPpTL9es9",
-	"11/4cjSSbKuON7uYZsXr5LK49AzvjZUiejmVY+C0yFntYBrnjJGFmBOdD4A98P9hdd5M17xLZ2jCNbpu",
-	"PYzyX9QtNJ2yrPg9164DYe3UX//+L//lPzf6vQ9eQ9xwxY/gizcfvNowDTx05Y0BblBPNPwCQw1osV7q",
-	"UN8ejk5bC0pOZzzADFmT4atE/JUFKTmeiTgW6oQCTzCaQc1qWjwuhtyxsSPmPuHLXI7X6PfsF1PGTbwk",
-	"D8JdTiuKpmuTWPdxFYnhmLIF7BTXr1d7/fBvs2Z6RIVFexx0wi7rjfbo/vAgeBg+YofOooXTwoo1wmkf",
-	"lJI+bnl+7Tola9epXrtsEbakqyhOVMedDKzx1+U+TrSMM8oHyrw61ZjqziNXyEWSUGx4Zpo6tYkfTv1+",
-	"1j/xRpAQsMqCNOe7snoLwtYyj0AeFGgfiYgZ8fGBft/8JR24NF0Ro1VKyGqiCwTQdh6eCtEmL+gUneUO",
-	"tLaTEqsBx/Y7nSN1v7pUjRnToYZMRiHLyXUL6Nik5isAXQJ/2ELXzCjdJpzKVpsc6/RREk5tji4Am81o",
-	"lJQBGVWhvml7Lwf81h5wH5iZRv8KJpRzFvv9/AoHQq2aDyltGjtRaS9aI5d2pasLXxWJfFLfmqYA4wXz",
-	"GgFNRAz5mRkDtI4xlLUEUqs0QHyVGMmJhA2rWdWqfIxa1trKSbmU2LvzIm1LutYQnNvi/XX4/s/edVdD",
-	"UPx63W+2ADVB5lQUZ9aQ3n2v6ffDWpMa8b2V8asZzhGhRHNVhP7mixL3W6lbTfPMj1fklLGA/WVN8aCo",
-	"KuqzPmacJTTe9JDrNfntmH8KD/2nOnFY2VRx3DbVDtR9Tsx+RtNgUgoCb9viYHuUhBg6Rm8QAoijJ+bI",
-	"RkQpNDOPtVrlAxlouvSXT+tr+MUe2LtBc+SlJ2minG3VVy6y0XwMLMPNOEsNG37NMnwMbWLvY7MZPZZf",
-	"Jrv5VWkVePg20ip2EVGhUrlArGds8GVaqqOyEXHiw83oUMeQSLPrkZ5H9sjff/pXW7w9pjPZ6g+4b/zp",
-	"HjF/Wr7mfKXdh/gVmOV/FRFXX8Aj4JuYjVJ1QZ43khMaTDQ+rS6iwQZF8KdTZImXgBpEU+KngNlvkKub",
-	"kjFSQHDO4grZlLWxKwLAAYY+hG3TVRONWFxb275TvSq7/cisz4BHqZdhhOhEUBwi9EomJ/o5CYMvQJnz",
-	"T/508uLi8uzk4uTFxenLF/6A23oRXXUFgMRZDENChpvpGKS/b/URcB5GPeDq5TBUbrHuLUj5frdD/PMf",
-	"Xjy5PDs5P1Gv/u716dnJU/+IJAx6AlvYYh2qUQw94nOTCmP9AsCSs5Vok2NnnPD9gMuJuMmNVA1cFxmJ",
-	"G9JUm8HCSDc7sVX/I8WwbwiVepMNFjX6NUybOLgPEo/Mww2qgIx4wACOi0Qp4A+z1PRAVrSsZVSbPDfp",
-	"SzxekKZWKWW/qGQboPLWqqAN7u+6yM0ZYIi5hIXdQvLncAwi0e5hlI/RPKyIz0DL09JyoYinD/cbEHaO",
-	"pvMpmOhavEU8ZWOW1IqXwBS3noNs593oP/IazklcVgcea3UgERA1Qj6iBfo2VIn9WqrEx/FHPDYaxEbv",
-	"yjHbXBg+pNcYvS9EjRp7o27Qo4/ZTiwCGu90G24M6RsWx8IjKaPTLUaOnC0/3DSO9L6R+fN/NGkdevYp",
-	"eweazCoisuPcPLJkckk0KLiz6Kbd/h1WlzRxmVrbWObiTSZh2Fn4xx994bv3tfBGeYANcKbY7awZUW+j",
-	"EeWPmNJecgcMHcJbjB5pdrs+hGQAtagMdN67I0x+edZAZ3vY6yWaEBwtUHEs0L5DUr3OfveDC83uoKAX",
-	"NMVIfwPg7Ertm1GZ6i6eKZ4kV+nC9GmlB1mNC9TJcn3rPoHeL4par+kyf6tJrFEbP6mtdcZoqC0ts38k",
-	"FmPH6tJa3R29S2U2mw0orfEIF3t6KN3HI0rAkzSaMi/X4aSZJUD1B/xGQ0EsnC5jS8049C32e79PzH1R",
-	"MuAozyTJkuex7wh0MjGYNhmqgp89B9fTG3DEExgypdM7CVptcsp1YlCsTHat7lb1IGm6vUc83XGKCzJj",
-	"yQ7o6qa5CZLpXE6Uyo+ohhIvH3BKUKwQyRhiTZguKhrhl4Yw+ypFXxsM20O0RkVtvcKKvT56+pNdZPxO",
-	"q8Pgh6xI2dzsPZ2V77Fq973keOIS1xF7+lj85l3fanqGpXDDAg3N393DXprcofMH+lp0oC+dhjo1oO3m",
-	"FJTHviDxgobhgGsImBFp5vI3WkfmsfpK9SBoUYeZIssJELaVk0l+aHnaqYD9/iBBw3BlZG/oXTsyLf1u",
-	"JgKwv01WiunQ18+3itInSDHD52WBg8xZpt1npQ2RwvC5OZKfLkGimjloy7NuiyEzm4+R2FDNFveX2WIJ",
-	"V+x4Nea9Naa4ttyS3ZgkqN8aLm3UcMkYgGWaPfZ/DqeehgWuOvv3rZK7Y0HXadkoWp7pB2/SzIos6NfY",
-	"oknxfGKP6LJkW6Gg777XJ3olYrgbCE7YVFwzLWSOQGrpHcBfLFbZiDRjRq+ZzNg/Qn07gWM3VlIlsEiJ",
-	"vBrwWgKLNIGcoGwhEPMYAS2GjCBn1D1MPcJFQrRXCjGvbS7hjEZJOdgkTNZKpu0Ei+t5au6FB+N8wnqs",
-	"WG/4DTXkEP7Gkn/ZLHndWD61pwN5EjENpkVCgPdsXdFfH0bCqshNEm9KS7byoAMLXYBGUnFEfKNXgw6e",
-	"e0IUqqn7U+Z7tsmybr5qH+xC/KIWDunWXEAPaBZLhv4DYfYWOXqrTY6HkvEUe6lD19eFDtUu1EPbSp13",
-	"isz6aj/mJm0DXBO5TG+uKAl8bHnEAgxaR5KYarMsPoolDyQVKY0lgddAGPcImr6TOVfvk2ogtrytT9xj",
-	"5T4SuyWDXPRJU71TZ20PFwPu/PhlvtStpd9LtUKqI79JEinZF3ESpWoAuqaub+oD0RUUiKlBeIx4bgRl",
-	"MgaTJZBwz/X23SWDKle+klkEBxedw8xR4hb+bKjBmzF+jLyqpfqfjSf3MTvLFtenZpNZlxlkaS3UNN36",
-	"LRXqs06wRhV1uijh+Ruo8Qb+s8LRbppJK37jRNCyhCiTEAQBC+SWnL1LiQ8w4L6OcCBTQ/BZ50pzURKN",
-	"J6nBpo3SNnnBIiV8+ro2M2XSPrE94F+JdII/IS80j5FpEkFZ05ClNwwxFqak6aAxq3tuIh6KGxIBCryf",
-	"itllzK5ZbCqRweYg6QRERcKwebeYFxJiqn3gtsftylSX72E0io3oImUx24FhZMjQTS4Kw8gD5CITKgfG",
-	"1XPasBpZ59/YEWD2DZHsbUnSDfkeTDBnT72SLclwrkv2RqmDuSl1Oyuydy6x8fMdMngqs43sKHOECOER",
-	"yd6aqWZ0fuuZlk0uW8Gas+veKj9p+/CIqwus7yc55mdaVp3PwehuLdoDk60X7kHq+y3es914z1LHcsvg",
-	"7ynio5Ho3LRQG0nWEW+UryCCm2M6i5mUHmK5CDFtYWdVyE5NWRxL904TFMyLMnJM/Nxh9smUXplKXkXm",
-	"JDKxkNS+CGLCeAb60I9gxrL2NBZ8OWOUtskdZkDoqmVlZEZ83CbnWrWY0uQqGzMGnW1lLrwNzCOaMEAP",
-	"d4aaGVMgL5VMJXRZsLrK8IBDy0CjGiRMA2XKeTAx13vgRDQ+ROfFBhw6koQOOL4ySsFzKRKTbqvzcfG2",
-	"B5L4KNF9gnxI3W+gV3BAY5baq5y8b//tXChOqF4Mf0ontdeZEbETAhowM+Ks1c+tkUkFp0RyOpMTkWL3",
-	"hray/jGRTddzq32zOIbua7JFye7QRXiCM/AEtI4QtAbvnA74cJ46O0lgstS+0s9Z8h6Zc0Xb6CFAV4B5",
-	"fxXaoD6dd7Fy75IBWjcXsLYEcOb0UaqNPn326/bTLj+6+N/7sE3pv0ryHxu2qyw/ThhN4oglRW5+5Gir",
-	"lqlpxmviFqA33L4E/tdDN5ZePi9KAXR+bMtj8oJ/8/58/uiWUyvvSvTTVQ6f3ffZgVkZu73IpLWS7U4i",
-	"EqCniFGqVZ2+6ciU6uI0Np2lEQu9Afez8+sTyTKVB5VYLAF7Xl4bXKyZq+4E7Mr+exCGRfv2FqyrKsP+",
-	"Hq3cz5hdmYK1Xyq/+lSsw/YxXsk87jfKqV+0PtDpsh+wVc/BPrInxq8EFSjW37YH/LhIU2UIT1m+SHYK",
-	"/VZ7wAfcp2lKg4lSHaQPRiYN8rbnAwlRQKWP6YbsuolrMo+xQR5Fi7rvmEEPILA3w5GZpnlo86rxQdAG",
-	"zCh8vTKDxEDZdJkBCCWaAPxuEpmI6VpvrpnSBcRcW21yzPVrlI1IdcVpmh9RU2B+lI4Cmx5PLd2O+gja",
-	"3kEvwpFIBtxch6M1DWHMtEB0ZIO3T3W2AVJLfZPq4Jtd8Elu0VvYuB53TBGBjTFbR8IxH3CcHUnpFeNE",
-	"jEY50xfgwe1oIF+nr+xwtUBDZsep5sRuEL0sa5KeOTVsd0NIY7DPg/aDvX0yEfNEQrkxrDfGIIA2TJ4T",
-	"M70U9exWhXDvbtWuKavbEP7i09mkq9zMH6VK8LPwQH9cSY2r9osV1Pecy+UQVDGdy2FZmlbvO2lr+Y2Q",
-	"DUWNxHD6kVmWV8Gqf4WptCdKIm3LKtvNcY2K7gOCwFUoVh2Sse3WzEPQ/5NpS6hNITDIgHOaJAaNAoRU",
-	"KkDA27sBlZq8suEIFwVkwHMwKSMdtHdfrr+cJew6EnNJZopPEKuPZbEBxO1Wyk0lnIRdlTUhdsTWNlev",
-	"wNcGrrsNeG39rgxie/l83WqljrJ9MZWjMkuscOfS+VToFx+z+V63098rFux3D+yw9XYW6u+8dY/cX3rk",
-	"w+pHbrecXe99LUBkQ8+/mcPbDPTeZIzURZWyrOZj28O3EBK77xWxrq7DyCossiTBPOfRDLIoJ2wtXNof",
-	"cIjt6r43IgFjL0ohmx8ijtXVeuZVbZ31n8VQb6h0xIHVQq4Ym0nsKZ8xcpMzfMMS1lc2noaoJkMaXCEs",
-	"AEZl9zuPq0svzN5usW/vslpf11bYCGJjiRmZQuZt8qIzJudxbW6kVnssTLe5zBeCa/KbQfCLMgiOACYu",
-	"O4+5RH51KD9tMccFvcIUEE2aiiv8HHj6+htc/THzi85L9P7jMLwjFye9TnfAb3S7IY9ons7dCosJDa03",
-	"0VgZUrTJse4n1uvAW+SAzwxwvxqA45dsUtLrSsOMPZswAlYH+PKWDAC8tMIJu16y0DAEYMWAJskCugWU",
-	"MaTyOvF7Fwl7vwKRsJJ2jrK0A3Db3jXt4Fe4vvagK30LqP038bqZeNU2fSZYacbPcv4OSVy+lrl17lHi",
-	"HiO/zA3DuARMOxNe8PMkGRvNu2A/IXBUkGL25bInzJW/m1g5UACxGg9K12qUp316lRUsHvhYQkBUdUrq",
-	"Ssbkw5WSNHOlALkSiAHX9QAt156x6Z9mjKAzKe5IhzHLp+MeEZpJw2J4TufxYgyu2kOGi1UPbdUMaWWx",
-	"R65Io/tpijTMQMtrNH5dxRVfJ1FIF+RGJFcYKp6CT3OVh6u3SS5dlhuHku5NiWDdCw7DDuuOXNFZiHvZ",
-	"bOnVshhzm/NhyvMJjWNyw4icRDPF9HDKX2YzyEo3a4r85XDZFlroffRKD30MfvP/bdP/R3WlXcaifw5Z",
-	"MWXycRbxWrCIum7ciC5Pd5VV3+tU4KbRew46rYKlWCpWXkV8i9h+9Tt1Xtj2nNhHW3OC9s+0qOy//tTo",
-	"77sh/f/60xZ6dSrTBre0dLIHuQL1y+EiY3Fbai4d1QpPKOr8jTNtkzMVzrHblTri94K9qvawdnrwV1l6",
-	"m7JT1GghCyvvaqqKF+Dk2gNekfw7iypiBZVu/VfR9tw3ddnC6r6t9wgL8Sqq6TRwnGtq9fWy/3ZOt9SU",
-	"hiuhWmbsbuGI3iqXtsxnfKqGCHCiBpqHs9hzgUWPwEQGtCaEXzBAXU3shQ5IP60lNzIeTM2nuHCdyVFq",
-	"nYAY4UONY8APOiAqsmLSJiUHZZ5i1/27wl9cWT6gOAj6hCucvp+SYXxsGJmN+UXGo80+btmD+4tbsUj+",
-	"Urnrpwl66oKjCZUkM1eWlKKPgWSnhmDYlj4MFk10OUj6aT2wr1bLI6X1SUaTYLIeAOjreRzvpOxdSvAO",
-	"Iq5ZkgdNcerCcwhtU+3j7Gdts2QBjQ7T65ltwcZZXOjdSo4tZjTArw24kWKjiIeYKoil6zIbEaCKioS1",
-	"yTdRqmHTtP0Ltq834FBQkUMN4CH2P5tE40kcjSepny9p++bi+bMdJgM6Q+x8NuA3IoFArCJNmkIy7E1C",
-	"ZzMWAj7bYN7p7AVTmlzBX0z3Acevd93vm5KOoPtcxCVLUvBFq/e12uRp3rWPEg6LDkbqcB5B5W8uA1vR",
-	"Ifw24EPAJCDQ5oWnBDZSmfgIAyYEN93SoJjCaYYGBS/fzdXGyAVP6Tsva44uODn/7lmU4qK9EjIdJ+z8",
-	"u2f9Ad8hvloUov7x+3pn4ZvpXKYEGs6oTV9AzwF0yvMFCahkR3D3oAG96clsklDJBg29CbjSgHyRCg0q",
-	"oJQSeAK48fH2WcJG0bsvAD0QXitTmqS2H4P+3SdNGktY7ShkhOq3YZXP9/AqgDmcY95ozNIUdAsekjAa",
-	"R6lE4FosYgkmNKFBCn0TlFqWMolo66TpywdR7JtOfemN0PPwpSaFKPZbbfKMpmodgsA0wRtwAeePxqTp",
-	"B3TEfE3t6sP/9b/4LQ9WTJPBlOLwmvAcj/whYezKG/AniySK4yhotcmFWjjT4U3OoGyp+WQScSaZR/5I",
-	"Z1T91UIHC6620s0GPJnzPvH/3//5f/t//vf/9d/+u//z3/7Tf/u3//R/6MHjt1/g2JYv8sxXPqGxemoo",
-	"sE6nPeAXAE1BsUkF6mQikX3iH794qm58eab+3fEBjvLFyfEZ9lfB1RPJgOulFgnkjYHTH3eY4xp7kLLO",
-	"g1hIFiJiBkbK/C80JtmA60tLisA6Wf7BW1379XUUwyJjpjTs5yRK1ZANrLDSYQ3gpmGBOltecUEPxg28",
-	"wiwEYe8imXpkDNiPXMATWx7xrRdIrYLpL6PWGMMZ/oA3AUrTQk3BNV4WFKEp9D9pYcq27JMZlZL46vxc",
-	"YmsTH+Nd5oOBWIETNoN4ma10gjPvv8UhjHAdygE4lICoi4CmBCvuWxO21SODBh5DOWh4RB/klke66sQr",
-	"k8IetHw8qjFoJCxmcB6EOnwNErJZLBZfVMSE3jaKxUqutjCl754xPk4njX6v04HIkPmcxYbUwvNxWcAK",
-	"ss4nUZolnGPXWXfAqxyAZQPO0H7r98c6DVePDugHihMjCRI2P0RTTlQ2nMxHWbtoDEBtKweUQaepQTkt",
-	"ohQNkyZ7F8RzGV2zPP6d9YF2uhcdp1XLhgnwIU3ZjnpRo+7u5ofrBiLrjLdXZ7z40C0MGPQfZWXjmYaz",
-	"1O10jkhPm+gUQHlzA+1VVBFAYLtROCs6aqpPysoYakk1RI4hlZU+kKaY0bfz4lIGvT9NgukL8fKv3y0q",
-	"lhCf2rj90X6zLbeAOm/AAK1mqadf1A81G1vSD5cuRD63dJkSkWKe9peuR34Y8XH5o3sP4/QoFSFd4Kdx",
-	"euQaYbUiNDkWnI3EvlmPyb5lj33i+M2dMf4UgTj0iw/ejtsBJemrteg/M43+pSjMy1k4H9f98OlQUMAk",
-	"LQmO4C/G1p0P7bqtDp7afNpUzKKA5G70CI1nEzpkaaQuq4iSnufe9VHKoUzwD8bc6DfAHJJtOYmUJbqt",
-	"CKA7sTqhwNza/TrIETEjF/mpu0SZ+x7iAuUYkHjdMFeqY/PaoqBNzBWKsWLHkUiSCU2mAJin9HQHiHGZ",
-	"UJ8ANbnDuQu2QBXd3YayPgqiwB3O0taP0koGr2Mn0tDDXfOlP5eJn+cn/NEYx68LQswsssNZVjCrJUG6",
-	"+x5u2bzi0H2KKVtHvlaB7FVgVGvdCvZhmcFQIGdtMsxoOsnBpsMKVPsGVtH2Bdy9RbPhXk+iokZzxlad",
-	"RPe6jxzS+nzC/3aJsPq05lla8GC1Lmq65wjtRi86FzGKAhdgOzPjzUO4KIy4ZK23I55HH8Dcd4z//3/s",
-	"XX9z2zaT/ioYzc1EuqFlSbZTR57MO27spmkTJ3WU5tIwFSESknCmAJWgLKuZzNynuQ92n+QGuwAISpQs",
-	"O86Pvsl/tiSCIAgsdhfPPg+kXKw8yDoYPLYTETU2VBGTI4xAMLVeiuXnY56yUERjqvoTmbEISfTlLHe9",
-	"7BIhnZQ2sBka0WXUVyZMJDq2gWd3z5LKUaAf+IKxaTlpqccTMrXHKwOFcm1mkOBzcyOjugNvDSWC5Fys",
-	"yIoG+mniseNMdiTE5NhTWEJtoAwqIENhUEvYNEgX2XQq3qSsXYfHYPZk3TI7dOEYwY5DXoj6jvnUf4w5",
-	"1S8XzmdEQPgQ+2MeGtjAoW/oJ8IgBKYjQD1R6olJ1dcpwZgfc8lzPSlG/JIJQkGOI/O7kvJLRlJGM2HO",
-	"wniuO82ShhshJ5hncnulvgOLGAgouW7aIfd+aZPmodDmOoCjijlQQtN8/YPkUnYJ9TS4zWNN6CIUY3rJ",
-	"yIAxQfDZ4Piv/O7h4fRjmOv4SAA/OyR4/bmCNy1Ut7ir24ADKnNUM2Y002+zSY4dr7YewpWpyRGITBcs",
-	"IfOxTJktbFcr0/PIp/6F0xvggbMrq1KW3kp/CaIuYFtBzjYom1US9Qv32y08qfH6hMm4Li4/nhOq8EGb",
-	"BARNdEdAJ57nROU8TYlgLFGEq1CsdoLUo9PfT896/fPT3ulZ78nzsyggVsh8r0USulANuASDGWhmv90i",
-	"0cs3Z4/656cvT/W1v716cn56AsqPwFC0kLPMHEaXtPb1AAIXKWrtGytUeZChTfMWfsbm9KU2SECjt3xL",
-	"nCX77dZSUvOy3WzvJM3Ozv72Kc2N3vZCxI/wkm1qWEDN/24LWd4jn4rapqTlU/Kp+qwu+7fLF8LJdXbN",
-	"jT8yqVgQziyx3gIM0HuI/Wv6s+f1Z33g1+q1Hiwp3OMQHe63AqPZ3Adoe6170MHhMO/1g5uTIyZYRtPV",
-	"h18eTz0ExYmFAXvUgtpM8L9mrH/BFnaoDWPnhif7cMO7wW5tmoXJbd0SB9otJXJxJTJYiXcU+C5E/GIL",
-	"Jj0XIxnrvbwvoKMA2AntBVnb9pmj5NbdIcEqLDkscjCY8LvSO2lfXNm3UibGKLYot8/gTuR2m6Nt9gdS",
-	"NtWfGlhmeo2bpHnlq/vkdj1f2di+rDodzeMxmUHlXhG9eCHRKW4MGAvl8oJhZr46IYpVoKBWMpZZvqOd",
-	"soTAVS4I0EtHe88zpcMaxUcCtDgNq20GJK3aF1axnBZ0eQXKbJDJOZR6T5lQJNqdq3/BDR7+3//8b4Te",
-	"u3Z1hMoZ1S5cKMYyTSzFBLZDLtiiSU6MC5PyIYMTYe2UjSUAn2ypuSGIPQqF9hdz6nO/Wa5d3RrGDtqd",
-	"klKA9k0PvsXiZuCtzZ0ATtEJE1ChynmCVgMxLiBWA5/j8NWjY7O6oQ9d8iOjGcuihsXC7FV5SJhA7ukW",
-	"ajdFtzv4eLz4lS2Mr3Hb1HOe9hWLpUhUrbt3v9Xaen16T+DlnFdzzLdMtbKrKc+YWt3D2sWOCy8ALVvy",
-	"+GD4/PGbv9/0fuHPXj87+OPkx/Ts8Zv2m94f/KzzbL8JfkKz/cP9/VZ7f7/VaraGe/RBfEfbkxmGzcYK",
-	"uvv1wZpxPTzVy2EJ4byF6fPm4iMphimP828mEcziWcbzBSzZ4yn/lS20Jah1374LagjYsf/rJeqZdlg5",
-	"1rrkxgZYu95DU452HQWXtztxNeLMHoY3ccJSRN+dJQ57zM02GKBJH8s5mVCxMHsjhPVLzTXJM6clbSC0",
-	"Mkc6IMC6rli4xyx/hb2/S3V+1ddWtW/HpaONQE5T98FB+YN+UYnfvqu8r273+qWe09Qe2v6TTmBf+Qrf",
-	"3qw8YdplyBZ2XiJ3+3qH44TFKc1AH23IUzwhAW7jEq1JWWTdZhu5ckryoZBDu/miB+Nc9+jFq14EaaTB",
-	"ItfzszfOGCMqZ1PVDUUo2k0SvXj+skdsbyNfUC9l9xTBRJiOcbTD8zcm0V7+fLzTObhP6mN21WiGotM0",
-	"9wJcdbogkf5phLeFnmD7/VmWRiA6O2Y0QYF+lrDkCKHuhJBX50/1wxnXCoD7uMtptyYqdryo0STPkbMD",
-	"9J+Ago0JTNVBS5B8AuIO7Zfd0+4WyCXsal/rCPDlezv65dOcD1JULgL8GiXTjJkOvDp/Co0Zr2kwiy9Y",
-	"3gzF3vLA7b43T8iTD7tWkiDq+p5hPGaxkR3UoxO4Z7ajaRVrbDFAXQk+HFr9AJWTyHzTB26zI8InFqwP",
-	"7cC0nE2N28kzM8ieY5YQOpCXjBy0yISN6JRfsVQ5SC8VC2gnYbHUTieCknuQwYMEcYYIflpWjfQZubvk",
-	"rRuHd1EzFJDrQXSg8RzrJvumuqRzQJ79aKZ/QNrk8Y+A1U9T+2gBeXHyUxCKaUq5wMICDEomEykInSVc",
-	"wgeXPGES+ZQaXbueXBGJHu1QALJQPwMsKCQ9muWAzYf0X5rK+Q7wH0O5X4tEvx8/fXJy3Hvy/Kx/en7+",
-	"/DwKRUFDjhNcZksvBQoIcTlDUlvOUtSI8JznUEDX9Lj8NZM5tXx0lcoUcB/Q0yiLZBgpR6uUUWkiMN1q",
-	"CizlEO+zwdd+Ba/uizrb/mDWujWYBrtTMYIqrpSZhFDC6SijkyZ+sWVGbEw7B/dr3dqD4eH9pHXYPjzc",
-	"j39I7h88oJ0ho7QVHxzQpNU+oHuD4f6wPegMWoPDTidO2gfJ/bh9MGgNWy3aOtRt8b9Zrbt/2AHOhJsE",
-	"AzjEN0KgfMLowK3VWrc2m/Zb7V9ODv/r19/2fn/wR+fND68Pevvney86Z+1nxW9nWVrr1sZ5PlXd3d14",
-	"TPOmuXkzlhNjYnPRL48/vpPdjff4F7uaPiyiD4SJ6pF+CANt/x893Lv4q/VbJ3lwV8fU8GA9rk37Jqfl",
-	"td1Wp0ZgFHa3gMxEzlMAOv+b1mNe0y8Yvm8usikgLjnN8kK8wnMIXxkPsOQP+o7CdkGLnNu2u7BnqJxi",
-	"VVyAQkDW29Cei3FbEjkXqL0UoccFhT35eDYZCMpTdMOGMrMeBLQzzaRePXikanYbHX7dw2qoZZUmK9ax",
-	"nidOhzd2TO6K7HTt7rDhXMeZu7U7yJghYv6HTqt8cnMjHPen2WCCmn7hM6Xvzmiy0BPMf5GfyBo34SZr",
-	"bPLoYfJ43L7pBvK5d47Rw98mDy5rQW3OE6i/6By27nLLuC7CxcH5jmiqNJuP2XVG86ZuKF5Zoh3aFJxB",
-	"YP4xN1iHrH5UxHkY/2JobA4DsCc6HPVC4q4J2GyAHQoXE5rQLwexSkgYJEQK7XfgJTZYrPphKCDMsXEk",
-	"gDjAZt5TNjYEDAjFSFsKVhUfAiTCxo8mVETkCQSKFoJjfgCxj6/sZE41lFXM664Jriwfi415AhKhRY1g",
-	"+ymHWUFxFIVokoiYGn24uD/hCorlgSwVm/E+K2I2/zMYmX4uZT/VHglcip9hoowOUhY1yZk0r3XB8tXI",
-	"rUke4fwCkFUonDqh2S0tZJ6bN9YkPTdPaMbIkF+xhIxBdmLuYFGQOmCw186xuBf3d5Pd8Opo3RzBjI3+",
-	"NYCCAB0zy1dyMQCWmtMsUU3yBJ2BEcvN3AK7CVMDN8hQ6I4dmW/dLlSw/O11WsRMGmmTM2JEdJAdEKqm",
-	"LM5DccGmeYMMpQ64FaFqIeJxJoWcqXSxklFoOq9ELxJZsDwAuYDDAhlyBkDuOYr5wkEp6UIWvD54cieO",
-	"sMh+zhUrr1IjmykEs/pOyGogEkTNOSqEfPkmiF+zYL4Vz8tgAUMBzAFNgljICmtlgZDLLYDDNqFJpYKV",
-	"mYHsu/P1GZwvCyf57gdd4wcFBAtNXJr7K3eMPnPs+8VAFHaD2iKCVeAordMJBMvNE2Wy3tNMwlTG3LlU",
-	"DIJJVWwW7VarAdQq+teAFCdUXYCYO0BrQM3WtALBKi1YehDpqliut30P9u1uH4oiTtUXJTxjcS6zRWCg",
-	"Iq4poH1y95ElyDu1ew3CXROupildwJmI/iU31C8GeB39FZF6TBXb4UIxoXjOL1m6OAIWEP0lCg/C/aVg",
-	"+PAGPmGh8obZXfcIxU08/lzAt6pCzy8yWhEG7AkXUOXIPHzkehOHBnEcoZhmLGYJEzHr6o4tEYDYLkyn",
-	"6cJuiG78kLx3DSv8K5gh16BaH8nJhO5YHpvEjoAqkCttrCd0e9BbB2EcyEHtnf5mmgK2yyDrqoCsPFEl",
-	"FCvP2URtSyIR1Cb06gleYXkH7L8O8UezjC4AvpUvAFw7lNmktspCcGyIRuwp0uo0CgqCIiIQcpfJdC0Z",
-	"CU35BtqRSi4CeIgpkPjoy/58+2cYXrVaO2F41f7p3X/+xzY8Dz078dycrVLc3JriY5Uv43b0HjDpHP8E",
-	"qZenqiV3ObhzPoqD6+go7o7coRJJiuNnHRBlFxu9pDnNljNDiSg5GfgjtYuQH+PEzVSOUN6c5/D2TsWI",
-	"C8YAomgmbd+My7G+kDzlScJSQNhuwNPass8VaZt3d+SFKJZtA3yFMfo2qsR/4gINqw9QQOvs7eW7780r",
-	"2VhfifWRuO/Ayq9TomfmzjSTOUZGhGVUzTLWAPpVCfuK+zkCL0PBlZo5UOTEZhKEnCMPWpkdq21Pw3lW",
-	"FNbocLoIxvRVhnsLLmq3WoekLoWhTOM6uBKxUR3hIhTR65f9R+enJ6dnvSfHT/uPfj599Gv/yVnv9Pz3",
-	"46dRA0Jx4TySAY0vRpl2B4F0i8FOH4qMqdkEinMaNmtjfIfAq1dSpA78cbRcMNQIfJFJ95MVzcoGlMrw",
-	"obENKlhiiQiFYnnOxUgFxmlTDj1g/r8HgAaTkFFkZGgQoccuAgahy6iQnlF0obokumBsGpGUUVNWOzki",
-	"ERVSLCZw6A2KmeCkefmnmdAOnMcqRiKTAtrRsyA6sv9H4NnpsBgLCMH9gq/0RIIKrDp1nbLVCVEAqjGQ",
-	"O0B/z+9SKMBxMTcIkIvNkkbyrAB8cTs7YP7fK77QZg0Kd7wuGyA83Mv2HTTf7B4NeTeR6GFzTxuBu+e9",
-	"O6yUQ9apjDm5nrptsqFdAMOUtdwDUvceEieo23wndEEG8K8BiHi5nMAMq2Bz5N0i2yN6qyG8m4C6aCC0",
-	"dbnO9Xs9pjkZ0ynAn22qBY+YHIiu5D8Ym1S9N3uULOvLqZnQ2/Pbmp60taDmhtOV+Wh/8npaps5HcQ8r",
-	"/1EMNqJ6s9yz6RKXd9CmlcMG/Wmk4fR7OzHLb5sdtKTSictLP63+eMC4GMFe8DVyE68F8f5DMLG4zGwU",
-	"XGyPMNdWd/lg/dGyWXJm3zpaG1hDbLwai9fxR/ut/Uaz8tAXLcHd+L7/IHf2zpbjtQoo+CK+DVcWDgqX",
-	"pmzldL+2lPYaBsoyUYd9u7el6nDx6juIu+Nx1UGhIV8AtC1LE1WWYTTYD7vskHFVe6YyweSBMrhZlE4A",
-	"wb8mORZmueJuRuKU0Uw7AwCfhPsEJHr/IbLfRLhSomYolmAf9s6r5LV7hS+iwG6osXZuqEEluuMog0Vc",
-	"EkyAF2GWWETqzr9vVHkXL/TgOZNyS1hh1XKv3SzAxLH4HNxRn9HkXWPq7n8tpg6YxCGe+doxdt8U9g0t",
-	"GJksNhvmWWW55TQFivB19q5rbSKSnsxyMmBAsg/WzUHUMEq5vbEy6t53Zaxm+ceaqi/h8Hy3hP845++7",
-	"Rfw60cAs32wOK5Kvu+xKP8Lak9XngpFfXj4/I4mMZxOsDMozRicsCYiShOc2GQTAJVNVDceMQPYUCpMK",
-	"pANpoOv61t3qxKXHIeWSjKHAQ9NCMtqmtOpcEE90BWx1LmUjcPri+uqKhNicZQyaCNbw4IrEpTbRRC9h",
-	"m0nKxYUi9Uua8gTPhwUUvDecnosNZpnAU14RCnSNccBvlRWDlkOxlBUDr1tPB1KwTxlCIX3nARvNBIln",
-	"ObZt32MogGqA1Lmn1zClmWKNLslYnlUetJ5C57dJt33RoOeOuH2ucHVvzJV50xePwLJ4zC9ZglQzaJCR",
-	"yGojQgnYaaAkFglwOkFtMtP3hgoPpzddKKRagBIOazJBmbet8ErwnRn1F5n8bxbn5Hgq01TaL01OEnSI",
-	"AG1a5BKvJzr6mWFLm4BZBx9Bfr4R4HS9hK2Trr2daG2J0Ggf9LFLFgYnQXxR/eBQAPXH5sHp2DlRUUUF",
-	"4gr+b/x7YwdFPtw8RFPc73wH5TkgYHxiY1+mF6tbTV4Yppt+vBUuXYQlm81n2YHy/aJP5gV5L3wzpXjr",
-	"vlu9N5lc280Ws3gAq6f6ZgEtUbTfivEcGnKl3W/ffUpPEA39df6g2cu+p9vvON2Oo++5UaTkRaEjUOXg",
-	"3fCmwfsa0uGUugEl4+v2dFNQDuXtzie0pe7IB+pwprswY00nlxt7yi+ZsGzuzsugKWEimUoucgV4JP32",
-	"mciNiWsW/sLPjKZGQLaigE2KPKNxrlAHDvrmXXsiY1V1JfpdEyroiE3sCWvCtMOHEmlHZEKVdrK0b2al",
-	"5K0Rg014tdWXHqWTB0oAt9GQMilgZbJcSy7M9xo3tCOrrZ8A4sjTwZ9m/JLmDEUEcXSns0HKYytAqLxm",
-	"z7X7XNHq67HULxVkFg0KUbubSFqqnQ7jmNLEcHx5bRql2qqRYCLhYoRoXPhD7/ZQrQDjbEoX/ONY16ZT",
-	"wlxN5lhMQy69YUAeOYmhQOnluwsq4XKGh3dJgdO7HDQmK66ML4ScpywZARkBqXuDoxqBfjp+yfQaNp9h",
-	"lIF8Huic+BPU8nlUT28sPEjlyBEIG5VhQHUgsXJR/UJGdAq6CR49csPAFgD8rxYi9liA83jsog1DcUbT",
-	"1OelwdDA9NUwna329KwceUnMggUew1sp+hoYrKFptnR11TisRm7+EYalSvNaLLNUr530UqRcMP+NZ0wx",
-	"AdtrFf6vQBtbGMwa+K/XJBrs1fa2UCOtECD1nxF1YSpahh6WeF6KxWJKTnTvMzkbjUlBQeK/EgvJ/vDu",
-	"w/8HAAD//w==",
+	"7L3bchs5tij4K9jcHWGydooiKcmWqejokW1Vl7os2y3JXV1d9FaCmSCZrSRAJ5Ki2T46UfM2MRHn4cy8",
+	"zct+2xHzNB9xvmRqfuB8wgTWApDIZCaZlGRXuboiKlwiiUQuAAvrfvnYCMR0JjjjqWz0PzYmjIYsgT/P",
+	"acpeRtMohX/UNyGTQRLN0kjwRr9xOWEkZZzy9JEkCXs/ZzKVZMYSIlkgeNhueA32gU5nMWv0u52O15DB",
+	"hE2pmildzlij34h4ysYsadzeetnrztmURjzi49VXnpu3xGyUkoiTdMJIME8SxlMynCcyzb10i1dKVrLC",
+	"tzz6QNJoykgTlyRbhKZkMYmCCbx6OA+uWUoiSUbzOCZ0TCOeX/aTx/ud7v5+p+uCMhLJlKYIzOP9hlcK",
+	"G0uT5fEoZckqXBcIDEkFWdAoJUM2EgkjabKM+LgMirX7cOs1ZjShU5bqgz+5Ybzq0L8RCzKlfEmYGiTV",
+	"dkyFTEkzZCM6j1OiDtp+e9DptFbRIFITvZ+zZNnwGpxOFTgxvM6FU0+on5nSD9F0Pm30D+BTxPFTt3Tv",
+	"TkM2nYmU8WD5LVuuLuKMXjNJ0kkkSZAwmqpd0whMJB0xtbGJ2n/SvHhz8pwMGs/jSC130Gj14eBHUSLT",
+	"ATcPLaJ0Qii5ZkuSzLk8IpQkbMao/kU9IemUqQEeETOWUAUJoTwkQxEuB1wNizjp7ZOJmCeShIJJwoX6",
+	"Uh8oDB6zVGbvJ5TLBUtIU6Y0ncsBN/O1stfifSa+3ZJ055zNYrpkYZ+kyZz5bXLpgIegEKrezRKYjYjE",
+	"gTlSd300lyzEl+x3nhL/+etXX788fX7pk6Y/ilgc+gPuO6ew8y1b+q02OTbbkk5oSmiSRDdMqvsUM2dZ",
+	"kSQyjeJ4wJM5V4QAsFySkUiI+r9Z9nymDqrb0fRGemoOXoCor05JHWVMU5a02uRbtpSEJozIQMxYqKYA",
+	"KkLjmCV4ukjVYMfnUr0pnbABn1KZsgQOWUFCw2nEs42RankAmCRiRA4+fICXcJGSazZLYWIDisIRQkcJ",
+	"k5M2eSsZoQQ+kITyUEzhFU3WHrcJJW/fnr5oKao64ArFechCEkwoHzMPALS4JTizO6ReEzHZHnD38jUO",
+	"Rp3gkPXoziE9ZDv7YYfuPA3293e6wydsb9SjT8PH3Ya+n4g42QUtnGbuqk7ph5eMj9NJo/94H26n+dhV",
+	"tCVNWaKm/Pcf/mXnv777t99lBE+miaLz6s5uojdRyqYl5ObAoTbdIrU52J7YHLi0pluD1pwxKemYnYZv",
+	"qFpwGZOc4pAcaI2pHF/1hk+Cp2GH7Y8O6OPhk+BwtEfN/s/UdBZiPcVVFDa8hqI6UcLCRl9dYHcZv0vY",
+	"qNFv/OtuxtR38Ve5awEFsF+JNBpFAaDuOti5My6/AJ6OrgzQvWHXLqR8Ae4891lFHm5YyuvRqJR7F1An",
+	"FUReR7OigFCGHwJnLEWQAn50cijSqWDlNFAwXS5nrHqnEz2KqBlIk3LCpuLvkaK+lMiJSNJAhCyP4I3/",
+	"+R///b+VbzjAcddddiHGJQgxXYcmiRDTPGTqm6sMrTMMKQcXht8DLxBAgPUSqPc6aJG+5+FN+VURkxXs",
+	"FZsLE9wHXgMkQPx2FgsaroN4DiPyEM9nV53un14c/vXbP+/95enfet8/+e7gcv98703vVfesHG6c5j5w",
+	"G1ARbsmStVBLluRhDukNqwBNsuRegAEsKM4mTM4Elwyk2WPFp99yOk8nIon+oeZVSo/ipUA06GwWa4Ky",
+	"+3epYP+YAfyxEdKUNvp8HsdegyWJSPDxUMF8/Pbym5NXl6fPjy9PX7+6Ojk/f33e8AyxVmQ7klLJL4ot",
+	"8xsaRyHJpIjGrdeQ8yBgUjb6IxpLdlt3sScKkHO9SlxzCdvJ5JVIEgeURSL4uK1e/4yGWqV6uE35y/HL",
+	"0xf5DQGRsNG3L3C3SH9HpnOpFBnSVYR6v9PpKCknoQEoJZ94p4wYH0ncGzJUTEOyeOSRxYSm7IYlKJWK",
+	"hIUgDhJ8gUcoAWmidUS05EsUQkutmcazJEphq58LPoqj4AE32oi4DbWklEYxoLshpOso8G12JFM2Haod",
+	"do+EknAKFB3kyXTCJF5lSWicMBouCfsQyfSTHstf1GXxyHCeWnVjuMyp+0rpYUrUVicEv5hjxANoTljC",
+	"+gOufgmnGmSzAnVcetPaesfcg4PBoBUqvjbgaqVfi2QYhSHjD0s/Xp+f/q2KfAgeL/EgQNmQZEqXJBSg",
+	"uX7KzT+eK0UqVati+hCUHkPjWCwU/sMHgqjj4U8cQcRPcD+UqpK0APcd3eGTXgOD1Ku6SranoPUXBpAF",
+	"lSRTaY3yq/HpSP1kVTSr/hHOFmbIpzyM01SSFV16PcRKeqzQ31sewTutde2cBSPKdG+iVW88P640OBqf",
+	"ZFv/ECd3+ury5PzV8csSzI/0Gwk8Q5qWQofkYNQNevQpa33KTb8QU4bGlxGNYhaSiMsoZBqzk5soYEfw",
+	"QYNMJF1mBhsxImYBEjbwlUi/FnP+gKLHq9eXV1+/fvvqRW7bgFaoGziCt33CDXoliJyDFRQ2CXAqklay",
+	"vvUab+hSiYqXQrykyZh9UgHD2QGNKID4qRAkhpd/JgEC3hpJIpTAALgS/YOhgECa/rPXL76/enl6dnp5",
+	"9ez7y5MLv+VpW/JExKEkghMlaSyz2+qBmRVMO2AxS8FwyQW8CHYZ9YiX7IbFn41BGTJ7rEVqmHqVyGY2",
+	"w1TbW61lDQxcf905fnMK5JfykPx1R0nwO6dh64hQNLul4ppx4HkKpQMaxyT6pKT22H1v08+tr0+eMZqw",
+	"xG+pc6J6JTux2nn3wLRzoGzFip3joQlxRvnSeDMe7rzOjy9PNIad/PX5ycmLkwJ9UCIToiP7EDAWKvbu",
+	"mEc/5ea+Nnci8xlZaJSS6HqeFEQ71vlR9lo9etdxk9x6jb/uWJfOjjUorn087+MqTJHzRNWaJntiZSpt",
+	"o6o5jRoNm/jL0VyP35x+DrVVv6ags2ogrPRSfVH9lnqUfZhFicLukUjGLFSPJexGXLMQbuBbLuezmUhS",
+	"Fp6xMKJg6PoZOJTRelde9pkZliKwfhEIH7cKLD6fRW5X3LLARxxyobRvJWq9n4uUkma382TvyX73sLdP",
+	"hsuUyRZZiHkcqt00tO0XoKD2SfUaBtx4y4ivlq7kAcq1rY8sJkIyXBqZ0Bt0JQ0Z42Q2T8mSpXAXKC/x",
+	"tJGEreoGIDIoVdbuAZrHgmvHBETDMFILpPGbRDG1NGJm64obcKJEFRT/0BHnS/beN055kEQnVCLECQtY",
+	"dMPAgDlzJnbMFfXMu15DsvebBl+w9w00AxpD4g+OfVlN8M7a6cXw7ywAwg8boc97xZp5wm9YLGZgb8CB",
+	"8zhdXQ3i+3ro7OPqpfZSrPV5zGOtern4vGJwTeaMLCaM52whMFzdhXbmdRsKETPKV/bITO3hOgx01ZsF",
+	"DpEywy86UyEshIbqQkiFqopLA3A0uF7du5jK9IoG17VO19sWcSrRwb62dJlheAZWjrtdEStPEhqCo5la",
+	"R0nxFiC9XL+SGPQYYyivaw/PL9w8XbraNKXBZKpJe3EpoyhmYPVBhTegSRIx6REqSZSCPQKQj8IkLGwT",
+	"f57EvmIulMhozFk44KFYcCBuccSvUaVZiORaAqUS81SHK0hwf/mDeaezF0TTMZFJAB+Y30LjC4c4iQEf",
+	"JWKKKIUxASLBwBScG2EMSZQeadsGHUr1KzyGESwDnuh4CGInU4f0SJJYjEnT/+PJJdlV38jdjxptbnfx",
+	"Wd8j/q5c8sD31DRyPmWy1Uekd40DGMCBViO0IgnO0DmfxwPNWa9SLY6U3KwJC65ZSM5Oz07AU5j3r0RT",
+	"Oma7Mz5e9bErNhsz9LaUzax+fSTBCFrw2UR0nNBpu2LWCYvGkzKM4QSgeSQJDlGsYRZ9YLE8IkokgA1B",
+	"3qTeLXNvfdLreA01ig7VR/QEFX2rHkoMK69+pphmbrr9w153z9sceOU10sl8OuQ0iq+qFgYeRDOqZHUe",
+	"ETxgZEpDbSOKBR8TMB9FWQTDXq+jx9swDipnLAA0VZ/05uXDpw5r7Uq2hnkSl4SPwW0kb89fKnbmvCtb",
+	"FmmWwCl4fjktd6FwojoQTS2o5HDt7s+TqFG5jgyzsmUsorDSl+ucBAwrPQjS1DcfIfQsiACcCUdCGQs2",
+	"Q4LSgX9ZM5Ii4SFbdcPv1UPWzPta28nqNdacoIdajpLALGF9e/4yf3snaTqT/d3dYELTtv66HYjpLqx8",
+	"t8LtvbvWufwH9mH2exva2FGkufdYRuPf/3n69Gb1oFcOtuI4HYpROMkaBKPbq3M3itzQ8Ydb6ujlybBn",
+	"1BKE2hK89Rz0TSKULMVCCKYEuSGOX48a/R82yyvwyDOq9A7vY4FD0ByPXitnZiNvPTeAqH6ckPfpxHOz",
+	"eWVXWnNww9z4fKrOKlt5e2Y2Vx1ChuqlI0rQ7w73sIA3Jrgmp1R4+SgtF7ecU1tFm3dexT2wspSJUTTy",
+	"RNPP3qRkEKV4tchY0S4l0FiS2Cd+9mbfMJbsKyW7ufNysTBy3YBHqYcKpF+gwz4QT7/IKH3SHAqlbyKh",
+	"BWGQCwcaEhj9XFHkvhLicJkl9JXogFgImpQsuQFtYsqmIlmSoZhztATNuZK11IUnMyph+VqEbLXJy+iG",
+	"WSGPxlLA2pbaLg8sEEXUwnLUd0dkVSqMxRi8yeCCVYyiuUbQQzHv7flLjAvFlQ64xUvDKrXobE9aqcxc",
+	"+1YA9j4sSr9gwPXxoFXB7qyFUaY0SbXD+lksgus4kptC9xciCcnQDF5VTjAUbNNdsW87xuGK5tA0mNR+",
+	"7gxGw/UMacrCK1oC+HcKq/SeKc2NSJZq5oAIx26KIUe9Tu/xTre709u/7HX6HfXf31wepV62k0ZA+DeK",
+	"JGqvZPl+wk+gDkmWjy37oRHShAPnQD0TAhKdWHxH5MEvaJLQ5QrVwZebffXMweR2rIwrFY/GDWdswME3",
+	"iiTIh6/9vrZt5anPfqcD4S4xHft9DIpRZ6KuUcJmIklB4fKnVF67v9uYdICfSbxiARrO/K+++sp3yb2B",
+	"S70F1iyv89Qevik5ogJC5RardnB1repbv08WExHrYwRXzRHx5XyIE/uKXC0XE6ZkR+0LxpGpEC7Y+g32",
+	"wTzM+tdqmOtZoJ5VX9Y6FqiMMHzBFqjnCaMpOwd8u6t1RmOrGIGHtZS7tiB6AgdgLoCvTSh+C4NdFNNT",
+	"S+MCAeBLLeblDyYngOXMOMVNyEsRxl6jRMGtXlE967tVsbIamgyAd7erogo1e4ixU+wDDdJ4CbslRiR7",
+	"p82lwFV92IGD3cmi0Cxwt966VdWXXLlIS27RmaJFGPjlmHtgCUW+8UZInWwD6RVgsYqMh96Y8ZzMhy6E",
+	"gq9c7YRRaWhunpMtFSUhFPlvFuVNZpOESkaackanHpnQhEoJ0tpPP/5n60hJB0o/SUTsREjmQVdPrgC3",
+	"Li/j3weDD53OzmDwofv1u69+Vyo038vsqHdhzUUWYnrXawyBWOpASGZ7BlNLvKBLaSPVAAc5Y6H2pBBF",
+	"AlnYHvBj4odTN/4P8BcUTbjzESe+DpT00XQAQQkKLbLUoQFXcmzT/2Eohu+UVK7+8AiNo4C900LmD/DJ",
+	"IzBEsT34DJYHg2gDPqNRovjrOBHzmX4wmFDOWexDYIFiRYTPMfou4kE8DyM+JlxwVkqI9BfFa4WBn2WU",
+	"An95d7tKJ7KnFDadohyzd7thJP2gR3ZuS2mICTfFA1jdfD0XBt5Cxp5I4AjsISo23FphhkbFNMw5nDoY",
+	"6OQerah278pIFK6nhD7ZhRayRyFkVhv/h0zJDNLBlyNtEA6nXhnONbORJUstyJdDMczJlXVuqOecS452",
+	"aeFTqbMprSNPnJlxtyaaf9V7EEZS6VNwxLVo2JtEKApBjmcijkUJNSvK6lvSM4Mbm8waNgWmDEkqiBkG",
+	"Zd2HnGUZKnlkqzbfW3Vu650+DqaMPBfJ7KFZRkJTdgXxPVfJTK7m9FbkdmcZ5DbiWNs/dCxVEzK9LcUs",
+	"yTCuztDqrjHMAqiynlEIwnSkOeIifsAxrcEPcc343dDjNfwBKaYYgZwFwqxiS5rGVzo3Nrf7e49Xt/9l",
+	"NGKQ6h5xk097ZJ0VJi85b/V+nNvqw8f7NdIlK3YEN/WuNwZdk0MxTxWmDE26VFm8wWYPm/WskaZCvoQE",
+	"VDIl6pMsS751ZCN3dLyDvX6AsjuKVGf5ubkcF9B+SZRWO+7cS9h7kruEe/lLSHf+0dl5+k7//1/+9Xdo",
+	"iv/3q/a/7bz7anfD77+7l5MQLB0TseCYLQ9+W6A3MqZygg6UTaQn71p01t07OKhLfHYHg8GgigJtbb6e",
+	"0N7B4/K1X3xzvNM7eGx8ZnorIEDHI4AqOwpVyIR9yK/y6ejwcdg57B4e7gdPwscHT2lvxCjtBAcHNOx0",
+	"D+jecLQ/6g57w87wsNcLwu5B+DjoHgw7o06Hdg4b+cV3dp7SndG7j4/3b0sXXe4TdU4PgpIjjqBnlzyH",
+	"xjpm2aRZ9w7I2bNWLZfqBgJQHoWx0fmiD6aMpr6gy+diXh60EKgfjP7+9vI5CemyjCiUPg7ahPqp4Gjq",
+	"1HIkhzStOAYHjlUzZadbNE42NomsehCuonSHGA1fsjQtFVPVjzsx/MpCErI4umFQPGBlmzAV4kor5CVT",
+	"aQVcohmW0OCai0XMwjFS4lri6dfwEj3TqknUM1C4CeUloLh54g8AjzvdRjttcZ8qYN5wUvVMgc4DdzMG",
+	"urjxBZsDbWpS0cpCU7IAfxQmva5e/ZDVigV9rgbe5lIty2UU1EZKzE5aQJkwTGryCFT48G36oRLpeJZ6",
+	"GOYT6mtndq5sjdZgP64JA4YhihEAtffsqSUQsqLtChmtyvJ4V5iPjd1dpcWSqacCZvRehlicHOnr6aRM",
+	"lbxsfYLwJhIJx5xBV4lBzzU6FDwExYBuXwFAmuBU3O8ceGS/u6f+OWh5xC+LrVcPdL0B90syatRvex7x",
+	"bUqX+mLfc6vq7HeeqodL0jt8st976hE/n0vnk4NOxyP+xfevnl+dn1ycXF6dn/z57en5yQt/wPe7HdLU",
+	"9ZtyebOMhVgaB5yp+JPa+0jwlq4loy0pJRHuFSkF5SlEbvqaEwhenr+ykidYsqy8n6UEvBVMzUd4lwci",
+	"OIRW233ZaC5pXE1qC0iPFkg+j+GRCvdihoO1qO9myqtfC9pS7jJp/ekBya7CoguM+VgJYgAUeyQJePmU",
+	"wAmliTC2EmM8YjE+cpJR8ctIkq7VnZZkJJRGZSNEx3RWCO3rbSmEeo2TDzORpBjZKyfRrIxagUHSZppE",
+	"jhlZjDzry4wSIlmq6LVEelniPk+CSXTDwitZtk1Qe4u9z5WVWxLzjI1GzYXPmUVujjj7u4j4Ok86vAwH",
+	"3d1pvnKzIKRaaYSVS44SNzJ883Gurmw6T1l4NedpFJfV7Uuj2DKxJYHB5Xu5lfd/FvHN24mDsiQINBBE",
+	"CTEO27u924SIl1dZeaQuVpyPlwqnEWZlKqwtRErp3+6vMMMD1fYCfdu1LdLE8NGicLNq7a2xH2K6xoqj",
+	"X1wMIgunDa8BjhWlMKFTJb815sf18oRTrsjC4W6GPi/3BhbvRR6HXeTy8jSjlO4CBctpJSU0zNU3Mlq2",
+	"gBAVXhrpc70BvXGGQPBRlEwhsn4d3eh17xVsA56eGoFAWJZlLSDbETBMHpRrXyxTMZNkyEBUR6W5HIbe",
+	"Tqd7BxiKBdO2rIvmNWaYf7/NgzplH+M4eWgdvsUdEIA/K4c/VPjDSwNcIBdudarTVJrNW+qCLs0Z42HE",
+	"x162qx4BxPR0LYZCCTT4rdTDI2ZRsLEOFwxasd+vVKvDybJddXfILC+HsTks8rKrVX2bTdG1UmnEFIfT",
+	"xkdTWaugzG66MMCgYK4NDP/xVrj6uYKL15B7vT+Fmm6T+XQor7ai57noG03XnX0tO768yark9Gx4qKKc",
+	"nKndR0Jabpdaifhm01laarnTN8cMgcDafAXMMtmJVdlKloqw4SUr1HoUaQ5Knct3YN9cKQbqAeuZCkRy",
+	"6pFA0VfWUcTPg18mftqygLWr/903sMatRJgvEmoxOgu7ck6reDjrlLwSE+gmYeM3TP95MP3eUsPPjMKr",
+	"jPfe2PsNo3FV8pgu5QRJfGpUweKqcRg9DN2e1wiHV4skSl2pFWtvqzdeQyQ2nIz2jd+wROLLuu1Ou7Ma",
+	"O5R7wccVVz/j5Ds2vBBQZN4Zi5l4kSQRlynlAWuXe6BcaEtQEoKNKFFjmAmxCGlKh1Qy8vf5JmN9tvYV",
+	"e2nIxgkNWehn9n87cUC5jr9TL04xbsHoZwJD0fHpkmCtbIerauLLiAcYTadzLTAnApdQw7Bgz6wKX0DZ",
+	"1qPaGwULvUUW7vypZK/zcrhQjcf1vELfWGze3iGk78sX7AtCw165IKYteCYTn/gm/9+mR7klC5o+Zhhd",
+	"gW/VH3D4fy5pSmoOgSVAYTaruPiI+ebjgOO0fW1MNmIhls+IUpBiJ4rnkAD6DRhpH8Ee8GZGDfzsJRCi",
+	"rniJgtQjUuhcd2S5QxaLhbPMsrTzGmZC5OKfxlRYv+hDfntrV4r43MUVqq0/FHJaCsuoxuE/wfMPnEK6",
+	"zX6oS1JH/n1gda48AxSvQRs3tZAMlPvpwcPXV/I9V04aNqpObidepCELIITKoUjGYHyELuGMHkH9V2mc",
+	"IXOOVjeLIy/ZKH1wDPk8JxmzUVp6jvDD5zvF+ucmUzGbQfYmNGYpOT7SVMB7WHBsKm4wvc3Ux225B1c7",
+	"34uC7wAzasBnVdf/eGmZh6wd8KK5Z0nkzZctD9Tbahx7N8kp27kve6cutEezWoJ6JIlY8Mz1mQlUle7P",
+	"ag0k85TJzPHZBLeIjnG29jNsGNSq49PeykVo3w/PuAnFWpQSVX6Og8vO4X2TitHzU2+DcGwOmNyszvof",
+	"qkJW3k1lz9PCvRmR7hbX/Ry6HMl8g6ZHsgTrjmxdp4jFIWh8S8syKTrlpxF339itj6fH+Atpqo1uIWHH",
+	"pOYmwN3KDkjXy9ewPgCans1Tlk2PdwKaXDUpNqaDgjWIw6N5Ok8YmXM1o2xpLNYfPxX6eo0PO2Oxo780",
+	"Y9uv9B8/qEnal9GUvXOH7kTTmUgwKw26hzTGUTqZD6EwjaCzaCcQIRszvmvffus+Lq+j2Y6YISLtzASE",
+	"jiGAa+7Tm4g7hzjnM/V5iyMsv2i3NdC/Pucxz9yHA1n6/UVzouo4QuzC4XTVqiqRI6vD4POFT2wxO32V",
+	"RBJCEhJPjwr1TDAUspYglS/AUxSmUMO/mspxqZP10rZQeCRJlNX3JLoGrgkpy+70nq6LvxOLgMY73Voe",
+	"9qySa1lG2Yf0iLDpLF1iIa2QxWzFcfgNi2PhkZTR6b/kczj2yxOi6zgp7cHUc+93tzM66HXUh0A/kNv4",
+	"u7F6FkZbvRn8BfjQA7x9irGccq2ikIPBPKHrmlTdh3unoq6mnt7JYzdlSCPrR2bn7pl6nCANKr9kH50t",
+	"tEvVsKvrAi6YTUGeM5qwWi6W3NLez0W62eT1ZzVKlx3I/Ao1rQL2kVX112ljiFVdtSOCuhnNRDKkq0og",
+	"wxDUcXTDOBkusQ3P+cnFJTl+c9omemmmi6wOT8rMm5SHhhbHYkxiRm/YgEcpEfO0D1U06RRi0xlXkkKI",
+	"BApiy6BLgIIxiGbQtNXGkg54LMaPJPFttAANwUmx63yllXbfgJbVjELbry6udIfCaE5ATb1LsUUttUnC",
+	"Nof6XOKotfVG3JJmTnwLxKu57buAfed5WDH8xZK6HMVdw+zvbcWqcZlKrF3bG69wJkul2rr+kvONXnDR",
+	"uGUerFeCYLNNKscmFay2do3f8jTfyL4zcKLHQIM44Nnv+iu/1SZ2nn6+wJm0GvECGq+qqwbx3QPu3Nem",
+	"+ho6SgAQWOIUZo8ENxHdVNrrP8IQ2QEXC946IisAe2QFRoQLazZZ6EYp1OGA2r+6Ry77ELCZrgcMuTcA",
+	"D6iO5jE9pXYdyolYkCgdcMv1Tei5xv828UUARd4VQmPeTrZfanOgCp+f3QZfE42MoK8JElICnq+ulK83",
+	"Ci2IujVwVSbtmnaytbvzHu/8DROFr3befex6VfmlehV3M1+iz2w7+yU+o0SQAGMDiWTvt7BnVqYSfuHK",
+	"0dnW0s7XCWM7SnYkf7p4/UqLOk5imt7rrKXyPvn2meGxJmHto4LHs6Lhrb+1iFS1oLqKcoXiV09Dttjw",
+	"5Z5+VpblnkdfftCF89RxtI2YznkwUdSe83y5Qgc2wdNJ/WzsgMaMhzQhU/UcaWZVP4mcUU6ovGZQp7l1",
+	"z6Tt/W7NtBIFRwUdUj955Pvvv/9+5+ysVB3dyNlx+nWp2ltF2a3aqraMB/4tgP6TBdB/4ujzqkjzTTh1",
+	"jLEWqzfTZHQUG75vlSGi8cnOdvfkkIc+zo1bvDZAv7CD9fhU4aG78avi2X3BfKtwJJuIG8jBPB1tJwer",
+	"B1bz4g8+hRzsrucuwnCuGsQ2EvHKg7Xk4PUlLH4daPUmI9kPJhl1H1eLRuAnwJoM3d7efsMJB5aTaDZj",
+	"YamUBCAv71wfLpfVB7lYJcH09+ReNBmztB5OLS/14PtxvVUeZ4B4t2YLaxPi5X16drkzfPF3Zbmuc5d2",
+	"rq2XAn42ufLeMl1mFV6F/BuxIFPKl7rXPdq5RoX09L2NRa1WRYucrOZAUH1Cl9n124I0fDcRptMemuVd",
+	"UKDOV8yo4j2cEbxb5YERpoCstcKWFpDVwXOyuma0KSFb+nhmQK+KPCmrNz2Oblh+IWJk6kpLj+hH0eCv",
+	"6MmVnA/V8+jYSuZstUZicZhTMBZ2+V3pBSyWh00zGnjfWMoygIr1PaTQMeTZOBOECM/XChByTnCVEkgM",
+	"+ZafpNJsVju4W1JLa/VSWEq6rsIKEZxoWlir2MqbqFTD1vUbKsMLnApHNQ1NNcpG5Cz5JTFeRYf3dllh",
+	"GoDh8o6Bs5njIpvJXda78t194KjkL7+F0SzSLkfcPeNrzHuJ3EGfOgC6rG3RNjHRq1hLmr5dgJ/FWWW/",
+	"GP9qC7zCtpnCkW4fC9XOnf4LWZV1cyHRlfIm2krn0uVAZtF2mpYa7xHOFlgkLcECLrWIn6IuOcp30Pn1",
+	"6FxvIl4lRLpBq9alZbEj6wGrIaykr9te86qgv/y+OBBxsXAo7ScMn3Vv15qQWbun9XDaDr+bRpOd4JeM",
+	"hgmTjAelUYK6KtJMD6noNywZ45uS3mwclk1p16G10Ujn2KlZ1rHrvfvFh1el2b7mccTVbkcxy8CdiDiU",
+	"eRm5LIk4l3ULEzW8hhiN4K8cQ7K/PjA3ynKobJJsdibrjvsuxjaDB7XJ/2vOoBK9RmFdx6A++Teo+Suy",
+	"tGFwWSmjxOi0QpiI7Qmd6hERH6+ErFSWaF/7opR9SD0SYMH3Xq4WqAlZXTiGiNLI1YsJjWOyYEROoplS",
+	"Hr5OopAu/1CoRF4axGrie9ayv8KmOIDkgMNhNZMF7sYctw4+Wxci5gaGZSFhTsTTCuJUVzZ6zbP6dabE",
+	"EfRJr1S/aoUPAyGsUeeoq2jzFm5NJdVf1dAPbFnMuo1G9Nqx2cjDEdbV+kXuItYdFfjw1xigPm5bc3Ot",
+	"rU0fFZbVZDSYrLY2/9jopzSkfZj+f/7Hf/9vjX7vds0CHlj5DOx+1DlHvXv3KD3E6nXdLCLOL0jZzQfZ",
+	"NrI1lau9K8N/Rt3X2X/PnHz9HGGDzC4dI81i0DHoxqkQ10o7NaRvSIPrAW+uRiO3auvH3oDbx92aFvCF",
+	"roiJzaVMeV6x4MRXX+Nwes14S82CC/fdyR9JHQXtKHIYaKnVcoOP24hoM7U/YpRFlW+joduHPCLicHs1",
+	"3bKmX5GcZtZUpaI75QQBFwET1bED/mVtayoOPUorgrE+I3m8a4GCz8eEKwwAq7y5irwUz7Hedco/czfb",
+	"QAF/fgU34bKUd2X3wIPOC1Px98hpxBmIkB1hu4G9nqNgeOVN1aAKzyRKmZzRoFDTDeSVnFqx16vX36jX",
+	"GQw+PPla/Xnc+X//rx9/+vHHnZ9+/N8H816ndwj/Pv3px//np//1P/6/H39892+lcSrnbipQhQW3XlKP",
+	"yQWE7g2oyFTL6XekCGJRUXtLrSsHmCs0ekSKpCjs/4D7/m5LVmDuf2a67XU2dHzRi0XoyxER+HhVZarv",
+	"JoLEbGRqwJdXUtia6D0UAat2CRQWVpdEOY/clUK52/lFEyiTB1/dmzoTIoE23bH0rzY2iBl72ApeeQ5e",
+	"JqBBc2VLKXJl4N1FmnXlc1o6x8+eh2z0x9JuNzVsp7zSZGW6Pj+C8h7MtGMdxXTsOW3qQ+zzfofe0JtL",
+	"2Fe3hiZN7MAfRzL1bZy3XMqUTR9JALJQBsU0fS55i1pnHcIBA43+iZtTWQDcHKtznBmEpJnhrPrWLgUA",
+	"H6+U8B6KYb39kiK+qYHkZiCkuUVyGknpVHWJYgbX4B69GAwg6FEv250SAEiUlsJQr9VB3fv1SOqSKLWv",
+	"WXU3qa18E5tR6wLH2vDCK4dBrVkYtkOmZStFU2QBm6Y0jkWy3Fzz216MPL6vgOdVCfP6Amsq4/gxChFf",
+	"GdrmcaeaI5THRyOUUBCicIRsVnWCjlipRmXBzRDa3LmtEBnVi95UFODIFHY1qkTzzrOmCZVXU5GwdayW",
+	"cmx9DVNjuLesZxHn7EN6BYppORr58JtvoqPUcHjLkY0ZMnWZa9JsWPM6lJVbGB+A+2/qJ2je6WVbmVt3",
+	"NRq9qZ1Ul42/q0RmMeaLF8e22bH77NaXv1MXFZ7p76B1oGU8MqVci1DG4zxj3CGG6o2GTRaczzhwlUKV",
+	"tkNy6tMlIoaeY1ldujqNkfR3pS/ESqhlfcLu6KWCelOQL4WjH7qubn3bPi77qiKl0jpr3AoxAPyEyk3R",
+	"0Vgsol5qrh6nqHplRym3vb1HohGhfPkgvaQe3JwoxNSaEnn0fs6urlmJvPi1bojlET+c9gfzTmcvoPA/",
+	"pj8N8ZNvu86RdCF0X7pQasuH4WeKjS4i7Pu3ceG6vkINNBUJlHqY2p55OiQGjP8Ph7mVNghtLdXNtZz9",
+	"dPDLQfsCShckMmfZpbTN+ALL/dW4ZnTvKAA9YzDLwmzQIyZGsGfat6JrjEFpiSaVSx7QWdRe0mnc0v0E",
+	"bS0NU/pGRy1CRQ3f+m39FqE8HHATQzChM1DqSTNXl6LVJs+hPosk0ZiLhJnqiFAVMRRK6x3wayzkwUPH",
+	"i5cbQtSIvi7moavVS0LDkAxFOsFq4mGk9mgacZoiM5vS2UydZ64aW1sX5FdHu6li2hszFM/BKxR4Xlv+",
+	"zi2a7eUqCq99LKuj7HSxXeuLKIy2RV+2e8oUj6n3VBYdXB3Y5441vtbNowsO2A1G0pWnNrxo5TnFNjcs",
+	"Xd3DtzjEPIaFjjY9iIWOco9meRnLV8Bb8Nrfeg3BWY34gNwxbK41VMTDek9kKLhp/MrWbHwgt/+bRlu0",
+	"2DSwdKfrlkUsXPLbdy7thTiM8n7eaGazNJa6dNJQ2SGTUQjUVpKhCEua/t8pmMchsGs4puYQn6B4YYE/",
+	"ZmvIg7aWq93FN09X+vZu46THMk9uAR+Hm9XXli1b/jX56lGmrGpADEnwIAVtlQW/zqT30GnwagV3ichV",
+	"MG4X6mEeqI0tF/PplCbLXxu+1LRPlCqmtawTuqHHl7xH5ui3CgAsifurV75ee6RX2naTpuDxUonzvvnt",
+	"90oV8+EWRHxct5Y9KDbTqprIUBQCk5RsBS9dvtRueqKTXrBg61ZCD2xL/o2vhHXwLDGNWFtX1DvfbUy+",
+	"fJcvG/6Vkyy5TdV+ve359t6l1fv1mCaNpcBaoeDhm6dMkVIi5mmr/Unr92tQC83Bj8wXQNtIIKYss6Jv",
+	"xgq3OdXq6xVG68ZPEDo4jfhc5kvpO22h3BfWq5Wl315dVPgs3yGr4s1YmlHPAoEmOVi667r7dzZm4+e2",
+	"aBXmws26S7ODkjBQp+97tmJ147Wij1DocmhK9wZbig2l0SSsPGjJD6d+3xqAZJv40LHc75NZEt3QFCrz",
+	"oZkOg/uGS2w9o4bqjudq8HwYRwGJuBKT0aYEbRgfpFk6wp/TCh60N9EvpiNVTot9V5TAnLqwNQq+eoWm",
+	"8nVQrdBiXxF9Yw0zprnydlLF6F21+Aum0P2bKF1XnRQbUCmcIhLGl/j7ovEkjsaTdG09T4gqheQR8s3l",
+	"2csdJgM6Y2FJ6AVZJBSaLik2ihbRKU2ujVH0px//03y963yfF4jVi4uPJixmVLKVR1cGcpEyuTqMJkwx",
+	"jjVBMbVrBFTm22d7WSbo4IltctPiOZFJlJbkMhePrsq1Wf50LUk8w6sSORzcmNgWscJ/iz+uOnC9FQcu",
+	"fF3D7l3YbVh0HpL1m11P/s7G300Kdw73C5bFLxgPbXXXu9W7spFEVaWuNjb8sAX+1Z5h3Op8FgsaSh24",
+	"FGHQDNj0YTLStOW/Oi1vwDEnSUA2rY3G4/GyTY65ngvlGC1upu5bmyIhkRxwE+SAnPaRbKnR+539I5yW",
+	"hrqCvR6GvgU125KlA25gB9GexkqCWGpoFW1UMz0l/vPXr75+efr80idNH+z9/oD7zgb5LTTZO0Gy89lV",
+	"p/unF4d//fbPe395+rfe90++O7jcP99703vVPatf7AU2YbXcS+HKG9+N/l137KnRDAWH6HSVKMwizhgv",
+	"lOjOh2UfoRua0ZQkLJ0nHNkgkDA3enltI5XaNpMscLv79buvSu0lG3uueBhzvt8ppLWWR50P5ylJ6dAj",
+	"kAs+YgyrH4EdVGEpLnq7ni111tc5VP88U/88V/+crF30OiUBhVW3hWJZB5LsRh50WkeYJDicuzeNjFkq",
+	"sRQ7x+ynYhWzB6xjVFbNw3QfqcHyoXT3PXuBbPfUSsQ6YmE5zX5fKk+wZAeOxxyNVARd6dJ8rs7waPVi",
+	"KbLUzatze1vqcwqc9JkJIL0rD8E+ATYO1VMkIaZBxMeO7vNIlhW8rZOGaeE7tslkIMLWfu4MRt96DZB4",
+	"y2kDCsMiIbNJQiUUxLc8yut0OiY/Az1xMh95W0D/kCaKC0xYcJ27Bg4p6NalBNWXPlf1a1MOBa68FB+x",
+	"xtmsqiY2VDwzldDga0NN7lwY281/MRXWHrIi1wPUyXTWsGnT7mKed7dzKzP9yoP1lAT3jH9F9np3XXcl",
+	"XojfSvw1qEhS0S6vZHgfnNoMfy29x3nijppPARe+2LNf8uB5hWprIiR1V2nKQ+k0vMpa4mivF3k9o+/n",
+	"oAOhICyPwLUdA3Em40QsZBYehvw452TL6NZNt93dYe3ezn5BsD042Huco/i9HMW/6TYHg3b6Q2fnKd35",
+	"x7uPXa/bu239QX2Z/26nMKScOajN2WS5yNlPda8gbNJDCWrqFW79kpM/oTqxLpsq4q4fGps+eq6BzMR2",
+	"3t89XR0DfyYS2wYNLEoL8A9QjmopbAWUdDoicskDQsc04njUvmOy8JUwIHgh8XR91Hxmdll7GzMsLg0/",
+	"KNpOnMVWXYotjCh69B0JicGxL5iIXIJoWir2wC+Z7qvowTVb3lHawdk+UThydTivkbxzcb35Nx8HU0ae",
+	"i6TU0ZDQlF3F0TRKr5JZyVlpniuhlpdkgeAhoRhHkddLOqW6B4JXQ9PCY9J5t2AKQahq2k1e4tgVvmxf",
+	"b0NfCwsuvm2jXIiAvtC92KrxKmt6upgIyQj4FCLTsGU2T3TYbx7VqkrV6TK96rGIj48yFyxMpOYNoSp1",
+	"hoiRJHOITuWkud/Zb+XqqOI0hbqp+ssyaXv7U1xzEHqNmze3HonLP3M3Qlc41C+e3JVHRBnMCD3ip3y7",
+	"iKiUXxVbgjwePgk+QTwUruAuKheubytly3mklpCiucmvSMHCFW1z1e5zxb78nXpb1VbdcuI5ejduWAI9",
+	"2kJFuEcJekdS4UHcP4l4EM/DMhYQ0iheXtEgjW4YpNBWCeMhXSLfTyMepASfwKiGI3yrkWwoX4JsDCUy",
+	"xLy+6/EFXWIzuhKERzhnjF5fZVVR18OqBis8KqunKtFzLedTNQJDlCOuNLuAaa+FeVyNC+nycyxSnVtV",
+	"E/xEpgqCcjGv0y0Kd2v83Otif6AtrdvTr2lKxwjOpMWjfBxc97C3t1+/YV89fIOhVRjnYTSOAutGh0bA",
+	"6ejjwv6EhfaE9VuQZl0RS85oMwqiA348YcgnyjH3iHRcXMrt59PHtTZTpiKhY3Y1XKasAgz4ybaasCRD",
+	"e1Nt95gFaXKRgovUbtejQrDjQW+/d3io5O4aoN1JEE9F+SIgWKAS9fc6dVB/wYYTIa6vdOvCqGzDvsMx",
+	"pr0huGvZdJZKUsAiC0SdzVgjmsJ1h3U7d9MrI8kVN6cEGyspZRFfSvdkAyPahm+/vXvXV5f1ffEc/Lso",
+	"nXxblklqJWSbTXj85pRcs6UHTa05XkdRWg2dzqLy9NSckq7nO8KLTqLUc0Js8R1gnypUprm+2v/T+6d/",
+	"u77sTb87/HB+cPPqyfDNXvD948nLbvh1Z3zRoydP59/up38udZj/Zr749ZgvDJ49lCFDX4Zt6Ih+5D6U",
+	"xFzBL5mWQOZeZR2TOGISU5xTMduJ2Q2LswpeWEwf7c2YgSyJTiwo6bGgZluuv70xTdVSYWTdtLnedi2Q",
+	"aJJGQTRDfJRVcoEFIwKZ0HGw4x8JC9TCQXj2MAhlxej+g65nFdBExPdslrUqLeJubqrUYE/QiaQpKdaw",
+	"VQ3v1ao0FhCvcNKr+12Ngp8mTPyzFZa112hzmuxdIswLCc85i2fht62jzHO1rPRC6uU3ZPcUYBam8Vye",
+	"UOQKVR8RH18BkegRlM+DLAi3JdAsXkIo+qW4ZqW2aRmNOQSJAxnekYGYmQphqXqmxB+4qRU5gn7NeK4j",
+	"OQ0CNlsrRXS3lSLS8kW9oRJKrvq7C/kHGPP7n378z0L8+k2vHf7xYPT6j9//4/vLP0Vn350d/O3Fs/jV",
+	"H7/vfn/5t+hV72y/TeMoYO3uk8f7ne7+fqfT7oz26NNgM14AXBu7iMOZ1OSz5UdRi78CMF8yXzVRGBva",
+	"9habNGIvYdk2fYNzhulu73CdZRrN0m20S3d7h+WG6beQdVTvBHHspUhpLO92kO4MX/J55tZRHplsIhTc",
+	"tC6Z2ZEwtw9KqkzoDcvSEctL/Morpb5d4WTlWX061CPX40m/vCyiubd1yGWqllsJwtvcqyRpMie2om7C",
+	"Ycsjcj6dFijswb1AXZOLWIS5mHSoQSwF6p4piLnNrALYKzn7cnTM4hErVFKIFps748B6/5nixVz46pKa",
+	"fITlXUiNsydfMqkBQe5e2TLPIZ1P5nqPHBE6lKi1QP0n62SgmirRhJU3gt4yzSbL7BtFMdNOIy4WRPB8",
+	"Po0TfQ1BbJFM+wOebpGpAzW3BIfxR1i8f5YuBxxcqU4A9JTQOP5FZrysywLhbAGZIJ8q54M0WRilLGx9",
+	"ruSPLfMibisvhynQeZe7oZRjW5IykiSIhdwmhsU31Sr9PsHOA/OZ4EfEt6Ur/b5i7hPIKhAkFPl2SJtK",
+	"XToj1gvsawJQ9C5BkZB70w+sULCZeHj2AmIWchAzCg3061CVh6sOeVyoDbkuJwz6HwHEuMeWZkTpumKS",
+	"pBnTOQ8mhYsD1tetkiPKMVzRk5J12QxDioozfjKtOaLqFopX1daGkAUxTaAkBg89tORBSqFHggkLrlnY",
+	"ImenZyerjdga0ZSO2e6sPNSqXns+XA4a+mjysMZ6xXvWlA8161bDSqz1YUTHCZ22K5Y3YeWJ7cecwLY8",
+	"kgSHkIiTWfSBxdKpxI55ncgcFcEespFImOF1xSS1J71OZSpzrrzq+gYMNhULiJ5NGE2FrRHT/iQ1UuWE",
+	"9g4ebziFi2+Od3oHjz0yYR/yB/F0dPg47Bx2Dw/3gyfh44OntDdilHaCgwMadroHdG842h91h71hZ3jY",
+	"6wVh9yB8HHQPhp1Rp0M7h2WnJ6N/lKDFs2XK8pbR/cNeaZ5amce8nFfMdJ0zKCSSCTMQI8LxomXJxrnQ",
+	"RnwQKyuGy5UeeeGy1LQ0mU+HnEbx1TwpKZtzAVYz8vb8pfXcmwcywWyv19EYa3PqBR8TGYWshfRhSkNT",
+	"Nl1jrkJihdiI0qBTKQahNFy4DjJXVGeeRPWK0oIfqEbjGkcAW7fuUCw4EBy1AU1t5tJ2R8rJRMyTI7IQ",
+	"yXUWjDNhisDKVq5hgz6bPJ5O0nQm+7u7wYSmbf11OxDTXdiT3Yq4w921Iugf2IfZ7zND3mDe6fQey2j8",
+	"+z9Pn97cYUcXUZhO1hItGPEANKvbO6xBtIo1euyBu9ZpS8e9PDvT19gSGKftAq7TUmnEiuLtKNi9N3gZ",
+	"LY6tYcsQkDqfbReQul4Hefiw1Jyjdl34H/pfFQ3QmhcGtoVsROdxKtdE/mnHNBxThYpoRQpZbmH/ISdd",
+	"4N9/n7Hswzga2b8XbDgDl/Is1nbV3Vmofla60+4sphHPKXOrZLOYwE0/XCm0WxcAFdNkjDVQYmbX4Kmr",
+	"M1zhI73HPbjAtVjJ+7lI6ebQKxrHleFXU7qERo4kFWMoPVaIEXiy92S/e9jb3z7IqLAzeWi9wslX3yNE",
+	"v7upJrlwixUkPYI46mmU2vhJ2AndpIklN1HAHskB12hMmr0DcvaMUDhHj3TJH59Bt4A49jTr8sibF197",
+	"BNAItHHUscV0KviA03kYCfjmJgqZQJxutYn/5vXFJdnVUPkkYaO5VMeGCCNuWDLgfn47fSWIQSQ4NGcV",
+	"8xSKcvm5XdXV3xU74P5fjl+evji+PH396urk/Pz1eVbtg/iKOsKMvks2/RZW+cYsC5oO+ELM41CjSxky",
+	"gf3ad87ZQuCWGRnwwpt1fZGHoAykqZ5KSEClo87NaEKnTBHUVl3SUaQQLlEo0kELh0fWv71aKco5bp6U",
+	"uWre6f//y7/+Dpn7v1+1/23n3Ve7G37fnGYPnMJ8rGWJegCi59TmIH+MnhVieTv7hwdPHpcRwSn9gEb0",
+	"g73Hh086T7u9zqY24p+CSnqOtVGpRCJvA3CBq15Ct9s7OHz69Gnn8eF+73Fvf2MsRQWJrGk0h7F3NJej",
+	"neGLNpSrFVxGwTVLq1KrU0FmEAmtz/2RzBj0lhECWj6dJ/GnDhG4m+pjwSsJLnh7SdgHGqQ6Dtsq3opW",
+	"K0TC66J2zDOifbYfYH/WqhDh9iB/FuXnH+z3oJZnytDe9fvOn3vh01WFaL351FU3nL3bGADhYt02txSf",
+	"uM9d1Zj+Jd9YyZJ1OacQwbM245QltNRaX52CAr0CsDmKNDFK6j2PpHUDu5aXa8ZAm+CCL6eoYSJAeRuM",
+	"/q60NRxs4SbjZ6i3AcyfVF4zMKEcueBBRI4kkZRzZjXuCG0rKFCuNZjubUd0NuTsqo2HnF2wmSdUzhNG",
+	"xoKB9K3zGIY0uB4nYo7V+cyO6ifz+2e+LKN+9+pXnHVrdDIfcmeyNnXXxdCat9t54o63270VX/jtPvlQ",
+	"3sn45IYlS/SJ6ewgOoQUpYpGxuwDdvlcf4lwFBmycSGB5n5XIWtvJdf0ILCOL/Cx61IrtZPBcKPO7JtK",
+	"DRGVRA22022uu4QYTF22ZLi0tacle48VTY5ILuEOvF71M9eywuwrlVudeLaK3coNQWAXSjZDiGUaxTG5",
+	"ZrN0y7175UxbmlCXCCV/1Ll9b/TQ26yTUflaoiRrkL8luKb1ThmouWJZVS9erW/2cHW1tFJUlSMam2Zg",
+	"2ueoS23qONzMsh5H/Lo+UJkGsgLOA7EAl4pkCJG/4AVGQW1aWx6zi4eU7dl6UlifieD4u7MQTXq/cAZS",
+	"XvMBBMOcJu+RQImHXBG7nH5PZ7M8K4CA6K0Caa0tvX3V/182RNMq6rGhfhVW6N+iIbLbMSKMEhakIllC",
+	"eo0aj/PZgHldHerTtklGFPANyL5HWCxZfbdxRUL25cTmXWsREniVloebUShbRCTqiHWbS9K0+9GqT2fy",
+	"FH5t+UmT/1q/xbLBgPoX/e6VrCy2feGX/E3Gmstu+iNJNK1uE333FxNBOLuBaBeMdFbXAWN3TEwSD4mf",
+	"9fT0LXYWjNA3NKVJuZ3kmBOwZbg+cgNQFKTzhJnqqrBbcy5ZWmEKCXnOEoJvlbuYnVEVNTOXKRZqKHeI",
+	"4OVavUJ0NtO1JXArciB9bKRRCrCd8HHEmY6XLh6LDpq6qo6ZwdYSQJiQAkm2cTuO1XLJyygMWRw37tp6",
+	"ViNDrtes45umFShy90KttejZQwgouV33XNy02LCxT61zoe5aWjR/6QwWkTdvL3WMrvagmQHNfDTgkEHL",
+	"IkCF1hF5c3z5/Bt9TqbMOozTCaMPfSdJ8/ji+empR2YsCRhPdxgPRMjCVkmAXy4o8W7X1pEjep39w5zo",
+	"0DQTOTLEzrt/a/Z/6Ow8VYLEwW3rD80fdv/wr+9++Jed//ruq9YfWn/43UPRgq8TxnYUQpM/Xbx+RRBF",
+	"svTVA/LtM6L35oj4H2/9iu34pCTDTad1K9t75VHO9c+wSGsePjJTsmQLLq852N0ZfSayfJm8XoHBgnkS",
+	"pcsLBSMu/3gWfcuWx/OyUKSyKhOk6cvrq59+/E8fMgbSecLBiBE4y8iKBeo4HtOoXD2fiNQUgojUS9CT",
+	"YWoR9Bt/3Tl+c7rzLXNC6ijAqPbxGaMJSwy0Q/j0tWEZzyc0VVBmiaeNctqqM0shE0KHBqBx1ydNX00u",
+	"kugfoGj2Cb6R3PTaes0R1+3AxWjAfQutjwLPX3cUruychn4fbMNBKk0jcpSZsRqGNiKnAuaLUjngRo/C",
+	"4MQoNR4foltq2INQmwgJF7iPBCzqlAwTsQC1LBnwqRiCT3g2I3ICEQUTEYdQ+YrRMK+5QXVSXYRBZwqr",
+	"64F69oA3UzD7686IWKzEz5DGJ/9GfOSr8NFTuDuBzNncxrYGHG3ksAMYsbBH/OO3l9+8Pj/9mxs1gZkj",
+	"sPjQUxLFGBEoYTfimoUDjqcHvVW6OMXJq8vT5+4caleUhuQcT2TzogXGTl2z5YBHUp0LZmpkOcfYmj3E",
+	"oAm40HADARUytFTMRSHlGZUpS9beItxRAV4OGK2v0tnxxeXJ+dXxm9Orb0++V+gFElQ4jThhPJyJyNQR",
+	"LL8q+Oqq25KdSzlUNIAzVYjpke5PP/6f3d6hm9EiRsQvat9+G8gpeh4Vj0jYOJIp4ovSD6aRlIApCZnS",
+	"WLE/kwseQUMc7SqxgTOkJG4GrpIJYMmu1JqN0ENWd0GRvYiPSmpOGXIRSWibFo92JkKCp2s6j9NoR1+P",
+	"QF2vIQ2uGQ/7aGr2soxFtYoBt004Cs03pOdUmQquuVjELBxPsaw0D/O5qd6A52xcXpmJER5DwS1gHoYD",
+	"nZ9cXML3tgJee8AH/Kuv1MkznppeK199pa95hlo65GJhHcr93J1pphNmKBNSHo9Y8l8keDC6Bk4N+CpS",
+	"HWmBpAypWohxmjZloDehnN+AK+1zOE+LlNzcaLxMgjPZItBoFJZcTuYHHBvKwRymlR2aQqIEyb42tdIN",
+	"jKRfTZGhbjiEe3laQVpLjLMF480Z8Ny719PSNjnO0xJYPfCtjHTglQYoEGfUvrCvvlK7mkJaPKhwkLhn",
+	"8/3AyIVo9vz1+YVCrme4XhupLpJoHHEkI2rM1fHLl6+/O3lx9fr89I+nry58CPoJaBzD8OM3pwPenCVs",
+	"BL31MKuJcrlgCQjIuRPzPeKfhmw6EynjwRKW4bm468EiLW4Crj7H0Ludy+WM4cuH6PY4Uk9qbU0NRwaR",
+	"KBUUwhcHXF8Pj/jnLE2WO8domINpLRzpzrlSz5YstLOr+403RcwUQ9pdSF9vm5FQ1dahAwnUhESLtNCc",
+	"zP84MALeoNEnSsv4L6g0kgHIe+rbn378T/UR5D71WanL/+Wj0iu8rPMwUNM/KHqU0iiWf7i9tXCo52Qf",
+	"aLFIyH7nqYKogjJnkZNGVtUN1gZ8kQg+JsOlEmdYPPLIYkJTwO/IlA4CmWiYMHqtQ0BBVobWaRgnCuGQ",
+	"A25ovyLvOld9Hs+SKG0X+6lVwkNuaByFA27hUWoxVQKIaWEwTxIlD0glRkFvFTFl6BKNUnyzusTh9JEc",
+	"8FH0gYWmhStk1vnQJXfIloJnnYNzmfaeIRK2LdyA4wyYmhdGKcaXGk+gPSv1VlwH+xBJdRNwhja5VPTY",
+	"dnqCQqWTKJjoRUBfIQkF4FZ3MOIzKEevlLqAJVzxG0BfjRFtHeTva1euFviArS0weMv0qxacqYPYR4mf",
+	"Drh6i9oF9UAoGFaegylsRziTya9IlekCrVenG4YNuOkcTZcwQSiA1Gg0dW67ws/nSrNQ71NkV/MxdSxF",
+	"oqAZWx8wJFX8wjbkkEodVnIYZFCIcGlKifb2If1EgmigCZDTRgu/GnBs+tDErg8lRADvq2aUZlsmELVh",
+	"ugmqtw74HBqlaZl0tWlgm1wwJM+4lkeSOJKM3p5zhQAYgJ0RFJoJACzMKAukJDMJRI+mDOK/d+BfTTaz",
+	"b8/ZlEY84mOr37i/SZb6pDnn0QddBk+2jmyJDUdwwBhw4Mawd7DG3lPinx9fnly9PD07vbw6+evzk5MX",
+	"Jy90QHOOzpo1Mhqn0RQoppJfs4q/So6jKfH/eHJJFImF2vXMVFoYLgf8ByqXPKCzqL2k0/hdczf3uUWa",
+	"31yevVTkhCUgwNGU/LAbikDuJvqtu++ahS9aLQ3YCxHArl8s6HjMEvL2FHkgVNAP5lOG2rBkyY3SNVLi",
+	"40zIaAY8W0gOAL/wPr8PXXmB92Lq/YyJWcw8PTPiNsRx5CQ/DDKH0q9WszNk8PjNKao5cRQwbUnRUvXZ",
+	"6aXO1skscoqLSTFPAtYWyXhXPyR31dhbzxqqtGzd8Bo3LJEob3fbnXZHDVJz0FnU6Df22p32HtQlSydg",
+	"jdilwTX8MROyxAR9wdJC6RKUn6HHiSU1pmnolH5oaiqvxFb23m8dEYp/DTgdihtWTrlL1JSnJpa/T2Ai",
+	"fXD6UU1+ISROcT3LlhTHuswspGLB3eLUSsJR6mwcmj4xGvdpcN1OWMCiGxb6Ry6Qpou4IWIDHggaMxmw",
+	"kPjwyCyVvi5b1sTAGDEi85naEP/85PnJ6ZvLi6uz479enZ2cPTs5v/ANVwJlBfMwup1Oq03OGYV0yWiK",
+	"Zev09MDEbS2HAdcaDrPnABq2wjjGQ/WUVYHECHcHmJBCDMQ8i5SnIVTmvD5bCRV7JsKlk0KNtVGz9IG/",
+	"SwxgdEymNjMW/8IY13zcq9Lt2ftGv7t3q7X8jYbA4+DaGPVv84Y4HbdvaCwgca/T2Q5oY4s09XiwM2Od",
+	"pWRWSSX9OQZHDdcWy9MWVVjfmrpKzs2D6nD7uNiy6e2m7D6jod0/9Uh38yNvOTUqSYgP7W1+6GuRDKMw",
+	"xKJl+539zU+8EunXYs71K57e5dxw561xWAngihRqNg7JkyxWx6iwzmlHrj6T7j5G1RblSUOUSLO718qZ",
+	"kkEPqH20IOWvO1zfUL51Mi2edLfGCbyhSwiSFuIlTdBFvt89qHPccj7DMKEzFkZU6WrwcO/p5ocvhTij",
+	"fGnq86rnDuqg5SlPWcKpsdfDLk+nNFkiPdJ2G5u1rwhTSsey0f+h8UITt8Y79dguWBt2Q0bDnZilqQ6z",
+	"GJdlRLyw9bhR1ocgPMWkM0sRM4UY/fOTy/PvgWwfX16enL25VHTbFC7Pt4DvZ9YpzfYzm1IZwX0ZyfQF",
+	"o+FLDS+UCdXpVFDxMw/2a6weH0mnzLIiBXq5dRu8gB3v/VztnDXj5fr51MJqtzVQ+chsLbsgtULpzIeh",
+	"0iMaxSy8ysJCf4ByTHAkUDRNk4JGxaEe2MrzplSr/gzu92K9DeMhdytLNKZyfNUbPsltrtrwhleTATq1",
+	"qNcclvWvQxFdtYN67YVw0x/ePQwfctBxEz/K494n5ENgSCsyo7tSF+2HA5QpuA9+eKf2N6M/6nrmVukQ",
+	"H4ApR3l066FKovMSNG5shGI8TiIOLfFok2/ZEk1vOnhjIhYQzL1KNC71ux7mPv2Qb4lXVW5Gkwq3fnux",
+	"XDuWXa+H2MWq6oWc2E+R+V5M7czy0XNplFli+K1CiAe4VSU9sCoulW1g9UVcjtTiYfFeeBV6JBiPwGqo",
+	"ze6KUaIzW7otGlB500YZp1sDtonlIfgPTQKFmk5XziETKidH2kULNX5GutJPLGRaxoQRIt3OaoUDb2Bs",
+	"js0LfF7v7qE31b1f97g5JYnfxTth0pNvayO3u4FbqWjduzF/25pjy0Yav9G4Chr3gCSu2H5iLZXzVhqz",
+	"fH4xQiucGyhldsufCz6KIwyD+lm0sc9A2vFCWxJdR+rZ/WhvxC0SfcgKLdO8WKrdIvhEX/fSyyzUgnsu",
+	"TqC73rpdtemuYCTskuZwWegyZ3wKB50OmcoWTgoe+4ShIVUOOIXkTc6gqaq1Y2aRItrcInW5EDWFNRkP",
+	"eMGiqEtoIlDdTueQNI0x2gKlzY2edtUO0B0hDbD+dxdXz89PXpy8ujw9fnn1/JuT599enb66PDn/y/FL",
+	"v9Ump6nETGA0MXrWKSU93TbbM5kEhZgGU+9Bu+ejRPPPAYe8Jg8bHbYUr4SqbNjTdjWl9QgcOlCoUP1/",
+	"PgV1d8DnfBTxSE5YiI+2CeZy8nHG7TGT2Ta5xZS3ZM55xMcDjgggSa/Tw75Jd2qMO+CvhIIM7N/DmJUx",
+	"fcTDOzJ9o/q+oemkTKnt3Y2vmbxjt3NvDTbzkOR7JeF3Lf1GVw94ULH7fnlP5M9P0rc0On4Gkor4lpd6",
+	"aRzbXSuVoEvVyCL7dDudk2Pr0c5OCOiaIrHwLpNsL0o0yz+y9BPdiDuaeX6T2D69xFbvqv92i5d4Qe4s",
+	"Fe2iSrqjmwqWa8enUs5BOeZsYeWfUS4MGRVjEYc2GllLQkaMUncbgm8w9ESLHViLFPnrkc5ZVhySxnYM",
+	"RI8p5qqu3xCqfA2XA75OqNKtLgIaTABsFJg07YFXxoKPWzp6xhXi0twiICTbqeaRSUm54Mq8wCVmjBth",
+	"y51OR7xn0uKKWIbeeigKAKETpLle7MrcswdEtsrkiXM4XLxRGBL8iyCgOVX56Xdh7+X1myf8z/vJ5eHy",
+	"2d7NXx9P/9YNvjn4+9ed8XFPnjyZv9pPv/1NVf5Fq8oOafiNKi/t3bOEOUuY2ZpEz00v+HF5HTWauooH",
+	"EKp8W3hfEWEfAj5S4ZNmrjX8EZBTQ0nURHsdfAxjRFIBTdCdPFI9XWRy3NWkLcfJCHVDBhz6EQOl1D2M",
+	"c528SRP/t5gIqFjtBGyKxBBR6kZCZUTW0xk0U8niGwaVbyl0ioYcA/Wylgdt3Msflx5ZVLV89myYuG2h",
+	"Dck42qZrlFUuFiDWZv3mI5lrLK/4T76v/IDDOANqH2vezSDmb85tDk6RldhAIBokQsoBz/hi02Wl8hHA",
+	"YSPm1YIjHkQha3lEChLQGQ2idDngs5hyTNEyXYGNXydJNQ9W7NayVhwE5enKeIwVz7Fv8/1YjFfdA19j",
+	"M2kaVO09RTTVhbcAC9d0yS/zL+tG3Bl93NBPvBw+SHteAQ/uTWtN7/JSh7fYCpwH48glrcfB/4b9S6Gm",
+	"JoCQ21O1G2bEXnd1RA+7Upa3JXemPzzcMPvTx1WTwwEWDjpzv3cPe3v7FS3Unffvd3t6UDYVzL4KtIKk",
+	"0H4/649fT6RIRRERynrUdx6Sp+d7uFdw9Dk2pPuNdefKrM81USvl2G7AcKP/UX03YTTG7LpSZo2NkRTX",
+	"yyrI6LLXJKCcLJIohaKoxgKjFJ42ObYWyI5OMPPRLNcn4tq34fNqBsW+Djp7Om7UjArZOKEhC3Njuagi",
+	"6N/gKh7MYOJeIXXZwuGVWqlbwsGaGcU1yN1Q6aG/91hdrJKQ4Qe4G7jITdfCnE4kCZ7t8l4hbwcYrHjP",
+	"PewUtlCXjbB7aI77F7WTBp016pEhA3RPGW8Xb2juNl7oE5gYpDR3UWMpXsYpS5MokPoaTkWoUXoXcmDi",
+	"CO0aG2yXjySxw48ysyjIbKvVbbLCB2r8gDf9KU2DiU/8hUhC3yM+FivziQ+z+q18Jl8/nzQYyRX/0V7F",
+	"/Xxm1/RgKnmgN2NK5TUUZ0gDxQ7VSvIlTio1bzUUziWkCYf2HsF144Hiv+yCNyGZPb5fXgiyjrZRJ5+P",
+	"Rv7MgawuI3SLPahb5yaIl5kZFcqrc8722bmPOpuSjKIYpH8It5mXc8GsZs3qzSNN26gObhL0ZzB931pt",
+	"8nUiptCHkisdhuVKbUJGv0gIdk5086FFklnsPLhsuoMa+vRkSqK0b26qk6+xLi/dyzITTRsHde1tAh2j",
+	"Mrv+amn+EfFHMR376OSE+SFsCNJosr6H2k4qlzJlU9L08WuIucS6WR7x9ewD7kzfOiK+usHu/AA/KKRw",
+	"qVlIZugjhUPAZCj/q6++8tvkTA2ADA8JDRV2Ii4ZlxGo7UqyeMujQIRshy5owvq238aAwzmhVVNMZ1C7",
+	"HI0DaIk16d66ZShNo2EUgzYaMsBbCSV0SPPV19++6JPRPI53sNmRjnGEt8fRmKZztSxYCbqLQaGNOFG6",
+	"kvTILNET6hoOofMxCCDRHh8GwMDL3cK8R/VSWDUZiRjyXJr+RZrQ//EfkBucgjHZl2lCpWSQOaTnU6u+",
+	"ZjPgAAEd/Y//289yHvFd6mumyD9yBjvbYiJivFAS4sj6hIsBxyV7JIzGESBzIKZDyLkjU5pcQ44oXxK8",
+	"UdgnQUCNDZxXgUGlLAEiVl+3jvQLI66nkIYPG8/dgMsZ3M/mN5R75FvKqUcuJzTyyEsqPPLtZKrgO1tS",
+	"PqVJS88fceiHgjghdVqlL+dDVFf9NjnWRad0xruxbOjs8JxTwFpc8IIY+z7VtnGbUQ5RCm1ybEsWeR0l",
+	"I+OOjga8q4TpfCGjIwx9sExVdwiQZCjCiBmzV4+cRc/aA76WYZM6/PqiyK/vGIi3gUVXst96HNaF8nNk",
+	"NP3qBA5CTeTnFyR6/DMk7txV3tFSypYyj9f4sDMU4RLrRDT6vc7TJ92DHugoK7W4K9URm1SXr82tiPmS",
+	"FXNHdCqvrZCUC98vDdR/VSidvJ3J9mHTZtaH+ffMZXfbv+gxvZ1ONzfG3Sw0w/F0dLWa5nJAYc1L08gX",
+	"itriA93e3n7D0aTlJJrN8KbpRvw4WrbtLw8Ti+8eSZ2IfNO6NJ/N9Vkpz8+VgAcx/tNl+RY4dzOP5e9W",
+	"r+DuxwLG3O5Cjm1VHMRzwUdRMrWJz5iI7c4B7hQB4QUssQBCrTKbFd0uy3DOFcvf9kK6Dz+8s17pSKVX",
+	"s7v9tbt98LtSI0O5eEAu9fzMvHrbvONfQo4rzW1gnfu1JpToAtXS/JwQS4R6fMKCaBYpjmr67OtiWqmS",
+	"PVLpkybUlsGwHd301NRAgOI5WOzB8lAyZOo2SiitaDSJAfeBml/pUmrqaV9DkH0FdapgnC7vwMlsLieo",
+	"VUOnIiHZgAseR5wdOfoIGTOoaWDqXy6NV7dN3vIAiQgrJOKa+PGseAIUTACup1XpJ+DvLFcxeHgvCvKQ",
+	"CUPbM1Y8WqhrWzwV4x7QCaeAd0MxBDG/iiFvRUaWWyk7vQePGL2b8GKviWz09x6QqK6N+4G7Gx5lQRMQ",
+	"4x6yhCzo8lda8uHLycD52XiFIj7bMQld78f1m5oKlmvCnNBjCmY7LC+22nQEa5EpcqxpvSXAUEsBAjUk",
+	"Y+VB5m8MCBvqHTwX0yndkUwNSrNSpjJXOLvQ89b0OAHSBcpMDMVAtOOuLBTEUrwiVXIvdO3+GtiDsnYP",
+	"Wug3t4SYlZFIpg+p7OnSIYxXdwHLfMFwlrl6A7iTt15uIk337GOj0cpzpk7BA1BKgyib1LTXnBHG00Rp",
+	"KgmxPe50KdTVhir/HNqb2T3becchFvYKIp1Ar8d6S4l2mLyfszkrVi74zsRgZ7VU+1bOhMfECBxJNoj9",
+	"u2Ip174uw45hG2KURTnq84N0N5xEC5xQI9BUmR2RJtSjLfTBgF8jCZ4NLmCSVttGdfjGnGQaORio8efW",
+	"EZlRid4zIGnaPQTOIbUiij2BqLT9gkywPmcf0qqSLzo2pVa5F7MhOso9khq0fLibovMVgW76rta9cgjb",
+	"BT60LgxPn2tk4ylnCbuJxLykCVMjYbOqKihlIGOLoe0gNoVoyqOAFFmYQYFP46Y4IgcdXURzaFpxZB2u",
+	"O+WAoaXRBSxrd93Z0Kr74ewEWbsszdTcXlZIbu19rlnaY6WyTef42fOQjf5YcWpcQIygdnP2ifYLoKNU",
+	"8YCcG0ZfmfWI4Dhes1WgYgqgF74aLu1X9crNWZaFVwVVoauMbU1pHItEaWQPI+Uj6r3ZEA+Y9UbTR/ZP",
+	"ZFhMLBk0XMkQxuryIa/z3nuwQzjNPw1nCCjHKnlNP0Nt/0hHmDNQpXQcucY7FBagyRpMCgyk6Wv88Ft9",
+	"2zZcMRnLzRYCCu+XQsAhC5mGnplUV541GR2RHPD9zn6bnJcwvbEwLZqB4WoiGyWmMBzwNalDGlzJ/Mjl",
+	"oRj5rycy8R/VRVAQkJ/VpnFHSvRGSF2fFEoLxxG/VnKDFkGEmLZd8iRndNrYsr4J7s3nqG/yCQn2Hbbp",
+	"bgQctICfi4I/IP3eZPHGRXuQQPILt3D/ZmapyZzw5B3GYjWKUlbl6E+7H+1duUUD7RrxPkOf7YTlGYXY",
+	"XC2SZpdznfWipvz8DupBByU9a57HwtT6x82RShfCm+yrDfLDSE4jKdXHJsT59bXalAI3jOMBX0RcQuuq",
+	"QCQhFmwW1nqEec2Z/ogdKtRrIQYL33tUaMHhqoxRKnUVcv2ND9HCsk2O+VL3XtPXdcAVRwY+XsKViWLK",
+	"JTzyLUTKWB55ZxZnCZnZwPqsyAXhc8QOfTpWZJjBp2E1VfauHPOxtsIt+Y89tl8UD/qFc59/Mg4CGKLo",
+	"oiaLlnJWsxAhphsMcFBSvsLhChZObrrTzyJIPAXrnHaoYp3iAYfcvAiaBcOPYOa3yeU+9sW6goQ9H2tM",
+	"ueX5f/rf/g+3YYitUE2Da7/l6Q+aImSNoOxgseBEsjSN+FhCGsdcURfouwdZHEkwgcL7HvFxCX6rTc6L",
+	"6zbD0JMbs1FKxDw9yp7/PXT/QPKPZSPTCZtWmuNg5zcY49SMhQlXD8S8/4iAZQbzhnWaassNoy1pUV5q",
+	"CNPz5UxOq00pyw2HpgEBFoxezgo2uXEi5rOq5Fj1itpESogp3rj6haA3D3w9Gkn2oLFvdjPNjtdhbi4+",
+	"w3vjiPH0SrG5zE5lgWlcMEaWYk50oYCYznkw+Zf1BTW65l26dJOjK2FuhfNF3QrUU5ZVxU8YDWwcJPa7",
+	"U3/9z//47/+t0e/deg2x4IocwRfvbmuzQ7CiuBwYOzqoGQ29wBxEDBq50jnAewidljBuvYZDAwzIGg3f",
+	"JOLvLEjJ8UzEsVA3FGiCEW9rltnG62LQfc6j93OGRVHwZS7Fa/R79osp4yaRsk6UtMLp2ijWfVqFYghT",
+	"toGd4v71au8f/m32TENU2LSnQSfsst5oj+4PD4LH4RN26GxaOC3sWCOc9kFq6uOR5/euU7J3neq9yzbh",
+	"gdyFihLViegE0vjPFcGZaB5nZQ/4XKdMs3ryiBS8bvGCLiVoyAo128QPp35mIU0XQsk9acSDNBc+ZuUW",
+	"7GfLPAIFUkD6SETMiI8T+n3zl3T6qOlSmdqrC+VO6BI7azuTp0K0ySs6xXhVp+e2k0WiU2b2O50j9bwa",
+	"qmBGa+mQyShkOb5uOz02qfkK0sggJG2pDbNKtgmnstUmxyZ3JpxafyDY22Y0Sso6HFW1g9OG3VxHuPaA",
+	"+0DMdFuwYEI5Z7Hfz+9wINSu+WAm1k0VlfSi7dzS7vQaY7CAkh0/pyl4ioFpP2gGE9BExFC4KSOANjYN",
+	"eS2Bmiu6c3wVG8mxhG3NwEJMfylG4DVcYu/em/RQ3LUG43wo2l+H7v/io+dqMIp/XtOsrUydIHEqsjOr",
+	"SO9+1Ph7u1GlxsbfSvnVBOeIUKKpKkaT8GVJBFxpZJummZ/P+JaRgP1VSfGgKCrquz5mnCU03vaS6z35",
+	"7Zr/HEGyP9eNw5KnFddtW+lAPeekzVT5GiB1GQUwkO5EQgweozXIeL+V9HVkkxJowgh0dMR8aEADjZd+",
+	"u8qaby7s/Xp25LknaSKfbW1t2N9WuPgslKWGDr9hGz6HNLH3ucmMhuXXSW7+qaQKvHxbSRW72GqhUrjA",
+	"JtC6CIOOv0FhI+LEh4fRoI5Ryc2uR3oe2SM//fiftqr7mM5kqz/gJoTJ94j509I15yttPsSvQC3/u4i4",
+	"+gKmgG9iNoK6KXnaSE5oMNGNa3VUlBjCRU7dVs9QCpqnKAbRlPgpNPM3La2bkjFSaO2c+RWyJWtlVwTQ",
+	"IFjdZb9twmdRicW91blY+Krs8aOsdkaUelnzEB2QjCBes1naJic3uaohIMz5J385eXV5dX5yefLq8vT1",
+	"K3/AbSFJXY4VOhVnPgwJSaa6EKqJCWj1sRM9QD3g6uUAKrdN8G338v1uh/gX3796fnV+cnGiXv3nt6fn",
+	"Jy/8I5IwdYGyfsbaVaMIesTnJhvN2gWAJGc70SbHDpzw/YDLiVjkIFWA6+qjYkGa6jBYqP7Fmi26HcBI",
+	"EewFVBPRu28DzsSCt9AAhM/lYu5MuwEZ8YBBny4SpdCYmEFVIIPLmke1yZnJIOTxkjS1SCn7RSHbdDBv",
+	"rXPa4Plu8tycQ3MxF7EAK2n+Ho6BJdozjPI+msd1A5VtHdGIp4/3G05IcKckJHizGwSW+OBlAOy6G/0n",
+	"XsO5iaviwFPjORfgNUI6ohn6Q4gS+7VEic9jj3hqJIit3pUjtrlMmJDeYAJNwWvU2Bt1gx59ynZiEdB4",
+	"p9twfUjfsDgWHkkZnT6g58g58sNt/UgfG5k9/weTWaVXn7IPIMmsQyIL5/aeJROiobuFO5uO/pJ77S5p",
+	"4ja1HmKbiw+ZnH1n459+9o3vfqqNN8IDHICzxG5nA0S9rSDKXzElveQuGBqEH9B7pMntZheS6bRFZaBL",
+	"TzjM5NenDXQeril7iSQEVwtEHNuB30GpXme/e+v2bHfaoxckxUh/A13bldg3ozLVQYIp3iRX6MIKBkoO",
+	"shIXiJPl8tan7AB/WZR6TTrZnRaxQWz8mUOjaKg1LXN+JBZjR+vSUt09rUtlOpt1KG2wCD+ypuDMNekR",
+	"xeBJGk2Zh6klwTyRIiHNLACqP+AL3SNiCWNaRsjWhSbyj9jv/T4xz0XJgCM/kySrXwFVcG4gYtYkWmbt",
+	"FvxsHtxPb8CxhO6QKZneCdBqk1OuA4NipbJrcdc/P3l+cvrm8gK63J+dnD07Ob9wFaNup9PyyGKCbfLJ",
+	"jCU7IKvr6jyoYkHFjtDT7Q4lDh9wSnS+jWRYh1GvRtfdgK1Uq68S9LXC8HCtrlFQ2yywQoEiJbDmDwu/",
+	"0+Iw2CErsqa3e09n7Xus2P1J0qxxi+uwPX0tfrOuP2h4hsVwQwINzt/fwl4a3KHjB/qadehMslCHBrTd",
+	"mIJy3xcEXtAwhCS4qWTxiDRz8RutIzOtHqkmEpyZSJHVAIgmlvdFmCDjztNGBUpCRZHThbBUGckbWteO",
+	"nGxvaApuolIIjRVxWfbVC4id32b0ZbaInOMgM5Zp81kZYToOwzNzJX++AIlq4qA1z5r3367mcwQ2VJPF",
+	"/VWyWEIVO16NdT8YUdxY8YwtTBDUr7Msz8MI/c9fv/r65enzy4bXgGto1D5IW1qV7MF+SsKpp/sFV939",
+	"Ty2Su7Cg6bQMihYk+KYTZsPMiiSo/c/nUzlWNJ/YK7rK2dYI6Lsf9Y1e20rcdQRj1XrNZI6Aa+kTMPXs",
+	"M0YVM3rDZEb+sQe44zh2fSVVDIuU8KsBr8WwSBPQCdIWAjGPsabskBGkjAMO2XMe4SIh2iqFhfNtLOGM",
+	"Rkl5F0pYrOVMD+Msrmep+SQ0GNcT1iPF+sAX1KBD+BtJ/nWT5E2w/NyWDqRJGjRgEkB7HlzQ3+xGwsJk",
+	"2wTelKZs5et+LnUCGknFEbGVMkAGz80QhZAgPGW+Z7Nt1ehHMpvY7f2LUjiEW3MxFOGSsFgytB8Ic7ZI",
+	"0VttcgzlewjgMBRHWmpX7VJN2lbivJNk1lfnMTdhG2CayEV6c4VJYGPLFw1Fp3Ukick2y/yjmPJAUpHS",
+	"WBJ4Dbhxj6B9CJlz9T6pALHpbX3iXit3Sp3ArPiiT5rYigOitqF3SPbjH/Kpbi39XqoFUu35TZLoBgto",
+	"RakCQOfU9U1+IJqCAjE1rR8jnoOgOgsaEfdCH999Iqhy6SuZRnBw2TnMDCVu4s+WEryB8bO0Wijm/2y9",
+	"uHqOkYfUcLL9WU947XV2iUEW1vIL7snwWyjUFgHWKKJOlyU0fwsx3vQFrTC0nzml/RwPWhYQZQKCwGHR",
+	"twX1iA8V2Hzt4UCihl1pnZFmUBKNJ6lpWhulbfKKRYr5ZIUppJ2xPeDPRDrBn5AWmmlkmkSQ1jRk6YJh",
+	"0YkpaTptmqFvRcRDsSARtIf3UzG7gkY2JhMZdA6SToBVJGwWR4qZzQsBMdU2cL2hG0JdvgNoEqjPCIlJ",
+	"Yob9dLK6Uk0uCmDkO+ciESrvmKvXtGU2so6/sRBg9A2R7H1J0A3WhXTP1Cs5kqwBdsnZQFEud0ndzpro",
+	"HfDs3SuCpzLayEKZQ0Ss4cjem6VmeH7nlZYtLtvBmqvr3ik+6eE7lKxPsP40wTG/0LTqfAxG98G8PbDY",
+	"eu4exL7f/D0P6++x1Dzjp/qrT+Tx0c0g3LBQ60nWHm/kr8CCm2M6i5mUHpZTFmLawkKDEJ2asjiW7pPG",
+	"KZhnZeSY+LnL7JMpvTaZvArNSWR8Ial9EfiE8Q70sWYKo6mOpc26MmeEcsCtssNDbS6D7k2TiI/b5EKL",
+	"FlOaXGcwo9PZZubC20A9ognjaR7UTJkCfql4KqGrjNUVhge8ud/Zt6JBwnSvGjkPJma8B0ZEY0N0Xmy6",
+	"RkeS0AHHV0YpWC5FYsJtdTwuPvZIEh85uk+QDplWfhlAY5baUU7ct/9+LhQlVC+GP6Vb9SxbEbELAhww",
+	"K+Ks1c/tkQkFp0RyOpMTATqtEr18E8im87nVudlWIu5rsk3JntBJeIIzsAS0jnRLSXhyOuDDeeqcJIHF",
+	"UvtKP6fJe2TOFW6jhQBNAeb9VQ0/9O28j5Z7nwjQurGAW3QgtGv6LNlGP3/068OHXX529r93+5Dcf31N",
+	"Yk12oToeYTSJI5YUqfmRI61aoqYJr/FbgNxw9xT4fx68sfjyZWEKtO3H7rEmLvg368+X32BmavldiXy6",
+	"zuCz+zG7MGt9t5cZt4biqlkgElRPEaNUizq6qonu/RlJ6FYesdAbcD+7vz6RLBN5UIjFFLCz8tzgYs5c",
+	"Ged/Ab+5vP8TMMOifnsH0lUVYf8JtdwvmFyZhLVfK736uUgH3pZNxOPTejn1izY7Ol3yA7rqBehH9sb4",
+	"lUUFivm37QE/LuJUWYWnLF7E6UfQag/4gPs0TWkwUaKD9EHJhI7wjl71SIIXUMljoyhm0iNDXYByHjM0",
+	"0KNG3XfUoEfg2JshZPOZYlBS67wKPnDagBqFr1dqkBhABx2rAEKKJvReNIFM2A0+knbMlEKvnGWrTY65",
+	"fo3SEanOOE3zEDWF7trj1lx+JFu66vIRFGWe0hDa+Ay4GYfQmp7MZlnAOjLg7azOMUBoqW9CHXxzCj7J",
+	"bXrrCLR7PDGFBNbHbA0Jx3zAcXUkpdeMEzEa5VRf6NBnodEFsCOMlB0yC6daE1tg9bJIWsyxRg1zUBjG",
+	"YOeD7v3/P3vf29vGreX9VQjhASoVY1mS7TSRUVy4iZumTR3Hcdqn7eR6qBlK4vWIowwpy7pFgYu93+IC",
+	"+3aBBRZY7NvFAvtiv8nexX6OBc8hORxpJMuObCdN3hSNPMPhcMjz93d+p7NLhtkkl1BuDOuNOYgUm2kg",
+	"zgmp/Iu3W5XCfXev9oqyumvSX9yfT7oqzHwnVYIfRAT6bjU1rtrvVlHfMpbL21DzcC5PZJm9etugrcUn",
+	"AhqKWo1hu+V4gnKZqP4IobSHWiNtyivbLkmNJQ1AMwJXoVr1toxr+2cHwfhPYS2hNYXEIKEQNM8tGwUo",
+	"KZWBgnd3Ays1OXbpCJ8FJBQlmpR+0YTP3V7ZeI44e6zIDSBvtzZulrfks6uyXlM+c/UKfm2Qupug1zbP",
+	"Kii2F8/XjVZqv/gutnJUFsAK/11a98V+sfns8kr9vTNfsN/ec9M2n3Ou/i64asjdhSEfLB9ys+Xs5tuv",
+	"RYhs9/Mnd3iTid5pIUhLbR+sqLlrf/gGSmL7V71ZV9dhFBUWBUiwLHmMgJzXE64WTnVDAbld03o6y8HZ",
+	"4wrQ/JBxXF6tZx/VNKj/Ioc6pdJTB84KOWdsLLEVYCHILWZ4ynLW1T6eoagmPRqfIy0AZmV3W4+Wl17Y",
+	"b7u5cGGFWb+ur3Atio0FYWQLmTcpi06YnKRrSyO92gOo5ynHQnBNPjkEvyuHAHpzeoZVCcivD+X9FnOc",
+	"0nOEgJitqaXC+yDTr77Btx+LuOikwu4/SJJ3lOKk02qHYmraDQXEyHThV1gMaeKiidbLkFmTHJiW/p0W",
+	"PEWGYmyJ+/UEvLhknZJOW1phHDjACHgdEMtbcADw0iVB2Ks1C00SIFaMaZ7PoFtAlUCqrhO/dZWw8xGo",
+	"hJV7Z7+AHUDY9l1hBx/h+rqDru0t2O2f1Ov11Kvx6QvFSgt5Vop3YDN6K9eKsM4tatwDlJeladiQgG1n",
+	"IubiPHkhRssh2HskjooVoi8XI2G+/r2OlwMFEKv5oEytRjXsM1hawRJAjCUBRlWvpK5iThFcKUm9VApQ",
+	"KoEIhakHaPj+jIN/2jmCzaSlI+2lrAzH3Se00Ibz6TmD413e+RRjCLhY67Gt2imtLPYoFWm076dIw060",
+	"ukbj4yqu+DrnCZ2RaZafY6p4BDHNVRGuznWwdAU2DjXdmwrFuhM/TFqs3fdV51zey6GlV+tixDaX05Sv",
+	"hjRNyZQROeRjLfTwlf9QvEFRurmmyl9Ml22ghd6dV3qYY/Ap/rfJ+B81lXaFiH4fUDFV+nHMxVq0iKZu",
+	"3KquwHSV1b8bKHDd2j17rcacp1ipVo652CC33/qdOk9de06t95wkaL6nRWV/+0utu+un9P/2lw306tSu",
+	"DX7SypfdKxWo+z2zNySgjvla6Qm9Oz9Jpk1Kprlz7IklOI+3wL2qv+Ha8OCvCnib9lP0bAGFVQ41LcsX",
+	"4Ms1Q7EE/DvmS3IFS8P6x3xz4Zt1xcLqvq23SAtxzNcMGnjBNb36Ztk/ndMNNaURWqlWObsbOKI3wtJW",
+	"xYyf6SkCnail5hEsDXxi0X1wkYGtCekXLFFXHXuhA9NPYyGMjAfTyCmR+cFkrlwQEDN8aHGEYq8FqqIo",
+	"Jq1TslcVKfbDvyvixUvLB7QEwZjwkqDvfQqMu6aRuba8KGS0/Y4bjuD+7laMy9+rdL2fpKcpOBpSSQp3",
+	"ZcEougsmOz0FK7bMYXBsootJ0vuNwB6v1kfa6pOM5vHwagKgrydpuqXYpSJ4B8kuWF4mTfHqwksMbSMT",
+	"4+wWbbPkHBsdwuuZa8EmWDrXu5UcOM5ooF8LhdVifS4ShApi6bosZgSsolnOmuQbrgxtmvF/wfcNQgEF",
+	"FSXWAJFg/7MhHwxTPhiqqFzS9s3p98+3mIzpGLnzWSimWQ6JWL01qQIw7DSn4zFLgJ8tnLRaO/GI5ufw",
+	"f8z0Aceft/3f65L2ofscF5LlCmLR+nmNJnlSDu2jhsOig74+nPtQ+VtCYOt9CH8LRQ84CQi0eRGKwIfU",
+	"Lj7SgGWZsN3SoJjCa4YGBS8vJ/rDyJlQ9DIomqNngrx6+ZwrXLTjTKpBzl69fN4NxRaJ9KIQ/Z+oa74s",
+	"/DKaSEWg4Yz+6DPoOYBBeTEjMZVsH+4Oa9CbnoyHOZUsrJmPgCsNzBcqM6QC2iiBESCMj7ePc9bnl58D",
+	"eyA8ViqaK9ePwfw9InWaSlhtnjBCzdOwyudHeBTQHE4QN5oypcC2EAlJ+IAricS1WMQSD2lOYwV9E7RZ",
+	"pphEtnVSj+RnPI1spz41zcx7RNJsBZ5GjSZ5TpVehzi2TfBCkcH5oympRzHts8jsdv2P//rnqBHAiplt",
+	"MKI4vTqME5CnOWPnQSgez3KepjxuNMmpXjjb4U2OoWyp/njIBZMsIN/SMdX/18AAC662ts1CkU9El0T/",
+	"+4//9j///i9//4f//Ptf//Xvf/0PM3n89XOc2+JFgf0pIjTVoyYZ1uk0Q3EK1BQUm1SgTZblskuig6Mn",
+	"+sYXJ/q/WxHQUR4dHpxgfxVcvSwPhVnqLAfcGAT98QsLXOMAIOsiTjPJEmTMwExZ9LnhJAuFubSiCKxV",
+	"4A/emtqvr3kKi4xIafieQ670lC2tsLZhLeGmFYEGLa+lYADzBllhF4KwSy5VQAbA/SgyGLERkMhFgfQq",
+	"2P4yeo0xnRGFog5Umo5qCq4JiqQIVdD/pIGQbdklYyolifT5OcPWJhHmu+w/LMUKnLAx5MtcpROc+egt",
+	"TqGP61BNwKEVxLoMaFqx4nerw2cNSFjDYyjDWkDMQW4EpK1PvHYp3EEr56NqYS1nKYPzkOnDVyMJG6fZ",
+	"7PMlOaG3tfliJd9aGNHL50wM1LDW7bRakBmy/y5yQ3rhxaAqYQWo8yFXBeAcu876E14VAKyacMH2u35/",
+	"rGfJ6tnB/oHiRC5Bw5anaMuJqqZTxCjXLhoDUtulEyqo0/SkvBZReg+TOruM04nkF6zMf+dioK32actr",
+	"1XJNAHxCFdvSD6qt+3XL0/UTkevMt7POfHHQDUwY7B/tZeOZhrPUbrX2Sce46BRIeUsT7SypIoDEdm3u",
+	"rJisqTkpK3OoFdUQJYFUVfpA6tmYvp3ML2Xc+WEYj46yF396OVuyhDhq7eZH+82mwgL6vIEAdJalef15",
+	"+9CIsQX7cOFClHMLl2kVmU1Ud+F6lIdcDKqH7jxI1b7KEjrDfw3Uvu+ErZWhKYngYibuyWZO7ik77J7z",
+	"N+/M8ac3iLd/ceDNhB1Qkx5fyf4zNuxfeocFJQ/nbsMP98eCAi5pRXIE/2J93UnPrdvq5KnD06pszGNS",
+	"ujEgNB0PaY8pri9bkiV9VXrWnZRD2eQfzLnWrYE7JJtyyLUnuqkMoP9i66QCS2v3cWxH5IyclV/d35Sl",
+	"3yEvUM0Bidf1SqU6DtfG4yaxV2jBih1HuCRDmo+AME/b6R4R4+JGfQy7yZ/Ou3ALLNt3N9lZd8Io8A5n",
+	"aeNHaaWAN7kTaffDu+KlP5QXf1V+4TsTHB8XhZhdZE+yrBBWC4p0+1e45foVh/4otmwd5doSZq85QXVl",
+	"WMENVjgMc9vZuAxjqoYl2nRYgeWxgVV7+xTu3qDbcKsnUe9Ge8ZWnUT/ujtOaX046X+3RFh9uuZZmol4",
+	"tS1qu+dkJow+H1zELApcgO3MbDQP6aIw41K03uaizD6A2HfM/0PIxbYHWQaDx3EiIoeGKmK0jx4IhtZL",
+	"vvx0yFMWimhI5dkoy1mEJPrZRLlZdonIXCttYDM0TZexvzJhItG+Dby7e5c0GwT6hc8ZG5eDlno9IVJ7",
+	"sLBQ2K7NLBL8bh5kuu7AV8MWQdlULLQVDfTbxEPHmexIiMmB12EJewPlUAEZCoNawqGhdZENp+JDyr3r",
+	"MA1mM+uW2aELaQS7Dqpo6jvkY/81plR/XMjPiIDwPs7HvDSwgcPc0E6ERQjMRIB6ojQTE6qvU4I+P8aS",
+	"p3pTDPgFE4RCO47cn0rKLxhJGc2FyYVxpSfNkoZbIdcwz8T2SnMHFjFooOSmaZfcu9IGzUOhxXUAqYop",
+	"UEJTtfxFVJZ1CfV6cJvXGtFZKIb0gpEeY4Lgu0H6r/zt4eX0a5j7+EAAPzsEeP29gg8tum5xV7cBCSqT",
+	"qhkymuuv2SQHjldbL+HC1uQIRKYzlpDpMEuZLWyXC9tz36f+hewN8MDZk1XZlt62/hJEnoNaQc42KJuV",
+	"GfYv3G23MFPjzQmDcV08flwRKvFFmwQamuiJQJ94rohUPE2JYCyRhMtQLE6C1KPDHw6PTs9ODk8Pj06f",
+	"vTiKAmIbme+0SEJnsgG3oDMDw+y2WyR69dPR47OTw1eH+t6Xr5+dHD6Bzo/AUDTLJrlJRpd67esFBC5S",
+	"7LVvpFBlIkOL5jXsjNXhSy2QgEZv/pG4S3bbrbmg5kW72d5Kmp2t3fVDmiut7ZmIH+Mt69SwQDf/zRay",
+	"/Ip8KnKdkpbb5FP1WV12bxYvhMx1fsWD3zGoWBDOzLHeAgzQe4ndK+az481nuePXOm09mutwj0v0cLcV",
+	"mJ7NZwBtr3X3Orgc5rv+5vbkgAmW03Tx5efXUy9BkbEwYI9aUJsI/nbCzs7ZzC61Yexc8Wa/XfNpoK3N",
+	"sLC5rVniQLulQC6eRAYncUOO70zEx2sw6TkfyUjveb2AhgJgJ7QVZGXbHXvJrc0hwSokORxyEJhwXemb",
+	"tM8v7VcpE2MUKsrpGdRETtvsr6MfSFlU3zawzMwalaT55It6cr2ZLyi2++1OR1U8JBOo3Cu8F88lOkTF",
+	"gL6Qys4ZRuarA6JYBQrdSoZZrra0UZYQuMs5AfroaOt5IrVbI/lAQC9Ow2qbA0mrtoVlnI0LurwCZdbL",
+	"symUeo+ZkCTanso/wAO+/O+//FOE1rs2dYRUjGoTLhTDLE0sxQSOQ87ZrEmeGBMm5X0GGWFtlA0zAD7Z",
+	"UnNDELsfCm0vKupzv1muXT0a+g7anMoyAb1vTuGvWNwMvLXKNcApJmEcKuxynqDUQIwLNKuB33H56tGB",
+	"Od0why75itGc5VHDYmF2qiwkDCCf6hFq10W3O/h4PPuOzYytcdPQs0rPJIszkchad+dBq7X2+fTewIs5",
+	"L8aYbxhqZZdjnjO5qMPahcaFD4CSLXm613/x9Kc//3T6Lf/+x+/3fn7yVXr09Kf2T6c/86PO97tNsBOa",
+	"7S8e7Lbau7utVrPV36GP4g2pJ7MMq4UVTPf9gzXjeXiuj8McwnkN0eftxceZ6Kc8Vh9NIJjFk5yrGRzZ",
+	"gzH/js20JKh1f3kT1BCwY/+tj6gn2uHkWOmijAywcv0URTnKdWy4vF7G1TRn9jC8iWssRfTTWeKwx9yo",
+	"wQBF+jCbkhEVM6Mbwa2fG65Jvne9pA2ENlNIBwRY1wUJ95Sp1zj7TXbnl2daqp7ZdeloIaBo6n7YK/9w",
+	"VlTitzcV99XjXn3UFU1t0vZDysC+9jt8e7vyCdMmQz6z+xK525cbHE9YnNIc+qP1eYoZEuA2LtGalJus",
+	"22gjl66TfCiyvlW+aME40z06fn0aQRipN1N6f54Oc8aIVGwsu6EIRbtJouMXr06JnW3kN9RL2WeSYCBM",
+	"+zja4PkzBtFefXOw1dl7QOpDdtlohqLTNM8CXHU6I5G+NMLHwkxw/LNJnkbQdHbIaIIN+lnCkn2EuhNC",
+	"Xp881y9nTCsA7qOW02ZNVGi8qNEkL5CzA/o/AQUbExiqg5Eg+ATEHdou+0ybW9AuYVvbWvuAL9/Z0h+f",
+	"Kt5LsXMR4NcoGefMTOD1yXMYzFhNvUl8zlQzFDvzC7f9q3lDnvy2bVsSRF3fMoyHLDZtB/XqBO6d7Wra",
+	"jjW2GKAuBe/3bf8AqUhk/nIG3Gb7hI8sWB/GgW05GRuzk+dmkT3DLCG0l10wstciIzagY37JUukgvVTM",
+	"YJyExZk2OhGUfAoRPAgQ54jgp+WukT4jd5f84tbhTdQMBcR6EB1oLMe6ib7JLunske+/Mts/IG3y9CvA",
+	"6qepfbWAHD/5OgjFOKVcYGEBOiWjUSYInSQ8gx8ueMIy5FNqdO15ckUkerVDAchC/Q5woJD0aKIAmw/h",
+	"vzTNplvAfwzlfi0S/XDw/NmTg9NnL47ODk9OXpxEoShoyHGDZ/ncR4ECQjzOENTOJin2iPCM51DA1PS6",
+	"vJ1kilo+usrOFPAc6KdRbpJhWjnaThmVIgLDrabAMuvjc1bY2q/h092rse0vZq1bg22wPRYDqOJKmQkI",
+	"JZwOcjpq4h/WjIgNaWfvQa1be9R/+CBpPWw/fLgbf5E82HtEO31GaSve26NJq71Hd3r93X671+m1eg87",
+	"nThp7yUP4vZer9VvtWjroR6L/5nVursPO8CZcB1nAJf4WgiUW/QO3FmtdWuT8Vmr/e2Th///u5c7Pzz6",
+	"ufPTFz/une6e7Bx3jtrfF9dO8rTWrQ2VGsvu9nY8pKppHt6Ms5ERsUqcldcfv8n2ymf8gV2Ovyy8D4SJ",
+	"6pX+Ehba/nvw5c7529bLTvJoU2lqeLFTrkX7KqPlR6tWx6bBKGi3gEyE4ikAnX+n9ZhXzAuW76PzbAqI",
+	"i6K5KppXeAbha2MBluxB31BYz2nJpnbsLugMqShWxQXYCMhaG9pyMWZLkk0F9l6K0OKCwh41nIx6gvIU",
+	"zbB+llsLAsYZ55k+PZhSNdpGu1+fYTXUfJcm26xjOU+cdm/smmyK7HSpdliR13HibqkGGTJEzH/RaZUz",
+	"N9fCcd+Ogglq+oNPpH46o8lMbzD/Q96SNG7CQ5bI5MGXydNh+7oK5K41x+DLl6NHF7WgNuUJ1F90HrY2",
+	"qTKu8nBxcT4hmirF5lN2ldC8rhmKd5Zoh1Y5Z+CYv8sDliGrHxd+Hvq/6BqbZADORLujnkvcNQ6bdbBD",
+	"4XxC4/opaFYJAYOEZELbHXiLdRarLgwFuDnWjwQQB8jMz6T1DQEDQtHTzgSr8g8BEmH9R+MqIvIEHEUL",
+	"wTEXgO/jd3YyWQ1pO+Z1lzhXlo/F+jwBiVCiRqB+ym5WUKSiEE0SEVOjDzefjbiEYnkgS8VhvN8Kn83/",
+	"DVbmTGXZWaotErgVf8NAGe2lLGqSo8x81hlTi55bkzzG/QUgq1C47oRGW1rIPDdfrElO3T6hOSN9fskS",
+	"MoS2E1MHi4LQAQNdO8XiXtTvJrrh1dG6PYIRG301gIIAHTNRC7EYAEtNaZ7IJnmGxsCAKbO3QG7C1kAF",
+	"GQo9sX3zV6eFCpa/nU6LmE2T2eCMGBDtZAeEyjGLVSjO2Vg1SD/TDrckVM5EPMwzkU1kOluIKDSdVaIP",
+	"SVawPAC5gMMCGXIGQO45ivnCQCn1hSx4fTBzJ/axyH7KJSufUtM2Uwhm+zshq4FIEDXnqBDU/EMQv2bB",
+	"fAuWl8EChgKYA5oEsZAV0soCIedHAINtRJPKDlZmB7JPxtcdGF8WTvLJDrrCDgoIFpq4MPd7bhjdse97",
+	"byAKq6DW8GAlGErL+gSC5OaJNFHvcZ7BVsbYeSYZOJOyUBbtVqsB1Cr6akCKEyrPoZk7QGugm60ZBZxV",
+	"WrD0INJVMqXVvgf7do8PReGn6psSnrNYZfksMFARNxTQPrnnZCXIO7W6BuGuCZfjlM4gJ6Kv5Ib6xQCv",
+	"o7cRqcdUsi0uJBOSK37B0tk+sIDoP2LjQXh+Jhi+vIFPWKi8YXbXM8LmJh5/LuBbZdHPLzK9IgzYE26g",
+	"0pF5+Mj1Ji4N4jhCMc5ZzBImYtbVE5sjALFTGI/TmVWIbv2QvHcJK/xr2CFXoFofZ6MR3bI8NoldAVkg",
+	"V9pYT+h00C8OwtjLerU3+i/jFLBdBllXBWTliSyhWLliI7kuiURQG9HLZ3iH5R2w/3SIP5rndAbwLTUD",
+	"cG0/y0e1RRaCA0M0YrNIi9soKAiKiEDIXZ6lS8lIaMpX0I5UchHAS4yBxEff9sdf/hiGl63WVhhetr9+",
+	"8/n/W4fn4dRuPLdnqzpurk3xsciXcTN6D9h0jn+C1Mtb1ZK77G2cj2LvKjqKzZE7VCJJcf2sASLtYaMX",
+	"VNF8PjKUiJKRgRfJbYT8GCNuIhVCeRVX8PUOxYALxgCiaDbtmVmXA30jec6ThKWAsF2Bp7Vlnwutbd5s",
+	"yAqRLF8H+Apr9HFUiX/NBQpWH6CA0tnT5du/mk+ysr4S6yNR78DJr1Oid+bWOM8UekaE5VROctYA+tUM",
+	"9Iq7HIGXoeBSThwocmQjCSKbIg9amR2rbbPhPC8Ka7Q7XThj+i7DvQU3tVuth6SeCUOZxrVzJWLTdYSL",
+	"UEQ/vjp7fHL45PDo9NnB87PH3xw+/u7s2dHp4ckPB8+jBrjiwlkkPRqfD3JtDgLpFgNNH4qcyckIinMa",
+	"NmpjbIfAq1eSpA78cbRcMNQI/CaT7pKFnpUNKJXhfSMbZDDHEhEKyZTiYiADY7RJhx4w//4MAA0mICPJ",
+	"wNAgwoydBwyNLqOi9YykM9kl0Tlj44ikjJqy2tE+iajIxGwESW/omAlGmhd/mghtwHmsYiQyIaAtvQui",
+	"ffvvCCw77RZjASGYX/AnvZGgAqtO3aRsdUIUQNcYiB2gvedPKRRguJgHBMjFZkkjeV4AvrjdHbD/Pyv+",
+	"oMUaFO54UzZAeHiWnTv0fLM6GuJuItHL5t42AnPP+3ZYKYesUzlz7XrqdsiGNgEMU9b8DEjde0ncoE75",
+	"juiM9OCfBiDixXICs6yCTZF3i6yP6K2G8K4C6qKA0NLlKtPvxyFVZEjHAH+2oRZMMTkQXcl+MDKpWjd7",
+	"lCzLy6mZ0Or5l5retLWg5pbTlfloe/JqWqbOO3EPS/9VDDaiWlnu2HCJizto0cpBQd9Oazj93Z6Y47eO",
+	"Bi116cTjpd9W/9xjXAxAF7yP3MRLQbwfCCYWj5n1ggv1CHttUcsHy1PL5sgZvbW/1LEG33jRF6/jRbut",
+	"3UazMumLkmAztu8HZM5u7Dhe2QEFP8THYcpConBuy1Zu9ytLaa9goCwTddive1OqDuevvgG/Ox5WJQoN",
+	"+QKgbVmayHIbRoP9sMcOGVe1ZZolGDyQBjeLrROg4V+THAhzXFGbkThlNNfGAMAn4TkBiX79LbJ/ifCk",
+	"RM1QzME+7JMXyWt3CltEgtyQQ23cUINKdOkog0Wca5gAH8IcsYjUnX3fqLIujvXiOZFyQ1hh1XGvXc/B",
+	"xLW4C+6oOxR5V4i6B++LqAMmcfBn3neM3UeFfUMJRkaz1YJ5UlluOU6BInyZvOtamYikJxNFegxI9kG6",
+	"OYgaeik3F1amu/emhNVEvauoug+D55Mk/OCMv08S8f1EAzO1WhxWBF+32aV+haWZ1ReCkW9fvTgiSRZP",
+	"RlgZpHJGRywJiMwIVzYYBMAlU1UNaUYgewqFCQXSXmag6/rR3erApcch5YKMocCkadEy2oa06lwQr+kK",
+	"yGqVZY3A9RfXd1cExKYsZzBEsIQHVyQutIkieg7bTFIuziWpX9CUJ5gfFlDw3nD9XKwzywRmeUUo0DTG",
+	"Bb9RVAxGDsVcVAysbr0dSME+ZQiF9JN7bDARJJ4oHNt+x1AA1QCpc69fw5jmkjW6JGcqr0y0HsLk1wm3",
+	"3avTsyFun0s83StjZd72xRRYHg/5BUuQagYFMhJZrUQoATsNlMQiAU4nqI0m+tlQ4eH6TRcdUi1ACZc1",
+	"GWGbt7XwSvA3s+rHefYnFityMM7SNLN/NDFJ6EMEaNMilng10dE3DEdaBczaewfy85UAp6tb2LrWtTdr",
+	"WlsiNNqF/tglCYObID6vfnEogPp59eJ07J6oqKKC5gr+Nf6zcYJC9Vcv0Rj1nW+gvAAEjE9s7LfpxepW",
+	"ExeG7aZfb4FLF2HJRvnMG1C+XXRrVpD3wVdTirceuNN7nc213m4xhwewevLMHKA5ivYbMZ7DQK60+5c3",
+	"t2kJoqC/yh40uuxTuH3D4XZcfc+MIiUrCg2BKgPvmg8Nfq0hHU5pGlAyvkynm4JyKG93NqEtdUc+UIcz",
+	"3YYdayY5P9hzfsGEZXN3VgZNCRPJOONCScAj6a/PhDIirlnYC98wmpoGshUFbJlQOY2VxD5wMDfv3idZ",
+	"LKvuRLtrRAUdsJHNsCZMG3zYIm2fjKjURpa2zWwreSvEQAkvjvrKo3TyQAlgNhpSJgmsTJZrybn53uCG",
+	"dmRx9CeAOPL64I9zfkEVwyaCuLrjSS/lsW1AKL1hT7T5XDHqj8NMf1Ros2hQiNrcRNJSbXQYw5QmhuPL",
+	"G9N0qq1aCSYSLgaIxoX/0doeqhVgnU3pgp+OdWO6TpiLwRyLaVCZtwzII5ehK1D6+O6GSric4eGd68Dp",
+	"3Q49JivujM9FNk1ZMgAyAlL3Fkc2Av12/ILpM2x+Qy8D+TzQOPE3qOXzqN7eWHiQZgNHIGy6DAOqA4mV",
+	"i+oXMqBj6Jvg0SM3DGwBwP9yJmKPBVjFQ+dtGIozmqY+Lw26BmauhulscaZHZc8rwyhY4DG8lbyvnsEa",
+	"mmFLd1etw6Ln5qcwLFWaN2KZpXrpps9EygXzv3jOJBOgXqvwfwXa2MJglsB/vSFRYC+Ot0Y30ooGpP47",
+	"Yl+YipFhhiWel+KwmJITPfs8mwyGpKAg8T+JhWRXHUKtsOADlAiOzBe3C/N2wibMb8k9t2RkmuXndhKl",
+	"IwvDLzkNbrmh22EvzeLzFPoO2tIlx9EHVCJA7JJwX7o+NoAa0/yv9tub3/4vAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

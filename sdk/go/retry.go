@@ -23,6 +23,7 @@ var IdempotentOperations = []string{
 	"POST /rooms/{room_id}/members",
 	"POST /notify",
 	"POST /uploads",
+	"POST /reports",
 }
 
 var idempotentPatterns = func() []*regexp.Regexp {

@@ -86,6 +86,8 @@ func Run(t *testing.T, b Backend) {
 		{"AbandonedUploads", testAbandonedUploads},
 		{"RealtimeReads", testRealtimeReads},
 		{"StoredText", testStoredText},
+		{"ContentRules", testContentRules},
+		{"Reports", testReports},
 		{"TenantIsolation", testTenantIsolation},
 		{"Cluster", testCluster},
 		{"Migrations", testMigrations},

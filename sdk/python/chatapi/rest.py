@@ -35,6 +35,7 @@ IDEMPOTENT_OPERATIONS: List[str] = [
     "POST /rooms/{room_id}/members",
     "POST /notify",
     "POST /uploads",
+    "POST /reports",
 ]
 
 _PATTERNS = [

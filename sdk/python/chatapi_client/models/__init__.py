@@ -7,6 +7,11 @@ from .add_member_request import AddMemberRequest
 from .attachment import Attachment
 from .attachment_processed_event import AttachmentProcessedEvent
 from .attachment_processed_event_type import AttachmentProcessedEventType
+from .blocklist import Blocklist
+from .blocklist_action import BlocklistAction
+from .blocklist_match import BlocklistMatch
+from .blocklist_response import BlocklistResponse
+from .create_report_request import CreateReportRequest
 from .create_room_request import CreateRoomRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
@@ -81,6 +86,11 @@ from .reaction_result_response import ReactionResultResponse
 from .reactions import Reactions
 from .removed_member import RemovedMember
 from .removed_member_response import RemovedMemberResponse
+from .report import Report
+from .report_page import ReportPage
+from .report_page_response import ReportPageResponse
+from .report_response import ReportResponse
+from .report_status import ReportStatus
 from .role import Role
 from .room import Room
 from .room_event_base import RoomEventBase
@@ -95,6 +105,7 @@ from .search_hit import SearchHit
 from .search_page import SearchPage
 from .search_page_response import SearchPageResponse
 from .send_message_request import SendMessageRequest
+from .set_blocklist_request import SetBlocklistRequest
 from .subscription import Subscription
 from .subscription_list_response import SubscriptionListResponse
 from .subscription_request import SubscriptionRequest
@@ -121,6 +132,8 @@ from .unread_totals import UnreadTotals
 from .unsubscribed import Unsubscribed
 from .unsubscribed_response import UnsubscribedResponse
 from .update_message_request import UpdateMessageRequest
+from .update_report_request import UpdateReportRequest
+from .update_report_request_status import UpdateReportRequestStatus
 from .update_room_request import UpdateRoomRequest
 from .upload import Upload
 from .upload_limits import UploadLimits
@@ -151,6 +164,11 @@ __all__ = (
     "Attachment",
     "AttachmentProcessedEvent",
     "AttachmentProcessedEventType",
+    "Blocklist",
+    "BlocklistAction",
+    "BlocklistMatch",
+    "BlocklistResponse",
+    "CreateReportRequest",
     "CreateRoomRequest",
     "CreateTenantRequest",
     "CreateTokenRequest",
@@ -225,6 +243,11 @@ __all__ = (
     "Reactions",
     "RemovedMember",
     "RemovedMemberResponse",
+    "Report",
+    "ReportPage",
+    "ReportPageResponse",
+    "ReportResponse",
+    "ReportStatus",
     "Role",
     "Room",
     "RoomEventBase",
@@ -239,6 +262,7 @@ __all__ = (
     "SearchPage",
     "SearchPageResponse",
     "SendMessageRequest",
+    "SetBlocklistRequest",
     "Subscription",
     "SubscriptionListResponse",
     "SubscriptionRequest",
@@ -265,6 +289,8 @@ __all__ = (
     "Unsubscribed",
     "UnsubscribedResponse",
     "UpdateMessageRequest",
+    "UpdateReportRequest",
+    "UpdateReportRequestStatus",
     "UpdateRoomRequest",
     "Upload",
     "UploadLimits",
