@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chatapi/chatapi/contentfilter"
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/files"
 	"github.com/chatapi/chatapi/gen/chatclient"
@@ -112,6 +113,9 @@ type envOptions struct {
 	// databaseURL is the database the store opens in place of a fresh
 	// SQLite file (a PostgreSQL schema of pgtest).
 	databaseURL string
+	// allowPrivate lets the before-send hook call loopback addresses
+	// (WEBHOOK_ALLOW_PRIVATE).
+	allowPrivate bool
 	// s3, when set, keeps uploads in a fresh bucket of this S3-compatible
 	// server in place of a local directory.
 	s3 *s3test.Server
@@ -154,6 +158,9 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 		RequestTimeout:     opts.requestTimeout,
 		CORSAllowedOrigins: opts.cors,
 		IdempotencyWait:    opts.idempotencyWait,
+	}
+	if opts.allowPrivate {
+		cfg.ContentFilter = contentfilter.New(st, contentfilter.Config{AllowPrivate: true})
 	}
 	// The listener first: the local storage signs URLs under its address.
 	srv := httptest.NewUnstartedServer(nil)

@@ -78,6 +78,8 @@ type Store interface {
 
 	contentfilter.Store
 	SetBlocklist(ctx context.Context, tenantID string, b store.Blocklist) (store.Blocklist, error)
+	SetBeforeSendHook(ctx context.Context, tenantID string, h store.BeforeSendHook) (store.BeforeSendHook, bool, error)
+	DeleteBeforeSendHook(ctx context.Context, tenantID string) error
 	ListReports(ctx context.Context, tenantID string, scope store.ReportScope, f store.ReportFilter) ([]store.Report, bool, error)
 	CloseReport(ctx context.Context, tenantID, actor string, scope store.ReportScope, id, status string) (store.Report, error)
 }
@@ -136,7 +138,8 @@ type Config struct {
 	// background purge starts at once; nil leaves it to its own schedule.
 	Purge Waker
 	// ContentFilter checks sends and edits against the tenants' blocklists
-	// and before-send hooks; nil makes one over the store. The realtime
+	// and before-send hooks; nil makes one over the store that refuses
+	// private hook targets. The realtime
 	// hub's chat.Service should share it, so that a change made here holds
 	// there at once.
 	ContentFilter *contentfilter.Filter

@@ -89,6 +89,9 @@ type config struct {
 	receiptsMaxMembers int
 	// demo serves the demo web app at /demo/ (DEMO=true; development only).
 	demo bool
+	// hookAllowPrivate lets the before-send hook call loopback and private
+	// addresses (WEBHOOK_ALLOW_PRIVATE; development and tests).
+	hookAllowPrivate bool
 	// corsOrigins are the browser origins allowed to call the API and open
 	// /ws (CORS_ALLOWED_ORIGINS), or just "*".
 	corsOrigins []string
@@ -140,6 +143,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	wsCheck := fs.Duration("ws-credential-check-interval", env.duration("WS_CREDENTIAL_CHECK_INTERVAL", 5*time.Second), "how often WebSocket connections of expired tokens and rotated keys are closed (WS_CREDENTIAL_CHECK_INTERVAL)")
 	reconnectAfter := fs.Duration("shutdown-reconnect-after", env.duration("SHUTDOWN_RECONNECT_AFTER", 2*time.Second), "how long WebSocket clients are told to wait before reconnecting, in server.shutdown and the Retry-After of a handshake refused during shutdown (SHUTDOWN_RECONNECT_AFTER)")
 	receiptsMax := fs.Int("receipts-max-members", env.int("RECEIPTS_MAX_MEMBERS", 100), "largest room whose members get per-user read and delivery receipts (RECEIPTS_MAX_MEMBERS)")
+	hookAllowPrivate := fs.Bool("webhook-allow-private", env.bool("WEBHOOK_ALLOW_PRIVATE", false), "let the before-send hook call loopback and private addresses: development and tests only (WEBHOOK_ALLOW_PRIVATE)")
 	demoApp := fs.Bool("demo", env.bool("DEMO", false), "serve the demo web app at /demo/, with a demo tenant for anyone who opens it: development only (DEMO)")
 	corsOrigins := fs.String("cors-allowed-origins", getenv("CORS_ALLOWED_ORIGINS"), "comma-separated browser origins (https://app.example.com) allowed to call the API and open /ws, or * for any (then without credentials); none when empty (CORS_ALLOWED_ORIGINS)")
 	storageURL := fs.String("storage-url", env.str("STORAGE_URL", defaultStorageURL), "where uploaded files are kept: "+storageURLForms+"; s3:// signs with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (STORAGE_URL)")
@@ -193,7 +197,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
 		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, reconnectAfter: *reconnectAfter,
-		receiptsMaxMembers: *receiptsMax, demo: *demoApp,
+		receiptsMaxMembers: *receiptsMax, demo: *demoApp, hookAllowPrivate: *hookAllowPrivate,
 		storageURL: *storageURL, storageSecret: getenv("STORAGE_SECRET"), publicURL: *publicURL,
 		s3: s3Credentials{accessKeyID: getenv("AWS_ACCESS_KEY_ID"), secretAccessKey: getenv("AWS_SECRET_ACCESS_KEY"), sessionToken: getenv("AWS_SESSION_TOKEN")},
 	}, nil
@@ -252,7 +256,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	hubCfg.Attachments = uploads
 	// One content filter for both transports: a blocklist or hook changed
 	// over REST holds for WebSocket sends at once.
-	content := contentfilter.New(st, contentfilter.Config{Logger: logger})
+	content := contentfilter.New(st, contentfilter.Config{Logger: logger, AllowPrivate: cfg.hookAllowPrivate})
 	hubCfg.ContentFilter = content
 	hub, err := realtime.New(hubCfg, st)
 	if err != nil {

@@ -40,6 +40,24 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BeforeSendOnError.
+const (
+	BeforeSendOnErrorAllow  BeforeSendOnError = "allow"
+	BeforeSendOnErrorReject BeforeSendOnError = "reject"
+)
+
+// Valid indicates whether the value is a known member of the BeforeSendOnError enum.
+func (e BeforeSendOnError) Valid() bool {
+	switch e {
+	case BeforeSendOnErrorAllow:
+		return true
+	case BeforeSendOnErrorReject:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BlocklistAction.
 const (
 	BlocklistActionBlock BlocklistAction = "block"
@@ -638,6 +656,71 @@ type AttachmentProcessedEvent struct {
 //
 // Example: attachment.processed
 type AttachmentProcessedEventType string
+
+// BeforeSendHook The tenant's before-send hook.
+type BeforeSendHook struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError BeforeSendOnError `json:"on_error"`
+
+	// Secret The signing secret (`whsec_…`), in the answer that creates the hook only; null otherwise.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+	Secret *string `json:"secret"`
+
+	// TimeoutMs How long an answer is waited for.
+	//
+	// Example: 1000
+	TimeoutMs int `json:"timeout_ms"`
+
+	// UpdatedAt When it was last set.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where sends and edits are POSTed.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
+// BeforeSendHookDeleted The hook is gone.
+type BeforeSendHookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+}
+
+// BeforeSendHookDeletedResponse Envelope of BeforeSendHookDeleted.
+type BeforeSendHookDeletedResponse struct {
+	// Data The hook is gone.
+	Data BeforeSendHookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendHookResponse Envelope of BeforeSendHook.
+type BeforeSendHookResponse struct {
+	// Data The tenant's before-send hook.
+	Data BeforeSendHook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendOnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+//
+// Example: allow
+type BeforeSendOnError string
 
 // Blocklist The tenant's word blocklist.
 type Blocklist struct {
@@ -2398,6 +2481,24 @@ type SendMessageRequest struct {
 // Example: 13
 type Seq = int64
 
+// SetBeforeSendHookRequest The before-send hook to set.
+type SetBeforeSendHookRequest struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError *BeforeSendOnError `json:"on_error,omitempty"`
+
+	// TimeoutMs How long an answer is waited for, at most 3,000 ms; 1,000 when absent.
+	//
+	// Example: 1000
+	TimeoutMs *int `json:"timeout_ms,omitempty"`
+
+	// Url Where sends and edits are POSTed; http or https.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
 // SetBlocklistRequest A whole blocklist, replacing the tenant's.
 type SetBlocklistRequest struct {
 	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
@@ -3566,6 +3667,9 @@ type AckMessagesJSONRequestBody = AckRequest
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
+// SetBeforeSendHookJSONRequestBody defines body for SetBeforeSendHook for application/json ContentType.
+type SetBeforeSendHookJSONRequestBody = SetBeforeSendHookRequest
+
 // SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
 type SetBlocklistJSONRequestBody = SetBlocklistRequest
 
@@ -3901,6 +4005,15 @@ type ServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
+	// DeleteBeforeSendHook Remove the before-send hook
+	// (DELETE /hooks/before-send)
+	DeleteBeforeSendHook(ctx echo.Context) error
+	// GetBeforeSendHook Get the before-send hook
+	// (GET /hooks/before-send)
+	GetBeforeSendHook(ctx echo.Context) error
+	// SetBeforeSendHook Set the before-send hook
+	// (PUT /hooks/before-send)
+	SetBeforeSendHook(ctx echo.Context) error
 	// GetBlocklist Get the word blocklist
 	// (GET /moderation/blocklist)
 	GetBlocklist(ctx echo.Context) error
@@ -4201,6 +4314,33 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetHealth(ctx)
+	return err
+}
+
+// DeleteBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBeforeSendHook(ctx)
+	return err
+}
+
+// GetBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBeforeSendHook(ctx)
+	return err
+}
+
+// SetBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBeforeSendHook(ctx)
 	return err
 }
 
@@ -5391,6 +5531,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/reports", wrapper.ListReports, options.OperationMiddlewares["listReports"]...)
 	router.POST(options.BaseURL+"/reports", wrapper.CreateReport, options.OperationMiddlewares["createReport"]...)
 	router.PATCH(options.BaseURL+"/reports/:report_id", wrapper.UpdateReport, options.OperationMiddlewares["updateReport"]...)
+	router.DELETE(options.BaseURL+"/hooks/before-send", wrapper.DeleteBeforeSendHook, options.OperationMiddlewares["deleteBeforeSendHook"]...)
+	router.GET(options.BaseURL+"/hooks/before-send", wrapper.GetBeforeSendHook, options.OperationMiddlewares["getBeforeSendHook"]...)
+	router.PUT(options.BaseURL+"/hooks/before-send", wrapper.SetBeforeSendHook, options.OperationMiddlewares["setBeforeSendHook"]...)
 
 }
 
@@ -6174,6 +6317,394 @@ func (response GetHealth503JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHookRequestObject struct {
+}
+
+type DeleteBeforeSendHookResponseObject interface {
+	VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type DeleteBeforeSendHook200JSONResponse BeforeSendHookDeletedResponse
+
+func (response DeleteBeforeSendHook200JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBeforeSendHook400JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBeforeSendHook401JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteBeforeSendHook403JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBeforeSendHook404JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteBeforeSendHook429JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteBeforeSendHook500JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHookRequestObject struct {
+}
+
+type GetBeforeSendHookResponseObject interface {
+	VisitGetBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type GetBeforeSendHook200JSONResponse BeforeSendHookResponse
+
+func (response GetBeforeSendHook200JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetBeforeSendHook400JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBeforeSendHook401JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetBeforeSendHook403JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBeforeSendHook404JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetBeforeSendHook429JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBeforeSendHook500JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHookRequestObject struct {
+	Body *SetBeforeSendHookJSONRequestBody
+}
+
+type SetBeforeSendHookResponseObject interface {
+	VisitSetBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type SetBeforeSendHook200JSONResponse BeforeSendHookResponse
+
+func (response SetBeforeSendHook200JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook201JSONResponse BeforeSendHookResponse
+
+func (response SetBeforeSendHook201JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetBeforeSendHook400JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetBeforeSendHook401JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response SetBeforeSendHook403JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetBeforeSendHook413JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetBeforeSendHook415JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetBeforeSendHook429JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetBeforeSendHook500JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11759,6 +12290,15 @@ type StrictServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// DeleteBeforeSendHook Remove the before-send hook
+	// (DELETE /hooks/before-send)
+	DeleteBeforeSendHook(ctx context.Context, request DeleteBeforeSendHookRequestObject) (DeleteBeforeSendHookResponseObject, error)
+	// GetBeforeSendHook Get the before-send hook
+	// (GET /hooks/before-send)
+	GetBeforeSendHook(ctx context.Context, request GetBeforeSendHookRequestObject) (GetBeforeSendHookResponseObject, error)
+	// SetBeforeSendHook Set the before-send hook
+	// (PUT /hooks/before-send)
+	SetBeforeSendHook(ctx context.Context, request SetBeforeSendHookRequestObject) (SetBeforeSendHookResponseObject, error)
 	// GetBlocklist Get the word blocklist
 	// (GET /moderation/blocklist)
 	GetBlocklist(ctx context.Context, request GetBlocklistRequestObject) (GetBlocklistResponseObject, error)
@@ -12168,6 +12708,98 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetHealthResponseObject); ok {
 		return validResponse.VisitGetHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBeforeSendHook operation middleware
+func (sh *strictHandler) DeleteBeforeSendHook(ctx echo.Context) error {
+	var request DeleteBeforeSendHookRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBeforeSendHook(ctx.Request().Context(), request.(DeleteBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBeforeSendHookResponseObject); ok {
+		return validResponse.VisitDeleteBeforeSendHookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBeforeSendHook operation middleware
+func (sh *strictHandler) GetBeforeSendHook(ctx echo.Context) error {
+	var request GetBeforeSendHookRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBeforeSendHook(ctx.Request().Context(), request.(GetBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBeforeSendHookResponseObject); ok {
+		return validResponse.VisitGetBeforeSendHookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetBeforeSendHook operation middleware
+func (sh *strictHandler) SetBeforeSendHook(ctx echo.Context) error {
+	var request SetBeforeSendHookRequestObject
+
+	var body SetBeforeSendHookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetBeforeSendHook(ctx.Request().Context(), request.(SetBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetBeforeSendHookResponseObject); ok {
+		return validResponse.VisitSetBeforeSendHookResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -13660,555 +14292,580 @@ func (sh *strictHandler) ExportUser(ctx echo.Context, userId UserId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bchs5tij4K9jcHWGydooiKcmWqejokW1Vl7os2y3JXV1d9FaCmSCZrSRAJ5Ki2T46UfM2MRHn4cy8",
-	"zct+2xHzNB9xvmRqfuB8wgTWApDIZCaZlGRXuboiKlwiiUQuAAvrfvnYCMR0JjjjqWz0PzYmjIYsgT/P",
-	"acpeRtMohX/UNyGTQRLN0kjwRr9xOWEkZZzy9JEkCXs/ZzKVZMYSIlkgeNhueA32gU5nMWv0u52O15DB",
-	"hE2pmildzlij34h4ysYsadzeetnrztmURjzi49VXnpu3xGyUkoiTdMJIME8SxlMynCcyzb10i1dKVrLC",
-	"tzz6QNJoykgTlyRbhKZkMYmCCbx6OA+uWUoiSUbzOCZ0TCOeX/aTx/ud7v5+p+uCMhLJlKYIzOP9hlcK",
-	"G0uT5fEoZckqXBcIDEkFWdAoJUM2EgkjabKM+LgMirX7cOs1ZjShU5bqgz+5Ybzq0L8RCzKlfEmYGiTV",
-	"dkyFTEkzZCM6j1OiDtp+e9DptFbRIFITvZ+zZNnwGpxOFTgxvM6FU0+on5nSD9F0Pm30D+BTxPFTt3Tv",
-	"TkM2nYmU8WD5LVuuLuKMXjNJ0kkkSZAwmqpd0whMJB0xtbGJ2n/SvHhz8pwMGs/jSC130Gj14eBHUSLT",
-	"ATcPLaJ0Qii5ZkuSzLk8IpQkbMao/kU9IemUqQEeETOWUAUJoTwkQxEuB1wNizjp7ZOJmCeShIJJwoX6",
-	"Uh8oDB6zVGbvJ5TLBUtIU6Y0ncsBN/O1stfifSa+3ZJ055zNYrpkYZ+kyZz5bXLpgIegEKrezRKYjYjE",
-	"gTlSd300lyzEl+x3nhL/+etXX788fX7pk6Y/ilgc+gPuO6ew8y1b+q02OTbbkk5oSmiSRDdMqvsUM2dZ",
-	"kSQyjeJ4wJM5V4QAsFySkUiI+r9Z9nymDqrb0fRGemoOXoCor05JHWVMU5a02uRbtpSEJozIQMxYqKYA",
-	"KkLjmCV4ukjVYMfnUr0pnbABn1KZsgQOWUFCw2nEs42RankAmCRiRA4+fICXcJGSazZLYWIDisIRQkcJ",
-	"k5M2eSsZoQQ+kITyUEzhFU3WHrcJJW/fnr5oKao64ArFechCEkwoHzMPALS4JTizO6ReEzHZHnD38jUO",
-	"Rp3gkPXoziE9ZDv7YYfuPA3293e6wydsb9SjT8PH3Ya+n4g42QUtnGbuqk7ph5eMj9NJo/94H26n+dhV",
-	"tCVNWaKm/Pcf/mXnv777t99lBE+miaLz6s5uojdRyqYl5ObAoTbdIrU52J7YHLi0pluD1pwxKemYnYZv",
-	"qFpwGZOc4pAcaI2pHF/1hk+Cp2GH7Y8O6OPhk+BwtEfN/s/UdBZiPcVVFDa8hqI6UcLCRl9dYHcZv0vY",
-	"qNFv/OtuxtR38Ve5awEFsF+JNBpFAaDuOti5My6/AJ6OrgzQvWHXLqR8Ae4891lFHm5YyuvRqJR7F1An",
-	"FUReR7OigFCGHwJnLEWQAn50cijSqWDlNFAwXS5nrHqnEz2KqBlIk3LCpuLvkaK+lMiJSNJAhCyP4I3/",
-	"+R///b+VbzjAcddddiHGJQgxXYcmiRDTPGTqm6sMrTMMKQcXht8DLxBAgPUSqPc6aJG+5+FN+VURkxXs",
-	"FZsLE9wHXgMkQPx2FgsaroN4DiPyEM9nV53un14c/vXbP+/95enfet8/+e7gcv98703vVfesHG6c5j5w",
-	"G1ARbsmStVBLluRhDukNqwBNsuRegAEsKM4mTM4Elwyk2WPFp99yOk8nIon+oeZVSo/ipUA06GwWa4Ky",
-	"+3epYP+YAfyxEdKUNvp8HsdegyWJSPDxUMF8/Pbym5NXl6fPjy9PX7+6Ojk/f33e8AyxVmQ7klLJL4ot",
-	"8xsaRyHJpIjGrdeQ8yBgUjb6IxpLdlt3sScKkHO9SlxzCdvJ5JVIEgeURSL4uK1e/4yGWqV6uE35y/HL",
-	"0xf5DQGRsNG3L3C3SH9HpnOpFBnSVYR6v9PpKCknoQEoJZ94p4wYH0ncGzJUTEOyeOSRxYSm7IYlKJWK",
-	"hIUgDhJ8gUcoAWmidUS05EsUQkutmcazJEphq58LPoqj4AE32oi4DbWklEYxoLshpOso8G12JFM2Haod",
-	"do+EknAKFB3kyXTCJF5lSWicMBouCfsQyfSTHstf1GXxyHCeWnVjuMyp+0rpYUrUVicEv5hjxANoTljC",
-	"+gOufgmnGmSzAnVcetPaesfcg4PBoBUqvjbgaqVfi2QYhSHjD0s/Xp+f/q2KfAgeL/EgQNmQZEqXJBSg",
-	"uX7KzT+eK0UqVati+hCUHkPjWCwU/sMHgqjj4U8cQcRPcD+UqpK0APcd3eGTXgOD1Ku6SranoPUXBpAF",
-	"lSRTaY3yq/HpSP1kVTSr/hHOFmbIpzyM01SSFV16PcRKeqzQ31sewTutde2cBSPKdG+iVW88P640OBqf",
-	"ZFv/ECd3+ury5PzV8csSzI/0Gwk8Q5qWQofkYNQNevQpa33KTb8QU4bGlxGNYhaSiMsoZBqzk5soYEfw",
-	"QYNMJF1mBhsxImYBEjbwlUi/FnP+gKLHq9eXV1+/fvvqRW7bgFaoGziCt33CDXoliJyDFRQ2CXAqklay",
-	"vvUab+hSiYqXQrykyZh9UgHD2QGNKID4qRAkhpd/JgEC3hpJIpTAALgS/YOhgECa/rPXL76/enl6dnp5",
-	"9ez7y5MLv+VpW/JExKEkghMlaSyz2+qBmRVMO2AxS8FwyQW8CHYZ9YiX7IbFn41BGTJ7rEVqmHqVyGY2",
-	"w1TbW61lDQxcf905fnMK5JfykPx1R0nwO6dh64hQNLul4ppx4HkKpQMaxyT6pKT22H1v08+tr0+eMZqw",
-	"xG+pc6J6JTux2nn3wLRzoGzFip3joQlxRvnSeDMe7rzOjy9PNIad/PX5ycmLkwJ9UCIToiP7EDAWKvbu",
-	"mEc/5ea+Nnci8xlZaJSS6HqeFEQ71vlR9lo9etdxk9x6jb/uWJfOjjUorn087+MqTJHzRNWaJntiZSpt",
-	"o6o5jRoNm/jL0VyP35x+DrVVv6ags2ogrPRSfVH9lnqUfZhFicLukUjGLFSPJexGXLMQbuBbLuezmUhS",
-	"Fp6xMKJg6PoZOJTRelde9pkZliKwfhEIH7cKLD6fRW5X3LLARxxyobRvJWq9n4uUkma382TvyX73sLdP",
-	"hsuUyRZZiHkcqt00tO0XoKD2SfUaBtx4y4ivlq7kAcq1rY8sJkIyXBqZ0Bt0JQ0Z42Q2T8mSpXAXKC/x",
-	"tJGEreoGIDIoVdbuAZrHgmvHBETDMFILpPGbRDG1NGJm64obcKJEFRT/0BHnS/beN055kEQnVCLECQtY",
-	"dMPAgDlzJnbMFfXMu15DsvebBl+w9w00AxpD4g+OfVlN8M7a6cXw7ywAwg8boc97xZp5wm9YLGZgb8CB",
-	"8zhdXQ3i+3ro7OPqpfZSrPV5zGOtern4vGJwTeaMLCaM52whMFzdhXbmdRsKETPKV/bITO3hOgx01ZsF",
-	"DpEywy86UyEshIbqQkiFqopLA3A0uF7du5jK9IoG17VO19sWcSrRwb62dJlheAZWjrtdEStPEhqCo5la",
-	"R0nxFiC9XL+SGPQYYyivaw/PL9w8XbraNKXBZKpJe3EpoyhmYPVBhTegSRIx6REqSZSCPQKQj8IkLGwT",
-	"f57EvmIulMhozFk44KFYcCBuccSvUaVZiORaAqUS81SHK0hwf/mDeaezF0TTMZFJAB+Y30LjC4c4iQEf",
-	"JWKKKIUxASLBwBScG2EMSZQeadsGHUr1KzyGESwDnuh4CGInU4f0SJJYjEnT/+PJJdlV38jdjxptbnfx",
-	"Wd8j/q5c8sD31DRyPmWy1Uekd40DGMCBViO0IgnO0DmfxwPNWa9SLY6U3KwJC65ZSM5Oz07AU5j3r0RT",
-	"Oma7Mz5e9bErNhsz9LaUzax+fSTBCFrw2UR0nNBpu2LWCYvGkzKM4QSgeSQJDlGsYRZ9YLE8IkokgA1B",
-	"3qTeLXNvfdLreA01ig7VR/QEFX2rHkoMK69+pphmbrr9w153z9sceOU10sl8OuQ0iq+qFgYeRDOqZHUe",
-	"ETxgZEpDbSOKBR8TMB9FWQTDXq+jx9swDipnLAA0VZ/05uXDpw5r7Uq2hnkSl4SPwW0kb89fKnbmvCtb",
-	"FmmWwCl4fjktd6FwojoQTS2o5HDt7s+TqFG5jgyzsmUsorDSl+ucBAwrPQjS1DcfIfQsiACcCUdCGQs2",
-	"Q4LSgX9ZM5Ii4SFbdcPv1UPWzPta28nqNdacoIdajpLALGF9e/4yf3snaTqT/d3dYELTtv66HYjpLqx8",
-	"t8LtvbvWufwH9mH2exva2FGkufdYRuPf/3n69Gb1oFcOtuI4HYpROMkaBKPbq3M3itzQ8Ydb6ujlybBn",
-	"1BKE2hK89Rz0TSKULMVCCKYEuSGOX48a/R82yyvwyDOq9A7vY4FD0ByPXitnZiNvPTeAqH6ckPfpxHOz",
-	"eWVXWnNww9z4fKrOKlt5e2Y2Vx1ChuqlI0rQ7w73sIA3Jrgmp1R4+SgtF7ecU1tFm3dexT2wspSJUTTy",
-	"RNPP3qRkEKV4tchY0S4l0FiS2Cd+9mbfMJbsKyW7ufNysTBy3YBHqYcKpF+gwz4QT7/IKH3SHAqlbyKh",
-	"BWGQCwcaEhj9XFHkvhLicJkl9JXogFgImpQsuQFtYsqmIlmSoZhztATNuZK11IUnMyph+VqEbLXJy+iG",
-	"WSGPxlLA2pbaLg8sEEXUwnLUd0dkVSqMxRi8yeCCVYyiuUbQQzHv7flLjAvFlQ64xUvDKrXobE9aqcxc",
-	"+1YA9j4sSr9gwPXxoFXB7qyFUaY0SbXD+lksgus4kptC9xciCcnQDF5VTjAUbNNdsW87xuGK5tA0mNR+",
-	"7gxGw/UMacrCK1oC+HcKq/SeKc2NSJZq5oAIx26KIUe9Tu/xTre709u/7HX6HfXf31wepV62k0ZA+DeK",
-	"JGqvZPl+wk+gDkmWjy37oRHShAPnQD0TAhKdWHxH5MEvaJLQ5QrVwZebffXMweR2rIwrFY/GDWdswME3",
-	"iiTIh6/9vrZt5anPfqcD4S4xHft9DIpRZ6KuUcJmIklB4fKnVF67v9uYdICfSbxiARrO/K+++sp3yb2B",
-	"S70F1iyv89Qevik5ogJC5RardnB1repbv08WExHrYwRXzRHx5XyIE/uKXC0XE6ZkR+0LxpGpEC7Y+g32",
-	"wTzM+tdqmOtZoJ5VX9Y6FqiMMHzBFqjnCaMpOwd8u6t1RmOrGIGHtZS7tiB6AgdgLoCvTSh+C4NdFNNT",
-	"S+MCAeBLLeblDyYngOXMOMVNyEsRxl6jRMGtXlE967tVsbIamgyAd7erogo1e4ixU+wDDdJ4CbslRiR7",
-	"p82lwFV92IGD3cmi0Cxwt966VdWXXLlIS27RmaJFGPjlmHtgCUW+8UZInWwD6RVgsYqMh96Y8ZzMhy6E",
-	"gq9c7YRRaWhunpMtFSUhFPlvFuVNZpOESkaackanHpnQhEoJ0tpPP/5n60hJB0o/SUTsREjmQVdPrgC3",
-	"Li/j3weDD53OzmDwofv1u69+Vyo038vsqHdhzUUWYnrXawyBWOpASGZ7BlNLvKBLaSPVAAc5Y6H2pBBF",
-	"AlnYHvBj4odTN/4P8BcUTbjzESe+DpT00XQAQQkKLbLUoQFXcmzT/2Eohu+UVK7+8AiNo4C900LmD/DJ",
-	"IzBEsT34DJYHg2gDPqNRovjrOBHzmX4wmFDOWexDYIFiRYTPMfou4kE8DyM+JlxwVkqI9BfFa4WBn2WU",
-	"An95d7tKJ7KnFDadohyzd7thJP2gR3ZuS2mICTfFA1jdfD0XBt5Cxp5I4AjsISo23FphhkbFNMw5nDoY",
-	"6OQerah278pIFK6nhD7ZhRayRyFkVhv/h0zJDNLBlyNtEA6nXhnONbORJUstyJdDMczJlXVuqOecS452",
-	"aeFTqbMprSNPnJlxtyaaf9V7EEZS6VNwxLVo2JtEKApBjmcijkUJNSvK6lvSM4Mbm8waNgWmDEkqiBkG",
-	"Zd2HnGUZKnlkqzbfW3Vu650+DqaMPBfJ7KFZRkJTdgXxPVfJTK7m9FbkdmcZ5DbiWNs/dCxVEzK9LcUs",
-	"yTCuztDqrjHMAqiynlEIwnSkOeIifsAxrcEPcc343dDjNfwBKaYYgZwFwqxiS5rGVzo3Nrf7e49Xt/9l",
-	"NGKQ6h5xk097ZJ0VJi85b/V+nNvqw8f7NdIlK3YEN/WuNwZdk0MxTxWmDE26VFm8wWYPm/WskaZCvoQE",
-	"VDIl6pMsS751ZCN3dLyDvX6AsjuKVGf5ubkcF9B+SZRWO+7cS9h7kruEe/lLSHf+0dl5+k7//1/+9Xdo",
-	"iv/3q/a/7bz7anfD77+7l5MQLB0TseCYLQ9+W6A3MqZygg6UTaQn71p01t07OKhLfHYHg8GgigJtbb6e",
-	"0N7B4/K1X3xzvNM7eGx8ZnorIEDHI4AqOwpVyIR9yK/y6ejwcdg57B4e7gdPwscHT2lvxCjtBAcHNOx0",
-	"D+jecLQ/6g57w87wsNcLwu5B+DjoHgw7o06Hdg4b+cV3dp7SndG7j4/3b0sXXe4TdU4PgpIjjqBnlzyH",
-	"xjpm2aRZ9w7I2bNWLZfqBgJQHoWx0fmiD6aMpr6gy+diXh60EKgfjP7+9vI5CemyjCiUPg7ahPqp4Gjq",
-	"1HIkhzStOAYHjlUzZadbNE42NomsehCuonSHGA1fsjQtFVPVjzsx/MpCErI4umFQPGBlmzAV4kor5CVT",
-	"aQVcohmW0OCai0XMwjFS4lri6dfwEj3TqknUM1C4CeUloLh54g8AjzvdRjttcZ8qYN5wUvVMgc4DdzMG",
-	"urjxBZsDbWpS0cpCU7IAfxQmva5e/ZDVigV9rgbe5lIty2UU1EZKzE5aQJkwTGryCFT48G36oRLpeJZ6",
-	"GOYT6mtndq5sjdZgP64JA4YhihEAtffsqSUQsqLtChmtyvJ4V5iPjd1dpcWSqacCZvRehlicHOnr6aRM",
-	"lbxsfYLwJhIJx5xBV4lBzzU6FDwExYBuXwFAmuBU3O8ceGS/u6f+OWh5xC+LrVcPdL0B90syatRvex7x",
-	"bUqX+mLfc6vq7HeeqodL0jt8st976hE/n0vnk4NOxyP+xfevnl+dn1ycXF6dn/z57en5yQt/wPe7HdLU",
-	"9ZtyebOMhVgaB5yp+JPa+0jwlq4loy0pJRHuFSkF5SlEbvqaEwhenr+ykidYsqy8n6UEvBVMzUd4lwci",
-	"OIRW233ZaC5pXE1qC0iPFkg+j+GRCvdihoO1qO9myqtfC9pS7jJp/ekBya7CoguM+VgJYgAUeyQJePmU",
-	"wAmliTC2EmM8YjE+cpJR8ctIkq7VnZZkJJRGZSNEx3RWCO3rbSmEeo2TDzORpBjZKyfRrIxagUHSZppE",
-	"jhlZjDzry4wSIlmq6LVEelniPk+CSXTDwitZtk1Qe4u9z5WVWxLzjI1GzYXPmUVujjj7u4j4Ok86vAwH",
-	"3d1pvnKzIKRaaYSVS44SNzJ883Gurmw6T1l4NedpFJfV7Uuj2DKxJYHB5Xu5lfd/FvHN24mDsiQINBBE",
-	"CTEO27u924SIl1dZeaQuVpyPlwqnEWZlKqwtRErp3+6vMMMD1fYCfdu1LdLE8NGicLNq7a2xH2K6xoqj",
-	"X1wMIgunDa8BjhWlMKFTJb815sf18oRTrsjC4W6GPi/3BhbvRR6HXeTy8jSjlO4CBctpJSU0zNU3Mlq2",
-	"gBAVXhrpc70BvXGGQPBRlEwhsn4d3eh17xVsA56eGoFAWJZlLSDbETBMHpRrXyxTMZNkyEBUR6W5HIbe",
-	"Tqd7BxiKBdO2rIvmNWaYf7/NgzplH+M4eWgdvsUdEIA/K4c/VPjDSwNcIBdudarTVJrNW+qCLs0Z42HE",
-	"x162qx4BxPR0LYZCCTT4rdTDI2ZRsLEOFwxasd+vVKvDybJddXfILC+HsTks8rKrVX2bTdG1UmnEFIfT",
-	"xkdTWaugzG66MMCgYK4NDP/xVrj6uYKL15B7vT+Fmm6T+XQor7ai57noG03XnX0tO768yark9Gx4qKKc",
-	"nKndR0Jabpdaifhm01laarnTN8cMgcDafAXMMtmJVdlKloqw4SUr1HoUaQ5Knct3YN9cKQbqAeuZCkRy",
-	"6pFA0VfWUcTPg18mftqygLWr/903sMatRJgvEmoxOgu7ck6reDjrlLwSE+gmYeM3TP95MP3eUsPPjMKr",
-	"jPfe2PsNo3FV8pgu5QRJfGpUweKqcRg9DN2e1wiHV4skSl2pFWtvqzdeQyQ2nIz2jd+wROLLuu1Ou7Ma",
-	"O5R7wccVVz/j5Ds2vBBQZN4Zi5l4kSQRlynlAWuXe6BcaEtQEoKNKFFjmAmxCGlKh1Qy8vf5JmN9tvYV",
-	"e2nIxgkNWehn9n87cUC5jr9TL04xbsHoZwJD0fHpkmCtbIerauLLiAcYTadzLTAnApdQw7Bgz6wKX0DZ",
-	"1qPaGwULvUUW7vypZK/zcrhQjcf1vELfWGze3iGk78sX7AtCw165IKYteCYTn/gm/9+mR7klC5o+Zhhd",
-	"gW/VH3D4fy5pSmoOgSVAYTaruPiI+ebjgOO0fW1MNmIhls+IUpBiJ4rnkAD6DRhpH8Ee8GZGDfzsJRCi",
-	"rniJgtQjUuhcd2S5QxaLhbPMsrTzGmZC5OKfxlRYv+hDfntrV4r43MUVqq0/FHJaCsuoxuE/wfMPnEK6",
-	"zX6oS1JH/n1gda48AxSvQRs3tZAMlPvpwcPXV/I9V04aNqpObidepCELIITKoUjGYHyELuGMHkH9V2mc",
-	"IXOOVjeLIy/ZKH1wDPk8JxmzUVp6jvDD5zvF+ucmUzGbQfYmNGYpOT7SVMB7WHBsKm4wvc3Ux225B1c7",
-	"34uC7wAzasBnVdf/eGmZh6wd8KK5Z0nkzZctD9Tbahx7N8kp27kve6cutEezWoJ6JIlY8Mz1mQlUle7P",
-	"ag0k85TJzPHZBLeIjnG29jNsGNSq49PeykVo3w/PuAnFWpQSVX6Og8vO4X2TitHzU2+DcGwOmNyszvof",
-	"qkJW3k1lz9PCvRmR7hbX/Ry6HMl8g6ZHsgTrjmxdp4jFIWh8S8syKTrlpxF339itj6fH+Atpqo1uIWHH",
-	"pOYmwN3KDkjXy9ewPgCans1Tlk2PdwKaXDUpNqaDgjWIw6N5Ok8YmXM1o2xpLNYfPxX6eo0PO2Oxo780",
-	"Y9uv9B8/qEnal9GUvXOH7kTTmUgwKw26hzTGUTqZD6EwjaCzaCcQIRszvmvffus+Lq+j2Y6YISLtzASE",
-	"jiGAa+7Tm4g7hzjnM/V5iyMsv2i3NdC/Pucxz9yHA1n6/UVzouo4QuzC4XTVqiqRI6vD4POFT2wxO32V",
-	"RBJCEhJPjwr1TDAUspYglS/AUxSmUMO/mspxqZP10rZQeCRJlNX3JLoGrgkpy+70nq6LvxOLgMY73Voe",
-	"9qySa1lG2Yf0iLDpLF1iIa2QxWzFcfgNi2PhkZTR6b/kczj2yxOi6zgp7cHUc+93tzM66HXUh0A/kNv4",
-	"u7F6FkZbvRn8BfjQA7x9irGccq2ikIPBPKHrmlTdh3unoq6mnt7JYzdlSCPrR2bn7pl6nCANKr9kH50t",
-	"tEvVsKvrAi6YTUGeM5qwWi6W3NLez0W62eT1ZzVKlx3I/Ao1rQL2kVX112ljiFVdtSOCuhnNRDKkq0og",
-	"wxDUcXTDOBkusQ3P+cnFJTl+c9omemmmi6wOT8rMm5SHhhbHYkxiRm/YgEcpEfO0D1U06RRi0xlXkkKI",
-	"BApiy6BLgIIxiGbQtNXGkg54LMaPJPFttAANwUmx63yllXbfgJbVjELbry6udIfCaE5ATb1LsUUttUnC",
-	"Nof6XOKotfVG3JJmTnwLxKu57buAfed5WDH8xZK6HMVdw+zvbcWqcZlKrF3bG69wJkul2rr+kvONXnDR",
-	"uGUerFeCYLNNKscmFay2do3f8jTfyL4zcKLHQIM44Nnv+iu/1SZ2nn6+wJm0GvECGq+qqwbx3QPu3Nem",
-	"+ho6SgAQWOIUZo8ENxHdVNrrP8IQ2QEXC946IisAe2QFRoQLazZZ6EYp1OGA2r+6Ry77ELCZrgcMuTcA",
-	"D6iO5jE9pXYdyolYkCgdcMv1Tei5xv828UUARd4VQmPeTrZfanOgCp+f3QZfE42MoK8JElICnq+ulK83",
-	"Ci2IujVwVSbtmnaytbvzHu/8DROFr3befex6VfmlehV3M1+iz2w7+yU+o0SQAGMDiWTvt7BnVqYSfuHK",
-	"0dnW0s7XCWM7SnYkf7p4/UqLOk5imt7rrKXyPvn2meGxJmHto4LHs6Lhrb+1iFS1oLqKcoXiV09Dttjw",
-	"5Z5+VpblnkdfftCF89RxtI2YznkwUdSe83y5Qgc2wdNJ/WzsgMaMhzQhU/UcaWZVP4mcUU6ovGZQp7l1",
-	"z6Tt/W7NtBIFRwUdUj955Pvvv/9+5+ysVB3dyNlx+nWp2ltF2a3aqraMB/4tgP6TBdB/4ujzqkjzTTh1",
-	"jLEWqzfTZHQUG75vlSGi8cnOdvfkkIc+zo1bvDZAv7CD9fhU4aG78avi2X3BfKtwJJuIG8jBPB1tJwer",
-	"B1bz4g8+hRzsrucuwnCuGsQ2EvHKg7Xk4PUlLH4daPUmI9kPJhl1H1eLRuAnwJoM3d7efsMJB5aTaDZj",
-	"YamUBCAv71wfLpfVB7lYJcH09+ReNBmztB5OLS/14PtxvVUeZ4B4t2YLaxPi5X16drkzfPF3Zbmuc5d2",
-	"rq2XAn42ufLeMl1mFV6F/BuxIFPKl7rXPdq5RoX09L2NRa1WRYucrOZAUH1Cl9n124I0fDcRptMemuVd",
-	"UKDOV8yo4j2cEbxb5YERpoCstcKWFpDVwXOyuma0KSFb+nhmQK+KPCmrNz2Oblh+IWJk6kpLj+hH0eCv",
-	"6MmVnA/V8+jYSuZstUZicZhTMBZ2+V3pBSyWh00zGnjfWMoygIr1PaTQMeTZOBOECM/XChByTnCVEkgM",
-	"+ZafpNJsVju4W1JLa/VSWEq6rsIKEZxoWlir2MqbqFTD1vUbKsMLnApHNQ1NNcpG5Cz5JTFeRYf3dllh",
-	"GoDh8o6Bs5njIpvJXda78t194KjkL7+F0SzSLkfcPeNrzHuJ3EGfOgC6rG3RNjHRq1hLmr5dgJ/FWWW/",
-	"GP9qC7zCtpnCkW4fC9XOnf4LWZV1cyHRlfIm2krn0uVAZtF2mpYa7xHOFlgkLcECLrWIn6IuOcp30Pn1",
-	"6FxvIl4lRLpBq9alZbEj6wGrIaykr9te86qgv/y+OBBxsXAo7ScMn3Vv15qQWbun9XDaDr+bRpOd4JeM",
-	"hgmTjAelUYK6KtJMD6noNywZ45uS3mwclk1p16G10Ujn2KlZ1rHrvfvFh1el2b7mccTVbkcxy8CdiDiU",
-	"eRm5LIk4l3ULEzW8hhiN4K8cQ7K/PjA3ynKobJJsdibrjvsuxjaDB7XJ/2vOoBK9RmFdx6A++Teo+Suy",
-	"tGFwWSmjxOi0QpiI7Qmd6hERH6+ErFSWaF/7opR9SD0SYMH3Xq4WqAlZXTiGiNLI1YsJjWOyYEROoplS",
-	"Hr5OopAu/1CoRF4axGrie9ayv8KmOIDkgMNhNZMF7sYctw4+Wxci5gaGZSFhTsTTCuJUVzZ6zbP6dabE",
-	"EfRJr1S/aoUPAyGsUeeoq2jzFm5NJdVf1dAPbFnMuo1G9Nqx2cjDEdbV+kXuItYdFfjw1xigPm5bc3Ot",
-	"rU0fFZbVZDSYrLY2/9jopzSkfZj+f/7Hf/9vjX7vds0CHlj5DOx+1DlHvXv3KD3E6nXdLCLOL0jZzQfZ",
-	"NrI1lau9K8N/Rt3X2X/PnHz9HGGDzC4dI81i0DHoxqkQ10o7NaRvSIPrAW+uRiO3auvH3oDbx92aFvCF",
-	"roiJzaVMeV6x4MRXX+Nwes14S82CC/fdyR9JHQXtKHIYaKnVcoOP24hoM7U/YpRFlW+joduHPCLicHs1",
-	"3bKmX5GcZtZUpaI75QQBFwET1bED/mVtayoOPUorgrE+I3m8a4GCz8eEKwwAq7y5irwUz7Hedco/czfb",
-	"QAF/fgU34bKUd2X3wIPOC1Px98hpxBmIkB1hu4G9nqNgeOVN1aAKzyRKmZzRoFDTDeSVnFqx16vX36jX",
-	"GQw+PPla/Xnc+X//rx9/+vHHnZ9+/N8H816ndwj/Pv3px//np//1P/6/H39892+lcSrnbipQhQW3XlKP",
-	"yQWE7g2oyFTL6XekCGJRUXtLrSsHmCs0ekSKpCjs/4D7/m5LVmDuf2a67XU2dHzRi0XoyxER+HhVZarv",
-	"JoLEbGRqwJdXUtia6D0UAat2CRQWVpdEOY/clUK52/lFEyiTB1/dmzoTIoE23bH0rzY2iBl72ApeeQ5e",
-	"JqBBc2VLKXJl4N1FmnXlc1o6x8+eh2z0x9JuNzVsp7zSZGW6Pj+C8h7MtGMdxXTsOW3qQ+zzfofe0JtL",
-	"2Fe3hiZN7MAfRzL1bZy3XMqUTR9JALJQBsU0fS55i1pnHcIBA43+iZtTWQDcHKtznBmEpJnhrPrWLgUA",
-	"H6+U8B6KYb39kiK+qYHkZiCkuUVyGknpVHWJYgbX4B69GAwg6FEv250SAEiUlsJQr9VB3fv1SOqSKLWv",
-	"WXU3qa18E5tR6wLH2vDCK4dBrVkYtkOmZStFU2QBm6Y0jkWy3Fzz216MPL6vgOdVCfP6Amsq4/gxChFf",
-	"GdrmcaeaI5THRyOUUBCicIRsVnWCjlipRmXBzRDa3LmtEBnVi95UFODIFHY1qkTzzrOmCZVXU5GwdayW",
-	"cmx9DVNjuLesZxHn7EN6BYppORr58JtvoqPUcHjLkY0ZMnWZa9JsWPM6lJVbGB+A+2/qJ2je6WVbmVt3",
-	"NRq9qZ1Ul42/q0RmMeaLF8e22bH77NaXv1MXFZ7p76B1oGU8MqVci1DG4zxj3CGG6o2GTRaczzhwlUKV",
-	"tkNy6tMlIoaeY1ldujqNkfR3pS/ESqhlfcLu6KWCelOQL4WjH7qubn3bPi77qiKl0jpr3AoxAPyEyk3R",
-	"0Vgsol5qrh6nqHplRym3vb1HohGhfPkgvaQe3JwoxNSaEnn0fs6urlmJvPi1bojlET+c9gfzTmcvoPA/",
-	"pj8N8ZNvu86RdCF0X7pQasuH4WeKjS4i7Pu3ceG6vkINNBUJlHqY2p55OiQGjP8Ph7mVNghtLdXNtZz9",
-	"dPDLQfsCShckMmfZpbTN+ALL/dW4ZnTvKAA9YzDLwmzQIyZGsGfat6JrjEFpiSaVSx7QWdRe0mnc0v0E",
-	"bS0NU/pGRy1CRQ3f+m39FqE8HHATQzChM1DqSTNXl6LVJs+hPosk0ZiLhJnqiFAVMRRK6x3wayzkwUPH",
-	"i5cbQtSIvi7moavVS0LDkAxFOsFq4mGk9mgacZoiM5vS2UydZ64aW1sX5FdHu6li2hszFM/BKxR4Xlv+",
-	"zi2a7eUqCq99LKuj7HSxXeuLKIy2RV+2e8oUj6n3VBYdXB3Y5441vtbNowsO2A1G0pWnNrxo5TnFNjcs",
-	"Xd3DtzjEPIaFjjY9iIWOco9meRnLV8Bb8Nrfeg3BWY34gNwxbK41VMTDek9kKLhp/MrWbHwgt/+bRlu0",
-	"2DSwdKfrlkUsXPLbdy7thTiM8n7eaGazNJa6dNJQ2SGTUQjUVpKhCEua/t8pmMchsGs4puYQn6B4YYE/",
-	"ZmvIg7aWq93FN09X+vZu46THMk9uAR+Hm9XXli1b/jX56lGmrGpADEnwIAVtlQW/zqT30GnwagV3ichV",
-	"MG4X6mEeqI0tF/PplCbLXxu+1LRPlCqmtawTuqHHl7xH5ui3CgAsifurV75ee6RX2naTpuDxUonzvvnt",
-	"90oV8+EWRHxct5Y9KDbTqprIUBQCk5RsBS9dvtRueqKTXrBg61ZCD2xL/o2vhHXwLDGNWFtX1DvfbUy+",
-	"fJcvG/6Vkyy5TdV+ve359t6l1fv1mCaNpcBaoeDhm6dMkVIi5mmr/Unr92tQC83Bj8wXQNtIIKYss6Jv",
-	"xgq3OdXq6xVG68ZPEDo4jfhc5kvpO22h3BfWq5Wl315dVPgs3yGr4s1YmlHPAoEmOVi667r7dzZm4+e2",
-	"aBXmws26S7ODkjBQp+97tmJ147Wij1DocmhK9wZbig2l0SSsPGjJD6d+3xqAZJv40LHc75NZEt3QFCrz",
-	"oZkOg/uGS2w9o4bqjudq8HwYRwGJuBKT0aYEbRgfpFk6wp/TCh60N9EvpiNVTot9V5TAnLqwNQq+eoWm",
-	"8nVQrdBiXxF9Yw0zprnydlLF6F21+Aum0P2bKF1XnRQbUCmcIhLGl/j7ovEkjsaTdG09T4gqheQR8s3l",
-	"2csdJgM6Y2FJ6AVZJBSaLik2ihbRKU2ujVH0px//03y963yfF4jVi4uPJixmVLKVR1cGcpEyuTqMJkwx",
-	"jjVBMbVrBFTm22d7WSbo4IltctPiOZFJlJbkMhePrsq1Wf50LUk8w6sSORzcmNgWscJ/iz+uOnC9FQcu",
-	"fF3D7l3YbVh0HpL1m11P/s7G300Kdw73C5bFLxgPbXXXu9W7spFEVaWuNjb8sAX+1Z5h3Op8FgsaSh24",
-	"FGHQDNj0YTLStOW/Oi1vwDEnSUA2rY3G4/GyTY65ngvlGC1upu5bmyIhkRxwE+SAnPaRbKnR+539I5yW",
-	"hrqCvR6GvgU125KlA25gB9GexkqCWGpoFW1UMz0l/vPXr75+efr80idNH+z9/oD7zgb5LTTZO0Gy89lV",
-	"p/unF4d//fbPe395+rfe90++O7jcP99703vVPatf7AU2YbXcS+HKG9+N/l137KnRDAWH6HSVKMwizhgv",
-	"lOjOh2UfoRua0ZQkLJ0nHNkgkDA3enltI5XaNpMscLv79buvSu0lG3uueBhzvt8ppLWWR50P5ylJ6dAj",
-	"kAs+YgyrH4EdVGEpLnq7ni111tc5VP88U/88V/+crF30OiUBhVW3hWJZB5LsRh50WkeYJDicuzeNjFkq",
-	"sRQ7x+ynYhWzB6xjVFbNw3QfqcHyoXT3PXuBbPfUSsQ6YmE5zX5fKk+wZAeOxxyNVARd6dJ8rs7waPVi",
-	"KbLUzatze1vqcwqc9JkJIL0rD8E+ATYO1VMkIaZBxMeO7vNIlhW8rZOGaeE7tslkIMLWfu4MRt96DZB4",
-	"y2kDCsMiIbNJQiUUxLc8yut0OiY/Az1xMh95W0D/kCaKC0xYcJ27Bg4p6NalBNWXPlf1a1MOBa68FB+x",
-	"xtmsqiY2VDwzldDga0NN7lwY281/MRXWHrIi1wPUyXTWsGnT7mKed7dzKzP9yoP1lAT3jH9F9np3XXcl",
-	"XojfSvw1qEhS0S6vZHgfnNoMfy29x3nijppPARe+2LNf8uB5hWprIiR1V2nKQ+k0vMpa4mivF3k9o+/n",
-	"oAOhICyPwLUdA3Em40QsZBYehvw452TL6NZNt93dYe3ezn5BsD042Huco/i9HMW/6TYHg3b6Q2fnKd35",
-	"x7uPXa/bu239QX2Z/26nMKScOajN2WS5yNlPda8gbNJDCWrqFW79kpM/oTqxLpsq4q4fGps+eq6BzMR2",
-	"3t89XR0DfyYS2wYNLEoL8A9QjmopbAWUdDoicskDQsc04njUvmOy8JUwIHgh8XR91Hxmdll7GzMsLg0/",
-	"KNpOnMVWXYotjCh69B0JicGxL5iIXIJoWir2wC+Z7qvowTVb3lHawdk+UThydTivkbxzcb35Nx8HU0ae",
-	"i6TU0ZDQlF3F0TRKr5JZyVlpniuhlpdkgeAhoRhHkddLOqW6B4JXQ9PCY9J5t2AKQahq2k1e4tgVvmxf",
-	"b0NfCwsuvm2jXIiAvtC92KrxKmt6upgIyQj4FCLTsGU2T3TYbx7VqkrV6TK96rGIj48yFyxMpOYNoSp1",
-	"hoiRJHOITuWkud/Zb+XqqOI0hbqp+ssyaXv7U1xzEHqNmze3HonLP3M3Qlc41C+e3JVHRBnMCD3ip3y7",
-	"iKiUXxVbgjwePgk+QTwUruAuKheubytly3mklpCiucmvSMHCFW1z1e5zxb78nXpb1VbdcuI5ejduWAI9",
-	"2kJFuEcJekdS4UHcP4l4EM/DMhYQ0iheXtEgjW4YpNBWCeMhXSLfTyMepASfwKiGI3yrkWwoX4JsDCUy",
-	"xLy+6/EFXWIzuhKERzhnjF5fZVVR18OqBis8KqunKtFzLedTNQJDlCOuNLuAaa+FeVyNC+nycyxSnVtV",
-	"E/xEpgqCcjGv0y0Kd2v83Otif6AtrdvTr2lKxwjOpMWjfBxc97C3t1+/YV89fIOhVRjnYTSOAutGh0bA",
-	"6ejjwv6EhfaE9VuQZl0RS85oMwqiA348YcgnyjH3iHRcXMrt59PHtTZTpiKhY3Y1XKasAgz4ybaasCRD",
-	"e1Nt95gFaXKRgovUbtejQrDjQW+/d3io5O4aoN1JEE9F+SIgWKAS9fc6dVB/wYYTIa6vdOvCqGzDvsMx",
-	"pr0huGvZdJZKUsAiC0SdzVgjmsJ1h3U7d9MrI8kVN6cEGyspZRFfSvdkAyPahm+/vXvXV5f1ffEc/Lso",
-	"nXxblklqJWSbTXj85pRcs6UHTa05XkdRWg2dzqLy9NSckq7nO8KLTqLUc0Js8R1gnypUprm+2v/T+6d/",
-	"u77sTb87/HB+cPPqyfDNXvD948nLbvh1Z3zRoydP59/up38udZj/Zr749ZgvDJ49lCFDX4Zt6Ih+5D6U",
-	"xFzBL5mWQOZeZR2TOGISU5xTMduJ2Q2LswpeWEwf7c2YgSyJTiwo6bGgZluuv70xTdVSYWTdtLnedi2Q",
-	"aJJGQTRDfJRVcoEFIwKZ0HGw4x8JC9TCQXj2MAhlxej+g65nFdBExPdslrUqLeJubqrUYE/QiaQpKdaw",
-	"VQ3v1ao0FhCvcNKr+12Ngp8mTPyzFZa112hzmuxdIswLCc85i2fht62jzHO1rPRC6uU3ZPcUYBam8Vye",
-	"UOQKVR8RH18BkegRlM+DLAi3JdAsXkIo+qW4ZqW2aRmNOQSJAxnekYGYmQphqXqmxB+4qRU5gn7NeK4j",
-	"OQ0CNlsrRXS3lSLS8kW9oRJKrvq7C/kHGPP7n378z0L8+k2vHf7xYPT6j9//4/vLP0Vn350d/O3Fs/jV",
-	"H7/vfn/5t+hV72y/TeMoYO3uk8f7ne7+fqfT7oz26NNgM14AXBu7iMOZ1OSz5UdRi78CMF8yXzVRGBva",
-	"9habNGIvYdk2fYNzhulu73CdZRrN0m20S3d7h+WG6beQdVTvBHHspUhpLO92kO4MX/J55tZRHplsIhTc",
-	"tC6Z2ZEwtw9KqkzoDcvSEctL/Morpb5d4WTlWX061CPX40m/vCyiubd1yGWqllsJwtvcqyRpMie2om7C",
-	"Ycsjcj6dFijswb1AXZOLWIS5mHSoQSwF6p4piLnNrALYKzn7cnTM4hErVFKIFps748B6/5nixVz46pKa",
-	"fITlXUiNsydfMqkBQe5e2TLPIZ1P5nqPHBE6lKi1QP0n62SgmirRhJU3gt4yzSbL7BtFMdNOIy4WRPB8",
-	"Po0TfQ1BbJFM+wOebpGpAzW3BIfxR1i8f5YuBxxcqU4A9JTQOP5FZrysywLhbAGZIJ8q54M0WRilLGx9",
-	"ruSPLfMibisvhynQeZe7oZRjW5IykiSIhdwmhsU31Sr9PsHOA/OZ4EfEt6Ur/b5i7hPIKhAkFPl2SJtK",
-	"XToj1gvsawJQ9C5BkZB70w+sULCZeHj2AmIWchAzCg3061CVh6sOeVyoDbkuJwz6HwHEuMeWZkTpumKS",
-	"pBnTOQ8mhYsD1tetkiPKMVzRk5J12QxDioozfjKtOaLqFopX1daGkAUxTaAkBg89tORBSqFHggkLrlnY",
-	"ImenZyerjdga0ZSO2e6sPNSqXns+XA4a+mjysMZ6xXvWlA8161bDSqz1YUTHCZ22K5Y3YeWJ7cecwLY8",
-	"kgSHkIiTWfSBxdKpxI55ncgcFcEespFImOF1xSS1J71OZSpzrrzq+gYMNhULiJ5NGE2FrRHT/iQ1UuWE",
-	"9g4ebziFi2+Od3oHjz0yYR/yB/F0dPg47Bx2Dw/3gyfh44OntDdilHaCgwMadroHdG842h91h71hZ3jY",
-	"6wVh9yB8HHQPhp1Rp0M7h2WnJ6N/lKDFs2XK8pbR/cNeaZ5amce8nFfMdJ0zKCSSCTMQI8LxomXJxrnQ",
-	"RnwQKyuGy5UeeeGy1LQ0mU+HnEbx1TwpKZtzAVYz8vb8pfXcmwcywWyv19EYa3PqBR8TGYWshfRhSkNT",
-	"Nl1jrkJihdiI0qBTKQahNFy4DjJXVGeeRPWK0oIfqEbjGkcAW7fuUCw4EBy1AU1t5tJ2R8rJRMyTI7IQ",
-	"yXUWjDNhisDKVq5hgz6bPJ5O0nQm+7u7wYSmbf11OxDTXdiT3Yq4w921Iugf2IfZ7zND3mDe6fQey2j8",
-	"+z9Pn97cYUcXUZhO1hItGPEANKvbO6xBtIo1euyBu9ZpS8e9PDvT19gSGKftAq7TUmnEiuLtKNi9N3gZ",
-	"LY6tYcsQkDqfbReQul4Hefiw1Jyjdl34H/pfFQ3QmhcGtoVsROdxKtdE/mnHNBxThYpoRQpZbmH/ISdd",
-	"4N9/n7Hswzga2b8XbDgDl/Is1nbV3Vmofla60+4sphHPKXOrZLOYwE0/XCm0WxcAFdNkjDVQYmbX4Kmr",
-	"M1zhI73HPbjAtVjJ+7lI6ebQKxrHleFXU7qERo4kFWMoPVaIEXiy92S/e9jb3z7IqLAzeWi9wslX3yNE",
-	"v7upJrlwixUkPYI46mmU2vhJ2AndpIklN1HAHskB12hMmr0DcvaMUDhHj3TJH59Bt4A49jTr8sibF197",
-	"BNAItHHUscV0KviA03kYCfjmJgqZQJxutYn/5vXFJdnVUPkkYaO5VMeGCCNuWDLgfn47fSWIQSQ4NGcV",
-	"8xSKcvm5XdXV3xU74P5fjl+evji+PH396urk/Pz1eVbtg/iKOsKMvks2/RZW+cYsC5oO+ELM41CjSxky",
-	"gf3ad87ZQuCWGRnwwpt1fZGHoAykqZ5KSEClo87NaEKnTBHUVl3SUaQQLlEo0kELh0fWv71aKco5bp6U",
-	"uWre6f//y7/+Dpn7v1+1/23n3Ve7G37fnGYPnMJ8rGWJegCi59TmIH+MnhVieTv7hwdPHpcRwSn9gEb0",
-	"g73Hh086T7u9zqY24p+CSnqOtVGpRCJvA3CBq15Ct9s7OHz69Gnn8eF+73Fvf2MsRQWJrGk0h7F3NJej",
-	"neGLNpSrFVxGwTVLq1KrU0FmEAmtz/2RzBj0lhECWj6dJ/GnDhG4m+pjwSsJLnh7SdgHGqQ6Dtsq3opW",
-	"K0TC66J2zDOifbYfYH/WqhDh9iB/FuXnH+z3oJZnytDe9fvOn3vh01WFaL351FU3nL3bGADhYt02txSf",
-	"uM9d1Zj+Jd9YyZJ1OacQwbM245QltNRaX52CAr0CsDmKNDFK6j2PpHUDu5aXa8ZAm+CCL6eoYSJAeRuM",
-	"/q60NRxs4SbjZ6i3AcyfVF4zMKEcueBBRI4kkZRzZjXuCG0rKFCuNZjubUd0NuTsqo2HnF2wmSdUzhNG",
-	"xoKB9K3zGIY0uB4nYo7V+cyO6ifz+2e+LKN+9+pXnHVrdDIfcmeyNnXXxdCat9t54o63270VX/jtPvlQ",
-	"3sn45IYlS/SJ6ewgOoQUpYpGxuwDdvlcf4lwFBmycSGB5n5XIWtvJdf0ILCOL/Cx61IrtZPBcKPO7JtK",
-	"DRGVRA22022uu4QYTF22ZLi0tacle48VTY5ILuEOvF71M9eywuwrlVudeLaK3coNQWAXSjZDiGUaxTG5",
-	"ZrN0y7175UxbmlCXCCV/1Ll9b/TQ26yTUflaoiRrkL8luKb1ThmouWJZVS9erW/2cHW1tFJUlSMam2Zg",
-	"2ueoS23qONzMsh5H/Lo+UJkGsgLOA7EAl4pkCJG/4AVGQW1aWx6zi4eU7dl6UlifieD4u7MQTXq/cAZS",
-	"XvMBBMOcJu+RQImHXBG7nH5PZ7M8K4CA6K0Caa0tvX3V/182RNMq6rGhfhVW6N+iIbLbMSKMEhakIllC",
-	"eo0aj/PZgHldHerTtklGFPANyL5HWCxZfbdxRUL25cTmXWsREniVloebUShbRCTqiHWbS9K0+9GqT2fy",
-	"FH5t+UmT/1q/xbLBgPoX/e6VrCy2feGX/E3Gmstu+iNJNK1uE333FxNBOLuBaBeMdFbXAWN3TEwSD4mf",
-	"9fT0LXYWjNA3NKVJuZ3kmBOwZbg+cgNQFKTzhJnqqrBbcy5ZWmEKCXnOEoJvlbuYnVEVNTOXKRZqKHeI",
-	"4OVavUJ0NtO1JXArciB9bKRRCrCd8HHEmY6XLh6LDpq6qo6ZwdYSQJiQAkm2cTuO1XLJyygMWRw37tp6",
-	"ViNDrtes45umFShy90KttejZQwgouV33XNy02LCxT61zoe5aWjR/6QwWkTdvL3WMrvagmQHNfDTgkEHL",
-	"IkCF1hF5c3z5/Bt9TqbMOozTCaMPfSdJ8/ji+empR2YsCRhPdxgPRMjCVkmAXy4o8W7X1pEjep39w5zo",
-	"0DQTOTLEzrt/a/Z/6Ow8VYLEwW3rD80fdv/wr+9++Jed//ruq9YfWn/43UPRgq8TxnYUQpM/Xbx+RRBF",
-	"svTVA/LtM6L35oj4H2/9iu34pCTDTad1K9t75VHO9c+wSGsePjJTsmQLLq852N0ZfSayfJm8XoHBgnkS",
-	"pcsLBSMu/3gWfcuWx/OyUKSyKhOk6cvrq59+/E8fMgbSecLBiBE4y8iKBeo4HtOoXD2fiNQUgojUS9CT",
-	"YWoR9Bt/3Tl+c7rzLXNC6ijAqPbxGaMJSwy0Q/j0tWEZzyc0VVBmiaeNctqqM0shE0KHBqBx1ydNX00u",
-	"kugfoGj2Cb6R3PTaes0R1+3AxWjAfQutjwLPX3cUruychn4fbMNBKk0jcpSZsRqGNiKnAuaLUjngRo/C",
-	"4MQoNR4foltq2INQmwgJF7iPBCzqlAwTsQC1LBnwqRiCT3g2I3ICEQUTEYdQ+YrRMK+5QXVSXYRBZwqr",
-	"64F69oA3UzD7686IWKzEz5DGJ/9GfOSr8NFTuDuBzNncxrYGHG3ksAMYsbBH/OO3l9+8Pj/9mxs1gZkj",
-	"sPjQUxLFGBEoYTfimoUDjqcHvVW6OMXJq8vT5+4caleUhuQcT2TzogXGTl2z5YBHUp0LZmpkOcfYmj3E",
-	"oAm40HADARUytFTMRSHlGZUpS9beItxRAV4OGK2v0tnxxeXJ+dXxm9Orb0++V+gFElQ4jThhPJyJyNQR",
-	"LL8q+Oqq25KdSzlUNIAzVYjpke5PP/6f3d6hm9EiRsQvat9+G8gpeh4Vj0jYOJIp4ovSD6aRlIApCZnS",
-	"WLE/kwseQUMc7SqxgTOkJG4GrpIJYMmu1JqN0ENWd0GRvYiPSmpOGXIRSWibFo92JkKCp2s6j9NoR1+P",
-	"QF2vIQ2uGQ/7aGr2soxFtYoBt004Cs03pOdUmQquuVjELBxPsaw0D/O5qd6A52xcXpmJER5DwS1gHoYD",
-	"nZ9cXML3tgJee8AH/Kuv1MkznppeK199pa95hlo65GJhHcr93J1pphNmKBNSHo9Y8l8keDC6Bk4N+CpS",
-	"HWmBpAypWohxmjZloDehnN+AK+1zOE+LlNzcaLxMgjPZItBoFJZcTuYHHBvKwRymlR2aQqIEyb42tdIN",
-	"jKRfTZGhbjiEe3laQVpLjLMF480Z8Ny719PSNjnO0xJYPfCtjHTglQYoEGfUvrCvvlK7mkJaPKhwkLhn",
-	"8/3AyIVo9vz1+YVCrme4XhupLpJoHHEkI2rM1fHLl6+/O3lx9fr89I+nry58CPoJaBzD8OM3pwPenCVs",
-	"BL31MKuJcrlgCQjIuRPzPeKfhmw6EynjwRKW4bm468EiLW4Crj7H0Ludy+WM4cuH6PY4Uk9qbU0NRwaR",
-	"KBUUwhcHXF8Pj/jnLE2WO8domINpLRzpzrlSz5YstLOr+403RcwUQ9pdSF9vm5FQ1dahAwnUhESLtNCc",
-	"zP84MALeoNEnSsv4L6g0kgHIe+rbn378T/UR5D71WanL/+Wj0iu8rPMwUNM/KHqU0iiWf7i9tXCo52Qf",
-	"aLFIyH7nqYKogjJnkZNGVtUN1gZ8kQg+JsOlEmdYPPLIYkJTwO/IlA4CmWiYMHqtQ0BBVobWaRgnCuGQ",
-	"A25ovyLvOld9Hs+SKG0X+6lVwkNuaByFA27hUWoxVQKIaWEwTxIlD0glRkFvFTFl6BKNUnyzusTh9JEc",
-	"8FH0gYWmhStk1vnQJXfIloJnnYNzmfaeIRK2LdyA4wyYmhdGKcaXGk+gPSv1VlwH+xBJdRNwhja5VPTY",
-	"dnqCQqWTKJjoRUBfIQkF4FZ3MOIzKEevlLqAJVzxG0BfjRFtHeTva1euFviArS0weMv0qxacqYPYR4mf",
-	"Drh6i9oF9UAoGFaegylsRziTya9IlekCrVenG4YNuOkcTZcwQSiA1Gg0dW67ws/nSrNQ71NkV/MxdSxF",
-	"oqAZWx8wJFX8wjbkkEodVnIYZFCIcGlKifb2If1EgmigCZDTRgu/GnBs+tDErg8lRADvq2aUZlsmELVh",
-	"ugmqtw74HBqlaZl0tWlgm1wwJM+4lkeSOJKM3p5zhQAYgJ0RFJoJACzMKAukJDMJRI+mDOK/d+BfTTaz",
-	"b8/ZlEY84mOr37i/SZb6pDnn0QddBk+2jmyJDUdwwBhw4Mawd7DG3lPinx9fnly9PD07vbw6+evzk5MX",
-	"Jy90QHOOzpo1Mhqn0RQoppJfs4q/So6jKfH/eHJJFImF2vXMVFoYLgf8ByqXPKCzqL2k0/hdczf3uUWa",
-	"31yevVTkhCUgwNGU/LAbikDuJvqtu++ahS9aLQ3YCxHArl8s6HjMEvL2FHkgVNAP5lOG2rBkyY3SNVLi",
-	"40zIaAY8W0gOAL/wPr8PXXmB92Lq/YyJWcw8PTPiNsRx5CQ/DDKH0q9WszNk8PjNKao5cRQwbUnRUvXZ",
-	"6aXO1skscoqLSTFPAtYWyXhXPyR31dhbzxqqtGzd8Bo3LJEob3fbnXZHDVJz0FnU6Df22p32HtQlSydg",
-	"jdilwTX8MROyxAR9wdJC6RKUn6HHiSU1pmnolH5oaiqvxFb23m8dEYp/DTgdihtWTrlL1JSnJpa/T2Ai",
-	"fXD6UU1+ISROcT3LlhTHuswspGLB3eLUSsJR6mwcmj4xGvdpcN1OWMCiGxb6Ry6Qpou4IWIDHggaMxmw",
-	"kPjwyCyVvi5b1sTAGDEi85naEP/85PnJ6ZvLi6uz479enZ2cPTs5v/ANVwJlBfMwup1Oq03OGYV0yWiK",
-	"Zev09MDEbS2HAdcaDrPnABq2wjjGQ/WUVYHECHcHmJBCDMQ8i5SnIVTmvD5bCRV7JsKlk0KNtVGz9IG/",
-	"SwxgdEymNjMW/8IY13zcq9Lt2ftGv7t3q7X8jYbA4+DaGPVv84Y4HbdvaCwgca/T2Q5oY4s09XiwM2Od",
-	"pWRWSSX9OQZHDdcWy9MWVVjfmrpKzs2D6nD7uNiy6e2m7D6jod0/9Uh38yNvOTUqSYgP7W1+6GuRDKMw",
-	"xKJl+539zU+8EunXYs71K57e5dxw561xWAngihRqNg7JkyxWx6iwzmlHrj6T7j5G1RblSUOUSLO718qZ",
-	"kkEPqH20IOWvO1zfUL51Mi2edLfGCbyhSwiSFuIlTdBFvt89qHPccj7DMKEzFkZU6WrwcO/p5ocvhTij",
-	"fGnq86rnDuqg5SlPWcKpsdfDLk+nNFkiPdJ2G5u1rwhTSsey0f+h8UITt8Y79dguWBt2Q0bDnZilqQ6z",
-	"GJdlRLyw9bhR1ocgPMWkM0sRM4UY/fOTy/PvgWwfX16enL25VHTbFC7Pt4DvZ9YpzfYzm1IZwX0ZyfQF",
-	"o+FLDS+UCdXpVFDxMw/2a6weH0mnzLIiBXq5dRu8gB3v/VztnDXj5fr51MJqtzVQ+chsLbsgtULpzIeh",
-	"0iMaxSy8ysJCf4ByTHAkUDRNk4JGxaEe2MrzplSr/gzu92K9DeMhdytLNKZyfNUbPsltrtrwhleTATq1",
-	"qNcclvWvQxFdtYN67YVw0x/ePQwfctBxEz/K494n5ENgSCsyo7tSF+2HA5QpuA9+eKf2N6M/6nrmVukQ",
-	"H4ApR3l066FKovMSNG5shGI8TiIOLfFok2/ZEk1vOnhjIhYQzL1KNC71ux7mPv2Qb4lXVW5Gkwq3fnux",
-	"XDuWXa+H2MWq6oWc2E+R+V5M7czy0XNplFli+K1CiAe4VSU9sCoulW1g9UVcjtTiYfFeeBV6JBiPwGqo",
-	"ze6KUaIzW7otGlB500YZp1sDtonlIfgPTQKFmk5XziETKidH2kULNX5GutJPLGRaxoQRIt3OaoUDb2Bs",
-	"js0LfF7v7qE31b1f97g5JYnfxTth0pNvayO3u4FbqWjduzF/25pjy0Yav9G4Chr3gCSu2H5iLZXzVhqz",
-	"fH4xQiucGyhldsufCz6KIwyD+lm0sc9A2vFCWxJdR+rZ/WhvxC0SfcgKLdO8WKrdIvhEX/fSyyzUgnsu",
-	"TqC73rpdtemuYCTskuZwWegyZ3wKB50OmcoWTgoe+4ShIVUOOIXkTc6gqaq1Y2aRItrcInW5EDWFNRkP",
-	"eMGiqEtoIlDdTueQNI0x2gKlzY2edtUO0B0hDbD+dxdXz89PXpy8ujw9fnn1/JuT599enb66PDn/y/FL",
-	"v9Ump6nETGA0MXrWKSU93TbbM5kEhZgGU+9Bu+ejRPPPAYe8Jg8bHbYUr4SqbNjTdjWl9QgcOlCoUP1/",
-	"PgV1d8DnfBTxSE5YiI+2CeZy8nHG7TGT2Ta5xZS3ZM55xMcDjgggSa/Tw75Jd2qMO+CvhIIM7N/DmJUx",
-	"fcTDOzJ9o/q+oemkTKnt3Y2vmbxjt3NvDTbzkOR7JeF3Lf1GVw94ULH7fnlP5M9P0rc0On4Gkor4lpd6",
-	"aRzbXSuVoEvVyCL7dDudk2Pr0c5OCOiaIrHwLpNsL0o0yz+y9BPdiDuaeX6T2D69xFbvqv92i5d4Qe4s",
-	"Fe2iSrqjmwqWa8enUs5BOeZsYeWfUS4MGRVjEYc2GllLQkaMUncbgm8w9ESLHViLFPnrkc5ZVhySxnYM",
-	"RI8p5qqu3xCqfA2XA75OqNKtLgIaTABsFJg07YFXxoKPWzp6xhXi0twiICTbqeaRSUm54Mq8wCVmjBth",
-	"y51OR7xn0uKKWIbeeigKAKETpLle7MrcswdEtsrkiXM4XLxRGBL8iyCgOVX56Xdh7+X1myf8z/vJ5eHy",
-	"2d7NXx9P/9YNvjn4+9ed8XFPnjyZv9pPv/1NVf5Fq8oOafiNKi/t3bOEOUuY2ZpEz00v+HF5HTWauooH",
-	"EKp8W3hfEWEfAj5S4ZNmrjX8EZBTQ0nURHsdfAxjRFIBTdCdPFI9XWRy3NWkLcfJCHVDBhz6EQOl1D2M",
-	"c528SRP/t5gIqFjtBGyKxBBR6kZCZUTW0xk0U8niGwaVbyl0ioYcA/Wylgdt3Msflx5ZVLV89myYuG2h",
-	"Dck42qZrlFUuFiDWZv3mI5lrLK/4T76v/IDDOANqH2vezSDmb85tDk6RldhAIBokQsoBz/hi02Wl8hHA",
-	"YSPm1YIjHkQha3lEChLQGQ2idDngs5hyTNEyXYGNXydJNQ9W7NayVhwE5enKeIwVz7Fv8/1YjFfdA19j",
-	"M2kaVO09RTTVhbcAC9d0yS/zL+tG3Bl93NBPvBw+SHteAQ/uTWtN7/JSh7fYCpwH48glrcfB/4b9S6Gm",
-	"JoCQ21O1G2bEXnd1RA+7Upa3JXemPzzcMPvTx1WTwwEWDjpzv3cPe3v7FS3Unffvd3t6UDYVzL4KtIKk",
-	"0H4/649fT6RIRRERynrUdx6Sp+d7uFdw9Dk2pPuNdefKrM81USvl2G7AcKP/UX03YTTG7LpSZo2NkRTX",
-	"yyrI6LLXJKCcLJIohaKoxgKjFJ42ObYWyI5OMPPRLNcn4tq34fNqBsW+Djp7Om7UjArZOKEhC3Njuagi",
-	"6N/gKh7MYOJeIXXZwuGVWqlbwsGaGcU1yN1Q6aG/91hdrJKQ4Qe4G7jITdfCnE4kCZ7t8l4hbwcYrHjP",
-	"PewUtlCXjbB7aI77F7WTBp016pEhA3RPGW8Xb2juNl7oE5gYpDR3UWMpXsYpS5MokPoaTkWoUXoXcmDi",
-	"CO0aG2yXjySxw48ysyjIbKvVbbLCB2r8gDf9KU2DiU/8hUhC3yM+FivziQ+z+q18Jl8/nzQYyRX/0V7F",
-	"/Xxm1/RgKnmgN2NK5TUUZ0gDxQ7VSvIlTio1bzUUziWkCYf2HsF144Hiv+yCNyGZPb5fXgiyjrZRJ5+P",
-	"Rv7MgawuI3SLPahb5yaIl5kZFcqrc8722bmPOpuSjKIYpH8It5mXc8GsZs3qzSNN26gObhL0ZzB931pt",
-	"8nUiptCHkisdhuVKbUJGv0gIdk5086FFklnsPLhsuoMa+vRkSqK0b26qk6+xLi/dyzITTRsHde1tAh2j",
-	"Mrv+amn+EfFHMR376OSE+SFsCNJosr6H2k4qlzJlU9L08WuIucS6WR7x9ewD7kzfOiK+usHu/AA/KKRw",
-	"qVlIZugjhUPAZCj/q6++8tvkTA2ADA8JDRV2Ii4ZlxGo7UqyeMujQIRshy5owvq238aAwzmhVVNMZ1C7",
-	"HI0DaIk16d66ZShNo2EUgzYaMsBbCSV0SPPV19++6JPRPI53sNmRjnGEt8fRmKZztSxYCbqLQaGNOFG6",
-	"kvTILNET6hoOofMxCCDRHh8GwMDL3cK8R/VSWDUZiRjyXJr+RZrQ//EfkBucgjHZl2lCpWSQOaTnU6u+",
-	"ZjPgAAEd/Y//289yHvFd6mumyD9yBjvbYiJivFAS4sj6hIsBxyV7JIzGESBzIKZDyLkjU5pcQ44oXxK8",
-	"UdgnQUCNDZxXgUGlLAEiVl+3jvQLI66nkIYPG8/dgMsZ3M/mN5R75FvKqUcuJzTyyEsqPPLtZKrgO1tS",
-	"PqVJS88fceiHgjghdVqlL+dDVFf9NjnWRad0xruxbOjs8JxTwFpc8IIY+z7VtnGbUQ5RCm1ybEsWeR0l",
-	"I+OOjga8q4TpfCGjIwx9sExVdwiQZCjCiBmzV4+cRc/aA76WYZM6/PqiyK/vGIi3gUVXst96HNaF8nNk",
-	"NP3qBA5CTeTnFyR6/DMk7txV3tFSypYyj9f4sDMU4RLrRDT6vc7TJ92DHugoK7W4K9URm1SXr82tiPmS",
-	"FXNHdCqvrZCUC98vDdR/VSidvJ3J9mHTZtaH+ffMZXfbv+gxvZ1ONzfG3Sw0w/F0dLWa5nJAYc1L08gX",
-	"itriA93e3n7D0aTlJJrN8KbpRvw4WrbtLw8Ti+8eSZ2IfNO6NJ/N9Vkpz8+VgAcx/tNl+RY4dzOP5e9W",
-	"r+DuxwLG3O5Cjm1VHMRzwUdRMrWJz5iI7c4B7hQB4QUssQBCrTKbFd0uy3DOFcvf9kK6Dz+8s17pSKVX",
-	"s7v9tbt98LtSI0O5eEAu9fzMvHrbvONfQo4rzW1gnfu1JpToAtXS/JwQS4R6fMKCaBYpjmr67OtiWqmS",
-	"PVLpkybUlsGwHd301NRAgOI5WOzB8lAyZOo2SiitaDSJAfeBml/pUmrqaV9DkH0FdapgnC7vwMlsLieo",
-	"VUOnIiHZgAseR5wdOfoIGTOoaWDqXy6NV7dN3vIAiQgrJOKa+PGseAIUTACup1XpJ+DvLFcxeHgvCvKQ",
-	"CUPbM1Y8WqhrWzwV4x7QCaeAd0MxBDG/iiFvRUaWWyk7vQePGL2b8GKviWz09x6QqK6N+4G7Gx5lQRMQ",
-	"4x6yhCzo8lda8uHLycD52XiFIj7bMQld78f1m5oKlmvCnNBjCmY7LC+22nQEa5EpcqxpvSXAUEsBAjUk",
-	"Y+VB5m8MCBvqHTwX0yndkUwNSrNSpjJXOLvQ89b0OAHSBcpMDMVAtOOuLBTEUrwiVXIvdO3+GtiDsnYP",
-	"Wug3t4SYlZFIpg+p7OnSIYxXdwHLfMFwlrl6A7iTt15uIk337GOj0cpzpk7BA1BKgyib1LTXnBHG00Rp",
-	"KgmxPe50KdTVhir/HNqb2T3becchFvYKIp1Ar8d6S4l2mLyfszkrVi74zsRgZ7VU+1bOhMfECBxJNoj9",
-	"u2Ip174uw45hG2KURTnq84N0N5xEC5xQI9BUmR2RJtSjLfTBgF8jCZ4NLmCSVttGdfjGnGQaORio8efW",
-	"EZlRid4zIGnaPQTOIbUiij2BqLT9gkywPmcf0qqSLzo2pVa5F7MhOso9khq0fLibovMVgW76rta9cgjb",
-	"BT60LgxPn2tk4ylnCbuJxLykCVMjYbOqKihlIGOLoe0gNoVoyqOAFFmYQYFP46Y4IgcdXURzaFpxZB2u",
-	"O+WAoaXRBSxrd93Z0Kr74ewEWbsszdTcXlZIbu19rlnaY6WyTef42fOQjf5YcWpcQIygdnP2ifYLoKNU",
-	"8YCcG0ZfmfWI4Dhes1WgYgqgF74aLu1X9crNWZaFVwVVoauMbU1pHItEaWQPI+Uj6r3ZEA+Y9UbTR/ZP",
-	"ZFhMLBk0XMkQxuryIa/z3nuwQzjNPw1nCCjHKnlNP0Nt/0hHmDNQpXQcucY7FBagyRpMCgyk6Wv88Ft9",
-	"2zZcMRnLzRYCCu+XQsAhC5mGnplUV541GR2RHPD9zn6bnJcwvbEwLZqB4WoiGyWmMBzwNalDGlzJ/Mjl",
-	"oRj5rycy8R/VRVAQkJ/VpnFHSvRGSF2fFEoLxxG/VnKDFkGEmLZd8iRndNrYsr4J7s3nqG/yCQn2Hbbp",
-	"bgQctICfi4I/IP3eZPHGRXuQQPILt3D/ZmapyZzw5B3GYjWKUlbl6E+7H+1duUUD7RrxPkOf7YTlGYXY",
-	"XC2SZpdznfWipvz8DupBByU9a57HwtT6x82RShfCm+yrDfLDSE4jKdXHJsT59bXalAI3jOMBX0RcQuuq",
-	"QCQhFmwW1nqEec2Z/ogdKtRrIQYL33tUaMHhqoxRKnUVcv2ND9HCsk2O+VL3XtPXdcAVRwY+XsKViWLK",
-	"JTzyLUTKWB55ZxZnCZnZwPqsyAXhc8QOfTpWZJjBp2E1VfauHPOxtsIt+Y89tl8UD/qFc59/Mg4CGKLo",
-	"oiaLlnJWsxAhphsMcFBSvsLhChZObrrTzyJIPAXrnHaoYp3iAYfcvAiaBcOPYOa3yeU+9sW6goQ9H2tM",
-	"ueX5f/rf/g+3YYitUE2Da7/l6Q+aImSNoOxgseBEsjSN+FhCGsdcURfouwdZHEkwgcL7HvFxCX6rTc6L",
-	"6zbD0JMbs1FKxDw9yp7/PXT/QPKPZSPTCZtWmuNg5zcY49SMhQlXD8S8/4iAZQbzhnWaassNoy1pUV5q",
-	"CNPz5UxOq00pyw2HpgEBFoxezgo2uXEi5rOq5Fj1itpESogp3rj6haA3D3w9Gkn2oLFvdjPNjtdhbi4+",
-	"w3vjiPH0SrG5zE5lgWlcMEaWYk50oYCYznkw+Zf1BTW65l26dJOjK2FuhfNF3QrUU5ZVxU8YDWwcJPa7",
-	"U3/9z//47/+t0e/deg2x4IocwRfvbmuzQ7CiuBwYOzqoGQ29wBxEDBq50jnAewidljBuvYZDAwzIGg3f",
-	"JOLvLEjJ8UzEsVA3FGiCEW9rltnG62LQfc6j93OGRVHwZS7Fa/R79osp4yaRsk6UtMLp2ijWfVqFYghT",
-	"toGd4v71au8f/m32TENU2LSnQSfsst5oj+4PD4LH4RN26GxaOC3sWCOc9kFq6uOR5/euU7J3neq9yzbh",
-	"gdyFihLViegE0vjPFcGZaB5nZQ/4XKdMs3ryiBS8bvGCLiVoyAo128QPp35mIU0XQsk9acSDNBc+ZuUW",
-	"7GfLPAIFUkD6SETMiI8T+n3zl3T6qOlSmdqrC+VO6BI7azuTp0K0ySs6xXhVp+e2k0WiU2b2O50j9bwa",
-	"qmBGa+mQyShkOb5uOz02qfkK0sggJG2pDbNKtgmnstUmxyZ3JpxafyDY22Y0Sso6HFW1g9OG3VxHuPaA",
-	"+0DMdFuwYEI5Z7Hfz+9wINSu+WAm1k0VlfSi7dzS7vQaY7CAkh0/pyl4ioFpP2gGE9BExFC4KSOANjYN",
-	"eS2Bmiu6c3wVG8mxhG3NwEJMfylG4DVcYu/em/RQ3LUG43wo2l+H7v/io+dqMIp/XtOsrUydIHEqsjOr",
-	"SO9+1Ph7u1GlxsbfSvnVBOeIUKKpKkaT8GVJBFxpZJummZ/P+JaRgP1VSfGgKCrquz5mnCU03vaS6z35",
-	"7Zr/HEGyP9eNw5KnFddtW+lAPeekzVT5GiB1GQUwkO5EQgweozXIeL+V9HVkkxJowgh0dMR8aEADjZd+",
-	"u8qaby7s/Xp25LknaSKfbW1t2N9WuPgslKWGDr9hGz6HNLH3ucmMhuXXSW7+qaQKvHxbSRW72GqhUrjA",
-	"JtC6CIOOv0FhI+LEh4fRoI5Ryc2uR3oe2SM//fiftqr7mM5kqz/gJoTJ94j509I15yttPsSvQC3/u4i4",
-	"+gKmgG9iNoK6KXnaSE5oMNGNa3VUlBjCRU7dVs9QCpqnKAbRlPgpNPM3La2bkjFSaO2c+RWyJWtlVwTQ",
-	"IFjdZb9twmdRicW91blY+Krs8aOsdkaUelnzEB2QjCBes1naJic3uaohIMz5J385eXV5dX5yefLq8vT1",
-	"K3/AbSFJXY4VOhVnPgwJSaa6EKqJCWj1sRM9QD3g6uUAKrdN8G338v1uh/gX3796fnV+cnGiXv3nt6fn",
-	"Jy/8I5IwdYGyfsbaVaMIesTnJhvN2gWAJGc70SbHDpzw/YDLiVjkIFWA6+qjYkGa6jBYqP7Fmi26HcBI",
-	"EewFVBPRu28DzsSCt9AAhM/lYu5MuwEZ8YBBny4SpdCYmEFVIIPLmke1yZnJIOTxkjS1SCn7RSHbdDBv",
-	"rXPa4Plu8tycQ3MxF7EAK2n+Ho6BJdozjPI+msd1A5VtHdGIp4/3G05IcKckJHizGwSW+OBlAOy6G/0n",
-	"XsO5iaviwFPjORfgNUI6ohn6Q4gS+7VEic9jj3hqJIit3pUjtrlMmJDeYAJNwWvU2Bt1gx59ynZiEdB4",
-	"p9twfUjfsDgWHkkZnT6g58g58sNt/UgfG5k9/weTWaVXn7IPIMmsQyIL5/aeJROiobuFO5uO/pJ77S5p",
-	"4ja1HmKbiw+ZnH1n459+9o3vfqqNN8IDHICzxG5nA0S9rSDKXzElveQuGBqEH9B7pMntZheS6bRFZaBL",
-	"TzjM5NenDXQeril7iSQEVwtEHNuB30GpXme/e+v2bHfaoxckxUh/A13bldg3ozLVQYIp3iRX6MIKBkoO",
-	"shIXiJPl8tan7AB/WZR6TTrZnRaxQWz8mUOjaKg1LXN+JBZjR+vSUt09rUtlOpt1KG2wCD+ypuDMNekR",
-	"xeBJGk2Zh6klwTyRIiHNLACqP+AL3SNiCWNaRsjWhSbyj9jv/T4xz0XJgCM/kySrXwFVcG4gYtYkWmbt",
-	"FvxsHtxPb8CxhO6QKZneCdBqk1OuA4NipbJrcdc/P3l+cvrm8gK63J+dnD07Ob9wFaNup9PyyGKCbfLJ",
-	"jCU7IKvr6jyoYkHFjtDT7Q4lDh9wSnS+jWRYh1GvRtfdgK1Uq68S9LXC8HCtrlFQ2yywQoEiJbDmDwu/",
-	"0+Iw2CErsqa3e09n7Xus2P1J0qxxi+uwPX0tfrOuP2h4hsVwQwINzt/fwl4a3KHjB/qadehMslCHBrTd",
-	"mIJy3xcEXtAwhCS4qWTxiDRz8RutIzOtHqkmEpyZSJHVAIgmlvdFmCDjztNGBUpCRZHThbBUGckbWteO",
-	"nGxvaApuolIIjRVxWfbVC4id32b0ZbaInOMgM5Zp81kZYToOwzNzJX++AIlq4qA1z5r3367mcwQ2VJPF",
-	"/VWyWEIVO16NdT8YUdxY8YwtTBDUr7Msz8MI/c9fv/r65enzy4bXgGto1D5IW1qV7MF+SsKpp/sFV939",
-	"Ty2Su7Cg6bQMihYk+KYTZsPMiiSo/c/nUzlWNJ/YK7rK2dYI6Lsf9Y1e20rcdQRj1XrNZI6Aa+kTMPXs",
-	"M0YVM3rDZEb+sQe44zh2fSVVDIuU8KsBr8WwSBPQCdIWAjGPsabskBGkjAMO2XMe4SIh2iqFhfNtLOGM",
-	"Rkl5F0pYrOVMD+Msrmep+SQ0GNcT1iPF+sAX1KBD+BtJ/nWT5E2w/NyWDqRJGjRgEkB7HlzQ3+xGwsJk",
-	"2wTelKZs5et+LnUCGknFEbGVMkAGz80QhZAgPGW+Z7Nt1ehHMpvY7f2LUjiEW3MxFOGSsFgytB8Ic7ZI",
-	"0VttcgzlewjgMBRHWmpX7VJN2lbivJNk1lfnMTdhG2CayEV6c4VJYGPLFw1Fp3Ukick2y/yjmPJAUpHS",
-	"WBJ4Dbhxj6B9CJlz9T6pALHpbX3iXit3Sp3ArPiiT5rYigOitqF3SPbjH/Kpbi39XqoFUu35TZLoBgto",
-	"RakCQOfU9U1+IJqCAjE1rR8jnoOgOgsaEfdCH999Iqhy6SuZRnBw2TnMDCVu4s+WEryB8bO0Wijm/2y9",
-	"uHqOkYfUcLL9WU947XV2iUEW1vIL7snwWyjUFgHWKKJOlyU0fwsx3vQFrTC0nzml/RwPWhYQZQKCwGHR",
-	"twX1iA8V2Hzt4UCihl1pnZFmUBKNJ6lpWhulbfKKRYr5ZIUppJ2xPeDPRDrBn5AWmmlkmkSQ1jRk6YJh",
-	"0YkpaTptmqFvRcRDsSARtIf3UzG7gkY2JhMZdA6SToBVJGwWR4qZzQsBMdU2cL2hG0JdvgNoEqjPCIlJ",
-	"Yob9dLK6Uk0uCmDkO+ciESrvmKvXtGU2so6/sRBg9A2R7H1J0A3WhXTP1Cs5kqwBdsnZQFEud0ndzpro",
-	"HfDs3SuCpzLayEKZQ0Ss4cjem6VmeH7nlZYtLtvBmqvr3ik+6eE7lKxPsP40wTG/0LTqfAxG98G8PbDY",
-	"eu4exL7f/D0P6++x1Dzjp/qrT+Tx0c0g3LBQ60nWHm/kr8CCm2M6i5mUHpZTFmLawkKDEJ2asjiW7pPG",
-	"KZhnZeSY+LnL7JMpvTaZvArNSWR8Ial9EfiE8Q70sWYKo6mOpc26MmeEcsCtssNDbS6D7k2TiI/b5EKL",
-	"FlOaXGcwo9PZZubC20A9ognjaR7UTJkCfql4KqGrjNUVhge8ud/Zt6JBwnSvGjkPJma8B0ZEY0N0Xmy6",
-	"RkeS0AHHV0YpWC5FYsJtdTwuPvZIEh85uk+QDplWfhlAY5baUU7ct/9+LhQlVC+GP6Vb9SxbEbELAhww",
-	"K+Ks1c/tkQkFp0RyOpMTATqtEr18E8im87nVudlWIu5rsk3JntBJeIIzsAS0jnRLSXhyOuDDeeqcJIHF",
-	"UvtKP6fJe2TOFW6jhQBNAeb9VQ0/9O28j5Z7nwjQurGAW3QgtGv6LNlGP3/068OHXX529r93+5Dcf31N",
-	"Yk12oToeYTSJI5YUqfmRI61aoqYJr/FbgNxw9xT4fx68sfjyZWEKtO3H7rEmLvg368+X32BmavldiXy6",
-	"zuCz+zG7MGt9t5cZt4biqlkgElRPEaNUizq6qonu/RlJ6FYesdAbcD+7vz6RLBN5UIjFFLCz8tzgYs5c",
-	"Ged/Ab+5vP8TMMOifnsH0lUVYf8JtdwvmFyZhLVfK736uUgH3pZNxOPTejn1izY7Ol3yA7rqBehH9sb4",
-	"lUUFivm37QE/LuJUWYWnLF7E6UfQag/4gPs0TWkwUaKD9EHJhI7wjl71SIIXUMljoyhm0iNDXYByHjM0",
-	"0KNG3XfUoEfg2JshZPOZYlBS67wKPnDagBqFr1dqkBhABx2rAEKKJvReNIFM2A0+knbMlEKvnGWrTY65",
-	"fo3SEanOOE3zEDWF7trj1lx+JFu66vIRFGWe0hDa+Ay4GYfQmp7MZlnAOjLg7azOMUBoqW9CHXxzCj7J",
-	"bXrrCLR7PDGFBNbHbA0Jx3zAcXUkpdeMEzEa5VRf6NBnodEFsCOMlB0yC6daE1tg9bJIWsyxRg1zUBjG",
-	"YOeD7v3/P3vf29vGreX9VQjhASoVY1mS7TSRUVy4iZumTR3Hcdqn7eR6qBlK4vWIowwpy7pFgYu93+IC",
-	"+3aBBRZY7NvFAvtiv8nexX6OBc8hORxpJMuObCdN3hSNPMPhcMjz93d+p7NLhtkkl1BuDOuNOYgUm2kg",
-	"zgmp/Iu3W5XCfXev9oqyumvSX9yfT7oqzHwnVYIfRAT6bjU1rtrvVlHfMpbL21DzcC5PZJm9etugrcUn",
-	"AhqKWo1hu+V4gnKZqP4IobSHWiNtyivbLkmNJQ1AMwJXoVr1toxr+2cHwfhPYS2hNYXEIKEQNM8tGwUo",
-	"KZWBgnd3Ays1OXbpCJ8FJBQlmpR+0YTP3V7ZeI44e6zIDSBvtzZulrfks6uyXlM+c/UKfm2Qupug1zbP",
-	"Kii2F8/XjVZqv/gutnJUFsAK/11a98V+sfns8kr9vTNfsN/ec9M2n3Ou/i64asjdhSEfLB9ys+Xs5tuv",
-	"RYhs9/Mnd3iTid5pIUhLbR+sqLlrf/gGSmL7V71ZV9dhFBUWBUiwLHmMgJzXE64WTnVDAbld03o6y8HZ",
-	"4wrQ/JBxXF6tZx/VNKj/Ioc6pdJTB84KOWdsLLEVYCHILWZ4ynLW1T6eoagmPRqfIy0AZmV3W4+Wl17Y",
-	"b7u5cGGFWb+ur3Atio0FYWQLmTcpi06YnKRrSyO92gOo5ynHQnBNPjkEvyuHAHpzeoZVCcivD+X9FnOc",
-	"0nOEgJitqaXC+yDTr77Btx+LuOikwu4/SJJ3lOKk02qHYmraDQXEyHThV1gMaeKiidbLkFmTHJiW/p0W",
-	"PEWGYmyJ+/UEvLhknZJOW1phHDjACHgdEMtbcADw0iVB2Ks1C00SIFaMaZ7PoFtAlUCqrhO/dZWw8xGo",
-	"hJV7Z7+AHUDY9l1hBx/h+rqDru0t2O2f1Ov11Kvx6QvFSgt5Vop3YDN6K9eKsM4tatwDlJeladiQgG1n",
-	"IubiPHkhRssh2HskjooVoi8XI2G+/r2OlwMFEKv5oEytRjXsM1hawRJAjCUBRlWvpK5iThFcKUm9VApQ",
-	"KoEIhakHaPj+jIN/2jmCzaSlI+2lrAzH3Se00Ibz6TmD413e+RRjCLhY67Gt2imtLPYoFWm076dIw060",
-	"ukbj4yqu+DrnCZ2RaZafY6p4BDHNVRGuznWwdAU2DjXdmwrFuhM/TFqs3fdV51zey6GlV+tixDaX05Sv",
-	"hjRNyZQROeRjLfTwlf9QvEFRurmmyl9Ml22ghd6dV3qYY/Ap/rfJ+B81lXaFiH4fUDFV+nHMxVq0iKZu",
-	"3KquwHSV1b8bKHDd2j17rcacp1ipVo652CC33/qdOk9de06t95wkaL6nRWV/+0utu+un9P/2lw306tSu",
-	"DX7SypfdKxWo+z2zNySgjvla6Qm9Oz9Jpk1Kprlz7IklOI+3wL2qv+Ha8OCvCnib9lP0bAGFVQ41LcsX",
-	"4Ms1Q7EE/DvmS3IFS8P6x3xz4Zt1xcLqvq23SAtxzNcMGnjBNb36Ztk/ndMNNaURWqlWObsbOKI3wtJW",
-	"xYyf6SkCnail5hEsDXxi0X1wkYGtCekXLFFXHXuhA9NPYyGMjAfTyCmR+cFkrlwQEDN8aHGEYq8FqqIo",
-	"Jq1TslcVKfbDvyvixUvLB7QEwZjwkqDvfQqMu6aRuba8KGS0/Y4bjuD+7laMy9+rdL2fpKcpOBpSSQp3",
-	"ZcEougsmOz0FK7bMYXBsootJ0vuNwB6v1kfa6pOM5vHwagKgrydpuqXYpSJ4B8kuWF4mTfHqwksMbSMT",
-	"4+wWbbPkHBsdwuuZa8EmWDrXu5UcOM5ooF8LhdVifS4ShApi6bosZgSsolnOmuQbrgxtmvF/wfcNQgEF",
-	"FSXWAJFg/7MhHwxTPhiqqFzS9s3p98+3mIzpGLnzWSimWQ6JWL01qQIw7DSn4zFLgJ8tnLRaO/GI5ufw",
-	"f8z0Aceft/3f65L2ofscF5LlCmLR+nmNJnlSDu2jhsOig74+nPtQ+VtCYOt9CH8LRQ84CQi0eRGKwIfU",
-	"Lj7SgGWZsN3SoJjCa4YGBS8vJ/rDyJlQ9DIomqNngrx6+ZwrXLTjTKpBzl69fN4NxRaJ9KIQ/Z+oa74s",
-	"/DKaSEWg4Yz+6DPoOYBBeTEjMZVsH+4Oa9CbnoyHOZUsrJmPgCsNzBcqM6QC2iiBESCMj7ePc9bnl58D",
-	"eyA8ViqaK9ePwfw9InWaSlhtnjBCzdOwyudHeBTQHE4QN5oypcC2EAlJ+IAricS1WMQSD2lOYwV9E7RZ",
-	"pphEtnVSj+RnPI1spz41zcx7RNJsBZ5GjSZ5TpVehzi2TfBCkcH5oympRzHts8jsdv2P//rnqBHAiplt",
-	"MKI4vTqME5CnOWPnQSgez3KepjxuNMmpXjjb4U2OoWyp/njIBZMsIN/SMdX/18AAC662ts1CkU9El0T/",
-	"+4//9j///i9//4f//Ptf//Xvf/0PM3n89XOc2+JFgf0pIjTVoyYZ1uk0Q3EK1BQUm1SgTZblskuig6Mn",
-	"+sYXJ/q/WxHQUR4dHpxgfxVcvSwPhVnqLAfcGAT98QsLXOMAIOsiTjPJEmTMwExZ9LnhJAuFubSiCKxV",
-	"4A/emtqvr3kKi4xIafieQ670lC2tsLZhLeGmFYEGLa+lYADzBllhF4KwSy5VQAbA/SgyGLERkMhFgfQq",
-	"2P4yeo0xnRGFog5Umo5qCq4JiqQIVdD/pIGQbdklYyolifT5OcPWJhHmu+w/LMUKnLAx5MtcpROc+egt",
-	"TqGP61BNwKEVxLoMaFqx4nerw2cNSFjDYyjDWkDMQW4EpK1PvHYp3EEr56NqYS1nKYPzkOnDVyMJG6fZ",
-	"7PMlOaG3tfliJd9aGNHL50wM1LDW7bRakBmy/y5yQ3rhxaAqYQWo8yFXBeAcu876E14VAKyacMH2u35/",
-	"rGfJ6tnB/oHiRC5Bw5anaMuJqqZTxCjXLhoDUtulEyqo0/SkvBZReg+TOruM04nkF6zMf+dioK32actr",
-	"1XJNAHxCFdvSD6qt+3XL0/UTkevMt7POfHHQDUwY7B/tZeOZhrPUbrX2Sce46BRIeUsT7SypIoDEdm3u",
-	"rJisqTkpK3OoFdUQJYFUVfpA6tmYvp3ML2Xc+WEYj46yF396OVuyhDhq7eZH+82mwgL6vIEAdJalef15",
-	"+9CIsQX7cOFClHMLl2kVmU1Ud+F6lIdcDKqH7jxI1b7KEjrDfw3Uvu+ErZWhKYngYibuyWZO7ik77J7z",
-	"N+/M8ac3iLd/ceDNhB1Qkx5fyf4zNuxfeocFJQ/nbsMP98eCAi5pRXIE/2J93UnPrdvq5KnD06pszGNS",
-	"ujEgNB0PaY8pri9bkiV9VXrWnZRD2eQfzLnWrYE7JJtyyLUnuqkMoP9i66QCS2v3cWxH5IyclV/d35Sl",
-	"3yEvUM0Bidf1SqU6DtfG4yaxV2jBih1HuCRDmo+AME/b6R4R4+JGfQy7yZ/Ou3ALLNt3N9lZd8Io8A5n",
-	"aeNHaaWAN7kTaffDu+KlP5QXf1V+4TsTHB8XhZhdZE+yrBBWC4p0+1e45foVh/4otmwd5doSZq85QXVl",
-	"WMENVjgMc9vZuAxjqoYl2nRYgeWxgVV7+xTu3qDbcKsnUe9Ge8ZWnUT/ujtOaX046X+3RFh9uuZZmol4",
-	"tS1qu+dkJow+H1zELApcgO3MbDQP6aIw41K03uaizD6A2HfM/0PIxbYHWQaDx3EiIoeGKmK0jx4IhtZL",
-	"vvx0yFMWimhI5dkoy1mEJPrZRLlZdonIXCttYDM0TZexvzJhItG+Dby7e5c0GwT6hc8ZG5eDlno9IVJ7",
-	"sLBQ2K7NLBL8bh5kuu7AV8MWQdlULLQVDfTbxEPHmexIiMmB12EJewPlUAEZCoNawqGhdZENp+JDyr3r",
-	"MA1mM+uW2aELaQS7Dqpo6jvkY/81plR/XMjPiIDwPs7HvDSwgcPc0E6ERQjMRIB6ojQTE6qvU4I+P8aS",
-	"p3pTDPgFE4RCO47cn0rKLxhJGc2FyYVxpSfNkoZbIdcwz8T2SnMHFjFooOSmaZfcu9IGzUOhxXUAqYop",
-	"UEJTtfxFVJZ1CfV6cJvXGtFZKIb0gpEeY4Lgu0H6r/zt4eX0a5j7+EAAPzsEeP29gg8tum5xV7cBCSqT",
-	"qhkymuuv2SQHjldbL+HC1uQIRKYzlpDpMEuZLWyXC9tz36f+hewN8MDZk1XZlt62/hJEnoNaQc42KJuV",
-	"GfYv3G23MFPjzQmDcV08flwRKvFFmwQamuiJQJ94rohUPE2JYCyRhMtQLE6C1KPDHw6PTs9ODk8Pj06f",
-	"vTiKAmIbme+0SEJnsgG3oDMDw+y2WyR69dPR47OTw1eH+t6Xr5+dHD6Bzo/AUDTLJrlJRpd67esFBC5S",
-	"7LVvpFBlIkOL5jXsjNXhSy2QgEZv/pG4S3bbrbmg5kW72d5Kmp2t3fVDmiut7ZmIH+Mt69SwQDf/zRay",
-	"/Ip8KnKdkpbb5FP1WV12bxYvhMx1fsWD3zGoWBDOzLHeAgzQe4ndK+az481nuePXOm09mutwj0v0cLcV",
-	"mJ7NZwBtr3X3Orgc5rv+5vbkgAmW03Tx5efXUy9BkbEwYI9aUJsI/nbCzs7ZzC61Yexc8Wa/XfNpoK3N",
-	"sLC5rVniQLulQC6eRAYncUOO70zEx2sw6TkfyUjveb2AhgJgJ7QVZGXbHXvJrc0hwSokORxyEJhwXemb",
-	"tM8v7VcpE2MUKsrpGdRETtvsr6MfSFlU3zawzMwalaT55It6cr2ZLyi2++1OR1U8JBOo3Cu8F88lOkTF",
-	"gL6Qys4ZRuarA6JYBQrdSoZZrra0UZYQuMs5AfroaOt5IrVbI/lAQC9Ow2qbA0mrtoVlnI0LurwCZdbL",
-	"symUeo+ZkCTanso/wAO+/O+//FOE1rs2dYRUjGoTLhTDLE0sxQSOQ87ZrEmeGBMm5X0GGWFtlA0zAD7Z",
-	"UnNDELsfCm0vKupzv1muXT0a+g7anMoyAb1vTuGvWNwMvLXKNcApJmEcKuxynqDUQIwLNKuB33H56tGB",
-	"Od0why75itGc5VHDYmF2qiwkDCCf6hFq10W3O/h4PPuOzYytcdPQs0rPJIszkchad+dBq7X2+fTewIs5",
-	"L8aYbxhqZZdjnjO5qMPahcaFD4CSLXm613/x9Kc//3T6Lf/+x+/3fn7yVXr09Kf2T6c/86PO97tNsBOa",
-	"7S8e7Lbau7utVrPV36GP4g2pJ7MMq4UVTPf9gzXjeXiuj8McwnkN0eftxceZ6Kc8Vh9NIJjFk5yrGRzZ",
-	"gzH/js20JKh1f3kT1BCwY/+tj6gn2uHkWOmijAywcv0URTnKdWy4vF7G1TRn9jC8iWssRfTTWeKwx9yo",
-	"wQBF+jCbkhEVM6Mbwa2fG65Jvne9pA2ENlNIBwRY1wUJ95Sp1zj7TXbnl2daqp7ZdeloIaBo6n7YK/9w",
-	"VlTitzcV99XjXn3UFU1t0vZDysC+9jt8e7vyCdMmQz6z+xK525cbHE9YnNIc+qP1eYoZEuA2LtGalJus",
-	"22gjl66TfCiyvlW+aME40z06fn0aQRipN1N6f54Oc8aIVGwsu6EIRbtJouMXr06JnW3kN9RL2WeSYCBM",
-	"+zja4PkzBtFefXOw1dl7QOpDdtlohqLTNM8CXHU6I5G+NMLHwkxw/LNJnkbQdHbIaIIN+lnCkn2EuhNC",
-	"Xp881y9nTCsA7qOW02ZNVGi8qNEkL5CzA/o/AQUbExiqg5Eg+ATEHdou+0ybW9AuYVvbWvuAL9/Z0h+f",
-	"Kt5LsXMR4NcoGefMTOD1yXMYzFhNvUl8zlQzFDvzC7f9q3lDnvy2bVsSRF3fMoyHLDZtB/XqBO6d7Wra",
-	"jjW2GKAuBe/3bf8AqUhk/nIG3Gb7hI8sWB/GgW05GRuzk+dmkT3DLCG0l10wstciIzagY37JUukgvVTM",
-	"YJyExZk2OhGUfAoRPAgQ54jgp+WukT4jd5f84tbhTdQMBcR6EB1oLMe6ib7JLunske+/Mts/IG3y9CvA",
-	"6qepfbWAHD/5OgjFOKVcYGEBOiWjUSYInSQ8gx8ueMIy5FNqdO15ckUkerVDAchC/Q5woJD0aKIAmw/h",
-	"vzTNplvAfwzlfi0S/XDw/NmTg9NnL47ODk9OXpxEoShoyHGDZ/ncR4ECQjzOENTOJin2iPCM51DA1PS6",
-	"vJ1kilo+usrOFPAc6KdRbpJhWjnaThmVIgLDrabAMuvjc1bY2q/h092rse0vZq1bg22wPRYDqOJKmQkI",
-	"JZwOcjpq4h/WjIgNaWfvQa1be9R/+CBpPWw/fLgbf5E82HtEO31GaSve26NJq71Hd3r93X671+m1eg87",
-	"nThp7yUP4vZer9VvtWjroR6L/5nVursPO8CZcB1nAJf4WgiUW/QO3FmtdWuT8Vmr/e2Th///u5c7Pzz6",
-	"ufPTFz/une6e7Bx3jtrfF9dO8rTWrQ2VGsvu9nY8pKppHt6Ms5ERsUqcldcfv8n2ymf8gV2Ovyy8D4SJ",
-	"6pX+Ehba/nvw5c7529bLTvJoU2lqeLFTrkX7KqPlR6tWx6bBKGi3gEyE4ikAnX+n9ZhXzAuW76PzbAqI",
-	"i6K5KppXeAbha2MBluxB31BYz2nJpnbsLugMqShWxQXYCMhaG9pyMWZLkk0F9l6K0OKCwh41nIx6gvIU",
-	"zbB+llsLAsYZ55k+PZhSNdpGu1+fYTXUfJcm26xjOU+cdm/smmyK7HSpdliR13HibqkGGTJEzH/RaZUz",
-	"N9fCcd+Ogglq+oNPpH46o8lMbzD/Q96SNG7CQ5bI5MGXydNh+7oK5K41x+DLl6NHF7WgNuUJ1F90HrY2",
-	"qTKu8nBxcT4hmirF5lN2ldC8rhmKd5Zoh1Y5Z+CYv8sDliGrHxd+Hvq/6BqbZADORLujnkvcNQ6bdbBD",
-	"4XxC4/opaFYJAYOEZELbHXiLdRarLgwFuDnWjwQQB8jMz6T1DQEDQtHTzgSr8g8BEmH9R+MqIvIEHEUL",
-	"wTEXgO/jd3YyWQ1pO+Z1lzhXlo/F+jwBiVCiRqB+ym5WUKSiEE0SEVOjDzefjbiEYnkgS8VhvN8Kn83/",
-	"DVbmTGXZWaotErgVf8NAGe2lLGqSo8x81hlTi55bkzzG/QUgq1C47oRGW1rIPDdfrElO3T6hOSN9fskS",
-	"MoS2E1MHi4LQAQNdO8XiXtTvJrrh1dG6PYIRG301gIIAHTNRC7EYAEtNaZ7IJnmGxsCAKbO3QG7C1kAF",
-	"GQo9sX3zV6eFCpa/nU6LmE2T2eCMGBDtZAeEyjGLVSjO2Vg1SD/TDrckVM5EPMwzkU1kOluIKDSdVaIP",
-	"SVawPAC5gMMCGXIGQO45ivnCQCn1hSx4fTBzJ/axyH7KJSufUtM2Uwhm+zshq4FIEDXnqBDU/EMQv2bB",
-	"fAuWl8EChgKYA5oEsZAV0soCIedHAINtRJPKDlZmB7JPxtcdGF8WTvLJDrrCDgoIFpq4MPd7bhjdse97",
-	"byAKq6DW8GAlGErL+gSC5OaJNFHvcZ7BVsbYeSYZOJOyUBbtVqsB1Cr6akCKEyrPoZk7QGugm60ZBZxV",
-	"WrD0INJVMqXVvgf7do8PReGn6psSnrNYZfksMFARNxTQPrnnZCXIO7W6BuGuCZfjlM4gJ6Kv5Ib6xQCv",
-	"o7cRqcdUsi0uJBOSK37B0tk+sIDoP2LjQXh+Jhi+vIFPWKi8YXbXM8LmJh5/LuBbZdHPLzK9IgzYE26g",
-	"0pF5+Mj1Ji4N4jhCMc5ZzBImYtbVE5sjALFTGI/TmVWIbv2QvHcJK/xr2CFXoFofZ6MR3bI8NoldAVkg",
-	"V9pYT+h00C8OwtjLerU3+i/jFLBdBllXBWTliSyhWLliI7kuiURQG9HLZ3iH5R2w/3SIP5rndAbwLTUD",
-	"cG0/y0e1RRaCA0M0YrNIi9soKAiKiEDIXZ6lS8lIaMpX0I5UchHAS4yBxEff9sdf/hiGl63WVhhetr9+",
-	"8/n/W4fn4dRuPLdnqzpurk3xsciXcTN6D9h0jn+C1Mtb1ZK77G2cj2LvKjqKzZE7VCJJcf2sASLtYaMX",
-	"VNF8PjKUiJKRgRfJbYT8GCNuIhVCeRVX8PUOxYALxgCiaDbtmVmXA30jec6ThKWAsF2Bp7Vlnwutbd5s",
-	"yAqRLF8H+Apr9HFUiX/NBQpWH6CA0tnT5du/mk+ysr4S6yNR78DJr1Oid+bWOM8UekaE5VROctYA+tUM",
-	"9Iq7HIGXoeBSThwocmQjCSKbIg9amR2rbbPhPC8Ka7Q7XThj+i7DvQU3tVuth6SeCUOZxrVzJWLTdYSL",
-	"UEQ/vjp7fHL45PDo9NnB87PH3xw+/u7s2dHp4ckPB8+jBrjiwlkkPRqfD3JtDgLpFgNNH4qcyckIinMa",
-	"NmpjbIfAq1eSpA78cbRcMNQI/CaT7pKFnpUNKJXhfSMbZDDHEhEKyZTiYiADY7RJhx4w//4MAA0mICPJ",
-	"wNAgwoydBwyNLqOi9YykM9kl0Tlj44ikjJqy2tE+iajIxGwESW/omAlGmhd/mghtwHmsYiQyIaAtvQui",
-	"ffvvCCw77RZjASGYX/AnvZGgAqtO3aRsdUIUQNcYiB2gvedPKRRguJgHBMjFZkkjeV4AvrjdHbD/Pyv+",
-	"oMUaFO54UzZAeHiWnTv0fLM6GuJuItHL5t42AnPP+3ZYKYesUzlz7XrqdsiGNgEMU9b8DEjde0ncoE75",
-	"juiM9OCfBiDixXICs6yCTZF3i6yP6K2G8K4C6qKA0NLlKtPvxyFVZEjHAH+2oRZMMTkQXcl+MDKpWjd7",
-	"lCzLy6mZ0Or5l5retLWg5pbTlfloe/JqWqbOO3EPS/9VDDaiWlnu2HCJizto0cpBQd9Oazj93Z6Y47eO",
-	"Bi116cTjpd9W/9xjXAxAF7yP3MRLQbwfCCYWj5n1ggv1CHttUcsHy1PL5sgZvbW/1LEG33jRF6/jRbut",
-	"3UazMumLkmAztu8HZM5u7Dhe2QEFP8THYcpConBuy1Zu9ytLaa9goCwTddive1OqDuevvgG/Ox5WJQoN",
-	"+QKgbVmayHIbRoP9sMcOGVe1ZZolGDyQBjeLrROg4V+THAhzXFGbkThlNNfGAMAn4TkBiX79LbJ/ifCk",
-	"RM1QzME+7JMXyWt3CltEgtyQQ23cUINKdOkog0Wca5gAH8IcsYjUnX3fqLIujvXiOZFyQ1hh1XGvXc/B",
-	"xLW4C+6oOxR5V4i6B++LqAMmcfBn3neM3UeFfUMJRkaz1YJ5UlluOU6BInyZvOtamYikJxNFegxI9kG6",
-	"OYgaeik3F1amu/emhNVEvauoug+D55Mk/OCMv08S8f1EAzO1WhxWBF+32aV+haWZ1ReCkW9fvTgiSRZP",
-	"RlgZpHJGRywJiMwIVzYYBMAlU1UNaUYgewqFCQXSXmag6/rR3erApcch5YKMocCkadEy2oa06lwQr+kK",
-	"yGqVZY3A9RfXd1cExKYsZzBEsIQHVyQutIkieg7bTFIuziWpX9CUJ5gfFlDw3nD9XKwzywRmeUUo0DTG",
-	"Bb9RVAxGDsVcVAysbr0dSME+ZQiF9JN7bDARJJ4oHNt+x1AA1QCpc69fw5jmkjW6JGcqr0y0HsLk1wm3",
-	"3avTsyFun0s83StjZd72xRRYHg/5BUuQagYFMhJZrUQoATsNlMQiAU4nqI0m+tlQ4eH6TRcdUi1ACZc1",
-	"GWGbt7XwSvA3s+rHefYnFityMM7SNLN/NDFJ6EMEaNMilng10dE3DEdaBczaewfy85UAp6tb2LrWtTdr",
-	"WlsiNNqF/tglCYObID6vfnEogPp59eJ07J6oqKKC5gr+Nf6zcYJC9Vcv0Rj1nW+gvAAEjE9s7LfpxepW",
-	"ExeG7aZfb4FLF2HJRvnMG1C+XXRrVpD3wVdTirceuNN7nc213m4xhwewevLMHKA5ivYbMZ7DQK60+5c3",
-	"t2kJoqC/yh40uuxTuH3D4XZcfc+MIiUrCg2BKgPvmg8Nfq0hHU5pGlAyvkynm4JyKG93NqEtdUc+UIcz",
-	"3YYdayY5P9hzfsGEZXN3VgZNCRPJOONCScAj6a/PhDIirlnYC98wmpoGshUFbJlQOY2VxD5wMDfv3idZ",
-	"LKvuRLtrRAUdsJHNsCZMG3zYIm2fjKjURpa2zWwreSvEQAkvjvrKo3TyQAlgNhpSJgmsTJZrybn53uCG",
-	"dmRx9CeAOPL64I9zfkEVwyaCuLrjSS/lsW1AKL1hT7T5XDHqj8NMf1Ros2hQiNrcRNJSbXQYw5QmhuPL",
-	"G9N0qq1aCSYSLgaIxoX/0doeqhVgnU3pgp+OdWO6TpiLwRyLaVCZtwzII5ehK1D6+O6GSric4eGd68Dp",
-	"3Q49JivujM9FNk1ZMgAyAlL3Fkc2Av12/ILpM2x+Qy8D+TzQOPE3qOXzqN7eWHiQZgNHIGy6DAOqA4mV",
-	"i+oXMqBj6Jvg0SM3DGwBwP9yJmKPBVjFQ+dtGIozmqY+Lw26BmauhulscaZHZc8rwyhY4DG8lbyvnsEa",
-	"mmFLd1etw6Ln5qcwLFWaN2KZpXrpps9EygXzv3jOJBOgXqvwfwXa2MJglsB/vSFRYC+Ot0Y30ooGpP47",
-	"Yl+YipFhhiWel+KwmJITPfs8mwyGpKAg8T+JhWRXHUKtsOADlAiOzBe3C/N2wibMb8k9t2RkmuXndhKl",
-	"IwvDLzkNbrmh22EvzeLzFPoO2tIlx9EHVCJA7JJwX7o+NoAa0/yv9tub3/4vAAD//w==",
+	"7L3bchtHtjb4KtnYHSHAXQQBkJR4iA4PJdE226JEk1T7IGizElUJoMxCJlxZIIXWzz88dxMT8V/smbu5",
+	"2XcdMVfzEP+TjOcF9iNM5FqZWVmFKqBAUrLldoTDIoA65GHlOq9vvW8EYjIVnPFUNvbfN8aMhiyBP89o",
+	"yl5EkyiF/6lvQiaDJJqmkeCN/cbFmJGUccrTR5Ik7KcZk6kkU5YQyQLBw3bDa7B3dDKNWWO/2+l4DRmM",
+	"2YSqJ6XzKWvsNyKeshFLGre3Xva6MzahEY/4aPGVZ+YtMRumJOIkHTMSzJKE8ZQMZolMcy9d45WSlczw",
+	"NY/ekTSaMNLEKckWoSm5GUfBGF49mAVXLCWRJMNZHBM6ohHPT/vJ4+1Od3u703WHMhTJhKY4mMfbDa90",
+	"bCxN5ofDlCWL4zrHwZBUkBsapWTAhiJhJE3mER+VjWLpOtx6jSlN6ISleuOPrhmv2vSvxA2ZUD4nTF0k",
+	"1XJMhExJM2RDOotTojbafrvT6bQWySBSD/ppxpJ5w2twOlHDieF17jj1A/U9E/oumswmjf0d+BRx/NQt",
+	"XbvjkE2mImU8mH/N5ouTOKFXTJJ0HEkSJIymatU0ARNJh0wtbKLWnzTPT4+ekX7jWRyp6fYbrX3Y+GGU",
+	"yLTPzU03UTomlFyxOUlmXB4QShI2ZVT/ou6QdMLUBR4RU5ZQNRJCeUgGIpz3ubos4qS3TcZilkgSCiYJ",
+	"F+pLvaFw8YilMns/oVzesIQ0ZUrTmexz87xW9lo8z8S3S5JunLFpTOcs3CdpMmN+m1w4w8OhEKrezRJ4",
+	"GhGJM+ZInfXhTLIQX7Ld2SP+s1cvv3hx/OzCJ01/GLE49Pvcd3Zh42s291ttcmiWJR3TlNAkia6ZVOcp",
+	"Zs60IklkGsVxnyczrhgBULkkQ5EQ9a+Z9myqNqrb0fxGeuoZvDCifbVLaitjmrKk1SZfs7kkNGFEBmLK",
+	"QvUI4CI0jlmCu4tcDVZ8JtWb0jHr8wmVKUtgk9VIaDiJeLYwUk0PBiaJGJKdd+/gJVyk5IpNU3iwGYqi",
+	"EUKHCZPjNnktGaEEPpCE8lBM4BVN1h61CSWvXx8/bymu2ueKxHnIQhKMKR8xDwZoaUtwZldIvSZist3n",
+	"7uFr7Aw7wS7r0Y1duss2tsMO3dgLtrc3uoMnbGvYo3vh425Dn08knOyAFnYzd1Qn9N0LxkfpuLH/eBtO",
+	"p/nYVbwlTVmiHvnvb/608d/f/uXPGcOTaaL4vDqzq/hNlLJJCbvZcbhNt8htdtZnNjsur+nW4DUnTEo6",
+	"YsfhKVUTLhOSE7wkN7TGRI4ue4MnwV7YYdvDHfp48CTYHW5Rs/5T9Tg7Yv2IyyhseA3FdaKEhY19dYDd",
+	"afw5YcPGfuPfNjOhvom/yk07UBj2S5FGwygA0l02du5cl58AT4eXZtC9QddOpHwC7nPuM4v8uGEqr4bD",
+	"UuldIJ1UEHkVTYsKQhl9CHxiKYEU6KOTI5FOhSingRrTxXzKqlc60VcR9QTSpJywifgxUtyXEjkWSRqI",
+	"kOUJvPFf//kf/6N8wWEcd11ld8Q4BSEmy8gkEWKSH5n65jIj64xCyocLl9+DLnCAMNYL4N7LRov8PT/e",
+	"lF8WKVmNvWJx4QH3Ga8ZJIz49TQWNFw24hlckR/xbHrZ6f7t+e53X3+z9fe9H3rfP/l252L7bOu097J7",
+	"Uj5ufMx9xm2GiuOWLFk6asmS/JhDes0qhiZZcq+BwVhQnU2YnAouGWizh0pOv+Z0lo5FEv1DPVcZPUqW",
+	"AtOg02msGcrmj1KN/X024PeNkKa0sc9ncew1WJKIBG8P1ZgPX198dfTy4vjZ4cXxq5eXR2dnr84anmHW",
+	"im1HUir9RYllfk3jKCSZFtG49RpyFgRMysb+kMaS3dad7JEayJmeJc65ROxk+kokiTOUm0TwUVu9/ikN",
+	"tUn1cIvy98MXx8/zCwIqYWPfvsBdIv0dmcykMmRIVzHq7U6no7SchAZglHzglTJqfCRxbchACQ3J4qFH",
+	"bsY0ZdcsQa1UJCwEdZDgCzxCCWgTrQOiNV+iCFpqyzSeJlEKS/1M8GEcBQ+40EbFbagppTSKgdwNI13G",
+	"gW+zLZmwyUCtsLsllIQT4OigT6ZjJvEoS0LjhNFwTti7SKYfdFv+rg6LRwaz1Jobg3nO3FdGD1Oqttoh",
+	"+MVsI25Ac8wStt/n6pdwoodsZqC2Sy9aW6+Yu3FwMViFSq71uZrpFyIZRGHI+MPyj1dnxz9UsQ/B4zlu",
+	"BBgbkkzonIQCLNcPufiHM2VIpWpWTG+CsmNoHIsbRf/wgSDpePgTxyHiJzgfylRJWkD7ju3wQY+BIepF",
+	"WyVbU7D6CxeQGypJZtIa41fT04H6yZpo1vwjnN2YSz7kZhynkizY0stHrLTHCvu95RE809rWznkwosz2",
+	"Jtr0xv3jyoKj8VG29A+xc8cvL47OXh6+KKH8SL+RwD2kaTl0SHaG3aBH91jrQy76uZgwdL4MaRSzkERc",
+	"RiHTlJ1cRwE7gA96yETSeeawEUNiJiBhAV+K9Asx4w+oerx8dXH5xavXL5/nlg14hTqBQ3jbB1ygl4LI",
+	"GXhBYZGApiJpNetbr3FK50pVvBDiBU1G7IMqGM4KaEIBwk+FIDG8/CMpEPDWSBKhFAaglegfDBUE0vSf",
+	"vnr+/eWL45Pji8un318cnfstT/uSxyIOJRGcKE1jnp1WD9ys4NoBj1kKjksu4EWwymhHvGDXLP5oAsqw",
+	"2UOtUsOjF5ls5jNMtb/VetbAwfXdxuHpMbBfykPy3YbS4DeOw9YBoeh2S8UV4yDzFEkHNI5J9EFZ7aH7",
+	"3qafm98+ecpowhK/pfaJ6plsxGrl3Q3TwYGyGStxjpsmxAnlcxPNeLj9Oju8ONIUdvTds6Oj50cF/qBU",
+	"JiRH9i5gLFTi3XGPfsjFfWXORBYzsqNRRqIbeVIj2rDBj7LX6qs3nTDJrdf4bsOGdDasQ3Hp7fkYV+ER",
+	"uUhUrcdkdyw8Svuoaj5GXQ2L+NuxXA9Pjz+G2apfU7BZ9SCs9lJ9UP2WupW9m0aJou6hSEYsVLcl7Fpc",
+	"sRBO4GsuZ9OpSFIWnrAwouDo+hUklLF6F172kQWWYrB+cRA+LhV4fD6K3q6kZUGOOOxCWd9K1fppJlJK",
+	"mt3Ok60n293d3jYZzFMmW+RGzOJQrabhbb8BA3WfVM+hz020jPhq6kofoFz7+sjNWEiGUyNjeo2hpAFj",
+	"nExnKZmzFM4C5SWRNpKwRdsAVAZlyto1QPdYcOW4gGgYRmqCND5NlFBLI2aWrrgAR0pVQfUPA3G+ZD/5",
+	"JigPmuiYShxxwgIWXTNwYE6dBzvuinruXa8h2U+rLj5nPzXQDWgciW8c/7J6wFvrpxeDH1kAjB8WQu/3",
+	"gjfziF+zWEzB34AXzuJ0cTZI78tHZ29XL7WHYmnMYxZr08ul5wWHazJj5GbMeM4XApers9DOom4DIWJG",
+	"+cIamUd7OA8zuurFgoBImeMXg6mQFkJDdSCkIlUlpWFwNLhaXLuYyvSSBle1dtdbl3AqycG+tnSaYXgC",
+	"Xo67HRGrTxIaQqCZ2kBJ8RQgv1w+kxjsGOMor+sPz0/c3F062zSlwXiiWXtxKsMoZuD1QYM3oEkSMekR",
+	"KkmUgj8CiI/CQ1jYJv4siX0lXCiR0YizsM9DccOBucURv0KT5kYkVxI4lZilOl1BQvjL7886na0gmoyI",
+	"TAL4wPwWOl845En0+TAREyQpzAkQCSam4LNxjCGJ0gPt26ADqX6F2zCDpc8TnQ9B7MPUJj2SJBYj0vS/",
+	"PLogm+obuflek83tJt7re8TflHMe+J56jJxNmGztI9G7zgFM4ECvEXqRBGcYnM/TgZasl6lWR0pO1pgF",
+	"VywkJ8cnRxApzMdXogkdsc0pHy3G2JWYjRlGW8qerH59JMEJWojZRHSU0Em74qljFo3GZRTDCYzmkSR4",
+	"iRIN0+gdi+UBUSoBLAjKJvVumXvrk17Ha6ir6EB9xEhQMbbqocaw8OqnSmjmHre92+tueasTr7xGOp5N",
+	"BpxG8WXVxCCCaK4qmZ1HBA8YmdBQ+4hiwUcE3EdRlsGw1evo620aB5VTFgCZqk968fLpU7u1ViWbwyyJ",
+	"S9LH4DSS12cvlDhz3pVNizRLxil4fjotd6KwozoRTU2oZHPt6s+SqFE5j4yysmncRGFlLNfZCbisdCNI",
+	"U598HKFnhwiDM+lIqGPBYkgwOvAv60ZSLDxki2H4rXrEmkVfawdZvcaSHfTQylEamGWsr89e5E/vOE2n",
+	"cn9zMxjTtK2/bgdisgkz36wIe28uDS5/zt5N/2pTGzuKNfcey2j0128me9eLG72wsRXb6XCMwk7WYBjd",
+	"Xp2zUZSGTjzcckcvz4Y9Y5bgqC3DWy5BTxOhdCkWQjIl6A1x/GrY2H+zWl+BW55SZXd47wsSguZk9FI9",
+	"M7vy1nMTiOrnCXkfTj03i1d2pLUEN8KNzyZqr7KZt6dmcdUmZKReekUJ+d3hHBboxiTX5IwKL5+l5dKW",
+	"s2uLZPPWqzgHVpcyOYpGn2j62ZuUDqIMrxYZKd6lFBrLEveJn73ZN4Il+0rpbu5zubgxel2fR6mHBqRf",
+	"4MM+ME+/KCh90hwIZW8iowVlkAtnNCQw9rniyPtKicNplvBXohNiIWlSsuQarIkJm4hkTgZixtETNONK",
+	"11IHnkyphOlrFbLVJi+ia2aVPBpLAXOba788iEBUUQvTUd8dkEWtMBYjiCZDCFYJiuYSRQ/VvNdnLzAv",
+	"FGfa55YujajUqrPdaWUycx1bgbHvw6T0C/pcbw96FezK2jHKlCapDlg/hTecMx5+JcTVivx9HM6GZDwk",
+	"YyFK7DPBL2tZq9lrX/HMamVBwip0KbUXSobhNaTp34wlCy5/+fmffssz/gSt36NanzCa6jVQYwXHuhYR",
+	"IB5uIlnQYfGRJ8Ovv9lLdr/8+vufkoubH1+fPt89fnH6w7HovaAv6PlNLaUkmjAxSy8nsjzjELQjys2A",
+	"IwnJywy0jWIqfKdcSwhpysJLWrJc36pDpUlGGa5EskIaW6/Te7zR7W70ti96nf2O+u8HVyKrZ2+oOZQy",
+	"xjJd49sxSzCcj5oqCyEHO2Hk9NX5BQvL1Y2JCHVIJKd0KC1k06G10lTgnIRO4kZu0b2MEC1Z5RatTC7n",
+	"j8JzFrMUvemL1AgEFUkyUibaooOn6tbD+IbOJWTU5xYkR0VVjhfz1NpDr+eoKr31bk6r8gX8hB1Y+Qnd",
+	"ZT0fYiF/Hyto+LybJt2AZKGGt8BMlKEF3ASLWexo4dwNaRSD5aUOvCRilioVRj3Jx+Q7SZRa4idMjcLX",
+	"nndwQDW3Tfa/0Rf1APDagqaof1vggE9jEVzFkVxV7nYjkpAMzMWLpIDp0yuJwTzgEC9XejpNg3Ht+07g",
+	"6jsIDS0tUUlj18U03XWkyEqJqdZKlq8n/AQuxKIge9MIacLB2kLfLCTxO/VrjkTGL2iS0PkCQePLzbp6",
+	"ZmNWS4zC1uRoGzZ+gbZ9+Nrf11SZ19gVdR4QfxjTkb+PtKz2RAnUhE1FkoKT0p9QeeX+buu4YPxMoloa",
+	"YLDJ/+yzz3yX5M241FtgzvIqT/fwzTKyPzHkl01WreDiXNW3/j65GYtYb6PWwnw5G+CDfaXiz2+U+uCZ",
+	"/Cm8MhXCHbZ+g70xP2b9a/WYazLv6sNai29bxvAJs+xnoDifAb3dNaKhqVUMISup1CJtQcYhXoD1c74O",
+	"OyiFHsKYIh2rqXGBA+Bz7RrJb0zOaZELfRQXIW95mxjHrfd+vVdUP/XtoiumejTZAN7eLpr31Kwh5huz",
+	"dzRI4zmslhiS7J22/hBn9W4DNnYjy9y2g7v1ls2qvreHi7TkFJ0oXoTJ0k6IBKZQlBunQuoCVShJhChP",
+	"ZLLaTOjLqRbM2UDZ0U4YlYbn5iXZHAxCivI3q4wi03FCJSNNOaUTj4xpQqUED8cvP/+zdaAs6kDwNBGx",
+	"U1WQH7q6c2Fwy2oZ/73ff9fpbPT777pfvP3sz6X21L1CdXoVlhxkISZ3PcaQvKw2hGTxWghPoB1jsruB",
+	"Bjljoc4+IIoFsrDd54fEDyduzjzQLzhn4cxHnPi6uMBHdzsk8imyyMpt+zwVgjT9NwMxeOt7BP7wCI2j",
+	"gL3Vjpk38MkjcIkSe/AZDFBDaH0+pVGi5OsoEbOpvjEYU85Z7EMynhJFhM8wYz3iQTwLIz4iXFt5C1xC",
+	"f1E8VlgsUcYp8Je3t4t8IrtLUdMx6jFbtyuupO/0lZ3bUh5iSjRwAxYXXz8Li1XAYyIS2AK7iUoMtxaE",
+	"oXHLGuEcThwKrDDS4de3ZSwK51PCn+xEC4gLUGaiA+YDpnQG6dDLgQ6ihhOvjOaa2ZUlUy3olwMxyOmV",
+	"dU6o5+xLjndp5dNrTFhK6+gTJ+a6W1MBtxhxDyM5jfWhqcXDThOhOAQ5nIo4FiXcrKirr8nPDG2sCgXY",
+	"stEyIqlgZpjIfB92llV15omtOuRtzbm1V/owmDDyTCTThxYZCU3ZJeTEXiZTuYiDUYGHkqGu2CodHTPQ",
+	"+cdNQEexHLMElaO6qrm7JJgJQ5X1AimQ2irNFhfpA7ZpCX2IK8bvRh6v4A+AZcCqnSx5dJFa0jS+1HgS",
+	"udXfery4/C+iIQN4mIgbDIoDG+A3WB75SPHj3FLvPt6uATFQsSK4qHc9MZjOMxCzVFHKwJQYlzkIV2el",
+	"2GwU0lTEl5CASqZUfZIhy7QObLar9unb4wcku6FYdYZpkasLBeuXRGl1sot7CHtPcodwK38I6cY/Oht7",
+	"b/W/f/q3P2P4+t8v23/ZePvZ5orf/3yvxBrwdIzFDUeEGch1An4jYyrHmHSwivXk03Gcefd2duoyn81+",
+	"v9+v4kBrh3zHtLfzuHzu518dbvR2Hps8E70UkNTqESCVDUUqZMze5We5N9x9HHZ2u7u728GT8PHOHu0N",
+	"GaWdYGeHhp3uDt0aDLeH3UFv0Bns9npB2N0JHwfdnUFn2OnQzm4jP/nOxh7dGL59/3j7tnTS5XlEzu5B",
+	"IU/EcejZIc+Rsa7zMdAkvR1y8rRVKw1pBQMoz1xcmbCgN6aMpz6n82diVp7oF6gfjP3++uIZCem8jCmU",
+	"3g7WhPqpkJzRqZV8FdK0YhuccSy6KTvdonNyZVxJX4SzKF0hRsMXLE1L1VT140YMv7KQhCyOrhkA7iws",
+	"E5YPXmqDvORR2gCX6IYlNLji4iZm4Qg5cS319At4iX7SokvUM6NwQVhKhuJiqzzAeNzHrfTTFtepYswr",
+	"dqqeK9C54W7OQJc2PmF3oBO1WYjR3EAOBwJFLB79kNWqn3imLrzNwROU6yhojZS4nbSCMmZYCOwRQMXy",
+	"bcm+Uul4Vq4f5kFoaqMhLCyNtmDfLymdgUuUIABu79ldSyDNU/sVMl6VYV8sCB9b77LIiyVTdwXM2L0M",
+	"qTg50MfTKTMuedlyUI1VLBK2ORtdJQU90+RQiBAUi6B8NQDShESc7c6OR7a7W+p/Oy2P+GX1aOqGrtfn",
+	"fkkVqvptyyO+LYNWX2x7LhLddmdP3VxSEumT7d6eR/x8/blPdjodj/jn3798dnl2dH50cXl29M3r47Oj",
+	"536fb3c7pKkxD3NYE4yFmA0BCUj4k1r7SPCWxl/TnpSSqrCKMrzyslu35Nspniqv+VyorS+ZVj7OUjK8",
+	"BUrNV0WVJ+85jFb7fdlwJmlczWpLMyn4LIZbKsKLGQ3W4r6rOa9+LVhLucOk7acHZLuKis4xT3Ih8Q9I",
+	"7JEkEOVTCifA+WE9AuZFxmJ04AA44JeRJF1rO83JUCiLylZVjOi0kA7fW1MJ9RpH76YiSbEaRo6jaRm3",
+	"Aoekrc6MHDeyGHo2lhklRLJU8WuJ/LIkfJ4E4+iahZeybJkgaYz9lINinRNzj63gyKWcm0muztL+UUR8",
+	"WSQdXoYXPWDqFZQhKYuwcspR4lZTrd7OxZlNZikLL2c8jeIyrNs0iq0QmxO4uHwt14r+TyO+ejnxoqxw",
+	"EB0EUUJMwPZu7zZlVeXIZI/UwYrzOcbhJEIkA0W1hZwR/dv9DWa4odpfoE+79kWavHdaVG4Wvb011kNM",
+	"lnhx9IuLidfhpOE1ILCiDCYMquSXxvy4XJ9wIP7sONzF0PvlnsDiucjTsEtcXp5nlPJd4GA5q6SEh7n2",
+	"RsbLbiBFhZdm+lytIG98QiD4MEomUI22jG/0uvdKtsHc2NWJQAhltnQg6zEwLLiXS18sUzGVZMBAVUej",
+	"uXwMvY1O9w5jKIKMrokl6jWmiFmzzo0a5gaTnHloA77FFRBAPwubP1D0w0sTXKB+fPFRx6k0izfXIGjN",
+	"KeNhxEdetqoeAcL0NH5RATYUfiuN8IhpFKzEroSLFvz3Cwiv+LBsVd0VMtPLUWyOirzsaFWfZgNUWqqN",
+	"GEBV7Xw0aJQFY3bVgQEBBc9aIfAfr0WrH6sgZwm71+tTwEEdzyYDebkWP89l32i+7qxr2fblXVYlu2dL",
+	"KhTn5EytPjLScr/UQpUUm0zTUs+dPjnmEihGyaNGl+lOrMpXMleMDQ9ZAR9ZpLlR6vr3HfvmSjVQX7Bc",
+	"qEAmp74SOPrCPIr0ufPbpE8LpVsbMfe+iTUuem8eWNtSdJZ25exWcXOWGXklLtBVysYflP7rUPq9tYZf",
+	"mYQXBe+9qfcrRuOqgmsNfwiF7+qqgsdV0zBGGLo9rxEOLm+SKHW1VuxXod54BZnYsDM6Nn7NEokv67Y7",
+	"7c5i7lDuBe8XQv2Mk2/Z4FxAYxbnWqxejySJuEwpD1i7PALljraEJCHZiBJ1DTMpFiFN6YBKRn6crXLW",
+	"Z3Nf8JeGbJTQkIV+5v+3Dw4o1/l36sUp5i0Y+0xgKjreXZKsla1wVR8ZGfEAs+l0fSLWEeIUajgW7J5V",
+	"0QsY2/qq9krFQi+RHXd+V7LXeTlaqKbjelGhryw1rx8Q0uflE44FoWOvXBHTHjyDXkN8g5ljS4pdmJ+m",
+	"j1W5lxBb9fsc/s0VGkstIRA2G55mDRcfKd987HN87L52Jhu1ECGnohS02LGSOSSAHj1G28dh93kz4wZ+",
+	"9hJIUVeyRI3UI1JofBgUuQMWixtnmmVQLTXchCjFP4yrsD5QUn55a6MrfWxAomrvD4WalsI0qmn4b3D/",
+	"A8MurLMe6pDU0X8f2JwrR03AY9DGRS0UA+V+evD09QWMhIWdhoWqg4eAB2nAAkihcjiScRgfYEg440eA",
+	"mS5NMGTG0etmaeQFG6YPTiEfZydjNkxL9xF++Hi7WH/fZCqmU0A8gGZmJdtHmmrwHoJ0TsQ1lrcZTPmW",
+	"u3G1670oxA6wogZiVnXjjxdWeMjaCS9aepZk3nza+kC9pcZr76Y5ZSv3aa/UuY5oVmtQjyQRNzwLfWYK",
+	"VWX4s9oCySJlMgt8NiEsonOcrf8Mm+y16sS01woR2vfDPW5BsValRFWcY+eis3vfomKM/NRbILy2BizD",
+	"w6FK5sNUdj/tuFcT0t3yup9BZ0CZb2r4SJZQ3YHFQoxYHILFN7cik2JQfhJx943d+nR6iL+QplroFjJ2",
+	"LGpuwrhb2QbpHjN6rA9ApiezlGWPxzMBjSGbFJu5Asgb0vBwls4SRmZcPVG2NBXrjx+KfL3Gu42R2NBf",
+	"mmvbL/Ufb9RD2hfRhL11L92IJlORYFUadNxqjKJ0PBsAroqg02gjECEbMb5p337r3i6voumGmCIhbUwF",
+	"pI7hAJecp9OIO5s441P1eY0trMQ/WUn+9SWPuec+Esjy709aElXnEWLnKqcTZRWsnKxOg8+DhVkAWH2U",
+	"RBJCERJPDwoYYJgKWUuRyoPWFZUptPAvJ3JUGmS9sG2HHkkSZZjYROPGm5Sy7Exv6V4yG7EIaLzRrRVh",
+	"z9DPyyrK3qUHhE2m6RzBJ8MMdSd77VcsjoVHUkYnf8rXcGyXF0TXCVLajakX3u+u53TQ86g/An1DbuHv",
+	"JupZGK31ZogX4E0P8PYJ5nLKpYZCbgzmDo1rUnUe7l2Kulh6eqeI3YQhj6yfmZ07Z+p2gjyo/JC9d5bQ",
+	"TlWPXR0XCMGsSvKc0oTVCrHkpvbTTKSrXV7fqKs07EAWV6jpFbC3LJq/TutfRELXgQjqVjQTyZCvKoUM",
+	"U1BH0TXjZDDH1nVnR+cX5PD0uE301EzndZ2elLk3KQ8NL47FiMSMXrM+j1KEUaJkmNAJ5KYzrjSFEBkU",
+	"5JZBZx01xiCaQqNzm0va57EYPZLEt9kCNIQgxabzlTbafTO0DGcRfb8akPAOYKJOQk29Q7EG/ug4YatT",
+	"fS7wqqV4Iy4MqJPfAvlqbstLEN95GVZMf7GsLsdxlwj7e3uxahymEm/X+s4rfJLlUm2Nv+R846Dguc4t",
+	"c2M9CILVPqmcmFRjtdg1fsvTciP7zowTIwZ6iH2e/a6/8lttYp+znwcFldYivoFm5eqoQX53nzvntam+",
+	"hi5MBmKRh/jCSHCT0U2lPf5DTJHtc3HDWwdkYcAeWRgjjgsxm+zohingcACwpu4rz94FbKox9KH2BsYD",
+	"pqO5TT9Shw7lWNyQKO1zK/VN6rmm/zbxRQCNURRBY91Otl5qcQC51s9Og6+ZRsbQlyQJKQXPV0fK1wuF",
+	"HkTdTr+qknZJC/baHe0PN37AQuHLjbfvu15Vfamexd3clxgzW89/ifcoFSTA3EAi2U9r+DMrSwk/cePo",
+	"ZG1t54uEsQ2lO5K/nb96qVUdpzBNr7Vna4K3yddPjYw1BWvv1Xg8qxre+murSFUTqmsoVxh+9SxkSw2f",
+	"7u5nsCz33PryjS7sp86jbcR0xoOx4vac5+EKnbEJno7rV2MHNGY8pAmZqPtIM0PKJnJKOaHyCtGGW/cs",
+	"2t7u1iwrUeOo4EPqJ498//3332+cnJSaoyslOz5+Wan2Wll2i76qNfOB/0ig/2AJ9B84+7wq03wVTR0G",
+	"V+Un01R0uC9fu0JE05N92t2LQx56O1cu8dIE/cIK1pNThZvuJq+Ke/cJy63ClqxibqAH83S4nh6sblis",
+	"i9/5EHqwO5+7KMM5NIh1NOKFG2vpwcshLH4fZHWasewH04y6j6tVI4gTICZDt7e13XDSgeU4mk5ZWKol",
+	"wZDnd8aHy1X1QS1WSTL9PaUXTUYsrUdT8wt98f2k3qKMM4N4u2QJazPi+X36XLpP+OTPynxZt0sdXFuu",
+	"BfxqeuW9dbrMK1ze8WRC+RwyvYyfq9jpZGslqNWiapHT1ZwRVO/QRXb81mAN346F6U6Lbnl3KIDzFTOq",
+	"ZA9nBM9WeWKEAZC1XthSAFmdPCerMaMNhGzp7ZkDvSrzpAxvehRds/xExNDgSkuP6FvR4a/4yaWcDdT9",
+	"GNhKZmwRI7F4mQMYC6v8tvQAFuFh04wH3jeXsmxARXwPKXQOeXadSUKE+2slCDk7uMgJJKZ8yw+CNJth",
+	"B3dLsLQWD4XlpMsQVojgRPPCWmArp1Gpha3xGyrTCxyEo5qOphqwETlPfkmOVzHgvV5VmB7AYH7HxNks",
+	"cJE9yZ3W2/LVfeCs5E+/7d800iFHXD0Ta8xHidyLPnQCdFmrv3VyohepljR9OwE/y7PKfjHx1RZEhW0z",
+	"hQPdch3Qzp3+CxnKujmQGEo5jdayuTQcyDRaz9JS13uEsxsESUsQwKUW81PcJcf5djq/H5vrNOJVSqSb",
+	"tGpDWpY6sr7peoSV/HXdY16V9JdfF2dEXNw4nPYDps+6p2tJyqxd03o0bS+/m0WT7eCnTIYJk4wHpVmC",
+	"GhVpqi+p6NEvGeOrit5sHpYtadeptdFQ19ippywT11v3yw+vKrN9xeOIq9WOYpYNdyziUOZ15LIi4lzV",
+	"LTyo4TXEcAh/5QSS/fWBpVFWQ2WLZLM9Wbbdd3G2GTqozf5fcQZI9JqENY5BffZvSPN35GnD5LJSQYnZ",
+	"aYU0EXVw7NjUFREfLaSsVEK0L31Ryt6lHgkQ8L2XwwI1Kas3jiOiNHP1fEzjmNwwIsfRVBkPXyRRSOef",
+	"F5DIS5NYK3tnuuKvsCjOQHKDw8tqFgvcTTiunXy2LEXMTQzLUsKW9f2sRjZ6xTP8OgNxlIosN+duGEfI",
+	"CGvgHHUVb14jrKm0+ssa9oGFxazbaETPHZuNPBxjXcQvciexbKsghr/EAfV+XczNpb42vVUIq8loMM5M",
+	"p8zZvp/SkO7D4//rP//jfzT2e7dLJvDAxmdg16POPurVuwf0EKvXdbNIOL8hYzefZNvI5lRu9i5c/iva",
+	"vs76e2bn69cIG2J2+RhpFpOOwTZOhbhS1qlhfQMaXPV5czEbuVXbPvb63N7uYlrAFxoRE5tLGXheccOJ",
+	"r77Gy+kV4y31FJy47z78kdRZ0I4hh4mW2iw39LiOijZV6yOGWVb5Oha6vckjIg7XN9OtaPod6WlmTlUm",
+	"ugMnCLQIlKi2Hegva1tTselRWpGM9RHZ410BCj6eEK5wACzK5ir2UtzHescpf8/dfAMF+vkdnISLUtmV",
+	"nQMPOi9MxI+R04gzECE7wHYDWz3HwPDKm6oBCs84Spmc0qCA6Qb6Ss6s2OrV62/U6/T77558of487Py/",
+	"/9fPv/z888YvP//v/Vmv09uF/+/98vP/88v/+p//388/v/1LaZ7KmVsKVOHBrVfUY2oBoXsDGjLVevod",
+	"OYK4qcDeUvPKDcxVGj0iRVJU9t/gur9dUxSY85+5bnudFR1f9GRx9OWECHK8Cpnq27EgMRsaDPhyJIW1",
+	"md5DMbDqkEBhYnVZlHPLXTmUu5yfNIMydfDVvakzJRJ40x2hf7WzQUzZwyJ45SV4mYIGzZUtp8jBwLuT",
+	"NPPK17R0Dp8+C9nwy9JuNzV8p7zSZWW6Pj8CeA9m2rEOYzrynDb1IfZ5v0Nv6NUQ9tWtoUkTO/DHkUx9",
+	"m+ct5zJlk0cSBlmAQTFNn0veouZZh3HAhcb+xMWpBAA32+psZzZC0sxoVn1rpwIDHy1AeA/EoN56SRFf",
+	"1yBycyGUuUVyEknpoLpEMYNjcI9eDGYgGFEvW52SAZAoLR1DvVYHdc/XI6khUWofs+puUmvFJlaT1jle",
+	"a9MLLx0BtWRi2A6Zls0UXZEFaprQOBbJfDXmtz0YeXpfGJ5XpczrA6y5jBPHKGR8ZWSbp51qiVCeH42j",
+	"BECIwhayadUOOmqluipLbobU5s5thcqoXnRaAcCRGezqqhLLOy+axlReTkTClolayrH1NTwa071lPY84",
+	"Z+/SSzBMy8nIh998kx2lLoe3HNicIYPLXJNnw5yXkaxcw/kA0n9VP0HzTi9byty8q8notHZRXXb9XTUy",
+	"SzGfvDq2zordZ7U+/ZU6r4hMfwutA63gkSnlWoUyEecp4w4zVG80YrIQfMYLFzlUaTskB58uETH0HMtw",
+	"6eo0RtLflb4QkVDL+oTdMUoFeFNQL4VXPzSubn3fPk77sqKk0gZrXIQYGPyYylXZ0QgWUa80V1+nuHpl",
+	"Rym3vb1HoiGhfP4gvaQe3J0oxMS6Enn004xdXrESffEL3RDLI3442e/POp2tgMI/TH8a4Cffdp0j6Y3Q",
+	"felCqT0fRp4pMXoTYd+/lRPX+Ao1yFQkAPUwsT3zdEoMOP8fjnIrfRDaW6qbaznr6dCXQ/YFki5oZM60",
+	"S3mbiQWWx6txzhjeUQP0jMMsS7PBiJgYwprp2IrGGANoiSaVcx7QadSe00nc0v0ELZaGgb7RWYuAqOHb",
+	"uK3fIpSHfW5yCMZ0CkY9aeZwKVpt8gzwWSSJRlwkzKAjAipiKJTV2+dXCOTBQyeKl7uEqCv2NZiHRquX",
+	"hIYhGYh0jGjiYaTWaBJxmqIwm9DpVO1nDo2trQH51dauQkw7NZfiPngFgOel8HcuaLaXQxReeluGo+x0",
+	"sV0aiyhcbUFf1rvLgMfUuyvLDq5O7HOvNbHW1VcXArArnKQLd6140cJ9SmyumLo6h6/xEnMbAh2tuhGB",
+	"jnK3ZnUZ85cgW/DY33oNwVmN/IDcNqzGGirSYb07MhJcdf3C0qy8Ibf+q662ZLHqwtKVrguLWDjkt29d",
+	"3gt5GOX9vNHNZnksdfmk4bIDJqMQuK0kAxGWNP2/UzKPw2CXSEwtIT4AeGFBPmZzyA9tqVS7S2yeLvTt",
+	"XSdIjzBPLoCPI83qW8tWLP+eYvWoU1Y1IIYieNCC1qqCX+bSe+gyeDWDu2TkqjGul+phbqhNLeezyYQm",
+	"898bvdT0T5QaprW8E7qhx6e8Rmbr10oALMn7qwdfryPSC227SVPweK7Ued/89ldlivlwCiI+qotlD4bN",
+	"pAoTGUAhsEjJInhp+FK76IkuekHA1rWUHliW/BtfChvgmWMZsfauqHe+XVl8+TYPG/6ZUyy5Dmq/XvZ8",
+	"e+9S9H59TZPGUiBWKET4ZilTrJSIWdpqf1D8fj3UQnPwA/MF8DYSiAnLvOirqcJtTrX4ekXRuvETpA5O",
+	"Ij6TeSh9py2U+8J6WFn67dWgwif5DlkVb0ZoRv0USDTJjaW7rLt/Z2U1fm6JFsdcOFl3aXZQkgbq9H3P",
+	"ZqxOvDb0cRQaDk3Z3uBLsak0moWVJy354cTftw4g2SY+dCz398k0ia5pCsh86KbD5L7BHFvPqEt1x3N1",
+	"8WwQRwGJuFKT0acEbRgfpFk6jj9nFTxob6LfTEeqnBX7tqiBObiwNQBfvUJT+TqkVmixr5i+8YYZ11x5",
+	"O6li9q6a/DlT5P5VlC5DJ8UGVIqmiITrS+J90WgcR6NxuhTPE7JKoXiEfHVx8mKDyYBOWViSekFuEgpN",
+	"l5QYRY/ohCZXxin6y8//NF9vOt/nFWL14uKtCYsZlWzh1oULuUiZXLyMJkwJjiVJMbUxAirr7bO1LFN0",
+	"cMdWhWlxn8g4SktqmYtbVxXaLL+7liae0VWJHg5hTGyLWBG/xR8XA7jeQgAXvq7h9y6sNkw6P5Lli11P",
+	"/86uv5sW7mzuJ6yLnzMeWnTXu+Fd2UyiKqirlQ0/LMC/WjPMW51NY0FDqROXIkyaAZ8+PIw0LfxXp+X1",
+	"OdYkCaimtdl4PJ63ySHXz0I9RqubqfvWpkhIJPvcJDmgpH0kW+rq7c72AT6WhhrBXl+GsQX1tDlL+9yM",
+	"HVR7GisNYq5Hq3ijetIe8Z+9evnFi+NnFz5p+uDv9/vcdxbIb6HL3kmSnU0vO92/Pd/97utvtv6+90Pv",
+	"+yff7lxsn22d9l52T+qDvcAiLMK9FI68id3o33XHnhrNUPASXa4ShVnGGeMFiO58WvYBhqEZTUnC0lnC",
+	"UQwCC3Ozl5c2UqntM8kSt7tfvP2s1F+ysueKhznn251CWWt51vlglpKUDjwCteBDxhD9CPygikpx0uv1",
+	"bKkzv86u+t9T9b9n6n9HSye9zEhAZdVtoVjWgSQ7kTud1gEWCQ5m7kkjI5ZKhGLnWP1URDF7QByjMjQP",
+	"032khsgH6O579gJZ766FjHWkwnKe/VOpPsGSDdgeszVSMXRlS/OZ2sODxYOl2FI3b85trWnPqeGkT9lQ",
+	"JEzJkq+EuLqbIFHHawDP2VD0QsZCXKFMKVGEBL+sJXGzgb3iVvKm0YSJmWJnuIxDCmVYCH21mFoRCz6C",
+	"BqFc3jAlKcgNhcYNQ5FkMJRbnuIHE3lAuvAXps0NTAl9tsB4guk7XNEtc6CXlObOkrgqhUetFHZv0H0c",
+	"EkZOX51fKLtinKZTJYvUvwX/M3y1v7k5ESFL8PjpH6HDWzCm6aazF67nZZZExQL87d0cE4KHf76/uam4",
+	"kdz8/N/e/gX+KmU9RXdAEleQfPrUJCnfVU/BXhQ219lTYiemQcRHjn39SJaBKtcp9bXjO7QFi2Am1b7v",
+	"BK6+9RpgVZXLHzS4REKm44RKaLpg9SBFdqYGCKO9Mp/dXWCxIU2UpjFmwVWO1Tp7260rbaoFSw5ZblWd",
+	"Ds68lAAQR29ahbsOqHoGbQ++NhLrzuDrbo2VQfF7SNS3B8BideawatHuEgJyl3OtUNDCjfUMUXePf0cx",
+	"IXded2VeSN9KHBpSJKlol6Nl3oemVo+/lm3t3HFH67pAC5/s3s958KzCfWKycHXncqpEedakKWu7pCOr",
+	"5NWU/jQDOxuNLXkA6RMxMGcySsSNzFIQUefLBXIzvnXdbXc3WLu3sV0wnnZ2th7nOH4vx/Gvu81+v52+",
+	"6Wzs0Y1/vH3f9bq929bn6sv8dxuFS8qFg1qcVd6xnI9e96PCRlCUoDeoInWkZOePqC7ezB4VcTfXARuL",
+	"eq4T1uQP3z8ForrO4kQkttUeeC1vIAZFObo+YCkANuyAyDkPCB3RiONW+45bzFfKgOCF4ubllRmZa2/p",
+	"acyouDTFpeifcyZbdSjWcNTpq+/ISAyNfcJM5AJU01K1B37J/CuKH1yx+R21HXzaB0p5r04ZN5p3Lnc8",
+	"/+bDYMLIM5GUBrMSmrLLOJpE6WUyLdkrLXMl4MVJFggeEoq5OkXTrMz8wuHVsOZxm3RtN7jbcFQ1fXMv",
+	"8NoFuWxfb9OrCxMuvm2lXogDfa77/VXTVdZY92YsJCMQt4pMU6DpLNGp5XlSq4JD1FDQ6raIjw6yMD88",
+	"SD03BOTzjBAjSWaQAc1Jc7uz3cph9eJjCti8+ssybXv9XVyyEXqOqxe3HovL33M3RlfY1E+e3ZVn3RnK",
+	"CD3ip3y9rLuUXxbbzjwePAk+QM4dzuAuJhfOby1jy7mllpKipcnvyMDCGa1z1O5zxD79lXpd1brfSuIZ",
+	"RtCuWQJ9AEPFuIcJRuBS4UFtCYl4EM/CMhEQ0iieX9Igja4ZlGlXKeMhnaPcTyMepATvwMyZA3yr0Wwo",
+	"n4NuDDAsYlY/vP2czrHhYQnB4zinjF5dZsi7y8eqLlZ0VIbZKzE7Qs4m6gpMg4+4suwCpiNj5nZ1XUjn",
+	"H2OSat/KOQfGAkI6L1fzOt2icrckl2JZfhm0Pnb7RjYNPJHgTFo6yudadnd7W9v1m0LWoze4tIriPMz4",
+	"UsO61uk3sDt6u7AHZqEFZv02t1nnzZI9Wk2CmOQxGjOUE+WUe0A6Li3l1nPvca3FlKlI6IhdDuYpqxgG",
+	"/GTbmViWoSP2tkPRDWlykUIY3i7Xo0JC7U5vu7e7q/TuGkO7kyKeivJJQEJKJelvdeqQ/g0bjIW4utTt",
+	"MaOyBfsWrzEtNCElgE2mqSQFKrKDqLMYS1RTOO4wb+dsemUsueLklFBjJacs0kvpmqwQROvI7dd37yzs",
+	"ir5PXoJ/G6Xjr8uqla2GbCtWD0+PyRWbe9A4neNxFKWI+3QalZdA54x0/bwDPOgkSj0njRvfAf6pAvrR",
+	"1eX2337a++Hqojf5dvfd2c71yyeD063g+8fjF93wi87ovEeP9mZfb6fflCZl/OG++P24LwydPZQjQx+G",
+	"dfiIvuU+nMQcwU+Zl0B1aCVWThwxiWX0qZhuxOyaxRlKHDZsQH8zVrlLootXSvp4qKfNl5/emKZqqnBl",
+	"3dLM3npttmiSRkE0RXqUVXqBHUYEOqETYMc/EhaoiYPy7GGi04LT/Y3GTAtoIuJ7NmRb1BZxNVehgdgd",
+	"dLK1SgBB1sKJX0Q+sgPxCju9uN7VJPhhShE+GnixPUarS7HvUsVQKKrPeTwLv61dyZDDS9MTqVdDk51T",
+	"GLMwzQ3zjCIHhn5AfHwFVDtEANEIlTZu26lpPIdyhwtxxUp90zIacShEADa8IQMxNSh0qbqnJB64qt09",
+	"Dv2K8VzXexoEbLpUi+iuq0Wk5ZM6pRJgff3NG/k5XPPXX37+Z6FG4rrXDr/cGb768vt/fH/xt+jk25Od",
+	"H54/jV9++X33+4sfope9k+02jaOAtbtPHm93utvbnU67M9yie8FquoBxrexUD3tSU86Wb0Ut+QqD+ZTl",
+	"qsnCWNEautgIFPtVy7bpTZ1zTHd7u8s80+iWbqNfutvbLXdMv4bKtno7iNdeiJTG8m4b6T7hU97P3DzK",
+	"s99NhoJbOigzPxLWjwJsz5hes6zktRxGWl4q8+0SH1ZeOapTPXJ9xPTLy7Lme2un9aZqupVDeJ17lSRN",
+	"5uRW1C1qbXlEziaTAofduddQl9S7FsdcLGzVQywd1D3LXHOLWTVgr2Tvy8kxy0esMEkhW2zmXAfe+4+U",
+	"L+aOry6ryWdY3oXVOGvyKbMaUOTuVZH1DEpGZa6/zYFORTcYYzbIQDVXogkrbza+ZilXVj06jGKmg0Zc",
+	"3BDB8zVbTvY1JLFFMt3v83SNajDAdRMcrj/ABhHTdN7nEEp1EqAnhMbxb7KqalmlEWc3UG30oeqKSJOF",
+	"UcrC1scqMFqz9ua28nAYENi7nA1lHFvY00iSIBZynRwW3yCi+vsEu1vMpoIfEN/Co/r7SriPoapAkFDk",
+	"W26tglN1rliusC9JQNGrBEA09+YfiIKxmnl49gBipXsQM5pI3YtoFVd5OATSwwL+6LK6Q+ixBSPGNbY8",
+	"I0qXAZaSZkxnPBgXDg54X9cqjiincMVPSuZlq1gpGs74ybR/iarbdF5WextCFsQ0AdgVHnroyYOyVY8E",
+	"YxZcsbBFTo5Pjhab/TWiCR2xzWl5qlW9FpA4HXT00eRhnfVK9iyBqDXzVpeVeOvDiI4SOmlXTG/MysET",
+	"DjmBZXkkCV5CIk6m0TsWSwftH2uHUTgqho1lVkbWFQshn/Q6leXyOQjf5U0+bLkfMD1blJwKi0PU/iA4",
+	"vHJMezuPV+zC+VeHG72dxx4Zs3f5jdgb7j4OO7vd3d3t4En4eGeP9oaM0k6ws0PDTneHbg2G28PuoDfo",
+	"DHZ7vSDs7oSPg+7OoDPsdGhnt2z3ZPSPErJ4Ok9Z3jO6vdsrrYUsi5iXy4qpxtIDsJpMmYEcEY4HLSto",
+	"z6U24o2I3hnOF/owhvNS19J4NhlwGsWXpfWC5+A1I6/PXtjIvbkhU8y2eh1NsRa3QfARkVHIWsgfJjQ0",
+	"0PyachURK8JGkgabSgkIZeHCcZDtxfLBGsDHEAeq0RzJUcCWzTsUNxwYjlqApnZzab8j5WQsZskBuRHJ",
+	"VZaMM2aKwcpWrimI3pvycspgTNNcISWsyWZF3uHmUhX0c/Zu+tfMkdefdTq9xzIa/fWbyd71HVb0JgrT",
+	"8VKmBVc8AM/q9nZrMK1i4afdcNc7bfm4lxdn+hhbBuO09sB5Wi6NVFE8HQW/94ooo6WxJWIZElJn0/US",
+	"UpfbIA+flpoL1C5L/8P4q+IB2vLCxDZdKi2XZP7pwDRsU4WJaFUKWe5hf5PTLvDvH6cs+zCKhvbvGzaY",
+	"Qkh5Gmu/6uY0VD8r22lzGtOI54y5RbZZBAmg7y4V2S1LgIppMkKcnZjZOXjq6AwW5EjvcQ8OcC1R8tNM",
+	"pHR16hWN48r0qwmdQ7NQkooRwNsVcgSebD3Z7u72ttdPMiqsTH60XmHnq88Rkt/dMQKqifQA8qgnUWrz",
+	"J2EldCMwllxHAXsk+1yTMWn2dsjJU0JhHz3SJV8+hY4Ucexp0eWR0+dfeATICKxxtLHFZCJ4n9NZGAn4",
+	"5joKmUCabrWJf/rq/IJs6lH5JGHDmVTbhgQjrlnS535+OX2liEEmODQAFrMUgN/83KrqDgNKHHD/74cv",
+	"jp8fXhy/enl5dHb26ixDlCG+4o7wRN9lm34LkeSxyoKmfX4jZnGoyaWMmMB/7Tv7bEfgQtn0eeHNGsPm",
+	"ITgDaaq7EhJQ6ZhzU5rQCVMMtVWXdRQ5hMsUinzQjsMjy99ebRTlAjdPykI1b/W/f/q3P6Nw//fL9l82",
+	"3n62ueL31WX2ICnMx1qeqAdgeg7+C/kyelrI5e1s7+48eVzGBC0Sxs7W490nnb1ubyUexofgkp7jbVQm",
+	"kcj7ANzBVU+h2+3t7O7t7XUe7273Hve2V+ZSVLDImk5zuPaO7nL0M3zSjnI1g4souGJpVWl1KsgUMqH1",
+	"vj+SmYBeM0NA66ezJP7QKQJ3M33s8EqSC15fEPaOBqnOw7aGt+LVipDwuKgV84xqn60H+J+1KUS43chf",
+	"xfj5B/srmOWZMbR19VPnm164t2gQrcCZccwNZ+1WJkC4VLfOKcU77nNWNaV/yidWsmRZzSlk8CytOGUJ",
+	"LfXWV5egQD8KbMAjTY6Ses8jacPAruflijGwJrjg8wlamDigvA9Gf1fafhCWcJXzM9TLAO5PKq8QTOrA",
+	"HR5k5EgSSTlj1uKO0LeCCuVSh+nWekxnRc2uWnio2QWfeULlLGFkJBho37qOYUCDq1EiZogAaVZU35lf",
+	"P/NlGfe7V0/srCOoU/mQ25OlpbsuhdY83c4ddzzd7qn4xE/30bvybtlH1yyZY0xMVwfRAZQoVTTLZu+w",
+	"k+zyQ4RXkQEbFQpo7ncUshZqckmfCxv4ghi7hlqpXQyGC3Vi31TqiKhkarCcbgPnOeRgatiSwdzim0v2",
+	"EyKaHJBcwR1EvepXrmXg/wvowE4+W8Vq5S7Bwd5o5LrUIzKN4phcsWm65tq9dB5bWlCXCKV/1Dl9p/rS",
+	"26xbVvlcooTYC9YcrmnvVDbUHFhW1YsX8c0eDldLG0VVNaKxaTinY44azlXn4Wae9TjiV/UHlVkgC8N5",
+	"IBHgcpGMIPIHvCAoqC1ry1N2cZOyNVvOCusLEbz+7iJEs95PXICUYz6AYpiz5D0SKPWQK2aXs+/pdJoX",
+	"BZAQvVYirfWlty/3/5cV2bSKe6zAr8IuEGs03Xa7koRRwoJUJHMor1HX4/NswrxGh/qwrbiRBHwzZN8j",
+	"LJasfti4oiD7YmzrrrUKCbJK68PNKJQtIhK1xbqVKmna9WjV5zN5Dr8UftLUv9Zv420ooP5BvzuSlaW2",
+	"T/yQn2aiueykP5JE8+o20Wf/ZiwIZ9eQ7YKZzuo4YO6OyUniIfGzvrG+pc6CE/qapjQp95MccoTKdWPk",
+	"ZkBRkM4SZtBVYbVmXCMTl7hCwjyeLr5VbmJ1RlXWzEymCNRQHhDBw7V4hOh0qrElcClyQ3rfSKMUxnbE",
+	"RxFnOl+6uC06aeqyOmcG25cAY0IOJNnK5ThU0yUvojBkcdy4a3tjTQy5fsZObJpWkMjdgVpr8bOHUFBy",
+	"q+65tGmpYWUvZOdA3RVaNH/oDBWR09cXOkdXR9DMBc18NuCAQVssIIXWATk9vHj2ld4nA+UP1+mC0Yc+",
+	"k6R5eP7s+NgjU5YEjKcbjAciZGGrJMEvl5R4t2O7DPi6aR7k6BAbb//S3H/T2dhTisTObevz5pvNz//t",
+	"7Zs/bfz3t5+1Pm99/ueH4gVfJIxtKIImfzt/9ZIgiWTlqzvk66dEr80B8d/f+hXL8UFZhltO63ZP8Mqz",
+	"nOvvYZHXPHxmpmTJGlJeS7C7C/pMZfk0Zb0aBgtmSZTOz9UYcfqH0+hrNj+claUilaFMkKYvry5/+fmf",
+	"PlQMpLOEgxMjcKaRgQXqPB7TDF/dn4jUAEFE6iUYyTBYBPuN7zYOT483vmZOSh2FMap1fMpowhIz2gF8",
+	"+sKIjGdjmqpRZoWnjXLeqitLoRJCpwagc9cnTV89XCTRP8DQ3Cf4RnLda+s5R1y3nBfDPvftaH1UeL7b",
+	"ULSycRz6++AbDlJpmt2jzoxoGNqJnAp4XpTKPjd2FCYnRqmJ+BDdtsVuhFpEKLjAdSTgUadkkIgbMMuS",
+	"Pp+IAcSEp1Mix5BRMBZxCMhXjIZ5yw3QSTUIg64UVscD7ew+b6bg9tfdNxGsxM+Ixid/IT7KVfjoKdod",
+	"Q+VsbmFbfY4+clgBzFjYIv7h64uvXp0d/+BmTWDlCEw+9JRGMUICSti1uGJhn+PuQf+eLj7i6OXF8TP3",
+	"GWpVlIXkbE9k66IF5k5dsXmfR1LtC1ZqZDXH2P4/xKQJONBwAoEUMrJUwkUR5QmVKUuWniJcUQFRDrha",
+	"H6WTw/OLo7PLw9Pjy6+PvlfkBRpUOIk4YTycisjgCJYfFXx11WnJ9qV8VDSAPVWE6ZHuLz//n93erlvR",
+	"IobEL1rffhvYKUYelYxI2CiSqe5ZQQ7JJJISKCUhExor8WdqwSNouqRDJTZxhpTkzcBRMgks2ZFashD6",
+	"ksVVUGwv4sMSzCnDLiIJrfni4cZYSIh0TWZxGm3o4xGo4zWgwRXj4T66mr2sYlHNos9to5dCgxfpOShT",
+	"wRUXNzELRxOEleZhvjbV6/Ocj8srczHCbai4BczDdKCzo/ML+N4i4LX7vM8/+0ztPOOp6efz2Wf6mGek",
+	"pVMubmxAeT93ZprpmBnOhJzHI5b9FxkeXF2Dpvp8kagOtEJSRlQtpDjNm7KhNwHOr8+V9TmYpUVObk40",
+	"HibBmWwRaGYLUy5n832OTQvhGaZdIrpCogTZvna10hWCZL+aIwNuOKR7edpAWsqMswnjyenz3LuX89I2",
+	"OczzEpg9yK2MdeCRhlEgzah1YZ99plY1hbJ4MOGgcM/W+4GTC8ns2auzc0VcT3G+NlNdJNEo4shG1DWX",
+	"hy9evPr26Pnlq7PjL49fnvuQ9BPQOIbLD0+P+7w5TdgQ+jdiVRO2+AEFObdjvkf845BNpiJlPJjDNDyX",
+	"dj2YpKVNoNVnmHq3cTGfMnz5AMMeB+pOba2py1FAJMoEhfTFPtfHwyP+GUuT+cYhOubgsXYc6caZMs/m",
+	"LLRPV+cbT4qYKoG0eSN9vWxGQ1VLhwEkMBMSrdJCAzz/fd8oeP3GPlFWxn9Do5H0Qd9T3/7y8z/VR9D7",
+	"1GdlLv+398qu8LLu1sBNP1f8KKVRLD+/vbXjUPfJfeDFIiHbnT01ogrOnGVOGl1VN/Hr85tE8BEZzJU6",
+	"w+KhR27GNAX6jgx0EOhEg4TRK50CCroytOfDPFFIh+xzw/sVe9e16rN4mkRpu9izr3I85JrGUdjndjzK",
+	"LKZKATEtDGZJovQBqdQo6K0iJgxDolGKb1aHOJw8kn0+jN6x0LQJhso6HzoxD9hc8Kw7da7S3jNMwrYe",
+	"7HN8ApbmhVGK+aUmEmj3Sr0V58HeRVKdBHxCm1wofmy7iQFQ6TgKxnoS0FdIAgDc4gpGfApw9MqoC1jC",
+	"lbwB8tUU0dZJ/r4O5WqFD8TaDSZvmZ7ogjO1Edu6pVafq7eoVVA3hIIh8hw8wnYdNJX8ilWZTuN6drop",
+	"XZ+b7uR0Dg8IBbAaTabOaVf0+UxZFup9iu1qOaa2pcgUtGDbBwpJlbywDTmkMoeVHgYVFCKcGyjR3jaU",
+	"n0hQDTQDclq14Vd9jk0fmtj1oYQJ4HnVgtIsyxiyNkzHSvXWPp9BMz6tky42pmyTc4bsGefySBJHk9HL",
+	"c6YIABOwM4ZCMwWAhRlngZJkJoHp0ZRB/vcG/F+zzezbMzahEY/4yNo37m+SpT5pznj0TsPgydaBhdhw",
+	"FAfMAQdpbFu2bff2iH92eHF0+eL45Pji8ui7Z0dHz4+e64TmHJ81c2Q0TqMJcEylv2aIv0qPoynxvzy6",
+	"IIrFAnY9M0gLg3mfv6FyzgM6jdpzOonfNjdzn1uk+dXFyQvFTlgCChxNyZvNUARyM9Fv3XzbLHzRaumB",
+	"PRcBrPr5DR2NWEJeH6MMBAT9YDZhaA1LllwrWyMlPj4JBU2fZxPJDcAvvM/fh87PIHux9H7KxDRmnn4y",
+	"0jbkceQ0P0wyB+hXa9kZNnh4eoxmThwFTHtStFZ9cnyhq3Uyj5ySYlLMkoC1RTLa1DfJTXUtNPJDR5XW",
+	"rRte45olEvXtbrvT7qiL1DPoNGrsN7banfYW4JKlY/BGbNLgCv6YClnigj5naQG6BPVn6HFiWY1pTDuh",
+	"75qayyu1lf3ktw4Ixb/6nA7ENSvn3CVmyp7J5d8n8CC9cfpWzX4hJU5JPSuWlMS6yDyk4oa74NRKw1Hm",
+	"bByaPjGa9mlw1U5YwKJrFvoH7iBNp3rDxPo8EDRmMmAh8eGWaSp9DVvWxMQYMSSzqVoQ/+zo2dHx6cX5",
+	"5cnhd5cnRydPj87OfSOVwFjBOoxup9NqkzNGoVwymiBsnX48CHGL5dDn2sJhdh/AwoYOiDxUd1kTSAxx",
+	"dUAIKcJAyrNEeRwCMufVyUKq2FMRzp0SasRGzcoHfpSYwOi4TG1lLP6FOa75vFdl27OfGvvdrVtt5a90",
+	"BB4Gtpfmbd4Rp/P2DY8FIu51OusN2vgiDR4Pdv+sM5XMK6m0P8fhqMe1xvS0RxXmtwRXyTl5gA63jZMt",
+	"e7xdlM2nNLTrp27prr7lNafGJAnxpq3VN30hkkEUhghatt3ZXn3HS5F+IWZcv2LvLvuGK2+dw0oBV6xQ",
+	"i3EonmSx2kZFdU7Le/WZdLcxq7aoTxqmRJrdrVbOlQx2QO2tBS1/2eb6hvMt02lxp7s1duCUziFJWogX",
+	"NMEQ+XZ3p852y9kU04ROWBhRZavBzb291TdfCHFC+dzg86r7duqQ5TFPWcKp8dfDKk8mNJkjP9J+G1u1",
+	"rxhTSkeysf+m8Vwzt8ZbddsmeBs2Q0bDjZilqU6zGJVVRDy3eNyo60MSnhLSmaeIGSBG/+zo4ux7YNuH",
+	"FxdHJ6cXim8b4HKPcHaDlUCJTPcz75QW+5lPqYzhvohk+pzR8IUeL8CE6nIqQPzMD/sVosdH0oFZVqxA",
+	"T7dugxfw4/00Uytn3Xi5fj61qNptDVR+ZTaXTdBaATrzYbj0kEYxCy+ztNA3AMcEWwKgaZoVNCo2dcci",
+	"zxuoVv0Zwu9FvA0TIXeRJRoTObrsDZ7kFlcteMOrKQAdLOolm2Xj6wCiq1ZQz72Qbvrm7cPIIYccV8mj",
+	"PO19QDkEjrSiMLord9FxOCCZQvjgzVu1vhn/UcczN0uH+cCYcpxHtx6qZDovwOLGRigm4iTi0DKPNvma",
+	"zdH1ppM3xuIGkrkXmcaFftfDnKc3+ZZ4VXAzmlW4+O1FuHaEXa9H2EVU9UJN7IeofC+Wdmb16Lkyyqww",
+	"/FYRxAOcqpIeWBWHyjaw+iQOR2rpsHguvAo7EpxH4DXUbnclKDGYLd0WDWi8aaeM060B28TyEOKHpoBC",
+	"PU4j55AxleMDHaIFjJ+hRvqJhUzLhDCOSLezWpDAKwSb4/OCmNfbe9hNdc/XPU5OSeF38UyY8uTb2sTt",
+	"LuBaJlr3bsLftuZYs5HGHzyugsc9IIsrtp9YyuW8hcYsH1+N0AbnCk6ZnfJngg/jCNOgfhVr7COwdjzQ",
+	"lkXX0Xo239sTcYtMH6pCyywvluqwCN6xr3vpZR5qwT2XJjBcb8Ou2nVXcBJ2SXMwL3SZMzGFnU6HTGQL",
+	"HwoR+4ShI1X2OYXiTc6gqar1Y2aZItrdIjVciHqEdRn3ecGjqCE0cVDdTmeXNI0z2g5Kuxs9HartYzhC",
+	"msH6355fPjs7en708uL48MXls6+Onn19efzy4ujs74cv/FabHKcSK4HRxejZoJT0dNtsz1QSFHIaDN6D",
+	"Ds9HiZaffQ51TR42OmwpWQmobNjTdrGk9QACOgBUqP6dTcDc7fMZH0Y8kmMW4q1tgrWcfJRJe6xktk1u",
+	"seQtmXEe8VGfIwFI0uv0sG/SnRrj9vlLoUYG/u9BzMqEPtLhHYW+MX1PaTouM2p7d5Nrpu7Y7dxbQ8w8",
+	"JPteKPhdyr8x1AMRVOy+X94T+eOz9DWdjh+BpSK95bVeGsd21Uo16FIzsig+3U7n5NBGtLMdAr6mWCy8",
+	"yxTbixLL8kuWfqATcUc3zx8a24fX2Ood9T9O8RwPyJ21ok00STd0U8Fy6/hYyhkYx5zdWP1nmEtDRsNY",
+	"xKHNRtaakFGj1NmG5BtMPdFqB2KRonw90DXLSkLS2F4D2WNKuKrjNwCUr8G8z5cpVbrVRUCDMQwbFSbN",
+	"e+CVseCjls6ecZW4NDcJSMl20DwyLSmXXJlXuMSUcaNsuY/TGe+ZtriglmG0HkABIHWCNJerXVl4dofI",
+	"Vpk+cQabiycKU4J/Eww0ZyrvfRv2XlydPuHfbCcXu/OnW9ffPZ780A2+2vnxi87osCePnsxebqdf/2Eq",
+	"/6ZNZYc1/MGV5/bsWcacFcyszaJnphf8qBxHjaau4QGMKt8W3ldM2IeEj1T4pJlrDX8A7NRwEvWgrQ7e",
+	"hjkiqYAm6E4dqX5cZGrc1UNbTpARcEP6HPoRA6fUPYxznbxJE/+5GQtArHYSNkVimCh1M6EyJuvpCpqJ",
+	"ZPE1A+RbCp2iocZAvazlQRv38tulR26qWj57Nk3cttCGYhzt0zXGKhc3oNZm/eYjmWssr+RPvq98n8N1",
+	"Zqj7iHk3hZy/Gbc1OEVRYhOBaJAIKfs8k4tNV5TKRzAOmzGvJhzxIApZyyNSkIBOaRCl8z6fxpRjiZbp",
+	"CmziOkmqZbASt1a04kUAT1cmY6x6jn2b7ydivOoe+JqaSdOQam8PyVQDbwEVLumSXxZf1o24M/64op94",
+	"+fig7HlheHBuWkt6l5cGvMVaw3kwiVzSehzib9i/FDA1YQi5NVWrYa7Y6i5e0cOulOVtyZ3H7+6uePre",
+	"46qHwwYWNjoLv3d3e1vbFS3Unfdvd3v6ouxR8PTFQauRFNrvZ/3x66kUqSgSQlmP+s5DyvR8D/cKiT7D",
+	"hnR/iO4czPpMM7VSie0mDDf236vvxozGWF1XKqyxMZKSehmCjIa9JgHl5CaJUgBFNR4YZfC0yaH1QHZ0",
+	"gZmPbrl9Iq58mz6vnqDE105nS+eNmqtCNkpoyMLctVxUMfSvcBYP5jBxj5A6bOHgUs3UhXCwbkZxBXo3",
+	"ID3sbz1WB6skZfgBzgZOctWxMLsTSYJ7O79XytsOJivecw07hSXUsBF2Dc12/6ZW0pCzJj0yYEDuKePt",
+	"4gnNncZzvQNjQ5TmLGoqxcOoOKjcRF1gQzIeLov3nGWt57Kj7txLQDlsmtCKZEHC0tY+9LHTuTCiz2PB",
+	"RyyBehMoGJ5DVYxTCKN7rnMoj3Fr+PZ1JZBTulyIHG1VhweewjjPGQ+/EnBYHkgFQBet3foHoIv8SHH0",
+	"4TIywX0Jf3vpwzpTRu3dPTOJP3LWqiv1XGQHdcTcavAF6xV2Ag2hwrlwTqCunyTDKAZ9v0Z4oOSg5SMG",
+	"eNgOiqeoz6uPEVnrFH3J0g90hAS/NBme4CeCegI1G3OMFCsWs/RSdwHo5PGVqlxa+YKbiQj1bHJIOMGY",
+	"pjn29yGO8CoWr3bzj8P7qx/eL7E4e92TO50tq7CqPL77OR+/znawJanqJSLpc2xl6gIUiCRzoXtkMHdh",
+	"eoETYAfZSBoJm4o+92dJ7DtY21m6XdMALuqyV2hXq56JYIX6NGNhsnGZgZiXjEEehcRya/+9srL3Sd8Y",
+	"km01036D/DfnKzWbfsMzFY2XUYjQvvCHTo62tdaXUUiaDhqael7LMyO69b0+10CtakznKeUhTSC+AEoN",
+	"uaFz0vS1lbgRhb5H7CfFUWRKJ1Mo1DTfqsfRdJawfXLd9RDCQKlej7fJVyeHzzbOvzrs7Tw2eAY2VKHu",
+	"fWQ4sNfnVBpHGSg9GDDBRbM5Ee/eaVPjPSKzqoUD5tdvwMzc7xP2IwvUupGEUSn457caIwJoSSRYAl0C",
+	"CVLWSycraTYddNRXtnYZXuATH0nlUr1BDceZpm+u0XA8ercA0TI/asB5UMO2W9bnza4y07a9TgEkS1Oj",
+	"AwrkQB/QuNUmL4UtGDbZNZlcgCLxTNc3K+HZAmHU8aEpJFh7+CBr0GEVFjY4I74RSP6+blPk4/hyE8Z+",
+	"pSSSardwi3ynXtFuwuLq9rm7vJczTq9pBMB8fpucMYQClbbXoGm7hmSEVNbnTf9mLFmgIUSctNqAWdRR",
+	"nYIFvtNAp+ra89vsdbqtgz6nJKbgjj59feHn4O0SJjG34YqxKcyp2YOCxkMErYOS9ViI6YAGVx6ZJtE1",
+	"QAAkAJi8EYuAxoSGYcKkJE1FHvDVWMgUh6x3SZeSA1LCAiHqp16myhRUtKoGJAWizSDmhSCUqIdi/TxO",
+	"V7cbhtYIgjOPzHishuF6DpIZN8Az/rdHT7969eprhNa4PD07/vvhxdFfoe5czReXRUOOGNeyhucwHl91",
+	"SmhqKRmXTpMq1cFJC+kBaWILapkbVa2rl52X6mV3zFouUcVKlK+7Klb1dKeFCX2MStE/dFCwKCwKaWZS",
+	"KDq8YtPU1r7rSpZb7+5J30tWu4Fs7WT49Td7ye6XX3//U3Jx8+Pr0+e7xy9OfzgWvRf0BT2vIMzf445g",
+	"8N4JGSstBRpO4PY0C/UUrU/IkvhXKIC9qzVyfhdr5NZrbE5YmkSB1J71jMI3rX5f6WfP+xvM5QdZpiNI",
+	"uEXA6gzLVF2vlJMJTYOxT/wbkYDijXqhUizVU/3WCo/EQkp4pUvCzunBsmwCvRjKAgK81TQYK74kkrBR",
+	"j8eoS2GDQppw6NgbXDUeqKTTTngV+7Db9wnxg0/MUaD2OVvnu7gJzlwY6sWTR5qU64MFJwlarqIPPkpb",
+	"bfJFIiZgnFW7EMgqD4I6bIGiUBZimr5MSZTum5NaZtKUAJp5GdjYcrvSTM0/IP4wpiNrWqHC3OeAjANp",
+	"LdgECVMf5VymbEKaPn4NngKEwvesRarsKvv41gHx1Ql2nw/jhxwTONQsJFMse4BNQHwj/7PPPvPb5ERd",
+	"AKAtEnqkbkRcMi4jyMRRmtBrHgUiZBv0hiZs37bQ7XPYJ0xUFJMptCNEFwsmVxqb95HE39NoEMWQYBIy",
+	"oFsJqNik+fKLr5/vk+Esjjewf7kuW4a3x9EIHBUSZ4IVIJCjEnEyFMlEKntMP1DDsobOxyAA7Ey8GQYG",
+	"FkkLoczUS2HWyvYE6Jqmf54m9H/+J8D9pZAf6ss0oVIyAAPSz1OzVrqikgABHf7P/9vPYMzwXeprptg/",
+	"Sgb7tJuxiPFASVBl9jFUBFP2SBiNIiDmQEwGAKNFJjS5Atg3Pid4orD1qQDYXHyuGgaVsmQQsfq6daBf",
+	"GHH9CGlCa8a13udyCuez+RXlHvmacuqRizGNPPKCCo98PZ6o8Z3MKZ/QpKWfH3FocYw0IbV568vZADNQ",
+	"aluUupfxWhbloUUhBx+LXtFhn4PjJY9NfoDVTFao6qafkgxEGDGTydYjJ9HTdp/fP4RwXpTXd7RSV4jo",
+	"SvFb3/7MhOyHNz1/dwoHoca7/Icp8rswRbSWsqbO4zXebQxEOEfo18Z+r7P3pLvTAxtlob1epTlicbLy",
+	"7fYUM5+zIhyM9lBY0PMcIkcp9sbLQje09bIwHxYJZzlyR88cdrejs76mt9Hp5q5xFwsz63g6vFxErtmh",
+	"MGcga3DMJKFBqOn2trYbTnKMHEfTKZ40wNNu7OPVsm1/eRh4DXdL6oBsTBkHHSUP0PRROc+vhakFsB2T",
+	"efkSOGczT+VvF4/g5vsCxdxuAmxeVWnTM8GHUTKxWIaIreg+AzKkBdHJPmaA0H7AAh22y0ALc/0v1z2Q",
+	"7s0PX3+jbKTSo9ld/9jdPvhZqQE6WNwgl3t+ZFn9G88hKIWto7kFrHO+llQHnqNZmn8mhLrRjk9YEE0j",
+	"JVF1LEsXBfoYCZM+aQJcNMaMpKdjkwhrCnjYiN9qZSgZMHUaJXRLMZZEn/vAzS91dwR1t69HkH0F0PNw",
+	"nUZs5WQ6k2O0qqH5uJCszwWPI84OHHuEjBjAlJqWNnMTpG2T1zxAJsIK2HoGEiLDQwUMVJB62pR+AiUM",
+	"5SYGD+/FQR4SA2h9wYpbC62qirtiMn51mgTQ3UAMQM2vEshrsZH5WsZO78GLwO+mvNhjIhv7Ww/IVJeW",
+	"8sHZDQ+yOiiArQhZQm7o/HeK4vrpgOr8arJCMZ/1hISG8HZLIUxTmiWVi1gEAW477Biw2EcY2wsodqx5",
+	"vWXAAI8KtVeSsXLciFMzhBUQps/EZEI3JFMXpVl3IpnrhZcr5Xpj2xYD6wJjJgZ8X52LX1bdZTlekSu5",
+	"B7p2y9xjIOoJfXeMd0BZ8yTi5mNJG/N0DmVoQ5FMHtLY02jAjFc39s/KO2AvcxCiuJK3Xu5Bmu/Z24bD",
+	"hfsM9OgDcEpDKKvMtFecEcbTRFkqiSlY1QRT1iP5X8N6M6tnm2k7zMIeQeQTGPVY7inRAZOfZmzGimCk",
+	"35pcxaw90r7VM+E2McQsP4NL8W2xO9O+zgnDSiwxzAqX9f4BghU+RCuc0PbDNI4akia0mCq0toVfIwmR",
+	"DS7gIa22LdTyjTvJ9GY1o8afWwdkSnVWF7A0HR6C4JCaEcU231TaFuAGf4Ozd2kVirMuN6uF4GwWRGeD",
+	"RlIPLV/Bqvh8Re2qPqt1jxyO7RxvWlZZq/c1siXS04RdR2JW0le9kbBpFbBx2ZCxa/h6IzbY0uWFfYot",
+	"TKFnjwlTHJCdju6LMzDdde2AdzrlA0NPozuwCX0XTWaTjM3rT5bLRzxlI5Y8ZFVw1gFfCzW3PT2yW3ue",
+	"a6L1LoBVdw6fPgvZ8MuKXeMCyn51mHOf6LgABkqVDMiFYfSRWU4ITuA1mwUapjD0wleDuf2qXgcJK7Lw",
+	"qKApdJmJrQmNY5Eoi+xhtHwkvdMVJb6HyEDE0Bz0fyHHYmLZoJFKhjFWIwK/ykfvwQ9hMhIcyRBQjinX",
+	"TT8jbf9Ag0YwMKUi6UgcrSxAljk8FARI09f04bf2EWohnkNSkpVmNwJ6aZaOwOR9e+ahOlfcgLREss+3",
+	"O9ttclYi9EYCHR8MBa5mslFiej2AXJM6pcHVzA9cGYpgHvpBJv+jGtcYB/Kr+jTuyIlOhdQFMdAtLI74",
+	"ldIbtAoixKTtsic5pZPGmpDFuDYfA7L4AzLsOyzT3Rg4WAG/Fgd/QP69yuONk/YAE+Y37uH+w81SUzjh",
+	"zjuCxVoUpaLKsZ8239uzcosO2iXqfUY+6ynLUwrl9lolzQ7nMu9FTf35LbR4C0raUD+LhWnfiYsDhVp4",
+	"kn0ozQojOYmkVB+bkOe3r82mFKRhHPf5TcQldKMPRBJiDzZhvUdYfpTZj9h0Vr0WcrDwvQeFrrquyRil",
+	"UjcW1N/4kC0s2+SQzzFeYI5rnyuJDHK8RCoTJZRLZORryJSxMvLOIs4yMrOA9UWRO4SPkTv04USREQYf",
+	"RtRU+btywsf6CteUP3bbflMy6Dcuff7FJAhQiOKLmi1azlktQoSYrHDAQZfIioAreDg5ZnrPyTQCLDnw",
+	"zumAKrYe63OA24rSufkR3Py2+MfHVveXgMHlI2y823Hzl//t/3B7ANumczS48lue/qA5Qtbb3V4sbjiR",
+	"LE0jPpJQxjFT3GXG0yiGKo4kGEMvTY/4OAW/1SZnxXmbyzCSG7NhSsQsPcjux8JKZP9YuZSO2aTSHQcr",
+	"v8IZp55YeODihpj3HxDwzGAVtUaea7lptK7AXxKZMM/LuZy0Y2kgRMwoL/N6oePQ9BTFHnDzacEnN0rE",
+	"bFqFd6deUZtJCTHBE1e/t9vqC18Nh5I9aO6bXUyz4nWEm0vP8N44Yjy9VGIu81PZwTTOGSNzMSMayCCm",
+	"Mx6M/7QcI7dr3qWhfhxbCWsrnC/qNpWbsKzRZcJoYPMg4VzDX//1n//xPxr7vVuvIW64Ykfwxdvb2uIQ",
+	"vCiuBMYmreqJhl8grBgmjVxqWL8tHJ3WMG69hsMDzJA1GZ4m4kcWpORwKuJYqBMKPMGotzU75+FxMeQ+",
+	"49FPM4Y4x/gyl+M19nv2iwnjBhutTpa0ounaJNbdqyIxHFO2gJ3i+vVqrx/+bdZMj6iwaHtBJ+yy3nCL",
+	"bg92gsfhE7brLFo4KaxYI5zsg9a0j1ueX7tOydotKZvNFuGBwoWKE9XJ6ATW+K+VwZloGWd1D/hcp/Oa",
+	"uvOAFKJu8Q2dS4sM0yZ+OPEzD2l6I5Tek0Y8SHPpY1ZvgVxNzjwCmMegfSQiZsTHB/r75i/pQwqCdLrf",
+	"6KguIBjTOdGYDPbhqRBt8pJOMF+VZLeUIkIcqPvVpWrM6C0dMBmFLCfXTdEJaVLzFZSRQUraXDtmlW4T",
+	"TiTgV+jamXBi44Hgb5vSKClrWo5lUVk1G55R30TW2DtYzBF66PrcB2amO/0HY8o5i/39/AoHQq2aD25i",
+	"bF8P2ov2c0u70kucwQJQeH9NV/AEE9PeaAET0ETEgMWeMUCbm4aylgCMMsDwVouRnEhY1w0sxOS34gRe",
+	"IiW27r1IDyVdawjOh+L9dfj+bz57roag+Nd1zdpmcwkyp6I4s4b05ntNv7crTWoPeLQyfjXDOSCUaK6K",
+	"2SR8XpIBV5rZpnnmx3O+ZSxge1FT3CmqivqsjxhnCY3XPeR6Tf445r9GkuyvdeKwi1HFcVtXO1D3OWUz",
+	"VbEGByMMtDuREEPH6A0y0W+lfR3YogSaMJKKWKtVPpCBpku/XeXNNwf2fm1489KTNFHOttZ27K+rXHwU",
+	"zlLDhl+xDB9Dm9j62GxGj+X3yW7+pbQKPHxraRWb2D21Urk4gowKDcKg8280cConPtyMDnXMSm52PdLz",
+	"yBb55ed/WtjlEZ3K1n6fmxQm3yPmT8vXnK+0+xC/ArP8RxFxBvia5puYDQE3Jc8byRENxtgP1mRFiQEc",
+	"ZPWn01ANLwE1iKbEV8fVJwFNkohJ0pSMkVzzhZYTV8imrI1dEQSzJIGz7LdN+iwasbi2xCDHqldltx9k",
+	"2BlR6mX9gHVCMg7xik3TNjm6zqGGgDLnH/396OXF5dnRxdHLi+NXL/0+t71hdIclpf/5WQxDQpFpEY4U",
+	"GgXpUfe5ejkMleN4ITNZ3kB12Xa3Q/zz718+uzw7Oj9Sr/7m9fHZ0XP/gCRMHSD0bSB1QKhGMfSIz0w1",
+	"mvULAEvOVqJNDp1xwvd9LsfiphxHlHBxQ5pqM1io/o+YLbrDp4YmpVJvsswSzsQNb6EDCO/L5dyZDqIy",
+	"4gED6D4SpX2uv84gxLWMapMTU0HI4zlpapVS7heVbAPh21oWtMH9XRW5OWPpLOEuYQFV0vw5HIFItHsY",
+	"5WM0j+smKtvWQBFPH283nJTgTklK8OowCEzxwWEA7Lwb+0+8hnMSF9WBPRM5FxA1Qj6iBfpDqBLbtVSJ",
+	"j+OP2DMaxFrvyjHbXCVMSK+xgKYQNWpsDbtBj+4xxLDd6DbcGNJXLI6FR1JGJw8YOXK2fHfdONL7RubP",
+	"f2Mqq/TsU/YONJllRGTHuX5kyaRoIPVsOYuO8ZJ7rS5p4jK1HmKZizeZmn1n4fc++sJ3P9TCG+UBNsCZ",
+	"YrezYkS9tUaUP2JKe8kdMHQIP2D0SLPb1SEk0zyfykBDTzjC5PdnDdxJ0Ogjgjujbg/VXpZoQnC0QMVR",
+	"1+W1nMZ+r7PdvbUnR1G+1qUfyaKmGOlv1I2g9k2pTHWSYIonyVW6EMFA6UFW4wJ1slzfAmPeUBZEU2uT",
+	"Fhgd9UjK6Hy6nOxOk1ihNv7KqVE01JaW2T8Si5FjdWmt7p7epTKbzQaUVniEH1lXcBaa9IgS8CSNJszD",
+	"0pJglkiRkGaWALWf9bCYwzUto2RroIn8LfZ7f5+Y+6Kkz1GeSZLhVwAKzjVkzJpCy6yDqp89B9fT63OE",
+	"0B0waDeQJWi1yTHXiUGxMtm1uuufHT07Oj69OL88Ofzu8uTo5OnR2blrGHU7nZZHoI8W4YJMWbIBurpG",
+	"50ETCxA7Qg+PYSTx8j7HxhoA6Is4jHo2GncDllLNvkrR1wZD48GUX1TUViusAFCkFNb8ZuF3Wh0GP2RF",
+	"1fR67+ksfY9Vuz9ImTUucR2xp4/FH971B03PsBRuWKCh+ft72EuTO3T+wL4WHbqSLNSpAW03p6A89gWJ",
+	"FzT8/9n73t42bq3Pr0IIC0QqJrLkP7mpjOLCTdI29yZOmjjttp08HmqGkvh4RCpDyopuUOBin29xgX27",
+	"wAILLPbtYoF9sd9k72I/xwOeQ3I40kiWbdlOmrwpGmuGw+GQ5+/v/E4GRXBjxfIBaVbwG61DN6y90gwE",
+	"jcIQKbIMgGgivW/P9etJWpENKlCSGYmsZ9JLZRRvGF07DKq9Y8FLVAqhuREu8555APHj+4q+MhZRSRyU",
+	"wTIbPqsTTEdZ9twdybsDSKwWDtbz3PD8+7e5DWDDarG4vywWa6RiJ9rgvbcmFC9kPGMzB4L6Y9LybMfo",
+	"f/Ti+LtnTx+dNKIGHEPn9kHZ0rJlj913srGxOaRiK8/+TZvk4VwwdFo3ixYU+OoR8zCzRRHU/vxyKkdG",
+	"5hN/RJc12xoDfeeDPdG/r+0WGygvZK23SuYQtJb9AkXZU9YqqpzRc6ZK8R+LhcRxmCtZpbBIjb6KxUYK",
+	"izRhO0HZQiqnOXLK9hlByRgLqJ6LiJCF686CxPkeSzihvKgNjGN7UK+ZtpMs3ixScyMy2Dae3UwU2w8+",
+	"o247ZF9E8h9bJF80l7uOdKBMslMDJQGyZ+uG/sVpJCQmuwzwprZkq8r7ObcFaETLQ+KZMsAGr4zAoYlk",
+	"MmZJ2S/RXA09Le3ARgSHMjYWALcWsi+zOWG5Yhg/kEXYQnDcapMjoO8hsIeBHGluU7VzM2jbmPNBkRm0",
+	"Hp062IbtHB4Ap4XZSRBjq5KGYtKaK+Kqzcr8KJY8EC01zRWBx0Aa9xDah5CpMM9TZiK+vK1HwmMVDmkL",
+	"mI1eTLDTuUVtQ++Q8sc/V0vdWva51BqkNvNbFPwcCbS4NhOwNXU9Vx+IoaBUjhlWAwI4IZjB6ipo3Liv",
+	"7ee7DoKqUr5SegQHJ52HZaAkLPy5pAXv5ngrrRYW638u/XKbJUa26eGU67Ne8PrjHAqDEtbyEfdk+AKF",
+	"ugTAGk3U8bxG5l/CjEcSo5WB9ucBtV+QQSsBUQ4QBAmLnifUIwkwsCU2w4FCzfe6dVe6iwo+HOmyKXWb",
+	"HDNulE9JTKH8iO1YfCv1CH9CWeiGUbrgUNbUZ3rGkHRiTJrYNsvxnpIZF5mcEa6AXVDLySk0snGVyOBz",
+	"ED0CVVGwSc6NMpsuAGJWx8Dtgl4AdfkZZlMAPyMUJskJ9tMpeaWaQi5Mo1VBuqAQqi0Kdu90yWpki7/x",
+	"M0D0DVHsXQ3oBnkhw28a1XwSP1bdtwFSrvCVup016B3I7F0LwbMSbeRnWdmIyOHI3rlXLff5ld+07uXK",
+	"Fdzw7bpXwidtv0PJ+gLrmwHHfKRl1VUMRndr2R542c3SPbj7vuR7tpvv8dK81Kf2TzeU8Xm93F7eZ5Jt",
+	"xhv1K6jg5pBOcqZUhHTKUo5bSDQI6FTN8lyFd7qkYFWVkSOSVA5zQsb0zFXyQrtZ7nIh2j8I26/DGegh",
+	"Zwqj2mJpFdntdMp5g6CMhXd2ROab0Bsnk4thm7y2psWYFmflnF03fluZC08D94gWZrqVqZbOFOjLObaD",
+	"X1KsoTEci+Z+Z9+bBsb4AO5hNU1H7voIgoguhhg8GO5CvC6NBT6Sa4hcysLBbS0eF2+7p0iCGj0hKIdc",
+	"K79yQkOm/VUB7jt5N5VGEpoHw/+qkPWsfCPiXwj2gHsjwVq9yho5KDglStCJGknwaY3plTggm63nNt/N",
+	"txIJH1MuSnmHLcKTgkEkoHVoW0rCneNY9Kc6+JIEXpb6RyYVTz7s1D+3oQD3/FUNP+zpvI6Xex0E6KZY",
+	"wEt0IPTvdCvVRnePft0+7PLW1f/e79vU/us5ia3YBXY8wmiRc1YsSvPDwFr1Qs0KXpe3uF4X/89o3/j9",
+	"8mntFGMj2u6xDhf8Jfrz6TeYGXt9V2Ofrgv47HwoD8za3O1Jqa2BXLUEIgF7ihxoa+pYVhPb+5Mr6FbO",
+	"WRbFIinPb0IUK00eNGKxBOx5fW3wYs1cneZ/DL+Fuv8GlOGif3sF0bUKYX+DXu4nLK5cwdofVV7dlejA",
+	"03KR8LjZLKd90MWJzlD8gK/6Gvwjf2KSlaQCi/W37VgcLe6pOoanEi8S9CNotWMRi4RqTdORMR1UAk4m",
+	"dIQP/Kp7CrKAxh4b8JypiPQtAeU0ZxigR4+6F7hB9yCxN8GZTSdGQSnr85r5QdIG3Ch8vHGDZAwddLwD",
+	"CCWa0HvRAZmwGzxX/poxhV4581abHAn7GOMjUltxqqszakrbtSfkXL6nWpZ1+RBImcc0gzY+sXDX4Wxd",
+	"T2b3WqA6ysn7UYPPANDSxEEdEvcVElJZ9NYhePf4xcwm8DlmH0g4ErHAtyOanjFB5GBQcX2hQ5+fjSXA",
+	"5oiU7TM/T/NObIbsZVz5neODGu5DIYzBjwfd+3f3yUhOCwXlxrDemIPIsZkG4pyQyr98u3Up3Ot7tReU",
+	"1V2S/uLufNJ1YeZbqRL8JCLQt6upcdX+sIr6hrFcwYZahHMFIsvu1ZsGbS0/EdBQ1GkM1y0nEJSrRPVn",
+	"CKV9YjTStryynYrUWNEAVBK4CtVqsGV82z83CMZ/SmsJrSkkBomFoEXh2ChASWkJCt7fDazU5KVPR4Qs",
+	"ILGo0KQMyiZ8/vbaxnPE22NlbgB5u41xs7oln1uVzZry2avX8GuD1N0GvbZ9VkmxvXy+rrRSh+V3cZWj",
+	"qgRWhO/SuSv2i+1nl9fq773Fgv3ugZ+2/ZwL9XfRRUPuLw35YPWQ2y1nt99+I0Jkt5+/uMPbTPTOSkFa",
+	"afvgRM1t+8NXUBI7H8xmXV+HUVZYlCDBquSxAnJRT/haON2LBeR2betpWYCzxzWg+SHjuLpazz2qbVH/",
+	"ZQ51RlWgDrwVcsbYRGErwFKQO8zwjBWsZ3w8S1FN+jQ9Q1oAzMrud75eXXrhvu32woU1Zv2mvsKlKDaW",
+	"hJErZN6mLHrF1DTfWBqZ1R5CPU81FoJr8sUh+EM5BNCbMzCsKkB+cyjvtpjjhJ4hBMRuTSMVPgaZfvEN",
+	"of1YxkWnNXb/UZZdU4qT3U43FjPbbigiVqaLsMJiRDMfTXRehpJtcmRb+u924CkqFhNH3G8mEMQlm5Ts",
+	"dpUTxpEHjIDXAbG8JQcAL10RhL1Ys9AsA2LFlBbFHLoF1Amk+jrxG1cJe5+BSli7dw5L2AGEba8LO/gM",
+	"19cfdGNvwW7/ol4vp16tT18qVlrKs0q8A5vRO7lWhnVuUOMeobysTMOFBFw7E7EQ5ylKMVoNwd4hcVSq",
+	"EX25HAkL9e9lvBwogFjPB2VrNephn9HKCpYIYiwZMKoGJXU1c0rgSkWalVKASglELGw9QCv0Zzz8080R",
+	"bCYjHWk/Z1U47iGhpTZcTM9ZHO/qzqcYQ8DF2oxt1U1pbbFHpUijezdFGm6i9TUan1dxxXcFz+iczGRx",
+	"hqniMcQ010W4di+DpSuxcajp3tYo1r30YdZh3UGoOhfyXh4tvV4XI7a5mqZ8PaJ5TmaMqBGfGKGHr/zn",
+	"8g3K0s0NVf5yumwLLfRuvdLDHoMv8b9txv+orbQrRfTHgIqp048TLjaiRbR14051RbarrPm7hQI3nd1z",
+	"0GkteIq1auUlF1vk9tu8U+eJb89p9J6XBO2PtKjsH39v9PbDlP4//r6FXp3GtcFPWvuyB5UC9bBn9pYE",
+	"1Eu+UXrC7M4vkmmbkmnhHAdiCc7jDXCvmm+4MTz42xLeZvwUM1tAYVVDTavyBfhy7VisAP9O+Ipcwcqw",
+	"/ku+vfDNpmJhfd/WG6SFeMk3DBoEwTWz+nbZv5zTLTWlEUap1jm7WziiV8LS1sWMn5opAp2oo+YRLI9C",
+	"YtFDcJGBrQnpFxxRVxN7oQPTT2spjIwH08opIcNgMtc+CIgZPrQ4YnHQAVVRFpM2KTmoixSH4d818eKV",
+	"5QNGgmBMeEXQ9y4Fxm3TyFxaXpQy2n3HLUdw/3ArxtUfVbreTdLTFhyNqCKlu7JkFN0Gk52ZghNb9jB4",
+	"NtHlJOndRmBfrtdHxupTjBbp6GICoO+meX5fs/ea4B1EnrOiSpoS1IVXGNrGNsbZK9tmqQU2OoTXM9+C",
+	"TbB8oXcrOfKc0UC/FgunxQZcZAgVxNJ1Vc4IWEVlwdrkB64tbZr1f8H3jWIBBRUV1gCRYf+zER+Ocj4c",
+	"6aRa0vbDyfNn95lK6QS581ksZrKARKzZmlQDGHZW0MmEZcDPFk87nb10TIsz+D9m+4Djn3fCvzcVHUD3",
+	"OS4UKzTEos3zWm3yuBraRw2HRQcDczgPofK3gsA2+xB+i0UfOAkItHkRmsCHNC4+0oBJKVy3NCimCJqh",
+	"QcHLj1PzYdRcaPo+KpujS0Fe//iMa1y0l1LpYcFe//isF4v7JDGLQsx/kp79svCX8VRpAg1nzEefQ88B",
+	"DMqLOUmpYodwd9yA3vRkMiqoYnHDfgRcaWC+0NKSChijBEaAMD7ePinYgL//CtgD4bFK00L7fgz294Q0",
+	"aa5gtXnGCLVPwyqfn+FRQHM4RdxozrQG20JkJONDrhUS12IRSzqiBU019E0wZplmCtnWSTNR93ieuE59",
+	"eibteyTKbgWeJ602eUa1WYc0dU3wYiHh/NGcNJOUDlhid7v5x//5r0krghWz22BMcXpNGCci3xeMnUWx",
+	"eDQveJ7ztNUmJ2bhXIc3NYGypeajERdMsYj8hU6o+b8WBlhwtY1tFotiKnok+f//+X/8v//53/75n/73",
+	"P//tv//z3/6XnTz+9Suc2/JFkftTQmhuRs0k1um0Y3EC1BQUm1SgTSYL1SPJ0fFjc+OLV+a/9xOgozx+",
+	"cvQK+6vg6skiFnapZQG4MQj64xcWuMYRQNZFmkvFMmTMwExZ8pXlJIuFvbSmCKxT4g/e2dqv73gOi4xI",
+	"afieI67NlB2tsLFhHeGmE4EWLW+kYATzBlnhFoKw91zpiAyB+1FIGLEVkcRHgcwquP4yZo0xnZHEoglU",
+	"mp5qCq6JyqQI1dD/pIWQbdUjE6oUScz5OcXWJgnmu9w/HMUKnLAJ5Mt8pROc+eQdTmGA61BPwGEUxKYM",
+	"aEax4ndrwmeNSNzAY6jiRkTsQW5FpGtOvHEp/EGr5qMacaNgOYPzIM3ha5CMTXI5/2pFTuhdY7FYKbQW",
+	"xvT9MyaGetTo7XY6kBly/y5zQ2bhxbAuYQWo8xHXJeAcu86GE14XAKybcMn2u3l/rKfZ+tnB/oHiRK5A",
+	"w1an6MqJ6qZTxig3LhoDUtuVEyqp08ykghZRZg+TJnuf5lPFz1mV/87HQDvdk07QquWSAPiManbfPKix",
+	"6detTjdMRG4y391N5ouDbmHCYP8YLxvPNJylbqdzSHati06BlLcy0d0VVQSQ2G4snBWbNbUnZW0OtaYa",
+	"oiKQ6kofSFNO6Lvp4lKmuz+N0vGxfPGvP85XLCGO2rj60X67rbCAOW8gAL1laV9/0T60YmzJPly6EOXc",
+	"0mVGRcqp7i1dj/KQi2H90LsPcn2oZUbn+K+hPgydsI0yNBURXM7EP9nOyT9lj91x/ubaHH9mgwT7Fwfe",
+	"TtgBNenLC9l/Jpb9y+ywqOLh3G744e5YUMAlrUmO4C/O1532/bqtT556PK2WE56Syo0RoflkRPtMc3PZ",
+	"iizp68qzbqUcyiX/YM6NXgPcIdVWI2480W1lAMMX2yQVWFm7z2M7ImfkvPrq4aas/B3yAvUckHhdv1Kq",
+	"43FtPG0Td4URrNhxhCsyosUYCPOMnR4QMS5v1Eewm8LpXIdbYNW+u8rOuhVGgWucpa0fpbUC3uZOlNsP",
+	"18VLfyov/rr6wrcmOD4vCjG3yIFkWSOslhTpzge45fIVh+Eormwd5doKZq8FQXVhWMEPVjoMC9vZugwT",
+	"qkcV2nRYgdWxgXV7+wTu3qLbcKMn0exGd8bWncTwultOaX066X+/RFh9uuFZmot0vS3quudIG0ZfDC5i",
+	"FgUuwHZmLpqHdFGYcSlbb3NRZR9A7Dvm/yHk4tqDrILB4zgJUSNLFTE+RA8EQ+sVX3424jmLRTKi6nQs",
+	"C5Ygib6caj/LHhHSt9IGNkPbdBn7KxMmMuPbwLv7d8nlMDIvfMbYpBq0NOsJkdqjpYXCdm12keDv9kG2",
+	"6w58NWwRJGdiqa1oZN4mHXnOZE9CTI6CDkvYG6iACshYWNQSDg2ti1w4FR9S7V2HaTCXWXfMDj1II7h1",
+	"0GVT3xGfhK8xo+bjQn5GRIQPcD72pYENHOaGdiIsQmQnAtQTlZnYUH2TEvT5MZY8M5tiyM+ZIBTacRTh",
+	"VHJ+zkjOaCFsLoxrM2mWtfwK+YZ5NrZXmTuwiEEDJT9Nt+TBlS5oHgsjriNIVcyAEprq1S+ipewRGvTg",
+	"tq81pvNYjOg5I33GBMF3g/Rf9dvDy5nXsPfxoQB+dgjwhnsFH1p23eK+bgMSVDZVM2K0MF+zTY48r7ZZ",
+	"wqWtyRGITOcsI7ORzJkrbFdL2/MwpP6F7A3wwLmTVduW3rX+EkSdgVpBzjYom1US+xfudzuYqQnmhMG4",
+	"Hh4/rglV+KJtAg1NzESgTzzXRGme50QwlinCVSyWJ0GayZOfnhyfnL56cvLk+OTpi+MkIq6R+V6HZHSu",
+	"WnALOjMwzH63Q5LXvxw/On315PUTc++Pb56+evIYOj8CQ9FcTgubjK702jcLCFyk2GvfSqHaRIYRzRvY",
+	"GevDl0YgAY3e4iNxl+x3OwtBzfNuu3s/a+/e3988pLnW2p6L9BHeskkNC3Tz324hywfkU1GblLTcJJ9q",
+	"yOqyf7V4IWSuiwsefM2gYkk4s8B6CzDA4CX2L5jPXjCf1Y5f56Tz9UKHe1yih/udyPZsPgVoe6N3sIvL",
+	"Yb/r735PDplgBc2XX35xPc0SlBkLC/ZoRI2p4O+m7PSMzd1SW8bONW/2+yWfBtraDgub25klHrRbCeTi",
+	"SWRwErfk+M5F+nIDJj3vI1npvagX0FAA7ISxgpxsu2UvubM9JFiNJIdDDgITrqt8k+7Ze/dVqsQYpYry",
+	"egY1kdc2h5voB1IV1TcNLLOzRiVpP/myntxs5kuK7W6701GdjsgUKvdK7yVwiZ6gYkBfSMszhpH5+oAo",
+	"VoFCt5KRLPR9Y5RlBO7yToA5OsZ6nirj1ig+FNCL07LaFkDSamxhlcpJSZdXosz6hZxBqfeECUWSnZn6",
+	"Mzzgm//79/+SoPVuTB2hNKPGhIvFSOaZo5jAccgZm7fJY2vC5HzAICNsjLKRBOCTKzW3BLGHsTD2oqYh",
+	"95vj2jWjoe9gzCkpBfS+OYFfsbgZeGu1b4BTTsI6VNjlPEOpgRgXaFYDf8flayZH9nTDHHrkW0YLViQt",
+	"h4XZq7OQMIB8YkZoXBbd7uHj6fyvbG5tjauGnnV+qlgqRaYavb0Hnc7G5zN4gyDmvBxjvmKolb2f8IKp",
+	"ZR3WLTUufACUbNn3B4MX3//yt19O/sKf//z84NfH3+bH3//S/eXkV368+3y/DXZCu/unB/ud7v5+p9Pu",
+	"DPbo1+mW1JNdhvXCCqb78cGa8Tw8M8dhAeG8gegL9uIjKQY5T/VnEwhm6bTgeg5H9mjC/8rmRhI0er+9",
+	"jRoI2HH/Nkc0EO1wcpx00VYGOLl+gqIc5To2XN4s42qbMwcY3sw3liLm6Szz2GNu1WCEIn0kZ2RMxdzq",
+	"RnDrF4Zrk+e+l7SF0EqNdECAdV2ScN8z/QZnv83u/OrUSNVTty67Rghomvs/HFT/cFpW4ne3Ffc14158",
+	"1DXNXdL2U8rAvgk7fAe78jEzJkMxd/sSudtXGxyPWZrTAvqjDXiOGRLgNq7QmlSbrLtoI1e+k3ws5MAp",
+	"X7RgvOmevHxzkkAYqT/XZn+ejArGiNJsonqxiEW3TZKXL16fEDfbJGyol7N7imAgzPg4xuD5GwbRXv9w",
+	"dH/34AFpjtj7VjsWu237LMBV53OSmEsTfCzMBMc/nRZ5Ak1nR4xm2KCfZSw7RKg7IeTNq2fm5axpBcB9",
+	"1HLGrElKjZe02uQFcnZA/yegYGMCQ3UwEgSfgLjD2GX3jLkF7RJ2jK11CPjyvfvm41PN+zl2LgL8GiWT",
+	"gtkJvHn1DAazVlN/mp4x3Y7F3uLC7Xywb8iz33dcS4KkF1qG6Yiltu2gWZ3Iv7NbTdexxhUDNJXgg4Hr",
+	"H6A0Sewvp8Btdkj42IH1YRzYltOJNTt5YRc5MMwyQvvynJGDDhmzIZ3w9yxXHtJLxRzGyVgqjdGJoOQT",
+	"iOBBgLhABD+tdo0MGbl75De/Dm+Tdiwg1oPoQGs5Nm30TfXI7gF5/q3d/hHpku+/Bax+nrtXi8jLx99F",
+	"sZjklAssLECnZDyWgtBpxiX84ZxnTCKfUqvnzpMvIjGrHQtAFpp3gAOFpEdTDdh8CP/luZzdB/5jKPfr",
+	"kOSno2dPHx+dPH1xfPrk1asXr5JYlDTkuMFlsfBRoIAQjzMEteU0xx4RgfEcC5iaWZd3U6mp46Or7UwB",
+	"z4F+GtUmGbaVo+uUUSsiMNxqCyzlAJ+zxtZ+A5/uTo3tcDEbvQZsg52JGEIVV85sQCjjdFjQcRt/2DAi",
+	"NqK7Bw8avcbXg4cPss7D7sOH++mfsgcHX9PdAaO0kx4c0KzTPaB7/cH+oNvf7Xf6D3d306x7kD1Iuwf9",
+	"zqDToZ2HZiz+N9bo7T/cBc6EyzgDuMSXQqDcoHfgz2qj15hOTjvdvzx++B//+uPeT1//uvvLn34+ONl/",
+	"tfdy97j7vLx2WuSNXmOk9UT1dnbSEdVt+/B2KsdWxGpxWl1//CY7a5/xZ/Z+8k3pfSBM1Kz0N7DQ7t/D",
+	"b/bO3nV+3M2+3laaGl7shBvRvs5o+dmp1YltMAraLSJToXkOQOc/aD3mBfOC5fvsPJsS4qJpocvmFYFB",
+	"+MZagBV7MDQUNnNa5MyN3QOdoTTFqrgIGwE5a8NYLtZsyeRMYO+lBC0uKOzRo+m4LyjP0QwbyMJZEDDO",
+	"pJDm9GBK1Wob437dw2qoxS5NrlnHap444964NdkW2elK7bAmr+PF3UoNMmKImP/TbqeaubkUjvtmFEzU",
+	"MB98qszTGc3mZoOFH/KGpHEbHrJCJg+/yb4fdS+rQG5bcwy/+XH89Xkjasx4BvUXuw8721QZF3m4uDhf",
+	"EE21YvN7dpHQvKwZindWaIfWOWfgmF/nAauQ1Y9KPw/9X3SNbTIAZ2Lc0cAl7lmHzTnYsfA+oXX9NDSr",
+	"hIBBRqQwdgfe4pzFugtjAW6O8yMBxAEy855yviFgQCh62lKwOv8QIBHOf7SuIiJPwFF0EBx7Afg+YWcn",
+	"m9VQrmNeb4Vz5fhYnM8TkQQlagLqp+pmRWUqCtEkCbE1+nDz6ZgrKJYHslQcJvhb6bOFf4OVOdVSnubG",
+	"IoFb8W8YKKP9nCVtciztZ50zvey5tckj3F8AsoqF705otaWDzHP7xdrkxO8TWjAy4O9ZRkbQdmLmYVEQ",
+	"OmCga2dY3Iv63UY3gjpav0cwYmOuBlAQoGOmeikWA2CpGS0y1SZP0RgYMm33FshN2BqoIGNhJnZof/Va",
+	"qGT529vtELtppAvOiCExTnZEqJqwVMfijE10iwykcbgVoWou0lEhhZyqfL4UUWh7q8QcElmyPAC5gMcC",
+	"WXIGQO55ivnSQKn0hSx5fTBzJw6xyH7GFaueUts2Uwjm+jshq4HIEDXnqRD04kMQv+bAfEuWl8UCxgKY",
+	"A9oEsZA10soBIRdHAINtTLPaDlZ2B7IvxtctGF8OTvLFDrrADooIFpr4MPdHbhjdsu97ZyAKp6A28GAV",
+	"GEqr+gSC5OaZslHvSSFhK2PsXCoGzqQqlUW302kBtYq5GpDihKozaOYO0BroZmtHAWeVliw9iHRVTBu1",
+	"H8C+/eNjUfqp5qaMFyzVsphHFirihwLaJ/8cWYG8U6drEO6acTXJ6RxyIuZKbqlfLPA6eZeQZkoVu8+F",
+	"YkJxzc9ZPj8EFhDzIzYehOdLwfDlLXzCQeUts7uZETY3CfhzAd+qyn5+ie0VYcGecANVnswjRK63cWkQ",
+	"xxGLScFSljGRsp6Z2AIBiJvCZJLPnUL064fkvStY4d/ADrkA1fpIjsf0vuOxydwKqBK50sV6Qq+DfvMQ",
+	"xr7sN96aXyY5YLsssq4OyMozVUGxcs3GalMSiagxpu+f4h2Od8D90yP+aFHQOcC39BzAtQNZjBvLLARH",
+	"lmjEZZGWt1FUEhQRgZC7QuYryUhoztfQjtRyEcBLTIDEx9z2L7/9Sxy/73Tux/H77ndvv/oPm/A8nLiN",
+	"5/dsXcfNjSk+lvkyrkbvAZvO80+QZnWrOnKXg63zURxcREexPXKHWiQprp8zQJQ7bPScalosRoYyUTEy",
+	"8CK1g5Afa8RNlUYor+Yavt4TMeSCMYAo2k17atflyNxInvEsYzkgbNfgaV3Z51Jrm7dbskIUKzYBvsIa",
+	"fR5V4t9xgYI1BCigdA50+c4H+0nW1ldifSTqHTj5TUrMzrw/KaRGz4iwgqppwVpAvypBr/jLEXgZC67U",
+	"1IMixy6SIOQMedCq7Fhdlw3nRVlYY9zp0hkzd1nuLbip2+k8JE0pLGUaN86VSG3XES5ikfz8+vTRqyeP",
+	"nxyfPD16dvrohyeP/nr69Pjkyaufjp4lLXDFhbdI+jQ9GxbGHATSLQaaPhYFU9MxFOe0XNTG2g5RUK+k",
+	"SBP442i1YKgVhU0m/SVLPStbUCrDB1Y2qGiBJSIWimnNxVBF1mhTHj1g/30PAA02IKPI0NIgwoy9BwyN",
+	"LpOy9Yyic9UjyRljk4TkjNqy2vEhSaiQYj6GpDd0zAQjLYg/TYUx4AJWMZLYENB9swuSQ/fvBCw74xZj",
+	"ASGYX/CT2UhQgdWkflKuOiGJoGsMxA7Q3gunFAswXOwDIuRic6SRvCgBX9ztDtj/98ofjFiDwp1gyhYI",
+	"D89yc4eeb05HQ9xNZGbZ/NsmYO4F3w4r5ZB1qmC+XU/TDdkyJoBlylqcAWkGL4kb1CvfMZ2TPvzTAkSC",
+	"WE5kl1WwGfJukc0RvfUQ3nVAXRQQRrpcZPr9PKKajOgE4M8u1IIpJg+iq9gPVibV6+aAkmV1OTUTRj3/",
+	"1jCbthE1/HL6Mh9jT15My7R7Le5hFb6KxUbUK8s9Fy7xcQcjWjko6JtpDWe+22N7/DbRoJUunXi8zNua",
+	"P/cZF0PQBR8jN/FKEO8ngonFY+a84FI9wl5b1vLR6tSyPXJWbx2udKzBN172xZt40X5nv9WuTfqiJNiO",
+	"7fsJmbNbO44XdkDBD/F5mLKQKFzYsrXb/cJS2gsYKKtEHe7rXpWqw/urb8HvTkd1iUJLvgBoW5ZnqtqG",
+	"0WI/3LFDxlVjmcoMgwfK4maxdQI0/GuTI2GPK2ozkuaMFsYYAPgkPCciyYffE/dLgiclacdiAfbhnrxM",
+	"XrtX2iIK5IYaGeOGWlSiT0dZLOJCwwT4EPaIJaTp7ftWnXXx0iyeFylXhBXWHffG5RxMXIvb4I66RZF3",
+	"gah78LGIOmASB3/mY8fYfVbYN5RgZDxfL5inteWWkxwowlfJu56TiUh6MtWkz4BkH6Sbh6ihl3J1YWW7",
+	"e29LWE31dUXVXRg8XyThJ2f8fZGIHycamOn14rAm+LrD3ptXWJlZfSEY+cvrF8ckk+l0jJVBumB0zLKI",
+	"KEm4dsEgAC7ZqmpIMwLZUyxsKJD2pYWum0f36gOXAYeUDzLGApOmZctoF9JqckGCpisgq7WUrcj3Fzd3",
+	"1wTEZqxgMES0ggdXZD60iSJ6AdtMci7OFGme05xnmB8WUPDe8v1cnDPLBGZ5RSzQNMYFv1JUDEaOxUJU",
+	"DKxusx1IyT5lCYXMk/tsOBUknWoc233HWADVAGnyoF/DhBaKtXqkYLqoTbQ+gclvEm67U6dnS9w+7/F0",
+	"r42VBdsXU2BFOuLnLEOqGRTISGS1FqEE7DRQEosEOLtRYzw1z4YKD99vuuyQ6gBKuKzZGNu8bYRXgt/s",
+	"qr8s5L+yVJOjicxz6X60MUnoQwRo0zKWeDHR0Q8MR1oHzDq4Bvn5WoDTxS1sfevaqzWtrRAa7UN/7IqE",
+	"wU2QntW/OBRA/bp+cXbdnqipooLmCuE14bNxgkIP1i/RBPVdaKC8AARMSGwctunF6lYbF4btZl5viUsX",
+	"YclW+SwaUKFddGNWUPDB11OKdx7403uZzbXZbrGHB7B66tQeoAWK9isxnsNAvrT7t7c3aQmioL/IHrS6",
+	"7Eu4fcvhdlz9wIwiFSsKDYE6A++SD40+NJAOpzINKBlfpdNtQTmUt3ub0JW6Ix+ox5nuwI61k1wc7Bk/",
+	"Z8KxuXsrg+aEiWwiudAK8Ejm6zOhrYhrl/bCD4zmtoFsTQGbFLqgqVbYBw7mFtz7WKaq7k60u8ZU0CEb",
+	"uwxrxozBhy3SDsmYKmNkGdvMtZJ3QgyU8PKorwNKpwCUAGajJWVSwMrkuJa8mx8MbmlHlkd/DIijoA/+",
+	"pODnVDNsIoirO5n2c566BoQqGPaVMZ9rRv15JM1HhTaLFoVozE0kLTVGhzVMaWY5voIxbafaupVgIuNi",
+	"iGhc+B+j7aFaAdbZli6E6Vg/pu+EuRzMcZgGLYNlQB45ia5A5eP7G2rhcpaHd6EDZ3A79JisuTM9E3KW",
+	"s2wIZASkGSyOakXm7fg5M2fY/g29DOTzQOMk3KCOz6N+e2PhQS6HnkDYdhkGVAcSK5fVL2RIJ9A3IaBH",
+	"blnYAoD/1VykAQuwTkfe27AUZzTPQ14adA3sXC3T2fJMj6uel8QoWBQwvFW8r77FGtphK3fXrcOy5xam",
+	"MBxVWjBilaV65aaXIueChV+8YIoJUK91+L8SbexgMCvgv8GQKLCXx9ugG2lNA9LwHbEvTM3IMMMKz0t5",
+	"WGzJiZl9IafDESkpSMJP4iDZdYfQKCz4ABWCI/vF3cK8m7IpC1tyLywZmcnizE2icmRh+BWnwS83dDvs",
+	"5zI9Ay4NMzYive4Dh8hIyjO3yxVj9uDAT0D2knFdrTFzMS4/j0cWeGObBDZ+f/v7vwcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

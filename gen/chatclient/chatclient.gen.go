@@ -37,6 +37,24 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BeforeSendOnError.
+const (
+	BeforeSendOnErrorAllow  BeforeSendOnError = "allow"
+	BeforeSendOnErrorReject BeforeSendOnError = "reject"
+)
+
+// Valid indicates whether the value is a known member of the BeforeSendOnError enum.
+func (e BeforeSendOnError) Valid() bool {
+	switch e {
+	case BeforeSendOnErrorAllow:
+		return true
+	case BeforeSendOnErrorReject:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BlocklistAction.
 const (
 	BlocklistActionBlock BlocklistAction = "block"
@@ -635,6 +653,71 @@ type AttachmentProcessedEvent struct {
 //
 // Example: attachment.processed
 type AttachmentProcessedEventType string
+
+// BeforeSendHook The tenant's before-send hook.
+type BeforeSendHook struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError BeforeSendOnError `json:"on_error"`
+
+	// Secret The signing secret (`whsec_…`), in the answer that creates the hook only; null otherwise.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+	Secret *string `json:"secret"`
+
+	// TimeoutMs How long an answer is waited for.
+	//
+	// Example: 1000
+	TimeoutMs int `json:"timeout_ms"`
+
+	// UpdatedAt When it was last set.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where sends and edits are POSTed.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
+// BeforeSendHookDeleted The hook is gone.
+type BeforeSendHookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+}
+
+// BeforeSendHookDeletedResponse Envelope of BeforeSendHookDeleted.
+type BeforeSendHookDeletedResponse struct {
+	// Data The hook is gone.
+	Data BeforeSendHookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendHookResponse Envelope of BeforeSendHook.
+type BeforeSendHookResponse struct {
+	// Data The tenant's before-send hook.
+	Data BeforeSendHook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendOnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+//
+// Example: allow
+type BeforeSendOnError string
 
 // Blocklist The tenant's word blocklist.
 type Blocklist struct {
@@ -2395,6 +2478,24 @@ type SendMessageRequest struct {
 // Example: 13
 type Seq = int64
 
+// SetBeforeSendHookRequest The before-send hook to set.
+type SetBeforeSendHookRequest struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError *BeforeSendOnError `json:"on_error,omitempty"`
+
+	// TimeoutMs How long an answer is waited for, at most 3,000 ms; 1,000 when absent.
+	//
+	// Example: 1000
+	TimeoutMs *int `json:"timeout_ms,omitempty"`
+
+	// Url Where sends and edits are POSTed; http or https.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
 // SetBlocklistRequest A whole blocklist, replacing the tenant's.
 type SetBlocklistRequest struct {
 	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
@@ -3563,6 +3664,9 @@ type AckMessagesJSONRequestBody = AckRequest
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
+// SetBeforeSendHookJSONRequestBody defines body for SetBeforeSendHook for application/json ContentType.
+type SetBeforeSendHookJSONRequestBody = SetBeforeSendHookRequest
+
 // SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
 type SetBlocklistJSONRequestBody = SetBlocklistRequest
 
@@ -4072,6 +4176,87 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /health (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteBeforeSendHook Remove the before-send hook
+	//
+	// Removes the tenant's before-send hook (and its secret): sends are no
+	// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+	// token is refused with 403.
+	//
+	// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+	DeleteBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBeforeSendHook Get the before-send hook
+	//
+	// The tenant's before-send hook, without its secret; 404 when it has
+	// none. Tenant-level: a user token is refused with 403.
+	//
+	// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+	GetBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBeforeSendHookWithBody Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHookWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBeforeSendHook Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHook(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMetrics Prometheus metrics
 	//
@@ -5148,6 +5333,127 @@ func (c *Client) GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEdito
 // Corresponds with GET /health (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteBeforeSendHook Remove the before-send hook
+//
+// Removes the tenant's before-send hook (and its secret): sends are no
+// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+// token is refused with 403.
+//
+// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+func (c *Client) DeleteBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteBeforeSendHookRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBeforeSendHook Get the before-send hook
+//
+// The tenant's before-send hook, without its secret; 404 when it has
+// none. Tenant-level: a user token is refused with 403.
+//
+// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+func (c *Client) GetBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBeforeSendHookRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBeforeSendHookWithBody Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *Client) SetBeforeSendHookWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBeforeSendHookRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBeforeSendHook Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *Client) SetBeforeSendHook(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBeforeSendHookRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7025,6 +7331,100 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewDeleteBeforeSendHookRequest constructs an http.Request for the DeleteBeforeSendHook method
+func NewDeleteBeforeSendHookRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hooks/before-send")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetBeforeSendHookRequest constructs an http.Request for the GetBeforeSendHook method
+func NewGetBeforeSendHookRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hooks/before-send")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetBeforeSendHookRequest calls the generic SetBeforeSendHook builder with application/json body
+func NewSetBeforeSendHookRequest(server string, body SetBeforeSendHookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetBeforeSendHookRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSetBeforeSendHookRequestWithBody constructs an http.Request for the SetBeforeSendHook method, with any body, and a specified content type
+func NewSetBeforeSendHookRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hooks/before-send")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -9645,6 +10045,91 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /health (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
+	// DeleteBeforeSendHookWithResponse Remove the before-send hook
+	//
+	// Removes the tenant's before-send hook (and its secret): sends are no
+	// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+	// token is refused with 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+	DeleteBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteBeforeSendHookResponse, error)
+
+	// GetBeforeSendHookWithResponse Get the before-send hook
+	//
+	// The tenant's before-send hook, without its secret; 404 when it has
+	// none. Tenant-level: a user token is refused with 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+	GetBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBeforeSendHookResponse, error)
+
+	// SetBeforeSendHookWithBodyWithResponse Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHookWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error)
+
+	// SetBeforeSendHookWithResponse Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHookWithResponse(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error)
+
 	// GetMetricsWithResponse Prometheus metrics
 	//
 	// Metrics in the Prometheus text format: requests by route and status,
@@ -11231,6 +11716,299 @@ func (r GetHealthResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetHealthResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteBeforeSendHookResponse429Headers the declared response headers of an HTTP 429 response for DeleteBeforeSendHook
+type DeleteBeforeSendHookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type DeleteBeforeSendHookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BeforeSendHookDeletedResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteBeforeSendHookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON200() *BeforeSendHookDeletedResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteBeforeSendHookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteBeforeSendHookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteBeforeSendHookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteBeforeSendHookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetBeforeSendHookResponse429Headers the declared response headers of an HTTP 429 response for GetBeforeSendHook
+type GetBeforeSendHookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type GetBeforeSendHookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BeforeSendHookResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetBeforeSendHookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON200() *BeforeSendHookResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBeforeSendHookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBeforeSendHookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBeforeSendHookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBeforeSendHookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SetBeforeSendHookResponse429Headers the declared response headers of an HTTP 429 response for SetBeforeSendHook
+type SetBeforeSendHookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type SetBeforeSendHookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BeforeSendHookResponse
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *BeforeSendHookResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SetBeforeSendHookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON200() *BeforeSendHookResponse {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON201() *BeforeSendHookResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SetBeforeSendHookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetBeforeSendHookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetBeforeSendHookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetBeforeSendHookResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15820,6 +16598,115 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 	return ParseGetHealthResponse(rsp)
 }
 
+// DeleteBeforeSendHookWithResponse Remove the before-send hook
+//
+// Removes the tenant's before-send hook (and its secret): sends are no
+// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+// token is refused with 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+func (c *ClientWithResponses) DeleteBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteBeforeSendHookResponse, error) {
+	rsp, err := c.DeleteBeforeSendHook(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteBeforeSendHookResponse(rsp)
+}
+
+// GetBeforeSendHookWithResponse Get the before-send hook
+//
+// The tenant's before-send hook, without its secret; 404 when it has
+// none. Tenant-level: a user token is refused with 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+func (c *ClientWithResponses) GetBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBeforeSendHookResponse, error) {
+	rsp, err := c.GetBeforeSendHook(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBeforeSendHookResponse(rsp)
+}
+
+// SetBeforeSendHookWithBodyWithResponse Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *ClientWithResponses) SetBeforeSendHookWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error) {
+	rsp, err := c.SetBeforeSendHookWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBeforeSendHookResponse(rsp)
+}
+
+// SetBeforeSendHookWithResponse Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *ClientWithResponses) SetBeforeSendHookWithResponse(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error) {
+	rsp, err := c.SetBeforeSendHook(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBeforeSendHookResponse(rsp)
+}
+
 // GetMetricsWithResponse Prometheus metrics
 //
 // Metrics in the Prometheus text format: requests by route and status,
@@ -17652,6 +18539,326 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 		}
 		response.JSON503 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseDeleteBeforeSendHookResponse parses an HTTP response from a DeleteBeforeSendHookWithResponse call
+func ParseDeleteBeforeSendHookResponse(rsp *http.Response) (*DeleteBeforeSendHookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteBeforeSendHookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BeforeSendHookDeletedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteBeforeSendHookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetBeforeSendHookResponse parses an HTTP response from a GetBeforeSendHookWithResponse call
+func ParseGetBeforeSendHookResponse(rsp *http.Response) (*GetBeforeSendHookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBeforeSendHookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BeforeSendHookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetBeforeSendHookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSetBeforeSendHookResponse parses an HTTP response from a SetBeforeSendHookWithResponse call
+func ParseSetBeforeSendHookResponse(rsp *http.Response) (*SetBeforeSendHookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetBeforeSendHookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BeforeSendHookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest BeforeSendHookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SetBeforeSendHookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil

@@ -7,6 +7,11 @@ from .add_member_request import AddMemberRequest
 from .attachment import Attachment
 from .attachment_processed_event import AttachmentProcessedEvent
 from .attachment_processed_event_type import AttachmentProcessedEventType
+from .before_send_hook import BeforeSendHook
+from .before_send_hook_deleted import BeforeSendHookDeleted
+from .before_send_hook_deleted_response import BeforeSendHookDeletedResponse
+from .before_send_hook_response import BeforeSendHookResponse
+from .before_send_on_error import BeforeSendOnError
 from .blocklist import Blocklist
 from .blocklist_action import BlocklistAction
 from .blocklist_match import BlocklistMatch
@@ -105,6 +110,7 @@ from .search_hit import SearchHit
 from .search_page import SearchPage
 from .search_page_response import SearchPageResponse
 from .send_message_request import SendMessageRequest
+from .set_before_send_hook_request import SetBeforeSendHookRequest
 from .set_blocklist_request import SetBlocklistRequest
 from .subscription import Subscription
 from .subscription_list_response import SubscriptionListResponse
@@ -164,6 +170,11 @@ __all__ = (
     "Attachment",
     "AttachmentProcessedEvent",
     "AttachmentProcessedEventType",
+    "BeforeSendHook",
+    "BeforeSendHookDeleted",
+    "BeforeSendHookDeletedResponse",
+    "BeforeSendHookResponse",
+    "BeforeSendOnError",
     "Blocklist",
     "BlocklistAction",
     "BlocklistMatch",
@@ -262,6 +273,7 @@ __all__ = (
     "SearchPage",
     "SearchPageResponse",
     "SendMessageRequest",
+    "SetBeforeSendHookRequest",
     "SetBlocklistRequest",
     "Subscription",
     "SubscriptionListResponse",
