@@ -27,6 +27,7 @@ import (
 	"github.com/chatapi/chatapi/storage"
 	"github.com/chatapi/chatapi/storage/s3test"
 	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/webhook"
 )
 
 const testMasterKey = "mk_test_master_key"
@@ -119,6 +120,10 @@ type envOptions struct {
 	// s3, when set, keeps uploads in a fresh bucket of this S3-compatible
 	// server in place of a local directory.
 	s3 *s3test.Server
+	// webhooks, when set, runs the webhook sender with this configuration
+	// (its SealKey filled in); otherwise /webhooks works but nothing is
+	// sent, and private targets are refused.
+	webhooks *webhook.Config
 }
 
 func newEnvWith(t testing.TB, opts envOptions) *env {
@@ -196,6 +201,26 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 		}
 	}
 	e.svc, e.pub = cfg.Files, pub
+	whCfg := webhook.Config{}
+	if opts.webhooks != nil {
+		whCfg = *opts.webhooks
+	}
+	whCfg.SealKey = []byte("test webhook seal key")
+	if cfg.Webhooks, err = webhook.New(st, whCfg); err != nil {
+		t.Fatalf("webhooks: %v", err)
+	}
+	if opts.webhooks != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = cfg.Webhooks.Run(ctx)
+		}()
+		t.Cleanup(func() {
+			cancel()
+			<-done
+		})
+	}
 	app, err := server.New(cfg, s, pub)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)

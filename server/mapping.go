@@ -401,3 +401,61 @@ func beforeSendHookOut(h store.BeforeSendHook, showSecret bool) chatapi.BeforeSe
 	}
 	return out
 }
+
+// Webhooks.
+
+func webhookEventsIn(events chatapi.WebhookEvents) []string {
+	out := make([]string, len(events))
+	for i, e := range events {
+		out[i] = string(e)
+	}
+	return out
+}
+
+func webhookOut(w store.Webhook) chatapi.Webhook {
+	out := chatapi.Webhook{
+		WebhookId: w.ID, Url: w.URL, Active: w.Active, DisabledAt: utcPtr(w.DisabledAt),
+		Events: make(chatapi.WebhookEvents, len(w.Events)), CreatedAt: w.CreatedAt.UTC(), UpdatedAt: w.UpdatedAt.UTC(),
+	}
+	for i, e := range w.Events {
+		out.Events[i] = chatapi.WebhookEventType(e)
+	}
+	out.PreviousSecretUntil = utcPtr(w.PreviousUntil)
+	return out
+}
+
+func webhookWithSecretOut(w store.Webhook, secret string) chatapi.WebhookWithSecret {
+	o := webhookOut(w)
+	return chatapi.WebhookWithSecret{
+		WebhookId: o.WebhookId, Url: o.Url, Events: o.Events, Active: o.Active, DisabledAt: o.DisabledAt,
+		PreviousSecretUntil: o.PreviousSecretUntil, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Secret: secret,
+	}
+}
+
+func webhookDeliveryOut(d store.WebhookDelivery) chatapi.WebhookDelivery {
+	out := chatapi.WebhookDelivery{
+		DeliveryId: d.ID, WebhookId: d.WebhookID, EventType: d.EventType, Replay: d.Replay,
+		Status: chatapi.WebhookDeliveryStatus(d.Status), Attempts: d.Attempts, ResponseStatus: d.ResponseStatus,
+		NextAttemptAt: utcPtr(d.NextAttempt), CreatedAt: d.CreatedAt.UTC(), CompletedAt: utcPtr(d.CompletedAt),
+		AttemptLog: make([]chatapi.WebhookAttempt, 0, len(d.Log)),
+	}
+	if d.RoomID != "" {
+		out.RoomId, out.EventSeq = &d.RoomID, &d.EventSeq
+	}
+	if d.Latency != nil {
+		ms := d.Latency.Milliseconds()
+		out.LatencyMs = &ms
+	}
+	if d.LastError != "" {
+		out.LastError = &d.LastError
+	}
+	for _, a := range d.Log {
+		rec := chatapi.WebhookAttempt{Attempt: a.Attempt, StartedAt: a.StartedAt.UTC(), ResponseStatus: a.ResponseStatus,
+			LatencyMs: a.Latency.Milliseconds()}
+		if a.Error != "" {
+			rec.Error = &a.Error
+		}
+		out.AttemptLog = append(out.AttemptLog, rec)
+	}
+	return out
+}

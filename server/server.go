@@ -24,6 +24,7 @@ import (
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/storage"
 	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/webhook"
 )
 
 // Store is what the handlers need from persistence: the changes, which they
@@ -119,6 +120,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Files runs uploads (POST /uploads …); nil answers 501.
 	Files *files.Service
+	// Webhooks runs the /webhooks operations; nil answers 501.
+	Webhooks *webhook.Service
 	// FileServer, when not nil, answers the storage backend's signed URLs
 	// under storage.LocalPrefix (the local-directory backend serves its own).
 	FileServer http.Handler

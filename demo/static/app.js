@@ -517,7 +517,10 @@ var IDEMPOTENT_OPERATIONS = [
   "POST /rooms/{room_id}/members",
   "POST /notify",
   "POST /uploads",
-  "POST /reports"
+  "POST /reports",
+  "POST /webhooks",
+  "POST /webhooks/{webhook_id}/rotate-secret",
+  "POST /webhooks/{webhook_id}/replay"
 ];
 
 // ../sdk/typescript/dist/rest.js

@@ -472,6 +472,81 @@ func (e UserDeletionStatus) Valid() bool {
 	}
 }
 
+// Defines values for WebhookDeliveryStatus.
+const (
+	WebhookDeliveryStatusFailed    WebhookDeliveryStatus = "failed"
+	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "pending"
+	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "succeeded"
+)
+
+// Valid indicates whether the value is a known member of the WebhookDeliveryStatus enum.
+func (e WebhookDeliveryStatus) Valid() bool {
+	switch e {
+	case WebhookDeliveryStatusFailed:
+		return true
+	case WebhookDeliveryStatusPending:
+		return true
+	case WebhookDeliveryStatusSucceeded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookEventType.
+const (
+	WebhookEventTypeAsterisk            WebhookEventType = "*"
+	WebhookEventTypeAttachmentProcessed WebhookEventType = "attachment.processed"
+	WebhookEventTypeMemberJoined        WebhookEventType = "member.joined"
+	WebhookEventTypeMemberLeft          WebhookEventType = "member.left"
+	WebhookEventTypeMessage             WebhookEventType = "message"
+	WebhookEventTypeMessageDeleted      WebhookEventType = "message.deleted"
+	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
+	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
+	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
+	WebhookEventTypeReactionAdded       WebhookEventType = "reaction.added"
+	WebhookEventTypeReactionRemoved     WebhookEventType = "reaction.removed"
+	WebhookEventTypeRoomUpdated         WebhookEventType = "room.updated"
+	WebhookEventTypeThreadUpdated       WebhookEventType = "thread.updated"
+	WebhookEventTypeWebhookDisabled     WebhookEventType = "webhook.disabled"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case WebhookEventTypeAsterisk:
+		return true
+	case WebhookEventTypeAttachmentProcessed:
+		return true
+	case WebhookEventTypeMemberJoined:
+		return true
+	case WebhookEventTypeMemberLeft:
+		return true
+	case WebhookEventTypeMessage:
+		return true
+	case WebhookEventTypeMessageDeleted:
+		return true
+	case WebhookEventTypeMessageUpdated:
+		return true
+	case WebhookEventTypePinAdded:
+		return true
+	case WebhookEventTypePinRemoved:
+		return true
+	case WebhookEventTypeReactionAdded:
+		return true
+	case WebhookEventTypeReactionRemoved:
+		return true
+	case WebhookEventTypeRoomUpdated:
+		return true
+	case WebhookEventTypeThreadUpdated:
+		return true
+	case WebhookEventTypeWebhookDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DeleteUserParamsMessages.
 const (
 	DeleteUserParamsMessagesAnonymize DeleteUserParamsMessages = "anonymize"
@@ -872,6 +947,24 @@ type CreateUploadRequest struct {
 	//
 	// Example: 48213
 	Size int64 `json:"size"`
+}
+
+// CreateWebhookRequest A webhook endpoint to create.
+type CreateWebhookRequest struct {
+	// Active Whether deliveries are sent (true when absent).
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
 }
 
 // DayCount A count of one UTC day.
@@ -2078,6 +2171,14 @@ type RemovedMemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// ReplayWebhookRequest Where a replay starts.
+type ReplayWebhookRequest struct {
+	// Since An RFC 3339 time, or a cursor from `GET /sync`.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	Since string `json:"since"`
+}
+
 // Report A report of a message or a user.
 type Report struct {
 	// CreatedAt When it was opened.
@@ -2963,6 +3064,24 @@ type UpdateRoomRequest struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// UpdateWebhookRequest The fields to change; the others stay.
+type UpdateWebhookRequest struct {
+	// Active Whether deliveries are sent; true again after a deactivation resumes them.
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events *WebhookEvents `json:"events,omitempty"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url *WebhookUrl `json:"url,omitempty"`
+}
+
 // Upload An upload as its uploader sees it.
 type Upload struct {
 	// ContentType The declared (and, once ready, checked) MIME type.
@@ -3301,6 +3420,357 @@ type UserResponse struct {
 	Success bool `json:"success"`
 }
 
+// Webhook A webhook endpoint, without its secret.
+type Webhook struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookAttempt One attempt of a delivery.
+type WebhookAttempt struct {
+	// Attempt The attempt's number, from 1.
+	//
+	// Example: 1
+	Attempt int `json:"attempt"`
+
+	// Error Why it failed; null when it succeeded.
+	//
+	// Example: answered 503
+	Error *string `json:"error"`
+
+	// LatencyMs From sending to the answer or the failure, in milliseconds.
+	//
+	// Example: 12
+	LatencyMs int64 `json:"latency_ms"`
+
+	// ResponseStatus The endpoint's HTTP status; null when it gave none (refused, timed out).
+	//
+	// Example: 503
+	ResponseStatus *int `json:"response_status"`
+
+	// StartedAt When it was sent.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	StartedAt time.Time `json:"started_at"`
+}
+
+// WebhookDeleted A deleted endpoint.
+type WebhookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeletedResponse Envelope of WebhookDeleted.
+type WebhookDeletedResponse struct {
+	// Data A deleted endpoint.
+	Data WebhookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDelivery One event to one endpoint, with its attempts.
+type WebhookDelivery struct {
+	// AttemptLog Every recorded attempt, oldest first (empty in the answer of a retry).
+	AttemptLog []WebhookAttempt `json:"attempt_log"`
+
+	// Attempts Attempts begun.
+	//
+	// Example: 1
+	Attempts int `json:"attempts"`
+
+	// CompletedAt When it succeeded or failed for good; null while pending.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CompletedAt *time.Time `json:"completed_at"`
+
+	// CreatedAt When it was queued.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+	//
+	// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+	DeliveryId WebhookDeliveryId `json:"delivery_id"`
+
+	// EventSeq The room log event's event_seq; null for others.
+	//
+	// Example: 42
+	EventSeq *int64 `json:"event_seq"`
+
+	// EventType The event's type.
+	//
+	// Example: message
+	EventType string `json:"event_type"`
+
+	// LastError Why the last attempt failed; null when it did not.
+	LastError *string `json:"last_error"`
+
+	// LatencyMs The last attempt's latency in milliseconds; null before any.
+	//
+	// Example: 87
+	LatencyMs *int64 `json:"latency_ms"`
+
+	// NextAttemptAt When the next attempt is due while pending; null once finished.
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+
+	// Replay Whether it was queued by a replay.
+	//
+	// Example: false
+	Replay bool `json:"replay"`
+
+	// ResponseStatus The last attempt's HTTP status; null before any answer.
+	//
+	// Example: 200
+	ResponseStatus *int `json:"response_status"`
+
+	// RoomId The room of a room log event; null for others (webhook.disabled).
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+	//
+	// Example: succeeded
+	Status WebhookDeliveryStatus `json:"status"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeliveryStatus pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+//
+// Example: succeeded
+type WebhookDeliveryStatus string
+
+// WebhookDeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryId = string
+
+// WebhookDeliveryPage A page of an endpoint's deliveries, newest first.
+type WebhookDeliveryPage struct {
+	// Deliveries The deliveries.
+	Deliveries []WebhookDelivery `json:"deliveries"`
+
+	// HasMore Whether older ones follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextBefore The `before` of the next page; null on the last.
+	NextBefore *string `json:"next_before"`
+}
+
+// WebhookDeliveryPageResponse Envelope of WebhookDeliveryPage.
+type WebhookDeliveryPageResponse struct {
+	// Data A page of an endpoint's deliveries, newest first.
+	Data WebhookDeliveryPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDeliveryResponse Envelope of WebhookDelivery.
+type WebhookDeliveryResponse struct {
+	// Data One event to one endpoint, with its attempts.
+	Data WebhookDelivery `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookEventType An event type an endpoint may take (`*` for all); see `asyncapi.yaml` for each room event's frame.
+//
+// Example: message
+type WebhookEventType string
+
+// WebhookEvents The event types delivered, or `["*"]` for every one.
+//
+// Example: ["message","message.updated"]
+type WebhookEvents = []WebhookEventType
+
+// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookId = string
+
+// WebhookList A page of webhook endpoints.
+type WebhookList struct {
+	// HasMore Whether more follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Webhooks The endpoints, in id order.
+	Webhooks []Webhook `json:"webhooks"`
+}
+
+// WebhookListResponse Envelope of WebhookList.
+type WebhookListResponse struct {
+	// Data A page of webhook endpoints.
+	Data WebhookList `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookReplay What a replay queued.
+type WebhookReplay struct {
+	// Queued How many events were queued.
+	//
+	// Example: 128
+	Queued int `json:"queued"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookReplayResponse Envelope of WebhookReplay.
+type WebhookReplayResponse struct {
+	// Data What a replay queued.
+	Data WebhookReplay `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookResponse Envelope of Webhook.
+type WebhookResponse struct {
+	// Data A webhook endpoint, without its secret.
+	Data Webhook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookUrl Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+//
+// Example: https://backend.example.com/chat-events
+type WebhookUrl = string
+
+// WebhookWithSecret A webhook endpoint with its signing secret, shown only at creation and rotation.
+type WebhookWithSecret struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// Secret The signing secret (`whsec_` and base64 key), for any Standard Webhooks library; store it, it is not shown again.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwZ2mW8xR5vN7b
+	Secret string `json:"secret"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookWithSecretResponse Envelope of WebhookWithSecret.
+type WebhookWithSecretResponse struct {
+	// Data A webhook endpoint with its signing secret, shown only at creation and rotation.
+	Data WebhookWithSecret `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
@@ -3348,6 +3818,16 @@ type UploadIdPath = UploadId
 // Example: alice
 type UserIdPath = UserId
 
+// WebhookDeliveryIdPath A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryIdPath = WebhookDeliveryId
+
+// WebhookIdPath A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookIdPath = WebhookId
+
 // AdminUnauthorized The envelope of every refusal.
 type AdminUnauthorized = ErrorResponse
 
@@ -3386,6 +3866,15 @@ type UnsupportedMediaType = ErrorResponse
 
 // UploadConflict The envelope of every refusal.
 type UploadConflict = ErrorResponse
+
+// WebhookBadRequest The envelope of every refusal.
+type WebhookBadRequest = ErrorResponse
+
+// WebhookDeliveryPending The envelope of every refusal.
+type WebhookDeliveryPending = ErrorResponse
+
+// WebhookNotFound The envelope of every refusal.
+type WebhookNotFound = ErrorResponse
 
 // ListDeadLettersParams defines parameters for ListDeadLetters.
 type ListDeadLettersParams struct {
@@ -3661,6 +4150,72 @@ type DeleteUserParams struct {
 // DeleteUserParamsMessages defines parameters for DeleteUser.
 type DeleteUserParamsMessages string
 
+// ListWebhooksParams defines parameters for ListWebhooks.
+type ListWebhooksParams struct {
+	// After The `next_after` of the previous page.
+	After *WebhookId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateWebhookParams defines parameters for CreateWebhook.
+type CreateWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
+type ListWebhookDeliveriesParams struct {
+	// Before The `next_before` of the previous page.
+	Before *WebhookDeliveryId `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ReplayWebhookParams defines parameters for ReplayWebhook.
+type ReplayWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RotateWebhookSecretParams defines parameters for RotateWebhookSecret.
+type RotateWebhookSecretParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
 type AckMessagesJSONRequestBody = AckRequest
 
@@ -3714,6 +4269,15 @@ type PatchUserJSONRequestBody = UserProfileRequest
 
 // PutUserJSONRequestBody defines body for PutUser for application/json ContentType.
 type PutUserJSONRequestBody = UserProfileRequest
+
+// CreateWebhookJSONRequestBody defines body for CreateWebhook for application/json ContentType.
+type CreateWebhookJSONRequestBody = CreateWebhookRequest
+
+// UpdateWebhookJSONRequestBody defines body for UpdateWebhook for application/json ContentType.
+type UpdateWebhookJSONRequestBody = UpdateWebhookRequest
+
+// ReplayWebhookJSONRequestBody defines body for ReplayWebhook for application/json ContentType.
+type ReplayWebhookJSONRequestBody = ReplayWebhookRequest
 
 // AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
 func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
@@ -4149,6 +4713,33 @@ type ServerInterface interface {
 	// ExportUser Export everything stored about a user
 	// (GET /users/{user_id}/export)
 	ExportUser(ctx echo.Context, userId UserId) error
+	// ListWebhooks List webhook endpoints
+	// (GET /webhooks)
+	ListWebhooks(ctx echo.Context, params ListWebhooksParams) error
+	// CreateWebhook Create a webhook endpoint
+	// (POST /webhooks)
+	CreateWebhook(ctx echo.Context, params CreateWebhookParams) error
+	// DeleteWebhook Delete a webhook endpoint
+	// (DELETE /webhooks/{webhook_id})
+	DeleteWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// GetWebhook Get a webhook endpoint
+	// (GET /webhooks/{webhook_id})
+	GetWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// UpdateWebhook Change a webhook endpoint
+	// (PATCH /webhooks/{webhook_id})
+	UpdateWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// ListWebhookDeliveries List an endpoint's deliveries
+	// (GET /webhooks/{webhook_id}/deliveries)
+	ListWebhookDeliveries(ctx echo.Context, webhookId WebhookIdPath, params ListWebhookDeliveriesParams) error
+	// RetryWebhookDelivery Retry a delivery
+	// (POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry)
+	RetryWebhookDelivery(ctx echo.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) error
+	// ReplayWebhook Replay events to an endpoint
+	// (POST /webhooks/{webhook_id}/replay)
+	ReplayWebhook(ctx echo.Context, webhookId WebhookIdPath, params ReplayWebhookParams) error
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	// (POST /webhooks/{webhook_id}/rotate-secret)
+	RotateWebhookSecret(ctx echo.Context, webhookId WebhookIdPath, params RotateWebhookSecretParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -5430,6 +6021,236 @@ func (w *ServerInterfaceWrapper) ExportUser(ctx echo.Context) error {
 	return err
 }
 
+// ListWebhooks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhooks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhooksParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhooks(ctx, params)
+	return err
+}
+
+// CreateWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateWebhook(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateWebhookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateWebhook(ctx, params)
+	return err
+}
+
+// DeleteWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteWebhook(ctx, webhookId)
+	return err
+}
+
+// GetWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWebhook(ctx, webhookId)
+	return err
+}
+
+// UpdateWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateWebhook(ctx, webhookId)
+	return err
+}
+
+// ListWebhookDeliveries converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookDeliveries(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookDeliveriesParams
+	// ------------- Optional query parameter "before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before", ctx.QueryParams(), &params.Before, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookDeliveries(ctx, webhookId, params)
+	return err
+}
+
+// RetryWebhookDelivery converts echo context to params.
+func (w *ServerInterfaceWrapper) RetryWebhookDelivery(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// ------------- Path parameter "delivery_id" -------------
+	var deliveryId WebhookDeliveryIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "delivery_id", ctx.Param("delivery_id"), &deliveryId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter delivery_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RetryWebhookDelivery(ctx, webhookId, deliveryId)
+	return err
+}
+
+// ReplayWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplayWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplayWebhookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplayWebhook(ctx, webhookId, params)
+	return err
+}
+
+// RotateWebhookSecret converts echo context to params.
+func (w *ServerInterfaceWrapper) RotateWebhookSecret(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RotateWebhookSecretParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RotateWebhookSecret(ctx, webhookId, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -5534,6 +6355,15 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/hooks/before-send", wrapper.DeleteBeforeSendHook, options.OperationMiddlewares["deleteBeforeSendHook"]...)
 	router.GET(options.BaseURL+"/hooks/before-send", wrapper.GetBeforeSendHook, options.OperationMiddlewares["getBeforeSendHook"]...)
 	router.PUT(options.BaseURL+"/hooks/before-send", wrapper.SetBeforeSendHook, options.OperationMiddlewares["setBeforeSendHook"]...)
+	router.GET(options.BaseURL+"/webhooks", wrapper.ListWebhooks, options.OperationMiddlewares["listWebhooks"]...)
+	router.POST(options.BaseURL+"/webhooks", wrapper.CreateWebhook, options.OperationMiddlewares["createWebhook"]...)
+	router.DELETE(options.BaseURL+"/webhooks/:webhook_id", wrapper.DeleteWebhook, options.OperationMiddlewares["deleteWebhook"]...)
+	router.GET(options.BaseURL+"/webhooks/:webhook_id", wrapper.GetWebhook, options.OperationMiddlewares["getWebhook"]...)
+	router.PATCH(options.BaseURL+"/webhooks/:webhook_id", wrapper.UpdateWebhook, options.OperationMiddlewares["updateWebhook"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/rotate-secret", wrapper.RotateWebhookSecret, options.OperationMiddlewares["rotateWebhookSecret"]...)
+	router.GET(options.BaseURL+"/webhooks/:webhook_id/deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/deliveries/:delivery_id/retry", wrapper.RetryWebhookDelivery, options.OperationMiddlewares["retryWebhookDelivery"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/replay", wrapper.ReplayWebhook, options.OperationMiddlewares["replayWebhook"]...)
 
 }
 
@@ -5572,6 +6402,12 @@ type UnauthorizedJSONResponse ErrorResponse
 type UnsupportedMediaTypeJSONResponse ErrorResponse
 
 type UploadConflictJSONResponse ErrorResponse
+
+type WebhookBadRequestJSONResponse ErrorResponse
+
+type WebhookDeliveryPendingJSONResponse ErrorResponse
+
+type WebhookNotFoundJSONResponse ErrorResponse
 
 type AckMessagesRequestObject struct {
 	Body *AckMessagesJSONRequestBody
@@ -12261,6 +13097,1247 @@ func (response ExportUser500JSONResponse) VisitExportUserResponse(w http.Respons
 	return err
 }
 
+type ListWebhooksRequestObject struct {
+	Params ListWebhooksParams
+}
+
+type ListWebhooksResponseObject interface {
+	VisitListWebhooksResponse(w http.ResponseWriter) error
+}
+
+type ListWebhooks200JSONResponse WebhookListResponse
+
+func (response ListWebhooks200JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhooks400JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhooks401JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ListWebhooks403JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListWebhooks429JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhooks500JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookRequestObject struct {
+	Params CreateWebhookParams
+	Body   *CreateWebhookJSONRequestBody
+}
+
+type CreateWebhookResponseObject interface {
+	VisitCreateWebhookResponse(w http.ResponseWriter) error
+}
+
+type CreateWebhook201JSONResponse WebhookWithSecretResponse
+
+func (response CreateWebhook201JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook400JSONResponse struct{ WebhookBadRequestJSONResponse }
+
+func (response CreateWebhook400JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateWebhook401JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response CreateWebhook403JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateWebhook409JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateWebhook413JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateWebhook415JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateWebhook429JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateWebhook500JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+}
+
+type DeleteWebhookResponseObject interface {
+	VisitDeleteWebhookResponse(w http.ResponseWriter) error
+}
+
+type DeleteWebhook200JSONResponse WebhookDeletedResponse
+
+func (response DeleteWebhook200JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteWebhook400JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteWebhook401JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteWebhook403JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response DeleteWebhook404JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteWebhook429JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteWebhook500JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+}
+
+type GetWebhookResponseObject interface {
+	VisitGetWebhookResponse(w http.ResponseWriter) error
+}
+
+type GetWebhook200JSONResponse WebhookResponse
+
+func (response GetWebhook200JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetWebhook400JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetWebhook401JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetWebhook403JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response GetWebhook404JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetWebhook429JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetWebhook500JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Body      *UpdateWebhookJSONRequestBody
+}
+
+type UpdateWebhookResponseObject interface {
+	VisitUpdateWebhookResponse(w http.ResponseWriter) error
+}
+
+type UpdateWebhook200JSONResponse WebhookResponse
+
+func (response UpdateWebhook200JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook400JSONResponse struct{ WebhookBadRequestJSONResponse }
+
+func (response UpdateWebhook400JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateWebhook401JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response UpdateWebhook403JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response UpdateWebhook404JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateWebhook413JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateWebhook415JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateWebhook429JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateWebhook500JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveriesRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    ListWebhookDeliveriesParams
+}
+
+type ListWebhookDeliveriesResponseObject interface {
+	VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookDeliveries200JSONResponse WebhookDeliveryPageResponse
+
+func (response ListWebhookDeliveries200JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhookDeliveries400JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhookDeliveries401JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ListWebhookDeliveries403JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response ListWebhookDeliveries404JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListWebhookDeliveries429JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhookDeliveries500JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDeliveryRequestObject struct {
+	WebhookId  WebhookIdPath         `json:"webhook_id"`
+	DeliveryId WebhookDeliveryIdPath `json:"delivery_id"`
+}
+
+type RetryWebhookDeliveryResponseObject interface {
+	VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error
+}
+
+type RetryWebhookDelivery202JSONResponse WebhookDeliveryResponse
+
+func (response RetryWebhookDelivery202JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RetryWebhookDelivery400JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RetryWebhookDelivery401JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response RetryWebhookDelivery403JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response RetryWebhookDelivery404JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery409JSONResponse struct {
+	WebhookDeliveryPendingJSONResponse
+}
+
+func (response RetryWebhookDelivery409JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RetryWebhookDelivery413JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RetryWebhookDelivery429JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RetryWebhookDelivery500JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    ReplayWebhookParams
+	Body      *ReplayWebhookJSONRequestBody
+}
+
+type ReplayWebhookResponseObject interface {
+	VisitReplayWebhookResponse(w http.ResponseWriter) error
+}
+
+type ReplayWebhook202JSONResponse WebhookReplayResponse
+
+func (response ReplayWebhook202JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplayWebhook400JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplayWebhook401JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ReplayWebhook403JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response ReplayWebhook404JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response ReplayWebhook409JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplayWebhook413JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response ReplayWebhook415JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplayWebhook429JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ReplayWebhook500JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecretRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    RotateWebhookSecretParams
+}
+
+type RotateWebhookSecretResponseObject interface {
+	VisitRotateWebhookSecretResponse(w http.ResponseWriter) error
+}
+
+type RotateWebhookSecret200JSONResponse WebhookWithSecretResponse
+
+func (response RotateWebhookSecret200JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RotateWebhookSecret400JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RotateWebhookSecret401JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response RotateWebhookSecret403JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response RotateWebhookSecret404JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response RotateWebhookSecret409JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RotateWebhookSecret413JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RotateWebhookSecret429JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RotateWebhookSecret500JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// AckMessages Acknowledge messages
@@ -12434,6 +14511,33 @@ type StrictServerInterface interface {
 	// ExportUser Export everything stored about a user
 	// (GET /users/{user_id}/export)
 	ExportUser(ctx context.Context, request ExportUserRequestObject) (ExportUserResponseObject, error)
+	// ListWebhooks List webhook endpoints
+	// (GET /webhooks)
+	ListWebhooks(ctx context.Context, request ListWebhooksRequestObject) (ListWebhooksResponseObject, error)
+	// CreateWebhook Create a webhook endpoint
+	// (POST /webhooks)
+	CreateWebhook(ctx context.Context, request CreateWebhookRequestObject) (CreateWebhookResponseObject, error)
+	// DeleteWebhook Delete a webhook endpoint
+	// (DELETE /webhooks/{webhook_id})
+	DeleteWebhook(ctx context.Context, request DeleteWebhookRequestObject) (DeleteWebhookResponseObject, error)
+	// GetWebhook Get a webhook endpoint
+	// (GET /webhooks/{webhook_id})
+	GetWebhook(ctx context.Context, request GetWebhookRequestObject) (GetWebhookResponseObject, error)
+	// UpdateWebhook Change a webhook endpoint
+	// (PATCH /webhooks/{webhook_id})
+	UpdateWebhook(ctx context.Context, request UpdateWebhookRequestObject) (UpdateWebhookResponseObject, error)
+	// ListWebhookDeliveries List an endpoint's deliveries
+	// (GET /webhooks/{webhook_id}/deliveries)
+	ListWebhookDeliveries(ctx context.Context, request ListWebhookDeliveriesRequestObject) (ListWebhookDeliveriesResponseObject, error)
+	// RetryWebhookDelivery Retry a delivery
+	// (POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry)
+	RetryWebhookDelivery(ctx context.Context, request RetryWebhookDeliveryRequestObject) (RetryWebhookDeliveryResponseObject, error)
+	// ReplayWebhook Replay events to an endpoint
+	// (POST /webhooks/{webhook_id}/replay)
+	ReplayWebhook(ctx context.Context, request ReplayWebhookRequestObject) (ReplayWebhookResponseObject, error)
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	// (POST /webhooks/{webhook_id}/rotate-secret)
+	RotateWebhookSecret(ctx context.Context, request RotateWebhookSecretRequestObject) (RotateWebhookSecretResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -14287,585 +16391,960 @@ func (sh *strictHandler) ExportUser(ctx echo.Context, userId UserId) error {
 	return nil
 }
 
+// ListWebhooks operation middleware
+func (sh *strictHandler) ListWebhooks(ctx echo.Context, params ListWebhooksParams) error {
+	var request ListWebhooksRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhooks(ctx.Request().Context(), request.(ListWebhooksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhooks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhooksResponseObject); ok {
+		return validResponse.VisitListWebhooksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateWebhook operation middleware
+func (sh *strictHandler) CreateWebhook(ctx echo.Context, params CreateWebhookParams) error {
+	var request CreateWebhookRequestObject
+
+	request.Params = params
+
+	var body CreateWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateWebhook(ctx.Request().Context(), request.(CreateWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateWebhookResponseObject); ok {
+		return validResponse.VisitCreateWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteWebhook operation middleware
+func (sh *strictHandler) DeleteWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request DeleteWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteWebhook(ctx.Request().Context(), request.(DeleteWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteWebhookResponseObject); ok {
+		return validResponse.VisitDeleteWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetWebhook operation middleware
+func (sh *strictHandler) GetWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request GetWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhook(ctx.Request().Context(), request.(GetWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWebhookResponseObject); ok {
+		return validResponse.VisitGetWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateWebhook operation middleware
+func (sh *strictHandler) UpdateWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request UpdateWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	var body UpdateWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWebhook(ctx.Request().Context(), request.(UpdateWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateWebhookResponseObject); ok {
+		return validResponse.VisitUpdateWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListWebhookDeliveries operation middleware
+func (sh *strictHandler) ListWebhookDeliveries(ctx echo.Context, webhookId WebhookIdPath, params ListWebhookDeliveriesParams) error {
+	var request ListWebhookDeliveriesRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookDeliveries(ctx.Request().Context(), request.(ListWebhookDeliveriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookDeliveries")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookDeliveriesResponseObject); ok {
+		return validResponse.VisitListWebhookDeliveriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RetryWebhookDelivery operation middleware
+func (sh *strictHandler) RetryWebhookDelivery(ctx echo.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) error {
+	var request RetryWebhookDeliveryRequestObject
+
+	request.WebhookId = webhookId
+	request.DeliveryId = deliveryId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RetryWebhookDelivery(ctx.Request().Context(), request.(RetryWebhookDeliveryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RetryWebhookDelivery")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RetryWebhookDeliveryResponseObject); ok {
+		return validResponse.VisitRetryWebhookDeliveryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplayWebhook operation middleware
+func (sh *strictHandler) ReplayWebhook(ctx echo.Context, webhookId WebhookIdPath, params ReplayWebhookParams) error {
+	var request ReplayWebhookRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	var body ReplayWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplayWebhook(ctx.Request().Context(), request.(ReplayWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplayWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplayWebhookResponseObject); ok {
+		return validResponse.VisitReplayWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RotateWebhookSecret operation middleware
+func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, webhookId WebhookIdPath, params RotateWebhookSecretParams) error {
+	var request RotateWebhookSecretRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RotateWebhookSecret(ctx.Request().Context(), request.(RotateWebhookSecretRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RotateWebhookSecret")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RotateWebhookSecretResponseObject); ok {
+		return validResponse.VisitRotateWebhookSecretResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3bchtHtjb4KtnYHSHAXQQBkJR4iA4PJdE226JEk1T7IGizElUJoMxCJlxZIIXWzz88dxMT8V/smbu5",
-	"2XcdMVfzEP+TjOcF9iNM5FqZWVmFKqBAUrLldoTDIoA65GHlOq9vvW8EYjIVnPFUNvbfN8aMhiyBP89o",
-	"yl5EkyiF/6lvQiaDJJqmkeCN/cbFmJGUccrTR5Ik7KcZk6kkU5YQyQLBw3bDa7B3dDKNWWO/2+l4DRmM",
-	"2YSqJ6XzKWvsNyKeshFLGre3Xva6MzahEY/4aPGVZ+YtMRumJOIkHTMSzJKE8ZQMZolMcy9d45WSlczw",
-	"NY/ekTSaMNLEKckWoSm5GUfBGF49mAVXLCWRJMNZHBM6ohHPT/vJ4+1Od3u703WHMhTJhKY4mMfbDa90",
-	"bCxN5ofDlCWL4zrHwZBUkBsapWTAhiJhJE3mER+VjWLpOtx6jSlN6ISleuOPrhmv2vSvxA2ZUD4nTF0k",
-	"1XJMhExJM2RDOotTojbafrvT6bQWySBSD/ppxpJ5w2twOlHDieF17jj1A/U9E/oumswmjf0d+BRx/NQt",
-	"XbvjkE2mImU8mH/N5ouTOKFXTJJ0HEkSJIymatU0ARNJh0wtbKLWnzTPT4+ekX7jWRyp6fYbrX3Y+GGU",
-	"yLTPzU03UTomlFyxOUlmXB4QShI2ZVT/ou6QdMLUBR4RU5ZQNRJCeUgGIpz3ubos4qS3TcZilkgSCiYJ",
-	"F+pLvaFw8YilMns/oVzesIQ0ZUrTmexz87xW9lo8z8S3S5JunLFpTOcs3CdpMmN+m1w4w8OhEKrezRJ4",
-	"GhGJM+ZInfXhTLIQX7Ld2SP+s1cvv3hx/OzCJ01/GLE49Pvcd3Zh42s291ttcmiWJR3TlNAkia6ZVOcp",
-	"Zs60IklkGsVxnyczrhgBULkkQ5EQ9a+Z9myqNqrb0fxGeuoZvDCifbVLaitjmrKk1SZfs7kkNGFEBmLK",
-	"QvUI4CI0jlmCu4tcDVZ8JtWb0jHr8wmVKUtgk9VIaDiJeLYwUk0PBiaJGJKdd+/gJVyk5IpNU3iwGYqi",
-	"EUKHCZPjNnktGaEEPpCE8lBM4BVN1h61CSWvXx8/bymu2ueKxHnIQhKMKR8xDwZoaUtwZldIvSZist3n",
-	"7uFr7Aw7wS7r0Y1duss2tsMO3dgLtrc3uoMnbGvYo3vh425Dn08knOyAFnYzd1Qn9N0LxkfpuLH/eBtO",
-	"p/nYVbwlTVmiHvnvb/608d/f/uXPGcOTaaL4vDqzq/hNlLJJCbvZcbhNt8htdtZnNjsur+nW4DUnTEo6",
-	"YsfhKVUTLhOSE7wkN7TGRI4ue4MnwV7YYdvDHfp48CTYHW5Rs/5T9Tg7Yv2IyyhseA3FdaKEhY19dYDd",
-	"afw5YcPGfuPfNjOhvom/yk07UBj2S5FGwygA0l02du5cl58AT4eXZtC9QddOpHwC7nPuM4v8uGEqr4bD",
-	"UuldIJ1UEHkVTYsKQhl9CHxiKYEU6KOTI5FOhSingRrTxXzKqlc60VcR9QTSpJywifgxUtyXEjkWSRqI",
-	"kOUJvPFf//kf/6N8wWEcd11ld8Q4BSEmy8gkEWKSH5n65jIj64xCyocLl9+DLnCAMNYL4N7LRov8PT/e",
-	"lF8WKVmNvWJx4QH3Ga8ZJIz49TQWNFw24hlckR/xbHrZ6f7t+e53X3+z9fe9H3rfP/l252L7bOu097J7",
-	"Uj5ufMx9xm2GiuOWLFk6asmS/JhDes0qhiZZcq+BwVhQnU2YnAouGWizh0pOv+Z0lo5FEv1DPVcZPUqW",
-	"AtOg02msGcrmj1KN/X024PeNkKa0sc9ncew1WJKIBG8P1ZgPX198dfTy4vjZ4cXxq5eXR2dnr84anmHW",
-	"im1HUir9RYllfk3jKCSZFtG49RpyFgRMysb+kMaS3dad7JEayJmeJc65ROxk+kokiTOUm0TwUVu9/ikN",
-	"tUn1cIvy98MXx8/zCwIqYWPfvsBdIv0dmcykMmRIVzHq7U6no7SchAZglHzglTJqfCRxbchACQ3J4qFH",
-	"bsY0ZdcsQa1UJCwEdZDgCzxCCWgTrQOiNV+iCFpqyzSeJlEKS/1M8GEcBQ+40EbFbagppTSKgdwNI13G",
-	"gW+zLZmwyUCtsLsllIQT4OigT6ZjJvEoS0LjhNFwTti7SKYfdFv+rg6LRwaz1Jobg3nO3FdGD1Oqttoh",
-	"+MVsI25Ac8wStt/n6pdwoodsZqC2Sy9aW6+Yu3FwMViFSq71uZrpFyIZRGHI+MPyj1dnxz9UsQ/B4zlu",
-	"BBgbkkzonIQCLNcPufiHM2VIpWpWTG+CsmNoHIsbRf/wgSDpePgTxyHiJzgfylRJWkD7ju3wQY+BIepF",
-	"WyVbU7D6CxeQGypJZtIa41fT04H6yZpo1vwjnN2YSz7kZhynkizY0stHrLTHCvu95RE809rWznkwosz2",
-	"Jtr0xv3jyoKj8VG29A+xc8cvL47OXh6+KKH8SL+RwD2kaTl0SHaG3aBH91jrQy76uZgwdL4MaRSzkERc",
-	"RiHTlJ1cRwE7gA96yETSeeawEUNiJiBhAV+K9Asx4w+oerx8dXH5xavXL5/nlg14hTqBQ3jbB1ygl4LI",
-	"GXhBYZGApiJpNetbr3FK50pVvBDiBU1G7IMqGM4KaEIBwk+FIDG8/CMpEPDWSBKhFAaglegfDBUE0vSf",
-	"vnr+/eWL45Pji8un318cnfstT/uSxyIOJRGcKE1jnp1WD9ys4NoBj1kKjksu4EWwymhHvGDXLP5oAsqw",
-	"2UOtUsOjF5ls5jNMtb/VetbAwfXdxuHpMbBfykPy3YbS4DeOw9YBoeh2S8UV4yDzFEkHNI5J9EFZ7aH7",
-	"3qafm98+ecpowhK/pfaJ6plsxGrl3Q3TwYGyGStxjpsmxAnlcxPNeLj9Oju8ONIUdvTds6Oj50cF/qBU",
-	"JiRH9i5gLFTi3XGPfsjFfWXORBYzsqNRRqIbeVIj2rDBj7LX6qs3nTDJrdf4bsOGdDasQ3Hp7fkYV+ER",
-	"uUhUrcdkdyw8Svuoaj5GXQ2L+NuxXA9Pjz+G2apfU7BZ9SCs9lJ9UP2WupW9m0aJou6hSEYsVLcl7Fpc",
-	"sRBO4GsuZ9OpSFIWnrAwouDo+hUklLF6F172kQWWYrB+cRA+LhV4fD6K3q6kZUGOOOxCWd9K1fppJlJK",
-	"mt3Ok60n293d3jYZzFMmW+RGzOJQrabhbb8BA3WfVM+hz020jPhq6kofoFz7+sjNWEiGUyNjeo2hpAFj",
-	"nExnKZmzFM4C5SWRNpKwRdsAVAZlyto1QPdYcOW4gGgYRmqCND5NlFBLI2aWrrgAR0pVQfUPA3G+ZD/5",
-	"JigPmuiYShxxwgIWXTNwYE6dBzvuinruXa8h2U+rLj5nPzXQDWgciW8c/7J6wFvrpxeDH1kAjB8WQu/3",
-	"gjfziF+zWEzB34AXzuJ0cTZI78tHZ29XL7WHYmnMYxZr08ul5wWHazJj5GbMeM4XApers9DOom4DIWJG",
-	"+cIamUd7OA8zuurFgoBImeMXg6mQFkJDdSCkIlUlpWFwNLhaXLuYyvSSBle1dtdbl3AqycG+tnSaYXgC",
-	"Xo67HRGrTxIaQqCZ2kBJ8RQgv1w+kxjsGOMor+sPz0/c3F062zSlwXiiWXtxKsMoZuD1QYM3oEkSMekR",
-	"KkmUgj8CiI/CQ1jYJv4siX0lXCiR0YizsM9DccOBucURv0KT5kYkVxI4lZilOl1BQvjL7886na0gmoyI",
-	"TAL4wPwWOl845En0+TAREyQpzAkQCSam4LNxjCGJ0gPt26ADqX6F2zCDpc8TnQ9B7MPUJj2SJBYj0vS/",
-	"PLogm+obuflek83tJt7re8TflHMe+J56jJxNmGztI9G7zgFM4ECvEXqRBGcYnM/TgZasl6lWR0pO1pgF",
-	"VywkJ8cnRxApzMdXogkdsc0pHy3G2JWYjRlGW8qerH59JMEJWojZRHSU0Em74qljFo3GZRTDCYzmkSR4",
-	"iRIN0+gdi+UBUSoBLAjKJvVumXvrk17Ha6ir6EB9xEhQMbbqocaw8OqnSmjmHre92+tueasTr7xGOp5N",
-	"BpxG8WXVxCCCaK4qmZ1HBA8YmdBQ+4hiwUcE3EdRlsGw1evo620aB5VTFgCZqk968fLpU7u1ViWbwyyJ",
-	"S9LH4DSS12cvlDhz3pVNizRLxil4fjotd6KwozoRTU2oZHPt6s+SqFE5j4yysmncRGFlLNfZCbisdCNI",
-	"U598HKFnhwiDM+lIqGPBYkgwOvAv60ZSLDxki2H4rXrEmkVfawdZvcaSHfTQylEamGWsr89e5E/vOE2n",
-	"cn9zMxjTtK2/bgdisgkz36wIe28uDS5/zt5N/2pTGzuKNfcey2j0128me9eLG72wsRXb6XCMwk7WYBjd",
-	"Xp2zUZSGTjzcckcvz4Y9Y5bgqC3DWy5BTxOhdCkWQjIl6A1x/GrY2H+zWl+BW55SZXd47wsSguZk9FI9",
-	"M7vy1nMTiOrnCXkfTj03i1d2pLUEN8KNzyZqr7KZt6dmcdUmZKReekUJ+d3hHBboxiTX5IwKL5+l5dKW",
-	"s2uLZPPWqzgHVpcyOYpGn2j62ZuUDqIMrxYZKd6lFBrLEveJn73ZN4Il+0rpbu5zubgxel2fR6mHBqRf",
-	"4MM+ME+/KCh90hwIZW8iowVlkAtnNCQw9rniyPtKicNplvBXohNiIWlSsuQarIkJm4hkTgZixtETNONK",
-	"11IHnkyphOlrFbLVJi+ia2aVPBpLAXOba788iEBUUQvTUd8dkEWtMBYjiCZDCFYJiuYSRQ/VvNdnLzAv",
-	"FGfa55YujajUqrPdaWUycx1bgbHvw6T0C/pcbw96FezK2jHKlCapDlg/hTecMx5+JcTVivx9HM6GZDwk",
-	"YyFK7DPBL2tZq9lrX/HMamVBwip0KbUXSobhNaTp34wlCy5/+fmffssz/gSt36NanzCa6jVQYwXHuhYR",
-	"IB5uIlnQYfGRJ8Ovv9lLdr/8+vufkoubH1+fPt89fnH6w7HovaAv6PlNLaUkmjAxSy8nsjzjELQjys2A",
-	"IwnJywy0jWIqfKdcSwhpysJLWrJc36pDpUlGGa5EskIaW6/Te7zR7W70ti96nf2O+u8HVyKrZ2+oOZQy",
-	"xjJd49sxSzCcj5oqCyEHO2Hk9NX5BQvL1Y2JCHVIJKd0KC1k06G10lTgnIRO4kZu0b2MEC1Z5RatTC7n",
-	"j8JzFrMUvemL1AgEFUkyUibaooOn6tbD+IbOJWTU5xYkR0VVjhfz1NpDr+eoKr31bk6r8gX8hB1Y+Qnd",
-	"ZT0fYiF/Hyto+LybJt2AZKGGt8BMlKEF3ASLWexo4dwNaRSD5aUOvCRilioVRj3Jx+Q7SZRa4idMjcLX",
-	"nndwQDW3Tfa/0Rf1APDagqaof1vggE9jEVzFkVxV7nYjkpAMzMWLpIDp0yuJwTzgEC9XejpNg3Ht+07g",
-	"6jsIDS0tUUlj18U03XWkyEqJqdZKlq8n/AQuxKIge9MIacLB2kLfLCTxO/VrjkTGL2iS0PkCQePLzbp6",
-	"ZmNWS4zC1uRoGzZ+gbZ9+Nrf11SZ19gVdR4QfxjTkb+PtKz2RAnUhE1FkoKT0p9QeeX+buu4YPxMoloa",
-	"YLDJ/+yzz3yX5M241FtgzvIqT/fwzTKyPzHkl01WreDiXNW3/j65GYtYb6PWwnw5G+CDfaXiz2+U+uCZ",
-	"/Cm8MhXCHbZ+g70xP2b9a/WYazLv6sNai29bxvAJs+xnoDifAb3dNaKhqVUMISup1CJtQcYhXoD1c74O",
-	"OyiFHsKYIh2rqXGBA+Bz7RrJb0zOaZELfRQXIW95mxjHrfd+vVdUP/XtoiumejTZAN7eLpr31Kwh5huz",
-	"dzRI4zmslhiS7J22/hBn9W4DNnYjy9y2g7v1ls2qvreHi7TkFJ0oXoTJ0k6IBKZQlBunQuoCVShJhChP",
-	"ZLLaTOjLqRbM2UDZ0U4YlYbn5iXZHAxCivI3q4wi03FCJSNNOaUTj4xpQqUED8cvP/+zdaAs6kDwNBGx",
-	"U1WQH7q6c2Fwy2oZ/73ff9fpbPT777pfvP3sz6X21L1CdXoVlhxkISZ3PcaQvKw2hGTxWghPoB1jsruB",
-	"Bjljoc4+IIoFsrDd54fEDyduzjzQLzhn4cxHnPi6uMBHdzsk8imyyMpt+zwVgjT9NwMxeOt7BP7wCI2j",
-	"gL3Vjpk38MkjcIkSe/AZDFBDaH0+pVGi5OsoEbOpvjEYU85Z7EMynhJFhM8wYz3iQTwLIz4iXFt5C1xC",
-	"f1E8VlgsUcYp8Je3t4t8IrtLUdMx6jFbtyuupO/0lZ3bUh5iSjRwAxYXXz8Li1XAYyIS2AK7iUoMtxaE",
-	"oXHLGuEcThwKrDDS4de3ZSwK51PCn+xEC4gLUGaiA+YDpnQG6dDLgQ6ihhOvjOaa2ZUlUy3olwMxyOmV",
-	"dU6o5+xLjndp5dNrTFhK6+gTJ+a6W1MBtxhxDyM5jfWhqcXDThOhOAQ5nIo4FiXcrKirr8nPDG2sCgXY",
-	"stEyIqlgZpjIfB92llV15omtOuRtzbm1V/owmDDyTCTThxYZCU3ZJeTEXiZTuYiDUYGHkqGu2CodHTPQ",
-	"+cdNQEexHLMElaO6qrm7JJgJQ5X1AimQ2irNFhfpA7ZpCX2IK8bvRh6v4A+AZcCqnSx5dJFa0jS+1HgS",
-	"udXfery4/C+iIQN4mIgbDIoDG+A3WB75SPHj3FLvPt6uATFQsSK4qHc9MZjOMxCzVFHKwJQYlzkIV2el",
-	"2GwU0lTEl5CASqZUfZIhy7QObLar9unb4wcku6FYdYZpkasLBeuXRGl1sot7CHtPcodwK38I6cY/Oht7",
-	"b/W/f/q3P2P4+t8v23/ZePvZ5orf/3yvxBrwdIzFDUeEGch1An4jYyrHmHSwivXk03Gcefd2duoyn81+",
-	"v9+v4kBrh3zHtLfzuHzu518dbvR2Hps8E70UkNTqESCVDUUqZMze5We5N9x9HHZ2u7u728GT8PHOHu0N",
-	"GaWdYGeHhp3uDt0aDLeH3UFv0Bns9npB2N0JHwfdnUFn2OnQzm4jP/nOxh7dGL59/3j7tnTS5XlEzu5B",
-	"IU/EcejZIc+Rsa7zMdAkvR1y8rRVKw1pBQMoz1xcmbCgN6aMpz6n82diVp7oF6gfjP3++uIZCem8jCmU",
-	"3g7WhPqpkJzRqZV8FdK0YhuccSy6KTvdonNyZVxJX4SzKF0hRsMXLE1L1VT140YMv7KQhCyOrhkA7iws",
-	"E5YPXmqDvORR2gCX6IYlNLji4iZm4Qg5cS319At4iX7SokvUM6NwQVhKhuJiqzzAeNzHrfTTFtepYswr",
-	"dqqeK9C54W7OQJc2PmF3oBO1WYjR3EAOBwJFLB79kNWqn3imLrzNwROU6yhojZS4nbSCMmZYCOwRQMXy",
-	"bcm+Uul4Vq4f5kFoaqMhLCyNtmDfLymdgUuUIABu79ldSyDNU/sVMl6VYV8sCB9b77LIiyVTdwXM2L0M",
-	"qTg50MfTKTMuedlyUI1VLBK2ORtdJQU90+RQiBAUi6B8NQDShESc7c6OR7a7W+p/Oy2P+GX1aOqGrtfn",
-	"fkkVqvptyyO+LYNWX2x7LhLddmdP3VxSEumT7d6eR/x8/blPdjodj/jn3798dnl2dH50cXl29M3r47Oj",
-	"536fb3c7pKkxD3NYE4yFmA0BCUj4k1r7SPCWxl/TnpSSqrCKMrzyslu35Nspniqv+VyorS+ZVj7OUjK8",
-	"BUrNV0WVJ+85jFb7fdlwJmlczWpLMyn4LIZbKsKLGQ3W4r6rOa9+LVhLucOk7acHZLuKis4xT3Ih8Q9I",
-	"7JEkEOVTCifA+WE9AuZFxmJ04AA44JeRJF1rO83JUCiLylZVjOi0kA7fW1MJ9RpH76YiSbEaRo6jaRm3",
-	"Aoekrc6MHDeyGHo2lhklRLJU8WuJ/LIkfJ4E4+iahZeybJkgaYz9lINinRNzj63gyKWcm0muztL+UUR8",
-	"WSQdXoYXPWDqFZQhKYuwcspR4lZTrd7OxZlNZikLL2c8jeIyrNs0iq0QmxO4uHwt14r+TyO+ejnxoqxw",
-	"EB0EUUJMwPZu7zZlVeXIZI/UwYrzOcbhJEIkA0W1hZwR/dv9DWa4odpfoE+79kWavHdaVG4Wvb011kNM",
-	"lnhx9IuLidfhpOE1ILCiDCYMquSXxvy4XJ9wIP7sONzF0PvlnsDiucjTsEtcXp5nlPJd4GA5q6SEh7n2",
-	"RsbLbiBFhZdm+lytIG98QiD4MEomUI22jG/0uvdKtsHc2NWJQAhltnQg6zEwLLiXS18sUzGVZMBAVUej",
-	"uXwMvY1O9w5jKIKMrokl6jWmiFmzzo0a5gaTnHloA77FFRBAPwubP1D0w0sTXKB+fPFRx6k0izfXIGjN",
-	"KeNhxEdetqoeAcL0NH5RATYUfiuN8IhpFKzEroSLFvz3Cwiv+LBsVd0VMtPLUWyOirzsaFWfZgNUWqqN",
-	"GEBV7Xw0aJQFY3bVgQEBBc9aIfAfr0WrH6sgZwm71+tTwEEdzyYDebkWP89l32i+7qxr2fblXVYlu2dL",
-	"KhTn5EytPjLScr/UQpUUm0zTUs+dPjnmEihGyaNGl+lOrMpXMleMDQ9ZAR9ZpLlR6vr3HfvmSjVQX7Bc",
-	"qEAmp74SOPrCPIr0ufPbpE8LpVsbMfe+iTUuem8eWNtSdJZ25exWcXOWGXklLtBVysYflP7rUPq9tYZf",
-	"mYQXBe+9qfcrRuOqgmsNfwiF7+qqgsdV0zBGGLo9rxEOLm+SKHW1VuxXod54BZnYsDM6Nn7NEokv67Y7",
-	"7c5i7lDuBe8XQv2Mk2/Z4FxAYxbnWqxejySJuEwpD1i7PALljraEJCHZiBJ1DTMpFiFN6YBKRn6crXLW",
-	"Z3Nf8JeGbJTQkIV+5v+3Dw4o1/l36sUp5i0Y+0xgKjreXZKsla1wVR8ZGfEAs+l0fSLWEeIUajgW7J5V",
-	"0QsY2/qq9krFQi+RHXd+V7LXeTlaqKbjelGhryw1rx8Q0uflE44FoWOvXBHTHjyDXkN8g5ljS4pdmJ+m",
-	"j1W5lxBb9fsc/s0VGkstIRA2G55mDRcfKd987HN87L52Jhu1ECGnohS02LGSOSSAHj1G28dh93kz4wZ+",
-	"9hJIUVeyRI3UI1JofBgUuQMWixtnmmVQLTXchCjFP4yrsD5QUn55a6MrfWxAomrvD4WalsI0qmn4b3D/",
-	"A8MurLMe6pDU0X8f2JwrR03AY9DGRS0UA+V+evD09QWMhIWdhoWqg4eAB2nAAkihcjiScRgfYEg440eA",
-	"mS5NMGTG0etmaeQFG6YPTiEfZydjNkxL9xF++Hi7WH/fZCqmU0A8gGZmJdtHmmrwHoJ0TsQ1lrcZTPmW",
-	"u3G1670oxA6wogZiVnXjjxdWeMjaCS9aepZk3nza+kC9pcZr76Y5ZSv3aa/UuY5oVmtQjyQRNzwLfWYK",
-	"VWX4s9oCySJlMgt8NiEsonOcrf8Mm+y16sS01woR2vfDPW5BsValRFWcY+eis3vfomKM/NRbILy2BizD",
-	"w6FK5sNUdj/tuFcT0t3yup9BZ0CZb2r4SJZQ3YHFQoxYHILFN7cik2JQfhJx943d+nR6iL+QplroFjJ2",
-	"LGpuwrhb2QbpHjN6rA9ApiezlGWPxzMBjSGbFJu5Asgb0vBwls4SRmZcPVG2NBXrjx+KfL3Gu42R2NBf",
-	"mmvbL/Ufb9RD2hfRhL11L92IJlORYFUadNxqjKJ0PBsAroqg02gjECEbMb5p337r3i6voumGmCIhbUwF",
-	"pI7hAJecp9OIO5s441P1eY0trMQ/WUn+9SWPuec+Esjy709aElXnEWLnKqcTZRWsnKxOg8+DhVkAWH2U",
-	"RBJCERJPDwoYYJgKWUuRyoPWFZUptPAvJ3JUGmS9sG2HHkkSZZjYROPGm5Sy7Exv6V4yG7EIaLzRrRVh",
-	"z9DPyyrK3qUHhE2m6RzBJ8MMdSd77VcsjoVHUkYnf8rXcGyXF0TXCVLajakX3u+u53TQ86g/An1DbuHv",
-	"JupZGK31ZogX4E0P8PYJ5nLKpYZCbgzmDo1rUnUe7l2Kulh6eqeI3YQhj6yfmZ07Z+p2gjyo/JC9d5bQ",
-	"TlWPXR0XCMGsSvKc0oTVCrHkpvbTTKSrXV7fqKs07EAWV6jpFbC3LJq/TutfRELXgQjqVjQTyZCvKoUM",
-	"U1BH0TXjZDDH1nVnR+cX5PD0uE301EzndZ2elLk3KQ8NL47FiMSMXrM+j1KEUaJkmNAJ5KYzrjSFEBkU",
-	"5JZBZx01xiCaQqNzm0va57EYPZLEt9kCNIQgxabzlTbafTO0DGcRfb8akPAOYKJOQk29Q7EG/ug4YatT",
-	"fS7wqqV4Iy4MqJPfAvlqbstLEN95GVZMf7GsLsdxlwj7e3uxahymEm/X+s4rfJLlUm2Nv+R846Dguc4t",
-	"c2M9CILVPqmcmFRjtdg1fsvTciP7zowTIwZ6iH2e/a6/8lttYp+znwcFldYivoFm5eqoQX53nzvntam+",
-	"hi5MBmKRh/jCSHCT0U2lPf5DTJHtc3HDWwdkYcAeWRgjjgsxm+zohingcACwpu4rz94FbKox9KH2BsYD",
-	"pqO5TT9Shw7lWNyQKO1zK/VN6rmm/zbxRQCNURRBY91Otl5qcQC51s9Og6+ZRsbQlyQJKQXPV0fK1wuF",
-	"HkTdTr+qknZJC/baHe0PN37AQuHLjbfvu15Vfamexd3clxgzW89/ifcoFSTA3EAi2U9r+DMrSwk/cePo",
-	"ZG1t54uEsQ2lO5K/nb96qVUdpzBNr7Vna4K3yddPjYw1BWvv1Xg8qxre+murSFUTqmsoVxh+9SxkSw2f",
-	"7u5nsCz33PryjS7sp86jbcR0xoOx4vac5+EKnbEJno7rV2MHNGY8pAmZqPtIM0PKJnJKOaHyCtGGW/cs",
-	"2t7u1iwrUeOo4EPqJ498//3332+cnJSaoyslOz5+Wan2Wll2i76qNfOB/0ig/2AJ9B84+7wq03wVTR0G",
-	"V+Un01R0uC9fu0JE05N92t2LQx56O1cu8dIE/cIK1pNThZvuJq+Ke/cJy63ClqxibqAH83S4nh6sblis",
-	"i9/5EHqwO5+7KMM5NIh1NOKFG2vpwcshLH4fZHWasewH04y6j6tVI4gTICZDt7e13XDSgeU4mk5ZWKol",
-	"wZDnd8aHy1X1QS1WSTL9PaUXTUYsrUdT8wt98f2k3qKMM4N4u2QJazPi+X36XLpP+OTPynxZt0sdXFuu",
-	"BfxqeuW9dbrMK1ze8WRC+RwyvYyfq9jpZGslqNWiapHT1ZwRVO/QRXb81mAN346F6U6Lbnl3KIDzFTOq",
-	"ZA9nBM9WeWKEAZC1XthSAFmdPCerMaMNhGzp7ZkDvSrzpAxvehRds/xExNDgSkuP6FvR4a/4yaWcDdT9",
-	"GNhKZmwRI7F4mQMYC6v8tvQAFuFh04wH3jeXsmxARXwPKXQOeXadSUKE+2slCDk7uMgJJKZ8yw+CNJth",
-	"B3dLsLQWD4XlpMsQVojgRPPCWmArp1Gpha3xGyrTCxyEo5qOphqwETlPfkmOVzHgvV5VmB7AYH7HxNks",
-	"cJE9yZ3W2/LVfeCs5E+/7d800iFHXD0Ta8xHidyLPnQCdFmrv3VyohepljR9OwE/y7PKfjHx1RZEhW0z",
-	"hQPdch3Qzp3+CxnKujmQGEo5jdayuTQcyDRaz9JS13uEsxsESUsQwKUW81PcJcf5djq/H5vrNOJVSqSb",
-	"tGpDWpY6sr7peoSV/HXdY16V9JdfF2dEXNw4nPYDps+6p2tJyqxd03o0bS+/m0WT7eCnTIYJk4wHpVmC",
-	"GhVpqi+p6NEvGeOrit5sHpYtadeptdFQ19ippywT11v3yw+vKrN9xeOIq9WOYpYNdyziUOZ15LIi4lzV",
-	"LTyo4TXEcAh/5QSS/fWBpVFWQ2WLZLM9Wbbdd3G2GTqozf5fcQZI9JqENY5BffZvSPN35GnD5LJSQYnZ",
-	"aYU0EXVw7NjUFREfLaSsVEK0L31Ryt6lHgkQ8L2XwwI1Kas3jiOiNHP1fEzjmNwwIsfRVBkPXyRRSOef",
-	"F5DIS5NYK3tnuuKvsCjOQHKDw8tqFgvcTTiunXy2LEXMTQzLUsKW9f2sRjZ6xTP8OgNxlIosN+duGEfI",
-	"CGvgHHUVb14jrKm0+ssa9oGFxazbaETPHZuNPBxjXcQvciexbKsghr/EAfV+XczNpb42vVUIq8loMM5M",
-	"p8zZvp/SkO7D4//rP//jfzT2e7dLJvDAxmdg16POPurVuwf0EKvXdbNIOL8hYzefZNvI5lRu9i5c/iva",
-	"vs76e2bn69cIG2J2+RhpFpOOwTZOhbhS1qlhfQMaXPV5czEbuVXbPvb63N7uYlrAFxoRE5tLGXheccOJ",
-	"r77Gy+kV4y31FJy47z78kdRZ0I4hh4mW2iw39LiOijZV6yOGWVb5Oha6vckjIg7XN9OtaPod6WlmTlUm",
-	"ugMnCLQIlKi2Hegva1tTselRWpGM9RHZ410BCj6eEK5wACzK5ir2UtzHescpf8/dfAMF+vkdnISLUtmV",
-	"nQMPOi9MxI+R04gzECE7wHYDWz3HwPDKm6oBCs84Spmc0qCA6Qb6Ss6s2OrV62/U6/T77558of487Py/",
-	"/9fPv/z888YvP//v/Vmv09uF/+/98vP/88v/+p//388/v/1LaZ7KmVsKVOHBrVfUY2oBoXsDGjLVevod",
-	"OYK4qcDeUvPKDcxVGj0iRVJU9t/gur9dUxSY85+5bnudFR1f9GRx9OWECHK8Cpnq27EgMRsaDPhyJIW1",
-	"md5DMbDqkEBhYnVZlHPLXTmUu5yfNIMydfDVvakzJRJ40x2hf7WzQUzZwyJ45SV4mYIGzZUtp8jBwLuT",
-	"NPPK17R0Dp8+C9nwy9JuNzV8p7zSZWW6Pj8CeA9m2rEOYzrynDb1IfZ5v0Nv6NUQ9tWtoUkTO/DHkUx9",
-	"m+ct5zJlk0cSBlmAQTFNn0veouZZh3HAhcb+xMWpBAA32+psZzZC0sxoVn1rpwIDHy1AeA/EoN56SRFf",
-	"1yBycyGUuUVyEknpoLpEMYNjcI9eDGYgGFEvW52SAZAoLR1DvVYHdc/XI6khUWofs+puUmvFJlaT1jle",
-	"a9MLLx0BtWRi2A6Zls0UXZEFaprQOBbJfDXmtz0YeXpfGJ5XpczrA6y5jBPHKGR8ZWSbp51qiVCeH42j",
-	"BECIwhayadUOOmqluipLbobU5s5thcqoXnRaAcCRGezqqhLLOy+axlReTkTClolayrH1NTwa071lPY84",
-	"Z+/SSzBMy8nIh998kx2lLoe3HNicIYPLXJNnw5yXkaxcw/kA0n9VP0HzTi9byty8q8notHZRXXb9XTUy",
-	"SzGfvDq2zordZ7U+/ZU6r4hMfwutA63gkSnlWoUyEecp4w4zVG80YrIQfMYLFzlUaTskB58uETH0HMtw",
-	"6eo0RtLflb4QkVDL+oTdMUoFeFNQL4VXPzSubn3fPk77sqKk0gZrXIQYGPyYylXZ0QgWUa80V1+nuHpl",
-	"Rym3vb1HoiGhfP4gvaQe3J0oxMS6Enn004xdXrESffEL3RDLI3442e/POp2tgMI/TH8a4Cffdp0j6Y3Q",
-	"felCqT0fRp4pMXoTYd+/lRPX+Ao1yFQkAPUwsT3zdEoMOP8fjnIrfRDaW6qbaznr6dCXQ/YFki5oZM60",
-	"S3mbiQWWx6txzhjeUQP0jMMsS7PBiJgYwprp2IrGGANoiSaVcx7QadSe00nc0v0ELZaGgb7RWYuAqOHb",
-	"uK3fIpSHfW5yCMZ0CkY9aeZwKVpt8gzwWSSJRlwkzKAjAipiKJTV2+dXCOTBQyeKl7uEqCv2NZiHRquX",
-	"hIYhGYh0jGjiYaTWaBJxmqIwm9DpVO1nDo2trQH51dauQkw7NZfiPngFgOel8HcuaLaXQxReeluGo+x0",
-	"sV0aiyhcbUFf1rvLgMfUuyvLDq5O7HOvNbHW1VcXArArnKQLd6140cJ9SmyumLo6h6/xEnMbAh2tuhGB",
-	"jnK3ZnUZ85cgW/DY33oNwVmN/IDcNqzGGirSYb07MhJcdf3C0qy8Ibf+q662ZLHqwtKVrguLWDjkt29d",
-	"3gt5GOX9vNHNZnksdfmk4bIDJqMQuK0kAxGWNP2/UzKPw2CXSEwtIT4AeGFBPmZzyA9tqVS7S2yeLvTt",
-	"XSdIjzBPLoCPI83qW8tWLP+eYvWoU1Y1IIYieNCC1qqCX+bSe+gyeDWDu2TkqjGul+phbqhNLeezyYQm",
-	"898bvdT0T5QaprW8E7qhx6e8Rmbr10oALMn7qwdfryPSC227SVPweK7Ued/89ldlivlwCiI+qotlD4bN",
-	"pAoTGUAhsEjJInhp+FK76IkuekHA1rWUHliW/BtfChvgmWMZsfauqHe+XVl8+TYPG/6ZUyy5Dmq/XvZ8",
-	"e+9S9H59TZPGUiBWKET4ZilTrJSIWdpqf1D8fj3UQnPwA/MF8DYSiAnLvOirqcJtTrX4ekXRuvETpA5O",
-	"Ij6TeSh9py2U+8J6WFn67dWgwif5DlkVb0ZoRv0USDTJjaW7rLt/Z2U1fm6JFsdcOFl3aXZQkgbq9H3P",
-	"ZqxOvDb0cRQaDk3Z3uBLsak0moWVJy354cTftw4g2SY+dCz398k0ia5pCsh86KbD5L7BHFvPqEt1x3N1",
-	"8WwQRwGJuFKT0acEbRgfpFk6jj9nFTxob6LfTEeqnBX7tqiBObiwNQBfvUJT+TqkVmixr5i+8YYZ11x5",
-	"O6li9q6a/DlT5P5VlC5DJ8UGVIqmiITrS+J90WgcR6NxuhTPE7JKoXiEfHVx8mKDyYBOWViSekFuEgpN",
-	"l5QYRY/ohCZXxin6y8//NF9vOt/nFWL14uKtCYsZlWzh1oULuUiZXLyMJkwJjiVJMbUxAirr7bO1LFN0",
-	"cMdWhWlxn8g4SktqmYtbVxXaLL+7liae0VWJHg5hTGyLWBG/xR8XA7jeQgAXvq7h9y6sNkw6P5Lli11P",
-	"/86uv5sW7mzuJ6yLnzMeWnTXu+Fd2UyiKqirlQ0/LMC/WjPMW51NY0FDqROXIkyaAZ8+PIw0LfxXp+X1",
-	"OdYkCaimtdl4PJ63ySHXz0I9RqubqfvWpkhIJPvcJDmgpH0kW+rq7c72AT6WhhrBXl+GsQX1tDlL+9yM",
-	"HVR7GisNYq5Hq3ijetIe8Z+9evnFi+NnFz5p+uDv9/vcdxbIb6HL3kmSnU0vO92/Pd/97utvtv6+90Pv",
-	"+yff7lxsn22d9l52T+qDvcAiLMK9FI68id3o33XHnhrNUPASXa4ShVnGGeMFiO58WvYBhqEZTUnC0lnC",
-	"UQwCC3Ozl5c2UqntM8kSt7tfvP2s1F+ysueKhznn251CWWt51vlglpKUDjwCteBDxhD9CPygikpx0uv1",
-	"bKkzv86u+t9T9b9n6n9HSye9zEhAZdVtoVjWgSQ7kTud1gEWCQ5m7kkjI5ZKhGLnWP1URDF7QByjMjQP",
-	"032khsgH6O579gJZ766FjHWkwnKe/VOpPsGSDdgeszVSMXRlS/OZ2sODxYOl2FI3b85trWnPqeGkT9lQ",
-	"JEzJkq+EuLqbIFHHawDP2VD0QsZCXKFMKVGEBL+sJXGzgb3iVvKm0YSJmWJnuIxDCmVYCH21mFoRCz6C",
-	"BqFc3jAlKcgNhcYNQ5FkMJRbnuIHE3lAuvAXps0NTAl9tsB4guk7XNEtc6CXlObOkrgqhUetFHZv0H0c",
-	"EkZOX51fKLtinKZTJYvUvwX/M3y1v7k5ESFL8PjpH6HDWzCm6aazF67nZZZExQL87d0cE4KHf76/uam4",
-	"kdz8/N/e/gX+KmU9RXdAEleQfPrUJCnfVU/BXhQ219lTYiemQcRHjn39SJaBKtcp9bXjO7QFi2Am1b7v",
-	"BK6+9RpgVZXLHzS4REKm44RKaLpg9SBFdqYGCKO9Mp/dXWCxIU2UpjFmwVWO1Tp7260rbaoFSw5ZblWd",
-	"Ds68lAAQR29ahbsOqHoGbQ++NhLrzuDrbo2VQfF7SNS3B8BideawatHuEgJyl3OtUNDCjfUMUXePf0cx",
-	"IXded2VeSN9KHBpSJKlol6Nl3oemVo+/lm3t3HFH67pAC5/s3s958KzCfWKycHXncqpEedakKWu7pCOr",
-	"5NWU/jQDOxuNLXkA6RMxMGcySsSNzFIQUefLBXIzvnXdbXc3WLu3sV0wnnZ2th7nOH4vx/Gvu81+v52+",
-	"6Wzs0Y1/vH3f9bq929bn6sv8dxuFS8qFg1qcVd6xnI9e96PCRlCUoDeoInWkZOePqC7ezB4VcTfXARuL",
-	"eq4T1uQP3z8ForrO4kQkttUeeC1vIAZFObo+YCkANuyAyDkPCB3RiONW+45bzFfKgOCF4ubllRmZa2/p",
-	"acyouDTFpeifcyZbdSjWcNTpq+/ISAyNfcJM5AJU01K1B37J/CuKH1yx+R21HXzaB0p5r04ZN5p3Lnc8",
-	"/+bDYMLIM5GUBrMSmrLLOJpE6WUyLdkrLXMl4MVJFggeEoq5OkXTrMz8wuHVsOZxm3RtN7jbcFQ1fXMv",
-	"8NoFuWxfb9OrCxMuvm2lXogDfa77/VXTVdZY92YsJCMQt4pMU6DpLNGp5XlSq4JD1FDQ6raIjw6yMD88",
-	"SD03BOTzjBAjSWaQAc1Jc7uz3cph9eJjCti8+ssybXv9XVyyEXqOqxe3HovL33M3RlfY1E+e3ZVn3RnK",
-	"CD3ip3y9rLuUXxbbzjwePAk+QM4dzuAuJhfOby1jy7mllpKipcnvyMDCGa1z1O5zxD79lXpd1brfSuIZ",
-	"RtCuWQJ9AEPFuIcJRuBS4UFtCYl4EM/CMhEQ0iieX9Igja4ZlGlXKeMhnaPcTyMepATvwMyZA3yr0Wwo",
-	"n4NuDDAsYlY/vP2czrHhYQnB4zinjF5dZsi7y8eqLlZ0VIbZKzE7Qs4m6gpMg4+4suwCpiNj5nZ1XUjn",
-	"H2OSat/KOQfGAkI6L1fzOt2icrckl2JZfhm0Pnb7RjYNPJHgTFo6yudadnd7W9v1m0LWoze4tIriPMz4",
-	"UsO61uk3sDt6u7AHZqEFZv02t1nnzZI9Wk2CmOQxGjOUE+WUe0A6Li3l1nPvca3FlKlI6IhdDuYpqxgG",
-	"/GTbmViWoSP2tkPRDWlykUIY3i7Xo0JC7U5vu7e7q/TuGkO7kyKeivJJQEJKJelvdeqQ/g0bjIW4utTt",
-	"MaOyBfsWrzEtNCElgE2mqSQFKrKDqLMYS1RTOO4wb+dsemUsueLklFBjJacs0kvpmqwQROvI7dd37yzs",
-	"ir5PXoJ/G6Xjr8uqla2GbCtWD0+PyRWbe9A4neNxFKWI+3QalZdA54x0/bwDPOgkSj0njRvfAf6pAvrR",
-	"1eX2337a++Hqojf5dvfd2c71yyeD063g+8fjF93wi87ovEeP9mZfb6fflCZl/OG++P24LwydPZQjQx+G",
-	"dfiIvuU+nMQcwU+Zl0B1aCVWThwxiWX0qZhuxOyaxRlKHDZsQH8zVrlLootXSvp4qKfNl5/emKZqqnBl",
-	"3dLM3npttmiSRkE0RXqUVXqBHUYEOqETYMc/EhaoiYPy7GGi04LT/Y3GTAtoIuJ7NmRb1BZxNVehgdgd",
-	"dLK1SgBB1sKJX0Q+sgPxCju9uN7VJPhhShE+GnixPUarS7HvUsVQKKrPeTwLv61dyZDDS9MTqVdDk51T",
-	"GLMwzQ3zjCIHhn5AfHwFVDtEANEIlTZu26lpPIdyhwtxxUp90zIacShEADa8IQMxNSh0qbqnJB64qt09",
-	"Dv2K8VzXexoEbLpUi+iuq0Wk5ZM6pRJgff3NG/k5XPPXX37+Z6FG4rrXDr/cGb768vt/fH/xt+jk25Od",
-	"H54/jV9++X33+4sfope9k+02jaOAtbtPHm93utvbnU67M9yie8FquoBxrexUD3tSU86Wb0Ut+QqD+ZTl",
-	"qsnCWNEautgIFPtVy7bpTZ1zTHd7u8s80+iWbqNfutvbLXdMv4bKtno7iNdeiJTG8m4b6T7hU97P3DzK",
-	"s99NhoJbOigzPxLWjwJsz5hes6zktRxGWl4q8+0SH1ZeOapTPXJ9xPTLy7Lme2un9aZqupVDeJ17lSRN",
-	"5uRW1C1qbXlEziaTAofduddQl9S7FsdcLGzVQywd1D3LXHOLWTVgr2Tvy8kxy0esMEkhW2zmXAfe+4+U",
-	"L+aOry6ryWdY3oXVOGvyKbMaUOTuVZH1DEpGZa6/zYFORTcYYzbIQDVXogkrbza+ZilXVj06jGKmg0Zc",
-	"3BDB8zVbTvY1JLFFMt3v83SNajDAdRMcrj/ABhHTdN7nEEp1EqAnhMbxb7KqalmlEWc3UG30oeqKSJOF",
-	"UcrC1scqMFqz9ua28nAYENi7nA1lHFvY00iSIBZynRwW3yCi+vsEu1vMpoIfEN/Co/r7SriPoapAkFDk",
-	"W26tglN1rliusC9JQNGrBEA09+YfiIKxmnl49gBipXsQM5pI3YtoFVd5OATSwwL+6LK6Q+ixBSPGNbY8",
-	"I0qXAZaSZkxnPBgXDg54X9cqjiincMVPSuZlq1gpGs74ybR/iarbdF5WextCFsQ0AdgVHnroyYOyVY8E",
-	"YxZcsbBFTo5Pjhab/TWiCR2xzWl5qlW9FpA4HXT00eRhnfVK9iyBqDXzVpeVeOvDiI4SOmlXTG/MysET",
-	"DjmBZXkkCV5CIk6m0TsWSwftH2uHUTgqho1lVkbWFQshn/Q6leXyOQjf5U0+bLkfMD1blJwKi0PU/iA4",
-	"vHJMezuPV+zC+VeHG72dxx4Zs3f5jdgb7j4OO7vd3d3t4En4eGeP9oaM0k6ws0PDTneHbg2G28PuoDfo",
-	"DHZ7vSDs7oSPg+7OoDPsdGhnt2z3ZPSPErJ4Ok9Z3jO6vdsrrYUsi5iXy4qpxtIDsJpMmYEcEY4HLSto",
-	"z6U24o2I3hnOF/owhvNS19J4NhlwGsWXpfWC5+A1I6/PXtjIvbkhU8y2eh1NsRa3QfARkVHIWsgfJjQ0",
-	"0PyachURK8JGkgabSgkIZeHCcZDtxfLBGsDHEAeq0RzJUcCWzTsUNxwYjlqApnZzab8j5WQsZskBuRHJ",
-	"VZaMM2aKwcpWrimI3pvycspgTNNcISWsyWZF3uHmUhX0c/Zu+tfMkdefdTq9xzIa/fWbyd71HVb0JgrT",
-	"8VKmBVc8AM/q9nZrMK1i4afdcNc7bfm4lxdn+hhbBuO09sB5Wi6NVFE8HQW/94ooo6WxJWIZElJn0/US",
-	"UpfbIA+flpoL1C5L/8P4q+IB2vLCxDZdKi2XZP7pwDRsU4WJaFUKWe5hf5PTLvDvH6cs+zCKhvbvGzaY",
-	"Qkh5Gmu/6uY0VD8r22lzGtOI54y5RbZZBAmg7y4V2S1LgIppMkKcnZjZOXjq6AwW5EjvcQ8OcC1R8tNM",
-	"pHR16hWN48r0qwmdQ7NQkooRwNsVcgSebD3Z7u72ttdPMiqsTH60XmHnq88Rkt/dMQKqifQA8qgnUWrz",
-	"J2EldCMwllxHAXsk+1yTMWn2dsjJU0JhHz3SJV8+hY4Ucexp0eWR0+dfeATICKxxtLHFZCJ4n9NZGAn4",
-	"5joKmUCabrWJf/rq/IJs6lH5JGHDmVTbhgQjrlnS535+OX2liEEmODQAFrMUgN/83KrqDgNKHHD/74cv",
-	"jp8fXhy/enl5dHb26ixDlCG+4o7wRN9lm34LkeSxyoKmfX4jZnGoyaWMmMB/7Tv7bEfgQtn0eeHNGsPm",
-	"ITgDaaq7EhJQ6ZhzU5rQCVMMtVWXdRQ5hMsUinzQjsMjy99ebRTlAjdPykI1b/W/f/q3P6Nw//fL9l82",
-	"3n62ueL31WX2ICnMx1qeqAdgeg7+C/kyelrI5e1s7+48eVzGBC0Sxs7W490nnb1ubyUexofgkp7jbVQm",
-	"kcj7ANzBVU+h2+3t7O7t7XUe7273Hve2V+ZSVLDImk5zuPaO7nL0M3zSjnI1g4souGJpVWl1KsgUMqH1",
-	"vj+SmYBeM0NA66ezJP7QKQJ3M33s8EqSC15fEPaOBqnOw7aGt+LVipDwuKgV84xqn60H+J+1KUS43chf",
-	"xfj5B/srmOWZMbR19VPnm164t2gQrcCZccwNZ+1WJkC4VLfOKcU77nNWNaV/yidWsmRZzSlk8CytOGUJ",
-	"LfXWV5egQD8KbMAjTY6Ses8jacPAruflijGwJrjg8wlamDigvA9Gf1fafhCWcJXzM9TLAO5PKq8QTOrA",
-	"HR5k5EgSSTlj1uKO0LeCCuVSh+nWekxnRc2uWnio2QWfeULlLGFkJBho37qOYUCDq1EiZogAaVZU35lf",
-	"P/NlGfe7V0/srCOoU/mQ25OlpbsuhdY83c4ddzzd7qn4xE/30bvybtlH1yyZY0xMVwfRAZQoVTTLZu+w",
-	"k+zyQ4RXkQEbFQpo7ncUshZqckmfCxv4ghi7hlqpXQyGC3Vi31TqiKhkarCcbgPnOeRgatiSwdzim0v2",
-	"EyKaHJBcwR1EvepXrmXg/wvowE4+W8Vq5S7Bwd5o5LrUIzKN4phcsWm65tq9dB5bWlCXCKV/1Dl9p/rS",
-	"26xbVvlcooTYC9YcrmnvVDbUHFhW1YsX8c0eDldLG0VVNaKxaTinY44azlXn4Wae9TjiV/UHlVkgC8N5",
-	"IBHgcpGMIPIHvCAoqC1ry1N2cZOyNVvOCusLEbz+7iJEs95PXICUYz6AYpiz5D0SKPWQK2aXs+/pdJoX",
-	"BZAQvVYirfWlty/3/5cV2bSKe6zAr8IuEGs03Xa7koRRwoJUJHMor1HX4/NswrxGh/qwrbiRBHwzZN8j",
-	"LJasfti4oiD7YmzrrrUKCbJK68PNKJQtIhK1xbqVKmna9WjV5zN5Dr8UftLUv9Zv420ooP5BvzuSlaW2",
-	"T/yQn2aiueykP5JE8+o20Wf/ZiwIZ9eQ7YKZzuo4YO6OyUniIfGzvrG+pc6CE/qapjQp95MccoTKdWPk",
-	"ZkBRkM4SZtBVYbVmXCMTl7hCwjyeLr5VbmJ1RlXWzEymCNRQHhDBw7V4hOh0qrElcClyQ3rfSKMUxnbE",
-	"RxFnOl+6uC06aeqyOmcG25cAY0IOJNnK5ThU0yUvojBkcdy4a3tjTQy5fsZObJpWkMjdgVpr8bOHUFBy",
-	"q+65tGmpYWUvZOdA3RVaNH/oDBWR09cXOkdXR9DMBc18NuCAQVssIIXWATk9vHj2ld4nA+UP1+mC0Yc+",
-	"k6R5eP7s+NgjU5YEjKcbjAciZGGrJMEvl5R4t2O7DPi6aR7k6BAbb//S3H/T2dhTisTObevz5pvNz//t",
-	"7Zs/bfz3t5+1Pm99/ueH4gVfJIxtKIImfzt/9ZIgiWTlqzvk66dEr80B8d/f+hXL8UFZhltO63ZP8Mqz",
-	"nOvvYZHXPHxmpmTJGlJeS7C7C/pMZfk0Zb0aBgtmSZTOz9UYcfqH0+hrNj+claUilaFMkKYvry5/+fmf",
-	"PlQMpLOEgxMjcKaRgQXqPB7TDF/dn4jUAEFE6iUYyTBYBPuN7zYOT483vmZOSh2FMap1fMpowhIz2gF8",
-	"+sKIjGdjmqpRZoWnjXLeqitLoRJCpwagc9cnTV89XCTRP8DQ3Cf4RnLda+s5R1y3nBfDPvftaH1UeL7b",
-	"ULSycRz6++AbDlJpmt2jzoxoGNqJnAp4XpTKPjd2FCYnRqmJ+BDdtsVuhFpEKLjAdSTgUadkkIgbMMuS",
-	"Pp+IAcSEp1Mix5BRMBZxCMhXjIZ5yw3QSTUIg64UVscD7ew+b6bg9tfdNxGsxM+Ixid/IT7KVfjoKdod",
-	"Q+VsbmFbfY4+clgBzFjYIv7h64uvXp0d/+BmTWDlCEw+9JRGMUICSti1uGJhn+PuQf+eLj7i6OXF8TP3",
-	"GWpVlIXkbE9k66IF5k5dsXmfR1LtC1ZqZDXH2P4/xKQJONBwAoEUMrJUwkUR5QmVKUuWniJcUQFRDrha",
-	"H6WTw/OLo7PLw9Pjy6+PvlfkBRpUOIk4YTycisjgCJYfFXx11WnJ9qV8VDSAPVWE6ZHuLz//n93erlvR",
-	"IobEL1rffhvYKUYelYxI2CiSqe5ZQQ7JJJISKCUhExor8WdqwSNouqRDJTZxhpTkzcBRMgks2ZFashD6",
-	"ksVVUGwv4sMSzCnDLiIJrfni4cZYSIh0TWZxGm3o4xGo4zWgwRXj4T66mr2sYlHNos9to5dCgxfpOShT",
-	"wRUXNzELRxOEleZhvjbV6/Ocj8srczHCbai4BczDdKCzo/ML+N4i4LX7vM8/+0ztPOOp6efz2Wf6mGek",
-	"pVMubmxAeT93ZprpmBnOhJzHI5b9FxkeXF2Dpvp8kagOtEJSRlQtpDjNm7KhNwHOr8+V9TmYpUVObk40",
-	"HibBmWwRaGYLUy5n832OTQvhGaZdIrpCogTZvna10hWCZL+aIwNuOKR7edpAWsqMswnjyenz3LuX89I2",
-	"OczzEpg9yK2MdeCRhlEgzah1YZ99plY1hbJ4MOGgcM/W+4GTC8ns2auzc0VcT3G+NlNdJNEo4shG1DWX",
-	"hy9evPr26Pnlq7PjL49fnvuQ9BPQOIbLD0+P+7w5TdgQ+jdiVRO2+AEFObdjvkf845BNpiJlPJjDNDyX",
-	"dj2YpKVNoNVnmHq3cTGfMnz5AMMeB+pOba2py1FAJMoEhfTFPtfHwyP+GUuT+cYhOubgsXYc6caZMs/m",
-	"LLRPV+cbT4qYKoG0eSN9vWxGQ1VLhwEkMBMSrdJCAzz/fd8oeP3GPlFWxn9Do5H0Qd9T3/7y8z/VR9D7",
-	"1GdlLv+398qu8LLu1sBNP1f8KKVRLD+/vbXjUPfJfeDFIiHbnT01ogrOnGVOGl1VN/Hr85tE8BEZzJU6",
-	"w+KhR27GNAX6jgx0EOhEg4TRK50CCroytOfDPFFIh+xzw/sVe9e16rN4mkRpu9izr3I85JrGUdjndjzK",
-	"LKZKATEtDGZJovQBqdQo6K0iJgxDolGKb1aHOJw8kn0+jN6x0LQJhso6HzoxD9hc8Kw7da7S3jNMwrYe",
-	"7HN8ApbmhVGK+aUmEmj3Sr0V58HeRVKdBHxCm1wofmy7iQFQ6TgKxnoS0FdIAgDc4gpGfApw9MqoC1jC",
-	"lbwB8tUU0dZJ/r4O5WqFD8TaDSZvmZ7ogjO1Edu6pVafq7eoVVA3hIIh8hw8wnYdNJX8ilWZTuN6drop",
-	"XZ+b7uR0Dg8IBbAaTabOaVf0+UxZFup9iu1qOaa2pcgUtGDbBwpJlbywDTmkMoeVHgYVFCKcGyjR3jaU",
-	"n0hQDTQDclq14Vd9jk0fmtj1oYQJ4HnVgtIsyxiyNkzHSvXWPp9BMz6tky42pmyTc4bsGefySBJHk9HL",
-	"c6YIABOwM4ZCMwWAhRlngZJkJoHp0ZRB/vcG/F+zzezbMzahEY/4yNo37m+SpT5pznj0TsPgydaBhdhw",
-	"FAfMAQdpbFu2bff2iH92eHF0+eL45Pji8ui7Z0dHz4+e64TmHJ81c2Q0TqMJcEylv2aIv0qPoynxvzy6",
-	"IIrFAnY9M0gLg3mfv6FyzgM6jdpzOonfNjdzn1uk+dXFyQvFTlgCChxNyZvNUARyM9Fv3XzbLHzRaumB",
-	"PRcBrPr5DR2NWEJeH6MMBAT9YDZhaA1LllwrWyMlPj4JBU2fZxPJDcAvvM/fh87PIHux9H7KxDRmnn4y",
-	"0jbkceQ0P0wyB+hXa9kZNnh4eoxmThwFTHtStFZ9cnyhq3Uyj5ySYlLMkoC1RTLa1DfJTXUtNPJDR5XW",
-	"rRte45olEvXtbrvT7qiL1DPoNGrsN7banfYW4JKlY/BGbNLgCv6YClnigj5naQG6BPVn6HFiWY1pTDuh",
-	"75qayyu1lf3ktw4Ixb/6nA7ENSvn3CVmyp7J5d8n8CC9cfpWzX4hJU5JPSuWlMS6yDyk4oa74NRKw1Hm",
-	"bByaPjGa9mlw1U5YwKJrFvoH7iBNp3rDxPo8EDRmMmAh8eGWaSp9DVvWxMQYMSSzqVoQ/+zo2dHx6cX5",
-	"5cnhd5cnRydPj87OfSOVwFjBOoxup9NqkzNGoVwymiBsnX48CHGL5dDn2sJhdh/AwoYOiDxUd1kTSAxx",
-	"dUAIKcJAyrNEeRwCMufVyUKq2FMRzp0SasRGzcoHfpSYwOi4TG1lLP6FOa75vFdl27OfGvvdrVtt5a90",
-	"BB4Gtpfmbd4Rp/P2DY8FIu51OusN2vgiDR4Pdv+sM5XMK6m0P8fhqMe1xvS0RxXmtwRXyTl5gA63jZMt",
-	"e7xdlM2nNLTrp27prr7lNafGJAnxpq3VN30hkkEUhghatt3ZXn3HS5F+IWZcv2LvLvuGK2+dw0oBV6xQ",
-	"i3EonmSx2kZFdU7Le/WZdLcxq7aoTxqmRJrdrVbOlQx2QO2tBS1/2eb6hvMt02lxp7s1duCUziFJWogX",
-	"NMEQ+XZ3p852y9kU04ROWBhRZavBzb291TdfCHFC+dzg86r7duqQ5TFPWcKp8dfDKk8mNJkjP9J+G1u1",
-	"rxhTSkeysf+m8Vwzt8ZbddsmeBs2Q0bDjZilqU6zGJVVRDy3eNyo60MSnhLSmaeIGSBG/+zo4ux7YNuH",
-	"FxdHJ6cXim8b4HKPcHaDlUCJTPcz75QW+5lPqYzhvohk+pzR8IUeL8CE6nIqQPzMD/sVosdH0oFZVqxA",
-	"T7dugxfw4/00Uytn3Xi5fj61qNptDVR+ZTaXTdBaATrzYbj0kEYxCy+ztNA3AMcEWwKgaZoVNCo2dcci",
-	"zxuoVv0Zwu9FvA0TIXeRJRoTObrsDZ7kFlcteMOrKQAdLOolm2Xj6wCiq1ZQz72Qbvrm7cPIIYccV8mj",
-	"PO19QDkEjrSiMLord9FxOCCZQvjgzVu1vhn/UcczN0uH+cCYcpxHtx6qZDovwOLGRigm4iTi0DKPNvma",
-	"zdH1ppM3xuIGkrkXmcaFftfDnKc3+ZZ4VXAzmlW4+O1FuHaEXa9H2EVU9UJN7IeofC+Wdmb16Lkyyqww",
-	"/FYRxAOcqpIeWBWHyjaw+iQOR2rpsHguvAo7EpxH4DXUbnclKDGYLd0WDWi8aaeM060B28TyEOKHpoBC",
-	"PU4j55AxleMDHaIFjJ+hRvqJhUzLhDCOSLezWpDAKwSb4/OCmNfbe9hNdc/XPU5OSeF38UyY8uTb2sTt",
-	"LuBaJlr3bsLftuZYs5HGHzyugsc9IIsrtp9YyuW8hcYsH1+N0AbnCk6ZnfJngg/jCNOgfhVr7COwdjzQ",
-	"lkXX0Xo239sTcYtMH6pCyywvluqwCN6xr3vpZR5qwT2XJjBcb8Ou2nVXcBJ2SXMwL3SZMzGFnU6HTGQL",
-	"HwoR+4ShI1X2OYXiTc6gqar1Y2aZItrdIjVciHqEdRn3ecGjqCE0cVDdTmeXNI0z2g5Kuxs9HartYzhC",
-	"msH6355fPjs7en708uL48MXls6+Onn19efzy4ujs74cv/FabHKcSK4HRxejZoJT0dNtsz1QSFHIaDN6D",
-	"Ds9HiZaffQ51TR42OmwpWQmobNjTdrGk9QACOgBUqP6dTcDc7fMZH0Y8kmMW4q1tgrWcfJRJe6xktk1u",
-	"seQtmXEe8VGfIwFI0uv0sG/SnRrj9vlLoUYG/u9BzMqEPtLhHYW+MX1PaTouM2p7d5Nrpu7Y7dxbQ8w8",
-	"JPteKPhdyr8x1AMRVOy+X94T+eOz9DWdjh+BpSK95bVeGsd21Uo16FIzsig+3U7n5NBGtLMdAr6mWCy8",
-	"yxTbixLL8kuWfqATcUc3zx8a24fX2Ood9T9O8RwPyJ21ok00STd0U8Fy6/hYyhkYx5zdWP1nmEtDRsNY",
-	"xKHNRtaakFGj1NmG5BtMPdFqB2KRonw90DXLSkLS2F4D2WNKuKrjNwCUr8G8z5cpVbrVRUCDMQwbFSbN",
-	"e+CVseCjls6ecZW4NDcJSMl20DwyLSmXXJlXuMSUcaNsuY/TGe+ZtriglmG0HkABIHWCNJerXVl4dofI",
-	"Vpk+cQabiycKU4J/Eww0ZyrvfRv2XlydPuHfbCcXu/OnW9ffPZ780A2+2vnxi87osCePnsxebqdf/2Eq",
-	"/6ZNZYc1/MGV5/bsWcacFcyszaJnphf8qBxHjaau4QGMKt8W3ldM2IeEj1T4pJlrDX8A7NRwEvWgrQ7e",
-	"hjkiqYAm6E4dqX5cZGrc1UNbTpARcEP6HPoRA6fUPYxznbxJE/+5GQtArHYSNkVimCh1M6EyJuvpCpqJ",
-	"ZPE1A+RbCp2iocZAvazlQRv38tulR26qWj57Nk3cttCGYhzt0zXGKhc3oNZm/eYjmWssr+RPvq98n8N1",
-	"Zqj7iHk3hZy/Gbc1OEVRYhOBaJAIKfs8k4tNV5TKRzAOmzGvJhzxIApZyyNSkIBOaRCl8z6fxpRjiZbp",
-	"CmziOkmqZbASt1a04kUAT1cmY6x6jn2b7ydivOoe+JqaSdOQam8PyVQDbwEVLumSXxZf1o24M/64op94",
-	"+fig7HlheHBuWkt6l5cGvMVaw3kwiVzSehzib9i/FDA1YQi5NVWrYa7Y6i5e0cOulOVtyZ3H7+6uePre",
-	"46qHwwYWNjoLv3d3e1vbFS3Unfdvd3v6ouxR8PTFQauRFNrvZ/3x66kUqSgSQlmP+s5DyvR8D/cKiT7D",
-	"hnR/iO4czPpMM7VSie0mDDf236vvxozGWF1XKqyxMZKSehmCjIa9JgHl5CaJUgBFNR4YZfC0yaH1QHZ0",
-	"gZmPbrl9Iq58mz6vnqDE105nS+eNmqtCNkpoyMLctVxUMfSvcBYP5jBxj5A6bOHgUs3UhXCwbkZxBXo3",
-	"ID3sbz1WB6skZfgBzgZOctWxMLsTSYJ7O79XytsOJivecw07hSXUsBF2Dc12/6ZW0pCzJj0yYEDuKePt",
-	"4gnNncZzvQNjQ5TmLGoqxcOoOKjcRF1gQzIeLov3nGWt57Kj7txLQDlsmtCKZEHC0tY+9LHTuTCiz2PB",
-	"RyyBehMoGJ5DVYxTCKN7rnMoj3Fr+PZ1JZBTulyIHG1VhweewjjPGQ+/EnBYHkgFQBet3foHoIv8SHH0",
-	"4TIywX0Jf3vpwzpTRu3dPTOJP3LWqiv1XGQHdcTcavAF6xV2Ag2hwrlwTqCunyTDKAZ9v0Z4oOSg5SMG",
-	"eNgOiqeoz6uPEVnrFH3J0g90hAS/NBme4CeCegI1G3OMFCsWs/RSdwHo5PGVqlxa+YKbiQj1bHJIOMGY",
-	"pjn29yGO8CoWr3bzj8P7qx/eL7E4e92TO50tq7CqPL77OR+/znawJanqJSLpc2xl6gIUiCRzoXtkMHdh",
-	"eoETYAfZSBoJm4o+92dJ7DtY21m6XdMALuqyV2hXq56JYIX6NGNhsnGZgZiXjEEehcRya/+9srL3Sd8Y",
-	"km01036D/DfnKzWbfsMzFY2XUYjQvvCHTo62tdaXUUiaDhqael7LMyO69b0+10CtakznKeUhTSC+AEoN",
-	"uaFz0vS1lbgRhb5H7CfFUWRKJ1Mo1DTfqsfRdJawfXLd9RDCQKlej7fJVyeHzzbOvzrs7Tw2eAY2VKHu",
-	"fWQ4sNfnVBpHGSg9GDDBRbM5Ee/eaVPjPSKzqoUD5tdvwMzc7xP2IwvUupGEUSn457caIwJoSSRYAl0C",
-	"CVLWSycraTYddNRXtnYZXuATH0nlUr1BDceZpm+u0XA8ercA0TI/asB5UMO2W9bnza4y07a9TgEkS1Oj",
-	"AwrkQB/QuNUmL4UtGDbZNZlcgCLxTNc3K+HZAmHU8aEpJFh7+CBr0GEVFjY4I74RSP6+blPk4/hyE8Z+",
-	"pSSSardwi3ynXtFuwuLq9rm7vJczTq9pBMB8fpucMYQClbbXoGm7hmSEVNbnTf9mLFmgIUSctNqAWdRR",
-	"nYIFvtNAp+ra89vsdbqtgz6nJKbgjj59feHn4O0SJjG34YqxKcyp2YOCxkMErYOS9ViI6YAGVx6ZJtE1",
-	"QAAkAJi8EYuAxoSGYcKkJE1FHvDVWMgUh6x3SZeSA1LCAiHqp16myhRUtKoGJAWizSDmhSCUqIdi/TxO",
-	"V7cbhtYIgjOPzHishuF6DpIZN8Az/rdHT7969eprhNa4PD07/vvhxdFfoe5czReXRUOOGNeyhucwHl91",
-	"SmhqKRmXTpMq1cFJC+kBaWILapkbVa2rl52X6mV3zFouUcVKlK+7Klb1dKeFCX2MStE/dFCwKCwKaWZS",
-	"KDq8YtPU1r7rSpZb7+5J30tWu4Fs7WT49Td7ye6XX3//U3Jx8+Pr0+e7xy9OfzgWvRf0BT2vIMzf445g",
-	"8N4JGSstBRpO4PY0C/UUrU/IkvhXKIC9qzVyfhdr5NZrbE5YmkSB1J71jMI3rX5f6WfP+xvM5QdZpiNI",
-	"uEXA6gzLVF2vlJMJTYOxT/wbkYDijXqhUizVU/3WCo/EQkp4pUvCzunBsmwCvRjKAgK81TQYK74kkrBR",
-	"j8eoS2GDQppw6NgbXDUeqKTTTngV+7Db9wnxg0/MUaD2OVvnu7gJzlwY6sWTR5qU64MFJwlarqIPPkpb",
-	"bfJFIiZgnFW7EMgqD4I6bIGiUBZimr5MSZTum5NaZtKUAJp5GdjYcrvSTM0/IP4wpiNrWqHC3OeAjANp",
-	"LdgECVMf5VymbEKaPn4NngKEwvesRarsKvv41gHx1Ql2nw/jhxwTONQsJFMse4BNQHwj/7PPPvPb5ERd",
-	"AKAtEnqkbkRcMi4jyMRRmtBrHgUiZBv0hiZs37bQ7XPYJ0xUFJMptCNEFwsmVxqb95HE39NoEMWQYBIy",
-	"oFsJqNik+fKLr5/vk+Esjjewf7kuW4a3x9EIHBUSZ4IVIJCjEnEyFMlEKntMP1DDsobOxyAA7Ey8GQYG",
-	"FkkLoczUS2HWyvYE6Jqmf54m9H/+J8D9pZAf6ss0oVIyAAPSz1OzVrqikgABHf7P/9vPYMzwXeprptg/",
-	"Sgb7tJuxiPFASVBl9jFUBFP2SBiNIiDmQEwGAKNFJjS5Atg3Pid4orD1qQDYXHyuGgaVsmQQsfq6daBf",
-	"GHH9CGlCa8a13udyCuez+RXlHvmacuqRizGNPPKCCo98PZ6o8Z3MKZ/QpKWfH3FocYw0IbV568vZADNQ",
-	"aluUupfxWhbloUUhBx+LXtFhn4PjJY9NfoDVTFao6qafkgxEGDGTydYjJ9HTdp/fP4RwXpTXd7RSV4jo",
-	"SvFb3/7MhOyHNz1/dwoHoca7/Icp8rswRbSWsqbO4zXebQxEOEfo18Z+r7P3pLvTAxtlob1epTlicbLy",
-	"7fYUM5+zIhyM9lBY0PMcIkcp9sbLQje09bIwHxYJZzlyR88cdrejs76mt9Hp5q5xFwsz63g6vFxErtmh",
-	"MGcga3DMJKFBqOn2trYbTnKMHEfTKZ40wNNu7OPVsm1/eRh4DXdL6oBsTBkHHSUP0PRROc+vhakFsB2T",
-	"efkSOGczT+VvF4/g5vsCxdxuAmxeVWnTM8GHUTKxWIaIreg+AzKkBdHJPmaA0H7AAh22y0ALc/0v1z2Q",
-	"7s0PX3+jbKTSo9ld/9jdPvhZqQE6WNwgl3t+ZFn9G88hKIWto7kFrHO+llQHnqNZmn8mhLrRjk9YEE0j",
-	"JVF1LEsXBfoYCZM+aQJcNMaMpKdjkwhrCnjYiN9qZSgZMHUaJXRLMZZEn/vAzS91dwR1t69HkH0F0PNw",
-	"nUZs5WQ6k2O0qqH5uJCszwWPI84OHHuEjBjAlJqWNnMTpG2T1zxAJsIK2HoGEiLDQwUMVJB62pR+AiUM",
-	"5SYGD+/FQR4SA2h9wYpbC62qirtiMn51mgTQ3UAMQM2vEshrsZH5WsZO78GLwO+mvNhjIhv7Ww/IVJeW",
-	"8sHZDQ+yOiiArQhZQm7o/HeK4vrpgOr8arJCMZ/1hISG8HZLIUxTmiWVi1gEAW477Biw2EcY2wsodqx5",
-	"vWXAAI8KtVeSsXLciFMzhBUQps/EZEI3JFMXpVl3IpnrhZcr5Xpj2xYD6wJjJgZ8X52LX1bdZTlekSu5",
-	"B7p2y9xjIOoJfXeMd0BZ8yTi5mNJG/N0DmVoQ5FMHtLY02jAjFc39s/KO2AvcxCiuJK3Xu5Bmu/Z24bD",
-	"hfsM9OgDcEpDKKvMtFecEcbTRFkqiSlY1QRT1iP5X8N6M6tnm2k7zMIeQeQTGPVY7inRAZOfZmzGimCk",
-	"35pcxaw90r7VM+E2McQsP4NL8W2xO9O+zgnDSiwxzAqX9f4BghU+RCuc0PbDNI4akia0mCq0toVfIwmR",
-	"DS7gIa22LdTyjTvJ9GY1o8afWwdkSnVWF7A0HR6C4JCaEcU231TaFuAGf4Ozd2kVirMuN6uF4GwWRGeD",
-	"RlIPLV/Bqvh8Re2qPqt1jxyO7RxvWlZZq/c1siXS04RdR2JW0le9kbBpFbBx2ZCxa/h6IzbY0uWFfYot",
-	"TKFnjwlTHJCdju6LMzDdde2AdzrlA0NPozuwCX0XTWaTjM3rT5bLRzxlI5Y8ZFVw1gFfCzW3PT2yW3ue",
-	"a6L1LoBVdw6fPgvZ8MuKXeMCyn51mHOf6LgABkqVDMiFYfSRWU4ITuA1mwUapjD0wleDuf2qXgcJK7Lw",
-	"qKApdJmJrQmNY5Eoi+xhtHwkvdMVJb6HyEDE0Bz0fyHHYmLZoJFKhjFWIwK/ykfvwQ9hMhIcyRBQjinX",
-	"TT8jbf9Ag0YwMKUi6UgcrSxAljk8FARI09f04bf2EWohnkNSkpVmNwJ6aZaOwOR9e+ahOlfcgLREss+3",
-	"O9ttclYi9EYCHR8MBa5mslFiej2AXJM6pcHVzA9cGYpgHvpBJv+jGtcYB/Kr+jTuyIlOhdQFMdAtLI74",
-	"ldIbtAoixKTtsic5pZPGmpDFuDYfA7L4AzLsOyzT3Rg4WAG/Fgd/QP69yuONk/YAE+Y37uH+w81SUzjh",
-	"zjuCxVoUpaLKsZ8239uzcosO2iXqfUY+6ynLUwrl9lolzQ7nMu9FTf35LbR4C0raUD+LhWnfiYsDhVp4",
-	"kn0ozQojOYmkVB+bkOe3r82mFKRhHPf5TcQldKMPRBJiDzZhvUdYfpTZj9h0Vr0WcrDwvQeFrrquyRil",
-	"UjcW1N/4kC0s2+SQzzFeYI5rnyuJDHK8RCoTJZRLZORryJSxMvLOIs4yMrOA9UWRO4SPkTv04USREQYf",
-	"RtRU+btywsf6CteUP3bbflMy6Dcuff7FJAhQiOKLmi1azlktQoSYrHDAQZfIioAreDg5ZnrPyTQCLDnw",
-	"zumAKrYe63OA24rSufkR3Py2+MfHVveXgMHlI2y823Hzl//t/3B7ANumczS48lue/qA5Qtbb3V4sbjiR",
-	"LE0jPpJQxjFT3GXG0yiGKo4kGEMvTY/4OAW/1SZnxXmbyzCSG7NhSsQsPcjux8JKZP9YuZSO2aTSHQcr",
-	"v8IZp55YeODihpj3HxDwzGAVtUaea7lptK7AXxKZMM/LuZy0Y2kgRMwoL/N6oePQ9BTFHnDzacEnN0rE",
-	"bFqFd6deUZtJCTHBE1e/t9vqC18Nh5I9aO6bXUyz4nWEm0vP8N44Yjy9VGIu81PZwTTOGSNzMSMayCCm",
-	"Mx6M/7QcI7dr3qWhfhxbCWsrnC/qNpWbsKzRZcJoYPMg4VzDX//1n//xPxr7vVuvIW64Ykfwxdvb2uIQ",
-	"vCiuBMYmreqJhl8grBgmjVxqWL8tHJ3WMG69hsMDzJA1GZ4m4kcWpORwKuJYqBMKPMGotzU75+FxMeQ+",
-	"49FPM4Y4x/gyl+M19nv2iwnjBhutTpa0ounaJNbdqyIxHFO2gJ3i+vVqrx/+bdZMj6iwaHtBJ+yy3nCL",
-	"bg92gsfhE7brLFo4KaxYI5zsg9a0j1ueX7tOydotKZvNFuGBwoWKE9XJ6ATW+K+VwZloGWd1D/hcp/Oa",
-	"uvOAFKJu8Q2dS4sM0yZ+OPEzD2l6I5Tek0Y8SHPpY1ZvgVxNzjwCmMegfSQiZsTHB/r75i/pQwqCdLrf",
-	"6KguIBjTOdGYDPbhqRBt8pJOMF+VZLeUIkIcqPvVpWrM6C0dMBmFLCfXTdEJaVLzFZSRQUraXDtmlW4T",
-	"TiTgV+jamXBi44Hgb5vSKClrWo5lUVk1G55R30TW2DtYzBF66PrcB2amO/0HY8o5i/39/AoHQq2aD25i",
-	"bF8P2ov2c0u70kucwQJQeH9NV/AEE9PeaAET0ETEgMWeMUCbm4aylgCMMsDwVouRnEhY1w0sxOS34gRe",
-	"IiW27r1IDyVdawjOh+L9dfj+bz57roag+Nd1zdpmcwkyp6I4s4b05ntNv7crTWoPeLQyfjXDOSCUaK6K",
-	"2SR8XpIBV5rZpnnmx3O+ZSxge1FT3CmqivqsjxhnCY3XPeR6Tf445r9GkuyvdeKwi1HFcVtXO1D3OWUz",
-	"VbEGByMMtDuREEPH6A0y0W+lfR3YogSaMJKKWKtVPpCBpku/XeXNNwf2fm1489KTNFHOttZ27K+rXHwU",
-	"zlLDhl+xDB9Dm9j62GxGj+X3yW7+pbQKPHxraRWb2D21Urk4gowKDcKg8280cConPtyMDnXMSm52PdLz",
-	"yBb55ed/WtjlEZ3K1n6fmxQm3yPmT8vXnK+0+xC/ArP8RxFxBvia5puYDQE3Jc8byRENxtgP1mRFiQEc",
-	"ZPWn01ANLwE1iKbEV8fVJwFNkohJ0pSMkVzzhZYTV8imrI1dEQSzJIGz7LdN+iwasbi2xCDHqldltx9k",
-	"2BlR6mX9gHVCMg7xik3TNjm6zqGGgDLnH/396OXF5dnRxdHLi+NXL/0+t71hdIclpf/5WQxDQpFpEY4U",
-	"GgXpUfe5ejkMleN4ITNZ3kB12Xa3Q/zz718+uzw7Oj9Sr/7m9fHZ0XP/gCRMHSD0bSB1QKhGMfSIz0w1",
-	"mvULAEvOVqJNDp1xwvd9LsfiphxHlHBxQ5pqM1io/o+YLbrDp4YmpVJvsswSzsQNb6EDCO/L5dyZDqIy",
-	"4gED6D4SpX2uv84gxLWMapMTU0HI4zlpapVS7heVbAPh21oWtMH9XRW5OWPpLOEuYQFV0vw5HIFItHsY",
-	"5WM0j+smKtvWQBFPH283nJTgTklK8OowCEzxwWEA7Lwb+0+8hnMSF9WBPRM5FxA1Qj6iBfpDqBLbtVSJ",
-	"j+OP2DMaxFrvyjHbXCVMSK+xgKYQNWpsDbtBj+4xxLDd6DbcGNJXLI6FR1JGJw8YOXK2fHfdONL7RubP",
-	"f2Mqq/TsU/YONJllRGTHuX5kyaRoIPVsOYuO8ZJ7rS5p4jK1HmKZizeZmn1n4fc++sJ3P9TCG+UBNsCZ",
-	"YrezYkS9tUaUP2JKe8kdMHQIP2D0SLPb1SEk0zyfykBDTzjC5PdnDdxJ0Ogjgjujbg/VXpZoQnC0QMVR",
-	"1+W1nMZ+r7PdvbUnR1G+1qUfyaKmGOlv1I2g9k2pTHWSYIonyVW6EMFA6UFW4wJ1slzfAmPeUBZEU2uT",
-	"Fhgd9UjK6Hy6nOxOk1ihNv7KqVE01JaW2T8Si5FjdWmt7p7epTKbzQaUVniEH1lXcBaa9IgS8CSNJszD",
-	"0pJglkiRkGaWALWf9bCYwzUto2RroIn8LfZ7f5+Y+6Kkz1GeSZLhVwAKzjVkzJpCy6yDqp89B9fT63OE",
-	"0B0waDeQJWi1yTHXiUGxMtm1uuufHT07Oj69OL88Ofzu8uTo5OnR2blrGHU7nZZHoI8W4YJMWbIBurpG",
-	"50ETCxA7Qg+PYSTx8j7HxhoA6Is4jHo2GncDllLNvkrR1wZD48GUX1TUViusAFCkFNb8ZuF3Wh0GP2RF",
-	"1fR67+ksfY9Vuz9ImTUucR2xp4/FH971B03PsBRuWKCh+ft72EuTO3T+wL4WHbqSLNSpAW03p6A89gWJ",
-	"FzT8/9n73t42bq3Pr0IIC0QqJrLkP7mpjOLCTdI29yZOmjjttp08HmqGkvh4RCpDyopuUOBin29xgX27",
-	"wAILLPbtYoF9sd9k72I/xwOeQ3I40kiWbdlOmrwpGmuGw+GQ5+/v/E4GRXBjxfIBaVbwG61DN6y90gwE",
-	"jcIQKbIMgGgivW/P9etJWpENKlCSGYmsZ9JLZRRvGF07DKq9Y8FLVAqhuREu8555APHj+4q+MhZRSRyU",
-	"wTIbPqsTTEdZ9twdybsDSKwWDtbz3PD8+7e5DWDDarG4vywWa6RiJ9rgvbcmFC9kPGMzB4L6Y9LybMfo",
-	"f/Ti+LtnTx+dNKIGHEPn9kHZ0rJlj913srGxOaRiK8/+TZvk4VwwdFo3ixYU+OoR8zCzRRHU/vxyKkdG",
-	"5hN/RJc12xoDfeeDPdG/r+0WGygvZK23SuYQtJb9AkXZU9YqqpzRc6ZK8R+LhcRxmCtZpbBIjb6KxUYK",
-	"izRhO0HZQiqnOXLK9hlByRgLqJ6LiJCF686CxPkeSzihvKgNjGN7UK+ZtpMs3ixScyMy2Dae3UwU2w8+",
-	"o247ZF9E8h9bJF80l7uOdKBMslMDJQGyZ+uG/sVpJCQmuwzwprZkq8r7ObcFaETLQ+KZMsAGr4zAoYlk",
-	"MmZJ2S/RXA09Le3ARgSHMjYWALcWsi+zOWG5Yhg/kEXYQnDcapMjoO8hsIeBHGluU7VzM2jbmPNBkRm0",
-	"Hp062IbtHB4Ap4XZSRBjq5KGYtKaK+Kqzcr8KJY8EC01zRWBx0Aa9xDah5CpMM9TZiK+vK1HwmMVDmkL",
-	"mI1eTLDTuUVtQ++Q8sc/V0vdWva51BqkNvNbFPwcCbS4NhOwNXU9Vx+IoaBUjhlWAwI4IZjB6ipo3Liv",
-	"7ee7DoKqUr5SegQHJ52HZaAkLPy5pAXv5ngrrRYW638u/XKbJUa26eGU67Ne8PrjHAqDEtbyEfdk+AKF",
-	"ugTAGk3U8bxG5l/CjEcSo5WB9ucBtV+QQSsBUQ4QBAmLnifUIwkwsCU2w4FCzfe6dVe6iwo+HOmyKXWb",
-	"HDNulE9JTKH8iO1YfCv1CH9CWeiGUbrgUNbUZ3rGkHRiTJrYNsvxnpIZF5mcEa6AXVDLySk0snGVyOBz",
-	"ED0CVVGwSc6NMpsuAGJWx8Dtgl4AdfkZZlMAPyMUJskJ9tMpeaWaQi5Mo1VBuqAQqi0Kdu90yWpki7/x",
-	"M0D0DVHsXQ3oBnkhw28a1XwSP1bdtwFSrvCVup016B3I7F0LwbMSbeRnWdmIyOHI3rlXLff5ld+07uXK",
-	"Fdzw7bpXwidtv0PJ+gLrmwHHfKRl1VUMRndr2R542c3SPbj7vuR7tpvv8dK81Kf2TzeU8Xm93F7eZ5Jt",
-	"xhv1K6jg5pBOcqZUhHTKUo5bSDQI6FTN8lyFd7qkYFWVkSOSVA5zQsb0zFXyQrtZ7nIh2j8I26/DGegh",
-	"Zwqj2mJpFdntdMp5g6CMhXd2ROab0Bsnk4thm7y2psWYFmflnF03fluZC08D94gWZrqVqZbOFOjLObaD",
-	"X1KsoTEci+Z+Z9+bBsb4AO5hNU1H7voIgoguhhg8GO5CvC6NBT6Sa4hcysLBbS0eF2+7p0iCGj0hKIdc",
-	"K79yQkOm/VUB7jt5N5VGEpoHw/+qkPWsfCPiXwj2gHsjwVq9yho5KDglStCJGknwaY3plTggm63nNt/N",
-	"txIJH1MuSnmHLcKTgkEkoHVoW0rCneNY9Kc6+JIEXpb6RyYVTz7s1D+3oQD3/FUNP+zpvI6Xex0E6KZY",
-	"wEt0IPTvdCvVRnePft0+7PLW1f/e79vU/us5ia3YBXY8wmiRc1YsSvPDwFr1Qs0KXpe3uF4X/89o3/j9",
-	"8mntFGMj2u6xDhf8Jfrz6TeYGXt9V2Ofrgv47HwoD8za3O1Jqa2BXLUEIgF7ihxoa+pYVhPb+5Mr6FbO",
-	"WRbFIinPb0IUK00eNGKxBOx5fW3wYs1cneZ/DL+Fuv8GlOGif3sF0bUKYX+DXu4nLK5cwdofVV7dlejA",
-	"03KR8LjZLKd90MWJzlD8gK/6Gvwjf2KSlaQCi/W37VgcLe6pOoanEi8S9CNotWMRi4RqTdORMR1UAk4m",
-	"dIQP/Kp7CrKAxh4b8JypiPQtAeU0ZxigR4+6F7hB9yCxN8GZTSdGQSnr85r5QdIG3Ch8vHGDZAwddLwD",
-	"CCWa0HvRAZmwGzxX/poxhV4581abHAn7GOMjUltxqqszakrbtSfkXL6nWpZ1+RBImcc0gzY+sXDX4Wxd",
-	"T2b3WqA6ysn7UYPPANDSxEEdEvcVElJZ9NYhePf4xcwm8DlmH0g4ErHAtyOanjFB5GBQcX2hQ5+fjSXA",
-	"5oiU7TM/T/NObIbsZVz5neODGu5DIYzBjwfd+3f3yUhOCwXlxrDemIPIsZkG4pyQyr98u3Up3Ot7tReU",
-	"1V2S/uLufNJ1YeZbqRL8JCLQt6upcdX+sIr6hrFcwYZahHMFIsvu1ZsGbS0/EdBQ1GkM1y0nEJSrRPVn",
-	"CKV9YjTStryynYrUWNEAVBK4CtVqsGV82z83CMZ/SmsJrSkkBomFoEXh2ChASWkJCt7fDazU5KVPR4Qs",
-	"ILGo0KQMyiZ8/vbaxnPE22NlbgB5u41xs7oln1uVzZry2avX8GuD1N0GvbZ9VkmxvXy+rrRSh+V3cZWj",
-	"qgRWhO/SuSv2i+1nl9fq773Fgv3ugZ+2/ZwL9XfRRUPuLw35YPWQ2y1nt99+I0Jkt5+/uMPbTPTOSkFa",
-	"afvgRM1t+8NXUBI7H8xmXV+HUVZYlCDBquSxAnJRT/haON2LBeR2betpWYCzxzWg+SHjuLpazz2qbVH/",
-	"ZQ51RlWgDrwVcsbYRGErwFKQO8zwjBWsZ3w8S1FN+jQ9Q1oAzMrud75eXXrhvu32woU1Zv2mvsKlKDaW",
-	"hJErZN6mLHrF1DTfWBqZ1R5CPU81FoJr8sUh+EM5BNCbMzCsKkB+cyjvtpjjhJ4hBMRuTSMVPgaZfvEN",
-	"of1YxkWnNXb/UZZdU4qT3U43FjPbbigiVqaLsMJiRDMfTXRehpJtcmRb+u924CkqFhNH3G8mEMQlm5Ts",
-	"dpUTxpEHjIDXAbG8JQcAL10RhL1Ys9AsA2LFlBbFHLoF1Amk+jrxG1cJe5+BSli7dw5L2AGEba8LO/gM",
-	"19cfdGNvwW7/ol4vp16tT18qVlrKs0q8A5vRO7lWhnVuUOMeobysTMOFBFw7E7EQ5ylKMVoNwd4hcVSq",
-	"EX25HAkL9e9lvBwogFjPB2VrNephn9HKCpYIYiwZMKoGJXU1c0rgSkWalVKASglELGw9QCv0Zzz8080R",
-	"bCYjHWk/Z1U47iGhpTZcTM9ZHO/qzqcYQ8DF2oxt1U1pbbFHpUijezdFGm6i9TUan1dxxXcFz+iczGRx",
-	"hqniMcQ010W4di+DpSuxcajp3tYo1r30YdZh3UGoOhfyXh4tvV4XI7a5mqZ8PaJ5TmaMqBGfGKGHr/zn",
-	"8g3K0s0NVf5yumwLLfRuvdLDHoMv8b9txv+orbQrRfTHgIqp048TLjaiRbR14051RbarrPm7hQI3nd1z",
-	"0GkteIq1auUlF1vk9tu8U+eJb89p9J6XBO2PtKjsH39v9PbDlP4//r6FXp3GtcFPWvuyB5UC9bBn9pYE",
-	"1Eu+UXrC7M4vkmmbkmnhHAdiCc7jDXCvmm+4MTz42xLeZvwUM1tAYVVDTavyBfhy7VisAP9O+Ipcwcqw",
-	"/ku+vfDNpmJhfd/WG6SFeMk3DBoEwTWz+nbZv5zTLTWlEUap1jm7WziiV8LS1sWMn5opAp2oo+YRLI9C",
-	"YtFDcJGBrQnpFxxRVxN7oQPTT2spjIwH08opIcNgMtc+CIgZPrQ4YnHQAVVRFpM2KTmoixSH4d818eKV",
-	"5QNGgmBMeEXQ9y4Fxm3TyFxaXpQy2n3HLUdw/3ArxtUfVbreTdLTFhyNqCKlu7JkFN0Gk52ZghNb9jB4",
-	"NtHlJOndRmBfrtdHxupTjBbp6GICoO+meX5fs/ea4B1EnrOiSpoS1IVXGNrGNsbZK9tmqQU2OoTXM9+C",
-	"TbB8oXcrOfKc0UC/FgunxQZcZAgVxNJ1Vc4IWEVlwdrkB64tbZr1f8H3jWIBBRUV1gCRYf+zER+Ocj4c",
-	"6aRa0vbDyfNn95lK6QS581ksZrKARKzZmlQDGHZW0MmEZcDPFk87nb10TIsz+D9m+4Djn3fCvzcVHUD3",
-	"OS4UKzTEos3zWm3yuBraRw2HRQcDczgPofK3gsA2+xB+i0UfOAkItHkRmsCHNC4+0oBJKVy3NCimCJqh",
-	"QcHLj1PzYdRcaPo+KpujS0Fe//iMa1y0l1LpYcFe//isF4v7JDGLQsx/kp79svCX8VRpAg1nzEefQ88B",
-	"DMqLOUmpYodwd9yA3vRkMiqoYnHDfgRcaWC+0NKSChijBEaAMD7ePinYgL//CtgD4bFK00L7fgz294Q0",
-	"aa5gtXnGCLVPwyqfn+FRQHM4RdxozrQG20JkJONDrhUS12IRSzqiBU019E0wZplmCtnWSTNR93ieuE59",
-	"eibteyTKbgWeJ602eUa1WYc0dU3wYiHh/NGcNJOUDlhid7v5x//5r0krghWz22BMcXpNGCci3xeMnUWx",
-	"eDQveJ7ztNUmJ2bhXIc3NYGypeajERdMsYj8hU6o+b8WBlhwtY1tFotiKnok+f//+X/8v//53/75n/73",
-	"P//tv//z3/6XnTz+9Suc2/JFkftTQmhuRs0k1um0Y3EC1BQUm1SgTSYL1SPJ0fFjc+OLV+a/9xOgozx+",
-	"cvQK+6vg6skiFnapZQG4MQj64xcWuMYRQNZFmkvFMmTMwExZ8pXlJIuFvbSmCKxT4g/e2dqv73gOi4xI",
-	"afieI67NlB2tsLFhHeGmE4EWLW+kYATzBlnhFoKw91zpiAyB+1FIGLEVkcRHgcwquP4yZo0xnZHEoglU",
-	"mp5qCq6JyqQI1dD/pIWQbdUjE6oUScz5OcXWJgnmu9w/HMUKnLAJ5Mt8pROc+eQdTmGA61BPwGEUxKYM",
-	"aEax4ndrwmeNSNzAY6jiRkTsQW5FpGtOvHEp/EGr5qMacaNgOYPzIM3ha5CMTXI5/2pFTuhdY7FYKbQW",
-	"xvT9MyaGetTo7XY6kBly/y5zQ2bhxbAuYQWo8xHXJeAcu86GE14XAKybcMn2u3l/rKfZ+tnB/oHiRK5A",
-	"w1an6MqJ6qZTxig3LhoDUtuVEyqp08ykghZRZg+TJnuf5lPFz1mV/87HQDvdk07QquWSAPiManbfPKix",
-	"6detTjdMRG4y391N5ouDbmHCYP8YLxvPNJylbqdzSHati06BlLcy0d0VVQSQ2G4snBWbNbUnZW0OtaYa",
-	"oiKQ6kofSFNO6Lvp4lKmuz+N0vGxfPGvP85XLCGO2rj60X67rbCAOW8gAL1laV9/0T60YmzJPly6EOXc",
-	"0mVGRcqp7i1dj/KQi2H90LsPcn2oZUbn+K+hPgydsI0yNBURXM7EP9nOyT9lj91x/ubaHH9mgwT7Fwfe",
-	"TtgBNenLC9l/Jpb9y+ywqOLh3G744e5YUMAlrUmO4C/O1532/bqtT556PK2WE56Syo0RoflkRPtMc3PZ",
-	"iizp68qzbqUcyiX/YM6NXgPcIdVWI2480W1lAMMX2yQVWFm7z2M7ImfkvPrq4aas/B3yAvUckHhdv1Kq",
-	"43FtPG0Td4URrNhxhCsyosUYCPOMnR4QMS5v1Eewm8LpXIdbYNW+u8rOuhVGgWucpa0fpbUC3uZOlNsP",
-	"18VLfyov/rr6wrcmOD4vCjG3yIFkWSOslhTpzge45fIVh+Eormwd5doKZq8FQXVhWMEPVjoMC9vZugwT",
-	"qkcV2nRYgdWxgXV7+wTu3qLbcKMn0exGd8bWncTwultOaX066X+/RFh9uuFZmot0vS3quudIG0ZfDC5i",
-	"FgUuwHZmLpqHdFGYcSlbb3NRZR9A7Dvm/yHk4tqDrILB4zgJUSNLFTE+RA8EQ+sVX3424jmLRTKi6nQs",
-	"C5Ygib6caj/LHhHSt9IGNkPbdBn7KxMmMuPbwLv7d8nlMDIvfMbYpBq0NOsJkdqjpYXCdm12keDv9kG2",
-	"6w58NWwRJGdiqa1oZN4mHXnOZE9CTI6CDkvYG6iACshYWNQSDg2ti1w4FR9S7V2HaTCXWXfMDj1II7h1",
-	"0GVT3xGfhK8xo+bjQn5GRIQPcD72pYENHOaGdiIsQmQnAtQTlZnYUH2TEvT5MZY8M5tiyM+ZIBTacRTh",
-	"VHJ+zkjOaCFsLoxrM2mWtfwK+YZ5NrZXmTuwiEEDJT9Nt+TBlS5oHgsjriNIVcyAEprq1S+ipewRGvTg",
-	"tq81pvNYjOg5I33GBMF3g/Rf9dvDy5nXsPfxoQB+dgjwhnsFH1p23eK+bgMSVDZVM2K0MF+zTY48r7ZZ",
-	"wqWtyRGITOcsI7ORzJkrbFdL2/MwpP6F7A3wwLmTVduW3rX+EkSdgVpBzjYom1US+xfudzuYqQnmhMG4",
-	"Hh4/rglV+KJtAg1NzESgTzzXRGme50QwlinCVSyWJ0GayZOfnhyfnL56cvLk+OTpi+MkIq6R+V6HZHSu",
-	"WnALOjMwzH63Q5LXvxw/On315PUTc++Pb56+evIYOj8CQ9FcTgubjK702jcLCFyk2GvfSqHaRIYRzRvY",
-	"GevDl0YgAY3e4iNxl+x3OwtBzfNuu3s/a+/e3988pLnW2p6L9BHeskkNC3Tz324hywfkU1GblLTcJJ9q",
-	"yOqyf7V4IWSuiwsefM2gYkk4s8B6CzDA4CX2L5jPXjCf1Y5f56Tz9UKHe1yih/udyPZsPgVoe6N3sIvL",
-	"Yb/r735PDplgBc2XX35xPc0SlBkLC/ZoRI2p4O+m7PSMzd1SW8bONW/2+yWfBtraDgub25klHrRbCeTi",
-	"SWRwErfk+M5F+nIDJj3vI1npvagX0FAA7ISxgpxsu2UvubM9JFiNJIdDDgITrqt8k+7Ze/dVqsQYpYry",
-	"egY1kdc2h5voB1IV1TcNLLOzRiVpP/myntxs5kuK7W6701GdjsgUKvdK7yVwiZ6gYkBfSMszhpH5+oAo",
-	"VoFCt5KRLPR9Y5RlBO7yToA5OsZ6nirj1ig+FNCL07LaFkDSamxhlcpJSZdXosz6hZxBqfeECUWSnZn6",
-	"Mzzgm//79/+SoPVuTB2hNKPGhIvFSOaZo5jAccgZm7fJY2vC5HzAICNsjLKRBOCTKzW3BLGHsTD2oqYh",
-	"95vj2jWjoe9gzCkpBfS+OYFfsbgZeGu1b4BTTsI6VNjlPEOpgRgXaFYDf8flayZH9nTDHHrkW0YLViQt",
-	"h4XZq7OQMIB8YkZoXBbd7uHj6fyvbG5tjauGnnV+qlgqRaYavb0Hnc7G5zN4gyDmvBxjvmKolb2f8IKp",
-	"ZR3WLTUufACUbNn3B4MX3//yt19O/sKf//z84NfH3+bH3//S/eXkV368+3y/DXZCu/unB/ud7v5+p9Pu",
-	"DPbo1+mW1JNdhvXCCqb78cGa8Tw8M8dhAeG8gegL9uIjKQY5T/VnEwhm6bTgeg5H9mjC/8rmRhI0er+9",
-	"jRoI2HH/Nkc0EO1wcpx00VYGOLl+gqIc5To2XN4s42qbMwcY3sw3liLm6Szz2GNu1WCEIn0kZ2RMxdzq",
-	"RnDrF4Zrk+e+l7SF0EqNdECAdV2ScN8z/QZnv83u/OrUSNVTty67Rghomvs/HFT/cFpW4ne3Ffc14158",
-	"1DXNXdL2U8rAvgk7fAe78jEzJkMxd/sSudtXGxyPWZrTAvqjDXiOGRLgNq7QmlSbrLtoI1e+k3ws5MAp",
-	"X7RgvOmevHxzkkAYqT/XZn+ejArGiNJsonqxiEW3TZKXL16fEDfbJGyol7N7imAgzPg4xuD5GwbRXv9w",
-	"dH/34AFpjtj7VjsWu237LMBV53OSmEsTfCzMBMc/nRZ5Ak1nR4xm2KCfZSw7RKg7IeTNq2fm5axpBcB9",
-	"1HLGrElKjZe02uQFcnZA/yegYGMCQ3UwEgSfgLjD2GX3jLkF7RJ2jK11CPjyvfvm41PN+zl2LgL8GiWT",
-	"gtkJvHn1DAazVlN/mp4x3Y7F3uLC7Xywb8iz33dcS4KkF1qG6Yiltu2gWZ3Iv7NbTdexxhUDNJXgg4Hr",
-	"H6A0Sewvp8Btdkj42IH1YRzYltOJNTt5YRc5MMwyQvvynJGDDhmzIZ3w9yxXHtJLxRzGyVgqjdGJoOQT",
-	"iOBBgLhABD+tdo0MGbl75De/Dm+Tdiwg1oPoQGs5Nm30TfXI7gF5/q3d/hHpku+/Bax+nrtXi8jLx99F",
-	"sZjklAssLECnZDyWgtBpxiX84ZxnTCKfUqvnzpMvIjGrHQtAFpp3gAOFpEdTDdh8CP/luZzdB/5jKPfr",
-	"kOSno2dPHx+dPH1xfPrk1asXr5JYlDTkuMFlsfBRoIAQjzMEteU0xx4RgfEcC5iaWZd3U6mp46Or7UwB",
-	"z4F+GtUmGbaVo+uUUSsiMNxqCyzlAJ+zxtZ+A5/uTo3tcDEbvQZsg52JGEIVV85sQCjjdFjQcRt/2DAi",
-	"NqK7Bw8avcbXg4cPss7D7sOH++mfsgcHX9PdAaO0kx4c0KzTPaB7/cH+oNvf7Xf6D3d306x7kD1Iuwf9",
-	"zqDToZ2HZiz+N9bo7T/cBc6EyzgDuMSXQqDcoHfgz2qj15hOTjvdvzx++B//+uPeT1//uvvLn34+ONl/",
-	"tfdy97j7vLx2WuSNXmOk9UT1dnbSEdVt+/B2KsdWxGpxWl1//CY7a5/xZ/Z+8k3pfSBM1Kz0N7DQ7t/D",
-	"b/bO3nV+3M2+3laaGl7shBvRvs5o+dmp1YltMAraLSJToXkOQOc/aD3mBfOC5fvsPJsS4qJpocvmFYFB",
-	"+MZagBV7MDQUNnNa5MyN3QOdoTTFqrgIGwE5a8NYLtZsyeRMYO+lBC0uKOzRo+m4LyjP0QwbyMJZEDDO",
-	"pJDm9GBK1Wob437dw2qoxS5NrlnHap444964NdkW2elK7bAmr+PF3UoNMmKImP/TbqeaubkUjvtmFEzU",
-	"MB98qszTGc3mZoOFH/KGpHEbHrJCJg+/yb4fdS+rQG5bcwy/+XH89Xkjasx4BvUXuw8721QZF3m4uDhf",
-	"EE21YvN7dpHQvKwZindWaIfWOWfgmF/nAauQ1Y9KPw/9X3SNbTIAZ2Lc0cAl7lmHzTnYsfA+oXX9NDSr",
-	"hIBBRqQwdgfe4pzFugtjAW6O8yMBxAEy855yviFgQCh62lKwOv8QIBHOf7SuIiJPwFF0EBx7Afg+YWcn",
-	"m9VQrmNeb4Vz5fhYnM8TkQQlagLqp+pmRWUqCtEkCbE1+nDz6ZgrKJYHslQcJvhb6bOFf4OVOdVSnubG",
-	"IoFb8W8YKKP9nCVtciztZ50zvey5tckj3F8AsoqF705otaWDzHP7xdrkxO8TWjAy4O9ZRkbQdmLmYVEQ",
-	"OmCga2dY3Iv63UY3gjpav0cwYmOuBlAQoGOmeikWA2CpGS0y1SZP0RgYMm33FshN2BqoIGNhJnZof/Va",
-	"qGT529vtELtppAvOiCExTnZEqJqwVMfijE10iwykcbgVoWou0lEhhZyqfL4UUWh7q8QcElmyPAC5gMcC",
-	"WXIGQO55ivnSQKn0hSx5fTBzJw6xyH7GFaueUts2Uwjm+jshq4HIEDXnqRD04kMQv+bAfEuWl8UCxgKY",
-	"A9oEsZA10soBIRdHAINtTLPaDlZ2B7IvxtctGF8OTvLFDrrADooIFpr4MPdHbhjdsu97ZyAKp6A28GAV",
-	"GEqr+gSC5OaZslHvSSFhK2PsXCoGzqQqlUW302kBtYq5GpDihKozaOYO0BroZmtHAWeVliw9iHRVTBu1",
-	"H8C+/eNjUfqp5qaMFyzVsphHFirihwLaJ/8cWYG8U6drEO6acTXJ6RxyIuZKbqlfLPA6eZeQZkoVu8+F",
-	"YkJxzc9ZPj8EFhDzIzYehOdLwfDlLXzCQeUts7uZETY3CfhzAd+qyn5+ie0VYcGecANVnswjRK63cWkQ",
-	"xxGLScFSljGRsp6Z2AIBiJvCZJLPnUL064fkvStY4d/ADrkA1fpIjsf0vuOxydwKqBK50sV6Qq+DfvMQ",
-	"xr7sN96aXyY5YLsssq4OyMozVUGxcs3GalMSiagxpu+f4h2Od8D90yP+aFHQOcC39BzAtQNZjBvLLARH",
-	"lmjEZZGWt1FUEhQRgZC7QuYryUhoztfQjtRyEcBLTIDEx9z2L7/9Sxy/73Tux/H77ndvv/oPm/A8nLiN",
-	"5/dsXcfNjSk+lvkyrkbvAZvO80+QZnWrOnKXg63zURxcREexPXKHWiQprp8zQJQ7bPScalosRoYyUTEy",
-	"8CK1g5Afa8RNlUYor+Yavt4TMeSCMYAo2k17atflyNxInvEsYzkgbNfgaV3Z51Jrm7dbskIUKzYBvsIa",
-	"fR5V4t9xgYI1BCigdA50+c4H+0nW1ldifSTqHTj5TUrMzrw/KaRGz4iwgqppwVpAvypBr/jLEXgZC67U",
-	"1IMixy6SIOQMedCq7Fhdlw3nRVlYY9zp0hkzd1nuLbip2+k8JE0pLGUaN86VSG3XES5ikfz8+vTRqyeP",
-	"nxyfPD16dvrohyeP/nr69Pjkyaufjp4lLXDFhbdI+jQ9GxbGHATSLQaaPhYFU9MxFOe0XNTG2g5RUK+k",
-	"SBP442i1YKgVhU0m/SVLPStbUCrDB1Y2qGiBJSIWimnNxVBF1mhTHj1g/30PAA02IKPI0NIgwoy9BwyN",
-	"LpOy9Yyic9UjyRljk4TkjNqy2vEhSaiQYj6GpDd0zAQjLYg/TYUx4AJWMZLYENB9swuSQ/fvBCw74xZj",
-	"ASGYX/CT2UhQgdWkflKuOiGJoGsMxA7Q3gunFAswXOwDIuRic6SRvCgBX9ztDtj/98ofjFiDwp1gyhYI",
-	"D89yc4eeb05HQ9xNZGbZ/NsmYO4F3w4r5ZB1qmC+XU/TDdkyJoBlylqcAWkGL4kb1CvfMZ2TPvzTAkSC",
-	"WE5kl1WwGfJukc0RvfUQ3nVAXRQQRrpcZPr9PKKajOgE4M8u1IIpJg+iq9gPVibV6+aAkmV1OTUTRj3/",
-	"1jCbthE1/HL6Mh9jT15My7R7Le5hFb6KxUbUK8s9Fy7xcQcjWjko6JtpDWe+22N7/DbRoJUunXi8zNua",
-	"P/cZF0PQBR8jN/FKEO8ngonFY+a84FI9wl5b1vLR6tSyPXJWbx2udKzBN172xZt40X5nv9WuTfqiJNiO",
-	"7fsJmbNbO44XdkDBD/F5mLKQKFzYsrXb/cJS2gsYKKtEHe7rXpWqw/urb8HvTkd1iUJLvgBoW5ZnqtqG",
-	"0WI/3LFDxlVjmcoMgwfK4maxdQI0/GuTI2GPK2ozkuaMFsYYAPgkPCciyYffE/dLgiclacdiAfbhnrxM",
-	"XrtX2iIK5IYaGeOGWlSiT0dZLOJCwwT4EPaIJaTp7ftWnXXx0iyeFylXhBXWHffG5RxMXIvb4I66RZF3",
-	"gah78LGIOmASB3/mY8fYfVbYN5RgZDxfL5inteWWkxwowlfJu56TiUh6MtWkz4BkH6Sbh6ihl3J1YWW7",
-	"e29LWE31dUXVXRg8XyThJ2f8fZGIHycamOn14rAm+LrD3ptXWJlZfSEY+cvrF8ckk+l0jJVBumB0zLKI",
-	"KEm4dsEgAC7ZqmpIMwLZUyxsKJD2pYWum0f36gOXAYeUDzLGApOmZctoF9JqckGCpisgq7WUrcj3Fzd3",
-	"1wTEZqxgMES0ggdXZD60iSJ6AdtMci7OFGme05xnmB8WUPDe8v1cnDPLBGZ5RSzQNMYFv1JUDEaOxUJU",
-	"DKxusx1IyT5lCYXMk/tsOBUknWoc233HWADVAGnyoF/DhBaKtXqkYLqoTbQ+gclvEm67U6dnS9w+7/F0",
-	"r42VBdsXU2BFOuLnLEOqGRTISGS1FqEE7DRQEosEOLtRYzw1z4YKD99vuuyQ6gBKuKzZGNu8bYRXgt/s",
-	"qr8s5L+yVJOjicxz6X60MUnoQwRo0zKWeDHR0Q8MR1oHzDq4Bvn5WoDTxS1sfevaqzWtrRAa7UN/7IqE",
-	"wU2QntW/OBRA/bp+cXbdnqipooLmCuE14bNxgkIP1i/RBPVdaKC8AARMSGwctunF6lYbF4btZl5viUsX",
-	"YclW+SwaUKFddGNWUPDB11OKdx7403uZzbXZbrGHB7B66tQeoAWK9isxnsNAvrT7t7c3aQmioL/IHrS6",
-	"7Eu4fcvhdlz9wIwiFSsKDYE6A++SD40+NJAOpzINKBlfpdNtQTmUt3ub0JW6Ix+ox5nuwI61k1wc7Bk/",
-	"Z8KxuXsrg+aEiWwiudAK8Ejm6zOhrYhrl/bCD4zmtoFsTQGbFLqgqVbYBw7mFtz7WKaq7k60u8ZU0CEb",
-	"uwxrxozBhy3SDsmYKmNkGdvMtZJ3QgyU8PKorwNKpwCUAGajJWVSwMrkuJa8mx8MbmlHlkd/DIijoA/+",
-	"pODnVDNsIoirO5n2c566BoQqGPaVMZ9rRv15JM1HhTaLFoVozE0kLTVGhzVMaWY5voIxbafaupVgIuNi",
-	"iGhc+B+j7aFaAdbZli6E6Vg/pu+EuRzMcZgGLYNlQB45ia5A5eP7G2rhcpaHd6EDZ3A79JisuTM9E3KW",
-	"s2wIZASkGSyOakXm7fg5M2fY/g29DOTzQOMk3KCOz6N+e2PhQS6HnkDYdhkGVAcSK5fVL2RIJ9A3IaBH",
-	"blnYAoD/1VykAQuwTkfe27AUZzTPQ14adA3sXC3T2fJMj6uel8QoWBQwvFW8r77FGtphK3fXrcOy5xam",
-	"MBxVWjBilaV65aaXIueChV+8YIoJUK91+L8SbexgMCvgv8GQKLCXx9ugG2lNA9LwHbEvTM3IMMMKz0t5",
-	"WGzJiZl9IafDESkpSMJP4iDZdYfQKCz4ABWCI/vF3cK8m7IpC1tyLywZmcnizE2icmRh+BWnwS83dDvs",
-	"5zI9Ay4NMzYive4Dh8hIyjO3yxVj9uDAT0D2knFdrTFzMS4/j0cWeGObBDZ+f/v7vwcAAP//",
+	"7L3dcttIti74Krm5O8JkNUSRlGTrJzpqZFsuqy3ZKkluV5XpTSSBJIkSmEkjQdFsb52ouZ2Ic3Fi7uZm",
+	"3+2IuZqHOE8yPS9wHmEi18oEEiBAgpTsbtfuiIqySCYS+bNyrZXr51ufa54YTwRnPJa1w8+1EaM+i+DP",
+	"Sxqzs2AcxPA/9Y3PpBcFkzgQvHZYux4xEjNOefxIkoh9nDIZSzJhEZHME9xv1pwa+0THk5DVDtutllOT",
+	"3oiNqeopnk9Y7bAW8JgNWVS7u3PS112yMQ14wIeLr7w0bwnZICYBJ/GIEW8aRYzHpD+NZJx56RqvlKxg",
+	"hm958InEwZiROk5JNgiNyWwUeCN4dX/q3bCYBJIMpmFI6JAGPDvtJ493W+3d3VbbHspARGMa42Ae79ac",
+	"wrGxOJofD2IWLY7rCgdDYkFmNIhJnw1ExEgczQM+LBrF0nW4c2oTGtExi/XGn9wyXrbpL8WMjCmfE6Ya",
+	"SbUcYyFjUvfZgE7DmKiNTr7da7Uai2QQqI4+Tlk0rzk1TsdqOCG8zh6n7lA/M6afgvF0XDvcg08Bx0/t",
+	"wrU79dl4ImLGvfkrNl+cxDm9YZLEo0ASL2I0VqumCZhIOmBqYSO1/qR+dXHyjHRrz8JATbdbaxzCxg+C",
+	"SMZdbh6aBfGIUHLD5iSacnlEKInYhFH9i3pC0jFTDRwiJiyiaiSEcp/0hT/vctUs4KSzS0ZiGkniCyYJ",
+	"F+pLvaHQeMhimb6fUC5nLCJ1GdN4Krvc9NdIX4vnmbjJksRbl2wS0jnzD0kcTZnbJNfW8HAohKp3swh6",
+	"IyKyxhyosz6YSubjS3ZbB8R99ub1i7PTZ9cuqbuDgIW+2+WutQtbr9jcbTTJsVmWeERjQqMouGVSnaeQ",
+	"WdMKJJFxEIZdHk25YgRA5ZIMRETUv2ba04naqHZL8xvpqD54bkSHapfUVoY0ZlGjSV6xuSQ0YkR6YsJ8",
+	"1QVwERqGLMLdRa4GKz6V6k3xiHX5mMqYRbDJaiTUHwc8XRippgcDk0QMyN6nT/ASLmJywyYxdGyGomiE",
+	"0EHE5KhJ3kpGKIEPJKLcF2N4RZ01h01Cydu3p88biqt2uSJx7jOfeCPKh8yBASa0JThLVki9JmCy2eX2",
+	"4avtDVrePuvQrX26z7Z2/RbdOvB2d7fa/SdsZ9ChB/7jdk2fTySc9IDmdjNzVMf00xnjw3hUO3y8C6fT",
+	"fGwr3hLHLFJd/tv7f9n6bx/++IeU4ck4UnxendlV/CaI2biA3exZ3Kad5zZ76zObPZvXtCvwmnMmJR2y",
+	"U/+CqgkXCckxNskMrTaWw16n/8Q78Ftsd7BHH/efePuDHWrWf6K6S0asu+gFfs2pKa4TRMyvHaoDbE/j",
+	"DxEb1A5r/7qdCvVt/FVuJwOFYb8WcTAIPCDdZWPnVrvsBHg86JlBd/rtZCLFE7D7uc8ssuOGqbwZDAql",
+	"d450YkHkTTDJKwhF9CGwx0ICydFHK0MirRJRTj01puv5hJWvdKRbEdUDqVNO2Fj8GijuS4kciSj2hM+y",
+	"BF77X//xP/578YLDODZdZXvEOAUhxsvIJBJinB2Z+qaXknVKIcXDheb3oAscIIz1Grj3stEif8+ON+a9",
+	"PCWrsZcsLnRwn/GaQcKI305CQf1lI55Ci+yIp5Neq/3n5/s/vfpx5y8Hv3R+fvJu73r3cuei87p9Xjxu",
+	"7OY+4zZDxXFLFi0dtWRRdsw+vWUlQ5MsutfAYCwwrHesPxLi5jkLg1sWzZeN0NdtsqOcjfxe6+edwWXn",
+	"5scn/Z8Oxq93J2f78rpz++7xX5+1/eIZmL7uM4uFodsTWjaRGTYhjPsTEeSJezbq7dxcH3z8pTN+t//p",
+	"cu/29ZP+xU4JceuuHmAaMPw71YmcCC4Z3C6Old70ltNpPBJR8FfVtbqEKt0GmDidTELN4Ld/lWqCn9OZ",
+	"fK75NKa1Qz4NQ6fGokhE+LivRn789vrlyevr02fH16dvXvdOLi/fXNYcIzyVGA2kVPqkUpP4LQ0Dn6Ra",
+	"Xe3Oqcmp5zEpa4cDGkp2V3W+J2ogl3qWOOcCNSDVHwNJrKHMIsGHTfX6p9TXV9yHW5S/HJ+dPs8uCKjo",
+	"tcPkBfYS6e/IeCrVxZK0leDcbbVaSuuMqAeXxC+8UuZaFUhcG9JXQlyycOCQ2YjG7JZFeEsQEfNBPSf4",
+	"AodQAtpd44jomwhRZC21pSCcREEMS/1M8EEYeA+40ObKUVNTimkQArkbwbZMIt6lWzJm475aYXtLKPHH",
+	"IGFBv49HTCJrlYSGEaP+nLBPgYy/6Lb8RR0Wh/SncXL9688z5hd1CWXq6qN2CH4x24gbUB+xiB12ufrF",
+	"H+shmxmo7dKL1tQrZm8cNIZbutIzulzN9IWI+oHvM/6w/OPN5ekvZexD8HCOGwGXP0nGdE58AZaEL7n4",
+	"x1N1sY3VrJjeBHWvpGEoZor+4QNB0nHwJ45DxE9wPtTVMWoA7Vt3uS96DAxRL94d0zUFK0yuAZlRSVIT",
+	"gzFGaHo6Uj8lV+bkOk44m5kmX3IzTmNJFmwby0estPkSe0rDIXimte0jY1EKUlsI0aYQ3D+ubtQ0PEmX",
+	"/iF27vT19cnl6+OzAsoP9BsJPEPqCYf2yd6g7XXoAWt8yUW/EmOGxrABDULmk4DLwGeasqPbwGNH8EEP",
+	"mUg6Tw1oYkDMBCQs4GsRvxBT/oCqx+s3170Xb96+fp5ZNuAV6gQO4G1fcIFeCyKnYJWGRQKaCmRy07lz",
+	"ahd0rlT3ayHOaDRkX1TBsFZAEwoQfiwECeHlX0mBgLcGkgilMACtBH9lqCCQuvv0zfOfe2en56fXvac/",
+	"X59cuQ1H2/ZHIvQlEZwoTWOenlYHzN5gagMLZgyGZC7gRbDKeK87Y7cs/GoCyrDZY61SQ9eLTDa14cba",
+	"/p1YOsHg+NPW8cUpsF/KffLTlrpRbZ36jSNC0QwaixvGQeYpkvZoGJLgi7LaY/u9dTczv0PylNGIRW5D",
+	"7RPVM9kK1crbG6adNUUzVuIcN02Ic8rnxrv0cPt1eXx9oins5KdnJyfPT3L8QalMSI7sk8eYr8S7Za7+",
+	"kov7xpyJ1IeXjEbdHm1PoBrRVuKMKnqtbr1tua3unNpPW4mLbSsx8C59POtzzHWR8QxW6iZ9YqErbTOs",
+	"2I1qDYv4j3NzPb44/RrXVv2a3J1VDyLRXsoPqttQj7JPkyBS1D0Q0ZD56rGI3Yob5sMJfMvldDIRUcz8",
+	"c+YHFAyPfwcJZW69Cy/7ygJLMVg3PwgXlwoscF9Fb1fSMidHLHahbt9K1fo4FTEl9Xbryc6T3fZ+Z5f0",
+	"5zGTDTIT09BXq2l42z/ABfWQlM+hy433krhq6kofoFzbXslsJCTDqZERvUXXXp8xTibTmMxZDGeB8gLP",
+	"J4nY4t0AVAa8ympz2Ve2/kyjcGFzqe9HTEpDgpNpPww8Ug+FmPSpd+OQSRTc0pg5JAz4zVYoPBriWVZa",
+	"OPMbfz/TULEZCDYlUFe2aRS6oAvyLk/nQ82MVDtrTpzFMxHdWL5pmGCUeOa7HK7fJAayqLvvTp6+fPPm",
+	"Ve/47OzNu97F5elfjq9P3KVmqMzmG5PvBeO+lnBf7FxnLdVZCjC/qaWa4FiO9EUUvcq+0rfUiorZF2eL",
+	"aw2maa3m17rgGbP7V7njpa4rMqJw7YArX970T+oiSldO3X3jRhP8CPpNYIX3bixeQ30/UC+h4UWkdOc4",
+	"YGb4+UGcqF7xlonxF65kH10TiwUXXjU4YIwR81hwy8BvNbE6tqyi1bx6Tk2yj6saX7GPNfQ2GJfFe8ut",
+	"qDr4kLhnRf9X5oF+CQuh13zBs3LCb1koJmDWxIbTMF6cDdLN8tElj6uXJsS11NU9DbWFx6apBedPNGVk",
+	"NmI8Y3KF5krkNtNgi74QIaN8YY1M1w7Ow4yufLHAD17khMIYGogGpL6Su1JJRHUZgMFR72Zx7UIq4x71",
+	"birtrrMu4ZSSQ/Lawmn6/jkYUzc7Ism1VYlT+Cfxj+dPAfKd5TMJwVxi/KPV3aD2xM3ThbONY+qNxppF",
+	"5qcyUPKPJnY1j0ZRwKRDqFSMeEYlEh+FTpjfTAUtJTIYcuZ3uS9mHHQoJWDRcqKEqwSFSExjHaUmIerB",
+	"7U5brR0vGA+JjDz4wNwG2ng5hMd1+SASYyQpDAUTEcYjYt84Rp8EsREWtC/Vr/AYBi52eaTD4EjSmdqk",
+	"R5KEYkjq7g8n12RbfSO3P2uyudvGZ12HuNtyzj3XUd3I6ZjJxiESvW2DxLg9NE6jsVpwhjFZWTrQEqoX",
+	"61tPwckaMe+G+eT89PwEAkSy/t1gTIdse8KHi6FVSuqHDF27RT2rXx9J0E5yrvqADiM6bpb0OmLBcFRE",
+	"MZzAaB5Jgk2UaJgEn1goj4gSrbAgqAKrd8vMW590Wk5NtaJ99RF9zvmQGgcvJguvfqp080x3u/ud9o6z",
+	"Ot7WqcWj6bjPaRD2yiYG0te0KpidQwT3GBlTX5uiQ6WegpU6SAPXdjot3T6J3qNywjwgU/VJL142ana/",
+	"0qqkc1Cq/WLUMJxG8vbyTIkz613ptEi9YJyCZ6fTsCcKO6rjj9WECjY3Wf1pFNRK55FSVjqNWeCXhvBY",
+	"OwHNCjeC1PXJxxE6yRBhcCYKFa9ysBgSrgv4V2KtVizcZ4vRVzvViDUNuqkcW+PUluygg8YUpYEljPXt",
+	"5Vn29I7ieCIPt7e9EY2b+uumJ8bbMPPtkmin7aUxRd+zT5M/JRHtLcWaO49lMPzTj+OD28WNXtjYku20",
+	"OEZuJyswjHanytnIS0MrDCrhjk6WDTvG+oGjThjecgl6EQmlSzEfYuhBbwjDN4Pa4fvV+go88pQq3d/5",
+	"nJMQNCOjl+qZacs7x44brR4e6nw59dwsXtGR1hLcCDc+Hau9SmfenJjFVZuQknphiwLy2+Ac5ujGxFRm",
+	"LhVONjjXpi1r1xbJ5oNTcg4SXcqEpht9ou6mb1I6iLp4NchQ8S6l0CQs8ZC46ZtdI1jSr5TuZvfLxczo",
+	"dV0exA7aqdwcH3aBebp5QemSel/EI6NigTLIhTUa4hkzoOLIh0qJw2kW8Fei8yAgVh4NLo8kGbOxiOak",
+	"r+7XYM+ZcqVrqQNPJlTC9LUK2WiSs+CWJUoeDaWAuc21+w9EIKqouemo747IolYYiiEErUCkhxIU9SWK",
+	"Hqp5by/PMB0AZ9rlCV0aUalV52Sn7fs8jP0QJqVf0OV6e9B4maxsMkYZ08jYk57CG64Y918KcbMibQuH",
+	"syUZ98lIiIL7meC9SrfV9LVveHprZV7ESnQptRdKhmEbUndnI8m83t9++0+34Rh7gtbvUa2PGI31GoDB",
+	"Q/BwrkUEiIdZIFk+7lF1eT549eNBtP/Dq58/RtezX99ePN8/Pbv45VR0zugZvZpVUkqCMRPTuDeWxYHm",
+	"oB1RbgYcSMhZYaBt5DOgWsVagk9j5vdowXK9U4dKk4y6uBLJcgGenVbn8Va7vdXZve60Dlvqv19siaz6",
+	"3lJzKGSMRbrGuxGLMGoINVXmQ+pNxMjFm6tr5herG2Pha89rRulQWsi2RWuFGSAZCQ22aWvRnZQQE7LK",
+	"LFqRXM4ehecsZDE67RapEQgqkGSormiLBp6yR4/DGZ1LSKTKLEiGisoML6bXykOvZqgqfHQzo1XxAn7D",
+	"BqzshDZZz4dYyN/HCho+b2fH1MApUnMWmIm6aAE3wRzGZLRw7gY0COHmpQ68JGIaKxVG9eRijK8kSi1x",
+	"I6ZG4WoHHxig6rsm6cvoi3oA2DanKerfFjjg01B4N2EgV2U5z0Tkk75pvEgKmDWzkhhMB8fYXOnpNPZG",
+	"lZ87h9YbCA0tLVFJY7f57Ix1pMhKianWSpYkK6ifwISYF2Tvaz6NONy20DYLuVtW2rIlkfELGkV0vkDQ",
+	"+HKzro7ZmNUSI7c1GdqGjV+gbRe+dg81VWY1dkWdR8QdhHToHiItqz1RAjViExHFYKR0x1Te2L8n6bsw",
+	"fiZRLfXQp+1+9913rk3yZlzqLTBneZOle/hmGdmfG/JLJ6tWcHGu6lv3kMxGItTbqLUwV0772LGrVPz5",
+	"TKkPjgnTxJaxEPaw9RuSB7Nj1r+Wj7ki8y4/rJX4dsIYvmGW/QwU50ugt009GppaxQCCHwtvpA0IbMYG",
+	"mDbtareDUughWkLEIzU1LnAAfK5NI9mNyRgtMq6P/CJkb97Gx3HnfF7vFeW9flg0xZSPJh3Ah7vF6z01",
+	"a4iBAOwT9eJwDqslBiR9Z5J2jrP6tAUbu5UmiCSDu3OWzaq6tYeLuOAUnStehDkZlosEppCXGxdCalwC",
+	"yEQHL09ggmeN68tKEs/cgdKjHTEqDc/NSrI5XAgpyt80IZZMRhGVjNTlhI4dMqIRlRIsHH/77T8bR+pG",
+	"7QkeRyK0kpeyQ1dPLgxuWQr7v3W7n1qtrW73U/vFh+/+UHifuperTq/CkoMsxHjTYww5EmpDSOqvBfcE",
+	"3mNMEgnQIGfM10FORLFA5je7/Ji4/tgOZgH6BeMsnPmAE1fnMLlobod4YUUWKcpCl8dCkLr7vi/6H1yH",
+	"wB8OoWHgsQ/aMPMePjkEmiixB5/hAmoIrcsnNIiUfB1GYjrRD3ojyjkLXYj5VaKI8CkmxgTcC6d+wIeE",
+	"61veApfQX+SPFeZkFXEK/OXD3SKfSJ9S1HSKeszO3YqW9JNu2bor5CEmEww3YHHxdV8YDAUWExHBFiSb",
+	"qMRwY0EYGrOsEc7+2KLAkks6/PqhiEXhfAr4UzLRHNAOZLNph3mfKZ1BWvRypJ2o/tgporl62rJgqjn9",
+	"si/6Gb2yygl1rH3J8C6tfDq1MYtpFX3i3LS7M+m2ix53P5CTUB+aSjzsIhKKQ5DjiQhDUcDN8rr6mvzM",
+	"0MYqV0CCFlBEJCXMDPMl7sPO0mT+LLGVu7yT69zaK33sjRl5JqLJQ4uMiMasBxGLvWgiF+GPSmCwUrCt",
+	"JBlQ+wx0nFgdQLESjlkAxlQOZtFe4syEocpqjhSIoJdmi/P0Adu0hD7EDeObkccb+APQeDA5MI1RX6SW",
+	"OA57GkYos/o7jxeX/ywYMEAFC7iBHjpKHPwGwinrKX6cWer9x7sVkGVKVgQXddMTg+E8fTGNFaX0DbJE",
+	"kYFwdVRKEo1C6or4IuJRyZSqT1JAscZRElSvbfrJ8QOS3VKsOoUyyqSfw+2XBHF5sIt9CDtPModwJ3sI",
+	"6dZfW1sHH/S///Kvf0D39b/1mn/c+vDd9orf/3CvwBqwdIzEjCOwGMQ6Ab+RIZUjDDpYxXqy4TjWvDt7",
+	"e1WZz3a32+2WcaC1Xb4j2tl7XDz3q5fHW529xybORC8FxM47BEhlS5EKGbFP2VkeDPYf+6399v7+rvfE",
+	"f7x3QDsDRmnL29ujfqu9R3f6g91Bu9/pt/r7nY7nt/f8x157r98atFq0tV/LTr61dUC3Bh8+P969K5x0",
+	"cRyRtXuQLxhwHHp6yDNkrNMJDSJVZ4+cP21UCkNawQCKIxdXBizojSnnqTpGelMWshBvHAvtmys2iN6y",
+	"DEdFFWTBVgnqnI5aDphGaFOcoB4nthL0MTcqeFqcGnqAKwKVnGDj1BdW4Zm3UVjittKvLtqA53T+TEyL",
+	"Iy099YMxoLy9fkZ8Oi/iyoWPw3VO/ZSLjmlVin7zaVxyDqxxLNqJW+28dXilY083wlkUrhCj/hmL48J7",
+	"gvpxK4RfmW9Ry+IyYZp4T1tECrrSFhCJdnBCvRsuZiHzhygKK90PXsBLdE+LNmnHjMIGPysYio1p9gDj",
+	"sbtbaSjPr1PJmFfsVDVbrPXAZtZYmza+YXus5TZbcJLNIIgGAYEWj77PKiWRPFMN7zIwNMUcvogXg91P",
+	"a4gjhoAPDgE0SjeBZlE6NU9hWfws+Ftl1JuFpdEmhM9LMr+giZLEIE+cZNcihtlduRCQFONoQfonaTyL",
+	"vFjJGcY9ZgwPDKk4OtLH04KTKHjZcvCkVSwStjkdXSkFPdPkkHPR5DP+XDUAUodIqN3WnkN22zvqf3sN",
+	"h7hFecfqgbbT5W4B2oD6bcchbpINpb7YdWwE2N3WgXq4IPXdJbudA4e4WZwRl+y1Wg5xr35+/ax3eXJ1",
+	"ct27PPnx7enlyXO3y3fbLVLXWMMZTCHGfFQSIAIMf1JrHwje0Lin2pRVkAJZkm5dDK9gZ35ZyXTFuf0L",
+	"GCoF08o6ugqGt0Cp2dSw4uhJi9FqwzsbTCUNy1ltYSgLn4bwSIl/N6XBStx3NefVrwVdM3OYtPb5gGxX",
+	"UdEVBqouRF4CiT2SBNysSuMHGF1MCMHA1FAMjyygHvwykKSdXF7nZCAgJ9SktQzpJJeP0FnzFuDUTj5N",
+	"RBRjOpIcBZMibgUW4SQLP7Ds+GLgJM7kICKSxYpfS+SXBep65I2CW+b3ZNEyQdQe+5iBQJ8T80ySQpOJ",
+	"+TeTXB0m/6sI+LJQBngZNnrA2DfIA1NX8tIpB5GdzrZ6OxdnNp7GzO9NeRyERRjzcRAmQmxOoHHxWq4V",
+	"fjEJ+OrlxEZp5iZaaIKIGI/5Zu82eW3FiKCP1MEKs0He/jhAxBpFtbmgHf3b/S0W8EC5wUafdm0MNokH",
+	"NK/cLJrbK6yHGC8xo+kX5yPf/XHNqYFnS12Y0KuVXRrz43J9woLWTcZhL4beL/sE5s9FloZt4nKyPKOQ",
+	"7wIHy9xKCniYfd9IedkMYoR4YajVzQryxh48wQdBNIZ0wGV8o9O+V7QTGkBWR2IhZOXSgazHwBBYRS59",
+	"sYzFRJI+A1UdL83FY+hstdobjCEP7r0mhrdTmyA22ToPajgzjDLnfuJxz6+AQCtSfvP7in54YYQR4IQs",
+	"dnUayzSrHsEu6xqTwElX1SFAmI7GqcvBdcNvhS42MQm8lZjR0GjBgbKArI6dpatqr5CZXoZiM1TkpEer",
+	"/DQbgPBCbcQAmWvrr0GBzl1mVx0YEFDQ1wqB/3gtWv1aGVFL2L1enxz++Gg67sveWvw8E/6k+bq1rkXb",
+	"lzVZFexektOiOCdnavWRkRbbpRbS1Nh4Ehda7vTJMU0gGyhbraFId2JltpK5Ymx4yHJ1CUScGaUGINhL",
+	"3lyqBuoGy4UKhNLqlsDRF+aRp8+9f0z6TCDsKyPV3zeyyUbNzxa0SCg6jXuzdiu/OcsueQUm0FXKxj8p",
+	"/e9D6ffWGv7OJLwoeO9NvS8ZDcsy3jXMLSAPqFY5i6umYfQwtDtOze/3ZlEQ21or1olSb7yBUHjYGR2c",
+	"cMsiiS9rN1vN1mLwVuYFnxdiLRgn71j/SkBBNKstwgcEkgRcxpR7rFnsgbJH+7nEPUiJasNMjItPY9qn",
+	"kpFfp6uM9encF+ylPhtG1Ge+m9r/k449ynUApHpxjIEj5n4mMBcAny6IlktXuKx+mwy4h+GMOkEUEzlx",
+	"ChUMC8meldELXLZ1q+ZKxUIvUTLu7K6kr3MytFBOx9W8Qi8Tal7fIaTPyzfsC0LDXrEipi14Bj6IuAa0",
+	"KMnptnGW6i6mRffAt+p2OfybyfSWWkJgeQToLbm4uMRCf2N+l2O3h9qYbNRCxPwKYtBiR0rmEA9q4xlt",
+	"H4fd5fWUG7jpSyBHQMkSNVKHSKEBelDk9lkoZtY0i7ByKpgJUYp/GVNhdaSq7PJWhrf62ohQ5dYfCklF",
+	"uWmU0/Cf4fkHxr1YZz3UIami/z7wda4YtgKPQRMXNZeNlfnpwfMHFkAqFnYaFqoKIAUepD7zIIbN4kjG",
+	"YHyELuGUH0FtDGmcIVOOVreERs7YIH5wCvk6OxmyQVy4j/DD19vF6vsmYzGZAOQEFBEt2D5SV4N3EMB1",
+	"LG4xv9DUDmnYG1c54Y6C7wBTmsBnVdX/eJ0ID1k54EVLz4LIm29bH6i21Nh2M80pXblve6WutEezXIN6",
+	"BOCwqeszVahK3Z/lN5DUUyZTx2cd3CI6yDyxn2Fx20YVn/ZaLsLk/fCMndGtVSlR5ufYu27t3zerGz0/",
+	"1RYI21aK1nwoWM+smyrZz2Tcqwlps6jYZ1CRV2aLCT+SBVR3lIBRBiz04cY3T0QmRaf8OOD2G9vV6fQY",
+	"f8Gg2YZG5oas8jqMu5FukK4lpsf6AGR6Po1Z2j2eCSjIXKdYRB1Q9pCGB9N4GjEy5apH2dBUrD9+KfJ1",
+	"ap+2hmJLf2naNl/rP96rTprXwZh9sJtuBeOJiDAtEMov1oZBPJr2AdhG0Emw5QmfDRnfTt5+Zz8ub4LJ",
+	"lpggIW1BxLS68KkBLjlPFwG3NnHKJ+rzGltYCkCzkvyrSx7zzH0kUMK/v2lJVB5HiBUKrQrQZbh+sjwP",
+	"IYvWliDw6qMkIh+ywHh8lANhw1DISopUFjUwr0zhDb83lsNCJ+t1Ul7ukSRBWvuA6PogJqQsPdM7umYY",
+	"gu1vtSt52FMY96KUvk/xEWHjSTxH9E8/hT1KX/uShaFwSMzo+F+ySTS7xRnpVZyUycZUc++31zM66HlU",
+	"H4F+ILPwm4l65gdrvRn8BfjQA7x9jLGcculFITMG84QGlik7D/fOBV7M/d3IYzdmyCOrR2Znzpl6nCAP",
+	"Kj5kn60lTKaqx66OC7hgVgV5TmjEKrlYMlP7OBXxapPXj6qVxn1I/QoVrQLJI4vXX6vkPkLRa0cEtVPK",
+	"iWTIV5VChiGow+CWcdKfY4nSy5Ora3J8cdokemoaU9LAIafmTcp9w4tDMSQho7esy4MYcawoGUR0DLHp",
+	"jCtNwUcGBbFlUEFNjdELJorFyiSWtMtDMXwkiZtEC1AfnBTb1lf60u6aoaVAl2j71YiQG6C5WgE11Q7F",
+	"GgCwo4itDvW5xlZLAV9sHFYrvgXi1ezSxiC+szIsH/6SsLoMx10i7O9txapwmAqsXesbr7CnhEs1NQCW",
+	"9Y0FQ2gbt8yD1TAgVtukMmISEvsMeJDbcLTcSL8z40SPgR5il6e/66/cRpMk/RxmUVllciOeOYQiTCzE",
+	"d3e5dV7r6muotmcwLrmPLwwENxHdVCbHf4Ahsl0uZrxxRBYG7JCFMeK4EDQrGd0gBiAUQDaF26MDdbIm",
+	"uogB5N7AeODqaB7TXWrXoRyJGQniLk+kvgk91/TfJK7woACWImjM20nXSy0OQAe76WlwNdNIGfqSICGl",
+	"4LnqSLl6odCCGFHui3FpKrN6oNN/kkEe3x/s0KxK9nh3WVrz8dYvmKnd2/rwue2UJfjqWWxmvkSf2Xr2",
+	"S3xGqSAexgYSyT6uYc8sTSX8xi9H52trOy8ixraU7kj+fPXmtVZ1rMQ0vdZOkpS9S149NTLWJKx9VuNx",
+	"EtXwzl1bRSqbUNWLcsnFr9oNOaGGb3f3U1yce2598Ubn9lPH0dZCOuXeSHF7zrN4kdbYBI9H1bOxPRoy",
+	"7tOIjNVzpJ5ClRM5oZxQeYNwz417Jm3vtiumlahxlPAh9ZNDfv7555+3zs8Lr6MrJTt2vyxVe60ou0Vb",
+	"1ZrxwP8MoP9iAfRfOPq8LNJ8FU0dezfFJ9NkdNgvXztDRNNT0tvmySEPvZ0rl3hpgH5uBavJqdxDm8mr",
+	"/N59w3IrtyWrmBvowTwerKcHqwcW8+L3voQebM9nE2U4gwaxjka88GAlPXg5hMXvg6wuUpb9YJpR+3G5",
+	"agR+AsRkaHd2dmtWOLAcBZMJ8wu1JBjyfGOAvkxWH+RiFQTT31N60WjI4mo0Nb/Wje8n9RZlnBnEhyVL",
+	"WJkRz+9TaNTu4Zs/K/Nl5Ua1c225FvB30yvvrdOlVuHikjNjyucQ6WXsXPlSMzsrUcUWVYuMrmaNoHyH",
+	"rtPjtwZreDcSpjwwmuXtoQDQWsiokj2cETxbxYERBsE3scIWIvjq4DlZDtptMHwLH08N6GWRJ0WA38Pg",
+	"lmUnIgYG2Fs6RD+KBn/FT3py2lfPo2MrmrJFkMp8MwuxF1b5Q+EBzOPzxikPvG8sZdGA8vgeUugY8rSd",
+	"CUKE5ysFCFk7uMgJJIZ8yy8C9ZuCN7cLsLQWD0XCSZchrBDBieaFlcBWLoLCG7bGbygNL7AQjioamirA",
+	"RmQs+QUxXnmH93pZYXoA/fmGgbOp4yLtyZ7Wh+LVfeCo5G+/7uIk0C5HXD3ja8x6iexGXzoAuqjW4jox",
+	"0YtUS+puMgE3jbNKfzH+1QZ4hZNqFke65j3AzVsFMFKYe3Mg0ZVyEax159JwIJNgvZuWau8QzmYIkhYh",
+	"gEsl5qe4S4bz7bV+P3eui4CXKZF20Gri0kqoIy1cr0dYyl/XPeZlQX/ZdbFGxMXM4rRfMHzWPl1LQmaT",
+	"Na1G00nzzW406Q5+y2QYMcm4VxglqFGRJrrJ4ipBEpZkjK9KekvisJKUdh1aGwx0jp3qZZm43rlffHhZ",
+	"mu0bHgZcrXYQsnS4IxH6MqsjFyURZ7JuoaOaUxODAfyVEUjJrw8sjdIcqiRJNt2TZdu9ibHN0EFl9v+G",
+	"MygFoElY4xhUZ/+GNH9HljYMLisUlBidlgsTUQcnGZtqEfDhQshKKUb+0hfF7FPsEA8R9zsZLFATsjqz",
+	"DBGFkatXIxqGZMaIHAUTdXl4EQU+nX+fg4IvDGItLV5qi7/colgDyQwOm1VMFthMOK4dfLYsRMwODEtD",
+	"wpYVXi1HNnrDU/w6A3EUizQ2ZzOMI2SEFXCO2oo3r+HWVFp9r8L9IIHFrFrpRc8dq708HGNdxC+yJ7Fs",
+	"q8CHv8QA9XldzM2ltja9VQiryag3Sq9OqbH9MKY+PYTu/9d//I//Xjvs3C2ZwANfPr1kParso169e0AP",
+	"sWplT/OE8w902c0G2dbSORVfexea/x3vvtb6O2bnq+cIG2K2+Rip54OO4W4cC3GjbqeG9fWpd9Pl9cVo",
+	"5Ebl+7HT5cnjNqYFfKERMbG6l4HnFTNOXPU1Nqc3jDdULzhx1+78kdRR0NZFDgMt9bXc0OM6KtpErY8Y",
+	"pFHl69zQk4ccIkJ//Wt6Ipp+R3qamVPZFd2CEwRaBEpU2w70l9YNKtn0IC4JxvqK7HFTgIKvJ4RLDACL",
+	"srmMveT3sdpxyj6zmW0gRz+/g5NwXSi70nPgQOWFsfg1sCqhesJnR1huYKdjXTCc4qp2gMIzCmImJ9TL",
+	"YbqBvpK5Vux0qhWY6rS63U9PXqg/j1v/7//1299++23rb7/9H91pp9XZh/8f/O23/+dv//t//H+//fbh",
+	"j4VxKpd2KlCJBbdaUo/JBYTqDXiRKdfTN+QIYlaCvaXmlRmYrTQ6RIoor+y/x3X/sKYoMOc/Nd12Wisq",
+	"vujJ4uiLCRHkeBky1buRICEbGAz4YiSFtZneQzGwcpdAbmJVWZT1yKYcyl7Ob5pBTUI6v1fxsHdQpoVi",
+	"Ofs5ot0VqFCQ3FJYpuHyxTOys7NzAIACDjJAjX8GNardH06uybacc8+thPxlx9nt7e08zjO6FYB5MM6S",
+	"tdKYAeWF1FOFG6axIUyyNsyICXtYtLOstlOkzEIl8ISrZiDz7UmaeWXzf1rHT5/5bPBDYWWgCnZmXmre",
+	"MyXKHwEUCjO1gwchHWL1YKgqqXixiHy5QSHz1XD/5XXMSd3th8K7CQMZu0lMvJzLmI0fSRhkDjLGVCgv",
+	"eIuaZxUmCw3NXR0XpxQs3WyrtZ3pCEk9pVn1bTIVGPhwAe68L/rV1kuK8LYCkZuGkBIYyHEgpYWAE4QM",
+	"jsE96laYgWD0QdHqFAyABHHhGKqVhah6vh5JDR9T+ZiVV95ay4+zmrSusG0SitmzhPmSiWHtblo0UzTb",
+	"5qhpTMNQRPPV+OjJwcjS+8LwnLKLjz7AmstYPp9cdFxKtlnaKZcIxbHkOEoAz8htIZuU7aClgqtWaSA4",
+	"hIG37krUa/WiixKwktS4oVoVWCmyomlEZW8sIrZMLaEc67RD1xgaL6t5Dzj7FPfgEl9MRi785ppIMtUc",
+	"3nKUxFcZDOuKPBvmvIxk5RqGGpD+q2ovmnc66VJm5l1ORheVExDT9ptqrwnFfNuqKxStqL5i91mtb3+l",
+	"rkq8+Jb+rgSPjCnXKpTxzk8Yt5iheqMRkzlHPTZc5FCFpaMsLL9IhFCfLcXwq1JESn9X+EJEjS2qqbah",
+	"Rw+wuSC3DFs/NAZxdT8ITrtXkn6aOLZsNB0Y/IjKVZHkCKxRLY1Zt1NcvbT6lh9IuBOqFg4JBoTy+YPU",
+	"3Xpw06sQ48TsyoOPU9a7YQX64gtdPMwhrj8+7E5brR2Pwj9Mf+rjJzep0EfimdA1/HyprURGnikxOguw",
+	"RuLKiWssigpkKiKAxRgn9QV1+BA4Sh6OckvtNdqyrAuRWetp0ZdF9jmSzmlk1rQLeZvxmxb79nHO6ApT",
+	"A3SMcTENSULvoRjAmmk/lMZjAxiOOpVz7tFJ0JzTcdjQtRcT3BEDE6QjPAF9xE183G6DUO53uYm3GNEJ",
+	"XOpJPYPh0WiSZ4BlI0kw5CJiBkkSECR9oW69XX6DoCfctzyemSZEtTjUwCca2V8S6vukL+IRIq/7gVqj",
+	"ccBpjMJsTCcTtZ8Z5LqmLl6gtnYVutyFaYr74OTAsJdCBdoA404GfXnpYynmtFXxd6nfJtc6AchZ7ykD",
+	"tFPtqTSSujwI0m5r/NKrW+ec1SsMygtPrXjRwnNKbK6YujqHb7GJeQxBoVY9iKBQmUfTHJb5a5AteOzv",
+	"nJrgrEIsRWYbVuMy5emw2hMpCa5qv7A0Kx/IrP+q1glZrGpYuNJVISRzh/zug817IWaluPY5mtkSHktt",
+	"Pmm4bJ/JwAduK0lf+PNFFW2jwCeLwS6RmFpCfAGgx5x8TOeQHdpSqbZJHANdqHG8TkADQmLZYEeWNKt+",
+	"W07E8u8prgF1yrJizQAYAFrQWogBy0x6Dw0ZoGawSfSyGuN6YTHmgcrUcjUdj2k0/73RS0X7ROHFtJJ1",
+	"Qhc/+ZbXyGz9WsGSBTGS1aD+tfd+ocQ5qQsezpU675rf/qSuYi6cgoAPq+L+w8VmXIYfDQAamNCVoJ1p",
+	"qNdk0SOdIITgtmspPbAs2Te+FomDZ44p19q6ot75YWWi6ocsxPp3VmLpOhUO9LJnS6EXVjrQbeo0lAJx",
+	"VcHDN42ZYqVETONG84vWOtBDzRVSPzJfAG8jnhiz1Iq+mirsQl6Lr1cUrYtkQZjlOOBTmS07YJXQsl9Y",
+	"DVdMv70cgPk8W02s5M0IY6l7gaCczFjazpKo7NZK5ILMEi2OOXeyNikMURAya9XIT2esTry+6OMoNHSc",
+	"unuDLSUJO9IsrDjAy/XH7mFiAJJN4kJ1d/eQTKLglsaAYohmOgyE7M+xTI9qqqvDq8bTfhh4JOBKTUab",
+	"EpSsfJDC8jj+zK3gQes4/cNU78rcYj/kNTALQ7cCOK6TK8BfhdSuUyMRxEyLiBhrmDHNFZfeykc6q8lf",
+	"MUXuL4N4GZIrFutSNEUktC/w9wXDURgMR/FS7FOIwIVEG/Ly+vxsi0mPTphfEHpBZhGFAlVKjKJFdEyj",
+	"G2MU/dtv/2m+3ra+zyrE6sX5RyMWMirZwqMLDbmImVxsRiOmBMeSoJjKeAql2ATpWhYpOrhjq9y0uE9k",
+	"FMQFed/5rStzbRY/XUkTT+mqQA8HNyZGZpX4b/HHRQeus+DAha8r2L1zqw2Tzo5k+WJX07/T9ptp4dbm",
+	"fsO6+BXjfoKEuxk2WBJJVAYLtrI4SlIMQa0ZxvhOJ6GgvtSBSwEGzYBNHzoj9QQqrdVwuhzztwRkHifR",
+	"eDycN8kx132hHqPVzdh+a11EJJBdboIcUNI+kg3Vere1e4TdUl+j/etm6FtQvc1Z3OVm7BjNGCoNYq5H",
+	"q3ij6umAuM/evH5xdvrs2iV1F+z9bpe71gK5DTTZWwHF00mv1f7z8/2fXv2485eDXzo/P3m3d717uXPR",
+	"ed0+rw6MA4uwCI2TO/LGd6N/19WNKhSOwSY6tSfw04gzxnNw5tkQ9iN0QzMak4jF04ijGAQWZkd6Ly06",
+	"U9lmkga5t198+K7QXrKyPo2D8fm7rVwKcHGEfn8ak5j2HQJ58wPGECkK7KCKSnHS69W3qTK/1r7631P1",
+	"v2fqfydLJ73skoDKql1usqhaS3oi91qNI0yo7E/tk0aGLJYIW88xUyyP+PaAmE9FyCemUksFkQ8w5/es",
+	"m7LeUwvR/UiFxTz7Y6E+waIt2B6zNVIxdHWX5lO1h0eLB0uxpXb2Orez5n1ODSd+ygYiYkqWvNw4plwd",
+	"rz70s6XohYyEuEGZUqAICd6rJHHTgb3hieSNgzETU8XOcBkHFFLWECZsMbQiFHwIxVS5nDElKciMQpGL",
+	"gYhSyM4dR/GDsTwibfgLw+b6Bm4gXWA8wfQTruiOOdBL0pinUVgWwqNWCitd6JoXESMXb66u1b1iFMcT",
+	"JYvUvzn7M3x1uL09Fj6L8PjpH6Eanjei8ba1F7blZRoFebCC3f0ME4LOvz/c3lbcSG5//68f/gh/FbKe",
+	"vDkgCktIPn5qgpQ31VOwbkcS6+xg9oIX8KF1v34kiwCoq6RFJ+M7TpI74ZpU+blzaH3n1OBWVSx/8MIl",
+	"IjIZRVRCgYpED1JkZ/Kl0Nsrs9HdORbr00hpGiPm3WRYrbW37arSplywZFD4VuU04cwLCQAxBydlGPWA",
+	"QGiQCeFrI7E2Bqq389EM4uFDIuQ9AG6tNYdVi7aJC8hezrVcQQsPVruI2nv8O/IJ2fPalHkhfStxaEiR",
+	"xKJZjCx6H5paPf5Kd2vriQ1v1zla+Gb3fs69ZyXmExOFq6u8UyXK04JWaYkq7Vklbyb04xTu2XjZkkcQ",
+	"PhECcybDSMxkGoKIOl/GkZvyrdt2s73Fmp2t3VW5c50Mx79t17vdZvy+tXVAt/764XPbaXfuGt+rL7Pf",
+	"beWaFAsHtTirrGMZG72u3YVFs0zGYEnoSMHOn1Cd6Jp2FXA71gGLsDq2EdbED98/BKI8z+JcRElZQrBa",
+	"zsAHRTmaPmApAGLtiMg59wgd0oDjVruWWcxVyoDguUTw5ZkZqWlv6WlMqbgwxCVvn7MmW3Yo1jDU6dYb",
+	"MhJDY98wE7kG1bRQ7YFfUvuK4gc3bL6htoO9faGQ9/KQcaN5Z2LHs28+9saMPBNRoTMrojHrhcE4iHvR",
+	"pGCvtMyVgK0nmSe4TyjG6uSvZkXXLxxehds8bpPOgwdzG46qom3uDNsuyOXk9Ul4dW7C+bet1AtxoM91",
+	"bcRyukqLEM9GQjICfqvAFFCaTCMdWp7L+i5JOtGw2eqxgA+PUjc/dKT69QElPiXEQJIpREBzUt9t7TYy",
+	"uMbYTQ7HWH9ZpG2vv4tLNkLPcfXiVmNx2Wc2Y3S5Tf3m2V1x1J2hDN8hbszXi7qLeS9foudx/4n3BWLu",
+	"cAabXLlwfmtdtqxHKikpWpr8ji5YOKN1jtp9jti3v1JvZYnSnUjiKXrQblkENRN9xbgBmCMWJBYO5JaQ",
+	"gHvh1C8SAT4NwnmPenFwyyBNu0wZ9+kc5X4ccC8m+ARGzhzhW41mQ/kcdGOArBHT6u7t53SOxSELCB7H",
+	"OWH0ppeiFC8fq2qs6KgI31hidIScjlULDIMPuLrZeUx7xszjqp1P519jkmrfijkH+gJ8Oi9W81rtvHK3",
+	"JJZiWXwZlIm2a2zWDZST4EwmdJSNtWzvd3Z2qxfQrEZv0LSM4hyM+FLDutXhN7A7eruwXmiuXGj1ksBp",
+	"ldKCPVpNghjkMRwxlBPFlHtEWjYtZdbz4HGlxZSxiOiQ9frzmJUMA35KSr8kLEN77JNqTjNS5yIGN3yy",
+	"XI9yAbV7nd3O/r7SuysMbSNFPBbFk4CAlFLS32lVIf0ZYij1dCnRoGjBNM6SKTcKIQFsPIklyVFRMogq",
+	"i7FENYXjDvO2zqZTxJJLTk4BNZZyyjy9FK7JCkG0jtx+u3kVZlv0ffMS/F0Qj14VZSsnGnKSsXp8cUpu",
+	"2NyBIvMcj6MorE5AJ0FxCnTmkq77O8KDToLYscK48R1gn8qhH930dv/88eCXm+vO+N3+p8u929dP+hc7",
+	"3s+PR2dt/0VreNWhJwfTV7vxj4VBGf80X/x+zBeGzh7KkKEPwzp8RD9yH05ijuC3zEsgO7QUKycMmMQ0",
+	"+lhMtkJ2y8IUJQ6LW6C9GbPcJdHJKwU1T1Rv8+WnN6Sxmiq0rJqa2VmvJBmN4sALJkiPskwvSIYRgE5o",
+	"Odjxj4h5auKgPDsY6LRgdH+vMdM8GonwnsXrFrVFXM1VaCDJDlrRWgWAIGth6i8iHyUDcXI7vbje5ST4",
+	"ZVIRvhrQc3KMVqdib5LFkEuqz1g8c7+tncmQwUvTE6mWQ5OeUxizMIUgs4wiAxx/RFx8BWQ7BADRCJk2",
+	"domuSTiHdIdrccMKbdMyGHJIRAA2vCU9MTEodLF6psAfmNaqX6I9qGcV05kYAzf1PDZZqkW019Ui4uJJ",
+	"XVAJEMju9kx+D23+9Lff/jOXI3Hbafo/7A3e/PDzX3++/nNw/u5875fnT8PXP/zc/vn6l+B153y3ScPA",
+	"Y832k8e7rfbubqvVbA126IG3mi5gXCur+sOeVJSzxVtRSb7CYL5luWqiMFaU0c4XTcXa3rJp6nhnDNPt",
+	"zv4yyzSapZtol2539osN028hs63aDmLbaxHTUG62kXYP3/J+ZuZRHP1uIhTs1EGZ2pEwfxRge0b0lqUp",
+	"r8WQ27Knrm897Kw4c1SHemRqrumXF0XNd9YO643VdEuH8DbzKknqzIqtqJrU2nCInI7HOQ67d6+hLsl3",
+	"zY85n9iqh1g4qHumuWYWs2zATsHeF5NjGo9YciWFaLGp1Q6s918pXsweX1VWk42w3ITVWGvyLbMaUOTu",
+	"lZH1DFJGZaYW0JEORTcYY4mTgWquRCNWXJh9zVSuNHt0EIRMO424mBHBszlbVvQ1BLEFMj7s8niNbDDA",
+	"dRMc2h9hMY1JPO9ycKVaAdBjQsPwHzKralmmEWczyDb6UnlFpM78IGZ+42slGK2Ze3NXejgMCOwmZ0Nd",
+	"jhPY00ASLxRynRgW1yCiuocEK4FMJ4IfETeBR3UPlXAfQVaBIL7IlidbBadqtVhRsqA8AEWvEgDR3Jt/",
+	"IArGaubhJAcQM929kNFI6rpNq7jKwyGQHufwR5flHUI9MhgxrnHCM4J4GWApqYd0yr1R7uCA9XWt5Ihy",
+	"Cr9XbQ507CKSpND4AThZSFuVRMbo9VrJ68EpVA6bknp4gCIUhRwRxdp0fCpe6inxAdruFi89EZPTsebL",
+	"mVXOZIJbUappLO8yytArdoKN05ypCs+8jcKyvVC8vbB8ic4opmjEwE+mbFFQXl62V2758ZkX0gggcLjv",
+	"oFUVUogd4o2Yd8P8Bjk/PT9ZLFJZC8Z0yLYnxWFv1UqX4nTQ6Eqjh3WcKD1gCVywmbdqVuA58QM6jOi4",
+	"WTK9ESsGsjjmBJblkSTYhAScTIJPLJRW5QXM40ZFRQlPTHkzekc+KfVJp1UKXZCBU15ecCVJvQQBlCSI",
+	"xyLBhGp+EUxkOaKdvccrduHq5fFWZ++xQ0bsU3YjDgb7j/3Wfnt/f9d74j/eO6CdAaO05e3tUb/V3qM7",
+	"/cHuoN3v9Fv9/U7H89t7/mOvvddvDVot2tov2j0Z/LWALJ7OY5a1Uu/udwrzUouiF4rl9kTjGgJwUKpY",
+	"QrwOx4OWggtkwkzxQURS9ecL9UP9eaGZbzQd9zkNwl5h7uYVWDDJ28uzJIrCPJAqyTudlqbYBEND8CGR",
+	"gc8ayB/G1DdlEjTlKiJWhI0kDfdbxZq5iPE4yOZiKmcFEGrwyVUo6mUpw8vm7YsZB4ajFqCuTY5GXHAy",
+	"EtPoiMxEdJMGRo2YYrCykSnQovemOLXVG9E4k9QKa7JdEgO6vfQ68D37NPlTalTtTlutzmMZDP/04/jg",
+	"doMVnQV+PFrKtKDFA/Csdme/AtPKJ+EmG257ChI+7mTFmT7GCYOxyqzgPBMujVSRPx05H8QKj29CY0vE",
+	"MgQHTyfrBQcvvw8+fIhwxmm+LBQTfeGKB+hbMAYZ6rR1uSQKUwcJwDaVXNcTlUIWezveZ7QL/PvXCUs/",
+	"DINB8veM9Sfg3p+E2sa9PfHVz+oeuz0JacAzF+tFtpkHbKCfeorslgWjhTQaIuZRyJI5OOro9BfkSOdx",
+	"Bw5wJVHycSpiujoMjoZhaSjcmM6hyC2JxRB05ly8xpOdJ7vt/c7u+gFfuZXJjtbJ7Xz5OULy2/yeUU6k",
+	"RxDTPg7iJJYVVkIXZWPRbeCxR7LLNRmTemePnD8lFPbRIW3yw1OoDhKGjhZdDrl4/sIhQEZgGUF7hxiP",
+	"Be9yOvUDAd/cBj4TSNONJnEv3lxdk209KpdEbDCVatuQYMQti7rczS6nqxQxiMqHwtViGgMIn5tZVV3t",
+	"QYkD7v7l+Oz0+fH16ZvXvZPLyzeXKboPcRV3hB5dm226DUT1x4wXGnf5TExDX5NLETGBL8G19jkZgQ0r",
+	"1OW5N2s8oYfgDKSunoqIR6V1tZ7QiI6ZYqiNqqwjzyFsppDng8k4HLL87eWXoowT7UmR2+yD/vdf/vUP",
+	"KNz/rdf849aH77ZX/L4a8gAkhflYySr4AEzPwuIhPwRPc3HVrd39vSePi5hggkqyt/N4/0nroN1ZiU3y",
+	"JbikY1l+1ZVIZO0x9uDKp9Bud/b2Dw4OWo/3dzuPO7sr41pKWGRFBwa03dB1gXaGb9ppoWZwHXg3LC5L",
+	"c48FmUBUut73RzIV0GtGa2j9dBqFXzpcY7OrTzK8gkCPt9eEfaJerGPik4u34tWKkPC4qBVzjGqfrgf4",
+	"AvRViPBkI/8ul5+/sj/BtTy9DO3cfGz92PEPFi9EKzB/rOuGtXYrg1FsqlvnlOIT9zmrmtK/5RMrWbQs",
+	"/xeiqZZm/7KIFnpOytOBoDYIFkOSJl5MveeRTFzytuXlhjG4TXDB52O8YeKAsjYY/V1hKUhYwlXGT18v",
+	"A5g/qbxBYK8je3gQHSVJIOWUJTfuAG0rqFAuNZjurMd0VuRPq4WH/GnwX0RUTiNGhoKB9q1zSvrUuxlG",
+	"YoponGZF9ZPZ9TNfFnG/e9VyT6uzWlkomT1ZmkZtU2jF0209seHptk/FN366Tz4VVy4/uWXRHP2TOlOL",
+	"9iFdrKRwOfuEVX2XHyJsRfpsmEtmut9RSMvZySU1RxInJMQ7aNibyol5uFDnyZsKDRGlTA2W0y6mPQdH",
+	"mIaQ6c8TrHnJPiK6zBHJJD+CB7J6FmFaiGEBqdmKLSxZrUwTHOxMowjGDpFxEIbkhk3iNdfutdVtYXJj",
+	"JJT+UeX0Xeimd2nlsuK5BBFJGqw5XFNqq2ioGeCyshcvYs09HMaZvhSV5euGpvif9jlqaF0dE51a1sOA",
+	"31QfVHoDWRjOA4kAm4ukBJE94DlBQZMUwyxl5zcpXbPlrLC6EMH2m4sQzXq/cQFSjL8BimHmJu8QT6mH",
+	"XDG7zP2eTiZZUQDB6WsFNSe29Gbv8H9bEdmsuMcKLDGsyLFGAXS7QowfRMyLRTSHVCfVHvtLkhc0UteX",
+	"LYuOJOCaIbsOYaFk1d3GJcnx16MkB16rkCCrtD5cD3zZICJSW6zL2pJ6sh6N6nwmy+GXQoGaXOTqJdUN",
+	"BVQ/6JujiiXU9o0f8otUNBed9EeSaF7dJPrsz0aCcHYL0S4Yda6OA8ZRmfgw7hM3reHrJtSZM0Lf0phG",
+	"xXaSY46wxbaP3Awo8OJpxAzSLazWlGuU6AJTiJ/FNsa3ym3MlCmLmpnKGEEzih0ieLgWjxCdTDTOBy5F",
+	"Zkifa3EQw9hO+DDgTMeu57dFB7D1ymNmsJQMMCbkQJKtXI5jNV1yFvg+C8PapqWmNTFkaktbvmlaQiKb",
+	"g+ZW4mcPoaBkVt2xaTOhhpV1qa0DtSnMa/bQGSoiF2+vdby09qCZBvVsZGafQYkyIIXGEbk4vn72Uu+T",
+	"KasA7XTy7kOfSVI/vnp2euqQCYs8xuMtxj3hM79REGyZCRDd7NguAyGvm44sHWLrwx/rh+9bWwdKkdi7",
+	"a3xff7/9/b9+eP8vW//tw3eN7xvf/+GheMGLiLEtRdDkz1dvXhMkkTSVeI+8ekr02hwR9/OdW7IcX5Rl",
+	"2KnNdiULpzjivPoe5nnNw0fJShatIeW1BNtc0Kcqy7cq63Wsa5Gc14AthHF/IoI8mKhkXlRkLN8gOLhS",
+	"uG+leFUz1C8E9eEHUsmcdQaRxDgzHYBHg9CktmDdgYjF0ZzMAu6LmRaZcB5ngWSbl7bcMDp6ErHbQExl",
+	"D7e3YjlPbGwEkW8ufKAMRCLGAG8ZDMG8L0hd3yQmmJ7oYaADxDGEdEICDGlo5CMY50lfmy9LJWUm2UBb",
+	"m3lAMlozBD2FTlqtzujnCjQaqw8TbpcgNOszmyXwMmLIHMWVqo8e0DFiWy0u+hvODPAVRtYYOKzCamHF",
+	"fYCCjT8+khrf3MEEs3Y+V3N50ELCxfOUMSdBDGc3UWtNmdoMX7ZMGlAThvlkr7VThTBDGjPuzXtFsS4v",
+	"1EykDlTW/jFdc0bX0lIjm0YM7ujjIAwDRAOSuZDPSuFtkZafvTJ307V1RB5J8vL6+oJg29zSDDGhmTNS",
+	"184wh6gz4Sdle9PQjdZOlRB6nYRQfnyDOEGeeLADmztIhgwzo1lctsyWVpDAz9H2X5i5pN0CZtELFJbS",
+	"h9E1qNazkpR9cE5jRrZ65tX0tuwzm6luuRX/9rW355pnFrNXjR2DNRCzyhyoIQZ3sJTj9kIxLHNwRcwT",
+	"kc9804tDROgnpUZJHa8FWuAbpjWAVMt4HQthTo4UeCTMNAoOgQFW7LPhlOclwiKXSYLMlvKZZEuJVuu0",
+	"hjcUwl+djbAOP1opPFbqxpotfpyy6cMqxJrwqvMLQ6oYEZUU2Ch34pJQDJGETW0O1T6f95BLCyqSdKul",
+	"C/a+AoTpkSzItEvr/hYIdhn3lugViaJstKBCLcMPfBPueC9V4jr3tkeS6OZ51WFB+87MeP/JRiuMhnrN",
+	"VZbq4ODXMEsSSOIDV7WOk7kqqevDIOCBHCFlb3aC4OoyL7+1Zg4QVtHGR6o5dSrpVLl9WdSrrJsQctJs",
+	"DkOrUhailR5YcuCQPWeO3sJxI3Ut5ZvmypDV5/A1GEWYjSysshurkvXqsSB9tB0o5qtEScB8AI0xPLlO",
+	"SefTJ71ODccw6LoSePaNm0SUp+roQm5f0qGiLOgiGyRl/16KAnwfZcrmsE5WtbLYlZ2OlfLUhKytzKtE",
+	"Sq7UWC3GtXhwc5fAjMR0MnpDBbXltEzrRVxkyNqajfyeCw6kzn7G9qjGnLEqAYzSEEYXkcCXTXIamxr6",
+	"rl7ArcB3dbxsCsiuR52lY/Xe1s87g8vOzY9P+j8djF/vTs725XXn9t3jvz5r+7WM1VK1Tu3KHz6X+aRz",
+	"C7DKPU25feFK57qqKvwy+GnM7jW/r6uHJRrnWuWsDDdVKmKEUU6YiLeGaxyZYIlvHH9cdI4fLZScX7/a",
+	"vLWYi85nPaoKxF7dEV3w4H3vOym1/X4uPRst5oMs5O9gEcHye12o8R5zC3XUZkFpXk7d/c5F/24YNo6I",
+	"ZIy4VM65RydBc07HIf6aIMAlGvQgMngOWuJ+lwZ5pX9Z4KXmG2NOMAFizV9FwO3PIRvEWhxaj5ugsSb1",
+	"/ewXCO0CbDxIf1Z/p78sQKmmYFfNSSTUkjNLOicqUVZVWHJHyJrhVwDAJgKA+QAM4b7v1r7r1j7otQZR",
+	"lnetv1+yuB/W4/wpxWQy2nY6yxLa0jkWy/q8q8nIfCPyW6uStGej3s7N9cHHX7Ig8nnpnBXOraXC+SyQ",
+	"8TKhnB/zRvFjEC22tgzcIDxsIwmYkPQKKzAGhwU+xoatq0usjPhKBrFO0Je1i2tJiLNAxveSDkA3375k",
+	"uCy9EdM4uf1aFqXseuH3SzDIdVFTiDIvMEtB+Ofi5fXBzdN6nCvXYS0SukwsAxsTkV793wMZrbFw91qy",
+	"38FivS2KrsIs2VzYxMWbq2vmH0HclVICIKgJ43Mi5jMeBzSUTfIayiyRUIhJn3o3BELxJhHEIxDO4pmI",
+	"bsiUh0ym+AsswiIi5SFYqivG/UwYljei8VbiUM6leS7EY9mB3dm4H3jH94fb23U7xvu/bX344793u+/f",
+	"t7YOjrde0K3BYfPDH7vdD41c3Na2idlaJtnfBfHoClza1UsKpESWLyYgk54Kyt0HQw4JVRggUXdnI8k8",
+	"rdX0qWSPd8kNmzcc1KL5nFzFlPs08s2RkCQM+hGN1i2rgy86H7z68SDa/+HVzx+j69mvby+e75+eXfxy",
+	"Kjpn9IxezWx1Ka8rqefTPfjj9p8+/PEPq9EncTEqFQpYUPoSj1R22TIFimiMcT2B4LCIaUhI0f6uxX3S",
+	"x+7Fhyzq+mY5khoG86ZREM+v1BhxEY4nwSs2P54WQVQVVYIidVfe9P7223+6gOobTyMOyW2eNY20oK82",
+	"KCoepYtV4+bizAL1ErTYmXpBh7Wfto4vTrdeMQtqjcIY1To+ZTRikRltHz69MHzp2YjGapRpcYhaccyt",
+	"rv4AwSQaMgaTfl1Sd1XnIgr+ChR4SPCN5LbT1HMOOIGIKCIGXe4mo8Xj7/609VayaOvUdw8hZ9iLpQZO",
+	"1bkU6HPQycWxQCU7ll1u8msQtC6IDRKACQdJNkItIoAi4zoSrbz1IzGDdJ2oy8eiD1ghk4k6ZtPQh4Ly",
+	"UJ2SUT+b0QMVxHWhJF3NQx0SzL/q8noM6eAhlFAc4nl1U6JxyR+Ji/HW8BHM9SOobpFZ2EaXY7gIrAAi",
+	"2ewQ9/jt9cs3l6e/2Gg6iO4Mk/eBhw6RgCJ2K26Y3+W4e4Eku602dnHy+vr0md2HWhXGib09QVK7RCCm",
+	"1g2bd3kg1b4gmnJaFyQYcqhGBGA6cKDhBAIppGSpxJoiynMqYxYtPUW4ogKy36G1Pkrnx1fXJ5e944vT",
+	"3quTn10jM/xxwLN30JKjgq8uOy3pvpTEV3mwp4owHdL+22//Zztjh1d04uazstwmhNkiIoXSTSI2DGSM",
+	"9NIkx2QcSAmUEpExDZXSYOq1BD7QLUYNJYBKpABPCY6SATZKj9SShdBNFldBsb2ADwrqQhp2EUhCiWTh",
+	"YGskJCAgjKdhHGzp46GUIKK1o0NMQXbSqgJqFl0+YdEW2MKkYuCKF2LAmnSsSpDeDRezkPlDAFSHOWbq",
+	"Rzhdnsl9dIpST+ExDOj3mIMwUZcnV9fwfVKlttnlXf7dd2rnldqIHTa/+04f85S0NBTPLAEaOcycmXo8",
+	"YoYzIedxSML+8wwPWlegqS5fJKojHaheRFQNpDjNm9Kh18Es1oVYtP40znNyc6LxMAnOZIPQUAqccjGb",
+	"7/LutNXa8aAP+JO5Os4liJDt6xgbukKQHJZzZMWKEa7T0YkzS5lxOmE8OV2eefdyXtokx1leArMHuZWy",
+	"DjzSMAqkGbUu7Lvv1KrGULoGUnsAXD/B5IfkRySzZ28urxRxPcX5JgimIgqGAUc2otr0js/O3rw7ed57",
+	"c3n6w+nrKxeMzh4NQ2h+fHHa5fVJxAZhMBzFeCcyIZdHuR1zHeKe+mw8EeDdhGk4Nu06MMmENoFWnyEk",
+	"29b1fMLw5X2DZO3+tKWzeFRzFBARjdkWwNp1uT4eDnEvWRzNt47RIgfdJuOIt/CKz/ykd3W+8aSIiRJI",
+	"2zPp6mUz2qpaOoy7gvQR48Elgexy93PXKHjd2iGE/P07mhFJF/Q99e3ffvtP9RH0PvWZT8Pw3z97wmcJ",
+	"o3IwF+h7xY9iGoTy+7u7ZBzqOXkIvFhEZLd1oEZUwplTRD2jq0KYtxrrLBJ8SPpzpc6wcOCQ2YjGQN+B",
+	"Ke8HOlE/YvRGX01BV8YbLCw0wOR1ueH9ir3rejLTcBIFcTMHgFc+HnJLw8Dv8mQ8pM88qhQQrf140yhS",
+	"+oBUapT6UooxQ6iMIMY3q0Psjx/JLh8En5iv4SYkoN+71LtxSZ/NheYzC9VwHMMkaIiQw7TLsQeEz/eD",
+	"NDoaQkGTvVJvxXmwT4FUJwF7aJJrxY8N/oSEYuKjwBvpSfRD4d1IuE0urmDAJ5DlQTylrEdcyRsgX00R",
+	"TR1t4GqID63wgVibIagX/D/Ayo9kt7WLGj/tcvUWtQrqAV8wvMZCF5phpNV2FKsyAVB6dlDcQk0M28DR",
+	"UR34AliNJlPrtCv6fAYXRj4Eq4mWY2pb8kxBC7ZDE53Y5cAxgfroGLRAvLgLf27KfXd2AZZYgmpgYr7j",
+	"pIQ6ftXlCHxfh/6KmACeVy0ozbKMIMyJckzPUm/t8in3tRTQun2WyJvkiiF7xrlAuECiEujluVQEgMCc",
+	"KUOhqQLA/JSzQNkQJoHp0ZgBLugW/F+zzfTbSzamgbq3J/cb+zfJYpfUpzz4pEvVysZRUgbLUhwQG9SK",
+	"FlVz7BwQ9/L4+qR3dnp+et07+enZycnzk+ca6DLDZ80cGQ3jYAwcU+mvaVV+pcfRmLg/nFwTxWIhuoyZ",
+	"akj9eZe/z/gwP9S3M58bpP7y+vxMsRMWgQJHY/J+2xee3I70W7c/1HNfNBp6YM+FB6t+NaPDIYvI21OU",
+	"gWoUwpuOGd6GwRLnw0CxJxQ0XZ5OJDMAN/c+95DAKCegeqqTNWFiEjJH94y0Dfg+Gc0PwUehPHtyszNs",
+	"8PjiFK85YeAxbVXRWvX56bVOK0nNhEqKSTGNPNYU0XBbPyS3Vds7J0lg1Lp1zandskiivt1utpot1Uj1",
+	"QSdB7bC202w1d9BGNQJrxDb10C81EUWOuisW58qLof48jaSIElYDLCsWZEw/1TWXV2or++g2jgjFv7qc",
+	"9sUtK+bcBdeUA4PxekigI71x+lHNfgEqTUm9RCwpiXWdZs6KGSdWQXWl4ajrbAg0gTYUoH3q3TQj5rHg",
+	"lvnukT1ILYKIYWJd7gkaMukxn7jwyCSWrvYs1xEwSQzIdKIWxL08eXZyenF91Ts//ql3fnL+9OTyyjVS",
+	"CS4riM/bbrUaTXLJKETmBWMsLau7ByGe1Fvq8sRzbfYBbtiK4hj31VPJFUgMcHVACCnCQMpLiPLUh+rZ",
+	"N+cLEGJPhT+3Smtg/fIUVvZXicB2ViptEhK5NGoRopTbO3f6lr/SHHjsJXVa7rKGOI3nangsEHGn1Vpv",
+	"0MYiaWrmqbE5laaSWiWV9mcZHPW41pietq7C/JbUPrROHthpd3GyRd0ni7L9lPrJ+qlH2qsfecupuZL4",
+	"+NDO6odeiKgf+D4WFt1t7a5+4rWIX4gp16842GTfcOUT47BSwBUr1GIcQPVZqLYR4zhN9AZ8Ju1dRFvM",
+	"65OGKZF6e6eRMSXDPaDy1oKWv2xzXcP5lum0uNPtCjtwQecAninEGY0wNm23vVdlu+V0gvBR58wPqIlK",
+	"2e0crH74Wohzyuemhr56bq8KWZ7ymEWcGns9rPJ4TKM58iNtt0mquSjGFNOhrB2+ryVxYx/UY9tgbdj2",
+	"GfW3QhbHGn5nWORLep56/0DXB7e5EtKppYiZYsnu5cn15c/Ato+vr0/OL64V3zZxv9mQ0cPUOqXFfmpT",
+	"KmK4Z4GMnzPqn+nxQilvDbMNLrR89hGg2QYytUir6RI93azHqgSD1tjxPk7VyiVmPOwQnfjVqBotJRgQ",
+	"UNwyncs2aK3gtXoYLo2x470ULvD9ZythaS9hBbWSTd0jVuA2snwriyKfxGOQU+yKQ7WxHPY6/SeZxVUL",
+	"XnMqCsB0yZdtVoK7AoXu1QrquedgCN9/eBg5ZJHjKnmUpb0vKIfAkJYXRptyF+2HA5LJuQ/ef1Drm/If",
+	"dTwzs7SYD4wpw3lwP8uZzhncuDGg0Hic7OS+JnnF5mh606A+IzEDN/Qi07jW73qY8/T+cyblrSyHTbOK",
+	"Y2/MyDMRTdTbacx6cMXsRRMDxF+RsBGBOkwKs+RqJXyJiih5yP+0TkkGXj8tGHKnCOIBThXuVyZ4ruRQ",
+	"aSpqfhuHI07oMH8unJJ7JBiPwGqoze4QdQDObCzyp53deHnTRhkrYAEMYWCpTEybhKrudEU1MqJydKRd",
+	"tBDZMdDxHaGQcZEQxhHhDi1K4BWCzbJ5gc/rwz3uTVXP1z1OTkFBkPyZMGUr7ioTt72Aa13R2psJfzoJ",
+	"ejdM0aC86e3++ePBLzfX2Tjlnx+Pztr+i9bwqkNPDqavduMfsylW/+RxNo97QBb3LohHr9i8GpezkubN",
+	"qf/qaoS+cK7glOkpfyb4IAwwzPDvchv7CqwdD3TCoqtoPdufkxNxlyJoFN68WKzdIvjEIfpwbTwD7tg0",
+	"ge76xO2qTXc5I2Gb1PtzrVwFXMbUWPQCTvZaLTKWDewUPPYRQ0Oq7HIKoP6ckfpuazexY6aRItrcInUZ",
+	"KdVFYjLu8pxFUZe5xkG1W619UjfG6GRQ2tzoaFdtl+sMYD1Y991V79nlyfOT19enx2e9Zy9Pnr3qnb6+",
+	"Prn8y/GZ22iS01hihQg0MTqJU0o6OgrcMQizuZgGUwdIu+eDSMvPLge8a/UYHbKGTu7kZDKF+J+FUgdH",
+	"4NABtJakzDDlXT7lJnEcH20SxPjnw1TaY4UL+Bl9k0EYkmjKecCHXY4EIEmn1cEgzCODZ2U942MpLzvW",
+	"bcrVDY/DHjaaXf5aqJGB/bsfsiKhj3S4odA3V98LGo+KLrWdzeSaSdOuqanqUhEVxMxDsu+FQhBL+Te6",
+	"esCDegQnI1u5BOnn78HS1zQ6fgWWivSW1XppGCarVqhBD8vioG3xaQAEQWdOwY3SHQK+plgsvMsUYREF",
+	"N8sfWPyFTsSGZp5/amxfXmOrdtT/eYrneEA21oq28Uq6BTeXMi/rqZRTuBxzNkv0n0EmDBkvxiL0k2hk",
+	"rQkZNUqdbQi+wdATrXZgjWqUr0e6loWSkDRM2kD0mBKu6vj1ofpjf97ly5QqUodkZI96Ixg2Kkya98Ar",
+	"Q8GHDR09YytxcWYSEJJtVXlKtaRMcGVW4RITxo2yZXenI95TbXFBLUNvPRSLgdAJUl+udqXu2T0iG0X6",
+	"xCVsLp4oDAn+h2CgmavywTu/c3Zz8YT/uBtd78+f7tz+9Hj8S9t7uffri9bwuCNPnkxf78av/nlV/oe+",
+	"Klus4Z9ceZ6cvYQxpwkza7PoqdTIMcPi+po0ti8ewKgg5Ort9TPi07kkrmLCLgR8xMIl9b6A6vJYOPwI",
+	"2KnhJKqjnRY+hjEisfDpPFNfQHcXmNonqtOG5WSEelJd7tMgxGvyWPB4pP4GBFod2V3Hf2YjQcbUZ1bA",
+	"pogME6V2JFTKZB2dQTOWLLxlUBGdxmrMkGOgXtZwyITRm+LHpZNkpaXB+Inn1ISJYylOMcBkHG3TNZdV",
+	"Lmag1lIlWNSbDPaQnAK0FsgfI5wwzqfLoZ0Z6iHWQp1AzN+UJzk4eVGSBAJRLxJSdnkqF+u2KJWPYBxJ",
+	"xLyacMC9wGcNh0hBPDqhXhDPu3wSUo4pWibF0Ph1oljLYCVuE9GKjaBsaZGMSdTztxp64j4iximuexXJ",
+	"2FAzqRtS7RwgmWrANKDCYtTDVrvEv6wIOeNazuDKFeVBlkK6LQwPzk3JgHZaZQ5vsdZwHkwiw1nt4fns",
+	"6SJB71VHU9UN1FqGIWTWVK2GabHTXmzRwYRQ6FrRZs+ibbv7/f0VvR88LuscNjC30an7vb3f2dl1apr9",
+	"lE5vt93RjdKuoPfFQauRKFZAh4l43uvsdvb3q6sUscgTgsEqsIG8Wg8p0+FkrpLoIGX+KbohwseqUm7Q",
+	"fIokth0wXDv8rL4bMRpidl2hsL5kExFBUYC0sphk0W3gMeJRTmZREEOxbGOBUReeJjlOLJAtnWDmolnu",
+	"kIgbNwmfVz0o8bXX2tFxo6aVz4YR9ZmfactFGUN/ibN4MIOJfYTUYfP7PTVTG5QmMTOKG9C7AdPzcOex",
+	"OlgFIcMPcDZwkquOhdmdQBLc2/m9Qt72MFjxnmvYyi2hBhJK1tBs9z/UShpy1qRH+gzIPWa8mT+hmdN4",
+	"pXdgZIjSnEVNpXgYAUZhG3WBLcm4v8zfc8mScOX0qFvPElAO68a1gggFjUOA59exMKLLQ8GHLNIoHYTy",
+	"OWTFWIkwQQzV0Tikx9g5fIc6E8hKXc55jnbK3QNPYZxXjPsvBRyWB1IBDLq83voHoIvsSPMI8AVkgvvi",
+	"/+OFD+tIGbV394wk/spRq7bUs5Ed1BGzs8EXbq+wE3gRyp0L6wTq/EkyCELQ9yu4BwoOWlHJoaP8Kery",
+	"8mNE1jpFP7D4Cx0hwQ0GONqJIJ8AcWPwGClWLKYxgHa3Wxg14680aWUTbsbC17NZgObJsL8vcYRXsXiE",
+	"d/rn4f07H94fMDl73ZM7mS7LsCo9vocZG7+OdkhSUhG9u8uZHwCUQgpQIKLUhO4g2npSvh04QSTE2FGn",
+	"WkvYWHS5O41C11z50TKhTTN1U4hXp72GgYwVgxhjEVt9mjEx2ZjMQMxLxiCOQmK6tftZ3bIPSTfB0FQz",
+	"7dbIv1tfqdl0a47JaOwFPpZ8hz90cHSSa90LfFK3qmSq/hqOGdGd63S5LuCtxrSIDTWjc1K3Qa2dFOJa",
+	"cRQZ0/EEEjXNt6o7Gk8jdkhu2w5CGGggqpfnx8+2rl4ed/YeGzyDxFWhnn1kOLDT5VQaQxkoPegwwUVL",
+	"YiI+fdJXjc+ItaoWDphftwYzs7+P2K/MU+tGIkal4N/faYwIoCURYQp0ASRIly9mnqcpza5eSfVVkrsM",
+	"L3ANWHRPvUENx5qma9poOB69W1DpODtqwHlQw062rMvrbXVN23VaueKJmhotUCAL+oCGjSZ5LZKEYRNd",
+	"k8oFSBJPdX2SlFQyCcKo4wMmLNz2sKPkQodZWIg1SlwjkNxD4sKmuDi+zITV/GHZ1W7hFrlWvmKyCYur",
+	"2+X28vamnN7SAKBG3Sa5ZFgi2ujLsR4V85GMkMq63MClIYSIFVbrMSdXUgZsp54O1U3Ob73TajeOupxq",
+	"lHj34u21myl7GjGJsQ03jE1gTvUOJDQeYzFTSFk38HlOAp0nIiikvxUKj4aE+n7EpCR1RR7w1UjIGIes",
+	"d0mnkgNSwgIh6l57sboKKlpVA5IC0WYQ80IQSlSnmD+P042YFCHcVaC0j5MH8lM3o2jKDfCM++7k6cs3",
+	"b14htEbv4vL0L8fXJ3+CvHM1X1wWDTliTMsansNYfNUpoXFCybh0mlSpdk4mkB5YlyWvltle1ap62VWh",
+	"XrZh1HKBKlagfG2qWFXTnRYm9DUyRf+pg8KNIqlOnV4pFB3esEmc5L7rTJY7Z/Og7yWrXRGcsfZfZkfQ",
+	"ee+UAUCSei6fovEN3ST+KyTAbnobudrkNnLn1LbHLI4CT2rLekrh24l+X2pnz9obTPOjNNIRJFymSj2Y",
+	"6tIa16q9Uk7GNPZGLnFnIgLFG/VCpViqXt3GCovEQkh4qUkimdODRdl4ejHUDQjweWNvpPiSiPxaNR6j",
+	"msIG+TRSox4x76b2QCmdyYRXsY9k+74hfvCNGQrUPqfrvImZ4BIvSXlTgemS1CnXBwtOklQ3DLTBB3Gj",
+	"SV5EYgyXs3ITAlllQVCHzVMUynwM05cxCeJDc1KLrjQFgGZOCja2/F5ppuYeEXcQ0mFytUKFucsBGQdB",
+	"9EUUm3LZci5jNiZ1F78GS4ELCG1OciNV96qk+8YRcdUJtvuH8UOMCRxq5pMJpj0kpbm73P3uu+/cJjlX",
+	"DQC0RRKPSrYVcMm4DCASR2lCb3ngCZ9t0RmN2CGJoSSfGj/sEwYqivGERkmaOgZXmjvvI4m/x0E/CCHA",
+	"xGdAt+odgpP66xevnh+SwTQMt2aBH49M2jK8PQyGYKiQOBPMAIEYlYCTgYjGUt3HdIcaltW3PnoeYGfi",
+	"wzAwuJE0EMpMvRRmre6eWFTOvYoj+j//A+D+YogPdWUcUSkZgAHp/tSsla6oJIBHB//z/3ZTGDN8l/qa",
+	"KfaPkiHpDcu949opVeYQXUUwZYf4wTAAYvbEuA8wWmRMoxss/zUneKKw9I4A2FzsVw2DSlkwiFB93TjS",
+	"Lwy47kIa15oxrXe5nMD5rL+k3CGvKKcOuR7RwCFnVDjk1Wisxnc+p3xMo4buP+Ay8JmmCamvt66c9jEC",
+	"pfKNEsRtEkRV7UZ5HJOxkDFpt8DGold00OVgeGlnzC5HmM2UCFXYR6gFK/yAmUi2DjkPnja7/P4uhKu8",
+	"vN7wlrpCRJeK3+r3z1TIfvmr5+9O4SDUWJf/eRX5XVxFtJayps7j1D5t9YU/R+jX2mGndfCkvdeBO0oO",
+	"72TJdSTByco8Asx8zvJwMNpCkYCeZxA5CrE3XmcGsm4U5sMi4SxH7uiYw67x7O02na1WO9PGXiyMrOPx",
+	"oLeIXLNHYc5A1mCYiXyDUNPu7OzWrOAYOQomEzxpgKddO8TWspn88jDwGvaWVAHZMIVvswBNX5Xz/L0w",
+	"tQC2YzwvXgLrbGap/MPiEdz+nKOYu22AzStLbXom+CCIxgmWIWIr2n1gERaig33MAKH8QAJ02CwCLbTH",
+	"uvaBtB9++PwbdUcqPJrt9Y/d3YOflQqgg/kNsrnnV5bV/+AxBIWwdTSzgFXO15LswCu8lmb7tMpURswL",
+	"JoGSqNqXpZMCXfSESZfUAS4afUbS0b5JhDVNy5SnKK+kz9RplFAtxdwkutwFbt7T1RHU064eQfoVQM9D",
+	"O43YyslkKkd4q44FgdomXS54GHB2ZN1HyJABTKkpaTM3Ttomecs9ZCIsh61nICFSPFTAQAWpp6/STyCF",
+	"ofiKwf17cZCHxABaX7Di1qoHFnbFRPzqMAmgu77og5pfJpDXYiPztS47nQdPAt9MeUmOiawd7jwgU12a",
+	"ygdn1z+yyrBLguDjMzr/naK4fjugOn83WaGYz3pCQkN426kQpijNksxFTIIAsx1WDABTTLYaFZQXUOxY",
+	"8/qEAQM8KuReScaKcSMuzBBWQJg+E+Mx3ZJMNYrT6kTSITSxQrVytZZpGEDHwLrgMhMCvq+OxS/K7ko4",
+	"Xp4r2Qe6UlFdvORmizNDWvPS6swynkMa2kBE44e87Gk0YMYXWOGOYYVpegfsZQZCFFfyzsl0pPle8thg",
+	"sPCcgR59AE5pCGXVNe0NZ4TxOFI3lcgkrGqCSaKVQHgRCDv8r3F7M6sHwPIyi0iaHEHkE+j1WG4p0Q4T",
+	"qNqbByN9Z2IV0/JIh4meCY+JAUb5GVyKd/nqTIc6JgwzscQgTVzW+wcIVtiJVjih7IcpHDUgdSgxhcGc",
+	"0O9sJPDXQIJngwvopNFMErVcY04iddqXjMdm1Phz44hMqI7qApam3UPgHFIzoliRnMqk9rfB3+DsU1yG",
+	"4qzTzSohOJsF0dGggdRDy2awKj5fkruqz2rVI4dju8KHlmXW6n0NkhTpScRuAzHVJacyw4vYpAzYuGjI",
+	"WFh8vREbbOnixD7FFiZQs8e4KY7IXkvXxYGNzwx4r1U8MLQ02gMb00/BeDpO2bz+tFhA++HsBGlley3U",
+	"7Lr0yG6T81wRrXcBrLp1/PSZzwY/lOwaF5D2q92ch0T7BdBRqmRAxg2jj8xyQrAcr+ks8GIKQ8991Z8n",
+	"X1WrIJGILDwqeBXqpWJrTMNQROpG9jBaPpLexYoU32NkIGJgDvp/IcNilLBBI5UMYyxHBH7z/7P3br1t",
+	"JNt++FepP/EHTG60aFIXj01hY0Nja2a8x5Y9kjzeM9M+6hK7RPZWs4ruaormNgxs5LzkJQ/J4wGCvB0g",
+	"QIAgr0GAPOSbnBPkOR8hqLVWVVeTzYskSrLHepmxSHZ3dV3W9bd+q5y9hziERSR4mqHLJUKu61GxtaNd",
+	"Io0Q4Eol2tM4ZCwAyhxuCgqkHtH+iBodpFpIJwBKctpsrKCXZuUILO47sDclrLglaUl0KLdb2012WKH0",
+	"egoDH9Shn4RsktleD6DXNEEafMt819ehSOZBN7L4j/m8xjiQO41pXFESvVaaCmKgW1iayHNjN5AJotSg",
+	"6YsnPeSD2iUpi3FuboOy+AYF9hWm6WoCHLyAu5Lga5TfyyLe+NIBcMJ85hHu+zDLisoJV95TLM6jqFRV",
+	"nv/08KM7K58wQLvAvC+2z+WM5SGHcnsySYvDuSh6saL9/A5avHUr2lA/TZVt34mTA4VaeJIjKM2KEz1I",
+	"tDZ/1gHn1yG3KQdtmKahHCdSQzf6rspi7MGmXPQIy48K/xGbzprHAgYLn7s71VXXdxmTXFNjQfokArSw",
+	"brI9OcF8gT2uoTQaGfR4hVZmRilX6Mg3gJRxOvLKKs4JMjuBq6sifwi3gR26OVVklcHNqJp58a6S8nGx",
+	"wkvqH7dsn5UO+sy1z1emQWCHGLlIYtFJzvkqRKnBkgAcdImck3CFCKdEpPeEDRPgkoPoHCVUsfVYKIFu",
+	"K8kn9ksI87vinwhb3Z8AB1eEtPF+x81/+bf/we8B7JrO8e551AjoD5IIRW9392M1lkyLPE9kT0MZx8hI",
+	"l5HMkxSqOLJuH3ppBizCV4gaTXY4/d72Z5jJTcVZztQo3y2ux8JKFP9YuZT3xWBuOA5mfkkwztxx6oaz",
+	"C2Kfv8sgMoNV1MQ81/BhtL7CX5CZsPcrhZwosHSqVCq4rIp6YeDQ9hTFHnCT4VRMrpep0XAe3515xMpC",
+	"SqkBnrjVe7st/+GrszMt1op9c5NpZ3wV5ebvZ3humgiZnxg1V8Sp3GBqR0KwiRoxIjJI+Uh2+//fYo7c",
+	"tn0WUf14vhLWVngfrNpUbiCKRpeZ4F2Hg4RzDf/6v//p3/+7WmfzU1BTY2nEEXzw7tPK6hCiKL4Gxiat",
+	"5o5WXiCtGIJGTojWbwtHRxbGp6DmyQA7ZNqGrzP1V9HN2d5QpakyJxRkgjVvV+ych8fFbveRTN6PBPIc",
+	"48N8iVfrbLoPBkJabrRVUNJmT6+8xdpP5m0xHFMxga3p+dtcef7w33bOaERTk/ak24rbYvNsi2+f7nQf",
+	"xd+Ix96kxYOpGavFgw5YTR1c8vLctSrmbkHZbDEJa0oXGkm0CqITROPXheDMSMc52wP+XqXzmrlyl01l",
+	"3dIxn2jHDNNkUTyIighpPlbG7skT2c1L8DFntwBWU4qAAecxWB+ZSgWL8IZRx/5LRwBB0F73G8rqAoMx",
+	"nzDiZHA3z5VqsgM+QLwqKy6pZITYNdebn5oxY7T0VOgkFiW9botOWJ3bj6CMDCBpEwrMGtsmHmjgr6Da",
+	"mXjg8oEQbxvyJKtqWo5lUUU1G57RyGbWxAeYzB5G6EIZgTCjTv/dPpdSpFGnPMNdZWYtgjAxtq8H64Xi",
+	"3NrN9IJgsAIW3rsMBQ8QmPYbKZguz1QKXOyFAHTYNNS1DGiUgYZ3vhopqYTLhoGVGnwuQeAFWmLr2pO0",
+	"Lu26guJcl+xfRe5/9ui5FRTF1xuadc3mMhRO0+rMOdIPP9L+/bTUpQ5ARhvnlwTOLuOMpCqiSeSkAgFX",
+	"iWwjmXl7wbdCBGzPWoo706YinfWekCLj6WUPOc3J/TG/C5DsXZ047GI057hd1jow13llM/NyDR5HGFh3",
+	"KmN2H2M0yGa/jfW164oSeCZYrlIyqyLYBrQvo+a8aL49sNdrw1vWnqyOerZx6cD+ZY2LW5EsK/jwS6bh",
+	"NqyJrdsWMzSW36e4+aqsCjx8l7IqHmL31LnGxT4gKoiEgfA3RJwqWQQXY0AdUcn1dsA2A7bF/uXv/+xo",
+	"l3t8qBudUFoIUxQw+08n17yPKHyIH4Fb/leVSAH8mvaTVJwBb0pZNrJ93u1jP1iLilKncJDNP72GavgT",
+	"MIN4ziJzXCPW5VmWCM3qWghWar7Q8PIKxSuTs6u63VGWwVmOmhY+i04szi2zzLHmUcXluwV3RpIHRT9g",
+	"AiTjEM/FMG+y/YsSawgYc9H+z/sHxyeH+8f7B8fPXx1EoXS9YajDkrH/oiKHoaHIdJqOFBoF0ahDaR4O",
+	"Q5U4XkAm6zFUl223Wyw6+uXg6cnh/tG+efRPb54f7j+LdlkmzAHC2AbuDkjVGIGeyJGtRnNxARDJxUw0",
+	"2Z43Tvg8lLqvxtU8okyqMaubxRCx+S9ytlCHT6Im5ZoWWReAMzWWDQwA4XUlzJ3tIKoT2RVA3ceSPJT0",
+	"cUEhTjqqyV7aCkKZTlidTErdmTayLYVvY1HSBtd3WebmUOSjTPobC3YlL5/DHqhEt4ZJOUfzaFWgsmsN",
+	"lMj80XbNgwS3KiDBy9Mg8IprpwFw713rfBPUvJM4aw48sZlzBVkjlCOk0NdhSmyvZErcTjziibUgLvWs",
+	"krAtVcLE/AILaKayRrWts3Z3kz8RyGG70a75OaQfRJqqgOWCD9aYOfKW/PFl80gfa0U8/zdbWUVvn4sP",
+	"YMks2kRunJfPLFmIBu6eLW/SMV9yrdlldZymxjqmefoiW7PvTfyTW5/49k1NvDUeYAG8V2y3loxo81Ij",
+	"Kh8xY72UDhgGhNeYPSJxuzyFZJvnc90l6glPmfz+vIErKRo6Irgy5vLYrGWFJQRHC0wc87uylVPrbLa2",
+	"25/cyTE7n2zpB3raUkzoE3MhmH1DrnMCCeZ4knyjCxkMjB3kLC4wJ6vtLXDm7c6CbOrKWwucjtW2lLX5",
+	"qJzsSi+xxGy8Y2gUj8nTsuvHUtXzvC6y6q4ZXary2VxCaUlE+IELBRepyYAZBc/yZCACLC3pjjKtMlYv",
+	"AFCdoofFBH7TsEY2EU2UL3GfRx1mr0uyUKI+06zgrwAWnAtAzNpCy6KDalTcB+czCCVS6J4KaDdQALSa",
+	"7LkkYFBqXHYyd6PD/af7z18fH5283PvLycv9l9/uHx75jlG71WoEDPpoManYUGQbYKsTOw+6WMDYEQd4",
+	"DBONPw8lNtYAQl/kYaS3Id4NmErz9vMMfXIYamszftFQW26wAkGRMVjLi4WfkTkMccg5VdOXe05r4XOc",
+	"2X0jZdY4xauoPToW99H1tcIz3A63ItDu+etH2CvBHYQf6JDqoEqymKABTR9TUJ37AuAFj2MoghtokZ6x",
+	"egm/0di1t6VfmhtBozBEiswCIOpI79ux/XqiRkBBBc5iI5HzsXJSGcUbRtd2vWrvUCYFKoXx1AiXScc8",
+	"gLn7u4q+IhZRShwUwTIKn1UJpr04fmmP5N0BJOYLB/I8Vzz/7m1uA9gwXyxuz4rFCqnYClZ477UJxaWM",
+	"Z2JsQVC/T1qe9Rj9T18dfPfi+dPjWlCDY2jdPihbmrXssftOPDA2h9Ji7tm/aZPcHwuGTqtG0YAC37wv",
+	"HMxsWgQ1v76cyp6R+cwd0VnNtsBAf/iRTvSnhd1iPeWFrPWkZHZBa9EKZEVPWVJUqeAXQhfiP5RTiWM/",
+	"VzJPYbEKfRXKlRQWq8N2grKFrhqlyCl7KhhKxlBC9VzApMpsdxYkzndYwiFPssrAOLYHdZppPcni1SI1",
+	"NyKDqfHsaqKYFnzM7XaI70Xy71skLxvLXUc6UCbR0EBJgOxZu6G/PI2ExGSXAd5UlmyVeT8nVIDGcrXL",
+	"HFMG2OClOyTQRDIaiKjol2h+DT0t6cZGBPsyNpQAt5bqVMUTJlItMH6gMr+F4KDRZHtA38NgDwM50oRS",
+	"tRNz06Yx570iM2g9OrKwDeoc7gGnpdlJEGMrk4Zi0jrRzFabFflRLHlgucp5qhk8BtK4u9A+hI2keZ42",
+	"A3HlbR3mHyv/llTAbPRihJ3OCbUNvUOKL/9ULnVr0HM5GaSU+c2y5AIJtJLcDIBq6jq2PhBDQV01EFgN",
+	"COAEbwTzq6Bx4x7R8l0HQVUqXyk8gp3j1uMiUOIX/lzSgrdjvJVWC9P1P5d+udUSI+v0cIr5WSx43XH2",
+	"hUEBa/mMezLcQ6EuAbBGE3UwqZD5lzDjkcRobqD9pUft52XQCkCUBQRBwqLjCPVYBAxsEWU4UKi5Xrf2",
+	"l/ZHWdLr50VT6iY7EIlRPgUxhXZ3bIbyW5X38SuUhfY2Os8SKGs6FflYIOnEgNWxbZblPWXjRMZqzBIN",
+	"7IK5Gp5AIxtbiQw+B8v7oCoyMUwTo8xGU4CY+TFwmtAlUJe3MJoM+BmhMEkNsZ9OwStVl2pqGI0S0gWF",
+	"UGVRsH2nS1YjE/7GjQDRN0yL9xWgG+SF9Nc0qFgSd6+qtQFSLv+V2q0F6B3I7F0LwTMXbeRGWdqIyOEo",
+	"3ttXLfb5ld+06uWKGVzx7dpXwietv0PJ4gLrmwHHfKZl1WUMRntt2R542dXSPbj77vM96833OGle6FP6",
+	"6IYyPkez7eVdJpky3qhfQQXXe3yYCq0DpFNWatBAokFAp+YiTbV/pU0KllUZ22NR6TBHbMDPbSUvtJtN",
+	"bC4kdw/C9utwBjrImSJ4TlhazTZbrWLcIChD6ZwdGbsm9MbJTGSvyY7ItBjw7LwYs+3GT5W58DRwj3hm",
+	"hlsaauFMgb6cYDv4GcXqG8OhrG+3tp1pYIwP4B7Wo27f/j6AIKKNIXoPhqsQr8tDiY9McohcqszCbQmP",
+	"i5c90CxCjR4xlEO2lV8xoJ7I3a883Hf0fqSMJDQPhn9qn/WseCPmXgj2gH0jKRqd0hxZKDhnWvKh7ivw",
+	"aY3pFVkgG9Vzm3VzrUT8xxSTUlxBRXhKCogENHappSRcOQjl6Sj3VpLBy3L3yKjkyfud+icUCrDPn9fw",
+	"g07ndbzc6yBAV8UCXqIDoXunW6k2unv06/phl7eu/rc+rVP7L+YkJrEL7HhM8CxNRDYtzXc9a9UJNRK8",
+	"Nm9xvS7+X9G+cfvly9opxkak7rEWF3wf/fnyG8wMnL6rsE8XBXwefiwOzMLc7XGhrYFctQAiAXuKOsvJ",
+	"1CFWE+r9mWjoVp6IOAhlVJzfiGlRmDxoxGIJ2Mvq2uDpmrkqzf8MvvN1/w0ow2n/9gqiax7C/ga93C9Y",
+	"XNmCtd+rvLor0YGnZZnwuNksJz1oeaLTFz/gqx6Bf+ROTDSXVGC6/rYZyr3pPVXF8FTgRbx+BI1mKEMZ",
+	"8Tzn3b4xHXQETiZ0hPf8qgcasoDGHjtLUqEDdkoElKNUYIAePeqO5wY9gMTeEEc2GhoFpcnnNeODpA24",
+	"Ufh44wapEDroOAcQSjSh96IFMmE3+ES73ww49MqZNJpsT9JjjI/IqeI0L4+orqhrj8+5/EA3iHV5F0iZ",
+	"BzyGNj6htL/D0dqezPa1QHUUg3d39ZYBoKWRhTpEdhUiVpr0xi5497hiZhO4HLMLJOzJUOLbsZyfC8nU",
+	"2VnJ9YUOfW40RICdIFL2VLhxmncSY2QvS7TbOS6oYRcKYQzuftC9f3Ob9dUo01BuDPONOYgUm2kgzgmp",
+	"/Iu3W5TCvb5Xu6Ss7pL0F3fnky4KM99KleAXEYG+XU2Ns/a7VdQ3jOXyNtQ0nMsTWbRXbxq0NftEQENx",
+	"qzFstxxPUM4T1V8hlHbfaKR1eWUPS1JjTgNQxeBXqFa9LePa/tmbYPynsJbQmkJikFBKnmWWjQKUVK5A",
+	"wburgZWavXbpCJ8FJJQlmpSzogmfu7yy8Rxz9liRG0DebmPczG/JZ2dltaZ89OsF/NogdddBr03PKii2",
+	"Z8/XlWZqt1gXWzmqC2CF/y6tu2K/WH92eaH+3pou2G/vuGHTck7V3wXLbrk9c8tH82+53nJ2WvuVCJHt",
+	"fr53h9eZ6B0XgrTU9sGKmtv2h6+gJB5+NJt1cR1GUWFRgATLkocE5LSecLVweSeUkNul1tMqA2cvyQHN",
+	"DxnH+dV69lFNQv0XOdQx1546cFbIuRBDja0AC0FuMcNjkYmO8fGIopqd8u450gJgVna79WR+6YVd2/WF",
+	"CyvM+lV9hUtRbMwII1vIvE5ZdCj0KF1ZGpnZ7kE9TzkWgnNy7xD8rhwC6M3pGVYlIL85lHdbzHHMzxEC",
+	"QlvTSIXPQaYvv8C3H4u46KjC7t+L42tKcbbZaodyTO2GAkYyXfoVFn0eu2ii9TK0arI9aum/2YKn6FAO",
+	"LXG/GYAXl6xzttnWVhgHDjACXgfE8mYcAPzpnCDscs3C4xiIFbs8yybQLaBKIFXXid+4Stj6ClTCwr2z",
+	"W8AOIGx7XdjBVzi/7qAbewt2+716vZx6JZ++UKy8kGeleAc2o7dyrQjr3KDG3UN5WRqGDQnYdiZyKs6T",
+	"FWK0HIK9Q+Kobo7oy9lImK9/L+PlQAHEYj4oqtWohn0GcytYAoixxMCo6pXUVYwpgl9qVi+VApRKIEJJ",
+	"9QAN359x8E87RrCZjHTkp6kow3F3GS+04XR6jnC88zufYgwBJ2s1tlU7pIXFHqUijfbdFGnYgVbXaHxd",
+	"xRXfZUnMJ2yssnNMFQ8gprkowrV5GSxdgY1DTfeuQrFudR/HLdE+81XnVN7LoaUX62LENpfTlEd9nqZs",
+	"LJjuJ0Mj9PCV/1S8QVG6uaLKn02XraGF3q1XetAxuI//rTP+x6nSrhDRnwMqpko/DhO5Ei0i1Y1b1RVQ",
+	"V1nzOUGB69bu2Wk1pjzFSrXyOpFr5PZbvVPnsWvPafSekwTNz7So7J/+Xuts+yn9f/r7Gnp1GtcGl7Ty",
+	"ZXdKBep+z+w1CajXyUrpCbM77yXTOiXT1Dn2xBKcxxvgXjVruDI8+NsC3mb8FDNaQGGVQ03z8gX4cs1Q",
+	"zgH/DpM5uYK5Yf3XyfrCN6uKhcV9W2+QFuJ1smLQwAuumdmnab8/p2tqSiONUq1ydtdwRK+Epa2KGT83",
+	"QwQ6UUvNI0Ua+MSiu+AiA1sT0i9Yoq469kIHpp/GTBgZDybJKan8YHKSuyAgZvjQ4gjlTgtURVFMWuds",
+	"pypS7Id/F8SL55YPGAmCMeE5Qd+7FBi3TSNzaXlRyGi7jmuO4P7uZizRv1fpejdJTyo46nPNCndlxii6",
+	"DSY7MwQrtugwODbR2STp3UZgXy/WR8bq04Jn3f5yAqDvRmm6kYsPOcMrmLoQWZk0xasLLzG0DSjG2Sna",
+	"ZukpNjqE1wvXgk2KdKp3K9tznNFAvxZKq8XOEhkjVBBL13UxImAVVZlosh+SnGjTyP8F3zcIJRRUlFgD",
+	"ZIz9z/pJr58mvX4elUvafjh++WJD6C4fIne+COVYZZCINVuT5wCGHWd8OBQx8LOFo1Zrqzvg2Tn8S1Af",
+	"cPz4of95XfMz6D6XSC2yHGLR5nmNJntWDu2jhsOigzNzOHeh8reEwDb7EL4L5SlwEjBo8yJzBgtpXHyk",
+	"AVNK2m5pUEzhNUODgpefRmZh9ETm/ENQNEdXkh399CLJcdJeK533MnH004tOKDdYZCaFmf9EHVpZ+GQw",
+	"0jmDhjNm0SfQcwCD8nLCulyLXbg6rEFvejbsZ1yLsEaLgDMNzBe5IlIBY5TAHSCMj5cPM3GWfPgDsAfC",
+	"Y3XOs9z1Y6DvI1bnqYbZTmLBOD0Nq3zewqOA5nCEuNFU5DnYFjJmcdJLco3EtVjE0u3zjHdz6JtgzLJc",
+	"aGRbZ/VIP0jSyHbqy8eK3iPStBWSNGo02Quem3nodm0TvFAqOH88ZfWoy89ERLvd/PG//nPUCGDGaBsM",
+	"OA6vDvcJ2PeZEOdBKJ9OsiRNk26jyY7NxNkOb3oIZUv1p/1ECi0C9mc+5OZfDQyw4Gwb2yyU2Uh2WPR/",
+	"/uN/+9///b/867/5n//6j//1X//xf9Dg8dM/4NhmfxTYjyLGU3PXWGGdTjOUx0BNwbFJBdpkKtMdFu0d",
+	"PDMXvjo0/92IgI7yYH/vEPur4OypLJQ01SoD3BgE/XGFJc5xAJB12U2VFjEyZmCmLPoDcZKFkn5aUQTW",
+	"KvAH76n267skhUlGpDSsZz/JzZAtrbCxYS3hphWBhJY3UjCAcYOssBPBxIdE5wHrAfejVHDHRsAiFwUy",
+	"s2D7y5g5xnRGFMo6UGk6qin4TVAkRXgO/U8aCNnWHTbkWrPInJ8TbG0SYb7L/mEpVuCEDSFf5iqd4MxH",
+	"73EIZzgP1QQcRkGsyoBmFCuuWx2WNWBhDY+hDmsBo4PcCFjbnHjjUriDVs5H1cJaJlIB50GZw1djsRim",
+	"avKHOTmh97XpYiXfWhjwDy+E7OX9Wmez1YLMkP27yA2ZiZe9qoQVoM77SV4AzrHrrD/gRQHAqgEXbL+r",
+	"98d6Hi8eHewfKE5MNGjY8hBtOVHVcIoY5cpFY0BqO3dABXWaGZTXIsrsYVYXH7rpSCcXosx/52KgrfZx",
+	"y2vVckkAfMxzsWEeVFt1dcvD9RORq4x3c5Xx4k3XMGCwf4yXjWcazlK71dplm+SicyDlLQ10c04VASS2",
+	"a1NnhbKmdFIW5lArqiFKAqmq9IHV1ZC/H01PZXfz5353cKBe/fWnyZwpxLvWrn60360rLGDOGwhAZ1nS",
+	"60/bhyTGZuzDmR+inJv5mVGRapR3Zn6P8jCRvepbbz5K891cxXyCf/XyXd8JWylDUxLBxUjck2lM7ilb",
+	"4o7zN9fm+DMbxNu/eOP1hB1Qk75eyv4zJPYvs8OCkodzu+GHu2NBAZe0IjmC31hfd3Tq5m1x8tThaXM1",
+	"TLqsdGHAeDrs81ORJ+Znc7KkR6Vn3Uo5lE3+wZhrnRq4Q7qp+4nxRNeVAfRfbJVUYGnuvo7tiJyRk/Kr",
+	"+5uy9DnkBao5IPF3p6VSHYdrS7pNZn9hBCt2HEk06/NsAIR5xk73iBhnN+pT2E3+cK7DLTBv311lZ90K",
+	"o8A1ztLaj9JCAU+5E233w3Xx0l/Kix+VX/jWBMfXRSFmJ9mTLAuE1YwiffgRLrl8xaF/F1u2jnJtDrPX",
+	"lKBaGlZwNyschqntTC7DkOf9Em06zMD82MCivX0MV6/RbbjRk2h2oz1ji06i/7tbTml9Oel/N0VYfbri",
+	"WZrI7mJb1HbPURRGnw4uYhYFfoDtzGw0D+miMONStN5OZJl9ALHvmP+HkIttDzIPBo/3iZjuE1XEYBc9",
+	"EAytl3z5cT9JRSijPtcnA5WJCEn01Sh3o+wwqVwrbWAzpKbL2F+ZCRkb3wbe3b1LqnqBeeFzIYbloKWZ",
+	"T4jU7s1MFLZro0mCz+lB1HUHVg1bBKmxnGkrGpi36fYdZ7IjIWZ7Xocl7A2UQQVkKAm1hLeG1kU2nIoP",
+	"KfeuwzSYzaxbZocOpBHsPORFU99+MvRfY8zN4kJ+RgYsOcPx0EsDGziMDe1EmISABgLUE6WRUKi+zhn6",
+	"/BhLHptN0UsuhGQc2nFk/lDS5EKwVPBMUi4syc2gRdxwM+Qa5lFsrzR2YBGDBkpumHbKvV/aoHkojbgO",
+	"IFUxBkpons9/kVypDuNeD256rQGfhLLPLwQ7FUIyfDdI/5XXHl7OvAZdl/Qk8LNDgNffK/jQoutW4uo2",
+	"IEFFqZq+4JlZzSbbc7zaZgpntmaCQGQ+ETEb91UqbGG7ntmeuz71L2RvgAfOnqzKtvS29Zdk+hzUCnK2",
+	"QdmsVti/cLvdwkyNNyYMxnXw+CU54xpftMmgoYkZCPSJT3Km8yRNmRQi1izRoZwdBKtH+z/vHxyfHO4f",
+	"7x8cP391EAXMNjLfarGYT3QDLkFnBm6z3W6x6OiXg6cnh/tH++ban948P9x/Bp0fgaFookYZJaNLvfbN",
+	"BAIXKfbaJylUmcgwonkFO2Nx+NIIJKDRm34k7pLtdmsqqHnRbrY34ubmxvbqIc2F1vZEdp/iJavUsEA3",
+	"//UWsnxEPhW9SknLTfKp+qwu21eLF0LmOlvy4GsGFQvCmSnWW4ABei+xvWQ8W9545jt+rePWk6kO9zhF",
+	"j7dbAfVsPgFoe62zs4nTQev6ye3JnpAi4+nsy0/Pp5mCImNBYI9aUBvJ5P1InJyLiZ1qYuxc8GafLvk0",
+	"0NZ0W9jc1ixxoN1SIBdPooCTuCbHdyK7r1dg0nM+Eknvab2AhgJgJ4wVZGXbLXvJrfUhwSokORxyEJjw",
+	"u9KatM8/2FUpE2MUKsrpGdRETtvsrqIfWFlU3zSwjEaNSpKWfFZPrjbyGcV2t93peN7tsxFU7hXei+cS",
+	"7aNiQF8oV+cCI/PVAVGsAoVuJX2V5RvGKIsZXOWcAHN0jPU80sat0UlPQi9OYrXNgKTV2MK6q4YFXV6B",
+	"MjvN1BhKvYdCahY9HOs/wQP++C9//+cIrXdj6kidC25MuFD2VRpbigm8DzsXkyZ7RiZMmpwJyAgbo6yv",
+	"APhkS82JIHY3lMZezLnP/Wa5ds3d0Hcw5pRSEnrfHMO3WNwMvLW5a4BTDIIcKuxyHqPUQIwLNKuBz3H6",
+	"6tEenW4YQ4d9K3gmsqhhsTBbVRYSBpCPzR1ql0W3O/h4d/KjmJCtcdXQc56eaNFVMta1ztajVmvl8+m9",
+	"gRdzno0xXzHUKj4Mk0zoWR3WLjQuLABKtvj7nbNX3//yt1+O/5y8fPty59dn36YH3//S/uX41+Rg8+V2",
+	"E+yEZvubR9ut9vZ2q9VsnW3xJ901qSeahsXCCob7+cGa8Ty8MMdhCuG8gujz9uJTJc/SpJt/NYFg0R1l",
+	"ST6BI7s3TH4UEyMJap3f3gU1BOzYv80R9UQ7nBwrXXKSAVauH6MoR7mODZdXy7hSc2YPwxu7xlLMPF3E",
+	"DnuckBoMUKT31ZgNuJyQbgS3fup2TfbS9ZImCK3KkQ4IsK4zEu57kb/B0a+zO78+MVL1xM7LphECOU/d",
+	"BzvlD06KSvz2uuK+5r7Lj3rOU5u0/ZIysG/8Dt/ernwmjMmQTey+RO72+QbHM9FNeQb90c6SFDMkwG1c",
+	"ojUpN1m30cZEu07yoVRnVvmiBeNM9+j1m+MIwkink9zsz+N+JgTTuRjqTihD2W6y6PWro2NmRxv5DfVS",
+	"8UAzDIQZH8cYPH/DINrRD3sbmzuPWL0vPjSaodxs0rMAV51OWGR+GuFjYSR4/5NRlkbQdLYveIwN+kUs",
+	"4l2EujPG3hy+MC9HphUA91HLGbMmKjRe1GiyV8jZAf2fgIJNSAzVwZ0g+ATEHcYue2DMLWiX8NDYWruA",
+	"L9/aMIvP8+Q0xc5FgF/jbJgJGsCbwxdwM7KaTkfdc5E3Q7k1PXEPP9IbJvGnh7YlQdTxLcNuX3Sp7aCZ",
+	"ncC9s51N27HGFgPUtUzOzmz/AJ2ziL45AW6zXZYMLFgf7gPbcjQkszPJaJI9wyxm/FRdCLbTYgPR48Pk",
+	"g0i1g/RyOYH7xKKrjNGJoORjiOBBgDhDBD8vd430Gbk77Dc3D++iZigh1oPoQLIc6xR90x22ucNefkvb",
+	"P2Bt9v23gNVPU/tqAXv97LsglMOUJxILC9ApGQyUZHwUJwo+uEhioZBPqdGx58kVkZjZDiUgC807wIFC",
+	"0qNRDth8CP+lqRpvAP8xlPu1WPTz3ovnz/aOn786ONk/PHx1GIWyoCHHDa6yqUWBAkI8zhDUVqMUe0R4",
+	"xnMoYWhmXt6PVM4tH11lZwp4DvTTKDfJoFaOtlNGpYjAcCsVWKozfM4CW/sNLN2dGtv+ZNY6NdgGD4ey",
+	"B1VcqaCAUJzwXsYHTfxixYhYn2/uPKp1ak/OHj+KW4/bjx9vd7+JH+084ZtngvNWd2eHx632Dt86Pds+",
+	"a59unrZOH29uduP2Tvyo2945bZ21Wrz12Nwr+ZuodbYfbwJnwmWcAZziSyFQbtA7cGe11qmNhiet9p+f",
+	"Pf7Ljz9t/fzk181fvnm7c7x9uPV686D9svjtKEtrnVo/z4e68/Bht8/zJj282VUDErG5PCnPP67Jw4XP",
+	"+JP4MPxj4X0gTNTM9B9hou3fvT9unb9v/bQZP1lXmhpe7Dgxon2R0fLWqtUhNRgF7RawkcyTFIDOv9N6",
+	"zCXjgun76jybAuKS8ywvmld4BuEbsgBL9qBvKKzmtKixvXcHdIbOOVbFBdgIyFobxnIhsyVWY4m9lyK0",
+	"uKCwJ++PBqeSJymaYWcqsxYE3GeYKXN6MKVK2sa4Xw+wGmq6S5Nt1jGfJ864N3ZO1kV2Olc7LMjrOHE3",
+	"V4P0BSLmv9lslTM3l8Jx34yCCWpmwUfaPF3weGI2mL+QNySNm/CQOTK598f4+377sgrktjVH748/DZ5c",
+	"1ILaOImh/mLzcWudKmOZh4uTc49oqhSb34tlQvOyZiheWaIdWuScgWN+nQfMQ1Y/Lfw89H/RNaZkAI7E",
+	"uKOeS9whh8062KF0PiG5fjk0q4SAQcyUNHYHXmKdxaofhhLcHOtHAogDZOYDbX1DwIBw9LSVFFX+IUAi",
+	"rP9IriIiT8BRtBAc+gH4Pn5nJ8pqaNsxrzPHubJ8LNbnCViEEjUC9VN2s4IiFYVokohRjT5cfDJINBTL",
+	"A1kq3sb7rPDZ/M9gZk5ypU5SY5HApfgZBsr4aSqiJjtQtKwTkc96bk32FPcXgKxC6boTkra0kPmEVqzJ",
+	"jt0+4ZlgZ8kHEbM+tJ0YO1gUhA4E6NoxFveifqfohldH6/YIRmzMrwEUBOiYUT4TiwGw1JhnsW6y52gM",
+	"9EROewvkJmwNVJChNAPbpW+dFipY/rY2W4w2jbLBGdljxskOGNdD0c1DeS6GeYOdKeNwa8b1RHb7mZJq",
+	"pNPJTESh6awSc0hUwfIA5AIOC0TkDIDccxTzhYFS6gtZ8Ppg5k7uYpH9ONGifEqpbaaUwvZ3QlYDGSNq",
+	"zlEh5NMPQfyaBfPNWF6EBQwlMAc0GWIhK6SVBUJO3wEMtgGPKztY0Q4U98bXLRhfFk5ybwctsYMChoUm",
+	"Lsz9mRtGt+z73hmIwiqoFTxYDYbSvD6BILmTWFPUe5gp2MoYO1dagDOpC2XRbrUaQK1ifg1Iccb1OTRz",
+	"B2gNdLOlu4CzyguWHkS6apEbte/Bvt3jQ1n4qeaiOMlEN1fZJCCoiLsV0D6556gS5J1bXYNw1zjRw5RP",
+	"ICdifpkQ9QsBr6P3Eat3uRYbidRC6iRPLkQ62QUWEPMlNh6E5ysp8OUJPmGh8sTsbkaEzU08/lzAt+qi",
+	"n19EvSII7AkXcO3IPHzkehOnBnEcoRxmoitiIbuiYwY2RQBihzAcphOrEN38IXnvHFb4N7BDlqBan6rB",
+	"gG9YHpvYzoAukCttrCd0Oug3B2E8Vae1d+abYQrYLkLWVQFZk1iXUKxJLgZ6VRKJoDbgH57jFZZ3wP7p",
+	"EH88y/gE4Fv5BMC1Zyob1GZZCPaIaMRmkWa3UVAQFDGJkLtMpXPJSHiaLKAdqeQigJcYAomPuewffvuH",
+	"MPzQam2E4Yf2d+/+8P+vwvNwbDee27NVHTdXpviY5cu4Gr0HbDrHP8Hq5a1qyV121s5HsbOMjmJ95A6V",
+	"SFKcP2uAaHvY+AXPeTYdGYplycjAH+mHCPkhI26kc4Ty5kkOq7cve4kUAiCKtGlPaF72zIXsRRLHIgWE",
+	"7QI8rS37nGlt825NVogW2SrAV5ijr6NK/LtEomD1AQoonT1d/vAjLcnC+kqsj0S9Aye/zpnZmRvDTOXo",
+	"GTGRcT3KRAPoVxXoFfdzBF6GMtF65ECRAxtJkGqMPGhldqy2zYYnWVFYY9zpwhkzVxH3FlzUbrUes7qS",
+	"RJmWGOdKdqnrSCJDGb09Onl6uP9s/+D4+d6Lk6c/7D/98eT5wfH+4c97L6IGuOLSWSSnvHvey4w5CKRb",
+	"AjR9KDOhRwMozmnYqA3ZDoFXr6RZHfjjeLlgqBH4TSbdT2Z6VjagVCY5I9mggymWiFBqkeeJ7OmAjDbt",
+	"0AP09wMANFBARrMe0SDCiJ0HDI0uo6L1jOYT3WHRuRDDiKWCU1ntYJdFXCo5GUDSGzpmgpHmxZ9G0hhw",
+	"HqsYiygEtGF2QbRr/47AsjNuMRYQgvkFX5mNBBVYde4GZasTogC6xkDsAO09f0ihBMOFHhAgF5sljUyy",
+	"AvCV2N0B+/9B8YURa1C44w2ZgPDwLDt26PlmdTTE3WRsps29bQTmnrd2WCmHrFOZcO166vaWDWMCEFPW",
+	"9AhY3XtJ3KBO+Q74hJ3CnwQQ8WI5AU2rFGPk3WKrI3qrIbyLgLooIIx0WWb6ve3znPX5EODPNtSCKSYH",
+	"oivZDySTqnWzR8kyv5xaSKOef6uZTVsLam46XZmPsSeX0zJtXot7WPuvQtiIamW5ZcMlLu5gRGsCCvpm",
+	"WsOZdXtGx28VDVrq0onHy7yt+fhUJLIHuuBz5CaeC+L9QjCxeMysF1yoR9hrs1o+mJ9apiNHemt3rmMN",
+	"vvGsL17HH223thvNyqQvSoL12L5fkDm7tuO4tAMKLsTXYcpConBqy1Zu96WltEsYKMtEHXZ1r0rV4fzV",
+	"d+B3d/tViUIiXwC0rUhjXW7DSNgPe+yQcdVYpirG4IEm3Cy2ToCGf022J+m4ojZj3VTwzBgDAJ+E5wQs",
+	"+vgpst9EeFKiZiinYB/2ybPktVuFLaJBbui+MW44oRJdOoqwiFMNE2Ah6IhFrO7s+0aVdfHaTJ4TKVeE",
+	"FVYd99rlHEyci9vgjrpFkbdE1D36XEQdMImDP/O5Y+y+KuwbSjA2mCwWzKPKcsthChTh8+Rdx8pEJD0Z",
+	"5exUAMk+SDcHUUMv5erCirp7r0tYjfLriqq7MHjuJeEXZ/zdS8TPEw0s8sXisCL4+lB8MK8wN7P6Sgr2",
+	"56NXByxW3dEAK4PyTPCBiAOmFUtyGwwC4BJVVUOaEcieQkmhQH6qCLpuHt2pDlx6HFIuyBhKTJoWLaNt",
+	"SKueSOY1XQFZnSvVCFx/cXN1RUBsLDIBtwjm8ODK2IU2UURPYZtZmshzzeoXPE1izA9LKHhvuH4u1pkV",
+	"ErO8MpRoGuOEXykqBncO5VRUDKxusx1YwT5FhELmyaeiN5KsO8rx3nYdQwlUA6yeeP0ahjzTotFhmciz",
+	"ykTrPgx+lXDbnTo9a+L2+YCne2GszNu+mALLuv3kQsRINYMCGYmsFiKUgJ0GSmKRAGczqA1G5tlQ4eH6",
+	"TRcdUi1ACac1HmCbt5XwSvAdzfrrTP1VdHO2N1RpquyXFJOEPkSANi1iicuJjn4QeKdFwKyda5CfLwQ4",
+	"LW9h61rXXq1pbYnQaBv6Y5ckDG6C7nn1i0MB1K+LJ2fT7omKKiporuD/xn82DlDmZ4unaIj6zjdQXgEC",
+	"xic29tv0YnUrxYVhu5nXm+HSRVgyKZ9pA8q3i27MCvIWfDGleOuRO72X2Vyr7RY6PIDV0yd0gKYo2q/E",
+	"eA43cqXdv727SUsQBf0ye5B02X24fc3hdpx9z4xiJSsKDYE5Bt5YnPaVOl/cB8AB1ISMhyoh+tQCCmZb",
+	"aVlbrJuJXO9Cl6VQRgUEJJoH+kI8zpSR41NqQPnwjLM8B9v11r7TyqSFNKTlKKFx/2Tr/PjJ+183B28f",
+	"fzjcuTj45vT1VnctuCEatoUOLSnxWDc14QrInWKvgNLKkwthja5VYNVxovlpOstECHvyDzVQBzjxJ7iF",
+	"ytbMAilfVAmX3G9SRSUXvNvn+QY91r0RCsV5a7su8A+t77JuEUUfE3fa7kXmukUm9Kag1S/m2ZORTobM",
+	"70txKHqJpk6I7Ifj49dHwG9q/tVw95xhMfPZP1hP5AhP8UQsEdWS88kzQdK84/Nep6pH9SR125MulGdG",
+	"OGgq0dAT2Y0c1MZj/OVZNqEynKJZHxSKeHzYDcTX0gw17dGNAup4h2RykeXArke/hbU/hLV3INZDydMU",
+	"WE/SiXsfYnHWDERFoiS+mpD5LhKUhNIpo4cfi4P56SEy/0bA7KF9al8NrB/7vNtnMTHaIN0M8J2oMxZ9",
+	"xNqiPBkInfPBMIAU9KfIVh9DTuq3o5zLmGcxs4v+rm5FyHg8bmr62o7OyJEGG/NJx3LDhNLO1AZ0PsTy",
+	"JjuiuNwrlFbR+MyNwLvSDTJi9ZFMPjBicisvxYYZOc9H2PYwumgH2EnqlGvxaJv98HLv6cbRD3ubO4+g",
+	"0ihuuts2T1VMvaaiXei+KWSeJUIHrlMndkjl2BIzAA1tqfloAQt6Pii9nrDNDx8ItcZ27IhBWZOMhNag",
+	"aJSIVFPM2zyW1LixCc05T4gYR52d4Wb8a5Ln0NTVG0M9erv/7Q+vXv14crh/fPjLydvnB89evY0aAY2u",
+	"YMm2xw+GEoOhfwEQbnsg3HnDNGJh2PREXixKsfEtd/cDbVc2Qb4gJYunsZ5iAN+bJZaHikVji5n1AOIX",
+	"ngBBI7IhpjFKBoLMQ0NOs8NRfPCc2sJjmMjWt9N4pCo+siN5oB0lDux186QItSo0YAXkoOtvi0h5dswz",
+	"I5DMJk2VGprxBKEcZjB1TGUQx9pAEiMp8rHKznUJEVnfbrW84shRlkYNNpKp0CTliF8IOsmiBLILuvfi",
+	"xau3J68Pn/+8d7z/R6NXo12MTcVxJjSWdtriQgKR5bZVsoNaLjIhS8Why9kcSRbcKcVMYR4Vzast2tDy",
+	"99qYEvGfGzPqclbQJWlhaF5ugxdmzSbmpeZwoSmKn4HJqEX35OXZjz89yR5//+Mv77Pj8V/fvH72+PmL",
+	"178+V5sv+At+NPYNytpdGrLrNGPfJnn/COZhqdtPMqkosHYiCSeS1XVfjSVIISbVuLG6vUuDuWfX/L2z",
+	"a07b6tWmuh/RKBmRq1YNOE3utqqz41LV23VNSQZALUA9b3PFkqkUzbzeTYVWWY/XbhnxSUbevhigfvyL",
+	"ZAD95Eviyt1eWfLcJUPJteG5qx2qOfDcPTnHyS3igdhZ24j4Zafje5Gv+2hY64HCWZc2H4of7ZR+dP2Y",
+	"1c4XpupXVfD3J/xzOeGIRF71eF/OwXFh6oJcaDlo+M3hi8BrQ4FBJOgP1hfI1eYrX+OYwulthnIPXXcg",
+	"qfEkjm3EVXbuS63SjPSBMEsox4mM1ZgiSGNqyoUtmdRY6AB5TpCNGL5Rw6GIp4RWhav4Bs63L7muCqXz",
+	"XJ1LcFrEV3TIWp+FQ3YN+dn+PcpPxjW1OYy/QA/oihL13vtZ4P0gaPna3s/DImS5MM/r+zrlBvodKIF1",
+	"P3iA3J4jzerRUMg4kT3kLzPHRMSQKIjOeJJihTDPczEY5jpAUgY7V/Ye0OyQg2MchBLywXQFguswykcf",
+	"QeNO+vdJqnpRk73mWlMiF0u1IygqjegPiCGrNLZJg6VS3cshPysmbuVksn3sKtnk+KT1y9bZ4eb5T9+c",
+	"/uXJ4GB7+OKxPt68ePvob0/b8Zy0Mj6gdnlPDdbujvLL/hb87WPNW0H/b6CnIMlbw+C0iNlOawtAb7BF",
+	"ToDaZLMY14ktQN1pIQtWtlgrmZd3j9ucEvT+Qx5/U/GQzVZr6UPav8LE2W0PT7H0eosuWlGn0kJaDbZ0",
+	"D/mt8jbtn+XWehZTuHAuEBFAC+ehCiE/5xyt6hlbETpnS4mdIFk9ST+vjR2dFhjsukMfsA7LCD2KhH5x",
+	"Bu5dpc8KCeB5FqUE3814TKvo6YcfvWP+6SH4MZfngZ16crDqBYWuWMIgewQeFS8sB/DL3Ok1Hh6aAbaR",
+	"sVRjygNwdpYJ3Q8lvBsjF62eYONhym1C9rTjQdVtE29CAZDxEcpi5gBUT5+XcAE276yk7VfcYdutJ8vt",
+	"gUMzwKmZqa2Ld6GsCEtaY2daaxB2+vPQEb56bk2p5612hbaY58At0x87V9AftP61OwqJw9wv0gk/jcTI",
+	"HoqvQBeskh6b1qq0gl8QU+VVVRDIF0+IXta7swfo4/UjeYuEPApwywiMiBQM54G76KJ7tk9vBP+LqM+V",
+	"H+B7oG0EEKqYAnQuSbQb/24WPzPg2bmIQxlZNBhxX/kua9M9EpAt7PC7p2xra+sJYG5YHd1IuHUop2F5",
+	"WBlmiajoHSVTMrDsP4MkTRNEOAEREg8lNazFhrMe6s4oMfdKfh97oEIIXO8xgJ/NAOSg2th8Byxl2BmW",
+	"/Ne8z+V06/rZtvEN6ugHlNbAL0YE1z1shErt/oBZsNxBtVr7mQn/HOAwsLjzvboVpXTpfS4VNb2ihn8P",
+	"sh7IjO8m+mjed2kMknZhJhiO914r3YM2rqzPgDSWtlSufPfq0rpN5TwXGxZxdVMq7vvkYhoBgpx0ZaRS",
+	"QJ0rRVyJoAzldyW4KvbbiipTHFHDB5ICFhowyURJc6ryfkD1MWMAiUIcltVngcAd5lDAUowR4Vt8pNKY",
+	"QL+NIJRaMc4y0RUJ9Hnkkulxknf72ILQ5u0HidaETV3BO4IVoolGRNh6tMQXlrGal9+fAgv+Onhy8cvg",
+	"u8kvg+8edf/y83b3Lz+3xfcHF91BnP669ed+/PZD69fN7ybd7z/sfMVgwQKABacQQST3KukmVNKXolVU",
+	"Xg0FfDCNJ52jYy758OBjDZv/l4YDAPZ5+R+Ct4NecAwYtrEvuhXuuD4EKUfjnL7Zi+RCSKExNebELU+L",
+	"OgVgXzc71rgBKAebRYboB8FTCvhVtOtTMs94N9fQmAbH5l37THV11ZXIMjHgkvfEwPLJxoLHLBW5keK7",
+	"bMC1cWLOBXHvFzfdA8qB2bse9VWWbxg1GPsUzJCyO83UGIiQ1FDA6pYKmbybU5P12bs/A351R9gaMFvL",
+	"AFQFOLvD0WmadCHvLkWqvdseGpew4q5v+4pKKJCXieKZWHySqVQQDQePye3z7vkS+R+qZgLjHdh7BP4h",
+	"4oRgLzGxDsteiXzW3ZPYFmZveugYnHPlTQOQBfcVEp+UFt9dUNkcgDx05JWoGsrrpPrK7rlU41TEPWi9",
+	"zOre5OhGYA0h4T5DThXsXo5UDP4GtWGS6u3tQhJQQlmUzCGHNeIrPCh6jw9Tc9L84jciaS48+oBWt8vz",
+	"bt9xq7DRkCnoAu134Ucbica6b2sspkd6UOaZUcj5FdiO/DIuc82cUmcFum3p6qp5mOWp8QkbzUaybCt0",
+	"x6MS48DcTa9kmkjhr3gmtJBAJlDV7aDorTJTeFVuduLdEsvTZ+/33ShNN4AaUgueWZvV627lM7QBz5DZ",
+	"P/47wmVVd4YRlrraF4eFGmyZ0Wdq1OuzouG6vyS2AU3VITS+HCxAQWZuSe8d1zm63bhVgaBlesrYWGXn",
+	"dhClIwu3n3Ma3HSPVRaz01R1z1PMeNkOeRvQMd1oSbvLtRB0cOArgGDESV7uqGcZvdw4nhLNOEb2lo7H",
+	"1sFCxVmS28LXgKY3sOkaYLn3eAb8ZJONaGFM0BuLU/uf3n36fwEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

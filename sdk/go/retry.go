@@ -24,6 +24,9 @@ var IdempotentOperations = []string{
 	"POST /notify",
 	"POST /uploads",
 	"POST /reports",
+	"POST /webhooks",
+	"POST /webhooks/{webhook_id}/rotate-secret",
+	"POST /webhooks/{webhook_id}/replay",
 }
 
 var idempotentPatterns = func() []*regexp.Regexp {

@@ -79,6 +79,7 @@ func Run(t *testing.T, b Backend) {
 		{"SearchMessages", testSearchMessages},
 		{"DeadLetters", testDeadLetters},
 		{"IdempotencyKeys", testIdempotencyKeys},
+		{"Webhooks", testWebhooks},
 		{"Uploads", testUploads},
 		{"UploadProcessing", testUploadProcessing},
 		{"TenantUploadLimits", testTenantUploadLimits},

@@ -36,6 +36,9 @@ IDEMPOTENT_OPERATIONS: List[str] = [
     "POST /notify",
     "POST /uploads",
     "POST /reports",
+    "POST /webhooks",
+    "POST /webhooks/{webhook_id}/rotate-secret",
+    "POST /webhooks/{webhook_id}/replay",
 ]
 
 _PATTERNS = [

@@ -21,20 +21,14 @@ from .create_room_request import CreateRoomRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
 from .create_upload_request import CreateUploadRequest
-from .day_count import DayCount
+from .create_webhook_request import CreateWebhookRequest
 from .dead_letters import DeadLetters
 from .dead_letters_response import DeadLettersResponse
-from .delete_user_messages import DeleteUserMessages
 from .error import Error
 from .error_code import ErrorCode
 from .error_details import ErrorDetails
 from .error_response import ErrorResponse
 from .error_response_data_type_0 import ErrorResponseDataType0
-from .export_membership import ExportMembership
-from .export_membership_role import ExportMembershipRole
-from .export_membership_room_type import ExportMembershipRoomType
-from .export_notification import ExportNotification
-from .export_reaction import ExportReaction
 from .failed_message import FailedMessage
 from .failed_notification import FailedNotification
 from .get_async_api_spec_response_200 import GetAsyncApiSpecResponse200
@@ -60,7 +54,6 @@ from .message_meta import MessageMeta
 from .message_meta_type_0 import MessageMetaType0
 from .message_response import MessageResponse
 from .metadata import Metadata
-from .month_count import MonthCount
 from .notification import Notification
 from .notification_ack import NotificationAck
 from .notification_ack_response import NotificationAckResponse
@@ -91,6 +84,7 @@ from .reaction_result_response import ReactionResultResponse
 from .reactions import Reactions
 from .removed_member import RemovedMember
 from .removed_member_response import RemovedMemberResponse
+from .replay_webhook_request import ReplayWebhookRequest
 from .report import Report
 from .report_page import ReportPage
 from .report_page_response import ReportPageResponse
@@ -119,13 +113,7 @@ from .subscription_response import SubscriptionResponse
 from .sync_page import SyncPage
 from .sync_page_response import SyncPageResponse
 from .tenant import Tenant
-from .tenant_deletion import TenantDeletion
-from .tenant_deletion_response import TenantDeletionResponse
-from .tenant_deletion_status import TenantDeletionStatus
 from .tenant_list_response import TenantListResponse
-from .tenant_response import TenantResponse
-from .tenant_usage import TenantUsage
-from .tenant_usage_response import TenantUsageResponse
 from .tenant_with_key import TenantWithKey
 from .tenant_with_key_response import TenantWithKeyResponse
 from .thread import Thread
@@ -141,6 +129,7 @@ from .update_message_request import UpdateMessageRequest
 from .update_report_request import UpdateReportRequest
 from .update_report_request_status import UpdateReportRequestStatus
 from .update_room_request import UpdateRoomRequest
+from .update_webhook_request import UpdateWebhookRequest
 from .upload import Upload
 from .upload_limits import UploadLimits
 from .upload_limits_request import UploadLimitsRequest
@@ -148,12 +137,6 @@ from .upload_response import UploadResponse
 from .upload_status import UploadStatus
 from .upload_ticket import UploadTicket
 from .upload_ticket_response import UploadTicketResponse
-from .user_deletion import UserDeletion
-from .user_deletion_messages import UserDeletionMessages
-from .user_deletion_response import UserDeletionResponse
-from .user_deletion_status import UserDeletionStatus
-from .user_export import UserExport
-from .user_export_response import UserExportResponse
 from .user_page import UserPage
 from .user_page_response import UserPageResponse
 from .user_profile import UserProfile
@@ -161,6 +144,23 @@ from .user_profile_custom import UserProfileCustom
 from .user_profile_request import UserProfileRequest
 from .user_profile_request_custom import UserProfileRequestCustom
 from .user_response import UserResponse
+from .webhook import Webhook
+from .webhook_attempt import WebhookAttempt
+from .webhook_deleted import WebhookDeleted
+from .webhook_deleted_response import WebhookDeletedResponse
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_page import WebhookDeliveryPage
+from .webhook_delivery_page_response import WebhookDeliveryPageResponse
+from .webhook_delivery_response import WebhookDeliveryResponse
+from .webhook_delivery_status import WebhookDeliveryStatus
+from .webhook_event_type import WebhookEventType
+from .webhook_list import WebhookList
+from .webhook_list_response import WebhookListResponse
+from .webhook_replay import WebhookReplay
+from .webhook_replay_response import WebhookReplayResponse
+from .webhook_response import WebhookResponse
+from .webhook_with_secret import WebhookWithSecret
+from .webhook_with_secret_response import WebhookWithSecretResponse
 
 __all__ = (
     "AckRequest",
@@ -184,20 +184,14 @@ __all__ = (
     "CreateTenantRequest",
     "CreateTokenRequest",
     "CreateUploadRequest",
-    "DayCount",
+    "CreateWebhookRequest",
     "DeadLetters",
     "DeadLettersResponse",
-    "DeleteUserMessages",
     "Error",
     "ErrorCode",
     "ErrorDetails",
     "ErrorResponse",
     "ErrorResponseDataType0",
-    "ExportMembership",
-    "ExportMembershipRole",
-    "ExportMembershipRoomType",
-    "ExportNotification",
-    "ExportReaction",
     "FailedMessage",
     "FailedNotification",
     "GetAsyncApiSpecResponse200",
@@ -223,7 +217,6 @@ __all__ = (
     "MessageMetaType0",
     "MessageResponse",
     "Metadata",
-    "MonthCount",
     "Notification",
     "NotificationAck",
     "NotificationAckResponse",
@@ -254,6 +247,7 @@ __all__ = (
     "Reactions",
     "RemovedMember",
     "RemovedMemberResponse",
+    "ReplayWebhookRequest",
     "Report",
     "ReportPage",
     "ReportPageResponse",
@@ -282,13 +276,7 @@ __all__ = (
     "SyncPage",
     "SyncPageResponse",
     "Tenant",
-    "TenantDeletion",
-    "TenantDeletionResponse",
-    "TenantDeletionStatus",
     "TenantListResponse",
-    "TenantResponse",
-    "TenantUsage",
-    "TenantUsageResponse",
     "TenantWithKey",
     "TenantWithKeyResponse",
     "Thread",
@@ -304,6 +292,7 @@ __all__ = (
     "UpdateReportRequest",
     "UpdateReportRequestStatus",
     "UpdateRoomRequest",
+    "UpdateWebhookRequest",
     "Upload",
     "UploadLimits",
     "UploadLimitsRequest",
@@ -311,12 +300,6 @@ __all__ = (
     "UploadStatus",
     "UploadTicket",
     "UploadTicketResponse",
-    "UserDeletion",
-    "UserDeletionMessages",
-    "UserDeletionResponse",
-    "UserDeletionStatus",
-    "UserExport",
-    "UserExportResponse",
     "UserPage",
     "UserPageResponse",
     "UserProfile",
@@ -324,4 +307,21 @@ __all__ = (
     "UserProfileRequest",
     "UserProfileRequestCustom",
     "UserResponse",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDeleted",
+    "WebhookDeletedResponse",
+    "WebhookDelivery",
+    "WebhookDeliveryPage",
+    "WebhookDeliveryPageResponse",
+    "WebhookDeliveryResponse",
+    "WebhookDeliveryStatus",
+    "WebhookEventType",
+    "WebhookList",
+    "WebhookListResponse",
+    "WebhookReplay",
+    "WebhookReplayResponse",
+    "WebhookResponse",
+    "WebhookWithSecret",
+    "WebhookWithSecretResponse",
 )
