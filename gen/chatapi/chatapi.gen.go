@@ -22,6 +22,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AttachmentProcessedEventType.
@@ -126,6 +127,45 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeSYNCRESETREQUIRED:
 		return true
 	case ErrorCodeVALIDATIONERROR:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportMembershipRole.
+const (
+	ExportMembershipRoleAdmin  ExportMembershipRole = "admin"
+	ExportMembershipRoleMember ExportMembershipRole = "member"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRole enum.
+func (e ExportMembershipRole) Valid() bool {
+	switch e {
+	case ExportMembershipRoleAdmin:
+		return true
+	case ExportMembershipRoleMember:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportMembershipRoomType.
+const (
+	ExportMembershipRoomTypeChannel ExportMembershipRoomType = "channel"
+	ExportMembershipRoomTypeDm      ExportMembershipRoomType = "dm"
+	ExportMembershipRoomTypeGroup   ExportMembershipRoomType = "group"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRoomType enum.
+func (e ExportMembershipRoomType) Valid() bool {
+	switch e {
+	case ExportMembershipRoomTypeChannel:
+		return true
+	case ExportMembershipRoomTypeDm:
+		return true
+	case ExportMembershipRoomTypeGroup:
 		return true
 	default:
 		return false
@@ -354,6 +394,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for TenantDeletionStatus.
+const (
+	TenantDeletionStatusPurging TenantDeletionStatus = "purging"
+)
+
+// Valid indicates whether the value is a known member of the TenantDeletionStatus enum.
+func (e TenantDeletionStatus) Valid() bool {
+	switch e {
+	case TenantDeletionStatusPurging:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ThreadUpdatedEventType.
 const (
 	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
@@ -399,6 +454,42 @@ func (e UploadStatus) Valid() bool {
 	case UploadStatusPending:
 		return true
 	case UploadStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserDeletionMessages.
+const (
+	UserDeletionMessagesAnonymize UserDeletionMessages = "anonymize"
+	UserDeletionMessagesDelete    UserDeletionMessages = "delete"
+	UserDeletionMessagesKeep      UserDeletionMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionMessages enum.
+func (e UserDeletionMessages) Valid() bool {
+	switch e {
+	case UserDeletionMessagesAnonymize:
+		return true
+	case UserDeletionMessagesDelete:
+		return true
+	case UserDeletionMessagesKeep:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserDeletionStatus.
+const (
+	UserDeletionStatusErasing UserDeletionStatus = "erasing"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionStatus enum.
+func (e UserDeletionStatus) Valid() bool {
+	switch e {
+	case UserDeletionStatusErasing:
 		return true
 	default:
 		return false
@@ -486,6 +577,27 @@ func (e WebhookEventType) Valid() bool {
 	case WebhookEventTypeThreadUpdated:
 		return true
 	case WebhookEventTypeWebhookDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeleteUserParamsMessages.
+const (
+	DeleteUserParamsMessagesAnonymize DeleteUserParamsMessages = "anonymize"
+	DeleteUserParamsMessagesDelete    DeleteUserParamsMessages = "delete"
+	DeleteUserParamsMessagesKeep      DeleteUserParamsMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the DeleteUserParamsMessages enum.
+func (e DeleteUserParamsMessages) Valid() bool {
+	switch e {
+	case DeleteUserParamsMessagesAnonymize:
+		return true
+	case DeleteUserParamsMessagesDelete:
+		return true
+	case DeleteUserParamsMessagesKeep:
 		return true
 	default:
 		return false
@@ -1013,6 +1125,19 @@ type CreateWebhookRequest struct {
 	Url WebhookUrl `json:"url"`
 }
 
+// DayCount A count of one UTC day.
+type DayCount struct {
+	// Count The count.
+	//
+	// Example: 120
+	Count int64 `json:"count"`
+
+	// Date The UTC day.
+	//
+	// Example: 2026-11-01
+	Date openapi_types.Date `json:"date"`
+}
+
 // DeadLetters Dead-lettered deliveries.
 type DeadLetters struct {
 	// FailedMessages Messages never acknowledged.
@@ -1087,6 +1212,124 @@ type ErrorResponse struct {
 //
 // Example: 42
 type EventSeq = int64
+
+// ExportMembership A room the user is a member of, with their settings there.
+type ExportMembership struct {
+	// ArchivedSeq The seq at which they archived the room.
+	ArchivedSeq *int64 `json:"archived_seq"`
+
+	// JoinedAt When they joined.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	JoinedAt time.Time `json:"joined_at"`
+
+	// LastReadSeq Their read cursor.
+	//
+	// Example: 42
+	LastReadSeq int64 `json:"last_read_seq"`
+
+	// MutedUntil Until when they muted the room.
+	MutedUntil *time.Time `json:"muted_until"`
+
+	// PinnedAt When they pinned the room in their list.
+	PinnedAt *time.Time `json:"pinned_at"`
+
+	// Role The user's role.
+	//
+	// Example: admin
+	Role ExportMembershipRole `json:"role"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// RoomName The room's name; null for a dm.
+	//
+	// Example: Project Apollo
+	RoomName *string `json:"room_name"`
+
+	// RoomType The room's type.
+	//
+	// Example: group
+	RoomType ExportMembershipRoomType `json:"room_type"`
+}
+
+// ExportMembershipRole The user's role.
+//
+// Example: admin
+type ExportMembershipRole string
+
+// ExportMembershipRoomType The room's type.
+//
+// Example: group
+type ExportMembershipRoomType string
+
+// ExportNotification A notification the user was sent.
+type ExportNotification struct {
+	// AckedAt When the user confirmed it.
+	//
+	// Example: 2026-11-24T20:21:00Z
+	AckedAt *time.Time `json:"acked_at"`
+
+	// CreatedAt When it was stored.
+	//
+	// Example: 2026-11-24T20:20:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ExpiresAt When it stops being delivered.
+	//
+	// Example: 2026-12-01T20:20:00Z
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// NotificationId A notification id, `ntf_` followed by random characters.
+	//
+	// Example: ntf_6b7c8f3a2b1c9d0e4f5a
+	NotificationId NotificationId `json:"notification_id"`
+
+	// Payload Free-form JSON object, at most 16 KB encoded.
+	//
+	// Example: {"order_id":"1234","status":"shipped"}
+	Payload NotificationPayload `json:"payload"`
+
+	// SenderId Who sent it.
+	//
+	// Example: backend
+	SenderId string `json:"sender_id"`
+
+	// State Its delivery state (pending, delivered, acked, failed).
+	//
+	// Example: acked
+	State string `json:"state"`
+
+	// Topic A notification topic.
+	//
+	// Example: orders.shipped
+	Topic Topic `json:"topic"`
+}
+
+// ExportReaction A reaction of the user.
+type ExportReaction struct {
+	// CreatedAt When they reacted.
+	//
+	// Example: 2026-11-24T20:06:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The reaction.
+	//
+	// Example: thumbs_up
+	Type string `json:"type"`
+}
 
 // FailedMessage A message a connected user never acknowledged.
 type FailedMessage struct {
@@ -1670,6 +1913,19 @@ type ModerationEvent struct {
 //
 // Example: ban.added
 type ModerationEventType string
+
+// MonthCount A count of one UTC calendar month (within the span asked for).
+type MonthCount struct {
+	// Count The count.
+	//
+	// Example: 412
+	Count int64 `json:"count"`
+
+	// Month The month, YYYY-MM.
+	//
+	// Example: 2026-11
+	Month string `json:"month"`
+}
 
 // Mute A mute in force.
 type Mute struct {
@@ -2804,6 +3060,36 @@ type TenantBanRequest struct {
 	UserId UserId `json:"user_id"`
 }
 
+// TenantDeletion A tenant deleted, whose data is being purged.
+type TenantDeletion struct {
+	// Status Always purging; once the purge is done the tenant is unknown (404).
+	//
+	// Example: purging
+	Status TenantDeletionStatus `json:"status"`
+
+	// TenantId A tenant id, `tn_` followed by random characters.
+	//
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+}
+
+// TenantDeletionStatus Always purging; once the purge is done the tenant is unknown (404).
+//
+// Example: purging
+type TenantDeletionStatus string
+
+// TenantDeletionResponse Envelope of TenantDeletion.
+type TenantDeletionResponse struct {
+	// Data A tenant deleted, whose data is being purged.
+	Data TenantDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // TenantId A tenant id, `tn_` followed by random characters.
 //
 // Example: tn_8f3a2b1c9d0e4f5a6b7c
@@ -2813,6 +3099,77 @@ type TenantId = string
 type TenantListResponse struct {
 	// Data The tenants.
 	Data []Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantResponse Envelope of Tenant.
+type TenantResponse struct {
+	// Data A tenant, without its key.
+	Data Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantUsage A tenant's usage over UTC days from to to, both included.
+type TenantUsage struct {
+	// DailyActiveUsers Each day's distinct active users; days without any are left out.
+	DailyActiveUsers []DayCount `json:"daily_active_users"`
+
+	// DailyPeakConnections Each day's peak of WebSocket connections, the sum of every instance's own peak of the day; days without any are left out.
+	DailyPeakConnections []DayCount `json:"daily_peak_connections"`
+
+	// From The first day.
+	//
+	// Example: 2026-11-01
+	From openapi_types.Date `json:"from"`
+
+	// Messages Messages sent in the span (deleted ones included).
+	//
+	// Example: 18234
+	Messages int64 `json:"messages"`
+
+	// MonthlyActiveUsers Each month's distinct active users, counted over the days of the month within the span.
+	MonthlyActiveUsers []MonthCount `json:"monthly_active_users"`
+
+	// PeakConnections The highest of daily_peak_connections; 0 without any.
+	//
+	// Example: 96
+	PeakConnections int64 `json:"peak_connections"`
+
+	// StorageBytes The bytes of the tenant's uploads stored now (not only the span's).
+	//
+	// Example: 52428800
+	StorageBytes int64 `json:"storage_bytes"`
+
+	// TenantId A tenant id, `tn_` followed by random characters.
+	//
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+
+	// To The last day.
+	//
+	// Example: 2026-11-30
+	To openapi_types.Date `json:"to"`
+
+	// WebhookDeliveries Webhook delivery attempts in the span.
+	//
+	// Example: 0
+	WebhookDeliveries int64 `json:"webhook_deliveries"`
+}
+
+// TenantUsageResponse Envelope of TenantUsage.
+type TenantUsageResponse struct {
+	// Data A tenant's usage over UTC days from to to, both included.
+	Data TenantUsage `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -3223,6 +3580,97 @@ type UploadTicket struct {
 type UploadTicketResponse struct {
 	// Data Where to put an upload's bytes.
 	Data UploadTicket `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserDeletion A user deleted, whose data is being erased.
+type UserDeletion struct {
+	// Messages What happens to the user's messages.
+	//
+	// Example: delete
+	Messages UserDeletionMessages `json:"messages"`
+
+	// RequestedAt When the deletion was asked for; the user's tokens issued before it are refused.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	RequestedAt time.Time `json:"requested_at"`
+
+	// Status Always erasing; the erasure goes on in the background.
+	//
+	// Example: erasing
+	Status UserDeletionStatus `json:"status"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserDeletionMessages What happens to the user's messages.
+//
+// Example: delete
+type UserDeletionMessages string
+
+// UserDeletionStatus Always erasing; the erasure goes on in the background.
+//
+// Example: erasing
+type UserDeletionStatus string
+
+// UserDeletionResponse Envelope of UserDeletion.
+type UserDeletionResponse struct {
+	// Data A user deleted, whose data is being erased.
+	Data UserDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserExport Everything stored about a user.
+type UserExport struct {
+	// ExportedAt When the export began.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	ExportedAt time.Time `json:"exported_at"`
+
+	// Memberships The rooms they are a member of.
+	Memberships []ExportMembership `json:"memberships"`
+
+	// Messages Every message they sent, room by room in seq order; deleted ones empty.
+	Messages []Message `json:"messages"`
+
+	// Notifications The notifications they were sent, still kept.
+	Notifications []ExportNotification `json:"notifications"`
+
+	// Profile A user's profile. A user who never set one has empty fields and `updated_at` null.
+	Profile UserProfile `json:"profile"`
+
+	// Reactions Their reactions.
+	Reactions []ExportReaction `json:"reactions"`
+
+	// Subscriptions Their topic subscriptions.
+	Subscriptions []Subscription `json:"subscriptions"`
+
+	// Uploads The files they uploaded, with signed download links.
+	Uploads []Upload `json:"uploads"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserExportResponse Envelope of UserExport.
+type UserExportResponse struct {
+	// Data Everything stored about a user.
+	Data UserExport `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -3801,6 +4249,15 @@ type CreateTenantParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetTenantUsageParams defines parameters for GetTenantUsage.
+type GetTenantUsageParams struct {
+	// From The first UTC day (default 29 days before `to`).
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The last UTC day (default today).
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+}
+
 // BanFromTenantParams defines parameters for BanFromTenant.
 type BanFromTenantParams struct {
 	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
@@ -4079,6 +4536,15 @@ type ListUsersParams struct {
 	// Limit Users per page (directory only), 1 to 50; 20 when absent.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// DeleteUserParams defines parameters for DeleteUser.
+type DeleteUserParams struct {
+	// Messages What happens to the user's messages.
+	Messages DeleteUserParamsMessages `form:"messages" json:"messages"`
+}
+
+// DeleteUserParamsMessages defines parameters for DeleteUser.
+type DeleteUserParamsMessages string
 
 // ListWebhooksParams defines parameters for ListWebhooks.
 type ListWebhooksParams struct {
@@ -4527,9 +4993,18 @@ type ServerInterface interface {
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
 	CreateTenant(ctx echo.Context, params CreateTenantParams) error
+	// DeleteTenant Delete a tenant and all its data
+	// (DELETE /admin/tenants/{tenant_id})
+	DeleteTenant(ctx echo.Context, tenantId TenantIdPath) error
+	// GetTenant Get a tenant
+	// (GET /admin/tenants/{tenant_id})
+	GetTenant(ctx echo.Context, tenantId TenantIdPath) error
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error
+	// GetTenantUsage A tenant's usage
+	// (GET /admin/tenants/{tenant_id}/usage)
+	GetTenantUsage(ctx echo.Context, tenantId TenantIdPath, params GetTenantUsageParams) error
 	// ListTenantBans List tenant-wide bans
 	// (GET /bans)
 	ListTenantBans(ctx echo.Context) error
@@ -4698,6 +5173,9 @@ type ServerInterface interface {
 	// BlockUser Block a user
 	// (PUT /users/me/blocks/{user_id})
 	BlockUser(ctx echo.Context, userId UserIdPath) error
+	// DeleteUser Delete a user and their data
+	// (DELETE /users/{user_id})
+	DeleteUser(ctx echo.Context, userId UserId, params DeleteUserParams) error
 	// GetUser Get a user's profile
 	// (GET /users/{user_id})
 	GetUser(ctx echo.Context, userId UserId) error
@@ -4707,6 +5185,9 @@ type ServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx echo.Context, userId UserId) error
+	// ExportUser Export everything stored about a user
+	// (GET /users/{user_id}/export)
+	ExportUser(ctx echo.Context, userId UserId) error
 	// ListWebhooks List webhook endpoints
 	// (GET /webhooks)
 	ListWebhooks(ctx echo.Context, params ListWebhooksParams) error
@@ -4813,6 +5294,38 @@ func (w *ServerInterfaceWrapper) CreateTenant(ctx echo.Context) error {
 	return err
 }
 
+// DeleteTenant converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteTenant(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteTenant(ctx, tenantId)
+	return err
+}
+
+// GetTenant converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTenant(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTenant(ctx, tenantId)
+	return err
+}
+
 // RotateTenantKey converts echo context to params.
 func (w *ServerInterfaceWrapper) RotateTenantKey(ctx echo.Context) error {
 	var err error
@@ -4826,6 +5339,38 @@ func (w *ServerInterfaceWrapper) RotateTenantKey(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RotateTenantKey(ctx, tenantId)
+	return err
+}
+
+// GetTenantUsage converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTenantUsage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetTenantUsageParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTenantUsage(ctx, tenantId, params)
 	return err
 }
 
@@ -6109,6 +6654,31 @@ func (w *ServerInterfaceWrapper) BlockUser(ctx echo.Context) error {
 	return err
 }
 
+// DeleteUser converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteUserParams
+	// ------------- Required query parameter "messages" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "messages", ctx.QueryParams(), &params.Messages, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter messages: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteUser(ctx, userId, params)
+	return err
+}
+
 // GetUser converts echo context to params.
 func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
 	var err error
@@ -6154,6 +6724,22 @@ func (w *ServerInterfaceWrapper) PutUser(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutUser(ctx, userId)
+	return err
+}
+
+// ExportUser converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportUser(ctx, userId)
 	return err
 }
 
@@ -6439,6 +7025,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/admin/tenants", wrapper.ListTenants, options.OperationMiddlewares["listTenants"]...)
 	router.POST(options.BaseURL+"/admin/tenants", wrapper.CreateTenant, options.OperationMiddlewares["createTenant"]...)
 	router.POST(options.BaseURL+"/admin/tenants/:tenant_id/rotate-key", wrapper.RotateTenantKey, options.OperationMiddlewares["rotateTenantKey"]...)
+	router.DELETE(options.BaseURL+"/admin/tenants/:tenant_id", wrapper.DeleteTenant, options.OperationMiddlewares["deleteTenant"]...)
+	router.GET(options.BaseURL+"/admin/tenants/:tenant_id", wrapper.GetTenant, options.OperationMiddlewares["getTenant"]...)
+	router.GET(options.BaseURL+"/admin/tenants/:tenant_id/usage", wrapper.GetTenantUsage, options.OperationMiddlewares["getTenantUsage"]...)
 	router.GET(options.BaseURL+"/admin/dead-letters", wrapper.ListDeadLetters, options.OperationMiddlewares["listDeadLetters"]...)
 	router.GET(options.BaseURL+"/rooms", wrapper.ListRooms, options.OperationMiddlewares["listRooms"]...)
 	router.POST(options.BaseURL+"/rooms", wrapper.CreateRoom, options.OperationMiddlewares["createRoom"]...)
@@ -6472,9 +7061,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/presence", wrapper.GetPresence, options.OperationMiddlewares["getPresence"]...)
 	router.GET(options.BaseURL+"/search/messages", wrapper.SearchMessages, options.OperationMiddlewares["searchMessages"]...)
 	router.GET(options.BaseURL+"/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
+	router.DELETE(options.BaseURL+"/users/:user_id", wrapper.DeleteUser, options.OperationMiddlewares["deleteUser"]...)
 	router.GET(options.BaseURL+"/users/:user_id", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
 	router.PATCH(options.BaseURL+"/users/:user_id", wrapper.PatchUser, options.OperationMiddlewares["patchUser"]...)
 	router.PUT(options.BaseURL+"/users/:user_id", wrapper.PutUser, options.OperationMiddlewares["putUser"]...)
+	router.GET(options.BaseURL+"/users/:user_id/export", wrapper.ExportUser, options.OperationMiddlewares["exportUser"]...)
 	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
 	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
 	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
@@ -6938,6 +7529,162 @@ func (response CreateTenant500JSONResponse) VisitCreateTenantResponse(w http.Res
 	return err
 }
 
+type DeleteTenantRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+}
+
+type DeleteTenantResponseObject interface {
+	VisitDeleteTenantResponse(w http.ResponseWriter) error
+}
+
+type DeleteTenant202JSONResponse TenantDeletionResponse
+
+func (response DeleteTenant202JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteTenant400JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response DeleteTenant401JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteTenant404JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteTenant500JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+}
+
+type GetTenantResponseObject interface {
+	VisitGetTenantResponse(w http.ResponseWriter) error
+}
+
+type GetTenant200JSONResponse TenantResponse
+
+func (response GetTenant200JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTenant400JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response GetTenant401JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTenant404JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTenant500JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RotateTenantKeyRequestObject struct {
 	TenantId TenantIdPath `json:"tenant_id"`
 }
@@ -7005,6 +7752,85 @@ func (response RotateTenantKey404JSONResponse) VisitRotateTenantKeyResponse(w ht
 type RotateTenantKey500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response RotateTenantKey500JSONResponse) VisitRotateTenantKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsageRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+	Params   GetTenantUsageParams
+}
+
+type GetTenantUsageResponseObject interface {
+	VisitGetTenantUsageResponse(w http.ResponseWriter) error
+}
+
+type GetTenantUsage200JSONResponse TenantUsageResponse
+
+func (response GetTenantUsage200JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTenantUsage400JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response GetTenantUsage401JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTenantUsage404JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTenantUsage500JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -13927,6 +14753,113 @@ func (response BlockUser500JSONResponse) VisitBlockUserResponse(w http.ResponseW
 	return err
 }
 
+type DeleteUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+	Params DeleteUserParams
+}
+
+type DeleteUserResponseObject interface {
+	VisitDeleteUserResponse(w http.ResponseWriter) error
+}
+
+type DeleteUser202JSONResponse UserDeletionResponse
+
+func (response DeleteUser202JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteUser400JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteUser401JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteUser403JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteUser429JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteUser500JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUserRequestObject struct {
 	UserId UserId `json:"user_id"`
 }
@@ -14276,6 +15209,112 @@ func (response PutUser429JSONResponse) VisitPutUserResponse(w http.ResponseWrite
 type PutUser500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response PutUser500JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+}
+
+type ExportUserResponseObject interface {
+	VisitExportUserResponse(w http.ResponseWriter) error
+}
+
+type ExportUser200JSONResponse UserExportResponse
+
+func (response ExportUser200JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportUser400JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportUser401JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ExportUser403JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ExportUser429JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ExportUser500JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -15542,9 +16581,18 @@ type StrictServerInterface interface {
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
 	CreateTenant(ctx context.Context, request CreateTenantRequestObject) (CreateTenantResponseObject, error)
+	// DeleteTenant Delete a tenant and all its data
+	// (DELETE /admin/tenants/{tenant_id})
+	DeleteTenant(ctx context.Context, request DeleteTenantRequestObject) (DeleteTenantResponseObject, error)
+	// GetTenant Get a tenant
+	// (GET /admin/tenants/{tenant_id})
+	GetTenant(ctx context.Context, request GetTenantRequestObject) (GetTenantResponseObject, error)
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx context.Context, request RotateTenantKeyRequestObject) (RotateTenantKeyResponseObject, error)
+	// GetTenantUsage A tenant's usage
+	// (GET /admin/tenants/{tenant_id}/usage)
+	GetTenantUsage(ctx context.Context, request GetTenantUsageRequestObject) (GetTenantUsageResponseObject, error)
 	// ListTenantBans List tenant-wide bans
 	// (GET /bans)
 	ListTenantBans(ctx context.Context, request ListTenantBansRequestObject) (ListTenantBansResponseObject, error)
@@ -15713,6 +16761,9 @@ type StrictServerInterface interface {
 	// BlockUser Block a user
 	// (PUT /users/me/blocks/{user_id})
 	BlockUser(ctx context.Context, request BlockUserRequestObject) (BlockUserResponseObject, error)
+	// DeleteUser Delete a user and their data
+	// (DELETE /users/{user_id})
+	DeleteUser(ctx context.Context, request DeleteUserRequestObject) (DeleteUserResponseObject, error)
 	// GetUser Get a user's profile
 	// (GET /users/{user_id})
 	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
@@ -15722,6 +16773,9 @@ type StrictServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx context.Context, request PutUserRequestObject) (PutUserResponseObject, error)
+	// ExportUser Export everything stored about a user
+	// (GET /users/{user_id}/export)
+	ExportUser(ctx context.Context, request ExportUserRequestObject) (ExportUserResponseObject, error)
 	// ListWebhooks List webhook endpoints
 	// (GET /webhooks)
 	ListWebhooks(ctx context.Context, request ListWebhooksRequestObject) (ListWebhooksResponseObject, error)
@@ -15905,6 +16959,56 @@ func (sh *strictHandler) CreateTenant(ctx echo.Context, params CreateTenantParam
 	return nil
 }
 
+// DeleteTenant operation middleware
+func (sh *strictHandler) DeleteTenant(ctx echo.Context, tenantId TenantIdPath) error {
+	var request DeleteTenantRequestObject
+
+	request.TenantId = tenantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteTenant(ctx.Request().Context(), request.(DeleteTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteTenant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteTenantResponseObject); ok {
+		return validResponse.VisitDeleteTenantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTenant operation middleware
+func (sh *strictHandler) GetTenant(ctx echo.Context, tenantId TenantIdPath) error {
+	var request GetTenantRequestObject
+
+	request.TenantId = tenantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTenant(ctx.Request().Context(), request.(GetTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTenant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTenantResponseObject); ok {
+		return validResponse.VisitGetTenantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RotateTenantKey operation middleware
 func (sh *strictHandler) RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error {
 	var request RotateTenantKeyRequestObject
@@ -15924,6 +17028,32 @@ func (sh *strictHandler) RotateTenantKey(ctx echo.Context, tenantId TenantIdPath
 		return err
 	} else if validResponse, ok := response.(RotateTenantKeyResponseObject); ok {
 		return validResponse.VisitRotateTenantKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTenantUsage operation middleware
+func (sh *strictHandler) GetTenantUsage(ctx echo.Context, tenantId TenantIdPath, params GetTenantUsageParams) error {
+	var request GetTenantUsageRequestObject
+
+	request.TenantId = tenantId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTenantUsage(ctx.Request().Context(), request.(GetTenantUsageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTenantUsage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTenantUsageResponseObject); ok {
+		return validResponse.VisitGetTenantUsageResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -17723,6 +18853,32 @@ func (sh *strictHandler) BlockUser(ctx echo.Context, userId UserIdPath) error {
 	return nil
 }
 
+// DeleteUser operation middleware
+func (sh *strictHandler) DeleteUser(ctx echo.Context, userId UserId, params DeleteUserParams) error {
+	var request DeleteUserRequestObject
+
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUser(ctx.Request().Context(), request.(DeleteUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteUserResponseObject); ok {
+		return validResponse.VisitDeleteUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetUser operation middleware
 func (sh *strictHandler) GetUser(ctx echo.Context, userId UserId) error {
 	var request GetUserRequestObject
@@ -17838,6 +18994,31 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 		return err
 	} else if validResponse, ok := response.(PutUserResponseObject); ok {
 		return validResponse.VisitPutUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportUser operation middleware
+func (sh *strictHandler) ExportUser(ctx echo.Context, userId UserId) error {
+	var request ExportUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportUser(ctx.Request().Context(), request.(ExportUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportUserResponseObject); ok {
+		return validResponse.VisitExportUserResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -18147,648 +19328,704 @@ func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, webhookId Webhook
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3dchtHlj/4KtmYjhDgLoIASEoUGR1eSqIstiiJJqmWbYGDSlQlgDQLmXBlgRBaw3947zY2Yi5m925v",
-	"5q4j9mof4v8k632BeYSNPCezvlAFFEBKtjyOcMgEkJWVHyfPV57zOx9rnhxPpGAiUrWDj7URoz4L4c9z",
-	"GrFTPuYR/KO/8ZnyQj6JuBS1g9rliJGICSqiB4qE7KcpU5EiExYSxTwp/GbNqbEPdDwJWO2g3Wo5NeWN",
-	"2JjqnqL5hNUOalxEbMjC2u2tk7zunI0pF1wMF195bt8SsEFEuCDRiBFvGoZMRKQ/DVWUeekar1SsYIZv",
-	"Bf9AIj5mpI5TUg1CIzIbcW8Er+5PvWsWEa7IYBoEhA4pF9lpP3q422rv7rba6aEMZDimEQ7m4W7NKRwb",
-	"i8L50SBi4eK4LnAwJJJkRnlE+mwgQ0aicM7FsGgUS9fh1qlNaEjHLDIbf3zDRNmmv5AzMqZiTphupPRy",
-	"jKWKSN1nAzoNIqI3Ov52r9VqLJIB1x39NGXhvObUBB3r4QTwuvQ4TYfmmTH9wMfTce1gDz5xgZ/ahWt3",
-	"4rPxREZMePOXbL44iVf0mikSjbgiXshopFfNEDBRdMD0woZ6/Un94uz4KenWngZcT7dbaxzAxg94qKKu",
-	"sA/NeDQilFyzOQmnQh0SSkI2YdT8op9QdMx0A4fICQupHgmhwid96c+7QjfjgnR2yUhOQ0V8yRQRUn9p",
-	"NhQaD1mkkvcTKtSMhaSuIhpNVVfY/hrJa/E8EzdekmjrnE0COmf+AYnCKXOb5DI1PBwKofrdLITeiAxT",
-	"Y+b6rA+mivn4kt3WY+I+ffP6+enJ00uX1N0BZ4HvdoWb2oWtl2zuNprkyC5LNKIRoWHIb5jS5ylgqWlx",
-	"RVTEg6ArwqnQjACoXJGBDIn+v532dKI3qt0y/EY5ug+RG9GB3iW9lQGNWNhokpdsrggNGVGenDBfdwFc",
-	"hAYBC3F3kavBik+VflM0Yl0xpipiIWyyHgn1x1wkC6P09GBgisgB2fvwAV4iZESu2SSCju1QNI0QOgiZ",
-	"GjXJW8UIJfCBhFT4cgyvqLPmsEkoefv25FlDc9Wu0CQufOYTb0TFkDkwwJi2pGDxCunXcKaaXZE+fLW9",
-	"QcvbZx26tU/32dau36Jbj73d3a12/xHbGXToY/9hu2bOJxJOckBzu5k5qmP64ZSJYTSqHTzchdNpP7Y1",
-	"b4kiFuou//X9n7b+x9Vf/pwwPBWFms/rM7uK3/CIjQvYzV6K27Tz3GZvfWazl+Y17Qq85hVTig7ZiX9G",
-	"9YSLhOQYm2SGVhurYa/Tf+Q99ltsd7BHH/YfefuDHWrXf6K7i0dsuuhxv+bUNNfhIfNrB/oAp6fx55AN",
-	"age1f9lOhPo2/qq244HCsF/LiA+4B6S7bOwi1S47ARENenbQnX47nkjxBNL93GUW2XHDVN4MBoXSO0c6",
-	"kSTqmk/yCkIRfUjssZBAcvTRypBIq0SUU0+P6XI+YeUrHZpWRPdA6lQQNpY/cs19KVEjGUae9FmWwGv/",
-	"9Z//8e/FCw7j2HSV0yPGKUg5XkYmoZTj7Mj0N72ErBMKKR4uNL8DXeAAYayXwL2XjRb5e3a8kejlKVmP",
-	"vWRxoYO7jNcOEkb8dhJI6i8b8RRaZEc8nfRa7b892//u5bc7f3/8Q+f7R+/2LnfPd846r9uviseN3dxl",
-	"3HaoOG7FwqWjVizMjtmnN6xkaIqFdxoYjAWG9Y71R1JeP2MBv2HhfNkIfdMmO8rZyO+1vt8ZnHeuv33U",
-	"/+7x+PXu5HRfXXZu3j38x9O2XzwD29ddZrEw9PSElk1khk0IE/5E8jxxz0a9nevLxz/90Bm/2/9wvnfz",
-	"+lH/bKeEuE1X9zANGP6t7kRNpFAMrIsjrTe9FXQajWTI/6G71kao1m2AidPJJDAMfvtHpSf4MZnJx5pP",
-	"I1o7ENMgcGosDGWIj/t65EdvL18cv748eXp0efLmde/4/PzNec2xwlOLUa6U1ie1miRuaMB9kmh1tVun",
-	"pqaex5SqHQxooNht1fke64Gcm1ninAvUgER/5IqkhjILpRg29eufUN+YuPe3KH8/Oj15ll0QUNFrB/EL",
-	"0ktkviPjqdKGJWlrwbnbarW01hlSD4zET7xS1qziCteG9LUQVywYOGQ2ohG7YSFaCTJkPqjnBF/gEEpA",
-	"u2scEmOJEE3WyngKgknII1jqp1IMAu7d40Jbk6OmpxRRHgC5W8G2TCLeJlsyZuO+XuH0llDij0HCgn4f",
-	"jZhC1qoIDUJG/TlhH7iKPum2/F0fFof0p1Fs/vXnGfeLNkKZNn30DsEvdhtxA+ojFrKDrtC/+GMzZDsD",
-	"vV1m0ZpmxdIbB43BStd6RlfomT6XYZ/7PhP3yz/enJ/8UMY+pAjmuBFg/CkypnPiS/AkfMrFP5pqwzbS",
-	"s2JmE7RdSYNAzjT9wweCpOPgTwKHiJ/gfGjTMWwA7adsuU96DCxRL9qOyZqCFybXgMyoIomLwTojDD0d",
-	"6p9ikzk2x4lgM9vkU27GSaTIgm9j+Yi1Nl/iT2k4BM+08X1kPEo88YUQ4wrB/RPaoqbBcbL097FzJ68v",
-	"j89fH50WUD43byTwDKnHHNone4O216GPWeNTLvqFHDN0hg0oD5hPuFDcZ4aywxvusUP4YIZMFJ0nDjQ5",
-	"IHYCChbwtYyey6m4R9Xj9ZvL3vM3b18/yywb8Ap9Agfwtk+4QK8lUVPwSsMiAU1xFVs6t07tjM616n4p",
-	"5SkNh+yTKhipFTCEAoQfSUkCePlnUiDgrVwRqRUGoBX+D4YKAqm7T948+753evLq5LL35PvL4wu34Rjf",
-	"/kgGviJSEK1pzJPT6oDbG1xt4MGMwJEsJLwIVhntulN2w4LPJqAsmz0yKjV0vchkEx9uZPzfsacTHI7f",
-	"bR2dnQD7pcIn321pi2rrxG8cEopu0EheMwEyT5O0R4OA8E/Kao/S7627mfkdkCeMhix0G3qfqJnJVqBX",
-	"Pr1h5rKmaMZanOOmSfmKirm9Xbq//To/ujw2FHb83dPj42fHOf6gVSYkR/bBY8zX4j3lrv6Ui/vGnonk",
-	"Di8ejbYe0zeBekRb8WVU0WtN6+3UtdWtU/tuK75i24odvEsfz9455rrI3AxW6iZ5YqEr4zOs2I1uDYv4",
-	"27Fcj85OPofZal6Ts1nNIGLtpfygug39KPsw4aGm7oEMh8zXj4XsRl4zH07gW6Gmk4kMI+a/Yj6n4Hj8",
-	"FSSUtXoXXvaZBZZmsG5+EC4uFXjgPoverqVlTo6k2IW2vrWq9dNURpTU261HO4922/udXdKfR0w1yExO",
-	"A1+vpuVtvwED9YCUz6Er7O0lcfXUtT5AhfG9ktlIKoZTIyN6g1d7fcYEmUwjMmcRnAUqCm4+ScgWbQNQ",
-	"GdCUNe6yz+z9mYbBwuZS3w+ZUpYEJ9N+wD1SD6Sc9Kl37ZBJyG9oxBwScHG9FUiPBniWtRbO/Mav5xoq",
-	"dgPBpnBtsk3DwAVdUHRFMh9qZ6TbpeYkWDST4XXqbhomGMY3810B5jeJgCzq7rvjJy/evHnZOzo9ffOu",
-	"d3Z+8vejy2N3qRsqs/nW5XvGhG8k3Cc711lPdZYC7G96qSY4lkNjiOKtsq/1Lb2icvbJ2eJag2mmVvNz",
-	"GXjW7f5ZbLzk6oqMKJgdYPLlXf+kLsNk5bTtGzWacI9g3gReeO86xWuo73P9EhqchVp3jjizw88P4lj3",
-	"ilYmxl+4iv3k2lgsMHj14IAxhsxj/IbBvdUk1XHKK1rtVs+pKfbTqsYX7Kca3jbYK4v3qWtF3cFVfD0r",
-	"+z8yD/RLWAiz5gs3K8fihgVyAm5NbDgNosXZIN0sH138uH5pTFxLr7qngfHwpGlq4fInnDIyGzGRcblC",
-	"cy1ym0mwRV/KgFGxsEa2awfnYUdXvlhwD150CYUxNBANSH0td5WWiNoYgMFR73px7QKqoh71rivtrrMu",
-	"4ZSSQ/zawmn6/itwpm52RGKzVYtT+F98P54/Bch3ls8kAHeJvR+tfg2anrh9unC2UUS90diwyPxUBlr+",
-	"0div5tEw5Ew5hCrNiGdUIfFR6IT5zUTQUqL4UDC/K3w5E6BDaQGLnhMtXBUoRHIamSg1BVEPbnfaau14",
-	"fDwkKvTgA3Mb6OMVEB7XFYNQjpGkMBRMhhiPiH3jGH3CIyssaF/pX+ExDFzsitCEwZG4M71JDxQJ5JDU",
-	"3W+OL8m2/kZtfzRkc7uNz7oOcbfVXHiuo7tR0zFTjQMk+rQPEuP20DmNzmopGMZkZenASKheZKyegpM1",
-	"Yt4188mrk1fHECCSvd/lYzpk2xMxXAyt0lI/YHi1W9Sz/vWBAu0kd1XP6TCk42ZJryPGh6MiihEERvNA",
-	"EWyiRcOEf2CBOiRatMKCoAqs360yb33UaTk13Yr29Ue8c86H1DhomCy8+onWzTPd7e532jvO6nhbpxaN",
-	"puO+oDzolU0MpK9tVTA7h0jhMTKmvnFFB1o9BS81TwLXdjot0z6O3qNqwjwgU/3JLF42ana/0qokc9Cq",
-	"/WLUMJxG8vb8VIuz1LuSaZF6wTilyE6nkZ4o7KiJP9YTKtjcePWnIa+VziOhrGQaM+6XhvCkdgKaFW4E",
-	"qZuTjyN04iHC4GwUKppysBgKzAX8K/ZWaxbus8Xoq51qxJoE3VSOrXFqS3bQQWeK1sBixvr2/DR7ekdR",
-	"NFEH29veiEZN83XTk+NtmPl2SbTT9tKYoq/Zh8lf44j2lmbNnYeKD//67fjxzeJGL2xsyXamOEZuJysw",
-	"jHanytnIS8NUGFTMHZ0sG3as9wNHHTO85RL0LJRal2I+xNCD3hAEbwa1g/er9RV45AnVur/zMSchaEZG",
-	"L9Uzk5a3TjputHp4qPPp1HO7eEVH2khwK9zEdKz3Kpl5c2IXV29CQuqFLQrIb4NzmKMbG1OZMSqcbHBu",
-	"mrZSu7ZINldOyTmIdSkbmm71ibqbvEnrINrwapCh5l1aoYlZ4gFxkze7VrAkX2ndLd2vkDOr13UFjxz0",
-	"U7k5PuwC83TzgtIl9b6MRlbFAmVQyNRoiGfdgJojH2glDqdZwF+JyYOAWHl0uDxQZMzGMpyTvravwZ8z",
-	"FVrX0geeTKiC6RsVstEkp/yGxUoeDZSEuc3N9R+IQFRRc9PR3x2SRa0wkEMIWoFIDy0o6ksUPVTz3p6f",
-	"YjoAzrQrYrq0otKozvFOp+15GPsBTMq8oCvM9qDzMl7ZeIwqoqH1Jz2hokiP7+t1h0F6bNES6VMhmN/r",
-	"z6vaF04NMmeY36MFutI7a4/qt+qJ6q3PCqhOq/Nwq93e6uxedloHLf3fD2kZ4tOIbUUcGPPCUcbbBLX6",
-	"3Uz4aSkyFREPSMAHEfNLhrO3ejgrNZiQUeNcyg9t7hA+IEN+w3LR9GpCx5W6TjhzcRR2arbxpehMK6F9",
-	"KqpHaK8chxpRX86KCA1/gdWvKwbvfR7KsZYVWfXJ2M5578RdTd2EOychxQl5x5sTTyFDTRmyLhL1T6g4",
-	"5Sqq5jKiJOAq0n/1qVDlfqPFndTtHSLYjKkII4P005DIsGpZnuAimpHTMKTzL9nl9ISKTb0wmgQjScb0",
-	"uoDj+VOMEOiZ5LHi/BEweiwzCaiK1KGRdE45M9l/uJtJWdxp7+08zGWKtIsshaV8w8R+Wi+FiUC0RiSe",
-	"9EMiIDZWjeRMWPUBiR99UuZKzIRMNclrSbTWG8ogFd4Ll2gR7UPnAReM9ENGr1Uhx0rlfkFqZjrd61+7",
-	"3Q+t1pb+d1//80T/81T/c6y/bD+/+urPtRXMxaTdFG6x5ilwVDCUg9icAy0P5yrjkzbrxEMIhFSWWu2q",
-	"js3FIfVGWg5LwQgLFPsc/GqZaw6IvxqneYLsfX3HtOEXXyx/AIXqggn/hZTXK7LUUfva0iRARlIWuKOl",
-	"6FVaieS1b0SyIswLWYnrSKue2mTHNqTuzkaKeb1ffv6n23AsqRp3JnoxQRChygf3O5rGjXQHa3jGcwRa",
-	"wy5fDV5++zjc/+bl9z+Fl7Mf35492z85PfvhRHZO6Sm9mFXywfAxk9OoN17GF6mwA+YKUnTxPOUTvlvF",
-	"ThF/ufZoNGTNc4li0T0qj4WulXcjFjLDGzSvYD5kGoeMnL25uMxri9a7Mpa+CTTL+Fi8EY22U7RWmPCa",
-	"4QFwFZ9adCchxJisMou2+ig8YwGLWImmCATFFRlKUSQbyx49CmaasWqiySxIhorKDrXttfLQq7G+wkc3",
-	"ZIWFC/i7YY6brOd9LOTvYwUtn09rJTWIAak5C8yERoQCN0HIhni0cO4GlAfgaNYHXhE5jQ6ICz25mNKk",
-	"CI8c4oZMj8I18Uxw31bftTnu1j1mBoBtc44x89sCB3wSSO+6yHbDe8v4Jpf0dcMCw6Wa7a8f/hTW//3o",
-	"W6tNPT3+6sZelL4AL1u4JRYfPLGpzQcb+nuy+vSEKqu+uvGGjMou3Be9UAFXq/CZZjL0kcZ048XFwnz/",
-	"SsulOzjC5rfa/ou8UeXnXkHrDfQ/o/iie1nbuJvzk5XKr14rVZJmrX+C4Ie8Tvq+5tNQwD0RRpXEB3dR",
-	"uc4c0tze48vtujp2Y1Yrf7mtyYgp2PgFMeXC1+6BETDZuwYtaA6JOwjo0D1AsaT3ROvGIZvIMILwCndM",
-	"1XX69xh4CMbPFDrUPYzGdb/66is3Lb3suPRbYM7qOivC4JsyCZYQVGayegUX56q/dQ/IbCQDs43GoHLV",
-	"tI8duweEivlMWwKOTTDDlpGU6WGbN8QPZsdsfi0fc0U9rPywVuZswBi+YO72FCT0OdDbpl5AQ61yAF6d",
-	"wru0BqRkYgMEfHKNlqBtc4jzltFIT01IHICYm0vd7MZkrlszmkp+EbJ3htYFdOt8XO8V5b1eLV4il48m",
-	"GcDV7eLFJLVriCHM7AP1omAOqyUHJHlnDJiFs/qwBRu7laS2x4O7dZbNqvo9tZBRwSl6pXkRZpOngrtg",
-	"Cnm5cSaVQVQDDC2IT+M27c8G7aVcnBl3RtULH0Eoyt8EyodMRiFVjNTVhI4dMqIhVQruZn/5+Z+NQyKK",
-	"/LKr/K8WrqoEfCvxxpY6Xu9484KrsOQgSzne9BhDdrfeEJJEmkJgFbokbPo70KBgzDfpGXADw/xmVxwR",
-	"1x+nw/CBfiGsBM48F8Q16AsuBgpBpqMmi0S174pISlJ33/dl/8p1CPzhEBpwj12ZK+X38Mkh0ESLPfgM",
-	"viRLaF0xoTzU8nUYyunEPOiNqBAscCFbUYsiIqaY0s+FF0x9LoZEGIfNApcwX+SPFaJJFHEK/OXqdpFP",
-	"JE9pajpBPWbndkVL+sG0bN0W8hCLYYEbsLj4pi9M4wDTTIawBfEmajHcWBCGNqDECmd/nKLAEn8b/HpV",
-	"xKJwPgX8KZ5oDiIUcDhMqG+faZ1Bpejl0FzE+mOniObqKVt7cao5/bIv+xm9sto1fbIvGd4VW4hjFtEq",
-	"+sQr2+7WAgUtug98riaBOTSVeNhZKDWHIEcTGQSygJvldfU1+ZmljVVBTDHOWRGRlDAzzPS+CztLYMiy",
-	"xFYerBubc2uv9JE3ZuSpDCf3LTJCGrEe5Fr1wolaBG4tAfBNYIJjGBNzXWkyXOoA5xtzzAIY2XIYvvaS",
-	"MEwYqqoWAga5v8pucZ4+YJuW0Ie8ZhteXb+BPxR6NzSlJNm1i9QSRUH2Dtus/s7DxeU/5QMGeMZcWNDU",
-	"wzg02YLPZmNcH2aW2l5tL8fELFkRXNRNTwwmIvTlNNKU0reYeEW+/tXx9HEcPalr4guJRxXTqj5JoJAb",
-	"h3E6sLmei48fkOyWZtUJCGsGOAusX8Kj8jD99CHsPMocwp3sIaRb/2htPb4y///Tv/wZA2//tdf8y9bV",
-	"V9srfv/znVICwNNhgwlCzNIAfqMCqkYYLr2K9WQTCVLz7uztVWU+291ut1vGgdYOVh3Rzt7D4rlfvDja",
-	"6uw9tA5dsxSQ9esQIJUtTSpkxD5kZ/l4sP/Qb+239/d3vUf+w73HtDNglLa8vT3qt9p7dKc/2B20+51+",
-	"q7/f6Xh+e89/6LX3+q1Bq0Vb+7Xs5Ftbj+nW4Orjw93b4hCJwgyI1O4B0gkXOPTkkGfI2AChWCzdzh55",
-	"9aRRKYFiBQMojsdaGWptNqacp5rszk1ZyEKmZCTNNXuxQ/SGZTgqqiALvkpQ50y+JWcGW1pzgnoU+0ow",
-	"ZqhR4dLUqWHsakWIxWNsnFxrV3jmbRiU3ECbVxdtwDNG/VMWRYVasP5xK4BfmZ9ai8VlRfimnrH3C7oy",
-	"9r0ykUzUuxZyFjB/iIy+kvb7HF5ieiq6FjGjSIMSFwwljTV8D+NJd7fSDZxfp5Ixr9ipap7G1AOb+RrT",
-	"tPEFextT97sLt7kzCG5HoM5FdcNnlZK7n+qGtxl4yGL+VcRpwKtl9J8RQyA2hwBKvBtDJmqNUSRwiX4W",
-	"lLkyGuXC0hgD+eMSRAZoouUMcEsn3rWQIepC7gY4wR5dkG1xen1BcDHTT3nMmtUMqTi0gY8pmLeCly0H",
-	"NV3lNIBtTkZXSkFPDTnkLiDySByuHgCpQ4bCbmvPIbvtHf3PXsMhbhEekH6g7XSFW4ACpn/bcYgboxTo",
-	"L3addGWG3dZj/XABJJVLdjuPHeJm8f9cstdqOcS9+P7109758cXxZe/8+Nu3J+fHz9yu2G23SN3UAMlg",
-	"fTLmowiEzAz8Sa89l6Jh6hEYR00BNEkJDFIx7FkakSEFclGMubWAbVgwrew1TsHwFig1C9lQnNWUYrTG",
-	"rcwGU0WDqsEBJuZKTAN4pOT2MqHBStx3Nec1rwVNqkoY7B3YrqaiC0wgW8iIAhJ7oAhcImp9FspbYAg0",
-	"JowFcniYAtDEL7ki7dg0m5OBBKwWm24+pJNcnnBnTR3XqWV1jAJWFScHaQNJMC+yMdjFisRCvh8bT6JC",
-	"VcsAe9gmi9E1e0XjZWXCbU54ZFA1cwUeZJQZpUFy2IvfXHQiEFcBGywPD4KbfdOyWpTQ3lpRQp8r9TGp",
-	"BVAZ8v+uFy3p8gPZyiAFuS+p3cpvzrJTWaCzFhB5Whv9g9J/JUrP11ZZs4TKr07Ci7Vh7ky9LxgNyqAD",
-	"TPILQDjoVjkV2dAwmoTtjlPz+71ZyKO00MWCW/qN1xCZAztjfKU3LFT4snaz1Wwt3iVlXvBxwfXLBHnH",
-	"+hcSKsul2iIOA1eECxVRgVmci9SfGe3HEm8FJboNsy53LaL7VDHy43SVdZXMfUHB9dkwpD7z3cRgizv2",
-	"qDD3sfrFkcl+NIqgxNAkfLrg8i5Z4bJCeIprm0C/0WTaYkYsTqEC+ke8Z2X0AkGdplVzpaVgliged3ZX",
-	"ktc5GVoop+NqZvyLmJrXt+DNefmCjfdTyMMryXx2yHiKEH8YlJwk7ZXCkq2fXYvhHX0bjHpPibb3nQxb",
-	"vnbVqOy0ZOmqUJnZoy+YyhAWrFjdh/ATuLLDOBXXYozFEAxpWLS6iygGPU9OReR2Bfw/A8ygjB6C1Uyg",
-	"N+Na1Uw2BdbI/K7Abg+MjWmND4To4ya1UWs2xINSlvaCA4fdFfVE5rjJSyAwTmsseqQOUdLgaaFi12fa",
-	"qEqmWQRt9aPkYlWiAOiK2PAeswTWBJbLLm9lNLrPDeBm3umkFjY11YVplNPw3+D5e4apWWc99CGpYmVt",
-	"ZpStiTKDx6CJi5oLQc78dO8cegFTZmGnYaGq4MeYFG/mwcVtiiNFsfQCT3HCjyAzWlkfyVT4xFRHQho5",
-	"ZYPo3ink8+xkwAZR4T7CD59vF6vvm4rkZAIIMVDzt2D7SF0P3kG85bG8waB6W+qnkd64DSAqTIjbOjlL",
-	"qUcq3YMZ6fk7ylOyMKFVlhrbbqY5JSv3Za/UBYsiLoaqXIN6AFjORJmGKYVq0XUUeiN+U6T0Wzs3Pjlc",
-	"Edua1BG4AyOrYi8t1qKuiFCjrQm/B/0UVY3X3Sfrat4Pz6TTmIwqJaNSJKLW/l1TmSZciKoLhG0rhSjc",
-	"Fwpveh2dZD/jca8mpM1CQZ5CAW2Vrf39QBVQ3WGMHctZ4INfYR6LTBqC6BlzkX5juzqdHuEvGCnSMED6",
-	"kEpVh3E3kg2y8C841nsg01faIo67xzMB9dPrFBKTERQTaXgwjaYhI1Ohe1QNQ8Xm46ciX6f2YWsot8yX",
-	"tm3ztfnjve6kecnH7CrddIuPJzLEWHiollob8mg07QMwg6QTvuVJnw2Z2I7ffpt+XF3zyZacICFtQZiQ",
-	"Nvj0AJecpzMuUps4FRP9eY0tLAVQWEn+1SWPfeYuEijm31+0JCoPL8CCoqmC7WUwnKo8+C4LrhgDZpuj",
-	"JEMfQp9FdJjDTMQIiUqKVBbkM69MoYXfG6thqS8Lq0E+UIQnpUqIKedjb5qTM71jSvxhbYytdhXJk6q6",
-	"UBTH/iE6JGw8ieYI1usnsB3Ja1+wIJAOiRgd/ykbObpbnIZVCZbAbsyM2gKyy5wO7fWcDmYe1UdgHsgs",
-	"/Gainvl8rTfDrRQ+dA9vH2OIh1pqKGTGYJ8w2dRl5+HOCTCLCS8b3QuPGfLI6gFbmXOmHyfIg4oP2cfU",
-	"EsZTNWPXxwUu+lbFfkxoyCpd5GWm9tNURqtdXt/qVibZMbm9qugViB9ZNH8vE5rAyhHmuoum86iIYshX",
-	"tUKGkSkAokn6c6wofH58cUmOzk6axEzNQMBa9PLEvUmFb3lxIIckYPSGdQWPEIeFkkFIxxCyxoTWFHxk",
-	"UODxh4KHeowen2gWq+IQk64I5PCBIq4df5P6cBW2nfrKGO2uHVqCS4u+XwPgugH4siayNZwXa+E1j0JG",
-	"V18MY6ulWc5p2GQ7YAuhnK5EDuI7K8MyrD3N6jIcd4mwv7MXq8JhKvB2re+8wp5iLtU0qA+pb1IwWmnn",
-	"ln2wWuLjap9URkxCNLvNmHcbjpEbyXd2nHhjYIbYFcnv5iu30SRxPwdZEGUVW8Qzh1BEdYawr65Inde6",
-	"/hqKY1qMNuHjC7kUNtCLqvj4DxD2sSvkTDQOycKAHbIwRhwXIkXEoxtEkP0LyHxgPTpQ1m5iao5ASC6M",
-	"B0xH+5jp0lxQq5GcER51RSz1bUSaof8mcaUH9eo0QWM4b7JeenEA6dtNToNrmEbC0JeEomkFz9VHyjUL",
-	"hR7EkApfjkvzd/QDnf6jTKGA/cEOzapkD3eX5fIcbf2A6Um9rauPbacsq8XMYjP3Jd6Zree/xGe0CuJh",
-	"eTGi2E9r+DNLMwy+cOPo1drazvOQsS2tO5K/Xbx5bVSdVLy6WWsnzkTaJS+fWBlr49g/6vE4sWp4666t",
-	"IpVNqKqhXGL4VbOQY2r4cnc/SQa/49YXb3RuPyM54V7toBbQqfBGmtsLkQVJSo0txtq85yupdUDvKwPP",
-	"yxBDThCA3voQ7w2Cfm3IeTuuIb1hhBJsXgnQ+e75lutqQX1q1GdEbrd6s/EXxz/BB/tbRhtKd/D5rmv7",
-	"82qaFd66+mMuSN3tz92GReiOQYeyJcl0Kzsh95DQrjBXg1AFE+8BIfbdFu5I3XRqXQ1pzVKAVspSi6ob",
-	"gJsYUbDrbrLEqMulntY/gU6XWnhQ6JJT4Zq8n0nIECSdp8AvU+eiK/TBaJKLuFgAJo3YLB6r7lntZhoV",
-	"x9jrI1Ze1aKaP0j38WvVqEjxiHWKVOxedtp3vRrCy4F1mN/aB//+CznEg16vaoOmn42USnu/UVmjnEKi",
-	"+EYgnkDkvydVchqxTTO14VzcV+0G6Kxq8YYc4EXl2g2frggArmM1wtVtN9ReDfV9qdS2VqbK4k3cmoLD",
-	"oJOuvj/o3LPQ4BEECikTJhRH+hWNobPVam8whjunk0zoPJB0rQfPzCOa/aFNsMLfCI0WEHkWEkmws2RI",
-	"eUdistyraOqoGDHbk2LAwzHizcWNi+AkrivQU9zbUpJqf87tXLnE8cwqrGA1NpZ7aDN+lt+73wlrK3bw",
-	"ZZgbePlENFjPy6cfWMxQ2PsUXr70fDbRyjIQGOtoZwsPVtLLluN2/D7I6ixh2ffm92k/LHf8QBQEAlG0",
-	"Ozu7tVRKnRrxyYT5hT4gGPJ8Y8y99CmJJFzOLpLPHaUXDYcsqkZT80vT+G5Sb1HG2UFcLVnCyox4jhX/",
-	"78CFTQ9f/Fmx8yiOqMHQoeVawK+mV95Zp0vuvIuNrTEVc4hjt7d4+UJQOyuBwhZVi4yulhpB+Q5dJsdv",
-	"DdbwbiRJyDzGb0zwVnoogJ0WMKplj2AEz1Zx2KcF5Y3d0oWgvMbWU+U43BaWt/DxxAtT5jApwvAe8huW",
-	"nYgcWKxu5RDzKIYzaH7SU9O+fh7DdsIpW8SdzDdLgfDCKl8VHsA85G6U8MC7ZooUDSgPaqKkyZBL2tkU",
-	"C3i+UvhzagcXOYHChDb1SdB7EzzmdgGA2OKhiDnpMlgZIgUxvLASwswZL7SwMTa2PHgyBetU8RoNe6we",
-	"0lYQwZ4P51sPWcEMoLqTtDj+pZbuKT2tq+LVvecLri+/CPyEJxc6+u/CW590o09961NU+H2djK9FqiV1",
-	"N56Am0SRJ7/EFy4Q8xbfFR1iHXhEkE/VtEiQ6+2BxKuUM76WzWWgliZ8PUtLt9/QDa65S4bz7bV+PzbX",
-	"GRdlSmQ6JScO2ImpAzPBUyMs5a/rHvOylIbsuqRGJOQsxWk/YXJQ+nQtSQiK17QaTcfNN7Nokh38kskQ",
-	"rmc9VlYDUJ9402RxlSDFXDEmVqX0x1HmMSyUueXkA1unmuXr4GfF9c7drjjLoGreCKhqPRvxgCXDHcnA",
-	"V1kduQiIJ4NcAx3VnJocDOCvjECKf/1kFQxjoJlkT5Zt9ybONksHldn/G8EA3d+QsMECq87+LWn+jjxt",
-	"GDpfKCgx9j4XBKsPTjw23YKL4UJAbins/dIXRexD5BAPQfQ7GQBUm5AzSzkiCvNyLkY0CMiMETXiE208",
-	"PA+5T+df59DdC4OHSksLp8VfblFSA8kMDptVTIXcTDiuHVq/LAA+HfaeBLwvK4ts8yaKT5nh1Da/AKrQ",
-	"lJtflYJhgBFChyvTonbWudbUWn2vgn0QY4FWLd5i5o4FXO6PsRqFP3tZGE9i2VY9hVSOcgfUx3WBRpf6",
-	"2sxWYeAXo94oMZ0SZ/tBRH16AN3/13/+x7/XDjq3SyZwz8anF69HlX00q3cH+E5WrZJpnnB+Q8ZuNoWo",
-	"lsyp2OxdaP4r2r6p9XfszldHQLHEnOZjpJ5PqQLbOJLyGsNYkfX1qXfdFfXFXKtGZfvY6Yr48TRiF3zx",
-	"QJlqMZHdNoNT4eqvsTm9ZqKhe8GJu+nOHyiT45Uy5DCNxJjllh7XUdEmen3kIMmZW8dCjx9yiAz89c30",
-	"WDT9jvQ0O6cyE/0oITigRaBEve1Af0kpoJJN54U62+dlj5vGbn8+IVziAFiUzWXsJb+P1Y5T9pnNfAM5",
-	"+vkdnITLQtmVnAMHyk2M5Y88VdzUkz47xBoLO52UgeEUF6oDjMERj5iaUC8XgQ36Ssas2OlUqxnVaXW7",
-	"Hx49138etf7f/+vnX37+eeuXn//37rTT6uzDv49/+fn/+eV//c//7+efr/5SGKdynk50LvHgVktZtkgH",
-	"ULICDZlyPX1DjiBnJfi1el6ZgaWVRocoGeaV/fe47ldrigJ7/hPXbae1osyNmSyOvpgQQY6X4W6+G0kS",
-	"sEGkCcgbleBE/epx6ysnVpVFpR7ZlEOll/OLZlCTgM7vVA/sHdSmoVihfo6I0QUqFKTuFtamOH/+lOzs",
-	"7DwGuCQHGaBBd4UEHveb40uyrebCcyvllaTj7Pb2dh7mGd0K0GkYZ8laGUSk8troicIN07Auu83CV+SE",
-	"3S+Wa1bbKVJmobh3zFUzMM3pSdp5ZbObW0dPnvps8M2mGM2i1L1nq44/AKA3ZssBDwI6xILAUChS82IZ",
-	"+mqD2uQrx7YkMZDUXUCrDriK3DgmXs1VxMYPFAwyB4hncwQL3qLnWYXJQkNrq+PiFG4rxuTgtqa2Mxkh",
-	"qSc0C9lldiow8CHzc0Pvy3619VIyuKlA5LYhAB5wNeZKpfD9eMDgGGyOqBMPBKMPilanYACER4VjWP26",
-	"pdDnufP1QC2ioS8/ZnfCQE/ucVaT1gW2jUMxeylhvmRiWI6bFs0U3bY5ahrTIJDhfCXgRnIwsvS+MDyn",
-	"zPAxB9hwmdSdTy46LiHbLO2US4TiWHIcJUCD5baQTcp2MKWC61ZJIDiEgbduS9Rr/aKzEii2xLmhWxV4",
-	"KbKiaURVbyxDtkwtoQJLr0PXGBqvqt0eCPYh6oERX0xGLvzm2kgy3RzechjHV9k6MBV5Nsx5GcmqNRw1",
-	"IP1XFZy073SSpczMu5yMzirDKyTtN9VeY4r5slVXGUbrrNhdVuvLX6mLklv8lP6uBY+KqDAqlL2dnzCR",
-	"Yob6jVZM5i7qseEih5IBW4pUHMoA8s8ThGL7bsjvB1YOllYBEnnxCxETvwgyYMMbPUAQgNwybH2PWvkg",
-	"lP8oiQIBPqsFJ+IzGaSmkGHxQ+aTumKMnB1dPn1REXLZRDhUvXTBNcbiGksi1tPAhLBSI6pWha0jRlk1",
-	"RBjTTouQ0nLrPldggOoWgNVBxTxnCYQS0HSOJlporanNVbzOCuSsN5Y+K8+pvgj0qkmfpTfvkLSQHcjB",
-	"IDPoTBL1w0z+dKtoTSs5mqUcx05mwX+ast41K9COn2Nx2LFDXH980J22Wjsehf8x86mPn1y8OIXo75lE",
-	"JZD7yvjErPTWxDzjWAZzdb0exBWrcChlCBBnhgRHfGKCpeBa6P7Oaal3yvjRTUX21HqmCDx17nJnKqd/",
-	"pqZdyMntLXFxJAPOGS/+9AAd60pNArDwrlQOYM3MrZvB1gVItTpVc+HRCW/O6ThoGCyUGEPOYoqYeFZA",
-	"knPjG323odlUV9jokhGdgAuD1DN4bI0meQq4hIrwoZAhs6jggAbuS23jd8U1Athpthff72aaEN3iwIDY",
-	"mVpgilDfJ30ZjbCKjs/1Go25oBGK7jGdTPR+ZlCIm6bcmd7aVUjBZ7Yp7oOTQskpY185xKUsGk/lh7IF",
-	"VJbCS6eL0jiZih1LH0vqlKSKRy+9Dcu1jkEV13vKgjNWfCoBL6q+dmmMo8pPJZHw5UGs6bYrXpBqnQs2",
-	"WHEhsPDUihctPKfVnhWLrDnLW2xiH0PI0lUPImRp5tEkB2n+GsQ1MrJbpyYFqxALk9nw1aiheYqv9kRC",
-	"7KvaLyzNygcy67+qdUwWqxoWrnRVgPMc21q5RrnDcHuVlj4Qo1Rc4B/dqrGUoWlJYeVMnynug7xRpC/9",
-	"+aJKvlGgW0rELNEZjIz8BLDlOQ0hmUN2aEvl+iZxK3ShkPc6ASwI8JqG7kzJ8+rekVgx+T3FsaBaX2JI",
-	"IkAE6IFrIUQsc+HeN0SEnsEm0ep6jOuFQdkHKlPLxXQ8puH890YvFf1RhY6ISt4oU8rvS14ju/VrBccW",
-	"xMRWK1xlojXiulUJHqQUwVwbNK797a/aGHXhFHAxVOu4VMZl1VAAMAUT+GLsXlO4IF700CSEYamGtZQk",
-	"WJbsG1/L+EJvjin2xpum33m1MjH5Klsw6KtUIvE69brMssegmOmbrmzdLtOmTgMlsUpAjDYXUkHkNGo0",
-	"P2nlLjNUkyKYjNV8AbyNeHLMkluT1VSRLku7+HpN0abkK4TVjrmYqmwRrVRB2PQLO5UqcZu3l5cTeZWt",
-	"jVvyZgRlN71AEFZmLG1nSRR+ayVSRWaJFsecO1mblDkrg43lIjtjfeKNqwNHgRGn4H0Ab1IcZmZYWHFA",
-	"n+uP3YPYBaaaxB2GcjpxD8gk5Dc0Akxu9JRi4Gt/jgi2uqlWTAULdONpP+Ae4UKryehVgxLZace4P645",
-	"Nei95tTMo1n3uP2xUCnIWBH3WpX0N1OLNmP1XuU1sFRFiAqlHtK3ylXryF4mbjKIkZchsf5A65wsLiSb",
-	"j2zXk79gmtxf8GhZXQIsPatpiihoX3C/y4ejgA9H0VIkf4i4hsQq8uLy1ekWUx6dML8g1IbMQgrlVrUY",
-	"RZ/wmIbX1i38y8//tF9vp77PKsT6xflHQxYwqtjCowsNhYyYWmxGQ6YFx5IgqMr4GaVYFMlaFik6uGOr",
-	"ruVxn8iIRwV5/vmtK7vKLn66kiae0FWBHg7X1hiJV3Jfjz8uXtg7Cxf28HUFz39utWHS2ZEsX+xq+nfS",
-	"fjMtPLW5X7AufsGEH9d12BBg2EaOlcHArSz1F5f20muGMd3TSSCpr0ygGscgKbjVgM5IPYbGazWcrsB8",
-	"PQmZ5nH0pQjmTXIkTF+oxxh1M0q/tS5DwlVX2KAWlLQPVEO33m3tHmK31De1q0wzvF3Rvc1Z1BV27Bi9",
-	"GmgNYm5Gq3mj7ukxcZ++ef389OTppUvqLtx4uF3hphbIbeClRSqAfDrptdp/e7b/3ctvd/7++IfO94/e",
-	"7V3unu+cdV63X1UHQoJFWIRCyh15e3tlfje1OiuUQcQmJpWL+0mEIRO54jzZlIVDDDtgNCIhi6ahQDEI",
-	"LCwd2b+0hGJln0mS1NB+fvVVob9kZbVFB/Mxdlu5lO/ijIz+NCIR7TsEcBIGjCEyGPhBNZXipNer1lhl",
-	"fq19/c8T/c9T/c/x0kkvMxJQWU0XTy+qPZicyL1W4xATaPvT9EkjQxYpLMIkMDMwj/B3jxhfRUg3tu5g",
-	"BZEPRXvuWAVwvacWsjmQCot59k+F+gQLt2B77NYozdC1LS2meg8PFw+WZkvtrDm3s6Y9p4cTPWEDGTIt",
-	"S15snEOgj1cf+tnS9EJGUl6jTClQhKToVZK4ycDeiFjyRnzM5FSzM1zGAYUURYSFKwG/p4JQoWZYKmRG",
-	"oWTbQIYJROuOo/nBWB2SNvyFYZJ9Cy+RLHArC4pfBQ8/DMpCtorigs7eXFxqu2IURRMti/T/c/5n+Opg",
-	"e3scX/E0zY9Q29kb0Wg7tRdpz8s05Hlwit39DBOCzr8+2N7W3Ehtf/0vV3+BvwpZT94dEAYlJB89sUHp",
-	"m+opWIUujm13MFvF46a0gZX6RYDjVdLg4/Edxcm8YCZVfu4VtL51amBVFcsfNLhkSCajkCootxbrQZrs",
-	"bH4c3g6rbDR/jsX6NNSaxoh51xlWm9rbdlVpUy5YMqiLq3LYcOaFBIAYk5OymgSAOGmRKOFrK7E2LkyQ",
-	"zj+0CJf3iYh4DzjFK2q1pBdtkyug9HKudRW08GA1QzS9x7+jO6H0vDZlXkjfWhxaUiSRbBYjyd6FplaP",
-	"v5JtnXpiQ+s6Rwtf7N7Phfe0xH1io64hVhJjrlP1upKCq+ZmlbyZ0J+mYGejsaUOIXwiAOZMhqGcqSQI",
-	"E3W+zEVuwrdu2s32Fmt2tnZX5Up2Mhz/pl3vdpvR+9bWY7r1j6uPbafduW18rb/MfreVa1IsHPTirPKO",
-	"ZXz0phItloC1GaIloSMFO39MTWJz0hUX6VgHAmD6TtoJa+PF7x4CUZ5X80qGcZFt8FrO4A6KCnR9wFIA",
-	"pN4hUXPhETqkXJgKdSm3mKuVASlyif/LM3ES197S05hQcWGIS94/l5ps2aFYw1FnWm/ISCyNfcFM5BJU",
-	"00K1B35J/CuaH1yz+YbaDvb2iVIcyqP2readCd/PvvnIGzPyVIaFl1khjVgv4GMe9cJJwV4ZmasASxFj",
-	"8gnFWJ28aVYYTg/Dq2DN4zYZ3ANwt+GoKvrmTrHtglyOXx8HmOcmnH/bSr0QB/qEbq6NQAdbM+5jKUpT",
-	"Xo7UVa4I5cRw0MadK8/p11QtPLf/cHezynNLS79aj6a5iCWvl/n78NqYC0b6IaPXOfk7COnULygQex+u",
-	"vE9XPS+m71JGhPFwkVgvGi4SvXyppIf9R94niIXDGWxiCuH81jKCUo9UUh4Ml/8dGT44o3c8Gr0syi2K",
-	"qSbOLzk6O9Hiy4Hy/gJucGKFJueTmfDihKWMQDH9HWKYL+GRkwo5wneALpVDZrju7f7tp8c/XF92xu/2",
-	"P5zv3bx+1D/b8b5/ODpt+89bw4sOPX48fbkbfVt4gfCHqP39iFpLZ/cldM1hqMZ+Mo9spv5mj+CXzEsg",
-	"86E0jz/gTGHSWyQnWwG7YUGCYGNKaGNgIeSkKWICLQvw2HVv8+WnN6CRniq0rJpG0FmvXAoNI+7xCdJj",
-	"iTc4NQwOoHApZzD+ETIPquVjTXO4lFswEN8bPBePhjK4Y2GdRdmFq7kqeTjewdTNYkH+8Fp4v4uoDPFA",
-	"nNxOL653OQl+mrC5zwZCGR+j1WlGm0Tc5RLGMjF3ud/WjrrLYLmYiVSL90zOKYxZ2iJVWUaRAbU9JC6+",
-	"AiLzOMBHQVRounzIJJhDaN6lvGaF1xKKDwUEzaHBpDw5sQg5kX6mwHdVpdY9PJupXkw9j03uVOW+4H6i",
-	"cFJnVAE8o7s9U19Dm7/+8vM/c/F8N52m/83e4M033//j+8u/8VfvXu398OxJ8Pqb79vfX/7AX3de7TZp",
-	"wD3WbD96uNtq7+62Ws3WYIc+9lbTBYxrZcVh2JOKcrZ4KyrJVxjMlyxX7Y3BihKf+YJuWHdUNW2N0Yyx",
-	"1u7sL7PW0FRroq3W7uwXG2tvIQq72g5i20sZ0UBttpHpHr7k/czMozhSy3rT02Huisgby9Yg1wGS7Ef0",
-	"hiXpGcVwoKqnzbcedlac5WCuJTL1YMzLiyK8OmuHoER6uqVDeJt5lSJ1lroHqJqA0XCImo7z9cT37jTU",
-	"JbkZ+THnkzDMEAsHdceUjMxilg3YKdj7YnJM7s5LTFK42Zym2gHk52e620yPryqryUYDbMJqUmvyJbMa",
-	"UOTuFD38FNIbVKZOgXXwWkQQGjIEJqaGK9GQFReNXTPsOMl0GPCAKUSaFXJGpMjGF6ciheDClavooCui",
-	"NSKXAYVFCmh/iEDfk2jeFeBeTAXrjAkNgt9kBPCyqFjBZhAZ+6liYEmd+TxifuNzBcOuGSd6W3o4LEDd",
-	"JmdDG8cxJBtXxAukKmI5ZaXZXIvW5h4QRCmfTqQ4JG4M3eYeaOE+ggg4SXyZLZ2yCuot1WIFnDIOsJyF",
-	"YNL0nfkHZmyuZh5OfAAxK8sLGIVi21W4ShlS2xHBXzB2ALHZlC2QzIQfB2miLlScDHBgq0e7jQNCiV44",
-	"thB5bbm6HruqWrLrvlDWjnIYa8sC+6HACywzEkbM6Hi0DJSN1AM6Fd4od9rb5RdkpSd5HSi2Q9IimH/A",
-	"I4BgIyl0QuPKho3UUzZhOjMufDnTh9OC8eHmdh5jkZxzFoXzrSNAND00USWQ6wl0yT7o1cn6uNbDeitn",
-	"PHeCc78cJXBc0qQg4nZC5ovShDmvJIK9iN+w8sxrnwX8hgEgDMVo5ugQSqSbEBf0tVDiA5rODdqiIVPT",
-	"sRGXlWqMJ+FAy2jfrNgxNk7Cris88zYMyvZCi9xCxHuTlETRt4SfbKULXl6RsFfukPOZF9AQsuiF76Cz",
-	"G7KQHOKNmHfN/AZ5dfLqeLGuWY2P6ZBtT8Rw4/ssMx30hdPwntExecCWgD7aeetmBRdaPqfDkI6bJdMb",
-	"seJc2CNBYFkeKIJNCBdkwj+wQKXAujEVDPVHfeQxat6qg/m8lkedVmn2YwYUczlGf5y9AXpBnGMWyRhW",
-	"ovlpkC1HtLP3cMUuXLw42ursPXTIiH3IbsTjwf5Dv7Xf3t/f9R75D/ce086AUdry9vao32rv0Z3+YHfQ",
-	"7nf6rf5+p+P57T3/odfe67cGrRZt7RdyeP6PArJ4Mo9yonF3v1OY2rK4+GXq1MRAI2HUSazvQ0K0wIOW",
-	"5CdmKq7jgwje5s8XSs7580Lv62g67gvKg15h+scFOJbJ2/NTqx/EDyS2y06nZSg2TsOVYkgU91kD+cOY",
-	"+hZZ21CuJmJN2EjS4HbQrFnICI+Dai5mg1RA8oSr0gpRKSkbZdm8fTkTwHD0AtSNJ9iKC0FGchoekpkM",
-	"r1WsoYyYZrCqkcH0N3tTnB3jjWiUyYuBNdkuCVfZXmqlfc0+TP6a+Lq701ar81Dx4V+/HT++2WBFZ9yP",
-	"RkuZFrS4B57V7uxXYFr5MKJ4w9MXODEfd7LizBzjmMGkkPlxnjGXRqrIn47c1dCKi/iYxpaIZYhjmk7W",
-	"i2NabqbffzRTJpahNLoGoE10E80DjHMCURxM5psiXHjB1C+yLU3sBmxTiRclVilU8SXU+4x2gX//OGHJ",
-	"hyEfxH/PWH8CUReTwFw9bE98/XPEPkTbk4BykfF3LLLNfM4n/dDTZNfra5FQdo0eDhE2IWDxHBx9dPoL",
-	"cqTzsAMHuJIo+WkqI7rszfAToUEQM3G7ZdaLNKZzqItIIjkEnTkXRvNo59Fue7+zW2E8eRCL7MpkR+vk",
-	"dr78HCH5bW5nlBPpIYTfjXmEBrwEJ9K1CRJQLLzhHnugusKQMal39sirJ4TCPjqkTb55AoDyQeAY0eWQ",
-	"s2fPHQJkBA4rdEPJ8ViKrqBTn0v45ob7TCJNN5rEPXtzcUm2zajc2LbHF8G9SVe42eV0tSIGAYRQ61RO",
-	"I8DxcTOr6lpXQKsr3L8fnZ48O7o8efO6d3x+/uY8AQggruaO0KObZptuA6GRpWAgp7tiJqeBb8iliJjg",
-	"isdN7bNb5IzoitybDSTBfXAGUtdPhcSjKuU8mNCQjplmqI2qrCPPIdJMIc8H43E4ZPnby42izN3mo6Lb",
-	"zCvz/z/9y59RuP9rr/mXrauvtlf8vjprEiSF/VjJWXsPTC+Vzk++4U8aObazu7/36GERE4ydF3s7D/cf",
-	"tR63OyuDrj8Fl3RSDnltEsmsmyU9uPIptNudvf3Hjx+3Hu7vdh52dleGG5WwyIr3StB2wxsl9DN80XdJ",
-	"egaX3LtmUVmmXCTJZKp5ttn3ByoR0GsG0Rj9dBoGnzqKZjPTJx5eQfzN20vCPlAvCuZGizOGt+bVmpDw",
-	"uOgVc6xqn6wHXNEYU4iIeCN/FePnH+yvYJYnxtDO9U+tbzv+40WDaAVsQMrcSK3dyhihNNWtc0rxibuc",
-	"VUPpX/KJxQDQAnkL4W0ZVu0QbyQV07Ily8DpZJIlPwgKWyuYKDaWmr2D/2VFRJFi4ap8U0RtXKMoWhpF",
-	"1Och8yIZziHEWLfH/uKgQZPN+WlLpSEJuHbIrkNYoFh1vyAMufiV8JNjs5QhBIxQda0VO+6rhpa1/bkt",
-	"/kLq8Xo0KmfBwB6FUnOblYXWcKDrlFmzFFDxsJvWGx50S21f+CG3u1Fy0h8oMsEWTWLO/mwkiWA3cJ2B",
-	"0V76OOBVoL2XFT5xk0o3bkydOSvjhkY0LBaERwKhbdJOUDsg7kXTkFk0FFitqTBIQgWyzs/i3+Bb1TZG",
-	"qJZdi0xVhFCnxRYvHq7FI0QnE4OShkuRGdLHWsQjGNuxGHLB0gWdUtti7mB75ZciCDcKjAk5kGIrl+NI",
-	"T5ecct9nQVDbtCCTIYZMBaZMddNiEtkcWKUSP7t7RmRu1Z00bcbUsLJ6U+pAbZp8mz10loqI1gsxTsm4",
-	"SGyDejYios8AxhpIoXGItcfMPlnoPWhnkmbu+0yS+tHF05MTh0xY6DERbTHhSZ/5jYJ4gUxgxmbHdhlQ",
-	"Vd12lNIhtq7+Uj94b8qt7t02vq6/3/76X67e/2nrf1x91fi68fWf74sXPA8Z29IETf528eY1QRJJUnj2",
-	"yMsnxKzNIXE/3roly/FJWUY6pSiNdugUR3pV38M8r7lToMdtyUFbQ8obCba5oE9Uli9V1ptghiI5P8Of",
-	"CBP+RPI84IRiXlhkDW0Q/VEpnqNSQIId6idKsfW50jJnnUHEQSzM3LBSHtiQUsSmC1kUzk1QUVHFxM3E",
-	"34bhL5OQ3XA5VT3c3oolH7CxFUS+NfhAGQhlhBE8ig+FIpGUpG4siQmmBXjoyQZHdUAnhKPPupG/op7H",
-	"fW2+LJWUmXgDP0k9ybVjjJyaOYkV1BnzXIFGk+rD3qfGKD7mzGYJvIwY1itcaQZ0FEVaQBRXr6T4I16d",
-	"GP4wL0SULu4DFGz88YEyGFgOBna38zkSy73SMRdfQAIhPIKzG6u1tpRJhi+nXBqAG8p8stfaqUKYAY2Y",
-	"8Oa9osuM53omykSimDxGg0tq0En0yKYhAxt9zIOAm8jH3J1+pfvL0MjPXllMzGXqiDxQ5MXl5RnBtrml",
-	"GWIikWCkbiIlHaLPhB+Xdkl8862dKjFSJsqs/PjyKM74/FQFYC0ZZkazuGyZLa0ggZ/ZCpoFwbf4U7zo",
-	"BQpL6cPBjM4VRFdWkrL3zmnsyFbPvJreln1mM9Utt+Jfvvb2zPDMYvZqcrYRJz+rzIEaYghalXLcXiCH",
-	"BbsCUe4h82ToM9/24hAZ+HE5ClJHs8AIfMu0oHShVnuqewhzcqQg6MNOo+AQmF9Inw2nIi8RFrlMfIu4",
-	"lM/EW0qMWmc0vKGU/upws3X40UrhsVI3Nmzxpymb3q9CbAivOr+wpIpXXplyn8VVdKCAKLSz+I26fT6w",
-	"LRf3WSTpVksX7H0F+MEDVRBKndSGKRDsKuot0StiRdlqQYVahs99e599J1XiMve2B4qY5nnVYUH7zoKt",
-	"PdpohdFRb7jKUh0c7jXsknBFfOCqqeNkTSVtPgy44GqElL3ZCQLTZV5utWYOEFZawkeqXepU0qly+7Ko",
-	"V6UsIeSk2SC1VqUw81T8d8mBiyvLJkdv4biRupHyTWsyNKoXO125G6uiseuRJH30HWjmq0UJZz4ka1ue",
-	"XKek8+GDWaeGYxl0XQu8tMWdqTS4GLwdd6gpC7rIRnKnf18M170HZSrNYZ2sapViV+l423T5YUPWqdDa",
-	"WEqu1FhTjGvx4OaMwIzEdDJ6QwW15aRM64VfMSx3NvJ7LlwgdfYzvkc95oxXCeALhjC6kHBfNclJZOus",
-	"uWYBt7jvmoAITe6YsGdGnaVj/d7W9zuD8871t4/63z0ev96dnO6ry87Nu4f/eNqGIoSJ11K3TvzKVx/L",
-	"7qRzC7DqepqKtMGVzHVV5bCkZVn6hv19XT0s1jjXgjy23FSriKFWR5WJtF7jahyZYMndOP64eDl+uFCW",
-	"bP2KZKnFXLx8NqOqQOzVL6ILHryrvZNQ2+/H6NloMe9lIX8Hiwie3+KapkcihfaVZkFJ4GXd/crF+90g",
-	"aBwSxRhxqZoLj054c07HAf4aI6/EGvQgtAl7RuJ+laRzJH+lQMPsN9adoL8Z91nY/FFykf4csEFkxGHq",
-	"8ZBhOZcmVF9Nf4HZyaaWbPyz/jv5ZQHCLAGZaE5CqZecpaRzrBLVnFqfJp3qv5NOx9OIxT/BB/vbVUXL",
-	"Iuu8XwHXFosN5kO+oPu+W/uqW7syOwQCMH8h/37JllytJy8SOssEOu90lsU5J3Ms1hDyF1RWU7CKQmtV",
-	"7s5s1Nu5vnz80w9ZyNe8TM+K9NZSkX7KVbRMlOfHvFHUGcSYrS05Nwgq20huxgdhhe8YQ8q4jxFl62og",
-	"K+PE4kGsEyqW2sW15MopV9GdZArQzZcvT85L7WgaxTZzyg+VXS/8fgliqCmXMWMhK3JmQdDoosl7705t",
-	"M86V67AWCZ3H/oSNicis/u+BjNZYuDst2e9gsd6WVwrMBVsUFgnEqJ6Q+UxEnAaqSV7LSLP8QMpJn3rX",
-	"UNrWFrIngkUzGV6TqQiYStLyWIiQ3+WBW7orJvyFmoNb8TX0qnKD6XDwVnH1wXo6Mvx/bF395d+63ffv",
-	"W1uPj7ae063BQfPqL93uVSMX7bVtI72WSfZ3PBpdwEV4dQDghMjy0L8q7qmgkBofCi6GNqyi7s5GinlG",
-	"q+lTxR7ukms2bzimMvGcXERU+DT07ZFQJOD9kIbrguDji14NXn77ONz/5uX3P4WXsx/fnj3bPzk9++FE",
-	"dk7pKb2YpdWlvK6kn0/24C/bf736y+oCkGYxKsH6Lih98T1Wdtky5QRohNFAXApYxCSQpGh/1+I+yWN3",
-	"4kMp6vpiOZIeBvOmIY/mF3qMuAhHE/6SzY+mRcgFRXUbSN1V171ffv6nCxh80TQUzEc//yxXSIHHQV6a",
-	"R5kySLi5ODOuX4J+Povuf1D7buvo7GTrJUshcFAYo17HJ4yGLLSj7cOn55YvPR3RSI8ygXKuFUfqGqxm",
-	"CEExmcTwjXJJ3dWdy5D/AyjwgOAbyU2naebMBYE4KiIHXeHGo8Xj73639VaxcOvEdw/0iaZepAzMmcnA",
-	"wJsKrtTUoMNoJTtSXWGzchDLhEc2QYxkStw8wEUECENcR2KUt34oZ5DkE3bFWPYhhXQy0cdsGvhQqoxw",
-	"oSJG/WweENSmMmUNDPa2PiQwfdUV9WgkFQN8RX164by6CdG45C/ExSht+AhO/hFgUWcWttEVGGRCErS1",
-	"HeIevb188eb85Id0kjViMcLkfeChQySgkN3Ia+Z3Be4eVG9vYxfHry9Pnqb70KvCBElvD4+RxiVCLVyz",
-	"eVdwRQAjTG9eguLNhwJqB0CONRxoOIFACglZarGmifIVVRELl54iXFEZPlBkDK3NUXp1dHF5fN47Ojvp",
-	"vTz+3rUywx9zkbVBS44KvrrstCT7UhKV5cGeasJ0SPuXn//PdsZ7r+nEzedyuU0IzsVERa2bhGzIVWQq",
-	"FpMjMuZKAaWEZEwDrTRYdHXuL6KytVqkIM0ejpLNd0+O1JKFME0WV0GzPS4GcnEFLLvgilCiWDDYGkkF",
-	"CdfjaRDxLXM8tBJEjHaEWIDKSTCA9Sy6Ii7znSvvrZzknoR610LOAuYPx1hUUPhZtGenK9L43sopKKCL",
-	"j2EagMccRA84P764hO/fsf6FhCzIruiKr77SO6/VRlPN/auvzDFPSMtkaM/i/NODzJmpRyNmORNyHofE",
-	"7D/P8KB1BZrqikWiOjTh7UVE1UCKM7wpGXod3GJdiGDrT6M8J7cnGg+TFEw1CA2UxCkXs/mu6E5brR0P",
-	"+oA/mWuiY3iIbN9E5tAVguSgnCND1UiIqXVMus1SZpxMGE9OV2TevZyXNslRlpfA7EFuJawDjzSMAmlG",
-	"rwv76iu9qhEAzUNCEEDhxgi6kDKJZPb0zfmFJq4nON8Y2EqGfMgFshHdpnd0evrm3fGz3pvzk29OXl+4",
-	"4Kr2aBBA86Ozk66oT0I2CPhwZMpu2kDNw9yOuQ5xT3w2nki4E4VpOGnadWCSMW0CrT5FpI6ty/mE4cv7",
-	"FuDQ/W7L5P7o5iggQhqxLUA76QpzPJwsfiR2G48j2kITn/lx7/p840mREy2QtmfKNctmtVW9dBitBUkn",
-	"9t6XcNUV7seuVfC6tQMIFPw3dCOSLuh7+ttffv6n/gh6n/4spkHwbx896bOYUTmYQfS15kcR5YH6+vY2",
-	"Hod+Th0AL5Yh2W091iMq4cwJ0IrVVSE4XI91FkoxJP25VmdYMHDIbEQjoG9ui/GAToTF99A0BV0ZLVhY",
-	"aEBP6QrL+wFOFaHVp8Ek5FEzD9JaOh5yQwPud0U8HtJnHtUKiC1gOw1DrQ/EgK5KjhkC73ID5KoPsT9+",
-	"oLpiwD8w30CPKsCqdal37ZI+m0vDZxaw6x3LJGiASHS0K7AHBLv1eRJTDQGk8V7pt+I82Aeu9EnAHprk",
-	"UvNjCzWo6FyR2Yh7IzMJqCqvwJpcXEEuJpAbQjytrIdCyxsgX0MRTQtzi0H2H4zCB2JthlgP8C/HOk1k",
-	"t7WLGj/tCv0WvQr6AV8yNGOhi7hCo8XG16zKhk2Z2QEUtZ6Yqeyuj47uwJfAagyZpk67ps+nYDCKIXhN",
-	"jBzT25JnCkawHdiYxq6IyzErOgYtEA136c8tjGxnF9DqFKgGNlIc0/BCFZmvugLxUOtY87eACeB5NYLS",
-	"LssIgqOowKQu/daumArfSAGj22eJvEkuGLJnnAsEGSS1vHF5zjUBIF5TwlBoogAwP+EsAPLNFDA9GjGA",
-	"i9qCfw3bTL49Z2PKtd0e2zfp3xSLXFKfCv7BoPGqxmFctCKlOCBkVCrGVM+x85i450eXx73Tk1cnl73j",
-	"754eHz87fmbwjzJ81s6R0SDiY+CYWn+N9R0wTmlE3G+OL4lmsRCTxmztgv68K95nbj6v6tuZzw1Sf3H5",
-	"6lSzExaCAkcj8n7bl57aDs1bt6/quS8aDTOwZ9KDVb+Y0eGQheTtCcpAPQrpTbXCh/ZHeAOxuMTFnlDQ",
-	"dEUykcwA3Nz73AMCo5yA6qlP1oTJScAc0zPStpxG6Y3nUiAmlT5SiWVn2eDR2QmaOQH3mPGqGK361cml",
-	"SUZJ3IRaiik5DT3WlOFw2zyktnXbWydOezS6dc2p3bBQob7dbraaLd1I90EnvHZQ22m2mjvooxqBN2Kb",
-	"engvNZFFF3UXLMoVA0H9GSpcx6wGUbklGdMPdcPltdrKfnIbh4TiX11B+/KGFXPuAjPlcQIHDh2ZjTOP",
-	"GvYLeDVa6sViSUusyyTfVs6EZr+CeUaZD/Up0aa5qRJuaJ96182QeYzfMN89TA/SiKC4pnxXeJIGTHnM",
-	"Jy48MomUa26W61g2Rg7IdKIXxD0/fnp8cnZ50Xt19F3v1fGrJ8fnF66VSmCsIGxbu9VqNMk5oxDPx8dY",
-	"CM50D0I8ro7QFfHNtd0HsLABWl34+qnYBJIDXB0QQpowkPJiojzxodbltQHyxyg4kOpPpD9PIS5jtdEE",
-	"bexHUyE4lYAbB1IujXWE2Ob2zq2x8le6A4+8GL77NuuIMzBflscCEXdarfUGbT2StsKNHptTaSqJV1Jr",
-	"fymHoxnXGtMz3lWY35JKRamTB37aXZxsUffxomw/oX68fvqR9upH3gpqTRIfH9pZ/dBzGfa572MZsN3W",
-	"7uonXsvouZwK84rHm+wbrnzsHNYKuGaFRowD1ioL9DZi9KeN3oDPpL2ruc6iPmmZEqm3dxoZVzLYAZW3",
-	"FrT8ZZvrWs63TKfFnW5X2IEzOgdMJSlPaYgRbbvtvSrbraaTiQwj5r9iPqc2KmW383j1w5dSvqJibive",
-	"6uf2qpDliYhYKKj118Mqj8c0nCM/Mn6bGORbM6aIDlXt4H0tjja70o9tg7dh22fU3wpYFBnQnmHRXdKz",
-	"5PYPdH24NtdCOvEUMVva0D0/vjz/Htj20eXl8auzS823bbRwNtD0IPFOGbGf+JSKGO4pV9EzRv1TM14o",
-	"vGnQF+EKLZ+zBCBnXKUKF2tWYKZbtYw4+PF+muqVi9146Vq/1ag6qTl86xS3TOayDVor3FrdD5fGiPNe",
-	"TBR6rZI0p72YFdRKNnWPpMK9keWnci/yqT8WbyUNRF8bq2Gv03+UWVy94DWnogBMVXdeslkxWguUpdUr",
-	"aOaeIa7awfur+5FDKXJcJY+ytPcJ5RA40vLCaFPuYu7hgGRy1wfvr/T6JvxHH8/MLFPMB8aU4TymwH0p",
-	"0zkFixsDCu2NUzolsElesjm63gwU0EjO4Bp6kWlcmnfdz3l6/zGTKFeW+WZYRboier4AOhYyr0bY+Trl",
-	"OQjdTwGUnUeCTeCrM6irCY70rSaIezhVuF+Z4LmSQ2WoqPllHI4opsP8uXBK7EhwHoHX0LjdIeqA2VJD",
-	"8WU3Gm/GKZMKWABHGHgqY9cmobo7U2iDjKgaHZorWojsGJj4jkCqqEgI44hwhxYl8ArBlvJ5wZ3X1R3s",
-	"pqrn6w4npwAnOn8mLJrxbWXiTi/gWiZaezPhTye8d800Darr3u7ffnr8w/VlNk75+4ej07b/vDW86NDj",
-	"x9OXu9G32cSsP3hcmsfdI4t7x6PRSzavxuVSqfb21H92NcIYnCs4ZXLKn0oxCDiGGf4q1thnYO14oGMW",
-	"XUXr2f4Yn4jbbWS+W3BGy/yJJ0pNQQwINosDnAaZgBsUATLw47gb4xiES1+oMyQFXDPhJYuKaAyZhM5u",
-	"dYgUprQ+RYO4DdyTSsGIZil9gL/vz7sCdbO4I3MlsddqkbEtk+xRbwTDvmbzB9YOw1cGUgwb5p4ouSVG",
-	"p2kyCQg+0jqenYxxPzrZMIKuSDsr5YQJ6xBNd2diu8yLdK9YFRNbtlutffRLc2EvCUjdfXfRe3p+/Oz4",
-	"9eXJ0Wnv6Yvjpy97J68vj8//fnTqJo7IPaIaReLyHDYXTzsGv6wnMa3deEaj0T1ahBmh8Pid3zm9Pnsk",
-	"vt0NL/fnT3Zuvns4/qHtvdj78XlreNRRx4+mr3ejl38Ihd+0UEixhl9DMKzpuvwMjBnPXsyYk9DQMhad",
-	"vmirHXzU3/WpKLdRk23YmnGfEd2YcKEZs2ZRmaTqbKxMPRMas3iLs9NYZsk+oeIejdk+FYL5vb5esrH0",
-	"zSu3+jKqeODTBROQ/ENG4YW1QUin6TJe9niMqC9ncaJZ4rUZ69MdomVwDwfqCRVVrEi9b7+9qwFjBWt6",
-	"yd4SfGYHc/rEpYOw319lAzeXmLzJ8UgdvVcxrS0xgNc9NQQhJSPcVRua3BV115/iy2w1X/cwhUNqo5kD",
-	"PoiY3zB+JxupY0IFqcK67RgyCMGMMkyUEKdoRF1RGO5G6nE0C7zYTWLS+5girUyBpsgqSA9QsUnFEqR0",
-	"HkeraFmFzElrODTqiuTa1pM+I7ut1k6TXMBJRM6l209YCJcpRbrMEyqeh3L8G7D9F/hLAQdZT+g+oeJz",
-	"GOO/SV57X6y2Apv9grjsl2bpfili4QkVNt7QWqaLlnNGNlg9bPujId7bBKvyHiRGHB8Y576MqCJCAie2",
-	"2tyiOvZW9HP88H5Ms9zx/VTn9RQkXYUjC85gaPwlHd51Aym+GJ1qEMUGTaxVLVGq1hLR+GbjatCnbsRo",
-	"gDk5hfbPOdN8SOnTE1cxMrU1iUcFmYU8gspr2jy1zqMmOUJvE+m0WiYtxUXosAMir9046Fb3oDWgvdaO",
-	"iTazrXw2DKnP/ExbIQvvK75h0QucxX0d0JTahWDIfr+nZ5qGsrDIczV5DT4MwA882HnYahUGGt7DecZJ",
-	"rjrPdne4Iri38zsFyuzhIb3jGrZyS2g0lXgN7Xb/plbSkrMhPdJnQO4R0zpO9ohnTvCF2YGRJUp7cg2V",
-	"oriD5OttRAPbUkz4yyTeOYuDHBNXR+pZAonOdX2WkooLjQOAAjc36LIrAimGLDS5/YSKOcTSp8Qjj4xg",
-	"FCzrzTgw8jyV8JgXs0UnE3GTn8A4L5jwX0g4LPdzSGMka7P196HhZkaaR5suIBPclz/E5q8vNnEn0LzO",
-	"nYvUCTRZV2TAA5CYWgSu8PsVHLSi8iaH+VPUFeXHiKx1ir5h0Sc6QlJYvGH0uUMUMqJN4DHSrFhOo54p",
-	"NdzKlsUos2CzYfqJEbwA6JFhf5/iCK9i8QgK88fh/ZUP7zeY0rnuyZ1Ml+VllB7fg8x9qfGpxYlsiBTc",
-	"FcznkICdpDVnPYGA7IzZCkQOgBNouw5chEbCRrIr3GkYuBaPGeNuTJBO3Rb9NMlyAVeRZhBjLJhpTjOm",
-	"M44oLhCIecUYuA4VJmm6H6P5hB2Qboy8p2farZF/S32lZ9OtOTYPqsd9hxgz1CHGAI0zNHvcJ/VURT7d",
-	"X8OxI7p1na5QfChMItoiosyMzkk9DaDrJHC6mqOoiI4nkN5lv9Xd0WgasgNy03Yw8dnA17x4dfR06+LF",
-	"UWfvoc2Cjq999bMPLAd2uoIqC/oCSg9ePuOiUWuRfPhgTI2PiOuoFw6YX7cGM0t/H7IfmafXjaAL7utb",
-	"k1kOtCRDTJwsABIoKtifJELaMv36qzjjEV7gWmDann6DHk5qmq5tY0A8zG5BVdXsqCE7XA873rKuqLe1",
-	"mbbrtHKF2gw1pqBEUgnTNGg0yWsZpxmau3M3kQuQWpro+iQu32LTClHHByRJsPawo9igw9wNRCgkrhVI",
-	"7gFxYVNcHF9mwnr+sOx6t3CL3FSWU7wJi6vbFenl7U0FvaEcAArdJjlnWI7W6suRGRXzkYyQyrrCgiwh",
-	"8EAqGM9jTq58BYRBeCbALz6/9U6r3TjsCmoQqd2zt5dupsRiCFcSwifXjE1gTvUOpEEdYeFESHS1oFtO",
-	"DLglQxJwcb0VSI8GhPp+yJQidU0e8NVIqgiHbHbJJKBCfvUCIZpee5E2BTWt6gEpiRgVmCkvCSW6U8y6",
-	"xemGTMkAbBUoI+Lk4b+0ZRROhYWrcN8dP3nx5s1LTMjvnZ2f/P3o8vivkK2q54vLYoAKbGaaSeq39yD6",
-	"lNAopmRcOkOq1AR6xEAAWAMir5alI1Sq6mUXhXrZhvcdBapYgfK1qWJVTXdamNDnyC/7QwcFiyKuhJuY",
-	"FJoOr9kkijNmTfz7rbP57dSS1a4I6Vb7b7MjeFfnlMHGkXouCrvxBVkSf1xflVsjF5tYI7dObXvMopB7",
-	"ysQVJRS+Hev3FeKMtMFimx8mWQEg4RaLpif1dHV7rZyMaeSNXOLOZAiKN+qFWrHUvbqNFR4Ji4222iUR",
-	"z+neIhY9sxjaAgJUz8gbab4kQ79WjcfoprBBPg31qEfMu67dUyJYPOGVN2q24R8BR5/KUaD3OVnnTdwE",
-	"5+lS6Isnj9SpMAcLTpLSFgb64HnUaJLnoRyDcVbuQiCrPAj6sHmaQpmPCKsqIjw6sCe1yKQpgEFyEoii",
-	"5XalnZp7SNxBQIexaYUKc1cAngZCb8swsqV51VxFbEzqLn4NngIXcJ2c2CLVdlXcfeOQuPoEp/uH8UO8",
-	"OBxq5pMJDTNlgLvC/eqrr9wmeaUbANSDIh5VbIsLxYTiEb+BPCfyVnBP+myLzmjIDkgE5b/0+GGfMCRK",
-	"jic0jJNbMVDd2rwPFP4e8T4PeDTvCp8B3SqozE7qr5+/fHZABtMg2JpxPxrZZEd4e8CH4KhQOBOEY+sK",
-	"CCwmAxmOlbbHTIcGzNFPffQ8QNzDh2FgYJE0EABJvxRmrW1PLGDlXkQh/Z//CSBhEcTauyoKqVIMIERM",
-	"f3rWWlfUEsCjg//5f7sJ+BG+S3/NNPtHyRD3hqWlce20KnOAV0UwZYf4fMiBmD057gP4DhnT8BpLDc0J",
-	"nigs8yEBbBP71cOgShUMItBfNw7NC7kwXSh7tWZd612hJnA+6y+ocMhLKqhDLkeUO+SUSoe8HI31+F7N",
-	"qRjTsGH650JxnxmaUMa8ddW0j3DClS1KELddsZZFeRRXwgcfi1nRQVeA4yVbH/8Qs9ZjoQr7CHUnpc+Z",
-	"MhgpHfKKP2l2xd2vEC7y8npDK3WFiC4Vv9Xtz0TIfnrT83encBBqvct/mCK/C1PEaClr6jxO7cNWX/pz",
-	"BIysHXRajx+19zpgo+RQEpaYIzG6TuYRYOZzlgeRMB6KGCo5k8dfmOfwOjOQdeOY7hc/Y3m+f6coMte0",
-	"6Wy12pk26cXCoD4RDXqLeBd7FOYMZA2OmdC3UYDtzs5uLRUco0Z8MsGTBii8tQNsrZrxL/eTS5HekipJ",
-	"FbbIZhbW5bNynl8LiQcyH8bz4iVInc0slV8tHsHtjzmKud0GsK2yNNGnUgx4OI4R0BCRLd0Hlm4gJtjH",
-	"DhBAy2N4tGYR1Fl6rGsfyPTD95/LqG2kwqPZXv/Y3d77WakAVZbfoDT3/Myy+jceQ1AIdkUzC1jlfC3J",
-	"tL5AszTbZ6q4Xcg8PuFaopq7LJNg7eJNmHJJHUBm8c5IOeZuEsEQk5LICTYk6TN9GhXUWLCWRFe4wM17",
-	"BlNdP+2aESRfAWA1tDM4j4JMpmqEVnUkCVRE6AopAi7YYcoeIUMG4IY27H1uL2mb5K3wkImwHCIXYkCm",
-	"2AQiJ4LUM6b0I+LTuSo2MYR/Jw5yn9lD6wtW3Fr9wMKu2IhfEyYBdNeXfVDzywTyWmxkvpax09kwHreC",
-	"grOW8hIfE1U72LlHpro0LRrOrn+YKvmsCEIWz+j8d4r9+EeC0kpZoZnPekLCAP+mE8FtKYtSq8gW1QS3",
-	"HeKMgysmW8MGQMk1Oza8PmbAAKoIpfsVYwU4Zt+w6MwOYQXw4VM5HtMtxXSjKKlpohxCYy9UK1ehlQYc",
-	"OgbWBcZMAKigJha/CAQx5nh5rpQ+0JVKcaKRmy3pChARS2u6qmgO0I0DGY7v09gzGKJMLLDCHcsKk/QO",
-	"2MtMAiqu5K2T6cjwvfixwWDhOQtYeA+c0hLKKjPtjWCEiSicY9ovnjlDMHG0EggvAmGH/z2sN7t6AEet",
-	"sjiG8RFEPoG3Hss9JebCBGp95iEM39lYxaSoykGsZ8JjcoBRfhbj512+psuBiQnDTCw5SDBVzf4BtDZ2",
-	"YhROKBZgy80MSB0K02AwJ/Q7G0n8lSu42RASOmk040Qt17qTSJ32FRORHTX+3DgkE2qiuoClmeshuBzS",
-	"M6JYx5iquGKwxTIS7ENUhv1q0s0q4b7aBTHRoFyZoWVRXzWfL4F4NWe16pHDsV3gQ4DxukgJsBRmX3lc",
-	"3GwSshsup6ZQTWZ4IZuUwaEWDRnLEa83YotIW5zYp9nCBCp92GuKQ7LXMtU0YOMzA95rFQ8MPY3pgY3p",
-	"Bz6ejhM2bz4tlt29Pz9BUg/bCLV0NWubS2/Oc0WMzwWI29bRk6c+G3xTsmtCRlCMHa85D4i5F4hT+PuZ",
-	"axhzZJYTQuriNZkFGqYZkADzVX8ef1UNdz4WWXhU0BTqFSG23I+Wj6R3RodsmeRKCqGbLftv5FgMYzZo",
-	"pZJljOUwKm+yt/fgh7ARCSnJ4FGBIdd1NyFt9xDrPioGphRXKYljlAWIModOQYDUXUMfbuOAsA/Ui4I5",
-	"BCXF0mwmoQJf4Qhs3LdjOzWx4hbwiquu2G3tNsl5gdAbSnR8mLrehsny0CLEg1xTJqQhrZkfpmUo1ngz",
-	"Hdn4j3I0VBzIr+rT2JATnUllEmKgxlDAxbXWG4wKIuW4mWZPakLHtTWBTnFtPge2yidk2Bss02YMHKyA",
-	"X4uD3yP/XuXxxkk7gGj0G/dw/+FmqSiccOdTgiW2KApFVcp+2v4Yn5VbdNAuUe8T8llPWZ5QSLc3Kmly",
-	"OJd5Lyrqz1dQGMorKF77NJC26B8uDiRq4Ul2ITXL52rMldIf6xDnd2DMpgikYRB0xYwLBTWsPRn6WLlJ",
-	"xt4jTD9K7EcsValfCzFY+N7DXC3OtMnII2XKkZlvXIgWVk1yJOZ4X2CPa1doiQxyvEAqEy2UC2TkW4iU",
-	"iWXkxiIuZmR2AauLovQQPkfs0KcTRTnMr3sWNWX+rozwiX2Fa8qfeNt+UzLoNy59/ptJEKAQzRcNW4w5",
-	"Z7kIkXK8wgEHteVKLlzBwykw0ntOJlwI5qN3zlyoIohrV1Av4jc8mtsfwc0fJ/+4WCC7BwWyXaxnl67T",
-	"98v/9n+kK4fGpaqod+02HPPBcISkInTcWM4EUSyKuBgCluV4qrkLIkc6xKWhN4IKfA5xcQpuo0nO8/O2",
-	"zfAmN2CDiMhpdJg8j4mVyP4xcykasXGpOw5WfoUzTveY63BxQ+z7Dwl4ZjCL2iBrN9JhtGmBv+RmwvaX",
-	"cTkZx1JfyoBRUeT1QsehrUSIlaPmk5xPbhjK6aSsLJR+RWUmJeUYT1z1ilCrG74ZDBS719i3eDHtilcR",
-	"bml6hvcGnImop8Vc4qeKB1O7YIzM5ZQYIIOAToU3+tNySMy2fZeB+knZSphbkfqiaimqMUvK44WMenEc",
-	"JBa+13/913/+x7/XDjq3Tk3OhGZH8MXVbWVxCF6U/5+9r91tI0nXu5UCEcDkoEWTlOSxKQwWsi17vGt7",
-	"PJI83pnpOeoSu0j2qllFdxVFcw0Di5y7OED+HiBAgCB/gwD5kTs5G+Q6gnrfqupqskm2JEryh/7sjqn+",
-	"qK6P9/t9Hl8DI7WjfqKVFwgrhkUjKFJq3W0cnbEwPgU1TwbYIZtt+CYTf2M9RfbHIk2FPqEgE6x5W5Fv",
-	"C4+L3e4TnryfMMSMN8CEnsSrdTvuhxHjFhutSpW03tOVt1j70bIthmPKJ7A1P3+dyvOH/23nzIxobtIe",
-	"9Vpxm3X623TndLf3IP6ePfQmLR7NzVgtHnXBaurikhfnrlUydyvaZvNJ2FC6UEuiKhWdIBq/rQrOzOg4",
-	"Z3vAv6vwNek798hc1i2d0pl0yDBNEsWjKI+QqqnQdo9KeE8Vysec3QK1mpwF5FQoY31kImUkwgdGXftf",
-	"0iNUD42nhlldbVsAbzliMriHKyGa5DUdYb0qyW8pRYTY0/frS/WYMVp6ymQSs4Jet00npE7tT9BGBiVp",
-	"MxOY1bZNPJKAX2F6Z+KRywdCvG1Mk6yM6ngZL7wJ7Bao4Zshj0CYGX7w3pByztKoW5zhntCzFkGYGEmv",
-	"wXoxcW7pZnpFMFiI0S2HgkdYmPa7UTA9mokUeC1yAehq01DXknFKOU/4QJ+eZWqkoBIuGgYWYvS5BIFX",
-	"aIntK0/SprRrBcW5KdlfRe5/9tVzFRTFtxuadRRVGQqneXXmHOn7H83+/bTWpQ5ARmvn1wicPUKJkapY",
-	"TcJnJRVwpZVtRmbeXPAtFwE7i5bi7rypaM76gHGW0fSih9zMyd0xv40i2ds6cc+ZWn7cLmod6Pu8tpll",
-	"uQYPI0zv2IDYXQz9PUKMAPEtE6kk9UimYnoyEjFzfCiAFZCJvzNuo0c2W66tNWPLYnu0tmXHY+3JxjZL",
-	"blngxQCQ9iLYTWZ7RyvSAvbkX40FtKiGSR0VduPCGYKLWik3IqIqBAPWTMNNmCXbNy2vzFi+Trn1TZkn",
-	"ePguZJ6sJ2YrkLH5xbCkLj3So4T30knM4sY8X9u8AGwuDYJfHx2bzbRdlBkov2a3cM1C3rBayPKOre2r",
-	"tVMg0EWt9l7D0HYlo6U0XjZ/yEidknjkeAa6hqLn2DLzQBAIUPUdTHPI8VCbyEwzZX3l2iGjU8qbNAau",
-	"kJVGy17IJ2XMceRixHFQ3phkJGN/E0kBgMXk9JLMo13YIFlckzzG2AShIUcRgjOW+VBWejZCHvIIj3SX",
-	"YMIPgWQd/ZEvK2HYLE2hCwBCj4DkcM44VnLmM9gtfB5IAL1KGMcbQU5vRiRjedgv5PO9CoiMG5DUwjnh",
-	"70lGholUIps1yOkEqkN7Q8LFqYhnIWeQMtTD0rfhABNuUob37J0Bie7LGe9FzhjWH6HKWXsN092th/Lm",
-	"t16t+/AB8NDOC/Ir8N/dAvPdl6LWvmlivLvu1JvRwPN8eAtW8AIXXpkpXI0bb8GmrUh+R/ZBcUrUp0YD",
-	"Ryh0DQuAM6kbK6jyNhrnq3bK7/jzvkajtW+N1k3S3/kWa3Bxsrz5Y4n2xVIf9QCaB0xAzbNHofE2gpux",
-	"dgwbcOvtgHQCsk3+4x//7uzPAR3LRjfktlsnCoj9Txd7834ylTL4ExjL2kplQCVRMJ+D+fgdOdAWFwzK",
-	"NgCJUwg16f90sKUhx0sg4k8VidRszCLSo1mWaFtam38FlvWGV0KXf7LJ64peb5JlYB9ETdspivlanFti",
-	"SVL0q/Lb93KYSG2gO5ZR03uLQzxjY9UkB+cFgEwQZtHBLwevj08OD44PXmsrPAp53RSjke0WQJzsEepm",
-	"FRg3UgH80AXmjS6h3I465PrlMFSO44UmXG3tspjstFskOvr19ZOTw4OjA/3qn9++ODx4Gu2RjGktl/s5",
-	"xq/R0jLhEwu84vwDCBrmM9Ek+9444feQy6GYllNmEC6mpK4Xg8X6fxGeNGUGAgdYOKg0iyzz3iox5Q2M",
-	"D+N9hfYys+mITHiPAUo9SVTIzc85W5ZRAE3yyoLlgD9osieyO59Psmw1jVX1ibi+64oUD5maZNzfWLAr",
-	"afEcDsBadWuYFMsRH1Ttye2LbATGbMLVg52a1/3aKul+XS+H4BM3jnjnvrvW/T6oeSdx0VJ/ZK1wAQWS",
-	"KEeMFb6JYPdOpWD3zaTeH9kY94XeVRC2BZskpueIFTFXIFnb7rd7HfqIIV3LVrvml0v+yNJUBEQxOtpg",
-	"kaS35A8vWjL5sZaXrv1uQUTM1yv2AcyYVZvIjfPiRZTWmcTds+1NOpYGXml2SR2nqbGJaZ6/ycLTeRP/",
-	"6MYnvn1dE2+NB1gA7xPbrTUj6lxoRMUjpq2XwgHD2qcNFkoacbs+TI2aJCBU9gzKoqdMvr581aUUjTki",
-	"uDL69livZYklBEcLTBx9XdHKqXU7rZ32J3dy9M7PI5NzlmJiftE3gtk3plKZfjiFJ8k3uvIgqLO4wJws",
-	"t7cg6GZ3FoSVKm8tcHOqbSlr8xnklEt9xBqz8Za7gGicpyTQWk/FwPPyjFV3xZxEmc/maifXFD/dc1VP",
-	"eRVuQCDmr5IRCxBFoTfJpMhIPe/16eZ0jTO4pmGNbIOpWLzF/R51ib0vyUKO+kySHKoRAF/PoTnUYgo5",
-	"r0yvs30OzmcQcmSLOWXArJf3IjXJC256YFKaDay5Gx0ePDl48eb46OTV/l9PXh28enxweOQ7Ru1WqxEQ",
-	"oIwmXJAxy7ZM+gGAaNHFAnDKOMBjmEi8POTIIQncNUg5YL7GZE1gKvXXLzP0jcOwuRQsGmrrDVbA4tUG",
-	"a3Gx8DdjDkO0bQlA2MXe01r5Hmd2XwuiGE5xFbVnjsVdrGujnQhuh7tAl/nlmvKyplS+a1SHAU2JTRV8",
-	"0y+fLy/zhB4DGseQJRxJlvZJvdCq0NizjzVX6gcBJzY2RSzW+teRyaZrqWmjRmCCCpTEWiKrqXBSGcUb",
-	"Rtf2PGCzkCd5AwahqRYus65+AXHPd+A1eSxCSy8lUgfOWwyflQmm/Th+ZY/k7SUQlwsH43lWPP/ua24i",
-	"VbhcLO4sisUSqdgKKnz3xoTiWnBvNrX9Pl9njm8zRv+Tn14/e/niyXEtqMExtG4fIHQsWvZINBuPtM0h",
-	"JFt69q/bJPfHgqHTslE0AMtKeVUs8yKo+e0lPve1zCfuiC5qthUG+sXTnZi0NEpmD7SWWQFL3ZYrqpTR",
-	"cyZz8R/ygvwnhVzJMoVFSvRVyCspLFMFBR36PTFJkT7llBGUjCEHoJiAcJFZIlLkiHNtc2OaZKWB8UP4",
-	"WKeZbicTu0EZjN8TVxPFZsGn1FWR3Ynkr1skrxvLbUc6UCaZoYGSANmzcUP/gunsSj0mpegkRYqLmcFa",
-	"IUrsEQcKCTZ44QlJDFhYIwZE8nnv8T2ZP3i+YDLk0FmMVYAEigAhfiAyny1/1GiSfUCqJbCHAQd4ZlK1",
-	"M/3QpjbnPTyVrl6PiW0sMOWMXo8w1zsJYmxFfgxMWieSWGCVPD+K3f1ECUVTSVydKd8Dpkwy4fp9Ug/E",
-	"Ibl0iX+s/EcarC6tFyNSR9ZJaFAGmsz8j38qoro0zHupMUhN5jfLknOsv0yUHoCBj+laKBwMBfXEiGFd",
-	"PBQneCNY3tmDG/fILN9VenwKSA1+DWDrYR4o8TEuLmjB2zHeCKvgPNTFhT+uWmJkkx5OPj+rBa87zr4w",
-	"yMtaPmP6wbtmnQv0EqOJOpqVyPwLmPFY+L000P7Kqwz3Mmh5QZQtCIKERddhx5MIwMYjk+FAoYZc7d6V",
-	"9qIsGQyVoXLX15LXLNHKJ8dglO6JzZA/FmqIf0JZaB8jVZYAgscpU1OGxZQjUkeGaFddOU14LKYkgZLz",
-	"SInxCXC2WtAt8DmIGoKqyNg4TbQym8wVxCyPgZsJXVPq8g5GkwEVAWBwiDFSx+YQynUu5obRKFS6oBAq",
-	"xb+y33RB4C1Tf+NGgNU3RLL3JUU3SIHgr2lQsiTuWWVrA/jT/ie1WyuqdyCzd6UKnqXVRm6UhY2IdAXs",
-	"vf3UfJ9f+kvLPi6fwYpf175UfdLmyThXY4ldT3HMZ4ogVqzBaG8s2wMfWy3dg7vvLt+z2XyPk+a5PjU/",
-	"XVPGx/Ae+mWhLpNsMt6oX0EF1wd0nDIpA2QOEmLUQEx9qE7FhjG1kCufU2Vkn0SFwxyRET2zoFV6m5PE",
-	"5kKUexHkhPEMdBEelFFlamkl6bRa+bhBULouM6yAMABd2slM+KBJjoxpMaLZWT5mTDo7ECp4G7hHNNPD",
-	"LQw1d6ZAX2qdSuiiYvWN4ZDX/caLjBlaVjnpDe31AQQRbQzRezHchfW6NOT4ykRB5FJkttzW1OPibfck",
-	"iVCjRwTlkGWtzwc0YMpd5dV9R+8nQktC/WL4T+kDfPe9pmr7QbAH7Bdx1ugW5siWglMiOR3LoQCfVpte",
-	"kS1kM9Blet0ca6b/mnxS8jsM3ozgDCIBjT3EZ8U7RyE/nShvJQl8LHWvjAqefEAmXO9tjBBgKMC+H7on",
-	"8yYDE5CAz2E8b+Qk5X2czhTEYUAcxPRquiJ1+Eqz7yy2tsjMMLzOzJAv6wqlCltC4T73SgyqmAgoGOzY",
-	"ZxtyIJ3Bbxzt5eHryIb/opJIdv5cE6IIOUKH7DkKU7LTeUSiw/3jg5OXL169OD45+OuTg4OnB08NANsh",
-	"U9lsaz+nf6J2xcGDBCA4N6neh+u/pmJKRiJ2NnXdS1NjsJ590NZ3YxkXqZGmV4lKXKVit2rtZmWN7X3T",
-	"jeCX3H618ubLZG/cXNv+tElrbTVdklGTANxPGM3ShGXz2nfP8y6cEjKK0uaZwM67PDrft7Nv3H75snaK",
-	"tukxSme3wF2KbLMpMtSTXcwjoFE0otppJ5ClEBnBPXudabJDk0c5RUB2qagCa87WmKLiRQTZOjVDNpC2",
-	"BSsX/nMPTEJMiYBlwQXfQlXeaH6zdMMjZ2KUuHCrYqL3P+YyamV5w3Fu0EIPdm4EAZau6CvjDRiMW9zx",
-	"eg9q2yhhcRDyKBeZEZEs9wrQz8MuydIquMW20jJj6yn8zTe3rsH+mA8BXUJbLGtCucZA0BesIWxP59eq",
-	"Im5LdOBpWSc8rrcQwLxofS2AL34gnHMEIQR3YqI9V3KxRHB48JD783uqDO87d0Q9dspGACZtnCiS8JAX",
-	"tNXKYix32+nMFgijMw6+7DJv3Pn4CKRElaK9odZ+MipiLZkh3pOQn9eKsZ+kTAZW6WaTlGHqDGNdXS8y",
-	"cA9S7mOckMlY60VpolF6WiCdCgEOfD0AWoVA4+xCM9A8raD4xZQYEoEZlILZIRWdNZpkn5vXhNx2p3Oh",
-	"iiOqC0Md7RN/3ZMNQ/21B8xgIxoDl3TI7XU4Wv20GVPus0Bj5YN3T/VWH4q+F6MQESlMegMtEtwosJy2",
-	"+sOF+PZ5yPHriKJnTBsp/UJQKpFkwt1oDAtboqxdZv+iv4lNEUI/kW7DunCjXSgsMHLPE7zHSGeHDMUk",
-	"kwAEAPON2cEUGV2xAhH5JPOvW1VccfX4xZqG1wtCp95e9GFVAuhG+ne/iNzQzRoIOGt3LuTlXEhvQ817",
-	"kZ7IMnv1usspF98IgWVqNYalbPYE5TJR/Q06gwdaI23KGbxfkBqldTPvoHuS9lQOculCeQb/xj4EI325",
-	"kYZGHEL2hJzTLLM4MaCkFOA/5ncDNRp54xKFPj5PyAsARn1TTuO/3Pw4zth5IiYS+Ny122r2WJ61Q/I4",
-	"bdwsBXpxs7Km+AUJ3uzVK0jeQOpuguPNvCvneVs8X5eaqb18XWxPt8xLnvxvad0WLs3m6z5W6u/teSiN",
-	"9q4btlnOuc7YYN0jdxYe+WD5IzcLNGHWvhIrl93Pd174JkswprkgLXCPWlFz0274JZTE/Y96s67ukMp7",
-	"n/Ly3aLkMQJyXk+4LlXVDTlUXQwZeHAiQwReBX02UAuwvI/WvirHlLTVDVMqPXXgrBCEKk6UDHkuyG01",
-	"/5RlrKt9PMOTRk5p7wxT61gvsdN6tLwpyq7t5qKUJWZ9VV/hQuA3C8LIQgxsUhYdMjlJK0sjPdsD6LQr",
-	"xkJwTu4cgq/KIdgDAMf8PBZabPShvN02q2N6hsVZZmtqqfA5yPT1N/j2Yx6OnZTY/ftxfEUpTjqtdsin",
-	"hvM6IEamc7/3aUhjF020XoYUTbKvyEhIRToteIsM+diyR+oBeHHJOiWdtrTCOHClXOB1QCxvwQHAS8tj",
-	"vxU0C6L/B1B5NgPKyjKBVI7gcO0qYfsbUAkr985eXmACYdurFph8g/PrDrq2t2C336nXi6lX49PnipXm",
-	"8qwQ75DEl2t5WOcaNe4+ysvCMGxIwHLq8rk4T5aL0WII9hYh3XoKK0YWI2G+/r2IlwOtSauR2kwXVXlB",
-	"drC0tyyAGEsMWMdes2vJmCK4UpJ6oUmn0JwUctOp0/D9GVeYbccINpOWjvQ0ZcVC+T0sjUVtOJ+eMyWx",
-	"mINbHiHDyaqGg2yHtLINq9A+1b6d9ik70PLuqW+r7elZlsR0RqYiO8NU8QhimqsiXJ2LVE3mVZCo6f4o",
-	"UazbvYdxi7X7vuqcy3u5PobVuhi7DoppyqMhTVMyZUQOk7EWevjJf8q/IG+qrqjyF9Nll8q0Ic22ga++",
-	"+R4scwzu4n+b5UTDXphcRH8OxTil+nGi1uhBuKKUC/HypIev4K03EdxfQwW1c9xp59cgnEKBZerSPDEb",
-	"OsgTVa2TEjBA7s7wdfAajsxmvT1iwyZ56+gF9Wgq8Qsif0mBYDAHkRsZezGvUzNNbj7FYMjnOQbJRSkG",
-	"9WhDbkgGHQ+U/tWEVvb0JcA8aLrUFnkH4eoS21SfjRf8M6TZ237Qal2JVU9/2U1gZX6OcnNjYrOKyLwj",
-	"zvtWifP0DrGFu9qTvzBvHmiFjRPngXQvYc6DzWrTnGUceSNfGH47FHk4X3ccedfDkadn9zPlxxsnvBLR",
-	"gkGisyE357KME1PCRuo2XrvbasxluEr9lzfJJgnbXdh4bYzmGGq7Jrw31BveRTCanylMzb/9o9bd8UuR",
-	"/+0flyxF9gMk258snl3px+4WIO98i2RD/tibpFJZld6dd8Jok97Y3Dn2pBKcx2tgc9FrWLmb8nHelkNE",
-	"H0YL3SPFFPmyOif8uGbIl/RKjpMlNU5Ly5HeJJtLO1cVCxZn0oRRbw5o8k1SMdnpFQXo2TfTfndON3NO",
-	"3/JxwkuTdBs4opdqPSyrdXmhhwgEJRbsl7M08KlK9tAhiEcBQUBHC3xThy4zCdjBjYXyFzyYRk5x4RfB",
-	"JMoVL2BlIlocId9tgarI4anqlOyWVbj4ZSsr6lyWdltrCYIBlyXFKrcpMG4amPbC8iKX0XYdN1x58tXN",
-	"WCK/Vul6O8WaBp9hSCXJ3ZUFo+gmsPH1EKzYMofB8ZMsFnfebuXIm9X6SFt9ktGsN1wPKfxskqZbin1Q",
-	"BO8g4pxlRRhWD2mugPluY+3dnIhbzuHbY1swc6TunKVFRqwm2XcsVADoHnKrxfoJj7HFCcHwZD4i4CkR",
-	"GWuSHxNlgNj9lF0QcmgEL+AQ8hgZ1YfJYJgmg6GKigggPx6/ernFZI+OkY2PhXwqMigg1VuTKmjim2Z0",
-	"PEbQuSictFrbvRHNzuC/mMFww5/v+7/XJe0Dn33CJcsU1NDo9zWa5GmxJAk1HDZL9/Xh3LMd+UUUAPhb",
-	"yE8B5ZAAcSxXBBZSu/gILC4Et/zrCAWQ06tDo/7PE70wcsYV/YAoupKOmPbBj35+mSictDdCqkHGjn5+",
-	"2Q35Fon0pBD9P1HXrCz8MppIRYDCVi/6DFgMsZiIz0iPSrYHd4dahvQUGQ8zKllYM4uAMw1YmkoYmEJt",
-	"lMAToPwIbx9nrJ98+A74COC1UtFMOYZH8/eI1GkqYbaTmBFq3taAj34HrwLihAn2u6VMKbAteEziZJAo",
-	"iVQ42HzfG9KM9hQwMWqzTDGJ/G2kHsl7SRpZ7n81FeY7Imm2QpJGjSZ5SZWeh17P0uqHXMD5oympRz3a",
-	"Z5HZ7fof/+e/Ro0AZsxsgxHF4dXhOQF5njF2FoT8ySxL0jTpNZrkWE+c5YyXY0gx1Z8ME84kC8if6Zjq",
-	"/2pggAVnW9tmIc8mvEui//df/sf//Z//7Z//+X//81//+z//9X+ZweOv3+HYFi8K7E8Roal+aiwQX6AZ",
-	"8mMAu6RIe4k2mchkl0T7r5/qG3861P+7FQHBxeuD/UNkbMXZE1nIzVSLDPpdoFgJV5jjHANOxYT3UiFZ",
-	"jBicWOEXfWdQzkNuLi3BzGjlddPvI9wVz5IUJhk7PGE9h4nSQ7bYGNqGtRQeVgSaLl8tBQMYN8gKOxGE",
-	"fUikCsgA2CS4gCc2AhK5KJCeBctYq+cYy7CikNcB9sqBV8M1QV7MRRUwqjaw1VR2yZhKSSJ9fk6QLDXC",
-	"Oj37DwvaCidsDHV+DqEBznz0HofQx3koh4jUCqIqprpWrLhudVjWgIQ1PIYyrAXEHORGQNr6xGuXwh20",
-	"Yh1dLaxlLGVwHoQ+fDUSs3EqZt8tqWV7X5tPLPrWwoh+eMn4QA1r3U6rBRVt9t95TZueeD4oK7SDblm9",
-	"jq6DABBQCwNeFQAsG3AOjladcftFvHp0sH8AVCWRoGGLQ7TpzLLh5DHKymAXENVeOqAcjF0PyiOd1nuY",
-	"1NmHXjqRyTkrIuq7GGirfdzyErcXbNyNqWJb+kW1qqtbHK5fQFllvJ0q48WHbmDAYP9oLxvPNJyldqu1",
-	"RzrGRadA81MYaGdJ9zMU5Nbmzoqp9jQnZWXtZ0kXd0EglbVsk7oY0/eT+ansdX4Z9kavxU9/+3m2ZArx",
-	"qbXLH+0/NhUW0OcNBKCzLM3nz9uHRowt2IcLF6KcW7hMq0gxUd2F61EeJnxQ/ujOg1TtKRHTGf5roPZ8",
-	"J6xShqYggvORuDebMbm3bLNbzt9cmTVAbxBv/+KDNxN2QE36Zi0+7djgiesdNleUeKPhh9sDjQSXtCQ5",
-	"gn+xvu7k1M3b6uSp6wNUYpz0SOHGgNB0PKSnTCX6siVZ0qPCu24ExsEm/2DMtW4N3CHZlMNEe6KbygD6",
-	"H1YlFViYu29jOyILxaz46f6mLPwOeYFyVgm87rQAMeD6cZJek9groIAQOEwTSYY0GwEEv7bTPWqHxY36",
-	"BHaTP5yrYKIt23eX2Vk3goR2hbO08aO0UsCb3Im0++GqfZ5fyocfFT/4xgTHt4W4bCfZkywrhNWCIr3/",
-	"EW65OFKK/xQLt4VybQkQ8pygWhtWcA/LHYa57WxchjFVwwIRG8zA8tjAqr19DHdv0G241pOod6M9Y6tO",
-	"on/dDae0vpz0v5siRM2peJZmvLfaFrV8vMKE0eeDi5hFgQuQIN1G8xDmFjMu9wAgFciLeBE1DXt2Mf8P",
-	"IRdLOLqsfRefExE5NBB3oz30QDC0XvDlp8MkZSGPhlSejETGIqTlExPlRglg/mZsYLEQ/AMxaPqMx9q3",
-	"gW9335KKQaA/+IyxcTFoqecTIrX7CxOFBPBmkuB38yLD42uBi5OMiCkPuWWqx/uiQH9Nb+hYmBytEdn3",
-	"OJuRbTgD5JaQm6olfDSUMttwKr6kyIaPaTCbWbeIdF1II9h5UI6KHTo5vc+YUr24kJ/hAUn6OB7z0cAv",
-	"BmNDOxEmITADAci8wkhMqL5OCfr8GEue6k0xSM4ZJxQIPjN/KGlyzkjKaMZNLiwBLiUWN9wMOQp+E9sr",
-	"jB3Qj4GS2Q3TTrl3pQ2ah1yL6wBSFVMgYKJq+YcoIbqEknfs9Ej0zpiynzWis5AP6Tkjp4xxgt8G6b/i",
-	"2sPH6c8w9yUDDoxvEOD19wq+NOfxTly/OSSoTKpmyGimV7NJ9h1Tl57Cha2ZYAMlnbGYTIciZRaQSy5s",
-	"zz2fnAayN4BfbU9WxshYzw62fitsSbZk4pzIM1AriDUNcD9SQBk+2Wm3MFPjjQmDcV08fokiVOKHNglQ",
-	"pOqBnMM0KSJVkqaEMxZLYLpaHASpRwe/HLw+Pjk8OD54ffzip9dRQGLWp5NUke0WielMYusWOjPwmJ12",
-	"i0RHv75+cnJ4cHSg7/357YvDg6dRl2QMkFVnYpKZZDRw1xmkR5hAoG7Aji0jhUoTGVo0V7AzVocvtUAC",
-	"+O/5V+Iu2Wm35oKa5+1meytudrZ2qoc0V1rbM957grdU6b0/0Cu32Qb8j4gDKau04l8n/YSPRrlzuXgh",
-	"ZK6zNS++YlAxB8qcIwmBMkDvI3bWjGfbG89yx6913HqUpyG0CDVT9HCnpT9eC5kTKG2vdXc7OB1mXT+5",
-	"PTlgnGU0Xfz4+fnUU5BnLEyxRy2oTXjyfsJOztjMTrUhOFjxZZ8u+DbQ1uaxsLmtWeKKdguBXDyJDE7i",
-	"hhzfGe+9qYAA7nwkI73n9QIaClA7oa0gK9tu2Etuba4SrESSwyEHgQnXFdakffbBrkoR0C9XUU7PoCZy",
-	"2mavin4gRVF93YVlZtSoJM2SL+rJaiNfUGy3y3dPVW9IJoA4knsvnkt0gIoBfSElzhhG5pf0hQN6DRCG",
-	"DkWmtrRRFhO4yzkB+uho63kitVsjkwH3qLpYBuQS2haWPTHOYb7zKrPTTEwBomrMuCTR/an8E7zgh//4",
-	"x79HaL0DWYpUjGoTLuRDkcYWGs/QnJyxWZM8NSZMmvQZZIS1UTYUUPhkIbIMscVeyLW9qKiPWW05QvTT",
-	"0HfQ5pQQHNh0j+GvCMoEfBvKUermgzAOFXZ5xig1HOtqyOF3nL56tG9ON4yhSx4zmrEsaviULUsCyMf6",
-	"Cbfag65UWmw/r3w+vS/wYs4b6zCv0j0OC4CSLX6+2//p+a9///X4z8mrd692f3v6OH39/Nf2r8e/Ja87",
-	"r3aaYCc0298/2Gm1d3ZarWarv00f9Taknsw0rBZWMNzPr6wZz8NLfRzmKpzvWsJXymrWm2SJmsGR3R8n",
-	"f2EzLQlq3d//CGpYsGP/rY+oJ9rh5FjpoowMsHL9GEU5yvUJzxiNq2Vc8Vq/hjd2VNVEv53FrvY4MWow",
-	"QJE+FFMyonxmdCO49XOPa5JXgLJhtCcUHiqEMYVa1wUJ95yptzj6TbaVyxMtVU/svHS0EFA0dT/sFn84",
-	"yRHE2puK++rnrj/qiqY2afslZWDx88z4vV35lGmTIZvZfYmcU8sNjqesl9IMKMr7SYoZEuBkKcAxeuEe",
-	"L9qYINm79p5CLvpW+aIF40z36M3b4wjCSKczpffn8TBjjEjFxrIb8pC3myR689PRMbGjjXyK/pTdkwQD",
-	"YdrH0QbP3zGIdvTj/lZn9wGpD9mHRjPknaZ5F9RVpzMS6UsjfC2MBJ9/MsnSiNS5IENGYyh1ZSxm8R6W",
-	"uhNC3h6+1B9nTCso3DdwPFSRKNd4UaNJfkKIB2AoBuhoxjFUB0+C4BMADmq77J42t4Dm7b62tfagvnx7",
-	"Sy8+Vclpity6UL9GyThjZgBvD1/Cw4zVdDrpnTHVDPn2/MTd/2i+MIk/3bdUalHXtwx7Q9Y7QyNKz07g",
-	"vtnOpiX4tM0AdcmTft/ynklFIvOXE8Bk3iPJyBbrw3NgW07GxuxMMjPJnmEWE3oqzhnZbZERG9Bx8oGl",
-	"0pX0Uj6D58SsJ7TRiUXJxxDBgwAxEuB6e9PQy+RMQl3yu5uHP6JmyCHWg9WBxnKsm+ib7JLOLnn12Gz/",
-	"gLTJ88dQq5+m9tMC8ubpsyDk45QmHBsL0CkZjQQndBInAn44T2ImEAe20bXnyTWR6NkOOVQW6m+AA4Vg",
-	"rRMFtfkQ/ktTMd0C3hZo92uR6Jf9ly+e+lhMIc/pk3CDi2xuUaCBEI8zBLXFJEVuO894DjkMTc/L+4lQ",
-	"1OJolzLqwXuAB7BI7gciAUKswPBXKiIw3GoaLEUf37PC1n4LS3erxrY/mbVuDbbB/TEfQBdXykxAKE7o",
-	"IKOjJv6hYkRsSDu7D2rd2qP+wwdx62H74cOd3vfxg91HtNNnlLZ6u7s0brV36fZpf6ffPu2ctk4fdjq9",
-	"uL0bP+i1d09b/VaLth7qZyV/Z7XuzsMOYCZcxBnAKb4J/Kkq3oE7q7VubTI+abX//PThX//y8/Yvj37r",
-	"/Pr9u93jncPtN53X7Vf5tZMsrXVrQ6XGsnv/fm9IVdO8vNkTIyNiFT8pzj+uyf2V7/gT+zD+Ifc+sExU",
-	"z/QPMNH234Mfts/et37uxI82laaGDztOtGhfZbS8s2p1jGhuqN0sCtx0+Dk6LjeAeIXT9+2CXR0pmqmc",
-	"dM8zCN8aC7BgD/qGQjWnRUzts7ugM5ATnvI4QAJTa21oy8WYLbGYcuSMjdDigsYeNZyMTjlNUjTD+iKz",
-	"FgQ8Z5wJfXowpWq0jXa/7mE31Dy7rCUZXI5vrd0bOyebImlYqh2qwO0t1SBDhhXz33daxczNheq4r0fB",
-	"BDW94BOp385oPNMbzF/Ia5LGTXjJEpk8+CF+PmxfVIHctOYY/PDz6NF5LahNkxj6LzoPW5tUGes8XJyc",
-	"u4qmUrH5nK0Tmhc1Q/HOAuzQKucMHPOrvGBZZfWT3M9D/xddY5MMwJFod9RzibsWHdY42CF3PqFx/RRw",
-	"+0PAICaCa7sDb7HOYtmFIQc3x/qRUMQBMvOetL4h1IBQ9LQFZ2X+IZREWP/RuIpYeQKOoi3BMReA7+Mz",
-	"0pqshrRM390lzpXFY7E+T0AilKgRqJ+imxXkqSisJomI6dGHm09GiYRmeSB5wMd4v+U+m/8bzMyJEuIk",
-	"1RYJ3Iq/YaCMnqYsapLXwizrjKlFz61JnuD+giKrkDtWdaMtbcl8YlasSY7dPqEZI/3kA4vJEOjypq4s",
-	"CkIHDHTtFJt7Ub+b6IbXR+v2CEZs9NVQFATVMRO1EIuBYqkpzWLZJC/QGBgwC1YMchO2BirIkOuB7Zm/",
-	"Oi2Uo/xtd1rEbBphgzN8QLSTHRAqx6ynQn7GxqpB+kI73JJQOeO9YSa4mMh0thBRaDqrRB8SkaM8ALiA",
-	"qwUy4AxQuZdjfzoDpcBnn+P6YOaO72GT/TSRrHhKDd0/58zy0iKqAY+xas5BIaj5l2D9mi3mW7C8TC1g",
-	"yAE5oEmwFrJEWtlCyPkngME2onEpdrPZgezO+LoB48uWk9zZQWvsoIBgo4kLc3/mhtEN+763VkRhFVQF",
-	"D1aCobSM3xwkdxJLE/UeZwK2MsbOhUQsZpkri3ar1Qgs5QVUihMqz1gcmJLk0VjN7FPAWaU5Sg9Wukqm",
-	"tNr3yr7d60Oe+6n6pjjJWE+JbBaYUhH3KIB9cu8RhZJ3anUNlrvGiRyndAY5EX1lYqBfTOF19D4i9R6V",
-	"bCvhknGZqOScpbM9QAHRf0TCdHi/4Aw/3pRP2FJ5w0ilR4SkjB5+LtS3ypyHPDLw0KbYE26g0oF5+JXr",
-	"TZwarOMI+ThjPRYz3mNdPbA5ABA7hPE4nVmF6OYPwXuXsFm9hR2ypqr1iRiN6JbFsYntDMi8cqWN/YRO",
-	"B/3uShhPxWntD8DNT6G2y1TWlRWyJrEsVLEmio1kVRCJoDaiH17gHRZ3wP7TVfzRLKNIPKBmUFzbF9mo",
-	"tohCsG+ARmwWaXEbBTlAEeFYcpeJdCkYCU2TFbAjpVgE8BFjAPHRt/3L7/8Shh9ara0w/NB+9sd3/6kK",
-	"zsOx3Xhuz5aAKVSH+FjEy7gcvAdsOoc/QerFrWrBXXY3jkexuw6OYnPgDqWVpDh/1gCR9rDRc6poNh8Z",
-	"innByMCL5H0s+TFG3EQqLOVViYLVO+CDhDMGJYpm056YednXN5KXSRyzFCpsV9TT2rbPBUrOPzZkhUiW",
-	"VSl8hTn6NrrEnyUcBatfoIDS2dPl90fs/mkqemfLtfrrAt5Dmcx/jA+4Ub6pa6OEgo+pgjyA0/YNQQ5Y",
-	"Mo0CXMCpXfulzB5z+6wap0eBwcO8yuGZwYPccMroOuAKvdk3z9aRC9vboeUwH3fXJ7u0Ngu3B7oKm6LX",
-	"KBBmLIO+LgOsNos1h1ht4artUpJj7a/Ya8G46lGuDUHtiJhycQDNzuN85lTUd1rbDcIFEouFPOGu+Adw",
-	"/xI+0LfVl9KLoa+Gk5ZA3faYZaNEykQUjp9+cZyxqe3hwySkNWhHjcBWL4Xc3JEPXzsbie3Q9z/zngen",
-	"mnAihxC5hBpGUyPjeiqbBESz/h7BmWRp35bpOBRF6w01yryTxxuXCZfUU5tTU6vkxGMzy9eDqP0lfPq3",
-	"oZofV5B2uRouKN+lhQfmZJqIyN7SsAtEThYjNXW8aKe102iWlgRs8hB+Qc7Oxlydtfw4uBDfxgGANPLc",
-	"li1xeSo0Wq/BJy3CuNjVvSyQi4tm/AFRmd6wLI1soDmgFpulsQNBL1QG2WOHeLxawYoYQ0vSVFUjsQbQ",
-	"2DfJPjfHFcM8pJcymklCsbgW3hOQ6OOnyP4lwpMSNUM+VxRk37wIbbyNWU10F7TcAM1ualRDPm/EzNFp",
-	"wEKYIxaRujMBSvX6Gz15TqRclmW05LjXLhZ+wLm4CWSxGxR5a0Tdg89F1AHOvBLZ58+I8U1VRqIEI6PZ",
-	"asE8KW3G9TiKy+Rd18pEhMSZKHLKgIIBpJsrYMQ21MsLK7gI81GbEFYTdVVRdRsGz50k/OKMvzuJ+HnW",
-	"ijO1WhxqX23KTodCnK0GEXbZbcbjsUgM9lqeR7Y8HJZ1vpcxJfeAoiHkUZ4/ipZljDGZR4pIAH4/LvQe",
-	"LcjSJYnhd/abKiMemSGtTzFOhyfbZ8eP3v/WGb17+OFw9/z196dvtnsbSTqaYdu845ow4aZxjSqk/fK9",
-	"8vvHGu2p5JxZR6RKkCZOJD1NF2GMYE9+V9POiZn4E9xCJ9DsUgFEJ48DFaSz6dIsSOjekKot81r3RSg9",
-	"l63tpjKHZn3XJXxyEHR32r4gjIIvpOUfskxm9fN59mSkkyHLQa0P2SCRhkaJ/Hh8/OYIwNH0fzXcMxcg",
-	"UPzWYTJgCqmVPBFrUO4MsZi2AFG3dn3QzFQMTDFq3RLahLyvhYM09Z1yxnuR6/L14AJpls1MDW/O9ANV",
-	"ph6YZgOLc8wMNe3RjQJDl4NINJEF0KxHv4e178LaHyDWQ07TFFqm05n7HgMBKQmIikRw/DTG1R52N4fc",
-	"KaP7H/OD+ek+wgZGkHSQPi6ghJbhA9obkti0w2OvOjRLiz6JPmJhskpGTCo6GgdEi7tPkW1dgpDF70eK",
-	"8phmMbGL/kfdipDpdNqU5s92dFqONMiUzrq2sTzkdqa2gDYJa6PtiOIi0ZhZRaayWSPw7nSDjEh9wpMP",
-	"xMDAFJdiS4+cqglyJkXn7QBpKE6pZA92yI+v9p9sHf2439l9AGXKcdM9tnkqYkNUEe0BdRfjKkuYDBzN",
-	"F9KrUeTTCkBDW1wfs4A5tg/0bc1I58MH2EsJJ7t2xKCsjYwEXjHMBrBUGpdIv9aocfYBz3liuupFv4+b",
-	"8W+JUsAI542hHr07ePzjTz/95eTw4Pjw15N3L14//eld1AjM6HKITXv8YCgxMJufQ/2XPRDuvGGUKTds",
-	"Bkzli5JvfAv8eU/alU0QbEDw/G1kIEjCCwfJmkjQ7qAIhb0IXeM0SU2CiQyFdi7155t6O2Dz0jscxQdV",
-	"hlMWo922Oc6Mh4v8JzuSe9L108Ne12+KUKsCexsUQjpyPCyzI8fa3lVQTZ8KMdbjCUI+zmDqiMhImvCz",
-	"LURA4ExNRXZmaOWMYVbfabW8zopJlkYNMuEpk0bKGXACoKFDCWQXdP/ly5/enbw5fPHL/vHBD1qvRnvY",
-	"Kh/HGZPYF2I7ExD4lSrLs+iK5leZkIXOkvVQUEYW3Gp/em4e5cyXFkjRgv9ZXEMDnqrNqItZQRfsKTfz",
-	"chNN5Rs2MS80hytNUfwNTEbJeiev+n/5+VH28Plffn2fHU//9vbN04cvXr757YXovKQv6dHUNyhrt2nI",
-	"btKMfZeo4RHMw7oogZVJeXeWE0k4kaQuh2LKQQoRLqaN6vauGcwdNNfXDs01b6uXm+p+RKNgRK4qAENK",
-	"BlmwG/Kt6uy4VAzyyoYR9CUawjwlSKKKqmcZ8UOuVTbjtVs4XSMjb14MGDLfVTLgqU8g/WUA7e1Uljy3",
-	"WYh22UOFC1L5UAXlgcF9vsTJzeOBSMupRfy60/GcqU0fDWs9mHDWhc2H/KLdwkVXj1ntfmGqvqqCvzvh",
-	"n8sJx0KVqsf7Yg6OC1PnJarra0reHr4MPAxrDCIBuciQIdCLr3y1YwqntxnyfXTdocPdkziWxaPo3Bd4",
-	"VrT0gTBLyKcJj8XURJCmhtED+RzElMkAm6QRyhD+IsZjqJX1hVaJq/gWzrcvuS6bafVcnQs0xMaXdMha",
-	"n4VDdgX52f4a5SehslAy+2V5QJeUqHfezwrvB2taruz93M9DlivzvL6vU2Tf7QIBl7vgHgKDTSSpR2PG",
-	"44QPEPxEHxMWQ6Ig6tMkZTFEZ5Vio7GSAXZ02rmyzwCmJAqOcRByyAebO7DQH6N85idg/TL/fZKKQdQk",
-	"b6iUJpGLiDFRyKkkkfkHxJBFGtukwVqp7uWQn+YTVzmZbF9bJZscn7R+3e4fds5+/v70r49Gr3fGLx/K",
-	"4875uwd/f9KOq3OpV/PUYO1uKb/sb8HfP9a8FfT/Db2tRvLWMDjNYrLb2gY+F9giJ9AX3cnHdWJRM3Zb",
-	"CKGRrdZK+uPd6zpzgt5/ycPvS14CPOtrXtL+DSbObnt4i8XmWXVTRZ1qFtJqsLV7yOfZ6dh/Fnl5LF3O",
-	"yrnAigCzcLlCx/ycc7TKZ6wisIrFP3GCpHqSfhkHjjktGyQznztQ1VnN8zNw5yp9VpUAnmdRSPBdj8dU",
-	"RU/f/+gd80/3wY+5OIjc3JuDqjfkumIN/NwReFQ0txzAL3OnV3t4aAZYFkRoToTgKiX9jMlhyOHbiHHR",
-	"6gmyFprcJmRPuyRnWbQMoKYKwBgfIc9nDgDizO+FugCbdxbckh12yU7r0Xp74FAPcG5mFsNUnUv6VAVF",
-	"WNAau/NawzDMfR46wlfPrTn1vN0u0RbLHLh1+mP3EvrDrH/tlkLiMPerdMLPEzaxh+Ib0AVV0mPzWtWs",
-	"4BcEc3VZFQTyxROiF/Xu7AH6ePVI3iohjwLcwgliRQqG85DDeMiKJH8R/F9kSDL8AN89aSOAABGF7M5W",
-	"tJezOo9odsbikEe2GsxAefkua9O9EipbyOGzJ2R7e/sR1NyQOrqR8OiQz5flIY0OVtq5b+RE8MCCUo2S",
-	"NE2wwqmh9RoNuWG7Q7Y6r+pOKzH3ST4JLnTKBY64BMrPFgrkoBlF/y1jjSZBWjnjv6oh5fO8t4ucsw1D",
-	"B2Rb4hOLjjlAFjXDFQSwREX6tXLtpyf8cyiHgcVd7tVVlNKF77lQ1PSSGv49yHpAQryd6KP+3rUxyJxc",
-	"Gcd7p5XuijYurc8Acc5sKSV89+rCuk0oqtiWrbi6LhX33EGG5MF4wtl0rlIpMLRXLC6toAz5s0K5KpJ1",
-	"RKUpjqjhF5JCLTTUJJuO5VOhhoHpj5lCkSjEYUl9sRC4S1wVMGdTrPDNfxJpbIp+G0HIpQBKdIBIQeAX",
-	"OU1Ub4j8RTZvD5AsWJtawTuCFTITjRVhm9ESX1jGall+f65Y8LfRo/NfR89mv46ePej99Zed3l9/abPn",
-	"r897ozj9bfvPw/jdh9ZvnWez3vMPu99wsWBegAWnEItI7lTSdaikL0WrCFVeCnhvvp50iY654MuDjzVk",
-	"Di4MBwrYl+V/THk76IVY9CYjhsUM8Du6Fe643gcpZ8Y5/7CXyTnjTGJqzIlbmuZ9CgDdqnesdgNQDjbz",
-	"DNGPjKYm4FfC9SO4ymhPSUC1x7F59z4VPVl2JxLqjSinAwYfpscWMxqTlCktxffIiErtxJwxA9ybP3Q/",
-	"HiW85KlHHvt1XqovIWVn+KslIJJZWuocoyt/uGFoXXz6UwBndbBfAbG9DINMTMY4u+PJaZr0iKHvl95j",
-	"D7VLWPLUd0NhWiiwbd/EM7H5JBMpMxyINDZun/fMV1BnXvbUI4x3IHA5/AeLE1P2EiPBBRSeWvpX/5n4",
-	"U8lDD6E4RnCwwvJpQMp9oV/VU4XFdzeUIgsbD32ccG0BlQzlTVJ+Z++Mi2nK4gHwNpK6NzmyEVhDiLnf",
-	"YISG8BYobf2XuBBs+fZ2IQloocxb5urgkWN9hVeKPqDjVJ80v/kt5NBylXv0gVndHlW9IZCowmZFNnia",
-	"pj6FL9pIZqwHtsdiAepUqKRvDi6sDkBCBB4ZvhLjpEfk5FTfdmpgmc1jC3eXzYN/79jQSfQXWOW9Jx75",
-	"1y7f9IKnCWf+imdMMg6oA2VQyTkw+0LjVREp3XsktqcvPu/ZJE23ADlIMppZm9WjxiighY7oDI6S/41w",
-	"W9mTYYQFStz8sBh2Dj36TEwGQ5KztfpLYtHryw6h9uVgAQpc0GbF7cSA241blWppOT9lZCqyMzuIwpGF",
-	"xy85DW66pyKLEQ8xxYyXpdfZArpVrSXtLpeMmYMDf4ISjDhRRToeC/jgxvHEcANhZG/teGwfLHScJco2",
-	"vgZmegObrgHceg9nwE822YgWxgS9sTi1X7IaeoJPKZekrpKRfr4c0lhMG4EZ29Y0iRlcgaeRjCbKWzEH",
-	"xpvL3xz/7tMfn/5/AAAA//8=",
+	"7L1fc9vGti/4Vfrw7CqT2RBFUpKtP7UrI9tyrB3ZViR5O4mpQzSBJokI7KbRoGhuH93KvE7Vfbg1b/Ny",
+	"387rfKbZ8wXuR5jqtbqBBgiQICU7cSZVKUckG43+s3qt1evPb32qeWI8EZzxWNYOP9VGjPosgj8vaMzO",
+	"gnEQwz/qG59JLwomcSB47bB2NWIkZpzy+JEkEfswZTKWZMIiIpknuN+sOTX2kY4nIasdtlstpya9ERtT",
+	"1VM8n7DaYS3gMRuyqHZ356Svu2BjGvCADxdfeWHeErJBTAJO4hEj3jSKGI9JfxrJOPPSNV4pWcEM3/Lg",
+	"I4mDMSN1nJJsEBqT2SjwRvDq/tS7YTEJJBlMw5DQIQ14dtpPHu+22ru7rbY9lIGIxjTGwTzerTmFY2Nx",
+	"ND8exCxaHNclDobEgsxoEJM+G4iIkTiaB3xYNIql63Dn1CY0omMW640/uWW8bNNfihkZUz4nTDWSajnG",
+	"Qsak7rMBnYYxURudfLvXajUWySBQHX2Ysmhec2qcjtVwQnidPU7doX5mTD8G4+m4drgHnwKOn9qFa3fq",
+	"s/FExIx78+/ZfHESr+gNkyQeBZJ4EaOxWjVNwETSAVMLG6n1J/XL85NnpFt7FgZqut1a4xA2fhBEMu5y",
+	"89AsiEeEkhs2J9GUyyNCScQmjOpf1BOSjplq4BAxYRFVIyGU+6Qv/HmXq2YBJ51dMhLTSBJfMEm4UF/q",
+	"DYXGQxbL9P2EcjljEanLmMZT2eWmv0b6WjzPxE2WJN66YJOQzpl/SOJoytwmubKGh0MhVL2bRdAbEZE1",
+	"5kCd9cFUMh9fsts6IO6zN69fnJ0+u3JJ3R0ELPTdLnetXdj6ns3dRpMcm2WJRzQmNIqCWybVeQqZNa1A",
+	"EhkHYdjl0ZQrRgBULslARET930x7OlEb1W5pfiMd1QfPjehQ7ZLaypDGLGo0yfdsLgmNGJGemDBfdQFc",
+	"hIYhi3B3kavBik+lelM8Yl0+pjJmEWyyGgn1xwFPF0aq6cHAJBEDsvfxI7yEi5jcsEkMHZuhKBohdBAx",
+	"OWqSt5IRSuADiSj3xRheUWfNYZNQ8vbt6fOG4qpdrkic+8wn3ojyIXNggAltCc6SFVKvCZhsdrl9+Gp7",
+	"g5a3zzp0a5/us61dv0W3Drzd3a12/wnbGXTogf+4XdPnEwknPaC53cwc1TH9eMb4MB7VDh/vwuk0H9uK",
+	"t8Qxi1SX//H+37b+2/Vf/5IyPBlHis+rM7uK3wQxGxewmz2L27Tz3GZvfWazZ/OadgVe84pJSYfs1D+n",
+	"asJFQnKMTTJDq43lsNfpP/EO/BbbHezRx/0n3v5gh5r1n6jukhHrLnqBX3NqiusEEfNrh+oA29P4S8QG",
+	"tcPav2+nQn0bf5XbyUBh2K9FHAwCD0h32di51S47AR4PembQnX47mUjxBOx+7jOL7LhhKm8Gg0LpnSOd",
+	"WBB5E0zyCkIRfQjssZBAcvTRypBIq0SUU0+N6Wo+YeUrHelWRPVA6pQTNha/BIr7UiJHIoo94bMsgdf+",
+	"1//8H/+9eMFhHJuusj1inIIQ42VkEgkxzo5MfdNLyTqlkOLhQvN70AUOEMZ6Bdx72WiRv2fHG/NenpLV",
+	"2EsWFzq4z3jNIGHEbyehoP6yEU+hRXbE00mv1f778/0fv/9h5x8HP3d+evJu72r3Yue887r9qnjc2M19",
+	"xm2GiuOWLFo6asmi7Jh9estKhiZZdK+BwVhgWO9YfyTEzXMWBrcsmi8boa/bZEc5G/m91k87g4vOzQ9P",
+	"+j8ejF/vTs725VXn9t3jfz5r+8UzMH3dZxYLQ7cntGwiM2xCGPcnIsgT92zU27m5Ovjwc2f8bv/jxd7t",
+	"6yf9850S4tZdPcA0YPh3qhM5EVwyuF0cK73pLafTeCSi4J+qa3UJVboNMHE6mYSawW//ItUEP6Uz+VTz",
+	"aUxrh3wahk6NRZGI8HFfjfz47dXLk9dXp8+Or07fvO6dXFy8uag5RngqMRpIqfRJpSbxWxoGPkm1utqd",
+	"U5NTz2NS1g4HNJTsrup8T9RALvQscc4FakCqPwaSWEOZRYIPm+r1T6mvr7gPtyj/OD47fZ5dEFDRa4fJ",
+	"C+wl0t+R8VSqiyVpK8G522q1lNYZUQ8uiZ95pcy1KpC4NqSvhLhk4cAhsxGN2S2L8JYgIuaDek7wBQ6h",
+	"BLS7xhHRNxGiyFpqS0E4iYIYlvqZ4IMw8B5woc2Vo6amFNMgBHI3gm2ZRLxLt2TMxn21wvaWUOKPQcKC",
+	"fh+PmETWKgkNI0b9OWEfAxl/1m35hzosDulP4+T6159nzC/qEsrU1UftEPxithE3oD5iETvscvWLP9ZD",
+	"NjNQ26UXralXzN44aAy3dKVndLma6QsR9QPfZ/xh+cebi9Ofy9iH4OEcNwIuf5KM6Zz4AiwJn3Pxj6fq",
+	"YhurWTG9CepeScNQzBT9wweCpOPgTxyHiJ/gfKirY9QA2rfucp/1GBiiXrw7pmsKVphcAzKjkqQmBmOM",
+	"0PR0pH5KrszJdZxwNjNNPudmnMaSLNg2lo9YafMl9pSGQ/BMa9tHxqIUpLYQok0huH9c3ahpeJIu/UPs",
+	"3Onrq5OL18dnBZQf6DcSeIbUEw7tk71B2+vQA9b4nIt+KcYMjWEDGoTMJwGXgc80ZUe3gceO4IMeMpF0",
+	"nhrQxICYCUhYwNcifiGm/AFVj9dvrnov3rx9/TyzbMAr1AkcwNs+4wK9FkROwSoNiwQ0FcjkpnPn1M7p",
+	"XKnuV0Kc0WjIPquCYa2AJhQg/FgIEsLLv5ACAW8NJBFKYQBaCf7JUEEgdffpm+c/9c5OX51e9Z7+dHVy",
+	"6TYcbdsfidCXRHCiNI15elodMHuDqQ0smDEYkrmAF8Eq473ujN2y8IsJKMNmj7VKDV0vMtnUhhtr+3di",
+	"6QSD449bx+enwH4p98mPW+pGtXXqN44IRTNoLG4YB5mnSNqjYUiCz8pqj+331t3M/A7JU0YjFrkNtU9U",
+	"z2QrVCtvb5h21hTNWIlz3DQhXlE+N96lh9uvi+OrE01hJz8+Ozl5fpLjD0plQnJkHz3GfCXeLXP151zc",
+	"N+ZMpD68ZDTq9mh7AtWIthJnVNFrdetty21159R+3EpcbFuJgXfp41mfY66LjGewUjfpEwtdaZthxW5U",
+	"a1jE38/N9fj89EtcW/VrcndWPYhEeyk/qG5DPco+ToJIUfdAREPmq8ciditumA8n8C2X08lERDHzXzE/",
+	"oGB4/A0klLn1LrzsCwssxWDd/CBcXCqwwH0RvV1Jy5wcsdiFun0rVevDVMSU1NutJztPdtv7nV3Sn8dM",
+	"NshMTENfrabhbb+DC+ohKZ9DlxvvJXHV1JU+QLm2vZLZSEiGUyMjeouuvT5jnEymMZmzGM4C5QWeTxKx",
+	"xbsBqAx4ldXmsi9s/ZlG4cLmUt+PmJSGBCfTfhh4pB4KMelT78Yhkyi4pTFzSBjwm61QeDTEs6y0cOY3",
+	"fjvTULEZCDYlUFe2aRS6oAvyLk/nQ82MVDtrTpzFMxHdWL5pmGCUeOa7HK7fJAayqLvvTp6+fPPm+97x",
+	"2dmbd73zi9N/HF+duEvNUJnNNybfc8Z9LeE+27nOWqqzFGB+U0s1wbEc6YsoepV9pW+pFRWzz84W1xpM",
+	"01rNL3XBM2b3L3LHS11XZETh2gFXvrzpn9RFlK6cuvvGjSb4EfSbwArv3Vi8hvp+oF5Cw/NI6c5xwMzw",
+	"84M4Ub3iLRPjL1zJPrgmFgsuvGpwwBgj5rHgloHfamJ1bFlFq3n1nJpkH1Y1vmQfauhtMC6L95ZbUXVw",
+	"nbhnRf8X5oF+CQuh13zBs3LCb1koJmDWxIbTMF6cDdLN8tElj6uXJsS11NU9DbWFx6apBedPNGVkNmI8",
+	"Y3KF5krkNtNgi74QIaN8YY1M1w7Ow4yufLHAD17khMIYGogGpL6Su1JJRHUZgMFR72Zx7UIq4x71birt",
+	"rrMu4ZSSQ/Lawmn6/iswpm52RJJrqxKn8L/EP54/Bch3ls8kBHOJ8Y9Wd4PaEzdPF842jqk3GmsWmZ/K",
+	"QMk/mtjVPBpFAZMOoVIx4hmVSHwUOmF+MxW0lMhgyJnf5b6YcdChlIBFy4kSrhIUIjGNdZSahKgHtztt",
+	"tXa8YDwkMvLgA3MbaOPlEB7X5YNIjJGkMBRMRBiPiH3jGH0SxEZY0L5Uv8JjGLjY5ZEOgyNJZ2qTHkkS",
+	"iiGpu9+dXJFt9Y3c/qTJ5m4bn3Ud4m7LOfdcR3Ujp2MmG4dI9LYNEuP20DiNxmrBGcZkZelAS6herG89",
+	"BSdrxLwb5pNXp69OIEAk698NxnTItid8uBhapaR+yNC1W9Sz+vWRBO0k56oP6DCi42ZJryMWDEdFFMMJ",
+	"jOaRJNhEiYZJ8JGF8ogo0QoLgiqwerfMvPVJp+XUVCvaVx/R55wPqXHwYrLw6qdKN890t7vfae84q+Nt",
+	"nVo8mo77nAZhr2xiIH1Nq4LZOURwj5Ex9bUpOlTqKVipgzRwbafT0u2T6D0qJ8wDMlWf9OJlo2b3K61K",
+	"Ogel2i9GDcNpJG8vzpQ4s96VTovUC8YpeHY6DXuisKM6/lhNqGBzk9WfRkGtdB4pZaXTmAV+aQiPtRPQ",
+	"rHAjSF2ffByhkwwRBmeiUPEqB4sh4bqAfyXWasXCfbYYfbVTjVjToJvKsTVObckOOmhMURpYwljfXpxl",
+	"T+8ojifycHvbG9G4qb9uemK8DTPfLol22l4aU/Qt+zj5WxLR3lKsufNYBsO//TA+uF3c6IWNLdlOi2Pk",
+	"drICw2h3qpyNvDS0wqAS7uhk2bBjrB846oThLZeg55FQuhTzIYYe9IYwfDOoHb5fra/AI0+p0v2dTzkJ",
+	"QTMyeqmemba8c+y40erhoc7nU8/N4hUdaS3BjXDj07Haq3TmzYlZXLUJKakXtiggvw3OYY5uTExl5lLh",
+	"ZINzbdqydm2RbK6dknOQ6FImNN3oE3U3fZPSQdTFq0GGincphSZhiYfETd/sGsGSfqV0N7tfLmZGr+vy",
+	"IHbQTuXm+LALzNPNC0qX1PsiHhkVC5RBLqzREM+YARVHPlRKHE6zgL8SnQcBsfJocHkkyZiNRTQnfXW/",
+	"BnvOlCtdSx14MqESpq9VyEaTnAW3LFHyaCgFzG2u3X8gAlFFzU1HfXdEFrXCUAwhaAUiPZSgqC9R9FDN",
+	"e3txhukAONMuT+jSiEqtOic7bd/nYeyHMCn9gi7X24PGy2RlkzHKmEbGnvSU8iI9vq/WHQbpscWbSJ9y",
+	"zvxef171fuHUIHOG+T1aoCu9M/dR9VY1UbX1WQHVaXUeb7XbW53dq07rsKX++9mWIT6N2VYcAGNeOMro",
+	"TZCr3824b0uRKY+DkITBIGZ+yXD2Vg9npQYTMaqNS/mhzR0SDMgwuGW5aHo5oeNKXaecuTgK25pt4hSd",
+	"KSW0T3n1CO2V45Aj6otZEaHhL7D6dcngvS8iMVayIqs+6btz3jpx36tuyp3TkOKUvJPNSaaQoaYMWReJ",
+	"+qeUnwUyrmYyoiQMZKz+6lMuy+1Gizup2juEsxmTMUYGqachkWHVsjzFRdQjp1FE51+zyekp5ZtaYRQJ",
+	"xoKM6U0Bx/OnGCHQ08ljxfkjcOkxzCSkMpZHWtI55cxk//FuJmVxp7238ziXKdIuuiks5Rs69tNYKXQE",
+	"orlE4kk/IhxiY+VIzLhRH5D40SalXWI6ZKpJXguitN5IhFZ4LzjRYtqHzsOAM9KPGL2RhRzLyv2C1Ew7",
+	"3es/ut2PrdaW+ndf/fNU/fNM/XOivmy/uP7mL7UVzEWn3RRuseIpcFQwlIOYnAMlD+cyY5PW6xREEAgp",
+	"DbWaVR1rxyH1RkoOC84ICyX7EvxqmWkOiL8ap3mK7H19w7TmF18tfwCF6pJx/6UQNyuy1FH72lIkQEZC",
+	"FJijBe9VWon0tW94uiLMi1iJ6UipnurKjm1I3Z2NJPN6//r1v9yGY0hVmzPRigmCCFU+8O8oGtfSHW7D",
+	"syBHoDXs8tXg+x8Oov3vvv/pQ3Q1++Xt+fP907Pzn09F54ye0ctZJRtMMGZiGvfGy/gi5WbAgYQUXTxP",
+	"+YTvVrFRxF+uPWoNWfFcIln8gMpjoWnl3YhFTPMGxSuYD5nGESPnby6v8tqisa6Mha8DzTI2Fm9E422L",
+	"1goTXjM8AFzx1qI7KSEmZJVZtNVH4TkLWcxKNEUgqECSoeBFsrHs0eNwphirIprMgmSoqOxQm14rD70a",
+	"6yt8dENWWLiAfxjmuMl6PsRC/jFW0PB5WyupQQxIzVlgJjQmFLgJQjYko4VzN6BBCIZmdeAlEdP4kLjQ",
+	"k4spTZIEsUPciKlRuDqeCfxt9V2T427MY3oA2DZnGNO/LXDAp6Hwborubui3TDy5pK8aFlxcqt391cOf",
+	"4/b/MPrW6queGn/1y15sO8DLFm7JjQ+e2PTOBxv6R7r1qQlVVn1V4w0ZlVm4r3qhwkCuwmeaichHGlON",
+	"FxcL8/0rLZfq4Bib36n7X+yNKj/3ClpvoP9pxRfNy+qOuzk/Wan8qrWSJWnW6icIfsjrpO9rPo04+Ikw",
+	"qiQ5uIvKdeaQ5vYeX27W1TEbs1r5y21NRkzBxi+IKRe+dg+1gMn6GpSgOSLuIKRD9xDFktoTpRtHbCKi",
+	"GMIr3DGVN/bvCfAQjJ9JNKh7GI3rfvPNN64tvcy41FtgzvImK8LgmzIJlhJUZrJqBRfnqr51D8lsJEK9",
+	"jfpC5cppHzt2Dwnl85m6CTgmwQxbxkLYw9ZvSB7Mjln/Wj7minpY+WGtzNmAMXzF3O0ZSOgLoLdNrYCa",
+	"WsUArDqFvrQGpGRiAwR8crWWoO7mEOct4pGaGhc4AD7XTt3sxmTcrRlNJb8IWZ+hMQHdOZ/We0V5r9eL",
+	"TuTy0aQDuL5bdExSs4YYwsw+Ui8O57BaYkDSdyaAWTirj1uwsVtpansyuDtn2ayq+6m5iAtO0SvFizCb",
+	"3Arugink5ca5kBpRDTC0ID4tMGl/JmjPMnFmzBlVHT6cUJS/KZQPmYwiKhmpywkdO2REIyol+Gb/9et/",
+	"NY4IL7LLrrK/GriqEvCt1Bpbani9p+cFV2HJQRZivOkxhuxutSEkjTSFwCo0SZj0d6BBzpiv0zPAA8P8",
+	"ZpcfE9cf22H4QL8QVgJnPuDE1egLLgYKQaajIotUte/yWAhSd9/3Rf/adQj84RAaBh671i7l9/DJIdBE",
+	"iT34DLYkQ2hdPqFBpOTrMBLTiX7QG1HOWehCtqISRYRPMaU/4F449QM+JFwbbBa4hP4if6wQTaKIU+Av",
+	"13eLfCJ9SlHTKeoxO3crWtKPumXrrpCHGAwL3IDFxdd9YRoHXM1EBFuQbKISw40FYWgCSoxw9scWBZbY",
+	"2+DX6yIWhfMp4E/JRHMQoYDDoUN9+0zpDNKilyPtiPXHThHN1a279uJUc/plX/QzemU1N326LxneldwQ",
+	"xyymVfSJV6bdnQEKWjQf+IGchPrQVOJh55FQHIIcT0QYigJultfV1+RnhjZWBTElOGdFRFLCzDDT+z7s",
+	"LIUhyxJbebBucp1be6WPvTEjz0Q0eWiREdGY9SDXqhdN5CJwawmAbwoTnMCYaHelznCpA5xvwjELYGTL",
+	"YfjaS8IwYaiyWggY5P5Ks8V5+oBtWkIf4oZt6Lp+A39ItG4oSkmzaxepJY7DrA9br/7O48XlPwsGDPCM",
+	"A25AU4+S0GQDPpuNcX2cWWrj2l6OiVmyIriom54YTEToi2msKKVvMPGKbP2r4+mTOHpSV8QXEY9KplR9",
+	"kkIhN46SdGDtnkuOH5DslmLVKQhrBjgLbr8kiMvD9O1D2HmSOYQ72UNIt/7Z2jq41v//t3//Cwbe/kev",
+	"+det62+2V/z+l3ulBIClwwQTRJilAfxGhlSOMFx6FevJJhJY8+7s7VVlPtvdbrdbxoHWDlYd0c7e4+K5",
+	"X7483ursPTYGXb0UkPXrECCVLUUqZMQ+Zmd5MNh/7Lf22/v7u94T//HeAe0MGKUtb2+P+q32Ht3pD3YH",
+	"7X6n3+rvdzqe397zH3vtvX5r0GrR1n4tO/nW1gHdGlx/erx7VxwiUZgBYe0eIJ0EHIeeHvIMGWsgFIOl",
+	"29kjr542KiVQrGAAxfFYK0Ot9caU81Sd3bkpC1nIlIyFdrMXG0RvWYajogqyYKsEdU7nWwZMY0srTlCP",
+	"E1sJxgw1KjhNnRrGrlaEWDzBxqlbu8Izb6OwxAOtX120Ac/p/JmYFueIeeoHY0B5e/WM+HRexJULH4fr",
+	"nPopF9ffqpS349O45BxY41i0E7faeevwSh+9boSzKFwhRv0zFseF9wT141YIvzLfopbFZUKAq562iBR0",
+	"pS0gUsd6Ue+Gi1nI/CGKwkr3gxfwEt1TkeNIj8KGbS4Yio3G/ADjsbtbaSjPr1PJmFfsVDVbrPXAZtZY",
+	"mza+Ynus5QFf8HfPIPwfoUwXj77PKqW/P1MN7zIAmsUcvogXg91Pa4gjhlB1DgEcfTcBlVQ6NU8BJf0s",
+	"bHVlvM6FpdEmhE9LMCugiZLEIE+cZNcihrgUOR95is66IP0TAIKC8GumnvKYMTwwpOLIhIZaQHgFL1sO",
+	"+7qKRcI2p6MrpaBnmhxyLpo8VomrBkDqkMOx29pzyG57R/2z13CIW4SYpB5oO13uFuCkqd92HOImOA7q",
+	"i13Hrl2x2zpQDxeAdrlkt3PgEDeLkOiSvVbLIe7lT6+f9S5OLk+uehcnP7w9vTh57nb5brtF6rpKSgYN",
+	"lTEflQTIXcGf1NoHgjd0xQZtyioAbykBiioGhrMxKywYkGJUsgX0x4JpZR1dBcNboNQsqEVx3pfFaLXh",
+	"nQ2mkoZVwyd0VBqfhvBIiX83pcFK3Hc159WvBV2zSqDwPdiuoqJLTLFbyBkDEnskCbhZlcYPBUAwSBxT",
+	"6kIxPLIgRvHLQJJ2cnmdk4EANBuTkD+kk1wmdWfNW4BTO/k4EVGMQApyFEyKuBVYhBP8sMCy44uBkziT",
+	"IWo7VvxaIr8sUNcjbxTcMr8ni5YJAnDZh0zxpjkxzyRR4plsZTPJ1Qm+v4iArwiGmhNs9IBRUIBgoa7k",
+	"pVMOIhuIY/V2Ls5sPI2Z34NEh6LqWHEQJkJsTqBx8VquFX4xCfjq5cRGaXw/WmiCiBiP+YaZWxqRo7iW",
+	"wSN1sMJseqo/DhBrU1FtLv5O/3Z/iwU8UG6w0addG4PT9K+ccrNobq+WblZuRtMvzufs+uOaUwPPlrow",
+	"oVcruzTmx+X6hFUUJBmHvRh6v+wTmD8XWRq2icvJ8oxCvgscLHMrKeBh9n0j5WUziBHihaFWN6tCJ6EH",
+	"T/BBEI0ByGQZ3+i07xXttDKWU0diIdj+0oE8cBJnEKuXTiTpM1DV8dJcPIbOVqu9wRjyZYnWrD7k1CaI",
+	"qrzOgxqIGRNGuJ943PMrINCKlN/8vqIfXhhhBAiHi12dxjLFA0OY/rpGU3PSVXUIEKajEbZzhYbgt0IX",
+	"m5gE3spqN9BowYGyUBMKO0tX1V4hM70MxeaSN5OjVX6aTWmjQm3ElGDS1l9Tv2b94Oc59rVC4D9ei1a/",
+	"FJbDEnav1ydXOWk0Hfdlby1+ngl/0nx9RTh21mRVsHtJNr7inJyp1UdGWmyXWgDYYONJXGi50yfHNFkM",
+	"Z98r0p1Yma1krhgbHrJcRTURZ0apodP2kjeXqoG6wXKhAqG0umW1sPy93yd9JsW3KtfYum9kk13vK1uK",
+	"ryDZ3Nqt/OYsu+QVmEBXKRt/UvpvQ+n31hp+YxJeFLz3pt6XjIZlWF062xww01SrnMVV0zB6GNodp+b3",
+	"e7MoiG2tFSvcqjfeQCg87IwOTrhlkcSXtZutZmsxeCvzgk8LsRaMk3esfymglLPVFoHPAkkCLmPKETal",
+	"wANlj/ZTiXuQEtWGmRgXn8a0TyUjv0xXGevTuS/YS302jKjPfDe1/ycde5TrAEj14ljDjej7mcBcAHy6",
+	"IFouXeGyytMy4B6GM2poG4SgwSlUMCwke1ZGL3DZ1q2aKxULvUTJuLO7kr7OydBCOR1X8wq9TKh5fYeQ",
+	"Pi9fsS/oDIAvSqCGHLAGEaFTCC2UjFIc4PXhbDCeum+yvx4I2eah0WfK164alZ2VLF0VKtN79BVTGZqP",
+	"i9V9bSc28LrENaC+CeaZjUNcdxE2rAcefLfL4f8ZJDSp9RAsHwi9Jddjl1jo6Mzvcuz2ULsszOUDMbED",
+	"jSWiNBviQe14c6fEYXd5PZU5bvoSyERRGosaqUOk0AC2qNj1WShm1jSLsGQrGKNRV/w8BunqSM7Z5a0M",
+	"//ylEZPLbYwUUtdy0yin4b/D8w+MC7nOeqhDUuWW9cBGg2JYRzwGTVzUXM5f5qcH59ALII4LOw0LVQWw",
+	"UWMqMQ8iJS2OFCfSCwIPUn4EUETSuNymHG27CY2csUH84BTyZXYyZIO4cB/hhy+3i9X3TcZiMgFIxoAP",
+	"C7eP1NXgHSxwMha3mMVqams27I3bABNO55SsAxJgPVIprEpLzz8QMIDB5a+y1Nh2M80pXbmve6Uutd+8",
+	"XIN6BMVTUgd7qlCVOtnL77mpP1am7vU6IuVhKkNipY2i4JbJipCQaziik/fDMzZugFalRFwK/dnavy92",
+	"APoXqy0Qtq0UE/xQZS+yztBkP5NxryakzWKvn40oR0z1LE7KItUdJcUaAhb6YFeYJyKTYujHOOD2G9vV",
+	"6fQYf8HQ7IauXAXYBXUYdyPdIIO3iGN9ADJ9pW7ESfd4JmJFl3UKSECIQo80PJjG04iRKVc9yoamYv3x",
+	"c5GvU/u4NRRb+kvTtvla//FeddK8Csbs2m66FYwnIsLkUxqPaoe1YRCPpn1AQhN0Emx5wmdDxreTt9/Z",
+	"j8ubYLIlJkhIWxCXry58aoBLztN5wK1NnPKJ+rzGFpYilq0k/+qSxzxzHwmU8O+vWhKVR6tiBX8tFAqd",
+	"FRq0XJZnu2TRzJMKNfooiciHXEMeH+VAyjHgtpIilUXVzytTeMPvjeWw1JaFfuxHkgRpbUCi62eawMX0",
+	"TO/omtpYjG6rXSmOIy1zVpQ4+jE+Imw8iedYHcNPcfLS175kYSgcEjM6/rdsqtZuMe5BJRwwszHVgkja",
+	"6xkd9Dyqj0A/kFn4zUQ984O13gxeKXzoAd4+xohhufSikBmDeULDF5Wdh3tnnC9mmG/kFx4z5JHV4/8z",
+	"50w9TpAHFR+yT9YSJlPVY1fHBRx9q0KJJzRilRx5mal9mIp4tcnrB9VKo4uk3quKVoHkkcXr71VKE1iq",
+	"Tbu7qA1cQCRDvqoUMgx0BtR60p9DNQRycXJ5RY7PT5tET03XXDDlglLzJuW+4cWhGJKQ0VvW5UGMwIeU",
+	"DCI6hgwIxpWm4CODAos/VBhXY/SCiWKxMolY7vJQDB9J4iYxKdQHV9i29ZW+tLtmaGkhCLT96ooJG1Q7",
+	"scK2qh2KNQqkjCK2OqDsClsthRWy65RYUVQQFZkml8A5y8uwfJBVwuoyHHeJsL+3FavCYSqwdq1vvMKe",
+	"Ei7V1DBr1jcWbq1t3DIPVkMaWW2TyohJSB81EFVuw9FyI/3OjBM9BnqIXZ7+rr9yG02S9HOYrVoikxvx",
+	"zCEUy6hAFkGXW+e1rr6GavQGFJn7+MJAcJM3QGVy/AcYiN3lYsYbR2RhwA5ZGCOOC6HZktENYoDbAShs",
+	"uD06UEd6oov8QYYXjAeujuYx3aV2UMuRmJEg7vJE6psEB03/TeIKDwpEK4LG7LB0vdTiQGkdNz0NrmYa",
+	"KUNfEoqmFDxXHSlXLxRaECPKfTEuTZhXD3T6TzKVufYHOzSrkj3eXZY8f7z1M+IB9LauP7WdsjRyPYvN",
+	"zJfoM1vPfonPKBXEwwhUItmHNeyZpQmrX/nl6NXa2s6LiLEtpTuSv1++ea1VHSv9Ua+1k6T+75LvnxoZ",
+	"a9IiP6nxOIlqeOeurSKVTajqRbnk4lfthpxQw9e7+yn60j23vnijc/upo7VrIZ1yb6S4PedZVFJrbAm4",
+	"/QO7pNapMlW50pOIMOQEKz4ZG+KD1Xxau8aTGdeQ3jJCCTavVEHl/ulC62pBfarVZyyVZPRmbS9OfoIP",
+	"5rfrbE5C2sGXc9f259U0K/S6+uOAk7rbn7sNUxInQfnM1gBWrcyE3CNCu1y7BqHsPPoBIZXSVMqzPJ1K",
+	"V0NaMxSglDJrUVWDJFNOvSpdYtTlrKfVT6DTWQsPCl16KlydRj6JGFYlCiy0eetcdLk6GE1ymVTnwhxk",
+	"kxRu1D2j3Qgej6rjfXg0ZNynERmr50g9LeNH5IRyQuUN1gZp3BMWZLddMXFRjaNEB1E/OeSnn376aevV",
+	"q0KOsFKrx+6XgYG8msbFSQqKR5XX4atmUFN9/FZV9Swmu05Zvd0rSFO7l28NvSvrSI+1OefDl55LBr1e",
+	"nTlFPxtp5cZBVFklnwK01UZlB4DI/0i6+DRmm2JLwbl4qGpz0FnVcnM5iL7K1eY+X9kyXMdqhKvabqj+",
+	"a+r7WqltrVSfRVfmmoLjzyzez5bF+5lTYMvSXVfR1HFxjZ80rdx++dpp6pqekt42z1B/6O1cucRLs4Rz",
+	"K1iNjeUe2oyf5ffuD8Laii2kGeYGZlIeD9Yzk6oHFlM89j6HmdSezyZaWQaSbh3tbOHBSnrZchy9PwZZ",
+	"nacs+8EMZ+3H5ZYzCCNBYLh2Z2e3ZuUkylEwmTC/0IgGQ55vjBKegRYBQIiCTKB7Si8aDVlcjabmV7rx",
+	"/aTeoowzg7hesoSVGbFqOw3je3Bh3cNXf1bMPIpDkjD2arkW8JvplffW6dKggeLL1pjyOSQCGDdovnTt",
+	"zkpo40XVIqOrWSMo36Gr9PitwRrejQSJmMeCWx39Zg8F0J5DRpXs4Yzg2SqOmzVlRBK7fmEZEX3Xk+WV",
+	"g0whkcLHUytMmcGkqOrQMLhl2YmIgakuJB2iH8V4EMVPenLaV89j3FM0ZYtI+flmVtkQWOXrwgOYLxIS",
+	"pzzwvqk2RQPKgwxKoVMM03YmRwWerxQ/bu3gIieQmBEoP0u9kbSCTLsA0HfxUCScdBnMIxGcaF5YCfHx",
+	"PCi8YWsQudLoUwtmtaIfsgJ2XSbQoyAFIB8PuR40hR5AdSNpcQBRze7JntZ18eo+sIfwS0HJrBGVtaZL",
+	"bRKkHjH1d6HbzG70ud1mGgyvsOzcuuFJ+tzU3WQCbhqGn/6SeKwgaDBxth0RV7IPuuaVVYUvrbVlDiT6",
+	"os6Dte5cGpNwEqx301LtNzSDK+6S4Xx7rT/Ones84GVKpJ3TlEQ8JdSBqfTWCEv567rHvCwnJLsu1oi4",
+	"mFmc9jNmV9mna0lGVbKm1Wg6ab7ZjSbdwa+ZDMG/7bGyquXqxOsmi6sEOfqSMb4KEyEJ009wtbSXMxho",
+	"T7nqZZm43rmfi7MM6+cNDwOuVjsIWTrckQh9mdWRi5CMMtA/0FHNqYnBAP7KCKTk189Wcz1B6kn3ZNl2",
+	"b2JsM3RQmf2/4QzqkWkS1mBq1dm/Ic0/kKUNcw8KBSUmL+SiiNXBScamWgR8uBDRXFqoa+mLYvYxdoiH",
+	"Zb86mYIEJqNpZhkiChObLkc0DMmMETkKJury8CIKfDr/NlePqjD6yoR/LxV/uUWxBpIZHDarmEu6mXBc",
+	"OzdhWQaBnTeQZgxYAfELhFMOr/qGpyDaBmc1Fmno9obBMMAIK4CtthVvXsOtqbT6XoX7QYLNX7XcpJ47",
+	"lpx8OMa6CKJqT2LZVkGY1xID1Kd1gf+X2tr0VmHkHKPeKL06pcb2w5j69BC6/1//83/899ph527JBB74",
+	"8ukl61FlH/Xq3QP/1Dox6xDO7+iym83BqqVzKr72LjT/De++1vo7ZuerQ8gYYrb5GKnnc9LgbhwLcYNx",
+	"wMj6+tS76fL6YrJao/L92Ony5HEb8gy+0LD8WGLY1AgRM05c9TU2pzeMN1QvOHHX7vyR1Ely1kUO83D0",
+	"tdzQ4zoq2kStjxikSYfr3NCThxwiQn/9a3oimv5AepqZU9kV3cI0B1oESlTbDvSXFi8t2fQgLonX/YLs",
+	"cdPg9y8nhEsMAIuyuYy95Pex2nHKPrOZbSBHP3+Ak3BVKLvSc+BA+bex+CVA+FA5ElHsCZ8dYc2znY51",
+	"wXCKS2sDSOMoiJmcUC8XgQ36SuZasdOpVuW20+p2Pz55of48bv0//9ev//r1161//fp/dKedVmcf/j34",
+	"16//97/+9//5//766/VfC+NULuxM8RILbrWcbwMVASXk8CJTrqdvyBHErAQAWM0rMzBbaXSIFFFe2X+P",
+	"6369pigw5z813XZaK8pO6sni6IsJEeR4GXDpu5EgIRuYQlTFQFu/edz6yolVZVHWI5tyKHs5v2oGNQnp",
+	"/F4VjN9BrUilRELxf4DcLlChIPe5sFbcxYtnZGdn5wDwphxkgBoeFzKg3O9Orsi2nHPPrZRXYsfZ7e3t",
+	"PM4zuhWo3TDOkrXSkFKLbFz9ks35hmlsWKtFG2bEhD0sGG5W2ylSZifAxcwkMjjX9iTNvLLp4a3jp898",
+	"NvhuU5BrXmre0wOLHgFSHjvSQxqEdOigqkhjADaeicjPRWSeC6kBlaW6qoQBvyEBN0UdNadbXXOsPLOS",
+	"1F2A+w4DGbtJTLycy5iNH0kYZA5R0CRZFrxFzbMKk4WG5q6Oi1Nasclsq7Wd6QhJPaVZSM8zU4GBDxdq",
+	"LvVFv9p6SRHeViBy0xAQIwI5DqS0ABKDkMExuEfxPDMQjD4oWp2CAZAgLhxDtdp0Vc/XI7kIJ7/8mN0L",
+	"RD7146wmrUtsm4Ri9ixhvmRiYICo06KZotk2R01jGoYimq8u0pQcjCy9LwzPKbv46AOsuYzl88lFx6Vk",
+	"m6WdcolQHEuOowRstdwWsknZDloquGqVBoJDGHjrrkS9Vi86L8GyS40bqlWBlSIrmkZU9sYiYsvUEsoF",
+	"uBigawyNl9W8B5x9jHtwiS8mIxd+c00kmWoObzlK4qtMIZ2KPBvmvIxk5RqGGpD+qwrAm3c66VJm5l1O",
+	"RueV8SnS9ptqrwnFfN2qK1TOq75i91mtr3+lLku8+Jb+rgSPjCnXKpTxzk8Yt5iheqMRkzlHPTZc5FCF",
+	"9WstqOdIhJB/nkI8V6lkq78rfCEWFSjCXNjQowcQDJBbhq0fUCsfROKfJVEgwGeV4ESAKw11FTEsRs58",
+	"UpeMkfPjq2cvK2JW6wiHqk4XXONeCRxC4kWzkR1hpUZUrgpbR5C3apA6up0SIaX1hv1AwgVUtQCwE8rn",
+	"D1JpeC13VihmvbHwWXlO9WWoVk34zN68I9JCdiAGg8ygM0nUjzP5062iNa1kaBZinBiZefBhyno3rEA7",
+	"fqHrNTvE9ceH3WmrteNR+B/Tn/r4yU2KopN4JnTZdF9qm5iR3oqYZwGWpV9d8AiB2SocShEBRtw4Kemu",
+	"g6XALfRw57TUOqXt6Lr2s7WeFoFb5y53pnL6pzXtQk5uvMTFkQw4Z3T8qQE6xpSaBmChr1QMYM20102D",
+	"EwMmXZ3KOffoJGjO6ThsaDCZBITPgLLoeFaA4nMTj77bUGyqy010yYhOwIRB6hlAu0aTPANgR0mCIRcR",
+	"M7DqAKfuC3XH7/IbRABUbC/x72aaENXiUKMA6mJqklDfJ30Rj7AMkR+oNRoHnMYousd0MlH7mYFxbup6",
+	"cWprV0Etn5umuA+OBTNUxr5ykFVZOKPKD2Ur0CzF57ar+jiZkidLH0sLvThplsFSb1iudYJKud5TBt2y",
+	"4lMp+lP1tbNBoio/lUbClwex2m1XvMBqnQs2WOEQWHhqxYsWnlNqz4pFVpzlLTYxjyHm66oHEfM182ia",
+	"gzR/DeIaGdmdUxOcVYiFyWz4atjVPMVXeyIl9lXtF5Zm5QOZ9V/VOiGLVQ0LV7oqQnyOba1co9xhuLu2",
+	"pQ/EKBWIZRprs2oiZagtKYyc6TMZ+CBvJOkLf76okm8U6GaJmCU6g5aRnwH3PachpHPIDm2pXN8kbiVZ",
+	"Y1z1UAzXCWBBhFwb+9SS59WtI4li8keKY0G1vuQiiQARoAeuhRCxzIT70BARagabRKurMa4XBmUeqEwt",
+	"l9PxmEbzPxq9VLRHFRoiKlmjdC3Er3mNzNavFRxbEBNbrfKXjtZICn+lgJqCh3N1oXHNb39Tl1EXTkHA",
+	"h3Idk8q4rJwMAKZgAl8CfqwrPySLHumEMKx1sZaSBMuSfeNrkTj05phir61p6p3XKxOTr7MVl76xEonX",
+	"KXimlz1BFbU9XdnCZ7pNnYZSYJmFBG0uopyIadxoftbSZ3qoOkUwHav+Angb8cSYpV6T1VRh1/VdfL2i",
+	"aF0zF8JqxwGfymwVMquirv3CalCj+u3l9VheZYsLl7wZUe11LxCElRlL21kShd9aiVSRWaLFMedO1iZ1",
+	"4spwdwOenbE68drUgaPQaLKU+2hNSsLMNAsrDuhz/bF7mJjAZJO4w0hMJ+4hmUTBLY0B1BwtpRj42p8j",
+	"BLBqqhRTzkLVeNoPA48EXKnJaFWDGuO2Ydwf15wa9F5zavrRrHnc/FioFGRuEQ9a1vV3U8w3c+u9zmtg",
+	"VkmNCrUybK9y1UK8V6mZDGLkRUSMPdAYJ4sr8eYj29XkL5ki95dBvKywA9buVTRFJLQv8O8Gw1EYDEfx",
+	"0lIIEHENiVXk5dWrsy0mPTphfkGoDZlFFOrVKjGKNuExjW6MWfhfv/6X+Xrb+j6rEKsX5x+NWMioZAuP",
+	"LjTkImZysRmNmBIcS4KgKuNnlGJRpGtZpOjgjq1yy+M+kVEQF+T557euzJVd/HQlTTylqwI9HNzWGIlX",
+	"4q/HHxcd9s6Cwx6+rmD5z602TDo7kuWLXU3/TttvpoVbm/sV6+KXjPtJYYwNAYZN5FgZDNzKWolJbTS1",
+	"ZhjTPZ2EgvpSB6oFGCQFXg3ojNQTaLxWw+lyzNcTkGmeRF/ycN4kx1z3hXqMVjdj+611EZFAdrkJakFJ",
+	"+0g2VOvd1u4Rdkt9XfxLN0PviuptzuIuN2PH6NVQaRBzPVrFG1VPB8R99ub1i7PTZ1cuqbvg8XC73LUW",
+	"yG2g08IKIJ9Oeq3235/v//j9Dzv/OPi589OTd3tXuxc7553X7VfVgZBgERahkHJH3niv9O+62GmFOpLY",
+	"RKdyBX4aYch4rrpRNmXhCMMOGI1JxOJpxFEMAguzI/uX1qCsbDNJkxraL66/KbSXrCxX6WA+xm4rl/Jd",
+	"nJHRn8Ykpn2HAE7CgDFEBgM7qKJSnPR65S6rzK+1r/55qv55pv45WTrpZZcEVFbt6vNFxRvTE7nXahxh",
+	"Am1/ap80MmSxxCpWHDMD8wh/D4jxVYR0Ywo3VhD5UPXonmUU13tqIZsDqbCYZ38o1CdYtAXbY7ZGKoau",
+	"7tJ8qvbwaPFgKbbUzl7ndta8z6nhxE/ZQERMyZKXG+cQqOPVh362FL2QkRA3KFMKFCHBe5UkbjqwNzyR",
+	"vHEwZmKq2Bku44BCiiLCwpWA31NOKJczrLUyo1DzbiCiFKJ1x1H8YCyPSBv+wjDJvoGXSBe4lQXFr4KH",
+	"H4VlIVtFcUHnby6v1L1iFMcTJYvU/3P2Z/jqcHt7nLh4mvpHKI7tjWi8be2FbXmZRkEenGJ3P8OEoPNv",
+	"D7e3FTeS29/++/Vf4a9C1pM3B0RhCcnHT01Q+qZ6CpbxS2LbHcxW8QJd2sBI/SLA8Spp8Mn4jpNkXrgm",
+	"VX7uFbS+c2pwqyqWP3jhEhGZjCIqoV5dogcpsjP5cegdltlo/hyL9WmkNI0R824yrNba23ZVaVMuWDKo",
+	"i6ty2HDmhQSAGJOTspoEgDhpkCjhayOxNi5MYOcfGoTLh0REfACc4hW1WuxF28QFZC/nWq6ghQerXUTt",
+	"Pf4D+YTseW3KvJC+lTg0pEhi0SxGkr0PTa0ef6W7tfXEhrfrHC18tXs/596zEvOJibqGWEmMubYKnqUV",
+	"a7VnlbyZ0A9TuGfjZUseQfhECMyZDCMxk2kQJup8GUduyrdu2832Fmt2tnZX5Up2Mhz/tl3vdpvx+9bW",
+	"Ad365/WnttPu3DW+VV9mv9vKNSkWDmpxVlnHMjZ6XcoXa+iaDNGS0JGCnT+hOrE57SrgdqwDATB9xzbC",
+	"mnjx+4dAlOfVvBJRUqUcrJYz8EFRjqYPWAqA1Dsics49Qoc04LrEn2UWc5UyIHgu8X95Jk5q2lt6GlMq",
+	"LgxxydvnrMmWHYo1DHW69YaMxNDYV8xErkA1LVR74JfUvqL4wQ2bb6jtYG+fKcWhPGrfaN6Z8P3sm4+9",
+	"MSPPRFTozIpozHphMA7iXjQp2CstcyVgKWJMPqEYq5O/mhWG08PwKtzmcZs07gGY23BUFW1zZ9h2QS4n",
+	"r08CzHMTzr9tpV6IA31KN9dGoIOtWeBjLU9dXo7UZa6K50Rz0Ma9K8+p11QtPLf/eHezynNLa+cai6Z2",
+	"xJLXy+x96DYOOCP9iNGbnPwdRHTqF1TYfQhT3uernodk81xX2C9nRyQtaj8SkhFwdwamztpkGumcjBw4",
+	"RElumkbXV48FfHiURodAR6pfH4pJpPwrkGQKqQOc1Hdbu40M/Dl2k4M7118WXdLWP/xLzq+e4+rFrSYZ",
+	"s89sJh9zm/rVS8niYE1DGb5D3JivF6wZ816+ktfj/hPvM4Rq4gw2uanj/Na6o1uPVNJttRLyB7qX44zW",
+	"OWr3OWJf/0q9lSV3tUSBm6Lj9ZZFUH3bV4wbK5gLEgsHkrJIwL1w6heJAJ8G4bxHvTi4ZYDmUHaH8+kc",
+	"1cU44F5M8AkMuDrCtxqFmPI5KCKAbCWm1aMintM5lhkvIHgc54TRm14KZr58rKqxoqMiGHSJQTVyOlYt",
+	"MHsi4DKm3GPaoWoeV+18Ov8Sk1T7Vsw50IXk03nx7aDVzt8JloTgLAtLVFoesau11w3im+BMJnSUDdFt",
+	"73d2dquXYq9Gb9C0jOIcDBRUw7rVUVuwO3q7sPJ8rvB89UrWab37gj1aTYIYGzQcMZQTxZQLmccpLWXW",
+	"8+BxpcWUsYjokPX685iVDAN+SipEJSxDB3okRd9mpM5FDNEbyXI9ysVh73V2O/v7SmOuMLSN7m+xKJ4E",
+	"xDGVkv5OqwrpzxBqracrDgdFC6bh2ExVYogkYeNJLEmOiuws8ZWLsUQ1heMO87bOplPEkktOTgE1lnLK",
+	"PL0UrskKQbSO3H4rN7Yf2aLvq5fg74J49H1Rmn+iISep3sfnp+SGzR0iR0oAwXEUhUVM6CQoxg7I2HZ0",
+	"f0d40EkQO1b0P74DzJo5kLSb3u7fPxz8fHPVGb/b/3ixd/v6Sf98x/vp8eis7b9oDS879ORg+v1u/ENh",
+	"LM+fVq8/jtXL0NlD2b/0YViHj+hH7sNJzBH8mnkJJCGXQmqFAZOIPxGLyVbIblmYgkliDRx0UyA8hCQ6",
+	"56mgNJLqbb789IY0VlOFllUzejvrVS6kURx4wQTpUZbpBckwAtAJrbgM/CNinpo4KM8Oxsct+Grea2hF",
+	"j0YivGeNy0VtEVdzFY5PsoNWkF8BlM9apTcWAdKSgTi5nV5c73IS/DwZLF8MDz45Rqsz/jdJfslhN2Qs",
+	"nrnf1k6AycAq6olUS71KzymMWZh6sVlGkakvcURcfAUkyQSA5AoJWnYlv0k4hyyZK3HDCm3TMhhyyF9B",
+	"34X0xMSAVcbqmQI38sdJEDG5QntQzyqmMzEGbup5bLJUi2ivq0XExZM6pxKQ0t3tmfwW2vztX7/+Vy61",
+	"5rbT9L/bG7z57qd//nT19+DVu1d7Pz9/Gr7+7qf2T1c/B687r3abNAw81mw/ebzbau/utlrN1mCHHnir",
+	"6QLG5dgrVXhaVbOKcrZ4KyrJVxjM1yxXTfDOimr7+drKNYhakE1T7j9jmG539pdZptEs3US7dLuzX2yY",
+	"fgsJkdV2ENteiZiGcrONtHv4mvczM4/ipAkT2GJnnMrUjoRpx4B3NaK3LM2ULkbmlz11fethZ8UJxzpC",
+	"KFOaUb+8KNmis3Y0eKymWzqEt5lXSVJnVkhO1VzohkPkdDzOcdi9ew11SZp0fsz5fGg9xMJB3TM7OrOY",
+	"ZQN2Cva+mBzTMNaSKykEGU6tdmC9/0Jhhvb4qrKabGDuJqzGWpOvmdWAInevRL5nkGksMyXDTKyFAedL",
+	"nAxUcyUaAb8YB9zuv712BmCadDwIQqadRlzMiODZVD8raB9iHwMZH3Z5vEYSIQAiCg7tj7DmziSedzm4",
+	"Uq24+TGhYfi7TMZblqDG2QyS1D5XOhqpMz+Imd/4Unlpa6Zs3ZUeDoMVvcnZUJfjBB05kMQLhVwnhsU1",
+	"wMnuIcGCQdOJ4EfETVCU3UMl3EeQjCKIL7JVDFehLlstVlQ2KQ9A0asE+EX35h8InrKaeTjJAUSABC9k",
+	"NJK6vNsqrlIGmnxM8BcM40WYZKn9qpBaZvKlUBcqzss9JPq26zYOCSVq4dhCEqTh6mrssmr13IcCPD7O",
+	"wR0vy7GFWouwzEgYCaML4mX4yKQe0in3RrnT3i6PVSs9yeugIh+RFsFU4CAGNGRiAYVrUzZspOVVnQXc",
+	"FzN1OA0uNm5u5wDrVV6wOJpvHUNxgSMd4A2wK0CX7KNanayNaz3Y5XLGc6/KSuhvR2RcodFAcDshCV0q",
+	"wpxXEsHgqysHQUodb7Ag6uAeESVxdLQ52loo8QHY8hbvohGT07EWl5nFy+A6WNSfRuYvo329YifYOM2A",
+	"rPDM2ygs2wslcguLT2l8AIq2Jfxkis4F5cXBe+UGOZ95IY0A0Ir7Dhq7ARDAId6IeTfMb5BXp69OFksM",
+	"14IxHbLtSXE0YrXC0zgdtIXT6IGB6oOQLcFfN/NWzQocWn5AhxEdN0umN2LFsDTHnMCyPJIEm5CAk0nw",
+	"kYXSqpuDqAyoP6ojjwmsRh3Mp5g/6bRKgUgy+PTLy2UlidSgFyRwD7FIEN6anwdkfkQ7e49X7MLly+Ot",
+	"zt5jh4zYx+xGHAz2H/ut/fb+/q73xH+8d0A7A0Zpy9vbo36rvUd3+oPdQbvf6bf6+52O57f3/Mdee6/f",
+	"GrRatLVfyOGDfxaQxdN5nBONu/udwizzoqCSYnVqolFKMQA80fchjIrjQUuhQjLRv/gg4ij784Xqz/68",
+	"0Po6mo77nAZhrzAT+xIMy+TtxVkS3GIeSO8uO52WptgEEUfwIZGBzxrIH8bUN0VuNOUqIlaEjSQNZgfF",
+	"mrmI8TjI5mJidgVQfXCVVggQt+4oy+btixkHhqMWoK4twUZccDIS0+iIzER0k8arjZhisLKRKa+l96Y4",
+	"Ud0b0TiTog5rsl0Smru99Jb2Lfs4+Vtq6+5OW63OYxkM//bD+OB2gxWdBX48Wsq0oMUD8Kx2Z78C08pH",
+	"9CcbbjtwEj7uZMWZPsYJg7GKZOE8Ey6NVJE/HTnX0ApHfEJjS8QyxGxPJ+vFbC+/pj985HYmlmFZhCyG",
+	"KCgeoI0TGPupQSjkkuBYHbsB21RiRUlUClnshHqf0S7w718mLP0wDAbJ3zPWn0DUxSTUroftia9+jtnH",
+	"eHsS0oBn7B2LbDMPv0I/9hTZLYsRDGk0RASzkCVzcNTR6S/Ikc7jDhzgSqLkw1TEdHV0Ig3D0gjFMZ1D",
+	"iXISiyHozLkwmic7T3bb+53d9ePwciuTHa2T2/nyc4Tkt/k9o5xIjyDVYBzESYgxrIQuqcmi28Bjj2SX",
+	"azIm9c4eefWUUNhHh7TJd0+htlMYOlp0OeT8+QuHABmBwQrNUGI8FrzL6dQPBHxzG/hMIE03msQ9f3N5",
+	"Rbb1qNzkbo8vAr9Jl7vZ5XSVIgbJEqoXNXaA1HQzq+oaU0Cry91/HJ+dPj++On3zundycfHmIsXqIq7i",
+	"jtCja7NNt4FVSjARicZdPhPT0NfkUkRM4OJxrX12i4wRXZ57s0YHewjOQOrqqYh4VFrGgwmN6Jgphtqo",
+	"yjryHMJmCnk+mIzDIcvfXn4pyvg2nxR5M6/1///t3/+Cwv0/es2/bl1/s73i99UAJiApzMdKxtoHYHoW",
+	"shb5LniaC3dv7e7vPXlcxAQT48XezuP9J62Ddmdl/uPn4JKOZZBXVyKRNbPYgyufQrvd2ds/ODhoPd7f",
+	"7Tzu7K4MNyphkRX9StB2Q48S2hm+al+SmsFV4N2wuAy0IhZkAskCet8fyVRArxlEo/XTaRR+7iiaza4+",
+	"yfAK4m/eXhH2kXqxTlVILt6KVytCwuOiVswxqn26HuCi0VchwpON/E0uP/9kf4NreXoZ2rn50Pqh4x8s",
+	"XohWIHhZ1w1r7VbGCNlUt84pxSfuc1Y1pX/NJ1ayaFlaNgS5LU3KZhEtdGiVZ2lBpR8s7iZNGJ96zyOZ",
+	"RErYlpcbxuA2wQWfj/GGiQPK2mD0d4WFfGEJVxk/fb0MYP6k8gZh+o7s4UHQmiSBlFOW3LiD2K6pucxg",
+	"urMe01mR1q4WHtLawUMTUTmNGBkKBtq3dm30qXczjMQUsXXNiuons+tnvvxsuACZ5KDMnizNbrcptOLp",
+	"tp7Y8HTbp+IrP90nH6EA8eKK3bJojm5jnUBH+5DFl9SNX5DGUI9z+SHCVqTPhrkcs/sdhbQ8p1xSQSjx",
+	"DUMYigaxqpwviQv1KnlToSGilKnBcqaA1mogCDUC/sL+PKkcIdkHxIo6IpmcVPCxVk/uTMuqLOCuWyGf",
+	"JauVaYKDnWlM0NghMg7CkNywSbzm2r22ui3MOY2E0j+qnL5z3fQurVtYPJcgIkmDNYdrCu0VDTUDQ1j2",
+	"4kXkyIdDLNSXorI06tAUM9U+Rw2UrUPVU8t6GPCb6oNKbyALw3kgEWBzkZQgsgc8JyhokvmZpez8JqVr",
+	"tpwVVhci2H5zEaJZ71cuQIphUUAxzNzkHeIp9ZArZpe539PJJCsKIGdgrVjzxJbe7B3+bysCzhX3WIEM",
+	"iPV1FmtklMLs2fWe/CBiXiyiOWSgqfbYX5JTonH31oDSgydLimTAb4s1MpAEXDNk1yEslKy627gEs+Bq",
+	"lEATaBUSZJXWh+uBLxtERGqLdZluUk/Wo1Gdz2Q5/FJgX5MinmxOZs3KiLY6RqBpvfkx/9oxAu3dKDnp",
+	"jyTRvLpJ9NmfjQTh7BaiXTAZQB0HjBQzYXvcJ25ak9xNqDNnhL6lMY2K7STHHEHIbR+5GVDgxdOIGdxq",
+	"WK0p15jvBaYQP4tUjm+V25jAVBY1M5UxYpkUO0TwcC0eITqZaPgVXIrMkD7V4iCGsZ3wYcCZXXrf2hYd",
+	"otcrj5nBwlDAmJADSbZyOY7VdMlZ4PssDGubls7XxJCplW/5pmkJiWwOgV2Jnz2EgpJZdcemzYQaVtbZ",
+	"tw7UpjCJ2UNnqIicv73SYezag2Ya1LMBs30GBQeBFBpH5Pz46tlLvU+mSAq00znVD30mSf348tnpqUMm",
+	"LPIYj7cY94TP/EZBOGkmbnezY7uspEDddGTpEFvXf60fvm9tHShFYu+u8W39/fa3/379/t+2/tv1N41v",
+	"G9/+5aF4wYuIsS1F0OTvl29eEySRNMN7j3z/lOi1OSLupzu3ZDk+K8uwM87tujROcSJA9T3M85p7xQHf",
+	"lRy0NaS8lmCbC/pUZflaZb2OdS2S8xpHhzDuT0SQhwaWzIuKjOUbBAdXCvetFK9qhvqZEFj8QCqZs84g",
+	"khhnpgPwaBCajCOsIhKxOJrrmHMtMuE8zgLJNi9Uu2F09CRit4GYyh5ub8XivNjYCCLfXPhAGYhEjAHe",
+	"MhiCeV+Qur5JTDBr1MNAB4hjCOmEBBjS0MhHMM6TvjZflkrKTLKBtjbzgGS0Zgh6imi1Wp3RzxVoNFYf",
+	"JtwuwVvXZzZL4GXEkDmKK1UfPaBjhBxbXPQ3nBk8MoysMShlhbX/ivsABRt/fCR1tQIH8/7a+RTa5UEL",
+	"CRdfwGwmQQxnN1FrTdHpDF+2TBpQ4Yn5ZK+1U4UwQxoz7s17RbEuL9RMpA5U1v4xXUFK40irkU0jBnf0",
+	"cRCGgU6MyYV8Vgpvi7T87JW5m66sI/JIkpdXV+cE2+aWZoh55pyRunaGOUSdCT8pwp2GbrR2qoTQ6ySE",
+	"8uMbxAkgyIMd2NxBMmSYGc3ismW2tIIEfo62/8LcLO0WMIteoLCUPoyuQbWelaTsg3MaM7LVM6+mt2Wf",
+	"2Ux1y63416+9Pdc8s5i9akgfrGiaVeZADTFwkKUctxeKYZmDK2KeiHzmm14cIkI/KRxM6ngt0ALfMK0B",
+	"ZMDG61gIc3KkwCNhplFwCAzeZZ8NpzwvERa5TBJktpTPJFtKtFqnNbyhEP7qbIR1+NFK4bFSN9Zs8cOU",
+	"TR9WIdaEV51fGFLFiKikXE65E5eEYogkbCrtqPb5vIdcWlCRpFstXbD3FdhYj2RBpl1axbtAsMu4t0Sv",
+	"SBRlowUVahl+4Jtwx3upEle5tz2SRDfPqw4L2ne2LMaTjVYYDfWaqyzVwcGvYZYkkMQHrmodJ3NVUteH",
+	"QcADOULK3uwEwdVlXn5rzRwgrImPj1Rz6lTSqXL7sqhXWTch5KTZHIZWpSxEKz2w5MAhe84cvYXjRupa",
+	"yjfNlSGrz+FrMIowG1lYZTdWJevVY0H6aDtQzFeJkoD5gOVjeHKdks7Hj3qdGo5h0HUl8OwbN4koT9XR",
+	"hdy+pENFWdBFNkjK/r0UnPk+ypTNYZ2samWxKzsdK+WpCVlbmVeJlFypsVqMa/Hg5i6BGYnpZPSGCmrL",
+	"aZnWi3DVkLU1G/k9FxxInf2M7VGNOWNVAnSrIYwuIoEvm+QUOIjiKq5ewK3Ad3W8bIqTr0edpWP13tZP",
+	"O4OLzs0PT/o/Hoxf707O9uVV5/bd438+a/u1jNVStU7tytefynzSuQVY5Z6m3L5wpXN1CGezRNkqvBaU",
+	"ooJjdq/5fV09LNE41ypOZ7ipUhEjjHLCRLw1XOPIBEt84/jjonM8ERaJuK0gSYtPYsCKnM96VBWIvboj",
+	"uuDB+953Umr741x6NlrMB1nIP8AiguX3qlDjPeYWGKzNgtK8nLr7jYv+3TBsHBHJGHGpnHOPToLmnI5D",
+	"/DUB5ks06EFk8By0xP0mDfJK/7IwZc03xpxgAsSav4iA259DNoi1OLQeN0FjTer72S8QvAbYeJD+rP5O",
+	"f1lAuE0xyJqTSKglZ5Z0TlSimlPr07RT9Xfa6Xgas+Qn+GB+u654s8ga71eg+SZig/kAJ+G+79a+6dau",
+	"9Q6BAMw75N8v2ZLr9eRFSmeZPLidzrI0uHSOxRpC3kFlNAWjKLRWpXbPRr2dm6uDDz9nKwLkZXpWpLeW",
+	"ivSzQMbLRHl+zBtFnUGM2dqSc4Ogso3kZnIQVtiOMaQs8DGibF0NZGWcWDKIdULFrF1cS66cBTK+l0wB",
+	"uvn65clF6T2axsmd2bJDZdcLv18CKK8LG0NseoExC4JGF6+8D27U1uNcuQ5rkdBFYk/YmIj06v8RyGiN",
+	"hbvXkv0BFuttUUwW5tbmgi3O31xeMf8IorWUEgChUBjVEzGf8TigoWyS11Azi4RCTPrUuyEQwDeJIIqB",
+	"cBbPRHRDpjxkMkVtYBFWhCkP3FJdMe5ngre8EY23Ejd0Ljl0IYrLDgfPRgvBO7493N6u25Hh/23r+q//",
+	"2e2+f9/aOjjeekG3BofN6792u9eNXLTXton0WibZ3wXx6BIc4dXrQ6RElq8MIZOeFgWkDIYc0rAwrKLu",
+	"zkaSeVqr6VPJHu+SGzZvYB1hxRcvY8p9GvnmSEgSBv2IRuvWSMIXvRp8/8NBtP/d9z99iK5mv7w9f75/",
+	"enb+86nonNEzejmz1aW8rqSeT/fgr9t/u/7rX1ZDieJiVKr6sKD0JX6s7LJlqk3RGKOBAsFhEdNAkqL9",
+	"XYv7pI/diw9Z1PXVciQ1DOZNoyCeX6ox4iIcT4Lv2fx4WgRsVVTWi9RdedP716//5QJEczyNOKTEedY0",
+	"0urM2gypeJQuWI+bizML1EvQzmeKPx3Wftw6Pj/d+p5ZAG0UxqjW8SmjEYvMaPvw6YXhS89GNFajTCt9",
+	"1IojdXUpDwhB0UAzmCrskrqrOhdR8E+gwEOCbyS3naaec8AJxFERMehyNxktHn/3x623kkVbp757CJnG",
+	"Xiw1Cq7OwEBPhU5JjgUq2bHscpOVg1B3QWzwA0imGPkjXERAuMZ1JFp560diBkk+UZePRR8QRiYTdcym",
+	"oU9GIvSh1CijfjYPSPXX1FWvdGkWdUgwa6vL6zEkkYdQD3OI59VNicYlfyUuRmnDRzDyj6BUSWZhG12O",
+	"QSYkBePdIe7x26uXby5Of7YxeBCqGybvAw8dIgFF7FbcML/LcfcCSXZbbezi5PXV6TO7D7UqjBN7e4Kk",
+	"EI1AJK4bNu/yQBKAkFWblxZ5CYYcSksBBA8caDiBQAopWSqxpojyFZUxi5aeIlxRATnz0FofpVfHl1cn",
+	"F73j89Pe9yc/uUZm+OOAZ++gJUcFX112WtJ9KYnK8mBPFWE6pP2vX//PdsZ6r+jEzedyuU0IzkUcC6Wb",
+	"RGwYyBjpBeB7AymBUiIypqFSGkzxncBfBO1ttUgBChMcJQOHlB6pJQuhmyyugmJ7AR8UFPk07CKQhBLJ",
+	"wsHWSEjATRhPwzjY0sdDKUFEa0cIFS2dtESEmkWXT1i0BRY0qRi44oUY5iYdq6ynd8PFLGT+ENDxYY6Z",
+	"YiBOl2cyJp2ihFV4DNMAPOYguNTFyeUVfJ+UHG52eZd/843aeaU2YofNb77RxzwlLQ3gM0vgSQ4zZ6Ye",
+	"j5jhTMh5HJKw/zzDg9YVaKrLF4nqSIe3FxFVAylO86Z06HUwi3Uhgq0/jfOc3JxoPEyCM9kgNJQCp1zM",
+	"5ru8O221djzoA/5kro6OCSJk+zoyh64QJIflHFmxYgT5dHS6zVJmnE4YT06XZ969nJc2yXGWl8DsQW6l",
+	"rAOPNIwCaUatC/vmG7WqMdQhgoQgqJSQFFiAlEkks2dvLi4VcT3F+Sa4pyIKhgFHNqLa9I7Pzt68O3ne",
+	"e3Nx+t3p60sXTNUeDUNofnx+2uX1ScQGYTAcxXgnMoGaR7kdcx3invpsPBHgE4VpODbtOjDJhDaBVp8h",
+	"kNvW1XzC8OV9g3/t/rilc39UcxQQEY3ZFoDhdbk+Hk4WXhy7TcYRb+EVn/lJ7+p840kREyWQtmfS1ctm",
+	"tFW1dBitBUknxu9LAtnl7qeuUfC6tUMIFPxPNCOSLuh76tt//fpf6iPofeozn4bhf37yhM8SRuVgBtG3",
+	"ih/FNAjlt3d3yTjUc/IQeLGIyG7rQI2ohDOnOHxGV4XgcDXWWST4kPTnSp1h4cAhsxGNgb4DU6sRdKJ+",
+	"xOiNvpqCrow3WFhoANfrcsP7AW0fK+9Mw0kUxM08hn/peMgtDQO/y5PxkD7zqFJAtPbjTaNI6QMJ3r8U",
+	"Y4YAG4HG+VeH2B8/kl0+CD4yX4NUSChl4FLvxiV9NheazyyUNnIMk6AhAhXTLscesBaCH6Qx1RBAmuyV",
+	"eivOg30MpDoJ2EOTXCl+bFArJFSGHwXeSE+iHwrvRsJtcnEFAz6B3BDiKWU94kreAPlqimiaKggaGEQr",
+	"fCDWZggFBv8GWMaT7LZ2UeOnXa7eolZBPeALhtdY6EIzjLR0kmJVJmxKzw4qlaiJYRs4OqoDXwCr0WRq",
+	"nXZFn8/gwsiHYDXRckxtS54paMF2aGIauxw4JlAfHYMWiBd34c9NlYHOLoAZS1ANTKR4nNTDx6+6HOHy",
+	"69BfERPA86oFpVmWEQRHUY5JXeqtXT7lvpYCWrfPEnmTXDJkzzgXCDJIVAK9PBeKABDOM2UoNFUAmJ9y",
+	"FqgBwyQwPRozQBPdgn8120y/vWBjGqh7e3K/sX+TLHZJfcqDj7pYg2wcJTXNLMUBEUWtGFM1x84BcS+O",
+	"r056Z6evTq96Jz8+Ozl5fvJcw2Nm+KyZI6NhHIyBYyr9NdF34HJKY+J+d3JFFIuFmDRmSlv1513+PuP5",
+	"vK5vZz43SP3l1aszxU5YBAocjcn7bV94cjvSb92+rue+aDT0wJ4LD1b9ckaHQxaRt6coA9UohDdVCh/e",
+	"P6JbiMUlLvaEgqbL04lkBuDm3uceEhjlBFRPdbImTExC5uiekbYBFSij+SFkKdTaT252hg0en5/iNScM",
+	"PKatKlqrfnV6pZNRUjOhkmJSTCOPNUU03NYPyW3V9s5J0h61bl1zarcskqhvt5utZks1Un3QSVA7rO00",
+	"W80dtFGNwBqxTT30S01EkaPuksW5WnGoP08jKaKE1WDRFkHG9GNdc3mltrIPbuOIUPyry2lf3LJizl1w",
+	"TTlIq8VAR3rj9KOa/QLAmpJ6iVhSEusqzbcVM06s6vhKw1HX2RBoAm0oQPvUu2lGzGPBLfPdI3uQWgQR",
+	"w8S63BM0ZNJjPnHhkUksXe1ZriPMkhiQ6UQtiHtx8uzk9Pzqsvfq+Mfeq5NXT08uLl0jleCygqi+7Var",
+	"0SQXjEI8XzDGOsG6exDiSfGsLk8812Yf4IYNlXe4r55KrkBigKsDQkgRBlJeQpSnPpRCv3m1ADz2VPhz",
+	"qyAHFqNPwWh/kQiHZyXgJoGUS2MdIba5vXOnb/krzYHHXlLd5S5riNMosIbHAhF3Wq31Bm0skqYAohqb",
+	"U2kqqVVSaX+WwVGPa43paesqzG9JIUvr5IGddhcnW9R9sijbT6mfrJ96pL36kbecmiuJjw/trH7ohYj6",
+	"ge9jldjd1u7qJ16L+IWYcv2Kg032DVc+MQ4rBVyxQi3GAYqfhWobMfrTRG/AZ9LeRYzGvD5pmBKpt3ca",
+	"GVMy3AMqby1o+cs21zWcb5lOizvdrrAD53QOkJtCnNEII9p223tVtltOJwg69Yr5ATVRKbudg9UPXwnx",
+	"ivK5JjFImd2rQpanPGYRp8ZeD6s8HtNojvxI222SGjCKMcV0KGuH72tJtNm1emwbrA3bPqP+VsjiWIP2",
+	"DIt8Sc9T7x/o+uA2V0I6tRQxU/navTi5uvgJ2Pbx1dXJq/MrxbdNtHA20PQwtU5psZ/alIoY7lkg4+eM",
+	"+md6vFCXXYNzgwstn7MEGLiBTC3SarpETzfrsSpBrjV2vA9TtXKJGQ87RCd+NapGSwkGBBS3TOeyDVor",
+	"eK0ehktjxHkvBRl8/8lKc9pLWEGtZFP3iBXujSzfyr3Ip/4YvBW7TlFtLIe9Tv9JZnHVgtecigIwXfJl",
+	"m5WgtdT6og8rqOeeAy98f/0wcsgix1XyKEt7n1EOgSEtL4w25S7aDwckk3MfvL9W65vyH3U8M7O0mA+M",
+	"KcN5cD/Lmc4Z3LgxoNB4nOyUwCb5ns3R9KahgEZiBm7oRaZxpd/1MOfp/adMolxZ5ptmFcfemJFnIpqo",
+	"t9OY9eCK2YsmBr6/ImEjbnWYlHPJVVj4HHVU8oUC0uomGVD+tMzInSKIBzhVuF+Z4LmSQ6WpqPl1HI44",
+	"ocP8uXBK7pFgPAKroTa7Q9QBM5UoE2c3Xt60UcYKWABDGFgqE9Mmoao7XYeNjKgcHWkXLUR2DHR8Ryhk",
+	"XCSEcUS4Q4sSeIVgs2xe4PO6vse9qer5usfJKSgjkj8TptjFXWXithdwrStaezPhTydB74YpGpQ3vd2/",
+	"fzj4+eYqG6f80+PRWdt/0RpedujJwfT73fiHbGLWnzzO5nEPyOLeBfHoezavxuWsVHtz6r+4GqEvnCs4",
+	"ZXrKnwk+CAMMM/xNbmNfgLXjgU5YdBWtZ/tTciLuUtyNwpsXi7VbBJ84RB+ujYLAHZsm0F2fuF216S5n",
+	"JGyTen+ulauAy5gai17AyV6rRcaygZ2Cxz5iaEiVXU6hFABnpL7b2k3smGmkiDa3SF18SnWRmIy7PGdR",
+	"1DXLcVDtVmuf1I0xOhmUNjc62lXb5TpvWA/WfXfZe3Zx8vzk9dXp8Vnv2cuTZ9/3Tl9fnVz84/jMbTTJ",
+	"aSyxrgSaGJ3EKSUdHQXuGFzaXEyDqR6k3fNBpOVnlwNKtnqMDllDp4RyMplC/M9CgYQjcOgAxktSnJjy",
+	"Lp9yk26OjzYJVgbgw1TaY10M+Bl9k0EYkmjKecCHXY4EIEmn1cEgzCODgmU942MBMDvWbcrVDY/DHjaa",
+	"Xf5aqJGB/bsfsiKhj3S4odA3V99zGo+KLrWdzeSaSe6uqanqAhMVxMxDsu+F8hFL+Te6esCDegQnI1vv",
+	"BOnnt2DpaxodvwBLRXrLar00DJNVK9Sgh2Vx0Lb4NLCDoDOnkEjpDgFfUywW3mVKt4iCm+V3LP5MJ2JD",
+	"M8+fGtvn19iqHfU/T/EcD8jGWtE2Xkm34OZS5mU9lXIKl2POZon+M8iEIePFWIR+Eo2sNSGjRqmzDcE3",
+	"GHqi1Q6sbI3y9UhXwFASkoZJG4geU8JVHb8+1Izsz7t8mVJF6pDC7FFvBMNGhUnzHnhlKPiwoaNnbCUu",
+	"zkwCQrKt2lCplpQJrswqXGLCuFG27O50xHuqLS6oZeithxIzEDpB6svVrtQ9u0dko0ifuIDNxROFIcG/",
+	"CwaauSofvPM7ZzfnT/gPu9HV/vzpzu2Pj8c/t72Xe7+8aA2PO/LkyfT1bvz9n1fl3/VV2WINf3LleXL2",
+	"EsacJsyszaKnUuPNDIurctLYvngAo4KQq7dXz4hP55K4igm7EPARC5fU+wJq0mO58SNgp4aTqI52WvgY",
+	"xojEwqfzTFUC3V1gKqaoThuWkxGqUHW5T4MQr8ljweOR+htwa3Vkdx3/NxsJMqY+swI2RWSYKLUjoVIm",
+	"6+gMmrFk4S2DOuo0VmOGHAP1soZDJozeFD8unSQrLQ3GTzynJkwcC3iKASbjaJuuuaxyMQO1lirBot5k",
+	"EIvkFAC5QP4Y4YRxPl0O7cxQD7GC6gRi/qY8ycHJi5IkEIh6kZCyy1O5WLdFqXwE40gi5tWEA+4FPms4",
+	"RAri0Qn1gnje5ZOQckzRMimGxq8TxVoGK3GbiFZsBMVOi2RMop6/1dAT9xExTnG1rEjGhppJ3ZBq5wDJ",
+	"VMOsARUWYyW22iX+ZUXIGddyBo2uKA+yFAhuYXhwbkoGtNMqc3iLtYbzYBIZzmoPz2dPlxZ6rzqaqm6g",
+	"QjMMIbOmajVMi532YosOJoRC14o2exZt293v76/o/eBxWeewgbmNTt3v7f3Ozq5T0+yndHq77Y5ulHYF",
+	"vS8OWo1EsQI6TMTzXme3s79fXaWIRZ4QDFaBDf/VekiZDidzlUQHKfOn6IYIH6u2uUHzKZLYdsBw7fCT",
+	"+q5PebmvPVWctmaBz4hqTAKurlLqUpEBh8vm/NQzKT6L0ag7jWUe+aeUP6BTvg/io9dXKzUWvn7lVl/E",
+	"FVV0uy44EnfEKLywNojo1LdjVTTxj6gvZglgThp9Mlb6eIQezgc4Lk8pr+INV/v2+wtx1N58RS/ZaMcv",
+	"HChnHzQ7mfz9dTYBdYnrPj0e1tF7ldDaEkf+uqeGYGkMdCWYLGPZ5XXXn+LLevo27h5Zhk2TlR0Gg5j5",
+	"De3iMQqsTnmksstNnreDLh4RpWYDp2hEXV6YtkfqSVYOvNhNc+v7CPVmXEGxMWk80vpjiQYseM4v5dg2",
+	"CRp3eRp+7gmfkd1Wa6dJLuEkIudS7ZX+CuBtBZrhU8pfRGL8O4hhWOAvBRxkPZH6lPIvEVTwu+S1D8Vq",
+	"K7DZr4jLfm0e+69FLDyl3ORNJi75BVt3RjYYPWz7kybepb7/tSVGkueYYHiMqCRcACc22tyiOvaW93P8",
+	"8GGubrnj+7nO6xlIugpHFoLaoPHXdHjXTQj5anSqQeobSrSqJUrVWiIa36ydA+rUjRgNEVuk8P5zwRQf",
+	"kur0JNWYJYtuA48Rj3Iyi4KYkVgk/uc+laxJjpP4i5aG13AxKOGQiBs3SR5WPSgNaK+1o7PmTCufDSPq",
+	"Mz/Tlosyc9ZLnMWDuYttA0K749T8fk/N1IbkTIIsxA14HaAOwuHO41arMGHyAc4zTnLVeTa7E0iCezu/",
+	"V8LPHh7Se65hK7eEWlNJ1tBs9+9qJQ05a9IjfQbkHjOl42SPeOYEX+odGBmiNCdXUymKOwCR20ZL6JZk",
+	"3F8m8S5YkqyZGjqsZwmYxusmsAzx2RqHUNJMZwKILg8FH7JIYxQSyueACWCJxyDWgpGzrDXjUMtzC7gp",
+	"L2bLg6OewjgvGfdfCjgsD2QANRW59NY/hIabGWm+alYBmeC+/Ck2f3uxiTuB1+vcubBOoEaPIYMgBIlZ",
+	"ITiq4KAVlWk9yp+iLi8/RmStU/Qdiz/TERLc1E1CLzlkUyNqJh4jxYrFNIZCR+0W5gz4K2+wWbiB9BK8",
+	"AEyaYX+f4wivYvEIbvvn4f2ND+93CE217smdTJfhS5Qe38NMhJO2qSWAPFjxqMuZHwCQXArPlrUEQoUq",
+	"RF3QLmewqoGJUEvYWHS5O41C1zg80S+rHdN1dMXDvEPh3YSBjBWDGFN5w3yiTzPCMpmAARDzkjEwHUoE",
+	"m3I/xfMJOyTdpIKAmmm3Rv7T+krNpltzDJ5LL/Adoq+hGOUNf6R5qaSelKOioEU0HDOiO9fpchkMuQbU",
+	"WUTGndE5qduFgJy0LJDiKDKm4wnA1JhvVXc0nkbskNy2HQRw0zC8L18dP9u6fHnc2Xts0NySQC317CPD",
+	"gZ0up9KECYDSg+FiuGhJRPjHj/qq8QnrU6iFA+bXrcHM7O8j9gvz1LoRNMF9e6cR8oCWRIQAUAWAiF2+",
+	"iLuVAjq5eiXVVwlyE7zANQV2euoNajjWNF3TRoOR6t1qQLGJzKgB5U4NO9myLq+31TVt12nlCs5rarQg",
+	"US3gNxo2muS1SOCSTG5BKhcAIivV9UlShtbAI6GODxUx4LaHHSUXOsSgwEoLxDUCyT0kLmyKi+PLTFjN",
+	"H5Zd7RZukWuhtSSbsLi6XW4vb2/K6S0NoNCC2yQXzA8i5sVGX471qJiPZIRU1uUGLBoBFK2kQg+rA1sJ",
+	"KBA54ulExeT81jutduOoy6murOWev71ydRFsqTGEJUZ23zA2gTnVOwDnckzeXpwppkWVNo/g4U4CHC4i",
+	"Egb8ZisUHg0J9f2ISUnqijzgq5GQMQ5Z75IG0gKcuAVC1L32YnUVVLSqBiQFYm0i4p8glKhOET0Mpxsx",
+	"KUK4q0A5VCcPY65uRtGUG9hN993J05dv3nyPwIK984vTfxxfnfwNULfUfHFZNOCiCazR4ITGD6JOCY0T",
+	"Ssal06RKdWhmAmiItSzzapkdU1pVL7ss1Ms29HcUqGIFytemilU13WlhQl8CJ+dPHRRuFLoG/pF1pVB0",
+	"eMMmcYL8pfP475zNvVNLVrsiNH3t/zc7gr46pwz+ntRz2eSNr+gm8af7qvw2crnJbeTOqW2PWRwFntRx",
+	"RSmFbyf6fYU4I3VhMc2P0jwvkHA67JPFEO450nogxvmq9ko5GdPYG7nEnYkIFG/UC5ViqXp1GyssEgsJ",
+	"saUmiWROD5Zj4OnFUDcgqE4SeyPFl0SEhuHVPEY1hQ3yaaRGPWLeTe2BAG2SCa/0qJmGfwYcfS5Dgdrn",
+	"dJ03MRNc4CUpbyowXZI65fpgwUmS6oaBNvggbjTJi0iM4XJWbkIgqywI6rB5ikKZj0nKMiZBfGhOatGV",
+	"pgDO2UmhlpffK83U3CPiDkI6TK5WqDB3OeCCYgkxEcVEJ37JuYzZmNRd/BosBS7gUzvJjVTdq5LuG0fE",
+	"VSfY7h/GDxH2cKiZTyaY9A2bgOiu7jfffOM2/z/23uW3jSTdE/1X4hIXMNlI0SQluWwKjYZsq6rc5VdJ",
+	"crmrKn2UQWaQzFZmBJ2RFM02DDTu2dzNXdy7PMDF2R3gAAMMZjsYYBbnPzlnMOv5EwbxfRGRkWSSTEqU",
+	"5Ic23WUqH5Hx+N7f70deqAsAslKSPpVsJ+KScRlBH4KyhN7wqC9CtkOnNGVdkgGNuRo/rBOWRIlkTFML",
+	"0oWtZcbnvSfx71nUi2Iorw8Z7Fv1DsFJ/eX3Pz3tksEkjnemUZiNDGgTvD2OhhCokPgl2P8OFfpYR5BI",
+	"5Y/pB2pSitD5Z78PzAF4MwwMPJIGAjmrl8JXK98TibiDkyyl//bPAHaeQXdcILOUSskAClU/T321shWV",
+	"BujTwb/9a5CDOOO71M9MiX/UDPZp05GI8UBJMGW6mCqCT/ZIGA0j2Mx9kfQARJgkND1HyuQZwROFdKUC",
+	"SEPwuWoYVMqSQcTq58aBfmHE9SOkSa2Z0LrP5RjOZ/1Hyj3yE+XUI6cjGnnkORUe+WmUqPG9mFGe0LSh",
+	"nx9xGYVM7wmp3dtATnpYf1/ZowR1a1tIqnmUhxlJhMxIuwUxFj2jA59D4KVdCLscIJaDVaqwjmoWeiKM",
+	"mOnj6ZAX0eOmz6+eQjiZ19eX9FLXqOil6re6/5kr2et3Pb86g4NQE12+c0W+CldEWykb2jxe7cNOT4Qz",
+	"JL6odTutR9+19zvgo8yhPa5wRyxKcOEWEOYzNg+GqSMUlvKpgEdY2ufwsjCQTeuYtosDuhq3sFNWmauv",
+	"6ey02oVr3MnCoj6eDc4WcTv3KXwzbGsIzKShqQJsd3b3ak5xjBxF4zGeNGATqnXxatm0f9lOL4W7JFWa",
+	"KsaMg41ShKe9UclzW4jC0PmQzMqnwDmbxV3+bvEI3v84t2M+3QfQ8GXADk8EH0RpYpHcEVnefQZSUBJd",
+	"7GMGCORrFua9WQbZ7o514wPp3rx99AHlI5Uezfbmx+7T1s9KBcj1+QVypecN6+rPvIagFLSbFiawyvla",
+	"gY1ygm5p8ZkOSX/K+tE4UhpV57I0JEqAmTAZkDqQ5WDOSHo6N4mkDsAGhOwVVoeSHlOnUQJXpPEkfB6A",
+	"ND/T3HDq7kCPIP8JiLfgOs1Xwcl4IkfoVWeCALOjzwWPI84OHH+EDBmQNJiy95lJ0jbJG95HIcLmkMUN",
+	"IF7OBgEMEKD1tCv9HTRwl7sYPLySBNlm99DmihWXVt2wsCqm4leXScC+64kemPnLFPJGYmS2kbPT2ToE",
+	"1uWMF3tMZK27u0WhuhLIBM5ueJCjQABoX8hSMqWzr5TD4q5Baa2uUMJnMyWhCYzcRnBDybkCtwWbICBs",
+	"h3xpEIopcvECuZoSx1rWWwEM5BCAPCEZK0fNe22GsIbA4YlIErojmbooy7lZpUeojUK1CkAWv9doHMGD",
+	"QXSBMxMDu4muxS/DtrASb14quQc6ylgi151sdHLVWif0wzO8A0Cdkoibf+a8r2lKsb0zmwEIx0CkyTad",
+	"Pc2FwviCKNw1ojBv74C1LDSg4kx+8goP0nLP3jYYLNxniBe2ICnNRlnnpr3ijDCepTNs+8UzpzeMrVYC",
+	"5UWg7PDb8N7M7AGtlizyMdgjiHICsx6rIyU6YfJ+wiZsnorhralVzMlhu9bOhNvEAKv8DCrf23lu2q6u",
+	"CcNOLDHIYZv0+gF+Lz5EG5xAemhocwekDgS7WMwJz52OBP41kpDZ4AIe0mjaRq3AhJNInfYk45kZNf65",
+	"cUDGVFd1gUjT6SFIDqkvosBwByTiFHlWDfogZx+yZRw2ut2sEn+NmRBdDRpJPbQifo+S80uQe/RZrXrk",
+	"cGwneNMqXCG9rpEFiBqn7CISE024WxheysbLaF3KhgxTueGIDbNOeWOfEgtjYCw1aYoDst/SrKCw8IUB",
+	"77fKB4aRRndgCf0QJZMkF/P6X1bKRzxjQ5ZuExNpROVZItJcqam9doaTZnvp9XmuyFWyQNXTOnz8JGSD",
+	"H5asGhcAeqTTnF2i8wK2hb9XSMPoI7N6IziJ1/wr0DEtgATon3oz+1M1/jyrsvCooCt0VobYsh0rH7fe",
+	"6zUAR4coQMTAHPRvKLCYWjFotJIRjMthVF4Vs/cQhzAVCY5m6FOOJdf1IN/awYGGzGPgSkXS0TjaWIAq",
+	"c3goKJB6oPdH0Ogi0Fw8g6Ikq82mokkOl4zA1H175qG6VtxAVEbS53utvSY5LlF6Q4GBD4YKVwvZKDVM",
+	"d6DXpC5pcC3zA1eHIpShfpCp/1jO6oIDudWYxiUl0WshdUMMcCXHET9XdoM2QYRImq54kmOa1DYkbMG5",
+	"uQlslWsU2JeYpssJcPACbkuCb1F+r4t440d7gGj0mUe478IsFZUTrryjWKxHUaqqHP/p/kd7Vj5hgHaF",
+	"eZ9vn82M5TGFdnttkuaHc1X0oqL9/A4IrvujkoRcLCRzFC+FRi08yQG0ZoWRTCIp1T/rUOfX1W5TBtow",
+	"jn0+jbhseCRlfZGGyEAtbPQI249y/xHKrQD1C2qw8L3QT+QUBrkuY5RJTauufwmgWlg2ySGfYb7AHFef",
+	"K40MerxEKxOllEt05BuolLE68tIqzgoyM4HVVZE7hJuoHbo+VTSH+bVlVbMs3lVQPjZWuKH+scv2Wemg",
+	"z1z7fGMaBHaIkotaLFrJuVyFCJGsCcABR/6ShCtEODlWes/IOAIkbYjO6YQqgrj6HMCGo2xm/ghhftv8",
+	"E0y4clnOAIE4QNIsh1Wb/Pv//f9pMn9TNxUYCvig4el/aIkQWMhye7GYciJZlkV8CFiWyURJF0SO9EhA",
+	"0/4oUhrFIwF+QtBokuP57zaXYSY3ZoOMiEl2kN+PjZUo/rFzKRuxZGk4DmZ+TTBOPXHugYsLYt5/QCAy",
+	"g13UGne74ZbRugp/RWbCPK8QctKBpZ4QMaO8LOqFgUMYHLiGytOdjedicsNUTMbL0L7VKyoLKSESPHHV",
+	"ma3XX/hqMJBsq7VvdjLNjFdRbu5+hvfGEePZmVJzeZzKDqZ2whiZiQnRQAYxnfD+6P9YDYnZNu/SUD+O",
+	"r4S9Fc4PVSm1E5bT/KeM9m0dJJxr+K//9c//7/9T63Y+eTUx5UocwQ/vPlVWhxBFcTWwZO9r3bZ6opEX",
+	"CCuGRSNnGtR8F0enLYxPXs2RAWbIehu+TsVfWT8jh2MRx0KdUJAJxrytyBuOx8Vs9wmP3k8YsrxoYEJH",
+	"4tW6HftDwrjBRqtSJa32dOUt1n60bIvhmPIJbM3PX6fy/OF/mznTI5qbtEf9VthmncEu3evt9x+E37GH",
+	"zqSFydyM1cKkC1ZTF5e8OHetkrlb0TabT8KW0oVKElWp6ATR+G1VcKZax1nbA/5dhXda3XlA5rJu8ZTO",
+	"pEWGaZIgTII8QppNhbJ7soj3s0L5mLVboFaTM48A4wtYH6mIGQnwgUHX/JcMoARBOtyfOqsL/C10RjQm",
+	"g314JkSTvKQJ1quS/JZSRIgDdb+6VI0Zo6U9JqOQFfS6aTohdWp+gjYyKEmb6cCssm3CRAJ+he6dCROb",
+	"D4R425hGaUkzyyNsi8q72fCMBiazxj7AZA4NoHUAwgzNq6A/opyzOOgWZ7gv1KwFECYOcPaV9aLj3NLO",
+	"9IpgsAAOktsMBSdYmPa7VjB9mooYmKhyAWhr01DXEiCRARKS5WqkoBI2DQMLkXwuQeAVWmL3ypO0Le1a",
+	"QXFuS/ZXkfufffVcBUXx7YZmLdV2isJpXp1ZR/r+R71/P611qT2Q0cr51QLngFCipSpWk/BZSQVcaWWb",
+	"lpk3F3zLRcDeoqW4P28q6rM+ZJylNN70kOs5uTvmt1Eke1snDjlclxy3Ta0DdZ/TNrMs1+BghKkd6xGz",
+	"i6G/R4gEEN9SEUtSD2QspmeJCJnlQwGsgFT8jXETPTLZcmWtaVsW26OVLTseK082NFlynV+PxRCQ9gLY",
+	"TXp7ByvSAubkX9LYKVXDpI4Ku7FxhmBTK+VGRFSFYMCaabgJs2T3puWVHsvXKbe+KfMED99G5sl6YrYC",
+	"GZtbDEvq0iE9MrSpjXm+tnkB2FwaBL8+OjaTaduUGSi/Zr9wzULesFrI8o6t7au1UyDQRY32XsPQdiWj",
+	"pTReNn/ISJ2SMLE8A11N0XNqmHkgCASo+ham2ed4qHVkphmzQWbbIYMe5U0aAlfISqPlwOeTMuY4shlx",
+	"HJQ3RilJ2V9FVABg0Tm9KHVoF7ZIFtckjzE2QajPUYTgjKUulJWaDZ/7PMAj3SWY8EMgWUt/5MpKGDaL",
+	"Y+gCgNAjIDlcMI6VnPkMdgufBxJArRLG8RLI6c2IZCwP+/l8vlcBkXE9Ehs4J/w9SskokplIZw3Sm0B1",
+	"aH9EuOiJcOZzBilDNSx1Gw4w4jpleM/c6ZHgvpzxfmCNYfURWTnPvma6u/VQ3vzWq3UfPgDm+HlBfgX+",
+	"u1tgvvtS1No3TYx31516Mxp4ng9vwQpe4MIrM4WrceMt2LQVye/IIShOifpUa+AAha5mAbAmdWMFVd5W",
+	"43zVTvkdf97XaLQOjNG6Tfo712L1NifLmz+WaF8s9VGPoHlAB9QcexQabwO4GWvHsAG33vZIxyO75N//",
+	"/i/W/hzSsWx0fW66dQKPmP+0sTfnJ10pgz+BsaysVAZUEgXz2ZuP35EjZXHBoEwDkOhBqEn9p4Ut9Tle",
+	"AhF/mpEgm41ZQPo0TSNlSyvzr8Cy3nBK6PJP1nld0e9P0hTsg6BpOkUxX4tzSwxJinpVfvtBDhOpDHTL",
+	"Mqp7b3GI52ycNcnRRQEgE4RZcPTL0cvTs+Oj06OXygoPfF7XxWhktwUQJweE2lkFxo1YAD90gXmjSyg3",
+	"o/a5ejkMleN4oQlXWbssJHvtFglOfn355Oz46ORIvfrnN8+Oj54GByRlSsvlfo72a5S0jPjEAK9Y/wCC",
+	"hvlMNMmhM0743edyJKbllBmEiympq8VgofpfhCeNmYbAARYOKvUiy7y3Skx5A+PDeF+hvUxvOiIj3meA",
+	"Uk+izOf655wtSyuAJnlhwHLAH9TZE9mdzycZtprGqvpEXN91RYrHLJuk3N1YsCtp8RwOwVq1axgVyxEf",
+	"VO3JHYg0AWM24tmDvZrT/doq6X5dL4fgE7eOeGe/u9b9zqs5J3HRUn9krHABBZIoR7QVvo1g916lYPfN",
+	"pN4fmRj3Ru8qCNuCTRLSC8SKmCuQrO0O2v0OfcSQrmWnXXPLJX9kcSw8kjGabLFI0lnyh5uWTH6s5aVr",
+	"vxsQEf31GfsAZsyqTWTHuXkRpXEmcffsOpOOpYFXml1Sx2lqbGOa528y8HTOxD+68YlvX9fEG+MBFsD5",
+	"xHZrzYg6G42oeMSU9VI4YFj7tMVCSS1u14epUZN4hMq+Rll0lMnXl6+6lKLRRwRXRt0eqrUssYTgaIGJ",
+	"o64rWjm1bqe11/5kT47a+Xlkcs5SjPQv6kYw+8ZUZrofLsOT5BpdeRDUWlxgTpbbWxB0MzsLwkqVtxa4",
+	"OdW2lLH5NHLKpT5ijdl4y11ANMxTEmitx2LoeHnaqrtiTqLMZ7O1k2uKn+7Zqqe8CtcjEPPPooR5iKLQ",
+	"n6RSpKSe9/p0c7rGGVzTMEa2xlQs3mJ/D7rE3BelPkd9JkkO1QiArxfQHGowhaxXptbZPAfn0/M5ssX0",
+	"GDDr5b1ITfKM6x6YmKZDY+4Gx0dPjp69Pj05e3H4l7MXRy8eHx2fuI5Ru9VqeAQoowkXZMzSHZ1+ACBa",
+	"dLEAnDL08BhGEi/3OXJIAncNUg7or9FZE5hK9fXLDH3tMGwvBYuG2nqDFbB4lcFaXCz8TZvDEG1bAhC2",
+	"2XtaK99jze5rQRTDKa6i9vSxuIt1bbUTwe5wG+jSv1xTXlaXyne16tCgKaGugm+65fPlZZ7QY0DDELKE",
+	"iWTxgNQLrQqNA/NYfaV6EHBiY1PEYq1/HZlsuoaaNmh4OqhASagkcjYVViqjeMPo2oEDbObzKG/AIDRW",
+	"wmXWVS8g9vkWvCaPRSjplYnYgvMWw2dlgukwDF+YI3l7CcTlwkF7nhXPv/2am0gVLheLe4tisUQqtrwK",
+	"3701obgW3JtNTb/P15nj247R/+TVy++fP3tyWvNqcAyN2wcIHYuWPRLNhomyOYRkS8/+dZvk7lgwdFo2",
+	"igZgWWVOFcu8CGp+e4nPQyXziT2ii5pthYG+eboTk5ZayRyA1tIrYKjbckUVM3rBZC7+fV6Q/6SQK1mm",
+	"sEiJvvJ5JYWlq6CgQ78vJjHSp/QYQcnocwCK8QgXqSEiRY442zY3plFaGhg/ho+1mul2MrFblMH4PWE1",
+	"UawXfEptFdmdSP66RfK6sdx2pANlkh4aKAmQPVs39DdMZ1fqMSlFJylSXMw01grJxAGxoJBggxeeEIWA",
+	"hZUwIJLPe4/vyfzB8wWTPofOYqwCJFAECPEDkbps+UmjSQ4BqZbAHgYc4JlO1c7UQ5vKnHfwVLpqPSam",
+	"sUCXMzo9wlztJIixFfkxMGkdSWKAVfL8KHb3k0xkNJbE1pnyA2DKJBOu3ifVQCySS5e4x8p9pMbqUnox",
+	"IHVknYQGZaDJzP/4pyKqS0O/l2qDVGd+0zS6wPrLKFMD0PAxXQOFg6GgvkgY1sVDcYIzguWdPbhxT/Ty",
+	"XaXHp4DU4NYAth7mgRIX42JDC96M8UZYBeehLjb+uGqJkW16OPn8rBa89ji7wiAva/mM6QfvmnU26CVG",
+	"EzWZlcj8Dcx4LPxeGmh/4VSGOxm0vCDKFARBwqJrseNJAGDjgc5woFBDrnbnSnNRGg1HmaZyV9eSlyxS",
+	"yifHYJT2iU2fPxbZCP+EstA8RmZpBAgePZZNGRZTJqSODNG2unIa8VBMSQQl50EmxmfA2WpAt8DnINkI",
+	"VEXKxnGklNlkriBmeQxcT+iaUpe3MJoUqAgAg0OMkTo2h1CuczE3jEah0gWFUCn+lfmmDYG3dP2NHQFW",
+	"3xDJ3pcU3SAFgrumXsmS2GeVrQ3gT7uf1G6tqN6BzN6VKniWVhvZURY2ItIVsPfmU/N9fukvLfu4fAYr",
+	"fl37UvVJ2yfjXI0ldj3FMZ8pglixBqO9tWwPfGy1dA/uvrt8z3bzPVaa5/pU/3RNGR/Ne+iWhdpMss54",
+	"o34FFVwf0nHMpPSQOUiIpIGY+lCdig1j2UKufE6VkUMSFA5zQBJ6bkCr1DYnkcmFZPZFkBPGM9BFeFBG",
+	"M11LK0mn1crHDYLSdplhBYQG6FJOZsSHTXKiTYuEpuf5mDHpbEGo4G3gHtFUDbcw1NyZAn2pdCqhi4rV",
+	"NYZ9XncbL1KmaVnlpD8y13sQRDQxROfFcBfW61Kf4yujDCKXIjXltroeF2+7J0mAGj0gKIcMa30+oCHL",
+	"7FVO3XfwfiKUJFQvhv+ULsD3wGmqNh8Ee8B8EWeNbmGOTCk4JZLTsRwJ8GmV6RWYQjYNXabWzbJmuq/J",
+	"JyW/Q+PNCM4gEtA4QHxWvDPxeW+SOStJ4GOpfWVQ8OQ9MuFqb2OEAEMB5v3QPZk3GeiABHwO43kjJynv",
+	"47SmIA4D4iC6V9MWqcNX6n1nsLVFqofhdGb6fFlXKM2wJRTus6/EoIqOgILBjn22PgfSGfzG5CAPXwcm",
+	"/BeURLLz5+oQhc8ROuTAUpiSvc4jEhwfnh6dPX/24tnp2dFfnhwdPT16qgHYjlmWznYOc/onalYcPEgA",
+	"grOT6ny4+msspiQRobWp606aGoP17IOyvhvLuEi1NL1KVOIqFbtVazcra2znm24Ev+T2q5W3XyZ74+ba",
+	"7qdtWmur6ZK0mgTgfsJoGkcsnde+B453YZWQVpQmzwR23uXR+b6dfWP3y5e1U5RNj1E6swXuUmTbTZGh",
+	"nuxiHgGNooQqp51AlkKkBPfsdabJjnUepYeA7DKjGVhzpsYUFS8iyNapHrKGtC1YufCfB2ASYkoELAsu",
+	"+A6q8kbzm6UbTqyJUeLCrYqJ3v+Yy6iV5Q2nuUELPdi5EQRYumKQaW9AY9zijld7UNlGEQs9nwe5yAyI",
+	"ZLlXgH4edkmWVsEttpWWGVtP4W+uuXUN9sd8COgS2mJZE8o1BoK+YA1hejq/VhVxW6IDT8s64XG9hQD6",
+	"RetrAVzxA+GcEwgh2BMTHNiSiyWCw4GHPJzfU2V437kj6rBTNjwwacMoIxH3eUFbrSzGsrf1ZqZAGJ1x",
+	"8GWXeePWx0cgJZpltD9S2k8GRawlPcR7EvLzSjEOophJzyjddBIzTJ1hrKvrRAbuQcp9jBMyGSu9KHU0",
+	"Sk0LpFMhwIGvB0ArH2icbWgGmqczKH7RJYZEYAalYHbIjM4aTXLI9Wt8brrTuciKI6oLTR3tEn/dkw1N",
+	"/XUAzGAJDYFL2ufmOhytetqMZfazQGPlg7dPdVYfir4XoxABKUx6Ay0S3CiwnKb6w4b4DrnP8etIRs+Z",
+	"MlIGhaBUJMmE29FoFrYoM3aZ+Yv6JjZFCP1I2g1rw41mobDAyD5P8D4jnT0yEpNUAhAAzDdmB2NkdMUK",
+	"ROSTzL9uVXHF1eMXaxpeN4ROvb3ow6oE0I30734RuaGbNRBw1u5cyMu5kM6GmvciHZGl9+p1l1MuvhEC",
+	"y9RoDEPZ7AjKZaL6G3QGj5RG2pYzeL8gNUrrZt5C9yTtZznIpQ3lafwb8xCM9OVGGhpxCNnjc07T1ODE",
+	"gJLKAP8xvxuo0chrmyh08Xl8XgAwGuhyGvfl+sdxyi4iMZHA567cVr3H8qwdkscp42Yp0IudlTXFL0jw",
+	"Zq5eQfIGUncbHG/6XTnP2+L5utRMHeTrYnq6ZV7y5H5L67ZwabZf97FSf+/OQ2m09+2w9XLOdcZ66x65",
+	"t/DIB8sfuV2gCb32lVi5zH6+88K3WYIxzQVpgXvUiJqbdsMvoSTuf1SbdXWHVN77lJfvFiWPFpDzesJ2",
+	"qWZdn0PVxYiBBydSRODNoM8GagGW99GaV+WYkqa6YUqlow6sFYJQxVEmfZ4LclPNP2Up6yofT/OkkR7t",
+	"n2NqHesl9lqPljdFmbXdXpSyxKyv6itsBH6zIIwMxMA2ZdExk5O4sjRSsz2ETrtiLATn5M4h+KocggMA",
+	"cMzPY6HFRh3K222zOqXnWJylt6aSCp+DTF9/g2s/5uHYSYndfxiGV5TipNNq+3yqOa89omU6d3ufRjS0",
+	"0UTjZUjRJIcZSYTMSKcFb5E+Hxv2SDUAJy5Zp6TTlkYYe7aUC7wOiOUtOAB4aXnst4JmQfR/DyrPZkBZ",
+	"WSaQyhEcrl0l7H4DKmHl3jnIC0wgbHvVApNvcH7tQVf2Fuz2O/W6mXrVPn2uWGkuzwrxDklcuZaHda5R",
+	"4x6ivCwMw4QEDKcun4vzpLkYLYZgbxHSrZ9hxchiJMzVv5t4OdCatBqpTXdRlRdke0t7yzyIsYSAdew0",
+	"u5aMKYArJakXmnQKzUk+1506DdefsYXZZoxgMynpSHsxKxbKH2BpLGrD+fScLonFHNzyCBlOVjUcZDOk",
+	"lW1Yhfap9u20T5mBlndPfVttT9+nUUhnZCrSc0wVJxDTXBXh6mxSNZlXQaKme1eiWHf7D8MWaw9c1TmX",
+	"97J9DKt1MXYdFNOUJyMax2TKiBxFYyX08JP/lH9B3lRdUeUvpssulWlDmm0NX33zPVj6GNzF/7bLiYa9",
+	"MLmI/hyKcUr14yRbowfhilIuxMuTHr6At95EcH8NFdTeaaedX4NwCgWWqUvzxGzpIE+yap2UgAFyd4av",
+	"g9cw0Zv19ogNm+SNpRdUo6nEL4j8JQWCwRxELtH2Yl6nppvcXIpBn89zDJJNKQbVaH2uSQYtD5T6VYdW",
+	"DtQlwDyou9QWeQfh6hLbVJ2NZ/wzpNnbfdBqXYlVT33ZTWBlfo5yc2tis4rIvCPO+1aJ89QOMYW7ypPf",
+	"mDcPtMLWifNAupcw58FmNWnOMo68xBWG3w5FHs7XHUfe9XDkqdn9TPnxxhGvRLSgkehMyM26LONIl7CR",
+	"uonX7rcacxmuUv/ldbRNwnYbNl4bozmF2q4J74/UhrcRjOZnClPzT3+vdffcUuR/+vslS5HdAMnuJ4Nn",
+	"V/qx+wXIO9ci2ZI/9jqqVFalduedMNqmNzZ3jh2pBOfxGthc1BpW7qZ8nLflEDGA0UL3SDFFvqzOCT+u",
+	"6fMlvZLjaEmN09JypNfR9tLOVcWCwZnUYdSbA5p8HVVMdjpFAWr29bTfndPtnNM3fBzx0iTdFo7opVoP",
+	"y2pdnqkhAkGJAfvlLPZcqpIDdAjCxCMI6GiAb+rQZSYBO7ixUP6CB1PLKS7cIpgos8ULWJmIFofP91ug",
+	"KnJ4qjol+2UVLm7Zyoo6l6Xd1kqCYMBlSbHKbQqMmwam3Vhe5DLarOOWK0++uhmL5NcqXW+nWFPjM4yo",
+	"JLm7smAU3QQ2vhqCEVv6MFh+ksXiztutHHm9Wh8pq08ymvZH6yGFv5/E8U7GPmQE7yDigqVFGFYHaa6A",
+	"+W5i7d2ciFvO4dtjWzCzpO6cxUVGrCY5tCxUAOjuc6PFBhEPscUJwfBkPiLgKREpa5Ifo0wDsbspO8/n",
+	"0AhewCHkITKqj6LhKI6GoywoIoD8ePri+Q6TfTpGNj7m86lIoYBUbU2aQRPfNKXjMYLOBf6k1drtJzQ9",
+	"h/9iGsMNf77v/l6XdAB89hGXLM2ghka9r9EkT4slSajhsFl6oA7ngenIL6IAwN983gOUQwLEsTwjsJDK",
+	"xUdgcSG44V9HKICcXh0a9X+eqIWRM57RD4iiK2nClA9+8vPzKMNJey1kNkzZyc/Puz7fIYGaFKL+J+jq",
+	"lYVfkonMCFDYqkWfAYshFhPxGelTyQ7gbl/JkH5GxqOUSubX9CLgTAOWZiY0TKEySuAJUH6Et49TNog+",
+	"/AH4COC1MqNpZhke9d8DUqexhNmOQkaoflsDPvotvAqIEybY7xazLAPbgockjIZRJpEKB5vv+yOa0n4G",
+	"TIzKLMuYRP42Ug/kvSgODPd/NhX6OwKpt0IUB40meU4zNQ/9vqHV97mA80djUg/6dMACvdvVP/7tX4OG",
+	"BzOmt0FCcXh1eI5HfkgZO/d8/mSWRnEc9RtNcqomznDGyzGkmOpPRhFnknnkz3RM1X81MMCCs61sM5+n",
+	"E94lwf/8///L//iv/+k//q///h//+J//4x//mx48/voHHNviRZ75KSA0Vk8NBeILNH1+CmCXFGkv0SYT",
+	"qeyS4PDlU3Xjq2P1vzsBEFy8PDo8RsZWnD2R+lxPtUih3wWKlXCFOc4x4FRMeD8WkoWIwYkVfsEfNMq5",
+	"z/WlJZgZrbxu+n2Au+L7KIZJxg5PWM9RlKkhG2wMZcMaCg8jAnWXr5KCHowbZIWZCMI+RDLzyBDYJLiA",
+	"JzY8EtgokJoFw1ir5hjLsAKf1wH2yoJXwzVeXsxFM2BUbWCrqeySMZWSBOr8nCFZaoB1euYfBrQVTtgY",
+	"6vwsQgOc+eA9DmGA81AOEakURFVMdaVYcd3qsKwe8Wt4DKVf84g+yA2PtNWJVy6FPWjFOrqaX0tZzOA8",
+	"CHX4aiRk41jM/rCklu19bT6x6FoLCf3wnPFhNqp1O60WVLSZf+c1bWri+bCs0A66ZdU62g4CQEAtDHhV",
+	"ALBswDk4WnXG7Wfh6tHB/gFQlUiChi0O0aQzy4aTxygrg11AVHvpgHIwdjUoh3Ra7WFSZx/68URGF6yI",
+	"qG9joK32actJ3G7YuBvSjO2oF9Wqrm5xuG4BZZXxdqqMFx+6hQGD/aO8bDzTcJbardYB6WgXnQLNT2Gg",
+	"nSXdz1CQW5s7K7raU5+UlbWfJV3cBYFU1rJN6mJM30/mp7Lf+WXUT16KV3/9ebZkCvGptcsf7XfbCguo",
+	"8wYC0FqW+vPn7UMtxhbsw4ULUc4tXKZUpJhk3YXrUR5GfFj+6M6DODvIREhn+K9hduA6YZUyNAURnI/E",
+	"vlmPyb5ll91y/ubKrAFqgzj7Fx+8nbADatLXa/FpxxpPXO2wuaLEGw0/3B5oJLikJckR/IvxdSc9O2+r",
+	"k6e2DzAT46hPCjd6hMbjEe2xLFKXLcmSnhTedSMwDib5B2OudWvgDsmmHEXKE91WBtD9sCqpwMLcfRvb",
+	"EVkoZsVPdzdl4XfIC5SzSuB1vQLEgO3HifpNYq6AAkLgMI0kGdE0AQh+Zac71A6LG/UJ7CZ3OFfBRFu2",
+	"7y6zs24ECe0KZ2nrR2mlgNe5E2n2w1X7PL+UDz8pfvCNCY5vC3HZTLIjWVYIqwVFev8j3LI5Uor7FAO3",
+	"hXJtCRDynKBaG1awD8sdhrntrF2GMc1GBSI2mIHlsYFVe/sU7t6i23CtJ1HtRnPGVp1E97obTml9Oel/",
+	"O0WImlPxLM14f7Utavh4hQ6jzwcXMYsCFyBBuonmIcwtZlzuAUAqkBfxImoa9uxi/h9CLoZwdFn7Lj4n",
+	"IHKkIe6SA/RAMLRe8OWnoyhmPg9GVJ4lImUB0vKJSWZHCWD+emxgsRD8A9Fo+oyHyreBb7ffEouhpz74",
+	"nLFxMWip5hMitYcLE4UE8HqS4Hf9Is3ja4CLo5SIKfe5YarH+wJPfU1/ZFmYLK0ROXQ4m5FtOAXkFp/r",
+	"qiV8NJQym3AqvqTIho9pMJNZN4h0XUgjmHnILBU7dHI6nzGlanEhP8M9Eg1wPPqjgV8MxoZ2IkyCpwcC",
+	"kHmFkehQfZ0S9PkxljxVm2IYXTBOKBB8pu5Q4uiCkZjRlOtcWARcSixs2BmyFPw6tlcYO6AfAyWzHaaZ",
+	"cudKEzT3uRLXHqQqpkDARLPlH5IJ0SWUvGW9E9E/Z5n5rITOfD6iF4z0GOMEvw3Sf8W1h49Tn6Hvi4Yc",
+	"GN8gwOvuFXxpzuMd2X5zSFDpVM2I0VStZpMcWqYuNYULWzPCBko6YyGZjkTMDCCXXNieBy45DWRvAL/a",
+	"nKyUkbGaHWz9zrAl2ZCJcyLPQa0g1jTA/UgBZfhkr93CTI0zJgzGdfH4RRmhEj+0SYAiVQ3kAqYpIzKL",
+	"4phwxkIJTFeLgyD14OiXo5enZ8dHp0cvT5+9ehl4JGQDOokzstsiIZ1JbN1CZwYes9dukeDk15dPzo6P",
+	"To7UvT+/eXZ89DTokpQBsupMTFKdjAbuOo30CBMI1A3YsaWlUGkiQ4nmCnbG6vClEkgA/z3/Stwle+3W",
+	"XFDzot1s74TNzs5e9ZDmSmt7xvtP8JYqvfdHauW224D/EXEgZZVW/Oukn3DRKPcuFy+EzHW65sVXDCrm",
+	"QJlzJCFQBuh8xN6a8ew641nu+LVOW4/yNIQSoXqKHu611McrIXMGpe217n4Hp0Ov6ye7J4eMs5TGix8/",
+	"P59qCvKMhS72qHm1CY/eT9jZOZuZqdYEByu+7NOGbwNtrR8Lm9uYJbZotxDIxZPI4CRuyfGd8f7rCgjg",
+	"1kfS0nteL6ChALUTygoysu2GveTW9irBSiQ5HHIQmHBdYU3a5x/MqhQB/XIVZfUMaiKrbQ6q6AdSFNXX",
+	"XVimR41KUi/5op6sNvIFxXa7fPc064/IBBBHcu/FcYmOUDGgL5SJc4aR+SV94YBeA4ShI5FmO8ooCwnc",
+	"ZZ0AdXSU9TyRyq2R0ZA7VF0sBXIJZQvLvhjnMN95lVkvFVOAqBozLklwfyr/BC/447///V8CtN6BLEVm",
+	"jCoTzucjEYcGGk/TnJyzWZM81SZMHA0YZISVUTYSUPhkILI0scWBz5W9mFEXs9pwhKinoe+gzCkhOLDp",
+	"nsJfEZQJ+DYyS6mbD0I7VNjlGaLUsKyrPoffcfrqwaE+3TCGLnnMaMrSoOFStiwJIJ+qJ9xqD3qWxcX2",
+	"88rn0/kCJ+a8tQ7zKt3jsAAo2cIf9gevfvj1b7+e/jl68fbF/m9PH8cvf/i1/evpb9HLzou9JtgJzfZ3",
+	"D/Za7b29VqvZGuzSR/0tqSc9DauFFQz38ytrxvPwXB2HuQrnu5bwlbKa9SdplM3gyB6Oo5/YTEmCWvf3",
+	"d14NC3bMv9URdUQ7nBwjXTItA4xcP0VRjnJ9wlNGw2oZV7zWreENLVU1UW9noa09jrQa9FCkj8SUJJTP",
+	"tG4Et37ucU3yAlA2tPaEwsMMYUyh1nVBwv3Asjc4+m22lcszJVXPzLx0lBDIaGx/2C/+cJYjiLW3FfdV",
+	"z11/1DMam6Ttl5SBxc/T43d25VOmTIZ0ZvYlck4tNziesn5MU6AoH0QxZkiAk6UAx+iEe5xoY4Rk78p7",
+	"8rkYGOWLFow13YPXb04DCCP1Zpnan6ejlDEiMzaWXZ/7vN0kwetXJ6fEjDZwKfpjdk8SDIQpH0cZPH/D",
+	"INrJj4c7nf0HpD5iHxpNn3ea+l1QVx3PSKAuDfC1MBJ8/tkkjQNS54KMGA2h1JWxkIUHWOpOCHlz/Fx9",
+	"nDatoHBfw/HQjAS5xgsaTfIKIR6AoRigoxnHUB08CYJPADio7LJ7ytwCmrf7ytY6gPry3R21+DSLejFy",
+	"60L9GiXjlOkBvDl+Dg/TVlNv0j9nWdPnu/MTd/+j/sIo/HTfUKkFXdcy7I9Y/xyNKDU7nv1mM5uG4NM0",
+	"A9QljwYDw3smMxLov5wBJvMBiRJTrA/PgW05GWuzM0r1JDuGWUhoT1wwst8iCRvScfSBxdKW9FI+g+eE",
+	"rC+U0YlFyacQwYMAMRLgOntT08vkTEJd8rudh3dB0+cQ68HqQG051nX0TXZJZ5+8eKy3v0fa5IfHUKsf",
+	"x+bTPPL66feez8cxjTg2FqBTkiSCEzoJIwE/XEQhE4gD2+ia82SbSNRs+xwqC9U3wIFCsNZJBrX5EP6L",
+	"YzHdAd4WaPdrkeCXw+fPnrpYTD7P6ZNwg4t0blGggRCPMwS1xSRGbjvHePY5DE3Ny/uJyKjB0S5l1IP3",
+	"AA9gkdwPRAKEWIHhr1REYLhVN1iKAb5nha39BpbuVo1tdzJr3Rpsg/tjPoQurpjpgFAY0WFKkyb+oWJE",
+	"bEQ7+w9q3dqjwcMHYeth++HDvf534YP9R7QzYJS2+vv7NGy19+lub7A3aPc6vVbvYafTD9v74YN+e7/X",
+	"GrRatPVQPSv6G6t19x52ADNhE2cAp/gm8KeqeAf2rNa6tcn4rNX+89OHf/np591fHv3W+fW7t/une8e7",
+	"rzsv2y/yaydpXOvWRlk2lt379/sjmjX1y5t9kWgRm/Gz4vzjmtxf+Y4/sQ/jP+beB5aJqpn+I0y0+ffw",
+	"j7vn71s/d8JH20pTw4edRkq0rzJa3hq1OkY0N9RuBgVuOvocHZcbQLzC6ft2wa5OMppmOemeYxC+0RZg",
+	"wR50DYVqTouYmmd3QWcgJzzloYcEpsbaUJaLNltCMeXIGRugxQWNPdlokvQ4jWI0wwYiNRYEPGecCnV6",
+	"MKWqtY1yv+5hN9Q8u6whGVyOb63cGzMn2yJpWKodqsDtLdUgI4YV8991WsXMzUZ13NejYLyaWvCJVG9n",
+	"NJypDeYu5DVJ4ya8ZIlMHv4x/GHU3lSB3LTmGP7x5+TRRc2rTaMQ+i86D1vbVBnrPFycnLuKplKx+QNb",
+	"JzQ3NUPxzgLs0CrnDBzzq7xgWWX1k9zPQ/8XXWOdDMCRKHfUcYm7Bh1WO9g+tz6hdv0y4PaHgEFIBFd2",
+	"B95inMWyC30Obo7xI6GIA2TmPWl8Q6gBoehpC87K/EMoiTD+o3YVsfIEHEVTgqMvAN/HZaTVWQ1pmL67",
+	"S5wrg8difB6PBChRA1A/RTfLy1NRWE0SEN2jDzefJZGEZnkgecDHOL/lPpv7G8zMWSbEWawsErgVf8NA",
+	"Ge3FLGiSl0Iv64xli55bkzzB/QVFVj63rOpaW5qS+UivWJOc2n1CU0YG0QcWkhHQ5U1tWRSEDhjo2ik2",
+	"96J+19ENp4/W7hGM2KiroSgIqmMm2UIsBoqlpjQNZZM8Q2NgyAxYMchN2BqoIH2uBnag/2q1UI7yt9tp",
+	"Eb1phAnO8CFRTrZHqByzfubzczbOGmQglMMtCZUz3h+lgouJjGcLEYWmtUrUIRE5ygOAC9haIA3OAJV7",
+	"OfanNVAKfPY5rg9m7vgBNtlPI8mKp1TT/XPODC8tohrwEKvmLBRCNv8SrF8zxXwLlpeuBfQ5IAc0CdZC",
+	"lkgrUwg5/wQw2BIalmI36x3I7oyvGzC+TDnJnR20xg7yCDaa2DD3Z24Y3bDve2tFFEZBVfBgJRhKy/jN",
+	"QXJHodRR73EqYCtj7FxIxGKWubJot1oNz1BeQKU4ofKchZ4uSU7G2cw8BZxVmqP0YKWrZJlS+07Zt329",
+	"z3M/Vd0URinrZyKdebpUxD4KYJ/se0Sh5J0aXYPlrmEkxzGdQU5EXRlp6BddeB28D0i9TyXbibhkXEZZ",
+	"dMHi2QGggKg/ImE6vF9whh+vyydMqbxmpFIjQlJGBz8X6ltlzkMeaHhoXewJN1BpwTzcyvUmTg3Wcfh8",
+	"nLI+Cxnvs64a2BwAiBnCeBzPjEK084fgvUvYrN7ADllT1fpEJAndMTg2oZkBmVeutLGf0Oqg320JY0/0",
+	"au8ANz+G2i5dWVdWyBqFslDFGmUskVVBJLxaQj88wzsM7oD5p634o2lKkXggm0Fx7UCkSW0RheBQA42Y",
+	"LNLiNvJygCLCseQuFfFSMBIaRytgR0qxCOAjxgDio277h9//wfc/tFo7vv+h/f27P/yfVXAeTs3Gs3u2",
+	"BEyhOsTHIl7G5eA9YNNZ/AlSL25VA+6yv3U8iv11cBTbA3corSTF+TMGiDSHjV7QjKbzkaGQF4wMvEje",
+	"x5IfbcRNZIalvFmUweod8WHEGYMSRb1pz/S8HKobyfMoDFkMFbYr6mlN2+cCJee7LVkhkqVVCl9hjr6N",
+	"LvHvI46C1S1QQOns6PL7Cbvfi0X/fLlWf1nAeyiT+Y/xATfKN3VtlFDwMVWQB3DaviHIAUOmUYAL6Jm1",
+	"X8rsMbfPqnF6FBg89Kssnhk8yA6njK4DrlCbfftsHbmwvR1aDv1xd32yS2uzcHugq7Ateo0CYcYy6Osy",
+	"wGq9WHOI1Qau2iwlOVX+irkWjKs+5coQVI6ILhcH0Ow8zqdPRX2vtdsgXCCxmM8jbot/APcv4kN1W30p",
+	"vRj6ajhpEdRtj1maRFJGonD81IvDlE1NDx8mIY1BmzQ8U73kc31HPnzlbESmQ9/9zHsOnGrEiRxB5BJq",
+	"GHWNjO2pbBIQzep7BGeSxQNTpmNRFI031CjzTh5vXSZcUk9tT02tkhOP9SxfD6L2l/Dp34ZqflxB2uVq",
+	"uJLyRTgMmbNn1SlRC78zTkWGgXDCUionKWsA2r6AMIK9HPtsfB5JObE9MIlJHHExRdjbIhhq24iPyDnz",
+	"Pndj7+ouDbUKN7VbrYekLrhGyI24zCjva3LsiPs8eHty9uT46OnRy9Nnh8/Pnvx49OSns2cvT4+Ofzl8",
+	"HjRA7HIbgOrR/vkwVQoMMFYZBHZ8njI5SaAXu2GSdDpU5Dnt6ZLUAS6YFvvDG556gObwyS8xP1nakQZI",
+	"1Wigj5705kDBfC5ZpmS59HSMTtpiUf3ve1C/qvNvkgyFl8+oTXhICA/lDOmSzmSXBOeMjQMSM6pldHJA",
+	"AsoFnyVQ46j+jGjDTrpxwkOWuiCyJNAZvx21C4ID8+8AAnkRkxovAqJt8Ce1kcCqq1M7KNOMGnhAbg6p",
+	"IgzvuUPyOcSp9As8hN41GOFRWlAqeR2LvJf/QXmx0KftDFn3PcK7zNj7NE1nJiQDaVYeqmmzXxtAdM9Z",
+	"OwRGQJDRlFlW+bp5ZIOgss5IbzY/AlJ3PhI3qI21JHRGevBPXQ/spO48Pa2cTdEoJtUbuMo7tlb1ZaGA",
+	"0Lp0ZaTv7YhmZETH0O1mMmtFvV8MF2mZVB6KcRD4lqPnMD5JlARUm7bm1ex02q7u2rsqKJydK1FNSPdT",
+	"dClsubrcNerSppmUaI0gHrMQLtlasOSpPn5VAiZOLt8kftXXqp97TFkUasCfIxXF0p6tL6QFCo+ZSXrk",
+	"6hH22mJQx1teSaiPnNZbB0vzKJAKWUy91PGivdZeo1la47dNq/oLil5u7TiuJbzDhfg2LFqoC5vbsqXb",
+	"fS1yyhrA8SIum1ndyyKz2fTEO0iz9EdldWEaawuaq1gcWlaTQqmvOXYIsK8sUxFirkjqNilkylIu+KxJ",
+	"Drk+rqjNSD9mNFXGAHTLwHs8Enz8FJi/BHhSgqbP56p8zZsXuQp2c1tEgtwAV103nfh8Pioxx48FC6GP",
+	"WEDq1r4vddRfq8mzIuWytOElx722WT4B5+ImoEJvUOStEXUPPhdRB8Qx4M987i0V31SrA0owksxWC+ZJ",
+	"KbrGOAZGmGXyrmtkImLcTTLSY8CpBNLNdiSgl3J5YQUXYYHJNoTVJLuqqLoNg+dOEn5xxt+dRPw8m79Y",
+	"tloclgRf77MP6hOWptxfcUb+fPLqJQlFf5JgI3iWMpqw0CNSkCgzwSCoU9cgOlBVBjF+n+tQIO2JSZ64",
+	"7ZYHLh3IUBtk9DnWyJn65jykVY84cTj2QFZnQjSguLNvopUlAbEpSxk8wltCe8BDG9pEET3XykbiiJ9L",
+	"Ur+gcRRiOSAHfKOGpe8zzizjWNTHfY6mMU74paJi8GSfz0XFwOpW24HkYKMaP1K9uceGE076kwyfbdbR",
+	"54AsReqRQ881pqlkjS5JWZaW1tUdweCrhNtu1enZEpTjBzzdK2NlzvbFiqe0P4ouWIjIgiiQEbd0ZYYK",
+	"wAgBAQXxDjteLZmod0NDr3mQQ4hv6tFxWsMEWX0rlafD3/Ssv07FX1k/I4djEcfC/FHHJIF2ErLMeSxx",
+	"Pa7ljwyftCoxt38FrpuV9ewFxhsjBXD5J4DL+fGTVxNTDiGuK+NX7nWAE8eVMLgJ+uflHw797r+tnpyO",
+	"2RMlTfPApeVe474bB8izweopGqO+cw2UV1Dw7PJYOF+swUx0XBi2m/q8BeoELEfQymfegHLtomuzgpwF",
+	"X1O79cCe3k02V7Xdog8PtGbIM32A5hh5LkVwAw+ySD6/v7tOSxAF/Tp7UOuyu3D7lsPtOPuOGUUKVtRC",
+	"it018KasNxLifDXtk+1HYDwci0ij5eeV/4Y51dhi/ZRl8gBINX0e5BW/wbIafyy/njNyXAQ1QItZcJaX",
+	"lPK/Nd9UGaNaD2l9Ufh0dLZ7fvro/W+d5O3DD8f7Fy+/673e7W+lTFwP21SKryns2jYSdYVC7XyvgNLK",
+	"ogtmjK4qZTVhJGkvXgSehj35hxqoA5z4M9xCRWtmhZTPK3cK7rdWRQUXvD+i2Y5+rf0iFIrL1nZbtd56",
+	"fdeV6Oa0dfa03YnMbYtMqAvWq5/PsyMjrQxZTkN2zIaR1MTX5MfT09cnAGev/qthn7kAWuuCvZEhy7A8",
+	"xRGxmpdAO580ZVqad12ak1gMdftw3VAQ+3yghIPUHblyxvuBLbVxCB5oms5013XOzQx9wQ79SQPbqfQM",
+	"Nc3RDTxNcIzYwYGhPKkHv/u1P/i1dyDWfU7jGEDu4pn9Hk3aIQmIikhw/DTGswPEo/O5VUb3P+YH89N9",
+	"JHoIoExUukwOEkDejmh/REINYIjoggBvJwYk+Iit5FmUMJnRZOxBCvpTYMBmICf1+0lGeUjTkJhFf1c3",
+	"ImQ6nTal/rMZnZIjDTKls66BAvS5makdILrGbnYzorBIDa9XUfnMDc+50w4yIPUJjz4QDdxbXIodNXKa",
+	"TZDlOrhoe0gc2qOSPdgjP744fLJz8uNhZ/8BNJaHTfvYZk+Emlo0OACydcazNGLSs8TsSIhPkQHdAw1t",
+	"kJj1AuZozIC0MyOdDx901RrZNyMGZa1lJDDBo1HCYqlj3uq1Wo0rm1Cd80jjIIrBADfjX6MsAw5/Zwz1",
+	"4O3R4x9fvfrp7Pjo9PjXs7fPXj599TZoeHp0OSmKOX4wlBAM/Qvo2DMHwp43TCPmhs2QZfmi5BvfULXc",
+	"k2ZlI4SHFDx/GxkKAuV7izxCAFChbDG1HoDzR6NYlwSTkYhDlAy6QxL419UOR/FBMzz1upzBwBnp8XCR",
+	"/2RGck9aBETY6+pNAWpV4NuHykF1VjDyA42R5JSmSiCpTRoLMVbj8Xw+TmHqiEghjrWDmJWcZVORnstC",
+	"RWR9r9VysDAmaRw0yITHTGopp+Ek0wk3fadmQQ+fP3/19uz18bNfDk+P/qj0anCAsakwTJlEJA+DJaGL",
+	"yLTJ68AcrDIhC1gg68G7tSy4VUTB3DwyaP7WB7V0DSampOlulBm1mRW0IQqgnpebgAHcsom50RyuNEXx",
+	"NzAZJeufvRj89POj9OEPP/36Pj2d/vXN66cPnz1//dsz0XlOn9OTqWtQ1m7TkN2mGfs2ykYnMA9r3X4t",
+	"k3I8HSuScCJJXY7ElIMUIlxMG9XtXT2YOzD1rx1Mfd5WLzfV3YhGwYis2jVgNbndqtaOi8Uw70VJAElK",
+	"YmYpEySaS9Eso+rMtcp2vHZDgKRl5M2LAfyslY1/+pIviRphr7Lkuc3WwSuX51Y7VEvKcw/5Eic3jweC",
+	"qAcRv+50/MCybR8NYz3ocNbG5kN+0X7hoqvHrPa/MFVfVcHfnfDP5YRjJXLV472Zg2PD1HlT8fqi4TfH",
+	"zz2HdQyDSEAHO2IIzesqX+WYwult+vwQXXfAJHQkjuFdLTr3BWZcJX0gzOLzacRDMdURpKnmYEUGTjFl",
+	"0kNYOySfgL+I8Ri6m12hVeIqvoHz7Uquy5bSOa7OBhBm4SUdstZn4ZBdQX62v0b5SagsNDl/WR7QJSXq",
+	"nfezwvvBouUrez/385Dlyjyv6+t4hDv4OV1ogbUX3EMo94kk9WDMeBjxIcLVqmPCQkgUBAMaxdghTLOM",
+	"JeNMeojBZebKPAO4rSk4xp7PIR+s78DiOozy6Z+Ap13/91kshkGTvKZS6kQutmoH0FQa6H9ADFnEoUka",
+	"rJXqTg75aT5xlZPJ5rVVssnhWevX3cFx5/zn73p/eZS83Bs/fyhPOxdvH/ztSTtcklbGF9Q299Rg7W4p",
+	"v+xuwd8/1pwVdP8NaGRa8tYwOM1Cst/ahaI32CJngGTXycd1ZhpQ91sIepqu1krq4+3rOnOC3n3Jw+9K",
+	"XtJptda+pP0bTJzZ9vAWg6a86qaKOlUvpNFga/eQy4zcMf8sMimbmsKVc4EVAXrhnKpCyM9ZR6t8xiqW",
+	"zplWYitIqifpl7EW69MCg9126APWYR1+W57Qz8/Anav0WVUCOJ5FIcF3PR5TFT19/6NzzD/dBz9mc9j/",
+	"uTd7VW/IdcUawoAT8KhobjmAX2ZPr/Lw0AzAnJ2HcFIQXKVkkDI58jl8G9EuWj3i6LhhbhOyp12nVF3/",
+	"bqoAtPHh83zmoKhe/16oCzB5Z4FvEFPeJXutR+vtgWM1wLmZqW0Ld6GoCAtaY39ea+ja6c9DR7jquTWn",
+	"nnfbJdpimQO3Tn/sX0J/6PWv3VJIHOZ+lU74ecIm5lB8A7qgSnpsXqvqFfyCgMkvq4JAvjhCdFPvzhyg",
+	"j1eP5K0S8ijADQEEVqRgOA/cRRvdk0RGvM9IAP8XaFpTN8B3T5oIIHQxeehcatGu/LvF+pmEpucs9Hlg",
+	"qsE09pXrsjbtK6GyhRx//4Ts7u4+gpobUkc3Eh7t8/myPOwMM0BU+hs5Edwz6D9JFMcRVjgBEBL1eX+S",
+	"SqXh1OVu1Z1SYvaTsG0YrwQoBM9SzUL52UKBHHQbq78BStkR/hn912xE8bNTliH1sc/rwdEvRy9Pz46P",
+	"To9enj579TJoaAJnA2IYGT6TIfLea3ZnAJIuEuaXaz814Z9DOQws7nKvrqKULnzPRlHTS2r49yDrgbvi",
+	"dqKP6nvXxiD1LkwZwfHeaaW7oo1L6zPgCNBbKhOue7WxbhMZzdiOqbi6LhX3gwV5zYPxgElXrFTyNFE5",
+	"C0srKH3+faFcFelVg9IUR9BwC0mhFhpqkjUkTU9kI0/3x0yhSBTisKS+WAjcJbYKmLMpVvjmP4k41EW/",
+	"Dc/nUhBqQG0RqldOo6w/QsZpk7cHEF2sTa3gHcEK6YnGirDtaIkvLGO1LL8/Vyz4W/Lo4tfk+9mvyfcP",
+	"+n/5Za//l1/a7IeXF/0kjH/b/fMofPuh9Vvn+1n/hw/733CxYF6ABacQi0juVNJ1qKQvRauIrLwU8N58",
+	"PekSHbPhy72PtceMpiwtDAcK2Jflf3R5O+gFi4ARaaZDdCvscb0PUk6Pc/5hz6MLxpnE1JgVtzTO+xSA",
+	"bEftWOUGoBxs5hmiHxmNdcCvhJ1Z8Cyl/UwCDyGOzbn3qejLsjsRZSKhnA5ZYvBkQ0ZDErNMSfEDklCp",
+	"nJhzpqmW8oceAuTA4lNPRiLNdpQaDF0IZkjZ9VIxBSAkMWawuoVGJufhp3BPydOfAp2OBWz1iOllAKgC",
+	"nN3xpBdHfci7cxZL57HHyiUseerbkdAtFIjLpOOZ2HySiphpGA4aarfPeeYLxH8omwmMdyDVHPwHCyNd",
+	"9hJq1GE+LIDP2mdqtIXFhx5bBOdMONMAYMEjgcAnhcW3N5RyQWkPHXElyobyOiq/s3/OxTRm4TABk7Du",
+	"TI5seMYQYvY3xFTheBlAMbgb1IRJyre3DUlAC2XeMocY1lhf4ZSiD+k4VifNbX7TIM25R+/p1e3TrD+y",
+	"2CpkMiaCExrHuvMZgghoI+mxHpkeiwVymiLOjEDML0/HIaBLycWa6WkiLf3Ywt1l87CIU+MCNqqNZNBW",
+	"9BNPCogDSze94HHEmbviKZOMA5hAGblVTqW30HhV5LZzHont6YvP+34SxzsADSkZTY3N6pCZFvhdEjqD",
+	"o+R+I9xW9mQYoWV3LB4WzaeqRp+KyXBkegffHD93l8TwDZYdQuXLwQLkYOaG48hinaPbjVsVAFrmp4xM",
+	"RXpuBlE4svD4JafBTvdUpCEyWMSY8TKEyDuS8ZAoLWl2uWRMHxz4E5RghFFWJFA2iF52HE80zDhG9taO",
+	"x/TBQsdZlJnGV09Pr2fSNYBy7+AMuMkmE9HCmKAzFqv2S1ZDTXCPcknqWYS4VCMaimnD02PbmUYhgyvw",
+	"NJJkkjkrZumTcvmbMxZ8evfpfwcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -19,6 +19,7 @@ import (
 
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AttachmentProcessedEventType.
@@ -129,6 +130,45 @@ func (e ErrorCode) Valid() bool {
 	}
 }
 
+// Defines values for ExportMembershipRole.
+const (
+	ExportMembershipRoleAdmin  ExportMembershipRole = "admin"
+	ExportMembershipRoleMember ExportMembershipRole = "member"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRole enum.
+func (e ExportMembershipRole) Valid() bool {
+	switch e {
+	case ExportMembershipRoleAdmin:
+		return true
+	case ExportMembershipRoleMember:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportMembershipRoomType.
+const (
+	ExportMembershipRoomTypeChannel ExportMembershipRoomType = "channel"
+	ExportMembershipRoomTypeDm      ExportMembershipRoomType = "dm"
+	ExportMembershipRoomTypeGroup   ExportMembershipRoomType = "group"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRoomType enum.
+func (e ExportMembershipRoomType) Valid() bool {
+	switch e {
+	case ExportMembershipRoomTypeChannel:
+		return true
+	case ExportMembershipRoomTypeDm:
+		return true
+	case ExportMembershipRoomTypeGroup:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for HealthStatus.
 const (
 	HealthStatusDegraded HealthStatus = "degraded"
@@ -192,30 +232,6 @@ func (e MessageEventType) Valid() bool {
 	case MessageEventTypeMessageDeleted:
 		return true
 	case MessageEventTypeMessageUpdated:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ModerationEventType.
-const (
-	ModerationEventTypeBanAdded    ModerationEventType = "ban.added"
-	ModerationEventTypeBanRemoved  ModerationEventType = "ban.removed"
-	ModerationEventTypeMuteAdded   ModerationEventType = "mute.added"
-	ModerationEventTypeMuteRemoved ModerationEventType = "mute.removed"
-)
-
-// Valid indicates whether the value is a known member of the ModerationEventType enum.
-func (e ModerationEventType) Valid() bool {
-	switch e {
-	case ModerationEventTypeBanAdded:
-		return true
-	case ModerationEventTypeBanRemoved:
-		return true
-	case ModerationEventTypeMuteAdded:
-		return true
-	case ModerationEventTypeMuteRemoved:
 		return true
 	default:
 		return false
@@ -351,6 +367,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for TenantDeletionStatus.
+const (
+	TenantDeletionStatusPurging TenantDeletionStatus = "purging"
+)
+
+// Valid indicates whether the value is a known member of the TenantDeletionStatus enum.
+func (e TenantDeletionStatus) Valid() bool {
+	switch e {
+	case TenantDeletionStatusPurging:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ThreadUpdatedEventType.
 const (
 	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
@@ -402,6 +433,42 @@ func (e UploadStatus) Valid() bool {
 	}
 }
 
+// Defines values for UserDeletionMessages.
+const (
+	UserDeletionMessagesAnonymize UserDeletionMessages = "anonymize"
+	UserDeletionMessagesDelete    UserDeletionMessages = "delete"
+	UserDeletionMessagesKeep      UserDeletionMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionMessages enum.
+func (e UserDeletionMessages) Valid() bool {
+	switch e {
+	case UserDeletionMessagesAnonymize:
+		return true
+	case UserDeletionMessagesDelete:
+		return true
+	case UserDeletionMessagesKeep:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserDeletionStatus.
+const (
+	UserDeletionStatusErasing UserDeletionStatus = "erasing"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionStatus enum.
+func (e UserDeletionStatus) Valid() bool {
+	switch e {
+	case UserDeletionStatusErasing:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for WebhookDeliveryStatus.
 const (
 	WebhookDeliveryStatusFailed    WebhookDeliveryStatus = "failed"
@@ -427,15 +494,11 @@ func (e WebhookDeliveryStatus) Valid() bool {
 const (
 	WebhookEventTypeAsterisk            WebhookEventType = "*"
 	WebhookEventTypeAttachmentProcessed WebhookEventType = "attachment.processed"
-	WebhookEventTypeBanAdded            WebhookEventType = "ban.added"
-	WebhookEventTypeBanRemoved          WebhookEventType = "ban.removed"
 	WebhookEventTypeMemberJoined        WebhookEventType = "member.joined"
 	WebhookEventTypeMemberLeft          WebhookEventType = "member.left"
 	WebhookEventTypeMessage             WebhookEventType = "message"
 	WebhookEventTypeMessageDeleted      WebhookEventType = "message.deleted"
 	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
-	WebhookEventTypeMuteAdded           WebhookEventType = "mute.added"
-	WebhookEventTypeMuteRemoved         WebhookEventType = "mute.removed"
 	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
 	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
 	WebhookEventTypeReactionAdded       WebhookEventType = "reaction.added"
@@ -452,10 +515,6 @@ func (e WebhookEventType) Valid() bool {
 		return true
 	case WebhookEventTypeAttachmentProcessed:
 		return true
-	case WebhookEventTypeBanAdded:
-		return true
-	case WebhookEventTypeBanRemoved:
-		return true
 	case WebhookEventTypeMemberJoined:
 		return true
 	case WebhookEventTypeMemberLeft:
@@ -465,10 +524,6 @@ func (e WebhookEventType) Valid() bool {
 	case WebhookEventTypeMessageDeleted:
 		return true
 	case WebhookEventTypeMessageUpdated:
-		return true
-	case WebhookEventTypeMuteAdded:
-		return true
-	case WebhookEventTypeMuteRemoved:
 		return true
 	case WebhookEventTypePinAdded:
 		return true
@@ -483,6 +538,27 @@ func (e WebhookEventType) Valid() bool {
 	case WebhookEventTypeThreadUpdated:
 		return true
 	case WebhookEventTypeWebhookDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeleteUserParamsMessages.
+const (
+	DeleteUserParamsMessagesAnonymize DeleteUserParamsMessages = "anonymize"
+	DeleteUserParamsMessagesDelete    DeleteUserParamsMessages = "delete"
+	DeleteUserParamsMessagesKeep      DeleteUserParamsMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the DeleteUserParamsMessages enum.
+func (e DeleteUserParamsMessages) Valid() bool {
+	switch e {
+	case DeleteUserParamsMessagesAnonymize:
+		return true
+	case DeleteUserParamsMessagesDelete:
+		return true
+	case DeleteUserParamsMessagesKeep:
 		return true
 	default:
 		return false
@@ -653,91 +729,6 @@ type AttachmentProcessedEvent struct {
 // Example: attachment.processed
 type AttachmentProcessedEventType string
 
-// Ban A ban in force.
-type Ban struct {
-	// BannedBy A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	BannedBy UserId `json:"banned_by"`
-
-	// CreatedAt When the ban was made.
-	//
-	// Example: 2026-11-24T20:00:00Z
-	CreatedAt time.Time `json:"created_at"`
-
-	// ExpiresAt When the ban ends; null for until lifted.
-	//
-	// Example: 2026-11-25T20:00:00Z
-	ExpiresAt *time.Time `json:"expires_at"`
-
-	// Reason Why, if given.
-	//
-	// Example: spam
-	Reason *string `json:"reason"`
-
-	// RoomId The room; null for a tenant-wide ban.
-	//
-	// Example: room_5a6b7c8f3a2b1c9d0e4f
-	RoomId *string `json:"room_id"`
-
-	// Shadow A shadow ban (see banFromRoom).
-	//
-	// Example: false
-	Shadow bool `json:"shadow"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// BanListResponse Envelope of a list of bans.
-type BanListResponse struct {
-	// Data The bans, newest first.
-	Data []Ban `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
-}
-
-// BanRequest A ban to make.
-type BanRequest struct {
-	// DurationSeconds How long the ban lasts; absent, until lifted.
-	//
-	// Example: 86400
-	DurationSeconds *int `json:"duration_seconds,omitempty"`
-
-	// Reason Why, for the room's admins and the tenant; never shown to the banned user by the service. No control characters but tab and line breaks.
-	//
-	// Example: spam
-	Reason *string `json:"reason,omitempty"`
-
-	// Shadow Room bans only. The user stays in the room and their sends succeed for them but reach no one else.
-	//
-	// Example: false
-	Shadow *bool `json:"shadow,omitempty"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// BanResponse Envelope of a Ban.
-type BanResponse struct {
-	// Data A ban in force.
-	Data Ban `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
-}
-
 // BeforeSendHook The tenant's before-send hook.
 type BeforeSendHook struct {
 	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
@@ -802,43 +793,6 @@ type BeforeSendHookResponse struct {
 //
 // Example: allow
 type BeforeSendOnError string
-
-// Block A user the caller blocks.
-type Block struct {
-	// CreatedAt When the block was made.
-	//
-	// Example: 2026-11-24T20:00:00Z
-	CreatedAt time.Time `json:"created_at"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// BlockListResponse Envelope of the caller's blocks.
-type BlockListResponse struct {
-	// Data The blocks, newest first.
-	Data []Block `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
-}
-
-// BlockResponse Envelope of a Block.
-type BlockResponse struct {
-	// Data A user the caller blocks.
-	Data Block `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
-}
 
 // Blocklist The tenant's word blocklist.
 type Blocklist struct {
@@ -1010,6 +964,19 @@ type CreateWebhookRequest struct {
 	Url WebhookUrl `json:"url"`
 }
 
+// DayCount A count of one UTC day.
+type DayCount struct {
+	// Count The count.
+	//
+	// Example: 120
+	Count int64 `json:"count"`
+
+	// Date The UTC day.
+	//
+	// Example: 2026-11-01
+	Date openapi_types.Date `json:"date"`
+}
+
 // DeadLetters Dead-lettered deliveries.
 type DeadLetters struct {
 	// FailedMessages Messages never acknowledged.
@@ -1084,6 +1051,124 @@ type ErrorResponse struct {
 //
 // Example: 42
 type EventSeq = int64
+
+// ExportMembership A room the user is a member of, with their settings there.
+type ExportMembership struct {
+	// ArchivedSeq The seq at which they archived the room.
+	ArchivedSeq *int64 `json:"archived_seq"`
+
+	// JoinedAt When they joined.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	JoinedAt time.Time `json:"joined_at"`
+
+	// LastReadSeq Their read cursor.
+	//
+	// Example: 42
+	LastReadSeq int64 `json:"last_read_seq"`
+
+	// MutedUntil Until when they muted the room.
+	MutedUntil *time.Time `json:"muted_until"`
+
+	// PinnedAt When they pinned the room in their list.
+	PinnedAt *time.Time `json:"pinned_at"`
+
+	// Role The user's role.
+	//
+	// Example: admin
+	Role ExportMembershipRole `json:"role"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// RoomName The room's name; null for a dm.
+	//
+	// Example: Project Apollo
+	RoomName *string `json:"room_name"`
+
+	// RoomType The room's type.
+	//
+	// Example: group
+	RoomType ExportMembershipRoomType `json:"room_type"`
+}
+
+// ExportMembershipRole The user's role.
+//
+// Example: admin
+type ExportMembershipRole string
+
+// ExportMembershipRoomType The room's type.
+//
+// Example: group
+type ExportMembershipRoomType string
+
+// ExportNotification A notification the user was sent.
+type ExportNotification struct {
+	// AckedAt When the user confirmed it.
+	//
+	// Example: 2026-11-24T20:21:00Z
+	AckedAt *time.Time `json:"acked_at"`
+
+	// CreatedAt When it was stored.
+	//
+	// Example: 2026-11-24T20:20:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ExpiresAt When it stops being delivered.
+	//
+	// Example: 2026-12-01T20:20:00Z
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// NotificationId A notification id, `ntf_` followed by random characters.
+	//
+	// Example: ntf_6b7c8f3a2b1c9d0e4f5a
+	NotificationId NotificationId `json:"notification_id"`
+
+	// Payload Free-form JSON object, at most 16 KB encoded.
+	//
+	// Example: {"order_id":"1234","status":"shipped"}
+	Payload NotificationPayload `json:"payload"`
+
+	// SenderId Who sent it.
+	//
+	// Example: backend
+	SenderId string `json:"sender_id"`
+
+	// State Its delivery state (pending, delivered, acked, failed).
+	//
+	// Example: acked
+	State string `json:"state"`
+
+	// Topic A notification topic.
+	//
+	// Example: orders.shipped
+	Topic Topic `json:"topic"`
+}
+
+// ExportReaction A reaction of the user.
+type ExportReaction struct {
+	// CreatedAt When they reacted.
+	//
+	// Example: 2026-11-24T20:06:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The reaction.
+	//
+	// Example: thumbs_up
+	Type string `json:"type"`
+}
 
 // FailedMessage A message a connected user never acknowledged.
 type FailedMessage struct {
@@ -1185,31 +1270,6 @@ type HealthResponse struct {
 	//
 	// Example: {"connections":12,"db_writable":true,"status":"ok","uptime":3600,"version":"1.0.0"}
 	Data Health `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
-}
-
-// Lifted A ban, mute or block lifted.
-type Lifted struct {
-	// RoomId The room; null for a tenant-wide ban or a block.
-	//
-	// Example: room_5a6b7c8f3a2b1c9d0e4f
-	RoomId *string `json:"room_id"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// LiftedResponse Envelope of Lifted.
-type LiftedResponse struct {
-	// Data A ban, mute or block lifted.
-	Data Lifted `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -1616,121 +1676,17 @@ type MessageResponse struct {
 // Example: {"topic":"launch planning"}
 type Metadata map[string]interface{}
 
-// ModerationEvent A room admin (`by`) banned `user_id` from the room (`ban.added`; a
-// member is removed first, with `member.left`), lifted the ban
-// (`ban.removed`), muted them (`mute.added`) or lifted the mute
-// (`mute.removed`). `expires_at`, when present, is when the ban or mute
-// ends. Shadow bans are never in the log.
-type ModerationEvent struct {
-	// By A user of the tenant, chosen by the tenant's app.
+// MonthCount A count of one UTC calendar month (within the span asked for).
+type MonthCount struct {
+	// Count The count.
 	//
-	// Example: alice
-	By UserId `json:"by"`
+	// Example: 412
+	Count int64 `json:"count"`
 
-	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	// Month The month, YYYY-MM.
 	//
-	// Example: 42
-	EventSeq EventSeq `json:"event_seq"`
-
-	// ExpiresAt When the ban or mute ends; absent for until lifted.
-	//
-	// Example: 2026-11-25T20:00:00Z
-	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-
-	// OccurredAt When the change was stored.
-	//
-	// Example: 2026-11-24T20:10:00Z
-	OccurredAt time.Time `json:"occurred_at"`
-
-	// Reason Why, if the ban gave a reason.
-	//
-	// Example: spam
-	Reason *string `json:"reason,omitempty"`
-
-	// RoomId A room id, `room_` followed by random characters.
-	//
-	// Example: room_5a6b7c8f3a2b1c9d0e4f
-	RoomId RoomId `json:"room_id"`
-
-	// Type The event type.
-	//
-	// Example: ban.added
-	Type ModerationEventType `json:"type"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// ModerationEventType The event type.
-//
-// Example: ban.added
-type ModerationEventType string
-
-// Mute A mute in force.
-type Mute struct {
-	// CreatedAt When the mute was made.
-	//
-	// Example: 2026-11-24T20:00:00Z
-	CreatedAt time.Time `json:"created_at"`
-
-	// ExpiresAt When the mute ends; null for until lifted.
-	//
-	// Example: 2026-11-24T21:00:00Z
-	ExpiresAt *time.Time `json:"expires_at"`
-
-	// MutedBy A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	MutedBy UserId `json:"muted_by"`
-
-	// RoomId A room id, `room_` followed by random characters.
-	//
-	// Example: room_5a6b7c8f3a2b1c9d0e4f
-	RoomId RoomId `json:"room_id"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// MuteListResponse Envelope of a list of mutes.
-type MuteListResponse struct {
-	// Data The mutes, newest first.
-	Data []Mute `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
-}
-
-// MuteRequest A mute to make.
-type MuteRequest struct {
-	// DurationSeconds How long the mute lasts; absent, until lifted.
-	//
-	// Example: 3600
-	DurationSeconds *int `json:"duration_seconds,omitempty"`
-
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
-}
-
-// MuteResponse Envelope of a Mute.
-type MuteResponse struct {
-	// Data A mute in force.
-	Data Mute `json:"data"`
-
-	// Error Always null on success.
-	Error *NullError `json:"error"`
-
-	// Success True when the request succeeded.
-	Success bool `json:"success"`
+	// Example: 2026-11
+	Month string `json:"month"`
 }
 
 // Notification A notification for the caller.
@@ -2334,11 +2290,6 @@ type Room struct {
 	// Example: 2026-11-24T20:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// Frozen Whether sends and edits are refused (see PATCH).
-	//
-	// Example: false
-	Frozen *bool `json:"frozen,omitempty"`
-
 	// LastSeq A per-room message sequence number; the first message is 1.
 	//
 	// Example: 13
@@ -2363,11 +2314,6 @@ type Room struct {
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
 	RoomId RoomId `json:"room_id"`
-
-	// SlowModeSeconds Slow mode (see PATCH); 0 when off.
-	//
-	// Example: 0
-	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 
 	// Type `dm`: two users. `group`: private, members added by admins. `channel`: public inside the tenant.
 	//
@@ -2457,11 +2403,6 @@ type RoomSummary struct {
 	// Example: 2026-11-24T20:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// Frozen Whether sends and edits are refused (see PATCH).
-	//
-	// Example: false
-	Frozen *bool `json:"frozen,omitempty"`
-
 	// LastMessage The newest message, or null when there is none.
 	LastMessage *Message `json:"last_message"`
 
@@ -2497,11 +2438,6 @@ type RoomSummary struct {
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
 	RoomId RoomId `json:"room_id"`
-
-	// SlowModeSeconds Slow mode (see PATCH); 0 when off.
-	//
-	// Example: 0
-	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 
 	// Type `dm`: two users. `group`: private, members added by admins. `channel`: public inside the tenant.
 	//
@@ -2783,22 +2719,34 @@ type Tenant struct {
 	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
-// TenantBanRequest A tenant-wide ban to make (shadow bans are per room).
-type TenantBanRequest struct {
-	// DurationSeconds How long the ban lasts; absent, until lifted.
+// TenantDeletion A tenant deleted, whose data is being purged.
+type TenantDeletion struct {
+	// Status Always purging; once the purge is done the tenant is unknown (404).
 	//
-	// Example: 86400
-	DurationSeconds *int `json:"duration_seconds,omitempty"`
+	// Example: purging
+	Status TenantDeletionStatus `json:"status"`
 
-	// Reason Why, for the tenant. No control characters but tab and line breaks.
+	// TenantId A tenant id, `tn_` followed by random characters.
 	//
-	// Example: fraud
-	Reason *string `json:"reason,omitempty"`
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+}
 
-	// UserId A user of the tenant, chosen by the tenant's app.
-	//
-	// Example: alice
-	UserId UserId `json:"user_id"`
+// TenantDeletionStatus Always purging; once the purge is done the tenant is unknown (404).
+//
+// Example: purging
+type TenantDeletionStatus string
+
+// TenantDeletionResponse Envelope of TenantDeletion.
+type TenantDeletionResponse struct {
+	// Data A tenant deleted, whose data is being purged.
+	Data TenantDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
 }
 
 // TenantId A tenant id, `tn_` followed by random characters.
@@ -2810,6 +2758,77 @@ type TenantId = string
 type TenantListResponse struct {
 	// Data The tenants.
 	Data []Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantResponse Envelope of Tenant.
+type TenantResponse struct {
+	// Data A tenant, without its key.
+	Data Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantUsage A tenant's usage over UTC days from to to, both included.
+type TenantUsage struct {
+	// DailyActiveUsers Each day's distinct active users; days without any are left out.
+	DailyActiveUsers []DayCount `json:"daily_active_users"`
+
+	// DailyPeakConnections Each day's peak of WebSocket connections, the sum of every instance's own peak of the day; days without any are left out.
+	DailyPeakConnections []DayCount `json:"daily_peak_connections"`
+
+	// From The first day.
+	//
+	// Example: 2026-11-01
+	From openapi_types.Date `json:"from"`
+
+	// Messages Messages sent in the span (deleted ones included).
+	//
+	// Example: 18234
+	Messages int64 `json:"messages"`
+
+	// MonthlyActiveUsers Each month's distinct active users, counted over the days of the month within the span.
+	MonthlyActiveUsers []MonthCount `json:"monthly_active_users"`
+
+	// PeakConnections The highest of daily_peak_connections; 0 without any.
+	//
+	// Example: 96
+	PeakConnections int64 `json:"peak_connections"`
+
+	// StorageBytes The bytes of the tenant's uploads stored now (not only the span's).
+	//
+	// Example: 52428800
+	StorageBytes int64 `json:"storage_bytes"`
+
+	// TenantId A tenant id, `tn_` followed by random characters.
+	//
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+
+	// To The last day.
+	//
+	// Example: 2026-11-30
+	To openapi_types.Date `json:"to"`
+
+	// WebhookDeliveries Webhook delivery attempts in the span.
+	//
+	// Example: 0
+	WebhookDeliveries int64 `json:"webhook_deliveries"`
+}
+
+// TenantUsageResponse Envelope of TenantUsage.
+type TenantUsageResponse struct {
+	// Data A tenant's usage over UTC days from to to, both included.
+	Data TenantUsage `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -3031,11 +3050,6 @@ type UpdateReportRequestStatus string
 
 // UpdateRoomRequest Changes to a room; absent fields are left as they are, an empty name clears it.
 type UpdateRoomRequest struct {
-	// Frozen A frozen room refuses every send and edit with 409 `CONFLICT` (`field: room_id`): a state of the room the request names.
-	//
-	// Example: false
-	Frozen *bool `json:"frozen,omitempty"`
-
 	// Metadata Free-form JSON object, at most 4 KB encoded.
 	//
 	// Example: {"topic":"launch planning"}
@@ -3045,11 +3059,6 @@ type UpdateRoomRequest struct {
 	//
 	// Example: Project Apollo (launch)
 	Name *string `json:"name,omitempty"`
-
-	// SlowModeSeconds Slow mode; 0 turns it off. A member's second send within the window is refused with 429 and `Retry-After`; room admins are exempt.
-	//
-	// Example: 30
-	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 }
 
 // UpdateWebhookRequest The fields to change; the others stay.
@@ -3220,6 +3229,97 @@ type UploadTicket struct {
 type UploadTicketResponse struct {
 	// Data Where to put an upload's bytes.
 	Data UploadTicket `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserDeletion A user deleted, whose data is being erased.
+type UserDeletion struct {
+	// Messages What happens to the user's messages.
+	//
+	// Example: delete
+	Messages UserDeletionMessages `json:"messages"`
+
+	// RequestedAt When the deletion was asked for; the user's tokens issued before it are refused.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	RequestedAt time.Time `json:"requested_at"`
+
+	// Status Always erasing; the erasure goes on in the background.
+	//
+	// Example: erasing
+	Status UserDeletionStatus `json:"status"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserDeletionMessages What happens to the user's messages.
+//
+// Example: delete
+type UserDeletionMessages string
+
+// UserDeletionStatus Always erasing; the erasure goes on in the background.
+//
+// Example: erasing
+type UserDeletionStatus string
+
+// UserDeletionResponse Envelope of UserDeletion.
+type UserDeletionResponse struct {
+	// Data A user deleted, whose data is being erased.
+	Data UserDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserExport Everything stored about a user.
+type UserExport struct {
+	// ExportedAt When the export began.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	ExportedAt time.Time `json:"exported_at"`
+
+	// Memberships The rooms they are a member of.
+	Memberships []ExportMembership `json:"memberships"`
+
+	// Messages Every message they sent, room by room in seq order; deleted ones empty.
+	Messages []Message `json:"messages"`
+
+	// Notifications The notifications they were sent, still kept.
+	Notifications []ExportNotification `json:"notifications"`
+
+	// Profile A user's profile. A user who never set one has empty fields and `updated_at` null.
+	Profile UserProfile `json:"profile"`
+
+	// Reactions Their reactions.
+	Reactions []ExportReaction `json:"reactions"`
+
+	// Subscriptions Their topic subscriptions.
+	Subscriptions []Subscription `json:"subscriptions"`
+
+	// Uploads The files they uploaded, with signed download links.
+	Uploads []Upload `json:"uploads"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserExportResponse Envelope of UserExport.
+type UserExportResponse struct {
+	// Data Everything stored about a user.
+	Data UserExport `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -3798,20 +3898,13 @@ type CreateTenantParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// BanFromTenantParams defines parameters for BanFromTenant.
-type BanFromTenantParams struct {
-	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
-	// request with a key runs; a repeat with the same key, operation and body
-	// within 24 hours does nothing again and gets the first answer (status
-	// and body) with the header `Idempotent-Replayed: true`. The same key
-	// with another body or operation is refused with 409 `CONFLICT` (`field`
-	// `Idempotency-Key`). A repeat that arrives while the first is still
-	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
-	// retry later). Keys are scoped to the caller: the tenant and user (the
-	// master key for admin operations). Answers of 5xx are not kept: the
-	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
-	// intended change, and the same one for its retries.
-	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+// GetTenantUsageParams defines parameters for GetTenantUsage.
+type GetTenantUsageParams struct {
+	// From The first UTC day (default 29 days before `to`).
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The last UTC day (default today).
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
 }
 
 // ListNotificationsParams defines parameters for ListNotifications.
@@ -3901,22 +3994,6 @@ type CreateRoomParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// BanFromRoomParams defines parameters for BanFromRoom.
-type BanFromRoomParams struct {
-	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
-	// request with a key runs; a repeat with the same key, operation and body
-	// within 24 hours does nothing again and gets the first answer (status
-	// and body) with the header `Idempotent-Replayed: true`. The same key
-	// with another body or operation is refused with 409 `CONFLICT` (`field`
-	// `Idempotency-Key`). A repeat that arrives while the first is still
-	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
-	// retry later). Keys are scoped to the caller: the tenant and user (the
-	// master key for admin operations). Answers of 5xx are not kept: the
-	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
-	// intended change, and the same one for its retries.
-	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
 // ListRoomEventsParams defines parameters for ListRoomEvents.
 type ListRoomEventsParams struct {
 	// After Return the events with an `event_seq` greater than this.
@@ -3979,22 +4056,6 @@ type ListRepliesParams struct {
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
-}
-
-// MuteInRoomParams defines parameters for MuteInRoom.
-type MuteInRoomParams struct {
-	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
-	// request with a key runs; a repeat with the same key, operation and body
-	// within 24 hours does nothing again and gets the first answer (status
-	// and body) with the header `Idempotent-Replayed: true`. The same key
-	// with another body or operation is refused with 409 `CONFLICT` (`field`
-	// `Idempotency-Key`). A repeat that arrives while the first is still
-	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
-	// retry later). Keys are scoped to the caller: the tenant and user (the
-	// master key for admin operations). Answers of 5xx are not kept: the
-	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
-	// intended change, and the same one for its retries.
-	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // SearchMessagesParams defines parameters for SearchMessages.
@@ -4077,6 +4138,15 @@ type ListUsersParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// DeleteUserParams defines parameters for DeleteUser.
+type DeleteUserParams struct {
+	// Messages What happens to the user's messages.
+	Messages DeleteUserParamsMessages `form:"messages" json:"messages"`
+}
+
+// DeleteUserParamsMessages defines parameters for DeleteUser.
+type DeleteUserParamsMessages string
+
 // ListWebhooksParams defines parameters for ListWebhooks.
 type ListWebhooksParams struct {
 	// After The `next_after` of the previous page.
@@ -4149,9 +4219,6 @@ type AckMessagesJSONRequestBody = AckRequest
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
-// BanFromTenantJSONRequestBody defines body for BanFromTenant for application/json ContentType.
-type BanFromTenantJSONRequestBody = TenantBanRequest
-
 // SetBeforeSendHookJSONRequestBody defines body for SetBeforeSendHook for application/json ContentType.
 type SetBeforeSendHookJSONRequestBody = SetBeforeSendHookRequest
 
@@ -4173,9 +4240,6 @@ type CreateRoomJSONRequestBody = CreateRoomRequest
 // UpdateRoomJSONRequestBody defines body for UpdateRoom for application/json ContentType.
 type UpdateRoomJSONRequestBody = UpdateRoomRequest
 
-// BanFromRoomJSONRequestBody defines body for BanFromRoom for application/json ContentType.
-type BanFromRoomJSONRequestBody = BanRequest
-
 // AddMemberJSONRequestBody defines body for AddMember for application/json ContentType.
 type AddMemberJSONRequestBody = AddMemberRequest
 
@@ -4187,9 +4251,6 @@ type SendMessageJSONRequestBody = SendMessageRequest
 
 // UpdateMessageJSONRequestBody defines body for UpdateMessage for application/json ContentType.
 type UpdateMessageJSONRequestBody = UpdateMessageRequest
-
-// MuteInRoomJSONRequestBody defines body for MuteInRoom for application/json ContentType.
-type MuteInRoomJSONRequestBody = MuteRequest
 
 // CreateSubscriptionJSONRequestBody defines body for CreateSubscription for application/json ContentType.
 type CreateSubscriptionJSONRequestBody = SubscriptionRequest
@@ -4423,32 +4484,6 @@ func (t *RoomEvent) MergeAttachmentProcessedEvent(v AttachmentProcessedEvent) er
 	return err
 }
 
-// AsModerationEvent returns the union data inside the RoomEvent as a ModerationEvent
-func (t RoomEvent) AsModerationEvent() (ModerationEvent, error) {
-	var body ModerationEvent
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromModerationEvent overwrites any union data inside the RoomEvent as the provided ModerationEvent
-func (t *RoomEvent) FromModerationEvent(v ModerationEvent) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeModerationEvent performs a merge with any union data inside the RoomEvent, using the provided ModerationEvent
-func (t *RoomEvent) MergeModerationEvent(v ModerationEvent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -4465,10 +4500,6 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 	switch discriminator {
 	case "attachment.processed":
 		return t.AsAttachmentProcessedEvent()
-	case "ban.added":
-		return t.AsModerationEvent()
-	case "ban.removed":
-		return t.AsModerationEvent()
 	case "member.joined":
 		return t.AsMemberJoinedEvent()
 	case "member.left":
@@ -4479,10 +4510,6 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "message.updated":
 		return t.AsMessageEvent()
-	case "mute.added":
-		return t.AsModerationEvent()
-	case "mute.removed":
-		return t.AsModerationEvent()
 	case "pin.added":
 		return t.AsPinEvent()
 	case "pin.removed":
@@ -4649,6 +4676,29 @@ type ClientInterface interface {
 	// Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
 	CreateTenant(ctx context.Context, params *CreateTenantParams, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DeleteTenant Delete a tenant and all its data
+	//
+	// Deletes the tenant: from the answer on, its API key and user tokens are
+	// refused with 401 (by every instance within 500 ms), its REST resources
+	// are gone (404 for the master key's reads), and its WebSocket
+	// connections are closed with 1008 (on this instance at once, on the
+	// others within `WS_CREDENTIAL_CHECK_INTERVAL`). Its data (rooms,
+	// messages, events, users, notifications, uploads and their stored
+	// files, usage) is then purged in the background; a restart resumes an
+	// unfinished purge. Deleting a tenant whose purge is still running
+	// answers 202 again; once the purge is done the tenant is unknown (404).
+	// Not reversible.
+	//
+	// Corresponds with DELETE /admin/tenants/{tenant_id} (the `DeleteTenant` operationId).
+	DeleteTenant(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTenant Get a tenant
+	//
+	// The tenant, without its key. A deleted tenant is 404 from its deletion on.
+	//
+	// Corresponds with GET /admin/tenants/{tenant_id} (the `GetTenant` operationId).
+	GetTenant(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RotateTenantKey Rotate a tenant's API key
 	//
 	// Issues a new API key for the tenant. The old key is refused from then on
@@ -4661,54 +4711,27 @@ type ClientInterface interface {
 	// Corresponds with POST /admin/tenants/{tenant_id}/rotate-key (the `RotateTenantKey` operationId).
 	RotateTenantKey(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetTenantUsage A tenant's usage
+	//
+	// What the tenant used over UTC days `from` to `to` (both included; by
+	// default the 30 days up to today; empty when `from` is after `to`): messages sent,
+	// daily and monthly active users (users who made a request or opened a
+	// WebSocket connection, as themselves, that day or month), peak
+	// WebSocket connections, webhook delivery attempts, and the bytes of its
+	// stored uploads now. A day's peak is the sum of each instance's own
+	// peak that day: an upper bound of the connections open at once across
+	// instances (the instances' peaks need not coincide), so capacity
+	// planned on it is never short; with one instance it is exact.
+	//
+	// Corresponds with GET /admin/tenants/{tenant_id}/usage (the `GetTenantUsage` operationId).
+	GetTenantUsage(ctx context.Context, tenantId TenantIdPath, params *GetTenantUsageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetAsyncAPISpec The WebSocket contract
 	//
 	// The AsyncAPI 3.0 document describing the WebSocket events of `GET /ws`.
 	//
 	// Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 	GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// ListTenantBans List tenant-wide bans
-	//
-	// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
-	//
-	// Corresponds with GET /bans (the `ListTenantBans` operationId).
-	ListTenantBans(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BanFromTenantWithBody Ban a user from the tenant
-	//
-	// Tenant-level (a user token is refused with 403). Until the ban expires
-	// (`duration_seconds`; without it, until lifted) every request acting as
-	// the user, REST or WebSocket, is refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /bans (the `BanFromTenant` operationId).
-	BanFromTenantWithBody(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BanFromTenant Ban a user from the tenant
-	//
-	// Tenant-level (a user token is refused with 403). Until the ban expires
-	// (`duration_seconds`; without it, until lifted) every request acting as
-	// the user, REST or WebSocket, is refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /bans (the `BanFromTenant` operationId).
-	BanFromTenant(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// UnbanFromTenant Lift a tenant-wide ban
-	//
-	// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
-	//
-	// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
-	UnbanFromTenant(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetHealth Service health
 	//
@@ -5037,9 +5060,7 @@ type ClientInterface interface {
 
 	// UpdateRoomWithBody Update a room
 	//
-	// Changes the name, metadata or room controls (`slow_mode_seconds`,
-	// `frozen`). Room admins only; the change is appended to the room's log
-	// as `room.updated`.
+	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5048,66 +5069,12 @@ type ClientInterface interface {
 
 	// UpdateRoom Update a room
 	//
-	// Changes the name, metadata or room controls (`slow_mode_seconds`,
-	// `frozen`). Room admins only; the change is appended to the room's log
-	// as `room.updated`.
+	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /rooms/{room_id} (the `UpdateRoom` operationId).
 	UpdateRoom(ctx context.Context, roomId RoomIdPath, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// ListRoomBans List a room's bans
-	//
-	// The bans in force in the room (shadow bans included), newest first. Room admins only.
-	//
-	// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
-	ListRoomBans(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BanFromRoomWithBody Ban a user from a room
-	//
-	// Room admins only (a dm has none: 403). The user is removed from the
-	// room (`member.left`), then `ban.added` is appended to the room's log;
-	// until the ban expires (`duration_seconds`; without it, until lifted)
-	// their rejoin is refused and their sends are refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-	// banned user replaces the ban.
-	//
-	// `shadow: true` keeps the user in the room and tells no one, not even
-	// the room's log: their sends succeed for them (they see their own
-	// messages in the answer, live and in their history) but reach nobody
-	// else (not live, not in others' history, `/sync` or room events).
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-	BanFromRoomWithBody(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BanFromRoom Ban a user from a room
-	//
-	// Room admins only (a dm has none: 403). The user is removed from the
-	// room (`member.left`), then `ban.added` is appended to the room's log;
-	// until the ban expires (`duration_seconds`; without it, until lifted)
-	// their rejoin is refused and their sends are refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-	// banned user replaces the ban.
-	//
-	// `shadow: true` keeps the user in the room and tells no one, not even
-	// the room's log: their sends succeed for them (they see their own
-	// messages in the answer, live and in their history) but reach nobody
-	// else (not live, not in others' history, `/sync` or room events).
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-	BanFromRoom(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// UnbanFromRoom Lift a room ban
-	//
-	// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
-	//
-	// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
-	UnbanFromRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRoomEvents Read a room's event log
 	//
@@ -5232,14 +5199,6 @@ type ClientInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
-	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-	// is banned from the room or the tenant, or muted in the room
-	// (`details.until` when that ends), or when the other member of a dm has
-	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-	// member's second send within the room's slow mode window (room admins
-	// are exempt).
-	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -5259,14 +5218,6 @@ type ClientInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
-	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-	// is banned from the room or the tenant, or muted in the room
-	// (`details.until` when that ends), or when the other member of a dm has
-	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-	// member's second send within the room's slow mode window (room admins
-	// are exempt).
-	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -5283,9 +5234,7 @@ type ClientInterface interface {
 	// UpdateMessageWithBody Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`), an edit in
-	// a frozen room with 409 (`field: room_id`), an edit by a user banned
-	// from the room or the tenant with 403.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -5305,9 +5254,7 @@ type ClientInterface interface {
 	// UpdateMessage Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`), an edit in
-	// a frozen room with 409 (`field: room_id`), an edit by a user banned
-	// from the room or the tenant with 403.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -5364,44 +5311,6 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 	ListReplies(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// ListRoomMutes List a room's mutes
-	//
-	// The mutes in force in the room, newest first. Room admins only.
-	//
-	// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
-	ListRoomMutes(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// MuteInRoomWithBody Mute a user in a room
-	//
-	// Room admins only. Until the mute expires (`duration_seconds`; without
-	// it, until lifted) the user may read the room but their sends are
-	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-	// ends). Appends `mute.added`; muting a muted user replaces the mute.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-	MuteInRoomWithBody(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// MuteInRoom Mute a user in a room
-	//
-	// Room admins only. Until the mute expires (`duration_seconds`; without
-	// it, until lifted) the user may read the room but their sends are
-	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-	// ends). Appends `mute.added`; muting a muted user replaces the mute.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-	MuteInRoom(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// UnmuteInRoom Lift a mute
-	//
-	// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
-	//
-	// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
-	UnmuteInRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPins List pinned messages
 	//
@@ -5658,31 +5567,27 @@ type ClientInterface interface {
 	// Corresponds with GET /users (the `ListUsers` operationId).
 	ListUsers(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ListBlocks List the users the caller blocks
+	// DeleteUser Delete a user and their data
 	//
-	// Newest first.
+	// Deletes the user (a data-protection erasure). At once: the user tokens
+	// issued to them before now are refused with 401 and their WebSocket
+	// connections are closed with 1008 (on other instances within
+	// `WS_CREDENTIAL_CHECK_INTERVAL`). Then, in the background (a restart
+	// resumes it): their profile, memberships (each a `member.left`),
+	// reactions (each a `reaction.removed`), notifications, subscriptions,
+	// settings, uploads and the uploads' stored files go, and their
+	// messages as `messages` says: `keep` leaves them; `anonymize` keeps
+	// their content under `sender_id` `deleted-user`; `delete` empties each
+	// as a deletion does (a `message.deleted`, seq kept). With `anonymize`
+	// and `delete`, quotes of their messages in other users' messages name
+	// `deleted-user`, and with `delete` carry no content and say `deleted`;
+	// notifications they sent are deleted (`delete`) or sent by
+	// `deleted-user` (`anonymize`). The user id may be used again afterwards,
+	// as a new user. Tenant-level: it takes the tenant key and refuses a
+	// user token with 403.
 	//
-	// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
-	ListBlocks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// UnblockUser Unblock a user
-	//
-	// 404 when the caller does not block the user.
-	//
-	// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
-	UnblockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BlockUser Block a user
-	//
-	// Idempotent: 201 when blocked now, 200 when already blocked. The
-	// blocked user can no longer open a dm with the caller (403) nor send
-	// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
-	// permission the caller withdrew, not a state of the dm), and the
-	// caller no longer receives the blocked user's messages in shared rooms
-	// over WebSocket. Blocking oneself is 400 (`field: user_id`).
-	//
-	// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
-	BlockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with DELETE /users/{user_id} (the `DeleteUser` operationId).
+	DeleteUser(ctx context.Context, userId UserId, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUser Get a user's profile
 	//
@@ -5736,6 +5641,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
 	PutUser(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportUser Export everything stored about a user
+	//
+	// One JSON document (streamed, so it may be large) with everything
+	// stored about the user: profile, memberships with their settings,
+	// every message they sent (in rooms they left too), reactions,
+	// notifications they were sent, topic subscriptions, and uploads with
+	// signed download links (valid for an hour). A user never seen has an
+	// empty export. Tenant-level: it takes the tenant key and refuses a user
+	// token with 403. An error after the answer has begun cuts the document
+	// short (it does not parse): retry.
+	//
+	// Corresponds with GET /users/{user_id}/export (the `ExportUser` operationId).
+	ExportUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWebhooks List webhook endpoints
 	//
@@ -6035,6 +5954,49 @@ func (c *Client) CreateTenant(ctx context.Context, params *CreateTenantParams, b
 	return c.Client.Do(req)
 }
 
+// DeleteTenant Delete a tenant and all its data
+//
+// Deletes the tenant: from the answer on, its API key and user tokens are
+// refused with 401 (by every instance within 500 ms), its REST resources
+// are gone (404 for the master key's reads), and its WebSocket
+// connections are closed with 1008 (on this instance at once, on the
+// others within `WS_CREDENTIAL_CHECK_INTERVAL`). Its data (rooms,
+// messages, events, users, notifications, uploads and their stored
+// files, usage) is then purged in the background; a restart resumes an
+// unfinished purge. Deleting a tenant whose purge is still running
+// answers 202 again; once the purge is done the tenant is unknown (404).
+// Not reversible.
+//
+// Corresponds with DELETE /admin/tenants/{tenant_id} (the `DeleteTenant` operationId).
+func (c *Client) DeleteTenant(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTenantRequest(c.Server, tenantId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTenant Get a tenant
+//
+// The tenant, without its key. A deleted tenant is 404 from its deletion on.
+//
+// Corresponds with GET /admin/tenants/{tenant_id} (the `GetTenant` operationId).
+func (c *Client) GetTenant(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTenantRequest(c.Server, tenantId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RotateTenantKey Rotate a tenant's API key
 //
 // Issues a new API key for the tenant. The old key is refused from then on
@@ -6057,6 +6019,31 @@ func (c *Client) RotateTenantKey(ctx context.Context, tenantId TenantIdPath, req
 	return c.Client.Do(req)
 }
 
+// GetTenantUsage A tenant's usage
+//
+// What the tenant used over UTC days `from` to `to` (both included; by
+// default the 30 days up to today; empty when `from` is after `to`): messages sent,
+// daily and monthly active users (users who made a request or opened a
+// WebSocket connection, as themselves, that day or month), peak
+// WebSocket connections, webhook delivery attempts, and the bytes of its
+// stored uploads now. A day's peak is the sum of each instance's own
+// peak that day: an upper bound of the connections open at once across
+// instances (the instances' peaks need not coincide), so capacity
+// planned on it is never short; with one instance it is exact.
+//
+// Corresponds with GET /admin/tenants/{tenant_id}/usage (the `GetTenantUsage` operationId).
+func (c *Client) GetTenantUsage(ctx context.Context, tenantId TenantIdPath, params *GetTenantUsageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTenantUsageRequest(c.Server, tenantId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetAsyncAPISpec The WebSocket contract
 //
 // The AsyncAPI 3.0 document describing the WebSocket events of `GET /ws`.
@@ -6064,88 +6051,6 @@ func (c *Client) RotateTenantKey(ctx context.Context, tenantId TenantIdPath, req
 // Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 func (c *Client) GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAsyncAPISpecRequest(c.Server)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// ListTenantBans List tenant-wide bans
-//
-// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
-//
-// Corresponds with GET /bans (the `ListTenantBans` operationId).
-func (c *Client) ListTenantBans(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTenantBansRequest(c.Server)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// BanFromTenantWithBody Ban a user from the tenant
-//
-// Tenant-level (a user token is refused with 403). Until the ban expires
-// (`duration_seconds`; without it, until lifted) every request acting as
-// the user, REST or WebSocket, is refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-// user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /bans (the `BanFromTenant` operationId).
-func (c *Client) BanFromTenantWithBody(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanFromTenantRequestWithBody(c.Server, params, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// BanFromTenant Ban a user from the tenant
-//
-// Tenant-level (a user token is refused with 403). Until the ban expires
-// (`duration_seconds`; without it, until lifted) every request acting as
-// the user, REST or WebSocket, is refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-// user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /bans (the `BanFromTenant` operationId).
-func (c *Client) BanFromTenant(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanFromTenantRequest(c.Server, params, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// UnbanFromTenant Lift a tenant-wide ban
-//
-// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
-//
-// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
-func (c *Client) UnbanFromTenant(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnbanFromTenantRequest(c.Server, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -6723,9 +6628,7 @@ func (c *Client) GetRoom(ctx context.Context, roomId RoomIdPath, reqEditors ...R
 
 // UpdateRoomWithBody Update a room
 //
-// Changes the name, metadata or room controls (`slow_mode_seconds`,
-// `frozen`). Room admins only; the change is appended to the room's log
-// as `room.updated`.
+// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -6744,107 +6647,13 @@ func (c *Client) UpdateRoomWithBody(ctx context.Context, roomId RoomIdPath, cont
 
 // UpdateRoom Update a room
 //
-// Changes the name, metadata or room controls (`slow_mode_seconds`,
-// `frozen`). Room admins only; the change is appended to the room's log
-// as `room.updated`.
+// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /rooms/{room_id} (the `UpdateRoom` operationId).
 func (c *Client) UpdateRoom(ctx context.Context, roomId RoomIdPath, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateRoomRequest(c.Server, roomId, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// ListRoomBans List a room's bans
-//
-// The bans in force in the room (shadow bans included), newest first. Room admins only.
-//
-// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
-func (c *Client) ListRoomBans(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRoomBansRequest(c.Server, roomId)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// BanFromRoomWithBody Ban a user from a room
-//
-// Room admins only (a dm has none: 403). The user is removed from the
-// room (`member.left`), then `ban.added` is appended to the room's log;
-// until the ban expires (`duration_seconds`; without it, until lifted)
-// their rejoin is refused and their sends are refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-// banned user replaces the ban.
-//
-// `shadow: true` keeps the user in the room and tells no one, not even
-// the room's log: their sends succeed for them (they see their own
-// messages in the answer, live and in their history) but reach nobody
-// else (not live, not in others' history, `/sync` or room events).
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-func (c *Client) BanFromRoomWithBody(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanFromRoomRequestWithBody(c.Server, roomId, params, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// BanFromRoom Ban a user from a room
-//
-// Room admins only (a dm has none: 403). The user is removed from the
-// room (`member.left`), then `ban.added` is appended to the room's log;
-// until the ban expires (`duration_seconds`; without it, until lifted)
-// their rejoin is refused and their sends are refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-// banned user replaces the ban.
-//
-// `shadow: true` keeps the user in the room and tells no one, not even
-// the room's log: their sends succeed for them (they see their own
-// messages in the answer, live and in their history) but reach nobody
-// else (not live, not in others' history, `/sync` or room events).
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-func (c *Client) BanFromRoom(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBanFromRoomRequest(c.Server, roomId, params, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// UnbanFromRoom Lift a room ban
-//
-// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
-//
-// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
-func (c *Client) UnbanFromRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnbanFromRoomRequest(c.Server, roomId, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -7058,14 +6867,6 @@ func (c *Client) ListMessages(ctx context.Context, roomId RoomIdPath, params *Li
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
 //
-// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-// is banned from the room or the tenant, or muted in the room
-// (`details.until` when that ends), or when the other member of a dm has
-// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-// member's second send within the room's slow mode window (room admins
-// are exempt).
-//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -7094,14 +6895,6 @@ func (c *Client) SendMessageWithBody(ctx context.Context, roomId RoomIdPath, con
 // there is none): the message carries a snapshot of it. `mentions` names
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
-//
-// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-// is banned from the room or the tenant, or muted in the room
-// (`details.until` when that ends), or when the other member of a dm has
-// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-// member's second send within the room's slow mode window (room admins
-// are exempt).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7139,9 +6932,7 @@ func (c *Client) DeleteMessage(ctx context.Context, roomId RoomIdPath, messageId
 // UpdateMessageWithBody Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`), an edit in
-// a frozen room with 409 (`field: room_id`), an edit by a user banned
-// from the room or the tenant with 403.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -7171,9 +6962,7 @@ func (c *Client) UpdateMessageWithBody(ctx context.Context, roomId RoomIdPath, m
 // UpdateMessage Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`), an edit in
-// a frozen room with 409 (`field: room_id`), an edit by a user banned
-// from the room or the tenant with 403.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -7271,84 +7060,6 @@ func (c *Client) AddReaction(ctx context.Context, roomId RoomIdPath, messageId M
 // Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 func (c *Client) ListReplies(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListRepliesRequest(c.Server, roomId, messageId, params)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// ListRoomMutes List a room's mutes
-//
-// The mutes in force in the room, newest first. Room admins only.
-//
-// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
-func (c *Client) ListRoomMutes(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRoomMutesRequest(c.Server, roomId)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// MuteInRoomWithBody Mute a user in a room
-//
-// Room admins only. Until the mute expires (`duration_seconds`; without
-// it, until lifted) the user may read the room but their sends are
-// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-// ends). Appends `mute.added`; muting a muted user replaces the mute.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-func (c *Client) MuteInRoomWithBody(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMuteInRoomRequestWithBody(c.Server, roomId, params, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// MuteInRoom Mute a user in a room
-//
-// Room admins only. Until the mute expires (`duration_seconds`; without
-// it, until lifted) the user may read the room but their sends are
-// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-// ends). Appends `mute.added`; muting a muted user replaces the mute.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-func (c *Client) MuteInRoom(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMuteInRoomRequest(c.Server, roomId, params, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// UnmuteInRoom Lift a mute
-//
-// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
-//
-// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
-func (c *Client) UnmuteInRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnmuteInRoomRequest(c.Server, roomId, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -7784,52 +7495,28 @@ func (c *Client) ListUsers(ctx context.Context, params *ListUsersParams, reqEdit
 	return c.Client.Do(req)
 }
 
-// ListBlocks List the users the caller blocks
+// DeleteUser Delete a user and their data
 //
-// Newest first.
+// Deletes the user (a data-protection erasure). At once: the user tokens
+// issued to them before now are refused with 401 and their WebSocket
+// connections are closed with 1008 (on other instances within
+// `WS_CREDENTIAL_CHECK_INTERVAL`). Then, in the background (a restart
+// resumes it): their profile, memberships (each a `member.left`),
+// reactions (each a `reaction.removed`), notifications, subscriptions,
+// settings, uploads and the uploads' stored files go, and their
+// messages as `messages` says: `keep` leaves them; `anonymize` keeps
+// their content under `sender_id` `deleted-user`; `delete` empties each
+// as a deletion does (a `message.deleted`, seq kept). With `anonymize`
+// and `delete`, quotes of their messages in other users' messages name
+// `deleted-user`, and with `delete` carry no content and say `deleted`;
+// notifications they sent are deleted (`delete`) or sent by
+// `deleted-user` (`anonymize`). The user id may be used again afterwards,
+// as a new user. Tenant-level: it takes the tenant key and refuses a
+// user token with 403.
 //
-// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
-func (c *Client) ListBlocks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListBlocksRequest(c.Server)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// UnblockUser Unblock a user
-//
-// 404 when the caller does not block the user.
-//
-// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
-func (c *Client) UnblockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnblockUserRequest(c.Server, userId)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// BlockUser Block a user
-//
-// Idempotent: 201 when blocked now, 200 when already blocked. The
-// blocked user can no longer open a dm with the caller (403) nor send
-// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
-// permission the caller withdrew, not a state of the dm), and the
-// caller no longer receives the blocked user's messages in shared rooms
-// over WebSocket. Blocking oneself is 400 (`field: user_id`).
-//
-// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
-func (c *Client) BlockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBlockUserRequest(c.Server, userId)
+// Corresponds with DELETE /users/{user_id} (the `DeleteUser` operationId).
+func (c *Client) DeleteUser(ctx context.Context, userId UserId, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteUserRequest(c.Server, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7933,6 +7620,30 @@ func (c *Client) PutUserWithBody(ctx context.Context, userId UserId, contentType
 // Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
 func (c *Client) PutUser(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPutUserRequest(c.Server, userId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportUser Export everything stored about a user
+//
+// One JSON document (streamed, so it may be large) with everything
+// stored about the user: profile, memberships with their settings,
+// every message they sent (in rooms they left too), reactions,
+// notifications they were sent, topic subscriptions, and uploads with
+// signed download links (valid for an hour). A user never seen has an
+// empty export. Tenant-level: it takes the tenant key and refuses a user
+// token with 403. An error after the answer has begun cuts the document
+// short (it does not parse): retry.
+//
+// Corresponds with GET /users/{user_id}/export (the `ExportUser` operationId).
+func (c *Client) ExportUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportUserRequest(c.Server, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -8423,6 +8134,74 @@ func NewCreateTenantRequestWithBody(server string, params *CreateTenantParams, c
 	return req, nil
 }
 
+// NewDeleteTenantRequest constructs an http.Request for the DeleteTenant method
+func NewDeleteTenantRequest(server string, tenantId TenantIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant_id", tenantId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/tenants/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTenantRequest constructs an http.Request for the GetTenant method
+func NewGetTenantRequest(server string, tenantId TenantIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant_id", tenantId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/tenants/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRotateTenantKeyRequest constructs an http.Request for the RotateTenantKey method
 func NewRotateTenantKeyRequest(server string, tenantId TenantIdPath) (*http.Request, error) {
 	var err error
@@ -8457,6 +8236,79 @@ func NewRotateTenantKeyRequest(server string, tenantId TenantIdPath) (*http.Requ
 	return req, nil
 }
 
+// NewGetTenantUsageRequest constructs an http.Request for the GetTenantUsage method
+func NewGetTenantUsageRequest(server string, tenantId TenantIdPath, params *GetTenantUsageParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant_id", tenantId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/tenants/%s/usage", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetAsyncAPISpecRequest constructs an http.Request for the GetAsyncAPISpec method
 func NewGetAsyncAPISpecRequest(server string) (*http.Request, error) {
 	var err error
@@ -8477,122 +8329,6 @@ func NewGetAsyncAPISpecRequest(server string) (*http.Request, error) {
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewListTenantBansRequest constructs an http.Request for the ListTenantBans method
-func NewListTenantBansRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/bans")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewBanFromTenantRequest calls the generic BanFromTenant builder with application/json body
-func NewBanFromTenantRequest(server string, params *BanFromTenantParams, body BanFromTenantJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewBanFromTenantRequestWithBody(server, params, "application/json", bodyReader)
-}
-
-// NewBanFromTenantRequestWithBody constructs an http.Request for the BanFromTenant method, with any body, and a specified content type
-func NewBanFromTenantRequestWithBody(server string, params *BanFromTenantParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/bans")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IdempotencyKey != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Idempotency-Key", headerParam0)
-		}
-
-	}
-
-	return req, nil
-}
-
-// NewUnbanFromTenantRequest constructs an http.Request for the UnbanFromTenant method
-func NewUnbanFromTenantRequest(server string, userId UserIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/bans/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9445,143 +9181,6 @@ func NewUpdateRoomRequestWithBody(server string, roomId RoomIdPath, contentType 
 	return req, nil
 }
 
-// NewListRoomBansRequest constructs an http.Request for the ListRoomBans method
-func NewListRoomBansRequest(server string, roomId RoomIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/bans", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewBanFromRoomRequest calls the generic BanFromRoom builder with application/json body
-func NewBanFromRoomRequest(server string, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewBanFromRoomRequestWithBody(server, roomId, params, "application/json", bodyReader)
-}
-
-// NewBanFromRoomRequestWithBody constructs an http.Request for the BanFromRoom method, with any body, and a specified content type
-func NewBanFromRoomRequestWithBody(server string, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/bans", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IdempotencyKey != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Idempotency-Key", headerParam0)
-		}
-
-	}
-
-	return req, nil
-}
-
-// NewUnbanFromRoomRequest constructs an http.Request for the UnbanFromRoom method
-func NewUnbanFromRoomRequest(server string, roomId RoomIdPath, userId UserIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/bans/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
 // NewListRoomEventsRequest constructs an http.Request for the ListRoomEvents method
 func NewListRoomEventsRequest(server string, roomId RoomIdPath, params *ListRoomEventsParams) (*http.Request, error) {
 	var err error
@@ -10365,143 +9964,6 @@ func NewListRepliesRequest(server string, roomId RoomIdPath, messageId MessageId
 	return req, nil
 }
 
-// NewListRoomMutesRequest constructs an http.Request for the ListRoomMutes method
-func NewListRoomMutesRequest(server string, roomId RoomIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/mutes", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewMuteInRoomRequest calls the generic MuteInRoom builder with application/json body
-func NewMuteInRoomRequest(server string, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewMuteInRoomRequestWithBody(server, roomId, params, "application/json", bodyReader)
-}
-
-// NewMuteInRoomRequestWithBody constructs an http.Request for the MuteInRoom method, with any body, and a specified content type
-func NewMuteInRoomRequestWithBody(server string, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/mutes", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IdempotencyKey != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Idempotency-Key", headerParam0)
-		}
-
-	}
-
-	return req, nil
-}
-
-// NewUnmuteInRoomRequest constructs an http.Request for the UnmuteInRoom method
-func NewUnmuteInRoomRequest(server string, roomId RoomIdPath, userId UserIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/rooms/%s/mutes/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
 // NewListPinsRequest constructs an http.Request for the ListPins method
 func NewListPinsRequest(server string, roomId RoomIdPath) (*http.Request, error) {
 	var err error
@@ -11202,35 +10664,8 @@ func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request,
 	return req, nil
 }
 
-// NewListBlocksRequest constructs an http.Request for the ListBlocks method
-func NewListBlocksRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/users/me/blocks")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUnblockUserRequest constructs an http.Request for the UnblockUser method
-func NewUnblockUserRequest(server string, userId UserIdPath) (*http.Request, error) {
+// NewDeleteUserRequest constructs an http.Request for the DeleteUser method
+func NewDeleteUserRequest(server string, userId UserId, params *DeleteUserParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -11245,7 +10680,7 @@ func NewUnblockUserRequest(server string, userId UserIdPath) (*http.Request, err
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/users/me/blocks/%s", pathParam0)
+	operationPath := fmt.Sprintf("/users/%s", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -11253,43 +10688,32 @@ func NewUnblockUserRequest(server string, userId UserIdPath) (*http.Request, err
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "messages", params.Messages, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewBlockUserRequest constructs an http.Request for the BlockUser method
-func NewBlockUserRequest(server string, userId UserIdPath) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/users/me/blocks/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -11421,6 +10845,40 @@ func NewPutUserRequestWithBody(server string, userId UserId, contentType string,
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExportUserRequest constructs an http.Request for the ExportUser method
+func NewExportUserRequest(server string, userId UserId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/%s/export", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -11999,6 +11457,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
 	CreateTenantWithResponse(ctx context.Context, params *CreateTenantParams, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTenantResponse, error)
 
+	// DeleteTenantWithResponse Delete a tenant and all its data
+	//
+	// Deletes the tenant: from the answer on, its API key and user tokens are
+	// refused with 401 (by every instance within 500 ms), its REST resources
+	// are gone (404 for the master key's reads), and its WebSocket
+	// connections are closed with 1008 (on this instance at once, on the
+	// others within `WS_CREDENTIAL_CHECK_INTERVAL`). Its data (rooms,
+	// messages, events, users, notifications, uploads and their stored
+	// files, usage) is then purged in the background; a restart resumes an
+	// unfinished purge. Deleting a tenant whose purge is still running
+	// answers 202 again; once the purge is done the tenant is unknown (404).
+	// Not reversible.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /admin/tenants/{tenant_id} (the `DeleteTenant` operationId).
+	DeleteTenantWithResponse(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*DeleteTenantResponse, error)
+
+	// GetTenantWithResponse Get a tenant
+	//
+	// The tenant, without its key. A deleted tenant is 404 from its deletion on.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/tenants/{tenant_id} (the `GetTenant` operationId).
+	GetTenantWithResponse(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*GetTenantResponse, error)
+
 	// RotateTenantKeyWithResponse Rotate a tenant's API key
 	//
 	// Issues a new API key for the tenant. The old key is refused from then on
@@ -12013,6 +11498,23 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /admin/tenants/{tenant_id}/rotate-key (the `RotateTenantKey` operationId).
 	RotateTenantKeyWithResponse(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*RotateTenantKeyResponse, error)
 
+	// GetTenantUsageWithResponse A tenant's usage
+	//
+	// What the tenant used over UTC days `from` to `to` (both included; by
+	// default the 30 days up to today; empty when `from` is after `to`): messages sent,
+	// daily and monthly active users (users who made a request or opened a
+	// WebSocket connection, as themselves, that day or month), peak
+	// WebSocket connections, webhook delivery attempts, and the bytes of its
+	// stored uploads now. A day's peak is the sum of each instance's own
+	// peak that day: an upper bound of the connections open at once across
+	// instances (the instances' peaks need not coincide), so capacity
+	// planned on it is never short; with one instance it is exact.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/tenants/{tenant_id}/usage (the `GetTenantUsage` operationId).
+	GetTenantUsageWithResponse(ctx context.Context, tenantId TenantIdPath, params *GetTenantUsageParams, reqEditors ...RequestEditorFn) (*GetTenantUsageResponse, error)
+
 	// GetAsyncAPISpecWithResponse The WebSocket contract
 	//
 	// The AsyncAPI 3.0 document describing the WebSocket events of `GET /ws`.
@@ -12021,52 +11523,6 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 	GetAsyncAPISpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAsyncAPISpecResponse, error)
-
-	// ListTenantBansWithResponse List tenant-wide bans
-	//
-	// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /bans (the `ListTenantBans` operationId).
-	ListTenantBansWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTenantBansResponse, error)
-
-	// BanFromTenantWithBodyWithResponse Ban a user from the tenant
-	//
-	// Tenant-level (a user token is refused with 403). Until the ban expires
-	// (`duration_seconds`; without it, until lifted) every request acting as
-	// the user, REST or WebSocket, is refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /bans (the `BanFromTenant` operationId).
-	BanFromTenantWithBodyWithResponse(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error)
-
-	// BanFromTenantWithResponse Ban a user from the tenant
-	//
-	// Tenant-level (a user token is refused with 403). Until the ban expires
-	// (`duration_seconds`; without it, until lifted) every request acting as
-	// the user, REST or WebSocket, is refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-	// user's open WebSocket connections, on every instance, are closed at
-	// once with code 4003. Shadow bans are per room.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /bans (the `BanFromTenant` operationId).
-	BanFromTenantWithResponse(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error)
-
-	// UnbanFromTenantWithResponse Lift a tenant-wide ban
-	//
-	// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
-	UnbanFromTenantWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromTenantResponse, error)
 
 	// GetHealthWithResponse Service health
 	//
@@ -12419,9 +11875,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateRoomWithBodyWithResponse Update a room
 	//
-	// Changes the name, metadata or room controls (`slow_mode_seconds`,
-	// `frozen`). Room admins only; the change is appended to the room's log
-	// as `room.updated`.
+	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -12430,70 +11884,12 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateRoomWithResponse Update a room
 	//
-	// Changes the name, metadata or room controls (`slow_mode_seconds`,
-	// `frozen`). Room admins only; the change is appended to the room's log
-	// as `room.updated`.
+	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /rooms/{room_id} (the `UpdateRoom` operationId).
 	UpdateRoomWithResponse(ctx context.Context, roomId RoomIdPath, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRoomResponse, error)
-
-	// ListRoomBansWithResponse List a room's bans
-	//
-	// The bans in force in the room (shadow bans included), newest first. Room admins only.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
-	ListRoomBansWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomBansResponse, error)
-
-	// BanFromRoomWithBodyWithResponse Ban a user from a room
-	//
-	// Room admins only (a dm has none: 403). The user is removed from the
-	// room (`member.left`), then `ban.added` is appended to the room's log;
-	// until the ban expires (`duration_seconds`; without it, until lifted)
-	// their rejoin is refused and their sends are refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-	// banned user replaces the ban.
-	//
-	// `shadow: true` keeps the user in the room and tells no one, not even
-	// the room's log: their sends succeed for them (they see their own
-	// messages in the answer, live and in their history) but reach nobody
-	// else (not live, not in others' history, `/sync` or room events).
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-	BanFromRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error)
-
-	// BanFromRoomWithResponse Ban a user from a room
-	//
-	// Room admins only (a dm has none: 403). The user is removed from the
-	// room (`member.left`), then `ban.added` is appended to the room's log;
-	// until the ban expires (`duration_seconds`; without it, until lifted)
-	// their rejoin is refused and their sends are refused with 403
-	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-	// banned user replaces the ban.
-	//
-	// `shadow: true` keeps the user in the room and tells no one, not even
-	// the room's log: their sends succeed for them (they see their own
-	// messages in the answer, live and in their history) but reach nobody
-	// else (not live, not in others' history, `/sync` or room events).
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-	BanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error)
-
-	// UnbanFromRoomWithResponse Lift a room ban
-	//
-	// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
-	UnbanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromRoomResponse, error)
 
 	// ListRoomEventsWithResponse Read a room's event log
 	//
@@ -12626,14 +12022,6 @@ type ClientWithResponsesInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
-	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-	// is banned from the room or the tenant, or muted in the room
-	// (`details.until` when that ends), or when the other member of a dm has
-	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-	// member's second send within the room's slow mode window (room admins
-	// are exempt).
-	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -12653,14 +12041,6 @@ type ClientWithResponsesInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
-	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-	// is banned from the room or the tenant, or muted in the room
-	// (`details.until` when that ends), or when the other member of a dm has
-	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-	// member's second send within the room's slow mode window (room admins
-	// are exempt).
-	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -12679,9 +12059,7 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithBodyWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`), an edit in
-	// a frozen room with 409 (`field: room_id`), an edit by a user banned
-	// from the room or the tenant with 403.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -12701,9 +12079,7 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`), an edit in
-	// a frozen room with 409 (`field: room_id`), an edit by a user banned
-	// from the room or the tenant with 403.
+	// A deleted message is refused with 409 (`field: message_id`).
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -12768,48 +12144,6 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 	ListRepliesWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*ListRepliesResponse, error)
-
-	// ListRoomMutesWithResponse List a room's mutes
-	//
-	// The mutes in force in the room, newest first. Room admins only.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
-	ListRoomMutesWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomMutesResponse, error)
-
-	// MuteInRoomWithBodyWithResponse Mute a user in a room
-	//
-	// Room admins only. Until the mute expires (`duration_seconds`; without
-	// it, until lifted) the user may read the room but their sends are
-	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-	// ends). Appends `mute.added`; muting a muted user replaces the mute.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-	MuteInRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error)
-
-	// MuteInRoomWithResponse Mute a user in a room
-	//
-	// Room admins only. Until the mute expires (`duration_seconds`; without
-	// it, until lifted) the user may read the room but their sends are
-	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-	// ends). Appends `mute.added`; muting a muted user replaces the mute.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-	MuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error)
-
-	// UnmuteInRoomWithResponse Lift a mute
-	//
-	// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
-	UnmuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnmuteInRoomResponse, error)
 
 	// ListPinsWithResponse List pinned messages
 	//
@@ -13088,37 +12422,29 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /users (the `ListUsers` operationId).
 	ListUsersWithResponse(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*ListUsersResponse, error)
 
-	// ListBlocksWithResponse List the users the caller blocks
+	// DeleteUserWithResponse Delete a user and their data
 	//
-	// Newest first.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
-	ListBlocksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListBlocksResponse, error)
-
-	// UnblockUserWithResponse Unblock a user
-	//
-	// 404 when the caller does not block the user.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
-	UnblockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnblockUserResponse, error)
-
-	// BlockUserWithResponse Block a user
-	//
-	// Idempotent: 201 when blocked now, 200 when already blocked. The
-	// blocked user can no longer open a dm with the caller (403) nor send
-	// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
-	// permission the caller withdrew, not a state of the dm), and the
-	// caller no longer receives the blocked user's messages in shared rooms
-	// over WebSocket. Blocking oneself is 400 (`field: user_id`).
+	// Deletes the user (a data-protection erasure). At once: the user tokens
+	// issued to them before now are refused with 401 and their WebSocket
+	// connections are closed with 1008 (on other instances within
+	// `WS_CREDENTIAL_CHECK_INTERVAL`). Then, in the background (a restart
+	// resumes it): their profile, memberships (each a `member.left`),
+	// reactions (each a `reaction.removed`), notifications, subscriptions,
+	// settings, uploads and the uploads' stored files go, and their
+	// messages as `messages` says: `keep` leaves them; `anonymize` keeps
+	// their content under `sender_id` `deleted-user`; `delete` empties each
+	// as a deletion does (a `message.deleted`, seq kept). With `anonymize`
+	// and `delete`, quotes of their messages in other users' messages name
+	// `deleted-user`, and with `delete` carry no content and say `deleted`;
+	// notifications they sent are deleted (`delete`) or sent by
+	// `deleted-user` (`anonymize`). The user id may be used again afterwards,
+	// as a new user. Tenant-level: it takes the tenant key and refuses a
+	// user token with 403.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
-	BlockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*BlockUserResponse, error)
+	// Corresponds with DELETE /users/{user_id} (the `DeleteUser` operationId).
+	DeleteUserWithResponse(ctx context.Context, userId UserId, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error)
 
 	// GetUserWithResponse Get a user's profile
 	//
@@ -13174,6 +12500,22 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
 	PutUserWithResponse(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*PutUserResponse, error)
+
+	// ExportUserWithResponse Export everything stored about a user
+	//
+	// One JSON document (streamed, so it may be large) with everything
+	// stored about the user: profile, memberships with their settings,
+	// every message they sent (in rooms they left too), reactions,
+	// notifications they were sent, topic subscriptions, and uploads with
+	// signed download links (valid for an hour). A user never seen has an
+	// empty export. Tenant-level: it takes the tenant key and refuses a user
+	// token with 403. An error after the answer has begun cuts the document
+	// short (it does not parse): retry.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /users/{user_id}/export (the `ExportUser` operationId).
+	ExportUserWithResponse(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*ExportUserResponse, error)
 
 	// ListWebhooksWithResponse List webhook endpoints
 	//
@@ -13674,6 +13016,144 @@ func (r CreateTenantResponse) ContentType() string {
 	return ""
 }
 
+type DeleteTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *TenantDeletionResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r DeleteTenantResponse) GetJSON202() *TenantDeletionResponse {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteTenantResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTenantResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteTenantResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteTenantResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteTenantResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TenantResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTenantResponse) GetJSON200() *TenantResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTenantResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTenantResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTenantResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTenantResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTenantResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type RotateTenantKeyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13743,6 +13223,75 @@ func (r RotateTenantKeyResponse) ContentType() string {
 	return ""
 }
 
+type GetTenantUsageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TenantUsageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTenantUsageResponse) GetJSON200() *TenantUsageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTenantUsageResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTenantUsageResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTenantUsageResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTenantUsageResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTenantUsageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTenantUsageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTenantUsageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTenantUsageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetAsyncAPISpecResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13785,292 +13334,6 @@ func (r GetAsyncAPISpecResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAsyncAPISpecResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// ListTenantBansResponse429Headers the declared response headers of an HTTP 429 response for ListTenantBans
-type ListTenantBansResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type ListTenantBansResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *BanListResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *TenantLevelForbidden
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *ListTenantBansResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTenantBansResponse) GetJSON200() *BanListResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ListTenantBansResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTenantBansResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListTenantBansResponse) GetJSON403() *TenantLevelForbidden {
-	return r.JSON403
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListTenantBansResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r ListTenantBansResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r ListTenantBansResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ListTenantBansResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ListTenantBansResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTenantBansResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// BanFromTenantResponse429Headers the declared response headers of an HTTP 429 response for BanFromTenant
-type BanFromTenantResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type BanFromTenantResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *BanResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *TenantLevelForbidden
-	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *IdempotencyConflict
-	// JSON413 the response for an HTTP 413 `application/json` response
-	JSON413 *PayloadTooLarge
-	// JSON415 the response for an HTTP 415 `application/json` response
-	JSON415 *UnsupportedMediaType
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *BanFromTenantResponse429Headers
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r BanFromTenantResponse) GetJSON201() *BanResponse {
-	return r.JSON201
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r BanFromTenantResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r BanFromTenantResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r BanFromTenantResponse) GetJSON403() *TenantLevelForbidden {
-	return r.JSON403
-}
-
-// GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r BanFromTenantResponse) GetJSON409() *IdempotencyConflict {
-	return r.JSON409
-}
-
-// GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r BanFromTenantResponse) GetJSON413() *PayloadTooLarge {
-	return r.JSON413
-}
-
-// GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r BanFromTenantResponse) GetJSON415() *UnsupportedMediaType {
-	return r.JSON415
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r BanFromTenantResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r BanFromTenantResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r BanFromTenantResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r BanFromTenantResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r BanFromTenantResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r BanFromTenantResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// UnbanFromTenantResponse429Headers the declared response headers of an HTTP 429 response for UnbanFromTenant
-type UnbanFromTenantResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type UnbanFromTenantResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LiftedResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *TenantLevelForbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *UnbanFromTenantResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON200() *LiftedResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON403() *TenantLevelForbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r UnbanFromTenantResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r UnbanFromTenantResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r UnbanFromTenantResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r UnbanFromTenantResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UnbanFromTenantResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15737,306 +15000,6 @@ func (r UpdateRoomResponse) ContentType() string {
 	return ""
 }
 
-// ListRoomBansResponse429Headers the declared response headers of an HTTP 429 response for ListRoomBans
-type ListRoomBansResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type ListRoomBansResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *BanListResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *ListRoomBansResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListRoomBansResponse) GetJSON200() *BanListResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ListRoomBansResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListRoomBansResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListRoomBansResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListRoomBansResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListRoomBansResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r ListRoomBansResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r ListRoomBansResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ListRoomBansResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ListRoomBansResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListRoomBansResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// BanFromRoomResponse429Headers the declared response headers of an HTTP 429 response for BanFromRoom
-type BanFromRoomResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type BanFromRoomResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *BanResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *IdempotencyConflict
-	// JSON413 the response for an HTTP 413 `application/json` response
-	JSON413 *PayloadTooLarge
-	// JSON415 the response for an HTTP 415 `application/json` response
-	JSON415 *UnsupportedMediaType
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *BanFromRoomResponse429Headers
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r BanFromRoomResponse) GetJSON201() *BanResponse {
-	return r.JSON201
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r BanFromRoomResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r BanFromRoomResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r BanFromRoomResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r BanFromRoomResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r BanFromRoomResponse) GetJSON409() *IdempotencyConflict {
-	return r.JSON409
-}
-
-// GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r BanFromRoomResponse) GetJSON413() *PayloadTooLarge {
-	return r.JSON413
-}
-
-// GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r BanFromRoomResponse) GetJSON415() *UnsupportedMediaType {
-	return r.JSON415
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r BanFromRoomResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r BanFromRoomResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r BanFromRoomResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r BanFromRoomResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r BanFromRoomResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r BanFromRoomResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// UnbanFromRoomResponse429Headers the declared response headers of an HTTP 429 response for UnbanFromRoom
-type UnbanFromRoomResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type UnbanFromRoomResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LiftedResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *UnbanFromRoomResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON200() *LiftedResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r UnbanFromRoomResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r UnbanFromRoomResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r UnbanFromRoomResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r UnbanFromRoomResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UnbanFromRoomResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
 // ListRoomEventsResponse429Headers the declared response headers of an HTTP 429 response for ListRoomEvents
 type ListRoomEventsResponse429Headers struct {
 	RetryAfter          *int
@@ -16667,8 +15630,6 @@ type SendMessageResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
-	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -16709,11 +15670,6 @@ func (r SendMessageResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r SendMessageResponse) GetJSON404() *NotFound {
 	return r.JSON404
-}
-
-// GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r SendMessageResponse) GetJSON409() *ErrorResponse {
-	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -17359,306 +16315,6 @@ func (r ListRepliesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListRepliesResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// ListRoomMutesResponse429Headers the declared response headers of an HTTP 429 response for ListRoomMutes
-type ListRoomMutesResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type ListRoomMutesResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *MuteListResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *ListRoomMutesResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListRoomMutesResponse) GetJSON200() *MuteListResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ListRoomMutesResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListRoomMutesResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListRoomMutesResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListRoomMutesResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListRoomMutesResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r ListRoomMutesResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r ListRoomMutesResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ListRoomMutesResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ListRoomMutesResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListRoomMutesResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// MuteInRoomResponse429Headers the declared response headers of an HTTP 429 response for MuteInRoom
-type MuteInRoomResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type MuteInRoomResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *MuteResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *IdempotencyConflict
-	// JSON413 the response for an HTTP 413 `application/json` response
-	JSON413 *PayloadTooLarge
-	// JSON415 the response for an HTTP 415 `application/json` response
-	JSON415 *UnsupportedMediaType
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *MuteInRoomResponse429Headers
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r MuteInRoomResponse) GetJSON201() *MuteResponse {
-	return r.JSON201
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r MuteInRoomResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r MuteInRoomResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r MuteInRoomResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r MuteInRoomResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r MuteInRoomResponse) GetJSON409() *IdempotencyConflict {
-	return r.JSON409
-}
-
-// GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r MuteInRoomResponse) GetJSON413() *PayloadTooLarge {
-	return r.JSON413
-}
-
-// GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r MuteInRoomResponse) GetJSON415() *UnsupportedMediaType {
-	return r.JSON415
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r MuteInRoomResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r MuteInRoomResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r MuteInRoomResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r MuteInRoomResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r MuteInRoomResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r MuteInRoomResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// UnmuteInRoomResponse429Headers the declared response headers of an HTTP 429 response for UnmuteInRoom
-type UnmuteInRoomResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type UnmuteInRoomResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LiftedResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *UnmuteInRoomResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON200() *LiftedResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r UnmuteInRoomResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r UnmuteInRoomResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r UnmuteInRoomResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r UnmuteInRoomResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UnmuteInRoomResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -18946,63 +17602,70 @@ func (r ListUsersResponse) ContentType() string {
 	return ""
 }
 
-// ListBlocksResponse429Headers the declared response headers of an HTTP 429 response for ListBlocks
-type ListBlocksResponse429Headers struct {
+// DeleteUserResponse429Headers the declared response headers of an HTTP 429 response for DeleteUser
+type DeleteUserResponse429Headers struct {
 	RetryAfter          *int
 	XRateLimitLimit     *int
 	XRateLimitRemaining *int
 	XRateLimitReset     *int64
 }
 
-type ListBlocksResponse struct {
+type DeleteUserResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *BlockListResponse
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *UserDeletionResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *ListBlocksResponse429Headers
+	Headers429 *DeleteUserResponse429Headers
 }
 
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListBlocksResponse) GetJSON200() *BlockListResponse {
-	return r.JSON200
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r DeleteUserResponse) GetJSON202() *UserDeletionResponse {
+	return r.JSON202
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ListBlocksResponse) GetJSON400() *BadRequest {
+func (r DeleteUserResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListBlocksResponse) GetJSON401() *Unauthorized {
+func (r DeleteUserResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
 }
 
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteUserResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListBlocksResponse) GetJSON429() *TooManyRequests {
+func (r DeleteUserResponse) GetJSON429() *TooManyRequests {
 	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r ListBlocksResponse) GetJSON500() *InternalError {
+func (r DeleteUserResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r ListBlocksResponse) GetBody() []byte {
+func (r DeleteUserResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListBlocksResponse) Status() string {
+func (r DeleteUserResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -19010,7 +17673,7 @@ func (r ListBlocksResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListBlocksResponse) StatusCode() int {
+func (r DeleteUserResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -19018,179 +17681,7 @@ func (r ListBlocksResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListBlocksResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// UnblockUserResponse429Headers the declared response headers of an HTTP 429 response for UnblockUser
-type UnblockUserResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type UnblockUserResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LiftedResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *UnblockUserResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnblockUserResponse) GetJSON200() *LiftedResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UnblockUserResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UnblockUserResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UnblockUserResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UnblockUserResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r UnblockUserResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r UnblockUserResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r UnblockUserResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r UnblockUserResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UnblockUserResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// BlockUserResponse429Headers the declared response headers of an HTTP 429 response for BlockUser
-type BlockUserResponse429Headers struct {
-	RetryAfter          *int
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
-}
-
-type BlockUserResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *BlockResponse
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *BlockResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *InternalError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *BlockUserResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r BlockUserResponse) GetJSON200() *BlockResponse {
-	return r.JSON200
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r BlockUserResponse) GetJSON201() *BlockResponse {
-	return r.JSON201
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r BlockUserResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r BlockUserResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r BlockUserResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r BlockUserResponse) GetJSON500() *InternalError {
-	return r.JSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r BlockUserResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r BlockUserResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r BlockUserResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r BlockUserResponse) ContentType() string {
+func (r DeleteUserResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -19470,6 +17961,92 @@ func (r PutUserResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PutUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportUserResponse429Headers the declared response headers of an HTTP 429 response for ExportUser
+type ExportUserResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ExportUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserExportResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportUserResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExportUserResponse) GetJSON200() *UserExportResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportUserResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportUserResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20488,6 +19065,45 @@ func (c *ClientWithResponses) CreateTenantWithResponse(ctx context.Context, para
 	return ParseCreateTenantResponse(rsp)
 }
 
+// DeleteTenantWithResponse Delete a tenant and all its data
+//
+// Deletes the tenant: from the answer on, its API key and user tokens are
+// refused with 401 (by every instance within 500 ms), its REST resources
+// are gone (404 for the master key's reads), and its WebSocket
+// connections are closed with 1008 (on this instance at once, on the
+// others within `WS_CREDENTIAL_CHECK_INTERVAL`). Its data (rooms,
+// messages, events, users, notifications, uploads and their stored
+// files, usage) is then purged in the background; a restart resumes an
+// unfinished purge. Deleting a tenant whose purge is still running
+// answers 202 again; once the purge is done the tenant is unknown (404).
+// Not reversible.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /admin/tenants/{tenant_id} (the `DeleteTenant` operationId).
+func (c *ClientWithResponses) DeleteTenantWithResponse(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*DeleteTenantResponse, error) {
+	rsp, err := c.DeleteTenant(ctx, tenantId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteTenantResponse(rsp)
+}
+
+// GetTenantWithResponse Get a tenant
+//
+// The tenant, without its key. A deleted tenant is 404 from its deletion on.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/tenants/{tenant_id} (the `GetTenant` operationId).
+func (c *ClientWithResponses) GetTenantWithResponse(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*GetTenantResponse, error) {
+	rsp, err := c.GetTenant(ctx, tenantId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTenantResponse(rsp)
+}
+
 // RotateTenantKeyWithResponse Rotate a tenant's API key
 //
 // Issues a new API key for the tenant. The old key is refused from then on
@@ -20508,6 +19124,29 @@ func (c *ClientWithResponses) RotateTenantKeyWithResponse(ctx context.Context, t
 	return ParseRotateTenantKeyResponse(rsp)
 }
 
+// GetTenantUsageWithResponse A tenant's usage
+//
+// What the tenant used over UTC days `from` to `to` (both included; by
+// default the 30 days up to today; empty when `from` is after `to`): messages sent,
+// daily and monthly active users (users who made a request or opened a
+// WebSocket connection, as themselves, that day or month), peak
+// WebSocket connections, webhook delivery attempts, and the bytes of its
+// stored uploads now. A day's peak is the sum of each instance's own
+// peak that day: an upper bound of the connections open at once across
+// instances (the instances' peaks need not coincide), so capacity
+// planned on it is never short; with one instance it is exact.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/tenants/{tenant_id}/usage (the `GetTenantUsage` operationId).
+func (c *ClientWithResponses) GetTenantUsageWithResponse(ctx context.Context, tenantId TenantIdPath, params *GetTenantUsageParams, reqEditors ...RequestEditorFn) (*GetTenantUsageResponse, error) {
+	rsp, err := c.GetTenantUsage(ctx, tenantId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTenantUsageResponse(rsp)
+}
+
 // GetAsyncAPISpecWithResponse The WebSocket contract
 //
 // The AsyncAPI 3.0 document describing the WebSocket events of `GET /ws`.
@@ -20521,76 +19160,6 @@ func (c *ClientWithResponses) GetAsyncAPISpecWithResponse(ctx context.Context, r
 		return nil, err
 	}
 	return ParseGetAsyncAPISpecResponse(rsp)
-}
-
-// ListTenantBansWithResponse List tenant-wide bans
-//
-// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /bans (the `ListTenantBans` operationId).
-func (c *ClientWithResponses) ListTenantBansWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTenantBansResponse, error) {
-	rsp, err := c.ListTenantBans(ctx, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseListTenantBansResponse(rsp)
-}
-
-// BanFromTenantWithBodyWithResponse Ban a user from the tenant
-//
-// Tenant-level (a user token is refused with 403). Until the ban expires
-// (`duration_seconds`; without it, until lifted) every request acting as
-// the user, REST or WebSocket, is refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-// user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /bans (the `BanFromTenant` operationId).
-func (c *ClientWithResponses) BanFromTenantWithBodyWithResponse(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error) {
-	rsp, err := c.BanFromTenantWithBody(ctx, params, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseBanFromTenantResponse(rsp)
-}
-
-// BanFromTenantWithResponse Ban a user from the tenant
-//
-// Tenant-level (a user token is refused with 403). Until the ban expires
-// (`duration_seconds`; without it, until lifted) every request acting as
-// the user, REST or WebSocket, is refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
-// user's open WebSocket connections, on every instance, are closed at
-// once with code 4003. Shadow bans are per room.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /bans (the `BanFromTenant` operationId).
-func (c *ClientWithResponses) BanFromTenantWithResponse(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error) {
-	rsp, err := c.BanFromTenant(ctx, params, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseBanFromTenantResponse(rsp)
-}
-
-// UnbanFromTenantWithResponse Lift a tenant-wide ban
-//
-// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
-func (c *ClientWithResponses) UnbanFromTenantWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromTenantResponse, error) {
-	rsp, err := c.UnbanFromTenant(ctx, userId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseUnbanFromTenantResponse(rsp)
 }
 
 // GetHealthWithResponse Service health
@@ -21088,9 +19657,7 @@ func (c *ClientWithResponses) GetRoomWithResponse(ctx context.Context, roomId Ro
 
 // UpdateRoomWithBodyWithResponse Update a room
 //
-// Changes the name, metadata or room controls (`slow_mode_seconds`,
-// `frozen`). Room admins only; the change is appended to the room's log
-// as `room.updated`.
+// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -21105,9 +19672,7 @@ func (c *ClientWithResponses) UpdateRoomWithBodyWithResponse(ctx context.Context
 
 // UpdateRoomWithResponse Update a room
 //
-// Changes the name, metadata or room controls (`slow_mode_seconds`,
-// `frozen`). Room admins only; the change is appended to the room's log
-// as `room.updated`.
+// Changes the name or metadata. Room admins only; members are told with `room.updated`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -21118,86 +19683,6 @@ func (c *ClientWithResponses) UpdateRoomWithResponse(ctx context.Context, roomId
 		return nil, err
 	}
 	return ParseUpdateRoomResponse(rsp)
-}
-
-// ListRoomBansWithResponse List a room's bans
-//
-// The bans in force in the room (shadow bans included), newest first. Room admins only.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
-func (c *ClientWithResponses) ListRoomBansWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomBansResponse, error) {
-	rsp, err := c.ListRoomBans(ctx, roomId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseListRoomBansResponse(rsp)
-}
-
-// BanFromRoomWithBodyWithResponse Ban a user from a room
-//
-// Room admins only (a dm has none: 403). The user is removed from the
-// room (`member.left`), then `ban.added` is appended to the room's log;
-// until the ban expires (`duration_seconds`; without it, until lifted)
-// their rejoin is refused and their sends are refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-// banned user replaces the ban.
-//
-// `shadow: true` keeps the user in the room and tells no one, not even
-// the room's log: their sends succeed for them (they see their own
-// messages in the answer, live and in their history) but reach nobody
-// else (not live, not in others' history, `/sync` or room events).
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-func (c *ClientWithResponses) BanFromRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error) {
-	rsp, err := c.BanFromRoomWithBody(ctx, roomId, params, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseBanFromRoomResponse(rsp)
-}
-
-// BanFromRoomWithResponse Ban a user from a room
-//
-// Room admins only (a dm has none: 403). The user is removed from the
-// room (`member.left`), then `ban.added` is appended to the room's log;
-// until the ban expires (`duration_seconds`; without it, until lifted)
-// their rejoin is refused and their sends are refused with 403
-// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
-// banned user replaces the ban.
-//
-// `shadow: true` keeps the user in the room and tells no one, not even
-// the room's log: their sends succeed for them (they see their own
-// messages in the answer, live and in their history) but reach nobody
-// else (not live, not in others' history, `/sync` or room events).
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
-func (c *ClientWithResponses) BanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error) {
-	rsp, err := c.BanFromRoom(ctx, roomId, params, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseBanFromRoomResponse(rsp)
-}
-
-// UnbanFromRoomWithResponse Lift a room ban
-//
-// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
-func (c *ClientWithResponses) UnbanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromRoomResponse, error) {
-	rsp, err := c.UnbanFromRoom(ctx, roomId, userId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseUnbanFromRoomResponse(rsp)
 }
 
 // ListRoomEventsWithResponse Read a room's event log
@@ -21379,14 +19864,6 @@ func (c *ClientWithResponses) ListMessagesWithResponse(ctx context.Context, room
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
 //
-// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-// is banned from the room or the tenant, or muted in the room
-// (`details.until` when that ends), or when the other member of a dm has
-// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-// member's second send within the room's slow mode window (room admins
-// are exempt).
-//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -21411,14 +19888,6 @@ func (c *ClientWithResponses) SendMessageWithBodyWithResponse(ctx context.Contex
 // there is none): the message carries a snapshot of it. `mentions` names
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
-//
-// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
-// is banned from the room or the tenant, or muted in the room
-// (`details.until` when that ends), or when the other member of a dm has
-// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
-// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
-// member's second send within the room's slow mode window (room admins
-// are exempt).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -21450,9 +19919,7 @@ func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, roo
 // UpdateMessageWithBodyWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`), an edit in
-// a frozen room with 409 (`field: room_id`), an edit by a user banned
-// from the room or the tenant with 403.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -21478,9 +19945,7 @@ func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Cont
 // UpdateMessageWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`), an edit in
-// a frozen room with 409 (`field: room_id`), an edit by a user banned
-// from the room or the tenant with 403.
+// A deleted message is refused with 409 (`field: message_id`).
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -21574,72 +20039,6 @@ func (c *ClientWithResponses) ListRepliesWithResponse(ctx context.Context, roomI
 		return nil, err
 	}
 	return ParseListRepliesResponse(rsp)
-}
-
-// ListRoomMutesWithResponse List a room's mutes
-//
-// The mutes in force in the room, newest first. Room admins only.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
-func (c *ClientWithResponses) ListRoomMutesWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomMutesResponse, error) {
-	rsp, err := c.ListRoomMutes(ctx, roomId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseListRoomMutesResponse(rsp)
-}
-
-// MuteInRoomWithBodyWithResponse Mute a user in a room
-//
-// Room admins only. Until the mute expires (`duration_seconds`; without
-// it, until lifted) the user may read the room but their sends are
-// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-// ends). Appends `mute.added`; muting a muted user replaces the mute.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-func (c *ClientWithResponses) MuteInRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error) {
-	rsp, err := c.MuteInRoomWithBody(ctx, roomId, params, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseMuteInRoomResponse(rsp)
-}
-
-// MuteInRoomWithResponse Mute a user in a room
-//
-// Room admins only. Until the mute expires (`duration_seconds`; without
-// it, until lifted) the user may read the room but their sends are
-// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
-// ends). Appends `mute.added`; muting a muted user replaces the mute.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
-func (c *ClientWithResponses) MuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error) {
-	rsp, err := c.MuteInRoom(ctx, roomId, params, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseMuteInRoomResponse(rsp)
-}
-
-// UnmuteInRoomWithResponse Lift a mute
-//
-// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
-func (c *ClientWithResponses) UnmuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnmuteInRoomResponse, error) {
-	rsp, err := c.UnmuteInRoom(ctx, roomId, userId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseUnmuteInRoomResponse(rsp)
 }
 
 // ListPinsWithResponse List pinned messages
@@ -22021,54 +20420,34 @@ func (c *ClientWithResponses) ListUsersWithResponse(ctx context.Context, params 
 	return ParseListUsersResponse(rsp)
 }
 
-// ListBlocksWithResponse List the users the caller blocks
+// DeleteUserWithResponse Delete a user and their data
 //
-// Newest first.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
-func (c *ClientWithResponses) ListBlocksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListBlocksResponse, error) {
-	rsp, err := c.ListBlocks(ctx, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseListBlocksResponse(rsp)
-}
-
-// UnblockUserWithResponse Unblock a user
-//
-// 404 when the caller does not block the user.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
-func (c *ClientWithResponses) UnblockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnblockUserResponse, error) {
-	rsp, err := c.UnblockUser(ctx, userId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseUnblockUserResponse(rsp)
-}
-
-// BlockUserWithResponse Block a user
-//
-// Idempotent: 201 when blocked now, 200 when already blocked. The
-// blocked user can no longer open a dm with the caller (403) nor send
-// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
-// permission the caller withdrew, not a state of the dm), and the
-// caller no longer receives the blocked user's messages in shared rooms
-// over WebSocket. Blocking oneself is 400 (`field: user_id`).
+// Deletes the user (a data-protection erasure). At once: the user tokens
+// issued to them before now are refused with 401 and their WebSocket
+// connections are closed with 1008 (on other instances within
+// `WS_CREDENTIAL_CHECK_INTERVAL`). Then, in the background (a restart
+// resumes it): their profile, memberships (each a `member.left`),
+// reactions (each a `reaction.removed`), notifications, subscriptions,
+// settings, uploads and the uploads' stored files go, and their
+// messages as `messages` says: `keep` leaves them; `anonymize` keeps
+// their content under `sender_id` `deleted-user`; `delete` empties each
+// as a deletion does (a `message.deleted`, seq kept). With `anonymize`
+// and `delete`, quotes of their messages in other users' messages name
+// `deleted-user`, and with `delete` carry no content and say `deleted`;
+// notifications they sent are deleted (`delete`) or sent by
+// `deleted-user` (`anonymize`). The user id may be used again afterwards,
+// as a new user. Tenant-level: it takes the tenant key and refuses a
+// user token with 403.
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
-func (c *ClientWithResponses) BlockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*BlockUserResponse, error) {
-	rsp, err := c.BlockUser(ctx, userId, reqEditors...)
+// Corresponds with DELETE /users/{user_id} (the `DeleteUser` operationId).
+func (c *ClientWithResponses) DeleteUserWithResponse(ctx context.Context, userId UserId, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error) {
+	rsp, err := c.DeleteUser(ctx, userId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseBlockUserResponse(rsp)
+	return ParseDeleteUserResponse(rsp)
 }
 
 // GetUserWithResponse Get a user's profile
@@ -22154,6 +20533,28 @@ func (c *ClientWithResponses) PutUserWithResponse(ctx context.Context, userId Us
 		return nil, err
 	}
 	return ParsePutUserResponse(rsp)
+}
+
+// ExportUserWithResponse Export everything stored about a user
+//
+// One JSON document (streamed, so it may be large) with everything
+// stored about the user: profile, memberships with their settings,
+// every message they sent (in rooms they left too), reactions,
+// notifications they were sent, topic subscriptions, and uploads with
+// signed download links (valid for an hour). A user never seen has an
+// empty export. Tenant-level: it takes the tenant key and refuses a user
+// token with 403. An error after the answer has begun cuts the document
+// short (it does not parse): retry.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /users/{user_id}/export (the `ExportUser` operationId).
+func (c *ClientWithResponses) ExportUserWithResponse(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*ExportUserResponse, error) {
+	rsp, err := c.ExportUser(ctx, userId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportUserResponse(rsp)
 }
 
 // ListWebhooksWithResponse List webhook endpoints
@@ -22690,6 +21091,114 @@ func ParseCreateTenantResponse(rsp *http.Response) (*CreateTenantResponse, error
 	return response, nil
 }
 
+// ParseDeleteTenantResponse parses an HTTP response from a DeleteTenantWithResponse call
+func ParseDeleteTenantResponse(rsp *http.Response) (*DeleteTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest TenantDeletionResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTenantResponse parses an HTTP response from a GetTenantWithResponse call
+func ParseGetTenantResponse(rsp *http.Response) (*GetTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TenantResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseRotateTenantKeyResponse parses an HTTP response from a RotateTenantKeyWithResponse call
 func ParseRotateTenantKeyResponse(rsp *http.Response) (*RotateTenantKeyResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -22706,6 +21215,60 @@ func ParseRotateTenantKeyResponse(rsp *http.Response) (*RotateTenantKeyResponse,
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest TenantWithKeyResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTenantUsageResponse parses an HTTP response from a GetTenantUsageWithResponse call
+func ParseGetTenantUsageResponse(rsp *http.Response) (*GetTenantUsageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTenantUsageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TenantUsageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22772,319 +21335,6 @@ func ParseGetAsyncAPISpecResponse(rsp *http.Response) (*GetAsyncAPISpecResponse,
 		}
 		response.JSON413 = &dest
 
-	}
-
-	return response, nil
-}
-
-// ParseListTenantBansResponse parses an HTTP response from a ListTenantBansWithResponse call
-func ParseListTenantBansResponse(rsp *http.Response) (*ListTenantBansResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ListTenantBansResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest BanListResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest TenantLevelForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers ListTenantBansResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseBanFromTenantResponse parses an HTTP response from a BanFromTenantWithResponse call
-func ParseBanFromTenantResponse(rsp *http.Response) (*BanFromTenantResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &BanFromTenantResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest BanResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest TenantLevelForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest IdempotencyConflict
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
-		var dest PayloadTooLarge
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON413 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON415 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers BanFromTenantResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseUnbanFromTenantResponse parses an HTTP response from a UnbanFromTenantWithResponse call
-func ParseUnbanFromTenantResponse(rsp *http.Response) (*UnbanFromTenantResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &UnbanFromTenantResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LiftedResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest TenantLevelForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers UnbanFromTenantResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -24849,333 +23099,6 @@ func ParseUpdateRoomResponse(rsp *http.Response) (*UpdateRoomResponse, error) {
 	return response, nil
 }
 
-// ParseListRoomBansResponse parses an HTTP response from a ListRoomBansWithResponse call
-func ParseListRoomBansResponse(rsp *http.Response) (*ListRoomBansResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ListRoomBansResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest BanListResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers ListRoomBansResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseBanFromRoomResponse parses an HTTP response from a BanFromRoomWithResponse call
-func ParseBanFromRoomResponse(rsp *http.Response) (*BanFromRoomResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &BanFromRoomResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest BanResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest IdempotencyConflict
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
-		var dest PayloadTooLarge
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON413 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON415 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers BanFromRoomResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseUnbanFromRoomResponse parses an HTTP response from a UnbanFromRoomWithResponse call
-func ParseUnbanFromRoomResponse(rsp *http.Response) (*UnbanFromRoomResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &UnbanFromRoomResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LiftedResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers UnbanFromRoomResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
 // ParseListRoomEventsResponse parses an HTTP response from a ListRoomEventsWithResponse call
 func ParseListRoomEventsResponse(rsp *http.Response) (*ListRoomEventsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -25893,13 +23816,6 @@ func ParseSendMessageResponse(rsp *http.Response) (*SendMessageResponse, error) 
 		}
 		response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -26587,333 +24503,6 @@ func ParseListRepliesResponse(rsp *http.Response) (*ListRepliesResponse, error) 
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ListRepliesResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseListRoomMutesResponse parses an HTTP response from a ListRoomMutesWithResponse call
-func ParseListRoomMutesResponse(rsp *http.Response) (*ListRoomMutesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ListRoomMutesResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest MuteListResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers ListRoomMutesResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseMuteInRoomResponse parses an HTTP response from a MuteInRoomWithResponse call
-func ParseMuteInRoomResponse(rsp *http.Response) (*MuteInRoomResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &MuteInRoomResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest MuteResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest IdempotencyConflict
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
-		var dest PayloadTooLarge
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON413 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON415 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers MuteInRoomResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseUnmuteInRoomResponse parses an HTTP response from a UnmuteInRoomWithResponse call
-func ParseUnmuteInRoomResponse(rsp *http.Response) (*UnmuteInRoomResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &UnmuteInRoomResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LiftedResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers UnmuteInRoomResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -28355,26 +25944,26 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 	return response, nil
 }
 
-// ParseListBlocksResponse parses an HTTP response from a ListBlocksWithResponse call
-func ParseListBlocksResponse(rsp *http.Response) (*ListBlocksResponse, error) {
+// ParseDeleteUserResponse parses an HTTP response from a DeleteUserWithResponse call
+func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListBlocksResponse{
+	response := &DeleteUserResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest BlockListResponse
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest UserDeletionResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON200 = &dest
+		response.JSON202 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -28389,6 +25978,13 @@ func ParseListBlocksResponse(rsp *http.Response) (*ListBlocksResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
@@ -28408,197 +26004,7 @@ func ParseListBlocksResponse(rsp *http.Response) (*ListBlocksResponse, error) {
 
 	switch {
 	case rsp.StatusCode == 429:
-		var headers ListBlocksResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseUnblockUserResponse parses an HTTP response from a UnblockUserWithResponse call
-func ParseUnblockUserResponse(rsp *http.Response) (*UnblockUserResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &UnblockUserResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LiftedResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers UnblockUserResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value int64
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseBlockUserResponse parses an HTTP response from a BlockUserWithResponse call
-func ParseBlockUserResponse(rsp *http.Response) (*BlockUserResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &BlockUserResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest BlockResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest BlockResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers BlockUserResponse429Headers
+		var headers DeleteUserResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -28905,6 +26311,101 @@ func ParsePutUserResponse(rsp *http.Response) (*PutUserResponse, error) {
 	switch {
 	case rsp.StatusCode == 429:
 		var headers PutUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportUserResponse parses an HTTP response from a ExportUserWithResponse call
+func ParseExportUserResponse(rsp *http.Response) (*ExportUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserExportResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ExportUserResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

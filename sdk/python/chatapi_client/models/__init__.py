@@ -7,18 +7,11 @@ from .add_member_request import AddMemberRequest
 from .attachment import Attachment
 from .attachment_processed_event import AttachmentProcessedEvent
 from .attachment_processed_event_type import AttachmentProcessedEventType
-from .ban import Ban
-from .ban_list_response import BanListResponse
-from .ban_request import BanRequest
-from .ban_response import BanResponse
 from .before_send_hook import BeforeSendHook
 from .before_send_hook_deleted import BeforeSendHookDeleted
 from .before_send_hook_deleted_response import BeforeSendHookDeletedResponse
 from .before_send_hook_response import BeforeSendHookResponse
 from .before_send_on_error import BeforeSendOnError
-from .block import Block
-from .block_list_response import BlockListResponse
-from .block_response import BlockResponse
 from .blocklist import Blocklist
 from .blocklist_action import BlocklistAction
 from .blocklist_match import BlocklistMatch
@@ -29,13 +22,20 @@ from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
 from .create_upload_request import CreateUploadRequest
 from .create_webhook_request import CreateWebhookRequest
+from .day_count import DayCount
 from .dead_letters import DeadLetters
 from .dead_letters_response import DeadLettersResponse
+from .delete_user_messages import DeleteUserMessages
 from .error import Error
 from .error_code import ErrorCode
 from .error_details import ErrorDetails
 from .error_response import ErrorResponse
 from .error_response_data_type_0 import ErrorResponseDataType0
+from .export_membership import ExportMembership
+from .export_membership_role import ExportMembershipRole
+from .export_membership_room_type import ExportMembershipRoomType
+from .export_notification import ExportNotification
+from .export_reaction import ExportReaction
 from .failed_message import FailedMessage
 from .failed_notification import FailedNotification
 from .get_async_api_spec_response_200 import GetAsyncApiSpecResponse200
@@ -43,8 +43,6 @@ from .get_open_api_spec_response_200 import GetOpenApiSpecResponse200
 from .health import Health
 from .health_response import HealthResponse
 from .health_status import HealthStatus
-from .lifted import Lifted
-from .lifted_response import LiftedResponse
 from .member import Member
 from .member_joined_event import MemberJoinedEvent
 from .member_joined_event_type import MemberJoinedEventType
@@ -63,12 +61,7 @@ from .message_meta import MessageMeta
 from .message_meta_type_0 import MessageMetaType0
 from .message_response import MessageResponse
 from .metadata import Metadata
-from .moderation_event import ModerationEvent
-from .moderation_event_type import ModerationEventType
-from .mute import Mute
-from .mute_list_response import MuteListResponse
-from .mute_request import MuteRequest
-from .mute_response import MuteResponse
+from .month_count import MonthCount
 from .notification import Notification
 from .notification_ack import NotificationAck
 from .notification_ack_response import NotificationAckResponse
@@ -128,8 +121,13 @@ from .subscription_response import SubscriptionResponse
 from .sync_page import SyncPage
 from .sync_page_response import SyncPageResponse
 from .tenant import Tenant
-from .tenant_ban_request import TenantBanRequest
+from .tenant_deletion import TenantDeletion
+from .tenant_deletion_response import TenantDeletionResponse
+from .tenant_deletion_status import TenantDeletionStatus
 from .tenant_list_response import TenantListResponse
+from .tenant_response import TenantResponse
+from .tenant_usage import TenantUsage
+from .tenant_usage_response import TenantUsageResponse
 from .tenant_with_key import TenantWithKey
 from .tenant_with_key_response import TenantWithKeyResponse
 from .thread import Thread
@@ -153,6 +151,12 @@ from .upload_response import UploadResponse
 from .upload_status import UploadStatus
 from .upload_ticket import UploadTicket
 from .upload_ticket_response import UploadTicketResponse
+from .user_deletion import UserDeletion
+from .user_deletion_messages import UserDeletionMessages
+from .user_deletion_response import UserDeletionResponse
+from .user_deletion_status import UserDeletionStatus
+from .user_export import UserExport
+from .user_export_response import UserExportResponse
 from .user_page import UserPage
 from .user_page_response import UserPageResponse
 from .user_profile import UserProfile
@@ -186,18 +190,11 @@ __all__ = (
     "Attachment",
     "AttachmentProcessedEvent",
     "AttachmentProcessedEventType",
-    "Ban",
-    "BanListResponse",
-    "BanRequest",
-    "BanResponse",
     "BeforeSendHook",
     "BeforeSendHookDeleted",
     "BeforeSendHookDeletedResponse",
     "BeforeSendHookResponse",
     "BeforeSendOnError",
-    "Block",
-    "BlockListResponse",
-    "BlockResponse",
     "Blocklist",
     "BlocklistAction",
     "BlocklistMatch",
@@ -208,13 +205,20 @@ __all__ = (
     "CreateTokenRequest",
     "CreateUploadRequest",
     "CreateWebhookRequest",
+    "DayCount",
     "DeadLetters",
     "DeadLettersResponse",
+    "DeleteUserMessages",
     "Error",
     "ErrorCode",
     "ErrorDetails",
     "ErrorResponse",
     "ErrorResponseDataType0",
+    "ExportMembership",
+    "ExportMembershipRole",
+    "ExportMembershipRoomType",
+    "ExportNotification",
+    "ExportReaction",
     "FailedMessage",
     "FailedNotification",
     "GetAsyncApiSpecResponse200",
@@ -222,8 +226,6 @@ __all__ = (
     "Health",
     "HealthResponse",
     "HealthStatus",
-    "Lifted",
-    "LiftedResponse",
     "Member",
     "MemberJoinedEvent",
     "MemberJoinedEventType",
@@ -242,12 +244,7 @@ __all__ = (
     "MessageMetaType0",
     "MessageResponse",
     "Metadata",
-    "ModerationEvent",
-    "ModerationEventType",
-    "Mute",
-    "MuteListResponse",
-    "MuteRequest",
-    "MuteResponse",
+    "MonthCount",
     "Notification",
     "NotificationAck",
     "NotificationAckResponse",
@@ -307,8 +304,13 @@ __all__ = (
     "SyncPage",
     "SyncPageResponse",
     "Tenant",
-    "TenantBanRequest",
+    "TenantDeletion",
+    "TenantDeletionResponse",
+    "TenantDeletionStatus",
     "TenantListResponse",
+    "TenantResponse",
+    "TenantUsage",
+    "TenantUsageResponse",
     "TenantWithKey",
     "TenantWithKeyResponse",
     "Thread",
@@ -332,6 +334,12 @@ __all__ = (
     "UploadStatus",
     "UploadTicket",
     "UploadTicketResponse",
+    "UserDeletion",
+    "UserDeletionMessages",
+    "UserDeletionResponse",
+    "UserDeletionStatus",
+    "UserExport",
+    "UserExportResponse",
     "UserPage",
     "UserPageResponse",
     "UserProfile",
