@@ -7,11 +7,18 @@ from .add_member_request import AddMemberRequest
 from .attachment import Attachment
 from .attachment_processed_event import AttachmentProcessedEvent
 from .attachment_processed_event_type import AttachmentProcessedEventType
+from .ban import Ban
+from .ban_list_response import BanListResponse
+from .ban_request import BanRequest
+from .ban_response import BanResponse
 from .before_send_hook import BeforeSendHook
 from .before_send_hook_deleted import BeforeSendHookDeleted
 from .before_send_hook_deleted_response import BeforeSendHookDeletedResponse
 from .before_send_hook_response import BeforeSendHookResponse
 from .before_send_on_error import BeforeSendOnError
+from .block import Block
+from .block_list_response import BlockListResponse
+from .block_response import BlockResponse
 from .blocklist import Blocklist
 from .blocklist_action import BlocklistAction
 from .blocklist_match import BlocklistMatch
@@ -43,6 +50,8 @@ from .get_open_api_spec_response_200 import GetOpenApiSpecResponse200
 from .health import Health
 from .health_response import HealthResponse
 from .health_status import HealthStatus
+from .lifted import Lifted
+from .lifted_response import LiftedResponse
 from .member import Member
 from .member_joined_event import MemberJoinedEvent
 from .member_joined_event_type import MemberJoinedEventType
@@ -61,7 +70,13 @@ from .message_meta import MessageMeta
 from .message_meta_type_0 import MessageMetaType0
 from .message_response import MessageResponse
 from .metadata import Metadata
+from .moderation_event import ModerationEvent
+from .moderation_event_type import ModerationEventType
 from .month_count import MonthCount
+from .mute import Mute
+from .mute_list_response import MuteListResponse
+from .mute_request import MuteRequest
+from .mute_response import MuteResponse
 from .notification import Notification
 from .notification_ack import NotificationAck
 from .notification_ack_response import NotificationAckResponse
@@ -121,6 +136,7 @@ from .subscription_response import SubscriptionResponse
 from .sync_page import SyncPage
 from .sync_page_response import SyncPageResponse
 from .tenant import Tenant
+from .tenant_ban_request import TenantBanRequest
 from .tenant_deletion import TenantDeletion
 from .tenant_deletion_response import TenantDeletionResponse
 from .tenant_deletion_status import TenantDeletionStatus
@@ -190,11 +206,18 @@ __all__ = (
     "Attachment",
     "AttachmentProcessedEvent",
     "AttachmentProcessedEventType",
+    "Ban",
+    "BanListResponse",
+    "BanRequest",
+    "BanResponse",
     "BeforeSendHook",
     "BeforeSendHookDeleted",
     "BeforeSendHookDeletedResponse",
     "BeforeSendHookResponse",
     "BeforeSendOnError",
+    "Block",
+    "BlockListResponse",
+    "BlockResponse",
     "Blocklist",
     "BlocklistAction",
     "BlocklistMatch",
@@ -226,6 +249,8 @@ __all__ = (
     "Health",
     "HealthResponse",
     "HealthStatus",
+    "Lifted",
+    "LiftedResponse",
     "Member",
     "MemberJoinedEvent",
     "MemberJoinedEventType",
@@ -244,7 +269,13 @@ __all__ = (
     "MessageMetaType0",
     "MessageResponse",
     "Metadata",
+    "ModerationEvent",
+    "ModerationEventType",
     "MonthCount",
+    "Mute",
+    "MuteListResponse",
+    "MuteRequest",
+    "MuteResponse",
     "Notification",
     "NotificationAck",
     "NotificationAckResponse",
@@ -304,6 +335,7 @@ __all__ = (
     "SyncPage",
     "SyncPageResponse",
     "Tenant",
+    "TenantBanRequest",
     "TenantDeletion",
     "TenantDeletionResponse",
     "TenantDeletionStatus",
