@@ -43,9 +43,10 @@ type Publisher interface {
 // Service stores changes and announces the ones that happened. It holds no
 // state of its own and is safe for concurrent use.
 type Service struct {
-	store Store
-	pub   Publisher
-	urls  AttachmentSigner
+	store  Store
+	pub    Publisher
+	urls   AttachmentSigner
+	filter ContentFilter
 }
 
 // AttachmentSigner signs the download URLs of attachments, in place.
@@ -95,9 +96,17 @@ func (discard) Publish(context.Context, event.Event) {}
 // before it is announced: the WebSocket path queues the sender's
 // message.sent there, so that it reaches the sender ahead of the message.
 func (s *Service) SendMessage(ctx context.Context, tenantID, sender, roomID string, m store.NewMessage, confirm func(store.Message)) (msg store.Message, created bool, err error) {
+	v, err := s.filterContent(ctx, Draft{TenantID: tenantID, RoomID: roomID, SenderID: sender, Content: m.Content})
+	if err != nil {
+		return store.Message{}, false, err
+	}
+	m.Content = v.Content
 	msg, created, err = s.store.SendMessage(ctx, tenantID, sender, roomID, m)
 	if err != nil {
 		return store.Message{}, false, err
+	}
+	if created {
+		s.flagged(ctx, tenantID, msg, v)
 	}
 	if err := s.sign(ctx, tenantID, &msg); err != nil {
 		return store.Message{}, false, err
@@ -122,10 +131,19 @@ func (s *Service) SendMessage(ctx context.Context, tenantID, sender, roomID stri
 
 // EditMessage edits actor's own message and announces the edit.
 func (s *Service) EditMessage(ctx context.Context, tenantID, actor, roomID, messageID string, u store.MessageUpdate) (store.Message, error) {
+	var v Verdict
+	if u.Content != nil {
+		var err error
+		if v, err = s.filterContent(ctx, Draft{TenantID: tenantID, RoomID: roomID, SenderID: actor, MessageID: messageID, Content: *u.Content}); err != nil {
+			return store.Message{}, err
+		}
+		u.Content = &v.Content
+	}
 	msg, err := s.store.EditMessage(ctx, tenantID, actor, roomID, messageID, u)
 	if err != nil {
 		return store.Message{}, err
 	}
+	s.flagged(ctx, tenantID, msg, v)
 	if err := s.sign(ctx, tenantID, &msg); err != nil {
 		return store.Message{}, err
 	}

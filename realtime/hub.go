@@ -40,6 +40,9 @@ type Store interface {
 
 // Config tunes the hub; zero fields take the defaults in brackets.
 type Config struct {
+	// ContentFilter checks the content of sends and edits before they are
+	// stored (chat.WithContentFilter); nil checks nothing.
+	ContentFilter chat.ContentFilter
 	// Attachments signs the download URLs of the attachments in frames
 	// read from the room's log to fill a gap in the live stream, so that
 	// they carry working URLs as the live announcement would have; nil
@@ -272,7 +275,7 @@ func New(cfg Config, st Store) (*Hub, error) {
 	}
 	h.order = newSequencer(h)
 	h.receipts = newReceipts(h)
-	h.chat = chat.New(st, h)
+	h.chat = chat.New(st, h, chat.WithContentFilter(cfg.ContentFilter))
 	return h, nil
 }
 

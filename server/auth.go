@@ -42,6 +42,9 @@ type operation struct {
 	idempotent bool
 	// validate checks a request against this operation of the contract.
 	validate echo.MiddlewareFunc
+	// bodyLimit, when above the service's, is the operation's own bound
+	// on request bodies (x-body-limit in the contract).
+	bodyLimit int64
 }
 
 // operationsOf reads every operation's security requirement from the spec,
@@ -64,10 +67,19 @@ func operationsOf(spec *openapi3.T) (map[string]operation, error) {
 				hasBody:    op.RequestBody != nil,
 				idempotent: takesIdempotencyKey(item, op),
 				validate:   validateRequests(spec, path, item, method, op),
+				bodyLimit:  bodyLimitOf(op),
 			}
 		}
 	}
 	return ops, nil
+}
+
+// bodyLimitOf reads an operation's x-body-limit, in bytes (0: none).
+func bodyLimitOf(op *openapi3.Operation) int64 {
+	if n, ok := op.Extensions["x-body-limit"].(float64); ok {
+		return int64(n)
+	}
+	return 0
 }
 
 // takesIdempotencyKey reports whether an operation declares the
@@ -121,6 +133,8 @@ func authKindOf(sec openapi3.SecurityRequirements) (authKind, error) {
 type principal struct {
 	tenant store.Tenant
 	userID string
+	// byKey: the request carried the tenant key, not a user token.
+	byKey bool
 }
 
 type principalKey struct{}
@@ -295,7 +309,7 @@ func (s *Server) keyPrincipal(ctx context.Context, key, user string) (principal,
 	if !ValidUserID(user) {
 		return principal{}, errBadUserID
 	}
-	return principal{tenant: t, userID: user}, nil
+	return principal{tenant: t, userID: user, byKey: true}, nil
 }
 
 // tenantByKey finds the tenant whose key this is, through the tenant cache

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chatapi/chatapi/contentfilter"
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/files"
 	"github.com/chatapi/chatapi/gen/chatclient"
@@ -26,6 +27,7 @@ import (
 	"github.com/chatapi/chatapi/storage"
 	"github.com/chatapi/chatapi/storage/s3test"
 	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/webhook"
 )
 
 const testMasterKey = "mk_test_master_key"
@@ -112,9 +114,16 @@ type envOptions struct {
 	// databaseURL is the database the store opens in place of a fresh
 	// SQLite file (a PostgreSQL schema of pgtest).
 	databaseURL string
+	// allowPrivate lets the before-send hook call loopback addresses
+	// (WEBHOOK_ALLOW_PRIVATE).
+	allowPrivate bool
 	// s3, when set, keeps uploads in a fresh bucket of this S3-compatible
 	// server in place of a local directory.
 	s3 *s3test.Server
+	// webhooks, when set, runs the webhook sender with this configuration
+	// (its SealKey filled in); otherwise /webhooks works but nothing is
+	// sent, and private targets are refused.
+	webhooks *webhook.Config
 }
 
 func newEnvWith(t testing.TB, opts envOptions) *env {
@@ -155,6 +164,9 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 		CORSAllowedOrigins: opts.cors,
 		IdempotencyWait:    opts.idempotencyWait,
 	}
+	if opts.allowPrivate {
+		cfg.ContentFilter = contentfilter.New(st, contentfilter.Config{AllowPrivate: true})
+	}
 	// The listener first: the local storage signs URLs under its address.
 	srv := httptest.NewUnstartedServer(nil)
 	e.url = "http://" + srv.Listener.Addr().String()
@@ -186,6 +198,26 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 		cfg.WS, cfg.Connections, cfg.Presence, pub = h, h.Connections, h, h
 	}
 	e.svc, e.pub = cfg.Files, pub
+	whCfg := webhook.Config{}
+	if opts.webhooks != nil {
+		whCfg = *opts.webhooks
+	}
+	whCfg.SealKey = []byte("test webhook seal key")
+	if cfg.Webhooks, err = webhook.New(st, whCfg); err != nil {
+		t.Fatalf("webhooks: %v", err)
+	}
+	if opts.webhooks != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = cfg.Webhooks.Run(ctx)
+		}()
+		t.Cleanup(func() {
+			cancel()
+			<-done
+		})
+	}
 	app, err := server.New(cfg, s, pub)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)

@@ -361,3 +361,101 @@ func (s *Server) uploadOut(ctx context.Context, tenantID string, up store.Upload
 	}
 	return out, nil
 }
+
+func blocklistOut(b store.Blocklist) chatapi.Blocklist {
+	out := chatapi.Blocklist{Words: b.Words, Match: chatapi.BlocklistMatch(b.Match), Action: chatapi.BlocklistAction(b.Action)}
+	if out.Words == nil {
+		out.Words = []string{}
+	}
+	if !b.UpdatedAt.IsZero() {
+		t := b.UpdatedAt.UTC()
+		out.UpdatedAt = &t
+	}
+	return out
+}
+
+func reportOut(r store.Report) chatapi.Report {
+	return chatapi.Report{
+		ReportId: r.ID, ReporterId: r.ReporterID, TargetUserId: r.TargetUserID, RoomId: r.RoomID, MessageId: r.MessageID,
+		Reason: r.Reason, Note: r.Note, Status: chatapi.ReportStatus(r.Status), CreatedAt: r.CreatedAt.UTC(),
+		ResolvedAt: utcPtr(r.ResolvedAt), ResolvedBy: r.ResolvedBy,
+	}
+}
+
+func reportPageOut(reports []store.Report, more bool) chatapi.ReportPage {
+	out := chatapi.ReportPage{Reports: make([]chatapi.Report, len(reports)), HasMore: more}
+	for i, r := range reports {
+		out.Reports[i] = reportOut(r)
+	}
+	if more {
+		out.NextAfter = &reports[len(reports)-1].ID
+	}
+	return out
+}
+
+// beforeSendHookOut maps a hook; its secret only when shown (at creation).
+func beforeSendHookOut(h store.BeforeSendHook, showSecret bool) chatapi.BeforeSendHook {
+	out := chatapi.BeforeSendHook{Url: h.URL, TimeoutMs: h.TimeoutMS, OnError: chatapi.BeforeSendOnError(h.OnError), UpdatedAt: h.UpdatedAt.UTC()}
+	if showSecret {
+		out.Secret = &h.Secret
+	}
+	return out
+}
+
+// Webhooks.
+
+func webhookEventsIn(events chatapi.WebhookEvents) []string {
+	out := make([]string, len(events))
+	for i, e := range events {
+		out[i] = string(e)
+	}
+	return out
+}
+
+func webhookOut(w store.Webhook) chatapi.Webhook {
+	out := chatapi.Webhook{
+		WebhookId: w.ID, Url: w.URL, Active: w.Active, DisabledAt: utcPtr(w.DisabledAt),
+		Events: make(chatapi.WebhookEvents, len(w.Events)), CreatedAt: w.CreatedAt.UTC(), UpdatedAt: w.UpdatedAt.UTC(),
+	}
+	for i, e := range w.Events {
+		out.Events[i] = chatapi.WebhookEventType(e)
+	}
+	out.PreviousSecretUntil = utcPtr(w.PreviousUntil)
+	return out
+}
+
+func webhookWithSecretOut(w store.Webhook, secret string) chatapi.WebhookWithSecret {
+	o := webhookOut(w)
+	return chatapi.WebhookWithSecret{
+		WebhookId: o.WebhookId, Url: o.Url, Events: o.Events, Active: o.Active, DisabledAt: o.DisabledAt,
+		PreviousSecretUntil: o.PreviousSecretUntil, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Secret: secret,
+	}
+}
+
+func webhookDeliveryOut(d store.WebhookDelivery) chatapi.WebhookDelivery {
+	out := chatapi.WebhookDelivery{
+		DeliveryId: d.ID, WebhookId: d.WebhookID, EventType: d.EventType, Replay: d.Replay,
+		Status: chatapi.WebhookDeliveryStatus(d.Status), Attempts: d.Attempts, ResponseStatus: d.ResponseStatus,
+		NextAttemptAt: utcPtr(d.NextAttempt), CreatedAt: d.CreatedAt.UTC(), CompletedAt: utcPtr(d.CompletedAt),
+		AttemptLog: make([]chatapi.WebhookAttempt, 0, len(d.Log)),
+	}
+	if d.RoomID != "" {
+		out.RoomId, out.EventSeq = &d.RoomID, &d.EventSeq
+	}
+	if d.Latency != nil {
+		ms := d.Latency.Milliseconds()
+		out.LatencyMs = &ms
+	}
+	if d.LastError != "" {
+		out.LastError = &d.LastError
+	}
+	for _, a := range d.Log {
+		rec := chatapi.WebhookAttempt{Attempt: a.Attempt, StartedAt: a.StartedAt.UTC(), ResponseStatus: a.ResponseStatus,
+			LatencyMs: a.Latency.Milliseconds()}
+		if a.Error != "" {
+			rec.Error = &a.Error
+		}
+		out.AttemptLog = append(out.AttemptLog, rec)
+	}
+	return out
+}

@@ -18,11 +18,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chatapi/chatapi/chat"
+	"github.com/chatapi/chatapi/contentfilter"
 	"github.com/chatapi/chatapi/files"
 	"github.com/chatapi/chatapi/gen/chatapi"
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/storage"
 	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/webhook"
 )
 
 // Store is what the handlers need from persistence: the changes, which they
@@ -63,6 +65,13 @@ type Store interface {
 	ListDeadLetters(ctx context.Context, tenantID string, limit int) (store.DeadLetters, error)
 
 	IdempotencyStore
+
+	contentfilter.Store
+	SetBlocklist(ctx context.Context, tenantID string, b store.Blocklist) (store.Blocklist, error)
+	SetBeforeSendHook(ctx context.Context, tenantID string, h store.BeforeSendHook) (store.BeforeSendHook, bool, error)
+	DeleteBeforeSendHook(ctx context.Context, tenantID string) error
+	ListReports(ctx context.Context, tenantID string, scope store.ReportScope, f store.ReportFilter) ([]store.Report, bool, error)
+	CloseReport(ctx context.Context, tenantID, actor string, scope store.ReportScope, id, status string) (store.Report, error)
 }
 
 // Publisher announces changes to realtime delivery. It must not block on
@@ -100,6 +109,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Files runs uploads (POST /uploads …); nil answers 501.
 	Files *files.Service
+	// Webhooks runs the /webhooks operations; nil answers 501.
+	Webhooks *webhook.Service
 	// FileServer, when not nil, answers the storage backend's signed URLs
 	// under storage.LocalPrefix (the local-directory backend serves its own).
 	FileServer http.Handler
@@ -111,6 +122,12 @@ type Config struct {
 	// granted cross-origin access, or just "*" for every origin, without
 	// credentials. Empty grants none.
 	CORSAllowedOrigins []string
+	// ContentFilter checks sends and edits against the tenants' blocklists
+	// and before-send hooks; nil makes one over the store that refuses
+	// private hook targets. The realtime
+	// hub's chat.Service should share it, so that a change made here holds
+	// there at once.
+	ContentFilter *contentfilter.Filter
 }
 
 // PresenceReader tells who is online, as the realtime hub knows it.
@@ -130,6 +147,7 @@ type Server struct {
 	cfg     Config
 	store   Store
 	chat    *chat.Service
+	content *contentfilter.Filter
 	limits  *rateLimiter
 	tenants *tenantCache
 	secret  []byte
@@ -170,7 +188,10 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, store: st, chat: newChat(cfg, st, pub), limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
+	if cfg.ContentFilter == nil {
+		cfg.ContentFilter = contentfilter.New(st, contentfilter.Config{Logger: cfg.Logger})
+	}
+	s := &Server{cfg: cfg, store: st, chat: newChat(cfg, st, pub), content: cfg.ContentFilter, limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
 
 	var err error
 	if s.metrics, err = newHTTPMetrics(cfg.Metrics); err != nil {
@@ -211,7 +232,11 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	router := &specRouter{e: e, ops: ops, mw: func(op operation) []echo.MiddlewareFunc {
 		// Credentials first: a request without them is refused before
 		// anything looks at its body.
-		mw := []echo.MiddlewareFunc{s.authenticate(op.auth), bodyLimit, requireJSON(op.hasBody)}
+		limit := bodyLimit
+		if op.bodyLimit > cfg.BodyLimit {
+			limit = limitBody(op.bodyLimit)
+		}
+		mw := []echo.MiddlewareFunc{s.authenticate(op.auth), limit, requireJSON(op.hasBody)}
 		if op.validate != nil { // nil for a route the spec lacks: New refuses those
 			mw = append(mw, op.validate)
 		}
@@ -240,10 +265,11 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 // newChat is the chat.Service of the handlers, signing attachment URLs
 // when uploads are served.
 func newChat(cfg Config, st Store, pub Publisher) *chat.Service {
-	if cfg.Files == nil {
-		return chat.New(st, pub)
+	opts := []chat.Option{chat.WithContentFilter(cfg.ContentFilter)}
+	if cfg.Files != nil {
+		opts = append(opts, chat.WithAttachmentURLs(cfg.Files))
 	}
-	return chat.New(st, pub, chat.WithAttachmentURLs(cfg.Files))
+	return chat.New(st, pub, opts...)
 }
 
 // notImplemented answers operations whose feature has not landed yet.

@@ -41,11 +41,15 @@ const messageIDTimeLength = 8
 // where a batch of sends changes one page of it; random ones changed a
 // page per message, and a commit copies every page it changed into the
 // WAL (SQLite) or the WAL's full-page images (PostgreSQL).
-func newMessageID(nowMillis int64) string {
+func newMessageID(nowMillis int64) string { return newTimedID("msg_", nowMillis) }
+
+// newTimedID is newMessageID's form under another prefix: ids that sort by
+// creation time (webhook deliveries are listed newest first by id).
+func newTimedID(prefix string, nowMillis int64) string {
 	var t [messageIDTimeLength]byte
 	for i := len(t) - 1; i >= 0; i-- {
 		t[i] = base62[nowMillis%62]
 		nowMillis /= 62
 	}
-	return newID("msg_" + string(t[:]))
+	return newID(prefix + string(t[:]))
 }

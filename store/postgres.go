@@ -58,6 +58,7 @@ func openPostgres(ctx context.Context, databaseURL string) (*Store, error) {
 		sendShards:        postgresSendShards,
 		eventsInOrder:     postgresEventsInOrder,
 		searchMatch:       postgresSearchMatch,
+		lockSkipLocked:    " FOR UPDATE SKIP LOCKED",
 	}}, nil
 }
 

@@ -55,6 +55,10 @@ type dialect struct {
 	eventsInOrder func(changes, sent string, side []any, limit int) (string, []any)
 	// searchMatch is the dialect's full-text part of SearchMessages.
 	searchMatch func(terms []searchTerm) searchMatch
+	// lockSkipLocked ends the subquery of a claim of queued work (webhook
+	// deliveries): rows another transaction holds are skipped, not waited
+	// for ("" where one process is the only writer).
+	lockSkipLocked string
 }
 
 // Option configures Open.

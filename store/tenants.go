@@ -78,6 +78,7 @@ func (s *Store) ListTenants(ctx context.Context) ([]Tenant, error) {
 	err := s.r.SelectContext(ctx, &rows, `
 		SELECT `+tenantColumns+`
 		FROM tenants
+		WHERE deleted_at IS NULL
 		ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
@@ -94,7 +95,8 @@ func (s *Store) TenantByKeyHash(ctx context.Context, hash string) (Tenant, error
 	return s.tenantWhere(ctx, "api_key_hash", hash)
 }
 
-// TenantByID finds a tenant by its id; an unknown id is ErrNotFound.
+// TenantByID finds a tenant by its id; an unknown id, or a deleted
+// tenant's, is ErrNotFound.
 func (s *Store) TenantByID(ctx context.Context, tenantID string) (Tenant, error) {
 	return s.tenantWhere(ctx, "id", tenantID)
 }
@@ -106,7 +108,7 @@ func (s *Store) tenantWhere(ctx context.Context, column, value string) (Tenant, 
 	st, err := s.reads.get(ctx, s.r.Rebind(`
 		SELECT `+tenantColumns+`
 		FROM tenants
-		WHERE `+column+` = ?`))
+		WHERE `+column+` = ? AND deleted_at IS NULL`))
 	if err == nil {
 		err = st.GetContext(ctx, &row, value)
 	}
@@ -129,7 +131,7 @@ func (s *Store) RotateTenantKey(ctx context.Context, tenantID, newHash string) (
 	var row tenantRow
 	err := s.w.GetContext(ctx, &row, s.w.Rebind(`
 		UPDATE tenants SET api_key_hash = ?, key_generation = key_generation + 1
-		WHERE id = ?
+		WHERE id = ? AND deleted_at IS NULL
 		RETURNING `+tenantColumns), newHash, tenantID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -151,7 +153,7 @@ func (s *Store) TenantKeyGenerations(ctx context.Context, tenantIDs []string) (m
 	out := make(map[string]int64, len(tenantIDs))
 	for start := 0; start < len(tenantIDs); start += keyGenerationsChunk {
 		ids := tenantIDs[start:min(start+keyGenerationsChunk, len(tenantIDs))]
-		q, args, err := sqlx.In(`SELECT id, key_generation FROM tenants WHERE id IN (?)`, ids)
+		q, args, err := sqlx.In(`SELECT id, key_generation FROM tenants WHERE id IN (?) AND deleted_at IS NULL`, ids)
 		if err != nil {
 			return nil, fmt.Errorf("key generations query: %w", err)
 		}

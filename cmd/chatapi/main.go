@@ -4,7 +4,9 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -31,13 +33,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/chatapi/chatapi/contentfilter"
 	"github.com/chatapi/chatapi/demo"
+	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/files"
 	"github.com/chatapi/chatapi/membus"
 	"github.com/chatapi/chatapi/pgbus"
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/server"
 	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/webhook"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -87,6 +92,10 @@ type config struct {
 	receiptsMaxMembers int
 	// demo serves the demo web app at /demo/ (DEMO=true; development only).
 	demo bool
+	// hookAllowPrivate lets the before-send hook and webhook endpoints be
+	// on loopback and private addresses (WEBHOOK_ALLOW_PRIVATE; development
+	// and tests).
+	hookAllowPrivate bool
 	// corsOrigins are the browser origins allowed to call the API and open
 	// /ws (CORS_ALLOWED_ORIGINS), or just "*".
 	corsOrigins []string
@@ -97,6 +106,21 @@ type config struct {
 	publicURL     string
 	// s3 are the credentials of an s3:// STORAGE_URL.
 	s3 s3Credentials
+	// webhooks configures the delivery of the tenants' webhooks.
+	webhooks webhookConfig
+}
+
+// webhookConfig is what the webhook sender is told at start.
+type webhookConfig struct {
+	// retryWindow is how long a failing delivery is retried before its
+	// endpoint is deactivated (WEBHOOK_RETRY_WINDOW).
+	retryWindow time.Duration
+	// pollInterval is how often the delivery queue is looked at for what
+	// other instances stored or what is due for a retry (WEBHOOK_POLL_INTERVAL).
+	pollInterval time.Duration
+	// secretKey seals the endpoints' signing secrets in the database
+	// (WEBHOOK_SECRET_KEY); empty derives one from the master key.
+	secretKey string
 }
 
 // httpTimeouts are the http.Server deadlines. Hijacked WebSocket
@@ -138,10 +162,13 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	wsCheck := fs.Duration("ws-credential-check-interval", env.duration("WS_CREDENTIAL_CHECK_INTERVAL", 5*time.Second), "how often WebSocket connections of expired tokens and rotated keys are closed (WS_CREDENTIAL_CHECK_INTERVAL)")
 	reconnectAfter := fs.Duration("shutdown-reconnect-after", env.duration("SHUTDOWN_RECONNECT_AFTER", 2*time.Second), "how long WebSocket clients are told to wait before reconnecting, in server.shutdown and the Retry-After of a handshake refused during shutdown (SHUTDOWN_RECONNECT_AFTER)")
 	receiptsMax := fs.Int("receipts-max-members", env.int("RECEIPTS_MAX_MEMBERS", 100), "largest room whose members get per-user read and delivery receipts (RECEIPTS_MAX_MEMBERS)")
+	hookAllowPrivate := fs.Bool("webhook-allow-private", env.bool("WEBHOOK_ALLOW_PRIVATE", false), "let the before-send hook and webhook endpoints be on loopback and private addresses: development and tests only (WEBHOOK_ALLOW_PRIVATE)")
 	demoApp := fs.Bool("demo", env.bool("DEMO", false), "serve the demo web app at /demo/, with a demo tenant for anyone who opens it: development only (DEMO)")
 	corsOrigins := fs.String("cors-allowed-origins", getenv("CORS_ALLOWED_ORIGINS"), "comma-separated browser origins (https://app.example.com) allowed to call the API and open /ws, or * for any (then without credentials); none when empty (CORS_ALLOWED_ORIGINS)")
 	storageURL := fs.String("storage-url", env.str("STORAGE_URL", defaultStorageURL), "where uploaded files are kept: "+storageURLForms+"; s3:// signs with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (STORAGE_URL)")
 	publicURL := fs.String("public-url", getenv("PUBLIC_URL"), "scheme://host[:port] clients reach this service at, for the local storage's signed URLs; default http://localhost:PORT (PUBLIC_URL)")
+	whWindow := fs.Duration("webhook-retry-window", env.duration("WEBHOOK_RETRY_WINDOW", webhook.DefaultRetryWindow), "how long a failing webhook delivery is retried before its endpoint is deactivated (WEBHOOK_RETRY_WINDOW)")
+	whPoll := fs.Duration("webhook-poll-interval", env.duration("WEBHOOK_POLL_INTERVAL", webhook.DefaultPollInterval), "how often the webhook queue is looked at for events stored by other instances and retries due (WEBHOOK_POLL_INTERVAL)")
 	if err := env.err(); err != nil {
 		return config{}, err
 	}
@@ -153,6 +180,12 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if *uploadGC <= 0 {
 		return config{}, fmt.Errorf("UPLOAD_GC_INTERVAL: must be positive, got %s", *uploadGC)
+	}
+	if *whWindow <= 0 {
+		return config{}, fmt.Errorf("WEBHOOK_RETRY_WINDOW: must be positive, got %s", *whWindow)
+	}
+	if *whPoll <= 0 {
+		return config{}, fmt.Errorf("WEBHOOK_POLL_INTERVAL: must be positive, got %s", *whPoll)
 	}
 	if *eventRetention <= 0 {
 		return config{}, fmt.Errorf("EVENT_RETENTION: must be positive, got %s", *eventRetention)
@@ -191,9 +224,11 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		instance:   realtime.ClusterConfig{InstanceID: *instanceID, Heartbeat: *heartbeat, InstanceTimeout: *instanceTimeout},
 		http:       httpTimeouts{readHeader: *readHeader, read: *read, write: *write, idle: *idle},
 		wsMaxConns: *wsMaxConns, wsCredentialCheck: *wsCheck, reconnectAfter: *reconnectAfter,
-		receiptsMaxMembers: *receiptsMax, demo: *demoApp,
+		receiptsMaxMembers: *receiptsMax, demo: *demoApp, hookAllowPrivate: *hookAllowPrivate,
 		storageURL: *storageURL, storageSecret: getenv("STORAGE_SECRET"), publicURL: *publicURL,
 		s3: s3Credentials{accessKeyID: getenv("AWS_ACCESS_KEY_ID"), secretAccessKey: getenv("AWS_SECRET_ACCESS_KEY"), sessionToken: getenv("AWS_SESSION_TOKEN")},
+		webhooks: webhookConfig{retryWindow: *whWindow, pollInterval: *whPoll,
+			secretKey: getenv("WEBHOOK_SECRET_KEY")},
 	}, nil
 }
 
@@ -248,6 +283,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// A message filled into the live stream from the log carries signed
 	// attachment URLs, as its live announcement does.
 	hubCfg.Attachments = uploads
+	// One content filter for both transports: a blocklist or hook changed
+	// over REST holds for WebSocket sends at once.
+	content := contentfilter.New(st, contentfilter.Config{Logger: logger, AllowPrivate: cfg.hookAllowPrivate})
+	hubCfg.ContentFilter = content
 	hub, err := realtime.New(hubCfg, st)
 	if err != nil {
 		return fmt.Errorf("realtime: %w", err)
@@ -318,6 +357,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// image as it is completed.
 	background.Go(func() { _ = uploads.RunProcessing(runCtx, hub) })
 	background.Go(func() { _ = uploads.RunCollection(runCtx, cfg.uploadGCInterval, files.DefaultAbandonAfter) })
+	webhooks, err := webhook.New(st, webhook.Config{
+		SealKey: webhookSecretKey(cfg.webhooks.secretKey, cfg.masterKey), AllowPrivate: cfg.hookAllowPrivate,
+		RetryWindow: cfg.webhooks.retryWindow, PollInterval: cfg.webhooks.pollInterval, Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	if cfg.hookAllowPrivate {
+		logger.Warn("WEBHOOK_ALLOW_PRIVATE=true: the before-send hook and webhook endpoints may be on loopback and private networks; development and tests only")
+	}
+	background.Go(func() { _ = webhooks.Run(runCtx) })
 	app, err := server.New(server.Config{
 		Files:              uploads,
 		FileServer:         fileServer,
@@ -333,7 +383,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Metrics:            reg,
 		MetricsElsewhere:   cfg.metricsAddr != "",
 		CORSAllowedOrigins: cfg.corsOrigins,
-	}, st, hub)
+		ContentFilter:      content,
+		Webhooks:           webhooks,
+	}, st, webhookNotifier{hub, webhooks})
 	if err != nil {
 		return err
 	}
@@ -438,6 +490,33 @@ func openCluster(ctx context.Context, st *store.Store, cfg config, logger *slog.
 		return nil, nil, err
 	}
 	return bus, st, nil
+}
+
+// webhookNotifier announces events to the hub and wakes the webhook sender
+// for every room event stored here, so that a delivery does not wait for
+// the sender's next look at the queue.
+type webhookNotifier struct {
+	*realtime.Hub
+	webhooks *webhook.Service
+}
+
+func (n webhookNotifier) Publish(ctx context.Context, e event.Event) {
+	n.Hub.Publish(ctx, e)
+	if e.EventSeq > 0 {
+		n.webhooks.Notify()
+	}
+}
+
+// webhookSecretKey is the key that seals webhook signing secrets: the one
+// configured, or one derived from the master key (which then must stay the
+// same across restarts, or the stored secrets cannot be read).
+func webhookSecretKey(configured, masterKey string) []byte {
+	if configured != "" {
+		return []byte(configured)
+	}
+	mac := hmac.New(sha256.New, []byte(masterKey))
+	mac.Write([]byte("chatapi webhook secrets v1"))
+	return mac.Sum(nil)
 }
 
 // parseOrigins reads CORS_ALLOWED_ORIGINS: a comma-separated list of

@@ -516,7 +516,11 @@ var IDEMPOTENT_OPERATIONS = [
   "POST /rooms",
   "POST /rooms/{room_id}/members",
   "POST /notify",
-  "POST /uploads"
+  "POST /uploads",
+  "POST /reports",
+  "POST /webhooks",
+  "POST /webhooks/{webhook_id}/rotate-secret",
+  "POST /webhooks/{webhook_id}/replay"
 ];
 
 // ../sdk/typescript/dist/rest.js

@@ -39,6 +39,63 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BeforeSendOnError.
+const (
+	BeforeSendOnErrorAllow  BeforeSendOnError = "allow"
+	BeforeSendOnErrorReject BeforeSendOnError = "reject"
+)
+
+// Valid indicates whether the value is a known member of the BeforeSendOnError enum.
+func (e BeforeSendOnError) Valid() bool {
+	switch e {
+	case BeforeSendOnErrorAllow:
+		return true
+	case BeforeSendOnErrorReject:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BlocklistAction.
+const (
+	BlocklistActionBlock BlocklistAction = "block"
+	BlocklistActionFlag  BlocklistAction = "flag"
+	BlocklistActionMask  BlocklistAction = "mask"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistAction enum.
+func (e BlocklistAction) Valid() bool {
+	switch e {
+	case BlocklistActionBlock:
+		return true
+	case BlocklistActionFlag:
+		return true
+	case BlocklistActionMask:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BlocklistMatch.
+const (
+	BlocklistMatchSubstring BlocklistMatch = "substring"
+	BlocklistMatchWord      BlocklistMatch = "word"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistMatch enum.
+func (e BlocklistMatch) Valid() bool {
+	switch e {
+	case BlocklistMatchSubstring:
+		return true
+	case BlocklistMatchWord:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAUTHENTICATIONERROR ErrorCode = "AUTHENTICATION_ERROR"
@@ -198,6 +255,27 @@ func (e ReactionEventType) Valid() bool {
 	}
 }
 
+// Defines values for ReportStatus.
+const (
+	ReportStatusDismissed ReportStatus = "dismissed"
+	ReportStatusOpen      ReportStatus = "open"
+	ReportStatusResolved  ReportStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the ReportStatus enum.
+func (e ReportStatus) Valid() bool {
+	switch e {
+	case ReportStatusDismissed:
+		return true
+	case ReportStatusOpen:
+		return true
+	case ReportStatusResolved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	RoleAdmin  Role = "admin"
@@ -267,6 +345,24 @@ func (e ThreadUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for UpdateReportRequestStatus.
+const (
+	UpdateReportRequestStatusDismissed UpdateReportRequestStatus = "dismissed"
+	UpdateReportRequestStatusResolved  UpdateReportRequestStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the UpdateReportRequestStatus enum.
+func (e UpdateReportRequestStatus) Valid() bool {
+	switch e {
+	case UpdateReportRequestStatusDismissed:
+		return true
+	case UpdateReportRequestStatusResolved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UploadStatus.
 const (
 	UploadStatusPending UploadStatus = "pending"
@@ -279,6 +375,81 @@ func (e UploadStatus) Valid() bool {
 	case UploadStatusPending:
 		return true
 	case UploadStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookDeliveryStatus.
+const (
+	WebhookDeliveryStatusFailed    WebhookDeliveryStatus = "failed"
+	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "pending"
+	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "succeeded"
+)
+
+// Valid indicates whether the value is a known member of the WebhookDeliveryStatus enum.
+func (e WebhookDeliveryStatus) Valid() bool {
+	switch e {
+	case WebhookDeliveryStatusFailed:
+		return true
+	case WebhookDeliveryStatusPending:
+		return true
+	case WebhookDeliveryStatusSucceeded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookEventType.
+const (
+	WebhookEventTypeAsterisk            WebhookEventType = "*"
+	WebhookEventTypeAttachmentProcessed WebhookEventType = "attachment.processed"
+	WebhookEventTypeMemberJoined        WebhookEventType = "member.joined"
+	WebhookEventTypeMemberLeft          WebhookEventType = "member.left"
+	WebhookEventTypeMessage             WebhookEventType = "message"
+	WebhookEventTypeMessageDeleted      WebhookEventType = "message.deleted"
+	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
+	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
+	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
+	WebhookEventTypeReactionAdded       WebhookEventType = "reaction.added"
+	WebhookEventTypeReactionRemoved     WebhookEventType = "reaction.removed"
+	WebhookEventTypeRoomUpdated         WebhookEventType = "room.updated"
+	WebhookEventTypeThreadUpdated       WebhookEventType = "thread.updated"
+	WebhookEventTypeWebhookDisabled     WebhookEventType = "webhook.disabled"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case WebhookEventTypeAsterisk:
+		return true
+	case WebhookEventTypeAttachmentProcessed:
+		return true
+	case WebhookEventTypeMemberJoined:
+		return true
+	case WebhookEventTypeMemberLeft:
+		return true
+	case WebhookEventTypeMessage:
+		return true
+	case WebhookEventTypeMessageDeleted:
+		return true
+	case WebhookEventTypeMessageUpdated:
+		return true
+	case WebhookEventTypePinAdded:
+		return true
+	case WebhookEventTypePinRemoved:
+		return true
+	case WebhookEventTypeReactionAdded:
+		return true
+	case WebhookEventTypeReactionRemoved:
+		return true
+	case WebhookEventTypeRoomUpdated:
+		return true
+	case WebhookEventTypeThreadUpdated:
+		return true
+	case WebhookEventTypeWebhookDisabled:
 		return true
 	default:
 		return false
@@ -449,6 +620,139 @@ type AttachmentProcessedEvent struct {
 // Example: attachment.processed
 type AttachmentProcessedEventType string
 
+// BeforeSendHook The tenant's before-send hook.
+type BeforeSendHook struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError BeforeSendOnError `json:"on_error"`
+
+	// Secret The signing secret (`whsec_…`), in the answer that creates the hook only; null otherwise.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+	Secret *string `json:"secret"`
+
+	// TimeoutMs How long an answer is waited for.
+	//
+	// Example: 1000
+	TimeoutMs int `json:"timeout_ms"`
+
+	// UpdatedAt When it was last set.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where sends and edits are POSTed.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
+// BeforeSendHookDeleted The hook is gone.
+type BeforeSendHookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+}
+
+// BeforeSendHookDeletedResponse Envelope of BeforeSendHookDeleted.
+type BeforeSendHookDeletedResponse struct {
+	// Data The hook is gone.
+	Data BeforeSendHookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendHookResponse Envelope of BeforeSendHook.
+type BeforeSendHookResponse struct {
+	// Data The tenant's before-send hook.
+	Data BeforeSendHook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendOnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+//
+// Example: allow
+type BeforeSendOnError string
+
+// Blocklist The tenant's word blocklist.
+type Blocklist struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action BlocklistAction `json:"action"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match BlocklistMatch `json:"match"`
+
+	// UpdatedAt When it was last set; null when never.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt *time.Time `json:"updated_at"`
+
+	// Words The words, as set.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
+
+// BlocklistAction `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+//
+// Example: mask
+type BlocklistAction string
+
+// BlocklistMatch `word`: whole words only; `substring`: anywhere, inside words too.
+//
+// Example: word
+type BlocklistMatch string
+
+// BlocklistResponse Envelope of Blocklist.
+type BlocklistResponse struct {
+	// Data The tenant's word blocklist.
+	Data Blocklist `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// CreateReportRequest A report of one message (`message_id`) or of one user (`user_id`), not both.
+type CreateReportRequest struct {
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId *MessageId `json:"message_id,omitempty"`
+
+	// Note More detail from the reporter.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note,omitempty"`
+
+	// Reason Why, in a word or a short phrase (spam, harassment …); no control characters.
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId *UserId `json:"user_id,omitempty"`
+}
+
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
 // too (`[bob]`, `[bob, alice]` and `[alice, bob]` by alice are the same
@@ -531,6 +835,24 @@ type CreateUploadRequest struct {
 	//
 	// Example: 48213
 	Size int64 `json:"size"`
+}
+
+// CreateWebhookRequest A webhook endpoint to create.
+type CreateWebhookRequest struct {
+	// Active Whether deliveries are sent (true when absent).
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
 }
 
 // DeadLetters Dead-lettered deliveries.
@@ -1593,6 +1915,116 @@ type RemovedMemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// ReplayWebhookRequest Where a replay starts.
+type ReplayWebhookRequest struct {
+	// Since An RFC 3339 time, or a cursor from `GET /sync`.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	Since string `json:"since"`
+}
+
+// Report A report of a message or a user.
+type Report struct {
+	// CreatedAt When it was opened.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId The reported message; null for a report of a user.
+	//
+	// Example: msg_0ABCdefG5a6b7c8f3a2b1c9d0e4f
+	MessageId *string `json:"message_id"`
+
+	// Note The reporter's note; for a flag, the matched words.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note"`
+
+	// Reason Why (`blocklist` for the system's flags).
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// ReportId A report's id.
+	//
+	// Example: rep_5a6b7c8f3a2b1c9d0e4f
+	ReportId ReportId `json:"report_id"`
+
+	// ReporterId Who reported; null for the system (a message the blocklist flagged).
+	//
+	// Example: bob
+	ReporterId *string `json:"reporter_id"`
+
+	// ResolvedAt When it was resolved or dismissed; null while open.
+	ResolvedAt *time.Time `json:"resolved_at"`
+
+	// ResolvedBy Who resolved or dismissed it; null while open.
+	ResolvedBy *string `json:"resolved_by"`
+
+	// RoomId The reported message's room; null for a report of a user.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status Where a report stands.
+	//
+	// Example: open
+	Status ReportStatus `json:"status"`
+
+	// TargetUserId The reported user (a reported message's sender).
+	//
+	// Example: mallory
+	TargetUserId string `json:"target_user_id"`
+}
+
+// ReportId A report's id.
+//
+// Example: rep_5a6b7c8f3a2b1c9d0e4f
+type ReportId = string
+
+// ReportPage A page of reports, oldest first.
+type ReportPage struct {
+	// HasMore True when another page follows.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Reports The reports.
+	Reports []Report `json:"reports"`
+}
+
+// ReportPageResponse Envelope of ReportPage.
+type ReportPageResponse struct {
+	// Data A page of reports, oldest first.
+	Data ReportPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportResponse Envelope of Report.
+type ReportResponse struct {
+	// Data A report of a message or a user.
+	Data Report `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportStatus Where a report stands.
+//
+// Example: open
+type ReportStatus string
+
 // Role A member's role in a room.
 //
 // Example: member
@@ -1893,6 +2325,42 @@ type SendMessageRequest struct {
 //
 // Example: 13
 type Seq = int64
+
+// SetBeforeSendHookRequest The before-send hook to set.
+type SetBeforeSendHookRequest struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError *BeforeSendOnError `json:"on_error,omitempty"`
+
+	// TimeoutMs How long an answer is waited for, at most 3,000 ms; 1,000 when absent.
+	//
+	// Example: 1000
+	TimeoutMs *int `json:"timeout_ms,omitempty"`
+
+	// Url Where sends and edits are POSTed; http or https.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
+// SetBlocklistRequest A whole blocklist, replacing the tenant's.
+type SetBlocklistRequest struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action *BlocklistAction `json:"action,omitempty"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match *BlocklistMatch `json:"match,omitempty"`
+
+	// Words The words or phrases, at most 10,000; empty removes the blocklist.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
 
 // Subscription A topic subscription of the caller.
 type Subscription struct {
@@ -2213,6 +2681,19 @@ type UpdateMessageRequest struct {
 	Meta *MessageMeta `json:"meta,omitempty"`
 }
 
+// UpdateReportRequest How a report is closed.
+type UpdateReportRequest struct {
+	// Status `resolved`: acted upon; `dismissed`: nothing to do.
+	//
+	// Example: resolved
+	Status UpdateReportRequestStatus `json:"status"`
+}
+
+// UpdateReportRequestStatus `resolved`: acted upon; `dismissed`: nothing to do.
+//
+// Example: resolved
+type UpdateReportRequestStatus string
+
 // UpdateRoomRequest Changes to a room; absent fields are left as they are, an empty name clears it.
 type UpdateRoomRequest struct {
 	// Metadata Free-form JSON object, at most 4 KB encoded.
@@ -2224,6 +2705,24 @@ type UpdateRoomRequest struct {
 	//
 	// Example: Project Apollo (launch)
 	Name *string `json:"name,omitempty"`
+}
+
+// UpdateWebhookRequest The fields to change; the others stay.
+type UpdateWebhookRequest struct {
+	// Active Whether deliveries are sent; true again after a deactivation resumes them.
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events *WebhookEvents `json:"events,omitempty"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url *WebhookUrl `json:"url,omitempty"`
 }
 
 // Upload An upload as its uploader sees it.
@@ -2473,6 +2972,357 @@ type UserResponse struct {
 	Success bool `json:"success"`
 }
 
+// Webhook A webhook endpoint, without its secret.
+type Webhook struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookAttempt One attempt of a delivery.
+type WebhookAttempt struct {
+	// Attempt The attempt's number, from 1.
+	//
+	// Example: 1
+	Attempt int `json:"attempt"`
+
+	// Error Why it failed; null when it succeeded.
+	//
+	// Example: answered 503
+	Error *string `json:"error"`
+
+	// LatencyMs From sending to the answer or the failure, in milliseconds.
+	//
+	// Example: 12
+	LatencyMs int64 `json:"latency_ms"`
+
+	// ResponseStatus The endpoint's HTTP status; null when it gave none (refused, timed out).
+	//
+	// Example: 503
+	ResponseStatus *int `json:"response_status"`
+
+	// StartedAt When it was sent.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	StartedAt time.Time `json:"started_at"`
+}
+
+// WebhookDeleted A deleted endpoint.
+type WebhookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeletedResponse Envelope of WebhookDeleted.
+type WebhookDeletedResponse struct {
+	// Data A deleted endpoint.
+	Data WebhookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDelivery One event to one endpoint, with its attempts.
+type WebhookDelivery struct {
+	// AttemptLog Every recorded attempt, oldest first (empty in the answer of a retry).
+	AttemptLog []WebhookAttempt `json:"attempt_log"`
+
+	// Attempts Attempts begun.
+	//
+	// Example: 1
+	Attempts int `json:"attempts"`
+
+	// CompletedAt When it succeeded or failed for good; null while pending.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CompletedAt *time.Time `json:"completed_at"`
+
+	// CreatedAt When it was queued.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+	//
+	// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+	DeliveryId WebhookDeliveryId `json:"delivery_id"`
+
+	// EventSeq The room log event's event_seq; null for others.
+	//
+	// Example: 42
+	EventSeq *int64 `json:"event_seq"`
+
+	// EventType The event's type.
+	//
+	// Example: message
+	EventType string `json:"event_type"`
+
+	// LastError Why the last attempt failed; null when it did not.
+	LastError *string `json:"last_error"`
+
+	// LatencyMs The last attempt's latency in milliseconds; null before any.
+	//
+	// Example: 87
+	LatencyMs *int64 `json:"latency_ms"`
+
+	// NextAttemptAt When the next attempt is due while pending; null once finished.
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+
+	// Replay Whether it was queued by a replay.
+	//
+	// Example: false
+	Replay bool `json:"replay"`
+
+	// ResponseStatus The last attempt's HTTP status; null before any answer.
+	//
+	// Example: 200
+	ResponseStatus *int `json:"response_status"`
+
+	// RoomId The room of a room log event; null for others (webhook.disabled).
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+	//
+	// Example: succeeded
+	Status WebhookDeliveryStatus `json:"status"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeliveryStatus pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+//
+// Example: succeeded
+type WebhookDeliveryStatus string
+
+// WebhookDeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryId = string
+
+// WebhookDeliveryPage A page of an endpoint's deliveries, newest first.
+type WebhookDeliveryPage struct {
+	// Deliveries The deliveries.
+	Deliveries []WebhookDelivery `json:"deliveries"`
+
+	// HasMore Whether older ones follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextBefore The `before` of the next page; null on the last.
+	NextBefore *string `json:"next_before"`
+}
+
+// WebhookDeliveryPageResponse Envelope of WebhookDeliveryPage.
+type WebhookDeliveryPageResponse struct {
+	// Data A page of an endpoint's deliveries, newest first.
+	Data WebhookDeliveryPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDeliveryResponse Envelope of WebhookDelivery.
+type WebhookDeliveryResponse struct {
+	// Data One event to one endpoint, with its attempts.
+	Data WebhookDelivery `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookEventType An event type an endpoint may take (`*` for all); see `asyncapi.yaml` for each room event's frame.
+//
+// Example: message
+type WebhookEventType string
+
+// WebhookEvents The event types delivered, or `["*"]` for every one.
+//
+// Example: ["message","message.updated"]
+type WebhookEvents = []WebhookEventType
+
+// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookId = string
+
+// WebhookList A page of webhook endpoints.
+type WebhookList struct {
+	// HasMore Whether more follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Webhooks The endpoints, in id order.
+	Webhooks []Webhook `json:"webhooks"`
+}
+
+// WebhookListResponse Envelope of WebhookList.
+type WebhookListResponse struct {
+	// Data A page of webhook endpoints.
+	Data WebhookList `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookReplay What a replay queued.
+type WebhookReplay struct {
+	// Queued How many events were queued.
+	//
+	// Example: 128
+	Queued int `json:"queued"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookReplayResponse Envelope of WebhookReplay.
+type WebhookReplayResponse struct {
+	// Data What a replay queued.
+	Data WebhookReplay `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookResponse Envelope of Webhook.
+type WebhookResponse struct {
+	// Data A webhook endpoint, without its secret.
+	Data Webhook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookUrl Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+//
+// Example: https://backend.example.com/chat-events
+type WebhookUrl = string
+
+// WebhookWithSecret A webhook endpoint with its signing secret, shown only at creation and rotation.
+type WebhookWithSecret struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// Secret The signing secret (`whsec_` and base64 key), for any Standard Webhooks library; store it, it is not shown again.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwZ2mW8xR5vN7b
+	Secret string `json:"secret"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookWithSecretResponse Envelope of WebhookWithSecret.
+type WebhookWithSecretResponse struct {
+	// Data A webhook endpoint with its signing secret, shown only at creation and rotation.
+	Data WebhookWithSecret `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
@@ -2520,6 +3370,16 @@ type UploadIdPath = UploadId
 // Example: alice
 type UserIdPath = UserId
 
+// WebhookDeliveryIdPath A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryIdPath = WebhookDeliveryId
+
+// WebhookIdPath A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookIdPath = WebhookId
+
 // AdminUnauthorized The envelope of every refusal.
 type AdminUnauthorized = ErrorResponse
 
@@ -2558,6 +3418,15 @@ type UnsupportedMediaType = ErrorResponse
 
 // UploadConflict The envelope of every refusal.
 type UploadConflict = ErrorResponse
+
+// WebhookBadRequest The envelope of every refusal.
+type WebhookBadRequest = ErrorResponse
+
+// WebhookDeliveryPending The envelope of every refusal.
+type WebhookDeliveryPending = ErrorResponse
+
+// WebhookNotFound The envelope of every refusal.
+type WebhookNotFound = ErrorResponse
 
 // ListDeadLettersParams defines parameters for ListDeadLetters.
 type ListDeadLettersParams struct {
@@ -2610,6 +3479,34 @@ type SendNotificationParams struct {
 type GetPresenceParams struct {
 	// UserIds Comma-separated user ids, at most 100.
 	UserIds []UserId `form:"user_ids" json:"user_ids"`
+}
+
+// ListReportsParams defines parameters for ListReports.
+type ListReportsParams struct {
+	// Status Only reports with this status.
+	Status *ReportStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// After The last report id of the previous page.
+	After *ReportId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Reports per page, 1 to 100; 50 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateReportParams defines parameters for CreateReport.
+type CreateReportParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListRoomsParams defines parameters for ListRooms.
@@ -2787,14 +3684,92 @@ type ListUsersParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListWebhooksParams defines parameters for ListWebhooks.
+type ListWebhooksParams struct {
+	// After The `next_after` of the previous page.
+	After *WebhookId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateWebhookParams defines parameters for CreateWebhook.
+type CreateWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
+type ListWebhookDeliveriesParams struct {
+	// Before The `next_before` of the previous page.
+	Before *WebhookDeliveryId `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ReplayWebhookParams defines parameters for ReplayWebhook.
+type ReplayWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RotateWebhookSecretParams defines parameters for RotateWebhookSecret.
+type RotateWebhookSecretParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
 type AckMessagesJSONRequestBody = AckRequest
 
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
+// SetBeforeSendHookJSONRequestBody defines body for SetBeforeSendHook for application/json ContentType.
+type SetBeforeSendHookJSONRequestBody = SetBeforeSendHookRequest
+
+// SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
+type SetBlocklistJSONRequestBody = SetBlocklistRequest
+
 // SendNotificationJSONRequestBody defines body for SendNotification for application/json ContentType.
 type SendNotificationJSONRequestBody = NotifyRequest
+
+// CreateReportJSONRequestBody defines body for CreateReport for application/json ContentType.
+type CreateReportJSONRequestBody = CreateReportRequest
+
+// UpdateReportJSONRequestBody defines body for UpdateReport for application/json ContentType.
+type UpdateReportJSONRequestBody = UpdateReportRequest
 
 // CreateRoomJSONRequestBody defines body for CreateRoom for application/json ContentType.
 type CreateRoomJSONRequestBody = CreateRoomRequest
@@ -2828,6 +3803,15 @@ type PatchUserJSONRequestBody = UserProfileRequest
 
 // PutUserJSONRequestBody defines body for PutUser for application/json ContentType.
 type PutUserJSONRequestBody = UserProfileRequest
+
+// CreateWebhookJSONRequestBody defines body for CreateWebhook for application/json ContentType.
+type CreateWebhookJSONRequestBody = CreateWebhookRequest
+
+// UpdateWebhookJSONRequestBody defines body for UpdateWebhook for application/json ContentType.
+type UpdateWebhookJSONRequestBody = UpdateWebhookRequest
+
+// ReplayWebhookJSONRequestBody defines body for ReplayWebhook for application/json ContentType.
+type ReplayWebhookJSONRequestBody = ReplayWebhookRequest
 
 // AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
 func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
@@ -3110,6 +4094,21 @@ type ServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
+	// DeleteBeforeSendHook Remove the before-send hook
+	// (DELETE /hooks/before-send)
+	DeleteBeforeSendHook(ctx echo.Context) error
+	// GetBeforeSendHook Get the before-send hook
+	// (GET /hooks/before-send)
+	GetBeforeSendHook(ctx echo.Context) error
+	// SetBeforeSendHook Set the before-send hook
+	// (PUT /hooks/before-send)
+	SetBeforeSendHook(ctx echo.Context) error
+	// GetBlocklist Get the word blocklist
+	// (GET /moderation/blocklist)
+	GetBlocklist(ctx echo.Context) error
+	// SetBlocklist Replace the word blocklist
+	// (PUT /moderation/blocklist)
+	SetBlocklist(ctx echo.Context) error
 	// ListNotifications List my pending notifications
 	// (GET /notifications)
 	ListNotifications(ctx echo.Context, params ListNotificationsParams) error
@@ -3122,6 +4121,15 @@ type ServerInterface interface {
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx echo.Context, params GetPresenceParams) error
+	// ListReports List reports
+	// (GET /reports)
+	ListReports(ctx echo.Context, params ListReportsParams) error
+	// CreateReport Report a message or a user
+	// (POST /reports)
+	CreateReport(ctx echo.Context, params CreateReportParams) error
+	// UpdateReport Resolve or dismiss a report
+	// (PATCH /reports/{report_id})
+	UpdateReport(ctx echo.Context, reportId ReportId) error
 	// ListRooms List my rooms
 	// (GET /rooms)
 	ListRooms(ctx echo.Context, params ListRoomsParams) error
@@ -3224,6 +4232,33 @@ type ServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx echo.Context, userId UserId) error
+	// ListWebhooks List webhook endpoints
+	// (GET /webhooks)
+	ListWebhooks(ctx echo.Context, params ListWebhooksParams) error
+	// CreateWebhook Create a webhook endpoint
+	// (POST /webhooks)
+	CreateWebhook(ctx echo.Context, params CreateWebhookParams) error
+	// DeleteWebhook Delete a webhook endpoint
+	// (DELETE /webhooks/{webhook_id})
+	DeleteWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// GetWebhook Get a webhook endpoint
+	// (GET /webhooks/{webhook_id})
+	GetWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// UpdateWebhook Change a webhook endpoint
+	// (PATCH /webhooks/{webhook_id})
+	UpdateWebhook(ctx echo.Context, webhookId WebhookIdPath) error
+	// ListWebhookDeliveries List an endpoint's deliveries
+	// (GET /webhooks/{webhook_id}/deliveries)
+	ListWebhookDeliveries(ctx echo.Context, webhookId WebhookIdPath, params ListWebhookDeliveriesParams) error
+	// RetryWebhookDelivery Retry a delivery
+	// (POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry)
+	RetryWebhookDelivery(ctx echo.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) error
+	// ReplayWebhook Replay events to an endpoint
+	// (POST /webhooks/{webhook_id}/replay)
+	ReplayWebhook(ctx echo.Context, webhookId WebhookIdPath, params ReplayWebhookParams) error
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	// (POST /webhooks/{webhook_id}/rotate-secret)
+	RotateWebhookSecret(ctx echo.Context, webhookId WebhookIdPath, params RotateWebhookSecretParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -3328,6 +4363,51 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	return err
 }
 
+// DeleteBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBeforeSendHook(ctx)
+	return err
+}
+
+// GetBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBeforeSendHook(ctx)
+	return err
+}
+
+// SetBeforeSendHook converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBeforeSendHook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBeforeSendHook(ctx)
+	return err
+}
+
+// GetBlocklist converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBlocklist(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBlocklist(ctx)
+	return err
+}
+
+// SetBlocklist converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBlocklist(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBlocklist(ctx)
+	return err
+}
+
 // ListNotifications converts echo context to params.
 func (w *ServerInterfaceWrapper) ListNotifications(ctx echo.Context) error {
 	var err error
@@ -3406,6 +4486,83 @@ func (w *ServerInterfaceWrapper) GetPresence(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetPresence(ctx, params)
+	return err
+}
+
+// ListReports converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReports(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReportsParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReports(ctx, params)
+	return err
+}
+
+// CreateReport converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateReport(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateReportParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateReport(ctx, params)
+	return err
+}
+
+// UpdateReport converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateReport(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "report_id" -------------
+	var reportId ReportId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "report_id", ctx.Param("report_id"), &reportId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter report_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateReport(ctx, reportId)
 	return err
 }
 
@@ -4278,6 +5435,236 @@ func (w *ServerInterfaceWrapper) PutUser(ctx echo.Context) error {
 	return err
 }
 
+// ListWebhooks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhooks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhooksParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhooks(ctx, params)
+	return err
+}
+
+// CreateWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateWebhook(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateWebhookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateWebhook(ctx, params)
+	return err
+}
+
+// DeleteWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteWebhook(ctx, webhookId)
+	return err
+}
+
+// GetWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWebhook(ctx, webhookId)
+	return err
+}
+
+// UpdateWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateWebhook(ctx, webhookId)
+	return err
+}
+
+// ListWebhookDeliveries converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookDeliveries(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookDeliveriesParams
+	// ------------- Optional query parameter "before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before", ctx.QueryParams(), &params.Before, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookDeliveries(ctx, webhookId, params)
+	return err
+}
+
+// RetryWebhookDelivery converts echo context to params.
+func (w *ServerInterfaceWrapper) RetryWebhookDelivery(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// ------------- Path parameter "delivery_id" -------------
+	var deliveryId WebhookDeliveryIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "delivery_id", ctx.Param("delivery_id"), &deliveryId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter delivery_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RetryWebhookDelivery(ctx, webhookId, deliveryId)
+	return err
+}
+
+// ReplayWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplayWebhook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplayWebhookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplayWebhook(ctx, webhookId, params)
+	return err
+}
+
+// RotateWebhookSecret converts echo context to params.
+func (w *ServerInterfaceWrapper) RotateWebhookSecret(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "webhook_id" -------------
+	var webhookId WebhookIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "webhook_id", ctx.Param("webhook_id"), &webhookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RotateWebhookSecretParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RotateWebhookSecret(ctx, webhookId, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -4369,6 +5756,23 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
 	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
 	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
+	router.GET(options.BaseURL+"/moderation/blocklist", wrapper.GetBlocklist, options.OperationMiddlewares["getBlocklist"]...)
+	router.PUT(options.BaseURL+"/moderation/blocklist", wrapper.SetBlocklist, options.OperationMiddlewares["setBlocklist"]...)
+	router.GET(options.BaseURL+"/reports", wrapper.ListReports, options.OperationMiddlewares["listReports"]...)
+	router.POST(options.BaseURL+"/reports", wrapper.CreateReport, options.OperationMiddlewares["createReport"]...)
+	router.PATCH(options.BaseURL+"/reports/:report_id", wrapper.UpdateReport, options.OperationMiddlewares["updateReport"]...)
+	router.DELETE(options.BaseURL+"/hooks/before-send", wrapper.DeleteBeforeSendHook, options.OperationMiddlewares["deleteBeforeSendHook"]...)
+	router.GET(options.BaseURL+"/hooks/before-send", wrapper.GetBeforeSendHook, options.OperationMiddlewares["getBeforeSendHook"]...)
+	router.PUT(options.BaseURL+"/hooks/before-send", wrapper.SetBeforeSendHook, options.OperationMiddlewares["setBeforeSendHook"]...)
+	router.GET(options.BaseURL+"/webhooks", wrapper.ListWebhooks, options.OperationMiddlewares["listWebhooks"]...)
+	router.POST(options.BaseURL+"/webhooks", wrapper.CreateWebhook, options.OperationMiddlewares["createWebhook"]...)
+	router.DELETE(options.BaseURL+"/webhooks/:webhook_id", wrapper.DeleteWebhook, options.OperationMiddlewares["deleteWebhook"]...)
+	router.GET(options.BaseURL+"/webhooks/:webhook_id", wrapper.GetWebhook, options.OperationMiddlewares["getWebhook"]...)
+	router.PATCH(options.BaseURL+"/webhooks/:webhook_id", wrapper.UpdateWebhook, options.OperationMiddlewares["updateWebhook"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/rotate-secret", wrapper.RotateWebhookSecret, options.OperationMiddlewares["rotateWebhookSecret"]...)
+	router.GET(options.BaseURL+"/webhooks/:webhook_id/deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/deliveries/:delivery_id/retry", wrapper.RetryWebhookDelivery, options.OperationMiddlewares["retryWebhookDelivery"]...)
+	router.POST(options.BaseURL+"/webhooks/:webhook_id/replay", wrapper.ReplayWebhook, options.OperationMiddlewares["replayWebhook"]...)
 
 }
 
@@ -4407,6 +5811,12 @@ type UnauthorizedJSONResponse ErrorResponse
 type UnsupportedMediaTypeJSONResponse ErrorResponse
 
 type UploadConflictJSONResponse ErrorResponse
+
+type WebhookBadRequestJSONResponse ErrorResponse
+
+type WebhookDeliveryPendingJSONResponse ErrorResponse
+
+type WebhookNotFoundJSONResponse ErrorResponse
 
 type AckMessagesRequestObject struct {
 	Body *AckMessagesJSONRequestBody
@@ -4921,6 +6331,635 @@ func (response GetHealth503JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	return err
 }
 
+type DeleteBeforeSendHookRequestObject struct {
+}
+
+type DeleteBeforeSendHookResponseObject interface {
+	VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type DeleteBeforeSendHook200JSONResponse BeforeSendHookDeletedResponse
+
+func (response DeleteBeforeSendHook200JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteBeforeSendHook400JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBeforeSendHook401JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteBeforeSendHook403JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteBeforeSendHook404JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteBeforeSendHook429JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteBeforeSendHook500JSONResponse) VisitDeleteBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHookRequestObject struct {
+}
+
+type GetBeforeSendHookResponseObject interface {
+	VisitGetBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type GetBeforeSendHook200JSONResponse BeforeSendHookResponse
+
+func (response GetBeforeSendHook200JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetBeforeSendHook400JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBeforeSendHook401JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetBeforeSendHook403JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetBeforeSendHook404JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetBeforeSendHook429JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBeforeSendHook500JSONResponse) VisitGetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHookRequestObject struct {
+	Body *SetBeforeSendHookJSONRequestBody
+}
+
+type SetBeforeSendHookResponseObject interface {
+	VisitSetBeforeSendHookResponse(w http.ResponseWriter) error
+}
+
+type SetBeforeSendHook200JSONResponse BeforeSendHookResponse
+
+func (response SetBeforeSendHook200JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook201JSONResponse BeforeSendHookResponse
+
+func (response SetBeforeSendHook201JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetBeforeSendHook400JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetBeforeSendHook401JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response SetBeforeSendHook403JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetBeforeSendHook413JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetBeforeSendHook415JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetBeforeSendHook429JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBeforeSendHook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetBeforeSendHook500JSONResponse) VisitSetBeforeSendHookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklistRequestObject struct {
+}
+
+type GetBlocklistResponseObject interface {
+	VisitGetBlocklistResponse(w http.ResponseWriter) error
+}
+
+type GetBlocklist200JSONResponse BlocklistResponse
+
+func (response GetBlocklist200JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetBlocklist400JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBlocklist401JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetBlocklist403JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetBlocklist429JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlocklist500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBlocklist500JSONResponse) VisitGetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklistRequestObject struct {
+	Body *SetBlocklistJSONRequestBody
+}
+
+type SetBlocklistResponseObject interface {
+	VisitSetBlocklistResponse(w http.ResponseWriter) error
+}
+
+type SetBlocklist200JSONResponse BlocklistResponse
+
+func (response SetBlocklist200JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetBlocklist400JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetBlocklist401JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response SetBlocklist403JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetBlocklist413JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetBlocklist415JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetBlocklist429JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBlocklist500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetBlocklist500JSONResponse) VisitSetBlocklistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListNotificationsRequestObject struct {
 	Params ListNotificationsParams
 }
@@ -5359,6 +7398,382 @@ func (response GetPresence429JSONResponse) VisitGetPresenceResponse(w http.Respo
 type GetPresence500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response GetPresence500JSONResponse) VisitGetPresenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportsRequestObject struct {
+	Params ListReportsParams
+}
+
+type ListReportsResponseObject interface {
+	VisitListReportsResponse(w http.ResponseWriter) error
+}
+
+type ListReports200JSONResponse ReportPageResponse
+
+func (response ListReports200JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListReports400JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListReports401JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListReports429JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListReports500JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportRequestObject struct {
+	Params CreateReportParams
+	Body   *CreateReportJSONRequestBody
+}
+
+type CreateReportResponseObject interface {
+	VisitCreateReportResponse(w http.ResponseWriter) error
+}
+
+type CreateReport201JSONResponse ReportResponse
+
+func (response CreateReport201JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateReport400JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateReport401JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateReport404JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateReport409JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateReport413JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateReport415JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateReport429JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReport500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateReport500JSONResponse) VisitCreateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReportRequestObject struct {
+	ReportId ReportId `json:"report_id"`
+	Body     *UpdateReportJSONRequestBody
+}
+
+type UpdateReportResponseObject interface {
+	VisitUpdateReportResponse(w http.ResponseWriter) error
+}
+
+type UpdateReport200JSONResponse ReportResponse
+
+func (response UpdateReport200JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateReport400JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateReport401JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateReport404JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateReport413JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateReport415JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateReport429JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReport500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateReport500JSONResponse) VisitUpdateReportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9643,6 +12058,1247 @@ func (response PutUser500JSONResponse) VisitPutUserResponse(w http.ResponseWrite
 	return err
 }
 
+type ListWebhooksRequestObject struct {
+	Params ListWebhooksParams
+}
+
+type ListWebhooksResponseObject interface {
+	VisitListWebhooksResponse(w http.ResponseWriter) error
+}
+
+type ListWebhooks200JSONResponse WebhookListResponse
+
+func (response ListWebhooks200JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhooks400JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhooks401JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ListWebhooks403JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListWebhooks429JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhooks500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhooks500JSONResponse) VisitListWebhooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookRequestObject struct {
+	Params CreateWebhookParams
+	Body   *CreateWebhookJSONRequestBody
+}
+
+type CreateWebhookResponseObject interface {
+	VisitCreateWebhookResponse(w http.ResponseWriter) error
+}
+
+type CreateWebhook201JSONResponse WebhookWithSecretResponse
+
+func (response CreateWebhook201JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook400JSONResponse struct{ WebhookBadRequestJSONResponse }
+
+func (response CreateWebhook400JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateWebhook401JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response CreateWebhook403JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response CreateWebhook409JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateWebhook413JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateWebhook415JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateWebhook429JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateWebhook500JSONResponse) VisitCreateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+}
+
+type DeleteWebhookResponseObject interface {
+	VisitDeleteWebhookResponse(w http.ResponseWriter) error
+}
+
+type DeleteWebhook200JSONResponse WebhookDeletedResponse
+
+func (response DeleteWebhook200JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteWebhook400JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteWebhook401JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteWebhook403JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response DeleteWebhook404JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteWebhook429JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteWebhook500JSONResponse) VisitDeleteWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+}
+
+type GetWebhookResponseObject interface {
+	VisitGetWebhookResponse(w http.ResponseWriter) error
+}
+
+type GetWebhook200JSONResponse WebhookResponse
+
+func (response GetWebhook200JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetWebhook400JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetWebhook401JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response GetWebhook403JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response GetWebhook404JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetWebhook429JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetWebhook500JSONResponse) VisitGetWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Body      *UpdateWebhookJSONRequestBody
+}
+
+type UpdateWebhookResponseObject interface {
+	VisitUpdateWebhookResponse(w http.ResponseWriter) error
+}
+
+type UpdateWebhook200JSONResponse WebhookResponse
+
+func (response UpdateWebhook200JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook400JSONResponse struct{ WebhookBadRequestJSONResponse }
+
+func (response UpdateWebhook400JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateWebhook401JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response UpdateWebhook403JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response UpdateWebhook404JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateWebhook413JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateWebhook415JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateWebhook429JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateWebhook500JSONResponse) VisitUpdateWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveriesRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    ListWebhookDeliveriesParams
+}
+
+type ListWebhookDeliveriesResponseObject interface {
+	VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookDeliveries200JSONResponse WebhookDeliveryPageResponse
+
+func (response ListWebhookDeliveries200JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhookDeliveries400JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhookDeliveries401JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ListWebhookDeliveries403JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response ListWebhookDeliveries404JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListWebhookDeliveries429JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookDeliveries500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhookDeliveries500JSONResponse) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDeliveryRequestObject struct {
+	WebhookId  WebhookIdPath         `json:"webhook_id"`
+	DeliveryId WebhookDeliveryIdPath `json:"delivery_id"`
+}
+
+type RetryWebhookDeliveryResponseObject interface {
+	VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error
+}
+
+type RetryWebhookDelivery202JSONResponse WebhookDeliveryResponse
+
+func (response RetryWebhookDelivery202JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RetryWebhookDelivery400JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RetryWebhookDelivery401JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response RetryWebhookDelivery403JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response RetryWebhookDelivery404JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery409JSONResponse struct {
+	WebhookDeliveryPendingJSONResponse
+}
+
+func (response RetryWebhookDelivery409JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RetryWebhookDelivery413JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RetryWebhookDelivery429JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetryWebhookDelivery500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RetryWebhookDelivery500JSONResponse) VisitRetryWebhookDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhookRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    ReplayWebhookParams
+	Body      *ReplayWebhookJSONRequestBody
+}
+
+type ReplayWebhookResponseObject interface {
+	VisitReplayWebhookResponse(w http.ResponseWriter) error
+}
+
+type ReplayWebhook202JSONResponse WebhookReplayResponse
+
+func (response ReplayWebhook202JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplayWebhook400JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplayWebhook401JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ReplayWebhook403JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response ReplayWebhook404JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response ReplayWebhook409JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplayWebhook413JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response ReplayWebhook415JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplayWebhook429JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplayWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ReplayWebhook500JSONResponse) VisitReplayWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecretRequestObject struct {
+	WebhookId WebhookIdPath `json:"webhook_id"`
+	Params    RotateWebhookSecretParams
+}
+
+type RotateWebhookSecretResponseObject interface {
+	VisitRotateWebhookSecretResponse(w http.ResponseWriter) error
+}
+
+type RotateWebhookSecret200JSONResponse WebhookWithSecretResponse
+
+func (response RotateWebhookSecret200JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RotateWebhookSecret400JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RotateWebhookSecret401JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response RotateWebhookSecret403JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret404JSONResponse struct{ WebhookNotFoundJSONResponse }
+
+func (response RotateWebhookSecret404JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret409JSONResponse struct {
+	IdempotencyConflictJSONResponse
+}
+
+func (response RotateWebhookSecret409JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RotateWebhookSecret413JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RotateWebhookSecret429JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookSecret500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RotateWebhookSecret500JSONResponse) VisitRotateWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// AckMessages Acknowledge messages
@@ -9663,6 +13319,21 @@ type StrictServerInterface interface {
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// DeleteBeforeSendHook Remove the before-send hook
+	// (DELETE /hooks/before-send)
+	DeleteBeforeSendHook(ctx context.Context, request DeleteBeforeSendHookRequestObject) (DeleteBeforeSendHookResponseObject, error)
+	// GetBeforeSendHook Get the before-send hook
+	// (GET /hooks/before-send)
+	GetBeforeSendHook(ctx context.Context, request GetBeforeSendHookRequestObject) (GetBeforeSendHookResponseObject, error)
+	// SetBeforeSendHook Set the before-send hook
+	// (PUT /hooks/before-send)
+	SetBeforeSendHook(ctx context.Context, request SetBeforeSendHookRequestObject) (SetBeforeSendHookResponseObject, error)
+	// GetBlocklist Get the word blocklist
+	// (GET /moderation/blocklist)
+	GetBlocklist(ctx context.Context, request GetBlocklistRequestObject) (GetBlocklistResponseObject, error)
+	// SetBlocklist Replace the word blocklist
+	// (PUT /moderation/blocklist)
+	SetBlocklist(ctx context.Context, request SetBlocklistRequestObject) (SetBlocklistResponseObject, error)
 	// ListNotifications List my pending notifications
 	// (GET /notifications)
 	ListNotifications(ctx context.Context, request ListNotificationsRequestObject) (ListNotificationsResponseObject, error)
@@ -9675,6 +13346,15 @@ type StrictServerInterface interface {
 	// GetPresence Presence of users
 	// (GET /presence)
 	GetPresence(ctx context.Context, request GetPresenceRequestObject) (GetPresenceResponseObject, error)
+	// ListReports List reports
+	// (GET /reports)
+	ListReports(ctx context.Context, request ListReportsRequestObject) (ListReportsResponseObject, error)
+	// CreateReport Report a message or a user
+	// (POST /reports)
+	CreateReport(ctx context.Context, request CreateReportRequestObject) (CreateReportResponseObject, error)
+	// UpdateReport Resolve or dismiss a report
+	// (PATCH /reports/{report_id})
+	UpdateReport(ctx context.Context, request UpdateReportRequestObject) (UpdateReportResponseObject, error)
 	// ListRooms List my rooms
 	// (GET /rooms)
 	ListRooms(ctx context.Context, request ListRoomsRequestObject) (ListRoomsResponseObject, error)
@@ -9777,6 +13457,33 @@ type StrictServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx context.Context, request PutUserRequestObject) (PutUserResponseObject, error)
+	// ListWebhooks List webhook endpoints
+	// (GET /webhooks)
+	ListWebhooks(ctx context.Context, request ListWebhooksRequestObject) (ListWebhooksResponseObject, error)
+	// CreateWebhook Create a webhook endpoint
+	// (POST /webhooks)
+	CreateWebhook(ctx context.Context, request CreateWebhookRequestObject) (CreateWebhookResponseObject, error)
+	// DeleteWebhook Delete a webhook endpoint
+	// (DELETE /webhooks/{webhook_id})
+	DeleteWebhook(ctx context.Context, request DeleteWebhookRequestObject) (DeleteWebhookResponseObject, error)
+	// GetWebhook Get a webhook endpoint
+	// (GET /webhooks/{webhook_id})
+	GetWebhook(ctx context.Context, request GetWebhookRequestObject) (GetWebhookResponseObject, error)
+	// UpdateWebhook Change a webhook endpoint
+	// (PATCH /webhooks/{webhook_id})
+	UpdateWebhook(ctx context.Context, request UpdateWebhookRequestObject) (UpdateWebhookResponseObject, error)
+	// ListWebhookDeliveries List an endpoint's deliveries
+	// (GET /webhooks/{webhook_id}/deliveries)
+	ListWebhookDeliveries(ctx context.Context, request ListWebhookDeliveriesRequestObject) (ListWebhookDeliveriesResponseObject, error)
+	// RetryWebhookDelivery Retry a delivery
+	// (POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry)
+	RetryWebhookDelivery(ctx context.Context, request RetryWebhookDeliveryRequestObject) (RetryWebhookDeliveryResponseObject, error)
+	// ReplayWebhook Replay events to an endpoint
+	// (POST /webhooks/{webhook_id}/replay)
+	ReplayWebhook(ctx context.Context, request ReplayWebhookRequestObject) (ReplayWebhookResponseObject, error)
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	// (POST /webhooks/{webhook_id}/rotate-secret)
+	RotateWebhookSecret(ctx context.Context, request RotateWebhookSecretRequestObject) (RotateWebhookSecretResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -9981,6 +13688,167 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 	return nil
 }
 
+// DeleteBeforeSendHook operation middleware
+func (sh *strictHandler) DeleteBeforeSendHook(ctx echo.Context) error {
+	var request DeleteBeforeSendHookRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBeforeSendHook(ctx.Request().Context(), request.(DeleteBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBeforeSendHookResponseObject); ok {
+		return validResponse.VisitDeleteBeforeSendHookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBeforeSendHook operation middleware
+func (sh *strictHandler) GetBeforeSendHook(ctx echo.Context) error {
+	var request GetBeforeSendHookRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBeforeSendHook(ctx.Request().Context(), request.(GetBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBeforeSendHookResponseObject); ok {
+		return validResponse.VisitGetBeforeSendHookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetBeforeSendHook operation middleware
+func (sh *strictHandler) SetBeforeSendHook(ctx echo.Context) error {
+	var request SetBeforeSendHookRequestObject
+
+	var body SetBeforeSendHookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetBeforeSendHook(ctx.Request().Context(), request.(SetBeforeSendHookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetBeforeSendHook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetBeforeSendHookResponseObject); ok {
+		return validResponse.VisitSetBeforeSendHookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBlocklist operation middleware
+func (sh *strictHandler) GetBlocklist(ctx echo.Context) error {
+	var request GetBlocklistRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBlocklist(ctx.Request().Context(), request.(GetBlocklistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBlocklist")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBlocklistResponseObject); ok {
+		return validResponse.VisitGetBlocklistResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetBlocklist operation middleware
+func (sh *strictHandler) SetBlocklist(ctx echo.Context) error {
+	var request SetBlocklistRequestObject
+
+	var body SetBlocklistJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetBlocklist(ctx.Request().Context(), request.(SetBlocklistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetBlocklist")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetBlocklistResponseObject); ok {
+		return validResponse.VisitSetBlocklistResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListNotifications operation middleware
 func (sh *strictHandler) ListNotifications(ctx echo.Context, params ListNotificationsParams) error {
 	var request ListNotificationsRequestObject
@@ -10098,6 +13966,127 @@ func (sh *strictHandler) GetPresence(ctx echo.Context, params GetPresenceParams)
 		return err
 	} else if validResponse, ok := response.(GetPresenceResponseObject); ok {
 		return validResponse.VisitGetPresenceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReports operation middleware
+func (sh *strictHandler) ListReports(ctx echo.Context, params ListReportsParams) error {
+	var request ListReportsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReports(ctx.Request().Context(), request.(ListReportsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReports")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReportsResponseObject); ok {
+		return validResponse.VisitListReportsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateReport operation middleware
+func (sh *strictHandler) CreateReport(ctx echo.Context, params CreateReportParams) error {
+	var request CreateReportRequestObject
+
+	request.Params = params
+
+	var body CreateReportJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReport(ctx.Request().Context(), request.(CreateReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateReportResponseObject); ok {
+		return validResponse.VisitCreateReportResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateReport operation middleware
+func (sh *strictHandler) UpdateReport(ctx echo.Context, reportId ReportId) error {
+	var request UpdateReportRequestObject
+
+	request.ReportId = reportId
+
+	var body UpdateReportJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateReport(ctx.Request().Context(), request.(UpdateReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateReportResponseObject); ok {
+		return validResponse.VisitUpdateReportResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -11221,463 +15210,905 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 	return nil
 }
 
+// ListWebhooks operation middleware
+func (sh *strictHandler) ListWebhooks(ctx echo.Context, params ListWebhooksParams) error {
+	var request ListWebhooksRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhooks(ctx.Request().Context(), request.(ListWebhooksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhooks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhooksResponseObject); ok {
+		return validResponse.VisitListWebhooksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateWebhook operation middleware
+func (sh *strictHandler) CreateWebhook(ctx echo.Context, params CreateWebhookParams) error {
+	var request CreateWebhookRequestObject
+
+	request.Params = params
+
+	var body CreateWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateWebhook(ctx.Request().Context(), request.(CreateWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateWebhookResponseObject); ok {
+		return validResponse.VisitCreateWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteWebhook operation middleware
+func (sh *strictHandler) DeleteWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request DeleteWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteWebhook(ctx.Request().Context(), request.(DeleteWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteWebhookResponseObject); ok {
+		return validResponse.VisitDeleteWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetWebhook operation middleware
+func (sh *strictHandler) GetWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request GetWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhook(ctx.Request().Context(), request.(GetWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWebhookResponseObject); ok {
+		return validResponse.VisitGetWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateWebhook operation middleware
+func (sh *strictHandler) UpdateWebhook(ctx echo.Context, webhookId WebhookIdPath) error {
+	var request UpdateWebhookRequestObject
+
+	request.WebhookId = webhookId
+
+	var body UpdateWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWebhook(ctx.Request().Context(), request.(UpdateWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateWebhookResponseObject); ok {
+		return validResponse.VisitUpdateWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListWebhookDeliveries operation middleware
+func (sh *strictHandler) ListWebhookDeliveries(ctx echo.Context, webhookId WebhookIdPath, params ListWebhookDeliveriesParams) error {
+	var request ListWebhookDeliveriesRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookDeliveries(ctx.Request().Context(), request.(ListWebhookDeliveriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookDeliveries")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookDeliveriesResponseObject); ok {
+		return validResponse.VisitListWebhookDeliveriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RetryWebhookDelivery operation middleware
+func (sh *strictHandler) RetryWebhookDelivery(ctx echo.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) error {
+	var request RetryWebhookDeliveryRequestObject
+
+	request.WebhookId = webhookId
+	request.DeliveryId = deliveryId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RetryWebhookDelivery(ctx.Request().Context(), request.(RetryWebhookDeliveryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RetryWebhookDelivery")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RetryWebhookDeliveryResponseObject); ok {
+		return validResponse.VisitRetryWebhookDeliveryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplayWebhook operation middleware
+func (sh *strictHandler) ReplayWebhook(ctx echo.Context, webhookId WebhookIdPath, params ReplayWebhookParams) error {
+	var request ReplayWebhookRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	var body ReplayWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplayWebhook(ctx.Request().Context(), request.(ReplayWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplayWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplayWebhookResponseObject); ok {
+		return validResponse.VisitReplayWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RotateWebhookSecret operation middleware
+func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, webhookId WebhookIdPath, params RotateWebhookSecretParams) error {
+	var request RotateWebhookSecretRequestObject
+
+	request.WebhookId = webhookId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RotateWebhookSecret(ctx.Request().Context(), request.(RotateWebhookSecretRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RotateWebhookSecret")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RotateWebhookSecretResponseObject); ok {
+		return validResponse.VisitRotateWebhookSecretResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1bbyNHtigI/5XY3A2YdKcokpLqQqHhT1Ul22rXzZKq3bZZWxnMDJLZSkawMoJSsevUgb85L4MBzsOZ",
-	"eTvAYL81MMAAB/M6GGAe5peM92Ce908YxFoRmZHJTDIpUVUu2y9VIpkZlxUr1v3yrhGI6UxwxpVs9N81",
-	"JoyGLIE/T6liT6NppOAf/U3IZJBEMxUJ3ug3zieMKMYpV59JkrA3cyaVJDOWEMkCwcN2w2uwt3Q6i1mj",
-	"3+10vIYMJmxK9UhqMWONfiPiio1Z0nj/3sumO2VTGvGIj5enPLWzxGykSMSJmjASzJOEcUWG80Sq3KQb",
-	"TClZyQ5f8egtUdGUkSZuSbYIVeR6EgUTmHo4Dy6ZIpEko3kcEzqmEc9v+/69/U53f7/TdZcyEsmUKlzM",
-	"vf2GV7o2ppLF0UixZHldZ7gYogS5ppEiQzYSCSMqWUR8XLaKlXB47zVmNKFTpszBH18xXnXoX4trMqV8",
-	"QZh+SGpwTIVUpBmyEZ3HiuiDTr896HRay2gQ6YHezFmyaHgNTqd6OTFM567TDGjemdK30XQ+bfQP4FPE",
-	"8VO3FHYnIZvOhGI8WHzDFsubeEYvmSRqEkkSJIwqDTWDwETSEdOATTT8SfPs5fFjMmg8jiO93UGj1YeD",
-	"H0WJVANuX7qO1IRQcskWJJlzeUgoSdiMUfOLfkPSKdMPeETMWEL1SgjlIRmKcDHg+rGIk94+mYh5Ikko",
-	"mCRc6C/NgcLDY6ZkNj+hXF6zhDSlomouB9yO18qmxftM/BQkaueUzWK6YGGfqGTO/DY5d5aHSyFUz80S",
-	"GI2IxFlzpO/6aC5ZiJPsdx4S//GL518+PXl87pOmP4pYHPoD7junsPMNW/itNjmyYFETqghNkuiKSX2f",
-	"YuZsK5JEqiiOBzyZc00IAMslGYmE6P/ttuczfVDdjqE30tNj8MKK+vqU9FHGVLGk1SbfsIUkNGFEBmLG",
-	"Qj0EUBEaxyzB00WqBhCfSz2TmrABn1KpWAKHrFdCw2nEM8BIvT1YmCRiRA7evoVJuFDkks0UDGyXonGE",
-	"0FHC5KRNXklGKIEPJKE8FFOYosna4zah5NWrkyctTVUHXKM4D1lIggnlY+bBAlPcEpylENLTREy2B9y9",
-	"fI2DUSd4wHp05wF9wHb2ww7deRjs7+90h/fZ3qhHH4b3ug1zPxFxsgtaOM3cVZ3St08ZH6tJo39vH26n",
-	"/djVtEUplugh/+XHf9r5j6//+IeM4EmVaDqv7+w6ehMpNi0hNwcOtekWqc3B5sTmwKU13Rq05hmTko7Z",
-	"SfiS6g2XMckpPpJbWmMqxxe94f3gYdhh+6MDem94P3gw2qMW/jM9XLpiM8RFFDa8hqY6UcLCRl9fYHcb",
-	"f0jYqNFv/PNuxtR38Ve5my4Ulv1cqGgUBYC6q9bOnefyG+BqdGEX3Rt2042Ub8Ad5za7yK8btvJiNCrl",
-	"3gXUUYLIy2hWFBDK8EPgiKUIUsCPTg5FOhWsnAZ6TeeLGauGdGKeInoE0qScsKn4W6SpLyVyIhIViJDl",
-	"Ebzx7//6X/5zOcBhHTeFsrti3IIQ01Vokggxza9Mf3ORoXWGIeXLhcdvgRe4QFjrOVDvVatF+p5fr+IX",
-	"RUzWa68ALgxwm/XaRcKKX81iQcNVK57DE/kVz2cXne6fnzz46zff7v3l4Q+97+9/d3C+f7r3sve8+6x8",
-	"3TjMbdZtl4rrlixZuWrJkvyaQ3rFKpYmWXKrhcFaUJxNmJwJLhlIs0eaT7/idK4mIon+rsfVSo/mpUA0",
-	"6GwWG4Ky+zep1/4uW/C7RkgVbfT5PI69BksSkeDroV7z0avzr4+fn588Pjo/efH84vj09MVpw7PEWpPt",
-	"SEotv2i2zK9oHIUkkyIa772GnAcBk7LRH9FYsvd1N3usF3Jqdol7LmE7mbwSSeIs5ToRfNzW0z+ioVGp",
-	"tgeUvxw9PXmSBwiIhI1+OoELIvMdmc6lVmRIVxPq/U6no6WchAaglNwxpKwYH0mEDRlqpiFZPPLI9YQq",
-	"dsUSlEpFwkIQBwlO4BFKQJpoHRIj+RKN0NJopvEsiRSA+rHgozgKtghoK+I29JYUjWJAd0tIV1Hg99mR",
-	"TNl0qCHsHgkl4RQoOsiTasIkXmVJaJwwGi4IextJdafH8hd9WTwynKtU3Rgucuq+VnqYFrX1CcEv9hjx",
-	"AJoTlrD+gOtfwqlZst2BPi4DtLaBmHtw8DBohZqvDbje6ZciGUZhyPh26ceL05MfqsiH4PECDwKUDUmm",
-	"dEFCAZrrXQL/aK4VKaV3xcwhaD2GxrG41vgPHwiijoc/cVwifoL7oVWVpAW47+gOd3oNLFIv6yoZTEHr",
-	"LzxArqkkmUprlV+DT4f6p1RFS9U/wtm1feQuD+NESbKkS69esZYeK/T3lkfwThtdO2fBiDLdmxjVG8+P",
-	"aw2OxscZ6LdxcifPz49Pnx89LcH8yMxI4B3STCl0SA5G3aBHH7LWXQL9TEwZGl9GNIpZSCIuo5AZzE6u",
-	"ooAdwgezZCLpIjPYiBGxG5AAwOdCfSnmfIuix/MX5xdfvnj1/EkObEAr9A0cwWx3CKDngsg5WEEBSIBT",
-	"kUwl6/de4yVdaFHxXIinNBmzOxUwHAgYRAHEV0KQGCb/QAIEzBpJIrTAALgS/Z2hgECa/qMXT76/eHry",
-	"7OT84tH358dnfssztuSJiENJBCda0lhkt9UDMyuYdsBipsBwyQVMBFBGPeIpu2LxB2NQlsweGZEahl4m",
-	"spnNUBl7a2pZAwPXX3eOXp4A+aU8JH/d0RL8zknYOiQUzW5KXDIOPE+jdEDjmER3SmqP3Hmbfm5/ffKI",
-	"0YQlfkufEzU72Yk15N0DM86Bsh1rdo6HJsQzyhfWm7G98zo9Oj82GHb818fHx0+OC/RBi0yIjuxtwFio",
-	"2btjHr1L4L6wdyLzGaWr0Uqi63nSK9pJnR9l05qndx03yXuv8ded1KWzkxoUV76e93EVhsh5omoNk72x",
-	"NJSxUdUcRj8NQPzlaK5HL08+hNpqpinorGYRqfRSfVH9ln6VvZ1FicbukUjGLNSvJexKXLIQbuArLuez",
-	"mUgUC5+xMKJg6PoIHMpqvUuTfWCGpQmsX1yEj6ACi88Hkds1tyzwEYdcaO1bi1pv5kJR0ux27u/d3+8+",
-	"6O2T4UIx2SLXYh6HGpqWtv0CFNQ+qd7DgFtvGfH11rU8QLmx9ZHriZAMt0Ym9ApdSUPGOJnNFVkwBXeB",
-	"8hJPG0nYsm4AIoNWZVMYoHksuHRMQDQMI71BGr9MNFNTEbOgKwLgWIsqKP6hI86X7I1vnfIgiU6oxBUn",
-	"LGDRFQMD5swZ2DFX1DPveg3J3qx7+Iy9aaAZ0BoSf3Tsy3qA16mdXgz/xgIg/AAIc95L1sxjfsViMQN7",
-	"Az44j9XybhDfV68ufV1Pml6KlT6PeWxULxeflwyuyZyR6wnjOVsIPK7vQjvzug2FiBnlSzCyQ3u4D7u6",
-	"amCBQ6TM8IvOVAgLoaG+EFKjqubSsDgaXC7DLqZSXdDgstbpepsiTiU6pNOWbjMMn4GV42ZXJJUnCQ3B",
-	"0UxTR0nxFiC9XL2TGPQYayivaw/Pb9y+XbpbpWgwmRrSXtzKKIoZWH1Q4Q1okkRMeoRKEimwRwDyURiE",
-	"hW3iz5PY18yFEhmNOQsHPBTXHIhbHPFLVGmuRXIpgVKJuTLhChLcX/5g3unsBdF0TGQSwAfmt9D4wiFO",
-	"YsBHiZgiSmFMgEgwMAXHxjWGJFKHxrZBh1L/Cq9hBMuAJyYegqSD6UP6TJJYjEnT/+r4nOzqb+TuO4M2",
-	"73fxXd8j/q5c8MD39DByPmWy1Uekd40DGMCBViO0IgnO0DmfxwPDWS+UEUdKbtaEBZcsJM9Onh2DpzDv",
-	"X4mmdMx2Z3y87GPXbDZm6G0pG1n/+pkEI2jBZxPRcUKn7YpRJywaT8owhhNYzWeS4COaNcyityyWh0SL",
-	"BAAQ5E16bpmb9X6v4zX0U3SoP6InqOhb9VBiWJr6kWaaueH2H/S6e976wCuvoSbz6ZDTKL6o2hh4EO1T",
-	"JbvziOABI1MaGhtRLPiYgPkoyiIY9nod83waxkHljAWApvqTAV4+fOpBLahke5gncUn4GNxG8ur0qWZn",
-	"zlzZtkizZJ2C57fTcjcKJ2oC0fSGSg43hf48iRqV+8gwK9vGdRRW+nKdk4DHSg+CNM3NxxV66RJhcTYc",
-	"CWUsAIYEpQP/Ss1ImoSHbNkNv1cPWTPva20nq9dYcYIeajlaAksJ66vTp/nbO1FqJvu7u8GEqrb5uh2I",
-	"6S7sfLfC7b270rn8BXs7+1Ma2tjRpLl3T0bjP307fXi1fNBLB1txnA7FKJxkDYLR7dW5G0Vu6PjDU+ro",
-	"5cmwZ9USXHVK8FZz0JeJ0LIUCyGYEuSGOH4xavR/XC+vwCuPqNY7vHcFDkFzPHqlnJk9+d5zA4jqxwl5",
-	"dyeeW+CVXWnDwS1z4/OpPqts5+2ZBa4+hAzVS58oQb8b3MMC3tjgmpxS4eWjtFzcck5tGW1eexX3IJWl",
-	"bIyilSeafjaTlkG04tUiY027tECTksQ+8bOZfctYsq+07OaOy8W1lesGPFIeKpB+gQ77QDz9IqP0SXMo",
-	"tL6JhBaEQS6c1ZDA6ueaIve1EIfbLKGvxATEQtCkZMkVaBNTNhXJggzFnKMlaM61rKUvPJlRCds3ImSr",
-	"TZ5GVywV8mgsBextYezywAJRRC1sR393SJalwliMwZsMLljNKJorBD0U816dPsW4UNzpgKd4aVmlEZ3T",
-	"k9YqMze+FVh7HzZlJhhwczxoVUghm65RKpoo47B+nDCqmL6aN9VewMOpFRaSKXUgw8TXdCFTFzAAkDMW",
-	"GhMFiSOpWNge8CPih1PXsS44MxQcNKOIE99EIPjIk8HaT6fMickdcI0gTf/HoRi+1uiu//AIjaOAvTan",
-	"9yN88gg8QoYL/BVYug2QHfAZjZLWIfHHiZjPzIvBhHLOYh8s9oTyBeFzdGtHPIjnoWauXEvrWmARCEK+",
-	"MITcfJGn0Daiov+uSDXsL6/fL9P17K3GNOInik1lo7/3fs2T9K15svP+/TIdyeI48ACWgW/GwogWCIUX",
-	"CRxBeoj6craW9BRLuy1tDqcOXXOCepdo5muv8XYHzAo7xQiU9171RgtpGRCLYrTqIdOiqHTw5dBoWuHU",
-	"K8O5ZvZkyVZzMsWPjaEY6jVHCOV6GrfnnEsX4kMNYGiS0AUyY0XrmIqe2efe2zC5ZbU8jKQmVHDEh5p0",
-	"aOElEbETPpUXCF8mQvMdcjQTcSwanhu9DQHPRRnKDeD+l8HgbaezMxi87X75+vM/lHFXixvr5IU0trQM",
-	"SZYkKyRm6O28DTnLQj/zyFatF6e2240hfRRMGXksklkJkKtj5GuAOKGKXYDj7CKZyeVkmYqkqSw1Kw3l",
-	"MYKFcVI2IYUqpZglqTvVoc/dFRoPLFXWk7bA/yXtERfxA45pBX6IS8Zvhh4v4A/I3cDQnszDtIwtSsUX",
-	"JukkB/29e8vgfxqNGOSQRdwmqhymVgCb8JNXJ+/lQP3g3n6NPIQKiCBQb3pj0OY3FHOlMWVo45DLDPnr",
-	"TVepyYo0NfIlJKCSefoiZelnrcPUJWYcCen1A5Td0aQ6S3zJBY9OqQomJFLVFjH3Evbu5y7hXv4S0p2/",
-	"d3Yevjb//9M//wF13H+5aP9x5/Xnu2t+/8OtrG9aKpcTcc0xDQ0MokBvZEzlBC0T60hP3mbn7Lt3cFCX",
-	"+OwOBoNBFQXaWC+c0N7BvfK9n319tNM7uGeNUQYU4PnyCKDKjkYVMmFv87t8OHpwL+w86D54sB/cD+8d",
-	"PKS9EaO0Exwc0LDTPaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOgkd98Z+ch3Rm9fndv/33ppsuN",
-	"jc7pQbRPxHHp2SXPobEJBrL5S70D8uxRq5atcg0BKHdvrLVqmIMpo6lPGA2fMqVKhTD9404Mv7KQhCyO",
-	"rhjknC1RBoyguzAqTMlQxuIgCYdAaxpccnEds3CMdKaW8PUlTGJGysSQTOYyq3DzkEqW4qYXbWE97nDL",
-	"iyocWhFOFWtec1L1fJjOCzfzYrq48Qn7MdOI1vwavgPPFJgxMFdimduFrFYIwWP94PtchH45B0ZZu3Ax",
-	"wJiO7HfCMBbWI5AY6qdR61pg4VnEepjPw6qdELAEGqOfvVsRPQKPaDIHtMxLTy0BT4fRmjNynaV/LJHW",
-	"NORjWcGRTL8VMKvVMcTi5NBcTyfStmSy1Xkl63RWOOZsdZUY9NigQ37tfjEOyNcLIE2wRe13Djyy393T",
-	"/xy0POKXhWTpF7regPslgZj6tz2P+GkksP5i33OTsfc7D/XLJVGBPtnvPfSInw/B9slBp+MR/+z7548v",
-	"To/Pjs8vTo+/fXVyevzEH/D9boc0Tdp/Lt2CsRAzqsEGhz9p2EeCt0wKsrETlARGVUSilUeeulHPTvxQ",
-	"edjjUnh5ybbyBuSS5S1haj4wqNx+7RBaDOiFCCEaV5PaAtKjfU0r4u1qR1mGg7Wo73rKa6YFXSB3mYx2",
-	"sEWyq7HoDF0FS7ZvQLHPJJnFNABxCjLa0SWProFYjA+dHAb8MpKkm2oGCzISWl9IAwvGdFbwCPc2FLG8",
-	"Rl7GKCFVqRlYy+ecBYqZAgLlgsSSZ4dNZ6pU1ALhakHsI2BAz2e6l62XVTG3BYmUSWwo5HQLlVulidk5",
-	"SGcuuxEYQYMPXFBVNqFh5vpJOxSYvZf20eh1evd2ut2d3v55r9PvHPQ7nR9cj2JIFdvR6vQKLnLnTq4s",
-	"/bd2lu9t43bcjON8MYBU1M8yaJ3TKh7OqltZIrOWILkrjf6O6R8J04vlFDasmvDRUXi5HMStsfdrRuOq",
-	"IBGTsgXBOvqpgohscBhVwm7Pa4TDi+skUi7TxRo7esZLcO7CyRhT3RVLJE7WbXfanWVXRm6Cd0uWR8bJ",
-	"d2x4JqCYlPMsRtxEkkRcKsoD1i4NWcqttgQlwfdBiX6GWYuvZtFDKhn523yddpXtfUnADdk4oSEL/Uxh",
-	"SwcOKDfuQD2xQjOqFQQBiPbtEt9RBuGq2lcy0jqBntH4VNH3iVuoEeeVnlkVvoDH2TzVXqspGBCl686f",
-	"Sjadl8OFajyup8Z/nWLz5hq8uS+fsPKOobnlghj4pcGWjw5s38b5pmEQbmhy08dIgotAzLnyBxz+zwVH",
-	"SMMhMNUfRjNGL43+gPn244DjsH0j/VuxEMPkIwWlXiaa55AA6opZyycue8CbGTXws0laULuBYlC1R6Qw",
-	"Ma3IcodMi7vZNsvCS/8mIs7C1ZwLuDg+uJJfdTbiVxsGd+fBWzsi/EMHUZs5PQewzlaXtlGNw3+G97cc",
-	"KrYJPPQlqSP/3kxc3jDSC69BG4Ga19DzP5WxjduJKMW4rqWTBkDVieHCizRkAXh0HIpkA8wP0YaX0SOo",
-	"8yCt9jrnITGlQxBHnrKR2jqGfJiTjNlIlZ4j/PDhTrH+uUklZjOI0oICjCXHR5p68R4mFk7FFeZ/2ToY",
-	"LffgIqnqsXMKkSj6LxP7UtdgdJ4yD1nbQ2G4Z4mr5NOWB+qBGp+9meSUQe7ThtQZUyriY1ktQX0mibjm",
-	"RJoHHYFqWalPgkl0xcJqDSS9OZEk9mnSnHMVxSbkIrWfYWHQVh0jpNeYzhULL2CcshK+evgMrmZ+eMdE",
-	"lcOPRpQSqkLoOTjvPFgj9KzNZ5hFnNcFED6bW0xuVGf/28qEc+HoZeeZrns9It0szOQxVDOV+UKsn8kS",
-	"rDtM87ciFoeg8S1SlkkTYD3TiLszduvj6RH+Qpoa0C0k7FDxizRh3a3sgExdLLPWLaDps7li2fB4J6CY",
-	"bZNiAWpITEEcHs3VPGFkzvWIsmWw2Hy8K/T1Gm93xmLHfGmfbT83f/yoB2mfR1P22n10J5rORIJBslAl",
-	"sDGO1GQ+hAQUQWfRTiBCNmZ8N539vfu6vIxmO2KGiLQzE+DrwwWuuE8vI+4c4pzP9OcNjrD8or2vgf71",
-	"OY995zYcKKXfnzQnqnb8YrU9p3puVSqMrI7KySc4pEmr5iqJJISYSK4OC3kL6LuuJUjlE22KwhRq+BdT",
-	"OTY0uszaxEOgeFGWx09MrQvrA8zu9J6pf7UTi4DGO906nMep2FAW4PpWHRI2nakFJsyFLGaqqP5/zeJY",
-	"eEQxOv2nfEjZvhvj7MwJ8YdrrA32YK6pra64yujQ3czoYPZRfwXmhRzgb8bqWRhtNDP4C/ClLcw+Ree7",
-	"XKko5NZg34B07ur7cOvI+OVI+Bt57KYMaWT9UJrcPdOvE6RB5ZfsnQPCdKtm7fq6gAtmnVd+RhNWy8WS",
-	"29qbuVDrTV7f6qdA+DOVmuUGVoH0lWX11ylXjtUbjCOCugkWRDKkq1ogw5iBcXTFOBkusNzm6fHZOTl6",
-	"edImZmu2W4TJIM7Mm5SHlhbHYkxiRq/YgEeKiLnqQ7Y8nUIwEeNaUgiRQEEkEFQD02sMohk0Z0id/wMe",
-	"i/Fnkvh2/W0agpNi1/nKKO2+XVqWG4a2X5NEdYMESI1kGxgvNsqZnCSMrnfZ4VPL6UelbuNswTaN0S3T",
-	"C+w7z8NypN0ldTmKu4LZ39qKVeMylVi7Njde4UgplWrPZ5oMOy74ttlw0bhlX6yXEbXeJpVjk3qtaQao",
-	"3/IM38i+s+tEj4FZ4oBnv5uv/FabpOP084mMMtWIr6HBgr5qEJAz4M59beqvoXIcLAJLGcDokeA2BIfK",
-	"9PqD+SxKBlxc89YhWVqwR5bWiOu6nojYWd1IQVog1PgwvTDY24DNTN0PCJaE9YDqaF8zQxrXoZyIaxKp",
-	"AU+5vo0VMvjfJr4IoJiTRmgMtMzgpYED2bZ+dht8QzQygr4iSEgLeL6+Ur4BFFoQTQuQqsD+FW0janfh",
-	"ONr5AfMWLnZev+t6VeHuZhc3M1+iz2wz+yW+o0WQgHHIvJTszQb2zMrY709cOXq2sbTzZcLYjpYdyZ/P",
-	"Xjw3oo4TSWxgnbVO2SffPLI81kYYv9Pr8VLR8L2/sYhUtaG6inKF4ldPQ06x4dM9/SxL9JZHX37QhfNU",
-	"YhYFjX4jpnMeTDS15zyX0+msbaMgsWVTSyE6Zp2maJLk1yuIvc0URCwSKVdOLJWYSeMHSl25ZWvo7XS6",
-	"N1jDrSO5ZlhneZMXTWlmOFk89DUCJTy0lIu5FMOFg2VLKkqKGbhfr8GpIwwVKKJVIPgoSqZYaSDXl6hg",
-	"Ggoua+BTOtpKlOp+yONcC+J0ZzUgWI/MFl66Gbktnt0nTHYLR7KOuIEYx9VoMzFuRfOsbYtx7n5uIsvl",
-	"ss82EeiWXqwlxq1Omft1oNXLjGRvjbF371VzdjBzYw5Yt7e333CiWeUkms1YWM3kFzeutuDeEiXA+raM",
-	"PrfkXjQZM1UPpxbn5uHbcb1lHmcX8XoFCGsT4sVtSsu6I3zyd2WxqsCs8Q2tlgI+mlx5a5kuM2quaGuI",
-	"LZnQTDMSeRfm3toU8WXRIierOSuoPqHz7PptQBq+mwhbEBqtyu5SIGs+ZlTzHs4I3q1yv74tx5QaEUvL",
-	"MZnYr7J6TOlPWJCp9PXM/lsVOPG6pPLSOLpi+Y2IEbHTecS8ivZqTU8u5Hyo30e/TDJnyxVHio855ZcA",
-	"yq9LL2Cx2JLKaOBtQwHLFlTMJ5TChEBnz9kYOni/VnyLc4LLlMC2JruTuk1ZJa5uSe7+8qVIKemqjE4i",
-	"ODG0sFZy58uoVMPG4Idq77iTUV3TToIj1vdZloQoFf21myU1mQUMFzeM+8zs7tlI7rZel0N3y0G1n36l",
-	"zVlkPGYIPesqyzs53IfuOn63rLrmJiG9y1hLmn66AT8LE8p+se7BFjg1fTOdf2i6HEDtQKcIZ1az0F5I",
-	"9AS8jDbSuUyW8yzaTNPSz3uEs2ssypBIVVvd0tQlR/kOOr8enetlxKuESDfmMvXIpNiRtSowK6ykr5te",
-	"86qYtTxcnBVxce1Q2juM/nRv14qIzxSm9XA6ffxmGk12gp8yGiZMMh6UBrlpwqJvvHmkoi2GZIyvy9lK",
-	"w4jSjGwTGRqNTIqYHmUVu967XXhzVZboCx5HXEM7ilm2XGx5l5ORy3Jgc0mjMFDDa4jRCP7KMaT01y1z",
-	"oywFKM3xzM5k1XHfxNhm8aA2+X/BGdR1NChs0vDrk3+Lmr8iSxvGRpUySgyuKkQ5pK1LlHki4uOliIvK",
-	"gocrJ1LsrfJIgOUTe7naQzbi8toxRJQGXp5NaByTa0bkJJpp5eHLJArp4otCXb/SGEwbnrKS/RWA4iwk",
-	"tzh8rGas+82Y48axU6sinNy4piyiyQnYWUIcGxhXfssMpbYBZNjOp1L9qhX9CoQQBlwb97q3iVtTS/UX",
-	"NfSDtAxP3bK9Zu9Yund7hNUI/HlnYbqJVUf1GGL1qg1Q7zat8bPS1maOCsviMxpMljvwvGv0FQ1pH4b/",
-	"93/9L/+50e+9X7GBLSufQQqPOudooHeLyjnOjdkEcX5Bym4+RrSR7alc7V16/CPqvg78PXvy9VNcLTK7",
-	"dIw0izGzoBsrIS61dmpJ35AGlwPeXA6mbdXWj70BT193SzLAF59JUydY2WMziYi+/hofp5eMt/QouHHf",
-	"HfwzaYJ4HUUO4wSNWm7xcRMRbabhI0ZZUPQmGnr6kkdEHG6upqes6Vckp9k9VanoRxnCAS4CJupjB/zL",
-	"ikBXHHpUKrN9WPJ40/z6D8eEKwwAy7y5irwUz7Hedcq/czPbQAF/fgU34byUd2X3ANrDsqn4WwStX4mc",
-	"iEQFImSHWN50r+coGF55iwIoIjOJFJMzGhRKkoG8klMr9nr1qoX3OoPB2/tf6j+POv/3f/3p559+2vn5",
-	"p/9hMO91eg/g34c///Tffv7//+u//fTT6z+WxqmcupksFRbcejkpNpUNqsWiIlMtp9+QIojritJRel+5",
-	"hblCo0ekSIrC/o8I99cbsgJ7/zPTba+zpsK02SyuvhwRgY9XFVb6biJIzEbKNLmv6mW6IdHbFgFb1do0",
-	"t7G6JMp55aYUygXnp0ygRMxWVolIRAylWrPqEGnbtnAacWAvAISSKjClxMDUI1qihKUoV0vZhqxvCPvE",
-	"p7dd3aq+ioLbxlpjK+I73DxN2057XZDHNnsLaWrm9rzxSDQilC/WtBNaaye+G6ko7SjkNeY8ejNnF5ds",
-	"sbypL9PWUH447WOHYYq9hc2noek0jFo+hCpcC9MxK5SGgBvTOrSVuo6wXPLajZsspxpoKhLT9Q0wYBLN",
-	"jGUfdJjtYW4lKTVCn2kc4cDTwS8H7QsoXbDkONsupy3GpFFudsM9Z82zPcv3M28BKvZiBDAzKqLtkxep",
-	"AW9SueABnUXtBZ3GLdPWMM1oc1vWp12fU/OT39KKxoBbU+iEzmYM/cRudlirTR5DlqQk0ZiLhNkaJU7D",
-	"wAG/xHQ6HjrGiNwjRD/RNyl1pmakxD5nQk2wpl8YaRhNI04VMpMpnc30eeZqIjgtMNfWLSg0K/UKZdZW",
-	"FqFwS9d5ubpeK1/Lqpk5xf9XqlSFp9PUy83esimc9d7Kghyq/ZPus9ZktP7pgh1pjay39NaaiZbe02xz",
-	"zdb1PXyFj9jXMN143YuYbpx7NQsvWzwH3oLXXsvNnNUwc+aOYX3GbxEP672RoeC655dAs/aFHPzXPZ2i",
-	"xboHSyFdtzhJ4ZK/f+3SXjAnl7dBwQC+lMZSl05aKmubMGqaOhThYllEu5FPwiGwKzim4RB3UEKkwB+z",
-	"PeSXtpKr3cTESJfaHWxia8RkazeN1uFm9S2OKVv+NZkcUaasUCwwlwekoI2Sear76mw/m0fv4CaBBXqN",
-	"m1ms7Qu1seVsPp3SZPFrw5ea1oJSxbSWkcCU1f2UYWSPfiM/Zll3+1pFJI1hLa0hmZVkFTxeQFNp+9uf",
-	"tCrmwy2I+LhuRUlQbCpbUkFuG8Zapnn0pohQoQOWLZu0kdADYCl2pUsddAvMhjDWFT3n67Ux5K/zxfs+",
-	"d2K+N6mdaXsmz5UD89IamuYZbHQlbJ1+/aUmpUTMVat9p1U0zVJNNGe2VvMF0DYSiCnL3HDrscItEb88",
-	"vcZoU34dPKDTiM9lvqClU5zdnbBXq1+Bmb26tNezfJ36ipmxQIoZBezl+Sa/q5oiddYmFeVAtLzmws26",
-	"ScnREm82sm6e3zH2iQVFH1eBzkHQvcGWknoEDAkr97344dTvpwYg2bbN4/tklkRXVEF9DDTToY9yuMAC",
-	"0PpR21u+T2bzYRwFJOJaTHb6gbqG0nDa8BowesNrmFfz5lL7Y6lQkNMKtloh/BdTFz6nxb4uSmBOdaYa",
-	"ZZfcEIu6Nd3PMyMRhDOIhFhrmDXNlRd1LwYh6M2fMY3uX0dqVY0gLAOvcYpIeH5ZxJhE40kcjSdqZVUd",
-	"cI5jQ8Svz5893WEyoDMWYoN8aJzMQnItklCS64RC6XPNRtEiOqXJpTWK/vzTP+zXu873eYFYT1x8NWEx",
-	"o5Itvbr0IBeKyeXHaMI041jTPLIWf61MG8pgWSbo4Im9rKhWanU3PCcyiVRJSkbx6Koql5a/XUsSz/Cq",
-	"RA7n7K26wOYk5RP7+KNvs/T0C7A1L81dS9tbzYxDdQ3HLkAbNp1fyWpg15O/s+dvJoU7h/sJy+JnjIdp",
-	"jaWbpe1b0lOZsb+27G5aZlPDDN3v2DZemkpAEbZzBJs+DEaaaRWDTssbcAytFJAUYNejRfs2OeJmLJRj",
-	"jLip3FmbIiGRHHDKBcqDpvN2Sz+939k/xGFpaOpImsfQt6BHWzA14HbtINrTWEsQC7NaTRv1SA/dVqtN",
-	"H+z9/oD7DoB82/808/XPZxed7p+fPPjrN9/u/eXhD73v7393cL5/uvey97z7rH7OKgBhOWu1cOWt78b8",
-	"bupm1yhJjI+YqLsoTEs4aSjnC+Xlo0sOIUxwxqgiCVPzhEunT6cThLGynHFtm4nbrb6iUf3aysdeaWfg",
-	"w4rgmeFcEUWHHoGUlhFjmMQNdlCNpbjpzSon19lf54H+55H+57H+53jlplcpCSisuo1MyuoAZzfyoNM6",
-	"xFjn4dy9aWTMlMSCiByDOIvFGLaYjl2WlGhrANdg+VBA75YVeTd7aynwBrGwnGa/KZUnWLIDx2OPRmqC",
-	"rnVpPtdneLh8saAFbl6d29tQn/MaZ5ipP6uq7AZ5+zafH762yHTj8m5uFJetE7DNvPItVHtx9lB6hg44",
-	"bmKddcG5kZV26cV6MqJ7xr8ic627r5vKP4jfWvqxqEiUaJfX47gNTq1ffy2x13njhoJvARc+2bNf8OBx",
-	"hWbzHRhkqW3tRXkonarjWV1i4/QgL2b0zRxEYJSD5CF4NmPg0mSciGuZRQchOc75WDK6ddVtd3dYu7ez",
-	"X5BrDg727uVYfy/H+q+6zcGgrX7s7DykO39//a7rdXvvW1/oL/Pf7RQeKRcINHDWKa4585kp2IyVkqlp",
-	"k1nh1S05+WNqwkOzoSLuuiGx84bn2kdsaN/tvZMTKi+mIinZ7TORpLXowaBwDeZhatrsAiggMfmQyAUP",
-	"CB3TiONR+47G6hOqwK5dz3Bc0LpX3sYMi0u9z0XV2dls1aXYQIc2T9+QkFgc+4SJCDa7LhV74JdM9dH0",
-	"4JItbijt4Gh3FI1aHc1pVeFcWGd+5qNgyshjkZTamROq2EUcTSN1kcxKzsrwXAkZ6RIaNROKbvS8WNop",
-	"FT1v1pMcNGFcVU21+Sk+u7I/OUY+FjZcnG2tXJgutBKjMOZA8c0iDhS/KFYOvTe8H9xBvAHu4CYyLe5v",
-	"I2nWeaUWFzDX9VckweKOvovU5Juy6OUUa9II1qOXJ5oOedDOgIOVLOVMBbvdLCoPic5RBjPeIYZSkUh5",
-	"jlsX5wCmmMdHeXmx/+c3D3+4PO9Nv3vw9vTg6vn94cu94Pt7k6fd8MvO+KxHjx/Ov9lX3zZu2irqd5r5",
-	"adBMi2fbop7mMtQjP7lXbibH5K/gp0xL0mZBZfnIszjCnptUq7w7MbtisTUkHZo6NCjkYtS7JCaYpaQ8",
-	"kR5tsfr2xlTprcKTdUM1e5tVD6SJioJohvhY4ZtwlhFBjmTmePDwj4QF2GE0kcpDw+eSpI8GTa8R0ETE",
-	"t6wzucy7EJrrsoPSE3SstyUJQhuVvyjmgzgL8QonvQzvahS8m9CED5aTvVHPrc2jGgpB9rm4hsJvG0c2",
-	"5HK6zUbqxdRk9xTWLGzN1jyhyNV4OCQ+TmF7IxH8mKumN4sXEP5wLi5ZqX1ZRmMOgQlAhndkIGamqBVR",
-	"+p0SI8S6Lh649EvGc808aBCw2UoporupFKHKN/WSSshW9nev5RfwzJ9+/ukfhZiJq147/Opg9OKr7//+",
-	"/fmfo2ffPTv44cmj+PlX33e/P/8het57tt+mcRSwdvf+vf1Od3+/02l3Rnv0YbAeL2BdaxtwwJnU5LPl",
-	"R1GLv8JiPmW+ak2/ayreF+sbYxl+2bYl93PKWrf3YJW2hqpaG3W1bu9BubL2CiLd6p0gPnsuFI1v2ITY",
-	"HeFTPs/cPsq94dYs6oYSSiKunKbtJo1vQq9YFgJbnh0vL7T6doGDlUeSGvtyrjyimbzMi97b2M2n9HYr",
-	"l/AqN5UkTeYYdOsGubY8IufTYnudg1stdUX8a3HNxUBXs8TSRd0y7DUHzKoFeyVnX46OmRO0QiUFF9Xc",
-	"eY6MkrL0gztxUrnrq0tq8m7dm5AaByafMqkBQe5WEVqPIYRU5sp2pc2aTc4xTRjW6aCGKtGElfdQ2DC0",
-	"K4smxd7qGu2gQrHg+RgukPRooOUs8JxFUvWxN3Dd6DDI8xYcnj/EujcztRhwMC9i+ivWeyE0jn+RUVar",
-	"Io84uzZ91+8mzog0sSls60MFHG0Yi/O+8nJgytWtbwbme6y/Fl6KWhjTHcSMQleVOvdle7U2jgqVNlZF",
-	"2EFRPFgxHkB6GyK1qjQHaWJjxwJKgF1xo6C68rOzXZwK+0rjNSmqhPjJ1muKquvqXlTr0SELYppAghEP",
-	"PbRRQYCmR4IJCy5Z2CLPTp4dL1fnbERTOma7Mz6+sRnabAdNWDTZrhlaU9UVxVjsvvVjJXboMKLjhE7b",
-	"FdubsPI0gSNOACyfSYKPkIiTWfSWxdJkd2nCjFGySPY1KRqykUiYpeLFkL/7vU5lYHiuWI1rw6nkN8YF",
-	"kYbfKpFr27/9ijNyQnsH99acwtnXRzu9g3sembC3+YN4OHpwL+w86D54sB/cD+8dPKS9EaO0Exwc0LDT",
-	"PaB7w9H+qDvsDTvDB71eEHYPwntB92DYGXU6tPOg7PRk9PcStHi0UCxv89t/0CuN+lsGflW99pnJGoe0",
-	"rIxNQ64Ix4uWhW7n+obgi1inIlwsFU4NF6VGk8l8OuQ0ii/mSUkS4hnYg8ir06dp5yD7QiZy7PU6BmPT",
-	"DAXBx0RGIWshfZjSkBlsNpirkVgjNqI0aAuaQWjdDa6DzKUozpOoXokf8HDUqGbmiBar9h2Kaw4ERwOg",
-	"aQw4xqJGOZmIeXJIrkVyKVOeMWGawMpWmpqpqYU5mzyeTpSayf7ubjChqm2+bgdiugsw2a3wMu+uFK6+",
-	"YG9nf8pMVIN5p9O7J6Pxn76dPry6AUSvo1CzqRVEC57YAs3q9h7UIFrFjMf0wF27a0rHvTw7M9c4JTBO",
-	"TwHcZ0qlESuKt6Ng0V3jP0txbAVbhvCD+Wyz8IPV0vX2gxByLshKpzhkfU6h67/dnsQEt5CN6DyGILQg",
-	"nodlWqhxucIxVSg/qUghy23HP+akC/z7bzOWfRhHo/TvazacgbN0FhuL4e4s1D9rrWB3FtOI59SUZbJZ",
-	"DIenby802l0MNUuo8n4lY8woi1m6B09fneESH+nd68EFrsVK3syFoqtmhp+0ppYScXtkVvmb0gVU9yVK",
-	"jCGRu+D9vr93f7/7oLdfYz3F/L48ZPKr9QonX32PEP1upprkAgmWkPQQomamkULtBJr000vj25MsuYoC",
-	"9pkccIPGpNk7IM8eEQrn6JEu+eoR1F6MY8+wLo+8fPKlRwCNQM9E7VFMp4IPOJ2HkYBvrqKQCcTpVpv4",
-	"L1+cnZNdsyqfJGw0l/rYEGHEFUsG3M+D09eCGMT9QMVuMVeQ4uznoGpq6Wl2wP2/HD09eXJ0fvLi+cXx",
-	"6emL0yx3iviaOsKIvks2/RbWTIOGkBOqBvxazOPQoEsZMoFl1nfOOV2Bm7Q14IWZTbbWNigDaeq3EhJQ",
-	"6ahzM5rQKdMEtVWXdBQphEsUinQwXYdHVs9erRTlXBL3y5wQr83///TPf0Dm/i8X7T/uvP58d83v5YYD",
-	"t+PiqoaL5TaWLRA9J9OJfBU9ahXIzv6Dg/v3yojglL5F8/DB3r0H9zsPu73Out4Sd0ElPceOplUikbcB",
-	"uIur3kK32zt48PDhw869B/u9e739tVECFSSypjkYnr2hIXhmWz9/uiZgvYPzKLhkqipTQQkym2uabc79",
-	"M5kx6A1930Y+nSfxXTu/b6b6pMsrcZu/OifsLQ1UvDBSnFG8Na3WiITXRUPMs6J9Bg+wrBpViPD0ID+K",
-	"8vN39idQyzNlaO/yTefbXvhwWSFa7cl31Q0Hdmtd+y7WbXJL8Y3b3FWD6Z/yjcW4rYrmfXlS7ZFgIiTT",
-	"vCVPwOlslkc/iOXYKAYgVZbaF/3/35pAAMmSdfk+advkQlGKyuQZt8BSGCUsUCJZQGSgft60SLKxPiab",
-	"ZoMEGXizoioF/LZclAJRwLdL9j3CYsnq2wVhyeVTwk+ezRKDyA1C5aUW7KJQQlec4cJWhSbNFB6t2sHr",
-	"cEaJ0NRmWZ8raZUl3WSfHMyqkLZ+5o99+oYX3WLbJ37J7WmsatMJT7SJufvXE5H21sQgDX0d0DljnU48",
-	"JH5WAttPsbOgZVxRRZNyRnjECTAr1whqFxQFap6wXDPBOZdMVfC6kOdYHc4qdzGwrMotMpcKq0CVa7x4",
-	"uZavEJ3NTAEJBEWhT5qKFKztmI8jzkyoR/FYjFfsotopgpWYgDAhBZJsLTiO9HbJ0ygMWRw3blqp3SBD",
-	"rjS7Y3ykFShy88T2WvRsG/34clD3XNxMsWFtWXfnQt00FTt/6SwWES0XYniBMZHYB5p5d++QQYU/QIXW",
-	"IXl5dP74a3NOtioJPGdi3bd9J0nz6OzxyYlHZiwJGFc7jAciZGGrxIOb8zrf7NrmeoHuP8iJDk07kCND",
-	"7Lz+Y7P/o9bX33W9g/etL5o/7n7xz69//Ked//j689YXrS/+sC1a8GXC2I5GaPLnsxfPCaJIFnl/QL55",
-	"RAxsDon/7r1fAY47JRluJkBnfRel+mdYpDXbd73Luh1tnCt5C0afiSyfJq+HbpLBPInU4kyvEbd/NIu+",
-	"YYujeZmvqSxBjjR9eXnx80//8CHYSc0TzkJ0NV4XMtaiNGHN9vXQ7ydC2Ry2SE+CqqpNo+o3/rpz9PJk",
-	"5xvm+EwprFHD8RGjCUvsaofw6UvLMh5PqNKrzGLmGxUtIDEoHoK4jO0XvpE+afp6cJFEfwfLY5/gjOSq",
-	"1zZ7jrjpniFGA+6nqzWtH/+6o3Fl5yT0+yRShAYq7deFMjMm8kVSzo0/P+IaNANu9Sj0PkfKqvTEVKBK",
-	"D0IDEWLFEI4EitVTMkzENahlyYBPxRCMfrMZkRMwGU9EHJKIS8VomNfcIJvb5I+ZJAd9PWD7csCbSut1",
-	"tpAw5ln6GdL45I/ER74KHz2NuxMI+s8BtjXgaFUHCKBJeo/4R6/Ov35xevKDaxbHoDfYfOhpiWKMCJSw",
-	"K3HJwgHH04NSZF0c4vj5+cljdwwNFa0hOccTpSkdAp1jl2wx4JHU5xKmPRXN2NDJJESrOFxouIGAChla",
-	"auaikfIZlYolK28RQlRoLjmFp81VenZ0dn58enH08uTim+PvNXqBBBVOI04YD2cismnB5VcFp666Ldm5",
-	"lK+KBnCmGjE90v35p/+p23uQ65g3In5R+/bbQE7RtKR5RMLGkVSIL1o/mEZSAqYkZEpjzf5sGksE9eMQ",
-	"DcLUM0JKHCNwlayHIrtSKwBhHlmGgiZ7ER+JZQhYchFJqDIaj3YmQoKJfDqPVbRjrkegr9eQBpeMh32M",
-	"ePeyYGu9iwFPa1YValVJj4QsjqCRBA0uubiOWTieYhkOHubD6r0BdxMppFdScgpfs83yPfT3nB6fncP3",
-	"aWeg9oAP+Oef65NnXNnSZJ9/bq55hlrGpn6dWgz7uTvTVBNmKRNSHo+k5L9I8LBr7XqcGvBlpDo0AkkZ",
-	"UrUQ4wxtypbehAYdA661z+FcFSm5vdF4mQRnskWgLjdsuZzMDzjWX4UxbOVXNIVECZJ9U1uZrmEk/WqK",
-	"DHVWwJ/nGQVpJTHONow3Z8Bzc6+mpW1ylKclsHvgWxnpwCsNq0Cc0XBhn3+uoaqw4btW4SDmOA1VBiMX",
-	"otnjF6dnGrke4X7TUCSRROOIIxnRz1wcPX364rvjJxcvTk++Onl+5oNXJ6BxDI8fvTwZ8OYsYSMoRYth",
-	"q5TLa5aAgJw7Md8j/knIpjOhGA8WsA3PxV0PNpniJuDqY/St7pxDpyw9+RDistWhftNoa/pxZBCJVkHB",
-	"Pz3g5np4xD9lKlnsHKFhDoZN16F2TrV6tmBhOrq+33hTxEwzpN1r6RuwWQlVg+4YSASoCYkRaaGWp/9u",
-	"YAW8QaNPtJbxH1BpJAOQ9/S3P//0D/0R5D79WavL/+Gd1iu8rFA/UNMvND1SNIrlF+/fp+vQ78k+0GKR",
-	"kP3OQ72iCsqcucatrGrqkQ74dSL4mAwXWpxh8cgj1xOqAL8jm/UMMtEwYfTS+PhBVsaergBoD3uOWdqv",
-	"ybtJs5nHsyRS7WL50cr1kCsaR+GAp+vRajHVAogt+TRPEi0PSC1GQS06MWVqgpH7OHMfOuZ9Jgd8FL2F",
-	"ZqqGqFNOfCgqP2QLwUO3i1qWJORZIpFWUR1wHAFjr8PI9BUq9Gr1YFbcB3sbSX0TcIQ2Odf0OC2MSBfS",
-	"dCTFTQxjEVxKqF2xDMGIz6B8j1bqApZwzW8AfQ1GtE0UFzYUh4khxhq6R6J3zrZ3EJzpg9hHiZ8OuJ5F",
-	"Q0G/EAqGRTNgiLSAqk1C0qTKNk0wuzP1NQfcNlqgCxggFEBqDJo6t13j52OtWej5NNk1fEwfS5EoGMbW",
-	"BwxRml+kBcykVoe1HAYhciJcADGNOOntQ3yhBNHAECCn6iR+NeBYJKuJVbJKiADeV8MoLVg0jA7T4rt6",
-	"1gGfQ11RI5Mu19htkzOG5Bn38pkkjiRjwHOqEQAjbDKCQjMBgIUZZbHdqzTRo4pBgM8O/GvIZvbtKZvS",
-	"iEd8nOo37m+SKZ805zx6ayp4yNZhmh3oCA4Y5APcGGAHe+w9JP7p0fnxxdOTZyfnF8d/fXx8/OT4iYlY",
-	"ydFZu0dGYxVNgWKe5zohajmOKuJ/dXxONInVEyCMhhDYN+A/5nohvm7u5nsjkubX58+eanLCEhDgqCI/",
-	"7oYikLuJmXX3dbPwRatlFvZEBAD1s2s6HrOEvDpBHqhXIYK5FvhQ/0iutK6hiI8jIaMZ8GwjuQX4hfn8",
-	"PhSxB96LWUMzJmYx88zIiNtirtyDN+2zQ7hSmWZnyeDRyxNUc+IoYMaSYqTqZyfnJhwzs8hpLibFPAlY",
-	"WyTjXfOS3NXPvvdSQ5WRrRtew/RybPQb3Xan3YHuZjPG6Sxq9Bt77U57D0oqqAlYI3ZpcAl/zIQsMUGf",
-	"MVXIukT5GWrCpaTG1tie0rdNQ+W12Mre+K1DQvGvAadDccXKKXeJmvLQBmv1CQxkDs68asgvRBhorpey",
-	"Jc2xzjMLqbjmmvxyZjt5J/qWaNXc1NUzuE+Dy3bCAhZdsdA/dBdpm25YIjbggaAxkwELiQ+vzJT0TcWF",
-	"JubnihGZzzRA/NPjx8cnL8/PLp4d/fXi2fGzR8enZ77lSqCsYKBdt9NptckpoxAPH02x4oYZHph4moY2",
-	"4EbDYek5gIYNvT55qN9KVSAxQugAE9KIgZiXIuVJCEWFLm1HlwZauphUj0S4cHJksKxTFh/2N4k1ex2T",
-	"aZr6sLJLGfTl6+69N1r+WkPgUXBpjfrv84Y4E5hlaSwgca/T2WzR1hZpU4mxkHGdrWRWSS39OQZHs64N",
-	"tmcsqrC/FSnhzs2Dwhb7uNmy4VOg7D6iYQo//Up3/SuvOLUqSYgv7a1/6UuRDKMwxHoL+5399W88F+pL",
-	"Medmioc3OTeEfGoc1gK4JoWGjUN0PIv1MdrWwbb7q2RvSHdfU51ledISJdLs7rVypmTQA2ofLUj5qw7X",
-	"t5RvlUyLJ92tcQIv6QKiYIR4ShN0ke93D+oct5zPZtBr+hkLI2p7W+/3Hq5/+VyIZ5QvbGkx/d5BHbQ8",
-	"4YolnFp7PUDZNHbT9MjYbdK0LE2YFB3LRv/HxhND3Bqv9Wu7YG3YDRkNd2KmlAmzGJeFvJk3I5uEo8VM",
-	"YNKZpYjZGjL+6fH56fdAto/Oz4+fvTzXdJsqxaazYseUfmadMmw/symVEdynkVRPGA2fmvVChSMTLwvF",
-	"ioq9qSEsLZJOhThNCsx269ZrBDvem7mGXGrGc4uq1cPqrLhbVT/YbC+7ILVC1Z/tUOkRjWIWXqRIoWFl",
-	"jwTqPRhS0Kg41AOSPm2qTJnP4H4vJlRaD7mbOtiYyvFFb3g/B1wN8IZXkwE6ZfRWHFbqX4f6XxqCZu85",
-	"5Gr0f3y9HT7koOM6fpTHvTvkQ2BIKzKjm1IX44cDlCm4D358reGb0R99PXO7dIgPrClHeUwl0Uqi8xQ0",
-	"bmxtbD1OIg6zdkvkG7ZA05sJ3piIa0gXWyYa52au7dynH/MlhKvyiQ2pcEtPFitNYsXIeohdLAhZSHq4",
-	"i9SmYux+lnCUi5PPMn/ea4TYwq0qKWlbcanSerSfxOVQKR4W74VXoUeC8Qishsbsrhml7dvjVJdF5c0Y",
-	"ZZxCs1hWn4fgP0TTJqF6OJMaTSZUTg6NixaSuEcmlTsWUpUxYVyRqeu7xIHXMDbH5gU+r9e30Jvq3q9b",
-	"3JySzJ7inbD5J+9rI7cLwI1UtO7NmH9aVXjDGsC/07gKGrdFElesnLuSynlLNaU/vBhhFM41lDK75Y8F",
-	"H8URhkF9FG3sA5B2vNApia4j9ey+S2/E+10kvjum8nc5HziRcg5sgLPrNMBplAu4QRYg4jCNuzGGQXD6",
-	"QmUIwcHNhE4WqSj2fabWUSAPEcOklqdonD4DflLBGdEkZQgJi8PFgKNslg5kXBIHnQ6Z2np0AQ0msOxL",
-	"tvjM6mE4ZSz4uGX8RJmXGI2m2SYg+EjLeHYzxvzo5cMIBtw1VooZ49Yg6g5nYrvMRHrUIBap6bTb6TxA",
-	"u3TErZOANP3vzi4enx4/OX5+fnL09OLx18ePv7k4eX5+fPqXo6d+Zog8ILJVxi5P4XDxtmPwy2Yc0+qN",
-	"L6mabFEjzDGFh9+FvaeXL+/zb/eT8weLR3tXf703/aEbfH3wty8746OePL4/f76vvvmdKfyimYJDGj4G",
-	"Y9jQdPkBCDPevZQwZ6GhVSTadbQ1+u/0dxNGY4xKK9VST5nmOZJcO5lXph4ACSgn10mkIFtUH5Aln21y",
-	"hPSW9DodE5jlY5mRPhGXfup21iNoOnfQ2TP+FvtUyMYJDVmYe5aLUon9K6a+xl1si3o4xLbR7/a8Rji8",
-	"0Dt1Ux9s7aKGuIRbDBkS/b17+haVuNq2cHtwk+uujT2dSBI828WtTMUHaOS/JQw7BRCadIsUhva4f1GQ",
-	"tOhsUI8MGaC7YrxdvKq5a3lmTmBikdLeRYOleBmnTCVRIM01LJjvKm5jzu2Te8W2DS5YN42zOY3hzRmY",
-	"Sk1Jz3ML2ZSbb9ewu9oQ1bP82M1AN8/0djrd3DMusJAjczW6WDbEHlDY88LWEoS0S3yh29vbbzg4a4to",
-	"Z+09i+W1t2Qtco+kjs3IVk/L+xs+qGfwY7mIwAo1XZSDwLmJeSzHC5l7dvddAWPe74IXuEp/0XpglExT",
-	"1zyGCuTKsUMHI1ALWJIuEKLpU799u8wH76514wvpvrx9ITu4rLia3c2v3fut35UaPvTiAbnU8wP70jf1",
-	"jP8SvLA0B8A692uFCeBMiQRNAO6hjERinCQJC6JZxLgiCZMivrKav6+0rKKkT5oQ/Yjqtqm7Ns26jdOs",
-	"17gJbxwyfRslJP9oVmkkVaDmF2m57wSjeJJF1o8XSi7gcyYAiZPZXE4gzghblQjJBlzwOOIMaQGEGUoy",
-	"ZhB1YzO0FjYKqU1eaR1fExFWcBVjcJJDJjCkB7iecWDeJyFdlPqUzxgPb0VBtmnS3pyx4tGmleTdU7GC",
-	"uHGJyrTL+wqGvBEZWWxkve7dUEyuIeBsJLyk10Q2+ntbJKor9XW4u+FhlmMTSYKxtNd08SsNSvp0bMQf",
-	"jVdo4rMZkzARqa6FwuZYVWpFtioMWGQxAH65LA5Gy2tybGh9SoAh2gcqKEjGShzsXzH10i5hTUTOYzGd",
-	"0h3J9EMqS7bLNXnrFMru2So8QLpAmYkhXM2oyGXROSnFK1Il90LfoiHcyjJ4ULZ5ATFFI5FMt6nsmeA2",
-	"xpdI4Z4lhZnVBc4yFxGDkHzv5QYydC99bTRaes9G0myBUlpEWaemveCMMK6SBfTcNPzUIExZyZ/fhvZm",
-	"oZfWhnKIRXoFkU5APPVKO0naEalM2gPwcmaaMMwizqGmPTRcBGkOw/gGnAYquoqglk7WjTG1SPumww6k",
-	"jfoY5e1Gr//83/+Pbj5NsTcRfjBhZFmeZPqwuOZEMqUiPpYD3vShodMFpKX7HvFpEkwgLt0jPm7Bb7XJ",
-	"aXHf9jEUI21918Ps/T9BcgwklkuMqlATNq0KUITx1xFCPWJhwOUDsfMfEqB1mLVq/E0tR2Yuq+BVRhbt",
-	"eLmYxeWaDaVhlGl8PsZTLnVtGCdiPqsKljR1tWtRCA0+5Mv14yTXP/hiNJJsq4a3FJgW4nU8Yy4+w7yx",
-	"FkQvpnIMlBYpa7qYxhljZCHmmjlig9Y5Dyb/tNoL17VzmVw9eMbEe0O/GeeLugGa2DsG30kYDVIjLKaD",
-	"67/+/V//y39u9HvvvYa45poewRev33u10xt46PIbm/CgR7T0Al0NqLHa5qt7ntviRfPpjAbYJRs0zPda",
-	"0TcUaIKVDGpGoeJ1seiOFW/Rk4qTuRQPur4tdUXr5otXleOKxunaKNZ9WIViuKYMgJ0i/Hq14Yd/W5iZ",
-	"FRWA9jDohF3WG+3R/eFBcC+8zx44QAunBYg1wmkfhJI+Hnkedp0S2HWqYZcBYUuyiqZEdczJQBp/W+bj",
-	"xPA4K3wgz6sTxYhNnxwmF0lC42u6kNArTaNmm/jh1O9nhWWvBQkhxzdQOdtVKrdguRfmkaFQRvpIRAyt",
-	"b/WAft/+JZ004wHP6kuhyjM1vZ3cwZUQbfKcTtFY7pSkcgJsTKLufqdzqN/Xj+o1Y52IIZNRyHJ8PS2E",
-	"0KT2K0hWBHvYwpRw0LJNOJWtNjmyPefDaRrxAwnBMxolZQmAVdnSRt/LJUy3B9wHYmayZoMJ5ZzFfj8P",
-	"4UBoqPkQw2RqDmjpxUjkMoV0dcCoRpGPalszGFDSGtztEWYNY8hrySymnJvCalVsJMcSNowCdVup3WUM",
-	"aG3hpJxL7N0aSNvirjUY57Zofx26/4s33dVgFL9d81sauJkgcSqys1SR3n1n8Pf9WpUa62Jp5dcQnENC",
-	"iaGqWDKLL0rMb6VmNUMztxSzsxEJ2F+WFA+KoqK562PGWULjTS+5gcnv1/xjWOg/1o37iqnq67apdIDN",
-	"AFOf/YyqYFJaPC0tJ4tlRRNi8RitQVh4Cy0xh6lHlEKXh9iIVT6ggcFLf/m2Zp1RG7dPaanqClobr5f7",
-	"tN5lDYDNKEsNHX4NGD6ENLH3ocmMWcuvk9z8pqQKvHwbSRW7UAWl2l6PNZKwMDaGT1hhI+LEh5fRoI4u",
-	"kWbXIz2P7JGff/pH2lpqTGey1R9w39rTPWL/TOma85UxH+JXoJb/TURcfwFDwDcxGyn9QJ42kmMaTExd",
-	"l8jkc0BhX/jTSdnAR0AMoor40EcsrfjUlIyRQuWjzK+QbdkouyKA+jlQv79tu1GgEouwTdte6Kmy1w8t",
-	"fAY8Ul6aKmMDQXGJl2ym2uTYjJMw+AKEOf/4L8fPzy9Oj8+Pn5+fvHjuD3jTZoTsdSDoBAr5ZD4MiX1P",
-	"TaVd832rj4XaYNUDrieHpfK0Rlxa3Gu/2yH+2ffPH1+cHp8d66m/fXVyevzEPyQJg36Rabkf46rRBD3i",
-	"cxsKk9oFgCRnkGiTI2ed8P2Ay4m4zq0Um0RjrN41aerDYGFkioQCzmBQUhyLa0KlOWRbwwntGra8OrwH",
-	"gUd2cFtfTkY8YJDGSiIFdXuwva3bc5tx1SbPbPgSjxekaURK2S8K2bbAV2uV0wbPd53n5hRyb13Ewiqb",
-	"+Xs4BpaYnmGU99Hcq/DPQKsQl6ks9wOzTb86ZU2/1kpMsMWtxyCn+27073sN5yYuiwMPjTiQCPAaIR0x",
-	"DH0bosR+LVHiw9gjHloJYqO5csQ254YP6RV67wteo8beqBv06EO2E4uAxjvdhutD+prFsfCIYnS6Rc+R",
-	"c+QPNvUjvWtk9vwfbViH2b1ib0GSWYVE6To39yzZWBJTTMsBOvpLbgVd0kQwtbYB5uJLNmDYAfzDDw74",
-	"7l0B3goPcADOFrudNSvqbbSi/BXT0kvugqFBeIveI0Nu17uQkJN4hMrAxL07zOTXpw10tlezrEQSgqsF",
-	"Ik5aoM5BqV5nv/veLWnmVA8rSIqR+QaKmmmxb0alMt0vFN4kV+jC8Gns4mskLhAny+WtuyyQdl6Uem13",
-	"thttYo3Y+FF1rVNGQ6Np2fMjsRg7WpeR6m5pXSrT2VKH0hqLcLEWppZ9PKIZPFHRlHm5yqDNLACqP+BQ",
-	"gxJCsLLq3EtFLM0r6fd+n9j3omTAkZ9JkgXPY71OqABqM+Szsq5+Ng7C0xtwrK80ZFqmdwK02uSEm8Ag",
-	"6OBrxN2q2p1Nt2anZyo1c0FmLNkBWd0WBUU0ncuJFvnhGkYSHx9wSpCtEMmYhM5dtvqoqYxDQ9h9laBv",
-	"FIbtVYJCQW29wIo1MnvmUwpk/M6Iw2CHrAjZ3Gyezsp5UrH7TmI8EcR12J65Fr9b17canpFiuCWBFudv",
-	"b2EvDe4w8QN9wzrQlk5DExrQdmMKyn1fEHhBw3DA1YRNoQJ+Mxe/0Tq0w5on9UBQ2h0jRZYDINISyDb4",
-	"oeUZowLWyYcADUuVkbyhde3QaQoINbNsVIqtbN/Pl1g2N0gTw2dljoPMWGbMZ6WFhMPwmb2SHy9Aopo4",
-	"GM2zbmleu5sPEdhQTRb3l8liCVXseDX2vTWiuDbdkl3bIKjfCxVvVKjYKoBlkj32TQqnWuYQklXe/bsW",
-	"yd21oOm0bBUtz/ZRs2FmRRL0WyxtrGk+Sa/oMmdbIaDvvjM3+j3yrpipki6MriM4YVNxxQyTOQSuZU4A",
-	"fwGLuGFUMaNXTGbkf8ALjmPXV1LFsEgJvxrwWgyLNAGdIG0hgAZ6phQHUkbT+8MjXCRpj0NsB2JjCWc0",
-	"SspLV8FmU860HWdxPUvNndBg3E9YjxSbA7+mFh3C30nyr5skr1vLx7Z0IE0itjGTSAjQnq0L+uvdSJgV",
-	"uUngTWnKVr7owMIkoBElDolv5WqQwXMjRNBi058y30ubE5mmJenAbsFAlMIh3JoL6J3EYsnQfiASt9v0",
-	"tNUmR7n+1FJpfcNkwdGEtbU47ySZ9fV5zG3YBpgmcpHeXGMS2NjyFQvQaR1JYrPNMv+oabSohKKxNC1W",
-	"1YRx07Z8zvV8Ui8kTW/rE/dauUNilyHgiz5p6jlN1PZwMeDOj1/kU91aZl5qBFLj+U2SSPM+aAOrF2By",
-	"6vo2PxBNQdDRG9tPRTy3gjIeg8ESiLhn5vhuE0GVS1/JNIKD886DzFDiJv5sKMHbNX6IuKql/J+NN/ch",
-	"O7IU4VOzOYtLDLKwFmqLVf8eCvVJB1ijiDpdlND8DcR427WiwtBumzBpeuN40LKAKBsQBA4LpJacvVXE",
-	"h6KivvFwIFEbspFImPOkfSiJxhMtWOufoVvWcxZp5tM3uZmKyXTE9oA/EmrSd1rx2WGkSiJIaxoydc2w",
-	"xsKUNLFPfdqX/DriobgmEdSU9ZWYXUCLVZuJDDoHURNgFQnDpldiXgiIqbaBp71hVoa6QGNqICMmSVnM",
-	"TKfXtG1Lk4vCMlq5SBckQqVJwXZPG2Yjm/ibXFtj6Ir8piTohnwHKphzpl7JkaRjlZ2NFgdzW+p2VkTv",
-	"XGDDpFtE8FRGG6WrzCEiuEcke2O3muH5jXdatrkMgjV3171RfNL2yyOuTrC+m+CYX2hadT4Go7s1bw9s",
-	"tp67B7Hvd3/Pdv09S52+UgJ/Rx4fU4nODQtNPcnG4438FVhwc0xnMZPSw1ouQkxb2JEEolMVi2NZ0jey",
-	"wMrIEfFzl9knU3ppM3k1mpMo7WubTgQ+YbwD2FZ3xrJi92nx5YxQZh2LIQLCZC2bXrhtcmZEiylNLrM1",
-	"o9M5zcyF2UA9ogmD8ubOUjNlCvil5qmELjNWVxge8GbawDjta8wFkfNgkjVihj68xoboTGyLQ0eS0AHH",
-	"KU2TaZHYcFsTj4uvfSaJjxzdN93+9fvUabM34GOm0qecuG//zVxoSqgnhj+lE9rr7IikGwIcsDvirNXP",
-	"wciGglMiOZ3JiQCdVotevg1kM/ncaWPQ4jQZULI3TBKe4AwsAa1DLFqDb04H3DR5toEGsFmaTunnNHmP",
-	"zLnGbbQQoCnAzl9VbdDczttoubeJAK0bC1ibAzh7+iDZRh8/+nX7YZcfnP3vvd8m91/F+Y8s2dWaHyeM",
-	"JnHEkiI1P3Sk1ZSoGcJr/RYgN9w8Bf63gzcpvnxamALV+bFFmY0L/t368+lXt5ym/K5EPl1l8Nl9l12Y",
-	"lb7b84xba97uBCJB9RQxUkbUMVVN8JprqYNNZypioTfgfnZ/fSJZJvKgEIspYM/Kc4OLOXNlnP8J/Oby",
-	"/jtghkX99gakqyrC/g613E+YXNmEtV8rvfpYpANvyzricbdeTjPRekenS35AVz0D/Si9MX5lUYFi/m17",
-	"wI+KOFVW4SmLF8luod9qD/iA+1QpGky06CB9UDJpkNc9P5PgBdTy2CiKmfSIaQmXzGOGBnrUqPuOGvQZ",
-	"OPZmuDJsySWNzqvXB04bUKNweq0GiYHW6TIFEFI0ofC7DWQiAu206TNTugCfa6tNjriZRuuI1GScqvyK",
-	"mgLjo4wX2HZ5aukv9zv7h9CzbkpDplc64PY5XK1tCGO3BawjW3w6qnMMEFrq21AH356CT3JAbx2Cdo8n",
-	"ppEg9TGnhoQjPuC4O6LoJeNEjEY51RfKg6ergXidvtbDNYCGLF2n3hO7xuplkUwxJzVq2IPCMIZ0PMED",
-	"Rnr7ZCLmiYR0Y4A3+iAAN2ycE9b1z3a3yoV7e612TVrdhuUvPp5OusrM/EGyBD8JC/SH5dQItV8to77j",
-	"WC4HoYrhXA7JMrh610FbyzNCNBS1HMPpR5aSvApS/RsMpT3WHGlbWtlujmpUdB8QBJ5CtuqgTNpuzQ6C",
-	"9p9MWkJpCguDDDinSWKrUQCTUgIYfPo2VKUmL1N3hFsFZMBzZVJGxmnvTm6+nCXsKhJzSWaaTpBUHst8",
-	"A1i3Wws3leUkUqiscbFjbW379Ir62kB1t1Fe28yVldhevl83gtRhdi42c1RmgRXuXjofq/rFh2y+1+30",
-	"94oJ+92DdNnmOAv5d966IfeXhrxXPeR209nN2dcqiGzx+Xd1eJuO3uuMkLpVpVJS86H14Rswid13GllX",
-	"52FkGRZZkGCe8hgCWeQTaS6c6g84+HZN3xuRgLIXKYjmB49jdbaenaptov4zH+o1lQ47SKWQS8ZmkkRK",
-	"DnhGyG3M8DVLWF/reKZENRnS4BLLAqBXdr/zsDr1wp7tFvv2Lov1dXWFjUpsLBEjm8i8TVp0yuQ8rk2N",
-	"NLTHwnaby2whCJPfFYJflUJwCGXisvuYC+TXl/LjJnOc00sMATGoqanCL4Gmr3/BlR8zu+i8RO4/CsNb",
-	"UnHS63QH/Nq0G/KIoenczbCY0DC1JlotQ4o2OTL9xHodmEUO+MwW7tcLcOySTUp6XWmJsZcGjIDWAba8",
-	"JQUAH60wwq7nLDQMobBiQJNkAd0CyghSeZ74nbOEvd8AS1iJO4dZ2AGYbW8bdvAbhG960bW8Bdj+O3vd",
-	"jL0anT5jrDSjZzl7hyQuXcvMOnfIcY+QXuaWYU0Ctp0JL9h5koyM5k2wH7FwVKAw+nLZEuby3020HEiA",
-	"WF0PyuRqlId9epUZLB7YWEKoqOqk1JWsyYcnJWnmUgFyKRADbvIBWq4+k4Z/2jWCzKSpIx3GLB+Oe0ho",
-	"xg2L7jkTx4s+uGoLGQKrXrVVu6SVyR65JI3ux0nSsAstz9H4bSVXfJlEIV2Qa5Fcoqt4CjbNVRau3iax",
-	"dFlsHHK61yWMdS94EHZYd+SyzoLfK42WXs2LMbY576Y8m9A4JteMyEk000QPt/xFtoMsdbMmy192l22h",
-	"hd4Hz/Qw1+B3+9827X/UZNplJPqXEBVTxh9nEa9VFtHkjVvW5Zmusvp7EwrctHLPQadV0BRL2crLiG+x",
-	"tl/9Tp3naXtO7KNtKEH7F5pU9l9/avT3XZf+f/1pC706tWqDR1q62YNcgvrFcJGRuC01l45quSc0dv5O",
-	"mbZJmQr32O1KHfE7qb2qz7B2ePCjLLxN6yl6tRCFlTc1VfkLcHPtAa8I/p1FFb6CSrP+y2h75pu6ZGF1",
-	"39Y7LAvxMqppNHCMaxr6Buy/39MtNaXhmqmWKbtbuKI3iqUtsxmf6CVCOVFbmoez2HMLix6CigzVmrD8",
-	"gi3U1cRe6FDpp7VkRsaLaegUF64xOVKpERA9fChxDPhBB1hFlkzapOSgzFLsmn9X2Isr0wc0BUGbcIXR",
-	"92MSjA9dRmZjepHRaHuOW7bg/uogFslfK3X9OE5Pk3A0oZJk6sqSUPQhKtnpJViyZS5DWk102Un6cS2w",
-	"L1fzIy31SUaTYLK+ANCX8zjeUeytIvgGEVcsyRdNcfLCcxXapsbG2c/aZslCNToMr2dpCzbO4kLvVnKU",
-	"1oyG8msDbrnYKOIhhgpi6rrMVgRVRUXC2uTrSJmyaUb/Bd3XG3BIqMhVDeAh9j+bRONJHI0nys+ntH19",
-	"/uzpDpMBnWHtfDbg1yIBR6xGTaogGPY6obMZC6E+22De6ewFU5pcwl/M9AHHr3fd75uSjqD7XMQlSxTY",
-	"ovV8rTZ5kjftI4fDpIORvpyHkPmbi8DWeAi/DfgQahIQaPPCFYGD1Co+lgETgttuaZBM4TRDg4SXb+f6",
-	"YOSCK/rWy5qjC07Ovn0aKQTaSyHVOGFn3z7tD/gO8TVQiP7H75uThW+mc6kINJzRh76AngNolOcLElDJ",
-	"DuHtQQN605PZJKGSDRrmEBDSUPlCCVNUQAslMAKY8fH1WcJG0dvPoXogTCsVTVTaj8H87pMmjSVAOwoZ",
-	"oWY2zPL5DqaCModzjBuNmVIgW/CQhNE4UhIL12ISSzChCQ0U9E3QYpliEqutk6YvP4ti33bqU9fC7MOX",
-	"BhWi2G+1yVOqNByCwDbBG3AB94/GpOkHdMR8g+36w//1v/gtDyBm0GBKcXlNGMcjXyWMXXoD/niRRHEc",
-	"Ba02OdeAsx3e5AzSlpqPJxFnknnkz3RG9V8tNLAgtLVsNuDJnPeJ///+z//b//O//6//9t/9n//2n/7b",
-	"v/2n/8MsHr/9HNe2/JBnv/IJjfWoocA8nfaAn0NpCopNKlAmE4nsE//o+RP94otT/e+OD+Uonx8fnWJ/",
-	"FYSeSAbcgFokEDcGRn88YY4w9iBknQexkCzEihnoKfM/NzXJBtw8WpIE1sniD96Y3K8voxiAjJHScJ6T",
-	"SOkl27LCWoa1BTctCTTR8poKerBuoBUWEIS9jaTyyBhqP3IBI7Y84qdWIA0F219GwxjdGf6AN6GUZlpq",
-	"Cp7xMqcIVdD/pIUh27JPZlRK4uv7c4GtTXz0d9kPtsQK3LAZ+MvSTCe48/4bXMII4VBegEMziLoV0DRj",
-	"xXNrwrF6ZNDAaygHDY+Yi9zySFffeK1SpBct749qDBoJixncB6EvX4OEbBaLxecVPqE3jWKykistTOnb",
-	"p4yP1aTR73U64BmynzPfkAY8H5c5rCDqfBKpLOAcu866C15lACxbcFbtt35/rJNw9eoAfyA5MZLAYfNL",
-	"tOlEZcvJbJS1k8agqG3lgrLSaXpRTosojcOkyd4G8VxGVyxf/y61gXa65x2nVcuGAfAhVWxHT9Soe7r5",
-	"5bqOyDrr7dVZLw66hQWD/KO1bLzTcJe6nc4h6RkVnUJR3txCexVZBODYbhTuivGampuy0odakg2RI0hl",
-	"qQ+kKWb0zbwIyqD3l0kwfS5e/O3bRQUIcdTGza/2622ZBfR9AwKYSpZm+0X50JCxJflw6UGkc0uPaRYp",
-	"5qq/9DzSw4iPy4fu3YvVoRIhXeCnsTp0lbBaHpocCc5Wks5s1pTOssc+sv/m1jX+NII4+IsDb8fsgJz0",
-	"5drqPzNT/UtjmJfTcD6s+eHjVUEBlbTEOYK/WF13Pkzhttp5msbTKjGLApJ70SM0nk3okKlIP1bhJT3L",
-	"zfVB0qGs8w/W3Og3QB2SbTmJtCa6LQ+gu7E6rsAc7H4b6Ig1Ixf5rbtImfse/ALlNSDxuWEuVSeNa4uC",
-	"NrFPaMKKHUciSSY0mULBPC2nO4UYlxH1MWCTu5zb1BaowrubYNYHqShwi7u09au0ksAb34m0+HDbeOlP",
-	"ZeNn+Q1/MMLx2yohZoHsUJYVxGqJke6+g1c2zzh0R7Fp60jXKip7FQjVWrNCOlimMBTQ2agMM6omubLp",
-	"AIFq28Aq3D6Ht7eoNtzpTdTYaO/YqpvoPveBXVqfjvs/BRFmn9a8SwserJZFbfccYczoReMielHgAWxn",
-	"Zq15WC4KPS5Z6+2I56sPYOw7+v/B5GLbg1SFweM4PpETUypieogaCJrWc7r89SSK2YD7EyovpiJhPhbR",
-	"F3OVrrJPuEhbaUM1Q9N0GfsrE8ZDrdvA3tO9xGLs6Q1fMjbLGy01PMFSe7QEKGzXZoAE35uJTNcdODVs",
-	"ESSu+VJbUU/vJpikNZPTIsTkyOmwhL2BEsiAHHATtYRDQ+sia07FSfK969ANZj3rtrJDH9wIFg4qa+o7",
-	"iWbuNq6pPlzwz3CPRCNcj9k0VAOHtaGcCEDwzEKg9ERuJcZU36QEdX60JV9rpBhHV4wTCu04EncpcXTF",
-	"SMxowo0vLFJ60SxspRBKG+YZ215u7VBFDBoopcu0IHeetEbzAdfk2gNXxTWUhKaqeiNKiD6hTg9us60p",
-	"XQz4hF4xMmSME9wbuP/yZw+b09sw70VjDvXZwcDr4gpOmnXditK8DXBQGVfNhNFEn2abHKV1tTUIl1Az",
-	"wkBkumAhuZ6ImNnEdrmEnodu6V/w3kAdOHuzStvS29ZfnMhLYCtYsw3SZqXA/oX73Q56apw1oTGuj9cv",
-	"UoRK3GibQEMTvRDoEx8pIlUUx4QzFkoSyQFfXgRp+sd/OX5+fnF6fH78/PzkxXPfI7aR+V6HhHQhW/AK",
-	"KjMwzH63Q/yz758/vjg9PjvW73776uT0+Al0foQKRQsxT4wzOtdrXwMQapFir31DhUodGZo015AzVpsv",
-	"NUGCMnrFKRFL9rudglHzqtvu7oTt3s5+fZPmSml7wYPH+EqdHBbo5r/dRJZ3WE9F1klpuct6qm5Vl/2b",
-	"2QvBc52smfiWRsWs4Eyh6i2EATqb2F+znj1nPdWKX+e887DQ4R5B9GC/45mezRcQ2t7oH/QQHOZc36c4",
-	"OWacJTRe3nwRnhoEmcfCBHs0vMacR2/m7OKSLSyoTcXOFTt7v+FswK3NsIDcVixJg3Zzhly8iQxu4pYU",
-	"3wUPXtaopJfqSIZ6F/kCCgoQO6GlIEvbPrCW3NleJFgJJYdLDgQTnsudSffyrT2VfGGMjEWlfAY5Ucpt",
-	"DuvwB5In1XcdWGZWjUzSHPkyn6y38iXG9nG701EVTMgcMvcy7cVRiY6RMaAupMQlQ8t8uUEUs0ChW8lE",
-	"JGpHC2UhgbdSJUBfHS09z6VWa2Q05tCL01S1TaBIq5aFZSBmWbm8LMpsmIhrSPWeMS6Jv3stv4AJ/vTz",
-	"T//wUXrXog6XilEtwg34RMShLTGB45BLtmiTJ0aEiaMRA4+wFsomAgKfbKq5KRB7OOBaXlTUrf1ma+3q",
-	"0VB30OKUEBx635zDr5jcDHVrVdoAJ1uEUaiwy3mIVANjXKBZDXyP4Gv6R+Z2wxr65BGjCUv8lo2F2SuT",
-	"kNCAfK5HaGwa3Z6GjweLb9jCyBo3NT2r+EKyQPBQNvp79zqd2vfT2YFjc162Md/Q1MrezqKEyWUe1s04",
-	"LhwAUrbwq4PRi6++//v353+Onn337OCHJ4/i51993/3+/Ifoee/ZfhvkhHb3/r39Tnd/v9Npd0Z79GGw",
-	"JfZkwLCaWMFyf3lhzXgfnurrUIhwrkH6HFx8LPgojgL1mzEEs2CeRGoBV/ZoFn3DFpoSNPo/vvYaGLBj",
-	"P+sr6pB2uDmWuihDAyxdP0dSjnQdGy7X87ia5sxODG+YNpYienYWprHHkWGDHpL0ibgmU8oXhjeCWl8Y",
-	"rk2epb2kTQitUFgOCGJdlyjcV0y9wtVvszu/vNBU9cLCpaeJgKJx+sVB/ouLLBO/uy27rx53/VVXNLZO",
-	"20/JA/vK7fDtYOUTpkWGZGHxEmu3VwscT1gQ0wT6o42iGD0kUNs4V9Yk32TdWhsjmXaSH3AxsswXJZhU",
-	"dPdfvjr3wYw0XCiNn+eThDEiFZvJ/oAPeLdN/Jcvzs6JXa3vNtSL2WeSoCFM6zha4Pk7GtHOvj7a6R3c",
-	"I80Je9tqD3ivbeaCuOp4QXz9qI/Twkpw/It5EvvQdHbCaIgN+lnIwkMMdSeEvDp9qjdnRCsI3Ecup8Ua",
-	"P+N4fqtNXmDNDuj/BCXYGEdTHYwExico3KHlss+0uAXtEna1rHUI8eV7O/rwqYqGMXYugvg1SmYJMwt4",
-	"dfoUBjNS03AeXDLVHvC9IuB235kdRuH7XduSwO+7kmEwYYFpO6ih46V7ttC0HWtsMkBT8mg0sv0DpCK+",
-	"+eUCapsdkmhqg/VhHEDL+cyInVFigOwIZiGhQ3HFyEGHTNmYzqK3LJZpSC/lCxgnZIHQQicGJZ+DBQ8M",
-	"xAlG8NN810i3Inef/JjC4bXfHnCw9WB0oJEcm8b6Jvukd0CePTLo75Eu+eoRxOrHsd2aR14++dIb8FlM",
-	"I46JBaiUTKeCEzoPIwFfXP1/7F17c9u4Ef8qHE1nzu4oMiVbji2Pp+NJ7q5p09zFdS5tjz4LIiGJEwpg",
-	"CMiymsl372B3AYIS9XBOcXKN/0ssAgTx2Bd++9s04RL5lPZ79jy5JBIz25EAZKH5BjhQSHo01YDNh/Bf",
-	"lsnZE+A/hnS/MOj/cvHyxfOLqxc/vbr5/vLyp8t+JEoactzgslhYFEggxOMMQW05zbBGhGc8RwKGZubl",
-	"/VRqZvnoaitTwHugnka1SAaVcrSVMmpFBIZbKcFSDvE9a2ztN7B0X9TY9iez0WvANjjIxQiyuDJOAaEk",
-	"ZaOCTVr4w5YRsTHrdI8bvcbp8OQ4CU/aJydH8dPkuHvKOkPOWBh3uywJ2112OBgeDduDziAcnHQ6cdLu",
-	"JsdxuzsIh2HIwhPTV/pf3ugdnXSAM+E+zgBO8b0QKJ/RO3BntdFrTPObsP235yf/+vvrw19O/9P599O3",
-	"3aujy8OfO6/a/yifnRZZo9cYa52r3sFBPGa6RS9vxXJCIlaLm+r845ocrH3HX/hdfl56HwgTNTN9DhNt",
-	"/z86P3z3PnzdSU53dU0NH3aVGtG+zmh5a9VqTgVGQbs1g6nQaQZA5//TfMwN44Lp++Y8mxLiolmhy+IV",
-	"nkH4hizAij3oGwrbOS1yZvvugc5QmmFWXBMLAVlrw1guZLYkciaw9lIfLS5I7NHj6WQgWJqhGTaUhbUg",
-	"oJ+8kOb04JUqaRvjfn2H2VCLVZpssY7VPHHGvbFzsiuy05XaYc29jhN3KzXImCNi/mknrN7c3AvH/XkU",
-	"TLNhFnyqzNs5S+Zmg/kL+ZmkcQteskImj86TH8ft+yqQh9Yco/PXk9PbRrMxSxPIv+ichLtUGZs8XJyc",
-	"R0RTrdj8kW8Smvc1Q7FlhXZonXMGjvnvecEqZPWz0s9D/xddY7oMwJEYd9RziXvksFkHOxLOJyTXT0Ox",
-	"SggYJIEUxu7AJtZZrHswEuDmWD8SQBwgM79T1jcEDAhDT1sKXucfAiTC+o/kKiLyBBxFC8GhB8D38Ss7",
-	"0a2GshXzeiucK8vHYn2eZtBHidoH9VN1s5rlVRSiSfoB5ehD45tJqiBZHshSsRvvb6XP5v8NZuZGS3mT",
-	"GYsEmuLfMFDGBhnvt4JXkpZ1zvWy59YKnuH+ApBVJFx1QtKWFjKf0oq1giu3T1jBg2F6x5NgDGUnZg4W",
-	"BaEDDrp2hsm9qN8puuHl0bo9ghEb8zSAggAdM9VLsRgAS81YkahW8AKNgRHXtLdAbsLWQAUZCTOwM/rV",
-	"aaGS5e+wEwa0aaQNzohRYJzsZsBUzmMdiXc81/vBUBqHWwVMzUU8LqSQU5XNlyIKLWeVmEMiS5YHIBdw",
-	"WCAiZwDknqOYLw2USl3IktcHb+7EGSbZz1LFq6eUymYKwW19J2Q1EAmi5hwVgl58CeLXLJhvyfIiLGAk",
-	"gDmgFSAWskZaWSDkYg9gsE1YUlvBinYgfzS+HsD4snCSRztogx3UDDDRxIW5v3LD6IF93y8GorAKagsP",
-	"VoGhtKpOIEjuNFEU9c4LCVsZY+dScXAmVaks2mG4D9Qq5mlAigdMvYNi7gCtgWq21As4q6xk6UGkq+La",
-	"qH0P9u1eH4nSTzWNkrTgsZbFvElQEdcV0D6598gK5J1ZXYNw1yRVecbmcCdinkyJ+oWA1/33/WAvZoo/",
-	"SYXiQqU6veXZ/AxYQMyPWHgQ3i8Fx48n+ISFyhOzuxkRFjfx+HMB36rKen59qhVBYE9owJQj8/CR6y2c",
-	"GsRxRCIveMwTLmLeMwNbIACxQ8jzbG4Vops/JO9dwQr/BnbIBlTrMzmZsCeWxyaxM6BK5Eob8wmdDvrV",
-	"QRgHctC4Nr/kGWC7CFlXB2RNE1VBsaaaT9S2JBLNxoTdvcAWlnfA/tch/lhRsDnAt/QcwLVDWUwayywE",
-	"F0Q0Ym+RlrdRsyQoCgRC7gqZrSQjYVm6hnaklosAPiIHEh/T7Ldff4uiuzB8EkV37R+u//ynbXgeruzG",
-	"c3u2ruLm1hQfy3wZn0bvAZvO8U8Ee9Wtasldujvno+huoqPYHblDLZIU588aIMoeNnbLNCsWI0OJqBgZ",
-	"+JA6QMgPGXFTpRHKq1MNq/e9GKWCc4Ao0qa9oXm5MA2Dl2mS8AwQtmvwtDbtc6m0zfWOrBDFi22ArzBH",
-	"30aW+A+pQMHqAxRQOnu6/OADLcn6SDQFgUlFnq3Uw6BKl1X3Hj50FB7tt2pjxArEwG6Oyh9o9+9s728k",
-	"TMeF+DZ2PsQVF7ZszRnYIvNmA2FVNa/Xru6nZvY69XYNajoe18UVKVcTwDk8S1S1ahNdFdljhwRtYx4M",
-	"ZIK2hiKYDTItQ32gVnAh6Lii3g/ijLPCWMSAtoD3NIP+h499+0sfT0q/FYmFWyL75mWuu0MMc6EDYOSG",
-	"GrOCE2ghEi56RdCFBX5lWAg6Yv1gz+XZ7deZoT+byXMi5RNRCHXHvXE/fYRz8RBUEw8o8jaIuuOvRdQB",
-	"8aiWxddPkfxNXZWjBAsm8/WCeVqbnZFnwCi6St71rEzEHOmpDgYcOHlBurkbbcxL+HRhRcVAdyWspvr3",
-	"iqovYfA8SsI/nPH3KBG/TvAQ1+vF4X2zKJofGphcVcmrAADyKjuX4MkAlk5kPJ1Acj1dLSK7hLu1OIB7",
-	"bxrkYmcv01suLDeYE3QsC7hIcpkKrSC6ZXYIF5rOc6u0of/KWUblSGrgUFLogsVaIas4jM1r+1zGqq4l",
-	"Yo4nTLARhw8Dfm3OEku4fRZMmNK8gIw2W5jMnvRkkoqaXv/pJQiWCSpYJJFS/BTk+NnMPacFvM4piWW5",
-	"9+cQv/KqquVFess0R0p6nN18OsjS2NLZK6/bSykndb2+HUuzqEDaTzFto6+QAqOQGSeYOEsoY9Trk+qe",
-	"1M0EljrFux34B09SvPuGeaaLcJch4/fp6ios63pb9l1LbxowK1naUs/+N7s6aXXB1/pidV5zqFhQ0zJ+",
-	"J+Qs48kIoO3Bnjc5ar9pvi695QV3f4MRUk4QFQH3NqjNDqnf3niNncmRo6OhmjVAQ480PSWWIhixHFj4",
-	"PLKd/UhA9B6uktVcxB6njI7HkGcCmxUTZlmW+VlOaJ3QWClvdnmkr6ROh3RwYXXASGp6+cIVTssBRa6p",
-	"20rrunlY5sP0PVybeOv1WOU8WrnppchSwf0VL7jiAvRwXTS5vLuyKRkrLpO8LlFgL/e3RW2LmnIW/jci",
-	"y2hNzzDCStZQeVgIwGBGX8jpaByUCS3+ktgLvo/XH/8XAAD//w==",
+	"7L3dctvGtjD4Kr15dpXJBKJISrIlqnZlZFuOtf2nSPJ2ElNHaAJNEhHYzaBB0dw++ipzNzVV38U3czc3",
+	"525XzdU8xPckk3mB8whTvVY30AABEqRkJ87eVSlHJBuN1d2r1//Px5onxhPBGY9lrfuxNmLUZxH8eUZj",
+	"9jIYBzH8o77xmfSiYBIHgte6tYsRIzHjlMcPJInYz1MmY0kmLCKSeYL7zZpTYx/oeBKyWrfdajk16Y3Y",
+	"mKqZ4vmE1bq1gMdsyKLa7a2Tvu6MjWnAAz5cfOWZeUvIBjEJOIlHjHjTKGI8Jv1pJOPMS9d4pWQFK3zL",
+	"gw8kDsaM1HFJskFoTGajwBvBq/tT75rFJJBkMA1DQoc04NllP3q422rv7rbaNigDEY1pjMA83K05hbCx",
+	"OJofDWIWLcJ1jsCQWJAZDWLSZwMRMRJH84APi6BYug+3Tm1CIzpmsT744xvGyw79uZiRMeVzwtQgqbZj",
+	"LGRM6j4b0GkYE3XQybd7rVZjEQ0CNdHPUxbNa06N07ECJ4TX2XDqCfUzY/ohGE/Hte4efAo4fmoX7t2J",
+	"z8YTETPuzV+w+eIiXtFrJkk8CiTxIkZjtWsagYmkA6Y2NlL7T+rnp8dPSK/2JAzUcnu1RhcOfhBEMu5x",
+	"89AsiEeEkms2J9GUy0NCScQmjOpf1BOSjpka4BAxYRFVkBDKfdIX/rzH1bCAk84uGYlpJIkvmCRcqC/1",
+	"gcLgIYtl+n5CuZyxiNRlTOOp7HEzXyN9Ld5n4iZbEm+dsUlI58zvkjiaMrdJLizwEBRC1btZBLMREVkw",
+	"B+quD6aS+fiS3dYBcZ+8ef3s5cmTC5fU3UHAQt/tcdc6ha0XbO42muTIbEs8ojGhURTcMKnuU8isZQWS",
+	"yDgIwx6PplwRAsBySQYiIur/ZtnTiTqodkvTG+moOXgOoq46JXWUIY1Z1GiSF2wuCY0YkZ6YMF9NAVSE",
+	"hiGL8HSRqsGOT6V6UzxiPT6mMmYRHLKChPrjgKcbI9XyADBJxIDsffgAL+EiJtdsEsPEBhSFI4QOIiZH",
+	"TfJWMkIJfCAR5b4YwyvqrDlsEkrevj152lBUtccVinOf+cQbUT5kDgCY4JbgLNkh9ZqAyWaP25evtjdo",
+	"efusQ7f26T7b2vVbdOvA293davcfsZ1Bhx74D9s1fT8RcdILmjvNzFUd0w8vGR/Go1r34S7cTvOxrWhL",
+	"HLNITfnv7/+09d8uv/5zSvBkHCk6r+7sKnoTxGxcQG72LGrTzlObvfWJzZ5Na9oVaM0rJiUdshP/lKoF",
+	"FzHJMQ7JgFYby+FVp//IO/BbbHewRx/2H3n7gx1q9n+ipksg1lNcBX7NqSmqE0TMr3XVBbaX8eeIDWrd",
+	"2r9tp0x9G3+V2wmgAPZrEQeDwAPUXQY7t8ZlF8DjwZUButNvJwspXoA9z11WkYUblvJmMCjk3jnUiQWR",
+	"18EkLyAU4YfAGQsRJIcfrQyKtEpYOfUUTBfzCSvf6UiPImoGUqecsLH4KVDUlxI5ElHsCZ9lEbz2X//5",
+	"P/578YYDHJvusg0xLkGI8TI0iYQYZyFT31ylaJ1iSDG4MPwOeIEAAqwXQL2XQYv0PQtvzK/ymKxgL9lc",
+	"mOAu8BogAeK3k1BQfxnEUxiRhXg6uWq1//p0//sX3+387eDHzg+P3u1d7J7tnHZet18Vw43T3AVuAyrC",
+	"LVm0FGrJoizMPr1hJaBJFt0JMIAFwHrH+iMhrp+yMLhh0XwZhL4ek4VyNvKvWj/sDM4619896n9/MH69",
+	"O3m5Ly86N+8e/v1J2y9egZnrLqtYAN1e0LKFzHAIYdyfiCCP3LPR1c71xcHPP3bG7/Y/nO3dvH7UP90p",
+	"QW491T0sA8C/VZPIieCSgXZxpOSmt5xO45GIgr+rqZUSqmQbIOJ0Mgk1gd/+SaoFfkxX8rHm05jWunwa",
+	"hk6NRZGI8HFfQX709uL58euLkydHFydvXl8dn529Oas5hnkqNhpIqeRJJSbxGxoGPkmlutqtU5NTz2NS",
+	"1roDGkp2W3W9xwqQM71KXHOBGJDKj4EkFiizSPBhU73+MfW1int/m/K3o5cnT7MbAiJ6rZu8wN4i/R0Z",
+	"T6VSLElbMc7dVqulpM6IeqAkfuKdMmpVIHFvSF8xccnCgUNmIxqzGxahliAi5oN4TvAFDqEEpLvGIdGa",
+	"CFFoLbWlIJxEQQxb/UTwQRh497jRRuWoqSXFNAgB3Q1jW8YRb9MjGbNxX+2wfSSU+GPgsCDfxyMmkbRK",
+	"QsOIUX9O2IdAxp/0WP6mLotD+tM4Uf/684z5RSmhTKk+6oTgF3OMeAD1EYtYt8fVL/5Yg2xWoI5Lb1pT",
+	"75h9cDAYtHQlZ/S4WukzEfUD32f8funHm7OTH8vIh+DhHA8ClD9JxnROfAGWhE+5+UdTpdjGalVMH4LS",
+	"K2kYipnCf/hAEHUc/IkjiPgJ7odSHaMG4L6ly33Sa2CQelF3TPcUrDC5AWRGJUlNDMYYofHpUP2UqMyJ",
+	"Ok44m5khn/IwTmJJFmwbyyFW0nyJPaXhELzT2vaRsSgFqS2EaFMInh9XGjUNj9Otv4+TO3l9cXz2+uhl",
+	"AeYH+o0EniH1hEL7ZG/Q9jr0gDU+5aafizFDY9iABiHzScBl4DON2dFN4LFD+KBBJpLOUwOaGBCzAAkb",
+	"+FrEz8SU36Po8frNxdWzN29fP81sG9AKdQMH8LZPuEGvBZFTsErDJgFOBTLRdG6d2imdK9H9QoiXNBqy",
+	"TypgWDugEQUQPxaChPDyzyRAwFsDSYQSGABXgr8zFBBI3X385ukPVy9PXp1cXD3+4eL43G042rY/EqEv",
+	"ieBESRrz9LY6YPYGUxtYMGMwJHMBL4JdRr3uJbth4WdjUIbMHmmRGqZeJLKpDTfW9u/E0gkGx++3jk5P",
+	"gPxS7pPvt5RGtXXiNw4JRTNoLK4ZB56nUNqjYUiCT0pqj+z31t3M+rrkMaMRi9yGOieqV7IVqp23D0w7",
+	"a4pWrNg5HpoQryifG+/S/Z3X2dHFscaw4++fHB8/Pc7RByUyITqyDx5jvmLvlrn6U27uG3MnUh9eAo3S",
+	"Hm1PoIJoK3FGFb1Wj9623Fa3Tu37rcTFtpUYeJc+nvU55qbIeAYrTZM+sTCVthlWnEaNhk38/WiuR6cn",
+	"n0Nt1a/J6awaiER6Kb+obkM9yj5Mgkhh90BEQ+arxyJ2I66ZDzfwLZfTyUREMfNfMT+gYHj8DTiU0XoX",
+	"XvaZGZYisG4eCBe3Cixwn0VuV9wyx0cscqG0byVq/TwVMSX1duvRzqPd9n5nl/TnMZMNMhPT0Fe7aWjb",
+	"70BB7ZLyNfS48V4SVy1dyQOUa9srmY2EZLg0MqI36NrrM8bJZBqTOYvhLlBe4PkkEVvUDUBkQFVWm8s+",
+	"s/VnGoULh0t9P2JSGhScTPth4JF6KMSkT71rh0yi4IbGzCFhwK+3QuHREO+yksKZ3/jtTEPFZiA4lECp",
+	"bNModEEW5D2eroeaFalx1po4i2ciurZ807DAKPHM9zio3yQGtKi7744fP3/z5sXV0cuXb95dnZ6d/O3o",
+	"4thdaobKHL4x+Z4y7msO98nuddZSncUA85vaqgnCcqgVUfQq+0reUjsqZp+cLK4FTNPazc+l4Bmz+2fR",
+	"8VLXFRlRUDtA5cub/kldROnOKd03bjTBj6DfBFZ479qiNdT3A/USGp5GSnaOA2bAzwNxrGZFLRPjL1zJ",
+	"fnZNLBYovAo4IIwR81hww8BvNbEmtqyi1bx6Tk2yn1cNPmc/19DbYFwW7y23oprgMnHPiv5PzAP5EjZC",
+	"7/mCZ+WY37BQTMCsiQOnYby4GsSb5dAlj6uXJsi11NU9DbWFx8apBedPNGVkNmI8Y3KF4YrlNtNgi74Q",
+	"IaN8YY/M1A6uw0BXvlngBy9yQmEMDUQDUl/xXak4olIGADjqXS/uXUhlfEW960qn66yLOKXokLy2cJm+",
+	"/wqMqZtdkURtVewU/pf4x/O3AOnO8pWEYC4x/tHqblB74ebpwtXGMfVGY00i80sZKP5HE7uaR6MoYNIh",
+	"VCpCPKMSkY/CJMxvpoyWEhkMOfN73BczDjKUYrBoOVHMVYJAJKaxjlKTEPXg9qat1o4XjIdERh58YG4D",
+	"bbwcwuN6fBCJMaIUhoKJCOMRcW6E0SdBbJgF7Uv1KzyGgYs9HukwOJJMpg7pgSShGJK6++3xBdlW38jt",
+	"jxptbrfxWdch7racc8911DRyOmay0UWkt22QGLeHxmk0VgvOMCYriweaQ13FWuspuFkj5l0zn7w6eXUM",
+	"ASJZ/24wpkO2PeHDxdAqxfVDhq7dopnVrw8kSCc5V31AhxEdN0tmHbFgOCrCGE4AmgeS4BDFGibBBxbK",
+	"Q6JYK2wIisDq3TLz1kedllNTo2hffUSfcz6kxkHFZOHVj5Vsnplud7/T3nFWx9s6tXg0Hfc5DcKrsoUB",
+	"9zWjClbnEME9RsbU16boUImnYKUO0sC1nU5Lj0+i96icMA/QVH3Sm5eNmt2vtCvpGpRovxg1DLeRvD17",
+	"qdiZ9a50WaReAKfg2eU07IXCier4Y7WggsNNdn8aBbXSdaSYlS5jFvilITzWScCwwoMgdX3zEUInARGA",
+	"M1GoqMrBZkhQF/CvxFqtSLjPFqOvdqohaxp0Uzm2xqktOUEHjSlKAksI69uzl9nbO4rjiexub3sjGjf1",
+	"101PjLdh5dsl0U7bS2OKvmEfJn9JItpbijR3Hspg+Jfvxgc3iwe9cLAlx2lRjNxJViAY7U6Vu5HnhlYY",
+	"VEIdnSwZdoz1A6FOCN5yDnoaCSVLMR9i6EFuCMM3g1r3/Wp5BR55TJXs73zMcQia4dFL5cx05K1jx41W",
+	"Dw91Pp14bjav6EprDm6YG5+O1VmlK29OzOaqQ0hRvXBEAfptcA9zeGNiKjNKhZMNzrVxyzq1RbS5dEru",
+	"QSJLmdB0I0/U3fRNSgZRileDDBXtUgJNQhK7xE3f7BrGkn6lZDd7Xi5mRq7r8SB20E7l5uiwC8TTzTNK",
+	"l9T7Ih4ZEQuEQS4saIhnzICKIneVEIfLLKCvROdBQKw8GlweSDJmYxHNSV/p12DPmXIla6kLTyZUwvK1",
+	"CNlokpfBDUuEPBpKAWuba/cfsEAUUXPLUd8dkkWpMBRDCFqBSA/FKOpLBD0U896evcR0AFxpjyd4aVil",
+	"Fp2Tk7b1eYC9C4vSL+hxfTxovEx2NoFRxjQy9qTH8IZzxv3nQlyvSNtCcLYk4z4ZCVGgnwl+VUlbTV/7",
+	"hqdaK/MiViJLqbNQPAzHkLo7G0nmXf36yz/chmPsCVq+R7E+YjTWewAGD8HDuWYRwB5mgWT5uEc15avB",
+	"i+8Oov1vX/zwc3Qx++nt6dP9k5enP56Izkv6kp7PKgklwZiJaXw1lsWB5iAdUW4ADiTkrDCQNvIZUK1i",
+	"KcGnMfOvaMF2vVOXSqOMUlyJZLkAz06r83Cr3d7q7F50Wt2W+u9HmyOrubfUGgoJY5Gs8W7EIowaQkmV",
+	"+ZB6EzFy+ub8gvnF4sZY+NrzmhE6lBSybeFaYQZIhkODbdradCdFxAStMptWxJezV+EpC1mMTrtFbASE",
+	"CiQZKhVt0cBT9uhROKNzCYlUmQ3JYFGZ4cXMWhn0aoaqwkc3M1oVb+AXbMDKLmiT/byPjfxj7KCh83Z2",
+	"TA2cIjVngZgoRQuoCeYwJtDCvRvQIATNS114ScQ0ViKMmsnFGF9JlFjiRkxB4WoHHxig6rsm6cvIixoA",
+	"HJuTFPVvCxTwcSi86zCQq7KcZyLySd8MXkQFzJpZiQxmgiMcruR0Gnujys+9gtEbMA3NLVFIYzf57Ix1",
+	"uMhKjqn2SpYkK6ifwISYZ2Tvaz6NOGhbaJuF3C0rbdniyPgFjSI6X0BofLnZV8cczGqOkTuaDG7DwS/g",
+	"tgtfu12NlVmJXWHnIXEHIR26XcRldSaKoUZsIqIYjJTumMpr+/ckfRfgZxLFUg992u5XX33l2ihv4FJv",
+	"gTXL6yzewzfL0P6VQb90sWoHF9eqvnW7ZDYSoT5GLYW5ctrHiV0l4s9nSnxwTJgmjoyFsMHWb0gezMKs",
+	"fy2HuSLxLr+sleh2Qhi+YJL9BATnM8C3TT0aGlvFAIIfCzXSBgQ24wBMm3a120EJ9BAtIeKRWhoXCACf",
+	"a9NI9mAyRouM6yO/CVnN2/g4bp2P672ifNbLRVNMOTQpAJe3i+o9NXuIgQDsA/XicA67JQYkfWeSdo6r",
+	"+rAFB7uVJogkwN06y1ZV3drDRVxwi14pWoQ5GZaLBJaQ5xunQuq6BJCJDl6ewATPGteXlSSe0YHSqx0x",
+	"Kg3NzXKyOSiEFPlvmhBLJqOISkbqckLHDhnRiEoJFo5ff/lH41Bp1J7gcSRCK3kpC7p6cgG4ZSns/97r",
+	"fWi1tnq9D+1nl1/9uVCfupOrTu/CkossxHjTaww5EupASOqvBfcE6jEmiQRwkDPm6yAnokgg85s9fkRc",
+	"f2wHswD+gnEW7nzAiatzmFw0t0O8sEKLtMpCj8dCkLr7vi/6l65D4A+H0DDw2KU2zLyHTw6BIYrtwWdQ",
+	"QA2i9fiEBpHir8NITCf6QW9EOWehCzG/ihURPsXEmIB74dQP+JBwreUtUAn9Rf5aYU5WEaXAXy5vF+lE",
+	"+pTCphOUY3ZuV4ykH/TI1m0hDTGZYHgAi5uv58JgKLCYiAiOIDlExYYbC8zQmGUNc/bHFgaWKOnw62UR",
+	"icL1FNCnZKG5QjuQzaYd5n2mZAZp4cuhdqL6Y6cI5+rpyIKl5uTLvuhn5MoqN9SxziVDu7Tw6dTGLKZV",
+	"5IlXZtytSbdd9Lj7gZyE+tJUomGnkVAUghxNRBiKAmqWl9XXpGcGN1a5ApJqAUVIUkLMMF/iLuQsTebP",
+	"Ilu5yztR59be6SNvzMgTEU3um2VENGZXELF4FU3kYvmjkjJYabGtJBlQ+wx0nFgdimIlFLOgGFN5MYv2",
+	"EmcmgCqrOVIggl6aI87jBxzTEvwQ14xvhh5v4A+oxoPJgWmM+iK2xHF4pcsIZXZ/5+Hi9r8MBgyqggXc",
+	"lB46TBz8poRT1lP8MLPV+w93K1SWKdkR3NRNbwyG8/TFNFaY0jeVJYoMhKujUpJoFFJXyBcRj0qmRH2S",
+	"FhRrHCZB9dqmn1w/QNktRarTUkaZ9HPQfkkQlwe72Jew8yhzCXeyl5Bu/b21dXCp//+nf/szuq///ar5",
+	"9dblV9srfv/znQJrwNIxEjOOhcUg1gnojQypHGHQwSrSkw3Hsdbd2durSny2e71er4wCre3yHdHO3sPi",
+	"tZ8/P9rq7D00cSZ6KyB23iGAKlsKVciIfciu8mCw/9Bv7bf393e9R/7DvQPaGTBKW97eHvVb7T260x/s",
+	"Dtr9Tr/V3+90PL+95z/02nv91qDVoq39Wnbxra0DujW4/Phw97Zw0cVxRNbpQb5gwBH09JJn0FinE5qK",
+	"VJ098upxo1IY0goCUBy5uDJgQR9MOU3VMdKbkpCFeONYaN9csUH0hmUoKoogC7ZKEOd01HLAdIU2RQnq",
+	"cWIrQR9zo4KnxamhB7hioZJjHJz6wio88zYKS9xW+tVFB/CUUf8li+NCKVj9uBXCr8y39mJxWzEJ+krr",
+	"+wVTaf1eopWXUO+ai1nI/CES+krS7zN4iZ5p0eLqGCjs0l4FoNgVu+4BHnu6lWbg/D6VwLzipKpZGq0H",
+	"NrM12rjxBVsbLafQggtoBiEiWO5mUdzwWaUUiSdq4G2myEox/SqiNGDV0vLPiGE5A4dArUU3KTyiJEae",
+	"Fh3xs6XNKtd0WdgarSB/XJLXBEMUnwFq6SSnFjHMXcoFOKQVfBZ4W5KksqhhKirKuMeMWs0Qi6NDfT2t",
+	"YgkFL1teGmiV0QCOOYWuFIOeaHTIOSDy+WyuAoDUIc5nt7XnkN32jvpnr+EQtyirVj3QdnrcLcilV7/t",
+	"OMRNcn3UF7uOXd90t3WgHi5I7HbJbufAIW62ioZL9loth7jnP7x+cnV2fH58cXV2/N3bk7Pjp26P77Zb",
+	"pK4r6WYq5jDmIwuE+Cb8Se19IHhDV/XUhpqCBL+SZOLi4gF2XpOVKlacub5QIaRgWVk3TgF4C5iaTXwq",
+	"jg20CK02K7PBVNKwnNQWBmrwaQiPlHgvUxysRH1XU179WpCkMpdJy1b3SHYVFp1jGOZCXCGg2ANJwImo",
+	"5FkoEovpDhh2GYrhoVWGBr8MJGknqtmcDARkPJqkjSGd5KLtO2vKuE4tK2MUkKokxE4pSJx5MdM1eYsF",
+	"iYWoWTaexIWilk6PM0MgODFbPLYIXlbG3OYkiHVtmlyZVBFnoNT5UHvJm4tuBGYn4YBy5z5EJyr6oEeC",
+	"q39hHXmv/t5asWGfK4A4rahZuXDmXR0tdhHPbH3dRNdK3XDWaeUPZ9mtLJBZC5Dclkb/hem/EabnKxSv",
+	"WYj4N0fhxQrLd8be54yGZQk4uuoWJEKpUTkRWeMwqoTtjlPz+1ezKIhtpotl69UbryEyB05G20pvWCTx",
+	"Ze1mq9la9CVlXvBxwfTLOHnH+ucC+jNYYzGbKZAk4DKm3GPNwnSwDLQfS6wVlKgxzJjcFYvuU8nIT9NV",
+	"2lW69gUB12fDiPrMd1OFLZnYo1z7Y9WLY7RjG0FQYGgSPl3gvEt3uKydhAyUTqDeqOPVMa4cl1Ahhy45",
+	"szJ8gWh+Paq5UlPQW5TAnT2V9HVOBhfK8biaGv88web1NXh9X75g5R3TnosFMQgMAGcKRhC4Joc6STGx",
+	"077rLmZpXHliymO3x+H/mcQTqTkEVmuF2bTRS6G/VYyC+T2O03a19G/EQixBEMRQPX2keA7xoFWHMT0j",
+	"2D1eT6mBm74EQpYUL1GQOkQKnS+MLLfPlLibLrModfcnEfBlAZhJbSQceI9R+2smzme3t3K2/edOUNfv",
+	"dKyNtZa6sIxyHP4rPH/PaXjr7Ie6JFXk383E5TWz6PAaNHFTc8GhmZ/uPZxpIWdu4aRho6rkx+FF6jMP",
+	"XGoWRTLJ+4dow0vpEZTqlUZ7nXKf6OrPiCMv2SC+dwz5PCcZskFceI7ww+c7xernJmMxmUAGHPQ0Kjg+",
+	"UlfAO1hPaixuMNzZlDJu2AdXOf6XQigQRlhC8FFVg9FFwjxkZQ+F5p4FrpIvWx6ottU4djPJKd25L3un",
+	"zlkcB3woyyWoB1Crikg90BKoFpX6yBsFN0VpZ0YDSW5OIIkZTepTHgehjnlJ7GfYa6tRxQjp1MbTmPlX",
+	"ME9RVzw1fbqv+v3wjJ1gokUpUZaquHfR2r9rkskk4LzqBuHYSs7j+6oyZO+jk55nAvdqRNrMSf8EGoTJ",
+	"bG+zB7IA6w6T2jgBC33Q+OYJy6QRsJ5xwO03tqvj6RH+gj78hi4UCEkudYC7kR6Qbm2gYb0HNH01jVk6",
+	"Pd4J6A9Xp9jTEYp+IA4PpvE0YmTK1YyyobFYf/xU6OvUPmwNxZb+0oxtvtZ/vFeTNC+CMbu0h24F44mI",
+	"MEoZusHUhkE8mvYhz1bQSbDlCZ8NGd9O3n5rPy6vg8mWmCAibUEAh1L4FIBL7tNpwK1DnPKJ+rzGEZbm",
+	"w65E/+qcxzxzFw6U0O8vmhOVO36xYYrVkK6szIgsD4vKFo9ICoLpqyQiH4JSeXyYqwmBvutKglS2iEle",
+	"mEIN/2osh5pGF1mbuA8UL0hLsRJdrtj4ANM7vaNbGGDtz612Fc5jVZUsijD+EB8SNp7EcyxG5KdZ2Olr",
+	"n7MwFA6JGR3/KRvTt1ucIINRViusDeZgZtQ0yFlmdGivZ3TQ66gOgX4gs/GbsXrmB2u9GfwF+NA9vH2M",
+	"zne5VFHIwGCe0HmuZffhzqkJi6kIG3nsxgxpZPVQmsw9U48TpEHFl+yjtYXJUjXs6rqAC2aVV35CI1bJ",
+	"xZJZ2s9TEa82eX2nRuk0tNSvUNEqkDyyqP5aHUCxMqZ2RFA7w4VIhnRVCWQYMzAMbhgn/Tl2TDo7Pr8g",
+	"R6cnTaKXZhow6+psqXmTct/Q4lAMScjoDevxIMa0ekoGER1DMBHjSlLwkUBBJBA0dFAwesEE+h0nzv8e",
+	"D8XwgSSugb9JfXBSbFtfaaXdNaCldXfQ9qsL1GxQXEoh2RrGi7XqUY0iRle77HDU0vxTuyyUAdiUiLI7",
+	"rQH7zvKwDGm3SV2G4i5h9ne2YlW4TAXWrvWNVzhTQqWaOh/f+saqimIbt8yD1VLSVtukMmwS4oxNLrPb",
+	"cDTfSL8zcKLHQIPY4+nv+iu30STJPN1skSiZaMQz6FmsrhoE5PS4dV/r6mto/mFK7nAfXxgIbkJwqEyu",
+	"P5jPgqjHxYw3DskCwA5ZgBHhwhz+BLpBDHmZUGhJt5dmHzw20TVVIVgS4AHV0Tymp9SuQzkSMxLEPZ5w",
+	"fRMrpPG/SVzhQT1+hdAYaJnul9ocqGTmprfB1UQjJehLgoSUgOeqK+XqjUILou6qXZZZsaQTc+XG1kdb",
+	"P2LiyNXW5ce2U5ZvoFexmfkSfWbr2S/xGSWCeFg+nUj28xr2zNLY7y9cOXq1trTzLGJsS8mO5K/nb15r",
+	"UceKJNZ7nXYj3yUvHhseayKMPyp4nEQ0vHXXFpHKFlRVUS5R/KppyAk2fLmnn6bp3vHoiw86d56xmARe",
+	"rVsL6ZR7I0XtOc+Wr0lhWytIbNHUkouOWaUp6sJAqxXEznoKIvb5kUtfLGMxkdoPlLhyi2DobLXaG8Bw",
+	"50iuCbbKW+dB3V0PThYPfYVACYMWkmEXYrhwshSkvKSYbvflCpw68q6L0MoTfBBEYyz1kGn1n8/kuq6A",
+	"T8lsS1Gq/TmPc+UWJyursIPVyGzuoc3Ibf7svmCymzuSVcQNxDgeD9YT49QDi3k4e59CjLPXs4ksl8k+",
+	"W0egW3iwkhi3PGXuj4FWpynJvjfG3n5YztnBzI05YO3Ozm7NimaVo2AyYX45k59vXO7CviWxAOvbIvrc",
+	"kXvRaMjiajg1v9CD78b1FnmcAeJyyRZWJsTzu7TtsWf44u/KfFnzHu0bWi4F/GZy5Z1lutSoWVzAeUz5",
+	"XHfVRzNNvnDzzsoc/UXRIiOrWRCUn9BFev3WIA3vRsI020Krsg0KlC0IGVW8hzOCd6vYr2/qYSVGxMJ6",
+	"WDr2S5aXwDMVsQofT+2/ZYETReXzhsENyy5EDEyZPOkQ/SjaqxU9uZLTvnoe/TLRlC2WfMkPs+pfwS5f",
+	"Fl7AfLWrOKWBdw0FLAIon08ohQ6BTseZGDp4vlJ8i3WCi5RAYsSy/CSFs9JSaO2C3P3FS5FQ0mUZnURw",
+	"omlhpeTO06BQw8bgh3LvuJVRXdFOgjNW91kWhCjl/bXrJTVpAPrzDeM+U7t7OpO9rMvi3b3noNovv4vJ",
+	"JNAeM9w94yrLOjnsQZ86freoc8k6Ib2LWEvqbrIANw0TSn8x7sEGODWT2rCHuoMkFG+0ysmmRSPNhURP",
+	"wGmwls6ls5wnwXqalhrvEM5mWJQhwgLClYifoi4ZyrfX+uPoXKcBLxMi7ZjLxCOTYEfaBlJDWEpf173m",
+	"ZTFr2X2xIOJiZlHaTxj9ad+uJRGfyZ5Ww+lk+GYaTXqCXzIaRkwy7hUGuSnCom68HlLSclQyxlflbCVh",
+	"RElGto4MDQY6RUzNsoxd79wtvLksS/QNDwPOrObUAO5IhL7MyshFObCZpFGYqObUxGAAf2UYUvLrPXOj",
+	"NAUoyfFMz2TZcW9ibDN4UJn8v+EMCmtqFNZp+NXJv0HNP5ClDWOjChklBlflohyStrCxHhHw4ULERWnF",
+	"yaUvitmH2CEe1q/sZGoPmYjLmWWIKAy8PB/RMCQzRuQomCjl4VkU+HT+Ta6wYmEMZmkrIJv95TbFAiQD",
+	"HA6rGOu+GXNcO3ZqWYSTHdeURjQta2NkAuOKb5mm1CaADFsll6pflaJfgRDChCvjXnfWcWsqqf6qgn6Q",
+	"lOGpWjdZrx1rJ98fYdUCf9ZZmCxi2VE9gVi9cgPUx3Vr/Cy1temjwo4njHqjxe7GH2vdmPq0C9P/13/+",
+	"j/9e63ZulyzgnpVPL9mPKueod+8OlXNYtSZCecT5HSm72RjRWrqmYrV3YfhvqPta+++Yk6+e4mqQ2aZj",
+	"pJ6PmQXdOBbiWmmnhvT1qXfd4/XFYNpGZf3Y6fHkcbskA3zxQOpCzbE5Np2I6KqvcTi9ZryhZsGFu/bk",
+	"D6QO4rUUOYwT1Gq5wcd1RLSJ2h8xSIOi19HQk4ccIkJ/fTU9YU1/IDnNrKlMRT9KEQ5wETBRHTvgX1qF",
+	"u+TQg0KZ7fOSx03z6z8fEy4xACzy5jLykj/Hatcp+8xmtoEc/vwBbsJFIe9K74EDlV7H4qfA6ivkCZ8d",
+	"YnnTnY6lYDjFPSKgiMwoiJmcUC9XkgzklYxasdOpVq690+r1Pjx6pv48av2//9cvv/7yy9avv/zvvWmn",
+	"1dmHfw9+/eX/+fV//c//75dfLr8ujFM5szNZSiy41XJSTCobVItFRaZcTt+QIohZSekota4MYLbQ6BAp",
+	"oryw/x73/XJNVmDuf2q67bRWVJjWi0XoixER+HhZYaV3I0FCNogVAnmjkkIAaxO9+yJg5S6B3MKqkijr",
+	"kU0plL2dXzSBmoR0fqdS/Niimeqe5VisrUCEgtyMwrKwZ8+ekJ2dnQPIh3eQAOryXdDxzf32+IJsyzn3",
+	"3EqFq+w4u729nYd5Qrei3hvAWbJXOuW9vC1hKnDDMozJbrPwFTFh91usKyvtFAmz0Fcvoarazoz1ue1F",
+	"mnVl01daR4+f+GzwbWEl8gp2Zl5q3jMN/x5AJQ9mOnENQjp0rA6lPrb43KAt4ErYlnQFJHU3acbrJjHx",
+	"ci5jNn4gAchcxRPT76/gLWqdVYgsDDS6Om5O4bFiTA4eq3WcKYSknuKs+jZZCgA+ZH4O9L7oV9svKcKb",
+	"CkhuBkJGWyDHgZRWAZcgZHANNk+ZTgDB6IOi3SkAABriFsCw+nUpk1x9vx5IXf2k8jUrr/S/lh9nNWqd",
+	"49gkFPPKYuZLFoad8GjRStFsm8OmMQ1DEc1XZlSmFyOL7wvgOWWKj77AmspYPp9cdFyKtlncKecIxbHk",
+	"CCXUfsgdIZuUnaAlgqtRaSA4hIG3bkvEa/Wi05JaG6lxQ40qsFJkWdOIyquxiNgysYRy7HoIU2NovKzm",
+	"PeDsQ3wFSnwxGrnwm2siydRweMthEl9lSjBXpNmw5mUoK9cw1AD3X9XrxbzTSbcys+5yNDqtnD+Xjt9U",
+	"ek0w5ssWXaGTdPUdu8tuffk7dV7ixbfkd8V4ZEy5FqGMd37CuEUM1RsNm8w56nHgIoUSIVtaii4SIcPW",
+	"ykYeM++GmotAykHTKig1WfxCLHq6QJML9dpKHj0oLQW5ZTj6vkvoVveD4LKxoPGSIHK7GAwAP6JyVST5",
+	"fXaQVTTW7mzqkGBAKJ+vaBq7joB1j6bXpG+sU5vy4Ocpu7pmBfLis6QBsOuPu71pq7XjUfgf05/6+MlF",
+	"VyLEQ8+E7ovsS20lMvxMsdFZgD1ZVi5cl1KogKYigqoOGgNGwUSHD4Gj5P4wt9Reoy3Luj2gtZ8Wfllo",
+	"n0PpnERmLbuQthm/abFvH9eMrjAFoGOMi2lIEnoPxQD2TPuhdDkxqCJRp3LOPToJmnM6DhtYTSItm2Gq",
+	"3OgITyie4SY+brdBKPd73MRbjOgElHpSz5SgaDTJEyjFIkkw5CJiphAiFED0hdJ6e/waa3Zw3/J4ZoYQ",
+	"NaKr63bowvQSu1mLeISFw/1A7dE44DRGZjamk4k6z0zhtaauva+OdlVxtFMzFM/BydVyXlrpzq6P7WSK",
+	"By99LC2ZbHUYW+q3yY1O6rus95SpE1PtqTSSujwI0h5r/NKrR+ec1SsMygtPrXjRwnOKba5YurqHb3GI",
+	"eQxrGq16EGsaZR5Nc1jmr4G34LW/dWqCswqxFJljWF1WKI+H1Z5IUXDV+IWtWflAZv9XjU7QYtXAwp2u",
+	"WgExd8lvL23aCzErxb0W0cyW0Fhq00lDZU2rfUVT+8KfL4poGwU+WQR2CcfUHOIT1CnM8cd0DVnQlnK1",
+	"TeIY6EJPtXUCGrCik12rx+Jm1bXlhC3/keIaUKYsUSywYABIQWtVDFhm0rvvkgFqBZtELysY1wuLMQ9U",
+	"xpbz6XhMo/kfDV8q2icKFdNK1gndu+NL3iNz9GsFSxbESFarVK+990mh+rTvg+DhXInzrvntL0oVc+EW",
+	"BHxYtWw9KDalfW+hgAYmdCXFunSl0lybXVObdS2hB7Yl3/o6cfDMMeVaW1fUOy9XJqpeZiuEf2Ullq5T",
+	"oF9vOzxitUopKNSvx2A3XWGagakvFSklYoq91z9dqX4Nqk4ZS2HVXwBtI54Ys9SKvhor7D5Ui69XGK17",
+	"PEGY5TjgU5mtmm91gLJf2KnUFE2/vbx+8KtsM6ySN2MVRj0LBOVkYGkv67zaWlm5ILNFizDnbtYmfQ0K",
+	"QmaRdfPsitWN14o+QoERiKB7gy0lCTvSJKw4wMv1x243MQDJJnGHkZhO3C6ZRMENjaEIH5rpMBCyP8cu",
+	"M2qoEkw5C9XgaT8MPBJwJSajTQk6LtqGUn9cc2owe82p6Uez5lLzY6FQkNEK7rUN0e+m+VRGi73MS2BW",
+	"CdgKtV1tL2PVxlEXqZEIYqZFRIw1zJjmijtH5SOd1eLPmUL350G8rBAp9ppSOEUkjC/w9wXDURgMR/HS",
+	"0p0QgYtd159fvHq5xaRHJ8wvCL0gs4hCfyXFRtEiOqbRtTGK/vrLP8zX29b3WYFYvTj/aMRCRiVbeHRh",
+	"IBcxk4vDaMQU41jRob4Sfy2tTZDuZZGggye2yk2L50RGQVyQ950/ujLXZvHTlSTxFK8K5HBwY2JkVon/",
+	"Fn9cdOA6Cw5c+LqC3Tu327DoLCTLN7ua/J2O30wKtw73C5bFzxn3k0Kum9UGSyKJysqCreztkdTyV3uG",
+	"Mb7TSSioL3XgUoBBM2DTh8lIPSmV1mo4PY75WwIyj5NoPB7Om+SI67lQjtHiZmy/tS4iEsgeN0EOyGkf",
+	"yIYavdvaPcRpqa+L1eth6FtQs81Z3OMGdoxmDJUEMdfQKtqoZjog7pM3r5+9PHly4ZK6C/Z+t8dda4Pc",
+	"BprsrYDi6eSq1f7r0/3vX3y387eDHzs/PHq3d7F7tnPaed1+Vb0wDmzCYmmc3JU3vhv9u27OU6HvCQ7R",
+	"qT2Bn0acMZ6rxp0NYT9ENzSjMYlYPI04skEgYXak99KeKZVtJmmQe/vZ5VeF9pKV7VUcjM/fbeVSgIsj",
+	"9PvTmMS07xDImx8whpWiwA6qsBQXvV57lirra+2rfx6rf56of46XLnqZkoDCqt0tsajZSHoj91qNQ0yo",
+	"7E/tm0aGLJZYdZ1jpli+4ts91nwqqnxiGo1UYPlQpfuObT/We2ohuh+xsJhm/1woT7BoC47HHI1UBF3p",
+	"0nyqzvBw8WIpstTOqnM7a+pzCpz4MRuIiCle8nzjmHJ1vfowz5bCFzIS4hp5SoEgJPhVJY6bAvaGJ5w3",
+	"DsZMTBU5w20cUEhZwzJhi6EVoeBD6AXK5YwpTkFmFHo0DESUluzccRQ9GMtD0oa/MGyub8oNpBuMN5h+",
+	"wB3dMRd6SRrzNArLQnjUTmGjBt2yIWLk9M35hdIrRnE8UbxI/T9nf4avutvbY+GzCK+f/hGauXkjGm9b",
+	"Z2FbXqZRkC9WsLufIUIw+Tfd7W1FjeT2N/92+TX8VUh68uaAKCxB+fixCVLeVE7BthNJrLOD2QtewIeW",
+	"fv1AFhWgrpIWncB3lCR3gppU+blXMPrWqYFWVcx/UOESEZmMIiqhv0IiBym0M/lS6O2V2ejuHIn1aaQk",
+	"jRHzrjOk1jrbdlVuU85YMlX4VuU04coLEQBrDk7KatRDBUJTmRC+Nhxr40L1dj6aqXh4nxXy7qFurbWG",
+	"VZu2iQvI3s61XEELD1ZTRO0z/gP5hOx1bUq8EL8VOzSoSGLRLK4sehecWg1/Jd3aemJD7TqHC1/s2c+5",
+	"96TEfGKicHWTcqpYedqPKe2wpD2r5M2E/jwFPRuVLXkI4RMhEGcyjMRMpiGIKPNlHLkp3bppN9tbrNnZ",
+	"2l2VO9fJUPybdr3Xa8bvW1sHdOvvlx/bTrtz2/hGfZn9bis3pJg5qM1ZZR3L2Oh16yns+WQyBktCRwpO",
+	"/pjqRNd0qoDbsQ7YQ9SxjbAmfvjuIRDleRavRJR01QOr5Qx8UJSj6QO2AkqsHRI55x6hQxpwPGrXMou5",
+	"ShgQPJcIvjwzIzXtLb2NKRYXhrjk7XPWYssuxRqGOj16Q0JicOwLJiIXIJoWij3wS2pfUfTgms03lHZw",
+	"tk8U8l4eMm4k70zsePbNR96YkSciKnRmRTRmV2EwDuKraFJwVprnSqitJ5knuE8oxurkVbMi9QvBq6DN",
+	"4zHpPHgwtyFUFW1zL3HsAl9OXp+EV+cWnH/bSrkwAbQUozCwKebrhTXF/CrfA+Vh/5H3CYKacAWbyLS4",
+	"vrWkWeuRSlxAX9c/kASLK3oXxKMXRSkSCdYkYfJHpyeKDjnQmJGDKT7hTDnlehIU511kKIOe7xDjNUkQ",
+	"O1bsCL4DmGIu5fr6avevPx/8eH3RGb/b/3C2d/P6Uf90x/vh4ehl23/WGp536PHB9MVu/F1t06bX/6KZ",
+	"XwbNNHh2X9RTX4Zq5CfzyGZyTPYKfsm0JGl7XJigGwZMYu5OLCZbIbthYVqaAivqopCLqTWS6Ii5gkLL",
+	"arb58tsb0lgtFUZWjQfvrNcHgUZx4AUTxMcSs54FRgDVniyrHv4RMU8tHKz3DnpXFiT997pQg0cjEd6x",
+	"Y8Yi78LdXJWCmJyg5SIqyEJcq5DnYrp1AoiTO+nF/S5HwU8T//TZqsut1T18/dCpXCZPJngq99va4VOZ",
+	"Ig16IdUC99J7CjAL030mSygy1SoPiYuvMF2eCX7M9AWYhHOIsboQ16zQviyDIYfoJyDDW9ITE1P6IlbP",
+	"FBghVvUjRdCvGc+0JaWexyZLpYj2ulJEXLyoUyqh7pq7PZPfwJi//PrLP3KBWTedpv/t3uDNtz/8/YeL",
+	"vwav3r3a+/Hp4/D1tz+0f7j4MXjdebXbpGHgsWb70cPdVnt3t9VqtgY79MBbjRcA18pWonAmFfls8VFU",
+	"4q8AzJfMV43pd0XvvnynJmwoKJumeWBGWWt39pdpa6iqNVFXa3f2i5W1txBOW+0EceyFiGkoNztIe4Yv",
+	"+Twz6ygOuTFmUTteWRJxY8gaBK1DrvCI3rA0zr64zp+8UurbFU5WHK6u7cuZRg/65UWhOp21YwlitdxS",
+	"EN5mXiVJnVkG3aqR9A2HyOk43yh4706gLgmyz8Ocj6bXIBYCdcfY+sxmlgHsFJx9MTqmTtASlRRcVFNr",
+	"HNTy+0xOKhu+qqQm69bdhNRYe/IlkxoQ5O4UBvoE4tRlpgD5oY5/MYUNaMSw4ijVVIlGrLgb5Jrxo2nI",
+	"+iAImcQSklzMiODZQFEr5AM8Z4GMuz0erxGCCsUkBIfxh1jBdxLPexzMi1bUxZjQMPxdhnIuC2/kbAYh",
+	"jp8qmJHUmR/EzG98rqjGNQP+bksvh6k8tcndUMpxUmspkMQLhSwiOWU9l1xThsntEiw/PJ0IfkjcpCaT",
+	"21XMfQShTIL4ItsTYVUNJ2vEijqpCGA5CcHs1zvTD0y9W008nOQCYnqNFzIKXXSrUJX7K3t0lCt6tCzY",
+	"GZogAMS4xwnNCOJlVZJIPaRT7o1yFwesr2tFZJVj+J0KAl+M0vI1Qict4WIhVl4SGdN5JVrvxcENK8/V",
+	"9FkY3DAoIUEx/jE+hCa72imOSj0lPtTTuEGlJ2JyOtZ0uVKX2jSAYBlm6B07xsFpoGaFZ95GYdlZmA7q",
+	"CzWTdRoDRSMGfjK10oPynlZX5ZYfn3khjSDvlvsOWlUhb8Eh3oh518xvkFcnr44XO+PUgjEdsu0JH27s",
+	"ONHLQaMrje7XcaLkgCU1ysy61bACz4kf0GFEx82S5Y1YcfbcESewLQ8kwSEk4GQSfGChtMq9YvIICiqK",
+	"eWKcrZE78pHwjzqt0nypTA235VWek3hvYEBJVkoskkT05icpxCZHtLP3cMUpnD8/2ursPXTIiH3IHsTB",
+	"YP+h39pv7+/veo/8h3sHtDNglLa8vT3qt9p7dKc/2B20+51+q7/f6Xh+e89/6LX3+q1Bq0Vb+0WnJ4O/",
+	"F6DF43nMslbq3f1OYTD84uaX8e2JLqYC2cqpYAkplBwvWprRlOnZiw9i+SZ/vtC0yJ8XmvlG03Gf0yC8",
+	"KgwYPwcLJnl79jLp2m0eSIXknU5LY2ySuCf4kMjAZw2kD2Pqm9qsGnMVEivERpQG/VaRZi5ivA6yuRg/",
+	"XqHyHfjkKnQSsIThZev2xYwDwVEbUNcmR8MuOBmJaXRIZiK6lgn/HjFFYGUjUxVan01xPL03onEmkh72",
+	"ZLskLmJ7qTrwDfsw+UtqVO1NW63OQxkM//Ld+OBmgx2dBX48Wkq0YMQ90Kx2Z78C0cpH/icHbnsKEjru",
+	"ZNmZvsYJgbFqO+M6EyqNWJG/HTkfxAqPb4JjS9gyBMxMJ+sFzCzXB+8/bCbjNC8N44BiCGqIogFaC8a8",
+	"b50rI0nAvXDqFykxOkgAjqlEXU9EClns7XifkS7w758mLP0wDAbJ3zPWn4B7fxJqG/f2xFc/Kz12exLS",
+	"gGcU60Wymc8Sox+uFNpd9RVLKPPXRkNMtA5ZsgZHXZ3+Ah/pPOzABa7ESn6eipguezP8RGgYJkTcHJkx",
+	"V4zpHDprkVgMQWbOxWs82nm0297v7FaAJ5/2nt2ZLLRO7uTL7xGi3+Z6RjmSHkKc1ziIUVMUYK241t5o",
+	"yaKbwGMPZI9rNCb1zh559ZhQOEeHtMm3j6EkcRg6mnU55PTpM4cAGoFlBO0dYjwWvMfp1A8EfHMT+Ewg",
+	"TjeaxD19c35BtjVULonYYCrVsSHCiBsW9bib3U5XCWIQqQbd8sQ0hsofbmZXdYlZxQ64+7ejlydPjy5O",
+	"3ry+Oj47e3OWphQTV1FHmNG1yabbwFKigjPg0z0+E9PQ1+hShEzgS3Ctc04gsHOZezz3Zp3EfB+UgdTV",
+	"UxHxqLRU6wmN6JgpgtqoSjryFMImCnk6mMDhkOVvL1eKMk60R0Vus0v9/z/925+Ruf/7VfPrrcuvtlf8",
+	"vjrPCjiF+VjJKngPRM9KACbfBo8bObKzu7/36GEREUxSIfd2Hu4/ah20OysTIj8FlXQsy69SiUTWHmMD",
+	"V76Edruzt39wcNB6uL/bedjZXRnXUkIiKzowYOyGrgu0M3zRTgu1govAu2ZxWW5NLMhkqmi2PvcHMmXQ",
+	"a0ZraPl0GoWfOlxjM9UnAa8g0OPtBWEfqBeHcy3FacVb0WqFSHhd1I45RrRP9wN8AVoVIjw5yN9E+fk7",
+	"+wuo5akytHP9c+u7jn+wqBCtSDS21A1r71YGo9hYt84txSfuclc1pn/JNxYjDQv4LcRRZUi1Q7yRkEzx",
+	"liwBp5NJFv0g+mitqJVEWWpedf+XFaErkkWrMtSwztsabXXsuoN+EDEvFtEcYlnVeN2e3ESn6fyvT9ts",
+	"B1HANSC7DmGhZNXtggBy8SvhJ8fkNUKsEaHyWgl2gS+hI3V/bpolkHqyH43K6RZwRpFQ1GZlqx4EdJ1G",
+	"PQYDKl52PXrDi26w7Qu/5OY0Sm76A0kmOKJJ9N2fjQTh7AbcGRhWpK4DOsqMA5D7xE07Q7gJdua0jBsa",
+	"06iYER5xLIZhG0ENQIEXTyNm6ifAbk25rj1SwOv8bMUMfKvcxlDIMrfIVMZYHLFY48XLtXiF6GSi6yrh",
+	"VmRA+liLgxhgO+bDgDMdnJQ/Fu2hvCp3imCBQiBMSIEkW7kdR2q55GXg+ywMa5s2MNHIkOlYkumPV4wi",
+	"m5diqETPNu9im/aly+y6Y+Nmgg0ru51YF2rT4gHZS2ewiCi5EANitInEDKhnXe99BoVvARUah+T06OLJ",
+	"c31OplgXjNPZGfd9J0n96PzJyYlDJizyGI+3GPeEz/xGgTc9EwGw2bVdVtqmbiayZIity6/r3fe6Yd/e",
+	"beOb+vvtb/7t8v2ftv7b5VeNbxrf/Pm+aMGziLEthdDkr+dvXhNEkTRXZI+8eEz03hwS9+OtW7Idn5Rk",
+	"2LkrrdUdzKufYZ7W3H8YhKzaTdq6kndg9KnI8qXyeh3MUMTnZ/gTYdyfiCCfoi6ZFxVpQxtEf1SK56gU",
+	"kGBA/US5nH4gFc9ZB4gkiIVpDysNQhO7iNWsIhZHczILuC9mRR3GNmN/G4a/TCJ2E4ipvMLjrVgkHgcb",
+	"RuQbhQ+EgUjEGMEjgyGXJBaC1LUmMcH4cw8t2WCoDumEBGizbuRd1PNkrs23pZIwkxzgJ+m/tnaMkVPT",
+	"N7GCOKOfK5BorDmMPzWp+6HvbBbBy5BhvUZvGqCjOFYMorjbG8Uf0XWi6cO8sAZt8RwgYOOPD6SumuNg",
+	"BHE7H4y/3CqdUPHFbuFBDHfXanKNzQ8ydNkyaUClQeaTvdZOFcQMacy4N78qcmY8UyuROhJFJ8zpSoa6",
+	"QquCbBox0NHHQRgGmO4tcz79Sv7LSPPPq7KYmAvrijyQ5PnFxSnBsbmtGWLGCmekju4z3yHqTvhJM4jU",
+	"Nt/aqRIjpaPMVnYnX+Aq99gw0aBhBprFbcscaQUO/NR0tisITcWfkk0vEFhKHw5ndC4hurISl713SmMg",
+	"W73yanJb9pnNRLfcjn/50ttTTTOLyatODsbK2llhDsQQjdCylOJehWJYcCrQIi5inoh85ptZsp3KSR3V",
+	"As3wDdGCZmdK7KluIczxkYKgD7OMgkugfyF9NpzyPEdYpDKJF3EpnUmOlGixTkt4QyH81eFm69Cjlcxj",
+	"pWysyeLPUza9X4FYI151emFQFV1emQaBxX03oOUgjDMV39T4fGBbLu6ziNOt5i44+4os+weyIJQ67SZR",
+	"3CZ6iVyRCMpGCiqUMvzAN/7sO4kSF7m3PZBED8+LDgvSd2bF+4822mE01GuqslQGB7+G2ZJAEh+oqnWd",
+	"jKqk1IdBwAM5Qsze7AaB6jIv11ozFwh7s+Aj1Zw6lWSq3LksylWWJoSUNBuk1qoUZm7Ff5dcuKQXZXr1",
+	"Fq4bqWsu3zQqQ6N6e8SVp7EqGrseC9JH24EivoqVBMyHrGBDk+uUdD580PvUcAyBriuGZ2vcmd5ki8Hb",
+	"yYQKs2CKbCS3/ftiuO49CFM2hXWyopVFrux4W7thqUZrK7Q24ZIrJVaLcC1e3JwSmOGYTkZuqCC2nJRJ",
+	"vfArhuXORv6VCw6kzn7G9ohdsy2rEuTJDwE6aN7eJCex6czk6g3cCnxXB0QodMdutxrqLB6r97Z+2Bmc",
+	"da6/e9T//mD8enfycl9edG7ePfz7kza0LUutlmp0ale+/Fjmk85twCr3NOW2wpWudVWvoXRkWfqG+X1d",
+	"OSyRONcqkmqoqRIRIyWOSh1pvYZrHIlgiW8cf1x0jh8uNDJav4eRtZmLzmcNVQVkr+6ILnjwrvpOim1/",
+	"HKVno828l438A2wiWH6LuyAecauslE2C0sDLuvuVi/7dMGwcEskYcamcc49OguacjkP8NSnxkUjQg8gk",
+	"7GmO+1WazlHQt3+x/7/6ZtxnUfMn6ACffg7ZYKH3/ULj/YKe+nbb/2xbf2exVlZazaA5MQ3WU+6ciERZ",
+	"UWGJjpA1w6+o8JUwAOZD5p/7vlf7qle71HsNrCzvWn+/ZHMv16P8KcZkQpZ3OssiltM1FvP6vKvJ8HzD",
+	"8lursnBmo6ud64uDn3/MVgnNc+csc24tZc4vAxkvY8p5mDeKH4NosbV54AbhYRtxwASlV1iBMTgs8DE2",
+	"bF1ZYmXEVwLEOkFf1imuxSFeBjK+E3cAvPnyOcNZqUZM40T7tSxK2f3C75cUmdSl8mcsYkVmKQj/XFRe",
+	"7908reFcuQ9rodBZYhnYGIn07v8R0GiNjbvTlv0BNutteZewXNhEYYMwjM+JmM94HNBQNslrESuSHwox",
+	"6VPvGtpamibWhLN4JqJrMuUhk2mCHYuwSnR5CJaainF/od/YVuJQXtVqzA7sbhV3HqvbMd7/bevy6//o",
+	"9d6/b20dHG09o1uDbvPy617vspGL29o2MVvLOPu7IB6dg0u7es3YFMny1WJlMlNBE6VgyAM+NAESdXc2",
+	"kszTUk2fSvZwl1yzecPRXUnn5Dym3KeRb66EJGHQj2i0bt10fNGrwYvvDqL9b1/88HN0Mfvp7enT/ZOX",
+	"pz+eiM5L+pKez2xxKS8rqefTM/h6+y+XX69u/qY3o1Il2AWhL/FIZbctU4GexhjXEwgOm5iGhBSd71rU",
+	"J33sTnTIwq4vliIpMJg3jYJ4fq5gxE04mgQv2PxoWlSDoKjUP6m78vrq11/+4ULZtngaceajxX6Wq70f",
+	"JOFaikbpFih4uLiyQL0ELXamIHy39v3W0enJ1gtm1dKgAKPax8eMRiwy0Pbh0zNDl56MaKygTKv/1opj",
+	"bnV5Xwgm0TnB8I10Sd1Vk4so+DtgYJfgG8lNp6nXHHACEVFEDHrcTaDF6+9+v/VWsmjrxHe76kZTL5a6",
+	"MpbOpUCfQyDlVNd5UUJ2LHvc5NdgVZIgNqleJhwkOQi1iVD1DveRaOGtH4kZpOtEPT4WfUgGnUzUNZuG",
+	"PrQpIgGXMaN+NqMH+tLoSvi6XLO6JLB82eP1eCQkg5J86vbCfXVTpHHJ18TFeGv4COb6EZQvzmxso8cx",
+	"XAR2AFOVd4h79Pbi+Zuzkx/tdGks3weL94GGDhGBInYjrpnf43h60Lm5jVMcv744eWLPoXaFcWIfT5AU",
+	"pxZYNOGazXs8kOpcsFxeWvg5GHIoNw/Z0nCh4QYCKqRoqdiaQspXVMYsWnqLcEdF9ECSMYzWV+nV0fnF",
+	"8dnV0enJ1YvjH1zDM/xxwLM6aMlVwVeX3Zb0XEriqzw4U4WYDmn/+sv/2c7Y4RWeuPmsLLcJYbaYcqhk",
+	"k4gNAxnrbqXkiIwDKQFTIjKmoRIaTEHuANpt66ihJGOeFCTMw1UymevplVqyEXrI4i4oshfwgVjcAUMu",
+	"AkkokSwcbI2EhNTp8TSMgy19PZQQRLR01MXavU5aNlatoseTFr+51r7SST0e1LvmYhYyfzjGhmLczxYI",
+	"dnrcLgktnYLmmfgYBvR7zME6AGfH5xfw/TvWPxeQz9jjPf7VV+rkldioOzl/9ZW+5ilq6VzrWZJJ2s3c",
+	"mXo8YoYyIeVxSEL+8wQPRlfAqR5fRKpDHahehFQNxDhNm1LQ62AW60EsWn8a5ym5udF4mQRnskFoKAUu",
+	"uZjM93hv2mrteDAH/MlcHecSREj2dYwNXcFIuuUUGTrGQXSsoxNnlhLjdMF4c3o88+7ltLRJjrK0BFYP",
+	"fCslHXilAQrEGbUv7Kuv1K7GUJscUnugempSdBWSHxHNnrw5O1fI9RjXm5SoElEwDDiSETXm6ujlyzfv",
+	"jp9evTk7+fbk9bkLRmePhiEMPzo96fH6JGKDMBiOdMs9E3J5mDsx1yHuic/GEwHeTViGY+OuA4tMcBNw",
+	"9QnW3Ni6mE8YvrxvShW632/pLB41HBlERGO2BXVLelxfD4e4ZyyO5ltHaJGDaRM44i1U8ZmfzK7uN94U",
+	"MVEMaXsmXb1tRlpVW4dxV5A+Yjy4JJA97n7sGQGvV+tCyN9/oBmR9EDeU9/++ss/1EeQ+9RnPg3D//jo",
+	"CZ8lhMrBXKBvFD2KaRDKb25vEzjUc7ILtFhEZLd1oCAqocxpyRQjq0KYt4J1Fgk+JP25EmdYOHDIbERj",
+	"wO/A9G8BmagfMXqtVVOQlVGDhY2GOig9bmi/Iu+6YPg0nERB3MxVOCmHh9zQMPB7PIGH9JlHlQBimldO",
+	"o0jJA1KJUdBVV4wZ1moNYnyzusT++IHs8UHwgfkE3RESypu61Lt2SZ/NhaYzC+XOHUMkaIg15WiP4wxY",
+	"H9UP0uhoCAVNzkq9FdfBPgRS3QScoUkuFD1O+sjTuSSzUeCN9CKgo7QEbXJxBwM+gSwP4ilhPeKK3wD6",
+	"aoxo6mgDF8PlP2iBD9jaDKs2wL8BtvYhu61d3Uy9x9Vb1C6oB3zBUI2FKTTBSMupK1JlAqD06qB6sVqY",
+	"7uqsro6awBdAajSaWrdd4ecTUBj5EKwmmo+pY8kTBc3YuiY6sceTVqySjkEKRMVd+HMgpgEnnV2oOydB",
+	"NDAx32mTfvyqx7GyaR37fRYQAbyvmlGabRlBmBPlmJ6l3trjU+5rLqBl+yySN8k5Q/KMa4FwgbSPL27P",
+	"mUIArLyUEhSaCgDMTykL1IVmEogejRkUftqCfzXZTL89Y2MaKL090W/s3ySLXVKf8uCD7kUmG4dJnwNL",
+	"cMDiT1a0qFpj54C4Z0cXx1cvT16dXFwdf//k+Pjp8VNdyShDZ80aGQ3jYAwUU8mvibwDyimNifvt8QVR",
+	"JBaiy5gpd9+f9/j7jA/zsr6d+dwg9ecXr14qcsIiEOBoTN5v+8KT25F+6/ZlPfdFo6EBeyo82PXzGR0O",
+	"WUTeniAPVFAIb6oEPtQ/ohuIqiUuzoSMpsfThWQAcHPvc7sEoJyA6Klu1oSJScgcPTPitpjG9sEHgmN1",
+	"KXWlUs3OkMGj0xNUc8LAY9qqoqXqVycXOq0kNRMqLibFNPJYU0TDbf2Q3FZjb50kgVHL1jWndsMiifJ2",
+	"u9lqttQgNQedBLVubafZau6gjWoE1oht6qFfaiKKHHXnLM71j0D5GbrbJqQGSFYsyJh+qGsqr8RW9rPb",
+	"OCQU/+px2hc3rJhyF6gpB6aIV5fARPrg9KOa/ELlGcX1ErakONZFmjkrZlyRX848LcxH6pYo1Vx3CNa4",
+	"T73rZsQ8Ftww3z20gdQsKOkn3eOeoCGTHvOJC49MYulqz3IdO42IAZlO1Ia4Z8dPjk9OL86vXh19f/Xq",
+	"+NXj47Nz13AlUFawAFu71Wo0yRmjEJkXjLF3mJ4emHhSUL/HE8+1OQfQsBXGMe6rpxIVSAxwd4AJKcRA",
+	"zEuQ8sSH9ojXuvY7xrMBV38s/LlVOxkbVKZ1w36SgmO1oCSVNgmJXBq1CFHK7Z1breWvNAceeUkh7tus",
+	"IU4X7DI0FpC402qtB7SxSJqmKAo2p9JSUqukkv4sg6OGa43laesqrG9Jcxvr5oGddhcXWzR9sinbj6mf",
+	"7J96pL36kbecGpXEx4d2Vj/0TET9wPexc9Rua3f1E69F/ExMuX7FwSbnhjufGIeVAK5IoWbjUDWVheoY",
+	"MY7TRG/AZ9LeVVRnUZ40RInU2zuNjCkZ9IDKRwtS/rLDdQ3lWybT4km3K5zAKZ1DdSQhXtIIY9N223tV",
+	"jltOJxMRxcx/xfyAmqiU3c7B6ocvhHhF+dw0SVXP7VVByxMes4hTY6+HXR6PaTRHeqTtNkm5bkWYYjqU",
+	"te77WhI3dqke2wZrw7bPqL8VsjjW5XeGRb6kp6n3D2R9cJsrJp1aipjphueeHV+c/QBk++ji4vjV6YWi",
+	"2ybuNxsy2k2tU5rtpzalIoL7MpDxU0b9lxpe6NWo6yiCCy2ffQTlygJp9bpVpEAvt2rnabDj/TxVO5eY",
+	"8ez2sNWwOm1Te+sUj0zXsg1SK3it7odKY+z4VYIUaq/ShKW9hBTUSg51j1iB20jyrSyKfBKPqZxil5Sv",
+	"jeXwqtN/lNlcteE1pyIDtBoCLzmspO4KdDJVO6jXnkGuWvf95f3wIQsdV/GjLO59Qj4EhrQ8M9qUumg/",
+	"HKBMzn3w/lLtb0p/1PXMrNIiPgBThvLonuilROclaNwYUGg8TnZyX5O8YHM0vemiPiMxAzf0ItG40O+6",
+	"n/v0/mMm5a0sh02TCruJdr5nNva+robY+dbWuWK4n6Lkdb6ma1qIOlM/Na0IfasQ4h5uVUFz/pJLlXTW",
+	"/yIuR5zgYf5eOCV6JBiPwGqoze4QdQDObGn3yUflTRtlrIAFMISBpTIxbRKqptMtM8iIytGhdtFCZMdA",
+	"x3eEQsZFTBghwhNa5MArGJtl8wKf1+Ud9Kaq9+sON6eg4nP+Tpi6xLeVkdvewLVUtPZmzN/0re/W5PXV",
+	"7l9/Pvjx+iIbp/zDw9HLtv+sNTzv0OOD6Yvd+LtsitW/aJxN4+6RxOlu/NWonJU0b279ZxcjtMK5glKm",
+	"t/yJ4IMwwDDD30Qb+wykHS90QqKrSD3bH5MbcbuNxHcL7miZPfFEyimwAc5mSYDTIBNwgyxAhH4Sd6MN",
+	"g+D0hY5BgoObCZ0sMqZJ8SM0dstDxDCp5CkaJmPATyo4I4qk9KGQfX/e4yibJRNpl8Req0XGprOuR70R",
+	"gH3N5g+MHoavDAUfNrSfKPUSo9E0XQQEHykZzyxGmx+dbBhBj9vGSjFh3BhE7el0bJd+kZoVGyniyHar",
+	"tY926YAbJwGpu+/Or56cHT89fn1xcvTy6snz4ycvrk5eXxyf/e3opZsaIveIbBSxyzM4XLztGPyyHsc0",
+	"euMpjUf3qBFmmMLBO7/z8vr0Ef9uN7rYnz/eufn+4fjHtvd876dnreFRRx4/mr7ejV/8iyn8rpmCRRp+",
+	"C8awpunyMxBmvHsJYU5DQ8tItO1oq3U/qu9GjIYYlVaopWJXV0lmVkVu3SeGeJSTWRTE0EVAHZAhn01y",
+	"hPSWdFotHZjlYhp8l4hrN3E7qxkUndtr7Wh/ixnls2FEfeZnxnJRKLF/y+LnuIr7oh4WscXCXn7/Sq3U",
+	"TuYyVRRq4hpuMdTC6O48VLeowNV2D7cHF7nq2pjTCSTBs53fyVS8h0b+O+5hK7eFOgEv2UNz3L+rnTTo",
+	"rFGP9Bmge8x4M39VM9fyXJ/AyCCluYsaS/EyQvrBNma2b0nG/bTSWNE1TNx86WW3niUQ6l9XdymtHtro",
+	"Qlk7bUMSPa5EEhbp7BZC+RyiSawAkiCGquIcwkrs2LeujqCxQn5zbtmdopuJNcAeA5znjPvPBVyW+7mk",
+	"SVU2ffT3gBdZSPOV0wrQBM/F//253bSFSZ3dHT1wn9nbY7M/OyNCXTE7inqBF8JJwAXJ3wvrBuq4QzII",
+	"QhBQL2+dYr53seyiFZXqPczfoh4vv0ZkrVv0LYs/0RUS3NTOQqkT/PCYb4XXSJFiMY2vdNusVrbEa5mA",
+	"nA1UGQtfr2YhpS1D/j7FFV5F4jEt8l+X9ze+vN9iUPO6N3cyXRaZVHp9uxmLgXbBJKGcWPWqx5kfQApC",
+	"GtgvolQhd7BKGcbrEDEAShAJMXbUrdYcNhY97k6j0DW1xdDyrM3UddPARoeLhoGMFYEYY/MXfZsxoHdE",
+	"cYOAzUvGZMMhVGKYsvtRaYpd0ktqT6iV9mrkP6yv1Gp6NcdEAl4FvkO0X9Ih2qmYxChfBT6pW90l1HwN",
+	"x0B06zo9LrFnsIJpMadyRuekbheDctLSUIqiyJiOJxDgaL5V09F4GrEuuWk7GPqvEzifvzp6snX+/Kiz",
+	"99DkASSGD/XsA0OBnR6n0qQ9gtCD5hfcNGo0kg8ftKrxEWuUqI0D4terwcrs7yP2E/PUvpGIUSn4N7c6",
+	"twJwSUQYOlyQSlPUfDINBTYtJ9VXScwvvMA1RZau1BsUONYyXTNGp7Hp04IOQVmoIT9CgZ0cWY/X20pN",
+	"23VauaYDGhutZDorZYCGjSZ5LZJAW209clO+AMHVqaxPklLEJrAWZXyopQLaHk6UKHQYvYQ1OohrGJLb",
+	"1X09XYQvs2Bs8E8CqU4Lj8i14vySQ1jc3R63t/dqyukNDaBEh9skZwxbK8mkObfpU4xohFjW4ybNGFNv",
+	"LHeUx5xcKVYwBHraxZXc33qn1W4c9jjV1dXc07cXbqZdSMQkesKuGZvAmuodCAQ8wiYgEOpt0s6dJOVc",
+	"RCQM+PVWKDwaEur7EZOS1BV6wFcjIWMEWZ+SDsGGDIMFRNSzXsVKFVS4qgCSArO0MFdEEErUpBh3jsuN",
+	"mBQh6CpQEtfJJ8ArzSiacpOw5b47fvz8zZsXmJJydXp28reji+O/QLy2Wi9ui07VMbGZOq3FmGbVLaFx",
+	"gsm4dRpVqTZ1JqkwWM80L5bZNtqqctl5oVy2obevQBQrEL42FayqyU4LC/ocEZb/kkFBo0i6OqUqhcLD",
+	"azaJk5hxHQFy62zuLF2y2xWLGtT+aU4EXQFOWeEEUs/FITS+IE3inyFwdFNt5HwTbeTWqW2PWRwFntSW",
+	"9RTDtxP5vtTOnrU3mOGHaVwMcLjFBoBpbyg1XgknYxp7I5e4MxGB4I1yoRIs1axuY4VFwlQHWG2SSNZ0",
+	"bz47T2+G0oCgrk3sjRRdEpFfq0Zj1FA4IJ9GCuoR865r9xQKmSx4FflIju8LogdfmKFAnXO6z5uYCc7s",
+	"tn6LN4/UKdcXC26SVBoG2uCDuNEkzyIxBuWs3IRAVlkQ1GXzFIYyH2sMyZgEcdfc1CKVpiAR2EmTdJfr",
+	"lWZp7iFxByEdJqoVCsw9DhllWHxORLFpMyXnMmZjUnfxa7AUYGtRJ9FIlV6VTN84JK66wfb8AD9ETMCl",
+	"Zj6Z0CjT0qrH3a+++sptkldqACQ7SeJRybYCLhmXQRzcQKQfecsDT/hsi85oxLokhlL2Cn44Jwx7EOMJ",
+	"9O9GEwuGahid94HE3+OgH4RBPO9xnwHeSugySOqvn7142iWDaRhuzQI/HplwX3h7GAzBUCFxJViQoMfB",
+	"tU4GIhpLpY/pCXU5E9/66HlQcwIfBsBAI2lgCrB6Kaxa6Z5YjN09jyP6P/8T0uRjiDZxZRxRKRkk0en5",
+	"1KqVrKg4gEcH//P/dtP0X3yX+pop8o+cIZkN26Th3ilRpouuIliyQ/xgGAAye2Lch/RTMqbRNZbNnhO8",
+	"UViyVkC5GZxXgUGlLAAiVF83DvULA66nkMa1ZkzrPS4ncD/rzyl3yAvKqUMuRjRwyEsqHPJiNFbwvZpT",
+	"PqZRQ88fcBn4TOOE1OqtK6d9LKhVWaMEdtvja2mUR0lXR7Cx6B0d9DgYXrK9Hg8xbyNhqrpLviR94QdM",
+	"6izBDnkVPG72+N1dCOd5fr2hlrqCRZey3+r6Z8pkP73q+YcTOAg11uV/qSJ/CFVESylryjxO7cNWX/hz",
+	"LJlS63ZaB4/aex3QUXJ5QkvUkSS/NPMIEPM5y6dRaQtFUiwsk8lSmLPyOgPIumGD95tBtjzjpWMuu64D",
+	"Z4/pbLXamTH2ZmHoH48HV4sZX3sU1gxoDYaZyDeZXe3Ozm7NCo6Ro2AywZsGdahqXRwtm8kv95OWYh9J",
+	"leQU0zAmm9j4WSnPb5WLCuku43nxFlh3M4vll4tXcPtjDmNutyHdvCxQ+onggyAaJzUAsCaBPQcWLyU6",
+	"2McACGX7kgIBzaJkfxvWtS+k/fD9R/MqHanwarbXv3a3935XKiTr5w/Ipp6fmVf/zmMICtO9aWYDq9yv",
+	"JbkG56iWZue02jtEzAsmgeKo2pelUwxc9IRJl9ShzBL6jKSjfZNYDiRt75VWRyF9pm6jhCqjRpPocReo",
+	"+ZWuKqiedjUE6VdQsg3G6UonnEymcoRaNTSrFZL1uOBhwNmhpY+QIYPyHqYU7Nw4aZvkLfeQiLBcTjpW",
+	"QbHIBNYOAa6nVelHxKdzWaxicP9OFOQ+c+fWZ6x4tND6P38qJuJXh0kA3vVFH8T8Moa8FhmZr6XsdDaM",
+	"x60g4KwlvCTXRNa6O/dIVJcmBsDd9Q+t9mWSYNGuGZ3/QauffDnJaL8Zr1DEZz0moUtf2akQpphrqVZk",
+	"2sqA2Q4r7YEpJlvFGcryKXKsaX1CgKGsCLShlIwVZPJ/y+JTA8KK0h9PxHhMtyRTg+K0qq90CE2sUK1c",
+	"jyIaBjAxkC5QZkKoi6Nj8YvKgCQUL0+V7AtdqRkNKrnZpkaQJLW0q5GM51C8ZCCi8X0qe7qKDuMLpHDH",
+	"kMI0vQPOMlN6A3fy1slMpOle8thgsPCcKdlxD5TSIMoqNQ06VPM4UppKZCpzaoRJopWAeREIO/zn0N7M",
+	"7kFBNpmt5JFcQaQT6PVYbinRDhPodpMv4vHOxCqmZYW7iZwJj4kBRvmZLNd3+arGXR0ThplYYpBWFdLn",
+	"B8XlcBItcEK5TFNweUDqUJoZgzlh3tlI4K+BBM8GFzBJo5kkarnGnETqtC8Zjw3U+HPjkEyojuoCkqbd",
+	"Q+AcUiui2MmLyqRnlsnm5exDXFb9SKebVap8ZDZER4MGUoOWrXuk6HxJkaOkMWu1K4ewneNDUOWopMmw",
+	"PtcgKe8/idhNIKa6VHO2kS+blBUEKgIZG3KtB7GpyVSc2KfIwgRq3Ro3xSHZa+l6snDwGYD3WsWAoaXR",
+	"BmxMPwTj6Tgl8/rTYuOp+7MTpB3hNFOz+7khuU3uc8UqNwtFnlpHj5/4bPBtWfdlEUM7QnRzdon2C6Cj",
+	"VPGAjBtGX5nliGA5XtNVoGIKoOe+6s+Tr6pVXkxYFl4VVIWuUrY1pmEoIqWR3Y+Uj6iX6dRawLnSVoD6",
+	"yP6JDItRQgYNVzKEsbySzpus9x7sECYiweIMHuUYcl13U9R2D7HziWSgSgXS4jhaWIAoc5gUGEjd1fjh",
+	"NrqEfaBeHEJfzJSbzQT0oCiEwMR9O2ZSHStuUr4D2eO7rd0mOStgekOBhg/d2U4T2SAyNRKBr0kd0mBL",
+	"5oc2D8UuB3oiE/9RXg8IAflNbRobUqJTIXVCDFTZDgN+reQGLYIIMW7a5ElO6Li2Zqkf3JvPUernExLs",
+	"DbZpMwIOWsBvRcHvkX6vsnjjoh0oVvI7t3D/y8xSkTnhyVuMJdEoClmVpT9tf0zuyi0aaJeI9yn6rCcs",
+	"Tyik22uRNL2cy6wXFeXnSyiN7hW0b3oSCtP2AjcHErXwJruQmuUHchxIqT7WIc6vq9WmGLhhGPb4LOAS",
+	"urh5IvKxdrlIrEeYfpTqj9isRb0WYrDwvYe5bjS2yhjEUhfk19+4EC0sm+SIz9FfYK5rjyuODHy8gCsT",
+	"xZQLeORbiJRJeOTGLC4hZGYDq7MiG4TPETv06ViRYQafhtWU2bsyzCexFa7Jf5Jj+13xoN859/kn4yCA",
+	"IYouarKYUM5yFiLEeIUBDrorlDhcwcLJMdJ7TiYB58xH65x2qGLJ7h6nXhzcBPHc/Ahm/iT5x8UWcVfQ",
+	"Is7Fjg52p4pf/7f/w+6dkxRrp96123D0B00R0p5oyWAx40SyOA74UEIax1RRF2hBCVkckTeCHhQOcXEJ",
+	"bqNJzvLrNsPQkxuyQUzEND5Mn8fESiT/mLkUj9i41BwHO7/CGKdmzE24eCDm/YcELDOYRa1ryzXsMNqC",
+	"Nv2FhjA9X8bktNiftdhwaHpxYO30+SRnkxtGYjopK4yuXlGZSAkxxhtXvSb66oFvBgPJ7jX2LdlMs+NV",
+	"mJuNz/DeMGA8vlJsLrVTJcDUzhkjczElupBBSKfcG/1pecW9tnmXLvVj6UqYW2F9UbUY+5ilDSIiRr0k",
+	"DhJbP6q//us//8d/r3U7t05NzLgiR/DF5W1ldghWFJsDY3MTNaOhF1hWDINGkKTUujsInZYwbp2aRQMM",
+	"yBoNTyPxE/NicjQRYSjUDQWaYMTbihXn8boYdJ/y4Ocpw6qJ+DKb4tW6neSLMeOmNlqVKGmF05VRrH1Q",
+	"hmIIU7qBrfz+dSrvH/5t9kxDlNu0A6/lt1lnsEN3+3veQ/8R27c2zR/ndqzmj7sgNXXxyLN71yrYuyVp",
+	"s+km3JO7UFGiKhGdQBr/uSI4I83jEtkDPlepWK6ePCQ5r1s4o3OZVIZpEtcfu6mFNJ4JJffEAffiTPhY",
+	"Irdga2fmkL6ItfQRiZARFyd0u+YvabUU7GlNDb26SraAzn1YkyGZPBaiSV7TMcarkvSRwooQh+p5NVTB",
+	"jNbSPpOBzzJ8PWl6WqfmK0gjg5C0uTbMKtnGH0uoX6FzZ/xx4g8Ee9uEBlFRs6+yzojasJtpjtjscReI",
+	"me6Q540o5yx0u9kd9oTaNRfMxLq/qJJetJ1bJju9xBgsxPg3NgWPMTDtvWYwHo1ECJVdUwKYxKYhryWT",
+	"kHIe8KG6PWVsJMMS1jUDCzH+vRiBl3CJnTtv0n1x1wqM875ofxW6/7uPnqvAKP55TbNJkfYIiVOenSWK",
+	"9PZHjb+3K1Vq7IGvlF9NcA4JJZqqYjQJnxdEwBVGtmma+fmMbykJ2F2UFPfyoqK+60PGWUTDdS+53pN/",
+	"XfPfIkj2t7px37K4/LqtKx2o56y0mTJfg1UjDKQ7ERGDx2gNMt5vJX0dJkkJNGIEmptiPjSggcZLt1lm",
+	"zTcX9m7ta7Lck9SRzzbWNuyvK1x8FspSQYdfsQ2fQ5rY+dxkRsPyxyQ3/1RSBV6+taSKbeh4XG6vx37o",
+	"ugiDjr/RhVM5ceFhNKhjVHK97ZCOQ3bIr7/8Iym7PKQT2ej2uAlhch1i/kzomvWVNh/iV6CW/yQCzqC+",
+	"pvkmZAOom5KljeSYeiPdw1lHRYk+XOTY7noOvWJ4jGIQjYmrrqubdHevS8ZIrst56ldIl6yVXeFBr2x1",
+	"l92mCZ9FJRb3lpjKsepV6eOHae2MIHaSIrcmIBlBvGaTuEmObzJVQ0CYc4//dvz64urs+OL49cXJm9du",
+	"j9dN95edFuR9QdPu1IchIck0X460C93/EeoeVy8HUDnCazfy3223iHv+w+snV2fH58fq1d+9PTk7fuoe",
+	"koipC5S29tauGkXQAz412WiJXQBIcroTTXJkwQnf97gciVlxHVHCxYzU1WEwX/2LNVtCpvMCoTQplfqQ",
+	"ZRpwJma8gQYgfC4Tc6eRjsiAewxK95Eghh7dLKkqp3BZ86gmeWUyCHk4J3UtUspuXsg2JXwby5w2eL6r",
+	"PDdn0GfPRizASpq9h0NgickZBlkfzcOqgcoDEY2BOQU8frhbs0KCWwUhwavdILDEey8DkKy71n3k1Kyb",
+	"uCgOHBjPuQCvEdIRzdDvQ5TYrSRKfB57xIGRINZ6V4bYZjJhfHqDCTQ5r1FtZ9D2OvSAYQ3brXbN9iE9",
+	"Z2EoHBIzOr5Hz5F15Pvr+pE+1lJ7/nuTWaVXH7MPIMksQ6IEzvU9SyZEQzfOtzYd/SV32l1Sx21q3Mc2",
+	"5x8yOfvWxh989o1vf6qNN8IDHIC1xHZrBUSdtSDKXjElvWQuGBqE79F7pMntahcSchKHUOnp0hMWM/nj",
+	"aQMbMRp9RfBk1OO+OssCSQiuFog4alxWyql1O63d9m1ycxTma1n6gcxLioH+Rj0IYt+EylgHCcZ4k2yh",
+	"CysYKDkokbhAnCyWt0CZN5gF3tTKqAVKRzWUMjKfTifbaBErxMbfODSK+lrTMudHQjG0tC4t1d3RulSk",
+	"syUOpRUW4QeJKTh1TTpEMXgSB2PmYGqJN42kiEg9DYDqpj0s5jCmYYRsXWgi+0jyvdsl5rkg6nHkZ5Kk",
+	"9SugCs7/z9637raRpO3dSoEIYHLQokhK8tgUBguNLXu844MsyeP1TPtTF9lFsj81q+iuoiiuMcAi3118",
+	"QP4GCBAgyN8gQH7kTrJBriOo962qriabFCVRkg/6szum+lBdh/f8Ps8ZVMzaRkvnlel1ts/B+QxCjhC6",
+	"HQZ0A3mBVp284KYwKNUuuzF3o8P9J/svDo6PTl7t/e3k1f6rn/cPj3zHqNlo1AICPFqECzJi2QbY6gad",
+	"B10sQOyIAzyGicTLQ47EGgDoiziM5msM7gZMpf76RYa+cRjWx/qOhtrFBisAFGmDtbhY+JsxhyEOuaBr",
+	"+nLvaSx9jzO7b6TNGqd4FbVnjsV9dH2t5Rluh1sRaPf89SPspcUdpn6gbVSH6SSLTWlA3a8pKM99QeEF",
+	"jWNoghtKlvZItVC/Udu1jzVX6gcBURhWiswXQFQR3rdt+XqiWmCCCpTEWiKriXBSGcUbRtd2vW5v4Md3",
+	"fEU01cJl2tYvIO75rqMvj0UUEgd5sMyEz8oE014cv7JH8u4KJBYLB+N5rnj+3dfcRmHDYrG4PS8WS6Ri",
+	"I1jhu9cmFC9EPGMTWwT1bcLyrMfof/Lm9bOXL54cV4IKHEPr9kHb0rxlj+w78VDbHEKyhWf/pk1yfywY",
+	"Oi0bRQ0afPXYbZnZrAiqf385lT0t84k7ovOabYmBvvnZnOg/l7LFesoLUeuNktkFrWVWIMs5ZY2iShk9",
+	"YzIX/yGfSRz7uZJFCouU6KuQr6SwSBW2E7QtdMU4RUzZDiMoGUMO3XMB4SKz7CwInO9qCUc0ycpp6uFj",
+	"nWZaT7J4tUjNjchgQzy7mig2Cz6hdjvE9yL52xbJF43lriMdKJPM0EBJgOxZu6F/cRoJgckuU3hT2rJV",
+	"xP2cmgY0osQucUgZYIMXnpAAiWQ0ZFHOl6ivBk5L82Atgn0ZG3Iot+aiI+IpYalkGD8QmU8hOKzVyR7A",
+	"9xDYwwCONDWp2ql+aF2b816TGVCPjm3ZhmEO9wqnud5JEGMrgoZi0jqRxHab5flRbHkgSiiaSgKvgTTu",
+	"LtCHkDHX75N6IK69rU38Y+U/0jQwa70YIdO5qdoG7pD8j38ptrrVzHupMUhN5jfLkjME0EqUHoDpqWvb",
+	"/kAMBXXFkGE3IBQneCNY3AWNG/fILN91KqgK7Su5R7Bz3HiUB0r8xp9LWvB2jLdCtTDb/3Ppj1stMbJO",
+	"Dyefn+WC1x1nXxjkZS1fMCfDfSnUJQqs0UQdTktk/iXMeAQxWhhof+VB+3kZtLwgyhYEQcKi7QD1SAQI",
+	"bJHJcKBQc1y39kp7UZb0Byonpa6T1yzRyicHppDuifWQ/yzUAP+EstA+RqosgbamDlMThqATQ1JF2iyL",
+	"e0omCY/FhCQS0AWVGJ0AkY3tRAafg6gBqIqMjdJEK7PxTEHM4hi4mdALSl3ew2gywGeExiQxQj6dHFeq",
+	"ysXMMGqFShcUQqVNwfabLtmNbOpv3Aiw+oZI9qmk6AZxIf01DUqWxD2rbG0AlMv/pGZjSfUOZPauVcGz",
+	"sNrIjbKwERHDkX2yn5rv8yt/adnH5TO44tc1r1SftH6GkuUN1jdTHPOFtlUXazCaa8v2wMeulu7B3Xef",
+	"71lvvsdJ81yfmp9uKONzNE8v7zLJJuON+hVUcLVPRymTMkA4ZSGGNQQahOpUxdJU+nfapGBRlZE9EhUO",
+	"c0SG9NR28gLdbGJzIcq9COnX4Qy0ETOFUWVqaSVpNRr5uEFQhtw5Ozx2JPTayUx4v06OjGkxpNlpPmbL",
+	"xm86c+Ft4B7RTA+3MNTcmQJ9OUU6+DnF6hvDIa9uN7adaaCND8AeluPuwF4fQBDRxhC9F8NdWK9LQ46v",
+	"TBRELkVmy21NPS7e9kCSCDV6RFAOWSq/fEB9ptxVXt139GkstCTUL4b/lD7qWf5FxH0Q7AH7RZzV2oU5",
+	"sqXglEhOR3IgwKfVpldkC9lMP7deN0cl4r8mn5T8DtOEJziDSEBt11BKwp3DkHfGyltJAh9L3Sujgifv",
+	"M/VPTSjAvn8R4Yc5ndfxcq9TAbpqLeAlGAjdN91Kt9HdV7+uv+zy1tX/1p/r1P7LMYmN2AV0PMJoliYs",
+	"m5Xmu5616oSaEbw2b3E9Fv/vaN+4/fJ17RRtIxr2WFsXfB/9+foJZoZO35XYp8sCPpuf8wOzNHd7nGtr",
+	"AFfNC5EAPUX0lDF1DKqJ4f5MJLCVJywOQh7l5zcikuUmDxqx2AL2qrw3eLZnrkzzP4W/+br/BpThrH97",
+	"BdG1qML+Br3cr1hc2Ya1b1Ve3ZXowNNykfC42SynedHFiU5f/ICvegT+kTsx0UJQgdn+23rI92b3VBnC",
+	"U14v4vER1OohD3lElaLdgTYdZAROJjDCe37VAwlZQG2P9ZKUyYB0DADlOGUYoEePuu25QQ8gsTfCkY1H",
+	"WkFJ4/Pq8UHSBtwofL12g0QIDDrOAYQWTeBetIVMyAafSHfNkAJXzrRWJ3vcvEb7iNR0nKriiKrCsPb4",
+	"mMsPZM2gLu8CKPOQxkDjE3J7HY7WcjLbzwLVkQ/ePdVbBigtjWypQ2RXISKFSa/tgnePK6Y3gcsxu0DC",
+	"Hg85fh1R9JRxInq9gusLDH1uNAYAO8FK2Q5z49TfxCaIXpZIt3NcUMMuFJYxuOcBe39rmwzEOJPQbgzz",
+	"jTmIFMk0sM4Jofzzr1uWwr2+V3tBW90l4S/uziddFma+lS7BryICfbuaGmftm1XUN1zL5W2o2XIuT2SZ",
+	"vXrTRVvzb4RqKGo1hmXL8QTlIlH9HZbS7muNtC6vbLMgNRYQgAoCV6Fa9baMo/2zD8H4T24toTWFwCAh",
+	"5zTLLBoFKCklQMG7uwGVmhy4dISPAhLyAkxKLyfhc7eXEs8RZ4/luQHE7dbGzWJKPjsrq5HymauX4GuD",
+	"1F0HvLZ5Vw6xPX++rjRTu/m62M5RmRdW+N/SuCv0i/Vnl5fq763Zhv3mjhu2Wc6Z/rvgokduzz3y4eJH",
+	"rred3az9SoDIdj/fu8PrTPROckFaoH2woua2/eErKInNz3qzLu/DyDss8iLBouQxAnJWT7heONUOOeR2",
+	"DfW0yMDZSxRU80PGcXG3nn1V3VT95znUCZWeOnBWyCljI4lUgLkgtzXDE5axtvbxDEQ16dDuKcICYFZ2",
+	"u/F4ceuFXdv1hQtLzPpVfYVLQWzMCSPbyLxOWXTI5DhdWRrp2e5DP08xFoJzcu8QfFMOAXBzeoZVoZBf",
+	"H8q7beY4pqdYAmK2ppYKX4JMv/gG337M46LjErt/L46vKcVJq9EM+cTQDQXEyHTud1gMaOyiidbLkKJO",
+	"9gylf6sBb5EhH1ngfj0ALy5ZpaTVlFYYB65gBLwOiOXNOQB46YIg7MWahcYxACt2aZZNgS2gTCCV94nf",
+	"uErY+g5UwtK9s5uXHUDY9rplB9/h/LqDru0t2O336vVy6tX49Llipbk8K8Q7kIzeyrU8rHODGncP5WVh",
+	"GDYkYOlM+EycJ8vFaDEEe4fAUV2F1ZfzkTBf/17Gy4EGiOV4UKZXo7zsM1jYwRJAjCUGRFWvpa5kTBFc",
+	"KUm10ApQaIEIuekHqPn+jCv/tGMEm0lLR9pJWbEcd5fQXBvOpudMHe9i5lOMIeBkrYa2aoe0tNmj0KTR",
+	"vJsmDTvQ8h6N76u54lmWxHRKJiI7xVTxEGKayyJcrcvU0uW1cajpPpYo1q3uo7jBmj1fdc7kvVy19HJd",
+	"jLXNxTTl0YCmKZkwIgfJSAs9/OS/5F+Qt26uqPLn02VroNC79U4Pcwzu43/rjP9R02mXi+gvoSqmTD+O",
+	"Er4SLKLpG7eqKzCssvp3UwpctXbPTqM24ymWqpWDhK8R2291ps5jR8+p9Z6TBPUvtKns3/9RaW/7Kf1/",
+	"/8cauDq1a4NLWvqxO4UGdZ8ze00C6iBZKT2hd+e9ZFqnZJo5x55YgvN4A9ireg1XLg/+OS9v036KHi1U",
+	"YRVDTYvyBfhx9ZAvKP4dJQtyBQvD+gfJ+sI3q4qF5bytNwgLcZCsGDTwgmt69s2035/TNZHScK1Uy5zd",
+	"NRzRK9XSlsWMX+ghApyohebhLA18YNFdcJEBrQnhFyxQVxW50AHppzYXRsaDaeQUF34wOVEuCIgZPrQ4",
+	"Qr7TAFWRN5NWKdkpixT74d8l8eKF7QNagmBMeEHQ9y4Fxm3DyFxaXuQy2q7jmiO439yMJfJbla53k/Q0",
+	"DUcDKknurswZRbeBZKeHYMWWOQwOTXQ+SXq3EdiD5fpIW32S0aw7uBgA6Nk4TTcUO1cE7yDijGVF0BSv",
+	"L7yA0DY0Mc52TpslZ9DosLyeOQo2ztIZ7lay5zCjAX4t5FaL9RIeY6kgtq7LfESAKioyVie/JMrAphn/",
+	"F3zfIOTQUFFADeAx8p8Nkv4gTfoDFRVb2n45fvVyg8kuHSF2Pgv5RGSQiNVbkyoohp1kdDRiMeCzheNG",
+	"Y6s7pNkp/BczPOD486b/e1XSHrDPJVyyTEEsWr+vVidPi6F91HDYdNDTh3MXOn8LFdh6H8LfQt4BTAIC",
+	"NC9cEVhI7eIjDJgQ3LKlQTOFR4YGDS9vx3ph5JQreh7k5OiCk6O3LxOFk3YgpOpn7Ojty3bIN0ikJ4Xo",
+	"/4naZmXhl+FYKgKEM3rRp8A5gEF5PiVdKtku3B1WgJuejAYZlSysmEXAmQbkCyUMqIA2SuAJEMbH20cZ",
+	"6yXnPwB6ILxWKpopx8dg/h6RKk0lzHYSM0LN27DL5z28CmAOx1g3mjKlwLbgMYmTfqIkAtdiE0t3QDPa",
+	"VcCboM0yxSSirZNqJB8kaWSZ+tREmO+IpNkKSRrV6uQlVXoeul1LghdyAeePpqQadWmPRWa363/87/8S",
+	"1QKYMbMNhhSHV4XnBOR5xthpEPIn0yxJ06Rbq5NjPXGW4U2OoG2p+mSQcCZZQP5KR1T/Vw0DLDjb2jYL",
+	"eTbmbRL9v//03//v//iv//yP/+uf//bf/vlv/9MMHn/9Acc2f1Fgf4oITfVTY4F9OvWQHwM0BUWSCrTJ",
+	"RCbbJNp7/VTf+OZQ/+9GBHCUr/f3DpFfBWdPZCE3Uy0yqBuDoD+uMMc5DqBknXdTIVmMiBmYKYt+MJhk",
+	"ITeXljSBNfL6g0+m9+tZksIkY6U0rOcgUXrIFlZY27AWcNOKQFMtr6VgAOMGWWEngrDzRKqA9AH7kQt4",
+	"Yi0gkYsC6Vmw/DJ6jjGdEYW8ClCaDmoKrgnypAhVwH9Sw5Jt2SYjKiWJ9Pk5QWqTCPNd9h8WYgVO2Ajy",
+	"Za7TCc589AmH0MN5KAfg0ApiVQQ0rVhx3aqwrAEJK3gMZVgJiDnItYA09YnXLoU7aMV8VCWsZCxlcB6E",
+	"PnwVErNRKqY/LMgJfarMNiv51sKQnr9kvK8GlXar0YDMkP13nhvSE8/7ZQkrqDofJCovOEfWWX/AywKA",
+	"ZQPO0X5X58d6ES8fHewfaE5MJGjY4hBtO1HZcPIY5cpNYwBqu3BAOXSaHpRHEaX3MKmy8246lskZK+Lf",
+	"uRhoo3nc8KhaLlkAH1PFNvSLKquubnG4fiJylfG2VhkvPnQNAwb7R3vZeKbhLDUbjV3SMi46BVDewkBb",
+	"C7oIILFdmTkrJmtqTsrSHGpJN0RBIJW1PpCqGNFP49mp7LZ+G3SHr8Wbf307XTCF+NTK1Y/2x3WFBfR5",
+	"AwHoLEvz+bP2oRFjc/bh3IUo5+Yu0ypSjFV77nqUhwnvlz+69TBVu0rEdIr/6qtd3wlbKUNTEMH5SNyb",
+	"zZjcW7bYHedvro3xpzeIt3/xwesJO6AmPbgQ/Wdk0L/0DgsKHs7thh/uDgUFXNKS5Aj+xfq6446bt+XJ",
+	"U1dPq8Qo6ZLCjQGh6WhAO0wl+rIFWdKjwrtupR3KJv9gzJV2BdwhWZeDRHui68oA+h+2SiqwMHffx3ZE",
+	"zMhp8dP9TVn4HfIC5RiQeF2n0Krj6tqSbp3YK7RgRcaRRJIBzYYAmKftdA+IcX6jPoHd5A/nOtgCi/bd",
+	"VXbWrSAKXOMsrf0oLRXwJnci7X64br301/LhR8UPvjXB8X1BiNlJ9iTLEmE1p0g3P8Mtl+849J9i29ZR",
+	"ri1A9poRVBeGFdzDcodhZjsbl2FE1aAAmw4zsDg2sGxvH8Pda3QbbvQk6t1oz9iyk+hfd8spra8n/e+m",
+	"CLtPVzxLU95dbota9hxhwuizwUXMosAFSGdmo3kIF4UZl5x6O+FF9AGsfcf8P4RcLD3IojJ4fE5E5MBA",
+	"RQx30QPB0HrBl58MkpSFPBpQeTIUGYsQRF+MlRtlm3DhqLQBzdCQLiO/MmE81r4NfLv7llT0A/3Bp4yN",
+	"ikFLPZ8Qqd2bmyikazOTBL+bFxnWHVg1pAgSEz5HKxror+kOHGayAyEmex7DEnIDZdABGXJTtYSPBuoi",
+	"G07FlxS56zANZjPrFtmhDWkEOw8qJ/UdJCP/MyZULy7kZ3hAkh6Ox3w0oIHD2NBOhEkIzEAAeqIwEhOq",
+	"r1KCPj/Gkid6U/STM8YJBTqOzB9KmpwxkjKacZMLS5QeNItrboYcYZ6J7RXGDihiQKDkhmmn3LvSBs1D",
+	"rsV1AKmKCUBCU7X4Q5QQbUI9Dm7zWUM6DfmAnjHSYYwT/DZI/xXXHj5Of4a5L+lzwGeHAK+/V/ClOetW",
+	"4vo2IEFlUjUDRjO9mnWy53C19RTObc0EC5HplMVkMhAps43tcm577vrQv5C9ARw4e7JKaekt9Rcn8hTU",
+	"CmK2QdusFMhfuN1sYKbGGxMG49p4/BJFqMQPrRMgNNEDAZ74RBGpkjQlnLFYkkSGfH4QpBrt/7b/+vjk",
+	"cP94//Xxizevo4BYIvOtBonpVNbgFnRm4DHbzQaJjj68fnJyuH+0r+99++7F4f5TYH4EhKKpGGcmGV3g",
+	"2tcTCFikyLVvpFBpIkOL5hXsjOXhSy2QAEZv9pW4S7abjZmg5lmz3tyI662N7dVDmkut7SnvPsFbVulh",
+	"ATb/9TayfEY8FblKS8tN4qn6qC7bV4sXQuY6u+DF1wwq5oAzM6i3UAbofcT2BePZ8saz2PFrHDcezzDc",
+	"4xQ92m4EhrP5BErbK+2dFk6HWdc/3Z7sM84yms5//Ox86inIMxam2KMSVMY8+TRmJ6dsaqfaIHYu+bI/",
+	"L/k20NbmsbC5rVniinYLgVw8iQxO4poc3ynvHqyApOd8JCO9Z/UCGgpQO6GtICvbbtlLbqyvEqxEksMh",
+	"B4EJ1xXWpHl6blelCIyRqyinZ1ATOW2zu4p+IEVRfdOFZWbUqCTNks/rydVGPqfY7padjqrugIyhcy/3",
+	"XjyXaB8VA/pCSpwyjMyXB0SxCxTYSgYiUxvaKIsJ3OWcAH10tPU8ltqtkUmfAxenQbXNAKRV28KyK0Y5",
+	"XF5eZdbJxARavUeMSxJtTuRf4AU//Z9//OcIrXdt6nCpGNUmXMgHIo0txAQ+h5yyaZ08NSZMmvQYZIS1",
+	"UTYQUPhkW80NQOxuyLW9qKiP/WaxdvXT0HfQ5pQQHLhvjuGv2NwMuLXKEeDkgzAOFbKcxyg1sMYFyGrg",
+	"d5y+arRnTjeMoU1+ZjRjWVSztTBbZRYSBpCP9RMql61ud+Xj3emvbGpsjauGnlV6IllX8FhW2lsPG42V",
+	"z6f3BV7MeT7GfMVQKzsfJRmT8zqsmWtcWACUbPHznd6b5x/+/uH4r8mr9692fn/6c/r6+Yfmh+Pfk9et",
+	"V9t1sBPqzR8fbjea29uNRr3R26KPu2tST2YalgsrGO6XV9aM5+GlPg4zFc4riD5vLz4RvJcmXfXdBIJZ",
+	"d5wlagpHdm+U/MqmWhJU2n98DCpYsGP/rY+oJ9rh5FjpoowMsHL9GEU5ynUkXF4t42rImb0a3tgRSxH9",
+	"dha72uPEqMEARfpATMiQ8qnRjeDWzzyuTl45LmlTQisUwgFBreuchHvO1Dsc/TrZ+eWJlqondl5aWggo",
+	"mrofdoo/nOSd+M11xX31cy8+6oqmNmn7NWVg3/kM396ufMq0yZBN7b5E7PbFBsdT1k1pBvxovSTFDAlg",
+	"GxdgTYok6zbamEjHJB9y0bPKFy0YZ7pHB++OIwgjdaZK78/jQcYYkYqNZDvkIW/WSXTw5uiY2NFGPqFe",
+	"yh5IgoEw7eNog+fvGEQ7+mVvo7XzkFQH7LxWD3mrbt4FddXplET60ghfCyPB55+MszQC0tkBozES9LOY",
+	"xbtY6k4IeXf4Un+cMa2gcB+1nDZrolzjRbU6eYOYHcD/BBBsjGOoDp4EwScA7tB22QNtbgFdwqa2tXah",
+	"vnxrQy8+VUknReYiqF+jZJQxM4B3hy/hYcZq6oy7p0zVQ741O3Gbn80XJvGfm5aSIGr7lmF3wLqGdlDP",
+	"TuC+2c6mZayxzQBVyZNez/IHSEUi85cTwDbbJcnQFuvDc2BbjkfG7EwyM8meYRYT2hFnjOw0yJD16Sg5",
+	"Z6l0Jb2UT+E5MesKbXRiUfIxRPAgQJxhBT8tskb6iNxt8oebh49RPeQQ68HqQGM5Vk30TbZJa4e8+tls",
+	"/4A0yfOfoVY/Te2nBeTg6bMg5KOUJhwbC9ApGQ4FJ3QcJwJ+OEtiJhBPqda258k1kejZDjlUFupvgAOF",
+	"oEdjBbX5EP5LUzHZAPxjaPdrkOi3vZcvnu4dv3jz+mT/8PDNYRTyHIYcN7jIZhYFGgjxOENQW4xT5Ijw",
+	"jOeQw9D0vHwaC0UtHl0pMwW8B/g0iiQZhsrRMmWUiggMt5oGS9HD9yyxtd/B0t2pse1PZqVdgW2wOeJ9",
+	"6OJKmQkIxQntZ3RYxz+sGBEb0NbOw0q78rj36GHceNR89Gi7+2P8cOcxbfUYpY3uzg6NG80dutXpbfea",
+	"nVan0XnUanXj5k78sNvc6TR6jQZtPNLPSv7OKu3tRy3ATLiMM4BTfKkKlBv0DtxZrbQr49FJo/nXp4/+",
+	"9uvbrd8e/9768OP7nePtw62D1uvmq/zacZZW2pWBUiPZ3tzsDqiqm5fXu2JoRKziJ8X5xzXZXPqOv7Dz",
+	"0U+594Flonqmf4KJtv/u/7R1+qnxthU/XleaGj7sONGifZnR8t6q1ZEhGAXtFpAxV0kKhc7faD/mBeOC",
+	"6fvuPJu8xEXRTOXkFZ5B+M5YgAV70DcUVnNaxMQ+uw06QyqKXXEBEgFZa0NbLsZsicWEI/dShBYXNPao",
+	"wXjY4TRJ0QzricxaEPCcUSb06cGUqtE22v16gN1QsyxNlqxjMU6cdm/snKwL7HShdliS13HibqEGGTCs",
+	"mP+x1Shmbi5Vx30zCiao6AUfS/12RuOp3mD+Qt6QNK7DSxbI5P5P8fNB87IK5LY1R/+nt8PHZ5WgMkli",
+	"6L9oPWqsU2Vc5OHi5NxXNJWKzefsIqF5WTMU7yzADi1zzsAxv84LFlVWP8n9PPR/0TU2yQAciXZHPZe4",
+	"bRw262CH3PmExvVTQFYJAYOYCK7tDrzFOotlF4Yc3BzrR0IRB8jMB9L6hlADQtHTFpyV+YdQEmH9R+Mq",
+	"YuUJOIq2BMdcAL6Pz+xkshrSMua1FzhXFo/F+jwBiVCiRqB+im5WkKeisJokIqZHH24+GSYSmuUBLBUf",
+	"4/2W+2z+bzAzJ0qIk1RbJHAr/oaBMtpJWVQnr4VZ1ilT855bnTzB/QVFViF37IRGW9qS+cSsWJ0cu31C",
+	"M0Z6yTmLyQBoJyauLApCBwx07QSbe1G/m+iG10fr9ghGbPTVUBQE1TFjNReLgWKpCc1iWScv0BjoM2X2",
+	"FshN2BqoIEOuB7Zr/uq0UI7yt9VqELNphA3O8D7RTnZAqByxrgr5KRupGukJ7XBLQuWUdweZ4GIs0+lc",
+	"RKHurBJ9SESO8gDgAq4WyIAzQOWeg5jPDZQCL2SO64OZO76LTfaTRLLiKTW0mZwzy++EqAY8xqo5B4Wg",
+	"Zl+C9Wu2mG/O8jK1gCEH5IA6wVrIEmllCyFnnwAG25DGpQxWZgeye+PrFowvW05ybwddYAcFBBtNXJj7",
+	"CzeMbtn3vbMiCqugVvBgJRhKi3gCQXInsTRR71EmYCtj7FxIBs6kzJVFs9GoAbSKvhoqxQmVp0DmDqU1",
+	"wGZrngLOKs1RerDSVTKl1b5X9u1eH/LcT9U3xUnGukpk08CUirhHAeyTe48olLxTq2uw3DVO5CilU8iJ",
+	"6CsTA/1iCq+jTxGpdqlkGwmXjMtEJWcsne4CCoj+IxIPwvsFZ/jxpnzClsobZHc9IiQ38fBzob5V5nx+",
+	"keGKMMWecAOVDszDr1yv49RgHUfIRxnrspjxLmvrgc0AgNghjEbp1CpEN38I3rsAFf4d7JALqlqfiOGQ",
+	"blgcm9jOgMwrV5rYT+h00B+uhLEjOpWP+i+jFGq7TGVdWSFrEstCFWui2FCuCiIRVIb0/AXeYXEH7D9d",
+	"xR/NMjqF8i01heLansiGlXkUgj0DNGKzSPPbKMgBigjHkrtMpAvBSGiaLIEdKcUigI8YAYiPvu1f/viX",
+	"MDxvNDbC8Lz57OMP/2EVnIdju/Hcni1j3FwZ4mMeL+Nq8B6w6Rz+BKkWt6oFd9lZOx7FzkVwFOsDdyit",
+	"JMX5swaItIeNnlFFs9nIUMwLRgZeJDex5McYcWOpsJRXJQpWb5/3E84YlCiaTXti5mVP30heJnHMUqiw",
+	"XVJPa9s+56htPq7JCpEsW6XwFebo++gSf5ZwFKx+gQJKZ0+Xb342S7I8Em2CwEZF7i7Uw6BK51V3FS/a",
+	"bmzX6qUxYgliYD1H5Sva/Wvb+xcCpuNCfB87H+KKM1u25Ays0HlzAWBVsa/Xru5VO3udevsIaro7KIsr",
+	"ml5NKM5haSyLrE0mVWSPHQK0DRjpiBhtDWnKbBBpGfiB6mSPm+OKep90U0YzbRFDtQW8JyDR5z8j+5cI",
+	"T0pUD/lMlsi+eR7rbgvDXOgAaLkhBzRjpmgh5C56ZUoXZvCVYSHMEYtI1fXZ1crM0AM9eU6kXLEKoey4",
+	"Vy6nj3AubgNq4hZF3gWi7uGXIuoAeFSJ7MuHSP6uUuUowchwulwwj0u7M0YpIIoukndtKxOxR3qsSIcB",
+	"Ji9IN5fRxr6EqwsrQwa6LmE1VtcVVXdh8NxLwq/O+LuXiF9m8RBTy8Wh9tUmrDMQ4nQ5qpwLdzIej0Ri",
+	"wDjywKIFZjaJZtbNmJK7gNkb8igPKESLQogY3SHF1jC/QQOKUedk6YJI4Xv7TSu3wJshXRxzmgxOtk6P",
+	"H3/6vTV8/+j8cOfs9Y+dg63uWqJQZtg2EHWrjI0rxYHyvfLH5wrtquSMWUdklSRdnEjaSef72mFP/lDR",
+	"zomZ+BPcQidQ/bhCV3Vec1qQzqZsvyChuwOqNsxr3Reh9Fy0tusKJZn1vQh7MEfFdKftK2pa+0p6wADp",
+	"0Kx+Ps+ejHQyZDHK4SHrJ9Lg6pNfjo8PjgAtQ/9XzT1zrifW7yUhfaYQa98TsQb2xDBNaAsQdWvbR1FK",
+	"Rd9UJ1QtwnnIe1o4SJPwl1PejVzbh4cfQ7Nsaoo6cuh3KDvw0JVqmK0xM1S3RzcKDH46tiZHFlGpGv0R",
+	"Vn4IKx9BrIecpin00KRT9z0GE0gSEBWJ4PhpjKtdbHcJuVNGm5/zg4ncyXQaQZ+I9IFiJPSQ7NPugMSm",
+	"Pwqbl6B7RvRI9BkrVVQyZFLR4SggWtz9GdlaVghZ/HGkKI9pFhO76B+rVoRMJpO6NH+2o9NypEYmdNq2",
+	"nUYhtzO1ATj6WCxjRxQXmSfMKjKVTWuBd6cbZESqY56cE9MXXFyKDT1yqsYIoh+dNQPEJe5QyR5uk19e",
+	"7T3ZOPplr7XzEOpW4rp7bL0jYoNcHO0ClwPjKkuYDBzvA/JtUCRYCEBD20Zvs4B5szcU8k5J6/wc9lLC",
+	"yY4dMShrIyOBaAJhoVgqjUukX2vUODvHc56YNivR6+Fm/NdEKaAI8cZQjd7v//zLmze/nhzuHx9+OHn/",
+	"4vXTN++jWmBGl2Mu2eMHQ4mB6vIMEoL2QLjzhlGm3LDpM5UvSr7xLRLUA2lX1lB1C56/jfQFSXjhIFkT",
+	"CerfgKc1GTJoI6IJtPtjb712LvXnmwQs0DvoHY7igypDMobRblstbcbDRf6THckD6RqsYK8bynCtVYHO",
+	"I0FebAtMBHlXcqztXQXlVakQIz2eIOSjDKaOiIykCT/dwJY4zhSSNwPPiDHMqtuNhldqN87SqEbGPGXS",
+	"SDnTrQa8JCiB7ILuvXz55v3JweGL3/aO93/SejXaxd6pOM6YxEJBW6qGSGBUWeIdV0W1zIQslBpejA1g",
+	"ZMGdNizl5lFOhWSRdSwajAW6MWha2oy6nBV0ySYjMy+30WW0ZhPzUnO41BTF38BklKx78qr369vH2aPn",
+	"v374lB1P/vXdwdNHL14e/P5CtF7Sl/Ro4huUlbs0ZNdpxr5P1OAI5uGiKIGVSXm5rhNJOJGkKgdiwkEK",
+	"ES4mtdXtXTOYe6yGbx2rYdZWLzfV/YhGwYhchvGLGL2yYDfkW9XZcano5+SRQyhUNwwqSpBEFVXPIiTg",
+	"XKusx2u3+GpGRt6+GDDsbstkwFOfUfDrQF7ZXlny3GW/y1UPFS7IyocqKA8M7vEFTm4eD0SeJi3iLzod",
+	"z5la99Gw1oMJZ13afMgv2ilcdP2Y1c5XpupXVfD3J/xLOeFYqLLq8b6cg+PC1Hmr2sU1Je8OXwYeqCEG",
+	"kQBt2vDqF5Svdkzh9NZDvoeuO7Q8eRLHwjoXnfsC8LaWPhBmCfkk4bGYmAjSxEA8I8CvmDAZYNcMYtvA",
+	"X8RoxOIZoVXiKr6D8+1LrqtmWj1X5xIdEvEVHbLGF+GQXUN+Nr9F+UmoLLCSf10e0BUl6r33s8T7wZqW",
+	"a3s/m3nIcmme1/d1inRsbaQsthc8QKSIsSTVaMR4nPA+dsPqY8JiSBREPZqkLIborFJsOFIywBJ/O1f2",
+	"GQCdT8ExDkIO+WBzh0+vbX4CGgjz3yep6Ed1cpBzwzp+WSod2SzEkEUa26TBhVLdyyE/zSdu5WSyfe0q",
+	"2eT4pPFhq3fYOn37Y+dvj4evt0cvH8nj1tn7h39/0oxXJ9dczVODtbuj/LK/Bf/4XPFW0P83NDsYyVux",
+	"VN5kp7EFAN+wRU6gUaaVj+vEtlHuNLCnMluulfTHu9e1ZgS9/5JHP5a8BIg3L3hJ83eYOLvt4S22WXvZ",
+	"TSvqVLOQVoNduId84PWW/WcRqN3ipy+dC6wIMAuXK3TMzzlHq3zGVuy0tQ2xTpCsnqRfBIpuTssa2S1n",
+	"DtTqNJf5Gbh3lb6oSgDPsygk+G7GY1pFT29+9o75n5vgx1weVWTmzcGqN+S64gI8kiPwqGhuOYBf5k6v",
+	"9vDQDLC0OFxMTB6Akl7G5CDk8G3EuGjVBGlsTG4TsqdtktPuWEooUwVgjI+Q5zMHiCHm90JdgM07C27Z",
+	"b9pku/H4YnvgUA9wZmbmw1StK/pUBUVY0Bo7s1rDUI58GTrCV8+NGfW81SzRFoscuIv0x84V9IdZ/8od",
+	"hcRh7pfphLdjNraH4jvQBaukx2a1qlnBrwj34KoqCOSLJ0Qv693ZA/T5+pG8ZUIeBbjFl8GKFAznIand",
+	"gBVZXyL4v8igJvsBvgfSRgABMwDp/qxoL6f5G9LslMUhj2w1mMF28F3WunslVLaQw2dPyNbW1mOouSFV",
+	"dCPh0SGfLctDXHWstHPfyInggUUpGCZpmmCFU03rNRpyQ3+C9CVe1Z1WYu6TfFY06JQLHJI1lJ/NFchB",
+	"M4r+W8ZqdYI8I8Z/VQPKZ4nQ5knIagYfHgCS9EMtXFIfaTUMeDz0qRf5OMq1n57wL6EcBhZ3sVe3opQu",
+	"fM+loqZX1PCfQNYDNM7dRB/1914Yg8zZ9nC891rpvmjjyvoMIEjMllLCd68urduEoopt2Iqrm1Jxz5Oz",
+	"2QoQSjibzFQqBYYHgcWlFZQhf1YoV0X05qg0xRHV/EJSqIWGmmTTsdwRahCY/pgJFIlCHJZU5wuB28RV",
+	"AXM2wQrf/CeRxqbotxaEXArgyOyyBFgDKCdykqjuAAHtbd5+mEhpalNX8I5ghcxEY0XYerTEV5axWpTf",
+	"nykW/H34+OzD8Nn0w/DZw+7fftvu/u23Jnv++qw7jNPft/46iN+fN35vPZt2n5/vfMfFgnkBFpxCLCK5",
+	"V0k3oZK+Fq0iVHkp4IPZetIFOuaSLw8+V5BKrjAcKGBflP8x5e2gF2LRHQ8ZFjPA7+hWuOO6CVLOjHP2",
+	"YS+TM8aZxNSYE7c0zfsUAMtL71jtBqAcrOcZol8YTU3ArwT8XXCV0a6SAHOKY/PufSq6suxOZFgZUk77",
+	"DD5Mjy1mNCYpU1qK75IhldqJOWUGyS1/6F48THjJU488OsS8VF9Cys4QGkpgNLQ8ha6RyXu4oeyaf/pT",
+	"QOtyHFoBsb0M/UyMRzi7o3EnTbrE8LlK77GH2iUseer7gTAtFNRQzoOswuaTTKTMkOLQ2Lh93jNfIWV2",
+	"2UxgvAORLOE/WJyYspcYEY+h8NTygfnPxJ9KHnoIxTGCgxWWTwNysAr9qq4qLL67oRRqznjoo4RrC6hk",
+	"KAdJ+Z3dUy4mKYv7QORDqt7kyFpgDSHmfoMRGgY04DjzX+JCsOXb24UkHPm+aZ4BjxzrK7xS9D4dpfqk",
+	"+c1vIYeWq9yjzxn0VXcArFqwWZEelKapz+mGNpIZ677tsZgd6Wuhkp45uLA6AAkReOyoSoySLpHjjr6t",
+	"Y3D6zGMLd5fNg3/vyOAL9+ZoRr0nHvnXLt70gqcJZ/6KZ0wyDqgDZdh5OVLnXONVETrTeyS2p88/79k4",
+	"TTcAOUgymlmb1cNK9gE8yJBO4Sj53wi3lT0ZRljgSMsPi4Fr1qPPxLg/IDl9l78kFs607BBqXw4WoEAO",
+	"aFbcTgy43bhVqZaWs1NGJiI7tYMoHFl4/ILT4KZ7IrKYdFLRPU0x42Xx1jeAf0trSbvLJWPm4MCfoAQj",
+	"TlQRn90CPrhxPDFg8RjZu3A8tg8WOs4SZRtfLfNtYNM1AGTq4Qz4ySYb0cKYoDcWp/b//Pjn/w8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -36,6 +36,63 @@ func (e AttachmentProcessedEventType) Valid() bool {
 	}
 }
 
+// Defines values for BeforeSendOnError.
+const (
+	BeforeSendOnErrorAllow  BeforeSendOnError = "allow"
+	BeforeSendOnErrorReject BeforeSendOnError = "reject"
+)
+
+// Valid indicates whether the value is a known member of the BeforeSendOnError enum.
+func (e BeforeSendOnError) Valid() bool {
+	switch e {
+	case BeforeSendOnErrorAllow:
+		return true
+	case BeforeSendOnErrorReject:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BlocklistAction.
+const (
+	BlocklistActionBlock BlocklistAction = "block"
+	BlocklistActionFlag  BlocklistAction = "flag"
+	BlocklistActionMask  BlocklistAction = "mask"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistAction enum.
+func (e BlocklistAction) Valid() bool {
+	switch e {
+	case BlocklistActionBlock:
+		return true
+	case BlocklistActionFlag:
+		return true
+	case BlocklistActionMask:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BlocklistMatch.
+const (
+	BlocklistMatchSubstring BlocklistMatch = "substring"
+	BlocklistMatchWord      BlocklistMatch = "word"
+)
+
+// Valid indicates whether the value is a known member of the BlocklistMatch enum.
+func (e BlocklistMatch) Valid() bool {
+	switch e {
+	case BlocklistMatchSubstring:
+		return true
+	case BlocklistMatchWord:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAUTHENTICATIONERROR ErrorCode = "AUTHENTICATION_ERROR"
@@ -195,6 +252,27 @@ func (e ReactionEventType) Valid() bool {
 	}
 }
 
+// Defines values for ReportStatus.
+const (
+	ReportStatusDismissed ReportStatus = "dismissed"
+	ReportStatusOpen      ReportStatus = "open"
+	ReportStatusResolved  ReportStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the ReportStatus enum.
+func (e ReportStatus) Valid() bool {
+	switch e {
+	case ReportStatusDismissed:
+		return true
+	case ReportStatusOpen:
+		return true
+	case ReportStatusResolved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	RoleAdmin  Role = "admin"
@@ -264,6 +342,24 @@ func (e ThreadUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for UpdateReportRequestStatus.
+const (
+	UpdateReportRequestStatusDismissed UpdateReportRequestStatus = "dismissed"
+	UpdateReportRequestStatusResolved  UpdateReportRequestStatus = "resolved"
+)
+
+// Valid indicates whether the value is a known member of the UpdateReportRequestStatus enum.
+func (e UpdateReportRequestStatus) Valid() bool {
+	switch e {
+	case UpdateReportRequestStatusDismissed:
+		return true
+	case UpdateReportRequestStatusResolved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UploadStatus.
 const (
 	UploadStatusPending UploadStatus = "pending"
@@ -276,6 +372,81 @@ func (e UploadStatus) Valid() bool {
 	case UploadStatusPending:
 		return true
 	case UploadStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookDeliveryStatus.
+const (
+	WebhookDeliveryStatusFailed    WebhookDeliveryStatus = "failed"
+	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "pending"
+	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "succeeded"
+)
+
+// Valid indicates whether the value is a known member of the WebhookDeliveryStatus enum.
+func (e WebhookDeliveryStatus) Valid() bool {
+	switch e {
+	case WebhookDeliveryStatusFailed:
+		return true
+	case WebhookDeliveryStatusPending:
+		return true
+	case WebhookDeliveryStatusSucceeded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookEventType.
+const (
+	WebhookEventTypeAsterisk            WebhookEventType = "*"
+	WebhookEventTypeAttachmentProcessed WebhookEventType = "attachment.processed"
+	WebhookEventTypeMemberJoined        WebhookEventType = "member.joined"
+	WebhookEventTypeMemberLeft          WebhookEventType = "member.left"
+	WebhookEventTypeMessage             WebhookEventType = "message"
+	WebhookEventTypeMessageDeleted      WebhookEventType = "message.deleted"
+	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
+	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
+	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
+	WebhookEventTypeReactionAdded       WebhookEventType = "reaction.added"
+	WebhookEventTypeReactionRemoved     WebhookEventType = "reaction.removed"
+	WebhookEventTypeRoomUpdated         WebhookEventType = "room.updated"
+	WebhookEventTypeThreadUpdated       WebhookEventType = "thread.updated"
+	WebhookEventTypeWebhookDisabled     WebhookEventType = "webhook.disabled"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case WebhookEventTypeAsterisk:
+		return true
+	case WebhookEventTypeAttachmentProcessed:
+		return true
+	case WebhookEventTypeMemberJoined:
+		return true
+	case WebhookEventTypeMemberLeft:
+		return true
+	case WebhookEventTypeMessage:
+		return true
+	case WebhookEventTypeMessageDeleted:
+		return true
+	case WebhookEventTypeMessageUpdated:
+		return true
+	case WebhookEventTypePinAdded:
+		return true
+	case WebhookEventTypePinRemoved:
+		return true
+	case WebhookEventTypeReactionAdded:
+		return true
+	case WebhookEventTypeReactionRemoved:
+		return true
+	case WebhookEventTypeRoomUpdated:
+		return true
+	case WebhookEventTypeThreadUpdated:
+		return true
+	case WebhookEventTypeWebhookDisabled:
 		return true
 	default:
 		return false
@@ -446,6 +617,139 @@ type AttachmentProcessedEvent struct {
 // Example: attachment.processed
 type AttachmentProcessedEventType string
 
+// BeforeSendHook The tenant's before-send hook.
+type BeforeSendHook struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError BeforeSendOnError `json:"on_error"`
+
+	// Secret The signing secret (`whsec_…`), in the answer that creates the hook only; null otherwise.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+	Secret *string `json:"secret"`
+
+	// TimeoutMs How long an answer is waited for.
+	//
+	// Example: 1000
+	TimeoutMs int `json:"timeout_ms"`
+
+	// UpdatedAt When it was last set.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where sends and edits are POSTed.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
+// BeforeSendHookDeleted The hook is gone.
+type BeforeSendHookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+}
+
+// BeforeSendHookDeletedResponse Envelope of BeforeSendHookDeleted.
+type BeforeSendHookDeletedResponse struct {
+	// Data The hook is gone.
+	Data BeforeSendHookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendHookResponse Envelope of BeforeSendHook.
+type BeforeSendHookResponse struct {
+	// Data The tenant's before-send hook.
+	Data BeforeSendHook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BeforeSendOnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+//
+// Example: allow
+type BeforeSendOnError string
+
+// Blocklist The tenant's word blocklist.
+type Blocklist struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action BlocklistAction `json:"action"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match BlocklistMatch `json:"match"`
+
+	// UpdatedAt When it was last set; null when never.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt *time.Time `json:"updated_at"`
+
+	// Words The words, as set.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
+
+// BlocklistAction `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+//
+// Example: mask
+type BlocklistAction string
+
+// BlocklistMatch `word`: whole words only; `substring`: anywhere, inside words too.
+//
+// Example: word
+type BlocklistMatch string
+
+// BlocklistResponse Envelope of Blocklist.
+type BlocklistResponse struct {
+	// Data The tenant's word blocklist.
+	Data Blocklist `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// CreateReportRequest A report of one message (`message_id`) or of one user (`user_id`), not both.
+type CreateReportRequest struct {
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId *MessageId `json:"message_id,omitempty"`
+
+	// Note More detail from the reporter.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note,omitempty"`
+
+	// Reason Why, in a word or a short phrase (spam, harassment …); no control characters.
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId *UserId `json:"user_id,omitempty"`
+}
+
 // CreateRoomRequest A new room. The caller is always a member and need not be listed.
 // A `dm` names the one other user in `members`, and may name the caller
 // too (`[bob]`, `[bob, alice]` and `[alice, bob]` by alice are the same
@@ -528,6 +832,24 @@ type CreateUploadRequest struct {
 	//
 	// Example: 48213
 	Size int64 `json:"size"`
+}
+
+// CreateWebhookRequest A webhook endpoint to create.
+type CreateWebhookRequest struct {
+	// Active Whether deliveries are sent (true when absent).
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
 }
 
 // DeadLetters Dead-lettered deliveries.
@@ -1590,6 +1912,116 @@ type RemovedMemberResponse struct {
 	Success bool `json:"success"`
 }
 
+// ReplayWebhookRequest Where a replay starts.
+type ReplayWebhookRequest struct {
+	// Since An RFC 3339 time, or a cursor from `GET /sync`.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	Since string `json:"since"`
+}
+
+// Report A report of a message or a user.
+type Report struct {
+	// CreatedAt When it was opened.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId The reported message; null for a report of a user.
+	//
+	// Example: msg_0ABCdefG5a6b7c8f3a2b1c9d0e4f
+	MessageId *string `json:"message_id"`
+
+	// Note The reporter's note; for a flag, the matched words.
+	//
+	// Example: Posts the same link in every room.
+	Note *string `json:"note"`
+
+	// Reason Why (`blocklist` for the system's flags).
+	//
+	// Example: spam
+	Reason string `json:"reason"`
+
+	// ReportId A report's id.
+	//
+	// Example: rep_5a6b7c8f3a2b1c9d0e4f
+	ReportId ReportId `json:"report_id"`
+
+	// ReporterId Who reported; null for the system (a message the blocklist flagged).
+	//
+	// Example: bob
+	ReporterId *string `json:"reporter_id"`
+
+	// ResolvedAt When it was resolved or dismissed; null while open.
+	ResolvedAt *time.Time `json:"resolved_at"`
+
+	// ResolvedBy Who resolved or dismissed it; null while open.
+	ResolvedBy *string `json:"resolved_by"`
+
+	// RoomId The reported message's room; null for a report of a user.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status Where a report stands.
+	//
+	// Example: open
+	Status ReportStatus `json:"status"`
+
+	// TargetUserId The reported user (a reported message's sender).
+	//
+	// Example: mallory
+	TargetUserId string `json:"target_user_id"`
+}
+
+// ReportId A report's id.
+//
+// Example: rep_5a6b7c8f3a2b1c9d0e4f
+type ReportId = string
+
+// ReportPage A page of reports, oldest first.
+type ReportPage struct {
+	// HasMore True when another page follows.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Reports The reports.
+	Reports []Report `json:"reports"`
+}
+
+// ReportPageResponse Envelope of ReportPage.
+type ReportPageResponse struct {
+	// Data A page of reports, oldest first.
+	Data ReportPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportResponse Envelope of Report.
+type ReportResponse struct {
+	// Data A report of a message or a user.
+	Data Report `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// ReportStatus Where a report stands.
+//
+// Example: open
+type ReportStatus string
+
 // Role A member's role in a room.
 //
 // Example: member
@@ -1890,6 +2322,42 @@ type SendMessageRequest struct {
 //
 // Example: 13
 type Seq = int64
+
+// SetBeforeSendHookRequest The before-send hook to set.
+type SetBeforeSendHookRequest struct {
+	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
+	//
+	// Example: allow
+	OnError *BeforeSendOnError `json:"on_error,omitempty"`
+
+	// TimeoutMs How long an answer is waited for, at most 3,000 ms; 1,000 when absent.
+	//
+	// Example: 1000
+	TimeoutMs *int `json:"timeout_ms,omitempty"`
+
+	// Url Where sends and edits are POSTed; http or https.
+	//
+	// Example: https://moderation.example.com/chat/before-send
+	Url string `json:"url"`
+}
+
+// SetBlocklistRequest A whole blocklist, replacing the tenant's.
+type SetBlocklistRequest struct {
+	// Action `block`: refuse the message (400); `flag`: store it and report it; `mask`: store it with the matches replaced by `***`.
+	//
+	// Example: mask
+	Action *BlocklistAction `json:"action,omitempty"`
+
+	// Match `word`: whole words only; `substring`: anywhere, inside words too.
+	//
+	// Example: word
+	Match *BlocklistMatch `json:"match,omitempty"`
+
+	// Words The words or phrases, at most 10,000; empty removes the blocklist.
+	//
+	// Example: ["darn","heck"]
+	Words []string `json:"words"`
+}
 
 // Subscription A topic subscription of the caller.
 type Subscription struct {
@@ -2210,6 +2678,19 @@ type UpdateMessageRequest struct {
 	Meta *MessageMeta `json:"meta,omitempty"`
 }
 
+// UpdateReportRequest How a report is closed.
+type UpdateReportRequest struct {
+	// Status `resolved`: acted upon; `dismissed`: nothing to do.
+	//
+	// Example: resolved
+	Status UpdateReportRequestStatus `json:"status"`
+}
+
+// UpdateReportRequestStatus `resolved`: acted upon; `dismissed`: nothing to do.
+//
+// Example: resolved
+type UpdateReportRequestStatus string
+
 // UpdateRoomRequest Changes to a room; absent fields are left as they are, an empty name clears it.
 type UpdateRoomRequest struct {
 	// Metadata Free-form JSON object, at most 4 KB encoded.
@@ -2221,6 +2702,24 @@ type UpdateRoomRequest struct {
 	//
 	// Example: Project Apollo (launch)
 	Name *string `json:"name,omitempty"`
+}
+
+// UpdateWebhookRequest The fields to change; the others stay.
+type UpdateWebhookRequest struct {
+	// Active Whether deliveries are sent; true again after a deactivation resumes them.
+	//
+	// Example: true
+	Active *bool `json:"active,omitempty"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events *WebhookEvents `json:"events,omitempty"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url *WebhookUrl `json:"url,omitempty"`
 }
 
 // Upload An upload as its uploader sees it.
@@ -2470,6 +2969,357 @@ type UserResponse struct {
 	Success bool `json:"success"`
 }
 
+// Webhook A webhook endpoint, without its secret.
+type Webhook struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookAttempt One attempt of a delivery.
+type WebhookAttempt struct {
+	// Attempt The attempt's number, from 1.
+	//
+	// Example: 1
+	Attempt int `json:"attempt"`
+
+	// Error Why it failed; null when it succeeded.
+	//
+	// Example: answered 503
+	Error *string `json:"error"`
+
+	// LatencyMs From sending to the answer or the failure, in milliseconds.
+	//
+	// Example: 12
+	LatencyMs int64 `json:"latency_ms"`
+
+	// ResponseStatus The endpoint's HTTP status; null when it gave none (refused, timed out).
+	//
+	// Example: 503
+	ResponseStatus *int `json:"response_status"`
+
+	// StartedAt When it was sent.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	StartedAt time.Time `json:"started_at"`
+}
+
+// WebhookDeleted A deleted endpoint.
+type WebhookDeleted struct {
+	// Deleted Always true.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeletedResponse Envelope of WebhookDeleted.
+type WebhookDeletedResponse struct {
+	// Data A deleted endpoint.
+	Data WebhookDeleted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDelivery One event to one endpoint, with its attempts.
+type WebhookDelivery struct {
+	// AttemptLog Every recorded attempt, oldest first (empty in the answer of a retry).
+	AttemptLog []WebhookAttempt `json:"attempt_log"`
+
+	// Attempts Attempts begun.
+	//
+	// Example: 1
+	Attempts int `json:"attempts"`
+
+	// CompletedAt When it succeeded or failed for good; null while pending.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CompletedAt *time.Time `json:"completed_at"`
+
+	// CreatedAt When it was queued.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+	//
+	// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+	DeliveryId WebhookDeliveryId `json:"delivery_id"`
+
+	// EventSeq The room log event's event_seq; null for others.
+	//
+	// Example: 42
+	EventSeq *int64 `json:"event_seq"`
+
+	// EventType The event's type.
+	//
+	// Example: message
+	EventType string `json:"event_type"`
+
+	// LastError Why the last attempt failed; null when it did not.
+	LastError *string `json:"last_error"`
+
+	// LatencyMs The last attempt's latency in milliseconds; null before any.
+	//
+	// Example: 87
+	LatencyMs *int64 `json:"latency_ms"`
+
+	// NextAttemptAt When the next attempt is due while pending; null once finished.
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+
+	// Replay Whether it was queued by a replay.
+	//
+	// Example: false
+	Replay bool `json:"replay"`
+
+	// ResponseStatus The last attempt's HTTP status; null before any answer.
+	//
+	// Example: 200
+	ResponseStatus *int `json:"response_status"`
+
+	// RoomId The room of a room log event; null for others (webhook.disabled).
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Status pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+	//
+	// Example: succeeded
+	Status WebhookDeliveryStatus `json:"status"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookDeliveryStatus pending (to be sent or retried), succeeded (a 2xx answer), failed (its retry window ran out).
+//
+// Example: succeeded
+type WebhookDeliveryStatus string
+
+// WebhookDeliveryId A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryId = string
+
+// WebhookDeliveryPage A page of an endpoint's deliveries, newest first.
+type WebhookDeliveryPage struct {
+	// Deliveries The deliveries.
+	Deliveries []WebhookDelivery `json:"deliveries"`
+
+	// HasMore Whether older ones follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextBefore The `before` of the next page; null on the last.
+	NextBefore *string `json:"next_before"`
+}
+
+// WebhookDeliveryPageResponse Envelope of WebhookDeliveryPage.
+type WebhookDeliveryPageResponse struct {
+	// Data A page of an endpoint's deliveries, newest first.
+	Data WebhookDeliveryPage `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookDeliveryResponse Envelope of WebhookDelivery.
+type WebhookDeliveryResponse struct {
+	// Data One event to one endpoint, with its attempts.
+	Data WebhookDelivery `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookEventType An event type an endpoint may take (`*` for all); see `asyncapi.yaml` for each room event's frame.
+//
+// Example: message
+type WebhookEventType string
+
+// WebhookEvents The event types delivered, or `["*"]` for every one.
+//
+// Example: ["message","message.updated"]
+type WebhookEvents = []WebhookEventType
+
+// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookId = string
+
+// WebhookList A page of webhook endpoints.
+type WebhookList struct {
+	// HasMore Whether more follow.
+	//
+	// Example: false
+	HasMore bool `json:"has_more"`
+
+	// NextAfter The `after` of the next page; null on the last.
+	NextAfter *string `json:"next_after"`
+
+	// Webhooks The endpoints, in id order.
+	Webhooks []Webhook `json:"webhooks"`
+}
+
+// WebhookListResponse Envelope of WebhookList.
+type WebhookListResponse struct {
+	// Data A page of webhook endpoints.
+	Data WebhookList `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookReplay What a replay queued.
+type WebhookReplay struct {
+	// Queued How many events were queued.
+	//
+	// Example: 128
+	Queued int `json:"queued"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookReplayResponse Envelope of WebhookReplay.
+type WebhookReplayResponse struct {
+	// Data What a replay queued.
+	Data WebhookReplay `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookResponse Envelope of Webhook.
+type WebhookResponse struct {
+	// Data A webhook endpoint, without its secret.
+	Data Webhook `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// WebhookUrl Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+//
+// Example: https://backend.example.com/chat-events
+type WebhookUrl = string
+
+// WebhookWithSecret A webhook endpoint with its signing secret, shown only at creation and rotation.
+type WebhookWithSecret struct {
+	// Active Whether deliveries are sent.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// CreatedAt When the endpoint was created.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledAt When the endpoint was deactivated for failing its whole retry window; null otherwise.
+	DisabledAt *time.Time `json:"disabled_at"`
+
+	// Events The event types delivered, or `["*"]` for every one.
+	//
+	// Example: ["message","message.updated"]
+	Events WebhookEvents `json:"events"`
+
+	// PreviousSecretUntil Until when the secret replaced by the last rotation signs too (in the past once that overlap is over); null before any rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until"`
+
+	// Secret The signing secret (`whsec_` and base64 key), for any Standard Webhooks library; store it, it is not shown again.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwZ2mW8xR5vN7b
+	Secret string `json:"secret"`
+
+	// UpdatedAt When the endpoint last changed.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where deliveries are POSTed; http or https, no credentials. Not on loopback or a private network unless the server allows it.
+	//
+	// Example: https://backend.example.com/chat-events
+	Url WebhookUrl `json:"url"`
+
+	// WebhookId A webhook endpoint id, `wh_` and 20 random characters.
+	//
+	// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+	WebhookId WebhookId `json:"webhook_id"`
+}
+
+// WebhookWithSecretResponse Envelope of WebhookWithSecret.
+type WebhookWithSecretResponse struct {
+	// Data A webhook endpoint with its signing secret, shown only at creation and rotation.
+	Data WebhookWithSecret `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // EventLimit defines model for EventLimit.
 type EventLimit = int
 
@@ -2517,6 +3367,16 @@ type UploadIdPath = UploadId
 // Example: alice
 type UserIdPath = UserId
 
+// WebhookDeliveryIdPath A delivery id, `whd_` and 28 characters; later deliveries have greater ids. It is the `webhook-id` header of every attempt.
+//
+// Example: whd_0Y3fR2kQ7bX9mN4pL8sT2vW6zC1d
+type WebhookDeliveryIdPath = WebhookDeliveryId
+
+// WebhookIdPath A webhook endpoint id, `wh_` and 20 random characters.
+//
+// Example: wh_3kT9qZ2mW8xR5vN7bP3c
+type WebhookIdPath = WebhookId
+
 // AdminUnauthorized The envelope of every refusal.
 type AdminUnauthorized = ErrorResponse
 
@@ -2555,6 +3415,15 @@ type UnsupportedMediaType = ErrorResponse
 
 // UploadConflict The envelope of every refusal.
 type UploadConflict = ErrorResponse
+
+// WebhookBadRequest The envelope of every refusal.
+type WebhookBadRequest = ErrorResponse
+
+// WebhookDeliveryPending The envelope of every refusal.
+type WebhookDeliveryPending = ErrorResponse
+
+// WebhookNotFound The envelope of every refusal.
+type WebhookNotFound = ErrorResponse
 
 // ListDeadLettersParams defines parameters for ListDeadLetters.
 type ListDeadLettersParams struct {
@@ -2607,6 +3476,34 @@ type SendNotificationParams struct {
 type GetPresenceParams struct {
 	// UserIds Comma-separated user ids, at most 100.
 	UserIds []UserId `form:"user_ids" json:"user_ids"`
+}
+
+// ListReportsParams defines parameters for ListReports.
+type ListReportsParams struct {
+	// Status Only reports with this status.
+	Status *ReportStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// After The last report id of the previous page.
+	After *ReportId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Reports per page, 1 to 100; 50 when absent.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateReportParams defines parameters for CreateReport.
+type CreateReportParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListRoomsParams defines parameters for ListRooms.
@@ -2784,14 +3681,92 @@ type ListUsersParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListWebhooksParams defines parameters for ListWebhooks.
+type ListWebhooksParams struct {
+	// After The `next_after` of the previous page.
+	After *WebhookId `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// CreateWebhookParams defines parameters for CreateWebhook.
+type CreateWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
+type ListWebhookDeliveriesParams struct {
+	// Before The `next_before` of the previous page.
+	Before *WebhookDeliveryId `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit How many items at most (default 50, at most 100).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ReplayWebhookParams defines parameters for ReplayWebhook.
+type ReplayWebhookParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RotateWebhookSecretParams defines parameters for RotateWebhookSecret.
+type RotateWebhookSecretParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // AckMessagesJSONRequestBody defines body for AckMessages for application/json ContentType.
 type AckMessagesJSONRequestBody = AckRequest
 
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
+// SetBeforeSendHookJSONRequestBody defines body for SetBeforeSendHook for application/json ContentType.
+type SetBeforeSendHookJSONRequestBody = SetBeforeSendHookRequest
+
+// SetBlocklistJSONRequestBody defines body for SetBlocklist for application/json ContentType.
+type SetBlocklistJSONRequestBody = SetBlocklistRequest
+
 // SendNotificationJSONRequestBody defines body for SendNotification for application/json ContentType.
 type SendNotificationJSONRequestBody = NotifyRequest
+
+// CreateReportJSONRequestBody defines body for CreateReport for application/json ContentType.
+type CreateReportJSONRequestBody = CreateReportRequest
+
+// UpdateReportJSONRequestBody defines body for UpdateReport for application/json ContentType.
+type UpdateReportJSONRequestBody = UpdateReportRequest
 
 // CreateRoomJSONRequestBody defines body for CreateRoom for application/json ContentType.
 type CreateRoomJSONRequestBody = CreateRoomRequest
@@ -2825,6 +3800,15 @@ type PatchUserJSONRequestBody = UserProfileRequest
 
 // PutUserJSONRequestBody defines body for PutUser for application/json ContentType.
 type PutUserJSONRequestBody = UserProfileRequest
+
+// CreateWebhookJSONRequestBody defines body for CreateWebhook for application/json ContentType.
+type CreateWebhookJSONRequestBody = CreateWebhookRequest
+
+// UpdateWebhookJSONRequestBody defines body for UpdateWebhook for application/json ContentType.
+type UpdateWebhookJSONRequestBody = UpdateWebhookRequest
+
+// ReplayWebhookJSONRequestBody defines body for ReplayWebhook for application/json ContentType.
+type ReplayWebhookJSONRequestBody = ReplayWebhookRequest
 
 // AsMessageEvent returns the union data inside the RoomEvent as a MessageEvent
 func (t RoomEvent) AsMessageEvent() (MessageEvent, error) {
@@ -3253,6 +4237,87 @@ type ClientInterface interface {
 	// Corresponds with GET /health (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DeleteBeforeSendHook Remove the before-send hook
+	//
+	// Removes the tenant's before-send hook (and its secret): sends are no
+	// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+	// token is refused with 403.
+	//
+	// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+	DeleteBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBeforeSendHook Get the before-send hook
+	//
+	// The tenant's before-send hook, without its secret; 404 when it has
+	// none. Tenant-level: a user token is refused with 403.
+	//
+	// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+	GetBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBeforeSendHookWithBody Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHookWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBeforeSendHook Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHook(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetMetrics Prometheus metrics
 	//
 	// Metrics in the Prometheus text format: requests by route and status,
@@ -3262,6 +4327,69 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /metrics (the `GetMetrics` operationId).
 	GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBlocklist Get the word blocklist
+	//
+	// The tenant's blocklist; a tenant that never set one has the empty list
+	// (`match` `word`, `action` `block`). Tenant-level: a user token is
+	// refused with 403.
+	//
+	// Corresponds with GET /moderation/blocklist (the `GetBlocklist` operationId).
+	GetBlocklist(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBlocklistWithBody Replace the word blocklist
+	//
+	// Replaces the tenant's blocklist (an empty `words` removes it). From
+	// then on every message sent or edited, over REST or WebSocket, is
+	// checked against it: `block` refuses it with 400 `VALIDATION_ERROR`,
+	// `field` `content`, `details.reason` `blocklist`; `flag` stores it and
+	// opens a report by the system (`reporter_id` null, `reason`
+	// `blocklist`); `mask` stores it with each matched part replaced by
+	// `***`. Matching is case-insensitive and Unicode-aware: text and
+	// words are compared after each character's compatibility
+	// decomposition (NFKD: full-width letters and ligatures match their
+	// plain forms, precomposed and decomposed accents match each other)
+	// and full case folding (`Straße` matches `strasse`); accents are kept
+	// (`café` does not match `cafe`). `word` matches whole words only: no
+	// letter, digit or combining mark of any script may touch a match
+	// (`ass` does not match `class`); words in scripts written without
+	// spaces (Han, Kana, Thai, Lao, Khmer, Myanmar) match inside text as
+	// with `substring`. A change holds at once on the instance that
+	// stored it and within a second on the others. At most 10,000 words of
+	// 1 to 100 characters; this operation accepts bodies up to 2 MiB.
+	// Tenant-level: a user token is refused with 403.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /moderation/blocklist (the `SetBlocklist` operationId).
+	SetBlocklistWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBlocklist Replace the word blocklist
+	//
+	// Replaces the tenant's blocklist (an empty `words` removes it). From
+	// then on every message sent or edited, over REST or WebSocket, is
+	// checked against it: `block` refuses it with 400 `VALIDATION_ERROR`,
+	// `field` `content`, `details.reason` `blocklist`; `flag` stores it and
+	// opens a report by the system (`reporter_id` null, `reason`
+	// `blocklist`); `mask` stores it with each matched part replaced by
+	// `***`. Matching is case-insensitive and Unicode-aware: text and
+	// words are compared after each character's compatibility
+	// decomposition (NFKD: full-width letters and ligatures match their
+	// plain forms, precomposed and decomposed accents match each other)
+	// and full case folding (`Straße` matches `strasse`); accents are kept
+	// (`café` does not match `cafe`). `word` matches whole words only: no
+	// letter, digit or combining mark of any script may touch a match
+	// (`ass` does not match `class`); words in scripts written without
+	// spaces (Han, Kana, Thai, Lao, Khmer, Myanmar) match inside text as
+	// with `substring`. A change holds at once on the instance that
+	// stored it and within a second on the others. At most 10,000 words of
+	// 1 to 100 characters; this operation accepts bodies up to 2 MiB.
+	// Tenant-level: a user token is refused with 403.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /moderation/blocklist (the `SetBlocklist` operationId).
+	SetBlocklist(ctx context.Context, body SetBlocklistJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListNotifications List my pending notifications
 	//
@@ -3316,6 +4444,67 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /presence (the `GetPresence` operationId).
 	GetPresence(ctx context.Context, params *GetPresenceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListReports List reports
+	//
+	// The report queue, oldest first. With the tenant key: every report of
+	// the tenant. With a user token: the reports of messages in the rooms
+	// the caller is an admin of (none for a user who administers no room).
+	// `status` filters (absent: every status); pass the last `report_id` of
+	// a page as `after` for the next.
+	//
+	// Corresponds with GET /reports (the `ListReports` operationId).
+	ListReports(ctx context.Context, params *ListReportsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateReportWithBody Report a message or a user
+	//
+	// Opens a report of a message the caller can read (`message_id`; its
+	// sender is the reported user) or of a user (`user_id`): exactly one of
+	// the two. A message the caller cannot read, or of another tenant, is
+	// 404. Reports of messages go to the queue of their room's admins and
+	// of the tenant; reports of users to the tenant's.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /reports (the `CreateReport` operationId).
+	CreateReportWithBody(ctx context.Context, params *CreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateReport Report a message or a user
+	//
+	// Opens a report of a message the caller can read (`message_id`; its
+	// sender is the reported user) or of a user (`user_id`): exactly one of
+	// the two. A message the caller cannot read, or of another tenant, is
+	// 404. Reports of messages go to the queue of their room's admins and
+	// of the tenant; reports of users to the tenant's.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /reports (the `CreateReport` operationId).
+	CreateReport(ctx context.Context, params *CreateReportParams, body CreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateReportWithBody Resolve or dismiss a report
+	//
+	// Closes a report as `resolved` or `dismissed` (again: the later call
+	// wins), recording who and when. The tenant key may close any report;
+	// a user token the reports its `GET /reports` lists. Any other report,
+	// or one of another tenant, is 404.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /reports/{report_id} (the `UpdateReport` operationId).
+	UpdateReportWithBody(ctx context.Context, reportId ReportId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateReport Resolve or dismiss a report
+	//
+	// Closes a report as `resolved` or `dismissed` (again: the later call
+	// wins), recording who and when. The tenant key may close any report;
+	// a user token the reports its `GET /reports` lists. Any other report,
+	// or one of another tenant, is 404.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /reports/{report_id} (the `UpdateReport` operationId).
+	UpdateReport(ctx context.Context, reportId ReportId, body UpdateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRooms List my rooms
 	//
@@ -3926,6 +5115,178 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
 	PutUser(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListWebhooks List webhook endpoints
+	//
+	// The tenant's endpoints in id order, without their secrets; pass
+	// `next_after` as `after` for the next page. Tenant-level: a user token
+	// is refused with 403.
+	//
+	// Corresponds with GET /webhooks (the `ListWebhooks` operationId).
+	ListWebhooks(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateWebhookWithBody Create a webhook endpoint
+	//
+	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+	// the tenant's events as they are stored: every room log event (the same
+	// frames `GET /sync` and the WebSocket carry, with `room_id` and
+	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+	// all). Only events after its creation are sent; `POST
+	// /webhooks/{webhook_id}/replay` sends earlier ones.
+	//
+	// Each delivery is a POST of `{type, timestamp, data}` signed the
+	// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+	// `webhook-id` (the delivery id, the same on every retry),
+	// `webhook-timestamp` (unix seconds) and `webhook-signature`
+	// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+	// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+	// is success; anything else is retried with exponential backoff and
+	// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+	// is deactivated and the tenant's other endpoints get
+	// `webhook.disabled`. A room's deliveries to one endpoint go in
+	// `event_seq` order, one at a time: a failing one holds back the later
+	// ones of that room (never another room's nor another endpoint's).
+	//
+	// The signing `secret` is in this answer only. Targets on loopback,
+	// private or link-local networks are refused (400, `field` `url`) unless
+	// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+	// checked again at every connection. Tenant-level: a user token is
+	// refused with 403.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+	CreateWebhookWithBody(ctx context.Context, params *CreateWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateWebhook Create a webhook endpoint
+	//
+	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+	// the tenant's events as they are stored: every room log event (the same
+	// frames `GET /sync` and the WebSocket carry, with `room_id` and
+	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+	// all). Only events after its creation are sent; `POST
+	// /webhooks/{webhook_id}/replay` sends earlier ones.
+	//
+	// Each delivery is a POST of `{type, timestamp, data}` signed the
+	// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+	// `webhook-id` (the delivery id, the same on every retry),
+	// `webhook-timestamp` (unix seconds) and `webhook-signature`
+	// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+	// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+	// is success; anything else is retried with exponential backoff and
+	// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+	// is deactivated and the tenant's other endpoints get
+	// `webhook.disabled`. A room's deliveries to one endpoint go in
+	// `event_seq` order, one at a time: a failing one holds back the later
+	// ones of that room (never another room's nor another endpoint's).
+	//
+	// The signing `secret` is in this answer only. Targets on loopback,
+	// private or link-local networks are refused (400, `field` `url`) unless
+	// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+	// checked again at every connection. Tenant-level: a user token is
+	// refused with 403.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+	CreateWebhook(ctx context.Context, params *CreateWebhookParams, body CreateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteWebhook Delete a webhook endpoint
+	//
+	// Deletes the endpoint with its delivery log; nothing more is sent to it. Tenant-level.
+	//
+	// Corresponds with DELETE /webhooks/{webhook_id} (the `DeleteWebhook` operationId).
+	DeleteWebhook(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetWebhook Get a webhook endpoint
+	//
+	// An endpoint of the tenant, without its secret. Tenant-level.
+	//
+	// Corresponds with GET /webhooks/{webhook_id} (the `GetWebhook` operationId).
+	GetWebhook(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWebhookWithBody Change a webhook endpoint
+	//
+	// Changes the URL, the event filter or whether the endpoint is active.
+	// Activating an endpoint that was deactivated at the end of its retry
+	// window sends what it still owes, from where it stopped. Tenant-level.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+	UpdateWebhookWithBody(ctx context.Context, webhookId WebhookIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWebhook Change a webhook endpoint
+	//
+	// Changes the URL, the event filter or whether the endpoint is active.
+	// Activating an endpoint that was deactivated at the end of its retry
+	// window sends what it still owes, from where it stopped. Tenant-level.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+	UpdateWebhook(ctx context.Context, webhookId WebhookIdPath, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListWebhookDeliveries List an endpoint's deliveries
+	//
+	// The delivery log, newest first: each delivery's status (`pending`,
+	// `succeeded`, `failed`), attempts, last response status and latency,
+	// next attempt, and every attempt in `attempt_log`. Pass `next_before`
+	// as `before` for older ones. Tenant-level.
+	//
+	// Corresponds with GET /webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
+	ListWebhookDeliveries(ctx context.Context, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RetryWebhookDelivery Retry a delivery
+	//
+	// Sends a delivery that succeeded or failed again, now, with a fresh
+	// retry window (in its room's order: after the room's earlier pending
+	// deliveries). A pending delivery is retried on its own: 409. Tenant-level.
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry (the `RetryWebhookDelivery` operationId).
+	RetryWebhookDelivery(ctx context.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplayWebhookWithBody Replay events to an endpoint
+	//
+	// Sends again, from the room event log, the events since `since` that
+	// the endpoint's filter takes, each room's in `event_seq` order, marked
+	// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+	// of the tenant's rooms stored from then on, to the millisecond) or a
+	// cursor from `GET /sync` (in each room the cursor names, exactly the
+	// events after its place there). Events older than the retention
+	// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+	// Tenant-level.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+	ReplayWebhookWithBody(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplayWebhook Replay events to an endpoint
+	//
+	// Sends again, from the room event log, the events since `since` that
+	// the endpoint's filter takes, each room's in `event_seq` order, marked
+	// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+	// of the tenant's rooms stored from then on, to the millisecond) or a
+	// cursor from `GET /sync` (in each room the cursor names, exactly the
+	// events after its place there). Events older than the retention
+	// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+	// Tenant-level.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+	ReplayWebhook(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, body ReplayWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+	//
+	// Gives the endpoint a new signing secret, returned in this answer only.
+	// For 24 hours (until `previous_secret_until`) deliveries are signed
+	// with both, the new one first (`webhook-signature: v1,<new> v1,<old>`),
+	// so a receiver can switch over without missing one. Tenant-level.
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/rotate-secret (the `RotateWebhookSecret` operationId).
+	RotateWebhookSecret(ctx context.Context, webhookId WebhookIdPath, params *RotateWebhookSecretParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // AckMessagesWithBody Acknowledge messages
@@ -4110,6 +5471,127 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 	return c.Client.Do(req)
 }
 
+// DeleteBeforeSendHook Remove the before-send hook
+//
+// Removes the tenant's before-send hook (and its secret): sends are no
+// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+// token is refused with 403.
+//
+// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+func (c *Client) DeleteBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteBeforeSendHookRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBeforeSendHook Get the before-send hook
+//
+// The tenant's before-send hook, without its secret; 404 when it has
+// none. Tenant-level: a user token is refused with 403.
+//
+// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+func (c *Client) GetBeforeSendHook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBeforeSendHookRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBeforeSendHookWithBody Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *Client) SetBeforeSendHookWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBeforeSendHookRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBeforeSendHook Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *Client) SetBeforeSendHook(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBeforeSendHookRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetMetrics Prometheus metrics
 //
 // Metrics in the Prometheus text format: requests by route and status,
@@ -4120,6 +5602,99 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 // Corresponds with GET /metrics (the `GetMetrics` operationId).
 func (c *Client) GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMetricsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBlocklist Get the word blocklist
+//
+// The tenant's blocklist; a tenant that never set one has the empty list
+// (`match` `word`, `action` `block`). Tenant-level: a user token is
+// refused with 403.
+//
+// Corresponds with GET /moderation/blocklist (the `GetBlocklist` operationId).
+func (c *Client) GetBlocklist(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBlocklistRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBlocklistWithBody Replace the word blocklist
+//
+// Replaces the tenant's blocklist (an empty `words` removes it). From
+// then on every message sent or edited, over REST or WebSocket, is
+// checked against it: `block` refuses it with 400 `VALIDATION_ERROR`,
+// `field` `content`, `details.reason` `blocklist`; `flag` stores it and
+// opens a report by the system (`reporter_id` null, `reason`
+// `blocklist`); `mask` stores it with each matched part replaced by
+// `***`. Matching is case-insensitive and Unicode-aware: text and
+// words are compared after each character's compatibility
+// decomposition (NFKD: full-width letters and ligatures match their
+// plain forms, precomposed and decomposed accents match each other)
+// and full case folding (`Straße` matches `strasse`); accents are kept
+// (`café` does not match `cafe`). `word` matches whole words only: no
+// letter, digit or combining mark of any script may touch a match
+// (`ass` does not match `class`); words in scripts written without
+// spaces (Han, Kana, Thai, Lao, Khmer, Myanmar) match inside text as
+// with `substring`. A change holds at once on the instance that
+// stored it and within a second on the others. At most 10,000 words of
+// 1 to 100 characters; this operation accepts bodies up to 2 MiB.
+// Tenant-level: a user token is refused with 403.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /moderation/blocklist (the `SetBlocklist` operationId).
+func (c *Client) SetBlocklistWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBlocklistRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBlocklist Replace the word blocklist
+//
+// Replaces the tenant's blocklist (an empty `words` removes it). From
+// then on every message sent or edited, over REST or WebSocket, is
+// checked against it: `block` refuses it with 400 `VALIDATION_ERROR`,
+// `field` `content`, `details.reason` `blocklist`; `flag` stores it and
+// opens a report by the system (`reporter_id` null, `reason`
+// `blocklist`); `mask` stores it with each matched part replaced by
+// `***`. Matching is case-insensitive and Unicode-aware: text and
+// words are compared after each character's compatibility
+// decomposition (NFKD: full-width letters and ligatures match their
+// plain forms, precomposed and decomposed accents match each other)
+// and full case folding (`Straße` matches `strasse`); accents are kept
+// (`café` does not match `cafe`). `word` matches whole words only: no
+// letter, digit or combining mark of any script may touch a match
+// (`ass` does not match `class`); words in scripts written without
+// spaces (Han, Kana, Thai, Lao, Khmer, Myanmar) match inside text as
+// with `substring`. A change holds at once on the instance that
+// stored it and within a second on the others. At most 10,000 words of
+// 1 to 100 characters; this operation accepts bodies up to 2 MiB.
+// Tenant-level: a user token is refused with 403.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /moderation/blocklist (the `SetBlocklist` operationId).
+func (c *Client) SetBlocklist(ctx context.Context, body SetBlocklistJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBlocklistRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4234,6 +5809,117 @@ func (c *Client) GetOpenAPISpec(ctx context.Context, reqEditors ...RequestEditor
 // Corresponds with GET /presence (the `GetPresence` operationId).
 func (c *Client) GetPresence(ctx context.Context, params *GetPresenceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPresenceRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListReports List reports
+//
+// The report queue, oldest first. With the tenant key: every report of
+// the tenant. With a user token: the reports of messages in the rooms
+// the caller is an admin of (none for a user who administers no room).
+// `status` filters (absent: every status); pass the last `report_id` of
+// a page as `after` for the next.
+//
+// Corresponds with GET /reports (the `ListReports` operationId).
+func (c *Client) ListReports(ctx context.Context, params *ListReportsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListReportsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateReportWithBody Report a message or a user
+//
+// Opens a report of a message the caller can read (`message_id`; its
+// sender is the reported user) or of a user (`user_id`): exactly one of
+// the two. A message the caller cannot read, or of another tenant, is
+// 404. Reports of messages go to the queue of their room's admins and
+// of the tenant; reports of users to the tenant's.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /reports (the `CreateReport` operationId).
+func (c *Client) CreateReportWithBody(ctx context.Context, params *CreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateReportRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateReport Report a message or a user
+//
+// Opens a report of a message the caller can read (`message_id`; its
+// sender is the reported user) or of a user (`user_id`): exactly one of
+// the two. A message the caller cannot read, or of another tenant, is
+// 404. Reports of messages go to the queue of their room's admins and
+// of the tenant; reports of users to the tenant's.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /reports (the `CreateReport` operationId).
+func (c *Client) CreateReport(ctx context.Context, params *CreateReportParams, body CreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateReportRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateReportWithBody Resolve or dismiss a report
+//
+// Closes a report as `resolved` or `dismissed` (again: the later call
+// wins), recording who and when. The tenant key may close any report;
+// a user token the reports its `GET /reports` lists. Any other report,
+// or one of another tenant, is 404.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /reports/{report_id} (the `UpdateReport` operationId).
+func (c *Client) UpdateReportWithBody(ctx context.Context, reportId ReportId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateReportRequestWithBody(c.Server, reportId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateReport Resolve or dismiss a report
+//
+// Closes a report as `resolved` or `dismissed` (again: the later call
+// wins), recording who and when. The tenant key may close any report;
+// a user token the reports its `GET /reports` lists. Any other report,
+// or one of another tenant, is 404.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /reports/{report_id} (the `UpdateReport` operationId).
+func (c *Client) UpdateReport(ctx context.Context, reportId ReportId, body UpdateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateReportRequest(c.Server, reportId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5304,6 +6990,298 @@ func (c *Client) PutUser(ctx context.Context, userId UserId, body PutUserJSONReq
 	return c.Client.Do(req)
 }
 
+// ListWebhooks List webhook endpoints
+//
+// The tenant's endpoints in id order, without their secrets; pass
+// `next_after` as `after` for the next page. Tenant-level: a user token
+// is refused with 403.
+//
+// Corresponds with GET /webhooks (the `ListWebhooks` operationId).
+func (c *Client) ListWebhooks(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListWebhooksRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateWebhookWithBody Create a webhook endpoint
+//
+// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+// the tenant's events as they are stored: every room log event (the same
+// frames `GET /sync` and the WebSocket carry, with `room_id` and
+// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+// all). Only events after its creation are sent; `POST
+// /webhooks/{webhook_id}/replay` sends earlier ones.
+//
+// Each delivery is a POST of `{type, timestamp, data}` signed the
+// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+// `webhook-id` (the delivery id, the same on every retry),
+// `webhook-timestamp` (unix seconds) and `webhook-signature`
+// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+// is success; anything else is retried with exponential backoff and
+// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+// is deactivated and the tenant's other endpoints get
+// `webhook.disabled`. A room's deliveries to one endpoint go in
+// `event_seq` order, one at a time: a failing one holds back the later
+// ones of that room (never another room's nor another endpoint's).
+//
+// The signing `secret` is in this answer only. Targets on loopback,
+// private or link-local networks are refused (400, `field` `url`) unless
+// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+// checked again at every connection. Tenant-level: a user token is
+// refused with 403.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+func (c *Client) CreateWebhookWithBody(ctx context.Context, params *CreateWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateWebhookRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateWebhook Create a webhook endpoint
+//
+// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+// the tenant's events as they are stored: every room log event (the same
+// frames `GET /sync` and the WebSocket carry, with `room_id` and
+// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+// all). Only events after its creation are sent; `POST
+// /webhooks/{webhook_id}/replay` sends earlier ones.
+//
+// Each delivery is a POST of `{type, timestamp, data}` signed the
+// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+// `webhook-id` (the delivery id, the same on every retry),
+// `webhook-timestamp` (unix seconds) and `webhook-signature`
+// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+// is success; anything else is retried with exponential backoff and
+// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+// is deactivated and the tenant's other endpoints get
+// `webhook.disabled`. A room's deliveries to one endpoint go in
+// `event_seq` order, one at a time: a failing one holds back the later
+// ones of that room (never another room's nor another endpoint's).
+//
+// The signing `secret` is in this answer only. Targets on loopback,
+// private or link-local networks are refused (400, `field` `url`) unless
+// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+// checked again at every connection. Tenant-level: a user token is
+// refused with 403.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+func (c *Client) CreateWebhook(ctx context.Context, params *CreateWebhookParams, body CreateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateWebhookRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteWebhook Delete a webhook endpoint
+//
+// Deletes the endpoint with its delivery log; nothing more is sent to it. Tenant-level.
+//
+// Corresponds with DELETE /webhooks/{webhook_id} (the `DeleteWebhook` operationId).
+func (c *Client) DeleteWebhook(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteWebhookRequest(c.Server, webhookId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetWebhook Get a webhook endpoint
+//
+// An endpoint of the tenant, without its secret. Tenant-level.
+//
+// Corresponds with GET /webhooks/{webhook_id} (the `GetWebhook` operationId).
+func (c *Client) GetWebhook(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetWebhookRequest(c.Server, webhookId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWebhookWithBody Change a webhook endpoint
+//
+// Changes the URL, the event filter or whether the endpoint is active.
+// Activating an endpoint that was deactivated at the end of its retry
+// window sends what it still owes, from where it stopped. Tenant-level.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+func (c *Client) UpdateWebhookWithBody(ctx context.Context, webhookId WebhookIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWebhookRequestWithBody(c.Server, webhookId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWebhook Change a webhook endpoint
+//
+// Changes the URL, the event filter or whether the endpoint is active.
+// Activating an endpoint that was deactivated at the end of its retry
+// window sends what it still owes, from where it stopped. Tenant-level.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+func (c *Client) UpdateWebhook(ctx context.Context, webhookId WebhookIdPath, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWebhookRequest(c.Server, webhookId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListWebhookDeliveries List an endpoint's deliveries
+//
+// The delivery log, newest first: each delivery's status (`pending`,
+// `succeeded`, `failed`), attempts, last response status and latency,
+// next attempt, and every attempt in `attempt_log`. Pass `next_before`
+// as `before` for older ones. Tenant-level.
+//
+// Corresponds with GET /webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
+func (c *Client) ListWebhookDeliveries(ctx context.Context, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListWebhookDeliveriesRequest(c.Server, webhookId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RetryWebhookDelivery Retry a delivery
+//
+// Sends a delivery that succeeded or failed again, now, with a fresh
+// retry window (in its room's order: after the room's earlier pending
+// deliveries). A pending delivery is retried on its own: 409. Tenant-level.
+//
+// Corresponds with POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry (the `RetryWebhookDelivery` operationId).
+func (c *Client) RetryWebhookDelivery(ctx context.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetryWebhookDeliveryRequest(c.Server, webhookId, deliveryId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplayWebhookWithBody Replay events to an endpoint
+//
+// Sends again, from the room event log, the events since `since` that
+// the endpoint's filter takes, each room's in `event_seq` order, marked
+// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+// of the tenant's rooms stored from then on, to the millisecond) or a
+// cursor from `GET /sync` (in each room the cursor names, exactly the
+// events after its place there). Events older than the retention
+// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+// Tenant-level.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+func (c *Client) ReplayWebhookWithBody(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplayWebhookRequestWithBody(c.Server, webhookId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplayWebhook Replay events to an endpoint
+//
+// Sends again, from the room event log, the events since `since` that
+// the endpoint's filter takes, each room's in `event_seq` order, marked
+// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+// of the tenant's rooms stored from then on, to the millisecond) or a
+// cursor from `GET /sync` (in each room the cursor names, exactly the
+// events after its place there). Events older than the retention
+// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+// Tenant-level.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+func (c *Client) ReplayWebhook(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, body ReplayWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplayWebhookRequest(c.Server, webhookId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RotateWebhookSecret Rotate a webhook endpoint's signing secret
+//
+// Gives the endpoint a new signing secret, returned in this answer only.
+// For 24 hours (until `previous_secret_until`) deliveries are signed
+// with both, the new one first (`webhook-signature: v1,<new> v1,<old>`),
+// so a receiver can switch over without missing one. Tenant-level.
+//
+// Corresponds with POST /webhooks/{webhook_id}/rotate-secret (the `RotateWebhookSecret` operationId).
+func (c *Client) RotateWebhookSecret(ctx context.Context, webhookId WebhookIdPath, params *RotateWebhookSecretParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateWebhookSecretRequest(c.Server, webhookId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // NewAckMessagesRequest calls the generic AckMessages builder with application/json body
 func NewAckMessagesRequest(server string, body AckMessagesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -5580,6 +7558,100 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewDeleteBeforeSendHookRequest constructs an http.Request for the DeleteBeforeSendHook method
+func NewDeleteBeforeSendHookRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hooks/before-send")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetBeforeSendHookRequest constructs an http.Request for the GetBeforeSendHook method
+func NewGetBeforeSendHookRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hooks/before-send")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetBeforeSendHookRequest calls the generic SetBeforeSendHook builder with application/json body
+func NewSetBeforeSendHookRequest(server string, body SetBeforeSendHookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetBeforeSendHookRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSetBeforeSendHookRequestWithBody constructs an http.Request for the SetBeforeSendHook method, with any body, and a specified content type
+func NewSetBeforeSendHookRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/hooks/before-send")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetMetricsRequest constructs an http.Request for the GetMetrics method
 func NewGetMetricsRequest(server string) (*http.Request, error) {
 	var err error
@@ -5603,6 +7675,73 @@ func NewGetMetricsRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewGetBlocklistRequest constructs an http.Request for the GetBlocklist method
+func NewGetBlocklistRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/moderation/blocklist")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetBlocklistRequest calls the generic SetBlocklist builder with application/json body
+func NewSetBlocklistRequest(server string, body SetBlocklistJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetBlocklistRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSetBlocklistRequestWithBody constructs an http.Request for the SetBlocklist method, with any body, and a specified content type
+func NewSetBlocklistRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/moderation/blocklist")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -5827,6 +7966,186 @@ func NewGetPresenceRequest(server string, params *GetPresenceParams) (*http.Requ
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListReportsRequest constructs an http.Request for the ListReports method
+func NewListReportsRequest(server string, params *ListReportsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/reports")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateReportRequest calls the generic CreateReport builder with application/json body
+func NewCreateReportRequest(server string, params *CreateReportParams, body CreateReportJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateReportRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateReportRequestWithBody constructs an http.Request for the CreateReport method, with any body, and a specified content type
+func NewCreateReportRequestWithBody(server string, params *CreateReportParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/reports")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewUpdateReportRequest calls the generic UpdateReport builder with application/json body
+func NewUpdateReportRequest(server string, reportId ReportId, body UpdateReportJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateReportRequestWithBody(server, reportId, "application/json", bodyReader)
+}
+
+// NewUpdateReportRequestWithBody constructs an http.Request for the UpdateReport method, with any body, and a specified content type
+func NewUpdateReportRequestWithBody(server string, reportId ReportId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "report_id", reportId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/reports/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -7668,6 +9987,467 @@ func NewPutUserRequestWithBody(server string, userId UserId, contentType string,
 	return req, nil
 }
 
+// NewListWebhooksRequest constructs an http.Request for the ListWebhooks method
+func NewListWebhooksRequest(server string, params *ListWebhooksParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateWebhookRequest calls the generic CreateWebhook builder with application/json body
+func NewCreateWebhookRequest(server string, params *CreateWebhookParams, body CreateWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateWebhookRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateWebhookRequestWithBody constructs an http.Request for the CreateWebhook method, with any body, and a specified content type
+func NewCreateWebhookRequestWithBody(server string, params *CreateWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteWebhookRequest constructs an http.Request for the DeleteWebhook method
+func NewDeleteWebhookRequest(server string, webhookId WebhookIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetWebhookRequest constructs an http.Request for the GetWebhook method
+func NewGetWebhookRequest(server string, webhookId WebhookIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateWebhookRequest calls the generic UpdateWebhook builder with application/json body
+func NewUpdateWebhookRequest(server string, webhookId WebhookIdPath, body UpdateWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateWebhookRequestWithBody(server, webhookId, "application/json", bodyReader)
+}
+
+// NewUpdateWebhookRequestWithBody constructs an http.Request for the UpdateWebhook method, with any body, and a specified content type
+func NewUpdateWebhookRequestWithBody(server string, webhookId WebhookIdPath, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListWebhookDeliveriesRequest constructs an http.Request for the ListWebhookDeliveries method
+func NewListWebhookDeliveriesRequest(server string, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s/deliveries", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRetryWebhookDeliveryRequest constructs an http.Request for the RetryWebhookDelivery method
+func NewRetryWebhookDeliveryRequest(server string, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "delivery_id", deliveryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s/deliveries/%s/retry", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewReplayWebhookRequest calls the generic ReplayWebhook builder with application/json body
+func NewReplayWebhookRequest(server string, webhookId WebhookIdPath, params *ReplayWebhookParams, body ReplayWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReplayWebhookRequestWithBody(server, webhookId, params, "application/json", bodyReader)
+}
+
+// NewReplayWebhookRequestWithBody constructs an http.Request for the ReplayWebhook method, with any body, and a specified content type
+func NewReplayWebhookRequestWithBody(server string, webhookId WebhookIdPath, params *ReplayWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s/replay", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRotateWebhookSecretRequest constructs an http.Request for the RotateWebhookSecret method
+func NewRotateWebhookSecretRequest(server string, webhookId WebhookIdPath, params *RotateWebhookSecretParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "webhook_id", webhookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/webhooks/%s/rotate-secret", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -7814,6 +10594,91 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /health (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
+	// DeleteBeforeSendHookWithResponse Remove the before-send hook
+	//
+	// Removes the tenant's before-send hook (and its secret): sends are no
+	// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+	// token is refused with 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+	DeleteBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteBeforeSendHookResponse, error)
+
+	// GetBeforeSendHookWithResponse Get the before-send hook
+	//
+	// The tenant's before-send hook, without its secret; 404 when it has
+	// none. Tenant-level: a user token is refused with 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+	GetBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBeforeSendHookResponse, error)
+
+	// SetBeforeSendHookWithBodyWithResponse Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHookWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error)
+
+	// SetBeforeSendHookWithResponse Set the before-send hook
+	//
+	// Sets the tenant's before-send hook: from then on every message sent or
+	// edited, over REST or WebSocket, by a member of its room, is POSTed to
+	// `url` before it is stored (after the blocklist: a masked content is
+	// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+	// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+	// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+	// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+	// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+	// `{action: "reject", reason?}` (the send or edit is refused with 400
+	// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+	// the hook's `reason` as the message) or `{action: "replace", content}`
+	// (1 to 4,000 characters, stored in place of the original). No answer
+	// within `timeout_ms`, a connection refused, another status, or an answer
+	// it cannot read follow `on_error`: `allow` stores the message as it is,
+	// `reject` refuses it with 400, `details.reason`
+	// `before_send_unavailable`. Redirects are not followed. The secret
+	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+	// a later `PUT` changes the rest and keeps it (200). A URL on a
+	// loopback, private or link-local address (or `localhost`) is refused
+	// with 400 `details.reason` `private_target`, and so is a call to a host
+	// name that resolves to one, unless the service runs with
+	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// that stored it and within a second on the others. Tenant-level: a
+	// user token is refused with 403.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+	SetBeforeSendHookWithResponse(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error)
+
 	// GetMetricsWithResponse Prometheus metrics
 	//
 	// Metrics in the Prometheus text format: requests by route and status,
@@ -7825,6 +10690,71 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /metrics (the `GetMetrics` operationId).
 	GetMetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error)
+
+	// GetBlocklistWithResponse Get the word blocklist
+	//
+	// The tenant's blocklist; a tenant that never set one has the empty list
+	// (`match` `word`, `action` `block`). Tenant-level: a user token is
+	// refused with 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /moderation/blocklist (the `GetBlocklist` operationId).
+	GetBlocklistWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBlocklistResponse, error)
+
+	// SetBlocklistWithBodyWithResponse Replace the word blocklist
+	//
+	// Replaces the tenant's blocklist (an empty `words` removes it). From
+	// then on every message sent or edited, over REST or WebSocket, is
+	// checked against it: `block` refuses it with 400 `VALIDATION_ERROR`,
+	// `field` `content`, `details.reason` `blocklist`; `flag` stores it and
+	// opens a report by the system (`reporter_id` null, `reason`
+	// `blocklist`); `mask` stores it with each matched part replaced by
+	// `***`. Matching is case-insensitive and Unicode-aware: text and
+	// words are compared after each character's compatibility
+	// decomposition (NFKD: full-width letters and ligatures match their
+	// plain forms, precomposed and decomposed accents match each other)
+	// and full case folding (`Straße` matches `strasse`); accents are kept
+	// (`café` does not match `cafe`). `word` matches whole words only: no
+	// letter, digit or combining mark of any script may touch a match
+	// (`ass` does not match `class`); words in scripts written without
+	// spaces (Han, Kana, Thai, Lao, Khmer, Myanmar) match inside text as
+	// with `substring`. A change holds at once on the instance that
+	// stored it and within a second on the others. At most 10,000 words of
+	// 1 to 100 characters; this operation accepts bodies up to 2 MiB.
+	// Tenant-level: a user token is refused with 403.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /moderation/blocklist (the `SetBlocklist` operationId).
+	SetBlocklistWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBlocklistResponse, error)
+
+	// SetBlocklistWithResponse Replace the word blocklist
+	//
+	// Replaces the tenant's blocklist (an empty `words` removes it). From
+	// then on every message sent or edited, over REST or WebSocket, is
+	// checked against it: `block` refuses it with 400 `VALIDATION_ERROR`,
+	// `field` `content`, `details.reason` `blocklist`; `flag` stores it and
+	// opens a report by the system (`reporter_id` null, `reason`
+	// `blocklist`); `mask` stores it with each matched part replaced by
+	// `***`. Matching is case-insensitive and Unicode-aware: text and
+	// words are compared after each character's compatibility
+	// decomposition (NFKD: full-width letters and ligatures match their
+	// plain forms, precomposed and decomposed accents match each other)
+	// and full case folding (`Straße` matches `strasse`); accents are kept
+	// (`café` does not match `cafe`). `word` matches whole words only: no
+	// letter, digit or combining mark of any script may touch a match
+	// (`ass` does not match `class`); words in scripts written without
+	// spaces (Han, Kana, Thai, Lao, Khmer, Myanmar) match inside text as
+	// with `substring`. A change holds at once on the instance that
+	// stored it and within a second on the others. At most 10,000 words of
+	// 1 to 100 characters; this operation accepts bodies up to 2 MiB.
+	// Tenant-level: a user token is refused with 403.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /moderation/blocklist (the `SetBlocklist` operationId).
+	SetBlocklistWithResponse(ctx context.Context, body SetBlocklistJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBlocklistResponse, error)
 
 	// ListNotificationsWithResponse List my pending notifications
 	//
@@ -7887,6 +10817,69 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /presence (the `GetPresence` operationId).
 	GetPresenceWithResponse(ctx context.Context, params *GetPresenceParams, reqEditors ...RequestEditorFn) (*GetPresenceResponse, error)
+
+	// ListReportsWithResponse List reports
+	//
+	// The report queue, oldest first. With the tenant key: every report of
+	// the tenant. With a user token: the reports of messages in the rooms
+	// the caller is an admin of (none for a user who administers no room).
+	// `status` filters (absent: every status); pass the last `report_id` of
+	// a page as `after` for the next.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /reports (the `ListReports` operationId).
+	ListReportsWithResponse(ctx context.Context, params *ListReportsParams, reqEditors ...RequestEditorFn) (*ListReportsResponse, error)
+
+	// CreateReportWithBodyWithResponse Report a message or a user
+	//
+	// Opens a report of a message the caller can read (`message_id`; its
+	// sender is the reported user) or of a user (`user_id`): exactly one of
+	// the two. A message the caller cannot read, or of another tenant, is
+	// 404. Reports of messages go to the queue of their room's admins and
+	// of the tenant; reports of users to the tenant's.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /reports (the `CreateReport` operationId).
+	CreateReportWithBodyWithResponse(ctx context.Context, params *CreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReportResponse, error)
+
+	// CreateReportWithResponse Report a message or a user
+	//
+	// Opens a report of a message the caller can read (`message_id`; its
+	// sender is the reported user) or of a user (`user_id`): exactly one of
+	// the two. A message the caller cannot read, or of another tenant, is
+	// 404. Reports of messages go to the queue of their room's admins and
+	// of the tenant; reports of users to the tenant's.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /reports (the `CreateReport` operationId).
+	CreateReportWithResponse(ctx context.Context, params *CreateReportParams, body CreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReportResponse, error)
+
+	// UpdateReportWithBodyWithResponse Resolve or dismiss a report
+	//
+	// Closes a report as `resolved` or `dismissed` (again: the later call
+	// wins), recording who and when. The tenant key may close any report;
+	// a user token the reports its `GET /reports` lists. Any other report,
+	// or one of another tenant, is 404.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /reports/{report_id} (the `UpdateReport` operationId).
+	UpdateReportWithBodyWithResponse(ctx context.Context, reportId ReportId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateReportResponse, error)
+
+	// UpdateReportWithResponse Resolve or dismiss a report
+	//
+	// Closes a report as `resolved` or `dismissed` (again: the later call
+	// wins), recording who and when. The tenant key may close any report;
+	// a user token the reports its `GET /reports` lists. Any other report,
+	// or one of another tenant, is 404.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /reports/{report_id} (the `UpdateReport` operationId).
+	UpdateReportWithResponse(ctx context.Context, reportId ReportId, body UpdateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateReportResponse, error)
 
 	// ListRoomsWithResponse List my rooms
 	//
@@ -8543,6 +11536,190 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
 	PutUserWithResponse(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*PutUserResponse, error)
+
+	// ListWebhooksWithResponse List webhook endpoints
+	//
+	// The tenant's endpoints in id order, without their secrets; pass
+	// `next_after` as `after` for the next page. Tenant-level: a user token
+	// is refused with 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /webhooks (the `ListWebhooks` operationId).
+	ListWebhooksWithResponse(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error)
+
+	// CreateWebhookWithBodyWithResponse Create a webhook endpoint
+	//
+	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+	// the tenant's events as they are stored: every room log event (the same
+	// frames `GET /sync` and the WebSocket carry, with `room_id` and
+	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+	// all). Only events after its creation are sent; `POST
+	// /webhooks/{webhook_id}/replay` sends earlier ones.
+	//
+	// Each delivery is a POST of `{type, timestamp, data}` signed the
+	// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+	// `webhook-id` (the delivery id, the same on every retry),
+	// `webhook-timestamp` (unix seconds) and `webhook-signature`
+	// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+	// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+	// is success; anything else is retried with exponential backoff and
+	// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+	// is deactivated and the tenant's other endpoints get
+	// `webhook.disabled`. A room's deliveries to one endpoint go in
+	// `event_seq` order, one at a time: a failing one holds back the later
+	// ones of that room (never another room's nor another endpoint's).
+	//
+	// The signing `secret` is in this answer only. Targets on loopback,
+	// private or link-local networks are refused (400, `field` `url`) unless
+	// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+	// checked again at every connection. Tenant-level: a user token is
+	// refused with 403.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+	CreateWebhookWithBodyWithResponse(ctx context.Context, params *CreateWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWebhookResponse, error)
+
+	// CreateWebhookWithResponse Create a webhook endpoint
+	//
+	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+	// the tenant's events as they are stored: every room log event (the same
+	// frames `GET /sync` and the WebSocket carry, with `room_id` and
+	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+	// all). Only events after its creation are sent; `POST
+	// /webhooks/{webhook_id}/replay` sends earlier ones.
+	//
+	// Each delivery is a POST of `{type, timestamp, data}` signed the
+	// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+	// `webhook-id` (the delivery id, the same on every retry),
+	// `webhook-timestamp` (unix seconds) and `webhook-signature`
+	// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+	// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+	// is success; anything else is retried with exponential backoff and
+	// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+	// is deactivated and the tenant's other endpoints get
+	// `webhook.disabled`. A room's deliveries to one endpoint go in
+	// `event_seq` order, one at a time: a failing one holds back the later
+	// ones of that room (never another room's nor another endpoint's).
+	//
+	// The signing `secret` is in this answer only. Targets on loopback,
+	// private or link-local networks are refused (400, `field` `url`) unless
+	// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+	// checked again at every connection. Tenant-level: a user token is
+	// refused with 403.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+	CreateWebhookWithResponse(ctx context.Context, params *CreateWebhookParams, body CreateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWebhookResponse, error)
+
+	// DeleteWebhookWithResponse Delete a webhook endpoint
+	//
+	// Deletes the endpoint with its delivery log; nothing more is sent to it. Tenant-level.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /webhooks/{webhook_id} (the `DeleteWebhook` operationId).
+	DeleteWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error)
+
+	// GetWebhookWithResponse Get a webhook endpoint
+	//
+	// An endpoint of the tenant, without its secret. Tenant-level.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /webhooks/{webhook_id} (the `GetWebhook` operationId).
+	GetWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error)
+
+	// UpdateWebhookWithBodyWithResponse Change a webhook endpoint
+	//
+	// Changes the URL, the event filter or whether the endpoint is active.
+	// Activating an endpoint that was deactivated at the end of its retry
+	// window sends what it still owes, from where it stopped. Tenant-level.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+	UpdateWebhookWithBodyWithResponse(ctx context.Context, webhookId WebhookIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error)
+
+	// UpdateWebhookWithResponse Change a webhook endpoint
+	//
+	// Changes the URL, the event filter or whether the endpoint is active.
+	// Activating an endpoint that was deactivated at the end of its retry
+	// window sends what it still owes, from where it stopped. Tenant-level.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+	UpdateWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error)
+
+	// ListWebhookDeliveriesWithResponse List an endpoint's deliveries
+	//
+	// The delivery log, newest first: each delivery's status (`pending`,
+	// `succeeded`, `failed`), attempts, last response status and latency,
+	// next attempt, and every attempt in `attempt_log`. Pass `next_before`
+	// as `before` for older ones. Tenant-level.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
+	ListWebhookDeliveriesWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*ListWebhookDeliveriesResponse, error)
+
+	// RetryWebhookDeliveryWithResponse Retry a delivery
+	//
+	// Sends a delivery that succeeded or failed again, now, with a fresh
+	// retry window (in its room's order: after the room's earlier pending
+	// deliveries). A pending delivery is retried on its own: 409. Tenant-level.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry (the `RetryWebhookDelivery` operationId).
+	RetryWebhookDeliveryWithResponse(ctx context.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath, reqEditors ...RequestEditorFn) (*RetryWebhookDeliveryResponse, error)
+
+	// ReplayWebhookWithBodyWithResponse Replay events to an endpoint
+	//
+	// Sends again, from the room event log, the events since `since` that
+	// the endpoint's filter takes, each room's in `event_seq` order, marked
+	// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+	// of the tenant's rooms stored from then on, to the millisecond) or a
+	// cursor from `GET /sync` (in each room the cursor names, exactly the
+	// events after its place there). Events older than the retention
+	// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+	// Tenant-level.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+	ReplayWebhookWithBodyWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplayWebhookResponse, error)
+
+	// ReplayWebhookWithResponse Replay events to an endpoint
+	//
+	// Sends again, from the room event log, the events since `since` that
+	// the endpoint's filter takes, each room's in `event_seq` order, marked
+	// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+	// of the tenant's rooms stored from then on, to the millisecond) or a
+	// cursor from `GET /sync` (in each room the cursor names, exactly the
+	// events after its place there). Events older than the retention
+	// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+	// Tenant-level.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+	ReplayWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, body ReplayWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplayWebhookResponse, error)
+
+	// RotateWebhookSecretWithResponse Rotate a webhook endpoint's signing secret
+	//
+	// Gives the endpoint a new signing secret, returned in this answer only.
+	// For 24 hours (until `previous_secret_until`) deliveries are signed
+	// with both, the new one first (`webhook-signature: v1,<new> v1,<old>`),
+	// so a receiver can switch over without missing one. Tenant-level.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /webhooks/{webhook_id}/rotate-secret (the `RotateWebhookSecret` operationId).
+	RotateWebhookSecretWithResponse(ctx context.Context, webhookId WebhookIdPath, params *RotateWebhookSecretParams, reqEditors ...RequestEditorFn) (*RotateWebhookSecretResponse, error)
 }
 
 // AckMessagesResponse429Headers the declared response headers of an HTTP 429 response for AckMessages
@@ -9031,6 +12208,299 @@ func (r GetHealthResponse) ContentType() string {
 	return ""
 }
 
+// DeleteBeforeSendHookResponse429Headers the declared response headers of an HTTP 429 response for DeleteBeforeSendHook
+type DeleteBeforeSendHookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type DeleteBeforeSendHookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BeforeSendHookDeletedResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteBeforeSendHookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON200() *BeforeSendHookDeletedResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteBeforeSendHookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteBeforeSendHookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteBeforeSendHookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteBeforeSendHookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteBeforeSendHookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetBeforeSendHookResponse429Headers the declared response headers of an HTTP 429 response for GetBeforeSendHook
+type GetBeforeSendHookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type GetBeforeSendHookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BeforeSendHookResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetBeforeSendHookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON200() *BeforeSendHookResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetBeforeSendHookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBeforeSendHookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBeforeSendHookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBeforeSendHookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBeforeSendHookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SetBeforeSendHookResponse429Headers the declared response headers of an HTTP 429 response for SetBeforeSendHook
+type SetBeforeSendHookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type SetBeforeSendHookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BeforeSendHookResponse
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *BeforeSendHookResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SetBeforeSendHookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON200() *BeforeSendHookResponse {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON201() *BeforeSendHookResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SetBeforeSendHookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SetBeforeSendHookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetBeforeSendHookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetBeforeSendHookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetBeforeSendHookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetMetricsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9073,6 +12543,192 @@ func (r GetMetricsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetMetricsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetBlocklistResponse429Headers the declared response headers of an HTTP 429 response for GetBlocklist
+type GetBlocklistResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type GetBlocklistResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BlocklistResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetBlocklistResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBlocklistResponse) GetJSON200() *BlocklistResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetBlocklistResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetBlocklistResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetBlocklistResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetBlocklistResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetBlocklistResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBlocklistResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBlocklistResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBlocklistResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBlocklistResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SetBlocklistResponse429Headers the declared response headers of an HTTP 429 response for SetBlocklist
+type SetBlocklistResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type SetBlocklistResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BlocklistResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SetBlocklistResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetBlocklistResponse) GetJSON200() *BlocklistResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetBlocklistResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetBlocklistResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetBlocklistResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SetBlocklistResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r SetBlocklistResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SetBlocklistResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SetBlocklistResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SetBlocklistResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetBlocklistResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetBlocklistResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetBlocklistResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -9479,6 +13135,292 @@ func (r GetPresenceResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetPresenceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListReportsResponse429Headers the declared response headers of an HTTP 429 response for ListReports
+type ListReportsResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListReportsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReportPageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListReportsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListReportsResponse) GetJSON200() *ReportPageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListReportsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListReportsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListReportsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListReportsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListReportsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListReportsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListReportsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListReportsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateReportResponse429Headers the declared response headers of an HTTP 429 response for CreateReport
+type CreateReportResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type CreateReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ReportResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateReportResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateReportResponse) GetJSON201() *ReportResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateReportResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateReportResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateReportResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateReportResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateReportResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateReportResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateReportResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateReportResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateReportResponse429Headers the declared response headers of an HTTP 429 response for UpdateReport
+type UpdateReportResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type UpdateReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReportResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateReportResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateReportResponse) GetJSON200() *ReportResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateReportResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateReportResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateReportResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateReportResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateReportResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateReportResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateReportResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateReportResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12752,6 +16694,913 @@ func (r PutUserResponse) ContentType() string {
 	return ""
 }
 
+// ListWebhooksResponse429Headers the declared response headers of an HTTP 429 response for ListWebhooks
+type ListWebhooksResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListWebhooksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookListResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListWebhooksResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListWebhooksResponse) GetJSON200() *WebhookListResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListWebhooksResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListWebhooksResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListWebhooksResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListWebhooksResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListWebhooksResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListWebhooksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListWebhooksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListWebhooksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListWebhooksResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateWebhookResponse429Headers the declared response headers of an HTTP 429 response for CreateWebhook
+type CreateWebhookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type CreateWebhookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *WebhookWithSecretResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *WebhookBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateWebhookResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateWebhookResponse) GetJSON201() *WebhookWithSecretResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateWebhookResponse) GetJSON400() *WebhookBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateWebhookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateWebhookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateWebhookResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateWebhookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateWebhookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateWebhookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateWebhookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateWebhookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateWebhookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateWebhookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateWebhookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteWebhookResponse429Headers the declared response headers of an HTTP 429 response for DeleteWebhook
+type DeleteWebhookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type DeleteWebhookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookDeletedResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteWebhookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteWebhookResponse) GetJSON200() *WebhookDeletedResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteWebhookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteWebhookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteWebhookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteWebhookResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteWebhookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteWebhookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteWebhookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteWebhookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteWebhookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteWebhookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetWebhookResponse429Headers the declared response headers of an HTTP 429 response for GetWebhook
+type GetWebhookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type GetWebhookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetWebhookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetWebhookResponse) GetJSON200() *WebhookResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetWebhookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetWebhookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetWebhookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetWebhookResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetWebhookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetWebhookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetWebhookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetWebhookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetWebhookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetWebhookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateWebhookResponse429Headers the declared response headers of an HTTP 429 response for UpdateWebhook
+type UpdateWebhookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type UpdateWebhookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *WebhookBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateWebhookResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateWebhookResponse) GetJSON200() *WebhookResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateWebhookResponse) GetJSON400() *WebhookBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateWebhookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateWebhookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateWebhookResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateWebhookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateWebhookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateWebhookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateWebhookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateWebhookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateWebhookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateWebhookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateWebhookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListWebhookDeliveriesResponse429Headers the declared response headers of an HTTP 429 response for ListWebhookDeliveries
+type ListWebhookDeliveriesResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListWebhookDeliveriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookDeliveryPageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListWebhookDeliveriesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON200() *WebhookDeliveryPageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListWebhookDeliveriesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListWebhookDeliveriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListWebhookDeliveriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListWebhookDeliveriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListWebhookDeliveriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RetryWebhookDeliveryResponse429Headers the declared response headers of an HTTP 429 response for RetryWebhookDelivery
+type RetryWebhookDeliveryResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type RetryWebhookDeliveryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *WebhookDeliveryResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *WebhookDeliveryPending
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RetryWebhookDeliveryResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON202() *WebhookDeliveryResponse {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON409() *WebhookDeliveryPending {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RetryWebhookDeliveryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RetryWebhookDeliveryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RetryWebhookDeliveryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RetryWebhookDeliveryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RetryWebhookDeliveryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReplayWebhookResponse429Headers the declared response headers of an HTTP 429 response for ReplayWebhook
+type ReplayWebhookResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ReplayWebhookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *WebhookReplayResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplayWebhookResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r ReplayWebhookResponse) GetJSON202() *WebhookReplayResponse {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ReplayWebhookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReplayWebhookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ReplayWebhookResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ReplayWebhookResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ReplayWebhookResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ReplayWebhookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r ReplayWebhookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ReplayWebhookResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ReplayWebhookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ReplayWebhookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReplayWebhookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReplayWebhookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReplayWebhookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RotateWebhookSecretResponse429Headers the declared response headers of an HTTP 429 response for RotateWebhookSecret
+type RotateWebhookSecretResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type RotateWebhookSecretResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookWithSecretResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *WebhookNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RotateWebhookSecretResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON200() *WebhookWithSecretResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON404() *WebhookNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RotateWebhookSecretResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RotateWebhookSecretResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RotateWebhookSecretResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RotateWebhookSecretResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RotateWebhookSecretResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // AckMessagesWithBodyWithResponse Acknowledge messages
 //
 // Sets the caller's read cursor for the room to max(current, `seq`); a `seq`
@@ -12908,6 +17757,115 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 	return ParseGetHealthResponse(rsp)
 }
 
+// DeleteBeforeSendHookWithResponse Remove the before-send hook
+//
+// Removes the tenant's before-send hook (and its secret): sends are no
+// longer POSTed anywhere. 404 when it has none. Tenant-level: a user
+// token is refused with 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /hooks/before-send (the `DeleteBeforeSendHook` operationId).
+func (c *ClientWithResponses) DeleteBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteBeforeSendHookResponse, error) {
+	rsp, err := c.DeleteBeforeSendHook(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteBeforeSendHookResponse(rsp)
+}
+
+// GetBeforeSendHookWithResponse Get the before-send hook
+//
+// The tenant's before-send hook, without its secret; 404 when it has
+// none. Tenant-level: a user token is refused with 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /hooks/before-send (the `GetBeforeSendHook` operationId).
+func (c *ClientWithResponses) GetBeforeSendHookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBeforeSendHookResponse, error) {
+	rsp, err := c.GetBeforeSendHook(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBeforeSendHookResponse(rsp)
+}
+
+// SetBeforeSendHookWithBodyWithResponse Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *ClientWithResponses) SetBeforeSendHookWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error) {
+	rsp, err := c.SetBeforeSendHookWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBeforeSendHookResponse(rsp)
+}
+
+// SetBeforeSendHookWithResponse Set the before-send hook
+//
+// Sets the tenant's before-send hook: from then on every message sent or
+// edited, over REST or WebSocket, by a member of its room, is POSTed to
+// `url` before it is stored (after the blocklist: a masked content is
+// what the hook sees), as JSON `{type: "message.send" | "message.edit",
+// tenant_id, room_id, user_id, message_id (null for a send), content}`,
+// signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+// `webhook-signature: v1,<base64 HMAC-SHA256>` with the hook's secret,
+// as webhooks are). The hook answers 2xx with `{action: "allow"}`,
+// `{action: "reject", reason?}` (the send or edit is refused with 400
+// `VALIDATION_ERROR`, `field` `content`, `details.reason` `before_send`,
+// the hook's `reason` as the message) or `{action: "replace", content}`
+// (1 to 4,000 characters, stored in place of the original). No answer
+// within `timeout_ms`, a connection refused, another status, or an answer
+// it cannot read follow `on_error`: `allow` stores the message as it is,
+// `reject` refuses it with 400, `details.reason`
+// `before_send_unavailable`. Redirects are not followed. The secret
+// (`whsec_…`) is shown once, in the answer that creates the hook (201);
+// a later `PUT` changes the rest and keeps it (200). A URL on a
+// loopback, private or link-local address (or `localhost`) is refused
+// with 400 `details.reason` `private_target`, and so is a call to a host
+// name that resolves to one, unless the service runs with
+// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// that stored it and within a second on the others. Tenant-level: a
+// user token is refused with 403.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /hooks/before-send (the `SetBeforeSendHook` operationId).
+func (c *ClientWithResponses) SetBeforeSendHookWithResponse(ctx context.Context, body SetBeforeSendHookJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBeforeSendHookResponse, error) {
+	rsp, err := c.SetBeforeSendHook(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBeforeSendHookResponse(rsp)
+}
+
 // GetMetricsWithResponse Prometheus metrics
 //
 // Metrics in the Prometheus text format: requests by route and status,
@@ -12924,6 +17882,89 @@ func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, reqEdi
 		return nil, err
 	}
 	return ParseGetMetricsResponse(rsp)
+}
+
+// GetBlocklistWithResponse Get the word blocklist
+//
+// The tenant's blocklist; a tenant that never set one has the empty list
+// (`match` `word`, `action` `block`). Tenant-level: a user token is
+// refused with 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /moderation/blocklist (the `GetBlocklist` operationId).
+func (c *ClientWithResponses) GetBlocklistWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBlocklistResponse, error) {
+	rsp, err := c.GetBlocklist(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBlocklistResponse(rsp)
+}
+
+// SetBlocklistWithBodyWithResponse Replace the word blocklist
+//
+// Replaces the tenant's blocklist (an empty `words` removes it). From
+// then on every message sent or edited, over REST or WebSocket, is
+// checked against it: `block` refuses it with 400 `VALIDATION_ERROR`,
+// `field` `content`, `details.reason` `blocklist`; `flag` stores it and
+// opens a report by the system (`reporter_id` null, `reason`
+// `blocklist`); `mask` stores it with each matched part replaced by
+// `***`. Matching is case-insensitive and Unicode-aware: text and
+// words are compared after each character's compatibility
+// decomposition (NFKD: full-width letters and ligatures match their
+// plain forms, precomposed and decomposed accents match each other)
+// and full case folding (`Straße` matches `strasse`); accents are kept
+// (`café` does not match `cafe`). `word` matches whole words only: no
+// letter, digit or combining mark of any script may touch a match
+// (`ass` does not match `class`); words in scripts written without
+// spaces (Han, Kana, Thai, Lao, Khmer, Myanmar) match inside text as
+// with `substring`. A change holds at once on the instance that
+// stored it and within a second on the others. At most 10,000 words of
+// 1 to 100 characters; this operation accepts bodies up to 2 MiB.
+// Tenant-level: a user token is refused with 403.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /moderation/blocklist (the `SetBlocklist` operationId).
+func (c *ClientWithResponses) SetBlocklistWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBlocklistResponse, error) {
+	rsp, err := c.SetBlocklistWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBlocklistResponse(rsp)
+}
+
+// SetBlocklistWithResponse Replace the word blocklist
+//
+// Replaces the tenant's blocklist (an empty `words` removes it). From
+// then on every message sent or edited, over REST or WebSocket, is
+// checked against it: `block` refuses it with 400 `VALIDATION_ERROR`,
+// `field` `content`, `details.reason` `blocklist`; `flag` stores it and
+// opens a report by the system (`reporter_id` null, `reason`
+// `blocklist`); `mask` stores it with each matched part replaced by
+// `***`. Matching is case-insensitive and Unicode-aware: text and
+// words are compared after each character's compatibility
+// decomposition (NFKD: full-width letters and ligatures match their
+// plain forms, precomposed and decomposed accents match each other)
+// and full case folding (`Straße` matches `strasse`); accents are kept
+// (`café` does not match `cafe`). `word` matches whole words only: no
+// letter, digit or combining mark of any script may touch a match
+// (`ass` does not match `class`); words in scripts written without
+// spaces (Han, Kana, Thai, Lao, Khmer, Myanmar) match inside text as
+// with `substring`. A change holds at once on the instance that
+// stored it and within a second on the others. At most 10,000 words of
+// 1 to 100 characters; this operation accepts bodies up to 2 MiB.
+// Tenant-level: a user token is refused with 403.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /moderation/blocklist (the `SetBlocklist` operationId).
+func (c *ClientWithResponses) SetBlocklistWithResponse(ctx context.Context, body SetBlocklistJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBlocklistResponse, error) {
+	rsp, err := c.SetBlocklist(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBlocklistResponse(rsp)
 }
 
 // ListNotificationsWithResponse List my pending notifications
@@ -13022,6 +18063,99 @@ func (c *ClientWithResponses) GetPresenceWithResponse(ctx context.Context, param
 		return nil, err
 	}
 	return ParseGetPresenceResponse(rsp)
+}
+
+// ListReportsWithResponse List reports
+//
+// The report queue, oldest first. With the tenant key: every report of
+// the tenant. With a user token: the reports of messages in the rooms
+// the caller is an admin of (none for a user who administers no room).
+// `status` filters (absent: every status); pass the last `report_id` of
+// a page as `after` for the next.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /reports (the `ListReports` operationId).
+func (c *ClientWithResponses) ListReportsWithResponse(ctx context.Context, params *ListReportsParams, reqEditors ...RequestEditorFn) (*ListReportsResponse, error) {
+	rsp, err := c.ListReports(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListReportsResponse(rsp)
+}
+
+// CreateReportWithBodyWithResponse Report a message or a user
+//
+// Opens a report of a message the caller can read (`message_id`; its
+// sender is the reported user) or of a user (`user_id`): exactly one of
+// the two. A message the caller cannot read, or of another tenant, is
+// 404. Reports of messages go to the queue of their room's admins and
+// of the tenant; reports of users to the tenant's.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /reports (the `CreateReport` operationId).
+func (c *ClientWithResponses) CreateReportWithBodyWithResponse(ctx context.Context, params *CreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReportResponse, error) {
+	rsp, err := c.CreateReportWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateReportResponse(rsp)
+}
+
+// CreateReportWithResponse Report a message or a user
+//
+// Opens a report of a message the caller can read (`message_id`; its
+// sender is the reported user) or of a user (`user_id`): exactly one of
+// the two. A message the caller cannot read, or of another tenant, is
+// 404. Reports of messages go to the queue of their room's admins and
+// of the tenant; reports of users to the tenant's.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /reports (the `CreateReport` operationId).
+func (c *ClientWithResponses) CreateReportWithResponse(ctx context.Context, params *CreateReportParams, body CreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReportResponse, error) {
+	rsp, err := c.CreateReport(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateReportResponse(rsp)
+}
+
+// UpdateReportWithBodyWithResponse Resolve or dismiss a report
+//
+// Closes a report as `resolved` or `dismissed` (again: the later call
+// wins), recording who and when. The tenant key may close any report;
+// a user token the reports its `GET /reports` lists. Any other report,
+// or one of another tenant, is 404.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /reports/{report_id} (the `UpdateReport` operationId).
+func (c *ClientWithResponses) UpdateReportWithBodyWithResponse(ctx context.Context, reportId ReportId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateReportResponse, error) {
+	rsp, err := c.UpdateReportWithBody(ctx, reportId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateReportResponse(rsp)
+}
+
+// UpdateReportWithResponse Resolve or dismiss a report
+//
+// Closes a report as `resolved` or `dismissed` (again: the later call
+// wins), recording who and when. The tenant key may close any report;
+// a user token the reports its `GET /reports` lists. Any other report,
+// or one of another tenant, is 404.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /reports/{report_id} (the `UpdateReport` operationId).
+func (c *ClientWithResponses) UpdateReportWithResponse(ctx context.Context, reportId ReportId, body UpdateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateReportResponse, error) {
+	rsp, err := c.UpdateReport(ctx, reportId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateReportResponse(rsp)
 }
 
 // ListRoomsWithResponse List my rooms
@@ -13950,6 +19084,262 @@ func (c *ClientWithResponses) PutUserWithResponse(ctx context.Context, userId Us
 	return ParsePutUserResponse(rsp)
 }
 
+// ListWebhooksWithResponse List webhook endpoints
+//
+// The tenant's endpoints in id order, without their secrets; pass
+// `next_after` as `after` for the next page. Tenant-level: a user token
+// is refused with 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /webhooks (the `ListWebhooks` operationId).
+func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error) {
+	rsp, err := c.ListWebhooks(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListWebhooksResponse(rsp)
+}
+
+// CreateWebhookWithBodyWithResponse Create a webhook endpoint
+//
+// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+// the tenant's events as they are stored: every room log event (the same
+// frames `GET /sync` and the WebSocket carry, with `room_id` and
+// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+// all). Only events after its creation are sent; `POST
+// /webhooks/{webhook_id}/replay` sends earlier ones.
+//
+// Each delivery is a POST of `{type, timestamp, data}` signed the
+// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+// `webhook-id` (the delivery id, the same on every retry),
+// `webhook-timestamp` (unix seconds) and `webhook-signature`
+// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+// is success; anything else is retried with exponential backoff and
+// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+// is deactivated and the tenant's other endpoints get
+// `webhook.disabled`. A room's deliveries to one endpoint go in
+// `event_seq` order, one at a time: a failing one holds back the later
+// ones of that room (never another room's nor another endpoint's).
+//
+// The signing `secret` is in this answer only. Targets on loopback,
+// private or link-local networks are refused (400, `field` `url`) unless
+// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+// checked again at every connection. Tenant-level: a user token is
+// refused with 403.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+func (c *ClientWithResponses) CreateWebhookWithBodyWithResponse(ctx context.Context, params *CreateWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWebhookResponse, error) {
+	rsp, err := c.CreateWebhookWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateWebhookResponse(rsp)
+}
+
+// CreateWebhookWithResponse Create a webhook endpoint
+//
+// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
+// the tenant's events as they are stored: every room log event (the same
+// frames `GET /sync` and the WebSocket carry, with `room_id` and
+// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
+// all). Only events after its creation are sent; `POST
+// /webhooks/{webhook_id}/replay` sends earlier ones.
+//
+// Each delivery is a POST of `{type, timestamp, data}` signed the
+// [Standard Webhooks](https://www.standardwebhooks.com) way: headers
+// `webhook-id` (the delivery id, the same on every retry),
+// `webhook-timestamp` (unix seconds) and `webhook-signature`
+// (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two entries, separated
+// by a space, for 24 hours after a rotation). Any 2xx within 5 seconds
+// is success; anything else is retried with exponential backoff and
+// jitter for 24 hours (`WEBHOOK_RETRY_WINDOW`), after which the endpoint
+// is deactivated and the tenant's other endpoints get
+// `webhook.disabled`. A room's deliveries to one endpoint go in
+// `event_seq` order, one at a time: a failing one holds back the later
+// ones of that room (never another room's nor another endpoint's).
+//
+// The signing `secret` is in this answer only. Targets on loopback,
+// private or link-local networks are refused (400, `field` `url`) unless
+// the server runs with `WEBHOOK_ALLOW_PRIVATE=true`; the address is
+// checked again at every connection. Tenant-level: a user token is
+// refused with 403.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks (the `CreateWebhook` operationId).
+func (c *ClientWithResponses) CreateWebhookWithResponse(ctx context.Context, params *CreateWebhookParams, body CreateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWebhookResponse, error) {
+	rsp, err := c.CreateWebhook(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateWebhookResponse(rsp)
+}
+
+// DeleteWebhookWithResponse Delete a webhook endpoint
+//
+// Deletes the endpoint with its delivery log; nothing more is sent to it. Tenant-level.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /webhooks/{webhook_id} (the `DeleteWebhook` operationId).
+func (c *ClientWithResponses) DeleteWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error) {
+	rsp, err := c.DeleteWebhook(ctx, webhookId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteWebhookResponse(rsp)
+}
+
+// GetWebhookWithResponse Get a webhook endpoint
+//
+// An endpoint of the tenant, without its secret. Tenant-level.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /webhooks/{webhook_id} (the `GetWebhook` operationId).
+func (c *ClientWithResponses) GetWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error) {
+	rsp, err := c.GetWebhook(ctx, webhookId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetWebhookResponse(rsp)
+}
+
+// UpdateWebhookWithBodyWithResponse Change a webhook endpoint
+//
+// Changes the URL, the event filter or whether the endpoint is active.
+// Activating an endpoint that was deactivated at the end of its retry
+// window sends what it still owes, from where it stopped. Tenant-level.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+func (c *ClientWithResponses) UpdateWebhookWithBodyWithResponse(ctx context.Context, webhookId WebhookIdPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error) {
+	rsp, err := c.UpdateWebhookWithBody(ctx, webhookId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWebhookResponse(rsp)
+}
+
+// UpdateWebhookWithResponse Change a webhook endpoint
+//
+// Changes the URL, the event filter or whether the endpoint is active.
+// Activating an endpoint that was deactivated at the end of its retry
+// window sends what it still owes, from where it stopped. Tenant-level.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /webhooks/{webhook_id} (the `UpdateWebhook` operationId).
+func (c *ClientWithResponses) UpdateWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error) {
+	rsp, err := c.UpdateWebhook(ctx, webhookId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWebhookResponse(rsp)
+}
+
+// ListWebhookDeliveriesWithResponse List an endpoint's deliveries
+//
+// The delivery log, newest first: each delivery's status (`pending`,
+// `succeeded`, `failed`), attempts, last response status and latency,
+// next attempt, and every attempt in `attempt_log`. Pass `next_before`
+// as `before` for older ones. Tenant-level.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
+func (c *ClientWithResponses) ListWebhookDeliveriesWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*ListWebhookDeliveriesResponse, error) {
+	rsp, err := c.ListWebhookDeliveries(ctx, webhookId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListWebhookDeliveriesResponse(rsp)
+}
+
+// RetryWebhookDeliveryWithResponse Retry a delivery
+//
+// Sends a delivery that succeeded or failed again, now, with a fresh
+// retry window (in its room's order: after the room's earlier pending
+// deliveries). A pending delivery is retried on its own: 409. Tenant-level.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks/{webhook_id}/deliveries/{delivery_id}/retry (the `RetryWebhookDelivery` operationId).
+func (c *ClientWithResponses) RetryWebhookDeliveryWithResponse(ctx context.Context, webhookId WebhookIdPath, deliveryId WebhookDeliveryIdPath, reqEditors ...RequestEditorFn) (*RetryWebhookDeliveryResponse, error) {
+	rsp, err := c.RetryWebhookDelivery(ctx, webhookId, deliveryId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRetryWebhookDeliveryResponse(rsp)
+}
+
+// ReplayWebhookWithBodyWithResponse Replay events to an endpoint
+//
+// Sends again, from the room event log, the events since `since` that
+// the endpoint's filter takes, each room's in `event_seq` order, marked
+// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+// of the tenant's rooms stored from then on, to the millisecond) or a
+// cursor from `GET /sync` (in each room the cursor names, exactly the
+// events after its place there). Events older than the retention
+// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+// Tenant-level.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+func (c *ClientWithResponses) ReplayWebhookWithBodyWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplayWebhookResponse, error) {
+	rsp, err := c.ReplayWebhookWithBody(ctx, webhookId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplayWebhookResponse(rsp)
+}
+
+// ReplayWebhookWithResponse Replay events to an endpoint
+//
+// Sends again, from the room event log, the events since `since` that
+// the endpoint's filter takes, each room's in `event_seq` order, marked
+// `replay` in the delivery log. `since` is an RFC 3339 time (every event
+// of the tenant's rooms stored from then on, to the millisecond) or a
+// cursor from `GET /sync` (in each room the cursor names, exactly the
+// events after its place there). Events older than the retention
+// (`EVENT_RETENTION`) are no longer in the log and are not sent.
+// Tenant-level.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks/{webhook_id}/replay (the `ReplayWebhook` operationId).
+func (c *ClientWithResponses) ReplayWebhookWithResponse(ctx context.Context, webhookId WebhookIdPath, params *ReplayWebhookParams, body ReplayWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplayWebhookResponse, error) {
+	rsp, err := c.ReplayWebhook(ctx, webhookId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplayWebhookResponse(rsp)
+}
+
+// RotateWebhookSecretWithResponse Rotate a webhook endpoint's signing secret
+//
+// Gives the endpoint a new signing secret, returned in this answer only.
+// For 24 hours (until `previous_secret_until`) deliveries are signed
+// with both, the new one first (`webhook-signature: v1,<new> v1,<old>`),
+// so a receiver can switch over without missing one. Tenant-level.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /webhooks/{webhook_id}/rotate-secret (the `RotateWebhookSecret` operationId).
+func (c *ClientWithResponses) RotateWebhookSecretWithResponse(ctx context.Context, webhookId WebhookIdPath, params *RotateWebhookSecretParams, reqEditors ...RequestEditorFn) (*RotateWebhookSecretResponse, error) {
+	rsp, err := c.RotateWebhookSecret(ctx, webhookId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotateWebhookSecretResponse(rsp)
+}
+
 // ParseAckMessagesResponse parses an HTTP response from a AckMessagesWithResponse call
 func ParseAckMessagesResponse(rsp *http.Response) (*AckMessagesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -14355,6 +19745,326 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	return response, nil
 }
 
+// ParseDeleteBeforeSendHookResponse parses an HTTP response from a DeleteBeforeSendHookWithResponse call
+func ParseDeleteBeforeSendHookResponse(rsp *http.Response) (*DeleteBeforeSendHookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteBeforeSendHookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BeforeSendHookDeletedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteBeforeSendHookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetBeforeSendHookResponse parses an HTTP response from a GetBeforeSendHookWithResponse call
+func ParseGetBeforeSendHookResponse(rsp *http.Response) (*GetBeforeSendHookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBeforeSendHookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BeforeSendHookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetBeforeSendHookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSetBeforeSendHookResponse parses an HTTP response from a SetBeforeSendHookWithResponse call
+func ParseSetBeforeSendHookResponse(rsp *http.Response) (*SetBeforeSendHookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetBeforeSendHookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BeforeSendHookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest BeforeSendHookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SetBeforeSendHookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetMetricsResponse parses an HTTP response from a GetMetricsWithResponse call
 func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -14383,6 +20093,210 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 		}
 		response.JSON413 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseGetBlocklistResponse parses an HTTP response from a GetBlocklistWithResponse call
+func ParseGetBlocklistResponse(rsp *http.Response) (*GetBlocklistResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBlocklistResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BlocklistResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetBlocklistResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSetBlocklistResponse parses an HTTP response from a SetBlocklistWithResponse call
+func ParseSetBlocklistResponse(rsp *http.Response) (*SetBlocklistResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetBlocklistResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BlocklistResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SetBlocklistResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -14781,6 +20695,319 @@ func ParseGetPresenceResponse(rsp *http.Response) (*GetPresenceResponse, error) 
 	switch {
 	case rsp.StatusCode == 429:
 		var headers GetPresenceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListReportsResponse parses an HTTP response from a ListReportsWithResponse call
+func ParseListReportsResponse(rsp *http.Response) (*ListReportsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListReportsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReportPageResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListReportsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateReportResponse parses an HTTP response from a CreateReportWithResponse call
+func ParseCreateReportResponse(rsp *http.Response) (*CreateReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ReportResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateReportResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateReportResponse parses an HTTP response from a UpdateReportWithResponse call
+func ParseUpdateReportResponse(rsp *http.Response) (*UpdateReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReportResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateReportResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -18354,6 +24581,994 @@ func ParsePutUserResponse(rsp *http.Response) (*PutUserResponse, error) {
 	switch {
 	case rsp.StatusCode == 429:
 		var headers PutUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListWebhooksResponse parses an HTTP response from a ListWebhooksWithResponse call
+func ParseListWebhooksResponse(rsp *http.Response) (*ListWebhooksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListWebhooksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListWebhooksResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateWebhookResponse parses an HTTP response from a CreateWebhookWithResponse call
+func ParseCreateWebhookResponse(rsp *http.Response) (*CreateWebhookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateWebhookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest WebhookWithSecretResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest WebhookBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateWebhookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteWebhookResponse parses an HTTP response from a DeleteWebhookWithResponse call
+func ParseDeleteWebhookResponse(rsp *http.Response) (*DeleteWebhookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteWebhookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookDeletedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteWebhookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetWebhookResponse parses an HTTP response from a GetWebhookWithResponse call
+func ParseGetWebhookResponse(rsp *http.Response) (*GetWebhookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetWebhookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetWebhookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateWebhookResponse parses an HTTP response from a UpdateWebhookWithResponse call
+func ParseUpdateWebhookResponse(rsp *http.Response) (*UpdateWebhookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateWebhookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest WebhookBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateWebhookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListWebhookDeliveriesResponse parses an HTTP response from a ListWebhookDeliveriesWithResponse call
+func ParseListWebhookDeliveriesResponse(rsp *http.Response) (*ListWebhookDeliveriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListWebhookDeliveriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookDeliveryPageResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListWebhookDeliveriesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRetryWebhookDeliveryResponse parses an HTTP response from a RetryWebhookDeliveryWithResponse call
+func ParseRetryWebhookDeliveryResponse(rsp *http.Response) (*RetryWebhookDeliveryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RetryWebhookDeliveryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest WebhookDeliveryResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest WebhookDeliveryPending
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers RetryWebhookDeliveryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReplayWebhookResponse parses an HTTP response from a ReplayWebhookWithResponse call
+func ParseReplayWebhookResponse(rsp *http.Response) (*ReplayWebhookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReplayWebhookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest WebhookReplayResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ReplayWebhookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRotateWebhookSecretResponse parses an HTTP response from a RotateWebhookSecretWithResponse call
+func ParseRotateWebhookSecretResponse(rsp *http.Response) (*RotateWebhookSecretResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RotateWebhookSecretResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookWithSecretResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest WebhookNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers RotateWebhookSecretResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

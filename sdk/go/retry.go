@@ -23,6 +23,10 @@ var IdempotentOperations = []string{
 	"POST /rooms/{room_id}/members",
 	"POST /notify",
 	"POST /uploads",
+	"POST /reports",
+	"POST /webhooks",
+	"POST /webhooks/{webhook_id}/rotate-secret",
+	"POST /webhooks/{webhook_id}/replay",
 }
 
 var idempotentPatterns = func() []*regexp.Regexp {

@@ -79,6 +79,7 @@ func Run(t *testing.T, b Backend) {
 		{"SearchMessages", testSearchMessages},
 		{"DeadLetters", testDeadLetters},
 		{"IdempotencyKeys", testIdempotencyKeys},
+		{"Webhooks", testWebhooks},
 		{"Uploads", testUploads},
 		{"UploadProcessing", testUploadProcessing},
 		{"TenantUploadLimits", testTenantUploadLimits},
@@ -86,9 +87,14 @@ func Run(t *testing.T, b Backend) {
 		{"AbandonedUploads", testAbandonedUploads},
 		{"RealtimeReads", testRealtimeReads},
 		{"StoredText", testStoredText},
+		{"ContentRules", testContentRules},
+		{"Reports", testReports},
 		{"TenantIsolation", testTenantIsolation},
 		{"Cluster", testCluster},
 		{"Migrations", testMigrations},
+		{"TenantPurge", testTenantPurge},
+		{"TenantUsage", testTenantUsage},
+		{"EraseUser", testEraseUser},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, b) })

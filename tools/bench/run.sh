@@ -14,9 +14,9 @@
 #   BENCH_ONLY=REGEX     run only the steps whose name matches: send, baseline,
 #                        fanout-delivered, fanout-ack, history, history-rich,
 #                        sync, resume, conns, conns-held, storm, cluster, bus,
-#                        search, upload (e.g. 'fanout' or 'cluster|bus';
-#                        send, baseline and search run on SQLite and
-#                        PostgreSQL both)
+#                        search, upload, blocklist (e.g. 'fanout' or
+#                        'cluster|bus'; send, baseline, search and
+#                        blocklist run on SQLite and PostgreSQL both)
 #   BENCH_SKIP_PG=1      skip PostgreSQL
 #   BENCH_PPROF_ADDR     PPROF_ADDR of the server (127.0.0.1:PORT); the
 #                        cluster's instances take PORT, PORT+1, PORT+2
@@ -136,12 +136,15 @@ pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; 
 # The targets of issue 13 (medians of 3 where RUNS/FAN_RUNS say so).
 SEND_CHECK='msgs_per_s>=12000,p99_ms<=10,gaps==0,dups==0,lost==0,errors==0'
 PG_SEND_CHECK='baseline_ratio>=2,gaps==0,dups==0,lost==0,errors==0'
+BLOCKLIST_CHECK='ratio>=0.9,errors==0'
 FAN_CHECK='missing==0,out_of_order==0,duplicates==0,closed_by_server==0,error_events==0,errors==0'
 
 # --- SQLite ---------------------------------------------------------------
-if wanted send baseline fanout-delivered fanout-ack history history-rich sync resume; then
+if wanted send baseline fanout-delivered fanout-ack history history-rich sync resume blocklist; then
 	start_servers sqlite "$OUT/bench.db"
 	step send sqlite -scenario send -c 32 -g 8 -d "$D" -runs "$RUNS" -check "$SEND_CHECK"
+	# Issue 17: the send load with a 10,000-word blocklist over without.
+	step blocklist sqlite -scenario blocklist -c 32 -g 8 -d "$D" -runs "$RUNS" -check "$BLOCKLIST_CHECK"
 	step baseline sqlite -scenario baseline -c 32 -g 8 -d "$D" -runs "$RUNS" -database-url "$OUT/bench.db"
 	# Receivers that confirm what they got every 200 ms, delivered (received,
 	# never read) or ack (read): 30 s, past the redelivery timer, so that a
@@ -201,7 +204,7 @@ if wanted upload; then
 fi
 
 # --- PostgreSQL -----------------------------------------------------------
-if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline history history-rich cluster bus search; then
+if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline history history-rich cluster bus search blocklist; then
 	PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 	[[ -n $PG_BIN ]] || PG_BIN=$(dirname "$(command -v initdb)")
 	PGDATA_DIR=$(mktemp -d -t chatapi-bench-pg-XXXXXX)
@@ -213,10 +216,11 @@ if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline history history-rich cl
 		-o "-p $PGPORT -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=300" start >/dev/null
 	DB_PID=$(head -1 "$PGDATA_DIR/data/postmaster.pid")
 	PGURL="postgres://postgres@127.0.0.1:$PGPORT/postgres?sslmode=disable"
-	if wanted send baseline; then
+	if wanted send baseline blocklist; then
 		start_servers postgres "$PGURL"
 		step send postgres -scenario send -c 32 -g 8 -d "$D" -runs "$RUNS" -check "$PG_SEND_CHECK"
 		step baseline postgres -scenario baseline -c 32 -g 8 -d "$D" -runs "$RUNS" -database-url "$PGURL"
+		step blocklist postgres -scenario blocklist -c 32 -g 8 -d "$D" -runs "$RUNS" -check "$BLOCKLIST_CHECK"
 		stop_servers
 	fi
 	if wanted history history-rich; then

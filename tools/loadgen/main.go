@@ -15,6 +15,7 @@
 //	loadgen -scenario bus -bases URL,URL,URL -g 8 -m 4 -r 100 -d 5s
 //	loadgen -scenario search -database-url URL -k 1000000 -d 30s
 //	loadgen -scenario upload -c 4 -k 500 -size 1048576
+//	loadgen -scenario blocklist -c 32 -g 8 -d 10s
 //	loadgen table < results.log    # the RESULT lines of several runs as one table
 //
 // Every RESULT reports the CPU the load generator used over what it
@@ -119,7 +120,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.StringVar(&o.masterKey, "master-key", getenv("MASTER_API_KEY"), "the server's master key (MASTER_API_KEY)")
 	var bases, pids string
 	fs.StringVar(&bases, "bases", "", "cluster, bus: the instances' base URLs, comma-separated (loopback only); the first replaces -base")
-	fs.StringVar(&o.scenario, "scenario", "send", "send, fanout, conns, storm, history, sync, baseline, cluster, bus, search or upload")
+	fs.StringVar(&o.scenario, "scenario", "send", "send, fanout, conns, storm, history, sync, baseline, cluster, bus, search, upload or blocklist")
 	fs.StringVar(&o.label, "label", "", "a name for this run in the RESULT line and table (e.g. sqlite, postgres)")
 	fs.IntVar(&o.runs, "runs", 1, "run the scenario this many times and report the median")
 	fs.StringVar(&o.check, "check", "", "targets, e.g. 'msgs_per_s>=9000,p99_ms<=10,gaps==0': the RESULT says pass or miss")
@@ -305,6 +306,8 @@ func scenarioNamed(name string) scenario {
 		return runSearch
 	case "upload":
 		return runUpload
+	case "blocklist":
+		return runBlocklist
 	}
 	return nil
 }

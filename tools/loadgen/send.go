@@ -14,6 +14,9 @@ type sendLoad struct {
 	tn      tenant
 	rooms   []string
 	senders []string
+	// text follows each message's "load <user> <n>" (blocklist: a sentence
+	// of ordinary length to scan).
+	text string
 }
 
 func setupSendLoad(ctx context.Context, tn tenant, prefix string, c, g int) (*sendLoad, error) {
@@ -60,7 +63,7 @@ func (l *sendLoad) run(ctx context.Context, d time.Duration) sendStats {
 		wg.Go(func() {
 			for n := 0; time.Now().Before(deadline) && ctx.Err() == nil; n++ {
 				t0 := time.Now()
-				status, _, err := l.tn.send(ctx, user, room, "load "+user+" "+strconv.Itoa(n))
+				status, _, err := l.tn.send(ctx, user, room, "load "+user+" "+strconv.Itoa(n)+l.text)
 				if err != nil {
 					st.errors[errorKey(status, err)]++
 					if status == 0 {

@@ -35,6 +35,10 @@ IDEMPOTENT_OPERATIONS: List[str] = [
     "POST /rooms/{room_id}/members",
     "POST /notify",
     "POST /uploads",
+    "POST /reports",
+    "POST /webhooks",
+    "POST /webhooks/{webhook_id}/rotate-secret",
+    "POST /webhooks/{webhook_id}/replay",
 ]
 
 _PATTERNS = [

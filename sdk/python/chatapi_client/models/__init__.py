@@ -7,10 +7,21 @@ from .add_member_request import AddMemberRequest
 from .attachment import Attachment
 from .attachment_processed_event import AttachmentProcessedEvent
 from .attachment_processed_event_type import AttachmentProcessedEventType
+from .before_send_hook import BeforeSendHook
+from .before_send_hook_deleted import BeforeSendHookDeleted
+from .before_send_hook_deleted_response import BeforeSendHookDeletedResponse
+from .before_send_hook_response import BeforeSendHookResponse
+from .before_send_on_error import BeforeSendOnError
+from .blocklist import Blocklist
+from .blocklist_action import BlocklistAction
+from .blocklist_match import BlocklistMatch
+from .blocklist_response import BlocklistResponse
+from .create_report_request import CreateReportRequest
 from .create_room_request import CreateRoomRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
 from .create_upload_request import CreateUploadRequest
+from .create_webhook_request import CreateWebhookRequest
 from .dead_letters import DeadLetters
 from .dead_letters_response import DeadLettersResponse
 from .error import Error
@@ -73,6 +84,12 @@ from .reaction_result_response import ReactionResultResponse
 from .reactions import Reactions
 from .removed_member import RemovedMember
 from .removed_member_response import RemovedMemberResponse
+from .replay_webhook_request import ReplayWebhookRequest
+from .report import Report
+from .report_page import ReportPage
+from .report_page_response import ReportPageResponse
+from .report_response import ReportResponse
+from .report_status import ReportStatus
 from .role import Role
 from .room import Room
 from .room_event_base import RoomEventBase
@@ -87,6 +104,8 @@ from .search_hit import SearchHit
 from .search_page import SearchPage
 from .search_page_response import SearchPageResponse
 from .send_message_request import SendMessageRequest
+from .set_before_send_hook_request import SetBeforeSendHookRequest
+from .set_blocklist_request import SetBlocklistRequest
 from .subscription import Subscription
 from .subscription_list_response import SubscriptionListResponse
 from .subscription_request import SubscriptionRequest
@@ -107,7 +126,10 @@ from .unread_totals import UnreadTotals
 from .unsubscribed import Unsubscribed
 from .unsubscribed_response import UnsubscribedResponse
 from .update_message_request import UpdateMessageRequest
+from .update_report_request import UpdateReportRequest
+from .update_report_request_status import UpdateReportRequestStatus
 from .update_room_request import UpdateRoomRequest
+from .update_webhook_request import UpdateWebhookRequest
 from .upload import Upload
 from .upload_limits import UploadLimits
 from .upload_limits_request import UploadLimitsRequest
@@ -122,6 +144,23 @@ from .user_profile_custom import UserProfileCustom
 from .user_profile_request import UserProfileRequest
 from .user_profile_request_custom import UserProfileRequestCustom
 from .user_response import UserResponse
+from .webhook import Webhook
+from .webhook_attempt import WebhookAttempt
+from .webhook_deleted import WebhookDeleted
+from .webhook_deleted_response import WebhookDeletedResponse
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_page import WebhookDeliveryPage
+from .webhook_delivery_page_response import WebhookDeliveryPageResponse
+from .webhook_delivery_response import WebhookDeliveryResponse
+from .webhook_delivery_status import WebhookDeliveryStatus
+from .webhook_event_type import WebhookEventType
+from .webhook_list import WebhookList
+from .webhook_list_response import WebhookListResponse
+from .webhook_replay import WebhookReplay
+from .webhook_replay_response import WebhookReplayResponse
+from .webhook_response import WebhookResponse
+from .webhook_with_secret import WebhookWithSecret
+from .webhook_with_secret_response import WebhookWithSecretResponse
 
 __all__ = (
     "AckRequest",
@@ -131,10 +170,21 @@ __all__ = (
     "Attachment",
     "AttachmentProcessedEvent",
     "AttachmentProcessedEventType",
+    "BeforeSendHook",
+    "BeforeSendHookDeleted",
+    "BeforeSendHookDeletedResponse",
+    "BeforeSendHookResponse",
+    "BeforeSendOnError",
+    "Blocklist",
+    "BlocklistAction",
+    "BlocklistMatch",
+    "BlocklistResponse",
+    "CreateReportRequest",
     "CreateRoomRequest",
     "CreateTenantRequest",
     "CreateTokenRequest",
     "CreateUploadRequest",
+    "CreateWebhookRequest",
     "DeadLetters",
     "DeadLettersResponse",
     "Error",
@@ -197,6 +247,12 @@ __all__ = (
     "Reactions",
     "RemovedMember",
     "RemovedMemberResponse",
+    "ReplayWebhookRequest",
+    "Report",
+    "ReportPage",
+    "ReportPageResponse",
+    "ReportResponse",
+    "ReportStatus",
     "Role",
     "Room",
     "RoomEventBase",
@@ -211,6 +267,8 @@ __all__ = (
     "SearchPage",
     "SearchPageResponse",
     "SendMessageRequest",
+    "SetBeforeSendHookRequest",
+    "SetBlocklistRequest",
     "Subscription",
     "SubscriptionListResponse",
     "SubscriptionRequest",
@@ -231,7 +289,10 @@ __all__ = (
     "Unsubscribed",
     "UnsubscribedResponse",
     "UpdateMessageRequest",
+    "UpdateReportRequest",
+    "UpdateReportRequestStatus",
     "UpdateRoomRequest",
+    "UpdateWebhookRequest",
     "Upload",
     "UploadLimits",
     "UploadLimitsRequest",
@@ -246,4 +307,21 @@ __all__ = (
     "UserProfileRequest",
     "UserProfileRequestCustom",
     "UserResponse",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDeleted",
+    "WebhookDeletedResponse",
+    "WebhookDelivery",
+    "WebhookDeliveryPage",
+    "WebhookDeliveryPageResponse",
+    "WebhookDeliveryResponse",
+    "WebhookDeliveryStatus",
+    "WebhookEventType",
+    "WebhookList",
+    "WebhookListResponse",
+    "WebhookReplay",
+    "WebhookReplayResponse",
+    "WebhookResponse",
+    "WebhookWithSecret",
+    "WebhookWithSecretResponse",
 )

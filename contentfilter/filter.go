@@ -1,0 +1,194 @@
+// Package contentfilter checks the content of every send and edit against
+// the tenant's rules before it is stored: the word blocklist (block, flag or
+// mask) and the before-send hook. It implements chat.ContentFilter.
+//
+// A tenant's rules are read once and kept with the matcher built from
+// them; the cache asks the store for the rules' version at most once per
+// Recheck, and rebuilds only when it moved. A change made through this
+// instance is seen at once (Forget); one made through another instance
+// within Recheck.
+package contentfilter
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chatapi/chatapi/blocklist"
+	"github.com/chatapi/chatapi/chat"
+	"github.com/chatapi/chatapi/store"
+)
+
+// Store is what the filter reads its rules from and opens reports in.
+type Store interface {
+	ContentRules(ctx context.Context, tenantID string) (store.ContentRules, error)
+	ContentRulesVersion(ctx context.Context, tenantID string) (int64, error)
+	CreateReport(ctx context.Context, tenantID, reporter string, n store.NewReport) (store.Report, error)
+	// CanType refuses a user who is not a member of the room, as a send
+	// is refused (it is the typing rule, and the sending one).
+	CanType(ctx context.Context, tenantID, roomID, userID string) error
+}
+
+// Config configures New.
+type Config struct {
+	// Recheck is how long a tenant's cached rules are used before their
+	// version is read again [1s].
+	Recheck time.Duration
+	// Now is the clock [time.Now].
+	Now func() time.Time
+	// Logger receives the failures that do not fail a send (a flag's
+	// report that could not be stored) [discard].
+	Logger *slog.Logger
+	// AllowPrivate lets hooks call loopback and private addresses
+	// (WEBHOOK_ALLOW_PRIVATE, for development and tests).
+	AllowPrivate bool
+}
+
+// Filter is a chat.ContentFilter over a store. Safe for concurrent use.
+type Filter struct {
+	store  Store
+	cfg    Config
+	client *http.Client
+
+	mu      sync.Mutex
+	tenants map[string]*rules
+}
+
+var _ chat.ContentFilter = (*Filter)(nil)
+
+// rules is a tenant's cached rules.
+type rules struct {
+	version int64
+	checked time.Time
+	// matcher is nil without a blocklist.
+	matcher *blocklist.Matcher
+	action  string
+	hook    *store.BeforeSendHook
+}
+
+// New returns a filter reading the rules from st.
+func New(st Store, cfg Config) *Filter {
+	if cfg.Recheck <= 0 {
+		cfg.Recheck = time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Filter{store: st, cfg: cfg, client: newHookClient(cfg.AllowPrivate), tenants: make(map[string]*rules)}
+}
+
+// Forget drops what the filter cached of a tenant, whose rules this
+// instance just changed.
+func (f *Filter) Forget(tenantID string) {
+	f.mu.Lock()
+	delete(f.tenants, tenantID)
+	f.mu.Unlock()
+}
+
+// rulesOf returns a tenant's current rules, from the cache when they are
+// known current.
+func (f *Filter) rulesOf(ctx context.Context, tenantID string) (*rules, error) {
+	now := f.cfg.Now()
+	f.mu.Lock()
+	r := f.tenants[tenantID]
+	f.mu.Unlock()
+	if r != nil && now.Sub(r.checked) < f.cfg.Recheck {
+		return r, nil
+	}
+	version, err := f.store.ContentRulesVersion(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	if r != nil && r.version == version {
+		fresh := *r
+		fresh.checked = now
+		f.put(tenantID, &fresh)
+		return &fresh, nil
+	}
+	cr, err := f.store.ContentRules(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	r = &rules{version: cr.Version, checked: now, action: cr.Blocklist.Action, hook: cr.Hook}
+	if len(cr.Blocklist.Words) > 0 {
+		mode := blocklist.Word
+		if cr.Blocklist.Match == "substring" {
+			mode = blocklist.Substring
+		}
+		r.matcher = blocklist.New(cr.Blocklist.Words, mode)
+	}
+	f.put(tenantID, r)
+	return r, nil
+}
+
+// put caches r unless a newer version is cached already.
+func (f *Filter) put(tenantID string, r *rules) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if old := f.tenants[tenantID]; old != nil && old.version > r.version {
+		return
+	}
+	f.tenants[tenantID] = r
+}
+
+// Check applies the tenant's blocklist, then its before-send hook (which
+// sees the content masked, and whose replacement is stored as it is). A
+// tenant without either costs one cached lookup. With one, a sender who is
+// not a member of the room is refused first, as the store would refuse
+// them: neither the blocklist nor the hook answers for rooms the sender
+// cannot write to.
+func (f *Filter) Check(ctx context.Context, d chat.Draft) (chat.Verdict, error) {
+	v := chat.Verdict{Content: d.Content}
+	r, err := f.rulesOf(ctx, d.TenantID)
+	if err != nil {
+		return chat.Verdict{}, fmt.Errorf("content rules: %w", err)
+	}
+	if r.matcher == nil && r.hook == nil {
+		return v, nil
+	}
+	if err := f.store.CanType(ctx, d.TenantID, d.RoomID, d.SenderID); err != nil {
+		return chat.Verdict{}, err
+	}
+	if r.matcher != nil {
+		switch r.action {
+		case "block":
+			if r.matcher.Matches(d.Content) {
+				return chat.Verdict{}, &store.InvalidError{Field: "content", Reason: "blocklist",
+					Message: "content contains a word the tenant's blocklist refuses"}
+			}
+		case "mask":
+			v.Content = r.matcher.Mask(d.Content)
+		case "flag":
+			if words := r.matcher.Words(d.Content); len(words) > 0 {
+				v.Flag = "matched: " + strings.Join(words, ", ")
+			}
+		}
+	}
+	if r.hook != nil {
+		if v.Content, err = f.callHook(ctx, r.hook, d, v.Content); err != nil {
+			return chat.Verdict{}, err
+		}
+	}
+	return v, nil
+}
+
+// Flagged opens the system's report of a message the blocklist flagged.
+// The message is stored by then: a report that cannot be opened is logged,
+// not the send's failure.
+func (f *Filter) Flagged(ctx context.Context, tenantID string, msg store.Message, v chat.Verdict) {
+	note := v.Flag
+	if len(note) > 1000 {
+		note = strings.ToValidUTF8(note[:1000], "")
+	}
+	_, err := f.store.CreateReport(ctx, tenantID, "", store.NewReport{MessageID: msg.ID, Reason: "blocklist", Note: &note})
+	if err != nil {
+		f.cfg.Logger.Error("open the report of a flagged message", "tenant_id", tenantID, "message_id", msg.ID, "error", err.Error())
+	}
+}

@@ -1,0 +1,91 @@
+package contentfilter_test
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chatapi/chatapi/chat"
+	"github.com/chatapi/chatapi/contentfilter"
+	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/webhook"
+)
+
+// A hook whose host name resolves to a private address passes the check
+// of its URL but is never called unless private targets are allowed: the
+// dialer refuses the address, and on_error decides.
+func TestHookPrivateTargetRefusedAtCall(t *testing.T) {
+	ctx := t.Context()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	tn, err := st.CreateTenant(ctx, "acme", 0, "hash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	room, err := st.CreateRoom(ctx, tn.ID, "alice", store.NewRoom{Type: store.RoomGroup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The machine's own name: a name, not the address or "localhost" the
+	// URL check refuses, which resolves to a loopback address on the usual
+	// Linux installs (/etc/hosts).
+	host, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addrs, err := net.LookupHost(host)
+	if err != nil || len(addrs) == 0 || !net.ParseIP(addrs[0]).IsLoopback() {
+		t.Skipf("the host name %q does not resolve to a loopback address here (%v, %v)", host, addrs, err)
+	}
+	var calls atomic.Int64
+	recv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		calls.Add(1)
+		w.Write([]byte(`{"action":"reject","reason":"called"}`))
+	}))
+	recv.Listener.Close()
+	if recv.Listener, err = net.Listen("tcp", net.JoinHostPort(addrs[0], "0")); err != nil {
+		t.Fatal(err)
+	}
+	recv.Start()
+	t.Cleanup(recv.Close)
+	_, port, _ := net.SplitHostPort(recv.Listener.Addr().String())
+	url := "http://" + net.JoinHostPort(host, port) + "/hook"
+	if _, _, err := st.SetBeforeSendHook(ctx, tn.ID, store.BeforeSendHook{URL: url, TimeoutMS: 1000, OnError: "reject", Secret: webhook.NewSecret()}); err != nil {
+		t.Fatal(err)
+	}
+	draft := chat.Draft{TenantID: tn.ID, RoomID: room.ID, SenderID: "alice", Content: "hi"}
+	tests := []struct {
+		name         string
+		allowPrivate bool
+		reason       string
+	}{
+		{"private targets refused", false, "before_send_unavailable"},
+		{"private targets allowed", true, "before_send"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := contentfilter.New(st, contentfilter.Config{AllowPrivate: tt.allowPrivate, Recheck: time.Minute})
+			if err := f.CheckTarget(url); err != nil {
+				t.Fatalf("CheckTarget(%s): %v", url, err)
+			}
+			before := calls.Load()
+			_, err := f.Check(ctx, draft)
+			var inv *store.InvalidError
+			if !errors.As(err, &inv) || inv.Reason != tt.reason {
+				t.Fatalf("Check: %v, want a refusal with reason %s", err, tt.reason)
+			}
+			if called := calls.Load() > before; called != tt.allowPrivate {
+				t.Fatalf("receiver called: %v, want %v", called, tt.allowPrivate)
+			}
+		})
+	}
+}

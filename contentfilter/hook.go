@@ -1,0 +1,203 @@
+package contentfilter
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"github.com/chatapi/chatapi/chat"
+	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/webhook"
+)
+
+// MaxHookTimeout bounds a before-send hook's timeout_ms.
+const MaxHookTimeout = 3 * time.Second
+
+// maxHookAnswer bounds the body read of a hook's answer.
+const maxHookAnswer = 64 << 10
+
+// maxContent is a message's content limit (SPEC: 1–4000 characters),
+// which a replacement must keep.
+const maxContent = 4000
+
+// hookRequestV1 is what the before-send hook is POSTed: a send (message_id
+// null) or an edit, before it is stored.
+type hookRequestV1 struct {
+	Type      string  `json:"type"`
+	TenantID  string  `json:"tenant_id"`
+	RoomID    string  `json:"room_id"`
+	UserID    string  `json:"user_id"`
+	MessageID *string `json:"message_id"`
+	Content   string  `json:"content"`
+}
+
+// hookAnswerV1 is the hook's answer.
+type hookAnswerV1 struct {
+	Action  string  `json:"action"`
+	Content *string `json:"content"`
+	Reason  *string `json:"reason"`
+}
+
+// ErrPrivateTarget refuses a hook URL on a loopback, private, link-local
+// or otherwise non-public address while private targets are not allowed.
+var ErrPrivateTarget = errors.New("the URL's host is not a public address")
+
+// CheckTarget tells whether a hook may be set to rawURL: an http or https
+// URL whose host, when it is an address (or localhost), is public unless
+// the filter allows private targets. A host name is checked again at each
+// call, by the address it resolves to then.
+func (f *Filter) CheckTarget(rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("the URL must be an absolute http or https URL")
+	}
+	if f.cfg.AllowPrivate {
+		return nil
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return ErrPrivateTarget
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && !publicAddr(ip) {
+		return ErrPrivateTarget
+	}
+	return nil
+}
+
+// publicAddr reports whether ip is an address a hook may be sent to.
+func publicAddr(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() &&
+		!netip.MustParsePrefix("100.64.0.0/10").Contains(ip) // carrier-grade NAT
+}
+
+// newHookClient is the client hooks are called with: no redirects (a
+// redirect could lead anywhere), and unless private targets are allowed,
+// a dialer that refuses every non-public address, whatever name led to it.
+func newHookClient(allowPrivate bool) *http.Client {
+	d := &net.Dialer{Timeout: MaxHookTimeout}
+	if !allowPrivate {
+		d.Control = func(_, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil || !publicAddr(ap.Addr()) {
+				return ErrPrivateTarget
+			}
+			return nil
+		}
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	tr.DialContext = d.DialContext
+	tr.MaxIdleConnsPerHost = 16
+	return &http.Client{
+		Transport:     tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// callHook asks the tenant's hook about a draft whose content is content
+// (the blocklist's mask applied) and returns the content to store. A
+// failed call (unreachable, timed out, a non-2xx answer, an answer it
+// cannot read) follows the hook's on_error.
+func (f *Filter) callHook(ctx context.Context, h *store.BeforeSendHook, d chat.Draft, content string) (string, error) {
+	ans, err := f.askHook(ctx, h, d, content)
+	if err != nil {
+		f.cfg.Logger.Warn("before-send hook failed", "tenant_id", d.TenantID, "on_error", h.OnError, "error", err.Error())
+		if h.OnError == "reject" {
+			return "", &store.InvalidError{Field: "content", Reason: "before_send_unavailable",
+				Message: "the tenant's before-send hook did not answer, and refuses sends when it does not"}
+		}
+		return content, nil
+	}
+	switch ans.Action {
+	case "reject":
+		msg := "refused by the tenant's before-send hook"
+		if ans.Reason != nil && strings.TrimSpace(*ans.Reason) != "" {
+			msg = truncate(*ans.Reason, 200)
+		}
+		return "", &store.InvalidError{Field: "content", Reason: "before_send", Message: msg}
+	case "replace":
+		return *ans.Content, nil
+	}
+	return content, nil
+}
+
+// askHook POSTs the draft, signed, and reads a valid answer.
+func (f *Filter) askHook(ctx context.Context, h *store.BeforeSendHook, d chat.Draft, content string) (hookAnswerV1, error) {
+	if err := f.CheckTarget(h.URL); err != nil {
+		return hookAnswerV1{}, err
+	}
+	req := hookRequestV1{Type: "message.send", TenantID: d.TenantID, RoomID: d.RoomID, UserID: d.SenderID, Content: content}
+	if d.MessageID != "" {
+		req.Type, req.MessageID = "message.edit", &d.MessageID
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return hookAnswerV1{}, err
+	}
+	signer, err := webhook.NewSigner(h.Secret)
+	if err != nil {
+		return hookAnswerV1{}, err
+	}
+	timeout := min(time.Duration(h.TimeoutMS)*time.Millisecond, MaxHookTimeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
+	if err != nil {
+		return hookAnswerV1{}, err
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set("User-Agent", "ChatAPI-BeforeSend/1")
+	if err := signer.SetHeaders(hr.Header, "bsh_"+rand.Text(), f.cfg.Now(), body); err != nil {
+		return hookAnswerV1{}, err
+	}
+	resp, err := f.client.Do(hr)
+	if err != nil {
+		return hookAnswerV1{}, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxHookAnswer+1))
+	if err != nil {
+		return hookAnswerV1{}, fmt.Errorf("read the answer: %w", err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return hookAnswerV1{}, fmt.Errorf("answered %d", resp.StatusCode)
+	}
+	if len(raw) > maxHookAnswer {
+		return hookAnswerV1{}, fmt.Errorf("answer over %d bytes", maxHookAnswer)
+	}
+	var ans hookAnswerV1
+	if err := json.Unmarshal(raw, &ans); err != nil {
+		return hookAnswerV1{}, fmt.Errorf("answer is not JSON: %w", err)
+	}
+	switch ans.Action {
+	case "allow", "reject":
+	case "replace":
+		if ans.Content == nil || *ans.Content == "" || utf8.RuneCountInString(*ans.Content) > maxContent {
+			return hookAnswerV1{}, fmt.Errorf("replace without a content of 1 to %d characters", maxContent)
+		}
+	default:
+		return hookAnswerV1{}, fmt.Errorf("unknown action %q", ans.Action)
+	}
+	return ans, nil
+}
+
+// truncate cuts s to at most n runes.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class BlocklistMatch(StrEnum):
+    SUBSTRING = "substring"
+    WORD = "word"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,63 @@
+package server
+
+import (
+	"context"
+	"errors"
+
+	"github.com/chatapi/chatapi/contentfilter"
+	"github.com/chatapi/chatapi/gen/chatapi"
+	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/webhook"
+)
+
+// defaultHookTimeoutMS is a before-send hook's timeout_ms when not given.
+const defaultHookTimeoutMS = 1000
+
+// GetBeforeSendHook answers the tenant's before-send hook, without its secret.
+func (s *Server) GetBeforeSendHook(ctx context.Context, _ chatapi.GetBeforeSendHookRequestObject) (chatapi.GetBeforeSendHookResponseObject, error) {
+	p := principalFrom(ctx)
+	cr, err := s.store.ContentRules(ctx, p.tenant.ID)
+	if err != nil {
+		return nil, err
+	}
+	if cr.Hook == nil {
+		return nil, store.ErrNotFound
+	}
+	return chatapi.GetBeforeSendHook200JSONResponse{Success: true, Data: beforeSendHookOut(*cr.Hook, false)}, nil
+}
+
+// SetBeforeSendHook sets the tenant's before-send hook; its secret is
+// made, and shown, when the hook is created.
+func (s *Server) SetBeforeSendHook(ctx context.Context, req chatapi.SetBeforeSendHookRequestObject) (chatapi.SetBeforeSendHookResponseObject, error) {
+	p := principalFrom(ctx)
+	if err := s.content.CheckTarget(req.Body.Url); err != nil {
+		inv := &store.InvalidError{Field: "url", Message: err.Error()}
+		if errors.Is(err, contentfilter.ErrPrivateTarget) {
+			inv.Reason = "private_target"
+			inv.Message = "the URL's host is a loopback, private or link-local address, which this service does not call"
+		}
+		return nil, inv
+	}
+	h, created, err := s.store.SetBeforeSendHook(ctx, p.tenant.ID, store.BeforeSendHook{
+		URL: req.Body.Url, TimeoutMS: valueOr(req.Body.TimeoutMs, defaultHookTimeoutMS),
+		OnError: string(valueOr(req.Body.OnError, chatapi.BeforeSendOnErrorAllow)), Secret: webhook.NewSecret(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.content.Forget(p.tenant.ID)
+	if created {
+		return chatapi.SetBeforeSendHook201JSONResponse{Success: true, Data: beforeSendHookOut(h, true)}, nil
+	}
+	return chatapi.SetBeforeSendHook200JSONResponse{Success: true, Data: beforeSendHookOut(h, false)}, nil
+}
+
+// DeleteBeforeSendHook removes the tenant's before-send hook.
+func (s *Server) DeleteBeforeSendHook(ctx context.Context, _ chatapi.DeleteBeforeSendHookRequestObject) (chatapi.DeleteBeforeSendHookResponseObject, error) {
+	p := principalFrom(ctx)
+	if err := s.store.DeleteBeforeSendHook(ctx, p.tenant.ID); err != nil {
+		return nil, err
+	}
+	s.content.Forget(p.tenant.ID)
+	return chatapi.DeleteBeforeSendHook200JSONResponse{Success: true, Data: chatapi.BeforeSendHookDeleted{Deleted: true}}, nil
+}
