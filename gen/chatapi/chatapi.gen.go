@@ -22,6 +22,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AttachmentProcessedEventType.
@@ -126,6 +127,45 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeSYNCRESETREQUIRED:
 		return true
 	case ErrorCodeVALIDATIONERROR:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportMembershipRole.
+const (
+	ExportMembershipRoleAdmin  ExportMembershipRole = "admin"
+	ExportMembershipRoleMember ExportMembershipRole = "member"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRole enum.
+func (e ExportMembershipRole) Valid() bool {
+	switch e {
+	case ExportMembershipRoleAdmin:
+		return true
+	case ExportMembershipRoleMember:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportMembershipRoomType.
+const (
+	ExportMembershipRoomTypeChannel ExportMembershipRoomType = "channel"
+	ExportMembershipRoomTypeDm      ExportMembershipRoomType = "dm"
+	ExportMembershipRoomTypeGroup   ExportMembershipRoomType = "group"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRoomType enum.
+func (e ExportMembershipRoomType) Valid() bool {
+	switch e {
+	case ExportMembershipRoomTypeChannel:
+		return true
+	case ExportMembershipRoomTypeDm:
+		return true
+	case ExportMembershipRoomTypeGroup:
 		return true
 	default:
 		return false
@@ -330,6 +370,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for TenantDeletionStatus.
+const (
+	TenantDeletionStatusPurging TenantDeletionStatus = "purging"
+)
+
+// Valid indicates whether the value is a known member of the TenantDeletionStatus enum.
+func (e TenantDeletionStatus) Valid() bool {
+	switch e {
+	case TenantDeletionStatusPurging:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ThreadUpdatedEventType.
 const (
 	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
@@ -375,6 +430,42 @@ func (e UploadStatus) Valid() bool {
 	case UploadStatusPending:
 		return true
 	case UploadStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserDeletionMessages.
+const (
+	UserDeletionMessagesAnonymize UserDeletionMessages = "anonymize"
+	UserDeletionMessagesDelete    UserDeletionMessages = "delete"
+	UserDeletionMessagesKeep      UserDeletionMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionMessages enum.
+func (e UserDeletionMessages) Valid() bool {
+	switch e {
+	case UserDeletionMessagesAnonymize:
+		return true
+	case UserDeletionMessagesDelete:
+		return true
+	case UserDeletionMessagesKeep:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserDeletionStatus.
+const (
+	UserDeletionStatusErasing UserDeletionStatus = "erasing"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionStatus enum.
+func (e UserDeletionStatus) Valid() bool {
+	switch e {
+	case UserDeletionStatusErasing:
 		return true
 	default:
 		return false
@@ -450,6 +541,27 @@ func (e WebhookEventType) Valid() bool {
 	case WebhookEventTypeThreadUpdated:
 		return true
 	case WebhookEventTypeWebhookDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeleteUserParamsMessages.
+const (
+	DeleteUserParamsMessagesAnonymize DeleteUserParamsMessages = "anonymize"
+	DeleteUserParamsMessagesDelete    DeleteUserParamsMessages = "delete"
+	DeleteUserParamsMessagesKeep      DeleteUserParamsMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the DeleteUserParamsMessages enum.
+func (e DeleteUserParamsMessages) Valid() bool {
+	switch e {
+	case DeleteUserParamsMessagesAnonymize:
+		return true
+	case DeleteUserParamsMessagesDelete:
+		return true
+	case DeleteUserParamsMessagesKeep:
 		return true
 	default:
 		return false
@@ -855,6 +967,19 @@ type CreateWebhookRequest struct {
 	Url WebhookUrl `json:"url"`
 }
 
+// DayCount A count of one UTC day.
+type DayCount struct {
+	// Count The count.
+	//
+	// Example: 120
+	Count int64 `json:"count"`
+
+	// Date The UTC day.
+	//
+	// Example: 2026-11-01
+	Date openapi_types.Date `json:"date"`
+}
+
 // DeadLetters Dead-lettered deliveries.
 type DeadLetters struct {
 	// FailedMessages Messages never acknowledged.
@@ -929,6 +1054,124 @@ type ErrorResponse struct {
 //
 // Example: 42
 type EventSeq = int64
+
+// ExportMembership A room the user is a member of, with their settings there.
+type ExportMembership struct {
+	// ArchivedSeq The seq at which they archived the room.
+	ArchivedSeq *int64 `json:"archived_seq"`
+
+	// JoinedAt When they joined.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	JoinedAt time.Time `json:"joined_at"`
+
+	// LastReadSeq Their read cursor.
+	//
+	// Example: 42
+	LastReadSeq int64 `json:"last_read_seq"`
+
+	// MutedUntil Until when they muted the room.
+	MutedUntil *time.Time `json:"muted_until"`
+
+	// PinnedAt When they pinned the room in their list.
+	PinnedAt *time.Time `json:"pinned_at"`
+
+	// Role The user's role.
+	//
+	// Example: admin
+	Role ExportMembershipRole `json:"role"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// RoomName The room's name; null for a dm.
+	//
+	// Example: Project Apollo
+	RoomName *string `json:"room_name"`
+
+	// RoomType The room's type.
+	//
+	// Example: group
+	RoomType ExportMembershipRoomType `json:"room_type"`
+}
+
+// ExportMembershipRole The user's role.
+//
+// Example: admin
+type ExportMembershipRole string
+
+// ExportMembershipRoomType The room's type.
+//
+// Example: group
+type ExportMembershipRoomType string
+
+// ExportNotification A notification the user was sent.
+type ExportNotification struct {
+	// AckedAt When the user confirmed it.
+	//
+	// Example: 2026-11-24T20:21:00Z
+	AckedAt *time.Time `json:"acked_at"`
+
+	// CreatedAt When it was stored.
+	//
+	// Example: 2026-11-24T20:20:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ExpiresAt When it stops being delivered.
+	//
+	// Example: 2026-12-01T20:20:00Z
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// NotificationId A notification id, `ntf_` followed by random characters.
+	//
+	// Example: ntf_6b7c8f3a2b1c9d0e4f5a
+	NotificationId NotificationId `json:"notification_id"`
+
+	// Payload Free-form JSON object, at most 16 KB encoded.
+	//
+	// Example: {"order_id":"1234","status":"shipped"}
+	Payload NotificationPayload `json:"payload"`
+
+	// SenderId Who sent it.
+	//
+	// Example: backend
+	SenderId string `json:"sender_id"`
+
+	// State Its delivery state (pending, delivered, acked, failed).
+	//
+	// Example: acked
+	State string `json:"state"`
+
+	// Topic A notification topic.
+	//
+	// Example: orders.shipped
+	Topic Topic `json:"topic"`
+}
+
+// ExportReaction A reaction of the user.
+type ExportReaction struct {
+	// CreatedAt When they reacted.
+	//
+	// Example: 2026-11-24T20:06:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The reaction.
+	//
+	// Example: thumbs_up
+	Type string `json:"type"`
+}
 
 // FailedMessage A message a connected user never acknowledged.
 type FailedMessage struct {
@@ -1435,6 +1678,19 @@ type MessageResponse struct {
 //
 // Example: {"topic":"launch planning"}
 type Metadata map[string]interface{}
+
+// MonthCount A count of one UTC calendar month (within the span asked for).
+type MonthCount struct {
+	// Count The count.
+	//
+	// Example: 412
+	Count int64 `json:"count"`
+
+	// Month The month, YYYY-MM.
+	//
+	// Example: 2026-11
+	Month string `json:"month"`
+}
 
 // Notification A notification for the caller.
 type Notification struct {
@@ -2466,6 +2722,36 @@ type Tenant struct {
 	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
+// TenantDeletion A tenant deleted, whose data is being purged.
+type TenantDeletion struct {
+	// Status Always purging; once the purge is done the tenant is unknown (404).
+	//
+	// Example: purging
+	Status TenantDeletionStatus `json:"status"`
+
+	// TenantId A tenant id, `tn_` followed by random characters.
+	//
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+}
+
+// TenantDeletionStatus Always purging; once the purge is done the tenant is unknown (404).
+//
+// Example: purging
+type TenantDeletionStatus string
+
+// TenantDeletionResponse Envelope of TenantDeletion.
+type TenantDeletionResponse struct {
+	// Data A tenant deleted, whose data is being purged.
+	Data TenantDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // TenantId A tenant id, `tn_` followed by random characters.
 //
 // Example: tn_8f3a2b1c9d0e4f5a6b7c
@@ -2475,6 +2761,77 @@ type TenantId = string
 type TenantListResponse struct {
 	// Data The tenants.
 	Data []Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantResponse Envelope of Tenant.
+type TenantResponse struct {
+	// Data A tenant, without its key.
+	Data Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantUsage A tenant's usage over UTC days from to to, both included.
+type TenantUsage struct {
+	// DailyActiveUsers Each day's distinct active users; days without any are left out.
+	DailyActiveUsers []DayCount `json:"daily_active_users"`
+
+	// DailyPeakConnections Each day's peak of WebSocket connections, the sum of every instance's own peak of the day; days without any are left out.
+	DailyPeakConnections []DayCount `json:"daily_peak_connections"`
+
+	// From The first day.
+	//
+	// Example: 2026-11-01
+	From openapi_types.Date `json:"from"`
+
+	// Messages Messages sent in the span (deleted ones included).
+	//
+	// Example: 18234
+	Messages int64 `json:"messages"`
+
+	// MonthlyActiveUsers Each month's distinct active users, counted over the days of the month within the span.
+	MonthlyActiveUsers []MonthCount `json:"monthly_active_users"`
+
+	// PeakConnections The highest of daily_peak_connections; 0 without any.
+	//
+	// Example: 96
+	PeakConnections int64 `json:"peak_connections"`
+
+	// StorageBytes The bytes of the tenant's uploads stored now (not only the span's).
+	//
+	// Example: 52428800
+	StorageBytes int64 `json:"storage_bytes"`
+
+	// TenantId A tenant id, `tn_` followed by random characters.
+	//
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+
+	// To The last day.
+	//
+	// Example: 2026-11-30
+	To openapi_types.Date `json:"to"`
+
+	// WebhookDeliveries Webhook delivery attempts in the span.
+	//
+	// Example: 0
+	WebhookDeliveries int64 `json:"webhook_deliveries"`
+}
+
+// TenantUsageResponse Envelope of TenantUsage.
+type TenantUsageResponse struct {
+	// Data A tenant's usage over UTC days from to to, both included.
+	Data TenantUsage `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -2875,6 +3232,97 @@ type UploadTicket struct {
 type UploadTicketResponse struct {
 	// Data Where to put an upload's bytes.
 	Data UploadTicket `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserDeletion A user deleted, whose data is being erased.
+type UserDeletion struct {
+	// Messages What happens to the user's messages.
+	//
+	// Example: delete
+	Messages UserDeletionMessages `json:"messages"`
+
+	// RequestedAt When the deletion was asked for; the user's tokens issued before it are refused.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	RequestedAt time.Time `json:"requested_at"`
+
+	// Status Always erasing; the erasure goes on in the background.
+	//
+	// Example: erasing
+	Status UserDeletionStatus `json:"status"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserDeletionMessages What happens to the user's messages.
+//
+// Example: delete
+type UserDeletionMessages string
+
+// UserDeletionStatus Always erasing; the erasure goes on in the background.
+//
+// Example: erasing
+type UserDeletionStatus string
+
+// UserDeletionResponse Envelope of UserDeletion.
+type UserDeletionResponse struct {
+	// Data A user deleted, whose data is being erased.
+	Data UserDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserExport Everything stored about a user.
+type UserExport struct {
+	// ExportedAt When the export began.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	ExportedAt time.Time `json:"exported_at"`
+
+	// Memberships The rooms they are a member of.
+	Memberships []ExportMembership `json:"memberships"`
+
+	// Messages Every message they sent, room by room in seq order; deleted ones empty.
+	Messages []Message `json:"messages"`
+
+	// Notifications The notifications they were sent, still kept.
+	Notifications []ExportNotification `json:"notifications"`
+
+	// Profile A user's profile. A user who never set one has empty fields and `updated_at` null.
+	Profile UserProfile `json:"profile"`
+
+	// Reactions Their reactions.
+	Reactions []ExportReaction `json:"reactions"`
+
+	// Subscriptions Their topic subscriptions.
+	Subscriptions []Subscription `json:"subscriptions"`
+
+	// Uploads The files they uploaded, with signed download links.
+	Uploads []Upload `json:"uploads"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserExportResponse Envelope of UserExport.
+type UserExportResponse struct {
+	// Data Everything stored about a user.
+	Data UserExport `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -3453,6 +3901,15 @@ type CreateTenantParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetTenantUsageParams defines parameters for GetTenantUsage.
+type GetTenantUsageParams struct {
+	// From The first UTC day (default 29 days before `to`).
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The last UTC day (default today).
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	// Limit How many items at most (default 50, at most 100).
@@ -3683,6 +4140,15 @@ type ListUsersParams struct {
 	// Limit Users per page (directory only), 1 to 50; 20 when absent.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// DeleteUserParams defines parameters for DeleteUser.
+type DeleteUserParams struct {
+	// Messages What happens to the user's messages.
+	Messages DeleteUserParamsMessages `form:"messages" json:"messages"`
+}
+
+// DeleteUserParamsMessages defines parameters for DeleteUser.
+type DeleteUserParamsMessages string
 
 // ListWebhooksParams defines parameters for ListWebhooks.
 type ListWebhooksParams struct {
@@ -4088,9 +4554,18 @@ type ServerInterface interface {
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
 	CreateTenant(ctx echo.Context, params CreateTenantParams) error
+	// DeleteTenant Delete a tenant and all its data
+	// (DELETE /admin/tenants/{tenant_id})
+	DeleteTenant(ctx echo.Context, tenantId TenantIdPath) error
+	// GetTenant Get a tenant
+	// (GET /admin/tenants/{tenant_id})
+	GetTenant(ctx echo.Context, tenantId TenantIdPath) error
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error
+	// GetTenantUsage A tenant's usage
+	// (GET /admin/tenants/{tenant_id}/usage)
+	GetTenantUsage(ctx echo.Context, tenantId TenantIdPath, params GetTenantUsageParams) error
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
@@ -4223,6 +4698,9 @@ type ServerInterface interface {
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
+	// DeleteUser Delete a user and their data
+	// (DELETE /users/{user_id})
+	DeleteUser(ctx echo.Context, userId UserId, params DeleteUserParams) error
 	// GetUser Get a user's profile
 	// (GET /users/{user_id})
 	GetUser(ctx echo.Context, userId UserId) error
@@ -4232,6 +4710,9 @@ type ServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx echo.Context, userId UserId) error
+	// ExportUser Export everything stored about a user
+	// (GET /users/{user_id}/export)
+	ExportUser(ctx echo.Context, userId UserId) error
 	// ListWebhooks List webhook endpoints
 	// (GET /webhooks)
 	ListWebhooks(ctx echo.Context, params ListWebhooksParams) error
@@ -4338,6 +4819,38 @@ func (w *ServerInterfaceWrapper) CreateTenant(ctx echo.Context) error {
 	return err
 }
 
+// DeleteTenant converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteTenant(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteTenant(ctx, tenantId)
+	return err
+}
+
+// GetTenant converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTenant(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTenant(ctx, tenantId)
+	return err
+}
+
 // RotateTenantKey converts echo context to params.
 func (w *ServerInterfaceWrapper) RotateTenantKey(ctx echo.Context) error {
 	var err error
@@ -4351,6 +4864,38 @@ func (w *ServerInterfaceWrapper) RotateTenantKey(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RotateTenantKey(ctx, tenantId)
+	return err
+}
+
+// GetTenantUsage converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTenantUsage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetTenantUsageParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTenantUsage(ctx, tenantId, params)
 	return err
 }
 
@@ -5387,6 +5932,31 @@ func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
 	return err
 }
 
+// DeleteUser converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteUserParams
+	// ------------- Required query parameter "messages" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "messages", ctx.QueryParams(), &params.Messages, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter messages: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteUser(ctx, userId, params)
+	return err
+}
+
 // GetUser converts echo context to params.
 func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
 	var err error
@@ -5432,6 +6002,22 @@ func (w *ServerInterfaceWrapper) PutUser(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutUser(ctx, userId)
+	return err
+}
+
+// ExportUser converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportUser(ctx, userId)
 	return err
 }
 
@@ -5717,6 +6303,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/admin/tenants", wrapper.ListTenants, options.OperationMiddlewares["listTenants"]...)
 	router.POST(options.BaseURL+"/admin/tenants", wrapper.CreateTenant, options.OperationMiddlewares["createTenant"]...)
 	router.POST(options.BaseURL+"/admin/tenants/:tenant_id/rotate-key", wrapper.RotateTenantKey, options.OperationMiddlewares["rotateTenantKey"]...)
+	router.DELETE(options.BaseURL+"/admin/tenants/:tenant_id", wrapper.DeleteTenant, options.OperationMiddlewares["deleteTenant"]...)
+	router.GET(options.BaseURL+"/admin/tenants/:tenant_id", wrapper.GetTenant, options.OperationMiddlewares["getTenant"]...)
+	router.GET(options.BaseURL+"/admin/tenants/:tenant_id/usage", wrapper.GetTenantUsage, options.OperationMiddlewares["getTenantUsage"]...)
 	router.GET(options.BaseURL+"/admin/dead-letters", wrapper.ListDeadLetters, options.OperationMiddlewares["listDeadLetters"]...)
 	router.GET(options.BaseURL+"/rooms", wrapper.ListRooms, options.OperationMiddlewares["listRooms"]...)
 	router.POST(options.BaseURL+"/rooms", wrapper.CreateRoom, options.OperationMiddlewares["createRoom"]...)
@@ -5750,9 +6339,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/presence", wrapper.GetPresence, options.OperationMiddlewares["getPresence"]...)
 	router.GET(options.BaseURL+"/search/messages", wrapper.SearchMessages, options.OperationMiddlewares["searchMessages"]...)
 	router.GET(options.BaseURL+"/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
+	router.DELETE(options.BaseURL+"/users/:user_id", wrapper.DeleteUser, options.OperationMiddlewares["deleteUser"]...)
 	router.GET(options.BaseURL+"/users/:user_id", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
 	router.PATCH(options.BaseURL+"/users/:user_id", wrapper.PatchUser, options.OperationMiddlewares["patchUser"]...)
 	router.PUT(options.BaseURL+"/users/:user_id", wrapper.PutUser, options.OperationMiddlewares["putUser"]...)
+	router.GET(options.BaseURL+"/users/:user_id/export", wrapper.ExportUser, options.OperationMiddlewares["exportUser"]...)
 	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
 	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
 	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
@@ -6204,6 +6795,162 @@ func (response CreateTenant500JSONResponse) VisitCreateTenantResponse(w http.Res
 	return err
 }
 
+type DeleteTenantRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+}
+
+type DeleteTenantResponseObject interface {
+	VisitDeleteTenantResponse(w http.ResponseWriter) error
+}
+
+type DeleteTenant202JSONResponse TenantDeletionResponse
+
+func (response DeleteTenant202JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteTenant400JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response DeleteTenant401JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteTenant404JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteTenant500JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+}
+
+type GetTenantResponseObject interface {
+	VisitGetTenantResponse(w http.ResponseWriter) error
+}
+
+type GetTenant200JSONResponse TenantResponse
+
+func (response GetTenant200JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTenant400JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response GetTenant401JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTenant404JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTenant500JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RotateTenantKeyRequestObject struct {
 	TenantId TenantIdPath `json:"tenant_id"`
 }
@@ -6271,6 +7018,85 @@ func (response RotateTenantKey404JSONResponse) VisitRotateTenantKeyResponse(w ht
 type RotateTenantKey500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response RotateTenantKey500JSONResponse) VisitRotateTenantKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsageRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+	Params   GetTenantUsageParams
+}
+
+type GetTenantUsageResponseObject interface {
+	VisitGetTenantUsageResponse(w http.ResponseWriter) error
+}
+
+type GetTenantUsage200JSONResponse TenantUsageResponse
+
+func (response GetTenantUsage200JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTenantUsage400JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response GetTenantUsage401JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTenantUsage404JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTenantUsage500JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -11698,6 +12524,113 @@ func (response ListUsers500JSONResponse) VisitListUsersResponse(w http.ResponseW
 	return err
 }
 
+type DeleteUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+	Params DeleteUserParams
+}
+
+type DeleteUserResponseObject interface {
+	VisitDeleteUserResponse(w http.ResponseWriter) error
+}
+
+type DeleteUser202JSONResponse UserDeletionResponse
+
+func (response DeleteUser202JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteUser400JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteUser401JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteUser403JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteUser429JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteUser500JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUserRequestObject struct {
 	UserId UserId `json:"user_id"`
 }
@@ -12047,6 +12980,112 @@ func (response PutUser429JSONResponse) VisitPutUserResponse(w http.ResponseWrite
 type PutUser500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response PutUser500JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+}
+
+type ExportUserResponseObject interface {
+	VisitExportUserResponse(w http.ResponseWriter) error
+}
+
+type ExportUser200JSONResponse UserExportResponse
+
+func (response ExportUser200JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportUser400JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportUser401JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ExportUser403JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ExportUser429JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ExportUser500JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -13313,9 +14352,18 @@ type StrictServerInterface interface {
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
 	CreateTenant(ctx context.Context, request CreateTenantRequestObject) (CreateTenantResponseObject, error)
+	// DeleteTenant Delete a tenant and all its data
+	// (DELETE /admin/tenants/{tenant_id})
+	DeleteTenant(ctx context.Context, request DeleteTenantRequestObject) (DeleteTenantResponseObject, error)
+	// GetTenant Get a tenant
+	// (GET /admin/tenants/{tenant_id})
+	GetTenant(ctx context.Context, request GetTenantRequestObject) (GetTenantResponseObject, error)
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx context.Context, request RotateTenantKeyRequestObject) (RotateTenantKeyResponseObject, error)
+	// GetTenantUsage A tenant's usage
+	// (GET /admin/tenants/{tenant_id}/usage)
+	GetTenantUsage(ctx context.Context, request GetTenantUsageRequestObject) (GetTenantUsageResponseObject, error)
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
@@ -13448,6 +14496,9 @@ type StrictServerInterface interface {
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
+	// DeleteUser Delete a user and their data
+	// (DELETE /users/{user_id})
+	DeleteUser(ctx context.Context, request DeleteUserRequestObject) (DeleteUserResponseObject, error)
 	// GetUser Get a user's profile
 	// (GET /users/{user_id})
 	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
@@ -13457,6 +14508,9 @@ type StrictServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx context.Context, request PutUserRequestObject) (PutUserResponseObject, error)
+	// ExportUser Export everything stored about a user
+	// (GET /users/{user_id}/export)
+	ExportUser(ctx context.Context, request ExportUserRequestObject) (ExportUserResponseObject, error)
 	// ListWebhooks List webhook endpoints
 	// (GET /webhooks)
 	ListWebhooks(ctx context.Context, request ListWebhooksRequestObject) (ListWebhooksResponseObject, error)
@@ -13640,6 +14694,56 @@ func (sh *strictHandler) CreateTenant(ctx echo.Context, params CreateTenantParam
 	return nil
 }
 
+// DeleteTenant operation middleware
+func (sh *strictHandler) DeleteTenant(ctx echo.Context, tenantId TenantIdPath) error {
+	var request DeleteTenantRequestObject
+
+	request.TenantId = tenantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteTenant(ctx.Request().Context(), request.(DeleteTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteTenant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteTenantResponseObject); ok {
+		return validResponse.VisitDeleteTenantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTenant operation middleware
+func (sh *strictHandler) GetTenant(ctx echo.Context, tenantId TenantIdPath) error {
+	var request GetTenantRequestObject
+
+	request.TenantId = tenantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTenant(ctx.Request().Context(), request.(GetTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTenant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTenantResponseObject); ok {
+		return validResponse.VisitGetTenantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RotateTenantKey operation middleware
 func (sh *strictHandler) RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error {
 	var request RotateTenantKeyRequestObject
@@ -13659,6 +14763,32 @@ func (sh *strictHandler) RotateTenantKey(ctx echo.Context, tenantId TenantIdPath
 		return err
 	} else if validResponse, ok := response.(RotateTenantKeyResponseObject); ok {
 		return validResponse.VisitRotateTenantKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTenantUsage operation middleware
+func (sh *strictHandler) GetTenantUsage(ctx echo.Context, tenantId TenantIdPath, params GetTenantUsageParams) error {
+	var request GetTenantUsageRequestObject
+
+	request.TenantId = tenantId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTenantUsage(ctx.Request().Context(), request.(GetTenantUsageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTenantUsage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTenantUsageResponseObject); ok {
+		return validResponse.VisitGetTenantUsageResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -15089,6 +16219,32 @@ func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) err
 	return nil
 }
 
+// DeleteUser operation middleware
+func (sh *strictHandler) DeleteUser(ctx echo.Context, userId UserId, params DeleteUserParams) error {
+	var request DeleteUserRequestObject
+
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUser(ctx.Request().Context(), request.(DeleteUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteUserResponseObject); ok {
+		return validResponse.VisitDeleteUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetUser operation middleware
 func (sh *strictHandler) GetUser(ctx echo.Context, userId UserId) error {
 	var request GetUserRequestObject
@@ -15204,6 +16360,31 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 		return err
 	} else if validResponse, ok := response.(PutUserResponseObject); ok {
 		return validResponse.VisitPutUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportUser operation middleware
+func (sh *strictHandler) ExportUser(ctx echo.Context, userId UserId) error {
+	var request ExportUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportUser(ctx.Request().Context(), request.(ExportUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportUserResponseObject); ok {
+		return validResponse.VisitExportUserResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -15513,602 +16694,657 @@ func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, webhookId Webhook
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3dctvGtjD4Kr15dpXJBKJISrIlqnZlZFuOtf2nSPJ2ElNHaAJNEhHYzaBB0dw++ipzNzVV38U3czc3",
-	"525XzdU8xPckk3mB8whTvVY30AABEqRkJ87eVSlHJBuN1d2r1//Px5onxhPBGY9lrfuxNmLUZxH8eUZj",
-	"9jIYBzH8o77xmfSiYBIHgte6tYsRIzHjlMcPJInYz1MmY0kmLCKSeYL7zZpTYx/oeBKyWrfdajk16Y3Y",
-	"mKqZ4vmE1bq1gMdsyKLa7a2Tvu6MjWnAAz5cfOWZeUvIBjEJOIlHjHjTKGI8Jv1pJOPMS9d4pWQFK3zL",
-	"gw8kDsaM1HFJskFoTGajwBvBq/tT75rFJJBkMA1DQoc04NllP3q422rv7rbaNigDEY1pjMA83K05hbCx",
-	"OJofDWIWLcJ1jsCQWJAZDWLSZwMRMRJH84APi6BYug+3Tm1CIzpmsT744xvGyw79uZiRMeVzwtQgqbZj",
-	"LGRM6j4b0GkYE3XQybd7rVZjEQ0CNdHPUxbNa06N07ECJ4TX2XDqCfUzY/ohGE/Hte4efAo4fmoX7t2J",
-	"z8YTETPuzV+w+eIiXtFrJkk8CiTxIkZjtWsagYmkA6Y2NlL7T+rnp8dPSK/2JAzUcnu1RhcOfhBEMu5x",
-	"89AsiEeEkms2J9GUy0NCScQmjOpf1BOSjpka4BAxYRFVkBDKfdIX/rzH1bCAk84uGYlpJIkvmCRcqC/1",
-	"gcLgIYtl+n5CuZyxiNRlTOOp7HEzXyN9Ld5n4iZbEm+dsUlI58zvkjiaMrdJLizwEBRC1btZBLMREVkw",
-	"B+quD6aS+fiS3dYBcZ+8ef3s5cmTC5fU3UHAQt/tcdc6ha0XbO42muTIbEs8ojGhURTcMKnuU8isZQWS",
-	"yDgIwx6PplwRAsBySQYiIur/ZtnTiTqodkvTG+moOXgOoq46JXWUIY1Z1GiSF2wuCY0YkZ6YMF9NAVSE",
-	"hiGL8HSRqsGOT6V6UzxiPT6mMmYRHLKChPrjgKcbI9XyADBJxIDsffgAL+EiJtdsEsPEBhSFI4QOIiZH",
-	"TfJWMkIJfCAR5b4YwyvqrDlsEkrevj152lBUtccVinOf+cQbUT5kDgCY4JbgLNkh9ZqAyWaP25evtjdo",
-	"efusQ7f26T7b2vVbdOvA293davcfsZ1Bhx74D9s1fT8RcdILmjvNzFUd0w8vGR/Go1r34S7cTvOxrWhL",
-	"HLNITfnv7/+09d8uv/5zSvBkHCk6r+7sKnoTxGxcQG72LGrTzlObvfWJzZ5Na9oVaM0rJiUdshP/lKoF",
-	"FzHJMQ7JgFYby+FVp//IO/BbbHewRx/2H3n7gx1q9n+ipksg1lNcBX7NqSmqE0TMr3XVBbaX8eeIDWrd",
-	"2r9tp0x9G3+V2wmgAPZrEQeDwAPUXQY7t8ZlF8DjwZUButNvJwspXoA9z11WkYUblvJmMCjk3jnUiQWR",
-	"18EkLyAU4YfAGQsRJIcfrQyKtEpYOfUUTBfzCSvf6UiPImoGUqecsLH4KVDUlxI5ElHsCZ9lEbz2X//5",
-	"P/578YYDHJvusg0xLkGI8TI0iYQYZyFT31ylaJ1iSDG4MPwOeIEAAqwXQL2XQYv0PQtvzK/ymKxgL9lc",
-	"mOAu8BogAeK3k1BQfxnEUxiRhXg6uWq1//p0//sX3+387eDHzg+P3u1d7J7tnHZet18Vw43T3AVuAyrC",
-	"LVm0FGrJoizMPr1hJaBJFt0JMIAFwHrH+iMhrp+yMLhh0XwZhL4ek4VyNvKvWj/sDM4619896n9/MH69",
-	"O3m5Ly86N+8e/v1J2y9egZnrLqtYAN1e0LKFzHAIYdyfiCCP3LPR1c71xcHPP3bG7/Y/nO3dvH7UP90p",
-	"QW491T0sA8C/VZPIieCSgXZxpOSmt5xO45GIgr+rqZUSqmQbIOJ0Mgk1gd/+SaoFfkxX8rHm05jWunwa",
-	"hk6NRZGI8HFfQX709uL58euLkydHFydvXl8dn529Oas5hnkqNhpIqeRJJSbxGxoGPkmlutqtU5NTz2NS",
-	"1roDGkp2W3W9xwqQM71KXHOBGJDKj4EkFiizSPBhU73+MfW1int/m/K3o5cnT7MbAiJ6rZu8wN4i/R0Z",
-	"T6VSLElbMc7dVqulpM6IeqAkfuKdMmpVIHFvSF8xccnCgUNmIxqzGxahliAi5oN4TvAFDqEEpLvGIdGa",
-	"CFFoLbWlIJxEQQxb/UTwQRh497jRRuWoqSXFNAgB3Q1jW8YRb9MjGbNxX+2wfSSU+GPgsCDfxyMmkbRK",
-	"QsOIUX9O2IdAxp/0WP6mLotD+tM4Uf/684z5RSmhTKk+6oTgF3OMeAD1EYtYt8fVL/5Yg2xWoI5Lb1pT",
-	"75h9cDAYtHQlZ/S4WukzEfUD32f8funHm7OTH8vIh+DhHA8ClD9JxnROfAGWhE+5+UdTpdjGalVMH4LS",
-	"K2kYipnCf/hAEHUc/IkjiPgJ7odSHaMG4L6ly33Sa2CQelF3TPcUrDC5AWRGJUlNDMYYofHpUP2UqMyJ",
-	"Ok44m5khn/IwTmJJFmwbyyFW0nyJPaXhELzT2vaRsSgFqS2EaFMInh9XGjUNj9Otv4+TO3l9cXz2+uhl",
-	"AeYH+o0EniH1hEL7ZG/Q9jr0gDU+5aafizFDY9iABiHzScBl4DON2dFN4LFD+KBBJpLOUwOaGBCzAAkb",
-	"+FrEz8SU36Po8frNxdWzN29fP81sG9AKdQMH8LZPuEGvBZFTsErDJgFOBTLRdG6d2imdK9H9QoiXNBqy",
-	"TypgWDugEQUQPxaChPDyzyRAwFsDSYQSGABXgr8zFBBI3X385ukPVy9PXp1cXD3+4eL43G042rY/EqEv",
-	"ieBESRrz9LY6YPYGUxtYMGMwJHMBL4JdRr3uJbth4WdjUIbMHmmRGqZeJLKpDTfW9u/E0gkGx++3jk5P",
-	"gPxS7pPvt5RGtXXiNw4JRTNoLK4ZB56nUNqjYUiCT0pqj+z31t3M+rrkMaMRi9yGOieqV7IVqp23D0w7",
-	"a4pWrNg5HpoQryifG+/S/Z3X2dHFscaw4++fHB8/Pc7RByUyITqyDx5jvmLvlrn6U27uG3MnUh9eAo3S",
-	"Hm1PoIJoK3FGFb1Wj9623Fa3Tu37rcTFtpUYeJc+nvU55qbIeAYrTZM+sTCVthlWnEaNhk38/WiuR6cn",
-	"n0Nt1a/J6awaiER6Kb+obkM9yj5Mgkhh90BEQ+arxyJ2I66ZDzfwLZfTyUREMfNfMT+gYHj8DTiU0XoX",
-	"XvaZGZYisG4eCBe3Cixwn0VuV9wyx0cscqG0byVq/TwVMSX1duvRzqPd9n5nl/TnMZMNMhPT0Fe7aWjb",
-	"70BB7ZLyNfS48V4SVy1dyQOUa9srmY2EZLg0MqI36NrrM8bJZBqTOYvhLlBe4PkkEVvUDUBkQFVWm8s+",
-	"s/VnGoULh0t9P2JSGhScTPth4JF6KMSkT71rh0yi4IbGzCFhwK+3QuHREO+yksKZ3/jtTEPFZiA4lECp",
-	"bNModEEW5D2eroeaFalx1po4i2ciurZ807DAKPHM9zio3yQGtKi7744fP3/z5sXV0cuXb95dnZ6d/O3o",
-	"4thdaobKHL4x+Z4y7msO98nuddZSncUA85vaqgnCcqgVUfQq+0reUjsqZp+cLK4FTNPazc+l4Bmz+2fR",
-	"8VLXFRlRUDtA5cub/kldROnOKd03bjTBj6DfBFZ479qiNdT3A/USGp5GSnaOA2bAzwNxrGZFLRPjL1zJ",
-	"fnZNLBYovAo4IIwR81hww8BvNbEmtqyi1bx6Tk2yn1cNPmc/19DbYFwW7y23oprgMnHPiv5PzAP5EjZC",
-	"7/mCZ+WY37BQTMCsiQOnYby4GsSb5dAlj6uXJsi11NU9DbWFx8apBedPNGVkNmI8Y3KF4YrlNtNgi74Q",
-	"IaN8YY/M1A6uw0BXvlngBy9yQmEMDUQDUl/xXak4olIGADjqXS/uXUhlfEW960qn66yLOKXokLy2cJm+",
-	"/wqMqZtdkURtVewU/pf4x/O3AOnO8pWEYC4x/tHqblB74ebpwtXGMfVGY00i80sZKP5HE7uaR6MoYNIh",
-	"VCpCPKMSkY/CJMxvpoyWEhkMOfN73BczDjKUYrBoOVHMVYJAJKaxjlKTEPXg9qat1o4XjIdERh58YG4D",
-	"bbwcwuN6fBCJMaIUhoKJCOMRcW6E0SdBbJgF7Uv1KzyGgYs9HukwOJJMpg7pgSShGJK6++3xBdlW38jt",
-	"jxptbrfxWdch7racc8911DRyOmay0UWkt22QGLeHxmk0VgvOMCYriweaQ13FWuspuFkj5l0zn7w6eXUM",
-	"ASJZ/24wpkO2PeHDxdAqxfVDhq7dopnVrw8kSCc5V31AhxEdN0tmHbFgOCrCGE4AmgeS4BDFGibBBxbK",
-	"Q6JYK2wIisDq3TLz1kedllNTo2hffUSfcz6kxkHFZOHVj5Vsnplud7/T3nFWx9s6tXg0Hfc5DcKrsoUB",
-	"9zWjClbnEME9RsbU16boUImnYKUO0sC1nU5Lj0+i96icMA/QVH3Sm5eNmt2vtCvpGpRovxg1DLeRvD17",
-	"qdiZ9a50WaReAKfg2eU07IXCier4Y7WggsNNdn8aBbXSdaSYlS5jFvilITzWScCwwoMgdX3zEUInARGA",
-	"M1GoqMrBZkhQF/CvxFqtSLjPFqOvdqohaxp0Uzm2xqktOUEHjSlKAksI69uzl9nbO4rjiexub3sjGjf1",
-	"101PjLdh5dsl0U7bS2OKvmEfJn9JItpbijR3Hspg+Jfvxgc3iwe9cLAlx2lRjNxJViAY7U6Vu5HnhlYY",
-	"VEIdnSwZdoz1A6FOCN5yDnoaCSVLMR9i6EFuCMM3g1r3/Wp5BR55TJXs73zMcQia4dFL5cx05K1jx41W",
-	"Dw91Pp14bjav6EprDm6YG5+O1VmlK29OzOaqQ0hRvXBEAfptcA9zeGNiKjNKhZMNzrVxyzq1RbS5dEru",
-	"QSJLmdB0I0/U3fRNSgZRileDDBXtUgJNQhK7xE3f7BrGkn6lZDd7Xi5mRq7r8SB20E7l5uiwC8TTzTNK",
-	"l9T7Ih4ZEQuEQS4saIhnzICKIneVEIfLLKCvROdBQKw8GlweSDJmYxHNSV/p12DPmXIla6kLTyZUwvK1",
-	"CNlokpfBDUuEPBpKAWuba/cfsEAUUXPLUd8dkkWpMBRDCFqBSA/FKOpLBD0U896evcR0AFxpjyd4aVil",
-	"Fp2Tk7b1eYC9C4vSL+hxfTxovEx2NoFRxjQy9qTH8IZzxv3nQlyvSNtCcLYk4z4ZCVGgnwl+VUlbTV/7",
-	"hqdaK/MiViJLqbNQPAzHkLo7G0nmXf36yz/chmPsCVq+R7E+YjTWewAGD8HDuWYRwB5mgWT5uEc15avB",
-	"i+8Oov1vX/zwc3Qx++nt6dP9k5enP56Izkv6kp7PKgklwZiJaXw1lsWB5iAdUW4ADiTkrDCQNvIZUK1i",
-	"KcGnMfOvaMF2vVOXSqOMUlyJZLkAz06r83Cr3d7q7F50Wt2W+u9HmyOrubfUGgoJY5Gs8W7EIowaQkmV",
-	"+ZB6EzFy+ub8gvnF4sZY+NrzmhE6lBSybeFaYQZIhkODbdradCdFxAStMptWxJezV+EpC1mMTrtFbASE",
-	"CiQZKhVt0cBT9uhROKNzCYlUmQ3JYFGZ4cXMWhn0aoaqwkc3M1oVb+AXbMDKLmiT/byPjfxj7KCh83Z2",
-	"TA2cIjVngZgoRQuoCeYwJtDCvRvQIATNS114ScQ0ViKMmsnFGF9JlFjiRkxB4WoHHxig6rsm6cvIixoA",
-	"HJuTFPVvCxTwcSi86zCQq7KcZyLySd8MXkQFzJpZiQxmgiMcruR0Gnujys+9gtEbMA3NLVFIYzf57Ix1",
-	"uMhKjqn2SpYkK6ifwISYZ2Tvaz6NOGhbaJuF3C0rbdniyPgFjSI6X0BofLnZV8cczGqOkTuaDG7DwS/g",
-	"tgtfu12NlVmJXWHnIXEHIR26XcRldSaKoUZsIqIYjJTumMpr+/ckfRfgZxLFUg992u5XX33l2ihv4FJv",
-	"gTXL6yzewzfL0P6VQb90sWoHF9eqvnW7ZDYSoT5GLYW5ctrHiV0l4s9nSnxwTJgmjoyFsMHWb0gezMKs",
-	"fy2HuSLxLr+sleh2Qhi+YJL9BATnM8C3TT0aGlvFAIIfCzXSBgQ24wBMm3a120EJ9BAtIeKRWhoXCACf",
-	"a9NI9mAyRouM6yO/CVnN2/g4bp2P672ifNbLRVNMOTQpAJe3i+o9NXuIgQDsA/XicA67JQYkfWeSdo6r",
-	"+rAFB7uVJogkwN06y1ZV3drDRVxwi14pWoQ5GZaLBJaQ5xunQuq6BJCJDl6ewATPGteXlSSe0YHSqx0x",
-	"Kg3NzXKyOSiEFPlvmhBLJqOISkbqckLHDhnRiEoJFo5ff/lH41Bp1J7gcSRCK3kpC7p6cgG4ZSns/97r",
-	"fWi1tnq9D+1nl1/9uVCfupOrTu/CkossxHjTaww5EupASOqvBfcE6jEmiQRwkDPm6yAnokgg85s9fkRc",
-	"f2wHswD+gnEW7nzAiatzmFw0t0O8sEKLtMpCj8dCkLr7vi/6l65D4A+H0DDw2KU2zLyHTw6BIYrtwWdQ",
-	"QA2i9fiEBpHir8NITCf6QW9EOWehCzG/ihURPsXEmIB74dQP+JBwreUtUAn9Rf5aYU5WEaXAXy5vF+lE",
-	"+pTCphOUY3ZuV4ykH/TI1m0hDTGZYHgAi5uv58JgKLCYiAiOIDlExYYbC8zQmGUNc/bHFgaWKOnw62UR",
-	"icL1FNCnZKG5QjuQzaYd5n2mZAZp4cuhdqL6Y6cI5+rpyIKl5uTLvuhn5MoqN9SxziVDu7Tw6dTGLKZV",
-	"5IlXZtytSbdd9Lj7gZyE+tJUomGnkVAUghxNRBiKAmqWl9XXpGcGN1a5ApJqAUVIUkLMMF/iLuQsTebP",
-	"Ilu5yztR59be6SNvzMgTEU3um2VENGZXELF4FU3kYvmjkjJYabGtJBlQ+wx0nFgdimIlFLOgGFN5MYv2",
-	"EmcmgCqrOVIggl6aI87jBxzTEvwQ14xvhh5v4A+oxoPJgWmM+iK2xHF4pcsIZXZ/5+Hi9r8MBgyqggXc",
-	"lB46TBz8poRT1lP8MLPV+w93K1SWKdkR3NRNbwyG8/TFNFaY0jeVJYoMhKujUpJoFFJXyBcRj0qmRH2S",
-	"FhRrHCZB9dqmn1w/QNktRarTUkaZ9HPQfkkQlwe72Jew8yhzCXeyl5Bu/b21dXCp//+nf/szuq///ar5",
-	"9dblV9srfv/znQJrwNIxEjOOhcUg1gnojQypHGHQwSrSkw3Hsdbd2durSny2e71er4wCre3yHdHO3sPi",
-	"tZ8/P9rq7D00cSZ6KyB23iGAKlsKVciIfciu8mCw/9Bv7bf393e9R/7DvQPaGTBKW97eHvVb7T260x/s",
-	"Dtr9Tr/V3+90PL+95z/02nv91qDVoq39Wnbxra0DujW4/Phw97Zw0cVxRNbpQb5gwBH09JJn0FinE5qK",
-	"VJ098upxo1IY0goCUBy5uDJgQR9MOU3VMdKbkpCFeONYaN9csUH0hmUoKoogC7ZKEOd01HLAdIU2RQnq",
-	"cWIrQR9zo4KnxamhB7hioZJjHJz6wio88zYKS9xW+tVFB/CUUf8li+NCKVj9uBXCr8y39mJxWzEJ+krr",
-	"+wVTaf1eopWXUO+ai1nI/CES+krS7zN4iZ5p0eLqGCjs0l4FoNgVu+4BHnu6lWbg/D6VwLzipKpZGq0H",
-	"NrM12rjxBVsbLafQggtoBiEiWO5mUdzwWaUUiSdq4G2myEox/SqiNGDV0vLPiGE5A4dArUU3KTyiJEae",
-	"Fh3xs6XNKtd0WdgarSB/XJLXBEMUnwFq6SSnFjHMXcoFOKQVfBZ4W5KksqhhKirKuMeMWs0Qi6NDfT2t",
-	"YgkFL1teGmiV0QCOOYWuFIOeaHTIOSDy+WyuAoDUIc5nt7XnkN32jvpnr+EQtyirVj3QdnrcLcilV7/t",
-	"OMRNcn3UF7uOXd90t3WgHi5I7HbJbufAIW62ioZL9loth7jnP7x+cnV2fH58cXV2/N3bk7Pjp26P77Zb",
-	"pK4r6WYq5jDmIwuE+Cb8Se19IHhDV/XUhpqCBL+SZOLi4gF2XpOVKlacub5QIaRgWVk3TgF4C5iaTXwq",
-	"jg20CK02K7PBVNKwnNQWBmrwaQiPlHgvUxysRH1XU179WpCkMpdJy1b3SHYVFp1jGOZCXCGg2ANJwImo",
-	"5FkoEovpDhh2GYrhoVWGBr8MJGknqtmcDARkPJqkjSGd5KLtO2vKuE4tK2MUkKokxE4pSJx5MdM1eYsF",
-	"iYWoWTaexIWilk6PM0MgODFbPLYIXlbG3OYkiHVtmlyZVBFnoNT5UHvJm4tuBGYn4YBy5z5EJyr6oEeC",
-	"q39hHXmv/t5asWGfK4A4rahZuXDmXR0tdhHPbH3dRNdK3XDWaeUPZ9mtLJBZC5Dclkb/hem/EabnKxSv",
-	"WYj4N0fhxQrLd8be54yGZQk4uuoWJEKpUTkRWeMwqoTtjlPz+1ezKIhtpotl69UbryEyB05G20pvWCTx",
-	"Ze1mq9la9CVlXvBxwfTLOHnH+ucC+jNYYzGbKZAk4DKm3GPNwnSwDLQfS6wVlKgxzJjcFYvuU8nIT9NV",
-	"2lW69gUB12fDiPrMd1OFLZnYo1z7Y9WLY7RjG0FQYGgSPl3gvEt3uKydhAyUTqDeqOPVMa4cl1Ahhy45",
-	"szJ8gWh+Paq5UlPQW5TAnT2V9HVOBhfK8biaGv88web1NXh9X75g5R3TnosFMQgMAGcKRhC4Joc6STGx",
-	"077rLmZpXHliymO3x+H/mcQTqTkEVmuF2bTRS6G/VYyC+T2O03a19G/EQixBEMRQPX2keA7xoFWHMT0j",
-	"2D1eT6mBm74EQpYUL1GQOkQKnS+MLLfPlLibLrModfcnEfBlAZhJbSQceI9R+2smzme3t3K2/edOUNfv",
-	"dKyNtZa6sIxyHP4rPH/PaXjr7Ie6JFXk383E5TWz6PAaNHFTc8GhmZ/uPZxpIWdu4aRho6rkx+FF6jMP",
-	"XGoWRTLJ+4dow0vpEZTqlUZ7nXKf6OrPiCMv2SC+dwz5PCcZskFceI7ww+c7xernJmMxmUAGHPQ0Kjg+",
-	"UlfAO1hPaixuMNzZlDJu2AdXOf6XQigQRlhC8FFVg9FFwjxkZQ+F5p4FrpIvWx6ottU4djPJKd25L3un",
-	"zlkcB3woyyWoB1Crikg90BKoFpX6yBsFN0VpZ0YDSW5OIIkZTepTHgehjnlJ7GfYa6tRxQjp1MbTmPlX",
-	"ME9RVzw1fbqv+v3wjJ1gokUpUZaquHfR2r9rkskk4LzqBuHYSs7j+6oyZO+jk55nAvdqRNrMSf8EGoTJ",
-	"bG+zB7IA6w6T2jgBC33Q+OYJy6QRsJ5xwO03tqvj6RH+gj78hi4UCEkudYC7kR6Qbm2gYb0HNH01jVk6",
-	"Pd4J6A9Xp9jTEYp+IA4PpvE0YmTK1YyyobFYf/xU6OvUPmwNxZb+0oxtvtZ/vFeTNC+CMbu0h24F44mI",
-	"MEoZusHUhkE8mvYhz1bQSbDlCZ8NGd9O3n5rPy6vg8mWmCAibUEAh1L4FIBL7tNpwK1DnPKJ+rzGEZbm",
-	"w65E/+qcxzxzFw6U0O8vmhOVO36xYYrVkK6szIgsD4vKFo9ICoLpqyQiH4JSeXyYqwmBvutKglS2iEle",
-	"mEIN/2osh5pGF1mbuA8UL0hLsRJdrtj4ANM7vaNbGGDtz612Fc5jVZUsijD+EB8SNp7EcyxG5KdZ2Olr",
-	"n7MwFA6JGR3/KRvTt1ucIINRViusDeZgZtQ0yFlmdGivZ3TQ66gOgX4gs/GbsXrmB2u9GfwF+NA9vH2M",
-	"zne5VFHIwGCe0HmuZffhzqkJi6kIG3nsxgxpZPVQmsw9U48TpEHFl+yjtYXJUjXs6rqAC2aVV35CI1bJ",
-	"xZJZ2s9TEa82eX2nRuk0tNSvUNEqkDyyqP5aHUCxMqZ2RFA7w4VIhnRVCWQYMzAMbhgn/Tl2TDo7Pr8g",
-	"R6cnTaKXZhow6+psqXmTct/Q4lAMScjoDevxIMa0ekoGER1DMBHjSlLwkUBBJBA0dFAwesEE+h0nzv8e",
-	"D8XwgSSugb9JfXBSbFtfaaXdNaCldXfQ9qsL1GxQXEoh2RrGi7XqUY0iRle77HDU0vxTuyyUAdiUiLI7",
-	"rQH7zvKwDGm3SV2G4i5h9ne2YlW4TAXWrvWNVzhTQqWaOh/f+saqimIbt8yD1VLSVtukMmwS4oxNLrPb",
-	"cDTfSL8zcKLHQIPY4+nv+iu30STJPN1skSiZaMQz6FmsrhoE5PS4dV/r6mto/mFK7nAfXxgIbkJwqEyu",
-	"P5jPgqjHxYw3DskCwA5ZgBHhwhz+BLpBDHmZUGhJt5dmHzw20TVVIVgS4AHV0Tymp9SuQzkSMxLEPZ5w",
-	"fRMrpPG/SVzhQT1+hdAYaJnul9ocqGTmprfB1UQjJehLgoSUgOeqK+XqjUILou6qXZZZsaQTc+XG1kdb",
-	"P2LiyNXW5ce2U5ZvoFexmfkSfWbr2S/xGSWCeFg+nUj28xr2zNLY7y9cOXq1trTzLGJsS8mO5K/nb15r",
-	"UceKJNZ7nXYj3yUvHhseayKMPyp4nEQ0vHXXFpHKFlRVUS5R/KppyAk2fLmnn6bp3vHoiw86d56xmARe",
-	"rVsL6ZR7I0XtOc+Wr0lhWytIbNHUkouOWaUp6sJAqxXEznoKIvb5kUtfLGMxkdoPlLhyi2DobLXaG8Bw",
-	"50iuCbbKW+dB3V0PThYPfYVACYMWkmEXYrhwshSkvKSYbvflCpw68q6L0MoTfBBEYyz1kGn1n8/kuq6A",
-	"T8lsS1Gq/TmPc+UWJyursIPVyGzuoc3Ibf7svmCymzuSVcQNxDgeD9YT49QDi3k4e59CjLPXs4ksl8k+",
-	"W0egW3iwkhi3PGXuj4FWpynJvjfG3n5YztnBzI05YO3Ozm7NimaVo2AyYX45k59vXO7CviWxAOvbIvrc",
-	"kXvRaMjiajg1v9CD78b1FnmcAeJyyRZWJsTzu7TtsWf44u/KfFnzHu0bWi4F/GZy5Z1lutSoWVzAeUz5",
-	"XHfVRzNNvnDzzsoc/UXRIiOrWRCUn9BFev3WIA3vRsI020Krsg0KlC0IGVW8hzOCd6vYr2/qYSVGxMJ6",
-	"WDr2S5aXwDMVsQofT+2/ZYETReXzhsENyy5EDEyZPOkQ/SjaqxU9uZLTvnoe/TLRlC2WfMkPs+pfwS5f",
-	"Fl7AfLWrOKWBdw0FLAIon08ohQ6BTseZGDp4vlJ8i3WCi5RAYsSy/CSFs9JSaO2C3P3FS5FQ0mUZnURw",
-	"omlhpeTO06BQw8bgh3LvuJVRXdFOgjNW91kWhCjl/bXrJTVpAPrzDeM+U7t7OpO9rMvi3b3noNovv4vJ",
-	"JNAeM9w94yrLOjnsQZ86freoc8k6Ib2LWEvqbrIANw0TSn8x7sEGODWT2rCHuoMkFG+0ysmmRSPNhURP",
-	"wGmwls6ls5wnwXqalhrvEM5mWJQhwgLClYifoi4ZyrfX+uPoXKcBLxMi7ZjLxCOTYEfaBlJDWEpf173m",
-	"ZTFr2X2xIOJiZlHaTxj9ad+uJRGfyZ5Ww+lk+GYaTXqCXzIaRkwy7hUGuSnCom68HlLSclQyxlflbCVh",
-	"RElGto4MDQY6RUzNsoxd79wtvLksS/QNDwPOrObUAO5IhL7MyshFObCZpFGYqObUxGAAf2UYUvLrPXOj",
-	"NAUoyfFMz2TZcW9ibDN4UJn8v+EMCmtqFNZp+NXJv0HNP5ClDWOjChklBlflohyStrCxHhHw4ULERWnF",
-	"yaUvitmH2CEe1q/sZGoPmYjLmWWIKAy8PB/RMCQzRuQomCjl4VkU+HT+Ta6wYmEMZmkrIJv95TbFAiQD",
-	"HA6rGOu+GXNcO3ZqWYSTHdeURjQta2NkAuOKb5mm1CaADFsll6pflaJfgRDChCvjXnfWcWsqqf6qgn6Q",
-	"lOGpWjdZrx1rJ98fYdUCf9ZZmCxi2VE9gVi9cgPUx3Vr/Cy1temjwo4njHqjxe7GH2vdmPq0C9P/13/+",
-	"j/9e63ZulyzgnpVPL9mPKueod+8OlXNYtSZCecT5HSm72RjRWrqmYrV3YfhvqPta+++Yk6+e4mqQ2aZj",
-	"pJ6PmQXdOBbiWmmnhvT1qXfd4/XFYNpGZf3Y6fHkcbskA3zxQOpCzbE5Np2I6KqvcTi9ZryhZsGFu/bk",
-	"D6QO4rUUOYwT1Gq5wcd1RLSJ2h8xSIOi19HQk4ccIkJ/fTU9YU1/IDnNrKlMRT9KEQ5wETBRHTvgX1qF",
-	"u+TQg0KZ7fOSx03z6z8fEy4xACzy5jLykj/Hatcp+8xmtoEc/vwBbsJFIe9K74EDlV7H4qfA6ivkCZ8d",
-	"YnnTnY6lYDjFPSKgiMwoiJmcUC9XkgzklYxasdOpVq690+r1Pjx6pv48av2//9cvv/7yy9avv/zvvWmn",
-	"1dmHfw9+/eX/+fV//c//75dfLr8ujFM5szNZSiy41XJSTCobVItFRaZcTt+QIohZSekota4MYLbQ6BAp",
-	"oryw/x73/XJNVmDuf2q67bRWVJjWi0XoixER+HhZYaV3I0FCNogVAnmjkkIAaxO9+yJg5S6B3MKqkijr",
-	"kU0plL2dXzSBmoR0fqdS/Niimeqe5VisrUCEgtyMwrKwZ8+ekJ2dnQPIh3eQAOryXdDxzf32+IJsyzn3",
-	"3EqFq+w4u729nYd5Qrei3hvAWbJXOuW9vC1hKnDDMozJbrPwFTFh91usKyvtFAmz0Fcvoarazoz1ue1F",
-	"mnVl01daR4+f+GzwbWEl8gp2Zl5q3jMN/x5AJQ9mOnENQjp0rA6lPrb43KAt4ErYlnQFJHU3acbrJjHx",
-	"ci5jNn4gAchcxRPT76/gLWqdVYgsDDS6Om5O4bFiTA4eq3WcKYSknuKs+jZZCgA+ZH4O9L7oV9svKcKb",
-	"CkhuBkJGWyDHgZRWAZcgZHANNk+ZTgDB6IOi3SkAABriFsCw+nUpk1x9vx5IXf2k8jUrr/S/lh9nNWqd",
-	"49gkFPPKYuZLFoad8GjRStFsm8OmMQ1DEc1XZlSmFyOL7wvgOWWKj77AmspYPp9cdFyKtlncKecIxbHk",
-	"CCXUfsgdIZuUnaAlgqtRaSA4hIG3bkvEa/Wi05JaG6lxQ40qsFJkWdOIyquxiNgysYRy7HoIU2NovKzm",
-	"PeDsQ3wFSnwxGrnwm2siydRweMthEl9lSjBXpNmw5mUoK9cw1AD3X9XrxbzTSbcys+5yNDqtnD+Xjt9U",
-	"ek0w5ssWXaGTdPUdu8tuffk7dV7ixbfkd8V4ZEy5FqGMd37CuEUM1RsNm8w56nHgIoUSIVtaii4SIcPW",
-	"ykYeM++GmotAykHTKig1WfxCLHq6QJML9dpKHj0oLQW5ZTj6vkvoVveD4LKxoPGSIHK7GAwAP6JyVST5",
-	"fXaQVTTW7mzqkGBAKJ+vaBq7joB1j6bXpG+sU5vy4Ocpu7pmBfLis6QBsOuPu71pq7XjUfgf05/6+MlF",
-	"VyLEQ8+E7ovsS20lMvxMsdFZgD1ZVi5cl1KogKYigqoOGgNGwUSHD4Gj5P4wt9Reoy3Luj2gtZ8Wfllo",
-	"n0PpnERmLbuQthm/abFvH9eMrjAFoGOMi2lIEnoPxQD2TPuhdDkxqCJRp3LOPToJmnM6DhtYTSItm2Gq",
-	"3OgITyie4SY+brdBKPd73MRbjOgElHpSz5SgaDTJEyjFIkkw5CJiphAiFED0hdJ6e/waa3Zw3/J4ZoYQ",
-	"NaKr63bowvQSu1mLeISFw/1A7dE44DRGZjamk4k6z0zhtaauva+OdlVxtFMzFM/BydVyXlrpzq6P7WSK",
-	"By99LC2ZbHUYW+q3yY1O6rus95SpE1PtqTSSujwI0h5r/NKrR+ec1SsMygtPrXjRwnOKba5YurqHb3GI",
-	"eQxrGq16EGsaZR5Nc1jmr4G34LW/dWqCswqxFJljWF1WKI+H1Z5IUXDV+IWtWflAZv9XjU7QYtXAwp2u",
-	"WgExd8lvL23aCzErxb0W0cyW0Fhq00lDZU2rfUVT+8KfL4poGwU+WQR2CcfUHOIT1CnM8cd0DVnQlnK1",
-	"TeIY6EJPtXUCGrCik12rx+Jm1bXlhC3/keIaUKYsUSywYABIQWtVDFhm0rvvkgFqBZtELysY1wuLMQ9U",
-	"xpbz6XhMo/kfDV8q2icKFdNK1gndu+NL3iNz9GsFSxbESFarVK+990mh+rTvg+DhXInzrvntL0oVc+EW",
-	"BHxYtWw9KDalfW+hgAYmdCXFunSl0lybXVObdS2hB7Yl3/o6cfDMMeVaW1fUOy9XJqpeZiuEf2Ullq5T",
-	"oF9vOzxitUopKNSvx2A3XWGagakvFSklYoq91z9dqX4Nqk4ZS2HVXwBtI54Ys9SKvhor7D5Ui69XGK17",
-	"PEGY5TjgU5mtmm91gLJf2KnUFE2/vbx+8KtsM6ySN2MVRj0LBOVkYGkv67zaWlm5ILNFizDnbtYmfQ0K",
-	"QmaRdfPsitWN14o+QoERiKB7gy0lCTvSJKw4wMv1x243MQDJJnGHkZhO3C6ZRMENjaEIH5rpMBCyP8cu",
-	"M2qoEkw5C9XgaT8MPBJwJSajTQk6LtqGUn9cc2owe82p6Uez5lLzY6FQkNEK7rUN0e+m+VRGi73MS2BW",
-	"CdgKtV1tL2PVxlEXqZEIYqZFRIw1zJjmijtH5SOd1eLPmUL350G8rBAp9ppSOEUkjC/w9wXDURgMR/HS",
-	"0p0QgYtd159fvHq5xaRHJ8wvCL0gs4hCfyXFRtEiOqbRtTGK/vrLP8zX29b3WYFYvTj/aMRCRiVbeHRh",
-	"IBcxk4vDaMQU41jRob4Sfy2tTZDuZZGggye2yk2L50RGQVyQ950/ujLXZvHTlSTxFK8K5HBwY2JkVon/",
-	"Fn9cdOA6Cw5c+LqC3Tu327DoLCTLN7ua/J2O30wKtw73C5bFzxn3k0Kum9UGSyKJysqCreztkdTyV3uG",
-	"Mb7TSSioL3XgUoBBM2DTh8lIPSmV1mo4PY75WwIyj5NoPB7Om+SI67lQjtHiZmy/tS4iEsgeN0EOyGkf",
-	"yIYavdvaPcRpqa+L1eth6FtQs81Z3OMGdoxmDJUEMdfQKtqoZjog7pM3r5+9PHly4ZK6C/Z+t8dda4Pc",
-	"BprsrYDi6eSq1f7r0/3vX3y387eDHzs/PHq3d7F7tnPaed1+Vb0wDmzCYmmc3JU3vhv9u27OU6HvCQ7R",
-	"qT2Bn0acMZ6rxp0NYT9ENzSjMYlYPI04skEgYXak99KeKZVtJmmQe/vZ5VeF9pKV7VUcjM/fbeVSgIsj",
-	"9PvTmMS07xDImx8whpWiwA6qsBQXvV57lirra+2rfx6rf56of46XLnqZkoDCqt0tsajZSHoj91qNQ0yo",
-	"7E/tm0aGLJZYdZ1jpli+4ts91nwqqnxiGo1UYPlQpfuObT/We2ohuh+xsJhm/1woT7BoC47HHI1UBF3p",
-	"0nyqzvBw8WIpstTOqnM7a+pzCpz4MRuIiCle8nzjmHJ1vfowz5bCFzIS4hp5SoEgJPhVJY6bAvaGJ5w3",
-	"DsZMTBU5w20cUEhZwzJhi6EVoeBD6AXK5YwpTkFmFHo0DESUluzccRQ9GMtD0oa/MGyub8oNpBuMN5h+",
-	"wB3dMRd6SRrzNArLQnjUTmGjBt2yIWLk9M35hdIrRnE8UbxI/T9nf4avutvbY+GzCK+f/hGauXkjGm9b",
-	"Z2FbXqZRkC9WsLufIUIw+Tfd7W1FjeT2N/92+TX8VUh68uaAKCxB+fixCVLeVE7BthNJrLOD2QtewIeW",
-	"fv1AFhWgrpIWncB3lCR3gppU+blXMPrWqYFWVcx/UOESEZmMIiqhv0IiBym0M/lS6O2V2ejuHIn1aaQk",
-	"jRHzrjOk1jrbdlVuU85YMlX4VuU04coLEQBrDk7KatRDBUJTmRC+Nhxr40L1dj6aqXh4nxXy7qFurbWG",
-	"VZu2iQvI3s61XEELD1ZTRO0z/gP5hOx1bUq8EL8VOzSoSGLRLK4sehecWg1/Jd3aemJD7TqHC1/s2c+5",
-	"96TEfGKicHWTcqpYedqPKe2wpD2r5M2E/jwFPRuVLXkI4RMhEGcyjMRMpiGIKPNlHLkp3bppN9tbrNnZ",
-	"2l2VO9fJUPybdr3Xa8bvW1sHdOvvlx/bTrtz2/hGfZn9bis3pJg5qM1ZZR3L2Oh16yns+WQyBktCRwpO",
-	"/pjqRNd0qoDbsQ7YQ9SxjbAmfvjuIRDleRavRJR01QOr5Qx8UJSj6QO2AkqsHRI55x6hQxpwPGrXMou5",
-	"ShgQPJcIvjwzIzXtLb2NKRYXhrjk7XPWYssuxRqGOj16Q0JicOwLJiIXIJoWij3wS2pfUfTgms03lHZw",
-	"tk8U8l4eMm4k70zsePbNR96YkSciKnRmRTRmV2EwDuKraFJwVprnSqitJ5knuE8oxurkVbMi9QvBq6DN",
-	"4zHpPHgwtyFUFW1zL3HsAl9OXp+EV+cWnH/bSrkwAbQUozCwKebrhTXF/CrfA+Vh/5H3CYKacAWbyLS4",
-	"vrWkWeuRSlxAX9c/kASLK3oXxKMXRSkSCdYkYfJHpyeKDjnQmJGDKT7hTDnlehIU511kKIOe7xDjNUkQ",
-	"O1bsCL4DmGIu5fr6avevPx/8eH3RGb/b/3C2d/P6Uf90x/vh4ehl23/WGp536PHB9MVu/F1t06bX/6KZ",
-	"XwbNNHh2X9RTX4Zq5CfzyGZyTPYKfsm0JGl7XJigGwZMYu5OLCZbIbthYVqaAivqopCLqTWS6Ii5gkLL",
-	"arb58tsb0lgtFUZWjQfvrNcHgUZx4AUTxMcSs54FRgDVniyrHv4RMU8tHKz3DnpXFiT997pQg0cjEd6x",
-	"Y8Yi78LdXJWCmJyg5SIqyEJcq5DnYrp1AoiTO+nF/S5HwU8T//TZqsut1T18/dCpXCZPJngq99va4VOZ",
-	"Ig16IdUC99J7CjAL030mSygy1SoPiYuvMF2eCX7M9AWYhHOIsboQ16zQviyDIYfoJyDDW9ITE1P6IlbP",
-	"FBghVvUjRdCvGc+0JaWexyZLpYj2ulJEXLyoUyqh7pq7PZPfwJi//PrLP3KBWTedpv/t3uDNtz/8/YeL",
-	"vwav3r3a+/Hp4/D1tz+0f7j4MXjdebXbpGHgsWb70cPdVnt3t9VqtgY79MBbjRcA18pWonAmFfls8VFU",
-	"4q8AzJfMV43pd0XvvnynJmwoKJumeWBGWWt39pdpa6iqNVFXa3f2i5W1txBOW+0EceyFiGkoNztIe4Yv",
-	"+Twz6ygOuTFmUTteWRJxY8gaBK1DrvCI3rA0zr64zp+8UurbFU5WHK6u7cuZRg/65UWhOp21YwlitdxS",
-	"EN5mXiVJnVkG3aqR9A2HyOk43yh4706gLgmyz8Ocj6bXIBYCdcfY+sxmlgHsFJx9MTqmTtASlRRcVFNr",
-	"HNTy+0xOKhu+qqQm69bdhNRYe/IlkxoQ5O4UBvoE4tRlpgD5oY5/MYUNaMSw4ijVVIlGrLgb5Jrxo2nI",
-	"+iAImcQSklzMiODZQFEr5AM8Z4GMuz0erxGCCsUkBIfxh1jBdxLPexzMi1bUxZjQMPxdhnIuC2/kbAYh",
-	"jp8qmJHUmR/EzG98rqjGNQP+bksvh6k8tcndUMpxUmspkMQLhSwiOWU9l1xThsntEiw/PJ0IfkjcpCaT",
-	"21XMfQShTIL4ItsTYVUNJ2vEijqpCGA5CcHs1zvTD0y9W008nOQCYnqNFzIKXXSrUJX7K3t0lCt6tCzY",
-	"GZogAMS4xwnNCOJlVZJIPaRT7o1yFwesr2tFZJVj+J0KAl+M0vI1Qict4WIhVl4SGdN5JVrvxcENK8/V",
-	"9FkY3DAoIUEx/jE+hCa72imOSj0lPtTTuEGlJ2JyOtZ0uVKX2jSAYBlm6B07xsFpoGaFZ95GYdlZmA7q",
-	"CzWTdRoDRSMGfjK10oPynlZX5ZYfn3khjSDvlvsOWlUhb8Eh3oh518xvkFcnr44XO+PUgjEdsu0JH27s",
-	"ONHLQaMrje7XcaLkgCU1ysy61bACz4kf0GFEx82S5Y1YcfbcESewLQ8kwSEk4GQSfGChtMq9YvIICiqK",
-	"eWKcrZE78pHwjzqt0nypTA235VWek3hvYEBJVkoskkT05icpxCZHtLP3cMUpnD8/2ursPXTIiH3IHsTB",
-	"YP+h39pv7+/veo/8h3sHtDNglLa8vT3qt9p7dKc/2B20+51+q7/f6Xh+e89/6LX3+q1Bq0Vb+0WnJ4O/",
-	"F6DF43nMslbq3f1OYTD84uaX8e2JLqYC2cqpYAkplBwvWprRlOnZiw9i+SZ/vtC0yJ8XmvlG03Gf0yC8",
-	"KgwYPwcLJnl79jLp2m0eSIXknU5LY2ySuCf4kMjAZw2kD2Pqm9qsGnMVEivERpQG/VaRZi5ivA6yuRg/",
-	"XqHyHfjkKnQSsIThZev2xYwDwVEbUNcmR8MuOBmJaXRIZiK6lgn/HjFFYGUjUxVan01xPL03onEmkh72",
-	"ZLskLmJ7qTrwDfsw+UtqVO1NW63OQxkM//Ld+OBmgx2dBX48Wkq0YMQ90Kx2Z78C0cpH/icHbnsKEjru",
-	"ZNmZvsYJgbFqO+M6EyqNWJG/HTkfxAqPb4JjS9gyBMxMJ+sFzCzXB+8/bCbjNC8N44BiCGqIogFaC8a8",
-	"b50rI0nAvXDqFykxOkgAjqlEXU9EClns7XifkS7w758mLP0wDAbJ3zPWn4B7fxJqG/f2xFc/Kz12exLS",
-	"gGcU60Wymc8Sox+uFNpd9RVLKPPXRkNMtA5ZsgZHXZ3+Ah/pPOzABa7ESn6eipguezP8RGgYJkTcHJkx",
-	"V4zpHDprkVgMQWbOxWs82nm0297v7FaAJ5/2nt2ZLLRO7uTL7xGi3+Z6RjmSHkKc1ziIUVMUYK241t5o",
-	"yaKbwGMPZI9rNCb1zh559ZhQOEeHtMm3j6EkcRg6mnU55PTpM4cAGoFlBO0dYjwWvMfp1A8EfHMT+Ewg",
-	"TjeaxD19c35BtjVULonYYCrVsSHCiBsW9bib3U5XCWIQqQbd8sQ0hsofbmZXdYlZxQ64+7ejlydPjy5O",
-	"3ry+Oj47e3OWphQTV1FHmNG1yabbwFKigjPg0z0+E9PQ1+hShEzgS3Ctc04gsHOZezz3Zp3EfB+UgdTV",
-	"UxHxqLRU6wmN6JgpgtqoSjryFMImCnk6mMDhkOVvL1eKMk60R0Vus0v9/z/925+Ruf/7VfPrrcuvtlf8",
-	"vjrPCjiF+VjJKngPRM9KACbfBo8bObKzu7/36GEREUxSIfd2Hu4/ah20OysTIj8FlXQsy69SiUTWHmMD",
-	"V76Edruzt39wcNB6uL/bedjZXRnXUkIiKzowYOyGrgu0M3zRTgu1govAu2ZxWW5NLMhkqmi2PvcHMmXQ",
-	"a0ZraPl0GoWfOlxjM9UnAa8g0OPtBWEfqBeHcy3FacVb0WqFSHhd1I45RrRP9wN8AVoVIjw5yN9E+fk7",
-	"+wuo5akytHP9c+u7jn+wqBCtSDS21A1r71YGo9hYt84txSfuclc1pn/JNxYjDQv4LcRRZUi1Q7yRkEzx",
-	"liwBp5NJFv0g+mitqJVEWWpedf+XFaErkkWrMtSwztsabXXsuoN+EDEvFtEcYlnVeN2e3ESn6fyvT9ts",
-	"B1HANSC7DmGhZNXtggBy8SvhJ8fkNUKsEaHyWgl2gS+hI3V/bpolkHqyH43K6RZwRpFQ1GZlqx4EdJ1G",
-	"PQYDKl52PXrDi26w7Qu/5OY0Sm76A0kmOKJJ9N2fjQTh7AbcGRhWpK4DOsqMA5D7xE07Q7gJdua0jBsa",
-	"06iYER5xLIZhG0ENQIEXTyNm6ifAbk25rj1SwOv8bMUMfKvcxlDIMrfIVMZYHLFY48XLtXiF6GSi6yrh",
-	"VmRA+liLgxhgO+bDgDMdnJQ/Fu2hvCp3imCBQiBMSIEkW7kdR2q55GXg+ywMa5s2MNHIkOlYkumPV4wi",
-	"m5diqETPNu9im/aly+y6Y+Nmgg0ru51YF2rT4gHZS2ewiCi5EANitInEDKhnXe99BoVvARUah+T06OLJ",
-	"c31OplgXjNPZGfd9J0n96PzJyYlDJizyGI+3GPeEz/xGgTc9EwGw2bVdVtqmbiayZIity6/r3fe6Yd/e",
-	"beOb+vvtb/7t8v2ftv7b5VeNbxrf/Pm+aMGziLEthdDkr+dvXhNEkTRXZI+8eEz03hwS9+OtW7Idn5Rk",
-	"2LkrrdUdzKufYZ7W3H8YhKzaTdq6kndg9KnI8qXyeh3MUMTnZ/gTYdyfiCCfoi6ZFxVpQxtEf1SK56gU",
-	"kGBA/US5nH4gFc9ZB4gkiIVpDysNQhO7iNWsIhZHczILuC9mRR3GNmN/G4a/TCJ2E4ipvMLjrVgkHgcb",
-	"RuQbhQ+EgUjEGMEjgyGXJBaC1LUmMcH4cw8t2WCoDumEBGizbuRd1PNkrs23pZIwkxzgJ+m/tnaMkVPT",
-	"N7GCOKOfK5BorDmMPzWp+6HvbBbBy5BhvUZvGqCjOFYMorjbG8Uf0XWi6cO8sAZt8RwgYOOPD6SumuNg",
-	"BHE7H4y/3CqdUPHFbuFBDHfXanKNzQ8ydNkyaUClQeaTvdZOFcQMacy4N78qcmY8UyuROhJFJ8zpSoa6",
-	"QquCbBox0NHHQRgGmO4tcz79Sv7LSPPPq7KYmAvrijyQ5PnFxSnBsbmtGWLGCmekju4z3yHqTvhJM4jU",
-	"Nt/aqRIjpaPMVnYnX+Aq99gw0aBhBprFbcscaQUO/NR0tisITcWfkk0vEFhKHw5ndC4hurISl713SmMg",
-	"W73yanJb9pnNRLfcjn/50ttTTTOLyatODsbK2llhDsQQjdCylOJehWJYcCrQIi5inoh85ptZsp3KSR3V",
-	"As3wDdGCZmdK7KluIczxkYKgD7OMgkugfyF9NpzyPEdYpDKJF3EpnUmOlGixTkt4QyH81eFm69Cjlcxj",
-	"pWysyeLPUza9X4FYI151emFQFV1emQaBxX03oOUgjDMV39T4fGBbLu6ziNOt5i44+4os+weyIJQ67SZR",
-	"3CZ6iVyRCMpGCiqUMvzAN/7sO4kSF7m3PZBED8+LDgvSd2bF+4822mE01GuqslQGB7+G2ZJAEh+oqnWd",
-	"jKqk1IdBwAM5Qsze7AaB6jIv11ozFwh7s+Aj1Zw6lWSq3LksylWWJoSUNBuk1qoUZm7Ff5dcuKQXZXr1",
-	"Fq4bqWsu3zQqQ6N6e8SVp7EqGrseC9JH24EivoqVBMyHrGBDk+uUdD580PvUcAyBriuGZ2vcmd5ki8Hb",
-	"yYQKs2CKbCS3/ftiuO49CFM2hXWyopVFrux4W7thqUZrK7Q24ZIrJVaLcC1e3JwSmOGYTkZuqCC2nJRJ",
-	"vfArhuXORv6VCw6kzn7G9ohdsy2rEuTJDwE6aN7eJCex6czk6g3cCnxXB0QodMdutxrqLB6r97Z+2Bmc",
-	"da6/e9T//mD8enfycl9edG7ePfz7kza0LUutlmp0ale+/Fjmk85twCr3NOW2wpWudVWvoXRkWfqG+X1d",
-	"OSyRONcqkmqoqRIRIyWOSh1pvYZrHIlgiW8cf1x0jh8uNDJav4eRtZmLzmcNVQVkr+6ILnjwrvpOim1/",
-	"HKVno828l438A2wiWH6LuyAecauslE2C0sDLuvuVi/7dMGwcEskYcamcc49OguacjkP8NSnxkUjQg8gk",
-	"7GmO+1WazlHQt3+x/7/6ZtxnUfMn6ACffg7ZYKH3/ULj/YKe+nbb/2xbf2exVlZazaA5MQ3WU+6ciERZ",
-	"UWGJjpA1w6+o8JUwAOZD5p/7vlf7qle71HsNrCzvWn+/ZHMv16P8KcZkQpZ3OssiltM1FvP6vKvJ8HzD",
-	"8lursnBmo6ud64uDn3/MVgnNc+csc24tZc4vAxkvY8p5mDeKH4NosbV54AbhYRtxwASlV1iBMTgs8DE2",
-	"bF1ZYmXEVwLEOkFf1imuxSFeBjK+E3cAvPnyOcNZqUZM40T7tSxK2f3C75cUmdSl8mcsYkVmKQj/XFRe",
-	"7908reFcuQ9rodBZYhnYGIn07v8R0GiNjbvTlv0BNutteZewXNhEYYMwjM+JmM94HNBQNslrESuSHwox",
-	"6VPvGtpamibWhLN4JqJrMuUhk2mCHYuwSnR5CJaainF/od/YVuJQXtVqzA7sbhV3HqvbMd7/bevy6//o",
-	"9d6/b20dHG09o1uDbvPy617vspGL29o2MVvLOPu7IB6dg0u7es3YFMny1WJlMlNBE6VgyAM+NAESdXc2",
-	"kszTUk2fSvZwl1yzecPRXUnn5Dym3KeRb66EJGHQj2i0bt10fNGrwYvvDqL9b1/88HN0Mfvp7enT/ZOX",
-	"pz+eiM5L+pKez2xxKS8rqefTM/h6+y+XX69u/qY3o1Il2AWhL/FIZbctU4GexhjXEwgOm5iGhBSd71rU",
-	"J33sTnTIwq4vliIpMJg3jYJ4fq5gxE04mgQv2PxoWlSDoKjUP6m78vrq11/+4ULZtngaceajxX6Wq70f",
-	"JOFaikbpFih4uLiyQL0ELXamIHy39v3W0enJ1gtm1dKgAKPax8eMRiwy0Pbh0zNDl56MaKygTKv/1opj",
-	"bnV5Xwgm0TnB8I10Sd1Vk4so+DtgYJfgG8lNp6nXHHACEVFEDHrcTaDF6+9+v/VWsmjrxHe76kZTL5a6",
-	"MpbOpUCfQyDlVNd5UUJ2LHvc5NdgVZIgNqleJhwkOQi1iVD1DveRaOGtH4kZpOtEPT4WfUgGnUzUNZuG",
-	"PrQpIgGXMaN+NqMH+tLoSvi6XLO6JLB82eP1eCQkg5J86vbCfXVTpHHJ18TFeGv4COb6EZQvzmxso8cx",
-	"XAR2AFOVd4h79Pbi+Zuzkx/tdGks3weL94GGDhGBInYjrpnf43h60Lm5jVMcv744eWLPoXaFcWIfT5AU",
-	"pxZYNOGazXs8kOpcsFxeWvg5GHIoNw/Z0nCh4QYCKqRoqdiaQspXVMYsWnqLcEdF9ECSMYzWV+nV0fnF",
-	"8dnV0enJ1YvjH1zDM/xxwLM6aMlVwVeX3Zb0XEriqzw4U4WYDmn/+sv/2c7Y4RWeuPmsLLcJYbaYcqhk",
-	"k4gNAxnrbqXkiIwDKQFTIjKmoRIaTEHuANpt66ihJGOeFCTMw1UymevplVqyEXrI4i4oshfwgVjcAUMu",
-	"AkkokSwcbI2EhNTp8TSMgy19PZQQRLR01MXavU5aNlatoseTFr+51r7SST0e1LvmYhYyfzjGhmLczxYI",
-	"dnrcLgktnYLmmfgYBvR7zME6AGfH5xfw/TvWPxeQz9jjPf7VV+rkldioOzl/9ZW+5ilq6VzrWZJJ2s3c",
-	"mXo8YoYyIeVxSEL+8wQPRlfAqR5fRKpDHahehFQNxDhNm1LQ62AW60EsWn8a5ym5udF4mQRnskFoKAUu",
-	"uZjM93hv2mrteDAH/MlcHecSREj2dYwNXcFIuuUUGTrGQXSsoxNnlhLjdMF4c3o88+7ltLRJjrK0BFYP",
-	"fCslHXilAQrEGbUv7Kuv1K7GUJscUnugempSdBWSHxHNnrw5O1fI9RjXm5SoElEwDDiSETXm6ujlyzfv",
-	"jp9evTk7+fbk9bkLRmePhiEMPzo96fH6JGKDMBiOdMs9E3J5mDsx1yHuic/GEwHeTViGY+OuA4tMcBNw",
-	"9QnW3Ni6mE8YvrxvShW632/pLB41HBlERGO2BXVLelxfD4e4ZyyO5ltHaJGDaRM44i1U8ZmfzK7uN94U",
-	"MVEMaXsmXb1tRlpVW4dxV5A+Yjy4JJA97n7sGQGvV+tCyN9/oBmR9EDeU9/++ss/1EeQ+9RnPg3D//jo",
-	"CZ8lhMrBXKBvFD2KaRDKb25vEzjUc7ILtFhEZLd1oCAqocxpyRQjq0KYt4J1Fgk+JP25EmdYOHDIbERj",
-	"wO/A9G8BmagfMXqtVVOQlVGDhY2GOig9bmi/Iu+6YPg0nERB3MxVOCmHh9zQMPB7PIGH9JlHlQBimldO",
-	"o0jJA1KJUdBVV4wZ1moNYnyzusT++IHs8UHwgfkE3RESypu61Lt2SZ/NhaYzC+XOHUMkaIg15WiP4wxY",
-	"H9UP0uhoCAVNzkq9FdfBPgRS3QScoUkuFD1O+sjTuSSzUeCN9CKgo7QEbXJxBwM+gSwP4ilhPeKK3wD6",
-	"aoxo6mgDF8PlP2iBD9jaDKs2wL8BtvYhu61d3Uy9x9Vb1C6oB3zBUI2FKTTBSMupK1JlAqD06qB6sVqY",
-	"7uqsro6awBdAajSaWrdd4ecTUBj5EKwmmo+pY8kTBc3YuiY6sceTVqySjkEKRMVd+HMgpgEnnV2oOydB",
-	"NDAx32mTfvyqx7GyaR37fRYQAbyvmlGabRlBmBPlmJ6l3trjU+5rLqBl+yySN8k5Q/KMa4FwgbSPL27P",
-	"mUIArLyUEhSaCgDMTykL1IVmEogejRkUftqCfzXZTL89Y2MaKL090W/s3ySLXVKf8uCD7kUmG4dJnwNL",
-	"cMDiT1a0qFpj54C4Z0cXx1cvT16dXFwdf//k+Pjp8VNdyShDZ80aGQ3jYAwUU8mvibwDyimNifvt8QVR",
-	"JBaiy5gpd9+f9/j7jA/zsr6d+dwg9ecXr14qcsIiEOBoTN5v+8KT25F+6/ZlPfdFo6EBeyo82PXzGR0O",
-	"WUTeniAPVFAIb6oEPtQ/ohuIqiUuzoSMpsfThWQAcHPvc7sEoJyA6Klu1oSJScgcPTPitpjG9sEHgmN1",
-	"KXWlUs3OkMGj0xNUc8LAY9qqoqXqVycXOq0kNRMqLibFNPJYU0TDbf2Q3FZjb50kgVHL1jWndsMiifJ2",
-	"u9lqttQgNQedBLVubafZau6gjWoE1oht6qFfaiKKHHXnLM71j0D5GbrbJqQGSFYsyJh+qGsqr8RW9rPb",
-	"OCQU/+px2hc3rJhyF6gpB6aIV5fARPrg9KOa/ELlGcX1ErakONZFmjkrZlyRX848LcxH6pYo1Vx3CNa4",
-	"T73rZsQ8Ftww3z20gdQsKOkn3eOeoCGTHvOJC49MYulqz3IdO42IAZlO1Ia4Z8dPjk9OL86vXh19f/Xq",
-	"+NXj47Nz13AlUFawAFu71Wo0yRmjEJkXjLF3mJ4emHhSUL/HE8+1OQfQsBXGMe6rpxIVSAxwd4AJKcRA",
-	"zEuQ8sSH9ojXuvY7xrMBV38s/LlVOxkbVKZ1w36SgmO1oCSVNgmJXBq1CFHK7Z1breWvNAceeUkh7tus",
-	"IU4X7DI0FpC402qtB7SxSJqmKAo2p9JSUqukkv4sg6OGa43laesqrG9Jcxvr5oGddhcXWzR9sinbj6mf",
-	"7J96pL36kbecGpXEx4d2Vj/0TET9wPexc9Rua3f1E69F/ExMuX7FwSbnhjufGIeVAK5IoWbjUDWVheoY",
-	"MY7TRG/AZ9LeVVRnUZ40RInU2zuNjCkZ9IDKRwtS/rLDdQ3lWybT4km3K5zAKZ1DdSQhXtIIY9N223tV",
-	"jltOJxMRxcx/xfyAmqiU3c7B6ocvhHhF+dw0SVXP7VVByxMes4hTY6+HXR6PaTRHeqTtNkm5bkWYYjqU",
-	"te77WhI3dqke2wZrw7bPqL8VsjjW5XeGRb6kp6n3D2R9cJsrJp1aipjphueeHV+c/QBk++ji4vjV6YWi",
-	"2ybuNxsy2k2tU5rtpzalIoL7MpDxU0b9lxpe6NWo6yiCCy2ffQTlygJp9bpVpEAvt2rnabDj/TxVO5eY",
-	"8ez2sNWwOm1Te+sUj0zXsg1SK3it7odKY+z4VYIUaq/ShKW9hBTUSg51j1iB20jyrSyKfBKPqZxil5Sv",
-	"jeXwqtN/lNlcteE1pyIDtBoCLzmspO4KdDJVO6jXnkGuWvf95f3wIQsdV/GjLO59Qj4EhrQ8M9qUumg/",
-	"HKBMzn3w/lLtb0p/1PXMrNIiPgBThvLonuilROclaNwYUGg8TnZyX5O8YHM0vemiPiMxAzf0ItG40O+6",
-	"n/v0/mMm5a0sh02TCruJdr5nNva+robY+dbWuWK4n6Lkdb6ma1qIOlM/Na0IfasQ4h5uVUFz/pJLlXTW",
-	"/yIuR5zgYf5eOCV6JBiPwGqoze4QdQDObGn3yUflTRtlrIAFMISBpTIxbRKqptMtM8iIytGhdtFCZMdA",
-	"x3eEQsZFTBghwhNa5MArGJtl8wKf1+Ud9Kaq9+sON6eg4nP+Tpi6xLeVkdvewLVUtPZmzN/0re/W5PXV",
-	"7l9/Pvjx+iIbp/zDw9HLtv+sNTzv0OOD6Yvd+LtsitW/aJxN4+6RxOlu/NWonJU0b279ZxcjtMK5glKm",
-	"t/yJ4IMwwDDD30Qb+wykHS90QqKrSD3bH5MbcbuNxHcL7miZPfFEyimwAc5mSYDTIBNwgyxAhH4Sd6MN",
-	"g+D0hY5BgoObCZ0sMqZJ8SM0dstDxDCp5CkaJmPATyo4I4qk9KGQfX/e4yibJRNpl8Req0XGprOuR70R",
-	"gH3N5g+MHoavDAUfNrSfKPUSo9E0XQQEHykZzyxGmx+dbBhBj9vGSjFh3BhE7el0bJd+kZoVGyniyHar",
-	"tY926YAbJwGpu+/Or56cHT89fn1xcvTy6snz4ycvrk5eXxyf/e3opZsaIveIbBSxyzM4XLztGPyyHsc0",
-	"euMpjUf3qBFmmMLBO7/z8vr0Ef9uN7rYnz/eufn+4fjHtvd876dnreFRRx4/mr7ejV/8iyn8rpmCRRp+",
-	"C8awpunyMxBmvHsJYU5DQ8tItO1oq3U/qu9GjIYYlVaopWJXV0lmVkVu3SeGeJSTWRTE0EVAHZAhn01y",
-	"hPSWdFotHZjlYhp8l4hrN3E7qxkUndtr7Wh/ixnls2FEfeZnxnJRKLF/y+LnuIr7oh4WscXCXn7/Sq3U",
-	"TuYyVRRq4hpuMdTC6O48VLeowNV2D7cHF7nq2pjTCSTBs53fyVS8h0b+O+5hK7eFOgEv2UNz3L+rnTTo",
-	"rFGP9Bmge8x4M39VM9fyXJ/AyCCluYsaS/EyQvrBNma2b0nG/bTSWNE1TNx86WW3niUQ6l9XdymtHtro",
-	"Qlk7bUMSPa5EEhbp7BZC+RyiSawAkiCGquIcwkrs2LeujqCxQn5zbtmdopuJNcAeA5znjPvPBVyW+7mk",
-	"SVU2ffT3gBdZSPOV0wrQBM/F//253bSFSZ3dHT1wn9nbY7M/OyNCXTE7inqBF8JJwAXJ3wvrBuq4QzII",
-	"QhBQL2+dYr53seyiFZXqPczfoh4vv0ZkrVv0LYs/0RUS3NTOQqkT/PCYb4XXSJFiMY2vdNusVrbEa5mA",
-	"nA1UGQtfr2YhpS1D/j7FFV5F4jEt8l+X9ze+vN9iUPO6N3cyXRaZVHp9uxmLgXbBJKGcWPWqx5kfQApC",
-	"GtgvolQhd7BKGcbrEDEAShAJMXbUrdYcNhY97k6j0DW1xdDyrM3UddPARoeLhoGMFYEYY/MXfZsxoHdE",
-	"cYOAzUvGZMMhVGKYsvtRaYpd0ktqT6iV9mrkP6yv1Gp6NcdEAl4FvkO0X9Ih2qmYxChfBT6pW90l1HwN",
-	"x0B06zo9LrFnsIJpMadyRuekbheDctLSUIqiyJiOJxDgaL5V09F4GrEuuWk7GPqvEzifvzp6snX+/Kiz",
-	"99DkASSGD/XsA0OBnR6n0qQ9gtCD5hfcNGo0kg8ftKrxEWuUqI0D4terwcrs7yP2E/PUvpGIUSn4N7c6",
-	"twJwSUQYOlyQSlPUfDINBTYtJ9VXScwvvMA1RZau1BsUONYyXTNGp7Hp04IOQVmoIT9CgZ0cWY/X20pN",
-	"23VauaYDGhutZDorZYCGjSZ5LZJAW209clO+AMHVqaxPklLEJrAWZXyopQLaHk6UKHQYvYQ1OohrGJLb",
-	"1X09XYQvs2Bs8E8CqU4Lj8i14vySQ1jc3R63t/dqyukNDaBEh9skZwxbK8mkObfpU4xohFjW4ybNGFNv",
-	"LHeUx5xcKVYwBHraxZXc33qn1W4c9jjV1dXc07cXbqZdSMQkesKuGZvAmuodCAQ8wiYgEOpt0s6dJOVc",
-	"RCQM+PVWKDwaEur7EZOS1BV6wFcjIWMEWZ+SDsGGDIMFRNSzXsVKFVS4qgCSArO0MFdEEErUpBh3jsuN",
-	"mBQh6CpQEtfJJ8ArzSiacpOw5b47fvz8zZsXmJJydXp28reji+O/QLy2Wi9ui07VMbGZOq3FmGbVLaFx",
-	"gsm4dRpVqTZ1JqkwWM80L5bZNtqqctl5oVy2obevQBQrEL42FayqyU4LC/ocEZb/kkFBo0i6OqUqhcLD",
-	"azaJk5hxHQFy62zuLF2y2xWLGtT+aU4EXQFOWeEEUs/FITS+IE3inyFwdFNt5HwTbeTWqW2PWRwFntSW",
-	"9RTDtxP5vtTOnrU3mOGHaVwMcLjFBoBpbyg1XgknYxp7I5e4MxGB4I1yoRIs1axuY4VFwlQHWG2SSNZ0",
-	"bz47T2+G0oCgrk3sjRRdEpFfq0Zj1FA4IJ9GCuoR865r9xQKmSx4FflIju8LogdfmKFAnXO6z5uYCc7s",
-	"tn6LN4/UKdcXC26SVBoG2uCDuNEkzyIxBuWs3IRAVlkQ1GXzFIYyH2sMyZgEcdfc1CKVpiAR2EmTdJfr",
-	"lWZp7iFxByEdJqoVCsw9DhllWHxORLFpMyXnMmZjUnfxa7AUYGtRJ9FIlV6VTN84JK66wfb8AD9ETMCl",
-	"Zj6Z0CjT0qrH3a+++sptkldqACQ7SeJRybYCLhmXQRzcQKQfecsDT/hsi85oxLokhlL2Cn44Jwx7EOMJ",
-	"9O9GEwuGahid94HE3+OgH4RBPO9xnwHeSugySOqvn7142iWDaRhuzQI/HplwX3h7GAzBUCFxJViQoMfB",
-	"tU4GIhpLpY/pCXU5E9/66HlQcwIfBsBAI2lgCrB6Kaxa6Z5YjN09jyP6P/8T0uRjiDZxZRxRKRkk0en5",
-	"1KqVrKg4gEcH//P/dtP0X3yX+pop8o+cIZkN26Th3ilRpouuIliyQ/xgGAAye2Lch/RTMqbRNZbNnhO8",
-	"UViyVkC5GZxXgUGlLAAiVF83DvULA66nkMa1ZkzrPS4ncD/rzyl3yAvKqUMuRjRwyEsqHPJiNFbwvZpT",
-	"PqZRQ88fcBn4TOOE1OqtK6d9LKhVWaMEdtvja2mUR0lXR7Cx6B0d9DgYXrK9Hg8xbyNhqrpLviR94QdM",
-	"6izBDnkVPG72+N1dCOd5fr2hlrqCRZey3+r6Z8pkP73q+YcTOAg11uV/qSJ/CFVESylryjxO7cNWX/hz",
-	"LJlS63ZaB4/aex3QUXJ5QkvUkSS/NPMIEPM5y6dRaQtFUiwsk8lSmLPyOgPIumGD95tBtjzjpWMuu64D",
-	"Z4/pbLXamTH2ZmHoH48HV4sZX3sU1gxoDYaZyDeZXe3Ozm7NCo6Ro2AywZsGdahqXRwtm8kv95OWYh9J",
-	"leQU0zAmm9j4WSnPb5WLCuku43nxFlh3M4vll4tXcPtjDmNutyHdvCxQ+onggyAaJzUAsCaBPQcWLyU6",
-	"2McACGX7kgIBzaJkfxvWtS+k/fD9R/MqHanwarbXv3a3935XKiTr5w/Ipp6fmVf/zmMICtO9aWYDq9yv",
-	"JbkG56iWZue02jtEzAsmgeKo2pelUwxc9IRJl9ShzBL6jKSjfZNYDiRt75VWRyF9pm6jhCqjRpPocReo",
-	"+ZWuKqiedjUE6VdQsg3G6UonnEymcoRaNTSrFZL1uOBhwNmhpY+QIYPyHqYU7Nw4aZvkLfeQiLBcTjpW",
-	"QbHIBNYOAa6nVelHxKdzWaxicP9OFOQ+c+fWZ6x4tND6P38qJuJXh0kA3vVFH8T8Moa8FhmZr6XsdDaM",
-	"x60g4KwlvCTXRNa6O/dIVJcmBsDd9Q+t9mWSYNGuGZ3/QauffDnJaL8Zr1DEZz0moUtf2akQpphrqVZk",
-	"2sqA2Q4r7YEpJlvFGcryKXKsaX1CgKGsCLShlIwVZPJ/y+JTA8KK0h9PxHhMtyRTg+K0qq90CE2sUK1c",
-	"jyIaBjAxkC5QZkKoi6Nj8YvKgCQUL0+V7AtdqRkNKrnZpkaQJLW0q5GM51C8ZCCi8X0qe7qKDuMLpHDH",
-	"kMI0vQPOMlN6A3fy1slMpOle8thgsPCcKdlxD5TSIMoqNQ06VPM4UppKZCpzaoRJopWAeREIO/zn0N7M",
-	"7kFBNpmt5JFcQaQT6PVYbinRDhPodpMv4vHOxCqmZYW7iZwJj4kBRvmZLNd3+arGXR0ThplYYpBWFdLn",
-	"B8XlcBItcEK5TFNweUDqUJoZgzlh3tlI4K+BBM8GFzBJo5kkarnGnETqtC8Zjw3U+HPjkEyojuoCkqbd",
-	"Q+AcUiui2MmLyqRnlsnm5exDXFb9SKebVap8ZDZER4MGUoOWrXuk6HxJkaOkMWu1K4ewneNDUOWopMmw",
-	"PtcgKe8/idhNIKa6VHO2kS+blBUEKgIZG3KtB7GpyVSc2KfIwgRq3Ro3xSHZa+l6snDwGYD3WsWAoaXR",
-	"BmxMPwTj6Tgl8/rTYuOp+7MTpB3hNFOz+7khuU3uc8UqNwtFnlpHj5/4bPBtWfdlEUM7QnRzdon2C6Cj",
-	"VPGAjBtGX5nliGA5XtNVoGIKoOe+6s+Tr6pVXkxYFl4VVIWuUrY1pmEoIqWR3Y+Uj6iX6dRawLnSVoD6",
-	"yP6JDItRQgYNVzKEsbySzpus9x7sECYiweIMHuUYcl13U9R2D7HziWSgSgXS4jhaWIAoc5gUGEjd1fjh",
-	"NrqEfaBeHEJfzJSbzQT0oCiEwMR9O2ZSHStuUr4D2eO7rd0mOStgekOBhg/d2U4T2SAyNRKBr0kd0mBL",
-	"5oc2D8UuB3oiE/9RXg8IAflNbRobUqJTIXVCDFTZDgN+reQGLYIIMW7a5ElO6Li2Zqkf3JvPUernExLs",
-	"DbZpMwIOWsBvRcHvkX6vsnjjoh0oVvI7t3D/y8xSkTnhyVuMJdEoClmVpT9tf0zuyi0aaJeI9yn6rCcs",
-	"Tyik22uRNL2cy6wXFeXnSyiN7hW0b3oSCtP2AjcHErXwJruQmuUHchxIqT7WIc6vq9WmGLhhGPb4LOAS",
-	"urh5IvKxdrlIrEeYfpTqj9isRb0WYrDwvYe5bjS2yhjEUhfk19+4EC0sm+SIz9FfYK5rjyuODHy8gCsT",
-	"xZQLeORbiJRJeOTGLC4hZGYDq7MiG4TPETv06ViRYQafhtWU2bsyzCexFa7Jf5Jj+13xoN859/kn4yCA",
-	"IYouarKYUM5yFiLEeIUBDrorlDhcwcLJMdJ7TiYB58xH65x2qGLJ7h6nXhzcBPHc/Ahm/iT5x8UWcVfQ",
-	"Is7Fjg52p4pf/7f/w+6dkxRrp96123D0B00R0p5oyWAx40SyOA74UEIax1RRF2hBCVkckTeCHhQOcXEJ",
-	"bqNJzvLrNsPQkxuyQUzEND5Mn8fESiT/mLkUj9i41BwHO7/CGKdmzE24eCDm/YcELDOYRa1ryzXsMNqC",
-	"Nv2FhjA9X8bktNiftdhwaHpxYO30+SRnkxtGYjopK4yuXlGZSAkxxhtXvSb66oFvBgPJ7jX2LdlMs+NV",
-	"mJuNz/DeMGA8vlJsLrVTJcDUzhkjczElupBBSKfcG/1pecW9tnmXLvVj6UqYW2F9UbUY+5ilDSIiRr0k",
-	"DhJbP6q//us//8d/r3U7t05NzLgiR/DF5W1ldghWFJsDY3MTNaOhF1hWDINGkKTUujsInZYwbp2aRQMM",
-	"yBoNTyPxE/NicjQRYSjUDQWaYMTbihXn8boYdJ/y4Ocpw6qJ+DKb4tW6neSLMeOmNlqVKGmF05VRrH1Q",
-	"hmIIU7qBrfz+dSrvH/5t9kxDlNu0A6/lt1lnsEN3+3veQ/8R27c2zR/ndqzmj7sgNXXxyLN71yrYuyVp",
-	"s+km3JO7UFGiKhGdQBr/uSI4I83jEtkDPlepWK6ePCQ5r1s4o3OZVIZpEtcfu6mFNJ4JJffEAffiTPhY",
-	"Irdga2fmkL6ItfQRiZARFyd0u+YvabUU7GlNDb26SraAzn1YkyGZPBaiSV7TMcarkvSRwooQh+p5NVTB",
-	"jNbSPpOBzzJ8PWl6WqfmK0gjg5C0uTbMKtnGH0uoX6FzZ/xx4g8Ee9uEBlFRs6+yzojasJtpjtjscReI",
-	"me6Q540o5yx0u9kd9oTaNRfMxLq/qJJetJ1bJju9xBgsxPg3NgWPMTDtvWYwHo1ECJVdUwKYxKYhryWT",
-	"kHIe8KG6PWVsJMMS1jUDCzH+vRiBl3CJnTtv0n1x1wqM875ofxW6/7uPnqvAKP55TbNJkfYIiVOenSWK",
-	"9PZHjb+3K1Vq7IGvlF9NcA4JJZqqYjQJnxdEwBVGtmma+fmMbykJ2F2UFPfyoqK+60PGWUTDdS+53pN/",
-	"XfPfIkj2t7px37K4/LqtKx2o56y0mTJfg1UjDKQ7ERGDx2gNMt5vJX0dJkkJNGIEmptiPjSggcZLt1lm",
-	"zTcX9m7ta7Lck9SRzzbWNuyvK1x8FspSQYdfsQ2fQ5rY+dxkRsPyxyQ3/1RSBV6+taSKbeh4XG6vx37o",
-	"ugiDjr/RhVM5ceFhNKhjVHK97ZCOQ3bIr7/8Iym7PKQT2ej2uAlhch1i/kzomvWVNh/iV6CW/yQCzqC+",
-	"pvkmZAOom5KljeSYeiPdw1lHRYk+XOTY7noOvWJ4jGIQjYmrrqubdHevS8ZIrst56ldIl6yVXeFBr2x1",
-	"l92mCZ9FJRb3lpjKsepV6eOHae2MIHaSIrcmIBlBvGaTuEmObzJVQ0CYc4//dvz64urs+OL49cXJm9du",
-	"j9dN95edFuR9QdPu1IchIck0X460C93/EeoeVy8HUDnCazfy3223iHv+w+snV2fH58fq1d+9PTk7fuoe",
-	"koipC5S29tauGkXQAz412WiJXQBIcroTTXJkwQnf97gciVlxHVHCxYzU1WEwX/2LNVtCpvMCoTQplfqQ",
-	"ZRpwJma8gQYgfC4Tc6eRjsiAewxK95Eghh7dLKkqp3BZ86gmeWUyCHk4J3UtUspuXsg2JXwby5w2eL6r",
-	"PDdn0GfPRizASpq9h0NgickZBlkfzcOqgcoDEY2BOQU8frhbs0KCWwUhwavdILDEey8DkKy71n3k1Kyb",
-	"uCgOHBjPuQCvEdIRzdDvQ5TYrSRKfB57xIGRINZ6V4bYZjJhfHqDCTQ5r1FtZ9D2OvSAYQ3brXbN9iE9",
-	"Z2EoHBIzOr5Hz5F15Pvr+pE+1lJ7/nuTWaVXH7MPIMksQ6IEzvU9SyZEQzfOtzYd/SV32l1Sx21q3Mc2",
-	"5x8yOfvWxh989o1vf6qNN8IDHIC1xHZrBUSdtSDKXjElvWQuGBqE79F7pMntahcSchKHUOnp0hMWM/nj",
-	"aQMbMRp9RfBk1OO+OssCSQiuFog4alxWyql1O63d9m1ycxTma1n6gcxLioH+Rj0IYt+EylgHCcZ4k2yh",
-	"CysYKDkokbhAnCyWt0CZN5gF3tTKqAVKRzWUMjKfTifbaBErxMbfODSK+lrTMudHQjG0tC4t1d3RulSk",
-	"syUOpRUW4QeJKTh1TTpEMXgSB2PmYGqJN42kiEg9DYDqpj0s5jCmYYRsXWgi+0jyvdsl5rkg6nHkZ5Kk",
-	"9SugCs7/z9637raRpO3dSoEIYHLQokhK8tgUBguNLXu844MsyeP1TPtTF9lFsj81q+iuoiiuMcAi3118",
-	"QP4GCBAgyN8gQH7kTrJBriOo962qriabFCVRkg/6szum+lBdh/f8Ps8ZVMzaRkvnlel1ts/B+QxCjhC6",
-	"HQZ0A3mBVp284KYwKNUuuzF3o8P9J/svDo6PTl7t/e3k1f6rn/cPj3zHqNlo1AICPFqECzJi2QbY6gad",
-	"B10sQOyIAzyGicTLQ47EGgDoiziM5msM7gZMpf76RYa+cRjWx/qOhtrFBisAFGmDtbhY+JsxhyEOuaBr",
-	"+nLvaSx9jzO7b6TNGqd4FbVnjsV9dH2t5Rluh1sRaPf89SPspcUdpn6gbVSH6SSLTWlA3a8pKM99QeEF",
-	"jWNoghtKlvZItVC/Udu1jzVX6gcBURhWiswXQFQR3rdt+XqiWmCCCpTEWiKriXBSGcUbRtd2vW5v4Md3",
-	"fEU01cJl2tYvIO75rqMvj0UUEgd5sMyEz8oE014cv7JH8u4KJBYLB+N5rnj+3dfcRmHDYrG4PS8WS6Ri",
-	"I1jhu9cmFC9EPGMTWwT1bcLyrMfof/Lm9bOXL54cV4IKHEPr9kHb0rxlj+w78VDbHEKyhWf/pk1yfywY",
-	"Oi0bRQ0afPXYbZnZrAiqf385lT0t84k7ovOabYmBvvnZnOg/l7LFesoLUeuNktkFrWVWIMs5ZY2iShk9",
-	"YzIX/yGfSRz7uZJFCouU6KuQr6SwSBW2E7QtdMU4RUzZDiMoGUMO3XMB4SKz7CwInO9qCUc0ycpp6uFj",
-	"nWZaT7J4tUjNjchgQzy7mig2Cz6hdjvE9yL52xbJF43lriMdKJPM0EBJgOxZu6F/cRoJgckuU3hT2rJV",
-	"xP2cmgY0osQucUgZYIMXnpAAiWQ0ZFHOl6ivBk5L82Atgn0ZG3Iot+aiI+IpYalkGD8QmU8hOKzVyR7A",
-	"9xDYwwCONDWp2ql+aF2b816TGVCPjm3ZhmEO9wqnud5JEGMrgoZi0jqRxHab5flRbHkgSiiaSgKvgTTu",
-	"LtCHkDHX75N6IK69rU38Y+U/0jQwa70YIdO5qdoG7pD8j38ptrrVzHupMUhN5jfLkjME0EqUHoDpqWvb",
-	"/kAMBXXFkGE3IBQneCNY3AWNG/fILN91KqgK7Su5R7Bz3HiUB0r8xp9LWvB2jLdCtTDb/3Ppj1stMbJO",
-	"Dyefn+WC1x1nXxjkZS1fMCfDfSnUJQqs0UQdTktk/iXMeAQxWhhof+VB+3kZtLwgyhYEQcKi7QD1SAQI",
-	"bJHJcKBQc1y39kp7UZb0Byonpa6T1yzRyicHppDuifWQ/yzUAP+EstA+RqosgbamDlMThqATQ1JF2iyL",
-	"e0omCY/FhCQS0AWVGJ0AkY3tRAafg6gBqIqMjdJEK7PxTEHM4hi4mdALSl3ew2gywGeExiQxQj6dHFeq",
-	"ysXMMGqFShcUQqVNwfabLtmNbOpv3Aiw+oZI9qmk6AZxIf01DUqWxD2rbG0AlMv/pGZjSfUOZPauVcGz",
-	"sNrIjbKwERHDkX2yn5rv8yt/adnH5TO44tc1r1SftH6GkuUN1jdTHPOFtlUXazCaa8v2wMeulu7B3Xef",
-	"71lvvsdJ81yfmp9uKONzNE8v7zLJJuON+hVUcLVPRymTMkA4ZSGGNQQahOpUxdJU+nfapGBRlZE9EhUO",
-	"c0SG9NR28gLdbGJzIcq9COnX4Qy0ETOFUWVqaSVpNRr5uEFQhtw5Ozx2JPTayUx4v06OjGkxpNlpPmbL",
-	"xm86c+Ft4B7RTA+3MNTcmQJ9OUU6+DnF6hvDIa9uN7adaaCND8AeluPuwF4fQBDRxhC9F8NdWK9LQ46v",
-	"TBRELkVmy21NPS7e9kCSCDV6RFAOWSq/fEB9ptxVXt139GkstCTUL4b/lD7qWf5FxH0Q7AH7RZzV2oU5",
-	"sqXglEhOR3IgwKfVpldkC9lMP7deN0cl4r8mn5T8DtOEJziDSEBt11BKwp3DkHfGyltJAh9L3Sujgifv",
-	"M/VPTSjAvn8R4Yc5ndfxcq9TAbpqLeAlGAjdN91Kt9HdV7+uv+zy1tX/1p/r1P7LMYmN2AV0PMJoliYs",
-	"m5Xmu5616oSaEbw2b3E9Fv/vaN+4/fJ17RRtIxr2WFsXfB/9+foJZoZO35XYp8sCPpuf8wOzNHd7nGtr",
-	"AFfNC5EAPUX0lDF1DKqJ4f5MJLCVJywOQh7l5zcikuUmDxqx2AL2qrw3eLZnrkzzP4W/+br/BpThrH97",
-	"BdG1qML+Br3cr1hc2Ya1b1Ve3ZXowNNykfC42SynedHFiU5f/ICvegT+kTsx0UJQgdn+23rI92b3VBnC",
-	"U14v4vER1OohD3lElaLdgTYdZAROJjDCe37VAwlZQG2P9ZKUyYB0DADlOGUYoEePuu25QQ8gsTfCkY1H",
-	"WkFJ4/Pq8UHSBtwofL12g0QIDDrOAYQWTeBetIVMyAafSHfNkAJXzrRWJ3vcvEb7iNR0nKriiKrCsPb4",
-	"mMsPZM2gLu8CKPOQxkDjE3J7HY7WcjLbzwLVkQ/ePdVbBigtjWypQ2RXISKFSa/tgnePK6Y3gcsxu0DC",
-	"Hg85fh1R9JRxInq9gusLDH1uNAYAO8FK2Q5z49TfxCaIXpZIt3NcUMMuFJYxuOcBe39rmwzEOJPQbgzz",
-	"jTmIFMk0sM4Jofzzr1uWwr2+V3tBW90l4S/uziddFma+lS7BryICfbuaGmftm1XUN1zL5W2o2XIuT2SZ",
-	"vXrTRVvzb4RqKGo1hmXL8QTlIlH9HZbS7muNtC6vbLMgNRYQgAoCV6Fa9baMo/2zD8H4T24toTWFwCAh",
-	"5zTLLBoFKCklQMG7uwGVmhy4dISPAhLyAkxKLyfhc7eXEs8RZ4/luQHE7dbGzWJKPjsrq5HymauX4GuD",
-	"1F0HvLZ5Vw6xPX++rjRTu/m62M5RmRdW+N/SuCv0i/Vnl5fq763Zhv3mjhu2Wc6Z/rvgokduzz3y4eJH",
-	"rred3az9SoDIdj/fu8PrTPROckFaoH2woua2/eErKInNz3qzLu/DyDss8iLBouQxAnJWT7heONUOOeR2",
-	"DfW0yMDZSxRU80PGcXG3nn1V3VT95znUCZWeOnBWyCljI4lUgLkgtzXDE5axtvbxDEQ16dDuKcICYFZ2",
-	"u/F4ceuFXdv1hQtLzPpVfYVLQWzMCSPbyLxOWXTI5DhdWRrp2e5DP08xFoJzcu8QfFMOAXBzeoZVoZBf",
-	"H8q7beY4pqdYAmK2ppYKX4JMv/gG337M46LjErt/L46vKcVJq9EM+cTQDQXEyHTud1gMaOyiidbLkKJO",
-	"9gylf6sBb5EhH1ngfj0ALy5ZpaTVlFYYB65gBLwOiOXNOQB46YIg7MWahcYxACt2aZZNgS2gTCCV94nf",
-	"uErY+g5UwtK9s5uXHUDY9rplB9/h/LqDru0t2O336vVy6tX49Llipbk8K8Q7kIzeyrU8rHODGncP5WVh",
-	"GDYkYOlM+EycJ8vFaDEEe4fAUV2F1ZfzkTBf/17Gy4EGiOV4UKZXo7zsM1jYwRJAjCUGRFWvpa5kTBFc",
-	"KUm10ApQaIEIuekHqPn+jCv/tGMEm0lLR9pJWbEcd5fQXBvOpudMHe9i5lOMIeBkrYa2aoe0tNmj0KTR",
-	"vJsmDTvQ8h6N76u54lmWxHRKJiI7xVTxEGKayyJcrcvU0uW1cajpPpYo1q3uo7jBmj1fdc7kvVy19HJd",
-	"jLXNxTTl0YCmKZkwIgfJSAs9/OS/5F+Qt26uqPLn02VroNC79U4Pcwzu43/rjP9R02mXi+gvoSqmTD+O",
-	"Er4SLKLpG7eqKzCssvp3UwpctXbPTqM24ymWqpWDhK8R2291ps5jR8+p9Z6TBPUvtKns3/9RaW/7Kf1/",
-	"/8cauDq1a4NLWvqxO4UGdZ8ze00C6iBZKT2hd+e9ZFqnZJo5x55YgvN4A9ireg1XLg/+OS9v036KHi1U",
-	"YRVDTYvyBfhx9ZAvKP4dJQtyBQvD+gfJ+sI3q4qF5bytNwgLcZCsGDTwgmt69s2035/TNZHScK1Uy5zd",
-	"NRzRK9XSlsWMX+ghApyohebhLA18YNFdcJEBrQnhFyxQVxW50AHppzYXRsaDaeQUF34wOVEuCIgZPrQ4",
-	"Qr7TAFWRN5NWKdkpixT74d8l8eKF7QNagmBMeEHQ9y4Fxm3DyFxaXuQy2q7jmiO439yMJfJbla53k/Q0",
-	"DUcDKknurswZRbeBZKeHYMWWOQwOTXQ+SXq3EdiD5fpIW32S0aw7uBgA6Nk4TTcUO1cE7yDijGVF0BSv",
-	"L7yA0DY0Mc52TpslZ9DosLyeOQo2ztIZ7lay5zCjAX4t5FaL9RIeY6kgtq7LfESAKioyVie/JMrAphn/",
-	"F3zfIOTQUFFADeAx8p8Nkv4gTfoDFRVb2n45fvVyg8kuHSF2Pgv5RGSQiNVbkyoohp1kdDRiMeCzheNG",
-	"Y6s7pNkp/BczPOD486b/e1XSHrDPJVyyTEEsWr+vVidPi6F91HDYdNDTh3MXOn8LFdh6H8LfQt4BTAIC",
-	"NC9cEVhI7eIjDJgQ3LKlQTOFR4YGDS9vx3ph5JQreh7k5OiCk6O3LxOFk3YgpOpn7Ojty3bIN0ikJ4Xo",
-	"/4naZmXhl+FYKgKEM3rRp8A5gEF5PiVdKtku3B1WgJuejAYZlSysmEXAmQbkCyUMqIA2SuAJEMbH20cZ",
-	"6yXnPwB6ILxWKpopx8dg/h6RKk0lzHYSM0LN27DL5z28CmAOx1g3mjKlwLbgMYmTfqIkAtdiE0t3QDPa",
-	"VcCboM0yxSSirZNqJB8kaWSZ+tREmO+IpNkKSRrV6uQlVXoeul1LghdyAeePpqQadWmPRWa363/87/8S",
-	"1QKYMbMNhhSHV4XnBOR5xthpEPIn0yxJ06Rbq5NjPXGW4U2OoG2p+mSQcCZZQP5KR1T/Vw0DLDjb2jYL",
-	"eTbmbRL9v//03//v//iv//yP/+uf//bf/vlv/9MMHn/9Acc2f1Fgf4oITfVTY4F9OvWQHwM0BUWSCrTJ",
-	"RCbbJNp7/VTf+OZQ/+9GBHCUr/f3DpFfBWdPZCE3Uy0yqBuDoD+uMMc5DqBknXdTIVmMiBmYKYt+MJhk",
-	"ITeXljSBNfL6g0+m9+tZksIkY6U0rOcgUXrIFlZY27AWcNOKQFMtr6VgAOMGWWEngrDzRKqA9AH7kQt4",
-	"Yi0gkYsC6Vmw/DJ6jjGdEYW8ClCaDmoKrgnypAhVwH9Sw5Jt2SYjKiWJ9Pk5QWqTCPNd9h8WYgVO2Ajy",
-	"Za7TCc589AmH0MN5KAfg0ApiVQQ0rVhx3aqwrAEJK3gMZVgJiDnItYA09YnXLoU7aMV8VCWsZCxlcB6E",
-	"PnwVErNRKqY/LMgJfarMNiv51sKQnr9kvK8GlXar0YDMkP13nhvSE8/7ZQkrqDofJCovOEfWWX/AywKA",
-	"ZQPO0X5X58d6ES8fHewfaE5MJGjY4hBtO1HZcPIY5cpNYwBqu3BAOXSaHpRHEaX3MKmy8246lskZK+Lf",
-	"uRhoo3nc8KhaLlkAH1PFNvSLKquubnG4fiJylfG2VhkvPnQNAwb7R3vZeKbhLDUbjV3SMi46BVDewkBb",
-	"C7oIILFdmTkrJmtqTsrSHGpJN0RBIJW1PpCqGNFP49mp7LZ+G3SHr8Wbf307XTCF+NTK1Y/2x3WFBfR5",
-	"AwHoLEvz+bP2oRFjc/bh3IUo5+Yu0ypSjFV77nqUhwnvlz+69TBVu0rEdIr/6qtd3wlbKUNTEMH5SNyb",
-	"zZjcW7bYHedvro3xpzeIt3/xwesJO6AmPbgQ/Wdk0L/0DgsKHs7thh/uDgUFXNKS5Aj+xfq6446bt+XJ",
-	"U1dPq8Qo6ZLCjQGh6WhAO0wl+rIFWdKjwrtupR3KJv9gzJV2BdwhWZeDRHui68oA+h+2SiqwMHffx3ZE",
-	"zMhp8dP9TVn4HfIC5RiQeF2n0Krj6tqSbp3YK7RgRcaRRJIBzYYAmKftdA+IcX6jPoHd5A/nOtgCi/bd",
-	"VXbWrSAKXOMsrf0oLRXwJnci7X64br301/LhR8UPvjXB8X1BiNlJ9iTLEmE1p0g3P8Mtl+849J9i29ZR",
-	"ri1A9poRVBeGFdzDcodhZjsbl2FE1aAAmw4zsDg2sGxvH8Pda3QbbvQk6t1oz9iyk+hfd8spra8n/e+m",
-	"CLtPVzxLU95dbota9hxhwuizwUXMosAFSGdmo3kIF4UZl5x6O+FF9AGsfcf8P4RcLD3IojJ4fE5E5MBA",
-	"RQx30QPB0HrBl58MkpSFPBpQeTIUGYsQRF+MlRtlm3DhqLQBzdCQLiO/MmE81r4NfLv7llT0A/3Bp4yN",
-	"ikFLPZ8Qqd2bmyikazOTBL+bFxnWHVg1pAgSEz5HKxror+kOHGayAyEmex7DEnIDZdABGXJTtYSPBuoi",
-	"G07FlxS56zANZjPrFtmhDWkEOw8qJ/UdJCP/MyZULy7kZ3hAkh6Ox3w0oIHD2NBOhEkIzEAAeqIwEhOq",
-	"r1KCPj/Gkid6U/STM8YJBTqOzB9KmpwxkjKacZMLS5QeNItrboYcYZ6J7RXGDihiQKDkhmmn3LvSBs1D",
-	"rsV1AKmKCUBCU7X4Q5QQbUI9Dm7zWUM6DfmAnjHSYYwT/DZI/xXXHj5Of4a5L+lzwGeHAK+/V/ClOetW",
-	"4vo2IEFlUjUDRjO9mnWy53C19RTObc0EC5HplMVkMhAps43tcm577vrQv5C9ARw4e7JKaekt9Rcn8hTU",
-	"CmK2QdusFMhfuN1sYKbGGxMG49p4/BJFqMQPrRMgNNEDAZ74RBGpkjQlnLFYkkSGfH4QpBrt/7b/+vjk",
-	"cP94//Xxizevo4BYIvOtBonpVNbgFnRm4DHbzQaJjj68fnJyuH+0r+99++7F4f5TYH4EhKKpGGcmGV3g",
-	"2tcTCFikyLVvpFBpIkOL5hXsjOXhSy2QAEZv9pW4S7abjZmg5lmz3tyI662N7dVDmkut7SnvPsFbVulh",
-	"ATb/9TayfEY8FblKS8tN4qn6qC7bV4sXQuY6u+DF1wwq5oAzM6i3UAbofcT2BePZ8saz2PFrHDcezzDc",
-	"4xQ92m4EhrP5BErbK+2dFk6HWdc/3Z7sM84yms5//Ox86inIMxam2KMSVMY8+TRmJ6dsaqfaIHYu+bI/",
-	"L/k20NbmsbC5rVniinYLgVw8iQxO4poc3ynvHqyApOd8JCO9Z/UCGgpQO6GtICvbbtlLbqyvEqxEksMh",
-	"B4EJ1xXWpHl6blelCIyRqyinZ1ATOW2zu4p+IEVRfdOFZWbUqCTNks/rydVGPqfY7padjqrugIyhcy/3",
-	"XjyXaB8VA/pCSpwyjMyXB0SxCxTYSgYiUxvaKIsJ3OWcAH10tPU8ltqtkUmfAxenQbXNAKRV28KyK0Y5",
-	"XF5eZdbJxARavUeMSxJtTuRf4AU//Z9//OcIrXdt6nCpGNUmXMgHIo0txAQ+h5yyaZ08NSZMmvQYZIS1",
-	"UTYQUPhkW80NQOxuyLW9qKiP/WaxdvXT0HfQ5pQQHLhvjuGv2NwMuLXKEeDkgzAOFbKcxyg1sMYFyGrg",
-	"d5y+arRnTjeMoU1+ZjRjWVSztTBbZRYSBpCP9RMql61ud+Xj3emvbGpsjauGnlV6IllX8FhW2lsPG42V",
-	"z6f3BV7MeT7GfMVQKzsfJRmT8zqsmWtcWACUbPHznd6b5x/+/uH4r8mr9692fn/6c/r6+Yfmh+Pfk9et",
-	"V9t1sBPqzR8fbjea29uNRr3R26KPu2tST2YalgsrGO6XV9aM5+GlPg4zFc4riD5vLz4RvJcmXfXdBIJZ",
-	"d5wlagpHdm+U/MqmWhJU2n98DCpYsGP/rY+oJ9rh5FjpoowMsHL9GEU5ynUkXF4t42rImb0a3tgRSxH9",
-	"dha72uPEqMEARfpATMiQ8qnRjeDWzzyuTl45LmlTQisUwgFBreuchHvO1Dsc/TrZ+eWJlqondl5aWggo",
-	"mrofdoo/nOSd+M11xX31cy8+6oqmNmn7NWVg3/kM396ufMq0yZBN7b5E7PbFBsdT1k1pBvxovSTFDAlg",
-	"GxdgTYok6zbamEjHJB9y0bPKFy0YZ7pHB++OIwgjdaZK78/jQcYYkYqNZDvkIW/WSXTw5uiY2NFGPqFe",
-	"yh5IgoEw7eNog+fvGEQ7+mVvo7XzkFQH7LxWD3mrbt4FddXplET60ghfCyPB55+MszQC0tkBozES9LOY",
-	"xbtY6k4IeXf4Un+cMa2gcB+1nDZrolzjRbU6eYOYHcD/BBBsjGOoDp4EwScA7tB22QNtbgFdwqa2tXah",
-	"vnxrQy8+VUknReYiqF+jZJQxM4B3hy/hYcZq6oy7p0zVQ741O3Gbn80XJvGfm5aSIGr7lmF3wLqGdlDP",
-	"TuC+2c6mZayxzQBVyZNez/IHSEUi85cTwDbbJcnQFuvDc2BbjkfG7EwyM8meYRYT2hFnjOw0yJD16Sg5",
-	"Z6l0Jb2UT+E5MesKbXRiUfIxRPAgQJxhBT8tskb6iNxt8oebh49RPeQQ68HqQGM5Vk30TbZJa4e8+tls",
-	"/4A0yfOfoVY/Te2nBeTg6bMg5KOUJhwbC9ApGQ4FJ3QcJwJ+OEtiJhBPqda258k1kejZDjlUFupvgAOF",
-	"oEdjBbX5EP5LUzHZAPxjaPdrkOi3vZcvnu4dv3jz+mT/8PDNYRTyHIYcN7jIZhYFGgjxOENQW4xT5Ijw",
-	"jOeQw9D0vHwaC0UtHl0pMwW8B/g0iiQZhsrRMmWUiggMt5oGS9HD9yyxtd/B0t2pse1PZqVdgW2wOeJ9",
-	"6OJKmQkIxQntZ3RYxz+sGBEb0NbOw0q78rj36GHceNR89Gi7+2P8cOcxbfUYpY3uzg6NG80dutXpbfea",
-	"nVan0XnUanXj5k78sNvc6TR6jQZtPNLPSv7OKu3tRy3ATLiMM4BTfKkKlBv0DtxZrbQr49FJo/nXp4/+",
-	"9uvbrd8e/9768OP7nePtw62D1uvmq/zacZZW2pWBUiPZ3tzsDqiqm5fXu2JoRKziJ8X5xzXZXPqOv7Dz",
-	"0U+594Flonqmf4KJtv/u/7R1+qnxthU/XleaGj7sONGifZnR8t6q1ZEhGAXtFpAxV0kKhc7faD/mBeOC",
-	"6fvuPJu8xEXRTOXkFZ5B+M5YgAV70DcUVnNaxMQ+uw06QyqKXXEBEgFZa0NbLsZsicWEI/dShBYXNPao",
-	"wXjY4TRJ0QzricxaEPCcUSb06cGUqtE22v16gN1QsyxNlqxjMU6cdm/snKwL7HShdliS13HibqEGGTCs",
-	"mP+x1Shmbi5Vx30zCiao6AUfS/12RuOp3mD+Qt6QNK7DSxbI5P5P8fNB87IK5LY1R/+nt8PHZ5WgMkli",
-	"6L9oPWqsU2Vc5OHi5NxXNJWKzefsIqF5WTMU7yzADi1zzsAxv84LFlVWP8n9PPR/0TU2yQAciXZHPZe4",
-	"bRw262CH3PmExvVTQFYJAYOYCK7tDrzFOotlF4Yc3BzrR0IRB8jMB9L6hlADQtHTFpyV+YdQEmH9R+Mq",
-	"YuUJOIq2BMdcAL6Pz+xkshrSMua1FzhXFo/F+jwBiVCiRqB+im5WkKeisJokIqZHH24+GSYSmuUBLBUf",
-	"4/2W+2z+bzAzJ0qIk1RbJHAr/oaBMtpJWVQnr4VZ1ilT855bnTzB/QVFViF37IRGW9qS+cSsWJ0cu31C",
-	"M0Z6yTmLyQBoJyauLApCBwx07QSbe1G/m+iG10fr9ghGbPTVUBQE1TFjNReLgWKpCc1iWScv0BjoM2X2",
-	"FshN2BqoIEOuB7Zr/uq0UI7yt9VqELNphA3O8D7RTnZAqByxrgr5KRupGukJ7XBLQuWUdweZ4GIs0+lc",
-	"RKHurBJ9SESO8gDgAq4WyIAzQOWeg5jPDZQCL2SO64OZO76LTfaTRLLiKTW0mZwzy++EqAY8xqo5B4Wg",
-	"Zl+C9Wu2mG/O8jK1gCEH5IA6wVrIEmllCyFnnwAG25DGpQxWZgeye+PrFowvW05ybwddYAcFBBtNXJj7",
-	"CzeMbtn3vbMiCqugVvBgJRhKi3gCQXInsTRR71EmYCtj7FxIBs6kzJVFs9GoAbSKvhoqxQmVp0DmDqU1",
-	"wGZrngLOKs1RerDSVTKl1b5X9u1eH/LcT9U3xUnGukpk08CUirhHAeyTe48olLxTq2uw3DVO5CilU8iJ",
-	"6CsTA/1iCq+jTxGpdqlkGwmXjMtEJWcsne4CCoj+IxIPwvsFZ/jxpnzClsobZHc9IiQ38fBzob5V5nx+",
-	"keGKMMWecAOVDszDr1yv49RgHUfIRxnrspjxLmvrgc0AgNghjEbp1CpEN38I3rsAFf4d7JALqlqfiOGQ",
-	"blgcm9jOgMwrV5rYT+h00B+uhLEjOpWP+i+jFGq7TGVdWSFrEstCFWui2FCuCiIRVIb0/AXeYXEH7D9d",
-	"xR/NMjqF8i01heLansiGlXkUgj0DNGKzSPPbKMgBigjHkrtMpAvBSGiaLIEdKcUigI8YAYiPvu1f/viX",
-	"MDxvNDbC8Lz57OMP/2EVnIdju/Hcni1j3FwZ4mMeL+Nq8B6w6Rz+BKkWt6oFd9lZOx7FzkVwFOsDdyit",
-	"JMX5swaItIeNnlFFs9nIUMwLRgZeJDex5McYcWOpsJRXJQpWb5/3E84YlCiaTXti5mVP30heJnHMUqiw",
-	"XVJPa9s+56htPq7JCpEsW6XwFebo++gSf5ZwFKx+gQJKZ0+Xb342S7I8Em2CwEZF7i7Uw6BK51V3FS/a",
-	"bmzX6qUxYgliYD1H5Sva/Wvb+xcCpuNCfB87H+KKM1u25Ays0HlzAWBVsa/Xru5VO3udevsIaro7KIsr",
-	"ml5NKM5haSyLrE0mVWSPHQK0DRjpiBhtDWnKbBBpGfiB6mSPm+OKep90U0YzbRFDtQW8JyDR5z8j+5cI",
-	"T0pUD/lMlsi+eR7rbgvDXOgAaLkhBzRjpmgh5C56ZUoXZvCVYSHMEYtI1fXZ1crM0AM9eU6kXLEKoey4",
-	"Vy6nj3AubgNq4hZF3gWi7uGXIuoAeFSJ7MuHSP6uUuUowchwulwwj0u7M0YpIIoukndtKxOxR3qsSIcB",
-	"Ji9IN5fRxr6EqwsrQwa6LmE1VtcVVXdh8NxLwq/O+LuXiF9m8RBTy8Wh9tUmrDMQ4nQ5qpwLdzIej0Ri",
-	"wDjywKIFZjaJZtbNmJK7gNkb8igPKESLQogY3SHF1jC/QQOKUedk6YJI4Xv7TSu3wJshXRxzmgxOtk6P",
-	"H3/6vTV8/+j8cOfs9Y+dg63uWqJQZtg2EHWrjI0rxYHyvfLH5wrtquSMWUdklSRdnEjaSef72mFP/lDR",
-	"zomZ+BPcQidQ/bhCV3Vec1qQzqZsvyChuwOqNsxr3Reh9Fy0tusKJZn1vQh7MEfFdKftK2pa+0p6wADp",
-	"0Kx+Ps+ejHQyZDHK4SHrJ9Lg6pNfjo8PjgAtQ/9XzT1zrifW7yUhfaYQa98TsQb2xDBNaAsQdWvbR1FK",
-	"Rd9UJ1QtwnnIe1o4SJPwl1PejVzbh4cfQ7Nsaoo6cuh3KDvw0JVqmK0xM1S3RzcKDH46tiZHFlGpGv0R",
-	"Vn4IKx9BrIecpin00KRT9z0GE0gSEBWJ4PhpjKtdbHcJuVNGm5/zg4ncyXQaQZ+I9IFiJPSQ7NPugMSm",
-	"Pwqbl6B7RvRI9BkrVVQyZFLR4SggWtz9GdlaVghZ/HGkKI9pFhO76B+rVoRMJpO6NH+2o9NypEYmdNq2",
-	"nUYhtzO1ATj6WCxjRxQXmSfMKjKVTWuBd6cbZESqY56cE9MXXFyKDT1yqsYIoh+dNQPEJe5QyR5uk19e",
-	"7T3ZOPplr7XzEOpW4rp7bL0jYoNcHO0ClwPjKkuYDBzvA/JtUCRYCEBD20Zvs4B5szcU8k5J6/wc9lLC",
-	"yY4dMShrIyOBaAJhoVgqjUukX2vUODvHc56YNivR6+Fm/NdEKaAI8cZQjd7v//zLmze/nhzuHx9+OHn/",
-	"4vXTN++jWmBGl2Mu2eMHQ4mB6vIMEoL2QLjzhlGm3LDpM5UvSr7xLRLUA2lX1lB1C56/jfQFSXjhIFkT",
-	"CerfgKc1GTJoI6IJtPtjb712LvXnmwQs0DvoHY7igypDMobRblstbcbDRf6THckD6RqsYK8bynCtVYHO",
-	"I0FebAtMBHlXcqztXQXlVakQIz2eIOSjDKaOiIykCT/dwJY4zhSSNwPPiDHMqtuNhldqN87SqEbGPGXS",
-	"SDnTrQa8JCiB7ILuvXz55v3JweGL3/aO93/SejXaxd6pOM6YxEJBW6qGSGBUWeIdV0W1zIQslBpejA1g",
-	"ZMGdNizl5lFOhWSRdSwajAW6MWha2oy6nBV0ySYjMy+30WW0ZhPzUnO41BTF38BklKx78qr369vH2aPn",
-	"v374lB1P/vXdwdNHL14e/P5CtF7Sl/Ro4huUlbs0ZNdpxr5P1OAI5uGiKIGVSXm5rhNJOJGkKgdiwkEK",
-	"ES4mtdXtXTOYe6yGbx2rYdZWLzfV/YhGwYhchvGLGL2yYDfkW9XZcano5+SRQyhUNwwqSpBEFVXPIiTg",
-	"XKusx2u3+GpGRt6+GDDsbstkwFOfUfDrQF7ZXlny3GW/y1UPFS7IyocqKA8M7vEFTm4eD0SeJi3iLzod",
-	"z5la99Gw1oMJZ13afMgv2ilcdP2Y1c5XpupXVfD3J/xLOeFYqLLq8b6cg+PC1Hmr2sU1Je8OXwYeqCEG",
-	"kQBt2vDqF5Svdkzh9NZDvoeuO7Q8eRLHwjoXnfsC8LaWPhBmCfkk4bGYmAjSxEA8I8CvmDAZYNcMYtvA",
-	"X8RoxOIZoVXiKr6D8+1LrqtmWj1X5xIdEvEVHbLGF+GQXUN+Nr9F+UmoLLCSf10e0BUl6r33s8T7wZqW",
-	"a3s/m3nIcmme1/d1inRsbaQsthc8QKSIsSTVaMR4nPA+dsPqY8JiSBREPZqkLIborFJsOFIywBJ/O1f2",
-	"GQCdT8ExDkIO+WBzh0+vbX4CGgjz3yep6Ed1cpBzwzp+WSod2SzEkEUa26TBhVLdyyE/zSdu5WSyfe0q",
-	"2eT4pPFhq3fYOn37Y+dvj4evt0cvH8nj1tn7h39/0oxXJ9dczVODtbuj/LK/Bf/4XPFW0P83NDsYyVux",
-	"VN5kp7EFAN+wRU6gUaaVj+vEtlHuNLCnMluulfTHu9e1ZgS9/5JHP5a8BIg3L3hJ83eYOLvt4S22WXvZ",
-	"TSvqVLOQVoNduId84PWW/WcRqN3ipy+dC6wIMAuXK3TMzzlHq3zGVuy0tQ2xTpCsnqRfBIpuTssa2S1n",
-	"DtTqNJf5Gbh3lb6oSgDPsygk+G7GY1pFT29+9o75n5vgx1weVWTmzcGqN+S64gI8kiPwqGhuOYBf5k6v",
-	"9vDQDLC0OFxMTB6Akl7G5CDk8G3EuGjVBGlsTG4TsqdtktPuWEooUwVgjI+Q5zMHiCHm90JdgM07C27Z",
-	"b9pku/H4YnvgUA9wZmbmw1StK/pUBUVY0Bo7s1rDUI58GTrCV8+NGfW81SzRFoscuIv0x84V9IdZ/8od",
-	"hcRh7pfphLdjNraH4jvQBaukx2a1qlnBrwj34KoqCOSLJ0Qv693ZA/T5+pG8ZUIeBbjFl8GKFAznIand",
-	"gBVZXyL4v8igJvsBvgfSRgABMwDp/qxoL6f5G9LslMUhj2w1mMF28F3WunslVLaQw2dPyNbW1mOouSFV",
-	"dCPh0SGfLctDXHWstHPfyInggUUpGCZpmmCFU03rNRpyQ3+C9CVe1Z1WYu6TfFY06JQLHJI1lJ/NFchB",
-	"M4r+W8ZqdYI8I8Z/VQPKZ4nQ5knIagYfHgCS9EMtXFIfaTUMeDz0qRf5OMq1n57wL6EcBhZ3sVe3opQu",
-	"fM+loqZX1PCfQNYDNM7dRB/1914Yg8zZ9nC891rpvmjjyvoMIEjMllLCd68urduEoopt2Iqrm1Jxz5Oz",
-	"2QoQSjibzFQqBYYHgcWlFZQhf1YoV0X05qg0xRHV/EJSqIWGmmTTsdwRahCY/pgJFIlCHJZU5wuB28RV",
-	"AXM2wQrf/CeRxqbotxaEXArgyOyyBFgDKCdykqjuAAHtbd5+mEhpalNX8I5ghcxEY0XYerTEV5axWpTf",
-	"nykW/H34+OzD8Nn0w/DZw+7fftvu/u23Jnv++qw7jNPft/46iN+fN35vPZt2n5/vfMfFgnkBFpxCLCK5",
-	"V0k3oZK+Fq0iVHkp4IPZetIFOuaSLw8+V5BKrjAcKGBflP8x5e2gF2LRHQ8ZFjPA7+hWuOO6CVLOjHP2",
-	"YS+TM8aZxNSYE7c0zfsUAMtL71jtBqAcrOcZol8YTU3ArwT8XXCV0a6SAHOKY/PufSq6suxOZFgZUk77",
-	"DD5Mjy1mNCYpU1qK75IhldqJOWUGyS1/6F48THjJU488OsS8VF9Cys4QGkpgNLQ8ha6RyXu4oeyaf/pT",
-	"QOtyHFoBsb0M/UyMRzi7o3EnTbrE8LlK77GH2iUseer7gTAtFNRQzoOswuaTTKTMkOLQ2Lh93jNfIWV2",
-	"2UxgvAORLOE/WJyYspcYEY+h8NTygfnPxJ9KHnoIxTGCgxWWTwNysAr9qq4qLL67oRRqznjoo4RrC6hk",
-	"KAdJ+Z3dUy4mKYv7QORDqt7kyFpgDSHmfoMRGgY04DjzX+JCsOXb24UkHPm+aZ4BjxzrK7xS9D4dpfqk",
-	"+c1vIYeWq9yjzxn0VXcArFqwWZEelKapz+mGNpIZ677tsZgd6Wuhkp45uLA6AAkReOyoSoySLpHjjr6t",
-	"Y3D6zGMLd5fNg3/vyOAL9+ZoRr0nHvnXLt70gqcJZ/6KZ0wyDqgDZdh5OVLnXONVETrTeyS2p88/79k4",
-	"TTcAOUgymlmb1cNK9gE8yJBO4Sj53wi3lT0ZRljgSMsPi4Fr1qPPxLg/IDl9l78kFs607BBqXw4WoEAO",
-	"aFbcTgy43bhVqZaWs1NGJiI7tYMoHFl4/ILT4KZ7IrKYdFLRPU0x42Xx1jeAf0trSbvLJWPm4MCfoAQj",
-	"TlQRn90CPrhxPDFg8RjZu3A8tg8WOs4SZRtfLfNtYNM1AGTq4Qz4ySYb0cKYoDcWp/b//Pjn/w8AAP//",
+	"7L3dcttIti74Krm5O8JkNUSRlGTrJzpqZFsuqy3ZKkluV5XpTSSBJIkSmEkjQdFsb52ouZ2Ic3Fi7uZm",
+	"3+2IuZqHOE8yPS9wHmEi18oEEiBAgpTsbtfuiIqySCYS+bNyrZXr51ufa54YTwRnPJa1w8+1EaM+i+DP",
+	"Sxqzs2AcxPA/9Y3PpBcFkzgQvHZYux4xEjNOefxIkoh9nDIZSzJhEZHME9xv1pwa+0THk5DVDtutllOT",
+	"3oiNqeopnk9Y7bAW8JgNWVS7u3PS112yMQ14wIeLr7w0bwnZICYBJ/GIEW8aRYzHpD+NZJx56RqvlKxg",
+	"hm958InEwZiROk5JNgiNyWwUeCN4dX/q3bCYBJIMpmFI6JAGPDvtJ493W+3d3VbbHspARGMa42Ae79ac",
+	"wrGxOJofD2IWLY7rCgdDYkFmNIhJnw1ExEgczQM+LBrF0nW4c2oTGtExi/XGn9wyXrbpL8WMjCmfE6Ya",
+	"SbUcYyFjUvfZgE7DmKiNTr7da7Uai2QQqI4+Tlk0rzk1TsdqOCG8zh6n7lA/M6afgvF0XDvcg08Bx0/t",
+	"wrU79dl4ImLGvfkrNl+cxDm9YZLEo0ASL2I0VqumCZhIOmBqYSO1/qR+dXHyjHRrz8JATbdbaxzCxg+C",
+	"SMZdbh6aBfGIUHLD5iSacnlEKInYhFH9i3pC0jFTDRwiJiyiaiSEcp/0hT/vctUs4KSzS0ZiGkniCyYJ",
+	"F+pLvaHQeMhimb6fUC5nLCJ1GdN4Krvc9NdIX4vnmbjJksRbl2wS0jnzD0kcTZnbJNfW8HAohKp3swh6",
+	"IyKyxhyosz6YSubjS3ZbB8R99ub1i7PTZ9cuqbuDgIW+2+WutQtbr9jcbTTJsVmWeERjQqMouGVSnaeQ",
+	"WdMKJJFxEIZdHk25YgRA5ZIMRETUv2ba04naqHZL8xvpqD54bkSHapfUVoY0ZlGjSV6xuSQ0YkR6YsJ8",
+	"1QVwERqGLMLdRa4GKz6V6k3xiHX5mMqYRbDJaiTUHwc8XRippgcDk0QMyN6nT/ASLmJywyYxdGyGomiE",
+	"0EHE5KhJ3kpGKIEPJKLcF2N4RZ01h01Cydu3p88biqt2uSJx7jOfeCPKh8yBASa0JThLVki9JmCy2eX2",
+	"4avtDVrePuvQrX26z7Z2/RbdOvB2d7fa/SdsZ9ChB/7jdk2fTySc9IDmdjNzVMf00xnjw3hUO3y8C6fT",
+	"fGwr3hLHLFJd/tv7f9n6bx/++IeU4ck4UnxendlV/CaI2biA3exZ3Kad5zZ76zObPZvXtCvwmnMmJR2y",
+	"U/+CqgkXCckxNskMrTaWw16n/8Q78Ftsd7BHH/efePuDHWrWf6K6S0asu+gFfs2pKa4TRMyvHaoDbE/j",
+	"DxEb1A5r/7qdCvVt/FVuJwOFYb8WcTAIPCDdZWPnVrvsBHg86JlBd/rtZCLFE7D7uc8ssuOGqbwZDAql",
+	"d450YkHkTTDJKwhF9CGwx0ICydFHK0MirRJRTj01puv5hJWvdKRbEdUDqVNO2Fj8GijuS4kciSj2hM+y",
+	"BF77X//xP/578YLDODZdZXvEOAUhxsvIJBJinB2Z+qaXknVKIcXDheb3oAscIIz1Grj3stEif8+ON+a9",
+	"PCWrsZcsLnRwn/GaQcKI305CQf1lI55Ci+yIp5Neq/3n5/s/vfpx5y8Hv3R+fvJu73r3cuei87p9Xjxu",
+	"7OY+4zZDxXFLFi0dtWRRdsw+vWUlQ5MsutfAYCwwrHesPxLi5jkLg1sWzZeN0NdtsqOcjfxe6+edwWXn",
+	"5scn/Z8Oxq93J2f78rpz++7xX5+1/eIZmL7uM4uFodsTWjaRGTYhjPsTEeSJezbq7dxcH3z8pTN+t//p",
+	"cu/29ZP+xU4JceuuHmAaMPw71YmcCC4Z3C6Old70ltNpPBJR8FfVtbqEKt0GmDidTELN4Ld/lWqCn9OZ",
+	"fK75NKa1Qz4NQ6fGokhE+LivRn789vrlyevr02fH16dvXvdOLi/fXNYcIzyVGA2kVPqkUpP4LQ0Dn6Ra",
+	"Xe3Oqcmp5zEpa4cDGkp2V3W+J2ogl3qWOOcCNSDVHwNJrKHMIsGHTfX6p9TXV9yHW5S/HJ+dPs8uCKjo",
+	"tcPkBfYS6e/IeCrVxZK0leDcbbVaSuuMqAeXxC+8UuZaFUhcG9JXQlyycOCQ2YjG7JZFeEsQEfNBPSf4",
+	"AodQAtpd44jomwhRZC21pSCcREEMS/1M8EEYeA+40ObKUVNTimkQArkbwbZMIt6lWzJm475aYXtLKPHH",
+	"IGFBv49HTCJrlYSGEaP+nLBPgYy/6Lb8RR0Wh/SncXL9688z5hd1CWXq6qN2CH4x24gbUB+xiB12ufrF",
+	"H+shmxmo7dKL1tQrZm8cNIZbutIzulzN9IWI+oHvM/6w/OPN5ekvZexD8HCOGwGXP0nGdE58AZaEL7n4",
+	"x1N1sY3VrJjeBHWvpGEoZor+4QNB0nHwJ45DxE9wPtTVMWoA7Vt3uS96DAxRL94d0zUFK0yuAZlRSVIT",
+	"gzFGaHo6Uj8lV+bkOk44m5kmX3IzTmNJFmwby0estPkSe0rDIXimte0jY1EKUlsI0aYQ3D+ubtQ0PEmX",
+	"/iF27vT19cnl6+OzAsoP9BsJPEPqCYf2yd6g7XXoAWt8yUW/EmOGxrABDULmk4DLwGeasqPbwGNH8EEP",
+	"mUg6Tw1oYkDMBCQs4GsRvxBT/oCqx+s3170Xb96+fp5ZNuAV6gQO4G1fcIFeCyKnYJWGRQKaCmRy07lz",
+	"ahd0rlT3ayHOaDRkX1TBsFZAEwoQfiwECeHlX0mBgLcGkgilMACtBH9lqCCQuvv0zfOfe2en56fXvac/",
+	"X59cuQ1H2/ZHIvQlEZwoTWOenlYHzN5gagMLZgyGZC7gRbDKeK87Y7cs/GoCyrDZY61SQ9eLTDa14cba",
+	"/p1YOsHg+NPW8cUpsF/KffLTlrpRbZ36jSNC0QwaixvGQeYpkvZoGJLgi7LaY/u9dTczv0PylNGIRW5D",
+	"7RPVM9kK1crbG6adNUUzVuIcN02Ic8rnxrv0cPt1eXx9oins5KdnJyfPT3L8QalMSI7sk8eYr8S7Za7+",
+	"kov7xpyJ1IeXjEbdHm1PoBrRVuKMKnqtbr1tua3unNpPW4mLbSsx8C59POtzzHWR8QxW6iZ9YqErbTOs",
+	"2I1qDYv4j3NzPb44/RrXVv2a3J1VDyLRXsoPqttQj7JPkyBS1D0Q0ZD56rGI3Yob5sMJfMvldDIRUcz8",
+	"c+YHFAyPfwcJZW69Cy/7ygJLMVg3PwgXlwoscF9Fb1fSMidHLHahbt9K1fo4FTEl9Xbryc6T3fZ+Z5f0",
+	"5zGTDTIT09BXq2l42z/ABfWQlM+hy433krhq6kofoFzbXslsJCTDqZERvUXXXp8xTibTmMxZDGeB8gLP",
+	"J4nY4t0AVAa8ympz2Ve2/kyjcGFzqe9HTEpDgpNpPww8Ug+FmPSpd+OQSRTc0pg5JAz4zVYoPBriWVZa",
+	"OPMbfz/TULEZCDYlUFe2aRS6oAvyLk/nQ82MVDtrTpzFMxHdWL5pmGCUeOa7HK7fJAayqLvvTp6+fPPm",
+	"Ve/47OzNu97F5elfjq9P3KVmqMzmG5PvBeO+lnBf7FxnLdVZCjC/qaWa4FiO9EUUvcq+0rfUiorZF2eL",
+	"aw2maa3m17rgGbP7V7njpa4rMqJw7YArX970T+oiSldO3X3jRhP8CPpNYIX3bixeQ30/UC+h4UWkdOc4",
+	"YGb4+UGcqF7xlonxF65kH10TiwUXXjU4YIwR81hwy8BvNbE6tqyi1bx6Tk2yj6saX7GPNfQ2GJfFe8ut",
+	"qDr4kLhnRf9X5oF+CQuh13zBs3LCb1koJmDWxIbTMF6cDdLN8tElj6uXJsS11NU9DbWFx6apBedPNGVk",
+	"NmI8Y3KF5krkNtNgi74QIaN8YY1M1w7Ow4yufLHAD17khMIYGogGpL6Su1JJRHUZgMFR72Zx7UIq4x71",
+	"birtrrMu4ZSSQ/Lawmn6/jkYUzc7Ism1VYlT+Cfxj+dPAfKd5TMJwVxi/KPV3aD2xM3ThbONY+qNxppF",
+	"5qcyUPKPJnY1j0ZRwKRDqFSMeEYlEh+FTpjfTAUtJTIYcuZ3uS9mHHQoJWDRcqKEqwSFSExjHaUmIerB",
+	"7U5brR0vGA+JjDz4wNwG2ng5hMd1+SASYyQpDAUTEcYjYt84Rp8EsREWtC/Vr/AYBi52eaTD4EjSmdqk",
+	"R5KEYkjq7g8n12RbfSO3P2uyudvGZ12HuNtyzj3XUd3I6ZjJxiESvW2DxLg9NE6jsVpwhjFZWTrQEqoX",
+	"61tPwckaMe+G+eT89PwEAkSy/t1gTIdse8KHi6FVSuqHDF27RT2rXx9J0E5yrvqADiM6bpb0OmLBcFRE",
+	"MZzAaB5Jgk2UaJgEn1goj4gSrbAgqAKrd8vMW590Wk5NtaJ99RF9zvmQGgcvJguvfqp080x3u/ud9o6z",
+	"Ot7WqcWj6bjPaRD2yiYG0te0KpidQwT3GBlTX5uiQ6WegpU6SAPXdjot3T6J3qNywjwgU/VJL142ana/",
+	"0qqkc1Cq/WLUMJxG8vbyTIkz613ptEi9YJyCZ6fTsCcKO6rjj9WECjY3Wf1pFNRK55FSVjqNWeCXhvBY",
+	"OwHNCjeC1PXJxxE6yRBhcCYKFa9ysBgSrgv4V2KtVizcZ4vRVzvViDUNuqkcW+PUluygg8YUpYEljPXt",
+	"5Vn29I7ieCIPt7e9EY2b+uumJ8bbMPPtkmin7aUxRd+zT5M/JRHtLcWaO49lMPzTj+OD28WNXtjYku20",
+	"OEZuJyswjHanytnIS0MrDCrhjk6WDTvG+oGjThjecgl6EQmlSzEfYuhBbwjDN4Pa4fvV+go88pQq3d/5",
+	"nJMQNCOjl+qZacs7x44brR4e6nw59dwsXtGR1hLcCDc+Hau9SmfenJjFVZuQknphiwLy2+Ac5ujGxFRm",
+	"LhVONjjXpi1r1xbJ5oNTcg4SXcqEpht9ou6mb1I6iLp4NchQ8S6l0CQs8ZC46ZtdI1jSr5TuZvfLxczo",
+	"dV0exA7aqdwcH3aBebp5QemSel/EI6NigTLIhTUa4hkzoOLIh0qJw2kW8Fei8yAgVh4NLo8kGbOxiOak",
+	"r+7XYM+ZcqVrqQNPJlTC9LUK2WiSs+CWJUoeDaWAuc21+w9EIKqouemo747IolYYiiEErUCkhxIU9SWK",
+	"Hqp5by/PMB0AZ9rlCV0aUalV52Sn7fs8jP0QJqVf0OV6e9B4maxsMkYZ08jYk57CG64Y918KcbMibQuH",
+	"syUZ98lIiIL7meC9SrfV9LVveHprZV7ESnQptRdKhmEbUndnI8m83t9++0+34Rh7gtbvUa2PGI31GoDB",
+	"Q/BwrkUEiIdZIFk+7lF1eT549eNBtP/Dq58/RtezX99ePN8/Pbv45VR0zugZvZpVUkqCMRPTuDeWxYHm",
+	"oB1RbgYcSMhZYaBt5DOgWsVagk9j5vdowXK9U4dKk4y6uBLJcgGenVbn8Va7vdXZve60Dlvqv19siaz6",
+	"3lJzKGSMRbrGuxGLMGoINVXmQ+pNxMjFm6tr5herG2Pha89rRulQWsi2RWuFGSAZCQ22aWvRnZQQE7LK",
+	"LFqRXM4ehecsZDE67RapEQgqkGSormiLBp6yR4/DGZ1LSKTKLEiGisoML6bXykOvZqgqfHQzo1XxAn7D",
+	"BqzshDZZz4dYyN/HCho+b2fH1MApUnMWmIm6aAE3wRzGZLRw7gY0COHmpQ68JGIaKxVG9eRijK8kSi1x",
+	"I6ZG4WoHHxig6rsm6cvoi3oA2DanKerfFjjg01B4N2EgV2U5z0Tkk75pvEgKmDWzkhhMB8fYXOnpNPZG",
+	"lZ87h9YbCA0tLVFJY7f57Ix1pMhKianWSpYkK6ifwISYF2Tvaz6NONy20DYLuVtW2rIlkfELGkV0vkDQ",
+	"+HKzro7ZmNUSI7c1GdqGjV+gbRe+dg81VWY1dkWdR8QdhHToHiItqz1RAjViExHFYKR0x1Te2L8n6bsw",
+	"fiZRLfXQp+1+9913rk3yZlzqLTBneZOle/hmGdmfG/JLJ6tWcHGu6lv3kMxGItTbqLUwV0772LGrVPz5",
+	"TKkPjgnTxJaxEPaw9RuSB7Nj1r+Wj7ki8y4/rJX4dsIYvmGW/QwU50ugt009GppaxQCCHwtvpA0IbMYG",
+	"mDbtareDUughWkLEIzU1LnAAfK5NI9mNyRgtMq6P/CJkb97Gx3HnfF7vFeW9flg0xZSPJh3Ah7vF6z01",
+	"a4iBAOwT9eJwDqslBiR9Z5J2jrP6tAUbu5UmiCSDu3OWzaq6tYeLuOAUnStehDkZlosEppCXGxdCalwC",
+	"yEQHL09ggmeN68tKEs/cgdKjHTEqDc/NSrI5XAgpyt80IZZMRhGVjNTlhI4dMqIRlRIsHH/77T8bR+pG",
+	"7QkeRyK0kpeyQ1dPLgxuWQr7v3W7n1qtrW73U/vFh+/+UHifuperTq/CkoMsxHjTYww5EmpDSOqvBfcE",
+	"3mNMEgnQIGfM10FORLFA5je7/Ji4/tgOZgH6BeMsnPmAE1fnMLlobod4YUUWKcpCl8dCkLr7vi/6H1yH",
+	"wB8OoWHgsQ/aMPMePjkEmiixB5/hAmoIrcsnNIiUfB1GYjrRD3ojyjkLXYj5VaKI8CkmxgTcC6d+wIeE",
+	"61veApfQX+SPFeZkFXEK/OXD3SKfSJ9S1HSKeszO3YqW9JNu2bor5CEmEww3YHHxdV8YDAUWExHBFiSb",
+	"qMRwY0EYGrOsEc7+2KLAkks6/PqhiEXhfAr4UzLRHNAOZLNph3mfKZ1BWvRypJ2o/tgporl62rJgqjn9",
+	"si/6Gb2yygl1rH3J8C6tfDq1MYtpFX3i3LS7M+m2ix53P5CTUB+aSjzsIhKKQ5DjiQhDUcDN8rr6mvzM",
+	"0MYqV0CCFlBEJCXMDPMl7sPO0mT+LLGVu7yT69zaK33sjRl5JqLJQ4uMiMasBxGLvWgiF+GPSmCwUrCt",
+	"JBlQ+wx0nFgdQLESjlkAxlQOZtFe4syEocpqjhSIoJdmi/P0Adu0hD7EDeObkccb+APQeDA5MI1RX6SW",
+	"OA57GkYos/o7jxeX/ywYMEAFC7iBHjpKHPwGwinrKX6cWer9x7sVkGVKVgQXddMTg+E8fTGNFaX0DbJE",
+	"kYFwdVRKEo1C6or4IuJRyZSqT1JAscZRElSvbfrJ8QOS3VKsOoUyyqSfw+2XBHF5sIt9CDtPModwJ3sI",
+	"6dZfW1sHH/S///Kvf0D39b/1mn/c+vDd9orf/3CvwBqwdIzEjCOwGMQ6Ab+RIZUjDDpYxXqy4TjWvDt7",
+	"e1WZz3a32+2WcaC1Xb4j2tl7XDz3q5fHW529xybORC8FxM47BEhlS5EKGbFP2VkeDPYf+6399v7+rvfE",
+	"f7x3QDsDRmnL29ujfqu9R3f6g91Bu9/pt/r7nY7nt/f8x157r98atFq0tV/LTr61dUC3Bh8+P969K5x0",
+	"cRyRtXuQLxhwHHp6yDNkrNMJDSJVZ4+cP21UCkNawQCKIxdXBizojSnnqTpGelMWshBvHAvtmys2iN6y",
+	"DEdFFWTBVgnqnI5aDphGaFOcoB4nthL0MTcqeFqcGnqAKwKVnGDj1BdW4Zm3UVjittKvLtqA53T+TEyL",
+	"Iy099YMxoLy9fkZ8Oi/iyoWPw3VO/ZSLjmlVin7zaVxyDqxxLNqJW+28dXilY083wlkUrhCj/hmL48J7",
+	"gvpxK4RfmW9Ry+IyYZp4T1tECrrSFhCJdnBCvRsuZiHzhygKK90PXsBLdE+LNmnHjMIGPysYio1p9gDj",
+	"sbtbaSjPr1PJmFfsVDVbrPXAZtZYmza+YXus5TZbcJLNIIgGAYEWj77PKiWRPFMN7zIwNMUcvogXg91P",
+	"a4gjhoAPDgE0SjeBZlE6NU9hWfws+Ftl1JuFpdEmhM9LMr+giZLEIE+cZNcihtlduRCQFONoQfonaTyL",
+	"vFjJGcY9ZgwPDKk4OtLH04KTKHjZcvCkVSwStjkdXSkFPdPkkHPR5DP+XDUAUodIqN3WnkN22zvqf3sN",
+	"h7hFecfqgbbT5W4B2oD6bcchbpINpb7YdWwE2N3WgXq4IPXdJbudA4e4WZwRl+y1Wg5xr35+/ax3eXJ1",
+	"ct27PPnx7enlyXO3y3fbLVLXWMMZTCHGfFQSIAIMf1JrHwje0Lin2pRVkAJZkm5dDK9gZ35ZyXTFuf0L",
+	"GCoF08o6ugqGt0Cp2dSw4uhJi9FqwzsbTCUNy1ltYSgLn4bwSIl/N6XBStx3NefVrwVdM3OYtPb5gGxX",
+	"UdEVBqouRF4CiT2SBNysSuMHGF1MCMHA1FAMjyygHvwykKSdXF7nZCAgJ9SktQzpJJeP0FnzFuDUTj5N",
+	"RBRjOpIcBZMibgUW4SQLP7Ds+GLgJM7kICKSxYpfS+SXBep65I2CW+b3ZNEyQdQe+5iBQJ8T80ySQpOJ",
+	"+TeTXB0m/6sI+LJQBngZNnrA2DfIA1NX8tIpB5GdzrZ6OxdnNp7GzO9NeRyERRjzcRAmQmxOoHHxWq4V",
+	"fjEJ+OrlxEZp5iZaaIKIGI/5Zu82eW3FiKCP1MEKs0He/jhAxBpFtbmgHf3b/S0W8EC5wUafdm0MNokH",
+	"NK/cLJrbK6yHGC8xo+kX5yPf/XHNqYFnS12Y0KuVXRrz43J9woLWTcZhL4beL/sE5s9FloZt4nKyPKOQ",
+	"7wIHy9xKCniYfd9IedkMYoR4YajVzQryxh48wQdBNIZ0wGV8o9O+V7QTGkBWR2IhZOXSgazHwBBYRS59",
+	"sYzFRJI+A1UdL83FY+hstdobjCEP7r0mhrdTmyA22ToPajgzjDLnfuJxz6+AQCtSfvP7in54YYQR4IQs",
+	"dnUayzSrHsEu6xqTwElX1SFAmI7GqcvBdcNvhS42MQm8lZjR0GjBgbKArI6dpatqr5CZXoZiM1TkpEer",
+	"/DQbgPBCbcQAmWvrr0GBzl1mVx0YEFDQ1wqB/3gtWv1aGVFL2L1enxz++Gg67sveWvw8E/6k+bq1rkXb",
+	"lzVZFexektOiOCdnavWRkRbbpRbS1Nh4Ehda7vTJMU0gGyhbraFId2JltpK5Ymx4yHJ1CUScGaUGINhL",
+	"3lyqBuoGy4UKhNLqlsDRF+aRp8+9f0z6TCDsKyPV3zeyyUbNzxa0SCg6jXuzdiu/OcsueQUm0FXKxj8p",
+	"/e9D6ffWGv7OJLwoeO9NvS8ZDcsy3jXMLSAPqFY5i6umYfQwtDtOze/3ZlEQ21or1olSb7yBUHjYGR2c",
+	"cMsiiS9rN1vN1mLwVuYFnxdiLRgn71j/SkBBNKstwgcEkgRcxpR7rFnsgbJH+7nEPUiJasNMjItPY9qn",
+	"kpFfp6uM9encF+ylPhtG1Ge+m9r/k449ynUApHpxjIEj5n4mMBcAny6IlktXuKx+mwy4h+GMOkEUEzlx",
+	"ChUMC8meldELXLZ1q+ZKxUIvUTLu7K6kr3MytFBOx9W8Qi8Tal7fIaTPyzfsC0LDXrEipi14Bj6IuAa0",
+	"KMnptnGW6i6mRffAt+p2OfybyfSWWkJgeQToLbm4uMRCf2N+l2O3h9qYbNRCxPwKYtBiR0rmEA9q4xlt",
+	"H4fd5fWUG7jpSyBHQMkSNVKHSKEBelDk9lkoZtY0i7ByKpgJUYp/GVNhdaSq7PJWhrf62ohQ5dYfCklF",
+	"uWmU0/Cf4fkHxr1YZz3UIami/z7wda4YtgKPQRMXNZeNlfnpwfMHFkAqFnYaFqoKIAUepD7zIIbN4kjG",
+	"YHyELuGUH0FtDGmcIVOOVreERs7YIH5wCvk6OxmyQVy4j/DD19vF6vsmYzGZAOQEFBEt2D5SV4N3EMB1",
+	"LG4xv9DUDmnYG1c54Y6C7wBTmsBnVdX/eJ0ID1k54EVLz4LIm29bH6i21Nh2M80pXblve6WutEezXIN6",
+	"BOCwqeszVahK3Z/lN5DUUyZTx2cd3CI6yDyxn2Fx20YVn/ZaLsLk/fCMndGtVSlR5ufYu27t3zerGz0/",
+	"1RYI21aK1nwoWM+smyrZz2Tcqwlps6jYZ1CRV2aLCT+SBVR3lIBRBiz04cY3T0QmRaf8OOD2G9vV6fQY",
+	"f8Gg2YZG5oas8jqMu5FukK4lpsf6AGR6Po1Z2j2eCSjIXKdYRB1Q9pCGB9N4GjEy5apH2dBUrD9+KfJ1",
+	"ap+2hmJLf2naNl/rP96rTprXwZh9sJtuBeOJiDAtEMov1oZBPJr2AdhG0Emw5QmfDRnfTt5+Zz8ub4LJ",
+	"lpggIW1BxLS68KkBLjlPFwG3NnHKJ+rzGltYCkCzkvyrSx7zzH0kUMK/v2lJVB5HiBUKrQrQZbh+sjwP",
+	"IYvWliDw6qMkIh+ywHh8lANhw1DISopUFjUwr0zhDb83lsNCJ+t1Ul7ukSRBWvuA6PogJqQsPdM7umYY",
+	"gu1vtSt52FMY96KUvk/xEWHjSTxH9E8/hT1KX/uShaFwSMzo+F+ySTS7xRnpVZyUycZUc++31zM66HlU",
+	"H4F+ILPwm4l65gdrvRn8BfjQA7x9jLGcculFITMG84QGlik7D/fOBV7M/d3IYzdmyCOrR2Znzpl6nCAP",
+	"Kj5kn60lTKaqx66OC7hgVgV5TmjEKrlYMlP7OBXxapPXj6qVxn1I/QoVrQLJI4vXX6vkPkLRa0cEtVPK",
+	"iWTIV5VChiGow+CWcdKfY4nSy5Ora3J8cdokemoaU9LAIafmTcp9w4tDMSQho7esy4MYcawoGUR0DLHp",
+	"jCtNwUcGBbFlUEFNjdELJorFyiSWtMtDMXwkiZtEC1AfnBTb1lf60u6aoaVAl2j71YiQG6C5WgE11Q7F",
+	"GgCwo4itDvW5xlZLAV9sHFYrvgXi1ezSxiC+szIsH/6SsLoMx10i7O9txapwmAqsXesbr7CnhEs1NQCW",
+	"9Y0FQ2gbt8yD1TAgVtukMmISEvsMeJDbcLTcSL8z40SPgR5il6e/66/cRpMk/RxmUVllciOeOYQiTCzE",
+	"d3e5dV7r6muotmcwLrmPLwwENxHdVCbHf4Ahsl0uZrxxRBYG7JCFMeK4EDQrGd0gBiAUQDaF26MDdbIm",
+	"uogB5N7AeODqaB7TXWrXoRyJGQniLk+kvgk91/TfJK7woACWImjM20nXSy0OQAe76WlwNdNIGfqSICGl",
+	"4LnqSLl6odCCGFHui3FpKrN6oNN/kkEe3x/s0KxK9nh3WVrz8dYvmKnd2/rwue2UJfjqWWxmvkSf2Xr2",
+	"S3xGqSAexgYSyT6uYc8sTSX8xi9H52trOy8ixraU7kj+fPXmtVZ1rMQ0vdZOkpS9S149NTLWJKx9VuNx",
+	"EtXwzl1bRSqbUNWLcsnFr9oNOaGGb3f3U1yce2598Ubn9lPH0dZCOuXeSHF7zrN4kdbYBI9H1bOxPRoy",
+	"7tOIjNVzpJ5ClRM5oZxQeYNwz417Jm3vtiumlahxlPAh9ZNDfv7555+3zs8Lr6MrJTt2vyxVe60ou0Vb",
+	"1ZrxwP8MoP9iAfRfOPq8LNJ8FU0dezfFJ9NkdNgvXztDRNNT0tvmySEPvZ0rl3hpgH5uBavJqdxDm8mr",
+	"/N59w3IrtyWrmBvowTwerKcHqwcW8+L3voQebM9nE2U4gwaxjka88GAlPXg5hMXvg6wuUpb9YJpR+3G5",
+	"agR+AsRkaHd2dmtWOLAcBZMJ8wu1JBjyfGOAvkxWH+RiFQTT31N60WjI4mo0Nb/Wje8n9RZlnBnEhyVL",
+	"WJkRz+9TaNTu4Zs/K/Nl5Ua1c225FvB30yvvrdOlVuHikjNjyucQ6WXsXPlSMzsrUcUWVYuMrmaNoHyH",
+	"rtPjtwZreDcSpjwwmuXtoQDQWsiokj2cETxbxYERBsE3scIWIvjq4DlZDtptMHwLH08N6GWRJ0WA38Pg",
+	"lmUnIgYG2Fs6RD+KBn/FT3py2lfPo2MrmrJFkMp8MwuxF1b5Q+EBzOPzxikPvG8sZdGA8vgeUugY8rSd",
+	"CUKE5ysFCFk7uMgJJIZ8yy8C9ZuCN7cLsLQWD0XCSZchrBDBieaFlcBWLoLCG7bGbygNL7AQjioamirA",
+	"RmQs+QUxXnmH93pZYXoA/fmGgbOp4yLtyZ7Wh+LVfeCo5G+/7uIk0C5HXD3ja8x6iexGXzoAuqjW4jox",
+	"0YtUS+puMgE3jbNKfzH+1QZ4hZNqFke65j3AzVsFMFKYe3Mg0ZVyEax159JwIJNgvZuWau8QzmYIkhYh",
+	"gEsl5qe4S4bz7bV+P3eui4CXKZF20Gri0kqoIy1cr0dYyl/XPeZlQX/ZdbFGxMXM4rRfMHzWPl1LQmaT",
+	"Na1G00nzzW406Q5+y2QYMcm4VxglqFGRJrrJ4ipBEpZkjK9KekvisJKUdh1aGwx0jp3qZZm43rlffHhZ",
+	"mu0bHgZcrXYQsnS4IxH6MqsjFyURZ7JuoaOaUxODAfyVEUjJrw8sjdIcqiRJNt2TZdu9ibHN0EFl9v+G",
+	"MygFoElY4xhUZ/+GNH9HljYMLisUlBidlgsTUQcnGZtqEfDhQshKKUb+0hfF7FPsEA8R9zsZLFATsjqz",
+	"DBGFkatXIxqGZMaIHAUTdXl4EQU+nX+fg4IvDGItLV5qi7/colgDyQwOm1VMFthMOK4dfLYsRMwODEtD",
+	"wpYVXi1HNnrDU/w6A3EUizQ2ZzOMI2SEFXCO2oo3r+HWVFp9r8L9IIHFrFrpRc8dq708HGNdxC+yJ7Fs",
+	"q8CHv8QA9XldzM2ltja9VQiryag3Sq9OqbH9MKY+PYTu/9d//I//Xjvs3C2ZwANfPr1kParso169e0AP",
+	"sWplT/OE8w902c0G2dbSORVfexea/x3vvtb6O2bnq+cIG2K2+Rip54OO4W4cC3GjbqeG9fWpd9Pl9cVo",
+	"5Ebl+7HT5cnjNqYFfKERMbG6l4HnFTNOXPU1Nqc3jDdULzhx1+78kdRR0NZFDgMt9bXc0OM6KtpErY8Y",
+	"pFHl69zQk4ccIkJ//Wt6Ipp+R3qamVPZFd2CEwRaBEpU2w70l9YNKtn0IC4JxvqK7HFTgIKvJ4RLDACL",
+	"srmMveT3sdpxyj6zmW0gRz+/g5NwXSi70nPgQOWFsfg1sCqhesJnR1huYKdjXTCc4qp2gMIzCmImJ9TL",
+	"YbqBvpK5Vux0qhWY6rS63U9PXqg/j1v/7//1299++23rb7/9H91pp9XZh/8f/O23/+dv//t//H+//fbh",
+	"j4VxKpd2KlCJBbdaUo/JBYTqDXiRKdfTN+QIYlaCvaXmlRmYrTQ6RIoor+y/x3X/sKYoMOc/Nd12Wisq",
+	"vujJ4uiLCRHkeBky1buRICEbGAz4YiSFtZneQzGwcpdAbmJVWZT1yKYcyl7Ob5pBTUI6v1fxsHdQpoVi",
+	"Ofs5ot0VqFCQ3FJYpuHyxTOys7NzAIACDjJAjX8GNardH06uybacc8+thPxlx9nt7e08zjO6FYB5MM6S",
+	"tdKYAeWF1FOFG6axIUyyNsyICXtYtLOstlOkzEIl8ISrZiDz7UmaeWXzf1rHT5/5bPBDYWWgCnZmXmre",
+	"MyXKHwEUCjO1gwchHWL1YKgqqXixiHy5QSHz1XD/5XXMSd3th8K7CQMZu0lMvJzLmI0fSRhkDjLGVCgv",
+	"eIuaZxUmCw3NXR0XpxQs3WyrtZ3pCEk9pVn1bTIVGPhwAe68L/rV1kuK8LYCkZuGkBIYyHEgpYWAE4QM",
+	"jsE96laYgWD0QdHqFAyABHHhGKqVhah6vh5JDR9T+ZiVV95ay4+zmrSusG0SitmzhPmSiWHtblo0UzTb",
+	"5qhpTMNQRPPV+OjJwcjS+8LwnLKLjz7AmstYPp9cdFxKtlnaKZcIxbHkOEoAz8htIZuU7aClgqtWaSA4",
+	"hIG37krUa/WiixKwktS4oVoVWCmyomlEZW8sIrZMLaEc67RD1xgaL6t5Dzj7FPfgEl9MRi785ppIMtUc",
+	"3nKUxFcZDOuKPBvmvIxk5RqGGpD+q2ovmnc66VJm5l1ORheVExDT9ptqrwnFfNuqKxStqL5i91mtb3+l",
+	"rkq8+Jb+rgSPjCnXKpTxzk8Yt5iheqMRkzlHPTZc5FCFpaMsLL9IhFCfLcXwq1JESn9X+EJEjS2qqbah",
+	"Rw+wuSC3DFs/NAZxdT8ITrtXkn6aOLZsNB0Y/IjKVZHkCKxRLY1Zt1NcvbT6lh9IuBOqFg4JBoTy+YPU",
+	"3Xpw06sQ48TsyoOPU9a7YQX64gtdPMwhrj8+7E5brR2Pwj9Mf+rjJzep0EfimdA1/HyprURGnikxOguw",
+	"RuLKiWssigpkKiKAxRgn9QV1+BA4Sh6OckvtNdqyrAuRWetp0ZdF9jmSzmlk1rQLeZvxmxb79nHO6ApT",
+	"A3SMcTENSULvoRjAmmk/lMZjAxiOOpVz7tFJ0JzTcdjQtRcT3BEDE6QjPAF9xE183G6DUO53uYm3GNEJ",
+	"XOpJPYPh0WiSZ4BlI0kw5CJiBkkSECR9oW69XX6DoCfctzyemSZEtTjUwCca2V8S6vukL+IRIq/7gVqj",
+	"ccBpjMJsTCcTtZ8Z5LqmLl6gtnYVutyFaYr74OTAsJdCBdoA404GfXnpYynmtFXxd6nfJtc6AchZ7ykD",
+	"tFPtqTSSujwI0m5r/NKrW+ec1SsMygtPrXjRwnNKbK6YujqHb7GJeQxBoVY9iKBQmUfTHJb5a5AteOzv",
+	"nJrgrEIsRWYbVuMy5emw2hMpCa5qv7A0Kx/IrP+q1glZrGpYuNJVISRzh/zug817IWaluPY5mtkSHktt",
+	"Pmm4bJ/JwAduK0lf+PNFFW2jwCeLwS6RmFpCfAGgx5x8TOeQHdpSqbZJHANdqHG8TkADQmLZYEeWNKt+",
+	"W07E8u8prgF1yrJizQAYAFrQWogBy0x6Dw0ZoGawSfSyGuN6YTHmgcrUcjUdj2k0/73RS0X7ROHFtJJ1",
+	"Qhc/+ZbXyGz9WsGSBTGS1aD+tfd+ocQ5qQsezpU675rf/qSuYi6cgoAPq+L+w8VmXIYfDQAamNCVoJ1p",
+	"qNdk0SOdIITgtmspPbAs2Te+FomDZ44p19q6ot75YWWi6ocsxPp3VmLpOhUO9LJnS6EXVjrQbeo0lAJx",
+	"VcHDN42ZYqVETONG84vWOtBDzRVSPzJfAG8jnhiz1Iq+mirsQl6Lr1cUrYtkQZjlOOBTmS07YJXQsl9Y",
+	"DVdMv70cgPk8W02s5M0IY6l7gaCczFjazpKo7NZK5ILMEi2OOXeyNikMURAya9XIT2esTry+6OMoNHSc",
+	"unuDLSUJO9IsrDjAy/XH7mFiAJJN4kJ1d/eQTKLglsaAYohmOgyE7M+xTI9qqqvDq8bTfhh4JOBKTUab",
+	"EpSsfJDC8jj+zK3gQes4/cNU78rcYj/kNTALQ7cCOK6TK8BfhdSuUyMRxEyLiBhrmDHNFZfeykc6q8lf",
+	"MUXuL4N4GZIrFutSNEUktC/w9wXDURgMR/FS7FOIwIVEG/Ly+vxsi0mPTphfEHpBZhGFAlVKjKJFdEyj",
+	"G2MU/dtv/2m+3ra+zyrE6sX5RyMWMirZwqMLDbmImVxsRiOmBMeSoJjKeAql2ATpWhYpOrhjq9y0uE9k",
+	"FMQFed/5rStzbRY/XUkTT+mqQA8HNyZGZpX4b/HHRQeus+DAha8r2L1zqw2Tzo5k+WJX07/T9ptp4dbm",
+	"fsO6+BXjfoKEuxk2WBJJVAYLtrI4SlIMQa0ZxvhOJ6GgvtSBSwEGzYBNHzoj9QQqrdVwuhzztwRkHifR",
+	"eDycN8kx132hHqPVzdh+a11EJJBdboIcUNI+kg3Vere1e4TdUl+j/etm6FtQvc1Z3OVm7BjNGCoNYq5H",
+	"q3ij6umAuM/evH5xdvrs2iV1F+z9bpe71gK5DTTZWwHF00mv1f7z8/2fXv2485eDXzo/P3m3d717uXPR",
+	"ed0+rw6MA4uwCI2TO/LGd6N/19WNKhSOwSY6tSfw04gzxnNw5tkQ9iN0QzMak4jF04ijGAQWZkd6Ly06",
+	"U9lmkga5t198+K7QXrKyPo2D8fm7rVwKcHGEfn8ak5j2HQJ58wPGECkK7KCKSnHS69W3qTK/1r7631P1",
+	"v2fqfydLJ73skoDKql1usqhaS3oi91qNI0yo7E/tk0aGLJYIW88xUyyP+PaAmE9FyCemUksFkQ8w5/es",
+	"m7LeUwvR/UiFxTz7Y6E+waIt2B6zNVIxdHWX5lO1h0eLB0uxpXb2Orez5n1ODSd+ygYiYkqWvNw4plwd",
+	"rz70s6XohYyEuEGZUqAICd6rJHHTgb3hieSNgzETU8XOcBkHFFLWECZsMbQiFHwIxVS5nDElKciMQpGL",
+	"gYhSyM4dR/GDsTwibfgLw+b6Bm4gXWA8wfQTruiOOdBL0pinUVgWwqNWCitd6JoXESMXb66u1b1iFMcT",
+	"JYvUvzn7M3x1uL09Fj6L8PjpH6Eanjei8ba1F7blZRoFebCC3f0ME4LOvz/c3lbcSG5//68f/gh/FbKe",
+	"vDkgCktIPn5qgpQ31VOwbkcS6+xg9oIX8KF1v34kiwCoq6RFJ+M7TpI74ZpU+blzaH3n1OBWVSx/8MIl",
+	"IjIZRVRCgYpED1JkZ/Kl0Nsrs9HdORbr00hpGiPm3WRYrbW37arSplywZFD4VuU04cwLCQAxBydlGPWA",
+	"QGiQCeFrI7E2Bqq389EM4uFDIuQ9AG6tNYdVi7aJC8hezrVcQQsPVruI2nv8O/IJ2fPalHkhfStxaEiR",
+	"xKJZjCx6H5paPf5Kd2vriQ1v1zla+Gb3fs69ZyXmExOFq6u8UyXK04JWaYkq7Vklbyb04xTu2XjZkkcQ",
+	"PhECcybDSMxkGoKIOl/GkZvyrdt2s73Fmp2t3VW5c50Mx79t17vdZvy+tXVAt/764XPbaXfuGt+rL7Pf",
+	"beWaFAsHtTirrGMZG72u3YVFs0zGYEnoSMHOn1Cd6Jp2FXA71gGLsDq2EdbED98/BKI8z+JcRElZQrBa",
+	"zsAHRTmaPmApAGLtiMg59wgd0oDjVruWWcxVyoDguUTw5ZkZqWlv6WlMqbgwxCVvn7MmW3Yo1jDU6dYb",
+	"MhJDY98wE7kG1bRQ7YFfUvuK4gc3bL6htoO9faGQ9/KQcaN5Z2LHs28+9saMPBNRoTMrojHrhcE4iHvR",
+	"pGCvtMyVgK0nmSe4TyjG6uSvZkXXLxxehds8bpPOgwdzG46qom3uDNsuyOXk9Ul4dW7C+bet1AtxoM91",
+	"bcRyukqLEM9GQjICfqvAFFCaTCMdWp7L+i5JOtGw2eqxgA+PUjc/dKT69QElPiXEQJIpREBzUt9t7TYy",
+	"uMbYTQ7HWH9ZpG2vv4tLNkLPcfXiVmNx2Wc2Y3S5Tf3m2V1x1J2hDN8hbszXi7qLeS9foudx/4n3BWLu",
+	"cAabXLlwfmtdtqxHKikpWpr8ji5YOKN1jtp9jti3v1JvZYnSnUjiKXrQblkENRN9xbgBmCMWJBYO5JaQ",
+	"gHvh1C8SAT4NwnmPenFwyyBNu0wZ9+kc5X4ccC8m+ARGzhzhW41mQ/kcdGOArBHT6u7t53SOxSELCB7H",
+	"OWH0ppeiFC8fq2qs6KgI31hidIScjlULDIMPuLrZeUx7xszjqp1P519jkmrfijkH+gJ8Oi9W81rtvHK3",
+	"JJZiWXwZlIm2a2zWDZST4EwmdJSNtWzvd3Z2qxfQrEZv0LSM4hyM+FLDutXhN7A7eruwXmiuXGj1ksBp",
+	"ldKCPVpNghjkMRwxlBPFlHtEWjYtZdbz4HGlxZSxiOiQ9frzmJUMA35KSr8kLEN77JNqTjNS5yIGN3yy",
+	"XI9yAbV7nd3O/r7SuysMbSNFPBbFk4CAlFLS32lVIf0ZYij1dCnRoGjBNM6SKTcKIQFsPIklyVFRMogq",
+	"i7FENYXjDvO2zqZTxJJLTk4BNZZyyjy9FK7JCkG0jtx+u3kVZlv0ffMS/F0Qj14VZSsnGnKSsXp8cUpu",
+	"2NyBIvMcj6MorE5AJ0FxCnTmkq77O8KDToLYscK48R1gn8qhH930dv/88eCXm+vO+N3+p8u929dP+hc7",
+	"3s+PR2dt/0VreNWhJwfTV7vxj4VBGf80X/x+zBeGzh7KkKEPwzp8RD9yH05ijuC3zEsgO7QUKycMmMQ0",
+	"+lhMtkJ2y8IUJQ6LW6C9GbPcJdHJKwU1T1Rv8+WnN6Sxmiq0rJqa2VmvJBmN4sALJkiPskwvSIYRgE5o",
+	"Odjxj4h5auKgPDsY6LRgdH+vMdM8GonwnsXrFrVFXM1VaCDJDlrRWgWAIGth6i8iHyUDcXI7vbje5ST4",
+	"ZVIRvhrQc3KMVqdib5LFkEuqz1g8c7+tncmQwUvTE6mWQ5OeUxizMIUgs4wiAxx/RFx8BWQ7BADRCJk2",
+	"domuSTiHdIdrccMKbdMyGHJIRAA2vCU9MTEodLF6psAfmNaqX6I9qGcV05kYAzf1PDZZqkW019Ui4uJJ",
+	"XVAJEMju9kx+D23+9Lff/jOXI3Hbafo/7A3e/PDzX3++/nNw/u5875fnT8PXP/zc/vn6l+B153y3ScPA",
+	"Y832k8e7rfbubqvVbA126IG3mi5gXCur+sOeVJSzxVtRSb7CYL5luWqiMFaU0c4XTcXa3rJp6nhnDNPt",
+	"zv4yyzSapZtol2539osN028hs63aDmLbaxHTUG62kXYP3/J+ZuZRHP1uIhTs1EGZ2pEwfxRge0b0lqUp",
+	"r8WQ27Knrm897Kw4c1SHemRqrumXF0XNd9YO643VdEuH8DbzKknqzIqtqJrU2nCInI7HOQ67d6+hLsl3",
+	"zY85n9iqh1g4qHumuWYWs2zATsHeF5NjGo9YciWFaLGp1Q6s918pXsweX1VWk42w3ITVWGvyLbMaUOTu",
+	"lZH1DFJGZaYW0JEORTcYY4mTgWquRCNWXJh9zVSuNHt0EIRMO424mBHBszlbVvQ1BLEFMj7s8niNbDDA",
+	"dRMc2h9hMY1JPO9ycKVaAdBjQsPwHzKralmmEWczyDb6UnlFpM78IGZ+42slGK2Ze3NXejgMCOwmZ0Nd",
+	"jhPY00ASLxRynRgW1yCiuocEK4FMJ4IfETeBR3UPlXAfQVaBIL7IlidbBadqtVhRsqA8AEWvEgDR3Jt/",
+	"IArGaubhJAcQM929kNFI6rpNq7jKwyGQHufwR5flHUI9MhgxrnHCM4J4GWApqYd0yr1R7uCA9XWt5Ihy",
+	"Cr9XbQ507CKSpND4AThZSFuVRMbo9VrJ68EpVA6bknp4gCIUhRwRxdp0fCpe6inxAdruFi89EZPTsebL",
+	"mVXOZIJbUappLO8yytArdoKN05ypCs+8jcKyvVC8vbB8ic4opmjEwE+mbFFQXl62V2758ZkX0gggcLjv",
+	"oFUVUogd4o2Yd8P8Bjk/PT9ZLFJZC8Z0yLYnxWFv1UqX4nTQ6Eqjh3WcKD1gCVywmbdqVuA58QM6jOi4",
+	"WTK9ESsGsjjmBJblkSTYhAScTIJPLJRW5QXM40ZFRQlPTHkzekc+KfVJp1UKXZCBU15ecCVJvQQBlCSI",
+	"xyLBhGp+EUxkOaKdvccrduHq5fFWZ++xQ0bsU3YjDgb7j/3Wfnt/f9d74j/eO6CdAaO05e3tUb/V3qM7",
+	"/cHuoN3v9Fv9/U7H89t7/mOvvddvDVot2tov2j0Z/LWALJ7OY5a1Uu/udwrzUouiF4rl9kTjGgJwUKpY",
+	"QrwOx4OWggtkwkzxQURS9ecL9UP9eaGZbzQd9zkNwl5h7uYVWDDJ28uzJIrCPJAqyTudlqbYBEND8CGR",
+	"gc8ayB/G1DdlEjTlKiJWhI0kDfdbxZq5iPE4yOZiKmcFEGrwyVUo6mUpw8vm7YsZB4ajFqCuTY5GXHAy",
+	"EtPoiMxEdJMGRo2YYrCykSnQovemOLXVG9E4k9QKa7JdEgO6vfQ68D37NPlTalTtTlutzmMZDP/04/jg",
+	"doMVnQV+PFrKtKDFA/Csdme/AtPKJ+EmG257ChI+7mTFmT7GCYOxyqzgPBMujVSRPx05H8QKj29CY0vE",
+	"MgQHTyfrBQcvvw8+fIhwxmm+LBQTfeGKB+hbMAYZ6rR1uSQKUwcJwDaVXNcTlUIWezveZ7QL/PvXCUs/",
+	"DINB8veM9Sfg3p+E2sa9PfHVz+oeuz0JacAzF+tFtpkHbKCfeorslgWjhTQaIuZRyJI5OOro9BfkSOdx",
+	"Bw5wJVHycSpiujoMjoZhaSjcmM6hyC2JxRB05ly8xpOdJ7vt/c7u+gFfuZXJjtbJ7Xz5OULy2/yeUU6k",
+	"RxDTPg7iJJYVVkIXZWPRbeCxR7LLNRmTemePnD8lFPbRIW3yw1OoDhKGjhZdDrl4/sIhQEZgGUF7hxiP",
+	"Be9yOvUDAd/cBj4TSNONJnEv3lxdk209KpdEbDCVatuQYMQti7rczS6nqxQxiMqHwtViGgMIn5tZVV3t",
+	"QYkD7v7l+Oz0+fH16ZvXvZPLyzeXKboPcRV3hB5dm226DUT1x4wXGnf5TExDX5NLETGBL8G19jkZgQ0r",
+	"1OW5N2s8oYfgDKSunoqIR6V1tZ7QiI6ZYqiNqqwjzyFsppDng8k4HLL87eWXoowT7UmR2+yD/vdf/vUP",
+	"KNz/rdf849aH77ZX/L4a8gAkhflYySr4AEzPwuIhPwRPc3HVrd39vSePi5hggkqyt/N4/0nroN1ZiU3y",
+	"JbikY1l+1ZVIZO0x9uDKp9Bud/b2Dw4OWo/3dzuPO7sr41pKWGRFBwa03dB1gXaGb9ppoWZwHXg3LC5L",
+	"c48FmUBUut73RzIV0GtGa2j9dBqFXzpcY7OrTzK8gkCPt9eEfaJerGPik4u34tWKkPC4qBVzjGqfrgf4",
+	"AvRViPBkI/8ul5+/sj/BtTy9DO3cfGz92PEPFi9EKzB/rOuGtXYrg1FsqlvnlOIT9zmrmtK/5RMrWbQs",
+	"/xeiqZZm/7KIFnpOytOBoDYIFkOSJl5MveeRTFzytuXlhjG4TXDB52O8YeKAsjYY/V1hKUhYwlXGT18v",
+	"A5g/qbxBYK8je3gQHSVJIOWUJTfuAG0rqFAuNZjurMd0VuRPq4WH/GnwX0RUTiNGhoKB9q1zSvrUuxlG",
+	"YoponGZF9ZPZ9TNfFnG/e9VyT6uzWlkomT1ZmkZtU2jF0209seHptk/FN366Tz4VVy4/uWXRHP2TOlOL",
+	"9iFdrKRwOfuEVX2XHyJsRfpsmEtmut9RSMvZySU1RxInJMQ7aNibyol5uFDnyZsKDRGlTA2W0y6mPQdH",
+	"mIaQ6c8TrHnJPiK6zBHJJD+CB7J6FmFaiGEBqdmKLSxZrUwTHOxMowjGDpFxEIbkhk3iNdfutdVtYXJj",
+	"JJT+UeX0Xeimd2nlsuK5BBFJGqw5XFNqq2ioGeCyshcvYs09HMaZvhSV5euGpvif9jlqaF0dE51a1sOA",
+	"31QfVHoDWRjOA4kAm4ukBJE94DlBQZMUwyxl5zcpXbPlrLC6EMH2m4sQzXq/cQFSjL8BimHmJu8QT6mH",
+	"XDG7zP2eTiZZUQDB6WsFNSe29Gbv8H9bEdmsuMcKLDGsyLFGAXS7QowfRMyLRTSHVCfVHvtLkhc0UteX",
+	"LYuOJOCaIbsOYaFk1d3GJcnx16MkB16rkCCrtD5cD3zZICJSW6zL2pJ6sh6N6nwmy+GXQoGaXOTqJdUN",
+	"BVQ/6JujiiXU9o0f8otUNBed9EeSaF7dJPrsz0aCcHYL0S4Yda6OA8ZRmfgw7hM3reHrJtSZM0Lf0phG",
+	"xXaSY46wxbaP3Awo8OJpxAzSLazWlGuU6AJTiJ/FNsa3ym3MlCmLmpnKGEEzih0ieLgWjxCdTDTOBy5F",
+	"Zkifa3EQw9hO+DDgTMeu57dFB7D1ymNmsJQMMCbkQJKtXI5jNV1yFvg+C8PapqWmNTFkaktbvmlaQiKb",
+	"g+ZW4mcPoaBkVt2xaTOhhpV1qa0DtSnMa/bQGSoiF2+vdby09qCZBvVsZGafQYkyIIXGEbk4vn72Uu+T",
+	"KasA7XTy7kOfSVI/vnp2euqQCYs8xuMtxj3hM79REGyZCRDd7NguAyGvm44sHWLrwx/rh+9bWwdKkdi7",
+	"a3xff7/9/b9+eP8vW//tw3eN7xvf/+GheMGLiLEtRdDkz1dvXhMkkTSVeI+8ekr02hwR9/OdW7IcX5Rl",
+	"2KnNdiULpzjivPoe5nnNw0fJShatIeW1BNtc0Kcqy7cq63Wsa5Gc14AthHF/IoI8mKhkXlRkLN8gOLhS",
+	"uG+leFUz1C8E9eEHUsmcdQaRxDgzHYBHg9CktmDdgYjF0ZzMAu6LmRaZcB5ngWSbl7bcMDp6ErHbQExl",
+	"D7e3YjlPbGwEkW8ufKAMRCLGAG8ZDMG8L0hd3yQmmJ7oYaADxDGEdEICDGlo5CMY50lfmy9LJWUm2UBb",
+	"m3lAMlozBD2FTlqtzujnCjQaqw8TbpcgNOszmyXwMmLIHMWVqo8e0DFiWy0u+hvODPAVRtYYOKzCamHF",
+	"fYCCjT8+khrf3MEEs3Y+V3N50ELCxfOUMSdBDGc3UWtNmdoMX7ZMGlAThvlkr7VThTBDGjPuzXtFsS4v",
+	"1EykDlTW/jFdc0bX0lIjm0YM7ujjIAwDRAOSuZDPSuFtkZafvTJ307V1RB5J8vL6+oJg29zSDDGhmTNS",
+	"184wh6gz4Sdle9PQjdZOlRB6nYRQfnyDOEGeeLADmztIhgwzo1lctsyWVpDAz9H2X5i5pN0CZtELFJbS",
+	"h9E1qNazkpR9cE5jRrZ65tX0tuwzm6luuRX/9rW355pnFrNXjR2DNRCzyhyoIQZ3sJTj9kIxLHNwRcwT",
+	"kc9804tDROgnpUZJHa8FWuAbpjWAVMt4HQthTo4UeCTMNAoOgQFW7LPhlOclwiKXSYLMlvKZZEuJVuu0",
+	"hjcUwl+djbAOP1opPFbqxpotfpyy6cMqxJrwqvMLQ6oYEZUU2Ch34pJQDJGETW0O1T6f95BLCyqSdKul",
+	"C/a+AoTpkSzItEvr/hYIdhn3lugViaJstKBCLcMPfBPueC9V4jr3tkeS6OZ51WFB+87MeP/JRiuMhnrN",
+	"VZbq4ODXMEsSSOIDV7WOk7kqqevDIOCBHCFlb3aC4OoyL7+1Zg4QVtHGR6o5dSrpVLl9WdSrrJsQctJs",
+	"DkOrUhailR5YcuCQPWeO3sJxI3Ut5ZvmypDV5/A1GEWYjSysshurkvXqsSB9tB0o5qtEScB8AI0xPLlO",
+	"SefTJ71ODccw6LoSePaNm0SUp+roQm5f0qGiLOgiGyRl/16KAnwfZcrmsE5WtbLYlZ2OlfLUhKytzKtE",
+	"Sq7UWC3GtXhwc5fAjMR0MnpDBbXltEzrRVxkyNqajfyeCw6kzn7G9qjGnLEqAYzSEEYXkcCXTXIamxr6",
+	"rl7ArcB3dbxsCsiuR52lY/Xe1s87g8vOzY9P+j8djF/vTs725XXn9t3jvz5r+7WM1VK1Tu3KHz6X+aRz",
+	"C7DKPU25feFK57qqKvwy+GnM7jW/r6uHJRrnWuWsDDdVKmKEUU6YiLeGaxyZYIlvHH9cdI4fLZScX7/a",
+	"vLWYi85nPaoKxF7dEV3w4H3vOym1/X4uPRst5oMs5O9gEcHye12o8R5zC3XUZkFpXk7d/c5F/24YNo6I",
+	"ZIy4VM65RydBc07HIf6aIMAlGvQgMngOWuJ+lwZ5pX9Z4KXmG2NOMAFizV9FwO3PIRvEWhxaj5ugsSb1",
+	"/ewXCO0CbDxIf1Z/p78sQKmmYFfNSSTUkjNLOicqUVZVWHJHyJrhVwDAJgKA+QAM4b7v1r7r1j7otQZR",
+	"lnetv1+yuB/W4/wpxWQy2nY6yxLa0jkWy/q8q8nIfCPyW6uStGej3s7N9cHHX7Ig8nnpnBXOraXC+SyQ",
+	"8TKhnB/zRvFjEC22tgzcIDxsIwmYkPQKKzAGhwU+xoatq0usjPhKBrFO0Je1i2tJiLNAxveSDkA3375k",
+	"uCy9EdM4uf1aFqXseuH3SzDIdVFTiDIvMEtB+Ofi5fXBzdN6nCvXYS0SukwsAxsTkV793wMZrbFw91qy",
+	"38FivS2KrsIs2VzYxMWbq2vmH0HclVICIKgJ43Mi5jMeBzSUTfIayiyRUIhJn3o3BELxJhHEIxDO4pmI",
+	"bsiUh0ym+AsswiIi5SFYqivG/UwYljei8VbiUM6leS7EY9mB3dm4H3jH94fb23U7xvu/bX344793u+/f",
+	"t7YOjrde0K3BYfPDH7vdD41c3Na2idlaJtnfBfHoClza1UsKpESWLyYgk54Kyt0HQw4JVRggUXdnI8k8",
+	"rdX0qWSPd8kNmzcc1KL5nFzFlPs08s2RkCQM+hGN1i2rgy86H7z68SDa/+HVzx+j69mvby+e75+eXfxy",
+	"Kjpn9IxezWx1Ka8rqefTPfjj9p8+/PEPq9EncTEqFQpYUPoSj1R22TIFimiMcT2B4LCIaUhI0f6uxX3S",
+	"x+7Fhyzq+mY5khoG86ZREM+v1BhxEY4nwSs2P54WQVQVVYIidVfe9P7223+6gOobTyMOyW2eNY20oK82",
+	"KCoepYtV4+bizAL1ErTYmXpBh7Wfto4vTrdeMQtqjcIY1To+ZTRikRltHz69MHzp2YjGapRpcYhaccyt",
+	"rv4AwSQaMgaTfl1Sd1XnIgr+ChR4SPCN5LbT1HMOOIGIKCIGXe4mo8Xj7/609VayaOvUdw8hZ9iLpQZO",
+	"1bkU6HPQycWxQCU7ll1u8msQtC6IDRKACQdJNkItIoAi4zoSrbz1IzGDdJ2oy8eiD1ghk4k6ZtPQh4Ly",
+	"UJ2SUT+b0QMVxHWhJF3NQx0SzL/q8noM6eAhlFAc4nl1U6JxyR+Ji/HW8BHM9SOobpFZ2EaXY7gIrAAi",
+	"2ewQ9/jt9cs3l6e/2Gg6iO4Mk/eBhw6RgCJ2K26Y3+W4e4Eku602dnHy+vr0md2HWhXGib09QVK7RCCm",
+	"1g2bd3kg1b4gmnJaFyQYcqhGBGA6cKDhBAIppGSpxJoiynMqYxYtPUW4ogKy36G1Pkrnx1fXJ5e944vT",
+	"3quTn10jM/xxwLN30JKjgq8uOy3pvpTEV3mwp4owHdL+22//Zztjh1d04uazstwmhNkiIoXSTSI2DGSM",
+	"9NIkx2QcSAmUEpExDZXSYOq1BD7QLUYNJYBKpABPCY6SATZKj9SShdBNFldBsb2ADwrqQhp2EUhCiWTh",
+	"YGskJCAgjKdhHGzp46GUIKK1o0NMQXbSqgJqFl0+YdEW2MKkYuCKF2LAmnSsSpDeDRezkPlDAFSHOWbq",
+	"Rzhdnsl9dIpST+ExDOj3mIMwUZcnV9fwfVKlttnlXf7dd2rnldqIHTa/+04f85S0NBTPLAEaOcycmXo8",
+	"YoYzIedxSML+8wwPWlegqS5fJKojHaheRFQNpDjNm9Kh18Es1oVYtP40znNyc6LxMAnOZIPQUAqccjGb",
+	"7/LutNXa8aAP+JO5Os4liJDt6xgbukKQHJZzZMWKEa7T0YkzS5lxOmE8OV2eefdyXtokx1leArMHuZWy",
+	"DjzSMAqkGbUu7Lvv1KrGULoGUnsAXD/B5IfkRySzZ28urxRxPcX5JgimIgqGAUc2otr0js/O3rw7ed57",
+	"c3n6w+nrKxeMzh4NQ2h+fHHa5fVJxAZhMBzFeCcyIZdHuR1zHeKe+mw8EeDdhGk4Nu06MMmENoFWnyEk",
+	"29b1fMLw5X2DZO3+tKWzeFRzFBARjdkWwNp1uT4eDnEvWRzNt47RIgfdJuOIt/CKz/ykd3W+8aSIiRJI",
+	"2zPp6mUz2qpaOoy7gvQR48Elgexy93PXKHjd2iGE/P07mhFJF/Q99e3ffvtP9RH0PvWZT8Pw3z97wmcJ",
+	"o3IwF+h7xY9iGoTy+7u7ZBzqOXkIvFhEZLd1oEZUwplTRD2jq0KYtxrrLBJ8SPpzpc6wcOCQ2YjGQN+B",
+	"Ke8HOlE/YvRGX01BV8YbLCw0wOR1ueH9ir3rejLTcBIFcTMHgFc+HnJLw8Dv8mQ8pM88qhQQrf140yhS",
+	"+oBUapT6UooxQ6iMIMY3q0Psjx/JLh8En5iv4SYkoN+71LtxSZ/NheYzC9VwHMMkaIiQw7TLsQeEz/eD",
+	"NDoaQkGTvVJvxXmwT4FUJwF7aJJrxY8N/oSEYuKjwBvpSfRD4d1IuE0urmDAJ5DlQTylrEdcyRsgX00R",
+	"TR1t4GqID63wgVibIagX/D/Ayo9kt7WLGj/tcvUWtQrqAV8wvMZCF5phpNV2FKsyAVB6dlDcQk0M28DR",
+	"UR34AliNJlPrtCv6fAYXRj4Eq4mWY2pb8kxBC7ZDE53Y5cAxgfroGLRAvLgLf27KfXd2AZZYgmpgYr7j",
+	"pIQ6ftXlCHxfh/6KmACeVy0ozbKMIMyJckzPUm/t8in3tRTQun2WyJvkiiF7xrlAuECiEujluVQEgMCc",
+	"KUOhqQLA/JSzQNkQJoHp0ZgBLugW/F+zzfTbSzamgbq3J/cb+zfJYpfUpzz4pEvVysZRUgbLUhwQG9SK",
+	"FlVz7BwQ9/L4+qR3dnp+et07+enZycnzk+ca6DLDZ80cGQ3jYAwcU+mvaVV+pcfRmLg/nFwTxWIhuoyZ",
+	"akj9eZe/z/gwP9S3M58bpP7y+vxMsRMWgQJHY/J+2xee3I70W7c/1HNfNBp6YM+FB6t+NaPDIYvI21OU",
+	"gWoUwpuOGd6GwRLnw0CxJxQ0XZ5OJDMAN/c+95DAKCegeqqTNWFiEjJH94y0Dfg+Gc0PwUehPHtyszNs",
+	"8PjiFK85YeAxbVXRWvX56bVOK0nNhEqKSTGNPNYU0XBbPyS3Vds7J0lg1Lp1zandskiivt1utpot1Uj1",
+	"QSdB7bC202w1d9BGNQJrxDb10C81EUWOuisW58qLof48jaSIElYDLCsWZEw/1TWXV2or++g2jgjFv7qc",
+	"9sUtK+bcBdeUA4PxekigI71x+lHNfgEqTUm9RCwpiXWdZs6KGSdWQXWl4ajrbAg0gTYUoH3q3TQj5rHg",
+	"lvnukT1ILYKIYWJd7gkaMukxn7jwyCSWrvYs1xEwSQzIdKIWxL08eXZyenF91Ts//ql3fnL+9OTyyjVS",
+	"CS4riM/bbrUaTXLJKETmBWMsLau7ByGe1Fvq8sRzbfYBbtiK4hj31VPJFUgMcHVACCnCQMpLiPLUh+rZ",
+	"N+cLEGJPhT+3Smtg/fIUVvZXicB2ViptEhK5NGoRopTbO3f6lr/SHHjsJXVa7rKGOI3nangsEHGn1Vpv",
+	"0MYiaWrmqbE5laaSWiWV9mcZHPW41pietq7C/JbUPrROHthpd3GyRd0ni7L9lPrJ+qlH2qsfecupuZL4",
+	"+NDO6odeiKgf+D4WFt1t7a5+4rWIX4gp16842GTfcOUT47BSwBUr1GIcQPVZqLYR4zhN9AZ8Ju1dRFvM",
+	"65OGKZF6e6eRMSXDPaDy1oKWv2xzXcP5lum0uNPtCjtwQecAninEGY0wNm23vVdlu+V0gvBR58wPqIlK",
+	"2e0crH74Wohzyuemhr56bq8KWZ7ymEWcGns9rPJ4TKM58iNtt0mquSjGFNOhrB2+ryVxYx/UY9tgbdj2",
+	"GfW3QhbHGn5nWORLep56/0DXB7e5EtKppYiZYsnu5cn15c/Ato+vr0/OL64V3zZxv9mQ0cPUOqXFfmpT",
+	"KmK4Z4GMnzPqn+nxQilvDbMNLrR89hGg2QYytUir6RI93azHqgSD1tjxPk7VyiVmPOwQnfjVqBotJRgQ",
+	"UNwyncs2aK3gtXoYLo2x470ULvD9ZythaS9hBbWSTd0jVuA2snwriyKfxGOQU+yKQ7WxHPY6/SeZxVUL",
+	"XnMqCsB0yZdtVoK7AoXu1QrquedgCN9/eBg5ZJHjKnmUpb0vKIfAkJYXRptyF+2HA5LJuQ/ef1Drm/If",
+	"dTwzs7SYD4wpw3lwP8uZzhncuDGg0Hic7OS+JnnF5mh606A+IzEDN/Qi07jW73qY8/T+cyblrSyHTbOK",
+	"Y2/MyDMRTdTbacx6cMXsRRMDxF+RsBGBOkwKs+RqJXyJiih5yP+0TkkGXj8tGHKnCOIBThXuVyZ4ruRQ",
+	"aSpqfhuHI07oMH8unJJ7JBiPwGqoze4QdQDObCzyp53deHnTRhkrYAEMYWCpTEybhKrudEU1MqJydKRd",
+	"tBDZMdDxHaGQcZEQxhHhDi1K4BWCzbJ5gc/rwz3uTVXP1z1OTkFBkPyZMGUr7ioTt72Aa13R2psJfzoJ",
+	"ejdM0aC86e3++ePBLzfX2Tjlnx+Pztr+i9bwqkNPDqavduMfsylW/+RxNo97QBb3LohHr9i8GpezkubN",
+	"qf/qaoS+cK7glOkpfyb4IAwwzPDvchv7CqwdD3TCoqtoPdufkxNxlyJoFN68WKzdIvjEIfpwbTwD7tg0",
+	"ge76xO2qTXc5I2Gb1PtzrVwFXMbUWPQCTvZaLTKWDewUPPYRQ0Oq7HIKoP6ckfpuazexY6aRItrcInUZ",
+	"KdVFYjLu8pxFUZe5xkG1W619UjfG6GRQ2tzoaFdtl+sMYD1Y991V79nlyfOT19enx2e9Zy9Pnr3qnb6+",
+	"Prn8y/GZ22iS01hihQg0MTqJU0o6OgrcMQizuZgGUwdIu+eDSMvPLge8a/UYHbKGTu7kZDKF+J+FUgdH",
+	"4NABtJakzDDlXT7lJnEcH20SxPjnw1TaY4UL+Bl9k0EYkmjKecCHXY4EIEmn1cEgzCODZ2U942MpLzvW",
+	"bcrVDY/DHjaaXf5aqJGB/bsfsiKhj3S4odA3V98LGo+KLrWdzeSaSdOuqanqUhEVxMxDsu+FQhBL+Te6",
+	"esCDegQnI1u5BOnn78HS1zQ6fgWWivSW1XppGCarVqhBD8vioG3xaQAEQWdOwY3SHQK+plgsvMsUYREF",
+	"N8sfWPyFTsSGZp5/amxfXmOrdtT/eYrneEA21oq28Uq6BTeXMi/rqZRTuBxzNkv0n0EmDBkvxiL0k2hk",
+	"rQkZNUqdbQi+wdATrXZgjWqUr0e6loWSkDRM2kD0mBKu6vj1ofpjf97ly5QqUodkZI96Ixg2Kkya98Ar",
+	"Q8GHDR09YytxcWYSEJJtVXlKtaRMcGVW4RITxo2yZXenI95TbXFBLUNvPRSLgdAJUl+udqXu2T0iG0X6",
+	"xCVsLp4oDAn+h2CgmavywTu/c3Zz8YT/uBtd78+f7tz+9Hj8S9t7uffri9bwuCNPnkxf78av/nlV/oe+",
+	"Klus4Z9ceZ6cvYQxpwkza7PoqdTIMcPi+po0ti8ewKgg5Ort9TPi07kkrmLCLgR8xMIl9b6A6vJYOPwI",
+	"2KnhJKqjnRY+hjEisfDpPFNfQHcXmNonqtOG5WSEelJd7tMgxGvyWPB4pP4GBFod2V3Hf2YjQcbUZ1bA",
+	"pogME6V2JFTKZB2dQTOWLLxlUBGdxmrMkGOgXtZwyITRm+LHpZNkpaXB+Inn1ISJYylOMcBkHG3TNZdV",
+	"Lmag1lIlWNSbDPaQnAK0FsgfI5wwzqfLoZ0Z6iHWQp1AzN+UJzk4eVGSBAJRLxJSdnkqF+u2KJWPYBxJ",
+	"xLyacMC9wGcNh0hBPDqhXhDPu3wSUo4pWibF0Ph1oljLYCVuE9GKjaBsaZGMSdTztxp64j4iximuexXJ",
+	"2FAzqRtS7RwgmWrANKDCYtTDVrvEv6wIOeNazuDKFeVBlkK6LQwPzk3JgHZaZQ5vsdZwHkwiw1nt4fns",
+	"6SJB71VHU9UN1FqGIWTWVK2GabHTXmzRwYRQ6FrRZs+ibbv7/f0VvR88LuscNjC30an7vb3f2dl1apr9",
+	"lE5vt93RjdKuoPfFQauRKFZAh4l43uvsdvb3q6sUscgTgsEqsIG8Wg8p0+FkrpLoIGX+KbohwseqUm7Q",
+	"fIokth0wXDv8rL4bMRpidl2hsL5kExFBUYC0sphk0W3gMeJRTmZREEOxbGOBUReeJjlOLJAtnWDmolnu",
+	"kIgbNwmfVz0o8bXX2tFxo6aVz4YR9ZmfactFGUN/ibN4MIOJfYTUYfP7PTVTG5QmMTOKG9C7AdPzcOex",
+	"OlgFIcMPcDZwkquOhdmdQBLc2/m9Qt72MFjxnmvYyi2hBhJK1tBs9z/UShpy1qRH+gzIPWa8mT+hmdN4",
+	"pXdgZIjSnEVNpXgYAUZhG3WBLcm4v8zfc8mScOX0qFvPElAO68a1gggFjUOA59exMKLLQ8GHLNIoHYTy",
+	"OWTFWIkwQQzV0Tikx9g5fIc6E8hKXc55jnbK3QNPYZxXjPsvBRyWB1IBDLq83voHoIvsSPMI8AVkgvvi",
+	"/+OFD+tIGbV394wk/spRq7bUs5Ed1BGzs8EXbq+wE3gRyp0L6wTq/EkyCELQ9yu4BwoOWlHJoaP8Kery",
+	"8mNE1jpFP7D4Cx0hwQ0GONqJIJ8AcWPwGClWLKYxgHa3Wxg14680aWUTbsbC17NZgObJsL8vcYRXsXiE",
+	"d/rn4f07H94fMDl73ZM7mS7LsCo9vocZG7+OdkhSUhG9u8uZHwCUQgpQIKLUhO4g2npSvh04QSTE2FGn",
+	"WkvYWHS5O41C11z50TKhTTN1U4hXp72GgYwVgxhjEVt9mjEx2ZjMQMxLxiCOQmK6tftZ3bIPSTfB0FQz",
+	"7dbIv1tfqdl0a47JaOwFPpZ8hz90cHSSa90LfFK3qmSq/hqOGdGd63S5LuCtxrSIDTWjc1K3Qa2dFOJa",
+	"cRQZ0/EEEjXNt6o7Gk8jdkhu2w5CGGggqpfnx8+2rl4ed/YeGzyDxFWhnn1kOLDT5VQaQxkoPegwwUVL",
+	"YiI+fdJXjc+ItaoWDphftwYzs7+P2K/MU+tGIkal4N/faYwIoCURYQp0ASRIly9mnqcpza5eSfVVkrsM",
+	"L3ANWHRPvUENx5qma9poOB69W1DpODtqwHlQw062rMvrbXVN23VaueKJmhotUCAL+oCGjSZ5LZKEYRNd",
+	"k8oFSBJPdX2SlFQyCcKo4wMmLNz2sKPkQodZWIg1SlwjkNxD4sKmuDi+zITV/GHZ1W7hFrlWvmKyCYur",
+	"2+X28vamnN7SAKBG3Sa5ZFgi2ujLsR4V85GMkMq63MClIYSIFVbrMSdXUgZsp54O1U3Ob73TajeOupxq",
+	"lHj34u21myl7GjGJsQ03jE1gTvUOJDQeYzFTSFk38HlOAp0nIiikvxUKj4aE+n7EpCR1RR7w1UjIGIes",
+	"d0mnkgNSwgIh6l57sboKKlpVA5IC0WYQ80IQSlSnmD+P042YFCHcVaC0j5MH8lM3o2jKDfCM++7k6cs3",
+	"b14htEbv4vL0L8fXJ3+CvHM1X1wWDTliTMsansNYfNUpoXFCybh0mlSpdk4mkB5YlyWvltle1ap62VWh",
+	"XrZh1HKBKlagfG2qWFXTnRYm9DUyRf+pg8KNIqlOnV4pFB3esEmc5L7rTJY7Z/Og7yWrXRGcsfZfZkfQ",
+	"ee+UAUCSei6fovEN3ST+KyTAbnobudrkNnLn1LbHLI4CT2rLekrh24l+X2pnz9obTPOjNNIRJFymSj2Y",
+	"6tIa16q9Uk7GNPZGLnFnIgLFG/VCpViqXt3GCovEQkh4qUkimdODRdl4ejHUDQjweWNvpPiSiPxaNR6j",
+	"msIG+TRSox4x76b2QCmdyYRXsY9k+74hfvCNGQrUPqfrvImZ4BIvSXlTgemS1CnXBwtOklQ3DLTBB3Gj",
+	"SV5EYgyXs3ITAlllQVCHzVMUynwM05cxCeJDc1KLrjQFgGZOCja2/F5ppuYeEXcQ0mFytUKFucsBGQdB",
+	"9EUUm3LZci5jNiZ1F78GS4ELCG1OciNV96qk+8YRcdUJtvuH8UOMCRxq5pMJpj0kpbm73P3uu+/cJjlX",
+	"DQC0RRKPSrYVcMm4DCASR2lCb3ngCZ9t0RmN2CGJoSSfGj/sEwYqivGERkmaOgZXmjvvI4m/x0E/CCHA",
+	"xGdAt+odgpP66xevnh+SwTQMt2aBH49M2jK8PQyGYKiQOBPMAIEYlYCTgYjGUt3HdIcaltW3PnoeYGfi",
+	"wzAwuJE0EMpMvRRmre6eWFTOvYoj+j//A+D+YogPdWUcUSkZgAHp/tSsla6oJIBHB//z/3ZTGDN8l/qa",
+	"KfaPkiHpDcu949opVeYQXUUwZYf4wTAAYvbEuA8wWmRMoxss/zUneKKw9I4A2FzsVw2DSlkwiFB93TjS",
+	"Lwy47kIa15oxrXe5nMD5rL+k3CGvKKcOuR7RwCFnVDjk1Wisxnc+p3xMo4buP+Ay8JmmCamvt66c9jEC",
+	"pfKNEsRtEkRV7UZ5HJOxkDFpt8DGold00OVgeGlnzC5HmM2UCFXYR6gFK/yAmUi2DjkPnja7/P4uhKu8",
+	"vN7wlrpCRJeK3+r3z1TIfvmr5+9O4SDUWJf/eRX5XVxFtJayps7j1D5t9YU/R+jX2mGndfCkvdeBO0oO",
+	"72TJdSTByco8Asx8zvJwMNpCkYCeZxA5CrE3XmcGsm4U5sMi4SxH7uiYw67x7O02na1WO9PGXiyMrOPx",
+	"oLeIXLNHYc5A1mCYiXyDUNPu7OzWrOAYOQomEzxpgKddO8TWspn88jDwGvaWVAHZMIVvswBNX5Xz/L0w",
+	"tQC2YzwvXgLrbGap/MPiEdz+nKOYu22AzStLbXom+CCIxgmWIWIr2n1gERaig33MAKH8QAJ02CwCLbTH",
+	"uvaBtB9++PwbdUcqPJrt9Y/d3YOflQqgg/kNsrnnV5bV/+AxBIWwdTSzgFXO15LswCu8lmb7tMpURswL",
+	"JoGSqNqXpZMCXfSESZfUAS4afUbS0b5JhDVNy5SnKK+kz9RplFAtxdwkutwFbt7T1RHU064eQfoVQM9D",
+	"O43YyslkKkd4q44FgdomXS54GHB2ZN1HyJABTKkpaTM3Ttomecs9ZCIsh61nICFSPFTAQAWpp6/STyCF",
+	"ofiKwf17cZCHxABaX7Di1qoHFnbFRPzqMAmgu77og5pfJpDXYiPztS47nQdPAt9MeUmOiawd7jwgU12a",
+	"ygdn1z+yyrBLguDjMzr/naK4fjugOn83WaGYz3pCQkN426kQpijNksxFTIIAsx1WDABTTLYaFZQXUOxY",
+	"8/qEAQM8KuReScaKcSMuzBBWQJg+E+Mx3ZJMNYrT6kTSITSxQrVytZZpGEDHwLrgMhMCvq+OxS/K7ko4",
+	"Xp4r2Qe6UlFdvORmizNDWvPS6swynkMa2kBE44e87Gk0YMYXWOGOYYVpegfsZQZCFFfyzsl0pPle8thg",
+	"sPCcgR59AE5pCGXVNe0NZ4TxOFI3lcgkrGqCSaKVQHgRCDv8r3F7M6sHwPIyi0iaHEHkE+j1WG4p0Q4T",
+	"qNqbByN9Z2IV0/JIh4meCY+JAUb5GVyKd/nqTIc6JgwzscQgTVzW+wcIVtiJVjih7IcpHDUgdSgxhcGc",
+	"0O9sJPDXQIJngwvopNFMErVcY04iddqXjMdm1Phz44hMqI7qApam3UPgHFIzoliRnMqk9rfB3+DsU1yG",
+	"4qzTzSohOJsF0dGggdRDy2awKj5fkruqz2rVI4dju8KHlmXW6n0NkhTpScRuAzHVJacyw4vYpAzYuGjI",
+	"WFh8vREbbOnixD7FFiZQs8e4KY7IXkvXxYGNzwx4r1U8MLQ02gMb00/BeDpO2bz+tFhA++HsBGlley3U",
+	"7Lr0yG6T81wRrXcBrLp1/PSZzwY/lOwaF5D2q92ch0T7BdBRqmRAxg2jj8xyQrAcr+ks8GIKQ8991Z8n",
+	"X1WrIJGILDwqeBXqpWJrTMNQROpG9jBaPpLexYoU32NkIGJgDvp/IcNilLBBI5UMYyxHBH7z/7P3br1t",
+	"JNt++FepP/EHTG60aFIXj01hY0Nja2a8x5Y9kjzeM9M+6hK7RPZWs4ruaormNgxs5LzkJQ/J4wGCvB0g",
+	"QIAgr0GAPOSbnBPkOR8hqLVWVVeTzYskSrLHepmxSHZ3dV3W9bd+q5y9hziERSR4mqHLJUKu61GxtaNd",
+	"Io0Q4Eol2tM4ZCwAyhxuCgqkHtH+iBodpFpIJwBKctpsrKCXZuUILO47sDclrLglaUl0KLdb2012WKH0",
+	"egoDH9Shn4RsktleD6DXNEEafMt819ehSOZBN7L4j/m8xjiQO41pXFESvVaaCmKgW1iayHNjN5AJotSg",
+	"6YsnPeSD2iUpi3FuboOy+AYF9hWm6WoCHLyAu5Lga5TfyyLe+NIBcMJ85hHu+zDLisoJV95TLM6jqFRV",
+	"nv/08KM7K58wQLvAvC+2z+WM5SGHcnsySYvDuSh6saL9/A5avHUr2lA/TZVt34mTA4VaeJIjKM2KEz1I",
+	"tDZ/1gHn1yG3KQdtmKahHCdSQzf6rspi7MGmXPQIy48K/xGbzprHAgYLn7s71VXXdxmTXFNjQfokArSw",
+	"brI9OcF8gT2uoTQaGfR4hVZmRilX6Mg3gJRxOvLKKs4JMjuBq6sifwi3gR26OVVklcHNqJp58a6S8nGx",
+	"wkvqH7dsn5UO+sy1z1emQWCHGLlIYtFJzvkqRKnBkgAcdImck3CFCKdEpPeEDRPgkoPoHCVUsfVYKIFu",
+	"K8kn9ksI87vinwhb3Z8AB1eEtPF+x81/+bf/we8B7JrO8e551AjoD5IIRW9392M1lkyLPE9kT0MZx8hI",
+	"l5HMkxSqOLJuH3ppBizCV4gaTXY4/d72Z5jJTcVZztQo3y2ux8JKFP9YuZT3xWBuOA5mfkkwztxx6oaz",
+	"C2Kfv8sgMoNV1MQ81/BhtL7CX5CZsPcrhZwosHSqVCq4rIp6YeDQ9hTFHnCT4VRMrpep0XAe3515xMpC",
+	"SqkBnrjVe7st/+GrszMt1op9c5NpZ3wV5ebvZ3humgiZnxg1V8Sp3GBqR0KwiRoxIjJI+Uh2+//fYo7c",
+	"tn0WUf14vhLWVngfrNpUbiCKRpeZ4F2Hg4RzDf/6v//p3/+7WmfzU1BTY2nEEXzw7tPK6hCiKL4Gxiat",
+	"5o5WXiCtGIJGTojWbwtHRxbGp6DmyQA7ZNqGrzP1V9HN2d5QpakyJxRkgjVvV+ych8fFbveRTN6PBPIc",
+	"48N8iVfrbLoPBkJabrRVUNJmT6+8xdpP5m0xHFMxga3p+dtcef7w33bOaERTk/ak24rbYvNsi2+f7nQf",
+	"xd+Ix96kxYOpGavFgw5YTR1c8vLctSrmbkHZbDEJa0oXGkm0CqITROPXheDMSMc52wP+XqXzmrlyl01l",
+	"3dIxn2jHDNNkUTyIighpPlbG7skT2c1L8DFntwBWU4qAAecxWB+ZSgWL8IZRx/5LRwBB0F73G8rqAoMx",
+	"nzDiZHA3z5VqsgM+QLwqKy6pZITYNdebn5oxY7T0VOgkFiW9botOWJ3bj6CMDCBpEwrMGtsmHmjgr6Da",
+	"mXjg8oEQbxvyJKtqWo5lUUU1G57RyGbWxAeYzB5G6EIZgTCjTv/dPpdSpFGnPMNdZWYtgjAxtq8H64Xi",
+	"3NrN9IJgsAIW3rsMBQ8QmPYbKZguz1QKXOyFAHTYNNS1DGiUgYZ3vhopqYTLhoGVGnwuQeAFWmLr2pO0",
+	"Lu26guJcl+xfRe5/9ui5FRTF1xuadc3mMhRO0+rMOdIPP9L+/bTUpQ5ARhvnlwTOLuOMpCqiSeSkAgFX",
+	"iWwjmXl7wbdCBGzPWoo706YinfWekCLj6WUPOc3J/TG/C5DsXZ047GI057hd1jow13llM/NyDR5HGFh3",
+	"KmN2H2M0yGa/jfW164oSeCZYrlIyqyLYBrQvo+a8aL49sNdrw1vWnqyOerZx6cD+ZY2LW5EsK/jwS6bh",
+	"NqyJrdsWMzSW36e4+aqsCjx8l7IqHmL31LnGxT4gKoiEgfA3RJwqWQQXY0AdUcn1dsA2A7bF/uXv/+xo",
+	"l3t8qBudUFoIUxQw+08n17yPKHyIH4Fb/leVSAH8mvaTVJwBb0pZNrJ93u1jP1iLilKncJDNP72GavgT",
+	"MIN4ziJzXCPW5VmWCM3qWghWar7Q8PIKxSuTs6u63VGWwVmOmhY+i04szi2zzLHmUcXluwV3RpIHRT9g",
+	"AiTjEM/FMG+y/YsSawgYc9H+z/sHxyeH+8f7B8fPXx1EoXS9YajDkrH/oiKHoaHIdJqOFBoF0ahDaR4O",
+	"Q5U4XkAm6zFUl223Wyw6+uXg6cnh/tG+efRPb54f7j+LdlkmzAHC2AbuDkjVGIGeyJGtRnNxARDJxUw0",
+	"2Z43Tvg8lLqvxtU8okyqMaubxRCx+S9ytlCHT6Im5ZoWWReAMzWWDQwA4XUlzJ3tIKoT2RVA3ceSPJT0",
+	"cUEhTjqqyV7aCkKZTlidTErdmTayLYVvY1HSBtd3WebmUOSjTPobC3YlL5/DHqhEt4ZJOUfzaFWgsmsN",
+	"lMj80XbNgwS3KiDBy9Mg8IprpwFw713rfBPUvJM4aw48sZlzBVkjlCOk0NdhSmyvZErcTjziibUgLvWs",
+	"krAtVcLE/AILaKayRrWts3Z3kz8RyGG70a75OaQfRJqqgOWCD9aYOfKW/PFl80gfa0U8/zdbWUVvn4sP",
+	"YMks2kRunJfPLFmIBu6eLW/SMV9yrdlldZymxjqmefoiW7PvTfyTW5/49k1NvDUeYAG8V2y3loxo81Ij",
+	"Kh8xY72UDhgGhNeYPSJxuzyFZJvnc90l6glPmfz+vIErKRo6Irgy5vLYrGWFJQRHC0wc87uylVPrbLa2",
+	"25/cyTE7n2zpB3raUkzoE3MhmH1DrnMCCeZ4knyjCxkMjB3kLC4wJ6vtLXDm7c6CbOrKWwucjtW2lLX5",
+	"qJzsSi+xxGy8Y2gUj8nTsuvHUtXzvC6y6q4ZXary2VxCaUlE+IELBRepyYAZBc/yZCACLC3pjjKtMlYv",
+	"AFCdoofFBH7TsEY2EU2UL3GfRx1mr0uyUKI+06zgrwAWnAtAzNpCy6KDalTcB+czCCVS6J4KaDdQALSa",
+	"7LkkYFBqXHYyd6PD/af7z18fH5283PvLycv9l9/uHx75jlG71WoEDPpoManYUGQbYKsTOw+6WMDYEQd4",
+	"DBONPw8lNtYAQl/kYaS3Id4NmErz9vMMfXIYamszftFQW26wAkGRMVjLi4WfkTkMccg5VdOXe05r4XOc",
+	"2X0jZdY4xauoPToW99H1tcIz3A63ItDu+etH2CvBHYQf6JDqoEqymKABTR9TUJ37AuAFj2MoghtokZ6x",
+	"egm/0di1t6VfmhtBozBEiswCIOpI79ux/XqiRkBBBc5iI5HzsXJSGcUbRtd2vWrvUCYFKoXx1AiXScc8",
+	"gLn7u4q+IhZRShwUwTIKn1UJpr04fmmP5N0BJOYLB/I8Vzz/7m1uA9gwXyxuz4rFCqnYClZ477UJxaWM",
+	"Z2JsQVC/T1qe9Rj9T18dfPfi+dPjWlCDY2jdPihbmrXssftOPDA2h9Ji7tm/aZPcHwuGTqtG0YAC37wv",
+	"HMxsWgQ1v76cyp6R+cwd0VnNtsBAf/iRTvSnhd1iPeWFrPWkZHZBa9EKZEVPWVJUqeAXQhfiP5RTiWM/",
+	"VzJPYbEKfRXKlRQWq8N2grKFrhqlyCl7KhhKxlBC9VzApMpsdxYkzndYwiFPssrAOLYHdZppPcni1SI1",
+	"NyKDqfHsaqKYFnzM7XaI70Xy71skLxvLXUc6UCbR0EBJgOxZu6G/PI2ExGSXAd5UlmyVeT8nVIDGcrXL",
+	"HFMG2OClOyTQRDIaiKjol2h+DT0t6cZGBPsyNpQAt5bqVMUTJlItMH6gMr+F4KDRZHtA38NgDwM50oRS",
+	"tRNz06Yx570iM2g9OrKwDeoc7gGnpdlJEGMrk4Zi0jrRzFabFflRLHlgucp5qhk8BtK4u9A+hI2keZ42",
+	"A3HlbR3mHyv/llTAbPRihJ3OCbUNvUOKL/9ULnVr0HM5GaSU+c2y5AIJtJLcDIBq6jq2PhBDQV01EFgN",
+	"COAEbwTzq6Bx4x7R8l0HQVUqXyk8gp3j1uMiUOIX/lzSgrdjvJVWC9P1P5d+udUSI+v0cIr5WSx43XH2",
+	"hUEBa/mMezLcQ6EuAbBGE3UwqZD5lzDjkcRobqD9pUft52XQCkCUBQRBwqLjCPVYBAxsEWU4UKi5Xrf2",
+	"l/ZHWdLr50VT6iY7EIlRPgUxhXZ3bIbyW5X38SuUhfY2Os8SKGs6FflYIOnEgNWxbZblPWXjRMZqzBIN",
+	"7IK5Gp5AIxtbiQw+B8v7oCoyMUwTo8xGU4CY+TFwmtAlUJe3MJoM+BmhMEkNsZ9OwStVl2pqGI0S0gWF",
+	"UGVRsH2nS1YjE/7GjQDRN0yL9xWgG+SF9Nc0qFgSd6+qtQFSLv+V2q0F6B3I7F0LwTMXbeRGWdqIyOEo",
+	"3ttXLfb5ld+06uWKGVzx7dpXwietv0PJ4gLrmwHHfKZl1WUMRntt2R542dXSPbj77vM96833OGle6FP6",
+	"6IYyPkez7eVdJpky3qhfQQXXe3yYCq0DpFNWatBAokFAp+YiTbV/pU0KllUZ22NR6TBHbMDPbSUvtJtN",
+	"bC4kdw/C9utwBjrImSJ4TlhazTZbrWLcIChD6ZwdGbsm9MbJTGSvyY7ItBjw7LwYs+3GT5W58DRwj3hm",
+	"hlsaauFMgb6cYDv4GcXqG8OhrG+3tp1pYIwP4B7Wo27f/j6AIKKNIXoPhqsQr8tDiY9McohcqszCbQmP",
+	"i5c90CxCjR4xlEO2lV8xoJ7I3a883Hf0fqSMJDQPhn9qn/WseCPmXgj2gH0jKRqd0hxZKDhnWvKh7ivw",
+	"aY3pFVkgG9Vzm3VzrUT8xxSTUlxBRXhKCogENHappSRcOQjl6Sj3VpLBy3L3yKjkyfud+icUCrDPn9fw",
+	"g07ndbzc6yBAV8UCXqIDoXunW6k2unv06/phl7eu/rc+rVP7L+YkJrEL7HhM8CxNRDYtzXc9a9UJNRK8",
+	"Nm9xvS7+X9G+cfvly9opxkak7rEWF3wf/fnyG8wMnL6rsE8XBXwefiwOzMLc7XGhrYFctQAiAXuKOsvJ",
+	"1CFWE+r9mWjoVp6IOAhlVJzfiGlRmDxoxGIJ2Mvq2uDpmrkqzf8MvvN1/w0ow2n/9gqiax7C/ga93C9Y",
+	"XNmCtd+rvLor0YGnZZnwuNksJz1oeaLTFz/gqx6Bf+ROTDSXVGC6/rYZyr3pPVXF8FTgRbx+BI1mKEMZ",
+	"8Tzn3b4xHXQETiZ0hPf8qgcasoDGHjtLUqEDdkoElKNUYIAePeqO5wY9gMTeEEc2GhoFpcnnNeODpA24",
+	"Ufh44wapEDroOAcQSjSh96IFMmE3+ES73ww49MqZNJpsT9JjjI/IqeI0L4+orqhrj8+5/EA3iHV5F0iZ",
+	"BzyGNj6htL/D0dqezPa1QHUUg3d39ZYBoKWRhTpEdhUiVpr0xi5497hiZhO4HLMLJOzJUOLbsZyfC8nU",
+	"2VnJ9YUOfW40RICdIFL2VLhxmncSY2QvS7TbOS6oYRcKYQzuftC9f3Ob9dUo01BuDPONOYgUm2kgzgmp",
+	"/Iu3W5TCvb5Xu6Ss7pL0F3fnky4KM99KleAXEYG+XU2Ns/a7VdQ3jOXyNtQ0nMsTWbRXbxq0NftEQENx",
+	"qzFstxxPUM4T1V8hlHbfaKR1eWUPS1JjTgNQxeBXqFa9LePa/tmbYPynsJbQmkJikFBKnmWWjQKUVK5A",
+	"wburgZWavXbpCJ8FJJQlmpSzogmfu7yy8Rxz9liRG0DebmPczG/JZ2dltaZ89OsF/NogdddBr03PKii2",
+	"Z8/XlWZqt1gXWzmqC2CF/y6tu2K/WH92eaH+3pou2G/vuGHTck7V3wXLbrk9c8tH82+53nJ2WvuVCJHt",
+	"fr53h9eZ6B0XgrTU9sGKmtv2h6+gJB5+NJt1cR1GUWFRgATLkocE5LSecLVweSeUkNul1tMqA2cvyQHN",
+	"DxnH+dV69lFNQv0XOdQx1546cFbIuRBDja0AC0FuMcNjkYmO8fGIopqd8u450gJgVna79WR+6YVd2/WF",
+	"CyvM+lV9hUtRbMwII1vIvE5ZdCj0KF1ZGpnZ7kE9TzkWgnNy7xD8rhwC6M3pGVYlIL85lHdbzHHMzxEC",
+	"QlvTSIXPQaYvv8C3H4u46KjC7t+L42tKcbbZaodyTO2GAkYyXfoVFn0eu2ii9TK0arI9aum/2YKn6FAO",
+	"LXG/GYAXl6xzttnWVhgHDjACXgfE8mYcAPzpnCDscs3C4xiIFbs8yybQLaBKIFXXid+4Stj6ClTCwr2z",
+	"W8AOIGx7XdjBVzi/7qAbewt2+716vZx6JZ++UKy8kGeleAc2o7dyrQjr3KDG3UN5WRqGDQnYdiZyKs6T",
+	"FWK0HIK9Q+Kobo7oy9lImK9/L+PlQAHEYj4oqtWohn0GcytYAoixxMCo6pXUVYwpgl9qVi+VApRKIEJJ",
+	"9QAN359x8E87RrCZjHTkp6kow3F3GS+04XR6jnC88zufYgwBJ2s1tlU7pIXFHqUijfbdFGnYgVbXaHxd",
+	"xRXfZUnMJ2yssnNMFQ8gprkowrV5GSxdgY1DTfeuQrFudR/HLdE+81XnVN7LoaUX62LENpfTlEd9nqZs",
+	"LJjuJ0Mj9PCV/1S8QVG6uaLKn02XraGF3q1XetAxuI//rTP+x6nSrhDRnwMqpko/DhO5Ei0i1Y1b1RVQ",
+	"V1nzOUGB69bu2Wk1pjzFSrXyOpFr5PZbvVPnsWvPafSekwTNz7So7J/+Xuts+yn9f/r7Gnp1GtcGl7Ty",
+	"ZXdKBep+z+w1CajXyUrpCbM77yXTOiXT1Dn2xBKcxxvgXjVruDI8+NsC3mb8FDNaQGGVQ03z8gX4cs1Q",
+	"zgH/DpM5uYK5Yf3XyfrCN6uKhcV9W2+QFuJ1smLQwAuumdmnab8/p2tqSiONUq1ydtdwRK+Epa2KGT83",
+	"QwQ6UUvNI0Ua+MSiu+AiA1sT0i9Yoq469kIHpp/GTBgZDybJKan8YHKSuyAgZvjQ4gjlTgtURVFMWuds",
+	"pypS7Id/F8SL55YPGAmCMeE5Qd+7FBi3TSNzaXlRyGi7jmuO4P7uZizRv1fpejdJTyo46nPNCndlxii6",
+	"DSY7MwQrtugwODbR2STp3UZgXy/WR8bq04Jn3f5yAqDvRmm6kYsPOcMrmLoQWZk0xasLLzG0DSjG2Sna",
+	"ZukpNjqE1wvXgk2KdKp3K9tznNFAvxZKq8XOEhkjVBBL13UxImAVVZlosh+SnGjTyP8F3zcIJRRUlFgD",
+	"ZIz9z/pJr58mvX4elUvafjh++WJD6C4fIne+COVYZZCINVuT5wCGHWd8OBQx8LOFo1Zrqzvg2Tn8S1Af",
+	"cPz4of95XfMz6D6XSC2yHGLR5nmNJntWDu2jhsOigzNzOHeh8reEwDb7EL4L5SlwEjBo8yJzBgtpXHyk",
+	"AVNK2m5pUEzhNUODgpefRmZh9ETm/ENQNEdXkh399CLJcdJeK533MnH004tOKDdYZCaFmf9EHVpZ+GQw",
+	"0jmDhjNm0SfQcwCD8nLCulyLXbg6rEFvejbsZ1yLsEaLgDMNzBe5IlIBY5TAHSCMj5cPM3GWfPgDsAfC",
+	"Y3XOs9z1Y6DvI1bnqYbZTmLBOD0Nq3zewqOA5nCEuNFU5DnYFjJmcdJLco3EtVjE0u3zjHdz6JtgzLJc",
+	"aGRbZ/VIP0jSyHbqy8eK3iPStBWSNGo02Quem3nodm0TvFAqOH88ZfWoy89ERLvd/PG//nPUCGDGaBsM",
+	"OA6vDvcJ2PeZEOdBKJ9OsiRNk26jyY7NxNkOb3oIZUv1p/1ECi0C9mc+5OZfDQyw4Gwb2yyU2Uh2WPR/",
+	"/uN/+9///b/867/5n//6j//1X//xf9Dg8dM/4NhmfxTYjyLGU3PXWGGdTjOUx0BNwbFJBdpkKtMdFu0d",
+	"PDMXvjo0/92IgI7yYH/vEPur4OypLJQ01SoD3BgE/XGFJc5xAJB12U2VFjEyZmCmLPoDcZKFkn5aUQTW",
+	"KvAH76n267skhUlGpDSsZz/JzZAtrbCxYS3hphWBhJY3UjCAcYOssBPBxIdE5wHrAfejVHDHRsAiFwUy",
+	"s2D7y5g5xnRGFMo6UGk6qin4TVAkRXgO/U8aCNnWHTbkWrPInJ8TbG0SYb7L/mEpVuCEDSFf5iqd4MxH",
+	"73EIZzgP1QQcRkGsyoBmFCuuWx2WNWBhDY+hDmsBo4PcCFjbnHjjUriDVs5H1cJaJlIB50GZw1djsRim",
+	"avKHOTmh97XpYiXfWhjwDy+E7OX9Wmez1YLMkP27yA2ZiZe9qoQVoM77SV4AzrHrrD/gRQHAqgEXbL+r",
+	"98d6Hi8eHewfKE5MNGjY8hBtOVHVcIoY5cpFY0BqO3dABXWaGZTXIsrsYVYXH7rpSCcXosx/52KgrfZx",
+	"y2vVckkAfMxzsWEeVFt1dcvD9RORq4x3c5Xx4k3XMGCwf4yXjWcazlK71dplm+SicyDlLQ10c04VASS2",
+	"a1NnhbKmdFIW5lArqiFKAqmq9IHV1ZC/H01PZXfz5353cKBe/fWnyZwpxLvWrn60360rLGDOGwhAZ1nS",
+	"60/bhyTGZuzDmR+inJv5mVGRapR3Zn6P8jCRvepbbz5K891cxXyCf/XyXd8JWylDUxLBxUjck2lM7ilb",
+	"4o7zN9fm+DMbxNu/eOP1hB1Qk75eyv4zJPYvs8OCkodzu+GHu2NBAZe0IjmC31hfd3Tq5m1x8tThaXM1",
+	"TLqsdGHAeDrs81ORJ+Znc7KkR6Vn3Uo5lE3+wZhrnRq4Q7qp+4nxRNeVAfRfbJVUYGnuvo7tiJyRk/Kr",
+	"+5uy9DnkBao5IPF3p6VSHYdrS7pNZn9hBCt2HEk06/NsAIR5xk73iBhnN+pT2E3+cK7DLTBv311lZ90K",
+	"o8A1ztLaj9JCAU+5E233w3Xx0l/Kix+VX/jWBMfXRSFmJ9mTLAuE1YwiffgRLrl8xaF/F1u2jnJtDrPX",
+	"lKBaGlZwNyschqntTC7DkOf9Em06zMD82MCivX0MV6/RbbjRk2h2oz1ji06i/7tbTml9Oel/N0VYfbri",
+	"WZrI7mJb1HbPURRGnw4uYhYFfoDtzGw0D+miMONStN5OZJl9ALHvmP+HkIttDzIPBo/3iZjuE1XEYBc9",
+	"EAytl3z5cT9JRSijPtcnA5WJCEn01Sh3o+wwqVwrbWAzpKbL2F+ZCRkb3wbe3b1LqnqBeeFzIYbloKWZ",
+	"T4jU7s1MFLZro0mCz+lB1HUHVg1bBKmxnGkrGpi36fYdZ7IjIWZ7Xocl7A2UQQVkKAm1hLeG1kU2nIoP",
+	"KfeuwzSYzaxbZocOpBHsPORFU99+MvRfY8zN4kJ+RgYsOcPx0EsDGziMDe1EmISABgLUE6WRUKi+zhn6",
+	"/BhLHptN0UsuhGQc2nFk/lDS5EKwVPBMUi4syc2gRdxwM+Qa5lFsrzR2YBGDBkpumHbKvV/aoHkojbgO",
+	"IFUxBkpons9/kVypDuNeD256rQGfhLLPLwQ7FUIyfDdI/5XXHl7OvAZdl/Qk8LNDgNffK/jQoutW4uo2",
+	"IEFFqZq+4JlZzSbbc7zaZgpntmaCQGQ+ETEb91UqbGG7ntmeuz71L2RvgAfOnqzKtvS29Zdk+hzUCnK2",
+	"QdmsVti/cLvdwkyNNyYMxnXw+CU54xpftMmgoYkZCPSJT3Km8yRNmRQi1izRoZwdBKtH+z/vHxyfHO4f",
+	"7x8cP391EAXMNjLfarGYT3QDLkFnBm6z3W6x6OiXg6cnh/tH++ban948P9x/Bp0fgaFookYZJaNLvfbN",
+	"BAIXKfbaJylUmcgwonkFO2Nx+NIIJKDRm34k7pLtdmsqqHnRbrY34ubmxvbqIc2F1vZEdp/iJavUsEA3",
+	"//UWsnxEPhW9SknLTfKp+qwu21eLF0LmOlvy4GsGFQvCmSnWW4ABei+xvWQ8W9545jt+rePWk6kO9zhF",
+	"j7dbAfVsPgFoe62zs4nTQev6ye3JnpAi4+nsy0/Pp5mCImNBYI9aUBvJ5P1InJyLiZ1qYuxc8GafLvk0",
+	"0NZ0W9jc1ixxoN1SIBdPooCTuCbHdyK7r1dg0nM+Eknvab2AhgJgJ4wVZGXbLXvJrfUhwSokORxyEJjw",
+	"u9KatM8/2FUpE2MUKsrpGdRETtvsrqIfWFlU3zSwjEaNSpKWfFZPrjbyGcV2t93peN7tsxFU7hXei+cS",
+	"7aNiQF8oV+cCI/PVAVGsAoVuJX2V5RvGKIsZXOWcAHN0jPU80sat0UlPQi9OYrXNgKTV2MK6q4YFXV6B",
+	"MjvN1BhKvYdCahY9HOs/wQP++C9//+cIrXdj6kidC25MuFD2VRpbigm8DzsXkyZ7RiZMmpwJyAgbo6yv",
+	"APhkS82JIHY3lMZezLnP/Wa5ds3d0Hcw5pRSEnrfHMO3WNwMvLW5a4BTDIIcKuxyHqPUQIwLNKuBz3H6",
+	"6tEenW4YQ4d9K3gmsqhhsTBbVRYSBpCPzR1ql0W3O/h4d/KjmJCtcdXQc56eaNFVMta1ztajVmvl8+m9",
+	"gRdzno0xXzHUKj4Mk0zoWR3WLjQuLABKtvj7nbNX3//yt1+O/5y8fPty59dn36YH3//S/uX41+Rg8+V2",
+	"E+yEZvubR9ut9vZ2q9VsnW3xJ901qSeahsXCCob7+cGa8Ty8MMdhCuG8gujz9uJTJc/SpJt/NYFg0R1l",
+	"ST6BI7s3TH4UEyMJap3f3gU1BOzYv80R9UQ7nBwrXXKSAVauH6MoR7mODZdXy7hSc2YPwxu7xlLMPF3E",
+	"DnuckBoMUKT31ZgNuJyQbgS3fup2TfbS9ZImCK3KkQ4IsK4zEu57kb/B0a+zO78+MVL1xM7LphECOU/d",
+	"BzvlD06KSvz2uuK+5r7Lj3rOU5u0/ZIysG/8Dt/ernwmjMmQTey+RO72+QbHM9FNeQb90c6SFDMkwG1c",
+	"ojUpN1m30cZEu07yoVRnVvmiBeNM9+j1m+MIwkink9zsz+N+JgTTuRjqTihD2W6y6PWro2NmRxv5DfVS",
+	"8UAzDIQZH8cYPH/DINrRD3sbmzuPWL0vPjSaodxs0rMAV51OWGR+GuFjYSR4/5NRlkbQdLYveIwN+kUs",
+	"4l2EujPG3hy+MC9HphUA91HLGbMmKjRe1GiyV8jZAf2fgIJNSAzVwZ0g+ATEHcYue2DMLWiX8NDYWruA",
+	"L9/aMIvP8+Q0xc5FgF/jbJgJGsCbwxdwM7KaTkfdc5E3Q7k1PXEPP9IbJvGnh7YlQdTxLcNuX3Sp7aCZ",
+	"ncC9s51N27HGFgPUtUzOzmz/AJ2ziL45AW6zXZYMLFgf7gPbcjQkszPJaJI9wyxm/FRdCLbTYgPR48Pk",
+	"g0i1g/RyOYH7xKKrjNGJoORjiOBBgDhDBD8vd430Gbk77Dc3D++iZigh1oPoQLIc6xR90x22ucNefkvb",
+	"P2Bt9v23gNVPU/tqAXv97LsglMOUJxILC9ApGQyUZHwUJwo+uEhioZBPqdGx58kVkZjZDiUgC807wIFC",
+	"0qNRDth8CP+lqRpvAP8xlPu1WPTz3ovnz/aOn786ONk/PHx1GIWyoCHHDa6yqUWBAkI8zhDUVqMUe0R4",
+	"xnMoYWhmXt6PVM4tH11lZwp4DvTTKDfJoFaOtlNGpYjAcCsVWKozfM4CW/sNLN2dGtv+ZNY6NdgGD4ey",
+	"B1VcqaCAUJzwXsYHTfxixYhYn2/uPKp1ak/OHj+KW4/bjx9vd7+JH+084ZtngvNWd2eHx632Dt86Pds+",
+	"a59unrZOH29uduP2Tvyo2945bZ21Wrz12Nwr+ZuodbYfbwJnwmWcAZziSyFQbtA7cGe11qmNhiet9p+f",
+	"Pf7Ljz9t/fzk181fvnm7c7x9uPV686D9svjtKEtrnVo/z4e68/Bht8/zJj282VUDErG5PCnPP67Jw4XP",
+	"+JP4MPxj4X0gTNTM9B9hou3fvT9unb9v/bQZP1lXmhpe7Dgxon2R0fLWqtUhNRgF7RawkcyTFIDOv9N6",
+	"zCXjgun76jybAuKS8ywvmld4BuEbsgBL9qBvKKzmtKixvXcHdIbOOVbFBdgIyFobxnIhsyVWY4m9lyK0",
+	"uKCwJ++PBqeSJymaYWcqsxYE3GeYKXN6MKVK2sa4Xw+wGmq6S5Nt1jGfJ864N3ZO1kV2Olc7LMjrOHE3",
+	"V4P0BSLmv9lslTM3l8Jx34yCCWpmwUfaPF3weGI2mL+QNySNm/CQOTK598f4+377sgrktjVH748/DZ5c",
+	"1ILaOImh/mLzcWudKmOZh4uTc49oqhSb34tlQvOyZiheWaIdWuScgWN+nQfMQ1Y/Lfw89H/RNaZkAI7E",
+	"uKOeS9whh8062KF0PiG5fjk0q4SAQcyUNHYHXmKdxaofhhLcHOtHAogDZOYDbX1DwIBw9LSVFFX+IUAi",
+	"rP9IriIiT8BRtBAc+gH4Pn5nJ8pqaNsxrzPHubJ8LNbnCViEEjUC9VN2s4IiFYVokohRjT5cfDJINBTL",
+	"A1kq3sb7rPDZ/M9gZk5ypU5SY5HApfgZBsr4aSqiJjtQtKwTkc96bk32FPcXgKxC6boTkra0kPmEVqzJ",
+	"jt0+4ZlgZ8kHEbM+tJ0YO1gUhA4E6NoxFveifqfohldH6/YIRmzMrwEUBOiYUT4TiwGw1JhnsW6y52gM",
+	"9EROewvkJmwNVJChNAPbpW+dFipY/rY2W4w2jbLBGdljxskOGNdD0c1DeS6GeYOdKeNwa8b1RHb7mZJq",
+	"pNPJTESh6awSc0hUwfIA5AIOC0TkDIDccxTzhYFS6gtZ8Ppg5k7uYpH9ONGifEqpbaaUwvZ3QlYDGSNq",
+	"zlEh5NMPQfyaBfPNWF6EBQwlMAc0GWIhK6SVBUJO3wEMtgGPKztY0Q4U98bXLRhfFk5ybwctsYMChoUm",
+	"Lsz9mRtGt+z73hmIwiqoFTxYDYbSvD6BILmTWFPUe5gp2MoYO1dagDOpC2XRbrUaQK1ifg1Iccb1OTRz",
+	"B2gNdLOlu4CzyguWHkS6apEbte/Bvt3jQ1n4qeaiOMlEN1fZJCCoiLsV0D6556gS5J1bXYNw1zjRw5RP",
+	"ICdifpkQ9QsBr6P3Eat3uRYbidRC6iRPLkQ62QUWEPMlNh6E5ysp8OUJPmGh8sTsbkaEzU08/lzAt+qi",
+	"n19EvSII7AkXcO3IPHzkehOnBnEcoRxmoitiIbuiYwY2RQBihzAcphOrEN38IXnvHFb4N7BDlqBan6rB",
+	"gG9YHpvYzoAukCttrCd0Oug3B2E8Vae1d+abYQrYLkLWVQFZk1iXUKxJLgZ6VRKJoDbgH57jFZZ3wP7p",
+	"EH88y/gE4Fv5BMC1Zyob1GZZCPaIaMRmkWa3UVAQFDGJkLtMpXPJSHiaLKAdqeQigJcYAomPuewffvuH",
+	"MPzQam2E4Yf2d+/+8P+vwvNwbDee27NVHTdXpviY5cu4Gr0HbDrHP8Hq5a1qyV121s5HsbOMjmJ95A6V",
+	"SFKcP2uAaHvY+AXPeTYdGYplycjAH+mHCPkhI26kc4Ty5kkOq7cve4kUAiCKtGlPaF72zIXsRRLHIgWE",
+	"7QI8rS37nGlt825NVogW2SrAV5ijr6NK/LtEomD1AQoonT1d/vAjLcnC+kqsj0S9Aye/zpnZmRvDTOXo",
+	"GTGRcT3KRAPoVxXoFfdzBF6GMtF65ECRAxtJkGqMPGhldqy2zYYnWVFYY9zpwhkzVxH3FlzUbrUes7qS",
+	"RJmWGOdKdqnrSCJDGb09Onl6uP9s/+D4+d6Lk6c/7D/98eT5wfH+4c97L6IGuOLSWSSnvHvey4w5CKRb",
+	"AjR9KDOhRwMozmnYqA3ZDoFXr6RZHfjjeLlgqBH4TSbdT2Z6VjagVCY5I9mggymWiFBqkeeJ7OmAjDbt",
+	"0AP09wMANFBARrMe0SDCiJ0HDI0uo6L1jOYT3WHRuRDDiKWCU1ntYJdFXCo5GUDSGzpmgpHmxZ9G0hhw",
+	"HqsYiygEtGF2QbRr/47AsjNuMRYQgvkFX5mNBBVYde4GZasTogC6xkDsAO09f0ihBMOFHhAgF5sljUyy",
+	"AvCV2N0B+/9B8YURa1C44w2ZgPDwLDt26PlmdTTE3WRsps29bQTmnrd2WCmHrFOZcO166vaWDWMCEFPW",
+	"9AhY3XtJ3KBO+Q74hJ3CnwQQ8WI5AU2rFGPk3WKrI3qrIbyLgLooIIx0WWb6ve3znPX5EODPNtSCKSYH",
+	"oivZDySTqnWzR8kyv5xaSKOef6uZTVsLam46XZmPsSeX0zJtXot7WPuvQtiIamW5ZcMlLu5gRGsCCvpm",
+	"WsOZdXtGx28VDVrq0onHy7yt+fhUJLIHuuBz5CaeC+L9QjCxeMysF1yoR9hrs1o+mJ9apiNHemt3rmMN",
+	"vvGsL17HH223thvNyqQvSoL12L5fkDm7tuO4tAMKLsTXYcpConBqy1Zu96WltEsYKMtEHXZ1r0rV4fzV",
+	"d+B3d/tViUIiXwC0rUhjXW7DSNgPe+yQcdVYpirG4IEm3Cy2ToCGf022J+m4ojZj3VTwzBgDAJ+E5wQs",
+	"+vgpst9EeFKiZiinYB/2ybPktVuFLaJBbui+MW44oRJdOoqwiFMNE2Ah6IhFrO7s+0aVdfHaTJ4TKVeE",
+	"FVYd99rlHEyci9vgjrpFkbdE1D36XEQdMImDP/O5Y+y+KuwbSjA2mCwWzKPKcsthChTh8+Rdx8pEJD0Z",
+	"5exUAMk+SDcHUUMv5erCirp7r0tYjfLriqq7MHjuJeEXZ/zdS8TPEw0s8sXisCL4+lB8MK8wN7P6Sgr2",
+	"56NXByxW3dEAK4PyTPCBiAOmFUtyGwwC4BJVVUOaEcieQkmhQH6qCLpuHt2pDlx6HFIuyBhKTJoWLaNt",
+	"SKueSOY1XQFZnSvVCFx/cXN1RUBsLDIBtwjm8ODK2IU2UURPYZtZmshzzeoXPE1izA9LKHhvuH4u1pkV",
+	"ErO8MpRoGuOEXykqBncO5VRUDKxusx1YwT5FhELmyaeiN5KsO8rx3nYdQwlUA6yeeP0ahjzTotFhmciz",
+	"ykTrPgx+lXDbnTo9a+L2+YCne2GszNu+mALLuv3kQsRINYMCGYmsFiKUgJ0GSmKRAGczqA1G5tlQ4eH6",
+	"TRcdUi1ACac1HmCbt5XwSvAdzfrrTP1VdHO2N1RpquyXFJOEPkSANi1iicuJjn4QeKdFwKyda5CfLwQ4",
+	"LW9h61rXXq1pbYnQaBv6Y5ckDG6C7nn1i0MB1K+LJ2fT7omKKiporuD/xn82DlDmZ4unaIj6zjdQXgEC",
+	"xic29tv0YnUrxYVhu5nXm+HSRVgyKZ9pA8q3i27MCvIWfDGleOuRO72X2Vyr7RY6PIDV0yd0gKYo2q/E",
+	"eA43cqXdv727SUsQBf0ye5B02X24fc3hdpx9z4xiJSsKDYE5Bt5YnPaVOl/cB8AB1ISMhyoh+tQCCmZb",
+	"aVlbrJuJXO9Cl6VQRgUEJJoH+kI8zpSR41NqQPnwjLM8B9v11r7TyqSFNKTlKKFx/2Tr/PjJ+183B28f",
+	"fzjcuTj45vT1VnctuCEatoUOLSnxWDc14QrInWKvgNLKkwthja5VYNVxovlpOstECHvyDzVQBzjxJ7iF",
+	"ytbMAilfVAmX3G9SRSUXvNvn+QY91r0RCsV5a7su8A+t77JuEUUfE3fa7kXmukUm9Kag1S/m2ZORTobM",
+	"70txKHqJpk6I7Ifj49dHwG9q/tVw95xhMfPZP1hP5AhP8UQsEdWS88kzQdK84/Nep6pH9SR125MulGdG",
+	"OGgq0dAT2Y0c1MZj/OVZNqEynKJZHxSKeHzYDcTX0gw17dGNAup4h2RykeXArke/hbU/hLV3INZDydMU",
+	"WE/SiXsfYnHWDERFoiS+mpD5LhKUhNIpo4cfi4P56SEy/0bA7KF9al8NrB/7vNtnMTHaIN0M8J2oMxZ9",
+	"xNqiPBkInfPBMIAU9KfIVh9DTuq3o5zLmGcxs4v+rm5FyHg8bmr62o7OyJEGG/NJx3LDhNLO1AZ0PsTy",
+	"JjuiuNwrlFbR+MyNwLvSDTJi9ZFMPjBicisvxYYZOc9H2PYwumgH2EnqlGvxaJv98HLv6cbRD3ubO4+g",
+	"0ihuuts2T1VMvaaiXei+KWSeJUIHrlMndkjl2BIzAA1tqfloAQt6Pii9nrDNDx8ItcZ27IhBWZOMhNag",
+	"aJSIVFPM2zyW1LixCc05T4gYR52d4Wb8a5Ln0NTVG0M9erv/7Q+vXv14crh/fPjLydvnB89evY0aAY2u",
+	"YMm2xw+GEoOhfwEQbnsg3HnDNGJh2PREXixKsfEtd/cDbVc2Qb4gJYunsZ5iAN+bJZaHikVji5n1AOIX",
+	"ngBBI7IhpjFKBoLMQ0NOs8NRfPCc2sJjmMjWt9N4pCo+siN5oB0lDux186QItSo0YAXkoOtvi0h5dswz",
+	"I5DMJk2VGprxBKEcZjB1TGUQx9pAEiMp8rHKznUJEVnfbrW84shRlkYNNpKp0CTliF8IOsmiBLILuvfi",
+	"xau3J68Pn/+8d7z/R6NXo12MTcVxJjSWdtriQgKR5bZVsoNaLjIhS8Why9kcSRbcKcVMYR4Vzast2tDy",
+	"99qYEvGfGzPqclbQJWlhaF5ugxdmzSbmpeZwoSmKn4HJqEX35OXZjz89yR5//+Mv77Pj8V/fvH72+PmL",
+	"178+V5sv+At+NPYNytpdGrLrNGPfJnn/COZhqdtPMqkosHYiCSeS1XVfjSVIISbVuLG6vUuDuWfX/L2z",
+	"a07b6tWmuh/RKBmRq1YNOE3utqqz41LV23VNSQZALUA9b3PFkqkUzbzeTYVWWY/XbhnxSUbevhigfvyL",
+	"ZAD95Eviyt1eWfLcJUPJteG5qx2qOfDcPTnHyS3igdhZ24j4Zafje5Gv+2hY64HCWZc2H4of7ZR+dP2Y",
+	"1c4XpupXVfD3J/xzOeGIRF71eF/OwXFh6oJcaDlo+M3hi8BrQ4FBJOgP1hfI1eYrX+OYwulthnIPXXcg",
+	"qfEkjm3EVXbuS63SjPSBMEsox4mM1ZgiSGNqyoUtmdRY6AB5TpCNGL5Rw6GIp4RWhav4Bs63L7muCqXz",
+	"XJ1LcFrEV3TIWp+FQ3YN+dn+PcpPxjW1OYy/QA/oihL13vtZ4P0gaPna3s/DImS5MM/r+zrlBvodKIF1",
+	"P3iA3J4jzerRUMg4kT3kLzPHRMSQKIjOeJJihTDPczEY5jpAUgY7V/Ye0OyQg2MchBLywXQFguswykcf",
+	"QeNO+vdJqnpRk73mWlMiF0u1IygqjegPiCGrNLZJg6VS3cshPysmbuVksn3sKtnk+KT1y9bZ4eb5T9+c",
+	"/uXJ4GB7+OKxPt68ePvob0/b8Zy0Mj6gdnlPDdbujvLL/hb87WPNW0H/b6CnIMlbw+C0iNlOawtAb7BF",
+	"ToDaZLMY14ktQN1pIQtWtlgrmZd3j9ucEvT+Qx5/U/GQzVZr6UPav8LE2W0PT7H0eosuWlGn0kJaDbZ0",
+	"D/mt8jbtn+XWehZTuHAuEBFAC+ehCiE/5xyt6hlbETpnS4mdIFk9ST+vjR2dFhjsukMfsA7LCD2KhH5x",
+	"Bu5dpc8KCeB5FqUE3814TKvo6YcfvWP+6SH4MZfngZ16crDqBYWuWMIgewQeFS8sB/DL3Ok1Hh6aAbaR",
+	"sVRjygNwdpYJ3Q8lvBsjF62eYONhym1C9rTjQdVtE29CAZDxEcpi5gBUT5+XcAE276yk7VfcYdutJ8vt",
+	"gUMzwKmZqa2Ld6GsCEtaY2daaxB2+vPQEb56bk2p5612hbaY58At0x87V9AftP61OwqJw9wv0gk/jcTI",
+	"HoqvQBeskh6b1qq0gl8QU+VVVRDIF0+IXta7swfo4/UjeYuEPApwywiMiBQM54G76KJ7tk9vBP+LqM+V",
+	"H+B7oG0EEKqYAnQuSbQb/24WPzPg2bmIQxlZNBhxX/kua9M9EpAt7PC7p2xra+sJYG5YHd1IuHUop2F5",
+	"WBlmiajoHSVTMrDsP4MkTRNEOAEREg8lNazFhrMe6s4oMfdKfh97oEIIXO8xgJ/NAOSg2th8Byxl2BmW",
+	"/Ne8z+V06/rZtvEN6ugHlNbAL0YE1z1shErt/oBZsNxBtVr7mQn/HOAwsLjzvboVpXTpfS4VNb2ihn8P",
+	"sh7IjO8m+mjed2kMknZhJhiO914r3YM2rqzPgDSWtlSufPfq0rpN5TwXGxZxdVMq7vvkYhoBgpx0ZaRS",
+	"QJ0rRVyJoAzldyW4KvbbiipTHFHDB5ICFhowyURJc6ryfkD1MWMAiUIcltVngcAd5lDAUowR4Vt8pNKY",
+	"QL+NIJRaMc4y0RUJ9Hnkkulxknf72ILQ5u0HidaETV3BO4IVoolGRNh6tMQXlrGal9+fAgv+Onhy8cvg",
+	"u8kvg+8edf/y83b3Lz+3xfcHF91BnP669ed+/PZD69fN7ybd7z/sfMVgwQKABacQQST3KukmVNKXolVU",
+	"Xg0FfDCNJ52jYy758OBjDZv/l4YDAPZ5+R+Ct4NecAwYtrEvuhXuuD4EKUfjnL7Zi+RCSKExNebELU+L",
+	"OgVgXzc71rgBKAebRYboB8FTCvhVtOtTMs94N9fQmAbH5l37THV11ZXIMjHgkvfEwPLJxoLHLBW5keK7",
+	"bMC1cWLOBXHvFzfdA8qB2bse9VWWbxg1GPsUzJCyO83UGIiQ1FDA6pYKmbybU5P12bs/A351R9gaMFvL",
+	"AFQFOLvD0WmadCHvLkWqvdseGpew4q5v+4pKKJCXieKZWHySqVQQDQePye3z7vkS+R+qZgLjHdh7BP4h",
+	"4oRgLzGxDsteiXzW3ZPYFmZveugYnHPlTQOQBfcVEp+UFt9dUNkcgDx05JWoGsrrpPrK7rlU41TEPWi9",
+	"zOre5OhGYA0h4T5DThXsXo5UDP4GtWGS6u3tQhJQQlmUzCGHNeIrPCh6jw9Tc9L84jciaS48+oBWt8vz",
+	"bt9xq7DRkCnoAu134Ucbica6b2sspkd6UOaZUcj5FdiO/DIuc82cUmcFum3p6qp5mOWp8QkbzUaybCt0",
+	"x6MS48DcTa9kmkjhr3gmtJBAJlDV7aDorTJTeFVuduLdEsvTZ+/33ShNN4AaUgueWZvV627lM7QBz5DZ",
+	"P/47wmVVd4YRlrraF4eFGmyZ0Wdq1OuzouG6vyS2AU3VITS+HCxAQWZuSe8d1zm63bhVgaBlesrYWGXn",
+	"dhClIwu3n3Ma3HSPVRaz01R1z1PMeNkOeRvQMd1oSbvLtRB0cOArgGDESV7uqGcZvdw4nhLNOEb2lo7H",
+	"1sFCxVmS28LXgKY3sOkaYLn3eAb8ZJONaGFM0BuLU/uf3n36fwEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
