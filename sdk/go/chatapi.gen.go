@@ -2470,7 +2470,7 @@ type RemovedMemberResponse struct {
 
 // ReplayWebhookRequest Where a replay starts.
 type ReplayWebhookRequest struct {
-	// Since An RFC 3339 time, or a cursor from `GET /sync`.
+	// Since An RFC 3339 time, or a cursor from `GET /sync` (at most 65,500 characters, so that the body stays within the server's 64 KiB limit).
 	//
 	// Example: 2026-11-24T20:00:00Z
 	Since string `json:"since"`
