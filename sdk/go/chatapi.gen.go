@@ -4777,11 +4777,13 @@ type ClientInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -4809,11 +4811,13 @@ type ClientInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -6135,11 +6139,13 @@ func (c *Client) GetBeforeSendHook(ctx context.Context, reqEditors ...RequestEdi
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -6177,11 +6183,13 @@ func (c *Client) SetBeforeSendHookWithBody(ctx context.Context, contentType stri
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -11574,11 +11582,13 @@ type ClientWithResponsesInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -11606,11 +11616,13 @@ type ClientWithResponsesInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -19230,11 +19242,13 @@ func (c *ClientWithResponses) GetBeforeSendHookWithResponse(ctx context.Context,
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -19268,11 +19282,13 @@ func (c *ClientWithResponses) SetBeforeSendHookWithBodyWithResponse(ctx context.
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
