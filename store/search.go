@@ -181,13 +181,10 @@ func prefixColumns(prefix, columns string) string {
 	return strings.Join(cols, ", ")
 }
 
-// A search cursor is the search id of the page's last hit, in decimal:
-// openapi.yaml's pattern for it (at most 18 digits, no leading zero)
-// admits only what decodes, so that no cursor valid by the contract is
-// refused (a base64 form was refused for strings the contract allowed).
-func encodeSearchCursor(id int64) string {
-	return strconv.FormatInt(id, 10)
-}
+// A search cursor is the search id of the last hit of a page, in decimal:
+// the next page has the hits below it. Any positive id is a place in the
+// results, so every cursor the contract's pattern admits is answered.
+func encodeSearchCursor(id int64) string { return strconv.FormatInt(id, 10) }
 
 func decodeSearchCursor(c string) (int64, error) {
 	id, err := strconv.ParseInt(c, 10, 64)

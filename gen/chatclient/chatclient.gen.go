@@ -4474,7 +4474,7 @@ type SearchMessagesParams struct {
 	// Limit Hits per page, 1 to 100; 20 when absent.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor The `next_cursor` of the previous page (opaque).
+	// Cursor The `next_cursor` of the previous page (opaque to clients; any value of this form is a place in the results).
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
@@ -5258,11 +5258,13 @@ type ClientInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -5290,11 +5292,13 @@ type ClientInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -6838,11 +6842,13 @@ func (c *Client) GetBeforeSendHook(ctx context.Context, reqEditors ...RequestEdi
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -6880,11 +6886,13 @@ func (c *Client) SetBeforeSendHookWithBody(ctx context.Context, contentType stri
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -13058,11 +13066,13 @@ type ClientWithResponsesInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -13090,11 +13100,13 @@ type ClientWithResponsesInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -22082,11 +22094,13 @@ func (c *ClientWithResponses) GetBeforeSendHookWithResponse(ctx context.Context,
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -22120,11 +22134,13 @@ func (c *ClientWithResponses) SetBeforeSendHookWithBodyWithResponse(ctx context.
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
