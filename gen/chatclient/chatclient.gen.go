@@ -408,6 +408,7 @@ const (
 	WebhookEventTypeMessage             WebhookEventType = "message"
 	WebhookEventTypeMessageDeleted      WebhookEventType = "message.deleted"
 	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
+	WebhookEventTypeNotification        WebhookEventType = "notification"
 	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
 	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
 	WebhookEventTypeReactionAdded       WebhookEventType = "reaction.added"
@@ -433,6 +434,8 @@ func (e WebhookEventType) Valid() bool {
 	case WebhookEventTypeMessageDeleted:
 		return true
 	case WebhookEventTypeMessageUpdated:
+		return true
+	case WebhookEventTypeNotification:
 		return true
 	case WebhookEventTypePinAdded:
 		return true
@@ -5130,8 +5133,9 @@ type ClientInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -5163,8 +5167,9 @@ type ClientInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -7014,8 +7019,9 @@ func (c *Client) ListWebhooks(ctx context.Context, params *ListWebhooksParams, r
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -7057,8 +7063,9 @@ func (c *Client) CreateWebhookWithBody(ctx context.Context, params *CreateWebhoo
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -11553,8 +11560,9 @@ type ClientWithResponsesInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -11586,8 +11594,9 @@ type ClientWithResponsesInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -19106,8 +19115,9 @@ func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, para
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -19145,8 +19155,9 @@ func (c *ClientWithResponses) CreateWebhookWithBodyWithResponse(ctx context.Cont
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the
