@@ -1,6 +1,10 @@
-// Package blocklist finds a tenant's blocked words in message text: one
-// Aho-Corasick automaton built once per list, so that a send costs one pass
-// over its text however many words the list holds.
+// Package blocklist finds a tenant's blocked words in message text, built
+// once per list so that a send costs one pass over its text however many
+// words the list holds: in Word mode a hash set of the normalised words
+// looked up once per word of the text, and one Aho-Corasick automaton for
+// the entries a word-by-word lookup cannot find (phrases, words with
+// punctuation or symbols, words of scripts written without spaces, and
+// every entry in Substring mode).
 //
 // Matching is case-insensitive and Unicode-aware. Text and words are
 // compared after the same normalisation, one rune at a time: the rune's
@@ -44,7 +48,13 @@ const (
 // concurrent use.
 type Matcher struct {
 	mode Mode
-	// next holds the trie's edges, keyed by node<<8 | byte.
+	// words holds, in Word mode, the normalised entries made of word
+	// characters only: a text's word is looked up there whole.
+	words map[string]struct{}
+	// root holds the edges of the automaton's root (0: none), which most
+	// bytes of a text go through, without a map lookup.
+	root [256]uint32
+	// next holds the automaton's other edges, keyed by node<<8 | byte.
 	next map[uint32]uint32
 	// fail is each node's failure link; out the length in bytes of the
 	// longest word ending at the node (0: none), dict the nearest node on
@@ -62,7 +72,7 @@ type Matcher struct {
 // New builds the matcher of words. Words that normalise to nothing are
 // ignored.
 func New(words []string, mode Mode) *Matcher {
-	m := &Matcher{mode: mode, next: make(map[uint32]uint32)}
+	m := &Matcher{mode: mode, words: make(map[string]struct{}), next: make(map[uint32]uint32)}
 	m.scans.New = func() any { return new(scanState) }
 	m.addNode()
 	var buf []byte
@@ -74,6 +84,10 @@ func New(words []string, mode Mode) *Matcher {
 		if len(buf) == 0 {
 			continue
 		}
+		if mode == Word && plainWord(w) {
+			m.words[string(buf)] = struct{}{}
+			continue
+		}
 		n := uint32(0)
 		for _, b := range buf {
 			k := n<<8 | uint32(b)
@@ -81,6 +95,9 @@ func New(words []string, mode Mode) *Matcher {
 			if !ok {
 				c = m.addNode()
 				m.next[k] = c
+				if n == 0 {
+					m.root[b] = c
+				}
 			}
 			n = c
 		}
@@ -206,11 +223,17 @@ func (m *Matcher) Words(text string) []string {
 // scan runs the automaton over text's normalised bytes and calls found for
 // each match that passes the boundary rules, until found returns false.
 func (m *Matcher) scan(text string, found func(Span) bool) {
-	if len(m.fail) == 1 || text == "" {
+	if text == "" {
 		return
 	}
 	st := m.scans.Get().(*scanState)
 	defer m.scans.Put(st)
+	if len(m.words) > 0 && !m.scanWords(text, st, found) {
+		return
+	}
+	if len(m.fail) == 1 {
+		return
+	}
 	st.reset()
 	for i, r := range text {
 		n := len(st.folded)
@@ -226,15 +249,15 @@ func (m *Matcher) scan(text string, found func(Span) bool) {
 	}
 	node := uint32(0)
 	for i, b := range st.folded {
-		for {
+		for node != 0 {
 			if c, ok := m.next[node<<8|uint32(b)]; ok {
 				node = c
 				break
 			}
-			if node == 0 {
-				break
-			}
 			node = m.fail[node]
+		}
+		if node == 0 {
+			node = m.root[b]
 		}
 		for o := node; o != 0; o = m.dict[o] {
 			if m.out[o] == 0 {
@@ -271,6 +294,47 @@ func (m *Matcher) span(text string, st *scanState, fs, fe int, o uint32) (Span, 
 		}
 	}
 	return s, true
+}
+
+// scanWords looks every word of text (a longest run of word characters)
+// up in the set of plain words, and calls found for each listed one until
+// it returns false; it reports whether the scan is to go on.
+func (m *Matcher) scanWords(text string, st *scanState, found func(Span) bool) bool {
+	start := -1
+	for i, r := range text {
+		if wordRune(r) {
+			if start < 0 {
+				start = i
+				st.folded = st.folded[:0]
+			}
+			st.folded = m.appendFolded(st.folded, r)
+			continue
+		}
+		if start >= 0 {
+			if _, ok := m.words[string(st.folded)]; ok && !found(Span{Start: start, End: i}) {
+				return false
+			}
+			start = -1
+		}
+	}
+	if start >= 0 {
+		if _, ok := m.words[string(st.folded)]; ok && !found(Span{Start: start, End: len(text)}) {
+			return false
+		}
+	}
+	return true
+}
+
+// plainWord reports whether a Word mode entry is a single word the set can
+// hold: word characters only, none of a script written without spaces
+// (whose words a text does not delimit).
+func plainWord(w string) bool {
+	for _, r := range w {
+		if !wordRune(r) || unspaced(r) {
+			return false
+		}
+	}
+	return true
 }
 
 type scanState struct {

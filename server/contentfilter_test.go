@@ -160,6 +160,13 @@ func TestBlocklist(t *testing.T) {
 		})
 	}
 
+	t.Run("a non-member is refused as one, not by the list", func(t *testing.T) {
+		tn.setBlocklist([]string{"darn"}, "word", "block")
+		r, err := tn.as("mallory").SendMessageWithResponse(ctx, room.RoomId, chatclient.SendMessageRequest{Content: "darn"})
+		refused(t, r, err, refusal{http.StatusForbidden, "AUTHORIZATION_ERROR", ""})
+		r, err = tn.as("alice").SendMessageWithResponse(ctx, "room_nope", chatclient.SendMessageRequest{Content: "darn"})
+		refused(t, r, err, refusal{http.StatusNotFound, "NOT_FOUND", ""})
+	})
 	t.Run("an empty list removes it", func(t *testing.T) {
 		tn.setBlocklist([]string{}, "word", "block")
 		tn.send("alice", room.RoomId, "darn")
