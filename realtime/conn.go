@@ -30,6 +30,9 @@ type conn struct {
 	// credentials.go); expires is unix nanoseconds, 0 for never.
 	keyGen  int64
 	expires int64
+	// opened is when the connection was opened (Config.Now, unix
+	// nanoseconds): a user deleted since closes it.
+	opened int64
 	// limiter is made on the client's first event (see handle): most
 	// connections only listen, and at 10,000 of them every per-connection
 	// allocation shows in the server's RSS. Only the read loop touches it.
@@ -95,7 +98,7 @@ type conn struct {
 func newConn(h *Hub, s Session) *conn {
 	c := &conn{
 		hub: h, tenantID: s.TenantID, userID: s.UserID, keyGen: s.KeyGeneration,
-		held: true,
+		held: true, opened: h.cfg.Now().UnixNano(),
 	}
 	if !s.Expires.IsZero() {
 		c.expires = s.Expires.UnixNano()

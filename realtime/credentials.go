@@ -75,7 +75,14 @@ func (h *Hub) RunCredentialChecks(ctx context.Context) error {
 // store cannot answer, the connections stay: a database briefly away must
 // not disconnect everyone, and the next round checks again.
 func (h *Hub) checkCredentials(ctx context.Context) {
-	now := h.cfg.Now().UnixNano()
+	wall := h.cfg.Now()
+	{
+		ctx, cancel := context.WithTimeout(ctx, h.cfg.CredentialCheckInterval)
+		h.flushPeaks(ctx, wall)
+		h.closeDeletedUsers(ctx, wall)
+		cancel()
+	}
+	now := wall.UnixNano()
 	var expired []*conn
 	var tenants []string
 	h.mu.RLock()

@@ -36,6 +36,8 @@ type Store interface {
 	RecordFailedMessage(ctx context.Context, f store.FailedMessage) error
 	RecordFailedNotification(ctx context.Context, f store.FailedNotification) error
 	TenantKeyGenerations(ctx context.Context, tenantIDs []string) (map[string]int64, error)
+	UserDeletionsSince(ctx context.Context, since time.Time) ([]store.UserDeletion, error)
+	RecordConnectionPeaks(ctx context.Context, instanceID string, at time.Time, peaks map[string]int) error
 }
 
 // Config tunes the hub; zero fields take the defaults in brackets.
@@ -242,6 +244,12 @@ type Hub struct {
 	// last_seen.
 	presence map[userKey]*presence
 
+	// peaks are the tenants' connection peaks of the day (deletions.go).
+	peaks connectionPeaks
+	// deletionsSince is when the last check of user deletions ran; only
+	// the credential checks' goroutine touches it.
+	deletionsSince time.Time
+
 	// beat runs the heartbeat's sweeps (see heartbeat.go) while beatArmed;
 	// both guarded by mu.
 	beat      *time.Timer
@@ -392,6 +400,7 @@ func (h *Hub) register(c *conn) (p *presence, decision uint64, came, ok bool) {
 	}
 	h.conns[c] = struct{}{}
 	h.users[k] = append(h.users[k], c)
+	h.openedLocked(c.tenantID)
 	p, decision, came = h.connectedLocked(k)
 	return p, decision, came, true
 }
@@ -399,6 +408,9 @@ func (h *Hub) register(c *conn) (p *presence, decision uint64, came, ok bool) {
 func (h *Hub) unregister(c *conn) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if _, ok := h.conns[c]; ok {
+		h.closedLocked(c.tenantID)
+	}
 	delete(h.conns, c)
 	k := userKey{c.tenantID, c.userID}
 	cs := h.users[k]

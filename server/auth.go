@@ -223,6 +223,10 @@ func (s *Server) admit(c echo.Context, p principal) error {
 	}
 	c.Set(logTenantKey, p.tenant.ID)
 	c.Set(logUserKey, p.userID)
+	if err := s.activity.note(c.Request().Context(), p.tenant.ID, p.userID); err != nil {
+		// Usage is not worth refusing a request for.
+		s.cfg.Logger.Warn("record activity", "request_id", requestID(c), "error", err.Error())
+	}
 	return nil
 }
 
@@ -276,6 +280,15 @@ func (s *Server) tokenPrincipal(ctx context.Context, tok string) (principal, tim
 		return principal{}, time.Time{}, fmt.Errorf("look up tenant: %w", err)
 	}
 	if t.KeyGeneration != claims.KeyGeneration {
+		return principal{}, time.Time{}, errInvalidToken
+	}
+	// A token issued before its user's deletion died with the user; one
+	// issued since is a new user's of the same id.
+	deleted, err := s.deletedUsers.deletedAt(ctx, t.ID, claims.User)
+	if err != nil {
+		return principal{}, time.Time{}, fmt.Errorf("look up user deletion: %w", err)
+	}
+	if !deleted.IsZero() && deleted.UnixMilli() >= claims.IssuedAt {
 		return principal{}, time.Time{}, errInvalidToken
 	}
 	return principal{tenant: t, userID: claims.User}, time.Unix(claims.Expiry, 0), nil

@@ -196,6 +196,9 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 	if opts.hub != nil {
 		h := opts.hub(st, e.now, cfg.Files)
 		cfg.WS, cfg.Connections, cfg.Presence, pub = h, h.Connections, h, h
+		if c, ok := h.(server.ConnectionCloser); ok {
+			cfg.Closer = c
+		}
 	}
 	e.svc, e.pub = cfg.Files, pub
 	whCfg := webhook.Config{}

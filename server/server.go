@@ -64,6 +64,17 @@ type Store interface {
 	Unsubscribe(ctx context.Context, tenantID, userID, topic string) error
 	ListDeadLetters(ctx context.Context, tenantID string, limit int) (store.DeadLetters, error)
 
+	DeleteTenant(ctx context.Context, tenantID string) error
+	TenantUsage(ctx context.Context, tenantID string, from, to time.Time) (store.Usage, error)
+	RecordActivity(ctx context.Context, tenantID, userID string, at time.Time) error
+	DeleteUser(ctx context.Context, tenantID, userID, messages string, at time.Time) (store.UserDeletion, error)
+	UserDeletedAt(ctx context.Context, tenantID, userID string) (time.Time, bool, error)
+	EachUserMembership(ctx context.Context, tenantID, userID string, fn func(store.Membership) error) error
+	EachUserMessage(ctx context.Context, tenantID, userID string, fn func(store.Message) error) error
+	EachUserReaction(ctx context.Context, tenantID, userID string, fn func(store.UserReaction) error) error
+	EachUserNotification(ctx context.Context, tenantID, userID string, fn func(store.ReceivedNotification) error) error
+	EachUserUpload(ctx context.Context, tenantID, userID string, fn func(store.Upload) error) error
+
 	IdempotencyStore
 
 	contentfilter.Store
@@ -122,12 +133,33 @@ type Config struct {
 	// granted cross-origin access, or just "*" for every origin, without
 	// credentials. Empty grants none.
 	CORSAllowedOrigins []string
+	// Closer closes the WebSocket connections of a deleted tenant or user
+	// on this instance at once; nil leaves them to the hub's credential
+	// checks.
+	Closer ConnectionCloser
+	// Purge is woken when a tenant or user is deleted, so that the
+	// background purge starts at once; nil leaves it to its own schedule.
+	Purge Waker
 	// ContentFilter checks sends and edits against the tenants' blocklists
 	// and before-send hooks; nil makes one over the store that refuses
 	// private hook targets. The realtime
 	// hub's chat.Service should share it, so that a change made here holds
 	// there at once.
 	ContentFilter *contentfilter.Filter
+}
+
+// ConnectionCloser closes WebSocket connections whose credentials were
+// revoked by a deletion.
+type ConnectionCloser interface {
+	// CloseTenant closes every connection of the tenant.
+	CloseTenant(tenantID string)
+	// CloseUser closes the user's connections opened before before.
+	CloseUser(tenantID, userID string, before time.Time)
+}
+
+// Waker wakes a background worker.
+type Waker interface {
+	Wake()
 }
 
 // PresenceReader tells who is online, as the realtime hub knows it.
@@ -153,6 +185,10 @@ type Server struct {
 	secret  []byte
 	metrics *httpMetrics
 	started time.Time
+	// deletedUsers caches users' deletions for the token checks.
+	deletedUsers *deletedUsers
+	// activity records the users active each day.
+	activity *activity
 	// pageBufs lends ListMessages its response buffers (see messagePage).
 	pageBufs sync.Pool
 }
@@ -191,7 +227,8 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 	if cfg.ContentFilter == nil {
 		cfg.ContentFilter = contentfilter.New(st, contentfilter.Config{Logger: cfg.Logger})
 	}
-	s := &Server{cfg: cfg, store: st, chat: newChat(cfg, st, pub), content: cfg.ContentFilter, limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now()}
+	s := &Server{cfg: cfg, store: st, chat: newChat(cfg, st, pub), content: cfg.ContentFilter, limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now(),
+		deletedUsers: newDeletedUsers(cfg.Now, st.UserDeletedAt), activity: newActivity(cfg.Now, st.RecordActivity)}
 
 	var err error
 	if s.metrics, err = newHTTPMetrics(cfg.Metrics); err != nil {

@@ -39,6 +39,10 @@ type tokenClaims struct {
 	Expiry int64  `json:"e"`
 	// KeyGeneration is the tenant's store.Tenant.KeyGeneration at issue.
 	KeyGeneration int64 `json:"g"`
+	// IssuedAt is when the token was issued, in unix milliseconds: a
+	// deletion of its user since refuses it. 0 in tokens issued before it
+	// was kept, which any deletion refuses.
+	IssuedAt int64 `json:"i,omitempty"`
 }
 
 var errBadToken = errors.New("invalid or expired token")
@@ -105,6 +109,7 @@ func (s *Server) CreateToken(ctx context.Context, req chatapi.CreateTokenRequest
 		return nil, invalid("ttl_seconds", "must be 1 to %d", int(maxTokenTTL/time.Second))
 	}
 	exp := s.cfg.Now().Add(ttl).Truncate(time.Second)
-	tok := s.signToken(tokenClaims{Tenant: p.tenant.ID, User: p.userID, Expiry: exp.Unix(), KeyGeneration: p.tenant.KeyGeneration})
+	tok := s.signToken(tokenClaims{Tenant: p.tenant.ID, User: p.userID, Expiry: exp.Unix(), KeyGeneration: p.tenant.KeyGeneration,
+		IssuedAt: s.cfg.Now().UnixMilli()})
 	return chatapi.CreateToken201JSONResponse{Success: true, Data: chatapi.Token{Token: tok, ExpiresAt: exp.UTC()}}, nil
 }

@@ -351,6 +351,10 @@ func (s *Store) TenantUsage(ctx context.Context, tenantID string, from, to time.
 		SELECT COALESCE(SUM(size), 0) FROM uploads WHERE tenant_id = ?`), tenantID); err != nil {
 		return Usage{}, fmt.Errorf("storage bytes: %w", err)
 	}
+	if err := s.r.GetContext(ctx, &u.WebhookDeliveries, s.r.Rebind(`
+		SELECT COUNT(*) FROM webhook_attempts WHERE tenant_id = ? AND started_at >= ? AND started_at < ?`), tenantID, start, end); err != nil {
+		return Usage{}, fmt.Errorf("webhook deliveries: %w", err)
+	}
 	if u.DailyActiveUsers == nil {
 		u.DailyActiveUsers = []DayCount{}
 	}

@@ -21,7 +21,8 @@ const (
 	KeepMessages = "keep"
 	// AnonymizeMessages keeps their content under DeletedUserID.
 	AnonymizeMessages = "anonymize"
-	// DeleteMessages empties them as a soft delete does, seq kept.
+	// DeleteMessages empties them as a soft delete does, seq kept, under
+	// DeletedUserID.
 	DeleteMessages = "delete"
 )
 
@@ -55,13 +56,15 @@ const userDeletionColumns = `tenant_id, user_id, messages, requested_at, done_at
 // DeleteUser records the deletion of a user, which EraseUser carries out:
 // from its RequestedAt on, the user tokens issued before it are refused.
 // A deletion requested again starts again with the new option.
-func (s *Store) DeleteUser(ctx context.Context, tenantID, userID, messages string) (UserDeletion, error) {
+// at is when it is asked for, by the caller's clock: the one that stamps
+// the tokens and connections it refuses.
+func (s *Store) DeleteUser(ctx context.Context, tenantID, userID, messages string, at time.Time) (UserDeletion, error) {
 	switch messages {
 	case KeepMessages, AnonymizeMessages, DeleteMessages:
 	default:
 		return UserDeletion{}, &InvalidError{Field: "messages", Message: "must be keep, anonymize or delete"}
 	}
-	row := userDeletionRow{TenantID: tenantID, UserID: userID, Messages: messages, RequestedAt: s.nowMillis()}
+	row := userDeletionRow{TenantID: tenantID, UserID: userID, Messages: messages, RequestedAt: at.UnixMilli()}
 	if _, err := s.w.ExecContext(ctx, s.w.Rebind(`
 		INSERT INTO user_deletions (tenant_id, user_id, messages, requested_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (tenant_id, user_id) DO UPDATE
@@ -112,7 +115,9 @@ func (s *Store) UserDeletion(ctx context.Context, tenantID, userID string) (User
 
 func (s *Store) userDeletions(ctx context.Context, cond string, args ...any) ([]UserDeletion, error) {
 	var rows []userDeletionRow
-	if err := s.w.SelectContext(ctx, &rows, s.w.Rebind(`SELECT `+userDeletionColumns+` FROM user_deletions WHERE `+cond+` ORDER BY requested_at`), args...); err != nil {
+	// The read pool: every instance's credential checks ask, and on
+	// SQLite the writer's one connection is the sends'.
+	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(`SELECT `+userDeletionColumns+` FROM user_deletions WHERE `+cond+` ORDER BY requested_at`), args...); err != nil {
 		return nil, fmt.Errorf("user deletions: %w", err)
 	}
 	out := make([]UserDeletion, len(rows))
@@ -161,8 +166,14 @@ type RoomLeave struct {
 func (s *Store) EraseUser(ctx context.Context, d UserDeletion) (Erasure, error) {
 	var out Erasure
 	tenantID, userID := d.TenantID, d.UserID
-	switch d.Messages {
-	case DeleteMessages:
+	// The uploads go whatever becomes of the messages: those kept no
+	// longer list files that are gone.
+	if _, err := s.w.ExecContext(ctx, s.w.Rebind(`
+		UPDATE messages SET attachments = NULL WHERE tenant_id = ? AND sender_id = ? AND attachments IS NOT NULL`),
+		tenantID, userID); err != nil {
+		return out, fmt.Errorf("drop attachments: %w", err)
+	}
+	if d.Messages == DeleteMessages {
 		for {
 			var refs []struct {
 				RoomID string `db:"room_id"`
@@ -186,7 +197,9 @@ func (s *Store) EraseUser(ctx context.Context, d UserDeletion) (Erasure, error) 
 				break
 			}
 		}
-	case AnonymizeMessages:
+	}
+	if d.Messages != KeepMessages {
+		// Deleted messages too: what is left of them names nobody.
 		if err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 			// client_msg_id goes too: two users anonymized in one room
 			// must not collide on (room_id, sender_id, client_msg_id).
@@ -199,8 +212,9 @@ func (s *Store) EraseUser(ctx context.Context, d UserDeletion) (Erasure, error) 
 		}); err != nil {
 			return out, err
 		}
-	}
-	if d.Messages != KeepMessages {
+		for i := range out.Deleted {
+			out.Deleted[i].SenderID = DeletedUserID
+		}
 		if err := s.rewriteQuotes(ctx, tenantID, userID, d.Messages == DeleteMessages); err != nil {
 			return out, err
 		}

@@ -39,6 +39,7 @@ import (
 	"github.com/chatapi/chatapi/files"
 	"github.com/chatapi/chatapi/membus"
 	"github.com/chatapi/chatapi/pgbus"
+	"github.com/chatapi/chatapi/purge"
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/server"
 	"github.com/chatapi/chatapi/store"
@@ -357,6 +358,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// image as it is completed.
 	background.Go(func() { _ = uploads.RunProcessing(runCtx, hub) })
 	background.Go(func() { _ = uploads.RunCollection(runCtx, cfg.uploadGCInterval, files.DefaultAbandonAfter) })
+	// Deleted tenants and users: those left unfinished by the last run
+	// first, then each as it is deleted.
+	purger := purge.New(st, backend, hub, purge.Config{Logger: logger})
+	background.Go(func() { _ = purger.Run(runCtx) })
 	webhooks, err := webhook.New(st, webhook.Config{
 		SealKey: webhookSecretKey(cfg.webhooks.secretKey, cfg.masterKey), AllowPrivate: cfg.hookAllowPrivate,
 		RetryWindow: cfg.webhooks.retryWindow, PollInterval: cfg.webhooks.pollInterval, Logger: logger,
@@ -383,6 +388,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Metrics:            reg,
 		MetricsElsewhere:   cfg.metricsAddr != "",
 		CORSAllowedOrigins: cfg.corsOrigins,
+		Closer:             hub,
+		Purge:              purger,
 		ContentFilter:      content,
 		Webhooks:           webhooks,
 	}, st, webhookNotifier{hub, webhooks})

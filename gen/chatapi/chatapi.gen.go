@@ -22,6 +22,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AttachmentProcessedEventType.
@@ -126,6 +127,45 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeSYNCRESETREQUIRED:
 		return true
 	case ErrorCodeVALIDATIONERROR:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportMembershipRole.
+const (
+	ExportMembershipRoleAdmin  ExportMembershipRole = "admin"
+	ExportMembershipRoleMember ExportMembershipRole = "member"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRole enum.
+func (e ExportMembershipRole) Valid() bool {
+	switch e {
+	case ExportMembershipRoleAdmin:
+		return true
+	case ExportMembershipRoleMember:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportMembershipRoomType.
+const (
+	ExportMembershipRoomTypeChannel ExportMembershipRoomType = "channel"
+	ExportMembershipRoomTypeDm      ExportMembershipRoomType = "dm"
+	ExportMembershipRoomTypeGroup   ExportMembershipRoomType = "group"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRoomType enum.
+func (e ExportMembershipRoomType) Valid() bool {
+	switch e {
+	case ExportMembershipRoomTypeChannel:
+		return true
+	case ExportMembershipRoomTypeDm:
+		return true
+	case ExportMembershipRoomTypeGroup:
 		return true
 	default:
 		return false
@@ -330,6 +370,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for TenantDeletionStatus.
+const (
+	TenantDeletionStatusPurging TenantDeletionStatus = "purging"
+)
+
+// Valid indicates whether the value is a known member of the TenantDeletionStatus enum.
+func (e TenantDeletionStatus) Valid() bool {
+	switch e {
+	case TenantDeletionStatusPurging:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ThreadUpdatedEventType.
 const (
 	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
@@ -375,6 +430,42 @@ func (e UploadStatus) Valid() bool {
 	case UploadStatusPending:
 		return true
 	case UploadStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserDeletionMessages.
+const (
+	UserDeletionMessagesAnonymize UserDeletionMessages = "anonymize"
+	UserDeletionMessagesDelete    UserDeletionMessages = "delete"
+	UserDeletionMessagesKeep      UserDeletionMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionMessages enum.
+func (e UserDeletionMessages) Valid() bool {
+	switch e {
+	case UserDeletionMessagesAnonymize:
+		return true
+	case UserDeletionMessagesDelete:
+		return true
+	case UserDeletionMessagesKeep:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserDeletionStatus.
+const (
+	UserDeletionStatusErasing UserDeletionStatus = "erasing"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionStatus enum.
+func (e UserDeletionStatus) Valid() bool {
+	switch e {
+	case UserDeletionStatusErasing:
 		return true
 	default:
 		return false
@@ -453,6 +544,27 @@ func (e WebhookEventType) Valid() bool {
 	case WebhookEventTypeThreadUpdated:
 		return true
 	case WebhookEventTypeWebhookDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeleteUserParamsMessages.
+const (
+	DeleteUserParamsMessagesAnonymize DeleteUserParamsMessages = "anonymize"
+	DeleteUserParamsMessagesDelete    DeleteUserParamsMessages = "delete"
+	DeleteUserParamsMessagesKeep      DeleteUserParamsMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the DeleteUserParamsMessages enum.
+func (e DeleteUserParamsMessages) Valid() bool {
+	switch e {
+	case DeleteUserParamsMessagesAnonymize:
+		return true
+	case DeleteUserParamsMessagesDelete:
+		return true
+	case DeleteUserParamsMessagesKeep:
 		return true
 	default:
 		return false
@@ -858,6 +970,19 @@ type CreateWebhookRequest struct {
 	Url WebhookUrl `json:"url"`
 }
 
+// DayCount A count of one UTC day.
+type DayCount struct {
+	// Count The count.
+	//
+	// Example: 120
+	Count int64 `json:"count"`
+
+	// Date The UTC day.
+	//
+	// Example: 2026-11-01
+	Date openapi_types.Date `json:"date"`
+}
+
 // DeadLetters Dead-lettered deliveries.
 type DeadLetters struct {
 	// FailedMessages Messages never acknowledged.
@@ -932,6 +1057,124 @@ type ErrorResponse struct {
 //
 // Example: 42
 type EventSeq = int64
+
+// ExportMembership A room the user is a member of, with their settings there.
+type ExportMembership struct {
+	// ArchivedSeq The seq at which they archived the room.
+	ArchivedSeq *int64 `json:"archived_seq"`
+
+	// JoinedAt When they joined.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	JoinedAt time.Time `json:"joined_at"`
+
+	// LastReadSeq Their read cursor.
+	//
+	// Example: 42
+	LastReadSeq int64 `json:"last_read_seq"`
+
+	// MutedUntil Until when they muted the room.
+	MutedUntil *time.Time `json:"muted_until"`
+
+	// PinnedAt When they pinned the room in their list.
+	PinnedAt *time.Time `json:"pinned_at"`
+
+	// Role The user's role.
+	//
+	// Example: admin
+	Role ExportMembershipRole `json:"role"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// RoomName The room's name; null for a dm.
+	//
+	// Example: Project Apollo
+	RoomName *string `json:"room_name"`
+
+	// RoomType The room's type.
+	//
+	// Example: group
+	RoomType ExportMembershipRoomType `json:"room_type"`
+}
+
+// ExportMembershipRole The user's role.
+//
+// Example: admin
+type ExportMembershipRole string
+
+// ExportMembershipRoomType The room's type.
+//
+// Example: group
+type ExportMembershipRoomType string
+
+// ExportNotification A notification the user was sent.
+type ExportNotification struct {
+	// AckedAt When the user confirmed it.
+	//
+	// Example: 2026-11-24T20:21:00Z
+	AckedAt *time.Time `json:"acked_at"`
+
+	// CreatedAt When it was stored.
+	//
+	// Example: 2026-11-24T20:20:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ExpiresAt When it stops being delivered.
+	//
+	// Example: 2026-12-01T20:20:00Z
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// NotificationId A notification id, `ntf_` followed by random characters.
+	//
+	// Example: ntf_6b7c8f3a2b1c9d0e4f5a
+	NotificationId NotificationId `json:"notification_id"`
+
+	// Payload Free-form JSON object, at most 16 KB encoded.
+	//
+	// Example: {"order_id":"1234","status":"shipped"}
+	Payload NotificationPayload `json:"payload"`
+
+	// SenderId Who sent it.
+	//
+	// Example: backend
+	SenderId string `json:"sender_id"`
+
+	// State Its delivery state (pending, delivered, acked, failed).
+	//
+	// Example: acked
+	State string `json:"state"`
+
+	// Topic A notification topic.
+	//
+	// Example: orders.shipped
+	Topic Topic `json:"topic"`
+}
+
+// ExportReaction A reaction of the user.
+type ExportReaction struct {
+	// CreatedAt When they reacted.
+	//
+	// Example: 2026-11-24T20:06:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The reaction.
+	//
+	// Example: thumbs_up
+	Type string `json:"type"`
+}
 
 // FailedMessage A message a connected user never acknowledged.
 type FailedMessage struct {
@@ -1438,6 +1681,19 @@ type MessageResponse struct {
 //
 // Example: {"topic":"launch planning"}
 type Metadata map[string]interface{}
+
+// MonthCount A count of one UTC calendar month (within the span asked for).
+type MonthCount struct {
+	// Count The count.
+	//
+	// Example: 412
+	Count int64 `json:"count"`
+
+	// Month The month, YYYY-MM.
+	//
+	// Example: 2026-11
+	Month string `json:"month"`
+}
 
 // Notification A notification for the caller.
 type Notification struct {
@@ -2469,6 +2725,36 @@ type Tenant struct {
 	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
+// TenantDeletion A tenant deleted, whose data is being purged.
+type TenantDeletion struct {
+	// Status Always purging; once the purge is done the tenant is unknown (404).
+	//
+	// Example: purging
+	Status TenantDeletionStatus `json:"status"`
+
+	// TenantId A tenant id, `tn_` followed by random characters.
+	//
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+}
+
+// TenantDeletionStatus Always purging; once the purge is done the tenant is unknown (404).
+//
+// Example: purging
+type TenantDeletionStatus string
+
+// TenantDeletionResponse Envelope of TenantDeletion.
+type TenantDeletionResponse struct {
+	// Data A tenant deleted, whose data is being purged.
+	Data TenantDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // TenantId A tenant id, `tn_` followed by random characters.
 //
 // Example: tn_8f3a2b1c9d0e4f5a6b7c
@@ -2478,6 +2764,77 @@ type TenantId = string
 type TenantListResponse struct {
 	// Data The tenants.
 	Data []Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantResponse Envelope of Tenant.
+type TenantResponse struct {
+	// Data A tenant, without its key.
+	Data Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantUsage A tenant's usage over UTC days from to to, both included.
+type TenantUsage struct {
+	// DailyActiveUsers Each day's distinct active users; days without any are left out.
+	DailyActiveUsers []DayCount `json:"daily_active_users"`
+
+	// DailyPeakConnections Each day's peak of WebSocket connections, the sum of every instance's own peak of the day; days without any are left out.
+	DailyPeakConnections []DayCount `json:"daily_peak_connections"`
+
+	// From The first day.
+	//
+	// Example: 2026-11-01
+	From openapi_types.Date `json:"from"`
+
+	// Messages Messages sent in the span (deleted ones included).
+	//
+	// Example: 18234
+	Messages int64 `json:"messages"`
+
+	// MonthlyActiveUsers Each month's distinct active users, counted over the days of the month within the span.
+	MonthlyActiveUsers []MonthCount `json:"monthly_active_users"`
+
+	// PeakConnections The highest of daily_peak_connections; 0 without any.
+	//
+	// Example: 96
+	PeakConnections int64 `json:"peak_connections"`
+
+	// StorageBytes The bytes of the tenant's uploads stored now (not only the span's).
+	//
+	// Example: 52428800
+	StorageBytes int64 `json:"storage_bytes"`
+
+	// TenantId A tenant id, `tn_` followed by random characters.
+	//
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+
+	// To The last day.
+	//
+	// Example: 2026-11-30
+	To openapi_types.Date `json:"to"`
+
+	// WebhookDeliveries Webhook delivery attempts in the span.
+	//
+	// Example: 0
+	WebhookDeliveries int64 `json:"webhook_deliveries"`
+}
+
+// TenantUsageResponse Envelope of TenantUsage.
+type TenantUsageResponse struct {
+	// Data A tenant's usage over UTC days from to to, both included.
+	Data TenantUsage `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -2878,6 +3235,97 @@ type UploadTicket struct {
 type UploadTicketResponse struct {
 	// Data Where to put an upload's bytes.
 	Data UploadTicket `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserDeletion A user deleted, whose data is being erased.
+type UserDeletion struct {
+	// Messages What happens to the user's messages.
+	//
+	// Example: delete
+	Messages UserDeletionMessages `json:"messages"`
+
+	// RequestedAt When the deletion was asked for; the user's tokens issued before it are refused.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	RequestedAt time.Time `json:"requested_at"`
+
+	// Status Always erasing; the erasure goes on in the background.
+	//
+	// Example: erasing
+	Status UserDeletionStatus `json:"status"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserDeletionMessages What happens to the user's messages.
+//
+// Example: delete
+type UserDeletionMessages string
+
+// UserDeletionStatus Always erasing; the erasure goes on in the background.
+//
+// Example: erasing
+type UserDeletionStatus string
+
+// UserDeletionResponse Envelope of UserDeletion.
+type UserDeletionResponse struct {
+	// Data A user deleted, whose data is being erased.
+	Data UserDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserExport Everything stored about a user.
+type UserExport struct {
+	// ExportedAt When the export began.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	ExportedAt time.Time `json:"exported_at"`
+
+	// Memberships The rooms they are a member of.
+	Memberships []ExportMembership `json:"memberships"`
+
+	// Messages Every message they sent, room by room in seq order; deleted ones empty.
+	Messages []Message `json:"messages"`
+
+	// Notifications The notifications they were sent, still kept.
+	Notifications []ExportNotification `json:"notifications"`
+
+	// Profile A user's profile. A user who never set one has empty fields and `updated_at` null.
+	Profile UserProfile `json:"profile"`
+
+	// Reactions Their reactions.
+	Reactions []ExportReaction `json:"reactions"`
+
+	// Subscriptions Their topic subscriptions.
+	Subscriptions []Subscription `json:"subscriptions"`
+
+	// Uploads The files they uploaded, with signed download links.
+	Uploads []Upload `json:"uploads"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserExportResponse Envelope of UserExport.
+type UserExportResponse struct {
+	// Data Everything stored about a user.
+	Data UserExport `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -3456,6 +3904,15 @@ type CreateTenantParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetTenantUsageParams defines parameters for GetTenantUsage.
+type GetTenantUsageParams struct {
+	// From The first UTC day (default 29 days before `to`).
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The last UTC day (default today).
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	// Limit How many items at most (default 50, at most 100).
@@ -3686,6 +4143,15 @@ type ListUsersParams struct {
 	// Limit Users per page (directory only), 1 to 50; 20 when absent.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// DeleteUserParams defines parameters for DeleteUser.
+type DeleteUserParams struct {
+	// Messages What happens to the user's messages.
+	Messages DeleteUserParamsMessages `form:"messages" json:"messages"`
+}
+
+// DeleteUserParamsMessages defines parameters for DeleteUser.
+type DeleteUserParamsMessages string
 
 // ListWebhooksParams defines parameters for ListWebhooks.
 type ListWebhooksParams struct {
@@ -4091,9 +4557,18 @@ type ServerInterface interface {
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
 	CreateTenant(ctx echo.Context, params CreateTenantParams) error
+	// DeleteTenant Delete a tenant and all its data
+	// (DELETE /admin/tenants/{tenant_id})
+	DeleteTenant(ctx echo.Context, tenantId TenantIdPath) error
+	// GetTenant Get a tenant
+	// (GET /admin/tenants/{tenant_id})
+	GetTenant(ctx echo.Context, tenantId TenantIdPath) error
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error
+	// GetTenantUsage A tenant's usage
+	// (GET /admin/tenants/{tenant_id}/usage)
+	GetTenantUsage(ctx echo.Context, tenantId TenantIdPath, params GetTenantUsageParams) error
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
@@ -4226,6 +4701,9 @@ type ServerInterface interface {
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
+	// DeleteUser Delete a user and their data
+	// (DELETE /users/{user_id})
+	DeleteUser(ctx echo.Context, userId UserId, params DeleteUserParams) error
 	// GetUser Get a user's profile
 	// (GET /users/{user_id})
 	GetUser(ctx echo.Context, userId UserId) error
@@ -4235,6 +4713,9 @@ type ServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx echo.Context, userId UserId) error
+	// ExportUser Export everything stored about a user
+	// (GET /users/{user_id}/export)
+	ExportUser(ctx echo.Context, userId UserId) error
 	// ListWebhooks List webhook endpoints
 	// (GET /webhooks)
 	ListWebhooks(ctx echo.Context, params ListWebhooksParams) error
@@ -4341,6 +4822,38 @@ func (w *ServerInterfaceWrapper) CreateTenant(ctx echo.Context) error {
 	return err
 }
 
+// DeleteTenant converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteTenant(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteTenant(ctx, tenantId)
+	return err
+}
+
+// GetTenant converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTenant(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTenant(ctx, tenantId)
+	return err
+}
+
 // RotateTenantKey converts echo context to params.
 func (w *ServerInterfaceWrapper) RotateTenantKey(ctx echo.Context) error {
 	var err error
@@ -4354,6 +4867,38 @@ func (w *ServerInterfaceWrapper) RotateTenantKey(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RotateTenantKey(ctx, tenantId)
+	return err
+}
+
+// GetTenantUsage converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTenantUsage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tenant_id" -------------
+	var tenantId TenantIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant_id", ctx.Param("tenant_id"), &tenantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetTenantUsageParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTenantUsage(ctx, tenantId, params)
 	return err
 }
 
@@ -5390,6 +5935,31 @@ func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
 	return err
 }
 
+// DeleteUser converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteUserParams
+	// ------------- Required query parameter "messages" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "messages", ctx.QueryParams(), &params.Messages, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter messages: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteUser(ctx, userId, params)
+	return err
+}
+
 // GetUser converts echo context to params.
 func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
 	var err error
@@ -5435,6 +6005,22 @@ func (w *ServerInterfaceWrapper) PutUser(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutUser(ctx, userId)
+	return err
+}
+
+// ExportUser converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportUser(ctx, userId)
 	return err
 }
 
@@ -5720,6 +6306,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/admin/tenants", wrapper.ListTenants, options.OperationMiddlewares["listTenants"]...)
 	router.POST(options.BaseURL+"/admin/tenants", wrapper.CreateTenant, options.OperationMiddlewares["createTenant"]...)
 	router.POST(options.BaseURL+"/admin/tenants/:tenant_id/rotate-key", wrapper.RotateTenantKey, options.OperationMiddlewares["rotateTenantKey"]...)
+	router.DELETE(options.BaseURL+"/admin/tenants/:tenant_id", wrapper.DeleteTenant, options.OperationMiddlewares["deleteTenant"]...)
+	router.GET(options.BaseURL+"/admin/tenants/:tenant_id", wrapper.GetTenant, options.OperationMiddlewares["getTenant"]...)
+	router.GET(options.BaseURL+"/admin/tenants/:tenant_id/usage", wrapper.GetTenantUsage, options.OperationMiddlewares["getTenantUsage"]...)
 	router.GET(options.BaseURL+"/admin/dead-letters", wrapper.ListDeadLetters, options.OperationMiddlewares["listDeadLetters"]...)
 	router.GET(options.BaseURL+"/rooms", wrapper.ListRooms, options.OperationMiddlewares["listRooms"]...)
 	router.POST(options.BaseURL+"/rooms", wrapper.CreateRoom, options.OperationMiddlewares["createRoom"]...)
@@ -5753,9 +6342,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/presence", wrapper.GetPresence, options.OperationMiddlewares["getPresence"]...)
 	router.GET(options.BaseURL+"/search/messages", wrapper.SearchMessages, options.OperationMiddlewares["searchMessages"]...)
 	router.GET(options.BaseURL+"/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
+	router.DELETE(options.BaseURL+"/users/:user_id", wrapper.DeleteUser, options.OperationMiddlewares["deleteUser"]...)
 	router.GET(options.BaseURL+"/users/:user_id", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
 	router.PATCH(options.BaseURL+"/users/:user_id", wrapper.PatchUser, options.OperationMiddlewares["patchUser"]...)
 	router.PUT(options.BaseURL+"/users/:user_id", wrapper.PutUser, options.OperationMiddlewares["putUser"]...)
+	router.GET(options.BaseURL+"/users/:user_id/export", wrapper.ExportUser, options.OperationMiddlewares["exportUser"]...)
 	router.POST(options.BaseURL+"/uploads", wrapper.CreateUpload, options.OperationMiddlewares["createUpload"]...)
 	router.GET(options.BaseURL+"/uploads/:upload_id", wrapper.GetUpload, options.OperationMiddlewares["getUpload"]...)
 	router.POST(options.BaseURL+"/uploads/:upload_id/complete", wrapper.CompleteUpload, options.OperationMiddlewares["completeUpload"]...)
@@ -6207,6 +6798,162 @@ func (response CreateTenant500JSONResponse) VisitCreateTenantResponse(w http.Res
 	return err
 }
 
+type DeleteTenantRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+}
+
+type DeleteTenantResponseObject interface {
+	VisitDeleteTenantResponse(w http.ResponseWriter) error
+}
+
+type DeleteTenant202JSONResponse TenantDeletionResponse
+
+func (response DeleteTenant202JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteTenant400JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response DeleteTenant401JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteTenant404JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTenant500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteTenant500JSONResponse) VisitDeleteTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+}
+
+type GetTenantResponseObject interface {
+	VisitGetTenantResponse(w http.ResponseWriter) error
+}
+
+type GetTenant200JSONResponse TenantResponse
+
+func (response GetTenant200JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTenant400JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response GetTenant401JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTenant404JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenant500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTenant500JSONResponse) VisitGetTenantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RotateTenantKeyRequestObject struct {
 	TenantId TenantIdPath `json:"tenant_id"`
 }
@@ -6274,6 +7021,85 @@ func (response RotateTenantKey404JSONResponse) VisitRotateTenantKeyResponse(w ht
 type RotateTenantKey500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response RotateTenantKey500JSONResponse) VisitRotateTenantKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsageRequestObject struct {
+	TenantId TenantIdPath `json:"tenant_id"`
+	Params   GetTenantUsageParams
+}
+
+type GetTenantUsageResponseObject interface {
+	VisitGetTenantUsageResponse(w http.ResponseWriter) error
+}
+
+type GetTenantUsage200JSONResponse TenantUsageResponse
+
+func (response GetTenantUsage200JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTenantUsage400JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage401JSONResponse struct{ AdminUnauthorizedJSONResponse }
+
+func (response GetTenantUsage401JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTenantUsage404JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTenantUsage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTenantUsage500JSONResponse) VisitGetTenantUsageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -11701,6 +12527,113 @@ func (response ListUsers500JSONResponse) VisitListUsersResponse(w http.ResponseW
 	return err
 }
 
+type DeleteUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+	Params DeleteUserParams
+}
+
+type DeleteUserResponseObject interface {
+	VisitDeleteUserResponse(w http.ResponseWriter) error
+}
+
+type DeleteUser202JSONResponse UserDeletionResponse
+
+func (response DeleteUser202JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteUser400JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteUser401JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response DeleteUser403JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteUser429JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteUser500JSONResponse) VisitDeleteUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUserRequestObject struct {
 	UserId UserId `json:"user_id"`
 }
@@ -12050,6 +12983,112 @@ func (response PutUser429JSONResponse) VisitPutUserResponse(w http.ResponseWrite
 type PutUser500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response PutUser500JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUserRequestObject struct {
+	UserId UserId `json:"user_id"`
+}
+
+type ExportUserResponseObject interface {
+	VisitExportUserResponse(w http.ResponseWriter) error
+}
+
+type ExportUser200JSONResponse UserExportResponse
+
+func (response ExportUser200JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportUser400JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportUser401JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser403JSONResponse struct {
+	TenantLevelForbiddenJSONResponse
+}
+
+func (response ExportUser403JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ExportUser429JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	if response.Headers.XRateLimitReset != nil {
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(*response.Headers.XRateLimitReset))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ExportUser500JSONResponse) VisitExportUserResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -13316,9 +14355,18 @@ type StrictServerInterface interface {
 	// CreateTenant Create a tenant
 	// (POST /admin/tenants)
 	CreateTenant(ctx context.Context, request CreateTenantRequestObject) (CreateTenantResponseObject, error)
+	// DeleteTenant Delete a tenant and all its data
+	// (DELETE /admin/tenants/{tenant_id})
+	DeleteTenant(ctx context.Context, request DeleteTenantRequestObject) (DeleteTenantResponseObject, error)
+	// GetTenant Get a tenant
+	// (GET /admin/tenants/{tenant_id})
+	GetTenant(ctx context.Context, request GetTenantRequestObject) (GetTenantResponseObject, error)
 	// RotateTenantKey Rotate a tenant's API key
 	// (POST /admin/tenants/{tenant_id}/rotate-key)
 	RotateTenantKey(ctx context.Context, request RotateTenantKeyRequestObject) (RotateTenantKeyResponseObject, error)
+	// GetTenantUsage A tenant's usage
+	// (GET /admin/tenants/{tenant_id}/usage)
+	GetTenantUsage(ctx context.Context, request GetTenantUsageRequestObject) (GetTenantUsageResponseObject, error)
 	// GetHealth Service health
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
@@ -13451,6 +14499,9 @@ type StrictServerInterface interface {
 	// ListUsers Find users
 	// (GET /users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
+	// DeleteUser Delete a user and their data
+	// (DELETE /users/{user_id})
+	DeleteUser(ctx context.Context, request DeleteUserRequestObject) (DeleteUserResponseObject, error)
 	// GetUser Get a user's profile
 	// (GET /users/{user_id})
 	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
@@ -13460,6 +14511,9 @@ type StrictServerInterface interface {
 	// PutUser Set my profile
 	// (PUT /users/{user_id})
 	PutUser(ctx context.Context, request PutUserRequestObject) (PutUserResponseObject, error)
+	// ExportUser Export everything stored about a user
+	// (GET /users/{user_id}/export)
+	ExportUser(ctx context.Context, request ExportUserRequestObject) (ExportUserResponseObject, error)
 	// ListWebhooks List webhook endpoints
 	// (GET /webhooks)
 	ListWebhooks(ctx context.Context, request ListWebhooksRequestObject) (ListWebhooksResponseObject, error)
@@ -13643,6 +14697,56 @@ func (sh *strictHandler) CreateTenant(ctx echo.Context, params CreateTenantParam
 	return nil
 }
 
+// DeleteTenant operation middleware
+func (sh *strictHandler) DeleteTenant(ctx echo.Context, tenantId TenantIdPath) error {
+	var request DeleteTenantRequestObject
+
+	request.TenantId = tenantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteTenant(ctx.Request().Context(), request.(DeleteTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteTenant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteTenantResponseObject); ok {
+		return validResponse.VisitDeleteTenantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTenant operation middleware
+func (sh *strictHandler) GetTenant(ctx echo.Context, tenantId TenantIdPath) error {
+	var request GetTenantRequestObject
+
+	request.TenantId = tenantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTenant(ctx.Request().Context(), request.(GetTenantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTenant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTenantResponseObject); ok {
+		return validResponse.VisitGetTenantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RotateTenantKey operation middleware
 func (sh *strictHandler) RotateTenantKey(ctx echo.Context, tenantId TenantIdPath) error {
 	var request RotateTenantKeyRequestObject
@@ -13662,6 +14766,32 @@ func (sh *strictHandler) RotateTenantKey(ctx echo.Context, tenantId TenantIdPath
 		return err
 	} else if validResponse, ok := response.(RotateTenantKeyResponseObject); ok {
 		return validResponse.VisitRotateTenantKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTenantUsage operation middleware
+func (sh *strictHandler) GetTenantUsage(ctx echo.Context, tenantId TenantIdPath, params GetTenantUsageParams) error {
+	var request GetTenantUsageRequestObject
+
+	request.TenantId = tenantId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTenantUsage(ctx.Request().Context(), request.(GetTenantUsageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTenantUsage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTenantUsageResponseObject); ok {
+		return validResponse.VisitGetTenantUsageResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -15092,6 +16222,32 @@ func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) err
 	return nil
 }
 
+// DeleteUser operation middleware
+func (sh *strictHandler) DeleteUser(ctx echo.Context, userId UserId, params DeleteUserParams) error {
+	var request DeleteUserRequestObject
+
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUser(ctx.Request().Context(), request.(DeleteUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteUserResponseObject); ok {
+		return validResponse.VisitDeleteUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetUser operation middleware
 func (sh *strictHandler) GetUser(ctx echo.Context, userId UserId) error {
 	var request GetUserRequestObject
@@ -15207,6 +16363,31 @@ func (sh *strictHandler) PutUser(ctx echo.Context, userId UserId) error {
 		return err
 	} else if validResponse, ok := response.(PutUserResponseObject); ok {
 		return validResponse.VisitPutUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportUser operation middleware
+func (sh *strictHandler) ExportUser(ctx echo.Context, userId UserId) error {
+	var request ExportUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportUser(ctx.Request().Context(), request.(ExportUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportUserResponseObject); ok {
+		return validResponse.VisitExportUserResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -15516,603 +16697,658 @@ func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, webhookId Webhook
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3dcttG2jB4Kz18p8pkAlEkJdkSVVNZ2ZZjjf8USR4nMfUKTaBJIgK7GTQomuNXX2XPtrbqO/h2z/bk",
-	"PZuqPdqL+K5kszfwXsJWP0830AABEqRkJ85MVcoRyUajf57/3481T4wngjMey1r3Y23EqM8i+POMxuxl",
-	"MA5i+Ed94zPpRcEkDgSvdWsXI0ZiximPH0gSsZ+nTMaSTFhEJPME95s1p8Y+0PEkZLVuu9VyatIbsTFV",
-	"M8XzCat1awGP2ZBFtdtbJ33dGRvTgAd8uPjKM/OWkA1iEnASjxjxplHEeEz600jGmZeu8UrJCnb4lgcf",
-	"SByMGanjlmSD0JjMRoE3glf3p941i0kgyWAahoQOacCz2370cLfV3t1tte2lDEQ0pjEu5uFuzSlcG4uj",
-	"+dEgZtHius5xMSQWZEaDmPTZQESMxNE84MOiVSw9h1unNqERHbNYX/zxDeNll/5czMiY8jlhapBUxzEW",
-	"MiZ1nw3oNIyJuujk271Wq7EIBoGa6Ocpi+Y1p8bpWC0nhNfZ69QT6mfG9EMwno5r3T34FHD81C48uxOf",
-	"jSciZtybv2DzxU28otdMkngUSOJFjMbq1DQAE0kHTB1spM6f1M9Pj5+QXu1JGKjt9mqNLlz8IIhk3OPm",
-	"oVkQjwgl12xOoimXh4SSiE0Y1b+oJyQdMzXAIWLCIqpWQij3SV/48x5XwwJOOrtkJKaRJL5gknChvtQX",
-	"CoOHLJbp+wnlcsYiUpcxjaeyx818jfS1iM/ETY4k3jpjk5DOmd8lcTRlbpNcWMvDpRCq3s0imI2IyFpz",
-	"oHB9MJXMx5fstg6I++TN62cvT55cuKTuDgIW+m6Pu9YtbL1gc7fRJEfmWOIRjQmNouCGSYVPIbO2FUgi",
-	"4yAMezyackUIAMolGYiIqP+bbU8n6qLaLU1vpKPm4LkVddUtqasMacyiRpO8YHNJaMSI9MSE+WoKoCI0",
-	"DFmEt4tUDU58KtWb4hHr8TGVMYvgktVKqD8OeHowUm0PFiaJGJC9Dx/gJVzE5JpNYpjYLEXBCKGDiMlR",
-	"k7yVjFACH0hEuS/G8Io6aw6bhJK3b0+eNhRV7XEF4txnPvFGlA+ZAwtMYEtwlpyQek3AZLPHbeSr7Q1a",
-	"3j7r0K19us+2dv0W3Trwdne32v1HbGfQoQf+w3ZN4ycCToqgudvMoOqYfnjJ+DAe1boPdwE7zce2oi1x",
-	"zCI15b+//9PWf7v8+s8pwZNxpOi8wtlV9CaI2biA3OxZ1KadpzZ76xObPZvWtCvQmldMSjpkJ/4pVRsu",
-	"YpJjHJJZWm0sh1ed/iPvwG+x3cEefdh/5O0Pdqg5/4maLlmxnuIq8GtOTVGdIGJ+rasQ2N7GnyM2qHVr",
-	"/7adMvVt/FVuJwuFZb8WcTAIPADdZWvn1rjsBng8uDKL7vTbyUaKN2DPc5ddZNcNW3kzGBRy7xzoxILI",
-	"62CSFxCK4EPgjIUAkoOPVgZEWiWsnHpqTRfzCSs/6UiPImoGUqecsLH4KVDUlxI5ElHsCZ9lAbz2X//5",
-	"P/578YHDOjY9ZXvFuAUhxsvAJBJinF2Z+uYqBesUQoqXC8PvABe4QFjrBVDvZatF+p5db8yv8pCs1l5y",
-	"uDDBXdZrFgkrfjsJBfWXrXgKI7Irnk6uWu2/Pt3//sV3O387+LHzw6N3exe7ZzunndftV8Xrxmnusm6z",
-	"VFy3ZNHSVUsWZdfs0xtWsjTJojstDNYCy3rH+iMhrp+yMLhh0XzZCn09JrvK2ci/av2wMzjrXH/3qP/9",
-	"wfj17uTlvrzo3Lx7+Pcnbb94B2auu+xiYen2hpZtZIZDCOP+RAR54J6NrnauLw5+/rEzfrf/4Wzv5vWj",
-	"/ulOCXDrqe5hG7D8WzWJnAguGWgXR0puesvpNB6JKPi7mlopoUq2ASJOJ5NQE/jtn6Ta4Md0Jx9rPo1p",
-	"rcunYejUWBSJCB/31cqP3l48P359cfLk6OLkzeur47OzN2c1xzBPxUYDKZU8qcQkfkPDwCepVFe7dWpy",
-	"6nlMylp3QEPJbqvu91gt5EzvEvdcIAak8mMgibWUWST4sKle/5j6WsW9v0P529HLk6fZAwERvdZNXmAf",
-	"kf6OjKdSKZakrRjnbqvVUlJnRD1QEj/xSRm1KpB4NqSvmLhk4cAhsxGN2Q2LUEsQEfNBPCf4AodQAtJd",
-	"45BoTYQosJbaUhBOoiCGo34i+CAMvHs8aKNy1NSWYhqEAO6GsS3jiLfplYzZuK9O2L4SSvwxcFiQ7+MR",
-	"k0haJaFhxKg/J+xDIONPei1/U8jikP40TtS//jxjflFKKFOqj7oh+MVcI15AfcQi1u1x9Ys/1ks2O1DX",
-	"pQ+tqU/MvjgYDFq6kjN6XO30mYj6ge8zfr/0483ZyY9l5EPwcI4XAcqfJGM6J74AS8KnPPyjqVJsY7Ur",
-	"pi9B6ZU0DMVMwT98IAg6Dv7EcYn4CfBDqY5RA2Df0uU+KRoYoF7UHdMzBStMbgCZUUlSE4MxRmh4OlQ/",
-	"JSpzoo4TzmZmyKe8jJNYkgXbxvIVK2m+xJ7ScAjitLZ9ZCxKQWoLIdoUgvfHlUZNw+P06O/j5k5eXxyf",
-	"vT56WQD5gX4jgWdIPaHQPtkbtL0OPWCNT3no52LM0Bg2oEHIfBJwGfhMQ3Z0E3jsED7oJRNJ56kBTQyI",
-	"2YCEA3wt4mdiyu9R9Hj95uLq2Zu3r59mjg1ohcLAAbztEx7Qa0HkFKzScEgAU4FMNJ1bp3ZK50p0vxDi",
-	"JY2G7JMKGNYJaEABwI+FICG8/DMJEPDWQBKhBAaAleDvDAUEUncfv3n6w9XLk1cnF1ePf7g4Pncbjrbt",
-	"j0ToSyI4UZLGPMVWB8zeYGoDC2YMhmQu4EVwyqjXvWQ3LPxsDMqQ2SMtUsPUi0Q2teHG2v6dWDrB4Pj9",
-	"1tHpCZBfyn3y/ZbSqLZO/MYhoWgGjcU148DzFEh7NAxJ8ElJ7ZH93rqb2V+XPGY0YpHbUPdE9U62QnXy",
-	"9oVpZ03RjhU7x0sT4hXlc+Ndur/7Oju6ONYQdvz9k+Pjp8c5+qBEJgRH9sFjzFfs3TJXf8rDfWNwIvXh",
-	"JatR2qPtCVQr2kqcUUWv1aO3LbfVrVP7fitxsW0lBt6lj2d9jrkpMp7BStOkTyxMpW2GFadRo+EQfz+a",
-	"69HpyedQW/VrcjqrXkQivZQjqttQj7IPkyBS0D0Q0ZD56rGI3Yhr5gMGvuVyOpmIKGb+K+YHFAyPvwGH",
-	"Mlrvwss+M8NSBNbNL8LFowIL3GeR2xW3zPERi1wo7VuJWj9PRUxJvd16tPNot73f2SX9ecxkg8zENPTV",
-	"aRra9jtQULukfA89bryXxFVbV/IA5dr2SmYjIRlujYzoDbr2+oxxMpnGZM5iwAXKCzyfJGKLugGIDKjK",
-	"anPZZ7b+TKNw4XKp70dMSgOCk2k/DDxSD4WY9Kl37ZBJFNzQmDkkDPj1Vig8GiIuKymc+Y3fzjRUbAaC",
-	"SwmUyjaNQhdkQd7j6X6o2ZEaZ+2Js3gmomvLNw0bjBLPfI+D+k1iAIu6++748fM3b15cHb18+ebd1enZ",
-	"yd+OLo7dpWaozOUbk+8p477mcJ8Mr7OW6iwEmN/UUU1wLYdaEUWvsq/kLXWiYvbJyeJai2lap/m5FDxj",
-	"dv8sOl7quiIjCmoHqHx50z+piyg9OaX7xo0m+BH0m8AK711btIb6fqBeQsPTSMnOccDM8vOLOFazopaJ",
-	"8ReuZD+7JhYLFF61OCCMEfNYcMPAbzWxJrasotW8ek5Nsp9XDT5nP9fQ22BcFu8tt6Ka4DJxz4r+T8wD",
-	"+RIOQp/5gmflmN+wUEzArIkDp2G8uBuEm+WrSx5XL02Aa6mrexpqC48NUwvOn2jKyGzEeMbkCsMVy22m",
-	"wRZ9IUJG+cIZmakd3IdZXflhgR+8yAmFMTQQDUh9xXel4ohKGYDFUe968exCKuMr6l1Xul1nXcApBYfk",
-	"tYXb9P1XYEzdDEUStVWxU/hf4h/PYwHSneU7CcFcYvyj1d2g9sbN04W7jWPqjcaaROa3MlD8jyZ2NY9G",
-	"UcCkQ6hUhHhGJQIfhUmY30wZLSUyGHLm97gvZhxkKMVg0XKimKsEgUhMYx2lJiHqwe1NW60dLxgPiYw8",
-	"+MDcBtp4OYTH9fggEmMEKQwFExHGI+LcuEafBLFhFrQv1a/wGAYu9nikw+BIMpm6pAeShGJI6u63xxdk",
-	"W30jtz9qsLndxmddh7jbcs4911HTyOmYyUYXgd62QWLcHhqn0VgtOMOYrCwcaA51FWutpwCzRsy7Zj55",
-	"dfLqGAJEsv7dYEyHbHvCh4uhVYrrhwxdu0Uzq18fSJBOcq76gA4jOm6WzDpiwXBUBDGcwGoeSIJDFGuY",
-	"BB9YKA+JYq1wICgCq3fLzFsfdVpOTY2iffURfc75kBoHFZOFVz9Wsnlmut39TnvHWR1v69Ti0XTc5zQI",
-	"r8o2BtzXjCrYnUME9xgZU1+bokMlnoKVOkgD13Y6LT0+id6jcsI8AFP1SR9eNmp2v9KppHtQov1i1DBg",
-	"I3l79lKxM+td6bZIvWCdgme307A3Cjeq44/VhgouNzn9aRTUSveRQla6jVngl4bwWDcBwwovgtQ15uMK",
-	"nWSJsDgThYqqHByGBHUB/0qs1YqE+2wx+mqnGrCmQTeVY2uc2pIbdNCYoiSwhLC+PXuZxd5RHE9kd3vb",
-	"G9G4qb9uemK8DTvfLol22l4aU/QN+zD5SxLR3lKkufNQBsO/fDc+uFm86IWLLblOi2LkbrICwWh3quBG",
-	"nhtaYVAJdXSyZNgx1g9cdULwlnPQ00goWYr5EEMPckMYvhnUuu9XyyvwyGOqZH/nY45D0AyPXipnpiNv",
-	"HTtutHp4qPPpxHNzeEUorTm4YW58OlZ3le68OTGHqy4hBfXCEQXgtwEe5uDGxFRmlAonG5xrw5Z1a4tg",
-	"c+mU4EEiS5nQdCNP1N30TUoGUYpXgwwV7VICTUISu8RN3+waxpJ+pWQ3e14uZkau6/EgdtBO5ebosAvE",
-	"080zSpfU+yIeGRELhEEurNUQz5gBFUXuKiEOt1lAX4nOg4BYeTS4PJBkzMYimpO+0q/BnjPlStZSCE8m",
-	"VML2tQjZaJKXwQ1LhDwaSgF7m2v3H7BAFFFz21HfHZJFqTAUQwhagUgPxSjqSwQ9FPPenr3EdADcaY8n",
-	"cGlYpRadk5u29XlYexc2pV/Q4/p60HiZnGyyRhnTyNiTHsMbzhn3nwtxvSJtC5ezJRn3yUiIAv1M8KtK",
-	"2mr62jc81VqZF7ESWUrdheJhOIbU3dlIMu/q11/+4TYcY0/Q8j2K9RGjsT4DMHgIHs41iwD2MAsky8c9",
-	"qilfDV58dxDtf/vih5+ji9lPb0+f7p+8PP3xRHRe0pf0fFZJKAnGTEzjq7EsDjQH6Yhys+BAQs4KA2kj",
-	"nwHVKpYSfBoz/4oWHNc7hVQaZJTiSiTLBXh2Wp2HW+32Vmf3otPqttR/P9ocWc29pfZQSBiLZI13IxZh",
-	"1BBKqsyH1JuIkdM35xfMLxY3xsLXnteM0KGkkG0L1gozQDIcGmzT1qE7KSAmYJU5tCK+nEWFpyxkMTrt",
-	"FqERACqQZKhUtEUDT9mjR+GMziUkUmUOJANFZYYXM2vlpVczVBU+upnRqvgAv2ADVnZDm5znfRzkH+ME",
-	"DZ23s2Nq4BSpOQvERClaQE0whzFZLeDdgAYhaF4K4SUR01iJMGomF2N8JVFiiRsxtQpXO/jAAFXfNUlf",
-	"Rl7UC8CxOUlR/7ZAAR+HwrsOA7kqy3kmIp/0zeBFUMCsmZXAYCY4wuFKTqexN6r83CsYvQHT0NwShTR2",
-	"k8/OWIeLrOSY6qxkSbKC+glMiHlG9r7m04iDtoW2WcjdstKWLY6MX9AoovMFgMaXm3N1zMWs5hi5q8nA",
-	"Nlz8Amy78LXb1VCZldgVdB4SdxDSodtFWFZ3ohhqxCYiisFI6Y6pvLZ/T9J3Yf1MoljqoU/b/eqrr1wb",
-	"5M261Ftgz/I6C/fwzTKwf2XAL92sOsHFvapv3S6ZjUSor1FLYa6c9nFiV4n485kSHxwTpokjYyHsZes3",
-	"JA9m16x/LV9zReJdjqyV6HZCGL5gkv0EBOczgLdNPRoaWsUAgh8LNdIGBDbjAEybdrXbQQn0EC0h4pHa",
-	"Ghe4AD7XppHsxWSMFhnXR/4Qspq38XHcOh/Xe0X5rJeLppjy1aQLuLxdVO+pOUMMBGAfqBeHczgtMSDp",
-	"O5O0c9zVhy242K00QSRZ3K2zbFfVrT1cxAVY9ErRIszJsFwksIU83zgVUtclgEx08PIEJnjWuL6sJPGM",
-	"DpSidsSoNDQ3y8nmoBBS5L9pQiyZjCIqGanLCR07ZEQjKiVYOH795R+NQ6VRe4LHkQit5KXs0tWTC4tb",
-	"lsL+773eh1Zrq9f70H52+dWfC/WpO7nq9CksQWQhxpuiMeRIqAshqb8W3BOox5gkEoBBzpivg5yIIoHM",
-	"b/b4EXH9sR3MAvALxlnA+YATV+cwuWhuh3hhBRZplYUej4Ugdfd9X/QvXYfAHw6hYeCxS22YeQ+fHAJD",
-	"FNuDz6CAGkDr8QkNIsVfh5GYTvSD3ohyzkIXYn4VKyJ8iokxAffCqR/wIeFay1ugEvqLPFphTlYRpcBf",
-	"Lm8X6UT6lIKmE5Rjdm5XjKQf9MjWbSENMZlgeAGLh6/nwmAosJiICK4guUTFhhsLzNCYZQ1z9scWBJYo",
-	"6fDrZRGJwv0U0Kdko7lCO5DNph3mfaZkBmnBy6F2ovpjpwjm6unIgq3m5Mu+6GfkyioY6lj3kqFdWvh0",
-	"amMW0yryxCsz7tak2y563P1ATkKNNJVo2GkkFIUgRxMRhqKAmuVl9TXpmYGNVa6ApFpAEZCUEDPMl7gL",
-	"OUuT+bPAVu7yTtS5tU/6yBsz8kREk/tmGRGN2RVELF5FE7lY/qikDFZabCtJBtQ+Ax0nVoeiWAnFLCjG",
-	"VF7Mor3EmQlLldUcKRBBL80V5+EDrmkJfIhrxjcDjzfwB1TjweTANEZ9EVriOLzSZYQyp7/zcPH4XwYD",
-	"BlXBAm5KDx0mDn5TwinrKX6YOer9h7sVKsuUnAge6qYYg+E8fTGNFaT0TWWJIgPh6qiUJBqF1BXwRcSj",
-	"kilRn6QFxRqHSVC9tukn6Acgu6VIdVrKKJN+DtovCeLyYBcbCTuPMki4k0VCuvX31tbBpf7/n/7tz+i+",
-	"/ver5tdbl19tr/j9z3cKrAFLx0jMOBYWg1gnoDcypHKEQQerSE82HMfad2dvryrx2e71er0yCrS2y3dE",
-	"O3sPi/d+/vxoq7P30MSZ6KOA2HmHAKhsKVAhI/Yhu8uDwf5Dv7Xf3t/f9R75D/cOaGfAKG15e3vUb7X3",
-	"6E5/sDto9zv9Vn+/0/H89p7/0Gvv9VuDVou29mvZzbe2DujW4PLjw93bwk0XxxFZtwf5ggHHpadIngFj",
-	"nU5oKlJ19sirx41KYUgrCEBx5OLKgAV9MeU0VcdIb0pCFuKNY6F9c8UG0RuWoagogizYKkGc01HLAdMV",
-	"2hQlqMeJrQR9zI0Knhanhh7gioVKjnFw6gur8MzbKCxxW+lXF13AU0b9lyyOC6Vg9eNWCL8y3zqLxWPF",
-	"JOgrre8XTKX1e4lWXkK9ay5mIfOHSOgrSb/P4CV6pkWLq2NWYZf2KliKXbHrHtZjT7fSDJw/p5I1r7ip",
-	"apZG64HNbI02bHzB1kbLKbTgAppBiAiWu1kUN3xWKUXiiRp4mymyUky/iigNWLW0/DNiWM7AIVBr0U0K",
-	"jyiJkadFR/xsabPKNV0WjkYryB+X5DXBEMVngFo6ya1FDHOXcgEOaQWfBd6WJKksapiKijLuMaNWM4Ti",
-	"6FCjp1UsoeBly0sDrTIawDWnqyuFoCcaHHIOiHw+m6sWQOoQ57Pb2nPIbntH/bPXcIhblFWrHmg7Pe4W",
-	"5NKr33Yc4ia5PuqLXceub7rbOlAPFyR2u2S3c+AQN1tFwyV7rZZD3PMfXj+5Ojs+P764Ojv+7u3J2fFT",
-	"t8d32y1S15V0MxVzGPORBUJ8E/6kzj4QvKGrempDTUGCX0kycXHxADuvyUoVK85cX6gQUrCtrBunYHkL",
-	"kJpNfCqODbQIrTYrs8FU0rCc1BYGavBpCI+UeC9TGKxEfVdTXv1akKQyyKRlq3skuwqKzjEMcyGuEEDs",
-	"gSTgRFTyLBSJxXQHDLsMxfDQKkODXwaStBPVbE4GAjIeTdLGkE5y0fadNWVcp5aVMQpIVRJipxQkzryY",
-	"6Zq8xYLEQtQsG0/iQlFLp8eZIRCcmC0eW7ReVsbc5iSIdW2aXJlUEWdWqfOh9pI3F2EEZifhgHLnPkQn",
-	"KvqgR4Krf2Efea/+3lqxYZ8rgDitqFm5cOZdHS12Ec9sfd1E10rdcNZt5S9nGVYWyKwFQG5Lo/+C9N8I",
-	"0vMVitcsRPybg/BiheU7Q+9zRsOyBBxddQsSodSonIisYRhVwnbHqfn9q1kUxDbTxbL16o3XEJkDN6Nt",
-	"pTcskviydrPVbC36kjIv+Lhg+mWcvGP9cwH9GayxmM0USBJwGVPusWZhOlhmtR9LrBWUqDHMmNwVi+5T",
-	"ychP01XaVbr3BQHXZ8OI+sx3U4UtmdijXPtj1YtjtGMbQVBgaBI+XeC8S0+4rJ2EDJROoN6o49Uxrhy3",
-	"UCGHLrmzMniBaH49qrlSU9BHlKw7eyvp65wMLJTDcTU1/nkCzetr8BpfvmDlHdOeiwUxCAwAZwpGELgm",
-	"hzpJMbHTvusuZmlceWLKY7fH4f+ZxBOpOQRWa4XZtNFLgb9VjIL5PY7TdrX0b8RCLEEQxFA9faR4DvGg",
-	"VYcxPeOye7yeUgM3fQmELCleolbqECl0vjCy3D5T4m66zaLU3Z9EwJcFYCa1kXDgPUbtr5k4nz3eytn2",
-	"nztBXb/TsQ7W2urCNsph+K/w/D2n4a1zHgpJqsi/m4nLa2bRIRo08VBzwaGZn+49nGkhZ27hpuGgquTH",
-	"ISL1mQcuNYsimeT9Q7ThpfQISvVKo71OuU909WeEkZdsEN87hHyemwzZIC68R/jh891i9XuTsZhMIAMO",
-	"ehoVXB+pq8U7WE9qLG4w3NmUMm7YF1c5/pdCKBBGWELwUVWD0UXCPGRlD4XmngWuki9bHqh21Dh2M8kp",
-	"Pbkv+6TOWRwHfCjLJagHUKuKSD3QEqgWlfrIGwU3RWlnRgNJMCeQxIwm9SmPg1DHvCT2M+y11ahihHRq",
-	"42nM/CuYp6grnpo+PVf9fnjGTjDRopQoS1Xcu2jt3zXJZBJwXvWAcGwl5/F9VRmyz9FJ7zNZ92pA2sxJ",
-	"/wQahMlsb7MHsgDqDpPaOAELfdD45gnLpBGwnnHA7Te2q8PpEf6CPvyGLhQISS51WHcjvSDd2kCv9R7A",
-	"9NU0Zun0iBPQH65OsacjFP1AGB5M42nEyJSrGWVDQ7H++KnA16l92BqKLf2lGdt8rf94ryZpXgRjdmkP",
-	"3QrGExFhlDJ0g6kNg3g07UOeraCTYMsTPhsyvp28/dZ+XF4Hky0xQUDaggAOpfCpBS7Bp9OAW5c45RP1",
-	"eY0rLM2HXQn+1TmPeeYuHCih3180Jyp3/GLDFKshXVmZEVkeFpUtHpEUBNOoJCIfglJ5fJirCYG+60qC",
-	"VLaISV6YQg3/aiyHmkYXWZu4DxQvSEuxEl2u2PgAU5ze0S0MsPbnVrsK57GqShZFGH+IDwkbT+I5FiPy",
-	"0yzs9LXPWRgKh8SMjv+UjenbLU6QwSirFdYGczEzahrkLDM6tNczOuh9VF+BfiBz8JuxeuYHa70Z/AX4",
-	"0D28fYzOd7lUUciswTyh81zL8OHOqQmLqQgbeezGDGlk9VCaDJ6pxwnSoGIk+2gdYbJVvXaFLuCCWeWV",
-	"n9CIVXKxZLb281TEq01e36lROg0t9StUtAokjyyqv1YHUKyMqR0R1M5wIZIhXVUCGcYMDIMbxkl/jh2T",
-	"zo7PL8jR6UmT6K2ZBsy6Oltq3qTcN7Q4FEMSMnrDejyIMa2ekkFExxBMxLiSFHwkUBAJBA0d1Bq9YAL9",
-	"jhPnf4+HYvhAEtesv0l9cFJsW19ppd01S0vr7qDtVxeo2aC4lAKyNYwXa9WjGkWMrnbZ4ail+ad2WSiz",
-	"YFMiyu60Buw7y8MypN0mdRmKu4TZ39mKVQGZCqxd6xuvcKaESjV1Pr71jVUVxTZumQerpaSttkll2CTE",
-	"GZtcZrfhaL6RfmfWiR4DvcQeT3/XX7mNJknm6WaLRMlEI55Bz2KFahCQ0+MWvtbV19D8w5Tc4T6+MBDc",
-	"hOBQmaA/mM+CqMfFjDcOycKCHbKwRlwX5vAnqxvEkJcJhZZ0e2n2wWMTXVMVgiVhPaA6msf0lNp1KEdi",
-	"RoK4xxOub2KFNPw3iSs8qMevABoDLdPzUocDlczcFBtcTTRSgr4kSEgJeK5CKVcfFFoQdVftssyKJZ2Y",
-	"Kze2Ptr6ERNHrrYuP7adsnwDvYvNzJfoM1vPfonPKBHEw/LpRLKf17BnlsZ+f+HK0au1pZ1nEWNbSnYk",
-	"fz1/81qLOlYksT7rtBv5Lnnx2PBYE2H8Ua3HSUTDW3dtEalsQ1UV5RLFr5qGnEDDl3v7aZruHa+++KJz",
-	"9xmLSeDVurWQTrk3UtSe82z5mnRtawWJLZpactExqzRFXRhotYLYWU9BxD4/cumLZSwmUvuBEldu0Ro6",
-	"W632Bmu4cyTXBFvlrfOg7q4HN4uXvkKghEELybALMVw4WbqkvKSYHvflCpg68q6LwMoTfBBEYyz1kGn1",
-	"n8/kuq4AT8lsS0Gq/Tmvc+URJzurcILVyGzuoc3Ibf7uvmCym7uSVcQNxDgeD9YT49QDi3k4e59CjLP3",
-	"s4ksl8k+W0egW3iwkhi3PGXujwFWpynJvjfG3n5YztnBzI05YO3Ozm7NimaVo2AyYX45k59vXO7CxpJY",
-	"gPVtEXzuyL1oNGRxNZiaX+jBd+N6izzOLOJyyRFWJsTzu7TtsWf44nFlvqx5j/YNLZcCfjO58s4yXWrU",
-	"LC7gPKZ8rrvqo5kmX7h5Z2WO/qJokZHVrBWU39BFin5rkIZ3I2GabaFV2V4KlC0IGVW8hzOCuFXs1zf1",
-	"sBIjYmE9LB37JctL4JmKWIWPp/bfssCJovJ5w+CGZTciBqZMnnSIfhTt1YqeXMlpXz2PfployhZLvuSH",
-	"WfWv4JQvCxEwX+0qTmngXUMBixaUzyeUQodAp+NMDB08Xym+xbrBRUogMWJZfpLCWWkptHZB7v4iUiSU",
-	"dFlGJxGcaFpYKbnzNCjUsDH4odw7bmVUV7ST4IzVfZYFIUp5f+16SU16Af35hnGfqd09ncne1mXx6d5z",
-	"UO2X38VkEmiPGZ6ecZVlnRz2oE8dv1vUuWSdkN5FqCV1N9mAm4YJpb8Y92ADnJpJbdhD3UESijda5WTT",
-	"opEGIdETcBqspXPpLOdJsJ6mpcY7hLMZFmWIsIBwJeKnqEuG8u21/jg612nAy4RIO+Yy8cgk0JG2gdQr",
-	"LKWv66J5Wcxa9lysFXExsyjtJ4z+tLFrScRncqbVYDoZvplGk97glwyGEZOMe4VBboqwKIzXQ0pajkrG",
-	"+KqcrSSMKMnI1pGhwUCniKlZlrHrnbuFN5dlib7hYcCZ1ZwaljsSoS+zMnJRDmwmaRQmqjk1MRjAXxmG",
-	"lPx6z9woTQFKcjzTO1l23ZsY2wwcVCb/bziDwpoahHUafnXyb0DzD2Rpw9ioQkaJwVW5KIekLWysRwR8",
-	"uBBxUVpxcumLYvYhdoiH9Ss7mdpDJuJyZhkiCgMvz0c0DMmMETkKJkp5eBYFPp1/kyusWBiDWdoKyGZ/",
-	"uUOxFpJZHA6rGOu+GXNcO3ZqWYSTHdeURjQta2NkAuOKsUxTahNAhq2SS9WvStGvQAhhwpVxrzvruDWV",
-	"VH9VQT9IyvBUrZus9461k++PsGqBP+ssTDax7KqeQKxeuQHq47o1fpba2vRVYccTRr3RYnfjj7VuTH3a",
-	"hen/6z//x3+vdTu3SzZwz8qnl5xHlXvUp3eHyjmsWhOhPOD8jpTdbIxoLd1Tsdq7MPw31H2t83fMzVdP",
-	"cTXAbNMxUs/HzIJuHAtxrbRTQ/r61Lvu8fpiMG2jsn7s9HjyuF2SAb54IHWh5thcm05EdNXXOJxeM95Q",
-	"s+DGXXvyB1IH8VqKHMYJarXcwOM6ItpEnY8YpEHR62joyUMOEaG/vpqesKY/kJxm9lSmoh+lAAewCJCo",
-	"rh3gL63CXXLpQaHM9nnJ46b59Z+PCZcYABZ5cxl5yd9jNXTKPrOZbSAHP38ATLgo5F0pHjhQ6XUsfgqs",
-	"vkKe8Nkhljfd6VgKhlPcIwKKyIyCmMkJ9XIlyUBeyagVO51q5do7rV7vw6Nn6s+j1v/7f/3y6y+/bP36",
-	"y//em3ZanX349+DXX/6fX//X//z/fvnl8uvCOJUzO5OlxIJbLSfFpLJBtVhUZMrl9A0pgpiVlI5S+8os",
-	"zBYaHSJFlBf23+O5X67JCgz+p6bbTmtFhWm9WVx9MSACHy8rrPRuJEjIBrECIG9UUghgbaJ3XwSs3CWQ",
-	"21hVEmU9simFso/ziyZQk5DO71SKH1s0U92zHIu1FYhQkJtRWBb27NkTsrOzcwD58A4SQF2+Czq+ud8e",
-	"X5BtOeeeW6lwlR1nt7e38zBP6FbUe4N1lpyVTnkvb0uYCtywDWOy2yx8RUzY/Rbryko7RcIs9NVLqKq2",
-	"M2N9bnuTZl/Z9JXW0eMnPht8W1iJvIKdmZea90zDvwdQyYOZTlyDkA4dq0Opjy0+N2gLuHJtS7oCkrqb",
-	"NON1k5h4OZcxGz+QsMhcxRPT76/gLWqfVYgsDDS6Oh5O4bViTA5eq3Wd6QpJPYVZ9W2yFVj4kPm5pfdF",
-	"v9p5SRHeVAByMxAy2gI5DqS0CrgEIQM02DxlOlkIRh8UnU7BAqAhbsEaVr8uZZKr8euB1NVPKqNZeaX/",
-	"tfw4q0HrHMcmoZhXFjNfsjHshEeLdopm2xw0jWkYimi+MqMyRYwsvC8szylTfDQCaypj+Xxy0XEp2GZh",
-	"p5wjFMeS4yqh9kPuCtmk7AYtEVyNSgPBIQy8dVsiXqsXnZbU2kiNG2pUgZUiy5pGVF6NRcSWiSWUY9dD",
-	"mBpD42U17wFnH+IrUOKLwciF31wTSaaGw1sOk/gqU4K5Is2GPS8DWbmGoQa4/6peL+adTnqUmX2Xg9Fp",
-	"5fy5dPym0msCMV+26AqdpKuf2F1O68s/qfMSL74lvyvGI2PKtQhlvPMTxi1iqN5o2GTOUY8DFymUCNnS",
-	"UnSRCBm2VjbymHk31FwEUg6aVkGpyeIXYtHTBZpcqNdW8uhBaSnILcPR911Ct7ofBLeNBY2XBJHbxWBg",
-	"8SMqV0WS32cHWUVj7c6mDgkGhPL5iqax6whY92h6TfrGOrUpD36esqtrViAvPksaALv+uNubtlo7HoX/",
-	"Mf2pj59cdCVCPPRM6L7IvtRWIsPPFBudBdiTZeXGdSmFCmAqIqjqoCFgFEx0+BA4Su4PckvtNdqyrNsD",
-	"WudpwZcF9jmQzklk1rYLaZvxmxb79nHP6ApTC3SMcTENSULvoRjAmWk/lC4nBlUk6lTOuUcnQXNOx2ED",
-	"q0mkZTNMlRsd4QnFM9zEx+02COV+j5t4ixGdgFJP6pkSFI0meQKlWCQJhlxEzBRChAKIvlBab49fY80O",
-	"7lsez8wQokZ0dd0OXZheYjdrEY+wcLgfqDMaB5zGyMzGdDJR95kpvNbUtffV1a4qjnZqhuI9OLlazksr",
-	"3dn1sZ1M8eClj6Ulk60OY0v9NrnRSX2X9Z4ydWKqPZVGUpcHQdpjjV969eics3qFQXnhqRUvWnhOsc0V",
-	"W1d4+BaHmMewptGqB7GmUebRNIdl/hp4C6L9rVMTnFWIpchcw+qyQnk4rPZECoKrxi8czcoHMue/anQC",
-	"FqsGFp501QqIOSS/vbRpL8SsFPdaRDNbQmOpTScNlTWt9hVN7Qt/viiibRT4ZBHYJRxTc4hPUKcwxx/T",
-	"PWSXtpSrbRLHQBd6qq0T0IAVnexaPRY3q64tJ2z5jxTXgDJliWKBBQNAClqrYsAyk959lwxQO9gkelmt",
-	"cb2wGPNAZWg5n47HNJr/0eClon2iUDGtZJ3QvTu+5DMyV79WsGRBjGS1SvXae58Uqk/7PggezpU475rf",
-	"/qJUMRewIODDqmXrQbEp7XsLBTQwoSsp1qUrleba7JrarGsJPXAs+dbXiYNnjinX2rqi3nm5MlH1Mlsh",
-	"/CsrsXSdAv362OERq1VKQaF+PQa76QrTDEx9qUgpEVPsvf7pSvXrpeqUsXSt+gugbcQTY5Za0VdDhd2H",
-	"avH1CqJ1jycIsxwHfCqzVfOtDlD2CzuVmqLpt5fXD36VbYZV8maswqhngaCczFrayzqvtlZWLsgc0eKa",
-	"c5i1SV+DgpBZZN08u2OF8VrRx1VgBCLo3mBLScKONAkrDvBy/bHbTQxAskncYSSmE7dLJlFwQ2Mowodm",
-	"OgyE7M+xy4waqgRTzkI1eNoPA48EXInJaFOCjou2odQf15wazF5zavrRrLnU/FgoFGS0gnttQ/S7aT6V",
-	"0WIv8xKYVQK2Qm1X28tYtXHURWokgphpERFjDTOmueLOUflIZ7X5c6bA/XkQLytEir2mFEwRCeML/H3B",
-	"cBQGw1G8tHQnROBi1/XnF69ebjHp0QnzC0IvyCyi0F9JsVG0iI5pdG2Mor/+8g/z9bb1fVYgVi/OPxqx",
-	"kFHJFh5dGMhFzOTiMBoxxThWdKivxF9LaxOkZ1kk6OCNrXLT4j2RURAX5H3nr67MtVn8dCVJPIWrAjkc",
-	"3JgYmVXiv8UfFx24zoIDF76uYPfOnTZsOruS5YddTf5Ox28mhVuX+wXL4ueM+0kh181qgyWRRGVlwVb2",
-	"9khq+aszwxjf6SQU1Jc6cCnAoBmw6cNkpJ6USms1nB7H/C0BmcdJNB4P501yxPVcKMdocTO231oXEQlk",
-	"j5sgB+S0D2RDjd5t7R7itNTXxer1MPQtqNnmLO5xs3aMZgyVBDHXq1W0Uc10QNwnb14/e3ny5MIldRfs",
-	"/W6Pu9YBuQ002VsBxdPJVav916f737/4budvBz92fnj0bu9i92zntPO6/ap6YRw4hMXSODmUN74b/btu",
-	"zlOh7wkO0ak9gZ9GnDGeq8adDWE/RDc0ozGJWDyNOLJBIGF2pPfSnimVbSZpkHv72eVXhfaSle1VHIzP",
-	"323lUoCLI/T705jEtO8QyJsfMIaVosAOqqAUN71ee5Yq+2vtq38eq3+eqH+Ol256mZKAwqrdLbGo2UiK",
-	"kXutxiEmVPanNqaRIYslVl3nmCmWr/h2jzWfiiqfmEYjFVg+VOm+Y9uP9Z5aiO5HKCym2T8XyhMs2oLr",
-	"MVcjFUFXujSfqjs8XEQsRZbaWXVuZ019Ti0nfswGImKKlzzfOKZcoVcf5tlS8EJGQlwjTykQhAS/qsRx",
-	"04W94QnnjYMxE1NFzvAYBxRS1rBM2GJoRSj4EHqBcjljilOQGYUeDQMRpSU7dxxFD8bykLThLwyb65ty",
-	"A+kBIwbTD3iiOwahl6QxT6OwLIRHnRQ2atAtGyJGTt+cXyi9YhTHE8WL1P9z9mf4qru9PRY+ixD99I/Q",
-	"zM0b0Xjbugvb8jKNgnyxgt39DBGCyb/pbm8raiS3v/m3y6/hr0LSkzcHRGEJyMePTZDypnIKtp1IYp0d",
-	"zF7wAj609OsHsqgAdZW06GR9R0lyJ6hJlZ97BaNvnRpoVcX8BxUuEZHJKKIS+iskcpACO5Mvhd5emY3u",
-	"zpFYn0ZK0hgx7zpDaq27bVflNuWMJVOFb1VOE+68EACw5uCkrEY9VCA0lQnha8OxNi5Ub+ejmYqH91kh",
-	"7x7q1lp7WHVom7iA7ONcyxW08GA1RdS+4z+QT8je16bEC+FbsUMDiiQWzeLKoneBqdXrr6RbW09sqF3n",
-	"YOGLvfs5956UmE9MFK5uUk4VK0/7MaUdlrRnlbyZ0J+noGejsiUPIXwiBOJMhpGYyTQEEWW+jCM3pVs3",
-	"7WZ7izU7W7urcuc6GYp/0673es34fWvrgG79/fJj22l3bhvfqC+z323lhhQzB3U4q6xjGRu9bj2FPZ9M",
-	"xmBJ6EjBzR9TneiaThVwO9YBe4g6thHWxA/fPQSiPM/ilYiSrnpgtZyBD4pyNH3AUUCJtUMi59wjdEgD",
-	"jlftWmYxVwkDgucSwZdnZqSmvaXYmEJxYYhL3j5nbbYMKdYw1OnRGxISA2NfMBG5ANG0UOyBX1L7iqIH",
-	"12y+obSDs32ikPfykHEjeWdix7NvPvLGjDwRUaEzK6IxuwqDcRBfRZOCu9I8V0JtPck8wX1CMVYnr5oV",
-	"qV+4vAraPF6TzoMHcxuuqqJt7iWOXeDLyeuT8OrchvNvWykXJgsthSgMbIr5emFNMb/K90B52H/kfYKg",
-	"JtzBJjIt7m8tadZ6pBIX0Oj6B5JgcUfvgnj0oihFIoGaJEz+6PRE0SEHGjNyMMUnnCmnXE+C4ryLDGXQ",
-	"8x1ivCYJYseKHcF3AFPMpVxfX+3+9eeDH68vOuN3+x/O9m5eP+qf7ng/PBy9bPvPWsPzDj0+mL7Yjb+r",
-	"bdr0+l8088ugmQbO7ot6amSoRn4yj2wmx2RR8EumJUnb48IE3TBgEnN3YjHZCtkNC9PSFFhRF4VcTK2R",
-	"REfMFRRaVrPNl2NvSGO1VRhZNR68s14fBBrFgRdMEB5LzHrWMgKo9mRZ9fCPiHlq42C9d9C7siDpv9eF",
-	"GjwaifCOHTMWeRee5qoUxOQGLRdRQRbiWoU8F9Otk4U4uZtePO9yEPw08U+frbrcWt3D1w+dymXyZIKn",
-	"cr+tHT6VKdKgN1ItcC/FU1izMN1nsoQiU63ykLj4CtPlmeDHTF+ASTiHGKsLcc0K7csyGHKIfgIyvCU9",
-	"MTGlL2L1TIERYlU/Ulz6NeOZtqTU89hkqRTRXleKiIs3dUol1F1zt2fyGxjzl19/+UcuMOum0/S/3Ru8",
-	"+faHv/9w8dfg1btXez8+fRy+/vaH9g8XPwavO692mzQMPNZsP3q422rv7rZazdZghx54q+EC1rWylSjc",
-	"SUU+W3wVlfgrLOZL5qvG9Luid1++UxM2FJRN0zwwo6y1O/vLtDVU1Zqoq7U7+8XK2lsIp612gzj2QsQ0",
-	"lJtdpD3Dl3yfmX0Uh9wYs6gdryyJuDFkDYLWIVd4RG9YGmdfXOdPXin17QonKw5X1/blTKMH/fKiUJ3O",
-	"2rEEsdpu6RLeZl4lSZ1ZBt2qkfQNh8jpON8oeO9OS10SZJ9fcz6aXi+xcFF3jK3PHGbZgp2Cuy8Gx9QJ",
-	"WqKSgotqao2DWn6fyUllr68qqcm6dTchNdaZfMmkBgS5O4WBPoE4dZkpQH6o419MYQMaMaw4SjVVohEr",
-	"7ga5ZvxoGrI+CEImsYQkFzMieDZQ1Ar5AM9ZIONuj8drhKBCMQnBYfwhVvCdxPMeB/OiFXUxJjQMf5eh",
-	"nMvCGzmbQYjjpwpmJHXmBzHzG58rqnHNgL/bUuQwlac2wQ2lHCe1lgJJvFDIIpJT1nPJNWWY3C7B8sPT",
-	"ieCHxE1qMrldxdxHEMokiC+yPRFW1XCyRqyok4oLLCchmP16Z/qBqXeriYeTICCm13gho9BFtwpVub+y",
-	"R0e5okfLgp2hCQKsGM84oRlBvKxKEqmHdMq9UQ5xwPq6VkRWOYTfqSDwxSgtXyN00hJuFmLlJZExnVei",
-	"9V4c3LDyXE2fhcENgxISFOMf40Nosqud4qjUU+JDPY0bVHoiJqdjTZcrdalNAwiWQYY+sWMcnAZqVnjm",
-	"bRSW3YXpoL5QM1mnMVA0YuAnUys9KO9pdVVu+fGZF9II8m6576BVFfIWHOKNmHfN/AZ5dfLqeLEzTi0Y",
-	"0yHbnvDhxo4TvR00utLofh0nSg5YUqPM7FsNK/Cc+AEdRnTcLNneiBVnzx1xAsfyQBIcQgJOJsEHFkqr",
-	"3Csmj6CgopgnxtkauSMfCf+o0yrNl8rUcFte5TmJ9wYGlGSlxCJJRG9+kkJsckQ7ew9X3ML586Otzt5D",
-	"h4zYh+xFHAz2H/qt/fb+/q73yH+4d0A7A0Zpy9vbo36rvUd3+oPdQbvf6bf6+52O57f3/Idee6/fGrRa",
-	"tLVfdHsy+HsBWDyexyxrpd7d7xQGwy8efhnfnuhiKpCtnAqWkELJEdHSjKZMz158EMs3+fOFpkX+vNDM",
-	"N5qO+5wG4VVhwPg5WDDJ27OXSddu80AqJO90Whpik8Q9wYdEBj5rIH0YU9/UZtWQq4BYATaCNOi3ijRz",
-	"ESM6yOZi/HiFynfgk6vQScAShpft2xczDgRHHUBdmxwNu+BkJKbRIZmJ6Fom/HvEFIGVjUxVaH03xfH0",
-	"3ojGmUh6OJPtkriI7aXqwDfsw+QvqVG1N221Og9lMPzLd+ODmw1OdBb48Wgp0YIR90Cz2p39CkQrH/mf",
-	"XLjtKUjouJNlZxqNEwJj1XbGfSZUGqEijx05H8QKj28CY0vYMgTMTCfrBcws1wfvP2wm4zQvDeOAYghq",
-	"iKIBWgvGvG+dKyNJwL1w6hcpMTpIAK6pRF1PRApZ7O14n5Eu8O+fJiz9MAwGyd8z1p+Ae38Sahv39sRX",
-	"Pys9dnsS0oBnFOtFspnPEqMfrhTYXfUVSyjz10ZDTLQOWbIHR6FOf4GPdB52AIErsZKfpyKmy94MPxEa",
-	"hgkRN1dmzBVjOofOWiQWQ5CZc/Eaj3Ye7bb3O7sV1pNPe8+eTHa1Tu7my/EIwW9zPaMcSA8hzmscxKgp",
-	"CrBWXGtvtGTRTeCxB7LHNRiTemePvHpMKNyjQ9rk28dQkjgMHc26HHL69JlDAIzAMoL2DjEeC97jdOoH",
-	"Ar65CXwmEKYbTeKevjm/INt6VS6J2GAq1bUhwIgbFvW4mz1OVwliEKkG3fLENIbKH27mVHWJWcUOuPu3",
-	"o5cnT48uTt68vjo+O3tzlqYUE1dRR5jRtcmm28BSooIz4NM9PhPT0NfgUgRM4EtwrXtOVmDnMvd47s06",
-	"ifk+KAOpq6ci4lFpqdYTGtExUwS1UZV05CmETRTydDBZh0OWv71cKco40R4Vuc0u9f//9G9/Rub+71fN",
-	"r7cuv9pe8fvqPCvgFOZjJavgPRA9KwGYfBs8buTIzu7+3qOHRUQwSYXc23m4/6h10O6sTIj8FFTSsSy/",
-	"SiUSWXuMvbjyLbTbnb39g4OD1sP93c7Dzu7KuJYSElnRgQFjN3RdoJ3hi3ZaqB1cBN41i8tya2JBJlNF",
-	"s/W9P5Apg14zWkPLp9Mo/NThGpupPsnyCgI93l4Q9oF6cTjXUpxWvBWtVoCE6KJOzDGifXoe4AvQqhDh",
-	"yUX+JsrP39lfQC1PlaGd659b33X8g0WFaEWisaVuWGe3MhjFhrp1sBSfuAuuakj/kjEWIw0L+C3EUWVI",
-	"tUO8kZBM8ZYsAaeTSRb8IPporaiVRFlqXnX/lxWhK5JFqzLUsM7bGm117LqDfhAxLxbRHGJZ1XjdntxE",
-	"p+n8r0/bbAdBwDVLdh3CQsmq2wVhycWvhJ8ck9cIsUaEymsl2AW+hI7U/blplkDqyXk0KqdbwB1FQlGb",
-	"la16cKHrNOoxEFAR2fXoDRHdQNsXjuTmNkow/YEkExzRJBr3ZyNBOLsBdwaGFSl0QEeZcQByn7hpZwg3",
-	"gc6clnFDYxoVM8IjjsUwbCOoWVDgxdOImfoJcFpTrmuPFPA6P1sxA98qtzEUsswtMpUxFkcs1ngRuRZR",
-	"iE4muq4SHkVmSR9rcRDD2o75MOBMByflr0V7KK/KnSJYoBAIE1IgyVYex5HaLnkZ+D4Lw9qmDUw0MGQ6",
-	"lmT64xWDyOalGCrRs8272KZ96TKn7tiwmUDDym4nFkJtWjwgi3QGioiSCzEgRptIzIB61vXeZ1D4FkCh",
-	"cUhOjy6ePNf3ZIp1wTidnXHfOEnqR+dPTk4cMmGRx3i8xbgnfOY3CrzpmQiAzdB2WWmbupnIkiG2Lr+u",
-	"d9/rhn17t41v6u+3v/m3y/d/2vpvl181vml88+f7ogXPIsa2FECTv56/eU0QRNJckT3y4jHRZ3NI3I+3",
-	"bslxfFKSYeeutFZ3MK9+h3lac/9hELJqN2kLJe/A6FOR5Uvl9TqYoYjPz/Anwrg/EUE+RV0yLyrShjaI",
-	"/qgUz1EpIMEs9RPlcvqBVDxnnUUkQSxMe1hpEJrYRaxmFbE4mpNZwH0xK+owthn72zD8ZRKxm0BM5RVe",
-	"b8Ui8TjYMCLfKHwgDEQixggeGQy5JLEQpK41iQnGn3toyQZDdUgnJECbdSPvop4nc21+LJWEmeQCP0n/",
-	"tbVjjJyaxsQK4ox+rkCiseYw/tSk7ofG2SyAlwHDeo3e9IKO4lgxiOJubxR/RNeJpg/zwhq0xXOAgI0/",
-	"PpC6ao6DEcTtfDD+cqt0QsUXu4UHMeCu1eQamx9k6LJl0oBKg8wne62dKoAZ0phxb35V5Mx4pnYidSSK",
-	"TpjTlQx1hVa1smnEQEcfB2EYYLq3zPn0K/kvI80/r8piYi4sFHkgyfOLi1OCY3NHM8SMFc5IHd1nvkMU",
-	"TvhJM4jUNt/aqRIjpaPMVnYnX+Aq99gw0YBhZjWLx5a50goc+KnpbFcQmoo/JYdeILCUPhzO6FxCdGUl",
-	"LnvvlMasbPXOq8lt2Wc2E91yJ/7lS29PNc0sJq86ORgra2eFORBDNEDLUop7FYphwa1Ai7iIeSLymW9m",
-	"yXYqJ3VUCzTDN0QLmp0psae6hTDHRwqCPsw2CpBA/0L6bDjleY6wSGUSL+JSOpNcKdFinZbwhkL4q8PN",
-	"1qFHK5nHStlYk8Wfp2x6vwKxBrzq9MKAKrq8Mg0Ci/tuQMtBGGcqvqnx+cC2XNxnEadbzV1w9hVZ9g9k",
-	"QSh12k2iuE30ErkiEZSNFFQoZfiBb/zZdxIlLnJveyCJHp4XHRak78yO9x9tdMJoqNdUZakMDn4NcySB",
-	"JD5QVQudjKqk1IdBwAM5QsjeDINAdZmXa60ZBMLeLPhINadOJZkqdy+LcpWlCSElzQaptSqFmVvx3yUI",
-	"l/SiTFFvAd1IXXP5plEZGtXbI668jVXR2PVYkD7aDhTxVawkYD5kBRuaXKek8+GDPqeGYwh0XTE8W+PO",
-	"9CZbDN5OJlSQBVNkI7nt3xfDde9BmLIprJMVrSxyZcfb2g1LNVhbobUJl1wpsVqEaxFxc0pghmM6Gbmh",
-	"gthyUib1wq8Yljsb+VcuOJA6+xnbI3bNtqxKkCc/hNVB8/YmOYlNZyZXH+BW4Ls6IEKBO3a71avOwrF6",
-	"b+uHncFZ5/q7R/3vD8avdycv9+VF5+bdw78/aUPbstRqqUanduXLj2U+6dwBrHJPU24rXOleV/UaSkeW",
-	"pW+Y39eVwxKJc60iqYaaKhExUuKo1JHWa7jGkQiW+Mbxx0Xn+OFCI6P1exhZh7nofNarqgDs1R3RBQ/e",
-	"Vd9Joe2Po/RsdJj3cpB/gEMEy29xF8QjbpWVsklQGnhZd79y0b8bho1DIhkjLpVz7tFJ0JzTcYi/JiU+",
-	"Egl6EJmEPc1xv0rTOQr69i/2/1ffjPssav4EHeDTzyEbLPS+X2i8X9BT3277n23r7yzWykqrGTQnpsG6",
-	"ogRWlZ6UWScSUlZyWKIyZK3yKwp+JfyA+ZAI6L7v1b7q1S710QNny3va3y8568v1GEEKQJkI5p3OsgDm",
-	"dI/FrD/veTIigJEAWquScmajq53ri4Off8wWDc0z6yyvbi3l1S8DGS/j0fk1bxROBsFja7PEDaLFNmKI",
-	"CUivMApjrFjgY6jYuqLFygCwZBHrxIBZt7gWw3gZyPhOzALg5stnFGelCjKNE2XYMjBlzwu/X1JzUlfO",
-	"n7GIFVmpIBp0UZe9d2u1XufKc1gLhM4SQ8HGQKRP/48ARmsc3J2O7A9wWG/Lm4bloigK+4VhuE7EfMbj",
-	"gIaySV6LWJH8UIhJn3rX0OXS9LQmnMUzEV2TKQ+ZTPPtWIRFo8sjstRUjPsL7ce2Ev/yqs5jdpx3q7gR",
-	"Wd0O+f5vW5df/0ev9/59a+vgaOsZ3Rp0m5df93qXjVwY17YJ4VrG2d8F8egcPNzVS8imQJYvHiuTmQp6",
-	"KgVDHvChiZeou7ORZJ6WavpUsoe75JrNG45uUjon5zHlPo18gxKShEE/otG6ZdTxRa8GL747iPa/ffHD",
-	"z9HF7Ke3p0/3T16e/ngiOi/pS3o+s8WlvKyknk/v4Ovtv1x+vboXnD6MSoVhF4S+xEGVPbZMQXoaY5hP",
-	"IDgcYhohUnS/a1Gf9LE70SELur5YiqSWwbxpFMTzc7VGPISjSfCCzY+mRSUJiir/k7orr69+/eUfLlRx",
-	"i6cRZz4a8Ge5UvxBEr2laJTuiIKXizsL1EvQgGfqw3dr328dnZ5svWBWaQ0Ka1Tn+JjRiEVmtX349MzQ",
-	"pScjGqtVpsWAa8UhuLraL8SW6BRh+Ea6pO6qyUUU/B0gsEvwjeSm09R7DjiBACkiBj3uJqtF9He/33or",
-	"WbR14rtdhdHUi6UulKVTK9AFEUg51WVflJAdyx436TZYpCSITeaXiQ5JLkIdIhTBw3MkWnjrR2IG2TtR",
-	"j49FH3JDJxOFZtPQh65FJOAyZtTPJvhAmxpdGF9Xb1ZIAtuXPV6PR0IyqNCnsBfw1U2BxiVfExfDr+Ej",
-	"WO9HUM04c7CNHsfoETgBzFzeIe7R24vnb85OfrSzp7GaH2zeBxo6RACK2I24Zn6P4+1BI+c2TnH8+uLk",
-	"iT2HOhXGiX09QVKrWmANhWs27/FAqnvB6nlpHehgyKH6PCRPA0IDBgIopGCp2JoCyldUxixaikV4oiJ6",
-	"IMkYRmtUenV0fnF8dnV0enL14vgH1/AMfxzwrA5agir46jJsSe+lJNzKgztVgOmQ9q+//J/tjFlewYmb",
-	"T9JymxB1ixmISjaJ2DCQsW5eSo7IOJASICUiYxoqocHU5w6g+7YOIkoS6ElB/jygkklkT1FqyUHoIYun",
-	"oMhewAdi8QQMuQgkoUSycLA1EhIyqcfTMA62NHooIYho6aiLpXydtIqs2kWPJx1/c51+pZM6QKh3zcUs",
-	"ZP5wjP3FuJ+tF+z0uG17kk5BL018DOP7PeZgWYCz4/ML+P4d658LSG/s8R7/6it180ps1I2dv/pKo3kK",
-	"Wjr1epYklnYzOFOPR8xQJqQ8DknIf57gwegKMNXji0B1qOPWi4CqgRCnaVO69DqYxXoQmtafxnlKbjAa",
-	"kUlwJhuEhlLglovJfI/3pq3WjgdzwJ/M1WEvQYRkX4fc0BWMpFtOkaGBHATLOjqPZikxTjeMmNPjmXcv",
-	"p6VNcpSlJbB74Fsp6UCUhlUgzKhzYV99pU41hlLlkOkDxVSTGqyQC4lg9uTN2bkCrse436RilYiCYcCR",
-	"jKgxV0cvX755d/z06s3Zybcnr89dsEF7NAxh+NHpSY/XJxEbhMFwpDvwmQjMw9yNuQ5xT3w2nghwdsI2",
-	"HBt2HdhkApsAq0+wBMfWxXzC8OV9U7nQ/X5LJ/Wo4cggIhqzLShj0uMaPRzinrE4mm8doUUOpk3WEW+h",
-	"is/8ZHaF34gpYqIY0vZMuvrYjLSqjg7DsCCbxDh0SSB73P3YMwJer9aFCMD/QDMi6YG8p7799Zd/qI8g",
-	"96nPfBqG//HREz5LCJWDqUHfKHoU0yCU39zeJutQz8ku0GIRkd3WgVpRCWVOK6gYWRWivtVaZ5HgQ9Kf",
-	"K3GGhQOHzEY0BvgOTDsXkIn6EaPXWjUFWRk1WDhoKIvS44b2K/Ku64dPw0kUxM1cwZPy9ZAbGgZ+jyfr",
-	"IX3mUSWAmF6W0yhS8oBUYhQ02RVjhqVbgxjfrJDYHz+QPT4IPjCfoHdCQrVTl3rXLumzudB0ZqH6uWOI",
-	"BA2xxBztcZwBy6X6QRosDZGhyV2pt+I+2IdAKkzAGZrkQtHjpK08nUsyGwXeSG8CGkxL0CYXTzDgE0j6",
-	"IJ4S1iOu+A2Ar4aIpg4+cDF6/oMW+ICtzbCIA/wbYKcfstva1b3Ve1y9RZ2CesAXDNVYmEITjLS6uiJV",
-	"Jh5K7w6KGauN6SbPCnXUBL4AUqPB1MJ2BZ9PQGHkQ7CaaD6mriVPFDRj65pgxR5POrNKOgYpEBV34c+B",
-	"mAacdHahDJ0E0cCEgKc9+/GrHsdCp3Vs/1lABBBfNaM0xzKCqCfKMVtLvbXHp9zXXEDL9lkgb5JzhuQZ",
-	"9wLRA2lbXzyeMwUAWIgpJSg0FQCYn1IWKBPNJBA9GjOoA7UF/2qymX57xsY0UHp7ot/Yv0kWu6Q+5cEH",
-	"3ZpMNg6TtgeW4IC1oKzgUbXHzgFxz44ujq9enrw6ubg6/v7J8fHT46e6sFGGzpo9MhrGwRgoppJfE3kH",
-	"lFMaE/fb4wuiSCwEmzFT/b4/7/H3GZfmZX0787lB6s8vXr1U5IRFIMDRmLzf9oUntyP91u3Leu6LRkMv",
-	"7Knw4NTPZ3Q4ZBF5e4I8UK1CeFMl8KH+Ed1AkC1xcSZkND2ebiSzADf3PrdLYJUTED0VZk2YmITM0TMj",
-	"bItpbF98IDgWm1IolWp2hgwenZ6gmhMGHtNWFS1Vvzq50FkmqZlQcTEpppHHmiIabuuH5LYae+sk+Yxa",
-	"tq45tRsWSZS3281Ws6UGqTnoJKh1azvNVnMHbVQjsEZsUw/9UhNR5Kg7Z3GunQTKz9DsNiE1QLJiQcb0",
-	"Q11TeSW2sp/dxiGh+FeP0764YcWUu0BNOTA1vboEJtIXpx/V5BcK0Siul7AlxbEu0kRaMeOK/HLmaWE+",
-	"UliiVHPdMFjDPvWumxHzWHDDfPfQXqRmQUl76R73BA2Z9JhPXHhkEktXe5br2HhEDMh0og7EPTt+cnxy",
-	"enF+9ero+6tXx68eH5+du4YrgbKC9djarVajSc4YhUC9YIytxPT0wMST+vo9nniuzT2Ahq0gjnFfPZWo",
-	"QGKApwNMSAEGQl4ClCc+dEu81qXgMbwNuPpj4c+tUsrYrzItI/aTFByLByWZtUmE5NIgRghabu/cai1/",
-	"pTnwyEvqct9mDXG6fpehsQDEnVZrvUUbi6TpkaLW5lTaSmqVVNKfZXDU61pje9q6Cvtb0uvGwjyw0+7i",
-	"ZoumTw5l+zH1k/NTj7RXP/KWU6OS+PjQzuqHnomoH/g+NpLabe2ufuK1iJ+JKdevONjk3vDkE+OwEsAV",
-	"KdRsHIqoslBdI4Z1mugN+Ezau4rqLMqThiiRenunkTElgx5Q+WpByl92ua6hfMtkWrzpdoUbOKVzKJYk",
-	"xEsaYajabnuvynXL6WQiopj5r5gfUBOVsts5WP3whRCvKJ+bnqnqub0qYHnCYxZxauz1cMrjMY3mSI+0",
-	"3Sap3q0IU0yHstZ9X0vCyC7VY9tgbdj2GfW3QhbHuhrPsMiX9DT1/oGsD25zxaRTSxEzzfHcs+OLsx+A",
-	"bB9dXBy/Or1QdNuEAWcjSLupdUqz/dSmVERwXwYyfsqo/1KvF1o36rKK4ELLJyNB9bJAWq1vFSnQ263a",
-	"iBrseD9P1cklZjy7W2w1qE671t46xSPTvWyD1Apeq/uh0hhKfpUAhTqrNH9pLyEFtZJL3SNWHDeSfCup",
-	"Ip/TYwqp2BXma2M5vOr0H2UOVx14zanIAK3+wEsuKynDAo1N1QnqvWeAq9Z9f3k/fMgCx1X8KAt7n5AP",
-	"gSEtz4w2pS7aDwcgk3MfvL9U55vSH4WemV1axAfWlKE8ukV6KdF5CRo3BhQaj5Od69ckL9gcTW+6xs9I",
-	"zMANvUg0LvS77gef3n/MZMCVpbRpUmH31M630MZW2NUAO9/pOlcb91NUwM6XeE3rUmfKqaYFom8VQNwD",
-	"VhX06i9BqqTR/heBHHECh3m8cEr0SDAegdVQm90h6gCc2dJum4/KmzbKWAELYAgDS2Vi2iRUTac7aJAR",
-	"laND7aKFyI6Bju8IhYyLmDCuCG9okQOvYGyWzQt8Xpd30Juq4tcdMKegAHQeJ0yZ4tvKwG0f4FoqWnsz",
-	"5m/a2Hdr8vpq968/H/x4fZGNU/7h4ehl23/WGp536PHB9MVu/F024+pfNM6mcfdI4nRz/mpUzsqhN1j/",
-	"2cUIrXCuoJQplj8RfBAGGGb4m2hjn4G0I0InJLqK1LP9McGI220kvluAo2X2xBMpp8AGOJslAU6DTMAN",
-	"sgAR+kncjTYMgtMXGggJDm4mdLLImCa1kNDYLQ8RwqSSp2iYjAE/qeCMKJLSh7r2/XmPo2yWTKRdEnut",
-	"FhmbRrse9Uaw7Gs2f2D0MHxlKPiwof1EqZcYjabpJiD4SMl4ZjPa/Ohkwwh63DZWignjxiBqT6dju/SL",
-	"1KzYVxFHtlutfbRLB9w4CUjdfXd+9eTs+Onx64uTo5dXT54fP3lxdfL64vjsb0cv3dQQuUdko4hdnsHl",
-	"IrZj8Mt6HNPojac0Ht2jRphhCgfv/M7L69NH/Lvd6GJ//njn5vuH4x/b3vO9n561hkcdefxo+no3fvEv",
-	"pvC7ZgoWafgtGMOapsvPQJgR9xLCnIaGlpFo29FW635U340YDTEqrVBLxSavksysAt26bQzxKCezKIih",
-	"qYC6IEM+m+QI6S3ptFo6MMvFrPguEddu4nZWMyg6t9fa0f4WM8pnw4j6zM+M5aJQYv+Wxc9xF/dFPSxi",
-	"i3W+/P6V2qmdzGWKKtTENWAxlMbo7jxUWFTgarsH7MFNrkIbczuBJHi38zuZivfQyH/HM2zljlAn4CVn",
-	"aK77d3WSBpw16JE+A3CPGW/mUTWDluf6BkYGKA0uaihFZIT0g21MdN+SjPtp4bEiNEzcfCmyW88SCPWv",
-	"K1xKi4k2ulDlTtuQRI8rkYRFOruFUD6HaBIrgCSIocg4h7ASO/atqyNorJDfnFt2pwgzsSTYY1jnOeP+",
-	"cwHIcj9ImhRp01d/D3CRXWm+kFoBmOC9+L8/t5u2MKm7u6MH7jN7e2z2Z2dEKBSzo6gXeCHcBCBIHi8s",
-	"DNRxh2QQhCCgXt46xXzvYhmiFVXuPcxjUY+XoxFZC4u+ZfEnQiHBTSktlDrBD4/5VohGihSLaXylu2i1",
-	"shVfywTkbKDKWPh6NwspbRny9ylQeBWJx7TIfyHvb4y832JQ87qYO5kui0wqRd9uxmKgXTBJKCcWwepx",
-	"5geQgpAG9osoVcgdLFqG8TpEDIASREKMHYXVmsPGosfdaRS6ptQYWp61mbpu+tnocNEwkLEiEGPsBaOx",
-	"GQN6RxQPCNi8ZEw2HEIlhim7H5Wm2CW9pPaE2mmvRv7D+krtpldzTCTgVeA7RPslHaKdikmM8lXgk7rV",
-	"bELN13DMim5dp8clthBWa1rMqZzROanbtaGctFKUoigypuMJBDiab9V0NJ5GrEtu2g6G/usEzuevjp5s",
-	"nT8/6uw9NHkAieFDPfvAUGCnx6k0aY8g9KD5BQ+NGo3kwwetanzEkiXq4ID49WqwM/v7iP3EPHVuJGJU",
-	"Cv7Nrc6tAFgSEYYOF6TSFPWiTEOBTQdK9VUS8wsvcE3NpSv1BrUca5uuGaPT2PRtQcOg7KohP0ItO7my",
-	"Hq+3lZq267RyPQg0NFrJdFbKAA0bTfJaJIG22nrkpnwBgqtTWZ8klYlNYC3K+FBLBbQ9nChR6DB6CWt0",
-	"ENcwJLer23y6uL7MhrHfPwmkui28IteK80suYfF0e9w+3qsppzc0gBIdbpOcMey0JJNe3aZtMYIRQlmP",
-	"mzRjTL2x3FEec3KVWcEQ6GkXV4K/9U6r3TjscaqLrbmnby/cTPeQiEn0hF0zNoE91TsQCHiEPUEg1Nuk",
-	"nTtJyrmISBjw661QeDQk1PcjJiWpK/CAr0ZCxrhkfUs6BBsyDBYAUc96FStVUMGqWpAUmKWFuSKCUKIm",
-	"xbhz3G7EpAhBV4EKuU4+AV5pRtGUm4Qt993x4+dv3rzAlJSr07OTvx1dHP8F4rXVfvFYdKqOic3UaS3G",
-	"NKuwhMYJJOPRaVCl2tSZpMJgedO8WGbbaKvKZeeFctmG3r4CUaxA+NpUsKomOy1s6HNEWP5LBgWNImny",
-	"lKoUCg6v2SROYsZ1BMits7mzdMlpVyxqUPunuRF0BThlhRNIPReH0PiCNIl/hsDRTbWR8020kVuntj1m",
-	"cRR4UlvWUwjfTuT7Ujt71t5ghh+mcTHA4Rb7AaatotR4JZyMaeyNXOLORASCN8qFSrBUs7qNFRYJUx1g",
-	"tUki2dO9+ew8fRhKA4K6NrE3UnRJRH6tGo1RQ+GCfBqpVY+Yd127p1DIZMOryEdyfV8QPfjCDAXqntNz",
-	"3sRMcGZ3+VvEPFKnXCMWYJJUGgba4IO40STPIjEG5azchEBWWRAUsnkKQpmPNYZkTIK4azC1SKUpSAR2",
-	"0iTd5Xql2Zp7SNxBSIeJaoUCc49DRhkWnxNRbLpOybmM2ZjUXfwaLAXYadRJNFKlVyXTNw6JqzDYnh/W",
-	"DxETgNTMJxMaZTpc9bj71VdfuU3ySg2AZCdJPCrZVsAl4zKIgxuI9CNveeAJn23RGY1Yl8RQ2V6tH+4J",
-	"wx7EeALtvNHEgqEaRud9IPH3OOgHYRDPe9xnALcSmg6S+utnL552yWAahluzwI9HJtwX3h4GQzBUSNwJ",
-	"FiTocXCtk4GIxlLpY3pCXc7Etz56HtScwIdhYaCRNDAFWL0Udq10T6zN7p7HEf2f/wlp8jFEm7gyjqiU",
-	"DJLo9Hxq10pWVBzAo4P/+X+7afovvkt9zRT5R86QzIZd0/DslCjTRVcRbNkhfjAMAJg9Me5D+ikZ0+ga",
-	"q2jPCWIUVrAVUG4G51XLoFIWLCJUXzcO9QsDrqeQxrVmTOs9LieAn/XnlDvkBeXUIRcjGjjkJRUOeTEa",
-	"q/W9mlM+plFDzx9wGfhMw4TU6q0rp30sqFVZowR22+NraZRHSZNHsLHoEx30OBhesq0fDzFvI2Gqumm+",
-	"JH3hB0zqLMEOeRU8bvb43V0I53l+vaGWuoJFl7Lf6vpnymQ/ver5hxM4CDXW5X+pIn8IVURLKWvKPE7t",
-	"w1Zf+HMsmVLrdloHj9p7HdBRcnlCS9SRJL808wgQ8znLp1FpC0VSLCyTyVKYs/I6s5B1wwbvN4NsecZL",
-	"xyC7rgNnj+lstdqZMfZhYegfjwdXixlfexT2DGANhpnIN5ld7c7Obs0KjpGjYDJBTIM6VLUujpbN5Jf7",
-	"SUuxr6RKcorpH5NNbPyslOe3ykWFdJfxvPgILNzMQvnlIgpuf8xBzO02pJuXBUo/EXwQROOkBgDWJLDn",
-	"wOKlRAf7mAVC2b6kQECzKNn/dbbe/noIaT98/9G8SkcqRM32+mh3e++4UiFZP39BNvX8zLz6dx5DUJju",
-	"TUmuGcRK/FqSa3COaml2Tqu9Q8S8YBIojqp9WTrFwEVPmHRJHcosoc9IOto3ieVA0m5faXUU0mcKGyVU",
-	"GTWaRI+7QM2vdFVB9bSrV5B+BSXbYJyudMLJZCpHqFVD71ohWY8LHgacHVr6CBkyKO9hSsHOjZO2Sd5y",
-	"D4kIy+WkYxUUi0xg7RDgelqVfkR8OpfFKgb370RB7jN3bn3GilerHli4FRPxq8MkAO76og9ifhlDXouM",
-	"zNdSdjobxuNWEHDWEl4SNJG17s49EtWliQGAu/6h1c1MEizaNaPzP2j1ky8nGe034xWK+KzHJHTpKzsV",
-	"whRzLdWKTFsZMNthpT0wxWSrOENZPkWONa1PCDCUFYGulJKxgkz+b1l8apawovTHEzEe0y3J1KA4reor",
-	"HUITK1Qr16OIhgFMDKQLlJkQ6uLoWPyiMiAJxctTJRuhKzWjQSU329QIkqSWdjWS8RyKlwxENL5PZU9X",
-	"0WF8gRTuGFKYpnfAXWZKb+BJ3jqZiTTdSx4bDBaeMyU77oFSGkBZpaZBw2oeR0pTiUxlTg0wSbQSMC8C",
-	"YYf/HNqbOT0oyCazlTwSFEQ6gV6P5ZYS7TCBbjf5Ih7vTKxiWla4m8iZ8JgYYJSfyXJ9l69q3NUxYZiJ",
-	"JQZpVSF9f1BcDifRAieUyzQFlwekDqWZMZgT5p2NBP4aSPBscAGTNJpJopZrzEmkTvuS8disGn9uHJIJ",
-	"1VFdQNK0ewicQ2pHFDt5UZn0zDLZvJx9iMuqH+l0s0qVj8yB6GjQQOqlZeseKTpfUuQo6dNaDeVwbef4",
-	"EFQ5Kuk5rO81SMr7TyJ2E4ipLtWc7evLJmUFgYqWjA251luxqclUnNinyMIEat0aN8Uh2WvperJw8ZkF",
-	"77WKF4aWRnthY/ohGE/HKZnXnxYbT92fnSDtCKeZmt3PDcltgs8Vq9wsFHlqHT1+4rPBt2XNmEUM7QjR",
-	"zdkl2i+AjlLFAzJuGI0yywHBcrymu0DFFJae+6o/T76qVnkxYVmIKqgKXaVsa0zDUERKI7sfKR9BL9O4",
-	"tYBzpa0A9ZX9ExkWo4QMGq5kCGN5JZ03We892CFMRILFGTzKMeS67qag7R5i5xPJQJUKpMVxtLAAUeYw",
-	"KTCQuqvhw210CftAvTiEvpgpN5sJ6EFRuAIT9+2YSXWsuEn5DmSP77Z2m+SsgOkNBRo+dGc7TWSDyNRI",
-	"BL4mdUiDLZkf2jwUuxzoiUz8R3k9IFzIb2rT2JASnQqpE2KgynYY8GslN2gRRIhx0yZPckLHtTVL/eDZ",
-	"fI5SP5+QYG9wTJsRcNACfisKfo/0e5XFGzftQLGS37mF+19mlorMCW/eYiyJRlHIqiz9aftjgiu3aKBd",
-	"It6n4LOesDyhkG6vRdIUOZdZLyrKz5dQGt0raN/0JBSm7QUeDiRqISa7kJrlB3IcSKk+1iHOr6vVphi4",
-	"YRj2+CzgErq4eSLysXa5SKxHmH6U6o/YrEW9FmKw8L2HuW40tsoYxFIX5NffuBAtLJvkiM/RX2DQtccV",
-	"RwY+XsCViWLKBTzyLUTKJDxyYxaXEDJzgNVZkb2EzxE79OlYkWEGn4bVlNm7MswnsRWuyX+Sa/td8aDf",
-	"Off5J+MgACGKLmqymFDOchYixHiFAQ66K5Q4XMHCyTHSe04mAefMR+ucdqhiye4ep14c3ATx3PwIZv4k",
-	"+cfFFnFX0CLOxY4OdqeKX/+3/8PunZMUa6fetdtw9AdNEdKeaMlgMeNEsjgO+FBCGsdUURdoQQlZHJE3",
-	"gh4UDnFxC26jSc7y+zbD0JMbskFMxDQ+TJ/HxEok/5i5FI/YuNQcBye/whinZsxNuHgh5v2HBCwzmEWt",
-	"a8s17DDagjb9hYYwPV/G5LTYn7XYcGh6cWDt9PkkZ5MbRmI6KSuMrl5RmUgJMUaMq14TffXAN4OBZPca",
-	"+5YcpjnxKszNhmd4bxgwHl8pNpfaqZLF1M4ZI3MxJbqQQUin3Bv9aXnFvbZ5ly71Y+lKmFthfVG1GPuY",
-	"pQ0iIka9JA4SWz+qv/7rP//Hf691O7dOTcy4IkfwxeVtZXYIVhSbA2NzEzWjoRdYVgyDRpCk1Lo7uDot",
-	"Ydw6NYsGmCVrMDyNxE/Mi8nRRIShUBgKNMGItxUrziO6GHCf8uDnKcOqifgym+LVup3kizHjpjZalShp",
-	"BdOVQax9UAZiuKb0AFv58+tUPj/825yZXlHu0A68lt9mncEO3e3veQ/9R2zfOjR/nDuxmj/ugtTUxSvP",
-	"nl2r4OyWpM2mh3BP7kJFiapEdAJp/OeK4Iw0j0tkD/hcpWK5evKQ5Lxu4YzOZVIZpklcf+ymFtJ4JpTc",
-	"EwfcizPhY4ncgq2dmUP6ItbSRyRCRlyc0O2av6TVUrCnNTX06irZAjr3YU2GZPJYiCZ5TccYr0rSRwor",
-	"Qhyq59VQtWa0lvaZDHyW4etJ09M6NV9BGhmEpM21YVbJNv5YQv0KnTvjjxN/INjbJjSIipp9lXVG1Ibd",
-	"THPEZo+7QMx0hzxvRDlnodvNnrAn1Km5YCbW/UWV9KLt3DI56SXGYCHGv7EpeIyBae81g/FoJEKo7JoS",
-	"wCQ2DXktmYSU84APFfaUsZEMS1jXDCzE+PdiBF7CJXbufEj3xV0rMM77ov1V6P7vPnquAqP45zXNJkXa",
-	"IyROeXaWKNLbHzX83q5UqbEHvlJ+NcE5JJRoqorRJHxeEAFXGNmmaebnM76lJGB3UVLcy4uKGteHjLOI",
-	"husiuT6Tf6H5bxEk+1th3LcsLke3daUD9ZyVNlPma7BqhIF0JyJi4BitQcb7raSvwyQpgUaMQHNTzIcG",
-	"MNBw6TbLrPkGYe/WvibLPUkd+WxjbcP+usLFZ6EsFXT4FcfwOaSJnc9NZvRa/pjk5p9KqkDkW0uq2IaO",
-	"x+X2euyHrosw6PgbXTiVExceRoM6RiXX2w7pOGSH/PrLP5Kyy0M6kY1uj5sQJtch5s+ErllfafMhfgVq",
-	"+U8i4Azqa5pvQjaAuilZ2kiOqTfSPZx1VJToAyLHdtdz6BXDYxSDaExcha5u0t29LhkjuS7nqV8h3bJW",
-	"doUHvbIVLrtNEz6LSiyeLTGVY9Wr0scP09oZQewkRW5NQDIu8ZpN4iY5vslUDQFhzj3+2/Hri6uz44vj",
-	"1xcnb167PV433V92WpD3BU27Ux+GhCTTfDnSLnT/x1X3uHo5LJXjeu1G/rvtFnHPf3j95Ors+PxYvfq7",
-	"tydnx0/dQxIxhUBpa2/tqlEEPeBTk42W2AWAJKcn0SRH1jrh+x6XIzErriNKuJiRuroM5qt/sWZLyHRe",
-	"IJQmpVJfskwDzsSMN9AAhM9lYu400BEZcI9B6T4SxNCjmyVV5RQsax7VJK9MBiEP56SuRUrZzQvZpoRv",
-	"Y5nTBu93lefmDPrs2YAFUEmzeDgElpjcYZD10TysGqg8ENEYmFPA44e7NSskuFUQErzaDQJbvPcyAMm+",
-	"a91HTs3CxEVx4MB4zgV4jZCOaIZ+H6LEbiVR4vPYIw6MBLHWuzLENpMJ49MbTKDJeY1qO4O216EHDGvY",
-	"brVrtg/pOQtD4ZCY0fE9eo6sK99f14/0sZba89+bzCq9+5h9AElmGRAl61zfs2RCNHTjfOvQ0V9yp9Ml",
-	"dTymxn0cc/4hk7NvHfzBZz/49qc6eCM8wAVYW2y3Vqyos9aKsiimpJcMgqFB+B69R5rcrnYhISdxCJWe",
-	"Lj1hMZM/njawEaPRKII3ox731V0WSEKAWiDiqHFZKafW7bR227cJ5ijI17L0A5mXFAP9jXoQxL4JlbEO",
-	"EowRk2yhCysYKDkokbhAnCyWt0CZN5AF3tTKoAVKRzWQMjKfTifbaBMrxMbfODSK+lrTMvdHQjG0tC4t",
-	"1d3RulSksyUOpRUW4QeJKTh1TTpEMXgSB2PmYGqJN42kiEg9DYDqpj0s5jCmYYRsXWgi+0jyvdsl5rkg",
-	"6nHkZ/8/e9+620aStncrBSKAyUGLIinJY1MYLDS27PGOD7Ikj9cz7U9dZBfJ/tSsoruKorjGAIt8d/EB",
-	"+RsgQIAgf4MA+ZE7yQa5jqDet6q6mmxSlERJPujP7pjqQ3Ud3vP7PJLk+BWAgnMGFbO20dJ5ZXqd7XNw",
-	"PoOQI4RuhwHdQF6gVScvuCkMSrXLbszd6HD/yf6Lg+Ojk1d7fzt5tf/q5/3DI98xajYatYAAjxbhgoxY",
-	"tgG2ukHnQRcLEDviAI9hIvHykCOxBgD6Ig6j+RqDuwFTqb9+kaFvHIb1sb6joXaxwQoARdpgLS4W/mbM",
-	"YYhDLuiavtx7Gkvf48zuG2mzxileRe2ZY3EfXV9reYbb4VYE2j1//Qh7aXGHqR9oG9VhOsliUxpQ92sK",
-	"ynNfUHhB4xia4IaSpT1SLdRv1HbtY82V+kFAFIaVIvMFEFWE921bvp6oFpigAiWxlshqIpxURvGG0bVd",
-	"r9sb+PEdXxFNtXCZtvULiHu+6+jLYxGFxEEeLDPhszLBtBfHr+yRvLsCicXCwXieK55/9zW3UdiwWCxu",
-	"z4vFEqnYCFb47rUJxQsRz9jEFkF9m7A86zH6n7x5/ezliyfHlaACx9C6fdC2NG/ZI/tOPNQ2h5Bs4dm/",
-	"aZPcHwuGTstGUYMGXz12W2Y2K4Lq319OZU/LfOKO6LxmW2Kgb342J/rPpWyxnvJC1HqjZHZBa5kVyHJO",
-	"WaOoUkbPmMzFf8hnEsd+rmSRwiIl+irkKyksUoXtBG0LXTFOEVO2wwhKxpBD91xAuMgsOwsC57tawhFN",
-	"snKaevhYp5nWkyxeLVJzIzLYEM+uJorNgk+o3Q7xvUj+tkXyRWO560gHyiQzNFASIHvWbuhfnEZCYLLL",
-	"FN6UtmwVcT+npgGNKLFLHFIG2OCFJyRAIhkNWZTzJeqrgdPSPFiLYF/GhhzKrbnoiHhKWCoZxg9E5lMI",
-	"Dmt1sgfwPQT2MIAjTU2qdqofWtfmvNdkBtSjY1u2YZjDvcJprncSxNiKoKGYtE4ksd1meX4UWx6IEoqm",
-	"ksBrII27C/QhZMz1+6QeiGtvaxP/WPmPNA3MWi9GyHRuqraBOyT/41+KrW41815qDFKT+c2y5AwBtBKl",
-	"B2B66tq2PxBDQV0xZNgNCMUJ3ggWd0Hjxj0yy3edCqpC+0ruEewcNx7lgRK/8eeSFrwd461QLcz2/1z6",
-	"41ZLjKzTw8nnZ7ngdcfZFwZ5WcsXzMlwXwp1iQJrNFGH0xKZfwkzHkGMFgbaX3nQfl4GLS+IsgVBkLBo",
-	"O0A9EgECW2QyHCjUHNetvdJelCX9gcpJqevkNUu08smBKaR7Yj3kPws1wD+hLLSPkSpLoK2pw9SEIejE",
-	"kFSRNsvinpJJwmMxIYkEdEElRidAZGM7kcHnIGoAqiJjozTRymw8UxCzOAZuJvSCUpf3MJoM8BmhMUmM",
-	"kE8nx5WqcjEzjFqh0gWFUGlTsP2mS3Yjm/obNwKsviGSfSopukFcSH9Ng5Ilcc8qWxsA5fI/qdlYUr0D",
-	"mb1rVfAsrDZyoyxsRMRwZJ/sp+b7/MpfWvZx+Qyu+HXNK9UnrZ+hZHmD9c0Ux3yhbdXFGozm2rI98LGr",
-	"pXtw993ne9ab73HSPNen5qcbyvgczdPLu0yyyXijfgUVXO3TUcqkDBBOWYhhDYEGoTpVsTSV/p02KVhU",
-	"ZWSPRIXDHJEhPbWdvEA3m9hciHIvQvp1OANtxExhVJlaWklajUY+bhCUIXfODo8dCb12MhPer5MjY1oM",
-	"aXaaj9my8ZvOXHgbuEc008MtDDV3pkBfTpEOfk6x+sZwyKvbjW1nGmjjA7CH5bg7sNcHEES0MUTvxXAX",
-	"1uvSkOMrEwWRS5HZcltTj4u3PZAkQo0eEZRDlsovH1CfKXeVV/cdfRoLLQn1i+E/pY96ln8RcR8Ee8B+",
-	"EWe1dmGObCk4JZLTkRwI8Gm16RXZQjbTz63XzVGJ+K/JJyW/wzThCc4gElDbNZSScOcw5J2x8laSwMdS",
-	"98qo4Mn7TP1TEwqw719E+GFO53W83OtUgK5aC3gJBkL3TbfSbXT31a/rL7u8dfW/9ec6tf9yTGIjdgEd",
-	"jzCapQnLZqX5rmetOqFmBK/NW1yPxf872jduv3xdO0XbiIY91tYF30d/vn6CmaHTdyX26bKAz+bn/MAs",
-	"zd0e59oawFXzQiRATxE9ZUwdg2piuD8TCWzlCYuDkEf5+Y2IZLnJg0YstoC9Ku8Nnu2ZK9P8T+Fvvu6/",
-	"AWU4699eQXQtqrC/QS/3KxZXtmHtW5VXdyU68LRcJDxuNstpXnRxotMXP+CrHoF/5E5MtBBUYLb/th7y",
-	"vdk9VYbwlNeLeHwEtXrIQx5RpWh3oE0HGYGTCYzwnl/1QEIWUNtjvSRlMiAdA0A5ThkG6NGjbntu0ANI",
-	"7I1wZOORVlDS+Lx6fJC0ATcKX6/dIBECg45zAKFFE7gXbSETssEn0l0zpMCVM63VyR43r9E+IjUdp6o4",
-	"oqowrD0+5vIDWTOoy7sAyjykMdD4hNxeh6O1nMz2s0B15IN3T/WWAUpLI1vqENlViEhh0mu74N3jiulN",
-	"4HLMLpCwx0OOX0cUPWWciF6v4PoCQ58bjQHATrBStsPcOPU3sQmilyXS7RwX1LALhWUM7nnA3t/aJgMx",
-	"ziS0G8N8Yw4iRTINrHNCKP/865alcK/v1V7QVndJ+Iu780mXhZlvpUvwq4hA366mxln7ZhX1DddyeRtq",
-	"tpzLE1lmr9500db8G6EailqNYdlyPEG5SFR/h6W0+1ojrcsr2yxIjQUEoILAVahWvS3jaP/sQzD+k1tL",
-	"aE0hMEjIOc0yi0YBSkoJUPDubkClJgcuHeGjgIS8AJPSy0n43O2lxHPE2WN5bgBxu7Vxs5iSz87KaqR8",
-	"5uol+NogddcBr23elUNsz5+vK83Ubr4utnNU5oUV/rc07gr9Yv3Z5aX6e2u2Yb+544ZtlnOm/y646JHb",
-	"c498uPiR621nN2u/EiCy3c/37vA6E72TXJAWaB+sqLltf/gKSmLzs96sy/sw8g6LvEiwKHmMgJzVE64X",
-	"TrVDDrldQz0tMnD2EgXV/JBxXNytZ19VN1X/eQ51QqWnDpwVcsrYSCIVYC7Ibc3whGWsrX08A1FNOrR7",
-	"irAAmJXdbjxe3Hph13Z94cISs35VX+FSEBtzwsg2Mq9TFh0yOU5XlkZ6tvvQz1OMheCc3DsE35RDANyc",
-	"nmFVKOTXh/JumzmO6SmWgJitqaXClyDTL77Btx/zuOi4xO7fi+NrSnHSajRDPjF0QwExMp37HRYDGrto",
-	"ovUypKiTPUPp32rAW2TIRxa4Xw/Ai0tWKWk1pRXGgSsYAa8DYnlzDgBeuiAIe7FmoXEMwIpdmmVTYAso",
-	"E0jlfeI3rhK2vgOVsHTv7OZlBxC2vW7ZwXc4v+6ga3sLdvu9er2cejU+fa5YaS7PCvEOJKO3ci0P69yg",
-	"xt1DeVkYhg0JWDoTPhPnyXIxWgzB3iFwVFdh9eV8JMzXv5fxcqABYjkelOnVKC/7DBZ2sAQQY4kBUdVr",
-	"qSsZUwRXSlIttAIUWiBCbvoBar4/48o/7RjBZtLSkXZSVizH3SU014az6TlTx7uY+RRjCDhZq6Gt2iEt",
-	"bfYoNGk076ZJww60vEfj+2queJYlMZ2SichOMVU8hJjmsghX6zK1dHltHGq6jyWKdav7KG6wZs9XnTN5",
-	"L1ctvVwXY21zMU15NKBpSiaMyEEy0kIPP/kv+RfkrZsrqvz5dNkaKPRuvdPDHIP7+N8643/UdNrlIvpL",
-	"qIop04+jhK8Ei2j6xq3qCgyrrP7dlAJXrd2z06jNeIqlauUg4WvE9ludqfPY0XNqveckQf0LbSr7939U",
-	"2tt+Sv/f/7EGrk7t2uCSln7sTqFB3efMXpOAOkhWSk/o3XkvmdYpmWbOsSeW4DzeAPaqXsOVy4N/zsvb",
-	"tJ+iRwtVWMVQ06J8AX5cPeQLin9HyYJcwcKw/kGyvvDNqmJhOW/rDcJCHCQrBg284JqefTPt9+d0TaQ0",
-	"XCvVMmd3DUf0SrW0ZTHjF3qIACdqoXk4SwMfWHQXXGRAa0L4BQvUVUUudED6qc2FkfFgGjnFhR9MTpQL",
-	"AmKGDy2OkO80QFXkzaRVSnbKIsV++HdJvHhh+4CWIBgTXhD0vUuBcdswMpeWF7mMtuu45gjuNzdjifxW",
-	"pevdJD1Nw9GASpK7K3NG0W0g2ekhWLFlDoNDE51Pkt5tBPZguT7SVp9kNOsOLgYAejZO0w3FzhXBO4g4",
-	"Y1kRNMXrCy8gtA1NjLOd02bJGTQ6LK9njoKNs3SGu5XsOcxogF8LudVivYTHWCqIresyHxGgioqM1ckv",
-	"iTKwacb/Bd83CDk0VBRQA3iM/GeDpD9Ik/5ARcWWtl+OX73cYLJLR4idz0I+ERkkYvXWpAqKYScZHY1Y",
-	"DPhs4bjR2OoOaXYK/8UMDzj+vOn/XpW0B+xzCZcsUxCL1u+r1cnTYmgfNRw2HfT04dyFzt9CBbbeh/C3",
-	"kHcAk4AAzQtXBBZSu/gIAyYEt2xp0EzhkaFBw8vbsV4YOeWKngc5Obrg5Ojty0ThpB0IqfoZO3r7sh3y",
-	"DRLpSSH6f6K2WVn4ZTiWigDhjF70KXAOYFCeT0mXSrYLd4cV4KYno0FGJQsrZhFwpgH5QgkDKqCNEngC",
-	"hPHx9lHGesn5D4AeCK+VimbK8TGYv0ekSlMJs53EjFDzNuzyeQ+vApjDMdaNpkwpsC14TOKknyiJwLXY",
-	"xNId0Ix2FfAmaLNMMYlo66QayQdJGlmmPjUR5jsiabZCkka1OnlJlZ6HbteS4IVcwPmjKalGXdpjkdnt",
-	"+h//+79EtQBmzGyDIcXhVeE5AXmeMXYahPzJNEvSNOnW6uRYT5xleJMjaFuqPhkknEkWkL/SEdX/VcMA",
-	"C862ts1Cno15m0T/7z/99//7P/7rP//j//rnv/23f/7b/zSDx19/wLHNXxTYnyJCU/3UWGCfTj3kxwBN",
-	"QZGkAm0ykck2ifZeP9U3vjnU/7sRARzl6/29Q+RXwdkTWcjNVIsM6sYg6I8rzHGOAyhZ591USBYjYgZm",
-	"yqIfDCZZyM2lJU1gjbz+4JPp/XqWpDDJWCkN6zlIlB6yhRXWNqwF3LQi0FTLaykYwLhBVtiJIOw8kSog",
-	"fcB+5AKeWAtI5KJAehYsv4yeY0xnRCGvApSmg5qCa4I8KUIV8J/UsGRbtsmISkkifX5OkNokwnyX/YeF",
-	"WIETNoJ8met0gjMffcIh9HAeygE4tIJYFQFNK1Zctyosa0DCCh5DGVYCYg5yLSBNfeK1S+EOWjEfVQkr",
-	"GUsZnAehD1+FxGyUiukPC3JCnyqzzUq+tTCk5y8Z76tBpd1qNCAzZP+d54b0xPN+WcIKqs4HicoLzpF1",
-	"1h/wsgBg2YBztN/V+bFexMtHB/sHmhMTCRq2OETbTlQ2nDxGuXLTGIDaLhxQDp2mB+VRROk9TKrsvJuO",
-	"ZXLGivh3LgbaaB43PKqWSxbAx1SxDf2iyqqrWxyun4hcZbytVcaLD13DgMH+0V42nmk4S81GY5e0jItO",
-	"AZS3MNDWgi4CSGxXZs6KyZqak7I0h1rSDVEQSGWtD6QqRvTTeHYqu63fBt3ha/HmX99OF0whPrVy9aP9",
-	"cV1hAX3eQAA6y9J8/qx9aMTYnH04dyHKubnLtIoUY9Weux7lYcL75Y9uPUzVrhIxneK/+mrXd8JWytAU",
-	"RHA+EvdmMyb3li12x/mba2P86Q3i7V988HrCDqhJDy5E/xkZ9C+9w4KCh3O74Ye7Q0EBl7QkOYJ/sb7u",
-	"uOPmbXny1NXTKjFKuqRwY0BoOhrQDlOJvmxBlvSo8K5baYeyyT8Yc6VdAXdI1uUg0Z7oujKA/oetkgos",
-	"zN33sR0RM3Ja/HR/UxZ+h7xAOQYkXtcptOq4urakWyf2Ci1YkXEkkWRAsyEA5mk73QNinN+oT2A3+cO5",
-	"DrbAon13lZ11K4gC1zhLaz9KSwW8yZ1Iux+uWy/9tXz4UfGDb01wfF8QYnaSPcmyRFjNKdLNz3DL5TsO",
-	"/afYtnWUawuQvWYE1YVhBfew3GGY2c7GZRhRNSjApsMMLI4NLNvbx3D3Gt2GGz2JejfaM7bsJPrX3XJK",
-	"6+tJ/7spwu7TFc/SlHeX26KWPUeYMPpscBGzKHAB0pnZaB7CRWHGJafeTngRfQBr3zH/DyEXSw+yqAwe",
-	"nxMROTBQEcNd9EAwtF7w5SeDJGUhjwZUngxFxiIE0Rdj5UbZJlw4Km1AMzSky8ivTBiPtW8D3+6+JRX9",
-	"QH/wKWOjYtBSzydEavfmJgrp2swkwe/mRYZ1B1YNKYLEhM/Rigb6a7oDh5nsQIjJnsewhNxAGXRAhtxU",
-	"LeGjgbrIhlPxJUXuOkyD2cy6RXZoQxrBzoPKSX0Hycj/jAnViwv5GR6QpIfjMR8NaOAwNrQTYRICMxCA",
-	"niiMxITqq5Sgz4+x5IneFP3kjHFCgY4j84eSJmeMpIxm3OTCEqUHzeKamyFHmGdie4WxA4oYECi5Ydop",
-	"9660QfOQa3EdQKpiApDQVC3+ECVEm1CPg9t81pBOQz6gZ4x0GOMEvw3Sf8W1h4/Tn2HuS/oc8NkhwOvv",
-	"FXxpzrqVuL4NSFCZVM2A0UyvZp3sOVxtPYVzWzPBQmQ6ZTGZDETKbGO7nNueuz70L2RvAAfOnqxSWnpL",
-	"/cWJPAW1gpht0DYrBfIXbjcbmKnxxoTBuDYev0QRKvFD6wQITfRAgCc+UUSqJE0JZyyWJJEhnx8EqUb7",
-	"v+2/Pj453D/ef3384s3rKCCWyHyrQWI6lTW4BZ0ZeMx2s0Giow+vn5wc7h/t63vfvntxuP8UmB8BoWgq",
-	"xplJRhe49vUEAhYpcu0bKVSayNCieQU7Y3n4UgskgNGbfSXuku1mYyaoedasNzfiemtje/WQ5lJre8q7",
-	"T/CWVXpYgM1/vY0snxFPRa7S0nKTeKo+qsv21eKFkLnOLnjxNYOKOeDMDOotlAF6H7F9wXi2vPEsdvwa",
-	"x43HMwz3OEWPthuB4Ww+gdL2SnunhdNh1vVPtyf7jLOMpvMfPzufegryjIUp9qgElTFPPo3ZySmb2qk2",
-	"iJ1LvuzPS74NtLV5LGxua5a4ot1CIBdPIoOTuCbHd8q7Bysg6TkfyUjvWb2AhgLUTmgryMq2W/aSG+ur",
-	"BCuR5HDIQWDCdYU1aZ6e21UpAmPkKsrpGdRETtvsrqIfSFFU33RhmRk1Kkmz5PN6crWRzym2u2Wno6o7",
-	"IGPo3Mu9F88l2kfFgL6QEqcMI/PlAVHsAgW2koHI1IY2ymICdzknQB8dbT2PpXZrZNLnwMVpUG0zAGnV",
-	"trDsilEOl5dXmXUyMYFW7xHjkkSbE/kXeMFP/+cf/zlC612bOlwqRrUJF/KBSGMLMYHPIadsWidPjQmT",
-	"Jj0GGWFtlA0EFD7ZVnMDELsbcm0vKupjv1msXf009B20OSUEB+6bY/grNjcDbq1yBDj5IIxDhSznMUoN",
-	"rHEBshr4HaevGu2Z0w1jaJOfGc1YFtVsLcxWmYWEAeRj/YTKZavbXfl4d/ormxpb46qhZ5WeSNYVPJaV",
-	"9tbDRmPl8+l9gRdzno8xXzHUys5HScbkvA5r5hoXFgAlW/x8p/fm+Ye/fzj+a/Lq/aud35/+nL5+/qH5",
-	"4fj35HXr1XYd7IR688eH243m9najUW/0tujj7prUk5mG5cIKhvvllTXjeXipj8NMhfMKos/bi08E76VJ",
-	"V303gWDWHWeJmsKR3Rslv7KplgSV9h8fgwoW7Nh/6yPqiXY4OVa6KCMDrFw/RlGOch0Jl1fLuBpyZq+G",
-	"N3bEUkS/ncWu9jgxajBAkT4QEzKkfGp0I7j1M4+rk1eOS9qU0AqFcEBQ6zon4Z4z9Q5Hv052fnmipeqJ",
-	"nZeWFgKKpu6HneIPJ3knfnNdcV/93IuPuqKpTdp+TRnYdz7Dt7crnzJtMmRTuy8Ru32xwfGUdVOaAT9a",
-	"L0kxQwLYxgVYkyLJuo02JtIxyYdc9KzyRQvGme7RwbvjCMJInanS+/N4kDFGpGIj2Q55yJt1Eh28OTom",
-	"drSRT6iXsgeSYCBM+zja4Pk7BtGOftnbaO08JNUBO6/VQ96qm3dBXXU6JZG+NMLXwkjw+SfjLI2AdHbA",
-	"aIwE/Sxm8S6WuhNC3h2+1B9nTCso3Ectp82aKNd4Ua1O3iBmB/A/AQQb4xiqgydB8AmAO7Rd9kCbW0CX",
-	"sKltrV2oL9/a0ItPVdJJkbkI6tcoGWXMDODd4Ut4mLGaOuPuKVP1kG/NTtzmZ/OFSfznpqUkiNq+Zdgd",
-	"sK6hHdSzE7hvtrNpGWtsM0BV8qTXs/wBUpHI/OUEsM12STK0xfrwHNiW45ExO5PMTLJnmMWEdsQZIzsN",
-	"MmR9OkrOWSpdSS/lU3hOzLpCG51YlHwMETwIEGdYwU+LrJE+Ineb/OHm4WNUDznEerA60FiOVRN9k23S",
-	"2iGvfjbbPyBN8vxnqNVPU/tpATl4+iwI+SilCcfGAnRKhkPBCR3HiYAfzpKYCcRTqrXteXJNJHq2Qw6V",
-	"hfob4EAh6NFYQW0+hP/SVEw2AP8Y2v0aJPpt7+WLp3vHL968Ptk/PHxzGIU8hyHHDS6ymUWBBkI8zhDU",
-	"FuMUOSI84znkMDQ9L5/GQlGLR1fKTAHvAT6NIkmGoXK0TBmlIgLDrabBUvTwPUts7XewdHdqbPuTWWlX",
-	"YBtsjngfurhSZgJCcUL7GR3W8Q8rRsQGtLXzsNKuPO49ehg3HjUfPdru/hg/3HlMWz1GaaO7s0PjRnOH",
-	"bnV6271mp9VpdB61Wt24uRM/7DZ3Oo1eo0Ebj/Szkr+zSnv7UQswEy7jDOAUX6oC5Qa9A3dWK+3KeHTS",
-	"aP716aO//fp267fHv7c+/Ph+53j7cOug9br5Kr92nKWVdmWg1Ei2Nze7A6rq5uX1rhgaEav4SXH+cU02",
-	"l77jL+x89FPufWCZqJ7pn2Ci7b/7P22dfmq8bcWP15Wmhg87TrRoX2a0vLdqdWQIRkG7BWTMVZJCofM3",
-	"2o95wbhg+r47zyYvcVE0Uzl5hWcQvjMWYMEe9A2F1ZwWMbHPboPOkIpiV1yAREDW2tCWizFbYjHhyL0U",
-	"ocUFjT1qMB52OE1SNMN6IrMWBDxnlAl9ejClarSNdr8eYDfULEuTJetYjBOn3Rs7J+sCO12oHZbkdZy4",
-	"W6hBBgwr5n9sNYqZm0vVcd+MggkqesHHUr+d0XiqN5i/kDckjevwkgUyuf9T/HzQvKwCuW3N0f/p7fDx",
-	"WSWoTJIY+i9ajxrrVBkXebg4OfcVTaVi8zm7SGhe1gzFOwuwQ8ucM3DMr/OCRZXVT3I/D/1fdI1NMgBH",
-	"ot1RzyVuG4fNOtghdz6hcf0UkFVCwCAmgmu7A2+xzmLZhSEHN8f6kVDEATLzgbS+IdSAUPS0BWdl/iGU",
-	"RFj/0biKWHkCjqItwTEXgO/jMzuZrIa0jHntBc6VxWOxPk9AIpSoEaifopsV5KkorCaJiOnRh5tPhomE",
-	"ZnkAS8XHeL/lPpv/G8zMiRLiJNUWCdyKv2GgjHZSFtXJa2GWdcrUvOdWJ09wf0GRVcgdO6HRlrZkPjEr",
-	"VifHbp/QjJFecs5iMgDaiYkri4LQAQNdO8HmXtTvJrrh9dG6PYIRG301FAVBdcxYzcVioFhqQrNY1skL",
-	"NAb6TJm9BXITtgYqyJDrge2avzotlKP8bbUaxGwaYYMzvE+0kx0QKkesq0J+ykaqRnpCO9ySUDnl3UEm",
-	"uBjLdDoXUag7q0QfEpGjPAC4gKsFMuAMULnnIOZzA6XAC5nj+mDmju9ik/0kkax4Sg1tJufM8jshqgGP",
-	"sWrOQSGo2Zdg/Zot5puzvEwtYMgBOaBOsBayRFrZQsjZJ4DBNqRxKYOV2YHs3vi6BePLlpPc20EX2EEB",
-	"wUYTF+b+wg2jW/Z976yIwiqoFTxYCYbSIp5AkNxJLE3Ue5QJ2MoYOxeSgTMpc2XRbDRqAK2ir4ZKcULl",
-	"KZC5Q2kNsNmap4CzSnOUHqx0lUxpte+VfbvXhzz3U/VNcZKxrhLZNDClIu5RAPvk3iMKJe/U6hosd40T",
-	"OUrpFHIi+srEQL+YwuvoU0SqXSrZRsIl4zJRyRlLp7uAAqL/iMSD8H7BGX68KZ+wpfIG2V2PCMlNPPxc",
-	"qG+VOZ9fZLgiTLEn3EClA/PwK9frODVYxxHyUca6LGa8y9p6YDMAIHYIo1E6tQrRzR+C9y5AhX8HO+SC",
-	"qtYnYjikGxbHJrYzIPPKlSb2Ezod9IcrYeyITuWj/ssohdouU1lXVsiaxLJQxZooNpSrgkgElSE9f4F3",
-	"WNwB+09X8UezjE6hfEtNobi2J7JhZR6FYM8Ajdgs0vw2CnKAIsKx5C4T6UIwEpomS2BHSrEI4CNGAOKj",
-	"b/uXP/4lDM8bjY0wPG8++/jDf1gF5+HYbjy3Z8sYN1eG+JjHy7gavAdsOoc/QarFrWrBXXbWjkexcxEc",
-	"xfrAHUorSXH+rAEi7WGjZ1TRbDYyFPOCkYEXyU0s+TFG3FgqLOVViYLV2+f9hDMGJYpm056YednTN5KX",
-	"SRyzFCpsl9TT2rbPOWqbj2uyQiTLVil8hTn6PrrEnyUcBatfoIDS2dPlm5/NkiyPRJsgsFGRuwv1MKjS",
-	"edVdxYu2G9u1emmMWIIYWM9R+Yp2/9r2/oWA6bgQ38fOh7jizJYtOQMrdN5cAFhV7Ou1q3vVzl6n3j6C",
-	"mu4OyuKKplcTinNYGssia5NJFdljhwBtA0Y6IkZbQ5oyG0RaBn6gOtnj5rii3ifdlNFMW8RQbQHvCUj0",
-	"+c/I/iXCkxLVQz6TJbJvnse628IwFzoAWm7IAc2YKVoIuYtemdKFGXxlWAhzxCJSdX12tTIz9EBPnhMp",
-	"V6xCKDvulcvpI5yL24CauEWRd4Goe/iliDoAHlUi+/Ihkr+rVDlKMDKcLhfM49LujFEKiKKL5F3bykTs",
-	"kR4r0mGAyQvSzWW0sS/h6sLKkIGuS1iN1XVF1V0YPPeS8Ksz/u4l4pdZPMTUcnGofbUJ6wyEOF2OKufC",
-	"nYzHI5EYMI48sGiBmU2imXUzpuQuYPaGPMoDCtGiECJGd0ixNcxv0IBi1DlZuiBS+N5+08ot8GZIF8ec",
-	"JoOTrdPjx59+bw3fPzo/3Dl7/WPnYKu7liiUGbYNRN0qY+NKcaB8r/zxuUK7Kjlj1hFZJUkXJ5J20vm+",
-	"dtiTP1S0c2Im/gS30AlUP67QVZ3XnBaksynbL0jo7oCqDfNa90UoPRet7bpCSWZ9L8IezFEx3Wn7iprW",
-	"vpIeMEA6NKufz7MnI50MWYxyeMj6iTS4+uSX4+ODI0DL0P9Vc8+c64n1e0lInynE2vdErIE9MUwT2gJE",
-	"3dr2UZRS0TfVCVWLcB7ynhYO0iT85ZR3I9f24eHH0CybmqKOHPodyg48dKWaTWVxoZKeER+kavpS4Mdp",
-	"hCWj+aPh/cbj9iDg3SD42DYLRBnrJqME4Jhq5uVmNepWTESBwWrHNujIojdVoz/Cyg9h5SOqEJqm0K6T",
-	"Tt3UGfghSUAq6YHDLDKudrGzJuRO721+zmUA0jTTaQQtKdLHpJHQrrJPuwMSm1Ys7JOCCdFf9BmLYlQy",
-	"ZFLR4SggWrL+GdmyWYiO/HGkKI9pFhO7vz5WrbSaTCZ1af5sR6dFVo1M6LRtm5ryidoAyH6sy7Ejiosk",
-	"F2bDMJVNa4F3pxtkRKpjnpwT04JcwxydvUyPnKox4vVHZ80AIZA7VLKH2+SXV3tPNo5+2WvtPIQSmbju",
-	"HlvviNiAJEe7QBvBuMoSJgNHMYHUHhS5HAJYSdtTbhYw7yuHmuEpaZ2fw7ZNONmxIwa7wIhj4LRABCqW",
-	"SuN96dcai4Gdo0hJTEeX6PVw6/1rohSwkXhjqEbv93/+5c2bX08O948PP5y8f/H66Zv3+lzg6HJ4J3vS",
-	"YSgxsGqeQe7Rbnt3tDGgldtQfabK9r0FnXog7coaVnDB87eRviAJL5xZa41BqR1QwiZDBh1LNAFkAWzj",
-	"136s/nyT6wUmCb3DUVJRZfjMMLBuC7PNeLjIf7IjeSBdLxfsdcNOrhU4MIckSMFtMZAgxUuOtWmtoJIr",
-	"FWKkxxOEfJTB1BGRkTThpxvYfceZQp5ooDQxNmB1u9HwqvrGWRrVyJinTBqBahrjgAIFJZJd0L2XL9+8",
-	"Pzk4fPHb3vH+T1qFR7vYphXHGZNYk2ir4hB0jCrL8eMKtpZZq4WqxothCIwsuNPeqNwSy1mXLIiPBZ6x",
-	"mDoGuEtbbJczuC7Zz2Tm5TYamtZszV5qDpdavfgbWKeSdU9e9X59+zh79PzXD5+y48m/vjt4+ujFy4Pf",
-	"X4jWS/qSHk1827VylzbzOi3m94kaHME8XBSQsDIprwx2IgknklTlQEw4SCHCxaS2umltBnMPC/Gtw0LM",
-	"ugXlXoEfPCkYkcvghBEOWBbshnyrOjsuFf2cp3IINfGGrEUJkqii6lkEOpxrlfUECCyUm5GRty8GDJHc",
-	"Mhnw1Ccv/DpAXrZXljx32Vpz1UOFC7LyoQrKY5B7fIE/nYcekRJKi/iLTsdzptZ9NKz1YCJnlzYf8ot2",
-	"ChddPzy285Wp+lUV/P0J/1JOONbErHq8L+fguIh43hV3cfnKu8OXgYefiDEkALY2FP4F5asdUzi99ZDv",
-	"oesO3VWexLEI0kXnvoDxraUPhFlCPkl4LCYmgjQxaNKIJSwmTAbYoIMwOvAXMRqxeEZolbiK7+B8+5Lr",
-	"qkldz9W5RDNGfEWHrPFFOGTXkJ/Nb1F+EioLBOhflwd0RYl67/0s8X6wfOba3s9mHrJcmlL2fZ0i81sb",
-	"2ZHtBQ8QlGIsSTUaMR4nvI+Nt/qYsBjyBFGPJimLITqrFBuOlAywm8DOlX0GoPRTcIyDkEPq2dzhM3mb",
-	"n4Bxwvz3SSr6UZ0c5DS0jsqWSsdrCzFkkcY2aXChVPfS1U/ziVs5b21fu0riOj5pfNjqHbZO3/7Y+dvj",
-	"4evt0ctH8rh19v7h358049V5PFfz1GDt7iiV7W/BPz5XvBX0/w19FUbyVixrONlpbAGWOGyRE+jJaeXj",
-	"OrEdmzsNbN/Mlmsl/fHuda0ZQe+/5NGPJS8Bjs8LXtL8HSbObnt4i+0LX3bTijrVLKTVYBfuIR/jvWX/",
-	"WcSEt1DtS+cCiw/MwuUKHfNzztEqn7EVm3pt760TJKvXAyzCXzenZY1EmjMHanVGzfwM3LtKX1TRgedZ",
-	"FBJ8N+MxraKnNz97x/zPTfBjLg9gMvPmYNUbcl1xAfTJEXhUNLccwC9zp1d7eGgGWAYeLiYmD0BJL2Ny",
-	"EHL4NmJctGqCjDkmtwnZ0zbJGX4s+5SpAjDGR8jzmQNwEvN7oS7A5p0Ft0Q7bbLdeHyxPXCoBzgzM/Nh",
-	"qtYVfaqCIixojZ1ZrWHYTb4MHeGr58aMet5qlmiLRQ7cRfpj5wr6w6x/5Y5C4jD3y3TC2zEb20PxHeiC",
-	"VdJjs1rVrOBXBLFwVRUE8sUTopf17uwB+nz9SN4yIY8C3ELZYEUKhvOQP2/AigQzEfxfZACa/QDfA2kj",
-	"gABPgMyCVrSXMwoOaXbK4pBHthrMwEj4LmvdvRIqW8jhsydka2vrMdTckCq6kfDokM9WACKEOxb1uW/k",
-	"RPDAAiIMkzRNsMKppvUaDblhWkGmFK/ATysx90k+ARs05QUONBvKz+YK5KDvRf8tY7U6QUoT47+qAeWz",
-	"nGvzfGc1A0UPWEz6oRaZqY8MHganHlrii9Qf5dpPT/iXUA4Di7vYq1tRShe+51JR0ytq+E8g6wGF526i",
-	"j/p7L4xB5sR+ON57rXRftHFlfQZoJ2ZLKeG7V5fWbUJRxTZsxdVNqbjnydlsBQglnE1mKpUCQ7nA4tIK",
-	"ypA/K5SrIlB0VJriiGp+ISnUQkNNsinV7gg1CEwrzgSKRCEOS6rzhcBt4qqAOZtghW/+k0hjU/RbC0Iu",
-	"BdBxdlkCBAWUEzlJVHeA2Pk2bz9MpDS1qSt4R7BCZqKxImw9WuIry1gtyu/PFAv+Pnx89mH4bPph+Oxh",
-	"92+/bXf/9luTPX991h3G6e9bfx3E788bv7eeTbvPz3e+42LBvAALTiEWkdyrpJtQSV+LVhGqvBTwwWw9",
-	"6QIdc8mXB58ryFpXGA4UsC/K/5jydtALseiOhwyLGeB3dCvccd0EKWfGOfuwl8kZ40xiasyJW5rmfQoA",
-	"G6Z3rHYDUA7W8wzRL4ymJuBXgjMvuMpoV0lAVMWxefc+FV1ZdieSuQwpp30GH6bHFjMak5QpLcV3yZBK",
-	"7cScMgMalz90Lx4mvOSpRx7zYl6qLyFlZ7gTJZAnWkpE19jkPdywg80//SkAgzm6roDYXoZ+JsYjnN3R",
-	"uJMmXWKoY6X32EPtEpY89f1AmBYKatjtQVZh80kmUmb4d2hs3D7vma+QnbtsJjDegaCZ8B8sTkzZS4zg",
-	"ylB4aqnH/GfiTyUPPYTiGMHBCsunAelehX5VVxUW391QimpnPPRRwrUFVDKUg6T8zu4pF5OUxX3gDCJV",
-	"b3JkLbCGEHO/wQgN2RrQqfkvcSHY8u3tQhKO5980z4BHjvUVXil6n45SfdL8PruQQ8tV7tHnZP2qOwAC",
-	"L9isyERK09Snj0MbyYx13/ZYzI70tdfCB6sD6BOBR8SqxCjpEjnu6Ns6BhLQPLZwd9k8+PeODJRxb47R",
-	"1HvikX/t4k0veJpw5q94xiTjAHBQBtOXg4LONV4VUTq9R2In/Pzzno3TdANAiiSjmbVZPVhmHyuEDOkU",
-	"jpL/jXBb2ZNhhAU6tvywGGRoPfpMjPsDkjOF+UtikVPLDqH25WABCjyEZsXtxIDbjVuVamk5O2VkIrJT",
-	"O4jCkYXHLzgNbronIotJJxXd0xQzXhbafQOovrSWtLtcMmYODvwJSjDiRBWh4C22hBvHE4NLj5G9C8dj",
-	"W26h4yxRtsfWkuwGNl0DmKkepIGfbLIRLYwJemNxav/Pj3/+/wAAAP//",
+	"7L3dcttIti74Krm5O8JkNUSRlGTrJzpqZFsuqy3ZKkluV5XpTSSBJIkSmEkjQdFsb52ouZ2Ic3Fi7uZm",
+	"3+2IuZqHOE8yPS9wHmEi18oEEiBAgpTsbtfuiIqySCYS+bNyrZXr51ufa54YTwRnPJa1w8+1EaM+i+DP",
+	"Sxqzs2AcxPA/9Y3PpBcFkzgQvHZYux4xEjNOefxIkoh9nDIZSzJhEZHME9xv1pwa+0THk5DVDtutllOT",
+	"3oiNqeopnk9Y7bAW8JgNWVS7u3PS112yMQ14wIeLr7w0bwnZICYBJ/GIEW8aRYzHpD+NZJx56RqvlKxg",
+	"hm958InEwZiROk5JNgiNyWwUeCN4dX/q3bCYBJIMpmFI6JAGPDvtJ493W+3d3VbbHspARGMa42Ae79ac",
+	"wrGxOJofD2IWLY7rCgdDYkFmNIhJnw1ExEgczQM+LBrF0nW4c2oTGtExi/XGn9wyXrbpL8WMjCmfE6Ya",
+	"SbUcYyFjUvfZgE7DmKiNTr7da7Uai2QQqI4+Tlk0rzk1TsdqOCG8zh6n7lA/M6afgvF0XDvcg08Bx0/t",
+	"wrU79dl4ImLGvfkrNl+cxDm9YZLEo0ASL2I0VqumCZhIOmBqYSO1/qR+dXHyjHRrz8JATbdbaxzCxg+C",
+	"SMZdbh6aBfGIUHLD5iSacnlEKInYhFH9i3pC0jFTDRwiJiyiaiSEcp/0hT/vctUs4KSzS0ZiGkniCyYJ",
+	"F+pLvaHQeMhimb6fUC5nLCJ1GdN4Krvc9NdIX4vnmbjJksRbl2wS0jnzD0kcTZnbJNfW8HAohKp3swh6",
+	"IyKyxhyosz6YSubjS3ZbB8R99ub1i7PTZ9cuqbuDgIW+2+WutQtbr9jcbTTJsVmWeERjQqMouGVSnaeQ",
+	"WdMKJJFxEIZdHk25YgRA5ZIMRETUv2ba04naqHZL8xvpqD54bkSHapfUVoY0ZlGjSV6xuSQ0YkR6YsJ8",
+	"1QVwERqGLMLdRa4GKz6V6k3xiHX5mMqYRbDJaiTUHwc8XRippgcDk0QMyN6nT/ASLmJywyYxdGyGomiE",
+	"0EHE5KhJ3kpGKIEPJKLcF2N4RZ01h01Cydu3p88biqt2uSJx7jOfeCPKh8yBASa0JThLVki9JmCy2eX2",
+	"4avtDVrePuvQrX26z7Z2/RbdOvB2d7fa/SdsZ9ChB/7jdk2fTySc9IDmdjNzVMf00xnjw3hUO3y8C6fT",
+	"fGwr3hLHLFJd/tv7f9n6bx/++IeU4ck4UnxendlV/CaI2biA3exZ3Kad5zZ76zObPZvXtCvwmnMmJR2y",
+	"U/+CqgkXCckxNskMrTaWw16n/8Q78Ftsd7BHH/efePuDHWrWf6K6S0asu+gFfs2pKa4TRMyvHaoDbE/j",
+	"DxEb1A5r/7qdCvVt/FVuJwOFYb8WcTAIPCDdZWPnVrvsBHg86JlBd/rtZCLFE7D7uc8ssuOGqbwZDAql",
+	"d450YkHkTTDJKwhF9CGwx0ICydFHK0MirRJRTj01puv5hJWvdKRbEdUDqVNO2Fj8GijuS4kciSj2hM+y",
+	"BF77X//xP/578YLDODZdZXvEOAUhxsvIJBJinB2Z+qaXknVKIcXDheb3oAscIIz1Grj3stEif8+ON+a9",
+	"PCWrsZcsLnRwn/GaQcKI305CQf1lI55Ci+yIp5Neq/3n5/s/vfpx5y8Hv3R+fvJu73r3cuei87p9Xjxu",
+	"7OY+4zZDxXFLFi0dtWRRdsw+vWUlQ5MsutfAYCwwrHesPxLi5jkLg1sWzZeN0NdtsqOcjfxe6+edwWXn",
+	"5scn/Z8Oxq93J2f78rpz++7xX5+1/eIZmL7uM4uFodsTWjaRGTYhjPsTEeSJezbq7dxcH3z8pTN+t//p",
+	"cu/29ZP+xU4JceuuHmAaMPw71YmcCC4Z3C6Old70ltNpPBJR8FfVtbqEKt0GmDidTELN4Ld/lWqCn9OZ",
+	"fK75NKa1Qz4NQ6fGokhE+LivRn789vrlyevr02fH16dvXvdOLi/fXNYcIzyVGA2kVPqkUpP4LQ0Dn6Ra",
+	"Xe3Oqcmp5zEpa4cDGkp2V3W+J2ogl3qWOOcCNSDVHwNJrKHMIsGHTfX6p9TXV9yHW5S/HJ+dPs8uCKjo",
+	"tcPkBfYS6e/IeCrVxZK0leDcbbVaSuuMqAeXxC+8UuZaFUhcG9JXQlyycOCQ2YjG7JZFeEsQEfNBPSf4",
+	"AodQAtpd44jomwhRZC21pSCcREEMS/1M8EEYeA+40ObKUVNTimkQArkbwbZMIt6lWzJm475aYXtLKPHH",
+	"IGFBv49HTCJrlYSGEaP+nLBPgYy/6Lb8RR0Wh/SncXL9688z5hd1CWXq6qN2CH4x24gbUB+xiB12ufrF",
+	"H+shmxmo7dKL1tQrZm8cNIZbutIzulzN9IWI+oHvM/6w/OPN5ekvZexD8HCOGwGXP0nGdE58AZaEL7n4",
+	"x1N1sY3VrJjeBHWvpGEoZor+4QNB0nHwJ45DxE9wPtTVMWoA7Vt3uS96DAxRL94d0zUFK0yuAZlRSVIT",
+	"gzFGaHo6Uj8lV+bkOk44m5kmX3IzTmNJFmwby0estPkSe0rDIXimte0jY1EKUlsI0aYQ3D+ubtQ0PEmX",
+	"/iF27vT19cnl6+OzAsoP9BsJPEPqCYf2yd6g7XXoAWt8yUW/EmOGxrABDULmk4DLwGeasqPbwGNH8EEP",
+	"mUg6Tw1oYkDMBCQs4GsRvxBT/oCqx+s3170Xb96+fp5ZNuAV6gQO4G1fcIFeCyKnYJWGRQKaCmRy07lz",
+	"ahd0rlT3ayHOaDRkX1TBsFZAEwoQfiwECeHlX0mBgLcGkgilMACtBH9lqCCQuvv0zfOfe2en56fXvac/",
+	"X59cuQ1H2/ZHIvQlEZwoTWOenlYHzN5gagMLZgyGZC7gRbDKeK87Y7cs/GoCyrDZY61SQ9eLTDa14cba",
+	"/p1YOsHg+NPW8cUpsF/KffLTlrpRbZ36jSNC0QwaixvGQeYpkvZoGJLgi7LaY/u9dTczv0PylNGIRW5D",
+	"7RPVM9kK1crbG6adNUUzVuIcN02Ic8rnxrv0cPt1eXx9oins5KdnJyfPT3L8QalMSI7sk8eYr8S7Za7+",
+	"kov7xpyJ1IeXjEbdHm1PoBrRVuKMKnqtbr1tua3unNpPW4mLbSsx8C59POtzzHWR8QxW6iZ9YqErbTOs",
+	"2I1qDYv4j3NzPb44/RrXVv2a3J1VDyLRXsoPqttQj7JPkyBS1D0Q0ZD56rGI3Yob5sMJfMvldDIRUcz8",
+	"c+YHFAyPfwcJZW69Cy/7ygJLMVg3PwgXlwoscF9Fb1fSMidHLHahbt9K1fo4FTEl9Xbryc6T3fZ+Z5f0",
+	"5zGTDTIT09BXq2l42z/ABfWQlM+hy433krhq6kofoFzbXslsJCTDqZERvUXXXp8xTibTmMxZDGeB8gLP",
+	"J4nY4t0AVAa8ympz2Ve2/kyjcGFzqe9HTEpDgpNpPww8Ug+FmPSpd+OQSRTc0pg5JAz4zVYoPBriWVZa",
+	"OPMbfz/TULEZCDYlUFe2aRS6oAvyLk/nQ82MVDtrTpzFMxHdWL5pmGCUeOa7HK7fJAayqLvvTp6+fPPm",
+	"Ve/47OzNu97F5elfjq9P3KVmqMzmG5PvBeO+lnBf7FxnLdVZCjC/qaWa4FiO9EUUvcq+0rfUiorZF2eL",
+	"aw2maa3m17rgGbP7V7njpa4rMqJw7YArX970T+oiSldO3X3jRhP8CPpNYIX3bixeQ30/UC+h4UWkdOc4",
+	"YGb4+UGcqF7xlonxF65kH10TiwUXXjU4YIwR81hwy8BvNbE6tqyi1bx6Tk2yj6saX7GPNfQ2GJfFe8ut",
+	"qDr4kLhnRf9X5oF+CQuh13zBs3LCb1koJmDWxIbTMF6cDdLN8tElj6uXJsS11NU9DbWFx6apBedPNGVk",
+	"NmI8Y3KF5krkNtNgi74QIaN8YY1M1w7Ow4yufLHAD17khMIYGogGpL6Su1JJRHUZgMFR72Zx7UIq4x71",
+	"birtrrMu4ZSSQ/Lawmn6/jkYUzc7Ism1VYlT+Cfxj+dPAfKd5TMJwVxi/KPV3aD2xM3ThbONY+qNxppF",
+	"5qcyUPKPJnY1j0ZRwKRDqFSMeEYlEh+FTpjfTAUtJTIYcuZ3uS9mHHQoJWDRcqKEqwSFSExjHaUmIerB",
+	"7U5brR0vGA+JjDz4wNwG2ng5hMd1+SASYyQpDAUTEcYjYt84Rp8EsREWtC/Vr/AYBi52eaTD4EjSmdqk",
+	"R5KEYkjq7g8n12RbfSO3P2uyudvGZ12HuNtyzj3XUd3I6ZjJxiESvW2DxLg9NE6jsVpwhjFZWTrQEqoX",
+	"61tPwckaMe+G+eT89PwEAkSy/t1gTIdse8KHi6FVSuqHDF27RT2rXx9J0E5yrvqADiM6bpb0OmLBcFRE",
+	"MZzAaB5Jgk2UaJgEn1goj4gSrbAgqAKrd8vMW590Wk5NtaJ99RF9zvmQGgcvJguvfqp080x3u/ud9o6z",
+	"Ot7WqcWj6bjPaRD2yiYG0te0KpidQwT3GBlTX5uiQ6WegpU6SAPXdjot3T6J3qNywjwgU/VJL142ana/",
+	"0qqkc1Cq/WLUMJxG8vbyTIkz613ptEi9YJyCZ6fTsCcKO6rjj9WECjY3Wf1pFNRK55FSVjqNWeCXhvBY",
+	"OwHNCjeC1PXJxxE6yRBhcCYKFa9ysBgSrgv4V2KtVizcZ4vRVzvViDUNuqkcW+PUluygg8YUpYEljPXt",
+	"5Vn29I7ieCIPt7e9EY2b+uumJ8bbMPPtkmin7aUxRd+zT5M/JRHtLcWaO49lMPzTj+OD28WNXtjYku20",
+	"OEZuJyswjHanytnIS0MrDCrhjk6WDTvG+oGjThjecgl6EQmlSzEfYuhBbwjDN4Pa4fvV+go88pQq3d/5",
+	"nJMQNCOjl+qZacs7x44brR4e6nw59dwsXtGR1hLcCDc+Hau9SmfenJjFVZuQknphiwLy2+Ac5ujGxFRm",
+	"LhVONjjXpi1r1xbJ5oNTcg4SXcqEpht9ou6mb1I6iLp4NchQ8S6l0CQs8ZC46ZtdI1jSr5TuZvfLxczo",
+	"dV0exA7aqdwcH3aBebp5QemSel/EI6NigTLIhTUa4hkzoOLIh0qJw2kW8Fei8yAgVh4NLo8kGbOxiOak",
+	"r+7XYM+ZcqVrqQNPJlTC9LUK2WiSs+CWJUoeDaWAuc21+w9EIKqouemo747IolYYiiEErUCkhxIU9SWK",
+	"Hqp5by/PMB0AZ9rlCV0aUalV52Sn7fs8jP0QJqVf0OV6e9B4maxsMkYZ08jYk57CG64Y918KcbMibQuH",
+	"syUZ98lIiIL7meC9SrfV9LVveHprZV7ESnQptRdKhmEbUndnI8m83t9++0+34Rh7gtbvUa2PGI31GoDB",
+	"Q/BwrkUEiIdZIFk+7lF1eT549eNBtP/Dq58/RtezX99ePN8/Pbv45VR0zugZvZpVUkqCMRPTuDeWxYHm",
+	"oB1RbgYcSMhZYaBt5DOgWsVagk9j5vdowXK9U4dKk4y6uBLJcgGenVbn8Va7vdXZve60Dlvqv19siaz6",
+	"3lJzKGSMRbrGuxGLMGoINVXmQ+pNxMjFm6tr5herG2Pha89rRulQWsi2RWuFGSAZCQ22aWvRnZQQE7LK",
+	"LFqRXM4ehecsZDE67RapEQgqkGSormiLBp6yR4/DGZ1LSKTKLEiGisoML6bXykOvZqgqfHQzo1XxAn7D",
+	"BqzshDZZz4dYyN/HCho+b2fH1MApUnMWmIm6aAE3wRzGZLRw7gY0COHmpQ68JGIaKxVG9eRijK8kSi1x",
+	"I6ZG4WoHHxig6rsm6cvoi3oA2DanKerfFjjg01B4N2EgV2U5z0Tkk75pvEgKmDWzkhhMB8fYXOnpNPZG",
+	"lZ87h9YbCA0tLVFJY7f57Ix1pMhKianWSpYkK6ifwISYF2Tvaz6NONy20DYLuVtW2rIlkfELGkV0vkDQ",
+	"+HKzro7ZmNUSI7c1GdqGjV+gbRe+dg81VWY1dkWdR8QdhHToHiItqz1RAjViExHFYKR0x1Te2L8n6bsw",
+	"fiZRLfXQp+1+9913rk3yZlzqLTBneZOle/hmGdmfG/JLJ6tWcHGu6lv3kMxGItTbqLUwV0772LGrVPz5",
+	"TKkPjgnTxJaxEPaw9RuSB7Nj1r+Wj7ki8y4/rJX4dsIYvmGW/QwU50ugt009GppaxQCCHwtvpA0IbMYG",
+	"mDbtareDUughWkLEIzU1LnAAfK5NI9mNyRgtMq6P/CJkb97Gx3HnfF7vFeW9flg0xZSPJh3Ah7vF6z01",
+	"a4iBAOwT9eJwDqslBiR9Z5J2jrP6tAUbu5UmiCSDu3OWzaq6tYeLuOAUnStehDkZlosEppCXGxdCalwC",
+	"yEQHL09ggmeN68tKEs/cgdKjHTEqDc/NSrI5XAgpyt80IZZMRhGVjNTlhI4dMqIRlRIsHH/77T8bR+pG",
+	"7QkeRyK0kpeyQ1dPLgxuWQr7v3W7n1qtrW73U/vFh+/+UHifuperTq/CkoMsxHjTYww5EmpDSOqvBfcE",
+	"3mNMEgnQIGfM10FORLFA5je7/Ji4/tgOZgH6BeMsnPmAE1fnMLlobod4YUUWKcpCl8dCkLr7vi/6H1yH",
+	"wB8OoWHgsQ/aMPMePjkEmiixB5/hAmoIrcsnNIiUfB1GYjrRD3ojyjkLXYj5VaKI8CkmxgTcC6d+wIeE",
+	"61veApfQX+SPFeZkFXEK/OXD3SKfSJ9S1HSKeszO3YqW9JNu2bor5CEmEww3YHHxdV8YDAUWExHBFiSb",
+	"qMRwY0EYGrOsEc7+2KLAkks6/PqhiEXhfAr4UzLRHNAOZLNph3mfKZ1BWvRypJ2o/tgporl62rJgqjn9",
+	"si/6Gb2yygl1rH3J8C6tfDq1MYtpFX3i3LS7M+m2ix53P5CTUB+aSjzsIhKKQ5DjiQhDUcDN8rr6mvzM",
+	"0MYqV0CCFlBEJCXMDPMl7sPO0mT+LLGVu7yT69zaK33sjRl5JqLJQ4uMiMasBxGLvWgiF+GPSmCwUrCt",
+	"JBlQ+wx0nFgdQLESjlkAxlQOZtFe4syEocpqjhSIoJdmi/P0Adu0hD7EDeObkccb+APQeDA5MI1RX6SW",
+	"OA57GkYos/o7jxeX/ywYMEAFC7iBHjpKHPwGwinrKX6cWer9x7sVkGVKVgQXddMTg+E8fTGNFaX0DbJE",
+	"kYFwdVRKEo1C6or4IuJRyZSqT1JAscZRElSvbfrJ8QOS3VKsOoUyyqSfw+2XBHF5sIt9CDtPModwJ3sI",
+	"6dZfW1sHH/S///Kvf0D39b/1mn/c+vDd9orf/3CvwBqwdIzEjCOwGMQ6Ab+RIZUjDDpYxXqy4TjWvDt7",
+	"e1WZz3a32+2WcaC1Xb4j2tl7XDz3q5fHW529xybORC8FxM47BEhlS5EKGbFP2VkeDPYf+6399v7+rvfE",
+	"f7x3QDsDRmnL29ujfqu9R3f6g91Bu9/pt/r7nY7nt/f8x157r98atFq0tV/LTr61dUC3Bh8+P969K5x0",
+	"cRyRtXuQLxhwHHp6yDNkrNMJDSJVZ4+cP21UCkNawQCKIxdXBizojSnnqTpGelMWshBvHAvtmys2iN6y",
+	"DEdFFWTBVgnqnI5aDphGaFOcoB4nthL0MTcqeFqcGnqAKwKVnGDj1BdW4Zm3UVjittKvLtqA53T+TEyL",
+	"Iy099YMxoLy9fkZ8Oi/iyoWPw3VO/ZSLjmlVin7zaVxyDqxxLNqJW+28dXilY083wlkUrhCj/hmL48J7",
+	"gvpxK4RfmW9Ry+IyYZp4T1tECrrSFhCJdnBCvRsuZiHzhygKK90PXsBLdE+LNmnHjMIGPysYio1p9gDj",
+	"sbtbaSjPr1PJmFfsVDVbrPXAZtZYmza+YXus5TZbcJLNIIgGAYEWj77PKiWRPFMN7zIwNMUcvogXg91P",
+	"a4gjhoAPDgE0SjeBZlE6NU9hWfws+Ftl1JuFpdEmhM9LMr+giZLEIE+cZNcihtlduRCQFONoQfonaTyL",
+	"vFjJGcY9ZgwPDKk4OtLH04KTKHjZcvCkVSwStjkdXSkFPdPkkHPR5DP+XDUAUodIqN3WnkN22zvqf3sN",
+	"h7hFecfqgbbT5W4B2oD6bcchbpINpb7YdWwE2N3WgXq4IPXdJbudA4e4WZwRl+y1Wg5xr35+/ax3eXJ1",
+	"ct27PPnx7enlyXO3y3fbLVLXWMMZTCHGfFQSIAIMf1JrHwje0Lin2pRVkAJZkm5dDK9gZ35ZyXTFuf0L",
+	"GCoF08o6ugqGt0Cp2dSw4uhJi9FqwzsbTCUNy1ltYSgLn4bwSIl/N6XBStx3NefVrwVdM3OYtPb5gGxX",
+	"UdEVBqouRF4CiT2SBNysSuMHGF1MCMHA1FAMjyygHvwykKSdXF7nZCAgJ9SktQzpJJeP0FnzFuDUTj5N",
+	"RBRjOpIcBZMibgUW4SQLP7Ds+GLgJM7kICKSxYpfS+SXBep65I2CW+b3ZNEyQdQe+5iBQJ8T80ySQpOJ",
+	"+TeTXB0m/6sI+LJQBngZNnrA2DfIA1NX8tIpB5GdzrZ6OxdnNp7GzO9NeRyERRjzcRAmQmxOoHHxWq4V",
+	"fjEJ+OrlxEZp5iZaaIKIGI/5Zu82eW3FiKCP1MEKs0He/jhAxBpFtbmgHf3b/S0W8EC5wUafdm0MNokH",
+	"NK/cLJrbK6yHGC8xo+kX5yPf/XHNqYFnS12Y0KuVXRrz43J9woLWTcZhL4beL/sE5s9FloZt4nKyPKOQ",
+	"7wIHy9xKCniYfd9IedkMYoR4YajVzQryxh48wQdBNIZ0wGV8o9O+V7QTGkBWR2IhZOXSgazHwBBYRS59",
+	"sYzFRJI+A1UdL83FY+hstdobjCEP7r0mhrdTmyA22ToPajgzjDLnfuJxz6+AQCtSfvP7in54YYQR4IQs",
+	"dnUayzSrHsEu6xqTwElX1SFAmI7GqcvBdcNvhS42MQm8lZjR0GjBgbKArI6dpatqr5CZXoZiM1TkpEer",
+	"/DQbgPBCbcQAmWvrr0GBzl1mVx0YEFDQ1wqB/3gtWv1aGVFL2L1enxz++Gg67sveWvw8E/6k+bq1rkXb",
+	"lzVZFexektOiOCdnavWRkRbbpRbS1Nh4Ehda7vTJMU0gGyhbraFId2JltpK5Ymx4yHJ1CUScGaUGINhL",
+	"3lyqBuoGy4UKhNLqlsDRF+aRp8+9f0z6TCDsKyPV3zeyyUbNzxa0SCg6jXuzdiu/OcsueQUm0FXKxj8p",
+	"/e9D6ffWGv7OJLwoeO9NvS8ZDcsy3jXMLSAPqFY5i6umYfQwtDtOze/3ZlEQ21or1olSb7yBUHjYGR2c",
+	"cMsiiS9rN1vN1mLwVuYFnxdiLRgn71j/SkBBNKstwgcEkgRcxpR7rFnsgbJH+7nEPUiJasNMjItPY9qn",
+	"kpFfp6uM9encF+ylPhtG1Ge+m9r/k449ynUApHpxjIEj5n4mMBcAny6IlktXuKx+mwy4h+GMOkEUEzlx",
+	"ChUMC8meldELXLZ1q+ZKxUIvUTLu7K6kr3MytFBOx9W8Qi8Tal7fIaTPyzfsC0LDXrEipi14Bj6IuAa0",
+	"KMnptnGW6i6mRffAt+p2OfybyfSWWkJgeQToLbm4uMRCf2N+l2O3h9qYbNRCxPwKYtBiR0rmEA9q4xlt",
+	"H4fd5fWUG7jpSyBHQMkSNVKHSKEBelDk9lkoZtY0i7ByKpgJUYp/GVNhdaSq7PJWhrf62ohQ5dYfCklF",
+	"uWmU0/Cf4fkHxr1YZz3UIami/z7wda4YtgKPQRMXNZeNlfnpwfMHFkAqFnYaFqoKIAUepD7zIIbN4kjG",
+	"YHyELuGUH0FtDGmcIVOOVreERs7YIH5wCvk6OxmyQVy4j/DD19vF6vsmYzGZAOQEFBEt2D5SV4N3EMB1",
+	"LG4xv9DUDmnYG1c54Y6C7wBTmsBnVdX/eJ0ID1k54EVLz4LIm29bH6i21Nh2M80pXblve6WutEezXIN6",
+	"BOCwqeszVahK3Z/lN5DUUyZTx2cd3CI6yDyxn2Fx20YVn/ZaLsLk/fCMndGtVSlR5ufYu27t3zerGz0/",
+	"1RYI21aK1nwoWM+smyrZz2Tcqwlps6jYZ1CRV2aLCT+SBVR3lIBRBiz04cY3T0QmRaf8OOD2G9vV6fQY",
+	"f8Gg2YZG5oas8jqMu5FukK4lpsf6AGR6Po1Z2j2eCSjIXKdYRB1Q9pCGB9N4GjEy5apH2dBUrD9+KfJ1",
+	"ap+2hmJLf2naNl/rP96rTprXwZh9sJtuBeOJiDAtEMov1oZBPJr2AdhG0Emw5QmfDRnfTt5+Zz8ub4LJ",
+	"lpggIW1BxLS68KkBLjlPFwG3NnHKJ+rzGltYCkCzkvyrSx7zzH0kUMK/v2lJVB5HiBUKrQrQZbh+sjwP",
+	"IYvWliDw6qMkIh+ywHh8lANhw1DISopUFjUwr0zhDb83lsNCJ+t1Ul7ukSRBWvuA6PogJqQsPdM7umYY",
+	"gu1vtSt52FMY96KUvk/xEWHjSTxH9E8/hT1KX/uShaFwSMzo+F+ySTS7xRnpVZyUycZUc++31zM66HlU",
+	"H4F+ILPwm4l65gdrvRn8BfjQA7x9jLGcculFITMG84QGlik7D/fOBV7M/d3IYzdmyCOrR2Znzpl6nCAP",
+	"Kj5kn60lTKaqx66OC7hgVgV5TmjEKrlYMlP7OBXxapPXj6qVxn1I/QoVrQLJI4vXX6vkPkLRa0cEtVPK",
+	"iWTIV5VChiGow+CWcdKfY4nSy5Ora3J8cdokemoaU9LAIafmTcp9w4tDMSQho7esy4MYcawoGUR0DLHp",
+	"jCtNwUcGBbFlUEFNjdELJorFyiSWtMtDMXwkiZtEC1AfnBTb1lf60u6aoaVAl2j71YiQG6C5WgE11Q7F",
+	"GgCwo4itDvW5xlZLAV9sHFYrvgXi1ezSxiC+szIsH/6SsLoMx10i7O9txapwmAqsXesbr7CnhEs1NQCW",
+	"9Y0FQ2gbt8yD1TAgVtukMmISEvsMeJDbcLTcSL8z40SPgR5il6e/66/cRpMk/RxmUVllciOeOYQiTCzE",
+	"d3e5dV7r6muotmcwLrmPLwwENxHdVCbHf4Ahsl0uZrxxRBYG7JCFMeK4EDQrGd0gBiAUQDaF26MDdbIm",
+	"uogB5N7AeODqaB7TXWrXoRyJGQniLk+kvgk91/TfJK7woACWImjM20nXSy0OQAe76WlwNdNIGfqSICGl",
+	"4LnqSLl6odCCGFHui3FpKrN6oNN/kkEe3x/s0KxK9nh3WVrz8dYvmKnd2/rwue2UJfjqWWxmvkSf2Xr2",
+	"S3xGqSAexgYSyT6uYc8sTSX8xi9H52trOy8ixraU7kj+fPXmtVZ1rMQ0vdZOkpS9S149NTLWJKx9VuNx",
+	"EtXwzl1bRSqbUNWLcsnFr9oNOaGGb3f3U1yce2598Ubn9lPH0dZCOuXeSHF7zrN4kdbYBI9H1bOxPRoy",
+	"7tOIjNVzpJ5ClRM5oZxQeYNwz417Jm3vtiumlahxlPAh9ZNDfv7555+3zs8Lr6MrJTt2vyxVe60ou0Vb",
+	"1ZrxwP8MoP9iAfRfOPq8LNJ8FU0dezfFJ9NkdNgvXztDRNNT0tvmySEPvZ0rl3hpgH5uBavJqdxDm8mr",
+	"/N59w3IrtyWrmBvowTwerKcHqwcW8+L3voQebM9nE2U4gwaxjka88GAlPXg5hMXvg6wuUpb9YJpR+3G5",
+	"agR+AsRkaHd2dmtWOLAcBZMJ8wu1JBjyfGOAvkxWH+RiFQTT31N60WjI4mo0Nb/Wje8n9RZlnBnEhyVL",
+	"WJkRz+9TaNTu4Zs/K/Nl5Ua1c225FvB30yvvrdOlVuHikjNjyucQ6WXsXPlSMzsrUcUWVYuMrmaNoHyH",
+	"rtPjtwZreDcSpjwwmuXtoQDQWsiokj2cETxbxYERBsE3scIWIvjq4DlZDtptMHwLH08N6GWRJ0WA38Pg",
+	"lmUnIgYG2Fs6RD+KBn/FT3py2lfPo2MrmrJFkMp8MwuxF1b5Q+EBzOPzxikPvG8sZdGA8vgeUugY8rSd",
+	"CUKE5ysFCFk7uMgJJIZ8yy8C9ZuCN7cLsLQWD0XCSZchrBDBieaFlcBWLoLCG7bGbygNL7AQjioamirA",
+	"RmQs+QUxXnmH93pZYXoA/fmGgbOp4yLtyZ7Wh+LVfeCo5G+/7uIk0C5HXD3ja8x6iexGXzoAuqjW4jox",
+	"0YtUS+puMgE3jbNKfzH+1QZ4hZNqFke65j3AzVsFMFKYe3Mg0ZVyEax159JwIJNgvZuWau8QzmYIkhYh",
+	"gEsl5qe4S4bz7bV+P3eui4CXKZF20Gri0kqoIy1cr0dYyl/XPeZlQX/ZdbFGxMXM4rRfMHzWPl1LQmaT",
+	"Na1G00nzzW406Q5+y2QYMcm4VxglqFGRJrrJ4ipBEpZkjK9KekvisJKUdh1aGwx0jp3qZZm43rlffHhZ",
+	"mu0bHgZcrXYQsnS4IxH6MqsjFyURZ7JuoaOaUxODAfyVEUjJrw8sjdIcqiRJNt2TZdu9ibHN0EFl9v+G",
+	"MygFoElY4xhUZ/+GNH9HljYMLisUlBidlgsTUQcnGZtqEfDhQshKKUb+0hfF7FPsEA8R9zsZLFATsjqz",
+	"DBGFkatXIxqGZMaIHAUTdXl4EQU+nX+fg4IvDGItLV5qi7/colgDyQwOm1VMFthMOK4dfLYsRMwODEtD",
+	"wpYVXi1HNnrDU/w6A3EUizQ2ZzOMI2SEFXCO2oo3r+HWVFp9r8L9IIHFrFrpRc8dq708HGNdxC+yJ7Fs",
+	"q8CHv8QA9XldzM2ltja9VQiryag3Sq9OqbH9MKY+PYTu/9d//I//Xjvs3C2ZwANfPr1kParso169e0AP",
+	"sWplT/OE8w902c0G2dbSORVfexea/x3vvtb6O2bnq+cIG2K2+Rip54OO4W4cC3GjbqeG9fWpd9Pl9cVo",
+	"5Ebl+7HT5cnjNqYFfKERMbG6l4HnFTNOXPU1Nqc3jDdULzhx1+78kdRR0NZFDgMt9bXc0OM6KtpErY8Y",
+	"pFHl69zQk4ccIkJ//Wt6Ipp+R3qamVPZFd2CEwRaBEpU2w70l9YNKtn0IC4JxvqK7HFTgIKvJ4RLDACL",
+	"srmMveT3sdpxyj6zmW0gRz+/g5NwXSi70nPgQOWFsfg1sCqhesJnR1huYKdjXTCc4qp2gMIzCmImJ9TL",
+	"YbqBvpK5Vux0qhWY6rS63U9PXqg/j1v/7//1299++23rb7/9H91pp9XZh/8f/O23/+dv//t//H+//fbh",
+	"j4VxKpd2KlCJBbdaUo/JBYTqDXiRKdfTN+QIYlaCvaXmlRmYrTQ6RIoor+y/x3X/sKYoMOc/Nd12Wisq",
+	"vujJ4uiLCRHkeBky1buRICEbGAz4YiSFtZneQzGwcpdAbmJVWZT1yKYcyl7Ob5pBTUI6v1fxsHdQpoVi",
+	"Ofs5ot0VqFCQ3FJYpuHyxTOys7NzAIACDjJAjX8GNardH06uybacc8+thPxlx9nt7e08zjO6FYB5MM6S",
+	"tdKYAeWF1FOFG6axIUyyNsyICXtYtLOstlOkzEIl8ISrZiDz7UmaeWXzf1rHT5/5bPBDYWWgCnZmXmre",
+	"MyXKHwEUCjO1gwchHWL1YKgqqXixiHy5QSHz1XD/5XXMSd3th8K7CQMZu0lMvJzLmI0fSRhkDjLGVCgv",
+	"eIuaZxUmCw3NXR0XpxQs3WyrtZ3pCEk9pVn1bTIVGPhwAe68L/rV1kuK8LYCkZuGkBIYyHEgpYWAE4QM",
+	"jsE96laYgWD0QdHqFAyABHHhGKqVhah6vh5JDR9T+ZiVV95ay4+zmrSusG0SitmzhPmSiWHtblo0UzTb",
+	"5qhpTMNQRPPV+OjJwcjS+8LwnLKLjz7AmstYPp9cdFxKtlnaKZcIxbHkOEoAz8htIZuU7aClgqtWaSA4",
+	"hIG37krUa/WiixKwktS4oVoVWCmyomlEZW8sIrZMLaEc67RD1xgaL6t5Dzj7FPfgEl9MRi785ppIMtUc",
+	"3nKUxFcZDOuKPBvmvIxk5RqGGpD+q2ovmnc66VJm5l1ORheVExDT9ptqrwnFfNuqKxStqL5i91mtb3+l",
+	"rkq8+Jb+rgSPjCnXKpTxzk8Yt5iheqMRkzlHPTZc5FCFpaMsLL9IhFCfLcXwq1JESn9X+EJEjS2qqbah",
+	"Rw+wuSC3DFs/NAZxdT8ITrtXkn6aOLZsNB0Y/IjKVZHkCKxRLY1Zt1NcvbT6lh9IuBOqFg4JBoTy+YPU",
+	"3Xpw06sQ48TsyoOPU9a7YQX64gtdPMwhrj8+7E5brR2Pwj9Mf+rjJzep0EfimdA1/HyprURGnikxOguw",
+	"RuLKiWssigpkKiKAxRgn9QV1+BA4Sh6OckvtNdqyrAuRWetp0ZdF9jmSzmlk1rQLeZvxmxb79nHO6ApT",
+	"A3SMcTENSULvoRjAmmk/lMZjAxiOOpVz7tFJ0JzTcdjQtRcT3BEDE6QjPAF9xE183G6DUO53uYm3GNEJ",
+	"XOpJPYPh0WiSZ4BlI0kw5CJiBkkSECR9oW69XX6DoCfctzyemSZEtTjUwCca2V8S6vukL+IRIq/7gVqj",
+	"ccBpjMJsTCcTtZ8Z5LqmLl6gtnYVutyFaYr74OTAsJdCBdoA404GfXnpYynmtFXxd6nfJtc6AchZ7ykD",
+	"tFPtqTSSujwI0m5r/NKrW+ec1SsMygtPrXjRwnNKbK6YujqHb7GJeQxBoVY9iKBQmUfTHJb5a5AteOzv",
+	"nJrgrEIsRWYbVuMy5emw2hMpCa5qv7A0Kx/IrP+q1glZrGpYuNJVISRzh/zug817IWaluPY5mtkSHktt",
+	"Pmm4bJ/JwAduK0lf+PNFFW2jwCeLwS6RmFpCfAGgx5x8TOeQHdpSqbZJHANdqHG8TkADQmLZYEeWNKt+",
+	"W07E8u8prgF1yrJizQAYAFrQWogBy0x6Dw0ZoGawSfSyGuN6YTHmgcrUcjUdj2k0/73RS0X7ROHFtJJ1",
+	"Qhc/+ZbXyGz9WsGSBTGS1aD+tfd+ocQ5qQsezpU675rf/qSuYi6cgoAPq+L+w8VmXIYfDQAamNCVoJ1p",
+	"qNdk0SOdIITgtmspPbAs2Te+FomDZ44p19q6ot75YWWi6ocsxPp3VmLpOhUO9LJnS6EXVjrQbeo0lAJx",
+	"VcHDN42ZYqVETONG84vWOtBDzRVSPzJfAG8jnhiz1Iq+mirsQl6Lr1cUrYtkQZjlOOBTmS07YJXQsl9Y",
+	"DVdMv70cgPk8W02s5M0IY6l7gaCczFjazpKo7NZK5ILMEi2OOXeyNikMURAya9XIT2esTry+6OMoNHSc",
+	"unuDLSUJO9IsrDjAy/XH7mFiAJJN4kJ1d/eQTKLglsaAYohmOgyE7M+xTI9qqqvDq8bTfhh4JOBKTUab",
+	"EpSsfJDC8jj+zK3gQes4/cNU78rcYj/kNTALQ7cCOK6TK8BfhdSuUyMRxEyLiBhrmDHNFZfeykc6q8lf",
+	"MUXuL4N4GZIrFutSNEUktC/w9wXDURgMR/FS7FOIwIVEG/Ly+vxsi0mPTphfEHpBZhGFAlVKjKJFdEyj",
+	"G2MU/dtv/2m+3ra+zyrE6sX5RyMWMirZwqMLDbmImVxsRiOmBMeSoJjKeAql2ATpWhYpOrhjq9y0uE9k",
+	"FMQFed/5rStzbRY/XUkTT+mqQA8HNyZGZpX4b/HHRQeus+DAha8r2L1zqw2Tzo5k+WJX07/T9ptp4dbm",
+	"fsO6+BXjfoKEuxk2WBJJVAYLtrI4SlIMQa0ZxvhOJ6GgvtSBSwEGzYBNHzoj9QQqrdVwuhzztwRkHifR",
+	"eDycN8kx132hHqPVzdh+a11EJJBdboIcUNI+kg3Vere1e4TdUl+j/etm6FtQvc1Z3OVm7BjNGCoNYq5H",
+	"q3ij6umAuM/evH5xdvrs2iV1F+z9bpe71gK5DTTZWwHF00mv1f7z8/2fXv2485eDXzo/P3m3d717uXPR",
+	"ed0+rw6MA4uwCI2TO/LGd6N/19WNKhSOwSY6tSfw04gzxnNw5tkQ9iN0QzMak4jF04ijGAQWZkd6Ly06",
+	"U9lmkga5t198+K7QXrKyPo2D8fm7rVwKcHGEfn8ak5j2HQJ58wPGECkK7KCKSnHS69W3qTK/1r7631P1",
+	"v2fqfydLJ73skoDKql1usqhaS3oi91qNI0yo7E/tk0aGLJYIW88xUyyP+PaAmE9FyCemUksFkQ8w5/es",
+	"m7LeUwvR/UiFxTz7Y6E+waIt2B6zNVIxdHWX5lO1h0eLB0uxpXb2Orez5n1ODSd+ygYiYkqWvNw4plwd",
+	"rz70s6XohYyEuEGZUqAICd6rJHHTgb3hieSNgzETU8XOcBkHFFLWECZsMbQiFHwIxVS5nDElKciMQpGL",
+	"gYhSyM4dR/GDsTwibfgLw+b6Bm4gXWA8wfQTruiOOdBL0pinUVgWwqNWCitd6JoXESMXb66u1b1iFMcT",
+	"JYvUvzn7M3x1uL09Fj6L8PjpH6Eanjei8ba1F7blZRoFebCC3f0ME4LOvz/c3lbcSG5//68f/gh/FbKe",
+	"vDkgCktIPn5qgpQ31VOwbkcS6+xg9oIX8KF1v34kiwCoq6RFJ+M7TpI74ZpU+blzaH3n1OBWVSx/8MIl",
+	"IjIZRVRCgYpED1JkZ/Kl0Nsrs9HdORbr00hpGiPm3WRYrbW37arSplywZFD4VuU04cwLCQAxBydlGPWA",
+	"QGiQCeFrI7E2Bqq389EM4uFDIuQ9AG6tNYdVi7aJC8hezrVcQQsPVruI2nv8O/IJ2fPalHkhfStxaEiR",
+	"xKJZjCx6H5paPf5Kd2vriQ1v1zla+Gb3fs69ZyXmExOFq6u8UyXK04JWaYkq7Vklbyb04xTu2XjZkkcQ",
+	"PhECcybDSMxkGoKIOl/GkZvyrdt2s73Fmp2t3VW5c50Mx79t17vdZvy+tXVAt/764XPbaXfuGt+rL7Pf",
+	"beWaFAsHtTirrGMZG72u3YVFs0zGYEnoSMHOn1Cd6Jp2FXA71gGLsDq2EdbED98/BKI8z+JcRElZQrBa",
+	"zsAHRTmaPmApAGLtiMg59wgd0oDjVruWWcxVyoDguUTw5ZkZqWlv6WlMqbgwxCVvn7MmW3Yo1jDU6dYb",
+	"MhJDY98wE7kG1bRQ7YFfUvuK4gc3bL6htoO9faGQ9/KQcaN5Z2LHs28+9saMPBNRoTMrojHrhcE4iHvR",
+	"pGCvtMyVgK0nmSe4TyjG6uSvZkXXLxxehds8bpPOgwdzG46qom3uDNsuyOXk9Ul4dW7C+bet1AtxoM91",
+	"bcRyukqLEM9GQjICfqvAFFCaTCMdWp7L+i5JOtGw2eqxgA+PUjc/dKT69QElPiXEQJIpREBzUt9t7TYy",
+	"uMbYTQ7HWH9ZpG2vv4tLNkLPcfXiVmNx2Wc2Y3S5Tf3m2V1x1J2hDN8hbszXi7qLeS9foudx/4n3BWLu",
+	"cAabXLlwfmtdtqxHKikpWpr8ji5YOKN1jtp9jti3v1JvZYnSnUjiKXrQblkENRN9xbgBmCMWJBYO5JaQ",
+	"gHvh1C8SAT4NwnmPenFwyyBNu0wZ9+kc5X4ccC8m+ARGzhzhW41mQ/kcdGOArBHT6u7t53SOxSELCB7H",
+	"OWH0ppeiFC8fq2qs6KgI31hidIScjlULDIMPuLrZeUx7xszjqp1P519jkmrfijkH+gJ8Oi9W81rtvHK3",
+	"JJZiWXwZlIm2a2zWDZST4EwmdJSNtWzvd3Z2qxfQrEZv0LSM4hyM+FLDutXhN7A7eruwXmiuXGj1ksBp",
+	"ldKCPVpNghjkMRwxlBPFlHtEWjYtZdbz4HGlxZSxiOiQ9frzmJUMA35KSr8kLEN77JNqTjNS5yIGN3yy",
+	"XI9yAbV7nd3O/r7SuysMbSNFPBbFk4CAlFLS32lVIf0ZYij1dCnRoGjBNM6SKTcKIQFsPIklyVFRMogq",
+	"i7FENYXjDvO2zqZTxJJLTk4BNZZyyjy9FK7JCkG0jtx+u3kVZlv0ffMS/F0Qj14VZSsnGnKSsXp8cUpu",
+	"2NyBIvMcj6MorE5AJ0FxCnTmkq77O8KDToLYscK48R1gn8qhH930dv/88eCXm+vO+N3+p8u929dP+hc7",
+	"3s+PR2dt/0VreNWhJwfTV7vxj4VBGf80X/x+zBeGzh7KkKEPwzp8RD9yH05ijuC3zEsgO7QUKycMmMQ0",
+	"+lhMtkJ2y8IUJQ6LW6C9GbPcJdHJKwU1T1Rv8+WnN6Sxmiq0rJqa2VmvJBmN4sALJkiPskwvSIYRgE5o",
+	"Odjxj4h5auKgPDsY6LRgdH+vMdM8GonwnsXrFrVFXM1VaCDJDlrRWgWAIGth6i8iHyUDcXI7vbje5ST4",
+	"ZVIRvhrQc3KMVqdib5LFkEuqz1g8c7+tncmQwUvTE6mWQ5OeUxizMIUgs4wiAxx/RFx8BWQ7BADRCJk2",
+	"domuSTiHdIdrccMKbdMyGHJIRAA2vCU9MTEodLF6psAfmNaqX6I9qGcV05kYAzf1PDZZqkW019Ui4uJJ",
+	"XVAJEMju9kx+D23+9Lff/jOXI3Hbafo/7A3e/PDzX3++/nNw/u5875fnT8PXP/zc/vn6l+B153y3ScPA",
+	"Y832k8e7rfbubqvVbA126IG3mi5gXCur+sOeVJSzxVtRSb7CYL5luWqiMFaU0c4XTcXa3rJp6nhnDNPt",
+	"zv4yyzSapZtol2539osN028hs63aDmLbaxHTUG62kXYP3/J+ZuZRHP1uIhTs1EGZ2pEwfxRge0b0lqUp",
+	"r8WQ27Knrm897Kw4c1SHemRqrumXF0XNd9YO643VdEuH8DbzKknqzIqtqJrU2nCInI7HOQ67d6+hLsl3",
+	"zY85n9iqh1g4qHumuWYWs2zATsHeF5NjGo9YciWFaLGp1Q6s918pXsweX1VWk42w3ITVWGvyLbMaUOTu",
+	"lZH1DFJGZaYW0JEORTcYY4mTgWquRCNWXJh9zVSuNHt0EIRMO424mBHBszlbVvQ1BLEFMj7s8niNbDDA",
+	"dRMc2h9hMY1JPO9ycKVaAdBjQsPwHzKralmmEWczyDb6UnlFpM78IGZ+42slGK2Ze3NXejgMCOwmZ0Nd",
+	"jhPY00ASLxRynRgW1yCiuocEK4FMJ4IfETeBR3UPlXAfQVaBIL7IlidbBadqtVhRsqA8AEWvEgDR3Jt/",
+	"IArGaubhJAcQM929kNFI6rpNq7jKwyGQHufwR5flHUI9MhgxrnHCM4J4GWApqYd0yr1R7uCA9XWt5Ihy",
+	"Cr9XbQ507CKSpND4AThZSFuVRMbo9VrJ68EpVA6bknp4gCIUhRwRxdp0fCpe6inxAdruFi89EZPTsebL",
+	"mVXOZIJbUappLO8yytArdoKN05ypCs+8jcKyvVC8vbB8ic4opmjEwE+mbFFQXl62V2758ZkX0gggcLjv",
+	"oFUVUogd4o2Yd8P8Bjk/PT9ZLFJZC8Z0yLYnxWFv1UqX4nTQ6Eqjh3WcKD1gCVywmbdqVuA58QM6jOi4",
+	"WTK9ESsGsjjmBJblkSTYhAScTIJPLJRW5QXM40ZFRQlPTHkzekc+KfVJp1UKXZCBU15ecCVJvQQBlCSI",
+	"xyLBhGp+EUxkOaKdvccrduHq5fFWZ++xQ0bsU3YjDgb7j/3Wfnt/f9d74j/eO6CdAaO05e3tUb/V3qM7",
+	"/cHuoN3v9Fv9/U7H89t7/mOvvddvDVot2tov2j0Z/LWALJ7OY5a1Uu/udwrzUouiF4rl9kTjGgJwUKpY",
+	"QrwOx4OWggtkwkzxQURS9ecL9UP9eaGZbzQd9zkNwl5h7uYVWDDJ28uzJIrCPJAqyTudlqbYBEND8CGR",
+	"gc8ayB/G1DdlEjTlKiJWhI0kDfdbxZq5iPE4yOZiKmcFEGrwyVUo6mUpw8vm7YsZB4ajFqCuTY5GXHAy",
+	"EtPoiMxEdJMGRo2YYrCykSnQovemOLXVG9E4k9QKa7JdEgO6vfQ68D37NPlTalTtTlutzmMZDP/04/jg",
+	"doMVnQV+PFrKtKDFA/Csdme/AtPKJ+EmG257ChI+7mTFmT7GCYOxyqzgPBMujVSRPx05H8QKj29CY0vE",
+	"MgQHTyfrBQcvvw8+fIhwxmm+LBQTfeGKB+hbMAYZ6rR1uSQKUwcJwDaVXNcTlUIWezveZ7QL/PvXCUs/",
+	"DINB8veM9Sfg3p+E2sa9PfHVz+oeuz0JacAzF+tFtpkHbKCfeorslgWjhTQaIuZRyJI5OOro9BfkSOdx",
+	"Bw5wJVHycSpiujoMjoZhaSjcmM6hyC2JxRB05ly8xpOdJ7vt/c7u+gFfuZXJjtbJ7Xz5OULy2/yeUU6k",
+	"RxDTPg7iJJYVVkIXZWPRbeCxR7LLNRmTemePnD8lFPbRIW3yw1OoDhKGjhZdDrl4/sIhQEZgGUF7hxiP",
+	"Be9yOvUDAd/cBj4TSNONJnEv3lxdk209KpdEbDCVatuQYMQti7rczS6nqxQxiMqHwtViGgMIn5tZVV3t",
+	"QYkD7v7l+Oz0+fH16ZvXvZPLyzeXKboPcRV3hB5dm226DUT1x4wXGnf5TExDX5NLETGBL8G19jkZgQ0r",
+	"1OW5N2s8oYfgDKSunoqIR6V1tZ7QiI6ZYqiNqqwjzyFsppDng8k4HLL87eWXoowT7UmR2+yD/vdf/vUP",
+	"KNz/rdf849aH77ZX/L4a8gAkhflYySr4AEzPwuIhPwRPc3HVrd39vSePi5hggkqyt/N4/0nroN1ZiU3y",
+	"JbikY1l+1ZVIZO0x9uDKp9Bud/b2Dw4OWo/3dzuPO7sr41pKWGRFBwa03dB1gXaGb9ppoWZwHXg3LC5L",
+	"c48FmUBUut73RzIV0GtGa2j9dBqFXzpcY7OrTzK8gkCPt9eEfaJerGPik4u34tWKkPC4qBVzjGqfrgf4",
+	"AvRViPBkI/8ul5+/sj/BtTy9DO3cfGz92PEPFi9EKzB/rOuGtXYrg1FsqlvnlOIT9zmrmtK/5RMrWbQs",
+	"/xeiqZZm/7KIFnpOytOBoDYIFkOSJl5MveeRTFzytuXlhjG4TXDB52O8YeKAsjYY/V1hKUhYwlXGT18v",
+	"A5g/qbxBYK8je3gQHSVJIOWUJTfuAG0rqFAuNZjurMd0VuRPq4WH/GnwX0RUTiNGhoKB9q1zSvrUuxlG",
+	"YoponGZF9ZPZ9TNfFnG/e9VyT6uzWlkomT1ZmkZtU2jF0209seHptk/FN366Tz4VVy4/uWXRHP2TOlOL",
+	"9iFdrKRwOfuEVX2XHyJsRfpsmEtmut9RSMvZySU1RxInJMQ7aNibyol5uFDnyZsKDRGlTA2W0y6mPQdH",
+	"mIaQ6c8TrHnJPiK6zBHJJD+CB7J6FmFaiGEBqdmKLSxZrUwTHOxMowjGDpFxEIbkhk3iNdfutdVtYXJj",
+	"JJT+UeX0Xeimd2nlsuK5BBFJGqw5XFNqq2ioGeCyshcvYs09HMaZvhSV5euGpvif9jlqaF0dE51a1sOA",
+	"31QfVHoDWRjOA4kAm4ukBJE94DlBQZMUwyxl5zcpXbPlrLC6EMH2m4sQzXq/cQFSjL8BimHmJu8QT6mH",
+	"XDG7zP2eTiZZUQDB6WsFNSe29Gbv8H9bEdmsuMcKLDGsyLFGAXS7QowfRMyLRTSHVCfVHvtLkhc0UteX",
+	"LYuOJOCaIbsOYaFk1d3GJcnx16MkB16rkCCrtD5cD3zZICJSW6zL2pJ6sh6N6nwmy+GXQoGaXOTqJdUN",
+	"BVQ/6JujiiXU9o0f8otUNBed9EeSaF7dJPrsz0aCcHYL0S4Yda6OA8ZRmfgw7hM3reHrJtSZM0Lf0phG",
+	"xXaSY46wxbaP3Awo8OJpxAzSLazWlGuU6AJTiJ/FNsa3ym3MlCmLmpnKGEEzih0ieLgWjxCdTDTOBy5F",
+	"Zkifa3EQw9hO+DDgTMeu57dFB7D1ymNmsJQMMCbkQJKtXI5jNV1yFvg+C8PapqWmNTFkaktbvmlaQiKb",
+	"g+ZW4mcPoaBkVt2xaTOhhpV1qa0DtSnMa/bQGSoiF2+vdby09qCZBvVsZGafQYkyIIXGEbk4vn72Uu+T",
+	"KasA7XTy7kOfSVI/vnp2euqQCYs8xuMtxj3hM79REGyZCRDd7NguAyGvm44sHWLrwx/rh+9bWwdKkdi7",
+	"a3xff7/9/b9+eP8vW//tw3eN7xvf/+GheMGLiLEtRdDkz1dvXhMkkTSVeI+8ekr02hwR9/OdW7IcX5Rl",
+	"2KnNdiULpzjivPoe5nnNw0fJShatIeW1BNtc0Kcqy7cq63Wsa5Gc14AthHF/IoI8mKhkXlRkLN8gOLhS",
+	"uG+leFUz1C8E9eEHUsmcdQaRxDgzHYBHg9CktmDdgYjF0ZzMAu6LmRaZcB5ngWSbl7bcMDp6ErHbQExl",
+	"D7e3YjlPbGwEkW8ufKAMRCLGAG8ZDMG8L0hd3yQmmJ7oYaADxDGEdEICDGlo5CMY50lfmy9LJWUm2UBb",
+	"m3lAMlozBD2FTlqtzujnCjQaqw8TbpcgNOszmyXwMmLIHMWVqo8e0DFiWy0u+hvODPAVRtYYOKzCamHF",
+	"fYCCjT8+khrf3MEEs3Y+V3N50ELCxfOUMSdBDGc3UWtNmdoMX7ZMGlAThvlkr7VThTBDGjPuzXtFsS4v",
+	"1EykDlTW/jFdc0bX0lIjm0YM7ujjIAwDRAOSuZDPSuFtkZafvTJ307V1RB5J8vL6+oJg29zSDDGhmTNS",
+	"184wh6gz4Sdle9PQjdZOlRB6nYRQfnyDOEGeeLADmztIhgwzo1lctsyWVpDAz9H2X5i5pN0CZtELFJbS",
+	"h9E1qNazkpR9cE5jRrZ65tX0tuwzm6luuRX/9rW355pnFrNXjR2DNRCzyhyoIQZ3sJTj9kIxLHNwRcwT",
+	"kc9804tDROgnpUZJHa8FWuAbpjWAVMt4HQthTo4UeCTMNAoOgQFW7LPhlOclwiKXSYLMlvKZZEuJVuu0",
+	"hjcUwl+djbAOP1opPFbqxpotfpyy6cMqxJrwqvMLQ6oYEZUU2Ch34pJQDJGETW0O1T6f95BLCyqSdKul",
+	"C/a+AoTpkSzItEvr/hYIdhn3lugViaJstKBCLcMPfBPueC9V4jr3tkeS6OZ51WFB+87MeP/JRiuMhnrN",
+	"VZbq4ODXMEsSSOIDV7WOk7kqqevDIOCBHCFlb3aC4OoyL7+1Zg4QVtHGR6o5dSrpVLl9WdSrrJsQctJs",
+	"DkOrUhailR5YcuCQPWeO3sJxI3Ut5ZvmypDV5/A1GEWYjSysshurkvXqsSB9tB0o5qtEScB8AI0xPLlO",
+	"SefTJ71ODccw6LoSePaNm0SUp+roQm5f0qGiLOgiGyRl/16KAnwfZcrmsE5WtbLYlZ2OlfLUhKytzKtE",
+	"Sq7UWC3GtXhwc5fAjMR0MnpDBbXltEzrRVxkyNqajfyeCw6kzn7G9qjGnLEqAYzSEEYXkcCXTXIamxr6",
+	"rl7ArcB3dbxsCsiuR52lY/Xe1s87g8vOzY9P+j8djF/vTs725XXn9t3jvz5r+7WM1VK1Tu3KHz6X+aRz",
+	"C7DKPU25feFK57qqKvwy+GnM7jW/r6uHJRrnWuWsDDdVKmKEUU6YiLeGaxyZYIlvHH9cdI4fLZScX7/a",
+	"vLWYi85nPaoKxF7dEV3w4H3vOym1/X4uPRst5oMs5O9gEcHye12o8R5zC3XUZkFpXk7d/c5F/24YNo6I",
+	"ZIy4VM65RydBc07HIf6aIMAlGvQgMngOWuJ+lwZ5pX9Z4KXmG2NOMAFizV9FwO3PIRvEWhxaj5ugsSb1",
+	"/ewXCO0CbDxIf1Z/p78sQKmmYFfNSSTUksPXdjhaKqwTDSmrOSy5MmSt8ivwYBN5wHzAiXDfd2vfdWsf",
+	"9NKDZMt72t8vWesP6wmClIAyCW47nWX5bekci0V/3vNkVACjAbRW5WzPRr2dm+uDj79kMeXzwjorq1tL",
+	"ZfVZIONlMjo/5o3CySB4bG2RuEG02EYCMSHpFUZhjBULfAwVW1e1WBkAlgxinRgwaxfXEhhngYzvJSyA",
+	"br59QXFZekGmcXIZtgxM2fXC75dAkusapxB0XmClgmjQxbvsg1ur9ThXrsNaJHSZGAo2JiK9+r8HMlpj",
+	"4e61ZL+DxXpbFGyFSbO5KIqLN1fXzD+CMCylBECME4brRMxnPA5oKJvkNVRdIqEQkz71bghE5k0iCE8g",
+	"nMUzEd2QKQ+ZTOEYWIQ1RcojslRXjPuZqCxvROOtxL+cy/pcCM+y47yzYUDwju8Pt7frdsj3f9v68Md/",
+	"73bfv29tHRxvvaBbg8Pmhz92ux8auTCubRPCtUyyvwvi0RV4uKtXGEiJLF9bQCY9FVS/D4Yc8qswXqLu",
+	"zkaSeVqr6VPJHu+SGzZvOKhU8zm5iin3aeSbIyFJGPQjGq1bZQdfdD549eNBtP/Dq58/RtezX99ePN8/",
+	"Pbv45VR0zugZvZrZ6lJeV1LPp3vwx+0/ffjjH1aDUeJiVKobsKD0JQ6q7LJl6hXRGMN8AsFhEdMIkaL9",
+	"XYv7pI/diw9Z1PXNciQ1DOZNoyCeX6kx4iIcT4JXbH48LUKsKioMRequvOn97bf/dAHkN55GHHLdPGsa",
+	"aX1fbV9UPErXrsbNxZkF6iVowDPlgw5rP20dX5xuvWIW8hqFMap1fMpoxCIz2j58emH40rMRjdUo01oR",
+	"teIQXF0MAmJLNIIM5gC7pO6qzkUU/BUo8JDgG8ltp6nnHHACAVJEDLrcTUaLx9/9aeutZNHWqe8eQgqx",
+	"F0uNo6pTK9AFoXONY4FKdiy73KTbIIZdEBtgABMdkmyEWkTASMZ1JFp560diBtk7UZePRR+gQyYTdcym",
+	"oQ/15aFYJaN+NsEHCorrukm6uIc6JJiO1eX1GLLDQ6ioOMTz6qZE45I/EhfDr+EjWO9HUOwis7CNLsfo",
+	"EVgBBLbZIe7x2+uXby5Pf7HBdRDsGSbvAw8dIgFF7FbcML/LcfcCSXZbbezi5PX16TO7D7UqjBN7e4Kk",
+	"lIlAiK0bNu/yQKp9QXDltExIMORQnAiwdeBAwwkEUkjJUok1RZTnVMYsWnqKcEUFJMNDa32Uzo+vrk8u",
+	"e8cXp71XJz+7Rmb444Bn76AlRwVfXXZa0n0pCbfyYE8VYTqk/bff/s92xiyv6MTNJ2m5TYi6RYAKpZtE",
+	"bBjIGOmlSY7JOJASKCUiYxoqpcGUbwl8oFsMIkrwlUgBvBIcJYNzlB6pJQuhmyyugmJ7AR8UlIk07CKQ",
+	"hBLJwsHWSEgARBhPwzjY0sdDKUFEa0eHmJHspEUG1Cy6fMKiLTCNScXAFS/E+DXpWIUhvRsuZiHzh4Cv",
+	"DnPMlJNwujyTCukUZaLCYxjf7zEHUaMuT66u4fukaG2zy7v8u+/Uziu1ETtsfvedPuYpaWlknlmCO3KY",
+	"OTP1eMQMZ0LO45CE/ecZHrSuQFNdvkhURzpuvYioGkhxmjelQ6+DWawLoWn9aZzn5OZE42ESnMkGoaEU",
+	"OOViNt/l3WmrteNBH/Anc3XYSxAh29chN3SFIDks58iKFSN6p6PzaJYy43TCeHK6PPPu5by0SY6zvARm",
+	"D3IrZR14pGEUSDNqXdh336lVjaGSDWT6ANZ+AtEPuZBIZs/eXF4p4nqK800ATUUUDAOObES16R2fnb15",
+	"d/K89+by9IfT11cu2KA9GobQ/PjitMvrk4gNwmA4ivFOZCIwj3I75jrEPfXZeCLA2QnTcGzadWCSCW0C",
+	"rT5DhLat6/mE4cv7Btja/WlLJ/Wo5iggIhqzLUC563J9PBziXrI4mm8do0UOuk3GEW/hFZ/5Se/qfONJ",
+	"ERMlkLZn0tXLZrRVtXQYhgXZJMahSwLZ5e7nrlHwurVDiAD8dzQjki7oe+rbv/32n+oj6H3qM5+G4b9/",
+	"9oTPEkblYGrQ94ofxTQI5fd3d8k41HPyEHixiMhu60CNqIQzpwB7RleFqG811lkk+JD050qdYeHAIbMR",
+	"jYG+A1PtD3SifsTojb6agq6MN1hYaEDN63LD+xV71+VlpuEkCuJmDg+vfDzkloaB3+XJeEifeVQpIFr7",
+	"8aZRpPQBqdQo9aUUY4bIGUGMb1aH2B8/kl0+CD4xX6NPSADDd6l345I+mwvNZxaK4ziGSdAQEYhpl2MP",
+	"iKbvB2mwNESGJnul3orzYJ8CqU4C9tAk14ofGzgKCbXFR4E30pPoh8K7kXCbXFzBgE8g6YN4SlmPuJI3",
+	"QL6aIpo6+MDViB9a4QOxNkOML/h/gIUgyW5rFzV+2uXqLWoV1AO+YHiNhS40w0iL7yhWZeKh9Oyg1oWa",
+	"GLaBo6M68AWwGk2m1mlX9PkMLox8CFYTLcfUtuSZghZshyZYscuBYwL10TFogXhxF/7cVP/u7AJKsQTV",
+	"wISAx0lFdfyqyxEHvw79FTEBPK9aUJplGUHUE+WYraXe2uVT7mspoHX7LJE3yRVD9oxzgeiBRCXQy3Op",
+	"CABxOlOGQlMFgPkpZ4EqIkwC06MxA5jQLfi/Zpvpt5dsTAN1b0/uN/ZvksUuqU958ElXrpWNo6QqlqU4",
+	"IFSoFTyq5tg5IO7l8fVJ7+z0/PS6d/LTs5OT5yfPNe5lhs+aOTIaxsEYOKbSX9Mi/UqPozFxfzi5JorF",
+	"QrAZM8WR+vMuf59xaX6ob2c+N0j95fX5mWInLAIFjsbk/bYvPLkd6bduf6jnvmg09MCeCw9W/WpGh0MW",
+	"kbenKAPVKIQ3HTO8DYMlzoeBYk8oaLo8nUhmAG7ufe4hgVFOQPVUJ2vCxCRkju4ZaRvgfjKaH2KRQrX2",
+	"5GZn2ODxxSlec8LAY9qqorXq89NrnWWSmgmVFJNiGnmsKaLhtn5Ibqu2d06Sz6h165pTu2WRRH273Ww1",
+	"W6qR6oNOgtphbafZau6gjWoE1oht6qFfaiKKHHVXLM5VG0P9eRpJESWsBlhWLMiYfqprLq/UVvbRbRwR",
+	"in91Oe2LW1bMuQuuKQcG8vWQQEd64/Sjmv0CcpqSeolYUhLrOk2kFTNOrPrqSsNR19kQaAJtKED71Ltp",
+	"RsxjwS3z3SN7kFoEEcPEutwTNGTSYz5x4ZFJLF3tWa4jfpIYkOlELYh7efLs5PTi+qp3fvxT7/zk/OnJ",
+	"5ZVrpBJcVhCut91qNZrkklEI1AvGWGlWdw9CPCm/1OWJ59rsA9ywFcUx7qunkiuQGODqgBBShIGUlxDl",
+	"qQ/FtG/OFxDFngp/blXawHLmKcrsrxJx7qzM2iRCcmkQIwQtt3fu9C1/pTnw2EvKttxlDXEa3tXwWCDi",
+	"Tqu13qCNRdKU0FNjcypNJbVKKu3PMjjqca0xPW1dhfktKYVonTyw0+7iZIu6TxZl+yn1k/VTj7RXP/KW",
+	"U3Ml8fGhndUPvRBRP/B9rDO629pd/cRrEb8QU65fcbDJvuHKJ8ZhpYArVqjFOGDss1BtI4Z1mugN+Eza",
+	"uwi+mNcnDVMi9fZOI2NKhntA5a0FLX/Z5rqG8y3TaXGn2xV24ILOAUtTiDMaYajabnuvynbL6QTRpM6Z",
+	"H1ATlbLbOVj98LUQ55TPTUl99dxeFbI85TGLODX2eljl8ZhGc+RH2m6TFHdRjCmmQ1k7fF9Lwsg+qMe2",
+	"wdqw7TPqb4UsjjUaz7DIl/Q89f6Brg9ucyWkU0sRM7WT3cuT68ufgW0fX1+fnF9cK75twoCzEaSHqXVK",
+	"i/3UplTEcM8CGT9n1D/T44XK3hp1G1xo+WQkALcNZGqRVtMlerpZj1UJJK2x432cqpVLzHjYITrxq1E1",
+	"WkowIKC4ZTqXbdBawWv1MFwaQ8l7KXrg+89W/tJewgpqJZu6R6w4bmT5VlJFPqfHAKnYBYhqYznsdfpP",
+	"MourFrzmVBSA6ZIv26wEhgXq3qsV1HPPoRK+//Awcsgix1XyKEt7X1AOgSEtL4w25S7aDwckk3MfvP+g",
+	"1jflP+p4ZmZpMR8YU4bz4H6WM50zuHFjQKHxONm5fk3yis3R9KYxfkZiBm7oRaZxrd/1MOfp/edMBlxZ",
+	"SptmFcfemJFnIpqot9OY9eCK2YsmBpe/ImEjIHWY1GnJlU74EgVS8hUA0rIlGbT9tH7InSKIBzhVuF+Z",
+	"4LmSQ6WpqPltHI44ocP8uXBK7pFgPAKroTa7Q9QBOLOx5p92duPlTRtlrIAFMISBpTIxbRKqutMF1siI",
+	"ytGRdtFCZMdAx3eEQsZFQhhHhDu0KIFXCDbL5gU+rw/3uDdVPV/3ODkF9UHyZ8JUsbirTNz2Aq51RWtv",
+	"JvzpJOjdMEWD8qa3++ePB7/cXGfjlH9+PDpr+y9aw6sOPTmYvtqNf8xmXP2Tx9k87gFZ3LsgHr1i82pc",
+	"zsqhN6f+q6sR+sK5glOmp/yZ4IMwwDDDv8tt7CuwdjzQCYuuovVsf05OxF0KqFF482KxdovgE4fow7Xh",
+	"Dbhj0wS66xO3qzbd5YyEbVLvz7VyFXAZU2PRCzjZa7XIWDawU/DYRwwNqbLLKWD8c0bqu63dxI6ZRopo",
+	"c4vUVaVUF4nJuMtzFkVd9RoH1W619kndGKOTQWlzo6NdtV2uE4L1YN13V71nlyfPT15fnx6f9Z69PHn2",
+	"qnf6+vrk8i/HZ26jSU5jiQUj0MToJE4p6egocMcAzuZiGkxZIO2eDyItP7sc4K/VY3TIGjrXk5PJFOJ/",
+	"FiofHIFDB8BbkqrDlHf5lJs8cny0SRDynw9TaY8FL+Bn9E0GYUiiKecBH3Y5EoAknVYHgzCPDLyV9YyP",
+	"lb3sWLcpVzc8DnvYaHb5a6FGBvbvfsiKhD7S4YZC31x9L2g8KrrUdjaTayZru6amqitHVBAzD8m+F+pC",
+	"LOXf6OoBD+oRnIxsIROkn78HS1/T6PgVWCrSW1brpWGYrFqhBj0si4O2xafBEwSdOcU6SncI+JpisfAu",
+	"U5NFFNwsf2DxFzoRG5p5/qmxfXmNrdpR/+cpnuMB2Vgr2sYr6RbcXMq8rKdSTuFyzNks0X8GmTBkvBiL",
+	"0E+ikbUmZNQodbYh+AZDT7TagSWrUb4e6dIWSkLSMGkD0WNKuKrj14dikP15ly9TqkgdcpM96o1g2Kgw",
+	"ad4DrwwFHzZ09IytxMWZSUBItlX0KdWSMsGVWYVLTBg3ypbdnY54T7XFBbUMvfVQOwZCJ0h9udqVumf3",
+	"iGwU6ROXsLl4ojAk+B+CgWauygfv/M7ZzcUT/uNudL0/f7pz+9Pj8S9t7+Xery9aw+OOPHkyfb0bv/rn",
+	"Vfkf+qpssYZ/cuV5cvYSxpwmzKzNoqdSA8kMi8tt0ti+eACjgpCrt9fPiE/nkriKCbsQ8BELl9T7AorN",
+	"Yx3xI2CnhpOojnZa+BjGiMTCp/NMuQHdXWBKoahOG5aTEcpLdblPgxCvyWPB45H6GwBpdWR3Hf+ZjQQZ",
+	"U59ZAZsiMkyU2pFQKZN1dAbNWLLwlkGBdBqrMUOOgXpZwyETRm+KH5dOkpWWBuMnnlMTJo6VOcUAk3G0",
+	"TddcVrmYgVpLlWBRbzJQRHIKSFsgf4xwwjifLod2ZqiHWBp1AjF/U57k4ORFSRIIRL1ISNnlqVys26JU",
+	"PoJxJBHzasIB9wKfNRwiBfHohHpBPO/ySUg5pmiZFEPj14liLYOVuE1EKzaCKqZFMiZRz99q6In7iBin",
+	"uAxWJGNDzaRuSLVzgGSq8dOACotBEFvtEv+yIuSMazkDM1eUB1mK8LYwPDg3JQPaaZU5vMVaw3kwiQxn",
+	"tYfns6drBr1XHU1VN1B6GYaQWVO1GqbFTnuxRQcTQqFrRZs9i7bt7vf3V/R+8Lisc9jA3Ean7vf2fmdn",
+	"16lp9lM6vd12RzdKu4LeFwetRqJYAR0m4nmvs9vZ36+uUsQiTwgGq8DG9Wo9pEyHk7lKooOU+afohggf",
+	"q2i5QfMpkth2wHDt8LP6bsRoiNl1hcL6kk1EBDUC0kJjkkW3gceIRzmZRUEMtbONBUZdeJrkOLFAtnSC",
+	"mYtmuUMibtwkfF71oMTXXmtHx42aVj4bRtRnfqYtF2UM/SXO4sEMJvYRUofN7/fUTG1QmsTMKG5A7waI",
+	"z8Odx+pgFYQMP8DZwEmuOhZmdwJJcG/n9wp528NgxXuuYSu3hBpIKFlDs93/UCtpyFmTHukzIPeY8Wb+",
+	"hGZO45XegZEhSnMWNZXiYQQYhW3UBbYk4/4yf88lS8KV06NuPUtAOawb1woiFDQOAa1fx8KILg8FH7JI",
+	"o3QQyueQFWMlwgQxFEvjkB5j5/Ad6kwgK3U55znaKXcPPIVxXjHuvxRwWB5IBTBg83rrH4AusiPNA8IX",
+	"kAnui/+PFz6sI2XU3t0zkvgrR63aUs9GdlBHzM4GX7i9wk7gRSh3LqwTqPMnySAIQd+v4B4oOGhFFYiO",
+	"8qeoy8uPEVnrFP3A4i90hAQ3kOBoJ4J8AsSNwWOkWLGYxoDh3W5h1Iy/0qSVTbgZC1/PZgGaJ8P+vsQR",
+	"XsXiEd7pn4f373x4f8Dk7HVP7mS6LMOq9PgeZmz8OtohSUlFMO8uZ34AUAopQIGIUhO6g+DrSTV34ASR",
+	"EGNHnWotYWPR5e40Cl1z5UfLhDbN1E1dXp32GgYyVgxijDVt9WnGxGRjMgMxLxmDOAqJ6dbuZ3XLPiTd",
+	"BENTzbRbI/9ufaVm0605JqOxF/hYAR7+0MHRSa51L/BJ3SqaqfprOGZEd67T5bqetxrTIjbUjM5J3ca4",
+	"dlLEa8VRZEzHE0jUNN+q7mg8jdghuW07CGGggahenh8/27p6edzZe2zwDBJXhXr2keHATpdTaQxloPSg",
+	"wwQXLYmJ+PRJXzU+I/SqWjhgft0azMz+PmK/Mk+tG4kYlYJ/f6cxIoCWRIQp0AWQIF2+mHmepjS7eiXV",
+	"V0nuMrzANdjRPfUGNRxrmq5po+F49G5B4ePsqAHnQQ072bIur7fVNW3XaeVqKWpqtECBLOgDGjaa5LVI",
+	"EoZNdE0qFyBJPNX1SVJhySQIo44PmLBw28OOkgsdZmEh1ihxjUByD4kLm+Li+DITVvOHZVe7hVvkWvmK",
+	"ySYsrm6X28vbm3J6SwOAGnWb5JJhxWijL8d6VMxHMkIq63IDl4YQIlZYrcecXIUZsJ16OlQ3Ob/1Tqvd",
+	"OOpyqkHj3Yu3126mCmrEJMY23DA2gTnVO5DQeIy1TSFl3cDnOQl0noigrv5WKDwaEur7EZOS1BV5wFcj",
+	"IWMcst4lnUoOSAkLhKh77cXqKqhoVQ1ICkSbQcwLQShRnWL+PE43YlKEcFeBSj9OHshP3YyiKTfAM+67",
+	"k6cv37x5hdAavYvL078cX5/8CfLO1XxxWTTkiDEta3gOY/FVp4TGCSXj0mlSpdo5mUB6YJmWvFpme1Wr",
+	"6mVXhXrZhlHLBapYgfK1qWJVTXdamNDXyBT9pw4KN4qkWHV6pVB0eMMmcZL7rjNZ7pzNg76XrHZFcMba",
+	"f5kdQee9UwYASeq5fIrGN3ST+K+QALvpbeRqk9vInVPbHrM4CjypLesphW8n+n2pnT1rbzDNj9JIR5Bw",
+	"maL1YKpLS16r9ko5GdPYG7nEnYkIFG/UC5ViqXp1GyssEgsh4aUmiWRODxZl4+nFUDcgwOeNvZHiSyLy",
+	"a9V4jGoKG+TTSI16xLyb2gOldCYTXsU+ku37hvjBN2YoUPucrvMmZoJLvCTlTQWmS1KnXB8sOElS3TDQ",
+	"Bh/EjSZ5EYkxXM7KTQhklQVBHTZPUSjzMUxfxiSID81JLbrSFACaOSnY2PJ7pZmae0TcQUiHydUKFeYu",
+	"B2QcBNEXUWyqZ8u5jNmY1F38GiwFLiC0OcmNVN2rku4bR8RVJ9juH8YPMSZwqJlPJpj2kFTq7nL3u+++",
+	"c5vkXDUA0BZJPCrZVsAl4zKASBylCb3lgSd8tkVnNGKHJIYKfWr8sE8YqCjGExolaeoYXGnuvI8k/h4H",
+	"/SCEABOfAd2qdwhO6q9fvHp+SAbTMNyaBX48MmnL8PYwGIKhQuJMMAMEYlQCTgYiGkt1H9MdalhW3/ro",
+	"eYCdiQ/DwOBG0kAoM/VSmLW6e2KNOfcqjuj//A+A+4shPtSVcUSlZAAGpPtTs1a6opIAHh38z//bTWHM",
+	"8F3qa6bYP0qGpDes/o5rp1SZQ3QVwZQd4gfDAIjZE+M+wGiRMY1usBrYnOCJwko8AmBzsV81DCplwSBC",
+	"9XXjSL8w4LoLaVxrxrTe5XIC57P+knKHvKKcOuR6RAOHnFHhkFejsRrf+ZzyMY0auv+Ay8Bnmiakvt66",
+	"ctrHCJTKN0oQt0kQVbUb5XFMxkLGpN0CG4te0UGXg+GlnTG7HGE2UyJUYR+hNKzwA2Yi2TrkPHja7PL7",
+	"uxCu8vJ6w1vqChFdKn6r3z9TIfvlr56/O4WDUGNd/udV5HdxFdFaypo6j1P7tNUX/hyhX2uHndbBk/Ze",
+	"B+4oObyTJdeRBCcr8wgw8znLw8FoC0UCep5B5CjE3nidGci6UZgPi4SzHLmjYw67xrO323S2Wu1MG3ux",
+	"MLKOx4PeInLNHoU5A1mDYSbyDUJNu7OzW7OCY+QomEzwpAGedu0QW8tm8svDwGvYW1IFZMPUwc0CNH1V",
+	"zvP3wtQC2I7xvHgJrLOZpfIPi0dw+3OOYu62ATavLLXpmeCDIBonWIaIrWj3gUVYiA72MQOE8gMJ0GGz",
+	"CLTwdbZu4HoH0n744fNv1B2p8Gi21z92dw9+ViqADuY3yOaeX1lW/4PHEBTC1lGSK2q58nwtyQ68wmtp",
+	"tk+rTGXEvGASKImqfVk6KdBFT5h0SR3gotFnJB3tm0RY07RqeYrySvpMnUYJ1VLMTaLLXeDmPV0dQT3t",
+	"6hGkXwH0PLTTiK2cTKZyhLfqWBCobdLlgocBZ0fWfYQMGcCUmpI2c+OkbZK33EMmwnLYegYSIsVDBQxU",
+	"kHr6Kv0EUhiKrxjcvxcHeUgMoPUFK26temBhV0zErw6TALrriz6o+WUCeS02Ml/rstN58CTwzZSX5JjI",
+	"2uHOAzLVpal8cHb9I6squyQIPj6j898piuu3A6rzd5MVivmsJyQ0hLedCmGK0izJXMQkCDDbYcUAMMVk",
+	"q1FBeQHFjjWvTxgwwKNC7pVkrBg34sIMYQWE6TMxHtMtyVSjOK1OJB1CEytUK1drmYYBdAysCy4zIeD7",
+	"6lj8ouyuhOPluZJ9oCsV1cVLbrY4M6Q1L63OLOM5pKENRDR+yMueRgNmfIEV7hhWmKZ3wF5mIERxJe+c",
+	"TEea7yWPDQYLzxno0QfglIZQVl3T3nBGGI8jdVOJTMKqJpgkWgmEF4Gww/8atzezegAsL7OIpMkRRD6B",
+	"Xo/llhLtMIGqvXkw0ncmVjEtj3SY6JnwmBhglJ/BpXiXr850qGPCMBNLDNLEZb1/gGCFnWiFE8p+mMJR",
+	"A1KHElMYzAn9zkYCfw0keDa4gE4azSRRyzXmJFKnfcl4bEaNPzeOyITqqC5gado9BM4hNSOKFcmpTGp/",
+	"G/wNzj7FZSjOOt2sEoKzWRAdDRpIPbRsBqvi8yW5q/qsVj1yOLYrfGhZZq3e1yBJkZ5E7DYQU11yKjO8",
+	"iE3KgI2LhoyFxdcbscGWLk7sU2xhAjV7jJviiOy1dF0c2PjMgPdaxQNDS6M9sDH9FIyn45TN60+LBbQf",
+	"zk6QVrbXQs2uS4/sNjnPFdF6F8CqW8dPn/ls8EPJrnEBab/azXlItF8AHaVKBmTcMPrILCcEy/GazgIv",
+	"pjD03Ff9efJVtQoSicjCo4JXoV4qtsY0DEWkbmQPo+Uj6V2sSPE9RgYiBuag/xcyLEYJGzRS6f9n7916",
+	"20i2/fCvUn/iD5gctGlSF49NYbChsTUe77FljySP98y0j7rELpG91ayiu5qiuQ0DGzkveclD8niAIG8H",
+	"CBAgyGsQIA/5JucEec5HCGqtVdXVZPMiiZLssV5mLJLdXV2Xdf2t37KCcT4j8Kty9h7iEBaR4GmGLpcI",
+	"ua5HxdaOdog0QoArlWhP45CxAChzuCkokHpE+yNqdJBqIZ0AKMlps7GCXpqVI7C478DelLDilqQl0aHc",
+	"am012UGF0uspDHxQh34Ssklmez2AXtMEafAt8x1fhyKZB93I4j/m8xrjQG41pnFJSfRaaSqIgW5haSLP",
+	"jN1AJohSg6YvnvSQD2oXpCzGubkJyuJrFNiXmKbLCXDwAm5Lgq9Rfi+LeONLB8AJ85lHuO/CLCsqJ1x5",
+	"T7E4j6JSVXn+04OP7qx8wgDtAvO+2D4XM5aHHMrtySQtDuei6MWK9vM7aPHWrWhD/SRVtn0nTg4UauFJ",
+	"jqA0K070INHa/FkHnF+H3KYctGGahnKcSA3d6Lsqi7EHm3LRIyw/KvxHbDprHgsYLHzuzlRXXd9lTHJN",
+	"jQXpkwjQwrrJduUE8wX2uIbSaGTQ4xVamRmlXKEj3wBSxunIS6s4J8jsBK6uivwh3AR26PpUkVUG16Nq",
+	"5sW7SsrHxQovqH/csn1WOugz1z5fmQaBHWLkIolFJznnqxClBksCcNAlck7CFSKcEpHeEzZMgEsOonOU",
+	"UMXWY6EEuq0kn9gvIczvin8ibHV/DBxcEdLG+x03/+Xf/ge/B7BrOse7Z1EjoD9IIhS93d2P1VgyLfI8",
+	"kT0NZRwjI11GMk9SqOLIun3opRmwCF8hajTZwfR7259hJjcVpzlTo3ynuB4LK1H8Y+VS3heDueE4mPkl",
+	"wThzx6kbzi6Iff4Og8gMVlET81zDh9H6Cn9BZsLerxRyosDSiVKp4LIq6oWBQ9tTFHvATYZTMblepkbD",
+	"eXx35hErCymlBnjiVu/ttvyHr05PtVgr9s1Npp3xVZSbv5/huWkiZH5s1FwRp3KDqR0KwSZqxIjIIOUj",
+	"2e3/f4s5ctv2WUT14/lKWFvhfbBqU7mBKBpdZoJ3HQ4SzjX86//+p3//72qdjU9BTY2lEUfwwbtPK6tD",
+	"iKL4GhibtJo7WnmBtGIIGjkmWr9NHB1ZGJ+CmicD7JBpG77O1F9FN2e7Q5WmypxQkAnWvF2xcx4eF7vd",
+	"RzJ5PxLIc4wP8yVerbPhPhgIabnRVkFJmz298hZrP563xXBMxQS2pudvY+X5w3/bOaMRTU3a424rbouN",
+	"002+dbLdfRh/Kx55kxYPpmasFg86YDV1cMnLc9eqmLsFZbPFJKwpXWgk0SqIThCNXxeCMyMd52wP+HuV",
+	"zmvmyh02lXVLx3yiHTNMk0XxICoipPlYGbsnT2Q3L8HHnN0CWE0pAgacx2B9ZCoVLMIbRh37Lx0BBEF7",
+	"3W8oqwsMxnzCiJPB3TxXqsn2+QDxqqy4pJIRYsdcb35qxozR0hOhk1iU9LotOmF1bj+CMjKApE0oMGts",
+	"m3iggb+CamfigcsHQrxtyJOsqmk5lkUV1Wx4RiObWRMfYDJ7GKELZQTCjDr9d/tcSpFGnfIMd5WZtQjC",
+	"xNi+HqwXinNrN9MLgsEKWHhvMxQ8QGDa76RgujxTKXCxFwLQYdNQ1zKgUQYa3vlqpKQSLhoGVmrwuQSB",
+	"F2iJzStP0rq06wqKc12yfxW5/9mj51ZQFF9vaNY1m8tQOE2rM+dIP/hI+/fTUpc6ABltnF8SODuMM5Kq",
+	"iCaRkwoEXCWyjWTmzQXfChGwNWspbk+binTWe0KKjKcXPeQ0J3fH/DZAsrd14rCL0ZzjdlHrwFznlc3M",
+	"yzV4HGFg3amM2X2M0SCb/TbW144rSuCZYLlKyayKYBvQvoya86L59sBerQ1vWXuyOurZxoUD+xc1Lm5E",
+	"sqzgwy+ZhpuwJjZvWszQWP6Y4uarsirw8F3IqniA3VPnGhd7gKggEgbC3xBxqmQRXIwBdUQl19sB2wjY",
+	"JvuXv/+zo13u8aFudEJpIUxRwOw/nVzzPqLwIX4EbvlfVSIF8GvaT1JxCrwpZdnI9ni3j/1gLSpKncBB",
+	"Nv/0GqrhT8AM4jmLzHGNWJdnWSI0q2shWKn5QsPLKxSvTM6u6nZHWQZnOWpa+Cw6sTi3zDLHmkcVl+8U",
+	"3BlJHhT9gAmQjEM8E8O8yfbOS6whYMxFe7/s7R8dH+wd7e0fPX+1H4XS9YahDkvG/ouKHIaGItNpOlJo",
+	"FESjDqV5OAxV4ngBmazHUF221W6x6PDX/SfHB3uHe+bRP795frD3NNphmTAHCGMbuDsgVWMEeiJHthrN",
+	"xQVAJBcz0WS73jjh81DqvhpX84gyqcasbhZDxOa/yNlCHT6JmpRrWmRdAM7UWDYwAITXlTB3toOoTmRX",
+	"AHUfS/JQ0scFhTjpqCZ7aSsIZTphdTIpdWfayLYUvo1FSRtc32WZmwORjzLpbyzYlbx8DnugEt0aJuUc",
+	"zcNVgcquNVAi84dbNQ8S3KqABC9Pg8Arrp0GwL13rfNtUPNO4qw58NhmzhVkjVCOkEJfhymxtZIpcTPx",
+	"iMfWgrjQs0rCtlQJE/NzLKCZyhrVNk/b3Q3+WCCH7f12zc8h/SjSVAUsF3ywxsyRt+SPLppH+lgr4vm/",
+	"28oqevtcfABLZtEmcuO8eGbJQjRw92x6k475kivNLqvjNDXWMc3TF9mafW/iH9/4xLeva+Kt8QAL4L1i",
+	"u7VkRBsXGlH5iBnrpXTAMCC8xuwRidvlKSTbPJ/rLlFPeMrkj+cNXErR0BHBlTGXx2YtKywhOFpg4pjf",
+	"la2cWmejtdX+5E6O2flkS9/T05ZiQp+YC8HsG3KdE0gwx5PkG13IYGDsIGdxgTlZbW+BM293FmRTV95a",
+	"4HSstqWszUflZJd6iSVm4y1Do3hMnpZdP5aqnud1kVV3xehSlc/mEkpLIsL3XCi4SE0GzCh4licDEWBp",
+	"SXeUaZWxegGA6hQ9LCbwm4Y1soloonyJ+zzqMHtdkoUS9ZlmBX8FsOCcA2LWFloWHVSj4j44n0EokUL3",
+	"REC7gQKg1WTPJQGDUuOyk7kbHew92Xv++ujw+OXuX45f7r38fu/g0HeM2q1WI2DQR4tJxYYiuw+2OrHz",
+	"oIsFjB1xgMcw0fjzUGJjDSD0RR5Gehvi3YCpNG8/z9Anh6G2NuMXDbXlBisQFBmDtbxY+BmZwxCHnFM1",
+	"fbHntBY+x5nd11JmjVO8itqjY3EXXV8rPMPtcCsC7Z6/eoS9EtxB+IEOqQ6qJIsJGtD0MQXVuS8AXvA4",
+	"hiK4gRbpKauX8BuNHXtb+qW5ETQKQ6TILACijvS+HduvJ2oEFFTgLDYSOR8rJ5VRvGF0bcer9g5lUqBS",
+	"GE+NcJl0zAOYu7+r6CtiEaXEQREso/BZlWDajeOX9kjeHkBivnAgz3PF8+/e5iaADfPF4tasWKyQiq1g",
+	"hfdem1BcyngmxhYE9cek5VmP0f/k1f4PL54/OaoFNTiG1u2DsqVZyx6778QDY3MoLeae/es2yf2xYOi0",
+	"ahQNKPDN+8LBzKZFUPPry6nsGpnP3BGd1WwLDPQHH+lEf1rYLdZTXshaT0pmB7QWrUBW9JQlRZUKfi50",
+	"If5DOZU49nMl8xQWq9BXoVxJYbE6bCcoW+iqUYqcsieCoWQMJVTPBUyqzHZnQeJ8hyUc8iSrDIxje1Cn",
+	"mdaTLF4tUnMtMpgaz64mimnBx9xuh/hOJP+xRfKysdx2pANlEg0NlATInrUb+svTSEhMdhHgTWXJVpn3",
+	"c0IFaCxXO8wxZYANXrpDAk0ko4GIin6J5tfQ05JubESwL2NDCXBrqU5UPGEi1QLjByrzWwgOGk22C/Q9",
+	"DPYwkCNNKFU7MTdtGnPeKzKD1qMjC9ugzuEecFqanQQxtjJpKCatE81stVmRH8WSB5arnKeawWMgjbsD",
+	"7UPYSJrnaTMQV97WYf6x8m9JBcxGL0bY6ZxQ29A7pPjyT+VStwY9l5NBSpnfLEvOkUAryc0AqKauY+sD",
+	"MRTUVQOB1YAATvBGML8KGjfuIS3fVRBUpfKVwiPYPmo9KgIlfuHPBS14O8YbabUwXf9z4ZdbLTGyTg+n",
+	"mJ/FgtcdZ18YFLCWz7gnwx0U6gIAazRRB5MKmX8BMx5JjOYG2l961H5eBq0ARFlAECQsOo5Qj0XAwBZR",
+	"hgOFmut1a39pf5QlvX5eNKVusn2RGOVTEFNod8dmKL9XeR+/Qllob6PzLIGyphORjwWSTgxYHdtmWd5T",
+	"Nk5krMYs0cAumKvhMTSysZXI4HOwvA+qIhPDNDHKbDQFiJkfA6cJXQJ1eQujyYCfEQqT1BD76RS8UnWp",
+	"pobRKCFdUAhVFgXbd7pgNTLhb9wIEH3DtHhfAbpBXkh/TYOKJXH3qlobIOXyX6ndWoDegczelRA8c9FG",
+	"bpSljYgcjuK9fdVin1/6TaterpjBFd+ufSl80vo7lCwusL4ecMxnWlZdxmC015btgZddLd2Du+8u37Pe",
+	"fI+T5oU+pY+uKeNzONte3mWSKeON+hVUcL3Hh6nQOkA6ZaUGDSQaBHRqLtJU+1fapGBZlbFdFpUOc8QG",
+	"/MxW8kK72cTmQnL3IGy/Dmegg5wpgueEpdVso9Uqxg2CMpTO2ZGxa0JvnMxE9prskEyLAc/OijHbbvxU",
+	"mQtPA/eIZ2a4paEWzhToywm2g59RrL4xHMr6VmvLmQbG+ADuYT3q9u3vAwgi2hii92C4CvG6PJT4yCSH",
+	"yKXKLNyW8Lh42T3NItToEUM5ZFv5FQPqidz9ysN9R+9HykhC82D4p/ZZz4o3Yu6FYA/YN5Ki0SnNkYWC",
+	"c6YlH+q+Ap/WmF6RBbJRPbdZN9dKxH9MMSnFFVSEp6SASEBjh1pKwpWDUJ6Mcm8lGbwsd4+MSp6836l/",
+	"QqEA+/x5DT/odF7Fy70KAnRVLOAFOhC6d7qRaqPbR7+uH3Z54+p/89M6tf9iTmISu8COxwTP0kRk09J8",
+	"x7NWnVAjwWvzFlfr4v8V7Ru3X76snWJsROoea3HBd9GfL7/BzMDpuwr7dFHA58HH4sAszN0eFdoayFUL",
+	"IBKwp6jTnEwdYjWh3p+Jhm7liYiDUEbF+Y2YFoXJg0YsloC9rK4Nnq6Zq9L8T+E7X/dfgzKc9m8vIbrm",
+	"Ieyv0cv9gsWVLVj7o8qr2xIdeFqWCY/rzXLSg5YnOn3xA77qIfhH7sREc0kFputvm6Hcnd5TVQxPBV7E",
+	"60fQaIYylBHPc97tG9NBR+BkQkd4z6+6pyELaOyx0yQVOmAnREA5SgUG6NGj7nhu0D1I7A1xZKOhUVCa",
+	"fF4zPkjagBuFjzdukAqhg45zAKFEE3ovWiATdoNPtPvNgEOvnEmjyXYlPcb4iJwqTvPyiOqKuvb4nMv3",
+	"dINYl3eAlHnAY2jjE0r7Oxyt7clsXwtURzF4d1dvGQBaGlmoQ2RXIWKlSW/sgHePK2Y2gcsxu0DCrgwl",
+	"vh3L+ZmQTJ2ellxf6NDnRkME2AkiZU+EG6d5JzFG9rJEu53jghp2oRDG4O4H3fs3tlhfjTIN5cYw35iD",
+	"SLGZBuKckMq/eLtFKdyre7VLyuouSH9xez7pojDzjVQJfhER6JvV1Dhrf1hFfc1YLm9DTcO5PJFFe/W6",
+	"QVuzTwQ0FLcaw3bL8QTlPFH9FUJp94xGWpdX9qAkNeY0AFUMfoVq1dsyru2fvQnGfwprCa0pJAYJpeRZ",
+	"ZtkoQEnlChS8uxpYqdlrl47wWUBCWaJJOS2a8LnLKxvPMWePFbkB5O02xs38lnx2VlZryke/XsCvDVJ3",
+	"HfTa9KyCYnv2fF1qpnaKdbGVo7oAVvjv0rot9ov1Z5cX6u/N6YL99rYbNi3nVP1dsOyWWzO3fDj/lust",
+	"Z6e1X4kQ2e7nO3d4nYnecSFIS20frKi5aX/4EkriwUezWRfXYRQVFgVIsCx5SEBO6wlXC5d3Qgm5XWo9",
+	"rTJw9pIc0PyQcZxfrWcf1STUf5FDHXPtqQNnhZwJMdTYCrAQ5BYzPBaZ6Bgfjyiq2QnvniEtAGZlt1qP",
+	"55de2LVdX7iwwqxf1Ve4EMXGjDCyhczrlEUHQo/SlaWRme0e1POUYyE4J3cOwR/KIYDenJ5hVQLym0N5",
+	"u8UcR/wMISC0NY1U+Bxk+vILfPuxiIuOKuz+3Ti+ohRnG612KMfUbihgJNOlX2HR57GLJlovQ6sm26WW",
+	"/hsteIoO5dAS95sBeHHJOmcbbW2FceAAI+B1QCxvxgHAn84Jwi7XLDyOgVixy7NsAt0CqgRSdZ34tauE",
+	"za9AJSzcOzsF7ADCtleFHXyF8+sOurG3YLffqdeLqVfy6QvFygt5Vop3YDN6K9eKsM41atxdlJelYdiQ",
+	"gG1nIqfiPFkhRssh2FskjurmiL6cjYT5+vciXg4UQCzmg6JajWrYZzC3giWAGEsMjKpeSV3FmCL4pWb1",
+	"UilAqQQilFQP0PD9GQf/tGMEm8lIR36SijIcd4fxQhtOp+cIxzu/8ynGEHCyVmNbtUNaWOxRKtJo306R",
+	"hh1odY3G11Vc8UOWxHzCxio7w1TxAGKaiyJcGxfB0hXYONR07yoU62b3UdwS7VNfdU7lvRxaerEuRmxz",
+	"OU152OdpysaC6X4yNEIPX/lPxRsUpZsrqvzZdNkaWujdeKUHHYO7+N8643+cKu0KEf05oGKq9OMwkSvR",
+	"IlLduFVdAXWVNZ8TFLhu7Z7tVmPKU6xUK68TuUZuv9U7dR659pxG7zlJ0PxMi8r+6e+1zpaf0v+nv6+h",
+	"V6dxbXBJK192u1Sg7vfMXpOAep2slJ4wu/NOMq1TMk2dY08swXm8Bu5Vs4Yrw4O/L+Btxk8xowUUVjnU",
+	"NC9fgC/XDOUc8O8wmZMrmBvWf52sL3yzqlhY3Lf1GmkhXicrBg284JqZfZr2u3O6pqY00ijVKmd3DUf0",
+	"UljaqpjxczNEoBO11DxSpIFPLLoDLjKwNSH9giXqqmMvdGD6acyEkfFgkpySyg8mJ7kLAmKGDy2OUG63",
+	"QFUUxaR1zrarIsV++HdBvHhu+YCRIBgTnhP0vU2BcdM0MheWF4WMtuu45gjuH27GEv1Hla63k/SkgqM+",
+	"16xwV2aMoptgsjNDsGKLDoNjE51Nkt5uBPb1Yn1krD4teNbtLycA+mGUpvdz8SFneAVT5yIrk6Z4deEl",
+	"hrYBxTg7RdssPcVGh/B64VqwSZFO9W5lu44zGujXQmm12GkiY4QKYum6LkYErKIqE032Y5ITbRr5v+D7",
+	"BqGEgooSa4CMsf9ZP+n106TXz6NySduPRy9f3Be6y4fInS9COVYZJGLN1uQ5gGHHGR8ORQz8bOGo1drs",
+	"Dnh2Bv8S1AccP37gf17X/BS6zyVSiyyHWLR5XqPJnpZD+6jhsOjg1BzOHaj8LSGwzT6E70J5ApwEDNq8",
+	"yJzBQhoXH2nAlJK2WxoUU3jN0KDg5eeRWRg9kTn/EBTN0ZVkhz+/SHKctNdK571MHP78ohPK+ywyk8LM",
+	"f6IOrSx8MhjpnEHDGbPoE+g5gEF5OWFdrsUOXB3WoDc9G/YzrkVYo0XAmQbmi1wRqYAxSuAOEMbHy4eZ",
+	"OE0+fAPsgfBYnfMsd/0Y6PuI1XmqYbaTWDBOT8Mqn7fwKKA5HCFuNBV5DraFjFmc9JJcI3EtFrF0+zzj",
+	"3Rz6JhizLBca2dZZPdL3kjSynfrysaL3iDRthSSNGk32gudmHrpd2wQvlArOH09ZPeryUxHRbjd//K//",
+	"HDUCmDHaBgOOw6vDfQL2LBPiLAjlk0mWpGnSbTTZkZk42+FND6Fsqf6kn0ihRcD+zIfc/KuBARacbWOb",
+	"hTIbyQ6L/s9//G//+7//l3/9N//zX//xv/7rP/4PGjx++g2ObfZHgf0oYjw1d40V1uk0Q3kE1BQcm1Sg",
+	"TaYy3WHR7v5Tc+GrA/Pf+xHQUe7v7R5gfxWcPZWFkqZaZYAbg6A/rrDEOQ4Asi67qdIiRsYMzJRF3xAn",
+	"WSjppxVFYK0Cf/Cear9+SFKYZERKw3r2k9wM2dIKGxvWEm5aEUhoeSMFAxg3yAo7EUx8SHQesB5wP0oF",
+	"d2wELHJRIDMLtr+MmWNMZ0ShrAOVpqOagt8ERVKE59D/pIGQbd1hQ641i8z5OcbWJhHmu+wflmIFTtgQ",
+	"8mWu0gnOfPQeh3CK81BNwGEUxKoMaEax4rrVYVkDFtbwGOqwFjA6yI2Atc2JNy6FO2jlfFQtrGUiFXAe",
+	"lDl8NRaLYaom38zJCb2vTRcr+dbCgH94IWQv79c6G60WZIbs30VuyEy87FUlrAB13k/yAnCOXWf9AS8K",
+	"AFYNuGD7Xb0/1vN48ehg/0BxYqJBw5aHaMuJqoZTxChXLhoDUtu5Ayqo08ygvBZRZg+zuvjQTUc6ORdl",
+	"/jsXA221j1peq5YLAuBjnov75kG1VVe3PFw/EbnKeDdWGS/edA0DBvvHeNl4puEstVutHbZBLjoHUt7S",
+	"QDfmVBFAYrs2dVYoa0onZWEOtaIaoiSQqkofWF0N+fvR9FR2N37pdwf76tVff57MmUK8a+3yR/vdusIC",
+	"5ryBAHSWJb3+tH1IYmzGPpz5Icq5mZ8ZFalGeWfm9ygPE9mrvvXGwzTfyVXMJ/hXL9/xnbCVMjQlEVyM",
+	"xD2ZxuSesiluOX9zZY4/s0G8/Ys3Xk/YATXp66XsP0Ni/zI7LCh5ODcbfrg9FhRwSSuSI/iN9XVHJ27e",
+	"FidPHZ42V8Oky0oXBoynwz4/EXlifjYnS3pYetaNlEPZ5B+MudapgTukm7qfGE90XRlA/8VWSQWW5u7r",
+	"2I7IGTkpv7q/KUufQ16gmgMSf3dSKtVxuLak22T2F0awYseRRLM+zwZAmGfsdI+IcXajPoHd5A/nKtwC",
+	"8/bdZXbWjTAKXOEsrf0oLRTwlDvRdj9cFS/9pbz4YfmFb0xwfF0UYnaSPcmyQFjNKNIHH+GSi1cc+nex",
+	"Zeso1+Ywe00JqqVhBXezwmGY2s7kMgx53i/RpsMMzI8NLNrbR3D1Gt2Gaz2JZjfaM7boJPq/u+GU1peT",
+	"/ndThNWnK56liewutkVt9xxFYfTp4CJmUeAH2M7MRvOQLgozLkXr7USW2QcQ+475fwi52PYg82DweJ+I",
+	"6T5RRQx20APB0HrJlx/3k1SEMupzfTxQmYiQRF+NcjfKDpPKtdIGNkNquoz9lZmQsfFt4N3du6SqF5gX",
+	"PhNiWA5amvmESO3uzERhuzaaJPicHkRdd2DVsEWQGsuZtqKBeZtu33EmOxJitut1WMLeQBlUQIaSUEt4",
+	"a2hdZMOp+JBy7zpMg9nMumV26EAawc5DXjT17SdD/zXG3Cwu5GdkwJJTHA+9NLCBw9jQToRJCGggQD1R",
+	"GgmF6uucoc+PseSx2RS95FxIxqEdR+YPJU3OBUsFzyTlwpLcDFrEDTdDrmEexfZKYwcWMWig5IZpp9z7",
+	"pQ2ah9KI6wBSFWOghOb5/BfJleow7vXgptca8Eko+/xcsBMhJMN3g/Rfee3h5cxr0HVJTwI/OwR4/b2C",
+	"Dy26biWubgMSVJSq6QuemdVssl3Hq22mcGZrJghE5hMRs3FfpcIWtuuZ7bnjU/9C9gZ44OzJqmxLb1t/",
+	"SabPQK0gZxuUzWqF/Qu32i3M1HhjwmBcB49fkjOu8UWbDBqamIFAn/gkZzpP0pRJIWLNEh3K2UGwerT3",
+	"y97+0fHB3tHe/tHzV/tRwGwj880Wi/lEN+ASdGbgNlvtFosOf91/cnywd7hnrv35zfODvafQ+REYiiZq",
+	"lFEyutRr30wgcJFir32SQpWJDCOaV7AzFocvjUACGr3pR+Iu2Wq3poKa5+1m+37c3Li/tXpIc6G1PZHd",
+	"J3jJKjUs0M1/vYUsH5FPRa9S0nKdfKo+q8vW5eKFkLnOljz4ikHFgnBmivUWYIDeS2wtGc+mN575jl/r",
+	"qPV4qsM9TtGjrVZAPZuPAdpe62xv4HTQun5ye7InpMh4Ovvy0/NppqDIWBDYoxbURjJ5PxLHZ2Jip5oY",
+	"Oxe82acLPg20Nd0WNrc1SxxotxTIxZMo4CSuyfGdyO7rFZj0nI9E0ntaL6ChANgJYwVZ2XbDXnJrfUiw",
+	"CkkOhxwEJvyutCbtsw92VcrEGIWKcnoGNZHTNjur6AdWFtXXDSyjUaOSpCWf1ZOrjXxGsd1udzqed/ts",
+	"BJV7hffiuUR7qBjQF8rVmcDIfHVAFKtAoVtJX2X5fWOUxQyuck6AOTrGeh5p49bopCehFyex2mZA0mps",
+	"Yd1Vw4Iur0CZnWRqDKXeQyE1ix6M9Z/gAd/9y9//OULr3Zg6UueCGxMulH2VxpZiAu/DzsSkyZ6SCZMm",
+	"pwIywsYo6ysAPtlScyKI3QmlsRdz7nO/Wa5dczf0HYw5pZSE3jdH8C0WNwNvbe4a4BSDIIcKu5zHKDUQ",
+	"4wLNauBznL56tEunG8bQYd8LnoksalgszGaVhYQB5CNzh9pF0e0OPt6d/CQmZGtcNvScp8dadJWMda2z",
+	"+bDVWvl8em/gxZxnY8yXDLWKD8MkE3pWh7ULjQsLgJItfrZ9+urZr3/79ejPycu3L7d/e/p9uv/s1/av",
+	"R78l+xsvt5pgJzTb3z7carW3tlqtZut0kz/urkk90TQsFlYw3M8P1ozn4YU5DlMI5xVEn7cXnyh5mibd",
+	"/KsJBIvuKEvyCRzZ3WHyk5gYSVDr/P4uqCFgx/5tjqgn2uHkWOmSkwywcv0IRTnKdWy4vFrGlZozexje",
+	"2DWWYubpInbY44TUYIAiva/GbMDlhHQjuPVTt2uyl66XNEFoVY50QIB1nZFwz0T+Bke/zu78+thI1WM7",
+	"LxtGCOQ8dR9slz84Lirx2+uK+5r7Lj/qOU9t0vZLysC+8Tt8e7vyqTAmQzax+xK52+cbHE9FN+UZ9Ec7",
+	"TVLMkAC3cYnWpNxk3UYbE+06yYdSnVrlixaMM92j12+OIggjnUxysz+P+pkQTOdiqDuhDGW7yaLXrw6P",
+	"mB1t5DfUS8U9zTAQZnwcY/D8DYNohz/u3t/YfsjqffGh0QzlRpOeBbjqdMIi89MIHwsjwfsfj7I0gqaz",
+	"fcFjbNAvYhHvINSdMfbm4IV5OTKtALiPWs6YNVGh8aJGk71Czg7o/wQUbEJiqA7uBMEnIO4wdtk9Y25B",
+	"u4QHxtbaAXz55n2z+DxPTlLsXAT4Nc6GmaABvDl4ATcjq+lk1D0TeTOUm9MT9+AjvWESf3pgWxJEHd8y",
+	"7PZFl9oOmtkJ3Dvb2bQda2wxQF3L5PTU9g/QOYvom2PgNtthycCC9eE+sC1HQzI7k4wm2TPMYsZP1Llg",
+	"2y02ED0+TD6IVDtIL5cTuE8susoYnQhKPoIIHgSIM0Tw83LXSJ+Ru8N+d/PwLmqGEmI9iA4ky7FO0Tfd",
+	"YRvb7OX3tP0D1mbPvgesfpraVwvY66c/BKEcpjyRWFiATslgoCTjozhR8MF5EguFfEqNjj1ProjEzHYo",
+	"AVlo3gEOFJIejXLA5kP4L03V+D7wH0O5X4tFv+y+eP509+j5q/3jvYODVwdRKAsactzgKptaFCggxOMM",
+	"QW01SrFHhGc8hxKGZubl/Ujl3PLRVXamgOdAP41ykwxq5Wg7ZVSKCAy3UoGlOsXnLLC138DS3aqx7U9m",
+	"rVODbfBgKHtQxZUKCgjFCe9lfNDEL1aMiPX5xvbDWqf2+PTRw7j1qP3o0Vb32/jh9mO+cSo4b3W3t3nc",
+	"am/zzZPTrdP2ycZJ6+TRxkY3bm/HD7vt7ZPWaavFW4/MvZK/iVpn69EGcCZcxBnAKb4QAuUavQN3Vmud",
+	"2mh43Gr/+emjv/z08+Yvj3/b+PXbt9tHWwebrzf22y+L346ytNap9fN8qDsPHnT7PG/Sw5tdNSARm8vj",
+	"8vzjmjxY+Iw/iQ/D7wrvA2GiZqa/g4m2f/e+2zx73/p5I368rjQ1vNhRYkT7IqPlrVWrQ2owCtotYCOZ",
+	"JykAnf+g9ZhLxgXT99V5NgXEJedZXjSv8AzCN2QBluxB31BYzWlRY3vvDugMnXOsiguwEZC1NozlQmZL",
+	"rMYSey9FaHFBYU/eHw1OJE9SNMNOVWYtCLjPMFPm9GBKlbSNcb/uYTXUdJcm26xjPk+ccW/snKyL7HSu",
+	"dliQ13Hibq4G6QtEzH+70Spnbi6E474eBRPUzIKPtHm64PHEbDB/Ia9JGjfhIXNkcu+7+Fm/fVEFctOa",
+	"o/fdz4PH57WgNk5iqL/YeNRap8pY5uHi5NwhmirF5jOxTGhe1AzFK0u0Q4ucM3DMr/KAecjqJ4Wfh/4v",
+	"usaUDMCRGHfUc4k75LBZBzuUzick1y+HZpUQMIiZksbuwEuss1j1w1CCm2P9SABxgMy8p61vCBgQjp62",
+	"kqLKPwRIhPUfyVVE5Ak4ihaCQz8A38fv7ERZDW075nXmOFeWj8X6PAGLUKJGoH7KblZQpKIQTRIxqtGH",
+	"i48HiYZieSBLxdt4nxU+m/8ZzMxxrtRxaiwSuBQ/w0AZP0lF1GT7ipZ1IvJZz63JnuD+ApBVKF13QtKW",
+	"FjKf0Io12ZHbJzwT7DT5IGLWh7YTYweLgtCBAF07xuJe1O8U3fDqaN0ewYiN+TWAggAdM8pnYjEAlhrz",
+	"LNZN9hyNgZ7IaW+B3IStgQoylGZgO/St00IFy9/mRovRplE2OCN7zDjZAeN6KLp5KM/EMG+wU2Ucbs24",
+	"nshuP1NSjXQ6mYkoNJ1VYg6JKlgegFzAYYGInAGQe45ivjBQSn0hC14fzNzJHSyyHydalE8ptc2UUtj+",
+	"TshqIGNEzTkqhHz6IYhfs2C+GcuLsIChBOaAJkMsZIW0skDI6TuAwTbgcWUHK9qB4s74ugHjy8JJ7uyg",
+	"JXZQwLDQxIW5P3PD6IZ931sDUVgFtYIHq8FQmtcnECR3EmuKeg8zBVsZY+dKC3AmdaEs2q1WA6hVzK8B",
+	"Kc64PoNm7gCtgW62dBdwVnnB0oNIVy1yo/Y92Ld7fCgLP9VcFCeZ6OYqmwQEFXG3Aton9xxVgrxzq2sQ",
+	"7honepjyCeREzC8Ton4h4HX0PmL1LtfifiK1kDrJk3ORTnaABcR8iY0H4flKCnx5gk9YqDwxu5sRYXMT",
+	"jz8X8K266OcXUa8IAnvCBVw7Mg8fud7EqUEcRyiHmeiKWMiu6JiBTRGA2CEMh+nEKkQ3f0jeO4cV/g3s",
+	"kCWo1idqMOD3LY9NbGdAF8iVNtYTOh30u4MwnqiT2jvzzTAFbBch66qArEmsSyjWJBcDvSqJRFAb8A/P",
+	"8QrLO2D/dIg/nmV8AvCtfALg2lOVDWqzLAS7RDRis0iz2ygoCIqYRMhdptK5ZCQ8TRbQjlRyEcBLDIHE",
+	"x1z2D7//Qxh+aLXuh+GH9g/vvvn/V+F5OLIbz+3Zqo6bK1N8zPJlXI7eAzad459g9fJWteQu22vno9he",
+	"RkexPnKHSiQpzp81QLQ9bPyc5zybjgzFsmRk4I/0A4T8kBE30jlCefMkh9Xbk71ECgEQRdq0xzQvu+ZC",
+	"9iKJY5ECwnYBntaWfc60tnm3JitEi2wV4CvM0ddRJf5DIlGw+gAFlM6eLn/wkZZkYX0l1kei3oGTX+fM",
+	"7Mz7w0zl6BkxkXE9ykQD6FcV6BX3cwRehjLReuRAkQMbSZBqjDxoZXasts2GJ1lRWGPc6cIZM1cR9xZc",
+	"1G61HrG6kkSZlhjnSnap60giQxm9PTx+crD3dG//6Pnui+MnP+49+en4+f7R3sEvuy+iBrji0lkkJ7x7",
+	"1suMOQikWwI0fSgzoUcDKM5p2KgN2Q6BV6+kWR3443i5YKgR+E0m3U9melY2oFQmOSXZoIMplohQapHn",
+	"iezpgIw27dAD9Pc9ADRQQEazHtEgwoidBwyNLqOi9YzmE91h0ZkQw4ilglNZ7WCHRVwqORlA0hs6ZoKR",
+	"5sWfRtIYcB6rGIsoBHTf7IJox/4dgWVn3GIsIATzC74yGwkqsOrcDcpWJ0QBdI2B2AHae/6QQgmGCz0g",
+	"QC42SxqZZAXgK7G7A/b/veILI9agcMcbMgHh4Vl27NDzzepoiLvJ2Eybe9sIzD1v7bBSDlmnMuHa9dTt",
+	"LRvGBCCmrOkRsLr3krhBnfId8Ak7gT8JIOLFcgKaVinGyLvFVkf0VkN4FwF1UUAY6bLM9Hvb5znr8yHA",
+	"n22oBVNMDkRXsh9IJlXrZo+SZX45tZBGPf9eM5u2FtTcdLoyH2NPLqdl2rgS97D2X4WwEdXKctOGS1zc",
+	"wYjWBBT09bSGM+v2lI7fKhq01KUTj5d5W/PxiUhkD3TB58hNPBfE+4VgYvGYWS+4UI+w12a1fDA/tUxH",
+	"jvTWzlzHGnzjWV+8jj/aam01mpVJX5QE67F9vyBzdm3HcWkHFFyIr8OUhUTh1Jat3O5LS2mXMFCWiTrs",
+	"6l6WqsP5q+/A7+72qxKFRL4AaFuRxrrchpGwH/bYIeOqsUxVjMEDTbhZbJ0ADf+abFfScUVtxrqp4Jkx",
+	"BgA+Cc8JWPTxU2S/ifCkRM1QTsE+7JNnyWs3C1tEg9zQfWPccEIlunQUYRGnGibAQtARi1jd2feNKuvi",
+	"tZk8J1IuCSusOu61izmYOBc3wR11gyJviah7+LmIOmASB3/mc8fYfVXYN5RgbDBZLJhHleWWwxQowufJ",
+	"u46ViUh6MsrZiQCSfZBuDqKGXsrlhRV1916XsBrlVxVVt2Hw3EnCL874u5OInycaWOSLxWFF8PWB+GBe",
+	"YW5m9ZUU7M+Hr/ZZrLqjAVYG5ZngAxEHTCuW5DYYBMAlqqqGNCOQPYWSQoH8RBF03Ty6Ux249DikXJAx",
+	"lJg0LVpG25BWPZHMa7oCsjpXqhG4/uLm6oqA2FhkAm4RzOHBlbELbaKInsI2szSRZ5rVz3maxJgfllDw",
+	"3nD9XKwzKyRmeWUo0TTGCb9UVAzuHMqpqBhY3WY7sIJ9igiFzJNPRG8kWXeU473tOoYSqAZYPfH6NQx5",
+	"pkWjwzKRZ5WJ1j0Y/Crhtlt1etbE7fMBT/fCWJm3fTEFlnX7ybmIkWoGBTISWS1EKAE7DZTEIgHORlAb",
+	"jMyzocLD9ZsuOqRagBJOazzANm8r4ZXgO5r115n6q+jmbHeo0lTZLykmCX2IAG1axBKXEx39KPBOi4BZ",
+	"21cgP18IcFrewta1rr1c09oSodEW9McuSRjcBN2z6heHAqjfFk/Oht0TFVVU0FzB/43/bBygzE8XT9EQ",
+	"9Z1voLwCBIxPbOy36cXqVooLw3YzrzfDpYuwZFI+0waUbxddmxXkLfhiSvHWQ3d6L7K5VtstdHgAq6eP",
+	"6QBNUbRfivEcbuRKu39/d52WIAr6ZfYg6bK7cPuaw+04+54ZxUpWFBoCcwy8sTjpK3W2uA+AA6gJGQ9V",
+	"QvSpBRTMttKytlg3E7negS5LoYwKCEg0D/SFeJwpI8en1IDy4RlneQ626619p5VJC2lIy1FC4/7x5tnR",
+	"4/e/bQzePvpwsH2+/+3J683uWnBDNGwLHVpS4rFuasIVkDvFXgGllSfnwhpdq8Cq40Tzk3SWiRD25Dc1",
+	"UAc48ce4hcrWzAIpX1QJl9xvUkUlF7zb5/l9eqx7IxSK89Z2XeAfWt9l3SKKPibutN2JzHWLTOhNQatf",
+	"zLMnI50Mmd+X4kD0Ek2dENmPR0evD4Hf1Pyr4e45w2Lms3+wnsgRnuKJWCKqJeeTZ4KkecfnvU5Vj+pJ",
+	"6rYnXShPjXDQVKKhJ7IbOaiNx/jLs2xCZThFsz4oFPH4sBsWfOxbjKxOTCLw4STCIt/i1vB8Sqn48Bo7",
+	"CDmy9A5RJrrJMAEC7QY9nFajacVEFFB3PSSuiyzfdj36Pax9E9beoQrhaQoEK+nETR0RRmsGUskMnJMH",
+	"v4NcKKF0eu/Bx0IGfHqAJMMRkIhon0VYA8HIHu/2WUzkOchsAxNi3ugjljHlyUDonA+GAWS7P0W20BnS",
+	"X78f5lzGPIuZ3V/v6lZajcfjpqav7eiMyGqwMZ90LA1NMVH3ockiVlLZEcXltqS0YYx73gi8K90gI1Yf",
+	"yeQDI9K4BqKq7c/MyHk+wg6L0Xk7wKZVJ1yLh1vsx5e7T+4f/ri7sf0Qipriprtt80TF1NYq2oFGn0Lm",
+	"WSJ04JqCYjNWjt03A1hJywJIC1gwAUKV94RtfPhAADm2bUcMdgGJY+hCivaPSDWF181jyWIw5qcRKQlx",
+	"8KjTU9x6f03yHPrHemOoR2/3vv/x1aufjg/2jg5+PX77fP/pq7fmXODoCkJue9JhKDH4FOeAFrfb3h1t",
+	"zFgWNlRP5FX73tKE39N2ZROkJlKyeBrrKQZIwVkOeyiONGafWQ/gmOEJcEEi8WIaoxAidD70/jQ7HCUV",
+	"z6kDPUakbCk9jUeq4iM7knvase/AXjdPilCBQ69XACm6VroIymdHPDOyz2zSVKmhGU8QymEGU8dUBiGz",
+	"+8iXJEU+VtmZLoEv61utlleHOcrSqMFGMhWaBCpRGUHTWpRIdkF3X7x49fb49cHzX3aP9r4zKjzawTBY",
+	"HGdCYxWprWMkvFpuuzI7VOcia7VUh7qcOJJkwa2y2RSWWNEn2wIbLVWwDV8R1bqx2C5mcF2QgYbm5SYo",
+	"aNZszV5oDhdavfgZWKdadI9fnv708+Ps0bOffn2fHY3/+ub100fPX7z+7bnaeMFf8MOxb7vWbtNmXqfF",
+	"/DbJ+4cwD0sjDCSTilpuJ5JwIlld99VYghRiUo0bq5vWNJg7Is8/OpHntFtQ7RX4wZOSEblqgYLT5G6r",
+	"OjsuVb0d1/9kACwG1F43VyyZygbNaxNVaJX1BAgs+T7JyJsXA9T6f5EMoJ98SbS8WytLntskQ7kyEni1",
+	"QzUHCbwr5/jTRegRm3gbEb/sdDwT+bqPhrUeKHJ2YfOh+NF26UdXD49tf2GqflUFf3fCP5cTjqDnVY/3",
+	"xRwcFxEveIyW45PfHLwIvI4XGEOCVmR9gbRwvvI1jimc3mYod9F1Bz4cT+LYnl9l577Ulc1IHwizhHKc",
+	"yFiNKYI0pv5f2P1JjYUOkFIFiY/hGzUcinhKaFW4im/gfPuS67KoPc/VuQB9RnxJh6z1WThkV5Cf7T+i",
+	"/GRcU0fF+Av0gC4pUe+8nwXeD+Kjr+z9PChClgtTyr6vU+7V34FqW/eDe0gjOtKsHg2FjBPZQ6o0c0xE",
+	"DHmC6JQnKRYj8zwXg2GuA+R/sHNl7wF9FTk4xkEoIfVMVyCOD6N89BH0CKV/H6eqFzXZa6415YyxKjyC",
+	"+tWI/oAYskpjmzRYKtW9dPXTYuJWzlvbx66SuI6PW79unh5snP387clfHg/2t4YvHumjjfO3D//2pB3P",
+	"yWDjA2oX99Rg7W4ple1vwd8/1rwV9P8GJgySvDUMTouYbbc2AV8HW+QYWFQ2inEd21rX7RYSbmWLtZJ5",
+	"efe4jSlB7z/k0bcVD9lotZY+pP0bTJzd9vAUy+S36KIVdSotpNVgS/eQ35Vvw/5Z7uJn4YsL5wLBB7Rw",
+	"HoAR8nPO0aqesRVRerZq2QmS1fEA8zrm0WmBwa479AHrsIw7pMAOFGfgzlX6rEAHnmdRSvBdj8e0ip5+",
+	"8NE75p8egB9zccrZqScHq15Q6IolZLWH4FHxwnIAv8ydXuPhoRlgeyZLNaY8AGenmdD9UMK7MXLR6gn2",
+	"OKbcJmRPOx4q3vYLJxQAGR+hLGYO8Pv0eQkXYPPOStrWyB221Xq83B44MAOcmpnauigeyoqwpDW2p7UG",
+	"wbQ/Dx3hq+fWlHrebFdoi3kO3DL9sX0J/UHrX7ulkDjM/SKd8PNIjOyh+Ap0wSrpsWmtSiv4BZFiXlYF",
+	"gXzxhOhFvTt7gD5ePZK3SMijALfkw4hIwXAeuIsuumdbAkfwv4haavkBvnvaRgChYCpA55JEu/HvZvEz",
+	"A56diTiUkUWDEc2W77I23SMB2cIOfnjCNjc3HwPmhtXRjYRbh3IaAYhFaJbzit5RMiUDSzQ0SNI0QYQT",
+	"cC7xUFJvXOxt6wH8jBJzr+S3zAfWhcC1OQP42QxADgqbzXdAiIZNaMl/zftcTnfJn+1Q36DmgcCeDVRm",
+	"xKXdw56r1FkQSAzLzVqrtZ+Z8M8BDgOLO9+rW1FKl97nQlHTS2r49yDrgTf5dqKP5n2XxiBpF2aC4Xjv",
+	"tNIdaOPS+gz4aWlL5cp3ry6s21TOc3HfIq6uS8U9S86nESBIf1dGKgXUJFPElQjKUP5Qgqtia6+oMsUR",
+	"NXwgKWChAZNMUO0TlfcDKsUZA0gU4rCsPgsE7jCHApZijAjf4iOVxgT6bQSh1IpxlomuSKClJJdMj5O8",
+	"28duhzZvP0i0JmzqCt4RrBBNNCLC1qMlvrCM1bz8/hRY8LfB4/NfBz9Mfh388LD7l1+2un/5pS2e7Z93",
+	"B3H62+af+/HbD63fNn6YdJ992P6KwYIFAAtOIYJI7lTSdaikL0WrqLwaCnhvGk86R8dc8OHBx9r3gmci",
+	"Kw0HAOzz8j8Ebwe94Mg2bA9hdCvccX0AUo7GOX2zF8m5kEJjasyJW54WdQpA9G52rHEDUA42iwzRj4Kn",
+	"FPCr6AyoZJ7xbq6hBw6Ozbv2qerqqiuR0GLAJe+JgaWujQWPWSpyI8V32IBr48ScCaL5L266C+wGs3c9",
+	"7Kssv2/UYOyzPUPK7iRTY+BcUkMBq1uqmfJuTv3cZ+/+FKjcHTdswGwtA7Ai4OwORydp0oW8uxSp9m57",
+	"YFzCiru+7SsqoUAKKIpnYvFJplJBjB88JrfPu+dLpJqomgmMd2CbE/iHiBOCvcREcCx7JZ5bd08idpi9",
+	"6YEji86VNw3AS9xXyLFSWnx3QWUfAvLQkcKiaiivk+oru2dSjVMR96DLM6t7k6MbgTWEhPsM6VuwUTqy",
+	"Pvgb1IZJqre3C0lAtWZRnYd02Yiv8KDoPT5MzUnz6+yID7rw6ANa3S7Pu31H48JGQ6ag4bTf8B9tJBrr",
+	"nq2xmB7pfpnSRiG9WGCb/8u4TGtzQk0c6Lalq6vmYZYSx+eGNBvJErvQHQ9L5AZzN72SaSKFv+KZ0EIC",
+	"b0FVY4WijctM4VW5r4p3S6yEn73fD6M0vQ8slFrwzNqsXiMtnwwOKI3M/vHfES6rujOMsNRAvzgs1MvL",
+	"jD5To16fFb3d/SWxvW6qDqHx5WABCt50y6/vaNXR7catClww01PGxio7s4MoHVm4/ZzT4KZ7rLKYnaSq",
+	"e5Zixss247sPzdmNlrS7XAtBBwe+AghGnOTl5n2WPMyN4wkxmmNkb+l4bMktVJwlua2xDWh6A5uuAUJ9",
+	"j9LATzbZiBbGBL2xOLX/6d2n/xcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

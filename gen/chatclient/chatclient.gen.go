@@ -19,6 +19,7 @@ import (
 
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AttachmentProcessedEventType.
@@ -123,6 +124,45 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeSYNCRESETREQUIRED:
 		return true
 	case ErrorCodeVALIDATIONERROR:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportMembershipRole.
+const (
+	ExportMembershipRoleAdmin  ExportMembershipRole = "admin"
+	ExportMembershipRoleMember ExportMembershipRole = "member"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRole enum.
+func (e ExportMembershipRole) Valid() bool {
+	switch e {
+	case ExportMembershipRoleAdmin:
+		return true
+	case ExportMembershipRoleMember:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportMembershipRoomType.
+const (
+	ExportMembershipRoomTypeChannel ExportMembershipRoomType = "channel"
+	ExportMembershipRoomTypeDm      ExportMembershipRoomType = "dm"
+	ExportMembershipRoomTypeGroup   ExportMembershipRoomType = "group"
+)
+
+// Valid indicates whether the value is a known member of the ExportMembershipRoomType enum.
+func (e ExportMembershipRoomType) Valid() bool {
+	switch e {
+	case ExportMembershipRoomTypeChannel:
+		return true
+	case ExportMembershipRoomTypeDm:
+		return true
+	case ExportMembershipRoomTypeGroup:
 		return true
 	default:
 		return false
@@ -327,6 +367,21 @@ func (e RoomUpdatedEventType) Valid() bool {
 	}
 }
 
+// Defines values for TenantDeletionStatus.
+const (
+	TenantDeletionStatusPurging TenantDeletionStatus = "purging"
+)
+
+// Valid indicates whether the value is a known member of the TenantDeletionStatus enum.
+func (e TenantDeletionStatus) Valid() bool {
+	switch e {
+	case TenantDeletionStatusPurging:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ThreadUpdatedEventType.
 const (
 	ThreadUpdatedEventTypeThreadUpdated ThreadUpdatedEventType = "thread.updated"
@@ -372,6 +427,42 @@ func (e UploadStatus) Valid() bool {
 	case UploadStatusPending:
 		return true
 	case UploadStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserDeletionMessages.
+const (
+	UserDeletionMessagesAnonymize UserDeletionMessages = "anonymize"
+	UserDeletionMessagesDelete    UserDeletionMessages = "delete"
+	UserDeletionMessagesKeep      UserDeletionMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionMessages enum.
+func (e UserDeletionMessages) Valid() bool {
+	switch e {
+	case UserDeletionMessagesAnonymize:
+		return true
+	case UserDeletionMessagesDelete:
+		return true
+	case UserDeletionMessagesKeep:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserDeletionStatus.
+const (
+	UserDeletionStatusErasing UserDeletionStatus = "erasing"
+)
+
+// Valid indicates whether the value is a known member of the UserDeletionStatus enum.
+func (e UserDeletionStatus) Valid() bool {
+	switch e {
+	case UserDeletionStatusErasing:
 		return true
 	default:
 		return false
@@ -450,6 +541,27 @@ func (e WebhookEventType) Valid() bool {
 	case WebhookEventTypeThreadUpdated:
 		return true
 	case WebhookEventTypeWebhookDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeleteUserParamsMessages.
+const (
+	DeleteUserParamsMessagesAnonymize DeleteUserParamsMessages = "anonymize"
+	DeleteUserParamsMessagesDelete    DeleteUserParamsMessages = "delete"
+	DeleteUserParamsMessagesKeep      DeleteUserParamsMessages = "keep"
+)
+
+// Valid indicates whether the value is a known member of the DeleteUserParamsMessages enum.
+func (e DeleteUserParamsMessages) Valid() bool {
+	switch e {
+	case DeleteUserParamsMessagesAnonymize:
+		return true
+	case DeleteUserParamsMessagesDelete:
+		return true
+	case DeleteUserParamsMessagesKeep:
 		return true
 	default:
 		return false
@@ -855,6 +967,19 @@ type CreateWebhookRequest struct {
 	Url WebhookUrl `json:"url"`
 }
 
+// DayCount A count of one UTC day.
+type DayCount struct {
+	// Count The count.
+	//
+	// Example: 120
+	Count int64 `json:"count"`
+
+	// Date The UTC day.
+	//
+	// Example: 2026-11-01
+	Date openapi_types.Date `json:"date"`
+}
+
 // DeadLetters Dead-lettered deliveries.
 type DeadLetters struct {
 	// FailedMessages Messages never acknowledged.
@@ -929,6 +1054,124 @@ type ErrorResponse struct {
 //
 // Example: 42
 type EventSeq = int64
+
+// ExportMembership A room the user is a member of, with their settings there.
+type ExportMembership struct {
+	// ArchivedSeq The seq at which they archived the room.
+	ArchivedSeq *int64 `json:"archived_seq"`
+
+	// JoinedAt When they joined.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	JoinedAt time.Time `json:"joined_at"`
+
+	// LastReadSeq Their read cursor.
+	//
+	// Example: 42
+	LastReadSeq int64 `json:"last_read_seq"`
+
+	// MutedUntil Until when they muted the room.
+	MutedUntil *time.Time `json:"muted_until"`
+
+	// PinnedAt When they pinned the room in their list.
+	PinnedAt *time.Time `json:"pinned_at"`
+
+	// Role The user's role.
+	//
+	// Example: admin
+	Role ExportMembershipRole `json:"role"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// RoomName The room's name; null for a dm.
+	//
+	// Example: Project Apollo
+	RoomName *string `json:"room_name"`
+
+	// RoomType The room's type.
+	//
+	// Example: group
+	RoomType ExportMembershipRoomType `json:"room_type"`
+}
+
+// ExportMembershipRole The user's role.
+//
+// Example: admin
+type ExportMembershipRole string
+
+// ExportMembershipRoomType The room's type.
+//
+// Example: group
+type ExportMembershipRoomType string
+
+// ExportNotification A notification the user was sent.
+type ExportNotification struct {
+	// AckedAt When the user confirmed it.
+	//
+	// Example: 2026-11-24T20:21:00Z
+	AckedAt *time.Time `json:"acked_at"`
+
+	// CreatedAt When it was stored.
+	//
+	// Example: 2026-11-24T20:20:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ExpiresAt When it stops being delivered.
+	//
+	// Example: 2026-12-01T20:20:00Z
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// NotificationId A notification id, `ntf_` followed by random characters.
+	//
+	// Example: ntf_6b7c8f3a2b1c9d0e4f5a
+	NotificationId NotificationId `json:"notification_id"`
+
+	// Payload Free-form JSON object, at most 16 KB encoded.
+	//
+	// Example: {"order_id":"1234","status":"shipped"}
+	Payload NotificationPayload `json:"payload"`
+
+	// SenderId Who sent it.
+	//
+	// Example: backend
+	SenderId string `json:"sender_id"`
+
+	// State Its delivery state (pending, delivered, acked, failed).
+	//
+	// Example: acked
+	State string `json:"state"`
+
+	// Topic A notification topic.
+	//
+	// Example: orders.shipped
+	Topic Topic `json:"topic"`
+}
+
+// ExportReaction A reaction of the user.
+type ExportReaction struct {
+	// CreatedAt When they reacted.
+	//
+	// Example: 2026-11-24T20:06:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// MessageId A message id, `msg_` followed by random characters.
+	//
+	// Example: msg_2b7c9d0e4f5a6b7c8f3a
+	MessageId MessageId `json:"message_id"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The reaction.
+	//
+	// Example: thumbs_up
+	Type string `json:"type"`
+}
 
 // FailedMessage A message a connected user never acknowledged.
 type FailedMessage struct {
@@ -1435,6 +1678,19 @@ type MessageResponse struct {
 //
 // Example: {"topic":"launch planning"}
 type Metadata map[string]interface{}
+
+// MonthCount A count of one UTC calendar month (within the span asked for).
+type MonthCount struct {
+	// Count The count.
+	//
+	// Example: 412
+	Count int64 `json:"count"`
+
+	// Month The month, YYYY-MM.
+	//
+	// Example: 2026-11
+	Month string `json:"month"`
+}
 
 // Notification A notification for the caller.
 type Notification struct {
@@ -2466,6 +2722,36 @@ type Tenant struct {
 	UploadLimits UploadLimits `json:"upload_limits"`
 }
 
+// TenantDeletion A tenant deleted, whose data is being purged.
+type TenantDeletion struct {
+	// Status Always purging; once the purge is done the tenant is unknown (404).
+	//
+	// Example: purging
+	Status TenantDeletionStatus `json:"status"`
+
+	// TenantId A tenant id, `tn_` followed by random characters.
+	//
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+}
+
+// TenantDeletionStatus Always purging; once the purge is done the tenant is unknown (404).
+//
+// Example: purging
+type TenantDeletionStatus string
+
+// TenantDeletionResponse Envelope of TenantDeletion.
+type TenantDeletionResponse struct {
+	// Data A tenant deleted, whose data is being purged.
+	Data TenantDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // TenantId A tenant id, `tn_` followed by random characters.
 //
 // Example: tn_8f3a2b1c9d0e4f5a6b7c
@@ -2475,6 +2761,77 @@ type TenantId = string
 type TenantListResponse struct {
 	// Data The tenants.
 	Data []Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantResponse Envelope of Tenant.
+type TenantResponse struct {
+	// Data A tenant, without its key.
+	Data Tenant `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// TenantUsage A tenant's usage over UTC days from to to, both included.
+type TenantUsage struct {
+	// DailyActiveUsers Each day's distinct active users; days without any are left out.
+	DailyActiveUsers []DayCount `json:"daily_active_users"`
+
+	// DailyPeakConnections Each day's peak of WebSocket connections, the sum of every instance's own peak of the day; days without any are left out.
+	DailyPeakConnections []DayCount `json:"daily_peak_connections"`
+
+	// From The first day.
+	//
+	// Example: 2026-11-01
+	From openapi_types.Date `json:"from"`
+
+	// Messages Messages sent in the span (deleted ones included).
+	//
+	// Example: 18234
+	Messages int64 `json:"messages"`
+
+	// MonthlyActiveUsers Each month's distinct active users, counted over the days of the month within the span.
+	MonthlyActiveUsers []MonthCount `json:"monthly_active_users"`
+
+	// PeakConnections The highest of daily_peak_connections; 0 without any.
+	//
+	// Example: 96
+	PeakConnections int64 `json:"peak_connections"`
+
+	// StorageBytes The bytes of the tenant's uploads stored now (not only the span's).
+	//
+	// Example: 52428800
+	StorageBytes int64 `json:"storage_bytes"`
+
+	// TenantId A tenant id, `tn_` followed by random characters.
+	//
+	// Example: tn_8f3a2b1c9d0e4f5a6b7c
+	TenantId TenantId `json:"tenant_id"`
+
+	// To The last day.
+	//
+	// Example: 2026-11-30
+	To openapi_types.Date `json:"to"`
+
+	// WebhookDeliveries Webhook delivery attempts in the span.
+	//
+	// Example: 0
+	WebhookDeliveries int64 `json:"webhook_deliveries"`
+}
+
+// TenantUsageResponse Envelope of TenantUsage.
+type TenantUsageResponse struct {
+	// Data A tenant's usage over UTC days from to to, both included.
+	Data TenantUsage `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -2875,6 +3232,97 @@ type UploadTicket struct {
 type UploadTicketResponse struct {
 	// Data Where to put an upload's bytes.
 	Data UploadTicket `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserDeletion A user deleted, whose data is being erased.
+type UserDeletion struct {
+	// Messages What happens to the user's messages.
+	//
+	// Example: delete
+	Messages UserDeletionMessages `json:"messages"`
+
+	// RequestedAt When the deletion was asked for; the user's tokens issued before it are refused.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	RequestedAt time.Time `json:"requested_at"`
+
+	// Status Always erasing; the erasure goes on in the background.
+	//
+	// Example: erasing
+	Status UserDeletionStatus `json:"status"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserDeletionMessages What happens to the user's messages.
+//
+// Example: delete
+type UserDeletionMessages string
+
+// UserDeletionStatus Always erasing; the erasure goes on in the background.
+//
+// Example: erasing
+type UserDeletionStatus string
+
+// UserDeletionResponse Envelope of UserDeletion.
+type UserDeletionResponse struct {
+	// Data A user deleted, whose data is being erased.
+	Data UserDeletion `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// UserExport Everything stored about a user.
+type UserExport struct {
+	// ExportedAt When the export began.
+	//
+	// Example: 2026-11-24T20:30:00Z
+	ExportedAt time.Time `json:"exported_at"`
+
+	// Memberships The rooms they are a member of.
+	Memberships []ExportMembership `json:"memberships"`
+
+	// Messages Every message they sent, room by room in seq order; deleted ones empty.
+	Messages []Message `json:"messages"`
+
+	// Notifications The notifications they were sent, still kept.
+	Notifications []ExportNotification `json:"notifications"`
+
+	// Profile A user's profile. A user who never set one has empty fields and `updated_at` null.
+	Profile UserProfile `json:"profile"`
+
+	// Reactions Their reactions.
+	Reactions []ExportReaction `json:"reactions"`
+
+	// Subscriptions Their topic subscriptions.
+	Subscriptions []Subscription `json:"subscriptions"`
+
+	// Uploads The files they uploaded, with signed download links.
+	Uploads []Upload `json:"uploads"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// UserExportResponse Envelope of UserExport.
+type UserExportResponse struct {
+	// Data Everything stored about a user.
+	Data UserExport `json:"data"`
 
 	// Error Always null on success.
 	Error *NullError `json:"error"`
@@ -3453,6 +3901,15 @@ type CreateTenantParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetTenantUsageParams defines parameters for GetTenantUsage.
+type GetTenantUsageParams struct {
+	// From The first UTC day (default 29 days before `to`).
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The last UTC day (default today).
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	// Limit How many items at most (default 50, at most 100).
@@ -3683,6 +4140,15 @@ type ListUsersParams struct {
 	// Limit Users per page (directory only), 1 to 50; 20 when absent.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// DeleteUserParams defines parameters for DeleteUser.
+type DeleteUserParams struct {
+	// Messages What happens to the user's messages.
+	Messages DeleteUserParamsMessages `form:"messages" json:"messages"`
+}
+
+// DeleteUserParamsMessages defines parameters for DeleteUser.
+type DeleteUserParamsMessages string
 
 // ListWebhooksParams defines parameters for ListWebhooks.
 type ListWebhooksParams struct {
@@ -4213,6 +4679,29 @@ type ClientInterface interface {
 	// Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
 	CreateTenant(ctx context.Context, params *CreateTenantParams, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DeleteTenant Delete a tenant and all its data
+	//
+	// Deletes the tenant: from the answer on, its API key and user tokens are
+	// refused with 401 (by every instance within 500 ms), its REST resources
+	// are gone (404 for the master key's reads), and its WebSocket
+	// connections are closed with 1008 (on this instance at once, on the
+	// others within `WS_CREDENTIAL_CHECK_INTERVAL`). Its data (rooms,
+	// messages, events, users, notifications, uploads and their stored
+	// files, usage) is then purged in the background; a restart resumes an
+	// unfinished purge. Deleting a tenant whose purge is still running
+	// answers 202 again; once the purge is done the tenant is unknown (404).
+	// Not reversible.
+	//
+	// Corresponds with DELETE /admin/tenants/{tenant_id} (the `DeleteTenant` operationId).
+	DeleteTenant(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTenant Get a tenant
+	//
+	// The tenant, without its key. A deleted tenant is 404 from its deletion on.
+	//
+	// Corresponds with GET /admin/tenants/{tenant_id} (the `GetTenant` operationId).
+	GetTenant(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RotateTenantKey Rotate a tenant's API key
 	//
 	// Issues a new API key for the tenant. The old key is refused from then on
@@ -4224,6 +4713,21 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /admin/tenants/{tenant_id}/rotate-key (the `RotateTenantKey` operationId).
 	RotateTenantKey(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTenantUsage A tenant's usage
+	//
+	// What the tenant used over UTC days `from` to `to` (both included; by
+	// default the 30 days up to today; empty when `from` is after `to`): messages sent,
+	// daily and monthly active users (users who made a request or opened a
+	// WebSocket connection, as themselves, that day or month), peak
+	// WebSocket connections, webhook delivery attempts, and the bytes of its
+	// stored uploads now. A day's peak is the sum of each instance's own
+	// peak that day: an upper bound of the connections open at once across
+	// instances (the instances' peaks need not coincide), so capacity
+	// planned on it is never short; with one instance it is exact.
+	//
+	// Corresponds with GET /admin/tenants/{tenant_id}/usage (the `GetTenantUsage` operationId).
+	GetTenantUsage(ctx context.Context, tenantId TenantIdPath, params *GetTenantUsageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAsyncAPISpec The WebSocket contract
 	//
@@ -5066,6 +5570,28 @@ type ClientInterface interface {
 	// Corresponds with GET /users (the `ListUsers` operationId).
 	ListUsers(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DeleteUser Delete a user and their data
+	//
+	// Deletes the user (a data-protection erasure). At once: the user tokens
+	// issued to them before now are refused with 401 and their WebSocket
+	// connections are closed with 1008 (on other instances within
+	// `WS_CREDENTIAL_CHECK_INTERVAL`). Then, in the background (a restart
+	// resumes it): their profile, memberships (each a `member.left`),
+	// reactions (each a `reaction.removed`), notifications, subscriptions,
+	// settings, uploads and the uploads' stored files go, and their
+	// messages as `messages` says: `keep` leaves them; `anonymize` keeps
+	// their content under `sender_id` `deleted-user`; `delete` empties each
+	// as a deletion does (a `message.deleted`, seq kept). With `anonymize`
+	// and `delete`, quotes of their messages in other users' messages name
+	// `deleted-user`, and with `delete` carry no content and say `deleted`;
+	// notifications they sent are deleted (`delete`) or sent by
+	// `deleted-user` (`anonymize`). The user id may be used again afterwards,
+	// as a new user. Tenant-level: it takes the tenant key and refuses a
+	// user token with 403.
+	//
+	// Corresponds with DELETE /users/{user_id} (the `DeleteUser` operationId).
+	DeleteUser(ctx context.Context, userId UserId, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetUser Get a user's profile
 	//
 	// The user's profile; a user who never set one has the empty profile (never 404).
@@ -5118,6 +5644,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
 	PutUser(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportUser Export everything stored about a user
+	//
+	// One JSON document (streamed, so it may be large) with everything
+	// stored about the user: profile, memberships with their settings,
+	// every message they sent (in rooms they left too), reactions,
+	// notifications they were sent, topic subscriptions, and uploads with
+	// signed download links (valid for an hour). A user never seen has an
+	// empty export. Tenant-level: it takes the tenant key and refuses a user
+	// token with 403. An error after the answer has begun cuts the document
+	// short (it does not parse): retry.
+	//
+	// Corresponds with GET /users/{user_id}/export (the `ExportUser` operationId).
+	ExportUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWebhooks List webhook endpoints
 	//
@@ -5419,6 +5959,49 @@ func (c *Client) CreateTenant(ctx context.Context, params *CreateTenantParams, b
 	return c.Client.Do(req)
 }
 
+// DeleteTenant Delete a tenant and all its data
+//
+// Deletes the tenant: from the answer on, its API key and user tokens are
+// refused with 401 (by every instance within 500 ms), its REST resources
+// are gone (404 for the master key's reads), and its WebSocket
+// connections are closed with 1008 (on this instance at once, on the
+// others within `WS_CREDENTIAL_CHECK_INTERVAL`). Its data (rooms,
+// messages, events, users, notifications, uploads and their stored
+// files, usage) is then purged in the background; a restart resumes an
+// unfinished purge. Deleting a tenant whose purge is still running
+// answers 202 again; once the purge is done the tenant is unknown (404).
+// Not reversible.
+//
+// Corresponds with DELETE /admin/tenants/{tenant_id} (the `DeleteTenant` operationId).
+func (c *Client) DeleteTenant(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTenantRequest(c.Server, tenantId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTenant Get a tenant
+//
+// The tenant, without its key. A deleted tenant is 404 from its deletion on.
+//
+// Corresponds with GET /admin/tenants/{tenant_id} (the `GetTenant` operationId).
+func (c *Client) GetTenant(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTenantRequest(c.Server, tenantId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RotateTenantKey Rotate a tenant's API key
 //
 // Issues a new API key for the tenant. The old key is refused from then on
@@ -5431,6 +6014,31 @@ func (c *Client) CreateTenant(ctx context.Context, params *CreateTenantParams, b
 // Corresponds with POST /admin/tenants/{tenant_id}/rotate-key (the `RotateTenantKey` operationId).
 func (c *Client) RotateTenantKey(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRotateTenantKeyRequest(c.Server, tenantId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTenantUsage A tenant's usage
+//
+// What the tenant used over UTC days `from` to `to` (both included; by
+// default the 30 days up to today; empty when `from` is after `to`): messages sent,
+// daily and monthly active users (users who made a request or opened a
+// WebSocket connection, as themselves, that day or month), peak
+// WebSocket connections, webhook delivery attempts, and the bytes of its
+// stored uploads now. A day's peak is the sum of each instance's own
+// peak that day: an upper bound of the connections open at once across
+// instances (the instances' peaks need not coincide), so capacity
+// planned on it is never short; with one instance it is exact.
+//
+// Corresponds with GET /admin/tenants/{tenant_id}/usage (the `GetTenantUsage` operationId).
+func (c *Client) GetTenantUsage(ctx context.Context, tenantId TenantIdPath, params *GetTenantUsageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTenantUsageRequest(c.Server, tenantId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6892,6 +7500,38 @@ func (c *Client) ListUsers(ctx context.Context, params *ListUsersParams, reqEdit
 	return c.Client.Do(req)
 }
 
+// DeleteUser Delete a user and their data
+//
+// Deletes the user (a data-protection erasure). At once: the user tokens
+// issued to them before now are refused with 401 and their WebSocket
+// connections are closed with 1008 (on other instances within
+// `WS_CREDENTIAL_CHECK_INTERVAL`). Then, in the background (a restart
+// resumes it): their profile, memberships (each a `member.left`),
+// reactions (each a `reaction.removed`), notifications, subscriptions,
+// settings, uploads and the uploads' stored files go, and their
+// messages as `messages` says: `keep` leaves them; `anonymize` keeps
+// their content under `sender_id` `deleted-user`; `delete` empties each
+// as a deletion does (a `message.deleted`, seq kept). With `anonymize`
+// and `delete`, quotes of their messages in other users' messages name
+// `deleted-user`, and with `delete` carry no content and say `deleted`;
+// notifications they sent are deleted (`delete`) or sent by
+// `deleted-user` (`anonymize`). The user id may be used again afterwards,
+// as a new user. Tenant-level: it takes the tenant key and refuses a
+// user token with 403.
+//
+// Corresponds with DELETE /users/{user_id} (the `DeleteUser` operationId).
+func (c *Client) DeleteUser(ctx context.Context, userId UserId, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteUserRequest(c.Server, userId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetUser Get a user's profile
 //
 // The user's profile; a user who never set one has the empty profile (never 404).
@@ -6985,6 +7625,30 @@ func (c *Client) PutUserWithBody(ctx context.Context, userId UserId, contentType
 // Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
 func (c *Client) PutUser(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPutUserRequest(c.Server, userId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportUser Export everything stored about a user
+//
+// One JSON document (streamed, so it may be large) with everything
+// stored about the user: profile, memberships with their settings,
+// every message they sent (in rooms they left too), reactions,
+// notifications they were sent, topic subscriptions, and uploads with
+// signed download links (valid for an hour). A user never seen has an
+// empty export. Tenant-level: it takes the tenant key and refuses a user
+// token with 403. An error after the answer has begun cuts the document
+// short (it does not parse): retry.
+//
+// Corresponds with GET /users/{user_id}/export (the `ExportUser` operationId).
+func (c *Client) ExportUser(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportUserRequest(c.Server, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -7477,6 +8141,74 @@ func NewCreateTenantRequestWithBody(server string, params *CreateTenantParams, c
 	return req, nil
 }
 
+// NewDeleteTenantRequest constructs an http.Request for the DeleteTenant method
+func NewDeleteTenantRequest(server string, tenantId TenantIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant_id", tenantId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/tenants/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTenantRequest constructs an http.Request for the GetTenant method
+func NewGetTenantRequest(server string, tenantId TenantIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant_id", tenantId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/tenants/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRotateTenantKeyRequest constructs an http.Request for the RotateTenantKey method
 func NewRotateTenantKeyRequest(server string, tenantId TenantIdPath) (*http.Request, error) {
 	var err error
@@ -7504,6 +8236,79 @@ func NewRotateTenantKeyRequest(server string, tenantId TenantIdPath) (*http.Requ
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTenantUsageRequest constructs an http.Request for the GetTenantUsage method
+func NewGetTenantUsageRequest(server string, tenantId TenantIdPath, params *GetTenantUsageParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant_id", tenantId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/tenants/%s/usage", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -9866,6 +10671,63 @@ func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request,
 	return req, nil
 }
 
+// NewDeleteUserRequest constructs an http.Request for the DeleteUser method
+func NewDeleteUserRequest(server string, userId UserId, params *DeleteUserParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "messages", params.Messages, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetUserRequest constructs an http.Request for the GetUser method
 func NewGetUserRequest(server string, userId UserId) (*http.Request, error) {
 	var err error
@@ -9990,6 +10852,40 @@ func NewPutUserRequestWithBody(server string, userId UserId, contentType string,
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExportUserRequest constructs an http.Request for the ExportUser method
+func NewExportUserRequest(server string, userId UserId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/%s/export", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -10568,6 +11464,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /admin/tenants (the `CreateTenant` operationId).
 	CreateTenantWithResponse(ctx context.Context, params *CreateTenantParams, body CreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTenantResponse, error)
 
+	// DeleteTenantWithResponse Delete a tenant and all its data
+	//
+	// Deletes the tenant: from the answer on, its API key and user tokens are
+	// refused with 401 (by every instance within 500 ms), its REST resources
+	// are gone (404 for the master key's reads), and its WebSocket
+	// connections are closed with 1008 (on this instance at once, on the
+	// others within `WS_CREDENTIAL_CHECK_INTERVAL`). Its data (rooms,
+	// messages, events, users, notifications, uploads and their stored
+	// files, usage) is then purged in the background; a restart resumes an
+	// unfinished purge. Deleting a tenant whose purge is still running
+	// answers 202 again; once the purge is done the tenant is unknown (404).
+	// Not reversible.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /admin/tenants/{tenant_id} (the `DeleteTenant` operationId).
+	DeleteTenantWithResponse(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*DeleteTenantResponse, error)
+
+	// GetTenantWithResponse Get a tenant
+	//
+	// The tenant, without its key. A deleted tenant is 404 from its deletion on.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/tenants/{tenant_id} (the `GetTenant` operationId).
+	GetTenantWithResponse(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*GetTenantResponse, error)
+
 	// RotateTenantKeyWithResponse Rotate a tenant's API key
 	//
 	// Issues a new API key for the tenant. The old key is refused from then on
@@ -10581,6 +11504,23 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /admin/tenants/{tenant_id}/rotate-key (the `RotateTenantKey` operationId).
 	RotateTenantKeyWithResponse(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*RotateTenantKeyResponse, error)
+
+	// GetTenantUsageWithResponse A tenant's usage
+	//
+	// What the tenant used over UTC days `from` to `to` (both included; by
+	// default the 30 days up to today; empty when `from` is after `to`): messages sent,
+	// daily and monthly active users (users who made a request or opened a
+	// WebSocket connection, as themselves, that day or month), peak
+	// WebSocket connections, webhook delivery attempts, and the bytes of its
+	// stored uploads now. A day's peak is the sum of each instance's own
+	// peak that day: an upper bound of the connections open at once across
+	// instances (the instances' peaks need not coincide), so capacity
+	// planned on it is never short; with one instance it is exact.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/tenants/{tenant_id}/usage (the `GetTenantUsage` operationId).
+	GetTenantUsageWithResponse(ctx context.Context, tenantId TenantIdPath, params *GetTenantUsageParams, reqEditors ...RequestEditorFn) (*GetTenantUsageResponse, error)
 
 	// GetAsyncAPISpecWithResponse The WebSocket contract
 	//
@@ -11489,6 +12429,30 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /users (the `ListUsers` operationId).
 	ListUsersWithResponse(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*ListUsersResponse, error)
 
+	// DeleteUserWithResponse Delete a user and their data
+	//
+	// Deletes the user (a data-protection erasure). At once: the user tokens
+	// issued to them before now are refused with 401 and their WebSocket
+	// connections are closed with 1008 (on other instances within
+	// `WS_CREDENTIAL_CHECK_INTERVAL`). Then, in the background (a restart
+	// resumes it): their profile, memberships (each a `member.left`),
+	// reactions (each a `reaction.removed`), notifications, subscriptions,
+	// settings, uploads and the uploads' stored files go, and their
+	// messages as `messages` says: `keep` leaves them; `anonymize` keeps
+	// their content under `sender_id` `deleted-user`; `delete` empties each
+	// as a deletion does (a `message.deleted`, seq kept). With `anonymize`
+	// and `delete`, quotes of their messages in other users' messages name
+	// `deleted-user`, and with `delete` carry no content and say `deleted`;
+	// notifications they sent are deleted (`delete`) or sent by
+	// `deleted-user` (`anonymize`). The user id may be used again afterwards,
+	// as a new user. Tenant-level: it takes the tenant key and refuses a
+	// user token with 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /users/{user_id} (the `DeleteUser` operationId).
+	DeleteUserWithResponse(ctx context.Context, userId UserId, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error)
+
 	// GetUserWithResponse Get a user's profile
 	//
 	// The user's profile; a user who never set one has the empty profile (never 404).
@@ -11543,6 +12507,22 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /users/{user_id} (the `PutUser` operationId).
 	PutUserWithResponse(ctx context.Context, userId UserId, body PutUserJSONRequestBody, reqEditors ...RequestEditorFn) (*PutUserResponse, error)
+
+	// ExportUserWithResponse Export everything stored about a user
+	//
+	// One JSON document (streamed, so it may be large) with everything
+	// stored about the user: profile, memberships with their settings,
+	// every message they sent (in rooms they left too), reactions,
+	// notifications they were sent, topic subscriptions, and uploads with
+	// signed download links (valid for an hour). A user never seen has an
+	// empty export. Tenant-level: it takes the tenant key and refuses a user
+	// token with 403. An error after the answer has begun cuts the document
+	// short (it does not parse): retry.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /users/{user_id}/export (the `ExportUser` operationId).
+	ExportUserWithResponse(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*ExportUserResponse, error)
 
 	// ListWebhooksWithResponse List webhook endpoints
 	//
@@ -12045,6 +13025,144 @@ func (r CreateTenantResponse) ContentType() string {
 	return ""
 }
 
+type DeleteTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *TenantDeletionResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r DeleteTenantResponse) GetJSON202() *TenantDeletionResponse {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteTenantResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTenantResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteTenantResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteTenantResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteTenantResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TenantResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTenantResponse) GetJSON200() *TenantResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTenantResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTenantResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTenantResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTenantResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTenantResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type RotateTenantKeyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12108,6 +13226,75 @@ func (r RotateTenantKeyResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RotateTenantKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTenantUsageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TenantUsageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTenantUsageResponse) GetJSON200() *TenantUsageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTenantUsageResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTenantUsageResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTenantUsageResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTenantUsageResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTenantUsageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTenantUsageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTenantUsageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTenantUsageResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16424,6 +17611,92 @@ func (r ListUsersResponse) ContentType() string {
 	return ""
 }
 
+// DeleteUserResponse429Headers the declared response headers of an HTTP 429 response for DeleteUser
+type DeleteUserResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type DeleteUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *UserDeletionResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteUserResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r DeleteUserResponse) GetJSON202() *UserDeletionResponse {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteUserResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetUserResponse429Headers the declared response headers of an HTTP 429 response for GetUser
 type GetUserResponse429Headers struct {
 	RetryAfter          *int
@@ -16697,6 +17970,92 @@ func (r PutUserResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PutUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportUserResponse429Headers the declared response headers of an HTTP 429 response for ExportUser
+type ExportUserResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ExportUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserExportResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportUserResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExportUserResponse) GetJSON200() *UserExportResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportUserResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportUserResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17715,6 +19074,45 @@ func (c *ClientWithResponses) CreateTenantWithResponse(ctx context.Context, para
 	return ParseCreateTenantResponse(rsp)
 }
 
+// DeleteTenantWithResponse Delete a tenant and all its data
+//
+// Deletes the tenant: from the answer on, its API key and user tokens are
+// refused with 401 (by every instance within 500 ms), its REST resources
+// are gone (404 for the master key's reads), and its WebSocket
+// connections are closed with 1008 (on this instance at once, on the
+// others within `WS_CREDENTIAL_CHECK_INTERVAL`). Its data (rooms,
+// messages, events, users, notifications, uploads and their stored
+// files, usage) is then purged in the background; a restart resumes an
+// unfinished purge. Deleting a tenant whose purge is still running
+// answers 202 again; once the purge is done the tenant is unknown (404).
+// Not reversible.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /admin/tenants/{tenant_id} (the `DeleteTenant` operationId).
+func (c *ClientWithResponses) DeleteTenantWithResponse(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*DeleteTenantResponse, error) {
+	rsp, err := c.DeleteTenant(ctx, tenantId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteTenantResponse(rsp)
+}
+
+// GetTenantWithResponse Get a tenant
+//
+// The tenant, without its key. A deleted tenant is 404 from its deletion on.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/tenants/{tenant_id} (the `GetTenant` operationId).
+func (c *ClientWithResponses) GetTenantWithResponse(ctx context.Context, tenantId TenantIdPath, reqEditors ...RequestEditorFn) (*GetTenantResponse, error) {
+	rsp, err := c.GetTenant(ctx, tenantId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTenantResponse(rsp)
+}
+
 // RotateTenantKeyWithResponse Rotate a tenant's API key
 //
 // Issues a new API key for the tenant. The old key is refused from then on
@@ -17733,6 +19131,29 @@ func (c *ClientWithResponses) RotateTenantKeyWithResponse(ctx context.Context, t
 		return nil, err
 	}
 	return ParseRotateTenantKeyResponse(rsp)
+}
+
+// GetTenantUsageWithResponse A tenant's usage
+//
+// What the tenant used over UTC days `from` to `to` (both included; by
+// default the 30 days up to today; empty when `from` is after `to`): messages sent,
+// daily and monthly active users (users who made a request or opened a
+// WebSocket connection, as themselves, that day or month), peak
+// WebSocket connections, webhook delivery attempts, and the bytes of its
+// stored uploads now. A day's peak is the sum of each instance's own
+// peak that day: an upper bound of the connections open at once across
+// instances (the instances' peaks need not coincide), so capacity
+// planned on it is never short; with one instance it is exact.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/tenants/{tenant_id}/usage (the `GetTenantUsage` operationId).
+func (c *ClientWithResponses) GetTenantUsageWithResponse(ctx context.Context, tenantId TenantIdPath, params *GetTenantUsageParams, reqEditors ...RequestEditorFn) (*GetTenantUsageResponse, error) {
+	rsp, err := c.GetTenantUsage(ctx, tenantId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTenantUsageResponse(rsp)
 }
 
 // GetAsyncAPISpecWithResponse The WebSocket contract
@@ -19008,6 +20429,36 @@ func (c *ClientWithResponses) ListUsersWithResponse(ctx context.Context, params 
 	return ParseListUsersResponse(rsp)
 }
 
+// DeleteUserWithResponse Delete a user and their data
+//
+// Deletes the user (a data-protection erasure). At once: the user tokens
+// issued to them before now are refused with 401 and their WebSocket
+// connections are closed with 1008 (on other instances within
+// `WS_CREDENTIAL_CHECK_INTERVAL`). Then, in the background (a restart
+// resumes it): their profile, memberships (each a `member.left`),
+// reactions (each a `reaction.removed`), notifications, subscriptions,
+// settings, uploads and the uploads' stored files go, and their
+// messages as `messages` says: `keep` leaves them; `anonymize` keeps
+// their content under `sender_id` `deleted-user`; `delete` empties each
+// as a deletion does (a `message.deleted`, seq kept). With `anonymize`
+// and `delete`, quotes of their messages in other users' messages name
+// `deleted-user`, and with `delete` carry no content and say `deleted`;
+// notifications they sent are deleted (`delete`) or sent by
+// `deleted-user` (`anonymize`). The user id may be used again afterwards,
+// as a new user. Tenant-level: it takes the tenant key and refuses a
+// user token with 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /users/{user_id} (the `DeleteUser` operationId).
+func (c *ClientWithResponses) DeleteUserWithResponse(ctx context.Context, userId UserId, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error) {
+	rsp, err := c.DeleteUser(ctx, userId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteUserResponse(rsp)
+}
+
 // GetUserWithResponse Get a user's profile
 //
 // The user's profile; a user who never set one has the empty profile (never 404).
@@ -19091,6 +20542,28 @@ func (c *ClientWithResponses) PutUserWithResponse(ctx context.Context, userId Us
 		return nil, err
 	}
 	return ParsePutUserResponse(rsp)
+}
+
+// ExportUserWithResponse Export everything stored about a user
+//
+// One JSON document (streamed, so it may be large) with everything
+// stored about the user: profile, memberships with their settings,
+// every message they sent (in rooms they left too), reactions,
+// notifications they were sent, topic subscriptions, and uploads with
+// signed download links (valid for an hour). A user never seen has an
+// empty export. Tenant-level: it takes the tenant key and refuses a user
+// token with 403. An error after the answer has begun cuts the document
+// short (it does not parse): retry.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /users/{user_id}/export (the `ExportUser` operationId).
+func (c *ClientWithResponses) ExportUserWithResponse(ctx context.Context, userId UserId, reqEditors ...RequestEditorFn) (*ExportUserResponse, error) {
+	rsp, err := c.ExportUser(ctx, userId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportUserResponse(rsp)
 }
 
 // ListWebhooksWithResponse List webhook endpoints
@@ -19629,6 +21102,114 @@ func ParseCreateTenantResponse(rsp *http.Response) (*CreateTenantResponse, error
 	return response, nil
 }
 
+// ParseDeleteTenantResponse parses an HTTP response from a DeleteTenantWithResponse call
+func ParseDeleteTenantResponse(rsp *http.Response) (*DeleteTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest TenantDeletionResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTenantResponse parses an HTTP response from a GetTenantWithResponse call
+func ParseGetTenantResponse(rsp *http.Response) (*GetTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TenantResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseRotateTenantKeyResponse parses an HTTP response from a RotateTenantKeyWithResponse call
 func ParseRotateTenantKeyResponse(rsp *http.Response) (*RotateTenantKeyResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -19645,6 +21226,60 @@ func ParseRotateTenantKeyResponse(rsp *http.Response) (*RotateTenantKeyResponse,
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest TenantWithKeyResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTenantUsageResponse parses an HTTP response from a GetTenantUsageWithResponse call
+func ParseGetTenantUsageResponse(rsp *http.Response) (*GetTenantUsageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTenantUsageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TenantUsageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -24320,6 +25955,101 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 	return response, nil
 }
 
+// ParseDeleteUserResponse parses an HTTP response from a DeleteUserWithResponse call
+func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest UserDeletionResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetUserResponse parses an HTTP response from a GetUserWithResponse call
 func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -24592,6 +26322,101 @@ func ParsePutUserResponse(rsp *http.Response) (*PutUserResponse, error) {
 	switch {
 	case rsp.StatusCode == 429:
 		var headers PutUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportUserResponse parses an HTTP response from a ExportUserWithResponse call
+func ParseExportUserResponse(rsp *http.Response) (*ExportUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserExportResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ExportUserResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -46,10 +46,45 @@ func seedTenant(t *testing.T, s *store.Store, tenant string) store.Room {
 	if err := s.RecordConnectionPeaks(ctx, "i1", epoch, map[string]int{tenant: 3}); err != nil {
 		t.Fatalf("RecordConnectionPeaks: %v", err)
 	}
-	if _, err := s.DeleteUser(ctx, tenant, "carol", store.KeepMessages); err != nil {
+	if _, err := s.DeleteUser(ctx, tenant, "carol", store.KeepMessages, epoch); err != nil {
 		t.Fatalf("DeleteUser: %v", err)
 	}
+	hook := webhookOf(t, s, tenant)
+	send(t, s, tenant, "alice", room.ID, "for the webhook")
+	deliverWebhooks(t, s, hook.ID, epoch)
 	return room
+}
+
+// webhookOf creates a webhook endpoint of the tenant for messages.
+func webhookOf(t *testing.T, s *store.Store, tenant string) store.Webhook {
+	t.Helper()
+	w, err := s.CreateWebhook(t.Context(), tenant, store.NewWebhook{URL: "https://example.com/hook", Events: []string{"message"}, Active: true, Secret: []byte("sealed")})
+	if err != nil {
+		t.Fatalf("CreateWebhook: %v", err)
+	}
+	return w
+}
+
+// deliverWebhooks queues the events since the endpoint's creation and
+// records one successful attempt of each, started at at.
+func deliverWebhooks(t *testing.T, s *store.Store, endpointID string, at time.Time) {
+	t.Helper()
+	ctx := t.Context()
+	if _, err := s.FanOutWebhookEvents(ctx, 1000); err != nil {
+		t.Fatalf("FanOutWebhookEvents: %v", err)
+	}
+	as, err := s.ClaimWebhookDeliveries(ctx, endpointID, 100, time.Minute, time.Hour)
+	if err != nil || len(as) == 0 {
+		t.Fatalf("ClaimWebhookDeliveries: %d, %v", len(as), err)
+	}
+	ok := 200
+	for _, a := range as {
+		if _, err := s.FinishWebhookAttempt(ctx, store.WebhookResult{TenantID: a.Delivery.TenantID, DeliveryID: a.Delivery.ID,
+			Lease: a.Lease, Attempt: a.Delivery.Attempts, StartedAt: at, ResponseStatus: &ok,
+			Latency: 5 * time.Millisecond, Succeeded: true}); err != nil {
+			t.Fatalf("FinishWebhookAttempt: %v", err)
+		}
+	}
 }
 
 func testTenantPurge(t *testing.T, b Backend) {
@@ -62,7 +97,7 @@ func testTenantPurge(t *testing.T, b Backend) {
 	if err != nil {
 		t.Fatalf("TenantRows: %v", err)
 	}
-	for _, table := range []string{"rooms", "room_members", "messages", "reactions", "pins", "notifications", "subscriptions", "user_profiles", "uploads", "user_activity", "connection_peaks", "user_deletions", "room_events", "tenants"} {
+	for _, table := range []string{"rooms", "room_members", "messages", "reactions", "pins", "notifications", "subscriptions", "user_profiles", "uploads", "user_activity", "connection_peaks", "user_deletions", "room_events", "webhook_endpoints", "webhook_deliveries", "webhook_attempts", "tenants"} {
 		if before[table] == 0 {
 			t.Errorf("the seeded tenant has no row in %s: %v", table, before)
 		}
@@ -150,9 +185,11 @@ func testTenantUsage(t *testing.T, b Backend) {
 	ctx := t.Context()
 	tenant := newTenant(t, s)
 	room := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob")
+	hook := webhookOf(t, s, tenant)
 	send(t, s, tenant, "alice", room.ID, "one")
 	send(t, s, tenant, "bob", room.ID, "two")
 	day1, day2 := epoch, epoch.Add(24*time.Hour)
+	deliverWebhooks(t, s, hook.ID, day1)
 	for _, a := range []struct {
 		user string
 		at   time.Time
@@ -180,6 +217,7 @@ func testTenantUsage(t *testing.T, b Backend) {
 		MonthlyActiveUsers:   []store.DayCount{{Period: d1[:7], Count: 2}},
 		DailyPeakConnections: []store.DayCount{{Period: d1, Count: 7}},
 		PeakConnections:      7,
+		WebhookDeliveries:    1, // a room's deliveries go one at a time
 	}
 	gotJSON, _ := json.Marshal(u)
 	wantJSON, _ := json.Marshal(want)
@@ -202,7 +240,7 @@ func testEraseUser(t *testing.T, b Backend) {
 	}{
 		{store.KeepMessages, "alice", "hello secret words"},
 		{store.AnonymizeMessages, store.DeletedUserID, "hello secret words"},
-		{store.DeleteMessages, "alice", ""},
+		{store.DeleteMessages, store.DeletedUserID, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
@@ -211,7 +249,7 @@ func testEraseUser(t *testing.T, b Backend) {
 			if _, err := s.AddReaction(ctx, tenant, "alice", room.ID, send(t, s, tenant, "bob", room.ID, "bob's").ID, "like"); err != nil {
 				t.Fatalf("AddReaction: %v", err)
 			}
-			d, err := s.DeleteUser(ctx, tenant, "alice", tt.mode)
+			d, err := s.DeleteUser(ctx, tenant, "alice", tt.mode, epoch)
 			if err != nil {
 				t.Fatalf("DeleteUser: %v", err)
 			}

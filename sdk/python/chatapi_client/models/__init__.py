@@ -22,13 +22,20 @@ from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
 from .create_upload_request import CreateUploadRequest
 from .create_webhook_request import CreateWebhookRequest
+from .day_count import DayCount
 from .dead_letters import DeadLetters
 from .dead_letters_response import DeadLettersResponse
+from .delete_user_messages import DeleteUserMessages
 from .error import Error
 from .error_code import ErrorCode
 from .error_details import ErrorDetails
 from .error_response import ErrorResponse
 from .error_response_data_type_0 import ErrorResponseDataType0
+from .export_membership import ExportMembership
+from .export_membership_role import ExportMembershipRole
+from .export_membership_room_type import ExportMembershipRoomType
+from .export_notification import ExportNotification
+from .export_reaction import ExportReaction
 from .failed_message import FailedMessage
 from .failed_notification import FailedNotification
 from .get_async_api_spec_response_200 import GetAsyncApiSpecResponse200
@@ -54,6 +61,7 @@ from .message_meta import MessageMeta
 from .message_meta_type_0 import MessageMetaType0
 from .message_response import MessageResponse
 from .metadata import Metadata
+from .month_count import MonthCount
 from .notification import Notification
 from .notification_ack import NotificationAck
 from .notification_ack_response import NotificationAckResponse
@@ -113,7 +121,13 @@ from .subscription_response import SubscriptionResponse
 from .sync_page import SyncPage
 from .sync_page_response import SyncPageResponse
 from .tenant import Tenant
+from .tenant_deletion import TenantDeletion
+from .tenant_deletion_response import TenantDeletionResponse
+from .tenant_deletion_status import TenantDeletionStatus
 from .tenant_list_response import TenantListResponse
+from .tenant_response import TenantResponse
+from .tenant_usage import TenantUsage
+from .tenant_usage_response import TenantUsageResponse
 from .tenant_with_key import TenantWithKey
 from .tenant_with_key_response import TenantWithKeyResponse
 from .thread import Thread
@@ -137,6 +151,12 @@ from .upload_response import UploadResponse
 from .upload_status import UploadStatus
 from .upload_ticket import UploadTicket
 from .upload_ticket_response import UploadTicketResponse
+from .user_deletion import UserDeletion
+from .user_deletion_messages import UserDeletionMessages
+from .user_deletion_response import UserDeletionResponse
+from .user_deletion_status import UserDeletionStatus
+from .user_export import UserExport
+from .user_export_response import UserExportResponse
 from .user_page import UserPage
 from .user_page_response import UserPageResponse
 from .user_profile import UserProfile
@@ -185,13 +205,20 @@ __all__ = (
     "CreateTokenRequest",
     "CreateUploadRequest",
     "CreateWebhookRequest",
+    "DayCount",
     "DeadLetters",
     "DeadLettersResponse",
+    "DeleteUserMessages",
     "Error",
     "ErrorCode",
     "ErrorDetails",
     "ErrorResponse",
     "ErrorResponseDataType0",
+    "ExportMembership",
+    "ExportMembershipRole",
+    "ExportMembershipRoomType",
+    "ExportNotification",
+    "ExportReaction",
     "FailedMessage",
     "FailedNotification",
     "GetAsyncApiSpecResponse200",
@@ -217,6 +244,7 @@ __all__ = (
     "MessageMetaType0",
     "MessageResponse",
     "Metadata",
+    "MonthCount",
     "Notification",
     "NotificationAck",
     "NotificationAckResponse",
@@ -276,7 +304,13 @@ __all__ = (
     "SyncPage",
     "SyncPageResponse",
     "Tenant",
+    "TenantDeletion",
+    "TenantDeletionResponse",
+    "TenantDeletionStatus",
     "TenantListResponse",
+    "TenantResponse",
+    "TenantUsage",
+    "TenantUsageResponse",
     "TenantWithKey",
     "TenantWithKeyResponse",
     "Thread",
@@ -300,6 +334,12 @@ __all__ = (
     "UploadStatus",
     "UploadTicket",
     "UploadTicketResponse",
+    "UserDeletion",
+    "UserDeletionMessages",
+    "UserDeletionResponse",
+    "UserDeletionStatus",
+    "UserExport",
+    "UserExportResponse",
     "UserPage",
     "UserPageResponse",
     "UserProfile",
