@@ -2173,7 +2173,7 @@ type RemovedMemberResponse struct {
 
 // ReplayWebhookRequest Where a replay starts.
 type ReplayWebhookRequest struct {
-	// Since An RFC 3339 time, or a cursor from `GET /sync`.
+	// Since An RFC 3339 time, or a cursor from `GET /sync` (within the request body's 64 KiB).
 	//
 	// Example: 2026-11-24T20:00:00Z
 	Since string `json:"since"`
