@@ -56,6 +56,9 @@ type Filter struct {
 
 	mu      sync.Mutex
 	tenants map[string]*rules
+	// gen counts Forgets: rules read before one must not be cached after
+	// it, since they may be the ones just changed.
+	gen uint64
 }
 
 var _ chat.ContentFilter = (*Filter)(nil)
@@ -89,6 +92,7 @@ func New(st Store, cfg Config) *Filter {
 func (f *Filter) Forget(tenantID string) {
 	f.mu.Lock()
 	delete(f.tenants, tenantID)
+	f.gen++
 	f.mu.Unlock()
 }
 
@@ -97,7 +101,7 @@ func (f *Filter) Forget(tenantID string) {
 func (f *Filter) rulesOf(ctx context.Context, tenantID string) (*rules, error) {
 	now := f.cfg.Now()
 	f.mu.Lock()
-	r := f.tenants[tenantID]
+	r, gen := f.tenants[tenantID], f.gen
 	f.mu.Unlock()
 	if r != nil && now.Sub(r.checked) < f.cfg.Recheck {
 		return r, nil
@@ -109,7 +113,7 @@ func (f *Filter) rulesOf(ctx context.Context, tenantID string) (*rules, error) {
 	if r != nil && r.version == version {
 		fresh := *r
 		fresh.checked = now
-		f.put(tenantID, &fresh)
+		f.put(tenantID, &fresh, gen)
 		return &fresh, nil
 	}
 	cr, err := f.store.ContentRules(ctx, tenantID)
@@ -124,14 +128,18 @@ func (f *Filter) rulesOf(ctx context.Context, tenantID string) (*rules, error) {
 		}
 		r.matcher = blocklist.New(cr.Blocklist.Words, mode)
 	}
-	f.put(tenantID, r)
+	f.put(tenantID, r, gen)
 	return r, nil
 }
 
-// put caches r unless a newer version is cached already.
-func (f *Filter) put(tenantID string, r *rules) {
+// put caches r unless a Forget happened since gen was read, or a newer
+// version is cached already.
+func (f *Filter) put(tenantID string, r *rules, gen uint64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if gen != f.gen {
+		return
+	}
 	if old := f.tenants[tenantID]; old != nil && old.version > r.version {
 		return
 	}

@@ -89,3 +89,58 @@ func TestHookPrivateTargetRefusedAtCall(t *testing.T) {
 		})
 	}
 }
+
+// A list changed through another instance holds here once Recheck has
+// passed, and not before; one changed through this instance (Forget) holds
+// at once.
+func TestRulesCachedUntilRecheck(t *testing.T) {
+	ctx := t.Context()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	tn, err := st.CreateTenant(ctx, "acme", 0, "hash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	room, err := st.CreateRoom(ctx, tn.ID, "alice", store.NewRoom{Type: store.RoomGroup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	f := contentfilter.New(st, contentfilter.Config{Recheck: time.Second, Now: func() time.Time { return now }})
+	draft := chat.Draft{TenantID: tn.ID, RoomID: room.ID, SenderID: "alice", Content: "darn it"}
+	steps := []struct {
+		name    string
+		action  string // the list's action set before the step, "" for none
+		forget  bool
+		advance time.Duration
+		want    string // the content Check returns, "" for a refusal
+	}{
+		{"block", "block", false, 0, ""},
+		{"changed elsewhere, within Recheck: the cached list", "mask", false, 500 * time.Millisecond, ""},
+		{"Recheck passed: the new list", "", false, 600 * time.Millisecond, "*** it"},
+		{"changed here: at once", "flag", true, 0, "darn it"},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			if s.action != "" {
+				if _, err := st.SetBlocklist(ctx, tn.ID, store.Blocklist{Words: []string{"darn"}, Match: "word", Action: s.action}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if s.forget {
+				f.Forget(tn.ID)
+			}
+			now = now.Add(s.advance)
+			v, err := f.Check(ctx, draft)
+			switch {
+			case s.want == "" && err == nil:
+				t.Fatalf("Check = %q, want a refusal", v.Content)
+			case s.want != "" && (err != nil || v.Content != s.want):
+				t.Fatalf("Check = %q, %v; want %q", v.Content, err, s.want)
+			}
+		})
+	}
+}

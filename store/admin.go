@@ -112,8 +112,10 @@ func (s *Store) tenantTables(ctx context.Context) ([]tenantTable, error) {
 			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%'
 			ORDER BY m.name, p.pk`
 	} else {
-		q = `SELECT table_name, column_name, 0 AS pk FROM information_schema.columns
-			WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`
+		q = `SELECT c.table_name, c.column_name, 0 AS pk
+			FROM information_schema.columns AS c JOIN information_schema.tables AS t
+			  ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+			WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position`
 	}
 	if err := s.w.SelectContext(ctx, &cols, q); err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)

@@ -440,6 +440,15 @@ const pageColumns = `m.id, m.sender_id, m.seq, m.content, m.meta, m.client_msg_i
 // the whole page are one range of reactions_user, read once (pageOwnColumn)
 // between the page's first and last seq, which the CTE page_bounds finds by
 // the same window over the primary key: no lookup per message.
+//
+// page_bounds reads (room_id, seq) alone, so that PostgreSQL answers it from
+// the primary key's index without visiting the rows (an Index Only Scan):
+// on a page whose rows reactions and replies have rewritten, the rows lie
+// on as many heap pages as messages, and reading them twice, for the bounds
+// and for the page, was a third of the backend's extra cost of a rich page
+// over a plain one. It needs no tenant_id: a room id is unique across
+// tenants (rooms' primary key), the bounds only narrow the own reactions'
+// range, and the page's rows themselves are the tenant's.
 func listMessagesQuery(tenantID, actor, roomID string, p MessagePage, limit int) (query string, args []any, descending bool) {
 	filter := ``
 	if p.TopLevel {
@@ -447,7 +456,7 @@ func listMessagesQuery(tenantID, actor, roomID string, p MessagePage, limit int)
 	}
 	bounds, boundArgs, _ := pageWindow(`
 		SELECT m.seq FROM messages m
-		WHERE m.tenant_id = ? AND m.room_id = ?`+filter, []any{tenantID, roomID}, p, limit)
+		WHERE m.room_id = ?`+filter, []any{roomID}, p, limit)
 	query, args = `
 		WITH page_bounds AS MATERIALIZED (SELECT MIN(b.seq) AS lo, MAX(b.seq) AS hi FROM (`+bounds+`) b)
 		SELECT `+pageColumns+`, m.reaction_counts,`+pageOwnColumn+`

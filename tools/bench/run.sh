@@ -225,8 +225,8 @@ if [[ ${BENCH_SKIP_PG:-} != 1 ]] && wanted send baseline history history-rich cl
 	fi
 	if wanted history history-rich; then
 		start_servers postgres-history "$PGURL"
-		step history postgres -scenario history -k "$HIST_K" -d "$HIST_D" -runs "$RUNS"
-		step history-rich postgres -scenario history -rich -k "$HIST_K" -d "$HIST_D" -runs "$RUNS"
+		step history postgres -scenario history -k "$HIST_K" -d "$HIST_D" -runs "$RUNS" -database-url "$PGURL"
+		step history-rich postgres -scenario history -rich -k "$HIST_K" -d "$HIST_D" -runs "$RUNS" -database-url "$PGURL"
 		stop_servers
 	fi
 	if wanted cluster bus; then
