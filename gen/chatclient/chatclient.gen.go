@@ -4081,7 +4081,7 @@ type SearchMessagesParams struct {
 	// Limit Hits per page, 1 to 100; 20 when absent.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor The `next_cursor` of the previous page (opaque).
+	// Cursor The `next_cursor` of the previous page (opaque to clients; any value of this form is a place in the results).
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
