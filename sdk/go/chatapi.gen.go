@@ -4780,11 +4780,13 @@ type ClientInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -4812,11 +4814,13 @@ type ClientInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -6140,11 +6144,13 @@ func (c *Client) GetBeforeSendHook(ctx context.Context, reqEditors ...RequestEdi
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -6182,11 +6188,13 @@ func (c *Client) SetBeforeSendHookWithBody(ctx context.Context, contentType stri
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -11581,11 +11589,13 @@ type ClientWithResponsesInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -11613,11 +11623,13 @@ type ClientWithResponsesInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -19239,11 +19251,13 @@ func (c *ClientWithResponses) GetBeforeSendHookWithResponse(ctx context.Context,
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -19277,11 +19291,13 @@ func (c *ClientWithResponses) SetBeforeSendHookWithBodyWithResponse(ctx context.
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
