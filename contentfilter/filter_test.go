@@ -17,9 +17,9 @@ import (
 	"github.com/chatapi/chatapi/webhook"
 )
 
-// A hook whose host name resolves to a private address passes the check
-// of its URL but is never called unless private targets are allowed: the
-// dialer refuses the address, and on_error decides.
+// A hook whose host name resolves to a private address is refused when
+// set, and, stored anyway, never called unless private targets are
+// allowed: the dialer refuses the address, and on_error decides.
 func TestHookPrivateTargetRefusedAtCall(t *testing.T) {
 	ctx := t.Context()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
@@ -35,8 +35,8 @@ func TestHookPrivateTargetRefusedAtCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The machine's own name: a name, not the address or "localhost" the
-	// URL check refuses, which resolves to a loopback address on the usual
+	// The machine's own name: a name, not an address or "localhost", which
+	// resolves to a loopback address on the usual
 	// Linux installs (/etc/hosts).
 	host, err := os.Hostname()
 	if err != nil {
@@ -74,8 +74,10 @@ func TestHookPrivateTargetRefusedAtCall(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := contentfilter.New(st, contentfilter.Config{AllowPrivate: tt.allowPrivate, Recheck: time.Minute})
-			if err := f.CheckTarget(url); err != nil {
-				t.Fatalf("CheckTarget(%s): %v", url, err)
+			// Setting it is refused; a hook stored while private targets
+			// were allowed (or a name that moved since) meets the dialer.
+			if err := f.CheckTarget(ctx, url); (err != nil) != !tt.allowPrivate || (err != nil && !errors.Is(err, webhook.ErrPrivateTarget)) {
+				t.Fatalf("CheckTarget(%s) = %v", url, err)
 			}
 			before := calls.Load()
 			_, err := f.Check(ctx, draft)

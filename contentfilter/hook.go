@@ -5,15 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
-	"net/url"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -50,37 +46,14 @@ type hookAnswerV1 struct {
 	Reason  *string `json:"reason"`
 }
 
-// ErrPrivateTarget refuses a hook URL on a loopback, private, link-local
-// or otherwise non-public address while private targets are not allowed.
-var ErrPrivateTarget = errors.New("the URL's host is not a public address")
-
-// CheckTarget tells whether a hook may be set to rawURL: an http or https
-// URL whose host, when it is an address (or localhost), is public unless
-// the filter allows private targets. A host name is checked again at each
-// call, by the address it resolves to then.
-func (f *Filter) CheckTarget(rawURL string) error {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errors.New("the URL must be an absolute http or https URL")
-	}
-	if f.cfg.AllowPrivate {
-		return nil
-	}
-	host := strings.ToLower(u.Hostname())
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return ErrPrivateTarget
-	}
-	if ip, err := netip.ParseAddr(host); err == nil && !publicAddr(ip) {
-		return ErrPrivateTarget
-	}
-	return nil
-}
-
-// publicAddr reports whether ip is an address a hook may be sent to.
-func publicAddr(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() &&
-		!netip.MustParsePrefix("100.64.0.0/10").Contains(ip) // carrier-grade NAT
+// CheckTarget tells whether a hook may be set to rawURL, by the rule of
+// webhook endpoints (webhook.CheckURL): an http or https URL, and unless
+// the filter allows private targets, a host that is not and does not
+// resolve to a loopback, private or link-local address
+// (webhook.ErrPrivateTarget). The dialer checks every address again at
+// each call.
+func (f *Filter) CheckTarget(ctx context.Context, rawURL string) error {
+	return webhook.CheckURL(ctx, rawURL, f.cfg.AllowPrivate)
 }
 
 // newHookClient is the client hooks are called with: no redirects (a
@@ -89,13 +62,7 @@ func publicAddr(ip netip.Addr) bool {
 func newHookClient(allowPrivate bool) *http.Client {
 	d := &net.Dialer{Timeout: MaxHookTimeout}
 	if !allowPrivate {
-		d.Control = func(_, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil || !publicAddr(ap.Addr()) {
-				return ErrPrivateTarget
-			}
-			return nil
-		}
+		d.Control = webhook.GuardDial
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = nil
@@ -136,9 +103,6 @@ func (f *Filter) callHook(ctx context.Context, h *store.BeforeSendHook, d chat.D
 
 // askHook POSTs the draft, signed, and reads a valid answer.
 func (f *Filter) askHook(ctx context.Context, h *store.BeforeSendHook, d chat.Draft, content string) (hookAnswerV1, error) {
-	if err := f.CheckTarget(h.URL); err != nil {
-		return hookAnswerV1{}, err
-	}
 	req := hookRequestV1{Type: "message.send", TenantID: d.TenantID, RoomID: d.RoomID, UserID: d.SenderID, Content: content}
 	if d.MessageID != "" {
 		req.Type, req.MessageID = "message.edit", &d.MessageID

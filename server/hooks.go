@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/chatapi/chatapi/contentfilter"
 	"github.com/chatapi/chatapi/gen/chatapi"
 	"github.com/chatapi/chatapi/store"
 	"github.com/chatapi/chatapi/webhook"
@@ -30,9 +29,9 @@ func (s *Server) GetBeforeSendHook(ctx context.Context, _ chatapi.GetBeforeSendH
 // made, and shown, when the hook is created.
 func (s *Server) SetBeforeSendHook(ctx context.Context, req chatapi.SetBeforeSendHookRequestObject) (chatapi.SetBeforeSendHookResponseObject, error) {
 	p := principalFrom(ctx)
-	if err := s.content.CheckTarget(req.Body.Url); err != nil {
+	if err := s.content.CheckTarget(ctx, req.Body.Url); err != nil {
 		inv := &store.InvalidError{Field: "url", Message: err.Error()}
-		if errors.Is(err, contentfilter.ErrPrivateTarget) {
+		if errors.Is(err, webhook.ErrPrivateTarget) {
 			inv.Reason = "private_target"
 			inv.Message = "the URL's host is a loopback, private or link-local address, which this service does not call"
 		}

@@ -253,6 +253,7 @@ func TestBeforeSendHookRefusals(t *testing.T) {
 		{"timeout over 3 s", nil, `{"url":"https://hooks.example.com/x","timeout_ms":3001}`, refusal{http.StatusBadRequest, "VALIDATION_ERROR", "timeout_ms"}, ""},
 		{"not http", nil, `{"url":"ftp://hooks.example.com/x"}`, refusal{http.StatusBadRequest, "VALIDATION_ERROR", "url"}, ""},
 		{"unknown on_error", nil, `{"url":"https://hooks.example.com/x","on_error":"maybe"}`, refusal{http.StatusBadRequest, "VALIDATION_ERROR", "on_error"}, ""},
+		{"credentials in the URL", nil, `{"url":"https://user:pass@hooks.example.com/x"}`, refusal{http.StatusBadRequest, "VALIDATION_ERROR", "url"}, ""},
 		{"loopback", nil, `{"url":"http://127.0.0.1:9/x"}`, refusal{http.StatusBadRequest, "VALIDATION_ERROR", "url"}, "private_target"},
 		{"localhost", nil, `{"url":"http://localhost:9/x"}`, refusal{http.StatusBadRequest, "VALIDATION_ERROR", "url"}, "private_target"},
 		{"private network", nil, `{"url":"https://10.1.2.3/x"}`, refusal{http.StatusBadRequest, "VALIDATION_ERROR", "url"}, "private_target"},

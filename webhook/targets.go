@@ -83,3 +83,17 @@ func guardDial(network, address string, _ syscall.RawConn) error {
 	}
 	return nil
 }
+
+// CheckURL is the rule every target the service calls follows, webhook
+// endpoints and the before-send hook alike: an absolute http(s) URL of a
+// host without credentials, and unless allowPrivate a host that is not and
+// does not resolve to a non-public address.
+func CheckURL(ctx context.Context, raw string, allowPrivate bool) error {
+	return checkURL(ctx, raw, allowPrivate, net.DefaultResolver)
+}
+
+// GuardDial is a net.Dialer Control refusing non-public addresses when
+// connecting (see guardDial), for the before-send hook's client.
+func GuardDial(network, address string, c syscall.RawConn) error {
+	return guardDial(network, address, c)
+}

@@ -499,6 +499,7 @@ const (
 	WebhookEventTypeMessage             WebhookEventType = "message"
 	WebhookEventTypeMessageDeleted      WebhookEventType = "message.deleted"
 	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
+	WebhookEventTypeNotification        WebhookEventType = "notification"
 	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
 	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
 	WebhookEventTypeReactionAdded       WebhookEventType = "reaction.added"
@@ -524,6 +525,8 @@ func (e WebhookEventType) Valid() bool {
 	case WebhookEventTypeMessageDeleted:
 		return true
 	case WebhookEventTypeMessageUpdated:
+		return true
+	case WebhookEventTypeNotification:
 		return true
 	case WebhookEventTypePinAdded:
 		return true
@@ -2170,7 +2173,7 @@ type RemovedMemberResponse struct {
 
 // ReplayWebhookRequest Where a replay starts.
 type ReplayWebhookRequest struct {
-	// Since An RFC 3339 time, or a cursor from `GET /sync`.
+	// Since An RFC 3339 time, or a cursor from `GET /sync` (within the request body's 64 KiB).
 	//
 	// Example: 2026-11-24T20:00:00Z
 	Since string `json:"since"`
@@ -4777,11 +4780,13 @@ type ClientInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -4809,11 +4814,13 @@ type ClientInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -5670,8 +5677,9 @@ type ClientInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -5703,8 +5711,9 @@ type ClientInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -6135,11 +6144,13 @@ func (c *Client) GetBeforeSendHook(ctx context.Context, reqEditors ...RequestEdi
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -6177,11 +6188,13 @@ func (c *Client) SetBeforeSendHookWithBody(ctx context.Context, contentType stri
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -7678,8 +7691,9 @@ func (c *Client) ListWebhooks(ctx context.Context, params *ListWebhooksParams, r
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -7721,8 +7735,9 @@ func (c *Client) CreateWebhookWithBody(ctx context.Context, params *CreateWebhoo
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -11574,11 +11589,13 @@ type ClientWithResponsesInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -11606,11 +11623,13 @@ type ClientWithResponsesInterface interface {
 	// `reject` refuses it with 400, `details.reason`
 	// `before_send_unavailable`. Redirects are not followed. The secret
 	// (`whsec_…`) is shown once, in the answer that creates the hook (201);
-	// a later `PUT` changes the rest and keeps it (200). A URL on a
-	// loopback, private or link-local address (or `localhost`) is refused
-	// with 400 `details.reason` `private_target`, and so is a call to a host
-	// name that resolves to one, unless the service runs with
-	// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+	// a later `PUT` changes the rest and keeps it (200). The URL follows
+	// the rule of webhook endpoints: an http or https URL without
+	// credentials; a host that is or resolves to a loopback, private or
+	// link-local address (or `localhost`) is refused with 400
+	// `details.reason` `private_target`, and a call is refused (then
+	// `on_error` decides) when the name resolves to one at that time,
+	// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 	// that stored it and within a second on the others. Tenant-level: a
 	// user token is refused with 403.
 	//
@@ -12533,8 +12552,9 @@ type ClientWithResponsesInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -12566,8 +12586,9 @@ type ClientWithResponsesInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -19230,11 +19251,13 @@ func (c *ClientWithResponses) GetBeforeSendHookWithResponse(ctx context.Context,
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -19268,11 +19291,13 @@ func (c *ClientWithResponses) SetBeforeSendHookWithBodyWithResponse(ctx context.
 // `reject` refuses it with 400, `details.reason`
 // `before_send_unavailable`. Redirects are not followed. The secret
 // (`whsec_…`) is shown once, in the answer that creates the hook (201);
-// a later `PUT` changes the rest and keeps it (200). A URL on a
-// loopback, private or link-local address (or `localhost`) is refused
-// with 400 `details.reason` `private_target`, and so is a call to a host
-// name that resolves to one, unless the service runs with
-// `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+// a later `PUT` changes the rest and keeps it (200). The URL follows
+// the rule of webhook endpoints: an http or https URL without
+// credentials; a host that is or resolves to a loopback, private or
+// link-local address (or `localhost`) is refused with 400
+// `details.reason` `private_target`, and a call is refused (then
+// `on_error` decides) when the name resolves to one at that time,
+// unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
 // that stored it and within a second on the others. Tenant-level: a
 // user token is refused with 403.
 //
@@ -20579,8 +20604,9 @@ func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, para
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -20618,8 +20644,9 @@ func (c *ClientWithResponses) CreateWebhookWithBodyWithResponse(ctx context.Cont
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the

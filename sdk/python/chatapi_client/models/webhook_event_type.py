@@ -8,6 +8,7 @@ class WebhookEventType(StrEnum):
     MESSAGE = "message"
     MESSAGE_DELETED = "message.deleted"
     MESSAGE_UPDATED = "message.updated"
+    NOTIFICATION = "notification"
     PIN_ADDED = "pin.added"
     PIN_REMOVED = "pin.removed"
     REACTION_ADDED = "reaction.added"

@@ -119,11 +119,13 @@ def sync_detailed(
     `reject` refuses it with 400, `details.reason`
     `before_send_unavailable`. Redirects are not followed. The secret
     (`whsec_…`) is shown once, in the answer that creates the hook (201);
-    a later `PUT` changes the rest and keeps it (200). A URL on a
-    loopback, private or link-local address (or `localhost`) is refused
-    with 400 `details.reason` `private_target`, and so is a call to a host
-    name that resolves to one, unless the service runs with
-    `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+    a later `PUT` changes the rest and keeps it (200). The URL follows
+    the rule of webhook endpoints: an http or https URL without
+    credentials; a host that is or resolves to a loopback, private or
+    link-local address (or `localhost`) is refused with 400
+    `details.reason` `private_target`, and a call is refused (then
+    `on_error` decides) when the name resolves to one at that time,
+    unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
     that stored it and within a second on the others. Tenant-level: a
     user token is refused with 403.
 
@@ -173,11 +175,13 @@ def sync(
     `reject` refuses it with 400, `details.reason`
     `before_send_unavailable`. Redirects are not followed. The secret
     (`whsec_…`) is shown once, in the answer that creates the hook (201);
-    a later `PUT` changes the rest and keeps it (200). A URL on a
-    loopback, private or link-local address (or `localhost`) is refused
-    with 400 `details.reason` `private_target`, and so is a call to a host
-    name that resolves to one, unless the service runs with
-    `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+    a later `PUT` changes the rest and keeps it (200). The URL follows
+    the rule of webhook endpoints: an http or https URL without
+    credentials; a host that is or resolves to a loopback, private or
+    link-local address (or `localhost`) is refused with 400
+    `details.reason` `private_target`, and a call is refused (then
+    `on_error` decides) when the name resolves to one at that time,
+    unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
     that stored it and within a second on the others. Tenant-level: a
     user token is refused with 403.
 
@@ -222,11 +226,13 @@ async def asyncio_detailed(
     `reject` refuses it with 400, `details.reason`
     `before_send_unavailable`. Redirects are not followed. The secret
     (`whsec_…`) is shown once, in the answer that creates the hook (201);
-    a later `PUT` changes the rest and keeps it (200). A URL on a
-    loopback, private or link-local address (or `localhost`) is refused
-    with 400 `details.reason` `private_target`, and so is a call to a host
-    name that resolves to one, unless the service runs with
-    `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+    a later `PUT` changes the rest and keeps it (200). The URL follows
+    the rule of webhook endpoints: an http or https URL without
+    credentials; a host that is or resolves to a loopback, private or
+    link-local address (or `localhost`) is refused with 400
+    `details.reason` `private_target`, and a call is refused (then
+    `on_error` decides) when the name resolves to one at that time,
+    unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
     that stored it and within a second on the others. Tenant-level: a
     user token is refused with 403.
 
@@ -274,11 +280,13 @@ async def asyncio(
     `reject` refuses it with 400, `details.reason`
     `before_send_unavailable`. Redirects are not followed. The secret
     (`whsec_…`) is shown once, in the answer that creates the hook (201);
-    a later `PUT` changes the rest and keeps it (200). A URL on a
-    loopback, private or link-local address (or `localhost`) is refused
-    with 400 `details.reason` `private_target`, and so is a call to a host
-    name that resolves to one, unless the service runs with
-    `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
+    a later `PUT` changes the rest and keeps it (200). The URL follows
+    the rule of webhook endpoints: an http or https URL without
+    credentials; a host that is or resolves to a loopback, private or
+    link-local address (or `localhost`) is refused with 400
+    `details.reason` `private_target`, and a call is refused (then
+    `on_error` decides) when the name resolves to one at that time,
+    unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`. A change holds at once on the instance
     that stored it and within a second on the others. Tenant-level: a
     user token is refused with 403.
 
