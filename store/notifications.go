@@ -147,7 +147,9 @@ func (s *Store) CreateNotification(ctx context.Context, tenantID, sender string,
 			WHERE tenant_id = ? AND notification_id = ?`), tenantID, row.ID); err != nil {
 			return fmt.Errorf("read recipients: %w", err)
 		}
-		return nil
+		// The tenant's webhooks get it in the same transaction: never lost,
+		// never queued twice.
+		return queueNotificationWebhooks(ctx, tx, tenantID, row, len(recipients))
 	})
 	if err != nil {
 		return Notification{}, nil, err

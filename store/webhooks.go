@@ -864,3 +864,33 @@ func (s *Store) FinishWebhookAttempt(ctx context.Context, r WebhookResult) (bool
 	})
 	return held, err
 }
+
+// WebhookNotification is the event type of a notification's webhook.
+const WebhookNotification = "notification"
+
+// notificationWebhookV1 is the data of a notification's webhook: its
+// WebSocket frame (asyncapi.yaml's notification), with who sent it and to
+// how many users.
+type notificationWebhookV1 struct {
+	Type           string          `json:"type"`
+	NotificationID string          `json:"notification_id"`
+	Topic          string          `json:"topic"`
+	Payload        json.RawMessage `json:"payload"`
+	SenderID       string          `json:"sender_id"`
+	Recipients     int             `json:"recipients"`
+	CreatedAt      time.Time       `json:"created_at"`
+	ExpiresAt      time.Time       `json:"expires_at"`
+}
+
+// queueNotificationWebhooks queues a notification for the tenant's active
+// endpoints that take notifications.
+func queueNotificationWebhooks(ctx context.Context, tx *sqlx.Tx, tenantID string, n notificationRow, recipients int) error {
+	data, err := json.Marshal(notificationWebhookV1{Type: WebhookNotification, NotificationID: n.ID, Topic: n.Topic,
+		Payload: json.RawMessage(n.Payload), SenderID: n.SenderID, Recipients: recipients,
+		CreatedAt: fromMillis(n.CreatedAt), ExpiresAt: fromMillis(n.ExpiresAt)})
+	if err != nil {
+		return fmt.Errorf("notification webhook: %w", err)
+	}
+	_, err = enqueueTenantEvent(ctx, tx, tenantID, "", WebhookNotification, data, n.CreatedAt)
+	return err
+}

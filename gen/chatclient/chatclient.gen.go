@@ -527,6 +527,7 @@ const (
 	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
 	WebhookEventTypeMuteAdded           WebhookEventType = "mute.added"
 	WebhookEventTypeMuteRemoved         WebhookEventType = "mute.removed"
+	WebhookEventTypeNotification        WebhookEventType = "notification"
 	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
 	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
 	WebhookEventTypeReactionAdded       WebhookEventType = "reaction.added"
@@ -560,6 +561,8 @@ func (e WebhookEventType) Valid() bool {
 	case WebhookEventTypeMuteAdded:
 		return true
 	case WebhookEventTypeMuteRemoved:
+		return true
+	case WebhookEventTypeNotification:
 		return true
 	case WebhookEventTypePinAdded:
 		return true
@@ -2470,7 +2473,7 @@ type RemovedMemberResponse struct {
 
 // ReplayWebhookRequest Where a replay starts.
 type ReplayWebhookRequest struct {
-	// Since An RFC 3339 time, or a cursor from `GET /sync` (at most 65,500 characters, so that the body stays within the server's 64 KiB limit).
+	// Since An RFC 3339 time, or a cursor from `GET /sync` (within the request body's 64 KiB).
 	//
 	// Example: 2026-11-24T20:00:00Z
 	Since string `json:"since"`
@@ -6295,8 +6298,9 @@ type ClientInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -6328,8 +6332,9 @@ type ClientInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -8639,8 +8644,9 @@ func (c *Client) ListWebhooks(ctx context.Context, params *ListWebhooksParams, r
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -8682,8 +8688,9 @@ func (c *Client) CreateWebhookWithBody(ctx context.Context, params *CreateWebhoo
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -14183,8 +14190,9 @@ type ClientWithResponsesInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -14216,8 +14224,9 @@ type ClientWithResponsesInterface interface {
 	// Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 	// the tenant's events as they are stored: every room log event (the same
 	// frames `GET /sync` and the WebSocket carry, with `room_id` and
-	// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-	// all). Only events after its creation are sent; `POST
+	// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+	// with `sender_id` and the number of `recipients`) and
+	// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 	// /webhooks/{webhook_id}/replay` sends earlier ones.
 	//
 	// Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -23667,8 +23676,9 @@ func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, para
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -23706,8 +23716,9 @@ func (c *ClientWithResponses) CreateWebhookWithBodyWithResponse(ctx context.Cont
 // Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
 // the tenant's events as they are stored: every room log event (the same
 // frames `GET /sync` and the WebSocket carry, with `room_id` and
-// `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-// all). Only events after its creation are sent; `POST
+// `event_seq`), every notification (`POST /notify`: its WebSocket frame
+// with `sender_id` and the number of `recipients`) and
+// `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent; `POST
 // /webhooks/{webhook_id}/replay` sends earlier ones.
 //
 // Each delivery is a POST of `{type, timestamp, data}` signed the

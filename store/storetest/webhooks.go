@@ -229,4 +229,30 @@ func testWebhooks(t *testing.T, b Backend) {
 			}
 		}
 	})
+
+	t.Run("a notification is queued for the endpoints that take it, in its transaction", func(t *testing.T) {
+		tn := newTenant(t, s)
+		takes, other := create(t, tn, store.WebhookNotification), create(t, tn, "message")
+		n, _, err := s.CreateNotification(ctx, tn, "ops", store.NewNotification{Topic: "orders", Payload: json.RawMessage(`{"id":1}`), UserIDs: []string{"bob", "carol"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := claim(t, takes.ID, 10)
+		if len(got) != 1 || got[0].Delivery.EventType != store.WebhookNotification || got[0].Delivery.RoomID != "" {
+			t.Fatalf("queued %+v", got)
+		}
+		var data struct {
+			NotificationID string          `json:"notification_id"`
+			Topic          string          `json:"topic"`
+			Payload        json.RawMessage `json:"payload"`
+			Recipients     int             `json:"recipients"`
+		}
+		if err := json.Unmarshal(got[0].Delivery.Payload, &data); err != nil || data.NotificationID != n.ID || data.Topic != "orders" ||
+			string(data.Payload) != `{"id":1}` || data.Recipients != 2 {
+			t.Errorf("data %s (%v)", got[0].Delivery.Payload, err)
+		}
+		if got := claim(t, other.ID, 10); len(got) != 0 {
+			t.Errorf("an endpoint of messages only got %d", len(got))
+		}
+	})
 }

@@ -13,8 +13,8 @@ class ReplayWebhookRequest:
     """Where a replay starts.
 
     Attributes:
-        since (str): An RFC 3339 time, or a cursor from `GET /sync` (at most 65,500 characters, so that the body stays
-            within the server's 64 KiB limit). Example: 2026-11-24T20:00:00Z.
+        since (str): An RFC 3339 time, or a cursor from `GET /sync` (within the request body's 64 KiB). Example:
+            2026-11-24T20:00:00Z.
     """
 
     since: str

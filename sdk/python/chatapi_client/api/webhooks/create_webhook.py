@@ -109,8 +109,10 @@ def sync_detailed(
      Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
     the tenant's events as they are stored: every room log event (the same
     frames `GET /sync` and the WebSocket carry, with `room_id` and
-    `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-    all). Only events after its creation are sent; `POST
+    `event_seq`), every notification (`POST /notify`: its WebSocket frame
+    with `sender_id` and the number of `recipients`) and
+    `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent;
+    `POST
     /webhooks/{webhook_id}/replay` sends earlier ones.
 
     Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -167,8 +169,10 @@ def sync(
      Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
     the tenant's events as they are stored: every room log event (the same
     frames `GET /sync` and the WebSocket carry, with `room_id` and
-    `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-    all). Only events after its creation are sent; `POST
+    `event_seq`), every notification (`POST /notify`: its WebSocket frame
+    with `sender_id` and the number of `recipients`) and
+    `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent;
+    `POST
     /webhooks/{webhook_id}/replay` sends earlier ones.
 
     Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -220,8 +224,10 @@ async def asyncio_detailed(
      Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
     the tenant's events as they are stored: every room log event (the same
     frames `GET /sync` and the WebSocket carry, with `room_id` and
-    `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-    all). Only events after its creation are sent; `POST
+    `event_seq`), every notification (`POST /notify`: its WebSocket frame
+    with `sender_id` and the number of `recipients`) and
+    `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent;
+    `POST
     /webhooks/{webhook_id}/replay` sends earlier ones.
 
     Each delivery is a POST of `{type, timestamp, data}` signed the
@@ -276,8 +282,10 @@ async def asyncio(
      Registers an HTTPS (or HTTP) endpoint of the tenant's backend that gets
     the tenant's events as they are stored: every room log event (the same
     frames `GET /sync` and the WebSocket carry, with `room_id` and
-    `event_seq`) and `webhook.disabled`, filtered by `events` (`["*"]` for
-    all). Only events after its creation are sent; `POST
+    `event_seq`), every notification (`POST /notify`: its WebSocket frame
+    with `sender_id` and the number of `recipients`) and
+    `webhook.disabled`, filtered by `events` (`["*"]` for all). Only events after its creation are sent;
+    `POST
     /webhooks/{webhook_id}/replay` sends earlier ones.
 
     Each delivery is a POST of `{type, timestamp, data}` signed the
