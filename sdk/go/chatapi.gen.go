@@ -238,6 +238,30 @@ func (e MessageEventType) Valid() bool {
 	}
 }
 
+// Defines values for ModerationEventType.
+const (
+	ModerationEventTypeBanAdded    ModerationEventType = "ban.added"
+	ModerationEventTypeBanRemoved  ModerationEventType = "ban.removed"
+	ModerationEventTypeMuteAdded   ModerationEventType = "mute.added"
+	ModerationEventTypeMuteRemoved ModerationEventType = "mute.removed"
+)
+
+// Valid indicates whether the value is a known member of the ModerationEventType enum.
+func (e ModerationEventType) Valid() bool {
+	switch e {
+	case ModerationEventTypeBanAdded:
+		return true
+	case ModerationEventTypeBanRemoved:
+		return true
+	case ModerationEventTypeMuteAdded:
+		return true
+	case ModerationEventTypeMuteRemoved:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PinEventType.
 const (
 	PinEventTypePinAdded   PinEventType = "pin.added"
@@ -494,11 +518,15 @@ func (e WebhookDeliveryStatus) Valid() bool {
 const (
 	WebhookEventTypeAsterisk            WebhookEventType = "*"
 	WebhookEventTypeAttachmentProcessed WebhookEventType = "attachment.processed"
+	WebhookEventTypeBanAdded            WebhookEventType = "ban.added"
+	WebhookEventTypeBanRemoved          WebhookEventType = "ban.removed"
 	WebhookEventTypeMemberJoined        WebhookEventType = "member.joined"
 	WebhookEventTypeMemberLeft          WebhookEventType = "member.left"
 	WebhookEventTypeMessage             WebhookEventType = "message"
 	WebhookEventTypeMessageDeleted      WebhookEventType = "message.deleted"
 	WebhookEventTypeMessageUpdated      WebhookEventType = "message.updated"
+	WebhookEventTypeMuteAdded           WebhookEventType = "mute.added"
+	WebhookEventTypeMuteRemoved         WebhookEventType = "mute.removed"
 	WebhookEventTypeNotification        WebhookEventType = "notification"
 	WebhookEventTypePinAdded            WebhookEventType = "pin.added"
 	WebhookEventTypePinRemoved          WebhookEventType = "pin.removed"
@@ -516,6 +544,10 @@ func (e WebhookEventType) Valid() bool {
 		return true
 	case WebhookEventTypeAttachmentProcessed:
 		return true
+	case WebhookEventTypeBanAdded:
+		return true
+	case WebhookEventTypeBanRemoved:
+		return true
 	case WebhookEventTypeMemberJoined:
 		return true
 	case WebhookEventTypeMemberLeft:
@@ -525,6 +557,10 @@ func (e WebhookEventType) Valid() bool {
 	case WebhookEventTypeMessageDeleted:
 		return true
 	case WebhookEventTypeMessageUpdated:
+		return true
+	case WebhookEventTypeMuteAdded:
+		return true
+	case WebhookEventTypeMuteRemoved:
 		return true
 	case WebhookEventTypeNotification:
 		return true
@@ -732,6 +768,91 @@ type AttachmentProcessedEvent struct {
 // Example: attachment.processed
 type AttachmentProcessedEventType string
 
+// Ban A ban in force.
+type Ban struct {
+	// BannedBy A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	BannedBy UserId `json:"banned_by"`
+
+	// CreatedAt When the ban was made.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ExpiresAt When the ban ends; null for until lifted.
+	//
+	// Example: 2026-11-25T20:00:00Z
+	ExpiresAt *time.Time `json:"expires_at"`
+
+	// Reason Why, if given.
+	//
+	// Example: spam
+	Reason *string `json:"reason"`
+
+	// RoomId The room; null for a tenant-wide ban.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// Shadow A shadow ban (see banFromRoom).
+	//
+	// Example: false
+	Shadow bool `json:"shadow"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// BanListResponse Envelope of a list of bans.
+type BanListResponse struct {
+	// Data The bans, newest first.
+	Data []Ban `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BanRequest A ban to make.
+type BanRequest struct {
+	// DurationSeconds How long the ban lasts; absent, until lifted.
+	//
+	// Example: 86400
+	DurationSeconds *int `json:"duration_seconds,omitempty"`
+
+	// Reason Why, for the room's admins and the tenant; never shown to the banned user by the service. No control characters but tab and line breaks.
+	//
+	// Example: spam
+	Reason *string `json:"reason,omitempty"`
+
+	// Shadow Room bans only. The user stays in the room and their sends succeed for them but reach no one else.
+	//
+	// Example: false
+	Shadow *bool `json:"shadow,omitempty"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// BanResponse Envelope of a Ban.
+type BanResponse struct {
+	// Data A ban in force.
+	Data Ban `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // BeforeSendHook The tenant's before-send hook.
 type BeforeSendHook struct {
 	// OnError What a send gets when the hook fails or times out: `allow` stores it, `reject` refuses it (400).
@@ -796,6 +917,43 @@ type BeforeSendHookResponse struct {
 //
 // Example: allow
 type BeforeSendOnError string
+
+// Block A user the caller blocks.
+type Block struct {
+	// CreatedAt When the block was made.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// BlockListResponse Envelope of the caller's blocks.
+type BlockListResponse struct {
+	// Data The blocks, newest first.
+	Data []Block `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// BlockResponse Envelope of a Block.
+type BlockResponse struct {
+	// Data A user the caller blocks.
+	Data Block `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
 
 // Blocklist The tenant's word blocklist.
 type Blocklist struct {
@@ -1281,6 +1439,31 @@ type HealthResponse struct {
 	Success bool `json:"success"`
 }
 
+// Lifted A ban, mute or block lifted.
+type Lifted struct {
+	// RoomId The room; null for a tenant-wide ban or a block.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId *string `json:"room_id"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// LiftedResponse Envelope of Lifted.
+type LiftedResponse struct {
+	// Data A ban, mute or block lifted.
+	Data Lifted `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
 // Member A member of a room. `last_ack` is the read cursor (`unread_count`
 // counts the messages after it); `last_delivered` the delivered
 // cursor: every message up to it reached a client of the member
@@ -1679,6 +1862,58 @@ type MessageResponse struct {
 // Example: {"topic":"launch planning"}
 type Metadata map[string]interface{}
 
+// ModerationEvent A room admin (`by`) banned `user_id` from the room (`ban.added`; a
+// member is removed first, with `member.left`), lifted the ban
+// (`ban.removed`), muted them (`mute.added`) or lifted the mute
+// (`mute.removed`). `expires_at`, when present, is when the ban or mute
+// ends. Shadow bans are never in the log.
+type ModerationEvent struct {
+	// By A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	By UserId `json:"by"`
+
+	// EventSeq An event's place in its room's event log; the first event is 1, and they follow without gaps.
+	//
+	// Example: 42
+	EventSeq EventSeq `json:"event_seq"`
+
+	// ExpiresAt When the ban or mute ends; absent for until lifted.
+	//
+	// Example: 2026-11-25T20:00:00Z
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+
+	// OccurredAt When the change was stored.
+	//
+	// Example: 2026-11-24T20:10:00Z
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Reason Why, if the ban gave a reason.
+	//
+	// Example: spam
+	Reason *string `json:"reason,omitempty"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// Type The event type.
+	//
+	// Example: ban.added
+	Type ModerationEventType `json:"type"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// ModerationEventType The event type.
+//
+// Example: ban.added
+type ModerationEventType string
+
 // MonthCount A count of one UTC calendar month (within the span asked for).
 type MonthCount struct {
 	// Count The count.
@@ -1690,6 +1925,71 @@ type MonthCount struct {
 	//
 	// Example: 2026-11
 	Month string `json:"month"`
+}
+
+// Mute A mute in force.
+type Mute struct {
+	// CreatedAt When the mute was made.
+	//
+	// Example: 2026-11-24T20:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ExpiresAt When the mute ends; null for until lifted.
+	//
+	// Example: 2026-11-24T21:00:00Z
+	ExpiresAt *time.Time `json:"expires_at"`
+
+	// MutedBy A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	MutedBy UserId `json:"muted_by"`
+
+	// RoomId A room id, `room_` followed by random characters.
+	//
+	// Example: room_5a6b7c8f3a2b1c9d0e4f
+	RoomId RoomId `json:"room_id"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// MuteListResponse Envelope of a list of mutes.
+type MuteListResponse struct {
+	// Data The mutes, newest first.
+	Data []Mute `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
+}
+
+// MuteRequest A mute to make.
+type MuteRequest struct {
+	// DurationSeconds How long the mute lasts; absent, until lifted.
+	//
+	// Example: 3600
+	DurationSeconds *int `json:"duration_seconds,omitempty"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
+}
+
+// MuteResponse Envelope of a Mute.
+type MuteResponse struct {
+	// Data A mute in force.
+	Data Mute `json:"data"`
+
+	// Error Always null on success.
+	Error *NullError `json:"error"`
+
+	// Success True when the request succeeded.
+	Success bool `json:"success"`
 }
 
 // Notification A notification for the caller.
@@ -2293,6 +2593,11 @@ type Room struct {
 	// Example: 2026-11-24T20:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
+	// Frozen Whether sends and edits are refused (see PATCH).
+	//
+	// Example: false
+	Frozen *bool `json:"frozen,omitempty"`
+
 	// LastSeq A per-room message sequence number; the first message is 1.
 	//
 	// Example: 13
@@ -2317,6 +2622,11 @@ type Room struct {
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
 	RoomId RoomId `json:"room_id"`
+
+	// SlowModeSeconds Slow mode (see PATCH); 0 when off.
+	//
+	// Example: 0
+	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 
 	// Type `dm`: two users. `group`: private, members added by admins. `channel`: public inside the tenant.
 	//
@@ -2406,6 +2716,11 @@ type RoomSummary struct {
 	// Example: 2026-11-24T20:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
+	// Frozen Whether sends and edits are refused (see PATCH).
+	//
+	// Example: false
+	Frozen *bool `json:"frozen,omitempty"`
+
 	// LastMessage The newest message, or null when there is none.
 	LastMessage *Message `json:"last_message"`
 
@@ -2441,6 +2756,11 @@ type RoomSummary struct {
 	//
 	// Example: room_5a6b7c8f3a2b1c9d0e4f
 	RoomId RoomId `json:"room_id"`
+
+	// SlowModeSeconds Slow mode (see PATCH); 0 when off.
+	//
+	// Example: 0
+	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 
 	// Type `dm`: two users. `group`: private, members added by admins. `channel`: public inside the tenant.
 	//
@@ -2720,6 +3040,24 @@ type Tenant struct {
 
 	// UploadLimits A tenant's limits on uploads, the defaults included.
 	UploadLimits UploadLimits `json:"upload_limits"`
+}
+
+// TenantBanRequest A tenant-wide ban to make (shadow bans are per room).
+type TenantBanRequest struct {
+	// DurationSeconds How long the ban lasts; absent, until lifted.
+	//
+	// Example: 86400
+	DurationSeconds *int `json:"duration_seconds,omitempty"`
+
+	// Reason Why, for the tenant. No control characters but tab and line breaks.
+	//
+	// Example: fraud
+	Reason *string `json:"reason,omitempty"`
+
+	// UserId A user of the tenant, chosen by the tenant's app.
+	//
+	// Example: alice
+	UserId UserId `json:"user_id"`
 }
 
 // TenantDeletion A tenant deleted, whose data is being purged.
@@ -3053,6 +3391,11 @@ type UpdateReportRequestStatus string
 
 // UpdateRoomRequest Changes to a room; absent fields are left as they are, an empty name clears it.
 type UpdateRoomRequest struct {
+	// Frozen A frozen room refuses every send and edit with 409 `CONFLICT` (`field: room_id`): a state of the room the request names.
+	//
+	// Example: false
+	Frozen *bool `json:"frozen,omitempty"`
+
 	// Metadata Free-form JSON object, at most 4 KB encoded.
 	//
 	// Example: {"topic":"launch planning"}
@@ -3062,6 +3405,11 @@ type UpdateRoomRequest struct {
 	//
 	// Example: Project Apollo (launch)
 	Name *string `json:"name,omitempty"`
+
+	// SlowModeSeconds Slow mode; 0 turns it off. A member's second send within the window is refused with 429 and `Retry-After`; room admins are exempt.
+	//
+	// Example: 30
+	SlowModeSeconds *int `json:"slow_mode_seconds,omitempty"`
 }
 
 // UpdateWebhookRequest The fields to change; the others stay.
@@ -3910,6 +4258,22 @@ type GetTenantUsageParams struct {
 	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// BanFromTenantParams defines parameters for BanFromTenant.
+type BanFromTenantParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	// Limit How many items at most (default 50, at most 100).
@@ -3997,6 +4361,22 @@ type CreateRoomParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// BanFromRoomParams defines parameters for BanFromRoom.
+type BanFromRoomParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListRoomEventsParams defines parameters for ListRoomEvents.
 type ListRoomEventsParams struct {
 	// After Return the events with an `event_seq` greater than this.
@@ -4059,6 +4439,22 @@ type ListRepliesParams struct {
 
 	// Limit How many items at most (default 50, at most 100).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// MuteInRoomParams defines parameters for MuteInRoom.
+type MuteInRoomParams struct {
+	// IdempotencyKey Makes this creating request safe to retry (SPEC "Clients"): the first
+	// request with a key runs; a repeat with the same key, operation and body
+	// within 24 hours does nothing again and gets the first answer (status
+	// and body) with the header `Idempotent-Replayed: true`. The same key
+	// with another body or operation is refused with 409 `CONFLICT` (`field`
+	// `Idempotency-Key`). A repeat that arrives while the first is still
+	// running waits for its answer (up to 10 seconds, then 409 `CONFLICT`:
+	// retry later). Keys are scoped to the caller: the tenant and user (the
+	// master key for admin operations). Answers of 5xx are not kept: the
+	// retry runs afresh. Use a fresh random key (e.g. a UUID) per
+	// intended change, and the same one for its retries.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // SearchMessagesParams defines parameters for SearchMessages.
@@ -4222,6 +4618,9 @@ type AckMessagesJSONRequestBody = AckRequest
 // CreateTenantJSONRequestBody defines body for CreateTenant for application/json ContentType.
 type CreateTenantJSONRequestBody = CreateTenantRequest
 
+// BanFromTenantJSONRequestBody defines body for BanFromTenant for application/json ContentType.
+type BanFromTenantJSONRequestBody = TenantBanRequest
+
 // SetBeforeSendHookJSONRequestBody defines body for SetBeforeSendHook for application/json ContentType.
 type SetBeforeSendHookJSONRequestBody = SetBeforeSendHookRequest
 
@@ -4243,6 +4642,9 @@ type CreateRoomJSONRequestBody = CreateRoomRequest
 // UpdateRoomJSONRequestBody defines body for UpdateRoom for application/json ContentType.
 type UpdateRoomJSONRequestBody = UpdateRoomRequest
 
+// BanFromRoomJSONRequestBody defines body for BanFromRoom for application/json ContentType.
+type BanFromRoomJSONRequestBody = BanRequest
+
 // AddMemberJSONRequestBody defines body for AddMember for application/json ContentType.
 type AddMemberJSONRequestBody = AddMemberRequest
 
@@ -4254,6 +4656,9 @@ type SendMessageJSONRequestBody = SendMessageRequest
 
 // UpdateMessageJSONRequestBody defines body for UpdateMessage for application/json ContentType.
 type UpdateMessageJSONRequestBody = UpdateMessageRequest
+
+// MuteInRoomJSONRequestBody defines body for MuteInRoom for application/json ContentType.
+type MuteInRoomJSONRequestBody = MuteRequest
 
 // CreateSubscriptionJSONRequestBody defines body for CreateSubscription for application/json ContentType.
 type CreateSubscriptionJSONRequestBody = SubscriptionRequest
@@ -4487,6 +4892,32 @@ func (t *RoomEvent) MergeAttachmentProcessedEvent(v AttachmentProcessedEvent) er
 	return err
 }
 
+// AsModerationEvent returns the union data inside the RoomEvent as a ModerationEvent
+func (t RoomEvent) AsModerationEvent() (ModerationEvent, error) {
+	var body ModerationEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromModerationEvent overwrites any union data inside the RoomEvent as the provided ModerationEvent
+func (t *RoomEvent) FromModerationEvent(v ModerationEvent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeModerationEvent performs a merge with any union data inside the RoomEvent, using the provided ModerationEvent
+func (t *RoomEvent) MergeModerationEvent(v ModerationEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t RoomEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -4503,6 +4934,10 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 	switch discriminator {
 	case "attachment.processed":
 		return t.AsAttachmentProcessedEvent()
+	case "ban.added":
+		return t.AsModerationEvent()
+	case "ban.removed":
+		return t.AsModerationEvent()
 	case "member.joined":
 		return t.AsMemberJoinedEvent()
 	case "member.left":
@@ -4513,6 +4948,10 @@ func (t RoomEvent) ValueByDiscriminator() (interface{}, error) {
 		return t.AsMessageEvent()
 	case "message.updated":
 		return t.AsMessageEvent()
+	case "mute.added":
+		return t.AsModerationEvent()
+	case "mute.removed":
+		return t.AsModerationEvent()
 	case "pin.added":
 		return t.AsPinEvent()
 	case "pin.removed":
@@ -4735,6 +5174,48 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 	GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListTenantBans List tenant-wide bans
+	//
+	// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
+	//
+	// Corresponds with GET /bans (the `ListTenantBans` operationId).
+	ListTenantBans(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BanFromTenantWithBody Ban a user from the tenant
+	//
+	// Tenant-level (a user token is refused with 403). Until the ban expires
+	// (`duration_seconds`; without it, until lifted) every request acting as
+	// the user, REST or WebSocket, is refused with 403
+	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
+	// user's open WebSocket connections, on every instance, are closed at
+	// once with code 4003. Shadow bans are per room.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /bans (the `BanFromTenant` operationId).
+	BanFromTenantWithBody(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BanFromTenant Ban a user from the tenant
+	//
+	// Tenant-level (a user token is refused with 403). Until the ban expires
+	// (`duration_seconds`; without it, until lifted) every request acting as
+	// the user, REST or WebSocket, is refused with 403
+	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
+	// user's open WebSocket connections, on every instance, are closed at
+	// once with code 4003. Shadow bans are per room.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /bans (the `BanFromTenant` operationId).
+	BanFromTenant(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnbanFromTenant Lift a tenant-wide ban
+	//
+	// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
+	//
+	// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
+	UnbanFromTenant(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetHealth Service health
 	//
@@ -5067,7 +5548,9 @@ type ClientInterface interface {
 
 	// UpdateRoomWithBody Update a room
 	//
-	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
+	// Changes the name, metadata or room controls (`slow_mode_seconds`,
+	// `frozen`). Room admins only; the change is appended to the room's log
+	// as `room.updated`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5076,12 +5559,66 @@ type ClientInterface interface {
 
 	// UpdateRoom Update a room
 	//
-	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
+	// Changes the name, metadata or room controls (`slow_mode_seconds`,
+	// `frozen`). Room admins only; the change is appended to the room's log
+	// as `room.updated`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /rooms/{room_id} (the `UpdateRoom` operationId).
 	UpdateRoom(ctx context.Context, roomId RoomIdPath, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRoomBans List a room's bans
+	//
+	// The bans in force in the room (shadow bans included), newest first. Room admins only.
+	//
+	// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
+	ListRoomBans(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BanFromRoomWithBody Ban a user from a room
+	//
+	// Room admins only (a dm has none: 403). The user is removed from the
+	// room (`member.left`), then `ban.added` is appended to the room's log;
+	// until the ban expires (`duration_seconds`; without it, until lifted)
+	// their rejoin is refused and their sends are refused with 403
+	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
+	// banned user replaces the ban.
+	//
+	// `shadow: true` keeps the user in the room and tells no one, not even
+	// the room's log: their sends succeed for them (they see their own
+	// messages in the answer, live and in their history) but reach nobody
+	// else (not live, not in others' history, `/sync` or room events).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
+	BanFromRoomWithBody(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BanFromRoom Ban a user from a room
+	//
+	// Room admins only (a dm has none: 403). The user is removed from the
+	// room (`member.left`), then `ban.added` is appended to the room's log;
+	// until the ban expires (`duration_seconds`; without it, until lifted)
+	// their rejoin is refused and their sends are refused with 403
+	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
+	// banned user replaces the ban.
+	//
+	// `shadow: true` keeps the user in the room and tells no one, not even
+	// the room's log: their sends succeed for them (they see their own
+	// messages in the answer, live and in their history) but reach nobody
+	// else (not live, not in others' history, `/sync` or room events).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
+	BanFromRoom(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnbanFromRoom Lift a room ban
+	//
+	// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
+	//
+	// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
+	UnbanFromRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRoomEvents Read a room's event log
 	//
@@ -5206,6 +5743,14 @@ type ClientInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
+	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+	// is banned from the room or the tenant, or muted in the room
+	// (`details.until` when that ends), or when the other member of a dm has
+	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+	// member's second send within the room's slow mode window (room admins
+	// are exempt).
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -5225,6 +5770,14 @@ type ClientInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
+	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+	// is banned from the room or the tenant, or muted in the room
+	// (`details.until` when that ends), or when the other member of a dm has
+	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+	// member's second send within the room's slow mode window (room admins
+	// are exempt).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -5241,7 +5794,9 @@ type ClientInterface interface {
 	// UpdateMessageWithBody Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`).
+	// A deleted message is refused with 409 (`field: message_id`), an edit in
+	// a frozen room with 409 (`field: room_id`), an edit by a user banned
+	// from the room or the tenant with 403.
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -5261,7 +5816,9 @@ type ClientInterface interface {
 	// UpdateMessage Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`).
+	// A deleted message is refused with 409 (`field: message_id`), an edit in
+	// a frozen room with 409 (`field: room_id`), an edit by a user banned
+	// from the room or the tenant with 403.
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -5318,6 +5875,44 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 	ListReplies(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRoomMutes List a room's mutes
+	//
+	// The mutes in force in the room, newest first. Room admins only.
+	//
+	// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
+	ListRoomMutes(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MuteInRoomWithBody Mute a user in a room
+	//
+	// Room admins only. Until the mute expires (`duration_seconds`; without
+	// it, until lifted) the user may read the room but their sends are
+	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
+	// ends). Appends `mute.added`; muting a muted user replaces the mute.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
+	MuteInRoomWithBody(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MuteInRoom Mute a user in a room
+	//
+	// Room admins only. Until the mute expires (`duration_seconds`; without
+	// it, until lifted) the user may read the room but their sends are
+	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
+	// ends). Appends `mute.added`; muting a muted user replaces the mute.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
+	MuteInRoom(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnmuteInRoom Lift a mute
+	//
+	// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
+	//
+	// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
+	UnmuteInRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPins List pinned messages
 	//
@@ -5573,6 +6168,32 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /users (the `ListUsers` operationId).
 	ListUsers(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListBlocks List the users the caller blocks
+	//
+	// Newest first.
+	//
+	// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
+	ListBlocks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnblockUser Unblock a user
+	//
+	// 404 when the caller does not block the user.
+	//
+	// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
+	UnblockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BlockUser Block a user
+	//
+	// Idempotent: 201 when blocked now, 200 when already blocked. The
+	// blocked user can no longer open a dm with the caller (403) nor send
+	// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
+	// permission the caller withdrew, not a state of the dm), and the
+	// caller no longer receives the blocked user's messages in shared rooms
+	// over WebSocket. Blocking oneself is 400 (`field: user_id`).
+	//
+	// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
+	BlockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteUser Delete a user and their data
 	//
@@ -6060,6 +6681,88 @@ func (c *Client) GetTenantUsage(ctx context.Context, tenantId TenantIdPath, para
 // Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 func (c *Client) GetAsyncAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAsyncAPISpecRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListTenantBans List tenant-wide bans
+//
+// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
+//
+// Corresponds with GET /bans (the `ListTenantBans` operationId).
+func (c *Client) ListTenantBans(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTenantBansRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BanFromTenantWithBody Ban a user from the tenant
+//
+// Tenant-level (a user token is refused with 403). Until the ban expires
+// (`duration_seconds`; without it, until lifted) every request acting as
+// the user, REST or WebSocket, is refused with 403
+// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
+// user's open WebSocket connections, on every instance, are closed at
+// once with code 4003. Shadow bans are per room.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /bans (the `BanFromTenant` operationId).
+func (c *Client) BanFromTenantWithBody(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBanFromTenantRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BanFromTenant Ban a user from the tenant
+//
+// Tenant-level (a user token is refused with 403). Until the ban expires
+// (`duration_seconds`; without it, until lifted) every request acting as
+// the user, REST or WebSocket, is refused with 403
+// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
+// user's open WebSocket connections, on every instance, are closed at
+// once with code 4003. Shadow bans are per room.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /bans (the `BanFromTenant` operationId).
+func (c *Client) BanFromTenant(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBanFromTenantRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnbanFromTenant Lift a tenant-wide ban
+//
+// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
+//
+// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
+func (c *Client) UnbanFromTenant(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnbanFromTenantRequest(c.Server, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -6641,7 +7344,9 @@ func (c *Client) GetRoom(ctx context.Context, roomId RoomIdPath, reqEditors ...R
 
 // UpdateRoomWithBody Update a room
 //
-// Changes the name or metadata. Room admins only; members are told with `room.updated`.
+// Changes the name, metadata or room controls (`slow_mode_seconds`,
+// `frozen`). Room admins only; the change is appended to the room's log
+// as `room.updated`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -6660,13 +7365,107 @@ func (c *Client) UpdateRoomWithBody(ctx context.Context, roomId RoomIdPath, cont
 
 // UpdateRoom Update a room
 //
-// Changes the name or metadata. Room admins only; members are told with `room.updated`.
+// Changes the name, metadata or room controls (`slow_mode_seconds`,
+// `frozen`). Room admins only; the change is appended to the room's log
+// as `room.updated`.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /rooms/{room_id} (the `UpdateRoom` operationId).
 func (c *Client) UpdateRoom(ctx context.Context, roomId RoomIdPath, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateRoomRequest(c.Server, roomId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRoomBans List a room's bans
+//
+// The bans in force in the room (shadow bans included), newest first. Room admins only.
+//
+// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
+func (c *Client) ListRoomBans(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRoomBansRequest(c.Server, roomId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BanFromRoomWithBody Ban a user from a room
+//
+// Room admins only (a dm has none: 403). The user is removed from the
+// room (`member.left`), then `ban.added` is appended to the room's log;
+// until the ban expires (`duration_seconds`; without it, until lifted)
+// their rejoin is refused and their sends are refused with 403
+// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
+// banned user replaces the ban.
+//
+// `shadow: true` keeps the user in the room and tells no one, not even
+// the room's log: their sends succeed for them (they see their own
+// messages in the answer, live and in their history) but reach nobody
+// else (not live, not in others' history, `/sync` or room events).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
+func (c *Client) BanFromRoomWithBody(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBanFromRoomRequestWithBody(c.Server, roomId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BanFromRoom Ban a user from a room
+//
+// Room admins only (a dm has none: 403). The user is removed from the
+// room (`member.left`), then `ban.added` is appended to the room's log;
+// until the ban expires (`duration_seconds`; without it, until lifted)
+// their rejoin is refused and their sends are refused with 403
+// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
+// banned user replaces the ban.
+//
+// `shadow: true` keeps the user in the room and tells no one, not even
+// the room's log: their sends succeed for them (they see their own
+// messages in the answer, live and in their history) but reach nobody
+// else (not live, not in others' history, `/sync` or room events).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
+func (c *Client) BanFromRoom(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBanFromRoomRequest(c.Server, roomId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnbanFromRoom Lift a room ban
+//
+// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
+//
+// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
+func (c *Client) UnbanFromRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnbanFromRoomRequest(c.Server, roomId, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -6880,6 +7679,14 @@ func (c *Client) ListMessages(ctx context.Context, roomId RoomIdPath, params *Li
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
 //
+// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+// is banned from the room or the tenant, or muted in the room
+// (`details.until` when that ends), or when the other member of a dm has
+// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+// member's second send within the room's slow mode window (room admins
+// are exempt).
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -6908,6 +7715,14 @@ func (c *Client) SendMessageWithBody(ctx context.Context, roomId RoomIdPath, con
 // there is none): the message carries a snapshot of it. `mentions` names
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
+//
+// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+// is banned from the room or the tenant, or muted in the room
+// (`details.until` when that ends), or when the other member of a dm has
+// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+// member's second send within the room's slow mode window (room admins
+// are exempt).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6945,7 +7760,9 @@ func (c *Client) DeleteMessage(ctx context.Context, roomId RoomIdPath, messageId
 // UpdateMessageWithBody Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`).
+// A deleted message is refused with 409 (`field: message_id`), an edit in
+// a frozen room with 409 (`field: room_id`), an edit by a user banned
+// from the room or the tenant with 403.
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -6975,7 +7792,9 @@ func (c *Client) UpdateMessageWithBody(ctx context.Context, roomId RoomIdPath, m
 // UpdateMessage Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`).
+// A deleted message is refused with 409 (`field: message_id`), an edit in
+// a frozen room with 409 (`field: room_id`), an edit by a user banned
+// from the room or the tenant with 403.
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -7073,6 +7892,84 @@ func (c *Client) AddReaction(ctx context.Context, roomId RoomIdPath, messageId M
 // Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 func (c *Client) ListReplies(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListRepliesRequest(c.Server, roomId, messageId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRoomMutes List a room's mutes
+//
+// The mutes in force in the room, newest first. Room admins only.
+//
+// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
+func (c *Client) ListRoomMutes(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRoomMutesRequest(c.Server, roomId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MuteInRoomWithBody Mute a user in a room
+//
+// Room admins only. Until the mute expires (`duration_seconds`; without
+// it, until lifted) the user may read the room but their sends are
+// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
+// ends). Appends `mute.added`; muting a muted user replaces the mute.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
+func (c *Client) MuteInRoomWithBody(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMuteInRoomRequestWithBody(c.Server, roomId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MuteInRoom Mute a user in a room
+//
+// Room admins only. Until the mute expires (`duration_seconds`; without
+// it, until lifted) the user may read the room but their sends are
+// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
+// ends). Appends `mute.added`; muting a muted user replaces the mute.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
+func (c *Client) MuteInRoom(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMuteInRoomRequest(c.Server, roomId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnmuteInRoom Lift a mute
+//
+// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
+//
+// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
+func (c *Client) UnmuteInRoom(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnmuteInRoomRequest(c.Server, roomId, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -7498,6 +8395,62 @@ func (c *Client) CompleteUpload(ctx context.Context, uploadId UploadIdPath, reqE
 // Corresponds with GET /users (the `ListUsers` operationId).
 func (c *Client) ListUsers(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListUsersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListBlocks List the users the caller blocks
+//
+// Newest first.
+//
+// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
+func (c *Client) ListBlocks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBlocksRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnblockUser Unblock a user
+//
+// 404 when the caller does not block the user.
+//
+// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
+func (c *Client) UnblockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnblockUserRequest(c.Server, userId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BlockUser Block a user
+//
+// Idempotent: 201 when blocked now, 200 when already blocked. The
+// blocked user can no longer open a dm with the caller (403) nor send
+// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
+// permission the caller withdrew, not a state of the dm), and the
+// caller no longer receives the blocked user's messages in shared rooms
+// over WebSocket. Blocking oneself is 400 (`field: user_id`).
+//
+// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
+func (c *Client) BlockUser(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBlockUserRequest(c.Server, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -8351,6 +9304,122 @@ func NewGetAsyncAPISpecRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListTenantBansRequest constructs an http.Request for the ListTenantBans method
+func NewListTenantBansRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/bans")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewBanFromTenantRequest calls the generic BanFromTenant builder with application/json body
+func NewBanFromTenantRequest(server string, params *BanFromTenantParams, body BanFromTenantJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBanFromTenantRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewBanFromTenantRequestWithBody constructs an http.Request for the BanFromTenant method, with any body, and a specified content type
+func NewBanFromTenantRequestWithBody(server string, params *BanFromTenantParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/bans")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewUnbanFromTenantRequest constructs an http.Request for the UnbanFromTenant method
+func NewUnbanFromTenantRequest(server string, userId UserIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/bans/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetHealthRequest constructs an http.Request for the GetHealth method
 func NewGetHealthRequest(server string) (*http.Request, error) {
 	var err error
@@ -9196,6 +10265,143 @@ func NewUpdateRoomRequestWithBody(server string, roomId RoomIdPath, contentType 
 	return req, nil
 }
 
+// NewListRoomBansRequest constructs an http.Request for the ListRoomBans method
+func NewListRoomBansRequest(server string, roomId RoomIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/bans", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewBanFromRoomRequest calls the generic BanFromRoom builder with application/json body
+func NewBanFromRoomRequest(server string, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBanFromRoomRequestWithBody(server, roomId, params, "application/json", bodyReader)
+}
+
+// NewBanFromRoomRequestWithBody constructs an http.Request for the BanFromRoom method, with any body, and a specified content type
+func NewBanFromRoomRequestWithBody(server string, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/bans", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewUnbanFromRoomRequest constructs an http.Request for the UnbanFromRoom method
+func NewUnbanFromRoomRequest(server string, roomId RoomIdPath, userId UserIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/bans/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListRoomEventsRequest constructs an http.Request for the ListRoomEvents method
 func NewListRoomEventsRequest(server string, roomId RoomIdPath, params *ListRoomEventsParams) (*http.Request, error) {
 	var err error
@@ -9979,6 +11185,143 @@ func NewListRepliesRequest(server string, roomId RoomIdPath, messageId MessageId
 	return req, nil
 }
 
+// NewListRoomMutesRequest constructs an http.Request for the ListRoomMutes method
+func NewListRoomMutesRequest(server string, roomId RoomIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/mutes", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewMuteInRoomRequest calls the generic MuteInRoom builder with application/json body
+func NewMuteInRoomRequest(server string, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMuteInRoomRequestWithBody(server, roomId, params, "application/json", bodyReader)
+}
+
+// NewMuteInRoomRequestWithBody constructs an http.Request for the MuteInRoom method, with any body, and a specified content type
+func NewMuteInRoomRequestWithBody(server string, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/mutes", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewUnmuteInRoomRequest constructs an http.Request for the UnmuteInRoom method
+func NewUnmuteInRoomRequest(server string, roomId RoomIdPath, userId UserIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "room_id", roomId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rooms/%s/mutes/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListPinsRequest constructs an http.Request for the ListPins method
 func NewListPinsRequest(server string, roomId RoomIdPath) (*http.Request, error) {
 	var err error
@@ -10672,6 +12015,101 @@ func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request,
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListBlocksRequest constructs an http.Request for the ListBlocks method
+func NewListBlocksRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/me/blocks")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUnblockUserRequest constructs an http.Request for the UnblockUser method
+func NewUnblockUserRequest(server string, userId UserIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/me/blocks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewBlockUserRequest constructs an http.Request for the BlockUser method
+func NewBlockUserRequest(server string, userId UserIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/users/me/blocks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -11539,6 +12977,52 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /asyncapi.yaml (the `GetAsyncAPISpec` operationId).
 	GetAsyncAPISpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAsyncAPISpecResponse, error)
 
+	// ListTenantBansWithResponse List tenant-wide bans
+	//
+	// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /bans (the `ListTenantBans` operationId).
+	ListTenantBansWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTenantBansResponse, error)
+
+	// BanFromTenantWithBodyWithResponse Ban a user from the tenant
+	//
+	// Tenant-level (a user token is refused with 403). Until the ban expires
+	// (`duration_seconds`; without it, until lifted) every request acting as
+	// the user, REST or WebSocket, is refused with 403
+	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
+	// user's open WebSocket connections, on every instance, are closed at
+	// once with code 4003. Shadow bans are per room.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /bans (the `BanFromTenant` operationId).
+	BanFromTenantWithBodyWithResponse(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error)
+
+	// BanFromTenantWithResponse Ban a user from the tenant
+	//
+	// Tenant-level (a user token is refused with 403). Until the ban expires
+	// (`duration_seconds`; without it, until lifted) every request acting as
+	// the user, REST or WebSocket, is refused with 403
+	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
+	// user's open WebSocket connections, on every instance, are closed at
+	// once with code 4003. Shadow bans are per room.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /bans (the `BanFromTenant` operationId).
+	BanFromTenantWithResponse(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error)
+
+	// UnbanFromTenantWithResponse Lift a tenant-wide ban
+	//
+	// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
+	UnbanFromTenantWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromTenantResponse, error)
+
 	// GetHealthWithResponse Service health
 	//
 	// Reports whether the service can write to its database. Answers 200 with
@@ -11894,7 +13378,9 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateRoomWithBodyWithResponse Update a room
 	//
-	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
+	// Changes the name, metadata or room controls (`slow_mode_seconds`,
+	// `frozen`). Room admins only; the change is appended to the room's log
+	// as `room.updated`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11903,12 +13389,70 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateRoomWithResponse Update a room
 	//
-	// Changes the name or metadata. Room admins only; members are told with `room.updated`.
+	// Changes the name, metadata or room controls (`slow_mode_seconds`,
+	// `frozen`). Room admins only; the change is appended to the room's log
+	// as `room.updated`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /rooms/{room_id} (the `UpdateRoom` operationId).
 	UpdateRoomWithResponse(ctx context.Context, roomId RoomIdPath, body UpdateRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRoomResponse, error)
+
+	// ListRoomBansWithResponse List a room's bans
+	//
+	// The bans in force in the room (shadow bans included), newest first. Room admins only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
+	ListRoomBansWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomBansResponse, error)
+
+	// BanFromRoomWithBodyWithResponse Ban a user from a room
+	//
+	// Room admins only (a dm has none: 403). The user is removed from the
+	// room (`member.left`), then `ban.added` is appended to the room's log;
+	// until the ban expires (`duration_seconds`; without it, until lifted)
+	// their rejoin is refused and their sends are refused with 403
+	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
+	// banned user replaces the ban.
+	//
+	// `shadow: true` keeps the user in the room and tells no one, not even
+	// the room's log: their sends succeed for them (they see their own
+	// messages in the answer, live and in their history) but reach nobody
+	// else (not live, not in others' history, `/sync` or room events).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
+	BanFromRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error)
+
+	// BanFromRoomWithResponse Ban a user from a room
+	//
+	// Room admins only (a dm has none: 403). The user is removed from the
+	// room (`member.left`), then `ban.added` is appended to the room's log;
+	// until the ban expires (`duration_seconds`; without it, until lifted)
+	// their rejoin is refused and their sends are refused with 403
+	// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
+	// banned user replaces the ban.
+	//
+	// `shadow: true` keeps the user in the room and tells no one, not even
+	// the room's log: their sends succeed for them (they see their own
+	// messages in the answer, live and in their history) but reach nobody
+	// else (not live, not in others' history, `/sync` or room events).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
+	BanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error)
+
+	// UnbanFromRoomWithResponse Lift a room ban
+	//
+	// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
+	UnbanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromRoomResponse, error)
 
 	// ListRoomEventsWithResponse Read a room's event log
 	//
@@ -12041,6 +13585,14 @@ type ClientWithResponsesInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
+	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+	// is banned from the room or the tenant, or muted in the room
+	// (`details.until` when that ends), or when the other member of a dm has
+	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+	// member's second send within the room's slow mode window (room admins
+	// are exempt).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -12060,6 +13612,14 @@ type ClientWithResponsesInterface interface {
 	// members of the room (409 `field: mentions` for anyone else); each of them
 	// but the sender gets a `mention` notification, unless they muted the room.
 	//
+	// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+	// is banned from the room or the tenant, or muted in the room
+	// (`details.until` when that ends), or when the other member of a dm has
+	// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+	// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+	// member's second send within the room's slow mode window (room admins
+	// are exempt).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -12078,7 +13638,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithBodyWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`).
+	// A deleted message is refused with 409 (`field: message_id`), an edit in
+	// a frozen room with 409 (`field: room_id`), an edit by a user banned
+	// from the room or the tenant with 403.
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -12098,7 +13660,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateMessageWithResponse Edit a message
 	//
 	// The sender only. Sets `edited_at`; members are told with `message.updated`.
-	// A deleted message is refused with 409 (`field: message_id`).
+	// A deleted message is refused with 409 (`field: message_id`), an edit in
+	// a frozen room with 409 (`field: room_id`), an edit by a user banned
+	// from the room or the tenant with 403.
 	//
 	// `attachments` replaces the message's list of files, by the rules of a
 	// send: the sender's completed uploads for this room, each attached to
@@ -12163,6 +13727,48 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /rooms/{room_id}/messages/{message_id}/replies (the `ListReplies` operationId).
 	ListRepliesWithResponse(ctx context.Context, roomId RoomIdPath, messageId MessageIdPath, params *ListRepliesParams, reqEditors ...RequestEditorFn) (*ListRepliesResponse, error)
+
+	// ListRoomMutesWithResponse List a room's mutes
+	//
+	// The mutes in force in the room, newest first. Room admins only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
+	ListRoomMutesWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomMutesResponse, error)
+
+	// MuteInRoomWithBodyWithResponse Mute a user in a room
+	//
+	// Room admins only. Until the mute expires (`duration_seconds`; without
+	// it, until lifted) the user may read the room but their sends are
+	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
+	// ends). Appends `mute.added`; muting a muted user replaces the mute.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
+	MuteInRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error)
+
+	// MuteInRoomWithResponse Mute a user in a room
+	//
+	// Room admins only. Until the mute expires (`duration_seconds`; without
+	// it, until lifted) the user may read the room but their sends are
+	// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
+	// ends). Appends `mute.added`; muting a muted user replaces the mute.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
+	MuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error)
+
+	// UnmuteInRoomWithResponse Lift a mute
+	//
+	// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
+	UnmuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnmuteInRoomResponse, error)
 
 	// ListPinsWithResponse List pinned messages
 	//
@@ -12440,6 +14046,38 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /users (the `ListUsers` operationId).
 	ListUsersWithResponse(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*ListUsersResponse, error)
+
+	// ListBlocksWithResponse List the users the caller blocks
+	//
+	// Newest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
+	ListBlocksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListBlocksResponse, error)
+
+	// UnblockUserWithResponse Unblock a user
+	//
+	// 404 when the caller does not block the user.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
+	UnblockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnblockUserResponse, error)
+
+	// BlockUserWithResponse Block a user
+	//
+	// Idempotent: 201 when blocked now, 200 when already blocked. The
+	// blocked user can no longer open a dm with the caller (403) nor send
+	// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
+	// permission the caller withdrew, not a state of the dm), and the
+	// caller no longer receives the blocked user's messages in shared rooms
+	// over WebSocket. Blocking oneself is 400 (`field: user_id`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
+	BlockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*BlockUserResponse, error)
 
 	// DeleteUserWithResponse Delete a user and their data
 	//
@@ -13355,6 +14993,292 @@ func (r GetAsyncAPISpecResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAsyncAPISpecResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListTenantBansResponse429Headers the declared response headers of an HTTP 429 response for ListTenantBans
+type ListTenantBansResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListTenantBansResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BanListResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTenantBansResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTenantBansResponse) GetJSON200() *BanListResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListTenantBansResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTenantBansResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListTenantBansResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListTenantBansResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListTenantBansResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTenantBansResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTenantBansResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTenantBansResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTenantBansResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BanFromTenantResponse429Headers the declared response headers of an HTTP 429 response for BanFromTenant
+type BanFromTenantResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type BanFromTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *BanResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *BanFromTenantResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r BanFromTenantResponse) GetJSON201() *BanResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BanFromTenantResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BanFromTenantResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r BanFromTenantResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r BanFromTenantResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r BanFromTenantResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r BanFromTenantResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r BanFromTenantResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BanFromTenantResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r BanFromTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BanFromTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BanFromTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BanFromTenantResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UnbanFromTenantResponse429Headers the declared response headers of an HTTP 429 response for UnbanFromTenant
+type UnbanFromTenantResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type UnbanFromTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LiftedResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TenantLevelForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UnbanFromTenantResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnbanFromTenantResponse) GetJSON200() *LiftedResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UnbanFromTenantResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UnbanFromTenantResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UnbanFromTenantResponse) GetJSON403() *TenantLevelForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UnbanFromTenantResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UnbanFromTenantResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UnbanFromTenantResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UnbanFromTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnbanFromTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnbanFromTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnbanFromTenantResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15021,6 +16945,306 @@ func (r UpdateRoomResponse) ContentType() string {
 	return ""
 }
 
+// ListRoomBansResponse429Headers the declared response headers of an HTTP 429 response for ListRoomBans
+type ListRoomBansResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListRoomBansResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BanListResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListRoomBansResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRoomBansResponse) GetJSON200() *BanListResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListRoomBansResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListRoomBansResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListRoomBansResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListRoomBansResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListRoomBansResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListRoomBansResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRoomBansResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRoomBansResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRoomBansResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRoomBansResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BanFromRoomResponse429Headers the declared response headers of an HTTP 429 response for BanFromRoom
+type BanFromRoomResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type BanFromRoomResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *BanResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *BanFromRoomResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r BanFromRoomResponse) GetJSON201() *BanResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BanFromRoomResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BanFromRoomResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r BanFromRoomResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r BanFromRoomResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r BanFromRoomResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r BanFromRoomResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r BanFromRoomResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r BanFromRoomResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BanFromRoomResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r BanFromRoomResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BanFromRoomResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BanFromRoomResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BanFromRoomResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UnbanFromRoomResponse429Headers the declared response headers of an HTTP 429 response for UnbanFromRoom
+type UnbanFromRoomResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type UnbanFromRoomResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LiftedResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UnbanFromRoomResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnbanFromRoomResponse) GetJSON200() *LiftedResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UnbanFromRoomResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UnbanFromRoomResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UnbanFromRoomResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UnbanFromRoomResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UnbanFromRoomResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UnbanFromRoomResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UnbanFromRoomResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnbanFromRoomResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnbanFromRoomResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnbanFromRoomResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListRoomEventsResponse429Headers the declared response headers of an HTTP 429 response for ListRoomEvents
 type ListRoomEventsResponse429Headers struct {
 	RetryAfter          *int
@@ -15651,6 +17875,8 @@ type SendMessageResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -15691,6 +17917,11 @@ func (r SendMessageResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r SendMessageResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SendMessageResponse) GetJSON409() *ErrorResponse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -16336,6 +18567,306 @@ func (r ListRepliesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListRepliesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListRoomMutesResponse429Headers the declared response headers of an HTTP 429 response for ListRoomMutes
+type ListRoomMutesResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListRoomMutesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MuteListResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListRoomMutesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRoomMutesResponse) GetJSON200() *MuteListResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListRoomMutesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListRoomMutesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListRoomMutesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListRoomMutesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListRoomMutesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListRoomMutesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRoomMutesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRoomMutesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRoomMutesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRoomMutesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// MuteInRoomResponse429Headers the declared response headers of an HTTP 429 response for MuteInRoom
+type MuteInRoomResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type MuteInRoomResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *MuteResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *MuteInRoomResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r MuteInRoomResponse) GetJSON201() *MuteResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MuteInRoomResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MuteInRoomResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r MuteInRoomResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r MuteInRoomResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r MuteInRoomResponse) GetJSON409() *IdempotencyConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r MuteInRoomResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r MuteInRoomResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r MuteInRoomResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r MuteInRoomResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r MuteInRoomResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MuteInRoomResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MuteInRoomResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MuteInRoomResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UnmuteInRoomResponse429Headers the declared response headers of an HTTP 429 response for UnmuteInRoom
+type UnmuteInRoomResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type UnmuteInRoomResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LiftedResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UnmuteInRoomResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnmuteInRoomResponse) GetJSON200() *LiftedResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UnmuteInRoomResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UnmuteInRoomResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UnmuteInRoomResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UnmuteInRoomResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UnmuteInRoomResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UnmuteInRoomResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UnmuteInRoomResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnmuteInRoomResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnmuteInRoomResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnmuteInRoomResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17617,6 +20148,257 @@ func (r ListUsersResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListUsersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListBlocksResponse429Headers the declared response headers of an HTTP 429 response for ListBlocks
+type ListBlocksResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type ListBlocksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BlockListResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListBlocksResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListBlocksResponse) GetJSON200() *BlockListResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListBlocksResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListBlocksResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListBlocksResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListBlocksResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListBlocksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListBlocksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListBlocksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListBlocksResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UnblockUserResponse429Headers the declared response headers of an HTTP 429 response for UnblockUser
+type UnblockUserResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type UnblockUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LiftedResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UnblockUserResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnblockUserResponse) GetJSON200() *LiftedResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UnblockUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UnblockUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UnblockUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UnblockUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UnblockUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UnblockUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnblockUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnblockUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnblockUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BlockUserResponse429Headers the declared response headers of an HTTP 429 response for BlockUser
+type BlockUserResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+	XRateLimitReset     *int64
+}
+
+type BlockUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BlockResponse
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *BlockResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *BlockUserResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BlockUserResponse) GetJSON200() *BlockResponse {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r BlockUserResponse) GetJSON201() *BlockResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BlockUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BlockUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r BlockUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BlockUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r BlockUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BlockUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BlockUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BlockUserResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -19183,6 +21965,76 @@ func (c *ClientWithResponses) GetAsyncAPISpecWithResponse(ctx context.Context, r
 	return ParseGetAsyncAPISpecResponse(rsp)
 }
 
+// ListTenantBansWithResponse List tenant-wide bans
+//
+// The tenant-wide bans in force, newest first. Tenant-level (a user token is refused with 403).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /bans (the `ListTenantBans` operationId).
+func (c *ClientWithResponses) ListTenantBansWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTenantBansResponse, error) {
+	rsp, err := c.ListTenantBans(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTenantBansResponse(rsp)
+}
+
+// BanFromTenantWithBodyWithResponse Ban a user from the tenant
+//
+// Tenant-level (a user token is refused with 403). Until the ban expires
+// (`duration_seconds`; without it, until lifted) every request acting as
+// the user, REST or WebSocket, is refused with 403
+// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
+// user's open WebSocket connections, on every instance, are closed at
+// once with code 4003. Shadow bans are per room.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /bans (the `BanFromTenant` operationId).
+func (c *ClientWithResponses) BanFromTenantWithBodyWithResponse(ctx context.Context, params *BanFromTenantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error) {
+	rsp, err := c.BanFromTenantWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBanFromTenantResponse(rsp)
+}
+
+// BanFromTenantWithResponse Ban a user from the tenant
+//
+// Tenant-level (a user token is refused with 403). Until the ban expires
+// (`duration_seconds`; without it, until lifted) every request acting as
+// the user, REST or WebSocket, is refused with 403
+// `AUTHORIZATION_ERROR` (`details.until` when the ban ends), and the
+// user's open WebSocket connections, on every instance, are closed at
+// once with code 4003. Shadow bans are per room.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /bans (the `BanFromTenant` operationId).
+func (c *ClientWithResponses) BanFromTenantWithResponse(ctx context.Context, params *BanFromTenantParams, body BanFromTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromTenantResponse, error) {
+	rsp, err := c.BanFromTenant(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBanFromTenantResponse(rsp)
+}
+
+// UnbanFromTenantWithResponse Lift a tenant-wide ban
+//
+// Tenant-level (a user token is refused with 403). 404 when the user has no ban in force.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /bans/{user_id} (the `UnbanFromTenant` operationId).
+func (c *ClientWithResponses) UnbanFromTenantWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromTenantResponse, error) {
+	rsp, err := c.UnbanFromTenant(ctx, userId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnbanFromTenantResponse(rsp)
+}
+
 // GetHealthWithResponse Service health
 //
 // Reports whether the service can write to its database. Answers 200 with
@@ -19682,7 +22534,9 @@ func (c *ClientWithResponses) GetRoomWithResponse(ctx context.Context, roomId Ro
 
 // UpdateRoomWithBodyWithResponse Update a room
 //
-// Changes the name or metadata. Room admins only; members are told with `room.updated`.
+// Changes the name, metadata or room controls (`slow_mode_seconds`,
+// `frozen`). Room admins only; the change is appended to the room's log
+// as `room.updated`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19697,7 +22551,9 @@ func (c *ClientWithResponses) UpdateRoomWithBodyWithResponse(ctx context.Context
 
 // UpdateRoomWithResponse Update a room
 //
-// Changes the name or metadata. Room admins only; members are told with `room.updated`.
+// Changes the name, metadata or room controls (`slow_mode_seconds`,
+// `frozen`). Room admins only; the change is appended to the room's log
+// as `room.updated`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19708,6 +22564,86 @@ func (c *ClientWithResponses) UpdateRoomWithResponse(ctx context.Context, roomId
 		return nil, err
 	}
 	return ParseUpdateRoomResponse(rsp)
+}
+
+// ListRoomBansWithResponse List a room's bans
+//
+// The bans in force in the room (shadow bans included), newest first. Room admins only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rooms/{room_id}/bans (the `ListRoomBans` operationId).
+func (c *ClientWithResponses) ListRoomBansWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomBansResponse, error) {
+	rsp, err := c.ListRoomBans(ctx, roomId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRoomBansResponse(rsp)
+}
+
+// BanFromRoomWithBodyWithResponse Ban a user from a room
+//
+// Room admins only (a dm has none: 403). The user is removed from the
+// room (`member.left`), then `ban.added` is appended to the room's log;
+// until the ban expires (`duration_seconds`; without it, until lifted)
+// their rejoin is refused and their sends are refused with 403
+// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
+// banned user replaces the ban.
+//
+// `shadow: true` keeps the user in the room and tells no one, not even
+// the room's log: their sends succeed for them (they see their own
+// messages in the answer, live and in their history) but reach nobody
+// else (not live, not in others' history, `/sync` or room events).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
+func (c *ClientWithResponses) BanFromRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error) {
+	rsp, err := c.BanFromRoomWithBody(ctx, roomId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBanFromRoomResponse(rsp)
+}
+
+// BanFromRoomWithResponse Ban a user from a room
+//
+// Room admins only (a dm has none: 403). The user is removed from the
+// room (`member.left`), then `ban.added` is appended to the room's log;
+// until the ban expires (`duration_seconds`; without it, until lifted)
+// their rejoin is refused and their sends are refused with 403
+// `AUTHORIZATION_ERROR` (`details.until` when the ban ends). Banning a
+// banned user replaces the ban.
+//
+// `shadow: true` keeps the user in the room and tells no one, not even
+// the room's log: their sends succeed for them (they see their own
+// messages in the answer, live and in their history) but reach nobody
+// else (not live, not in others' history, `/sync` or room events).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rooms/{room_id}/bans (the `BanFromRoom` operationId).
+func (c *ClientWithResponses) BanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *BanFromRoomParams, body BanFromRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*BanFromRoomResponse, error) {
+	rsp, err := c.BanFromRoom(ctx, roomId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBanFromRoomResponse(rsp)
+}
+
+// UnbanFromRoomWithResponse Lift a room ban
+//
+// Room admins only. 404 when the user has no ban in force. Appends `ban.removed` (not for a shadow ban).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /rooms/{room_id}/bans/{user_id} (the `UnbanFromRoom` operationId).
+func (c *ClientWithResponses) UnbanFromRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnbanFromRoomResponse, error) {
+	rsp, err := c.UnbanFromRoom(ctx, roomId, userId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnbanFromRoomResponse(rsp)
 }
 
 // ListRoomEventsWithResponse Read a room's event log
@@ -19889,6 +22825,14 @@ func (c *ClientWithResponses) ListMessagesWithResponse(ctx context.Context, room
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
 //
+// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+// is banned from the room or the tenant, or muted in the room
+// (`details.until` when that ends), or when the other member of a dm has
+// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+// member's second send within the room's slow mode window (room admins
+// are exempt).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /rooms/{room_id}/messages (the `SendMessage` operationId).
@@ -19913,6 +22857,14 @@ func (c *ClientWithResponses) SendMessageWithBodyWithResponse(ctx context.Contex
 // there is none): the message carries a snapshot of it. `mentions` names
 // members of the room (409 `field: mentions` for anyone else); each of them
 // but the sender gets a `mention` notification, unless they muted the room.
+//
+// Moderation refuses a send with 403 `AUTHORIZATION_ERROR` when the sender
+// is banned from the room or the tenant, or muted in the room
+// (`details.until` when that ends), or when the other member of a dm has
+// blocked them; with 409 `CONFLICT` (`field: room_id`) when the room is
+// frozen; and with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` for a
+// member's second send within the room's slow mode window (room admins
+// are exempt).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19944,7 +22896,9 @@ func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, roo
 // UpdateMessageWithBodyWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`).
+// A deleted message is refused with 409 (`field: message_id`), an edit in
+// a frozen room with 409 (`field: room_id`), an edit by a user banned
+// from the room or the tenant with 403.
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -19970,7 +22924,9 @@ func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Cont
 // UpdateMessageWithResponse Edit a message
 //
 // The sender only. Sets `edited_at`; members are told with `message.updated`.
-// A deleted message is refused with 409 (`field: message_id`).
+// A deleted message is refused with 409 (`field: message_id`), an edit in
+// a frozen room with 409 (`field: room_id`), an edit by a user banned
+// from the room or the tenant with 403.
 //
 // `attachments` replaces the message's list of files, by the rules of a
 // send: the sender's completed uploads for this room, each attached to
@@ -20064,6 +23020,72 @@ func (c *ClientWithResponses) ListRepliesWithResponse(ctx context.Context, roomI
 		return nil, err
 	}
 	return ParseListRepliesResponse(rsp)
+}
+
+// ListRoomMutesWithResponse List a room's mutes
+//
+// The mutes in force in the room, newest first. Room admins only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rooms/{room_id}/mutes (the `ListRoomMutes` operationId).
+func (c *ClientWithResponses) ListRoomMutesWithResponse(ctx context.Context, roomId RoomIdPath, reqEditors ...RequestEditorFn) (*ListRoomMutesResponse, error) {
+	rsp, err := c.ListRoomMutes(ctx, roomId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRoomMutesResponse(rsp)
+}
+
+// MuteInRoomWithBodyWithResponse Mute a user in a room
+//
+// Room admins only. Until the mute expires (`duration_seconds`; without
+// it, until lifted) the user may read the room but their sends are
+// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
+// ends). Appends `mute.added`; muting a muted user replaces the mute.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
+func (c *ClientWithResponses) MuteInRoomWithBodyWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error) {
+	rsp, err := c.MuteInRoomWithBody(ctx, roomId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMuteInRoomResponse(rsp)
+}
+
+// MuteInRoomWithResponse Mute a user in a room
+//
+// Room admins only. Until the mute expires (`duration_seconds`; without
+// it, until lifted) the user may read the room but their sends are
+// refused with 403 `AUTHORIZATION_ERROR` (`details.until` when the mute
+// ends). Appends `mute.added`; muting a muted user replaces the mute.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rooms/{room_id}/mutes (the `MuteInRoom` operationId).
+func (c *ClientWithResponses) MuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, params *MuteInRoomParams, body MuteInRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*MuteInRoomResponse, error) {
+	rsp, err := c.MuteInRoom(ctx, roomId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMuteInRoomResponse(rsp)
+}
+
+// UnmuteInRoomWithResponse Lift a mute
+//
+// Room admins only. 404 when the user has no mute in force. Appends `mute.removed`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /rooms/{room_id}/mutes/{user_id} (the `UnmuteInRoom` operationId).
+func (c *ClientWithResponses) UnmuteInRoomWithResponse(ctx context.Context, roomId RoomIdPath, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnmuteInRoomResponse, error) {
+	rsp, err := c.UnmuteInRoom(ctx, roomId, userId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnmuteInRoomResponse(rsp)
 }
 
 // ListPinsWithResponse List pinned messages
@@ -20443,6 +23465,56 @@ func (c *ClientWithResponses) ListUsersWithResponse(ctx context.Context, params 
 		return nil, err
 	}
 	return ParseListUsersResponse(rsp)
+}
+
+// ListBlocksWithResponse List the users the caller blocks
+//
+// Newest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /users/me/blocks (the `ListBlocks` operationId).
+func (c *ClientWithResponses) ListBlocksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListBlocksResponse, error) {
+	rsp, err := c.ListBlocks(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBlocksResponse(rsp)
+}
+
+// UnblockUserWithResponse Unblock a user
+//
+// 404 when the caller does not block the user.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /users/me/blocks/{user_id} (the `UnblockUser` operationId).
+func (c *ClientWithResponses) UnblockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*UnblockUserResponse, error) {
+	rsp, err := c.UnblockUser(ctx, userId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnblockUserResponse(rsp)
+}
+
+// BlockUserWithResponse Block a user
+//
+// Idempotent: 201 when blocked now, 200 when already blocked. The
+// blocked user can no longer open a dm with the caller (403) nor send
+// into their existing dm (403 `AUTHORIZATION_ERROR`: the block is a
+// permission the caller withdrew, not a state of the dm), and the
+// caller no longer receives the blocked user's messages in shared rooms
+// over WebSocket. Blocking oneself is 400 (`field: user_id`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /users/me/blocks/{user_id} (the `BlockUser` operationId).
+func (c *ClientWithResponses) BlockUserWithResponse(ctx context.Context, userId UserIdPath, reqEditors ...RequestEditorFn) (*BlockUserResponse, error) {
+	rsp, err := c.BlockUser(ctx, userId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBlockUserResponse(rsp)
 }
 
 // DeleteUserWithResponse Delete a user and their data
@@ -21362,6 +24434,319 @@ func ParseGetAsyncAPISpecResponse(rsp *http.Response) (*GetAsyncAPISpecResponse,
 		}
 		response.JSON413 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseListTenantBansResponse parses an HTTP response from a ListTenantBansWithResponse call
+func ParseListTenantBansResponse(rsp *http.Response) (*ListTenantBansResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTenantBansResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BanListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListTenantBansResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBanFromTenantResponse parses an HTTP response from a BanFromTenantWithResponse call
+func ParseBanFromTenantResponse(rsp *http.Response) (*BanFromTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BanFromTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest BanResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers BanFromTenantResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUnbanFromTenantResponse parses an HTTP response from a UnbanFromTenantWithResponse call
+func ParseUnbanFromTenantResponse(rsp *http.Response) (*UnbanFromTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnbanFromTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LiftedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TenantLevelForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UnbanFromTenantResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -23126,6 +26511,333 @@ func ParseUpdateRoomResponse(rsp *http.Response) (*UpdateRoomResponse, error) {
 	return response, nil
 }
 
+// ParseListRoomBansResponse parses an HTTP response from a ListRoomBansWithResponse call
+func ParseListRoomBansResponse(rsp *http.Response) (*ListRoomBansResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRoomBansResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BanListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListRoomBansResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBanFromRoomResponse parses an HTTP response from a BanFromRoomWithResponse call
+func ParseBanFromRoomResponse(rsp *http.Response) (*BanFromRoomResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BanFromRoomResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest BanResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers BanFromRoomResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUnbanFromRoomResponse parses an HTTP response from a UnbanFromRoomWithResponse call
+func ParseUnbanFromRoomResponse(rsp *http.Response) (*UnbanFromRoomResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnbanFromRoomResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LiftedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UnbanFromRoomResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListRoomEventsResponse parses an HTTP response from a ListRoomEventsWithResponse call
 func ParseListRoomEventsResponse(rsp *http.Response) (*ListRoomEventsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -23843,6 +27555,13 @@ func ParseSendMessageResponse(rsp *http.Response) (*SendMessageResponse, error) 
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -24530,6 +28249,333 @@ func ParseListRepliesResponse(rsp *http.Response) (*ListRepliesResponse, error) 
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ListRepliesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListRoomMutesResponse parses an HTTP response from a ListRoomMutesWithResponse call
+func ParseListRoomMutesResponse(rsp *http.Response) (*ListRoomMutesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRoomMutesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MuteListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListRoomMutesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseMuteInRoomResponse parses an HTTP response from a MuteInRoomWithResponse call
+func ParseMuteInRoomResponse(rsp *http.Response) (*MuteInRoomResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MuteInRoomResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest MuteResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers MuteInRoomResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUnmuteInRoomResponse parses an HTTP response from a UnmuteInRoomWithResponse call
+func ParseUnmuteInRoomResponse(rsp *http.Response) (*UnmuteInRoomResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnmuteInRoomResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LiftedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UnmuteInRoomResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -25937,6 +29983,284 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ListUsersResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListBlocksResponse parses an HTTP response from a ListBlocksWithResponse call
+func ParseListBlocksResponse(rsp *http.Response) (*ListBlocksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListBlocksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BlockListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListBlocksResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUnblockUserResponse parses an HTTP response from a UnblockUserWithResponse call
+func ParseUnblockUserResponse(rsp *http.Response) (*UnblockUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnblockUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LiftedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UnblockUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBlockUserResponse parses an HTTP response from a BlockUserWithResponse call
+func ParseBlockUserResponse(rsp *http.Response) (*BlockUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BlockUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BlockResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest BlockResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers BlockUserResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -3,11 +3,15 @@ from enum import StrEnum
 
 class WebhookEventType(StrEnum):
     ATTACHMENT_PROCESSED = "attachment.processed"
+    BAN_ADDED = "ban.added"
+    BAN_REMOVED = "ban.removed"
     MEMBER_JOINED = "member.joined"
     MEMBER_LEFT = "member.left"
     MESSAGE = "message"
     MESSAGE_DELETED = "message.deleted"
     MESSAGE_UPDATED = "message.updated"
+    MUTE_ADDED = "mute.added"
+    MUTE_REMOVED = "mute.removed"
     NOTIFICATION = "notification"
     PIN_ADDED = "pin.added"
     PIN_REMOVED = "pin.removed"
