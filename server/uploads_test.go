@@ -160,11 +160,7 @@ func TestUploadFlow(t *testing.T) {
 
 	// A URL tampered with or past its expiry is refused.
 	t.Run("tampered url", func(t *testing.T) {
-		last := "X"
-		if strings.HasSuffix(up.UploadId, last) {
-			last = "Y"
-		}
-		tampered := strings.Replace(*up.Url, up.UploadId, up.UploadId[:len(up.UploadId)-1]+last, 1)
+		tampered := strings.Replace(*up.Url, up.UploadId, anotherUploadID(up.UploadId), 1)
 		if code, _ := fetch(t, tampered); code != http.StatusForbidden {
 			t.Fatalf("tampered url: %d, want 403", code)
 		}
@@ -337,4 +333,14 @@ func TestUploadBytesFixedAtCompletion(t *testing.T) {
 			}
 		})
 	}
+}
+
+// anotherUploadID is id with its last character changed: a well-formed id
+// of another upload.
+func anotherUploadID(id string) string {
+	last := "X"
+	if strings.HasSuffix(id, last) {
+		last = "Y"
+	}
+	return id[:len(id)-1] + last
 }
