@@ -894,3 +894,49 @@ func queueNotificationWebhooks(ctx context.Context, tx *sqlx.Tx, tenantID string
 	_, err = enqueueTenantEvent(ctx, tx, tenantID, "", WebhookNotification, data, n.CreatedAt)
 	return err
 }
+
+// PruneWebhookDeliveries deletes the deliveries that succeeded or failed
+// before before, with their attempts, at most batch (0: 1000) a
+// transaction, and returns how many. Pending ones stay, however old.
+func (s *Store) PruneWebhookDeliveries(ctx context.Context, before time.Time, batch int) (int64, error) {
+	if batch <= 0 {
+		batch = 1000
+	}
+	var total int64
+	for ctx.Err() == nil {
+		var n int64
+		err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+			var ids []string
+			if err := tx.SelectContext(ctx, &ids, tx.Rebind(`
+				SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < ? LIMIT ?`),
+				before.UnixMilli(), batch); err != nil {
+				return fmt.Errorf("prune webhook deliveries: %w", err)
+			}
+			if len(ids) == 0 {
+				return nil
+			}
+			in := `(?` + strings.Repeat(", ?", len(ids)-1) + `)`
+			args := make([]any, len(ids))
+			for i, id := range ids {
+				args[i] = id
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM webhook_attempts WHERE delivery_id IN `+in), args...); err != nil {
+				return fmt.Errorf("prune webhook deliveries: %w", err)
+			}
+			res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM webhook_deliveries WHERE id IN `+in), args...)
+			if err != nil {
+				return fmt.Errorf("prune webhook deliveries: %w", err)
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n < int64(batch) {
+			break
+		}
+	}
+	return total, ctx.Err()
+}

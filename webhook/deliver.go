@@ -36,7 +36,16 @@ func (s *Service) Run(ctx context.Context) error {
 	tick := time.NewTicker(s.cfg.PollInterval)
 	defer tick.Stop()
 	lease := 2*s.cfg.Timeout + 5*time.Second
+	var pruned time.Time
 	for {
+		if now := s.cfg.Now(); now.Sub(pruned) >= pruneEvery {
+			pruned = now
+			if n, err := s.store.PruneWebhookDeliveries(ctx, now.Add(-s.cfg.KeepFinished), 0); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Warn("prune webhook deliveries", "error", err.Error())
+			} else if n > 0 {
+				s.cfg.Logger.Info("pruned webhook deliveries", "deleted", n)
+			}
+		}
 		if _, err := s.store.FanOutWebhookEvents(ctx, fanOutRooms); err != nil && ctx.Err() == nil {
 			s.cfg.Logger.Warn("webhook fan-out", "error", err.Error())
 		}

@@ -33,6 +33,7 @@ type Store interface {
 	DueWebhookEndpoints(ctx context.Context, limit int) ([]string, error)
 	ClaimWebhookDeliveries(ctx context.Context, endpointID string, n int, lease, window time.Duration) ([]store.WebhookAttempt, error)
 	FinishWebhookAttempt(ctx context.Context, r store.WebhookResult) (bool, error)
+	PruneWebhookDeliveries(ctx context.Context, before time.Time, batch int) (int64, error)
 }
 
 // Defaults of Config.
@@ -47,6 +48,12 @@ const (
 	// DefaultPollInterval is how often the queue is looked at when nothing
 	// wakes the sender sooner.
 	DefaultPollInterval = 200 * time.Millisecond
+	// DefaultKeepFinished is how long a delivery that succeeded or failed
+	// stays in the delivery log (and in the usage counts read from it).
+	DefaultKeepFinished = 90 * 24 * time.Hour
+	// pruneEvery is how often finished deliveries past KeepFinished are
+	// deleted.
+	pruneEvery = time.Hour
 	// RotationOverlap is how long a rotated-out secret still signs.
 	RotationOverlap = 24 * time.Hour
 	// maxRetryDelay caps the backoff between two attempts.
@@ -68,6 +75,8 @@ type Config struct {
 	RetryWindow  time.Duration
 	PerEndpoint  int
 	PollInterval time.Duration
+	// KeepFinished is how long finished deliveries are kept.
+	KeepFinished time.Duration
 	Logger       *slog.Logger
 	Now          func() time.Time
 }
@@ -98,6 +107,9 @@ func New(st Store, cfg Config) (*Service, error) {
 	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = DefaultPollInterval
+	}
+	if cfg.KeepFinished <= 0 {
+		cfg.KeepFinished = DefaultKeepFinished
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

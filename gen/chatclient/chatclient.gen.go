@@ -6402,7 +6402,8 @@ type ClientInterface interface {
 	// The delivery log, newest first: each delivery's status (`pending`,
 	// `succeeded`, `failed`), attempts, last response status and latency,
 	// next attempt, and every attempt in `attempt_log`. Pass `next_before`
-	// as `before` for older ones. Tenant-level.
+	// as `before` for older ones. Finished deliveries are kept 90 days.
+	// Tenant-level.
 	//
 	// Corresponds with GET /webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
 	ListWebhookDeliveries(ctx context.Context, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -8808,7 +8809,8 @@ func (c *Client) UpdateWebhook(ctx context.Context, webhookId WebhookIdPath, bod
 // The delivery log, newest first: each delivery's status (`pending`,
 // `succeeded`, `failed`), attempts, last response status and latency,
 // next attempt, and every attempt in `attempt_log`. Pass `next_before`
-// as `before` for older ones. Tenant-level.
+// as `before` for older ones. Finished deliveries are kept 90 days.
+// Tenant-level.
 //
 // Corresponds with GET /webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
 func (c *Client) ListWebhookDeliveries(ctx context.Context, webhookId WebhookIdPath, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -14298,7 +14300,8 @@ type ClientWithResponsesInterface interface {
 	// The delivery log, newest first: each delivery's status (`pending`,
 	// `succeeded`, `failed`), attempts, last response status and latency,
 	// next attempt, and every attempt in `attempt_log`. Pass `next_before`
-	// as `before` for older ones. Tenant-level.
+	// as `before` for older ones. Finished deliveries are kept 90 days.
+	// Tenant-level.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -23820,7 +23823,8 @@ func (c *ClientWithResponses) UpdateWebhookWithResponse(ctx context.Context, web
 // The delivery log, newest first: each delivery's status (`pending`,
 // `succeeded`, `failed`), attempts, last response status and latency,
 // next attempt, and every attempt in `attempt_log`. Pass `next_before`
-// as `before` for older ones. Tenant-level.
+// as `before` for older ones. Finished deliveries are kept 90 days.
+// Tenant-level.
 //
 // Returns a wrapper object for the known response body format(s).
 //

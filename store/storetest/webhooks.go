@@ -255,4 +255,28 @@ func testWebhooks(t *testing.T, b Backend) {
 			t.Errorf("an endpoint of messages only got %d", len(got))
 		}
 	})
+
+	t.Run("finished deliveries are pruned, pending ones kept", func(t *testing.T) {
+		tn := newTenant(t, s)
+		r := newRoom(t, s, tn, "alice", store.RoomGroup, "alice")
+		w := create(t, tn, "message")
+		send(t, s, tn, "alice", r.ID, "one")
+		send(t, s, tn, "alice", r.ID, "two")
+		fanOut(t)
+		first := claim(t, w.ID, 10)
+		if len(first) != 1 || !finish(t, first[0], true, time.Time{}) {
+			t.Fatalf("claimed %d", len(first))
+		}
+		clk.Advance(time.Hour)
+		if _, err := s.PruneWebhookDeliveries(ctx, clk.Now(), 1); err != nil {
+			t.Fatal(err)
+		}
+		ds, _, err := s.ListWebhookDeliveries(ctx, tn, w.ID, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) != 1 || ds[0].Status != store.DeliveryPending {
+			t.Errorf("after pruning: %+v", ds)
+		}
+	})
 }

@@ -104,7 +104,8 @@ def sync_detailed(
      The delivery log, newest first: each delivery's status (`pending`,
     `succeeded`, `failed`), attempts, last response status and latency,
     next attempt, and every attempt in `attempt_log`. Pass `next_before`
-    as `before` for older ones. Tenant-level.
+    as `before` for older ones. Finished deliveries are kept 90 days.
+    Tenant-level.
 
     Args:
         webhook_id (str): A webhook endpoint id, `wh_` and 20 random characters. Example:
@@ -147,7 +148,8 @@ def sync(
      The delivery log, newest first: each delivery's status (`pending`,
     `succeeded`, `failed`), attempts, last response status and latency,
     next attempt, and every attempt in `attempt_log`. Pass `next_before`
-    as `before` for older ones. Tenant-level.
+    as `before` for older ones. Finished deliveries are kept 90 days.
+    Tenant-level.
 
     Args:
         webhook_id (str): A webhook endpoint id, `wh_` and 20 random characters. Example:
@@ -185,7 +187,8 @@ async def asyncio_detailed(
      The delivery log, newest first: each delivery's status (`pending`,
     `succeeded`, `failed`), attempts, last response status and latency,
     next attempt, and every attempt in `attempt_log`. Pass `next_before`
-    as `before` for older ones. Tenant-level.
+    as `before` for older ones. Finished deliveries are kept 90 days.
+    Tenant-level.
 
     Args:
         webhook_id (str): A webhook endpoint id, `wh_` and 20 random characters. Example:
@@ -226,7 +229,8 @@ async def asyncio(
      The delivery log, newest first: each delivery's status (`pending`,
     `succeeded`, `failed`), attempts, last response status and latency,
     next attempt, and every attempt in `attempt_log`. Pass `next_before`
-    as `before` for older ones. Tenant-level.
+    as `before` for older ones. Finished deliveries are kept 90 days.
+    Tenant-level.
 
     Args:
         webhook_id (str): A webhook endpoint id, `wh_` and 20 random characters. Example:
