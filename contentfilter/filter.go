@@ -11,6 +11,8 @@ package contentfilter
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -21,6 +23,7 @@ import (
 	"github.com/chatapi/chatapi/blocklist"
 	"github.com/chatapi/chatapi/chat"
 	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/webhook"
 )
 
 // Store is what the filter reads its rules from and opens reports in.
@@ -46,6 +49,11 @@ type Config struct {
 	// AllowPrivate lets hooks call loopback and private addresses
 	// (WEBHOOK_ALLOW_PRIVATE, for development and tests).
 	AllowPrivate bool
+	// SealKey seals the hooks' signing secrets in the database: the key
+	// webhook secrets are sealed with (webhook.NewSealer). Empty: a random
+	// key, so that hooks set through this filter sign only until the
+	// process ends (tests and benchmarks).
+	SealKey []byte
 }
 
 // Filter is a chat.ContentFilter over a store. Safe for concurrent use.
@@ -53,6 +61,7 @@ type Filter struct {
 	store  Store
 	cfg    Config
 	client *http.Client
+	seal   *webhook.Sealer
 
 	mu      sync.Mutex
 	tenants map[string]*rules
@@ -84,7 +93,29 @@ func New(st Store, cfg Config) *Filter {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Filter{store: st, cfg: cfg, client: newHookClient(cfg.AllowPrivate), tenants: make(map[string]*rules)}
+	if len(cfg.SealKey) == 0 {
+		cfg.SealKey = []byte(rand.Text())
+	}
+	seal, err := webhook.NewSealer(cfg.SealKey)
+	if err != nil {
+		panic(err) // only for an empty key, replaced above
+	}
+	return &Filter{store: st, cfg: cfg, client: newHookClient(cfg.AllowPrivate), seal: seal, tenants: make(map[string]*rules)}
+}
+
+// SealSecret is a hook's signing secret as the store keeps it: sealed,
+// bound to its tenant, in base64.
+func (f *Filter) SealSecret(tenantID, secret string) string {
+	return base64.StdEncoding.EncodeToString(f.seal.Seal(tenantID, secret))
+}
+
+// openSecret opens what SealSecret made.
+func (f *Filter) openSecret(tenantID, stored string) (string, error) {
+	sealed, err := base64.StdEncoding.DecodeString(stored)
+	if err != nil {
+		return "", fmt.Errorf("hook secret: %w", err)
+	}
+	return f.seal.Open(tenantID, sealed)
 }
 
 // Forget drops what the filter cached of a tenant, whose rules this

@@ -59,7 +59,10 @@ func TestHookPrivateTargetRefusedAtCall(t *testing.T) {
 	t.Cleanup(recv.Close)
 	_, port, _ := net.SplitHostPort(recv.Listener.Addr().String())
 	url := "http://" + net.JoinHostPort(host, port) + "/hook"
-	if _, _, err := st.SetBeforeSendHook(ctx, tn.ID, store.BeforeSendHook{URL: url, TimeoutMS: 1000, OnError: "reject", Secret: webhook.NewSecret()}); err != nil {
+	// Stored as the server stores it: sealed with the filters' key.
+	sealKey := []byte("test seal key")
+	secret := contentfilter.New(st, contentfilter.Config{SealKey: sealKey}).SealSecret(tn.ID, webhook.NewSecret())
+	if _, _, err := st.SetBeforeSendHook(ctx, tn.ID, store.BeforeSendHook{URL: url, TimeoutMS: 1000, OnError: "reject", Secret: secret}); err != nil {
 		t.Fatal(err)
 	}
 	draft := chat.Draft{TenantID: tn.ID, RoomID: room.ID, SenderID: "alice", Content: "hi"}
@@ -73,7 +76,7 @@ func TestHookPrivateTargetRefusedAtCall(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := contentfilter.New(st, contentfilter.Config{AllowPrivate: tt.allowPrivate, Recheck: time.Minute})
+			f := contentfilter.New(st, contentfilter.Config{AllowPrivate: tt.allowPrivate, Recheck: time.Minute, SealKey: sealKey})
 			// Setting it is refused; a hook stored while private targets
 			// were allowed (or a name that moved since) meets the dialer.
 			if err := f.CheckTarget(ctx, url); (err != nil) != !tt.allowPrivate || (err != nil && !errors.Is(err, webhook.ErrPrivateTarget)) {

@@ -111,7 +111,11 @@ func (f *Filter) askHook(ctx context.Context, h *store.BeforeSendHook, d chat.Dr
 	if err != nil {
 		return hookAnswerV1{}, err
 	}
-	signer, err := webhook.NewSigner(h.Secret)
+	secret, err := f.openSecret(d.TenantID, h.Secret)
+	if err != nil {
+		return hookAnswerV1{}, err
+	}
+	signer, err := webhook.NewSigner(secret)
 	if err != nil {
 		return hookAnswerV1{}, err
 	}

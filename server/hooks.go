@@ -22,7 +22,7 @@ func (s *Server) GetBeforeSendHook(ctx context.Context, _ chatapi.GetBeforeSendH
 	if cr.Hook == nil {
 		return nil, store.ErrNotFound
 	}
-	return chatapi.GetBeforeSendHook200JSONResponse{Success: true, Data: beforeSendHookOut(*cr.Hook, false)}, nil
+	return chatapi.GetBeforeSendHook200JSONResponse{Success: true, Data: beforeSendHookOut(*cr.Hook, nil)}, nil
 }
 
 // SetBeforeSendHook sets the tenant's before-send hook; its secret is
@@ -37,18 +37,20 @@ func (s *Server) SetBeforeSendHook(ctx context.Context, req chatapi.SetBeforeSen
 		}
 		return nil, inv
 	}
+	// The store keeps the secret sealed; it is shown in the clear once.
+	secret := webhook.NewSecret()
 	h, created, err := s.store.SetBeforeSendHook(ctx, p.tenant.ID, store.BeforeSendHook{
 		URL: req.Body.Url, TimeoutMS: valueOr(req.Body.TimeoutMs, defaultHookTimeoutMS),
-		OnError: string(valueOr(req.Body.OnError, chatapi.BeforeSendOnErrorAllow)), Secret: webhook.NewSecret(),
+		OnError: string(valueOr(req.Body.OnError, chatapi.BeforeSendOnErrorAllow)), Secret: s.content.SealSecret(p.tenant.ID, secret),
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.content.Forget(p.tenant.ID)
 	if created {
-		return chatapi.SetBeforeSendHook201JSONResponse{Success: true, Data: beforeSendHookOut(h, true)}, nil
+		return chatapi.SetBeforeSendHook201JSONResponse{Success: true, Data: beforeSendHookOut(h, &secret)}, nil
 	}
-	return chatapi.SetBeforeSendHook200JSONResponse{Success: true, Data: beforeSendHookOut(h, false)}, nil
+	return chatapi.SetBeforeSendHook200JSONResponse{Success: true, Data: beforeSendHookOut(h, nil)}, nil
 }
 
 // DeleteBeforeSendHook removes the tenant's before-send hook.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -116,6 +117,11 @@ func TestBeforeSendHook(t *testing.T) {
 		recv.mu.Lock()
 		recv.secret = *r.JSON201.Data.Secret
 		recv.mu.Unlock()
+		// The store holds it sealed, never as shown.
+		cr, err := e.store.ContentRules(ctx, tn.id)
+		if err != nil || cr.Hook == nil || cr.Hook.Secret == "" || strings.Contains(cr.Hook.Secret, strings.TrimPrefix(*r.JSON201.Data.Secret, "whsec_")) {
+			t.Fatalf("stored hook secret %+v (%v) is empty or the secret shown", cr.Hook, err)
+		}
 		again := setHook(t, 1000, "allow")
 		if again.JSON200 == nil || again.JSON200.Data.Secret != nil {
 			t.Fatalf("replace: %s", again.Body)

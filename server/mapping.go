@@ -398,13 +398,10 @@ func reportPageOut(reports []store.Report, more bool) chatapi.ReportPage {
 	return out
 }
 
-// beforeSendHookOut maps a hook; its secret only when shown (at creation).
-func beforeSendHookOut(h store.BeforeSendHook, showSecret bool) chatapi.BeforeSendHook {
-	out := chatapi.BeforeSendHook{Url: h.URL, TimeoutMs: h.TimeoutMS, OnError: chatapi.BeforeSendOnError(h.OnError), UpdatedAt: h.UpdatedAt.UTC()}
-	if showSecret {
-		out.Secret = &h.Secret
-	}
-	return out
+// beforeSendHookOut maps a hook, with secret (in the clear) only when it
+// is shown: at creation.
+func beforeSendHookOut(h store.BeforeSendHook, secret *string) chatapi.BeforeSendHook {
+	return chatapi.BeforeSendHook{Url: h.URL, TimeoutMs: h.TimeoutMS, OnError: chatapi.BeforeSendOnError(h.OnError), UpdatedAt: h.UpdatedAt.UTC(), Secret: secret}
 }
 
 // Webhooks.

@@ -29,7 +29,8 @@ type BeforeSendHook struct {
 	// OnError is "allow" or "reject": what a send gets when the hook
 	// fails or times out.
 	OnError string
-	// Secret signs the hook's requests.
+	// Secret signs the hook's requests, sealed (contentfilter.SealSecret):
+	// the store never holds it in the clear.
 	Secret    string
 	UpdatedAt time.Time
 }

@@ -2,14 +2,7 @@ package webhook
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -85,7 +78,7 @@ type Config struct {
 type Service struct {
 	store  Store
 	cfg    Config
-	seal   cipher.AEAD
+	seal   *Sealer
 	client *http.Client
 	// wake makes Run look at the queue before its next tick.
 	wake chan struct{}
@@ -93,9 +86,6 @@ type Service struct {
 
 // New returns a Service over st.
 func New(st Store, cfg Config) (*Service, error) {
-	if len(cfg.SealKey) == 0 {
-		return nil, errors.New("webhook: no seal key")
-	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
@@ -117,15 +107,9 @@ func New(st Store, cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	mac := hmac.New(sha256.New, cfg.SealKey)
-	mac.Write([]byte("chatapi webhook secrets v1"))
-	block, err := aes.NewCipher(mac.Sum(nil))
+	seal, err := NewSealer(cfg.SealKey)
 	if err != nil {
-		return nil, fmt.Errorf("webhook: %w", err)
-	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, fmt.Errorf("webhook: %w", err)
+		return nil, err
 	}
 	dialer := &net.Dialer{Timeout: cfg.Timeout}
 	if !cfg.AllowPrivate {
@@ -142,36 +126,18 @@ func New(st Store, cfg Config) (*Service, error) {
 		TLSHandshakeTimeout:   cfg.Timeout,
 		ResponseHeaderTimeout: cfg.Timeout,
 	}
-	return &Service{store: st, cfg: cfg, seal: aead, wake: make(chan struct{}, 1),
+	return &Service{store: st, cfg: cfg, seal: seal, wake: make(chan struct{}, 1),
 		client: &http.Client{Transport: transport, Timeout: cfg.Timeout,
 			// A redirect is an answer (3xx: not delivered), never followed
 			// to wherever it points.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}, nil
 }
 
-// sealSecret seals a signing secret for the database, bound to its tenant.
-func (s *Service) sealSecret(tenantID, secret string) []byte {
-	nonce := make([]byte, s.seal.NonceSize(), s.seal.NonceSize()+len(secret)+s.seal.Overhead())
-	_, _ = rand.Read(nonce) // never fails since Go 1.24
-	return s.seal.Seal(nonce, nonce, []byte(secret), []byte(tenantID))
-}
-
-func (s *Service) openSecret(tenantID string, sealed []byte) (string, error) {
-	if len(sealed) < s.seal.NonceSize() {
-		return "", errors.New("webhook secret: too short")
-	}
-	b, err := s.seal.Open(nil, sealed[:s.seal.NonceSize()], sealed[s.seal.NonceSize():], []byte(tenantID))
-	if err != nil {
-		return "", fmt.Errorf("webhook secret: %w", err)
-	}
-	return string(b), nil
-}
-
 // signer returns the Signer of the endpoint's secrets at now.
 func (s *Service) signer(w store.Webhook, now time.Time) (*Signer, error) {
 	var secrets []string
 	for _, sealed := range w.Secrets(now) {
-		secret, err := s.openSecret(w.TenantID, sealed)
+		secret, err := s.seal.Open(w.TenantID, sealed)
 		if err != nil {
 			return nil, err
 		}
@@ -195,7 +161,7 @@ func (s *Service) Create(ctx context.Context, tenantID, url string, events []str
 	}
 	secret := NewSecret()
 	w, err := s.store.CreateWebhook(ctx, tenantID, store.NewWebhook{URL: url, Events: events, Active: active,
-		Secret: s.sealSecret(tenantID, secret)})
+		Secret: s.seal.Seal(tenantID, secret)})
 	if err != nil {
 		return store.Webhook{}, "", err
 	}
@@ -236,7 +202,7 @@ func (s *Service) Delete(ctx context.Context, tenantID, id string) error {
 // old one signs too for RotationOverlap.
 func (s *Service) RotateSecret(ctx context.Context, tenantID, id string) (store.Webhook, string, error) {
 	secret := NewSecret()
-	w, err := s.store.RotateWebhookSecret(ctx, tenantID, id, s.sealSecret(tenantID, secret), s.cfg.Now().Add(RotationOverlap))
+	w, err := s.store.RotateWebhookSecret(ctx, tenantID, id, s.seal.Seal(tenantID, secret), s.cfg.Now().Add(RotationOverlap))
 	if err != nil {
 		return store.Webhook{}, "", err
 	}

@@ -286,7 +286,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	hubCfg.Attachments = uploads
 	// One content filter for both transports: a blocklist or hook changed
 	// over REST holds for WebSocket sends at once.
-	content := contentfilter.New(st, contentfilter.Config{Logger: logger, AllowPrivate: cfg.hookAllowPrivate})
+	// Its hooks' secrets are sealed with the webhook endpoints' key.
+	sealKey := webhookSecretKey(cfg.webhooks.secretKey, cfg.masterKey)
+	content := contentfilter.New(st, contentfilter.Config{Logger: logger, AllowPrivate: cfg.hookAllowPrivate, SealKey: sealKey})
 	hubCfg.ContentFilter = content
 	hub, err := realtime.New(hubCfg, st)
 	if err != nil {
@@ -363,7 +365,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	purger := purge.New(st, backend, hub, purge.Config{Logger: logger})
 	background.Go(func() { _ = purger.Run(runCtx) })
 	webhooks, err := webhook.New(st, webhook.Config{
-		SealKey: webhookSecretKey(cfg.webhooks.secretKey, cfg.masterKey), AllowPrivate: cfg.hookAllowPrivate,
+		SealKey: sealKey, AllowPrivate: cfg.hookAllowPrivate,
 		RetryWindow: cfg.webhooks.retryWindow, PollInterval: cfg.webhooks.pollInterval, Logger: logger,
 	})
 	if err != nil {
