@@ -195,6 +195,7 @@ func appendModEvent(ctx context.Context, tx *sqlx.Tx, tenantID, roomID string, t
 // appends nothing: their sends succeed for them and reach no one. Banning
 // a banned user replaces the ban.
 func (s *Store) BanFromRoom(ctx context.Context, tenantID, actor, roomID string, b NewBan) (ModChange, error) {
+	defer s.moderationChanged(tenantID)
 	if err := checkModTarget(b.UserID); err != nil {
 		return ModChange{}, err
 	}
@@ -298,6 +299,7 @@ func (s *Store) storeShadowBan(ctx context.Context, tenantID, roomID string, b B
 // ErrNotFound when there is none in force. Lifting a shadow ban appends
 // nothing, as making it did not.
 func (s *Store) UnbanFromRoom(ctx context.Context, tenantID, actor, roomID, userID string) (ModChange, error) {
+	defer s.moderationChanged(tenantID)
 	var out ModChange
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		now := s.nowMillis()
@@ -382,6 +384,7 @@ func (s *Store) ListRoomBans(ctx context.Context, tenantID, actor, roomID string
 // BanFromTenant bans a user from the whole tenant until the ban expires or
 // is lifted; banning a banned user replaces the ban.
 func (s *Store) BanFromTenant(ctx context.Context, tenantID, actor string, b NewBan) (Ban, error) {
+	defer s.moderationChanged(tenantID)
 	if err := checkModTarget(b.UserID); err != nil {
 		return Ban{}, err
 	}
@@ -409,6 +412,7 @@ func (s *Store) BanFromTenant(ctx context.Context, tenantID, actor string, b New
 
 // UnbanFromTenant lifts a tenant-wide ban; ErrNotFound when none is in force.
 func (s *Store) UnbanFromTenant(ctx context.Context, tenantID, userID string) error {
+	defer s.moderationChanged(tenantID)
 	res, err := s.w.ExecContext(ctx, s.w.Rebind(`
 		DELETE FROM tenant_bans WHERE tenant_id = ? AND user_id = ? AND (expires_at IS NULL OR expires_at > ?)`),
 		tenantID, userID, s.nowMillis())
@@ -448,6 +452,9 @@ const tenantBanSQL = `
 
 // CheckTenantBan refuses (RestrictedError) a user banned from the tenant.
 func (s *Store) CheckTenantBan(ctx context.Context, tenantID, userID string) error {
+	if free, err := s.moderationFree(ctx, tenantID); err != nil || free {
+		return err
+	}
 	var expires sql.NullInt64
 	st, err := s.reads.get(ctx, s.r.Rebind(tenantBanSQL))
 	if err != nil {
@@ -470,6 +477,7 @@ func (s *Store) CheckTenantBan(ctx context.Context, tenantID, userID string) err
 // MuteInRoom mutes a user in a room (room admins only) until the mute
 // expires or is lifted; muting a muted user replaces the mute.
 func (s *Store) MuteInRoom(ctx context.Context, tenantID, actor, roomID, userID string, durationSeconds *int) (ModChange, error) {
+	defer s.moderationChanged(tenantID)
 	if err := checkModTarget(userID); err != nil {
 		return ModChange{}, err
 	}
@@ -510,6 +518,7 @@ func (s *Store) MuteInRoom(ctx context.Context, tenantID, actor, roomID, userID 
 // UnmuteInRoom lifts a user's mute in a room (room admins only);
 // ErrNotFound when none is in force.
 func (s *Store) UnmuteInRoom(ctx context.Context, tenantID, actor, roomID, userID string) (ModChange, error) {
+	defer s.moderationChanged(tenantID)
 	var out ModChange
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		now := s.nowMillis()
@@ -573,6 +582,7 @@ func (s *Store) ListRoomMutes(ctx context.Context, tenantID, actor, roomID strin
 // BlockUser records that userID blocks blockedID; created is false when
 // they already did. Blocking oneself is an InvalidError.
 func (s *Store) BlockUser(ctx context.Context, tenantID, userID, blockedID string) (Block, bool, error) {
+	defer s.moderationChanged(tenantID)
 	if err := checkModTarget(blockedID); err != nil {
 		return Block{}, false, err
 	}
@@ -605,6 +615,7 @@ func (s *Store) BlockUser(ctx context.Context, tenantID, userID, blockedID strin
 // UnblockUser lifts userID's block of blockedID; ErrNotFound when there is
 // none.
 func (s *Store) UnblockUser(ctx context.Context, tenantID, userID, blockedID string) error {
+	defer s.moderationChanged(tenantID)
 	res, err := s.w.ExecContext(ctx, s.w.Rebind(`
 		DELETE FROM user_blocks WHERE tenant_id = ? AND user_id = ? AND blocked_id = ?`), tenantID, userID, blockedID)
 	if err != nil {
@@ -640,6 +651,9 @@ func (s *Store) ListBlocks(ctx context.Context, tenantID, userID string) ([]Bloc
 // BlockedUsers returns the ids of the users userID blocks, for realtime
 // delivery to leave their messages out.
 func (s *Store) BlockedUsers(ctx context.Context, tenantID, userID string) ([]string, error) {
+	if free, err := s.moderationFree(ctx, tenantID); err != nil || free {
+		return nil, err
+	}
 	var ids []string
 	if err := s.r.SelectContext(ctx, &ids, s.r.Rebind(`
 		SELECT blocked_id FROM user_blocks WHERE tenant_id = ? AND user_id = ?`), tenantID, userID); err != nil {
@@ -727,6 +741,9 @@ func untilOf(ms int64) *time.Time {
 // through to SendShadow. A sender who is no member is left to the send to
 // refuse. Each send in slow mode records its time.
 func (s *Store) CheckSend(ctx context.Context, tenantID, sender, roomID string) (SendVerdict, error) {
+	if free, err := s.moderationFree(ctx, tenantID); err != nil || free {
+		return SendVerdict{}, err
+	}
 	now := s.nowMillis()
 	var row struct {
 		Type           string         `db:"type"`
@@ -800,6 +817,9 @@ func (s *Store) takeSlowModeSlot(ctx context.Context, tenantID, roomID, userID s
 // CheckEdit refuses an edit in a frozen room (ConflictError), or by a user
 // banned from the room or the tenant (RestrictedError).
 func (s *Store) CheckEdit(ctx context.Context, tenantID, actor, roomID string) error {
+	if free, err := s.moderationFree(ctx, tenantID); err != nil || free {
+		return err
+	}
 	now := s.nowMillis()
 	var row struct {
 		Frozen         bool          `db:"frozen"`
@@ -839,6 +859,7 @@ func (s *Store) CheckEdit(ctx context.Context, tenantID, actor, roomID string) e
 // room's next message will take, as a send would have; a repeated
 // client_msg_id returns the first (created false).
 func (s *Store) SendShadow(ctx context.Context, tenantID, sender, roomID string, m NewMessage) (Message, bool, error) {
+	defer s.moderationChanged(tenantID)
 	if err := checkContent(m.Content); err != nil {
 		return Message{}, false, err
 	}
@@ -892,6 +913,11 @@ const shadowMessagesSQL = `
 // shown under seq S sits after the room's message S-1. Others never see
 // them.
 func (s *Store) WithShadow(ctx context.Context, tenantID, actor, roomID string, p MessagePage, page []Message) ([]Message, error) {
+	if free, err := s.moderationFree(ctx, tenantID); err != nil {
+		return nil, err
+	} else if free {
+		return page, nil
+	}
 	var from, to int64
 	switch {
 	case len(page) > 0:

@@ -441,6 +441,7 @@ func (s *Store) CanWatch(ctx context.Context, tenantID, userID, roomID string) e
 // UpdateRoom changes a room's name or metadata; only the room's admins may
 // (a dm has none). It bumps updated_at.
 func (s *Store) UpdateRoom(ctx context.Context, tenantID, actor, roomID string, u RoomUpdate) (Room, error) {
+	defer s.moderationChanged(tenantID) // slow mode and frozen
 	if u.SetName {
 		if err := validateRoomName(u.Name); err != nil {
 			return Room{}, err

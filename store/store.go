@@ -30,6 +30,9 @@ type Store struct {
 	// members caches RoomMemberIDs on SQLite (see memberCache); nil on
 	// PostgreSQL.
 	members *memberCache
+	// mods caches which tenants have no moderation state on SQLite (see
+	// modCache); nil on PostgreSQL.
+	mods *modCache
 	// shardSeed spreads rooms over sends.
 	shardSeed maphash.Seed
 	// cursors writes the moves of members' read and delivered cursors.
@@ -114,6 +117,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	}
 	if s.dialect.name == "sqlite" {
 		s.members = newMemberCache()
+		s.mods = newModCache()
 	}
 	for range s.dialect.sendShards {
 		s.sends = append(s.sends, newGroupCommitter(s))

@@ -89,6 +89,7 @@ func Run(t *testing.T, b Backend) {
 		{"StoredText", testStoredText},
 		{"ContentRules", testContentRules},
 		{"Reports", testReports},
+		{"ModerationRules", testModerationRules},
 		{"TenantIsolation", testTenantIsolation},
 		{"Cluster", testCluster},
 		{"Migrations", testMigrations},
