@@ -31,8 +31,8 @@ type Store struct {
 	// PostgreSQL.
 	members *memberCache
 	// mods caches which tenants have no moderation state on SQLite (see
-	// modCache); nil on PostgreSQL.
-	mods *modCache
+	// moderationFree); nil on PostgreSQL.
+	mods *writerCache[string, bool]
 	// shardSeed spreads rooms over sends.
 	shardSeed maphash.Seed
 	// cursors writes the moves of members' read and delivered cursors.
@@ -117,7 +117,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	}
 	if s.dialect.name == "sqlite" {
 		s.members = newMemberCache()
-		s.mods = newModCache()
+		s.mods = newWriterCache[string, bool](maxCachedTenants)
 	}
 	for range s.dialect.sendShards {
 		s.sends = append(s.sends, newGroupCommitter(s))
