@@ -79,7 +79,8 @@ type rules struct {
 	// matcher is nil without a blocklist.
 	matcher *blocklist.Matcher
 	action  string
-	hook    *store.BeforeSendHook
+	// hook is nil without a before-send hook.
+	hook *hook
 }
 
 // New returns a filter reading the rules from st.
@@ -118,6 +119,17 @@ func (f *Filter) openSecret(tenantID, stored string) (string, error) {
 	return f.seal.Open(tenantID, sealed)
 }
 
+// newHook opens a tenant's hook's secret and makes its signer, once per
+// load of the rules rather than at every call.
+func (f *Filter) newHook(tenantID string, h *store.BeforeSendHook) *hook {
+	secret, err := f.openSecret(tenantID, h.Secret)
+	if err != nil {
+		return &hook{BeforeSendHook: h, err: err}
+	}
+	signer, err := webhook.NewSigner(secret)
+	return &hook{BeforeSendHook: h, signer: signer, err: err}
+}
+
 // Forget drops what the filter cached of a tenant, whose rules this
 // instance just changed.
 func (f *Filter) Forget(tenantID string) {
@@ -151,7 +163,10 @@ func (f *Filter) rulesOf(ctx context.Context, tenantID string) (*rules, error) {
 	if err != nil {
 		return nil, err
 	}
-	r = &rules{version: cr.Version, checked: now, action: cr.Blocklist.Action, hook: cr.Hook}
+	r = &rules{version: cr.Version, checked: now, action: cr.Blocklist.Action}
+	if cr.Hook != nil {
+		r.hook = f.newHook(tenantID, cr.Hook)
+	}
 	if len(cr.Blocklist.Words) > 0 {
 		mode := blocklist.Word
 		if cr.Blocklist.Match == "substring" {

@@ -74,11 +74,20 @@ func newHookClient(allowPrivate bool) *http.Client {
 	}
 }
 
+// hook is a tenant's before-send hook with the signer of its requests.
+type hook struct {
+	*store.BeforeSendHook
+	signer *webhook.Signer
+	// err is why the secret could not be opened (signer nil): every call
+	// fails with it, and follows on_error.
+	err error
+}
+
 // callHook asks the tenant's hook about a draft whose content is content
 // (the blocklist's mask applied) and returns the content to store. A
 // failed call (unreachable, timed out, a non-2xx answer, an answer it
 // cannot read) follows the hook's on_error.
-func (f *Filter) callHook(ctx context.Context, h *store.BeforeSendHook, d chat.Draft, content string) (string, error) {
+func (f *Filter) callHook(ctx context.Context, h *hook, d chat.Draft, content string) (string, error) {
 	ans, err := f.askHook(ctx, h, d, content)
 	if err != nil {
 		f.cfg.Logger.Warn("before-send hook failed", "tenant_id", d.TenantID, "on_error", h.OnError, "error", err.Error())
@@ -102,20 +111,15 @@ func (f *Filter) callHook(ctx context.Context, h *store.BeforeSendHook, d chat.D
 }
 
 // askHook POSTs the draft, signed, and reads a valid answer.
-func (f *Filter) askHook(ctx context.Context, h *store.BeforeSendHook, d chat.Draft, content string) (hookAnswerV1, error) {
+func (f *Filter) askHook(ctx context.Context, h *hook, d chat.Draft, content string) (hookAnswerV1, error) {
 	req := hookRequestV1{Type: "message.send", TenantID: d.TenantID, RoomID: d.RoomID, UserID: d.SenderID, Content: content}
 	if d.MessageID != "" {
 		req.Type, req.MessageID = "message.edit", &d.MessageID
 	}
+	if h.err != nil {
+		return hookAnswerV1{}, h.err
+	}
 	body, err := json.Marshal(req)
-	if err != nil {
-		return hookAnswerV1{}, err
-	}
-	secret, err := f.openSecret(d.TenantID, h.Secret)
-	if err != nil {
-		return hookAnswerV1{}, err
-	}
-	signer, err := webhook.NewSigner(secret)
 	if err != nil {
 		return hookAnswerV1{}, err
 	}
@@ -128,7 +132,7 @@ func (f *Filter) askHook(ctx context.Context, h *store.BeforeSendHook, d chat.Dr
 	}
 	hr.Header.Set("Content-Type", "application/json")
 	hr.Header.Set("User-Agent", "ChatAPI-BeforeSend/1")
-	if err := signer.SetHeaders(hr.Header, "bsh_"+rand.Text(), f.cfg.Now(), body); err != nil {
+	if err := h.signer.SetHeaders(hr.Header, "bsh_"+rand.Text(), f.cfg.Now(), body); err != nil {
 		return hookAnswerV1{}, err
 	}
 	resp, err := f.client.Do(hr)

@@ -21,61 +21,33 @@ type tenantUser struct{ tenantID, userID string }
 // deletedUsers caches when users were deleted (zero: never), so that a
 // request with a user token costs no store read for it most of the time.
 type deletedUsers struct {
-	now  func() time.Time
-	read func(ctx context.Context, tenantID, userID string) (time.Time, bool, error)
-
-	mu      sync.Mutex
-	entries map[tenantUser]deletedEntry
-	// gen counts forgets: a read that began before one must not store what
-	// it read.
-	gen uint64
-}
-
-type deletedEntry struct {
-	at      time.Time
-	expires time.Time
+	read  func(ctx context.Context, tenantID, userID string) (time.Time, bool, error)
+	cache *ttlCache[tenantUser, time.Time]
 }
 
 func newDeletedUsers(now func() time.Time, read func(ctx context.Context, tenantID, userID string) (time.Time, bool, error)) *deletedUsers {
-	return &deletedUsers{now: now, read: read, entries: make(map[tenantUser]deletedEntry)}
+	return &deletedUsers{read: read, cache: newTTLCache[tenantUser, time.Time](now, userCacheTTL, userCacheSweepAt)}
 }
 
 // deletedAt is when the user was last deleted; zero when never.
 func (d *deletedUsers) deletedAt(ctx context.Context, tenantID, userID string) (time.Time, error) {
 	k := tenantUser{tenantID, userID}
-	d.mu.Lock()
-	e, ok := d.entries[k]
-	now := d.now()
-	gen := d.gen
-	d.mu.Unlock()
-	if ok && now.Before(e.expires) {
-		return e.at, nil
+	at, ok, gen := d.cache.get(k)
+	if ok {
+		return at, nil
 	}
 	at, _, err := d.read(ctx, tenantID, userID)
 	if err != nil {
 		return time.Time{}, err
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if gen == d.gen {
-		if len(d.entries) >= userCacheSweepAt {
-			for k, e := range d.entries {
-				if !now.Before(e.expires) {
-					delete(d.entries, k)
-				}
-			}
-		}
-		d.entries[k] = deletedEntry{at: at, expires: now.Add(userCacheTTL)}
-	}
+	d.cache.put(k, at, gen)
 	return at, nil
 }
 
 // forget drops what is known of a user and fails the reads in flight.
 func (d *deletedUsers) forget(tenantID, userID string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.gen++
-	delete(d.entries, tenantUser{tenantID, userID})
+	k := tenantUser{tenantID, userID}
+	d.cache.forgetWhere(func(key tenantUser, _ time.Time) bool { return key == k })
 }
 
 // activity records which users are active each UTC day (for the daily and

@@ -27,6 +27,7 @@ import (
 	"github.com/chatapi/chatapi/storage"
 	"github.com/chatapi/chatapi/storage/s3test"
 	"github.com/chatapi/chatapi/store"
+	"github.com/chatapi/chatapi/store/pgtest"
 	"github.com/chatapi/chatapi/webhook"
 )
 
@@ -486,4 +487,24 @@ type hubUnderTest interface {
 	server.Publisher
 	server.PresenceReader
 	Connections() int
+}
+
+// onBothDatabases runs run as subtests on SQLite (dbURL "") and on a fresh
+// schema of the throwaway PostgreSQL cluster (skipped when none can be
+// started, a failure under CI=true).
+func onBothDatabases(t *testing.T, run func(t *testing.T, dbURL string)) {
+	t.Run("sqlite", func(t *testing.T) { run(t, "") })
+	t.Run("postgres", func(t *testing.T) {
+		base, stop, err := pgtest.Start()
+		if err != nil {
+			pgtest.Unavailable(t, err)
+		}
+		t.Cleanup(stop)
+		u, drop, err := pgtest.NewSchema(t.Context(), base, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(drop)
+		run(t, u)
+	})
 }

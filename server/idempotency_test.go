@@ -12,7 +12,6 @@ import (
 
 	"github.com/chatapi/chatapi/server"
 	"github.com/chatapi/chatapi/store"
-	"github.com/chatapi/chatapi/store/pgtest"
 )
 
 // slowRooms counts room creations and makes each take a while, so that
@@ -89,20 +88,7 @@ func TestIdempotencyKeyConcurrentCreates(t *testing.T) {
 			t.Errorf("CreateRoom ran %d times after the refused repeat, want once", got)
 		}
 	}
-	t.Run("sqlite", func(t *testing.T) { run(t, "") })
-	t.Run("postgres", func(t *testing.T) {
-		base, stop, err := pgtest.Start()
-		if err != nil {
-			pgtest.Unavailable(t, err)
-		}
-		t.Cleanup(stop)
-		url, drop, err := pgtest.NewSchema(t.Context(), base, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(drop)
-		run(t, url)
-	})
+	onBothDatabases(t, run)
 }
 
 // What each operation declaring Idempotency-Key answers to a repeat, a

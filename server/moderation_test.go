@@ -14,27 +14,13 @@ import (
 
 	"github.com/chatapi/chatapi/gen/chatclient"
 	"github.com/chatapi/chatapi/realtime"
-	"github.com/chatapi/chatapi/store/pgtest"
 )
 
 // Moderation over HTTP and WebSocket, on both databases: room bans (timed
 // and shadow), tenant-wide bans, mutes, blocks, slow mode and frozen
 // rooms, each change in the room's log where it concerns a room.
 func TestModeration(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testModeration(t, "") })
-	t.Run("postgres", func(t *testing.T) {
-		base, stop, err := pgtest.Start()
-		if err != nil {
-			pgtest.Unavailable(t, err)
-		}
-		t.Cleanup(stop)
-		u, drop, err := pgtest.NewSchema(t.Context(), base, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(drop)
-		testModeration(t, u)
-	})
+	onBothDatabases(t, testModeration)
 }
 
 // modWS is a user's WebSocket connection in a moderation test.

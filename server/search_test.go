@@ -7,27 +7,13 @@ import (
 	"testing"
 
 	"github.com/chatapi/chatapi/gen/chatclient"
-	"github.com/chatapi/chatapi/store/pgtest"
 )
 
 // GET /search/messages through the real router and validator, on both
 // databases: hits and misses, membership, edits and deletes, tenants,
 // highlights, and queries the engines would read as syntax.
 func TestSearchMessages(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testSearchMessages(t, "") })
-	t.Run("postgres", func(t *testing.T) {
-		base, stop, err := pgtest.Start()
-		if err != nil {
-			pgtest.Unavailable(t, err)
-		}
-		t.Cleanup(stop)
-		u, drop, err := pgtest.NewSchema(t.Context(), base, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(drop)
-		testSearchMessages(t, u)
-	})
+	onBothDatabases(t, testSearchMessages)
 }
 
 func testSearchMessages(t *testing.T, databaseURL string) {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"sync"
 	"time"
 
 	"github.com/chatapi/chatapi/store"
@@ -24,65 +23,15 @@ const tenantCacheSweepAt = 1024
 // keys are never cached: a refused key costs a lookup every time, and a new
 // key works at once.
 type tenantCache struct {
-	now func() time.Time
-
-	mu      sync.Mutex
-	entries map[string]tenantCacheEntry
-	// gen counts invalidations: a lookup that began before one must not
-	// store what it read, which may be the key just rotated away.
-	gen uint64
-}
-
-type tenantCacheEntry struct {
-	tenant  store.Tenant
-	expires time.Time
+	*ttlCache[string, store.Tenant]
 }
 
 func newTenantCache(now func() time.Time) *tenantCache {
-	return &tenantCache{now: now, entries: make(map[string]tenantCacheEntry)}
+	return &tenantCache{newTTLCache[string, store.Tenant](now, tenantCacheTTL, tenantCacheSweepAt)}
 }
 
-// get returns the cached tenant of hash and, on a miss, the generation to
-// hand to put with what the store returns.
-func (c *tenantCache) get(hash string) (store.Tenant, bool, uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[hash]
-	if ok && c.now().Before(e.expires) {
-		return e.tenant, true, c.gen
-	}
-	if ok {
-		delete(c.entries, hash)
-	}
-	return store.Tenant{}, false, c.gen
-}
-
-// put caches t for hash unless an invalidation happened since gen was read.
-func (c *tenantCache) put(hash string, t store.Tenant, gen uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen {
-		return
-	}
-	now := c.now()
-	if len(c.entries) >= tenantCacheSweepAt {
-		for k, e := range c.entries {
-			if !now.Before(e.expires) {
-				delete(c.entries, k)
-			}
-		}
-	}
-	c.entries[hash] = tenantCacheEntry{tenant: t, expires: now.Add(tenantCacheTTL)}
-}
-
-// forget drops every entry of tenantID and fails the lookups in flight.
+// forget drops every entry of tenantID and fails the lookups in flight,
+// which may have read the key just rotated away.
 func (c *tenantCache) forget(tenantID string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	for k, e := range c.entries {
-		if e.tenant.ID == tenantID {
-			delete(c.entries, k)
-		}
-	}
+	c.forgetWhere(func(_ string, t store.Tenant) bool { return t.ID == tenantID })
 }
