@@ -28,7 +28,7 @@ func (s *Server) ListWebhooks(ctx context.Context, req chatapi.ListWebhooksReque
 	if s.cfg.Webhooks == nil {
 		return nil, notImplemented()
 	}
-	ws, more, err := s.cfg.Webhooks.List(ctx, principalFrom(ctx).tenant.ID, deref(req.Params.After), deref(req.Params.Limit))
+	ws, more, err := s.cfg.Webhooks.List(ctx, principalFrom(ctx).tenant.ID, valueOr(req.Params.After, ""), valueOr(req.Params.Limit, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (s *Server) ListWebhookDeliveries(ctx context.Context, req chatapi.ListWebh
 	if s.cfg.Webhooks == nil {
 		return nil, notImplemented()
 	}
-	ds, more, err := s.cfg.Webhooks.Deliveries(ctx, principalFrom(ctx).tenant.ID, req.WebhookId, deref(req.Params.Before), deref(req.Params.Limit))
+	ds, more, err := s.cfg.Webhooks.Deliveries(ctx, principalFrom(ctx).tenant.ID, req.WebhookId, valueOr(req.Params.Before, ""), valueOr(req.Params.Limit, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -134,13 +134,4 @@ func (s *Server) ReplayWebhook(ctx context.Context, req chatapi.ReplayWebhookReq
 		return nil, err
 	}
 	return chatapi.ReplayWebhook202JSONResponse{Success: true, Data: chatapi.WebhookReplay{WebhookId: req.WebhookId, Queued: n}}, nil
-}
-
-// deref is *p, or the zero value for nil.
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }

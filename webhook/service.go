@@ -113,7 +113,7 @@ func New(st Store, cfg Config) (*Service, error) {
 	}
 	dialer := &net.Dialer{Timeout: cfg.Timeout}
 	if !cfg.AllowPrivate {
-		dialer.Control = guardDial
+		dialer.Control = GuardDial
 	}
 	transport := &http.Transport{
 		// Never through a proxy of the environment: the dialer's check
@@ -147,7 +147,7 @@ func (s *Service) signer(w store.Webhook, now time.Time) (*Signer, error) {
 }
 
 func (s *Service) checkURL(ctx context.Context, raw string) error {
-	if err := checkURL(ctx, raw, s.cfg.AllowPrivate, net.DefaultResolver); err != nil {
+	if err := CheckURL(ctx, raw, s.cfg.AllowPrivate); err != nil {
 		return &store.InvalidError{Field: "url", Message: err.Error()}
 	}
 	return nil

@@ -27,11 +27,13 @@ func publicAddr(a netip.Addr) bool {
 	return a.IsValid() && a.IsGlobalUnicast() && !a.IsPrivate() && !cgnat.Contains(a)
 }
 
-// checkURL refuses what is not an http(s) URL of a host, and, unless
-// allowPrivate, a host that is or resolves to a non-public address. A
-// name that does not resolve now is let through: the dialer checks every
-// address again at delivery, where a change of DNS (rebinding) is caught.
-func checkURL(ctx context.Context, raw string, allowPrivate bool, resolver *net.Resolver) error {
+// CheckURL is the rule every target the service calls follows, webhook
+// endpoints and the before-send hook alike: an absolute http(s) URL of a
+// host without credentials, and unless allowPrivate a host that is not and
+// does not resolve to a non-public address. A name that does not resolve
+// now is let through: the dialer checks every address again at delivery,
+// where a change of DNS (rebinding) is caught.
+func CheckURL(ctx context.Context, raw string, allowPrivate bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
 		return errors.New("must be an absolute http or https URL")
@@ -54,7 +56,7 @@ func checkURL(ctx context.Context, raw string, allowPrivate bool, resolver *net.
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	addrs, err := resolver.LookupNetIP(ctx, "ip", host)
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 	if err != nil {
 		return nil
 	}
@@ -66,10 +68,11 @@ func checkURL(ctx context.Context, raw string, allowPrivate bool, resolver *net.
 	return nil
 }
 
-// guardDial is a net.Dialer Control: it refuses a connection to a
+// GuardDial is a net.Dialer Control: it refuses a connection to a
 // non-public address, whatever name led there, at the moment of
-// connecting.
-func guardDial(network, address string, _ syscall.RawConn) error {
+// connecting. The webhook sender's and the before-send hook's clients
+// dial through it.
+func GuardDial(network, address string, _ syscall.RawConn) error {
 	host, _, err := net.SplitHostPort(address)
 	if err != nil {
 		return err
@@ -82,18 +85,4 @@ func guardDial(network, address string, _ syscall.RawConn) error {
 		return fmt.Errorf("webhook dial %s: %w", address, ErrPrivateTarget)
 	}
 	return nil
-}
-
-// CheckURL is the rule every target the service calls follows, webhook
-// endpoints and the before-send hook alike: an absolute http(s) URL of a
-// host without credentials, and unless allowPrivate a host that is not and
-// does not resolve to a non-public address.
-func CheckURL(ctx context.Context, raw string, allowPrivate bool) error {
-	return checkURL(ctx, raw, allowPrivate, net.DefaultResolver)
-}
-
-// GuardDial is a net.Dialer Control refusing non-public addresses when
-// connecting (see guardDial), for the before-send hook's client.
-func GuardDial(network, address string, c syscall.RawConn) error {
-	return guardDial(network, address, c)
 }
