@@ -211,31 +211,41 @@ func (s *Store) RemoveMember(ctx context.Context, tenantID, actor, roomID, userI
 		if userID != actor && !room.actorIsAdmin() {
 			return &ForbiddenError{Message: "only room admins may remove other members"}
 		}
-		res, err := tx.ExecContext(ctx, tx.Rebind(`
-			DELETE FROM room_members
-			WHERE tenant_id = ? AND room_id = ? AND user_id = ?`), tenantID, roomID, userID)
-		if err != nil {
-			return fmt.Errorf("delete member: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("delete member: %w", err)
-		} else if n == 0 {
+		eventSeq, err = leaveRoom(ctx, tx, tenantID, roomID, userID, now)
+		if errors.Is(err, errUnchanged) {
 			return fmt.Errorf("member %s of room %s: %w", userID, roomID, ErrNotFound)
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`
-			UPDATE rooms SET member_count = member_count - 1
-			WHERE tenant_id = ? AND id = ?`), tenantID, roomID); err != nil {
-			return fmt.Errorf("count member: %w", err)
-		}
-		ev, err := newEvent(EventMemberLeft, userID, memberLeftBodyV1{UserID: userID}, now)
-		if err != nil {
-			return err
-		}
-		eventSeq, err = appendEvent(ctx, tx, tenantID, roomID, ev)
 		return err
 	})
 	if err != nil {
 		return 0, err
 	}
 	return eventSeq, nil
+}
+
+// leaveRoom takes userID out of the room in tx, the room's row touched
+// already, and appends member.left at now; it returns the event's
+// event_seq, or errUnchanged when userID was not a member.
+func leaveRoom(ctx context.Context, tx *sqlx.Tx, tenantID, roomID, userID string, now int64) (int64, error) {
+	res, err := tx.ExecContext(ctx, tx.Rebind(`
+		DELETE FROM room_members
+		WHERE tenant_id = ? AND room_id = ? AND user_id = ?`), tenantID, roomID, userID)
+	if err != nil {
+		return 0, fmt.Errorf("delete member: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, fmt.Errorf("delete member: %w", err)
+	} else if n == 0 {
+		return 0, errUnchanged
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`
+		UPDATE rooms SET member_count = member_count - 1
+		WHERE tenant_id = ? AND id = ?`), tenantID, roomID); err != nil {
+		return 0, fmt.Errorf("count member: %w", err)
+	}
+	ev, err := newEvent(EventMemberLeft, userID, memberLeftBodyV1{UserID: userID}, now)
+	if err != nil {
+		return 0, err
+	}
+	return appendEvent(ctx, tx, tenantID, roomID, ev)
 }

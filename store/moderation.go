@@ -214,20 +214,16 @@ func (s *Store) BanFromRoom(ctx context.Context, tenantID, actor, roomID string,
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`
-			INSERT INTO room_bans (tenant_id, room_id, user_id, banned_by, reason, shadow, expires_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (room_id, user_id) DO UPDATE SET banned_by = excluded.banned_by, reason = excluded.reason,
-				shadow = excluded.shadow, expires_at = excluded.expires_at, created_at = excluded.created_at`),
-			tenantID, roomID, b.UserID, actor, b.Reason, boolInt(b.Shadow), expires, now); err != nil {
-			return fmt.Errorf("ban: %w", err)
-		}
 		out.Ban = Ban{RoomID: roomID, UserID: b.UserID, BannedBy: actor, Reason: b.Reason, Shadow: b.Shadow,
 			ExpiresAt: fromNullMillis(expires), CreatedAt: fromMillis(now)}
 		if b.Shadow {
 			// Nothing in the log: the room must not learn of it. The
-			// event_seq taken to lock the room is given back.
+			// event_seq taken to lock the room is given back, and the ban
+			// is stored after the rollback.
 			return errShadowDone
+		}
+		if err := putRoomBan(ctx, tx, tenantID, out.Ban); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, tx.Rebind(`
 			DELETE FROM room_members WHERE tenant_id = ? AND room_id = ? AND user_id = ?`), tenantID, roomID, b.UserID)
@@ -268,7 +264,7 @@ func (s *Store) BanFromRoom(ctx context.Context, tenantID, actor, roomID string,
 	}
 	if errors.Is(err, errShadowDone) {
 		// Rolled back to give the event_seq back; store the ban alone.
-		return out, s.storeShadowBan(ctx, tenantID, roomID, out.Ban)
+		return out, putRoomBan(ctx, s.w, tenantID, out.Ban)
 	}
 	return out, nil
 }
@@ -277,20 +273,20 @@ func (s *Store) BanFromRoom(ctx context.Context, tenantID, actor, roomID string,
 // must not be taken.
 var errShadowDone = errors.New("shadow ban")
 
-func (s *Store) storeShadowBan(ctx context.Context, tenantID, roomID string, b Ban) error {
+// putRoomBan stores b, a room ban, in place of any ban of the user there.
+func putRoomBan(ctx context.Context, q sqlx.ExtContext, tenantID string, b Ban) error {
 	var expires *int64
 	if b.ExpiresAt != nil {
 		ms := b.ExpiresAt.UnixMilli()
 		expires = &ms
 	}
-	_, err := s.w.ExecContext(ctx, s.w.Rebind(`
+	if _, err := q.ExecContext(ctx, q.Rebind(`
 		INSERT INTO room_bans (tenant_id, room_id, user_id, banned_by, reason, shadow, expires_at, created_at)
-		VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (room_id, user_id) DO UPDATE SET banned_by = excluded.banned_by, reason = excluded.reason,
 			shadow = excluded.shadow, expires_at = excluded.expires_at, created_at = excluded.created_at`),
-		tenantID, roomID, b.UserID, b.BannedBy, b.Reason, expires, b.CreatedAt.UnixMilli())
-	if err != nil {
-		return fmt.Errorf("shadow ban: %w", err)
+		tenantID, b.RoomID, b.UserID, b.BannedBy, b.Reason, boolInt(b.Shadow), expires, b.CreatedAt.UnixMilli()); err != nil {
+		return fmt.Errorf("ban: %w", err)
 	}
 	return nil
 }

@@ -449,25 +449,7 @@ func (s *Store) eraseMember(ctx context.Context, tenantID, userID, roomID string
 		if err := s.touchRoom(ctx, tx, tenantID, roomID, now); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, tx.Rebind(`
-			DELETE FROM room_members WHERE tenant_id = ? AND room_id = ? AND user_id = ?`), tenantID, roomID, userID)
-		if err != nil {
-			return fmt.Errorf("erase member: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("erase member: %w", err)
-		} else if n == 0 {
-			return errUnchanged
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`
-			UPDATE rooms SET member_count = member_count - 1 WHERE tenant_id = ? AND id = ?`), tenantID, roomID); err != nil {
-			return fmt.Errorf("count member: %w", err)
-		}
-		ev, err := newEvent(EventMemberLeft, userID, memberLeftBodyV1{UserID: userID}, now)
-		if err != nil {
-			return err
-		}
-		eventSeq, err = appendEvent(ctx, tx, tenantID, roomID, ev)
+		eventSeq, err = leaveRoom(ctx, tx, tenantID, roomID, userID, now)
 		return err
 	})
 	if errors.Is(err, errUnchanged) {
