@@ -72,7 +72,7 @@ func (h *Hub) closeDeletedUsers(ctx context.Context, now time.Time) {
 
 // connectionPeaks keeps the most connections each tenant had open at once
 // on this instance today (UTC), for GET /admin/tenants/{tenant_id}/usage.
-// Guarded by hub.mu.
+// Guarded by hub.mu; New makes its maps.
 type connectionPeaks struct {
 	day   string
 	open  map[string]int
@@ -84,9 +84,6 @@ type connectionPeaks struct {
 // openedLocked counts a connection of the tenant in; h.mu is held.
 func (h *Hub) openedLocked(tenantID string) {
 	p := &h.peaks
-	if p.open == nil {
-		p.open, p.peaks, p.dirty = map[string]int{}, map[string]int{}, map[string]bool{}
-	}
 	p.open[tenantID]++
 	if n := p.open[tenantID]; n > p.peaks[tenantID] {
 		p.peaks[tenantID] = n
@@ -116,9 +113,6 @@ func (h *Hub) flushPeaks(ctx context.Context, now time.Time) {
 		p.peaks = make(map[string]int, len(p.open))
 		for t, n := range p.open {
 			p.peaks[t] = n
-			if p.dirty == nil {
-				p.dirty = map[string]bool{}
-			}
 			p.dirty[t] = true
 		}
 	}
@@ -139,9 +133,7 @@ func (h *Hub) flushPeaks(ctx context.Context, now time.Time) {
 		// Tried again at the next round.
 		h.mu.Lock()
 		for t := range out {
-			if h.peaks.dirty != nil {
-				h.peaks.dirty[t] = true
-			}
+			h.peaks.dirty[t] = true
 		}
 		h.mu.Unlock()
 	}

@@ -284,6 +284,7 @@ func New(cfg Config, st Store) (*Hub, error) {
 		typing:   make(map[typingKey]*typist),
 		epoch:    time.Now(),
 		blocks:   newBlockIndex(),
+		peaks:    connectionPeaks{open: map[string]int{}, peaks: map[string]int{}, dirty: map[string]bool{}},
 	}
 	h.order = newSequencer(h)
 	h.receipts = newReceipts(h)
