@@ -566,12 +566,10 @@ func (h *Hub) deliverUnplaced(ctx context.Context, e event.Event, frame []byte) 
 	}
 	to, ofMembers := h.recipientsSplit(e.TenantID, append(ids, also...), e.RoomID, "")
 	ev := roomEvent{frame: frame}
+	var track []*conn
 	if e.Type == event.MessageCreated && e.Message != nil {
 		ev.typ, ev.userID = store.EventMessage, e.Message.SenderID
 		to, ofMembers = h.withoutBlocked(e.TenantID, ev, to, ofMembers)
-	}
-	var track []*conn
-	if e.Type == event.MessageCreated && e.Message != nil {
 		ev.msgSeq, track = e.Message.Seq, owing(to[:ofMembers], e.Message.SenderID)
 		h.receipts.sent(roomKey{e.TenantID, e.RoomID}, e.Message.Seq, e.Message.SenderID, len(ids))
 	}

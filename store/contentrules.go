@@ -121,20 +121,14 @@ func (s *Store) SetBlocklist(ctx context.Context, tenantID string, b Blocklist) 
 		return Blocklist{}, fmt.Errorf("encode blocklist: %w", err)
 	}
 	now := s.nowMillis()
-	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, tx.Rebind(`
-			INSERT INTO content_rules (tenant_id, words, match_mode, action, version, updated_at)
-			VALUES (?, ?, ?, ?, 1, ?)
-			ON CONFLICT (tenant_id) DO UPDATE SET words = excluded.words, match_mode = excluded.match_mode,
-				action = excluded.action, version = content_rules.version + 1, updated_at = excluded.updated_at`),
-			tenantID, string(words), b.Match, b.Action, now)
-		if err != nil {
-			return fmt.Errorf("set blocklist: %w", err)
-		}
-		return nil
-	})
+	_, err = s.w.ExecContext(ctx, s.w.Rebind(`
+		INSERT INTO content_rules (tenant_id, words, match_mode, action, version, updated_at)
+		VALUES (?, ?, ?, ?, 1, ?)
+		ON CONFLICT (tenant_id) DO UPDATE SET words = excluded.words, match_mode = excluded.match_mode,
+			action = excluded.action, version = content_rules.version + 1, updated_at = excluded.updated_at`),
+		tenantID, string(words), b.Match, b.Action, now)
 	if err != nil {
-		return Blocklist{}, err
+		return Blocklist{}, fmt.Errorf("set blocklist: %w", err)
 	}
 	b.UpdatedAt = fromMillis(now)
 	return b, nil

@@ -184,19 +184,13 @@ func (s *Store) ListReports(ctx context.Context, tenantID string, scope ReportSc
 func (s *Store) CloseReport(ctx context.Context, tenantID, actor string, scope ReportScope, id, status string) (Report, error) {
 	where, args := scopeClause(tenantID, scope)
 	var row reportRow
-	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		q := `UPDATE reports SET status = ?, resolved_at = ?, resolved_by = ? WHERE id = ? AND ` + where + ` RETURNING ` + reportColumns
-		err := tx.GetContext(ctx, &row, tx.Rebind(q), append([]any{status, s.nowMillis(), actor, id}, args...)...)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("close report: %w", err)
-		}
-		return nil
-	})
+	q := `UPDATE reports SET status = ?, resolved_at = ?, resolved_by = ? WHERE id = ? AND ` + where + ` RETURNING ` + reportColumns
+	err := s.w.GetContext(ctx, &row, s.w.Rebind(q), append([]any{status, s.nowMillis(), actor, id}, args...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Report{}, ErrNotFound
+	}
 	if err != nil {
-		return Report{}, err
+		return Report{}, fmt.Errorf("close report: %w", err)
 	}
 	return row.report(), nil
 }
