@@ -154,10 +154,11 @@ func (e userExport) VisitExportUserResponse(w http.ResponseWriter) error {
 			return nil
 		}},
 		{"uploads", func(fn func([]byte) error) error {
+			if e.s.cfg.Files == nil {
+				// Without file storage no upload is served: none is read.
+				return nil
+			}
 			return st.EachUserUpload(ctx, tenantID, userID, func(up store.Upload) error {
-				if e.s.cfg.Files == nil {
-					return nil
-				}
 				out, err := e.s.uploadOut(ctx, tenantID, up)
 				if err != nil {
 					return err
