@@ -31,6 +31,7 @@ type Store interface {
 	ContentRules(ctx context.Context, tenantID string) (store.ContentRules, error)
 	ContentRulesVersion(ctx context.Context, tenantID string) (int64, error)
 	CreateReport(ctx context.Context, tenantID, reporter string, n store.NewReport) (store.Report, error)
+	SetBeforeSendHook(ctx context.Context, tenantID string, h store.BeforeSendHook) (store.BeforeSendHook, bool, error)
 	// CanType refuses a user who is not a member of the room, as a send
 	// is refused (it is the typing rule, and the sending one).
 	CanType(ctx context.Context, tenantID, roomID, userID string) error

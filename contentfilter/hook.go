@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -54,6 +55,34 @@ type hookAnswerV1 struct {
 // each call.
 func (f *Filter) CheckTarget(ctx context.Context, rawURL string) error {
 	return webhook.CheckURL(ctx, rawURL, f.cfg.AllowPrivate)
+}
+
+// SetHook sets a tenant's before-send hook (h without its secret), and
+// this instance forgets the tenant's cached rules at once. A URL that
+// CheckTarget refuses is an InvalidError on url (reason private_target for
+// a non-public address). A hook that is created gets a new signing
+// secret, stored sealed and returned in the clear ("" when the tenant's
+// hook is replaced and keeps its secret); created tells which.
+func (f *Filter) SetHook(ctx context.Context, tenantID string, h store.BeforeSendHook) (out store.BeforeSendHook, secret string, created bool, err error) {
+	if err := f.CheckTarget(ctx, h.URL); err != nil {
+		inv := &store.InvalidError{Field: "url", Message: err.Error()}
+		if errors.Is(err, webhook.ErrPrivateTarget) {
+			inv.Reason = "private_target"
+			inv.Message = "the URL's host is a loopback, private or link-local address, which this service does not call"
+		}
+		return store.BeforeSendHook{}, "", false, inv
+	}
+	secret = webhook.NewSecret()
+	h.Secret = f.SealSecret(tenantID, secret)
+	out, created, err = f.store.SetBeforeSendHook(ctx, tenantID, h)
+	if err != nil {
+		return store.BeforeSendHook{}, "", false, err
+	}
+	f.Forget(tenantID)
+	if !created {
+		secret = ""
+	}
+	return out, secret, created, nil
 }
 
 // newHookClient is the client hooks are called with: no redirects (a

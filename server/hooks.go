@@ -2,11 +2,9 @@ package server
 
 import (
 	"context"
-	"errors"
 
 	"github.com/chatapi/chatapi/gen/chatapi"
 	"github.com/chatapi/chatapi/store"
-	"github.com/chatapi/chatapi/webhook"
 )
 
 // defaultHookTimeoutMS is a before-send hook's timeout_ms when not given.
@@ -26,27 +24,16 @@ func (s *Server) GetBeforeSendHook(ctx context.Context, _ chatapi.GetBeforeSendH
 }
 
 // SetBeforeSendHook sets the tenant's before-send hook; its secret is
-// made, and shown, when the hook is created.
+// shown when the hook is created.
 func (s *Server) SetBeforeSendHook(ctx context.Context, req chatapi.SetBeforeSendHookRequestObject) (chatapi.SetBeforeSendHookResponseObject, error) {
 	p := principalFrom(ctx)
-	if err := s.content.CheckTarget(ctx, req.Body.Url); err != nil {
-		inv := &store.InvalidError{Field: "url", Message: err.Error()}
-		if errors.Is(err, webhook.ErrPrivateTarget) {
-			inv.Reason = "private_target"
-			inv.Message = "the URL's host is a loopback, private or link-local address, which this service does not call"
-		}
-		return nil, inv
-	}
-	// The store keeps the secret sealed; it is shown in the clear once.
-	secret := webhook.NewSecret()
-	h, created, err := s.store.SetBeforeSendHook(ctx, p.tenant.ID, store.BeforeSendHook{
+	h, secret, created, err := s.content.SetHook(ctx, p.tenant.ID, store.BeforeSendHook{
 		URL: req.Body.Url, TimeoutMS: valueOr(req.Body.TimeoutMs, defaultHookTimeoutMS),
-		OnError: string(valueOr(req.Body.OnError, chatapi.BeforeSendOnErrorAllow)), Secret: s.content.SealSecret(p.tenant.ID, secret),
+		OnError: string(valueOr(req.Body.OnError, chatapi.BeforeSendOnErrorAllow)),
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.content.Forget(p.tenant.ID)
 	if created {
 		return chatapi.SetBeforeSendHook201JSONResponse{Success: true, Data: beforeSendHookOut(h, &secret)}, nil
 	}

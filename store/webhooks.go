@@ -185,12 +185,12 @@ func (s *Store) CreateWebhook(ctx context.Context, tenantID string, n NewWebhook
 // GetWebhook returns an endpoint of the tenant; ErrNotFound when the
 // tenant has none of that id.
 func (s *Store) GetWebhook(ctx context.Context, tenantID, id string) (Webhook, error) {
-	return getWebhook(ctx, s.w, tenantID, id)
+	return s.getWebhook(ctx, s.w, tenantID, id)
 }
 
-func getWebhook(ctx context.Context, q sqlx.QueryerContext, tenantID, id string) (Webhook, error) {
+func (s *Store) getWebhook(ctx context.Context, q sqlx.QueryerContext, tenantID, id string) (Webhook, error) {
 	var r webhookRow
-	err := sqlx.GetContext(ctx, q, &r, sqlx.Rebind(bindOf(q), `SELECT `+webhookColumns+` FROM webhook_endpoints WHERE tenant_id = ? AND id = ?`), tenantID, id)
+	err := sqlx.GetContext(ctx, q, &r, s.w.Rebind(`SELECT `+webhookColumns+` FROM webhook_endpoints WHERE tenant_id = ? AND id = ?`), tenantID, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Webhook{}, fmt.Errorf("webhook %s: %w", id, ErrNotFound)
 	}
@@ -198,17 +198,6 @@ func getWebhook(ctx context.Context, q sqlx.QueryerContext, tenantID, id string)
 		return Webhook{}, fmt.Errorf("get webhook: %w", err)
 	}
 	return r.webhook()
-}
-
-// bindOf is the placeholder style of q.
-func bindOf(q sqlx.QueryerContext) int {
-	switch q := q.(type) {
-	case *sqlx.DB:
-		return sqlx.BindType(q.DriverName())
-	case *sqlx.Tx:
-		return sqlx.BindType(q.DriverName())
-	}
-	return sqlx.QUESTION
 }
 
 // ListWebhooks returns the tenant's endpoints in id order after the id
@@ -241,7 +230,7 @@ func (s *Store) ListWebhooks(ctx context.Context, tenantID, after string, limit 
 func (s *Store) UpdateWebhook(ctx context.Context, tenantID, id string, c WebhookChange) (Webhook, error) {
 	var out Webhook
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		w, err := getWebhook(ctx, tx, tenantID, id)
+		w, err := s.getWebhook(ctx, tx, tenantID, id)
 		if err != nil {
 			return err
 		}
@@ -270,7 +259,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, tenantID, id string, c Webhoo
 			WHERE tenant_id = ? AND id = ?`), w.URL, string(events), boolInt(w.Active), disabledAt, s.nowMillis(), tenantID, id); err != nil {
 			return fmt.Errorf("update webhook: %w", err)
 		}
-		out, err = getWebhook(ctx, tx, tenantID, id)
+		out, err = s.getWebhook(ctx, tx, tenantID, id)
 		return err
 	})
 	return out, err
@@ -314,7 +303,7 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, tenantID, id string, se
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return fmt.Errorf("webhook %s: %w", id, errors.Join(ErrNotFound, err))
 		}
-		out, err = getWebhook(ctx, tx, tenantID, id)
+		out, err = s.getWebhook(ctx, tx, tenantID, id)
 		return err
 	})
 	return out, err
@@ -403,7 +392,7 @@ func (s *Store) ListWebhookDeliveries(ctx context.Context, tenantID, webhookID, 
 	if err != nil {
 		return nil, false, err
 	}
-	if _, err := getWebhook(ctx, s.r, tenantID, webhookID); err != nil {
+	if _, err := s.getWebhook(ctx, s.r, tenantID, webhookID); err != nil {
 		return nil, false, err
 	}
 	query := `SELECT ` + deliveryColumns + ` FROM webhook_deliveries WHERE tenant_id = ? AND endpoint_id = ?`
@@ -851,7 +840,7 @@ func (s *Store) FinishWebhookAttempt(ctx context.Context, r WebhookResult) (bool
 		if n, err := res.RowsAffected(); err != nil || n == 0 || r.DisabledEvent == nil {
 			return err
 		}
-		w, err := getWebhook(ctx, tx, r.TenantID, endpointID)
+		w, err := s.getWebhook(ctx, tx, r.TenantID, endpointID)
 		if err != nil {
 			return err
 		}
