@@ -308,23 +308,16 @@ func (s *Store) anonymizeEvents(ctx context.Context, tx *sqlx.Tx, tenantID, user
 	if err := tx.SelectContext(ctx, &evs, tx.Rebind(`
 		SELECT room_id, event_seq, payload FROM room_events
 		WHERE tenant_id = ? AND type IN (?, ?) AND payload LIKE ? ESCAPE '\'`),
-		tenantID, EventMessageUpdated, EventMessageDeleted, "%"+likeEscape(`"sender_id":"`+userID+`"`)+"%"); err != nil {
+		tenantID, EventMessageUpdated, EventMessageDeleted, senderPattern(userID)); err != nil {
 		return fmt.Errorf("find message events: %w", err)
 	}
 	for _, e := range evs {
-		var fields map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(e.Payload), &fields); err != nil {
+		b, err := resend(e.Payload, userID, map[string]json.RawMessage{"client_msg_id": json.RawMessage(`null`)})
+		if err != nil {
 			return fmt.Errorf("decode event: %w", err)
 		}
-		var sender string
-		if json.Unmarshal(fields["sender_id"], &sender) != nil || sender != userID {
+		if b == nil {
 			continue
-		}
-		fields["sender_id"] = json.RawMessage(`"` + DeletedUserID + `"`)
-		fields["client_msg_id"] = json.RawMessage(`null`)
-		b, err := json.Marshal(fields)
-		if err != nil {
-			return err
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE room_events SET payload = ? WHERE room_id = ? AND event_seq = ?`),
 			string(b), e.RoomID, e.EventSeq); err != nil {
@@ -346,25 +339,20 @@ func (s *Store) rewriteQuotes(ctx context.Context, tenantID, userID string, dele
 	}
 	if err := s.w.SelectContext(ctx, &rows, s.w.Rebind(`
 		SELECT room_id, id, quoted FROM messages WHERE tenant_id = ? AND quoted LIKE ? ESCAPE '\'`),
-		tenantID, "%"+likeEscape(`"sender_id":"`+userID+`"`)+"%"); err != nil {
+		tenantID, senderPattern(userID)); err != nil {
 		return fmt.Errorf("find quotes: %w", err)
 	}
+	var set map[string]json.RawMessage
+	if deleted {
+		set = map[string]json.RawMessage{"content": json.RawMessage(`""`), "deleted": json.RawMessage(`true`)}
+	}
 	for _, r := range rows {
-		var q map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(r.Quoted), &q); err != nil {
+		b, err := resend(r.Quoted, userID, set)
+		if err != nil {
 			return fmt.Errorf("decode quote: %w", err)
 		}
-		var sender string
-		if json.Unmarshal(q["sender_id"], &sender) != nil || sender != userID {
+		if b == nil {
 			continue
-		}
-		q["sender_id"] = json.RawMessage(`"` + DeletedUserID + `"`)
-		if deleted {
-			q["content"], q["deleted"] = json.RawMessage(`""`), json.RawMessage(`true`)
-		}
-		b, err := json.Marshal(q)
-		if err != nil {
-			return err
 		}
 		if _, err := s.w.ExecContext(ctx, s.w.Rebind(`UPDATE messages SET quoted = ? WHERE tenant_id = ? AND room_id = ? AND id = ?`),
 			string(b), tenantID, r.RoomID, r.ID); err != nil {
@@ -482,7 +470,30 @@ func (s *Store) eraseUserRows(ctx context.Context, tenantID, userID string) erro
 	return nil
 }
 
-// likeEscape escapes LIKE's wildcards (and the escape character \) in s.
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// senderPattern matches, with LIKE … ESCAPE '\', the JSON that may name
+// userID as its sender_id; resend tells those that do.
+func senderPattern(userID string) string {
+	return "%" + likeEscaper.Replace(`"sender_id":"`+userID+`"`) + "%"
+}
+
+// likeEscaper escapes LIKE's wildcards (and the escape character \).
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// resend re-encodes the JSON object doc with its sender_id, when that is
+// userID, made DeletedUserID and the fields of set put in; nil when doc
+// names another sender.
+func resend(doc, userID string, set map[string]json.RawMessage) ([]byte, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(doc), &fields); err != nil {
+		return nil, err
+	}
+	var sender string
+	if json.Unmarshal(fields["sender_id"], &sender) != nil || sender != userID {
+		return nil, nil
+	}
+	fields["sender_id"] = json.RawMessage(`"` + DeletedUserID + `"`)
+	for k, v := range set {
+		fields[k] = v
+	}
+	return json.Marshal(fields)
 }
