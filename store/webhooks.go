@@ -122,6 +122,18 @@ func (r webhookRow) webhook() (Webhook, error) {
 	return w, nil
 }
 
+func webhooksOf(rows []webhookRow) ([]Webhook, error) {
+	out := make([]Webhook, 0, len(rows))
+	for _, r := range rows {
+		w, err := r.webhook()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
 func optionalMillis(v sql.NullInt64) *time.Time {
 	if !v.Valid {
 		return nil
@@ -214,14 +226,9 @@ func (s *Store) ListWebhooks(ctx context.Context, tenantID, after string, limit 
 		return nil, false, fmt.Errorf("list webhooks: %w", err)
 	}
 	more := len(rows) > limit
-	rows = rows[:min(len(rows), limit)]
-	out := make([]Webhook, 0, len(rows))
-	for _, r := range rows {
-		w, err := r.webhook()
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, w)
+	out, err := webhooksOf(rows[:min(len(rows), limit)])
+	if err != nil {
+		return nil, false, err
 	}
 	return out, more, nil
 }
@@ -611,15 +618,7 @@ func activeWebhooks(ctx context.Context, tx *sqlx.Tx, tenantID string) ([]Webhoo
 		WHERE tenant_id = ? AND active = 1 ORDER BY id`), tenantID); err != nil {
 		return nil, fmt.Errorf("active webhooks: %w", err)
 	}
-	out := make([]Webhook, 0, len(rows))
-	for _, r := range rows {
-		w, err := r.webhook()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	return out, nil
+	return webhooksOf(rows)
 }
 
 // FanOutWebhookEvents queues, for the active endpoints of their tenant, the

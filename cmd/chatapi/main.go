@@ -4,9 +4,7 @@ package main
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -276,7 +274,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.publicURL == "" {
 		cfg.publicURL = defaultPublicURL(cfg.addr)
 	}
-	backend, fileServer, err := openStorage(ctx, cfg.storageURL, storageSecret(cfg.storageSecret, cfg.masterKey), cfg.publicURL, nil, cfg.s3)
+	backend, fileServer, err := openStorage(ctx, cfg.storageURL, secretOr(cfg.storageSecret, cfg.masterKey, "chatapi storage urls v1"), cfg.publicURL, nil, cfg.s3)
 	if err != nil {
 		return err
 	}
@@ -287,7 +285,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// One content filter for both transports: a blocklist or hook changed
 	// over REST holds for WebSocket sends at once.
 	// Its hooks' secrets are sealed with the webhook endpoints' key.
-	sealKey := webhookSecretKey(cfg.webhooks.secretKey, cfg.masterKey)
+	sealKey := secretOr(cfg.webhooks.secretKey, cfg.masterKey, "chatapi webhook secrets v1")
 	content := contentfilter.New(st, contentfilter.Config{Logger: logger, AllowPrivate: cfg.hookAllowPrivate, SealKey: sealKey})
 	hubCfg.ContentFilter = content
 	hub, err := realtime.New(hubCfg, st)
@@ -514,18 +512,6 @@ func (n webhookNotifier) Publish(ctx context.Context, e event.Event) {
 	if e.EventSeq > 0 {
 		n.webhooks.Notify()
 	}
-}
-
-// webhookSecretKey is the key that seals webhook signing secrets: the one
-// configured, or one derived from the master key (which then must stay the
-// same across restarts, or the stored secrets cannot be read).
-func webhookSecretKey(configured, masterKey string) []byte {
-	if configured != "" {
-		return []byte(configured)
-	}
-	mac := hmac.New(sha256.New, []byte(masterKey))
-	mac.Write([]byte("chatapi webhook secrets v1"))
-	return mac.Sum(nil)
 }
 
 // parseOrigins reads CORS_ALLOWED_ORIGINS: a comma-separated list of

@@ -114,15 +114,16 @@ func parseS3URL(u *url.URL) (storage.S3Config, error) {
 	return cfg, nil
 }
 
-// storageSecret is STORAGE_SECRET, or else a key derived from the master
-// key (as user tokens' is), so that instances sharing a master key accept
-// each other's URLs.
-func storageSecret(configured, masterKey string) []byte {
+// secretOr is the configured secret, or else one derived from the master
+// key under label (as user tokens' is), so that instances sharing a master
+// key agree on it, and keep agreeing across restarts: STORAGE_SECRET signs
+// storage URLs, WEBHOOK_SECRET_KEY seals signing secrets in the database.
+func secretOr(configured, masterKey, label string) []byte {
 	if configured != "" {
 		return []byte(configured)
 	}
 	mac := hmac.New(sha256.New, []byte(masterKey))
-	mac.Write([]byte("chatapi storage urls v1"))
+	mac.Write([]byte(label))
 	return mac.Sum(nil)
 }
 
