@@ -463,11 +463,7 @@ func (s *Store) CheckTenantBan(ctx context.Context, tenantID, userID string) err
 	if err != nil {
 		return fmt.Errorf("read tenant ban: %w", err)
 	}
-	var until *time.Time
-	if expires.Valid {
-		until = fromNullMillis(&expires.Int64)
-	}
-	return &RestrictedError{Message: "the user is banned from this tenant", Until: until}
+	return &RestrictedError{Message: "the user is banned from this tenant", Until: untilOf(expires.Int64)}
 }
 
 // MuteInRoom mutes a user in a room (room admins only) until the mute
@@ -686,11 +682,7 @@ func checkRoomBan(ctx context.Context, tx *sqlx.Tx, tenantID, roomID, userID str
 	if len(expires) == 0 {
 		return nil
 	}
-	var until *time.Time
-	if expires[0].Valid {
-		until = fromNullMillis(&expires[0].Int64)
-	}
-	return &RestrictedError{Message: "the user is banned from this room", Until: until}
+	return &RestrictedError{Message: "the user is banned from this room", Until: untilOf(expires[0].Int64)}
 }
 
 // SendVerdict is what CheckSend allows: a send, or a shadow send.
