@@ -71,7 +71,7 @@ func New(st Store, pub Publisher, opts ...Option) *Service {
 	if pub == nil {
 		pub = discard{}
 	}
-	s := &Service{store: st, pub: pub}
+	s := &Service{store: st, pub: pub, filter: noFilter{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -101,7 +101,7 @@ func (s *Service) SendMessage(ctx context.Context, tenantID, sender, roomID stri
 	if err != nil {
 		return store.Message{}, false, err
 	}
-	v, err := s.filterContent(ctx, Draft{TenantID: tenantID, RoomID: roomID, SenderID: sender, Content: m.Content})
+	v, err := s.filter.Check(ctx, Draft{TenantID: tenantID, RoomID: roomID, SenderID: sender, Content: m.Content})
 	if err != nil {
 		return store.Message{}, false, err
 	}
@@ -145,7 +145,7 @@ func (s *Service) EditMessage(ctx context.Context, tenantID, actor, roomID, mess
 	var v Verdict
 	if u.Content != nil {
 		var err error
-		if v, err = s.filterContent(ctx, Draft{TenantID: tenantID, RoomID: roomID, SenderID: actor, MessageID: messageID, Content: *u.Content}); err != nil {
+		if v, err = s.filter.Check(ctx, Draft{TenantID: tenantID, RoomID: roomID, SenderID: actor, MessageID: messageID, Content: *u.Content}); err != nil {
 			return store.Message{}, err
 		}
 		u.Content = &v.Content
