@@ -25,8 +25,7 @@ func runConns(ctx context.Context, o options) (outcome, error) {
 		return outcome{}, err
 	}
 	rss := func() (int64, error) { return serverRSS(ctx, a, o.pid) }
-	hc := wsHTTPClient()
-	defer hc.CloseIdleConnections()
+	hc := upgradeClient()
 
 	// Warm up: the first connections pay for buffers and maps that are not
 	// per connection.
