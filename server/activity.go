@@ -58,39 +58,70 @@ func (d *deletedUsers) forget(tenantID, userID string) {
 type activity struct {
 	now    func() time.Time
 	record func(ctx context.Context, tenantID, userID string, at time.Time) error
+	// recordLater is record without the wait: failed is called if the row
+	// is not written.
+	recordLater func(tenantID, userID string, at time.Time, failed func(error))
 
 	mu   sync.Mutex
 	day  string
 	seen map[tenantUser]struct{}
 }
 
-func newActivity(now func() time.Time, record func(ctx context.Context, tenantID, userID string, at time.Time) error) *activity {
-	return &activity{now: now, record: record, seen: make(map[tenantUser]struct{})}
+func newActivity(now func() time.Time, record func(ctx context.Context, tenantID, userID string, at time.Time) error,
+	recordLater func(tenantID, userID string, at time.Time, failed func(error))) *activity {
+	return &activity{now: now, record: record, recordLater: recordLater, seen: make(map[tenantUser]struct{})}
 }
 
 // note records that the user acted now; a failed write is forgotten, so
 // that a later request tries again.
 func (a *activity) note(ctx context.Context, tenantID, userID string) error {
+	k, now, first := a.first(tenantID, userID)
+	if !first {
+		return nil
+	}
+	if err := a.record(ctx, tenantID, userID, now); err != nil {
+		a.forget(k)
+		return err
+	}
+	return nil
+}
+
+// noteLater is note without waiting for the write; failed is called, from
+// another goroutine and after the write is forgotten, if it fails. It must
+// not block.
+func (a *activity) noteLater(tenantID, userID string, failed func(error)) {
+	k, now, first := a.first(tenantID, userID)
+	if !first {
+		return
+	}
+	a.recordLater(tenantID, userID, now, func(err error) {
+		a.forget(k)
+		failed(err)
+	})
+}
+
+// first remembers that the user acted now, and reports whether that is new
+// today.
+func (a *activity) first(tenantID, userID string) (tenantUser, time.Time, bool) {
 	now := a.now()
 	day := now.UTC().Format(time.DateOnly)
 	k := tenantUser{tenantID, userID}
 	a.mu.Lock()
+	defer a.mu.Unlock()
 	if day != a.day {
 		a.day, a.seen = day, make(map[tenantUser]struct{})
 	}
-	_, ok := a.seen[k]
-	if !ok {
-		a.seen[k] = struct{}{}
+	if _, ok := a.seen[k]; ok {
+		return k, now, false
 	}
-	a.mu.Unlock()
-	if ok {
-		return nil
-	}
-	if err := a.record(ctx, tenantID, userID, now); err != nil {
-		a.mu.Lock()
-		delete(a.seen, k)
-		a.mu.Unlock()
-		return err
-	}
-	return nil
+	a.seen[k] = struct{}{}
+	return k, now, true
+}
+
+// forget drops the user from today's memory, so that their next request
+// tries the write again.
+func (a *activity) forget(k tenantUser) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.seen, k)
 }

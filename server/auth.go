@@ -218,18 +218,28 @@ func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
 	}
 }
 
-// admit applies the tenant's rate limit to an authenticated request and
-// names the principal for the request's log line.
+// admit applies the tenant's rate limit to an authenticated request, names
+// the principal for the request's log line and records the user's
+// activity.
 func (s *Server) admit(c echo.Context, p principal) error {
+	if err := s.allow(c, p); err != nil {
+		return err
+	}
+	if err := s.activity.note(c.Request().Context(), p.tenant.ID, p.userID); err != nil {
+		// Usage is not worth refusing a request for.
+		s.cfg.Logger.Warn("record activity", "request_id", requestID(c), "error", err.Error())
+	}
+	return nil
+}
+
+// allow applies the tenant's rate limit to an authenticated request and
+// names the principal for the request's log line.
+func (s *Server) allow(c echo.Context, p principal) error {
 	if err := s.limits.allow(c.Response().Header(), p.tenant); err != nil {
 		return err
 	}
 	c.Set(logTenantKey, p.tenant.ID)
 	c.Set(logUserKey, p.userID)
-	if err := s.activity.note(c.Request().Context(), p.tenant.ID, p.userID); err != nil {
-		// Usage is not worth refusing a request for.
-		s.cfg.Logger.Warn("record activity", "request_id", requestID(c), "error", err.Error())
-	}
 	return nil
 }
 

@@ -68,6 +68,7 @@ type Store interface {
 	DeleteTenant(ctx context.Context, tenantID string) error
 	TenantUsage(ctx context.Context, tenantID string, from, to time.Time) (store.Usage, error)
 	RecordActivity(ctx context.Context, tenantID, userID string, at time.Time) error
+	NoteActivity(tenantID, userID string, at time.Time, failed func(error))
 	DeleteUser(ctx context.Context, tenantID, userID, messages string, at time.Time) (store.UserDeletion, error)
 	UserDeletedAt(ctx context.Context, tenantID, userID string) (time.Time, bool, error)
 	EachUserMembership(ctx context.Context, tenantID, userID string, fn func(store.Membership) error) error
@@ -229,7 +230,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 		cfg.ContentFilter = contentfilter.New(st, contentfilter.Config{Logger: cfg.Logger})
 	}
 	s := &Server{cfg: cfg, store: st, chat: newChat(cfg, st, pub), content: cfg.ContentFilter, limits: newRateLimiter(cfg.Now), tenants: newTenantCache(cfg.Now), secret: tokenSecret(cfg), started: cfg.Now(),
-		deletedUsers: newDeletedUsers(cfg.Now, st.UserDeletedAt), activity: newActivity(cfg.Now, st.RecordActivity)}
+		deletedUsers: newDeletedUsers(cfg.Now, st.UserDeletedAt), activity: newActivity(cfg.Now, st.RecordActivity, st.NoteActivity)}
 
 	var err error
 	if s.metrics, err = newHTTPMetrics(cfg.Metrics); err != nil {

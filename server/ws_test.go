@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 
+	"github.com/chatapi/chatapi/gen/chatclient"
 	"github.com/chatapi/chatapi/realtime"
 )
 
@@ -94,4 +96,49 @@ func TestWebSocketResumeCursorIsChecked(t *testing.T) {
 		}
 		_ = ws.CloseNow()
 	})
+}
+
+// The handshake's 101 (which the hub writes with the connection's first
+// frames) keeps the headers of every answer, and a user who only connects
+// is counted among the day's active users, though the handshake does not
+// wait for that write.
+func TestWebSocketHandshakeAnswerAndActivity(t *testing.T) {
+	e := newEnvWith(t, envOptions{hub: realHub(t, realtime.Config{})})
+	tn := e.newTenant("acme", 100000)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	users := []string{"alice", "bob", "carol"}
+	for _, u := range users {
+		h := http.Header{}
+		h.Set("X-API-Key", tn.key)
+		h.Set("X-User-Id", u)
+		ws, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.url, "http")+"/ws", &websocket.DialOptions{HTTPHeader: h})
+		if err != nil {
+			t.Fatalf("dial as %s: %v", u, err)
+		}
+		for _, k := range []string{"X-Request-Id", "X-Ratelimit-Limit", "X-Ratelimit-Remaining", "Date"} {
+			if resp.Header.Get(k) == "" {
+				t.Errorf("the 101 has no %s: %v", k, resp.Header)
+			}
+		}
+		if _, data, err := ws.Read(ctx); err != nil || !strings.Contains(string(data), `"sync.complete"`) {
+			t.Fatalf("first frame: %s, %v, want sync.complete", data, err)
+		}
+		_ = ws.CloseNow()
+	}
+	today := e.now().UTC()
+	span := &chatclient.GetTenantUsageParams{From: &openapi_types.Date{Time: today}, To: &openapi_types.Date{Time: today}}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		r, err := e.admin().GetTenantUsageWithResponse(ctx, tn.id, span)
+		if err != nil || r.JSON200 == nil {
+			t.Fatalf("usage: %v %s", err, bodyOf(r))
+		}
+		dau := r.JSON200.Data.DailyActiveUsers
+		if len(dau) == 1 && dau[0].Count == int64(len(users)) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("daily active users: got %+v, want %d today", dau, len(users))
+		}
+	}
 }

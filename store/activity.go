@@ -11,8 +11,12 @@ import (
 )
 
 // maxActivityBatch bounds the rows one transaction of the activity writer
-// holds.
-const maxActivityBatch = 1024
+// holds; activityLinger is how long a batch of rows nobody waits for
+// (NoteActivity) waits for more.
+const (
+	maxActivityBatch = 1024
+	activityLinger   = 20 * time.Millisecond
+)
 
 const recordActivitySQL = `
 	INSERT INTO user_activity (tenant_id, day, user_id) VALUES (?, ?, ?)
@@ -27,6 +31,16 @@ func (s *Store) RecordActivity(ctx context.Context, tenantID, userID string, at 
 	return nil
 }
 
+// NoteActivity is RecordActivity without the wait: the row is committed
+// with those queued before it (a RecordActivity that returns has committed
+// every row noted before it was called), and failed, when the write fails
+// (or the store is closed), is called with the error from the writer's
+// goroutine; it must not block. It blocks only while the writer's queue is
+// full.
+func (s *Store) NoteActivity(tenantID, userID string, at time.Time, failed func(error)) {
+	s.activity.note(activityRow{tenantID: tenantID, day: day(at), userID: userID}, failed)
+}
+
 // activityRow is one row of user_activity.
 type activityRow struct{ tenantID, day, userID string }
 
@@ -34,11 +48,24 @@ func compareActivity(a, b activityRow) int {
 	return cmp.Or(cmp.Compare(a.tenantID, b.tenantID), cmp.Compare(a.day, b.day), cmp.Compare(a.userID, b.userID))
 }
 
-// activityRequest is a row and where its commit's outcome goes. A row once
-// handed over is written even if its caller gives up waiting.
+// activityRequest is a row and where its commit's outcome goes: done for
+// a caller that waits (RecordActivity), failed for one that does not
+// (NoteActivity). A row once handed over is written even if its caller
+// gives up waiting.
 type activityRequest struct {
-	row  activityRow
-	done chan error
+	row    activityRow
+	done   chan error
+	failed func(error)
+}
+
+// answer hands r its commit's outcome.
+func (r *activityRequest) answer(err error) {
+	switch {
+	case r.done != nil:
+		r.done <- err
+	case err != nil:
+		r.failed(fmt.Errorf("record activity: %w", err))
+	}
 }
 
 // activityWriter records activity the way the cursor writer moves cursors:
@@ -47,7 +74,9 @@ type activityRequest struct {
 // connection of a day (it remembers the rest), so a restart or a crowd
 // arriving is a row per user: 10,000 clients connecting, each one's row
 // its own transaction on the writer, spent a third of the server's CPU on
-// those commits (see BENCHMARKS.md, issue 13, connect time).
+// those commits (see BENCHMARKS.md, issue 13, connect time). The queue
+// holds a batch, so that rows noted without a wait (NoteActivity) pile up
+// while a transaction runs rather than each waiting for its turn.
 type activityWriter struct {
 	s    *Store
 	reqs chan *activityRequest
@@ -61,7 +90,7 @@ type activityWriter struct {
 }
 
 func newActivityWriter(s *Store) *activityWriter {
-	w := &activityWriter{s: s, reqs: make(chan *activityRequest), stop: make(chan struct{}), done: make(chan struct{})}
+	w := &activityWriter{s: s, reqs: make(chan *activityRequest, maxActivityBatch), stop: make(chan struct{}), done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -76,7 +105,30 @@ func (w *activityWriter) write(ctx context.Context, row activityRow) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return <-r.done
+	select {
+	case err := <-r.done:
+		return err
+	case <-w.done:
+		// Closed with r in the queue, or answered just before: the
+		// answers come before w.done closes.
+		select {
+		case err := <-r.done:
+			return err
+		default:
+			return errStoreClosed
+		}
+	}
+}
+
+// note hands row to the writer; failed is called if it is not committed.
+// A note that races Close may be dropped without a call.
+func (w *activityWriter) note(row activityRow, failed func(error)) {
+	r := &activityRequest{row: row, failed: failed}
+	select {
+	case w.reqs <- r:
+	case <-w.stop:
+		r.answer(errStoreClosed)
+	}
 }
 
 // close stops the writer after the batch in hand and releases its
@@ -92,16 +144,79 @@ func (w *activityWriter) close() error {
 
 func (w *activityWriter) run() {
 	defer close(w.done)
+	defer func() {
+		for {
+			select {
+			case r := <-w.reqs: // queued when Close came
+				r.answer(errStoreClosed)
+			default:
+				return
+			}
+		}
+	}()
 	query := w.s.w.Rebind(recordActivitySQL)
-	commitBatches(w.reqs, w.stop, maxActivityBatch, func(batch []*activityRequest) {
+	batch := make([]*activityRequest, 0, maxActivityBatch)
+	for {
+		select {
+		case r := <-w.reqs:
+			batch = append(batch, r)
+		case <-w.stop:
+			return
+		}
+		batch = w.gather(batch)
 		err := w.commit(query, batch)
 		for _, r := range batch {
-			r.done <- err
+			r.answer(err)
 		}
+		clear(batch)
+		batch = batch[:0]
 		if w.insert == nil {
 			w.insert, _ = w.s.w.Preparex(query) // one that fails runs unprepared
 		}
-	})
+	}
+}
+
+// gather adds to batch what is queued and, while no caller of the batch
+// waits (its rows were noted: NoteActivity), what comes within
+// activityLinger. Without the linger a batch was what arrived during the
+// previous transaction, about two rows while 10,000 clients connected:
+// thousands of transactions, still a tenth of the server's CPU.
+func (w *activityWriter) gather(batch []*activityRequest) []*activityRequest {
+	waits := false
+	for _, r := range batch {
+		waits = waits || r.done != nil
+	}
+	var linger *time.Timer
+	defer func() {
+		if linger != nil {
+			linger.Stop()
+		}
+	}()
+	for len(batch) < maxActivityBatch {
+		select {
+		case r := <-w.reqs:
+			batch = append(batch, r)
+			waits = waits || r.done != nil
+			continue
+		default:
+		}
+		if waits {
+			return batch
+		}
+		if linger == nil {
+			linger = time.NewTimer(activityLinger)
+		}
+		select {
+		case r := <-w.reqs:
+			batch = append(batch, r)
+			waits = waits || r.done != nil
+		case <-linger.C:
+			return batch
+		case <-w.stop:
+			return batch
+		}
+	}
+	return batch
 }
 
 // commit writes batch in one transaction, which belongs to no single

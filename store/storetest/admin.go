@@ -233,23 +233,32 @@ func testTenantUsage(t *testing.T, b Backend) {
 	}
 
 	// Concurrent writers (rows written together in one transaction), each
-	// user twice: every user counts once, and each row is committed when
-	// RecordActivity returns.
+	// user twice, half of them noted without a wait: every user counts
+	// once, each row is committed when RecordActivity returns, and so is
+	// every row noted before it was called.
 	day3 := day2.Add(24 * time.Hour)
 	const users = 50
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*users)
 	for i := range 2 * users {
+		user := fmt.Sprintf("user%d", i%users)
+		if i%2 == 0 {
+			s.NoteActivity(tenant, user, day3, func(err error) { errs <- err })
+			continue
+		}
 		wg.Go(func() {
-			if err := s.RecordActivity(ctx, tenant, fmt.Sprintf("user%d", i%users), day3); err != nil {
+			if err := s.RecordActivity(ctx, tenant, user, day3); err != nil {
 				errs <- err
 			}
 		})
 	}
 	wg.Wait()
+	if err := s.RecordActivity(ctx, tenant, "user0", day3); err != nil {
+		t.Fatalf("RecordActivity: %v", err)
+	}
 	close(errs)
 	for err := range errs {
-		t.Fatalf("RecordActivity, concurrent: %v", err)
+		t.Fatalf("RecordActivity and NoteActivity, concurrent: %v", err)
 	}
 	u, err = s.TenantUsage(ctx, tenant, day3, day3)
 	d3 := day3.Format(time.DateOnly)
