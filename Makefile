@@ -11,7 +11,7 @@ GEN_PKGS := chatapi chatclient
 PYTHON ?= python3
 VENV := dist/venv
 
-.PHONY: run build loadgen bench gen gen-check docs docs-check lint venv sdk sdk-check demo demo-check postman test test-go clean
+.PHONY: run build loadgen bench gen gen-check docs docs-check lint venv sdk sdk-check demo demo-check postman examples test test-go clean
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/chatapi
@@ -67,14 +67,16 @@ lint:
 
 ## venv: the Python tools (openapi-python-client, the example client's
 ## httpx and websockets, schemathesis, moto's S3-compatible server for the
-## storage tests) in a virtualenv under dist/, exactly
+## storage tests, Flask and standardwebhooks for the README's Python webhook
+## receiver) in a virtualenv under dist/, exactly
 ## as the requirements.txt files pin them: every transitive dependency, its
 ## hashes checked, wheels only (building an sdist would fetch unpinned build
 ## tools). Each requirements.txt is compiled from the requirements.in beside it.
-$(VENV)/.installed: tools/sdk/python/requirements.txt tools/schemathesis/requirements.txt tools/moto/requirements.txt
+$(VENV)/.installed: tools/sdk/python/requirements.txt tools/schemathesis/requirements.txt tools/moto/requirements.txt tools/webhooks/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: \
-		-r tools/sdk/python/requirements.txt -r tools/schemathesis/requirements.txt -r tools/moto/requirements.txt
+		-r tools/sdk/python/requirements.txt -r tools/schemathesis/requirements.txt -r tools/moto/requirements.txt \
+		-r tools/webhooks/requirements.txt
 	touch $@
 
 venv: $(VENV)/.installed
@@ -119,10 +121,15 @@ demo-check:
 postman:
 	bash tools/postman/build.sh dist/chatapi.postman_collection.json
 
+## examples: install the pinned npm packages of examples/webhooks, whose
+## Express receiver the e2e tests run (the Flask one runs in the venv).
+examples: venv
+	bash tools/npm-ci.sh examples/webhooks
+
 test-go:
 	$(GO) test -race -count=1 -timeout 30m ./...
 
-test: gen-check sdk-check docs-check lint sdk demo-check postman test-go
+test: gen-check sdk-check docs-check lint sdk demo-check postman examples test-go
 
 clean:
 	rm -rf bin dist sdk/typescript/dist sdk/typescript/src/generated

@@ -271,9 +271,9 @@ func needBuilt(t *testing.T, root string, paths ...string) {
 	for _, p := range paths {
 		if _, err := os.Stat(filepath.Join(root, p)); err != nil {
 			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is missing: run make sdk postman", p)
+				t.Fatalf("%s is missing: run make sdk postman examples", p)
 			}
-			t.Skipf("%s is missing: run make sdk postman", p)
+			t.Skipf("%s is missing: run make sdk postman examples", p)
 		}
 	}
 }

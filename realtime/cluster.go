@@ -84,14 +84,7 @@ func (h *Hub) deliverPresence(ctx context.Context, e event.Event) {
 		}
 		return
 	}
-	to := h.recipients(e.TenantID, peers, "", e.UserID)
-	if len(to) == 0 {
-		return
-	}
-	frame := mustEncode(presenceFrame{Type: "presence.update", UserID: e.UserID, Status: e.Status, LastSeen: e.LastSeen})
-	for _, c := range to {
-		c.sendPresence(frame)
-	}
+	h.presenceTo(e, peers)
 }
 
 // liveSince is the oldest heartbeat of an instance still taken for alive.

@@ -107,17 +107,24 @@ func newConn(h *Hub, s Session) *conn {
 }
 
 // start syncs the client (from resume, a Session.Resume, when not nil),
-// then lets live frames go and starts the heartbeat. It runs in ServeWS, before the connection's own goroutine: the
-// sync's store reads grow a goroutine's stack to tens of KB, which the
-// handler's goroutine takes with it when it ends, while the long-lived read
-// loop starts on a fresh, small stack.
-func (c *conn) start(ctx context.Context, resume *store.SyncCursor) {
-	if err := c.sync(ctx, resume); err != nil {
+// calls online with the user's rooms as the sync read them (nil when it
+// did not: a resume, a failure), then lets live frames go and starts the
+// heartbeat. online runs before the sync is written (what the sync writes
+// is held until then), so a client that has its sync.complete is online
+// for the others. It runs in ServeWS, before the connection's own
+// goroutine: the sync's store reads grow a goroutine's stack to tens of
+// KB, which the handler's goroutine takes with it when it ends, while the
+// long-lived read loop starts on a fresh, small stack.
+func (c *conn) start(ctx context.Context, resume *store.SyncCursor, online func(rooms []store.RoomCursor)) {
+	rooms, err := c.sync(ctx, resume)
+	if err != nil {
 		if !errors.Is(err, context.Canceled) && websocket.CloseStatus(err) == -1 {
 			c.hub.cfg.Logger.Warn("realtime: sync", "tenant_id", c.tenantID, "user_id", c.userID, "error", err)
 		}
 		c.closeAsync(websocket.StatusInternalError, "sync failed", nil)
+		rooms = nil
 	}
+	online(rooms)
 	// No drain has run yet (the queue is held until release), so the
 	// sync's held frames and timer are still the sync's alone.
 	_ = c.flushHeld(true) // a failed write has the read loop end
@@ -460,28 +467,31 @@ const syncPage = store.MaxEventsLimit
 // notifications follow either. It writes directly, ahead of the live frames
 // that wait meanwhile (see messageCursor): those the sync covered are
 // dropped when it ends, so the switch to live has no gap and no duplicate.
-func (c *conn) sync(ctx context.Context, resume *store.SyncCursor) error {
+// It returns the user's rooms when it read them (without a resume cursor,
+// or after sync.reset_required), else nil.
+func (c *conn) sync(ctx context.Context, resume *store.SyncCursor) ([]store.RoomCursor, error) {
 	var (
-		rooms  = []syncRoom{}
-		cursor store.SyncCursor
-		err    error
+		rooms   = []syncRoom{}
+		members []store.RoomCursor
+		cursor  store.SyncCursor
+		err     error
 	)
 	resumed := false
 	if resume != nil {
 		cursor, resumed, err = c.replay(ctx, *resume)
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if !resumed {
-		if cursor, rooms, err = c.syncMessages(ctx); err != nil {
-			return err
+		if cursor, rooms, members, err = c.syncMessages(ctx); err != nil {
+			return nil, err
 		}
 	}
 	if err := c.syncNotifications(ctx); err != nil {
-		return err
+		return nil, err
 	}
-	return c.syncWrite(mustEncode(syncCompleteFrame{Type: "sync.complete", Rooms: rooms, Cursor: cursor.String()}))
+	return members, c.syncWrite(mustEncode(syncCompleteFrame{Type: "sync.complete", Rooms: rooms, Cursor: cursor.String()}))
 }
 
 // replay writes the user's room events after cursor, read from the log a
@@ -532,12 +542,13 @@ func (c *conn) replay(ctx context.Context, cursor store.SyncCursor) (store.SyncC
 // syncMessages streams, per room, the messages after the user's read cursor
 // (at most SyncLimit, oldest first), and returns a cursor at the end of
 // every room's log, taken before the messages are read: whatever commits
-// later comes live, as it would after a resume from that cursor.
-func (c *conn) syncMessages(ctx context.Context) (store.SyncCursor, []syncRoom, error) {
+// later comes live, as it would after a resume from that cursor. It returns
+// the user's rooms too, as the store read them (never nil).
+func (c *conn) syncMessages(ctx context.Context) (store.SyncCursor, []syncRoom, []store.RoomCursor, error) {
 	h := c.hub
 	fresh, err := h.store.Sync(ctx, c.tenantID, c.userID, nil, 0)
 	if err != nil {
-		return store.SyncCursor{}, nil, err
+		return store.SyncCursor{}, nil, nil, err
 	}
 	h.order.start(c.tenantID, fresh.Ends)
 	rooms := make([]syncRoom, 0, len(fresh.Members))
@@ -549,7 +560,7 @@ func (c *conn) syncMessages(ctx context.Context) (store.SyncCursor, []syncRoom, 
 			// carry each message's event_seq.
 			page, err := h.store.RoomMessagesBetween(ctx, c.tenantID, cur.RoomID, after, math.MaxInt64, limit)
 			if err != nil {
-				return store.SyncCursor{}, nil, err
+				return store.SyncCursor{}, nil, nil, err
 			}
 			for i := range page {
 				if c.blocks(page[i].SenderID) {
@@ -557,7 +568,7 @@ func (c *conn) syncMessages(ctx context.Context) (store.SyncCursor, []syncRoom, 
 					continue
 				}
 				if err := c.syncWrite(mustEncode(newMessageFrame(event.MessageCreated, &page[i]))); err != nil {
-					return store.SyncCursor{}, nil, err
+					return store.SyncCursor{}, nil, nil, err
 				}
 				after = page[i].Seq
 				delivered++
@@ -573,7 +584,7 @@ func (c *conn) syncMessages(ctx context.Context) (store.SyncCursor, []syncRoom, 
 		last := max(cur.LastSeq, after)
 		rooms = append(rooms, syncRoom{RoomID: cur.RoomID, LastSeq: last, Delivered: delivered, HasMore: after < last})
 	}
-	return fresh.Next, rooms, nil
+	return fresh.Next, rooms, fresh.Members, nil
 }
 
 // syncNotifications streams the user's pending notifications.

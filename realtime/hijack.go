@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"time"
 )
 
 // Sizes of the read and write buffers a WebSocket connection keeps for its
@@ -47,18 +48,33 @@ type smallBuffers struct {
 // Unwrap lets http.ResponseController reach the original writer.
 func (w smallBuffers) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// Hijack hijacks the underlying connection and swaps its buffers.
+// WriteHeader keeps the handshake's 101 from net/http, which would write
+// it to the socket at the hijack: Hijack holds it in the connection's
+// socketWriter instead, where the connect-time sync joins it, so that the
+// client gets the 101 and its sync in one write. Every connect paid a
+// write(2) (and the loopback's delivery of it) for the 101 alone. Any
+// other status (a refusal) goes through.
+func (w smallBuffers) WriteHeader(status int) {
+	if status != http.StatusSwitchingProtocols {
+		w.ResponseWriter.WriteHeader(status)
+	}
+}
+
+// Hijack hijacks the underlying connection, holds the 101 that
+// WriteHeader kept back, and swaps the connection's buffers.
 func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
 	if err != nil {
 		return nil, nil, err
 	}
-	// net/http has already written the response head; this is a no-op
-	// unless something was buffered after it.
+	// Nothing was written before the hijack (see WriteHeader); this is a
+	// no-op unless something was buffered.
 	if err := brw.Writer.Flush(); err != nil {
 		_ = conn.Close()
 		return nil, nil, fmt.Errorf("flush handshake: %w", err)
 	}
+	w.c.out.hold()
+	_, _ = w.c.out.Write(switchingProtocols(w.Header(), time.Now())) // held: cannot fail
 	var r io.Reader = conn
 	n := brw.Reader.Buffered()
 	if n > 0 {
@@ -111,4 +127,16 @@ func (r *earlyReader) Read(p []byte) (int, error) {
 		r.early = nil // let the copy go
 	}
 	return n, nil
+}
+
+// switchingProtocols is the head of a 101 answer with header, as net/http
+// writes it: the status line, the header fields sorted, and Date.
+func switchingProtocols(header http.Header, now time.Time) []byte {
+	var b bytes.Buffer
+	b.WriteString("HTTP/1.1 101 Switching Protocols\r\n")
+	_ = header.Write(&b) // a bytes.Buffer does not fail
+	b.WriteString("Date: ")
+	b.WriteString(now.UTC().Format(http.TimeFormat))
+	b.WriteString("\r\n\r\n")
+	return b.Bytes()
 }

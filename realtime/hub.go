@@ -356,15 +356,17 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 	// is lost: it waits in the queue until the sync is written.
 	p, decision, came, ok := h.register(c)
 	if !ok {
+		_ = c.flushHeld(true) // the 101 (see smallBuffers.WriteHeader)
 		go func() {
 			defer h.running.Done()
 			_ = ws.Close(websocket.StatusGoingAway, "server is shutting down")
 		}()
 		return nil
 	}
-	h.cameOnline(r.Context(), k, p, decision, came)
 	h.loadBlocks(r.Context(), k)
-	c.start(r.Context(), s.Resume)
+	c.start(r.Context(), s.Resume, func(rooms []store.RoomCursor) {
+		h.cameOnline(r.Context(), k, p, decision, came, rooms)
+	})
 	go h.serve(c)
 	return nil
 }

@@ -85,6 +85,61 @@ func TestPresence(t *testing.T) {
 	}
 }
 
+// A connect's online announcement reaches those who share a room with the
+// user, whether the connect's sync read the user's rooms (no cursor: the
+// announcement uses them) or not (a resume: it reads them), and the user is
+// online by the time their client has sync.complete.
+func TestPresenceAnnouncedOnConnect(t *testing.T) {
+	tests := []struct {
+		name   string
+		resume bool
+	}{
+		{"without a cursor", false},
+		{"resuming from a cursor", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			const grace = 50 * time.Millisecond
+			e := newEnv(t, realtime.Config{PresenceGrace: grace})
+			e.room(store.RoomGroup, "alice", "bob")
+			e.room(store.RoomDM, "bob", "carol")
+			e.room(store.RoomGroup, "dave", "erin")
+			a, _, _ := e.connect("alice")
+			c, _, _ := e.connect("carol")
+			stranger, _, _ := e.connect("dave") // shares no room with bob
+			expectUpdate := func(to *client, status string) {
+				t.Helper()
+				f := to.next()
+				if f.Type != "presence.update" || f.str("user_id") != "bob" || f.str("status") != status {
+					t.Fatalf("got %s, want presence.update of bob %s", f.Raw, status)
+				}
+			}
+
+			u := e.url("bob")
+			if tt.resume {
+				first := e.dial("bob", nil)
+				_, cursor := first.readUntilSync()
+				expectUpdate(a, "online")
+				expectUpdate(c, "online")
+				_ = first.ws.Close(websocket.StatusNormalClosure, "")
+				expectUpdate(a, "offline")
+				expectUpdate(c, "offline")
+				u = e.resumeURL("bob", cursor)
+			}
+			bob := e.dialURL("bob", u, nil)
+			bob.readUntilSync()
+			if p := e.hub.Presence(e.tenant, []string{"bob"}); !p[0].Online {
+				t.Fatalf("bob has sync.complete but is %+v, want online", p[0])
+			}
+			expectUpdate(a, "online")
+			expectUpdate(c, "online")
+			if got := stranger.until(); len(got) != 0 {
+				t.Fatalf("user sharing no room got %v", types(got))
+			}
+		})
+	}
+}
+
 // The hub remembers a bounded number of users gone offline: past
 // PresenceMemory the longest gone are forgotten, the latest kept.
 func TestPresenceForgetsTheLongestGone(t *testing.T) {

@@ -52,6 +52,10 @@ func (s *Server) serveWS(c echo.Context) error {
 	if w.refused != 0 {
 		return handshakeRefusal(w.refused)
 	}
+	// Upgraded. The hub writes the 101 itself, with the connection's first
+	// frames, so Echo never saw it: its status is the request log's and the
+	// metrics'.
+	c.Response().Status, c.Response().Committed = http.StatusSwitchingProtocols, true
 	return nil
 }
 

@@ -280,17 +280,6 @@ func (s *Store) RecordConnectionPeaks(ctx context.Context, instanceID string, at
 	})
 }
 
-// RecordActivity notes that userID of tenantID was active on the UTC day
-// of at.
-func (s *Store) RecordActivity(ctx context.Context, tenantID, userID string, at time.Time) error {
-	if _, err := s.w.ExecContext(ctx, s.w.Rebind(`
-		INSERT INTO user_activity (tenant_id, day, user_id) VALUES (?, ?, ?)
-		ON CONFLICT (tenant_id, day, user_id) DO NOTHING`), tenantID, day(at), userID); err != nil {
-		return fmt.Errorf("record activity: %w", err)
-	}
-	return nil
-}
-
 // DayCount is a count of one UTC day (YYYY-MM-DD) or month (YYYY-MM).
 type DayCount struct {
 	Period string `db:"period"`

@@ -105,22 +105,8 @@ func (s *Store) memberRoom(ctx context.Context, q sqlx.QueryerContext, tenantID,
 // makes concurrent sends take 1, 2, 3… and a failed send rolls its increment
 // back, so seqs have no gaps.
 func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string, m NewMessage) (msg Message, created bool, err error) {
-	if err := checkContent(m.Content); err != nil {
-		return Message{}, false, err
-	}
-	meta, err := normalizeObject("meta", m.Meta, MaxMessageMetaSize)
+	meta, err := checkNewMessage(&m)
 	if err != nil {
-		return Message{}, false, err
-	}
-	if m.ClientMsgID != nil {
-		if err := checkLength("client_msg_id", *m.ClientMsgID, MaxClientMsgIDLength); err != nil {
-			return Message{}, false, err
-		}
-		if err := checkText("client_msg_id", *m.ClientMsgID, false); err != nil {
-			return Message{}, false, err
-		}
-	}
-	if m.Mentions, err = checkRefs(m); err != nil {
 		return Message{}, false, err
 	}
 
@@ -130,6 +116,30 @@ func (s *Store) SendMessage(ctx context.Context, tenantID, sender, roomID string
 		return Message{}, false, res.err
 	}
 	return res.row.message(), res.created, nil
+}
+
+// checkNewMessage is the InvalidError of the first field of m that a send
+// refuses before reading anything, else m's meta normalised; it drops
+// repeated mentions from m.
+func checkNewMessage(m *NewMessage) (meta *string, err error) {
+	if err := checkContent(m.Content); err != nil {
+		return nil, err
+	}
+	if meta, err = normalizeObject("meta", m.Meta, MaxMessageMetaSize); err != nil {
+		return nil, err
+	}
+	if m.ClientMsgID != nil {
+		if err := checkLength("client_msg_id", *m.ClientMsgID, MaxClientMsgIDLength); err != nil {
+			return nil, err
+		}
+		if err := checkText("client_msg_id", *m.ClientMsgID, false); err != nil {
+			return nil, err
+		}
+	}
+	if m.Mentions, err = checkRefs(*m); err != nil {
+		return nil, err
+	}
+	return meta, nil
 }
 
 // checkContent is an InvalidError on content unless it is 1 to

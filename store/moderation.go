@@ -845,20 +845,21 @@ func (s *Store) CheckEdit(ctx context.Context, tenantID, actor, roomID string) e
 // SendShadow stores a shadow-banned sender's message where only they see
 // it: not in the room's messages, seqs or log. It carries the seq the
 // room's next message will take, as a send would have; a repeated
-// client_msg_id returns the first (created false).
+// client_msg_id returns the first (created false). It refuses what
+// SendMessage would refuse, the references too (a missing parent or quote,
+// a reply to a reply, a mention of a non-member, another's upload), so that
+// a refusal does not give the ban away; what it keeps is the content and
+// meta alone.
 func (s *Store) SendShadow(ctx context.Context, tenantID, sender, roomID string, m NewMessage) (Message, bool, error) {
 	defer s.moderationChanged(tenantID)
-	if err := checkContent(m.Content); err != nil {
-		return Message{}, false, err
-	}
-	meta, err := normalizeObject("meta", m.Meta, MaxMessageMetaSize)
+	meta, err := checkNewMessage(&m)
 	if err != nil {
 		return Message{}, false, err
 	}
+	if err := s.checkShadowRefs(ctx, tenantID, sender, roomID, m); err != nil {
+		return Message{}, false, err
+	}
 	if m.ClientMsgID != nil {
-		if err := checkLength("client_msg_id", *m.ClientMsgID, MaxClientMsgIDLength); err != nil {
-			return Message{}, false, err
-		}
 		var prior []messageRow
 		if err := s.w.SelectContext(ctx, &prior, s.w.Rebind(`
 			SELECT id, room_id, user_id AS sender_id, seq, content, meta, client_msg_id, created_at
@@ -886,6 +887,33 @@ func (s *Store) SendShadow(ctx context.Context, tenantID, sender, roomID string,
 		return Message{}, false, fmt.Errorf("shadow send: %w", err)
 	}
 	return row.message(), true, nil
+}
+
+// checkShadowRefs is the refusal SendMessage would give m's references to
+// messages, users and uploads, found in a transaction that is rolled back:
+// a shadow send claims no upload and records no mention.
+func (s *Store) checkShadowRefs(ctx context.Context, tenantID, sender, roomID string, m NewMessage) error {
+	now := s.nowMillis()
+	row := messageRow{ID: newMessageID(now), RoomID: roomID, SenderID: sender}
+	sends := []refSend{{tenantID: tenantID, m: m, row: &row}}
+	if !sends[0].hasRefs() {
+		return nil
+	}
+	errChecked := errors.New("references checked")
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		_, refused, err := resolveRefs(ctx, tx, sends, now)
+		if err != nil {
+			return err
+		}
+		if err := refused[0]; err != nil {
+			return err
+		}
+		return errChecked
+	})
+	if errors.Is(err, errChecked) {
+		return nil
+	}
+	return err
 }
 
 // shadowMessagesSQL reads a sender's shadow messages of a room in a seq

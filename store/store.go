@@ -37,6 +37,8 @@ type Store struct {
 	shardSeed maphash.Seed
 	// cursors writes the moves of members' read and delivered cursors.
 	cursors *cursorWriter
+	// activity writes RecordActivity's rows (see activityWriter).
+	activity *activityWriter
 }
 
 // dialect is what differs between the databases beyond SQL both accept.
@@ -111,6 +113,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	s.shardSeed = maphash.MakeSeed()
 	s.reads = newReadStmts(s.r)
 	s.cursors = newCursorWriter(s)
+	s.activity = newActivityWriter(s)
 
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
@@ -130,6 +133,9 @@ func (s *Store) Close() error {
 	var errs []error
 	if s.cursors != nil {
 		errs = append(errs, s.cursors.close())
+	}
+	if s.activity != nil {
+		errs = append(errs, s.activity.close())
 	}
 	for _, g := range s.sends {
 		errs = append(errs, g.close())

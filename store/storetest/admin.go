@@ -3,7 +3,10 @@ package storetest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -227,6 +230,31 @@ func testTenantUsage(t *testing.T, b Backend) {
 	u, err = s.TenantUsage(ctx, tenant, day2.Add(48*time.Hour), day2.Add(48*time.Hour))
 	if err != nil || u.Messages != 0 || len(u.DailyActiveUsers) != 0 || u.PeakConnections != 0 {
 		t.Errorf("TenantUsage of an empty span: got %+v, %v", u, err)
+	}
+
+	// Concurrent writers (rows written together in one transaction), each
+	// user twice: every user counts once, and each row is committed when
+	// RecordActivity returns.
+	day3 := day2.Add(24 * time.Hour)
+	const users = 50
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*users)
+	for i := range 2 * users {
+		wg.Go(func() {
+			if err := s.RecordActivity(ctx, tenant, fmt.Sprintf("user%d", i%users), day3); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("RecordActivity, concurrent: %v", err)
+	}
+	u, err = s.TenantUsage(ctx, tenant, day3, day3)
+	d3 := day3.Format(time.DateOnly)
+	if err != nil || !slices.Equal(u.DailyActiveUsers, []store.DayCount{{Period: d3, Count: users}}) {
+		t.Errorf("TenantUsage after concurrent writers: got %+v, %v, want %d active on %s", u.DailyActiveUsers, err, users, d3)
 	}
 }
 

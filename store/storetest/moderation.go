@@ -130,3 +130,67 @@ func testModerationRules(t *testing.T, b Backend) {
 		})
 	}
 }
+
+// A shadow-banned sender's send is refused exactly where a member's would
+// be (the same kind of error, the same field), so that a refusal does not
+// give the ban away; a valid one is stored, though its references are not
+// kept.
+func testShadowRefusals(t *testing.T, b Backend) {
+	s := newStore(t, b)
+	ctx := t.Context()
+	tn := newTenant(t, s)
+	room := newRoom(t, s, tn, "alice", store.RoomGroup, "bob", "carol").ID
+	if _, err := s.BanFromRoom(ctx, tn, "alice", room, store.NewBan{UserID: "bob", Shadow: true}); err != nil {
+		t.Fatalf("shadow ban: %v", err)
+	}
+	top, _, err := s.SendMessage(ctx, tn, "alice", room, store.NewMessage{Content: "top"})
+	if err != nil {
+		t.Fatalf("send top: %v", err)
+	}
+	reply, _, err := s.SendMessage(ctx, tn, "alice", room, store.NewMessage{Content: "reply", ParentID: &top.ID})
+	if err != nil {
+		t.Fatalf("send reply: %v", err)
+	}
+	kind := func(err error) string {
+		var ie *store.InvalidError
+		var ce *store.ConflictError
+		switch {
+		case err == nil:
+			return "ok"
+		case errors.As(err, &ie):
+			return "invalid " + ie.Field
+		case errors.As(err, &ce):
+			return "conflict " + ce.Field
+		case errors.Is(err, store.ErrNotFound):
+			return "not found"
+		}
+		return "other: " + err.Error()
+	}
+	ptr := func(s string) *string { return &s }
+	tests := []struct {
+		name string
+		m    store.NewMessage
+		want string
+	}{
+		{"control character in client_msg_id", store.NewMessage{Content: "x", ClientMsgID: ptr("a\x01b")}, "invalid client_msg_id"},
+		{"empty content", store.NewMessage{Content: ""}, "invalid content"},
+		{"missing parent", store.NewMessage{Content: "x", ParentID: ptr("nope")}, "not found"},
+		{"reply to a reply", store.NewMessage{Content: "x", ParentID: &reply.ID}, "conflict parent_id"},
+		{"missing quote", store.NewMessage{Content: "x", QuotedID: ptr("nope")}, "not found"},
+		{"mention of a non-member", store.NewMessage{Content: "x", Mentions: []string{"dave"}}, "conflict mentions"},
+		{"another's upload", store.NewMessage{Content: "x", Attachments: []string{"nope"}}, "not found"},
+		{"valid, with references", store.NewMessage{Content: "x", ParentID: &top.ID, QuotedID: &top.ID, Mentions: []string{"alice"}}, "ok"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := s.SendMessage(ctx, tn, "carol", room, tt.m)
+			if got := kind(err); got != tt.want {
+				t.Fatalf("member's send: %s (%v), want %s", got, err, tt.want)
+			}
+			_, _, err = s.SendShadow(ctx, tn, "bob", room, tt.m)
+			if got := kind(err); got != tt.want {
+				t.Fatalf("shadow send: %s (%v), want %s as a member gets", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -90,6 +90,7 @@ func Run(t *testing.T, b Backend) {
 		{"ContentRules", testContentRules},
 		{"Reports", testReports},
 		{"ModerationRules", testModerationRules},
+		{"ShadowRefusals", testShadowRefusals},
 		{"TenantIsolation", testTenantIsolation},
 		{"Cluster", testCluster},
 		{"Migrations", testMigrations},

@@ -13,7 +13,8 @@ import (
 )
 
 // runConns opens N idle connections in steps and reports the server's RSS
-// growth per connection and how long the connects took. With -hold it then
+// growth per connection and how long the connects took, with the CPU the
+// server and the load generator used meanwhile. With -hold it then
 // keeps them idle that long (the server's heartbeat pings them; the clients
 // answer) and counts the connections dropped meanwhile.
 func runConns(ctx context.Context, o options) (outcome, error) {
@@ -43,6 +44,9 @@ func runConns(ctx context.Context, o options) (outcome, error) {
 	var all []*member
 	defer func() { closeMembers(all) }()
 	var connectTotal, worstStep time.Duration
+	// The CPU reported is the connects': the server's and this process's
+	// while the steps ran (one after the other, nothing between them).
+	o.cpu.begin()
 	for i := 0; i < len(users); i += o.step {
 		step := users[i:min(i+o.step, len(users))]
 		t0 := time.Now()
@@ -64,6 +68,7 @@ func runConns(ctx context.Context, o options) (outcome, error) {
 		connectTotal += took
 		worstStep = max(worstStep, took)
 	}
+	o.cpu.end()
 	time.Sleep(time.Second) // let the server settle before reading its RSS
 	after, err := rss()
 	if err != nil {
