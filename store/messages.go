@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -490,18 +491,35 @@ const pageOwnColumn = `
 	END AS page_own`
 
 // pageWindow adds p's window, order and limit to a page query, whose
-// messages table is m.
+// messages table is m: the first limit messages after p.AfterSeq (below
+// p.BeforeSeq, if given), or without p.AfterSeq the last limit below
+// p.BeforeSeq, newest first (descending).
+//
+// Every page is bounded on both sides, a missing bound by the extreme
+// int64, so that PostgreSQL runs a page from its cached plan. After five
+// executions of a prepared statement it compares the plan for any
+// arguments (the generic one) with those it made for each call's, and
+// keeps planning anew while the generic one's estimate is the higher. With
+// one bound it guesses a third of the room's rows for "m.seq > $1", and a
+// tenth of those for the LIMIT, and pays for a longer walk than the plans
+// for the real arguments, which know the LIMIT; planning a rich page each
+// time cost more than running it (BENCHMARKS.md, issue 14, fourth pass). A
+// range's guess is half a percent of the rows, which no real page's plan
+// undercuts. The walk is the same (the primary key, in order, stopping at
+// the limit), on SQLite too; store/plan_test.go holds both to it.
 func pageWindow(query string, args []any, p MessagePage, limit int) (string, []any, bool) {
-	switch {
-	case p.AfterSeq != nil && p.BeforeSeq != nil: // a window: the first limit inside it
-		return query + ` AND m.seq > ? AND m.seq < ? ORDER BY m.seq LIMIT ?`, append(args, *p.AfterSeq, *p.BeforeSeq, limit), false
-	case p.AfterSeq != nil:
-		return query + ` AND m.seq > ? ORDER BY m.seq LIMIT ?`, append(args, *p.AfterSeq, limit), false
-	case p.BeforeSeq != nil:
-		return query + ` AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`, append(args, *p.BeforeSeq, limit), true
-	default: // the latest page
-		return query + ` ORDER BY m.seq DESC LIMIT ?`, append(args, limit), true
+	after, before := int64(math.MinInt64), int64(math.MaxInt64)
+	if p.AfterSeq != nil {
+		after = *p.AfterSeq
 	}
+	if p.BeforeSeq != nil {
+		before = *p.BeforeSeq
+	}
+	order, descending := ` ORDER BY m.seq`, p.AfterSeq == nil
+	if descending {
+		order += ` DESC`
+	}
+	return query + ` AND m.seq > ? AND m.seq < ?` + order + ` LIMIT ?`, append(args, after, before, limit), descending
 }
 
 // advanceAck sets a member's last_ack to seq unless it is already past it.

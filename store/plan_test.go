@@ -51,7 +51,60 @@ func TestQueryPlans(t *testing.T) {
 			t.Fatalf("ANALYZE: %v", err)
 		}
 		checkPlans(t, s, seed, explainPostgres)
+		checkCachedPlans(t, s, seed)
 	})
+}
+
+// checkCachedPlans runs each page query as the store does, a statement
+// prepared on one connection and executed again and again, and fails when
+// PostgreSQL plans it afresh on every execution. After five executions
+// PostgreSQL weighs the plan it caches for any arguments (the generic plan)
+// against the ones it made for each call's arguments, and keeps planning
+// anew while the generic one's estimate is the higher: on a rich page that
+// planning cost more than running the query (BENCHMARKS.md, issue 14,
+// fourth pass).
+func checkCachedPlans(t *testing.T, s *Store, seed planSeed) {
+	const executions = 10
+	for _, c := range planCases(s, seed) {
+		if !strings.HasPrefix(c.name, "ListMessages") && !strings.HasPrefix(c.name, "ListReplies") {
+			continue
+		}
+		t.Run(c.name+" cached", func(t *testing.T) {
+			ctx := t.Context()
+			conn, err := s.r.Connx(ctx)
+			if err != nil {
+				t.Fatalf("Connx: %v", err)
+			}
+			defer conn.Close()
+			query := s.r.Rebind(c.query)
+			st, err := conn.PreparexContext(ctx, query)
+			if err != nil {
+				t.Fatalf("prepare: %v", err)
+			}
+			defer st.Close()
+			for range executions {
+				rows, err := st.QueryContext(ctx, c.args...)
+				if err != nil {
+					t.Fatalf("query: %v", err)
+				}
+				for rows.Next() {
+				}
+				if err := rows.Close(); err != nil {
+					t.Fatalf("rows: %v", err)
+				}
+			}
+			var generic, custom int64
+			if err := conn.QueryRowxContext(ctx, `
+				SELECT generic_plans, custom_plans FROM pg_prepared_statements
+				WHERE statement = $1 AND NOT from_sql`, query).Scan(&generic, &custom); err != nil {
+				t.Fatalf("pg_prepared_statements: %v", err)
+			}
+			if custom+generic != executions || generic == 0 {
+				t.Errorf("%d executions planned %d times for their arguments, %d from the cached plan; want the cached plan from the sixth on",
+					executions, custom, generic)
+			}
+		})
+	}
 }
 
 func openPlanStore(t *testing.T, url string) *Store {
@@ -264,6 +317,9 @@ func planCases(s *Store, seed planSeed) []planCase {
 	cases = append(cases, planCase{name: "send: mentioned members", query: mentionedMembersSQL(2),
 		args:   []any{0, seed.tenantID, seed.roomID, "alice", 1, seed.tenantID, seed.roomID, "bob"},
 		tables: []string{"room_members"}, subqueries: []string{"v"}})
+	cases = append(cases, planCase{name: "cursor moves: members' cursors", query: cursorReadSQL(2),
+		args:   []any{seed.tenantID, seed.roomID, "alice", seed.tenantID, seed.roomID, "bob"},
+		tables: []string{"rooms", "room_members"}, subqueries: []string{"v"}})
 	group := RoomGroup
 	for _, c := range []struct {
 		name string
