@@ -317,6 +317,9 @@ func planCases(s *Store, seed planSeed) []planCase {
 	cases = append(cases, planCase{name: "send: mentioned members", query: mentionedMembersSQL(2),
 		args:   []any{0, seed.tenantID, seed.roomID, "alice", 1, seed.tenantID, seed.roomID, "bob"},
 		tables: []string{"room_members"}, subqueries: []string{"v"}})
+	cases = append(cases, planCase{name: "cursor moves: members' cursors", query: cursorReadSQL(2),
+		args:   []any{seed.tenantID, seed.roomID, "alice", seed.tenantID, seed.roomID, "bob"},
+		tables: []string{"rooms", "room_members"}, subqueries: []string{"v"}})
 	group := RoomGroup
 	for _, c := range []struct {
 		name string

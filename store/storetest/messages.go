@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -579,19 +581,57 @@ func testDelivered(t *testing.T, b Backend) {
 		})
 	}
 
-	// Many movers at once (clients confirm every ~200 ms): each member ends
-	// at the highest seq it confirmed, whatever order the writes took.
-	var wg sync.WaitGroup
+	// Many movers at once (clients confirm every ~200 ms), refused ones
+	// among them: each member ends at the highest seq it confirmed,
+	// whatever order the writes took, and the moves each report cover
+	// every seq once, as if they had run one by one (a receipt per
+	// message, none twice). The refused ones are refused as alone.
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		moved = map[string][]store.Cursor{}
+	)
 	for _, user := range []string{"alice", "carol"} {
 		for seq := int64(1); seq <= 10; seq++ {
 			wg.Go(func() {
-				if _, err := s.Delivered(ctx, tenant, user, room.ID, seq); err != nil {
+				cur, err := s.Delivered(ctx, tenant, user, room.ID, seq)
+				if err != nil {
 					t.Errorf("Delivered %s %d: %v", user, seq, err)
+					return
+				}
+				if cur.Moved() {
+					mu.Lock()
+					moved[user] = append(moved[user], cur)
+					mu.Unlock()
 				}
 			})
 		}
 	}
+	for _, tt := range tests[6:] { // the refusals
+		wg.Go(func() {
+			_, err := s.Delivered(ctx, tt.tenant, tt.user, room.ID, tt.seq)
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("%s, among other moves: got %v, want %v", tt.name, err, tt.wantErr)
+			}
+		})
+	}
 	wg.Wait()
+	for user, from := range map[string]int64{"alice": 10, "carol": 0} {
+		// alice's own messages moved her read cursor to 10 already.
+		curs := moved[user]
+		slices.SortFunc(curs, func(a, b store.Cursor) int { return cmp.Compare(a.From, b.From) })
+		at := from
+		for _, c := range curs {
+			if c.From != at {
+				t.Errorf("%s: moves %+v do not follow each other from %d", user, curs, from)
+				break
+			}
+			at = c.To
+		}
+		if at != max(from, 10) {
+			t.Errorf("%s: moves %+v end at %d, want 10", user, curs, at)
+		}
+	}
 
 	members, err := s.ListMembers(ctx, tenant, "bob", room.ID)
 	if err != nil {

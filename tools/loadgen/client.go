@@ -228,6 +228,39 @@ type frame struct {
 	Content string `json:"content"`
 }
 
+// parseFrame reads a frame's members by walking it (eachMember): a fan-out
+// receiver reads 50,000–100,000 frames a second, and decoding each with
+// encoding/json was 40 % of the load generator's CPU, on the cores the
+// server is measured on. A frame the walk does not read (a content with
+// escapes, which the fan-out's never has, a null seq) is decoded by
+// encoding/json.
+func parseFrame(data []byte) (frame, error) {
+	var f frame
+	if walkFrame(data, &f) == nil {
+		return f, nil
+	}
+	f = frame{}
+	err := json.Unmarshal(data, &f)
+	return f, err
+}
+
+func walkFrame(data []byte, f *frame) error {
+	return eachMember(data, func(key, value []byte) error {
+		var err error
+		switch string(key) {
+		case "type":
+			f.Type, err = jsonString(value)
+		case "room_id":
+			f.RoomID, err = jsonString(value)
+		case "seq":
+			f.Seq, err = jsonInt(value)
+		case "content":
+			f.Content, err = jsonString(value)
+		}
+		return err
+	})
+}
+
 // errorKey names a failed request for the error table: its status, or the
 // transport failure.
 func errorKey(status int, err error) string {

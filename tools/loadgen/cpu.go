@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,10 @@ import (
 type cpuMeter struct {
 	servers []int
 	db      int
+	// profile, when set, is where the load generator's own CPU profile of
+	// the measured interval goes (-cpuprofile).
+	profile    string
+	profileOut *os.File // open while the profile runs
 
 	start, stop cpuSample
 	begun       bool
@@ -42,7 +47,27 @@ func (m *cpuMeter) begin() {
 	if m == nil {
 		return
 	}
+	if m.profile != "" && m.profileOut == nil {
+		f, err := startProfile(m.profile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen: -cpuprofile:", err)
+		}
+		m.profileOut = f
+	}
 	m.start, m.begun, m.ended = m.sample(), true, false
+}
+
+// startProfile starts the process's CPU profile into a new file at path.
+func startProfile(path string) (*os.File, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // end closes the measured interval; later calls keep the first end.
@@ -51,6 +76,14 @@ func (m *cpuMeter) end() {
 		return
 	}
 	m.stop, m.ended = m.sample(), true
+	if m.profileOut != nil {
+		pprof.StopCPUProfile()
+		if err := m.profileOut.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen: -cpuprofile:", err)
+		}
+		m.profileOut = nil
+		m.profile = "" // one interval: a later begin does not overwrite it
+	}
 }
 
 // report adds the interval's CPU to out, closing the interval if the

@@ -116,8 +116,8 @@ func (m *member) read(ctx context.Context) {
 		now := time.Now()
 		m.frames.Add(1)
 		m.lastAt.Store(now.UnixNano())
-		var f frame
-		if err := json.Unmarshal(data, &f); err != nil {
+		f, err := parseFrame(data)
+		if err != nil {
 			continue
 		}
 		switch {

@@ -111,6 +111,9 @@ type options struct {
 
 	// cpu measures the current run (set by run).
 	cpu *cpuMeter
+	// cpuProfile is where the first run's measured interval is profiled
+	// (the load generator's own CPU), or "".
+	cpuProfile string
 }
 
 func parseOptions(args []string, getenv func(string) string) (options, error) {
@@ -145,6 +148,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.BoolVar(&o.resume, "resume", false, "sync: resume from a cursor taken before the K messages, over WebSocket and over REST")
 	fs.StringVar(&o.dbURL, "database-url", "", "baseline, search: the server's database (SQLite path or postgres:// URL); history: a PostgreSQL one is vacuumed after the seeding")
 	fs.IntVar(&o.fileSize, "size", 1<<20, "upload: bytes of each file")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile of the first run's measured interval to this file")
 	fs.BoolVar(&o.rebuild, "rebuild", true, "search: after the load, time a rebuild of the full-text index (index_build_s)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -269,6 +273,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	var runs []outcome
 	for i := range o.runs {
 		o.cpu = newCPUMeter(o.pids, o.dbPID)
+		if i == 0 {
+			o.cpu.profile = o.cpuProfile
+		}
 		out, err := sc(ctx, o)
 		if err != nil {
 			return fmt.Errorf("%s run %d: %w", o.scenario, i+1, err)
