@@ -31,15 +31,21 @@ func TestSlowEndpointDoesNotDelayOtherTenant(t *testing.T) {
 					b.name, slowA, len(lat), p50.Round(100*time.Microsecond), p99.Round(100*time.Microsecond), lat[len(lat)-1].Round(100*time.Microsecond))
 				p99s = append(p99s, p99)
 			}
-			// A slow endpoint holds its own slots only: B's p99 stays far
-			// below A's answer time (and within a poll or two of its own
-			// baseline on a loaded machine).
-			if p99s[1] > time.Second {
-				t.Errorf("tenant B's p99 with tenant A's slow endpoint: %v", p99s[1])
+			// A slow endpoint holds its own slots only. A delivery of B's
+			// that waited for one of A's attempts would take at least A's
+			// answer time, so B's p99 stays below it. The figures
+			// themselves are logged, not bounded: with -race on a loaded
+			// machine B's own p99 has passed a second without A.
+			if p99s[1] >= slowAnswer {
+				t.Errorf("tenant B's p99 with tenant A's slow endpoint: %v, not below A's answer time %v: B waited for A", p99s[1], slowAnswer)
 			}
 		})
 	}
 }
+
+// slowAnswer is how long tenant A's slow endpoint takes to answer: just
+// inside the delivery timeout (5 s).
+const slowAnswer = 4900 * time.Millisecond
 
 // measureTenantB sends events of tenant B (and, busily, of tenant A) and
 // returns B's latencies from each send's call to its receipt, sorted.
@@ -54,7 +60,7 @@ func measureTenantB(t *testing.T, st *store.Store, slowA bool) []time.Duration {
 	svc := startService(t, st, webhook.Config{AllowPrivate: true, RetryWindow: time.Hour, PollInterval: 200 * time.Millisecond})
 	if slowA {
 		slow := newReceiver(t)
-		slow.setBehaviour(func(int) (int, time.Duration) { return http.StatusOK, 4900 * time.Millisecond })
+		slow.setBehaviour(func(int) (int, time.Duration) { return http.StatusOK, slowAnswer })
 		_, secret, err := svc.Create(t.Context(), a.tenant, slow.srv.URL, []string{"*"}, true)
 		if err != nil {
 			t.Fatal(err)
