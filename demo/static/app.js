@@ -1662,6 +1662,8 @@ var DemoApp = class {
       if (had?.attachments?.every((a) => a.url)) attachments = had.attachments;
       else if (reload) this.reloadSoon(m.room_id);
     }
+    const made = new Map(had?.attachments?.filter((a) => a.thumbnail_url).map((a) => [a.upload_id, a]));
+    if (made.size > 0) attachments = attachments?.map((a) => a.thumbnail_url ? a : made.get(a.upload_id) ?? a);
     room.set(m.message_id, { ...m, attachments, thread: m.thread ?? had?.thread, reactions: m.reactions ?? had?.reactions });
     if (m.client_msg_id) this.pending.delete(m.client_msg_id);
     if (render && m.room_id === this.current) this.renderMessages();

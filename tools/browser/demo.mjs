@@ -240,6 +240,27 @@ async function run(base, dir) {
     const backShots = [await shot(dir, bob, 'back'), await shot(dir, alice, 'back')];
 
     // An image: alice attaches a PNG; bob sees it load from its signed URL.
+    // The answer to alice's send is held until both have the thumbnail,
+    // and handed over as it is when the thumbnail is made after the send
+    // (without it): a slow answer, older than the thumbnail's event, must
+    // not take the thumbnail back.
+    let release, answered;
+    const released = new Promise((resolve) => { release = resolve; });
+    const answerSent = new Promise((resolve) => { answered = resolve; });
+    const sends = (url) => url.pathname.endsWith('/messages');
+    await alice.page.route(sends, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      const response = await route.fetch();
+      const json = await response.json();
+      for (const a of json.data?.attachments ?? []) {
+        delete a.thumbnail_url;
+        delete a.thumbnail_width;
+        delete a.thumbnail_height;
+      }
+      await released;
+      await route.fulfill({ response, json });
+      answered();
+    });
     await alice.page.getByLabel('Attach an image').setInputFiles({ name: 'gradient.png', mimeType: 'image/png', buffer: png(160, 96) });
     await input.fill('A picture of the launch pad');
     await input.press('Enter');
@@ -259,6 +280,12 @@ async function run(base, dir) {
     };
     await waitFor('bob sees the thumbnail', bob.page, thumbnailLoaded);
     await waitFor('alice sees the thumbnail', alice.page, thumbnailLoaded);
+    release();
+    await answerSent;
+    await alice.page.unroute(sends);
+    // The app takes the answer in, then must still show the thumbnail.
+    await alice.page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    if (!(await alice.page.evaluate(thumbnailLoaded))) fail('alice\'s send\'s late answer took the thumbnail back');
     const imageSize = await bob.page.evaluate(() => {
       const img = document.querySelector('#messages .attachments img');
       return `${img.naturalWidth}×${img.naturalHeight}`;
