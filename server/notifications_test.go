@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/gen/chatclient"
+	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/store"
 )
 
@@ -81,6 +84,53 @@ func TestNotifyTargets(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			status, _, body := e.raw("POST", "/notify", auth, tc.body)
 			checkRefusal(t, status, body, tc.want)
+		})
+	}
+}
+
+// A user is handed, on connect, the first notification of a tenant whose
+// earlier connects found none (which the SQLite store caches): POST /notify
+// and a mention must both make the next connect read it.
+func TestFirstNotificationOnConnect(t *testing.T) {
+	e := newEnvWith(t, envOptions{hub: realHub(t, realtime.Config{})})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, tc := range []struct {
+		name  string
+		topic string
+		// store stores the tenant's first notification, owed to bob.
+		store func(t *testing.T, tn tenant, roomID string)
+	}{
+		{"POST /notify", "orders.shipped", func(t *testing.T, tn tenant, _ string) {
+			r, err := tn.as("alice").SendNotificationWithResponse(ctx, nil, chatclient.NotifyRequest{
+				Topic: "orders.shipped", Payload: chatclient.NotificationPayload{}, Targets: chatclient.NotifyTargets{UserIds: &[]string{"bob"}},
+			})
+			if err != nil || r.JSON202 == nil {
+				t.Fatalf("notify: %v %s", err, bodyOf(r))
+			}
+		}},
+		{"a mention", "mention", func(t *testing.T, tn tenant, roomID string) {
+			r, err := tn.as("alice").SendMessageWithResponse(ctx, roomID, chatclient.SendMessageRequest{Content: "@bob", Mentions: &[]string{"bob"}})
+			if err != nil || r.JSON201 == nil {
+				t.Fatalf("send: %v %s", err, bodyOf(r))
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tn := e.newTenant("acme", 100000)
+			room := tn.createRoom("alice", chatclient.RoomTypeGroup, "bob")
+			// Twice: the second connect may find the answer cached.
+			for range 2 {
+				ws := tn.dial(t, ctx, "bob", "")
+				ws.next("sync.complete")
+				_ = ws.conn.Close(websocket.StatusNormalClosure, "")
+			}
+			tc.store(t, tn, room.RoomId)
+			ws := tn.dial(t, ctx, "bob", "")
+			ev := ws.next("notification", "sync.complete")
+			if ev["type"] != "notification" || ev["topic"] != tc.topic {
+				t.Errorf("got %v, want the notification on %s before sync.complete", ev, tc.topic)
+			}
 		})
 	}
 }

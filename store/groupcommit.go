@@ -227,6 +227,13 @@ func (g *groupCommitter) commit(batch []*sendRequest) {
 		}
 		break
 	}
+	// A send that mentions someone may have stored a mention notification;
+	// the cache forgets its tenant before the caller publishes it.
+	for _, r := range batch {
+		if len(r.m.Mentions) > 0 {
+			g.s.notificationsChanged(r.tenantID)
+		}
+	}
 	for i, r := range batch {
 		r.done <- results[i]
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// maxCachedTenants bounds the mods cache.
+// maxCachedTenants bounds the mods and notes caches.
 const maxCachedTenants = 65536
 
 // moderationFreeSQL is true when a tenant has no moderation state. Expired

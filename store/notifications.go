@@ -102,6 +102,7 @@ func (s *Store) CreateNotification(ctx context.Context, tenantID, sender string,
 		ExpiresAt: now + NotificationTTL.Milliseconds(),
 	}
 	var recipients []string
+	defer s.notificationsChanged(tenantID)
 	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
 		if n.RoomID != nil {
 			if _, err := s.memberRoom(ctx, tx, tenantID, *n.RoomID, sender); err != nil {
@@ -193,11 +194,20 @@ const listNotificationsSQL = `
 	LIMIT ?`
 
 // ListNotifications returns userID's pending notifications that have not
-// expired, oldest first. limit 0 means DefaultNotificationsLimit.
+// expired, oldest first. limit 0 means DefaultNotificationsLimit. In a
+// tenant that never had one it reads nothing, on SQLite (see
+// notificationFree).
 func (s *Store) ListNotifications(ctx context.Context, tenantID, userID string, limit int) ([]Notification, error) {
 	limit, err := pageLimit(limit, DefaultNotificationsLimit, MaxNotificationsLimit)
 	if err != nil {
 		return nil, err
+	}
+	free, err := s.notificationFree(ctx, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	if free {
+		return []Notification{}, nil
 	}
 	var rows []notificationRow
 	// Prepared once: every WebSocket connect reads the pending

@@ -33,6 +33,9 @@ type Store struct {
 	// mods caches which tenants have no moderation state on SQLite (see
 	// moderationFree); nil on PostgreSQL.
 	mods *writerCache[string, bool]
+	// notes caches which tenants have no notification recipients on
+	// SQLite (see notificationFree); nil on PostgreSQL.
+	notes *writerCache[string, bool]
 	// shardSeed spreads rooms over sends.
 	shardSeed maphash.Seed
 	// cursors writes the moves of members' read and delivered cursors.
@@ -121,6 +124,7 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 	if s.dialect.name == "sqlite" {
 		s.members = newMemberCache()
 		s.mods = newWriterCache[string, bool](maxCachedTenants)
+		s.notes = newWriterCache[string, bool](maxCachedTenants)
 	}
 	for range s.dialect.sendShards {
 		s.sends = append(s.sends, newGroupCommitter(s))

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -467,5 +468,78 @@ func testConcurrentSubscribes(t *testing.T, b Backend) {
 	got, err := s.ListSubscriptions(ctx, tenant, "bob")
 	if err != nil || len(got) != 1 {
 		t.Errorf("got %+v, %v; want one subscription", got, err)
+	}
+}
+
+// A tenant's first notification is owed at once, through every way one is
+// stored, although the reads before it found the tenant without any
+// (which SQLite caches): the write must drop that answer.
+func testFirstNotification(t *testing.T, b Backend) {
+	s := newStore(t, b)
+	ctx := t.Context()
+	tests := []struct {
+		name  string
+		topic string
+		// store stores the tenant's first notification, owed to bob.
+		store func(tenant, room string) error
+	}{
+		{name: "to user_ids", topic: "news", store: func(tenant, _ string) error {
+			_, _, err := s.CreateNotification(ctx, tenant, "alice", store.NewNotification{Topic: "news", UserIDs: []string{"bob"}})
+			return err
+		}},
+		{name: "to a room's members", topic: "news", store: func(tenant, room string) error {
+			_, _, err := s.CreateNotification(ctx, tenant, "alice", store.NewNotification{Topic: "news", RoomID: &room})
+			return err
+		}},
+		{name: "to a topic's subscribers", topic: "news", store: func(tenant, _ string) error {
+			_, _, err := s.CreateNotification(ctx, tenant, "alice", store.NewNotification{Topic: "news", TopicSubscribers: true})
+			return err
+		}},
+		{name: "a mention", topic: store.MentionTopic, store: func(tenant, room string) error {
+			_, _, err := s.SendMessage(ctx, tenant, "alice", room, store.NewMessage{Content: "@bob", Mentions: []string{"bob"}})
+			return err
+		}},
+		{name: "a mention among concurrent sends", topic: store.MentionTopic, store: func(tenant, room string) error {
+			// Sends that queue together share a group commit.
+			errs := make(chan error, 8)
+			for i := range 8 {
+				go func() {
+					m := store.NewMessage{Content: "plain"}
+					if i == 7 {
+						m = store.NewMessage{Content: "@bob", Mentions: []string{"bob"}}
+					}
+					_, _, err := s.SendMessage(ctx, tenant, "alice", room, m)
+					errs <- err
+				}()
+			}
+			var err error
+			for range 8 {
+				err = errors.Join(err, <-errs)
+			}
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tenant := newTenant(t, s)
+			room := newRoom(t, s, tenant, "alice", store.RoomGroup, "bob")
+			subscribe(t, s, tenant, "bob", "news")
+			// Twice: the second answer may come from a cache.
+			for range 2 {
+				if got := pendingIDs(t, s, tenant, "bob"); len(got) != 0 {
+					t.Fatalf("before: got %v, want none", got)
+				}
+			}
+			if err := tt.store(tenant, room.ID); err != nil {
+				t.Fatalf("store the notification: %v", err)
+			}
+			got, err := s.ListNotifications(ctx, tenant, "bob", store.MaxNotificationsLimit)
+			if err != nil {
+				t.Fatalf("ListNotifications: %v", err)
+			}
+			if len(got) != 1 || got[0].Topic != tt.topic {
+				t.Errorf("got %+v, want one notification on %s", got, tt.topic)
+			}
+		})
 	}
 }

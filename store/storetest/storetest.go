@@ -70,6 +70,7 @@ func Run(t *testing.T, b Backend) {
 		{"SyncBacklog", testSyncBacklog},
 		{"CreateNotification", testCreateNotification},
 		{"ListNotifications", testListNotifications},
+		{"FirstNotification", testFirstNotification},
 		{"AckNotification", testAckNotification},
 		{"Subscriptions", testSubscriptions},
 		{"ConcurrentSubscribes", testConcurrentSubscribes},
