@@ -155,68 +155,27 @@ func (w *activityWriter) run() {
 		}
 	}()
 	query := w.s.w.Rebind(recordActivitySQL)
-	batch := make([]*activityRequest, 0, maxActivityBatch)
-	for {
-		select {
-		case r := <-w.reqs:
-			batch = append(batch, r)
-		case <-w.stop:
-			return
-		}
-		batch = w.gather(batch)
+	commitBatches(w.reqs, w.stop, maxActivityBatch, lingerUnawaited, func(batch []*activityRequest) {
 		err := w.commit(query, batch)
 		for _, r := range batch {
 			r.answer(err)
 		}
-		clear(batch)
-		batch = batch[:0]
 		if w.insert == nil {
 			w.insert, _ = w.s.w.Preparex(query) // one that fails runs unprepared
 		}
-	}
+	})
 }
 
-// gather adds to batch what is queued and, while no caller of the batch
-// waits (its rows were noted: NoteActivity), what comes within
-// activityLinger. Without the linger a batch was what arrived during the
+// lingerUnawaited is how long a batch waits for more rows: activityLinger
+// while no caller of it waits (its rows were noted: NoteActivity), else
+// not at all. Without the linger a batch was what arrived during the
 // previous transaction, about two rows while 10,000 clients connected:
 // thousands of transactions, still a tenth of the server's CPU.
-func (w *activityWriter) gather(batch []*activityRequest) []*activityRequest {
-	waits := false
-	for _, r := range batch {
-		waits = waits || r.done != nil
+func lingerUnawaited(batch []*activityRequest) time.Duration {
+	if slices.ContainsFunc(batch, func(r *activityRequest) bool { return r.done != nil }) {
+		return 0
 	}
-	var linger *time.Timer
-	defer func() {
-		if linger != nil {
-			linger.Stop()
-		}
-	}()
-	for len(batch) < maxActivityBatch {
-		select {
-		case r := <-w.reqs:
-			batch = append(batch, r)
-			waits = waits || r.done != nil
-			continue
-		default:
-		}
-		if waits {
-			return batch
-		}
-		if linger == nil {
-			linger = time.NewTimer(activityLinger)
-		}
-		select {
-		case r := <-w.reqs:
-			batch = append(batch, r)
-			waits = waits || r.done != nil
-		case <-linger.C:
-			return batch
-		case <-w.stop:
-			return batch
-		}
-	}
-	return batch
+	return activityLinger
 }
 
 // commit writes batch in one transaction, which belongs to no single

@@ -174,7 +174,7 @@ func (w *cursorWriter) close() error {
 
 func (w *cursorWriter) run() {
 	defer close(w.done)
-	commitBatches(w.reqs, w.stop, maxCursorBatch, func(batch []*cursorRequest) {
+	commitBatches(w.reqs, w.stop, maxCursorBatch, nil, func(batch []*cursorRequest) {
 		for i, res := range w.commit(batch) {
 			batch[i].done <- res
 		}

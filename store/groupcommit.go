@@ -153,15 +153,18 @@ func (g *groupCommitter) close() error {
 
 func (g *groupCommitter) run() {
 	defer close(g.done)
-	commitBatches(g.reqs, g.stop, maxSendBatch, g.commit)
+	commitBatches(g.reqs, g.stop, maxSendBatch, nil, g.commit)
 }
 
 // commitBatches is the loop of a writer that batches: it waits for a
 // request, gathers whatever else queued meanwhile (up to max), hands the
 // batch to commit, and starts over, until stop is closed. What queues while
-// one batch commits shares the next one; a lone request commits at once.
-func commitBatches[R any](reqs <-chan R, stop <-chan struct{}, max int, commit func([]R)) {
+// one batch commits shares the next one; a lone request commits at once,
+// unless linger (nil for none) says, of the batch gathered so far, how long
+// to wait for more before committing it (0: no wait).
+func commitBatches[R any](reqs <-chan R, stop <-chan struct{}, max int, linger func([]R) time.Duration, commit func([]R)) {
 	batch := make([]R, 0, max)
+	var timer *time.Timer
 	for {
 		select {
 		case r := <-reqs:
@@ -169,14 +172,42 @@ func commitBatches[R any](reqs <-chan R, stop <-chan struct{}, max int, commit f
 		case <-stop:
 			return
 		}
+		lingering := false
 	gather:
 		for len(batch) < max {
 			select {
 			case r := <-reqs:
 				batch = append(batch, r)
+				continue
 			default:
+			}
+			if linger == nil {
+				break
+			}
+			d := linger(batch)
+			if d <= 0 {
+				break
+			}
+			if !lingering {
+				lingering = true
+				if timer == nil {
+					timer = time.NewTimer(d)
+				} else {
+					timer.Reset(d)
+				}
+			}
+			select {
+			case r := <-reqs:
+				batch = append(batch, r)
+			case <-timer.C:
+				lingering = false
+				break gather
+			case <-stop:
 				break gather
 			}
+		}
+		if lingering {
+			timer.Stop()
 		}
 		commit(batch)
 		clear(batch)
