@@ -37,16 +37,13 @@ func (s *Store) moderationFree(ctx context.Context, tenantID string) (bool, erro
 	if s.mods == nil {
 		return false, nil
 	}
-	free, known, gen := s.mods.get(tenantID)
-	if known {
+	return s.mods.load(tenantID, func() (free bool, err error) {
+		if err := s.r.GetContext(ctx, &free, s.r.Rebind(moderationFreeSQL),
+			tenantID, tenantID, tenantID, tenantID, tenantID, tenantID); err != nil {
+			return false, fmt.Errorf("moderation state: %w", err)
+		}
 		return free, nil
-	}
-	if err := s.r.GetContext(ctx, &free, s.r.Rebind(moderationFreeSQL),
-		tenantID, tenantID, tenantID, tenantID, tenantID, tenantID); err != nil {
-		return false, fmt.Errorf("moderation state: %w", err)
-	}
-	s.mods.put(tenantID, free, gen)
-	return free, nil
+	})
 }
 
 // moderationChanged tells the cache, if any, that a transaction that may

@@ -33,19 +33,16 @@ func (s *Store) notificationFree(ctx context.Context, tenantID string) (bool, er
 	if s.notes == nil {
 		return false, nil
 	}
-	free, known, gen := s.notes.get(tenantID)
-	if known {
+	return s.notes.load(tenantID, func() (free bool, err error) {
+		st, err := s.reads.get(ctx, s.r.Rebind(notificationFreeSQL))
+		if err == nil {
+			err = st.GetContext(ctx, &free, tenantID)
+		}
+		if err != nil {
+			return false, fmt.Errorf("notification recipients: %w", err)
+		}
 		return free, nil
-	}
-	st, err := s.reads.get(ctx, s.r.Rebind(notificationFreeSQL))
-	if err == nil {
-		err = st.GetContext(ctx, &free, tenantID)
-	}
-	if err != nil {
-		return false, fmt.Errorf("notification recipients: %w", err)
-	}
-	s.notes.put(tenantID, free, gen)
-	return free, nil
+	})
 }
 
 // notificationsChanged tells the cache, if any, that a transaction that may

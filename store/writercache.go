@@ -52,3 +52,18 @@ func (c *writerCache[K, V]) forget(k K) {
 	c.gen++
 	delete(c.m, k)
 }
+
+// load returns k's cached answer, or the one read reads, which it caches
+// (see put).
+func (c *writerCache[K, V]) load(k K, read func() (V, error)) (V, error) {
+	v, ok, gen := c.get(k)
+	if ok {
+		return v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	c.put(k, v, gen)
+	return v, nil
+}
