@@ -75,9 +75,17 @@ func (h *Hub) Publish(ctx context.Context, e event.Event) {
 }
 
 // deliverPresence tells the connections of the users who share a room with
-// e's user, on this instance, that the user is now e.Status.
-func (h *Hub) deliverPresence(ctx context.Context, e event.Event) {
-	peers, err := h.presencePeers(ctx, e.TenantID, e.UserID)
+// e's user, on this instance, that the user is now e.Status. rooms are the
+// user's rooms when the caller has just read them, else nil.
+func (h *Hub) deliverPresence(ctx context.Context, e event.Event, rooms []store.RoomCursor) {
+	var err error
+	if rooms == nil {
+		rooms, err = h.store.MemberCursors(ctx, e.TenantID, e.UserID)
+	}
+	var peers []string
+	if err == nil {
+		peers, err = h.roomsPeers(ctx, e.TenantID, rooms)
+	}
 	if err != nil {
 		if ctx.Err() == nil {
 			h.cfg.Logger.Error("realtime: presence peers", "tenant_id", e.TenantID, "user_id", e.UserID, "error", err)

@@ -510,7 +510,7 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		h.deliverTyping(ctx, e)
 		return
 	case event.Presence:
-		h.deliverPresence(ctx, e)
+		h.deliverPresence(ctx, e, nil)
 		return
 	case event.UserUpdated:
 		h.deliverUserUpdated(ctx, e)

@@ -197,12 +197,7 @@ func (h *Hub) announcePresence(ctx context.Context, k userKey, p *presence, deci
 		h.Publish(ctx, e)
 		return
 	}
-	peers, err := h.roomsPeers(ctx, k.tenantID, rooms)
-	if err != nil {
-		h.cfg.Logger.Error("realtime: presence peers", "tenant_id", k.tenantID, "user_id", k.userID, "error", err)
-	} else {
-		h.presenceTo(e, peers)
-	}
+	h.deliverPresence(ctx, e, rooms)
 	h.cfg.Cluster.Broadcast(ctx, e)
 }
 
