@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -168,13 +169,34 @@ func tryStart(t testing.TB, dbPath string, attempt int, env []string) (*proc, er
 	return p, nil
 }
 
+// handedOut holds the ports freeAddr has returned. The kernel may hand a
+// just-closed port to the next probe, and two tests running in parallel
+// would then start their servers on one port: the second fails to bind, and
+// its health check is answered by the first.
+var handedOut = struct {
+	sync.Mutex
+	ports map[string]bool
+}{ports: map[string]bool{}}
+
+// freeAddr is a loopback address whose port nothing listened on when asked
+// and that this process has not handed out before.
 func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+	for range 100 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return "", err
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		handedOut.Lock()
+		seen := handedOut.ports[addr]
+		handedOut.ports[addr] = true
+		handedOut.Unlock()
+		if !seen {
+			return addr, nil
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
+	return "", errors.New("no loopback port this process has not used before")
 }
 
 // waitHealthy polls /health until it answers 200, the process exits, or ctx ends.
@@ -185,7 +207,15 @@ func (p *proc) waitHealthy(ctx context.Context) error {
 	defer tick.Stop()
 	for {
 		if code, err := p.health(ctx, client); err == nil && code == http.StatusOK {
-			return nil
+			ours, err := listensOn(p.cmd.Process.Pid, p.addr)
+			if err != nil {
+				return err
+			}
+			if ours {
+				return nil
+			}
+			// Another process answered on our port: ours will fail to
+			// bind and exit, and the start is retried on another port.
 		}
 		select {
 		case <-p.done:
