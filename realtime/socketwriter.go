@@ -16,11 +16,12 @@ import (
 // to the socket at the end of every message, so a connection's queue of N
 // frames cost N write(2) calls: at a 1,000-member fan-out the writers were
 // 67 % of the server's CPU, 45 % in write(2) itself. Its buffered writer
-// writes to a socketWriter instead of the socket: while the connection's
-// drain holds it, the flushes are collected in memory and reach the socket
-// in one write when the drain releases them, or when they pass
-// heldFlushBytes. Outside a drain (and for what other goroutines write
-// then: pings, pongs, the closing handshake) it writes straight through.
+// writes to a socketWriter instead of the socket, and so do the frames we
+// build ourselves (see below): while the connection's drain holds it, the
+// writes are collected in memory and reach the socket in one write when
+// the drain releases them, or when they pass heldFlushBytes. Outside a
+// drain (and for what other goroutines write then: pings, pongs, the
+// closing handshake) it writes straight through.
 // The drain's write timeout bounds each of its socket writes (see
 // conn.flushHeld), so a stuck client is still dropped, and a slow one only
 // ever holds its own drain.
