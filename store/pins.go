@@ -171,8 +171,8 @@ func (s *Store) ListPins(ctx context.Context, tenantID, actor, roomID string) ([
 // pageColumns and reactionColumns of a message of roomID.
 func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) {
 	var (
+		head                string
 		meta, clientMsgID   sql.NullString
-		createdAt           int64
 		editedAt, deletedAt sql.NullInt64
 		parentID            sql.NullString
 		quoted, mentions    *string
@@ -183,10 +183,13 @@ func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) 
 		reactions           sql.NullString
 	)
 	m := Message{RoomID: roomID}
-	dest := append(before, &m.ID, &m.SenderID, &m.Seq, &m.Content, &meta, &clientMsgID,
-		&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
+	dest := append(before, &head, &meta, &clientMsgID,
+		&editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
 		&attachments, &reactions)
 	if err := rows.Scan(dest...); err != nil {
+		return Message{}, err
+	}
+	if err := splitHead(head, &m); err != nil {
 		return Message{}, err
 	}
 	if parentID.Valid {
@@ -204,7 +207,6 @@ func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) 
 	if clientMsgID.Valid {
 		m.ClientMsgID = &clientMsgID.String
 	}
-	m.CreatedAt = fromMillis(createdAt)
 	if editedAt.Valid {
 		m.EditedAt = fromNullMillis(&editedAt.Int64)
 	}
