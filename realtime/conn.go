@@ -274,11 +274,22 @@ func (c *conn) syncWrite(frame []byte) error {
 // writeHeld writes one frame while c.out holds: into memory, and to the
 // socket once heldFlushBytes wait. The write timeout is on the socket
 // writes (flushHeld) rather than per frame: a held frame cannot block.
+// The frame is framed here (see writeText) unless the connection
+// negotiated compression.
 func (c *conn) writeHeld(frame []byte) error {
-	if err := c.ws.Write(context.Background(), websocket.MessageText, frame); err != nil {
-		return err
+	var held int
+	if c.out.lib.compressed {
+		if err := c.ws.Write(context.Background(), websocket.MessageText, frame); err != nil {
+			return err
+		}
+		held = c.out.heldBytes()
+	} else {
+		var err error
+		if held, err = c.out.writeText(frame); err != nil {
+			return err
+		}
 	}
-	if c.out.heldBytes() >= heldFlushBytes {
+	if held >= heldFlushBytes {
 		return c.flushHeld(false)
 	}
 	return nil

@@ -1,15 +1,23 @@
 package realtime_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/realtime"
@@ -187,4 +195,253 @@ func TestHeldWrites(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	})
+}
+
+// TestFramesAmongControlFrames: the drain frames messages itself (see
+// socketwriter.go) while coder/websocket writes its own frames to the same
+// connection from other goroutines: pongs to a client pinging with long
+// payloads (frames the library writes in two parts), the heartbeat's pings,
+// and the closing handshake's echo of a long reason. Under a fan-out every
+// frame the client reads is whole and valid, the messages come in order
+// with none missing, each ping gets its pong in order, and nothing follows
+// the close frame.
+func TestFramesAmongControlFrames(t *testing.T) {
+	e := newEnv(t, realtime.Config{QueueSize: 1 << 14, AckTimeout: time.Hour, PingInterval: 50 * time.Millisecond})
+	room := e.room(store.RoomGroup, "carol", "alice")
+	u := strings.TrimPrefix(e.url("alice"), "ws://")
+	host, path, _ := strings.Cut(u, "/")
+	nc, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	_ = nc.SetDeadline(time.Now().Add(4 * ioTimeout))
+	req := "GET /" + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	if _, err := io.WriteString(nc, req); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(nc)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("got status %d, want 101", resp.StatusCode)
+	}
+
+	var wmu sync.Mutex
+	send := func(op byte, payload []byte) {
+		wmu.Lock()
+		defer wmu.Unlock()
+		if _, err := nc.Write(clientControlFrame(op, payload)); err != nil {
+			t.Errorf("write: %v", err)
+		}
+	}
+	pingPayload := func(i int) []byte { // 125 B, the longest a control frame carries
+		return fmt.Appendf(nil, "%0125d", i)
+	}
+
+	var (
+		nextSeq            = int64(1)
+		pongs, serverPings int
+		pongsBeforeLastMsg int
+		synced             bool
+	)
+	// read handles one frame; it returns the opcode and payload.
+	read := func() (byte, []byte) {
+		t.Helper()
+		op, p, err := strictServerFrame(br)
+		if err != nil {
+			t.Fatalf("after message seq %d and %d pongs: %v", nextSeq-1, pongs, err)
+		}
+		switch op {
+		case 0x1:
+			f, err := checkFrame(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch f.Type {
+			case "sync.complete":
+				synced = true
+			case "message":
+				if got := f.num("seq"); got != nextSeq {
+					t.Fatalf("got message seq %d, want %d", got, nextSeq)
+				}
+				nextSeq++
+			}
+		case 0x9:
+			serverPings++
+			send(0xA, p)
+		case 0xA:
+			if want := pingPayload(pongs); !bytes.Equal(p, want) {
+				t.Fatalf("pong %d: got payload %q, want %q", pongs, p, want)
+			}
+			pongs++
+		case 0x8:
+		default:
+			t.Fatalf("got opcode %#x", op)
+		}
+		return op, p
+	}
+	for !synced {
+		read()
+	}
+
+	// The client pings while the messages are published, in bursts, so that
+	// pongs and messages meet in the drain's held bytes.
+	const n = 3000
+	stop := make(chan struct{})
+	pinged := make(chan int)
+	go func() {
+		i := 0
+		defer func() { pinged <- i }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			send(0x9, pingPayload(i))
+			i++
+			time.Sleep(100 * time.Microsecond)
+		}
+	}()
+	go func() {
+		for from := int64(1); from <= n; from += 100 {
+			publishMessages(e, room, from, from+99)
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	for nextSeq <= n {
+		read()
+	}
+	pongsBeforeLastMsg = pongs
+	close(stop)
+	for sent := <-pinged; pongs < sent; {
+		read()
+	}
+	if pongsBeforeLastMsg == 0 || serverPings == 0 {
+		t.Fatalf("%d pongs among the messages, %d pings of the server's: the frames did not mix", pongsBeforeLastMsg, serverPings)
+	}
+	t.Logf("%d messages, %d pongs among them, %d more after, %d pings of the server's", n, pongsBeforeLastMsg, pongs-pongsBeforeLastMsg, serverPings)
+
+	// The client closes with a long reason while messages still come; the
+	// library echoes it in two writes. Nothing may follow the echo.
+	go publishMessages(e, room, n+1, 2*n)
+	reason := strings.Repeat("r", 123)
+	send(0x8, append([]byte{0x03, 0xe8}, reason...)) // 1000, normal closure
+	for {
+		op, p, err := strictServerFrame(br)
+		if err != nil {
+			t.Logf("the connection ended without the close frame (it was held when the library closed the socket): %v", err)
+			return
+		}
+		if op == 0x8 {
+			if string(p[2:]) != reason {
+				t.Fatalf("close frame %q, want the reason echoed", p)
+			}
+			break
+		}
+		if op == 0x1 {
+			f, err := checkFrame(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Type == "message" {
+				if got := f.num("seq"); got != nextSeq {
+					t.Fatalf("got message seq %d, want %d", got, nextSeq)
+				}
+				nextSeq++
+			}
+		}
+	}
+	if b, err := br.ReadByte(); err == nil {
+		t.Fatalf("byte %#x after the close frame, want the end of the connection", b)
+	}
+}
+
+// clientControlFrame is a final, masked frame (mask 0: the payload is
+// unchanged) of a payload under 126 B.
+func clientControlFrame(op byte, payload []byte) []byte {
+	b := []byte{0x80 | op, 0x80 | byte(len(payload)), 0, 0, 0, 0}
+	return append(b, payload...)
+}
+
+// strictServerFrame reads one frame as a server must send it: final (we
+// never fragment), no RSV bits (no compression here), unmasked, a known
+// opcode, a control frame's payload at most 125 B.
+func strictServerFrame(br *bufio.Reader) (op byte, payload []byte, err error) {
+	var h [10]byte
+	if _, err := io.ReadFull(br, h[:2]); err != nil {
+		return 0, nil, err
+	}
+	if h[0]&0x80 == 0 || h[0]&0x70 != 0 || h[1]&0x80 != 0 {
+		return 0, nil, fmt.Errorf("header %#x %#x: want final, no RSV bits, unmasked", h[0], h[1])
+	}
+	op = h[0] & 0x0f
+	n := uint64(h[1] & 0x7f)
+	switch {
+	case op != 0x1 && op != 0x8 && op != 0x9 && op != 0xA:
+		return 0, nil, fmt.Errorf("opcode %#x", op)
+	case op >= 0x8 && n > 125:
+		return 0, nil, fmt.Errorf("control frame %#x of length code %d", op, n)
+	case n == 126:
+		if _, err := io.ReadFull(br, h[2:4]); err != nil {
+			return 0, nil, err
+		}
+		n = uint64(binary.BigEndian.Uint16(h[2:4]))
+	case n == 127:
+		if _, err := io.ReadFull(br, h[2:10]); err != nil {
+			return 0, nil, err
+		}
+		n = binary.BigEndian.Uint64(h[2:10])
+	}
+	if n > 1<<20 {
+		return 0, nil, fmt.Errorf("frame of %d B", n)
+	}
+	payload = make([]byte, n)
+	if _, err := io.ReadFull(br, payload); err != nil {
+		return 0, nil, err
+	}
+	return op, payload, nil
+}
+
+// TestCompressedConnection: a connection that negotiated compression gets
+// its messages through coder/websocket's Write (its frames depend on the
+// connection's compressor), in order, while others are framed by the
+// drain.
+func TestCompressedConnection(t *testing.T) {
+	for _, mode := range []websocket.CompressionMode{websocket.CompressionContextTakeover, websocket.CompressionNoContextTakeover} {
+		t.Run(fmt.Sprint(mode), func(t *testing.T) {
+			e := newEnv(t, realtime.Config{QueueSize: 1024, AckTimeout: time.Hour,
+				AcceptOptions: &websocket.AcceptOptions{CompressionMode: mode, CompressionThreshold: 1}})
+			room := e.room(store.RoomGroup, "carol", "alice", "bob")
+			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+			defer cancel()
+			ws, resp, err := websocket.Dial(ctx, e.url("alice"), &websocket.DialOptions{CompressionMode: mode})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ws.CloseNow()
+			if ext := resp.Header.Get("Sec-WebSocket-Extensions"); !strings.HasPrefix(ext, "permessage-deflate") {
+				t.Fatalf("got extensions %q, want permessage-deflate", ext)
+			}
+			alice := &client{t: t, ws: ws}
+			bob, _, _ := e.connect("bob")
+			if f := alice.next(); f.Type != "sync.complete" {
+				t.Fatalf("got %s, want sync.complete", f.Raw)
+			}
+			settle(t, alice, bob)
+			const n = 300
+			publishMessages(e, room, 1, n)
+			for _, c := range []*client{alice, bob} {
+				for want := int64(1); want <= n; want++ {
+					if f := c.next(); f.Type != "message" || f.num("seq") != want {
+						t.Fatalf("got %s, want message seq %d", f.Raw, want)
+					}
+				}
+			}
+		})
+	}
 }
