@@ -50,3 +50,6 @@ func NewFrameDecoder() (func(binary bool, data []byte) DecodeResult, error) {
 		return DecodeResult{Type: in.Type, RequestID: in.RequestID}
 	}, nil
 }
+
+// SwitchingProtocols is the 101's head as the hub writes it at the hijack.
+var SwitchingProtocols = switchingProtocols

