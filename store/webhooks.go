@@ -695,6 +695,15 @@ func (s *Store) FanOutWebhookEvents(ctx context.Context, limit int) (int, error)
 
 var errFannedOut = errors.New("room events queued by another sender")
 
+// ActiveWebhookTenants returns the tenants that have an active endpoint.
+func (s *Store) ActiveWebhookTenants(ctx context.Context) ([]string, error) {
+	var ids []string
+	if err := s.r.SelectContext(ctx, &ids, `SELECT DISTINCT tenant_id FROM webhook_endpoints WHERE active = 1`); err != nil {
+		return nil, fmt.Errorf("active webhook tenants: %w", err)
+	}
+	return ids, nil
+}
+
 // DueWebhookEndpoints returns up to limit endpoints (active) that have a
 // delivery due now and not held.
 func (s *Store) DueWebhookEndpoints(ctx context.Context, limit int) ([]string, error) {

@@ -37,7 +37,14 @@ func (s *Service) Run(ctx context.Context) error {
 	defer tick.Stop()
 	lease := 2*s.cfg.Timeout + 5*time.Second
 	var pruned time.Time
+	ticked := true
 	for {
+		if ticked {
+			ticked = false
+			if err := s.readHooked(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Warn("webhook endpoints", "error", err.Error())
+			}
+		}
 		if now := s.cfg.Now(); now.Sub(pruned) >= pruneEvery {
 			pruned = now
 			if n, err := s.store.PruneWebhookDeliveries(ctx, now.Add(-s.cfg.KeepFinished), 0); err != nil && ctx.Err() == nil {
@@ -87,6 +94,7 @@ func (s *Service) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-tick.C:
+			ticked = true
 		case <-s.wake:
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chatapi/chatapi/store"
@@ -24,6 +26,7 @@ type Store interface {
 	ReplayWebhook(ctx context.Context, tenantID, webhookID string, since store.ReplaySince) (int, error)
 	FanOutWebhookEvents(ctx context.Context, limit int) (int, error)
 	DueWebhookEndpoints(ctx context.Context, limit int) ([]string, error)
+	ActiveWebhookTenants(ctx context.Context) ([]string, error)
 	ClaimWebhookDeliveries(ctx context.Context, endpointID string, n int, lease, window time.Duration) ([]store.WebhookAttempt, error)
 	FinishWebhookAttempt(ctx context.Context, r store.WebhookResult) (bool, error)
 	PruneWebhookDeliveries(ctx context.Context, before time.Time, batch int) (int64, error)
@@ -82,6 +85,18 @@ type Service struct {
 	client *http.Client
 	// wake makes Run look at the queue before its next tick.
 	wake chan struct{}
+
+	// hooked is the set of tenants with an active endpoint as last read
+	// (nil until Run first reads it): a room event of any other tenant
+	// does not wake Run, whose look at the queue would find nothing to
+	// send for it. Run reads the set again on every tick, as it looks at
+	// the queue then anyway, so an endpoint made through another instance
+	// is seen within PollInterval, like that instance's events.
+	hooked   atomic.Pointer[map[string]struct{}]
+	hookedMu sync.Mutex // serialises writers of hooked
+	// hookedAdds counts the tenants added since Run began its last read,
+	// so that the read does not drop an addition it raced with.
+	hookedAdds uint64
 }
 
 // New returns a Service over st.
@@ -165,6 +180,9 @@ func (s *Service) Create(ctx context.Context, tenantID, url string, events []str
 	if err != nil {
 		return store.Webhook{}, "", err
 	}
+	if w.Active {
+		s.addHooked(tenantID)
+	}
 	s.Notify()
 	return w, secret, nil
 }
@@ -188,6 +206,9 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, c store.Webho
 	}
 	w, err := s.store.UpdateWebhook(ctx, tenantID, id, c)
 	if err == nil {
+		if w.Active {
+			s.addHooked(tenantID)
+		}
 		s.Notify()
 	}
 	return w, err
@@ -241,6 +262,65 @@ func (s *Service) Replay(ctx context.Context, tenantID, id, since string) (int, 
 		s.Notify()
 	}
 	return n, err
+}
+
+// NotifyEvent is Notify for a room event of the tenant: it wakes Run only
+// when the tenant has an active endpoint (or Run has not yet read which
+// tenants do). A room event is stored for every message, reaction and
+// receipt; each wake costs two reads of the queue.
+func (s *Service) NotifyEvent(tenantID string) {
+	if m := s.hooked.Load(); m != nil {
+		if _, ok := (*m)[tenantID]; !ok {
+			return
+		}
+	}
+	s.Notify()
+}
+
+// addHooked adds a tenant that now has an active endpoint to hooked.
+func (s *Service) addHooked(tenantID string) {
+	s.hookedMu.Lock()
+	defer s.hookedMu.Unlock()
+	s.hookedAdds++
+	old := s.hooked.Load()
+	if old == nil {
+		return // Run's first read will see the endpoint
+	}
+	if _, ok := (*old)[tenantID]; ok {
+		return
+	}
+	m := make(map[string]struct{}, len(*old)+1)
+	for id := range *old {
+		m[id] = struct{}{}
+	}
+	m[tenantID] = struct{}{}
+	s.hooked.Store(&m)
+}
+
+// readHooked reads which tenants have an active endpoint into hooked. An
+// addition made while it read is kept (with the previous set, until the
+// next read): the read may have missed it.
+func (s *Service) readHooked(ctx context.Context) error {
+	s.hookedMu.Lock()
+	adds := s.hookedAdds
+	s.hookedMu.Unlock()
+	ids, err := s.store.ActiveWebhookTenants(ctx)
+	if err != nil {
+		return err
+	}
+	m := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		m[id] = struct{}{}
+	}
+	s.hookedMu.Lock()
+	defer s.hookedMu.Unlock()
+	if old := s.hooked.Load(); old != nil && s.hookedAdds != adds {
+		for id := range *old {
+			m[id] = struct{}{}
+		}
+	}
+	s.hooked.Store(&m)
+	return nil
 }
 
 // Notify makes Run look at the queue now rather than at its next tick: a

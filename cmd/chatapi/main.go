@@ -500,8 +500,8 @@ func openCluster(ctx context.Context, st *store.Store, cfg config, logger *slog.
 }
 
 // webhookNotifier announces events to the hub and wakes the webhook sender
-// for every room event stored here, so that a delivery does not wait for
-// the sender's next look at the queue.
+// for every room event stored here of a tenant with an active endpoint, so
+// that a delivery does not wait for the sender's next look at the queue.
 type webhookNotifier struct {
 	*realtime.Hub
 	webhooks *webhook.Service
@@ -510,7 +510,7 @@ type webhookNotifier struct {
 func (n webhookNotifier) Publish(ctx context.Context, e event.Event) {
 	n.Hub.Publish(ctx, e)
 	if e.EventSeq > 0 {
-		n.webhooks.Notify()
+		n.webhooks.NotifyEvent(e.TenantID)
 	}
 }
 

@@ -94,6 +94,52 @@ func testWebhooks(t *testing.T, b Backend) {
 		}
 	})
 
+	t.Run("tenants with an active endpoint", func(t *testing.T) {
+		on, off := newTenant(t, s), newTenant(t, s)
+		w := create(t, on, "message")
+		if _, err := s.CreateWebhook(ctx, off, store.NewWebhook{URL: "https://example.com/hook", Events: []string{"*"}, Secret: []byte("sealed")}); err != nil {
+			t.Fatal(err)
+		}
+		has := func(t *testing.T, tenantID string, want bool) {
+			t.Helper()
+			ids, err := s.ActiveWebhookTenants(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := false
+			for _, id := range ids {
+				got = got || id == tenantID
+			}
+			if got != want {
+				t.Errorf("ActiveWebhookTenants %v holds %s: %v, want %v", ids, tenantID, got, want)
+			}
+		}
+		no, yes := false, true
+		steps := []struct {
+			name   string
+			change func() error
+			want   bool
+		}{
+			{"created active", func() error { return nil }, true},
+			{"made inactive", func() error {
+				_, err := s.UpdateWebhook(ctx, on, w.ID, store.WebhookChange{Active: &no})
+				return err
+			}, false},
+			{"active again", func() error {
+				_, err := s.UpdateWebhook(ctx, on, w.ID, store.WebhookChange{Active: &yes})
+				return err
+			}, true},
+			{"deleted", func() error { return s.DeleteWebhook(ctx, on, w.ID) }, false},
+		}
+		for _, st := range steps {
+			if err := st.change(); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			has(t, on, st.want)
+			has(t, off, false)
+		}
+	})
+
 	t.Run("fan-out, order, holding back, leases", func(t *testing.T) {
 		tn := newTenant(t, s)
 		r1 := newRoom(t, s, tn, "alice", store.RoomGroup, "alice", "bob")
