@@ -36,12 +36,24 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
 )
 
+// gcPercent is the load generator's GOGC unless the environment sets
+// one. It shares the machine's cores with the server it measures, so its
+// own CPU is taken from the server's figures: it trades memory (a few
+// hundred MB at most, at 19,000 connections) for half the collections.
+// While the conns scenario opened 10,000 connections, GOGC=200 took its
+// CPU from 0.93 s to 0.835 s (medians of 4, alternated with the default).
+const gcPercent = 200
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout); err != nil {
