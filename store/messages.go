@@ -454,7 +454,9 @@ const pageColumns = pageHead + `, m.meta, m.client_msg_id, m.edited_at, m.delete
 // 28 calls and 8 of the 9 allocations of a plain message's row. None is
 // NULL; a message id and a user id hold no space (newID, SPEC's pattern),
 // so the content, last, is whatever follows the fourth.
-const pageHead = `m.seq || ' ' || m.created_at || ' ' || m.id || ' ' || m.sender_id || ' ' || m.content`
+// concat_ws builds the value in one go; a chain of || built (and allocated)
+// every prefix of it, which cost SQLite a fifth of what the head saved.
+const pageHead = `concat_ws(' ', m.seq, m.created_at, m.id, m.sender_id, m.content)`
 
 // splitHead sets m's fields from a pageHead value; the strings share head's
 // bytes.
