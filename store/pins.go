@@ -176,15 +176,13 @@ func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) 
 		editedAt, deletedAt sql.NullInt64
 		parentID            sql.NullString
 		quoted, mentions    *string
-		replyCount          int64
-		lastReplyAt         *int64
-		participants        *string
+		thread              sql.NullString
 		attachments         *string
 		reactions           sql.NullString
 	)
 	m := Message{RoomID: roomID}
 	dest := append(before, &head, &meta, &clientMsgID,
-		&editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
+		&editedAt, &deletedAt, &parentID, &quoted, &mentions, &thread,
 		&attachments, &reactions)
 	if err := rows.Scan(dest...); err != nil {
 		return Message{}, err
@@ -195,8 +193,12 @@ func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) 
 	if parentID.Valid {
 		m.ParentID = &parentID.String
 	}
-	if quoted != nil || mentions != nil || replyCount > 0 {
-		m.Quoted, m.Mentions, m.Thread = decodeRefs(quoted, mentions, replyCount, lastReplyAt, participants)
+	if quoted != nil || mentions != nil || thread.Valid {
+		replyCount, lastReplyAt, participants, err := splitThread(thread)
+		if err != nil {
+			return Message{}, err
+		}
+		m.Quoted, m.Mentions, m.Thread = decodeRefs(quoted, mentions, replyCount, &lastReplyAt, &participants)
 	}
 	if attachments != nil {
 		m.Attachments = decodeAttachments([]byte(*attachments))
