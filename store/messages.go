@@ -490,7 +490,8 @@ func splitHead(head string, m *Message) error {
 	seq, err1 := strconv.ParseInt(seqText, 10, 64)
 	createdAt, err2 := strconv.ParseInt(createdText, 10, 64)
 	if !ok1 || !ok2 || !ok3 || !ok4 || err1 != nil || err2 != nil {
-		return fmt.Errorf("message head: malformed %.60q", head)
+		// Not quoted: the head holds the message's content.
+		return fmt.Errorf("message head: malformed (%d bytes)", len(head))
 	}
 	m.Seq, m.CreatedAt, m.ID, m.SenderID, m.Content = seq, fromMillis(createdAt), id, sender, content
 	return nil
