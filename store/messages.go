@@ -368,28 +368,33 @@ func scanPage(rows *sql.Rows, roomID string, capacity int, withOwn bool) (out []
 	}()
 	out = make([]Message, 0, capacity)
 	var (
+		head                string
 		meta, clientMsgID   sql.NullString
-		createdAt           int64
 		editedAt, deletedAt sql.NullInt64
 		parentID            sql.NullString
 		// Decoded before the next row, so read without a copy.
-		quoted, mentions, participants, attachments sql.RawBytes
-		replyCount                                  int64
-		lastReplyAt                                 sql.NullInt64
-		reactions, own                              sql.NullString
-		counts                                      []byte // withOwn: the counts alone, one copy
+		quoted, mentions, attachments sql.RawBytes
+		thread                        sql.NullString
+		reactions, own                sql.NullString
+		counts                        []byte // withOwn: the counts alone, one copy
 	)
-	dest := []any{nil, nil, nil, nil, &meta, &clientMsgID,
-		&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
+	dest := []any{&head, &meta, &clientMsgID,
+		&editedAt, &deletedAt, &parentID, &quoted, &mentions, &thread,
 		&attachments, &reactions}
 	if withOwn {
 		dest[len(dest)-1] = &counts
 		dest = append(dest, &own)
 	}
 	for rows.Next() {
-		m := Message{RoomID: roomID}
-		dest[0], dest[1], dest[2], dest[3] = &m.ID, &m.SenderID, &m.Seq, &m.Content
+		// Scanned in place: a Message whose fields dest points at would
+		// escape, one heap allocation a row (half the bytes a page
+		// allocated) only to be copied into out.
+		out = append(out, Message{RoomID: roomID})
+		m := &out[len(out)-1]
 		if err := rows.Scan(dest...); err != nil {
+			return nil, "", err
+		}
+		if err := splitHead(head, m); err != nil {
 			return nil, "", err
 		}
 		if own.Valid {
@@ -402,12 +407,12 @@ func scanPage(rows *sql.Rows, roomID string, capacity int, withOwn bool) (out []
 			id := parentID.String
 			m.ParentID = &id
 		}
-		if quoted != nil || mentions != nil || replyCount > 0 {
-			var at *int64
-			if lastReplyAt.Valid {
-				at = &lastReplyAt.Int64
+		if quoted != nil || mentions != nil || thread.Valid {
+			replyCount, lastReplyAt, participants, err := splitThread(thread)
+			if err != nil {
+				return nil, "", err
 			}
-			m.Quoted, m.Mentions, m.Thread = decodeRefBytes(quoted, mentions, replyCount, at, participants)
+			m.Quoted, m.Mentions, m.Thread = decodeRefBytes(quoted, mentions, replyCount, &lastReplyAt, []byte(participants))
 		}
 		if withOwn {
 			if counts != nil && !deletedAt.Valid {
@@ -423,23 +428,74 @@ func scanPage(rows *sql.Rows, roomID string, capacity int, withOwn bool) (out []
 			id := clientMsgID.String
 			m.ClientMsgID = &id
 		}
-		m.CreatedAt = fromMillis(createdAt)
 		if editedAt.Valid {
 			m.EditedAt = fromNullMillis(&editedAt.Int64)
 		}
 		if deletedAt.Valid {
 			m.DeletedAt = fromNullMillis(&deletedAt.Int64)
 		}
-		out = append(out, m)
 	}
 	return out, pageOwn, rows.Err()
 }
 
-// pageColumns are messageColumns but room_id, which a page query fixes: each
-// column read from SQLite costs a few locked calls into the driver.
-// A page query names the messages table m.
-const pageColumns = `m.id, m.sender_id, m.seq, m.content, m.meta, m.client_msg_id, m.created_at, m.edited_at, m.deleted_at, ` +
-	`m.parent_id, m.quoted, m.mentions, m.reply_count, m.last_reply_at, m.reply_participants, m.attachments`
+// pageColumns are messageColumns but room_id, which a page query fixes,
+// with the columns every message has in one (pageHead). A page query names
+// the messages table m.
+const pageColumns = pageHead + `, m.meta, m.client_msg_id, m.edited_at, m.deleted_at, ` +
+	`m.parent_id, m.quoted, m.mentions, ` + pageThread + `, m.attachments`
+
+// pageHead is a message's seq, created_at, id, sender_id and content, in
+// that order, separated by a space: one column that splitHead takes apart.
+// Every column read from SQLite is two to three calls into the driver, each
+// taking the connection's mutex (modernc opens every connection
+// SQLITE_OPEN_FULLMUTEX, and nothing lets us open one without), and a text
+// or a large integer is two allocations: those five columns were 13 of the
+// 28 calls and 8 of the 9 allocations of a plain message's row. None is
+// NULL; a message id and a user id hold no space (newID, SPEC's pattern),
+// so the content, last, is whatever follows the fourth.
+// concat_ws builds the value in one go; a chain of || built (and allocated)
+// every prefix of it, which cost SQLite a fifth of what the head saved.
+const pageHead = `concat_ws(' ', m.seq, m.created_at, m.id, m.sender_id, m.content)`
+
+// pageThread is a message's thread summary, reply_count, last_reply_at
+// and reply_participants (a JSON list of user ids) separated by a space,
+// or NULL while it has no replies: one column instead of three, for the
+// reason pageHead is one. The three are written together (recordRefs),
+// never NULL once a reply counts.
+const pageThread = `CASE WHEN m.reply_count > 0 THEN concat_ws(' ', m.reply_count, m.last_reply_at, m.reply_participants) END`
+
+// splitThread takes apart a pageThread value; NULL is no thread (a count
+// of 0, which decodeRefs reads as none).
+func splitThread(thread sql.NullString) (replyCount, lastReplyAt int64, participants string, err error) {
+	if !thread.Valid {
+		return 0, 0, "", nil
+	}
+	countText, rest, ok1 := strings.Cut(thread.String, " ")
+	atText, participants, ok2 := strings.Cut(rest, " ")
+	replyCount, err1 := strconv.ParseInt(countText, 10, 64)
+	lastReplyAt, err2 := strconv.ParseInt(atText, 10, 64)
+	if !ok1 || !ok2 || err1 != nil || err2 != nil {
+		return 0, 0, "", fmt.Errorf("thread summary: malformed %.60q", thread.String)
+	}
+	return replyCount, lastReplyAt, participants, nil
+}
+
+// splitHead sets m's fields from a pageHead value; the strings share head's
+// bytes.
+func splitHead(head string, m *Message) error {
+	seqText, rest, ok1 := strings.Cut(head, " ")
+	createdText, rest, ok2 := strings.Cut(rest, " ")
+	id, rest, ok3 := strings.Cut(rest, " ")
+	sender, content, ok4 := strings.Cut(rest, " ")
+	seq, err1 := strconv.ParseInt(seqText, 10, 64)
+	createdAt, err2 := strconv.ParseInt(createdText, 10, 64)
+	if !ok1 || !ok2 || !ok3 || !ok4 || err1 != nil || err2 != nil {
+		// Not quoted: the head holds the message's content.
+		return fmt.Errorf("message head: malformed (%d bytes)", len(head))
+	}
+	m.Seq, m.CreatedAt, m.ID, m.SenderID, m.Content = seq, fromMillis(createdAt), id, sender, content
+	return nil
+}
 
 // listMessagesQuery is ListMessages' SQL (before Rebind) for page p with its
 // limit resolved. descending says the rows come newest first and must be

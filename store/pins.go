@@ -171,29 +171,34 @@ func (s *Store) ListPins(ctx context.Context, tenantID, actor, roomID string) ([
 // pageColumns and reactionColumns of a message of roomID.
 func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) {
 	var (
+		head                string
 		meta, clientMsgID   sql.NullString
-		createdAt           int64
 		editedAt, deletedAt sql.NullInt64
 		parentID            sql.NullString
 		quoted, mentions    *string
-		replyCount          int64
-		lastReplyAt         *int64
-		participants        *string
+		thread              sql.NullString
 		attachments         *string
 		reactions           sql.NullString
 	)
 	m := Message{RoomID: roomID}
-	dest := append(before, &m.ID, &m.SenderID, &m.Seq, &m.Content, &meta, &clientMsgID,
-		&createdAt, &editedAt, &deletedAt, &parentID, &quoted, &mentions, &replyCount, &lastReplyAt, &participants,
+	dest := append(before, &head, &meta, &clientMsgID,
+		&editedAt, &deletedAt, &parentID, &quoted, &mentions, &thread,
 		&attachments, &reactions)
 	if err := rows.Scan(dest...); err != nil {
+		return Message{}, err
+	}
+	if err := splitHead(head, &m); err != nil {
 		return Message{}, err
 	}
 	if parentID.Valid {
 		m.ParentID = &parentID.String
 	}
-	if quoted != nil || mentions != nil || replyCount > 0 {
-		m.Quoted, m.Mentions, m.Thread = decodeRefs(quoted, mentions, replyCount, lastReplyAt, participants)
+	if quoted != nil || mentions != nil || thread.Valid {
+		replyCount, lastReplyAt, participants, err := splitThread(thread)
+		if err != nil {
+			return Message{}, err
+		}
+		m.Quoted, m.Mentions, m.Thread = decodeRefs(quoted, mentions, replyCount, &lastReplyAt, &participants)
 	}
 	if attachments != nil {
 		m.Attachments = decodeAttachments([]byte(*attachments))
@@ -204,7 +209,6 @@ func scanMessage(rows *sql.Rows, roomID string, before ...any) (Message, error) 
 	if clientMsgID.Valid {
 		m.ClientMsgID = &clientMsgID.String
 	}
-	m.CreatedAt = fromMillis(createdAt)
 	if editedAt.Valid {
 		m.EditedAt = fromNullMillis(&editedAt.Int64)
 	}

@@ -98,6 +98,22 @@ func testStoredText(t *testing.T, b Backend) {
 		}
 	})
 
+	// A page reads a message's seq, time, ids and content as one value
+	// split at spaces: the content's own spaces are its.
+	for _, content := range []string{" leading and trailing ", "two  spaces", "1 2 3", " "} {
+		t.Run("spaces in content read back: "+content, func(t *testing.T) {
+			m := send(t, s, tenant, "alice", room.ID, content)
+			msgs, err := s.ListMessages(ctx, tenant, "alice", room.ID, store.MessagePage{AfterSeq: ptr(m.Seq - 1), Limit: 1})
+			if err != nil || len(msgs) != 1 {
+				t.Fatalf("ListMessages: %v, %d messages", err, len(msgs))
+			}
+			if g := msgs[0]; g.Content != content || g.ID != m.ID || g.SenderID != "alice" || g.Seq != m.Seq || !g.CreatedAt.Equal(m.CreatedAt) {
+				t.Errorf("read back %q %s %s %d %v, want %q %s alice %d %v", g.Content, g.ID, g.SenderID, g.Seq, g.CreatedAt,
+					content, m.ID, m.Seq, m.CreatedAt)
+			}
+		})
+	}
+
 	// An escaped NUL, numbers beyond float64 and duplicate-free key order
 	// are the client's: a JSON object is stored as written, compacted.
 	const object = `{"z":"a\u0000b","big":9007199254740993,"huge":1e400,"neg":-0,"s":"\ud83d\ude00"}`

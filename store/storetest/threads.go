@@ -129,6 +129,23 @@ func testThreads(t *testing.T, b Backend) {
 		}
 	})
 
+	t.Run("summary of a pinned message", func(t *testing.T) {
+		if _, err := s.AddPin(ctx, tenant, "alice", room.ID, parent.ID); err != nil {
+			t.Fatalf("AddPin: %v", err)
+		}
+		pins, err := s.ListPins(ctx, tenant, "alice", room.ID)
+		if err != nil || len(pins) != 1 {
+			t.Fatalf("ListPins: %v, %d pins", err, len(pins))
+		}
+		th := pins[0].Message.Thread
+		if th == nil || th.ReplyCount != 3 || !slices.Equal(th.ParticipantIDs, []string{"bob", "carol"}) || !th.LastReplyAt.Equal(r3.CreatedAt) {
+			t.Fatalf("pinned parent's thread %+v, want 3 replies by [bob carol] last at %v", th, r3.CreatedAt)
+		}
+		if _, err := s.RemovePin(ctx, tenant, "alice", room.ID, parent.ID); err != nil {
+			t.Fatalf("RemovePin: %v", err)
+		}
+	})
+
 	t.Run("top_level", func(t *testing.T) {
 		got, err := s.ListMessages(ctx, tenant, "alice", room.ID, store.MessagePage{TopLevel: true})
 		if err != nil {

@@ -159,6 +159,7 @@ func runHistory(ctx context.Context, o options) (outcome, error) {
 	r := historyReader{tn: tn, user: "reader", room: room}
 	var lat latencies
 	var pages, passes int64
+	o.cpu.begin() // the reading, not the seeding
 	start := time.Now()
 	for passes == 0 || time.Since(start) < o.duration {
 		read := 0
@@ -183,6 +184,7 @@ func runHistory(ctx context.Context, o options) (outcome, error) {
 		passes++
 	}
 	elapsed := time.Since(start)
+	o.cpu.end()
 	ls := lat.summary()
 	params := map[string]any{"k": o.messages, "d": o.duration.String()}
 	if o.rich {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,19 +23,49 @@ import (
 // in those two goroutines alone.
 type upgradeTransport struct {
 	dialer net.Dialer
+	// spread are dialers from further loopback source addresses, for a
+	// server on IPv4 loopback: connection n (from 0) comes from t.dialer's
+	// address while n < perSource, then from spread[n/perSource-1], and so
+	// on (see loopbackSpread). None where that is not supported.
+	spread []net.Dialer
+	dials  atomic.Int64
 }
+
+// perSource is how many connections come from each loopback address: well
+// under the 14,000 at which Linux's choice of a local port turns slow
+// (see loopbackSpread). A bind(2) and a setsockopt(2) more per dial cost
+// more than they save below it.
+const perSource = 10000
 
 // upgradeClient is the HTTP client for handshakes over upgradeTransport.
 // Its connections have no TCP keep-alive (four setsockopt calls a dial
 // fewer): the server's heartbeat pings every idle WebSocket, and a dead
 // connection is the server's to find.
 func upgradeClient() *http.Client {
-	return &http.Client{Transport: &upgradeTransport{dialer: net.Dialer{Timeout: 10 * time.Second, KeepAlive: -1}}}
+	d := net.Dialer{Timeout: 10 * time.Second, KeepAlive: -1}
+	return &http.Client{Transport: &upgradeTransport{dialer: d, spread: loopbackSpread(d)}}
+}
+
+// dialerFor is the dialer for the next connection to a server at host
+// (host:port).
+func (t *upgradeTransport) dialerFor(host string) *net.Dialer {
+	if len(t.spread) == 0 {
+		return &t.dialer
+	}
+	h, _, err := net.SplitHostPort(host)
+	if ip := net.ParseIP(h); err != nil || ip == nil || ip.To4() == nil || !ip.IsLoopback() {
+		return &t.dialer
+	}
+	k := (t.dials.Add(1) - 1) / perSource
+	if k == 0 {
+		return &t.dialer
+	}
+	return &t.spread[(k-1)%int64(len(t.spread))]
 }
 
 func (t *upgradeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	conn, err := t.dialer.DialContext(ctx, "tcp", req.URL.Host)
+	conn, err := t.dialerFor(req.URL.Host).DialContext(ctx, "tcp", req.URL.Host)
 	if err != nil {
 		return nil, err
 	}
