@@ -1,12 +1,8 @@
 package realtime_test
 
 import (
-	"bufio"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -24,34 +20,14 @@ func TestEventsSentWithTheHandshake(t *testing.T) {
 	e := newEnv(t, realtime.Config{})
 	u := strings.TrimPrefix(e.url("alice"), "ws://")
 	host, path, _ := strings.Cut(u, "/")
-	nc, err := net.Dial("tcp", host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	_ = nc.SetDeadline(time.Now().Add(ioTimeout))
-
 	long := strings.Repeat("r", 60) // the frame is over 64 B
-	req := "GET /" + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-	out := []byte(req)
-	out = append(out, clientTextFrame(`{"type":"ping","request_id":"short"}`)...)
-	out = append(out, clientTextFrame(`{"type":"ping","request_id":"`+long+`"}`)...)
-	if _, err := nc.Write(out); err != nil {
-		t.Fatal(err)
-	}
-
-	br := bufio.NewReader(nc)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusSwitchingProtocols {
-		t.Fatalf("got status %d, want 101", resp.StatusCode)
-	}
+	nc, br := realtime.RawUpgrade(t, host, path, ioTimeout, append(
+		realtime.ClientText(`{"type":"ping","request_id":"short"}`),
+		realtime.ClientText(`{"type":"ping","request_id":"`+long+`"}`)...))
+	defer nc.Close()
 	var pongs []string
 	for len(pongs) < 2 {
-		payload := serverFrame(t, br)
+		_, payload := realtime.MustReadServerFrame(t, br)
 		var f struct {
 			Type      string `json:"type"`
 			RequestID string `json:"request_id"`
@@ -66,42 +42,6 @@ func TestEventsSentWithTheHandshake(t *testing.T) {
 	if pongs[0] != "short" || pongs[1] != long {
 		t.Fatalf("got pongs %q, want short then the long one", pongs)
 	}
-}
-
-// clientTextFrame is a final, masked text frame (mask 0: the payload is
-// unchanged) of a payload under 64 KiB.
-func clientTextFrame(payload string) []byte {
-	var b []byte
-	if len(payload) < 126 {
-		b = []byte{0x81, 0x80 | byte(len(payload))}
-	} else {
-		b = []byte{0x81, 0x80 | 126, 0, 0}
-		binary.BigEndian.PutUint16(b[2:], uint16(len(payload)))
-	}
-	b = append(b, 0, 0, 0, 0)
-	return append(b, payload...)
-}
-
-// serverFrame reads one unfragmented, unmasked frame under 64 KiB.
-func serverFrame(t *testing.T, br *bufio.Reader) []byte {
-	t.Helper()
-	var h [2]byte
-	if _, err := io.ReadFull(br, h[:]); err != nil {
-		t.Fatal(err)
-	}
-	n := int(h[1] & 0x7f)
-	if n == 126 {
-		var ext [2]byte
-		if _, err := io.ReadFull(br, ext[:]); err != nil {
-			t.Fatal(err)
-		}
-		n = int(binary.BigEndian.Uint16(ext[:]))
-	}
-	p := make([]byte, n)
-	if _, err := io.ReadFull(br, p); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // The HTTP server's read and write deadlines bound requests, not the

@@ -1,13 +1,11 @@
 package realtime
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -52,7 +50,7 @@ func TestLibraryFrames(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 
-	nc, br := rawUpgrade(t, strings.TrimPrefix(srv.URL, "http://"))
+	nc, br := RawUpgrade(t, strings.TrimPrefix(srv.URL, "http://"), "", 10*time.Second, nil)
 	defer nc.Close()
 	ws := <-accepted
 	defer ws.CloseNow()
@@ -83,25 +81,25 @@ func TestLibraryFrames(t *testing.T) {
 
 	for n := 0; n <= 125; n++ { // pongs of every control payload length
 		ping := bytes.Repeat([]byte{'a' + byte(n%26)}, n)
-		if _, err := nc.Write(clientFrame(0x9, ping)); err != nil {
+		if _, err := nc.Write(ClientFrame(0x9, ping)); err != nil {
 			t.Fatal(err)
 		}
-		op, got := readServerFrame(t, br)
+		op, got := MustReadServerFrame(t, br)
 		if op != 0xA || !bytes.Equal(got, ping) {
 			t.Fatalf("got opcode %#x payload %q to a ping of %d B, want its pong", op, got, n)
 		}
 		boundary(fmt.Sprintf("a pong of %d B", n))
 		ours(fmt.Sprintf("after pong %d", n))
-		if op, got := readServerFrame(t, br); op != 0x1 || string(got) != fmt.Sprintf("after pong %d", n) {
+		if op, got := MustReadServerFrame(t, br); op != 0x1 || string(got) != fmt.Sprintf("after pong %d", n) {
 			t.Fatalf("got opcode %#x payload %q, want our frame after pong %d", op, got, n)
 		}
 	}
 
 	pinged := make(chan error, 1)
 	go func() { pinged <- ws.Ping(ctx) }()
-	if op, got := readServerFrame(t, br); op != 0x9 {
+	if op, got := MustReadServerFrame(t, br); op != 0x9 {
 		t.Fatalf("got opcode %#x payload %q, want the server's ping", op, got)
-	} else if _, err := nc.Write(clientFrame(0xA, got)); err != nil {
+	} else if _, err := nc.Write(ClientFrame(0xA, got)); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-pinged; err != nil {
@@ -117,7 +115,7 @@ func TestLibraryFrames(t *testing.T) {
 		boundary(fmt.Sprintf("a library text frame of %d B", n))
 		ours(strings.Repeat("y", n))
 		for i, want := range []string{string(p), strings.Repeat("y", n)} {
-			if op, got := readServerFrame(t, br); op != 0x1 || string(got) != want {
+			if op, got := MustReadServerFrame(t, br); op != 0x1 || string(got) != want {
 				t.Fatalf("text frame %d of %d B: got opcode %#x, %d B, want text of %d B", i, n, op, len(got), len(want))
 			}
 		}
@@ -126,14 +124,14 @@ func TestLibraryFrames(t *testing.T) {
 	reason := strings.Repeat("r", 123) // the longest a close frame carries
 	closed := make(chan error, 1)
 	go func() { closed <- ws.Close(websocket.StatusNormalClosure, reason) }()
-	op, got := readServerFrame(t, br)
+	op, got := MustReadServerFrame(t, br)
 	if op != 0x8 || string(got[2:]) != reason {
 		t.Fatalf("got opcode %#x payload %q, want the close frame", op, got)
 	}
 	if _, err := c.out.writeText([]byte("too late")); !errors.Is(err, errLibraryClosed) {
 		t.Fatalf("our frame after the library's close frame: got %v, want errLibraryClosed", err)
 	}
-	if _, err := nc.Write(clientFrame(0x8, got[:2])); err != nil {
+	if _, err := nc.Write(ClientFrame(0x8, got[:2])); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-closed; err != nil {
@@ -260,74 +258,6 @@ type recordingConn struct {
 func (c recordingConn) Write(p []byte) (int, error) {
 	c.rec.record(p)
 	return c.Conn.Write(p)
-}
-
-// rawUpgrade opens a WebSocket connection to host by hand.
-func rawUpgrade(t *testing.T, host string) (net.Conn, *bufio.Reader) {
-	t.Helper()
-	nc, err := net.Dial("tcp", host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = nc.SetDeadline(time.Now().Add(10 * time.Second))
-	req := "GET / HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-	if _, err := io.WriteString(nc, req); err != nil {
-		t.Fatal(err)
-	}
-	br := bufio.NewReader(nc)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusSwitchingProtocols {
-		t.Fatalf("got status %d, want 101", resp.StatusCode)
-	}
-	return nc, br
-}
-
-// clientFrame is a final, masked frame (mask 0: the payload is unchanged).
-func clientFrame(op byte, payload []byte) []byte {
-	b := []byte{0x80 | op}
-	switch n := len(payload); {
-	case n < 126:
-		b = append(b, 0x80|byte(n))
-	default:
-		b = append(b, 0x80|126)
-		b = binary.BigEndian.AppendUint16(b, uint16(n))
-	}
-	b = append(b, 0, 0, 0, 0)
-	return append(b, payload...)
-}
-
-// readServerFrame reads one frame: final, no RSV bits, unmasked.
-func readServerFrame(t *testing.T, br *bufio.Reader) (op byte, payload []byte) {
-	t.Helper()
-	var h [10]byte
-	if _, err := io.ReadFull(br, h[:2]); err != nil {
-		t.Fatalf("read a frame: %v", err)
-	}
-	if h[0]&0x70 != 0 || h[0]&0x80 == 0 || h[1]&0x80 != 0 {
-		t.Fatalf("header %#x %#x: want final, no RSV bits, unmasked", h[0], h[1])
-	}
-	n := uint64(h[1] & 0x7f)
-	switch n {
-	case 126:
-		if _, err := io.ReadFull(br, h[2:4]); err != nil {
-			t.Fatal(err)
-		}
-		n = uint64(binary.BigEndian.Uint16(h[2:4]))
-	case 127:
-		if _, err := io.ReadFull(br, h[2:10]); err != nil {
-			t.Fatal(err)
-		}
-		n = binary.BigEndian.Uint64(h[2:10])
-	}
-	payload = make([]byte, n)
-	if _, err := io.ReadFull(br, payload); err != nil {
-		t.Fatal(err)
-	}
-	return h[0] & 0x0f, payload
 }
 
 // TestOwnFramesWaitForTheLibrarys: a frame of ours written while the

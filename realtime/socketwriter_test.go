@@ -1,14 +1,10 @@
 package realtime_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -210,31 +206,14 @@ func TestFramesAmongControlFrames(t *testing.T) {
 	room := e.room(store.RoomGroup, "carol", "alice")
 	u := strings.TrimPrefix(e.url("alice"), "ws://")
 	host, path, _ := strings.Cut(u, "/")
-	nc, err := net.Dial("tcp", host)
-	if err != nil {
-		t.Fatal(err)
-	}
+	nc, br := realtime.RawUpgrade(t, host, path, 4*ioTimeout, nil)
 	defer nc.Close()
-	_ = nc.SetDeadline(time.Now().Add(4 * ioTimeout))
-	req := "GET /" + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-	if _, err := io.WriteString(nc, req); err != nil {
-		t.Fatal(err)
-	}
-	br := bufio.NewReader(nc)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusSwitchingProtocols {
-		t.Fatalf("got status %d, want 101", resp.StatusCode)
-	}
 
 	var wmu sync.Mutex
 	send := func(op byte, payload []byte) {
 		wmu.Lock()
 		defer wmu.Unlock()
-		if _, err := nc.Write(clientControlFrame(op, payload)); err != nil {
+		if _, err := nc.Write(realtime.ClientFrame(op, payload)); err != nil {
 			t.Errorf("write: %v", err)
 		}
 	}
@@ -251,7 +230,7 @@ func TestFramesAmongControlFrames(t *testing.T) {
 	// read handles one frame; it returns the opcode and payload.
 	read := func() (byte, []byte) {
 		t.Helper()
-		op, p, err := strictServerFrame(br)
+		op, p, err := realtime.ReadServerFrame(br)
 		if err != nil {
 			t.Fatalf("after message seq %d and %d pongs: %v", nextSeq-1, pongs, err)
 		}
@@ -332,7 +311,7 @@ func TestFramesAmongControlFrames(t *testing.T) {
 	reason := strings.Repeat("r", 123)
 	send(0x8, append([]byte{0x03, 0xe8}, reason...)) // 1000, normal closure
 	for {
-		op, p, err := strictServerFrame(br)
+		op, p, err := realtime.ReadServerFrame(br)
 		if err != nil {
 			t.Logf("the connection ended without the close frame (it was held when the library closed the socket): %v", err)
 			return
@@ -359,52 +338,6 @@ func TestFramesAmongControlFrames(t *testing.T) {
 	if b, err := br.ReadByte(); err == nil {
 		t.Fatalf("byte %#x after the close frame, want the end of the connection", b)
 	}
-}
-
-// clientControlFrame is a final, masked frame (mask 0: the payload is
-// unchanged) of a payload under 126 B.
-func clientControlFrame(op byte, payload []byte) []byte {
-	b := []byte{0x80 | op, 0x80 | byte(len(payload)), 0, 0, 0, 0}
-	return append(b, payload...)
-}
-
-// strictServerFrame reads one frame as a server must send it: final (we
-// never fragment), no RSV bits (no compression here), unmasked, a known
-// opcode, a control frame's payload at most 125 B.
-func strictServerFrame(br *bufio.Reader) (op byte, payload []byte, err error) {
-	var h [10]byte
-	if _, err := io.ReadFull(br, h[:2]); err != nil {
-		return 0, nil, err
-	}
-	if h[0]&0x80 == 0 || h[0]&0x70 != 0 || h[1]&0x80 != 0 {
-		return 0, nil, fmt.Errorf("header %#x %#x: want final, no RSV bits, unmasked", h[0], h[1])
-	}
-	op = h[0] & 0x0f
-	n := uint64(h[1] & 0x7f)
-	switch {
-	case op != 0x1 && op != 0x8 && op != 0x9 && op != 0xA:
-		return 0, nil, fmt.Errorf("opcode %#x", op)
-	case op >= 0x8 && n > 125:
-		return 0, nil, fmt.Errorf("control frame %#x of length code %d", op, n)
-	case n == 126:
-		if _, err := io.ReadFull(br, h[2:4]); err != nil {
-			return 0, nil, err
-		}
-		n = uint64(binary.BigEndian.Uint16(h[2:4]))
-	case n == 127:
-		if _, err := io.ReadFull(br, h[2:10]); err != nil {
-			return 0, nil, err
-		}
-		n = binary.BigEndian.Uint64(h[2:10])
-	}
-	if n > 1<<20 {
-		return 0, nil, fmt.Errorf("frame of %d B", n)
-	}
-	payload = make([]byte, n)
-	if _, err := io.ReadFull(br, payload); err != nil {
-		return 0, nil, err
-	}
-	return op, payload, nil
 }
 
 // TestCompressedConnection: a connection that negotiated compression gets

@@ -102,7 +102,7 @@ func (f fixture) send(t *testing.T, room int, content string) {
 }
 
 // startService runs a webhook.Service on st until the test ends.
-func startService(t *testing.T, st *store.Store, cfg webhook.Config) *webhook.Service {
+func startService(t *testing.T, st webhook.Store, cfg webhook.Config) *webhook.Service {
 	t.Helper()
 	if cfg.SealKey == nil {
 		cfg.SealKey = []byte("test seal key")

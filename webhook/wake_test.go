@@ -29,20 +29,7 @@ func TestEventWakes(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			st := &countingStore{Store: openStore(t, b.new(t))}
 			hooked, plain := newFixture(t, st.Store, 1), newFixture(t, st.Store, 1)
-			svc, err := webhook.New(st, webhook.Config{AllowPrivate: true, SealKey: []byte("test seal key"), PollInterval: time.Hour})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				_ = svc.Run(ctx)
-			}()
-			t.Cleanup(func() {
-				cancel()
-				<-done
-			})
+			svc := startService(t, st, webhook.Config{AllowPrivate: true, PollInterval: time.Hour})
 			waitLooks := func(t *testing.T, after int64, within time.Duration) bool {
 				t.Helper()
 				for end := time.Now().Add(within); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
