@@ -19,12 +19,7 @@ import (
 // executed once on a pool. busy_timeout makes a second process wait for the
 // write lock instead of failing; _txlock=immediate takes the write lock at
 // BEGIN, so a transaction that reads then writes cannot fail to upgrade.
-// wal_autocheckpoint(10000) lets the WAL reach about 40 MB before the
-// committing connection copies it into the database (SQLite's default is
-// 1,000 pages): under a steady send load the group committer checkpointed
-// about 25 times a second, each time with two fsyncs inside its commit, and
-// copied the same hot pages (a room's last leaves, its row) again each time.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(memory)&_pragma=wal_autocheckpoint(10000)&_txlock=immediate"
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(memory)&_txlock=immediate"
 
 // sqlitePath extracts the file path from a SQLite database URL.
 func sqlitePath(databaseURL string) (string, error) {
