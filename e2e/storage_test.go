@@ -178,7 +178,17 @@ func uploadFlow(t *testing.T, p *proc, prefix string) {
 	if code, got := get(download); code != http.StatusOK || !bytes.Equal(got, data) {
 		t.Fatalf("GET download url: %d, %d bytes; want 200 and the %d-byte PNG", code, len(got), len(data))
 	}
-	tampered := strings.Replace(download, ticket.UploadID, ticket.UploadID[:len(ticket.UploadID)-1]+"X", 1)
+	// The upload id's last character changed: to X, or to Y when it is
+	// an X already (an id ending in X made this URL the untampered one).
+	cut := len(ticket.UploadID) - 1
+	swap := "X"
+	if ticket.UploadID[cut:] == "X" {
+		swap = "Y"
+	}
+	tampered := strings.Replace(download, ticket.UploadID, ticket.UploadID[:cut]+swap, 1)
+	if tampered == download {
+		t.Fatalf("tampering left the download url %s as it was", download)
+	}
 	if code, _ := get(tampered); code != http.StatusForbidden {
 		t.Fatalf("GET tampered download url: %d, want 403", code)
 	}
