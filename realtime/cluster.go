@@ -78,12 +78,11 @@ func (h *Hub) Publish(ctx context.Context, e event.Event) {
 // e's user, on this instance, that the user is now e.Status. rooms are the
 // user's rooms when the caller has just read them, else nil.
 func (h *Hub) deliverPresence(ctx context.Context, e event.Event, rooms []store.RoomCursor) {
+	var peers []string
 	var err error
 	if rooms == nil {
-		rooms, err = h.store.MemberCursors(ctx, e.TenantID, e.UserID)
-	}
-	var peers []string
-	if err == nil {
+		peers, err = h.presencePeers(ctx, e.TenantID, e.UserID)
+	} else {
 		peers, err = h.roomsPeers(ctx, e.TenantID, rooms)
 	}
 	if err != nil {
