@@ -134,6 +134,10 @@ func (r *earlyReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// headerNewlines makes a header value's CR and LF spaces, as net/http's
+// Header.Write does.
+var headerNewlines = strings.NewReplacer("\n", " ", "\r", " ")
+
 // switchingProtocols is the head of a 101 answer with header, as net/http
 // writes it (Header.Write): the status line, the header fields sorted by
 // name, values with CR and LF made spaces and surrounding whitespace
@@ -156,7 +160,7 @@ func switchingProtocols(header http.Header, now time.Time) []byte {
 		}
 		for _, v := range header[k] {
 			if strings.ContainsAny(v, "\r\n") {
-				v = strings.NewReplacer("\n", " ", "\r", " ").Replace(v)
+				v = headerNewlines.Replace(v)
 			}
 			b = append(b, k...)
 			b = append(b, ": "...)
