@@ -46,9 +46,10 @@ func TestMessagesWithoutRowid(t *testing.T) {
 	if err := s.r.SelectContext(ctx, &indexes, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL`); err != nil {
 		t.Fatalf("read the indexes: %v", err)
 	}
-	// messages_replies (0011) came after 0009, with the thread columns.
-	if !slices.Equal(indexes, []string{"messages_room_event", "messages_replies"}) {
-		t.Errorf("messages' own indexes %v, want [messages_room_event messages_replies]", indexes)
+	// messages_replies (0011) came after 0009, with the thread columns;
+	// messages_client_msg_id (0021) took the place of the UNIQUE constraint.
+	if want := []string{"messages_room_event", "messages_replies", "messages_client_msg_id"}; !slices.Equal(indexes, want) {
+		t.Errorf("messages' own indexes %v, want %v", indexes, want)
 	}
 
 	got, err := s.ListMessages(ctx, "ten_1", "bob", "room_1", MessagePage{})
@@ -98,6 +99,117 @@ func TestMessagesWithoutRowid(t *testing.T) {
 	if _, err := s.w.ExecContext(ctx, `INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, created_at)
 		VALUES ('msg_dup', 'ten_1', 'room_1', 1, 'alice', 'x', 1)`); err == nil {
 		t.Error("a second message with seq 1 in the room was stored")
+	}
+}
+
+// TestClientMsgIDPartial migrates a SQLite database holding messages from
+// the schema before client_msg_id_partial, which copies messages to drop
+// the UNIQUE constraint for a partial index: every message, its search
+// entry and its triggers come through, a client_msg_id is still unique per
+// sender and room, and only the messages that have one are in its index.
+func TestClientMsgIDPartial(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	migrateSQLiteTo(t, ctx, path, migrationVersion(t, "sqlite", "client_msg_id_partial")-1, `
+		INSERT INTO tenants (id, name, api_key_hash, rate_limit_rps, created_at) VALUES ('ten_1', 'old', 'old-hash', 10, 1);
+		INSERT INTO rooms (id, tenant_id, type, metadata, last_seq, member_count, created_at, updated_at, last_activity_at, num, last_event_seq)
+			VALUES ('room_1', 'ten_1', 'group', '{}', 3, 2, 1, 1, 1, 1, 4);
+		INSERT INTO room_members (tenant_id, room_id, user_id, role, joined_at) VALUES
+			('ten_1', 'room_1', 'alice', 'admin', 1), ('ten_1', 'room_1', 'bob', 'member', 1);
+		INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, meta, client_msg_id, created_at, event_seq,
+				parent_id, quoted, mentions, reply_count, last_reply_at, reply_participants, attachments, reaction_counts) VALUES
+			('msg_1', 'ten_1', 'room_1', 1, 'alice', 'walrus first', '{"k":"v"}', 'c-1', 10, 1,
+				NULL, NULL, '["bob"]', 1, 30, '["bob"]', NULL, '{"up":1}'),
+			('msg_2', 'ten_1', 'room_1', 2, 'bob', 'walrus second', NULL, NULL, 20, 2,
+				NULL, '{"message_id":"msg_1"}', NULL, 0, NULL, NULL, '[]', NULL),
+			('msg_3', 'ten_1', 'room_1', 3, 'bob', 'a reply', NULL, 'c-1', 30, 3,
+				'msg_1', NULL, NULL, 0, NULL, NULL, NULL, NULL);`)
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+
+	var rows []string
+	if err := s.r.SelectContext(ctx, &rows, `
+		SELECT id || ' ' || seq || ' ' || sender_id || ' ' || content || ' ' || IFNULL(meta, '-') || ' ' || IFNULL(client_msg_id, '-')
+			|| ' ' || created_at || ' ' || event_seq || ' ' || IFNULL(parent_id, '-') || ' ' || IFNULL(quoted, '-')
+			|| ' ' || IFNULL(mentions, '-') || ' ' || reply_count || ' ' || IFNULL(last_reply_at, '-')
+			|| ' ' || IFNULL(reply_participants, '-') || ' ' || IFNULL(attachments, '-') || ' ' || IFNULL(reaction_counts, '-')
+		FROM messages ORDER BY room_id, seq`); err != nil {
+		t.Fatalf("read messages: %v", err)
+	}
+	want := []string{
+		`msg_1 1 alice walrus first {"k":"v"} c-1 10 1 - - ["bob"] 1 30 ["bob"] - {"up":1}`,
+		`msg_2 2 bob walrus second - - 20 2 - {"message_id":"msg_1"} - 0 - - [] -`,
+		`msg_3 3 bob a reply - c-1 30 3 msg_1 - - 0 - - - -`,
+	}
+	if !slices.Equal(rows, want) {
+		t.Errorf("messages after the migration\n got %q\nwant %q", rows, want)
+	}
+
+	// The index holds the messages with a client_msg_id only, and the
+	// replay's lookup reads it.
+	var entries int
+	if err := s.r.GetContext(ctx, &entries, `SELECT COUNT(*) FROM messages INDEXED BY messages_client_msg_id WHERE client_msg_id IS NOT NULL`); err != nil {
+		t.Fatalf("count the index: %v", err)
+	}
+	if entries != 2 {
+		t.Errorf("messages_client_msg_id holds %d messages, want 2", entries)
+	}
+	var plan []struct {
+		ID, Parent, NotUsed int
+		Detail              string
+	}
+	if err := s.r.SelectContext(ctx, &plan, `EXPLAIN QUERY PLAN `+messageByClientIDSQL, "ten_1", "room_1", "bob", "c-1"); err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	if len(plan) != 1 || !strings.Contains(plan[0].Detail, "USING INDEX messages_client_msg_id") {
+		t.Errorf("the lookup of a client_msg_id: plan %+v, want a search of messages_client_msg_id", plan)
+	}
+
+	// A client_msg_id sent again is a replay, a second message with one is
+	// refused by the index, and one without is never a replay.
+	replay, created, err := s.SendMessage(ctx, "ten_1", "bob", "room_1", NewMessage{Content: "again", ClientMsgID: new("c-1")})
+	if err != nil || created || replay.ID != "msg_3" {
+		t.Errorf("send of bob's client_msg_id c-1 again: got %s, created %v, %v; want a replay of msg_3", replay.ID, created, err)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO messages (id, tenant_id, room_id, seq, sender_id, content, client_msg_id, created_at)
+		VALUES ('msg_dup', 'ten_1', 'room_1', 9, 'alice', 'x', 'c-1', 1)`); err == nil {
+		t.Error("a second message of alice's with client_msg_id c-1 in the room was stored")
+	}
+	for range 2 {
+		if _, created, err := s.SendMessage(ctx, "ten_1", "bob", "room_1", NewMessage{Content: "walrus third"}); err != nil || !created {
+			t.Errorf("send without a client_msg_id: created %v, %v", created, err)
+		}
+	}
+
+	// The search entries came along and the triggers are back: the old
+	// messages are found, a new one is, an edit re-indexes, a delete
+	// removes.
+	search := func() []string {
+		page, err := s.SearchMessages(ctx, "ten_1", "alice", SearchQuery{Q: "walrus"})
+		if err != nil {
+			t.Fatalf("SearchMessages: %v", err)
+		}
+		var out []string
+		for _, h := range page.Hits {
+			out = append(out, fmt.Sprint(h.Message.Seq))
+		}
+		return out
+	}
+	if got, want := search(), []string{"5", "4", "2", "1"}; !slices.Equal(got, want) {
+		t.Errorf("search after the migration: seqs %v, want %v", got, want)
+	}
+	if _, err := s.EditMessage(ctx, "ten_1", "bob", "room_1", "msg_2", MessageUpdate{Content: new("no longer")}); err != nil {
+		t.Fatalf("EditMessage: %v", err)
+	}
+	if _, err := s.DeleteMessage(ctx, "ten_1", "alice", "room_1", "msg_1"); err != nil {
+		t.Fatalf("DeleteMessage: %v", err)
+	}
+	if got, want := search(), []string{"5", "4"}; !slices.Equal(got, want) {
+		t.Errorf("search after an edit and a delete: seqs %v, want %v", got, want)
 	}
 }
 
@@ -223,8 +335,9 @@ func TestMigrationsLandedOutOfOrder(t *testing.T) {
 	}{
 		{"one below the newest", []string{"idempotency_keys"}, "idempotency_keys"},
 		// Two that later migrations do not build on (0015 alters uploads,
-		// 0016 moves 0010's reaction_counts).
-		{"two apart", []string{"user_profiles", "message_search"}, "user_profiles"},
+		// 0016 moves 0010's reaction_counts, 0021 makes 0013's triggers
+		// again).
+		{"two apart", []string{"user_profiles", "webhooks"}, "user_profiles"},
 		{"none", nil, "schema_migrations"},
 	}
 	for _, tc := range cases {

@@ -375,6 +375,11 @@ func planCases(s *Store, seed planSeed) []planCase {
 	cases = append(cases, planCase{name: "send: members of the batch", query: membersOfSQL(2),
 		args:   []any{0, seed.tenantID, seed.roomID, "alice", 1, seed.tenantID, seed.roomID, "bob"},
 		tables: []string{"room_members"}, subqueries: []string{"v"}})
+	// A replay's lookup: through the partial index of the messages with a
+	// client_msg_id (0021), which client_msg_id = ? implies, then the row,
+	// as through the UNIQUE constraint's index before.
+	cases = append(cases, planCase{name: "send: a client_msg_id's message", query: messageByClientIDSQL,
+		args: []any{seed.tenantID, seed.roomID, "alice", "c-1"}, tables: []string{"messages"}})
 	cases = append(cases, planCase{name: "PruneEvents", query: pruneBatchSQL,
 		args: []any{int64(seed.messages / 2), 1000}, tables: []string{"room_events"}, subqueries: []string{"oldest"}})
 	cases = append(cases, planCase{name: "ListNotifications", query: listNotificationsSQL,
