@@ -47,7 +47,7 @@ func TestMessagesWithoutRowid(t *testing.T) {
 		t.Fatalf("read the indexes: %v", err)
 	}
 	// messages_replies (0011) came after 0009, with the thread columns;
-	// messages_client_msg_id (0021) took the place of the UNIQUE constraint.
+	// messages_client_msg_id (0022) took the place of the UNIQUE constraint.
 	if want := []string{"messages_room_event", "messages_replies", "messages_client_msg_id"}; !slices.Equal(indexes, want) {
 		t.Errorf("messages' own indexes %v, want %v", indexes, want)
 	}
@@ -335,7 +335,7 @@ func TestMigrationsLandedOutOfOrder(t *testing.T) {
 	}{
 		{"one below the newest", []string{"idempotency_keys"}, "idempotency_keys"},
 		// Two that later migrations do not build on (0015 alters uploads,
-		// 0016 moves 0010's reaction_counts, 0021 makes 0013's triggers
+		// 0016 moves 0010's reaction_counts, 0022 makes 0013's triggers
 		// again).
 		{"two apart", []string{"user_profiles", "webhooks"}, "user_profiles"},
 		{"none", nil, "schema_migrations"},

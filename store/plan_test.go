@@ -376,7 +376,7 @@ func planCases(s *Store, seed planSeed) []planCase {
 		args:   []any{0, seed.tenantID, seed.roomID, "alice", 1, seed.tenantID, seed.roomID, "bob"},
 		tables: []string{"room_members"}, subqueries: []string{"v"}})
 	// A replay's lookup: through the partial index of the messages with a
-	// client_msg_id (0021), which client_msg_id = ? implies, then the row,
+	// client_msg_id (0022), which client_msg_id = ? implies, then the row,
 	// as through the UNIQUE constraint's index before.
 	cases = append(cases, planCase{name: "send: a client_msg_id's message", query: messageByClientIDSQL,
 		args: []any{seed.tenantID, seed.roomID, "alice", "c-1"}, tables: []string{"messages"}})

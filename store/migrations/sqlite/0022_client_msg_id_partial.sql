@@ -1,4 +1,4 @@
--- 0021_client_msg_id_partial: the uniqueness of a client_msg_id is kept by
+-- 0022_client_msg_id_partial: the uniqueness of a client_msg_id is kept by
 -- an index of the messages that have one, not by one of every message.
 --
 -- UNIQUE (room_id, sender_id, client_msg_id) indexed every message, those
