@@ -44,10 +44,10 @@ type sendResult struct {
 // sharing one transaction among the sends that queued up while the
 // previous one ran spreads the first two, and a batch's statements do the
 // work of all its sends at once: the room's counters are taken once per
-// room (its sends get consecutive seqs), membership is checked in one
-// query, the messages are stored in one INSERT and the senders' read
-// cursors moved in one UPDATE. A batch costs a few statements, not three
-// or four per send.
+// room (its sends get consecutive seqs), the senders' read cursors are
+// moved in one UPDATE that also tells which senders are members, and the
+// messages are stored in one INSERT. A batch costs a few statements, not
+// three or four per send.
 //
 // It adds no waiting: a batch is whatever queued up while the writer was
 // busy, so a lone send commits at once. Each send still gets its own seq,
@@ -88,7 +88,7 @@ const (
 	stmtAllocate                      // allocateRoomsSQL
 	stmtMembers                       // membersOfSQL
 	stmtInsert                        // insertMessagesSQL
-	stmtCursors                       // cursorUpdateSQL on last_ack
+	stmtCursors                       // sendCursorsSQL
 )
 
 type batchStmtState struct {
@@ -108,7 +108,7 @@ func (b batchStmt) sql() string {
 	case stmtInsert:
 		return insertMessagesSQL(b.rows)
 	case stmtCursors:
-		return cursorUpdateSQL(colLastAck, b.rows)
+		return sendCursorsSQL(b.rows)
 	}
 	panic(fmt.Sprintf("store: batch statement kind %d", b.kind))
 }
@@ -353,23 +353,36 @@ func (b *sendBatch) store() error {
 		return err
 	}
 	// Members only: a fresh send from anyone else has taken seqs it must
-	// give back, a replay is refused as a first send would be.
-	var checked []int
+	// give back, a replay is refused as a first send would be. Moving the
+	// fresh senders' read cursors tells which of them are members (on
+	// PostgreSQL the room's row is locked by now, so this sees every
+	// membership change committed before); a replay of a stored message is
+	// checked by a query of its own.
+	var moved, replays []int
 	for _, i := range b.live {
-		if _, ok := replayOf[i]; !ok && b.results[i].err == nil {
-			checked = append(checked, i)
+		if _, ok := replayOf[i]; ok || b.results[i].err != nil {
+			continue
+		}
+		if _, ok := stored[i]; ok {
+			replays = append(replays, i)
+		} else {
+			moved = append(moved, i)
 		}
 	}
-	outsiders, err := b.outsiders(checked)
+	outsiders, err := b.moveCursors(moved, rows)
 	if err != nil {
 		return err
 	}
-	for _, i := range outsiders {
+	if len(outsiders) > 0 {
+		refused = true
+	}
+	others, err := b.outsiders(replays)
+	if err != nil {
+		return err
+	}
+	for _, i := range append(outsiders, others...) {
 		if err := b.refuse(i); err != nil {
 			return err
-		}
-		if _, ok := stored[i]; !ok {
-			refused = true
 		}
 	}
 	// Parents, quotes and mentions, checked once the room is locked.
@@ -402,9 +415,6 @@ func (b *sendBatch) store() error {
 			row.Effects = effects[k]
 			rows[i] = row
 		}
-	}
-	if err := b.moveCursors(fresh, rows); err != nil {
-		return err
 	}
 	for _, i := range fresh {
 		b.results[i] = sendResult{row: rows[i], created: true}
@@ -625,12 +635,13 @@ func (b *sendBatch) insert(fresh []int, rows map[int]messageRow) error {
 	return nil
 }
 
-// moveCursors marks each sender's room read up to their last message of
-// the batch, in one statement.
-func (b *sendBatch) moveCursors(fresh []int, rows map[int]messageRow) error {
+// moveCursors marks each sender of sends read up to their last message of
+// the batch, in one statement, and returns those of sends whose sender is
+// not a member of the room (whose cursor it found no row for).
+func (b *sendBatch) moveCursors(sends []int, rows map[int]messageRow) ([]int, error) {
 	highest := map[memberKey]int64{}
 	var order []memberKey
-	for _, i := range fresh {
+	for _, i := range sends {
 		r := b.batch[i]
 		k := memberKey{r.tenantID, r.roomID, r.sender}
 		if _, ok := highest[k]; !ok {
@@ -639,17 +650,37 @@ func (b *sendBatch) moveCursors(fresh []int, rows map[int]messageRow) error {
 		highest[k] = max(highest[k], rows[i].Seq)
 	}
 	if len(order) == 0 {
-		return nil
+		return nil, nil
 	}
 	slices.SortFunc(order, compareMembers)
 	args := make([]any, 0, 4*len(order))
 	for _, k := range order {
 		args = append(args, k.tenantID, k.roomID, k.sender, highest[k])
 	}
-	if _, err := b.exec(batchStmt{kind: stmtCursors, rows: len(order)}, args...); err != nil {
-		return fmt.Errorf("advance ack: %w", err)
+	res, err := b.query(batchStmt{kind: stmtCursors, rows: len(order)}, args...)
+	if err != nil {
+		return nil, fmt.Errorf("advance ack: %w", err)
 	}
-	return nil
+	defer res.Close()
+	members := make(map[memberKey]bool, len(order))
+	for res.Next() {
+		var k memberKey
+		if err := res.Scan(&k.tenantID, &k.roomID, &k.sender); err != nil {
+			return nil, fmt.Errorf("advance ack: %w", err)
+		}
+		members[k] = true
+	}
+	if err := res.Err(); err != nil {
+		return nil, fmt.Errorf("advance ack: %w", err)
+	}
+	var out []int
+	for _, i := range sends {
+		r := b.batch[i]
+		if !members[memberKey{r.tenantID, r.roomID, r.sender}] {
+			out = append(out, i)
+		}
+	}
+	return out, nil
 }
 
 // stmt is s's state, its text rebound for the database on first use.

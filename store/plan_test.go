@@ -372,6 +372,9 @@ func planCases(s *Store, seed planSeed) []planCase {
 	cases = append(cases, planCase{name: "send: allocate seqs in rooms", query: allocateRoomsSQL(2),
 		args:   []any{s.nowMillis(), seed.tenantID, "room_other_7", 2, 2, seed.tenantID, seed.roomID, 3, 4},
 		tables: []string{"rooms"}, subqueries: []string{"v"}})
+	cases = append(cases, planCase{name: "send: the senders' cursors", query: sendCursorsSQL(2),
+		args:   []any{seed.tenantID, seed.roomID, "alice", 9, seed.tenantID, seed.roomID, "bob", 9},
+		tables: []string{"room_members"}, subqueries: []string{"v"}})
 	cases = append(cases, planCase{name: "send: members of the batch", query: membersOfSQL(2),
 		args:   []any{0, seed.tenantID, seed.roomID, "alice", 1, seed.tenantID, seed.roomID, "bob"},
 		tables: []string{"room_members"}, subqueries: []string{"v"}})

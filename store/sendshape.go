@@ -114,6 +114,20 @@ func allocateRoomsSQL(n int) string {
 		RETURNING rooms.tenant_id, rooms.id, rooms.last_seq, rooms.last_event_seq`
 }
 
+// sendCursorsSQL moves n senders' read cursors (last_ack) to their last
+// message of a batch and returns the (tenant, room, user) of each it found:
+// the senders that are members of the room. Its parameters are (tenant,
+// room, user, seq) per sender, listed in compareMembers' order, the order
+// in which PostgreSQL reads and locks the rows (TestQueryPlans). It is the
+// send's membership check, so it matches every member's row: a cursor
+// already past seq keeps its place.
+func sendCursorsSQL(n int) string {
+	return `UPDATE room_members SET last_ack = CASE WHEN room_members.last_ack < v.column4 THEN v.column4 ELSE room_members.last_ack END
+		FROM (VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, CAST(? AS BIGINT)), ", n), ", ") + `) AS v
+		WHERE room_members.room_id = v.column2 AND room_members.user_id = v.column3 AND room_members.tenant_id = v.column1
+		RETURNING room_members.tenant_id, room_members.room_id, room_members.user_id`
+}
+
 // insertMessagesSQL stores n message rows, every column a parameter
 // (sendValues, row after row).
 func insertMessagesSQL(n int) string {

@@ -56,6 +56,7 @@ func TestSendShape(t *testing.T) {
 		{"allocateRoomsSQL(2)", allocateRoomsSQL(2), 9},
 		{"advanceAckSQL", advanceAckSQL, 5},
 		{"membersOfSQL(2)", membersOfSQL(2), 8},
+		{"sendCursorsSQL(2)", sendCursorsSQL(2), 8},
 	}
 	for _, p := range params {
 		if got := strings.Count(p.query, "?"); got != p.args {
