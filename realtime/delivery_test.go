@@ -685,3 +685,66 @@ func TestReactionPinAndProfileFrames(t *testing.T) {
 		})
 	}
 }
+
+// TestRecipientsFollowConnections: a room's events reach the connections
+// there are at each event, though the hub keeps a room's recipients from
+// one event to the next: a device that connects, one that closes and a
+// watcher that subscribes, each between two messages of the room.
+func TestRecipientsFollowConnections(t *testing.T) {
+	e := newEnv(t, realtime.Config{ReceiptsInterval: time.Hour})
+	group := e.room(store.RoomGroup, "alice", "bob")
+	channel := e.room(store.RoomChannel, "alice")
+	a, _, _ := e.connect("alice")
+	b1, _, _ := e.connect("bob")
+	settle(t, a, b1)
+	sent := 0
+	send := func(room string) string {
+		t.Helper()
+		sent++
+		content := fmt.Sprintf("m%d", sent)
+		a.send(map[string]any{"type": "send_message", "room_id": room, "content": content})
+		a.until()
+		return content
+	}
+	messages := func(c *client) []string {
+		t.Helper()
+		var out []string
+		for _, f := range c.until() {
+			if f.Type == "message" {
+				out = append(out, f.str("content"))
+			}
+		}
+		return out
+	}
+	expect := func(name string, c *client, want ...string) {
+		t.Helper()
+		if got := messages(c); !slices.Equal(got, want) {
+			t.Errorf("%s got messages %v, want %v", name, got, want)
+		}
+	}
+
+	m := send(group)
+	expect("bob's first device", b1, m)
+
+	b2, _, _ := e.connect("bob") // after the room's recipients were found
+	settle(t, b2)
+	m = send(group)
+	expect("bob's first device", b1, m)
+	expect("bob's second device", b2, m)
+
+	if err := b1.ws.Close(websocket.StatusNormalClosure, ""); err != nil {
+		t.Fatal(err)
+	}
+	m = send(group)
+	expect("bob's second device, the first closed", b2, m)
+
+	send(channel)
+	b2.send(map[string]any{"type": "subscribe", "room_id": channel})
+	b2.until()
+	m = send(channel)
+	expect("a watcher subscribed since", b2, m)
+	b2.send(map[string]any{"type": "unsubscribe", "room_id": channel})
+	b2.until()
+	send(channel)
+	expect("a watcher no more", b2)
+}

@@ -38,7 +38,10 @@
 // Receipts event per room, never one per ack or delivered.
 //
 // Recipients and queues (conn.go): recipients are collected under a read
-// lock of the hub and the lock released before anything is queued. Each
+// lock of the hub and the lock released before anything is queued. A
+// room's recipients are kept from one of its events to the next while
+// its members and the hub's connections and watchers stay as they were
+// (roomOrder.conns, Hub.connsGen). Each
 // connection has a bounded queue and no writer while it is empty; enqueue
 // never blocks: a full queue closes the connection (1013) once,
 // asynchronously, and the client catches up on reconnect. Presence and

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -242,6 +243,10 @@ type Hub struct {
 	// cannot pass the cap together.
 	joining  map[userKey]int
 	watchers map[roomKey]map[*conn]struct{}
+	// connsGen counts the changes to users and watchers, made under mu:
+	// a room's recipients found at one count are still its recipients
+	// while it stands (see roomOrder.conns).
+	connsGen atomic.Uint64
 	// presence keeps the users connected, in their grace, or gone offline
 	// (at most PresenceMemory of those: see forgetOfflineLocked), for
 	// last_seen.
@@ -415,6 +420,7 @@ func (h *Hub) register(c *conn) (p *presence, decision uint64, came, ok bool) {
 	}
 	h.conns[c] = struct{}{}
 	h.users[k] = append(h.users[k], c)
+	h.connsGen.Add(1)
 	h.openedLocked(c.tenantID)
 	p, decision, came = h.connectedLocked(k)
 	return p, decision, came, true
@@ -427,6 +433,7 @@ func (h *Hub) unregister(c *conn) {
 		h.closedLocked(c.tenantID)
 	}
 	delete(h.conns, c)
+	h.connsGen.Add(1)
 	k := userKey{c.tenantID, c.userID}
 	cs := h.users[k]
 	for i := range cs {
@@ -461,6 +468,7 @@ func (h *Hub) watch(c *conn, roomID string) {
 		h.watchers[k] = make(map[*conn]struct{})
 	}
 	h.watchers[k][c] = struct{}{}
+	h.connsGen.Add(1)
 	if c.watching == nil {
 		c.watching = make(map[string]struct{})
 	}
@@ -476,6 +484,7 @@ func (h *Hub) unwatch(c *conn, roomID string) {
 func (h *Hub) unwatchLocked(c *conn, roomID string) {
 	k := roomKey{c.tenantID, roomID}
 	delete(h.watchers[k], c)
+	h.connsGen.Add(1)
 	if len(h.watchers[k]) == 0 {
 		delete(h.watchers, k)
 	}
@@ -610,8 +619,16 @@ func (h *Hub) recipients(tenantID string, users []string, room, except string) [
 // message's fan-out finds the connections that owe an ack in the same pass
 // (see owing).
 func (h *Hub) recipientsSplit(tenantID string, users []string, room, except string) (out []*conn, ofUsers int) {
+	out, ofUsers, _ = h.recipientsAt(tenantID, users, room, except)
+	return out, ofUsers
+}
+
+// recipientsAt is recipientsSplit that also returns connsGen as of the
+// connections it found.
+func (h *Hub) recipientsAt(tenantID string, users []string, room, except string) (out []*conn, ofUsers int, gen uint64) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
+	gen = h.connsGen.Load()
 	// Sized for a connection per user up front: growing the map and the
 	// slice a step at a time was most of this function's cost at a
 	// 1,000-member fan-out.
@@ -635,7 +652,7 @@ func (h *Hub) recipientsSplit(tenantID string, users []string, room, except stri
 			add(c)
 		}
 	}
-	return out, ofUsers
+	return out, ofUsers, gen
 }
 
 // userConns returns a copy of one user's connections: recipients for a
