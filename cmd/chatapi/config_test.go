@@ -169,3 +169,30 @@ func TestLoadConfigDemo(t *testing.T) {
 		})
 	}
 }
+
+// The collector's target: ChatAPI's own unless GOGC is set, in which case
+// the runtime's reading of it stands.
+func TestGCPercent(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		gogc string
+		pct  int
+		set  bool
+	}{
+		{name: "GOGC unset", pct: defaultGCPercent, set: true},
+		{name: "GOGC a number", gogc: "50"},
+		{name: "GOGC off", gogc: "off"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pct, set := gcPercent(func(k string) string {
+				if k == "GOGC" {
+					return tc.gogc
+				}
+				return ""
+			})
+			if pct != tc.pct || set != tc.set {
+				t.Errorf("gcPercent = %d, %v; want %d, %v", pct, set, tc.pct, tc.set)
+			}
+		})
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,6 +55,23 @@ func main() {
 		fmt.Fprintln(os.Stderr, "chatapi:", err)
 		os.Exit(1)
 	}
+}
+
+// defaultGCPercent is the garbage collector's target when GOGC is not set:
+// the heap may grow to three times what is live before a collection, not
+// Go's two. A send on SQLite allocates ~100 µs of short-lived objects per
+// message, and at Go's default the collector took ~9 % of the server's CPU
+// (BENCHMARKS.md, "Send on SQLite, the collector"); idle connections cost
+// ~9 % more memory for it.
+const defaultGCPercent = 200
+
+// gcPercent is the GC target to set at start: defaultGCPercent, unless
+// GOGC is set, which the runtime has applied already.
+func gcPercent(getenv func(string) string) (int, bool) {
+	if getenv("GOGC") != "" {
+		return 0, false
+	}
+	return defaultGCPercent, true
 }
 
 // config is everything the process is told at start.
@@ -235,6 +253,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cfg, err := loadConfig(args, getenv)
 	if err != nil {
 		return err
+	}
+	if pct, ok := gcPercent(getenv); ok {
+		debug.SetGCPercent(pct)
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 
