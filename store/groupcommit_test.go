@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"hash/maphash"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/chatapi/chatapi/store/pgtest"
 )
@@ -186,5 +188,75 @@ func TestSendsForKeepsARoomOnOneCommitter(t *testing.T) {
 	}
 	if len(used) != len(s.sends) {
 		t.Errorf("64 rooms used %d of %d committers", len(used), len(s.sends))
+	}
+}
+
+// TestCommitBatchesLinger: a batch that lingers takes in what arrives
+// meanwhile, up to what linger asks for; without a linger each request
+// that finds the writer idle is a batch of its own.
+func TestCommitBatchesLinger(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		linger func([]int) time.Duration
+		want   []int // batch sizes
+	}{
+		{name: "no linger", want: []int{1, 1, 1}},
+		{name: "lingers until three", linger: func(b []int) time.Duration {
+			if len(b) < 3 {
+				return time.Minute
+			}
+			return 0
+		}, want: []int{3}},
+		{name: "linger ends", linger: func([]int) time.Duration { return 30 * time.Millisecond }, want: []int{1, 1, 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reqs, stop, sizes := make(chan int), make(chan struct{}), make(chan int, 3)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				commitBatches(reqs, stop, 10, tc.linger, func(b []int) { sizes <- len(b) })
+			}()
+			defer func() { close(stop); <-done }()
+			for i := range 3 {
+				reqs <- i
+				// The next comes well after this one was taken; with "linger
+				// ends" after its 30 ms linger, too.
+				time.Sleep(60 * time.Millisecond)
+			}
+			var got []int
+			for range tc.want {
+				select {
+				case n := <-sizes:
+					got = append(got, n)
+				case <-time.After(5 * time.Second):
+					t.Fatalf("batches %v, want %v", got, tc.want)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("batches %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// The group committer lingers only where the database has a linger, while
+// sends stream in, and for a batch smaller than sendLingerBatch.
+func TestSendLingerFor(t *testing.T) {
+	for _, tc := range []struct {
+		linger    time.Duration
+		streaming bool
+		n         int
+		want      time.Duration
+	}{
+		{linger: sendLinger, streaming: false, n: 1, want: 0},
+		{linger: sendLinger, streaming: true, n: 1, want: sendLinger},
+		{linger: sendLinger, streaming: true, n: sendLingerBatch - 1, want: sendLinger},
+		{linger: sendLinger, streaming: true, n: sendLingerBatch, want: 0},
+		{linger: sendLinger, streaming: false, n: sendLingerBatch - 1, want: 0},
+		{linger: 0, streaming: true, n: 1, want: 0},
+	} {
+		if got := sendLingerFor(tc.linger, tc.streaming, tc.n); got != tc.want {
+			t.Errorf("sendLingerFor(%v, %v, %d) = %v, want %v", tc.linger, tc.streaming, tc.n, got, tc.want)
+		}
 	}
 }

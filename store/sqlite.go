@@ -90,6 +90,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		searchMatch:       sqliteSearchMatch,
 		// One writer.
 		sendShards: 1,
+		sendLinger: sendLinger,
 	}}, nil
 }
 

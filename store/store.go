@@ -55,6 +55,9 @@ type dialect struct {
 	isUniqueViolation func(err error) bool
 	// sendShards is how many group committers store sends side by side.
 	sendShards int
+	// sendLinger is how long a group commit that streams waits for more
+	// sends (see sendLinger); 0 for none.
+	sendLinger time.Duration
 	// eventsInOrder puts the two sides of a read of a room's log together
 	// (see readEventsQuery): the first limit of their rows, by event_seq.
 	// Each side is a SELECT that takes the arguments side and reads in
