@@ -26,8 +26,8 @@ const maxSendBatch = 64
 // (each room's leaf of the messages, of its indexes and of the search
 // index, a segment of the full-text index) were written to the WAL for
 // five messages instead of twelve, and the commit's statements and locks
-// paid as often. With it batches hold about twelve, and the server sends
-// ~15 % more on the same CPU (BENCHMARKS.md, "Send on SQLite: the
+// paid as often. With it batches hold about twelve, and the server sent
+// 13 % more (BENCHMARKS.md, "Send on SQLite: the collector and the
 // batches"). PostgreSQL's committers do not linger: there the same
 // linger sent 12 % less.
 const (

@@ -59,10 +59,11 @@ func main() {
 
 // defaultGCPercent is the garbage collector's target when GOGC is not set:
 // the heap may grow to three times what is live before a collection, not
-// Go's two. A send on SQLite allocates ~100 µs of short-lived objects per
-// message, and at Go's default the collector took ~9 % of the server's CPU
-// (BENCHMARKS.md, "Send on SQLite, the collector"); idle connections cost
-// ~9 % more memory for it.
+// Go's two. A send allocates short-lived objects all along the HTTP path
+// and the group committer; at Go's default the collector took ~9 % of the
+// server's CPU under the send load, and the server sent 14 % more with
+// this (BENCHMARKS.md, "Send on SQLite: the collector and the batches");
+// idle connections cost ~9 % more memory for it.
 const defaultGCPercent = 200
 
 // gcPercent is the GC target to set at start: defaultGCPercent, unless
