@@ -9,8 +9,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/chatapi/chatapi/store/pgtest"
 )
 
 // TestGroupCommitBatch hands the group committer, on each database, batches
@@ -25,15 +23,7 @@ func TestGroupCommitBatch(t *testing.T) {
 			WHEN NEW.content = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END`)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		if testPostgres.err != nil {
-			pgtest.Unavailable(t, testPostgres.err)
-		}
-		url, drop, err := pgtest.NewSchema(t.Context(), testPostgres.url, "")
-		if err != nil {
-			t.Fatalf("NewSchema: %v", err)
-		}
-		t.Cleanup(drop)
-		s := openPlanStore(t, url)
+		s := openPostgresPlanStore(t)
 		testGroupCommitBatch(t, s, `ALTER TABLE messages ADD CONSTRAINT refuse_poison CHECK (content <> 'poison')`)
 	})
 }

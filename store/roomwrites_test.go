@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/chatapi/chatapi/store/pgtest"
 )
 
 // TestSendWritesNoIndexedRoomColumn holds migration 0021: no index of rooms
@@ -39,15 +37,7 @@ func TestSendWritesNoIndexedRoomColumn(t *testing.T) {
 		}, `SELECT il.name, COALESCE(m.sql, '') || ' ' || (SELECT group_concat(ii.name, ' ') FROM pragma_index_info(il.name) ii)
 			FROM pragma_index_list('rooms') il LEFT JOIN sqlite_master m ON m.type = 'index' AND m.name = il.name`, false},
 		{"postgres", func(t *testing.T) *Store {
-			if testPostgres.err != nil {
-				pgtest.Unavailable(t, testPostgres.err)
-			}
-			url, drop, err := pgtest.NewSchema(t.Context(), testPostgres.url, "")
-			if err != nil {
-				t.Fatalf("NewSchema: %v", err)
-			}
-			t.Cleanup(drop)
-			return openPlanStore(t, url)
+			return openPostgresPlanStore(t)
 		}, `SELECT i.relname, pg_get_indexdef(x.indexrelid)
 			FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = 'rooms'::regclass`, true},
 	}

@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/chatapi/chatapi/store/pgtest"
 )
 
 // TestSearchPlans asks each database how it runs SearchMessages' query,
@@ -32,15 +30,7 @@ func TestSearchPlans(t *testing.T) {
 		})
 	})
 	t.Run("postgres", func(t *testing.T) {
-		if testPostgres.err != nil {
-			pgtest.Unavailable(t, testPostgres.err)
-		}
-		url, drop, err := pgtest.NewSchema(t.Context(), testPostgres.url, "")
-		if err != nil {
-			t.Fatalf("NewSchema: %v", err)
-		}
-		t.Cleanup(drop)
-		s := openPlanStore(t, url)
+		s := openPostgresPlanStore(t)
 		seed := seedPlanData(t, s, postgresPlanSize)
 		seedSearchPlanData(t, s, seed)
 		// As autovacuum leaves tables after a bulk insert: with statistics,

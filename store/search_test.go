@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/chatapi/chatapi/store/pgtest"
 )
 
 // TestSearchFilters pages through SearchMessages with each filter on the
@@ -21,15 +19,7 @@ func TestSearchFilters(t *testing.T) {
 		checkSearchFilters(t, s, seed)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		if testPostgres.err != nil {
-			pgtest.Unavailable(t, testPostgres.err)
-		}
-		url, drop, err := pgtest.NewSchema(t.Context(), testPostgres.url, "")
-		if err != nil {
-			t.Fatalf("NewSchema: %v", err)
-		}
-		t.Cleanup(drop)
-		s := openPlanStore(t, url)
+		s := openPostgresPlanStore(t)
 		seed := seedPlanData(t, s, sqlitePlanSize)
 		seedSearchPlanData(t, s, seed)
 		checkSearchFilters(t, s, seed)
