@@ -4,12 +4,13 @@
 --
 -- The key made PostgreSQL check every search row the insert trigger
 -- writes: a lookup of the message just inserted and a FOR KEY SHARE lock
--- on it, a write to its tuple and WAL, for every message sent. Only
+-- on its tuple, for every message sent. Only
 -- messages_search_insert writes message_search, from the messages it is
 -- given, so the key guarded nothing the trigger does not; its ON DELETE
 -- CASCADE is what the new trigger does. Measured: a send load (loadgen
--- -scenario send -c 32 -g 8 -d 10s, fsync on) sent 20 % more without it
--- (BENCHMARKS.md, "PostgreSQL send: the search row's foreign key").
+-- -scenario send -c 32 -g 8 -d 10s, fsync on) sent 20-47 % more without it,
+-- in two sets of alternated runs (BENCHMARKS.md, "PostgreSQL send: the
+-- search row's foreign key").
 -- TestSearchRowFollowsItsMessage holds the delete on both databases.
 
 ALTER TABLE message_search DROP CONSTRAINT message_search_room_id_seq_fkey;
