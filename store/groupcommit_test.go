@@ -32,14 +32,7 @@ func TestGroupCommitBatch(t *testing.T) {
 // refuse to store a message whose content is "poison".
 func testGroupCommitBatch(t *testing.T, s *Store, poison string) {
 	ctx := t.Context()
-	tn, err := s.CreateTenant(ctx, "t", 0, "hash")
-	if err != nil {
-		t.Fatalf("CreateTenant: %v", err)
-	}
-	room, err := s.CreateRoom(ctx, tn.ID, "alice", NewRoom{Type: RoomGroup, Members: []string{"bob"}})
-	if err != nil {
-		t.Fatalf("CreateRoom: %v", err)
-	}
+	tn, room := newGroupRoom(t, s)
 	other, err := s.CreateRoom(ctx, tn.ID, "bob", NewRoom{Type: RoomGroup, Members: []string{"carol"}})
 	if err != nil {
 		t.Fatalf("CreateRoom: %v", err)

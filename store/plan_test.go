@@ -114,6 +114,21 @@ func openPostgresPlanStore(t *testing.T) *Store {
 	return openPlanStore(t, url)
 }
 
+// newGroupRoom creates a tenant and, in it, a group room of alice (its
+// admin) and bob.
+func newGroupRoom(t *testing.T, s *Store) (Tenant, Room) {
+	t.Helper()
+	tn, err := s.CreateTenant(t.Context(), "t", 0, "hash")
+	if err != nil {
+		t.Fatalf("CreateTenant: %v", err)
+	}
+	room, err := s.CreateRoom(t.Context(), tn.ID, "alice", NewRoom{Type: RoomGroup, Members: []string{"bob"}})
+	if err != nil {
+		t.Fatalf("CreateRoom: %v", err)
+	}
+	return tn, room
+}
+
 func openPlanStore(t *testing.T, url string) *Store {
 	t.Helper()
 	s, err := Open(t.Context(), url)

@@ -82,14 +82,7 @@ func TestSendWritesNoIndexedRoomColumn(t *testing.T) {
 // transaction of its own and asks PostgreSQL how it updated the row.
 func checkHeapOnlyAllocate(t *testing.T, s *Store) {
 	ctx := t.Context()
-	tn, err := s.CreateTenant(ctx, "t", 0, "hash")
-	if err != nil {
-		t.Fatalf("CreateTenant: %v", err)
-	}
-	room, err := s.CreateRoom(ctx, tn.ID, "alice", NewRoom{Type: RoomGroup, Members: []string{"bob"}})
-	if err != nil {
-		t.Fatalf("CreateRoom: %v", err)
-	}
+	tn, room := newGroupRoom(t, s)
 	tx, err := s.w.BeginTxx(ctx, nil)
 	if err != nil {
 		t.Fatalf("begin: %v", err)

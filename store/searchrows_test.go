@@ -21,14 +21,7 @@ func TestSearchRowFollowsItsMessage(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := c.open(t)
 			ctx := t.Context()
-			tn, err := s.CreateTenant(ctx, "t", 0, "hash")
-			if err != nil {
-				t.Fatalf("CreateTenant: %v", err)
-			}
-			room, err := s.CreateRoom(ctx, tn.ID, "alice", NewRoom{Type: RoomGroup, Members: []string{"bob"}})
-			if err != nil {
-				t.Fatalf("CreateRoom: %v", err)
-			}
+			tn, room := newGroupRoom(t, s)
 			for _, content := range []string{"walrus one", "walrus two", "walrus three"} {
 				if _, _, err := s.SendMessage(ctx, tn.ID, "alice", room.ID, NewMessage{Content: content}); err != nil {
 					t.Fatalf("SendMessage: %v", err)
