@@ -171,7 +171,7 @@ func (w *activityWriter) run() {
 // not at all. Without the linger a batch was what arrived during the
 // previous transaction, about two rows while 10,000 clients connected:
 // thousands of transactions, still a tenth of the server's CPU.
-func lingerUnawaited(batch []*activityRequest) time.Duration {
+func lingerUnawaited(_ int, batch []*activityRequest) time.Duration {
 	if slices.ContainsFunc(batch, func(r *activityRequest) bool { return r.done != nil }) {
 		return 0
 	}

@@ -186,15 +186,13 @@ func (w *cursorWriter) run() {
 	defer close(w.done)
 	// The previous batch held more than one move: moves are streaming in,
 	// so the next batch lingers for more.
-	streaming := false
-	linger := func([]*cursorRequest) time.Duration {
-		if streaming {
+	linger := func(prev int, _ []*cursorRequest) time.Duration {
+		if prev > 1 {
 			return cursorLinger
 		}
 		return 0
 	}
 	commitBatches(w.reqs, w.stop, maxCursorBatch, linger, func(batch []*cursorRequest) {
-		streaming = len(batch) > 1
 		for i, res := range w.commit(batch) {
 			batch[i].done <- res
 		}

@@ -171,14 +171,10 @@ func (g *groupCommitter) close() error {
 
 func (g *groupCommitter) run() {
 	defer close(g.done)
-	streaming := false // the previous batch held more than one send
-	linger := func(batch []*sendRequest) time.Duration {
-		return sendLingerFor(g.s.dialect.sendLinger, streaming, len(batch))
+	linger := func(prev int, batch []*sendRequest) time.Duration {
+		return sendLingerFor(g.s.dialect.sendLinger, prev > 1, len(batch))
 	}
-	commitBatches(g.reqs, g.stop, maxSendBatch, linger, func(batch []*sendRequest) {
-		streaming = len(batch) > 1
-		g.commit(batch)
-	})
+	commitBatches(g.reqs, g.stop, maxSendBatch, linger, g.commit)
 }
 
 // sendLingerFor is how long a batch of n sends waits for more, given the
@@ -194,10 +190,12 @@ func sendLingerFor(linger time.Duration, streaming bool, n int) time.Duration {
 // request, gathers whatever else queued meanwhile (up to max), hands the
 // batch to commit, and starts over, until stop is closed. What queues while
 // one batch commits shares the next one; a lone request commits at once,
-// unless linger (nil for none) says, of the batch gathered so far, how long
-// to wait for more before committing it (0: no wait).
-func commitBatches[R any](reqs <-chan R, stop <-chan struct{}, max int, linger func([]R) time.Duration, commit func([]R)) {
+// unless linger (nil for none) says, of the batch gathered so far and the
+// size of the previous batch (0 before the first), how long to wait for
+// more before committing it (0: no wait).
+func commitBatches[R any](reqs <-chan R, stop <-chan struct{}, max int, linger func(prev int, batch []R) time.Duration, commit func([]R)) {
 	batch := make([]R, 0, max)
+	prev := 0
 	var timer *time.Timer
 	for {
 		select {
@@ -218,7 +216,7 @@ func commitBatches[R any](reqs <-chan R, stop <-chan struct{}, max int, linger f
 			if linger == nil {
 				break
 			}
-			d := linger(batch)
+			d := linger(prev, batch)
 			if d <= 0 {
 				break
 			}
@@ -244,6 +242,7 @@ func commitBatches[R any](reqs <-chan R, stop <-chan struct{}, max int, linger f
 			timer.Stop()
 		}
 		commit(batch)
+		prev = len(batch)
 		clear(batch)
 		batch = batch[:0]
 	}

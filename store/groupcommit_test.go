@@ -180,17 +180,17 @@ func TestSendsForKeepsARoomOnOneCommitter(t *testing.T) {
 func TestCommitBatchesLinger(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		linger func([]int) time.Duration
+		linger func(prev int, batch []int) time.Duration
 		want   []int // batch sizes
 	}{
 		{name: "no linger", want: []int{1, 1, 1}},
-		{name: "lingers until three", linger: func(b []int) time.Duration {
+		{name: "lingers until three", linger: func(_ int, b []int) time.Duration {
 			if len(b) < 3 {
 				return time.Minute
 			}
 			return 0
 		}, want: []int{3}},
-		{name: "linger ends", linger: func([]int) time.Duration { return 30 * time.Millisecond }, want: []int{1, 1, 1}},
+		{name: "linger ends", linger: func(int, []int) time.Duration { return 30 * time.Millisecond }, want: []int{1, 1, 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			reqs, stop, sizes := make(chan int), make(chan struct{}), make(chan int, 3)
