@@ -30,6 +30,8 @@ func testSearchMessages(t *testing.T, databaseURL string) {
 	tn.send("bob", group.RoomId, "Un café crème, s'il vous plaît")
 	tn.send("alice", group.RoomId, xss)
 	tn.send("alice", group.RoomId, "東京タワー に 行きました")
+	tn.send("alice", group.RoomId, "Write to ops@example.com, see docs/setup/guide")
+	tn.send("bob", group.RoomId, "Écrivez à ops@exemple.fr, voir docs/installation")
 	tn.send("alice", channel.RoomId, "channel announcement")
 	tn.send("carol", private.RoomId, "carol's quick secret")
 	otherRoom := other.createRoom("alice", chatclient.RoomTypeGroup)
@@ -75,6 +77,8 @@ func testSearchMessages(t *testing.T, databaseURL string) {
 		{"phrase out of order", "alice", `"dog lazy"`, nil, ""},
 		{"prefix", "alice", "jum*", []string{"The quick brown fox jumps over the lazy dog"}, "The quick brown fox <mark>jumps</mark> over the lazy dog"},
 		{"accent folded", "alice", "cafe CREME", []string{"Un café crème, s'il vous plaît"}, "Un <mark>café</mark> <mark>crème</mark>, s&#39;il vous plaît"},
+		{"punctuation splits words", "alice", "example guide", []string{"Write to ops@example.com, see docs/setup/guide"}, "Write to ops@<mark>example</mark>.com, see docs/setup/<mark>guide</mark>"},
+		{"punctuation splits words beside accents", "alice", "exemple installation", []string{"Écrivez à ops@exemple.fr, voir docs/installation"}, ""},
 		{"CJK run", "alice", "東京*", []string{"東京タワー に 行きました"}, "<mark>東京タワー</mark> に 行きました"},
 		{"CJK inside a run", "alice", "タワー", nil, ""},
 		{"markup is escaped", "alice", "onerror", []string{xss}, `Deploy &lt;img src=x <mark>onerror</mark>=alert(1)&gt; &amp; &#34;quote&#34;`},
