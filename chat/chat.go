@@ -7,6 +7,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/chatapi/chatapi/event"
@@ -106,10 +107,21 @@ func (s *Service) SendMessage(ctx context.Context, tenantID, sender, roomID stri
 		return store.Message{}, false, err
 	}
 	m.Content = v.Content
-	if verdict.Shadow {
-		return s.sendShadow(ctx, tenantID, sender, roomID, m, confirm)
+	for {
+		if verdict.Shadow {
+			return s.sendShadow(ctx, tenantID, sender, roomID, m, confirm)
+		}
+		m.RulesDeferred = verdict.Deferred
+		msg, created, err = s.store.SendMessage(ctx, tenantID, sender, roomID, m)
+		if !errors.Is(err, store.ErrRulesChanged) {
+			break
+		}
+		// The tenant gained moderation state after CheckSend deferred its
+		// rules; the store has forgotten it, so this reads them.
+		if verdict, err = s.store.CheckSend(ctx, tenantID, sender, roomID); err != nil {
+			return store.Message{}, false, err
+		}
 	}
-	msg, created, err = s.store.SendMessage(ctx, tenantID, sender, roomID, m)
 	if err != nil {
 		return store.Message{}, false, err
 	}

@@ -45,7 +45,20 @@ type operation struct {
 	// bodyLimit, when above the service's, is the operation's own bound
 	// on request bodies (x-body-limit in the contract).
 	bodyLimit int64
+	// bansChecked: the operation's own rules refuse a user banned from the
+	// tenant, so authentication does not read the ban first (see
+	// rulesReadBans).
+	bansChecked bool
 }
+
+// rulesReadBans are the operations (keyed as operationsOf keys them) whose
+// rules read the caller's tenant ban themselves. A send's rules
+// (chat.Service.SendMessage, CheckSend) refuse a banned sender with the
+// same 403 as authentication does, or, on PostgreSQL for a tenant without
+// moderation state, check it in the send's transaction; reading it at
+// authentication as well was a second query per message (BENCHMARKS.md,
+// "PostgreSQL send: the rules read once per tenant").
+var rulesReadBans = map[string]bool{"POST /rooms/{room_id}/messages": true}
 
 // operationsOf reads every operation's security requirement from the spec,
 // so that who may call what is decided by the contract itself. The map is
@@ -63,11 +76,12 @@ func operationsOf(spec *openapi3.T) (map[string]operation, error) {
 				return nil, fmt.Errorf("%s %s: %w", method, path, err)
 			}
 			ops[method+" "+path] = operation{
-				auth:       kind,
-				hasBody:    op.RequestBody != nil,
-				idempotent: takesIdempotencyKey(item, op),
-				validate:   validateRequests(spec, path, item, method, op),
-				bodyLimit:  bodyLimitOf(op),
+				auth:        kind,
+				hasBody:     op.RequestBody != nil,
+				idempotent:  takesIdempotencyKey(item, op),
+				validate:    validateRequests(spec, path, item, method, op),
+				bodyLimit:   bodyLimitOf(op),
+				bansChecked: rulesReadBans[method+" "+path],
 			}
 		}
 	}
@@ -186,8 +200,10 @@ var (
 )
 
 // authenticate checks the credentials an operation asks for and, for tenant
-// operations, applies the tenant's rate limit and records the principal.
-func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
+// operations, refuses a user banned from the tenant (unless bansChecked:
+// the operation does), applies the tenant's rate limit and records the
+// principal.
+func (s *Server) authenticate(kind authKind, bansChecked bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		switch kind {
 		case authMaster:
@@ -203,8 +219,10 @@ func (s *Server) authenticate(kind authKind) echo.MiddlewareFunc {
 				if err != nil {
 					return err
 				}
-				if err := s.refuseBanned(c.Request().Context(), p); err != nil {
-					return err
+				if !bansChecked {
+					if err := s.refuseBanned(c.Request().Context(), p); err != nil {
+						return err
+					}
 				}
 				if err := s.admit(c, p); err != nil {
 					return err

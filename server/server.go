@@ -275,7 +275,7 @@ func New(cfg Config, st Store, pub Publisher) (*echo.Echo, error) {
 		if op.bodyLimit > cfg.BodyLimit {
 			limit = limitBody(op.bodyLimit)
 		}
-		mw := []echo.MiddlewareFunc{s.authenticate(op.auth), limit, requireJSON(op.hasBody)}
+		mw := []echo.MiddlewareFunc{s.authenticate(op.auth, op.bansChecked), limit, requireJSON(op.hasBody)}
 		if op.validate != nil { // nil for a route the spec lacks: New refuses those
 			mw = append(mw, op.validate)
 		}

@@ -104,6 +104,7 @@ type batchStmtKind int
 const (
 	stmtClientID batchStmtKind = iota // messageByClientIDSQL
 	stmtAllocate                      // allocateRoomsSQL
+	stmtAllocateRules                 // allocateRoomsRulesSQL
 	stmtMembers                       // membersOfSQL
 	stmtInsert                        // insertMessagesSQL
 	stmtCursors                       // sendCursorsSQL
@@ -121,6 +122,8 @@ func (b batchStmt) sql() string {
 		return messageByClientIDSQL
 	case stmtAllocate:
 		return allocateRoomsSQL(b.rows)
+	case stmtAllocateRules:
+		return allocateRoomsRulesSQL(b.rows)
 	case stmtMembers:
 		return membersOfSQL(b.rows)
 	case stmtInsert:
@@ -490,10 +493,14 @@ func (b *sendBatch) allocate(fresh []int) (rows map[int]messageRow, refused bool
 		return nil, false, nil
 	}
 	byRoom := map[roomRef][]int{}
+	kind := stmtAllocate
 	for _, i := range fresh {
 		r := b.batch[i]
 		k := roomRef{r.tenantID, r.roomID}
 		byRoom[k] = append(byRoom[k], i)
+		if r.m.RulesDeferred && b.g.s.unmoderated != nil {
+			kind = stmtAllocateRules
+		}
 	}
 	rooms := slices.SortedFunc(maps.Keys(byRoom), func(a, b roomRef) int {
 		return cmp.Or(strings.Compare(a.tenantID, b.tenantID), strings.Compare(a.roomID, b.roomID))
@@ -508,16 +515,23 @@ func (b *sendBatch) allocate(fresh []int) (rows map[int]messageRow, refused bool
 		}
 		args = append(args, room.tenantID, room.roomID, len(byRoom[room]), events[room])
 	}
-	res, err := b.query(batchStmt{kind: stmtAllocate, rows: len(rooms)}, args...)
+	res, err := b.query(batchStmt{kind: kind, rows: len(rooms)}, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("allocate seqs: %w", err)
 	}
-	type seqs struct{ last, lastEvent int64 }
+	type seqs struct {
+		last, lastEvent int64
+		moderated       bool
+	}
 	taken := make(map[roomRef]seqs, len(rooms))
 	for res.Next() {
 		var room roomRef
 		var s seqs
-		if err := res.Scan(&room.tenantID, &room.roomID, &s.last, &s.lastEvent); err != nil {
+		dest := []any{&room.tenantID, &room.roomID, &s.last, &s.lastEvent}
+		if kind == stmtAllocateRules {
+			dest = append(dest, &s.moderated)
+		}
+		if err := res.Scan(dest...); err != nil {
 			res.Close()
 			return nil, false, fmt.Errorf("allocate seqs: %w", err)
 		}
@@ -539,6 +553,10 @@ func (b *sendBatch) allocate(fresh []int) (rows map[int]messageRow, refused bool
 			refused = true
 			continue
 		}
+		if s.moderated && b.refuseDeferred(room.tenantID, sends) {
+			refused = true
+			continue
+		}
 		n := int64(len(sends))
 		// A reply's thread.updated takes the event_seq after its message's.
 		eventSeq := s.lastEvent - events[room] + 1
@@ -552,6 +570,25 @@ func (b *sendBatch) allocate(fresh []int) (rows map[int]messageRow, refused bool
 		}
 	}
 	return rows, refused, nil
+}
+
+// refuseDeferred answers ErrRulesChanged to those of a room's sends whose
+// rules CheckSend deferred, now that the batch found their tenant
+// moderated, and reports whether there were any: the batch must then run
+// again without them, since they took seqs. The store forgets the tenant
+// as unmoderated, so the senders' next CheckSend reads the rules.
+func (b *sendBatch) refuseDeferred(tenantID string, sends []int) bool {
+	any := false
+	for _, i := range sends {
+		if b.batch[i].m.RulesDeferred {
+			b.results[i].err = ErrRulesChanged
+			any = true
+		}
+	}
+	if any {
+		b.g.s.unmoderated.forget(tenantID)
+	}
+	return any
 }
 
 // resolveRefs runs resolveRefs (threads.go) on the fresh sends that have a

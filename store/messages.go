@@ -180,6 +180,9 @@ func (s *Store) sendOne(ctx context.Context, tenantID, sender, roomID string, m 
 		if _, err := s.memberRoom(ctx, tx, tenantID, roomID, sender); err != nil {
 			return err
 		}
+		if err := s.checkDeferredRules(ctx, tx, tenantID, m); err != nil {
+			return err
+		}
 		if m.ClientMsgID != nil {
 			existing, err := s.messageByClientID(ctx, tx, tenantID, roomID, sender, *m.ClientMsgID)
 			if err == nil {

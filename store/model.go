@@ -25,6 +25,12 @@ var (
 	ErrGone          = errors.New("gone")
 	ErrSchemaTooNew  = errors.New("database schema is newer than this binary")
 	ErrUnknownDriver = errors.New("unsupported database url")
+	// ErrRulesChanged refuses a send whose rules CheckSend deferred
+	// (NewMessage.RulesDeferred) because its tenant has had moderation
+	// state since: nothing was stored; check the send again and resend.
+	// The service does (chat.Service.SendMessage); it never reaches a
+	// client.
+	ErrRulesChanged = errors.New("the tenant's moderation state changed: check the send again")
 )
 
 // InvalidError is a refused input, naming the field at fault. It wraps ErrInvalid.
@@ -268,6 +274,10 @@ type NewMessage struct {
 	// Attachments are ready uploads of the sender for the same room (at
 	// most MaxAttachments), each attached to one message only.
 	Attachments []string
+	// RulesDeferred is CheckSend's SendVerdict.Deferred: the send's
+	// transaction refuses it with ErrRulesChanged if the tenant has had
+	// moderation state since CheckSend's instance last looked.
+	RulesDeferred bool
 }
 
 // MessagePage selects ListMessages' page, always in ascending seq order:

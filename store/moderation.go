@@ -689,6 +689,11 @@ func checkRoomBan(ctx context.Context, tx *sqlx.Tx, tenantID, roomID, userID str
 type SendVerdict struct {
 	// Shadow: the sender is shadow-banned; their send goes to SendShadow.
 	Shadow bool
+	// Deferred: no rule was read, because the tenant had no moderation
+	// state when this instance last looked (PostgreSQL). The send carries
+	// it as NewMessage.RulesDeferred, and its transaction makes sure the
+	// tenant still has none (else ErrRulesChanged).
+	Deferred bool
 }
 
 // checkSendSQL reads, for one send, the room's controls, the sender's role,
@@ -728,9 +733,21 @@ func untilOf(ms int64) *time.Time {
 // (RetryError, 429), room admins exempt; a shadow-banned sender is let
 // through to SendShadow. A sender who is no member is left to the send to
 // refuse. Each send in slow mode records its time.
+//
+// On PostgreSQL, for a tenant that has never had moderation state, it
+// reads nothing and defers the rules to the send (SendVerdict.Deferred):
+// each instance remembers such tenants, and the send's transaction reads
+// tenants.moderated with the room's counters. A send that finds it set
+// stores nothing and answers ErrRulesChanged; the tenant is forgotten and
+// the rules read from then on. Reading them was a query of seven subplans
+// per message, a third of PostgreSQL's work per send (BENCHMARKS.md,
+// "PostgreSQL send: the rules read once per tenant").
 func (s *Store) CheckSend(ctx context.Context, tenantID, sender, roomID string) (SendVerdict, error) {
 	if free, err := s.moderationFree(ctx, tenantID); err != nil || free {
 		return SendVerdict{}, err
+	}
+	if free, err := s.unmoderatedTenant(ctx, tenantID); err != nil || free {
+		return SendVerdict{Deferred: free}, err
 	}
 	now := s.nowMillis()
 	var row struct {
@@ -775,6 +792,44 @@ func (s *Store) CheckSend(ctx context.Context, tenantID, sender, roomID string) 
 		}
 	}
 	return SendVerdict{Shadow: row.Banned.Valid && row.Banned.Int64 == 2}, nil
+}
+
+// unmoderatedTenant reports, on PostgreSQL, whether the tenant had no
+// moderation state (tenants.moderated) when this instance last looked;
+// false on SQLite, where moderationFree knows exactly.
+func (s *Store) unmoderatedTenant(ctx context.Context, tenantID string) (bool, error) {
+	if s.unmoderated == nil {
+		return false, nil
+	}
+	return s.unmoderated.load(tenantID, func() (bool, error) {
+		var moderated bool
+		err := s.r.GetContext(ctx, &moderated, s.r.Rebind(`SELECT moderated FROM tenants WHERE id = ?`), tenantID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("moderation state: %w", err)
+		}
+		return !moderated, nil
+	})
+}
+
+// checkDeferredRules is the send's check of rules CheckSend deferred, for
+// a send stored alone: ErrRulesChanged when its tenant has had moderation
+// state since. The room's row is locked by now.
+func (s *Store) checkDeferredRules(ctx context.Context, tx *sqlx.Tx, tenantID string, m NewMessage) error {
+	if !m.RulesDeferred || s.unmoderated == nil {
+		return nil
+	}
+	var moderated bool
+	if err := tx.GetContext(ctx, &moderated, tx.Rebind(`SELECT moderated FROM tenants WHERE id = ?`), tenantID); err != nil {
+		return fmt.Errorf("moderation state: %w", err)
+	}
+	if moderated {
+		s.unmoderated.forget(tenantID)
+		return ErrRulesChanged
+	}
+	return nil
 }
 
 // takeSlowModeSlot records a send of userID at now unless their last one

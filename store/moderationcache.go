@@ -47,9 +47,15 @@ func (s *Store) moderationFree(ctx context.Context, tenantID string) (bool, erro
 }
 
 // moderationChanged tells the cache, if any, that a transaction that may
-// have changed the tenant's moderation state has ended.
+// have changed the tenant's moderation state has ended. On PostgreSQL this
+// instance then reads the tenant's flag again (Store.unmoderatedTenant),
+// so its own changes apply to its next CheckSend; another instance's
+// apply through the send's transaction.
 func (s *Store) moderationChanged(tenantID string) {
 	if s.mods != nil {
 		s.mods.forget(tenantID)
+	}
+	if s.unmoderated != nil {
+		s.unmoderated.forget(tenantID)
 	}
 }

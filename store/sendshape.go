@@ -114,6 +114,14 @@ func allocateRoomsSQL(n int) string {
 		RETURNING rooms.tenant_id, rooms.id, rooms.last_seq, rooms.last_event_seq`
 }
 
+// allocateRoomsRulesSQL is allocateRoomsSQL that also returns whether each
+// room's tenant has had moderation state (tenants.moderated, PostgreSQL
+// only): a batch holding sends whose rules CheckSend deferred runs it.
+func allocateRoomsRulesSQL(n int) string {
+	return allocateRoomsSQL(n) + `,
+			(SELECT t.moderated FROM tenants t WHERE t.id = rooms.tenant_id)`
+}
+
 // sendCursorsSQL moves n senders' read cursors (last_ack) to their last
 // message of a batch and returns the (tenant, room, user) of each it found:
 // the senders that are members of the room. Its parameters are (tenant,

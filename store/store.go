@@ -33,6 +33,10 @@ type Store struct {
 	// mods caches which tenants have no moderation state on SQLite (see
 	// moderationFree); nil on PostgreSQL.
 	mods *writerCache[string, bool]
+	// unmoderated caches, on PostgreSQL, which tenants had no moderation
+	// state (tenants.moderated) when this instance last looked, for
+	// CheckSend; nil on SQLite.
+	unmoderated *writerCache[string, bool]
 	// notes caches which tenants have no notification recipients on
 	// SQLite (see notificationFree); nil on PostgreSQL.
 	notes *writerCache[string, bool]
@@ -128,6 +132,8 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		s.members = newMemberCache()
 		s.mods = newWriterCache[string, bool](maxCachedTenants)
 		s.notes = newWriterCache[string, bool](maxCachedTenants)
+	} else {
+		s.unmoderated = newWriterCache[string, bool](maxCachedTenants)
 	}
 	for range s.dialect.sendShards {
 		s.sends = append(s.sends, newGroupCommitter(s))
