@@ -578,17 +578,17 @@ func (b *sendBatch) allocate(fresh []int) (rows map[int]messageRow, refused bool
 // again without them, since they took seqs. The store forgets the tenant
 // as unmoderated, so the senders' next CheckSend reads the rules.
 func (b *sendBatch) refuseDeferred(tenantID string, sends []int) bool {
-	any := false
+	found := false
 	for _, i := range sends {
 		if b.batch[i].m.RulesDeferred {
 			b.results[i].err = ErrRulesChanged
-			any = true
+			found = true
 		}
 	}
-	if any {
+	if found {
 		b.g.s.unmoderated.forget(tenantID)
 	}
-	return any
+	return found
 }
 
 // resolveRefs runs resolveRefs (threads.go) on the fresh sends that have a

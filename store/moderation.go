@@ -740,8 +740,8 @@ func untilOf(ms int64) *time.Time {
 // tenants.moderated with the room's counters. A send that finds it set
 // stores nothing and answers ErrRulesChanged; the tenant is forgotten and
 // the rules read from then on. Reading them was a query of seven subplans
-// per message, a third of PostgreSQL's work per send (BENCHMARKS.md,
-// "PostgreSQL send: the rules read once per tenant").
+// and a round trip per message (BENCHMARKS.md, "PostgreSQL send: the rules
+// read once per tenant").
 func (s *Store) CheckSend(ctx context.Context, tenantID, sender, roomID string) (SendVerdict, error) {
 	if free, err := s.moderationFree(ctx, tenantID); err != nil || free {
 		return SendVerdict{}, err
@@ -794,6 +794,9 @@ func (s *Store) CheckSend(ctx context.Context, tenantID, sender, roomID string) 
 	return SendVerdict{Shadow: row.Banned.Valid && row.Banned.Int64 == 2}, nil
 }
 
+// tenantModeratedSQL reads tenants.moderated (PostgreSQL, migration 0025).
+const tenantModeratedSQL = `SELECT moderated FROM tenants WHERE id = ?`
+
 // unmoderatedTenant reports, on PostgreSQL, whether the tenant had no
 // moderation state (tenants.moderated) when this instance last looked;
 // false on SQLite, where moderationFree knows exactly.
@@ -803,7 +806,7 @@ func (s *Store) unmoderatedTenant(ctx context.Context, tenantID string) (bool, e
 	}
 	return s.unmoderated.load(tenantID, func() (bool, error) {
 		var moderated bool
-		err := s.r.GetContext(ctx, &moderated, s.r.Rebind(`SELECT moderated FROM tenants WHERE id = ?`), tenantID)
+		err := s.r.GetContext(ctx, &moderated, s.r.Rebind(tenantModeratedSQL), tenantID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, nil
 		}
@@ -822,7 +825,7 @@ func (s *Store) checkDeferredRules(ctx context.Context, tx *sqlx.Tx, tenantID st
 		return nil
 	}
 	var moderated bool
-	if err := tx.GetContext(ctx, &moderated, tx.Rebind(`SELECT moderated FROM tenants WHERE id = ?`), tenantID); err != nil {
+	if err := tx.GetContext(ctx, &moderated, tx.Rebind(tenantModeratedSQL), tenantID); err != nil {
 		return fmt.Errorf("moderation state: %w", err)
 	}
 	if moderated {
