@@ -16,16 +16,7 @@ import (
 // transaction; each moderation change made through instance B applies to
 // A's very next sends all the same.
 func TestRulesFollowAnotherInstance(t *testing.T) {
-	base, stop, err := pgtest.Start()
-	if err != nil {
-		pgtest.Unavailable(t, err)
-	}
-	t.Cleanup(stop)
-	url, drop, err := pgtest.NewSchema(t.Context(), base, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	url := pgtest.Schema(t)
 	open := func() *store.Store {
 		st, err := store.Open(t.Context(), url)
 		if err != nil {

@@ -494,17 +494,5 @@ type hubUnderTest interface {
 // started, a failure under CI=true).
 func onBothDatabases(t *testing.T, run func(t *testing.T, dbURL string)) {
 	t.Run("sqlite", func(t *testing.T) { run(t, "") })
-	t.Run("postgres", func(t *testing.T) {
-		base, stop, err := pgtest.Start()
-		if err != nil {
-			pgtest.Unavailable(t, err)
-		}
-		t.Cleanup(stop)
-		u, drop, err := pgtest.NewSchema(t.Context(), base, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(drop)
-		run(t, u)
-	})
+	t.Run("postgres", func(t *testing.T) { run(t, pgtest.Schema(t)) })
 }

@@ -103,6 +103,24 @@ func NewSchema(ctx context.Context, baseURL, name string) (schemaURL string, dro
 	return u.String(), drop, nil
 }
 
+// Schema gives t a fresh schema on a PostgreSQL server of its own (Start),
+// as a URL, and drops the schema and stops the server when t ends; without
+// PostgreSQL it ends t as Unavailable does.
+func Schema(t testing.TB) string {
+	t.Helper()
+	base, stop, err := Start()
+	if err != nil {
+		Unavailable(t, err)
+	}
+	t.Cleanup(stop)
+	u, drop, err := NewSchema(t.Context(), base, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	return u
+}
+
 // ping checks that the server at url answers, so that a wrong
 // DATABASE_URL_TEST fails once and clearly rather than in every test.
 func ping(url string) error {
