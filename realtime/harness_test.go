@@ -123,6 +123,13 @@ type env struct {
 // server's authentication, which is not under test here.
 func newEnv(t testing.TB, cfg realtime.Config) *env {
 	t.Helper()
+	return newEnvOver(t, cfg, nil)
+}
+
+// newEnvOver is newEnv with the hub over wrap(store) (the store itself
+// when wrap is nil): a test that needs a store method to be slow wraps it.
+func newEnvOver(t testing.TB, cfg realtime.Config, wrap func(*store.Store) realtime.Store) *env {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chat.db"))
 	if err != nil {
@@ -134,7 +141,11 @@ func newEnv(t testing.TB, cfg realtime.Config) *env {
 		// them; TestMaxConnsPerUser sets its own cap.
 		cfg.MaxConnsPerUser = 1000
 	}
-	hub, err := realtime.New(cfg, st)
+	var hubStore realtime.Store = st
+	if wrap != nil {
+		hubStore = wrap(st)
+	}
+	hub, err := realtime.New(cfg, hubStore)
 	if err != nil {
 		t.Fatalf("new hub: %v", err)
 	}

@@ -230,6 +230,10 @@ type Hub struct {
 	epoch time.Time
 	// bg holds the work of presence and typing timers.
 	bg tasks
+	// expiries bounds the offline announcements at once (presenceExpiries).
+	expiries chan struct{}
+	// presenceIn queues presence changes for delivery here.
+	presenceIn presenceQueue
 
 	mu     sync.RWMutex
 	closed bool
@@ -288,6 +292,7 @@ func New(cfg Config, st Store) (*Hub, error) {
 		presence: make(map[userKey]*presence),
 		typing:   make(map[typingKey]*typist),
 		epoch:    time.Now(),
+		expiries: make(chan struct{}, presenceExpiries),
 		blocks:   newBlockIndex(),
 		peaks:    connectionPeaks{open: map[string]int{}, peaks: map[string]int{}, dirty: map[string]bool{}},
 	}
@@ -526,7 +531,7 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		h.deliverTyping(ctx, e)
 		return
 	case event.Presence:
-		h.deliverPresence(ctx, e, nil)
+		h.deliverPresenceLater(e, nil)
 		return
 	case event.UserUpdated:
 		h.deliverUserUpdated(ctx, e)

@@ -42,7 +42,7 @@ type presence struct {
 	// expiry announces offline after the grace; nil while connected.
 	expiry *time.Timer
 	// announcing serializes the user's announcements, held across the
-	// check of decision and the delivery.
+	// check of decision and the queueing of the delivery.
 	announcing sync.Mutex
 }
 
@@ -92,12 +92,21 @@ func (h *Hub) disconnectedLocked(k userKey) {
 	p.expiry = time.AfterFunc(h.cfg.PresenceGrace, func() { h.expirePresence(k, p, decision) })
 }
 
+// presenceExpiries is how many users' offline announcements run at once.
+// Each is a few store statements; the users of a closed load balancer or
+// a restarted client fleet reach the end of their grace together, and
+// hundreds at once held every connection of the store's pool for a second
+// while sends waited for one.
+const presenceExpiries = 2
+
 // expirePresence announces offline unless the user reconnected since.
 func (h *Hub) expirePresence(k userKey, p *presence, decision uint64) {
 	if !h.bg.enter() {
 		return
 	}
 	defer h.bg.leave()
+	h.expiries <- struct{}{}
+	defer func() { <-h.expiries }()
 	h.mu.Lock()
 	if h.presence[k] != p || p.decision != decision || p.conns > 0 || !p.online {
 		h.mu.Unlock()
@@ -197,8 +206,62 @@ func (h *Hub) announcePresence(ctx context.Context, k userKey, p *presence, deci
 		h.Publish(ctx, e)
 		return
 	}
-	h.deliverPresence(ctx, e, rooms)
+	h.deliverPresenceLater(e, rooms)
 	h.cfg.Cluster.Broadcast(ctx, e)
+}
+
+// presenceQueue hands presence changes, this instance's and those the bus
+// brings, to one goroutine, in order, so that neither the bus nor the
+// announcer waits while the peers of each change are read: a change costs
+// store reads (presencePeers), and the offline changes of hundreds of
+// users, one after another on the bus's goroutine, held another
+// instance's messages back for over a second.
+type presenceQueue struct {
+	mu      sync.Mutex
+	pending []presenceChange
+	running bool
+}
+
+// presenceChange is a change to deliver: its event, and the user's rooms
+// when the announcer has just read them (else nil).
+type presenceChange struct {
+	e     event.Event
+	rooms []store.RoomCursor
+}
+
+// deliverPresenceLater queues e for deliverPresence. Every change goes
+// through the queue, this instance's own too, so that they reach the
+// connections in the order they were announced: a user's online after a
+// reconnect cannot overtake the offline of their grace. The goroutine that
+// drains the queue runs while it holds changes; once the hub stops, new
+// ones are dropped, as nobody is left to tell.
+func (h *Hub) deliverPresenceLater(e event.Event, rooms []store.RoomCursor) {
+	q := &h.presenceIn
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.pending = append(q.pending, presenceChange{e, rooms})
+	if q.running || !h.bg.enter() {
+		return
+	}
+	q.running = true
+	go func() {
+		defer h.bg.leave()
+		for {
+			q.mu.Lock()
+			if len(q.pending) == 0 {
+				q.running = false
+				q.pending = nil
+				q.mu.Unlock()
+				return
+			}
+			c := q.pending[0]
+			q.pending = q.pending[1:]
+			q.mu.Unlock()
+			ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
+			h.deliverPresence(ctx, c.e, c.rooms)
+			cancel()
+		}
+	}()
 }
 
 // presenceTo tells the connections here of peers (but not e's user's own)

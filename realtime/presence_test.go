@@ -1,6 +1,7 @@
 package realtime_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/chatapi/chatapi/event"
 	"github.com/chatapi/chatapi/realtime"
 	"github.com/chatapi/chatapi/store"
 )
@@ -236,5 +238,58 @@ func TestPresenceStormIsBatched(t *testing.T) {
 	e.dial("late", nil)
 	if f := w.next(); f.Type != "presence.update" || f.str("user_id") != "late" {
 		t.Fatalf("after a quiet interval got %s, want late's presence.update alone", f.Raw)
+	}
+}
+
+// peersHeld is a store whose MemberCursors, the read of a user's rooms
+// that a presence change from another instance needs, waits until release
+// is closed.
+type peersHeld struct {
+	*store.Store
+	release chan struct{}
+}
+
+func (s peersHeld) MemberCursors(ctx context.Context, tenantID, userID string) ([]store.RoomCursor, error) {
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return s.Store.MemberCursors(ctx, tenantID, userID)
+}
+
+// The bus hands the hub another instance's events one after another. A
+// presence change whose peers are still being read does not hold back the
+// room events behind it, and is delivered once they are read.
+func TestPresenceDoesNotHoldBackRoomEvents(t *testing.T) {
+	release := make(chan struct{})
+	e := newEnvOver(t, realtime.Config{}, func(st *store.Store) realtime.Store {
+		return peersHeld{Store: st, release: release}
+	})
+	ctx := context.Background()
+	room := e.room(store.RoomGroup, "alice", "bob", "carol")
+	a, _, _ := e.connect("alice")
+	m, _, err := e.st.SendMessage(ctx, e.tenant, "bob", room, store.NewMessage{Content: "after the presence"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		e.hub.Deliver(ctx, event.ForPresence(e.tenant, "carol", "offline", time.Now().UTC()))
+		e.hub.Deliver(ctx, event.ForMessage(event.MessageCreated, e.tenant, m))
+	}()
+	if f := a.next(); f.Type != "message" || f.str("message_id") != m.ID {
+		t.Fatalf("got %s, want the message while carol's peers are read", f.Raw)
+	}
+	select {
+	case <-delivered:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Deliver waited for the presence change's store read")
+	}
+	close(release)
+	if f := a.next(); f.Type != "presence.update" || f.str("user_id") != "carol" || f.str("status") != "offline" {
+		t.Fatalf("got %s, want carol's presence.update offline", f.Raw)
 	}
 }
