@@ -239,10 +239,14 @@ func (h *Hub) deliverPresenceLater(e event.Event, rooms []store.RoomCursor) {
 	q := &h.presenceIn
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.pending = append(q.pending, presenceChange{e, rooms})
-	if q.running || !h.bg.enter() {
+	if q.running {
+		q.pending = append(q.pending, presenceChange{e, rooms})
 		return
 	}
+	if !h.bg.enter() {
+		return
+	}
+	q.pending = append(q.pending, presenceChange{e, rooms})
 	q.running = true
 	go func() {
 		defer h.bg.leave()
