@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -20,6 +21,16 @@ import (
 // write lock instead of failing; _txlock=immediate takes the write lock at
 // BEGIN, so a transaction that reads then writes cannot fail to upgrade.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(memory)&_txlock=immediate"
+
+// sqliteReaderMmap is how much of the database file each reader reads
+// through a memory map: pages the reader finds in the operating system's
+// cache, shared by every connection, with no read call and no copy. With
+// SQLite's default page cache (2 MB a connection) a reader paging through
+// a room of 10,000 messages with reactions and replies (a 36 MB file) read
+// most pages anew on each pass, and its page cost 0.84–0.97 ms (p50)
+// against 0.68 ms mapped. The map is read-only: writes go through the
+// writer as before.
+const sqliteReaderMmap = 256 << 20
 
 // sqlitePath extracts the file path from a SQLite database URL.
 func sqlitePath(databaseURL string) (string, error) {
@@ -73,7 +84,9 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, errors.Join(fmt.Errorf("connect sqlite writer: %w", err), w.Close())
 	}
 
-	r, err := sqlx.Open("sqlite", dsn+"&_query_only=1")
+	// The readers map the file (sqliteReaderMmap) rather than copy its
+	// pages through read calls into a 2 MB cache each.
+	r, err := sqlx.Open("sqlite", dsn+"&_query_only=1&_pragma=mmap_size("+strconv.Itoa(sqliteReaderMmap)+")")
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite readers: %w", err), w.Close())
 	}
