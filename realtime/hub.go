@@ -232,7 +232,7 @@ type Hub struct {
 	bg tasks
 	// expiries bounds the offline announcements at once (presenceExpiries).
 	expiries chan struct{}
-	// presenceIn queues presence changes for delivery here.
+	// presenceIn queues the presence changes Deliver gets.
 	presenceIn presenceQueue
 
 	mu     sync.RWMutex
@@ -531,7 +531,7 @@ func (h *Hub) Deliver(ctx context.Context, e event.Event) {
 		h.deliverTyping(ctx, e)
 		return
 	case event.Presence:
-		h.deliverPresenceLater(e, nil)
+		h.deliverPresenceLater(e)
 		return
 	case event.UserUpdated:
 		h.deliverUserUpdated(ctx, e)

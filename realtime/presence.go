@@ -42,7 +42,7 @@ type presence struct {
 	// expiry announces offline after the grace; nil while connected.
 	expiry *time.Timer
 	// announcing serializes the user's announcements, held across the
-	// check of decision and the queueing of the delivery.
+	// check of decision and the delivery.
 	announcing sync.Mutex
 }
 
@@ -202,51 +202,40 @@ func (h *Hub) announcePresence(ctx context.Context, k userKey, p *presence, deci
 		}
 	}
 	e := event.ForPresence(k.tenantID, k.userID, status, lastSeen)
-	if rooms == nil {
-		h.Publish(ctx, e)
-		return
-	}
-	h.deliverPresenceLater(e, rooms)
+	h.deliverPresence(ctx, e, rooms)
 	h.cfg.Cluster.Broadcast(ctx, e)
 }
 
-// presenceQueue hands presence changes, this instance's and those the bus
-// brings, to one goroutine, in order, so that neither the bus nor the
-// announcer waits while the peers of each change are read: a change costs
+// presenceQueue hands the presence changes Deliver gets (other instances'
+// through the bus, and those of the users of instances found dead) to one
+// goroutine, in the order they came, so that the bus goes on delivering
+// room events while the peers of each change are read: a change costs
 // store reads (presencePeers), and the offline changes of hundreds of
 // users, one after another on the bus's goroutine, held another
-// instance's messages back for over a second.
+// instance's messages back for over a second. This instance's own
+// announcements are delivered by their announcer, under the user's
+// announcing lock, as before.
 type presenceQueue struct {
 	mu      sync.Mutex
-	pending []presenceChange
+	pending []event.Event
 	running bool
 }
 
-// presenceChange is a change to deliver: its event, and the user's rooms
-// when the announcer has just read them (else nil).
-type presenceChange struct {
-	e     event.Event
-	rooms []store.RoomCursor
-}
-
-// deliverPresenceLater queues e for deliverPresence. Every change goes
-// through the queue, this instance's own too, so that they reach the
-// connections in the order they were announced: a user's online after a
-// reconnect cannot overtake the offline of their grace. The goroutine that
+// deliverPresenceLater queues e for deliverPresence. The goroutine that
 // drains the queue runs while it holds changes; once the hub stops, new
 // ones are dropped, as nobody is left to tell.
-func (h *Hub) deliverPresenceLater(e event.Event, rooms []store.RoomCursor) {
+func (h *Hub) deliverPresenceLater(e event.Event) {
 	q := &h.presenceIn
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.running {
-		q.pending = append(q.pending, presenceChange{e, rooms})
+		q.pending = append(q.pending, e)
 		return
 	}
 	if !h.bg.enter() {
 		return
 	}
-	q.pending = append(q.pending, presenceChange{e, rooms})
+	q.pending = append(q.pending, e)
 	q.running = true
 	go func() {
 		defer h.bg.leave()
@@ -258,11 +247,11 @@ func (h *Hub) deliverPresenceLater(e event.Event, rooms []store.RoomCursor) {
 				q.mu.Unlock()
 				return
 			}
-			c := q.pending[0]
+			e := q.pending[0]
 			q.pending = q.pending[1:]
 			q.mu.Unlock()
 			ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
-			h.deliverPresence(ctx, c.e, c.rooms)
+			h.deliverPresence(ctx, e, nil)
 			cancel()
 		}
 	}()
