@@ -105,8 +105,6 @@ func (h *Hub) expirePresence(k userKey, p *presence, decision uint64) {
 		return
 	}
 	defer h.bg.leave()
-	h.expiries <- struct{}{}
-	defer func() { <-h.expiries }()
 	h.mu.Lock()
 	if h.presence[k] != p || p.decision != decision || p.conns > 0 || !p.online {
 		h.mu.Unlock()
@@ -119,6 +117,11 @@ func (h *Hub) expirePresence(k userKey, p *presence, decision uint64) {
 	lastSeen := p.lastSeen
 	h.forgetOfflineLocked()
 	h.mu.Unlock()
+	// The slot bounds the store work, not the state change above: a
+	// reconnect meanwhile makes this announcement stale, and
+	// announcePresence skips it.
+	h.expiries <- struct{}{}
+	defer func() { <-h.expiries }()
 	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
 	defer cancel()
 	h.announcePresence(ctx, k, p, decision, "offline", lastSeen, nil)
@@ -228,33 +231,36 @@ func (h *Hub) deliverPresenceLater(e event.Event) {
 	q := &h.presenceIn
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.running {
-		q.pending = append(q.pending, e)
-		return
-	}
-	if !h.bg.enter() {
-		return
+	if !q.running {
+		if !h.bg.enter() {
+			return
+		}
+		q.running = true
+		go h.drainPresence()
 	}
 	q.pending = append(q.pending, e)
-	q.running = true
-	go func() {
-		defer h.bg.leave()
-		for {
-			q.mu.Lock()
-			if len(q.pending) == 0 {
-				q.running = false
-				q.pending = nil
-				q.mu.Unlock()
-				return
-			}
-			e := q.pending[0]
-			q.pending = q.pending[1:]
+}
+
+// drainPresence delivers the queued presence changes in order until the
+// queue is empty; it runs as one of h.bg's tasks.
+func (h *Hub) drainPresence() {
+	defer h.bg.leave()
+	q := &h.presenceIn
+	for {
+		q.mu.Lock()
+		if len(q.pending) == 0 {
+			q.running = false
+			q.pending = nil
 			q.mu.Unlock()
-			ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
-			h.deliverPresence(ctx, e, nil)
-			cancel()
+			return
 		}
-	}()
+		e := q.pending[0]
+		q.pending = q.pending[1:]
+		q.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
+		h.deliverPresence(ctx, e, nil)
+		cancel()
+	}
 }
 
 // presenceTo tells the connections here of peers (but not e's user's own)

@@ -84,8 +84,6 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, errors.Join(fmt.Errorf("connect sqlite writer: %w", err), w.Close())
 	}
 
-	// The readers map the file (sqliteReaderMmap) rather than copy its
-	// pages through read calls into a 2 MB cache each.
 	r, err := sqlx.Open("sqlite", dsn+"&_query_only=1&_pragma=mmap_size("+strconv.Itoa(sqliteReaderMmap)+")")
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite readers: %w", err), w.Close())
