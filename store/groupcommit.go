@@ -102,12 +102,12 @@ type batchStmt struct {
 type batchStmtKind int
 
 const (
-	stmtClientID batchStmtKind = iota // messageByClientIDSQL
-	stmtAllocate                      // allocateRoomsSQL
-	stmtAllocateRules                 // allocateRoomsRulesSQL
-	stmtMembers                       // membersOfSQL
-	stmtInsert                        // insertMessagesSQL
-	stmtCursors                       // sendCursorsSQL
+	stmtClientID      batchStmtKind = iota // messageByClientIDSQL
+	stmtAllocate                           // allocateRoomsSQL
+	stmtAllocateRules                      // allocateRoomsRulesSQL
+	stmtMembers                            // membersOfSQL
+	stmtInsert                             // insertMessagesSQL
+	stmtCursors                            // sendCursorsSQL
 )
 
 type batchStmtState struct {
