@@ -242,24 +242,27 @@ func (h *Hub) deliverPresenceLater(e event.Event) {
 }
 
 // drainPresence delivers the queued presence changes in order until the
-// queue is empty; it runs as one of h.bg's tasks.
+// queue is empty; it runs as one of h.bg's tasks. It takes the whole queue
+// at a time, as a connection's drain does: what comes meanwhile waits for
+// the next round, behind it.
 func (h *Hub) drainPresence() {
 	defer h.bg.leave()
 	q := &h.presenceIn
 	for {
 		q.mu.Lock()
-		if len(q.pending) == 0 {
+		batch := q.pending
+		q.pending = nil
+		if len(batch) == 0 {
 			q.running = false
-			q.pending = nil
 			q.mu.Unlock()
 			return
 		}
-		e := q.pending[0]
-		q.pending = q.pending[1:]
 		q.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
-		h.deliverPresence(ctx, e, nil)
-		cancel()
+		for _, e := range batch {
+			ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WriteTimeout)
+			h.deliverPresence(ctx, e, nil)
+			cancel()
+		}
 	}
 }
 
